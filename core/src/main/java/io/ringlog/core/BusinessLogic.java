@@ -1,0 +1,244 @@
+package io.ringlog.core;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.Long2LongHashMap;
+
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Applies commands to the {@link StateMachine}, one at a time, on the business-logic thread (or on
+ * the launching thread during recovery). Owns what the engine adds to the user's state: the dedup
+ * table, the reserved system commands, the error policy and the snapshot framing.
+ *
+ * <pre>
+ * engine snapshot payload (little-endian):
+ *  +------------------+-----------------------------------------+---------------------------+
+ *  | dedup count (4)  | count x (source id (8), last seq (8))    | state machine bytes ...   |
+ *  +------------------+-----------------------------------------+---------------------------+
+ *  dedup entries sorted by source id, so equal states write equal bytes.
+ * </pre>
+ */
+final class BusinessLogic
+{
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    private static final long NONE = Long.MIN_VALUE;
+
+    private final StateMachine stateMachine;
+    private final RingOutput output;
+    private final Engine engine;
+    private final ErrorPolicy errorPolicy;
+    private final SnapshotStore snapshotStore;
+    private final long snapshotEvery;
+    private final Upcasters upcasters;
+    private final Command upcastScratch;
+    private final Long2LongHashMap lastSequenceBySource = new Long2LongHashMap(NONE);
+    private final ExpandableArrayBuffer snapshotBuffer = new ExpandableArrayBuffer(4096);
+    private boolean replayDelivered;
+
+    final AtomicLong applied = new AtomicLong();
+    final AtomicLong rejected = new AtomicLong();
+    final AtomicLong duplicates = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final AtomicLong snapshots = new AtomicLong();
+    final AtomicLong lastAppliedPosition = new AtomicLong();
+
+    BusinessLogic(final EngineContext ctx, final RingOutput output, final Engine engine)
+    {
+        this.stateMachine = ctx.stateMachine();
+        this.output = output;
+        this.engine = engine;
+        this.errorPolicy = ctx.errorPolicy();
+        this.snapshotStore = ctx.snapshotStore();
+        this.snapshotEvery = ctx.snapshotEvery();
+        this.upcasters = ctx.upcasters().isEmpty() ? null : ctx.upcasters();
+        this.upcastScratch = new Command(ctx.maxPayloadLength());
+    }
+
+    /** Whether replayed events go to the output ring (some listener asked for them). */
+    void replayDelivered(final boolean replayDelivered)
+    {
+        this.replayDelivered = replayDelivered;
+    }
+
+    /**
+     * Applies one command at its position.
+     *
+     * @return false if the engine halted on this command.
+     */
+    boolean apply(final Command received, final boolean replay)
+    {
+        Command command = received;
+        if (upcasters != null && upcasters.appliesTo(received))
+        {
+            command = upcastScratch.set(received.position(), received.timestamp(), received.type(), received.version(),
+                received.sourceId(), received.sourceSequence(), received.correlationId(), received.payload(), 0,
+                received.payloadLength());
+            upcasters.upcast(command);
+        }
+
+        final long position = command.position();
+        final long sourceId = command.sourceId();
+        output.begin(command, replay, replay && !replayDelivered);
+
+        if (sourceId != 0)
+        {
+            final long last = lastSequenceBySource.get(sourceId);
+            if (last != NONE && command.sourceSequence() <= last)
+            {
+                output.reject(Rejections.DUPLICATE);
+                output.end();
+                duplicates.lazySet(duplicates.get() + 1);
+                rejected.lazySet(rejected.get() + 1);
+                finish(position);
+                return true;
+            }
+        }
+
+        final int type = command.type();
+        if (type < 0)
+        {
+            applySystemCommand(command, replay);
+        }
+        else
+        {
+            try
+            {
+                stateMachine.apply(command, output);
+                output.end();
+            }
+            catch (final Throwable ex)
+            {
+                output.abort();
+                failed.lazySet(failed.get() + 1);
+                final CommandFailedException failure = new CommandFailedException(position, type, ex);
+                if (errorPolicy == ErrorPolicy.HALT)
+                {
+                    engine.halt(failure);
+                    return false;
+                }
+                engine.recordError(failure);
+                output.begin(command, replay, replay && !replayDelivered);
+                output.reject(Rejections.COMMAND_FAILED);
+                output.end();
+                rejected.lazySet(rejected.get() + 1);
+            }
+        }
+
+        if (sourceId != 0)
+        {
+            lastSequenceBySource.put(sourceId, command.sourceSequence());
+        }
+        finish(position);
+        if (!replay && snapshotEvery > 0 && position % snapshotEvery == 0)
+        {
+            takeSnapshot(position);
+        }
+        return true;
+    }
+
+    private void applySystemCommand(final Command command, final boolean replay)
+    {
+        if (command.type() == SystemCommands.SNAPSHOT)
+        {
+            output.end();
+            if (!replay)
+            {
+                takeSnapshot(command.position());
+            }
+        }
+        else
+        {
+            output.reject(Rejections.UNKNOWN_SYSTEM_COMMAND);
+            output.end();
+            rejected.lazySet(rejected.get() + 1);
+        }
+    }
+
+    private void finish(final long position)
+    {
+        applied.lazySet(applied.get() + 1);
+        lastAppliedPosition.lazySet(position);
+    }
+
+    private void takeSnapshot(final long position)
+    {
+        if (snapshotStore == null)
+        {
+            return;
+        }
+        try
+        {
+            final int length = writeSnapshot(snapshotBuffer);
+            snapshotStore.store(position, stateHash(), snapshotBuffer, 0, length);
+            snapshots.lazySet(snapshots.get() + 1);
+        }
+        catch (final Throwable ex)
+        {
+            // A failed snapshot costs recovery time, not correctness: the journal still has everything.
+            engine.recordError(new SnapshotException("snapshot at position " + position + " failed", ex));
+        }
+    }
+
+    int writeSnapshot(final ExpandableArrayBuffer buffer)
+    {
+        final long[] sources = lastSequenceBySource.keySet().stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(sources);
+        int offset = 0;
+        buffer.putInt(offset, sources.length, ORDER);
+        offset += 4;
+        for (final long source : sources)
+        {
+            buffer.putLong(offset, source, ORDER);
+            buffer.putLong(offset + 8, lastSequenceBySource.get(source), ORDER);
+            offset += 16;
+        }
+        return offset + stateMachine.writeSnapshot(buffer, offset);
+    }
+
+    void loadSnapshot(final Snapshot snapshot)
+    {
+        final DirectBuffer data = snapshot.data();
+        final int length = snapshot.length();
+        if (length < 4)
+        {
+            throw new SnapshotException("snapshot at position " + snapshot.position() + " is too short: " + length);
+        }
+        final int count = data.getInt(0, ORDER);
+        if (count < 0 || 4 + 16L * count > length)
+        {
+            throw new SnapshotException("snapshot at position " + snapshot.position() + " has a bad dedup count " + count);
+        }
+        lastSequenceBySource.clear();
+        int offset = 4;
+        for (int i = 0; i < count; i++)
+        {
+            lastSequenceBySource.put(data.getLong(offset, ORDER), data.getLong(offset + 8, ORDER));
+            offset += 16;
+        }
+        stateMachine.loadSnapshot(data, offset, length - offset);
+        lastAppliedPosition.set(snapshot.position());
+        final long hash = stateHash();
+        if (hash != snapshot.stateHash())
+        {
+            throw new IllegalStateException("snapshot at position " + snapshot.position() + " loaded to state hash " +
+                Long.toHexString(hash) + " but was taken at " + Long.toHexString(snapshot.stateHash()) +
+                ": the state machine's writeSnapshot/loadSnapshot/stateHash disagree");
+        }
+    }
+
+    /** The state machine's hash combined with the dedup table's; independent of map iteration order. */
+    long stateHash()
+    {
+        long dedup = 0;
+        final Long2LongHashMap.EntryIterator it = lastSequenceBySource.entrySet().iterator();
+        while (it.hasNext())
+        {
+            it.next();
+            dedup += Hashing.mix(Hashing.combine(it.getLongKey(), it.getLongValue()));
+        }
+        return Hashing.combine(stateMachine.stateHash(), dedup);
+    }
+}

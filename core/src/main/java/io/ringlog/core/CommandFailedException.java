@@ -1,0 +1,26 @@
+package io.ringlog.core;
+
+/** Recorded when a {@link StateMachine} throws: which command, at which position, and why. */
+public class CommandFailedException extends RuntimeException
+{
+    private static final long serialVersionUID = 1L;
+    private final long position;
+    private final int commandType;
+
+    public CommandFailedException(final long position, final int commandType, final Throwable cause)
+    {
+        super("command at position " + position + " (type " + commandType + ") failed: " + cause, cause);
+        this.position = position;
+        this.commandType = commandType;
+    }
+
+    public long position()
+    {
+        return position;
+    }
+
+    public int commandType()
+    {
+        return commandType;
+    }
+}

@@ -1,0 +1,359 @@
+package io.ringlog.core;
+
+import com.lmax.disruptor.WaitStrategy;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Configuration for an {@link Engine}: fluent setters, accessors without {@code get}, and
+ * {@link #conclude()}, which fills defaults and validates once, at launch. The engine owns the
+ * stages it is given (journal, snapshot store, replicator) and closes them when it closes.
+ */
+public final class EngineContext
+{
+    private String name = "ringlog";
+    private int ringSize = 1 << 16;
+    private int maxPayloadLength = 256;
+    private int outputRingSize = 1 << 16;
+    private int maxEventPayloadLength = 256;
+    private Supplier<WaitStrategy> waitStrategy = WaitStrategies.PHASED;
+    private Topology topology = Topology.PIPELINED;
+    private StateMachine stateMachine;
+    private Journal journal;
+    private SnapshotStore snapshotStore;
+    private Replicator replicator;
+    private final List<OutputListener> listeners = new ArrayList<>();
+    private final List<String> listenerNames = new ArrayList<>();
+    private ErrorPolicy errorPolicy = ErrorPolicy.REJECT;
+    private ErrorHandler errorHandler;
+    private EpochNanoClock clock;
+    private ThreadFactory threadFactory;
+    private RecoveryListener recoveryListener = RecoveryListener.NONE;
+    private Upcasters upcasters = new Upcasters();
+    private long snapshotEvery;
+    private Duration closeTimeout = Duration.ofSeconds(30);
+    private boolean concluded;
+
+    /** Fills defaults and validates. Called by {@link Engine#launch}; calling it twice is harmless. */
+    public EngineContext conclude()
+    {
+        if (concluded)
+        {
+            return this;
+        }
+        requirePowerOfTwo("ringSize", ringSize);
+        requirePowerOfTwo("outputRingSize", outputRingSize);
+        if (maxPayloadLength <= 0)
+        {
+            throw new IllegalArgumentException("maxPayloadLength must be positive: " + maxPayloadLength);
+        }
+        if (maxEventPayloadLength < 4)
+        {
+            throw new IllegalArgumentException("maxEventPayloadLength must be at least 4 (a reason code): " +
+                maxEventPayloadLength);
+        }
+        if (stateMachine == null)
+        {
+            throw new IllegalArgumentException("stateMachine is required");
+        }
+        if (snapshotEvery < 0)
+        {
+            throw new IllegalArgumentException("snapshotEvery must be zero (off) or positive: " + snapshotEvery);
+        }
+        if (waitStrategy == null || topology == null || errorPolicy == null || upcasters == null ||
+            recoveryListener == null || closeTimeout == null)
+        {
+            throw new IllegalArgumentException("waitStrategy, topology, errorPolicy, upcasters, recoveryListener " +
+                "and closeTimeout must not be null");
+        }
+        if (journal == null)
+        {
+            journal = new InMemoryJournal(maxPayloadLength);
+        }
+        if (errorHandler == null)
+        {
+            errorHandler = (throwable) ->
+            {
+                System.err.println(name + ": " + throwable);
+                throwable.printStackTrace(System.err);
+            };
+        }
+        if (clock == null)
+        {
+            clock = new SystemEpochNanoClock();
+        }
+        if (threadFactory == null)
+        {
+            final String prefix = name;
+            final AtomicInteger unnamed = new AtomicInteger();
+            threadFactory = (runnable) ->
+            {
+                final Thread thread = new Thread(runnable, prefix + "-" + unnamed.incrementAndGet());
+                thread.setDaemon(false);
+                return thread;
+            };
+        }
+        concluded = true;
+        return this;
+    }
+
+    private static void requirePowerOfTwo(final String what, final int value)
+    {
+        if (value < 2 || Integer.bitCount(value) != 1)
+        {
+            throw new IllegalArgumentException(what + " must be a power of two, at least 2: " + value);
+        }
+    }
+
+    /** Used in thread names and error messages. */
+    public EngineContext name(final String name)
+    {
+        this.name = name;
+        return this;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    /** Slots in the input ring; a power of two. When it is full, {@code tryPublish} fails and {@code publish} waits. */
+    public EngineContext ringSize(final int ringSize)
+    {
+        this.ringSize = ringSize;
+        return this;
+    }
+
+    public int ringSize()
+    {
+        return ringSize;
+    }
+
+    /** Largest command payload, in bytes; each input slot preallocates this much. */
+    public EngineContext maxPayloadLength(final int maxPayloadLength)
+    {
+        this.maxPayloadLength = maxPayloadLength;
+        return this;
+    }
+
+    public int maxPayloadLength()
+    {
+        return maxPayloadLength;
+    }
+
+    /** Slots in the output ring; a power of two, larger than the most events one command emits. */
+    public EngineContext outputRingSize(final int outputRingSize)
+    {
+        this.outputRingSize = outputRingSize;
+        return this;
+    }
+
+    public int outputRingSize()
+    {
+        return outputRingSize;
+    }
+
+    /** Largest event payload, in bytes; each output slot preallocates this much. */
+    public EngineContext maxEventPayloadLength(final int maxEventPayloadLength)
+    {
+        this.maxEventPayloadLength = maxEventPayloadLength;
+        return this;
+    }
+
+    public int maxEventPayloadLength()
+    {
+        return maxEventPayloadLength;
+    }
+
+    /** How stage threads wait for work; {@link WaitStrategies#PHASED} by default. Called once per ring. */
+    public EngineContext waitStrategy(final Supplier<WaitStrategy> waitStrategy)
+    {
+        this.waitStrategy = waitStrategy;
+        return this;
+    }
+
+    public Supplier<WaitStrategy> waitStrategy()
+    {
+        return waitStrategy;
+    }
+
+    public EngineContext topology(final Topology topology)
+    {
+        this.topology = topology;
+        return this;
+    }
+
+    public Topology topology()
+    {
+        return topology;
+    }
+
+    public EngineContext stateMachine(final StateMachine stateMachine)
+    {
+        this.stateMachine = stateMachine;
+        return this;
+    }
+
+    public StateMachine stateMachine()
+    {
+        return stateMachine;
+    }
+
+    /** Where commands are made durable; an unbounded {@link InMemoryJournal} when not set. */
+    public EngineContext journal(final Journal journal)
+    {
+        this.journal = journal;
+        return this;
+    }
+
+    public Journal journal()
+    {
+        return journal;
+    }
+
+    /** Where snapshots go; none by default, which makes snapshot requests a no-op. */
+    public EngineContext snapshotStore(final SnapshotStore snapshotStore)
+    {
+        this.snapshotStore = snapshotStore;
+        return this;
+    }
+
+    public SnapshotStore snapshotStore()
+    {
+        return snapshotStore;
+    }
+
+    /** Ships commands to a standby; none by default. */
+    public EngineContext replicator(final Replicator replicator)
+    {
+        this.replicator = replicator;
+        return this;
+    }
+
+    public Replicator replicator()
+    {
+        return replicator;
+    }
+
+    /** Adds a listener that consumes output events on its own thread. */
+    public EngineContext listener(final String name, final OutputListener listener)
+    {
+        if (listener == null || name == null)
+        {
+            throw new IllegalArgumentException("listener and its name must not be null");
+        }
+        listeners.add(listener);
+        listenerNames.add(name);
+        return this;
+    }
+
+    public List<OutputListener> listeners()
+    {
+        return listeners;
+    }
+
+    public List<String> listenerNames()
+    {
+        return listenerNames;
+    }
+
+    public EngineContext errorPolicy(final ErrorPolicy errorPolicy)
+    {
+        this.errorPolicy = errorPolicy;
+        return this;
+    }
+
+    public ErrorPolicy errorPolicy()
+    {
+        return errorPolicy;
+    }
+
+    /** Receives every failure the engine records (it must not throw); prints to stderr by default. */
+    public EngineContext errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = errorHandler;
+        return this;
+    }
+
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /** Stamps each command at ingress, in epoch nanoseconds. */
+    public EngineContext clock(final EpochNanoClock clock)
+    {
+        this.clock = clock;
+        return this;
+    }
+
+    public EpochNanoClock clock()
+    {
+        return clock;
+    }
+
+    public EngineContext threadFactory(final ThreadFactory threadFactory)
+    {
+        this.threadFactory = threadFactory;
+        return this;
+    }
+
+    public ThreadFactory threadFactory()
+    {
+        return threadFactory;
+    }
+
+    public EngineContext recoveryListener(final RecoveryListener recoveryListener)
+    {
+        this.recoveryListener = recoveryListener;
+        return this;
+    }
+
+    public RecoveryListener recoveryListener()
+    {
+        return recoveryListener;
+    }
+
+    public EngineContext upcasters(final Upcasters upcasters)
+    {
+        this.upcasters = upcasters;
+        return this;
+    }
+
+    public Upcasters upcasters()
+    {
+        return upcasters;
+    }
+
+    /** Take a snapshot after every N-th position (positions N, 2N, ...); 0 turns it off. */
+    public EngineContext snapshotEvery(final long snapshotEvery)
+    {
+        this.snapshotEvery = snapshotEvery;
+        return this;
+    }
+
+    public long snapshotEvery()
+    {
+        return snapshotEvery;
+    }
+
+    /** How long {@link Engine#close()} waits for the rings to drain before it gives up loudly. */
+    public EngineContext closeTimeout(final Duration closeTimeout)
+    {
+        this.closeTimeout = closeTimeout;
+        return this;
+    }
+
+    public Duration closeTimeout()
+    {
+        return closeTimeout;
+    }
+}

@@ -1,0 +1,174 @@
+package io.ringlog.core;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A journal in the heap, for tests and for services that embed without disk. Entries are fixed-size
+ * records (header + maxPayloadLength) in 1 MiB-ish slabs: unbounded by default (a new slab as it
+ * fills), or bounded to the newest {@code retainedEntries} entries in preallocated slabs, which
+ * allocates nothing while running. Readers and the writer may be on different threads, but a
+ * reader that falls a whole ring behind a bounded journal's writer fails rather than wait.
+ * Nothing survives the process.
+ */
+public final class InMemoryJournal implements Journal
+{
+    private static final int ENTRIES_PER_SLAB = 4096;
+
+    private final int recordLength;
+    private final long retainedEntries;
+    private final List<UnsafeBuffer> slabs = new ArrayList<>();
+    private final UnsafeBuffer[] ring;
+    private volatile long lastPosition;
+    private long firstPosition = 1;
+    private long appendedPosition;
+
+    /** Unbounded: keeps every entry. */
+    public InMemoryJournal(final int maxPayloadLength)
+    {
+        this(maxPayloadLength, 0);
+    }
+
+    /**
+     * @param retainedEntries keep only the newest entries, rounded up to whole slabs; 0 keeps all.
+     */
+    public InMemoryJournal(final int maxPayloadLength, final long retainedEntries)
+    {
+        if (maxPayloadLength <= 0 || retainedEntries < 0)
+        {
+            throw new IllegalArgumentException("maxPayloadLength must be positive and retainedEntries not negative");
+        }
+        this.recordLength = 4 + CommandCodec.HEADER_LENGTH + maxPayloadLength;
+        this.retainedEntries = retainedEntries;
+        if (retainedEntries > 0)
+        {
+            final int slabCount = (int)((retainedEntries + ENTRIES_PER_SLAB - 1) / ENTRIES_PER_SLAB) + 1;
+            ring = new UnsafeBuffer[slabCount];
+            for (int i = 0; i < slabCount; i++)
+            {
+                ring[i] = new UnsafeBuffer(new byte[recordLength * ENTRIES_PER_SLAB]);
+            }
+        }
+        else
+        {
+            ring = null;
+        }
+    }
+
+    @Override
+    public long lastPosition()
+    {
+        return lastPosition;
+    }
+
+    /** Oldest position still held. */
+    public synchronized long firstPosition()
+    {
+        return firstPosition;
+    }
+
+    @Override
+    public void append(final Command command)
+    {
+        final long position = command.position();
+        if (position != appendedPosition + 1 && appendedPosition != 0)
+        {
+            throw new JournalException(position, "out of order append after position " + appendedPosition);
+        }
+        final long index = position - 1;
+        final UnsafeBuffer slab = slabFor(index);
+        final int offset = (int)(index % ENTRIES_PER_SLAB) * recordLength;
+        final int length = CommandCodec.encode(command, slab, offset + 4);
+        slab.putInt(offset, length);
+        appendedPosition = position;
+    }
+
+    private UnsafeBuffer slabFor(final long index)
+    {
+        final long slabIndex = index / ENTRIES_PER_SLAB;
+        if (ring != null)
+        {
+            if (index % ENTRIES_PER_SLAB == 0 && slabIndex >= ring.length)
+            {
+                // Starting this slab overwrites the oldest one.
+                synchronized (this)
+                {
+                    firstPosition = (slabIndex - ring.length + 1) * ENTRIES_PER_SLAB + 1;
+                }
+            }
+            return ring[(int)(slabIndex % ring.length)];
+        }
+        while (slabs.size() <= slabIndex)
+        {
+            synchronized (this)
+            {
+                slabs.add(new UnsafeBuffer(new byte[recordLength * ENTRIES_PER_SLAB]));
+            }
+        }
+        return slabs.get((int)slabIndex);
+    }
+
+    @Override
+    public void commit()
+    {
+        lastPosition = appendedPosition;
+    }
+
+    @Override
+    public JournalReader reader(final long fromPosition)
+    {
+        return new JournalReader()
+        {
+            private long next = Math.max(1, fromPosition);
+
+            @Override
+            public boolean next(final Command into)
+            {
+                if (next > lastPosition)
+                {
+                    return false;
+                }
+                final UnsafeBuffer slab;
+                synchronized (InMemoryJournal.this)
+                {
+                    if (next < firstPosition)
+                    {
+                        throw new JournalException(next, "no longer retained (oldest is " + firstPosition + ")");
+                    }
+                    final long index = next - 1;
+                    slab = ring != null ? ring[(int)((index / ENTRIES_PER_SLAB) % ring.length)] :
+                        slabs.get((int)(index / ENTRIES_PER_SLAB));
+                }
+                final int offset = (int)((next - 1) % ENTRIES_PER_SLAB) * recordLength;
+                try
+                {
+                    CommandCodec.decode(slab, offset + 4, slab.getInt(offset), into);
+                }
+                catch (final CorruptEntryException ex)
+                {
+                    throw new JournalException(next, ex.getMessage(), ex);
+                }
+                next++;
+                return true;
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+    }
+
+    /** Entries held, for tests. */
+    public long retainedEntries()
+    {
+        return retainedEntries;
+    }
+
+    @Override
+    public void close()
+    {
+    }
+}
