@@ -14,6 +14,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,6 +51,8 @@ public final class Engine implements AutoCloseable
     private Sequence journalSequence;
     private Sequence replicatorSequence;
     private Sequence logicSequence;
+    private final CountDownLatch recoveryDone = new CountDownLatch(1);
+    private volatile Throwable recoveryFailure;
     private long basePosition;
     private volatile boolean closed;
     private volatile boolean stopped;
@@ -105,8 +108,6 @@ public final class Engine implements AutoCloseable
         }
         logic.replayDelivered(anyReplayListener);
 
-        basePosition = recover() + 1;
-
         final Replicator replicator = ctx.replicator();
         final ExceptionHandler<Command> stageFailure = new StageExceptionHandler();
         if (ctx.topology() == Topology.COMPACT)
@@ -157,6 +158,62 @@ public final class Engine implements AutoCloseable
                 startThread(replicatorProcessor, ctx.name() + "-replicator");
             }
             startThread(logicProcessor, ctx.name() + "-logic");
+        }
+        awaitRecovery();
+    }
+
+    /**
+     * Recovery runs on the business-logic thread, before it takes its first live command, so the
+     * output ring keeps one producer thread for its whole life. Launch waits here for the outcome.
+     */
+    private void awaitRecovery()
+    {
+        boolean interrupted = false;
+        while (true)
+        {
+            try
+            {
+                recoveryDone.await();
+                break;
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+        final Throwable cause = recoveryFailure;
+        if (cause instanceof RuntimeException)
+        {
+            throw (RuntimeException)cause;
+        }
+        if (cause instanceof Error)
+        {
+            throw (Error)cause;
+        }
+        if (cause != null)
+        {
+            throw new IllegalStateException("recovery failed", cause);
+        }
+    }
+
+    /** Called by the business-logic (or compact) handler's onStart. */
+    private void recoverOnLogicThread()
+    {
+        try
+        {
+            basePosition = recover() + 1;
+        }
+        catch (final Throwable ex)
+        {
+            recoveryFailure = ex;
+        }
+        finally
+        {
+            recoveryDone.countDown();
         }
     }
 
@@ -680,7 +737,7 @@ public final class Engine implements AutoCloseable
             {
                 // Halt before this processor's sequence moves, so business logic sees the failure first.
                 halt(ex instanceof JournalException ? ex :
-                    new JournalException(command.position(), "journal write failed", ex));
+                    new JournalException(command.position(), "journal write failed: " + ex, ex));
             }
         }
     }
@@ -711,13 +768,19 @@ public final class Engine implements AutoCloseable
             }
             catch (final Throwable ex)
             {
-                halt(new IllegalStateException("replication of position " + command.position() + " failed", ex));
+                halt(new IllegalStateException("replication of position " + command.position() + " failed: " + ex, ex));
             }
         }
     }
 
     private final class LogicHandler implements EventHandler<Command>
     {
+        @Override
+        public void onStart()
+        {
+            recoverOnLogicThread();
+        }
+
         @Override
         public void onEvent(final Command command, final long sequence, final boolean endOfBatch)
         {
@@ -739,6 +802,12 @@ public final class Engine implements AutoCloseable
         {
             this.journal = journal;
             this.replicator = replicator;
+        }
+
+        @Override
+        public void onStart()
+        {
+            recoverOnLogicThread();
         }
 
         @Override
@@ -769,7 +838,7 @@ public final class Engine implements AutoCloseable
                 catch (final Throwable ex)
                 {
                     halt(ex instanceof JournalException ? ex :
-                        new JournalException(command.position(), "journal or replication failed", ex));
+                        new JournalException(command.position(), "journal or replication failed: " + ex, ex));
                 }
             }
             if (endOfBatch)

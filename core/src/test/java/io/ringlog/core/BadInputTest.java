@@ -1,0 +1,115 @@
+package io.ringlog.core;
+
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.core.testing.CollectingListener;
+import io.ringlog.core.testing.RecordingErrorHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
+import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BadInputTest
+{
+    @Test
+    void shouldRejectNullOversizedAndOutOfRangePayloadsWithoutLosingAcceptedCommands() throws Exception
+    {
+        final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(sm).maxPayloadLength(16)))
+        {
+            engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+            final IllegalArgumentException nullPayload = assertThrows(IllegalArgumentException.class,
+                () -> engine.publish(ADD, 0, 0, 0, null, 0, 8));
+            assertTrue(nullPayload.getMessage().contains("null"), nullPayload.getMessage());
+            final IllegalArgumentException oversized = assertThrows(IllegalArgumentException.class,
+                () -> engine.tryPublish(ADD, 0, 0, 0, new UnsafeBuffer(new byte[32]), 0, 17));
+            assertTrue(oversized.getMessage().contains("maxPayloadLength"), oversized.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> engine.publish(ADD, 0, 0, 0, longPayload(1), 4, 8));
+            assertThrows(IllegalArgumentException.class, () -> engine.publish(ADD, 0, 0, 0, longPayload(1), 0, -1));
+            assertThrows(IllegalArgumentException.class, () -> engine.publish(-5, 0, 0, 0, longPayload(1), 0, 8),
+                "negative types are reserved");
+            assertEquals(2, engine.publish(ADD, 0, 0, 0, longPayload(2), 0, 8), "no position was used up");
+            engine.awaitApplied(2, 10, TimeUnit.SECONDS);
+        }
+        assertEquals(3, sm.total());
+    }
+
+    @Test
+    void shouldRejectBadConfigurationAtLaunch()
+    {
+        final IllegalArgumentException ring = assertThrows(IllegalArgumentException.class, () ->
+            Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).ringSize(1000)));
+        assertTrue(ring.getMessage().contains("ringSize must be a power of two"), ring.getMessage());
+        assertThrows(IllegalArgumentException.class, () ->
+            Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).outputRingSize(3)));
+        assertThrows(IllegalArgumentException.class, () ->
+            Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).maxPayloadLength(0)));
+        final IllegalArgumentException noLogic = assertThrows(IllegalArgumentException.class, () ->
+            Engine.launch(new EngineContext()));
+        assertTrue(noLogic.getMessage().contains("stateMachine"), noLogic.getMessage());
+    }
+
+    @Test
+    void shouldReportAThrowingListenerAndKeepDeliveringToItAndToOthers() throws Exception
+    {
+        final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+        final RecordingErrorHandler errors = new RecordingErrorHandler();
+        final CollectingListener healthy = new CollectingListener();
+        final CollectingListener flaky = new CollectingListener()
+        {
+            @Override
+            public void onEvent(final OutputEvent event, final boolean endOfBatch) throws Exception
+            {
+                if (event.position() == 2)
+                {
+                    throw new IllegalStateException("listener bug");
+                }
+                super.onEvent(event, endOfBatch);
+            }
+        };
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(sm).errorHandler(errors)
+            .listener("flaky", flaky).listener("healthy", healthy)))
+        {
+            for (int i = 1; i <= 3; i++)
+            {
+                engine.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
+            }
+            healthy.awaitCount(3, Duration.ofSeconds(10));
+            flaky.awaitCount(2, Duration.ofSeconds(10));
+            assertEquals(1, engine.metrics().listenerErrors());
+        }
+        assertEquals(6, sm.total(), "business logic unaffected");
+        assertEquals(3, flaky.events().get(1).position(), "the failing listener goes on with later events");
+        final ListenerException error = assertInstanceOf(ListenerException.class, errors.errors().get(0));
+        assertEquals("flaky", error.listener());
+        assertEquals(2, error.position());
+    }
+
+    @Test
+    void shouldRejectEventPayloadLargerThanConfiguredAsCommandFailure() throws Exception
+    {
+        final StateMachine tooChatty = new StateMachineAdapter()
+        {
+            @Override
+            public void apply(final Command command, final Output output)
+            {
+                output.emit(1, new UnsafeBuffer(new byte[64]), 0, 64);
+            }
+        };
+        final CollectingListener listener = new CollectingListener();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(tooChatty).maxEventPayloadLength(16)
+            .errorHandler(new RecordingErrorHandler()).listener("collect", listener)))
+        {
+            engine.publish(1, 0, 0, 0, longPayload(1), 0, 8);
+            listener.awaitCount(1, Duration.ofSeconds(10));
+        }
+        assertEquals(Rejections.COMMAND_FAILED, listener.events().get(0).value());
+    }
+}

@@ -1,0 +1,108 @@
+package io.ringlog.core;
+
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
+import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CloseTest
+{
+    private static final int COMMANDS = 20_000;
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldDrainEveryAcceptedCommandToStateAndListenersOnClose(final Topology topology)
+    {
+        final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+        final AtomicLong slowSeen = new AtomicLong();
+        final AtomicLong lastPosition = new AtomicLong();
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(sm).topology(topology).ringSize(1024)
+            .maxPayloadLength(64).journal(journal)
+            .listener("slow", (event, endOfBatch) ->
+            {
+                if ((event.position() & 1023) == 0)
+                {
+                    LockSupport.parkNanos(1_000_000);
+                }
+                slowSeen.incrementAndGet();
+                lastPosition.set(event.position());
+            }));
+        long expectedTotal = 0;
+        for (int i = 1; i <= COMMANDS; i++)
+        {
+            engine.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
+            expectedTotal += i;
+        }
+        engine.close();
+
+        assertEquals(COMMANDS, sm.count(), "every accepted command applied");
+        assertEquals(expectedTotal, sm.total());
+        assertEquals(COMMANDS, slowSeen.get(), "every event delivered before close returned");
+        assertEquals(COMMANDS, lastPosition.get());
+        assertEquals(COMMANDS, journal.lastPosition(), "every command journaled");
+        engine.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldRefusePublishAfterClose(final Topology topology)
+    {
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .topology(topology));
+        engine.close();
+        final IllegalStateException ex = assertThrows(IllegalStateException.class,
+            () -> engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8));
+        assertTrue(ex.getMessage().contains("closed"), ex.getMessage());
+        assertThrows(IllegalStateException.class, () -> engine.tryPublish(ADD, 0, 0, 0, longPayload(1), 0, 8));
+        assertThrows(IllegalStateException.class, engine::requestSnapshot);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldLoseNothingWhenClosingWhileProducersArePublishing(final Topology topology) throws Exception
+    {
+        final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(sm).topology(topology).ringSize(64));
+        final AtomicLong acceptedSum = new AtomicLong();
+        final AtomicLong acceptedCount = new AtomicLong();
+        final Thread[] producers = new Thread[2];
+        for (int p = 0; p < producers.length; p++)
+        {
+            producers[p] = new Thread(() ->
+            {
+                for (long i = 1; ; i++)
+                {
+                    try
+                    {
+                        engine.publish(ADD, 0, 0, 0, longPayload(i), 0, 8);
+                    }
+                    catch (final IllegalStateException closed)
+                    {
+                        return;
+                    }
+                    acceptedSum.addAndGet(i);
+                    acceptedCount.incrementAndGet();
+                }
+            });
+            producers[p].start();
+        }
+        io.ringlog.core.testing.CollectingListener.await(() -> acceptedCount.get() > 5_000,
+            java.time.Duration.ofSeconds(30), "producers under way");
+        engine.close();
+        for (final Thread producer : producers)
+        {
+            producer.join(10_000);
+        }
+        assertEquals(acceptedCount.get(), sm.count(), "every publish that returned was applied");
+        assertEquals(acceptedSum.get(), sm.total());
+    }
+}

@@ -1,0 +1,100 @@
+package io.ringlog.core;
+
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.core.testing.CollectingListener;
+import io.ringlog.core.testing.CollectingListener.Seen;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
+import static io.ringlog.core.testing.AccumulatorStateMachine.TOTAL;
+import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+class DuplicateTest
+{
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldRejectDuplicateSourceSequence(final Topology topology) throws Exception
+    {
+        final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+        final CollectingListener listener = new CollectingListener();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(sm).topology(topology)
+            .listener("collect", listener)))
+        {
+            engine.publish(ADD, 7, 1, 100, longPayload(5), 0, 8);
+            engine.publish(ADD, 7, 1, 101, longPayload(5), 0, 8);   // same sequence: duplicate
+            engine.publish(ADD, 7, 3, 102, longPayload(5), 0, 8);   // gaps are allowed
+            engine.publish(ADD, 7, 2, 103, longPayload(5), 0, 8);   // below the last applied: duplicate
+            engine.publish(ADD, 8, 1, 104, longPayload(5), 0, 8);   // another source has its own sequence
+            engine.publish(ADD, 0, 1, 105, longPayload(5), 0, 8);   // anonymous: never deduplicated
+            engine.publish(ADD, 0, 1, 106, longPayload(5), 0, 8);
+            engine.awaitApplied(7, 10, TimeUnit.SECONDS);
+            listener.awaitCount(7, Duration.ofSeconds(10));
+            assertEquals(2, engine.metrics().duplicates());
+        }
+        final List<Seen> events = listener.events();
+        assertEquals(TOTAL, events.get(0).type());
+        assertEquals(OutputEvent.REJECTED, events.get(1).type());
+        assertEquals(Rejections.DUPLICATE, events.get(1).value());
+        assertEquals(101, events.get(1).correlationId(), "the rejection carries the duplicate's correlation id");
+        assertEquals(TOTAL, events.get(2).type());
+        assertEquals(OutputEvent.REJECTED, events.get(3).type());
+        assertEquals(Rejections.DUPLICATE, events.get(3).value());
+        assertEquals(TOTAL, events.get(4).type());
+        assertEquals(TOTAL, events.get(5).type());
+        assertEquals(TOTAL, events.get(6).type());
+        assertEquals(25, sm.total());
+    }
+
+    @Test
+    void shouldKeepDedupTableAcrossSnapshotAndRestart() throws Exception
+    {
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(64).journal(journal).snapshotStore(snapshots)))
+        {
+            engine.publish(ADD, 7, 10, 0, longPayload(1), 0, 8);
+            engine.requestSnapshot();
+            engine.awaitApplied(2, 10, TimeUnit.SECONDS);
+        }
+        assertEquals(1, snapshots.positions().length);
+
+        final CollectingListener listener = new CollectingListener();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(64).journal(journal).snapshotStore(snapshots).listener("collect", listener)))
+        {
+            engine.publish(ADD, 7, 10, 0, longPayload(1), 0, 8);
+            engine.awaitApplied(3, 10, TimeUnit.SECONDS);
+            listener.awaitCount(1, Duration.ofSeconds(10));
+        }
+        assertEquals(Rejections.DUPLICATE, listener.events().get(0).value(), "resend after restart is a duplicate");
+    }
+
+    @Test
+    void shouldIncludeDedupTableInStateHash()
+    {
+        final long withSourceA = hashAfterOneAdd(7);
+        final long withSourceB = hashAfterOneAdd(8);
+        final long anonymous = hashAfterOneAdd(0);
+        assertNotEquals(withSourceA, withSourceB);
+        assertNotEquals(withSourceA, anonymous);
+        assertEquals(withSourceA, hashAfterOneAdd(7));
+    }
+
+    private static long hashAfterOneAdd(final long source)
+    {
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .clock(() -> 42L));
+        engine.publish(ADD, source, 1, 0, longPayload(3), 0, 8);
+        engine.close();
+        return engine.stateHash();
+    }
+}

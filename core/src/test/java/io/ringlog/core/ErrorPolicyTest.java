@@ -1,0 +1,105 @@
+package io.ringlog.core;
+
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.core.testing.CollectingListener;
+import io.ringlog.core.testing.CollectingListener.Seen;
+import io.ringlog.core.testing.RecordingErrorHandler;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
+import static io.ringlog.core.testing.AccumulatorStateMachine.EMIT_THEN_FAIL;
+import static io.ringlog.core.testing.AccumulatorStateMachine.REASON_REJECTED;
+import static io.ringlog.core.testing.AccumulatorStateMachine.REJECT;
+import static io.ringlog.core.testing.AccumulatorStateMachine.TOTAL;
+import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
+import static io.ringlog.core.testing.CollectingListener.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ErrorPolicyTest
+{
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldRecordFailureAndRejectCommandThenContinueUnderRejectPolicy(final Topology topology) throws Exception
+    {
+        final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+        final CollectingListener listener = new CollectingListener();
+        final RecordingErrorHandler errors = new RecordingErrorHandler();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(sm).topology(topology)
+            .errorPolicy(ErrorPolicy.REJECT).errorHandler(errors).listener("collect", listener)))
+        {
+            engine.publish(ADD, 0, 0, 1, longPayload(10), 0, 8);
+            engine.publish(EMIT_THEN_FAIL, 0, 0, 2, longPayload(0), 0, 8);
+            engine.publish(REJECT, 0, 0, 3, longPayload(0), 0, 8);
+            engine.publish(ADD, 0, 0, 4, longPayload(5), 0, 8);
+            engine.awaitApplied(4, 10, TimeUnit.SECONDS);
+            listener.awaitCount(4, Duration.ofSeconds(10));
+            assertEquals(1, engine.metrics().failed());
+        }
+        final List<Seen> events = listener.events();
+        assertEquals(4, events.size(), "the failed command's own event never became visible: " + events);
+        assertEquals(10, events.get(0).value());
+        assertEquals(OutputEvent.REJECTED, events.get(1).type());
+        assertEquals(Rejections.COMMAND_FAILED, events.get(1).value());
+        assertEquals(2, events.get(1).position());
+        assertEquals(0, events.get(1).index(), "the rejection is the command's only event");
+        assertEquals(REASON_REJECTED, events.get(2).value(), "business rejections are events with a reason");
+        assertEquals(TOTAL, events.get(3).type());
+        assertEquals(15, events.get(3).value());
+
+        final CommandFailedException failure = assertInstanceOf(CommandFailedException.class, errors.errors().get(0));
+        assertEquals(2, failure.position());
+        assertEquals(EMIT_THEN_FAIL, failure.commandType());
+        assertInstanceOf(IllegalStateException.class, failure.getCause());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldHaltAndExposeNothingAfterTheFailureUnderHaltPolicy(final Topology topology) throws Exception
+    {
+        final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+        final CollectingListener listener = new CollectingListener();
+        final RecordingErrorHandler errors = new RecordingErrorHandler();
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(sm).topology(topology)
+            .errorPolicy(ErrorPolicy.HALT).errorHandler(errors).listener("collect", listener));
+        try
+        {
+            engine.publish(ADD, 0, 0, 1, longPayload(10), 0, 8);
+            engine.publish(EMIT_THEN_FAIL, 0, 0, 2, longPayload(0), 0, 8);
+            await(() -> engine.failure() != null, Duration.ofSeconds(10), "engine halted");
+            final EngineHaltedException refused = assertThrows(EngineHaltedException.class,
+                () -> engine.publish(ADD, 0, 0, 3, longPayload(5), 0, 8));
+            assertTrue(refused.getMessage().contains("position 2"), refused.getMessage());
+            assertThrows(EngineHaltedException.class, () -> engine.awaitApplied(2, 1, TimeUnit.SECONDS));
+        }
+        finally
+        {
+            engine.close();
+        }
+        assertEquals(10, sm.total());
+        final List<Seen> events = listener.events();
+        assertEquals(1, events.size(), "only the command before the failure is visible: " + events);
+        final CommandFailedException failure = assertInstanceOf(CommandFailedException.class, engine.failure());
+        assertEquals(2, failure.position());
+        assertEquals(failure, errors.errors().get(0));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldTimeOutAwaitingPositionThatNeverComes(final Topology topology)
+    {
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .topology(topology)))
+        {
+            assertThrows(TimeoutException.class, () -> engine.awaitApplied(1, 50, TimeUnit.MILLISECONDS));
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package io.ringlog.core;
+
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.core.testing.CollectingListener;
+import io.ringlog.core.testing.CollectingListener.Seen;
+import org.agrona.DirectBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
+import static io.ringlog.core.testing.AccumulatorStateMachine.REJECT;
+import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RecoveryTest
+{
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldReachTheSameStateHashLiveByFullReplayAndBySnapshotPlusTail(final Topology topology) throws Exception
+    {
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+        final Random random = new Random(42);
+        final Engine live = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .topology(topology).maxPayloadLength(64).journal(journal).snapshotStore(snapshots).snapshotEvery(1000));
+        for (int i = 0; i < 10_500; i++)
+        {
+            final int type = random.nextInt(10) == 0 ? REJECT : ADD;
+            live.publish(type, random.nextInt(5), i, i, longPayload(random.nextLong()), 0, 8);
+        }
+        live.close();
+        final long liveHash = live.stateHash();
+        assertEquals(10, snapshots.positions().length);
+        assertEquals(10_000, snapshots.positions()[0]);
+
+        final Engine fullReplay = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .topology(topology).maxPayloadLength(64).journal(journal));
+        fullReplay.close();
+
+        final List<Long> loaded = new ArrayList<>();
+        final Engine fromSnapshot = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .topology(topology).maxPayloadLength(64).journal(journal).snapshotStore(snapshots)
+            .recoveryListener(new RecoveryListener()
+            {
+                @Override
+                public void onSnapshotLoaded(final long position)
+                {
+                    loaded.add(position);
+                }
+            }));
+        fromSnapshot.close();
+
+        assertEquals(List.of(10_000L), loaded);
+        assertEquals(liveHash, fullReplay.stateHash(), "full replay");
+        assertEquals(liveHash, fromSnapshot.stateHash(), "snapshot + tail");
+        assertEquals(10_500, fromSnapshot.metrics().lastAppliedPosition());
+        assertEquals(500, fromSnapshot.metrics().applied(), "only the tail was replayed");
+    }
+
+    @Test
+    void shouldFallBackToOlderSnapshotWhenNewestFailsItsChecks() throws Exception
+    {
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        final InMemorySnapshotStore good = new InMemorySnapshotStore();
+        final Engine live = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(64).journal(journal).snapshotStore(good).snapshotEvery(100));
+        for (int i = 1; i <= 350; i++)
+        {
+            live.publish(ADD, 0, 0, 0, longPayload(i), 0, 8);
+        }
+        live.close();
+
+        final SnapshotStore newestCorrupt = new SnapshotStore()
+        {
+            @Override
+            public void store(final long position, final long hash, final DirectBuffer b, final int o, final int l)
+            {
+            }
+
+            @Override
+            public long[] positions()
+            {
+                return good.positions();
+            }
+
+            @Override
+            public Snapshot read(final long position)
+            {
+                if (position == 300)
+                {
+                    throw new SnapshotException("snapshot at position 300: checksum mismatch");
+                }
+                return good.read(position);
+            }
+        };
+        final List<String> skipped = new ArrayList<>();
+        final List<Long> loaded = new ArrayList<>();
+        final Engine recovered = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(64).journal(journal).snapshotStore(newestCorrupt)
+            .recoveryListener(new RecoveryListener()
+            {
+                @Override
+                public void onSnapshotSkipped(final long position, final Exception reason)
+                {
+                    skipped.add(position + ": " + reason.getMessage());
+                }
+
+                @Override
+                public void onSnapshotLoaded(final long position)
+                {
+                    loaded.add(position);
+                }
+            }));
+        recovered.close();
+        assertEquals(List.of("300: snapshot at position 300: checksum mismatch"), skipped);
+        assertEquals(List.of(200L), loaded);
+        assertEquals(live.stateHash(), recovered.stateHash());
+    }
+
+    @Test
+    void shouldRedeliverReplayedEventsOnlyToListenersThatAskForThem() throws Exception
+    {
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(64).journal(journal)))
+        {
+            for (int i = 1; i <= 5; i++)
+            {
+                engine.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
+            }
+        }
+        final CollectingListener readModel = new CollectingListener(true);
+        final CollectingListener responder = new CollectingListener(false);
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(64).journal(journal).listener("read-model", readModel).listener("responder", responder)))
+        {
+            engine.publish(ADD, 0, 0, 6, longPayload(6), 0, 8);
+            readModel.awaitCount(6, Duration.ofSeconds(10));
+            responder.awaitCount(1, Duration.ofSeconds(10));
+        }
+        final List<Seen> rebuilt = readModel.events();
+        for (int i = 0; i < 5; i++)
+        {
+            assertTrue(rebuilt.get(i).replay());
+            assertEquals(i + 1, rebuilt.get(i).position());
+        }
+        assertEquals(21, rebuilt.get(5).value());
+        assertTrue(!rebuilt.get(5).replay());
+        assertEquals(1, responder.count(), "no replayed events for a listener that did not opt in");
+        assertEquals(6, responder.events().get(0).position());
+    }
+
+    @Test
+    void shouldReportReplayProgressAndRecoverySummary() throws Exception
+    {
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(64).journal(journal).topology(Topology.COMPACT)))
+        {
+            for (int i = 0; i < 70_000; i++)
+            {
+                engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+            }
+            engine.awaitApplied(70_000, 30, TimeUnit.SECONDS);
+        }
+        final List<Long> progress = new ArrayList<>();
+        final long[] summary = new long[3];
+        Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).maxPayloadLength(64)
+            .journal(journal).recoveryListener(new RecoveryListener()
+            {
+                @Override
+                public void onReplayProgress(final long replayedPosition, final long lastPosition)
+                {
+                    progress.add(replayedPosition);
+                }
+
+                @Override
+                public void onRecovered(final long snapshotPosition, final long last, final long replayed, final long ns)
+                {
+                    summary[0] = snapshotPosition;
+                    summary[1] = last;
+                    summary[2] = replayed;
+                }
+            })).close();
+        assertEquals(List.of(65_536L, 70_000L), progress);
+        assertEquals(0, summary[0]);
+        assertEquals(70_000, summary[1]);
+        assertEquals(70_000, summary[2]);
+    }
+
+    @Test
+    void shouldStopRecoveryWithThePositionWhenTheJournalHasAGap()
+    {
+        final InMemoryJournal journal = new InMemoryJournal(64, 4096);
+        final Command command = new Command(64);
+        final org.agrona.concurrent.UnsafeBuffer payload = longPayload(1);
+        for (long p = 1; p <= 3 * 4096 + 10; p++)
+        {
+            command.set(p, 0, ADD, 1, 0, 0, 0, payload, 0, 8);
+            journal.append(command);
+        }
+        journal.commit();
+        final JournalException ex = assertThrows(JournalException.class, () -> Engine.launch(new EngineContext()
+            .stateMachine(new AccumulatorStateMachine()).maxPayloadLength(64).journal(journal)));
+        assertEquals(1, ex.position());
+        assertTrue(ex.getMessage().contains("no longer retained"), ex.getMessage());
+    }
+
+    @Test
+    void shouldUpcastOldCommandVersionsOnReplay() throws Exception
+    {
+        // Version 1 of ADD carried an int; version 2 carries a long.
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        final org.agrona.concurrent.UnsafeBuffer v1 = new org.agrona.concurrent.UnsafeBuffer(new byte[4]);
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new StateMachineAdapter()
+        {
+            @Override
+            public void apply(final Command command, final Output output)
+            {
+            }
+        }).maxPayloadLength(64).journal(journal).clock(() -> 0)))
+        {
+            for (int i = 1; i <= 3; i++)
+            {
+                v1.putInt(0, i * 100, java.nio.ByteOrder.LITTLE_ENDIAN);
+                engine.publish(ADD, 1, 0, 0, 0, v1, 0, 4);
+            }
+        }
+        final org.agrona.concurrent.UnsafeBuffer widened = new org.agrona.concurrent.UnsafeBuffer(new byte[8]);
+        final Upcasters upcasters = new Upcasters().register(ADD, 1, (command) ->
+        {
+            widened.putLong(0, command.payload().getInt(0, java.nio.ByteOrder.LITTLE_ENDIAN),
+                java.nio.ByteOrder.LITTLE_ENDIAN);
+            command.payload(2, widened, 0, 8);
+        });
+        final AccumulatorStateMachine v2 = new AccumulatorStateMachine();
+        Engine.launch(new EngineContext().stateMachine(v2).maxPayloadLength(64).journal(journal)
+            .upcasters(upcasters)).close();
+        assertEquals(600, v2.total());
+        assertEquals(3, v2.count());
+    }
+}
