@@ -7,7 +7,7 @@ import io.ringlog.core.Journal;
 import io.ringlog.core.Topology;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.EpochNanoClock;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.SplittableRandom;
@@ -58,7 +58,7 @@ public final class LedgerDemo
         final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         final long[] counts = new long[2];
         final LedgerStateMachine ledger = new LedgerStateMachine();
-        final EpochNanoClock clock = new SystemEpochNanoClock();
+        final EpochNanoClock clock = new OffsetEpochNanoClock();
         final EngineContext ctx = new EngineContext()
             .name("ledger")
             .stateMachine(ledger)
