@@ -588,7 +588,11 @@ public final class Engine implements AutoCloseable
         }
     }
 
-    /** Stops every thread and closes the stages, in reverse order of start. */
+    /**
+     * Stops every thread and closes the stages, in reverse order of start. A thread that does not
+     * stop in time (a listener stuck in user code) is reported and the stages stay open: closing a
+     * journal under a live stage thread could pull mapped memory from under it.
+     */
     private void abandon()
     {
         closed = true;
@@ -596,14 +600,22 @@ public final class Engine implements AutoCloseable
         {
             processor.halt();
         }
+        final long deadline = System.nanoTime() + ctx.closeTimeout().toNanos();
         boolean interrupted = false;
+        final StringBuilder stuck = new StringBuilder();
         for (final Thread thread : threads)
         {
             while (thread.isAlive())
             {
+                final long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+                if (leftMs <= 0)
+                {
+                    stuck.append(stuck.length() == 0 ? "" : ", ").append(thread.getName());
+                    break;
+                }
                 try
                 {
-                    thread.join();
+                    thread.join(leftMs);
                 }
                 catch (final InterruptedException ex)
                 {
@@ -611,14 +623,21 @@ public final class Engine implements AutoCloseable
                 }
             }
         }
-        stopped = true;
-        closeQuietly(ctx.snapshotStore());
-        closeQuietly(ctx.replicator());
-        closeQuietly(ctx.journal());
         if (interrupted)
         {
             Thread.currentThread().interrupt();
         }
+        if (stuck.length() > 0)
+        {
+            final IllegalStateException ex = new IllegalStateException(ctx.name() + ": threads did not stop within " +
+                ctx.closeTimeout() + ": " + stuck + "; journal, replicator and snapshot store left open");
+            recordError(ex);
+            throw ex;
+        }
+        stopped = true;
+        closeQuietly(ctx.snapshotStore());
+        closeQuietly(ctx.replicator());
+        closeQuietly(ctx.journal());
     }
 
     private void closeQuietly(final AutoCloseable closeable)

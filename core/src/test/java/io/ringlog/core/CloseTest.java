@@ -105,4 +105,34 @@ class CloseTest
         assertEquals(acceptedCount.get(), sm.count(), "every publish that returned was applied");
         assertEquals(acceptedSum.get(), sm.total());
     }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldGiveUpLoudlyWhenAListenerNeverReturnsInsteadOfHangingClose(final Topology topology) throws Exception
+    {
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .topology(topology).closeTimeout(java.time.Duration.ofMillis(300))
+            .errorHandler(new io.ringlog.core.testing.RecordingErrorHandler())
+            .listener("stuck", (event, endOfBatch) ->
+            {
+                entered.countDown();
+                release.await();
+            }));
+        try
+        {
+            engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+            assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, engine::close);
+            assertTrue(ex.getMessage().contains("listener-stuck"), ex.getMessage());
+            assertThrows(IllegalStateException.class, engine::stateHash, "not stopped, so no state hash");
+        }
+        finally
+        {
+            release.countDown();
+        }
+        engine.close();
+        assertEquals(1, engine.metrics().applied());
+    }
 }
