@@ -77,6 +77,11 @@ public final class LatencyHarness implements Callable<Integer>
 
     public static void main(final String[] args)
     {
+        if (System.getProperty("java.awt.headless") == null)
+        {
+            // The chart is drawn off-screen; no display is needed or wanted.
+            System.setProperty("java.awt.headless", "true");
+        }
         System.exit(commandLine(new LatencyHarness()).execute(args));
     }
 
@@ -133,6 +138,19 @@ public final class LatencyHarness implements Callable<Integer>
             topology.name(), waitStrategy.name(), rate, recorder.corrected(), recorder.service());
         report.printTable(console);
         console.println("wrote " + report.write(out) + " and " + out.resolve(report.baseName() + ".hgrm"));
+        final Path png = out.resolve(report.baseName() + ".png");
+        try
+        {
+            LatencyChart.write(png, String.format(Locale.ROOT, "ringlog %s, %s wait, %d commands/s, %d cores",
+                topology, waitStrategy.name(), rate, Runtime.getRuntime().availableProcessors()),
+                recorder.corrected(), recorder.service());
+            console.println("wrote " + png);
+        }
+        catch (final Exception | LinkageError ex)
+        {
+            // The chart is a convenience: a JDK without fonts or AWT must not cost the figures above.
+            console.println("no chart: " + ex);
+        }
         return 0;
     }
 
