@@ -28,10 +28,12 @@ import java.util.concurrent.locks.LockSupport;
  * held up, which is the point.
  *
  * <pre>
- *  producer (this thread) ──publish at t_i──► [input ring] ──► journal ─┐            PIPELINED
- *   correlation id = t_i                           └─────────────────► logic ──► [output ring] ──► LatencyRecorder
- *                                                                                                  now - t_i
- *  producer (this thread) ──publish at t_i──► [input ring] ──► compact (journal, then logic) ──► ... COMPACT
+ *  producer (this thread): command i at t_i, with t_i as its correlation id
+ *     │
+ *     ▼
+ *  [input ring] ──► PIPELINED: journal ──► logic ──────────────┐
+ *               or  COMPACT:   compact (journal, then logic) ──┴──► [output ring] ──► LatencyRecorder
+ *                                                                                     records now - t_i
  * </pre>
  *
  * Run with {@code scripts/bench latency --help}.

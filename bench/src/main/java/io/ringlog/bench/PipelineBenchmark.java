@@ -29,16 +29,19 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * PIPELINED: journal, logic and listener threads, plus the JMH thread
  *
- *  JMH thread ──publish──► [input ring] ──► journal (bounded InMemoryJournal)
- *                                │                 │ gates
- *                                └───────────────► logic (CounterStateMachine) ──► [output ring] ──► listener
- *                                                                                                        │
- *  JMH thread ◄──── yields until lastPosition == last published ◄─────────────────────────────────────────┘
+ *  JMH thread ──publish──► [input ring] ──► journal: append, commit at batch end
+ *                               │           │
+ *                               │           ▼ logic waits for the journal's sequence
+ *                               └─────────► logic: CounterStateMachine ──► [output ring] ──► listener
+ *                                                                                             │
+ *  JMH thread ◄──── yields until the listener has seen the last position ◄────────────────────┘
  *
  * COMPACT: compact and listener threads, plus the JMH thread
  *
- *  JMH thread ──publish──► [input ring] ──► compact: append + commit batch, then apply ──► [output ring] ──► listener
- *  JMH thread ◄──── yields until lastPosition == last published ◄─────────────────────────────────────────────┘
+ *  JMH thread ──publish──► [input ring] ──► compact: append each command, commit at batch end,
+ *                                           then apply the batch ──► [output ring] ──► listener
+ *                                                                                       │
+ *  JMH thread ◄──── yields until the listener has seen the last position ◄──────────────┘
  * </pre>
  *
  * The journal is the core's bounded {@link InMemoryJournal}, which allocates nothing while running,
