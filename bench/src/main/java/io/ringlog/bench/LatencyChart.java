@@ -8,9 +8,8 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 
+import javax.imageio.ImageIO;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,14 +38,14 @@ public final class LatencyChart
             .xAxisTitle("percentile").yAxisTitle("latency (us)").build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setxAxisTickLabelsFormattingFunction(LatencyChart::percentileLabel);
+        chart.getStyler().setXAxisTickLabelsFormattingFunction(LatencyChart::percentileLabel);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setMarkerSize(0);
         addSeries(chart, "corrected (from intended send time)", corrected);
         addSeries(chart, "service (from ingress timestamp)", service);
-        try (OutputStream out = Files.newOutputStream(png))
+        if (!ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", png.toFile()))
         {
-            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+            throw new IOException("no PNG writer in this JDK");
         }
     }
 
