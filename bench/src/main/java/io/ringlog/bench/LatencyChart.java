@@ -1,0 +1,80 @@
+package io.ringlog.bench;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+
+import javax.imageio.ImageIO;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A PNG of a run's latency percentile distribution, drawn the way HdrHistogram's plotter draws
+ * it: the x axis is 1 / (1 - percentile) on a log scale, so 90%, 99%, 99.9% ... are evenly
+ * spaced and the tail gets the room it deserves; latency on a log scale, in microseconds.
+ */
+public final class LatencyChart
+{
+    private static final int TICKS_PER_HALF_DISTANCE = 5;
+    /** A log axis cannot show zero; nothing is measured below a nanosecond. */
+    private static final double FLOOR_MICROS = 0.001;
+
+    private LatencyChart()
+    {
+    }
+
+    /** Draws the corrected and service distributions of one run into {@code png}. */
+    public static void write(final Path png, final String title, final Histogram corrected, final Histogram service)
+        throws IOException
+    {
+        final XYChart chart = new XYChartBuilder().width(900).height(540).title(title)
+            .xAxisTitle("percentile").yAxisTitle("latency (us)").build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setXAxisTickLabelsFormattingFunction(LatencyChart::percentileLabel);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setMarkerSize(0);
+        addSeries(chart, "corrected (from intended send time)", corrected);
+        addSeries(chart, "service (from ingress timestamp)", service);
+        if (!ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", png.toFile()))
+        {
+            throw new IOException("no PNG writer in this JDK");
+        }
+    }
+
+    private static void addSeries(final XYChart chart, final String name, final Histogram histogram)
+    {
+        final List<Double> x = new ArrayList<>();
+        final List<Double> y = new ArrayList<>();
+        for (final HistogramIterationValue value : histogram.percentiles(TICKS_PER_HALF_DISTANCE))
+        {
+            final double percentile = value.getPercentileLevelIteratedTo();
+            if (percentile >= 100.0)
+            {
+                break;
+            }
+            x.add(1.0 / (1.0 - percentile / 100.0));
+            y.add(Math.max(FLOOR_MICROS, value.getValueIteratedTo() / 1000.0));
+        }
+        if (!x.isEmpty())
+        {
+            final XYSeries series = chart.addSeries(name, x, y);
+            series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        }
+    }
+
+    /** The percentile an x of 1 / (1 - p) stands for: 10 is 90%, 1000 is 99.9%. */
+    static String percentileLabel(final double x)
+    {
+        final double percentile = 100.0 * (1.0 - 1.0 / x);
+        final int decimals = Math.max(0, (int)Math.round(Math.log10(x)) - 2);
+        return String.format(Locale.ROOT, "%." + decimals + "f%%", percentile);
+    }
+}

@@ -1,0 +1,133 @@
+package io.ringlog.bench;
+
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.InMemoryJournal;
+import io.ringlog.core.Topology;
+import io.ringlog.core.WaitStrategies;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * End-to-end throughput of the engine, in commands per second: the JMH thread publishes a batch of
+ * {@value #BATCH} commands, then waits until the listener has seen the last one, so every
+ * operation counted has been journaled, applied and delivered.
+ *
+ * <pre>
+ * PIPELINED: journal, logic and listener threads, plus the JMH thread
+ *
+ *  JMH thread ──publish──► [input ring] ──► journal: append, commit at batch end
+ *                               │           │
+ *                               │           ▼ logic waits for the journal's sequence
+ *                               └─────────► logic: CounterStateMachine ──► [output ring] ──► listener
+ *                                                                                             │
+ *  JMH thread ◄──── yields until the listener has seen the last position ◄────────────────────┘
+ *
+ * COMPACT: compact and listener threads, plus the JMH thread
+ *
+ *  JMH thread ──publish──► [input ring] ──► compact: append each command, commit at batch end,
+ *                                           then apply the batch ──► [output ring] ──► listener
+ *                                                                                       │
+ *  JMH thread ◄──── yields until the listener has seen the last position ◄──────────────┘
+ * </pre>
+ *
+ * The journal is the core's bounded {@link InMemoryJournal}, which allocates nothing while running,
+ * so {@code -prof gc} shows what the engine itself allocates per command (nothing, in steady
+ * state). Draining at the end of each batch puts a bubble in the pipeline once per {@value #BATCH}
+ * commands; the baseline {@link ArrayBlockingQueuePipelineBenchmark} pays the same.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@OperationsPerInvocation(PipelineBenchmark.BATCH)
+public class PipelineBenchmark extends RinglogFork
+{
+    /** Commands per benchmark invocation. */
+    public static final int BATCH = 1000;
+    /** Room for the payload of {@link CounterStateMachine#ADD} with no waste per slot. */
+    static final int MAX_PAYLOAD = 16;
+    static final int RING_SIZE = 1 << 14;
+    static final long RETAINED_ENTRIES = 1 << 16;
+
+    @Param({"PIPELINED", "COMPACT"})
+    public Topology topology;
+
+    /** PHASED behaves where threads outnumber cores; BUSY_SPIN only makes sense with a core per thread. */
+    @Param({"PHASED"})
+    public WaitStrategies waitStrategy;
+
+    private final UnsafeBuffer payload = new UnsafeBuffer(new byte[CounterStateMachine.PAYLOAD_LENGTH]);
+    private LastPositionListener listener;
+    private Engine engine;
+    private long sourceSequence;
+
+    @Setup(Level.Trial)
+    public void launch()
+    {
+        listener = new LastPositionListener();
+        engine = Engine.launch(new EngineContext()
+            .name("bench")
+            .topology(topology)
+            .waitStrategy(waitStrategy)
+            .ringSize(RING_SIZE)
+            .outputRingSize(RING_SIZE)
+            .maxPayloadLength(MAX_PAYLOAD)
+            .maxEventPayloadLength(MAX_PAYLOAD)
+            .journal(new InMemoryJournal(MAX_PAYLOAD, RETAINED_ENTRIES))
+            .stateMachine(new CounterStateMachine())
+            .listener("last-position", listener));
+        payload.putLong(0, 1, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    @TearDown(Level.Trial)
+    public void close()
+    {
+        engine.close();
+    }
+
+    /** Publishes {@value #BATCH} commands and waits until the listener has the last one's event. */
+    @Benchmark
+    public long publishBatch()
+    {
+        final Engine engine = this.engine;
+        long last = 0;
+        for (int i = 0; i < BATCH; i++)
+        {
+            final long sequence = ++sourceSequence;
+            last = engine.publish(CounterStateMachine.ADD, 0, 0, sequence, payload, 0, CounterStateMachine.PAYLOAD_LENGTH);
+        }
+        awaitDelivered(last);
+        return last;
+    }
+
+    private void awaitDelivered(final long position)
+    {
+        while (listener.lastPosition() < position)
+        {
+            if (engine.failure() != null)
+            {
+                throw new IllegalStateException("engine halted during the benchmark", engine.failure());
+            }
+            Thread.yield();
+        }
+    }
+
+    /** The listener's view, for a test that drives the benchmark by hand. */
+    long delivered()
+    {
+        return listener.lastPosition();
+    }
+}
