@@ -511,12 +511,13 @@ public final class ExchangeStateMachine implements StateMachine
                         final long affordable = takerAccount.free[instrument.quoteAsset()] / price;
                         if (affordable < quantity)
                         {
-                            quantity = affordable;
-                        }
-                        if (quantity == 0)
-                        {
+                            // What is left of free quote after this fill buys no lot at this or any worse price.
                             stoppedByFunds = true;
-                            break;
+                            if (affordable == 0)
+                            {
+                                break;
+                            }
+                            quantity = affordable;
                         }
                     }
                     trade(instrument, taker, maker, price, quantity);
@@ -525,6 +526,10 @@ public final class ExchangeStateMachine implements StateMachine
                         level.remove(maker);
                         orders.remove(maker.orderId);
                         releaseOrder(maker);
+                    }
+                    if (stoppedByFunds)
+                    {
+                        break;
                     }
                 }
                 maker = next;

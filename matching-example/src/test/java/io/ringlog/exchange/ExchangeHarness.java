@@ -3,6 +3,8 @@ package io.ringlog.exchange;
 import io.ringlog.core.Command;
 import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandTypes;
+import io.ringlog.exchange.text.CommandParser;
+import io.ringlog.exchange.text.ParsedCommand;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
@@ -19,6 +21,8 @@ final class ExchangeHarness
     private final CommandEncoder encoder = new CommandEncoder();
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[256]);
     private final Command command = new Command(256);
+    private final CommandParser parser = new CommandParser();
+    private final ParsedCommand parsed = new ParsedCommand();
     private long position;
 
     ExchangeHarness()
@@ -47,6 +51,17 @@ final class ExchangeHarness
             lines.add(event.text());
         }
         return lines;
+    }
+
+    /** Parses one line of the text format and applies it; fails the test on a malformed line. */
+    List<RecordingOutput.Event> applyLine(final String line)
+    {
+        if (parser.parse(line, 1, parsed) != CommandParser.Result.COMMAND)
+        {
+            throw new AssertionError("generated a line that does not parse: " + line + ": " + parser.error());
+        }
+        payload.putBytes(0, parsed.payload(), 0, parsed.payloadLength());
+        return apply(parsed.type(), parsed.payloadLength());
     }
 
     List<String> instrument(final int symbol, final int base, final int quote, final long tick, final long lot)
@@ -91,6 +106,16 @@ final class ExchangeHarness
     List<String> move(final long orderId, final long account, final long price)
     {
         return lines(CommandTypes.MOVE_ORDER, encoder.move(payload, 0, orderId, account, price));
+    }
+
+    static List<String> text(final List<RecordingOutput.Event> events)
+    {
+        final List<String> lines = new ArrayList<>();
+        for (final RecordingOutput.Event event : events)
+        {
+            lines.add(event.text());
+        }
+        return lines;
     }
 
     /** Lines of one kind ("trade", "book", ...) among {@code lines}. */

@@ -206,7 +206,10 @@ public final class CommandParser
         }
     }
 
-    /** Checks that every field is one the command (or the header) knows. */
+    /**
+     * Checks that every field is one the command (or the header) knows, and that all the command's
+     * fields are there (a place's price only when it is not a market order), naming every one missing.
+     */
     private boolean only(final String[] allowed)
     {
         for (int i = 0; i < fieldCount; i++)
@@ -216,6 +219,21 @@ public final class CommandParser
                 fail("unknown field '" + keys[i] + "' (expected " + String.join(", ", allowed) + ")");
                 return false;
             }
+        }
+        final boolean market = allowed == PLACE && has("type") && value("type").equalsIgnoreCase("MARKET");
+        StringBuilder missing = null;
+        for (final String key : allowed)
+        {
+            if (!has(key) && !(market && key.equals("price")))
+            {
+                missing = missing == null ? new StringBuilder("missing ") : missing.append(", ");
+                missing.append(key).append('=');
+            }
+        }
+        if (missing != null)
+        {
+            fail(missing.toString());
+            return false;
         }
         return true;
     }
