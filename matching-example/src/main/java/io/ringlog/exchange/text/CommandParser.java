@@ -30,6 +30,7 @@ public final class CommandParser
     private static final String[] REDUCE = {"oid", "acct", "by"};
     private static final String[] MOVE = {"oid", "acct", "price"};
     private static final String[] HEADER = {"src", "seq", "corr"};
+    private static final String[] VERBS = {"instrument", "deposit", "withdraw", "place", "cancel", "reduce", "move"};
 
     private final CommandEncoder encoder = new CommandEncoder();
     private final String[] keys = new String[16];
@@ -55,6 +56,10 @@ public final class CommandParser
         }
         final String[] tokens = line.split("\\s+");
         final String verb = tokens[0];
+        if (!contains(VERBS, verb))
+        {
+            return fail("unknown command '" + verb + "' (" + String.join(", ", VERBS) + ")");
+        }
         fieldCount = 0;
         for (int i = 1; i < tokens.length; i++)
         {
