@@ -53,6 +53,13 @@ public final class ExchangeStateMachine implements StateMachine
         void level(long price, long totalQuantity, int orderCount);
     }
 
+    /** Told when a snapshot has been loaded, on the business-logic thread, before the journal tail is replayed. */
+    @FunctionalInterface
+    public interface SnapshotLoadedListener
+    {
+        void onSnapshotLoaded(ExchangeStateMachine exchange);
+    }
+
     /** Visits resting orders: levels best first, each level oldest first. */
     @FunctionalInterface
     public interface OrderVisitor
@@ -74,6 +81,8 @@ public final class ExchangeStateMachine implements StateMachine
     private final Long2ObjectHashMap<Order> orders = new Long2ObjectHashMap<>(1 << 16, 0.65f);
     private final long[] supply;
     private long lastTradeId;
+    private long lastPosition;
+    private SnapshotLoadedListener snapshotLoadedListener;
 
     private Order[] orderPool = new Order[1 << 12];
     private int pooledOrders;
@@ -145,6 +154,7 @@ public final class ExchangeStateMachine implements StateMachine
     {
         this.output = output;
         this.commandType = command.type();
+        this.lastPosition = command.position();
         stamp++;
         final DirectBuffer payload = command.payload();
         final int length = command.payloadLength();
@@ -891,11 +901,12 @@ public final class ExchangeStateMachine implements StateMachine
     // ---------------------------------------------------------------- snapshot and hash
 
     /**
-     * Layout, little-endian: magic "EXS1", version, maxAssets, then the last trade id, the supply of
+     * Layout, little-endian: magic "EXS1", version, maxAssets, then the last trade id, the position of
+     * the last command applied (kept for read models, not part of the hash), the supply of
      * each asset, the instruments by symbol, the accounts by id (free and reserved of every asset), and
      * for each book by symbol its resting orders, bids then asks, best level first, oldest first:
      * <pre>
-     * header:      magic (4) | version (4) | maxAssets (4) | lastTradeId (8) | supply (8 x maxAssets)
+     * header:      magic (4) | version (4) | maxAssets (4) | lastTradeId (8) | lastPosition (8) | supply (8 x maxAssets)
      * instruments: count (4) | { symbol (4) | base (4) | quote (4) | tick (8) | lot (8) } x count
      * accounts:    count (4) | { id (8) | { free (8) | reserved (8) } x maxAssets } x count
      * books:       { orderCount (4) | { orderId (8) | account (8) | price (8) | remaining (8) | side (4) } x orderCount } x instruments
@@ -910,7 +921,8 @@ public final class ExchangeStateMachine implements StateMachine
         buffer.putInt(at + 4, SNAPSHOT_VERSION, LE);
         buffer.putInt(at + 8, maxAssets, LE);
         buffer.putLong(at + 12, lastTradeId, LE);
-        at += 20;
+        buffer.putLong(at + 20, lastPosition, LE);
+        at += 28;
         for (int asset = 0; asset < maxAssets; asset++)
         {
             buffer.putLong(at, supply[asset], LE);
@@ -974,7 +986,7 @@ public final class ExchangeStateMachine implements StateMachine
     public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
     {
         int at = offset;
-        if (length < 20 || buffer.getInt(at, LE) != SNAPSHOT_MAGIC)
+        if (length < 28 || buffer.getInt(at, LE) != SNAPSHOT_MAGIC)
         {
             throw new IllegalArgumentException("not an exchange snapshot");
         }
@@ -994,7 +1006,8 @@ public final class ExchangeStateMachine implements StateMachine
             throw new IllegalStateException("loadSnapshot needs a fresh exchange");
         }
         lastTradeId = buffer.getLong(at + 12, LE);
-        at += 20;
+        lastPosition = buffer.getLong(at + 20, LE);
+        at += 28;
         for (int asset = 0; asset < maxAssets; asset++)
         {
             supply[asset] = buffer.getLong(at, LE);
@@ -1057,6 +1070,21 @@ public final class ExchangeStateMachine implements StateMachine
         {
             throw new IllegalArgumentException("exchange snapshot of " + length + " bytes held " + (at - offset));
         }
+        if (snapshotLoadedListener != null)
+        {
+            snapshotLoadedListener.onSnapshotLoaded(this);
+        }
+    }
+
+    /**
+     * Registers what to run once a snapshot has been loaded (at start-up, on the business-logic thread,
+     * before the journal tail replays): typically seeding read models, which would otherwise see only
+     * the tail's events.
+     */
+    public ExchangeStateMachine onSnapshotLoaded(final SnapshotLoadedListener listener)
+    {
+        this.snapshotLoadedListener = listener;
+        return this;
     }
 
     /**
@@ -1173,6 +1201,12 @@ public final class ExchangeStateMachine implements StateMachine
     public long supply(final int asset)
     {
         return supply[asset];
+    }
+
+    /** Position of the last command applied (or of the state a snapshot restored). */
+    public long lastPosition()
+    {
+        return lastPosition;
     }
 
     /** Id of the last trade, which is also the number of trades so far. */
