@@ -4,7 +4,9 @@
  * any other thread under its lock, returning copies: L2 depth per symbol
  * ({@link io.ringlog.exchange.readmodel.DepthReadModel}), recent trades
  * ({@link io.ringlog.exchange.readmodel.TradesReadModel}) and account balances
- * ({@link io.ringlog.exchange.readmodel.BalancesReadModel}).
+ * ({@link io.ringlog.exchange.readmodel.BalancesReadModel}). Two more listeners serve scripts: run
+ * counters ({@link io.ringlog.exchange.readmodel.ExchangeStats}) and ingress-to-event latency
+ * ({@link io.ringlog.exchange.readmodel.LatencyListener}).
  * <p>
  * They say yes to {@code receivesReplay}, so a start-up that replays the journal from the beginning
  * rebuilds them. A start-up from a snapshot replays only the tail; seed depth and balances from the

@@ -7,8 +7,10 @@ import io.ringlog.core.InMemorySnapshotStore;
 import io.ringlog.core.Topology;
 import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.Side;
+import io.ringlog.exchange.codec.EventTypes;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.exchange.workload.WorkloadGenerator;
+import org.agrona.concurrent.SystemEpochNanoClock;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -35,12 +37,16 @@ class ReadModelsTest
         final DepthReadModel depth = new DepthReadModel();
         final TradesReadModel trades = new TradesReadModel(TRADES_KEPT);
         final BalancesReadModel balances = new BalancesReadModel(config.maxAssets());
+        final ExchangeStats stats = new ExchangeStats(false);
+        final SystemEpochNanoClock clock = new SystemEpochNanoClock();
+        final LatencyListener latency = new LatencyListener(clock);
+        final long[] published = {0};
         final long[] lastSeen = {0};
         final int[] queries = {0};
-        try (Engine engine = Engine.launch(context(exchange, new InMemoryJournal(64), null)
-            .listener("depth", depth).listener("trades", trades).listener("balances", balances)))
+        try (Engine engine = Engine.launch(context(exchange, new InMemoryJournal(64), null).clock(clock)
+            .listener("depth", depth).listener("trades", trades).listener("balances", balances)
+            .listener("stats", stats).listener("latency", latency)))
         {
-            final long[] published = {0};
             new WorkloadGenerator(config).generate((type, payload, length) ->
             {
                 published[0] = engine.publish(type, 0, 0, 0, payload, 0, length);
@@ -63,6 +69,10 @@ class ReadModelsTest
         }
         assertTrue(lastSeen[0] > 0, "queries ran while the models were filling");
         assertTrue(queries[0] > 10);
+        assertEquals(published[0], stats.commands(), "every command ends in events");
+        assertEquals(exchange.lastTradeId(), stats.count(EventTypes.TRADE));
+        assertTrue(stats.summary().startsWith("commands " + published[0]), stats.summary());
+        assertEquals(published[0], latency.copy().getTotalCount(), "one latency sample per command");
         assertMatches(exchange, depth, balances);
         assertTrue(exchange.lastTradeId() > TRADES_KEPT, "the flow should trade: " + exchange.lastTradeId());
         assertEquals(exchange.lastTradeId(), trades.count());
