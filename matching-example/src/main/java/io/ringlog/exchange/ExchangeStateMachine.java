@@ -40,6 +40,12 @@ import static io.ringlog.exchange.Side.SELL_CODE;
  * trades report balances) and hand it to an {@code EngineContext}. The query methods
  * ({@link #free}, {@link #forEachLevel}, ...) read live state: call them on the business-logic
  * thread, or once the engine has stopped; other threads use read models built from the events.
+ * <p>
+ * Engine settings it needs: {@code maxPayloadLength} of at least {@link
+ * io.ringlog.exchange.codec.PlaceOrderCommand#LENGTH} (the largest command), {@code maxEventPayloadLength}
+ * of at least {@link io.ringlog.exchange.codec.TradeEvent#LENGTH}, and an {@code outputRingSize} above the
+ * most events one command can cause: about three per resting order an incoming order meets, plus four
+ * balances per trade when they are reported. The defaults (256, 256, 65,536) fit.
  */
 public final class ExchangeStateMachine implements StateMachine
 {
@@ -469,7 +475,8 @@ public final class ExchangeStateMachine implements StateMachine
             {
                 if (order.account != account)
                 {
-                    total += order.remaining;
+                    // Capped at what is still wanted, so the sum cannot overflow however deep the book.
+                    total += Math.min(order.remaining, wanted - total);
                 }
             }
         }
