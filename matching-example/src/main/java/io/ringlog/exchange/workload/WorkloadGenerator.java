@@ -46,6 +46,7 @@ public final class WorkloadGenerator
     private long position;
     private long nextOrderId = 1;
     private long generated;
+    private long setupCommands;
 
     public WorkloadGenerator(final WorkloadConfig config)
     {
@@ -89,11 +90,21 @@ public final class WorkloadGenerator
                 place(sink, s, side, OrderType.GTC_CODE, Math.max(tick, price));
             }
         }
+        setupCommands = generated;
         for (long i = 0; i < config.commands(); i++)
         {
             flow(sink, i);
         }
         return generated;
+    }
+
+    /**
+     * Commands before the order flow starts: instruments, deposits and the prefilled depth. A benchmark
+     * applies these first and measures the rest.
+     */
+    public long setupCommands()
+    {
+        return setupCommands;
     }
 
     /** Flow commands generated of each kind (indexed by the {@link WorkloadConfig} kind constants). */

@@ -25,6 +25,7 @@ class WorkloadGeneratorTest
         final WorkloadGenerator generator = new WorkloadGenerator(WorkloadConfig.exchangeCore(1, commands));
         final long total = generator.generate((type, payload, length) -> { });
         assertEquals(1 + 2_000 * 2 + 1_000 + commands, total, "instrument, two deposits per account, prefill, flow");
+        assertEquals(1 + 2_000 * 2 + 1_000, generator.setupCommands());
         final long[] kinds = generator.kindCounts();
         assertShare(71, kinds[WorkloadConfig.MOVE], commands, 3);
         assertShare(13, kinds[WorkloadConfig.GTC], commands, 3);
