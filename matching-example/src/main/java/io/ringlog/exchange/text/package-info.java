@@ -42,5 +42,8 @@
  * pos=N balance   acct= asset= free= reserved=
  * pos=N rejected  reason=NAME cmd=VERB oid= acct=      (engine rejections: reason=DUPLICATE and no more)
  * </pre>
+ * {@link io.ringlog.exchange.text.EventTextWriter} writes these from an engine's output;
+ * {@link io.ringlog.exchange.text.StateText} prints a book as a price ladder and balances as
+ * {@code balance} lines.
  */
 package io.ringlog.exchange.text;
