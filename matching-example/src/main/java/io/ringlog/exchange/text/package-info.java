@@ -1,0 +1,49 @@
+/**
+ * The line-oriented text format of exchange commands and events: what scripts, generated workloads
+ * and event dumps are written in, so runs are reproducible and diffable.
+ *
+ * <h2>Commands</h2>
+ * One command per line: a verb, then {@code key=value} fields separated by spaces, in any order. Blank
+ * lines and everything after {@code #} are ignored. Numbers are decimal integers in the units of
+ * {@link io.ringlog.exchange} (prices in quote units per lot on the tick grid, quantities in lots,
+ * amounts in asset units); {@code side} and {@code type} are case-insensitive words.
+ * <pre>
+ * instrument sym=INT base=INT quote=INT tick=LONG lot=LONG
+ * deposit    acct=LONG asset=INT amount=LONG
+ * withdraw   acct=LONG asset=INT amount=LONG
+ * place      oid=LONG acct=LONG sym=INT side=BUY|SELL type=GTC|IOC|FOK|MARKET [price=LONG] qty=LONG
+ *            (price is required unless type=MARKET)
+ * cancel     oid=LONG acct=LONG
+ * reduce     oid=LONG acct=LONG by=LONG
+ * move       oid=LONG acct=LONG price=LONG
+ * </pre>
+ * Any command may also carry {@code src=LONG seq=LONG} (source id and sequence, for duplicate
+ * rejection) and {@code corr=LONG} (correlation id; the line number when absent). A line with an
+ * unknown verb or field, a missing or repeated field, or a value that is not a number is malformed:
+ * {@link io.ringlog.exchange.text.CommandFileReader} reports it with its line number and carries on.
+ * Example:
+ * <pre>
+ * instrument sym=1 base=1 quote=0 tick=5 lot=100
+ * deposit acct=12 asset=0 amount=1000000
+ * place oid=77 acct=12 sym=1 side=BUY type=GTC price=10050 qty=5
+ * move oid=77 acct=12 price=10040
+ * </pre>
+ *
+ * <h2>Events</h2>
+ * One event per line, prefixed by the position of the command that caused it:
+ * <pre>
+ * pos=N instrument sym= base= quote= tick= lot=
+ * pos=N accepted  oid= acct= sym= side= type= price= qty=
+ * pos=N trade     id= sym= price= qty= maker= taker= makerAcct= takerAcct= takerSide= makerLeft= takerLeft=
+ * pos=N cancelled oid= acct= sym= side= price= qty= reason=USER|UNFILLED|SELF_TRADE|INSUFFICIENT_FUNDS
+ * pos=N reduced   oid= acct= sym= side= price= by= left=
+ * pos=N moved     oid= acct= sym= side= from= to= left=
+ * pos=N book      sym= side= price= qty= orders=        (qty=0: the level is gone)
+ * pos=N balance   acct= asset= free= reserved=
+ * pos=N rejected  reason=NAME cmd=VERB oid= acct=      (engine rejections: reason=DUPLICATE and no more)
+ * </pre>
+ * {@link io.ringlog.exchange.text.EventTextWriter} writes these from an engine's output;
+ * {@link io.ringlog.exchange.text.StateText} prints a book as a price ladder and balances as
+ * {@code balance} lines.
+ */
+package io.ringlog.exchange.text;

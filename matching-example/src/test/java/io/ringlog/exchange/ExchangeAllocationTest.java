@@ -1,0 +1,111 @@
+package io.ringlog.exchange;
+
+import io.ringlog.core.Command;
+import io.ringlog.core.Output;
+import io.ringlog.exchange.workload.WorkloadConfig;
+import io.ringlog.exchange.workload.WorkloadGenerator;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.IntArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The hot path allocates nothing once pools and arrays have grown to the working set: an
+ * exchange-core shaped flow is applied to warm up, and its last 100,000 commands are measured with
+ * the JVM's per-thread allocation counter, read around chunks of 10,000 commands so nothing but
+ * {@code apply} runs inside a measurement. (JMH with {@code -prof gc} is the benchmark-grade check.)
+ */
+class ExchangeAllocationTest
+{
+    @Test
+    void shouldNotAllocateWhileMatchingInSteadyState() throws Exception
+    {
+        final ExpandableArrayBuffer stream = new ExpandableArrayBuffer(1 << 20);
+        final IntArrayList types = new IntArrayList();
+        final IntArrayList offsets = new IntArrayList();
+        final int[] end = {0};
+        new WorkloadGenerator(WorkloadConfig.exchangeCore(11, 300_000)).generate((type, payload, length) ->
+        {
+            types.addInt(type);
+            offsets.addInt(end[0]);
+            stream.putBytes(end[0], payload, 0, length);
+            end[0] += length;
+        });
+        offsets.addInt(end[0]);
+
+        final ExchangeStateMachine exchange = new ExchangeStateMachine();
+        final DiscardingOutput output = new DiscardingOutput();
+        final Command command = new Command(64);
+        final int total = types.size();
+        final int warm = total - 100_000;
+        apply(exchange, output, command, stream, types, offsets, 0, warm);
+
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        long allocated = 0;
+        for (int from = warm; from < total; from += 10_000)
+        {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            apply(exchange, output, command, stream, types, offsets, from, Math.min(total, from + 10_000));
+            allocated += threads.getCurrentThreadAllocatedBytes() - before;
+        }
+
+        assertTrue(output.events > 100_000, "the measured flow emits events: " + output.events);
+        assertEquals(0, allocated, "bytes allocated applying 100,000 commands in steady state");
+    }
+
+    private static void apply(
+        final ExchangeStateMachine exchange,
+        final Output output,
+        final Command command,
+        final DirectBuffer stream,
+        final IntArrayList types,
+        final IntArrayList offsets,
+        final int from,
+        final int to)
+    {
+        for (int i = from; i < to; i++)
+        {
+            final int offset = offsets.getInt(i);
+            command.set(i + 1, i, types.getInt(i), 1, 0, 0, i, stream, offset, offsets.getInt(i + 1) - offset);
+            exchange.apply(command, output);
+        }
+    }
+
+    /** Takes events and drops them, counting. */
+    private static final class DiscardingOutput implements Output
+    {
+        private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[256]);
+        long events;
+
+        @Override
+        public void emit(final int type, final DirectBuffer src, final int offset, final int length)
+        {
+            events++;
+        }
+
+        @Override
+        public MutableDirectBuffer claim(final int type)
+        {
+            return scratch;
+        }
+
+        @Override
+        public void commit(final int length)
+        {
+            events++;
+        }
+
+        @Override
+        public void reject(final int reasonCode)
+        {
+            events++;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.ringlog.exchange;
+
+import io.ringlog.core.Output;
+import io.ringlog.exchange.text.TextFormat;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** An {@link Output} for driving a state machine on the test thread: keeps each event as bytes and text. */
+final class RecordingOutput implements Output
+{
+    /** One event as emitted. */
+    record Event(int type, UnsafeBuffer payload, int length, String text)
+    {
+    }
+
+    private final UnsafeBuffer claimed = new UnsafeBuffer(new byte[1024]);
+    private final TextFormat format = new TextFormat();
+    private final List<Event> events = new ArrayList<>();
+    private int claimedType;
+    private boolean inClaim;
+
+    @Override
+    public void emit(final int type, final DirectBuffer src, final int offset, final int length)
+    {
+        claim(type).putBytes(0, src, offset, length);
+        commit(length);
+    }
+
+    @Override
+    public MutableDirectBuffer claim(final int type)
+    {
+        if (inClaim)
+        {
+            throw new IllegalStateException("claim before commit");
+        }
+        inClaim = true;
+        claimedType = type;
+        claimed.setMemory(0, claimed.capacity(), (byte)0);
+        return claimed;
+    }
+
+    @Override
+    public void commit(final int length)
+    {
+        if (!inClaim)
+        {
+            throw new IllegalStateException("commit without claim");
+        }
+        inClaim = false;
+        final byte[] copy = new byte[length];
+        claimed.getBytes(0, copy);
+        final UnsafeBuffer payload = new UnsafeBuffer(copy);
+        events.add(new Event(claimedType, payload, length,
+            format.event(claimedType, payload, 0, length, new StringBuilder()).toString()));
+    }
+
+    @Override
+    public void reject(final int reasonCode)
+    {
+        claim(-1).putInt(0, reasonCode, java.nio.ByteOrder.LITTLE_ENDIAN);
+        commit(4);
+    }
+
+    List<Event> events()
+    {
+        return events;
+    }
+
+    List<String> lines()
+    {
+        final List<String> lines = new ArrayList<>();
+        for (final Event event : events)
+        {
+            lines.add(event.text());
+        }
+        return lines;
+    }
+
+    void clear()
+    {
+        events.clear();
+    }
+}
