@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -57,7 +56,9 @@ class ExchangeAllocationTest
         }
 
         assertTrue(output.events > 100_000, "the measured flow emits events: " + output.events);
-        assertEquals(0, allocated, "bytes allocated applying 100,000 commands in steady state");
+        // A tripwire, not the proof (JMH -prof gc is): one object per command would be >= 16 B/command,
+        // while a one-off deoptimisation can show a few kilobytes once; allow under 1 B/command.
+        assertTrue(allocated < 100_000, allocated + " bytes allocated applying 100,000 commands in steady state");
     }
 
     private static void apply(
