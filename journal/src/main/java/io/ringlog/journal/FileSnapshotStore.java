@@ -86,13 +86,17 @@ public final class FileSnapshotStore implements SnapshotStore
         this.directory = ctx.directory();
         try
         {
-            Files.createDirectories(directory);
-            try (DirectoryStream<Path> stale = Files.newDirectoryStream(directory, PREFIX + "*" + SUFFIX + TEMP_SUFFIX))
+            if (ctx.readOnly())
             {
-                for (final Path path : stale)
+                if (!Files.isDirectory(directory))
                 {
-                    Files.deleteIfExists(path);
+                    throw new IOException("no such directory");
                 }
+            }
+            else
+            {
+                Files.createDirectories(directory);
+                removeStaleTemporaryFiles(directory);
             }
         }
         catch (final IOException ex)
@@ -105,6 +109,17 @@ public final class FileSnapshotStore implements SnapshotStore
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    private static void removeStaleTemporaryFiles(final Path directory) throws IOException
+    {
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(directory, PREFIX + "*" + SUFFIX + TEMP_SUFFIX))
+        {
+            for (final Path path : stale)
+            {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     /** Opens the store in {@code ctx.directory()}, creating it if needed. */
@@ -128,6 +143,10 @@ public final class FileSnapshotStore implements SnapshotStore
     public void store(
         final long position, final long stateHash, final DirectBuffer buffer, final int offset, final int length)
     {
+        if (ctx.readOnly())
+        {
+            throw new SnapshotException("snapshot store " + directory + " was opened read-only");
+        }
         final byte[] file = new byte[HEADER_LENGTH + length];
         final UnsafeBuffer framed = new UnsafeBuffer(file);
         framed.putInt(MAGIC_OFFSET, MAGIC, ORDER);
@@ -401,6 +420,7 @@ public final class FileSnapshotStore implements SnapshotStore
         private LongConsumer onRetention;
         private Consumer<Throwable> errorHandler;
         private String threadName = "ringlog-snapshot-writer";
+        private boolean readOnly;
 
         public Context conclude()
         {
@@ -467,6 +487,18 @@ public final class FileSnapshotStore implements SnapshotStore
         public Consumer<Throwable> errorHandler()
         {
             return errorHandler;
+        }
+
+        /** Reads only (the journal tool): nothing in the directory is created, removed or written. */
+        public Context readOnly(final boolean readOnly)
+        {
+            this.readOnly = readOnly;
+            return this;
+        }
+
+        public boolean readOnly()
+        {
+            return readOnly;
         }
 
         public Context threadName(final String threadName)

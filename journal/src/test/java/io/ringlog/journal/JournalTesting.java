@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Shared helpers for the journal tests: commands, child JVMs, and ways to damage a journal on disk. */
-final class JournalTesting
+public final class JournalTesting
 {
     static final int MAX_PAYLOAD = 64;
 
@@ -92,7 +92,7 @@ final class JournalTesting
     }
 
     /** Starts {@code main} in a new JVM with the test classpath and the project's JVM flags. */
-    static Process startJvm(final Class<?> main, final String... args) throws IOException
+    public static Process startJvm(final Class<?> main, final String... args) throws IOException
     {
         final List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
