@@ -6,6 +6,7 @@ import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -101,6 +102,11 @@ public final class ChronicleJournal implements Journal
         final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(ctx.directory())
             .rollCycle(rollCycle)
             .readOnly(ctx.readOnly());
+        if (durability != Durability.MEMORY_MAPPED)
+        {
+            // The mapped stores' sync mode decides what appender.sync() (and unmapping a chunk) does: NONE is a no-op.
+            builder.syncMode(SyncMode.SYNC);
+        }
         if (ctx.epochMillisClock() != null)
         {
             builder.timeProvider(new ClockTimeProvider(ctx.epochMillisClock()));

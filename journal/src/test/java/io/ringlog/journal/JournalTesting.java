@@ -19,19 +19,19 @@ import java.util.stream.Stream;
 /** Shared helpers for the journal tests: commands, child JVMs, and ways to damage a journal on disk. */
 public final class JournalTesting
 {
-    static final int MAX_PAYLOAD = 64;
+    public static final int MAX_PAYLOAD = 64;
 
     private JournalTesting()
     {
     }
 
-    static ChronicleJournal.Context context(final Path directory)
+    public static ChronicleJournal.Context context(final Path directory)
     {
         return new ChronicleJournal.Context().directory(directory).maxPayloadLength(MAX_PAYLOAD);
     }
 
     /** A command at {@code position} whose 8-byte payload is {@code value}. */
-    static Command command(final long position, final int type, final int version, final long value)
+    public static Command command(final long position, final int type, final int version, final long value)
     {
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[8]);
         payload.putLong(0, value, ByteOrder.LITTLE_ENDIAN);
