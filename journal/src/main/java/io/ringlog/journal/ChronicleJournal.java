@@ -87,6 +87,7 @@ public final class ChronicleJournal implements Journal
     private long appendedPosition;
     private volatile long lastPosition;
     private long lastSyncNanos;
+    private volatile long syncedPosition;
     private TornEntry tornEntry;
     private Throwable writeFailure;
     private boolean closed;
@@ -97,6 +98,7 @@ public final class ChronicleJournal implements Journal
         this.rollCycle = ctx.rollCycle().chronicle();
         this.durability = ctx.durability();
         this.syncIntervalNanos = ctx.syncInterval().toNanos();
+        this.lastSyncNanos = System.nanoTime() - syncIntervalNanos;
         this.scratchBytes = new byte[CommandCodec.HEADER_LENGTH + ctx.maxPayloadLength()];
         this.scratch = new UnsafeBuffer(scratchBytes);
         final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(ctx.directory())
@@ -332,6 +334,15 @@ public final class ChronicleJournal implements Journal
         }
     }
 
+    /**
+     * Newest position forced to disk by this journal's syncs (0 under {@link Durability#MEMORY_MAPPED},
+     * which leaves writing back to the kernel).
+     */
+    public long syncedPosition()
+    {
+        return syncedPosition;
+    }
+
     /** The torn entry found on open, or null if the newest entry was whole. */
     public TornEntry tornEntry()
     {
@@ -464,6 +475,7 @@ public final class ChronicleJournal implements Journal
                     throw new JournalException(appendedPosition, "msync of the journal failed: " + ex, ex);
                 }
                 lastSyncNanos = now;
+                syncedPosition = appendedPosition;
             }
         }
         lastPosition = appendedPosition;
