@@ -8,7 +8,6 @@ import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
 import io.ringlog.core.RecoveryListener;
-import io.ringlog.core.SnapshotException;
 import io.ringlog.core.StateMachine;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.FileSnapshotStore;
@@ -466,7 +465,7 @@ public final class JournalTool implements Callable<Integer>
         final Class<?> found = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
         if (!type.isAssignableFrom(found))
         {
-            throw new SnapshotException(className + " is not a " + type.getSimpleName());
+            throw new IllegalArgumentException(className + " is not a " + type.getSimpleName());
         }
         return type.cast(found.getConstructor().newInstance());
     }
