@@ -60,7 +60,9 @@ import java.util.function.LongSupplier;
  * completes the header once the bytes are in). On open, before any append can overwrite it, the
  * journal looks past the newest whole entry; if it finds a started entry it reports a
  * {@link TornEntry} (to {@link Context#tornEntryListener} and {@link #tornEntry()}) and recovery
- * runs up to the last whole entry. Chronicle reclaims the slot on the next append.
+ * runs up to the last whole entry. Chronicle reclaims the slot on the next append. (A write torn as
+ * the very first entry of a new cycle file is reclaimed the same way, but not reported: the journal
+ * only looks after its newest whole entry.)
  */
 public final class ChronicleJournal implements Journal
 {

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
 import static io.ringlog.core.testing.AccumulatorStateMachine.REJECT;
@@ -193,6 +194,60 @@ class RecoveryTest
         assertEquals(-1, fullReplay.loaded);
         assertEquals(1_000, fullReplay.replayed);
         assertEquals(liveHash, third.stateHash());
+    }
+
+    @Test
+    void shouldRecoverAfterTrimmingCyclesOlderThanTheOldestKeptSnapshot() throws Exception
+    {
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        final ChronicleJournal.Context journalContext = JournalTesting.context(dir.resolve("journal"))
+            .rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get);
+        final ChronicleJournal journal = ChronicleJournal.open(journalContext);
+        final FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context()
+            .directory(dir.resolve("snapshots"))
+            .retain(2)
+            .onRetention((oldestKept) -> journal.deleteCyclesBefore(oldestKept + 1)));
+        final Engine live = Engine.launch(engineContext(new AccumulatorStateMachine(), journal, Topology.PIPELINED)
+            .snapshotStore(store)
+            .snapshotEvery(500));
+        for (int i = 1; i <= 5_000; i++)
+        {
+            live.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
+            if (i % 250 == 0)
+            {
+                live.awaitApplied(i, 10, TimeUnit.SECONDS);
+                millis.addAndGet(1_000);
+            }
+        }
+        live.close();
+        final long liveHash = live.stateHash();
+
+        try (ChronicleJournal trimmed = ChronicleJournal.open(journalContext))
+        {
+            assertEquals(5_000, trimmed.lastPosition());
+            assertTrue(trimmed.firstPosition() > 1 && trimmed.firstPosition() <= 4_501,
+                "first position kept " + trimmed.firstPosition());
+            assertTrue(trimmed.cycleCount() < 20, "cycles kept " + trimmed.cycleCount());
+        }
+        final FileSnapshotStore kept = FileSnapshotStore.open(dir.resolve("snapshots"), 2);
+        assertEquals(List.of(5_000L, 4_500L), asList(kept.positions()));
+        corrupt(kept.path(5_000));
+
+        final EngineFixtures.RecordingRecovery recovery = new EngineFixtures.RecordingRecovery();
+        final Engine restarted = Engine.launch(engineContext(new AccumulatorStateMachine(),
+            ChronicleJournal.open(journalContext), Topology.PIPELINED).snapshotStore(kept).recoveryListener(recovery));
+        restarted.close();
+        assertEquals(List.of(5_000L), recovery.skipped);
+        assertEquals(4_500, recovery.loaded);
+        assertEquals(500, recovery.replayed);
+        assertEquals(liveHash, restarted.stateHash());
+
+        final Engine continued = Engine.launch(engineContext(new AccumulatorStateMachine(),
+            ChronicleJournal.open(journalContext), Topology.PIPELINED)
+            .snapshotStore(FileSnapshotStore.open(dir.resolve("snapshots"), 2)));
+        assertEquals(5_001, continued.publish(ADD, 0, 0, 0, longPayload(1), 0, 8));
+        continued.close();
     }
 
     @Test
