@@ -90,6 +90,8 @@ public final class ChronicleJournal implements Journal
     private volatile long lastPosition;
     private long lastSyncNanos;
     private volatile long syncedPosition;
+    private long pendingBytes;
+    private volatile long committedBytes;
     private TornEntry tornEntry;
     private Throwable writeFailure;
     private boolean closed;
@@ -411,6 +413,7 @@ public final class ChronicleJournal implements Journal
             throw new JournalException(position, "Chronicle Queue append failed: " + ex, ex);
         }
         appendedPosition = position;
+        pendingBytes += length;
         final int cycle = rollCycle.toCycle(index);
         if (cycle != currentCycle)
         {
@@ -480,7 +483,14 @@ public final class ChronicleJournal implements Journal
                 syncedPosition = appendedPosition;
             }
         }
+        committedBytes = pendingBytes;
         lastPosition = appendedPosition;
+    }
+
+    /** Command bytes (header + payload) committed since this journal was opened: the journal-bytes metric. */
+    public long committedBytes()
+    {
+        return committedBytes;
     }
 
     @Override

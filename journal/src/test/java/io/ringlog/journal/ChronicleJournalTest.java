@@ -1,6 +1,7 @@
 package io.ringlog.journal;
 
 import io.ringlog.core.Command;
+import io.ringlog.core.CommandCodec;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,7 @@ class ChronicleJournalTest
             assertEquals(0, journal.lastPosition());
             appendRange(journal, 1, 500, 7);
             assertEquals(500, journal.lastPosition());
+            assertEquals(500L * (CommandCodec.HEADER_LENGTH + 8), journal.committedBytes());
             final Command into = new Command(JournalTesting.MAX_PAYLOAD);
             try (JournalReader reader = journal.reader(1))
             {
