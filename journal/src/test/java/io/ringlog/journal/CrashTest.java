@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CrashTest
 {
-    private static final int TRIALS = 4;
+    private static final int TRIALS = 6;
 
     @TempDir
     Path dir;
@@ -46,7 +46,7 @@ class CrashTest
         {
             final Topology topology = trial % 2 == 0 ? Topology.COMPACT : Topology.PIPELINED;
             final String context = "seed " + seed + ", trial " + trial + ", " + topology;
-            final long killAfter = previousLast + 2_000 + random.nextInt(40_000);
+            final long killAfter = previousLast + 1_000 + random.nextInt(100_000);
             final long observed = runAndKill(random.nextLong(), topology, killAfter, context);
 
             final AccumulatorStateMachine recoveredState = new AccumulatorStateMachine();
