@@ -17,11 +17,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
@@ -78,6 +80,10 @@ public final class FileSnapshotStore implements SnapshotStore
     private final Context ctx;
     private final Path directory;
     private final ExecutorService writer;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final Runnable drain = this::drain;
+    private boolean drainScheduled;
+    private final AtomicLong superseded = new AtomicLong();
     private volatile Throwable lastFailure;
 
     private FileSnapshotStore(final Context ctx)
@@ -136,8 +142,12 @@ public final class FileSnapshotStore implements SnapshotStore
     }
 
     /**
-     * Copies the snapshot and queues it for the writer thread; returns at once. A write that fails
-     * goes to {@link Context#errorHandler} and to the next {@link #flush()}.
+     * Copies the snapshot and hands it to the writer thread; returns at once. At most
+     * {@link Context#retain()} snapshots wait for the writer: when snapshots come faster than the
+     * disk takes them, the oldest waiting one is dropped (counted by {@link #superseded()}). It
+     * would have been deleted by retention as soon as written, so nothing retention keeps is lost,
+     * and memory stays bounded. A write that fails goes to {@link Context#errorHandler} and to the
+     * next {@link #flush()}.
      */
     @Override
     public void store(
@@ -156,7 +166,50 @@ public final class FileSnapshotStore implements SnapshotStore
         framed.putInt(LENGTH_OFFSET, length, ORDER);
         buffer.getBytes(offset, file, HEADER_LENGTH, length);
         framed.putInt(CHECKSUM_OFFSET, checksum(file), ORDER);
-        writer.execute(() -> write(position, file));
+        boolean schedule = false;
+        synchronized (pending)
+        {
+            pending.addLast(new Pending(position, file));
+            if (pending.size() > ctx.retain())
+            {
+                pending.pollFirst();
+                superseded.incrementAndGet();
+            }
+            if (!drainScheduled)
+            {
+                drainScheduled = true;
+                schedule = true;
+            }
+        }
+        if (schedule)
+        {
+            writer.execute(drain);
+        }
+    }
+
+    /** Writes waiting snapshots, oldest first, until none is left. */
+    private void drain()
+    {
+        while (true)
+        {
+            final Pending next;
+            synchronized (pending)
+            {
+                next = pending.pollFirst();
+                if (next == null)
+                {
+                    drainScheduled = false;
+                    return;
+                }
+            }
+            write(next.position, next.file);
+        }
+    }
+
+    /** Snapshots never written because a newer one arrived while they waited for the writer. */
+    public long superseded()
+    {
+        return superseded.get();
     }
 
     /** CRC32C of the header before the checksum field, then of the body. */
@@ -355,7 +408,7 @@ public final class FileSnapshotStore implements SnapshotStore
     }
 
     /**
-     * Waits until every snapshot stored so far is on disk.
+     * Waits until every snapshot stored so far is on disk (or was superseded, see {@link #store}).
      *
      * @throws SnapshotException if a write failed since the last flush.
      */
@@ -410,6 +463,10 @@ public final class FileSnapshotStore implements SnapshotStore
         {
             writer.shutdown();
         }
+    }
+
+    private record Pending(long position, byte[] file)
+    {
     }
 
     /** Configuration of a {@link FileSnapshotStore}. */
