@@ -382,6 +382,11 @@ public final class ChronicleJournal implements Journal
             throw new JournalException(position, "out of order append: the journal expects position " +
                 (appendedPosition + 1));
         }
+        if (CommandCodec.encodedLength(command) > scratchBytes.length)
+        {
+            throw new JournalException(position, "payload of " + command.payloadLength() + " bytes exceeds the " +
+                "journal's maxPayloadLength " + ctx.maxPayloadLength() + " (set it to the engine's)");
+        }
         final int length = CommandCodec.encode(command, scratch, 0);
         final long index;
         try

@@ -243,6 +243,12 @@ class ChronicleJournalTest
             assertEquals(3, journal.lastPosition());
             assertThrows(JournalException.class, () -> journal.append(command(4, 1, 1, 0)));
         }
+        try (ChronicleJournal small = ChronicleJournal.open(context(dir).maxPayloadLength(4)))
+        {
+            final JournalException tooLarge = assertThrows(JournalException.class,
+                () -> small.append(command(4, 1, 1, 0)));
+            assertTrue(tooLarge.getMessage().contains("exceeds the journal's maxPayloadLength 4"), tooLarge.getMessage());
+        }
         final ChronicleJournal journal = ChronicleJournal.open(context(dir));
         journal.close();
         final JournalException ex = assertThrows(JournalException.class, () -> journal.append(command(4, 1, 1, 0)));
