@@ -117,6 +117,42 @@ class ChronicleJournalTest
     }
 
     @Test
+    void shouldLetAReaderFollowTheWriterAcrossCycles()
+    {
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get)))
+        {
+            appendRange(journal, 1, 10, 4);
+            final Command into = new Command(JournalTesting.MAX_PAYLOAD);
+            try (JournalReader follower = journal.reader(1))
+            {
+                for (long position = 1; position <= 10; position++)
+                {
+                    assertTrue(follower.next(into));
+                    assertEquals(position, into.position());
+                }
+                assertFalse(follower.next(into), "caught up");
+                millis.addAndGet(1_000);
+                appendRange(journal, 11, 20, 4);
+                for (long position = 11; position <= 20; position++)
+                {
+                    assertTrue(follower.next(into), "entry " + position + " in the next cycle");
+                    assertEquals(position, into.position());
+                }
+                assertFalse(follower.next(into));
+            }
+            try (JournalReader fromTheEnd = journal.reader(21))
+            {
+                assertFalse(fromTheEnd.next(into));
+                appendRange(journal, 21, 21, 1);
+                assertTrue(fromTheEnd.next(into));
+                assertEquals(21, into.position());
+            }
+        }
+    }
+
+    @Test
     void shouldKeepTheNewestCycleWhenDeleting()
     {
         final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
