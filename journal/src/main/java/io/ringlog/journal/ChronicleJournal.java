@@ -56,13 +56,17 @@ import java.util.function.LongSupplier;
  * journal refuses further writes, so the engine halts at that position.
  *
  * <h2>Torn entries</h2>
- * A process killed inside a write leaves the next document's header incomplete (Chronicle only
- * completes the header once the bytes are in). On open, before any append can overwrite it, the
+ * A process killed inside a write leaves the next document's header zero or marked not-complete,
+ * with some of its bytes after it (Chronicle completes the header only once the bytes are in). On open, before any append can overwrite it, the
  * journal looks past the newest whole entry; if it finds a started entry it reports a
  * {@link TornEntry} (to {@link Context#tornEntryListener} and {@link #tornEntry()}) and recovery
  * runs up to the last whole entry. Chronicle reclaims the slot on the next append. (A write torn as
  * the very first entry of a new cycle file is reclaimed the same way, but not reported: the journal
  * only looks after its newest whole entry.)
+ *
+ * <h2>Threads</h2>
+ * {@link #append} and {@link #commit} from one thread at a time (the journal stage); readers,
+ * {@link #lastPosition()}, {@link #firstPosition()} and {@link #deleteCyclesBefore} from any thread.
  */
 public final class ChronicleJournal implements Journal
 {
