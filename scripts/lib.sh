@@ -2,6 +2,10 @@
 # Sourced by the scripts in this folder. Builds what a script needs on first use (or when sources
 # changed) and runs Java with the JVM flags defined once in the parent pom (ringlog.jvm.flags),
 # which the build writes to matching-example/target/jvm.args for use as an @argfile.
+#
+#   RINGLOG_CLASSPATH  extra classpath entries (your StateMachine or PayloadDecoder classes)
+#   RINGLOG_JAVA_OPTS  extra JVM options (e.g. -Xmx4g)
+#   REBUILD=1          build even if the jar looks current
 set -euo pipefail
 
 RINGLOG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,7 +13,7 @@ RINGLOG_ARGS="$RINGLOG_ROOT/matching-example/target/jvm.args"
 RINGLOG_JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 # ringlog_ensure_built JAR_GLOB MODULE: builds MODULE (and what it needs) unless JAR_GLOB exists,
-# the argfile exists, and no source is newer than the jar. REBUILD=1 forces a build.
+# the argfile exists, and no source is newer than the jar.
 ringlog_ensure_built() {
   local glob="$1" module="$2" jar
   jar="$(ls $RINGLOG_ROOT/$glob 2>/dev/null | head -n 1)"
@@ -30,5 +34,7 @@ ringlog_run() {
   local main="$1"
   shift
   ringlog_ensure_built "matching-example/target/ringlog-matching-example-*-all.jar" matching-example
-  exec "$RINGLOG_JAVA" @"$RINGLOG_ARGS" -cp "$RINGLOG_JAR" "$main" "$@"
+  # shellcheck disable=SC2086 # RINGLOG_JAVA_OPTS is a list of options
+  exec "$RINGLOG_JAVA" @"$RINGLOG_ARGS" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${RINGLOG_JAVA_OPTS:-} \
+    -cp "$RINGLOG_JAR${RINGLOG_CLASSPATH:+:$RINGLOG_CLASSPATH}" "$main" "$@"
 }

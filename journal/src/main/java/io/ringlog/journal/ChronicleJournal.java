@@ -1,0 +1,813 @@
+package io.ringlog.journal;
+
+import io.ringlog.core.Command;
+import io.ringlog.core.CommandCodec;
+import io.ringlog.core.Journal;
+import io.ringlog.core.JournalException;
+import io.ringlog.core.JournalReader;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.File;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.NavigableSet;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * A {@link Journal} on Chronicle Queue: one Chronicle document per command, holding exactly the
+ * {@link CommandCodec} bytes (56-byte header, then the payload), in position order.
+ *
+ * <h2>Positions and Chronicle indexes</h2>
+ * A Chronicle index is {@code (cycle << shift) | sequence}: not contiguous across cycles, so a
+ * position is never derived from the index alone. Instead:
+ * <ul>
+ *   <li>every entry carries its own position (the codec's first field);</li>
+ *   <li>within one cycle, sequences are dense from 0 (only this journal writes data documents),
+ *       so {@code position = firstPosition(cycle) + sequence(index)};</li>
+ *   <li>{@code firstPosition(cycle)} is the position stored in the cycle's first entry. The journal
+ *       keeps a small side table of (cycle, first position) pairs, built on open by reading one
+ *       entry per cycle file and extended by the appender when it rolls into a new cycle.</li>
+ * </ul>
+ * On open the table is checked: each cycle must start where the one before ended
+ * ({@code firstPosition(next) == firstPosition(prev) + entries(prev)}), and the newest entry must
+ * carry {@code firstPosition(last) + entries(last) - 1}; otherwise open fails with a
+ * {@link JournalException} naming the position. Readers check every entry's position against the
+ * one they expect, so a gap or a foreign document is found where it is, never skipped. Positions
+ * continue across restarts because {@link #lastPosition()} on open is the newest whole entry's.
+ *
+ * <h2>Writing</h2>
+ * {@link #append} writes one document through the appender's writing context from a reusable
+ * byte array (no allocation); the appender is created lazily on the first append, on the journal
+ * stage's thread. {@link #commit} publishes the batch and applies the {@link Durability} level.
+ * Any Chronicle failure surfaces as a {@link JournalException} from append or commit, and the
+ * journal refuses further writes, so the engine halts at that position.
+ *
+ * <h2>Torn entries</h2>
+ * A process killed inside a write leaves the next document's header zero or marked not-complete,
+ * with some of its bytes after it (Chronicle completes the header only once the bytes are in). On open, before any append can overwrite it, the
+ * journal looks past the newest whole entry; if it finds a started entry it reports a
+ * {@link TornEntry} (to {@link Context#tornEntryListener} and {@link #tornEntry()}) and recovery
+ * runs up to the last whole entry. Chronicle reclaims the slot on the next append. (A write torn as
+ * the very first entry of a new cycle file is reclaimed the same way, but not reported: the journal
+ * only looks after its newest whole entry.)
+ *
+ * <h2>Threads</h2>
+ * {@link #append} and {@link #commit} from one thread at a time (the journal stage); readers,
+ * {@link #lastPosition()}, {@link #firstPosition()} and {@link #deleteCyclesBefore} from any thread.
+ */
+public final class ChronicleJournal implements Journal
+{
+    /** Chronicle's header bit for a document whose writer has not finished it. */
+    private static final int NOT_COMPLETE = 0x8000_0000;
+    /** Chronicle's header bit for a metadata (padding, index) document. */
+    private static final int META_DATA = 0x4000_0000;
+    private static final int LENGTH_MASK = 0x3FFF_FFFF;
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+
+    private final Context ctx;
+    private final SingleChronicleQueue queue;
+    private final RollCycle rollCycle;
+    private final byte[] scratchBytes;
+    private final UnsafeBuffer scratch;
+    private final Durability durability;
+    private final long syncIntervalNanos;
+    private final Object cycleLock = new Object();
+    private int[] cycles = new int[0];
+    private long[] cycleFirstPositions = new long[0];
+    private ExcerptAppender appender;
+    private int currentCycle = Integer.MIN_VALUE;
+    private long currentCycleFirstPosition;
+    private long appendedPosition;
+    private volatile long lastPosition;
+    private long lastSyncNanos;
+    private volatile long syncedPosition;
+    private long pendingBytes;
+    private volatile long committedBytes;
+    private TornEntry tornEntry;
+    private Throwable writeFailure;
+    private boolean closed;
+
+    private ChronicleJournal(final Context ctx)
+    {
+        this.ctx = ctx;
+        this.rollCycle = ctx.rollCycle().chronicle();
+        this.durability = ctx.durability();
+        this.syncIntervalNanos = ctx.syncInterval().toNanos();
+        this.lastSyncNanos = System.nanoTime() - syncIntervalNanos;
+        this.scratchBytes = new byte[CommandCodec.HEADER_LENGTH + ctx.maxPayloadLength()];
+        this.scratch = new UnsafeBuffer(scratchBytes);
+        final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(ctx.directory())
+            .rollCycle(rollCycle)
+            .readOnly(ctx.readOnly());
+        if (durability != Durability.MEMORY_MAPPED)
+        {
+            // The mapped stores' sync mode decides what appender.sync() (and unmapping a chunk) does: NONE is a no-op.
+            builder.syncMode(SyncMode.SYNC);
+        }
+        if (ctx.epochMillisClock() != null)
+        {
+            builder.timeProvider(new ClockTimeProvider(ctx.epochMillisClock()));
+        }
+        this.queue = builder.build();
+    }
+
+    /**
+     * Opens (or creates) the journal in {@code ctx.directory()}, checks how its cycles chain, and
+     * looks for a torn entry after the newest whole one.
+     *
+     * @throws JournalException if the entries on disk do not continue each other.
+     */
+    public static ChronicleJournal open(final Context ctx)
+    {
+        ctx.conclude();
+        final ChronicleJournal journal = new ChronicleJournal(ctx);
+        try
+        {
+            journal.scan();
+        }
+        catch (final RuntimeException ex)
+        {
+            journal.close();
+            throw ex;
+        }
+        return journal;
+    }
+
+    /** Builds the (cycle, first position) table, checks that cycles chain, and finds a torn tail. */
+    private void scan()
+    {
+        final int first = queue.firstCycle();
+        final int last = queue.lastCycle();
+        if (first == Integer.MAX_VALUE || last == Integer.MIN_VALUE || first > last)
+        {
+            return;
+        }
+        final NavigableSet<Long> onDisk = queue.listCyclesBetween(first, last);
+        final int[] foundCycles = new int[onDisk.size()];
+        final long[] foundFirsts = new long[onDisk.size()];
+        int count = 0;
+        long nextExpected = 0;
+        long lastCount = 0;
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            tailer.singleThreadedCheckDisabled(true);
+            for (final Long boxed : onDisk)
+            {
+                final int cycle = boxed.intValue();
+                final long entries = tailer.excerptsInCycle(cycle);
+                if (entries <= 0)
+                {
+                    continue;
+                }
+                final long stored = positionAt(tailer, rollCycle.toIndex(cycle, 0));
+                final long firstPosition;
+                if (count == 0)
+                {
+                    if (stored <= 0)
+                    {
+                        throw new JournalException(0, "the oldest entry, in cycle " + cycle +
+                            ", is not a ringlog command: cannot tell where the journal starts");
+                    }
+                    firstPosition = stored;
+                }
+                else
+                {
+                    if (stored > 0 && stored != nextExpected)
+                    {
+                        throw new JournalException(nextExpected, "cycle " + cycle + " starts at position " + stored +
+                            " but the cycle before it ends at " + (nextExpected - 1) + ": entries are missing");
+                    }
+                    firstPosition = nextExpected;
+                }
+                foundCycles[count] = cycle;
+                foundFirsts[count] = firstPosition;
+                count++;
+                nextExpected = firstPosition + entries;
+                lastCount = entries;
+            }
+            if (count == 0)
+            {
+                return;
+            }
+            final int lastCycle = foundCycles[count - 1];
+            final long lastIndex = rollCycle.toIndex(lastCycle, lastCount - 1);
+            final long newest = nextExpected - 1;
+            final long storedNewest = positionAt(tailer, lastIndex);
+            if (storedNewest > 0 && storedNewest != newest)
+            {
+                throw new JournalException(newest, "the newest entry says position " + storedNewest + ", but cycle " +
+                    lastCycle + " starts at " + foundFirsts[count - 1] + " and holds " + lastCount + " entries");
+            }
+            lastPosition = newest;
+            appendedPosition = newest;
+            cycles = Arrays.copyOf(foundCycles, count);
+            cycleFirstPositions = Arrays.copyOf(foundFirsts, count);
+            currentCycle = lastCycle;
+            currentCycleFirstPosition = foundFirsts[count - 1];
+            findTornEntry(tailer, lastIndex, newest);
+        }
+    }
+
+    /** The position field of the entry at {@code index}, or -1 if it is not a well-formed command header. */
+    private long positionAt(final ExcerptTailer tailer, final long index)
+    {
+        if (!tailer.moveToIndex(index))
+        {
+            return -1;
+        }
+        try (DocumentContext dc = tailer.readingDocument())
+        {
+            if (!dc.isPresent())
+            {
+                return -1;
+            }
+            final Bytes<?> bytes = dc.wire().bytes();
+            final long start = bytes.readPosition();
+            if (bytes.readRemaining() < CommandCodec.HEADER_LENGTH ||
+                readIntLe(bytes, start + CommandCodec.MAGIC_OFFSET) != CommandCodec.MAGIC)
+            {
+                return -1;
+            }
+            return readLongLe(bytes, start + CommandCodec.POSITION_OFFSET);
+        }
+    }
+
+    private static int readIntLe(final Bytes<?> bytes, final long offset)
+    {
+        final int value = bytes.readInt(offset);
+        return ByteOrder.nativeOrder() == ORDER ? value : Integer.reverseBytes(value);
+    }
+
+    private static long readLongLe(final Bytes<?> bytes, final long offset)
+    {
+        final long value = bytes.readLong(offset);
+        return ByteOrder.nativeOrder() == ORDER ? value : Long.reverseBytes(value);
+    }
+
+    /**
+     * Looks at the header after the newest whole entry. A header with the not-complete bit, or a
+     * zero header followed by bytes (the writer had started filling the entry), is a torn entry.
+     */
+    private void findTornEntry(final ExcerptTailer tailer, final long lastIndex, final long lastWhole)
+    {
+        if (!tailer.moveToIndex(lastIndex))
+        {
+            return;
+        }
+        final File file;
+        long offset;
+        int header = 0;
+        boolean torn = false;
+        try (DocumentContext dc = tailer.readingDocument())
+        {
+            if (!dc.isPresent())
+            {
+                return;
+            }
+            final Bytes<?> bytes = dc.wire().bytes();
+            offset = (bytes.readLimit() + 3) & ~3L;
+            final long window = CommandCodec.HEADER_LENGTH + ctx.maxPayloadLength() + 8L;
+            try
+            {
+                for (int hops = 0; hops < 4; hops++)
+                {
+                    header = bytes.readVolatileInt(offset);
+                    if ((header & NOT_COMPLETE) != 0)
+                    {
+                        torn = true;
+                        break;
+                    }
+                    if (header == 0)
+                    {
+                        for (long at = offset + 4; at < offset + window; at += 4)
+                        {
+                            if (bytes.readInt(at) != 0)
+                            {
+                                torn = true;
+                                break;
+                            }
+                        }
+                        break;
+                    }
+                    if ((header & META_DATA) == 0)
+                    {
+                        break;
+                    }
+                    // A complete metadata document (padding, index): the next entry lies beyond it.
+                    offset = (offset + 4 + (header & LENGTH_MASK) + 3) & ~3L;
+                }
+            }
+            catch (final RuntimeException endOfMapping)
+            {
+                // Past the mapped end of the file: nothing was started there.
+                return;
+            }
+            file = tailer.currentFile();
+        }
+        if (torn)
+        {
+            tornEntry = new TornEntry(lastWhole, file == null ? ctx.directory() : file.toPath(), offset, header);
+            if (ctx.tornEntryListener() != null)
+            {
+                ctx.tornEntryListener().accept(tornEntry);
+            }
+        }
+    }
+
+    @Override
+    public long lastPosition()
+    {
+        return lastPosition;
+    }
+
+    /** Oldest position still in the journal (after {@link #deleteCyclesBefore}); 0 when it is empty. */
+    public long firstPosition()
+    {
+        synchronized (cycleLock)
+        {
+            return cycleFirstPositions.length == 0 ? 0 : cycleFirstPositions[0];
+        }
+    }
+
+    /**
+     * Newest position forced to disk by this journal's syncs (0 under {@link Durability#MEMORY_MAPPED},
+     * which leaves writing back to the kernel).
+     */
+    public long syncedPosition()
+    {
+        return syncedPosition;
+    }
+
+    /** The torn entry found on open, or null if the newest entry was whole. */
+    public TornEntry tornEntry()
+    {
+        return tornEntry;
+    }
+
+    public Path directory()
+    {
+        return ctx.directory();
+    }
+
+    public Durability durability()
+    {
+        return durability;
+    }
+
+    /** Cycle files holding entries, oldest first. */
+    public int cycleCount()
+    {
+        synchronized (cycleLock)
+        {
+            return cycles.length;
+        }
+    }
+
+    @Override
+    public void append(final Command command)
+    {
+        final long position = command.position();
+        checkWritable(position);
+        if (position != appendedPosition + 1)
+        {
+            throw new JournalException(position, "out of order append: the journal expects position " +
+                (appendedPosition + 1));
+        }
+        if (CommandCodec.encodedLength(command) > scratchBytes.length)
+        {
+            throw new JournalException(position, "payload of " + command.payloadLength() + " bytes exceeds the " +
+                "journal's maxPayloadLength " + ctx.maxPayloadLength() + " (set it to the engine's)");
+        }
+        final int length = CommandCodec.encode(command, scratch, 0);
+        final long index;
+        try
+        {
+            if (appender == null)
+            {
+                appender = queue.createAppender();
+                appender.singleThreadedCheckDisabled(true);
+            }
+            final DocumentContext dc = appender.writingDocument();
+            try
+            {
+                dc.wire().bytes().write(scratchBytes, 0, length);
+            }
+            catch (final Throwable ex)
+            {
+                dc.rollbackOnClose();
+                throw ex;
+            }
+            finally
+            {
+                dc.close();
+            }
+            index = appender.lastIndexAppended();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            writeFailure = ex;
+            throw new JournalException(position, "Chronicle Queue append failed: " + ex, ex);
+        }
+        appendedPosition = position;
+        pendingBytes += length;
+        final int cycle = rollCycle.toCycle(index);
+        if (cycle != currentCycle)
+        {
+            startCycle(cycle, position);
+        }
+        if (rollCycle.toSequenceNumber(index) != position - currentCycleFirstPosition)
+        {
+            writeFailure = new IllegalStateException("index mapping broken");
+            throw new JournalException(position, "written at Chronicle index 0x" + Long.toHexString(index) +
+                " but cycle " + cycle + " starts at position " + currentCycleFirstPosition +
+                ": another writer is appending to " + ctx.directory());
+        }
+    }
+
+    private void startCycle(final int cycle, final long position)
+    {
+        currentCycle = cycle;
+        currentCycleFirstPosition = position;
+        synchronized (cycleLock)
+        {
+            final int n = cycles.length;
+            final int[] newCycles = Arrays.copyOf(cycles, n + 1);
+            final long[] newFirsts = Arrays.copyOf(cycleFirstPositions, n + 1);
+            newCycles[n] = cycle;
+            newFirsts[n] = position;
+            cycles = newCycles;
+            cycleFirstPositions = newFirsts;
+        }
+    }
+
+    private void checkWritable(final long position)
+    {
+        if (closed)
+        {
+            throw new JournalException(position, "journal " + ctx.directory() + " is closed");
+        }
+        if (ctx.readOnly())
+        {
+            throw new JournalException(position, "journal " + ctx.directory() + " was opened read-only");
+        }
+        if (writeFailure != null)
+        {
+            throw new JournalException(position, "journal refuses writes after an earlier failure: " + writeFailure,
+                writeFailure);
+        }
+    }
+
+    @Override
+    public void commit()
+    {
+        checkWritable(appendedPosition);
+        if (appender != null && durability != Durability.MEMORY_MAPPED)
+        {
+            final long now = System.nanoTime();
+            if (durability == Durability.SYNC_EACH_BATCH || now - lastSyncNanos >= syncIntervalNanos)
+            {
+                try
+                {
+                    appender.sync();
+                }
+                catch (final RuntimeException ex)
+                {
+                    writeFailure = ex;
+                    throw new JournalException(appendedPosition, "msync of the journal failed: " + ex, ex);
+                }
+                lastSyncNanos = now;
+                syncedPosition = appendedPosition;
+            }
+        }
+        committedBytes = pendingBytes;
+        lastPosition = appendedPosition;
+    }
+
+    /** Command bytes (header + payload) committed since this journal was opened: the journal-bytes metric. */
+    public long committedBytes()
+    {
+        return committedBytes;
+    }
+
+    @Override
+    public JournalReader reader(final long fromPosition)
+    {
+        if (closed)
+        {
+            throw new JournalException(fromPosition, "journal " + ctx.directory() + " is closed");
+        }
+        final long from = Math.max(1, fromPosition);
+        final ExcerptTailer tailer = queue.createTailer();
+        tailer.singleThreadedCheckDisabled(true);
+        try
+        {
+            final long index = indexOf(from);
+            if (index < 0)
+            {
+                tailer.toEnd();
+            }
+            else if (!tailer.moveToIndex(index))
+            {
+                throw new JournalException(from, "no Chronicle entry at index 0x" + Long.toHexString(index));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            tailer.close();
+            throw ex;
+        }
+        return new ChronicleJournalReader(tailer, from, ctx.maxPayloadLength());
+    }
+
+    /**
+     * The Chronicle index of {@code position}, or -1 if it is past the newest entry.
+     *
+     * @throws JournalException if it is older than the oldest entry kept.
+     */
+    private long indexOf(final long position)
+    {
+        synchronized (cycleLock)
+        {
+            final int n = cycles.length;
+            if (n == 0 || position > appendedPositionSnapshot())
+            {
+                return -1;
+            }
+            if (position < cycleFirstPositions[0])
+            {
+                throw new JournalException(position, "older than the oldest entry kept, position " +
+                    cycleFirstPositions[0] + " (older cycles were deleted)");
+            }
+            int at = Arrays.binarySearch(cycleFirstPositions, 0, n, position);
+            if (at < 0)
+            {
+                at = -at - 2;
+            }
+            return rollCycle.toIndex(cycles[at], position - cycleFirstPositions[at]);
+        }
+    }
+
+    private long appendedPositionSnapshot()
+    {
+        return Math.max(lastPosition, appendedPosition);
+    }
+
+    /**
+     * Deletes the cycle files whose entries all lie before {@code position} (for instance the
+     * oldest kept snapshot's position + 1). The cycle being written is never deleted. Call it from
+     * one thread at a time; readers already open on a deleted cycle keep their mapping.
+     *
+     * @return how many cycle files were deleted.
+     */
+    public int deleteCyclesBefore(final long position)
+    {
+        final int[] doomed;
+        synchronized (cycleLock)
+        {
+            int n = 0;
+            while (n < cycles.length - 1 && cycleFirstPositions[n + 1] <= position)
+            {
+                n++;
+            }
+            doomed = Arrays.copyOf(cycles, n);
+        }
+        if (doomed.length == 0)
+        {
+            return 0;
+        }
+        final File[] files = new File[doomed.length];
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            tailer.singleThreadedCheckDisabled(true);
+            for (int i = 0; i < doomed.length; i++)
+            {
+                if (tailer.moveToIndex(rollCycle.toIndex(doomed[i], 0)))
+                {
+                    files[i] = tailer.currentFile();
+                }
+            }
+        }
+        int deleted = 0;
+        for (int i = 0; i < doomed.length; i++)
+        {
+            if (files[i] == null)
+            {
+                throw new JournalException(0, "cannot find the file of cycle " + doomed[i] + " in " + ctx.directory());
+            }
+            try
+            {
+                Files.deleteIfExists(files[i].toPath());
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new JournalException(0, "cannot delete " + files[i] + ": " + ex.getMessage(), ex);
+            }
+            synchronized (cycleLock)
+            {
+                cycles = Arrays.copyOfRange(cycles, 1, cycles.length);
+                cycleFirstPositions = Arrays.copyOfRange(cycleFirstPositions, 1, cycleFirstPositions.length);
+            }
+            deleted++;
+        }
+        queue.refreshDirectoryListing();
+        return deleted;
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        try
+        {
+            if (appender != null)
+            {
+                if (durability != Durability.MEMORY_MAPPED && writeFailure == null)
+                {
+                    appender.sync();
+                }
+                appender.close();
+            }
+        }
+        finally
+        {
+            queue.close();
+        }
+    }
+
+    /** Configuration of a {@link ChronicleJournal}: fluent setters, then {@link #conclude()} validates. */
+    public static final class Context
+    {
+        private Path directory;
+        private JournalRollCycle rollCycle = JournalRollCycle.DAILY;
+        private Durability durability = Durability.MEMORY_MAPPED;
+        private Duration syncInterval = Duration.ofMillis(10);
+        private int maxPayloadLength = 256;
+        private LongSupplier epochMillisClock;
+        private Consumer<TornEntry> tornEntryListener;
+        private boolean readOnly;
+
+        /** Checks the settings; called by {@link ChronicleJournal#open}, harmless twice. */
+        public Context conclude()
+        {
+            if (directory == null)
+            {
+                throw new IllegalArgumentException("directory is required");
+            }
+            if (rollCycle == null || durability == null || syncInterval == null)
+            {
+                throw new IllegalArgumentException("rollCycle, durability and syncInterval must not be null");
+            }
+            if (maxPayloadLength <= 0)
+            {
+                throw new IllegalArgumentException("maxPayloadLength must be positive: " + maxPayloadLength);
+            }
+            if (syncInterval.isNegative())
+            {
+                throw new IllegalArgumentException("syncInterval must not be negative: " + syncInterval);
+            }
+            return this;
+        }
+
+        /** The directory holding the cycle files; created if missing. */
+        public Context directory(final Path directory)
+        {
+            this.directory = directory;
+            return this;
+        }
+
+        public Path directory()
+        {
+            return directory;
+        }
+
+        /** How often a new file starts; {@link JournalRollCycle#DAILY} by default. Fixed once a journal exists. */
+        public Context rollCycle(final JournalRollCycle rollCycle)
+        {
+            this.rollCycle = rollCycle;
+            return this;
+        }
+
+        public JournalRollCycle rollCycle()
+        {
+            return rollCycle;
+        }
+
+        /** {@link Durability#MEMORY_MAPPED} by default. */
+        public Context durability(final Durability durability)
+        {
+            this.durability = durability;
+            return this;
+        }
+
+        public Durability durability()
+        {
+            return durability;
+        }
+
+        /** Least time between two syncs under {@link Durability#SYNC_INTERVAL}; 10 ms by default. */
+        public Context syncInterval(final Duration syncInterval)
+        {
+            this.syncInterval = syncInterval;
+            return this;
+        }
+
+        public Duration syncInterval()
+        {
+            return syncInterval;
+        }
+
+        /** The engine's maxPayloadLength: sizes the reusable buffers and bounds what a reader accepts. */
+        public Context maxPayloadLength(final int maxPayloadLength)
+        {
+            this.maxPayloadLength = maxPayloadLength;
+            return this;
+        }
+
+        public int maxPayloadLength()
+        {
+            return maxPayloadLength;
+        }
+
+        /** Wall clock in epoch milliseconds that picks the cycle; the system clock when not set (tests roll with it). */
+        public Context epochMillisClock(final LongSupplier epochMillisClock)
+        {
+            this.epochMillisClock = epochMillisClock;
+            return this;
+        }
+
+        public LongSupplier epochMillisClock()
+        {
+            return epochMillisClock;
+        }
+
+        /** Told once, on open, about a torn entry after the newest whole one. */
+        public Context tornEntryListener(final Consumer<TornEntry> tornEntryListener)
+        {
+            this.tornEntryListener = tornEntryListener;
+            return this;
+        }
+
+        public Consumer<TornEntry> tornEntryListener()
+        {
+            return tornEntryListener;
+        }
+
+        /** Opens for reading only (the journal tool): appends fail, nothing on disk changes. */
+        public Context readOnly(final boolean readOnly)
+        {
+            this.readOnly = readOnly;
+            return this;
+        }
+
+        public boolean readOnly()
+        {
+            return readOnly;
+        }
+    }
+
+    /** Lets the journal's clock choose Chronicle cycles. */
+    private static final class ClockTimeProvider implements TimeProvider
+    {
+        private final LongSupplier epochMillis;
+
+        ClockTimeProvider(final LongSupplier epochMillis)
+        {
+            this.epochMillis = epochMillis;
+        }
+
+        @Override
+        public long currentTimeMillis()
+        {
+            return epochMillis.getAsLong();
+        }
+
+        @Override
+        public long currentTimeMicros()
+        {
+            return epochMillis.getAsLong() * 1000;
+        }
+
+        @Override
+        public long currentTimeNanos()
+        {
+            return epochMillis.getAsLong() * 1_000_000;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.ringlog.journal;
+
+import io.ringlog.core.Command;
+import io.ringlog.core.CommandCodec;
+import io.ringlog.core.CorruptEntryException;
+import io.ringlog.core.JournalException;
+import io.ringlog.core.JournalReader;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Reads a {@link ChronicleJournal} forward from a position. Every entry must decode and carry the
+ * position that follows the one before: anything else is a {@link JournalException} naming the
+ * position expected there and the reason, never a skip. An entry still being written (or torn)
+ * ends the read, as the end of the journal does.
+ */
+final class ChronicleJournalReader implements JournalReader
+{
+    private final ExcerptTailer tailer;
+    private final byte[] scratchBytes;
+    private final UnsafeBuffer scratch;
+    private long expected;
+
+    ChronicleJournalReader(final ExcerptTailer tailer, final long fromPosition, final int maxPayloadLength)
+    {
+        this.tailer = tailer;
+        this.expected = fromPosition;
+        this.scratchBytes = new byte[CommandCodec.HEADER_LENGTH + maxPayloadLength];
+        this.scratch = new UnsafeBuffer(scratchBytes);
+    }
+
+    @Override
+    public boolean next(final Command into)
+    {
+        final int length;
+        try (DocumentContext dc = tailer.readingDocument())
+        {
+            if (!dc.isPresent())
+            {
+                return false;
+            }
+            final Bytes<?> bytes = dc.wire().bytes();
+            final long remaining = bytes.readRemaining();
+            if (remaining > scratchBytes.length)
+            {
+                throw new JournalException(expected, "entry of " + remaining + " bytes is longer than a command " +
+                    "header plus maxPayloadLength (" + scratchBytes.length + " bytes)");
+            }
+            length = (int)remaining;
+            bytes.read(scratchBytes, 0, length);
+        }
+        try
+        {
+            CommandCodec.decode(scratch, 0, length, into);
+        }
+        catch (final CorruptEntryException ex)
+        {
+            throw new JournalException(expected, ex.getMessage(), ex);
+        }
+        if (into.position() != expected)
+        {
+            throw new JournalException(expected, "entry carries position " + into.position() + " where position " +
+                expected + " belongs: the journal has a gap or a foreign entry");
+        }
+        expected++;
+        return true;
+    }
+
+    /** The position the next entry must carry. */
+    long expectedPosition()
+    {
+        return expected;
+    }
+
+    @Override
+    public void close()
+    {
+        tailer.close();
+    }
+}

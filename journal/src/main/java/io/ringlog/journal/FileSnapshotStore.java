@@ -1,0 +1,572 @@
+package io.ringlog.journal;
+
+import io.ringlog.core.Snapshot;
+import io.ringlog.core.SnapshotException;
+import io.ringlog.core.SnapshotStore;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.zip.CRC32C;
+
+/**
+ * Snapshots as files, one per position, named {@code snapshot-<20-digit position>.rls}.
+ * <p>
+ * {@link #store} copies the engine's bytes on the business-logic thread and hands the copy to a
+ * single writer thread, which writes {@code <name>.tmp}, forces it to disk, renames it atomically
+ * to its real name and forces the directory: a crash leaves either a whole snapshot or none under
+ * the real name (a stray {@code .tmp} is ignored and removed on open). The writer then keeps the
+ * newest {@link Context#retain()} snapshots, deletes older ones, and tells
+ * {@link Context#onRetention} the oldest position kept, which is where the journal may be trimmed
+ * ({@code p -> journal.deleteCyclesBefore(p + 1)}).
+ *
+ * <pre>
+ * snapshot file, little-endian
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-------------------------------+-------------------------------+
+ *  |        magic 'RLSN' (4)       |      format version (4)       |  0
+ *  +-------------------------------+-------------------------------+
+ *  |                         position (8)                          |  8
+ *  +---------------------------------------------------------------+
+ *  |                        state hash (8)                         | 16
+ *  +-------------------------------+-------------------------------+
+ *  |        body length (4)        |  CRC32C (4) of bytes 0..27    | 24
+ *  |                               |  and of the body              |
+ *  +-------------------------------+-------------------------------+
+ *  |                    body (body length) ...                     | 32
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * {@link #read} checks all of it (magic, version, the position against the file name, the length
+ * against the file size, the checksum) and names what failed in a {@link SnapshotException}.
+ */
+public final class FileSnapshotStore implements SnapshotStore
+{
+    public static final int MAGIC = 0x4E534C52;
+    public static final int FORMAT_VERSION = 1;
+    public static final int HEADER_LENGTH = 32;
+    static final int MAGIC_OFFSET = 0;
+    static final int VERSION_OFFSET = 4;
+    static final int POSITION_OFFSET = 8;
+    static final int STATE_HASH_OFFSET = 16;
+    static final int LENGTH_OFFSET = 24;
+    static final int CHECKSUM_OFFSET = 28;
+
+    private static final String PREFIX = "snapshot-";
+    private static final String SUFFIX = ".rls";
+    private static final String TEMP_SUFFIX = ".tmp";
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+
+    private final Context ctx;
+    private final Path directory;
+    private final ExecutorService writer;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final Runnable drain = this::drain;
+    private boolean drainScheduled;
+    private final AtomicLong superseded = new AtomicLong();
+    private volatile Throwable lastFailure;
+
+    private FileSnapshotStore(final Context ctx)
+    {
+        this.ctx = ctx;
+        this.directory = ctx.directory();
+        try
+        {
+            if (ctx.readOnly())
+            {
+                if (!Files.isDirectory(directory))
+                {
+                    throw new IOException("no such directory");
+                }
+            }
+            else
+            {
+                Files.createDirectories(directory);
+                removeStaleTemporaryFiles(directory);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new SnapshotException("cannot prepare snapshot directory " + directory + ": " + ex.getMessage(), ex);
+        }
+        this.writer = Executors.newSingleThreadExecutor((runnable) ->
+        {
+            final Thread thread = new Thread(runnable, ctx.threadName());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    private static void removeStaleTemporaryFiles(final Path directory) throws IOException
+    {
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(directory, PREFIX + "*" + SUFFIX + TEMP_SUFFIX))
+        {
+            for (final Path path : stale)
+            {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /** Opens the store in {@code ctx.directory()}, creating it if needed. */
+    public static FileSnapshotStore open(final Context ctx)
+    {
+        ctx.conclude();
+        return new FileSnapshotStore(ctx);
+    }
+
+    /** Opens a store keeping the newest {@code retain} snapshots in {@code directory}. */
+    public static FileSnapshotStore open(final Path directory, final int retain)
+    {
+        return open(new Context().directory(directory).retain(retain));
+    }
+
+    /**
+     * Copies the snapshot and hands it to the writer thread; returns at once. At most
+     * {@link Context#retain()} snapshots wait for the writer: when snapshots come faster than the
+     * disk takes them, the oldest waiting one is dropped (counted by {@link #superseded()}). It
+     * would have been deleted by retention as soon as written, so nothing retention keeps is lost,
+     * and memory stays bounded. A write that fails goes to {@link Context#errorHandler} and to the
+     * next {@link #flush()}.
+     */
+    @Override
+    public void store(
+        final long position, final long stateHash, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (ctx.readOnly())
+        {
+            throw new SnapshotException("snapshot store " + directory + " was opened read-only");
+        }
+        final byte[] file = new byte[HEADER_LENGTH + length];
+        final UnsafeBuffer framed = new UnsafeBuffer(file);
+        framed.putInt(MAGIC_OFFSET, MAGIC, ORDER);
+        framed.putInt(VERSION_OFFSET, FORMAT_VERSION, ORDER);
+        framed.putLong(POSITION_OFFSET, position, ORDER);
+        framed.putLong(STATE_HASH_OFFSET, stateHash, ORDER);
+        framed.putInt(LENGTH_OFFSET, length, ORDER);
+        buffer.getBytes(offset, file, HEADER_LENGTH, length);
+        framed.putInt(CHECKSUM_OFFSET, checksum(file), ORDER);
+        boolean schedule = false;
+        synchronized (pending)
+        {
+            pending.addLast(new Pending(position, file));
+            if (pending.size() > ctx.retain())
+            {
+                pending.pollFirst();
+                superseded.incrementAndGet();
+            }
+            if (!drainScheduled)
+            {
+                drainScheduled = true;
+                schedule = true;
+            }
+        }
+        if (schedule)
+        {
+            writer.execute(drain);
+        }
+    }
+
+    /** Writes waiting snapshots, oldest first, until none is left. */
+    private void drain()
+    {
+        while (true)
+        {
+            final Pending next;
+            synchronized (pending)
+            {
+                next = pending.pollFirst();
+                if (next == null)
+                {
+                    drainScheduled = false;
+                    return;
+                }
+            }
+            write(next.position, next.file);
+        }
+    }
+
+    /** Snapshots never written because a newer one arrived while they waited for the writer. */
+    public long superseded()
+    {
+        return superseded.get();
+    }
+
+    /** CRC32C of the header before the checksum field, then of the body. */
+    static int checksum(final byte[] file)
+    {
+        final CRC32C crc = new CRC32C();
+        crc.update(file, 0, CHECKSUM_OFFSET);
+        crc.update(file, HEADER_LENGTH, file.length - HEADER_LENGTH);
+        return (int)crc.getValue();
+    }
+
+    private void write(final long position, final byte[] file)
+    {
+        final Path target = path(position);
+        final Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
+        try
+        {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))
+            {
+                final ByteBuffer bytes = ByteBuffer.wrap(file);
+                while (bytes.hasRemaining())
+                {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            }
+            try
+            {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            catch (final AtomicMoveNotSupportedException ex)
+            {
+                throw new IOException("the file system cannot rename atomically, so a crash could leave a " +
+                    "half snapshot: " + ex.getMessage(), ex);
+            }
+            forceDirectory();
+            applyRetention();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            final SnapshotException failure = new SnapshotException("writing the snapshot at position " + position +
+                " to " + target + " failed: " + ex.getMessage(), ex);
+            lastFailure = failure;
+            try
+            {
+                Files.deleteIfExists(temp);
+            }
+            catch (final IOException ignore)
+            {
+                // The temp name is ignored by readers and removed on the next open.
+            }
+            ctx.errorHandler().accept(failure);
+        }
+    }
+
+    /** Makes the rename itself durable: the directory entry lives in the directory's own blocks. */
+    private void forceDirectory() throws IOException
+    {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ))
+        {
+            dir.force(true);
+        }
+        catch (final IOException ex)
+        {
+            // Some platforms cannot open a directory as a channel; Linux, where this matters, can.
+            if (!System.getProperty("os.name", "").toLowerCase().contains("win"))
+            {
+                throw ex;
+            }
+        }
+    }
+
+    private void applyRetention() throws IOException
+    {
+        final long[] newestFirst = positions();
+        for (int i = ctx.retain(); i < newestFirst.length; i++)
+        {
+            Files.deleteIfExists(path(newestFirst[i]));
+        }
+        if (newestFirst.length > 0 && ctx.onRetention() != null)
+        {
+            ctx.onRetention().accept(newestFirst[Math.min(newestFirst.length, ctx.retain()) - 1]);
+        }
+    }
+
+    /** Positions of the snapshot files present, newest first. */
+    @Override
+    public long[] positions()
+    {
+        long[] found = new long[8];
+        int count = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, PREFIX + "*" + SUFFIX))
+        {
+            for (final Path path : files)
+            {
+                final String name = path.getFileName().toString();
+                final String digits = name.substring(PREFIX.length(), name.length() - SUFFIX.length());
+                final long position;
+                try
+                {
+                    position = Long.parseLong(digits);
+                }
+                catch (final NumberFormatException ex)
+                {
+                    continue;
+                }
+                if (count == found.length)
+                {
+                    found = Arrays.copyOf(found, count * 2);
+                }
+                found[count++] = position;
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new SnapshotException("cannot list snapshots in " + directory + ": " + ex.getMessage(), ex);
+        }
+        final long[] sorted = Arrays.copyOf(found, count);
+        Arrays.sort(sorted);
+        for (int i = 0, j = count - 1; i < j; i++, j--)
+        {
+            final long swap = sorted[i];
+            sorted[i] = sorted[j];
+            sorted[j] = swap;
+        }
+        return sorted;
+    }
+
+    @Override
+    public Snapshot read(final long position)
+    {
+        final Path path = path(position);
+        final byte[] file;
+        try
+        {
+            file = Files.readAllBytes(path);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new SnapshotException("no snapshot at position " + position + " (" + path + ")");
+        }
+        catch (final IOException ex)
+        {
+            throw new SnapshotException("cannot read " + path + ": " + ex.getMessage(), ex);
+        }
+        final String what = "snapshot " + path;
+        if (file.length < HEADER_LENGTH)
+        {
+            throw new SnapshotException(what + " is " + file.length + " bytes, shorter than its " + HEADER_LENGTH +
+                "-byte header");
+        }
+        final UnsafeBuffer buffer = new UnsafeBuffer(file);
+        final int magic = buffer.getInt(MAGIC_OFFSET, ORDER);
+        if (magic != MAGIC)
+        {
+            throw new SnapshotException(what + " has bad magic 0x" + Integer.toHexString(magic));
+        }
+        final int version = buffer.getInt(VERSION_OFFSET, ORDER);
+        if (version != FORMAT_VERSION)
+        {
+            throw new SnapshotException(what + " has format version " + version + "; this code reads version " +
+                FORMAT_VERSION);
+        }
+        final long storedPosition = buffer.getLong(POSITION_OFFSET, ORDER);
+        if (storedPosition != position)
+        {
+            throw new SnapshotException(what + " says position " + storedPosition + ", its name says " + position);
+        }
+        final int length = buffer.getInt(LENGTH_OFFSET, ORDER);
+        if (length < 0 || HEADER_LENGTH + (long)length != file.length)
+        {
+            throw new SnapshotException(what + " declares a body of " + length + " bytes but holds " +
+                (file.length - HEADER_LENGTH));
+        }
+        final int stored = buffer.getInt(CHECKSUM_OFFSET, ORDER);
+        final int actual = checksum(file);
+        if (stored != actual)
+        {
+            throw new SnapshotException(what + " fails its checksum: stored CRC32C 0x" + Integer.toHexString(stored) +
+                ", computed 0x" + Integer.toHexString(actual));
+        }
+        return new Snapshot(position, buffer.getLong(STATE_HASH_OFFSET, ORDER),
+            new UnsafeBuffer(file, HEADER_LENGTH, length), length);
+    }
+
+    /** The file that holds (or will hold) the snapshot at {@code position}. */
+    public Path path(final long position)
+    {
+        return directory.resolve(String.format("%s%020d%s", PREFIX, position, SUFFIX));
+    }
+
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /**
+     * Waits until every snapshot stored so far is on disk (or was superseded, see {@link #store}).
+     *
+     * @throws SnapshotException if a write failed since the last flush.
+     */
+    @Override
+    public void flush()
+    {
+        final Future<?> done = writer.submit(() ->
+        {
+        });
+        boolean interrupted = false;
+        while (true)
+        {
+            try
+            {
+                done.get();
+                break;
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+            catch (final ExecutionException ex)
+            {
+                throw new SnapshotException("snapshot writer failed", ex.getCause());
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+        final Throwable failure = lastFailure;
+        if (failure != null)
+        {
+            lastFailure = null;
+            throw new SnapshotException("a snapshot write failed: " + failure.getMessage(), failure);
+        }
+    }
+
+    /** Finishes the queued writes, then stops the writer thread. */
+    @Override
+    public void close()
+    {
+        if (writer.isShutdown())
+        {
+            return;
+        }
+        try
+        {
+            flush();
+        }
+        finally
+        {
+            writer.shutdown();
+        }
+    }
+
+    private record Pending(long position, byte[] file)
+    {
+    }
+
+    /** Configuration of a {@link FileSnapshotStore}. */
+    public static final class Context
+    {
+        private Path directory;
+        private int retain = 3;
+        private LongConsumer onRetention;
+        private Consumer<Throwable> errorHandler;
+        private String threadName = "ringlog-snapshot-writer";
+        private boolean readOnly;
+
+        public Context conclude()
+        {
+            if (directory == null)
+            {
+                throw new IllegalArgumentException("directory is required");
+            }
+            if (retain < 1)
+            {
+                throw new IllegalArgumentException("retain must be at least 1: " + retain);
+            }
+            if (errorHandler == null)
+            {
+                errorHandler = (ex) -> System.err.println("ringlog: " + ex.getMessage());
+            }
+            return this;
+        }
+
+        public Context directory(final Path directory)
+        {
+            this.directory = directory;
+            return this;
+        }
+
+        public Path directory()
+        {
+            return directory;
+        }
+
+        /** How many of the newest snapshots to keep; 3 by default. Keeping two or more leaves a fallback. */
+        public Context retain(final int retain)
+        {
+            this.retain = retain;
+            return this;
+        }
+
+        public int retain()
+        {
+            return retain;
+        }
+
+        /**
+         * Called on the writer thread after each snapshot with the oldest position still kept:
+         * journal entries at or before it are no longer needed by recovery from any kept snapshot.
+         */
+        public Context onRetention(final LongConsumer onRetention)
+        {
+            this.onRetention = onRetention;
+            return this;
+        }
+
+        public LongConsumer onRetention()
+        {
+            return onRetention;
+        }
+
+        /** Told about snapshot writes that failed; prints to stderr by default. */
+        public Context errorHandler(final Consumer<Throwable> errorHandler)
+        {
+            this.errorHandler = errorHandler;
+            return this;
+        }
+
+        public Consumer<Throwable> errorHandler()
+        {
+            return errorHandler;
+        }
+
+        /** Reads only (the journal tool): nothing in the directory is created, removed or written. */
+        public Context readOnly(final boolean readOnly)
+        {
+            this.readOnly = readOnly;
+            return this;
+        }
+
+        public boolean readOnly()
+        {
+            return readOnly;
+        }
+
+        public Context threadName(final String threadName)
+        {
+            this.threadName = threadName;
+            return this;
+        }
+
+        public String threadName()
+        {
+            return threadName;
+        }
+    }
+}

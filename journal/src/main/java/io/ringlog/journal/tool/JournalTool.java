@@ -1,0 +1,504 @@
+package io.ringlog.journal.tool;
+
+import io.ringlog.core.Command;
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.ErrorPolicy;
+import io.ringlog.core.Journal;
+import io.ringlog.core.JournalException;
+import io.ringlog.core.JournalReader;
+import io.ringlog.core.RecoveryListener;
+import io.ringlog.core.StateMachine;
+import io.ringlog.journal.ChronicleJournal;
+import io.ringlog.journal.FileSnapshotStore;
+import io.ringlog.journal.TornEntry;
+import org.agrona.DirectBuffer;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@code journal dump | verify | stats | replay}: looks into a journal directory without changing
+ * it (the journal and snapshot store are opened read-only). Prints {@code key: value} lines.
+ * Exit codes: 0 fine, 1 the journal has a problem (verify) or the command failed, 2 bad usage.
+ */
+@CommandLine.Command(
+    name = "journal",
+    mixinStandardHelpOptions = true,
+    description = "Inspect a ringlog journal: dump entries, verify it, summarise it, or replay it to a position.",
+    subcommands = {
+        JournalTool.Dump.class,
+        JournalTool.Verify.class,
+        JournalTool.Stats.class,
+        JournalTool.Replay.class,
+        CommandLine.HelpCommand.class})
+public final class JournalTool implements Callable<Integer>
+{
+    static final int OK = 0;
+    static final int PROBLEM = 1;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private JournalTool()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        System.exit(run(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+            new PrintWriter(System.err, true, StandardCharsets.UTF_8), args));
+    }
+
+    /** Runs the tool with the given output streams (tests call this) and returns its exit code. */
+    public static int run(final PrintWriter out, final PrintWriter err, final String... args)
+    {
+        final CommandLine commandLine = new CommandLine(new JournalTool());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((ex, cl, parsed) ->
+        {
+            cl.getErr().println("error: " + ex.getMessage());
+            cl.getErr().flush();
+            return PROBLEM;
+        });
+        final int code = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    @Override
+    public Integer call()
+    {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return CommandLine.ExitCode.USAGE;
+    }
+
+    /** Options every subcommand shares: where the journal is and how large its payloads may be. */
+    static final class JournalOptions
+    {
+        @Option(names = {"-d", "--dir"}, required = true, paramLabel = "DIR",
+            description = "Journal directory (the Chronicle Queue files).")
+        Path directory;
+
+        @Option(names = "--max-payload", defaultValue = "65536", paramLabel = "BYTES",
+            description = "Largest payload to accept, in bytes (default: ${DEFAULT-VALUE}).")
+        int maxPayload;
+
+        ChronicleJournal open(final List<TornEntry> torn)
+        {
+            if (!Files.isDirectory(directory))
+            {
+                throw new IllegalArgumentException("no journal directory " + directory);
+            }
+            return ChronicleJournal.open(new ChronicleJournal.Context()
+                .directory(directory)
+                .maxPayloadLength(maxPayload)
+                .readOnly(true)
+                .tornEntryListener(torn::add));
+        }
+    }
+
+    @CommandLine.Command(name = "dump", mixinStandardHelpOptions = true,
+        description = "Print entries in a position range: decoded header, then the payload (decoded, or hex).")
+    static final class Dump implements Callable<Integer>
+    {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        JournalOptions journal;
+
+        @Option(names = "--from", defaultValue = "1", paramLabel = "POSITION", description = "First position (default: oldest).")
+        long from;
+
+        @Option(names = "--to", defaultValue = "" + Long.MAX_VALUE, paramLabel = "POSITION",
+            description = "Last position (default: newest).")
+        long to;
+
+        @Option(names = "--decoder", paramLabel = "CLASS",
+            description = "A public PayloadDecoder class with a no-arg constructor, on the classpath.")
+        String decoderClass;
+
+        @Override
+        public Integer call() throws Exception
+        {
+            final PrintWriter out = spec.commandLine().getOut();
+            final PayloadDecoder decoder = decoderClass == null ? null : instantiate(decoderClass, PayloadDecoder.class);
+            try (ChronicleJournal chronicle = journal.open(new ArrayList<>()))
+            {
+                final long first = Math.max(from, Math.max(1, chronicle.firstPosition()));
+                final Command entry = new Command(journal.maxPayload);
+                long printed = 0;
+                try (JournalReader reader = chronicle.reader(first))
+                {
+                    while (reader.next(entry) && entry.position() <= to)
+                    {
+                        printEntry(out, entry, decoder);
+                        printed++;
+                    }
+                }
+                out.println("entries-printed: " + printed);
+            }
+            return OK;
+        }
+    }
+
+    static void printEntry(final PrintWriter out, final Command entry, final PayloadDecoder decoder)
+    {
+        out.println("position: " + entry.position());
+        out.println("timestamp: " + entry.timestamp() + " (" + instant(entry.timestamp()) + ")");
+        out.println("type: " + entry.type());
+        out.println("version: " + entry.version());
+        out.println("source-id: " + entry.sourceId());
+        out.println("source-sequence: " + entry.sourceSequence());
+        out.println("correlation-id: " + entry.correlationId());
+        out.println("payload-length: " + entry.payloadLength());
+        final String decoded = decoder == null ? null :
+            decoder.decode(entry.type(), entry.version(), entry.payload(), entry.payloadLength());
+        if (decoded != null)
+        {
+            out.println("payload: " + decoded);
+        }
+        else
+        {
+            out.println("payload-hex: " + hex(entry.payload(), entry.payloadLength()));
+        }
+        out.println();
+    }
+
+    @CommandLine.Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Read every entry: report gaps, a torn tail and undecodable entries. Exit 1 on any problem.")
+    static final class Verify implements Callable<Integer>
+    {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        JournalOptions journal;
+
+        @Override
+        public Integer call()
+        {
+            final PrintWriter out = spec.commandLine().getOut();
+            final List<TornEntry> torn = new ArrayList<>();
+            final List<String> problems = new ArrayList<>();
+            out.println("directory: " + journal.directory);
+            try (ChronicleJournal chronicle = journal.open(torn))
+            {
+                final long first = chronicle.firstPosition();
+                final long last = chronicle.lastPosition();
+                out.println("first-position: " + first);
+                out.println("last-position: " + last);
+                out.println("cycles: " + chronicle.cycleCount());
+                long entries = 0;
+                long expected = Math.max(1, first);
+                final Command entry = new Command(journal.maxPayload);
+                try (JournalReader reader = chronicle.reader(expected))
+                {
+                    while (reader.next(entry))
+                    {
+                        entries++;
+                        expected = entry.position() + 1;
+                    }
+                    if (last > 0 && expected != last + 1)
+                    {
+                        problems.add("journal ends at position " + (expected - 1) + " before its last position " + last);
+                    }
+                }
+                catch (final JournalException ex)
+                {
+                    problems.add(ex.getMessage());
+                    out.println("bad-position: " + ex.position());
+                }
+                out.println("entries-read: " + entries);
+            }
+            catch (final JournalException ex)
+            {
+                problems.add(ex.getMessage());
+                out.println("bad-position: " + ex.position());
+            }
+            for (final TornEntry entry : torn)
+            {
+                problems.add(entry.toString());
+                out.println("torn-entry-after: " + entry.lastWholePosition());
+            }
+            for (final String problem : problems)
+            {
+                out.println("problem: " + problem);
+            }
+            out.println("status: " + (problems.isEmpty() ? "ok" : "problems"));
+            return problems.isEmpty() ? OK : PROBLEM;
+        }
+    }
+
+    @CommandLine.Command(name = "stats", mixinStandardHelpOptions = true,
+        description = "Count entries and bytes, first and last position and timestamp, entries per type.")
+    static final class Stats implements Callable<Integer>
+    {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        JournalOptions journal;
+
+        @Override
+        public Integer call() throws IOException
+        {
+            final PrintWriter out = spec.commandLine().getOut();
+            final Map<Integer, Long> perType = new TreeMap<>();
+            long entries = 0;
+            long entryBytes = 0;
+            long firstPosition = 0;
+            long lastPosition = 0;
+            long firstTimestamp = 0;
+            long lastTimestamp = 0;
+            final int cycles;
+            try (ChronicleJournal chronicle = journal.open(new ArrayList<>()))
+            {
+                cycles = chronicle.cycleCount();
+                final Command entry = new Command(journal.maxPayload);
+                try (JournalReader reader = chronicle.reader(Math.max(1, chronicle.firstPosition())))
+                {
+                    while (reader.next(entry))
+                    {
+                        if (entries == 0)
+                        {
+                            firstPosition = entry.position();
+                            firstTimestamp = entry.timestamp();
+                        }
+                        entries++;
+                        entryBytes += io.ringlog.core.CommandCodec.encodedLength(entry);
+                        lastPosition = entry.position();
+                        lastTimestamp = entry.timestamp();
+                        perType.merge(entry.type(), 1L, Long::sum);
+                    }
+                }
+            }
+            out.println("entries: " + entries);
+            out.println("entry-bytes: " + entryBytes);
+            out.println("file-bytes: " + fileBytes(journal.directory));
+            out.println("cycles: " + cycles);
+            out.println("first-position: " + firstPosition);
+            out.println("last-position: " + lastPosition);
+            out.println("first-timestamp: " + firstTimestamp + " (" + instant(firstTimestamp) + ")");
+            out.println("last-timestamp: " + lastTimestamp + " (" + instant(lastTimestamp) + ")");
+            for (final Map.Entry<Integer, Long> type : perType.entrySet())
+            {
+                out.println("type-" + type.getKey() + ": " + type.getValue());
+            }
+            return OK;
+        }
+    }
+
+    @CommandLine.Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Replay the journal up to a position through a state machine and print the state hash there.")
+    static final class Replay implements Callable<Integer>
+    {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        JournalOptions journal;
+
+        @Option(names = "--to", defaultValue = "" + Long.MAX_VALUE, paramLabel = "POSITION",
+            description = "Stop after this position (default: the newest).")
+        long to;
+
+        @Option(names = "--state-machine", required = true, paramLabel = "CLASS",
+            description = "A public StateMachine class with a no-arg constructor, on the classpath.")
+        String stateMachineClass;
+
+        @Option(names = "--snapshots", paramLabel = "DIR",
+            description = "Start from the newest snapshot at or before --to in this directory (default: replay from 1).")
+        Path snapshots;
+
+        @Option(names = "--error-policy", defaultValue = "REJECT", paramLabel = "POLICY",
+            description = "What a command that throws does, as in the live engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        ErrorPolicy errorPolicy;
+
+        @Override
+        public Integer call() throws Exception
+        {
+            final PrintWriter out = spec.commandLine().getOut();
+            final PrintWriter err = spec.commandLine().getErr();
+            final StateMachine stateMachine = instantiate(stateMachineClass, StateMachine.class);
+            final ChronicleJournal chronicle = journal.open(new ArrayList<>());
+            final long target = Math.min(to, chronicle.lastPosition());
+            final ReplayProgress progress = new ReplayProgress(err);
+            final EngineContext ctx = new EngineContext()
+                .name("journal-replay")
+                .stateMachine(stateMachine)
+                .journal(new UpToPosition(chronicle, target))
+                .maxPayloadLength(journal.maxPayload)
+                .maxEventPayloadLength(journal.maxPayload)
+                .ringSize(16)
+                .outputRingSize(1024)
+                .errorPolicy(errorPolicy)
+                .recoveryListener(progress)
+                .errorHandler((ex) -> err.println("replay: " + ex));
+            if (snapshots != null)
+            {
+                ctx.snapshotStore(FileSnapshotStore.open(new FileSnapshotStore.Context().directory(snapshots).readOnly(true)));
+            }
+            final Engine engine;
+            try
+            {
+                engine = Engine.launch(ctx);
+            }
+            catch (final RuntimeException ex)
+            {
+                chronicle.close();
+                throw ex;
+            }
+            engine.close();
+            final double seconds = progress.nanos / 1e9;
+            out.println("position: " + target);
+            out.println("state-hash: " + String.format("%016x", engine.stateHash()));
+            out.println("snapshot-position: " + Math.max(0, progress.snapshot));
+            out.println("replayed: " + progress.replayed);
+            out.println("seconds: " + String.format("%.3f", seconds));
+            out.println("commands-per-second: " + (seconds > 0 ? Math.round(progress.replayed / seconds) : 0));
+            return OK;
+        }
+    }
+
+    /** Recovery progress to stderr, and what the replay did for the summary. */
+    private static final class ReplayProgress implements RecoveryListener
+    {
+        private final PrintWriter err;
+        long snapshot = -1;
+        long replayed;
+        long nanos;
+
+        ReplayProgress(final PrintWriter err)
+        {
+            this.err = err;
+        }
+
+        @Override
+        public void onSnapshotSkipped(final long position, final Exception reason)
+        {
+            err.println("snapshot-skipped: " + position + " (" + reason.getMessage() + ")");
+        }
+
+        @Override
+        public void onSnapshotLoaded(final long position)
+        {
+            snapshot = position;
+        }
+
+        @Override
+        public void onReplayProgress(final long replayedPosition, final long lastPosition)
+        {
+            err.println("progress: " + replayedPosition + "/" + lastPosition);
+        }
+
+        @Override
+        public void onRecovered(final long snapshotPosition, final long lastPosition, final long replayed,
+            final long nanos)
+        {
+            this.replayed = replayed;
+            this.nanos = nanos;
+        }
+    }
+
+    /** The journal as it stood at {@code position}: the engine replays up to it and never writes. */
+    private static final class UpToPosition implements Journal
+    {
+        private final Journal journal;
+        private final long position;
+
+        UpToPosition(final Journal journal, final long position)
+        {
+            this.journal = journal;
+            this.position = position;
+        }
+
+        @Override
+        public long lastPosition()
+        {
+            return Math.min(position, journal.lastPosition());
+        }
+
+        @Override
+        public void append(final Command command)
+        {
+            throw new JournalException(command.position(), "the journal tool replays; it does not write");
+        }
+
+        @Override
+        public void commit()
+        {
+        }
+
+        @Override
+        public JournalReader reader(final long fromPosition)
+        {
+            return journal.reader(fromPosition);
+        }
+
+        @Override
+        public void close()
+        {
+            journal.close();
+        }
+    }
+
+    static <T> T instantiate(final String className, final Class<T> type) throws ReflectiveOperationException
+    {
+        final Class<?> found = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+        if (!type.isAssignableFrom(found))
+        {
+            throw new IllegalArgumentException(className + " is not a " + type.getSimpleName());
+        }
+        return type.cast(found.getConstructor().newInstance());
+    }
+
+    static String hex(final DirectBuffer buffer, final int length)
+    {
+        final StringBuilder text = new StringBuilder(length * 2);
+        for (int i = 0; i < length; i++)
+        {
+            final int b = buffer.getByte(i) & 0xFF;
+            text.append(Character.forDigit(b >>> 4, 16)).append(Character.forDigit(b & 0xF, 16));
+        }
+        return text.toString();
+    }
+
+    static String instant(final long epochNanos)
+    {
+        return Instant.ofEpochSecond(0, epochNanos).toString();
+    }
+
+    static long fileBytes(final Path directory) throws IOException
+    {
+        try (Stream<Path> files = Files.list(directory))
+        {
+            long total = 0;
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                if (file.getFileName().toString().endsWith(".cq4"))
+                {
+                    total += Files.size(file);
+                }
+            }
+            return total;
+        }
+    }
+}

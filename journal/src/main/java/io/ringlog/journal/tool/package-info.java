@@ -1,0 +1,6 @@
+/**
+ * The journal tool, {@code scripts/journal}: dump, verify, stats and replay ("time travel" to a
+ * position, printing the state hash there) over a journal directory. Output is {@code key: value}
+ * lines so scripts can read it; exit codes say whether a journal is sound.
+ */
+package io.ringlog.journal.tool;

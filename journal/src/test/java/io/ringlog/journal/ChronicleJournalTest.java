@@ -1,0 +1,307 @@
+package io.ringlog.journal;
+
+import io.ringlog.core.Command;
+import io.ringlog.core.CommandCodec;
+import io.ringlog.core.JournalException;
+import io.ringlog.core.JournalReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.ringlog.journal.JournalTesting.appendRange;
+import static io.ringlog.journal.JournalTesting.command;
+import static io.ringlog.journal.JournalTesting.context;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ChronicleJournalTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReadBackEveryFieldOfEveryEntry()
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            assertEquals(0, journal.lastPosition());
+            appendRange(journal, 1, 500, 7);
+            assertEquals(500, journal.lastPosition());
+            assertEquals(500L * (CommandCodec.HEADER_LENGTH + 8), journal.committedBytes());
+            final Command into = new Command(JournalTesting.MAX_PAYLOAD);
+            try (JournalReader reader = journal.reader(1))
+            {
+                for (long position = 1; position <= 500; position++)
+                {
+                    assertTrue(reader.next(into), "entry " + position);
+                    final Command expected = command(position, 1, 1, position * 3);
+                    assertEquals(expected.toString(), into.toString());
+                    assertEquals(position * 3, into.payload().getLong(0, ByteOrder.LITTLE_ENDIAN));
+                }
+                assertFalse(reader.next(into));
+            }
+        }
+    }
+
+    @Test
+    void shouldContinuePositionsAcrossReopen()
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            appendRange(journal, 1, 100, 10);
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            assertEquals(100, journal.lastPosition());
+            assertNull(journal.tornEntry());
+            final JournalException outOfOrder = assertThrows(JournalException.class,
+                () -> journal.append(command(100, 1, 1, 0)));
+            assertEquals(100, outOfOrder.position());
+            appendRange(journal, 101, 150, 10);
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            assertEquals(150, journal.lastPosition());
+            assertEquals(List.of(40L, 41L, 42L), readPositions(journal, 40, 3));
+            assertEquals(150, readPositions(journal, 1, Integer.MAX_VALUE).size());
+        }
+    }
+
+    @Test
+    void shouldMapPositionsAcrossCyclesAndDeleteWholeCyclesOnly()
+    {
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        final ChronicleJournal.Context ctx = context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get);
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            for (int cycle = 0; cycle < 5; cycle++)
+            {
+                appendRange(journal, cycle * 10L + 1, cycle * 10L + 10, 4);
+                millis.addAndGet(1000);
+            }
+            assertEquals(5, journal.cycleCount());
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            assertEquals(50, journal.lastPosition());
+            assertEquals(5, journal.cycleCount());
+            for (long from = 1; from <= 50; from += 7)
+            {
+                assertEquals(from, readPositions(journal, from, 1).get(0), "seek to " + from);
+            }
+            assertEquals(List.of(10L, 11L, 12L), readPositions(journal, 10, 3));
+
+            assertEquals(2, journal.deleteCyclesBefore(25));
+            assertEquals(21, journal.firstPosition());
+            assertEquals(30, readPositions(journal, 21, Integer.MAX_VALUE).size());
+            final JournalException trimmed = assertThrows(JournalException.class, () -> journal.reader(5));
+            assertEquals(5, trimmed.position());
+            assertEquals(2, journal.deleteCyclesBefore(1_000), "all but the cycle being written");
+            assertEquals(41, journal.firstPosition());
+            assertEquals(List.of(41L, 42L), readPositions(journal, 41, 2));
+        }
+    }
+
+    @Test
+    void shouldLetAReaderFollowTheWriterAcrossCycles()
+    {
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get)))
+        {
+            appendRange(journal, 1, 10, 4);
+            final Command into = new Command(JournalTesting.MAX_PAYLOAD);
+            try (JournalReader follower = journal.reader(1))
+            {
+                for (long position = 1; position <= 10; position++)
+                {
+                    assertTrue(follower.next(into));
+                    assertEquals(position, into.position());
+                }
+                assertFalse(follower.next(into), "caught up");
+                millis.addAndGet(1_000);
+                appendRange(journal, 11, 20, 4);
+                for (long position = 11; position <= 20; position++)
+                {
+                    assertTrue(follower.next(into), "entry " + position + " in the next cycle");
+                    assertEquals(position, into.position());
+                }
+                assertFalse(follower.next(into));
+            }
+            try (JournalReader fromTheEnd = journal.reader(21))
+            {
+                assertFalse(fromTheEnd.next(into));
+                appendRange(journal, 21, 21, 1);
+                assertTrue(fromTheEnd.next(into));
+                assertEquals(21, into.position());
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepTheNewestCycleWhenDeleting()
+    {
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        final ChronicleJournal.Context ctx = context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get);
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            appendRange(journal, 1, 10, 5);
+            millis.addAndGet(1000);
+            appendRange(journal, 11, 20, 5);
+            assertEquals(1, journal.deleteCyclesBefore(1_000));
+            assertEquals(11, journal.firstPosition());
+            appendRange(journal, 21, 25, 5);
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            assertEquals(11, journal.firstPosition());
+            assertEquals(25, journal.lastPosition());
+        }
+    }
+
+    @Test
+    void shouldFailOnGarbageInTheMiddleWithPositionAndReason() throws Exception
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            appendRange(journal, 1, 100, 10);
+        }
+        JournalTesting.garbleMagicOfEntry(JournalTesting.cycleFiles(dir).get(0), 49);
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            assertEquals(100, journal.lastPosition());
+            final List<Long> seen = new ArrayList<>();
+            final Command into = new Command(JournalTesting.MAX_PAYLOAD);
+            try (JournalReader reader = journal.reader(1))
+            {
+                final JournalException ex = assertThrows(JournalException.class, () ->
+                {
+                    while (reader.next(into))
+                    {
+                        seen.add(into.position());
+                    }
+                });
+                assertEquals(50, ex.position());
+                assertTrue(ex.getMessage().contains("bad magic"), ex.getMessage());
+            }
+            assertEquals(49, seen.size());
+        }
+    }
+
+    @Test
+    void shouldReportTornEntryAndRecoverUpToTheLastWholeEntry() throws Exception
+    {
+        final Process child = JournalTesting.startJvm(TornWriterMain.class, dir.toString(), "40");
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            assertEquals("half-written", out.readLine());
+        }
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+
+        final List<TornEntry> reported = new ArrayList<>();
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).tornEntryListener(reported::add)))
+        {
+            assertEquals(40, journal.lastPosition());
+            assertEquals(1, reported.size());
+            assertNotNull(journal.tornEntry());
+            assertEquals(40, journal.tornEntry().lastWholePosition());
+            assertEquals(40, readPositions(journal, 1, Integer.MAX_VALUE).size());
+            appendRange(journal, 41, 45, 5);
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            assertNull(journal.tornEntry(), "the next append reclaimed the torn slot");
+            assertEquals(45, journal.lastPosition());
+            assertEquals(45, readPositions(journal, 1, Integer.MAX_VALUE).size());
+        }
+    }
+
+    @Test
+    void shouldSyncAsTheDurabilityLevelSays()
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir.resolve("mapped"))))
+        {
+            appendRange(journal, 1, 50, 5);
+            assertEquals(0, journal.syncedPosition());
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir.resolve("batch"))
+            .durability(Durability.SYNC_EACH_BATCH)))
+        {
+            journal.append(command(1, 1, 1, 0));
+            assertEquals(0, journal.syncedPosition());
+            journal.commit();
+            assertEquals(1, journal.syncedPosition());
+            appendRange(journal, 2, 50, 5);
+            assertEquals(50, journal.syncedPosition());
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir.resolve("interval"))
+            .durability(Durability.SYNC_INTERVAL).syncInterval(java.time.Duration.ofHours(1))))
+        {
+            appendRange(journal, 1, 10, 10);
+            assertEquals(10, journal.syncedPosition(), "the first commit syncs");
+            appendRange(journal, 11, 20, 10);
+            assertEquals(10, journal.syncedPosition(), "the next one is inside the interval");
+            assertEquals(20, journal.lastPosition());
+        }
+        for (final String level : List.of("mapped", "batch", "interval"))
+        {
+            try (ChronicleJournal journal = ChronicleJournal.open(context(dir.resolve(level))))
+            {
+                assertTrue(journal.lastPosition() >= 20, level);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseWritesWhenReadOnlyOrClosed()
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            appendRange(journal, 1, 3, 3);
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true)))
+        {
+            assertEquals(3, journal.lastPosition());
+            assertThrows(JournalException.class, () -> journal.append(command(4, 1, 1, 0)));
+        }
+        try (ChronicleJournal small = ChronicleJournal.open(context(dir).maxPayloadLength(4)))
+        {
+            final JournalException tooLarge = assertThrows(JournalException.class,
+                () -> small.append(command(4, 1, 1, 0)));
+            assertTrue(tooLarge.getMessage().contains("exceeds the journal's maxPayloadLength 4"), tooLarge.getMessage());
+        }
+        final ChronicleJournal journal = ChronicleJournal.open(context(dir));
+        journal.close();
+        final JournalException ex = assertThrows(JournalException.class, () -> journal.append(command(4, 1, 1, 0)));
+        assertEquals(4, ex.position());
+    }
+
+    private static List<Long> readPositions(final ChronicleJournal journal, final long from, final int max)
+    {
+        final List<Long> positions = new ArrayList<>();
+        final Command into = new Command(JournalTesting.MAX_PAYLOAD);
+        try (JournalReader reader = journal.reader(from))
+        {
+            while (positions.size() < max && reader.next(into))
+            {
+                positions.add(into.position());
+            }
+        }
+        return positions;
+    }
+}

@@ -1,0 +1,201 @@
+package io.ringlog.journal;
+
+import io.ringlog.core.Snapshot;
+import io.ringlog.core.SnapshotException;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FileSnapshotStoreTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldWriteOffThreadAndReadBackVerified()
+    {
+        final List<String> writers = new ArrayList<>();
+        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(dir)
+            .onRetention((oldest) -> writers.add(Thread.currentThread().getName()))))
+        {
+            store.store(42, 0xABCDL, body(100, 5), 5, 90);
+            store.flush();
+            assertArrayEquals(new long[]{42}, store.positions());
+            final Snapshot snapshot = store.read(42);
+            assertEquals(42, snapshot.position());
+            assertEquals(0xABCDL, snapshot.stateHash());
+            assertEquals(90, snapshot.length());
+            for (int i = 0; i < 90; i++)
+            {
+                assertEquals((byte)(i + 5), snapshot.data().getByte(i));
+            }
+            assertEquals(FileSnapshotStore.HEADER_LENGTH + 90, store.path(42).toFile().length());
+        }
+        assertEquals(List.of("ringlog-snapshot-writer"), writers);
+    }
+
+    @Test
+    void shouldKeepTheNewestAndReportTheOldestKept()
+    {
+        final List<Long> oldestKept = new ArrayList<>();
+        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(dir).retain(2)
+            .onRetention(oldestKept::add)))
+        {
+            for (long position = 100; position <= 500; position += 100)
+            {
+                store.store(position, position, body(10, 0), 0, 10);
+            }
+            store.flush();
+            assertArrayEquals(new long[]{500, 400}, store.positions());
+            assertEquals(400L, oldestKept.get(oldestKept.size() - 1));
+            for (int i = 1; i < oldestKept.size(); i++)
+            {
+                assertTrue(oldestKept.get(i - 1) <= oldestKept.get(i), oldestKept.toString());
+            }
+            assertFalse(Files.exists(store.path(300)));
+        }
+    }
+
+    @Test
+    void shouldNameWhatFailsWhenReadingADamagedSnapshot() throws IOException
+    {
+        try (FileSnapshotStore store = FileSnapshotStore.open(dir, 10))
+        {
+            for (long position = 1; position <= 5; position++)
+            {
+                store.store(position, position, body(64, 0), 0, 64);
+            }
+            store.flush();
+
+            flipByte(store.path(1), FileSnapshotStore.HEADER_LENGTH + 10);
+            assertReason(store, 1, "checksum");
+
+            flipByte(store.path(2), 0);
+            assertReason(store, 2, "bad magic");
+
+            try (RandomAccessFile raf = new RandomAccessFile(store.path(3).toFile(), "rw"))
+            {
+                raf.setLength(raf.length() - 1);
+            }
+            assertReason(store, 3, "declares a body of 64 bytes but holds 63");
+
+            Files.copy(store.path(5), store.path(4), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            assertReason(store, 4, "says position 5");
+
+            try (RandomAccessFile raf = new RandomAccessFile(store.path(5).toFile(), "rw"))
+            {
+                raf.seek(4);
+                raf.write(new byte[]{9, 0, 0, 0});
+            }
+            assertReason(store, 5, "format version 9");
+            assertReason(store, 6, "no snapshot at position 6");
+        }
+    }
+
+    @Test
+    void shouldKeepOnlyAsManyWaitingSnapshotsAsItRetains() throws Exception
+    {
+        final CountDownLatch writerBusy = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(dir).retain(2)
+            .onRetention((oldest) ->
+            {
+                writerBusy.countDown();
+                awaitQuietly(release);
+            })))
+        {
+            store.store(1, 1, body(8, 0), 0, 8);
+            assertTrue(writerBusy.await(10, TimeUnit.SECONDS));
+            for (long position = 2; position <= 5; position++)
+            {
+                store.store(position, position, body(8, 0), 0, 8);
+            }
+            release.countDown();
+            store.flush();
+            assertArrayEquals(new long[]{5, 4}, store.positions());
+            assertEquals(2, store.superseded());
+            assertEquals(4, store.read(4).stateHash());
+        }
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await(10, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void shouldIgnoreAndRemoveLeftoverTempFiles() throws IOException
+    {
+        final Path leftover = dir.resolve("snapshot-00000000000000000007.rls.tmp");
+        Files.write(leftover, new byte[]{1, 2, 3});
+        try (FileSnapshotStore store = FileSnapshotStore.open(dir, 3))
+        {
+            assertEquals(0, store.positions().length);
+            assertFalse(Files.exists(leftover));
+        }
+    }
+
+    @Test
+    void shouldReportAFailedWriteOnFlush() throws IOException
+    {
+        final List<Throwable> errors = new ArrayList<>();
+        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(dir)
+            .errorHandler(errors::add)))
+        {
+            Files.createDirectory(store.path(9));
+            store.store(9, 1, body(8, 0), 0, 8);
+            final SnapshotException ex = assertThrows(SnapshotException.class, store::flush);
+            assertTrue(ex.getMessage().contains("position 9"), ex.getMessage());
+            assertEquals(1, errors.size());
+        }
+    }
+
+    private static void assertReason(final FileSnapshotStore store, final long position, final String reason)
+    {
+        final SnapshotException ex = assertThrows(SnapshotException.class, () -> store.read(position));
+        assertTrue(ex.getMessage().contains(reason), ex.getMessage());
+    }
+
+    private static void flipByte(final Path file, final long offset) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(offset);
+            final int b = raf.read();
+            raf.seek(offset);
+            raf.write(b ^ 0xFF);
+        }
+    }
+
+    private static UnsafeBuffer body(final int length, final int first)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[length + first]);
+        for (int i = 0; i < length + first; i++)
+        {
+            buffer.putByte(i, (byte)i);
+        }
+        return buffer;
+    }
+}

@@ -1,0 +1,132 @@
+package io.ringlog.journal;
+
+import io.ringlog.core.Command;
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineHaltedException;
+import io.ringlog.core.Journal;
+import io.ringlog.core.JournalException;
+import io.ringlog.core.JournalReader;
+import io.ringlog.core.Topology;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.core.testing.CollectingListener;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
+import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
+import static io.ringlog.journal.EngineFixtures.engineContext;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JournalFailureTest
+{
+    private static final long FAILING_POSITION = 700;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldHaltTheEngineAndHideEverythingFromTheFailedWriteOn(final Topology topology) throws Exception
+    {
+        final ChronicleJournal chronicle = ChronicleJournal.open(JournalTesting.context(dir));
+        final CollectingListener listener = new CollectingListener();
+        final Engine engine = Engine.launch(engineContext(new AccumulatorStateMachine(),
+            new FailingJournal(chronicle, FAILING_POSITION), topology).listener("client", listener));
+
+        long position = 0;
+        try
+        {
+            for (int i = 1; i <= 5_000; i++)
+            {
+                position = engine.publish(ADD, 1, i, i, longPayload(i), 0, 8);
+            }
+        }
+        catch (final EngineHaltedException expected)
+        {
+            assertTrue(position >= FAILING_POSITION - 1, "publishing stopped only after the failure");
+        }
+        CollectingListener.await(() -> engine.failure() != null, Duration.ofSeconds(10), "the engine to halt");
+        final JournalException failure = assertInstanceOf(JournalException.class, engine.failure());
+        assertEquals(FAILING_POSITION, failure.position());
+        assertEquals("No space left on device", failure.getCause().getMessage());
+        assertThrows(EngineHaltedException.class, () -> engine.publish(ADD, 1, 9_999, 0, longPayload(1), 0, 8));
+        assertThrows(EngineHaltedException.class, () -> engine.awaitApplied(FAILING_POSITION, 1, TimeUnit.SECONDS));
+        engine.close();
+
+        long maxSeen = 0;
+        for (final CollectingListener.Seen seen : listener.events())
+        {
+            assertTrue(seen.position() < FAILING_POSITION, "listener saw " + seen + " after the failed write");
+            maxSeen = Math.max(maxSeen, seen.position());
+        }
+        try (ChronicleJournal reopened = ChronicleJournal.open(JournalTesting.context(dir));
+            JournalReader reader = reopened.reader(1))
+        {
+            assertTrue(reopened.lastPosition() < FAILING_POSITION && reopened.lastPosition() >= maxSeen,
+                "journal ends at " + reopened.lastPosition() + ", listener saw up to " + maxSeen);
+            final Command into = new Command(JournalTesting.MAX_PAYLOAD);
+            long expected = 1;
+            while (reader.next(into))
+            {
+                assertEquals(expected++, into.position());
+            }
+        }
+    }
+
+    /** Delegates to a real journal until {@code failAt}, where the disk is "full". */
+    static final class FailingJournal implements Journal
+    {
+        private final Journal delegate;
+        private final long failAt;
+
+        FailingJournal(final Journal delegate, final long failAt)
+        {
+            this.delegate = delegate;
+            this.failAt = failAt;
+        }
+
+        @Override
+        public long lastPosition()
+        {
+            return delegate.lastPosition();
+        }
+
+        @Override
+        public void append(final Command command)
+        {
+            if (command.position() >= failAt)
+            {
+                throw new JournalException(command.position(), "append failed",
+                    new IOException("No space left on device"));
+            }
+            delegate.append(command);
+        }
+
+        @Override
+        public void commit()
+        {
+            delegate.commit();
+        }
+
+        @Override
+        public JournalReader reader(final long fromPosition)
+        {
+            return delegate.reader(fromPosition);
+        }
+
+        @Override
+        public void close()
+        {
+            delegate.close();
+        }
+    }
+}

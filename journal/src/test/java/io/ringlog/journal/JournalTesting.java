@@ -1,0 +1,121 @@
+package io.ringlog.journal;
+
+import io.ringlog.core.Command;
+import io.ringlog.core.CommandCodec;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Shared helpers for the journal tests: commands, child JVMs, and ways to damage a journal on disk. */
+public final class JournalTesting
+{
+    public static final int MAX_PAYLOAD = 64;
+
+    private JournalTesting()
+    {
+    }
+
+    public static ChronicleJournal.Context context(final Path directory)
+    {
+        return new ChronicleJournal.Context().directory(directory).maxPayloadLength(MAX_PAYLOAD);
+    }
+
+    /** A command at {@code position} whose 8-byte payload is {@code value}. */
+    public static Command command(final long position, final int type, final int version, final long value)
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[8]);
+        payload.putLong(0, value, ByteOrder.LITTLE_ENDIAN);
+        return new Command(MAX_PAYLOAD).set(position, 1_000_000L * position, type, version, 7, position,
+            position * 10, payload, 0, 8);
+    }
+
+    /** Appends positions {@code from..to}, committing every {@code batch} entries and at the end. */
+    static void appendRange(final ChronicleJournal journal, final long from, final long to, final int batch)
+    {
+        for (long position = from; position <= to; position++)
+        {
+            journal.append(command(position, 1, 1, position * 3));
+            if ((position - from + 1) % batch == 0)
+            {
+                journal.commit();
+            }
+        }
+        journal.commit();
+    }
+
+    /** The cycle files of a journal directory, oldest first. */
+    static List<Path> cycleFiles(final Path directory) throws IOException
+    {
+        try (Stream<Path> files = Files.list(directory))
+        {
+            return files.filter((p) -> p.getFileName().toString().endsWith(".cq4")).sorted().toList();
+        }
+    }
+
+    /**
+     * Overwrites the magic word of the {@code nth} (0-based) command in a cycle file, found by
+     * scanning for the magic: the entry stays a whole Chronicle document, but no longer a command.
+     */
+    static void garbleMagicOfEntry(final Path file, final int nth) throws IOException
+    {
+        final byte[] magic = new byte[4];
+        new UnsafeBuffer(magic).putInt(0, CommandCodec.MAGIC, ByteOrder.LITTLE_ENDIAN);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            final byte[] window = new byte[(int)Math.min(raf.length(), 16 << 20)];
+            raf.readFully(window);
+            int seen = 0;
+            for (int i = 0; i + 4 <= window.length; i++)
+            {
+                if (Arrays.equals(window, i, i + 4, magic, 0, 4))
+                {
+                    if (seen++ == nth)
+                    {
+                        raf.seek(i);
+                        raf.write(new byte[]{'J', 'U', 'N', 'K'});
+                        return;
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("fewer than " + (nth + 1) + " entries in " + file);
+    }
+
+    /** Starts {@code main} in a new JVM with the test classpath and the project's JVM flags. */
+    public static Process startJvm(final Class<?> main, final String... args) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        command.addAll(jvmFlags());
+        command.add("-Xmx256m");
+        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main.getName());
+        command.addAll(Arrays.asList(args));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /** The flags surefire passes in {@code ringlog.jvm.flags}; this JVM's own flags when run elsewhere (an IDE). */
+    static List<String> jvmFlags()
+    {
+        final String flags = System.getProperty("ringlog.jvm.flags");
+        if (flags != null && !flags.isBlank())
+        {
+            return Arrays.stream(flags.trim().split("\\s+")).toList();
+        }
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter((a) -> a.startsWith("--add-") || a.startsWith("-Dchronicle") || a.startsWith("--sun-misc"))
+            .toList();
+    }
+}

@@ -1,0 +1,37 @@
+package io.ringlog.journal;
+
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.nio.file.Path;
+
+/**
+ * Child JVM for the torn-entry test: journals positions 1..N, then starts one more entry, writes
+ * half of it and dies on the spot, as a process killed mid-write does.
+ */
+public final class TornWriterMain
+{
+    private TornWriterMain()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        final Path directory = Path.of(args[0]);
+        final long count = Long.parseLong(args[1]);
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(directory)))
+        {
+            JournalTesting.appendRange(journal, 1, count, 16);
+        }
+        final SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(directory).build();
+        final ExcerptAppender appender = queue.createAppender();
+        final DocumentContext dc = appender.writingDocument();
+        dc.wire().bytes().writeLong(count + 1);
+        dc.wire().bytes().writeLong(0x5151_5151L);
+        System.out.println("half-written");
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
+    }
+}

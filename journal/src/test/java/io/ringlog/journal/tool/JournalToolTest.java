@@ -1,0 +1,219 @@
+package io.ringlog.journal.tool;
+
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.Topology;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.journal.ChronicleJournal;
+import io.ringlog.journal.FileSnapshotStore;
+import io.ringlog.journal.JournalTesting;
+import io.ringlog.journal.TornWriterMain;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
+import static io.ringlog.core.testing.AccumulatorStateMachine.REJECT;
+import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JournalToolTest
+{
+    private static final int COMMANDS = 300;
+
+    @TempDir
+    Path root;
+
+    private Path journalDir;
+    private Path snapshotDir;
+    private long liveHash;
+
+    @BeforeEach
+    void writeJournal()
+    {
+        journalDir = root.resolve("journal");
+        snapshotDir = root.resolve("snapshots");
+        final Engine engine = Engine.launch(new EngineContext()
+            .stateMachine(new AccumulatorStateMachine())
+            .journal(ChronicleJournal.open(new ChronicleJournal.Context().directory(journalDir).maxPayloadLength(64)))
+            .snapshotStore(FileSnapshotStore.open(snapshotDir, 5))
+            .snapshotEvery(100)
+            .maxPayloadLength(64)
+            .ringSize(256)
+            .topology(Topology.COMPACT));
+        for (int i = 1; i <= COMMANDS; i++)
+        {
+            engine.publish(i % 10 == 0 ? REJECT : ADD, 3, i, i, longPayload(i), 0, 8);
+        }
+        engine.close();
+        liveHash = engine.stateHash();
+    }
+
+    @Test
+    void shouldDumpARangeWithHeadersAndDecodedOrHexPayloads()
+    {
+        final Result hex = run("dump", "-d", journalDir.toString(), "--from", "5", "--to", "7");
+        assertEquals(0, hex.code, hex.err);
+        assertEquals(List.of("position: 5", "position: 6", "position: 7"), hex.lines("position: "));
+        assertTrue(hex.out.contains("source-sequence: 6"), hex.out);
+        assertTrue(hex.out.contains("payload-hex: 0500000000000000"), hex.out);
+        assertTrue(hex.out.contains("entries-printed: 3"), hex.out);
+
+        final Result decoded = run("dump", "-d", journalDir.toString(), "--from", "9", "--to", "10",
+            "--decoder", AddDecoder.class.getName());
+        assertTrue(decoded.out.contains("payload: add 9"), decoded.out);
+        assertTrue(decoded.out.contains("type: 2") && decoded.out.contains("payload-hex: 0a00000000000000"),
+            "a type the decoder does not know stays hex: " + decoded.out);
+    }
+
+    @Test
+    void shouldVerifyASoundJournal()
+    {
+        final Result result = run("verify", "--dir", journalDir.toString());
+        assertEquals(0, result.code, result.out + result.err);
+        assertTrue(result.out.contains("status: ok"), result.out);
+        assertTrue(result.out.contains("entries-read: " + COMMANDS), result.out);
+        assertTrue(result.out.contains("last-position: " + COMMANDS), result.out);
+    }
+
+    @Test
+    void shouldFailVerifyOnGarbageNamingThePosition() throws Exception
+    {
+        garbleMagic(cycleFile(), 149);
+        final Result result = run("verify", "--dir", journalDir.toString());
+        assertEquals(1, result.code, result.out);
+        assertTrue(result.out.contains("bad-position: 150"), result.out);
+        assertTrue(result.out.contains("problem: journal position 150: bad magic"), result.out);
+        assertTrue(result.out.contains("status: problems"), result.out);
+    }
+
+    @Test
+    void shouldFailVerifyOnATornTail() throws Exception
+    {
+        final Path tornDir = root.resolve("torn");
+        final Process child = JournalTesting.startJvm(TornWriterMain.class, tornDir.toString(), "12");
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            assertEquals("half-written", out.readLine());
+        }
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+
+        final Result result = run("verify", "--dir", tornDir.toString(), "--max-payload", "64");
+        assertEquals(1, result.code, result.out);
+        assertTrue(result.out.contains("entries-read: 12"), result.out);
+        assertTrue(result.out.contains("torn-entry-after: 12"), result.out);
+        assertTrue(result.out.contains("status: problems"), result.out);
+    }
+
+    @Test
+    void shouldSummariseWithStats()
+    {
+        final Result result = run("stats", "-d", journalDir.toString());
+        assertEquals(0, result.code, result.err);
+        assertTrue(result.out.contains("entries: " + COMMANDS + "\n"), result.out);
+        assertTrue(result.out.contains("entry-bytes: " + COMMANDS * 64 + "\n"), result.out);
+        assertTrue(result.out.contains("first-position: 1\n") && result.out.contains("last-position: 300\n"), result.out);
+        assertTrue(result.out.contains("type-1: 270\n") && result.out.contains("type-2: 30\n"), result.out);
+        assertTrue(result.out.contains("first-timestamp: "), result.out);
+    }
+
+    @Test
+    void shouldTimeTravelToAPositionAndPrintTheStateHashThere()
+    {
+        final String machine = AccumulatorStateMachine.class.getName();
+        final Result end = run("replay", "-d", journalDir.toString(), "--state-machine", machine);
+        assertEquals(0, end.code, end.err);
+        assertEquals(List.of(String.format("state-hash: %016x", liveHash)), end.lines("state-hash: "));
+        assertTrue(end.out.contains("replayed: 300"), end.out);
+        assertTrue(end.out.contains("commands-per-second: "), end.out);
+
+        final Result middle = run("replay", "-d", journalDir.toString(), "--to", "150", "--state-machine", machine);
+        final Result middleFromSnapshot = run("replay", "-d", journalDir.toString(), "--to", "150",
+            "--state-machine", machine, "--snapshots", snapshotDir.toString());
+        assertTrue(middle.out.contains("position: 150\n"), middle.out);
+        assertTrue(middleFromSnapshot.out.contains("snapshot-position: 100\n") &&
+            middleFromSnapshot.out.contains("replayed: 50\n"), middleFromSnapshot.out);
+        assertEquals(middle.lines("state-hash: "), middleFromSnapshot.lines("state-hash: "));
+        assertNotEquals(end.lines("state-hash: "), middle.lines("state-hash: "));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "dump", "verify", "stats", "replay"})
+    void shouldPrintHelpForEveryCommand(final String subcommand)
+    {
+        final Result result = subcommand.isEmpty() ? run("--help") : run(subcommand, "--help");
+        assertEquals(0, result.code, result.err);
+        assertTrue(result.out.startsWith("Usage: journal"), result.out);
+    }
+
+    @Test
+    void shouldFailOnAMissingDirectory()
+    {
+        final Result result = run("verify", "-d", root.resolve("nowhere").toString());
+        assertEquals(1, result.code);
+        assertTrue(result.err.contains("no journal directory"), result.err);
+    }
+
+    private Path cycleFile() throws Exception
+    {
+        try (Stream<Path> files = Files.list(journalDir))
+        {
+            return files.filter((p) -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+    }
+
+    /** Overwrites the magic of the nth command in the file with junk. */
+    private static void garbleMagic(final Path file, final int nth) throws Exception
+    {
+        final byte[] magic = {'R', 'L', 'C', '1'};
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            final byte[] window = new byte[(int)Math.min(raf.length(), 4 << 20)];
+            raf.readFully(window);
+            int seen = 0;
+            for (int i = 0; i + 4 <= window.length; i++)
+            {
+                if (Arrays.equals(window, i, i + 4, magic, 0, 4) && seen++ == nth)
+                {
+                    raf.seek(i);
+                    raf.write(new byte[]{'J', 'U', 'N', 'K'});
+                    return;
+                }
+            }
+        }
+        throw new IllegalStateException("entry " + nth + " not found");
+    }
+
+    private static Result run(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = JournalTool.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private record Result(int code, String out, String err)
+    {
+        List<String> lines(final String prefix)
+        {
+            return out.lines().filter((line) -> line.startsWith(prefix)).toList();
+        }
+    }
+}
