@@ -1,0 +1,24 @@
+package io.ringlog.exchange.cli;
+
+import io.ringlog.core.Topology;
+import io.ringlog.core.WaitStrategies;
+import picocli.CommandLine.Option;
+
+/** Engine options {@code run} and {@code demo} share. */
+final class EngineOptions
+{
+    @Option(names = "--topology", defaultValue = "COMPACT", paramLabel = "TOPOLOGY",
+        description = "How stages map onto threads: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, " +
+            "the better choice where threads outnumber cores).")
+    Topology topology;
+
+    @Option(names = "--wait-strategy", defaultValue = "PHASED", paramLabel = "STRATEGY",
+        description = "How stage threads wait for work: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; " +
+            "YIELDING and BUSY_SPIN only with a core per stage thread).")
+    WaitStrategies waitStrategy;
+
+    @Option(names = "--max-assets", paramLabel = "N",
+        description = "Asset ids the exchange accepts, 0..N-1 (default: " + ExchangeSettings.DEFAULT_MAX_ASSETS +
+            "). Saved with the journal on its first run; later runs and replays use the saved value.")
+    Integer maxAssets;
+}

@@ -1,0 +1,134 @@
+package io.ringlog.exchange.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code exchange generate | run | replay | book | balances | demo | journal}: the stock exchange from
+ * the command line. See the package documentation for what it prints and its exit codes.
+ */
+@CommandLine.Command(
+    name = "exchange",
+    mixinStandardHelpOptions = true,
+    description = "Drive the ringlog stock exchange: generate order flow, run it with a journal, replay it, " +
+        "look at books and balances as of any position.",
+    subcommands = {
+        GenerateCommand.class,
+        RunCommand.class,
+        ReplayCommand.class,
+        BookCommand.class,
+        BalancesCommand.class,
+        DemoCommand.class,
+        JournalCommand.class,
+        CommandLine.HelpCommand.class})
+public final class ExchangeCli implements Callable<Integer>
+{
+    static final int OK = 0;
+    static final int FAILED = 1;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    ExchangeCli()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        System.exit(run(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+            new PrintWriter(System.err, true, StandardCharsets.UTF_8), args));
+    }
+
+    /** Runs the command line with the given output streams (tests call this) and returns its exit code. */
+    public static int run(final PrintWriter out, final PrintWriter err, final String... args)
+    {
+        final CommandLine commandLine = commandLine(out, err);
+        final int code = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static CommandLine commandLine(final PrintWriter out, final PrintWriter err)
+    {
+        final CommandLine commandLine = new CommandLine(new ExchangeCli());
+        commandLine.registerConverter(Long.class, ExchangeCli::parseLong);
+        commandLine.registerConverter(long.class, ExchangeCli::parseLong);
+        commandLine.registerConverter(Integer.class, ExchangeCli::parseInt);
+        commandLine.registerConverter(int.class, ExchangeCli::parseInt);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        // journal passes everything, options included, through to the journal tool.
+        commandLine.getSubcommands().get("journal").setUnmatchedOptionsArePositionalParams(true);
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((ex, cl, parsed) ->
+        {
+            cl.getErr().println("error: " + message(ex));
+            cl.getErr().flush();
+            return FAILED;
+        });
+        return commandLine;
+    }
+
+    @Override
+    public Integer call()
+    {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return CommandLine.ExitCode.USAGE;
+    }
+
+    /** Accepts digit separators people type in counts: {@code 1_000_000} and {@code 1,000,000}. */
+    static long parseLong(final String text)
+    {
+        try
+        {
+            return Long.parseLong(text.replace("_", "").replace(",", ""));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not an integer");
+        }
+    }
+
+    static int parseInt(final String text)
+    {
+        final long value = parseLong(text);
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)
+        {
+            throw new CommandLine.TypeConversionException("'" + text + "' is out of int range");
+        }
+        return (int)value;
+    }
+
+    /** The message of an exception, or of its cause when it has none of its own. */
+    static String message(final Throwable ex)
+    {
+        Throwable at = ex;
+        while (at.getMessage() == null && at.getCause() != null)
+        {
+            at = at.getCause();
+        }
+        return at.getMessage() != null ? at.getMessage() : at.toString();
+    }
+
+    /** A UTF-8 file writer with a 64 KiB buffer, replacing the file if it exists. */
+    static Writer newWriter(final Path file) throws IOException
+    {
+        return new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    static String hex(final long hash)
+    {
+        return String.format("%016x", hash);
+    }
+}

@@ -1,0 +1,29 @@
+package io.ringlog.exchange.cli;
+
+import io.ringlog.exchange.codec.CommandTypes;
+import io.ringlog.exchange.text.TextFormat;
+import io.ringlog.journal.tool.PayloadDecoder;
+import org.agrona.DirectBuffer;
+
+/**
+ * Shows exchange commands in {@code journal dump} as lines of the command text format
+ * ({@code place oid=77 acct=12 ...}), so a dumped entry reads like the line it came from.
+ */
+public final class ExchangePayloadDecoder implements PayloadDecoder
+{
+    private final TextFormat format = new TextFormat();
+    private final StringBuilder line = new StringBuilder(128);
+
+    @Override
+    public String decode(final int type, final int version, final DirectBuffer payload, final int length)
+    {
+        if (version != 1 || CommandTypes.name(type) == null)
+        {
+            return null;
+        }
+        line.setLength(0);
+        final String text = format.command(type, payload, 0, length, line).toString();
+        // TextFormat writes a short payload as a comment; the dump then shows the bytes instead.
+        return text.startsWith("#") ? null : text;
+    }
+}

@@ -1,0 +1,466 @@
+package io.ringlog.exchange.cli;
+
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.InMemoryJournal;
+import io.ringlog.core.InMemorySnapshotStore;
+import io.ringlog.core.Journal;
+import io.ringlog.core.RecoveryListener;
+import io.ringlog.core.SnapshotStore;
+import io.ringlog.core.Topology;
+import io.ringlog.core.WaitStrategies;
+import io.ringlog.exchange.ExchangeStateMachine;
+import io.ringlog.exchange.codec.EventTypes;
+import io.ringlog.exchange.readmodel.ExchangeStats;
+import io.ringlog.exchange.readmodel.LatencyListener;
+import io.ringlog.exchange.text.CommandFileReader;
+import io.ringlog.exchange.text.EventTextWriter;
+import io.ringlog.exchange.text.ParsedCommand;
+import io.ringlog.journal.ChronicleJournal;
+import io.ringlog.journal.Durability;
+import io.ringlog.journal.FileSnapshotStore;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What {@code run}, {@code replay}, {@code book}, {@code balances} and {@code demo} share: running a
+ * command file through an engine with a journal, and rebuilding the exchange from a journal.
+ */
+final class ExchangeRunner
+{
+    /** Largest exchange command payload: the engine's and the journal's maxPayloadLength. */
+    static final int MAX_PAYLOAD = ParsedCommand.MAX_PAYLOAD_LENGTH;
+    /** Malformed lines printed before the rest are only counted. */
+    static final int MALFORMED_SHOWN = 100;
+
+    private ExchangeRunner()
+    {
+    }
+
+    /** How to run a command file; {@code journalDir} and {@code snapshotsDir} are unused in memory. */
+    record RunSettings(
+        Path commands,
+        Path journalDir,
+        Path snapshotsDir,
+        Path events,
+        Topology topology,
+        WaitStrategies waitStrategy,
+        Durability durability,
+        Duration syncInterval,
+        long snapshotEvery,
+        boolean inMemory,
+        Integer maxAssets)
+    {
+    }
+
+    /** What a run did. {@code journal} is the in-memory journal of an in-memory run (null otherwise), for a replay. */
+    record RunResult(
+        long commands,
+        long malformed,
+        long accepted,
+        long rejected,
+        Map<String, Long> rejectedByReason,
+        long trades,
+        long events,
+        long eventsWritten,
+        long firstPosition,
+        long lastPosition,
+        long nanos,
+        Histogram latency,
+        long stateHash,
+        int maxAssets,
+        InMemoryJournal journal)
+    {
+        double commandsPerSecond()
+        {
+            return commands * 1e9 / Math.max(1, nanos);
+        }
+    }
+
+    /**
+     * Parses the command file and publishes every good command through an engine (malformed lines go
+     * to {@code err} as {@code line N: reason}, and the run goes on), then closes the engine, which
+     * waits until every command is journaled, applied and seen by the listeners.
+     */
+    static RunResult run(final RunSettings settings, final PrintWriter err) throws IOException
+    {
+        if (!Files.isReadable(settings.commands()))
+        {
+            throw new IllegalArgumentException("cannot read command file " + settings.commands());
+        }
+        final ExchangeSettings exchangeSettings = settings.inMemory() ?
+            new ExchangeSettings(settings.maxAssets() != null ? settings.maxAssets() : ExchangeSettings.DEFAULT_MAX_ASSETS) :
+            ExchangeSettings.forRun(settings.journalDir(), settings.maxAssets());
+        final ExchangeStateMachine exchange = exchangeSettings.newExchange();
+
+        final InMemoryJournal inMemoryJournal = settings.inMemory() ? new InMemoryJournal(MAX_PAYLOAD) : null;
+        final Journal journal = inMemoryJournal != null ? inMemoryJournal : ChronicleJournal.open(
+            new ChronicleJournal.Context()
+                .directory(settings.journalDir())
+                .maxPayloadLength(MAX_PAYLOAD)
+                .durability(settings.durability())
+                .syncInterval(settings.syncInterval())
+                .tornEntryListener((torn) -> err.println("torn-entry: " + torn)));
+        final SnapshotStore snapshots;
+        try
+        {
+            snapshots = settings.inMemory() ? new InMemorySnapshotStore(3) : FileSnapshotStore.open(
+                new FileSnapshotStore.Context()
+                    .directory(settings.snapshotsDir())
+                    .retain(3)
+                    .errorHandler((ex) -> err.println("snapshot: " + ex.getMessage())));
+        }
+        catch (final RuntimeException ex)
+        {
+            journal.close();
+            throw ex;
+        }
+
+        final EpochNanoClock clock = new OffsetEpochNanoClock();
+        final ExchangeStats stats = new ExchangeStats(false);
+        final LatencyListener latency = new LatencyListener(clock);
+        final EngineContext ctx = new EngineContext()
+            .name("exchange")
+            .stateMachine(exchange)
+            .journal(journal)
+            .snapshotStore(snapshots)
+            .snapshotEvery(settings.snapshotEvery())
+            .topology(settings.topology())
+            .waitStrategy(settings.waitStrategy())
+            .clock(clock)
+            .maxPayloadLength(MAX_PAYLOAD)
+            .recoveryListener(new RecoveryProgress(err, "recover"))
+            .errorHandler((ex) -> err.println("engine: " + ExchangeCli.message(ex)))
+            .listener("stats", new ListenerGroup(stats, latency));
+
+        Writer eventsFile = null;
+        EventTextWriter eventWriter = null;
+        if (settings.events() != null)
+        {
+            eventsFile = ExchangeCli.newWriter(settings.events());
+            eventWriter = new EventTextWriter(eventsFile, false);
+            ctx.listener("events", eventWriter);
+        }
+
+        final MalformedReporter malformed = new MalformedReporter(err);
+        final CommandFileReader.Counts counts;
+        final long firstPosition;
+        final long started;
+        final Engine engine;
+        try
+        {
+            engine = Engine.launch(ctx);
+            firstPosition = engine.nextPosition();
+            started = System.nanoTime();
+            try (BufferedReader reader = Files.newBufferedReader(settings.commands(), StandardCharsets.UTF_8))
+            {
+                counts = new CommandFileReader().read(reader, new Publisher(engine, new Progress(err, "run", 0)), malformed);
+            }
+            finally
+            {
+                engine.close();
+            }
+        }
+        finally
+        {
+            if (eventsFile != null)
+            {
+                eventsFile.close();
+            }
+        }
+        final long nanos = System.nanoTime() - started;
+        malformed.finish(counts.malformed());
+        if (engine.failure() != null)
+        {
+            throw new IllegalStateException("the engine halted: " + ExchangeCli.message(engine.failure()), engine.failure());
+        }
+        return new RunResult(
+            counts.commands(),
+            counts.malformed(),
+            stats.count(EventTypes.ORDER_ACCEPTED),
+            stats.rejections(),
+            stats.rejectionsByReason(),
+            stats.count(EventTypes.TRADE),
+            stats.events(),
+            eventWriter != null ? eventWriter.written() : 0,
+            firstPosition,
+            engine.nextPosition() - 1,
+            nanos,
+            latency.copy(),
+            engine.stateHash(),
+            exchangeSettings.maxAssets(),
+            inMemoryJournal);
+    }
+
+    /** Prints a run's summary as {@code key: value} lines. */
+    static void printRun(final PrintWriter out, final RunSettings settings, final RunResult result)
+    {
+        out.println("journal: " + (settings.inMemory() ? "in-memory" : settings.journalDir() + " (" +
+            settings.durability() + ")"));
+        out.println("topology: " + settings.topology());
+        out.println("wait-strategy: " + settings.waitStrategy());
+        out.println("cores: " + Runtime.getRuntime().availableProcessors());
+        out.println("commands: " + result.commands());
+        out.println("malformed: " + result.malformed());
+        out.println("accepted: " + result.accepted());
+        out.println("rejected: " + result.rejected());
+        if (!result.rejectedByReason().isEmpty())
+        {
+            final StringBuilder reasons = new StringBuilder();
+            result.rejectedByReason().forEach((reason, count) ->
+                reasons.append(reasons.length() == 0 ? "" : " ").append(reason).append('=').append(count));
+            out.println("rejected-by-reason: " + reasons);
+        }
+        out.println("trades: " + result.trades());
+        out.println("events: " + result.events());
+        if (settings.events() != null)
+        {
+            out.println("events-file: " + settings.events() + " (" + result.eventsWritten() + " lines)");
+        }
+        out.printf("seconds: %.3f%n", result.nanos() / 1e9);
+        out.printf("throughput: %.0f commands/s%n", result.commandsPerSecond());
+        final Histogram latency = result.latency();
+        // The publisher reads the file and publishes flat out, so the ring fills: these are queueing
+        // delays under saturation, not service times. bench's LatencyHarness measures at a fixed rate.
+        out.println("latency-load: saturated (the file is published flat out; ingress to first event, includes queueing)");
+        out.println("latency-count: " + latency.getTotalCount());
+        out.printf("latency-p50-us: %.1f%n", latency.getValueAtPercentile(50) / 1e3);
+        out.printf("latency-p90-us: %.1f%n", latency.getValueAtPercentile(90) / 1e3);
+        out.printf("latency-p99-us: %.1f%n", latency.getValueAtPercentile(99) / 1e3);
+        out.printf("latency-p99.9-us: %.1f%n", latency.getValueAtPercentile(99.9) / 1e3);
+        out.printf("latency-max-us: %.1f%n", latency.getMaxValue() / 1e3);
+        out.println("first-position: " + result.firstPosition());
+        out.println("last-position: " + result.lastPosition());
+        out.println("state-hash: " + ExchangeCli.hex(result.stateHash()));
+    }
+
+    /** How to rebuild the exchange from a journal. */
+    record ReplaySettings(Path journalDir, Path snapshotsDir, boolean useSnapshots, long to, Path events)
+    {
+    }
+
+    /** The rebuilt exchange (read it: its engine has stopped) and what the replay did. */
+    record ReplayResult(
+        ExchangeStateMachine exchange,
+        long stateHash,
+        long lastPosition,
+        long journalLastPosition,
+        long snapshotPosition,
+        long replayed,
+        long nanos,
+        long eventsWritten)
+    {
+        double commandsPerSecond()
+        {
+            return replayed * 1e9 / Math.max(1, nanos);
+        }
+    }
+
+    /**
+     * Rebuilds the exchange from the journal in {@code settings.journalDir()}, opened read-only: from
+     * the newest snapshot at or before the target position (unless told not to, or events are
+     * wanted), then the journal up to the target. With {@code events}, every regenerated event is
+     * written in the format {@code run} writes, which needs a full replay from position 1.
+     */
+    static ReplayResult replay(final ReplaySettings settings, final PrintWriter err) throws IOException
+    {
+        final Path dir = settings.journalDir();
+        if (!Files.isDirectory(dir))
+        {
+            throw new IllegalArgumentException("no journal directory " + dir);
+        }
+        final ExchangeSettings exchangeSettings = ExchangeSettings.forJournal(dir);
+        final ChronicleJournal chronicle = ChronicleJournal.open(new ChronicleJournal.Context()
+            .directory(dir)
+            .maxPayloadLength(MAX_PAYLOAD)
+            .readOnly(true)
+            .tornEntryListener((torn) -> err.println("torn-entry: " + torn)));
+        final long journalLast = chronicle.lastPosition();
+        final long target = settings.to() > 0 ? Math.min(settings.to(), journalLast) : journalLast;
+        if (settings.to() > journalLast)
+        {
+            err.println("note: the journal ends at position " + journalLast + ", before --to " + settings.to());
+        }
+        SnapshotStore snapshots = null;
+        if (settings.useSnapshots() && settings.events() == null && Files.isDirectory(settings.snapshotsDir()))
+        {
+            snapshots = new SnapshotsAsOf(FileSnapshotStore.open(new FileSnapshotStore.Context()
+                .directory(settings.snapshotsDir()).readOnly(true)), target);
+        }
+        return replay(exchangeSettings.newExchange(), new JournalAsOf(chronicle, target), snapshots, journalLast,
+            settings.events(), err);
+    }
+
+    /** Replays an in-memory run's journal from position 1. */
+    static ReplayResult replay(final RunResult run, final PrintWriter err) throws IOException
+    {
+        final InMemoryJournal journal = run.journal();
+        return replay(new ExchangeSettings(run.maxAssets()).newExchange(), new JournalAsOf(journal, journal.lastPosition()),
+            null, journal.lastPosition(), null, err);
+    }
+
+    private static ReplayResult replay(
+        final ExchangeStateMachine exchange,
+        final JournalAsOf journal,
+        final SnapshotStore snapshots,
+        final long journalLast,
+        final Path events,
+        final PrintWriter err) throws IOException
+    {
+        final RecoveryProgress progress = new RecoveryProgress(err, "replay");
+        final EngineContext ctx = new EngineContext()
+            .name("exchange-replay")
+            .stateMachine(exchange)
+            .journal(journal)
+            .snapshotStore(snapshots)
+            .maxPayloadLength(MAX_PAYLOAD)
+            .ringSize(64)
+            .recoveryListener(progress)
+            .errorHandler((ex) -> err.println("replay: " + ExchangeCli.message(ex)));
+        Writer eventsFile = null;
+        EventTextWriter eventWriter = null;
+        if (events != null)
+        {
+            eventsFile = ExchangeCli.newWriter(events);
+            eventWriter = new EventTextWriter(eventsFile, true);
+            ctx.listener("events", eventWriter);
+        }
+        final Engine engine;
+        try
+        {
+            engine = Engine.launch(ctx);
+            engine.close();
+        }
+        finally
+        {
+            if (eventsFile != null)
+            {
+                eventsFile.close();
+            }
+        }
+        if (engine.failure() != null)
+        {
+            throw new IllegalStateException("the replay halted: " + ExchangeCli.message(engine.failure()), engine.failure());
+        }
+        return new ReplayResult(exchange, engine.stateHash(), journal.lastPosition(), journalLast,
+            Math.max(0, progress.snapshotPosition), progress.replayed, progress.nanos,
+            eventWriter != null ? eventWriter.written() : 0);
+    }
+
+    /** Prints what a replay found as {@code key: value} lines. */
+    static void printReplay(final PrintWriter out, final ReplayResult result)
+    {
+        out.println("last-position: " + result.lastPosition());
+        out.println("journal-last-position: " + result.journalLastPosition());
+        out.println("snapshot-position: " + result.snapshotPosition());
+        out.println("replayed: " + result.replayed());
+        out.printf("replay-seconds: %.3f%n", result.nanos() / 1e9);
+        out.printf("replay-rate: %.0f commands/s%n", result.commandsPerSecond());
+        out.println("state-hash: " + ExchangeCli.hex(result.stateHash()));
+    }
+
+    /** Publishes each parsed command, waiting while the ring is full, and reports progress. */
+    private static final class Publisher implements CommandFileReader.Sink
+    {
+        private final Engine engine;
+        private final Progress progress;
+        private long published;
+
+        Publisher(final Engine engine, final Progress progress)
+        {
+            this.engine = engine;
+            this.progress = progress;
+        }
+
+        @Override
+        public void command(final ParsedCommand command)
+        {
+            engine.publish(command.type(), command.sourceId(), command.sourceSequence(), command.correlationId(),
+                command.payload(), 0, command.payloadLength());
+            progress.update(++published);
+        }
+    }
+
+    /** Prints {@code line N: reason} for the first malformed lines, then only counts them. */
+    private static final class MalformedReporter implements CommandFileReader.ErrorSink
+    {
+        private final PrintWriter err;
+        private int seen;
+
+        MalformedReporter(final PrintWriter err)
+        {
+            this.err = err;
+        }
+
+        @Override
+        public void malformed(final int lineNumber, final String line, final String reason)
+        {
+            if (seen++ < MALFORMED_SHOWN)
+            {
+                err.println("line " + lineNumber + ": " + reason);
+            }
+        }
+
+        void finish(final long malformed)
+        {
+            if (malformed > MALFORMED_SHOWN)
+            {
+                err.println("(" + (malformed - MALFORMED_SHOWN) + " more malformed lines not shown)");
+            }
+        }
+    }
+
+    /** Recovery progress on stderr, and what the recovery did for the summary. */
+    private static final class RecoveryProgress implements RecoveryListener
+    {
+        private final PrintWriter err;
+        private final Progress progress;
+        long snapshotPosition = -1;
+        long replayed;
+        long nanos;
+
+        RecoveryProgress(final PrintWriter err, final String what)
+        {
+            this.err = err;
+            this.progress = new Progress(err, what, 0);
+        }
+
+        @Override
+        public void onSnapshotSkipped(final long position, final Exception reason)
+        {
+            err.println("snapshot-skipped: " + position + " (" + ExchangeCli.message(reason) + ")");
+        }
+
+        @Override
+        public void onSnapshotLoaded(final long position)
+        {
+            snapshotPosition = position;
+        }
+
+        @Override
+        public void onReplayProgress(final long replayedPosition, final long lastPosition)
+        {
+            progress.total(lastPosition);
+            progress.updateNow(replayedPosition);
+        }
+
+        @Override
+        public void onRecovered(final long snapshotPosition, final long lastPosition, final long replayed,
+            final long nanos)
+        {
+            this.replayed = replayed;
+            this.nanos = nanos;
+        }
+    }
+}

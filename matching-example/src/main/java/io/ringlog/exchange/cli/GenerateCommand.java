@@ -1,0 +1,105 @@
+package io.ringlog.exchange.cli;
+
+import io.ringlog.exchange.text.CommandTextWriter;
+import io.ringlog.exchange.workload.WorkloadConfig;
+import io.ringlog.exchange.workload.WorkloadGenerator;
+import org.agrona.DirectBuffer;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code exchange generate}: a seeded workload as a command file in the text format. */
+@CommandLine.Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Write a seeded, reproducible command file: instruments, deposits and resting depth, " +
+        "then N order-flow commands in the preset's mix. Same preset, count and seed: same file, byte for byte."})
+final class GenerateCommand implements Callable<Integer>
+{
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--preset", defaultValue = "exchange-core", paramLabel = "NAME", converter = Preset.Converter.class,
+        completionCandidates = Preset.Names.class,
+        description = "Workload shape: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Preset preset;
+
+    @Option(names = {"-n", "--commands"}, defaultValue = "1000000", paramLabel = "N",
+        description = "Order-flow commands after the setup (default: ${DEFAULT-VALUE}; 1_000_000 works too).")
+    long commands;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Command file to write.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (commands < 0)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--commands must not be negative: " + commands);
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        final Generated generated = generate(preset, seed, commands, output, spec.commandLine().getErr());
+        out.println("file: " + output);
+        out.println("preset: " + preset);
+        out.println("seed: " + seed);
+        out.println("commands: " + generated.commands());
+        out.println("setup-commands: " + generated.setupCommands());
+        out.println("flow-commands: " + (generated.commands() - generated.setupCommands()));
+        out.println("max-assets-needed: " + generated.maxAssets());
+        out.printf("seconds: %.3f%n", generated.seconds());
+        return ExchangeCli.OK;
+    }
+
+    /** What {@link #generate} wrote. */
+    record Generated(long commands, long setupCommands, int maxAssets, double seconds)
+    {
+    }
+
+    static Generated generate(final Preset preset, final long seed, final long commands, final Path output,
+        final PrintWriter err) throws Exception
+    {
+        final WorkloadConfig config = preset.config(seed, commands);
+        final WorkloadGenerator generator = new WorkloadGenerator(config);
+        final long started = System.nanoTime();
+        final Path parent = output.toAbsolutePath().getParent();
+        if (parent != null)
+        {
+            Files.createDirectories(parent);
+        }
+        final long written;
+        try (Writer writer = ExchangeCli.newWriter(output))
+        {
+            written = generator.generate(new ProgressSink(new CommandTextWriter(writer), new Progress(err, "generate", 0)));
+        }
+        return new Generated(written, generator.setupCommands(), config.maxAssets(), (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Writes each command as a line and reports progress. */
+    private static final class ProgressSink implements WorkloadGenerator.CommandSink
+    {
+        private final CommandTextWriter writer;
+        private final Progress progress;
+
+        ProgressSink(final CommandTextWriter writer, final Progress progress)
+        {
+            this.writer = writer;
+            this.progress = progress;
+        }
+
+        @Override
+        public void command(final int type, final DirectBuffer payload, final int length) throws IOException
+        {
+            writer.write(type, payload, length);
+            progress.update(writer.written());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.ringlog.exchange.cli;
+
+import io.ringlog.journal.tool.JournalTool;
+import picocli.CommandLine;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code exchange journal ...}: the journal tool ({@code dump | verify | stats | replay}), with
+ * {@code dump} showing exchange commands in the text format unless another {@code --decoder} is named.
+ */
+@CommandLine.Command(name = "journal",
+    description = {"Inspect the journal with the journal tool: dump, verify, stats (see 'journal --help'). " +
+        "dump shows exchange commands as lines of the command format."})
+final class JournalCommand implements Callable<Integer>
+{
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "0..*", paramLabel = "ARGS", description = "Passed to the journal tool.")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call()
+    {
+        final List<String> toolArgs = new ArrayList<>(args);
+        if (!toolArgs.isEmpty() && toolArgs.get(0).equals("dump") && toolArgs.stream().noneMatch((a) -> a.startsWith("--decoder")) &&
+            !toolArgs.contains("--help") && !toolArgs.contains("-h"))
+        {
+            toolArgs.add("--decoder");
+            toolArgs.add(ExchangePayloadDecoder.class.getName());
+        }
+        return JournalTool.run(spec.commandLine().getOut(), spec.commandLine().getErr(), toolArgs.toArray(new String[0]));
+    }
+}

@@ -1,0 +1,33 @@
+package io.ringlog.exchange.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** Where the journal is and how far to replay it: {@code replay}, {@code book} and {@code balances} share these. */
+final class ReplayOptions
+{
+    @Option(names = {"-d", "--dir"}, required = true, paramLabel = "JOURNAL_DIR", description = "Journal directory.")
+    Path journalDir;
+
+    @Option(names = "--to", defaultValue = "0", paramLabel = "N",
+        description = "State as of position N (default: the journal's last position).")
+    long to;
+
+    @Option(names = "--no-snapshot", description = "Replay from position 1, ignoring snapshots.")
+    boolean noSnapshot;
+
+    @Option(names = "--snapshots", paramLabel = "DIR", description = "Snapshot directory (default: JOURNAL_DIR/snapshots).")
+    Path snapshots;
+
+    ExchangeRunner.ReplaySettings settings(final CommandLine.Model.CommandSpec spec, final Path events)
+    {
+        if (to < 0)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--to must be a position, at least 1: " + to);
+        }
+        return new ExchangeRunner.ReplaySettings(journalDir, snapshots != null ? snapshots : journalDir.resolve("snapshots"),
+            !noSnapshot, to, events);
+    }
+}

@@ -1,0 +1,95 @@
+package io.ringlog.exchange.cli;
+
+import io.ringlog.journal.Durability;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code exchange run}: a command file through an engine with a journal. */
+@CommandLine.Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Publish every command of a command file through an engine whose journal is in JOURNAL_DIR, then print " +
+            "a summary. A journal that already has entries is recovered first and continued: positions go on " +
+            "where it stopped. Malformed lines are reported on stderr as 'line N: reason', counted, and skipped.",
+        "With --events, every event the run makes visible is written in the text format, flushed at the end " +
+            "of each batch, so a killed run leaves a prefix of what 'replay --events' regenerates."})
+final class RunCommand implements Callable<Integer>
+{
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-i", "--input"}, required = true, paramLabel = "COMMANDS_FILE",
+        description = "Command file in the text format (see 'generate').")
+    Path commands;
+
+    @Option(names = {"-d", "--dir"}, paramLabel = "JOURNAL_DIR",
+        description = "Journal directory; created if missing, continued if not (required unless --in-memory).")
+    Path journalDir;
+
+    @Option(names = "--events", paramLabel = "EVENTS_FILE",
+        description = "Write this run's events here, one line each (replaced if it exists).")
+    Path events;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Option(names = "--durability", defaultValue = "MEMORY_MAPPED", paramLabel = "LEVEL",
+        description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: survives a killed process, " +
+            "not a power cut).")
+    Durability durability;
+
+    @Option(names = "--sync-interval-ms", defaultValue = "10", paramLabel = "MS",
+        description = "For SYNC_INTERVAL: most milliseconds between syncs while commands flow (default: ${DEFAULT-VALUE}).")
+    long syncIntervalMs;
+
+    @Option(names = "--snapshot-every", defaultValue = "0", paramLabel = "N",
+        description = "Take a snapshot after every N-th position (default: 0, never).")
+    long snapshotEvery;
+
+    @Option(names = "--snapshots", paramLabel = "DIR", description = "Snapshot directory (default: JOURNAL_DIR/snapshots).")
+    Path snapshots;
+
+    @Option(names = "--in-memory", description = "Journal in the heap instead of on disk: nothing survives the process.")
+    boolean inMemory;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (journalDir == null && !inMemory)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--dir=JOURNAL_DIR' " +
+                "(or --in-memory)");
+        }
+        if (snapshotEvery < 0 || syncIntervalMs <= 0)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--snapshot-every must not be negative and --sync-interval-ms must be positive");
+        }
+        final ExchangeRunner.RunSettings settings = settings(commands, journalDir, snapshots, events, engine, durability,
+            Duration.ofMillis(syncIntervalMs), snapshotEvery, inMemory);
+        final ExchangeRunner.RunResult result = ExchangeRunner.run(settings, spec.commandLine().getErr());
+        ExchangeRunner.printRun(spec.commandLine().getOut(), settings, result);
+        return ExchangeCli.OK;
+    }
+
+    static ExchangeRunner.RunSettings settings(
+        final Path commands,
+        final Path journalDir,
+        final Path snapshots,
+        final Path events,
+        final EngineOptions engine,
+        final Durability durability,
+        final Duration syncInterval,
+        final long snapshotEvery,
+        final boolean inMemory)
+    {
+        return new ExchangeRunner.RunSettings(commands, journalDir,
+            snapshots != null ? snapshots : journalDir == null ? null : journalDir.resolve("snapshots"), events,
+            engine.topology, engine.waitStrategy, durability, syncInterval, snapshotEvery, inMemory, engine.maxAssets);
+    }
+}

@@ -1,0 +1,15 @@
+/**
+ * The exchange's command line, {@code scripts/exchange}: generate a workload file, run it through an
+ * engine with a journal, replay the journal (whole, from a snapshot, or up to a position), print a
+ * book or balances as of any position, look into the journal, and a {@code demo} that does it all in
+ * a temporary directory.
+ * <p>
+ * Every subcommand prints {@code key: value} lines on stdout for scripts and tests to read, and
+ * progress and diagnostics on stderr. Exit codes: 0 done, 1 failed (or a demo whose replay did not
+ * match), 2 bad usage.
+ * <p>
+ * A journal directory written by {@code run} also holds {@code exchange.properties} (the exchange
+ * settings that decide the state hash, so every later run and replay builds the same exchange) and,
+ * unless told otherwise, {@code snapshots/}.
+ */
+package io.ringlog.exchange.cli;
