@@ -48,7 +48,7 @@ final class RunCommand implements Callable<Integer>
     long syncIntervalMs;
 
     @Option(names = "--snapshot-every", defaultValue = "0", paramLabel = "N",
-        description = "Take a snapshot after every N-th position (default: 0, never).")
+        description = "Take a snapshot after every N-th position; the newest 3 are kept (default: 0, never).")
     long snapshotEvery;
 
     @Option(names = "--snapshots", paramLabel = "DIR", description = "Snapshot directory (default: JOURNAL_DIR/snapshots).")

@@ -1,0 +1,272 @@
+package io.ringlog.exchange.cli;
+
+import io.ringlog.core.Topology;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The command line as scripts use it, called in this JVM: run and replay agree on the state hash
+ * (whole, from a snapshot, as of a position, after a second run appended), replay regenerates the
+ * run's events file byte for byte, malformed lines are reported and skipped, and every subcommand
+ * has help.
+ */
+class ExchangeCliTest
+{
+    private static final String TINY = String.join("\n",
+        "instrument sym=1 base=1 quote=0 tick=5 lot=100",
+        "deposit acct=1 asset=0 amount=1000000",
+        "deposit acct=2 asset=1 amount=100000",
+        "place oid=1 acct=1 sym=1 side=BUY type=GTC price=100 qty=3",
+        "place oid=2 acct=2 sym=1 side=SELL type=GTC price=110 qty=4",
+        "place oid=3 acct=2 sym=1 side=SELL type=GTC price=100 qty=1",
+        "");
+
+    @TempDir
+    Path dir;
+
+    private Path commands;
+    private List<String> lines;
+
+    @BeforeEach
+    void generate() throws IOException
+    {
+        commands = dir.resolve("commands.txt");
+        final Cli.Result generated = Cli.ok("generate", "--preset", "exchange-core", "--commands", "20_000", "--seed", "7",
+            "-o", commands.toString());
+        lines = Files.readAllLines(commands);
+        assertEquals(lines.size(), generated.number("commands"));
+    }
+
+    @Test
+    void shouldPrintTheSameStateHashWhenRunAndReplayed()
+    {
+        final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", journal("j").toString());
+        assertEquals(lines.size(), run.number("commands"));
+        assertEquals(0, run.number("malformed"));
+        assertEquals(1, run.number("first-position"));
+        assertEquals(lines.size(), run.number("last-position"));
+        assertTrue(run.number("trades") > 0, "the workload trades");
+
+        final Cli.Result replay = Cli.ok("replay", "-d", journal("j").toString());
+        assertEquals(run.value("state-hash"), replay.value("state-hash"));
+        assertEquals(lines.size(), replay.number("last-position"));
+        assertEquals(lines.size(), replay.number("replayed"));
+    }
+
+    @Test
+    void shouldContinuePositionsWhenASecondRunAppendsToTheJournal() throws IOException
+    {
+        final Path more = dir.resolve("more.txt");
+        Files.writeString(more, String.join("\n",
+            "place oid=900000001 acct=1 sym=1 side=BUY type=GTC price=9000 qty=2",
+            "place oid=900000002 acct=2 sym=1 side=SELL type=IOC price=9000 qty=1",
+            "cancel oid=900000001 acct=1",
+            ""));
+        final Cli.Result first = Cli.ok("run", "-i", commands.toString(), "-d", journal("j").toString());
+        final Cli.Result second = Cli.ok("run", "-i", more.toString(), "-d", journal("j").toString());
+        assertEquals(first.number("last-position") + 1, second.number("first-position"));
+        assertEquals(first.number("last-position") + 3, second.number("last-position"));
+        assertEquals(second.value("state-hash"), Cli.ok("replay", "-d", journal("j").toString()).value("state-hash"));
+
+        final Path both = dir.resolve("both.txt");
+        Files.writeString(both, Files.readString(commands) + Files.readString(more));
+        assertEquals(second.value("state-hash"),
+            Cli.ok("run", "-i", both.toString(), "-d", journal("once").toString()).value("state-hash"),
+            "two runs on one journal end where one run of both files does");
+    }
+
+    @Test
+    void shouldReplayFromTheNewestSnapshotToTheHashOfAFullReplay()
+    {
+        final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", journal("j").toString(),
+            "--snapshot-every", "4000");
+        final Cli.Result fromSnapshot = Cli.ok("replay", "-d", journal("j").toString());
+        final Cli.Result full = Cli.ok("replay", "-d", journal("j").toString(), "--no-snapshot");
+
+        final long last = run.number("last-position");
+        assertEquals(last / 4000 * 4000, fromSnapshot.number("snapshot-position"));
+        assertEquals(last - fromSnapshot.number("snapshot-position"), fromSnapshot.number("replayed"));
+        assertEquals(0, full.number("snapshot-position"));
+        assertEquals(last, full.number("replayed"));
+        assertEquals(run.value("state-hash"), fromSnapshot.value("state-hash"));
+        assertEquals(run.value("state-hash"), full.value("state-hash"));
+    }
+
+    @Test
+    void shouldTimeTravelToTheStateAfterTheFirstNCommands() throws IOException
+    {
+        final int n = 20_500;
+        final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", journal("j").toString(),
+            "--snapshot-every", "5000");
+        final Path firstN = dir.resolve("first-n.txt");
+        Files.write(firstN, lines.subList(0, n));
+        final Cli.Result prefix = Cli.ok("run", "-i", firstN.toString(), "-d", journal("prefix").toString());
+
+        final Cli.Result travelled = Cli.ok("replay", "-d", journal("j").toString(), "--to", Integer.toString(n));
+        assertEquals(n, travelled.number("last-position"));
+        assertEquals(run.number("last-position"), travelled.number("journal-last-position"));
+        assertEquals(20_000, travelled.number("snapshot-position"), "the newest snapshot at or before N");
+        assertEquals(prefix.value("state-hash"), travelled.value("state-hash"));
+        assertNotEquals(run.value("state-hash"), travelled.value("state-hash"));
+        assertEquals(prefix.value("state-hash"),
+            Cli.ok("replay", "-d", journal("j").toString(), "--to", Integer.toString(n), "--no-snapshot").value("state-hash"));
+        assertEquals(run.number("last-position"), Cli.ok("journal", "verify", "-d", journal("j").toString())
+            .number("last-position"), "time travel wrote nothing to the journal");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldRegenerateTheRunsEventsFileOnReplay(final Topology topology) throws IOException
+    {
+        final Path live = dir.resolve("live-events.txt");
+        final Path replayed = dir.resolve("replayed-events.txt");
+        final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", journal("j").toString(),
+            "--events", live.toString(), "--topology", topology.name(), "--snapshot-every", "5000");
+        final Cli.Result replay = Cli.ok("replay", "-d", journal("j").toString(), "--events", replayed.toString());
+
+        assertEquals(0, replay.number("snapshot-position"), "--events replays from position 1");
+        assertEquals(run.value("state-hash"), replay.value("state-hash"));
+        final long size = Files.size(live);
+        assertTrue(size > 0 && Files.readString(live).contains(" trade id="), "the run wrote its trades");
+        assertEquals(-1, Files.mismatch(live, replayed), "the files differ at byte " + Files.mismatch(live, replayed));
+    }
+
+    @Test
+    void shouldReportMalformedLinesWithTheirNumbersAndApplyTheRest() throws IOException
+    {
+        final List<String> withBadLines = new ArrayList<>(lines);
+        withBadLines.add(500, "place oid=1 acct=1 sym=1 side=SIDEWAYS type=GTC price=500 qty=1");
+        withBadLines.add(1000, "move oid=1");
+        withBadLines.add(1500, "plaec oid=1 acct=1");
+        withBadLines.add(1700, "# a comment is not malformed");
+        final Path bad = dir.resolve("bad.txt");
+        Files.write(bad, withBadLines);
+
+        final Cli.Result run = Cli.ok("run", "-i", bad.toString(), "-d", journal("bad").toString());
+        assertEquals(3, run.number("malformed"));
+        assertEquals(lines.size(), run.number("commands"));
+        assertEquals(lines.size(), run.number("last-position"));
+        assertTrue(run.err().contains("line 501: side must be BUY or SELL, got 'SIDEWAYS'\n"), run.err());
+        assertTrue(run.err().contains("line 1001: missing acct=, price=\n"), run.err());
+        assertTrue(run.err().contains("line 1501: unknown command 'plaec'"), run.err());
+
+        final Cli.Result clean = Cli.ok("run", "-i", commands.toString(), "-d", journal("clean").toString());
+        assertEquals(clean.value("state-hash"), run.value("state-hash"), "every good command was applied, in order");
+    }
+
+    @Test
+    void shouldPrintABookAndBalancesAsOfAPosition() throws IOException
+    {
+        final Path tiny = dir.resolve("tiny.txt");
+        Files.writeString(tiny, TINY);
+        Cli.ok("run", "-i", tiny.toString(), "-d", journal("tiny").toString());
+
+        final Cli.Result book = Cli.ok("book", "-d", journal("tiny").toString(), "--symbol", "1");
+        assertTrue(book.out().endsWith(String.join("\n",
+            "book sym=1 bids=1 asks=1",
+            "  SELL price=110 qty=4 orders=1",
+            "  BUY price=100 qty=2 orders=1",
+            "")), book.out());
+        final Cli.Result before = Cli.ok("book", "-d", journal("tiny").toString(), "--symbol", "1", "--to", "4");
+        assertEquals(4, before.number("last-position"));
+        assertTrue(before.out().endsWith("book sym=1 bids=1 asks=0\n  BUY price=100 qty=3 orders=1\n"), before.out());
+
+        final Cli.Result balances = Cli.ok("balances", "-d", journal("tiny").toString());
+        assertEquals(2, balances.number("accounts"));
+        assertTrue(balances.out().endsWith(String.join("\n",
+            "balance acct=1 asset=0 free=999700 reserved=200",
+            "balance acct=1 asset=1 free=100 reserved=0",
+            "balance acct=2 asset=0 free=100 reserved=0",
+            "balance acct=2 asset=1 free=99500 reserved=400",
+            "")), balances.out());
+        final Cli.Result one = Cli.ok("balances", "-d", journal("tiny").toString(), "--account", "1", "--to", "2");
+        assertTrue(one.out().endsWith("accounts: 1\nbalance acct=1 asset=0 free=1000000 reserved=0\n"), one.out());
+
+        assertEquals(1, Cli.run("book", "-d", journal("tiny").toString(), "--symbol", "9").code());
+        assertEquals(1, Cli.run("balances", "-d", journal("tiny").toString(), "--account", "9").code());
+    }
+
+    @Test
+    void shouldDumpJournalEntriesAsCommandLines()
+    {
+        Cli.ok("run", "-i", commands.toString(), "-d", journal("j").toString());
+        final Cli.Result dump = Cli.ok("journal", "dump", "-d", journal("j").toString(), "--from", "2", "--to", "3");
+        assertEquals(lines.get(1), dump.value("payload"));
+        assertEquals(2, dump.number("entries-printed"));
+        assertTrue(dump.out().contains("payload: " + lines.get(2) + "\n"), dump.out());
+        assertEquals("ok", Cli.ok("journal", "verify", "-d", journal("j").toString()).value("status"));
+    }
+
+    @Test
+    void shouldPrintHelpForEverySubcommand()
+    {
+        final CommandLine commandLine = ExchangeCli.commandLine(new PrintWriter(new StringWriter()),
+            new PrintWriter(new StringWriter()));
+        assertTrue(Cli.ok("--help").out().contains("Usage: exchange"));
+        assertEquals(List.of("generate", "run", "replay", "book", "balances", "demo", "journal", "help"),
+            new ArrayList<>(commandLine.getSubcommands().keySet()));
+        for (final String name : commandLine.getSubcommands().keySet())
+        {
+            final Cli.Result help = Cli.ok(name, "--help");
+            assertTrue(help.out().contains("Usage: "), name + " --help:\n" + help);
+        }
+        assertTrue(Cli.ok("journal", "--help").out().contains("dump"), "journal --help is the journal tool's");
+        assertTrue(Cli.ok("journal", "dump", "--help").out().contains("--decoder"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldMatchTheReplayInASmallDemo(final Topology topology)
+    {
+        final Path kept = dir.resolve("demo");
+        final Cli.Result demo = Cli.ok("demo", "--commands", "20000", "--topology", topology.name(),
+            "--keep", kept.toString());
+        assertEquals("true", demo.value("replay-matches"));
+        assertEquals(demo.value("state-hash"), demo.value("replay-state-hash"));
+        assertEquals(demo.number("generated-commands"), demo.number("last-position"));
+        assertTrue(Files.isRegularFile(kept.resolve("commands.txt")), "--keep keeps the work directory");
+
+        final Cli.Result inMemory = Cli.ok("demo", "--commands", "20000", "--topology", topology.name(), "--in-memory");
+        assertEquals("true", inMemory.value("replay-matches"));
+        assertEquals(demo.value("state-hash"), inMemory.value("state-hash"), "same seed, same state, journal or not");
+    }
+
+    @Test
+    void shouldExitNonZeroOnBadInput() throws IOException
+    {
+        final Cli.Result missingFile = Cli.run("run", "-i", dir.resolve("nope.txt").toString(), "-d", journal("j").toString());
+        assertEquals(1, missingFile.code());
+        assertTrue(missingFile.err().startsWith("error: cannot read command file"), missingFile.err());
+        assertEquals(1, Cli.run("replay", "-d", dir.resolve("no-journal").toString()).code());
+        assertEquals(2, Cli.run("run", "-i", commands.toString()).code(), "-d or --in-memory is required");
+        assertEquals(2, Cli.run("generate", "--preset", "nasdaq", "-o", dir.resolve("x").toString()).code());
+        assertEquals(2, Cli.run("replay").code());
+
+        Cli.ok("run", "-i", commands.toString(), "-d", journal("j").toString(), "--max-assets", "8");
+        final Cli.Result otherAssets = Cli.run("run", "-i", commands.toString(), "-d", journal("j").toString(),
+            "--max-assets", "16");
+        assertEquals(1, otherAssets.code());
+        assertTrue(otherAssets.err().contains("was written with max-assets 8"), otherAssets.err());
+    }
+
+    private Path journal(final String name)
+    {
+        return dir.resolve(name);
+    }
+}
