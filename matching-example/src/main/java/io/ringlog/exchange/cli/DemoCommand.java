@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /** {@code exchange demo}: generate, run with a journal, replay, compare; in a temporary directory. */
 @CommandLine.Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
@@ -53,9 +55,9 @@ final class DemoCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (commands < 0)
+        if (commands < 0 || engine.rate < 0)
         {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--commands must not be negative: " + commands);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--commands and --rate must not be negative");
         }
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
@@ -67,13 +69,13 @@ final class DemoCommand implements Callable<Integer>
             err.println("demo: generating " + preset + " with " + commands + " order-flow commands (seed " + seed +
                 ") into " + commandFile);
             final GenerateCommand.Generated generated = GenerateCommand.generate(preset, seed, commands, commandFile, err);
-            err.printf("demo: generated %,d commands in %.1f s; running them through the engine%n",
+            err.printf(Locale.ROOT, "demo: generated %,d commands in %.1f s; running them through the engine%n",
                 generated.commands(), generated.seconds());
 
             final ExchangeRunner.RunSettings settings = RunCommand.settings(commandFile, inMemory ? null : journalDir,
                 null, null, engine, Durability.MEMORY_MAPPED, Duration.ofMillis(10), 0, inMemory);
             final ExchangeRunner.RunResult run = ExchangeRunner.run(settings, err);
-            err.printf("demo: ran them in %.1f s; replaying the journal into a fresh exchange%n", run.nanos() / 1e9);
+            err.printf(Locale.ROOT, "demo: ran them in %.1f s; replaying the journal into a fresh exchange%n", run.nanos() / 1e9);
 
             final ExchangeRunner.ReplayResult replay = inMemory ? ExchangeRunner.replay(run, err) :
                 ExchangeRunner.replay(new ExchangeRunner.ReplaySettings(journalDir, journalDir.resolve("snapshots"),
@@ -83,11 +85,11 @@ final class DemoCommand implements Callable<Integer>
             out.println("preset: " + preset);
             out.println("seed: " + seed);
             out.println("generated-commands: " + generated.commands());
-            out.printf("generate-seconds: %.3f%n", generated.seconds());
+            out.printf(Locale.ROOT, "generate-seconds: %.3f%n", generated.seconds());
             ExchangeRunner.printRun(out, settings, run);
             out.println("replay-last-position: " + replay.lastPosition());
-            out.printf("replay-seconds: %.3f%n", replay.nanos() / 1e9);
-            out.printf("replay-rate: %.0f commands/s%n", replay.commandsPerSecond());
+            out.printf(Locale.ROOT, "replay-seconds: %.3f%n", replay.nanos() / 1e9);
+            out.printf(Locale.ROOT, "replay-rate: %.0f commands/s%n", replay.commandsPerSecond());
             out.println("replay-state-hash: " + ExchangeCli.hex(replay.stateHash()));
             out.println("replay-matches: " + matches);
             if (keep != null)
@@ -117,7 +119,7 @@ final class DemoCommand implements Callable<Integer>
         }
         if (Files.isDirectory(keep))
         {
-            try (var entries = Files.list(keep))
+            try (Stream<Path> entries = Files.list(keep))
             {
                 if (entries.findAny().isPresent())
                 {

@@ -17,6 +17,11 @@ final class EngineOptions
             "YIELDING and BUSY_SPIN only with a core per stage thread).")
     WaitStrategies waitStrategy;
 
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "PER_SECOND",
+        description = "Publish at this many commands a second, so latency is measured at a known load rather than " +
+            "under saturation (default: 0, flat out). The publisher parks between commands and spins the last 50 us.")
+    long rate;
+
     @Option(names = "--max-assets", paramLabel = "N",
         description = "Asset ids the exchange accepts, 0..N-1 (default: " + ExchangeSettings.DEFAULT_MAX_ASSETS +
             "). Saved with the journal on its first run; later runs and replays use the saved value.")

@@ -31,7 +31,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * What {@code run}, {@code replay}, {@code book}, {@code balances} and {@code demo} share: running a
@@ -56,6 +58,7 @@ final class ExchangeRunner
         Path events,
         Topology topology,
         WaitStrategies waitStrategy,
+        long rate,
         Durability durability,
         Duration syncInterval,
         long snapshotEvery,
@@ -165,7 +168,7 @@ final class ExchangeRunner
             started = System.nanoTime();
             try (BufferedReader reader = Files.newBufferedReader(settings.commands(), StandardCharsets.UTF_8))
             {
-                counts = new CommandFileReader().read(reader, new Publisher(engine, new Progress(err, "run", 0)), malformed);
+                counts = new CommandFileReader().read(reader, new Publisher(engine, settings.rate(), new Progress(err, "run", 0)), malformed);
             }
             finally
             {
@@ -228,18 +231,29 @@ final class ExchangeRunner
         {
             out.println("events-file: " + settings.events() + " (" + result.eventsWritten() + " lines)");
         }
-        out.printf("seconds: %.3f%n", result.nanos() / 1e9);
-        out.printf("throughput: %.0f commands/s%n", result.commandsPerSecond());
+        out.printf(Locale.ROOT, "seconds: %.3f%n", result.nanos() / 1e9);
+        out.printf(Locale.ROOT, "throughput: %.0f commands/s%n", result.commandsPerSecond());
         final Histogram latency = result.latency();
-        // The publisher reads the file and publishes flat out, so the ring fills: these are queueing
-        // delays under saturation, not service times. bench's LatencyHarness measures at a fixed rate.
-        out.println("latency-load: saturated (the file is published flat out; ingress to first event, includes queueing)");
+        if (settings.rate() > 0)
+        {
+            // Stamped when published, not when due: if the publisher fell behind, the wait it could not
+            // keep is missing from these figures (coordinated omission), so say how close it kept up.
+            out.printf(Locale.ROOT, "latency-load: fixed rate %d commands/s, achieved %.0f (ingress to first event)%n",
+                settings.rate(), result.commandsPerSecond());
+        }
+        else
+        {
+            // Published flat out, the ring fills: these are queueing delays under saturation, not
+            // service times. Use --rate, or bench's LatencyHarness, for latency at a known load.
+            out.println("latency-load: saturated (the file is published flat out; ingress to first event, " +
+                "includes queueing; use --rate for a known load)");
+        }
         out.println("latency-count: " + latency.getTotalCount());
-        out.printf("latency-p50-us: %.1f%n", latency.getValueAtPercentile(50) / 1e3);
-        out.printf("latency-p90-us: %.1f%n", latency.getValueAtPercentile(90) / 1e3);
-        out.printf("latency-p99-us: %.1f%n", latency.getValueAtPercentile(99) / 1e3);
-        out.printf("latency-p99.9-us: %.1f%n", latency.getValueAtPercentile(99.9) / 1e3);
-        out.printf("latency-max-us: %.1f%n", latency.getMaxValue() / 1e3);
+        out.printf(Locale.ROOT, "latency-p50-us: %.1f%n", latency.getValueAtPercentile(50) / 1e3);
+        out.printf(Locale.ROOT, "latency-p90-us: %.1f%n", latency.getValueAtPercentile(90) / 1e3);
+        out.printf(Locale.ROOT, "latency-p99-us: %.1f%n", latency.getValueAtPercentile(99) / 1e3);
+        out.printf(Locale.ROOT, "latency-p99.9-us: %.1f%n", latency.getValueAtPercentile(99.9) / 1e3);
+        out.printf(Locale.ROOT, "latency-max-us: %.1f%n", latency.getMaxValue() / 1e3);
         out.println("first-position: " + result.firstPosition());
         out.println("last-position: " + result.lastPosition());
         out.println("state-hash: " + ExchangeCli.hex(result.stateHash()));
@@ -365,30 +379,64 @@ final class ExchangeRunner
         out.println("journal-last-position: " + result.journalLastPosition());
         out.println("snapshot-position: " + result.snapshotPosition());
         out.println("replayed: " + result.replayed());
-        out.printf("replay-seconds: %.3f%n", result.nanos() / 1e9);
-        out.printf("replay-rate: %.0f commands/s%n", result.commandsPerSecond());
+        out.printf(Locale.ROOT, "replay-seconds: %.3f%n", result.nanos() / 1e9);
+        out.printf(Locale.ROOT, "replay-rate: %.0f commands/s%n", result.commandsPerSecond());
         out.println("state-hash: " + ExchangeCli.hex(result.stateHash()));
     }
 
-    /** Publishes each parsed command, waiting while the ring is full, and reports progress. */
+    /**
+     * Publishes each parsed command, waiting while the ring is full, and reports progress. At a fixed
+     * rate, command i is due {@code i / rate} seconds after the first.
+     */
     private static final class Publisher implements CommandFileReader.Sink
     {
+        private static final long SPIN_NANOS = 50_000;
+
         private final Engine engine;
+        private final double intervalNanos;
         private final Progress progress;
+        private long started;
         private long published;
 
-        Publisher(final Engine engine, final Progress progress)
+        Publisher(final Engine engine, final long rate, final Progress progress)
         {
             this.engine = engine;
+            this.intervalNanos = rate > 0 ? 1e9 / rate : 0;
             this.progress = progress;
         }
 
         @Override
         public void command(final ParsedCommand command)
         {
+            if (intervalNanos > 0)
+            {
+                awaitDue();
+            }
             engine.publish(command.type(), command.sourceId(), command.sourceSequence(), command.correlationId(),
                 command.payload(), 0, command.payloadLength());
             progress.update(++published);
+        }
+
+        private void awaitDue()
+        {
+            if (published == 0)
+            {
+                started = System.nanoTime();
+                return;
+            }
+            final long due = started + (long)(published * intervalNanos);
+            long left;
+            while ((left = due - System.nanoTime()) > 0)
+            {
+                if (left > SPIN_NANOS)
+                {
+                    LockSupport.parkNanos(left - SPIN_NANOS);
+                }
+                else
+                {
+                    Thread.onSpinWait();
+                }
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code exchange generate}: a seeded workload as a command file in the text format. */
@@ -55,7 +56,7 @@ final class GenerateCommand implements Callable<Integer>
         out.println("setup-commands: " + generated.setupCommands());
         out.println("flow-commands: " + (generated.commands() - generated.setupCommands()));
         out.println("max-assets-needed: " + generated.maxAssets());
-        out.printf("seconds: %.3f%n", generated.seconds());
+        out.printf(Locale.ROOT, "seconds: %.3f%n", generated.seconds());
         return ExchangeCli.OK;
     }
 

@@ -1,6 +1,7 @@
 package io.ringlog.exchange.cli;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,11 +54,11 @@ final class Progress
             final long rate = Math.round(done * 1e9 / Math.max(1, now - started));
             if (total > 0)
             {
-                err.printf("progress: %s %,d/%,d (%d%%), %,d/s%n", what, done, total, done * 100 / total, rate);
+                err.printf(Locale.ROOT, "progress: %s %,d/%,d (%d%%), %,d/s%n", what, done, total, done * 100 / total, rate);
             }
             else
             {
-                err.printf("progress: %s %,d, %,d/s%n", what, done, rate);
+                err.printf(Locale.ROOT, "progress: %s %,d, %,d/s%n", what, done, rate);
             }
             err.flush();
         }

@@ -65,10 +65,10 @@ final class RunCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--dir=JOURNAL_DIR' " +
                 "(or --in-memory)");
         }
-        if (snapshotEvery < 0 || syncIntervalMs <= 0)
+        if (snapshotEvery < 0 || syncIntervalMs <= 0 || engine.rate < 0)
         {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                "--snapshot-every must not be negative and --sync-interval-ms must be positive");
+                "--snapshot-every and --rate must not be negative and --sync-interval-ms must be positive");
         }
         final ExchangeRunner.RunSettings settings = settings(commands, journalDir, snapshots, events, engine, durability,
             Duration.ofMillis(syncIntervalMs), snapshotEvery, inMemory);
@@ -90,6 +90,7 @@ final class RunCommand implements Callable<Integer>
     {
         return new ExchangeRunner.RunSettings(commands, journalDir,
             snapshots != null ? snapshots : journalDir == null ? null : journalDir.resolve("snapshots"), events,
-            engine.topology, engine.waitStrategy, durability, syncInterval, snapshotEvery, inMemory, engine.maxAssets);
+            engine.topology, engine.waitStrategy, engine.rate, durability, syncInterval, snapshotEvery, inMemory,
+            engine.maxAssets);
     }
 }

@@ -3,6 +3,7 @@ package io.ringlog.exchange.cli;
 import io.ringlog.core.Snapshot;
 import io.ringlog.core.SnapshotException;
 import io.ringlog.core.SnapshotStore;
+import org.agrona.DirectBuffer;
 
 import java.util.Arrays;
 
@@ -23,7 +24,7 @@ final class SnapshotsAsOf implements SnapshotStore
     }
 
     @Override
-    public void store(final long at, final long stateHash, final org.agrona.DirectBuffer buffer, final int offset,
+    public void store(final long at, final long stateHash, final DirectBuffer buffer, final int offset,
         final int length)
     {
         throw new SnapshotException("a replay reads snapshots; it does not take them");

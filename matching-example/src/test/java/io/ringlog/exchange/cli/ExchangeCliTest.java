@@ -248,6 +248,18 @@ class ExchangeCliTest
     }
 
     @Test
+    void shouldPublishAtAFixedRateWhenAsked() throws IOException
+    {
+        final Path first = dir.resolve("first.txt");
+        Files.write(first, lines.subList(0, 5_000));
+        final Cli.Result paced = Cli.ok("run", "-i", first.toString(), "--in-memory", "--rate", "50000");
+        assertTrue(paced.value("latency-load").startsWith("fixed rate 50000 commands/s"), paced.out());
+        final double seconds = Double.parseDouble(paced.value("seconds"));
+        assertTrue(seconds >= 4_999 / 50_000.0, "the last of 5,000 commands is due 0.1 s after the first: " + seconds);
+        assertTrue(Cli.ok("run", "-i", first.toString(), "--in-memory").value("latency-load").startsWith("saturated"));
+    }
+
+    @Test
     void shouldExitNonZeroOnBadInput() throws IOException
     {
         final Cli.Result missingFile = Cli.run("run", "-i", dir.resolve("nope.txt").toString(), "-d", journal("j").toString());
