@@ -9,7 +9,10 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -111,9 +114,21 @@ public final class ExchangeCli implements Callable<Integer>
         return (int)value;
     }
 
-    /** The message of an exception, or of its cause when it has none of its own. */
+    /** The message of an exception, or of its cause when it has none of its own; file errors say what went wrong. */
     static String message(final Throwable ex)
     {
+        if (ex instanceof NoSuchFileException)
+        {
+            return "no such file or directory: " + ((NoSuchFileException)ex).getFile();
+        }
+        if (ex instanceof AccessDeniedException)
+        {
+            return "permission denied: " + ((AccessDeniedException)ex).getFile();
+        }
+        if (ex instanceof FileSystemException)
+        {
+            return ex.getClass().getSimpleName() + ": " + ex.getMessage();
+        }
         Throwable at = ex;
         while (at.getMessage() == null && at.getCause() != null)
         {

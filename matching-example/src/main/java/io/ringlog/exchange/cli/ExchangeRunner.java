@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 /**
  * What {@code run}, {@code replay}, {@code book}, {@code balances} and {@code demo} share: running a
@@ -102,6 +103,24 @@ final class ExchangeRunner
         {
             throw new IllegalArgumentException("cannot read command file " + settings.commands());
         }
+        // Opened first: a bad events path should fail the run before anything is created or opened.
+        final Writer eventsFile = settings.events() != null ? ExchangeCli.newWriter(settings.events()) : null;
+        try
+        {
+            return run(settings, eventsFile, err);
+        }
+        finally
+        {
+            if (eventsFile != null)
+            {
+                eventsFile.close();
+            }
+        }
+    }
+
+    private static RunResult run(final RunSettings settings, final Writer eventsFile, final PrintWriter err)
+        throws IOException
+    {
         final ExchangeSettings exchangeSettings = settings.inMemory() ?
             new ExchangeSettings(settings.maxAssets() != null ? settings.maxAssets() : ExchangeSettings.DEFAULT_MAX_ASSETS) :
             ExchangeSettings.forRun(settings.journalDir(), settings.maxAssets());
@@ -147,40 +166,26 @@ final class ExchangeRunner
             .errorHandler((ex) -> err.println("engine: " + ExchangeCli.message(ex)))
             .listener("stats", new ListenerGroup(stats, latency));
 
-        Writer eventsFile = null;
         EventTextWriter eventWriter = null;
-        if (settings.events() != null)
+        if (eventsFile != null)
         {
-            eventsFile = ExchangeCli.newWriter(settings.events());
             eventWriter = new EventTextWriter(eventsFile, false);
             ctx.listener("events", eventWriter);
         }
 
         final MalformedReporter malformed = new MalformedReporter(err);
+        final Engine engine = Engine.launch(ctx);
+        final long firstPosition = engine.nextPosition();
+        final long started = System.nanoTime();
         final CommandFileReader.Counts counts;
-        final long firstPosition;
-        final long started;
-        final Engine engine;
-        try
+        try (BufferedReader reader = Files.newBufferedReader(settings.commands(), StandardCharsets.UTF_8))
         {
-            engine = Engine.launch(ctx);
-            firstPosition = engine.nextPosition();
-            started = System.nanoTime();
-            try (BufferedReader reader = Files.newBufferedReader(settings.commands(), StandardCharsets.UTF_8))
-            {
-                counts = new CommandFileReader().read(reader, new Publisher(engine, settings.rate(), new Progress(err, "run", 0)), malformed);
-            }
-            finally
-            {
-                engine.close();
-            }
+            counts = new CommandFileReader().read(reader,
+                new Publisher(engine, settings.rate(), new Progress(err, "run", 0)), malformed);
         }
         finally
         {
-            if (eventsFile != null)
-            {
-                eventsFile.close();
-            }
+            engine.close();
         }
         final long nanos = System.nanoTime() - started;
         malformed.finish(counts.malformed());
@@ -290,9 +295,9 @@ final class ExchangeRunner
     static ReplayResult replay(final ReplaySettings settings, final PrintWriter err) throws IOException
     {
         final Path dir = settings.journalDir();
-        if (!Files.isDirectory(dir))
+        if (!hasJournal(dir))
         {
-            throw new IllegalArgumentException("no journal directory " + dir);
+            throw new IllegalArgumentException("no journal in " + dir + " (no Chronicle Queue files there)");
         }
         final ExchangeSettings exchangeSettings = ExchangeSettings.forJournal(dir);
         final ChronicleJournal chronicle = ChronicleJournal.open(new ChronicleJournal.Context()
@@ -309,11 +314,33 @@ final class ExchangeRunner
         SnapshotStore snapshots = null;
         if (settings.useSnapshots() && settings.events() == null && Files.isDirectory(settings.snapshotsDir()))
         {
-            snapshots = new SnapshotsAsOf(FileSnapshotStore.open(new FileSnapshotStore.Context()
-                .directory(settings.snapshotsDir()).readOnly(true)), target);
+            try
+            {
+                snapshots = new SnapshotsAsOf(FileSnapshotStore.open(new FileSnapshotStore.Context()
+                    .directory(settings.snapshotsDir()).readOnly(true)), target);
+            }
+            catch (final RuntimeException ex)
+            {
+                chronicle.close();
+                throw ex;
+            }
         }
         return replay(exchangeSettings.newExchange(), new JournalAsOf(chronicle, target), snapshots, journalLast,
             settings.events(), err);
+    }
+
+    /** Whether {@code dir} holds a journal: Chronicle's metadata file or a cycle file. */
+    static boolean hasJournal(final Path dir) throws IOException
+    {
+        if (!Files.isDirectory(dir))
+        {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(dir))
+        {
+            return files.map((file) -> file.getFileName().toString())
+                .anyMatch((name) -> name.endsWith(".cq4") || name.endsWith(".cq4t"));
+        }
     }
 
     /** Replays an in-memory run's journal from position 1. */
