@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
  */
 @CommandLine.Command(name = "journal",
     description = {"Inspect the journal with the journal tool: dump, verify, stats (see 'journal --help'). " +
-        "dump shows exchange commands as lines of the command format."})
+        "dump shows exchange commands as lines of the command format; for replay use 'exchange replay'."})
 final class JournalCommand implements Callable<Integer>
 {
     @Spec
@@ -27,6 +27,15 @@ final class JournalCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        if (!args.isEmpty() && args.get(0).equals("replay") && !args.contains("--help") && !args.contains("-h"))
+        {
+            // The tool builds its state machine with a no-arg constructor, which knows nothing of the
+            // settings saved beside the journal, so its hash would not be the one run printed.
+            spec.commandLine().getErr().println("error: use 'exchange replay' (it builds the exchange with the " +
+                "settings saved beside the journal, so its state-hash matches run's); 'exchange journal' does " +
+                "dump, verify and stats");
+            return CommandLine.ExitCode.USAGE;
+        }
         final List<String> toolArgs = new ArrayList<>(args);
         if (!toolArgs.isEmpty() && toolArgs.get(0).equals("dump") && toolArgs.stream().noneMatch((a) -> a.startsWith("--decoder")) &&
             !toolArgs.contains("--help") && !toolArgs.contains("-h"))

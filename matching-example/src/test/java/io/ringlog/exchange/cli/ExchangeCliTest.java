@@ -211,6 +211,10 @@ class ExchangeCliTest
         assertEquals(2, dump.number("entries-printed"));
         assertTrue(dump.out().contains("payload: " + lines.get(2) + "\n"), dump.out());
         assertEquals("ok", Cli.ok("journal", "verify", "-d", journal("j").toString()).value("status"));
+        assertEquals(lines.size(), Cli.ok("journal", "stats", "-d", journal("j").toString()).number("entries"));
+        final Cli.Result toolReplay = Cli.run("journal", "replay", "-d", journal("j").toString());
+        assertEquals(2, toolReplay.code());
+        assertTrue(toolReplay.err().contains("use 'exchange replay'"), toolReplay.err());
     }
 
     @Test
