@@ -56,11 +56,13 @@ public final class BenchDirectory
     /** Bytes in the files under the directory; 0 if it was never created. */
     public long bytes()
     {
-        if (path == null)
-        {
-            return 0;
-        }
-        try (var files = Files.walk(path))
+        return path == null ? 0 : bytes(path);
+    }
+
+    /** Bytes in the files under {@code directory} (their lengths, not the blocks they occupy). */
+    public static long bytes(final Path directory)
+    {
+        try (var files = Files.walk(directory))
         {
             return files.filter(Files::isRegularFile).mapToLong(BenchDirectory::size).sum();
         }
