@@ -51,8 +51,14 @@ public final class ExchangeDriver
     /** Applies one command whose payload is {@code src[0, length)}. */
     public void apply(final int type, final DirectBuffer src, final int length)
     {
+        apply(type, src, 0, length);
+    }
+
+    /** Applies one command whose payload is {@code src[offset, offset + length)}. */
+    public void apply(final int type, final DirectBuffer src, final int offset, final int length)
+    {
         final long next = ++position;
-        command.set(next, next, type, 1, 0, 0, next, src, 0, length);
+        command.set(next, next, type, 1, 0, 0, next, src, offset, length);
         exchange.apply(command, output);
     }
 
