@@ -11,6 +11,7 @@ import org.agrona.DirectBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -19,6 +20,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
 
@@ -43,8 +45,8 @@ import java.util.concurrent.TimeUnit;
  *
  * The stream cannot be replayed into a live exchange (order ids would repeat), so one engine takes
  * the flow from start to end over the whole trial, and the stream must outlast it: the default
- * {@code flowCommands} covers about 5 seconds of iterations (e.g. {@code -wi 2 -w 1s -i 3 -r 1s})
- * at 3M commands/s, ~450 MB of heap. A trial that runs past the end fails and names the parameter
+ * {@code flowCommands} covers about 5 seconds of iterations (the class's default 2 warm-up and 3
+ * measured iterations of 1 s) at 3M commands/s, ~450 MB of heap. A trial that runs past the end fails and names the parameter
  * to raise. Everything the engine needs is built in the trial set-up, outside what
  * {@code -prof gc} counts: its iterations see only the per-command path.
  */
@@ -52,6 +54,8 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @OperationsPerInvocation(ExchangeBenchmark.BATCH)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
 public class ExchangeBenchmark extends RinglogFork
 {
     /** Commands per benchmark invocation. */
