@@ -7,6 +7,7 @@ import io.ringlog.core.WaitStrategies;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.Durability;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -49,6 +50,9 @@ import java.util.concurrent.TimeUnit;
  *       acknowledgement would. Every command is its own batch: under SYNC_EACH_BATCH one msync per
  *       command, the worst case.</li>
  * </ul>
+ * The secondary result {@code commits} counts the journal's commits a second (one per ring batch,
+ * and a sync each under SYNC_EACH_BATCH): commands/s divided by it is the batch size.
+ * <p>
  * Iterations are short by default: at SYNC_EACH_BATCH a 1-second iteration on a slow disk holds only
  * a few hundred syncs, which is already a stable figure.
  */
@@ -68,6 +72,7 @@ public class DurabilityBenchmark extends RinglogFork
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[CounterStateMachine.PAYLOAD_LENGTH]);
     private final BenchDirectory directory = new BenchDirectory("durability");
     private LastPositionListener listener;
+    private CommitCountingJournal journal;
     private Engine engine;
     private long correlationId;
 
@@ -75,6 +80,7 @@ public class DurabilityBenchmark extends RinglogFork
     public void launch()
     {
         listener = new LastPositionListener();
+        journal = new CommitCountingJournal(JournalKind.CHRONICLE.open(directory, durability, PipelineBenchmark.MAX_PAYLOAD));
         engine = Engine.launch(new EngineContext()
             .name("durability")
             .topology(Topology.COMPACT)
@@ -83,7 +89,7 @@ public class DurabilityBenchmark extends RinglogFork
             .outputRingSize(PipelineBenchmark.RING_SIZE)
             .maxPayloadLength(PipelineBenchmark.MAX_PAYLOAD)
             .maxEventPayloadLength(PipelineBenchmark.MAX_PAYLOAD)
-            .journal(JournalKind.CHRONICLE.open(directory, durability, PipelineBenchmark.MAX_PAYLOAD))
+            .journal(journal)
             .stateMachine(new CounterStateMachine())
             .listener("last-position", listener));
         payload.putLong(0, 1, ByteOrder.LITTLE_ENDIAN);
@@ -102,26 +108,44 @@ public class DurabilityBenchmark extends RinglogFork
         }
     }
 
+    /** The journal's commits, reported by JMH per second next to the commands. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Commits
+    {
+        public long commits;
+
+        @Setup(Level.Iteration)
+        public void reset()
+        {
+            commits = 0;
+        }
+    }
+
     /** Publishes {@value PipelineBenchmark#BATCH} commands and waits until the listener has the last one's event. */
     @Benchmark
     @OperationsPerInvocation(PipelineBenchmark.BATCH)
-    public long publishBatch()
+    public long publishBatch(final Commits commits)
     {
+        final long before = journal.commits();
         long last = 0;
         for (int i = 0; i < PipelineBenchmark.BATCH; i++)
         {
             last = publish();
         }
         awaitDelivered(last);
+        commits.commits += journal.commits() - before;
         return last;
     }
 
     /** Publishes one command and waits for its event: one batch, so one sync at SYNC_EACH_BATCH, per command. */
     @Benchmark
-    public long publishOne()
+    public long publishOne(final Commits commits)
     {
+        final long before = journal.commits();
         final long position = publish();
         awaitDelivered(position);
+        commits.commits += journal.commits() - before;
         return position;
     }
 

@@ -58,9 +58,10 @@ public final class RecoveryBench implements Callable<Integer>
     private static final int MAX_PAYLOAD = 64;
     private static final int MAX_EVENT_PAYLOAD = 128;
 
-    @Option(names = "--sizes", split = ",", description = "order-flow commands of each journal, after the " +
-        "exchange-core setup of ~5,000 commands (default: ${DEFAULT-VALUE})")
-    long[] sizes = {100_000, 1_000_000, 3_000_000};
+    @Option(names = "--sizes", split = ",", defaultValue = "100000,1000000,3000000",
+        description = "order-flow commands of each journal, after the exchange-core setup of ~5,000 commands " +
+            "(default: ${DEFAULT-VALUE})")
+    long[] sizes;
 
     @Option(names = "--warmup", description = "order-flow commands of a journal built and recovered first, " +
         "unreported, so the first size is not measured on a cold JIT; 0 for none (default: ${DEFAULT-VALUE})")

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Drives each benchmark's lifecycle on the test thread, as JMH would, to prove it measures whole batches. */
 @Timeout(30)
@@ -46,8 +47,12 @@ class BenchmarksByHandTest
         benchmark.launch();
         try
         {
-            assertEquals(PipelineBenchmark.BATCH, benchmark.publishBatch());
-            assertEquals(PipelineBenchmark.BATCH + 1L, benchmark.publishOne());
+            final DurabilityBenchmark.Commits commits = new DurabilityBenchmark.Commits();
+            assertEquals(PipelineBenchmark.BATCH, benchmark.publishBatch(commits));
+            final long batchCommits = commits.commits;
+            assertTrue(batchCommits >= 1 && batchCommits <= PipelineBenchmark.BATCH, "commits: " + batchCommits);
+            assertEquals(PipelineBenchmark.BATCH + 1L, benchmark.publishOne(commits));
+            assertEquals(batchCommits + 1, commits.commits, "one command published alone is one batch");
             assertEquals(PipelineBenchmark.BATCH + 1L, benchmark.delivered());
         }
         finally
