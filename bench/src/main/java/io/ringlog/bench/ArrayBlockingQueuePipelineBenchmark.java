@@ -71,7 +71,7 @@ public class ArrayBlockingQueuePipelineBenchmark extends RinglogFork
             pool[i] = new Message();
         }
         payload.putLong(0, 1, ORDER);
-        final InMemoryJournal journal = new InMemoryJournal(PipelineBenchmark.MAX_PAYLOAD, PipelineBenchmark.RETAINED_ENTRIES);
+        final InMemoryJournal journal = new InMemoryJournal(PipelineBenchmark.MAX_PAYLOAD, JournalKind.RETAINED_ENTRIES);
         final CounterStateMachine stateMachine = new CounterStateMachine();
         threads = new Thread[]{
             new Thread(() -> runJournal(journal), "abq-journal"),

@@ -113,7 +113,7 @@ public final class LatencyHarness implements Callable<Integer>
             .outputRingSize(ringSize)
             .maxPayloadLength(PipelineBenchmark.MAX_PAYLOAD)
             .maxEventPayloadLength(PipelineBenchmark.MAX_PAYLOAD)
-            .journal(new InMemoryJournal(PipelineBenchmark.MAX_PAYLOAD, PipelineBenchmark.RETAINED_ENTRIES))
+            .journal(new InMemoryJournal(PipelineBenchmark.MAX_PAYLOAD, JournalKind.RETAINED_ENTRIES))
             .clock(System::nanoTime)
             .stateMachine(new CounterStateMachine())
             .listener("latency", recorder));

@@ -2,9 +2,9 @@ package io.ringlog.bench;
 
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
-import io.ringlog.core.InMemoryJournal;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
+import io.ringlog.journal.Durability;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -44,9 +44,17 @@ import java.util.concurrent.TimeUnit;
  *  JMH thread ◄──── yields until the listener has seen the last position ◄──────────────┘
  * </pre>
  *
- * The journal is the core's bounded {@link InMemoryJournal}, which allocates nothing while running,
- * so {@code -prof gc} shows what the engine itself allocates per command (nothing, in steady
- * state). Draining at the end of each batch puts a bubble in the pipeline once per {@value #BATCH}
+ * The {@code journal} parameter picks the journal stage's journal, so one run gives the cost of
+ * journaling as a ratio:
+ * <ul>
+ *   <li>{@link JournalKind#IN_MEMORY}: the core's bounded {@link io.ringlog.core.InMemoryJournal},
+ *       which allocates nothing while running, so {@code -prof gc} shows what the engine itself
+ *       allocates per command (nothing, in steady state);</li>
+ *   <li>{@link JournalKind#CHRONICLE}: a {@link io.ringlog.journal.ChronicleJournal} in a temporary
+ *       directory made for the trial and deleted after it, {@link Durability#MEMORY_MAPPED} (no
+ *       msync: {@link DurabilityBenchmark} prices those), 68 bytes a command on disk.</li>
+ * </ul>
+ * Draining at the end of each batch puts a bubble in the pipeline once per {@value #BATCH}
  * commands; the baseline {@link ArrayBlockingQueuePipelineBenchmark} pays the same.
  */
 @State(Scope.Benchmark)
@@ -60,7 +68,6 @@ public class PipelineBenchmark extends RinglogFork
     /** Room for the payload of {@link CounterStateMachine#ADD} with no waste per slot. */
     static final int MAX_PAYLOAD = 16;
     static final int RING_SIZE = 1 << 14;
-    static final long RETAINED_ENTRIES = 1 << 16;
 
     @Param({"PIPELINED", "COMPACT"})
     public Topology topology;
@@ -68,6 +75,11 @@ public class PipelineBenchmark extends RinglogFork
     /** PHASED behaves where threads outnumber cores; BUSY_SPIN only makes sense with a core per thread. */
     @Param({"PHASED"})
     public WaitStrategies waitStrategy;
+
+    @Param({"IN_MEMORY", "CHRONICLE"})
+    public JournalKind journal;
+
+    private final BenchDirectory directory = new BenchDirectory("pipeline");
 
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[CounterStateMachine.PAYLOAD_LENGTH]);
     private LastPositionListener listener;
@@ -86,7 +98,7 @@ public class PipelineBenchmark extends RinglogFork
             .outputRingSize(RING_SIZE)
             .maxPayloadLength(MAX_PAYLOAD)
             .maxEventPayloadLength(MAX_PAYLOAD)
-            .journal(new InMemoryJournal(MAX_PAYLOAD, RETAINED_ENTRIES))
+            .journal(journal.open(directory, Durability.MEMORY_MAPPED, MAX_PAYLOAD))
             .stateMachine(new CounterStateMachine())
             .listener("last-position", listener));
         payload.putLong(0, 1, ByteOrder.LITTLE_ENDIAN);
@@ -95,7 +107,14 @@ public class PipelineBenchmark extends RinglogFork
     @TearDown(Level.Trial)
     public void close()
     {
-        engine.close();
+        try
+        {
+            engine.close();
+        }
+        finally
+        {
+            directory.delete();
+        }
     }
 
     /** Publishes {@value #BATCH} commands and waits until the listener has the last one's event. */

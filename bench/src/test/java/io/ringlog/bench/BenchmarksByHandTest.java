@@ -2,30 +2,58 @@ package io.ringlog.bench;
 
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
+import io.ringlog.journal.Durability;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Drives each benchmark's lifecycle on the test thread, as JMH would, to prove it measures whole batches. */
 @Timeout(30)
 class BenchmarksByHandTest
 {
     @ParameterizedTest
-    @EnumSource(Topology.class)
-    void shouldDeliverEveryCommandOfEachBatchThroughTheEngine(final Topology topology)
+    @CsvSource({"PIPELINED, IN_MEMORY", "COMPACT, IN_MEMORY", "PIPELINED, CHRONICLE", "COMPACT, CHRONICLE"})
+    void shouldDeliverEveryCommandOfEachBatchThroughTheEngine(final Topology topology, final JournalKind journal)
     {
         final PipelineBenchmark benchmark = new PipelineBenchmark();
         benchmark.topology = topology;
         benchmark.waitStrategy = WaitStrategies.PHASED;
+        benchmark.journal = journal;
         benchmark.launch();
         try
         {
             assertEquals(PipelineBenchmark.BATCH, benchmark.publishBatch());
             assertEquals(2L * PipelineBenchmark.BATCH, benchmark.publishBatch());
             assertEquals(2L * PipelineBenchmark.BATCH, benchmark.delivered());
+        }
+        finally
+        {
+            benchmark.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Durability.class)
+    void shouldDeliverEveryCommandThroughTheJournalAtEachDurability(final Durability durability)
+    {
+        final DurabilityBenchmark benchmark = new DurabilityBenchmark();
+        benchmark.durability = durability;
+        benchmark.waitStrategy = WaitStrategies.PHASED;
+        benchmark.launch();
+        try
+        {
+            final DurabilityBenchmark.Commits commits = new DurabilityBenchmark.Commits();
+            assertEquals(PipelineBenchmark.BATCH, benchmark.publishBatch(commits));
+            final long batchCommits = commits.commits;
+            assertTrue(batchCommits >= 1 && batchCommits <= PipelineBenchmark.BATCH, "commits: " + batchCommits);
+            assertEquals(PipelineBenchmark.BATCH + 1L, benchmark.publishOne(commits));
+            assertEquals(batchCommits + 1, commits.commits, "one command published alone is one batch");
+            assertEquals(PipelineBenchmark.BATCH + 1L, benchmark.delivered());
         }
         finally
         {

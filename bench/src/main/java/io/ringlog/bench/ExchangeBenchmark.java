@@ -1,0 +1,188 @@
+package io.ringlog.bench;
+
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.Topology;
+import io.ringlog.core.WaitStrategies;
+import io.ringlog.exchange.ExchangeStateMachine;
+import io.ringlog.exchange.workload.WorkloadConfig;
+import io.ringlog.journal.Durability;
+import org.agrona.DirectBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * End-to-end throughput of the exchange, in commands per second: the exchange-core workload
+ * (~71% move, 13% GTC, 7% reduce, 7% cancel, ~2% IOC/FOK against a ~1,000-order book, 2,000
+ * accounts), generated into memory before the trial, published through the engine, journaled,
+ * matched by {@link ExchangeStateMachine} and delivered to a listener.
+ *
+ * <pre>
+ *  trial set-up:  WorkloadGenerator ──► RecordedWorkload (packed in memory), then a new exchange and
+ *                 journal (CHRONICLE: a fresh directory), launch, publish the ~5,000 set-up commands
+ *                 (instruments, deposits, prefilled book) and wait
+ *  measured, through warm-up and measurement iterations alike:
+ *   JMH thread ──publish next 1000 flow commands──► [input ring] ──► journal ──► ExchangeStateMachine
+ *                                                   (PIPELINED: journal and logic threads;
+ *                                                    COMPACT:   one thread, journal then logic)
+ *                                                                        │ ~2 events a command
+ *                                                                        ▼
+ *   JMH thread ◄──── yields until the listener has seen the last position ◄── [output ring] ◄─┘
+ * </pre>
+ *
+ * The stream cannot be replayed into a live exchange (order ids would repeat), so one engine takes
+ * the flow from start to end over the whole trial, and the stream must outlast it: the default
+ * {@code flowCommands} covers about 5 seconds of iterations (the class's default 2 warm-up and 3
+ * measured iterations of 1 s) at 3M commands/s, ~450 MB of heap. A trial that runs past the end fails and names the parameter
+ * to raise. Everything the engine needs is built in the trial set-up, outside what
+ * {@code -prof gc} counts: its iterations see only the per-command path.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@OperationsPerInvocation(ExchangeBenchmark.BATCH)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+public class ExchangeBenchmark extends RinglogFork
+{
+    /** Commands per benchmark invocation. */
+    public static final int BATCH = 1000;
+    static final int RING_SIZE = 1 << 14;
+
+    @Param({"COMPACT", "PIPELINED"})
+    public Topology topology;
+
+    @Param({"IN_MEMORY", "CHRONICLE"})
+    public JournalKind journal;
+
+    @Param({"PHASED"})
+    public WaitStrategies waitStrategy;
+
+    /** Order-flow commands generated for the trial: more than all its iterations publish. */
+    @Param({"16000000"})
+    public long flowCommands;
+
+    @Param({"42"})
+    public long seed;
+
+    private final BenchDirectory directory = new BenchDirectory("exchange");
+    private WorkloadConfig config;
+    private RecordedWorkload workload;
+    private LastPositionListener listener;
+    private ExchangeStateMachine exchange;
+    private Engine engine;
+    private int next;
+
+    /** Generates the stream, launches a fresh exchange and applies the set-up commands. */
+    @Setup(Level.Trial)
+    public void launch() throws Exception
+    {
+        config = WorkloadConfig.exchangeCore(seed, flowCommands);
+        workload = RecordedWorkload.record(config);
+        listener = new LastPositionListener();
+        exchange = new ExchangeStateMachine(config.maxAssets(), true);
+        engine = Engine.launch(new EngineContext()
+            .name("exchange")
+            .topology(topology)
+            .waitStrategy(waitStrategy)
+            .ringSize(RING_SIZE)
+            .outputRingSize(RING_SIZE)
+            .maxPayloadLength(ExchangeDriver.MAX_PAYLOAD)
+            .maxEventPayloadLength(ExchangeDriver.MAX_EVENT_PAYLOAD)
+            .journal(journal.open(directory, Durability.MEMORY_MAPPED, ExchangeDriver.MAX_PAYLOAD))
+            .stateMachine(exchange)
+            .listener("last-position", listener));
+        next = 0;
+        awaitDelivered(publish(workload.setupCommands()));
+    }
+
+    @TearDown(Level.Trial)
+    public void close()
+    {
+        try
+        {
+            engine.close();
+        }
+        finally
+        {
+            directory.delete();
+        }
+    }
+
+    /** Publishes the next {@value #BATCH} flow commands and waits until the listener has the last one's events. */
+    @Benchmark
+    public long publishBatch()
+    {
+        final long last = publish(BATCH);
+        awaitDelivered(last);
+        return last;
+    }
+
+    private long publish(final int count)
+    {
+        final RecordedWorkload workload = this.workload;
+        final int end = next + count;
+        if (end > workload.size())
+        {
+            throw new IllegalStateException("the workload ran out after " + (next - workload.setupCommands()) +
+                " flow commands: raise -p flowCommands or shorten the iterations (-r, -w, -i, -wi)");
+        }
+        final Engine engine = this.engine;
+        final DirectBuffer payloads = workload.payloads();
+        long last = 0;
+        for (int i = next; i < end; i++)
+        {
+            last = engine.publish(workload.type(i), 0, 0, i, payloads, workload.offset(i), workload.length(i));
+        }
+        next = end;
+        return last;
+    }
+
+    /** Every exchange command ends in at least one event (accepted, rejected, cancelled...), so this returns. */
+    private void awaitDelivered(final long position)
+    {
+        while (listener.lastPosition() < position)
+        {
+            if (engine.failure() != null)
+            {
+                throw new IllegalStateException("engine halted during the benchmark", engine.failure());
+            }
+            Thread.yield();
+        }
+    }
+
+    /** Flow commands published so far, for a test that drives the benchmark by hand. */
+    int flowPublished()
+    {
+        return next - workload.setupCommands();
+    }
+
+    /** The exchange's state hash; read it once the engine is closed. */
+    long exchangeHash()
+    {
+        return exchange.stateHash();
+    }
+
+    WorkloadConfig config()
+    {
+        return config;
+    }
+
+    RecordedWorkload workload()
+    {
+        return workload;
+    }
+}

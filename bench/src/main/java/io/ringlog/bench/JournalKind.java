@@ -1,0 +1,45 @@
+package io.ringlog.bench;
+
+import io.ringlog.core.InMemoryJournal;
+import io.ringlog.core.Journal;
+import io.ringlog.journal.ChronicleJournal;
+import io.ringlog.journal.Durability;
+
+/**
+ * Which journal a benchmark writes through, as a JMH parameter, so one run measures both and the
+ * ratio between them comes from the same machine in the same minute.
+ */
+public enum JournalKind
+{
+    /** The core's bounded {@link InMemoryJournal}: what the pipeline costs without any I/O. */
+    IN_MEMORY
+    {
+        @Override
+        public Journal open(final BenchDirectory directory, final Durability durability, final int maxPayloadLength)
+        {
+            return new InMemoryJournal(maxPayloadLength, RETAINED_ENTRIES);
+        }
+    },
+
+    /** {@link ChronicleJournal} in a fresh directory: memory-mapped files, one document per command. */
+    CHRONICLE
+    {
+        @Override
+        public Journal open(final BenchDirectory directory, final Durability durability, final int maxPayloadLength)
+        {
+            return ChronicleJournal.open(new ChronicleJournal.Context()
+                .directory(directory.resolve("journal"))
+                .durability(durability)
+                .maxPayloadLength(maxPayloadLength));
+        }
+    };
+
+    /** Entries the in-memory journal keeps: enough for a replay test, bounded so a long run stays in memory. */
+    public static final long RETAINED_ENTRIES = 1 << 16;
+
+    /**
+     * Opens this kind of journal; a file-backed one lives in {@code directory}/journal
+     * ({@link Durability} only applies to those).
+     */
+    public abstract Journal open(BenchDirectory directory, Durability durability, int maxPayloadLength);
+}

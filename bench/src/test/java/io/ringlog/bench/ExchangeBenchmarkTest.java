@@ -1,0 +1,84 @@
+package io.ringlog.bench;
+
+import io.ringlog.core.Topology;
+import io.ringlog.core.WaitStrategies;
+import io.ringlog.exchange.ExchangeStateMachine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Drives the end-to-end exchange benchmark by hand, as JMH would. */
+@Timeout(60)
+class ExchangeBenchmarkTest
+{
+    private static final int FLOW = 3 * ExchangeBenchmark.BATCH;
+
+    @ParameterizedTest
+    @CsvSource({"COMPACT, IN_MEMORY", "PIPELINED, IN_MEMORY", "COMPACT, CHRONICLE", "PIPELINED, CHRONICLE"})
+    void shouldMatchTheWholeStreamAsTheStateMachineAloneWould(final Topology topology, final JournalKind journal)
+        throws Exception
+    {
+        final ExchangeBenchmark benchmark = benchmark(topology, journal);
+        benchmark.launch();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                benchmark.publishBatch();
+            }
+            assertEquals(FLOW, benchmark.flowPublished());
+        }
+        finally
+        {
+            benchmark.close();
+        }
+        assertEquals(directHash(benchmark.workload(), benchmark), benchmark.exchangeHash(),
+            "the engine applied the whole stream exactly once");
+    }
+
+    @Test
+    void shouldSayWhichParameterToRaiseWhenTheStreamRunsOut() throws Exception
+    {
+        final ExchangeBenchmark benchmark = benchmark(Topology.COMPACT, JournalKind.IN_MEMORY);
+        benchmark.launch();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                benchmark.publishBatch();
+            }
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, benchmark::publishBatch);
+            assertTrue(ex.getMessage().contains("flowCommands"), ex.getMessage());
+        }
+        finally
+        {
+            benchmark.close();
+        }
+    }
+
+    private static ExchangeBenchmark benchmark(final Topology topology, final JournalKind journal)
+    {
+        final ExchangeBenchmark benchmark = new ExchangeBenchmark();
+        benchmark.topology = topology;
+        benchmark.journal = journal;
+        benchmark.waitStrategy = WaitStrategies.PHASED;
+        benchmark.flowCommands = FLOW;
+        benchmark.seed = 9;
+        return benchmark;
+    }
+
+    private static long directHash(final RecordedWorkload workload, final ExchangeBenchmark benchmark)
+    {
+        final ExchangeDriver driver = new ExchangeDriver(new ExchangeStateMachine(benchmark.config().maxAssets(), true));
+        for (int i = 0; i < workload.size(); i++)
+        {
+            driver.apply(workload.type(i), workload.payloads(), workload.offset(i), workload.length(i));
+        }
+        return driver.exchange().stateHash();
+    }
+}
