@@ -4,9 +4,9 @@ import io.ringlog.core.Command;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.ErrorPolicy;
-import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
+import io.ringlog.core.ReadOnlyJournal;
 import io.ringlog.core.RecoveryListener;
 import io.ringlog.core.StateMachine;
 import io.ringlog.journal.ChronicleJournal;
@@ -344,7 +344,7 @@ public final class JournalTool implements Callable<Integer>
             final EngineContext ctx = new EngineContext()
                 .name("journal-replay")
                 .stateMachine(stateMachine)
-                .journal(new UpToPosition(chronicle, target))
+                .journal(ReadOnlyJournal.upTo(chronicle, target))
                 .maxPayloadLength(journal.maxPayload)
                 .maxEventPayloadLength(journal.maxPayload)
                 .ringSize(16)
@@ -418,57 +418,6 @@ public final class JournalTool implements Callable<Integer>
         }
     }
 
-    /** The journal as it stood at {@code position}: the engine replays up to it and never writes. */
-    private static final class UpToPosition implements Journal
-    {
-        private final Journal journal;
-        private final long position;
-
-        UpToPosition(final Journal journal, final long position)
-        {
-            this.journal = journal;
-            this.position = position;
-        }
-
-        @Override
-        public long lastPosition()
-        {
-            return Math.min(position, journal.lastPosition());
-        }
-
-        @Override
-        public void append(final Command command)
-        {
-            throw new JournalException(command.position(), "the journal tool replays; it does not write");
-        }
-
-        @Override
-        public void commit()
-        {
-        }
-
-        @Override
-        public JournalReader reader(final long fromPosition)
-        {
-            return journal.reader(fromPosition);
-        }
-
-        @Override
-        public void close()
-        {
-            journal.close();
-        }
-    }
-
-    static <T> T instantiate(final String className, final Class<T> type) throws ReflectiveOperationException
-    {
-        final Class<?> found = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
-        if (!type.isAssignableFrom(found))
-        {
-            throw new IllegalArgumentException(className + " is not a " + type.getSimpleName());
-        }
-        return type.cast(found.getConstructor().newInstance());
-    }
 
     static String hex(final DirectBuffer buffer, final int length)
     {
@@ -500,5 +449,15 @@ public final class JournalTool implements Callable<Integer>
             }
             return total;
         }
+    }
+
+    static <T> T instantiate(final String className, final Class<T> type) throws ReflectiveOperationException
+    {
+        final Class<?> found = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+        if (!type.isAssignableFrom(found))
+        {
+            throw new IllegalArgumentException(className + " is not a " + type.getSimpleName());
+        }
+        return type.cast(found.getConstructor().newInstance());
     }
 }

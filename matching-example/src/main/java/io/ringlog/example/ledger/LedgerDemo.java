@@ -4,6 +4,7 @@ import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.InMemoryJournal;
 import io.ringlog.core.Journal;
+import io.ringlog.core.ReadOnlyJournal;
 import io.ringlog.core.Topology;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.EpochNanoClock;
@@ -107,7 +108,7 @@ public final class LedgerDemo
 
         final long replayStart = System.nanoTime();
         final Engine replay = Engine.launch(new EngineContext().name("ledger-replay")
-            .stateMachine(new LedgerStateMachine()).journal(new ReplayOnly(journal)).maxPayloadLength(64));
+            .stateMachine(new LedgerStateMachine()).journal(ReadOnlyJournal.of(journal)).maxPayloadLength(64));
         replay.close();
         final long replayElapsed = System.nanoTime() - replayStart;
 
@@ -127,38 +128,5 @@ public final class LedgerDemo
         System.out.printf("replay-rate: %.0f commands/s%n", commands * 1e9 / replayElapsed);
         System.out.println("replay-matches: " + (liveHash == replay.stateHash()));
         return new Result(liveHash, replay.stateHash(), counts[0], counts[1]);
-    }
-
-    /** Lends a closed engine's journal to a replay without letting the replay close it. */
-    private record ReplayOnly(Journal journal) implements Journal
-    {
-        @Override
-        public long lastPosition()
-        {
-            return journal.lastPosition();
-        }
-
-        @Override
-        public void append(final io.ringlog.core.Command command)
-        {
-            journal.append(command);
-        }
-
-        @Override
-        public void commit()
-        {
-            journal.commit();
-        }
-
-        @Override
-        public io.ringlog.core.JournalReader reader(final long fromPosition)
-        {
-            return journal.reader(fromPosition);
-        }
-
-        @Override
-        public void close()
-        {
-        }
     }
 }

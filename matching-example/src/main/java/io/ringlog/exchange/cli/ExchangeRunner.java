@@ -5,6 +5,7 @@ import io.ringlog.core.EngineContext;
 import io.ringlog.core.InMemoryJournal;
 import io.ringlog.core.InMemorySnapshotStore;
 import io.ringlog.core.Journal;
+import io.ringlog.core.ReadOnlyJournal;
 import io.ringlog.core.RecoveryListener;
 import io.ringlog.core.SnapshotStore;
 import io.ringlog.core.Topology;
@@ -325,7 +326,7 @@ final class ExchangeRunner
                 throw ex;
             }
         }
-        return replay(exchangeSettings.newExchange(), new JournalAsOf(chronicle, target), snapshots, journalLast,
+        return replay(exchangeSettings.newExchange(), ReadOnlyJournal.upTo(chronicle, target), snapshots, journalLast,
             settings.events(), err);
     }
 
@@ -347,13 +348,13 @@ final class ExchangeRunner
     static ReplayResult replay(final RunResult run, final PrintWriter err) throws IOException
     {
         final InMemoryJournal journal = run.journal();
-        return replay(new ExchangeSettings(run.maxAssets()).newExchange(), new JournalAsOf(journal, journal.lastPosition()),
+        return replay(new ExchangeSettings(run.maxAssets()).newExchange(), ReadOnlyJournal.of(journal),
             null, journal.lastPosition(), null, err);
     }
 
     private static ReplayResult replay(
         final ExchangeStateMachine exchange,
-        final JournalAsOf journal,
+        final ReadOnlyJournal journal,
         final SnapshotStore snapshots,
         final long journalLast,
         final Path events,

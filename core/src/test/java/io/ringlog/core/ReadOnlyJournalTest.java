@@ -1,0 +1,49 @@
+package io.ringlog.core;
+
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import org.junit.jupiter.api.Test;
+
+import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
+import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReadOnlyJournalTest
+{
+    @Test
+    void shouldRebuildTheStateAsOfAPositionAndRefuseWrites()
+    {
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        final AccumulatorStateMachine firstHundred = new AccumulatorStateMachine();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(64).journal(journal).clock(() -> 7)))
+        {
+            for (int i = 1; i <= 250; i++)
+            {
+                engine.publish(ADD, 0, 0, 0, longPayload(i), 0, 8);
+            }
+        }
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(firstHundred).maxPayloadLength(64)
+            .journal(ReadOnlyJournal.upTo(journal, 100))))
+        {
+            assertEquals(101, engine.nextPosition());
+            assertThrows(EngineHaltedException.class, () ->
+            {
+                engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+                engine.awaitApplied(101, 10, java.util.concurrent.TimeUnit.SECONDS);
+            }, "the read-only journal refuses the append, which halts the engine");
+        }
+        assertEquals(5050, firstHundred.total());
+        assertEquals(100, firstHundred.count());
+
+        final JournalReader reader = ReadOnlyJournal.upTo(journal, 3).reader(2);
+        final Command command = new Command(64);
+        assertTrue(reader.next(command));
+        assertTrue(reader.next(command));
+        assertEquals(3, command.position());
+        assertFalse(reader.next(command), "the reader stops at the position");
+        assertEquals(250, ReadOnlyJournal.of(journal).lastPosition());
+    }
+}
