@@ -3,17 +3,16 @@ package io.ringlog.journal;
 import io.ringlog.core.Command;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineHaltedException;
-import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
 import io.ringlog.core.Topology;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.core.testing.CollectingListener;
+import io.ringlog.core.testing.FailingJournal;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +56,7 @@ class JournalFailureTest
         CollectingListener.await(() -> engine.failure() != null, Duration.ofSeconds(10), "the engine to halt");
         final JournalException failure = assertInstanceOf(JournalException.class, engine.failure());
         assertEquals(FAILING_POSITION, failure.position());
-        assertEquals("No space left on device", failure.getCause().getMessage());
+        assertTrue(failure.getMessage().contains("No space left on device"), failure.getMessage());
         assertThrows(EngineHaltedException.class, () -> engine.publish(ADD, 1, 9_999, 0, longPayload(1), 0, 8));
         assertThrows(EngineHaltedException.class, () -> engine.awaitApplied(FAILING_POSITION, 1, TimeUnit.SECONDS));
         engine.close();
@@ -79,54 +78,6 @@ class JournalFailureTest
             {
                 assertEquals(expected++, into.position());
             }
-        }
-    }
-
-    /** Delegates to a real journal until {@code failAt}, where the disk is "full". */
-    static final class FailingJournal implements Journal
-    {
-        private final Journal delegate;
-        private final long failAt;
-
-        FailingJournal(final Journal delegate, final long failAt)
-        {
-            this.delegate = delegate;
-            this.failAt = failAt;
-        }
-
-        @Override
-        public long lastPosition()
-        {
-            return delegate.lastPosition();
-        }
-
-        @Override
-        public void append(final Command command)
-        {
-            if (command.position() >= failAt)
-            {
-                throw new JournalException(command.position(), "append failed",
-                    new IOException("No space left on device"));
-            }
-            delegate.append(command);
-        }
-
-        @Override
-        public void commit()
-        {
-            delegate.commit();
-        }
-
-        @Override
-        public JournalReader reader(final long fromPosition)
-        {
-            return delegate.reader(fromPosition);
-        }
-
-        @Override
-        public void close()
-        {
-            delegate.close();
         }
     }
 }

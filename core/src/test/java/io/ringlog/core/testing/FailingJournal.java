@@ -8,15 +8,21 @@ import io.ringlog.core.JournalReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** Fails the append of one position, as a full disk would: everything before it is kept. */
+/** Delegates to a real journal until one position, whose append fails as a full disk would. */
 public final class FailingJournal implements Journal
 {
-    private final InMemoryJournal delegate;
+    private final Journal delegate;
     private final long failAt;
 
+    /** Over an in-memory journal. */
     public FailingJournal(final int maxPayloadLength, final long failAt)
     {
-        this.delegate = new InMemoryJournal(maxPayloadLength);
+        this(new InMemoryJournal(maxPayloadLength), failAt);
+    }
+
+    public FailingJournal(final Journal delegate, final long failAt)
+    {
+        this.delegate = delegate;
         this.failAt = failAt;
     }
 
