@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Applies commands to the {@link StateMachine}, one at a time, on the business-logic thread (or on
- * the launching thread during recovery). Owns what the engine adds to the user's state: the dedup
- * table, the reserved system commands, the error policy and the snapshot framing.
+ * Applies commands to the {@link StateMachine}, one at a time, on the business-logic thread (recovery
+ * included). Owns what the engine adds to the user's state: the dedup table, the reserved system
+ * commands, the error policy and the snapshot framing.
  *
  * <pre>
  * engine snapshot payload (little-endian):
@@ -71,41 +71,41 @@ final class BusinessLogic
     boolean apply(final Command received, final boolean replay)
     {
         Command command = received;
-        if (upcasters != null && upcasters.appliesTo(received))
-        {
-            command = upcastScratch.set(received.position(), received.timestamp(), received.type(), received.version(),
-                received.sourceId(), received.sourceSequence(), received.correlationId(), received.payload(), 0,
-                received.payloadLength());
-            upcasters.upcast(command);
-        }
-
-        final long position = command.position();
-        final long sourceId = command.sourceId();
-        output.begin(command, replay, replay && !replayDelivered);
+        final long position = received.position();
+        final long sourceId = received.sourceId();
+        output.begin(received, replay, replay && !replayDelivered);
 
         if (sourceId != 0)
         {
-            final long last = lastSequenceBySource.get(sourceId);
-            if (last != NONE && command.sourceSequence() <= last)
+            // Publish refuses these; a journal written elsewhere might not have. Never a dedup entry.
+            if (received.sourceSequence() < 0)
             {
-                output.reject(Rejections.DUPLICATE);
-                output.end();
-                duplicates.lazySet(duplicates.get() + 1);
-                rejected.lazySet(rejected.get() + 1);
-                finish(position);
-                return true;
+                return rejectBeforeApply(Rejections.INVALID_SOURCE_SEQUENCE, position, replay, false);
+            }
+            final long last = lastSequenceBySource.get(sourceId);
+            if (last != NONE && received.sourceSequence() <= last)
+            {
+                return rejectBeforeApply(Rejections.DUPLICATE, position, replay, true);
             }
         }
 
-        final int type = command.type();
+        final int type = received.type();
         if (type < 0)
         {
-            applySystemCommand(command, replay);
+            applySystemCommand(received, replay);
         }
         else
         {
             try
             {
+                if (upcasters != null && upcasters.appliesTo(received))
+                {
+                    command = upcastScratch.set(position, received.timestamp(), type, received.version(),
+                        sourceId, received.sourceSequence(), received.correlationId(), received.payload(), 0,
+                        received.payloadLength());
+                    upcasters.upcast(command);
+                    output.begin(command, replay, replay && !replayDelivered);
+                }
                 stateMachine.apply(command, output);
                 output.end();
             }
@@ -114,13 +114,15 @@ final class BusinessLogic
                 output.abort();
                 failed.lazySet(failed.get() + 1);
                 final CommandFailedException failure = new CommandFailedException(position, type, ex);
-                if (errorPolicy == ErrorPolicy.HALT)
+                // A JVM error (out of memory, stack overflow) is not a property of the command: replay
+                // would not fail the same way, so it can never be a deterministic rejection.
+                if (errorPolicy == ErrorPolicy.HALT || ex instanceof VirtualMachineError || engine.abandoning())
                 {
                     engine.halt(failure);
                     return false;
                 }
                 engine.recordError(failure);
-                output.begin(command, replay, replay && !replayDelivered);
+                output.begin(received, replay, replay && !replayDelivered);
                 output.reject(Rejections.COMMAND_FAILED);
                 output.end();
                 rejected.lazySet(rejected.get() + 1);
@@ -129,13 +131,23 @@ final class BusinessLogic
 
         if (sourceId != 0)
         {
-            lastSequenceBySource.put(sourceId, command.sourceSequence());
+            lastSequenceBySource.put(sourceId, received.sourceSequence());
         }
-        finish(position);
-        if (!replay && snapshotEvery > 0 && position % snapshotEvery == 0)
+        finish(position, replay);
+        return true;
+    }
+
+    private boolean rejectBeforeApply(
+        final int reason, final long position, final boolean replay, final boolean duplicate)
+    {
+        output.reject(reason);
+        output.end();
+        if (duplicate)
         {
-            takeSnapshot(position);
+            duplicates.lazySet(duplicates.get() + 1);
         }
+        rejected.lazySet(rejected.get() + 1);
+        finish(position, replay);
         return true;
     }
 
@@ -149,6 +161,10 @@ final class BusinessLogic
                 takeSnapshot(command.position());
             }
         }
+        else if (command.type() == SystemCommands.VOID)
+        {
+            output.end();
+        }
         else
         {
             output.reject(Rejections.UNKNOWN_SYSTEM_COMMAND);
@@ -157,10 +173,14 @@ final class BusinessLogic
         }
     }
 
-    private void finish(final long position)
+    private void finish(final long position, final boolean replay)
     {
         applied.lazySet(applied.get() + 1);
         lastAppliedPosition.lazySet(position);
+        if (!replay && snapshotEvery > 0 && position % snapshotEvery == 0)
+        {
+            takeSnapshot(position);
+        }
     }
 
     private void takeSnapshot(final long position)

@@ -53,8 +53,9 @@ public final class Engine implements AutoCloseable
     private Sequence logicSequence;
     private final CountDownLatch recoveryDone = new CountDownLatch(1);
     private volatile Throwable recoveryFailure;
-    private long basePosition;
+    private volatile long basePosition;
     private volatile boolean closed;
+    private volatile boolean abandoning;
     private volatile boolean stopped;
 
     private Engine(final EngineContext ctx)
@@ -66,9 +67,10 @@ public final class Engine implements AutoCloseable
         final int maxPayload = ctx.maxPayloadLength();
         final int maxEventPayload = ctx.maxEventPayloadLength();
         this.input = RingBuffer.createMultiProducer(() -> new Command(maxPayload), ctx.ringSize(), ctx.waitStrategy().get());
-        this.output = RingBuffer.createSingleProducer(
+        // Multi-producer although only the logic thread publishes: see RingOutput for why.
+        this.output = RingBuffer.createMultiProducer(
             () -> new OutputEvent(maxEventPayload), ctx.outputRingSize(), ctx.waitStrategy().get());
-        this.logic = new BusinessLogic(ctx, new RingOutput(output, maxEventPayload), this);
+        this.logic = new BusinessLogic(ctx, new RingOutput(output, maxEventPayload, this), this);
         this.metrics = new EngineMetrics(this);
     }
 
@@ -302,7 +304,8 @@ public final class Engine implements AutoCloseable
      * Publishes a command, waiting while the ring is full, and returns its position. The payload is
      * copied into a preallocated slot; nothing is allocated.
      *
-     * @throws IllegalArgumentException if the type is reserved (negative), or the payload is null or larger than maxPayloadLength.
+     * @throws IllegalArgumentException if the type is reserved (negative), a source's sequence is negative, or the
+     *                                  payload is null or larger than maxPayloadLength.
      * @throws IllegalStateException    if the engine is closed or halted.
      */
     public long publish(
@@ -315,7 +318,7 @@ public final class Engine implements AutoCloseable
         final int offset,
         final int length)
     {
-        checkCommand(type, payload, offset, length);
+        checkCommand(type, sourceId, sourceSequence, payload, offset, length);
         return publish0(type, version, sourceId, sourceSequence, correlationId, payload, offset, length, true);
     }
 
@@ -348,7 +351,7 @@ public final class Engine implements AutoCloseable
         final int offset,
         final int length)
     {
-        checkCommand(type, payload, offset, length);
+        checkCommand(type, sourceId, sourceSequence, payload, offset, length);
         return publish0(type, version, sourceId, sourceSequence, correlationId, payload, offset, length, false) >= 0;
     }
 
@@ -374,11 +377,22 @@ public final class Engine implements AutoCloseable
         return publish0(SystemCommands.SNAPSHOT, 1, 0, 0, 0, EMPTY, 0, 0, true);
     }
 
-    private void checkCommand(final int type, final DirectBuffer payload, final int offset, final int length)
+    private void checkCommand(
+        final int type,
+        final long sourceId,
+        final long sourceSequence,
+        final DirectBuffer payload,
+        final int offset,
+        final int length)
     {
         if (type < 0)
         {
             throw new IllegalArgumentException("command type " + type + " is reserved for the engine; use 0 or above");
+        }
+        if (sourceId != 0 && sourceSequence < 0)
+        {
+            throw new IllegalArgumentException("source sequence " + sourceSequence + " of source " + sourceId +
+                " is negative; sequences of a (non-zero) source start at 0 or above");
         }
         if (payload == null)
         {
@@ -433,9 +447,20 @@ public final class Engine implements AutoCloseable
             final Command slot = input.get(sequence);
             final long position = basePosition + sequence;
             slot.position(position);
-            slot.header(clock.nanoTime(), type, version, sourceId, sourceSequence, correlationId);
-            slot.mutablePayload().putBytes(0, payload, offset, length);
-            slot.payloadLength(length);
+            try
+            {
+                slot.header(clock.nanoTime(), type, version, sourceId, sourceSequence, correlationId);
+                slot.mutablePayload().putBytes(0, payload, offset, length);
+                slot.payloadLength(length);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                // A claimed slot must be published or every stage stops at it: publish a void command.
+                slot.header(0, SystemCommands.VOID, 1, 0, 0, correlationId);
+                slot.payloadLength(0);
+                input.publish(sequence);
+                throw ex;
+            }
             input.publish(sequence);
             return position;
         }
@@ -459,7 +484,7 @@ public final class Engine implements AutoCloseable
     }
 
     /** Spin a little, then yield, then park: behaves on a small machine, reacts fast on a big one. */
-    private static int backOff(final int idle)
+    static int backOff(final int idle)
     {
         if (idle < 64)
         {
@@ -531,6 +556,9 @@ public final class Engine implements AutoCloseable
      * Stops intake, waits for every accepted command to be journaled, applied and delivered to the
      * listeners, then stops the threads and closes snapshot store, replicator and journal, in that
      * order. Idempotent.
+     *
+     * @throws EngineHaltedException if the engine had halted (the stages are closed all the same): the
+     *                               message says up to which position commands were accepted and applied.
      */
     @Override
     public synchronized void close()
@@ -539,9 +567,37 @@ public final class Engine implements AutoCloseable
         {
             return;
         }
+        if (threads.contains(Thread.currentThread()))
+        {
+            throw new IllegalStateException(ctx.name() + ": close() called from the engine's own thread " +
+                Thread.currentThread().getName() + " would wait for itself; close from another thread");
+        }
         closed = true;
         final long deadline = System.nanoTime() + ctx.closeTimeout().toNanos();
         RuntimeException drainFailure = null;
+        // A halted engine applies nothing more, and an abandoned one has no stages left to drain.
+        if (failure.get() == null && !abandoning)
+        {
+            drainFailure = drain(deadline);
+        }
+        abandon();
+        if (drainFailure != null)
+        {
+            throw drainFailure;
+        }
+        final Throwable cause = failure.get();
+        if (cause != null)
+        {
+            // Publishers may have been told "accepted" for commands the halt then kept from being applied.
+            throw new EngineHaltedException(ctx.name() + " had halted: accepted up to position " +
+                metrics.cursorPosition() + ", applied up to " + logic.lastAppliedPosition.get() + ": " +
+                cause.getMessage(), cause);
+        }
+    }
+
+    /** Waits for every accepted command to pass every stage; returns the failure if the deadline passes. */
+    private RuntimeException drain(final long deadline)
+    {
         try
         {
             int idle = 0;
@@ -570,13 +626,9 @@ public final class Engine implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            drainFailure = ex;
+            return ex;
         }
-        abandon();
-        if (drainFailure != null)
-        {
-            throw drainFailure;
-        }
+        return null;
     }
 
     private void checkDeadline(final long deadline, final String what)
@@ -596,15 +648,38 @@ public final class Engine implements AutoCloseable
     private void abandon()
     {
         closed = true;
-        for (final BatchEventProcessor<?> processor : processors)
-        {
-            processor.halt();
-        }
+        abandoning = true;
         final long deadline = System.nanoTime() + ctx.closeTimeout().toNanos();
-        boolean interrupted = false;
         final StringBuilder stuck = new StringBuilder();
-        for (final Thread thread : threads)
+        // Input stages first: the logic thread may be waiting for room on the output ring, which only
+        // the listeners make. Listeners last, so they can take what logic publishes until it stops.
+        final int listeners = listenerProcessors.size();
+        stopThreads(listeners, processors.size(), deadline, stuck);
+        stopThreads(0, listeners, deadline, stuck);
+        if (stuck.length() > 0)
         {
+            final IllegalStateException ex = new IllegalStateException(ctx.name() + ": threads did not stop within " +
+                ctx.closeTimeout() + ": " + stuck + "; journal, replicator and snapshot store left open");
+            recordError(ex);
+            throw ex;
+        }
+        stopped = true;
+        closeQuietly(ctx.snapshotStore());
+        closeQuietly(ctx.replicator());
+        closeQuietly(ctx.journal());
+    }
+
+    /** Halts processors [from, to) and joins their threads until the deadline; names the ones still alive. */
+    private void stopThreads(final int from, final int to, final long deadline, final StringBuilder stuck)
+    {
+        for (int i = from; i < to; i++)
+        {
+            processors.get(i).halt();
+        }
+        boolean interrupted = false;
+        for (int i = from; i < to; i++)
+        {
+            final Thread thread = threads.get(i);
             while (thread.isAlive())
             {
                 final long leftMs = (deadline - System.nanoTime()) / 1_000_000;
@@ -627,17 +702,11 @@ public final class Engine implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
-        if (stuck.length() > 0)
-        {
-            final IllegalStateException ex = new IllegalStateException(ctx.name() + ": threads did not stop within " +
-                ctx.closeTimeout() + ": " + stuck + "; journal, replicator and snapshot store left open");
-            recordError(ex);
-            throw ex;
-        }
-        stopped = true;
-        closeQuietly(ctx.snapshotStore());
-        closeQuietly(ctx.replicator());
-        closeQuietly(ctx.journal());
+    }
+
+    boolean abandoning()
+    {
+        return abandoning;
     }
 
     private void closeQuietly(final AutoCloseable closeable)

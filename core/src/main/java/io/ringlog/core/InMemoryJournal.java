@@ -73,6 +73,12 @@ public final class InMemoryJournal implements Journal
     public void append(final Command command)
     {
         final long position = command.position();
+        if (position == lastPosition + 1 && appendedPosition > lastPosition)
+        {
+            // An engine that halted mid-batch left entries appended but never committed; a new engine
+            // starts after the committed ones, so the uncommitted tail is dropped, as a crash would.
+            appendedPosition = lastPosition;
+        }
         if (position != appendedPosition + 1 && appendedPosition != 0)
         {
             throw new JournalException(position, "out of order append after position " + appendedPosition);

@@ -5,8 +5,9 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * Where a {@link StateMachine} emits the events a command causes. Every event is stamped with the
- * command's position, correlation id, source and timestamp. The events of one command become
- * visible to listeners together, after {@code apply} returns, and only once the command is durable.
+ * command's position, correlation id, source and timestamp. No event of a command is visible to a
+ * listener before {@code apply} returns (and the command is durable); if {@code apply} throws, none
+ * ever is. A listener may receive one command's events across more than one batch.
  */
 public interface Output
 {
@@ -16,6 +17,7 @@ public interface Output
     /**
      * Claims the next event to fill in place, without copying: write the payload from offset 0 of
      * the returned buffer, then call {@link #commit(int)} before claiming or emitting another.
+     * Event types are zero or positive; negative ones are the engine's.
      */
     MutableDirectBuffer claim(int type);
 

@@ -9,6 +9,8 @@ public final class Rejections
     public static final int COMMAND_FAILED = -2;
     /** A reserved (negative) command type the engine does not know. */
     public static final int UNKNOWN_SYSTEM_COMMAND = -3;
+    /** A command of a (non-zero) source with a negative source sequence, which dedup cannot order. */
+    public static final int INVALID_SOURCE_SEQUENCE = -4;
 
     private Rejections()
     {
@@ -21,6 +23,7 @@ public final class Rejections
             case DUPLICATE: return "DUPLICATE";
             case COMMAND_FAILED: return "COMMAND_FAILED";
             case UNKNOWN_SYSTEM_COMMAND: return "UNKNOWN_SYSTEM_COMMAND";
+            case INVALID_SOURCE_SEQUENCE: return "INVALID_SOURCE_SEQUENCE";
             default: return Integer.toString(reasonCode);
         }
     }

@@ -1,5 +1,6 @@
 package io.ringlog.core;
 
+import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -8,15 +9,21 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The business-logic thread's {@link Output}: the single producer of the output ring. Events of a
- * command are claimed as they are emitted and published together when the command ends; if the
- * command fails they are published cancelled, so listeners never see them. In discard mode (replay
- * with no listener that wants it) events go to a scratch buffer.
+ * The business-logic thread's {@link Output}. Events of a command are claimed as they are emitted
+ * and published together when the command ends; if the command fails they are published cancelled,
+ * so listeners never see them. In discard mode (replay with no listener that wants it) events go to
+ * a scratch buffer, under the same per-command limit, so live and replay behave alike.
+ * <p>
+ * The ring is a multi-producer ring although only this thread publishes: a single-producer
+ * sequencer moves its cursor to the last <em>claimed</em> slot whenever it refreshes its view of the
+ * consumers, which would show listeners the first events of a command before the command ended
+ * (or failed). The multi-producer sequencer marks each slot published on its own.
  */
 final class RingOutput implements Output
 {
     private final RingBuffer<OutputEvent> ring;
-    private final int ringSize;
+    private final int maxEventsPerCommand;
+    private final Engine engine;
     private final UnsafeBuffer scratch;
     private Command cause;
     private boolean replay;
@@ -26,10 +33,12 @@ final class RingOutput implements Output
     private OutputEvent current;
     private boolean claimed;
 
-    RingOutput(final RingBuffer<OutputEvent> ring, final int maxEventPayloadLength)
+    RingOutput(final RingBuffer<OutputEvent> ring, final int maxEventPayloadLength, final Engine engine)
     {
         this.ring = ring;
-        this.ringSize = ring.getBufferSize();
+        this.engine = engine;
+        // Claimed but unpublished slots hold the consumers back: a command may not claim the whole ring.
+        this.maxEventsPerCommand = ring.getBufferSize() - 1;
         this.scratch = new UnsafeBuffer(new byte[maxEventPayloadLength]);
     }
 
@@ -79,6 +88,15 @@ final class RingOutput implements Output
     @Override
     public MutableDirectBuffer claim(final int type)
     {
+        if (type < 0)
+        {
+            throw new IllegalArgumentException("event type " + type + " is reserved; use reject(reason) for rejections");
+        }
+        return claim0(type);
+    }
+
+    private MutableDirectBuffer claim0(final int type)
+    {
         if (cause == null)
         {
             throw new IllegalStateException("events can only be emitted while a command is applied");
@@ -87,19 +105,18 @@ final class RingOutput implements Output
         {
             throw new IllegalStateException("commit() the claimed event before claiming another");
         }
+        if (count == maxEventsPerCommand)
+        {
+            throw new IllegalStateException("command at position " + cause.position() + " emitted more than " +
+                maxEventsPerCommand + " events; raise outputRingSize");
+        }
         claimed = true;
         if (discard)
         {
             count++;
             return scratch;
         }
-        if (count == ringSize - 1)
-        {
-            claimed = false;
-            throw new IllegalStateException("command at position " + cause.position() + " emitted more than " +
-                (ringSize - 1) + " events; raise outputRingSize");
-        }
-        final long seq = ring.next();
+        final long seq = nextSlot();
         if (count == 0)
         {
             first = seq;
@@ -108,6 +125,28 @@ final class RingOutput implements Output
         current.reset(cause, type, count, replay);
         count++;
         return current.mutablePayload();
+    }
+
+    /** Waits for a free slot, but gives up if the engine is being abandoned (listeners gone). */
+    private long nextSlot()
+    {
+        int idle = 0;
+        while (true)
+        {
+            try
+            {
+                return ring.tryNext();
+            }
+            catch (final InsufficientCapacityException ex)
+            {
+                if (engine.abandoning())
+                {
+                    claimed = false;
+                    throw new IllegalStateException("the engine is closing and its listeners have stopped");
+                }
+                idle = Engine.backOff(idle);
+            }
+        }
     }
 
     @Override
@@ -152,7 +191,7 @@ final class RingOutput implements Output
     @Override
     public void reject(final int reasonCode)
     {
-        claim(OutputEvent.REJECTED).putInt(0, reasonCode, ByteOrder.LITTLE_ENDIAN);
+        claim0(OutputEvent.REJECTED).putInt(0, reasonCode, ByteOrder.LITTLE_ENDIAN);
         commit(4);
     }
 }

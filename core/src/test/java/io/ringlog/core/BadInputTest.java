@@ -112,4 +112,49 @@ class BadInputTest
         }
         assertEquals(Rejections.COMMAND_FAILED, listener.events().get(0).value());
     }
+
+    @Test
+    void shouldPublishAVoidCommandWhenTheClockThrowsSoTheRingNeverStalls() throws Exception
+    {
+        final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(sm).clock(() ->
+        {
+            if (calls.incrementAndGet() == 2)
+            {
+                throw new IllegalStateException("clock failure");
+            }
+            return 0;
+        })))
+        {
+            engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+            assertThrows(IllegalStateException.class, () -> engine.publish(ADD, 0, 0, 0, longPayload(10), 0, 8));
+            assertEquals(3, engine.publish(ADD, 0, 0, 0, longPayload(100), 0, 8), "the failed slot used position 2");
+            engine.awaitApplied(3, 10, TimeUnit.SECONDS);
+        }
+        assertEquals(101, sm.total(), "the void command applied as nothing");
+    }
+
+    @Test
+    void shouldRefuseEmittingAnEventThatPassesForARejection() throws Exception
+    {
+        final StateMachine forger = new StateMachineAdapter()
+        {
+            @Override
+            public void apply(final Command command, final Output output)
+            {
+                output.emit(OutputEvent.REJECTED, longPayload(1), 0, 4);
+            }
+        };
+        final CollectingListener listener = new CollectingListener();
+        final RecordingErrorHandler errors = new RecordingErrorHandler();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(forger).errorHandler(errors)
+            .listener("collect", listener)))
+        {
+            engine.publish(1, 0, 0, 0, longPayload(1), 0, 8);
+            listener.awaitCount(1, Duration.ofSeconds(10));
+        }
+        assertEquals(Rejections.COMMAND_FAILED, listener.events().get(0).value());
+        assertInstanceOf(IllegalArgumentException.class, errors.errors().get(0).getCause());
+    }
 }

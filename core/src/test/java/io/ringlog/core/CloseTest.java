@@ -1,5 +1,6 @@
 package io.ringlog.core;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -134,5 +135,61 @@ class CloseTest
         }
         engine.close();
         assertEquals(1, engine.metrics().applied());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldStopTheLogicThreadWhenItWaitsOnAFullOutputRingBehindAStuckListener(final Topology topology)
+        throws Exception
+    {
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final Engine engine = Engine.launch(new EngineContext().name("full-output")
+            .stateMachine(new AccumulatorStateMachine()).topology(topology).outputRingSize(4)
+            .closeTimeout(java.time.Duration.ofMillis(300)).errorHandler(new io.ringlog.core.testing.RecordingErrorHandler())
+            .listener("stuck", (event, endOfBatch) -> release.await()));
+        for (int i = 0; i < 20; i++)
+        {
+            engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+        }
+        try
+        {
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, engine::close);
+            assertTrue(ex.getMessage().contains("listener-stuck"), ex.getMessage());
+            assertTrue(!ex.getMessage().contains("-logic") && !ex.getMessage().contains("-compact"),
+                "the logic thread gave up waiting for the output ring: " + ex.getMessage());
+        }
+        finally
+        {
+            release.countDown();
+        }
+        assertThrows(EngineHaltedException.class, engine::close, "the abandoned commands are reported");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldRefuseCloseFromTheEnginesOwnThreadInsteadOfDeadlocking(final Topology topology) throws Exception
+    {
+        final java.util.concurrent.atomic.AtomicReference<Throwable> fromListener =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        final Engine[] self = new Engine[1];
+        final java.util.concurrent.CountDownLatch tried = new java.util.concurrent.CountDownLatch(1);
+        self[0] = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).topology(topology)
+            .listener("closer", (event, endOfBatch) ->
+            {
+                try
+                {
+                    self[0].close();
+                }
+                catch (final Throwable ex)
+                {
+                    fromListener.set(ex);
+                }
+                tried.countDown();
+            }));
+        self[0].publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+        assertTrue(tried.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertInstanceOf(IllegalStateException.class, fromListener.get());
+        assertTrue(fromListener.get().getMessage().contains("own thread"), fromListener.get().getMessage());
+        self[0].close();
     }
 }

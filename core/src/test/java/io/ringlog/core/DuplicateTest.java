@@ -97,4 +97,33 @@ class DuplicateTest
         engine.close();
         return engine.stateHash();
     }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldRefuseNegativeSourceSequencesAtPublishAndRejectThemDeterministicallyInAJournal(final Topology topology)
+        throws Exception
+    {
+        final Engine refusing = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .topology(topology));
+        final IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> refusing.publish(ADD, 7, Long.MIN_VALUE, 0, longPayload(1), 0, 8));
+        org.junit.jupiter.api.Assertions.assertTrue(ex.getMessage().contains("negative"), ex.getMessage());
+        refusing.close();
+
+        // A journal from elsewhere may still hold one: it is rejected, live and on replay, never a halt.
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        final Command command = new Command(64);
+        journal.append(command.set(1, 0, ADD, 1, 7, Long.MIN_VALUE, 11, longPayload(5), 0, 8));
+        journal.append(command.set(2, 0, ADD, 1, 7, 1, 12, longPayload(6), 0, 8));
+        journal.commit();
+        final CollectingListener listener = new CollectingListener(true);
+        final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+        final Engine replayed = Engine.launch(new EngineContext().stateMachine(sm).topology(topology)
+            .maxPayloadLength(64).journal(journal).listener("all", listener));
+        listener.awaitCount(2, Duration.ofSeconds(10));
+        replayed.close();
+        assertEquals(Rejections.INVALID_SOURCE_SEQUENCE, listener.events().get(0).value());
+        assertEquals(6, sm.total());
+        assertEquals(null, replayed.failure());
+    }
 }

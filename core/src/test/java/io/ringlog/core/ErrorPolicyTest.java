@@ -82,7 +82,8 @@ class ErrorPolicyTest
         }
         finally
         {
-            engine.close();
+            final EngineHaltedException closing = assertThrows(EngineHaltedException.class, engine::close);
+            assertTrue(closing.getMessage().contains("applied up to 1"), closing.getMessage());
         }
         assertEquals(10, sm.total());
         final List<Seen> events = listener.events();
@@ -101,5 +102,26 @@ class ErrorPolicyTest
         {
             assertThrows(TimeoutException.class, () -> engine.awaitApplied(1, 50, TimeUnit.MILLISECONDS));
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldHaltOnAJvmErrorEvenUnderRejectPolicyBecauseReplayWouldNotRepeatIt(final Topology topology)
+        throws Exception
+    {
+        final StateMachine overflowing = new StateMachineAdapter()
+        {
+            @Override
+            public void apply(final Command command, final Output output)
+            {
+                throw new StackOverflowError("deliberate");
+            }
+        };
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(overflowing).topology(topology)
+            .errorPolicy(ErrorPolicy.REJECT).errorHandler(new RecordingErrorHandler()));
+        engine.publish(1, 0, 0, 0, longPayload(1), 0, 8);
+        await(() -> engine.failure() != null, Duration.ofSeconds(10), "halt");
+        assertInstanceOf(StackOverflowError.class, engine.failure().getCause());
+        assertThrows(EngineHaltedException.class, engine::close);
     }
 }

@@ -62,4 +62,30 @@ class InMemoryJournalTest
         assertThrows(JournalException.class,
             () -> journal.append(command.set(3, 0, 1, 1, 0, 0, 0, new UnsafeBuffer(new byte[0]), 0, 0)));
     }
+
+    @Test
+    void shouldDropAnUncommittedTailWhenANewEngineAppendsAfterTheCommittedEntries()
+    {
+        final InMemoryJournal journal = new InMemoryJournal(16);
+        final Command command = new Command(16);
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[8]);
+        for (long p = 1; p <= 5; p++)
+        {
+            journal.append(command.set(p, 0, 1, 1, 0, 0, 0, payload, 0, 8));
+        }
+        journal.commit();
+        journal.append(command.set(6, 0, 1, 1, 0, 0, 0, payload, 0, 8));
+        journal.append(command.set(7, 0, 1, 1, 0, 0, 0, payload, 0, 8));
+        assertEquals(5, journal.lastPosition(), "6 and 7 were appended, never committed (a halt mid-batch)");
+
+        payload.putLong(0, 42);
+        journal.append(command.set(6, 0, 1, 1, 0, 0, 0, payload, 0, 8));
+        journal.commit();
+        assertEquals(6, journal.lastPosition());
+        final Command read = new Command(16);
+        final JournalReader reader = journal.reader(6);
+        assertTrue(reader.next(read));
+        assertEquals(42, read.payload().getLong(0), "the new entry 6 replaced the uncommitted one");
+        assertFalse(reader.next(read));
+    }
 }

@@ -50,7 +50,7 @@ class JournalFailureTest
         }
         finally
         {
-            engine.close();
+            assertThrows(EngineHaltedException.class, engine::close, "close says the engine had halted");
         }
         final JournalException failure = assertInstanceOf(JournalException.class, engine.failure());
         assertEquals(50, failure.position());

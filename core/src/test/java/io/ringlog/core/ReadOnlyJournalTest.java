@@ -25,16 +25,15 @@ class ReadOnlyJournalTest
                 engine.publish(ADD, 0, 0, 0, longPayload(i), 0, 8);
             }
         }
-        try (Engine engine = Engine.launch(new EngineContext().stateMachine(firstHundred).maxPayloadLength(64)
-            .journal(ReadOnlyJournal.upTo(journal, 100))))
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(firstHundred).maxPayloadLength(64)
+            .journal(ReadOnlyJournal.upTo(journal, 100)).errorHandler(new io.ringlog.core.testing.RecordingErrorHandler()));
+        assertEquals(101, engine.nextPosition());
+        assertThrows(EngineHaltedException.class, () ->
         {
-            assertEquals(101, engine.nextPosition());
-            assertThrows(EngineHaltedException.class, () ->
-            {
-                engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
-                engine.awaitApplied(101, 10, java.util.concurrent.TimeUnit.SECONDS);
-            }, "the read-only journal refuses the append, which halts the engine");
-        }
+            engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+            engine.awaitApplied(101, 10, java.util.concurrent.TimeUnit.SECONDS);
+        }, "the read-only journal refuses the append, which halts the engine");
+        assertThrows(EngineHaltedException.class, engine::close);
         assertEquals(5050, firstHundred.total());
         assertEquals(100, firstHundred.count());
 

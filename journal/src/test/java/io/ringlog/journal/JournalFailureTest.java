@@ -59,7 +59,9 @@ class JournalFailureTest
         assertTrue(failure.getMessage().contains("No space left on device"), failure.getMessage());
         assertThrows(EngineHaltedException.class, () -> engine.publish(ADD, 1, 9_999, 0, longPayload(1), 0, 8));
         assertThrows(EngineHaltedException.class, () -> engine.awaitApplied(FAILING_POSITION, 1, TimeUnit.SECONDS));
-        engine.close();
+        final EngineHaltedException closing = assertThrows(EngineHaltedException.class, engine::close,
+            "close says the engine had halted");
+        assertEquals(failure, closing.getCause());
 
         long maxSeen = 0;
         for (final CollectingListener.Seen seen : listener.events())

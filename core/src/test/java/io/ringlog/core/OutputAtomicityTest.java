@@ -1,0 +1,148 @@
+package io.ringlog.core;
+
+import io.ringlog.core.testing.RecordingErrorHandler;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class OutputAtomicityTest
+{
+    private static final int EMIT_THREE = 1;
+    private static final int EMIT_THREE_THEN_FAIL = 2;
+    private static final int EMIT_MANY = 3;
+    private static final long POISON = -1;
+
+    /** Emits three events per command; the failing kind marks its events as poison, then throws. */
+    static final class ThreeEvents implements StateMachine
+    {
+        long completed;
+        long started;
+
+        @Override
+        public void apply(final Command command, final Output output)
+        {
+            started++;
+            final int events = command.type() == EMIT_MANY ? 10 : 3;
+            for (int i = 0; i < events; i++)
+            {
+                final MutableDirectBuffer event = output.claim(1);
+                event.putLong(0, command.type() == EMIT_THREE_THEN_FAIL ? POISON : command.position(),
+                    ByteOrder.LITTLE_ENDIAN);
+                output.commit(8);
+            }
+            if (command.type() == EMIT_THREE_THEN_FAIL)
+            {
+                throw new IllegalStateException("fails after emitting");
+            }
+            completed++;
+        }
+
+        @Override
+        public int writeSnapshot(final MutableDirectBuffer buffer, final int offset)
+        {
+            return 0;
+        }
+
+        @Override
+        public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
+        {
+        }
+
+        @Override
+        public long stateHash()
+        {
+            return started * 31 + completed;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldNeverShowEventsOfACommandBeforeItEndsNorAnyOfACommandThatFailed(final Topology topology)
+        throws Exception
+    {
+        // A small output ring makes the producer refresh its view of the listener often, which is
+        // when a single-producer ring would expose claimed-but-unpublished slots.
+        final AtomicInteger poisonSeen = new AtomicInteger();
+        final AtomicInteger misordered = new AtomicInteger();
+        final AtomicLong events = new AtomicLong();
+        final int commands = 20_000;
+        final OutputListener checker = new OutputListener()
+        {
+            private long position;
+            private int nextIndex;
+
+            @Override
+            public void onEvent(final OutputEvent event, final boolean endOfBatch)
+            {
+                if (event.isRejection())
+                {
+                    return;
+                }
+                if (event.payload().getLong(0, ByteOrder.LITTLE_ENDIAN) == POISON)
+                {
+                    poisonSeen.incrementAndGet();
+                }
+                if (event.position() != position)
+                {
+                    if (nextIndex != 0 && nextIndex != 3)
+                    {
+                        misordered.incrementAndGet();
+                    }
+                    position = event.position();
+                    nextIndex = 0;
+                }
+                if (event.index() != nextIndex++)
+                {
+                    misordered.incrementAndGet();
+                }
+                events.incrementAndGet();
+            }
+        };
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(new ThreeEvents()).topology(topology)
+            .outputRingSize(8).ringSize(64).errorHandler(new RecordingErrorHandler()).listener("checker", checker));
+        final org.agrona.concurrent.UnsafeBuffer empty = new org.agrona.concurrent.UnsafeBuffer(new byte[0]);
+        int failing = 0;
+        for (int i = 1; i <= commands; i++)
+        {
+            final boolean fail = i % 3 == 0;
+            failing += fail ? 1 : 0;
+            engine.publish(fail ? EMIT_THREE_THEN_FAIL : EMIT_THREE, 0, 0, 0, empty, 0, 0);
+        }
+        engine.close();
+        assertEquals(0, poisonSeen.get(), "events of failed commands were visible");
+        assertEquals(0, misordered.get(), "a command's events were not delivered whole and in order");
+        assertEquals(3L * (commands - failing), events.get());
+        assertEquals(failing, engine.metrics().failed());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldLimitEventsPerCommandTheSameWayLiveAndOnReplay(final Topology topology) throws Exception
+    {
+        final InMemoryJournal journal = new InMemoryJournal(16);
+        final org.agrona.concurrent.UnsafeBuffer empty = new org.agrona.concurrent.UnsafeBuffer(new byte[0]);
+        final ThreeEvents live = new ThreeEvents();
+        final Engine first = Engine.launch(new EngineContext().stateMachine(live).topology(topology)
+            .maxPayloadLength(16).outputRingSize(8).journal(journal).errorHandler(new RecordingErrorHandler()));
+        first.publish(EMIT_THREE, 0, 0, 0, empty, 0, 0);
+        first.publish(EMIT_MANY, 0, 0, 0, empty, 0, 0);
+        first.awaitApplied(2, 10, TimeUnit.SECONDS);
+        first.close();
+        assertEquals(1, first.metrics().failed(), "ten events do not fit an 8-slot output ring");
+
+        final ThreeEvents replayed = new ThreeEvents();
+        final Engine second = Engine.launch(new EngineContext().stateMachine(replayed).topology(topology)
+            .maxPayloadLength(16).outputRingSize(8).journal(journal).errorHandler(new RecordingErrorHandler()));
+        second.close();
+        assertEquals(1, second.metrics().failed(), "replay, with no listener, fails it the same way");
+        assertEquals(first.stateHash(), second.stateHash());
+    }
+}
