@@ -133,7 +133,7 @@ public class DurabilityBenchmark extends RinglogFork
         {
             last = publish();
         }
-        awaitDelivered(last);
+        listener.awaitPosition(last, engine);
         commits.commits += journal.commits() - before;
         return last;
     }
@@ -144,7 +144,7 @@ public class DurabilityBenchmark extends RinglogFork
     {
         final long before = journal.commits();
         final long position = publish();
-        awaitDelivered(position);
+        listener.awaitPosition(position, engine);
         commits.commits += journal.commits() - before;
         return position;
     }
@@ -154,17 +154,6 @@ public class DurabilityBenchmark extends RinglogFork
         return engine.publish(CounterStateMachine.ADD, 0, 0, ++correlationId, payload, 0, CounterStateMachine.PAYLOAD_LENGTH);
     }
 
-    private void awaitDelivered(final long position)
-    {
-        while (listener.lastPosition() < position)
-        {
-            if (engine.failure() != null)
-            {
-                throw new IllegalStateException("engine halted during the benchmark", engine.failure());
-            }
-            Thread.yield();
-        }
-    }
 
     /** The listener's view, for a test that drives the benchmark by hand. */
     long delivered()

@@ -106,7 +106,7 @@ public class ExchangeBenchmark extends RinglogFork
             .stateMachine(exchange)
             .listener("last-position", listener));
         next = 0;
-        awaitDelivered(publish(workload.setupCommands()));
+        listener.awaitPosition(publish(workload.setupCommands()), engine);
     }
 
     @TearDown(Level.Trial)
@@ -127,7 +127,8 @@ public class ExchangeBenchmark extends RinglogFork
     public long publishBatch()
     {
         final long last = publish(BATCH);
-        awaitDelivered(last);
+        // Every exchange command ends in at least one event (accepted, rejected, cancelled...), so this returns.
+        listener.awaitPosition(last, engine);
         return last;
     }
 
@@ -151,18 +152,6 @@ public class ExchangeBenchmark extends RinglogFork
         return last;
     }
 
-    /** Every exchange command ends in at least one event (accepted, rejected, cancelled...), so this returns. */
-    private void awaitDelivered(final long position)
-    {
-        while (listener.lastPosition() < position)
-        {
-            if (engine.failure() != null)
-            {
-                throw new IllegalStateException("engine halted during the benchmark", engine.failure());
-            }
-            Thread.yield();
-        }
-    }
 
     /** Flow commands published so far, for a test that drives the benchmark by hand. */
     int flowPublished()

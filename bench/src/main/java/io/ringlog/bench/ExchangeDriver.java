@@ -1,5 +1,6 @@
 package io.ringlog.bench;
 
+import io.ringlog.core.DiscardingOutput;
 import io.ringlog.core.Command;
 import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.codec.CommandEncoder;

@@ -1,5 +1,6 @@
 package io.ringlog.bench;
 
+import io.ringlog.core.Engine;
 import io.ringlog.core.OutputEvent;
 import io.ringlog.core.OutputListener;
 
@@ -23,5 +24,18 @@ public final class LastPositionListener implements OutputListener
     public long lastPosition()
     {
         return lastPosition.get();
+    }
+
+    /** Yields until an event of {@code position} (or later) has arrived; fails if the engine halts meanwhile. */
+    public void awaitPosition(final long position, final Engine engine)
+    {
+        while (lastPosition.get() < position)
+        {
+            if (engine.failure() != null)
+            {
+                throw new IllegalStateException("engine halted during the benchmark", engine.failure());
+            }
+            Thread.yield();
+        }
     }
 }

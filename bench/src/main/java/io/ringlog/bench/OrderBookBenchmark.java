@@ -1,5 +1,6 @@
 package io.ringlog.bench;
 
+import io.ringlog.core.DiscardingOutput;
 import io.ringlog.exchange.OrderType;
 import io.ringlog.exchange.Side;
 import io.ringlog.exchange.codec.EventTypes;

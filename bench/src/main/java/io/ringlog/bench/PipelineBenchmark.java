@@ -128,21 +128,10 @@ public class PipelineBenchmark extends RinglogFork
             final long sequence = ++sourceSequence;
             last = engine.publish(CounterStateMachine.ADD, 0, 0, sequence, payload, 0, CounterStateMachine.PAYLOAD_LENGTH);
         }
-        awaitDelivered(last);
+        listener.awaitPosition(last, engine);
         return last;
     }
 
-    private void awaitDelivered(final long position)
-    {
-        while (listener.lastPosition() < position)
-        {
-            if (engine.failure() != null)
-            {
-                throw new IllegalStateException("engine halted during the benchmark", engine.failure());
-            }
-            Thread.yield();
-        }
-    }
 
     /** The listener's view, for a test that drives the benchmark by hand. */
     long delivered()

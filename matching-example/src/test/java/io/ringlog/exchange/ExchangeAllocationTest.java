@@ -1,14 +1,13 @@
 package io.ringlog.exchange;
 
 import io.ringlog.core.Command;
+import io.ringlog.core.DiscardingOutput;
 import io.ringlog.core.Output;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.exchange.workload.WorkloadGenerator;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.IntArrayList;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -40,7 +39,7 @@ class ExchangeAllocationTest
         offsets.addInt(end[0]);
 
         final ExchangeStateMachine exchange = new ExchangeStateMachine();
-        final DiscardingOutput output = new DiscardingOutput();
+        final DiscardingOutput output = new DiscardingOutput(256);
         final Command command = new Command(64);
         final int total = types.size();
         final int warm = total - 100_000;
@@ -55,7 +54,7 @@ class ExchangeAllocationTest
             allocated += threads.getCurrentThreadAllocatedBytes() - before;
         }
 
-        assertTrue(output.events > 100_000, "the measured flow emits events: " + output.events);
+        assertTrue(output.events() > 100_000, "the measured flow emits events: " + output.events());
         // A tripwire, not the proof (JMH -prof gc is): one object per command would be >= 16 B/command,
         // while a one-off deoptimisation can show a few kilobytes once; allow under 1 B/command.
         assertTrue(allocated < 100_000, allocated + " bytes allocated applying 100,000 commands in steady state");
@@ -76,37 +75,6 @@ class ExchangeAllocationTest
             final int offset = offsets.getInt(i);
             command.set(i + 1, i, types.getInt(i), 1, 0, 0, i, stream, offset, offsets.getInt(i + 1) - offset);
             exchange.apply(command, output);
-        }
-    }
-
-    /** Takes events and drops them, counting. */
-    private static final class DiscardingOutput implements Output
-    {
-        private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[256]);
-        long events;
-
-        @Override
-        public void emit(final int type, final DirectBuffer src, final int offset, final int length)
-        {
-            events++;
-        }
-
-        @Override
-        public MutableDirectBuffer claim(final int type)
-        {
-            return scratch;
-        }
-
-        @Override
-        public void commit(final int length)
-        {
-            events++;
-        }
-
-        @Override
-        public void reject(final int reasonCode)
-        {
-            events++;
         }
     }
 }

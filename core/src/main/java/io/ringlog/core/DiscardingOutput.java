@@ -1,15 +1,13 @@
-package io.ringlog.bench;
+package io.ringlog.core;
 
-import io.ringlog.core.Output;
-import io.ringlog.core.OutputEvent;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * An {@link Output} that drops every event and counts them by type, for benchmarks that call a
- * {@link io.ringlog.core.StateMachine} directly: what is measured is the business logic, not the
- * output ring. Claims hand out one reused scratch buffer; nothing is allocated.
+ * An {@link Output} that drops every event and counts them by type, for driving a
+ * {@link StateMachine} directly, outside an engine: benchmarks of the business logic alone,
+ * allocation checks, workload tools. Claims hand out one reused scratch buffer; nothing is allocated.
  */
 public final class DiscardingOutput implements Output
 {
