@@ -16,7 +16,7 @@ RINGLOG_JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # the argfile exists, and no source is newer than the jar.
 ringlog_ensure_built() {
   local glob="$1" module="$2" jar
-  jar="$(ls $RINGLOG_ROOT/$glob 2>/dev/null | head -n 1)"
+  jar="$(ringlog_first_match "$glob")"
   if [ "${REBUILD:-0}" = 1 ] || [ -z "$jar" ] || [ ! -f "$RINGLOG_ARGS" ] || \
      [ -n "$(find "$RINGLOG_ROOT/pom.xml" "$RINGLOG_ROOT"/*/pom.xml "$RINGLOG_ROOT"/*/src/main \
                -newer "$jar" -print -quit 2>/dev/null)" ]; then
@@ -26,7 +26,21 @@ ringlog_ensure_built() {
       exit 1
     fi
   fi
-  RINGLOG_JAR="$(ls $RINGLOG_ROOT/$glob | head -n 1)"
+  RINGLOG_JAR="$(ringlog_first_match "$glob")"
+  if [ -z "$RINGLOG_JAR" ]; then
+    echo "error: the build finished but $glob is missing; run 'mvn -B -DskipTests package' in $RINGLOG_ROOT" >&2
+    exit 1
+  fi
+}
+
+# ringlog_first_match GLOB: prints the first file matching GLOB under the repository root, or nothing.
+# (A glob that matches nothing must not end the script: that is the state of a fresh clone.)
+ringlog_first_match() {
+  local matches
+  matches=( $RINGLOG_ROOT/$1 )
+  if [ -e "${matches[0]}" ]; then
+    printf '%s\n' "${matches[0]}"
+  fi
 }
 
 # ringlog_run MAIN_CLASS [ARGS...]: runs a main class of the application jar (core, journal, examples).
