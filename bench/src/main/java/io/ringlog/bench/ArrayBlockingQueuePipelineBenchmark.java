@@ -3,6 +3,8 @@ package io.ringlog.bench;
 import io.ringlog.core.Command;
 import io.ringlog.core.InMemoryJournal;
 import io.ringlog.core.Output;
+import io.ringlog.core.OutputContract;
+import io.ringlog.core.OutputEvent;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -208,6 +210,7 @@ public class ArrayBlockingQueuePipelineBenchmark extends RinglogFork
         @Override
         public MutableDirectBuffer claim(final int type)
         {
+            OutputContract.checkEventType(type);
             eventType = type;
             return event;
         }
@@ -219,10 +222,12 @@ public class ArrayBlockingQueuePipelineBenchmark extends RinglogFork
         }
 
         @Override
-        public void reject(final int reasonCode)
+        public MutableDirectBuffer claimRejection(final int reasonCode)
         {
-            claim(-1).putInt(0, reasonCode, ORDER);
-            commit(4);
+            OutputContract.checkRejectReason(reasonCode);
+            eventType = OutputEvent.REJECTED;
+            event.putInt(0, reasonCode, ORDER);
+            return event;
         }
     }
 }

@@ -123,7 +123,7 @@ final class BusinessLogic
                 }
                 engine.recordError(failure);
                 output.begin(received, replay, replay && !replayDelivered);
-                output.reject(Rejections.COMMAND_FAILED);
+                output.engineReject(Rejections.COMMAND_FAILED);
                 output.end();
                 rejected.lazySet(rejected.get() + 1);
             }
@@ -140,7 +140,7 @@ final class BusinessLogic
     private boolean rejectBeforeApply(
         final int reason, final long position, final boolean replay, final boolean duplicate)
     {
-        output.reject(reason);
+        output.engineReject(reason);
         output.end();
         if (duplicate)
         {
@@ -167,7 +167,7 @@ final class BusinessLogic
         }
         else
         {
-            output.reject(Rejections.UNKNOWN_SYSTEM_COMMAND);
+            output.engineReject(Rejections.UNKNOWN_SYSTEM_COMMAND);
             output.end();
             rejected.lazySet(rejected.get() + 1);
         }

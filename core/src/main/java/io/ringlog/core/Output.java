@@ -17,7 +17,7 @@ public interface Output
     /**
      * Claims the next event to fill in place, without copying: write the payload from offset 0 of
      * the returned buffer, then call {@link #commit(int)} before claiming or emitting another.
-     * Event types are zero or positive; negative ones are the engine's.
+     * Event types are zero or positive; negative ones are the engine's (see {@link OutputContract}).
      */
     MutableDirectBuffer claim(int type);
 
@@ -25,8 +25,24 @@ public interface Output
     void commit(int length);
 
     /**
-     * Emits a rejection of the current command: an event of type {@link OutputEvent#REJECTED} whose
-     * payload is the reason code. Business reasons are positive; {@link Rejections} lists the engine's.
+     * Claims a rejection of the current command to fill in place: an event of type
+     * {@link OutputEvent#REJECTED} whose payload starts with {@code reasonCode} (a little-endian int,
+     * already written at offset 0, where {@link OutputEvent#rejectReason()} reads it). Write any
+     * details from offset 4 on, then {@link #commit(int)} with a length of at least 4. Use it when a
+     * rejection carries more than its reason (the order, the account); {@link #reject(int)} otherwise.
+     *
+     * @param reasonCode a business reason: positive ({@link Rejections} lists the engine's own, negative, codes).
+     * @throws IllegalArgumentException if the code is zero or negative.
      */
-    void reject(int reasonCode);
+    MutableDirectBuffer claimRejection(int reasonCode);
+
+    /**
+     * Emits a rejection of the current command whose payload is only the reason code:
+     * {@link #claimRejection(int)} and {@code commit(4)}.
+     */
+    default void reject(final int reasonCode)
+    {
+        claimRejection(reasonCode);
+        commit(Integer.BYTES);
+    }
 }

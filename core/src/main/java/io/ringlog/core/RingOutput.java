@@ -31,7 +31,10 @@ final class RingOutput implements Output
     private long first = -1;
     private int count;
     private OutputEvent current;
+    private MutableDirectBuffer currentPayload;
     private boolean claimed;
+    /** The reason code of the claimed rejection, or 0 when the claimed event is not one. */
+    private int claimedReason;
 
     RingOutput(final RingBuffer<OutputEvent> ring, final int maxEventPayloadLength, final Engine engine)
     {
@@ -88,11 +91,30 @@ final class RingOutput implements Output
     @Override
     public MutableDirectBuffer claim(final int type)
     {
-        if (type < 0)
-        {
-            throw new IllegalArgumentException("event type " + type + " is reserved; use reject(reason) for rejections");
-        }
+        OutputContract.checkEventType(type);
         return claim0(type);
+    }
+
+    @Override
+    public MutableDirectBuffer claimRejection(final int reasonCode)
+    {
+        OutputContract.checkRejectReason(reasonCode);
+        return claimRejection0(reasonCode);
+    }
+
+    /** A rejection with one of the engine's own (negative) reasons: the business logic's, never the state machine's. */
+    void engineReject(final int reasonCode)
+    {
+        claimRejection0(reasonCode);
+        commit(Integer.BYTES);
+    }
+
+    private MutableDirectBuffer claimRejection0(final int reasonCode)
+    {
+        final MutableDirectBuffer buffer = claim0(OutputEvent.REJECTED);
+        buffer.putInt(0, reasonCode, ByteOrder.LITTLE_ENDIAN);
+        claimedReason = reasonCode;
+        return buffer;
     }
 
     private MutableDirectBuffer claim0(final int type)
@@ -111,9 +133,11 @@ final class RingOutput implements Output
                 maxEventsPerCommand + " events; raise outputRingSize");
         }
         claimed = true;
+        claimedReason = 0;
         if (discard)
         {
             count++;
+            currentPayload = scratch;
             return scratch;
         }
         final long seq = nextSlot();
@@ -124,7 +148,8 @@ final class RingOutput implements Output
         current = ring.get(seq);
         current.reset(cause, type, count, replay);
         count++;
-        return current.mutablePayload();
+        currentPayload = current.mutablePayload();
+        return currentPayload;
     }
 
     /** Waits for a free slot, but gives up if the engine is being abandoned (listeners gone). */
@@ -156,10 +181,15 @@ final class RingOutput implements Output
         {
             throw new IllegalStateException("commit() without claim()");
         }
-        if (length < 0 || length > scratch.capacity())
+        OutputContract.checkPayloadLength(length, scratch.capacity());
+        if (claimedReason != 0)
         {
-            throw new IllegalArgumentException("event payload length " + length + " outside 0.." + scratch.capacity() +
-                " (maxEventPayloadLength)");
+            OutputContract.checkRejectionLength(length);
+            if (currentPayload.getInt(0, ByteOrder.LITTLE_ENDIAN) != claimedReason)
+            {
+                throw new IllegalStateException("the rejection's reason code at offset 0 was overwritten: " +
+                    "claimRejection(" + claimedReason + ") owns the first 4 bytes");
+            }
         }
         claimed = false;
         if (!discard)
@@ -175,23 +205,12 @@ final class RingOutput implements Output
         {
             throw new IllegalArgumentException("event payload must not be null");
         }
-        if (length < 0 || length > scratch.capacity())
-        {
-            throw new IllegalArgumentException("event payload length " + length + " outside 0.." + scratch.capacity() +
-                " (maxEventPayloadLength)");
-        }
+        OutputContract.checkPayloadLength(length, scratch.capacity());
         final MutableDirectBuffer buffer = claim(type);
         if (length > 0)
         {
             buffer.putBytes(0, src, offset, length);
         }
         commit(length);
-    }
-
-    @Override
-    public void reject(final int reasonCode)
-    {
-        claim0(OutputEvent.REJECTED).putInt(0, reasonCode, ByteOrder.LITTLE_ENDIAN);
-        commit(4);
     }
 }

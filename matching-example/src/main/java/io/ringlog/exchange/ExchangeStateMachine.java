@@ -803,7 +803,8 @@ public final class ExchangeStateMachine implements StateMachine
 
     private void reject(final RejectReason reason, final long orderId, final long accountId)
     {
-        final MutableDirectBuffer buffer = output.claim(RejectedEvent.TYPE);
+        // The engine writes the reason at offset 0; the encoder writes the same value there with the rest.
+        final MutableDirectBuffer buffer = output.claimRejection(reason.code());
         rejected.wrapForEncode(buffer, 0).reason(reason.code()).commandType(commandType).orderId(orderId)
             .account(accountId);
         output.commit(RejectedEvent.LENGTH);

@@ -1,6 +1,7 @@
 package io.ringlog.exchange.workload;
 
 import io.ringlog.core.Command;
+import io.ringlog.core.DiscardingOutput;
 import io.ringlog.core.Output;
 import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.OrderType;
@@ -116,7 +117,7 @@ public final class WorkloadGenerator
     /** Commands the shadow exchange rejected: near zero for a healthy workload. */
     public long shadowRejections()
     {
-        return shadowOutput.rejections;
+        return shadowOutput.rejections();
     }
 
     /** Trades the shadow exchange made. */
@@ -332,14 +333,17 @@ public final class WorkloadGenerator
         }
     }
 
-    /** Swallows the shadow's events, keeping only each symbol's last trade price and the rejections. */
+    /**
+     * Swallows the shadow's events, keeping only each symbol's last trade price and the rejections;
+     * the engine's rules are checked by the {@link DiscardingOutput} it forwards to.
+     */
     private static final class ShadowOutput implements Output
     {
-        private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[256]);
+        private final DiscardingOutput rules = new DiscardingOutput(256);
         private final TradeEvent trade = new TradeEvent();
         private final long[] lastPrice;
+        private MutableDirectBuffer claimed;
         private int claimedType;
-        private long rejections;
 
         ShadowOutput(final int symbols, final long startPrice)
         {
@@ -347,38 +351,47 @@ public final class WorkloadGenerator
             Arrays.fill(lastPrice, startPrice);
         }
 
+        long rejections()
+        {
+            return rules.rejections();
+        }
+
         @Override
         public void emit(final int type, final DirectBuffer src, final int offset, final int length)
         {
-            claim(type).putBytes(0, src, offset, length);
-            commit(length);
+            rules.emit(type, src, offset, length);
+            if (type == EventTypes.TRADE)
+            {
+                trade.wrap(src, offset);
+                lastPrice[trade.symbol()] = trade.price();
+            }
         }
 
         @Override
         public MutableDirectBuffer claim(final int type)
         {
+            claimed = rules.claim(type);
             claimedType = type;
-            return scratch;
+            return claimed;
+        }
+
+        @Override
+        public MutableDirectBuffer claimRejection(final int reasonCode)
+        {
+            claimed = rules.claimRejection(reasonCode);
+            claimedType = EventTypes.REJECTED;
+            return claimed;
         }
 
         @Override
         public void commit(final int length)
         {
+            rules.commit(length);
             if (claimedType == EventTypes.TRADE)
             {
-                trade.wrap(scratch, 0);
+                trade.wrap(claimed, 0);
                 lastPrice[trade.symbol()] = trade.price();
             }
-            else if (claimedType == EventTypes.REJECTED)
-            {
-                rejections++;
-            }
-        }
-
-        @Override
-        public void reject(final int reasonCode)
-        {
-            rejections++;
         }
     }
 }

@@ -1,11 +1,9 @@
 package io.ringlog.exchange.text;
 
 import io.ringlog.core.Command;
+import io.ringlog.core.DiscardingOutput;
 import io.ringlog.core.Output;
 import io.ringlog.exchange.ExchangeStateMachine;
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,30 +41,7 @@ class StateTextTest
         final CommandParser parser = new CommandParser();
         final ParsedCommand parsed = new ParsedCommand();
         final Command command = new Command(64);
-        final UnsafeBuffer scratch = new UnsafeBuffer(new byte[256]);
-        final Output ignore = new Output()
-        {
-            @Override
-            public void emit(final int type, final DirectBuffer src, final int offset, final int length)
-            {
-            }
-
-            @Override
-            public MutableDirectBuffer claim(final int type)
-            {
-                return scratch;
-            }
-
-            @Override
-            public void commit(final int length)
-            {
-            }
-
-            @Override
-            public void reject(final int reasonCode)
-            {
-            }
-        };
+        final Output ignore = new DiscardingOutput(256);
         long position = 0;
         for (final String line : lines)
         {
