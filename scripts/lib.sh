@@ -6,6 +6,7 @@
 #   RINGLOG_CLASSPATH  extra classpath entries (your StateMachine or PayloadDecoder classes)
 #   RINGLOG_JAVA_OPTS  extra JVM options (e.g. -Xmx4g)
 #   REBUILD=1          build even if the jar looks current
+#   RINGLOG_NO_BUILD=1 never build: fail if the jar is missing or stale (tests run inside a build set it)
 set -euo pipefail
 
 RINGLOG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,7 +22,11 @@ ringlog_ensure_built() {
      [ -n "$(find "$RINGLOG_ROOT/pom.xml" "$RINGLOG_ROOT"/*/pom.xml "$RINGLOG_ROOT"/*/src/main \
                -newer "$jar" -print -quit 2>/dev/null)" ]; then
     echo "building ringlog $module (first use, or sources changed)..." >&2
-    if ! (cd "$RINGLOG_ROOT" && mvn -B -q -DskipTests package -pl "$module" -am) >&2; then
+    if [ "${RINGLOG_NO_BUILD:-0}" = 1 ]; then
+      echo "error: $glob is missing or older than the sources, and RINGLOG_NO_BUILD=1 forbids building it" >&2
+      exit 1
+    fi
+    if ! (cd "$RINGLOG_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package -pl "$module" -am) >&2; then
       echo "error: the build failed; run 'mvn -B -DskipTests package' in $RINGLOG_ROOT to see why" >&2
       exit 1
     fi
@@ -43,12 +48,17 @@ ringlog_first_match() {
   fi
 }
 
+# ringlog_java ARGS...: runs java with the build's flags, Chronicle's INFO logging off, and RINGLOG_JAVA_OPTS.
+# (JMH forks inherit these from the host JVM, so benchmarks get each flag once.)
+ringlog_java() {
+  # shellcheck disable=SC2086 # RINGLOG_JAVA_OPTS is a list of options
+  exec "$RINGLOG_JAVA" @"$RINGLOG_ARGS" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${RINGLOG_JAVA_OPTS:-} "$@"
+}
+
 # ringlog_run MAIN_CLASS [ARGS...]: runs a main class of the application jar (core, journal, examples).
 ringlog_run() {
   local main="$1"
   shift
   ringlog_ensure_built "matching-example/target/ringlog-matching-example-*-all.jar" matching-example
-  # shellcheck disable=SC2086 # RINGLOG_JAVA_OPTS is a list of options
-  exec "$RINGLOG_JAVA" @"$RINGLOG_ARGS" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${RINGLOG_JAVA_OPTS:-} \
-    -cp "$RINGLOG_JAR${RINGLOG_CLASSPATH:+:$RINGLOG_CLASSPATH}" "$main" "$@"
+  ringlog_java -cp "$RINGLOG_JAR${RINGLOG_CLASSPATH:+:$RINGLOG_CLASSPATH}" "$main" "$@"
 }

@@ -104,10 +104,19 @@ public class ExchangeBenchmark extends RinglogFork
             .maxEventPayloadLength(ExchangeDriver.MAX_EVENT_PAYLOAD)
             .journal(journal.open(directory, Durability.MEMORY_MAPPED, ExchangeDriver.MAX_PAYLOAD))
             .stateMachine(exchange)
+            .errorHandler((ex) ->
+            {
+                if (firstFailure == null)
+                {
+                    firstFailure = ex.getMessage();
+                }
+            })
             .listener("last-position", listener));
         next = 0;
         listener.awaitPosition(publish(workload.setupCommands()), engine);
     }
+
+    private volatile String firstFailure;
 
     @TearDown(Level.Trial)
     public void close()
@@ -119,6 +128,12 @@ public class ExchangeBenchmark extends RinglogFork
         finally
         {
             directory.delete();
+        }
+        // A state machine that throws is measuring exceptions, not matching: fail the trial, loudly.
+        if (engine.metrics().failed() > 0)
+        {
+            throw new IllegalStateException(engine.metrics().failed() + " commands failed in the exchange (the first: " +
+                firstFailure + "); these figures would include exception costs");
         }
     }
 

@@ -5,6 +5,7 @@ import io.ringlog.core.EngineContext;
 import io.ringlog.core.InMemoryJournal;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
+import io.ringlog.journal.tool.CliSupport;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,6 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -59,7 +62,7 @@ public final class LatencyHarness implements Callable<Integer>
     long warmupSeconds = 5;
 
     @Option(names = "--topology", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
-    Topology topology = Topology.PIPELINED;
+    Topology topology = Topology.COMPACT;
 
     @Option(names = "--wait", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); " +
         "BUSY_SPIN only with a core per thread")
@@ -84,7 +87,9 @@ public final class LatencyHarness implements Callable<Integer>
             // The chart is drawn off-screen; no display is needed or wanted.
             System.setProperty("java.awt.headless", "true");
         }
-        System.exit(commandLine(new LatencyHarness()).execute(args));
+        final PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        final PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(CliSupport.configure(commandLine(new LatencyHarness()), out, err).execute(args));
     }
 
     /** The harness's command line; enum options accept any case. */

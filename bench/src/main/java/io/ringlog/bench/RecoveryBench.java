@@ -10,6 +10,8 @@ import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.exchange.workload.WorkloadGenerator;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.FileSnapshotStore;
+import io.ringlog.journal.tool.CliSupport;
+import io.ringlog.journal.tool.FailureReport;
 import org.agrona.DirectBuffer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,6 +20,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,10 +92,14 @@ public final class RecoveryBench implements Callable<Integer>
     CommandSpec spec;
 
     PrintStream console = System.out;
+    /** Engine failures, printed once per kind and counted: a benchmark with any has measured exceptions. */
+    final FailureReport failures = new FailureReport(new PrintWriter(System.err, true, StandardCharsets.UTF_8), "recovery");
 
     public static void main(final String[] args)
     {
-        System.exit(commandLine(new RecoveryBench()).execute(args));
+        final PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        final PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(CliSupport.configure(commandLine(new RecoveryBench()), out, err).execute(args));
     }
 
     static CommandLine commandLine(final RecoveryBench bench)
@@ -134,6 +142,13 @@ public final class RecoveryBench implements Callable<Integer>
                 size, row.buildNanos / 1e9, row.full.wallNanos / 1e6, row.fromSnapshot.wallNanos / 1e6);
         }
         printTable(rows);
+        failures.printSummary();
+        if (failures.total() > 0)
+        {
+            console.println("error: " + failures.total() + " commands failed in the exchange; these figures include " +
+                "exception costs");
+            return CliSupport.FAILED;
+        }
         return 0;
     }
 
@@ -243,6 +258,7 @@ public final class RecoveryBench implements Callable<Integer>
             .maxEventPayloadLength(MAX_EVENT_PAYLOAD)
             .journal(journal)
             .snapshotStore(withSnapshots ? FileSnapshotStore.open(directory.resolve("snapshots"), 1) : null)
+            .errorHandler(failures)
             .stateMachine(new ExchangeStateMachine(config.maxAssets(), true));
     }
 

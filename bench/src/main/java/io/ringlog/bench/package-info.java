@@ -4,8 +4,8 @@
  * {@link java.util.concurrent.ArrayBlockingQueue}s in the same shape; the exchange's order book on
  * its own and the exchange end to end; recovery time by full replay against snapshot + tail
  * ({@link io.ringlog.bench.RecoveryBench}); and a fixed-rate latency harness that corrects for
- * coordinated omission. Nothing here is used by the library; every benchmark fork gets the JVM
- * flags of {@link io.ringlog.bench.RinglogFork}, and files a benchmark writes live in a
+ * coordinated omission. Nothing here is used by the library; every benchmark fork gets the host
+ * JVM's flags (see {@link io.ringlog.bench.RinglogFork}), and files a benchmark writes live in a
  * {@link io.ringlog.bench.BenchDirectory} deleted after its trial.
  */
 package io.ringlog.bench;

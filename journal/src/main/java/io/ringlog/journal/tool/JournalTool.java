@@ -67,15 +67,7 @@ public final class JournalTool implements Callable<Integer>
     /** Runs the tool with the given output streams (tests call this) and returns its exit code. */
     public static int run(final PrintWriter out, final PrintWriter err, final String... args)
     {
-        final CommandLine commandLine = new CommandLine(new JournalTool());
-        commandLine.setOut(out);
-        commandLine.setErr(err);
-        commandLine.setExecutionExceptionHandler((ex, cl, parsed) ->
-        {
-            cl.getErr().println("error: " + ex.getMessage());
-            cl.getErr().flush();
-            return PROBLEM;
-        });
+        final CommandLine commandLine = CliSupport.configure(new CommandLine(new JournalTool()), out, err);
         final int code = commandLine.execute(args);
         out.flush();
         err.flush();
@@ -138,6 +130,11 @@ public final class JournalTool implements Callable<Integer>
         @Override
         public Integer call() throws Exception
         {
+            if (from < 1 || to < from)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--from " + from + " --to " + to +
+                    " is not a range of positions: positions start at 1 and --to must not be before --from");
+            }
             final PrintWriter out = spec.commandLine().getOut();
             final PayloadDecoder decoder = decoderClass == null ? null : instantiate(decoderClass, PayloadDecoder.class);
             try (ChronicleJournal chronicle = journal.open(new ArrayList<>()))
@@ -337,10 +334,16 @@ public final class JournalTool implements Callable<Integer>
         {
             final PrintWriter out = spec.commandLine().getOut();
             final PrintWriter err = spec.commandLine().getErr();
+            if (to < 0)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--to " + to + " is not a position " +
+                    "(0 is the state before the first command)");
+            }
             final StateMachine stateMachine = instantiate(stateMachineClass, StateMachine.class);
             final ChronicleJournal chronicle = journal.open(new ArrayList<>());
             final long target = Math.min(to, chronicle.lastPosition());
             final ReplayProgress progress = new ReplayProgress(err);
+            final FailureReport failures = new FailureReport(err, "replay");
             final EngineContext ctx = new EngineContext()
                 .name("journal-replay")
                 .stateMachine(stateMachine)
@@ -351,7 +354,7 @@ public final class JournalTool implements Callable<Integer>
                 .outputRingSize(1024)
                 .errorPolicy(errorPolicy)
                 .recoveryListener(progress)
-                .errorHandler((ex) -> err.println("replay: " + ex));
+                .errorHandler(failures);
             if (snapshots != null)
             {
                 ctx.snapshotStore(FileSnapshotStore.open(new FileSnapshotStore.Context().directory(snapshots).readOnly(true)));
@@ -367,6 +370,7 @@ public final class JournalTool implements Callable<Integer>
                 throw ex;
             }
             engine.close();
+            failures.printSummary();
             final double seconds = progress.nanos / 1e9;
             out.println("position: " + target);
             out.println("state-hash: " + String.format("%016x", engine.stateHash()));
@@ -374,6 +378,7 @@ public final class JournalTool implements Callable<Integer>
             out.println("replayed: " + progress.replayed);
             out.println("seconds: " + String.format("%.3f", seconds));
             out.println("commands-per-second: " + (seconds > 0 ? Math.round(progress.replayed / seconds) : 0));
+            out.println("failed: " + failures.total());
             return OK;
         }
     }
@@ -382,6 +387,7 @@ public final class JournalTool implements Callable<Integer>
     private static final class ReplayProgress implements RecoveryListener
     {
         private final PrintWriter err;
+        private final Progress progress;
         long snapshot = -1;
         long replayed;
         long nanos;
@@ -389,6 +395,7 @@ public final class JournalTool implements Callable<Integer>
         ReplayProgress(final PrintWriter err)
         {
             this.err = err;
+            this.progress = new Progress(err, "replay");
         }
 
         @Override
@@ -406,7 +413,8 @@ public final class JournalTool implements Callable<Integer>
         @Override
         public void onReplayProgress(final long replayedPosition, final long lastPosition)
         {
-            err.println("progress: " + replayedPosition + "/" + lastPosition);
+            progress.total(lastPosition);
+            progress.updateNow(replayedPosition, -1);
         }
 
         @Override
@@ -451,13 +459,36 @@ public final class JournalTool implements Callable<Integer>
         }
     }
 
-    static <T> T instantiate(final String className, final Class<T> type) throws ReflectiveOperationException
+    /** A new instance of a user's class named on the command line, or an error that says what to fix. */
+    static <T> T instantiate(final String className, final Class<T> type)
     {
-        final Class<?> found = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+        final Class<?> found;
+        try
+        {
+            found = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+        }
+        catch (final ClassNotFoundException | LinkageError ex)
+        {
+            throw new IllegalArgumentException("class " + className + " is not on the classpath" +
+                (ex instanceof LinkageError ? " or cannot be loaded (" + ex + ")" : "") +
+                "; put the jar that holds your " + type.getSimpleName() + " on it with RINGLOG_CLASSPATH=path/to.jar");
+        }
         if (!type.isAssignableFrom(found))
         {
-            throw new IllegalArgumentException(className + " is not a " + type.getSimpleName());
+            throw new IllegalArgumentException("class " + className + " is not a " + type.getName());
         }
-        return type.cast(found.getConstructor().newInstance());
+        try
+        {
+            return type.cast(found.getConstructor().newInstance());
+        }
+        catch (final NoSuchMethodException ex)
+        {
+            throw new IllegalArgumentException("class " + className + " has no public no-argument constructor");
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new IllegalArgumentException("cannot create " + className + ": " +
+                CliSupport.message(ex.getCause() != null ? ex.getCause() : ex));
+        }
     }
 }

@@ -6,46 +6,87 @@ import io.ringlog.core.InMemoryJournal;
 import io.ringlog.core.Journal;
 import io.ringlog.core.ReadOnlyJournal;
 import io.ringlog.core.Topology;
+import io.ringlog.core.WaitStrategies;
+import io.ringlog.journal.tool.CliSupport;
+import io.ringlog.journal.tool.FailureReport;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a seeded stream of random deposits, withdrawals and transfers through an engine, then
- * replays the journal into a fresh ledger and checks both reach the same state hash. Prints
- * {@code key: value} lines.
+ * {@code scripts/ledger-demo}: a seeded stream of random deposits, withdrawals and transfers through
+ * an engine, then a replay of its journal into a fresh ledger; both must reach the same state hash.
+ * Prints the same {@code key: value} summary as {@code scripts/exchange demo}.
  */
-public final class LedgerDemo
+@CommandLine.Command(name = "ledger-demo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Run seeded random deposits, withdrawals and transfers through an engine (in-memory journal), replay " +
+            "the journal into a fresh ledger, and check both end in the same state.",
+        "Prints key: value lines ending in replay-matches; exit 1 if the replay does not match."})
+public final class LedgerDemo implements Callable<Integer>
 {
-    private LedgerDemo()
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-n", "--commands"}, defaultValue = "1000000", paramLabel = "N",
+        description = "Commands to run (default: ${DEFAULT-VALUE}).")
+    long commands;
+
+    @Option(names = "--accounts", defaultValue = "1000", paramLabel = "N",
+        description = "Accounts the commands pick from (default: ${DEFAULT-VALUE}).")
+    int accounts;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--topology", defaultValue = "COMPACT", paramLabel = "TOPOLOGY",
+        description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Topology topology;
+
+    @Option(names = "--wait-strategy", defaultValue = "PHASED", paramLabel = "STRATEGY",
+        description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    WaitStrategies waitStrategy;
+
+    LedgerDemo()
     {
     }
 
-    public static void main(final String[] args) throws Exception
+    public static void main(final String[] args)
     {
-        long commands = 1_000_000;
-        int accounts = 1_000;
-        long seed = 1;
-        Topology topology = Topology.COMPACT;
-        for (int i = 0; i < args.length; i++)
+        final PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        final PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        final CommandLine commandLine = CliSupport.configure(new CommandLine(new LedgerDemo()), out, err);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        final int code = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (commands < 0 || accounts < 1)
         {
-            switch (args[i])
-            {
-                case "--commands": commands = Long.parseLong(args[++i]); break;
-                case "--accounts": accounts = Integer.parseInt(args[++i]); break;
-                case "--seed": seed = Long.parseLong(args[++i]); break;
-                case "--topology": topology = Topology.valueOf(args[++i].toUpperCase()); break;
-                default:
-                    System.err.println("usage: ledger-demo [--commands N] [--accounts N] [--seed N] " +
-                        "[--topology PIPELINED|COMPACT]");
-                    System.exit(2);
-            }
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--commands must not be negative and --accounts must be at least 1");
         }
-        run(commands, accounts, seed, topology, new InMemoryJournal(64));
+        final Result result = run(commands, accounts, seed, topology, waitStrategy, new InMemoryJournal(64),
+            spec.commandLine().getOut(), spec.commandLine().getErr());
+        return result.liveHash() == result.replayHash() ? 0 : CliSupport.FAILED;
     }
 
     /** What a run found: the live and replayed state hashes, and how many commands were accepted and rejected. */
@@ -54,25 +95,33 @@ public final class LedgerDemo
     }
 
     static Result run(final long commands, final int accounts, final long seed, final Topology topology,
-        final Journal journal) throws Exception
+        final WaitStrategies waitStrategy, final Journal journal, final PrintWriter out, final PrintWriter err)
     {
         final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         final long[] counts = new long[2];
+        final Map<String, Long> reasons = new TreeMap<>();
         final LedgerStateMachine ledger = new LedgerStateMachine();
         final EpochNanoClock clock = new OffsetEpochNanoClock();
+        final FailureReport failures = new FailureReport(err, "engine");
         final EngineContext ctx = new EngineContext()
             .name("ledger")
             .stateMachine(ledger)
             .journal(journal)
             .topology(topology)
+            .waitStrategy(waitStrategy)
             .clock(clock)
             .maxPayloadLength(64)
+            .errorHandler(failures)
             .listener("stats", (event, endOfBatch) ->
             {
                 if (event.index() == 0)
                 {
                     latency.recordValue(Math.max(0, clock.nanoTime() - event.timestamp()));
                     counts[event.isRejection() ? 1 : 0]++;
+                    if (event.isRejection())
+                    {
+                        reasons.merge(LedgerCodec.reason(event.rejectReason()), 1L, Long::sum);
+                    }
                 }
             });
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
@@ -107,26 +156,49 @@ public final class LedgerDemo
         final long liveHash = engine.stateHash();
 
         final long replayStart = System.nanoTime();
-        final Engine replay = Engine.launch(new EngineContext().name("ledger-replay")
+        final Engine replay = Engine.launch(new EngineContext().name("ledger-replay").errorHandler(failures)
             .stateMachine(new LedgerStateMachine()).journal(ReadOnlyJournal.of(journal)).maxPayloadLength(64));
         replay.close();
         final long replayElapsed = System.nanoTime() - replayStart;
+        failures.printSummary();
 
-        System.out.println("topology: " + topology + " (wait strategy " + ctx.waitStrategy() + ", " +
-            Runtime.getRuntime().availableProcessors() + " cores, producer publishing flat out)");
-        System.out.println("commands: " + commands);
-        System.out.println("accepted: " + counts[0]);
-        System.out.println("rejected: " + counts[1]);
-        System.out.printf("throughput: %.0f commands/s%n", commands * 1e9 / elapsed);
+        out.println("journal: in-memory");
+        out.println("topology: " + topology);
+        out.println("wait-strategy: " + waitStrategy);
+        out.println("cores: " + Runtime.getRuntime().availableProcessors());
+        out.println("commands: " + commands);
+        out.println("accepted: " + counts[0]);
+        out.println("rejected: " + counts[1]);
+        if (!reasons.isEmpty())
+        {
+            final StringBuilder line = new StringBuilder();
+            reasons.forEach((reason, count) -> line.append(line.length() == 0 ? "" : " ").append(reason).append('=')
+                .append(count));
+            out.println("rejected-by-reason: " + line);
+        }
+        out.println("failed: " + failures.total());
+        out.printf(Locale.ROOT, "seconds: %.3f%n", elapsed / 1e9);
+        out.printf(Locale.ROOT, "throughput: %.0f commands/s%n", commands * 1e9 / elapsed);
         // The producer never waits, so the ring fills: this is queueing delay under saturation, not
         // service time. The bench module's fixed-rate harness measures latency properly.
-        System.out.printf("saturated-latency-us: p50=%.1f p99=%.1f p99.9=%.1f max=%.1f%n",
-            latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
-            latency.getValueAtPercentile(99.9) / 1e3, latency.getMaxValue() / 1e3);
-        System.out.printf("state-hash: %016x%n", liveHash);
-        System.out.printf("replay-hash: %016x%n", replay.stateHash());
-        System.out.printf("replay-rate: %.0f commands/s%n", commands * 1e9 / replayElapsed);
-        System.out.println("replay-matches: " + (liveHash == replay.stateHash()));
+        out.println("latency-load: saturated (published flat out; ingress to first event, includes queueing)");
+        out.println("latency-count: " + latency.getTotalCount());
+        out.printf(Locale.ROOT, "latency-p50-us: %.1f%n", latency.getValueAtPercentile(50) / 1e3);
+        out.printf(Locale.ROOT, "latency-p90-us: %.1f%n", latency.getValueAtPercentile(90) / 1e3);
+        out.printf(Locale.ROOT, "latency-p99-us: %.1f%n", latency.getValueAtPercentile(99) / 1e3);
+        out.printf(Locale.ROOT, "latency-p99.9-us: %.1f%n", latency.getValueAtPercentile(99.9) / 1e3);
+        out.printf(Locale.ROOT, "latency-max-us: %.1f%n", latency.getMaxValue() / 1e3);
+        out.println("last-position: " + journal.lastPosition());
+        out.printf(Locale.ROOT, "state-hash: %016x%n", liveHash);
+        out.printf(Locale.ROOT, "replay-seconds: %.3f%n", replayElapsed / 1e9);
+        out.printf(Locale.ROOT, "replay-rate: %.0f commands/s%n", commands * 1e9 / replayElapsed);
+        out.printf(Locale.ROOT, "replay-state-hash: %016x%n", replay.stateHash());
+        out.println("replay-matches: " + (liveHash == replay.stateHash()));
+        out.flush();
+        if (liveHash != replay.stateHash())
+        {
+            err.println("error: the replayed state differs from the live run's: deterministic replay is broken");
+        }
         return new Result(liveHash, replay.stateHash(), counts[0], counts[1]);
     }
 }

@@ -1,5 +1,6 @@
 package io.ringlog.exchange.cli;
 
+import io.ringlog.journal.tool.CliSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Spec;
 
@@ -9,10 +10,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -38,7 +36,7 @@ import java.util.concurrent.Callable;
 public final class ExchangeCli implements Callable<Integer>
 {
     static final int OK = 0;
-    static final int FAILED = 1;
+    static final int FAILED = CliSupport.FAILED;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -73,15 +71,7 @@ public final class ExchangeCli implements Callable<Integer>
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         // journal passes everything, options included, through to the journal tool.
         commandLine.getSubcommands().get("journal").setUnmatchedOptionsArePositionalParams(true);
-        commandLine.setOut(out);
-        commandLine.setErr(err);
-        commandLine.setExecutionExceptionHandler((ex, cl, parsed) ->
-        {
-            cl.getErr().println("error: " + message(ex));
-            cl.getErr().flush();
-            return FAILED;
-        });
-        return commandLine;
+        return CliSupport.configure(commandLine, out, err);
     }
 
     @Override
@@ -114,27 +104,10 @@ public final class ExchangeCli implements Callable<Integer>
         return (int)value;
     }
 
-    /** The message of an exception, or of its cause when it has none of its own; file errors say what went wrong. */
+    /** A one-line message for a user, never a stack trace: see {@link CliSupport#message}. */
     static String message(final Throwable ex)
     {
-        if (ex instanceof NoSuchFileException)
-        {
-            return "no such file or directory: " + ((NoSuchFileException)ex).getFile();
-        }
-        if (ex instanceof AccessDeniedException)
-        {
-            return "permission denied: " + ((AccessDeniedException)ex).getFile();
-        }
-        if (ex instanceof FileSystemException)
-        {
-            return ex.getClass().getSimpleName() + ": " + ex.getMessage();
-        }
-        Throwable at = ex;
-        while (at.getMessage() == null && at.getCause() != null)
-        {
-            at = at.getCause();
-        }
-        return at.getMessage() != null ? at.getMessage() : at.toString();
+        return CliSupport.message(ex);
     }
 
     /** A UTF-8 file writer with a 64 KiB buffer, replacing the file if it exists. */

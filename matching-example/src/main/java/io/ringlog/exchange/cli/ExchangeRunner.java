@@ -20,12 +20,17 @@ import io.ringlog.exchange.text.ParsedCommand;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.Durability;
 import io.ringlog.journal.FileSnapshotStore;
+import io.ringlog.journal.tool.FailureReport;
+import io.ringlog.journal.tool.Progress;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -73,8 +78,9 @@ final class ExchangeRunner
     record RunResult(
         long commands,
         long malformed,
-        long accepted,
+        long ordersAccepted,
         long rejected,
+        long failed,
         Map<String, Long> rejectedByReason,
         long trades,
         long events,
@@ -151,6 +157,7 @@ final class ExchangeRunner
         }
 
         final EpochNanoClock clock = new OffsetEpochNanoClock();
+        final FailureReport failures = new FailureReport(err, "engine");
         final ExchangeStats stats = new ExchangeStats(false);
         final LatencyListener latency = new LatencyListener(clock);
         final EngineContext ctx = new EngineContext()
@@ -164,7 +171,7 @@ final class ExchangeRunner
             .clock(clock)
             .maxPayloadLength(MAX_PAYLOAD)
             .recoveryListener(new RecoveryProgress(err, "recover"))
-            .errorHandler((ex) -> err.println("engine: " + ExchangeCli.message(ex)))
+            .errorHandler(failures)
             .listener("stats", new ListenerGroup(stats, latency));
 
         EventTextWriter eventWriter = null;
@@ -179,10 +186,12 @@ final class ExchangeRunner
         final long firstPosition = engine.nextPosition();
         final long started = System.nanoTime();
         final CommandFileReader.Counts counts;
-        try (BufferedReader reader = Files.newBufferedReader(settings.commands(), StandardCharsets.UTF_8))
+        final long fileBytes = Files.size(settings.commands());
+        try (CountingInputStream in = new CountingInputStream(Files.newInputStream(settings.commands()));
+             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)))
         {
             counts = new CommandFileReader().read(reader,
-                new Publisher(engine, settings.rate(), new Progress(err, "run", 0)), malformed);
+                new Publisher(engine, settings.rate(), new Progress(err, "run"), in, fileBytes), malformed);
         }
         finally
         {
@@ -190,6 +199,7 @@ final class ExchangeRunner
         }
         final long nanos = System.nanoTime() - started;
         malformed.finish(counts.malformed());
+        failures.printSummary();
         if (engine.failure() != null)
         {
             throw new IllegalStateException("the engine halted: " + ExchangeCli.message(engine.failure()), engine.failure());
@@ -199,6 +209,7 @@ final class ExchangeRunner
             counts.malformed(),
             stats.count(EventTypes.ORDER_ACCEPTED),
             stats.rejections(),
+            failures.total(),
             stats.rejectionsByReason(),
             stats.count(EventTypes.TRADE),
             stats.events(),
@@ -222,8 +233,10 @@ final class ExchangeRunner
         out.println("cores: " + Runtime.getRuntime().availableProcessors());
         out.println("commands: " + result.commands());
         out.println("malformed: " + result.malformed());
-        out.println("accepted: " + result.accepted());
+        // A command is rejected with exactly one event, or accepted: these two add up to commands.
+        out.println("accepted: " + (result.commands() - result.rejected()));
         out.println("rejected: " + result.rejected());
+        out.println("failed: " + result.failed());
         if (!result.rejectedByReason().isEmpty())
         {
             final StringBuilder reasons = new StringBuilder();
@@ -231,6 +244,7 @@ final class ExchangeRunner
                 reasons.append(reasons.length() == 0 ? "" : " ").append(reason).append('=').append(count));
             out.println("rejected-by-reason: " + reasons);
         }
+        out.println("orders-accepted: " + result.ordersAccepted());
         out.println("trades: " + result.trades());
         out.println("events: " + result.events());
         if (settings.events() != null)
@@ -265,7 +279,7 @@ final class ExchangeRunner
         out.println("state-hash: " + ExchangeCli.hex(result.stateHash()));
     }
 
-    /** How to rebuild the exchange from a journal. */
+    /** How to rebuild the exchange from a journal: up to position {@code to} (0: none; Long.MAX_VALUE: the end). */
     record ReplaySettings(Path journalDir, Path snapshotsDir, boolean useSnapshots, long to, Path events)
     {
     }
@@ -307,8 +321,8 @@ final class ExchangeRunner
             .readOnly(true)
             .tornEntryListener((torn) -> err.println("torn-entry: " + torn)));
         final long journalLast = chronicle.lastPosition();
-        final long target = settings.to() > 0 ? Math.min(settings.to(), journalLast) : journalLast;
-        if (settings.to() > journalLast)
+        final long target = Math.min(settings.to(), journalLast);
+        if (settings.to() > journalLast && settings.to() != Long.MAX_VALUE)
         {
             err.println("note: the journal ends at position " + journalLast + ", before --to " + settings.to());
         }
@@ -361,6 +375,7 @@ final class ExchangeRunner
         final PrintWriter err) throws IOException
     {
         final RecoveryProgress progress = new RecoveryProgress(err, "replay");
+        final FailureReport failures = new FailureReport(err, "replay");
         final EngineContext ctx = new EngineContext()
             .name("exchange-replay")
             .stateMachine(exchange)
@@ -369,7 +384,7 @@ final class ExchangeRunner
             .maxPayloadLength(MAX_PAYLOAD)
             .ringSize(64)
             .recoveryListener(progress)
-            .errorHandler((ex) -> err.println("replay: " + ExchangeCli.message(ex)));
+            .errorHandler(failures);
         Writer eventsFile = null;
         EventTextWriter eventWriter = null;
         if (events != null)
@@ -391,6 +406,7 @@ final class ExchangeRunner
                 eventsFile.close();
             }
         }
+        failures.printSummary();
         if (engine.failure() != null)
         {
             throw new IllegalStateException("the replay halted: " + ExchangeCli.message(engine.failure()), engine.failure());
@@ -423,14 +439,19 @@ final class ExchangeRunner
         private final Engine engine;
         private final double intervalNanos;
         private final Progress progress;
+        private final CountingInputStream file;
+        private final double fileBytes;
         private long started;
         private long published;
 
-        Publisher(final Engine engine, final long rate, final Progress progress)
+        Publisher(final Engine engine, final long rate, final Progress progress, final CountingInputStream file,
+            final long fileBytes)
         {
             this.engine = engine;
             this.intervalNanos = rate > 0 ? 1e9 / rate : 0;
             this.progress = progress;
+            this.file = file;
+            this.fileBytes = Math.max(1, fileBytes);
         }
 
         @Override
@@ -442,7 +463,7 @@ final class ExchangeRunner
             }
             engine.publish(command.type(), command.sourceId(), command.sourceSequence(), command.correlationId(),
                 command.payload(), 0, command.payloadLength());
-            progress.update(++published);
+            progress.update(++published, file.count() / fileBytes);
         }
 
         private void awaitDue()
@@ -509,7 +530,7 @@ final class ExchangeRunner
         RecoveryProgress(final PrintWriter err, final String what)
         {
             this.err = err;
-            this.progress = new Progress(err, what, 0);
+            this.progress = new Progress(err, what);
         }
 
         @Override
@@ -528,7 +549,7 @@ final class ExchangeRunner
         public void onReplayProgress(final long replayedPosition, final long lastPosition)
         {
             progress.total(lastPosition);
-            progress.updateNow(replayedPosition);
+            progress.updateNow(replayedPosition, -1);
         }
 
         @Override
@@ -537,6 +558,44 @@ final class ExchangeRunner
         {
             this.replayed = replayed;
             this.nanos = nanos;
+        }
+    }
+
+    /** Counts the bytes read through it: how far into the command file a run is. */
+    private static final class CountingInputStream extends FilterInputStream
+    {
+        private long count;
+
+        CountingInputStream(final InputStream in)
+        {
+            super(in);
+        }
+
+        long count()
+        {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException
+        {
+            final int b = super.read();
+            if (b >= 0)
+            {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(final byte[] buffer, final int offset, final int length) throws IOException
+        {
+            final int n = super.read(buffer, offset, length);
+            if (n > 0)
+            {
+                count += n;
+            }
+            return n;
         }
     }
 }

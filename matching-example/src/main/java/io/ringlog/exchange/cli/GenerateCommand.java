@@ -3,6 +3,7 @@ package io.ringlog.exchange.cli;
 import io.ringlog.exchange.text.CommandTextWriter;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.exchange.workload.WorkloadGenerator;
+import io.ringlog.journal.tool.Progress;
 import org.agrona.DirectBuffer;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -77,9 +78,12 @@ final class GenerateCommand implements Callable<Integer>
             Files.createDirectories(parent);
         }
         final long written;
+        // The order flow dwarfs the setup (instruments, deposits, resting depth), whose size comes out of the run.
+        final Progress progress = new Progress(err, "generate");
+        progress.total(config.commands());
         try (Writer writer = ExchangeCli.newWriter(output))
         {
-            written = generator.generate(new ProgressSink(new CommandTextWriter(writer), new Progress(err, "generate", 0)));
+            written = generator.generate(new ProgressSink(new CommandTextWriter(writer), progress));
         }
         return new Generated(written, generator.setupCommands(), config.maxAssets(), (System.nanoTime() - started) / 1e9);
     }

@@ -11,9 +11,10 @@ final class ReplayOptions
     @Option(names = {"-d", "--dir"}, required = true, paramLabel = "JOURNAL_DIR", description = "Journal directory.")
     Path journalDir;
 
-    @Option(names = "--to", defaultValue = "0", paramLabel = "N",
-        description = "State as of position N (default: the journal's last position).")
-    long to;
+    @Option(names = "--to", paramLabel = "N",
+        description = "State as of position N, after its command (default: the journal's last position; 0: before the " +
+            "first command).")
+    Long to;
 
     @Option(names = "--no-snapshot", description = "Replay from position 1, ignoring snapshots.")
     boolean noSnapshot;
@@ -23,11 +24,12 @@ final class ReplayOptions
 
     ExchangeRunner.ReplaySettings settings(final CommandLine.Model.CommandSpec spec, final Path events)
     {
-        if (to < 0)
+        if (to != null && to < 0)
         {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--to must be a position, at least 1: " + to);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--to " + to + " is not a position: positions " +
+                "start at 1, and 0 is the state before the first command");
         }
         return new ExchangeRunner.ReplaySettings(journalDir, snapshots != null ? snapshots : journalDir.resolve("snapshots"),
-            !noSnapshot, to, events);
+            !noSnapshot, to == null ? Long.MAX_VALUE : to, events);
     }
 }

@@ -5,9 +5,13 @@ import io.ringlog.core.EngineContext;
 import io.ringlog.core.InMemoryJournal;
 import io.ringlog.core.InMemorySnapshotStore;
 import io.ringlog.core.Topology;
+import io.ringlog.core.WaitStrategies;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,7 +68,8 @@ class LedgerStateMachineTest
     @Test
     void shouldReplayTheDemoToTheLiveStateHashFromSnapshotsToo() throws Exception
     {
-        final LedgerDemo.Result result = LedgerDemo.run(20_000, 50, 7, Topology.PIPELINED, new InMemoryJournal(64));
+        final LedgerDemo.Result result = LedgerDemo.run(20_000, 50, 7, Topology.PIPELINED, WaitStrategies.PHASED,
+            new InMemoryJournal(64), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
         assertEquals(result.liveHash(), result.replayHash());
         assertEquals(20_000, result.accepted() + result.rejected());
         assertTrue(result.rejected() > 0 && result.accepted() > 0, result.toString());

@@ -1,0 +1,112 @@
+package io.ringlog.journal.tool;
+
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.util.Properties;
+
+/**
+ * What every ringlog command line shares, so they behave alike: {@code -V} prints the version; a
+ * usage error prints one {@code error:} line and where to find help (exit 2), not the whole usage;
+ * a failure prints one {@code error:} line with its message (exit 1), never a stack trace.
+ */
+public final class CliSupport
+{
+    /** Exit code of a command that failed. */
+    public static final int FAILED = 1;
+
+    private CliSupport()
+    {
+    }
+
+    /** Routes output to {@code out}/{@code err} and installs the version, usage-error and failure handling on every subcommand. */
+    public static CommandLine configure(final CommandLine commandLine, final PrintWriter out, final PrintWriter err)
+    {
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        setVersion(commandLine, version());
+        commandLine.setParameterExceptionHandler((ex, args) ->
+        {
+            final CommandLine failed = ex.getCommandLine();
+            final PrintWriter to = failed.getErr();
+            to.println("error: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, to);
+            to.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+            to.flush();
+            return CommandLine.ExitCode.USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((ex, failed, parsed) ->
+        {
+            failed.getErr().println("error: " + message(ex));
+            failed.getErr().flush();
+            return FAILED;
+        });
+        return commandLine;
+    }
+
+    private static void setVersion(final CommandLine commandLine, final String version)
+    {
+        commandLine.getCommandSpec().version("ringlog " + version + " (Java " + Runtime.version() + ", " +
+            System.getProperty("java.vm.name") + ")");
+        for (final CommandLine sub : commandLine.getSubcommands().values())
+        {
+            setVersion(sub, version);
+        }
+    }
+
+    /** The project version the build wrote into this jar. */
+    public static String version()
+    {
+        try (InputStream in = CliSupport.class.getResourceAsStream("version.properties"))
+        {
+            if (in == null)
+            {
+                return "unknown";
+            }
+            final Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("version", "unknown");
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * A one-line message for a user: the exception's own message (or its cause's, when it has none),
+     * file errors said plainly. Never a stack trace.
+     */
+    public static String message(final Throwable ex)
+    {
+        if (ex instanceof NoSuchFileException)
+        {
+            return "no such file or directory: " + ((NoSuchFileException)ex).getFile();
+        }
+        if (ex instanceof AccessDeniedException)
+        {
+            return "permission denied: " + ((AccessDeniedException)ex).getFile();
+        }
+        if (ex instanceof FileSystemException)
+        {
+            final FileSystemException fs = (FileSystemException)ex;
+            return (fs.getReason() != null ? fs.getReason() : ex.getClass().getSimpleName()) + ": " + fs.getFile();
+        }
+        if (ex instanceof OutOfMemoryError)
+        {
+            return "out of memory (" + ex.getMessage() + "); give the JVM more with RINGLOG_JAVA_OPTS=-Xmx...";
+        }
+        Throwable at = ex;
+        while (at.getMessage() == null && at.getCause() != null)
+        {
+            at = at.getCause();
+        }
+        return at.getMessage() != null ? at.getMessage() : at.getClass().getSimpleName();
+    }
+}
