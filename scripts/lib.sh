@@ -26,10 +26,17 @@ ringlog_ensure_built() {
       echo "error: $glob is missing or older than the sources, and RINGLOG_NO_BUILD=1 forbids building it" >&2
       exit 1
     fi
-    if ! (cd "$RINGLOG_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package -pl "$module" -am) >&2; then
+    local log
+    log="$(mktemp)"
+    if ! (cd "$RINGLOG_ROOT" && mvn -B -q -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
+            package -pl "$module" -am) >"$log" 2>&1; then
+      # Maven's own report, without the terminal colour codes Debian's Maven prints even in batch mode.
+      sed 's/\x1b\[[0-9;]*m//g' "$log" >&2
+      rm -f "$log"
       echo "error: the build failed; run 'mvn -B -DskipTests package' in $RINGLOG_ROOT to see why" >&2
       exit 1
     fi
+    rm -f "$log"
   fi
   RINGLOG_JAR="$(ringlog_first_match "$glob")"
   if [ -z "$RINGLOG_JAR" ]; then

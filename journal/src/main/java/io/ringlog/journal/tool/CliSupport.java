@@ -30,6 +30,10 @@ public final class CliSupport
     {
         commandLine.setOut(out);
         commandLine.setErr(err);
+        commandLine.registerConverter(Long.class, CliSupport::parseLong);
+        commandLine.registerConverter(long.class, CliSupport::parseLong);
+        commandLine.registerConverter(Integer.class, CliSupport::parseInt);
+        commandLine.registerConverter(int.class, CliSupport::parseInt);
         setVersion(commandLine, version());
         commandLine.setParameterExceptionHandler((ex, args) ->
         {
@@ -48,6 +52,30 @@ public final class CliSupport
             return FAILED;
         });
         return commandLine;
+    }
+
+    /** Accepts the digit separators people type in counts: {@code 1_000_000} and {@code 1,000,000}. */
+    public static long parseLong(final String text)
+    {
+        try
+        {
+            return Long.parseLong(text.replace("_", "").replace(",", ""));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not an integer");
+        }
+    }
+
+    /** {@link #parseLong} for ints, refusing what does not fit. */
+    public static int parseInt(final String text)
+    {
+        final long value = parseLong(text);
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)
+        {
+            throw new CommandLine.TypeConversionException("'" + text + "' is out of int range");
+        }
+        return (int)value;
     }
 
     private static void setVersion(final CommandLine commandLine, final String version)
@@ -103,7 +131,8 @@ public final class CliSupport
             return "out of memory (" + ex.getMessage() + "); give the JVM more with RINGLOG_JAVA_OPTS=-Xmx...";
         }
         Throwable at = ex;
-        while (at.getMessage() == null && at.getCause() != null)
+        // A wrapper with no message of its own (or only its cause's toString()) says nothing: use the cause's.
+        while (at.getCause() != null && (at.getMessage() == null || at.getMessage().equals(at.getCause().toString())))
         {
             at = at.getCause();
         }

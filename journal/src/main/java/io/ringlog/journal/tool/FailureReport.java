@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An engine {@link ErrorHandler} for command lines: the first failure of each kind (command type and
- * exception class) is printed once, with its message; later ones of the same kind are only counted,
+ * An engine {@link ErrorHandler} for command lines: the first failure of each kind (the same exception
+ * class thrown from the same line) is printed once, with its message; later ones of the kind are only counted,
  * and {@link #printSummary} says how many there were. A run where one bug hits 10,000 commands
  * prints two lines, not 10,000 (and never a stack trace).
  */
@@ -49,8 +49,10 @@ public final class FailureReport implements ErrorHandler
     {
         total++;
         final Throwable cause = ex instanceof CommandFailedException && ex.getCause() != null ? ex.getCause() : ex;
-        final String key = (ex instanceof CommandFailedException ? "type " + ((CommandFailedException)ex).commandType() :
-            "engine") + " " + cause.getClass().getName();
+        // The same bug: the same exception thrown from the same line, whichever command reached it.
+        final StackTraceElement[] stack = cause.getStackTrace();
+        final String key = cause.getClass().getSimpleName() + (stack.length > 0 ? " at " + stack[0].getClassName() + "." +
+            stack[0].getMethodName() + ":" + stack[0].getLineNumber() : "");
         final Kind kind = kinds.get(key);
         if (kind != null)
         {
@@ -79,8 +81,9 @@ public final class FailureReport implements ErrorHandler
         {
             if (kind.count > 1)
             {
-                err.println(prefix + ": " + kind.count + " failures of " + kind.description +
-                    (kind.firstPosition > 0 ? ", the first at position " + kind.firstPosition : "") + " (only the first printed)");
+                err.println(prefix + ": " + kind.count + " failures like the first (" + kind.description + ")" +
+                    (kind.firstPosition > 0 ? ", the first at position " + kind.firstPosition : "") +
+                    "; only the first was printed");
             }
         }
         err.flush();

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
  * Progress lines on stderr for long jobs, at most one a second and none for a job that takes less
  * than a second: {@code progress: replay 35% (1,048,576 of 3,005,001), 812,345/s} when the total is
  * known, {@code progress: run 1,048,576, 812,345/s} when it is not. A job whose size is known in
- * another unit than its items (a command file's bytes) reports that with {@link #fraction}. Cheap
+ * another unit than its items (a command file's bytes) reports that with {@link #update(long, double)}. Cheap
  * enough to call per item: the clock is read once every 4,096 items.
  */
 public final class Progress
@@ -17,15 +17,23 @@ public final class Progress
 
     private final PrintWriter err;
     private final String what;
+    private final long intervalNanos;
     private final long started = System.nanoTime();
     private long total;
-    private long nextPrint = started + INTERVAL_NANOS;
+    private long nextPrint;
 
     /** A job of unknown size, until {@link #total} says. */
     public Progress(final PrintWriter err, final String what)
     {
+        this(err, what, INTERVAL_NANOS);
+    }
+
+    Progress(final PrintWriter err, final String what, final long intervalNanos)
+    {
         this.err = err;
         this.what = what;
+        this.intervalNanos = intervalNanos;
+        this.nextPrint = started + intervalNanos;
     }
 
     /** Sets the number of items once it is known. */
@@ -58,7 +66,7 @@ public final class Progress
         final long now = System.nanoTime();
         if (now - nextPrint >= 0)
         {
-            nextPrint = now + INTERVAL_NANOS;
+            nextPrint = now + intervalNanos;
             final long rate = Math.round(done * 1e9 / Math.max(1, now - started));
             if (total > 0)
             {

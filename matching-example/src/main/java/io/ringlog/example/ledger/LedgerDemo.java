@@ -7,6 +7,7 @@ import io.ringlog.core.Journal;
 import io.ringlog.core.ReadOnlyJournal;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
+import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.tool.CliSupport;
 import io.ringlog.journal.tool.FailureReport;
 import org.HdrHistogram.Histogram;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -60,6 +62,11 @@ public final class LedgerDemo implements Callable<Integer>
         description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     WaitStrategies waitStrategy;
 
+    @Option(names = "--journal", paramLabel = "DIR",
+        description = "Journal to a Chronicle Queue in DIR (new or empty) instead of the heap, for the journal " +
+            "tool: 'scripts/journal replay -d DIR --state-machine " + "io.ringlog.example.ledger.LedgerStateMachine'.")
+    Path journalDir;
+
     LedgerDemo()
     {
     }
@@ -84,7 +91,15 @@ public final class LedgerDemo implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(),
                 "--commands must not be negative and --accounts must be at least 1");
         }
-        final Result result = run(commands, accounts, seed, topology, waitStrategy, new InMemoryJournal(64),
+        final Journal journal = journalDir == null ? new InMemoryJournal(64) :
+            ChronicleJournal.open(new ChronicleJournal.Context().directory(journalDir).maxPayloadLength(64));
+        if (journal.lastPosition() != 0)
+        {
+            journal.close();
+            throw new CommandLine.ParameterException(spec.commandLine(), "--journal " + journalDir + " already holds " +
+                "entries; name a new or empty directory");
+        }
+        final Result result = run(commands, accounts, seed, topology, waitStrategy, journal,
             spec.commandLine().getOut(), spec.commandLine().getErr());
         return result.liveHash() == result.replayHash() ? 0 : CliSupport.FAILED;
     }
@@ -156,13 +171,18 @@ public final class LedgerDemo implements Callable<Integer>
         final long liveHash = engine.stateHash();
 
         final long replayStart = System.nanoTime();
+        // The live engine closed its journal: a journal on disk is opened again, read-only, as a restart would.
+        final Journal recorded = journal instanceof ChronicleJournal ? ChronicleJournal.open(new ChronicleJournal.Context()
+            .directory(((ChronicleJournal)journal).directory()).maxPayloadLength(64).readOnly(true)) : journal;
         final Engine replay = Engine.launch(new EngineContext().name("ledger-replay").errorHandler(failures)
-            .stateMachine(new LedgerStateMachine()).journal(ReadOnlyJournal.of(journal)).maxPayloadLength(64));
+            .stateMachine(new LedgerStateMachine()).journal(ReadOnlyJournal.of(recorded)).maxPayloadLength(64));
         replay.close();
+        recorded.close();
         final long replayElapsed = System.nanoTime() - replayStart;
         failures.printSummary();
 
-        out.println("journal: in-memory");
+        out.println("journal: " + (journal instanceof ChronicleJournal ? ((ChronicleJournal)journal).directory() :
+            "in-memory"));
         out.println("topology: " + topology);
         out.println("wait-strategy: " + waitStrategy);
         out.println("cores: " + Runtime.getRuntime().availableProcessors());

@@ -64,10 +64,6 @@ public final class ExchangeCli implements Callable<Integer>
     static CommandLine commandLine(final PrintWriter out, final PrintWriter err)
     {
         final CommandLine commandLine = new CommandLine(new ExchangeCli());
-        commandLine.registerConverter(Long.class, ExchangeCli::parseLong);
-        commandLine.registerConverter(long.class, ExchangeCli::parseLong);
-        commandLine.registerConverter(Integer.class, ExchangeCli::parseInt);
-        commandLine.registerConverter(int.class, ExchangeCli::parseInt);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         // journal passes everything, options included, through to the journal tool.
         commandLine.getSubcommands().get("journal").setUnmatchedOptionsArePositionalParams(true);
@@ -79,29 +75,6 @@ public final class ExchangeCli implements Callable<Integer>
     {
         spec.commandLine().usage(spec.commandLine().getOut());
         return CommandLine.ExitCode.USAGE;
-    }
-
-    /** Accepts digit separators people type in counts: {@code 1_000_000} and {@code 1,000,000}. */
-    static long parseLong(final String text)
-    {
-        try
-        {
-            return Long.parseLong(text.replace("_", "").replace(",", ""));
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new CommandLine.TypeConversionException("'" + text + "' is not an integer");
-        }
-    }
-
-    static int parseInt(final String text)
-    {
-        final long value = parseLong(text);
-        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)
-        {
-            throw new CommandLine.TypeConversionException("'" + text + "' is out of int range");
-        }
-        return (int)value;
     }
 
     /** A one-line message for a user, never a stack trace: see {@link CliSupport#message}. */

@@ -236,7 +236,6 @@ final class ExchangeRunner
         // A command is rejected with exactly one event, or accepted: these two add up to commands.
         out.println("accepted: " + (result.commands() - result.rejected()));
         out.println("rejected: " + result.rejected());
-        out.println("failed: " + result.failed());
         if (!result.rejectedByReason().isEmpty())
         {
             final StringBuilder reasons = new StringBuilder();
@@ -244,6 +243,7 @@ final class ExchangeRunner
                 reasons.append(reasons.length() == 0 ? "" : " ").append(reason).append('=').append(count));
             out.println("rejected-by-reason: " + reasons);
         }
+        out.println("failed: " + result.failed());
         out.println("orders-accepted: " + result.ordersAccepted());
         out.println("trades: " + result.trades());
         out.println("events: " + result.events());

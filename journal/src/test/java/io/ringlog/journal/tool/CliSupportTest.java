@@ -1,0 +1,71 @@
+package io.ringlog.journal.tool;
+
+import io.ringlog.core.CommandFailedException;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.NoSuchFileException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CliSupportTest
+{
+    @Test
+    void shouldReadCountsWithSeparatorsAndRefuseWhatIsNotOne()
+    {
+        assertEquals(1_000_000L, CliSupport.parseLong("1_000_000"));
+        assertEquals(1_000_000L, CliSupport.parseLong("1,000,000"));
+        assertThrows(CommandLine.TypeConversionException.class, () -> CliSupport.parseLong("1e6"));
+        assertThrows(CommandLine.TypeConversionException.class, () -> CliSupport.parseInt("3000000000"));
+    }
+
+    @Test
+    void shouldSayFileErrorsPlainlyAndNeverPrintAStackTrace()
+    {
+        assertEquals("no such file or directory: x.txt", CliSupport.message(new NoSuchFileException("x.txt")));
+        assertEquals("inner", CliSupport.message(new RuntimeException(new IllegalStateException("inner"))));
+        assertTrue(CliSupport.message(new OutOfMemoryError("Java heap space")).contains("RINGLOG_JAVA_OPTS=-Xmx"));
+    }
+
+    @Test
+    void shouldPrintEachKindOfFailureOnceThenCountIt()
+    {
+        final StringWriter text = new StringWriter();
+        final FailureReport report = new FailureReport(new PrintWriter(text, true), "engine");
+        for (int position = 1; position <= 1_000; position++)
+        {
+            report.onError(new CommandFailedException(position, position % 3, failure(position)));
+        }
+        report.onError(new CommandFailedException(2_000, 1, new ArithmeticException("elsewhere")));
+        report.printSummary();
+        final String[] lines = text.toString().split("\n");
+        assertEquals(3, lines.length, text.toString());
+        assertTrue(lines[0].startsWith("engine: command at position 1 (type 1) failed"), lines[0]);
+        assertTrue(lines[1].contains("ArithmeticException: elsewhere"), lines[1]);
+        assertTrue(lines[2].startsWith("engine: 1000 failures like the first (IllegalStateException at "), lines[2]);
+        assertEquals(1_001, report.total());
+    }
+
+    @Test
+    void shouldShowAPercentageWhenTheTotalIsKnown()
+    {
+        final StringWriter text = new StringWriter();
+        final Progress progress = new Progress(new PrintWriter(text, true), "replay", 0);
+        progress.total(2_000);
+        progress.updateNow(500, -1);
+        final Progress run = new Progress(new PrintWriter(text, true), "run", 0);
+        run.updateNow(4_096, 0.5);
+        final String[] lines = text.toString().split("\n");
+        assertTrue(lines[0].startsWith("progress: replay 25% (500 of 2,000), "), lines[0]);
+        assertTrue(lines[1].startsWith("progress: run 50% (4,096), "), lines[1]);
+    }
+
+    private static IllegalStateException failure(final int position)
+    {
+        return new IllegalStateException("bug at " + position);
+    }
+}
