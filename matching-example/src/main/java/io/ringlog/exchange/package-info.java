@@ -62,7 +62,8 @@
  * (new total; 0 when the level is gone), then the cancellation of an IOC or market rest, or, for a GTC
  * rest, the {@code BOOK_CHANGED} of the level it joined. Cancel, reduce and move report the level they
  * leave or change; a move then reports {@code ORDER_MOVED} and behaves like an incoming GTC. Last come
- * {@code BALANCE_CHANGED} events for every balance the command changed (once each; deposits and
+ * {@code BALANCE_CHANGED} events for every balance the command touched (once each, with its final values,
+ * even when they end where they started, as when an IOC reserves and releases; deposits and
  * withdrawals always report theirs, orders when the exchange is built to). A deposit's answer is its
  * balance event.
  *

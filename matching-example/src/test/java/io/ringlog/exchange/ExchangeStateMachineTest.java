@@ -453,6 +453,49 @@ class ExchangeStateMachineTest
     }
 
     @Test
+    void shouldReportTheFirstFailingCheckInTheDocumentedOrder()
+    {
+        ex.place(1, 1, SYM, BUY, GTC, 100, 1);
+        ex.deposit(5, QUOTE, 10);
+        // Bad price and a used id: BAD_PRICE. A used id beyond the funds: DUPLICATE_ORDER_ID.
+        assertEquals(List.of("rejected reason=BAD_PRICE cmd=place oid=1 acct=2"), ex.place(1, 2, SYM, BUY, GTC, 105, 1));
+        assertEquals(List.of("rejected reason=DUPLICATE_ORDER_ID cmd=place oid=1 acct=5"),
+            ex.place(1, 5, SYM, BUY, GTC, 100, 50));
+        // Beyond the funds and an FOK that cannot fill: INSUFFICIENT_FUNDS.
+        assertEquals(List.of("rejected reason=INSUFFICIENT_FUNDS cmd=place oid=9 acct=5"),
+            ex.place(9, 5, SYM, BUY, FOK, 100, 50));
+        // Someone else's order with a bad quantity, and an unknown order: ownership comes first.
+        assertEquals(List.of("rejected reason=NOT_OWNER cmd=reduce oid=1 acct=2"), ex.reduce(1, 2, 0));
+        assertEquals(List.of("rejected reason=UNKNOWN_ORDER cmd=move oid=77 acct=2"), ex.move(77, 2, 105));
+        assertEquals(List.of("rejected reason=NOT_OWNER cmd=move oid=1 acct=2"), ex.move(1, 2, 105));
+    }
+
+    @Test
+    void shouldReportBalancesAnOrderReservedAndReleasedInOneCommand()
+    {
+        final List<String> lines = ex.place(2, 2, SYM, BUY, IOC, 100, 5);
+        assertEquals(List.of("balance acct=2 asset=0 free=1000000 reserved=0"), only("balance", lines),
+            "touched and restored: still reported once, with its final values");
+    }
+
+    @Test
+    void shouldCheckAMarketBuyAgainstItsOwnBestAskAndCancelItWhenMet()
+    {
+        ex.deposit(5, BASE, 100);
+        ex.place(1, 5, SYM, SELL, GTC, 100, 1);
+        ex.place(2, 1, SYM, SELL, GTC, 200, 1);
+        ex.deposit(5, QUOTE, 50);
+        assertEquals(List.of("rejected reason=INSUFFICIENT_FUNDS cmd=place oid=3 acct=5"),
+            ex.place(3, 5, SYM, BUY, MARKET, 0, 1), "the best ask is its own, and it cannot pay that ask's price");
+        ex.deposit(5, QUOTE, 1000);
+        final List<String> lines = ex.place(3, 5, SYM, BUY, MARKET, 0, 1);
+        assertEquals(List.of("cancelled oid=1 acct=5 sym=1 side=SELL price=100 qty=1 reason=SELF_TRADE"),
+            only("cancelled", lines));
+        assertEquals(1, only("trade", lines).size(), "then it buys from the next level: " + lines);
+        assertTrue(only("trade", lines).get(0).contains("price=200 qty=1 maker=2"), lines.toString());
+    }
+
+    @Test
     void shouldDepositAndWithdrawFreeBalanceOnly()
     {
         assertEquals(List.of("balance acct=9 asset=3 free=500 reserved=0"), ex.deposit(9, 3, 500));
