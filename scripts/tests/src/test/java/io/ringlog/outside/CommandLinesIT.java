@@ -1,0 +1,143 @@
+package io.ringlog.outside;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The command lines as users meet them, each detail something a user once tripped on: versions,
+ * usage errors in a line or two (not the whole usage), bad numbers, time travel to position 0,
+ * empty ranges refused, a missing class named, a buggy state machine's failures printed once with
+ * a count, the two demos' summary keys, and JMH forks that get each JVM flag once and no INFO logs.
+ */
+class CommandLinesIT
+{
+    private static final Duration QUICK = Duration.ofMinutes(2);
+    private static final Pattern KEY = Pattern.compile("^([a-z0-9.-]+): ", Pattern.MULTILINE);
+
+    @TempDir
+    static Path temp;
+    private static Shell shell;
+
+    @BeforeAll
+    static void sessionDirectory() throws Exception
+    {
+        shell = new Shell(Repository.sessionDirectory(temp), Map.of("RINGLOG_NO_BUILD", "1"));
+    }
+
+    @Test
+    void shouldPrintTheVersionFromEveryCommandLine() throws Exception
+    {
+        for (final String command : new String[]{"scripts/exchange -V", "scripts/exchange run -V", "scripts/journal -V",
+            "scripts/ledger-demo -V", "scripts/bench latency -V", "scripts/bench recovery -V"})
+        {
+            final Shell.Result result = shell.run(command, QUICK).expectOk();
+            assertTrue(result.out().startsWith("ringlog " + System.getProperty("ringlog.version") + " (Java "),
+                result.toString());
+        }
+    }
+
+    @Test
+    void shouldAnswerAUsageErrorInTwoLinesWithoutAStackTrace() throws Exception
+    {
+        for (final String command : new String[]{"scripts/exchange run -i nowhere.txt", "scripts/ledger-demo --commands abc",
+            "scripts/exchange replay -d run/journal --to -1", "scripts/journal dump -d run --from 10 --to 5",
+            "scripts/exchange generate --commands 1e6 -o x.txt", "scripts/bench latency --rate 0"})
+        {
+            final Shell.Result result = shell.run(command, QUICK);
+            assertEquals(2, result.code(), result.toString());
+            assertTrue(result.err().startsWith("error: "), result.toString());
+            assertTrue(result.err().lines().count() <= 3, "a usage error is not followed by the whole usage\n" + result);
+            assertTrue(result.err().contains("--help"), "it says where help is\n" + result);
+            UserOutput.assertNoStackTrace(result);
+        }
+    }
+
+    @Test
+    void shouldTravelToPositionZeroAsTheStateBeforeTheFirstCommand() throws Exception
+    {
+        shell.run("scripts/exchange generate --commands 2_000 --seed 3 -o run/zero/commands.txt", QUICK).expectOk();
+        shell.run("scripts/exchange run -i run/zero/commands.txt -d run/zero/journal", QUICK).expectOk();
+        final Shell.Result zero = shell.run("scripts/exchange replay -d run/zero/journal --to 0", QUICK).expectOk();
+        assertEquals("0", zero.value("last-position"));
+        assertEquals("0", zero.value("replayed"));
+        final Shell.Result empty = shell.run("scripts/exchange run -i /dev/null -d run/zero/empty", QUICK).expectOk();
+        assertEquals(empty.value("state-hash"), zero.value("state-hash"), "as of 0, the exchange is empty");
+        final Shell.Result end = shell.run("scripts/exchange replay -d run/zero/journal", QUICK).expectOk();
+        assertTrue(Long.parseLong(end.value("last-position")) > 2_000, end.toString());
+    }
+
+    @Test
+    void shouldNameAMissingStateMachineClassAndHowToProvideIt() throws Exception
+    {
+        shell.run("scripts/ledger-demo --commands 1_000 --journal run/nope", QUICK).expectOk();
+        final Shell.Result result = shell.run("scripts/journal replay -d run/nope --state-machine com.example.Nope", QUICK);
+        assertEquals(1, result.code(), result.toString());
+        assertTrue(result.err().contains("com.example.Nope is not on the classpath") &&
+            result.err().contains("RINGLOG_CLASSPATH"), result.toString());
+        UserOutput.assertNoStackTrace(result);
+    }
+
+    @Test
+    void shouldPrintABuggyStateMachinesFailureOnceWithACount() throws Exception
+    {
+        shell.run("scripts/ledger-demo --commands 1_000 --journal run/buggy", QUICK).expectOk();
+        final String classes = Path.of(ThrowingStateMachine.class.getProtectionDomain().getCodeSource().getLocation()
+            .toURI()).toString();
+        final Shell.Result result = shell.run("RINGLOG_CLASSPATH=" + classes + " scripts/journal replay -d run/buggy " +
+            "--state-machine " + ThrowingStateMachine.class.getName(), QUICK).expectOk();
+        assertEquals("500", result.value("failed"), result.toString());
+        assertEquals(2, result.err().lines().filter((line) -> line.startsWith("replay: ")).count(),
+            "the first failure, then one line with the count\n" + result);
+        assertTrue(result.err().contains("bug at position 1"), result.toString());
+        assertTrue(result.err().contains("replay: 500 failures like the first"), result.toString());
+    }
+
+    @Test
+    void shouldSummariseBothDemosWithTheSameKeys() throws Exception
+    {
+        final Shell.Result ledger = shell.run("scripts/ledger-demo --commands 10_000", QUICK).expectOk();
+        final Shell.Result exchange = shell.run("scripts/exchange demo --commands 10_000", QUICK).expectOk();
+        final Set<String> ledgerKeys = keys(ledger.out());
+        ledgerKeys.removeAll(keys(exchange.out()));
+        assertEquals(Set.of(), ledgerKeys, "keys only the ledger demo prints");
+        assertEquals("true", ledger.value("replay-matches"));
+    }
+
+    @Test
+    void shouldGiveJmhForksEachFlagOnceAndNoChronicleInfoLines() throws Exception
+    {
+        final Shell.Result result = shell.run("scripts/bench jmh '\\.PipelineBenchmark' -f 1 -wi 0 -i 1 -r 200ms " +
+            "-p topology=COMPACT -p journal=CHRONICLE -p waitStrategy=PHASED", Duration.ofMinutes(3)).expectOk();
+        final Matcher options = Pattern.compile("^# VM options: (.*)$", Pattern.MULTILINE).matcher(result.out());
+        assertTrue(options.find(), result.toString());
+        final String[] flags = options.group(1).split(" ");
+        assertEquals(flags.length, new LinkedHashSet<>(java.util.List.of(flags)).size(),
+            "a flag given twice: " + options.group(1));
+        assertTrue(options.group(1).contains("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"), options.group(1));
+        assertTrue(result.all().lines().noneMatch((line) -> line.contains(" INFO ")),
+            "Chronicle's INFO lines among the iterations\n" + result);
+    }
+
+    private static Set<String> keys(final String output)
+    {
+        final Set<String> keys = new LinkedHashSet<>();
+        final Matcher matcher = KEY.matcher(output);
+        while (matcher.find())
+        {
+            keys.add(matcher.group(1));
+        }
+        return keys;
+    }
+}

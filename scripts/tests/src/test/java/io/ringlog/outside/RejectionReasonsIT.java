@@ -1,0 +1,113 @@
+package io.ringlog.outside;
+
+import io.ringlog.exchange.RejectReason;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * Every rejection reason a command file can reach, through {@code scripts/exchange run} as a user runs
+ * it: the events file says {@code rejected reason=X} at the position of each line that should be
+ * rejected, with exactly X, and {@code rejected-by-reason:} counts them. (The exchange's unit tests
+ * once passed while every one of these reached users as COMMAND_FAILED.) The reasons no text file can
+ * produce (the text parser refuses the line first) are held by {@code ExchangeRejectionsTest}
+ * through the engine.
+ */
+class RejectionReasonsIT
+{
+    /** Reasons the text format cannot express: a parser error, never a command. */
+    static final Set<RejectReason> NOT_FROM_A_FILE = EnumSet.of(RejectReason.UNKNOWN_COMMAND, RejectReason.MALFORMED,
+        RejectReason.BAD_SIDE, RejectReason.BAD_ORDER_TYPE);
+
+    private static final Pattern EXPECTED = Pattern.compile("#\\s*([A-Z_]+)\\s*$");
+    private static final Pattern REJECTED = Pattern.compile("^pos=(\\d+) rejected reason=([A-Z_]+)");
+
+    @Test
+    void shouldReportEachRejectionWithItsBusinessReason(@TempDir final Path temp) throws Exception
+    {
+        final Path commands = temp.resolve("rejections.txt");
+        try (InputStream in = RejectionReasonsIT.class.getResourceAsStream("rejections.txt"))
+        {
+            assertNotNull(in, "rejections.txt test resource");
+            Files.copy(in, commands);
+        }
+        final Map<Long, String> expected = expectedByPosition(Files.readAllLines(commands, StandardCharsets.UTF_8));
+
+        final Shell shell = new Shell(Repository.sessionDirectory(temp), Map.of("RINGLOG_NO_BUILD", "1"));
+        final Shell.Result run = shell.run("scripts/exchange run -i " + commands + " -d " + temp.resolve("journal") +
+            " --events " + temp.resolve("events.txt"), Duration.ofMinutes(3)).expectOk();
+        UserOutput.assertNoStackTrace(run);
+        UserOutput.assertNoCommandFailed(run);
+
+        final Map<Long, String> seen = new TreeMap<>();
+        for (final String line : Files.readAllLines(temp.resolve("events.txt"), StandardCharsets.UTF_8))
+        {
+            final Matcher matcher = REJECTED.matcher(line);
+            if (matcher.find())
+            {
+                seen.put(Long.parseLong(matcher.group(1)), matcher.group(2));
+            }
+        }
+        assertEquals(expected, seen, "rejections by position, from the events file\n" + run);
+
+        final Map<String, Long> counts = new TreeMap<>();
+        expected.values().forEach((reason) -> counts.merge(reason, 1L, Long::sum));
+        final List<String> summary = new ArrayList<>();
+        counts.forEach((reason, count) -> summary.add(reason + "=" + count));
+        assertEquals(String.join(" ", summary), run.value("rejected-by-reason"));
+        assertEquals(String.valueOf(expected.size()), run.value("rejected"));
+
+        final Set<RejectReason> reached = EnumSet.noneOf(RejectReason.class);
+        for (final String reason : expected.values())
+        {
+            for (final RejectReason known : RejectReason.values())
+            {
+                if (known.name().equals(reason))
+                {
+                    reached.add(known);
+                }
+            }
+        }
+        final Set<RejectReason> missing = EnumSet.complementOf(EnumSet.copyOf(NOT_FROM_A_FILE));
+        missing.removeAll(reached);
+        assertEquals(Set.of(), missing, "rejections.txt should reach every reason a command file can");
+    }
+
+    /** Position of each command line whose comment names a reason (blank lines and comments take none). */
+    private static Map<Long, String> expectedByPosition(final List<String> lines)
+    {
+        final Map<Long, String> expected = new TreeMap<>();
+        long position = 0;
+        for (final String line : lines)
+        {
+            final String command = line.contains("#") ? line.substring(0, line.indexOf('#')) : line;
+            if (command.isBlank())
+            {
+                continue;
+            }
+            position++;
+            final Matcher matcher = EXPECTED.matcher(line);
+            if (matcher.find())
+            {
+                expected.put(position, matcher.group(1));
+            }
+        }
+        return expected;
+    }
+}

@@ -1,0 +1,104 @@
+package io.ringlog.outside;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Runs a command line with bash, as a user types it, and keeps what it printed. */
+final class Shell
+{
+    private final Path directory;
+    private final Map<String, String> environment;
+
+    /**
+     * @param directory   the working directory, as a user's shell would be in.
+     * @param environment variables to set on top of this process's environment.
+     */
+    Shell(final Path directory, final Map<String, String> environment)
+    {
+        this.directory = directory;
+        this.environment = environment;
+    }
+
+    /** What a command did: its exit code and its two output streams. */
+    record Result(String command, int code, String out, String err)
+    {
+        /** Fails unless the exit code is 0. */
+        Result expectOk()
+        {
+            if (code != 0)
+            {
+                fail("'" + command + "' exited with " + code + "\n" + this);
+            }
+            return this;
+        }
+
+        /** The value of the first {@code key: value} line on stdout; fails if there is none. */
+        String value(final String key)
+        {
+            final String prefix = key + ": ";
+            for (final String line : out.split("\n"))
+            {
+                if (line.startsWith(prefix))
+                {
+                    return line.substring(prefix.length());
+                }
+            }
+            return fail("no '" + key + ":' line in the output of '" + command + "'\n" + this);
+        }
+
+        /** Both streams, stdout first. */
+        String all()
+        {
+            return out + err;
+        }
+
+        @Override
+        public String toString()
+        {
+            return "--- stdout of '" + command + "'\n" + out + "--- stderr\n" + err + "---";
+        }
+    }
+
+    /** Runs {@code bash -c command} and waits for it; a command still running after {@code timeout} is killed and fails the test. */
+    Result run(final String command, final Duration timeout) throws IOException, InterruptedException
+    {
+        final Path out = Files.createTempFile("shell-out", ".txt");
+        final Path err = Files.createTempFile("shell-err", ".txt");
+        try
+        {
+            final ProcessBuilder builder = new ProcessBuilder("bash", "-c", command)
+                .directory(directory.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            builder.environment().putAll(environment);
+            final Process process = builder.start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+            {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+                return fail("'" + command + "' did not finish within " + timeout + "\n" +
+                    new Result(command, -1, read(out), read(err)));
+            }
+            return new Result(command, process.exitValue(), read(out), read(err));
+        }
+        finally
+        {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private static String read(final Path file) throws IOException
+    {
+        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    }
+}
