@@ -11,7 +11,9 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +46,30 @@ public final class PeerCli implements Callable<Integer>
 
     static CommandLine commandLine()
     {
-        return new CommandLine(new PeerCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new PeerCli())
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .setExecutionExceptionHandler(PeerCli::failed);
+    }
+
+    /**
+     * A file or setting the run cannot use is told in one line; anything else (exchange-core not answering,
+     * answering differently between iterations, a bug) with its stack trace. Either way the status is 1.
+     */
+    private static int failed(final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parsed)
+    {
+        final PrintWriter err = commandLine.getErr();
+        if (ex instanceof CommandFile.MalformedCommandException || ex instanceof IllegalArgumentException ||
+            ex instanceof NoSuchFileException)
+        {
+            err.println("error: " + ex.getMessage());
+        }
+        else
+        {
+            err.println("error: the run failed");
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return 1;
     }
 
     @Override
@@ -144,7 +169,7 @@ public final class PeerCli implements Callable<Integer>
                 throw new CommandLine.ParameterException(spec.commandLine(),
                     "--iterations must be positive and --warmup not negative");
             }
-            final PrintStream err = System.err;
+            final PrintWriter err = spec.commandLine().getErr();
             final Translation translation = load(file, err);
             final PeerExchange.Settings settings = engine.apply(PeerExchange.Settings.throughput(engine.wait));
             final ThroughputRun.Result result = ThroughputRun.run(translation, settings, warmup, iterations, err);
@@ -159,7 +184,7 @@ public final class PeerCli implements Callable<Integer>
             report.put("throughput-max", Math.round(result.max()));
             report.put("throughput-unit", "flow commands of the file per second");
             counts(report, result.setupCounts(), result.flowCounts());
-            return finish(report, file);
+            return finish(report, file, spec.commandLine());
         }
     }
 
@@ -200,11 +225,12 @@ public final class PeerCli implements Callable<Integer>
                 throw new CommandLine.ParameterException(spec.commandLine(),
                     "--rate and --seconds must be positive, --warmup not negative");
             }
-            final PrintStream err = System.err;
+            final PrintWriter err = spec.commandLine().getErr();
             final Translation translation = load(file, err);
             final PeerExchange.Settings settings = engine.apply(PeerExchange.Settings.latency(engine.wait));
             err.printf(Locale.ROOT, "sending %d commands at %d/s (%d s warm-up)...%n",
                 LatencyRun.commandsNeeded(rate, warmup, seconds), rate, warmup);
+            err.flush();
             final LatencyRun.Result result = LatencyRun.run(translation, settings, rate, warmup, seconds);
 
             final Report report = header("latency", file, translation, settings, result.exchangeThreads());
@@ -228,17 +254,18 @@ public final class PeerCli implements Callable<Integer>
                 hgrm(result.service(), out.resolve(base + "-service.hgrm"));
                 report.put("histograms", out.resolve(base + "-corrected.hgrm") + " " + out.resolve(base + "-service.hgrm"));
             }
-            return finish(report, file);
+            return finish(report, file, spec.commandLine());
         }
     }
 
-    private static Translation load(final FileOptions file, final PrintStream err) throws IOException
+    private static Translation load(final FileOptions file, final PrintWriter err) throws IOException
     {
         final long started = System.nanoTime();
         final CommandFile commands = CommandFile.read(file.input);
         final Translation translation = Translation.translate(commands, file.setup);
         err.printf(Locale.ROOT, "read and translated %d commands in %.1f s%n", commands.size(),
             (System.nanoTime() - started) / 1e9);
+        err.flush();
         return translation;
     }
 
@@ -304,13 +331,15 @@ public final class PeerCli implements Callable<Integer>
         }
     }
 
-    private static int finish(final Report report, final FileOptions file) throws IOException
+    private static int finish(final Report report, final FileOptions file, final CommandLine commandLine)
+        throws IOException
     {
-        report.print(System.out);
+        report.print(commandLine.getOut());
         if (file.json != null)
         {
             report.writeJson(file.json);
-            System.err.println("wrote " + file.json);
+            commandLine.getErr().println("wrote " + file.json);
+            commandLine.getErr().flush();
         }
         return 0;
     }

@@ -1,7 +1,7 @@
 package io.ringlog.bench.peers;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +30,13 @@ final class Report
         return entries.get(key);
     }
 
-    void print(final PrintStream out)
+    void print(final PrintWriter out)
     {
         for (final Map.Entry<String, Object> entry : entries.entrySet())
         {
             out.println(entry.getKey() + ": " + text(entry.getValue()));
         }
+        out.flush();
     }
 
     void writeJson(final Path file) throws IOException

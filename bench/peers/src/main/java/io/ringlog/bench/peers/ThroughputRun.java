@@ -3,7 +3,7 @@ package io.ringlog.bench.peers;
 import exchange.core2.core.common.api.ApiBinaryDataCommand;
 import exchange.core2.core.common.api.ApiCommand;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -72,7 +72,7 @@ final class ThroughputRun
         final PeerExchange.Settings settings,
         final int warmupIterations,
         final int iterations,
-        final PrintStream progress)
+        final PrintWriter progress)
     {
         if (iterations < 1 || warmupIterations < 0)
         {
@@ -135,6 +135,7 @@ final class ThroughputRun
                 }
                 progress.printf(Locale.ROOT, "iteration %d/%d%s: %.0f commands/s (%.3f s)%n", i + 1,
                     warmupIterations + iterations, warmup ? " (warm-up)" : "", rate, elapsed / NANOS_PER_SECOND);
+                progress.flush();
             }
         }
         return new Result(Collections.unmodifiableList(rates), Collections.unmodifiableList(seconds), setupCounts,
