@@ -236,6 +236,8 @@ public final class PeerCli implements Callable<Integer>
             final Report report = header("latency", file, translation, settings, result.exchangeThreads());
             report.put("rate", rate);
             report.put("achieved-rate", Math.round(result.achievedRate()));
+            // Below the asked rate the publisher fell behind: the corrected latencies then measure the backlog.
+            report.put("kept-up", result.achievedRate() >= rate * 0.99);
             report.put("warmup-seconds", warmup);
             report.put("seconds", seconds);
             report.put("commands-sent", result.commands());

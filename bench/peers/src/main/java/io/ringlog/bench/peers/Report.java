@@ -2,6 +2,8 @@ package io.ringlog.bench.peers;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,9 +151,14 @@ final class Report
         }
     }
 
+    /** At most three decimals, no trailing zeros: 2.5, 3.104, 25509.9. */
     private static String number(final double d)
     {
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long)d) : String.format(Locale.ROOT, "%.3f", d);
+        if (d == Math.rint(d) && Math.abs(d) < 1e15)
+        {
+            return Long.toString((long)d);
+        }
+        return BigDecimal.valueOf(d).setScale(3, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
     }
 
     private static void string(final String s, final StringBuilder out)
