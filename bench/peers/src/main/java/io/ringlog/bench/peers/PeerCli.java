@@ -41,7 +41,32 @@ public final class PeerCli implements Callable<Integer>
 
     public static void main(final String[] args)
     {
+        final String unusable = unusableJdk();
+        if (unusable != null)
+        {
+            System.err.println("error: " + unusable);
+            System.exit(1);
+        }
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Why exchange-core cannot run on this JDK, or null. Its Chronicle Core 2.19 reaches into JDK internals in
+     * a static initialiser; on JDK 25 that throws an AssertionError from deep inside the first binary command.
+     */
+    static String unusableJdk()
+    {
+        try
+        {
+            Class.forName("net.openhft.chronicle.core.OS", true, PeerCli.class.getClassLoader());
+            return null;
+        }
+        catch (final Throwable ex)
+        {
+            final Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
+            return "exchange-core " + EXCHANGE_CORE + " (Chronicle Core 2.19) does not start on Java " +
+                Runtime.version().feature() + " (" + cause + "); run it on JDK 17, e.g. JAVA_HOME=... bench/peers/peer ...";
+        }
     }
 
     static CommandLine commandLine()
