@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A running pipeline: launched from an {@link EngineContext}, fed by {@code publish} and
- * {@code tryPublish} from any thread, stopped by {@link #close()}.
+ * A running pipeline: launched from an {@link EngineContext}, fed by {@code publish},
+ * {@code tryPublish} and {@link #newBatch()} from any thread (or by {@link #follower()}), stopped by
+ * {@link #close()}.
  * <pre>
  *  Intake ──► [input ring] ──► InputStage: journal ──┐                      (io.ringlog.core.engine)
  *   (positions,                 InputStage: replicate ┴─► InputStage: BusinessLogic ──► RingOutput
@@ -85,7 +86,7 @@ public final class Engine implements AutoCloseable
         {
             final long last = wiring.startAndRecover();
             final Intake intake = new Intake(wiring.input, wiring.status, ctx.clock(), ctx.maxPayloadLength(), last + 1,
-                ctx.producerIdleStrategy());
+                ctx.producerIdleStrategy(), ctx.follower());
             return new Engine(wiring, intake);
         }
         catch (final RuntimeException | Error ex)
@@ -101,7 +102,7 @@ public final class Engine implements AutoCloseable
      *
      * @throws IllegalArgumentException if the type is reserved (negative), a source's sequence is negative, or the
      *                                  payload is null or larger than maxPayloadLength.
-     * @throws IllegalStateException    if the engine is closed or halted.
+     * @throws IllegalStateException    if the engine is closed, halted or a follower.
      */
     public long publish(
         final int type,
@@ -133,7 +134,7 @@ public final class Engine implements AutoCloseable
      * Publishes a command if the ring has room.
      *
      * @return false, having published nothing, when the ring is full: back-pressure, not a drop.
-     * @throws IllegalStateException if the engine is closed or halted.
+     * @throws IllegalStateException if the engine is closed, halted or a follower.
      */
     public boolean tryPublish(
         final int type,
@@ -162,12 +163,42 @@ public final class Engine implements AutoCloseable
     }
 
     /**
+     * A batch publisher for one producer thread: claim n positions at once, fill them, publish them
+     * together. Make one per thread and reuse it; see {@link CommandBatch}.
+     */
+    public CommandBatch newBatch()
+    {
+        return intake.newBatch();
+    }
+
+    /**
      * Asks for a snapshot at an exact position: a {@link SystemCommands#SNAPSHOT} command goes
      * through the ring like any other. Returns its position.
      */
     public long requestSnapshot()
     {
         return intake.publishSystem(SystemCommands.SNAPSHOT);
+    }
+
+    /**
+     * The intake of an engine launched with {@link EngineContext#follower(boolean)}: commands whose
+     * positions and timestamps were assigned elsewhere.
+     *
+     * @throws IllegalStateException if this engine is not a follower.
+     */
+    public FollowerIntake follower()
+    {
+        return intake.follower();
+    }
+
+    /**
+     * Turns a follower into a leader: from now on it assigns positions and timestamps itself,
+     * continuing after the last position its leader sent, and {@link #publish} is open. Call it from
+     * the thread that appended to {@link #follower()}, or once that thread has stopped.
+     */
+    public void promote()
+    {
+        intake.promote();
     }
 
     /** Waits until business logic has applied {@code position} (or the engine halted). */

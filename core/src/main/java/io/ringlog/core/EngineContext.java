@@ -43,6 +43,7 @@ public final class EngineContext
     private long snapshotEvery;
     private Duration closeTimeout = Duration.ofSeconds(30);
     private Supplier<IdleStrategy> producerIdleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 50_000);
+    private boolean follower;
     private boolean concluded;
 
     /** Fills defaults and validates. Called by {@link Engine#launch}; calling it twice is harmless. */
@@ -367,6 +368,22 @@ public final class EngineContext
     public Supplier<IdleStrategy> producerIdleStrategy()
     {
         return producerIdleStrategy;
+    }
+
+    /**
+     * Launches a follower: commands arrive through {@link Engine#follower()} with positions and
+     * timestamps assigned elsewhere (a standby's primary), and {@link Engine#publish} is refused until
+     * {@link Engine#promote()}. False by default.
+     */
+    public EngineContext follower(final boolean follower)
+    {
+        this.follower = follower;
+        return this;
+    }
+
+    public boolean follower()
+    {
+        return follower;
     }
 
     /** How long {@link Engine#close()} waits for the rings to drain before it gives up loudly. */
