@@ -2,29 +2,38 @@ package io.ringlog.core;
 
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.ExceptionHandler;
-import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
+import io.ringlog.core.engine.BusinessLogic;
+import io.ringlog.core.engine.Counters;
+import io.ringlog.core.engine.EngineStatus;
+import io.ringlog.core.engine.InputStage;
+import io.ringlog.core.engine.Intake;
+import io.ringlog.core.engine.ListenerStage;
+import io.ringlog.core.engine.Recovery;
+import io.ringlog.core.engine.RingOutput;
+import io.ringlog.core.engine.StageThreads;
 import org.agrona.DirectBuffer;
-import org.agrona.ErrorHandler;
-import org.agrona.concurrent.EpochNanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * A running pipeline: launched from an {@link EngineContext}, fed by {@code publish} and
- * {@code tryPublish} from any thread, stopped by {@link #close()}.
- * <p>
+ * A running pipeline: launched from an {@link EngineContext}, fed by {@code publish},
+ * {@code tryPublish} and {@link #newBatch()} from any thread (or by {@link #follower()}), stopped by
+ * {@link #close()}.
+ * <pre>
+ *  Intake ──► [input ring] ──► InputStage: journal ──┐                      (io.ringlog.core.engine)
+ *   (positions,                 InputStage: replicate ┴─► InputStage: BusinessLogic ──► RingOutput
+ *    timestamps)                (compact: one InputStage does all three)        │
+ *                                                                       [output ring] ──► ListenerStage × n
+ *  Recovery runs on the logic stage's thread before its first command; close() drains, then stops.
+ * </pre>
  * Launch recovers first: the newest snapshot that verifies, then the journal after it, so the
  * state machine starts where the previous run stopped and positions continue without a gap.
  * Close stops intake, lets every accepted command go through journal, business logic and
@@ -32,46 +41,37 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Engine implements AutoCloseable
 {
-    private static final int REPLAY_PROGRESS_INTERVAL = 1 << 16;
-    private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
-
     private final EngineContext ctx;
-    private final ErrorHandler errorHandler;
-    private final EpochNanoClock clock;
+    private final EngineStatus status;
     private final RingBuffer<Command> input;
     private final RingBuffer<OutputEvent> output;
     private final BusinessLogic logic;
-    private final List<BatchEventProcessor<?>> processors = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
-    private final List<BatchEventProcessor<OutputEvent>> listenerProcessors = new ArrayList<>();
-    private final AtomicInteger activePublishers = new AtomicInteger();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Counters counters;
+    private final StageThreads threads;
+    private final int listenerCount;
+    private final Sequence replicatorSequence;
+    private final Sequence logicSequence;
+    private final List<Sequence> listenerSequences;
+    private final Intake intake;
     private final EngineMetrics metrics;
-    private final int maxPayloadLength;
-    private Sequence journalSequence;
-    private Sequence replicatorSequence;
-    private Sequence logicSequence;
-    private final CountDownLatch recoveryDone = new CountDownLatch(1);
-    private volatile Throwable recoveryFailure;
-    private volatile long basePosition;
-    private volatile boolean closed;
-    private volatile boolean abandoning;
     private volatile boolean stopped;
 
-    private Engine(final EngineContext ctx)
+    private Engine(final Wiring wiring, final Intake intake)
     {
-        this.ctx = ctx;
-        this.errorHandler = ctx.errorHandler();
-        this.clock = ctx.clock();
-        this.maxPayloadLength = ctx.maxPayloadLength();
-        final int maxPayload = ctx.maxPayloadLength();
-        final int maxEventPayload = ctx.maxEventPayloadLength();
-        this.input = RingBuffer.createMultiProducer(() -> new Command(maxPayload), ctx.ringSize(), ctx.waitStrategy().get());
-        // Multi-producer although only the logic thread publishes: see RingOutput for why.
-        this.output = RingBuffer.createMultiProducer(
-            () -> new OutputEvent(maxEventPayload), ctx.outputRingSize(), ctx.waitStrategy().get());
-        this.logic = new BusinessLogic(ctx, new RingOutput(output, maxEventPayload, this), this);
-        this.metrics = new EngineMetrics(this);
+        this.ctx = wiring.ctx;
+        this.status = wiring.status;
+        this.input = wiring.input;
+        this.output = wiring.output;
+        this.logic = wiring.logic;
+        this.counters = wiring.counters;
+        this.threads = wiring.threads;
+        this.listenerCount = wiring.listenerSequences.size();
+        this.replicatorSequence = wiring.replicatorSequence;
+        this.logicSequence = wiring.logicSequence;
+        this.listenerSequences = wiring.listenerSequences;
+        this.intake = intake;
+        this.metrics = new EngineMetrics(intake.basePosition(), input, wiring.journalSequence, replicatorSequence,
+            logicSequence, output, listenerSequences, ctx.listenerNames(), counters);
     }
 
     /**
@@ -81,223 +81,19 @@ public final class Engine implements AutoCloseable
     public static Engine launch(final EngineContext ctx)
     {
         ctx.conclude();
-        final Engine engine = new Engine(ctx);
+        final Wiring wiring = new Wiring(ctx);
         try
         {
-            engine.start();
+            final long last = wiring.startAndRecover();
+            final Intake intake = new Intake(wiring.input, wiring.status, ctx.clock(), ctx.maxPayloadLength(), last + 1,
+                ctx.producerIdleStrategy(), ctx.follower());
+            return new Engine(wiring, intake);
         }
         catch (final RuntimeException | Error ex)
         {
-            engine.abandon();
+            wiring.abandon();
             throw ex;
         }
-        return engine;
-    }
-
-    private void start()
-    {
-        boolean anyReplayListener = false;
-        for (int i = 0; i < ctx.listeners().size(); i++)
-        {
-            final OutputListener listener = ctx.listeners().get(i);
-            anyReplayListener |= listener.receivesReplay();
-            final BatchEventProcessor<OutputEvent> processor = new BatchEventProcessorBuilder()
-                .build(output, output.newBarrier(), new ListenerHandler(listener));
-            processor.setExceptionHandler(new ListenerExceptionHandler(ctx.listenerNames().get(i)));
-            output.addGatingSequences(processor.getSequence());
-            listenerProcessors.add(processor);
-            startThread(processor, ctx.name() + "-listener-" + ctx.listenerNames().get(i));
-        }
-        logic.replayDelivered(anyReplayListener);
-
-        final Replicator replicator = ctx.replicator();
-        final ExceptionHandler<Command> stageFailure = new StageExceptionHandler();
-        if (ctx.topology() == Topology.COMPACT)
-        {
-            final BatchEventProcessor<Command> compact = new BatchEventProcessorBuilder()
-                .build(input, input.newBarrier(), new CompactHandler(ctx.journal(), replicator));
-            compact.setExceptionHandler(stageFailure);
-            input.addGatingSequences(compact.getSequence());
-            journalSequence = compact.getSequence();
-            replicatorSequence = replicator == null ? null : compact.getSequence();
-            logicSequence = compact.getSequence();
-            startThread(compact, ctx.name() + "-compact");
-        }
-        else
-        {
-            final BatchEventProcessor<Command> journalProcessor = new BatchEventProcessorBuilder()
-                .build(input, input.newBarrier(), new JournalHandler(ctx.journal()));
-            journalProcessor.setExceptionHandler(stageFailure);
-            journalSequence = journalProcessor.getSequence();
-
-            BatchEventProcessor<Command> replicatorProcessor = null;
-            if (replicator != null)
-            {
-                replicatorProcessor = new BatchEventProcessorBuilder()
-                    .build(input, input.newBarrier(), new ReplicatorHandler(replicator));
-                replicatorProcessor.setExceptionHandler(stageFailure);
-                replicatorSequence = replicatorProcessor.getSequence();
-            }
-
-            final Sequence[] gates = replicator != null && replicator.synchronous() ?
-                new Sequence[]{journalSequence, replicatorSequence} : new Sequence[]{journalSequence};
-            final BatchEventProcessor<Command> logicProcessor = new BatchEventProcessorBuilder()
-                .build(input, input.newBarrier(gates), new LogicHandler());
-            logicProcessor.setExceptionHandler(stageFailure);
-            logicSequence = logicProcessor.getSequence();
-
-            if (replicatorProcessor != null && !replicator.synchronous())
-            {
-                input.addGatingSequences(logicSequence, replicatorSequence);
-            }
-            else
-            {
-                input.addGatingSequences(logicSequence);
-            }
-            startThread(journalProcessor, ctx.name() + "-journal");
-            if (replicatorProcessor != null)
-            {
-                startThread(replicatorProcessor, ctx.name() + "-replicator");
-            }
-            startThread(logicProcessor, ctx.name() + "-logic");
-        }
-        awaitRecovery();
-    }
-
-    /**
-     * Recovery runs on the business-logic thread, before it takes its first live command, so the
-     * output ring keeps one producer thread for its whole life. Launch waits here for the outcome.
-     */
-    private void awaitRecovery()
-    {
-        boolean interrupted = false;
-        while (true)
-        {
-            try
-            {
-                recoveryDone.await();
-                break;
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
-        final Throwable cause = recoveryFailure;
-        if (cause instanceof RuntimeException)
-        {
-            throw (RuntimeException)cause;
-        }
-        if (cause instanceof Error)
-        {
-            throw (Error)cause;
-        }
-        if (cause != null)
-        {
-            throw new IllegalStateException("recovery failed", cause);
-        }
-    }
-
-    /** Called by the business-logic (or compact) handler's onStart. */
-    private void recoverOnLogicThread()
-    {
-        try
-        {
-            basePosition = recover() + 1;
-        }
-        catch (final Throwable ex)
-        {
-            recoveryFailure = ex;
-        }
-        finally
-        {
-            recoveryDone.countDown();
-        }
-    }
-
-    /** Loads the newest verifying snapshot and replays the journal after it; returns the last position. */
-    private long recover()
-    {
-        final long started = System.nanoTime();
-        final RecoveryListener listener = ctx.recoveryListener();
-        final Journal journal = ctx.journal();
-        final long last = journal.lastPosition();
-        long snapshotPosition = 0;
-
-        final SnapshotStore store = ctx.snapshotStore();
-        if (store != null)
-        {
-            for (final long position : store.positions())
-            {
-                if (position > last)
-                {
-                    listener.onSnapshotSkipped(position, new SnapshotException("snapshot at position " + position +
-                        " is past the journal's last position " + last));
-                    continue;
-                }
-                final Snapshot snapshot;
-                try
-                {
-                    snapshot = store.read(position);
-                }
-                catch (final SnapshotException ex)
-                {
-                    listener.onSnapshotSkipped(position, ex);
-                    continue;
-                }
-                logic.loadSnapshot(snapshot);
-                snapshotPosition = position;
-                listener.onSnapshotLoaded(position);
-                break;
-            }
-        }
-
-        long expected = snapshotPosition + 1;
-        if (expected <= last)
-        {
-            final Command command = new Command(ctx.maxPayloadLength());
-            try (JournalReader reader = journal.reader(expected))
-            {
-                while (expected <= last && reader.next(command))
-                {
-                    if (command.position() != expected)
-                    {
-                        throw new JournalException(expected, "gap in the journal: expected position " + expected +
-                            ", found " + command.position());
-                    }
-                    if (!logic.apply(command, true))
-                    {
-                        throw new EngineHaltedException("recovery halted at position " + expected +
-                            " by the error policy", failure.get());
-                    }
-                    if (expected % REPLAY_PROGRESS_INTERVAL == 0)
-                    {
-                        listener.onReplayProgress(expected, last);
-                    }
-                    expected++;
-                }
-            }
-            if (expected <= last)
-            {
-                throw new JournalException(expected, "journal ended before its last position " + last);
-            }
-            listener.onReplayProgress(last, last);
-        }
-        listener.onRecovered(snapshotPosition, last, last - snapshotPosition, System.nanoTime() - started);
-        return last;
-    }
-
-    private void startThread(final BatchEventProcessor<?> processor, final String name)
-    {
-        processors.add(processor);
-        final Thread thread = ctx.threadFactory().newThread(processor);
-        thread.setName(name);
-        threads.add(thread);
-        thread.start();
     }
 
     /**
@@ -306,7 +102,7 @@ public final class Engine implements AutoCloseable
      *
      * @throws IllegalArgumentException if the type is reserved (negative), a source's sequence is negative, or the
      *                                  payload is null or larger than maxPayloadLength.
-     * @throws IllegalStateException    if the engine is closed or halted.
+     * @throws IllegalStateException    if the engine is closed, halted or a follower.
      */
     public long publish(
         final int type,
@@ -318,8 +114,7 @@ public final class Engine implements AutoCloseable
         final int offset,
         final int length)
     {
-        checkCommand(type, sourceId, sourceSequence, payload, offset, length);
-        return publish0(type, version, sourceId, sourceSequence, correlationId, payload, offset, length, true);
+        return intake.publish(type, version, sourceId, sourceSequence, correlationId, payload, offset, length, true);
     }
 
     /** {@link #publish(int, int, long, long, long, DirectBuffer, int, int)} with schema version 1. */
@@ -332,14 +127,14 @@ public final class Engine implements AutoCloseable
         final int offset,
         final int length)
     {
-        return publish(type, 1, sourceId, sourceSequence, correlationId, payload, offset, length);
+        return intake.publish(type, 1, sourceId, sourceSequence, correlationId, payload, offset, length, true);
     }
 
     /**
      * Publishes a command if the ring has room.
      *
      * @return false, having published nothing, when the ring is full: back-pressure, not a drop.
-     * @throws IllegalStateException if the engine is closed or halted.
+     * @throws IllegalStateException if the engine is closed, halted or a follower.
      */
     public boolean tryPublish(
         final int type,
@@ -351,8 +146,7 @@ public final class Engine implements AutoCloseable
         final int offset,
         final int length)
     {
-        checkCommand(type, sourceId, sourceSequence, payload, offset, length);
-        return publish0(type, version, sourceId, sourceSequence, correlationId, payload, offset, length, false) >= 0;
+        return intake.publish(type, version, sourceId, sourceSequence, correlationId, payload, offset, length, false) >= 0;
     }
 
     /** {@link #tryPublish(int, int, long, long, long, DirectBuffer, int, int)} with schema version 1. */
@@ -369,146 +163,52 @@ public final class Engine implements AutoCloseable
     }
 
     /**
+     * A batch publisher for one producer thread: claim n positions at once, fill them, publish them
+     * together. Make one per thread and reuse it; see {@link CommandBatch}.
+     */
+    public CommandBatch newBatch()
+    {
+        return intake.newBatch();
+    }
+
+    /**
      * Asks for a snapshot at an exact position: a {@link SystemCommands#SNAPSHOT} command goes
      * through the ring like any other. Returns its position.
      */
     public long requestSnapshot()
     {
-        return publish0(SystemCommands.SNAPSHOT, 1, 0, 0, 0, EMPTY, 0, 0, true);
+        return intake.publishSystem(SystemCommands.SNAPSHOT);
     }
 
-    private void checkCommand(
-        final int type,
-        final long sourceId,
-        final long sourceSequence,
-        final DirectBuffer payload,
-        final int offset,
-        final int length)
+    /**
+     * The intake of an engine launched with {@link EngineContext#follower(boolean)}: commands whose
+     * positions and timestamps were assigned elsewhere.
+     *
+     * @throws IllegalStateException if this engine is not a follower.
+     */
+    public FollowerIntake follower()
     {
-        if (type < 0)
-        {
-            throw new IllegalArgumentException("command type " + type + " is reserved for the engine; use 0 or above");
-        }
-        if (sourceId != 0 && sourceSequence < 0)
-        {
-            throw new IllegalArgumentException("source sequence " + sourceSequence + " of source " + sourceId +
-                " is negative; sequences of a (non-zero) source start at 0 or above");
-        }
-        if (payload == null)
-        {
-            throw new IllegalArgumentException("payload must not be null (use an empty buffer and length 0)");
-        }
-        if (length < 0 || length > maxPayloadLength)
-        {
-            throw new IllegalArgumentException("payload length " + length + " outside 0.." + maxPayloadLength +
-                " (maxPayloadLength)");
-        }
-        if (offset < 0 || (long)offset + length > payload.capacity())
-        {
-            throw new IllegalArgumentException("payload range [" + offset + ", " + ((long)offset + length) +
-                ") is outside the buffer's capacity " + payload.capacity());
-        }
+        return intake.follower();
     }
 
-    private long publish0(
-        final int type,
-        final int version,
-        final long sourceId,
-        final long sourceSequence,
-        final long correlationId,
-        final DirectBuffer payload,
-        final int offset,
-        final int length,
-        final boolean wait)
+    /**
+     * Turns a follower into a leader: from now on it assigns positions and timestamps itself,
+     * continuing after the last position its leader sent, and {@link #publish} is open. Call it from
+     * the thread that appended to {@link #follower()}, or once that thread has stopped.
+     */
+    public void promote()
     {
-        activePublishers.getAndIncrement();
-        try
-        {
-            checkOpen();
-            long sequence;
-            int idle = 0;
-            while (true)
-            {
-                try
-                {
-                    sequence = input.tryNext();
-                    break;
-                }
-                catch (final InsufficientCapacityException ex)
-                {
-                    if (!wait)
-                    {
-                        return -1;
-                    }
-                    checkOpen();
-                    idle = backOff(idle);
-                }
-            }
-            final Command slot = input.get(sequence);
-            final long position = basePosition + sequence;
-            slot.position(position);
-            try
-            {
-                slot.header(clock.nanoTime(), type, version, sourceId, sourceSequence, correlationId);
-                slot.mutablePayload().putBytes(0, payload, offset, length);
-                slot.payloadLength(length);
-            }
-            catch (final RuntimeException | Error ex)
-            {
-                // A claimed slot must be published or every stage stops at it: publish a void command.
-                slot.header(0, SystemCommands.VOID, 1, 0, 0, correlationId);
-                slot.payloadLength(0);
-                input.publish(sequence);
-                throw ex;
-            }
-            input.publish(sequence);
-            return position;
-        }
-        finally
-        {
-            activePublishers.getAndDecrement();
-        }
-    }
-
-    private void checkOpen()
-    {
-        final Throwable cause = failure.get();
-        if (cause != null)
-        {
-            throw new EngineHaltedException(ctx.name() + " has halted: " + cause.getMessage(), cause);
-        }
-        if (closed)
-        {
-            throw new IllegalStateException(ctx.name() + " is closed: it takes no more commands");
-        }
-    }
-
-    /** Spin a little, then yield, then park: behaves on a small machine, reacts fast on a big one. */
-    static int backOff(final int idle)
-    {
-        if (idle < 64)
-        {
-            Thread.onSpinWait();
-        }
-        else if (idle < 128)
-        {
-            Thread.yield();
-        }
-        else
-        {
-            LockSupport.parkNanos(50_000);
-        }
-        return idle + 1;
+        intake.promote();
     }
 
     /** Waits until business logic has applied {@code position} (or the engine halted). */
     public void awaitApplied(final long position, final long timeout, final TimeUnit unit) throws TimeoutException
     {
         final long deadline = System.nanoTime() + unit.toNanos(timeout);
-        int idle = 0;
-        while (logic.lastAppliedPosition.get() < position)
+        final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
+        while (counters.lastAppliedPosition.get() < position)
         {
-            final Throwable cause = failure.get();
+            final Throwable cause = status.failure();
             if (cause != null)
             {
                 throw new EngineHaltedException(ctx.name() + " halted before position " + position, cause);
@@ -516,9 +216,9 @@ public final class Engine implements AutoCloseable
             if (System.nanoTime() > deadline)
             {
                 throw new TimeoutException("position " + position + " not applied within " + timeout + " " + unit +
-                    "; last applied " + logic.lastAppliedPosition.get());
+                    "; last applied " + counters.lastAppliedPosition.get());
             }
-            idle = backOff(idle);
+            idle.idle();
         }
     }
 
@@ -530,13 +230,13 @@ public final class Engine implements AutoCloseable
     /** The failure that halted the engine, or null while it is healthy. */
     public Throwable failure()
     {
-        return failure.get();
+        return status.failure();
     }
 
     /** Position the next accepted command will get, as of now. */
     public long nextPosition()
     {
-        return basePosition + input.getCursor() + 1;
+        return intake.nextPosition();
     }
 
     /**
@@ -567,60 +267,57 @@ public final class Engine implements AutoCloseable
         {
             return;
         }
-        if (threads.contains(Thread.currentThread()))
+        if (threads.isStageThread(Thread.currentThread()))
         {
             throw new IllegalStateException(ctx.name() + ": close() called from the engine's own thread " +
                 Thread.currentThread().getName() + " would wait for itself; close from another thread");
         }
-        closed = true;
+        status.close();
         final long deadline = System.nanoTime() + ctx.closeTimeout().toNanos();
         RuntimeException drainFailure = null;
         // A halted engine applies nothing more, and an abandoned one has no stages left to drain.
-        if (failure.get() == null && !abandoning)
+        if (!status.halted() && !status.abandoning())
         {
             drainFailure = drain(deadline);
         }
-        abandon();
+        stopped = new Shutdown(ctx, status, threads, listenerCount).abandon();
         if (drainFailure != null)
         {
             throw drainFailure;
         }
-        final Throwable cause = failure.get();
+        final Throwable cause = status.failure();
         if (cause != null)
         {
             // Publishers may have been told "accepted" for commands the halt then kept from being applied.
             throw new EngineHaltedException(ctx.name() + " had halted: accepted up to position " +
-                metrics.cursorPosition() + ", applied up to " + logic.lastAppliedPosition.get() + ": " +
+                metrics.cursorPosition() + ", applied up to " + counters.lastAppliedPosition.get() + ": " +
                 cause.getMessage(), cause);
         }
     }
 
-    /** Waits for every accepted command to pass every stage; returns the failure if the deadline passes. */
+    /**
+     * Waits for every accepted command to pass every stage; returns the failure if the deadline passes.
+     * The intake's claim-then-check protocol means every claim close can miss is published void.
+     */
     private RuntimeException drain(final long deadline)
     {
         try
         {
-            int idle = 0;
-            while (activePublishers.get() != 0)
-            {
-                checkDeadline(deadline, "publishers to finish");
-                idle = backOff(idle);
-            }
+            final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
             final long end = input.getCursor();
-            idle = 0;
             while (logicSequence.get() < end || (replicatorSequence != null && replicatorSequence.get() < end))
             {
                 checkDeadline(deadline, "the input ring to drain");
-                idle = backOff(idle);
+                idle.idle();
             }
             final long outputEnd = output.getCursor();
-            for (final BatchEventProcessor<OutputEvent> processor : listenerProcessors)
+            for (final Sequence listener : listenerSequences)
             {
-                idle = 0;
-                while (processor.getSequence().get() < outputEnd)
+                idle.reset();
+                while (listener.get() < outputEnd)
                 {
                     checkDeadline(deadline, "the listeners to drain");
-                    idle = backOff(idle);
+                    idle.idle();
                 }
             }
         }
@@ -645,371 +342,239 @@ public final class Engine implements AutoCloseable
      * stop in time (a listener stuck in user code) is reported and the stages stay open: closing a
      * journal under a live stage thread could pull mapped memory from under it.
      */
-    private void abandon()
+    private static final class Shutdown
     {
-        closed = true;
-        abandoning = true;
-        final long deadline = System.nanoTime() + ctx.closeTimeout().toNanos();
-        final StringBuilder stuck = new StringBuilder();
-        // Input stages first: the logic thread may be waiting for room on the output ring, which only
-        // the listeners make. Listeners last, so they can take what logic publishes until it stops.
-        final int listeners = listenerProcessors.size();
-        stopThreads(listeners, processors.size(), deadline, stuck);
-        stopThreads(0, listeners, deadline, stuck);
-        if (stuck.length() > 0)
+        private final EngineContext ctx;
+        private final EngineStatus status;
+        private final StageThreads threads;
+        private final int listeners;
+
+        Shutdown(final EngineContext ctx, final EngineStatus status, final StageThreads threads, final int listeners)
         {
-            final IllegalStateException ex = new IllegalStateException(ctx.name() + ": threads did not stop within " +
-                ctx.closeTimeout() + ": " + stuck + "; journal, replicator and snapshot store left open");
-            recordError(ex);
-            throw ex;
+            this.ctx = ctx;
+            this.status = status;
+            this.threads = threads;
+            this.listeners = listeners;
         }
-        stopped = true;
-        closeQuietly(ctx.snapshotStore());
-        closeQuietly(ctx.replicator());
-        closeQuietly(ctx.journal());
+
+        /** Returns true once every thread stopped and the stages are closed; throws if threads were stuck. */
+        boolean abandon()
+        {
+            status.abandon();
+            final long deadline = System.nanoTime() + ctx.closeTimeout().toNanos();
+            final StringBuilder stuck = new StringBuilder();
+            // Input stages first: the logic thread may be waiting for room on the output ring, which only
+            // the listeners make. Listeners last, so they can take what logic publishes until it stops.
+            threads.stop(listeners, threads.size(), deadline, stuck);
+            threads.stop(0, listeners, deadline, stuck);
+            if (stuck.length() > 0)
+            {
+                final IllegalStateException ex = new IllegalStateException(ctx.name() + ": threads did not stop " +
+                    "within " + ctx.closeTimeout() + ": " + stuck + "; journal, replicator and snapshot store left open");
+                status.recordError(ex);
+                throw ex;
+            }
+            closeQuietly(ctx.snapshotStore());
+            closeQuietly(ctx.replicator());
+            closeQuietly(ctx.journal());
+            return true;
+        }
+
+        private void closeQuietly(final AutoCloseable closeable)
+        {
+            if (closeable == null)
+            {
+                return;
+            }
+            try
+            {
+                closeable.close();
+            }
+            catch (final Exception ex)
+            {
+                status.recordError(ex);
+            }
+        }
     }
 
-    /** Halts processors [from, to) and joins their threads until the deadline; names the ones still alive. */
-    private void stopThreads(final int from, final int to, final long deadline, final StringBuilder stuck)
+    /**
+     * What launch builds before the engine exists: the rings, business logic, the stages and their
+     * threads (listeners first, so logic's first events have somewhere to go), then recovery on the
+     * logic stage's thread, which launch waits for.
+     */
+    private static final class Wiring
     {
-        for (int i = from; i < to; i++)
+        final EngineContext ctx;
+        final EngineStatus status;
+        final Counters counters = new Counters();
+        final RingBuffer<Command> input;
+        final RingBuffer<OutputEvent> output;
+        final RingOutput ringOutput;
+        final BusinessLogic logic;
+        final StageThreads threads;
+        final List<Sequence> listenerSequences = new ArrayList<>();
+        final CountDownLatch recovered = new CountDownLatch(1);
+        Sequence journalSequence;
+        Sequence replicatorSequence;
+        Sequence logicSequence;
+        volatile long lastPosition;
+        volatile Throwable recoveryFailure;
+
+        Wiring(final EngineContext ctx)
         {
-            processors.get(i).halt();
+            this.ctx = ctx;
+            this.status = new EngineStatus(ctx.name(), ctx.errorHandler());
+            final int maxPayload = ctx.maxPayloadLength();
+            final int maxEventPayload = ctx.maxEventPayloadLength();
+            this.input = RingBuffer.createMultiProducer(() -> new Command(maxPayload), ctx.ringSize(),
+                ctx.waitStrategy().get());
+            // One producer, the logic thread, which publishes whole commands as ranges (see RingOutput).
+            this.output = RingBuffer.createSingleProducer(() -> new OutputEvent(maxEventPayload), ctx.outputRingSize(),
+                ctx.waitStrategy().get());
+            this.ringOutput = new RingOutput(output, maxEventPayload, status);
+            this.logic = new BusinessLogic(ctx, ringOutput, status, counters);
+            this.threads = new StageThreads(ctx.threadFactory());
         }
-        boolean interrupted = false;
-        for (int i = from; i < to; i++)
+
+        /** Starts every stage; returns the journal's last position once recovery has run. */
+        long startAndRecover()
         {
-            final Thread thread = threads.get(i);
-            while (thread.isAlive())
+            boolean anyReplayListener = false;
+            for (int i = 0; i < ctx.listeners().size(); i++)
             {
-                final long leftMs = (deadline - System.nanoTime()) / 1_000_000;
-                if (leftMs <= 0)
+                final OutputListener listener = ctx.listeners().get(i);
+                final String name = ctx.listenerNames().get(i);
+                anyReplayListener |= listener.receivesReplay();
+                final ListenerStage stage = new ListenerStage(name, listener, status, counters);
+                final BatchEventProcessor<OutputEvent> processor = new BatchEventProcessorBuilder()
+                    .build(output, output.newBarrier(), stage);
+                processor.setExceptionHandler(stage);
+                output.addGatingSequences(processor.getSequence());
+                listenerSequences.add(processor.getSequence());
+                threads.start(processor, ctx.name() + "-listener-" + name);
+            }
+            logic.replayDelivered(anyReplayListener);
+
+            final Journal journal = ctx.journal();
+            final Replicator replicator = ctx.replicator();
+            final InputStage.Failures failures = new InputStage.Failures(status, journal.lastPosition() + 1);
+            final Runnable recover = this::recoverOnLogicThread;
+            if (ctx.topology() == Topology.COMPACT)
+            {
+                final BatchEventProcessor<Command> compact = processor(input.newBarrier(),
+                    new InputStage(journal, replicator, logic, ringOutput, input, status, recover), failures);
+                input.addGatingSequences(compact.getSequence());
+                journalSequence = compact.getSequence();
+                replicatorSequence = replicator == null ? null : compact.getSequence();
+                logicSequence = compact.getSequence();
+                threads.start(compact, ctx.name() + "-compact");
+            }
+            else
+            {
+                final BatchEventProcessor<Command> journalStage = processor(input.newBarrier(),
+                    new InputStage(journal, null, null, null, input, status, null), failures);
+                journalSequence = journalStage.getSequence();
+                BatchEventProcessor<Command> replicatorStage = null;
+                if (replicator != null)
                 {
-                    stuck.append(stuck.length() == 0 ? "" : ", ").append(thread.getName());
-                    break;
+                    replicatorStage = processor(input.newBarrier(),
+                        new InputStage(null, replicator, null, null, input, status, null), failures);
+                    replicatorSequence = replicatorStage.getSequence();
                 }
+                final Sequence[] gates = replicator != null && replicator.synchronous() ?
+                    new Sequence[]{journalSequence, replicatorSequence} : new Sequence[]{journalSequence};
+                final BatchEventProcessor<Command> logicStage = processor(input.newBarrier(gates),
+                    new InputStage(null, null, logic, ringOutput, input, status, recover), failures);
+                logicSequence = logicStage.getSequence();
+                if (replicatorStage != null && !replicator.synchronous())
+                {
+                    input.addGatingSequences(logicSequence, replicatorSequence);
+                }
+                else
+                {
+                    input.addGatingSequences(logicSequence);
+                }
+                threads.start(journalStage, ctx.name() + "-journal");
+                if (replicatorStage != null)
+                {
+                    threads.start(replicatorStage, ctx.name() + "-replicator");
+                }
+                threads.start(logicStage, ctx.name() + "-logic");
+            }
+            awaitRecovery();
+            return lastPosition;
+        }
+
+        private BatchEventProcessor<Command> processor(
+            final com.lmax.disruptor.SequenceBarrier barrier, final InputStage stage, final InputStage.Failures failures)
+        {
+            final BatchEventProcessor<Command> processor = new BatchEventProcessorBuilder().build(input, barrier, stage);
+            processor.setExceptionHandler(failures);
+            return processor;
+        }
+
+        private void recoverOnLogicThread()
+        {
+            try
+            {
+                lastPosition = new Recovery(ctx.journal(), ctx.snapshotStore(), ctx.recoveryListener(), logic,
+                    ringOutput, status, ctx.maxPayloadLength()).recover();
+            }
+            catch (final Throwable ex)
+            {
+                recoveryFailure = ex;
+            }
+            finally
+            {
+                recovered.countDown();
+            }
+        }
+
+        private void awaitRecovery()
+        {
+            boolean interrupted = false;
+            while (true)
+            {
                 try
                 {
-                    thread.join(leftMs);
+                    recovered.await();
+                    break;
                 }
                 catch (final InterruptedException ex)
                 {
                     interrupted = true;
                 }
             }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    boolean abandoning()
-    {
-        return abandoning;
-    }
-
-    private void closeQuietly(final AutoCloseable closeable)
-    {
-        if (closeable == null)
-        {
-            return;
-        }
-        try
-        {
-            closeable.close();
-        }
-        catch (final Exception ex)
-        {
-            recordError(ex);
-        }
-    }
-
-    /** Records the failure and stops the engine from applying or exposing anything further. */
-    void halt(final Throwable cause)
-    {
-        if (failure.compareAndSet(null, cause))
-        {
-            recordError(cause);
-        }
-    }
-
-    boolean halted()
-    {
-        return failure.get() != null;
-    }
-
-    void recordError(final Throwable cause)
-    {
-        try
-        {
-            errorHandler.onError(cause);
-        }
-        catch (final Throwable ignore)
-        {
-            // An ErrorHandler must not throw; if it does there is nowhere left to report it.
-        }
-    }
-
-    long basePosition()
-    {
-        return basePosition;
-    }
-
-    RingBuffer<Command> input()
-    {
-        return input;
-    }
-
-    RingBuffer<OutputEvent> output()
-    {
-        return output;
-    }
-
-    BusinessLogic logic()
-    {
-        return logic;
-    }
-
-    Sequence journalSequence()
-    {
-        return journalSequence;
-    }
-
-    Sequence replicatorSequence()
-    {
-        return replicatorSequence;
-    }
-
-    Sequence logicSequence()
-    {
-        return logicSequence;
-    }
-
-    List<BatchEventProcessor<OutputEvent>> listenerProcessors()
-    {
-        return listenerProcessors;
-    }
-
-    List<String> listenerNames()
-    {
-        return ctx.listenerNames();
-    }
-
-    /** Appends each command, commits at the end of each batch. Stops appending after the first failure. */
-    private final class JournalHandler implements EventHandler<Command>
-    {
-        private final Journal journal;
-
-        JournalHandler(final Journal journal)
-        {
-            this.journal = journal;
-        }
-
-        @Override
-        public void onEvent(final Command command, final long sequence, final boolean endOfBatch)
-        {
-            if (halted())
+            if (interrupted)
             {
-                return;
+                Thread.currentThread().interrupt();
             }
+            final Throwable cause = recoveryFailure;
+            if (cause instanceof RuntimeException)
+            {
+                throw (RuntimeException)cause;
+            }
+            if (cause instanceof Error)
+            {
+                throw (Error)cause;
+            }
+            if (cause != null)
+            {
+                throw new IllegalStateException("recovery failed", cause);
+            }
+        }
+
+        /** Stops what was started after a failed launch. */
+        void abandon()
+        {
             try
             {
-                journal.append(command);
-                if (endOfBatch)
-                {
-                    journal.commit();
-                }
+                new Shutdown(ctx, status, threads, listenerSequences.size()).abandon();
             }
-            catch (final Throwable ex)
+            catch (final RuntimeException ex)
             {
-                // Halt before this processor's sequence moves, so business logic sees the failure first.
-                halt(ex instanceof JournalException ? ex :
-                    new JournalException(command.position(), "journal write failed: " + ex, ex));
+                status.recordError(ex);
             }
-        }
-    }
-
-    private final class ReplicatorHandler implements EventHandler<Command>
-    {
-        private final Replicator replicator;
-
-        ReplicatorHandler(final Replicator replicator)
-        {
-            this.replicator = replicator;
-        }
-
-        @Override
-        public void onEvent(final Command command, final long sequence, final boolean endOfBatch)
-        {
-            if (halted())
-            {
-                return;
-            }
-            try
-            {
-                replicator.replicate(command);
-                if (endOfBatch)
-                {
-                    replicator.endOfBatch();
-                }
-            }
-            catch (final Throwable ex)
-            {
-                halt(new IllegalStateException("replication of position " + command.position() + " failed: " + ex, ex));
-            }
-        }
-    }
-
-    private final class LogicHandler implements EventHandler<Command>
-    {
-        @Override
-        public void onStart()
-        {
-            recoverOnLogicThread();
-        }
-
-        @Override
-        public void onEvent(final Command command, final long sequence, final boolean endOfBatch)
-        {
-            if (!halted())
-            {
-                logic.apply(command, false);
-            }
-        }
-    }
-
-    /** Journal, replicate, then apply: one thread, each batch committed before any of it is applied. */
-    private final class CompactHandler implements EventHandler<Command>
-    {
-        private final Journal journal;
-        private final Replicator replicator;
-        private long batchStart = -1;
-
-        CompactHandler(final Journal journal, final Replicator replicator)
-        {
-            this.journal = journal;
-            this.replicator = replicator;
-        }
-
-        @Override
-        public void onStart()
-        {
-            recoverOnLogicThread();
-        }
-
-        @Override
-        public void onEvent(final Command command, final long sequence, final boolean endOfBatch)
-        {
-            if (batchStart < 0)
-            {
-                batchStart = sequence;
-            }
-            if (!halted())
-            {
-                try
-                {
-                    journal.append(command);
-                    if (replicator != null)
-                    {
-                        replicator.replicate(command);
-                    }
-                    if (endOfBatch)
-                    {
-                        journal.commit();
-                        if (replicator != null)
-                        {
-                            replicator.endOfBatch();
-                        }
-                    }
-                }
-                catch (final Throwable ex)
-                {
-                    halt(ex instanceof JournalException ? ex :
-                        new JournalException(command.position(), "journal or replication failed: " + ex, ex));
-                }
-            }
-            if (endOfBatch)
-            {
-                // The slots stay ours until this processor's sequence moves past the batch.
-                for (long s = batchStart; s <= sequence && !halted(); s++)
-                {
-                    logic.apply(input.get(s), false);
-                }
-                batchStart = -1;
-            }
-        }
-    }
-
-    private static final class ListenerHandler implements EventHandler<OutputEvent>
-    {
-        private final OutputListener listener;
-        private final boolean receivesReplay;
-
-        ListenerHandler(final OutputListener listener)
-        {
-            this.listener = listener;
-            this.receivesReplay = listener.receivesReplay();
-        }
-
-        @Override
-        public void onEvent(final OutputEvent event, final long sequence, final boolean endOfBatch) throws Exception
-        {
-            if (event.isCancelled() || (event.isReplay() && !receivesReplay))
-            {
-                return;
-            }
-            listener.onEvent(event, endOfBatch);
-        }
-    }
-
-    private final class ListenerExceptionHandler implements ExceptionHandler<OutputEvent>
-    {
-        private final String name;
-
-        ListenerExceptionHandler(final String name)
-        {
-            this.name = name;
-        }
-
-        @Override
-        public void handleEventException(final Throwable ex, final long sequence, final OutputEvent event)
-        {
-            metrics.listenerErrors.getAndIncrement();
-            recordError(new ListenerException(name, event == null ? -1 : event.position(), ex));
-        }
-
-        @Override
-        public void handleOnStartException(final Throwable ex)
-        {
-            recordError(new ListenerException(name, -1, ex));
-        }
-
-        @Override
-        public void handleOnShutdownException(final Throwable ex)
-        {
-            recordError(new ListenerException(name, -1, ex));
-        }
-    }
-
-    private final class StageExceptionHandler implements ExceptionHandler<Command>
-    {
-        @Override
-        public void handleEventException(final Throwable ex, final long sequence, final Command command)
-        {
-            halt(new IllegalStateException("stage failed at position " + (basePosition + sequence), ex));
-        }
-
-        @Override
-        public void handleOnStartException(final Throwable ex)
-        {
-            halt(ex);
-        }
-
-        @Override
-        public void handleOnShutdownException(final Throwable ex)
-        {
-            recordError(ex);
         }
     }
 }

@@ -2,7 +2,9 @@ package io.ringlog.core;
 
 import com.lmax.disruptor.WaitStrategy;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 
 import java.time.Duration;
@@ -40,6 +42,8 @@ public final class EngineContext
     private Upcasters upcasters = new Upcasters();
     private long snapshotEvery;
     private Duration closeTimeout = Duration.ofSeconds(30);
+    private Supplier<IdleStrategy> producerIdleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 50_000);
+    private boolean follower;
     private boolean concluded;
 
     /** Fills defaults and validates. Called by {@link Engine#launch}; calling it twice is harmless. */
@@ -69,10 +73,10 @@ public final class EngineContext
             throw new IllegalArgumentException("snapshotEvery must be zero (off) or positive: " + snapshotEvery);
         }
         if (waitStrategy == null || topology == null || errorPolicy == null || upcasters == null ||
-            recoveryListener == null || closeTimeout == null)
+            recoveryListener == null || closeTimeout == null || producerIdleStrategy == null)
         {
-            throw new IllegalArgumentException("waitStrategy, topology, errorPolicy, upcasters, recoveryListener " +
-                "and closeTimeout must not be null");
+            throw new IllegalArgumentException("waitStrategy, topology, errorPolicy, upcasters, recoveryListener, " +
+                "closeTimeout and producerIdleStrategy must not be null");
         }
         if (journal == null)
         {
@@ -348,6 +352,38 @@ public final class EngineContext
     public long snapshotEvery()
     {
         return snapshotEvery;
+    }
+
+    /**
+     * How a producer waits while the input ring is full: one {@link IdleStrategy} per producer thread,
+     * made on its first wait. Agrona's {@code BackoffIdleStrategy} by default: 64 spins, 64 yields,
+     * then parks from 1 µs growing to 50 µs, which behaves on a small machine.
+     */
+    public EngineContext producerIdleStrategy(final Supplier<IdleStrategy> producerIdleStrategy)
+    {
+        this.producerIdleStrategy = producerIdleStrategy;
+        return this;
+    }
+
+    public Supplier<IdleStrategy> producerIdleStrategy()
+    {
+        return producerIdleStrategy;
+    }
+
+    /**
+     * Launches a follower: commands arrive through {@link Engine#follower()} with positions and
+     * timestamps assigned elsewhere (a standby's primary), and {@link Engine#publish} is refused until
+     * {@link Engine#promote()}. False by default.
+     */
+    public EngineContext follower(final boolean follower)
+    {
+        this.follower = follower;
+        return this;
+    }
+
+    public boolean follower()
+    {
+        return follower;
     }
 
     /** How long {@link Engine#close()} waits for the rings to drain before it gives up loudly. */

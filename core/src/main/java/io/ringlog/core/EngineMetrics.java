@@ -1,8 +1,10 @@
 package io.ringlog.core;
 
+import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
+import io.ringlog.core.engine.Counters;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.List;
 
 /**
  * Live figures of a running engine, safe to read from any thread: each stage's position and how
@@ -17,18 +19,42 @@ public final class EngineMetrics
         JOURNAL, REPLICATOR, LOGIC
     }
 
-    private final Engine engine;
-    final AtomicLong listenerErrors = new AtomicLong();
+    private final long basePosition;
+    private final RingBuffer<Command> input;
+    private final Sequence journal;
+    private final Sequence replicator;
+    private final Sequence logic;
+    private final RingBuffer<OutputEvent> output;
+    private final List<Sequence> listeners;
+    private final List<String> listenerNames;
+    private final Counters counters;
 
-    EngineMetrics(final Engine engine)
+    EngineMetrics(
+        final long basePosition,
+        final RingBuffer<Command> input,
+        final Sequence journal,
+        final Sequence replicator,
+        final Sequence logic,
+        final RingBuffer<OutputEvent> output,
+        final List<Sequence> listeners,
+        final List<String> listenerNames,
+        final Counters counters)
     {
-        this.engine = engine;
+        this.basePosition = basePosition;
+        this.input = input;
+        this.journal = journal;
+        this.replicator = replicator;
+        this.logic = logic;
+        this.output = output;
+        this.listeners = listeners;
+        this.listenerNames = listenerNames;
+        this.counters = counters;
     }
 
     /** Position of the newest accepted command (claimed by a publisher), 0 if none. */
     public long cursorPosition()
     {
-        return engine.basePosition() + engine.input().getCursor();
+        return basePosition + input.getCursor();
     }
 
     /** Position the stage has finished, or -1 for a stage the engine does not run. */
@@ -37,11 +63,11 @@ public final class EngineMetrics
         final Sequence sequence;
         switch (stage)
         {
-            case JOURNAL: sequence = engine.journalSequence(); break;
-            case REPLICATOR: sequence = engine.replicatorSequence(); break;
-            default: sequence = engine.logicSequence(); break;
+            case JOURNAL: sequence = journal; break;
+            case REPLICATOR: sequence = replicator; break;
+            default: sequence = logic; break;
         }
-        return sequence == null ? -1 : engine.basePosition() + sequence.get();
+        return sequence == null ? -1 : basePosition + sequence.get();
     }
 
     /** Commands accepted but not yet finished by the stage; 0 for a stage the engine does not run. */
@@ -54,53 +80,52 @@ public final class EngineMetrics
     /** Events published to the output ring but not yet consumed by the listener at {@code index}. */
     public long listenerLag(final int index)
     {
-        final long consumed = engine.listenerProcessors().get(index).getSequence().get();
-        return Math.max(0, engine.output().getCursor() - consumed);
+        return Math.max(0, output.getCursor() - listeners.get(index).get());
     }
 
     /** Commands accepted into the ring since launch. */
     public long accepted()
     {
-        return engine.input().getCursor() + 1;
+        return input.getCursor() + 1;
     }
 
     /** Commands business logic has finished since launch (replay included), rejected ones too. */
     public long applied()
     {
-        return engine.logic().applied.get();
+        return counters.applied.get();
     }
 
     /** Position of the last command business logic finished. */
     public long lastAppliedPosition()
     {
-        return engine.logic().lastAppliedPosition.get();
+        return counters.lastAppliedPosition.get();
     }
 
     /** Rejections the engine emitted itself: duplicates, failed commands, unknown system commands. */
     public long rejected()
     {
-        return engine.logic().rejected.get();
+        return counters.rejected.get();
     }
 
     public long duplicates()
     {
-        return engine.logic().duplicates.get();
+        return counters.duplicates.get();
     }
 
     /** Commands during which the state machine threw. */
     public long failed()
     {
-        return engine.logic().failed.get();
+        return counters.failed.get();
     }
 
     public long snapshots()
     {
-        return engine.logic().snapshots.get();
+        return counters.snapshots.get();
     }
 
     public long listenerErrors()
     {
-        return listenerErrors.get();
+        return counters.listenerErrors.get();
     }
 
     @Override
@@ -109,15 +134,15 @@ public final class EngineMetrics
         final StringBuilder sb = new StringBuilder(256)
             .append("cursor=").append(cursorPosition())
             .append(" journal=").append(position(Stage.JOURNAL)).append(" (lag ").append(lag(Stage.JOURNAL)).append(')');
-        if (engine.replicatorSequence() != null)
+        if (replicator != null)
         {
             sb.append(" replicator=").append(position(Stage.REPLICATOR))
                 .append(" (lag ").append(lag(Stage.REPLICATOR)).append(')');
         }
         sb.append(" logic=").append(position(Stage.LOGIC)).append(" (lag ").append(lag(Stage.LOGIC)).append(')');
-        for (int i = 0; i < engine.listenerProcessors().size(); i++)
+        for (int i = 0; i < listeners.size(); i++)
         {
-            sb.append(" listener[").append(engine.listenerNames().get(i)).append("] lag ").append(listenerLag(i));
+            sb.append(" listener[").append(listenerNames.get(i)).append("] lag ").append(listenerLag(i));
         }
         return sb.append(" accepted=").append(accepted())
             .append(" applied=").append(applied())

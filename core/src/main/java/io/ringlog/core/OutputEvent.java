@@ -25,10 +25,10 @@ public final class OutputEvent
     private int index;
     private int payloadLength;
     private boolean replay;
-    private boolean cancelled;
     private final UnsafeBuffer payload;
 
-    OutputEvent(final int maxPayloadLength)
+    /** A ring slot whose payload holds up to {@code maxPayloadLength} bytes. */
+    public OutputEvent(final int maxPayloadLength)
     {
         payload = new UnsafeBuffer(new byte[maxPayloadLength]);
     }
@@ -107,12 +107,16 @@ public final class OutputEvent
         return payloadLength;
     }
 
-    UnsafeBuffer mutablePayload()
+    // The output stage fills slots through these; a listener reads, and never calls them.
+
+    /** The slot's payload buffer, for the output stage to write an event into. */
+    public UnsafeBuffer mutablePayload()
     {
         return payload;
     }
 
-    void reset(final Command cause, final int type, final int index, final boolean replay)
+    /** Starts a new event in this slot, caused by {@code cause}: the output stage's, not a listener's. */
+    public void reset(final Command cause, final int type, final int index, final boolean replay)
     {
         this.position = cause.position();
         this.correlationId = cause.correlationId();
@@ -123,23 +127,13 @@ public final class OutputEvent
         this.type = type;
         this.index = index;
         this.replay = replay;
-        this.cancelled = false;
         this.payloadLength = 0;
     }
 
-    void payloadLength(final int length)
+    /** Sets the length of the payload the output stage wrote. */
+    public void payloadLength(final int length)
     {
         this.payloadLength = length;
-    }
-
-    boolean isCancelled()
-    {
-        return cancelled;
-    }
-
-    void cancel()
-    {
-        cancelled = true;
     }
 
     @Override

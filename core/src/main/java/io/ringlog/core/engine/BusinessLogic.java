@@ -1,12 +1,23 @@
-package io.ringlog.core;
+package io.ringlog.core.engine;
 
+import io.ringlog.core.Command;
+import io.ringlog.core.CommandFailedException;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.ErrorPolicy;
+import io.ringlog.core.Hashing;
+import io.ringlog.core.Rejections;
+import io.ringlog.core.Snapshot;
+import io.ringlog.core.SnapshotException;
+import io.ringlog.core.SnapshotStore;
+import io.ringlog.core.StateMachine;
+import io.ringlog.core.SystemCommands;
+import io.ringlog.core.Upcasters;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Long2LongHashMap;
 
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Applies commands to the {@link StateMachine}, one at a time, on the business-logic thread (recovery
@@ -21,14 +32,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *  dedup entries sorted by source id, so equal states write equal bytes.
  * </pre>
  */
-final class BusinessLogic
+public final class BusinessLogic
 {
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     private static final long NONE = Long.MIN_VALUE;
 
     private final StateMachine stateMachine;
     private final RingOutput output;
-    private final Engine engine;
+    private final EngineStatus status;
+    private final Counters counters;
     private final ErrorPolicy errorPolicy;
     private final SnapshotStore snapshotStore;
     private final long snapshotEvery;
@@ -38,18 +50,13 @@ final class BusinessLogic
     private final ExpandableArrayBuffer snapshotBuffer = new ExpandableArrayBuffer(4096);
     private boolean replayDelivered;
 
-    final AtomicLong applied = new AtomicLong();
-    final AtomicLong rejected = new AtomicLong();
-    final AtomicLong duplicates = new AtomicLong();
-    final AtomicLong failed = new AtomicLong();
-    final AtomicLong snapshots = new AtomicLong();
-    final AtomicLong lastAppliedPosition = new AtomicLong();
-
-    BusinessLogic(final EngineContext ctx, final RingOutput output, final Engine engine)
+    public BusinessLogic(final EngineContext ctx, final RingOutput output, final EngineStatus status,
+        final Counters counters)
     {
         this.stateMachine = ctx.stateMachine();
         this.output = output;
-        this.engine = engine;
+        this.status = status;
+        this.counters = counters;
         this.errorPolicy = ctx.errorPolicy();
         this.snapshotStore = ctx.snapshotStore();
         this.snapshotEvery = ctx.snapshotEvery();
@@ -58,7 +65,7 @@ final class BusinessLogic
     }
 
     /** Whether replayed events go to the output ring (some listener asked for them). */
-    void replayDelivered(final boolean replayDelivered)
+    public void replayDelivered(final boolean replayDelivered)
     {
         this.replayDelivered = replayDelivered;
     }
@@ -68,7 +75,7 @@ final class BusinessLogic
      *
      * @return false if the engine halted on this command.
      */
-    boolean apply(final Command received, final boolean replay)
+    public boolean apply(final Command received, final boolean replay)
     {
         Command command = received;
         final long position = received.position();
@@ -112,20 +119,20 @@ final class BusinessLogic
             catch (final Throwable ex)
             {
                 output.abort();
-                failed.lazySet(failed.get() + 1);
+                Counters.increment(counters.failed);
                 final CommandFailedException failure = new CommandFailedException(position, type, ex);
                 // A JVM error (out of memory, stack overflow) is not a property of the command: replay
                 // would not fail the same way, so it can never be a deterministic rejection.
-                if (errorPolicy == ErrorPolicy.HALT || ex instanceof VirtualMachineError || engine.abandoning())
+                if (errorPolicy == ErrorPolicy.HALT || ex instanceof VirtualMachineError || status.abandoning())
                 {
-                    engine.halt(failure);
+                    status.halt(failure);
                     return false;
                 }
-                engine.recordError(failure);
+                status.recordError(failure);
                 output.begin(received, replay, replay && !replayDelivered);
                 output.engineReject(Rejections.COMMAND_FAILED);
                 output.end();
-                rejected.lazySet(rejected.get() + 1);
+                Counters.increment(counters.rejected);
             }
         }
 
@@ -144,9 +151,9 @@ final class BusinessLogic
         output.end();
         if (duplicate)
         {
-            duplicates.lazySet(duplicates.get() + 1);
+            Counters.increment(counters.duplicates);
         }
-        rejected.lazySet(rejected.get() + 1);
+        Counters.increment(counters.rejected);
         finish(position, replay);
         return true;
     }
@@ -169,14 +176,14 @@ final class BusinessLogic
         {
             output.engineReject(Rejections.UNKNOWN_SYSTEM_COMMAND);
             output.end();
-            rejected.lazySet(rejected.get() + 1);
+            Counters.increment(counters.rejected);
         }
     }
 
     private void finish(final long position, final boolean replay)
     {
-        applied.lazySet(applied.get() + 1);
-        lastAppliedPosition.lazySet(position);
+        Counters.increment(counters.applied);
+        counters.lastAppliedPosition.lazySet(position);
         if (!replay && snapshotEvery > 0 && position % snapshotEvery == 0)
         {
             takeSnapshot(position);
@@ -193,16 +200,16 @@ final class BusinessLogic
         {
             final int length = writeSnapshot(snapshotBuffer);
             snapshotStore.store(position, stateHash(), snapshotBuffer, 0, length);
-            snapshots.lazySet(snapshots.get() + 1);
+            Counters.increment(counters.snapshots);
         }
         catch (final Throwable ex)
         {
             // A failed snapshot costs recovery time, not correctness: the journal still has everything.
-            engine.recordError(new SnapshotException("snapshot at position " + position + " failed", ex));
+            status.recordError(new SnapshotException("snapshot at position " + position + " failed", ex));
         }
     }
 
-    int writeSnapshot(final ExpandableArrayBuffer buffer)
+    public int writeSnapshot(final ExpandableArrayBuffer buffer)
     {
         final long[] sources = lastSequenceBySource.keySet().stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(sources);
@@ -218,7 +225,7 @@ final class BusinessLogic
         return offset + stateMachine.writeSnapshot(buffer, offset);
     }
 
-    void loadSnapshot(final Snapshot snapshot)
+    public void loadSnapshot(final Snapshot snapshot)
     {
         final DirectBuffer data = snapshot.data();
         final int length = snapshot.length();
@@ -239,7 +246,7 @@ final class BusinessLogic
             offset += 16;
         }
         stateMachine.loadSnapshot(data, offset, length - offset);
-        lastAppliedPosition.set(snapshot.position());
+        counters.lastAppliedPosition.set(snapshot.position());
         final long hash = stateHash();
         if (hash != snapshot.stateHash())
         {
@@ -250,7 +257,7 @@ final class BusinessLogic
     }
 
     /** The state machine's hash combined with the dedup table's; independent of map iteration order. */
-    long stateHash()
+    public long stateHash()
     {
         long dedup = 0;
         final Long2LongHashMap.EntryIterator it = lastSequenceBySource.entrySet().iterator();

@@ -1,34 +1,57 @@
-package io.ringlog.core;
+package io.ringlog.core.engine;
 
-import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import io.ringlog.core.Command;
+import io.ringlog.core.Output;
+import io.ringlog.core.OutputContract;
+import io.ringlog.core.OutputEvent;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
 
 /**
- * The business-logic thread's {@link Output}. Events of a command are claimed as they are emitted
- * and published together when the command ends; if the command fails they are published cancelled,
- * so listeners never see them. In discard mode (replay with no listener that wants it) events go to
- * a scratch buffer, under the same per-command limit, so live and replay behave alike.
+ * The business-logic thread's {@link Output}, and the only producer of the output ring.
  * <p>
- * The ring is a multi-producer ring although only this thread publishes: a single-producer
- * sequencer moves its cursor to the last <em>claimed</em> slot whenever it refreshes its view of the
- * consumers, which would show listeners the first events of a command before the command ended
- * (or failed). The multi-producer sequencer marks each slot published on its own.
+ * Events are written into slots past the ring's cursor without claiming them, so no listener can see
+ * them; {@link #flush()} then claims and publishes everything written so far as one range: one
+ * cursor write and one wake-up for many events, no CAS. Only whole commands are ever flushed (at the
+ * end of a ring batch, or once {@value #FLUSH_AT} events wait), so a listener never sees part of a
+ * command, and a command that throws is {@link #abort aborted} by forgetting its events: they were
+ * never visible. Before writing a slot the output checks, without claiming, that the listeners have
+ * freed it; if not, it publishes the whole commands it holds and waits.
+ * <p>
+ * (A claim per event is what a single-producer Disruptor sequencer cannot be trusted with here: when
+ * it refreshes its view of the consumers it moves its cursor to the last claimed slot, publishing the
+ * first events of an unfinished command.)
+ * <p>
+ * In discard mode (replay with no listener that wants it) events go to a scratch buffer, under the
+ * same per-command limit, so live and replay behave alike.
  */
-final class RingOutput implements Output
+public final class RingOutput implements Output
 {
+    /** Events held back before whole commands are published mid-batch, so listeners work alongside logic. */
+    static final int FLUSH_AT = 256;
+
     private final RingBuffer<OutputEvent> ring;
+    private final int capacity;
+    private final int flushAt;
     private final int maxEventsPerCommand;
-    private final Engine engine;
+    private final EngineStatus status;
     private final UnsafeBuffer scratch;
+    private final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
     private Command cause;
     private boolean replay;
     private boolean discard;
-    private long first = -1;
+    /** Last sequence published: the ring's cursor, since this is its only producer. */
+    private long published = -1;
+    /** Last sequence written; {@code published + 1 .. written} wait for a flush. */
+    private long written = -1;
+    /** First sequence of the current command's events. */
+    private long commandStart;
     private int count;
     private OutputEvent current;
     private MutableDirectBuffer currentPayload;
@@ -36,56 +59,63 @@ final class RingOutput implements Output
     /** The reason code of the claimed rejection, or 0 when the claimed event is not one. */
     private int claimedReason;
 
-    RingOutput(final RingBuffer<OutputEvent> ring, final int maxEventPayloadLength, final Engine engine)
+    public RingOutput(final RingBuffer<OutputEvent> ring, final int maxEventPayloadLength, final EngineStatus status)
     {
         this.ring = ring;
-        this.engine = engine;
-        // Claimed but unpublished slots hold the consumers back: a command may not claim the whole ring.
-        this.maxEventsPerCommand = ring.getBufferSize() - 1;
+        this.capacity = ring.getBufferSize();
+        this.flushAt = Math.min(FLUSH_AT, Math.max(1, capacity / 4));
+        // The events of one command must fit in the ring at once.
+        this.maxEventsPerCommand = capacity;
+        this.status = status;
         this.scratch = new UnsafeBuffer(new byte[maxEventPayloadLength]);
     }
 
-    void begin(final Command cause, final boolean replay, final boolean discard)
+    /** Starts the events of {@code cause}; {@code discard} drops them (a replay no listener wants). */
+    public void begin(final Command cause, final boolean replay, final boolean discard)
     {
         this.cause = cause;
         this.replay = replay;
         this.discard = discard;
-        this.first = -1;
+        this.commandStart = written + 1;
         this.count = 0;
         this.claimed = false;
     }
 
-    /** Publishes the command's events. */
-    void end()
+    /** Ends the command; its events wait for {@link #flush()}, or go out when enough whole commands wait. */
+    public void end()
     {
         if (claimed)
         {
             claimed = false;
+            abort();
             throw new IllegalStateException("an event claimed with claim() was never committed");
         }
-        if (count > 0 && !discard)
-        {
-            ring.publish(first, first + count - 1);
-        }
-        count = 0;
         cause = null;
+        if (written - published >= flushAt)
+        {
+            flush();
+        }
     }
 
-    /** Publishes the command's events cancelled: the slots are used, nobody sees them. */
-    void abort()
+    /** Forgets the command's events: they were never published, so nobody ever sees them. */
+    public void abort()
     {
-        if (count > 0 && !discard)
-        {
-            final long last = first + count - 1;
-            for (long seq = first; seq <= last; seq++)
-            {
-                ring.get(seq).cancel();
-            }
-            ring.publish(first, last);
-        }
+        written = commandStart - 1;
         count = 0;
         claimed = false;
         cause = null;
+    }
+
+    /** Publishes every whole command written so far as one range. */
+    public void flush()
+    {
+        final long end = cause == null ? written : commandStart - 1;
+        if (end > published)
+        {
+            final long hi = ring.next((int)(end - published));
+            ring.publish(published + 1, hi);
+            published = hi;
+        }
     }
 
     @Override
@@ -103,7 +133,7 @@ final class RingOutput implements Output
     }
 
     /** A rejection with one of the engine's own (negative) reasons: the business logic's, never the state machine's. */
-    void engineReject(final int reasonCode)
+    public void engineReject(final int reasonCode)
     {
         claimRejection0(reasonCode);
         commit(Integer.BYTES);
@@ -140,37 +170,33 @@ final class RingOutput implements Output
             currentPayload = scratch;
             return scratch;
         }
-        final long seq = nextSlot();
-        if (count == 0)
-        {
-            first = seq;
-        }
-        current = ring.get(seq);
+        final long sequence = written + 1;
+        awaitFree(sequence);
+        current = ring.get(sequence);
         current.reset(cause, type, count, replay);
         count++;
+        written = sequence;
         currentPayload = current.mutablePayload();
         return currentPayload;
     }
 
-    /** Waits for a free slot, but gives up if the engine is being abandoned (listeners gone). */
-    private long nextSlot()
+    /** Waits until the listeners have moved past the lap before {@code sequence}, publishing whole commands first. */
+    private void awaitFree(final long sequence)
     {
-        int idle = 0;
-        while (true)
+        if (ring.hasAvailableCapacity((int)(sequence - published)))
         {
-            try
+            return;
+        }
+        flush();
+        idle.reset();
+        while (!ring.hasAvailableCapacity((int)(sequence - published)))
+        {
+            if (status.abandoning())
             {
-                return ring.tryNext();
+                claimed = false;
+                throw new IllegalStateException("the engine is closing and its listeners have stopped");
             }
-            catch (final InsufficientCapacityException ex)
-            {
-                if (engine.abandoning())
-                {
-                    claimed = false;
-                    throw new IllegalStateException("the engine is closing and its listeners have stopped");
-                }
-                idle = Engine.backOff(idle);
-            }
+            idle.idle();
         }
     }
 

@@ -1,0 +1,113 @@
+package io.ringlog.core.engine;
+
+import io.ringlog.core.EngineHaltedException;
+import org.agrona.ErrorHandler;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Whether an engine takes commands, and why not: shared by the intake, the stages and shutdown
+ * instead of each holding the engine. One volatile {@code state} is all a publisher reads.
+ * <pre>
+ *   OPEN ──close()──► CLOSED ──abandon()──► ABANDONING
+ *     └──halt(cause)──► HALTED (from any state; the first cause wins)
+ * </pre>
+ */
+public final class EngineStatus
+{
+    private static final int OPEN = 0;
+    private static final int CLOSED = 1;
+
+    private final String name;
+    private final ErrorHandler errorHandler;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile int state = OPEN;
+    private volatile boolean abandoning;
+
+    public EngineStatus(final String name, final ErrorHandler errorHandler)
+    {
+        this.name = name;
+        this.errorHandler = errorHandler;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    /** Whether publishers may still add commands: neither closed nor halted. */
+    public boolean open()
+    {
+        return state == OPEN && failure.get() == null;
+    }
+
+    /**
+     * Throws what a publisher should be told when the engine takes no more commands.
+     *
+     * @throws EngineHaltedException if it halted.
+     * @throws IllegalStateException if it was closed.
+     */
+    public void checkOpen()
+    {
+        if (state != OPEN || failure.get() != null)
+        {
+            final Throwable cause = failure.get();
+            if (cause != null)
+            {
+                throw new EngineHaltedException(name + " has halted: " + cause.getMessage(), cause);
+            }
+            throw new IllegalStateException(name + " is closed: it takes no more commands");
+        }
+    }
+
+    /** Stops intake; what was accepted before still drains. */
+    public void close()
+    {
+        state = CLOSED;
+    }
+
+    /** The stages are being stopped: waits that depend on them (a full output ring) give up. */
+    public void abandon()
+    {
+        state = CLOSED;
+        abandoning = true;
+    }
+
+    public boolean abandoning()
+    {
+        return abandoning;
+    }
+
+    /** Records the failure and stops the engine from applying or exposing anything further. */
+    public void halt(final Throwable cause)
+    {
+        if (failure.compareAndSet(null, cause))
+        {
+            recordError(cause);
+        }
+    }
+
+    public boolean halted()
+    {
+        return failure.get() != null;
+    }
+
+    /** The failure that halted the engine, or null. */
+    public Throwable failure()
+    {
+        return failure.get();
+    }
+
+    /** Hands a failure to the user's error handler, which must not throw. */
+    public void recordError(final Throwable cause)
+    {
+        try
+        {
+            errorHandler.onError(cause);
+        }
+        catch (final Throwable ignore)
+        {
+            // An ErrorHandler must not throw; if it does there is nowhere left to report it.
+        }
+    }
+}

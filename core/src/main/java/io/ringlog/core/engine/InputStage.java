@@ -1,0 +1,166 @@
+package io.ringlog.core.engine;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.RingBuffer;
+import io.ringlog.core.Command;
+import io.ringlog.core.Journal;
+import io.ringlog.core.JournalException;
+import io.ringlog.core.Replicator;
+
+/**
+ * The one handler every input-ring stage runs: journal, replicate, apply, each present or not. The
+ * pipelined topology gives each its own thread (a journal stage, a replicator stage, a logic stage
+ * gated on them); the compact one runs all three on one thread. Either way a ring batch is appended
+ * (and shipped), committed at its end, and only then applied, so nothing is visible before it is
+ * durable. The output ring gets the batch's events, published once, after it is applied.
+ */
+public final class InputStage implements EventHandler<Command>
+{
+    private final Journal journal;
+    private final Replicator replicator;
+    private final BusinessLogic logic;
+    private final RingOutput output;
+    private final RingBuffer<Command> ring;
+    private final EngineStatus status;
+    private final Runnable onStart;
+    private long batchStart = -1;
+
+    /**
+     * @param journal    appends and commits each batch, or null.
+     * @param replicator ships each batch, or null.
+     * @param logic      applies each batch after the above, or null; with {@code output}.
+     * @param onStart    run on the stage's thread before its first event (recovery, on the logic stage), or null.
+     */
+    public InputStage(
+        final Journal journal,
+        final Replicator replicator,
+        final BusinessLogic logic,
+        final RingOutput output,
+        final RingBuffer<Command> ring,
+        final EngineStatus status,
+        final Runnable onStart)
+    {
+        this.journal = journal;
+        this.replicator = replicator;
+        this.logic = logic;
+        this.output = output;
+        this.ring = ring;
+        this.status = status;
+        this.onStart = onStart;
+    }
+
+    @Override
+    public void onStart()
+    {
+        if (onStart != null)
+        {
+            onStart.run();
+        }
+    }
+
+    @Override
+    public void onEvent(final Command command, final long sequence, final boolean endOfBatch)
+    {
+        if (journal != null)
+        {
+            journal(command, endOfBatch);
+        }
+        if (replicator != null)
+        {
+            replicate(command, endOfBatch);
+        }
+        if (logic != null)
+        {
+            if (batchStart < 0)
+            {
+                batchStart = sequence;
+            }
+            if (endOfBatch)
+            {
+                // The batch's slots stay this stage's until its sequence moves past them.
+                for (long s = batchStart; s <= sequence && !status.halted(); s++)
+                {
+                    logic.apply(ring.get(s), false);
+                }
+                output.flush();
+                batchStart = -1;
+            }
+        }
+    }
+
+    private void journal(final Command command, final boolean endOfBatch)
+    {
+        if (status.halted())
+        {
+            return;
+        }
+        try
+        {
+            journal.append(command);
+            if (endOfBatch)
+            {
+                journal.commit();
+            }
+        }
+        catch (final Throwable ex)
+        {
+            // Halt before this stage's sequence moves, so business logic sees the failure first.
+            status.halt(ex instanceof JournalException ? ex :
+                new JournalException(command.position(), "journal write failed: " + ex, ex));
+        }
+    }
+
+    private void replicate(final Command command, final boolean endOfBatch)
+    {
+        if (status.halted())
+        {
+            return;
+        }
+        try
+        {
+            replicator.replicate(command);
+            if (endOfBatch)
+            {
+                replicator.endOfBatch();
+            }
+        }
+        catch (final Throwable ex)
+        {
+            status.halt(new IllegalStateException("replication of position " + command.position() + " failed: " + ex,
+                ex));
+        }
+    }
+
+    /** What a stage thread does with an exception the handler let through: a bug, so the engine halts. */
+    public static final class Failures implements ExceptionHandler<Command>
+    {
+        private final EngineStatus status;
+        private final long basePosition;
+
+        public Failures(final EngineStatus status, final long basePosition)
+        {
+            this.status = status;
+            this.basePosition = basePosition;
+        }
+
+        @Override
+        public void handleEventException(final Throwable ex, final long sequence, final Command command)
+        {
+            status.halt(new IllegalStateException("stage failed at position " +
+                (command != null ? command.position() : basePosition + sequence), ex));
+        }
+
+        @Override
+        public void handleOnStartException(final Throwable ex)
+        {
+            status.halt(ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(final Throwable ex)
+        {
+            status.recordError(ex);
+        }
+    }
+}

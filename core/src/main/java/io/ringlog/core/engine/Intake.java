@@ -1,0 +1,454 @@
+package io.ringlog.core.engine;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import io.ringlog.core.Command;
+import io.ringlog.core.CommandBatch;
+import io.ringlog.core.FollowerIntake;
+import io.ringlog.core.SystemCommands;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.function.Supplier;
+
+/**
+ * Where commands enter the input ring: a leader assigns each its position ({@code basePosition +
+ * sequence}) and ingress timestamp; a follower takes both from its leader and only checks the
+ * position is the next one. Producers wait on a full ring with an Agrona {@link IdleStrategy}, one
+ * per producer thread, made on first need.
+ *
+ * <h2>Close loses nothing accepted</h2>
+ * A publisher claims its slot first and then reads the engine's state; {@code close()} writes the
+ * state first and then reads the ring's cursor. Both are volatile, so either the publisher sees the
+ * engine closed (and publishes its slot void, and throws: not accepted), or close sees the claim (and
+ * drains it). No shared counter is written on the publish path.
+ */
+public final class Intake
+{
+    private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
+
+    private final RingBuffer<Command> ring;
+    private final EngineStatus status;
+    private final EpochNanoClock clock;
+    private final int maxPayloadLength;
+    private final long basePosition;
+    private final ThreadLocal<IdleStrategy> idleStrategies;
+    private final Follower follower;
+    private volatile boolean leader;
+
+    /**
+     * @param basePosition the position of ring sequence 0: the journal's last position at launch, plus one.
+     * @param follower     whether commands come through {@link #follower()} until {@link #promote()}.
+     */
+    public Intake(
+        final RingBuffer<Command> ring,
+        final EngineStatus status,
+        final EpochNanoClock clock,
+        final int maxPayloadLength,
+        final long basePosition,
+        final Supplier<IdleStrategy> idleStrategy,
+        final boolean follower)
+    {
+        this.ring = ring;
+        this.status = status;
+        this.clock = clock;
+        this.maxPayloadLength = maxPayloadLength;
+        this.basePosition = basePosition;
+        this.idleStrategies = ThreadLocal.withInitial(idleStrategy);
+        this.follower = follower ? new Follower() : null;
+        this.leader = !follower;
+    }
+
+    /** Position of ring sequence 0. */
+    public long basePosition()
+    {
+        return basePosition;
+    }
+
+    /** Position the next command will get, as of now. */
+    public long nextPosition()
+    {
+        return basePosition + ring.getCursor() + 1;
+    }
+
+    /**
+     * Publishes one command, waiting while the ring is full when {@code wait}; returns its position,
+     * or -1 if it did not wait and the ring was full.
+     */
+    public long publish(
+        final int type,
+        final int version,
+        final long sourceId,
+        final long sourceSequence,
+        final long correlationId,
+        final DirectBuffer payload,
+        final int offset,
+        final int length,
+        final boolean wait)
+    {
+        checkLeader();
+        checkCommand(type, sourceId, sourceSequence, payload, offset, length);
+        return publish0(type, version, sourceId, sourceSequence, correlationId, payload, offset, length, wait);
+    }
+
+    /** Publishes one of the engine's own commands (a snapshot request), waiting for room. */
+    public long publishSystem(final int type)
+    {
+        checkLeader();
+        return publish0(type, 1, 0, 0, 0, EMPTY, 0, 0, true);
+    }
+
+    private long publish0(
+        final int type,
+        final int version,
+        final long sourceId,
+        final long sourceSequence,
+        final long correlationId,
+        final DirectBuffer payload,
+        final int offset,
+        final int length,
+        final boolean wait)
+    {
+        final long sequence = claim(1, wait);
+        if (sequence < 0)
+        {
+            return -1;
+        }
+        final long position = basePosition + sequence;
+        final Command slot = ring.get(sequence);
+        try
+        {
+            slot.set(position, clock.nanoTime(), type, version, sourceId, sourceSequence, correlationId, payload, offset,
+                length);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            voidSlot(slot, position, correlationId);
+            ring.publish(sequence);
+            throw ex;
+        }
+        ring.publish(sequence);
+        return position;
+    }
+
+    /**
+     * Claims {@code count} slots and returns the last sequence, or -1 if not waiting and the ring is full.
+     * Checks the engine's state after the claim (see the class comment): a claim made after close is
+     * published void, and the publisher is told.
+     */
+    private long claim(final int count, final boolean wait)
+    {
+        status.checkOpen();
+        long hi;
+        try
+        {
+            hi = ring.tryNext(count);
+        }
+        catch (final InsufficientCapacityException full)
+        {
+            if (!wait)
+            {
+                return -1;
+            }
+            hi = awaitRoom(count);
+        }
+        if (!status.open())
+        {
+            final long lo = hi - count + 1;
+            for (long s = lo; s <= hi; s++)
+            {
+                voidSlot(ring.get(s), basePosition + s, 0);
+            }
+            ring.publish(lo, hi);
+            status.checkOpen();
+        }
+        return hi;
+    }
+
+    private long awaitRoom(final int count)
+    {
+        final IdleStrategy idle = idleStrategies.get();
+        idle.reset();
+        while (true)
+        {
+            status.checkOpen();
+            idle.idle();
+            try
+            {
+                return ring.tryNext(count);
+            }
+            catch (final InsufficientCapacityException stillFull)
+            {
+                // keep waiting: back-pressure, never a drop
+            }
+        }
+    }
+
+    private static void voidSlot(final Command slot, final long position, final long correlationId)
+    {
+        slot.set(position, 0, SystemCommands.VOID, 1, 0, 0, correlationId, EMPTY, 0, 0);
+    }
+
+    private void checkLeader()
+    {
+        if (!leader)
+        {
+            throw new IllegalStateException(status.name() + " is a follower: its commands come through its " +
+                "FollowerIntake until promote()");
+        }
+    }
+
+    private void checkCommand(
+        final int type,
+        final long sourceId,
+        final long sourceSequence,
+        final DirectBuffer payload,
+        final int offset,
+        final int length)
+    {
+        if (type < 0)
+        {
+            throw new IllegalArgumentException("command type " + type + " is reserved for the engine; use 0 or above");
+        }
+        if (sourceId != 0 && sourceSequence < 0)
+        {
+            throw new IllegalArgumentException("source sequence " + sourceSequence + " of source " + sourceId +
+                " is negative; sequences of a (non-zero) source start at 0 or above");
+        }
+        checkPayload(payload, offset, length);
+    }
+
+    private void checkPayload(final DirectBuffer payload, final int offset, final int length)
+    {
+        if (payload == null)
+        {
+            throw new IllegalArgumentException("payload must not be null (use an empty buffer and length 0)");
+        }
+        if (length < 0 || length > maxPayloadLength)
+        {
+            throw new IllegalArgumentException("payload length " + length + " outside 0.." + maxPayloadLength +
+                " (maxPayloadLength)");
+        }
+        if (offset < 0 || (long)offset + length > payload.capacity())
+        {
+            throw new IllegalArgumentException("payload range [" + offset + ", " + ((long)offset + length) +
+                ") is outside the buffer's capacity " + payload.capacity());
+        }
+    }
+
+    /** A new batch for one producer thread. */
+    public CommandBatch newBatch()
+    {
+        return new Batch();
+    }
+
+    /** The follower intake; only on an engine launched as a follower. */
+    public FollowerIntake follower()
+    {
+        if (follower == null)
+        {
+            throw new IllegalStateException(status.name() + " was not launched as a follower");
+        }
+        return follower;
+    }
+
+    /**
+     * Ends follower mode: from now on this engine assigns positions itself, continuing after the last
+     * one its leader sent. Call it from the thread that appended, or once it has stopped.
+     */
+    public void promote()
+    {
+        if (follower == null)
+        {
+            throw new IllegalStateException(status.name() + " was not launched as a follower");
+        }
+        follower.promoted = true;
+        leader = true;
+    }
+
+    private final class Batch implements CommandBatch
+    {
+        private long lo = -1;
+        private long hi = -1;
+        private long next;
+        private long timestamp;
+
+        @Override
+        public long claim(final int count)
+        {
+            return claim(count, true);
+        }
+
+        @Override
+        public long tryClaim(final int count)
+        {
+            return claim(count, false);
+        }
+
+        private long claim(final int count, final boolean wait)
+        {
+            checkLeader();
+            if (hi >= 0)
+            {
+                throw new IllegalStateException("publish() the claimed batch before claiming another");
+            }
+            if (count < 1 || count > ring.getBufferSize())
+            {
+                throw new IllegalArgumentException("batch of " + count + " outside 1.." + ring.getBufferSize() +
+                    " (ringSize)");
+            }
+            final long last = Intake.this.claim(count, wait);
+            if (last < 0)
+            {
+                return -1;
+            }
+            hi = last;
+            lo = last - count + 1;
+            next = lo;
+            // The whole batch arrived together: one ingress time for all of it.
+            timestamp = clock.nanoTime();
+            return basePosition + lo;
+        }
+
+        @Override
+        public long add(
+            final int type,
+            final int version,
+            final long sourceId,
+            final long sourceSequence,
+            final long correlationId,
+            final DirectBuffer payload,
+            final int offset,
+            final int length)
+        {
+            if (hi < 0 || next > hi)
+            {
+                throw new IllegalStateException(hi < 0 ? "claim() before add()" : "every claimed slot is filled");
+            }
+            checkCommand(type, sourceId, sourceSequence, payload, offset, length);
+            final long position = basePosition + next;
+            ring.get(next).set(position, timestamp, type, version, sourceId, sourceSequence, correlationId, payload,
+                offset, length);
+            next++;
+            return position;
+        }
+
+        @Override
+        public void publish()
+        {
+            if (hi < 0)
+            {
+                return;
+            }
+            for (long s = next; s <= hi; s++)
+            {
+                voidSlot(ring.get(s), basePosition + s, 0);
+            }
+            ring.publish(lo, hi);
+            lo = -1;
+            hi = -1;
+        }
+
+        @Override
+        public int remaining()
+        {
+            return hi < 0 ? 0 : (int)(hi - next + 1);
+        }
+    }
+
+    private final class Follower implements FollowerIntake
+    {
+        private volatile boolean promoted;
+
+        @Override
+        public long nextPosition()
+        {
+            return Intake.this.nextPosition();
+        }
+
+        @Override
+        public long append(
+            final long position,
+            final long timestamp,
+            final int type,
+            final int version,
+            final long sourceId,
+            final long sourceSequence,
+            final long correlationId,
+            final DirectBuffer payload,
+            final int offset,
+            final int length)
+        {
+            return append0(position, timestamp, type, version, sourceId, sourceSequence, correlationId, payload, offset,
+                length, true);
+        }
+
+        @Override
+        public long tryAppend(
+            final long position,
+            final long timestamp,
+            final int type,
+            final int version,
+            final long sourceId,
+            final long sourceSequence,
+            final long correlationId,
+            final DirectBuffer payload,
+            final int offset,
+            final int length)
+        {
+            return append0(position, timestamp, type, version, sourceId, sourceSequence, correlationId, payload, offset,
+                length, false);
+        }
+
+        private long append0(
+            final long position,
+            final long timestamp,
+            final int type,
+            final int version,
+            final long sourceId,
+            final long sourceSequence,
+            final long correlationId,
+            final DirectBuffer payload,
+            final int offset,
+            final int length,
+            final boolean wait)
+        {
+            if (promoted)
+            {
+                throw new IllegalStateException(status.name() + " was promoted: it sequences its own commands now");
+            }
+            // One appending thread, so the cursor only moves here: the next position is exact.
+            final long expected = Intake.this.nextPosition();
+            if (position < expected)
+            {
+                return DUPLICATE;
+            }
+            if (position > expected)
+            {
+                return GAP;
+            }
+            checkPayload(payload, offset, length);
+            final long sequence = claim(1, wait);
+            if (sequence < 0)
+            {
+                return BACK_PRESSURED;
+            }
+            final Command slot = ring.get(sequence);
+            try
+            {
+                slot.set(position, timestamp, type, version, sourceId, sourceSequence, correlationId, payload, offset,
+                    length);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                voidSlot(slot, position, correlationId);
+                ring.publish(sequence);
+                throw ex;
+            }
+            ring.publish(sequence);
+            return position;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.ringlog.core.engine;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.ExceptionHandler;
+import io.ringlog.core.ListenerException;
+import io.ringlog.core.OutputEvent;
+import io.ringlog.core.OutputListener;
+
+/**
+ * One listener on the output ring, on its own thread. Replayed events reach it only if it asked for
+ * them; an exception it throws is recorded and counted, and it goes on with the next event.
+ */
+public final class ListenerStage implements EventHandler<OutputEvent>, ExceptionHandler<OutputEvent>
+{
+    private final String name;
+    private final OutputListener listener;
+    private final boolean receivesReplay;
+    private final EngineStatus status;
+    private final Counters counters;
+
+    public ListenerStage(final String name, final OutputListener listener, final EngineStatus status,
+        final Counters counters)
+    {
+        this.name = name;
+        this.listener = listener;
+        this.receivesReplay = listener.receivesReplay();
+        this.status = status;
+        this.counters = counters;
+    }
+
+    @Override
+    public void onEvent(final OutputEvent event, final long sequence, final boolean endOfBatch) throws Exception
+    {
+        if (event.isReplay() && !receivesReplay)
+        {
+            return;
+        }
+        listener.onEvent(event, endOfBatch);
+    }
+
+    @Override
+    public void handleEventException(final Throwable ex, final long sequence, final OutputEvent event)
+    {
+        counters.listenerErrors.getAndIncrement();
+        status.recordError(new ListenerException(name, event == null ? -1 : event.position(), ex));
+    }
+
+    @Override
+    public void handleOnStartException(final Throwable ex)
+    {
+        status.recordError(new ListenerException(name, -1, ex));
+    }
+
+    @Override
+    public void handleOnShutdownException(final Throwable ex)
+    {
+        status.recordError(new ListenerException(name, -1, ex));
+    }
+}
