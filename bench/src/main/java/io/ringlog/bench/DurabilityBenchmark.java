@@ -66,7 +66,7 @@ public class DurabilityBenchmark extends RinglogFork
     @Param({"MEMORY_MAPPED", "SYNC_INTERVAL", "SYNC_EACH_BATCH"})
     public Durability durability;
 
-    @Param({"PHASED"})
+    @Param({"PARKING"})
     public WaitStrategies waitStrategy;
 
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[CounterStateMachine.PAYLOAD_LENGTH]);

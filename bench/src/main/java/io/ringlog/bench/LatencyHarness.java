@@ -66,7 +66,7 @@ public final class LatencyHarness implements Callable<Integer>
 
     @Option(names = "--wait", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); " +
         "BUSY_SPIN only with a core per thread")
-    WaitStrategies waitStrategy = WaitStrategies.PHASED;
+    WaitStrategies waitStrategy = WaitStrategies.PARKING;
 
     @Option(names = "--out", description = "directory for the .hgrm and .csv files (default: ${DEFAULT-VALUE})")
     Path out = Path.of("bench", "results");

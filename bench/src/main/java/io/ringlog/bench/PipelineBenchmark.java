@@ -72,8 +72,8 @@ public class PipelineBenchmark extends RinglogFork
     @Param({"PIPELINED", "COMPACT"})
     public Topology topology;
 
-    /** PHASED behaves where threads outnumber cores; BUSY_SPIN only makes sense with a core per thread. */
-    @Param({"PHASED"})
+    /** PARKING (the default) behaves where threads outnumber cores; BUSY_SPIN only makes sense with a core per thread. */
+    @Param({"PARKING"})
     public WaitStrategies waitStrategy;
 
     @Param({"IN_MEMORY", "CHRONICLE"})

@@ -86,7 +86,7 @@ public final class RecoveryBench implements Callable<Integer>
     Topology topology = Topology.COMPACT;
 
     @Option(names = "--wait", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
-    WaitStrategies waitStrategy = WaitStrategies.PHASED;
+    WaitStrategies waitStrategy = WaitStrategies.PARKING;
 
     @Spec
     CommandSpec spec;

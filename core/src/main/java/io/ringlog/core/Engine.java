@@ -4,6 +4,7 @@ import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.WaitStrategy;
 import io.ringlog.core.engine.BusinessLogic;
 import io.ringlog.core.engine.Counters;
 import io.ringlog.core.engine.EngineStatus;
@@ -408,6 +409,7 @@ public final class Engine implements AutoCloseable
         final EngineStatus status;
         final Counters counters = new Counters();
         final RingBuffer<Command> input;
+        final WaitStrategy inputWait;
         final RingBuffer<OutputEvent> output;
         final RingOutput ringOutput;
         final BusinessLogic logic;
@@ -426,8 +428,8 @@ public final class Engine implements AutoCloseable
             this.status = new EngineStatus(ctx.name(), ctx.errorHandler());
             final int maxPayload = ctx.maxPayloadLength();
             final int maxEventPayload = ctx.maxEventPayloadLength();
-            this.input = RingBuffer.createMultiProducer(() -> new Command(maxPayload), ctx.ringSize(),
-                ctx.waitStrategy().get());
+            this.inputWait = ctx.waitStrategy().get();
+            this.input = RingBuffer.createMultiProducer(() -> new Command(maxPayload), ctx.ringSize(), inputWait);
             // One producer, the logic thread, which publishes whole commands as ranges (see RingOutput).
             this.output = RingBuffer.createSingleProducer(() -> new OutputEvent(maxEventPayload), ctx.outputRingSize(),
                 ctx.waitStrategy().get());
@@ -462,7 +464,7 @@ public final class Engine implements AutoCloseable
             if (ctx.topology() == Topology.COMPACT)
             {
                 final BatchEventProcessor<Command> compact = processor(input.newBarrier(),
-                    new InputStage(journal, replicator, logic, ringOutput, input, status, recover), failures);
+                    new InputStage(journal, replicator, logic, ringOutput, input, status, recover, null), failures);
                 input.addGatingSequences(compact.getSequence());
                 journalSequence = compact.getSequence();
                 replicatorSequence = replicator == null ? null : compact.getSequence();
@@ -472,19 +474,19 @@ public final class Engine implements AutoCloseable
             else
             {
                 final BatchEventProcessor<Command> journalStage = processor(input.newBarrier(),
-                    new InputStage(journal, null, null, null, input, status, null), failures);
+                    new InputStage(journal, null, null, null, input, status, null, inputWait), failures);
                 journalSequence = journalStage.getSequence();
                 BatchEventProcessor<Command> replicatorStage = null;
                 if (replicator != null)
                 {
                     replicatorStage = processor(input.newBarrier(),
-                        new InputStage(null, replicator, null, null, input, status, null), failures);
+                        new InputStage(null, replicator, null, null, input, status, null, inputWait), failures);
                     replicatorSequence = replicatorStage.getSequence();
                 }
                 final Sequence[] gates = replicator != null && replicator.synchronous() ?
                     new Sequence[]{journalSequence, replicatorSequence} : new Sequence[]{journalSequence};
                 final BatchEventProcessor<Command> logicStage = processor(input.newBarrier(gates),
-                    new InputStage(null, null, logic, ringOutput, input, status, recover), failures);
+                    new InputStage(null, null, logic, ringOutput, input, status, recover, null), failures);
                 logicSequence = logicStage.getSequence();
                 if (replicatorStage != null && !replicator.synchronous())
                 {

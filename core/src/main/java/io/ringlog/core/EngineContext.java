@@ -26,7 +26,7 @@ public final class EngineContext
     private int maxPayloadLength = 256;
     private int outputRingSize = 1 << 16;
     private int maxEventPayloadLength = 256;
-    private Supplier<WaitStrategy> waitStrategy = WaitStrategies.PHASED;
+    private Supplier<WaitStrategy> waitStrategy = WaitStrategies.PARKING;
     private Topology topology = Topology.PIPELINED;
     private StateMachine stateMachine;
     private Journal journal;
@@ -178,7 +178,7 @@ public final class EngineContext
         return maxEventPayloadLength;
     }
 
-    /** How stage threads wait for work; {@link WaitStrategies#PHASED} by default. Called once per ring. */
+    /** How stage threads wait for work; {@link WaitStrategies#PARKING} by default. Called once per ring. */
     public EngineContext waitStrategy(final Supplier<WaitStrategy> waitStrategy)
     {
         this.waitStrategy = waitStrategy;

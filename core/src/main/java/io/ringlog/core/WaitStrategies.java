@@ -6,6 +6,7 @@ import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
+import io.ringlog.core.engine.ParkingWaitStrategy;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -14,8 +15,22 @@ import java.util.function.Supplier;
 public enum WaitStrategies implements Supplier<WaitStrategy>
 {
     /**
-     * Spin 1 µs, yield up to 1 ms, then block on a lock. Behaves where threads outnumber cores; the
-     * default.
+     * Spin a few microseconds, yield a few times, then park; a publisher wakes a parked consumer, and
+     * pays nothing when none is parked. Idle stages cost no CPU, so on a machine with fewer cores
+     * than threads the busy stage gets the core. The default. See {@link ParkingWaitStrategy}.
+     */
+    PARKING
+    {
+        @Override
+        public WaitStrategy get()
+        {
+            return new ParkingWaitStrategy(200, 4);
+        }
+    },
+    /**
+     * Spin 1 µs, yield up to 1 ms, then block on a lock. The Disruptor's phased back-off: a publisher
+     * takes the lock on every publish, and a waiting stage yields for up to a millisecond, which on a
+     * small machine takes time slices from the busy stage.
      */
     PHASED
     {

@@ -3,6 +3,8 @@ package io.ringlog.core.engine;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.WaitStrategy;
 import io.ringlog.core.Command;
 import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
@@ -24,6 +26,8 @@ public final class InputStage implements EventHandler<Command>
     private final RingBuffer<Command> ring;
     private final EngineStatus status;
     private final Runnable onStart;
+    private final WaitStrategy progress;
+    private Sequence stageSequence;
     private long batchStart = -1;
 
     /**
@@ -31,6 +35,8 @@ public final class InputStage implements EventHandler<Command>
      * @param replicator ships each batch, or null.
      * @param logic      applies each batch after the above, or null; with {@code output}.
      * @param onStart    run on the stage's thread before its first event (recovery, on the logic stage), or null.
+     * @param progress   the input ring's wait strategy, told when a journal or replicator stage moves (a logic
+     *                   stage may wait for it), or null.
      */
     public InputStage(
         final Journal journal,
@@ -39,7 +45,8 @@ public final class InputStage implements EventHandler<Command>
         final RingOutput output,
         final RingBuffer<Command> ring,
         final EngineStatus status,
-        final Runnable onStart)
+        final Runnable onStart,
+        final WaitStrategy progress)
     {
         this.journal = journal;
         this.replicator = replicator;
@@ -48,6 +55,13 @@ public final class InputStage implements EventHandler<Command>
         this.ring = ring;
         this.status = status;
         this.onStart = onStart;
+        this.progress = progress;
+    }
+
+    @Override
+    public void setSequenceCallback(final Sequence sequence)
+    {
+        this.stageSequence = sequence;
     }
 
     @Override
@@ -69,6 +83,12 @@ public final class InputStage implements EventHandler<Command>
         if (replicator != null)
         {
             replicate(command, endOfBatch);
+        }
+        if (endOfBatch && logic == null && progress != null)
+        {
+            // A stage the logic stage waits for: move now, not when the processor does, and wake it.
+            stageSequence.set(sequence);
+            progress.signalAllWhenBlocking();
         }
         if (logic != null)
         {

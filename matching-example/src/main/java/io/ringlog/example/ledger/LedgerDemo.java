@@ -58,7 +58,7 @@ public final class LedgerDemo implements Callable<Integer>
         description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Topology topology;
 
-    @Option(names = "--wait-strategy", defaultValue = "PHASED", paramLabel = "STRATEGY",
+    @Option(names = "--wait-strategy", defaultValue = "PARKING", paramLabel = "STRATEGY",
         description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     WaitStrategies waitStrategy;
 

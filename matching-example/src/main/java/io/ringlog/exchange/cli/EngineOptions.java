@@ -12,7 +12,7 @@ final class EngineOptions
             "the better choice where threads outnumber cores).")
     Topology topology;
 
-    @Option(names = "--wait-strategy", defaultValue = "PHASED", paramLabel = "STRATEGY",
+    @Option(names = "--wait-strategy", defaultValue = "PARKING", paramLabel = "STRATEGY",
         description = "How stage threads wait for work: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; " +
             "YIELDING and BUSY_SPIN only with a core per stage thread).")
     WaitStrategies waitStrategy;

@@ -1,0 +1,47 @@
+package io.ringlog.core;
+
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.core.testing.CollectingListener;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+
+import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
+import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Every wait strategy delivers, in both topologies, when stages go idle between commands: one
+ * command at a time, each waited for at the listener, so consumers spin out and park (or block)
+ * before the next arrives and must be woken by the publish (or, for a stage waiting on another
+ * stage, by that stage's progress). A lost wake-up would stall a round until a bounded park ran out.
+ */
+class WaitStrategyTest
+{
+    private static final int ROUNDS = 300;
+
+    @ParameterizedTest
+    @EnumSource(value = WaitStrategies.class, names = {"PARKING", "PHASED", "BLOCKING", "SLEEPING", "YIELDING"})
+    @Timeout(120)
+    void shouldDeliverEveryCommandWhenStagesGoIdleBetweenThem(final WaitStrategies strategy) throws Exception
+    {
+        for (final Topology topology : Topology.values())
+        {
+            final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+            final CollectingListener listener = new CollectingListener();
+            try (Engine engine = Engine.launch(new EngineContext().stateMachine(sm).topology(topology)
+                .waitStrategy(strategy).listener("collect", listener)))
+            {
+                for (int i = 1; i <= ROUNDS; i++)
+                {
+                    engine.publish(ADD, 0, 0, i, longPayload(1), 0, 8);
+                    listener.awaitCount(i, Duration.ofSeconds(10));
+                }
+            }
+            assertEquals(ROUNDS, sm.total(), strategy + " " + topology);
+            assertEquals(ROUNDS, listener.events().get(ROUNDS - 1).value());
+        }
+    }
+}
