@@ -1,5 +1,6 @@
 package io.ringlog.bench;
 
+import io.ringlog.core.CommandBatch;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.Topology;
@@ -68,11 +69,18 @@ public class ExchangeBenchmark extends RinglogFork
     @Param({"IN_MEMORY", "CHRONICLE"})
     public JournalKind journal;
 
-    @Param({"PHASED"})
+    @Param({"PARKING"})
     public WaitStrategies waitStrategy;
 
+    /**
+     * Commands per claim: 1 publishes each on its own ({@code Engine.publish}); more publishes them in
+     * {@link io.ringlog.core.CommandBatch}es of this size, as a producer reading a packet or a poll would.
+     */
+    @Param({"100"})
+    public int publishBatch;
+
     /** Order-flow commands generated for the trial: more than all its iterations publish. */
-    @Param({"16000000"})
+    @Param({"40000000"})
     public long flowCommands;
 
     @Param({"42"})
@@ -113,10 +121,12 @@ public class ExchangeBenchmark extends RinglogFork
             })
             .listener("last-position", listener));
         next = 0;
+        batch = engine.newBatch();
         listener.awaitPosition(publish(workload.setupCommands()), engine);
     }
 
     private volatile String firstFailure;
+    private CommandBatch batch;
 
     @TearDown(Level.Trial)
     public void close()
@@ -159,9 +169,26 @@ public class ExchangeBenchmark extends RinglogFork
         final Engine engine = this.engine;
         final DirectBuffer payloads = workload.payloads();
         long last = 0;
-        for (int i = next; i < end; i++)
+        if (publishBatch <= 1)
         {
-            last = engine.publish(workload.type(i), 0, 0, i, payloads, workload.offset(i), workload.length(i));
+            for (int i = next; i < end; i++)
+            {
+                last = engine.publish(workload.type(i), 0, 0, i, payloads, workload.offset(i), workload.length(i));
+            }
+        }
+        else
+        {
+            final CommandBatch batch = this.batch;
+            for (int i = next; i < end; )
+            {
+                final int size = Math.min(publishBatch, end - i);
+                batch.claim(size);
+                for (int j = 0; j < size; j++, i++)
+                {
+                    last = batch.add(workload.type(i), 1, 0, 0, i, payloads, workload.offset(i), workload.length(i));
+                }
+                batch.publish();
+            }
         }
         next = end;
         return last;
