@@ -9,8 +9,12 @@
  *                 position n  ──► replicator ──┴──► logic (StateMachine) ──► [output ring] ──► listeners
  * </pre>
  *
- * Stages are interfaces ({@link io.ringlog.core.Journal}, {@link io.ringlog.core.SnapshotStore},
- * {@link io.ringlog.core.Replicator}); this package ships in-memory implementations, the
- * {@code journal} module ships the durable ones.
+ * This package is the API: {@link io.ringlog.core.Engine} and its {@link io.ringlog.core.EngineContext};
+ * what a service writes ({@link io.ringlog.core.StateMachine}, {@link io.ringlog.core.OutputListener})
+ * and how it feeds the engine ({@code publish}, {@link io.ringlog.core.CommandBatch},
+ * {@link io.ringlog.core.FollowerIntake}); the stage interfaces ({@link io.ringlog.core.Journal},
+ * {@link io.ringlog.core.SnapshotStore}, {@link io.ringlog.core.Replicator}) with in-memory
+ * implementations (the {@code journal} module ships the durable ones); metrics, errors and reasons.
+ * The pipeline itself, a class per job, is in {@link io.ringlog.core.engine}.
  */
 package io.ringlog.core;
