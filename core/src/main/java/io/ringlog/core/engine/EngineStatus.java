@@ -3,6 +3,8 @@ package io.ringlog.core.engine;
 import io.ringlog.core.EngineHaltedException;
 import org.agrona.ErrorHandler;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -17,10 +19,25 @@ public final class EngineStatus
 {
     private static final int OPEN = 0;
     private static final int CLOSED = 1;
+    private static final int HALTED = 2;
 
     private final String name;
     private final ErrorHandler errorHandler;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private static final VarHandle STATE;
+
+    static
+    {
+        try
+        {
+            STATE = MethodHandles.lookup().findVarHandle(EngineStatus.class, "state", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private volatile int state = OPEN;
     private volatile boolean abandoning;
 
@@ -38,7 +55,7 @@ public final class EngineStatus
     /** Whether publishers may still add commands: neither closed nor halted. */
     public boolean open()
     {
-        return state == OPEN && failure.get() == null;
+        return state == OPEN;
     }
 
     /**
@@ -49,7 +66,7 @@ public final class EngineStatus
      */
     public void checkOpen()
     {
-        if (state != OPEN || failure.get() != null)
+        if (state != OPEN)
         {
             final Throwable cause = failure.get();
             if (cause != null)
@@ -63,13 +80,14 @@ public final class EngineStatus
     /** Stops intake; what was accepted before still drains. */
     public void close()
     {
-        state = CLOSED;
+        // A halt is final: closing a halted engine must not make it look merely closed.
+        STATE.compareAndSet(this, OPEN, CLOSED);
     }
 
     /** The stages are being stopped: waits that depend on them (a full output ring) give up. */
     public void abandon()
     {
-        state = CLOSED;
+        close();
         abandoning = true;
     }
 
@@ -83,6 +101,7 @@ public final class EngineStatus
     {
         if (failure.compareAndSet(null, cause))
         {
+            state = HALTED;
             recordError(cause);
         }
     }
