@@ -7,13 +7,17 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 /** Shared helpers for the journal tests: commands, child JVMs, and ways to damage a journal on disk. */
@@ -89,6 +93,54 @@ public final class JournalTesting
             }
         }
         throw new IllegalStateException("fewer than " + (nth + 1) + " entries in " + file);
+    }
+
+    /**
+     * Copies a journal kept as test data (a folder under src/test/resources) into {@code target}, and
+     * gives each file back the length Chronicle left it (the copies are cut after their last non-zero
+     * byte, see the folder's sizes.properties): the bytes cut off were zeros, as a sparse extension's are.
+     */
+    public static Path restoreJournal(final String resource, final Path target) throws IOException
+    {
+        final Path source;
+        try
+        {
+            source = Path.of(JournalTesting.class.getResource("/" + resource).toURI());
+        }
+        catch (final URISyntaxException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        final Properties sizes = new Properties();
+        try (InputStream in = Files.newInputStream(source.resolve("sizes.properties")))
+        {
+            sizes.load(in);
+        }
+        Files.createDirectories(target);
+        try (Stream<Path> files = Files.list(source))
+        {
+            files.filter(Files::isRegularFile).forEach((file) ->
+            {
+                final String name = file.getFileName().toString();
+                final Path copy = target.resolve(name);
+                try
+                {
+                    Files.copy(file, copy);
+                    if (sizes.containsKey(name))
+                    {
+                        try (RandomAccessFile raf = new RandomAccessFile(copy.toFile(), "rw"))
+                        {
+                            raf.setLength(Long.parseLong(sizes.getProperty(name)));
+                        }
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+            });
+        }
+        return target;
     }
 
     /** Starts {@code main} in a new JVM with the test classpath and the project's JVM flags. */
