@@ -2,6 +2,7 @@ package io.ringlog.journal;
 
 import io.ringlog.core.Command;
 import io.ringlog.core.CommandCodec;
+import io.ringlog.core.Crc32c;
 import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
@@ -82,6 +83,7 @@ public final class ChronicleJournal implements Journal
     private final RollCycle rollCycle;
     private final byte[] scratchBytes;
     private final UnsafeBuffer scratch;
+    private final Crc32c crc = new Crc32c();
     private final Durability durability;
     private final long syncIntervalNanos;
     private final Object cycleLock = new Object();
@@ -236,8 +238,12 @@ public final class ChronicleJournal implements Journal
             }
             final Bytes<?> bytes = dc.wire().bytes();
             final long start = bytes.readPosition();
-            if (bytes.readRemaining() < CommandCodec.HEADER_LENGTH ||
-                readIntLe(bytes, start + CommandCodec.MAGIC_OFFSET) != CommandCodec.MAGIC)
+            if (bytes.readRemaining() < CommandCodec.LEGACY_HEADER_LENGTH)
+            {
+                return -1;
+            }
+            final int magic = readIntLe(bytes, start + CommandCodec.MAGIC_OFFSET);
+            if (magic != CommandCodec.MAGIC && magic != CommandCodec.LEGACY_MAGIC)
             {
                 return -1;
             }
@@ -391,7 +397,7 @@ public final class ChronicleJournal implements Journal
             throw new JournalException(position, "payload of " + command.payloadLength() + " bytes exceeds the " +
                 "journal's maxPayloadLength " + ctx.maxPayloadLength() + " (set it to the engine's)");
         }
-        final int length = CommandCodec.encode(command, scratch, 0);
+        final int length = CommandCodec.encode(command, scratch, 0, crc);
         final long index;
         try
         {

@@ -3,6 +3,7 @@ package io.ringlog.journal;
 import io.ringlog.core.Command;
 import io.ringlog.core.CommandCodec;
 import io.ringlog.core.CorruptEntryException;
+import io.ringlog.core.Crc32c;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
 import net.openhft.chronicle.bytes.Bytes;
@@ -21,6 +22,7 @@ final class ChronicleJournalReader implements JournalReader
     private final ExcerptTailer tailer;
     private final byte[] scratchBytes;
     private final UnsafeBuffer scratch;
+    private final Crc32c crc = new Crc32c();
     private long expected;
 
     ChronicleJournalReader(final ExcerptTailer tailer, final long fromPosition, final int maxPayloadLength)
@@ -53,7 +55,7 @@ final class ChronicleJournalReader implements JournalReader
         }
         try
         {
-            CommandCodec.decode(scratch, 0, length, into);
+            CommandCodec.decode(scratch, 0, length, into, crc);
         }
         catch (final CorruptEntryException ex)
         {

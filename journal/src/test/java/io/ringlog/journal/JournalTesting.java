@@ -143,6 +143,42 @@ public final class JournalTesting
         return target;
     }
 
+    /**
+     * The file offset of the {@code nth} (0-based) command's {@link CommandCodec} bytes in a cycle
+     * file, found by its magic; its 4-byte Chronicle header lies just before it.
+     */
+    static long entryOffset(final Path file, final int nth) throws IOException
+    {
+        final byte[] magic = new byte[4];
+        new UnsafeBuffer(magic).putInt(0, CommandCodec.MAGIC, ByteOrder.LITTLE_ENDIAN);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r"))
+        {
+            final byte[] window = new byte[(int)Math.min(raf.length(), 16 << 20)];
+            raf.readFully(window);
+            int seen = 0;
+            for (int i = 0; i + 4 <= window.length; i++)
+            {
+                if (Arrays.equals(window, i, i + 4, magic, 0, 4) && seen++ == nth)
+                {
+                    return i - CommandCodec.MAGIC_OFFSET;
+                }
+            }
+        }
+        throw new IllegalStateException("fewer than " + (nth + 1) + " entries in " + file);
+    }
+
+    /** XORs the byte at {@code offset} of {@code file} with {@code mask}; twice restores it. */
+    static void flip(final Path file, final long offset, final int mask) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(offset);
+            final int b = raf.read();
+            raf.seek(offset);
+            raf.write(b ^ mask);
+        }
+    }
+
     /** Starts {@code main} in a new JVM with the test classpath and the project's JVM flags. */
     public static Process startJvm(final Class<?> main, final String... args) throws IOException
     {
