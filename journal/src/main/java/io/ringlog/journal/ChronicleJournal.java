@@ -79,6 +79,7 @@ public final class ChronicleJournal implements Journal
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     private final Context ctx;
+    private final JournalLock lock;
     private final SingleChronicleQueue queue;
     private final RollCycle rollCycle;
     private final byte[] scratchBytes;
@@ -102,9 +103,10 @@ public final class ChronicleJournal implements Journal
     private Throwable writeFailure;
     private boolean closed;
 
-    private ChronicleJournal(final Context ctx)
+    private ChronicleJournal(final Context ctx, final JournalLock lock)
     {
         this.ctx = ctx;
+        this.lock = lock;
         this.rollCycle = ctx.rollCycle().chronicle();
         this.durability = ctx.durability();
         this.syncIntervalNanos = ctx.syncInterval().toNanos();
@@ -130,12 +132,41 @@ public final class ChronicleJournal implements Journal
      * Opens (or creates) the journal in {@code ctx.directory()}, checks how its cycles chain, and
      * looks for a torn entry after the newest whole one.
      *
-     * @throws JournalException if the entries on disk do not continue each other.
+     * Opened for writing, it first takes the directory's writer lock ({@value JournalLock#FILE_NAME}),
+     * before anything is read or written: a second writer is refused up front.
+     *
+     * @throws JournalException if another writer holds the directory, or the entries on disk do not
+     *                          continue each other.
      */
     public static ChronicleJournal open(final Context ctx)
     {
         ctx.conclude();
-        final ChronicleJournal journal = new ChronicleJournal(ctx);
+        JournalLock lock = null;
+        if (!ctx.readOnly())
+        {
+            try
+            {
+                Files.createDirectories(ctx.directory());
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new JournalException("cannot create the journal directory " + ctx.directory() + ": " + ex, ex);
+            }
+            lock = JournalLock.acquire(ctx.directory());
+        }
+        final ChronicleJournal journal;
+        try
+        {
+            journal = new ChronicleJournal(ctx, lock);
+        }
+        catch (final RuntimeException ex)
+        {
+            if (lock != null)
+            {
+                lock.close();
+            }
+            throw ex;
+        }
         try
         {
             journal.scan();
@@ -653,7 +684,17 @@ public final class ChronicleJournal implements Journal
         }
         finally
         {
-            queue.close();
+            try
+            {
+                queue.close();
+            }
+            finally
+            {
+                if (lock != null)
+                {
+                    lock.close();
+                }
+            }
         }
     }
 
