@@ -148,6 +148,35 @@ public final class CommandCodec
     public static Command decode(
         final DirectBuffer buffer, final int offset, final int length, final Command into, final Crc32c crc)
     {
+        final int headerLength = check(buffer, offset, length, crc);
+        final int payloadLength = length - headerLength;
+        if (payloadLength > into.maxPayloadLength())
+        {
+            throw new CorruptEntryException("payload length " + payloadLength + " exceeds maxPayloadLength " +
+                into.maxPayloadLength());
+        }
+        return into.set(
+            buffer.getLong(offset + POSITION_OFFSET, ORDER),
+            buffer.getLong(offset + TIMESTAMP_OFFSET, ORDER),
+            buffer.getInt(offset + TYPE_OFFSET, ORDER),
+            buffer.getInt(offset + VERSION_OFFSET, ORDER),
+            buffer.getLong(offset + SOURCE_ID_OFFSET, ORDER),
+            buffer.getLong(offset + SOURCE_SEQUENCE_OFFSET, ORDER),
+            buffer.getLong(offset + CORRELATION_ID_OFFSET, ORDER),
+            buffer,
+            offset + headerLength,
+            payloadLength);
+    }
+
+    /**
+     * Checks that {@code length} bytes are one whole, intact command in either format (magic, lengths,
+     * and for format 2 the checksum), without decoding it or bounding its payload.
+     *
+     * @return the header length of its format.
+     * @throws CorruptEntryException saying what is wrong.
+     */
+    public static int check(final DirectBuffer buffer, final int offset, final int length, final Crc32c crc)
+    {
         if (length < LEGACY_HEADER_LENGTH)
         {
             throw new CorruptEntryException("entry of " + length + " bytes is shorter than a command header (" +
@@ -192,22 +221,7 @@ public final class CommandCodec
         {
             throw new CorruptEntryException("payload length " + payloadLength + " does not match entry length " + length);
         }
-        if (payloadLength > into.maxPayloadLength())
-        {
-            throw new CorruptEntryException("payload length " + payloadLength + " exceeds maxPayloadLength " +
-                into.maxPayloadLength());
-        }
-        return into.set(
-            buffer.getLong(offset + POSITION_OFFSET, ORDER),
-            buffer.getLong(offset + TIMESTAMP_OFFSET, ORDER),
-            buffer.getInt(offset + TYPE_OFFSET, ORDER),
-            buffer.getInt(offset + VERSION_OFFSET, ORDER),
-            buffer.getLong(offset + SOURCE_ID_OFFSET, ORDER),
-            buffer.getLong(offset + SOURCE_SEQUENCE_OFFSET, ORDER),
-            buffer.getLong(offset + CORRELATION_ID_OFFSET, ORDER),
-            buffer,
-            offset + headerLength,
-            payloadLength);
+        return headerLength;
     }
 
     /** The position field of an encoded command, without decoding the rest. */

@@ -2,6 +2,7 @@ package io.ringlog.journal;
 
 import io.ringlog.core.Command;
 import io.ringlog.core.CommandCodec;
+import io.ringlog.core.CorruptEntryException;
 import io.ringlog.core.Crc32c;
 import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
@@ -15,17 +16,24 @@ import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
-import java.nio.ByteOrder;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.NavigableSet;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /**
  * A {@link Journal} on Chronicle Queue: one Chronicle document per command, holding exactly the
@@ -61,9 +69,15 @@ import java.util.function.LongSupplier;
  * with some of its bytes after it (Chronicle completes the header only once the bytes are in). On open, before any append can overwrite it, the
  * journal looks past the newest whole entry; if it finds a started entry it reports a
  * {@link TornEntry} (to {@link Context#tornEntryListener} and {@link #tornEntry()}) and recovery
- * runs up to the last whole entry. Chronicle reclaims the slot on the next append. (A write torn as
- * the very first entry of a new cycle file is reclaimed the same way, but not reported: the journal
- * only looks after its newest whole entry.)
+ * runs up to the last whole entry. Chronicle reclaims the slot on the next append. The look is taken
+ * in the newest cycle file, so a write torn as the very first entry of a new cycle is reported too.
+ *
+ * <h2>Damaged files</h2>
+ * Before Chronicle maps a cycle file, open walks it with plain reads ({@link CycleFileScan}): a file
+ * cut short (truncated) is reported by name and byte instead of being read past its end, which for a
+ * memory-mapped file is a SIGBUS the JVM turns into an {@link InternalError}. Chronicle's own
+ * failures on damaged files, on open and in readers, come out as {@link JournalException}s with the
+ * position and the reason.
  *
  * <h2>Threads</h2>
  * {@link #append} and {@link #commit} from one thread at a time (the journal stage); readers,
@@ -71,17 +85,16 @@ import java.util.function.LongSupplier;
  */
 public final class ChronicleJournal implements Journal
 {
-    /** Chronicle's header bit for a document whose writer has not finished it. */
-    private static final int NOT_COMPLETE = 0x8000_0000;
-    /** Chronicle's header bit for a metadata (padding, index) document. */
-    private static final int META_DATA = 0x4000_0000;
-    private static final int LENGTH_MASK = 0x3FFF_FFFF;
-    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    private static final String CYCLE_FILE_SUFFIX = ".cq4";
 
     private final Context ctx;
     private final JournalLock lock;
     private final SingleChronicleQueue queue;
     private final RollCycle rollCycle;
+    private final DateTimeFormatter fileNames;
+    private final Map<String, CycleFileScan> files;
+    /** Open-time reads of single entries, of whatever size they claim. */
+    private final ExpandableArrayBuffer probe = new ExpandableArrayBuffer(256);
     private final byte[] scratchBytes;
     private final UnsafeBuffer scratch;
     private final Crc32c crc = new Crc32c();
@@ -103,18 +116,18 @@ public final class ChronicleJournal implements Journal
     private Throwable writeFailure;
     private boolean closed;
 
-    private ChronicleJournal(final Context ctx, final JournalLock lock)
+    private ChronicleJournal(final Context ctx, final JournalLock lock, final Map<String, CycleFileScan> files)
     {
         this.ctx = ctx;
         this.lock = lock;
-        this.rollCycle = ctx.rollCycle().chronicle();
+        this.files = files;
         this.durability = ctx.durability();
         this.syncIntervalNanos = ctx.syncInterval().toNanos();
         this.lastSyncNanos = System.nanoTime() - syncIntervalNanos;
         this.scratchBytes = new byte[CommandCodec.HEADER_LENGTH + ctx.maxPayloadLength()];
         this.scratch = new UnsafeBuffer(scratchBytes);
         final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(ctx.directory())
-            .rollCycle(rollCycle)
+            .rollCycle(ctx.rollCycle().chronicle())
             .readOnly(ctx.readOnly());
         if (durability != Durability.MEMORY_MAPPED)
         {
@@ -126,17 +139,22 @@ public final class ChronicleJournal implements Journal
             builder.timeProvider(new ClockTimeProvider(ctx.epochMillisClock()));
         }
         this.queue = builder.build();
+        // An existing journal keeps the roll cycle it was created with, whatever the context says.
+        this.rollCycle = queue.rollCycle();
+        this.fileNames = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
     }
 
     /**
      * Opens (or creates) the journal in {@code ctx.directory()}, checks how its cycles chain, and
      * looks for a torn entry after the newest whole one.
-     *
+     * <p>
      * Opened for writing, it first takes the directory's writer lock ({@value JournalLock#FILE_NAME}),
-     * before anything is read or written: a second writer is refused up front.
+     * before anything is read or written: a second writer is refused up front. Then every cycle file
+     * is walked with plain reads ({@link CycleFileScan}) before Chronicle maps any of them, so a file
+     * cut short is reported here, by name and byte, and never read past its end.
      *
-     * @throws JournalException if another writer holds the directory, or the entries on disk do not
-     *                          continue each other.
+     * @throws JournalException if another writer holds the directory, a cycle file is cut short, or
+     *                          the entries on disk do not continue each other; the message says where.
      */
     public static ChronicleJournal open(final Context ctx)
     {
@@ -148,7 +166,7 @@ public final class ChronicleJournal implements Journal
             {
                 Files.createDirectories(ctx.directory());
             }
-            catch (final java.io.IOException ex)
+            catch (final IOException ex)
             {
                 throw new JournalException("cannot create the journal directory " + ctx.directory() + ": " + ex, ex);
             }
@@ -157,7 +175,16 @@ public final class ChronicleJournal implements Journal
         final ChronicleJournal journal;
         try
         {
-            journal = new ChronicleJournal(ctx, lock);
+            final Map<String, CycleFileScan> files = scanFiles(ctx);
+            try
+            {
+                journal = new ChronicleJournal(ctx, lock, files);
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new JournalException("Chronicle Queue cannot open the journal in " + ctx.directory() + ": " +
+                    describe(ex), ex);
+            }
         }
         catch (final RuntimeException ex)
         {
@@ -171,12 +198,106 @@ public final class ChronicleJournal implements Journal
         {
             journal.scan();
         }
-        catch (final RuntimeException ex)
+        catch (final JournalException ex)
         {
             journal.close();
             throw ex;
         }
+        catch (final RuntimeException ex)
+        {
+            journal.close();
+            throw new JournalException("Chronicle Queue cannot read the journal in " + ctx.directory() + ": " +
+                describe(ex), ex);
+        }
         return journal;
+    }
+
+    /**
+     * Walks every cycle file of the directory, by name. A file cut inside a document, or shorter than
+     * its chain of documents, stops the open here: Chronicle would fault reading it read-only, and
+     * would extend it with zeros (a silent loss) writing.
+     */
+    private static Map<String, CycleFileScan> scanFiles(final Context ctx)
+    {
+        final Map<String, CycleFileScan> scans = new TreeMap<>();
+        if (!Files.isDirectory(ctx.directory()))
+        {
+            return scans;
+        }
+        final int window = CommandCodec.HEADER_LENGTH + ctx.maxPayloadLength() + 8;
+        try (Stream<Path> listing = Files.list(ctx.directory()))
+        {
+            for (final Path file : (Iterable<Path>)listing::iterator)
+            {
+                final String name = file.getFileName().toString();
+                if (name.endsWith(CYCLE_FILE_SUFFIX) && Files.isRegularFile(file))
+                {
+                    scans.put(name, CycleFileScan.scan(file, window));
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot read the journal directory " + ctx.directory() + ": " + ex, ex);
+        }
+        long previousNewest = 0;
+        for (final CycleFileScan scan : scans.values())
+        {
+            final long newest = scan.entries > 0 ? newestPosition(scan) : previousNewest;
+            if (scan.cut())
+            {
+                final String where = newest > 0 ? "after position " + newest : "after the file's " + scan.entries +
+                    " whole entries";
+                final String repair = newest > 0 ? "'journal repair -d " + ctx.directory() + " --truncate-after " +
+                    newest + "' drops what follows (dry run first)" : "see 'journal repair'";
+                if (scan.state == CycleFileScan.End.CUT)
+                {
+                    throw new JournalException(newest + 1, "cycle file " + scan.file + " is cut short: it ends at " +
+                        "byte " + scan.length + ", inside the document that starts at byte " + scan.end + ", " + where +
+                        " (truncated, or copied only in part). Entries from there on in that file are lost; " + repair);
+                }
+                throw new JournalException(newest + 1, "cycle file " + scan.file + " is cut short: it ends at byte " +
+                    scan.length + ", on a document boundary " + where + ", where more file must follow (truncated, " +
+                    "or copied only in part). Entries after that in the file, if it had any, are lost; " + repair);
+            }
+            previousNewest = newest;
+        }
+        return scans;
+    }
+
+    /** The position of the newest whole entry a walk found, read with plain reads; 0 if none decodes. */
+    static long newestPosition(final CycleFileScan scan)
+    {
+        if (scan.entries == 0)
+        {
+            return 0;
+        }
+        final byte[] bytes = new byte[scan.newestLength(0)];
+        try
+        {
+            CycleFileScan.read(scan.file, scan.newestOffset(0), bytes, bytes.length);
+            final UnsafeBuffer entry = new UnsafeBuffer(bytes);
+            CommandCodec.check(entry, 0, bytes.length, new Crc32c());
+            return CommandCodec.position(entry, 0);
+        }
+        catch (final IOException | CorruptEntryException ex)
+        {
+            return 0;
+        }
+    }
+
+    /** A Chronicle failure as words for a message: its own, without the class name or a stack. */
+    static String describe(final Throwable ex)
+    {
+        final String message = ex.getMessage();
+        return message == null || message.isBlank() ? "an internal fault it does not describe" : message;
+    }
+
+    /** The name Chronicle gives the file of {@code cycle}. */
+    private String fileName(final int cycle)
+    {
+        return fileNames.format(Instant.ofEpochMilli(cycle * (long)rollCycle.lengthInMillis() + queue.epoch())) +
+            CYCLE_FILE_SUFFIX;
     }
 
     /** Builds the (cycle, first position) table, checks that cycles chain, and finds a torn tail. */
@@ -186,6 +307,7 @@ public final class ChronicleJournal implements Journal
         final int last = queue.lastCycle();
         if (first == Integer.MAX_VALUE || last == Integer.MIN_VALUE || first > last)
         {
+            findTornEntry(0);
             return;
         }
         final NavigableSet<Long> onDisk = queue.listCyclesBetween(first, last);
@@ -201,6 +323,12 @@ public final class ChronicleJournal implements Journal
             {
                 final int cycle = boxed.intValue();
                 final long entries = tailer.excerptsInCycle(cycle);
+                final CycleFileScan file = files.get(fileName(cycle));
+                if (file != null && entries >= 0 && file.entries != entries)
+                {
+                    throw new JournalException(nextExpected, "cycle file " + file.file + " holds " + file.entries +
+                        " whole entries but Chronicle's index of it counts " + entries + ": the file is damaged");
+                }
                 if (entries <= 0)
                 {
                     continue;
@@ -212,7 +340,7 @@ public final class ChronicleJournal implements Journal
                     if (stored <= 0)
                     {
                         throw new JournalException(0, "the oldest entry, in cycle " + cycle +
-                            ", is not a ringlog command: cannot tell where the journal starts");
+                            ", is not an intact ringlog command: cannot tell where the journal starts");
                     }
                     firstPosition = stored;
                 }
@@ -233,6 +361,7 @@ public final class ChronicleJournal implements Journal
             }
             if (count == 0)
             {
+                findTornEntry(0);
                 return;
             }
             final int lastCycle = foundCycles[count - 1];
@@ -250,17 +379,21 @@ public final class ChronicleJournal implements Journal
             cycleFirstPositions = Arrays.copyOf(foundFirsts, count);
             currentCycle = lastCycle;
             currentCycleFirstPosition = foundFirsts[count - 1];
-            findTornEntry(tailer, lastIndex, newest);
+            findTornEntry(newest);
         }
     }
 
-    /** The position field of the entry at {@code index}, or -1 if it is not a well-formed command header. */
+    /**
+     * The position of the intact entry at {@code index}, or -1 if there is none or it does not decode
+     * (damaged: the tail checks and the readers say why).
+     */
     private long positionAt(final ExcerptTailer tailer, final long index)
     {
         if (!tailer.moveToIndex(index))
         {
             return -1;
         }
+        final int length;
         try (DocumentContext dc = tailer.readingDocument())
         {
             if (!dc.isPresent())
@@ -268,99 +401,41 @@ public final class ChronicleJournal implements Journal
                 return -1;
             }
             final Bytes<?> bytes = dc.wire().bytes();
-            final long start = bytes.readPosition();
-            if (bytes.readRemaining() < CommandCodec.LEGACY_HEADER_LENGTH)
-            {
-                return -1;
-            }
-            final int magic = readIntLe(bytes, start + CommandCodec.MAGIC_OFFSET);
-            if (magic != CommandCodec.MAGIC && magic != CommandCodec.LEGACY_MAGIC)
-            {
-                return -1;
-            }
-            return readLongLe(bytes, start + CommandCodec.POSITION_OFFSET);
+            length = (int)Math.min(Integer.MAX_VALUE, bytes.readRemaining());
+            probe.checkLimit(length);
+            bytes.read(probe.byteArray(), 0, length);
         }
-    }
-
-    private static int readIntLe(final Bytes<?> bytes, final long offset)
-    {
-        final int value = bytes.readInt(offset);
-        return ByteOrder.nativeOrder() == ORDER ? value : Integer.reverseBytes(value);
-    }
-
-    private static long readLongLe(final Bytes<?> bytes, final long offset)
-    {
-        final long value = bytes.readLong(offset);
-        return ByteOrder.nativeOrder() == ORDER ? value : Long.reverseBytes(value);
+        try
+        {
+            CommandCodec.check(probe, 0, length, crc);
+            return CommandCodec.position(probe, 0);
+        }
+        catch (final CorruptEntryException ex)
+        {
+            return -1;
+        }
     }
 
     /**
-     * Looks at the header after the newest whole entry. A header with the not-complete bit, or a
+     * Looks after the newest whole entry, in the newest cycle file (which may hold no whole entry yet:
+     * a write torn as the first of a new cycle is found too). A header with the not-complete bit, or a
      * zero header followed by bytes (the writer had started filling the entry), is a torn entry.
      */
-    private void findTornEntry(final ExcerptTailer tailer, final long lastIndex, final long lastWhole)
+    private void findTornEntry(final long lastWhole)
     {
-        if (!tailer.moveToIndex(lastIndex))
+        CycleFileScan newest = null;
+        for (final CycleFileScan scan : files.values())
+        {
+            newest = scan;
+        }
+        if (newest == null || newest.state != CycleFileScan.End.TORN)
         {
             return;
         }
-        final File file;
-        long offset;
-        int header = 0;
-        boolean torn = false;
-        try (DocumentContext dc = tailer.readingDocument())
+        tornEntry = new TornEntry(lastWhole, newest.file, newest.end, newest.header);
+        if (ctx.tornEntryListener() != null)
         {
-            if (!dc.isPresent())
-            {
-                return;
-            }
-            final Bytes<?> bytes = dc.wire().bytes();
-            offset = (bytes.readLimit() + 3) & ~3L;
-            final long window = CommandCodec.HEADER_LENGTH + ctx.maxPayloadLength() + 8L;
-            try
-            {
-                for (int hops = 0; hops < 4; hops++)
-                {
-                    header = bytes.readVolatileInt(offset);
-                    if ((header & NOT_COMPLETE) != 0)
-                    {
-                        torn = true;
-                        break;
-                    }
-                    if (header == 0)
-                    {
-                        for (long at = offset + 4; at < offset + window; at += 4)
-                        {
-                            if (bytes.readInt(at) != 0)
-                            {
-                                torn = true;
-                                break;
-                            }
-                        }
-                        break;
-                    }
-                    if ((header & META_DATA) == 0)
-                    {
-                        break;
-                    }
-                    // A complete metadata document (padding, index): the next entry lies beyond it.
-                    offset = (offset + 4 + (header & LENGTH_MASK) + 3) & ~3L;
-                }
-            }
-            catch (final RuntimeException endOfMapping)
-            {
-                // Past the mapped end of the file: nothing was started there.
-                return;
-            }
-            file = tailer.currentFile();
-        }
-        if (torn)
-        {
-            tornEntry = new TornEntry(lastWhole, file == null ? ctx.directory() : file.toPath(), offset, header);
-            if (ctx.tornEntryListener() != null)
-            {
-                ctx.tornEntryListener().accept(tornEntry);
-            }
+            ctx.tornEntryListener().accept(tornEntry);
         }
     }
 
@@ -558,13 +633,19 @@ public final class ChronicleJournal implements Journal
             }
             else if (!tailer.moveToIndex(index))
             {
-                throw new JournalException(from, "no Chronicle entry at index 0x" + Long.toHexString(index));
+                throw new JournalException(from, "the journal has no entry there (Chronicle index 0x" +
+                    Long.toHexString(index) + " not found): the cycle file holding it is missing or damaged");
             }
+        }
+        catch (final JournalException ex)
+        {
+            tailer.close();
+            throw ex;
         }
         catch (final RuntimeException ex)
         {
             tailer.close();
-            throw ex;
+            throw new JournalException(from, "Chronicle Queue cannot find the entry: " + describe(ex), ex);
         }
         return new ChronicleJournalReader(tailer, from, ctx.maxPayloadLength());
     }
@@ -648,7 +729,7 @@ public final class ChronicleJournal implements Journal
             {
                 Files.deleteIfExists(files[i].toPath());
             }
-            catch (final java.io.IOException ex)
+            catch (final IOException ex)
             {
                 throw new JournalException(0, "cannot delete " + files[i] + ": " + ex.getMessage(), ex);
             }

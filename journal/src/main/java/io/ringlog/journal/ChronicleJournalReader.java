@@ -53,6 +53,16 @@ final class ChronicleJournalReader implements JournalReader
             length = (int)remaining;
             bytes.read(scratchBytes, 0, length);
         }
+        catch (final JournalException ex)
+        {
+            throw ex;
+        }
+        catch (final RuntimeException ex)
+        {
+            // Chronicle's own view of a damaged document (a header that points nowhere, say).
+            throw new JournalException(expected, "Chronicle Queue cannot read the entry: " +
+                ChronicleJournal.describe(ex), ex);
+        }
         try
         {
             CommandCodec.decode(scratch, 0, length, into, crc);

@@ -12,12 +12,14 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Shared helpers for the journal tests: commands, child JVMs, and ways to damage a journal on disk. */
@@ -179,8 +181,55 @@ public final class JournalTesting
         }
     }
 
+    /** What a child JVM printed (stdout and stderr together) and its exit code. */
+    public record Ran(int code, String output)
+    {
+        @Override
+        public String toString()
+        {
+            return "exit " + code + "\n" + output;
+        }
+    }
+
+    /**
+     * Runs {@code main} in a new JVM to its end, as a user's shell would, and returns what it printed.
+     * Fails after {@code timeoutSeconds}, killing it.
+     */
+    public static Ran runJvm(final long timeoutSeconds, final Class<?> main, final String... args)
+        throws IOException, InterruptedException
+    {
+        final List<String> command = javaCommand(main, args);
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final byte[][] output = new byte[1][];
+        final Thread drain = new Thread(() ->
+        {
+            try
+            {
+                output[0] = process.getInputStream().readAllBytes();
+            }
+            catch (final IOException ex)
+            {
+                output[0] = ("(output lost: " + ex + ")").getBytes(StandardCharsets.UTF_8);
+            }
+        });
+        drain.start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            throw new IllegalStateException(main.getSimpleName() + " " + String.join(" ", args) + " did not end within " +
+                timeoutSeconds + " s");
+        }
+        drain.join(TimeUnit.SECONDS.toMillis(timeoutSeconds));
+        return new Ran(process.exitValue(), new String(output[0], StandardCharsets.UTF_8));
+    }
+
     /** Starts {@code main} in a new JVM with the test classpath and the project's JVM flags. */
     public static Process startJvm(final Class<?> main, final String... args) throws IOException
+    {
+        return new ProcessBuilder(javaCommand(main, args)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    private static List<String> javaCommand(final Class<?> main, final String... args)
     {
         final List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
@@ -191,7 +240,7 @@ public final class JournalTesting
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
         command.addAll(Arrays.asList(args));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return command;
     }
 
     /** The flags surefire passes in {@code ringlog.jvm.flags}; this JVM's own flags when run elsewhere (an IDE). */

@@ -224,14 +224,14 @@ public final class JournalTool implements Callable<Integer>
                 catch (final JournalException ex)
                 {
                     problems.add(ex.getMessage());
-                    out.println("bad-position: " + ex.position());
+                    printPosition(out, ex);
                 }
                 out.println("entries-read: " + entries);
             }
             catch (final JournalException ex)
             {
                 problems.add(ex.getMessage());
-                out.println("bad-position: " + ex.position());
+                printPosition(out, ex);
             }
             for (final TornEntry entry : torn)
             {
@@ -244,6 +244,15 @@ public final class JournalTool implements Callable<Integer>
             }
             out.println("status: " + (problems.isEmpty() ? "ok" : "problems"));
             return problems.isEmpty() ? OK : PROBLEM;
+        }
+    }
+
+    /** The position a problem is at, when it has one (a journal that cannot be opened at all has none). */
+    static void printPosition(final PrintWriter out, final JournalException ex)
+    {
+        if (ex.position() > 0)
+        {
+            out.println("bad-position: " + ex.position());
         }
     }
 
