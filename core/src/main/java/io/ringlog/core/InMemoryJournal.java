@@ -22,6 +22,7 @@ public final class InMemoryJournal implements Journal
     private final List<UnsafeBuffer> slabs = new ArrayList<>();
     private final UnsafeBuffer[] ring;
     private final Crc32c appendCrc = new Crc32c();
+    private final JournalId id = JournalId.random();
     private volatile long lastPosition;
     private long firstPosition = 1;
     private long appendedPosition;
@@ -167,6 +168,13 @@ public final class InMemoryJournal implements Journal
             {
             }
         };
+    }
+
+    /** Drawn when this journal was created: snapshots of another journal are not applied to it. */
+    @Override
+    public JournalId id()
+    {
+        return id;
     }
 
     /** Entries held, for tests. */

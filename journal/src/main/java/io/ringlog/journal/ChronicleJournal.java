@@ -6,6 +6,7 @@ import io.ringlog.core.CorruptEntryException;
 import io.ringlog.core.Crc32c;
 import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
+import io.ringlog.core.JournalId;
 import io.ringlog.core.JournalReader;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
@@ -93,6 +94,8 @@ public final class ChronicleJournal implements Journal
     private final RollCycle rollCycle;
     private final DateTimeFormatter fileNames;
     private final Map<String, CycleFileScan> files;
+    private JournalMetadata metadata;
+    private int newestFormat;
     /** Open-time reads of single entries, of whatever size they claim. */
     private final ExpandableArrayBuffer probe = new ExpandableArrayBuffer(256);
     private final byte[] scratchBytes;
@@ -116,11 +119,13 @@ public final class ChronicleJournal implements Journal
     private Throwable writeFailure;
     private boolean closed;
 
-    private ChronicleJournal(final Context ctx, final JournalLock lock, final Map<String, CycleFileScan> files)
+    private ChronicleJournal(
+        final Context ctx, final JournalLock lock, final Map<String, CycleFileScan> files, final JournalMetadata metadata)
     {
         this.ctx = ctx;
         this.lock = lock;
         this.files = files;
+        this.metadata = metadata;
         this.durability = ctx.durability();
         this.syncIntervalNanos = ctx.syncInterval().toNanos();
         this.lastSyncNanos = System.nanoTime() - syncIntervalNanos;
@@ -173,12 +178,19 @@ public final class ChronicleJournal implements Journal
             lock = JournalLock.acquire(ctx.directory());
         }
         final ChronicleJournal journal;
+        JournalMetadata metadata = null;
         try
         {
             final Map<String, CycleFileScan> files = scanFiles(ctx);
+            metadata = JournalMetadata.read(ctx.directory());
+            if (metadata == null && !ctx.readOnly() && files.values().stream().allMatch((f) -> f.entries == 0))
+            {
+                // A new journal: its identity exists before its first entry does.
+                metadata = JournalMetadata.create(ctx.directory(), JournalId.random(), 0);
+            }
             try
             {
-                journal = new ChronicleJournal(ctx, lock, files);
+                journal = new ChronicleJournal(ctx, lock, files, metadata);
             }
             catch (final RuntimeException ex)
             {
@@ -197,6 +209,7 @@ public final class ChronicleJournal implements Journal
         try
         {
             journal.scan();
+            journal.checkMetadata();
         }
         catch (final JournalException ex)
         {
@@ -212,6 +225,46 @@ public final class ChronicleJournal implements Journal
         return journal;
     }
 
+    /**
+     * Reconciles the journal with its {@link JournalMetadata}: refuses to write to a journal that ends
+     * before its committed mark (entries that may have been seen are missing), gives a journal written
+     * before identities existed one, and maps the mark for this writer's commits.
+     */
+    private void checkMetadata()
+    {
+        final Path directory = ctx.directory();
+        if (metadata == null)
+        {
+            if (ctx.readOnly())
+            {
+                return;
+            }
+            if (newestFormat == 2)
+            {
+                throw new JournalException(directory.resolve(JournalMetadata.FILE_NAME) + " is missing, but the " +
+                    "journal was written by a ringlog that keeps it: it was deleted, or not copied with the journal. " +
+                    "It holds the journal's identity and committed mark, which snapshots and recovery are checked " +
+                    "against. Restore it; or give the journal a new identity with 'journal repair -d " + directory +
+                    " --new-identity' (its snapshots will then not be used)");
+            }
+            // Written before ringlog kept metadata: this first writer gives it an identity.
+            metadata = JournalMetadata.create(directory, JournalId.random(), lastPosition);
+        }
+        final long committed = metadata.committedAtOpen();
+        if (committed > lastPosition && !ctx.readOnly())
+        {
+            throw new JournalException(lastPosition + 1, "the journal ends at position " + lastPosition + ", but " +
+                metadata.file() + " says positions up to " + committed + " were committed: entries " +
+                (lastPosition + 1) + ".." + committed + ", which clients may have seen, are missing (a cycle file " +
+                "deleted or lost, or an older copy of the journal put back). Refusing to open it for writing, so " +
+                "those positions are not given to new commands. Restore the missing files; or, to accept the loss, " +
+                "'journal repair -d " + directory + " --truncate-after " + lastPosition + " --force' (dry run first)");
+        }
+        if (!ctx.readOnly())
+        {
+            metadata.mapForWriting().committed(lastPosition);
+        }
+    }
     /**
      * Walks every cycle file of the directory, by name. A file cut inside a document, or shorter than
      * its chain of documents, stops the open here: Chronicle would fault reading it read-only, and
@@ -368,6 +421,7 @@ public final class ChronicleJournal implements Journal
             final long lastIndex = rollCycle.toIndex(lastCycle, lastCount - 1);
             final long newest = nextExpected - 1;
             final long storedNewest = positionAt(tailer, lastIndex);
+            newestFormat = storedNewest > 0 ? CommandCodec.format(probe, 0) : 0;
             if (storedNewest > 0 && storedNewest != newest)
             {
                 throw new JournalException(newest, "the newest entry says position " + storedNewest + ", but cycle " +
@@ -461,6 +515,29 @@ public final class ChronicleJournal implements Journal
     public long syncedPosition()
     {
         return syncedPosition;
+    }
+
+    /** This journal's identity, kept in {@value JournalMetadata#FILE_NAME}; none for a journal that has no metadata yet. */
+    @Override
+    public JournalId id()
+    {
+        return metadata != null ? metadata.id() : JournalId.NONE;
+    }
+
+    @Override
+    public boolean readOnly()
+    {
+        return ctx.readOnly();
+    }
+
+    /**
+     * The committed mark: every position up to it was committed, so may have been seen. Read-only, the
+     * mark as found on open (a journal whose {@link #lastPosition()} is below it lost entries); -1 when
+     * the journal has no metadata (written before ringlog kept it).
+     */
+    public long committedPosition()
+    {
+        return metadata != null ? metadata.committed() : -1;
     }
 
     /** The torn entry found on open, or null if the newest entry was whole. */
@@ -606,6 +683,7 @@ public final class ChronicleJournal implements Journal
         }
         committedBytes = pendingBytes;
         lastPosition = appendedPosition;
+        metadata.committed(appendedPosition);
     }
 
     /** Command bytes (header + payload) committed since this journal was opened: the journal-bytes metric. */
@@ -771,9 +849,19 @@ public final class ChronicleJournal implements Journal
             }
             finally
             {
-                if (lock != null)
+                try
                 {
-                    lock.close();
+                    if (metadata != null)
+                    {
+                        metadata.close();
+                    }
+                }
+                finally
+                {
+                    if (lock != null)
+                    {
+                        lock.close();
+                    }
                 }
             }
         }

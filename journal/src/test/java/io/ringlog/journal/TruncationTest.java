@@ -64,7 +64,8 @@ class TruncationTest
         final long end = pristine.end;
         final byte[] saved = new byte[(int)Math.min(length, end + (256 << 10))];
         CycleFileScan.read(newest, 0, saved, saved.length);
-        final byte[] savedMeta = Files.readAllBytes(journalDir.resolve("metadata.cq4t"));
+        final byte[] savedChronicleMeta = Files.readAllBytes(journalDir.resolve("metadata.cq4t"));
+        final byte[] savedRinglogMeta = Files.readAllBytes(journalDir.resolve("ringlog.meta"));
 
         final TreeSet<Long> offsets = new TreeSet<>();
         for (long at = 0; at < end; at += end / 24)
@@ -118,7 +119,8 @@ class TruncationTest
                 outcomes.add(offset + ": nothing lost");
             }
             restore(newest, saved, length);
-            Files.write(journalDir.resolve("metadata.cq4t"), savedMeta);
+            Files.write(journalDir.resolve("metadata.cq4t"), savedChronicleMeta);
+            Files.write(journalDir.resolve("ringlog.meta"), savedRinglogMeta);
             try (Stream<Path> listing = Files.list(journalDir))
             {
                 for (final Path made : listing.filter((p) -> !before.contains(p)).toList())

@@ -203,9 +203,22 @@ public final class JournalTool implements Callable<Integer>
             {
                 final long first = chronicle.firstPosition();
                 final long last = chronicle.lastPosition();
+                final long committed = chronicle.committedPosition();
+                out.println("journal-id: " + chronicle.id());
                 out.println("first-position: " + first);
                 out.println("last-position: " + last);
+                out.println("committed-position: " + (committed < 0 ? "unknown (no ringlog.meta: written by an " +
+                    "older ringlog)" : Long.toString(committed)));
                 out.println("cycles: " + chronicle.cycleCount());
+                if (committed > last)
+                {
+                    out.println("bad-position: " + (last + 1));
+                    problems.add("the journal ends at position " + last + ", but positions up to " + committed +
+                        " were committed: entries " + (last + 1) + ".." + committed + ", which clients may have " +
+                        "seen, are missing (a cycle file deleted or lost, or an older copy of the journal put back); " +
+                        "restore them, or accept the loss with 'journal repair -d " + journal.directory +
+                        " --truncate-after " + last + " --force'");
+                }
                 long entries = 0;
                 long expected = Math.max(1, first);
                 final Command entry = new Command(journal.maxPayload);
