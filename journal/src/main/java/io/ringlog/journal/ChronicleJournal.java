@@ -22,6 +22,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,6 +117,9 @@ public final class ChronicleJournal implements Journal
     private long pendingBytes;
     private volatile long committedBytes;
     private TornEntry tornEntry;
+    /** Set on a writable open that must cut damaged, never-committed entries off the newest cycle file. */
+    private TornEntry dropping;
+    private long droppingKeep;
     private Throwable writeFailure;
     private boolean closed;
 
@@ -177,26 +181,34 @@ public final class ChronicleJournal implements Journal
             }
             lock = JournalLock.acquire(ctx.directory());
         }
-        final ChronicleJournal journal;
-        JournalMetadata metadata = null;
         try
         {
-            final Map<String, CycleFileScan> files = scanFiles(ctx);
-            metadata = JournalMetadata.read(ctx.directory());
-            if (metadata == null && !ctx.readOnly() && files.values().stream().allMatch((f) -> f.entries == 0))
+            ChronicleJournal journal = openUnderLock(ctx, lock);
+            final TornEntry dropping = journal.dropping;
+            if (dropping != null)
             {
-                // A new journal: its identity exists before its first entry does.
-                metadata = JournalMetadata.create(ctx.directory(), JournalId.random(), 0);
+                // Damaged entries no commit covered: cut them off the newest cycle, then read the journal again.
+                final Path file = dropping.file();
+                final long keep = journal.droppingKeep;
+                final RollCycle cycles = journal.rollCycle;
+                final long epoch = journal.queue.epoch();
+                final int cycle = journal.currentCycle;
+                journal.release(false);
+                CycleRewriter.keepFirstOrFail(ctx.directory(), file, keep, cycles, epoch, cycle,
+                    dropping.lastWholePosition() + 1);
+                journal = openUnderLock(ctx, lock);
+                journal.reportTorn(dropping);
             }
             try
             {
-                journal = new ChronicleJournal(ctx, lock, files, metadata);
+                journal.checkMetadata();
             }
             catch (final RuntimeException ex)
             {
-                throw new JournalException("Chronicle Queue cannot open the journal in " + ctx.directory() + ": " +
-                    describe(ex), ex);
+                journal.release(false);
+                throw ex;
             }
+            return journal;
         }
         catch (final RuntimeException ex)
         {
@@ -206,23 +218,44 @@ public final class ChronicleJournal implements Journal
             }
             throw ex;
         }
+    }
+
+    /** Walks the files, opens Chronicle and builds the position table; on failure closes all but the lock. */
+    private static ChronicleJournal openUnderLock(final Context ctx, final JournalLock lock)
+    {
+        final Map<String, CycleFileScan> files = scanFiles(ctx);
+        JournalMetadata metadata = JournalMetadata.read(ctx.directory());
+        if (metadata == null && !ctx.readOnly() && files.values().stream().allMatch((f) -> f.entries == 0))
+        {
+            // A new journal: its identity exists before its first entry does.
+            metadata = JournalMetadata.create(ctx.directory(), JournalId.random(), 0);
+        }
+        final ChronicleJournal journal;
+        try
+        {
+            journal = new ChronicleJournal(ctx, lock, files, metadata);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new JournalException("Chronicle Queue cannot open the journal in " + ctx.directory() + ": " +
+                describe(ex), ex);
+        }
         try
         {
             journal.scan();
-            journal.checkMetadata();
+            return journal;
         }
         catch (final JournalException ex)
         {
-            journal.close();
+            journal.release(false);
             throw ex;
         }
         catch (final RuntimeException ex)
         {
-            journal.close();
+            journal.release(false);
             throw new JournalException("Chronicle Queue cannot read the journal in " + ctx.directory() + ": " +
                 describe(ex), ex);
         }
-        return journal;
     }
 
     /**
@@ -434,6 +467,103 @@ public final class ChronicleJournal implements Journal
             currentCycle = lastCycle;
             currentCycleFirstPosition = foundFirsts[count - 1];
             findTornEntry(newest);
+            checkTail();
+        }
+    }
+
+    /**
+     * Checks the newest entries of the newest cycle file, read with plain reads. Damaged ones at the
+     * very end (a full disk leaves an entry whose bytes never all reached the file: zeros where the
+     * rest should be) are dropped when no commit covered them, which the committed mark tells: their
+     * events were never visible, so nothing seen is lost. Read-only, they are reported as a torn tail
+     * and left alone; for writing, {@link #open} cuts them off the file. Damaged entries a commit did
+     * cover (or may have: a journal without a mark) stop a writable open with the reason and the
+     * repair: they may have been seen, so only an explicit, forced repair drops them.
+     */
+    private void checkTail()
+    {
+        final CycleFileScan newest = files.get(fileName(currentCycle));
+        if (newest == null)
+        {
+            return;
+        }
+        int damaged = 0;
+        String reason = null;
+        for (int back = 0; back < newest.newestKnown(); back++)
+        {
+            final int length = newest.newestLength(back);
+            try
+            {
+                probe.checkLimit(length);
+                CycleFileScan.read(newest.file, newest.newestOffset(back), probe.byteArray(), length);
+                CommandCodec.check(probe, 0, length, crc);
+                break;
+            }
+            catch (final CorruptEntryException ex)
+            {
+                damaged++;
+                reason = ex.getMessage();
+            }
+            catch (final IOException ex)
+            {
+                throw new JournalException(lastPosition - back, "cannot read " + newest.file + ": " + ex, ex);
+            }
+        }
+        if (damaged == 0)
+        {
+            return;
+        }
+        final long from = lastPosition - damaged + 1;
+        final long mark = metadata != null ? metadata.committedAtOpen() : -1;
+        final String which = damaged == 1 ? "entry " + from + ", the newest," : "entries " + from + ".." +
+            lastPosition + ", the newest " + damaged + ",";
+        final long offset = newest.newestOffset(damaged - 1) - 4;
+        final int header;
+        try
+        {
+            CycleFileScan.read(newest.file, offset, probe.byteArray(), 4);
+            header = probe.getInt(0, ByteOrder.LITTLE_ENDIAN);
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException(from, "cannot read " + newest.file + ": " + ex, ex);
+        }
+        if (mark >= 0 && from > mark)
+        {
+            final String found = which + " failed " + (damaged == 1 ? "its" : "their") + " checks (" + reason +
+                ") and no commit covered " + (damaged == 1 ? "it" : "them") + " (the committed mark is " + mark +
+                "): written when the writer failed (a full disk), never visible";
+            if (ctx.readOnly())
+            {
+                lastPosition = from - 1;
+                appendedPosition = from - 1;
+                reportTorn(new TornEntry(from - 1, newest.file, offset, header, found + "; the next writable open drops " +
+                    (damaged == 1 ? "it" : "them")));
+            }
+            else
+            {
+                dropping = new TornEntry(from - 1, newest.file, offset, header, found + "; dropped (the cycle file was " +
+                    "rewritten without " + (damaged == 1 ? "it" : "them") + ")");
+                droppingKeep = newest.entries - damaged;
+            }
+        }
+        else if (!ctx.readOnly())
+        {
+            throw new JournalException(from, which + " fails its checks: " + reason + ". " + (mark < 0 ?
+                "Whether it was committed is unknown (the journal has no ringlog.meta yet)" :
+                "It was committed (the committed mark is " + mark + "), so clients may have seen it") +
+                ": recovery does not drop it. Restore the journal from a copy; or accept the loss with " +
+                "'journal repair -d " + ctx.directory() + " --truncate-after " + (from - 1) + " --force' (dry run " +
+                "first)");
+        }
+    }
+
+    private void reportTorn(final TornEntry torn)
+    {
+        tornEntry = torn;
+        if (ctx.tornEntryListener() != null)
+        {
+            ctx.tornEntryListener().accept(torn);
         }
     }
 
@@ -486,11 +616,7 @@ public final class ChronicleJournal implements Journal
         {
             return;
         }
-        tornEntry = new TornEntry(lastWhole, newest.file, newest.end, newest.header);
-        if (ctx.tornEntryListener() != null)
-        {
-            ctx.tornEntryListener().accept(tornEntry);
-        }
+        reportTorn(new TornEntry(lastWhole, newest.file, newest.end, newest.header));
     }
 
     @Override
@@ -725,7 +851,8 @@ public final class ChronicleJournal implements Journal
             tailer.close();
             throw new JournalException(from, "Chronicle Queue cannot find the entry: " + describe(ex), ex);
         }
-        return new ChronicleJournalReader(tailer, from, ctx.maxPayloadLength());
+        return new ChronicleJournalReader(tailer, from, ctx.maxPayloadLength(),
+            ctx.readOnly() ? lastPosition : Long.MAX_VALUE);
     }
 
     /**
@@ -825,6 +952,12 @@ public final class ChronicleJournal implements Journal
     @Override
     public void close()
     {
+        release(true);
+    }
+
+    /** Closes Chronicle and the metadata, and the writer lock too unless open is about to reopen under it. */
+    private void release(final boolean unlock)
+    {
         if (closed)
         {
             return;
@@ -858,7 +991,7 @@ public final class ChronicleJournal implements Journal
                 }
                 finally
                 {
-                    if (lock != null)
+                    if (unlock && lock != null)
                     {
                         lock.close();
                     }
@@ -999,7 +1132,7 @@ public final class ChronicleJournal implements Journal
     }
 
     /** Lets the journal's clock choose Chronicle cycles. */
-    private static final class ClockTimeProvider implements TimeProvider
+    static final class ClockTimeProvider implements TimeProvider
     {
         private final LongSupplier epochMillis;
 

@@ -23,12 +23,20 @@ final class ChronicleJournalReader implements JournalReader
     private final byte[] scratchBytes;
     private final UnsafeBuffer scratch;
     private final Crc32c crc = new Crc32c();
+    private final long limit;
     private long expected;
 
-    ChronicleJournalReader(final ExcerptTailer tailer, final long fromPosition, final int maxPayloadLength)
+    /**
+     * @param limit the last position to read: the journal's last position for a read-only journal, which
+     *              may end in damaged entries it reported as a torn tail; unbounded for a writer's own
+     *              journal, whose readers may follow it.
+     */
+    ChronicleJournalReader(final ExcerptTailer tailer, final long fromPosition, final int maxPayloadLength,
+        final long limit)
     {
         this.tailer = tailer;
         this.expected = fromPosition;
+        this.limit = limit;
         this.scratchBytes = new byte[CommandCodec.HEADER_LENGTH + maxPayloadLength];
         this.scratch = new UnsafeBuffer(scratchBytes);
     }
@@ -36,6 +44,10 @@ final class ChronicleJournalReader implements JournalReader
     @Override
     public boolean next(final Command into)
     {
+        if (expected > limit)
+        {
+            return false;
+        }
         final int length;
         try (DocumentContext dc = tailer.readingDocument())
         {

@@ -77,15 +77,28 @@ final class CycleFileScan
      */
     static CycleFileScan scan(final Path file, final int tornWindow) throws IOException
     {
+        return scan(file, tornWindow, null);
+    }
+
+    /** Walks {@code file}, telling {@code entries} where each whole entry is, in order. */
+    static CycleFileScan scan(final Path file, final int tornWindow, final EntryVisitor entries) throws IOException
+    {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
             final CycleFileScan scan = new CycleFileScan(file, channel.size());
-            scan.walk(new Reader(channel, scan.length), tornWindow);
+            scan.walk(new Reader(channel, scan.length), tornWindow, entries);
             return scan;
         }
     }
 
-    private void walk(final Reader reader, final int tornWindow) throws IOException
+    /** Told the place of each whole entry a walk passes. */
+    @FunctionalInterface
+    interface EntryVisitor
+    {
+        void entry(long index, long offset, int length) throws IOException;
+    }
+
+    private void walk(final Reader reader, final int tornWindow, final EntryVisitor visitor) throws IOException
     {
         long offset = 0;
         while (true)
@@ -129,6 +142,10 @@ final class CycleFileScan
                 final int slot = (int)(entries % NEWEST_KEPT);
                 newestOffsets[slot] = offset + 4;
                 newestLengths[slot] = documentLength;
+                if (visitor != null)
+                {
+                    visitor.entry(entries, offset + 4, documentLength);
+                }
                 entries++;
             }
             offset = (offset + 4 + documentLength + 3) & ~3L;
