@@ -88,6 +88,7 @@ import java.util.stream.Stream;
 public final class ChronicleJournal implements Journal
 {
     private static final String CYCLE_FILE_SUFFIX = ".cq4";
+    private static final String METADATA_FILE = "metadata.cq4t";
 
     private final Context ctx;
     private final JournalLock lock;
@@ -116,6 +117,9 @@ public final class ChronicleJournal implements Journal
     private volatile long syncedPosition;
     private long pendingBytes;
     private volatile long committedBytes;
+    private final SpaceReservation reservation;
+    /** File offset just past the newest entry written, in the current cycle file. */
+    private long writeEnd;
     private TornEntry tornEntry;
     /** Set on a writable open that must cut damaged, never-committed entries off the newest cycle file. */
     private TornEntry dropping;
@@ -135,6 +139,7 @@ public final class ChronicleJournal implements Journal
         this.lastSyncNanos = System.nanoTime() - syncIntervalNanos;
         this.scratchBytes = new byte[CommandCodec.HEADER_LENGTH + ctx.maxPayloadLength()];
         this.scratch = new UnsafeBuffer(scratchBytes);
+        this.reservation = new SpaceReservation(scratchBytes.length);
         final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(ctx.directory())
             .rollCycle(ctx.rollCycle().chronicle())
             .readOnly(ctx.readOnly());
@@ -151,6 +156,19 @@ public final class ChronicleJournal implements Journal
         // An existing journal keeps the roll cycle it was created with, whatever the context says.
         this.rollCycle = queue.rollCycle();
         this.fileNames = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+        if (!ctx.readOnly())
+        {
+            try
+            {
+                SpaceReservation.fillHoles(ctx.directory().resolve(METADATA_FILE));
+            }
+            catch (final IOException ex)
+            {
+                queue.close();
+                throw new JournalException("no room for the journal: cannot allocate Chronicle's " + METADATA_FILE +
+                    " in " + ctx.directory() + " (" + describe(ex) + ")", ex);
+            }
+        }
     }
 
     /**
@@ -234,6 +252,10 @@ public final class ChronicleJournal implements Journal
         try
         {
             journal = new ChronicleJournal(ctx, lock, files, metadata);
+        }
+        catch (final JournalException ex)
+        {
+            throw ex;
         }
         catch (final RuntimeException ex)
         {
@@ -707,18 +729,23 @@ public final class ChronicleJournal implements Journal
                 "journal's maxPayloadLength " + ctx.maxPayloadLength() + " (set it to the engine's)");
         }
         final int length = CommandCodec.encode(command, scratch, 0, crc);
+        if (reservation.needed(writeEnd))
+        {
+            reserve(position);
+        }
         final long index;
         try
         {
             if (appender == null)
             {
-                appender = queue.createAppender();
-                appender.singleThreadedCheckDisabled(true);
+                startAppending(position);
             }
             final DocumentContext dc = appender.writingDocument();
             try
             {
-                dc.wire().bytes().write(scratchBytes, 0, length);
+                final Bytes<?> bytes = dc.wire().bytes();
+                bytes.write(scratchBytes, 0, length);
+                writeEnd = bytes.writePosition();
             }
             catch (final Throwable ex)
             {
@@ -742,6 +769,15 @@ public final class ChronicleJournal implements Journal
         if (cycle != currentCycle)
         {
             startCycle(cycle, position);
+            try
+            {
+                // The first entry of a new file was written unreserved; this also surfaces any fault it hit.
+                reservation.start(ctx.directory().resolve(fileName(cycle)), writeEnd);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                failReservation(position, ex);
+            }
         }
         if (rollCycle.toSequenceNumber(index) != position - currentCycleFirstPosition)
         {
@@ -750,6 +786,49 @@ public final class ChronicleJournal implements Journal
                 " but cycle " + cycle + " starts at position " + currentCycleFirstPosition +
                 ": another writer is appending to " + ctx.directory());
         }
+    }
+
+    /**
+     * Creates the appender and, when it will write to the newest cycle file (the clock has not moved
+     * on to a new cycle), reserves room after that file's last entry before anything is written.
+     */
+    private void startAppending(final long position)
+    {
+        appender = queue.createAppender();
+        appender.singleThreadedCheckDisabled(true);
+        final CycleFileScan newest = cycles.length == 0 ? null : files.get(fileName(currentCycle));
+        if (newest != null && queue.cycle() == currentCycle)
+        {
+            writeEnd = newest.end;
+            try
+            {
+                reservation.start(newest.file, writeEnd);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                failReservation(position, ex);
+            }
+        }
+    }
+
+    private void reserve(final long position)
+    {
+        try
+        {
+            reservation.reserve(writeEnd);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            failReservation(position, ex);
+        }
+    }
+
+    private void failReservation(final long position, final Exception ex)
+    {
+        writeFailure = ex;
+        throw new JournalException(position, "no room for the journal: reserving disk space ahead of position " +
+            position + " in " + reservation.file() + " failed (" + describe(ex) + "). Free space and start " +
+            "again: recovery goes on from the last whole entry", ex);
     }
 
     private void startCycle(final int cycle, final long position)
@@ -965,6 +1044,14 @@ public final class ChronicleJournal implements Journal
         closed = true;
         try
         {
+            try
+            {
+                reservation.close();
+            }
+            catch (final IOException ignore)
+            {
+                // A channel used only to allocate zeros: nothing to lose by closing it badly.
+            }
             if (appender != null)
             {
                 if (durability != Durability.MEMORY_MAPPED && writeFailure == null)
