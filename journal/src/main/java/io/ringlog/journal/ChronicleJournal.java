@@ -969,7 +969,8 @@ public final class ChronicleJournal implements Journal
 
     /**
      * Deletes the cycle files whose entries all lie before {@code position} (for instance the
-     * oldest kept snapshot's position + 1). The cycle being written is never deleted. Call it from
+     * oldest kept snapshot's position: recovery reads the entry at a snapshot's position to check the
+     * snapshot belongs to this history, so keep it). The cycle being written is never deleted. Call it from
      * one thread at a time; readers already open on a deleted cycle keep their mapping.
      *
      * @return how many cycle files were deleted.
