@@ -60,7 +60,7 @@ public final class JournalTesting
     }
 
     /** The cycle files of a journal directory, oldest first. */
-    static List<Path> cycleFiles(final Path directory) throws IOException
+    public static List<Path> cycleFiles(final Path directory) throws IOException
     {
         try (Stream<Path> files = Files.list(directory))
         {
@@ -149,7 +149,7 @@ public final class JournalTesting
      * The file offset of the {@code nth} (0-based) command's {@link CommandCodec} bytes in a cycle
      * file, found by its magic; its 4-byte Chronicle header lies just before it.
      */
-    static long entryOffset(final Path file, final int nth) throws IOException
+    public static long entryOffset(final Path file, final int nth) throws IOException
     {
         final byte[] magic = new byte[4];
         new UnsafeBuffer(magic).putInt(0, CommandCodec.MAGIC, ByteOrder.LITTLE_ENDIAN);
@@ -167,6 +167,12 @@ public final class JournalTesting
             }
         }
         throw new IllegalStateException("fewer than " + (nth + 1) + " entries in " + file);
+    }
+
+    /** Flips every bit of the byte at {@code offset} of {@code file}. */
+    public static void flipByte(final Path file, final long offset) throws IOException
+    {
+        flip(file, offset, 0xFF);
     }
 
     /** XORs the byte at {@code offset} of {@code file} with {@code mask}; twice restores it. */
@@ -193,9 +199,13 @@ public final class JournalTesting
             for (final Path file : files.filter(Files::isRegularFile).toList())
             {
                 final Path copy = to.resolve(file.getFileName());
+                if (file.getFileName().toString().equals("ringlog.lock"))
+                {
+                    continue;
+                }
                 if (!file.getFileName().toString().endsWith(".cq4"))
                 {
-                    Files.copy(file, copy);
+                    Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     continue;
                 }
                 final long length = Files.size(file);

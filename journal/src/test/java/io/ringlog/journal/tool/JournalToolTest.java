@@ -156,7 +156,7 @@ class JournalToolTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "dump", "verify", "stats", "replay"})
+    @ValueSource(strings = {"", "dump", "verify", "stats", "replay", "repair"})
     void shouldPrintHelpForEveryCommand(final String subcommand)
     {
         final Result result = subcommand.isEmpty() ? run("--help") : run(subcommand, "--help");
