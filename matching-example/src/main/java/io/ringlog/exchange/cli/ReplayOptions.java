@@ -18,6 +18,11 @@ final class ReplayOptions
     @Option(names = "--no-snapshot", description = "Replay from position 1, ignoring snapshots.")
     boolean noSnapshot;
 
+    @Option(names = "--max-assets", paramLabel = "N",
+        description = "Only for a journal written before the exchange kept its settings in the journal, whose " +
+            "exchange.properties is lost: the max-assets it was written with. Other journals carry their own.")
+    Integer maxAssets;
+
     @Option(names = "--snapshots", paramLabel = "DIR", description = "Snapshot directory (default: JOURNAL_DIR/snapshots).")
     Path snapshots;
 
@@ -28,6 +33,6 @@ final class ReplayOptions
             throw new CommandLine.ParameterException(spec.commandLine(), "--to must be a position, at least 1: " + to);
         }
         return new ExchangeRunner.ReplaySettings(journalDir, snapshots != null ? snapshots : journalDir.resolve("snapshots"),
-            !noSnapshot, to, events);
+            !noSnapshot, to, events, maxAssets);
     }
 }
