@@ -26,8 +26,8 @@ import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -201,7 +201,7 @@ final class ExchangeRunner
         final long firstPosition = engine.nextPosition();
         final long started = System.nanoTime();
         final CommandFileReader.Counts counts;
-        try (BufferedReader reader = Files.newBufferedReader(settings.commands(), StandardCharsets.UTF_8))
+        try (InputStream reader = Files.newInputStream(settings.commands()))
         {
             counts = new CommandFileReader().read(reader,
                 new Publisher(engine, settings.rate(), new Progress(err, "run", 0)), malformed);

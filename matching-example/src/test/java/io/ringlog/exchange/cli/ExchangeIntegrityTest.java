@@ -201,6 +201,41 @@ class ExchangeIntegrityTest
         assertFalse(replay.out().contains("Exception") || replay.out().contains("\tat "), replay.toString());
     }
 
+    @Test
+    void shouldReportBadBytesInACommandFileByLineAndApplyTheRest() throws Exception
+    {
+        final List<String> lines = Files.readAllLines(commands);
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.write(new byte[]{(byte)0xEF, (byte)0xBB, (byte)0xBF});
+        for (int i = 0; i < lines.size(); i++)
+        {
+            if (i == 100)
+            {
+                bytes.write("deposit acct=1 asset=0 amount=".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                bytes.write(new byte[]{(byte)0xC3, '1', '\n'});
+            }
+            if (i == 200)
+            {
+                bytes.write("move oid=1 acct=1 price=\u0661\u0660\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            bytes.write((lines.get(i) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        final Path bad = dir.resolve("bad-bytes.txt");
+        Files.write(bad, bytes.toByteArray());
+
+        final Cli.Result run = Cli.inChildJvm(120, dir.resolve("bad.log"), "run", "-i", bad.toString(), "-d",
+            dir.resolve("bad").toString());
+        assertEquals(0, run.code(), run.toString());
+        assertTrue(run.out().contains("line 101: not valid UTF-8 (byte 0xc3 where a character should be)\n") &&
+            run.out().contains("line 202: price must be an integer in ASCII digits, got '\\u0661\\u0660'\n") &&
+            run.out().contains("malformed: 2\n") && run.out().contains("commands: " + lines.size() + "\n"),
+            run.toString());
+        assertFalse(run.out().contains("\tat ") || run.out().contains("CharacterCodingException") ||
+            run.out().contains("Input length"), run.toString());
+        assertEquals(Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("clean").toString())
+            .value("state-hash"), run.value("state-hash"), "every good line applied, in order");
+    }
+
     private static long offsetOfMagic(final Path file, final int nth) throws IOException
     {
         final byte[] bytes = Files.readAllBytes(file);
