@@ -16,11 +16,13 @@ import java.nio.file.Path;
 import static io.ringlog.journal.EngineFixtures.engineContext;
 import static io.ringlog.journal.JournalTesting.appendRange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every byte of one entry in the middle of a Chronicle journal, flipped in turn on disk: verify,
+ * Every byte of one entry in the middle of a Chronicle journal (and of Chronicle's 4-byte header before
+ * it), flipped in turn on disk: verify,
  * replay and recovery each stop at that entry's position and say why. Before entries carried a
  * checksum, a flipped source id or payload byte replayed "fine" into another state.
  */
@@ -72,6 +74,24 @@ class ChecksumTest
                     assertEquals(DAMAGED, ex.position(), context);
                     assertTrue(ex.getMessage().contains(expected), context + ": " + ex.getMessage());
                 }
+            }
+            finally
+            {
+                JournalTesting.flip(file, entry + at, 0xFF);
+            }
+        }
+        for (int at = -4; at < 0; at++)
+        {
+            // Chronicle's own 4-byte header of the document: its length and flags.
+            final String context = "byte " + at + " (Chronicle's header) of entry " + DAMAGED;
+            JournalTesting.flip(file, entry + at, 0xFF);
+            try
+            {
+                final Tool verify = tool("verify", "-d", journalDir.toString(), "--max-payload", "64");
+                assertEquals(1, verify.code, context + "\n" + verify);
+                assertTrue(verify.out.contains("status: problems"), context + "\n" + verify);
+                assertFalse((verify.out + verify.err).contains("Exception") || verify.err.contains("\tat "),
+                    context + "\n" + verify);
             }
             finally
             {
