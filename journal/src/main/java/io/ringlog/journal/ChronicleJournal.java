@@ -39,7 +39,8 @@ import java.util.stream.Stream;
 
 /**
  * A {@link Journal} on Chronicle Queue: one Chronicle document per command, holding exactly the
- * {@link CommandCodec} bytes (56-byte header, then the payload), in position order.
+ * {@link CommandCodec} bytes (64-byte header with a CRC32C, then the payload; older journals'
+ * 56-byte entries without one are read too), in position order.
  *
  * <h2>Positions and Chronicle indexes</h2>
  * A Chronicle index is {@code (cycle << shift) | sequence}: not contiguous across cycles, so a
@@ -64,7 +65,10 @@ import java.util.stream.Stream;
  * byte array (no allocation); the appender is created lazily on the first append, on the journal
  * stage's thread. {@link #commit} publishes the batch and applies the {@link Durability} level.
  * Any Chronicle failure surfaces as a {@link JournalException} from append or commit, and the
- * journal refuses further writes, so the engine halts at that position.
+ * journal refuses further writes, so the engine halts at that position. Opening for writing first
+ * takes the directory's writer lock ({@link JournalLock}); each commit moves the committed mark in
+ * {@link JournalMetadata} (one ordered store); appends keep disk space reserved ahead of Chronicle's
+ * map ({@link SpaceReservation}), so a full disk fails an append before any of its bytes are written.
  *
  * <h2>Torn entries</h2>
  * A process killed inside a write leaves the next document's header zero or marked not-complete,
@@ -79,7 +83,11 @@ import java.util.stream.Stream;
  * cut short (truncated) is reported by name and byte instead of being read past its end, which for a
  * memory-mapped file is a SIGBUS the JVM turns into an {@link InternalError}. Chronicle's own
  * failures on damaged files, on open and in readers, come out as {@link JournalException}s with the
- * position and the reason.
+ * position and the reason. Damaged newest entries that no commit covered (the committed mark says
+ * so) are dropped by a writable open, by rewriting the cycle file without them ({@link CycleRewriter});
+ * damaged entries a commit covered are refused, and only {@link JournalRepair}, told to, drops them.
+ * A journal that ends before its committed mark lost entries that may have been seen: a writable
+ * open refuses it.
  *
  * <h2>Threads</h2>
  * {@link #append} and {@link #commit} from one thread at a time (the journal stage); readers,
