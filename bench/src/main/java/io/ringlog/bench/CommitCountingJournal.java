@@ -2,6 +2,7 @@ package io.ringlog.bench;
 
 import io.ringlog.core.Command;
 import io.ringlog.core.Journal;
+import io.ringlog.core.JournalId;
 import io.ringlog.core.JournalReader;
 
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -48,6 +49,18 @@ public final class CommitCountingJournal implements Journal
     public JournalReader reader(final long fromPosition)
     {
         return journal.reader(fromPosition);
+    }
+
+    @Override
+    public JournalId id()
+    {
+        return journal.id();
+    }
+
+    @Override
+    public boolean readOnly()
+    {
+        return journal.readOnly();
     }
 
     @Override

@@ -21,6 +21,8 @@ public final class InMemoryJournal implements Journal
     private final long retainedEntries;
     private final List<UnsafeBuffer> slabs = new ArrayList<>();
     private final UnsafeBuffer[] ring;
+    private final Crc32c appendCrc = new Crc32c();
+    private final JournalId id = JournalId.random();
     private volatile long lastPosition;
     private long firstPosition = 1;
     private long appendedPosition;
@@ -86,7 +88,7 @@ public final class InMemoryJournal implements Journal
         final long index = position - 1;
         final UnsafeBuffer slab = slabFor(index);
         final int offset = (int)(index % ENTRIES_PER_SLAB) * recordLength;
-        final int length = CommandCodec.encode(command, slab, offset + 4);
+        final int length = CommandCodec.encode(command, slab, offset + 4, appendCrc);
         slab.putInt(offset, length);
         appendedPosition = position;
     }
@@ -128,6 +130,7 @@ public final class InMemoryJournal implements Journal
         return new JournalReader()
         {
             private long next = Math.max(1, fromPosition);
+            private final Crc32c crc = new Crc32c();
 
             @Override
             public boolean next(final Command into)
@@ -150,7 +153,7 @@ public final class InMemoryJournal implements Journal
                 final int offset = (int)((next - 1) % ENTRIES_PER_SLAB) * recordLength;
                 try
                 {
-                    CommandCodec.decode(slab, offset + 4, slab.getInt(offset), into);
+                    CommandCodec.decode(slab, offset + 4, slab.getInt(offset), into, crc);
                 }
                 catch (final CorruptEntryException ex)
                 {
@@ -165,6 +168,13 @@ public final class InMemoryJournal implements Journal
             {
             }
         };
+    }
+
+    /** Drawn when this journal was created: snapshots of another journal are not applied to it. */
+    @Override
+    public JournalId id()
+    {
+        return id;
     }
 
     /** Entries held, for tests. */

@@ -28,12 +28,26 @@ public final class InMemorySnapshotStore implements SnapshotStore
     }
 
     @Override
-    public synchronized void store(
+    public void store(
         final long position, final long stateHash, final DirectBuffer buffer, final int offset, final int length)
+    {
+        store(position, stateHash, JournalId.NONE, Snapshot.UNKNOWN, buffer, offset, length);
+    }
+
+    @Override
+    public synchronized void store(
+        final long position,
+        final long stateHash,
+        final JournalId journalId,
+        final long entryChecksum,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
     {
         final byte[] copy = new byte[length];
         buffer.getBytes(offset, copy);
-        snapshots.put(position, new Snapshot(position, stateHash, new UnsafeBuffer(copy), length));
+        snapshots.put(position, new Snapshot(position, stateHash, new UnsafeBuffer(copy), length, journalId,
+            entryChecksum));
         while (snapshots.size() > retain)
         {
             snapshots.pollFirstEntry();

@@ -19,6 +19,24 @@ public interface Journal extends AutoCloseable
     /** Reads entries from {@code fromPosition} (inclusive) on, in order. */
     JournalReader reader(long fromPosition);
 
+    /**
+     * This journal's identity, drawn once when it was created; {@link JournalId#NONE} if it has none.
+     * Snapshots record it, and recovery uses only snapshots of the journal it replays.
+     */
+    default JournalId id()
+    {
+        return JournalId.NONE;
+    }
+
+    /**
+     * Whether this journal takes no writes (a replay, a tool). Recovery on a writable journal refuses
+     * to start where continuing could give new commands positions that were already seen.
+     */
+    default boolean readOnly()
+    {
+        return false;
+    }
+
     @Override
     void close();
 }

@@ -20,6 +20,19 @@ public class JournalException extends RuntimeException
         this(position, message, null);
     }
 
+    /** A failure of the journal as a whole (it cannot be opened, say), at no particular position: position 0. */
+    public JournalException(final String message)
+    {
+        this(message, null);
+    }
+
+    /** A failure of the journal as a whole, at no particular position (position 0), with its cause. */
+    public JournalException(final String message, final Throwable cause)
+    {
+        super(message, cause);
+        this.position = 0;
+    }
+
     public long position()
     {
         return position;

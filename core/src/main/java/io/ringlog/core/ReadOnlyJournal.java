@@ -83,6 +83,18 @@ public final class ReadOnlyJournal implements Journal
     }
 
     @Override
+    public JournalId id()
+    {
+        return journal.id();
+    }
+
+    @Override
+    public boolean readOnly()
+    {
+        return true;
+    }
+
+    @Override
     public void close()
     {
         journal.close();

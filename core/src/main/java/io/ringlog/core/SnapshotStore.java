@@ -8,10 +8,30 @@ import org.agrona.DirectBuffer;
 public interface SnapshotStore extends AutoCloseable
 {
     /**
-     * Stores a snapshot taken after {@code position}. Called on the business-logic thread; the
-     * buffer is only valid during the call, so copy it (and write the copy on another thread).
+     * Stores a snapshot taken after {@code position}, without what ties it to its history: recovery
+     * will not use it on a journal that has an identity. Implement
+     * {@link #store(long, long, JournalId, long, DirectBuffer, int, int)}, which the engine calls.
      */
     void store(long position, long stateHash, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Stores a snapshot taken after {@code position} on journal {@code journalId}, whose entry at
+     * {@code position} has checksum {@code entryChecksum}. Called on the business-logic thread; the
+     * buffer is only valid during the call, so copy it (and write the copy on another thread). A
+     * store that cannot keep the identity and checksum falls back to
+     * {@link #store(long, long, DirectBuffer, int, int)}, and its snapshots are then not used.
+     */
+    default void store(
+        final long position,
+        final long stateHash,
+        final JournalId journalId,
+        final long entryChecksum,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        store(position, stateHash, buffer, offset, length);
+    }
 
     /** Positions of the stored snapshots, newest first. */
     long[] positions();

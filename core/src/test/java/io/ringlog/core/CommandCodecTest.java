@@ -4,6 +4,9 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,5 +45,67 @@ class CommandCodecTest
         final CorruptEntryException magic = assertThrows(CorruptEntryException.class,
             () -> CommandCodec.decode(buffer, 0, length, new Command(8)));
         assertTrue(magic.getMessage().contains("bad magic"), magic.getMessage());
+    }
+
+    @Test
+    void shouldDetectEveryFlippedBitOfAnEntryAsAChecksumMismatchOrAnotherNamedFault()
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[]{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
+        final Command command = new Command(16).set(4242, 77L, 7, 1, 1125, 9, 15085, payload, 0, 11);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[128]);
+        final int length = CommandCodec.encode(command, buffer, 0);
+        for (int at = 0; at < length; at++)
+        {
+            for (int bit = 0; bit < 8; bit++)
+            {
+                final int index = at;
+                final byte original = buffer.getByte(at);
+                buffer.putByte(at, (byte)(original ^ (1 << bit)));
+                final CorruptEntryException ex = assertThrows(CorruptEntryException.class,
+                    () -> CommandCodec.decode(buffer, 0, length, new Command(16)), "byte " + index + " bit " + bit);
+                if (at < CommandCodec.MAGIC_OFFSET || at >= CommandCodec.CHECKSUM_OFFSET)
+                {
+                    assertTrue(ex.getMessage().startsWith("checksum mismatch"), "byte " + at + ": " + ex.getMessage());
+                }
+                buffer.putByte(at, original);
+            }
+        }
+        assertEquals(command.toString(), CommandCodec.decode(buffer, 0, length, new Command(16)).toString());
+    }
+
+    @Test
+    void shouldChecksumOffHeapBuffersAsHeapOnesAndNameTheCommandsChecksum()
+    {
+        final Command command = new Command(16).set(5, 6, 7, 1, 8, 9, 10, new UnsafeBuffer(new byte[16]), 0, 16);
+        final UnsafeBuffer heap = new UnsafeBuffer(new byte[100], 10, 90);
+        final UnsafeBuffer direct = new UnsafeBuffer(ByteBuffer.allocateDirect(100));
+        final Crc32c crc = new Crc32c();
+        final int length = CommandCodec.encode(command, heap, 3, crc);
+        assertEquals(length, CommandCodec.encode(command, direct, 3, crc));
+        assertEquals(heap.getInt(3 + CommandCodec.CHECKSUM_OFFSET), direct.getInt(3 + CommandCodec.CHECKSUM_OFFSET));
+        assertEquals(command.toString(), CommandCodec.decode(direct, 3, length, new Command(16), crc).toString());
+        assertEquals(heap.getInt(3 + CommandCodec.CHECKSUM_OFFSET, ByteOrder.LITTLE_ENDIAN),
+            CommandCodec.checksum(command, new UnsafeBuffer(new byte[80]), crc));
+    }
+
+    @Test
+    void shouldReadEntryFormatOneWhichHasNoChecksum()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        buffer.putLong(0, 12, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(8, 1_000, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(16, 7, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(24, 12, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(32, 120, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(40, 1, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(44, 1, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(48, 8, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(52, CommandCodec.LEGACY_MAGIC, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(56, 36, ByteOrder.LITTLE_ENDIAN);
+        assertEquals(1, CommandCodec.format(buffer, 0));
+        final Command decoded = CommandCodec.decode(buffer, 0, 64, new Command(8));
+        assertEquals("Command{position=12, type=1, version=1, timestamp=1000, sourceId=7, sourceSequence=12, " +
+            "correlationId=120, payloadLength=8}", decoded.toString());
+        assertEquals(36, decoded.payload().getLong(0, ByteOrder.LITTLE_ENDIAN));
     }
 }

@@ -248,4 +248,71 @@ class RecoveryTest
         assertEquals(600, v2.total());
         assertEquals(3, v2.count());
     }
+
+    @Test
+    void shouldUseOnlySnapshotsOfThisJournalsHistoryAndRefuseToReusePositionsASnapshotSaw() throws Exception
+    {
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+        final Engine live = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(64).journal(journal).snapshotStore(snapshots).snapshotEvery(100));
+        for (int i = 1; i <= 250; i++)
+        {
+            live.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
+        }
+        live.close();
+        assertEquals(journal.id(), snapshots.read(200).journalId());
+
+        // The same commands in another journal: another identity, so its snapshots are not these.
+        final InMemoryJournal other = new InMemoryJournal(64);
+        final Command copy = new Command(64);
+        try (JournalReader reader = journal.reader(1))
+        {
+            while (reader.next(copy))
+            {
+                other.append(copy);
+            }
+        }
+        other.commit();
+        final List<String> skipped = new ArrayList<>();
+        final RecoveryListener recording = new RecoveryListener()
+        {
+            @Override
+            public void onSnapshotSkipped(final long position, final Exception reason)
+            {
+                skipped.add(position + ": " + reason.getMessage());
+            }
+        };
+        final Engine onOther = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(64).journal(other).snapshotStore(snapshots).recoveryListener(recording));
+        onOther.close();
+        assertEquals(2, skipped.size(), skipped.toString());
+        assertTrue(skipped.get(0).startsWith("200: snapshot at position 200 was taken on journal " + journal.id() +
+            ", not this one (" + other.id() + ")"), skipped.toString());
+        assertEquals(live.stateHash(), onOther.stateHash(), "a full replay instead");
+
+        // This journal's snapshot at 300 on a journal that ends at 250: entries it saw are gone.
+        final InMemorySnapshotStore ahead = new InMemorySnapshotStore();
+        final Snapshot at200 = snapshots.read(200);
+        ahead.store(300, 1, journal.id(), 0, at200.data(), 0, at200.length());
+        final JournalException ex = assertThrows(JournalException.class, () -> Engine.launch(new EngineContext()
+            .stateMachine(new AccumulatorStateMachine()).maxPayloadLength(64).journal(journal).snapshotStore(ahead)));
+        assertEquals(251, ex.position());
+        assertTrue(ex.getMessage().contains("a snapshot of this journal was taken at position 300: entries 251..300 " +
+            "were committed"), ex.getMessage());
+        skipped.clear();
+        Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).maxPayloadLength(64)
+            .journal(ReadOnlyJournal.of(journal)).snapshotStore(ahead).recoveryListener(recording)).close();
+        assertEquals(List.of("300: snapshot at position 300 is past the journal's last position 250"), skipped,
+            "a replay is not refused: it starts no new positions");
+
+        // A snapshot that names no journal (an older store's): not used on a journal with an identity.
+        final InMemorySnapshotStore anonymous = new InMemorySnapshotStore();
+        anonymous.store(200, at200.stateHash(), at200.data(), 0, at200.length());
+        skipped.clear();
+        Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).maxPayloadLength(64)
+            .journal(journal).snapshotStore(anonymous).recoveryListener(recording)).close();
+        assertEquals(1, skipped.size());
+        assertTrue(skipped.get(0).contains("names no journal"), skipped.get(0));
+    }
 }

@@ -2,8 +2,11 @@ package io.ringlog.journal;
 
 import io.ringlog.core.Command;
 import io.ringlog.core.CommandCodec;
+import io.ringlog.core.CorruptEntryException;
+import io.ringlog.core.Crc32c;
 import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
+import io.ringlog.core.JournalId;
 import io.ringlog.core.JournalReader;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
@@ -14,21 +17,30 @@ import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.NavigableSet;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /**
  * A {@link Journal} on Chronicle Queue: one Chronicle document per command, holding exactly the
- * {@link CommandCodec} bytes (56-byte header, then the payload), in position order.
+ * {@link CommandCodec} bytes (64-byte header with a CRC32C, then the payload; older journals'
+ * 56-byte entries without one are read too), in position order.
  *
  * <h2>Positions and Chronicle indexes</h2>
  * A Chronicle index is {@code (cycle << shift) | sequence}: not contiguous across cycles, so a
@@ -53,16 +65,29 @@ import java.util.function.LongSupplier;
  * byte array (no allocation); the appender is created lazily on the first append, on the journal
  * stage's thread. {@link #commit} publishes the batch and applies the {@link Durability} level.
  * Any Chronicle failure surfaces as a {@link JournalException} from append or commit, and the
- * journal refuses further writes, so the engine halts at that position.
+ * journal refuses further writes, so the engine halts at that position. Opening for writing first
+ * takes the directory's writer lock ({@link JournalLock}); each commit moves the committed mark in
+ * {@link JournalMetadata} (one ordered store); appends keep disk space reserved ahead of Chronicle's
+ * map ({@link SpaceReservation}), so a full disk fails an append before any of its bytes are written.
  *
  * <h2>Torn entries</h2>
  * A process killed inside a write leaves the next document's header zero or marked not-complete,
  * with some of its bytes after it (Chronicle completes the header only once the bytes are in). On open, before any append can overwrite it, the
  * journal looks past the newest whole entry; if it finds a started entry it reports a
  * {@link TornEntry} (to {@link Context#tornEntryListener} and {@link #tornEntry()}) and recovery
- * runs up to the last whole entry. Chronicle reclaims the slot on the next append. (A write torn as
- * the very first entry of a new cycle file is reclaimed the same way, but not reported: the journal
- * only looks after its newest whole entry.)
+ * runs up to the last whole entry. Chronicle reclaims the slot on the next append. The look is taken
+ * in the newest cycle file, so a write torn as the very first entry of a new cycle is reported too.
+ *
+ * <h2>Damaged files</h2>
+ * Before Chronicle maps a cycle file, open walks it with plain reads ({@link CycleFileScan}): a file
+ * cut short (truncated) is reported by name and byte instead of being read past its end, which for a
+ * memory-mapped file is a SIGBUS the JVM turns into an {@link InternalError}. Chronicle's own
+ * failures on damaged files, on open and in readers, come out as {@link JournalException}s with the
+ * position and the reason. Damaged newest entries that no commit covered (the committed mark says
+ * so) are dropped by a writable open, by rewriting the cycle file without them ({@link CycleRewriter});
+ * damaged entries a commit covered are refused, and only {@link JournalRepair}, told to, drops them.
+ * A journal that ends before its committed mark lost entries that may have been seen: a writable
+ * open refuses it.
  *
  * <h2>Threads</h2>
  * {@link #append} and {@link #commit} from one thread at a time (the journal stage); readers,
@@ -70,18 +95,22 @@ import java.util.function.LongSupplier;
  */
 public final class ChronicleJournal implements Journal
 {
-    /** Chronicle's header bit for a document whose writer has not finished it. */
-    private static final int NOT_COMPLETE = 0x8000_0000;
-    /** Chronicle's header bit for a metadata (padding, index) document. */
-    private static final int META_DATA = 0x4000_0000;
-    private static final int LENGTH_MASK = 0x3FFF_FFFF;
-    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    private static final String CYCLE_FILE_SUFFIX = ".cq4";
+    private static final String METADATA_FILE = "metadata.cq4t";
 
     private final Context ctx;
+    private final JournalLock lock;
     private final SingleChronicleQueue queue;
     private final RollCycle rollCycle;
+    private final DateTimeFormatter fileNames;
+    private final Map<String, CycleFileScan> files;
+    private JournalMetadata metadata;
+    private int newestFormat;
+    /** Open-time reads of single entries, of whatever size they claim. */
+    private final ExpandableArrayBuffer probe = new ExpandableArrayBuffer(256);
     private final byte[] scratchBytes;
     private final UnsafeBuffer scratch;
+    private final Crc32c crc = new Crc32c();
     private final Durability durability;
     private final long syncIntervalNanos;
     private final Object cycleLock = new Object();
@@ -96,21 +125,31 @@ public final class ChronicleJournal implements Journal
     private volatile long syncedPosition;
     private long pendingBytes;
     private volatile long committedBytes;
+    private final SpaceReservation reservation;
+    /** File offset just past the newest entry written, in the current cycle file. */
+    private long writeEnd;
     private TornEntry tornEntry;
+    /** Set on a writable open that must cut damaged, never-committed entries off the newest cycle file. */
+    private TornEntry dropping;
+    private long droppingKeep;
     private Throwable writeFailure;
     private boolean closed;
 
-    private ChronicleJournal(final Context ctx)
+    private ChronicleJournal(
+        final Context ctx, final JournalLock lock, final Map<String, CycleFileScan> files, final JournalMetadata metadata)
     {
         this.ctx = ctx;
-        this.rollCycle = ctx.rollCycle().chronicle();
+        this.lock = lock;
+        this.files = files;
+        this.metadata = metadata;
         this.durability = ctx.durability();
         this.syncIntervalNanos = ctx.syncInterval().toNanos();
         this.lastSyncNanos = System.nanoTime() - syncIntervalNanos;
         this.scratchBytes = new byte[CommandCodec.HEADER_LENGTH + ctx.maxPayloadLength()];
         this.scratch = new UnsafeBuffer(scratchBytes);
+        this.reservation = new SpaceReservation(scratchBytes.length);
         final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(ctx.directory())
-            .rollCycle(rollCycle)
+            .rollCycle(ctx.rollCycle().chronicle())
             .readOnly(ctx.readOnly());
         if (durability != Durability.MEMORY_MAPPED)
         {
@@ -122,28 +161,259 @@ public final class ChronicleJournal implements Journal
             builder.timeProvider(new ClockTimeProvider(ctx.epochMillisClock()));
         }
         this.queue = builder.build();
+        // An existing journal keeps the roll cycle it was created with, whatever the context says.
+        this.rollCycle = queue.rollCycle();
+        this.fileNames = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+        if (!ctx.readOnly())
+        {
+            try
+            {
+                SpaceReservation.fillHoles(ctx.directory().resolve(METADATA_FILE));
+            }
+            catch (final IOException ex)
+            {
+                queue.close();
+                throw new JournalException("no room for the journal: cannot allocate Chronicle's " + METADATA_FILE +
+                    " in " + ctx.directory() + " (" + describe(ex) + ")", ex);
+            }
+        }
     }
 
     /**
      * Opens (or creates) the journal in {@code ctx.directory()}, checks how its cycles chain, and
      * looks for a torn entry after the newest whole one.
+     * <p>
+     * Opened for writing, it first takes the directory's writer lock ({@value JournalLock#FILE_NAME}),
+     * before anything is read or written: a second writer is refused up front. Then every cycle file
+     * is walked with plain reads ({@link CycleFileScan}) before Chronicle maps any of them, so a file
+     * cut short is reported here, by name and byte, and never read past its end.
      *
-     * @throws JournalException if the entries on disk do not continue each other.
+     * @throws JournalException if another writer holds the directory, a cycle file is cut short, or
+     *                          the entries on disk do not continue each other; the message says where.
      */
     public static ChronicleJournal open(final Context ctx)
     {
         ctx.conclude();
-        final ChronicleJournal journal = new ChronicleJournal(ctx);
+        JournalLock lock = null;
+        if (!ctx.readOnly())
+        {
+            try
+            {
+                Files.createDirectories(ctx.directory());
+            }
+            catch (final IOException ex)
+            {
+                throw new JournalException("cannot create the journal directory " + ctx.directory() + ": " + ex, ex);
+            }
+            lock = JournalLock.acquire(ctx.directory());
+        }
         try
         {
-            journal.scan();
+            ChronicleJournal journal = openUnderLock(ctx, lock);
+            final TornEntry dropping = journal.dropping;
+            if (dropping != null)
+            {
+                // Damaged entries no commit covered: cut them off the newest cycle, then read the journal again.
+                final Path file = dropping.file();
+                final long keep = journal.droppingKeep;
+                final RollCycle cycles = journal.rollCycle;
+                final long epoch = journal.queue.epoch();
+                final int cycle = journal.currentCycle;
+                journal.release(false);
+                CycleRewriter.keepFirstOrFail(ctx.directory(), file, keep, cycles, epoch, cycle,
+                    dropping.lastWholePosition() + 1);
+                journal = openUnderLock(ctx, lock);
+                journal.reportTorn(dropping);
+            }
+            try
+            {
+                journal.checkMetadata();
+            }
+            catch (final RuntimeException ex)
+            {
+                journal.release(false);
+                throw ex;
+            }
+            return journal;
         }
         catch (final RuntimeException ex)
         {
-            journal.close();
+            if (lock != null)
+            {
+                lock.close();
+            }
             throw ex;
         }
-        return journal;
+    }
+
+    /** Walks the files, opens Chronicle and builds the position table; on failure closes all but the lock. */
+    private static ChronicleJournal openUnderLock(final Context ctx, final JournalLock lock)
+    {
+        final Map<String, CycleFileScan> files = scanFiles(ctx);
+        JournalMetadata metadata = JournalMetadata.read(ctx.directory());
+        if (metadata == null && !ctx.readOnly() && files.values().stream().allMatch((f) -> f.entries == 0))
+        {
+            // A new journal: its identity exists before its first entry does.
+            metadata = JournalMetadata.create(ctx.directory(), JournalId.random(), 0);
+        }
+        final ChronicleJournal journal;
+        try
+        {
+            journal = new ChronicleJournal(ctx, lock, files, metadata);
+        }
+        catch (final JournalException ex)
+        {
+            throw ex;
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new JournalException("Chronicle Queue cannot open the journal in " + ctx.directory() + ": " +
+                describe(ex), ex);
+        }
+        try
+        {
+            journal.scan();
+            return journal;
+        }
+        catch (final JournalException ex)
+        {
+            journal.release(false);
+            throw ex;
+        }
+        catch (final RuntimeException ex)
+        {
+            journal.release(false);
+            throw new JournalException("Chronicle Queue cannot read the journal in " + ctx.directory() + ": " +
+                describe(ex), ex);
+        }
+    }
+
+    /**
+     * Reconciles the journal with its {@link JournalMetadata}: refuses to write to a journal that ends
+     * before its committed mark (entries that may have been seen are missing), gives a journal written
+     * before identities existed one, and maps the mark for this writer's commits.
+     */
+    private void checkMetadata()
+    {
+        final Path directory = ctx.directory();
+        if (metadata == null)
+        {
+            if (ctx.readOnly())
+            {
+                return;
+            }
+            if (newestFormat == 2)
+            {
+                throw new JournalException(directory.resolve(JournalMetadata.FILE_NAME) + " is missing, but the " +
+                    "journal was written by a ringlog that keeps it: it was deleted, or not copied with the journal. " +
+                    "It holds the journal's identity and committed mark, which snapshots and recovery are checked " +
+                    "against. Restore it; or give the journal a new identity with 'journal repair -d " + directory +
+                    " --new-identity' (its snapshots will then not be used)");
+            }
+            // Written before ringlog kept metadata: this first writer gives it an identity.
+            metadata = JournalMetadata.create(directory, JournalId.random(), lastPosition);
+        }
+        final long committed = metadata.committedAtOpen();
+        if (committed > lastPosition && !ctx.readOnly())
+        {
+            throw new JournalException(lastPosition + 1, "the journal ends at position " + lastPosition + ", but " +
+                metadata.file() + " says positions up to " + committed + " were committed: entries " +
+                (lastPosition + 1) + ".." + committed + ", which clients may have seen, are missing (a cycle file " +
+                "deleted or lost, or an older copy of the journal put back). Refusing to open it for writing, so " +
+                "those positions are not given to new commands. Restore the missing files; or, to accept the loss, " +
+                "'journal repair -d " + directory + " --truncate-after " + lastPosition + " --force' (dry run first)");
+        }
+        if (!ctx.readOnly())
+        {
+            metadata.mapForWriting().committed(lastPosition);
+        }
+    }
+    /**
+     * Walks every cycle file of the directory, by name. A file cut inside a document, or shorter than
+     * its chain of documents, stops the open here: Chronicle would fault reading it read-only, and
+     * would extend it with zeros (a silent loss) writing.
+     */
+    private static Map<String, CycleFileScan> scanFiles(final Context ctx)
+    {
+        final Map<String, CycleFileScan> scans = new TreeMap<>();
+        if (!Files.isDirectory(ctx.directory()))
+        {
+            return scans;
+        }
+        final int window = CommandCodec.HEADER_LENGTH + ctx.maxPayloadLength() + 8;
+        try (Stream<Path> listing = Files.list(ctx.directory()))
+        {
+            for (final Path file : (Iterable<Path>)listing::iterator)
+            {
+                final String name = file.getFileName().toString();
+                if (name.endsWith(CYCLE_FILE_SUFFIX) && Files.isRegularFile(file))
+                {
+                    scans.put(name, CycleFileScan.scan(file, window));
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot read the journal directory " + ctx.directory() + ": " + ex, ex);
+        }
+        long previousNewest = 0;
+        for (final CycleFileScan scan : scans.values())
+        {
+            final long newest = scan.entries > 0 ? newestPosition(scan) : previousNewest;
+            if (scan.cut())
+            {
+                final String where = newest > 0 ? "after position " + newest : "after the file's " + scan.entries +
+                    " whole entries";
+                final String repair = newest > 0 ? "'journal repair -d " + ctx.directory() + " --truncate-after " +
+                    newest + "' drops what follows (dry run first)" : "see 'journal repair'";
+                if (scan.state == CycleFileScan.End.CUT)
+                {
+                    throw new JournalException(newest + 1, "cycle file " + scan.file + " is cut short: it ends at " +
+                        "byte " + scan.length + ", inside the document that starts at byte " + scan.end + ", " + where +
+                        " (truncated, or copied only in part). Entries from there on in that file are lost; " + repair);
+                }
+                throw new JournalException(newest + 1, "cycle file " + scan.file + " is cut short: it ends at byte " +
+                    scan.length + ", on a document boundary " + where + ", where more file must follow (truncated, " +
+                    "or copied only in part). Entries after that in the file, if it had any, are lost; " + repair);
+            }
+            previousNewest = newest;
+        }
+        return scans;
+    }
+
+    /** The position of the newest whole entry a walk found, read with plain reads; 0 if none decodes. */
+    static long newestPosition(final CycleFileScan scan)
+    {
+        if (scan.entries == 0)
+        {
+            return 0;
+        }
+        final byte[] bytes = new byte[scan.newestLength(0)];
+        try
+        {
+            CycleFileScan.read(scan.file, scan.newestOffset(0), bytes, bytes.length);
+            final UnsafeBuffer entry = new UnsafeBuffer(bytes);
+            CommandCodec.check(entry, 0, bytes.length, new Crc32c());
+            return CommandCodec.position(entry, 0);
+        }
+        catch (final IOException | CorruptEntryException ex)
+        {
+            return 0;
+        }
+    }
+
+    /** A Chronicle failure as words for a message: its own, without the class name or a stack. */
+    static String describe(final Throwable ex)
+    {
+        final String message = ex.getMessage();
+        return message == null || message.isBlank() ? "an internal fault it does not describe" : message;
+    }
+
+    /** The name Chronicle gives the file of {@code cycle}. */
+    private String fileName(final int cycle)
+    {
+        return fileNames.format(Instant.ofEpochMilli(cycle * (long)rollCycle.lengthInMillis() + queue.epoch())) +
+            CYCLE_FILE_SUFFIX;
     }
 
     /** Builds the (cycle, first position) table, checks that cycles chain, and finds a torn tail. */
@@ -153,6 +423,7 @@ public final class ChronicleJournal implements Journal
         final int last = queue.lastCycle();
         if (first == Integer.MAX_VALUE || last == Integer.MIN_VALUE || first > last)
         {
+            findTornEntry(0);
             return;
         }
         final NavigableSet<Long> onDisk = queue.listCyclesBetween(first, last);
@@ -168,6 +439,12 @@ public final class ChronicleJournal implements Journal
             {
                 final int cycle = boxed.intValue();
                 final long entries = tailer.excerptsInCycle(cycle);
+                final CycleFileScan file = files.get(fileName(cycle));
+                if (file != null && entries >= 0 && file.entries != entries)
+                {
+                    throw new JournalException(nextExpected, "cycle file " + file.file + " holds " + file.entries +
+                        " whole entries but Chronicle's index of it counts " + entries + ": the file is damaged");
+                }
                 if (entries <= 0)
                 {
                     continue;
@@ -179,7 +456,7 @@ public final class ChronicleJournal implements Journal
                     if (stored <= 0)
                     {
                         throw new JournalException(0, "the oldest entry, in cycle " + cycle +
-                            ", is not a ringlog command: cannot tell where the journal starts");
+                            ", is not an intact ringlog command: cannot tell where the journal starts");
                     }
                     firstPosition = stored;
                 }
@@ -200,12 +477,14 @@ public final class ChronicleJournal implements Journal
             }
             if (count == 0)
             {
+                findTornEntry(0);
                 return;
             }
             final int lastCycle = foundCycles[count - 1];
             final long lastIndex = rollCycle.toIndex(lastCycle, lastCount - 1);
             final long newest = nextExpected - 1;
             final long storedNewest = positionAt(tailer, lastIndex);
+            newestFormat = storedNewest > 0 ? CommandCodec.format(probe, 0) : 0;
             if (storedNewest > 0 && storedNewest != newest)
             {
                 throw new JournalException(newest, "the newest entry says position " + storedNewest + ", but cycle " +
@@ -217,17 +496,118 @@ public final class ChronicleJournal implements Journal
             cycleFirstPositions = Arrays.copyOf(foundFirsts, count);
             currentCycle = lastCycle;
             currentCycleFirstPosition = foundFirsts[count - 1];
-            findTornEntry(tailer, lastIndex, newest);
+            findTornEntry(newest);
+            checkTail();
         }
     }
 
-    /** The position field of the entry at {@code index}, or -1 if it is not a well-formed command header. */
+    /**
+     * Checks the newest entries of the newest cycle file, read with plain reads. Damaged ones at the
+     * very end (a full disk leaves an entry whose bytes never all reached the file: zeros where the
+     * rest should be) are dropped when no commit covered them, which the committed mark tells: their
+     * events were never visible, so nothing seen is lost. Read-only, they are reported as a torn tail
+     * and left alone; for writing, {@link #open} cuts them off the file. Damaged entries a commit did
+     * cover (or may have: a journal without a mark) stop a writable open with the reason and the
+     * repair: they may have been seen, so only an explicit, forced repair drops them.
+     */
+    private void checkTail()
+    {
+        final CycleFileScan newest = files.get(fileName(currentCycle));
+        if (newest == null)
+        {
+            return;
+        }
+        int damaged = 0;
+        String reason = null;
+        for (int back = 0; back < newest.newestKnown(); back++)
+        {
+            final int length = newest.newestLength(back);
+            try
+            {
+                probe.checkLimit(length);
+                CycleFileScan.read(newest.file, newest.newestOffset(back), probe.byteArray(), length);
+                CommandCodec.check(probe, 0, length, crc);
+                break;
+            }
+            catch (final CorruptEntryException ex)
+            {
+                damaged++;
+                reason = ex.getMessage();
+            }
+            catch (final IOException ex)
+            {
+                throw new JournalException(lastPosition - back, "cannot read " + newest.file + ": " + ex, ex);
+            }
+        }
+        if (damaged == 0)
+        {
+            return;
+        }
+        final long from = lastPosition - damaged + 1;
+        final long mark = metadata != null ? metadata.committedAtOpen() : -1;
+        final String which = damaged == 1 ? "entry " + from + ", the newest," : "entries " + from + ".." +
+            lastPosition + ", the newest " + damaged + ",";
+        final long offset = newest.newestOffset(damaged - 1) - 4;
+        final int header;
+        try
+        {
+            CycleFileScan.read(newest.file, offset, probe.byteArray(), 4);
+            header = probe.getInt(0, ByteOrder.LITTLE_ENDIAN);
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException(from, "cannot read " + newest.file + ": " + ex, ex);
+        }
+        if (mark >= 0 && from > mark)
+        {
+            final String found = which + " failed " + (damaged == 1 ? "its" : "their") + " checks (" + reason +
+                ") and no commit covered " + (damaged == 1 ? "it" : "them") + " (the committed mark is " + mark +
+                "): written when the writer failed (a full disk), never visible";
+            if (ctx.readOnly())
+            {
+                lastPosition = from - 1;
+                appendedPosition = from - 1;
+                reportTorn(new TornEntry(from - 1, newest.file, offset, header, found + "; the next writable open drops " +
+                    (damaged == 1 ? "it" : "them")));
+            }
+            else
+            {
+                dropping = new TornEntry(from - 1, newest.file, offset, header, found + "; dropped (the cycle file was " +
+                    "rewritten without " + (damaged == 1 ? "it" : "them") + ")");
+                droppingKeep = newest.entries - damaged;
+            }
+        }
+        else if (!ctx.readOnly())
+        {
+            throw new JournalException(from, which + " fails its checks: " + reason + ". " + (mark < 0 ?
+                "Whether it was committed is unknown (the journal has no ringlog.meta yet)" :
+                "It was committed (the committed mark is " + mark + "), so clients may have seen it") +
+                ": recovery does not drop it. Restore the journal from a copy; or accept the loss with " +
+                "'journal repair -d " + ctx.directory() + " --truncate-after " + (from - 1) + " --force' (dry run " +
+                "first)");
+        }
+    }
+
+    private void reportTorn(final TornEntry torn)
+    {
+        tornEntry = torn;
+        if (ctx.tornEntryListener() != null)
+        {
+            ctx.tornEntryListener().accept(torn);
+        }
+    }
+
+    /**
+     * The position of the intact entry at {@code index}, or -1 if there is none or it does not decode
+     * (damaged: the tail checks and the readers say why).
+     */
     private long positionAt(final ExcerptTailer tailer, final long index)
     {
         if (!tailer.moveToIndex(index))
         {
             return -1;
         }
+        final int length;
         try (DocumentContext dc = tailer.readingDocument())
         {
             if (!dc.isPresent())
@@ -235,96 +615,38 @@ public final class ChronicleJournal implements Journal
                 return -1;
             }
             final Bytes<?> bytes = dc.wire().bytes();
-            final long start = bytes.readPosition();
-            if (bytes.readRemaining() < CommandCodec.HEADER_LENGTH ||
-                readIntLe(bytes, start + CommandCodec.MAGIC_OFFSET) != CommandCodec.MAGIC)
-            {
-                return -1;
-            }
-            return readLongLe(bytes, start + CommandCodec.POSITION_OFFSET);
+            length = (int)Math.min(Integer.MAX_VALUE, bytes.readRemaining());
+            probe.checkLimit(length);
+            bytes.read(probe.byteArray(), 0, length);
         }
-    }
-
-    private static int readIntLe(final Bytes<?> bytes, final long offset)
-    {
-        final int value = bytes.readInt(offset);
-        return ByteOrder.nativeOrder() == ORDER ? value : Integer.reverseBytes(value);
-    }
-
-    private static long readLongLe(final Bytes<?> bytes, final long offset)
-    {
-        final long value = bytes.readLong(offset);
-        return ByteOrder.nativeOrder() == ORDER ? value : Long.reverseBytes(value);
+        try
+        {
+            CommandCodec.check(probe, 0, length, crc);
+            return CommandCodec.position(probe, 0);
+        }
+        catch (final CorruptEntryException ex)
+        {
+            return -1;
+        }
     }
 
     /**
-     * Looks at the header after the newest whole entry. A header with the not-complete bit, or a
+     * Looks after the newest whole entry, in the newest cycle file (which may hold no whole entry yet:
+     * a write torn as the first of a new cycle is found too). A header with the not-complete bit, or a
      * zero header followed by bytes (the writer had started filling the entry), is a torn entry.
      */
-    private void findTornEntry(final ExcerptTailer tailer, final long lastIndex, final long lastWhole)
+    private void findTornEntry(final long lastWhole)
     {
-        if (!tailer.moveToIndex(lastIndex))
+        CycleFileScan newest = null;
+        for (final CycleFileScan scan : files.values())
+        {
+            newest = scan;
+        }
+        if (newest == null || newest.state != CycleFileScan.End.TORN)
         {
             return;
         }
-        final File file;
-        long offset;
-        int header = 0;
-        boolean torn = false;
-        try (DocumentContext dc = tailer.readingDocument())
-        {
-            if (!dc.isPresent())
-            {
-                return;
-            }
-            final Bytes<?> bytes = dc.wire().bytes();
-            offset = (bytes.readLimit() + 3) & ~3L;
-            final long window = CommandCodec.HEADER_LENGTH + ctx.maxPayloadLength() + 8L;
-            try
-            {
-                for (int hops = 0; hops < 4; hops++)
-                {
-                    header = bytes.readVolatileInt(offset);
-                    if ((header & NOT_COMPLETE) != 0)
-                    {
-                        torn = true;
-                        break;
-                    }
-                    if (header == 0)
-                    {
-                        for (long at = offset + 4; at < offset + window; at += 4)
-                        {
-                            if (bytes.readInt(at) != 0)
-                            {
-                                torn = true;
-                                break;
-                            }
-                        }
-                        break;
-                    }
-                    if ((header & META_DATA) == 0)
-                    {
-                        break;
-                    }
-                    // A complete metadata document (padding, index): the next entry lies beyond it.
-                    offset = (offset + 4 + (header & LENGTH_MASK) + 3) & ~3L;
-                }
-            }
-            catch (final RuntimeException endOfMapping)
-            {
-                // Past the mapped end of the file: nothing was started there.
-                return;
-            }
-            file = tailer.currentFile();
-        }
-        if (torn)
-        {
-            tornEntry = new TornEntry(lastWhole, file == null ? ctx.directory() : file.toPath(), offset, header);
-            if (ctx.tornEntryListener() != null)
-            {
-                ctx.tornEntryListener().accept(tornEntry);
-            }
-        }
+        reportTorn(new TornEntry(lastWhole, newest.file, newest.end, newest.header));
     }
 
     @Override
@@ -349,6 +671,29 @@ public final class ChronicleJournal implements Journal
     public long syncedPosition()
     {
         return syncedPosition;
+    }
+
+    /** This journal's identity, kept in {@value JournalMetadata#FILE_NAME}; none for a journal that has no metadata yet. */
+    @Override
+    public JournalId id()
+    {
+        return metadata != null ? metadata.id() : JournalId.NONE;
+    }
+
+    @Override
+    public boolean readOnly()
+    {
+        return ctx.readOnly();
+    }
+
+    /**
+     * The committed mark: every position up to it was committed, so may have been seen. Read-only, the
+     * mark as found on open (a journal whose {@link #lastPosition()} is below it lost entries); -1 when
+     * the journal has no metadata (written before ringlog kept it).
+     */
+    public long committedPosition()
+    {
+        return metadata != null ? metadata.committed() : -1;
     }
 
     /** The torn entry found on open, or null if the newest entry was whole. */
@@ -391,19 +736,24 @@ public final class ChronicleJournal implements Journal
             throw new JournalException(position, "payload of " + command.payloadLength() + " bytes exceeds the " +
                 "journal's maxPayloadLength " + ctx.maxPayloadLength() + " (set it to the engine's)");
         }
-        final int length = CommandCodec.encode(command, scratch, 0);
+        final int length = CommandCodec.encode(command, scratch, 0, crc);
+        if (reservation.needed(writeEnd))
+        {
+            reserve(position);
+        }
         final long index;
         try
         {
             if (appender == null)
             {
-                appender = queue.createAppender();
-                appender.singleThreadedCheckDisabled(true);
+                startAppending(position);
             }
             final DocumentContext dc = appender.writingDocument();
             try
             {
-                dc.wire().bytes().write(scratchBytes, 0, length);
+                final Bytes<?> bytes = dc.wire().bytes();
+                bytes.write(scratchBytes, 0, length);
+                writeEnd = bytes.writePosition();
             }
             catch (final Throwable ex)
             {
@@ -427,6 +777,15 @@ public final class ChronicleJournal implements Journal
         if (cycle != currentCycle)
         {
             startCycle(cycle, position);
+            try
+            {
+                // The first entry of a new file was written unreserved; this also surfaces any fault it hit.
+                reservation.start(ctx.directory().resolve(fileName(cycle)), writeEnd);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                failReservation(position, ex);
+            }
         }
         if (rollCycle.toSequenceNumber(index) != position - currentCycleFirstPosition)
         {
@@ -435,6 +794,49 @@ public final class ChronicleJournal implements Journal
                 " but cycle " + cycle + " starts at position " + currentCycleFirstPosition +
                 ": another writer is appending to " + ctx.directory());
         }
+    }
+
+    /**
+     * Creates the appender and, when it will write to the newest cycle file (the clock has not moved
+     * on to a new cycle), reserves room after that file's last entry before anything is written.
+     */
+    private void startAppending(final long position)
+    {
+        appender = queue.createAppender();
+        appender.singleThreadedCheckDisabled(true);
+        final CycleFileScan newest = cycles.length == 0 ? null : files.get(fileName(currentCycle));
+        if (newest != null && queue.cycle() == currentCycle)
+        {
+            writeEnd = newest.end;
+            try
+            {
+                reservation.start(newest.file, writeEnd);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                failReservation(position, ex);
+            }
+        }
+    }
+
+    private void reserve(final long position)
+    {
+        try
+        {
+            reservation.reserve(writeEnd);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            failReservation(position, ex);
+        }
+    }
+
+    private void failReservation(final long position, final Exception ex)
+    {
+        writeFailure = ex;
+        throw new JournalException(position, "no room for the journal: reserving disk space ahead of position " +
+            position + " in " + reservation.file() + " failed (" + describe(ex) + "). Free space and start " +
+            "again: recovery goes on from the last whole entry", ex);
     }
 
     private void startCycle(final int cycle, final long position)
@@ -494,6 +896,7 @@ public final class ChronicleJournal implements Journal
         }
         committedBytes = pendingBytes;
         lastPosition = appendedPosition;
+        metadata.committed(appendedPosition);
     }
 
     /** Command bytes (header + payload) committed since this journal was opened: the journal-bytes metric. */
@@ -521,15 +924,22 @@ public final class ChronicleJournal implements Journal
             }
             else if (!tailer.moveToIndex(index))
             {
-                throw new JournalException(from, "no Chronicle entry at index 0x" + Long.toHexString(index));
+                throw new JournalException(from, "the journal has no entry there (Chronicle index 0x" +
+                    Long.toHexString(index) + " not found): the cycle file holding it is missing or damaged");
             }
         }
-        catch (final RuntimeException ex)
+        catch (final JournalException ex)
         {
             tailer.close();
             throw ex;
         }
-        return new ChronicleJournalReader(tailer, from, ctx.maxPayloadLength());
+        catch (final RuntimeException ex)
+        {
+            tailer.close();
+            throw new JournalException(from, "Chronicle Queue cannot find the entry: " + describe(ex), ex);
+        }
+        return new ChronicleJournalReader(tailer, from, ctx.maxPayloadLength(),
+            ctx.readOnly() ? lastPosition : Long.MAX_VALUE);
     }
 
     /**
@@ -567,7 +977,8 @@ public final class ChronicleJournal implements Journal
 
     /**
      * Deletes the cycle files whose entries all lie before {@code position} (for instance the
-     * oldest kept snapshot's position + 1). The cycle being written is never deleted. Call it from
+     * oldest kept snapshot's position: recovery reads the entry at a snapshot's position to check the
+     * snapshot belongs to this history, so keep it). The cycle being written is never deleted. Call it from
      * one thread at a time; readers already open on a deleted cycle keep their mapping.
      *
      * @return how many cycle files were deleted.
@@ -611,7 +1022,7 @@ public final class ChronicleJournal implements Journal
             {
                 Files.deleteIfExists(files[i].toPath());
             }
-            catch (final java.io.IOException ex)
+            catch (final IOException ex)
             {
                 throw new JournalException(0, "cannot delete " + files[i] + ": " + ex.getMessage(), ex);
             }
@@ -629,6 +1040,12 @@ public final class ChronicleJournal implements Journal
     @Override
     public void close()
     {
+        release(true);
+    }
+
+    /** Closes Chronicle and the metadata, and the writer lock too unless open is about to reopen under it. */
+    private void release(final boolean unlock)
+    {
         if (closed)
         {
             return;
@@ -636,6 +1053,14 @@ public final class ChronicleJournal implements Journal
         closed = true;
         try
         {
+            try
+            {
+                reservation.close();
+            }
+            catch (final IOException ignore)
+            {
+                // A channel used only to allocate zeros: nothing to lose by closing it badly.
+            }
             if (appender != null)
             {
                 if (durability != Durability.MEMORY_MAPPED && writeFailure == null)
@@ -647,7 +1072,27 @@ public final class ChronicleJournal implements Journal
         }
         finally
         {
-            queue.close();
+            try
+            {
+                queue.close();
+            }
+            finally
+            {
+                try
+                {
+                    if (metadata != null)
+                    {
+                        metadata.close();
+                    }
+                }
+                finally
+                {
+                    if (unlock && lock != null)
+                    {
+                        lock.close();
+                    }
+                }
+            }
         }
     }
 
@@ -783,7 +1228,7 @@ public final class ChronicleJournal implements Journal
     }
 
     /** Lets the journal's clock choose Chronicle cycles. */
-    private static final class ClockTimeProvider implements TimeProvider
+    static final class ClockTimeProvider implements TimeProvider
     {
         private final LongSupplier epochMillis;
 

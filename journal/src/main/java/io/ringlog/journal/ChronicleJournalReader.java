@@ -3,6 +3,7 @@ package io.ringlog.journal;
 import io.ringlog.core.Command;
 import io.ringlog.core.CommandCodec;
 import io.ringlog.core.CorruptEntryException;
+import io.ringlog.core.Crc32c;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
 import net.openhft.chronicle.bytes.Bytes;
@@ -21,12 +22,21 @@ final class ChronicleJournalReader implements JournalReader
     private final ExcerptTailer tailer;
     private final byte[] scratchBytes;
     private final UnsafeBuffer scratch;
+    private final Crc32c crc = new Crc32c();
+    private final long limit;
     private long expected;
 
-    ChronicleJournalReader(final ExcerptTailer tailer, final long fromPosition, final int maxPayloadLength)
+    /**
+     * @param limit the last position to read: the journal's last position for a read-only journal, which
+     *              may end in damaged entries it reported as a torn tail; unbounded for a writer's own
+     *              journal, whose readers may follow it.
+     */
+    ChronicleJournalReader(final ExcerptTailer tailer, final long fromPosition, final int maxPayloadLength,
+        final long limit)
     {
         this.tailer = tailer;
         this.expected = fromPosition;
+        this.limit = limit;
         this.scratchBytes = new byte[CommandCodec.HEADER_LENGTH + maxPayloadLength];
         this.scratch = new UnsafeBuffer(scratchBytes);
     }
@@ -34,6 +44,10 @@ final class ChronicleJournalReader implements JournalReader
     @Override
     public boolean next(final Command into)
     {
+        if (expected > limit)
+        {
+            return false;
+        }
         final int length;
         try (DocumentContext dc = tailer.readingDocument())
         {
@@ -51,9 +65,19 @@ final class ChronicleJournalReader implements JournalReader
             length = (int)remaining;
             bytes.read(scratchBytes, 0, length);
         }
+        catch (final JournalException ex)
+        {
+            throw ex;
+        }
+        catch (final RuntimeException ex)
+        {
+            // Chronicle's own view of a damaged document (a header that points nowhere, say).
+            throw new JournalException(expected, "Chronicle Queue cannot read the entry: " +
+                ChronicleJournal.describe(ex), ex);
+        }
         try
         {
-            CommandCodec.decode(scratch, 0, length, into);
+            CommandCodec.decode(scratch, 0, length, into, crc);
         }
         catch (final CorruptEntryException ex)
         {

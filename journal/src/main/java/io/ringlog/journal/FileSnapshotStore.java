@@ -1,5 +1,6 @@
 package io.ringlog.journal;
 
+import io.ringlog.core.JournalId;
 import io.ringlog.core.Snapshot;
 import io.ringlog.core.SnapshotException;
 import io.ringlog.core.SnapshotStore;
@@ -37,40 +38,60 @@ import java.util.zip.CRC32C;
  * the real name (a stray {@code .tmp} is ignored and removed on open). The writer then keeps the
  * newest {@link Context#retain()} snapshots, deletes older ones, and tells
  * {@link Context#onRetention} the oldest position kept, which is where the journal may be trimmed
- * ({@code p -> journal.deleteCyclesBefore(p + 1)}).
+ * ({@code p -> journal.deleteCyclesBefore(p)}: the entry at a snapshot's position stays, so recovery can
+ * check that the snapshot belongs to the journal's history).
  *
  * <pre>
- * snapshot file, little-endian
+ * snapshot file, format 2, little-endian
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +-------------------------------+-------------------------------+
- *  |        magic 'RLSN' (4)       |      format version (4)       |  0
+ *  |        magic 'RLSN' (4)       |      format version 2 (4)     |  0
  *  +-------------------------------+-------------------------------+
  *  |                         position (8)                          |  8
  *  +---------------------------------------------------------------+
  *  |                        state hash (8)                         | 16
- *  +-------------------------------+-------------------------------+
- *  |        body length (4)        |  CRC32C (4) of bytes 0..27    | 24
- *  |                               |  and of the body              |
- *  +-------------------------------+-------------------------------+
- *  |                    body (body length) ...                     | 32
  *  +---------------------------------------------------------------+
+ *  |            journal id (16): the journal it was taken on       | 24
+ *  |                                                               |
+ *  +-------------------------------+-------------------------------+
+ *  | entry checksum (4): CRC32C of |        body length (4)        | 40
+ *  | the journal's entry there     |                               |
+ *  +-------------------------------+-------------------------------+
+ *  |  CRC32C (4) of bytes 0..47,   |  flags (4): bit 0, the entry  | 48
+ *  |  52..55 and the body          |  checksum is known            |
+ *  +-------------------------------+-------------------------------+
+ *  |                    body (body length) ...                     | 56
+ *  +---------------------------------------------------------------+
+ *
+ * format 1 (older ringlog; read, never written): magic, version 1, position, state hash, body
+ * length (4), CRC32C (4) of bytes 0..27 and the body, body from byte 32. It names no journal.
  * </pre>
  *
  * {@link #read} checks all of it (magic, version, the position against the file name, the length
- * against the file size, the checksum) and names what failed in a {@link SnapshotException}.
+ * against the file size, the checksum) and names what failed in a {@link SnapshotException}. A
+ * format-1 snapshot reads back without a journal identity or entry checksum, so recovery on a
+ * journal that has an identity skips it, saying why: it cannot tell which history it belongs to.
  */
 public final class FileSnapshotStore implements SnapshotStore
 {
     public static final int MAGIC = 0x4E534C52;
-    public static final int FORMAT_VERSION = 1;
-    public static final int HEADER_LENGTH = 32;
+    public static final int FORMAT_VERSION = 2;
+    public static final int HEADER_LENGTH = 56;
     static final int MAGIC_OFFSET = 0;
     static final int VERSION_OFFSET = 4;
     static final int POSITION_OFFSET = 8;
     static final int STATE_HASH_OFFSET = 16;
-    static final int LENGTH_OFFSET = 24;
-    static final int CHECKSUM_OFFSET = 28;
+    static final int JOURNAL_ID_OFFSET = 24;
+    static final int ENTRY_CHECKSUM_OFFSET = 40;
+    static final int LENGTH_OFFSET = 44;
+    static final int CHECKSUM_OFFSET = 48;
+    static final int FLAGS_OFFSET = 52;
+    static final int ENTRY_CHECKSUM_KNOWN = 1;
+    static final int LEGACY_VERSION = 1;
+    static final int LEGACY_HEADER_LENGTH = 32;
+    static final int LEGACY_LENGTH_OFFSET = 24;
+    static final int LEGACY_CHECKSUM_OFFSET = 28;
 
     private static final String PREFIX = "snapshot-";
     private static final String SUFFIX = ".rls";
@@ -149,9 +170,23 @@ public final class FileSnapshotStore implements SnapshotStore
      * and memory stays bounded. A write that fails goes to {@link Context#errorHandler} and to the
      * next {@link #flush()}.
      */
+    /** Stores a snapshot that names no journal: recovery on a journal with an identity will not use it. */
     @Override
     public void store(
         final long position, final long stateHash, final DirectBuffer buffer, final int offset, final int length)
+    {
+        store(position, stateHash, JournalId.NONE, Snapshot.UNKNOWN, buffer, offset, length);
+    }
+
+    @Override
+    public void store(
+        final long position,
+        final long stateHash,
+        final JournalId journalId,
+        final long entryChecksum,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
     {
         if (ctx.readOnly())
         {
@@ -163,9 +198,13 @@ public final class FileSnapshotStore implements SnapshotStore
         framed.putInt(VERSION_OFFSET, FORMAT_VERSION, ORDER);
         framed.putLong(POSITION_OFFSET, position, ORDER);
         framed.putLong(STATE_HASH_OFFSET, stateHash, ORDER);
+        framed.putLong(JOURNAL_ID_OFFSET, journalId.high(), ORDER);
+        framed.putLong(JOURNAL_ID_OFFSET + 8, journalId.low(), ORDER);
+        framed.putInt(ENTRY_CHECKSUM_OFFSET, (int)entryChecksum, ORDER);
         framed.putInt(LENGTH_OFFSET, length, ORDER);
+        framed.putInt(FLAGS_OFFSET, entryChecksum == Snapshot.UNKNOWN ? 0 : ENTRY_CHECKSUM_KNOWN, ORDER);
         buffer.getBytes(offset, file, HEADER_LENGTH, length);
-        framed.putInt(CHECKSUM_OFFSET, checksum(file), ORDER);
+        framed.putInt(CHECKSUM_OFFSET, checksum(file, HEADER_LENGTH, CHECKSUM_OFFSET), ORDER);
         boolean schedule = false;
         synchronized (pending)
         {
@@ -212,12 +251,12 @@ public final class FileSnapshotStore implements SnapshotStore
         return superseded.get();
     }
 
-    /** CRC32C of the header before the checksum field, then of the body. */
-    static int checksum(final byte[] file)
+    /** CRC32C of the header but its checksum field, then of the body. */
+    static int checksum(final byte[] file, final int headerLength, final int checksumOffset)
     {
         final CRC32C crc = new CRC32C();
-        crc.update(file, 0, CHECKSUM_OFFSET);
-        crc.update(file, HEADER_LENGTH, file.length - HEADER_LENGTH);
+        crc.update(file, 0, checksumOffset);
+        crc.update(file, checksumOffset + 4, file.length - checksumOffset - 4);
         return (int)crc.getValue();
     }
 
@@ -357,10 +396,9 @@ public final class FileSnapshotStore implements SnapshotStore
             throw new SnapshotException("cannot read " + path + ": " + ex.getMessage(), ex);
         }
         final String what = "snapshot " + path;
-        if (file.length < HEADER_LENGTH)
+        if (file.length < VERSION_OFFSET + 4)
         {
-            throw new SnapshotException(what + " is " + file.length + " bytes, shorter than its " + HEADER_LENGTH +
-                "-byte header");
+            throw new SnapshotException(what + " is " + file.length + " bytes, shorter than any snapshot header");
         }
         final UnsafeBuffer buffer = new UnsafeBuffer(file);
         final int magic = buffer.getInt(MAGIC_OFFSET, ORDER);
@@ -369,31 +407,47 @@ public final class FileSnapshotStore implements SnapshotStore
             throw new SnapshotException(what + " has bad magic 0x" + Integer.toHexString(magic));
         }
         final int version = buffer.getInt(VERSION_OFFSET, ORDER);
-        if (version != FORMAT_VERSION)
+        if (version != FORMAT_VERSION && version != LEGACY_VERSION)
         {
-            throw new SnapshotException(what + " has format version " + version + "; this code reads version " +
-                FORMAT_VERSION);
+            throw new SnapshotException(what + " has format version " + version + "; this code reads versions " +
+                LEGACY_VERSION + " and " + FORMAT_VERSION);
+        }
+        final boolean legacy = version == LEGACY_VERSION;
+        final int headerLength = legacy ? LEGACY_HEADER_LENGTH : HEADER_LENGTH;
+        final int checksumOffset = legacy ? LEGACY_CHECKSUM_OFFSET : CHECKSUM_OFFSET;
+        if (file.length < headerLength)
+        {
+            throw new SnapshotException(what + " is " + file.length + " bytes, shorter than its " + headerLength +
+                "-byte header");
         }
         final long storedPosition = buffer.getLong(POSITION_OFFSET, ORDER);
         if (storedPosition != position)
         {
             throw new SnapshotException(what + " says position " + storedPosition + ", its name says " + position);
         }
-        final int length = buffer.getInt(LENGTH_OFFSET, ORDER);
-        if (length < 0 || HEADER_LENGTH + (long)length != file.length)
+        final int length = buffer.getInt(legacy ? LEGACY_LENGTH_OFFSET : LENGTH_OFFSET, ORDER);
+        if (length < 0 || headerLength + (long)length != file.length)
         {
             throw new SnapshotException(what + " declares a body of " + length + " bytes but holds " +
-                (file.length - HEADER_LENGTH));
+                (file.length - headerLength));
         }
-        final int stored = buffer.getInt(CHECKSUM_OFFSET, ORDER);
-        final int actual = checksum(file);
+        final int stored = buffer.getInt(checksumOffset, ORDER);
+        final int actual = checksum(file, headerLength, checksumOffset);
         if (stored != actual)
         {
             throw new SnapshotException(what + " fails its checksum: stored CRC32C 0x" + Integer.toHexString(stored) +
                 ", computed 0x" + Integer.toHexString(actual));
         }
-        return new Snapshot(position, buffer.getLong(STATE_HASH_OFFSET, ORDER),
-            new UnsafeBuffer(file, HEADER_LENGTH, length), length);
+        final UnsafeBuffer body = new UnsafeBuffer(file, headerLength, length);
+        final long stateHash = buffer.getLong(STATE_HASH_OFFSET, ORDER);
+        if (legacy)
+        {
+            return new Snapshot(position, stateHash, body, length);
+        }
+        final boolean entryKnown = (buffer.getInt(FLAGS_OFFSET, ORDER) & ENTRY_CHECKSUM_KNOWN) != 0;
+        return new Snapshot(position, stateHash, body, length,
+            new JournalId(buffer.getLong(JOURNAL_ID_OFFSET, ORDER), buffer.getLong(JOURNAL_ID_OFFSET + 8, ORDER)),
+            entryKnown ? buffer.getInt(ENTRY_CHECKSUM_OFFSET, ORDER) & 0xFFFF_FFFFL : Snapshot.UNKNOWN);
     }
 
     /** The file that holds (or will hold) the snapshot at {@code position}. */

@@ -3,21 +3,30 @@ package io.ringlog.journal;
 import java.nio.file.Path;
 
 /**
- * An entry a crashed writer left half written after the newest whole entry. The journal found it
- * on open, ignores it, and overwrites it with the next append: recovery runs up to
- * {@code lastWholePosition}.
+ * The end of a journal that a writer never finished: an entry a crashed writer left half written
+ * after the newest whole entry, or newest entries whose bytes never all reached the file (a full
+ * disk) and that no commit ever covered. The journal found it on open and ignores it: recovery runs
+ * up to {@code lastWholePosition}, and the next writer reclaims the space (a torn entry is
+ * overwritten; damaged, never-committed entries are cut off the file when it is opened for writing).
  *
  * @param lastWholePosition position of the newest whole entry before it (0 if none).
  * @param file              the cycle file that holds it.
  * @param fileOffset        byte offset of its 4-byte Chronicle header in that file.
  * @param header            the header word found there (not-complete flag, or 0 while the length was unknown).
+ * @param what              what was found and what was done about it, in words.
  */
-public record TornEntry(long lastWholePosition, Path file, long fileOffset, int header)
+public record TornEntry(long lastWholePosition, Path file, long fileOffset, int header, String what)
 {
+    /** A half-written entry: a writer stopped mid-entry. */
+    public TornEntry(final long lastWholePosition, final Path file, final long fileOffset, final int header)
+    {
+        this(lastWholePosition, file, fileOffset, header, "a writer stopped mid-entry; ignored");
+    }
+
     @Override
     public String toString()
     {
         return "torn entry after position " + lastWholePosition + " at offset " + fileOffset + " of " + file +
-            " (header 0x" + Integer.toHexString(header) + "): a writer stopped mid-entry; ignored";
+            " (header 0x" + Integer.toHexString(header) + "): " + what;
     }
 }

@@ -232,6 +232,27 @@ class ChronicleJournalTest
     }
 
     @Test
+    void shouldReportAWriteTornAsTheFirstEntryOfANewCycle() throws Exception
+    {
+        final Process child = JournalTesting.startJvm(TornWriterMain.class, dir.toString(), "30", "new-cycle");
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            assertEquals("half-written", out.readLine());
+        }
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, JournalTesting.cycleFiles(dir).size(), "the torn entry started a cycle file of its own");
+
+        final List<TornEntry> reported = new ArrayList<>();
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true).tornEntryListener(reported::add)))
+        {
+            assertEquals(30, journal.lastPosition());
+            assertEquals(1, reported.size(), "it used to go unreported: the journal only looked after its newest whole entry");
+            assertEquals(30, reported.get(0).lastWholePosition());
+            assertEquals(JournalTesting.cycleFiles(dir).get(1), reported.get(0).file());
+        }
+    }
+
+    @Test
     void shouldSyncAsTheDurabilityLevelSays()
     {
         try (ChronicleJournal journal = ChronicleJournal.open(context(dir.resolve("mapped"))))

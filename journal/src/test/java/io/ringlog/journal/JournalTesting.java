@@ -7,13 +7,19 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Shared helpers for the journal tests: commands, child JVMs, and ways to damage a journal on disk. */
@@ -54,7 +60,7 @@ public final class JournalTesting
     }
 
     /** The cycle files of a journal directory, oldest first. */
-    static List<Path> cycleFiles(final Path directory) throws IOException
+    public static List<Path> cycleFiles(final Path directory) throws IOException
     {
         try (Stream<Path> files = Files.list(directory))
         {
@@ -91,8 +97,178 @@ public final class JournalTesting
         throw new IllegalStateException("fewer than " + (nth + 1) + " entries in " + file);
     }
 
+    /**
+     * Copies a journal kept as test data (a folder under src/test/resources) into {@code target}, and
+     * gives each file back the length Chronicle left it (the copies are cut after their last non-zero
+     * byte, see the folder's sizes.properties): the bytes cut off were zeros, as a sparse extension's are.
+     */
+    public static Path restoreJournal(final String resource, final Path target) throws IOException
+    {
+        final Path source;
+        try
+        {
+            source = Path.of(JournalTesting.class.getResource("/" + resource).toURI());
+        }
+        catch (final URISyntaxException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        final Properties sizes = new Properties();
+        try (InputStream in = Files.newInputStream(source.resolve("sizes.properties")))
+        {
+            sizes.load(in);
+        }
+        Files.createDirectories(target);
+        try (Stream<Path> files = Files.list(source))
+        {
+            files.filter(Files::isRegularFile).forEach((file) ->
+            {
+                final String name = file.getFileName().toString();
+                final Path copy = target.resolve(name);
+                try
+                {
+                    Files.copy(file, copy);
+                    if (sizes.containsKey(name))
+                    {
+                        try (RandomAccessFile raf = new RandomAccessFile(copy.toFile(), "rw"))
+                        {
+                            raf.setLength(Long.parseLong(sizes.getProperty(name)));
+                        }
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+            });
+        }
+        return target;
+    }
+
+    /**
+     * The file offset of the {@code nth} (0-based) command's {@link CommandCodec} bytes in a cycle
+     * file, found by its magic; its 4-byte Chronicle header lies just before it.
+     */
+    public static long entryOffset(final Path file, final int nth) throws IOException
+    {
+        final byte[] magic = new byte[4];
+        new UnsafeBuffer(magic).putInt(0, CommandCodec.MAGIC, ByteOrder.LITTLE_ENDIAN);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r"))
+        {
+            final byte[] window = new byte[(int)Math.min(raf.length(), 16 << 20)];
+            raf.readFully(window);
+            int seen = 0;
+            for (int i = 0; i + 4 <= window.length; i++)
+            {
+                if (Arrays.equals(window, i, i + 4, magic, 0, 4) && seen++ == nth)
+                {
+                    return i - CommandCodec.MAGIC_OFFSET;
+                }
+            }
+        }
+        throw new IllegalStateException("fewer than " + (nth + 1) + " entries in " + file);
+    }
+
+    /** Flips every bit of the byte at {@code offset} of {@code file}. */
+    public static void flipByte(final Path file, final long offset) throws IOException
+    {
+        flip(file, offset, 0xFF);
+    }
+
+    /** XORs the byte at {@code offset} of {@code file} with {@code mask}; twice restores it. */
+    static void flip(final Path file, final long offset, final int mask) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(offset);
+            final int b = raf.read();
+            raf.seek(offset);
+            raf.write(b ^ mask);
+        }
+    }
+
+    /**
+     * Copies a journal directory (files only) as a backup would, quickly: a cycle file's bytes up to its
+     * data and a little past it, then its full length, which a sparse copy of zeros gives back.
+     */
+    public static void copyJournal(final Path from, final Path to) throws IOException
+    {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from))
+        {
+            for (final Path file : files.filter(Files::isRegularFile).toList())
+            {
+                final Path copy = to.resolve(file.getFileName());
+                if (file.getFileName().toString().equals("ringlog.lock"))
+                {
+                    continue;
+                }
+                if (!file.getFileName().toString().endsWith(".cq4"))
+                {
+                    Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    continue;
+                }
+                final long length = Files.size(file);
+                final byte[] data = new byte[(int)Math.min(length, CycleFileScan.scan(file, 0).end + (64 << 10))];
+                CycleFileScan.read(file, 0, data, data.length);
+                try (RandomAccessFile raf = new RandomAccessFile(copy.toFile(), "rw"))
+                {
+                    raf.write(data);
+                    raf.setLength(length);
+                }
+            }
+        }
+    }
+
+    /** What a child JVM printed (stdout and stderr together) and its exit code. */
+    public record Ran(int code, String output)
+    {
+        @Override
+        public String toString()
+        {
+            return "exit " + code + "\n" + output;
+        }
+    }
+
+    /**
+     * Runs {@code main} in a new JVM to its end, as a user's shell would, and returns what it printed.
+     * Fails after {@code timeoutSeconds}, killing it.
+     */
+    public static Ran runJvm(final long timeoutSeconds, final Class<?> main, final String... args)
+        throws IOException, InterruptedException
+    {
+        final List<String> command = javaCommand(main, args);
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final byte[][] output = new byte[1][];
+        final Thread drain = new Thread(() ->
+        {
+            try
+            {
+                output[0] = process.getInputStream().readAllBytes();
+            }
+            catch (final IOException ex)
+            {
+                output[0] = ("(output lost: " + ex + ")").getBytes(StandardCharsets.UTF_8);
+            }
+        });
+        drain.start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            throw new IllegalStateException(main.getSimpleName() + " " + String.join(" ", args) + " did not end within " +
+                timeoutSeconds + " s");
+        }
+        drain.join(TimeUnit.SECONDS.toMillis(timeoutSeconds));
+        return new Ran(process.exitValue(), new String(output[0], StandardCharsets.UTF_8));
+    }
+
     /** Starts {@code main} in a new JVM with the test classpath and the project's JVM flags. */
     public static Process startJvm(final Class<?> main, final String... args) throws IOException
+    {
+        return new ProcessBuilder(javaCommand(main, args)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    private static List<String> javaCommand(final Class<?> main, final String... args)
     {
         final List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
@@ -103,7 +279,7 @@ public final class JournalTesting
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
         command.addAll(Arrays.asList(args));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return command;
     }
 
     /** The flags surefire passes in {@code ringlog.jvm.flags}; this JVM's own flags when run elsewhere (an IDE). */

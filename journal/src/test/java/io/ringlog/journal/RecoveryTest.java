@@ -207,7 +207,7 @@ class RecoveryTest
         final FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context()
             .directory(dir.resolve("snapshots"))
             .retain(2)
-            .onRetention((oldestKept) -> journal.deleteCyclesBefore(oldestKept + 1)));
+            .onRetention((oldestKept) -> journal.deleteCyclesBefore(oldestKept)));
         final Engine live = Engine.launch(engineContext(new AccumulatorStateMachine(), journal, Topology.PIPELINED)
             .snapshotStore(store)
             .snapshotEvery(500));

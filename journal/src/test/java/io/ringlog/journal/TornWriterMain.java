@@ -9,7 +9,9 @@ import java.nio.file.Path;
 
 /**
  * Child JVM for the torn-entry test: journals positions 1..N, then starts one more entry, writes
- * half of it and dies on the spot, as a process killed mid-write does.
+ * half of it and dies on the spot, as a process killed mid-write does. With a third argument
+ * {@code new-cycle}, the journal rolls by the second and the torn entry is the first of a new cycle
+ * file.
  */
 public final class TornWriterMain
 {
@@ -21,11 +23,24 @@ public final class TornWriterMain
     {
         final Path directory = Path.of(args[0]);
         final long count = Long.parseLong(args[1]);
-        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(directory)))
+        final boolean newCycle = args.length > 2 && args[2].equals("new-cycle");
+        final long millis = 1_700_000_000_000L;
+        ChronicleJournal.Context ctx = JournalTesting.context(directory);
+        if (newCycle)
+        {
+            ctx = ctx.rollCycle(JournalRollCycle.SECONDLY).epochMillisClock(() -> millis);
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
         {
             JournalTesting.appendRange(journal, 1, count, 16);
         }
-        final SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(directory).build();
+        final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(directory);
+        if (newCycle)
+        {
+            builder.rollCycle(JournalRollCycle.SECONDLY.chronicle())
+                .timeProvider(new ChronicleJournal.ClockTimeProvider(() -> millis + 1_000));
+        }
+        final SingleChronicleQueue queue = builder.build();
         final ExcerptAppender appender = queue.createAppender();
         final DocumentContext dc = appender.writingDocument();
         dc.wire().bytes().writeLong(count + 1);

@@ -8,6 +8,7 @@ import io.ringlog.exchange.codec.AddInstrumentCommand;
 import io.ringlog.exchange.codec.BalanceChangedEvent;
 import io.ringlog.exchange.codec.BookChangedEvent;
 import io.ringlog.exchange.codec.CancelOrderCommand;
+import io.ringlog.exchange.codec.ConfigureCommand;
 import io.ringlog.exchange.codec.CommandTypes;
 import io.ringlog.exchange.codec.DepositCommand;
 import io.ringlog.exchange.codec.InstrumentAddedEvent;
@@ -51,6 +52,11 @@ public final class ExchangeStateMachine implements StateMachine
 {
     /** Asset ids 0..31 unless the constructor says otherwise. */
     public static final int DEFAULT_MAX_ASSETS = 32;
+    /**
+     * The most asset ids an exchange takes: every account keeps a free and a reserved balance of
+     * each (16 bytes per asset per account), so this bounds an account at 16 KB.
+     */
+    public static final int MAX_ASSETS = 1024;
 
     /** Visits price levels, best first. */
     @FunctionalInterface
@@ -78,14 +84,15 @@ public final class ExchangeStateMachine implements StateMachine
     private static final int SNAPSHOT_MAGIC = 0x31535845;
     private static final int SNAPSHOT_VERSION = 1;
 
-    private final int maxAssets;
+    private int maxAssets;
+    private boolean configured;
     private final boolean reportTradeBalances;
     private final Int2ObjectHashMap<OrderBook> books = new Int2ObjectHashMap<>();
     private OrderBook[] sortedBooks = new OrderBook[8];
     private int bookCount;
     private final Long2ObjectHashMap<Account> accounts = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<Order> orders = new Long2ObjectHashMap<>(1 << 16, 0.65f);
-    private final long[] supply;
+    private long[] supply;
     private long lastTradeId;
     private long lastPosition;
     private SnapshotLoadedListener snapshotLoadedListener;
@@ -111,6 +118,7 @@ public final class ExchangeStateMachine implements StateMachine
     private final CancelOrderCommand cancel = new CancelOrderCommand();
     private final ReduceOrderCommand reduce = new ReduceOrderCommand();
     private final MoveOrderCommand move = new MoveOrderCommand();
+    private final ConfigureCommand configure = new ConfigureCommand();
 
     private final InstrumentAddedEvent instrumentAdded = new InstrumentAddedEvent();
     private final OrderAcceptedEvent accepted = new OrderAcceptedEvent();
@@ -136,13 +144,30 @@ public final class ExchangeStateMachine implements StateMachine
      */
     public ExchangeStateMachine(final int maxAssets, final boolean reportTradeBalances)
     {
-        if (maxAssets < 2)
+        this(reportTradeBalances);
+        if (maxAssets < 2 || maxAssets > MAX_ASSETS)
         {
-            throw new IllegalArgumentException("maxAssets must be at least 2 (a base and a quote): " + maxAssets);
+            throw new IllegalArgumentException("maxAssets must be between 2 (a base and a quote) and " + MAX_ASSETS +
+                ": " + maxAssets);
         }
-        this.maxAssets = maxAssets;
+        settle(maxAssets);
+    }
+
+    /**
+     * An exchange that takes its settings from its journal: the first command must be a
+     * {@link CommandTypes#CONFIGURE} (or a snapshot must bring them); commands before it are rejected
+     * {@link RejectReason#NOT_CONFIGURED}. This is how the CLI builds every exchange, so the settings
+     * its state depends on live in the journal, not beside it.
+     */
+    public static ExchangeStateMachine configuredByJournal(final boolean reportTradeBalances)
+    {
+        return new ExchangeStateMachine(reportTradeBalances);
+    }
+
+    private ExchangeStateMachine(final boolean reportTradeBalances)
+    {
         this.reportTradeBalances = reportTradeBalances;
-        this.supply = new long[maxAssets];
+        this.supply = new long[0];
         for (int i = 0; i < orderPool.length; i++)
         {
             orderPool[i] = new Order();
@@ -155,6 +180,13 @@ public final class ExchangeStateMachine implements StateMachine
         pooledLevels = levelPool.length;
     }
 
+    private void settle(final int maxAssets)
+    {
+        this.maxAssets = maxAssets;
+        this.supply = new long[maxAssets];
+        this.configured = true;
+    }
+
     @Override
     public void apply(final Command command, final Output output)
     {
@@ -164,8 +196,24 @@ public final class ExchangeStateMachine implements StateMachine
         stamp++;
         final DirectBuffer payload = command.payload();
         final int length = command.payloadLength();
+        if (!configured && commandType != CommandTypes.CONFIGURE)
+        {
+            reject(RejectReason.NOT_CONFIGURED, 0, 0);
+            this.output = null;
+            return;
+        }
         switch (commandType)
         {
+            case CommandTypes.CONFIGURE:
+                if (length < ConfigureCommand.LENGTH)
+                {
+                    reject(RejectReason.MALFORMED, 0, 0);
+                    break;
+                }
+                configure.wrap(payload, 0);
+                configure(configure.settingsVersion(), configure.maxAssets());
+                break;
+
             case CommandTypes.ADD_INSTRUMENT:
                 if (length < AddInstrumentCommand.LENGTH)
                 {
@@ -246,6 +294,21 @@ public final class ExchangeStateMachine implements StateMachine
     }
 
     // ---------------------------------------------------------------- admin and funds
+
+    private void configure(final int settingsVersion, final int maxAssets)
+    {
+        if (configured)
+        {
+            reject(RejectReason.ALREADY_CONFIGURED, 0, 0);
+            return;
+        }
+        if (settingsVersion != ConfigureCommand.SETTINGS_VERSION || maxAssets < 2 || maxAssets > MAX_ASSETS)
+        {
+            reject(RejectReason.BAD_SETTINGS, 0, 0);
+            return;
+        }
+        settle(maxAssets);
+    }
 
     private void addInstrument(final int symbol, final int base, final int quote, final long tick, final long lot)
     {
@@ -1005,6 +1068,11 @@ public final class ExchangeStateMachine implements StateMachine
                 SNAPSHOT_VERSION);
         }
         final int snapshotAssets = buffer.getInt(at + 8, LE);
+        if (!configured && snapshotAssets >= 2 && snapshotAssets <= MAX_ASSETS)
+        {
+            // Taken after the journal's CONFIGURE: the settings come with the state.
+            settle(snapshotAssets);
+        }
         if (snapshotAssets != maxAssets)
         {
             throw new IllegalArgumentException("snapshot has " + snapshotAssets + " assets, this exchange " + maxAssets);
@@ -1150,9 +1218,16 @@ public final class ExchangeStateMachine implements StateMachine
 
     // ---------------------------------------------------------------- queries (business-logic thread only)
 
+    /** Asset ids are 0..maxAssets-1; 0 while the exchange waits for its settings. */
     public int maxAssets()
     {
         return maxAssets;
+    }
+
+    /** Whether the exchange has its settings (from its constructor, its journal's first command, or a snapshot). */
+    public boolean configured()
+    {
+        return configured;
     }
 
     /** The instrument of a symbol, or null. */

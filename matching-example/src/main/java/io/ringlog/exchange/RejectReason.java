@@ -38,7 +38,13 @@ public enum RejectReason
     BAD_SIDE(15),
     BAD_ORDER_TYPE(16),
     /** A fill-or-kill order could not be filled completely at once. */
-    CANNOT_FILL(17);
+    CANNOT_FILL(17),
+    /** The exchange has no settings yet: its journal's first command must configure it. */
+    NOT_CONFIGURED(18),
+    /** The exchange has its settings already; they never change. */
+    ALREADY_CONFIGURED(19),
+    /** Settings of an unknown layout, or out of bounds (max assets outside 2..ExchangeStateMachine.MAX_ASSETS). */
+    BAD_SETTINGS(20);
 
     private static final RejectReason[] BY_CODE;
 

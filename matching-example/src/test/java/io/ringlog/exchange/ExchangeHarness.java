@@ -3,6 +3,7 @@ package io.ringlog.exchange;
 import io.ringlog.core.Command;
 import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandTypes;
+import io.ringlog.exchange.codec.ConfigureCommand;
 import io.ringlog.exchange.text.CommandParser;
 import io.ringlog.exchange.text.ParsedCommand;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -72,6 +73,12 @@ final class ExchangeHarness
     List<String> deposit(final long account, final int asset, final long amount)
     {
         return lines(CommandTypes.DEPOSIT, encoder.deposit(payload, 0, account, asset, amount));
+    }
+
+    List<String> configure(final int settingsVersion, final int maxAssets)
+    {
+        new ConfigureCommand().wrapForEncode(payload, 0).settingsVersion(settingsVersion).maxAssets(maxAssets);
+        return lines(CommandTypes.CONFIGURE, ConfigureCommand.LENGTH);
     }
 
     List<String> withdraw(final long account, final int asset, final long amount)

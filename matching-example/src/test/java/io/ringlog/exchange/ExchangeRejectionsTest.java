@@ -6,6 +6,7 @@ import io.ringlog.core.Topology;
 import io.ringlog.core.testing.CollectingListener;
 import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandTypes;
+import io.ringlog.exchange.codec.ConfigureCommand;
 import io.ringlog.exchange.codec.RejectedEvent;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The rejections a command file cannot reach (its parser refuses such lines), through a real engine
+ * The rejections a command file cannot reach (its parser refuses such lines; the settings come from
+ * the command line), through a real engine
  * with raw payloads, as a network client's bad bytes would arrive: each is the exchange's own reason
  * with its details, never COMMAND_FAILED. The file-reachable ones are held from outside by
  * {@code io.ringlog.outside.RejectionReasonsIT}.
@@ -67,5 +69,41 @@ class ExchangeRejectionsTest
             new Seen(4, "BAD_ORDER_TYPE", CommandTypes.PLACE_ORDER, 11, 7),
             new Seen(5, "MALFORMED", CommandTypes.PLACE_ORDER, 0, 0),
             new Seen(6, "UNKNOWN_COMMAND", 99, 0, 0)), seen);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldRejectCommandsBeforeItsSettingsAndSettingsTwiceOrOutOfBounds(final Topology topology) throws Exception
+    {
+        final List<Seen> seen = new CopyOnWriteArrayList<>();
+        final RejectedEvent rejected = new RejectedEvent();
+        final CommandEncoder encoder = new CommandEncoder();
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
+        final ConfigureCommand configure = new ConfigureCommand();
+        try (Engine engine = Engine.launch(new EngineContext().topology(topology)
+            .stateMachine(ExchangeStateMachine.configuredByJournal(true)).maxPayloadLength(64)
+            .listener("rejections", (event, endOfBatch) ->
+            {
+                if (event.isRejection())
+                {
+                    rejected.wrap(event.payload(), 0);
+                    seen.add(new Seen(event.position(), RejectReason.describe(event.rejectReason()),
+                        rejected.commandType(), rejected.orderId(), rejected.account()));
+                }
+            })))
+        {
+            engine.publish(CommandTypes.DEPOSIT, 0, 0, 1, payload, 0, encoder.deposit(payload, 0, 7, 0, 1_000));
+            configure.wrapForEncode(payload, 0).settingsVersion(ConfigureCommand.SETTINGS_VERSION).maxAssets(1);
+            engine.publish(CommandTypes.CONFIGURE, 0, 0, 2, payload, 0, ConfigureCommand.LENGTH);
+            configure.wrapForEncode(payload, 0).settingsVersion(ConfigureCommand.SETTINGS_VERSION).maxAssets(4);
+            engine.publish(CommandTypes.CONFIGURE, 0, 0, 3, payload, 0, ConfigureCommand.LENGTH);
+            engine.publish(CommandTypes.CONFIGURE, 0, 0, 4, payload, 0, ConfigureCommand.LENGTH);
+            CollectingListener.await(() -> seen.size() == 3, Duration.ofSeconds(10), "three rejections");
+            assertEquals(0, engine.metrics().failed());
+        }
+        assertEquals(List.of(
+            new Seen(1, "NOT_CONFIGURED", CommandTypes.DEPOSIT, 0, 0),
+            new Seen(2, "BAD_SETTINGS", CommandTypes.CONFIGURE, 0, 0),
+            new Seen(4, "ALREADY_CONFIGURED", CommandTypes.CONFIGURE, 0, 0)), seen);
     }
 }

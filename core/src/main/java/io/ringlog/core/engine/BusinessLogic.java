@@ -1,10 +1,13 @@
 package io.ringlog.core.engine;
 
 import io.ringlog.core.Command;
+import io.ringlog.core.CommandCodec;
+import io.ringlog.core.Crc32c;
 import io.ringlog.core.CommandFailedException;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.ErrorPolicy;
 import io.ringlog.core.Hashing;
+import io.ringlog.core.Journal;
 import io.ringlog.core.Rejections;
 import io.ringlog.core.Snapshot;
 import io.ringlog.core.SnapshotException;
@@ -15,6 +18,7 @@ import io.ringlog.core.Upcasters;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -48,6 +52,9 @@ public final class BusinessLogic
     private final Command upcastScratch;
     private final Long2LongHashMap lastSequenceBySource = new Long2LongHashMap(NONE);
     private final ExpandableArrayBuffer snapshotBuffer = new ExpandableArrayBuffer(4096);
+    private final UnsafeBuffer entryScratch;
+    private final Crc32c entryCrc = new Crc32c();
+    private final Journal journal;
     private boolean replayDelivered;
 
     public BusinessLogic(final EngineContext ctx, final RingOutput output, final EngineStatus status,
@@ -62,6 +69,8 @@ public final class BusinessLogic
         this.snapshotEvery = ctx.snapshotEvery();
         this.upcasters = ctx.upcasters().isEmpty() ? null : ctx.upcasters();
         this.upcastScratch = new Command(ctx.maxPayloadLength());
+        this.entryScratch = new UnsafeBuffer(new byte[CommandCodec.HEADER_LENGTH + ctx.maxPayloadLength()]);
+        this.journal = ctx.journal();
     }
 
     /** Whether replayed events go to the output ring (some listener asked for them). */
@@ -87,12 +96,12 @@ public final class BusinessLogic
             // Publish refuses these; a journal written elsewhere might not have. Never a dedup entry.
             if (received.sourceSequence() < 0)
             {
-                return rejectBeforeApply(Rejections.INVALID_SOURCE_SEQUENCE, position, replay, false);
+                return rejectBeforeApply(Rejections.INVALID_SOURCE_SEQUENCE, received, replay, false);
             }
             final long last = lastSequenceBySource.get(sourceId);
             if (last != NONE && received.sourceSequence() <= last)
             {
-                return rejectBeforeApply(Rejections.DUPLICATE, position, replay, true);
+                return rejectBeforeApply(Rejections.DUPLICATE, received, replay, true);
             }
         }
 
@@ -140,12 +149,12 @@ public final class BusinessLogic
         {
             lastSequenceBySource.put(sourceId, received.sourceSequence());
         }
-        finish(position, replay);
+        finish(received, replay);
         return true;
     }
 
     private boolean rejectBeforeApply(
-        final int reason, final long position, final boolean replay, final boolean duplicate)
+        final int reason, final Command received, final boolean replay, final boolean duplicate)
     {
         output.engineReject(reason);
         output.end();
@@ -154,7 +163,7 @@ public final class BusinessLogic
             Counters.increment(counters.duplicates);
         }
         Counters.increment(counters.rejected);
-        finish(position, replay);
+        finish(received, replay);
         return true;
     }
 
@@ -165,7 +174,7 @@ public final class BusinessLogic
             output.end();
             if (!replay)
             {
-                takeSnapshot(command.position());
+                takeSnapshot(command);
             }
         }
         else if (command.type() == SystemCommands.VOID)
@@ -180,26 +189,33 @@ public final class BusinessLogic
         }
     }
 
-    private void finish(final long position, final boolean replay)
+    private void finish(final Command command, final boolean replay)
     {
+        final long position = command.position();
         Counters.increment(counters.applied);
         counters.lastAppliedPosition.lazySet(position);
         if (!replay && snapshotEvery > 0 && position % snapshotEvery == 0)
         {
-            takeSnapshot(position);
+            takeSnapshot(command);
         }
     }
 
-    private void takeSnapshot(final long position)
+    /**
+     * Snapshots the state after {@code command}, naming the journal and the checksum of the command's
+     * entry: the command as journaled, before any upcast, so recovery can find the same entry there.
+     */
+    private void takeSnapshot(final Command command)
     {
         if (snapshotStore == null)
         {
             return;
         }
+        final long position = command.position();
         try
         {
             final int length = writeSnapshot(snapshotBuffer);
-            snapshotStore.store(position, stateHash(), snapshotBuffer, 0, length);
+            final long entryChecksum = CommandCodec.checksum(command, entryScratch, entryCrc) & 0xFFFF_FFFFL;
+            snapshotStore.store(position, stateHash(), journal.id(), entryChecksum, snapshotBuffer, 0, length);
             Counters.increment(counters.snapshots);
         }
         catch (final Throwable ex)

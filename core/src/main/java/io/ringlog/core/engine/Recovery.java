@@ -1,14 +1,18 @@
 package io.ringlog.core.engine;
 
 import io.ringlog.core.Command;
+import io.ringlog.core.CommandCodec;
+import io.ringlog.core.Crc32c;
 import io.ringlog.core.EngineHaltedException;
 import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
+import io.ringlog.core.JournalId;
 import io.ringlog.core.JournalReader;
 import io.ringlog.core.RecoveryListener;
 import io.ringlog.core.Snapshot;
 import io.ringlog.core.SnapshotException;
 import io.ringlog.core.SnapshotStore;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Start-up: the newest snapshot that verifies, then every journal entry after it through business
@@ -99,8 +103,7 @@ public final class Recovery
         {
             if (position > last)
             {
-                listener.onSnapshotSkipped(position, new SnapshotException("snapshot at position " + position +
-                    " is past the journal's last position " + last));
+                skipSnapshotPastTheEnd(position, last);
                 continue;
             }
             final Snapshot snapshot;
@@ -113,10 +116,106 @@ public final class Recovery
                 listener.onSnapshotSkipped(position, ex);
                 continue;
             }
+            final String foreign = foreignTo(snapshot);
+            if (foreign != null)
+            {
+                listener.onSnapshotSkipped(position, new SnapshotException("snapshot at position " + position + " " +
+                    foreign));
+                continue;
+            }
             logic.loadSnapshot(snapshot);
             listener.onSnapshotLoaded(position);
             return position;
         }
         return 0;
+    }
+
+    /**
+     * A snapshot past the journal's end. On a replay (a read-only journal, possibly cut at a
+     * position) it is simply not for this replay. On a journal that will take new commands, a snapshot
+     * of this same journal there means the journal lost entries up to at least its position, entries
+     * whose events clients may have seen: starting would give new commands those positions, so
+     * recovery refuses. A snapshot of another journal is just skipped.
+     */
+    private void skipSnapshotPastTheEnd(final long position, final long last)
+    {
+        final String pastTheEnd = "snapshot at position " + position + " is past the journal's last position " + last;
+        if (journal.readOnly())
+        {
+            listener.onSnapshotSkipped(position, new SnapshotException(pastTheEnd));
+            return;
+        }
+        final Snapshot snapshot;
+        try
+        {
+            snapshot = snapshots.read(position);
+        }
+        catch (final SnapshotException ex)
+        {
+            listener.onSnapshotSkipped(position, new SnapshotException(pastTheEnd + ", and unreadable: " +
+                ex.getMessage(), ex));
+            return;
+        }
+        final JournalId id = journal.id();
+        if (id.known() && snapshot.journalId().known() && !id.equals(snapshot.journalId()))
+        {
+            listener.onSnapshotSkipped(position, new SnapshotException(pastTheEnd + ", and was taken on journal " +
+                snapshot.journalId() + ", not this one (" + id + ")"));
+            return;
+        }
+        throw new JournalException(last + 1, "the journal ends at position " + last + ", but a snapshot of this " +
+            "journal was taken at position " + position + ": entries " + (last + 1) + ".." + position + " were " +
+            "committed, and clients may have seen their events, but the journal no longer has them (a cycle file " +
+            "deleted or lost, or an older copy of the journal put back). Refusing to start, so those positions are " +
+            "not given to new commands. Restore the missing journal files; or, to accept the loss, remove the " +
+            "snapshots past position " + last + " ('journal repair --truncate-after " + last + " --snapshots DIR " +
+            "--force' does it, and lowers the journal's committed mark)");
+    }
+
+    /**
+     * Why a snapshot does not belong to this journal's history, or null if it does: it must name this
+     * journal, and the journal's entry at its position must still have the checksum it recorded. A
+     * journal restored from an older copy and written on again reuses positions with other entries;
+     * their checksums differ, so a snapshot of the lost history is never applied to the new one.
+     */
+    private String foreignTo(final Snapshot snapshot)
+    {
+        final JournalId id = journal.id();
+        if (id.known() && !snapshot.journalId().known())
+        {
+            return "names no journal (written by an older ringlog, or by a store that keeps no identity): it " +
+                "cannot be matched to this journal (" + id + ")";
+        }
+        if (id.known() && !id.equals(snapshot.journalId()))
+        {
+            return "was taken on journal " + snapshot.journalId() + ", not this one (" + id + ")";
+        }
+        if (snapshot.entryChecksum() == Snapshot.UNKNOWN)
+        {
+            return "has no checksum of its entry (written by an older ringlog): it cannot be matched to this journal";
+        }
+        final long position = snapshot.position();
+        final Command entry = new Command(maxPayloadLength);
+        try (JournalReader reader = journal.reader(position))
+        {
+            if (!reader.next(entry) || entry.position() != position)
+            {
+                return "has no entry at its position in this journal";
+            }
+        }
+        catch (final JournalException ex)
+        {
+            return "cannot be checked against this journal, whose entry there cannot be read (" + ex.getMessage() +
+                ")";
+        }
+        final long actual = CommandCodec.checksum(entry,
+            new UnsafeBuffer(new byte[CommandCodec.HEADER_LENGTH + maxPayloadLength]), new Crc32c()) & 0xFFFF_FFFFL;
+        if (actual != snapshot.entryChecksum())
+        {
+            return "was taken on another history of this journal: its entry at position " + position + " had " +
+                "checksum 0x" + Long.toHexString(snapshot.entryChecksum()) + ", the journal's entry there has 0x" +
+                Long.toHexString(actual) + " (the journal was put back to an older copy and written on since)";
+        }
+        return null;
     }
 }

@@ -3,6 +3,7 @@ package io.ringlog.core.testing;
 import io.ringlog.core.Command;
 import io.ringlog.core.InMemoryJournal;
 import io.ringlog.core.Journal;
+import io.ringlog.core.JournalId;
 import io.ringlog.core.JournalReader;
 
 import java.io.IOException;
@@ -52,6 +53,18 @@ public final class FailingJournal implements Journal
     public JournalReader reader(final long fromPosition)
     {
         return delegate.reader(fromPosition);
+    }
+
+    @Override
+    public JournalId id()
+    {
+        return delegate.id();
+    }
+
+    @Override
+    public boolean readOnly()
+    {
+        return delegate.readOnly();
     }
 
     @Override

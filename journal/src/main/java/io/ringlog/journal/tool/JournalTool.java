@@ -11,6 +11,7 @@ import io.ringlog.core.RecoveryListener;
 import io.ringlog.core.StateMachine;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.FileSnapshotStore;
+import io.ringlog.journal.JournalRepair;
 import io.ringlog.journal.TornEntry;
 import org.agrona.DirectBuffer;
 import picocli.CommandLine;
@@ -32,19 +33,22 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
- * {@code journal dump | verify | stats | replay}: looks into a journal directory without changing
- * it (the journal and snapshot store are opened read-only). Prints {@code key: value} lines.
- * Exit codes: 0 fine, 1 the journal has a problem (verify) or the command failed, 2 bad usage.
+ * {@code journal dump | verify | stats | replay | repair}: looks into a journal directory without
+ * changing it (the journal and snapshot store are opened read-only), except {@code repair --apply}.
+ * Prints {@code key: value} lines. Exit codes: 0 fine, 1 the journal has a problem (verify), a
+ * repair was refused, or the command failed, 2 bad usage.
  */
 @CommandLine.Command(
     name = "journal",
     mixinStandardHelpOptions = true,
-    description = "Inspect a ringlog journal: dump entries, verify it, summarise it, or replay it to a position.",
+    description = "Inspect a ringlog journal: dump entries, verify it, summarise it, replay it to a position, " +
+        "or repair it.",
     subcommands = {
         JournalTool.Dump.class,
         JournalTool.Verify.class,
         JournalTool.Stats.class,
         JournalTool.Replay.class,
+        JournalTool.Repair.class,
         CommandLine.HelpCommand.class})
 public final class JournalTool implements Callable<Integer>
 {
@@ -200,9 +204,22 @@ public final class JournalTool implements Callable<Integer>
             {
                 final long first = chronicle.firstPosition();
                 final long last = chronicle.lastPosition();
+                final long committed = chronicle.committedPosition();
+                out.println("journal-id: " + chronicle.id());
                 out.println("first-position: " + first);
                 out.println("last-position: " + last);
+                out.println("committed-position: " + (committed < 0 ? "unknown (no ringlog.meta: written by an " +
+                    "older ringlog)" : Long.toString(committed)));
                 out.println("cycles: " + chronicle.cycleCount());
+                if (committed > last)
+                {
+                    out.println("bad-position: " + (last + 1));
+                    problems.add("the journal ends at position " + last + ", but positions up to " + committed +
+                        " were committed: entries " + (last + 1) + ".." + committed + ", which clients may have " +
+                        "seen, are missing (a cycle file deleted or lost, or an older copy of the journal put back); " +
+                        "restore them, or accept the loss with 'journal repair -d " + journal.directory +
+                        " --truncate-after " + last + " --force'");
+                }
                 long entries = 0;
                 long expected = Math.max(1, first);
                 final Command entry = new Command(journal.maxPayload);
@@ -221,14 +238,14 @@ public final class JournalTool implements Callable<Integer>
                 catch (final JournalException ex)
                 {
                     problems.add(ex.getMessage());
-                    out.println("bad-position: " + ex.position());
+                    printPosition(out, ex);
                 }
                 out.println("entries-read: " + entries);
             }
             catch (final JournalException ex)
             {
                 problems.add(ex.getMessage());
-                out.println("bad-position: " + ex.position());
+                printPosition(out, ex);
             }
             for (final TornEntry entry : torn)
             {
@@ -241,6 +258,15 @@ public final class JournalTool implements Callable<Integer>
             }
             out.println("status: " + (problems.isEmpty() ? "ok" : "problems"));
             return problems.isEmpty() ? OK : PROBLEM;
+        }
+    }
+
+    /** The position a problem is at, when it has one (a journal that cannot be opened at all has none). */
+    static void printPosition(final PrintWriter out, final JournalException ex)
+    {
+        if (ex.position() > 0)
+        {
+            out.println("bad-position: " + ex.position());
         }
     }
 
@@ -380,6 +406,87 @@ public final class JournalTool implements Callable<Integer>
             out.println("commands-per-second: " + (seconds > 0 ? Math.round(progress.replayed / seconds) : 0));
             out.println("failed: " + failures.total());
             return OK;
+        }
+    }
+
+    @CommandLine.Command(name = "repair", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Cut a damaged journal after a position so that it can be opened and written again. Prints exactly " +
+                "what it would drop (positions, cycle files, snapshots past the cut, the committed mark) and " +
+                "changes nothing unless --apply is given.",
+            "It refuses, unless --force, to drop entries that were committed, so may have been seen by clients: " +
+                "at or below the committed mark, or at or below a snapshot's position. Entries no commit covered " +
+                "(the damaged tail a full disk leaves) need no --force. Run it with no writer on the journal."})
+    static final class Repair implements Callable<Integer>
+    {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = {"-d", "--dir"}, required = true, paramLabel = "DIR",
+            description = "Journal directory (the Chronicle Queue files).")
+        Path directory;
+
+        @Option(names = "--truncate-after", paramLabel = "POSITION",
+            description = "Keep the entries up to this position; drop everything after it.")
+        Long truncateAfter;
+
+        @Option(names = "--snapshots", paramLabel = "DIR",
+            description = "Snapshot directory: snapshots past the cut are deleted (default: DIR/snapshots if it exists).")
+        Path snapshots;
+
+        @Option(names = "--new-identity",
+            description = "Write a new ringlog.meta (lost or damaged): the journal gets a new identity, and " +
+                "snapshots of the old one are no longer used.")
+        boolean newIdentity;
+
+        @Option(names = "--force", description = "Drop committed entries too (they may have been seen).")
+        boolean force;
+
+        @Option(names = "--apply", description = "Do it (default: a dry run that only prints the plan).")
+        boolean apply;
+
+        @Override
+        public Integer call()
+        {
+            if (truncateAfter == null && !newIdentity)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Give --truncate-after POSITION, --new-identity, or both");
+            }
+            if (truncateAfter != null && truncateAfter < 0)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--truncate-after must not be negative");
+            }
+            final PrintWriter out = spec.commandLine().getOut();
+            final Path snapshotDir = snapshots != null ? snapshots :
+                Files.isDirectory(directory.resolve("snapshots")) ? directory.resolve("snapshots") : null;
+            try (JournalRepair repair = JournalRepair.plan(directory, snapshotDir,
+                truncateAfter == null ? -1 : truncateAfter, newIdentity, force))
+            {
+                repair.lines().forEach(out::println);
+                if (!repair.refusals().isEmpty())
+                {
+                    for (final String why : repair.refusals())
+                    {
+                        out.println("refused: " + why);
+                    }
+                    out.println("status: refused, nothing was changed (add --force to drop committed entries anyway)");
+                    return PROBLEM;
+                }
+                if (!repair.changesAnything())
+                {
+                    out.println("status: nothing to repair");
+                    return OK;
+                }
+                if (!apply)
+                {
+                    out.println("status: dry run, nothing was changed (add --apply to do it)");
+                    return OK;
+                }
+                repair.apply();
+                out.println("status: repaired");
+                return OK;
+            }
         }
     }
 

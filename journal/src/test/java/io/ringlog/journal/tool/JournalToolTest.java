@@ -1,5 +1,6 @@
 package io.ringlog.journal.tool;
 
+import io.ringlog.core.CommandCodec;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.Topology;
@@ -128,7 +129,7 @@ class JournalToolTest
         final Result result = run("stats", "-d", journalDir.toString());
         assertEquals(0, result.code, result.err);
         assertTrue(result.out.contains("entries: " + COMMANDS + "\n"), result.out);
-        assertTrue(result.out.contains("entry-bytes: " + COMMANDS * 64 + "\n"), result.out);
+        assertTrue(result.out.contains("entry-bytes: " + COMMANDS * (CommandCodec.HEADER_LENGTH + 8) + "\n"), result.out);
         assertTrue(result.out.contains("first-position: 1\n") && result.out.contains("last-position: 300\n"), result.out);
         assertTrue(result.out.contains("type-1: 270\n") && result.out.contains("type-2: 30\n"), result.out);
         assertTrue(result.out.contains("first-timestamp: "), result.out);
@@ -155,7 +156,7 @@ class JournalToolTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "dump", "verify", "stats", "replay"})
+    @ValueSource(strings = {"", "dump", "verify", "stats", "replay", "repair"})
     void shouldPrintHelpForEveryCommand(final String subcommand)
     {
         final Result result = subcommand.isEmpty() ? run("--help") : run(subcommand, "--help");
@@ -182,7 +183,7 @@ class JournalToolTest
     /** Overwrites the magic of the nth command in the file with junk. */
     private static void garbleMagic(final Path file, final int nth) throws Exception
     {
-        final byte[] magic = {'R', 'L', 'C', '1'};
+        final byte[] magic = {'R', 'L', 'C', '2'};
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
         {
             final byte[] window = new byte[(int)Math.min(raf.length(), 4 << 20)];

@@ -79,7 +79,7 @@ final class DemoCommand implements Callable<Integer>
 
             final ExchangeRunner.ReplayResult replay = inMemory ? ExchangeRunner.replay(run, err) :
                 ExchangeRunner.replay(new ExchangeRunner.ReplaySettings(journalDir, journalDir.resolve("snapshots"),
-                    false, Long.MAX_VALUE, null), err);
+                    false, Long.MAX_VALUE, null, null), err);
             final boolean matches = replay.stateHash() == run.stateHash() && replay.lastPosition() == run.lastPosition();
 
             out.println("preset: " + preset);

@@ -23,7 +23,8 @@ final class EngineOptions
     long rate;
 
     @Option(names = "--max-assets", paramLabel = "N",
-        description = "Asset ids the exchange accepts, 0..N-1 (default: " + ExchangeSettings.DEFAULT_MAX_ASSETS +
-            "). Saved with the journal on its first run; later runs and replays use the saved value.")
+        description = "Asset ids the exchange accepts, 0..N-1, N from 2 to 1024 (default: " +
+            ExchangeSettings.DEFAULT_MAX_ASSETS + "). Journaled as the first command of a new journal; later runs " +
+            "and replays use the journal's value, and a run asking for another is refused.")
     Integer maxAssets;
 }

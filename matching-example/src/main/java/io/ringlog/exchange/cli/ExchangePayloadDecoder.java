@@ -1,6 +1,7 @@
 package io.ringlog.exchange.cli;
 
 import io.ringlog.exchange.codec.CommandTypes;
+import io.ringlog.exchange.codec.ConfigureCommand;
 import io.ringlog.exchange.text.TextFormat;
 import io.ringlog.journal.tool.PayloadDecoder;
 import org.agrona.DirectBuffer;
@@ -17,6 +18,12 @@ public final class ExchangePayloadDecoder implements PayloadDecoder
     @Override
     public String decode(final int type, final int version, final DirectBuffer payload, final int length)
     {
+        if (version == 1 && type == CommandTypes.CONFIGURE && length >= ConfigureCommand.LENGTH)
+        {
+            final ConfigureCommand configure = new ConfigureCommand().wrap(payload, 0);
+            return "configure settings-version=" + configure.settingsVersion() + " max-assets=" + configure.maxAssets() +
+                " (the exchange's settings, journaled by its first run)";
+        }
         if (version != 1 || CommandTypes.name(type) == null)
         {
             return null;

@@ -11,6 +11,7 @@ import io.ringlog.core.SnapshotStore;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
 import io.ringlog.exchange.ExchangeStateMachine;
+import io.ringlog.exchange.codec.CommandTypes;
 import io.ringlog.exchange.codec.EventTypes;
 import io.ringlog.exchange.readmodel.ExchangeStats;
 import io.ringlog.exchange.readmodel.LatencyListener;
@@ -25,12 +26,11 @@ import io.ringlog.journal.tool.Progress;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -110,6 +110,11 @@ final class ExchangeRunner
         {
             throw new IllegalArgumentException("cannot read command file " + settings.commands());
         }
+        if (settings.maxAssets() != null)
+        {
+            // Bounds first: a bad value must fail before any file is created or any memory sized by it.
+            ExchangeSettings.requested(settings.maxAssets());
+        }
         // Opened first: a bad events path should fail the run before anything is created or opened.
         final Writer eventsFile = settings.events() != null ? ExchangeCli.newWriter(settings.events()) : null;
         try
@@ -128,11 +133,6 @@ final class ExchangeRunner
     private static RunResult run(final RunSettings settings, final Writer eventsFile, final PrintWriter err)
         throws IOException
     {
-        final ExchangeSettings exchangeSettings = settings.inMemory() ?
-            new ExchangeSettings(settings.maxAssets() != null ? settings.maxAssets() : ExchangeSettings.DEFAULT_MAX_ASSETS) :
-            ExchangeSettings.forRun(settings.journalDir(), settings.maxAssets());
-        final ExchangeStateMachine exchange = exchangeSettings.newExchange();
-
         final InMemoryJournal inMemoryJournal = settings.inMemory() ? new InMemoryJournal(MAX_PAYLOAD) : null;
         final Journal journal = inMemoryJournal != null ? inMemoryJournal : ChronicleJournal.open(
             new ChronicleJournal.Context()
@@ -141,6 +141,17 @@ final class ExchangeRunner
                 .durability(settings.durability())
                 .syncInterval(settings.syncInterval())
                 .tornEntryListener((torn) -> err.println("torn-entry: " + torn)));
+        final ExchangeSettings.ForJournal forJournal;
+        try
+        {
+            forJournal = ExchangeSettings.forJournal(journal, settings.journalDir(), settings.maxAssets());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            journal.close();
+            throw ex;
+        }
+        final ExchangeStateMachine exchange = forJournal.exchange();
         final SnapshotStore snapshots;
         try
         {
@@ -183,14 +194,22 @@ final class ExchangeRunner
 
         final MalformedReporter malformed = new MalformedReporter(err);
         final Engine engine = Engine.launch(ctx);
+        try
+        {
+            startExchange(engine, exchange, forJournal, settings);
+        }
+        catch (final RuntimeException ex)
+        {
+            engine.close();
+            throw ex;
+        }
         final long firstPosition = engine.nextPosition();
         final long started = System.nanoTime();
         final CommandFileReader.Counts counts;
         final long fileBytes = Files.size(settings.commands());
-        try (CountingInputStream in = new CountingInputStream(Files.newInputStream(settings.commands()));
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)))
+        try (CountingInputStream in = new CountingInputStream(Files.newInputStream(settings.commands())))
         {
-            counts = new CommandFileReader().read(reader,
+            counts = new CommandFileReader().read(in,
                 new Publisher(engine, settings.rate(), new Progress(err, "run"), in, fileBytes), malformed);
         }
         finally
@@ -219,8 +238,35 @@ final class ExchangeRunner
             nanos,
             latency.copy(),
             engine.stateHash(),
-            exchangeSettings.maxAssets(),
+            exchange.maxAssets(),
             inMemoryJournal);
+    }
+
+    /**
+     * An empty journal gets the exchange's settings as its first command; a recovered one must have
+     * been written with the settings asked for, if any were.
+     */
+    private static void startExchange(
+        final Engine engine, final ExchangeStateMachine exchange, final ExchangeSettings.ForJournal forJournal,
+        final RunSettings settings)
+    {
+        if (forJournal.publishGenesis())
+        {
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[MAX_PAYLOAD]);
+            final long position = engine.publish(CommandTypes.CONFIGURE, 0, 0, 0, payload, 0,
+                forJournal.settings().encode(payload));
+            if (position != 1)
+            {
+                throw new IllegalStateException("the exchange's settings went to position " + position + ", not 1");
+            }
+            return;
+        }
+        // Recovery has run (launch waited for it), and the logic thread applies nothing until we publish.
+        if (settings.maxAssets() != null && exchange.maxAssets() != settings.maxAssets())
+        {
+            throw new IllegalArgumentException("the journal in " + settings.journalDir() + " was written with " +
+                "max-assets " + exchange.maxAssets() + "; a run on it cannot use " + settings.maxAssets());
+        }
     }
 
     /** Prints a run's summary as {@code key: value} lines. */
@@ -279,8 +325,12 @@ final class ExchangeRunner
         out.println("state-hash: " + ExchangeCli.hex(result.stateHash()));
     }
 
-    /** How to rebuild the exchange from a journal: up to position {@code to} (0: none; Long.MAX_VALUE: the end). */
-    record ReplaySettings(Path journalDir, Path snapshotsDir, boolean useSnapshots, long to, Path events)
+    /**
+     * How to rebuild the exchange from a journal: up to position {@code to} (0: none; Long.MAX_VALUE: the
+     * end); {@code maxAssets} only for an old journal whose settings file is missing.
+     */
+    record ReplaySettings(Path journalDir, Path snapshotsDir, boolean useSnapshots, long to, Path events,
+        Integer maxAssets)
     {
     }
 
@@ -314,12 +364,21 @@ final class ExchangeRunner
         {
             throw new IllegalArgumentException("no journal in " + dir + " (no Chronicle Queue files there)");
         }
-        final ExchangeSettings exchangeSettings = ExchangeSettings.forJournal(dir);
         final ChronicleJournal chronicle = ChronicleJournal.open(new ChronicleJournal.Context()
             .directory(dir)
             .maxPayloadLength(MAX_PAYLOAD)
             .readOnly(true)
             .tornEntryListener((torn) -> err.println("torn-entry: " + torn)));
+        final ExchangeSettings.ForJournal forJournal;
+        try
+        {
+            forJournal = ExchangeSettings.forJournal(chronicle, dir, settings.maxAssets());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            chronicle.close();
+            throw ex;
+        }
         final long journalLast = chronicle.lastPosition();
         final long target = Math.min(settings.to(), journalLast);
         if (settings.to() > journalLast && settings.to() != Long.MAX_VALUE)
@@ -340,7 +399,7 @@ final class ExchangeRunner
                 throw ex;
             }
         }
-        return replay(exchangeSettings.newExchange(), ReadOnlyJournal.upTo(chronicle, target), snapshots, journalLast,
+        return replay(forJournal.exchange(), ReadOnlyJournal.upTo(chronicle, target), snapshots, journalLast,
             settings.events(), err);
     }
 
@@ -362,7 +421,7 @@ final class ExchangeRunner
     static ReplayResult replay(final RunResult run, final PrintWriter err) throws IOException
     {
         final InMemoryJournal journal = run.journal();
-        return replay(new ExchangeSettings(run.maxAssets()).newExchange(), ReadOnlyJournal.of(journal),
+        return replay(ExchangeStateMachine.configuredByJournal(true), ReadOnlyJournal.of(journal),
             null, journal.lastPosition(), null, err);
     }
 

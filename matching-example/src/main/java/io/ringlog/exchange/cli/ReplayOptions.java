@@ -19,6 +19,11 @@ final class ReplayOptions
     @Option(names = "--no-snapshot", description = "Replay from position 1, ignoring snapshots.")
     boolean noSnapshot;
 
+    @Option(names = "--max-assets", paramLabel = "N",
+        description = "Only for a journal written before the exchange kept its settings in the journal, whose " +
+            "exchange.properties is lost: the max-assets it was written with. Other journals carry their own.")
+    Integer maxAssets;
+
     @Option(names = "--snapshots", paramLabel = "DIR", description = "Snapshot directory (default: JOURNAL_DIR/snapshots).")
     Path snapshots;
 
@@ -30,6 +35,6 @@ final class ReplayOptions
                 "start at 1, and 0 is the state before the first command");
         }
         return new ExchangeRunner.ReplaySettings(journalDir, snapshots != null ? snapshots : journalDir.resolve("snapshots"),
-            !noSnapshot, to == null ? Long.MAX_VALUE : to, events);
+            !noSnapshot, to == null ? Long.MAX_VALUE : to, events, maxAssets);
     }
 }

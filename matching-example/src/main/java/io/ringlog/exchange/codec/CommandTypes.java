@@ -10,6 +10,8 @@ public final class CommandTypes
     public static final int CANCEL_ORDER = 5;
     public static final int REDUCE_ORDER = 6;
     public static final int MOVE_ORDER = 7;
+    /** The exchange's settings: the first command of a journal (see {@link ConfigureCommand}). */
+    public static final int CONFIGURE = 8;
 
     private CommandTypes()
     {

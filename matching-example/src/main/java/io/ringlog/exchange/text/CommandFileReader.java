@@ -2,14 +2,30 @@ package io.ringlog.exchange.text;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a command file line by line: each good command goes to a {@link Sink}, each malformed line to
  * an {@link ErrorSink} with its line number, and reading goes on, so one bad line neither stops nor
  * corrupts a run.
+ * <p>
+ * From bytes ({@link #read(InputStream, Sink, ErrorSink)}), each line is decoded on its own with a
+ * strict UTF-8 decoder: a line that is not valid UTF-8, or longer than {@value #MAX_LINE_BYTES} bytes
+ * (never held whole: the rest is skipped to its end), is malformed like any other, and the lines
+ * around it are read as usual. A UTF-8 byte order mark before the first line is skipped; a line may end
+ * in {@code \n} or {@code \r\n}.
  */
 public final class CommandFileReader
 {
+    /** The longest line read, in bytes; a command is well under 200. */
+    public static final int MAX_LINE_BYTES = 4096;
+
     /** Receives each parsed command; the instance is reused, so copy what you keep. */
     @FunctionalInterface
     public interface Sink
@@ -17,7 +33,7 @@ public final class CommandFileReader
         void command(ParsedCommand command) throws IOException;
     }
 
-    /** Receives each malformed line. */
+    /** Receives each malformed line: its number, the line (cut to a fit length), and why. */
     @FunctionalInterface
     public interface ErrorSink
     {
@@ -31,30 +47,158 @@ public final class CommandFileReader
 
     private final CommandParser parser = new CommandParser();
     private final ParsedCommand command = new ParsedCommand();
+    private int lines;
+    private int commands;
+    private int malformed;
 
+    /** Reads lines already decoded (a string, say); a line longer than the limit is malformed. */
     public Counts read(final BufferedReader reader, final Sink sink, final ErrorSink errors) throws IOException
     {
-        int lines = 0;
-        int commands = 0;
-        int malformed = 0;
+        reset();
         String line;
         while ((line = reader.readLine()) != null)
         {
             lines++;
-            switch (parser.parse(line, lines, command))
+            if (lines == 1 && line.startsWith("\uFEFF"))
             {
-                case COMMAND:
-                    commands++;
-                    sink.command(command);
-                    break;
-                case ERROR:
-                    malformed++;
-                    errors.malformed(lines, line, parser.error());
-                    break;
-                default:
-                    break;
+                line = line.substring(1);
             }
+            if (line.length() > MAX_LINE_BYTES)
+            {
+                reportMalformed(errors, line, "the line is " + line.length() + " characters long; a line may have at " +
+                    "most " + MAX_LINE_BYTES);
+                continue;
+            }
+            parse(line, sink, errors);
         }
         return new Counts(lines, commands, malformed);
+    }
+
+    /** Reads a file's bytes; see the class comment for what makes a line malformed. */
+    public Counts read(final InputStream in, final Sink sink, final ErrorSink errors) throws IOException
+    {
+        reset();
+        final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        final byte[] chunk = new byte[1 << 16];
+        final byte[] line = new byte[MAX_LINE_BYTES];
+        int length = 0;
+        long lineBytes = 0;
+        boolean first = true;
+        int read;
+        while ((read = in.read(chunk)) >= 0)
+        {
+            for (int i = 0; i < read; i++)
+            {
+                final byte b = chunk[i];
+                if (b == '\n')
+                {
+                    lines++;
+                    line(line, length, lineBytes, first, decoder, sink, errors);
+                    first = false;
+                    length = 0;
+                    lineBytes = 0;
+                    continue;
+                }
+                if (length < MAX_LINE_BYTES)
+                {
+                    line[length++] = b;
+                }
+                lineBytes++;
+            }
+        }
+        if (lineBytes > 0)
+        {
+            lines++;
+            line(line, length, lineBytes, first, decoder, sink, errors);
+        }
+        return new Counts(lines, commands, malformed);
+    }
+
+    private void line(
+        final byte[] bytes,
+        final int kept,
+        final long lineBytes,
+        final boolean first,
+        final CharsetDecoder decoder,
+        final Sink sink,
+        final ErrorSink errors) throws IOException
+    {
+        int from = 0;
+        int length = kept;
+        long total = lineBytes;
+        if (first && length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF)
+        {
+            from = 3;
+            length -= 3;
+            total -= 3;
+        }
+        if (length > 0 && bytes[from + length - 1] == '\r' && total == length)
+        {
+            length--;
+            total--;
+        }
+        if (total > MAX_LINE_BYTES)
+        {
+            reportMalformed(errors, lenient(bytes, from, length), "the line is " + total + " bytes long; a line may " +
+                "have at most " + MAX_LINE_BYTES);
+            return;
+        }
+        final String text;
+        try
+        {
+            text = decoder.reset().decode(ByteBuffer.wrap(bytes, from, length)).toString();
+        }
+        catch (final CharacterCodingException ex)
+        {
+            reportMalformed(errors, lenient(bytes, from, length), "not valid UTF-8 (byte 0x" +
+                Integer.toHexString(firstBad(decoder, bytes, from, length)) + " where a character should be)");
+            return;
+        }
+        parse(text, sink, errors);
+    }
+
+    private void parse(final String line, final Sink sink, final ErrorSink errors) throws IOException
+    {
+        switch (parser.parse(line, lines, command))
+        {
+            case COMMAND:
+                commands++;
+                sink.command(command);
+                break;
+            case ERROR:
+                reportMalformed(errors, line, parser.error());
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void reportMalformed(final ErrorSink errors, final String line, final String reason)
+    {
+        malformed++;
+        errors.malformed(lines, Excerpt.of(line), reason);
+    }
+
+    private void reset()
+    {
+        lines = 0;
+        commands = 0;
+        malformed = 0;
+    }
+
+    /** The line decoded with replacement characters, for showing it. */
+    private static String lenient(final byte[] bytes, final int from, final int length)
+    {
+        return new String(bytes, from, Math.min(length, 4 * Excerpt.MAX), StandardCharsets.UTF_8);
+    }
+
+    /** The first byte of a line the strict decoder refuses. */
+    private static int firstBad(final CharsetDecoder decoder, final byte[] bytes, final int from, final int length)
+    {
+        final ByteBuffer in = ByteBuffer.wrap(bytes, from, length);
+        final CharBuffer out = CharBuffer.allocate(length + 1);
+        decoder.reset().decode(in, out, true);
+        return in.hasRemaining() ? in.get() & 0xFF : 0;
     }
 }

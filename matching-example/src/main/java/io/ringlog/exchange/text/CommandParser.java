@@ -58,7 +58,7 @@ public final class CommandParser
         final String verb = tokens[0];
         if (!contains(VERBS, verb))
         {
-            return fail("unknown command '" + verb + "' (" + String.join(", ", VERBS) + ")");
+            return fail("unknown command '" + Excerpt.of(verb) + "' (" + String.join(", ", VERBS) + ")");
         }
         fieldCount = 0;
         for (int i = 1; i < tokens.length; i++)
@@ -67,12 +67,12 @@ public final class CommandParser
             final int eq = token.indexOf('=');
             if (eq <= 0 || eq == token.length() - 1)
             {
-                return fail("expected key=value, got '" + token + "'");
+                return fail("expected key=value, got '" + Excerpt.of(token) + "'");
             }
             final String key = token.substring(0, eq);
             if (indexOf(key) >= 0)
             {
-                return fail("'" + key + "' given twice");
+                return fail("'" + Excerpt.of(key) + "' given twice");
             }
             if (fieldCount == keys.length)
             {
@@ -194,7 +194,7 @@ public final class CommandParser
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new FieldException("side must be BUY or SELL, got '" + value + "'");
+            throw new FieldException("side must be BUY or SELL, got '" + Excerpt.of(value) + "'");
         }
     }
 
@@ -207,7 +207,7 @@ public final class CommandParser
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new FieldException("type must be GTC, IOC, FOK or MARKET, got '" + value + "'");
+            throw new FieldException("type must be GTC, IOC, FOK or MARKET, got '" + Excerpt.of(value) + "'");
         }
     }
 
@@ -221,7 +221,7 @@ public final class CommandParser
         {
             if (!contains(allowed, keys[i]) && !contains(HEADER, keys[i]))
             {
-                fail("unknown field '" + keys[i] + "' (expected " + String.join(", ", allowed) + ")");
+                fail("unknown field '" + Excerpt.of(keys[i]) + "' (expected " + String.join(", ", allowed) + ")");
                 return false;
             }
         }
@@ -282,16 +282,32 @@ public final class CommandParser
         return values[index];
     }
 
+    /**
+     * A decimal integer in ASCII digits, with an optional sign. Long.parseLong alone would also take
+     * other scripts' digits ({@code price=١٠} as 10): a file's numbers must read the same to people
+     * and to the exchange.
+     */
     private long number(final String key)
     {
         final String value = value(key);
+        final int start = value.charAt(0) == '-' || value.charAt(0) == '+' ? 1 : 0;
+        boolean digits = value.length() > start;
+        for (int i = start; i < value.length() && digits; i++)
+        {
+            final char c = value.charAt(i);
+            digits = c >= '0' && c <= '9';
+        }
         try
         {
+            if (!digits)
+            {
+                throw new NumberFormatException();
+            }
             return Long.parseLong(value);
         }
         catch (final NumberFormatException ex)
         {
-            throw new FieldException(key + " must be an integer, got '" + value + "'");
+            throw new FieldException(key + " must be an integer in ASCII digits, got '" + Excerpt.of(value) + "'");
         }
     }
 

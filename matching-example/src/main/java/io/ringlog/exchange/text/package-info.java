@@ -18,9 +18,13 @@
  * move       oid=LONG acct=LONG price=LONG
  * </pre>
  * Any command may also carry {@code src=LONG seq=LONG} (source id and sequence, for duplicate
- * rejection) and {@code corr=LONG} (correlation id; the line number when absent). A line with an
- * unknown verb or field, a missing or repeated field, or a value that is not a number is malformed:
- * {@link io.ringlog.exchange.text.CommandFileReader} reports it with its line number and carries on.
+ * rejection) and {@code corr=LONG} (correlation id; the line number when absent). Files are UTF-8
+ * (a byte order mark before the first line is skipped; lines end in {@code \n} or {@code \r\n}); numbers
+ * are ASCII digits with an optional sign. A line with an unknown verb or field, a missing or repeated
+ * field, a value that is not a number, bytes that are not UTF-8, or more than
+ * {@value io.ringlog.exchange.text.CommandFileReader#MAX_LINE_BYTES} bytes is malformed:
+ * {@link io.ringlog.exchange.text.CommandFileReader} reports it with its line number (quoting at most
+ * {@value io.ringlog.exchange.text.Excerpt#MAX} characters of it) and carries on.
  * Example:
  * <pre>
  * instrument sym=1 base=1 quote=0 tick=5 lot=100

@@ -1,13 +1,21 @@
 package io.ringlog.exchange.cli;
 
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Runs the exchange CLI in this JVM with captured output, as a script would see it. */
+/** Runs the exchange CLI with captured output, as a script would see it: in this JVM, or in a child JVM. */
 final class Cli
 {
     private Cli()
@@ -65,5 +73,42 @@ final class Cli
     static Result ok(final String... args)
     {
         return run(args).expectOk();
+    }
+
+    /**
+     * Runs {@code ExchangeCli} in a new JVM (the project's flags, this test classpath, a 256 MB heap),
+     * as {@code scripts/exchange} would, and returns its exit code and output (stdout and stderr
+     * together, in the {@code out} of the result). Waits at most {@code timeoutSeconds}.
+     */
+    static Result inChildJvm(final long timeoutSeconds, final Path log, final String... args)
+        throws IOException, InterruptedException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        final String flags = System.getProperty("ringlog.jvm.flags");
+        if (flags != null && !flags.isBlank())
+        {
+            command.addAll(Arrays.asList(flags.trim().split("\\s+")));
+        }
+        else
+        {
+            command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter((a) -> a.startsWith("--add-") || a.startsWith("-Dchronicle") || a.startsWith("--sun-misc"))
+                .toList());
+        }
+        command.add("-Xmx256m");
+        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ExchangeCli.class.getName());
+        command.addAll(Arrays.asList(args));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+            .start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            fail("exchange " + String.join(" ", args) + " did not end within " + timeoutSeconds + " s");
+        }
+        return new Result(process.exitValue(), java.nio.file.Files.readString(log, StandardCharsets.UTF_8), "");
     }
 }

@@ -59,14 +59,14 @@ class ExchangeCliTest
         final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", journal("j").toString());
         assertEquals(lines.size(), run.number("commands"));
         assertEquals(0, run.number("malformed"));
-        assertEquals(1, run.number("first-position"));
-        assertEquals(lines.size(), run.number("last-position"));
+        assertEquals(2, run.number("first-position"), "position 1 holds the exchange's settings");
+        assertEquals(lines.size() + 1, run.number("last-position"));
         assertTrue(run.number("trades") > 0, "the workload trades");
 
         final Cli.Result replay = Cli.ok("replay", "-d", journal("j").toString());
         assertEquals(run.value("state-hash"), replay.value("state-hash"));
-        assertEquals(lines.size(), replay.number("last-position"));
-        assertEquals(lines.size(), replay.number("replayed"));
+        assertEquals(lines.size() + 1, replay.number("last-position"));
+        assertEquals(lines.size() + 1, replay.number("replayed"));
     }
 
     @Test
@@ -112,20 +112,22 @@ class ExchangeCliTest
     void shouldTimeTravelToTheStateAfterTheFirstNCommands() throws IOException
     {
         final int n = 20_500;
+        final int position = n + 1;
         final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", journal("j").toString(),
             "--snapshot-every", "5000");
         final Path firstN = dir.resolve("first-n.txt");
         Files.write(firstN, lines.subList(0, n));
         final Cli.Result prefix = Cli.ok("run", "-i", firstN.toString(), "-d", journal("prefix").toString());
 
-        final Cli.Result travelled = Cli.ok("replay", "-d", journal("j").toString(), "--to", Integer.toString(n));
-        assertEquals(n, travelled.number("last-position"));
+        final Cli.Result travelled = Cli.ok("replay", "-d", journal("j").toString(), "--to", Integer.toString(position));
+        assertEquals(position, travelled.number("last-position"));
         assertEquals(run.number("last-position"), travelled.number("journal-last-position"));
         assertEquals(20_000, travelled.number("snapshot-position"), "the newest snapshot at or before N");
         assertEquals(prefix.value("state-hash"), travelled.value("state-hash"));
         assertNotEquals(run.value("state-hash"), travelled.value("state-hash"));
         assertEquals(prefix.value("state-hash"),
-            Cli.ok("replay", "-d", journal("j").toString(), "--to", Integer.toString(n), "--no-snapshot").value("state-hash"));
+            Cli.ok("replay", "-d", journal("j").toString(), "--to", Integer.toString(position), "--no-snapshot")
+                .value("state-hash"));
         assertEquals(run.number("last-position"), Cli.ok("journal", "verify", "-d", journal("j").toString())
             .number("last-position"), "time travel wrote nothing to the journal");
     }
@@ -161,7 +163,7 @@ class ExchangeCliTest
         final Cli.Result run = Cli.ok("run", "-i", bad.toString(), "-d", journal("bad").toString());
         assertEquals(3, run.number("malformed"));
         assertEquals(lines.size(), run.number("commands"));
-        assertEquals(lines.size(), run.number("last-position"));
+        assertEquals(lines.size() + 1, run.number("last-position"));
         assertTrue(run.err().contains("line 501: side must be BUY or SELL, got 'SIDEWAYS'\n"), run.err());
         assertTrue(run.err().contains("line 1001: missing acct=, price=\n"), run.err());
         assertTrue(run.err().contains("line 1501: unknown command 'plaec'"), run.err());
@@ -183,8 +185,8 @@ class ExchangeCliTest
             "  SELL price=110 qty=4 orders=1",
             "  BUY price=100 qty=2 orders=1",
             "")), book.out());
-        final Cli.Result before = Cli.ok("book", "-d", journal("tiny").toString(), "--symbol", "1", "--to", "4");
-        assertEquals(4, before.number("last-position"));
+        final Cli.Result before = Cli.ok("book", "-d", journal("tiny").toString(), "--symbol", "1", "--to", "5");
+        assertEquals(5, before.number("last-position"), "position 1 holds the settings, 2..5 the first four lines");
         assertTrue(before.out().endsWith("book sym=1 bids=1 asks=0\n  BUY price=100 qty=3 orders=1\n"), before.out());
 
         final Cli.Result balances = Cli.ok("balances", "-d", journal("tiny").toString());
@@ -195,7 +197,7 @@ class ExchangeCliTest
             "balance acct=2 asset=0 free=100 reserved=0",
             "balance acct=2 asset=1 free=99500 reserved=400",
             "")), balances.out());
-        final Cli.Result one = Cli.ok("balances", "-d", journal("tiny").toString(), "--account", "1", "--to", "2");
+        final Cli.Result one = Cli.ok("balances", "-d", journal("tiny").toString(), "--account", "1", "--to", "3");
         assertTrue(one.out().endsWith("accounts: 1\nbalance acct=1 asset=0 free=1000000 reserved=0\n"), one.out());
 
         assertEquals(1, Cli.run("book", "-d", journal("tiny").toString(), "--symbol", "9").code());
@@ -206,12 +208,14 @@ class ExchangeCliTest
     void shouldDumpJournalEntriesAsCommandLines()
     {
         Cli.ok("run", "-i", commands.toString(), "-d", journal("j").toString());
-        final Cli.Result dump = Cli.ok("journal", "dump", "-d", journal("j").toString(), "--from", "2", "--to", "3");
+        final Cli.Result settings = Cli.ok("journal", "dump", "-d", journal("j").toString(), "--to", "1");
+        assertTrue(settings.value("payload").startsWith("configure settings-version=1 max-assets=64"), settings.out());
+        final Cli.Result dump = Cli.ok("journal", "dump", "-d", journal("j").toString(), "--from", "3", "--to", "4");
         assertEquals(lines.get(1), dump.value("payload"));
         assertEquals(2, dump.number("entries-printed"));
         assertTrue(dump.out().contains("payload: " + lines.get(2) + "\n"), dump.out());
         assertEquals("ok", Cli.ok("journal", "verify", "-d", journal("j").toString()).value("status"));
-        assertEquals(lines.size(), Cli.ok("journal", "stats", "-d", journal("j").toString()).number("entries"));
+        assertEquals(lines.size() + 1, Cli.ok("journal", "stats", "-d", journal("j").toString()).number("entries"));
         final Cli.Result toolReplay = Cli.run("journal", "replay", "-d", journal("j").toString());
         assertEquals(2, toolReplay.code());
         assertTrue(toolReplay.err().contains("use 'exchange replay'"), toolReplay.err());
@@ -243,7 +247,7 @@ class ExchangeCliTest
             "--keep", kept.toString());
         assertEquals("true", demo.value("replay-matches"));
         assertEquals(demo.value("state-hash"), demo.value("replay-state-hash"));
-        assertEquals(demo.number("generated-commands"), demo.number("last-position"));
+        assertEquals(demo.number("generated-commands") + 1, demo.number("last-position"), "and the settings");
         assertTrue(Files.isRegularFile(kept.resolve("commands.txt")), "--keep keeps the work directory");
 
         final Cli.Result inMemory = Cli.ok("demo", "--commands", "20000", "--topology", topology.name(), "--in-memory");

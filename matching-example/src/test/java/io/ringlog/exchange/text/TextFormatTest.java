@@ -83,7 +83,7 @@ class TextFormatTest
             (command) -> commandLines.add(command.lineNumber()),
             (lineNumber, line, reason) -> errors.add(lineNumber + ": " + reason));
         assertEquals(List.of(
-            "2: amount must be an integer, got 'lots'",
+            "2: amount must be an integer in ASCII digits, got 'lots'",
             "3: missing price=",
             "4: unknown command 'sell' (instrument, deposit, withdraw, place, cancel, reduce, move)",
             "5: 'acct' given twice",

@@ -31,9 +31,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  */
 class RejectionReasonsIT
 {
-    /** Reasons the text format cannot express: a parser error, never a command. */
+    /**
+     * Reasons a command file cannot reach: the text parser refuses such lines, and the settings command
+     * at position 1 comes from the command line's options, never from the file.
+     */
     static final Set<RejectReason> NOT_FROM_A_FILE = EnumSet.of(RejectReason.UNKNOWN_COMMAND, RejectReason.MALFORMED,
-        RejectReason.BAD_SIDE, RejectReason.BAD_ORDER_TYPE);
+        RejectReason.BAD_SIDE, RejectReason.BAD_ORDER_TYPE, RejectReason.NOT_CONFIGURED, RejectReason.ALREADY_CONFIGURED,
+        RejectReason.BAD_SETTINGS);
 
     private static final Pattern EXPECTED = Pattern.compile("#\\s*([A-Z_]+)\\s*$");
     private static final Pattern REJECTED = Pattern.compile("^pos=(\\d+) rejected reason=([A-Z_]+)");
@@ -47,11 +51,12 @@ class RejectionReasonsIT
             assertNotNull(in, "rejections.txt test resource");
             Files.copy(in, commands);
         }
-        final Map<Long, String> expected = expectedByPosition(Files.readAllLines(commands, StandardCharsets.UTF_8));
-
         final Shell shell = new Shell(Repository.sessionDirectory(temp), Map.of("RINGLOG_NO_BUILD", "1"));
         final Shell.Result run = shell.run("scripts/exchange run -i " + commands + " -d " + temp.resolve("journal") +
             " --events " + temp.resolve("events.txt"), Duration.ofMinutes(3)).expectOk();
+        // The file's first command gets first-position (a new exchange journal holds its settings at 1).
+        final Map<Long, String> expected = expectedByPosition(Files.readAllLines(commands, StandardCharsets.UTF_8),
+            Long.parseLong(run.value("first-position")) - 1);
         UserOutput.assertNoStackTrace(run);
         UserOutput.assertNoCommandFailed(run);
 
@@ -90,10 +95,10 @@ class RejectionReasonsIT
     }
 
     /** Position of each command line whose comment names a reason (blank lines and comments take none). */
-    private static Map<Long, String> expectedByPosition(final List<String> lines)
+    private static Map<Long, String> expectedByPosition(final List<String> lines, final long before)
     {
         final Map<Long, String> expected = new TreeMap<>();
-        long position = 0;
+        long position = before;
         for (final String line : lines)
         {
             final String command = line.contains("#") ? line.substring(0, line.indexOf('#')) : line;

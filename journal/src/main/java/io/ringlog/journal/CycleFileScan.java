@@ -1,0 +1,252 @@
+package io.ringlog.journal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Walks the chain of Chronicle documents in one cycle file with plain reads, never a memory map, and
+ * never past the file's length: what the journal does before Chronicle maps a file, because reading a
+ * mapped file past its end (a truncated file) is a SIGBUS that the JVM reports as an
+ * {@link InternalError} at some later instruction, and a writable Chronicle mapping silently extends a
+ * truncated file with zeros.
+ * <pre>
+ * a cycle file: 4-byte little-endian headers, each followed by its document, each aligned to 4 bytes
+ *  +--------+----------------+--------+---------+--------+---------+-----+--------+----------------
+ *  | header | "header" (meta)| header | index.. | header | entry 1 | ... | header | 0 0 0 ... (end)
+ *  +--------+----------------+--------+---------+--------+---------+-----+--------+----------------
+ *  header bits: 31 not complete (being written, or torn) | 30 metadata | 29..0 length
+ *  0xC0000000 is Chronicle's end-of-file marker, written when the writer rolls to the next cycle
+ * </pre>
+ * The walk ends at a zero header ({@link End#OPEN}), the end-of-file marker, a header with the
+ * not-complete bit or a zero header followed by bytes ({@link End#TORN}: a writer stopped inside a
+ * document), a document that runs past the end of the file ({@link End#CUT}), or a file that ends
+ * where the next header would be ({@link End#SHORT}). It counts the whole data documents (the
+ * journal's entries) and keeps the offsets of the newest ones.
+ */
+final class CycleFileScan
+{
+    static final int NOT_COMPLETE = 0x8000_0000;
+    static final int META_DATA = 0x4000_0000;
+    static final int LENGTH_MASK = 0x3FFF_FFFF;
+    static final int END_OF_DATA = NOT_COMPLETE | META_DATA;
+    /** How many of the newest entries' offsets are kept, for the tail checks. */
+    static final int NEWEST_KEPT = 64;
+    private static final int CHUNK = 1 << 20;
+
+    /** How the chain of documents ends. */
+    enum End
+    {
+        /** A zero header after the last document: where the next append goes. */
+        OPEN,
+        /** Chronicle's end-of-file marker: the writer rolled to a later cycle. */
+        END_OF_FILE,
+        /** A document a writer had started but not finished: a crash mid-write. */
+        TORN,
+        /** A document runs past the end of the file: the file was cut short (truncated) inside it. */
+        CUT,
+        /** The file ends exactly where the next header would be: nothing lost, but shorter than Chronicle maps. */
+        SHORT
+    }
+
+    final Path file;
+    final long length;
+    long entries;
+    /** Offset of the header after the last whole document (or of the cut one). */
+    long end;
+    End state;
+    /** The header word at {@link #end} ({@code TORN}, {@code CUT}). */
+    int header;
+    private final long[] newestOffsets = new long[NEWEST_KEPT];
+    private final int[] newestLengths = new int[NEWEST_KEPT];
+
+    private CycleFileScan(final Path file, final long length)
+    {
+        this.file = file;
+        this.length = length;
+    }
+
+    /**
+     * Walks {@code file}.
+     *
+     * @param tornWindow bytes after a zero header that are looked at for signs of a started entry: the
+     *                   largest entry there can be.
+     */
+    static CycleFileScan scan(final Path file, final int tornWindow) throws IOException
+    {
+        return scan(file, tornWindow, null);
+    }
+
+    /** Walks {@code file}, telling {@code entries} where each whole entry is, in order. */
+    static CycleFileScan scan(final Path file, final int tornWindow, final EntryVisitor entries) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final CycleFileScan scan = new CycleFileScan(file, channel.size());
+            scan.walk(new Reader(channel, scan.length), tornWindow, entries);
+            return scan;
+        }
+    }
+
+    /** Told the place of each whole entry a walk passes. */
+    @FunctionalInterface
+    interface EntryVisitor
+    {
+        void entry(long index, long offset, int length) throws IOException;
+    }
+
+    private void walk(final Reader reader, final int tornWindow, final EntryVisitor visitor) throws IOException
+    {
+        long offset = 0;
+        while (true)
+        {
+            if (offset + 4 > length)
+            {
+                end = offset;
+                state = End.SHORT;
+                return;
+            }
+            final int word = reader.intAt(offset);
+            if (word == 0)
+            {
+                end = offset;
+                state = reader.anyNonZero(offset + 4, Math.min(length, offset + 4 + tornWindow)) ? End.TORN : End.OPEN;
+                return;
+            }
+            if (word == END_OF_DATA)
+            {
+                end = offset;
+                state = End.END_OF_FILE;
+                return;
+            }
+            if ((word & NOT_COMPLETE) != 0)
+            {
+                end = offset;
+                header = word;
+                state = End.TORN;
+                return;
+            }
+            final int documentLength = word & LENGTH_MASK;
+            if (offset + 4 + documentLength > length)
+            {
+                end = offset;
+                header = word;
+                state = End.CUT;
+                return;
+            }
+            if ((word & META_DATA) == 0)
+            {
+                final int slot = (int)(entries % NEWEST_KEPT);
+                newestOffsets[slot] = offset + 4;
+                newestLengths[slot] = documentLength;
+                if (visitor != null)
+                {
+                    visitor.entry(entries, offset + 4, documentLength);
+                }
+                entries++;
+            }
+            offset = (offset + 4 + documentLength + 3) & ~3L;
+        }
+    }
+
+    /** How many of the newest entries' offsets are known: at most {@link #NEWEST_KEPT}. */
+    int newestKnown()
+    {
+        return (int)Math.min(entries, NEWEST_KEPT);
+    }
+
+    /** File offset of the entry {@code back} places before the newest (0: the newest). */
+    long newestOffset(final int back)
+    {
+        return newestOffsets[(int)((entries - 1 - back) % NEWEST_KEPT)];
+    }
+
+    /** Length of the entry {@code back} places before the newest. */
+    int newestLength(final int back)
+    {
+        return newestLengths[(int)((entries - 1 - back) % NEWEST_KEPT)];
+    }
+
+    /** Reads {@code length} bytes at {@code offset} of the file into {@code into}. */
+    static void read(final Path file, final long offset, final byte[] into, final int length) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final ByteBuffer buffer = ByteBuffer.wrap(into, 0, length);
+            while (buffer.hasRemaining())
+            {
+                if (channel.read(buffer, offset + buffer.position()) < 0)
+                {
+                    throw new IOException("end of " + file + " at byte " + (offset + buffer.position()));
+                }
+            }
+        }
+    }
+
+    /** Whether the walk found the file damaged: cut inside a document, or shorter than its chain. */
+    boolean cut()
+    {
+        return state == End.CUT || state == End.SHORT;
+    }
+
+    @Override
+    public String toString()
+    {
+        return file.getFileName() + ": " + entries + " entries, " + state + " at byte " + end + " of " + length;
+    }
+
+    /** Sequential reads through one reusable chunk: one read call per megabyte, not per header. */
+    private static final class Reader
+    {
+        private final FileChannel channel;
+        private final long length;
+        private final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        private long chunkStart;
+        private int chunkLength;
+
+        Reader(final FileChannel channel, final long length)
+        {
+            this.channel = channel;
+            this.length = length;
+        }
+
+        int intAt(final long offset) throws IOException
+        {
+            if (offset < chunkStart || offset + 4 > chunkStart + chunkLength)
+            {
+                fill(offset);
+            }
+            return chunk.getInt((int)(offset - chunkStart));
+        }
+
+        boolean anyNonZero(final long from, final long to) throws IOException
+        {
+            for (long at = from; at + 4 <= to; at += 4)
+            {
+                if (intAt(at) != 0)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void fill(final long offset) throws IOException
+        {
+            chunk.clear();
+            chunk.limit((int)Math.min(CHUNK, length - offset));
+            while (chunk.hasRemaining())
+            {
+                if (channel.read(chunk, offset + chunk.position()) < 0)
+                {
+                    break;
+                }
+            }
+            chunkStart = offset;
+            chunkLength = chunk.position();
+        }
+    }
+}

@@ -1,0 +1,464 @@
+package io.ringlog.journal;
+
+import io.ringlog.core.CommandCodec;
+import io.ringlog.core.CorruptEntryException;
+import io.ringlog.core.Crc32c;
+import io.ringlog.core.JournalException;
+import io.ringlog.core.JournalId;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Makes a damaged journal usable again by cutting it after a position, and says exactly what that
+ * drops before doing it: the only way ringlog removes committed entries. What it plans:
+ * <ul>
+ *   <li>cycle files wholly after the position: deleted;</li>
+ *   <li>the cycle file holding the position, when anything follows it there (entries, a torn or
+ *       damaged tail, a cut-off end): rewritten with the entries up to the position
+ *       ({@link CycleRewriter});</li>
+ *   <li>snapshots past the position: deleted (they saw entries that will be gone);</li>
+ *   <li>the committed mark: lowered to the position.</li>
+ * </ul>
+ * It refuses, unless forced, to drop what was committed, so may have been seen: entries at or below
+ * the committed mark, or at or below a snapshot's position, or any entry of a journal that has no
+ * mark. Dropping never-committed entries (the damaged tail of a full disk, say) needs no force.
+ * {@link #apply()} works under the directory's writer lock and in an order that a crash can
+ * interrupt anywhere and a second run completes: later cycle files, the cut, snapshots, the mark.
+ * Files are read with plain reads throughout, so a journal cut short or damaged is no obstacle.
+ */
+public final class JournalRepair implements AutoCloseable
+{
+    private static final long LAST_SORTABLE_MILLIS = Instant.parse("9999-12-31T23:59:59Z").toEpochMilli();
+
+    private final Path directory;
+    private final Path snapshots;
+    private final long truncateAfter;
+    private final boolean newIdentity;
+    private final boolean force;
+    private final JournalLock lock;
+    private final List<String> plan = new ArrayList<>();
+    private final List<String> refusals = new ArrayList<>();
+    private final List<Path> deleteFiles = new ArrayList<>();
+    private final List<Path> deleteSnapshots = new ArrayList<>();
+    private JournalMetadata metadata;
+    private String metadataProblem;
+    private RollCycle rollCycle;
+    private long epoch;
+    private Path rewriteFile;
+    private int rewriteCycle;
+    private long rewriteKeep;
+    private long lastWhole;
+    private long committedAfter = -1;
+
+    private JournalRepair(
+        final Path directory, final Path snapshots, final long truncateAfter, final boolean newIdentity,
+        final boolean force, final JournalLock lock)
+    {
+        this.directory = directory;
+        this.snapshots = snapshots;
+        this.truncateAfter = truncateAfter;
+        this.newIdentity = newIdentity;
+        this.force = force;
+        this.lock = lock;
+    }
+
+    /**
+     * Looks at the journal in {@code directory} and plans the repair, changing nothing yet. Takes the
+     * writer lock, held until {@link #close()}.
+     *
+     * @param snapshots     the snapshot directory whose snapshots past the cut are deleted, or null.
+     * @param truncateAfter the last position to keep, or -1 to cut nothing.
+     * @param newIdentity   give the journal a new identity (its ringlog.meta is lost or damaged).
+     * @param force         drop entries that were committed, if that is what the cut means.
+     * @throws JournalException if the journal cannot be read well enough to plan.
+     */
+    public static JournalRepair plan(
+        final Path directory, final Path snapshots, final long truncateAfter, final boolean newIdentity,
+        final boolean force)
+    {
+        if (!Files.isDirectory(directory))
+        {
+            throw new JournalException("no journal directory " + directory);
+        }
+        final JournalLock lock = JournalLock.acquire(directory);
+        final JournalRepair repair = new JournalRepair(directory, snapshots, truncateAfter, newIdentity, force, lock);
+        try
+        {
+            repair.plan();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            lock.close();
+            if (ex instanceof JournalException)
+            {
+                throw (JournalException)ex;
+            }
+            throw new JournalException("cannot plan a repair of " + directory + ": " + ChronicleJournal.describe(ex), ex);
+        }
+        return repair;
+    }
+
+    private void plan() throws IOException
+    {
+        try
+        {
+            metadata = JournalMetadata.read(directory);
+        }
+        catch (final JournalException ex)
+        {
+            metadataProblem = ex.getMessage();
+        }
+        final long mark = metadata != null ? metadata.committedAtOpen() : -1;
+        readRollCycle();
+        final List<Path> files = cycleFiles();
+        final List<CycleFileScan> scans = new ArrayList<>();
+        final List<Long> firsts = new ArrayList<>();
+        long next = 0;
+        for (final Path file : files)
+        {
+            final long[] firstOffset = {-1};
+            final int[] firstLength = {0};
+            final CycleFileScan scan = CycleFileScan.scan(file, 1 << 16, (index, offset, length) ->
+            {
+                if (index == 0)
+                {
+                    firstOffset[0] = offset;
+                    firstLength[0] = length;
+                }
+            });
+            long first = next;
+            if (scan.entries > 0)
+            {
+                final long stored = positionAt(file, firstOffset[0], firstLength[0]);
+                if (stored > 0)
+                {
+                    first = stored;
+                }
+                else if (next == 0)
+                {
+                    throw new JournalException("the first entry of " + file + " is damaged: cannot tell where the " +
+                        "journal starts");
+                }
+            }
+            scans.add(scan);
+            firsts.add(first);
+            if (scan.entries > 0)
+            {
+                next = first + scan.entries;
+            }
+        }
+        lastWhole = next == 0 ? 0 : next - 1;
+        plan.add("directory: " + directory);
+        plan.add("journal-id: " + (metadata != null ? metadata.id().toString() : metadataProblem != null ?
+            "damaged (" + metadataProblem + ")" : "none (no ringlog.meta)"));
+        plan.add("committed-position: " + (mark >= 0 ? Long.toString(mark) : "unknown"));
+        plan.add("last-whole-position: " + lastWhole);
+        plan.add("snapshots: " + (snapshots != null ? snapshots : "none"));
+        if (truncateAfter >= 0)
+        {
+            planCut(files, scans, firsts, mark);
+        }
+        planIdentity();
+    }
+
+    private void planCut(final List<Path> files, final List<CycleFileScan> scans, final List<Long> firsts,
+        final long mark) throws IOException
+    {
+        final long cut = truncateAfter;
+        plan.add("truncate-after: " + cut);
+        if (cut > lastWhole)
+        {
+            throw new JournalException("--truncate-after " + cut + " is past the journal's last whole entry, " +
+                lastWhole + ": there is nothing after it to keep");
+        }
+        final long firstPosition = firsts.isEmpty() ? 1 : firsts.get(0);
+        if (cut < firstPosition - 1)
+        {
+            throw new JournalException("--truncate-after " + cut + " is before the journal's first entry, " +
+                firstPosition + " (older cycles were trimmed)");
+        }
+        plan.add(cut < lastWhole ? "drop-positions: " + (cut + 1) + ".." + lastWhole + " (" + (lastWhole - cut) +
+            " entries)" : "drop-positions: none");
+        int holding = -1;
+        for (int i = files.size() - 1; i >= 0 && holding < 0; i--)
+        {
+            if (scans.get(i).entries > 0 && firsts.get(i) <= cut)
+            {
+                holding = i;
+            }
+        }
+        for (int i = files.size() - 1; i > holding; i--)
+        {
+            final CycleFileScan scan = scans.get(i);
+            final long first = firsts.get(i);
+            deleteFiles.add(files.get(i));
+            plan.add("drop-file: " + files.get(i) + (scan.entries > 0 ? " (positions " + first + ".." +
+                (first + scan.entries - 1) + ", " + scan.entries + " entries)" : " (no whole entry; " + what(scan) + ")"));
+        }
+        if (holding >= 0)
+        {
+            final CycleFileScan scan = scans.get(holding);
+            final long first = firsts.get(holding);
+            final long last = first + scan.entries - 1;
+            final boolean cleanEnd = scan.state == CycleFileScan.End.OPEN || scan.state == CycleFileScan.End.END_OF_FILE;
+            if (last > cut || !cleanEnd)
+            {
+                rewriteFile = files.get(holding);
+                rewriteCycle = cycleOf(rewriteFile);
+                rewriteKeep = cut - first + 1;
+                plan.add("rewrite-file: " + rewriteFile + " (keeps positions " + first + ".." + cut +
+                    (last > cut ? ", drops " + (cut + 1) + ".." + last : "") +
+                    (cleanEnd ? "" : ", and what follows them: " + what(scan)) + ")");
+            }
+        }
+        long newestSnapshot = 0;
+        if (snapshots != null && Files.isDirectory(snapshots))
+        {
+            final FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context()
+                .directory(snapshots).readOnly(true));
+            try
+            {
+                for (final long position : store.positions())
+                {
+                    newestSnapshot = Math.max(newestSnapshot, position);
+                    if (position > cut)
+                    {
+                        deleteSnapshots.add(store.path(position));
+                        plan.add("drop-snapshot: " + store.path(position) + " (position " + position + ")");
+                    }
+                }
+            }
+            finally
+            {
+                store.close();
+            }
+        }
+        if (metadata != null && mark > cut)
+        {
+            committedAfter = cut;
+            plan.add("committed-position-after: " + cut + " (was " + mark + ")");
+        }
+        final boolean dropsEntries = cut < lastWhole;
+        if (mark > cut)
+        {
+            refuse("positions " + (cut + 1) + ".." + mark + " were committed (the committed mark is " + mark +
+                "), so clients may have seen them");
+        }
+        if (newestSnapshot > cut)
+        {
+            refuse("a snapshot was taken at position " + newestSnapshot + ", so positions up to it were committed " +
+                "and may have been seen");
+        }
+        if (mark < 0 && dropsEntries)
+        {
+            refuse("the journal has no committed mark (no ringlog.meta), so whether entries after " + cut +
+                " were committed cannot be told");
+        }
+    }
+
+    private void planIdentity()
+    {
+        if (!newIdentity)
+        {
+            if (metadataProblem != null)
+            {
+                plan.add("note: " + metadataProblem + "; add --new-identity to write a new ringlog.meta");
+            }
+            return;
+        }
+        if (metadata != null)
+        {
+            refuse("the journal has an intact identity, " + metadata.id() + "; a new one makes its snapshots unusable");
+        }
+        plan.add("new-identity: a new ringlog.meta (committed position " + newIdentityMark() + "); snapshots of " +
+            "the old identity will not be used");
+    }
+
+    private long newIdentityMark()
+    {
+        return truncateAfter >= 0 ? truncateAfter : lastWhole;
+    }
+
+    private void refuse(final String why)
+    {
+        if (force)
+        {
+            plan.add("forced: " + why);
+        }
+        else
+        {
+            refusals.add(why);
+        }
+    }
+
+    /** What the plan is, as {@code key: value} lines. */
+    public List<String> lines()
+    {
+        return plan;
+    }
+
+    /** Why the plan needs {@code --force}; empty when it does not. */
+    public List<String> refusals()
+    {
+        return refusals;
+    }
+
+    /** Whether the plan changes anything. */
+    public boolean changesAnything()
+    {
+        return !deleteFiles.isEmpty() || rewriteFile != null || !deleteSnapshots.isEmpty() || committedAfter >= 0 ||
+            newIdentity;
+    }
+
+    /**
+     * Does what the plan says.
+     *
+     * @throws JournalException if the plan was refused, or a step fails (running it again completes it).
+     */
+    public void apply()
+    {
+        if (!refusals.isEmpty())
+        {
+            throw new JournalException("the repair was refused: " + String.join("; ", refusals));
+        }
+        try
+        {
+            for (final Path file : deleteFiles)
+            {
+                Files.delete(file);
+            }
+            if (!deleteFiles.isEmpty())
+            {
+                JournalMetadata.forceDirectory(directory);
+            }
+            if (rewriteFile != null)
+            {
+                CycleRewriter.keepFirst(directory, rewriteFile, rewriteKeep, rollCycle, epoch, rewriteCycle);
+            }
+            for (final Path snapshot : deleteSnapshots)
+            {
+                Files.delete(snapshot);
+            }
+            if (newIdentity)
+            {
+                JournalMetadata.create(directory, JournalId.random(), newIdentityMark());
+            }
+            else if (committedAfter >= 0)
+            {
+                JournalMetadata.create(directory, metadata.id(), committedAfter);
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw new JournalException("the repair of " + directory + " stopped part way: " +
+                ChronicleJournal.describe(ex) + ". Run it again to complete it", ex);
+        }
+    }
+
+    private void readRollCycle()
+    {
+        if (!Files.exists(directory.resolve("metadata.cq4t")))
+        {
+            throw new JournalException("Chronicle's metadata.cq4t is missing from " + directory + ": cannot tell the " +
+                "journal's roll cycle");
+        }
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(directory).readOnly(true).build())
+        {
+            rollCycle = queue.rollCycle();
+            epoch = queue.epoch();
+        }
+    }
+
+    private List<Path> cycleFiles() throws IOException
+    {
+        try (Stream<Path> listing = Files.list(directory))
+        {
+            return listing.filter((p) -> p.getFileName().toString().endsWith(".cq4") && Files.isRegularFile(p))
+                .sorted().toList();
+        }
+    }
+
+    /**
+     * The cycle a file holds, from its name: names format cycles in order, so a binary search over
+     * cycle numbers finds it without parsing dates (some roll cycles name files by day, or by week).
+     */
+    private int cycleOf(final Path file)
+    {
+        final String name = file.getFileName().toString();
+        final DateTimeFormatter format = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+        long low = 0;
+        // Names stop sorting as cycles past the year 9999: their years grow a sign and more digits.
+        long high = Math.min(Integer.MAX_VALUE, (LAST_SORTABLE_MILLIS - epoch) / rollCycle.lengthInMillis());
+        while (low <= high)
+        {
+            final long mid = (low + high) >>> 1;
+            final String candidate = format.format(Instant.ofEpochMilli(mid * rollCycle.lengthInMillis() + epoch)) +
+                ".cq4";
+            final int order = candidate.compareTo(name);
+            if (order == 0)
+            {
+                return (int)mid;
+            }
+            if (order < 0)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+        throw new JournalException("cannot tell the cycle of " + file + " from its name (roll cycle format " +
+            rollCycle.format() + ")");
+    }
+
+    private static long positionAt(final Path file, final long offset, final int length) throws IOException
+    {
+        final byte[] bytes = new byte[length];
+        CycleFileScan.read(file, offset, bytes, length);
+        final UnsafeBuffer entry = new UnsafeBuffer(bytes);
+        try
+        {
+            CommandCodec.check(entry, 0, length, new Crc32c());
+            return CommandCodec.position(entry, 0);
+        }
+        catch (final CorruptEntryException ex)
+        {
+            return -1;
+        }
+    }
+
+    private static String what(final CycleFileScan scan)
+    {
+        switch (scan.state)
+        {
+            case TORN:
+                return "a torn entry at byte " + scan.end;
+            case CUT:
+                return "the file is cut short at byte " + scan.length + ", inside a document";
+            case SHORT:
+                return "the file is cut short at byte " + scan.length;
+            default:
+                return scan.state.toString();
+        }
+    }
+
+    /** Releases the writer lock. */
+    @Override
+    public void close()
+    {
+        lock.close();
+    }
+}

@@ -1,0 +1,120 @@
+package io.ringlog.journal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Keeps the disk space just ahead of Chronicle's write position allocated, so that a full disk
+ * stops an append before any of its bytes are written, with an {@link IOException} at a known
+ * place.
+ * <p>
+ * Why: Chronicle writes through a memory map of a sparse file. When the file system has no block
+ * for a page the writer touches, the kernel answers with SIGBUS, which the JVM turns into an
+ * {@link InternalError} reported "in a recent unsafe memory access operation", at some later
+ * instruction, possibly after the entry's header was completed with zeros where its bytes should
+ * be, and possibly after that batch was committed. Writing zeros with {@code pwrite} ahead of the
+ * map allocates the blocks, and fails synchronously with "No space left on device" when there are
+ * none. Each call also enters the kernel, which delivers any such pending fault right there.
+ * <p>
+ * The region written is always past everything Chronicle has written (only this journal's thread
+ * appends, and it reserves before it appends), so nothing is overwritten but zeros. Cost: one
+ * 256 KB write per 256 KB of journal, and up to about 1 MB per cycle file of real blocks beyond the
+ * data, which a sparse file would not have used.
+ */
+final class SpaceReservation implements AutoCloseable
+{
+    static final int STEP = 256 << 10;
+    private static final long PAGE = 4096;
+
+    private final long margin;
+    private ByteBuffer zeros;
+    private FileChannel channel;
+    private Path file;
+    private long reservedTo;
+
+    /** @param maxEntryLength the largest document the journal writes. */
+    SpaceReservation(final int maxEntryLength)
+    {
+        // Room for a Chronicle index array (256 KB for the smallest roll cycles) and the next entry, and more.
+        this.margin = (1L << 20) + maxEntryLength + 8;
+    }
+
+    /** Starts reserving in {@code file}, whose documents end at {@code writeEnd}. */
+    void start(final Path file, final long writeEnd) throws IOException
+    {
+        close();
+        if (zeros == null)
+        {
+            zeros = ByteBuffer.allocateDirect(STEP);
+        }
+        this.file = file;
+        this.channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        this.reservedTo = (writeEnd + PAGE - 1) & ~(PAGE - 1);
+        reserve(writeEnd);
+    }
+
+    /** Whether appending at {@code writeEnd} needs more room first: a comparison, no call. */
+    boolean needed(final long writeEnd)
+    {
+        return channel != null && reservedTo - writeEnd < margin;
+    }
+
+    /** Allocates zeros ahead until the margin past {@code writeEnd} is reserved. */
+    void reserve(final long writeEnd) throws IOException
+    {
+        while (reservedTo < writeEnd + margin)
+        {
+            zeros.clear();
+            while (zeros.hasRemaining())
+            {
+                reservedTo += channel.write(zeros, reservedTo);
+            }
+        }
+    }
+
+    Path file()
+    {
+        return file;
+    }
+
+    boolean started()
+    {
+        return channel != null;
+    }
+
+    /**
+     * Gives the holes of a small file real blocks by writing its own bytes back: for Chronicle's
+     * memory-mapped metadata file, so that its updates cannot fault on a full disk either. Call before
+     * anything else writes to the file.
+     */
+    static void fillHoles(final Path file) throws IOException
+    {
+        if (!Files.isRegularFile(file))
+        {
+            return;
+        }
+        final byte[] bytes = Files.readAllBytes(file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+        {
+            final ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining())
+            {
+                channel.write(buffer, buffer.position());
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        if (channel != null)
+        {
+            channel.close();
+            channel = null;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.ringlog.journal;
+
+import io.ringlog.core.CommandCodec;
+import io.ringlog.core.Engine;
+import io.ringlog.core.JournalException;
+import io.ringlog.core.Topology;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.journal.tool.JournalTool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static io.ringlog.journal.EngineFixtures.engineContext;
+import static io.ringlog.journal.JournalTesting.appendRange;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every byte of one entry in the middle of a Chronicle journal (and of Chronicle's 4-byte header before
+ * it), flipped in turn on disk: verify,
+ * replay and recovery each stop at that entry's position and say why. Before entries carried a
+ * checksum, a flipped source id or payload byte replayed "fine" into another state.
+ */
+class ChecksumTest
+{
+    private static final int DAMAGED = 50;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldDetectEveryFlippedByteOfAnEntryInVerifyReplayAndRecovery() throws Exception
+    {
+        final Path journalDir = dir.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir)))
+        {
+            appendRange(journal, 1, 100, 10);
+        }
+        final Path file = JournalTesting.cycleFiles(journalDir).get(0);
+        final long entry = JournalTesting.entryOffset(file, DAMAGED - 1);
+        final int length = CommandCodec.HEADER_LENGTH + 8;
+        for (int at = 0; at < length; at++)
+        {
+            final String context = "byte " + at + " of entry " + DAMAGED;
+            JournalTesting.flip(file, entry + at, 0xFF);
+            try
+            {
+                final String expected = at >= CommandCodec.MAGIC_OFFSET && at < CommandCodec.CHECKSUM_OFFSET ?
+                    "bad magic" : "checksum mismatch";
+                final Tool verify = tool("verify", "-d", journalDir.toString(), "--max-payload", "64");
+                assertEquals(1, verify.code, context + "\n" + verify);
+                assertTrue(verify.out.contains("bad-position: " + DAMAGED + "\n"), context + "\n" + verify);
+                assertTrue(verify.out.contains("problem: journal position " + DAMAGED + ": " + expected),
+                    context + "\n" + verify);
+                assertTrue(verify.out.contains("entries-read: " + (DAMAGED - 1) + "\n"), context + "\n" + verify);
+
+                final Tool replay = tool("replay", "-d", journalDir.toString(), "--max-payload", "64",
+                    "--state-machine", AccumulatorStateMachine.class.getName());
+                assertEquals(1, replay.code, context + "\n" + replay);
+                assertTrue(replay.err.contains("error: journal position " + DAMAGED + ": " + expected),
+                    context + "\n" + replay);
+
+                if (at % 8 == 0)
+                {
+                    final JournalException ex = assertThrows(JournalException.class, () -> Engine.launch(
+                        engineContext(new AccumulatorStateMachine(),
+                            ChronicleJournal.open(JournalTesting.context(journalDir).readOnly(true)), Topology.COMPACT)),
+                        context);
+                    assertEquals(DAMAGED, ex.position(), context);
+                    assertTrue(ex.getMessage().contains(expected), context + ": " + ex.getMessage());
+                }
+            }
+            finally
+            {
+                JournalTesting.flip(file, entry + at, 0xFF);
+            }
+        }
+        for (int at = -4; at < 0; at++)
+        {
+            // Chronicle's own 4-byte header of the document: its length and flags.
+            final String context = "byte " + at + " (Chronicle's header) of entry " + DAMAGED;
+            JournalTesting.flip(file, entry + at, 0xFF);
+            try
+            {
+                final Tool verify = tool("verify", "-d", journalDir.toString(), "--max-payload", "64");
+                assertEquals(1, verify.code, context + "\n" + verify);
+                assertTrue(verify.out.contains("status: problems"), context + "\n" + verify);
+                assertFalse((verify.out + verify.err).contains("Exception") || verify.err.contains("\tat "),
+                    context + "\n" + verify);
+            }
+            finally
+            {
+                JournalTesting.flip(file, entry + at, 0xFF);
+            }
+        }
+        final Tool clean = tool("verify", "-d", journalDir.toString(), "--max-payload", "64");
+        assertEquals(0, clean.code, clean.toString());
+    }
+
+    private static Tool tool(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = JournalTool.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Tool(code, out.toString(), err.toString());
+    }
+
+    private record Tool(int code, String out, String err)
+    {
+        @Override
+        public String toString()
+        {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.ringlog.journal;
+
+import io.ringlog.core.Command;
+import io.ringlog.core.CommandCodec;
+import io.ringlog.core.JournalException;
+import io.ringlog.core.JournalReader;
+import io.ringlog.journal.tool.JournalTool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.ringlog.journal.JournalTesting.appendRange;
+import static io.ringlog.journal.JournalTesting.command;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A whole but damaged last entry. A full disk leaves the newest entry's header in the file and zeros
+ * where the rest of its bytes should be; every later replay used to fail on it ("bad magic 0x0"), or
+ * replay it as another command. Now: no commit covered it (the committed mark says so), so it was
+ * never visible, and recovery drops it, reporting it as a torn tail. A damaged entry that a commit
+ * did cover is refused instead: only an explicit, forced repair drops what may have been seen.
+ */
+class DamagedTailTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldDropDamagedEntriesNoCommitCoveredAndGoOn() throws Exception
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            appendRange(journal, 1, 50, 10);
+            for (long position = 51; position <= 53; position++)
+            {
+                journal.append(command(position, 1, 1, position * 3));
+            }
+        }
+        final Path file = JournalTesting.cycleFiles(dir).get(0);
+        // What a full disk leaves: the headers and first bytes written, zeros where the rest should be.
+        final long entry52 = JournalTesting.entryOffset(file, 51);
+        final long entry53 = JournalTesting.entryOffset(file, 52);
+        zeroFrom(file, entry52 + 8, CommandCodec.HEADER_LENGTH);
+        zeroFrom(file, entry53 + 8, CommandCodec.HEADER_LENGTH);
+
+        final StringWriter out = new StringWriter();
+        assertEquals(1, JournalTool.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "verify", "-d",
+            dir.toString(), "--max-payload", "64"));
+        assertTrue(out.toString().contains("last-position: 51\ncommitted-position: 50\n"), out.toString());
+        assertTrue(out.toString().contains("torn-entry-after: 51\n"), out.toString());
+        assertTrue(out.toString().contains("entries 52..53, the newest 2, failed their checks (bad magic 0x0") &&
+            out.toString().contains("no commit covered them (the committed mark is 50)") &&
+            out.toString().contains("the next writable open drops them"), out.toString());
+
+        final List<TornEntry> torn = new ArrayList<>();
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).tornEntryListener(torn::add)))
+        {
+            assertEquals(51, journal.lastPosition(), "entry 51 was whole: kept, as after a kill");
+            assertEquals(1, torn.size());
+            assertEquals(51, torn.get(0).lastWholePosition());
+            assertTrue(torn.get(0).toString().contains("dropped (the cycle file was rewritten without them)"),
+                torn.get(0).toString());
+            appendRange(journal, 52, 60, 5);
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
+        {
+            assertNull(journal.tornEntry());
+            assertEquals(60, journal.lastPosition());
+            assertEquals(60, journal.committedPosition());
+            final Command into = new Command(JournalTesting.MAX_PAYLOAD);
+            try (JournalReader reader = journal.reader(1))
+            {
+                for (long position = 1; position <= 60; position++)
+                {
+                    assertTrue(reader.next(into));
+                    assertEquals(command(position, 1, 1, position * 3).toString(), into.toString());
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseToDropADamagedEntryACommitCovered() throws Exception
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            appendRange(journal, 1, 50, 10);
+        }
+        final Path file = JournalTesting.cycleFiles(dir).get(0);
+        JournalTesting.flip(file, JournalTesting.entryOffset(file, 49) + 20, 0x01);
+
+        final JournalException ex = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(JournalTesting.context(dir)));
+        assertEquals(50, ex.position());
+        assertTrue(ex.getMessage().contains("entry 50, the newest, fails its checks: checksum mismatch") &&
+            ex.getMessage().contains("It was committed (the committed mark is 50), so clients may have seen it: " +
+                "recovery does not drop it") && ex.getMessage().contains("--truncate-after 49 --force"), ex.getMessage());
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
+        {
+            assertEquals(50, journal.lastPosition(), "read-only, the reader says what is wrong where it is");
+        }
+    }
+
+    private static void zeroFrom(final Path file, final long offset, final int length) throws Exception
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(offset);
+            raf.write(new byte[length]);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.ringlog.journal;
+
+import io.ringlog.core.Engine;
+import io.ringlog.core.JournalException;
+import io.ringlog.core.JournalId;
+import io.ringlog.core.Topology;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.journal.tool.JournalTool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.ringlog.journal.EngineFixtures.engineContext;
+import static io.ringlog.journal.JournalTesting.appendRange;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * ringlog.meta: the journal's identity, created with the journal and never changed, and the
+ * committed mark, which lets open tell a journal that lost entries from one that never had them.
+ */
+class JournalMetadataTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldKeepOneIdentityAndMarkWhatWasCommitted()
+    {
+        final JournalId id;
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            assertTrue(Files.exists(dir.resolve(JournalMetadata.FILE_NAME)), "created before the first entry");
+            id = journal.id();
+            assertTrue(id.known());
+            assertEquals(0, journal.committedPosition());
+            appendRange(journal, 1, 25, 10);
+            assertEquals(25, journal.committedPosition());
+            journal.append(JournalTesting.command(26, 1, 1, 0));
+            assertEquals(25, journal.committedPosition(), "appended is not committed");
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
+        {
+            assertEquals(id, journal.id());
+            assertEquals(25, journal.committedPosition());
+            assertEquals(26, journal.lastPosition(), "a whole entry the close left is still read");
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            assertEquals(id, journal.id());
+            assertEquals(26, journal.committedPosition(), "what recovery will apply counts as committed");
+        }
+        assertNotEquals(id, JournalId.random());
+        assertEquals(id, JournalId.parse(id.toString()));
+    }
+
+    @Test
+    void shouldRefuseToWriteAfterTheNewestCycleFileWasDeletedAndSaySoFromTheCommandLine() throws Exception
+    {
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        final ChronicleJournal.Context ctx = JournalTesting.context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get);
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            for (int cycle = 0; cycle < 3; cycle++)
+            {
+                appendRange(journal, cycle * 100L + 1, cycle * 100L + 100, 10);
+                millis.addAndGet(1_000);
+            }
+        }
+        final List<Path> files = JournalTesting.cycleFiles(dir);
+        Files.delete(files.get(2));
+
+        final JournalException refused = assertThrows(JournalException.class, () -> ChronicleJournal.open(ctx));
+        assertEquals(201, refused.position());
+        assertTrue(refused.getMessage().contains("the journal ends at position 200, but " +
+            dir.resolve("ringlog.meta") + " says positions up to 300 were committed: entries 201..300, which clients " +
+            "may have seen, are missing"), refused.getMessage());
+        final JournalException engine = assertThrows(JournalException.class, () -> Engine.launch(engineContext(
+            new AccumulatorStateMachine(), ChronicleJournal.open(ctx), Topology.COMPACT)));
+        assertEquals(201, engine.position());
+        try (ChronicleJournal readOnly = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
+        {
+            assertEquals(200, readOnly.lastPosition(), "read-only opens still read what is there");
+            assertEquals(300, readOnly.committedPosition());
+        }
+        assertEquals(3, files.size());
+        assertFalse(Files.exists(files.get(2)), "nothing was written: no position was reused");
+
+        final JournalTesting.Ran verify = JournalTesting.runJvm(60, JournalTool.class, "verify", "-d", dir.toString(),
+            "--max-payload", "64");
+        assertEquals(1, verify.code(), verify.toString());
+        assertTrue(verify.output().contains("last-position: 200\ncommitted-position: 300\n"), verify.toString());
+        assertTrue(verify.output().contains("bad-position: 201\n"), verify.toString());
+        assertTrue(verify.output().contains("problem: the journal ends at position 200, but positions up to 300 " +
+            "were committed: entries 201..300"), verify.toString());
+        assertFalse(verify.output().contains("Exception") || verify.output().contains("\tat "), verify.toString());
+    }
+
+    @Test
+    void shouldGiveAJournalWrittenBeforeIdentitiesOneOnItsFirstWritableOpen() throws Exception
+    {
+        final Path journalDir = JournalTesting.restoreJournal("rlc1-journal", dir.resolve("old"));
+        try (ChronicleJournal readOnly = ChronicleJournal.open(JournalTesting.context(journalDir).readOnly(true)))
+        {
+            assertEquals(JournalId.NONE, readOnly.id());
+            assertEquals(-1, readOnly.committedPosition(), "unknown");
+        }
+        assertFalse(Files.exists(journalDir.resolve(JournalMetadata.FILE_NAME)), "read-only opens write nothing");
+        final JournalId id;
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir)))
+        {
+            id = journal.id();
+            assertTrue(id.known());
+            assertEquals(40, journal.committedPosition());
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir).readOnly(true)))
+        {
+            assertEquals(id, journal.id());
+        }
+    }
+
+    @Test
+    void shouldRefuseAJournalWhoseMetadataIsMissingOrDamaged() throws Exception
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            appendRange(journal, 1, 10, 10);
+        }
+        final Path meta = dir.resolve(JournalMetadata.FILE_NAME);
+        final byte[] good = Files.readAllBytes(meta);
+        try (RandomAccessFile raf = new RandomAccessFile(meta.toFile(), "rw"))
+        {
+            raf.seek(JournalMetadata.ID_HIGH_OFFSET + 3);
+            raf.write(0x5A);
+        }
+        final JournalException damaged = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(JournalTesting.context(dir)));
+        assertTrue(damaged.getMessage().contains("is damaged: its identity fails its checksum"), damaged.getMessage());
+
+        Files.delete(meta);
+        final JournalException missing = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(JournalTesting.context(dir)));
+        assertTrue(missing.getMessage().contains("ringlog.meta is missing, but the journal was written by a ringlog " +
+            "that keeps it"), missing.getMessage());
+        assertFalse(Files.exists(meta), "refused, not recreated with another identity");
+
+        Files.write(meta, good);
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            assertEquals(10, journal.lastPosition());
+        }
+    }
+}

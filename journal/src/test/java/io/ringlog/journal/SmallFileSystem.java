@@ -1,0 +1,73 @@
+package io.ringlog.journal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A small tmpfs mounted on a test directory, where the machine allows it (root, or a container with
+ * the right capability): a real full disk. Where it does not, {@link #mount} says why and the test
+ * falls back to an injected failure, saying so; it never skips.
+ */
+final class SmallFileSystem implements AutoCloseable
+{
+    private final Path directory;
+
+    private SmallFileSystem(final Path directory)
+    {
+        this.directory = directory;
+    }
+
+    /**
+     * Mounts a tmpfs of {@code size} (as {@code mount -o size=} takes it) on {@code directory}.
+     *
+     * @param why receives the reason when it cannot.
+     * @return the mount, or null if this machine does not allow it.
+     */
+    static SmallFileSystem mount(final Path directory, final String size, final StringBuilder why)
+        throws IOException, InterruptedException
+    {
+        Files.createDirectories(directory);
+        final String said = run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", directory.toString());
+        if (said != null)
+        {
+            why.append(said);
+            return null;
+        }
+        return new SmallFileSystem(directory);
+    }
+
+    /** Runs a command; null when it succeeds, else what it said. */
+    private static String run(final String... command) throws IOException, InterruptedException
+    {
+        final Process process;
+        try
+        {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        }
+        catch (final IOException ex)
+        {
+            return String.join(" ", command) + ": " + ex.getMessage();
+        }
+        if (!process.waitFor(20, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            return String.join(" ", command) + " did not finish in 20 s";
+        }
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        return process.exitValue() == 0 ? null : String.join(" ", command) + " exited " + process.exitValue() +
+            (output.isEmpty() ? "" : ": " + output);
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException
+    {
+        final String said = run("umount", directory.toString());
+        if (said != null)
+        {
+            throw new IOException("could not unmount the test's tmpfs: " + said);
+        }
+    }
+}

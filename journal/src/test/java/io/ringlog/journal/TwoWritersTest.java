@@ -1,0 +1,105 @@
+package io.ringlog.journal;
+
+import io.ringlog.core.Command;
+import io.ringlog.core.JournalException;
+import io.ringlog.core.JournalReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static io.ringlog.journal.JournalTesting.appendRange;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One writer per journal directory. Two processes used to both append and leave a journal no run
+ * could open again; now the second is refused before it writes anything, and the first goes on.
+ */
+class TwoWritersTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRefuseASecondWriterProcessUpFrontAndKeepTheJournalIntact() throws Exception
+    {
+        final Process first = JournalTesting.startJvm(WriterMain.class, dir.toString(), "100");
+        try (BufferedReader firstOut = new BufferedReader(new InputStreamReader(first.getInputStream(),
+            StandardCharsets.UTF_8)); OutputStream firstIn = first.getOutputStream())
+        {
+            assertEquals("open 100", firstOut.readLine(), "the first writer opened and appended");
+
+            final Process second = JournalTesting.startJvm(WriterMain.class, dir.toString(), "100");
+            assertTrue(second.waitFor(60, TimeUnit.SECONDS), "the second writer ends by itself");
+            final String said = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(1, second.exitValue(), said);
+            assertTrue(said.startsWith("error: journal " + dir + " is open for writing by another process (pid " +
+                first.pid() + ", since "), said);
+            assertTrue(said.contains("Nothing was written."), said);
+
+            final JournalException inProcess = assertThrows(JournalException.class,
+                () -> ChronicleJournal.open(JournalTesting.context(dir)));
+            assertTrue(inProcess.getMessage().contains("is open for writing by another process"), inProcess.getMessage());
+            try (ChronicleJournal reader = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
+            {
+                assertEquals(100, reader.lastPosition(), "read-only opens take no lock");
+            }
+
+            firstIn.write('\n');
+            firstIn.flush();
+            assertEquals("closed 200", firstOut.readLine());
+            assertTrue(first.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, first.exitValue());
+        }
+        finally
+        {
+            first.toHandle().destroyForcibly();
+        }
+
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            assertEquals(200, journal.lastPosition(), "the lock went with the first writer");
+            assertNoGap(journal, 200);
+            appendRange(journal, 201, 210, 5);
+        }
+    }
+
+    @Test
+    void shouldRefuseASecondWriterInTheSameProcess()
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            appendRange(journal, 1, 5, 5);
+            final JournalException ex = assertThrows(JournalException.class,
+                () -> ChronicleJournal.open(JournalTesting.context(dir)));
+            assertEquals("journal " + dir + " is already open for writing in this process; one writer per journal: " +
+                "close the other ChronicleJournal first", ex.getMessage());
+            appendRange(journal, 6, 10, 5);
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            assertNoGap(journal, 10);
+        }
+    }
+
+    private static void assertNoGap(final ChronicleJournal journal, final long last)
+    {
+        final Command into = new Command(JournalTesting.MAX_PAYLOAD);
+        long expected = 1;
+        try (JournalReader reader = journal.reader(1))
+        {
+            while (reader.next(into))
+            {
+                assertEquals(expected++, into.position());
+            }
+        }
+        assertEquals(last + 1, expected);
+    }
+}

@@ -1,0 +1,269 @@
+package io.ringlog.journal.tool;
+
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.InMemoryJournal;
+import io.ringlog.core.JournalException;
+import io.ringlog.core.Topology;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.journal.ChronicleJournal;
+import io.ringlog.journal.FileSnapshotStore;
+import io.ringlog.journal.JournalRollCycle;
+import io.ringlog.journal.JournalTesting;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
+import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code journal repair}: a dry run says exactly what a cut drops; committed entries go only with
+ * --force; --apply leaves a journal that opens, continues, and replays to a clean run's hash.
+ */
+class RepairTest
+{
+    @TempDir
+    Path root;
+
+    @Test
+    void shouldCutAfterAPositionOnlyWhenForcedToDropCommittedEntries() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final long first = writeEngineRun(dir, null, 300, 0);
+        final Path file = cycleFile(dir, 0);
+        JournalTesting.flipByte(file, JournalTesting.entryOffset(file, 299) + 30);
+        assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)), "a damaged committed entry");
+
+        final Tool dry = tool("repair", "-d", dir.toString(), "--truncate-after", "299");
+        assertEquals(1, dry.code, dry.toString());
+        assertTrue(dry.out.contains("committed-position: 300\n") && dry.out.contains("last-whole-position: 300\n") &&
+            dry.out.contains("drop-positions: 300..300 (1 entries)\n") &&
+            dry.out.contains("rewrite-file: " + file + " (keeps positions 1..299, drops 300..300)\n") &&
+            dry.out.contains("refused: positions 300..300 were committed (the committed mark is 300), so clients " +
+                "may have seen them\n") && dry.out.contains("status: refused, nothing was changed"), dry.toString());
+        final Tool forcedDry = tool("repair", "-d", dir.toString(), "--truncate-after", "299", "--force");
+        assertEquals(0, forcedDry.code, forcedDry.toString());
+        assertTrue(forcedDry.out.contains("forced: positions 300..300 were committed") &&
+            forcedDry.out.contains("committed-position-after: 299 (was 300)") &&
+            forcedDry.out.contains("status: dry run, nothing was changed (add --apply to do it)"), forcedDry.toString());
+        assertEquals(1, tool("verify", "-d", dir.toString()).code, "a dry run changes nothing");
+
+        final Tool applied = tool("repair", "-d", dir.toString(), "--truncate-after", "299", "--force", "--apply");
+        assertEquals(0, applied.code, applied.toString());
+        assertTrue(applied.out.endsWith("status: repaired\n"), applied.toString());
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(0, verify.code, verify.toString());
+        assertTrue(verify.out.contains("last-position: 299\ncommitted-position: 299\n"), verify.toString());
+        assertEquals(first, 1);
+        assertEquals(cleanHash(299, 10), continueRun(dir, null, 10), "the 299 kept commands, then 10 more");
+    }
+
+    @Test
+    void shouldDropSnapshotsPastTheCutWhenAnOlderCopyWasPutBack() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = dir.resolve("snapshots");
+        writeEngineRun(dir, snapshots, 400, 100);
+        JournalTesting.copyJournal(dir, root.resolve("backup"));
+        writeEngineRun(dir, snapshots, 700, 100);
+        for (final Path file : JournalTesting.cycleFiles(dir))
+        {
+            Files.delete(file);
+        }
+        Files.delete(dir.resolve("ringlog.meta"));
+        Files.delete(dir.resolve("metadata.cq4t"));
+        JournalTesting.copyJournal(root.resolve("backup"), dir);
+        final JournalException refused = assertThrows(JournalException.class, () -> continueRun(dir, snapshots, 1));
+        assertTrue(refused.getMessage().contains("a snapshot of this journal was taken at position 700"),
+            refused.getMessage());
+
+        final Tool dry = tool("repair", "-d", dir.toString(), "--truncate-after", "400");
+        assertEquals(1, dry.code, dry.toString());
+        assertTrue(dry.out.contains("snapshots: " + snapshots + "\n") && dry.out.contains("drop-positions: none\n") &&
+            dry.out.contains("drop-snapshot: " + FileSnapshotStore.open(snapshots, 3).path(700) + " (position 700)") &&
+            dry.out.contains("refused: a snapshot was taken at position 700"), dry.toString());
+        assertEquals(0, tool("repair", "-d", dir.toString(), "--truncate-after", "400", "--force", "--apply").code);
+        assertEquals(List.of(), positions(snapshots), "500, 600, 700 saw entries the backup lacks");
+        assertEquals(cleanHash(400, 50), continueRun(dir, snapshots, 50));
+    }
+
+    @Test
+    void shouldAcceptTheLossOfADeletedNewestCycleAndCutATruncatedFileFromTheCommandLine() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        final ChronicleJournal.Context ctx = context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get);
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            for (int cycle = 0; cycle < 3; cycle++)
+            {
+                for (long position = cycle * 100L + 1; position <= cycle * 100L + 100; position++)
+                {
+                    journal.append(JournalTesting.command(position, 1, 1, position));
+                }
+                journal.commit();
+                millis.addAndGet(1_000);
+            }
+        }
+        Files.delete(cycleFile(dir, 2));
+        final Path middle = cycleFile(dir, 1);
+        try (RandomAccessFile raf = new RandomAccessFile(middle.toFile(), "rw"))
+        {
+            raf.setLength(JournalTesting.entryOffset(middle, 50) + 10);
+        }
+
+        final JournalTesting.Ran dry = JournalTesting.runJvm(60, JournalTool.class, "repair", "-d", dir.toString(),
+            "--truncate-after", "150");
+        assertEquals(1, dry.code(), dry.toString());
+        assertTrue(dry.output().contains("committed-position: 300\nlast-whole-position: 150\n") &&
+            dry.output().contains("rewrite-file: " + middle + " (keeps positions 101..150, and what follows them: " +
+                "the file is cut short at byte ") &&
+            dry.output().contains("refused: positions 151..300 were committed"), dry.toString());
+        final JournalTesting.Ran applied = JournalTesting.runJvm(60, JournalTool.class, "repair", "-d",
+            dir.toString(), "--truncate-after", "150", "--force", "--apply");
+        assertEquals(0, applied.code(), applied.toString());
+        assertFalse(applied.output().contains("Exception") || applied.output().contains("\tat "), applied.toString());
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            assertEquals(150, journal.lastPosition());
+            for (long position = 151; position <= 160; position++)
+            {
+                journal.append(JournalTesting.command(position, 1, 1, position));
+            }
+            journal.commit();
+        }
+        assertEquals(0, tool("verify", "-d", dir.toString()).code);
+    }
+
+    @Test
+    void shouldRefuseWhileAWriterHoldsTheJournalAndGiveANewIdentityOnlyWhenAsked() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        writeEngineRun(dir, null, 10, 0);
+        try (ChronicleJournal writer = ChronicleJournal.open(context(dir)))
+        {
+            final Tool busy = tool("repair", "-d", dir.toString(), "--truncate-after", "5");
+            assertEquals(1, busy.code);
+            assertTrue(busy.err.contains("is already open for writing"), busy.toString());
+            assertEquals(10, writer.lastPosition());
+        }
+        final Tool intact = tool("repair", "-d", dir.toString(), "--new-identity");
+        assertEquals(1, intact.code);
+        assertTrue(intact.out.contains("refused: the journal has an intact identity"), intact.toString());
+
+        Files.delete(dir.resolve("ringlog.meta"));
+        assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
+        assertEquals(0, tool("repair", "-d", dir.toString(), "--new-identity", "--apply").code);
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            assertEquals(10, journal.lastPosition());
+            assertEquals(10, journal.committedPosition());
+        }
+        assertEquals(2, tool("repair", "-d", dir.toString()).code, "nothing asked for");
+    }
+
+    private static ChronicleJournal.Context context(final Path dir)
+    {
+        return JournalTesting.context(dir);
+    }
+
+    /** A live engine run on {@code dir} up to {@code last}; returns the first position it published. */
+    private static long writeEngineRun(final Path dir, final Path snapshots, final long last, final long every)
+    {
+        final EngineContext ctx = engine(ChronicleJournal.open(context(dir)), 0);
+        if (snapshots != null)
+        {
+            ctx.snapshotStore(FileSnapshotStore.open(snapshots, 3)).snapshotEvery(every);
+        }
+        final Engine engine = Engine.launch(ctx);
+        final long first = engine.nextPosition();
+        for (long position = first; position <= last; position++)
+        {
+            engine.publish(ADD, 0, 0, position, longPayload(position), 0, 8);
+        }
+        engine.close();
+        return first;
+    }
+
+    /** Recovers {@code dir}, publishes {@code more} commands, and returns the state hash. */
+    private static long continueRun(final Path dir, final Path snapshots, final int more)
+    {
+        final ChronicleJournal journal = ChronicleJournal.open(context(dir));
+        final long last = journal.lastPosition();
+        final EngineContext ctx = engine(journal, last);
+        if (snapshots != null)
+        {
+            ctx.snapshotStore(FileSnapshotStore.open(snapshots, 3));
+        }
+        final Engine engine = Engine.launch(ctx);
+        for (long position = last + 1; position <= last + more; position++)
+        {
+            engine.publish(ADD, 0, 0, position, longPayload(position), 0, 8);
+        }
+        engine.close();
+        return engine.stateHash();
+    }
+
+    /** The hash of one run of commands 1..{@code kept + more}, with no journal on disk. */
+    private static long cleanHash(final long kept, final int more)
+    {
+        final Engine engine = Engine.launch(engine(new InMemoryJournal(JournalTesting.MAX_PAYLOAD), 0));
+        for (long position = 1; position <= kept + more; position++)
+        {
+            engine.publish(ADD, 0, 0, position, longPayload(position), 0, 8);
+        }
+        engine.close();
+        return engine.stateHash();
+    }
+
+    /** Timestamps from the position, so that every run of the same commands is the same. */
+    private static EngineContext engine(final io.ringlog.core.Journal journal, final long after)
+    {
+        final long[] ticks = {after};
+        return new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(journal)
+            .maxPayloadLength(JournalTesting.MAX_PAYLOAD).topology(Topology.COMPACT).ringSize(256)
+            .clock(() -> ++ticks[0] * 1_000).errorHandler((ex) ->
+            {
+            });
+    }
+
+    private static Path cycleFile(final Path dir, final int index) throws Exception
+    {
+        return JournalTesting.cycleFiles(dir).get(index);
+    }
+
+    private static List<Long> positions(final Path snapshots)
+    {
+        return java.util.Arrays.stream(FileSnapshotStore.open(snapshots, 3).positions()).boxed().toList();
+    }
+
+    private static Tool tool(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = JournalTool.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Tool(code, out.toString(), err.toString());
+    }
+
+    private record Tool(int code, String out, String err)
+    {
+        @Override
+        public String toString()
+        {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+}

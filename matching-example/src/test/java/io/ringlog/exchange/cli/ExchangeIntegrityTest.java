@@ -1,0 +1,324 @@
+package io.ringlog.exchange.cli;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The journal's integrity as a user of {@code scripts/exchange} meets it: settings that live in the
+ * journal, an old journal and its old settings file, a second writer, a journal put back to an older
+ * copy beside newer snapshots, a flipped byte. Each ends in a plain message and an exit code, never
+ * a stack trace.
+ */
+class ExchangeIntegrityTest
+{
+    @TempDir
+    Path dir;
+
+    private Path commands;
+
+    @BeforeEach
+    void generate()
+    {
+        commands = dir.resolve("commands.txt");
+        Cli.ok("generate", "--preset", "exchange-core", "--commands", "5_000", "--seed", "3", "-o", commands.toString());
+    }
+
+    @Test
+    void shouldRefuseAnAssetCountOutOfBoundsBeforeWritingAnything() throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        final Cli.Result huge = Cli.inChildJvm(60, dir.resolve("huge.log"), "run", "-i", commands.toString(), "-d",
+            journal.toString(), "--max-assets", "2000000000");
+        assertEquals(1, huge.code(), huge.toString());
+        assertEquals("error: max-assets must be between 2 (a base and a quote) and 1024 (every account keeps a " +
+            "balance of each): 2000000000\n", huge.out());
+        assertFalse(Files.exists(journal), "nothing was created, nothing saved");
+        assertEquals(1, Cli.run("run", "-i", commands.toString(), "--in-memory", "--max-assets", "1").code());
+    }
+
+    @Test
+    void shouldKeepTheSettingsInTheJournalAndRefuseOthers() throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString(), "--max-assets", "8");
+        assertFalse(Files.exists(journal.resolve("exchange.properties")), "nothing beside the journal");
+        assertTrue(Cli.ok("journal", "dump", "-d", journal.toString(), "--to", "1").value("payload")
+            .startsWith("configure settings-version=1 max-assets=8"));
+        assertEquals(run.value("state-hash"), Cli.ok("replay", "-d", journal.toString(), "--no-snapshot")
+            .value("state-hash"), "a replay builds the exchange the journal says");
+        final Cli.Result other = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--max-assets",
+            "16");
+        assertEquals(1, other.code());
+        assertTrue(other.err().contains("was written with max-assets 8; a run on it cannot use 16"), other.toString());
+        final Cli.Result again = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString());
+        assertEquals(run.number("last-position") + 1, again.number("first-position"));
+    }
+
+    @Test
+    void shouldStillReplayAJournalWrittenBeforeSettingsLivedInIt() throws Exception
+    {
+        final Path old = restore("rlc1-exchange", dir.resolve("old"));
+        final Path journal = old.resolve("journal");
+        final Cli.Result replay = Cli.ok("replay", "-d", journal.toString());
+        assertEquals("4e463946d627de51", replay.value("state-hash"), "the hash the old code's run printed");
+        assertEquals(7, replay.number("last-position"));
+        assertEquals(0, replay.number("snapshot-position"), "its format-1 snapshots name no journal");
+        assertTrue(replay.err().contains("snapshot-skipped: 6 (snapshot at position 6 has no checksum of its entry " +
+            "(written by an older ringlog)"), replay.toString());
+
+        final Cli.Result more = Cli.ok("run", "-i", old.resolve("commands.txt").toString(), "-d", journal.toString());
+        assertEquals(8, more.number("first-position"), "an old journal continues without settings at position 1");
+        assertEquals(more.value("state-hash"), Cli.ok("replay", "-d", journal.toString()).value("state-hash"));
+
+        Files.delete(journal.resolve("exchange.properties"));
+        final Cli.Result lost = Cli.run("replay", "-d", journal.toString());
+        assertEquals(1, lost.code());
+        assertTrue(lost.err().contains("was written before exchange settings were kept in the journal, and the " +
+            "exchange.properties that held them beside it is missing: give --max-assets"), lost.toString());
+        assertEquals(more.value("state-hash"), Cli.ok("replay", "-d", journal.toString(), "--max-assets", "8")
+            .value("state-hash"));
+        Files.write(journal.resolve("exchange.properties"), new byte[]{(byte)0xFF, (byte)0xFE, 'x', '=', '\\', 'u'});
+        final Cli.Result garbage = Cli.run("replay", "-d", journal.toString());
+        assertEquals(1, garbage.code());
+        assertTrue(garbage.err().startsWith("error: " + journal.resolve("exchange.properties") +
+            " is not a properties file: "), garbage.toString());
+    }
+
+    @Test
+    void shouldRefuseASecondRunOnAJournalAnotherRunIsWriting() throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        final Path events = dir.resolve("events.txt");
+        final Process first = startRun(dir.resolve("first.log"), "run", "-i", commands.toString(), "-d",
+            journal.toString(), "--events", events.toString(), "--rate", "1000");
+        try
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.exists(events) || Files.size(events) == 0)
+            {
+                if (!first.isAlive() || System.nanoTime() > deadline)
+                {
+                    fail("the first run did not start writing: " + Files.readString(dir.resolve("first.log")));
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+            final Cli.Result second = Cli.run("run", "-i", commands.toString(), "-d", journal.toString());
+            assertEquals(1, second.code(), second.toString());
+            assertTrue(second.err().startsWith("error: journal " + journal + " is open for writing by another " +
+                "process (pid " + first.pid() + ", since "), second.toString());
+            assertTrue(first.isAlive(), "the first run goes on");
+        }
+        finally
+        {
+            first.toHandle().destroyForcibly();
+            assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+        }
+        final Cli.Result afterKill = Cli.run("journal", "verify", "-d", journal.toString());
+        assertFalse(afterKill.out().contains("bad-position"), "the refused second run touched nothing; the killed " +
+            "first one may have left a torn entry, nothing worse: " + afterKill);
+        Cli.ok("run", "-i", commands.toString(), "-d", journal.toString());
+        assertEquals("ok", Cli.ok("journal", "verify", "-d", journal.toString()).value("status"));
+    }
+
+    @Test
+    void shouldRefuseToRunOnAnOlderCopyBesideNewerSnapshotsUntilRepaired() throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        final List<String> lines = Files.readAllLines(commands);
+        final Path firstHalf = dir.resolve("first-half.txt");
+        final Path secondHalf = dir.resolve("second-half.txt");
+        Files.write(firstHalf, lines.subList(0, 2_000));
+        Files.write(secondHalf, lines.subList(2_000, lines.size()));
+        Cli.ok("run", "-i", firstHalf.toString(), "-d", journal.toString(), "--snapshot-every", "500");
+        final Path backup = dir.resolve("backup");
+        copyJournalFiles(journal, backup);
+        final long newest = Cli.ok("run", "-i", secondHalf.toString(), "-d", journal.toString(), "--snapshot-every",
+            "500").number("last-position") / 500 * 500;
+
+        deleteJournalFiles(journal);
+        copyJournalFiles(backup, journal);
+        final Cli.Result refused = Cli.inChildJvm(60, dir.resolve("refused.log"), "run", "-i", secondHalf.toString(),
+            "-d", journal.toString());
+        assertEquals(1, refused.code(), refused.toString());
+        assertTrue(refused.out().contains("error: journal position 2002: the journal ends at position 2001, but a " +
+            "snapshot of this journal was taken at position " + newest + ": entries 2002.." + newest + " were committed"),
+            refused.toString());
+        assertFalse(refused.out().contains("Exception") || refused.out().contains("\tat "), refused.toString());
+
+        final Cli.Result dry = Cli.ok("journal", "repair", "-d", journal.toString(), "--truncate-after", "2001",
+            "--force");
+        assertTrue(dry.out().contains("drop-snapshot: ") && dry.out().contains("status: dry run"), dry.toString());
+        Cli.ok("journal", "repair", "-d", journal.toString(), "--truncate-after", "2001", "--force", "--apply");
+        final Cli.Result continued = Cli.ok("run", "-i", secondHalf.toString(), "-d", journal.toString());
+        final Cli.Result clean = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("clean").toString());
+        assertEquals(clean.value("state-hash"), continued.value("state-hash"));
+        assertEquals(clean.value("state-hash"), Cli.ok("replay", "-d", journal.toString()).value("state-hash"));
+    }
+
+    @Test
+    void shouldStopAReplayAtAFlippedByteAndSayWhere() throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        Cli.ok("run", "-i", commands.toString(), "-d", journal.toString());
+        final Path file;
+        try (Stream<Path> files = Files.list(journal))
+        {
+            file = files.filter((p) -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        final long at = offsetOfMagic(file, 2_999) + 20;
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(at);
+            final int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0x10);
+        }
+        final Cli.Result replay = Cli.inChildJvm(60, dir.resolve("replay.log"), "replay", "-d", journal.toString());
+        assertEquals(1, replay.code(), replay.toString());
+        assertTrue(replay.out().contains("journal position 3000: checksum mismatch"), replay.toString());
+        assertFalse(replay.out().contains("Exception") || replay.out().contains("\tat "), replay.toString());
+    }
+
+    @Test
+    void shouldReportBadBytesInACommandFileByLineAndApplyTheRest() throws Exception
+    {
+        final List<String> lines = Files.readAllLines(commands);
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.write(new byte[]{(byte)0xEF, (byte)0xBB, (byte)0xBF});
+        for (int i = 0; i < lines.size(); i++)
+        {
+            if (i == 100)
+            {
+                bytes.write("deposit acct=1 asset=0 amount=".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                bytes.write(new byte[]{(byte)0xC3, '1', '\n'});
+            }
+            if (i == 200)
+            {
+                bytes.write("move oid=1 acct=1 price=\u0661\u0660\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            bytes.write((lines.get(i) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        final Path bad = dir.resolve("bad-bytes.txt");
+        Files.write(bad, bytes.toByteArray());
+
+        final Cli.Result run = Cli.inChildJvm(120, dir.resolve("bad.log"), "run", "-i", bad.toString(), "-d",
+            dir.resolve("bad").toString());
+        assertEquals(0, run.code(), run.toString());
+        assertTrue(run.out().contains("line 101: not valid UTF-8 (byte 0xc3 where a character should be)\n") &&
+            run.out().contains("line 202: price must be an integer in ASCII digits, got '\\u0661\\u0660'\n") &&
+            run.out().contains("malformed: 2\n") && run.out().contains("commands: " + lines.size() + "\n"),
+            run.toString());
+        assertFalse(run.out().contains("\tat ") || run.out().contains("CharacterCodingException") ||
+            run.out().contains("Input length"), run.toString());
+        assertEquals(Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("clean").toString())
+            .value("state-hash"), run.value("state-hash"), "every good line applied, in order");
+    }
+
+    private static long offsetOfMagic(final Path file, final int nth) throws IOException
+    {
+        final byte[] bytes = Files.readAllBytes(file);
+        int seen = 0;
+        for (int i = 0; i + 4 <= bytes.length; i++)
+        {
+            if (bytes[i] == 'R' && bytes[i + 1] == 'L' && bytes[i + 2] == 'C' && bytes[i + 3] == '2' && seen++ == nth)
+            {
+                return i - 52;
+            }
+        }
+        throw new IllegalStateException("no entry " + nth);
+    }
+
+    /** The journal's own files, as a backup copies them (the snapshot directory inside stays). */
+    private static void copyJournalFiles(final Path from, final Path to) throws IOException
+    {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from))
+        {
+            for (final Path file : files.filter(Files::isRegularFile).toList())
+            {
+                if (!file.getFileName().toString().equals("ringlog.lock"))
+                {
+                    Files.copy(file, to.resolve(file.getFileName()));
+                }
+            }
+        }
+    }
+
+    private static void deleteJournalFiles(final Path journal) throws IOException
+    {
+        try (Stream<Path> files = Files.list(journal))
+        {
+            for (final Path file : files.filter(Files::isRegularFile).toList())
+            {
+                Files.delete(file);
+            }
+        }
+    }
+
+    /** A copy of test data, each file back at the length Chronicle left it (see the folder's README). */
+    private static Path restore(final String resource, final Path target) throws IOException, URISyntaxException
+    {
+        final Path source = Path.of(ExchangeIntegrityTest.class.getResource("/" + resource).toURI());
+        try (Stream<Path> all = Files.walk(source))
+        {
+            for (final Path file : all.filter(Files::isRegularFile).toList())
+            {
+                final Path copy = target.resolve(source.relativize(file).toString());
+                Files.createDirectories(copy.getParent());
+                Files.copy(file, copy);
+            }
+        }
+        final Path sizes = target.resolve("journal/sizes.properties");
+        final Properties lengths = new Properties();
+        try (InputStream in = Files.newInputStream(sizes))
+        {
+            lengths.load(in);
+        }
+        for (final String name : lengths.stringPropertyNames())
+        {
+            try (RandomAccessFile raf = new RandomAccessFile(target.resolve("journal").resolve(name).toFile(), "rw"))
+            {
+                raf.setLength(Long.parseLong(lengths.getProperty(name)));
+            }
+        }
+        return target;
+    }
+
+    private static Process startRun(final Path log, final String... args) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        final String flags = System.getProperty("ringlog.jvm.flags");
+        command.addAll(flags != null && !flags.isBlank() ? Arrays.asList(flags.trim().split("\\s+")) :
+            ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter((a) -> a.startsWith("--add-") || a.startsWith("-Dchronicle")).toList());
+        command.add("-Xmx256m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ExchangeCli.class.getName());
+        command.addAll(Arrays.asList(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+}
