@@ -1,18 +1,22 @@
 package io.ringlog.bench;
 
 import io.ringlog.core.Topology;
+import io.ringlog.exchange.workload.WorkloadConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,6 +65,50 @@ class LatencyHarnessTest
         assertTrue(csv.get(csv.size() - 1).startsWith(topology.name() + ",PHASED,2000,max,"), csv.toString());
         assertTrue(readLines(dir.resolve(baseName + ".hgrm")).stream().anyMatch((line) -> line.startsWith("#[Max")));
         assertTrue(console.toString(StandardCharsets.UTF_8).contains("cores available"));
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldRecordTheFirstEventOfEachExchangeCommandThroughTheJournal(@TempDir final Path dir) throws Exception
+    {
+        final Path stream = dir.resolve("stream.bin");
+        RecordedWorkload.record(WorkloadConfig.exchangeCore(3, 4_000)).write(stream);
+        final ByteArrayOutputStream console = new ByteArrayOutputStream();
+        final LatencyHarness harness = new LatencyHarness().console(new PrintStream(console, true, StandardCharsets.UTF_8));
+        final Path json = dir.resolve("run.json");
+
+        final int exit = LatencyHarness.commandLine(harness).execute("--rate", "2000", "--seconds", "1", "--warmup", "1",
+            "--workload", "exchange", "--journal", "chronicle", "--workload-file", stream.toString(),
+            "--out", dir.toString(), "--json", json.toString());
+
+        assertEquals(0, exit, console.toString(StandardCharsets.UTF_8));
+        // Set-up and warm-up commands are not recorded; each measured command once, though it causes several events.
+        assertEquals(2000, harness.recorder().corrected().getTotalCount());
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> results = (Map<String, Object>)Json.parse(Files.readString(json));
+        assertEquals("EXCHANGE", results.get("workload"));
+        assertEquals("CHRONICLE", results.get("journal"));
+        assertEquals(4000L, results.get("commands-sent"));
+        assertTrue(results.get("kept-up") instanceof Boolean, results.toString());
+        assertTrue(results.containsKey("latency-p99.9-us"), results.toString());
+        assertTrue(Files.exists(dir.resolve("latency-exchange-chronicle-compact-parking-2000-service.hgrm")));
+    }
+
+    @Test
+    void shouldSayWhenTheSavedStreamIsTooShortForTheRun(@TempDir final Path dir) throws Exception
+    {
+        final Path stream = dir.resolve("stream.bin");
+        RecordedWorkload.record(WorkloadConfig.exchangeCore(3, 1_000)).write(stream);
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final LatencyHarness harness = new LatencyHarness();
+        final CommandLine commandLine = LatencyHarness.commandLine(harness)
+            .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+
+        final int exit = commandLine.execute("--rate", "2000", "--seconds", "1", "--warmup", "0", "--workload", "exchange",
+            "--workload-file", stream.toString(), "--out", dir.toString());
+
+        assertEquals(2, exit);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("needs 2000 flow commands"), err.toString());
     }
 
     private static List<String> readLines(final Path path)
