@@ -1,7 +1,6 @@
 package io.ringlog.bench;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,14 +146,17 @@ public final class Json
         }
     }
 
-    /** At most four decimals, no exponent, no trailing zeros: enough for ratios and microseconds. */
+    /**
+     * The shortest decimal that reads back as the same double, without an exponent: a reader recomputing a
+     * ratio from the figures gets exactly the suite's value.
+     */
     private static String number(final double d)
     {
         if (d == Math.rint(d) && Math.abs(d) < 1e15)
         {
             return Long.toString((long)d);
         }
-        return BigDecimal.valueOf(d).setScale(4, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 
     private static void indent(final StringBuilder out, final int indent)
