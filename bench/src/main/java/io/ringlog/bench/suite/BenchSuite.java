@@ -251,8 +251,10 @@ public final class BenchSuite implements Callable<Integer>
         if (run.ok())
         {
             console.printf(Locale.ROOT, "  p50 %s us, p99 %s us, p99.9 %s us, max %s us; achieved %s/s, kept-up %s%n",
-                run.figure("latency-p50-us"), run.figure("latency-p99-us"), run.figure("latency-p99.9-us"),
-                run.figure("latency-max-us"), run.figure("achieved-rate"), run.figure("kept-up"));
+                SuiteReport.micros(run.figures().get("latency-p50-us")), SuiteReport.micros(run.figures().get("latency-p99-us")),
+                SuiteReport.micros(run.figures().get("latency-p99.9-us")),
+                SuiteReport.micros(run.figures().get("latency-max-us")), SuiteReport.count(run.figures().get("achieved-rate")),
+                run.figure("kept-up"));
         }
         else
         {

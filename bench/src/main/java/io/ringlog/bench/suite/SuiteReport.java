@@ -183,9 +183,9 @@ final class SuiteReport
         if (workload != null)
         {
             md.append("Workload: exchange-core preset, seed ").append(workload.get("seed")).append(", ")
-                .append(workload.get("setup-commands")).append(" set-up commands, then order flow: ")
-                .append(workload.get("exchange-benchmark-flow-commands")).append(" for ExchangeBenchmark, the first ")
-                .append(workload.get("peer-flow-commands")).append(" of them for exchange-core (`")
+                .append(count(workload.get("setup-commands"))).append(" set-up commands, then order flow: ")
+                .append(count(workload.get("exchange-benchmark-flow-commands"))).append(" for ExchangeBenchmark, the first ")
+                .append(count(workload.get("peer-flow-commands"))).append(" of them for exchange-core (`")
                 .append(workload.get("peer-file")).append("`) and both latency runs; ").append(workload.get("identical"))
                 .append(" (CRC32C ").append(workload.get("crc32c")).append(").\n\n");
         }
@@ -243,11 +243,13 @@ final class SuiteReport
                 .append(" | ").append(run.settings()).append(" | ");
             if (run.ok())
             {
-                md.append(run.figure("threads")).append(" | ").append(run.figure("achieved-rate")).append(" | ")
-                    .append(run.figure("kept-up")).append(" | ").append(run.figure("latency-p50-us")).append(" | ")
-                    .append(run.figure("latency-p99-us")).append(" | ").append(run.figure("latency-p99.9-us"))
-                    .append(" | ").append(run.figure("latency-max-us")).append(" | ")
-                    .append(run.figure("service-p50-us")).append(" | ").append(run.figure("service-p99-us"));
+                md.append(run.figure("threads")).append(" | ").append(count(run.figures().get("achieved-rate")))
+                    .append(" | ").append(run.figure("kept-up"));
+                for (final String key : new String[]{"latency-p50-us", "latency-p99-us", "latency-p99.9-us",
+                    "latency-max-us", "service-p50-us", "service-p99-us"})
+                {
+                    md.append(" | ").append(micros(run.figures().get(key)));
+                }
             }
             else
             {
@@ -269,6 +271,23 @@ final class SuiteReport
             }
         }
         return md.toString();
+    }
+
+    /** 12.3 below a millisecond, 1,234 above: the digits a reader compares. */
+    static String micros(final Object value)
+    {
+        if (!(value instanceof Number number))
+        {
+            return "—";
+        }
+        final double micros = number.doubleValue();
+        return micros < 1_000 ? String.format(Locale.ROOT, "%.1f", micros) : String.format(Locale.ROOT, "%,.0f", micros);
+    }
+
+    /** A whole number with thousands separators. */
+    static String count(final Object value)
+    {
+        return value instanceof Number number ? String.format(Locale.ROOT, "%,d", Math.round(number.doubleValue())) : "—";
     }
 
     /** 3.12M, 850K: three significant figures are all a 1 s iteration on a shared machine supports. */

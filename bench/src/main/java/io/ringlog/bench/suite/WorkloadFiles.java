@@ -11,9 +11,11 @@ import org.agrona.DirectBuffer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -77,6 +79,14 @@ record WorkloadFiles(
         final RecordedWorkload exchange = RecordedWorkload.record(WorkloadConfig.exchangeCore(seed, exchangeFlow));
         comparePrefix(exchange, peer);
         exchange.write(exchangeStream);
+        // About a gigabyte of dirty pages would otherwise be written back while the journaled rows run.
+        for (final Path file : new Path[]{commands, latencyStream, exchangeStream})
+        {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+            {
+                channel.force(true);
+            }
+        }
         return new WorkloadFiles(exchangeStream, latencyStream, commands, seed, peer.setupCommands(), exchangeFlow,
             peerFlow, peer.checksum(0, peer.size()));
     }
