@@ -23,14 +23,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * The ceiling for {@link PipelineBenchmark}: a bare Disruptor 4 ring, one producer (the JMH thread) and
  * one consumer thread that adds each event's value to a sum, with nothing of ringlog in between. It is
- * measured the way the pipeline is: publish {@value PipelineBenchmark#BATCH} events, then yield until the
- * consumer has the last one, with the pipeline's ring size and wait strategy, so "in-memory pipeline /
- * bare Disruptor" is what ringlog's intake, journal stage, output ring and listener cost.
+ * measured the way the pipeline is: publish {@value PipelineBenchmark#BATCH} events, then wait (spin, then
+ * park: {@link BatchWait}, the protocol of the pipeline's {@link LastPositionListener}) until the consumer
+ * has the last one, with the pipeline's ring size and wait strategy, so "in-memory pipeline / bare
+ * Disruptor" is what ringlog's intake, journal stage, output ring and listener cost.
  *
  * <pre>
  *  JMH thread ──next(), set value, publish(seq)──► [ring, 16K slots] ──► consumer thread: sum += value
  *                                                                              │
- *  JMH thread ◄──── yields until the consumer's sequence reaches the last one ◄┘
+ *  JMH thread ◄──── spins, then parks, until the consumer has the last one ◄──┘
  * </pre>
  *
  * {@code producerType} MULTI is the sequencer ringlog's input ring uses (it accepts publishes from any
@@ -42,12 +43,16 @@ import java.util.concurrent.TimeUnit;
 @OperationsPerInvocation(PipelineBenchmark.BATCH)
 public class BareDisruptorBenchmark extends RinglogFork
 {
-    @Param({"PHASED"})
+    @Param({"PARKING"})
     public WaitStrategies waitStrategy;
 
     @Param({"MULTI", "SINGLE"})
     public ProducerType producerType;
 
+    private final BatchWait wait = new BatchWait();
+    private final BatchWait.FailureCheck noFailure = () ->
+    {
+    };
     private RingBuffer<ValueEvent> ring;
     private BatchEventProcessor<ValueEvent> consumer;
     private Thread consumerThread;
@@ -57,7 +62,7 @@ public class BareDisruptorBenchmark extends RinglogFork
     public void start()
     {
         ring = RingBuffer.create(producerType, ValueEvent::new, PipelineBenchmark.RING_SIZE, waitStrategy.get());
-        consumer = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), new SumHandler());
+        consumer = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), new SumHandler(wait));
         ring.addGatingSequences(consumer.getSequence());
         consumerThread = new Thread(consumer, "bare-disruptor-consumer");
         consumerThread.setDaemon(true);
@@ -83,10 +88,7 @@ public class BareDisruptorBenchmark extends RinglogFork
             ring.get(sequence).value = ++value;
             ring.publish(sequence);
         }
-        while (consumer.getSequence().get() < sequence)
-        {
-            Thread.yield();
-        }
+        wait.await(sequence, noFailure);
         return sequence;
     }
 
@@ -102,15 +104,22 @@ public class BareDisruptorBenchmark extends RinglogFork
         long value;
     }
 
-    /** The trivial work: a running sum, kept in a field so the JIT cannot drop it. */
+    /** The trivial work: a running sum, kept in a field so the JIT cannot drop it; then the waiter's signal. */
     static final class SumHandler implements EventHandler<ValueEvent>
     {
+        private final BatchWait wait;
         long sum;
+
+        SumHandler(final BatchWait wait)
+        {
+            this.wait = wait;
+        }
 
         @Override
         public void onEvent(final ValueEvent event, final long sequence, final boolean endOfBatch)
         {
             sum += event.value;
+            wait.consumed(sequence, endOfBatch);
         }
     }
 }

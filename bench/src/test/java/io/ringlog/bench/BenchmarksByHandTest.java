@@ -68,7 +68,7 @@ class BenchmarksByHandTest
     {
         final BareDisruptorBenchmark benchmark = new BareDisruptorBenchmark();
         benchmark.producerType = producerType;
-        benchmark.waitStrategy = WaitStrategies.PHASED;
+        benchmark.waitStrategy = WaitStrategies.PARKING;
         benchmark.start();
         try
         {
