@@ -30,8 +30,9 @@ import java.util.concurrent.Callable;
  * figure issue 9 asks for, from one invocation on one machine, back to back.
  * <pre>
  *  1  stream     generate the exchange-core workload once: ExchangeBenchmark's stream, the peer's file, proven equal
- *  2  JMH        bare Disruptor ×2, pipeline in-memory / journaled / YIELDING / BUSY_SPIN, ArrayBlockingQueue,
- *                exchange in-memory / journaled / journaled YIELDING                     (Runner, one fork per row)
+ *  2  JMH        bare Disruptor ×2, pipeline in-memory / journaled / PHASED / YIELDING / BUSY_SPIN,
+ *                ArrayBlockingQueue, exchange in-memory / journaled / journaled one publish per command
+ *                                                                                        (Runner, one fork per row)
  *  3  peer       exchange-core throughput on the file                          (bench/peers/peer, its own JVM)
  *  4  latency    per rate: ringlog exchange, Chronicle journal (LatencyHarness, own JVM), then exchange-core
  *  5  report     results.json, results.md, latency-&lt;rate&gt;.png; ratios from this run's medians
@@ -62,7 +63,7 @@ public final class BenchSuite implements Callable<Integer>
     List<Long> rates;
 
     @Option(names = "--exchange-commands", paramLabel = "N", description = "flow commands in ExchangeBenchmark's " +
-        "stream (default: 30000000; --quick: 1000000); raise it if the exchange rows run out")
+        "stream (default: 40000000; --quick: 1000000); raise it if the exchange rows run out")
     Long exchangeCommands;
 
     @Option(names = "--peer", paramLabel = "FILE", description = "the exchange-core peer's script (default: " +

@@ -22,7 +22,7 @@ final class ChildRuns
 {
     /** exchange-core's wait strategy here: its own default, BUSY_SPIN, needs a core per thread. */
     static final String PEER_WAIT = "YIELDING";
-    private static final String RINGLOG_WAIT = "PHASED";
+    private static final String RINGLOG_WAIT = "PARKING";
 
     private ChildRuns()
     {
@@ -59,7 +59,7 @@ final class ChildRuns
             String.valueOf(figures.get("threads")), null, iterations, null, load, source);
     }
 
-    /** ringlog's exchange at a fixed rate, Chronicle journal (MEMORY_MAPPED), COMPACT, PHASED, in a fresh JVM. */
+    /** ringlog's exchange at a fixed rate, Chronicle journal (MEMORY_MAPPED), COMPACT, PARKING, in a fresh JVM. */
     static LatencyResult ringlogLatency(
         final long rate, final WorkloadFiles workload, final SuitePlan plan, final Path out, final double load)
         throws IOException
@@ -67,7 +67,8 @@ final class ChildRuns
         final Path dir = out.resolve("latency");
         final Path json = dir.resolve("ringlog-" + rate + ".json");
         final Path log = out.resolve("logs").resolve("ringlog-latency-" + rate + ".log");
-        final String settings = "exchange, Chronicle journal (MEMORY_MAPPED), COMPACT, " + RINGLOG_WAIT + ", ring 16K";
+        final String settings = "exchange, Chronicle journal (MEMORY_MAPPED), COMPACT, " + RINGLOG_WAIT +
+            ", ring 16K, one publish per command";
         final ChildProcess.Exit exit = ChildProcess.run(ChildProcess.java(LatencyHarness.class.getName(), List.of(
             "--workload", "EXCHANGE", "--journal", "CHRONICLE", "--topology", "COMPACT", "--wait", RINGLOG_WAIT,
             "--rate", Long.toString(rate), "--seconds", Integer.toString(plan.latencySeconds()),

@@ -31,8 +31,14 @@ import java.util.regex.Pattern;
  */
 final class JmhRows
 {
-    static final String PHASED = "PHASED (spin 1 us, yield to 1 ms, then block on a lock)";
+    static final String PARKING = "PARKING, the default (spin 200, yield 4 times, then park; a publisher unparks a " +
+        "parked consumer)";
+    private static final String PHASED = "PHASED (spin 1 us, yield to 1 ms, then block on a lock taken by every publish)";
+    private static final String YIELDING = "YIELDING (spin 100 times, then Thread.yield)";
+    private static final String BUSY_SPIN = "BUSY_SPIN (never gives up the core)";
     private static final String ALLOCATION = "gc.alloc.rate.norm";
+    private static final String WAITER = "; the JMH thread waits by spinning, then parking, and the last consumer " +
+        "unparks it at the end of its batch";
 
     private JmhRows()
     {
@@ -52,35 +58,37 @@ final class JmhRows
     static List<Row> rows(final WorkloadFiles workload)
     {
         final List<Row> rows = new ArrayList<>();
-        final String batch = "publish 1,000 commands, then yield until the last one's event arrives";
+        final String batch = "publish 1,000 commands, then wait until the last one's event arrives" + WAITER;
         rows.add(new Row("disruptor-multi", "bare Disruptor 4, multi-producer ring (the ceiling)",
-            BareDisruptorBenchmark.class, params("producerType", "MULTI", "waitStrategy", "PHASED"),
-            "events/s: publish 1,000 events (next, set, publish) to one consumer adding them up, then yield until " +
-                "it has the last; ring 16K", PHASED, "2: consumer + JMH producer"));
+            BareDisruptorBenchmark.class, params("producerType", "MULTI", "waitStrategy", "PARKING"),
+            "events/s: publish 1,000 events (next, set, publish) to one consumer adding them up, then wait until it " +
+                "has the last" + WAITER + "; ring 16K", PARKING, "2: consumer + JMH producer"));
         rows.add(new Row("disruptor-single", "bare Disruptor 4, single-producer ring (reference)",
-            BareDisruptorBenchmark.class, params("producerType", "SINGLE", "waitStrategy", "PHASED"),
+            BareDisruptorBenchmark.class, params("producerType", "SINGLE", "waitStrategy", "PARKING"),
             "as above, with the single-producer sequencer ringlog cannot use (it accepts publishes from any thread)",
-            PHASED, "2: consumer + JMH producer"));
-        rows.add(pipeline("pipeline-memory", "ringlog pipeline, COMPACT, in-memory journal", "IN_MEMORY", "PHASED",
-            PHASED, batch));
+            PARKING, "2: consumer + JMH producer"));
+        rows.add(pipeline("pipeline-memory", "ringlog pipeline, COMPACT, in-memory journal", "IN_MEMORY", "PARKING",
+            PARKING, batch));
         rows.add(pipeline("pipeline-chronicle", "ringlog pipeline, COMPACT, Chronicle journal (MEMORY_MAPPED)",
-            "CHRONICLE", "PHASED", PHASED, batch));
+            "CHRONICLE", "PARKING", PARKING, batch));
+        rows.add(pipeline("pipeline-memory-phased", "ringlog pipeline, COMPACT, in-memory journal, PHASED",
+            "IN_MEMORY", "PHASED", PHASED, batch));
         rows.add(pipeline("pipeline-memory-yielding", "ringlog pipeline, COMPACT, in-memory journal, YIELDING",
-            "IN_MEMORY", "YIELDING", "YIELDING (spin 100 times, then Thread.yield)", batch));
+            "IN_MEMORY", "YIELDING", YIELDING, batch));
         rows.add(pipeline("pipeline-memory-busy-spin", "ringlog pipeline, COMPACT, in-memory journal, BUSY_SPIN",
-            "IN_MEMORY", "BUSY_SPIN", "BUSY_SPIN (never gives up the core)", batch));
+            "IN_MEMORY", "BUSY_SPIN", BUSY_SPIN, batch));
         rows.add(new Row("abq", "ArrayBlockingQueue pipeline (same stages, textbook)",
             ArrayBlockingQueuePipelineBenchmark.class, Map.of(),
             "commands/s: " + batch + "; journal, logic and listener threads joined by ArrayBlockingQueues, the same " +
                 "InMemoryJournal and CounterStateMachine",
             "blocking put/take (a lock and conditions per queue)", "4: journal + logic + listener + JMH producer"));
-        rows.add(exchange("exchange-memory", "ringlog exchange end to end, COMPACT, in-memory journal", "IN_MEMORY",
-            "PHASED", PHASED, workload));
+        rows.add(exchange("exchange-memory", "ringlog exchange end to end, COMPACT, in-memory journal", "IN_MEMORY", 100,
+            workload));
         rows.add(exchange("exchange-chronicle", "ringlog exchange end to end, COMPACT, Chronicle journal (MEMORY_MAPPED)",
-            "CHRONICLE", "PHASED", PHASED, workload));
-        rows.add(exchange("exchange-chronicle-yielding",
-            "ringlog exchange end to end, COMPACT, Chronicle journal (MEMORY_MAPPED), YIELDING", "CHRONICLE", "YIELDING",
-            "YIELDING (spin 100 times, then Thread.yield)", workload));
+            "CHRONICLE", 100, workload));
+        rows.add(exchange("exchange-chronicle-publish-one",
+            "ringlog exchange end to end, COMPACT, Chronicle journal (MEMORY_MAPPED), one publish per command",
+            "CHRONICLE", 1, workload));
         return rows;
     }
 
@@ -89,21 +97,23 @@ final class JmhRows
     {
         return new Row(id, label, PipelineBenchmark.class,
             params("topology", "COMPACT", "journal", journal, "waitStrategy", wait),
-            "commands/s: " + batch + "; CounterStateMachine, one event per command, ring 16K",
+            "commands/s: " + batch + "; Engine.publish per command, CounterStateMachine, one event per command, ring 16K",
             waitText, "3: compact (journal, then logic) + listener + JMH producer" +
                 ("CHRONICLE".equals(journal) ? " (+ Chronicle's idle daemons)" : ""));
     }
 
-    private static Row exchange(final String id, final String label, final String journal, final String wait,
-        final String waitText, final WorkloadFiles workload)
+    private static Row exchange(final String id, final String label, final String journal, final int publishBatch,
+        final WorkloadFiles workload)
     {
         return new Row(id, label, ExchangeBenchmark.class,
-            params("topology", "COMPACT", "journal", journal, "waitStrategy", wait,
+            params("topology", "COMPACT", "journal", journal, "waitStrategy", "PARKING",
+                "publishBatch", Integer.toString(publishBatch),
                 "seed", Long.toString(workload.seed()), "flowCommands", Long.toString(workload.exchangeFlowCommands()),
                 "workloadFile", workload.exchangeStream().toAbsolutePath().toString()),
-            "commands/s: publish the next 1,000 commands of the stream, then yield until the last one's first " +
-                "event arrives; ExchangeStateMachine with trade balances reported (~3.6 events a command), ring 16K",
-            waitText, "3: compact (journal, then logic) + listener + JMH producer" +
+            "commands/s: publish the next 1,000 commands of the stream (" + (publishBatch > 1 ? "in CommandBatches of " +
+                publishBatch : "one Engine.publish each") + "), then wait until the last one's first event arrives" +
+                WAITER + "; ExchangeStateMachine with trade balances reported (~3.6 events a command), ring 16K",
+            PARKING, "3: compact (journal, then logic) + listener + JMH producer" +
                 ("CHRONICLE".equals(journal) ? " (+ Chronicle's idle daemons)" : ""));
     }
 
@@ -158,7 +168,7 @@ final class JmhRows
                     iterations.add(iteration.getPrimaryResult().getScore());
                 }
             }
-            final Result allocation = result.getSecondaryResults().get(ALLOCATION);
+            final Result<?> allocation = result.getSecondaryResults().get(ALLOCATION);
             return new ThroughputResult(row.id(), row.label(), row.measures(), row.waitStrategy(), row.threads(), null,
                 iterations, allocation == null ? null : allocation.getScore(), load, source);
         }

@@ -27,13 +27,16 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
             "exchange-memory", "exchange-core", null),
         new Ratio("exchange-journaled-vs-in-memory", "ringlog exchange, journaled / in-memory",
             "exchange-chronicle", "exchange-memory", null),
-        new Ratio("exchange-yielding-vs-exchange-core", "ringlog exchange, journal on, YIELDING / exchange-core",
-            "exchange-chronicle-yielding", "exchange-core", null),
+        new Ratio("exchange-publish-one-vs-exchange-core",
+            "ringlog exchange, journal on, one publish per command / exchange-core", "exchange-chronicle-publish-one",
+            "exchange-core", null),
         new Ratio("pipeline-vs-disruptor-single", "in-memory pipeline / bare Disruptor (single-producer)",
             "pipeline-memory", "disruptor-single", null),
-        new Ratio("yielding-vs-phased", "pipeline YIELDING / PHASED (in-memory)",
+        new Ratio("phased-vs-parking", "pipeline PHASED / PARKING (in-memory)",
+            "pipeline-memory-phased", "pipeline-memory", null),
+        new Ratio("yielding-vs-parking", "pipeline YIELDING / PARKING (in-memory)",
             "pipeline-memory-yielding", "pipeline-memory", null),
-        new Ratio("busy-spin-vs-phased", "pipeline BUSY_SPIN / PHASED (in-memory)",
+        new Ratio("busy-spin-vs-parking", "pipeline BUSY_SPIN / PARKING (in-memory)",
             "pipeline-memory-busy-spin", "pipeline-memory", null));
 
     /** This ratio computed from {@code rows} (by id): value and whether it meets the target, or why there is none. */
