@@ -24,6 +24,12 @@ final class SuiteReport
 {
     /** Above this 1-minute load before the run, the report warns that outside work shared the cores. */
     static final double BUSY_LOAD = 1.5;
+    /**
+     * The most load the suite makes itself: a JMH row keeps two to four threads runnable, exchange-core's
+     * runs five (four of its own, spinning then yielding, and the submitter), so the 1-minute average climbs
+     * towards 5 while the peer runs with nothing else on the machine.
+     */
+    static final double OWN_LOAD = 5.0;
 
     private final Map<String, Object> header = new LinkedHashMap<>();
     private final List<ThroughputResult> throughput = new ArrayList<>();
@@ -132,6 +138,21 @@ final class SuiteReport
         }
     }
 
+    /** The highest 1-minute load average read before any row. */
+    double highestLoad()
+    {
+        double highest = 0;
+        for (final ThroughputResult row : throughput)
+        {
+            highest = Math.max(highest, row.load());
+        }
+        for (final LatencyResult run : latency)
+        {
+            highest = Math.max(highest, run.load());
+        }
+        return highest;
+    }
+
     /** Writes results.json and results.md into {@code out}. */
     void write(final Path out) throws IOException
     {
@@ -149,6 +170,7 @@ final class SuiteReport
             runs.add(run.toJson());
         }
         json.put("latency", runs);
+        json.put("highest-load-before-a-row", highestLoad());
         json.put("ratios", ratios);
         json.put("charts", charts);
         json.put("ok", ok());
@@ -167,13 +189,19 @@ final class SuiteReport
             .append(machine.get("cores")).append(" cores, ").append(machine.get("memory-gib")).append(" GiB; ")
             .append(machine.get("kernel")).append("; ").append(machine.get("jdk")).append(".\n\n");
         final Map<String, Object> load = (Map<String, Object>)header.get("load");
+        final double highest = highestLoad();
         md.append("Load average (1 min): ").append(load.get("before")).append(" before the run, ")
-            .append(load.get("after")).append(" after; the figure before each row is in the tables (it includes the " +
-                "suite's own threads from the step before).");
+            .append(load.get("after")).append(" after, at most ").append(highest).append(" before a row (each row's is " +
+                "in the tables; up to about ").append(OWN_LOAD).append(" of it is the suite's own threads).");
         if (load.get("before") instanceof Number before && before.doubleValue() >= BUSY_LOAD)
         {
             md.append(" **The machine was busy before the run started (load ≥ ").append(BUSY_LOAD)
                 .append("): outside work shared the cores; read the figures as rough.**");
+        }
+        else if (highest >= OWN_LOAD + BUSY_LOAD)
+        {
+            md.append(" **The load rose above what the suite's own threads explain: outside work shared the cores " +
+                "during the run; compare rows by their load, and read the figures as rough.**");
         }
         md.append("\n\n");
         md.append("Mode: ").append(header.get("mode")).append(", `").append(header.get("command")).append("`, ")
