@@ -9,6 +9,7 @@ import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.journal.Durability;
 import io.ringlog.journal.tool.CliSupport;
+import io.ringlog.journal.tool.FailureReport;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine;
@@ -28,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 
 /**
  * Fixed-rate latency of the engine, corrected for coordinated omission: command i is meant to be
@@ -52,6 +54,11 @@ import java.util.concurrent.locks.LockSupport;
  * The journal is the in-memory one or Chronicle Queue ({@link Durability#MEMORY_MAPPED}, in a
  * temporary directory deleted afterwards). The run says whether the producer kept the rate: below 99%
  * of it, the corrected figures measure a backlog, not the engine at that rate.
+ * <p>
+ * Engine failures (a state machine that throws, a journal that cannot write) go to a
+ * {@link FailureReport}, as in the other command lines: one line per kind on stderr, never a stack
+ * trace. A run with any exits 1 after printing its figures, since those figures include the cost of
+ * the exceptions; an engine that halts ends the run with one {@code error:} line.
  * <p>
  * Run with {@code scripts/bench latency --help}.
  */
@@ -124,6 +131,7 @@ public final class LatencyHarness implements Callable<Integer>
 
     private PrintStream console = System.out;
     private LatencyRecorder recorder;
+    private UnaryOperator<StateMachine> stateMachineWrapper = UnaryOperator.identity();
 
     public static void main(final String[] args)
     {
@@ -154,6 +162,8 @@ public final class LatencyHarness implements Callable<Integer>
         final long total = Math.multiplyExact(rate, seconds + warmupSeconds);
         final Sender sender = workload == Workload.EXCHANGE ? exchangeSender(total) : new CounterSender();
         recorder = new LatencyRecorder(Long.MAX_VALUE);
+        final PrintWriter err = spec.commandLine().getErr();
+        final FailureReport failures = new FailureReport(err, "engine");
         final BenchDirectory directory = new BenchDirectory("latency");
         final Engine engine = Engine.launch(new EngineContext()
             .name(THREAD_PREFIX)
@@ -165,7 +175,8 @@ public final class LatencyHarness implements Callable<Integer>
             .maxEventPayloadLength(sender.maxEventPayload())
             .journal(journal.open(directory, Durability.MEMORY_MAPPED, sender.maxPayload()))
             .clock(System::nanoTime)
-            .stateMachine(sender.stateMachine())
+            .stateMachine(stateMachineWrapper.apply(sender.stateMachine()))
+            .errorHandler(failures)
             .listener("latency", recorder));
         final int engineThreads = countThreads(THREAD_PREFIX + "-");
         console.printf(Locale.ROOT, "ringlog latency: topology=%s wait=%s rate=%d/s measured=%ds warmup=%ds " +
@@ -245,6 +256,7 @@ public final class LatencyHarness implements Callable<Integer>
             results.put("setup-commands", sender.setupCommands());
             results.put("flow-checksum", Long.toHexString(sender.flowChecksum(total)));
             results.put("max-send-lag-us", maxSendLag / 1000.0);
+            results.put("failures", failures.total());
             results.put("latency-from", "intended send time (corrected) / ingress timestamp (service) to the first " +
                 "event of the command at a listener");
             results.put("threads", engineThreads + " engine + 1 producer = " + (engineThreads + 1));
@@ -263,6 +275,14 @@ public final class LatencyHarness implements Callable<Integer>
             }
             Files.writeString(json, Json.write(results), StandardCharsets.UTF_8);
             console.println("wrote " + json);
+        }
+        failures.printSummary();
+        if (failures.total() > 0)
+        {
+            err.printf(Locale.ROOT, "error: %,d commands failed in the engine (the first of each kind is above); " +
+                "these figures include the cost of the exceptions%n", failures.total());
+            err.flush();
+            return CliSupport.FAILED;
         }
         return 0;
     }
@@ -320,7 +340,8 @@ public final class LatencyHarness implements Callable<Integer>
         {
             if (engine.failure() != null)
             {
-                throw new IllegalStateException("engine halted during the run", engine.failure());
+                throw new IllegalStateException("the engine halted during the run: " +
+                    CliSupport.message(engine.failure()), engine.failure());
             }
             if (System.nanoTime() > deadline)
             {
@@ -353,6 +374,13 @@ public final class LatencyHarness implements Callable<Integer>
     LatencyRecorder recorder()
     {
         return recorder;
+    }
+
+    /** For tests: runs the workload's state machine inside {@code wrapper}'s (one that fails, say). */
+    LatencyHarness stateMachineWrapper(final UnaryOperator<StateMachine> wrapper)
+    {
+        this.stateMachineWrapper = wrapper;
+        return this;
     }
 
     /** What a workload publishes, and into which state machine. */

@@ -1,7 +1,12 @@
 package io.ringlog.bench;
 
+import io.ringlog.core.Command;
+import io.ringlog.core.Output;
+import io.ringlog.core.StateMachine;
 import io.ringlog.core.Topology;
 import io.ringlog.exchange.workload.WorkloadConfig;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,6 +114,78 @@ class LatencyHarnessTest
 
         assertEquals(2, exit);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("needs 2000 flow commands"), err.toString());
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldReportEngineFailuresOncePerKindWithoutAStackTraceAndExitFailed(@TempDir final Path dir) throws Exception
+    {
+        final ByteArrayOutputStream console = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        // Every 100th command throws: a bug in the state machine, which the engine rejects and goes on.
+        final LatencyHarness harness = new LatencyHarness()
+            .console(new PrintStream(console, true, StandardCharsets.UTF_8))
+            .stateMachineWrapper(FailingEveryHundredth::new);
+        final Path json = dir.resolve("run.json");
+
+        final int exit = LatencyHarness.commandLine(harness).setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
+            .execute("--rate", "2000", "--seconds", "1", "--warmup", "0", "--out", dir.toString(),
+                "--json", json.toString());
+
+        final String errText = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, exit, errText);
+        final List<String> lines = errText.lines().toList();
+        assertEquals(List.of("engine: command at position 100 (type " + CounterStateMachine.ADD + ") failed: " +
+            "java.lang.IllegalStateException: bug at a multiple of 100 (further failures like it are counted, not printed)"),
+            lines.stream().filter((line) -> line.contains("bug at")).toList(), errText);
+        assertTrue(lines.stream().anyMatch((line) -> line.startsWith("engine: 20 failures like the first (" +
+            "IllegalStateException at ")), errText);
+        assertTrue(lines.get(lines.size() - 1).startsWith("error: 20 commands failed in the engine"), errText);
+        assertTrue(lines.stream().noneMatch((line) -> line.startsWith("\tat ") || line.startsWith("Caused by")), errText);
+        // The figures are still printed and written: a rejection is the failed command's first event.
+        assertEquals(2000, harness.recorder().corrected().getTotalCount());
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> results = (Map<String, Object>)Json.parse(Files.readString(json));
+        assertEquals(20L, results.get("failures"));
+    }
+
+    /** A counter that throws on every command whose position is a multiple of 100. */
+    private static final class FailingEveryHundredth implements StateMachine
+    {
+        private final StateMachine delegate;
+
+        FailingEveryHundredth(final StateMachine delegate)
+        {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void apply(final Command command, final Output output)
+        {
+            if (command.position() % 100 == 0)
+            {
+                throw new IllegalStateException("bug at a multiple of 100");
+            }
+            delegate.apply(command, output);
+        }
+
+        @Override
+        public int writeSnapshot(final MutableDirectBuffer buffer, final int offset)
+        {
+            return delegate.writeSnapshot(buffer, offset);
+        }
+
+        @Override
+        public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
+        {
+            delegate.loadSnapshot(buffer, offset, length);
+        }
+
+        @Override
+        public long stateHash()
+        {
+            return delegate.stateHash();
+        }
     }
 
     private static List<String> readLines(final Path path)
