@@ -128,6 +128,7 @@ public final class BenchSuite implements Callable<Integer>
         load.put("before", Machine.load());
         report.put("suite", "ringlog benchmark suite");
         report.put("ringlog-version", CliSupport.version());
+        report.put("commit", Machine.commit());
         report.put("mode", plan.name());
         report.put("started", started.withNano(0).toString());
         report.put("command", "scripts/bench suite" + (quick ? " --quick" : "") + (out != null ? " --out " + out : ""));
@@ -141,6 +142,7 @@ public final class BenchSuite implements Callable<Integer>
         console.printf(Locale.ROOT, "ringlog benchmark suite (%s) into %s%n", plan.name(), dir);
         console.printf(Locale.ROOT, "machine: %s, %s, %s cores, %s GiB, %s; load %.2f%n", machine.get("arch"),
             machine.get("cpu-model"), machine.get("cores"), machine.get("memory-gib"), machine.get("jdk"), load.get("before"));
+        console.printf(Locale.ROOT, "code: ringlog %s, commit %s%n", report.get("ringlog-version"), report.get("commit"));
 
         try (JmhLock lock = new JmhLock())
         {

@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The machine a suite ran on, as the report names it: architecture ({@code uname -m}), CPU model
- * ({@code /proc/cpuinfo}), cores, memory ({@code /proc/meminfo}), kernel, JDK; and the load average,
+ * ({@code /proc/cpuinfo}), cores, memory ({@code /proc/meminfo}), kernel, JDK; the load average,
  * read before every step, because on a shared machine it says how much of the two cores the figures
- * had. Anything Linux does not provide here reads "unknown" rather than failing the run.
+ * had; and the commit of the code measured, since figures outlive the engine they were taken on.
+ * Anything Linux or git does not provide here reads "unknown" rather than failing the run.
  */
 public final class Machine
 {
@@ -36,6 +37,15 @@ public final class Machine
         machine.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") +
             " (" + System.getProperty("java.vendor") + ")");
         return machine;
+    }
+
+    /**
+     * The commit of the working directory's checkout, {@code git describe --always --dirty} (a
+     * "-dirty" suffix: uncommitted changes were measured too), or "unknown" outside a git checkout.
+     */
+    public static String commit()
+    {
+        return command("git", "describe", "--always", "--dirty", "--abbrev=12");
     }
 
     /** The 1-minute load average, or -1 where {@code /proc/loadavg} cannot be read. */

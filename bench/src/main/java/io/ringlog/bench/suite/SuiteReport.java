@@ -44,6 +44,12 @@ final class SuiteReport
         return this;
     }
 
+    /** A header entry, or null. */
+    Object get(final String key)
+    {
+        return header.get(key);
+    }
+
     void add(final ThroughputResult row)
     {
         throughput.add(row);
@@ -188,6 +194,12 @@ final class SuiteReport
         md.append("Machine: ").append(machine.get("arch")).append(", ").append(machine.get("cpu-model")).append(", ")
             .append(machine.get("cores")).append(" cores, ").append(machine.get("memory-gib")).append(" GiB; ")
             .append(machine.get("kernel")).append("; ").append(machine.get("jdk")).append(".\n\n");
+        if (header.get("commit") != null)
+        {
+            md.append("Code: ringlog ").append(header.get("ringlog-version")).append(", commit `")
+                .append(header.get("commit")).append("`").append(String.valueOf(header.get("commit")).endsWith("-dirty") ?
+                    " (with uncommitted changes)" : "").append(".\n\n");
+        }
         final Map<String, Object> load = (Map<String, Object>)header.get("load");
         final double highest = highestLoad();
         md.append("Load average (1 min): ").append(load.get("before")).append(" before the run, ")

@@ -55,7 +55,7 @@ class SuiteReportTest
         final SuiteReport report = new SuiteReport();
         report.put("started", "2026-12-01T10:00").put("mode", "quick").put("command", "scripts/bench suite --quick")
             .put("machine", Machine.describe()).put("load", Map.of("before", 0.5, "after", 0.7))
-            .put("duration-seconds", 1);
+            .put("duration-seconds", 1).put("ringlog-version", "0.1.0").put("commit", "a04da7f0a1b2-dirty");
         report.add(row("pipeline-memory", 3.0e6));
         report.add(row("abq", 1.0e6));
         report.add(new ThroughputResult("exchange-core", "peer", "", "", "", "no JDK 17", List.of(), null, 0.5, ""));
@@ -70,6 +70,7 @@ class SuiteReportTest
         assertTrue(md.contains("| ringlog / ArrayBlockingQueue pipeline (in-memory journal) | 3.00 | ≥ 5.0 | **no** |"), md);
         assertTrue(md.contains("(`exchange-core`) | failed: no JDK 17"), md);
         assertTrue(md.contains("## What did not run"), md);
+        assertTrue(md.contains("Code: ringlog 0.1.0, commit `a04da7f0a1b2-dirty` (with uncommitted changes)."), md);
     }
 
     private static ThroughputResult row(final String id, final double... iterations)

@@ -65,6 +65,7 @@ class BenchSuiteIT
             assertNotNull(machine.get(key), key);
         }
         assertTrue(md.contains("Machine: " + machine.get("arch") + ", " + machine.get("cpu-model")), md);
+        assertTrue(md.contains("Code: ringlog " + json.get("ringlog-version") + ", commit `" + json.get("commit") + "`"), md);
 
         final List<String> ids = new ArrayList<>(JMH_ROWS);
         ids.add("exchange-core");
@@ -88,6 +89,7 @@ class BenchSuiteIT
         assertEquals("CHRONICLE", ringlog.get("journal"));
         assertEquals("EXCHANGE", ringlog.get("workload"));
         assertTrue(ringlog.get("kept-up") instanceof Boolean, ringlog.toString());
+        assertEquals(0L, ringlog.get("failures"), ringlog.toString());
         assertTrue(md.contains("| 10,000 | ringlog |"), md);
         assertTrue(md.contains("| 10,000 | exchange-core |"), md);
         assertPng(out.resolve("latency-10000.png"));
