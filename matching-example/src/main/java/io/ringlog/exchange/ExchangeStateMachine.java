@@ -4,24 +4,25 @@ import io.ringlog.core.Command;
 import io.ringlog.core.Hashing;
 import io.ringlog.core.Output;
 import io.ringlog.core.StateMachine;
-import io.ringlog.exchange.codec.AddInstrumentCommand;
-import io.ringlog.exchange.codec.BalanceChangedEvent;
-import io.ringlog.exchange.codec.BookChangedEvent;
-import io.ringlog.exchange.codec.CancelOrderCommand;
-import io.ringlog.exchange.codec.ConfigureCommand;
 import io.ringlog.exchange.codec.CommandTypes;
-import io.ringlog.exchange.codec.DepositCommand;
-import io.ringlog.exchange.codec.InstrumentAddedEvent;
-import io.ringlog.exchange.codec.MoveOrderCommand;
-import io.ringlog.exchange.codec.OrderAcceptedEvent;
-import io.ringlog.exchange.codec.OrderCancelledEvent;
-import io.ringlog.exchange.codec.OrderMovedEvent;
-import io.ringlog.exchange.codec.OrderReducedEvent;
-import io.ringlog.exchange.codec.PlaceOrderCommand;
-import io.ringlog.exchange.codec.ReduceOrderCommand;
-import io.ringlog.exchange.codec.RejectedEvent;
-import io.ringlog.exchange.codec.TradeEvent;
-import io.ringlog.exchange.codec.WithdrawCommand;
+import io.ringlog.exchange.codec.EventTypes;
+import io.ringlog.exchange.codec.command.AddInstrumentCommandDecoder;
+import io.ringlog.exchange.codec.command.CancelOrderCommandDecoder;
+import io.ringlog.exchange.codec.command.ConfigureCommandDecoder;
+import io.ringlog.exchange.codec.command.DepositCommandDecoder;
+import io.ringlog.exchange.codec.command.MoveOrderCommandDecoder;
+import io.ringlog.exchange.codec.command.PlaceOrderCommandDecoder;
+import io.ringlog.exchange.codec.command.ReduceOrderCommandDecoder;
+import io.ringlog.exchange.codec.command.WithdrawCommandDecoder;
+import io.ringlog.exchange.codec.event.BalanceChangedEventEncoder;
+import io.ringlog.exchange.codec.event.BookChangedEventEncoder;
+import io.ringlog.exchange.codec.event.InstrumentAddedEventEncoder;
+import io.ringlog.exchange.codec.event.OrderAcceptedEventEncoder;
+import io.ringlog.exchange.codec.event.OrderCancelledEventEncoder;
+import io.ringlog.exchange.codec.event.OrderMovedEventEncoder;
+import io.ringlog.exchange.codec.event.OrderReducedEventEncoder;
+import io.ringlog.exchange.codec.event.RejectedEventEncoder;
+import io.ringlog.exchange.codec.event.TradeEventEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -43,8 +44,8 @@ import static io.ringlog.exchange.Side.SELL_CODE;
  * thread, or once the engine has stopped; other threads use read models built from the events.
  * <p>
  * Engine settings it needs: {@code maxPayloadLength} of at least {@link
- * io.ringlog.exchange.codec.PlaceOrderCommand#LENGTH} (the largest command), {@code maxEventPayloadLength}
- * of at least {@link io.ringlog.exchange.codec.TradeEvent#LENGTH}, and an {@code outputRingSize} above the
+ * PlaceOrderCommandDecoder#BLOCK_LENGTH} (the largest command), {@code maxEventPayloadLength}
+ * of at least {@link TradeEventEncoder#BLOCK_LENGTH}, and an {@code outputRingSize} above the
  * most events one command can cause: about three per resting order an incoming order meets, plus four
  * balances per trade when they are reported. The defaults (256, 256, 65,536) fit.
  */
@@ -111,24 +112,24 @@ public final class ExchangeStateMachine implements StateMachine
     private Output output;
     private int commandType;
 
-    private final AddInstrumentCommand addInstrument = new AddInstrumentCommand();
-    private final DepositCommand deposit = new DepositCommand();
-    private final WithdrawCommand withdraw = new WithdrawCommand();
-    private final PlaceOrderCommand place = new PlaceOrderCommand();
-    private final CancelOrderCommand cancel = new CancelOrderCommand();
-    private final ReduceOrderCommand reduce = new ReduceOrderCommand();
-    private final MoveOrderCommand move = new MoveOrderCommand();
-    private final ConfigureCommand configure = new ConfigureCommand();
+    private final AddInstrumentCommandDecoder addInstrument = new AddInstrumentCommandDecoder();
+    private final DepositCommandDecoder deposit = new DepositCommandDecoder();
+    private final WithdrawCommandDecoder withdraw = new WithdrawCommandDecoder();
+    private final PlaceOrderCommandDecoder place = new PlaceOrderCommandDecoder();
+    private final CancelOrderCommandDecoder cancel = new CancelOrderCommandDecoder();
+    private final ReduceOrderCommandDecoder reduce = new ReduceOrderCommandDecoder();
+    private final MoveOrderCommandDecoder move = new MoveOrderCommandDecoder();
+    private final ConfigureCommandDecoder configure = new ConfigureCommandDecoder();
 
-    private final InstrumentAddedEvent instrumentAdded = new InstrumentAddedEvent();
-    private final OrderAcceptedEvent accepted = new OrderAcceptedEvent();
-    private final TradeEvent trade = new TradeEvent();
-    private final OrderCancelledEvent cancelled = new OrderCancelledEvent();
-    private final OrderReducedEvent reduced = new OrderReducedEvent();
-    private final OrderMovedEvent moved = new OrderMovedEvent();
-    private final BookChangedEvent bookChanged = new BookChangedEvent();
-    private final BalanceChangedEvent balanceChanged = new BalanceChangedEvent();
-    private final RejectedEvent rejected = new RejectedEvent();
+    private final InstrumentAddedEventEncoder instrumentAdded = new InstrumentAddedEventEncoder();
+    private final OrderAcceptedEventEncoder accepted = new OrderAcceptedEventEncoder();
+    private final TradeEventEncoder trade = new TradeEventEncoder();
+    private final OrderCancelledEventEncoder cancelled = new OrderCancelledEventEncoder();
+    private final OrderReducedEventEncoder reduced = new OrderReducedEventEncoder();
+    private final OrderMovedEventEncoder moved = new OrderMovedEventEncoder();
+    private final BookChangedEventEncoder bookChanged = new BookChangedEventEncoder();
+    private final BalanceChangedEventEncoder balanceChanged = new BalanceChangedEventEncoder();
+    private final RejectedEventEncoder rejected = new RejectedEventEncoder();
 
     /** Asset ids 0..{@value #DEFAULT_MAX_ASSETS}-1, and trades report the balances they change. */
     public ExchangeStateMachine()
@@ -196,6 +197,7 @@ public final class ExchangeStateMachine implements StateMachine
         stamp++;
         final DirectBuffer payload = command.payload();
         final int length = command.payloadLength();
+        final int version = command.version();
         if (!configured && commandType != CommandTypes.CONFIGURE)
         {
             reject(RejectReason.NOT_CONFIGURED, 0, 0);
@@ -205,84 +207,84 @@ public final class ExchangeStateMachine implements StateMachine
         switch (commandType)
         {
             case CommandTypes.CONFIGURE:
-                if (length < ConfigureCommand.LENGTH)
+                if (length < ConfigureCommandDecoder.BLOCK_LENGTH)
                 {
                     reject(RejectReason.MALFORMED, 0, 0);
                     break;
                 }
-                configure.wrap(payload, 0);
+                configure.wrap(payload, 0, length, version);
                 configure(configure.settingsVersion(), configure.maxAssets());
                 break;
 
             case CommandTypes.ADD_INSTRUMENT:
-                if (length < AddInstrumentCommand.LENGTH)
+                if (length < AddInstrumentCommandDecoder.BLOCK_LENGTH)
                 {
                     reject(RejectReason.MALFORMED, 0, 0);
                     break;
                 }
-                addInstrument.wrap(payload, 0);
+                addInstrument.wrap(payload, 0, length, version);
                 addInstrument(addInstrument.symbol(), addInstrument.baseAsset(), addInstrument.quoteAsset(),
                     addInstrument.tickSize(), addInstrument.lotSize());
                 break;
 
             case CommandTypes.DEPOSIT:
-                if (length < DepositCommand.LENGTH)
+                if (length < DepositCommandDecoder.BLOCK_LENGTH)
                 {
                     reject(RejectReason.MALFORMED, 0, 0);
                     break;
                 }
-                deposit.wrap(payload, 0);
+                deposit.wrap(payload, 0, length, version);
                 deposit(deposit.account(), deposit.asset(), deposit.amount());
                 break;
 
             case CommandTypes.WITHDRAW:
-                if (length < WithdrawCommand.LENGTH)
+                if (length < WithdrawCommandDecoder.BLOCK_LENGTH)
                 {
                     reject(RejectReason.MALFORMED, 0, 0);
                     break;
                 }
-                withdraw.wrap(payload, 0);
+                withdraw.wrap(payload, 0, length, version);
                 withdraw(withdraw.account(), withdraw.asset(), withdraw.amount());
                 break;
 
             case CommandTypes.PLACE_ORDER:
-                if (length < PlaceOrderCommand.LENGTH)
+                if (length < PlaceOrderCommandDecoder.BLOCK_LENGTH)
                 {
                     reject(RejectReason.MALFORMED, 0, 0);
                     break;
                 }
-                place.wrap(payload, 0);
+                place.wrap(payload, 0, length, version);
                 placeOrder(place.orderId(), place.account(), place.symbol(), place.side(), place.orderType(),
                     place.price(), place.quantity());
                 break;
 
             case CommandTypes.CANCEL_ORDER:
-                if (length < CancelOrderCommand.LENGTH)
+                if (length < CancelOrderCommandDecoder.BLOCK_LENGTH)
                 {
                     reject(RejectReason.MALFORMED, 0, 0);
                     break;
                 }
-                cancel.wrap(payload, 0);
+                cancel.wrap(payload, 0, length, version);
                 cancelOrder(cancel.orderId(), cancel.account());
                 break;
 
             case CommandTypes.REDUCE_ORDER:
-                if (length < ReduceOrderCommand.LENGTH)
+                if (length < ReduceOrderCommandDecoder.BLOCK_LENGTH)
                 {
                     reject(RejectReason.MALFORMED, 0, 0);
                     break;
                 }
-                reduce.wrap(payload, 0);
+                reduce.wrap(payload, 0, length, version);
                 reduceOrder(reduce.orderId(), reduce.account(), reduce.reduceBy());
                 break;
 
             case CommandTypes.MOVE_ORDER:
-                if (length < MoveOrderCommand.LENGTH)
+                if (length < MoveOrderCommandDecoder.BLOCK_LENGTH)
                 {
                     reject(RejectReason.MALFORMED, 0, 0);
                     break;
                 }
-                move.wrap(payload, 0);
+                move.wrap(payload, 0, length, version);
                 moveOrder(move.orderId(), move.account(), move.newPrice());
                 break;
 
@@ -302,7 +304,7 @@ public final class ExchangeStateMachine implements StateMachine
             reject(RejectReason.ALREADY_CONFIGURED, 0, 0);
             return;
         }
-        if (settingsVersion != ConfigureCommand.SETTINGS_VERSION || maxAssets < 2 || maxAssets > MAX_ASSETS)
+        if (settingsVersion != CommandTypes.SETTINGS_VERSION || maxAssets < 2 || maxAssets > MAX_ASSETS)
         {
             reject(RejectReason.BAD_SETTINGS, 0, 0);
             return;
@@ -324,10 +326,9 @@ public final class ExchangeStateMachine implements StateMachine
         }
         final Instrument instrument = new Instrument(symbol, base, quote, tick, lot);
         list(instrument);
-        final MutableDirectBuffer buffer = output.claim(InstrumentAddedEvent.TYPE);
-        instrumentAdded.wrapForEncode(buffer, 0).symbol(symbol).baseAsset(base).quoteAsset(quote)
-            .tickSize(tick).lotSize(lot);
-        output.commit(InstrumentAddedEvent.LENGTH);
+        instrumentAdded.wrap(claim(EventTypes.INSTRUMENT_ADDED, InstrumentAddedEventEncoder.BLOCK_LENGTH), 0)
+            .symbol(symbol).baseAsset(base).quoteAsset(quote).tickSize(tick).lotSize(lot);
+        output.commit(InstrumentAddedEventEncoder.BLOCK_LENGTH);
     }
 
     private void list(final Instrument instrument)
@@ -492,10 +493,9 @@ public final class ExchangeStateMachine implements StateMachine
             return;
         }
 
-        final MutableDirectBuffer buffer = output.claim(OrderAcceptedEvent.TYPE);
-        accepted.wrapForEncode(buffer, 0).orderId(orderId).account(accountId).price(price).quantity(quantity)
-            .symbol(symbol).side(side).orderType(type);
-        output.commit(OrderAcceptedEvent.LENGTH);
+        accepted.wrap(claim(EventTypes.ORDER_ACCEPTED, OrderAcceptedEventEncoder.BLOCK_LENGTH), 0).orderId(orderId)
+            .account(accountId).price(price).quantity(quantity).symbol(symbol).side((byte)side).orderType((byte)type);
+        output.commit(OrderAcceptedEventEncoder.BLOCK_LENGTH);
 
         final Order order = acquireOrder();
         order.orderId = orderId;
@@ -659,12 +659,11 @@ public final class ExchangeStateMachine implements StateMachine
         maker.level.totalQuantity -= quantity;
         taker.remaining -= quantity;
 
-        final MutableDirectBuffer buffer = output.claim(TradeEvent.TYPE);
-        trade.wrapForEncode(buffer, 0).tradeId(++lastTradeId).makerOrderId(maker.orderId).takerOrderId(taker.orderId)
-            .makerAccount(maker.account.id).takerAccount(taker.account.id).price(price).quantity(quantity)
-            .makerRemaining(maker.remaining).takerRemaining(taker.remaining).symbol(instrument.symbol())
-            .takerSide(taker.side);
-        output.commit(TradeEvent.LENGTH);
+        trade.wrap(claim(EventTypes.TRADE, TradeEventEncoder.BLOCK_LENGTH), 0).tradeId(++lastTradeId)
+            .makerOrderId(maker.orderId).takerOrderId(taker.orderId).makerAccount(maker.account.id)
+            .takerAccount(taker.account.id).price(price).quantity(quantity).makerRemaining(maker.remaining)
+            .takerRemaining(taker.remaining).symbol(instrument.symbol()).takerSide((byte)taker.side);
+        output.commit(TradeEventEncoder.BLOCK_LENGTH);
     }
 
     private void rest(final OrderBook book, final Order order)
@@ -753,10 +752,10 @@ public final class ExchangeStateMachine implements StateMachine
             order.level.totalQuantity -= quantity;
             emitBookChanged(book.instrument.symbol(), order.level);
         }
-        final MutableDirectBuffer buffer = output.claim(OrderReducedEvent.TYPE);
-        reduced.wrapForEncode(buffer, 0).orderId(orderId).account(accountId).price(order.price).reducedBy(quantity)
-            .remaining(order.remaining).symbol(book.instrument.symbol()).side(order.side);
-        output.commit(OrderReducedEvent.LENGTH);
+        reduced.wrap(claim(EventTypes.ORDER_REDUCED, OrderReducedEventEncoder.BLOCK_LENGTH), 0).orderId(orderId)
+            .account(accountId).price(order.price).reducedBy(quantity).remaining(order.remaining)
+            .symbol(book.instrument.symbol()).side((byte)order.side);
+        output.commit(OrderReducedEventEncoder.BLOCK_LENGTH);
         if (order.remaining == 0)
         {
             releaseOrder(order);
@@ -799,10 +798,10 @@ public final class ExchangeStateMachine implements StateMachine
             touch(account, quote);
         }
         order.price = newPrice;
-        final MutableDirectBuffer buffer = output.claim(OrderMovedEvent.TYPE);
-        moved.wrapForEncode(buffer, 0).orderId(orderId).account(accountId).oldPrice(oldPrice).newPrice(newPrice)
-            .remaining(order.remaining).symbol(instrument.symbol()).side(order.side);
-        output.commit(OrderMovedEvent.LENGTH);
+        moved.wrap(claim(EventTypes.ORDER_MOVED, OrderMovedEventEncoder.BLOCK_LENGTH), 0).orderId(orderId)
+            .account(accountId).oldPrice(oldPrice).newPrice(newPrice).remaining(order.remaining)
+            .symbol(instrument.symbol()).side((byte)order.side);
+        output.commit(OrderMovedEventEncoder.BLOCK_LENGTH);
 
         match(book, order, false);
         if (order.remaining > 0)
@@ -868,33 +867,38 @@ public final class ExchangeStateMachine implements StateMachine
     {
         // The engine writes the reason at offset 0; the encoder writes the same value there with the rest.
         final MutableDirectBuffer buffer = output.claimRejection(reason.code());
-        rejected.wrapForEncode(buffer, 0).reason(reason.code()).commandType(commandType).orderId(orderId)
-            .account(accountId);
-        output.commit(RejectedEvent.LENGTH);
+        rejected.wrap(buffer, 0).reason(reason.code()).commandType(commandType).orderId(orderId).account(accountId);
+        output.commit(RejectedEventEncoder.BLOCK_LENGTH);
     }
 
     private void emitCancelled(final Order order, final long quantity, final CancelReason reason)
     {
-        final MutableDirectBuffer buffer = output.claim(OrderCancelledEvent.TYPE);
-        cancelled.wrapForEncode(buffer, 0).orderId(order.orderId).account(order.account.id).price(order.price)
-            .quantity(quantity).symbol(order.book.instrument.symbol()).side(order.side).reason(reason.code());
-        output.commit(OrderCancelledEvent.LENGTH);
+        cancelled.wrap(claim(EventTypes.ORDER_CANCELLED, OrderCancelledEventEncoder.BLOCK_LENGTH), 0)
+            .orderId(order.orderId).account(order.account.id).price(order.price).quantity(quantity)
+            .symbol(order.book.instrument.symbol()).side((byte)order.side).reason((byte)reason.code());
+        output.commit(OrderCancelledEventEncoder.BLOCK_LENGTH);
     }
 
     private void emitBookChanged(final int symbol, final PriceLevel level)
     {
-        final MutableDirectBuffer buffer = output.claim(BookChangedEvent.TYPE);
-        bookChanged.wrapForEncode(buffer, 0).price(level.price).totalQuantity(level.totalQuantity).symbol(symbol)
-            .orderCount(level.orderCount).side(level.side);
-        output.commit(BookChangedEvent.LENGTH);
+        bookChanged.wrap(claim(EventTypes.BOOK_CHANGED, BookChangedEventEncoder.BLOCK_LENGTH), 0).price(level.price)
+            .totalQuantity(level.totalQuantity).symbol(symbol).orderCount(level.orderCount).side((byte)level.side);
+        output.commit(BookChangedEventEncoder.BLOCK_LENGTH);
     }
 
     private void emitBalance(final Account account, final int asset)
     {
-        final MutableDirectBuffer buffer = output.claim(BalanceChangedEvent.TYPE);
-        balanceChanged.wrapForEncode(buffer, 0).account(account.id).free(account.free[asset])
-            .reserved(account.reserved[asset]).asset(asset);
-        output.commit(BalanceChangedEvent.LENGTH);
+        balanceChanged.wrap(claim(EventTypes.BALANCE_CHANGED, BalanceChangedEventEncoder.BLOCK_LENGTH), 0)
+            .account(account.id).free(account.free[asset]).reserved(account.reserved[asset]).asset(asset);
+        output.commit(BalanceChangedEventEncoder.BLOCK_LENGTH);
+    }
+
+    /** Claims an event with its block zeroed, so its padding never carries the bytes of an earlier event. */
+    private MutableDirectBuffer claim(final int type, final int blockLength)
+    {
+        final MutableDirectBuffer buffer = output.claim(type);
+        buffer.setMemory(0, blockLength, (byte)0);
+        return buffer;
     }
 
     /** Notes a balance changed by this command; each is reported once, at the end of the command. */
