@@ -1,15 +1,7 @@
 package io.ringlog.exchange.codec;
 
-import io.ringlog.exchange.codec.command.AddInstrumentCommandDecoder;
-import io.ringlog.exchange.codec.command.AddInstrumentCommandEncoder;
-import io.ringlog.exchange.codec.command.CancelOrderCommandEncoder;
 import io.ringlog.exchange.codec.command.ConfigureCommandEncoder;
-import io.ringlog.exchange.codec.command.DepositCommandEncoder;
-import io.ringlog.exchange.codec.command.MoveOrderCommandEncoder;
 import io.ringlog.exchange.codec.command.PlaceOrderCommandDecoder;
-import io.ringlog.exchange.codec.command.PlaceOrderCommandEncoder;
-import io.ringlog.exchange.codec.command.ReduceOrderCommandEncoder;
-import io.ringlog.exchange.codec.command.WithdrawCommandEncoder;
 import io.ringlog.exchange.codec.event.BalanceChangedEventEncoder;
 import io.ringlog.exchange.codec.event.BookChangedEventEncoder;
 import io.ringlog.exchange.codec.event.InstrumentAddedEventEncoder;
@@ -21,213 +13,133 @@ import io.ringlog.exchange.codec.event.RejectedEventEncoder;
 import io.ringlog.exchange.codec.event.TradeEventDecoder;
 import io.ringlog.exchange.codec.event.TradeEventEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.Arrays;
+import java.util.HexFormat;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The codecs generated from the SBE schemas lay every command and event out byte for byte as the
- * hand-written flyweights of version 1 did: same type, same length, same bytes for the same values. So
- * journals written before the switch decode unchanged, and event readers see the same payloads.
- * Values differ in every byte, so a field at a wrong offset cannot pass, and the generated decoders read
- * what the old encoders wrote.
+ * The codecs generated from the SBE schemas write version 1's layouts: every command and event as the
+ * bytes the hand-written flyweights of version 1 wrote (their drawn layouts, packed independently of this
+ * code when the flyweights were retired). So journals written before the schema decode unchanged, and
+ * event readers see the same payloads. Values differ in every byte, so a field at a wrong offset cannot
+ * pass; padding is zero.
  */
 class SchemaLayoutTest
 {
-    private final UnsafeBuffer old = new UnsafeBuffer(new byte[128]);
-    private final UnsafeBuffer generated = new UnsafeBuffer(new byte[128]);
+    private static final long A = 0x0102030405060708L;
+    private static final long B = 0x1112131415161718L;
+    private static final long C = 0x2122232425262728L;
+    private static final long D = 0x3132333435363738L;
+    private static final long E = 0x4142434445464748L;
+
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[128]);
+    private final CommandEncoder encoder = new CommandEncoder();
+
+    @BeforeEach
+    void dirty()
+    {
+        // Padding must come out zero whatever the buffer held before.
+        buffer.setMemory(0, buffer.capacity(), (byte)0x5A);
+    }
 
     @Test
-    void shouldLayCommandsOutAsVersionOneDid()
+    void shouldWriteCommandsAsVersionOneDid()
     {
-        final CommandEncoder encoder = new CommandEncoder();
+        assertBytes("0d0c0b0a1d1c1b1a2d2c2b2a0000000038373635343332314847464544434241",
+            encoder.addInstrument(buffer, 0, 0x0A0B0C0D, 0x1A1B1C1D, 0x2A2B2C2D, D, E));
+        assertBytes("080706050403020128272625242322211413121100000000", encoder.deposit(buffer, 0, A, 0x11121314, C));
+        assertBytes("080706050403020128272625242322211413121100000000", encoder.withdraw(buffer, 0, A, 0x11121314, C));
+        assertBytes("08070605040302011817161514131211383736353433323148474645444342412423222101030000",
+            encoder.place(buffer, 0, A, B, 0x21222324, 1, 3, D, E));
+        assertBytes("08070605040302011817161514131211", encoder.cancel(buffer, 0, A, B));
+        assertBytes("080706050403020118171615141312112827262524232221", encoder.reduce(buffer, 0, A, B, C));
+        assertBytes("080706050403020118171615141312112827262524232221", encoder.move(buffer, 0, A, B, C));
+        new ConfigureCommandEncoder().wrap(buffer, 0).settingsVersion(0x01020304).maxAssets(0x11121314);
+        assertBytes("0403020114131211", ConfigureCommandEncoder.BLOCK_LENGTH);
 
-        same(CommandTypes.ADD_INSTRUMENT, AddInstrumentCommandEncoder.TEMPLATE_ID,
-            encoder.addInstrument(old, 0, 0x0A0B0C0D, 0x1A1B1C1D, 0x2A2B2C2D, 0x3132333435363738L, 0x4142434445464748L),
-            AddInstrumentCommandEncoder.BLOCK_LENGTH);
-        new AddInstrumentCommandEncoder().wrap(generated, 0).symbol(0x0A0B0C0D).baseAsset(0x1A1B1C1D)
-            .quoteAsset(0x2A2B2C2D).tickSize(0x3132333435363738L).lotSize(0x4142434445464748L);
-        sameBytes(AddInstrumentCommandEncoder.BLOCK_LENGTH);
-        final AddInstrumentCommandDecoder instrument = new AddInstrumentCommandDecoder()
-            .wrap(generated, 0, AddInstrumentCommandEncoder.BLOCK_LENGTH, 1);
-        assertEquals(0x2A2B2C2D, instrument.quoteAsset());
-        assertEquals(0x4142434445464748L, instrument.lotSize());
-
-        same(CommandTypes.DEPOSIT, DepositCommandEncoder.TEMPLATE_ID,
-            encoder.deposit(old, 0, 0x0102030405060708L, 0x11121314, 0x2122232425262728L),
-            DepositCommandEncoder.BLOCK_LENGTH);
-        new DepositCommandEncoder().wrap(generated, 0).account(0x0102030405060708L).asset(0x11121314)
-            .amount(0x2122232425262728L);
-        sameBytes(DepositCommandEncoder.BLOCK_LENGTH);
-
-        same(CommandTypes.WITHDRAW, WithdrawCommandEncoder.TEMPLATE_ID,
-            encoder.withdraw(old, 0, 0x0102030405060708L, 0x11121314, 0x2122232425262728L),
-            WithdrawCommandEncoder.BLOCK_LENGTH);
-        new WithdrawCommandEncoder().wrap(generated, 0).account(0x0102030405060708L).asset(0x11121314)
-            .amount(0x2122232425262728L);
-        sameBytes(WithdrawCommandEncoder.BLOCK_LENGTH);
-
-        same(CommandTypes.PLACE_ORDER, PlaceOrderCommandEncoder.TEMPLATE_ID,
-            encoder.place(old, 0, 0x0102030405060708L, 0x1112131415161718L, 0x21222324, 1, 3, 0x3132333435363738L,
-                0x4142434445464748L), PlaceOrderCommandEncoder.BLOCK_LENGTH);
-        new PlaceOrderCommandEncoder().wrap(generated, 0).orderId(0x0102030405060708L).account(0x1112131415161718L)
-            .symbol(0x21222324).side((byte)1).orderType((byte)3).price(0x3132333435363738L)
-            .quantity(0x4142434445464748L);
-        sameBytes(PlaceOrderCommandEncoder.BLOCK_LENGTH);
+        encoder.place(buffer, 0, A, B, 0x21222324, 1, 3, D, E);
         final PlaceOrderCommandDecoder place = new PlaceOrderCommandDecoder()
-            .wrap(generated, 0, PlaceOrderCommandEncoder.BLOCK_LENGTH, 1);
+            .wrap(buffer, 0, PlaceOrderCommandDecoder.BLOCK_LENGTH, CommandEncoder.VERSION);
         assertEquals(0x21222324, place.symbol());
         assertEquals(1, place.side());
         assertEquals(3, place.orderType());
-        assertEquals(0x3132333435363738L, place.price());
-
-        same(CommandTypes.CANCEL_ORDER, CancelOrderCommandEncoder.TEMPLATE_ID,
-            encoder.cancel(old, 0, 0x0102030405060708L, 0x1112131415161718L), CancelOrderCommandEncoder.BLOCK_LENGTH);
-        new CancelOrderCommandEncoder().wrap(generated, 0).orderId(0x0102030405060708L).account(0x1112131415161718L);
-        sameBytes(CancelOrderCommandEncoder.BLOCK_LENGTH);
-
-        same(CommandTypes.REDUCE_ORDER, ReduceOrderCommandEncoder.TEMPLATE_ID,
-            encoder.reduce(old, 0, 0x0102030405060708L, 0x1112131415161718L, 0x2122232425262728L),
-            ReduceOrderCommandEncoder.BLOCK_LENGTH);
-        new ReduceOrderCommandEncoder().wrap(generated, 0).orderId(0x0102030405060708L).account(0x1112131415161718L)
-            .reduceBy(0x2122232425262728L);
-        sameBytes(ReduceOrderCommandEncoder.BLOCK_LENGTH);
-
-        same(CommandTypes.MOVE_ORDER, MoveOrderCommandEncoder.TEMPLATE_ID,
-            encoder.move(old, 0, 0x0102030405060708L, 0x1112131415161718L, 0x2122232425262728L),
-            MoveOrderCommandEncoder.BLOCK_LENGTH);
-        new MoveOrderCommandEncoder().wrap(generated, 0).orderId(0x0102030405060708L).account(0x1112131415161718L)
-            .newPrice(0x2122232425262728L);
-        sameBytes(MoveOrderCommandEncoder.BLOCK_LENGTH);
-
-        clear();
-        new ConfigureCommand().wrapForEncode(old, 0).settingsVersion(0x01020304).maxAssets(0x11121314);
-        same(CommandTypes.CONFIGURE, ConfigureCommandEncoder.TEMPLATE_ID, ConfigureCommand.LENGTH,
-            ConfigureCommandEncoder.BLOCK_LENGTH);
-        new ConfigureCommandEncoder().wrap(generated, 0).settingsVersion(0x01020304).maxAssets(0x11121314);
-        sameBytes(ConfigureCommandEncoder.BLOCK_LENGTH);
+        assertEquals(D, place.price());
     }
 
     @Test
-    void shouldLayEventsOutAsVersionOneDid()
+    void shouldWriteEventsAsVersionOneDid()
     {
-        clear();
-        new RejectedEvent().wrapForEncode(old, 0).reason(0x01020304).commandType(0x11121314)
-            .orderId(0x2122232425262728L).account(0x3132333435363738L);
-        new RejectedEventEncoder().wrap(generated, 0).reason(0x01020304).commandType(0x11121314)
-            .orderId(0x2122232425262728L).account(0x3132333435363738L);
-        same(RejectedEvent.LENGTH, RejectedEventEncoder.BLOCK_LENGTH);
+        zero(RejectedEventEncoder.BLOCK_LENGTH);
+        new RejectedEventEncoder().wrap(buffer, 0).reason(0x01020304).commandType(0x11121314).orderId(C).account(D);
+        assertBytes("040302011413121128272625242322213837363534333231", RejectedEventEncoder.BLOCK_LENGTH);
         assertEquals(0, RejectedEventEncoder.reasonEncodingOffset(), "the engine writes the reason at offset 0");
 
-        clear();
-        new InstrumentAddedEvent().wrapForEncode(old, 0).symbol(0x01020304).baseAsset(0x11121314)
-            .quoteAsset(0x21222324).tickSize(0x3132333435363738L).lotSize(0x4142434445464748L);
-        new InstrumentAddedEventEncoder().wrap(generated, 0).symbol(0x01020304).baseAsset(0x11121314)
-            .quoteAsset(0x21222324).tickSize(0x3132333435363738L).lotSize(0x4142434445464748L);
-        sameEvent(InstrumentAddedEvent.TYPE, InstrumentAddedEventEncoder.TEMPLATE_ID, InstrumentAddedEvent.LENGTH,
+        zero(InstrumentAddedEventEncoder.BLOCK_LENGTH);
+        new InstrumentAddedEventEncoder().wrap(buffer, 0).symbol(0x01020304).baseAsset(0x11121314)
+            .quoteAsset(0x21222324).tickSize(D).lotSize(E);
+        assertBytes("0403020114131211242322210000000038373635343332314847464544434241",
             InstrumentAddedEventEncoder.BLOCK_LENGTH);
 
-        clear();
-        new OrderAcceptedEvent().wrapForEncode(old, 0).orderId(0x0102030405060708L).account(0x1112131415161718L)
-            .price(0x2122232425262728L).quantity(0x3132333435363738L).symbol(0x41424344).side(1).orderType(2);
-        new OrderAcceptedEventEncoder().wrap(generated, 0).orderId(0x0102030405060708L).account(0x1112131415161718L)
-            .price(0x2122232425262728L).quantity(0x3132333435363738L).symbol(0x41424344).side((byte)1)
-            .orderType((byte)2);
-        sameEvent(OrderAcceptedEvent.TYPE, OrderAcceptedEventEncoder.TEMPLATE_ID, OrderAcceptedEvent.LENGTH,
+        zero(OrderAcceptedEventEncoder.BLOCK_LENGTH);
+        new OrderAcceptedEventEncoder().wrap(buffer, 0).orderId(A).account(B).price(C).quantity(D).symbol(0x41424344)
+            .side((byte)1).orderType((byte)2);
+        assertBytes("08070605040302011817161514131211282726252423222138373635343332314443424101020000",
             OrderAcceptedEventEncoder.BLOCK_LENGTH);
 
-        clear();
-        new TradeEvent().wrapForEncode(old, 0).tradeId(0x0102030405060708L).makerOrderId(0x1112131415161718L)
-            .takerOrderId(0x2122232425262728L).makerAccount(0x3132333435363738L).takerAccount(0x4142434445464748L)
-            .price(0x5152535455565758L).quantity(0x6162636465666768L).makerRemaining(0x7172737475767778L)
-            .takerRemaining(0x0807060504030201L).symbol(0x18171615).takerSide(1);
-        new TradeEventEncoder().wrap(generated, 0).tradeId(0x0102030405060708L).makerOrderId(0x1112131415161718L)
-            .takerOrderId(0x2122232425262728L).makerAccount(0x3132333435363738L).takerAccount(0x4142434445464748L)
-            .price(0x5152535455565758L).quantity(0x6162636465666768L).makerRemaining(0x7172737475767778L)
+        zero(TradeEventEncoder.BLOCK_LENGTH);
+        new TradeEventEncoder().wrap(buffer, 0).tradeId(A).makerOrderId(B).takerOrderId(C).makerAccount(D)
+            .takerAccount(E).price(0x5152535455565758L).quantity(0x6162636465666768L).makerRemaining(0x7172737475767778L)
             .takerRemaining(0x0807060504030201L).symbol(0x18171615).takerSide((byte)1);
-        sameEvent(TradeEvent.TYPE, TradeEventEncoder.TEMPLATE_ID, TradeEvent.LENGTH, TradeEventEncoder.BLOCK_LENGTH);
-        final TradeEventDecoder trade = new TradeEventDecoder().wrap(generated, 0, TradeEvent.LENGTH, 1);
+        final TradeEventDecoder trade = new TradeEventDecoder().wrap(buffer, 0, TradeEventDecoder.BLOCK_LENGTH, 1);
         assertEquals(0x7172737475767778L, trade.makerRemaining());
         assertEquals(0x18171615, trade.symbol());
+        assertBytes("0807060504030201181716151413121128272625242322213837363534333231484746454443424158575655545352516867" +
+            "666564636261787776757473727101020304050607081516171801000000", TradeEventEncoder.BLOCK_LENGTH);
 
-        clear();
-        new OrderCancelledEvent().wrapForEncode(old, 0).orderId(0x0102030405060708L).account(0x1112131415161718L)
-            .price(0x2122232425262728L).quantity(0x3132333435363738L).symbol(0x41424344).side(1).reason(3);
-        new OrderCancelledEventEncoder().wrap(generated, 0).orderId(0x0102030405060708L).account(0x1112131415161718L)
-            .price(0x2122232425262728L).quantity(0x3132333435363738L).symbol(0x41424344).side((byte)1)
-            .reason((byte)3);
-        sameEvent(OrderCancelledEvent.TYPE, OrderCancelledEventEncoder.TEMPLATE_ID, OrderCancelledEvent.LENGTH,
+        zero(OrderCancelledEventEncoder.BLOCK_LENGTH);
+        new OrderCancelledEventEncoder().wrap(buffer, 0).orderId(A).account(B).price(C).quantity(D).symbol(0x41424344)
+            .side((byte)1).reason((byte)3);
+        assertBytes("08070605040302011817161514131211282726252423222138373635343332314443424101030000",
             OrderCancelledEventEncoder.BLOCK_LENGTH);
 
-        clear();
-        new OrderReducedEvent().wrapForEncode(old, 0).orderId(0x0102030405060708L).account(0x1112131415161718L)
-            .price(0x2122232425262728L).reducedBy(0x3132333435363738L).remaining(0x4142434445464748L)
-            .symbol(0x51525354).side(1);
-        new OrderReducedEventEncoder().wrap(generated, 0).orderId(0x0102030405060708L).account(0x1112131415161718L)
-            .price(0x2122232425262728L).reducedBy(0x3132333435363738L).remaining(0x4142434445464748L)
+        zero(OrderReducedEventEncoder.BLOCK_LENGTH);
+        new OrderReducedEventEncoder().wrap(buffer, 0).orderId(A).account(B).price(C).reducedBy(D).remaining(E)
             .symbol(0x51525354).side((byte)1);
-        sameEvent(OrderReducedEvent.TYPE, OrderReducedEventEncoder.TEMPLATE_ID, OrderReducedEvent.LENGTH,
+        assertBytes("080706050403020118171615141312112827262524232221383736353433323148474645444342415453525101000000",
             OrderReducedEventEncoder.BLOCK_LENGTH);
 
-        clear();
-        new OrderMovedEvent().wrapForEncode(old, 0).orderId(0x0102030405060708L).account(0x1112131415161718L)
-            .oldPrice(0x2122232425262728L).newPrice(0x3132333435363738L).remaining(0x4142434445464748L)
-            .symbol(0x51525354).side(1);
-        new OrderMovedEventEncoder().wrap(generated, 0).orderId(0x0102030405060708L).account(0x1112131415161718L)
-            .oldPrice(0x2122232425262728L).newPrice(0x3132333435363738L).remaining(0x4142434445464748L)
+        zero(OrderMovedEventEncoder.BLOCK_LENGTH);
+        new OrderMovedEventEncoder().wrap(buffer, 0).orderId(A).account(B).oldPrice(C).newPrice(D).remaining(E)
             .symbol(0x51525354).side((byte)1);
-        sameEvent(OrderMovedEvent.TYPE, OrderMovedEventEncoder.TEMPLATE_ID, OrderMovedEvent.LENGTH,
+        assertBytes("080706050403020118171615141312112827262524232221383736353433323148474645444342415453525101000000",
             OrderMovedEventEncoder.BLOCK_LENGTH);
 
-        clear();
-        new BookChangedEvent().wrapForEncode(old, 0).price(0x0102030405060708L).totalQuantity(0x1112131415161718L)
-            .symbol(0x21222324).orderCount(0x31323334).side(1);
-        new BookChangedEventEncoder().wrap(generated, 0).price(0x0102030405060708L).totalQuantity(0x1112131415161718L)
-            .symbol(0x21222324).orderCount(0x31323334).side((byte)1);
-        sameEvent(BookChangedEvent.TYPE, BookChangedEventEncoder.TEMPLATE_ID, BookChangedEvent.LENGTH,
-            BookChangedEventEncoder.BLOCK_LENGTH);
+        zero(BookChangedEventEncoder.BLOCK_LENGTH);
+        new BookChangedEventEncoder().wrap(buffer, 0).price(A).totalQuantity(B).symbol(0x21222324)
+            .orderCount(0x31323334).side((byte)1);
+        assertBytes("0807060504030201181716151413121124232221343332310100000000000000", BookChangedEventEncoder.BLOCK_LENGTH);
 
-        clear();
-        new BalanceChangedEvent().wrapForEncode(old, 0).account(0x0102030405060708L).free(0x1112131415161718L)
-            .reserved(0x2122232425262728L).asset(0x31323334);
-        new BalanceChangedEventEncoder().wrap(generated, 0).account(0x0102030405060708L).free(0x1112131415161718L)
-            .reserved(0x2122232425262728L).asset(0x31323334);
-        sameEvent(BalanceChangedEvent.TYPE, BalanceChangedEventEncoder.TEMPLATE_ID, BalanceChangedEvent.LENGTH,
+        zero(BalanceChangedEventEncoder.BLOCK_LENGTH);
+        new BalanceChangedEventEncoder().wrap(buffer, 0).account(A).free(B).reserved(C).asset(0x31323334);
+        assertBytes("0807060504030201181716151413121128272625242322213433323100000000",
             BalanceChangedEventEncoder.BLOCK_LENGTH);
     }
 
-    private void clear()
+    /** The exchange zeroes an event's block before encoding it (the encoders leave padding alone). */
+    private void zero(final int length)
     {
-        old.setMemory(0, old.capacity(), (byte)0);
-        generated.setMemory(0, generated.capacity(), (byte)0);
+        buffer.setMemory(0, length, (byte)0);
     }
 
-    private void same(final int type, final int templateId, final int length, final int blockLength)
+    private void assertBytes(final String expectedHex, final int length)
     {
-        assertEquals(type, templateId, "a command's type is its template id");
-        assertEquals(length, blockLength);
-        generated.setMemory(0, generated.capacity(), (byte)0);
-    }
-
-    private void sameEvent(final int type, final int templateId, final int length, final int blockLength)
-    {
-        assertEquals(type, templateId, "an event's type is its template id");
-        same(length, blockLength);
-    }
-
-    private void same(final int length, final int blockLength)
-    {
-        assertEquals(length, blockLength);
-        sameBytes(blockLength);
-    }
-
-    private void sameBytes(final int length)
-    {
-        assertArrayEquals(Arrays.copyOf(old.byteArray(), length), Arrays.copyOf(generated.byteArray(), length));
-        assertArrayEquals(new byte[128 - length], Arrays.copyOfRange(old.byteArray(), length, 128));
-        old.setMemory(0, old.capacity(), (byte)0);
+        assertEquals(expectedHex.length() / 2, length, "length");
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(0, bytes);
+        assertEquals(expectedHex, HexFormat.of().formatHex(bytes));
+        buffer.setMemory(0, buffer.capacity(), (byte)0x5A);
     }
 }

@@ -1,8 +1,9 @@
 package io.ringlog.exchange.workload;
 
 import io.ringlog.core.Hashing;
+import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandTypes;
-import io.ringlog.exchange.codec.PlaceOrderCommand;
+import io.ringlog.exchange.codec.command.PlaceOrderCommandDecoder;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,14 +45,14 @@ class WorkloadGeneratorTest
     void shouldSkewFlowTowardsPopularSymbols() throws Exception
     {
         final long[] perSymbol = new long[51];
-        final PlaceOrderCommand place = new PlaceOrderCommand();
+        final PlaceOrderCommandDecoder place = new PlaceOrderCommandDecoder();
         final WorkloadGenerator generator =
             new WorkloadGenerator(WorkloadConfig.manySymbols(3, 50_000).accounts(200).restingPerSymbol(20));
         generator.generate((type, payload, length) ->
         {
             if (type == CommandTypes.PLACE_ORDER)
             {
-                perSymbol[place.wrap(payload, 0).symbol()]++;
+                perSymbol[place.wrap(payload, 0, length, CommandEncoder.VERSION).symbol()]++;
             }
         });
         assertTrue(perSymbol[1] > 5 * perSymbol[50], "symbol 1 " + perSymbol[1] + " vs symbol 50 " + perSymbol[50]);
