@@ -35,7 +35,7 @@ public final class ExchangePayloadDecoder implements PayloadDecoder
             return null;
         }
         line.setLength(0);
-        final String text = format.command(type, payload, 0, length, line).toString();
+        final String text = format.command(type, version, payload, 0, length, line).toString();
         // TextFormat writes a short payload as a comment; the dump then shows the bytes instead.
         return text.startsWith("#") ? null : text;
     }

@@ -11,6 +11,7 @@ import io.ringlog.core.SnapshotStore;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
 import io.ringlog.exchange.ExchangeStateMachine;
+import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandTypes;
 import io.ringlog.exchange.codec.EventTypes;
 import io.ringlog.exchange.readmodel.ExchangeStats;
@@ -253,7 +254,7 @@ final class ExchangeRunner
         if (forJournal.publishGenesis())
         {
             final UnsafeBuffer payload = new UnsafeBuffer(new byte[MAX_PAYLOAD]);
-            final long position = engine.publish(CommandTypes.CONFIGURE, 0, 0, 0, payload, 0,
+            final long position = engine.publish(CommandTypes.CONFIGURE, CommandEncoder.VERSION, 0, 0, 0, payload, 0,
                 forJournal.settings().encode(payload));
             if (position != 1)
             {
@@ -520,8 +521,8 @@ final class ExchangeRunner
             {
                 awaitDue();
             }
-            engine.publish(command.type(), command.sourceId(), command.sourceSequence(), command.correlationId(),
-                command.payload(), 0, command.payloadLength());
+            engine.publish(command.type(), command.version(), command.sourceId(), command.sourceSequence(),
+                command.correlationId(), command.payload(), 0, command.payloadLength());
             progress.update(++published, file.count() / fileBytes);
         }
 

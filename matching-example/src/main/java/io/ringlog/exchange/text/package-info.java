@@ -46,6 +46,16 @@
  * pos=N balance   acct= asset= free= reserved=
  * pos=N rejected  reason=NAME cmd=VERB oid= acct=      (engine rejections: reason=DUPLICATE and no more)
  * </pre>
+ * <h2>Where the fields come from</h2>
+ * The lines are derived from the exchange's SBE schemas: each field's place in the payload, its type,
+ * its null value and the version that added it come from the schemas' IR, and a field whose schema
+ * {@code semanticType} is {@code Side}, {@code OrderType}, {@code CancelReason}, {@code RejectReason} or
+ * {@code CommandType} is written as that word. A line keeps the short keys and the order of version 1
+ * (listed in {@code TextSchema}); a field the schema gains later follows them under its schema name,
+ * is written only when the payload holds it (and, if optional, when it is not null), and the parser
+ * takes it the same way. So a new field is one schema edit. Commands parse to the schema's version
+ * ({@link io.ringlog.exchange.text.ParsedCommand#version()}), which is what they are published with.
+ * <p>
  * {@link io.ringlog.exchange.text.EventTextWriter} writes these from an engine's output;
  * {@link io.ringlog.exchange.text.StateText} prints a book as a price ladder and balances as
  * {@code balance} lines.
