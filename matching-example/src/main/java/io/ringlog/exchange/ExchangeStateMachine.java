@@ -39,7 +39,9 @@ import static io.ringlog.exchange.Side.SELL_CODE;
  * business-logic thread. See the package documentation for units, funds and matching rules.
  * <p>
  * Construct one with {@link #ExchangeStateMachine()} (or with the number of asset ids and whether
- * trades report balances) and hand it to an {@code EngineContext}. The query methods
+ * trades report balances) and hand it to an {@code EngineContext}, with the exchange's upcasters
+ * ({@link io.ringlog.exchange.codec.CommandUpcasters#create()}) so journals of older versions mean what
+ * they meant. Commands are read at their version (SBE's acting version). The query methods
  * ({@link #free}, {@link #forEachLevel}, ...) read live state: call them on the business-logic
  * thread, or once the engine has stopped; other threads use read models built from the events.
  * <p>
@@ -248,14 +250,14 @@ public final class ExchangeStateMachine implements StateMachine
                 break;
 
             case CommandTypes.PLACE_ORDER:
-                if (length < PlaceOrderCommandDecoder.BLOCK_LENGTH)
+                if (length < placeBlockLength(version))
                 {
                     reject(RejectReason.MALFORMED, 0, 0);
                     break;
                 }
                 place.wrap(payload, 0, length, version);
                 placeOrder(place.orderId(), place.account(), place.symbol(), place.side(), place.orderType(),
-                    place.price(), place.quantity());
+                    place.price(), place.quantity(), place.clientOrderId());
                 break;
 
             case CommandTypes.CANCEL_ORDER:
@@ -293,6 +295,16 @@ public final class ExchangeStateMachine implements StateMachine
         }
         flushBalances();
         this.output = null;
+    }
+
+    /**
+     * The block a place of {@code version} must hold. Versions only append, so version 1's ends where the
+     * field version 2 added starts. Read at version 1 (when no upcaster ran), that field is null.
+     */
+    private static int placeBlockLength(final int version)
+    {
+        return version < PlaceOrderCommandDecoder.clientOrderIdSinceVersion() ?
+            PlaceOrderCommandDecoder.clientOrderIdEncodingOffset() : PlaceOrderCommandDecoder.BLOCK_LENGTH;
     }
 
     // ---------------------------------------------------------------- admin and funds
@@ -414,7 +426,8 @@ public final class ExchangeStateMachine implements StateMachine
         final int side,
         final int type,
         final long requestedPrice,
-        final long quantity)
+        final long quantity,
+        final long clientOrderId)
     {
         final OrderBook book = books.get(symbol);
         if (book == null)
@@ -494,7 +507,8 @@ public final class ExchangeStateMachine implements StateMachine
         }
 
         accepted.wrap(claim(EventTypes.ORDER_ACCEPTED, OrderAcceptedEventEncoder.BLOCK_LENGTH), 0).orderId(orderId)
-            .account(accountId).price(price).quantity(quantity).symbol(symbol).side((byte)side).orderType((byte)type);
+            .account(accountId).price(price).quantity(quantity).symbol(symbol).side((byte)side).orderType((byte)type)
+            .clientOrderId(clientOrderId);
         output.commit(OrderAcceptedEventEncoder.BLOCK_LENGTH);
 
         final Order order = acquireOrder();

@@ -12,6 +12,7 @@ import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
 import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.codec.CommandEncoder;
+import io.ringlog.exchange.codec.CommandUpcasters;
 import io.ringlog.exchange.codec.CommandTypes;
 import io.ringlog.exchange.codec.EventTypes;
 import io.ringlog.exchange.readmodel.ExchangeStats;
@@ -182,6 +183,7 @@ final class ExchangeRunner
             .waitStrategy(settings.waitStrategy())
             .clock(clock)
             .maxPayloadLength(MAX_PAYLOAD)
+            .upcasters(CommandUpcasters.create())
             .recoveryListener(new RecoveryProgress(err, "recover"))
             .errorHandler(failures)
             .listener("stats", new ListenerGroup(stats, latency));
@@ -442,6 +444,7 @@ final class ExchangeRunner
             .journal(journal)
             .snapshotStore(snapshots)
             .maxPayloadLength(MAX_PAYLOAD)
+            .upcasters(CommandUpcasters.create())
             .ringSize(64)
             .recoveryListener(progress)
             .errorHandler(failures);

@@ -21,6 +21,8 @@ public final class CommandEncoder
 {
     /** The schema version these payloads are written in: publish commands with it. */
     public static final int VERSION = PlaceOrderCommandEncoder.SCHEMA_VERSION;
+    /** A place command's client order id when the client gives none: the field's null value. */
+    public static final long NO_CLIENT_ORDER_ID = PlaceOrderCommandEncoder.clientOrderIdNullValue();
 
     private final AddInstrumentCommandEncoder addInstrument = new AddInstrumentCommandEncoder();
     private final DepositCommandEncoder deposit = new DepositCommandEncoder();
@@ -60,7 +62,29 @@ public final class CommandEncoder
         return WithdrawCommandEncoder.BLOCK_LENGTH;
     }
 
-    /** A place command with raw side and type codes (lets tests and fuzzers send invalid ones). */
+    /**
+     * A place command with raw side and type codes (lets tests and fuzzers send invalid ones), and a
+     * client order id ({@link #NO_CLIENT_ORDER_ID} for none).
+     */
+    public int place(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long orderId,
+        final long account,
+        final int symbol,
+        final int side,
+        final int orderType,
+        final long price,
+        final long quantity,
+        final long clientOrderId)
+    {
+        place.wrap(zeroed(buffer, offset, PlaceOrderCommandEncoder.BLOCK_LENGTH), offset).orderId(orderId)
+            .account(account).symbol(symbol).side((byte)side).orderType((byte)orderType).price(price).quantity(quantity)
+            .clientOrderId(clientOrderId);
+        return PlaceOrderCommandEncoder.BLOCK_LENGTH;
+    }
+
+    /** A place command with raw side and type codes, and no client order id. */
     public int place(
         final MutableDirectBuffer buffer,
         final int offset,
@@ -72,9 +96,7 @@ public final class CommandEncoder
         final long price,
         final long quantity)
     {
-        place.wrap(zeroed(buffer, offset, PlaceOrderCommandEncoder.BLOCK_LENGTH), offset).orderId(orderId)
-            .account(account).symbol(symbol).side((byte)side).orderType((byte)orderType).price(price).quantity(quantity);
-        return PlaceOrderCommandEncoder.BLOCK_LENGTH;
+        return place(buffer, offset, orderId, account, symbol, side, orderType, price, quantity, NO_CLIENT_ORDER_ID);
     }
 
     public int place(

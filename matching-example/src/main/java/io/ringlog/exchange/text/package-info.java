@@ -12,7 +12,9 @@
  * deposit    acct=LONG asset=INT amount=LONG
  * withdraw   acct=LONG asset=INT amount=LONG
  * place      oid=LONG acct=LONG sym=INT side=BUY|SELL type=GTC|IOC|FOK|MARKET [price=LONG] qty=LONG
- *            (price is required unless type=MARKET)
+ *            [clientOrderId=LONG]
+ *            (price is required unless type=MARKET; clientOrderId, since version 2, is the client's own
+ *            reference, echoed on acceptance)
  * cancel     oid=LONG acct=LONG
  * reduce     oid=LONG acct=LONG by=LONG
  * move       oid=LONG acct=LONG price=LONG
@@ -37,7 +39,7 @@
  * One event per line, prefixed by the position of the command that caused it:
  * <pre>
  * pos=N instrument sym= base= quote= tick= lot=
- * pos=N accepted  oid= acct= sym= side= type= price= qty=
+ * pos=N accepted  oid= acct= sym= side= type= price= qty= [clientOrderId=]
  * pos=N trade     id= sym= price= qty= maker= taker= makerAcct= takerAcct= takerSide= makerLeft= takerLeft=
  * pos=N cancelled oid= acct= sym= side= price= qty= reason=USER|UNFILLED|SELF_TRADE|INSUFFICIENT_FUNDS
  * pos=N reduced   oid= acct= sym= side= price= by= left=

@@ -23,9 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The codecs generated from the SBE schemas write version 1's layouts: every command and event as the
  * bytes the hand-written flyweights of version 1 wrote (their drawn layouts, packed independently of this
- * code when the flyweights were retired). So journals written before the schema decode unchanged, and
- * event readers see the same payloads. Values differ in every byte, so a field at a wrong offset cannot
- * pass; padding is zero.
+ * code when the flyweights were retired), with what version 2 appended after them (a place's and an
+ * acceptance's client order id; {@link #NULL_CLIENT_ORDER_ID} when none). So journals written before the
+ * schema decode unchanged, and event readers of version 1 see the payloads they knew. Values differ in
+ * every byte, so a field at a wrong offset cannot pass; padding is zero.
  */
 class SchemaLayoutTest
 {
@@ -34,6 +35,8 @@ class SchemaLayoutTest
     private static final long C = 0x2122232425262728L;
     private static final long D = 0x3132333435363738L;
     private static final long E = 0x4142434445464748L;
+    /** The int64 null value, little-endian: the client order id of a place that gives none. */
+    private static final String NULL_CLIENT_ORDER_ID = "0000000000000080";
 
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[128]);
     private final CommandEncoder encoder = new CommandEncoder();
@@ -52,8 +55,10 @@ class SchemaLayoutTest
             encoder.addInstrument(buffer, 0, 0x0A0B0C0D, 0x1A1B1C1D, 0x2A2B2C2D, D, E));
         assertBytes("080706050403020128272625242322211413121100000000", encoder.deposit(buffer, 0, A, 0x11121314, C));
         assertBytes("080706050403020128272625242322211413121100000000", encoder.withdraw(buffer, 0, A, 0x11121314, C));
-        assertBytes("08070605040302011817161514131211383736353433323148474645444342412423222101030000",
-            encoder.place(buffer, 0, A, B, 0x21222324, 1, 3, D, E));
+        assertBytes("08070605040302011817161514131211383736353433323148474645444342412423222101030000" +
+            NULL_CLIENT_ORDER_ID, encoder.place(buffer, 0, A, B, 0x21222324, 1, 3, D, E));
+        assertBytes("08070605040302011817161514131211383736353433323148474645444342412423222101030000" +
+            "5857565554535251", encoder.place(buffer, 0, A, B, 0x21222324, 1, 3, D, E, 0x5152535455565758L));
         assertBytes("08070605040302011817161514131211", encoder.cancel(buffer, 0, A, B));
         assertBytes("080706050403020118171615141312112827262524232221", encoder.reduce(buffer, 0, A, B, C));
         assertBytes("080706050403020118171615141312112827262524232221", encoder.move(buffer, 0, A, B, C));
@@ -85,9 +90,9 @@ class SchemaLayoutTest
 
         zero(OrderAcceptedEventEncoder.BLOCK_LENGTH);
         new OrderAcceptedEventEncoder().wrap(buffer, 0).orderId(A).account(B).price(C).quantity(D).symbol(0x41424344)
-            .side((byte)1).orderType((byte)2);
-        assertBytes("08070605040302011817161514131211282726252423222138373635343332314443424101020000",
-            OrderAcceptedEventEncoder.BLOCK_LENGTH);
+            .side((byte)1).orderType((byte)2).clientOrderId(0x5152535455565758L);
+        assertBytes("08070605040302011817161514131211282726252423222138373635343332314443424101020000" +
+            "5857565554535251", OrderAcceptedEventEncoder.BLOCK_LENGTH);
 
         zero(TradeEventEncoder.BLOCK_LENGTH);
         new TradeEventEncoder().wrap(buffer, 0).tradeId(A).makerOrderId(B).takerOrderId(C).makerAccount(D)
