@@ -29,21 +29,25 @@ final class ExchangeInvariants
         {
             switch (event.type())
             {
-                case EventTypes.ORDER_ACCEPTED -> {
+                case EventTypes.ORDER_ACCEPTED ->
+                {
                     accepted.wrap(event.payload(), 0, event.length(), OrderAcceptedEventDecoder.SCHEMA_VERSION);
                     orderBudget.put(accepted.orderId(), new long[]{accepted.quantity(), 0});
                 }
-                case EventTypes.TRADE -> {
+                case EventTypes.TRADE ->
+                {
                     trade.wrap(event.payload(), 0, event.length(), TradeEventDecoder.SCHEMA_VERSION);
                     check(trade.quantity() > 0, context, "trade of " + trade.quantity() + " lots");
                     spend(trade.makerOrderId(), trade.quantity(), trade.makerRemaining(), context);
                     spend(trade.takerOrderId(), trade.quantity(), trade.takerRemaining(), context);
                 }
-                case EventTypes.ORDER_REDUCED -> {
+                case EventTypes.ORDER_REDUCED ->
+                {
                     reduced.wrap(event.payload(), 0, event.length(), OrderReducedEventDecoder.SCHEMA_VERSION);
                     spend(reduced.orderId(), reduced.reducedBy(), reduced.remaining(), context);
                 }
-                default -> {
+                default ->
+                {
                 }
             }
         }

@@ -122,14 +122,16 @@ public final class CommandEncoder
     public int reduce(
         final MutableDirectBuffer buffer, final int offset, final long orderId, final long account, final long reduceBy)
     {
-        reduce.wrap(zeroed(buffer, offset, ReduceOrderCommandEncoder.BLOCK_LENGTH), offset).orderId(orderId).account(account).reduceBy(reduceBy);
+        reduce.wrap(zeroed(buffer, offset, ReduceOrderCommandEncoder.BLOCK_LENGTH), offset).orderId(orderId)
+            .account(account).reduceBy(reduceBy);
         return ReduceOrderCommandEncoder.BLOCK_LENGTH;
     }
 
     public int move(
         final MutableDirectBuffer buffer, final int offset, final long orderId, final long account, final long newPrice)
     {
-        move.wrap(zeroed(buffer, offset, MoveOrderCommandEncoder.BLOCK_LENGTH), offset).orderId(orderId).account(account).newPrice(newPrice);
+        move.wrap(zeroed(buffer, offset, MoveOrderCommandEncoder.BLOCK_LENGTH), offset).orderId(orderId)
+            .account(account).newPrice(newPrice);
         return MoveOrderCommandEncoder.BLOCK_LENGTH;
     }
 

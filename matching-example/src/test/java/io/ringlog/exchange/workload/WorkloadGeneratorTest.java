@@ -24,7 +24,9 @@ class WorkloadGeneratorTest
     {
         final long commands = 100_000;
         final WorkloadGenerator generator = new WorkloadGenerator(WorkloadConfig.exchangeCore(1, commands));
-        final long total = generator.generate((type, payload, length) -> { });
+        final long total = generator.generate((type, payload, length) ->
+        {
+        });
         assertEquals(1 + 2_000 * 2 + 1_000 + commands, total, "instrument, two deposits per account, prefill, flow");
         assertEquals(1 + 2_000 * 2 + 1_000, generator.setupCommands());
         final long[] kinds = generator.kindCounts();
