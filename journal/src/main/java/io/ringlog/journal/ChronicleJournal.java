@@ -72,9 +72,9 @@ import java.util.stream.Stream;
  *
  * <h2>Torn entries</h2>
  * A process killed inside a write leaves the next document's header zero or marked not-complete,
- * with some of its bytes after it (Chronicle completes the header only once the bytes are in). On open, before any append can overwrite it, the
- * journal looks past the newest whole entry; if it finds a started entry it reports a
- * {@link TornEntry} (to {@link Context#tornEntryListener} and {@link #tornEntry()}) and recovery
+ * with some of its bytes after it (Chronicle completes the header only once the bytes are in). On open,
+ * before any append can overwrite it, the journal looks past the newest whole entry; if it finds a
+ * started entry it reports a {@link TornEntry} (to {@link Context#tornEntryListener} and {@link #tornEntry()}) and recovery
  * runs up to the last whole entry. Chronicle reclaims the slot on the next append. The look is taken
  * in the newest cycle file, so a write torn as the very first entry of a new cycle is reported too.
  *
