@@ -54,6 +54,8 @@ final class ReplicationAgent implements Agent
     private long fencedReplyNanos;
     private volatile Throwable failure;
     private volatile CompletableFuture<Promotion> promotion;
+    private volatile boolean promotionForced;
+    private boolean heardPrimary;
     private long promotionPosition;
     private long promotionEpoch;
     private volatile long dropReceivingUntil;
@@ -165,7 +167,7 @@ final class ReplicationAgent implements Agent
         peerHeard(epoch);
         if (epoch > state.epoch)
         {
-            fence(epoch, "entries");
+            fence(epoch, -1, "entries");
         }
         else if (epoch < state.epoch)
         {
@@ -190,7 +192,8 @@ final class ReplicationAgent implements Agent
         final Role role = state.role;
         if (role == Role.PRIMARY && epoch > state.epoch && type != Messages.REQUEST)
         {
-            fence(epoch, Messages.name(type));
+            fence(epoch, type == Messages.HEARTBEAT ? Messages.field(buffer, offset, length, 2, -1) :
+                type == Messages.FENCED ? Messages.field(buffer, offset, length, 0, -1) : -1, Messages.name(type));
             return;
         }
         switch (type)
@@ -208,6 +211,7 @@ final class ReplicationAgent implements Agent
                     }
                     else if (role == Role.STANDBY)
                     {
+                        heardPrimary = true;
                         standby.onPrimaryHeartbeat(session, position);
                     }
                     else if (role == Role.PRIMARY && epoch == state.epoch)
@@ -222,7 +226,7 @@ final class ReplicationAgent implements Agent
                 {
                     if (epoch > state.epoch)
                     {
-                        fence(epoch, "REQUEST");
+                        fence(epoch, -1, "REQUEST");
                         return;
                     }
                     primary.onRequest(epoch, session, Messages.field(buffer, offset, length, 0, 1),
@@ -260,7 +264,7 @@ final class ReplicationAgent implements Agent
             case Messages.FENCED:
                 if (role == Role.PRIMARY)
                 {
-                    fence(Math.max(epoch, state.epoch + 1), "FENCED");
+                    fence(Math.max(epoch, state.epoch + 1), Messages.field(buffer, offset, length, 0, -1), "FENCED");
                 }
                 break;
             default:
@@ -359,17 +363,20 @@ final class ReplicationAgent implements Agent
     }
 
     /** A newer epoch exists: this primary is stale. Its engine halts; nothing more becomes visible here. */
-    private void fence(final long newerEpoch, final String how)
+    private void fence(final long newerEpoch, final long newerEpochStart, final String how)
     {
         if (state.fenced)
         {
             return;
         }
         state.fenced = true;
+        final String tail = newerEpochStart > 0 ? "its history took its own course from position " + newerEpochStart +
+            ", so whatever this node holds from there on is not in it" : "whatever this node holds beyond what the " +
+            "peer had may not be in its history";
         final String message = "FENCED: the peer is in epoch " + newerEpoch + " (learnt from its " + how + "), " +
-            "newer than this primary's epoch " + state.epoch + ": it was promoted. This node halts and makes " +
-            "nothing more visible; positions after " + Math.max(0, primary.acknowledged()) + " that it holds may " +
-            "not be in the new primary's history. Restart it as a standby with --rejoin to cut them off and follow";
+            "newer than this primary's epoch " + state.epoch + ": it was promoted, and " + tail + ". This node halts " +
+            "and makes nothing more visible (its standby acknowledged up to " + Math.max(0, primary.acknowledged()) +
+            "). Restart it as a standby with --rejoin to cut off what the new primary does not have, and follow";
         final FencedException fenced = new FencedException(message, state.epoch, newerEpoch);
         failure = fenced;
         state.gate.halt(fenced);
@@ -390,9 +397,14 @@ final class ReplicationAgent implements Agent
         event("FAILED: " + cause.getMessage());
     }
 
-    /** Asks the agent to promote this standby; completes on the agent's thread once the epoch is journaled. */
-    CompletableFuture<Promotion> requestPromotion()
+    /**
+     * Asks the agent to promote this standby; completes on the agent's thread once the epoch is journaled.
+     *
+     * @param force promote even if no primary has been heard from since this node started.
+     */
+    CompletableFuture<Promotion> requestPromotion(final boolean force)
     {
+        promotionForced = force;
         final CompletableFuture<Promotion> request = new CompletableFuture<>();
         synchronized (this)
         {
@@ -419,6 +431,15 @@ final class ReplicationAgent implements Agent
                 request.completeExceptionally(new ReplicationException("only a standby can be promoted; this node is " +
                     state.role.name().toLowerCase(java.util.Locale.ROOT) +
                     (failure != null ? " (" + failure.getMessage() + ")" : "")));
+                return 1;
+            }
+            if (!heardPrimary && !promotionForced)
+            {
+                // Its epoch is known only from a primary: one never heard from may be in a newer one already.
+                request.completeExceptionally(new ReplicationException("this standby has not heard from a primary " +
+                    "since it started, so it cannot know the primary's epoch: promoting it could start a second " +
+                    "history under the same epoch number. Promote a standby that has followed the primary, or force " +
+                    "it if the old primary is known to be gone and in epoch " + state.epoch + " or older"));
                 return 1;
             }
             standby.stop();

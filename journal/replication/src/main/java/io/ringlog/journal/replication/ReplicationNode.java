@@ -151,13 +151,25 @@ public final class ReplicationNode implements AutoCloseable
      * command, and from then on sequences commands and replicates them to a standby of its own (the old
      * primary, once it rejoins). Waits until the epoch is in the journal.
      *
-     * @throws ReplicationException if this node is not a standby, or the promotion did not complete in time.
+     * @throws ReplicationException if this node is not a standby, has not heard from a primary since it
+     *                              started (see {@link #promote(Duration, boolean)}), or the promotion did not
+     *                              complete in time.
      */
     public Promotion promote(final Duration timeout)
     {
+        return promote(timeout, false);
+    }
+
+    /**
+     * Like {@link #promote(Duration)}; with {@code force}, also a standby that has not heard from a primary
+     * since it started. Its new epoch is then one more than the newest it knows, which a primary it never
+     * heard from may already have: force only when the old primary is known to be gone and no newer.
+     */
+    public Promotion promote(final Duration timeout, final boolean force)
+    {
         try
         {
-            return agent.requestPromotion().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return agent.requestPromotion(force).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (final ExecutionException ex)
         {

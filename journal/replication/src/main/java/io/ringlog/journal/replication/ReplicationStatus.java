@@ -129,12 +129,23 @@ public record ReplicationStatus(
         fields.put("acknowledged-position", Long.toString(acknowledgedPosition));
         fields.put("lag-positions", Long.toString(lagPositions));
         fields.put("lag-ms", String.format(java.util.Locale.ROOT, "%.3f", lagNanos / 1e6));
-        if (catchUpFrom > 0)
+        if (role == Role.STANDBY)
         {
-            fields.put("catch-up", "from " + catchUpFrom + ", sent to " + catchUpSent + " of " + catchUpTarget);
+            if (catchUpFrom > 0)
+            {
+                fields.put("catch-up", "last asked from position " + catchUpFrom);
+            }
         }
-        fields.put("ack-latency-us", String.format(java.util.Locale.ROOT, "p50 %.1f, p99 %.1f, max %.1f",
-            ackLatencyP50Nanos / 1e3, ackLatencyP99Nanos / 1e3, ackLatencyMaxNanos / 1e3));
+        else
+        {
+            if (catchUpFrom > 0)
+            {
+                fields.put("catch-up", "last from position " + catchUpFrom + ", sent up to " + catchUpSent +
+                    " (the journal ended at " + catchUpTarget + " when it began)");
+            }
+            fields.put("ack-latency-us", String.format(java.util.Locale.ROOT, "p50 %.1f, p99 %.1f, max %.1f",
+                ackLatencyP50Nanos / 1e3, ackLatencyP99Nanos / 1e3, ackLatencyMaxNanos / 1e3));
+        }
         fields.put("acknowledgements", Long.toString(acknowledgements));
         fields.put("back-pressured-sends", Long.toString(backPressured));
         fields.put("not-connected-sends", Long.toString(notConnected));
