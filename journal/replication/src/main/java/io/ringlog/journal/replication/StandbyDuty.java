@@ -105,8 +105,10 @@ final class StandbyDuty
             streamsSeen = appeared;
             onStreamAvailable();
         }
-        if (askAgain || (!answered && now - requestedNanos > stallNanos))
+        if ((askAgain || (!answered && now - requestedNanos > stallNanos)) &&
+            metrics.position(EngineMetrics.Stage.JOURNAL) >= intake.nextPosition() - 1)
         {
+            // Asked only once the journal holds everything appended: the request names its last entry's checksum.
             request();
         }
         final Subscription catchUp = channels.catchUpIn();

@@ -2,7 +2,6 @@ package io.ringlog.exchange.replication;
 
 import io.ringlog.journal.replication.ReplicationStatus;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,10 +89,5 @@ final class NodeProcess
     boolean alive()
     {
         return process.isAlive();
-    }
-
-    static String classPathSeparator()
-    {
-        return File.pathSeparator;
     }
 }
