@@ -20,10 +20,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>It ships only while it is live for the standby's current session (see {@link NodeState}): with
  *       no standby, or while catch-up from the journal covers the standby's missing range, it lets
  *       commands pass; nothing is lost, since everything it skips catch-up sends.</li>
- *   <li>Back-pressure (a slow standby) is waited out, never dropped: a slow standby slows the primary
- *       once Aeron's window and then the ring are full. Waiting stops if the standby's session ends,
- *       the peer is lost, or the node is fenced; NOT_CONNECTED ends shipping for the session. Either
- *       way the standby asks again and catch-up covers the rest.</li>
+ *   <li>Synchronous, back-pressure (a slow standby) is waited out, never dropped: the standby slows the
+ *       primary once Aeron's window and then the ring are full. Waiting stops if the standby's session
+ *       ends, the peer is lost, or the node is fenced. Asynchronous, back-pressure ends live shipping
+ *       for the session at once: the primary never waits, and catch-up serves the standby from the
+ *       journal. NOT_CONNECTED ends it in both modes. The agent tells the standby, which asks again.</li>
  *   <li>Synchronous mode acknowledges through the engine's {@link ReplicationGate}: this stage never
  *       waits for a round trip, and business logic waits for the standby's acknowledgements, which the
  *       replication agent hands to the gate. Commands the node followed (before it was promoted) are
@@ -34,6 +35,8 @@ final class AeronReplicator implements Replicator
 {
     /** {@link NodeState#liveSession} after shipping for a session failed: never live for it again. */
     private static final long ABANDONED = -1;
+    /** Asynchronous: how long back-pressure is waited out (a hand-off holds the live stream that long) before shipping stops. */
+    private static final long ASYNCHRONOUS_PATIENCE_NANOS = 20_000_000;
 
     private final NodeState state;
     private final ExclusivePublication log;
@@ -147,6 +150,7 @@ final class AeronReplicator implements Replicator
         final int length = Messages.HEADER_LENGTH + CommandCodec.encodedLength(command);
         final long epoch = state.epoch;
         boolean counted = false;
+        long firstBackPressure = 0;
         backPressureIdle.reset();
         while (true)
         {
@@ -190,6 +194,15 @@ final class AeronReplicator implements Replicator
             {
                 state.backPressured.incrementAndGet();
                 counted = true;
+                firstBackPressure = System.nanoTime();
+            }
+            if (!synchronous && System.nanoTime() - firstBackPressure > ASYNCHRONOUS_PATIENCE_NANOS)
+            {
+                // Asynchronous: the primary does not wait for a standby that cannot keep up (beyond the
+                // moment a hand-off from catch-up takes). It lags instead, and catch-up serves it from the
+                // journal at the pace it can take.
+                abandon(session);
+                return;
             }
             if (closed || state.fenced || state.peerLost || state.session != session)
             {
@@ -206,6 +219,7 @@ final class AeronReplicator implements Replicator
         abandonedSession = session;
         liveSession = ABANDONED;
         state.liveSession = ABANDONED;
+        state.abandonedSession = session;
     }
 
     @Override

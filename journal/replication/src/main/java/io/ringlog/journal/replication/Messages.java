@@ -32,6 +32,8 @@ import java.nio.ByteOrder;
  *  FENCED       13   control    to a sender of an older epoch: the first position of the newer epoch (8)
  *  DIVERGED     14   control    primary: keep up to position (8); CRC32C of the primary's entry there (8)
  *  REFUSED      15   control    primary: reason (8), position (8)
+ *  SESSION_ENDED 16  control    primary: the session's live shipping stopped (no subscriber; or, asynchronous,
+ *                               back-pressure): ask again, and catch-up goes on from the journal
  * </pre>
  * Every body field is 8 bytes, so a message is the header plus 8 bytes per field.
  */
@@ -47,6 +49,7 @@ final class Messages
     static final int FENCED = 13;
     static final int DIVERGED = 14;
     static final int REFUSED = 15;
+    static final int SESSION_ENDED = 16;
 
     /** REFUSED reasons. */
     static final long REFUSED_STANDBY_AHEAD = 1;
@@ -128,6 +131,7 @@ final class Messages
             case FENCED: return "FENCED";
             case DIVERGED: return "DIVERGED";
             case REFUSED: return "REFUSED";
+            case SESSION_ENDED: return "SESSION_ENDED";
             default: return "type " + type;
         }
     }

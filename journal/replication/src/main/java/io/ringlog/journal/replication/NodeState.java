@@ -45,6 +45,8 @@ final class NodeState
     /** Stage: the session it ships live for, and the first position it shipped live. */
     volatile long liveSession = NO_SESSION;
     volatile long liveFrom = Long.MAX_VALUE;
+    /** Stage: the session it stopped shipping for (nobody connected; asynchronous: back-pressure). */
+    volatile long abandonedSession = NO_SESSION;
     /** Stage: the last position it has handled (shipped, or left to catch-up). */
     volatile long stagePosition;
     /** Stage: counts of sends that met back-pressure, and of sends that found nobody connected. */

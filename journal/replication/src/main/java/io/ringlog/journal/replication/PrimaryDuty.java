@@ -47,6 +47,7 @@ final class PrimaryDuty
     private final NodeState.LatencySink latencySink = this::recordLatency;
     private final ExpandableArrayBuffer largeEntry = new ExpandableArrayBuffer(256);
     private JournalReader reader;
+    private boolean pending;
     private long cursor;
     private boolean doneSent;
     private long acknowledged;
@@ -73,6 +74,15 @@ final class PrimaryDuty
     {
         now = nowNanos;
         int work = catchUp();
+        final long abandoned = state.abandonedSession;
+        if (abandoned != NodeState.NO_SESSION && abandoned == state.session)
+        {
+            // The stage stopped shipping live for this session: end it, and have the standby ask again now
+            // rather than after its stall timeout.
+            endSession();
+            channels.send(Messages.SESSION_ENDED, state.epoch, abandoned, 0, 0, 0, 0);
+            work++;
+        }
         if (state.session == NodeState.NO_SESSION || state.peerLost)
         {
             applyStandbyLoss();
@@ -117,6 +127,7 @@ final class PrimaryDuty
         }
         CloseHelper.quietClose(reader);
         reader = journal.reader(from);
+        pending = false;
         cursor = from;
         doneSent = false;
         state.sendTimes.clear();
@@ -171,6 +182,10 @@ final class PrimaryDuty
 
     private void endSession()
     {
+        if (state.session != NodeState.NO_SESSION)
+        {
+            withoutStandbySince = now;
+        }
         state.session = NodeState.NO_SESSION;
         state.catchUpSession = NodeState.NO_SESSION;
         state.sendTimes.clear();
@@ -208,17 +223,17 @@ final class PrimaryDuty
         int sent = 0;
         while (cursor <= end && sent < ctx.catchUpBurst())
         {
-            if (!reader.next(command))
+            // An entry back-pressure kept from going out is held, and offered again before the next is read.
+            if (!pending && !reader.next(command))
             {
                 break;
             }
             if (!offer(command, session))
             {
-                // Back-pressure or no standby: the reader has moved on, so read this entry again next time.
-                CloseHelper.quietClose(reader);
-                reader = journal.reader(cursor);
+                pending = true;
                 break;
             }
+            pending = false;
             cursor++;
             sent++;
         }

@@ -261,6 +261,12 @@ final class ReplicationAgent implements Agent
                     onRefused(Messages.field(buffer, offset, length, 0, 0), Messages.field(buffer, offset, length, 1, 0));
                 }
                 break;
+            case Messages.SESSION_ENDED:
+                if (role == Role.STANDBY)
+                {
+                    standby.onSessionEnded(session);
+                }
+                break;
             case Messages.FENCED:
                 if (role == Role.PRIMARY)
                 {

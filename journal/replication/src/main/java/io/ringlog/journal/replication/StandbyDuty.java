@@ -140,6 +140,15 @@ final class StandbyDuty
         }
     }
 
+    /** The primary stopped shipping live for our session: ask again from the next position. */
+    void onSessionEnded(final long endedSession)
+    {
+        if (endedSession == session && !stopped)
+        {
+            askAgain = true;
+        }
+    }
+
     void onCatchUpDone(final long doneSession)
     {
         if (doneSession == session)
