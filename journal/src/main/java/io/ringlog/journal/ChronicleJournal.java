@@ -98,6 +98,7 @@ public final class ChronicleJournal implements Journal
     private static final String CYCLE_FILE_SUFFIX = ".cq4";
     private static final String METADATA_FILE = "metadata.cq4t";
 
+    private final BatchClock batchClock;
     private final Context ctx;
     private final JournalLock lock;
     private final SingleChronicleQueue queue;
@@ -159,6 +160,13 @@ public final class ChronicleJournal implements Journal
         if (ctx.epochMillisClock() != null)
         {
             builder.timeProvider(new ClockTimeProvider(ctx.epochMillisClock()));
+            this.batchClock = null;
+        }
+        else
+        {
+            // Chronicle asks its clock which cycle file to write on every append; once a batch is enough.
+            this.batchClock = new BatchClock();
+            builder.timeProvider(batchClock);
         }
         this.queue = builder.build();
         // An existing journal keeps the roll cycle it was created with, whatever the context says.
@@ -737,6 +745,10 @@ public final class ChronicleJournal implements Journal
                 "journal's maxPayloadLength " + ctx.maxPayloadLength() + " (set it to the engine's)");
         }
         final int length = CommandCodec.encode(command, scratch, 0, crc);
+        if (batchClock != null && appendedPosition == lastPosition)
+        {
+            batchClock.refresh();
+        }
         if (reservation.needed(writeEnd))
         {
             reserve(position);
@@ -1228,6 +1240,40 @@ public final class ChronicleJournal implements Journal
     }
 
     /** Lets the journal's clock choose Chronicle cycles. */
+    /**
+     * Wall-clock milliseconds read once per batch (at its first append) instead of on every append:
+     * Chronicle only uses the time to pick the cycle file, which changes daily (or hourly, ...), so a
+     * batch's worth of staleness (microseconds to milliseconds) only puts a batch that straddles a
+     * roll wholly in the older cycle.
+     */
+    static final class BatchClock implements TimeProvider
+    {
+        private volatile long millis = System.currentTimeMillis();
+
+        void refresh()
+        {
+            millis = System.currentTimeMillis();
+        }
+
+        @Override
+        public long currentTimeMillis()
+        {
+            return millis;
+        }
+
+        @Override
+        public long currentTimeMicros()
+        {
+            return millis * 1000;
+        }
+
+        @Override
+        public long currentTimeNanos()
+        {
+            return millis * 1_000_000;
+        }
+    }
+
     static final class ClockTimeProvider implements TimeProvider
     {
         private final LongSupplier epochMillis;

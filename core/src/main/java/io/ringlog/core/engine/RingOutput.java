@@ -19,7 +19,7 @@ import java.nio.ByteOrder;
  * Events are written into slots past the ring's cursor without claiming them, so no listener can see
  * them; {@link #flush()} then claims and publishes everything written so far as one range: one
  * cursor write and one wake-up for many events, no CAS. Only whole commands are ever flushed (at the
- * end of a ring batch, or once {@value #FLUSH_AT} events wait), so a listener never sees part of a
+ * end of a ring batch, or once a quarter of the ring waits), so a listener never sees part of a
  * command, and a command that throws is {@link #abort aborted} by forgetting its events: they were
  * never visible. Before writing a slot the output checks, without claiming, that the listeners have
  * freed it; if not, it publishes the whole commands it holds and waits.
@@ -33,8 +33,6 @@ import java.nio.ByteOrder;
  */
 public final class RingOutput implements Output
 {
-    /** Events held back before whole commands are published mid-batch, so listeners work alongside logic. */
-    static final int FLUSH_AT = 256;
 
     private final RingBuffer<OutputEvent> ring;
     private final int capacity;
@@ -63,7 +61,9 @@ public final class RingOutput implements Output
     {
         this.ring = ring;
         this.capacity = ring.getBufferSize();
-        this.flushAt = Math.min(FLUSH_AT, Math.max(1, capacity / 4));
+        // Mid-batch, whole commands go out once a quarter of the ring waits: often enough that listeners
+        // work alongside logic, rarely enough that waking a parked listener (a futex call) stays cheap.
+        this.flushAt = Math.max(1, capacity / 4);
         // The events of one command must fit in the ring at once.
         this.maxEventsPerCommand = capacity;
         this.status = status;
