@@ -95,7 +95,8 @@ final class Channels implements AutoCloseable
         {
             CloseHelper.quietCloseAll(aeron, driver);
             throw new ReplicationException(ctx.name() + ": cannot open the replication streams on " +
-                ctx.localEndpoint() + " (is the port taken?): " + ex.getMessage(), ex);
+                ctx.localEndpoint() + " (is the port taken by another process, or the address not one of this " +
+                "machine's?): " + ex.getMessage(), ex);
         }
     }
 

@@ -48,6 +48,8 @@ final class ReplicationAgent implements Agent
     private long now;
     private long heartbeatSentNanos;
     private long peerHeardNanos;
+    private final long startNanos;
+    private boolean silenceReported;
     private long peerEpoch = -1;
     private long statusNanos;
     private long figuresNanos;
@@ -76,6 +78,7 @@ final class ReplicationAgent implements Agent
         this.heartbeatNanos = ctx.heartbeatInterval().toNanos();
         this.peerTimeoutNanos = ctx.peerTimeout().toNanos();
         final long start = System.nanoTime();
+        this.startNanos = start;
         if (state.role == Role.PRIMARY)
         {
             primary = new PrimaryDuty(ctx, state, channels, status, epochs, journal, maxPayloadLength, start);
@@ -318,17 +321,38 @@ final class ReplicationAgent implements Agent
         {
             state.peerLost = true;
             status.put(StatusFile.PEER_STATE, PeerState.LOST.ordinal());
-            final String what = state.role == Role.PRIMARY ? (ctx.mode() == ReplicationMode.SYNCHRONOUS ?
-                (ctx.standbyLoss() == StandbyLoss.WAIT ? ": synchronous, so nothing more becomes visible until a " +
-                    "standby acknowledges it (standbyLoss WAIT)" : ": synchronous, waiting up to " +
-                    ctx.degradeAfter().toMillis() + " ms before degrading to asynchronous") :
-                ": asynchronous, so the primary goes on alone") : ": no automatic failover; an arbiter may promote this standby";
-            event("peer " + ctx.peerEndpoint() + " LOST: silent for " + ctx.peerTimeout().toMillis() + " ms" + what);
+            event("peer " + ctx.peerEndpoint() + " LOST: silent for " + ctx.peerTimeout().toMillis() + " ms" +
+                withoutPeer());
             if (state.role == Role.PRIMARY)
             {
                 primary.onPeerLost();
             }
         }
+        else if (peerHeardNanos == 0 && !silenceReported && now - startNanos > peerTimeoutNanos)
+        {
+            // A peer that never answered is no LOST event (it was never connected), yet a synchronous
+            // primary waits on it all the same: say so once, or a wrong --peer looks like a hang.
+            silenceReported = true;
+            event("peer " + ctx.peerEndpoint() + " NOT HEARD from in the " + ctx.peerTimeout().toMillis() +
+                " ms since this node started (is it running, and is that its listen endpoint?)" +
+                (state.role == Role.PRIMARY ? withoutPeer() : ": this standby waits for a primary"));
+        }
+    }
+
+    /** What this node does while it has no peer, in words. */
+    private String withoutPeer()
+    {
+        if (state.role != Role.PRIMARY)
+        {
+            return ": no automatic failover; an arbiter may promote this standby";
+        }
+        if (ctx.mode() != ReplicationMode.SYNCHRONOUS)
+        {
+            return ": asynchronous, so the primary goes on alone";
+        }
+        return ctx.standbyLoss() == StandbyLoss.WAIT ? ": synchronous, so nothing more becomes visible until a " +
+            "standby acknowledges it (standbyLoss WAIT)" : ": synchronous, waiting up to " +
+            ctx.degradeAfter().toMillis() + " ms before degrading to asynchronous";
     }
 
     private int heartbeat()

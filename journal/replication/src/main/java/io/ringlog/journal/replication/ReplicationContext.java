@@ -4,6 +4,8 @@ import io.aeron.driver.MediaDriver;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -65,6 +67,12 @@ public final class ReplicationContext
         }
         checkEndpoint("localEndpoint", localEndpoint);
         checkEndpoint("peerEndpoint", peerEndpoint);
+        if (localEndpoint.equalsIgnoreCase(peerEndpoint))
+        {
+            throw new IllegalArgumentException("localEndpoint and peerEndpoint are the same, " + localEndpoint +
+                ": this node would hear its own messages; the peer endpoint is where the other node listens");
+        }
+        checkResolves("localEndpoint", localEndpoint);
         if (mode == null || standbyLoss == null || degradeAfter == null || heartbeatInterval == null ||
             peerTimeout == null || stallTimeout == null || idleStrategy == null || driverIdleStrategy == null ||
             driverCustomizer == null)
@@ -97,6 +105,21 @@ public final class ReplicationContext
         }
         concluded = true;
         return this;
+    }
+
+    /** A host this node cannot resolve cannot be bound; Aeron would say so only as a driver error. */
+    private static void checkResolves(final String what, final String endpoint)
+    {
+        final String host = endpoint.substring(0, endpoint.lastIndexOf(':'));
+        try
+        {
+            InetAddress.getByName(host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
+        }
+        catch (final UnknownHostException ex)
+        {
+            throw new IllegalArgumentException(what + " names a host this machine cannot resolve: '" + host + "' in '" +
+                endpoint + "'");
+        }
     }
 
     private static void checkEndpoint(final String what, final String endpoint)

@@ -1,5 +1,6 @@
 package io.ringlog.journal.replication;
 
+import io.ringlog.core.EngineMetrics;
 import io.ringlog.core.Topology;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import org.junit.jupiter.api.Test;
@@ -29,13 +30,18 @@ class StandbyLossTest
         final ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
         final ReplicationNode primary = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED,
             new AccumulatorStateMachine(),
-            (ctx) -> ctx.standbyLoss(StandbyLoss.DEGRADE).degradeAfter(Duration.ofMillis(1_500)));
+            (ctx) -> ctx.standbyLoss(StandbyLoss.DEGRADE).degradeAfter(Duration.ofMillis(3_000))
+                .peerTimeout(Duration.ofMillis(500)));
         ReplicationNode standby = null;
         try
         {
             Pair.publish(primary.engine(), 1, 100);
-            Thread.sleep(500);
-            // No standby yet, and less than degradeAfter: nothing is visible.
+            // No standby yet, past the peer timeout and well short of degradeAfter: journaled, said, not visible.
+            Pair.await(() -> primary.engine().metrics().position(EngineMetrics.Stage.JOURNAL) == 100,
+                Duration.ofSeconds(10), "the commands journaled");
+            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("a: peer ") && e.contains(" NOT HEARD ") &&
+                e.endsWith("waiting up to 3000 ms before degrading to asynchronous")), Duration.ofSeconds(10),
+                "the primary says it has no standby");
             assertEquals(0, primary.engine().metrics().lastAppliedPosition(), "waits for a standby");
             primary.engine().awaitApplied(100, 20, TimeUnit.SECONDS);
             Pair.await(() -> "degraded".equals(primary.status().mode()), Duration.ofSeconds(5), "the status says so");
