@@ -1,6 +1,7 @@
 package io.ringlog.exchange.replication;
 
 import io.ringlog.core.Topology;
+import io.ringlog.journal.replication.ReplicationContext;
 import io.ringlog.journal.replication.ReplicationMode;
 import io.ringlog.journal.replication.ReplicationStatus;
 import io.ringlog.journal.replication.Role;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code replica node | publish | status | promote | stop}: the stock exchange as a primary and a
@@ -168,12 +170,28 @@ public final class ReplicaCli implements Callable<Integer>
                 throw new CommandLine.ParameterException(spec.commandLine(), "--max-assets is 2..1024, --snapshot-every " +
                     "and --degrade-after-ms are not negative, and --peer-timeout-ms is longer than --heartbeat-ms");
             }
+            checkEndpoints();
             Files.createDirectories(dir);
             final ExchangeNode.Settings settings = new ExchangeNode.Settings(role, new NodeDirectory(dir), listen, peer,
                 mode.mode, degradeAfterMs != null ? StandbyLoss.DEGRADE : StandbyLoss.WAIT,
                 Duration.ofMillis(degradeAfterMs != null ? degradeAfterMs : 5_000), Duration.ofMillis(heartbeatMs),
                 Duration.ofMillis(peerTimeoutMs), events, snapshotEvery, topology, rejoin, maxAssets, aeronDir);
             return new ExchangeNode(settings, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
+        }
+
+        /** Before anything is created: endpoints that cannot work are a usage error, in the flags' names. */
+        private void checkEndpoints()
+        {
+            try
+            {
+                new ReplicationContext().name("check").directory(dir.resolve("replication")).localEndpoint(listen)
+                    .peerEndpoint(peer).conclude();
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                    ex.getMessage().replace("localEndpoint", "--listen").replace("peerEndpoint", "--peer"));
+            }
         }
     }
 
@@ -214,9 +232,45 @@ public final class ReplicaCli implements Callable<Integer>
             final String name = "publish-" + System.currentTimeMillis() + "-" + ProcessHandle.current().pid();
             final NodeDirectory node = new NodeDirectory(dir);
             Mailbox.ask(node.inbox(), name, request);
-            return print(Mailbox.awaitAnswer(node.inbox(), name, Duration.ofSeconds(timeoutSeconds)),
-                spec.commandLine().getOut(), spec.commandLine().getErr(), "published");
+            try
+            {
+                return print(Mailbox.awaitAnswer(node.inbox(), name, Duration.ofSeconds(timeoutSeconds)),
+                    spec.commandLine().getOut(), spec.commandLine().getErr(), "published");
+            }
+            catch (final TimeoutException ex)
+            {
+                final String waiting = waitingForStandby(node);
+                throw waiting == null ? ex : new TimeoutException(waiting);
+            }
         }
+    }
+
+    /**
+     * Why a running synchronous primary has not answered, when it is waiting for a standby's
+     * acknowledgement (a standby never started, dead, or a wrong --peer); null when that is not it.
+     */
+    static String waitingForStandby(final NodeDirectory node)
+    {
+        final ReplicationStatus status;
+        try
+        {
+            status = ReplicationStatus.read(node.replication());
+        }
+        catch (final RuntimeException ex)
+        {
+            return null;
+        }
+        final boolean running = ProcessHandle.of(status.pid()).map(ProcessHandle::isAlive).orElse(false);
+        if (!running || status.role() != Role.PRIMARY || !"synchronous".equals(status.mode()) ||
+            status.acknowledgedPosition() >= status.journaledPosition())
+        {
+            return null;
+        }
+        return "the primary journaled up to position " + status.journaledPosition() + " but its standby acknowledged " +
+            "only up to " + status.acknowledgedPosition() + " (peer: " + status.peer().name().toLowerCase() + "): in " +
+            "synchronous mode nothing becomes visible until a standby acknowledges it. Start the standby (or check the " +
+            "primary's --peer), or run the primary with --degrade-after-ms to go on without one. The publish goes on " +
+            "in the node; 'replica status --dir " + node.root() + "' shows the lag";
     }
 
     /** {@code replica status}: a node's replication figures. */

@@ -1,5 +1,6 @@
 package io.ringlog.exchange.replication;
 
+import io.ringlog.exchange.workload.WorkloadConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,6 +78,65 @@ class ReplicaScriptIT
             standby.toHandle().destroyForcibly();
         }
         Exchanges.assertSameJournals(dir.resolve("a").resolve("journal"), dir.resolve("b").resolve("journal"));
+    }
+
+    /**
+     * What a user gets wrong with a running node: a port it holds, a standby that never answers (not
+     * started, or a wrong --peer). Each says what is wrong, in words, exits 1, and prints no stack trace;
+     * the synchronous primary says it waits, and a publish to it says why it was not applied. (Endpoints
+     * that cannot work at all are ReplicaCliTest's, in process.)
+     */
+    @Test
+    void shouldSayWhatIsWrongWithATakenPortAndAStandbyThatNeverAnswers() throws Exception
+    {
+        final int a = Exchanges.freePort();
+        final int b = Exchanges.freePort();
+        Exchanges.write(dir.resolve("few.txt"), Exchanges.workload(WorkloadConfig.exchangeCore(9, 2_000)));
+        // The standby was never started: nobody listens on the primary's --peer.
+        final Process primary = node("a", "primary", a, b, false);
+        try
+        {
+            awaitLog("a", "NOT HEARD from in the 2000 ms since this node started");
+            assertTrue(log("a").contains("synchronous, so nothing more becomes visible until a standby acknowledges it"),
+                log("a"));
+            assertFails("cannot open the replication streams on 127.0.0.1:" + a + " (is the port taken",
+                "scripts/replica", "node", "--role", "standby", "--dir", dir.resolve("c").toString(),
+                "--listen", "127.0.0.1:" + a, "--peer", "127.0.0.1:" + b);
+            final String waiting = assertFails("but its standby acknowledged only up to 0 (peer: never_seen): in " +
+                "synchronous mode nothing becomes visible until a standby acknowledges it", "scripts/replica", "publish",
+                "--dir", dir.resolve("a").toString(), "-i", dir.resolve("few.txt").toString(), "--timeout-s", "3");
+            assertTrue(waiting.contains("--degrade-after-ms"), waiting);
+            // Not 'replica stop': a primary waiting for its standby gives up draining only after its 30 s close timeout.
+            primary.toHandle().destroyForcibly();
+            assertTrue(primary.waitFor(30, TimeUnit.SECONDS));
+            assertNoStackTrace(log("a"));
+        }
+        finally
+        {
+            primary.toHandle().destroyForcibly();
+        }
+    }
+
+    /** Runs a command that must fail with exit code 1 and say {@code expected}; returns what it printed. */
+    private String assertFails(final String expected, final String... command) throws Exception
+    {
+        final String output = runFailing(command);
+        assertTrue(output.contains(expected), "expected '" + expected + "' from " + String.join(" ", command) + ":\n" +
+            output);
+        return output;
+    }
+
+    private void awaitLog(final String name, final String text) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(dir.resolve(name + ".log")) || !log(name).contains(text))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("timed out waiting for '" + text + "' in " + name + "'s log:\n" + log(name));
+            }
+            Thread.sleep(50);
+        }
     }
 
     private Process node(final String name, final String role, final int listen, final int peer, final boolean rejoin)
