@@ -312,7 +312,9 @@ public final class ReplicationBench implements Callable<Integer>
             .localEndpoint("127.0.0.1:" + local)
             .peerEndpoint("127.0.0.1:" + peer)
             .mode(mode)
-            .eventHandler((message) -> { });
+            .eventHandler((message) ->
+            {
+            });
     }
 
     private void print(final List<Row> rows)

@@ -29,7 +29,7 @@ public interface Replicator extends AutoCloseable
      * Called once, after recovery and before the first command: the gate this replicator reports
      * through, and the position the engine's first command will get.
      */
-    default void start(ReplicationGate gate, long nextPosition)
+    default void start(final ReplicationGate gate, final long nextPosition)
     {
     }
 

@@ -76,7 +76,9 @@ class GatedReplicationTest
         final CollectingListener listener = new CollectingListener();
         final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
             .topology(topology).maxPayloadLength(64).replicator(replicator).listener("check", listener)
-            .errorHandler((ex) -> { }).closeTimeout(Duration.ofSeconds(5)));
+            .errorHandler((ex) ->
+            {
+            }).closeTimeout(Duration.ofSeconds(5)));
         for (int i = 1; i <= 10; i++)
         {
             engine.publish(ADD, 0, 0, i, longPayload(i), 0, 8);

@@ -46,7 +46,9 @@ public final class ReplicationContext
     private int termBufferLength = 2 * 1024 * 1024;
     private Supplier<IdleStrategy> idleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 100_000);
     private Supplier<IdleStrategy> driverIdleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 100_000);
-    private Consumer<MediaDriver.Context> driverCustomizer = (driver) -> { };
+    private Consumer<MediaDriver.Context> driverCustomizer = (driver) ->
+    {
+    };
     private Consumer<String> eventHandler;
     private boolean concluded;
 

@@ -87,7 +87,9 @@ public final class ReplicationNode implements AutoCloseable
             final NodeState state = new NodeState();
             state.role = role;
             state.epoch = epochs.current();
-            channels = Channels.open(ctx, (image) -> state.streamsAppeared.incrementAndGet(), (image) -> { });
+            channels = Channels.open(ctx, (image) -> state.streamsAppeared.incrementAndGet(), (image) ->
+            {
+            });
             engine.replicator(new AeronReplicator(state, channels.log(), ctx, maxPayloadLength)).follower(role == Role.STANDBY);
             launched = Engine.launch(engine);
             final ReplicationAgent agent = new ReplicationAgent(ctx, state, channels, status, epochs, journal, launched,

@@ -6,7 +6,8 @@ import io.ringlog.core.EngineHaltedException;
 import io.ringlog.core.Topology;
 import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.codec.CommandTypes;
-import io.ringlog.exchange.codec.ConfigureCommand;
+import io.ringlog.exchange.codec.CommandEncoder;
+import io.ringlog.exchange.codec.command.ConfigureCommandEncoder;
 import io.ringlog.exchange.text.CommandFileReader;
 import io.ringlog.exchange.text.EventTextWriter;
 import io.ringlog.exchange.text.ParsedCommand;
@@ -225,9 +226,10 @@ final class ExchangeNode
             return;
         }
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[MAX_PAYLOAD]);
-        new ConfigureCommand().wrapForEncode(payload, 0).settingsVersion(ConfigureCommand.SETTINGS_VERSION)
+        new ConfigureCommandEncoder().wrap(payload, 0).settingsVersion(CommandTypes.SETTINGS_VERSION)
             .maxAssets(settings.maxAssets());
-        final long position = engine.publish(CommandTypes.CONFIGURE, 0, 0, 0, payload, 0, ConfigureCommand.LENGTH);
+        final long position = engine.publish(CommandTypes.CONFIGURE, CommandEncoder.VERSION, 0, 0, 0, payload, 0,
+            ConfigureCommandEncoder.BLOCK_LENGTH);
         if (position != 1)
         {
             throw new IllegalStateException("the exchange's settings went to position " + position + ", not 1");
@@ -489,8 +491,8 @@ final class ExchangeNode
                     LockSupport.parkNanos(left);
                 }
             }
-            engine.publish(command.type(), command.sourceId(), command.sourceSequence(), command.correlationId(),
-                command.payload(), 0, command.payloadLength());
+            engine.publish(command.type(), command.version(), command.sourceId(), command.sourceSequence(),
+                command.correlationId(), command.payload(), 0, command.payloadLength());
             published++;
         }
     }

@@ -4,7 +4,8 @@ import io.ringlog.core.EngineContext;
 import io.ringlog.core.Topology;
 import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.codec.CommandTypes;
-import io.ringlog.exchange.codec.ConfigureCommand;
+import io.ringlog.exchange.codec.CommandEncoder;
+import io.ringlog.exchange.codec.command.ConfigureCommandEncoder;
 import io.ringlog.exchange.text.CommandFileReader;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.journal.ChronicleJournal;
@@ -52,9 +53,10 @@ class ExchangePairTest
         final int portB = Exchanges.freePort();
         final ReplicationNode primary = launch("a", Role.PRIMARY, portA, portB);
         ReplicationNode standby = launch("b", Role.STANDBY, portB, portA);
-        final UnsafeBuffer genesis = new UnsafeBuffer(new byte[ConfigureCommand.LENGTH]);
-        new ConfigureCommand().wrapForEncode(genesis, 0).settingsVersion(ConfigureCommand.SETTINGS_VERSION).maxAssets(64);
-        assertEquals(1, primary.engine().publish(CommandTypes.CONFIGURE, 0, 0, 0, genesis, 0, ConfigureCommand.LENGTH));
+        final UnsafeBuffer genesis = new UnsafeBuffer(new byte[ConfigureCommandEncoder.BLOCK_LENGTH]);
+        new ConfigureCommandEncoder().wrap(genesis, 0).settingsVersion(CommandTypes.SETTINGS_VERSION).maxAssets(64);
+        assertEquals(1, primary.engine().publish(CommandTypes.CONFIGURE, CommandEncoder.VERSION, 0, 0, 0, genesis, 0,
+            ConfigureCommandEncoder.BLOCK_LENGTH));
         final int half = lines.size() / 2;
         try
         {
@@ -82,8 +84,8 @@ class ExchangePairTest
     private void publish(final ReplicationNode node, final List<String> lines) throws Exception
     {
         new CommandFileReader().read(new BufferedReader(new StringReader(String.join("\n", lines))), (command) ->
-            node.engine().publish(command.type(), command.sourceId(), command.sourceSequence(), command.correlationId(),
-                command.payload(), 0, command.payloadLength()),
+            node.engine().publish(command.type(), command.version(), command.sourceId(), command.sourceSequence(),
+                command.correlationId(), command.payload(), 0, command.payloadLength()),
             (line, text, reason) ->
             {
                 throw new AssertionError("line " + line + ": " + reason);

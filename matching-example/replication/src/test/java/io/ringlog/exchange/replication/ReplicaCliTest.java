@@ -26,7 +26,8 @@ class ReplicaCliTest
     @CsvSource(delimiter = '|', value = {
         "127.0.0.1:99999        | 127.0.0.1:20102 | --listen must be host:port with a port in 1..65535: '127.0.0.1:99999'",
         "127.0.0.1:20101        | 127.0.0.1       | --peer must be host:port with a port in 1..65535: '127.0.0.1'",
-        "127.0.0.1:20101        | 127.0.0.1:20101 | --listen and --peer are the same, 127.0.0.1:20101: this node would hear its own messages",
+        "127.0.0.1:20101        | 127.0.0.1:20101 | --listen and --peer are the same, 127.0.0.1:20101: " +
+            "this node would hear its own messages",
         "no-such-host.invalid:1 | 127.0.0.1:20102 | --listen names a host this machine cannot resolve: 'no-such-host.invalid'"})
     void shouldRefuseEndpointsThatCannotWorkBeforeCreatingAnything(final String listen, final String peer,
         final String expected)
