@@ -936,31 +936,49 @@ public final class ChronicleJournal implements Journal
         final long from = Math.max(1, fromPosition);
         final ExcerptTailer tailer = queue.createTailer();
         tailer.singleThreadedCheckDisabled(true);
+        final boolean positioned;
         try
         {
-            final long index = indexOf(from);
-            if (index < 0)
-            {
-                tailer.toEnd();
-            }
-            else if (!tailer.moveToIndex(index))
-            {
-                throw new JournalException(from, "the journal has no entry there (Chronicle index 0x" +
-                    Long.toHexString(index) + " not found): the cycle file holding it is missing or damaged");
-            }
-        }
-        catch (final JournalException ex)
-        {
-            tailer.close();
-            throw ex;
+            positioned = moveTo(tailer, from);
         }
         catch (final RuntimeException ex)
         {
             tailer.close();
-            throw new JournalException(from, "Chronicle Queue cannot find the entry: " + describe(ex), ex);
+            throw ex;
         }
-        return new ChronicleJournalReader(tailer, from, ctx.maxPayloadLength(),
+        return new ChronicleJournalReader(this, tailer, from, positioned, ctx.maxPayloadLength(),
             ctx.readOnly() ? lastPosition : Long.MAX_VALUE);
+    }
+
+    /**
+     * Moves a tailer to {@code position}: false, leaving it where it is, if that position is not written
+     * yet. A reader of a position to come moves there once it is written, not to the end of the queue
+     * now: an append between the two would put the end past it, and the reader would skip an entry.
+     */
+    boolean moveTo(final ExcerptTailer tailer, final long position)
+    {
+        try
+        {
+            final long index = indexOf(position);
+            if (index < 0)
+            {
+                return false;
+            }
+            if (!tailer.moveToIndex(index))
+            {
+                throw new JournalException(position, "the journal has no entry there (Chronicle index 0x" +
+                    Long.toHexString(index) + " not found): the cycle file holding it is missing or damaged");
+            }
+            return true;
+        }
+        catch (final JournalException ex)
+        {
+            throw ex;
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new JournalException(position, "Chronicle Queue cannot find the entry: " + describe(ex), ex);
+        }
     }
 
     /**

@@ -15,27 +15,32 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Reads a {@link ChronicleJournal} forward from a position. Every entry must decode and carry the
  * position that follows the one before: anything else is a {@link JournalException} naming the
  * position expected there and the reason, never a skip. An entry still being written (or torn)
- * ends the read, as the end of the journal does.
+ * ends the read, as the end of the journal does. A reader from a position not written yet waits
+ * there: it moves to that position once it is written.
  */
 final class ChronicleJournalReader implements JournalReader
 {
+    private final ChronicleJournal journal;
     private final ExcerptTailer tailer;
     private final byte[] scratchBytes;
     private final UnsafeBuffer scratch;
     private final Crc32c crc = new Crc32c();
     private final long limit;
     private long expected;
+    private boolean positioned;
 
     /**
      * @param limit the last position to read: the journal's last position for a read-only journal, which
      *              may end in damaged entries it reported as a torn tail; unbounded for a writer's own
      *              journal, whose readers may follow it.
      */
-    ChronicleJournalReader(final ExcerptTailer tailer, final long fromPosition, final int maxPayloadLength,
-        final long limit)
+    ChronicleJournalReader(final ChronicleJournal journal, final ExcerptTailer tailer, final long fromPosition,
+        final boolean positioned, final int maxPayloadLength, final long limit)
     {
+        this.journal = journal;
         this.tailer = tailer;
         this.expected = fromPosition;
+        this.positioned = positioned;
         this.limit = limit;
         this.scratchBytes = new byte[CommandCodec.HEADER_LENGTH + maxPayloadLength];
         this.scratch = new UnsafeBuffer(scratchBytes);
@@ -47,6 +52,16 @@ final class ChronicleJournalReader implements JournalReader
         if (expected > limit)
         {
             return false;
+        }
+        if (!positioned)
+        {
+            // Asked for a position not written then: go there once it is committed (the volatile last
+            // position is written after the cycle table, so the index found for it is the right one).
+            if (expected > journal.lastPosition() || !journal.moveTo(tailer, expected))
+            {
+                return false;
+            }
+            positioned = true;
         }
         final int length;
         try (DocumentContext dc = tailer.readingDocument())

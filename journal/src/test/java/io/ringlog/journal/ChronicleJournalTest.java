@@ -152,6 +152,42 @@ class ChronicleJournalTest
         }
     }
 
+    /**
+     * A reader asked for the position after the last one, while the writer appends on another thread,
+     * starts at that position. (It once went to the queue's end, and an append in between made it skip
+     * the entry: a standby's catch-up then failed on every read.)
+     */
+    @Test
+    void shouldStartAReaderOfAPositionToComeAtThatPositionWhileTheWriterAppends() throws Exception
+    {
+        final int entries = 20_000;
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            final Thread writer = new Thread(() -> appendRange(journal, 1, entries, 1), "writer");
+            final Command into = new Command(JournalTesting.MAX_PAYLOAD);
+            writer.start();
+            int readers = 0;
+            long last;
+            while ((last = journal.lastPosition()) < entries)
+            {
+                try (JournalReader reader = journal.reader(last + 1))
+                {
+                    final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (!reader.next(into))
+                    {
+                        assertTrue(System.nanoTime() < deadline, "position " + (last + 1) + " never came to its reader");
+                        Thread.onSpinWait();
+                    }
+                    assertEquals(last + 1, into.position(), "the first entry of a reader from " + (last + 1));
+                    readers++;
+                }
+            }
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(writer.isAlive(), "the writer finished");
+            assertTrue(readers > 10, "readers opened while the writer appended: " + readers);
+        }
+    }
+
     @Test
     void shouldKeepTheNewestCycleWhenDeleting()
     {
