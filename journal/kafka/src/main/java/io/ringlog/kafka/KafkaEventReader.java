@@ -44,6 +44,7 @@ public final class KafkaEventReader implements Agent, AutoCloseable
     private final OutputEvent event;
     private final Command cause = new Command(0);
     private final UnsafeBuffer empty = new UnsafeBuffer(new byte[0]);
+    private ConsumerRecord<byte[], byte[]> current;
     private long read;
 
     /**
@@ -98,9 +99,11 @@ public final class KafkaEventReader implements Agent, AutoCloseable
         int remaining = records.count();
         for (final ConsumerRecord<byte[], byte[]> record : records)
         {
+            current = record;
             listener.onEvent(toEvent(record), --remaining == 0);
             read++;
         }
+        current = null;
         return records.count();
     }
 
@@ -167,6 +170,18 @@ public final class KafkaEventReader implements Agent, AutoCloseable
         }
         event.payloadLength(length);
         return event;
+    }
+
+    /** The topic of the event being handed to the listener: ask during {@code onEvent}. */
+    public String topic()
+    {
+        return current.topic();
+    }
+
+    /** The partition of the event being handed to the listener: ask during {@code onEvent}. */
+    public int partition()
+    {
+        return current.partition();
     }
 
     /** Events handed to the listener so far. */

@@ -1,0 +1,155 @@
+package io.ringlog.exchange.kafka;
+
+import io.ringlog.kafka.KafkaHeaders;
+import org.agrona.DirectBuffer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Produces exchange commands to the commands topic, each to the partitions {@link CommandRouter} says:
+ * the payload as the value, type and correlation id in headers. A client of the exchange, not part
+ * of an engine: it allocates per record and does not care. Its producer is idempotent, so its own
+ * retries never duplicate a record; a feeder that is restarted and sends a command again sends a new
+ * command (a new offset), which the engine applies: exactly once from a client needs the client to
+ * remember what it sent.
+ */
+public final class CommandFeed implements AutoCloseable
+{
+    private final Producer<byte[], byte[]> producer;
+    private final String topic;
+    private final CommandRouter router;
+    private final long[] counts;
+    private final long intervalNs;
+    private final long malformedEvery;
+    private long commands;
+    private long records;
+    private long injected;
+    private long nextSendNs = System.nanoTime();
+
+    /**
+     * @param rate           commands a second, 0 for as fast as the broker takes them.
+     * @param malformedEvery after every n-th command also send a record that is not a command; 0 never.
+     */
+    public CommandFeed(final String bootstrap, final String topic, final long rate, final long malformedEvery)
+    {
+        final Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.topic = topic;
+        final int partitions = producer.partitionsFor(topic).size();
+        this.router = new CommandRouter(partitions);
+        this.counts = new long[partitions];
+        this.intervalNs = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
+        this.malformedEvery = malformedEvery;
+    }
+
+    /** Sends one command to its partition (or, a deposit or withdrawal, to every partition). */
+    public void send(final int type, final DirectBuffer payload, final int length, final long correlationId)
+    {
+        pace();
+        final byte[] value = new byte[length];
+        payload.getBytes(0, value);
+        final int partition = router.partition(type, payload);
+        if (partition >= 0)
+        {
+            send(partition, type, correlationId, value);
+        }
+        else
+        {
+            for (int p = 0; p < counts.length; p++)
+            {
+                send(p, type, correlationId, value);
+            }
+        }
+        if (malformedEvery > 0 && ++commands % malformedEvery == 0)
+        {
+            sendMalformed((int)(injected % counts.length), -commands);
+        }
+    }
+
+    /** Sends a record that is not a command (a place whose payload is cut short) to {@code partition}. */
+    public void sendMalformed(final int partition, final long correlationId)
+    {
+        send(partition, ExchangeRecords.PLACE_ORDER, correlationId, new byte[10]);
+        injected++;
+    }
+
+    private void send(final int partition, final int type, final long correlationId, final byte[] value)
+    {
+        final RecordHeaders headers = new RecordHeaders();
+        headers.add(KafkaHeaders.TYPE, KafkaHeaders.ascii(type));
+        headers.add(KafkaHeaders.CORRELATION_ID, KafkaHeaders.ascii(correlationId));
+        producer.send(new ProducerRecord<>(topic, partition, (byte[])null, value, headers));
+        counts[partition]++;
+        records++;
+    }
+
+    private void pace()
+    {
+        if (intervalNs == 0)
+        {
+            return;
+        }
+        nextSendNs += intervalNs;
+        long wait;
+        while ((wait = nextSendNs - System.nanoTime()) > 0)
+        {
+            LockSupport.parkNanos(wait);
+        }
+    }
+
+    /** Waits until everything sent is acknowledged. */
+    public void flush()
+    {
+        producer.flush();
+    }
+
+    public int partitions()
+    {
+        return counts.length;
+    }
+
+    /** Records sent to {@code partition}. */
+    public long records(final int partition)
+    {
+        return counts[partition];
+    }
+
+    /** Records sent, broadcast copies and injected ones included. */
+    public long records()
+    {
+        return records;
+    }
+
+    /** Records sent that are not commands. */
+    public long injected()
+    {
+        return injected;
+    }
+
+    public CommandRouter router()
+    {
+        return router;
+    }
+
+    @Override
+    public void close()
+    {
+        producer.flush();
+        producer.close(Duration.ofSeconds(30));
+    }
+}

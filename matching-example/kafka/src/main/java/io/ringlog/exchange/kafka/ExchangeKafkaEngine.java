@@ -1,0 +1,430 @@
+package io.ringlog.exchange.kafka;
+
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.OutputListener;
+import io.ringlog.core.Topology;
+import io.ringlog.exchange.ExchangeStateMachine;
+import io.ringlog.journal.ChronicleJournal;
+import io.ringlog.journal.Durability;
+import io.ringlog.journal.FileSnapshotStore;
+import io.ringlog.kafka.HeaderCommandDecoder;
+import io.ringlog.kafka.KafkaSink;
+import io.ringlog.kafka.KafkaSource;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.NoOpIdleStrategy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * One exchange engine on Kafka: its partitions of the commands topic in, its own events topic out.
+ * <pre>
+ *  commands topic, partitions P ──► KafkaSource ──► Engine(ExchangeStateMachine, Chronicle journal in DIR,
+ *                                        │                 snapshots in DIR/snapshots) ──► KafkaSink ──► events topic
+ *                                        └──► dead-letter topic
+ * </pre>
+ * Start-up order is what makes it exact: the sink opens first (fences its predecessor, finds the last
+ * event in its topic), the engine recovers from a snapshot before that event and hands the sink the
+ * events the topic lacks, then the source seeks each partition to the offset after the last one the
+ * recovered dedup table holds, and starts its thread. Close runs the other way.
+ * <p>
+ * Names derive from {@link Context#name}: the sink's transactional id is {@code name + ".events"}, the
+ * dead-letter producer's {@code name + ".dead-letters"}, the consumer group (monitoring only) {@code name};
+ * keep the name when the engine restarts, and never give two engines one name.
+ */
+public final class ExchangeKafkaEngine implements AutoCloseable
+{
+    private final Context ctx;
+    private final ExchangeStateMachine exchange;
+    private final KafkaSink sink;
+    private final Engine engine;
+    private final KafkaSource source;
+    private final AgentRunner sourceRunner;
+    private volatile Throwable engineError;
+    private boolean closed;
+
+    private ExchangeKafkaEngine(final Context ctx)
+    {
+        this.ctx = ctx;
+        this.exchange = new ExchangeStateMachine(ExchangeRecords.MAX_ASSETS, true);
+        final ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context()
+            .directory(ctx.journalDir()).maxPayloadLength(ExchangeRecords.MAX_PAYLOAD_LENGTH).durability(ctx.durability()));
+        KafkaSink sink = null;
+        Engine engine = null;
+        try
+        {
+            final FileSnapshotStore snapshots = FileSnapshotStore.open(new FileSnapshotStore.Context()
+                .directory(ctx.journalDir().resolve("snapshots")).retain(3).errorHandler(ctx.errorHandler()::onError));
+            final EngineContext engineContext = new EngineContext()
+                .name(ctx.name())
+                .stateMachine(exchange)
+                .journal(journal)
+                .snapshotStore(snapshots)
+                .snapshotEvery(ctx.snapshotEvery())
+                .topology(ctx.topology())
+                .maxPayloadLength(ExchangeRecords.MAX_PAYLOAD_LENGTH)
+                .errorHandler(this::onEngineError);
+            for (final Map.Entry<String, OutputListener> listener : ctx.listeners())
+            {
+                engineContext.listener(listener.getKey(), listener.getValue());
+            }
+            if (ctx.eventsTopic() != null)
+            {
+                sink = KafkaSink.open(new KafkaSink.Context()
+                    .bootstrapServers(ctx.bootstrapServers())
+                    .topic(ctx.eventsTopic())
+                    .transactionalId(ctx.name() + ".events")
+                    .keys(ExchangeRecords.eventKeys())
+                    .maxEventPayloadLength(engineContext.maxEventPayloadLength()));
+                sink.attach("kafka-events", engineContext);
+            }
+            engine = Engine.launch(engineContext);
+            this.source = new KafkaSource(engine, new KafkaSource.Context()
+                .name(ctx.name())
+                .bootstrapServers(ctx.bootstrapServers())
+                .topic(ctx.commandsTopic())
+                .partitions(ctx.partitions())
+                .decoder(new HeaderCommandDecoder(ExchangeRecords.PAYLOAD_CHECK))
+                .deadLetterTopic(ctx.deadLetterTopic())
+                .maxPayloadLength(ExchangeRecords.MAX_PAYLOAD_LENGTH));
+        }
+        catch (final RuntimeException ex)
+        {
+            if (engine != null)
+            {
+                closeQuietly(engine);
+            }
+            else
+            {
+                journal.close();
+            }
+            if (sink != null)
+            {
+                closeQuietly(sink);
+            }
+            throw ex;
+        }
+        this.sink = sink;
+        this.engine = engine;
+        // poll() waits for records itself (pollTimeout), so the runner need not idle on top of it.
+        this.sourceRunner = new AgentRunner(NoOpIdleStrategy.INSTANCE, ctx.errorHandler(), null, source);
+        AgentRunner.startOnThread(sourceRunner);
+    }
+
+    /** Opens the journal, the sink, the engine (recovering) and the source, and starts reading. */
+    public static ExchangeKafkaEngine start(final Context ctx)
+    {
+        ctx.conclude();
+        return new ExchangeKafkaEngine(ctx);
+    }
+
+    private void onEngineError(final Throwable error)
+    {
+        engineError = error;
+        ctx.errorHandler().onError(error);
+    }
+
+    /**
+     * Whether every record before {@code ends} (partition to offset) has been read, applied, and its
+     * events committed to the events topic. Every exchange command makes at least one event, so the
+     * sink's committed position reaches the engine's last.
+     */
+    public boolean caughtUp(final Map<Integer, Long> ends)
+    {
+        for (final int partition : ctx.partitions())
+        {
+            if (source.nextOffset(partition) < ends.getOrDefault(partition, 0L))
+            {
+                return false;
+            }
+        }
+        final long last = engine.nextPosition() - 1;
+        return engine.metrics().lastAppliedPosition() >= last && (sink == null || sink.committedPosition() >= last);
+    }
+
+    /** Why this engine cannot go on (its source, sink or engine failed), or null. */
+    public Throwable failure()
+    {
+        if (source.failure() != null)
+        {
+            return source.failure();
+        }
+        if (sink != null && sink.failure() != null)
+        {
+            return sink.failure();
+        }
+        return engine.failure();
+    }
+
+    /** The last error the engine reported (a listener's, a snapshot's), or null. */
+    public Throwable lastEngineError()
+    {
+        return engineError;
+    }
+
+    public Engine engine()
+    {
+        return engine;
+    }
+
+    /** The sink, or null for an engine without an events topic. */
+    public KafkaSink sink()
+    {
+        return sink;
+    }
+
+    public KafkaSource source()
+    {
+        return source;
+    }
+
+    /** The exchange; read it after {@link #close()}. */
+    public ExchangeStateMachine exchange()
+    {
+        return exchange;
+    }
+
+    public Context context()
+    {
+        return ctx;
+    }
+
+    /** Waits until business logic has applied everything published so far. */
+    public void awaitApplied(final long timeoutMs) throws Exception
+    {
+        engine.awaitApplied(engine.nextPosition() - 1, timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** The engine's state hash: the exchange's and the dedup table's, so also the offsets applied. After {@link #close()}. */
+    public long stateHash()
+    {
+        return engine.stateHash();
+    }
+
+    /** Stops the source, drains and closes the engine (the sink commits the last batch), closes the sink. */
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        try
+        {
+            sourceRunner.close();
+        }
+        finally
+        {
+            try
+            {
+                engine.close();
+            }
+            finally
+            {
+                if (sink != null)
+                {
+                    sink.close();
+                }
+            }
+        }
+    }
+
+    private static void closeQuietly(final AutoCloseable closeable)
+    {
+        try
+        {
+            closeable.close();
+        }
+        catch (final Exception ignored)
+        {
+            // already failing; the first failure is the one reported
+        }
+    }
+
+    /** What an engine reads and writes; fluent setters, {@link #conclude()} validates. */
+    public static final class Context
+    {
+        private String name;
+        private String bootstrapServers;
+        private String commandsTopic;
+        private int[] partitions;
+        private String eventsTopic;
+        private String deadLetterTopic;
+        private Path journalDir;
+        private long snapshotEvery;
+        private Topology topology = Topology.COMPACT;
+        private Durability durability = Durability.MEMORY_MAPPED;
+        private ErrorHandler errorHandler = (error) -> System.err.println("engine: " + error);
+        private final List<Map.Entry<String, OutputListener>> listeners = new ArrayList<>();
+        private boolean concluded;
+
+        public Context conclude()
+        {
+            if (concluded)
+            {
+                return this;
+            }
+            if (bootstrapServers == null || commandsTopic == null || partitions == null || partitions.length == 0 ||
+                deadLetterTopic == null || journalDir == null)
+            {
+                throw new IllegalArgumentException("bootstrapServers, commandsTopic, partitions, deadLetterTopic and " +
+                    "journalDir are required");
+            }
+            if (name == null)
+            {
+                name = "exchange-" + commandsTopic + "-" + Arrays.stream(partitions).mapToObj(Integer::toString)
+                    .collect(Collectors.joining("-"));
+            }
+            concluded = true;
+            return this;
+        }
+
+        /** Stable across restarts, unique among engines: transactional ids and the group derive from it. */
+        public Context name(final String name)
+        {
+            this.name = name;
+            return this;
+        }
+
+        public String name()
+        {
+            return name;
+        }
+
+        public Context bootstrapServers(final String bootstrapServers)
+        {
+            this.bootstrapServers = bootstrapServers;
+            return this;
+        }
+
+        public String bootstrapServers()
+        {
+            return bootstrapServers;
+        }
+
+        public Context commandsTopic(final String commandsTopic)
+        {
+            this.commandsTopic = commandsTopic;
+            return this;
+        }
+
+        public String commandsTopic()
+        {
+            return commandsTopic;
+        }
+
+        public Context partitions(final int... partitions)
+        {
+            this.partitions = partitions.clone();
+            return this;
+        }
+
+        public int[] partitions()
+        {
+            return partitions.clone();
+        }
+
+        /**
+         * This engine's own events topic: a sink resumes from its topic's end, so it must be the only
+         * writer. Null for an engine whose events stay in the process (its listeners): Kafka in only.
+         */
+        public Context eventsTopic(final String eventsTopic)
+        {
+            this.eventsTopic = eventsTopic;
+            return this;
+        }
+
+        public String eventsTopic()
+        {
+            return eventsTopic;
+        }
+
+        public Context deadLetterTopic(final String deadLetterTopic)
+        {
+            this.deadLetterTopic = deadLetterTopic;
+            return this;
+        }
+
+        public String deadLetterTopic()
+        {
+            return deadLetterTopic;
+        }
+
+        /** The journal's directory; snapshots go to its {@code snapshots} folder, newest 3 kept. */
+        public Context journalDir(final Path journalDir)
+        {
+            this.journalDir = journalDir;
+            return this;
+        }
+
+        public Path journalDir()
+        {
+            return journalDir;
+        }
+
+        public Context snapshotEvery(final long snapshotEvery)
+        {
+            this.snapshotEvery = snapshotEvery;
+            return this;
+        }
+
+        public long snapshotEvery()
+        {
+            return snapshotEvery;
+        }
+
+        public Context topology(final Topology topology)
+        {
+            this.topology = topology;
+            return this;
+        }
+
+        public Topology topology()
+        {
+            return topology;
+        }
+
+        public Context durability(final Durability durability)
+        {
+            this.durability = durability;
+            return this;
+        }
+
+        public Durability durability()
+        {
+            return durability;
+        }
+
+        /** Gets the engine's, the source's and the snapshot store's errors; it must not throw. */
+        public Context errorHandler(final ErrorHandler errorHandler)
+        {
+            this.errorHandler = errorHandler;
+            return this;
+        }
+
+        public ErrorHandler errorHandler()
+        {
+            return errorHandler;
+        }
+
+        /** An in-process listener besides the sink (a read model, a latency recorder). */
+        public Context listener(final String name, final OutputListener listener)
+        {
+            listeners.add(Map.entry(name, listener));
+            return this;
+        }
+
+        public List<Map.Entry<String, OutputListener>> listeners()
+        {
+            return listeners;
+        }
+    }
+}
