@@ -21,12 +21,14 @@ import java.util.Map;
  * the writer's {@code initTransactions()}, which aborts what a killed predecessor left open; then the
  * last committed record is the last record the previous incarnation made visible.
  * <p>
- * Reads a small window before the end, and doubles back in growing windows while that window holds
- * only transaction markers or aborted records.
+ * Reads a small window before the end, and steps back in windows eight times larger while a window
+ * holds only transaction markers or aborted records (a killed writer's open transaction, aborted by
+ * the fencing, can be thousands of records).
  */
 final class LastRecords implements AutoCloseable
 {
-    private static final Duration POLL = Duration.ofMillis(100);
+    /** Short: a window of aborted records returns nothing, and poll waits this long before saying so. */
+    private static final Duration POLL = Duration.ofMillis(10);
 
     private final Consumer<byte[], byte[]> consumer;
     private final Duration timeout;
@@ -61,7 +63,7 @@ final class LastRecords implements AutoCloseable
         consumer.assign(one);
         final long begin = consumer.beginningOffsets(one, timeout).get(partition);
         long end = consumer.endOffsets(one, timeout).get(partition);   // the last stable offset, read_committed
-        long window = 16;
+        long window = 64;
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (end > begin)
         {
@@ -87,7 +89,7 @@ final class LastRecords implements AutoCloseable
                 return last;
             }
             end = from;
-            window *= 4;
+            window *= 8;
         }
         return null;
     }
