@@ -14,6 +14,7 @@ import io.ringlog.kafka.KafkaSource;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.NoOpIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,17 +48,25 @@ public final class ExchangeKafkaEngine implements AutoCloseable
     private final Engine engine;
     private final KafkaSource source;
     private final AgentRunner sourceRunner;
+    private final long sinkOpenNanos;
+    private final long launchNanos;
+    private final long sourceOpenNanos;
     private volatile Throwable engineError;
     private boolean closed;
 
     private ExchangeKafkaEngine(final Context ctx)
     {
         this.ctx = ctx;
-        this.exchange = new ExchangeStateMachine(ExchangeRecords.MAX_ASSETS, true);
+        // Its settings come from position 1 of its journal, as the exchange CLI's do: the journal says which
+        // exchange it was written by, and 'exchange replay|book|balances' read it as they read run's.
+        this.exchange = ExchangeStateMachine.configuredByJournal(true);
         final ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context()
             .directory(ctx.journalDir()).maxPayloadLength(ExchangeRecords.MAX_PAYLOAD_LENGTH).durability(ctx.durability()));
         KafkaSink sink = null;
         Engine engine = null;
+        long sinkOpen = 0;
+        long launch = 0;
+        long sourceOpen = 0;
         try
         {
             final FileSnapshotStore snapshots = FileSnapshotStore.open(new FileSnapshotStore.Context()
@@ -75,6 +84,7 @@ public final class ExchangeKafkaEngine implements AutoCloseable
             {
                 engineContext.listener(listener.getKey(), listener.getValue());
             }
+            long started = System.nanoTime();
             if (ctx.eventsTopic() != null)
             {
                 sink = KafkaSink.open(new KafkaSink.Context()
@@ -85,7 +95,12 @@ public final class ExchangeKafkaEngine implements AutoCloseable
                     .maxEventPayloadLength(engineContext.maxEventPayloadLength()));
                 sink.attach("kafka-events", engineContext);
             }
+            sinkOpen = System.nanoTime() - started;
+            started = System.nanoTime();
             engine = Engine.launch(engineContext);
+            configure(engine, exchange, ctx);
+            launch = System.nanoTime() - started;
+            started = System.nanoTime();
             this.source = new KafkaSource(engine, new KafkaSource.Context()
                 .name(ctx.name())
                 .bootstrapServers(ctx.bootstrapServers())
@@ -94,6 +109,7 @@ public final class ExchangeKafkaEngine implements AutoCloseable
                 .decoder(new HeaderCommandDecoder(ExchangeRecords.PAYLOAD_CHECK))
                 .deadLetterTopic(ctx.deadLetterTopic())
                 .maxPayloadLength(ExchangeRecords.MAX_PAYLOAD_LENGTH));
+            sourceOpen = System.nanoTime() - started;
         }
         catch (final RuntimeException ex)
         {
@@ -113,9 +129,39 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         }
         this.sink = sink;
         this.engine = engine;
+        this.sinkOpenNanos = sinkOpen;
+        this.launchNanos = launch;
+        this.sourceOpenNanos = sourceOpen;
         // poll() waits for records itself (pollTimeout), so the runner need not idle on top of it.
         this.sourceRunner = new AgentRunner(NoOpIdleStrategy.INSTANCE, ctx.errorHandler(), null, source);
         AgentRunner.startOnThread(sourceRunner);
+    }
+
+    /**
+     * A new journal starts with the exchange's settings; a journal that does not (another application's,
+     * or one written before settings lived in the journal) is refused before anything is read from Kafka.
+     */
+    private static void configure(final Engine engine, final ExchangeStateMachine exchange, final Context ctx)
+    {
+        if (engine.nextPosition() == 1)
+        {
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[ExchangeRecords.MAX_PAYLOAD_LENGTH]);
+            final long position = engine.publish(ExchangeRecords.CONFIGURE, 0, 0, 0, payload, 0,
+                ExchangeRecords.configure(payload));
+            try
+            {
+                engine.awaitApplied(position, 1, TimeUnit.MINUTES);
+            }
+            catch (final java.util.concurrent.TimeoutException ex)
+            {
+                throw new IllegalStateException("the exchange's settings were not applied within a minute", ex);
+            }
+        }
+        else if (!exchange.configured())
+        {
+            throw new IllegalStateException("the journal in " + ctx.journalDir() + " does not start with the " +
+                "exchange's settings: it was not written by an exchange engine");
+        }
     }
 
     /** Opens the journal, the sink, the engine (recovering) and the source, and starts reading. */
@@ -133,8 +179,9 @@ public final class ExchangeKafkaEngine implements AutoCloseable
 
     /**
      * Whether every record before {@code ends} (partition to offset) has been read, applied, and its
-     * events committed to the events topic. Every exchange command makes at least one event, so the
-     * sink's committed position reaches the engine's last.
+     * events committed to the events topic. Every exchange command from Kafka makes at least one event
+     * (a rejection is one), so the sink's committed position reaches the engine's last; only the
+     * settings at position 1 make none.
      */
     public boolean caughtUp(final Map<Integer, Long> ends)
     {
@@ -146,7 +193,19 @@ public final class ExchangeKafkaEngine implements AutoCloseable
             }
         }
         final long last = engine.nextPosition() - 1;
-        return engine.metrics().lastAppliedPosition() >= last && (sink == null || sink.committedPosition() >= last);
+        return engine.metrics().lastAppliedPosition() >= last &&
+            (sink == null || last <= 1 || sink.committedPosition() >= last);
+    }
+
+    /**
+     * Where start-up time went: opening the sink (fencing, reading the topic's end), launching the engine
+     * (recovery, which waits while the sink takes the regenerated events), opening the source (seeks).
+     */
+    public String startupTimes()
+    {
+        return "sink " + TimeUnit.NANOSECONDS.toMillis(sinkOpenNanos) + " ms, recovery " +
+            TimeUnit.NANOSECONDS.toMillis(launchNanos) + " ms, source " + TimeUnit.NANOSECONDS.toMillis(sourceOpenNanos) +
+            " ms";
     }
 
     /** Why this engine cannot go on (its source, sink or engine failed), or null. */

@@ -6,6 +6,7 @@ import io.ringlog.exchange.codec.BalanceChangedEvent;
 import io.ringlog.exchange.codec.BookChangedEvent;
 import io.ringlog.exchange.codec.CancelOrderCommand;
 import io.ringlog.exchange.codec.CommandTypes;
+import io.ringlog.exchange.codec.ConfigureCommand;
 import io.ringlog.exchange.codec.DepositCommand;
 import io.ringlog.exchange.codec.EventTypes;
 import io.ringlog.exchange.codec.InstrumentAddedEvent;
@@ -23,6 +24,7 @@ import io.ringlog.exchange.text.ParsedCommand;
 import io.ringlog.kafka.EventKeys;
 import io.ringlog.kafka.HeaderCommandDecoder;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * The one place the exchange's Kafka wiring reads the exchange's binary layouts: which commands exist
@@ -40,8 +42,10 @@ public final class ExchangeRecords
 {
     /** The exchange's largest command payload; the engine's maxPayloadLength. */
     public static final int MAX_PAYLOAD_LENGTH = ParsedCommand.MAX_PAYLOAD_LENGTH;
-    /** Asset ids the exchange accepts: the exchange CLI's default, so its replay, book and balances read these journals too. */
+    /** Asset ids the exchange accepts: the exchange CLI's default (room for the presets). */
     public static final int MAX_ASSETS = 64;
+    /** The type of the exchange's settings command, which an engine puts at position 1 of a new journal. */
+    public static final int CONFIGURE = CommandTypes.CONFIGURE;
     /** The type of a place command. */
     public static final int PLACE_ORDER = CommandTypes.PLACE_ORDER;
     /** What {@link #symbol} and {@link #orderId} return for a command that has none. */
@@ -68,6 +72,10 @@ public final class ExchangeRecords
     private static String check(final int type, final int version, final DirectBuffer payload, final int offset,
         final int length)
     {
+        if (type == CommandTypes.CONFIGURE)
+        {
+            return "configure is the engine's own command (position 1 of its journal), not a client's";
+        }
         final int expected = commandLength(type);
         if (expected < 0)
         {
@@ -98,6 +106,17 @@ public final class ExchangeRecords
             case CommandTypes.MOVE_ORDER: return MoveOrderCommand.LENGTH;
             default: return -1;
         }
+    }
+
+    /**
+     * Writes the exchange's settings ({@link #MAX_ASSETS} asset ids) as a configure payload and returns its
+     * length: the first command of every journal, so the journal says which exchange it was written by.
+     */
+    public static int configure(final MutableDirectBuffer buffer)
+    {
+        new ConfigureCommand().wrapForEncode(buffer, 0).settingsVersion(ConfigureCommand.SETTINGS_VERSION)
+            .maxAssets(MAX_ASSETS);
+        return ConfigureCommand.LENGTH;
     }
 
     /** Whether a command is about accounts only (deposit, withdraw): no symbol, no order. */

@@ -8,6 +8,7 @@
  * {@link io.ringlog.exchange.kafka.ExchangeKafkaEngine} wires one engine to its partitions and its own
  * events topic; {@link io.ringlog.exchange.kafka.CommandRouter} says which partition a command goes to
  * (and why deposits go to all of them); {@link io.ringlog.exchange.kafka.ExchangeRecords} is the only
- * class here that reads the exchange's binary layouts.
+ * class here that reads the exchange's binary layouts. The command line is in
+ * {@link io.ringlog.exchange.kafka.cli}.
  */
 package io.ringlog.exchange.kafka;

@@ -62,11 +62,12 @@ final class Workloads
     /** The exchange after the commands went straight into an in-memory engine: no Kafka anywhere. */
     static ExchangeStateMachine runWithoutKafka(final List<Generated> commands) throws Exception
     {
-        final ExchangeStateMachine exchange = new ExchangeStateMachine(ExchangeRecords.MAX_ASSETS, true);
+        final ExchangeStateMachine exchange = ExchangeStateMachine.configuredByJournal(true);
         try (Engine engine = Engine.launch(new EngineContext().stateMachine(exchange)
             .maxPayloadLength(ExchangeRecords.MAX_PAYLOAD_LENGTH)))
         {
-            long last = 0;
+            final UnsafeBuffer settings = new UnsafeBuffer(new byte[ExchangeRecords.MAX_PAYLOAD_LENGTH]);
+            long last = engine.publish(ExchangeRecords.CONFIGURE, 0, 0, 0, settings, 0, ExchangeRecords.configure(settings));
             for (int i = 0; i < commands.size(); i++)
             {
                 final Generated command = commands.get(i);
