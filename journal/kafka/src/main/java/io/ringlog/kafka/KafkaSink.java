@@ -88,6 +88,10 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, ctx.transactionalId());
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
+        // A transaction's first sends can reach a partition before the previous commit's markers are written:
+        // the broker answers CONCURRENT_TRANSACTIONS and the producer retries, after 100 ms by default, on
+        // every commit. The markers take milliseconds; retry sooner (the backoff still grows to its maximum).
+        config.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);
         final Producer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
             new ByteArraySerializer());
         try
