@@ -61,9 +61,10 @@ class KilledEngineTest
             "--events-topic", events, "-p", "0", "-d", dir.resolve("journal").toString(), "--name", "killed-" + topic,
             "--snapshot-every", "4000"};
         final long started = System.nanoTime();
-        final CommandFeed feed = new CommandFeed(broker.bootstrapServers(), topic, 800, 1_499);
-        CompletableFuture<Void> streaming = null;
-        int killedWhileStreaming = 0;
+        // Commands stream in chunk after chunk while an engine runs, more whenever one is done, so every kill
+        // comes while commands are arriving, however slowly the engine starts on a loaded machine.
+        final Chunks chunks = new Chunks(broker, topic, commands, 24);
+        final CompletableFuture<Void> streaming = CompletableFuture.runAsync(chunks::stream);
         int journalAheadOfTopic = 0;
         try (EventsEnd end = new EventsEnd(broker, events))
         {
@@ -71,29 +72,18 @@ class KilledEngineTest
             {
                 final EngineProcess engine = EngineProcess.start(dir.resolve("engine-" + kill + ".log"), args);
                 engine.awaitOutput("running: true", STEP);
-                if (streaming == null)
-                {
-                    // Commands start streaming in once the first engine runs, and go on through the kills.
-                    streaming = CompletableFuture.runAsync(() ->
-                    {
-                        try (feed)
-                        {
-                            Workloads.feed(feed, commands);
-                        }
-                    });
-                }
                 final long target = end.total() + KILL_AFTER_EVENTS[kill];
-                engine.awaitWhileAlive(() -> end.total() >= target, STEP, "the events topic grew to " + target);
+                engine.awaitWhileAlive(() -> chunks.keepStreaming() && end.total() >= target, STEP,
+                    "the events topic grew to " + target + " while commands streamed in");
                 engine.kill();
-                killedWhileStreaming += streaming.isDone() ? 0 : 1;
                 journalAheadOfTopic += aheadOfTopic(engine) ? 1 : 0;
                 System.out.println(seconds(started) + " kill " + kill + " after " + KILL_AFTER_EVENTS[kill] + " events; " +
                     "it had resumed after " + engine.value("events-resume-after") + " with the journal at " +
-                    engine.value("recovered-position") + " and offset " + engine.value("resume-offset-0") + "; commands " +
-                    (streaming.isDone() ? "all in" : "streaming"));
+                    engine.value("recovered-position") + " and offset " + engine.value("resume-offset-0") + "; " +
+                    chunks.sent() + " commands sent so far");
             }
         }
-        assertTrue(killedWhileStreaming >= 2, "killed " + killedWhileStreaming + " times while commands streamed in");
+        chunks.releaseAll();
         streaming.get(STEP.toSeconds(), TimeUnit.SECONDS);
 
         final EngineProcess last = EngineProcess.start(dir.resolve("engine-last.log"),
@@ -138,7 +128,7 @@ class KilledEngineTest
         System.out.println("events compared: " + total + " in " + killedTopic.size() + " partitions");
 
         final List<String> deadLetters = deadLetters(broker.readAll(dead).get(0));
-        assertEquals(feed.injected(), deadLetters.size(), "each record that is not a command, dead-lettered once");
+        assertEquals(chunks.injected(), deadLetters.size(), "each record that is not a command, dead-lettered once");
         assertEquals(deadLetters(broker.readAll(cleanDead).get(0)), deadLetters);
         assertTrue(deadLetters.get(0).endsWith("place payload of 10 bytes, expected 40"), deadLetters.get(0));
     }
@@ -192,6 +182,82 @@ class KilledEngineTest
     private static String hex(final long value)
     {
         return String.format("%016x", value);
+    }
+
+    /**
+     * Feeds the commands in chunks at a steady rate, a chunk for each permit; with a record that is
+     * not a command after every 1,499 commands.
+     */
+    private static final class Chunks
+    {
+        private final CommandFeed feed;
+        private final List<Workloads.Generated> commands;
+        private final int chunkSize;
+        private final java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(0);
+        private volatile boolean streaming;
+        private volatile int sent;
+
+        Chunks(final TestBroker broker, final String topic, final List<Workloads.Generated> commands, final int chunks)
+        {
+            this.feed = new CommandFeed(broker.bootstrapServers(), topic, 500, 1_499);
+            this.commands = commands;
+            this.chunkSize = (commands.size() + chunks - 1) / chunks;
+        }
+
+        void stream()
+        {
+            try (feed)
+            {
+                for (int from = 0; from < commands.size(); from += chunkSize)
+                {
+                    permits.acquireUninterruptibly();
+                    streaming = true;
+                    final int to = Math.min(commands.size(), from + chunkSize);
+                    for (int i = from; i < to; i++)
+                    {
+                        final Workloads.Generated command = commands.get(i);
+                        feed.send(command.type(), new org.agrona.concurrent.UnsafeBuffer(command.payload()),
+                            command.payload().length, i + 1);
+                        sent = i + 1;
+                    }
+                    feed.flush();
+                    streaming = false;
+                }
+            }
+        }
+
+        /** True while a chunk is streaming; when none is and none is waiting, starts the next. Fails when all are sent. */
+        boolean keepStreaming()
+        {
+            if (streaming)
+            {
+                return true;
+            }
+            if (sent == commands.size())
+            {
+                fail("all " + sent + " commands were sent before the kill: use more commands or fewer kills");
+            }
+            if (permits.availablePermits() == 0)
+            {
+                permits.release();
+            }
+            return false;
+        }
+
+        void releaseAll()
+        {
+            permits.release(commands.size());
+        }
+
+        int sent()
+        {
+            return sent;
+        }
+
+        long injected()
+        {
+            return feed.injected();
+        }
     }
 
     /** The events topic's end, uncommitted records included: how a test sees an engine make progress. */
