@@ -136,9 +136,59 @@ final class BenchCommand implements Callable<Integer>
         return ExchangeKafkaCli.OK;
     }
 
-    /** What one run did, and how fast. */
-    private record Result(long commands, long events, long nanos, long transactions, double allocatedPerEvent)
+    /**
+     * What one run did, how fast, and what CPU it took: the whole process (so the broker too, when it
+     * runs in this JVM), the listener's thread (the sink's, or the in-process listener's), the
+     * producer's network thread. CPU time is what a loaded machine changes least.
+     */
+    private record Result(long commands, long events, long nanos, long transactions, double allocatedPerEvent,
+        long processCpu, long listenerCpu, long producerCpu)
     {
+    }
+
+    /** CPU time of the process and of named threads between two points. */
+    private static final class Cpu
+    {
+        private final Thread listener;
+        private final Thread producer;
+        private final long process;
+        private final long listenerStart;
+        private final long producerStart;
+
+        Cpu(final String listenerThread, final String producerThread)
+        {
+            this.listener = listenerThread == null ? null : thread(listenerThread);
+            this.producer = producerThread == null ? null : thread(producerThread);
+            this.process = processCpu();
+            this.listenerStart = cpu(listener);
+            this.producerStart = cpu(producer);
+        }
+
+        long process()
+        {
+            return processCpu() - process;
+        }
+
+        long listener()
+        {
+            return cpu(listener) - listenerStart;
+        }
+
+        long producer()
+        {
+            return cpu(producer) - producerStart;
+        }
+
+        private static long cpu(final Thread thread)
+        {
+            return thread == null ? 0 : ManagementFactory.getThreadMXBean().getThreadCpuTime(thread.getId());
+        }
+
+        private static long processCpu()
+        {
+            return ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+        }
     }
 
     private static Result fromMemory(final Path dir, final List<Integer> types, final List<byte[]> payloads)
@@ -148,11 +198,15 @@ final class BenchCommand implements Callable<Integer>
         final ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context().directory(dir)
             .maxPayloadLength(ExchangeRecords.MAX_PAYLOAD_LENGTH));
         final long started;
-        try (Engine engine = Engine.launch(new EngineContext().stateMachine(
+        final Cpu cpu;
+        final long processCpu;
+        final long listenerCpu;
+        try (Engine engine = Engine.launch(new EngineContext().name("bench-memory").stateMachine(
             new ExchangeStateMachine(ExchangeRecords.MAX_ASSETS, true)).journal(journal).topology(Topology.COMPACT)
             .maxPayloadLength(ExchangeRecords.MAX_PAYLOAD_LENGTH).listener("count", counting)))
         {
             final UnsafeBuffer buffer = new UnsafeBuffer(new byte[0]);
+            cpu = new Cpu("bench-memory-listener-count", null);
             started = System.nanoTime();
             for (int i = 0; i < payloads.size(); i++)
             {
@@ -160,8 +214,17 @@ final class BenchCommand implements Callable<Integer>
                 engine.publish(types.get(i), 0, 0, i + 1, buffer, 0, payloads.get(i).length);
             }
             engine.awaitApplied(engine.nextPosition() - 1, 10, TimeUnit.MINUTES);
+            final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (engine.metrics().listenerLag(0) > 0 && System.nanoTime() < deadline)
+            {
+                LockSupport.parkNanos(100_000);
+            }
+            // Read while the listener's thread lives: a thread that has ended has no CPU time to report.
+            processCpu = cpu.process();
+            listenerCpu = cpu.listener();
         }
-        return new Result(payloads.size(), counting.events.get(), counting.lastNanos - started, 0, 0);
+        return new Result(payloads.size(), counting.events.get(), counting.lastNanos - started, 0, 0, processCpu,
+            listenerCpu, 0);
     }
 
     private static Result fromKafka(final String servers, final String topic, final String dead, final String events,
@@ -188,6 +251,9 @@ final class BenchCommand implements Callable<Integer>
             final long started = System.nanoTime();
             final Thread sinkThread = events != null ? thread("bench-" + name + "-listener-kafka-events") : null;
             final long allocatedBefore = sinkThread != null ? allocated(sinkThread) : 0;
+            final Cpu cpu = new Cpu(events != null ? "bench-" + name + "-listener-kafka-events" :
+                "bench-" + name + "-listener-count",
+                events != null ? "kafka-producer-network-thread | producer-bench-" + name + ".events" : null);
             while (!engine.caughtUp(ends))
             {
                 check(engine, deadline);
@@ -195,15 +261,19 @@ final class BenchCommand implements Callable<Integer>
             }
             final long ended = System.nanoTime();
             final long allocated = sinkThread != null ? allocated(sinkThread) - allocatedBefore : 0;
+            final long processCpu = cpu.process();
+            final long listenerCpu = cpu.listener();
+            final long producerCpu = cpu.producer();
             engine.close();
             final long commands = engine.source().published();
             if (events == null)
             {
-                return new Result(commands, counting.events.get(), counting.lastNanos - started, 0, 0);
+                return new Result(commands, counting.events.get(), counting.lastNanos - started, 0, 0, processCpu,
+                    listenerCpu, 0);
             }
             final long produced = engine.sink().produced();
             return new Result(commands, produced, ended - started, engine.sink().transactions(),
-                (double)allocated / Math.max(1, produced));
+                (double)allocated / Math.max(1, produced), processCpu, listenerCpu, producerCpu);
         }
         finally
         {
@@ -245,7 +315,16 @@ final class BenchCommand implements Callable<Integer>
         out.println(name + ": " + perSecond(result.commands, result.nanos) + " commands/s, " +
             perSecond(result.events, result.nanos) + " events/s (" + String.format("%,d", result.commands) + " commands, " +
             String.format("%,d", result.events) + " events in " + String.format("%,.2f", result.nanos / 1e9) + " s)");
+        out.println(name + "-cpu: " + microsPerEvent(result.processCpu, result.events) + " us/event in the process, " +
+            microsPerEvent(result.listenerCpu, result.events) + " on the listener's thread" +
+            (result.producerCpu > 0 ? ", " + microsPerEvent(result.producerCpu, result.events) +
+            " on the producer's network thread" : ""));
         out.flush();
+    }
+
+    private static String microsPerEvent(final long nanos, final long events)
+    {
+        return String.format("%.2f", nanos / 1e3 / Math.max(1, events));
     }
 
     private static String perSecond(final long count, final long nanos)
