@@ -149,6 +149,7 @@ final class BenchCommand implements Callable<Integer>
     /** CPU time of the process and of named threads between two points. */
     private static final class Cpu
     {
+        private final Map<Thread, Long> all = new java.util.HashMap<>();
         private final Thread listener;
         private final Thread producer;
         private final long process;
@@ -162,6 +163,27 @@ final class BenchCommand implements Callable<Integer>
             this.process = processCpu();
             this.listenerStart = cpu(listener);
             this.producerStart = cpu(producer);
+            for (final Thread thread : Thread.getAllStackTraces().keySet())
+            {
+                all.put(thread, cpu(thread));
+            }
+        }
+
+        /** The threads that took the most CPU since, by name (numbers folded), in ms: where the rest went. */
+        String busiest(final int count)
+        {
+            final Map<String, Long> byName = new java.util.TreeMap<>();
+            for (final Thread thread : Thread.getAllStackTraces().keySet())
+            {
+                final long now = cpu(thread);
+                if (now >= 0)
+                {
+                    byName.merge(thread.getName().replaceAll("[0-9]+", "N"), now - all.getOrDefault(thread, 0L), Long::sum);
+                }
+            }
+            return byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(count)
+                .map((e) -> e.getKey() + "=" + TimeUnit.NANOSECONDS.toMillis(e.getValue()) + "ms")
+                .collect(java.util.stream.Collectors.joining(", "));
         }
 
         long process()
@@ -257,13 +279,17 @@ final class BenchCommand implements Callable<Integer>
             while (!engine.caughtUp(ends))
             {
                 check(engine, deadline);
-                LockSupport.parkNanos(100_000);
+                LockSupport.parkNanos(1_000_000);   // the run takes seconds; this thread's own CPU counts too
             }
             final long ended = System.nanoTime();
             final long allocated = sinkThread != null ? allocated(sinkThread) - allocatedBefore : 0;
             final long processCpu = cpu.process();
             final long listenerCpu = cpu.listener();
             final long producerCpu = cpu.producer();
+            if (System.getProperty("ringlog.bench.threads") != null)
+            {
+                System.err.println("bench: busiest threads of " + name + ": " + cpu.busiest(12));
+            }
             engine.close();
             final long commands = engine.source().published();
             if (events == null)
