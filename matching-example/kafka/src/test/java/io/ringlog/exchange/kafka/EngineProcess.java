@@ -18,8 +18,11 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** {@code exchange kafka engine ...} in a JVM of its own, as a user runs it, that a test can SIGKILL. */
-final class EngineProcess
+/**
+ * {@code exchange kafka engine ...} in a JVM of its own, as a user runs it, that a test can SIGKILL.
+ * Closing it kills it if it still runs: a failed test must not leave an engine retrying a broker that is gone.
+ */
+final class EngineProcess implements AutoCloseable
 {
     private final Process process;
     private final Path log;
@@ -117,6 +120,15 @@ final class EngineProcess
             fail("the engine did not finish within " + timeout + ":\n" + output());
         }
         return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException
+    {
+        if (process.isAlive())
+        {
+            kill();
+        }
     }
 
     /** The flags surefire passes in {@code ringlog.jvm.flags}; this JVM's own flags when run elsewhere (an IDE). */

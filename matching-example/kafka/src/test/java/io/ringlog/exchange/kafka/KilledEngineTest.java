@@ -70,17 +70,19 @@ class KilledEngineTest
         {
             for (int kill = 0; kill < KILL_AFTER_EVENTS.length; kill++)
             {
-                final EngineProcess engine = EngineProcess.start(dir.resolve("engine-" + kill + ".log"), args);
-                engine.awaitOutput("running: true", STEP);
-                final long target = end.total() + KILL_AFTER_EVENTS[kill];
-                engine.awaitWhileAlive(() -> chunks.keepStreaming() && end.total() >= target, STEP,
-                    "the events topic grew to " + target + " while commands streamed in");
-                engine.kill();
-                journalAheadOfTopic += aheadOfTopic(engine) ? 1 : 0;
-                System.out.println(seconds(started) + " kill " + kill + " after " + KILL_AFTER_EVENTS[kill] + " events; " +
-                    "it had resumed after " + engine.value("events-resume-after") + " with the journal at " +
-                    engine.value("recovered-position") + " and offset " + engine.value("resume-offset-0") + "; " +
-                    chunks.sent() + " commands sent so far");
+                try (EngineProcess engine = EngineProcess.start(dir.resolve("engine-" + kill + ".log"), args))
+                {
+                    engine.awaitOutput("running: true", STEP);
+                    final long target = end.total() + KILL_AFTER_EVENTS[kill];
+                    engine.awaitWhileAlive(() -> chunks.keepStreaming() && end.total() >= target, STEP,
+                        "the events topic grew to " + target + " while commands streamed in");
+                    engine.kill();
+                    journalAheadOfTopic += aheadOfTopic(engine) ? 1 : 0;
+                    System.out.println(seconds(started) + " kill " + kill + " after " + KILL_AFTER_EVENTS[kill] +
+                        " events; it had resumed after " + engine.value("events-resume-after") + " with the journal at " +
+                        engine.value("recovered-position") + " and offset " + engine.value("resume-offset-0") + "; " +
+                        chunks.sent() + " commands sent so far");
+                }
             }
         }
         chunks.releaseAll();
@@ -88,7 +90,10 @@ class KilledEngineTest
 
         final EngineProcess last = EngineProcess.start(dir.resolve("engine-last.log"),
             append(args, "--until-caught-up"));
-        assertEquals(0, last.awaitExit(STEP), last.output());
+        try (last)
+        {
+            assertEquals(0, last.awaitExit(STEP), last.output());
+        }
         System.out.println(seconds(started) + " last run: resumed after " + last.value("events-resume-after") + ", journal at " +
             last.value("recovered-position") + ", regenerated " + last.value("events-regenerated") + ", dead letters " +
             "seen again " + last.value("dead-letters-seen-again"));
