@@ -6,10 +6,12 @@ import io.ringlog.core.OutputEvent;
 import io.ringlog.core.OutputListener;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -58,6 +60,13 @@ public final class KafkaSink implements OutputListener, AutoCloseable
     private int eventsInTransaction;
     private long lastSentPosition;
     private long produced;
+    /**
+     * A send that failed: the producer reports it here, not by throwing. A broker that went away fails
+     * each send only after {@code max.block.ms} waiting for metadata, so without this the sink would go
+     * on sending, one timeout per event, and never stop.
+     */
+    private volatile Exception sendFailure;
+    private final Callback onSent = this::onSent;
     private long regenerated;
     private long skipped;
     private long transactions;
@@ -193,7 +202,12 @@ public final class KafkaSink implements OutputListener, AutoCloseable
                 producer.beginTransaction();
                 inTransaction = true;
             }
-            producer.send(record(event));
+            final Exception failed = sendFailure;
+            if (failed != null)
+            {
+                throw new IllegalStateException("producing to " + ctx.topic() + " failed: " + failed.getMessage(), failed);
+            }
+            producer.send(record(event), onSent);
             produced++;
             if (event.isReplay())
             {
@@ -209,6 +223,14 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         {
             failure = ex;
             throw ex;
+        }
+    }
+
+    private void onSent(final RecordMetadata metadata, final Exception exception)
+    {
+        if (exception != null && sendFailure == null)
+        {
+            sendFailure = exception;
         }
     }
 
@@ -302,7 +324,7 @@ public final class KafkaSink implements OutputListener, AutoCloseable
 
     /**
      * Commits an open transaction (there is none after a drained engine's last batch) and closes the
-     * producer. Call it after the engine has closed.
+     * producer; a commit that fails is {@link #failure()}, not thrown. Call it after the engine has closed.
      */
     @Override
     public void close()
@@ -311,7 +333,15 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         {
             if (inTransaction && failure == null)
             {
-                commit();
+                try
+                {
+                    commit();
+                }
+                catch (final RuntimeException ex)
+                {
+                    // Reported, not thrown: what was not committed the next start regenerates from the journal.
+                    failure = ex;
+                }
             }
         }
         finally
