@@ -16,8 +16,10 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.NoOpIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -93,6 +95,8 @@ public final class ExchangeKafkaEngine implements AutoCloseable
             if (ctx.eventsTopic() != null)
             {
                 sink = KafkaSink.open(new KafkaSink.Context()
+                    .producerProperties(ctx.brokerTimeoutProperties())
+                    .startupTimeout(ctx.brokerTimeout())
                     .bootstrapServers(ctx.bootstrapServers())
                     .topic(ctx.eventsTopic())
                     .transactionalId(ctx.name() + ".events")
@@ -108,6 +112,8 @@ public final class ExchangeKafkaEngine implements AutoCloseable
             started = System.nanoTime();
             this.source = new KafkaSource(engine, new KafkaSource.Context()
                 .name(ctx.name())
+                .producerProperties(ctx.brokerTimeoutProperties())
+                .startupTimeout(ctx.brokerTimeout())
                 .bootstrapServers(ctx.bootstrapServers())
                 .topic(ctx.commandsTopic())
                 .partitions(ctx.partitions())
@@ -327,6 +333,7 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         private Topology topology = Topology.COMPACT;
         private Durability durability = Durability.MEMORY_MAPPED;
         private ErrorHandler errorHandler = (error) -> System.err.println("engine: " + error);
+        private Duration brokerTimeout = Duration.ofSeconds(60);
         private final List<Map.Entry<String, OutputListener>> listeners = new ArrayList<>();
         private boolean concluded;
 
@@ -477,6 +484,28 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         public ErrorHandler errorHandler()
         {
             return errorHandler;
+        }
+
+        /**
+         * How long the engine waits for a broker that does not answer (at start-up, and for a transaction's
+         * commit or a dead letter's send) before it stops: the sink's and dead-letter producer's
+         * {@code max.block.ms}. A consumer waits for the broker without limit, so an idle engine waits
+         * for a broker that went away; one with events to commit stops after this long.
+         */
+        public Context brokerTimeout(final Duration brokerTimeout)
+        {
+            this.brokerTimeout = brokerTimeout;
+            return this;
+        }
+
+        public Duration brokerTimeout()
+        {
+            return brokerTimeout;
+        }
+
+        Map<String, Object> brokerTimeoutProperties()
+        {
+            return Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, brokerTimeout.toMillis());
         }
 
         /** An in-process listener besides the sink (a read model, a latency recorder). */

@@ -3,6 +3,7 @@ package io.ringlog.exchange.kafka.cli;
 import io.ringlog.core.Topology;
 import io.ringlog.exchange.kafka.ExchangeKafkaEngine;
 import io.ringlog.journal.Durability;
+import io.ringlog.journal.tool.CliSupport;
 import io.ringlog.kafka.KafkaSink;
 import io.ringlog.kafka.KafkaSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -69,6 +70,11 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
         description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: survives a killed process, not a power cut).")
     Durability durability;
 
+    @Option(names = "--broker-timeout", defaultValue = "60", paramLabel = "SECONDS",
+        description = "Stop, saying so, when the broker has not answered for this long at start-up or while events " +
+            "wait to be committed (default: ${DEFAULT-VALUE}). An idle engine waits for the broker as long as it takes.")
+    int brokerTimeoutSeconds;
+
     @Option(names = "--until-caught-up",
         description = "Stop once every record its partitions held at start is applied and its events are committed.")
     boolean untilCaughtUp;
@@ -79,6 +85,10 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
         if (snapshotEvery < 0)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--snapshot-every must not be negative");
+        }
+        if (brokerTimeoutSeconds < 1)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--broker-timeout must be at least 1 second");
         }
         final int[] partitions = parsePartitions(partitionList);
         final PrintWriter out = spec.commandLine().getOut();
@@ -94,10 +104,27 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             .snapshotEvery(snapshotEvery)
             .topology(topology)
             .durability(durability)
+            .brokerTimeout(Duration.ofSeconds(brokerTimeoutSeconds))
             .errorHandler((error) -> err.println("engine: " + error));
-        final Map<Integer, Long> ends = untilCaughtUp ? endOffsets(ctx) : Map.of();
         final long starting = System.nanoTime();
-        final ExchangeKafkaEngine engine = ExchangeKafkaEngine.start(ctx);
+        final Map<Integer, Long> ends;
+        final ExchangeKafkaEngine engine;
+        try
+        {
+            ends = untilCaughtUp ? endOffsets(ctx) : Map.of();
+            engine = ExchangeKafkaEngine.start(ctx);
+        }
+        catch (final RuntimeException ex)
+        {
+            final Throwable timeout = brokerTimeout(ex);
+            if (timeout == null)
+            {
+                throw ex;
+            }
+            throw new IllegalStateException("the broker at " + ctx.bootstrapServers() + " did not answer within " +
+                brokerTimeoutSeconds + " s (" + CliSupport.message(timeout) + "): is it running? " +
+                "('exchange kafka broker' starts one)", ex);
+        }
         printStart(out, engine, System.nanoTime() - starting);
 
         final CountDownLatch stop = new CountDownLatch(1);
@@ -128,11 +155,13 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
                     break;
                 }
             }
-            final Throwable failure = engine.failure();
+            final Throwable running = engine.failure();
             engine.close();
+            // Closing commits the last batch, which fails too when the broker has gone.
+            final Throwable failure = running != null ? running : engine.failure();
             if (failure != null)
             {
-                throw new IllegalStateException(ctx.name() + " stopped: " + failure, failure);
+                throw new IllegalStateException(stopped(ctx, failure), failure);
             }
             printEnd(out, engine);
             out.println("ran-for: " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - starting) + " ms");
@@ -184,6 +213,37 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
         out.println("exchange-hash: " + ExchangeKafkaCli.hex(engine.exchange().stateHash()));
     }
 
+    /**
+     * The line a user reads when a running engine stops. A broker that went away is said plainly, with
+     * what it means for the data: every command the engine applied is in its journal, every command it
+     * did not is still in the commands topic, and a restart produces the events the topic lacks.
+     */
+    static String stopped(final ExchangeKafkaEngine.Context ctx, final Throwable failure)
+    {
+        final Throwable timeout = brokerTimeout(failure);
+        if (timeout == null)
+        {
+            return ctx.name() + " stopped: " + failure;
+        }
+        return ctx.name() + " stopped: the broker at " + ctx.bootstrapServers() + " did not answer within " +
+            ctx.brokerTimeout().toSeconds() + " s (" + CliSupport.message(timeout) + "). Nothing is lost: the " +
+            "journal in " + ctx.journalDir() + " holds every command applied, the commands topic the rest; start " +
+            "the engine again once the broker is back and it produces the events its topic lacks.";
+    }
+
+    /** The Kafka client's timeout in {@code failure}'s causes, or null: the broker did not answer in time. */
+    private static Throwable brokerTimeout(final Throwable failure)
+    {
+        for (Throwable at = failure; at != null; at = at.getCause())
+        {
+            if (at instanceof org.apache.kafka.common.errors.TimeoutException)
+            {
+                return at;
+            }
+        }
+        return null;
+    }
+
     /** Each partition's end (committed records only) now: what --until-caught-up waits for. */
     private static Map<Integer, Long> endOffsets(final ExchangeKafkaEngine.Context ctx)
     {
@@ -199,7 +259,7 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
             new ByteArrayDeserializer()))
         {
-            consumer.endOffsets(partitions, Duration.ofSeconds(60))
+            consumer.endOffsets(partitions, ctx.brokerTimeout())
                 .forEach((partition, end) -> ends.put(partition.partition(), end));
         }
         return ends;
