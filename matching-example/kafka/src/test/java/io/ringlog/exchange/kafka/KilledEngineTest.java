@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -61,10 +60,7 @@ class KilledEngineTest
             "--events-topic", events, "-p", "0", "-d", dir.resolve("journal").toString(), "--name", "killed-" + topic,
             "--snapshot-every", "4000"};
         final long started = System.nanoTime();
-        // Commands stream in chunk after chunk while an engine runs, more whenever one is done, so every kill
-        // comes while commands are arriving, however slowly the engine starts on a loaded machine.
         final Chunks chunks = new Chunks(broker, topic, commands, 24);
-        final CompletableFuture<Void> streaming = CompletableFuture.runAsync(chunks::stream);
         int journalAheadOfTopic = 0;
         try (EventsEnd end = new EventsEnd(broker, events))
         {
@@ -74,9 +70,20 @@ class KilledEngineTest
                 {
                     engine.awaitOutput("running: true", STEP);
                     final long target = end.total() + KILL_AFTER_EVENTS[kill];
-                    engine.awaitWhileAlive(() -> chunks.keepStreaming() && end.total() >= target, STEP,
-                        "the events topic grew to " + target + " while commands streamed in");
+                    // A chunk at a time, the next once the engine has taken it (every command makes an event):
+                    // commands arrive as fast as the engine takes them, however slowly it runs on a loaded machine.
+                    while (end.total() < target)
+                    {
+                        final long progress = Math.min(target, end.total() + chunks.size());
+                        chunks.send(chunks.size());
+                        engine.awaitWhileAlive(() -> end.total() >= progress, STEP,
+                            "the events topic grew to " + progress + " while commands streamed in");
+                    }
+                    // The kill falls inside a chunk: records the engine has not read yet, and more arriving while
+                    // it is down.
+                    chunks.send(chunks.size() / 2);
                     engine.kill();
+                    chunks.send(chunks.size() - chunks.size() / 2);
                     journalAheadOfTopic += aheadOfTopic(engine) ? 1 : 0;
                     System.out.println(seconds(started) + " kill " + kill + " after " + KILL_AFTER_EVENTS[kill] +
                         " events; it had resumed after " + engine.value("events-resume-after") + " with the journal at " +
@@ -85,8 +92,7 @@ class KilledEngineTest
                 }
             }
         }
-        chunks.releaseAll();
-        streaming.get(STEP.toSeconds(), TimeUnit.SECONDS);
+        chunks.sendRest();
 
         final EngineProcess last = EngineProcess.start(dir.resolve("engine-last.log"),
             append(args, "--until-caught-up"));
@@ -190,68 +196,52 @@ class KilledEngineTest
     }
 
     /**
-     * Feeds the commands in chunks at a steady rate, a chunk for each permit; with a record that is
-     * not a command after every 1,499 commands.
+     * Feeds the commands in order, as many at a time as the test asks, with a record that is not a
+     * command after every 1,499; each send is flushed before it returns.
      */
     private static final class Chunks
     {
         private final CommandFeed feed;
         private final List<Workloads.Generated> commands;
-        private final int chunkSize;
-        private final java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(0);
-        private volatile boolean streaming;
-        private volatile int sent;
+        private final int size;
+        private int sent;
 
         Chunks(final TestBroker broker, final String topic, final List<Workloads.Generated> commands, final int chunks)
         {
             this.feed = new CommandFeed(broker.bootstrapServers(), topic, 500, 1_499);
             this.commands = commands;
-            this.chunkSize = (commands.size() + chunks - 1) / chunks;
+            this.size = (commands.size() + chunks - 1) / chunks;
         }
 
-        void stream()
+        /** Commands in a chunk. */
+        int size()
+        {
+            return size;
+        }
+
+        void send(final int count)
+        {
+            if (sent + count > commands.size())
+            {
+                fail("all " + sent + " commands were sent before the last kill: use more commands or fewer kills");
+            }
+            for (int i = sent; i < sent + count; i++)
+            {
+                final Workloads.Generated command = commands.get(i);
+                feed.send(command.type(), new org.agrona.concurrent.UnsafeBuffer(command.payload()),
+                    command.payload().length, i + 1);
+            }
+            feed.flush();
+            sent += count;
+        }
+
+        /** Sends what is left and closes the feed. */
+        void sendRest()
         {
             try (feed)
             {
-                for (int from = 0; from < commands.size(); from += chunkSize)
-                {
-                    permits.acquireUninterruptibly();
-                    streaming = true;
-                    final int to = Math.min(commands.size(), from + chunkSize);
-                    for (int i = from; i < to; i++)
-                    {
-                        final Workloads.Generated command = commands.get(i);
-                        feed.send(command.type(), new org.agrona.concurrent.UnsafeBuffer(command.payload()),
-                            command.payload().length, i + 1);
-                        sent = i + 1;
-                    }
-                    feed.flush();
-                    streaming = false;
-                }
+                send(commands.size() - sent);
             }
-        }
-
-        /** True while a chunk is streaming; when none is and none is waiting, starts the next. Fails when all are sent. */
-        boolean keepStreaming()
-        {
-            if (streaming)
-            {
-                return true;
-            }
-            if (sent == commands.size())
-            {
-                fail("all " + sent + " commands were sent before the kill: use more commands or fewer kills");
-            }
-            if (permits.availablePermits() == 0)
-            {
-                permits.release();
-            }
-            return false;
-        }
-
-        void releaseAll()
-        {
-            permits.release(commands.size());
         }
 
         int sent()
