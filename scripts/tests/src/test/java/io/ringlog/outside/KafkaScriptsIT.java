@@ -11,11 +11,13 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -24,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * broker from the Maven artifacts, topics, a many-symbol command file fed to two partitions (with
  * records that are not commands), two engines, the events as text, a book from Kafka equal to the
  * book the exchange replays from that engine's journal (so the journal is the exchange's, readable by
- * its own command line). The broker runs on free ports and is stopped
+ * its own command line), and an account's balances on each engine from Kafka equal to its journal's. The broker runs on free ports and is stopped
  * (by its process id) at the end.
  */
 class KafkaScriptsIT
@@ -108,6 +110,19 @@ class KafkaScriptsIT
         final Shell.Result fromJournal = shell.run("scripts/exchange book -d run/engine-0 --symbol 2 --depth 3", QUICK)
             .expectOk();
         assertEquals(ladder(fromJournal.out()), ladder(fromKafka.out()), "symbol 2 lives on engine 0 (2 mod 2)");
+
+        final Shell.Result balances = shell.run("scripts/exchange kafka balances --account 12" + bootstrap, QUICK)
+            .expectOk();
+        for (final String partition : new String[]{"0", "1"})
+        {
+            final List<String> expected = shell.run("scripts/exchange balances -d run/engine-" + partition +
+                " --account 12", QUICK).expectOk().out().lines().filter((line) -> line.startsWith("balance ")).toList();
+            final List<String> actual = balances.out().lines()
+                .filter((line) -> line.startsWith("balance topic=exchange.events.p" + partition + " "))
+                .map((line) -> "balance " + line.substring(line.indexOf("acct="))).toList();
+            assertFalse(expected.isEmpty(), "account 12 has funds on engine " + partition);
+            assertEquals(expected, actual, "account 12's ledger on engine " + partition + ", from Kafka and from its journal");
+        }
     }
 
     private static String ladder(final String out)
