@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * broker from the Maven artifacts, topics, a many-symbol command file fed to two partitions (with
  * records that are not commands), two engines, the events as text, a book from Kafka equal to the
  * book the exchange replays from that engine's journal (so the journal is the exchange's, readable by
- * its own command line), and an account's balances on each engine from Kafka equal to its journal's. The broker runs on free ports and is stopped
- * (by its process id) at the end.
+ * its own command line), and an account's balances on each engine from Kafka equal to its journal's.
+ * The broker runs on free ports and is stopped (by its process id) at the end.
  */
 class KafkaScriptsIT
 {

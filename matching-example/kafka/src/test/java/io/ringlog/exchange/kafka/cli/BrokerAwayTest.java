@@ -67,7 +67,7 @@ class BrokerAwayTest
             .name("away").bootstrapServers("localhost:" + port).commandsTopic("exchange.commands").partitions(0)
             .eventsTopic("exchange.events.p0").deadLetterTopic("exchange.dead-letters")
             .journalDir(dir.resolve("engine")).brokerTimeout(Duration.ofSeconds(3))
-            .errorHandler((error) -> { });
+            .errorHandler((error) -> System.out.println("engine error: " + error));
         final long started = System.nanoTime();
         final LocalBroker first = LocalBroker.start(data, port, controllerPort);
         boolean stopped = false;
