@@ -2,10 +2,12 @@ package io.ringlog.exchange.kafka;
 
 import io.ringlog.kafka.KafkaHeaders;
 import org.agrona.DirectBuffer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -25,6 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class CommandFeed implements AutoCloseable
 {
+    private static final int LINGER_MS = 5;
+
     private final Producer<byte[], byte[]> producer;
     private final String topic;
     private final CommandRouter router;
@@ -35,6 +39,10 @@ public final class CommandFeed implements AutoCloseable
     private long records;
     private long injected;
     private long nextSendNs = System.nanoTime();
+    /** The first send the producer reported failed (it reports through the callback, not by throwing). */
+    private volatile Exception failure;
+    private final Callback onSent = this::onSent;
+    private final String bootstrap;
 
     /**
      * @param rate           commands a second, 0 for as fast as the broker takes them.
@@ -42,14 +50,35 @@ public final class CommandFeed implements AutoCloseable
      */
     public CommandFeed(final String bootstrap, final String topic, final long rate, final long malformedEvery)
     {
+        this(bootstrap, topic, rate, malformedEvery, null);
+    }
+
+    /**
+     * @param brokerTimeout how long a record may wait for a broker that does not answer before the feed
+     *                      fails ({@code max.block.ms}, and the request and delivery timeouts); null for
+     *                      the Kafka client's defaults (a minute to two).
+     */
+    public CommandFeed(final String bootstrap, final String topic, final long rate, final long malformedEvery,
+        final Duration brokerTimeout)
+    {
         final Map<String, Object> config = new HashMap<>();
+        if (brokerTimeout != null)
+        {
+            final long timeoutMs = brokerTimeout.toMillis();
+            final long requestMs = Math.min(timeoutMs, 30_000);
+            config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+            config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int)requestMs);
+            // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
+            config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int)Math.max(timeoutMs, requestMs + LINGER_MS));
+        }
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
         this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         this.topic = topic;
+        this.bootstrap = bootstrap;
         final int partitions = producer.partitionsFor(topic).size();
         this.router = new CommandRouter(partitions);
         this.counts = new long[partitions];
@@ -93,7 +122,8 @@ public final class CommandFeed implements AutoCloseable
         final RecordHeaders headers = new RecordHeaders();
         headers.add(KafkaHeaders.TYPE, KafkaHeaders.ascii(type));
         headers.add(KafkaHeaders.CORRELATION_ID, KafkaHeaders.ascii(correlationId));
-        producer.send(new ProducerRecord<>(topic, partition, (byte[])null, value, headers));
+        throwIfFailed();
+        producer.send(new ProducerRecord<>(topic, partition, (byte[])null, value, headers), onSent);
         counts[partition]++;
         records++;
     }
@@ -113,9 +143,34 @@ public final class CommandFeed implements AutoCloseable
     }
 
     /** Waits until everything sent is acknowledged. */
+    /**
+     * Waits until every record sent so far is in the topic.
+     *
+     * @throws IllegalStateException if the broker did not take one of them.
+     */
     public void flush()
     {
         producer.flush();
+        throwIfFailed();
+    }
+
+    private void onSent(final RecordMetadata metadata, final Exception exception)
+    {
+        if (exception != null && failure == null)
+        {
+            failure = exception;
+        }
+    }
+
+    private void throwIfFailed()
+    {
+        final Exception failed = failure;
+        if (failed != null)
+        {
+            throw new IllegalStateException("the broker at " + bootstrap + " did not take every record for " + topic +
+                " (" + failed.getMessage() + "): the records sent before it are in the topic, the rest are not; " +
+                "feeding the file again sends every command again", failed);
+        }
     }
 
     public int partitions()
@@ -146,10 +201,22 @@ public final class CommandFeed implements AutoCloseable
         return router;
     }
 
+    /**
+     * Flushes and closes the producer.
+     *
+     * @throws IllegalStateException if the broker did not take a record.
+     */
     @Override
     public void close()
     {
-        producer.flush();
-        producer.close(Duration.ofSeconds(30));
+        try
+        {
+            producer.flush();
+        }
+        finally
+        {
+            producer.close(Duration.ofSeconds(30));
+        }
+        throwIfFailed();
     }
 }

@@ -11,6 +11,7 @@ import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code exchange kafka feed}: a command file into the commands topic, each command to its symbol's partition. */
@@ -42,6 +43,10 @@ final class FeedCommand implements Callable<Integer>
             "payload), to see the dead-letter topic at work (default: 0, never).")
     long malformedEvery;
 
+    @Option(names = "--broker-timeout", defaultValue = "60", paramLabel = "SECONDS",
+        description = "Fail, saying so, when the broker has not taken a record for this long (default: ${DEFAULT-VALUE}).")
+    int brokerTimeoutSeconds;
+
     @Override
     public Integer call() throws Exception
     {
@@ -49,13 +54,18 @@ final class FeedCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rate and --malformed-every must not be negative");
         }
+        if (brokerTimeoutSeconds < 1)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--broker-timeout must be at least 1 second");
+        }
         if (!Files.isReadable(input))
         {
             throw new IllegalArgumentException("cannot read command file " + input);
         }
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final CommandFeed feed = new CommandFeed(kafka.bootstrap, kafka.commandsTopic, rate, malformedEvery);
+        final CommandFeed feed = new CommandFeed(kafka.bootstrap, kafka.commandsTopic, rate, malformedEvery,
+            Duration.ofSeconds(brokerTimeoutSeconds));
         final long started = System.nanoTime();
         final CommandFileReader.Counts counts;
         try (BufferedReader reader = Files.newBufferedReader(input))

@@ -1,5 +1,6 @@
 package io.ringlog.exchange.kafka.cli;
 
+import io.ringlog.exchange.kafka.CommandFeed;
 import io.ringlog.exchange.kafka.ExchangeKafkaEngine;
 import io.ringlog.exchange.text.CommandTextWriter;
 import io.ringlog.exchange.workload.WorkloadConfig;
@@ -35,6 +36,7 @@ import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -85,6 +87,7 @@ class BrokerAwayTest
             }
 
             final ExchangeKafkaEngine engine = ExchangeKafkaEngine.start(ctx);
+            final CommandFeed late = new CommandFeed("localhost:" + port, "exchange.commands", 0, 0, Duration.ofSeconds(3));
             try
             {
                 awaitTrue(() -> engine.sink().committedPosition() > 1, "the engine's first events committed");
@@ -99,9 +102,17 @@ class BrokerAwayTest
                     " did not answer within 3 s ("), message);
                 assertTrue(message.contains("Nothing is lost"), message);
                 assertFalse(message.contains("\n"), "one line: " + message);
+
+                // A feed whose broker went away fails, saying so, instead of reporting records it never delivered.
+                late.sendMalformed(0, -1);
+                final IllegalStateException refused = assertThrows(IllegalStateException.class, late::flush);
+                assertTrue(refused.getMessage().startsWith("the broker at localhost:" + port +
+                    " did not take every record for exchange.commands ("), refused.getMessage());
+                System.out.println(seconds(started) + " the feed stopped: " + refused.getMessage());
             }
             finally
             {
+                closeRefused(late);
                 engine.close();
                 System.out.println(seconds(started) + " engine closed");
             }
@@ -232,6 +243,19 @@ class BrokerAwayTest
     {
         final Header header = record.headers().lastHeader(name);
         return header == null ? "-" : new String(header.value(), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** Closes a feed whose records the broker did not take: close says so again, which is not news here. */
+    private static void closeRefused(final CommandFeed feed)
+    {
+        try
+        {
+            feed.close();
+        }
+        catch (final IllegalStateException expected)
+        {
+            System.out.println("feed closed: " + expected.getMessage());
+        }
     }
 
     private static String seconds(final long started)
