@@ -22,7 +22,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import java.nio.ByteOrder;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The baseline for {@link PipelineBenchmark}: the same pipeline built the textbook way, one
@@ -32,13 +31,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *  JMH thread ──put──► [ABQ] ──► journal thread ──► [ABQ] ──► logic thread ──► [ABQ] ──► listener thread
  *                                InMemoryJournal             CounterStateMachine          lastPosition
  *                                append, commit              one event per command             │
- *  JMH thread ◄──── yields until lastPosition == last published ◄──────────────────────────────┘
+ *  JMH thread ◄──── spins, then parks, until lastPosition == last published ◄──────────────────┘
  * </pre>
  *
  * Each stage does what the engine's does: the journal thread encodes the command with the same
  * bounded {@link InMemoryJournal} (commit when its queue runs dry, like the engine's batch end),
  * the logic thread runs the same {@link CounterStateMachine} through an {@link Output} that writes
- * the event into the message, the listener publishes the last position. Messages come from a
+ * the event into the message, the listener publishes the last position and wakes the benchmark thread
+ * as the engine's listener does ({@link BatchWait}, the protocol of {@link LastPositionListener}). Messages come from a
  * preallocated pool larger than everything that can be in flight, so the queues' own locking is
  * what is compared; what they allocate (lock-queue nodes when a thread blocks) shows in
  * {@code -prof gc}. The queues hold {@value #QUEUE_CAPACITY} messages, like a ring of that size.
@@ -57,7 +57,8 @@ public class ArrayBlockingQueuePipelineBenchmark extends RinglogFork
     private final ArrayBlockingQueue<Message> toJournal = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final ArrayBlockingQueue<Message> toLogic = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final ArrayBlockingQueue<Message> toListener = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-    private final AtomicLong lastPosition = new AtomicLong();
+    private final BatchWait wait = new BatchWait();
+    private final BatchWait.FailureCheck failureCheck = this::checkFailure;
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[CounterStateMachine.PAYLOAD_LENGTH]);
     private Message[] pool;
     private Thread[] threads;
@@ -114,20 +115,21 @@ public class ArrayBlockingQueuePipelineBenchmark extends RinglogFork
 
     private void awaitDelivered(final long position)
     {
-        while (lastPosition.get() < position)
+        wait.await(position, failureCheck);
+    }
+
+    private void checkFailure()
+    {
+        if (failure != null)
         {
-            if (failure != null)
-            {
-                throw new IllegalStateException("a stage failed during the benchmark", failure);
-            }
-            Thread.yield();
+            throw new IllegalStateException("a stage failed during the benchmark", failure);
         }
     }
 
     /** The listener's view, for a test that drives the benchmark by hand. */
     long delivered()
     {
-        return lastPosition.get();
+        return Math.max(0, wait.lastPosition());
     }
 
     private void runJournal(final InMemoryJournal journal)
@@ -183,7 +185,7 @@ public class ArrayBlockingQueuePipelineBenchmark extends RinglogFork
             while (true)
             {
                 final Message message = toListener.take();
-                lastPosition.lazySet(message.command.position());
+                wait.consumed(message.command.position(), toListener.isEmpty());
             }
         }
         catch (final InterruptedException ex)

@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -86,6 +87,15 @@ public class ExchangeBenchmark extends RinglogFork
     @Param({"42"})
     public long seed;
 
+    /**
+     * A stream {@link RecordedWorkload#write} saved, read instead of generated: the benchmark suite
+     * generates once and hands the same bytes to every trial, its latency run and (as text) the
+     * exchange-core peer. It must have been generated with {@code seed} and {@code flowCommands}, or the
+     * trial fails saying so. Empty: generate here.
+     */
+    @Param({""})
+    public String workloadFile;
+
     private final BenchDirectory directory = new BenchDirectory("exchange");
     private WorkloadConfig config;
     private RecordedWorkload workload;
@@ -99,7 +109,12 @@ public class ExchangeBenchmark extends RinglogFork
     public void launch() throws Exception
     {
         config = WorkloadConfig.exchangeCore(seed, flowCommands);
-        workload = RecordedWorkload.record(config);
+        workload = workloadFile.isEmpty() ? RecordedWorkload.record(config) : RecordedWorkload.read(Path.of(workloadFile));
+        if (workload.seed() != seed || workload.flowCommands() != flowCommands)
+        {
+            throw new IllegalStateException(workloadFile + " was generated with seed " + workload.seed() + " and " +
+                workload.flowCommands() + " flow commands, not -p seed=" + seed + " -p flowCommands=" + flowCommands);
+        }
         listener = new LastPositionListener();
         exchange = new ExchangeStateMachine(config.maxAssets(), true);
         engine = Engine.launch(new EngineContext()

@@ -16,15 +16,21 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A PNG of a run's latency percentile distribution, drawn the way HdrHistogram's plotter draws
- * it: the x axis is 1 / (1 - percentile) on a log scale, so 90%, 99%, 99.9% ... are evenly
- * spaced and the tail gets the room it deserves; latency on a log scale, in microseconds.
+ * A PNG of latency percentile distributions, drawn the way HdrHistogram's plotter draws them: the x
+ * axis is 1 / (1 - percentile) on a log scale, so 90%, 99%, 99.9% ... are evenly spaced and the tail
+ * gets the room it deserves; latency on a log scale, in microseconds. One run (its corrected and
+ * service histograms) or several side by side ({@link Series}, e.g. read from {@code .hgrm} files).
  */
 public final class LatencyChart
 {
     private static final int TICKS_PER_HALF_DISTANCE = 5;
     /** A log axis cannot show zero; nothing is measured below a nanosecond. */
     private static final double FLOOR_MICROS = 0.001;
+
+    /** One line of a chart: percentiles (0 to below 100) and the latency at each, in microseconds. */
+    public record Series(String name, double[] percentiles, double[] micros)
+    {
+    }
 
     private LatencyChart()
     {
@@ -34,6 +40,13 @@ public final class LatencyChart
     public static void write(final Path png, final String title, final Histogram corrected, final Histogram service)
         throws IOException
     {
+        write(png, title, List.of(series("corrected (from intended send time)", corrected),
+            series("service (from ingress timestamp)", service)));
+    }
+
+    /** Draws each series, in order, into {@code png}; series with no points are left out. */
+    public static void write(final Path png, final String title, final List<Series> series) throws IOException
+    {
         final XYChart chart = new XYChartBuilder().width(900).height(540).title(title)
             .xAxisTitle("percentile").yAxisTitle("latency (us)").build();
         chart.getStyler().setXAxisLogarithmic(true);
@@ -41,18 +54,21 @@ public final class LatencyChart
         chart.getStyler().setXAxisTickLabelsFormattingFunction(LatencyChart::percentileLabel);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setMarkerSize(0);
-        addSeries(chart, "corrected (from intended send time)", corrected);
-        addSeries(chart, "service (from ingress timestamp)", service);
+        for (final Series line : series)
+        {
+            addSeries(chart, line);
+        }
         if (!ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", png.toFile()))
         {
             throw new IOException("no PNG writer in this JDK");
         }
     }
 
-    private static void addSeries(final XYChart chart, final String name, final Histogram histogram)
+    /** A histogram's distribution as a series, a few points per halving of the distance to 100%. */
+    public static Series series(final String name, final Histogram histogram)
     {
-        final List<Double> x = new ArrayList<>();
-        final List<Double> y = new ArrayList<>();
+        final List<Double> percentiles = new ArrayList<>();
+        final List<Double> micros = new ArrayList<>();
         for (final HistogramIterationValue value : histogram.percentiles(TICKS_PER_HALF_DISTANCE))
         {
             final double percentile = value.getPercentileLevelIteratedTo();
@@ -60,12 +76,30 @@ public final class LatencyChart
             {
                 break;
             }
+            percentiles.add(percentile);
+            micros.add(value.getValueIteratedTo() / 1000.0);
+        }
+        return new Series(name, percentiles.stream().mapToDouble(Double::doubleValue).toArray(),
+            micros.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    private static void addSeries(final XYChart chart, final Series line)
+    {
+        final List<Double> x = new ArrayList<>();
+        final List<Double> y = new ArrayList<>();
+        for (int i = 0; i < line.percentiles().length; i++)
+        {
+            final double percentile = line.percentiles()[i];
+            if (percentile >= 100.0)
+            {
+                break;
+            }
             x.add(1.0 / (1.0 - percentile / 100.0));
-            y.add(Math.max(FLOOR_MICROS, value.getValueIteratedTo() / 1000.0));
+            y.add(Math.max(FLOOR_MICROS, line.micros()[i]));
         }
         if (!x.isEmpty())
         {
-            final XYSeries series = chart.addSeries(name, x, y);
+            final XYSeries series = chart.addSeries(line.name(), x, y);
             series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         }
     }

@@ -2,10 +2,15 @@ package io.ringlog.bench;
 
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
-import io.ringlog.core.InMemoryJournal;
+import io.ringlog.core.StateMachine;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
+import io.ringlog.exchange.ExchangeStateMachine;
+import io.ringlog.exchange.workload.WorkloadConfig;
+import io.ringlog.journal.Durability;
 import io.ringlog.journal.tool.CliSupport;
+import io.ringlog.journal.tool.FailureReport;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,18 +20,22 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 
 /**
  * Fixed-rate latency of the engine, corrected for coordinated omission: command i is meant to be
  * sent at {@code start + i / rate}, and its latency is measured from that intended time to the
- * moment the listener receives its event, on one nano clock ({@link System#nanoTime()}, which is
- * also the engine's ingress clock here). A producer that falls behind (a full ring, a descheduled
+ * moment the listener receives its first event, on one nano clock ({@link System#nanoTime()}, which
+ * is also the engine's ingress clock here). A producer that falls behind (a full ring, a descheduled
  * thread) sends late and catches up back to back; the delay still counts against every command it
  * held up, which is the point.
  *
@@ -39,18 +48,43 @@ import java.util.concurrent.locks.LockSupport;
  *                                                                                     records now - t_i
  * </pre>
  *
+ * Two workloads: {@code COUNTER}, one {@link CounterStateMachine} add per command (what the pipeline
+ * costs), and {@code EXCHANGE}, the exchange-core order flow into {@link ExchangeStateMachine}, its
+ * set-up (instruments, deposits, the prefilled book) published and drained before the clock starts.
+ * The journal is the in-memory one or Chronicle Queue ({@link Durability#MEMORY_MAPPED}, in a
+ * temporary directory deleted afterwards). The run says whether the producer kept the rate: below 99%
+ * of it, the corrected figures measure a backlog, not the engine at that rate.
+ * <p>
+ * Engine failures (a state machine that throws, a journal that cannot write) go to a
+ * {@link FailureReport}, as in the other command lines: one line per kind on stderr, never a stack
+ * trace. A run with any exits 1 after printing its figures, since those figures include the cost of
+ * the exceptions; an engine that halts ends the run with one {@code error:} line.
+ * <p>
  * Run with {@code scripts/bench latency --help}.
  */
-@Command(name = "latency", mixinStandardHelpOptions = true,
+@Command(name = "latency", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Publishes at a fixed rate and prints latency percentiles corrected for coordinated omission.")
 public final class LatencyHarness implements Callable<Integer>
 {
+    /** What the harness publishes. */
+    public enum Workload
+    {
+        /** One {@link CounterStateMachine} add per command: the pipeline with trivial logic. */
+        COUNTER,
+        /** The exchange-core order flow into {@link ExchangeStateMachine}. */
+        EXCHANGE
+    }
+
     private static final String THREAD_PREFIX = "latency";
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     /** Farther than this from the next send, the producer parks; closer, it yields. */
     private static final long PARK_THRESHOLD_NANOS = 200_000;
     /** parkNanos overshoots by tens of microseconds on Linux; wake up early and yield the rest. */
     private static final long PARK_MARGIN_NANOS = 100_000;
+    /** Below this share of the asked rate, the run did not keep up (the peer uses the same rule). */
+    private static final double KEPT_UP = 0.99;
+    /** Correlation id of set-up commands: before every intended send time, so never recorded. */
+    private static final long SETUP_CORRELATION = Long.MIN_VALUE;
 
     @Option(names = "--rate", description = "commands per second (default: ${DEFAULT-VALUE})")
     long rate = 20_000;
@@ -68,8 +102,26 @@ public final class LatencyHarness implements Callable<Integer>
         "BUSY_SPIN only with a core per thread")
     WaitStrategies waitStrategy = WaitStrategies.PARKING;
 
-    @Option(names = "--out", description = "directory for the .hgrm and .csv files (default: ${DEFAULT-VALUE})")
+    @Option(names = "--workload", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}): a counter " +
+        "add per command, or the exchange-core order flow into the exchange")
+    Workload workload = Workload.COUNTER;
+
+    @Option(names = "--journal", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); CHRONICLE is " +
+        "MEMORY_MAPPED in a temporary directory")
+    JournalKind journal = JournalKind.IN_MEMORY;
+
+    @Option(names = "--seed", description = "EXCHANGE: the generator's seed (default: ${DEFAULT-VALUE})")
+    long seed = 42;
+
+    @Option(names = "--workload-file", paramLabel = "FILE", description = "EXCHANGE: publish a stream saved by " +
+        "RecordedWorkload.write (the suite's) instead of generating rate x (warmup + seconds) commands")
+    Path workloadFile;
+
+    @Option(names = "--out", description = "directory for the .hgrm, .csv and .png files (default: ${DEFAULT-VALUE})")
     Path out = Path.of("bench", "results");
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the results as one JSON object here")
+    Path json;
 
     @Option(names = "--ring-size", description = "input and output ring slots, a power of two (default: ${DEFAULT-VALUE})")
     int ringSize = 1 << 14;
@@ -79,6 +131,7 @@ public final class LatencyHarness implements Callable<Integer>
 
     private PrintStream console = System.out;
     private LatencyRecorder recorder;
+    private UnaryOperator<StateMachine> stateMachineWrapper = UnaryOperator.identity();
 
     public static void main(final String[] args)
     {
@@ -107,50 +160,76 @@ public final class LatencyHarness implements Callable<Integer>
                 "--warmup not negative");
         }
         final long total = Math.multiplyExact(rate, seconds + warmupSeconds);
-        final long start = System.nanoTime() + NANOS_PER_SECOND / 10;
-        recorder = new LatencyRecorder(start + warmupSeconds * NANOS_PER_SECOND);
-
+        final Sender sender = workload == Workload.EXCHANGE ? exchangeSender(total) : new CounterSender();
+        recorder = new LatencyRecorder(Long.MAX_VALUE);
+        final PrintWriter err = spec.commandLine().getErr();
+        final FailureReport failures = new FailureReport(err, "engine");
+        final BenchDirectory directory = new BenchDirectory("latency");
         final Engine engine = Engine.launch(new EngineContext()
             .name(THREAD_PREFIX)
             .topology(topology)
             .waitStrategy(waitStrategy)
             .ringSize(ringSize)
             .outputRingSize(ringSize)
-            .maxPayloadLength(PipelineBenchmark.MAX_PAYLOAD)
-            .maxEventPayloadLength(PipelineBenchmark.MAX_PAYLOAD)
-            .journal(new InMemoryJournal(PipelineBenchmark.MAX_PAYLOAD, JournalKind.RETAINED_ENTRIES))
+            .maxPayloadLength(sender.maxPayload())
+            .maxEventPayloadLength(sender.maxEventPayload())
+            .journal(journal.open(directory, Durability.MEMORY_MAPPED, sender.maxPayload()))
             .clock(System::nanoTime)
-            .stateMachine(new CounterStateMachine())
+            .stateMachine(stateMachineWrapper.apply(sender.stateMachine()))
+            .errorHandler(failures)
             .listener("latency", recorder));
         final int engineThreads = countThreads(THREAD_PREFIX + "-");
-        console.printf(Locale.ROOT, "ringlog latency: topology=%s wait=%s rate=%d/s measured=%ds warmup=%ds%n",
-            topology, waitStrategy.name(), rate, seconds, warmupSeconds);
+        console.printf(Locale.ROOT, "ringlog latency: topology=%s wait=%s rate=%d/s measured=%ds warmup=%ds " +
+            "workload=%s journal=%s%n", topology, waitStrategy.name(), rate, seconds, warmupSeconds, workload, journal);
         console.printf(Locale.ROOT, "machine: %d cores available to the JVM; threads: %d engine + 1 producer = %d%n",
             Runtime.getRuntime().availableProcessors(), engineThreads, engineThreads + 1);
 
         final long maxSendLag;
+        final long start;
+        final long sent;
         try
         {
-            maxSendLag = publishAtFixedRate(engine, start, total);
-            awaitDelivered(engine, total);
+            final long setupLast = sender.publishSetup(engine);
+            if (setupLast > 0)
+            {
+                awaitDelivered(engine, setupLast);
+            }
+            start = System.nanoTime() + NANOS_PER_SECOND / 10;
+            recorder.measureFrom(start + warmupSeconds * NANOS_PER_SECOND);
+            final long[] lastPosition = new long[1];
+            maxSendLag = publishAtFixedRate(engine, sender, start, total, lastPosition);
+            sent = System.nanoTime();
+            awaitDelivered(engine, lastPosition[0]);
         }
         finally
         {
-            engine.close();
+            try
+            {
+                engine.close();
+            }
+            finally
+            {
+                directory.delete();
+            }
         }
 
+        final double achieved = total * (double)NANOS_PER_SECOND / (sent - start);
+        final boolean keptUp = achieved >= rate * KEPT_UP;
         console.printf(Locale.ROOT, "producer: %d commands, worst send lag behind schedule %.1f us%n",
             total, maxSendLag / 1000.0);
-        final LatencyReport report = new LatencyReport(
-            topology.name(), waitStrategy.name(), rate, recorder.corrected(), recorder.service());
+        console.printf(Locale.ROOT, "achieved: %d/s of %d/s, kept-up: %s%n", Math.round(achieved), rate, keptUp);
+        final LatencyReport report = new LatencyReport(workload == Workload.EXCHANGE ? "latency-exchange-" +
+            journal.name().toLowerCase(Locale.ROOT) : "latency", topology.name(), waitStrategy.name(), rate,
+            recorder.corrected(), recorder.service());
         report.printTable(console);
         console.println("wrote " + report.write(out) + " and " + out.resolve(report.baseName() + ".hgrm"));
         final Path png = out.resolve(report.baseName() + ".png");
         try
         {
-            LatencyChart.write(png, String.format(Locale.ROOT, "ringlog %s, %s wait, %d commands/s, %d cores",
-                topology, waitStrategy.name(), rate, Runtime.getRuntime().availableProcessors()),
-                recorder.corrected(), recorder.service());
+            LatencyChart.write(png, String.format(Locale.ROOT, "ringlog %s%s, %s, %s wait, %d commands/s, %d cores",
+                workload == Workload.EXCHANGE ? "exchange" : "counter",
+                journal == JournalKind.CHRONICLE ? " + Chronicle journal" : "", topology, waitStrategy.name(), rate,
+                Runtime.getRuntime().availableProcessors()), recorder.corrected(), recorder.service());
             console.println("wrote " + png);
         }
         catch (final Exception | LinkageError ex)
@@ -158,15 +237,79 @@ public final class LatencyHarness implements Callable<Integer>
             // The chart is a convenience: a JDK without fonts or AWT must not cost the figures above.
             console.println("no chart: " + ex);
         }
+        if (json != null)
+        {
+            final Map<String, Object> results = new LinkedHashMap<>();
+            results.put("engine", "ringlog");
+            results.put("mode", "latency");
+            results.put("workload", workload.name());
+            results.put("journal", journal.name());
+            results.put("durability", journal == JournalKind.CHRONICLE ? Durability.MEMORY_MAPPED.name() : "none");
+            results.put("topology", topology.name());
+            results.put("wait-strategy", waitStrategy.name());
+            results.put("rate", rate);
+            results.put("achieved-rate", Math.round(achieved));
+            results.put("kept-up", keptUp);
+            results.put("warmup-seconds", warmupSeconds);
+            results.put("seconds", seconds);
+            results.put("commands-sent", total);
+            results.put("setup-commands", sender.setupCommands());
+            results.put("flow-checksum", Long.toHexString(sender.flowChecksum(total)));
+            results.put("max-send-lag-us", maxSendLag / 1000.0);
+            results.put("failures", failures.total());
+            results.put("latency-from", "intended send time (corrected) / ingress timestamp (service) to the first " +
+                "event of the command at a listener");
+            results.put("threads", engineThreads + " engine + 1 producer = " + (engineThreads + 1));
+            results.put("engine-threads", engineThreads);
+            results.put("cores", Runtime.getRuntime().availableProcessors());
+            results.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+            results.put("latency-count", recorder.corrected().getTotalCount());
+            results.putAll(LatencyReport.percentiles("latency", recorder.corrected()));
+            results.putAll(LatencyReport.percentiles("service", recorder.service()));
+            results.put("histogram", out.resolve(report.baseName() + ".hgrm").toString());
+            results.put("service-histogram", out.resolve(report.baseName() + "-service.hgrm").toString());
+            final Path parent = json.toAbsolutePath().getParent();
+            if (parent != null)
+            {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(json, Json.write(results), StandardCharsets.UTF_8);
+            console.println("wrote " + json);
+        }
+        failures.printSummary();
+        if (failures.total() > 0)
+        {
+            err.printf(Locale.ROOT, "error: %,d commands failed in the engine (the first of each kind is above); " +
+                "these figures include the cost of the exceptions%n", failures.total());
+            err.flush();
+            return CliSupport.FAILED;
+        }
         return 0;
     }
 
-    /** Sends command i at start + i/rate; returns how far behind schedule the worst send was, in ns. */
-    private long publishAtFixedRate(final Engine engine, final long start, final long total)
+    private Sender exchangeSender(final long total) throws Exception
     {
-        final UnsafeBuffer payload = new UnsafeBuffer(new byte[CounterStateMachine.PAYLOAD_LENGTH]);
-        payload.putLong(0, 1, ByteOrder.LITTLE_ENDIAN);
+        final RecordedWorkload recorded = workloadFile != null ? RecordedWorkload.read(workloadFile) :
+            RecordedWorkload.record(WorkloadConfig.exchangeCore(seed, total));
+        final long flow = recorded.size() - (long)recorded.setupCommands();
+        if (flow < total)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), String.format(Locale.ROOT,
+                "%d/s for %d s (%d s warm-up) needs %d flow commands; %s holds %d", rate, seconds + warmupSeconds,
+                warmupSeconds, total, workloadFile, flow));
+        }
+        return new ExchangeSender(recorded);
+    }
+
+    /**
+     * Sends command i at start + i/rate; returns how far behind schedule the worst send was, in ns, and
+     * the last command's position in {@code lastPosition[0]}.
+     */
+    private long publishAtFixedRate(
+        final Engine engine, final Sender sender, final long start, final long total, final long[] lastPosition)
+    {
         long maxSendLag = 0;
+        long position = 0;
         for (long i = 0; i < total; i++)
         {
             final long intended = start + i * NANOS_PER_SECOND / rate;
@@ -184,8 +327,9 @@ public final class LatencyHarness implements Callable<Integer>
                 }
             }
             maxSendLag = Math.max(maxSendLag, now - intended);
-            engine.publish(CounterStateMachine.ADD, 0, 0, i + 1, intended, payload, 0, CounterStateMachine.PAYLOAD_LENGTH);
+            position = sender.send(engine, i, intended);
         }
+        lastPosition[0] = position;
         return maxSendLag;
     }
 
@@ -196,7 +340,8 @@ public final class LatencyHarness implements Callable<Integer>
         {
             if (engine.failure() != null)
             {
-                throw new IllegalStateException("engine halted during the run", engine.failure());
+                throw new IllegalStateException("the engine halted during the run: " +
+                    CliSupport.message(engine.failure()), engine.failure());
             }
             if (System.nanoTime() > deadline)
             {
@@ -229,5 +374,150 @@ public final class LatencyHarness implements Callable<Integer>
     LatencyRecorder recorder()
     {
         return recorder;
+    }
+
+    /** For tests: runs the workload's state machine inside {@code wrapper}'s (one that fails, say). */
+    LatencyHarness stateMachineWrapper(final UnaryOperator<StateMachine> wrapper)
+    {
+        this.stateMachineWrapper = wrapper;
+        return this;
+    }
+
+    /** What a workload publishes, and into which state machine. */
+    private interface Sender
+    {
+        StateMachine stateMachine();
+
+        int maxPayload();
+
+        int maxEventPayload();
+
+        /** Publishes the untimed set-up; returns the last one's position, 0 if there is none. */
+        long publishSetup(Engine engine);
+
+        int setupCommands();
+
+        /** Publishes flow command {@code index} meant for {@code intended}; returns its position. */
+        long send(Engine engine, long index, long intended);
+
+        /** A fingerprint of the first {@code count} flow commands, so two runs can show they sent the same. */
+        long flowChecksum(long count);
+    }
+
+    private static final class CounterSender implements Sender
+    {
+        private final UnsafeBuffer payload = new UnsafeBuffer(new byte[CounterStateMachine.PAYLOAD_LENGTH]);
+
+        CounterSender()
+        {
+            payload.putLong(0, 1, ByteOrder.LITTLE_ENDIAN);
+        }
+
+        @Override
+        public StateMachine stateMachine()
+        {
+            return new CounterStateMachine();
+        }
+
+        @Override
+        public int maxPayload()
+        {
+            return PipelineBenchmark.MAX_PAYLOAD;
+        }
+
+        @Override
+        public int maxEventPayload()
+        {
+            return PipelineBenchmark.MAX_PAYLOAD;
+        }
+
+        @Override
+        public long publishSetup(final Engine engine)
+        {
+            return 0;
+        }
+
+        @Override
+        public int setupCommands()
+        {
+            return 0;
+        }
+
+        @Override
+        public long send(final Engine engine, final long index, final long intended)
+        {
+            return engine.publish(CounterStateMachine.ADD, 0, 0, index + 1, intended, payload, 0,
+                CounterStateMachine.PAYLOAD_LENGTH);
+        }
+
+        @Override
+        public long flowChecksum(final long count)
+        {
+            return 0;
+        }
+    }
+
+    private static final class ExchangeSender implements Sender
+    {
+        private final RecordedWorkload workload;
+        private final DirectBuffer payloads;
+        private final int setup;
+
+        ExchangeSender(final RecordedWorkload workload)
+        {
+            this.workload = workload;
+            this.payloads = workload.payloads();
+            this.setup = workload.setupCommands();
+        }
+
+        @Override
+        public StateMachine stateMachine()
+        {
+            // Trades report balance changes, as in ExchangeBenchmark: the same events per command.
+            return new ExchangeStateMachine(workload.maxAssets(), true);
+        }
+
+        @Override
+        public int maxPayload()
+        {
+            return ExchangeDriver.MAX_PAYLOAD;
+        }
+
+        @Override
+        public int maxEventPayload()
+        {
+            return ExchangeDriver.MAX_EVENT_PAYLOAD;
+        }
+
+        @Override
+        public long publishSetup(final Engine engine)
+        {
+            long last = 0;
+            for (int i = 0; i < setup; i++)
+            {
+                last = engine.publish(workload.type(i), 0, 0, SETUP_CORRELATION, payloads, workload.offset(i),
+                    workload.length(i));
+            }
+            return last;
+        }
+
+        @Override
+        public int setupCommands()
+        {
+            return setup;
+        }
+
+        @Override
+        public long send(final Engine engine, final long index, final long intended)
+        {
+            final int i = setup + (int)index;
+            return engine.publish(workload.type(i), 0, 0, intended, payloads, workload.offset(i), workload.length(i));
+        }
+
+        @Override
+        public long flowChecksum(final long count)
+        {
+            return workload.checksum(setup, Math.toIntExact(setup + count));
+        }
     }
 }

@@ -7,8 +7,10 @@ import org.HdrHistogram.Histogram;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The latency harness's listener: on each event it reads the shared nano clock and records two
- * latencies, in nanoseconds, for commands sent at or after the end of the warm-up.
+ * The latency harness's listener: on the first event of each command (an exchange command causes
+ * several, all with its position; the first is when its sender learns the outcome) it reads the shared
+ * nano clock and records two latencies, in nanoseconds, for commands sent at or after the end of the
+ * warm-up.
  * <ul>
  *   <li>corrected: from the time the command was <em>meant</em> to be sent (carried in its
  *   correlation id), so a stall that delays later sends counts against every command it delayed
@@ -27,7 +29,8 @@ public final class LatencyRecorder implements OutputListener
     private final Histogram corrected = new Histogram(HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS);
     private final Histogram service = new Histogram(HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS);
     private final AtomicLong lastPosition = new AtomicLong();
-    private final long measureFromNanos;
+    /** Volatile: the harness sets it once the set-up commands are through, from its own thread. */
+    private volatile long measureFromNanos;
 
     /**
      * @param measureFromNanos intended send time (on {@link System#nanoTime()}) of the first command
@@ -38,11 +41,21 @@ public final class LatencyRecorder implements OutputListener
         this.measureFromNanos = measureFromNanos;
     }
 
+    /** Moves the start of the measured commands, for a run that knows it only after its set-up. */
+    public void measureFrom(final long measureFromNanos)
+    {
+        this.measureFromNanos = measureFromNanos;
+    }
+
     @Override
     public void onEvent(final OutputEvent event, final boolean endOfBatch)
     {
-        record(event.correlationId(), event.timestamp(), System.nanoTime());
-        lastPosition.lazySet(event.position());
+        final long position = event.position();
+        if (position != lastPosition.get())
+        {
+            record(event.correlationId(), event.timestamp(), System.nanoTime());
+            lastPosition.lazySet(position);
+        }
     }
 
     /** Records one command meant to be sent at {@code intended}, published at {@code ingress}, received at {@code received}. */

@@ -8,12 +8,15 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What a latency run leaves behind: a percentile table on the console, the corrected histogram as
  * an HdrHistogram {@code .hgrm} percentile file (values in microseconds, readable by the
- * HdrHistogram plotter), and a CSV with one row per percentile that runs can be appended from.
+ * HdrHistogram plotter) and the service histogram beside it ({@code -service.hgrm}), and a CSV with
+ * one row per percentile that runs can be appended from.
  */
 public final class LatencyReport
 {
@@ -22,6 +25,7 @@ public final class LatencyReport
     static final String CSV_HEADER = "topology,wait_strategy,rate_per_s,percentile,corrected_us,service_us";
     private static final double NANOS_PER_MICRO = 1000.0;
 
+    private final String prefix;
     private final String topology;
     private final String waitStrategy;
     private final long rate;
@@ -31,6 +35,19 @@ public final class LatencyReport
     public LatencyReport(
         final String topology, final String waitStrategy, final long rate, final Histogram corrected, final Histogram service)
     {
+        this("latency", topology, waitStrategy, rate, corrected, service);
+    }
+
+    /** A report whose files start with {@code prefix} instead of {@code latency}. */
+    public LatencyReport(
+        final String prefix,
+        final String topology,
+        final String waitStrategy,
+        final long rate,
+        final Histogram corrected,
+        final Histogram service)
+    {
+        this.prefix = prefix;
         this.topology = topology;
         this.waitStrategy = waitStrategy;
         this.rate = rate;
@@ -65,21 +82,21 @@ public final class LatencyReport
         out.printf(Locale.ROOT, "%-8s %16d %16d%n", "count", corrected.getTotalCount(), service.getTotalCount());
     }
 
-    /** The base name of this run's files: {@code latency-<topology>-<wait>-<rate>}. */
+    /** The base name of this run's files: {@code <prefix>-<topology>-<wait>-<rate>}, the prefix {@code latency} by default. */
     public String baseName()
     {
-        return "latency-" + topology.toLowerCase(Locale.ROOT) + "-" + waitStrategy.toLowerCase(Locale.ROOT) + "-" + rate;
+        return prefix + "-" + topology.toLowerCase(Locale.ROOT) + "-" + waitStrategy.toLowerCase(Locale.ROOT) + "-" + rate;
     }
 
-    /** Writes {@code <baseName>.hgrm} and {@code <baseName>.csv} into {@code dir}, creating it; returns the CSV. */
+    /**
+     * Writes {@code <baseName>.hgrm}, {@code <baseName>-service.hgrm} and {@code <baseName>.csv} into
+     * {@code dir}, creating it; returns the CSV.
+     */
     public Path write(final Path dir) throws IOException
     {
         Files.createDirectories(dir);
-        try (PrintStream hgrm = new PrintStream(
-            Files.newOutputStream(dir.resolve(baseName() + ".hgrm")), false, StandardCharsets.UTF_8))
-        {
-            corrected.outputPercentileDistribution(hgrm, NANOS_PER_MICRO);
-        }
+        hgrm(corrected, dir.resolve(baseName() + ".hgrm"));
+        hgrm(service, dir.resolve(baseName() + "-service.hgrm"));
         final Path csv = dir.resolve(baseName() + ".csv");
         try (Writer writer = Files.newBufferedWriter(csv, StandardCharsets.UTF_8))
         {
@@ -92,5 +109,24 @@ public final class LatencyReport
             }
         }
         return csv;
+    }
+
+    /** The percentiles of {@link #PERCENTILES} in microseconds, keyed {@code <prefix>-p50-us} ... {@code <prefix>-max-us}. */
+    public static Map<String, Object> percentiles(final String prefix, final Histogram histogram)
+    {
+        final Map<String, Object> values = new LinkedHashMap<>();
+        for (final double percentile : PERCENTILES)
+        {
+            values.put(prefix + "-" + label(percentile) + "-us", Math.round(micros(histogram, percentile) * 10) / 10.0);
+        }
+        return values;
+    }
+
+    private static void hgrm(final Histogram histogram, final Path file) throws IOException
+    {
+        try (PrintStream hgrm = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8))
+        {
+            histogram.outputPercentileDistribution(hgrm, NANOS_PER_MICRO);
+        }
     }
 }

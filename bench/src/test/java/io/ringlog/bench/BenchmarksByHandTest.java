@@ -1,5 +1,6 @@
 package io.ringlog.bench;
 
+import com.lmax.disruptor.dsl.ProducerType;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
 import io.ringlog.journal.Durability;
@@ -58,6 +59,26 @@ class BenchmarksByHandTest
         finally
         {
             benchmark.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProducerType.class)
+    void shouldConsumeEveryEventOfEachBatchOfTheBareRing(final ProducerType producerType) throws Exception
+    {
+        final BareDisruptorBenchmark benchmark = new BareDisruptorBenchmark();
+        benchmark.producerType = producerType;
+        benchmark.waitStrategy = WaitStrategies.PARKING;
+        benchmark.start();
+        try
+        {
+            assertEquals(PipelineBenchmark.BATCH - 1, benchmark.publishBatch());
+            assertEquals(2L * PipelineBenchmark.BATCH - 1, benchmark.publishBatch());
+            assertEquals(2L * PipelineBenchmark.BATCH, benchmark.consumed());
+        }
+        finally
+        {
+            benchmark.stop();
         }
     }
 

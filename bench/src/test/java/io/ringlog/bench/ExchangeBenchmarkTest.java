@@ -3,10 +3,14 @@ package io.ringlog.bench;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
 import io.ringlog.exchange.ExchangeStateMachine;
+import io.ringlog.exchange.workload.WorkloadConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -61,6 +65,49 @@ class ExchangeBenchmarkTest
         }
     }
 
+    @Test
+    void shouldPublishTheSavedStreamAsIfItHadGeneratedIt(@TempDir final Path dir) throws Exception
+    {
+        final Path file = dir.resolve("stream.bin");
+        RecordedWorkload.record(WorkloadConfig.exchangeCore(9, FLOW)).write(file);
+        final ExchangeBenchmark generated = benchmark(Topology.COMPACT, JournalKind.IN_MEMORY);
+        final ExchangeBenchmark read = benchmark(Topology.COMPACT, JournalKind.IN_MEMORY);
+        read.workloadFile = file.toString();
+
+        for (final ExchangeBenchmark benchmark : new ExchangeBenchmark[]{generated, read})
+        {
+            benchmark.launch();
+            try
+            {
+                for (int i = 0; i < 3; i++)
+                {
+                    benchmark.publishBatch();
+                }
+            }
+            finally
+            {
+                benchmark.close();
+            }
+        }
+
+        assertEquals(generated.exchangeHash(), read.exchangeHash());
+        assertEquals(generated.workload().checksum(0, generated.workload().size()),
+            read.workload().checksum(0, read.workload().size()));
+    }
+
+    @Test
+    void shouldRefuseASavedStreamOfAnotherSeed(@TempDir final Path dir) throws Exception
+    {
+        final Path file = dir.resolve("stream.bin");
+        RecordedWorkload.record(WorkloadConfig.exchangeCore(10, FLOW)).write(file);
+        final ExchangeBenchmark benchmark = benchmark(Topology.COMPACT, JournalKind.IN_MEMORY);
+        benchmark.workloadFile = file.toString();
+
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, benchmark::launch);
+
+        assertTrue(ex.getMessage().contains("seed 10"), ex.getMessage());
+    }
+
     private static ExchangeBenchmark benchmark(final Topology topology, final JournalKind journal)
     {
         final ExchangeBenchmark benchmark = new ExchangeBenchmark();
@@ -69,6 +116,7 @@ class ExchangeBenchmarkTest
         benchmark.waitStrategy = WaitStrategies.PHASED;
         benchmark.flowCommands = FLOW;
         benchmark.seed = 9;
+        benchmark.workloadFile = "";
         return benchmark;
     }
 

@@ -1,18 +1,27 @@
 package io.ringlog.bench;
 
+import io.ringlog.core.Command;
+import io.ringlog.core.Output;
+import io.ringlog.core.StateMachine;
 import io.ringlog.core.Topology;
+import io.ringlog.exchange.workload.WorkloadConfig;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,6 +70,122 @@ class LatencyHarnessTest
         assertTrue(csv.get(csv.size() - 1).startsWith(topology.name() + ",PHASED,2000,max,"), csv.toString());
         assertTrue(readLines(dir.resolve(baseName + ".hgrm")).stream().anyMatch((line) -> line.startsWith("#[Max")));
         assertTrue(console.toString(StandardCharsets.UTF_8).contains("cores available"));
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldRecordTheFirstEventOfEachExchangeCommandThroughTheJournal(@TempDir final Path dir) throws Exception
+    {
+        final Path stream = dir.resolve("stream.bin");
+        RecordedWorkload.record(WorkloadConfig.exchangeCore(3, 4_000)).write(stream);
+        final ByteArrayOutputStream console = new ByteArrayOutputStream();
+        final LatencyHarness harness = new LatencyHarness().console(new PrintStream(console, true, StandardCharsets.UTF_8));
+        final Path json = dir.resolve("run.json");
+
+        final int exit = LatencyHarness.commandLine(harness).execute("--rate", "2000", "--seconds", "1", "--warmup", "1",
+            "--workload", "exchange", "--journal", "chronicle", "--workload-file", stream.toString(),
+            "--out", dir.toString(), "--json", json.toString());
+
+        assertEquals(0, exit, console.toString(StandardCharsets.UTF_8));
+        // Set-up and warm-up commands are not recorded; each measured command once, though it causes several events.
+        assertEquals(2000, harness.recorder().corrected().getTotalCount());
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> results = (Map<String, Object>)Json.parse(Files.readString(json));
+        assertEquals("EXCHANGE", results.get("workload"));
+        assertEquals("CHRONICLE", results.get("journal"));
+        assertEquals(4000L, results.get("commands-sent"));
+        assertTrue(results.get("kept-up") instanceof Boolean, results.toString());
+        assertTrue(results.containsKey("latency-p99.9-us"), results.toString());
+        assertTrue(Files.exists(dir.resolve("latency-exchange-chronicle-compact-parking-2000-service.hgrm")));
+    }
+
+    @Test
+    void shouldSayWhenTheSavedStreamIsTooShortForTheRun(@TempDir final Path dir) throws Exception
+    {
+        final Path stream = dir.resolve("stream.bin");
+        RecordedWorkload.record(WorkloadConfig.exchangeCore(3, 1_000)).write(stream);
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final LatencyHarness harness = new LatencyHarness();
+        final CommandLine commandLine = LatencyHarness.commandLine(harness)
+            .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+
+        final int exit = commandLine.execute("--rate", "2000", "--seconds", "1", "--warmup", "0", "--workload", "exchange",
+            "--workload-file", stream.toString(), "--out", dir.toString());
+
+        assertEquals(2, exit);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("needs 2000 flow commands"), err.toString());
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldReportEngineFailuresOncePerKindWithoutAStackTraceAndExitFailed(@TempDir final Path dir) throws Exception
+    {
+        final ByteArrayOutputStream console = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        // Every 100th command throws: a bug in the state machine, which the engine rejects and goes on.
+        final LatencyHarness harness = new LatencyHarness()
+            .console(new PrintStream(console, true, StandardCharsets.UTF_8))
+            .stateMachineWrapper(FailingEveryHundredth::new);
+        final Path json = dir.resolve("run.json");
+
+        final int exit = LatencyHarness.commandLine(harness).setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
+            .execute("--rate", "2000", "--seconds", "1", "--warmup", "0", "--out", dir.toString(),
+                "--json", json.toString());
+
+        final String errText = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, exit, errText);
+        final List<String> lines = errText.lines().toList();
+        assertEquals(List.of("engine: command at position 100 (type " + CounterStateMachine.ADD + ") failed: " +
+            "java.lang.IllegalStateException: bug at a multiple of 100 (further failures like it are counted, not printed)"),
+            lines.stream().filter((line) -> line.contains("bug at")).toList(), errText);
+        assertTrue(lines.stream().anyMatch((line) -> line.startsWith("engine: 20 failures like the first (" +
+            "IllegalStateException at ")), errText);
+        assertTrue(lines.get(lines.size() - 1).startsWith("error: 20 commands failed in the engine"), errText);
+        assertTrue(lines.stream().noneMatch((line) -> line.startsWith("\tat ") || line.startsWith("Caused by")), errText);
+        // The figures are still printed and written: a rejection is the failed command's first event.
+        assertEquals(2000, harness.recorder().corrected().getTotalCount());
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> results = (Map<String, Object>)Json.parse(Files.readString(json));
+        assertEquals(20L, results.get("failures"));
+    }
+
+    /** A counter that throws on every command whose position is a multiple of 100. */
+    private static final class FailingEveryHundredth implements StateMachine
+    {
+        private final StateMachine delegate;
+
+        FailingEveryHundredth(final StateMachine delegate)
+        {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void apply(final Command command, final Output output)
+        {
+            if (command.position() % 100 == 0)
+            {
+                throw new IllegalStateException("bug at a multiple of 100");
+            }
+            delegate.apply(command, output);
+        }
+
+        @Override
+        public int writeSnapshot(final MutableDirectBuffer buffer, final int offset)
+        {
+            return delegate.writeSnapshot(buffer, offset);
+        }
+
+        @Override
+        public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
+        {
+            delegate.loadSnapshot(buffer, offset, length);
+        }
+
+        @Override
+        public long stateHash()
+        {
+            return delegate.stateHash();
+        }
     }
 
     private static List<String> readLines(final Path path)

@@ -19,7 +19,9 @@ class RecoveryBenchTest
     void shouldKnowHowManyCommandsTheGeneratorMakes() throws Exception
     {
         final WorkloadConfig config = WorkloadConfig.exchangeCore(3, 1_000);
-        final long generated = new WorkloadGenerator(config).generate((type, payload, length) -> { });
+        final long generated = new WorkloadGenerator(config).generate((type, payload, length) ->
+        {
+        });
         assertEquals(generated, RecoveryBench.expectedCommands(config));
     }
 

@@ -5,6 +5,7 @@ import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.WaitStrategy;
+import io.ringlog.core.engine.AcknowledgementGate;
 import io.ringlog.core.engine.BusinessLogic;
 import io.ringlog.core.engine.Counters;
 import io.ringlog.core.engine.EngineStatus;
@@ -89,6 +90,7 @@ public final class Engine implements AutoCloseable
         try
         {
             final long last = wiring.startAndRecover();
+            wiring.startReplicator(last + 1);
             final Intake intake = new Intake(wiring.input, wiring.status, ctx.clock(), ctx.maxPayloadLength(), last + 1,
                 ctx.producerIdleStrategy(), ctx.follower());
             return new Engine(wiring, intake);
@@ -203,6 +205,16 @@ public final class Engine implements AutoCloseable
     public void promote()
     {
         intake.promote();
+    }
+
+    /**
+     * Turns a follower into a leader, like {@link #promote()}, and makes a {@link SystemCommands#EPOCH}
+     * command carrying {@code epoch} its first command, before any producer's: the journal then shows
+     * where the new leader's history begins. Returns that command's position.
+     */
+    public long promote(final long epoch)
+    {
+        return intake.promote(epoch);
     }
 
     /** Waits until business logic has applied {@code position} (or the engine halted). */
@@ -431,6 +443,7 @@ public final class Engine implements AutoCloseable
         final StageThreads threads;
         final List<Sequence> listenerSequences = new ArrayList<>();
         final CountDownLatch recovered = new CountDownLatch(1);
+        final AcknowledgementGate gate;
         Sequence journalSequence;
         Sequence replicatorSequence;
         Sequence logicSequence;
@@ -452,6 +465,24 @@ public final class Engine implements AutoCloseable
             this.ringOutput = new RingOutput(output, maxEventPayload, status);
             this.logic = new BusinessLogic(ctx, ringOutput, status, counters);
             this.threads = new StageThreads(ctx.threadFactory());
+            this.gate = ctx.replicator() != null ? new AcknowledgementGate(status, inputWait) : null;
+        }
+
+        /** Whether business logic waits for the gate rather than for the replicator stage. */
+        boolean gatedByAcknowledgement()
+        {
+            final Replicator replicator = ctx.replicator();
+            return replicator != null && replicator.synchronous() && replicator.acknowledgesThroughGate();
+        }
+
+        /** Hands the replicator its gate, once recovery has said where positions start. */
+        void startReplicator(final long nextPosition)
+        {
+            if (gate != null)
+            {
+                gate.basePosition(nextPosition);
+                ctx.replicator().start(gate, nextPosition);
+            }
         }
 
         /** Starts every stage; returns the journal's last position once recovery has run. */
@@ -480,7 +511,8 @@ public final class Engine implements AutoCloseable
             if (ctx.topology() == Topology.COMPACT)
             {
                 final BatchEventProcessor<Command> compact = processor(input.newBarrier(),
-                    new InputStage(journal, replicator, logic, ringOutput, input, status, recover, null), failures);
+                    new InputStage(journal, replicator, logic, ringOutput, input, status, recover, null,
+                        gatedByAcknowledgement() ? gate.sequence() : null), failures);
                 input.addGatingSequences(compact.getSequence());
                 journalSequence = compact.getSequence();
                 replicatorSequence = replicator == null ? null : compact.getSequence();
@@ -490,21 +522,26 @@ public final class Engine implements AutoCloseable
             else
             {
                 final BatchEventProcessor<Command> journalStage = processor(input.newBarrier(),
-                    new InputStage(journal, null, null, null, input, status, null, inputWait), failures);
+                    new InputStage(journal, null, null, null, input, status, null, inputWait, null), failures);
                 journalSequence = journalStage.getSequence();
                 BatchEventProcessor<Command> replicatorStage = null;
                 if (replicator != null)
                 {
                     replicatorStage = processor(input.newBarrier(),
-                        new InputStage(null, replicator, null, null, input, status, null, inputWait), failures);
+                        new InputStage(null, replicator, null, null, input, status, null, inputWait, null), failures);
                     replicatorSequence = replicatorStage.getSequence();
                 }
-                final Sequence[] gates = replicator != null && replicator.synchronous() ?
-                    new Sequence[]{journalSequence, replicatorSequence} : new Sequence[]{journalSequence};
+                // A replicator acknowledging through the gate never holds its own stage for a round trip:
+                // logic waits for the gate, and the ring waits for the stage (which the gate may pass, as a
+                // standby catching up acknowledges entries it got from the journal).
+                final Sequence[] gates = gatedByAcknowledgement() ?
+                    new Sequence[]{journalSequence, gate.sequence()} :
+                    replicator != null && replicator.synchronous() ?
+                        new Sequence[]{journalSequence, replicatorSequence} : new Sequence[]{journalSequence};
                 final BatchEventProcessor<Command> logicStage = processor(input.newBarrier(gates),
-                    new InputStage(null, null, logic, ringOutput, input, status, recover, null), failures);
+                    new InputStage(null, null, logic, ringOutput, input, status, recover, null, null), failures);
                 logicSequence = logicStage.getSequence();
-                if (replicatorStage != null && !replicator.synchronous())
+                if (replicatorStage != null && (!replicator.synchronous() || gatedByAcknowledgement()))
                 {
                     input.addGatingSequences(logicSequence, replicatorSequence);
                 }

@@ -63,9 +63,15 @@ public final class EngineMetrics
         final Sequence sequence;
         switch (stage)
         {
-            case JOURNAL: sequence = journal; break;
-            case REPLICATOR: sequence = replicator; break;
-            default: sequence = logic; break;
+            case JOURNAL:
+                sequence = journal;
+                break;
+            case REPLICATOR:
+                sequence = replicator;
+                break;
+            default:
+                sequence = logic;
+                break;
         }
         return sequence == null ? -1 : basePosition + sequence.get();
     }

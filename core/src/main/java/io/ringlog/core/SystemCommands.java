@@ -15,6 +15,17 @@ public final class SystemCommands
      */
     public static final int VOID = -2;
 
+    /**
+     * The first command of a promoted follower ({@link Engine#promote(long)}): its payload is the
+     * epoch it was promoted in, 8 bytes little-endian. Applies as nothing; it marks in the journal,
+     * at an exact position, where that epoch's history begins, so replicas can tell whose history
+     * an entry belongs to.
+     */
+    public static final int EPOCH = -3;
+
+    /** Payload length of an {@link #EPOCH} command. */
+    public static final int EPOCH_LENGTH = 8;
+
     private SystemCommands()
     {
     }

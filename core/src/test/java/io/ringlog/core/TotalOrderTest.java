@@ -63,7 +63,9 @@ class TotalOrderTest
         final OrderRecorder recorder = new OrderRecorder();
         final AtomicLongArray returnedPositions = new AtomicLongArray(PRODUCERS * PER_PRODUCER);
         final Engine engine = Engine.launch(new EngineContext().stateMachine(recorder).topology(topology)
-            .ringSize(256).listener("none", (event, endOfBatch) -> { }));
+            .ringSize(256).listener("none", (event, endOfBatch) ->
+            {
+            }));
 
         final CountDownLatch start = new CountDownLatch(1);
         final List<Thread> producers = new ArrayList<>();

@@ -1,7 +1,6 @@
 package io.ringlog.journal;
 
 import io.ringlog.core.Engine;
-import io.ringlog.core.EngineContext;
 import io.ringlog.core.EngineHaltedException;
 import io.ringlog.core.InMemoryJournal;
 import io.ringlog.core.Journal;

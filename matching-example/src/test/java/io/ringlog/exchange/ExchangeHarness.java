@@ -3,7 +3,7 @@ package io.ringlog.exchange;
 import io.ringlog.core.Command;
 import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandTypes;
-import io.ringlog.exchange.codec.ConfigureCommand;
+import io.ringlog.exchange.codec.command.ConfigureCommandEncoder;
 import io.ringlog.exchange.text.CommandParser;
 import io.ringlog.exchange.text.ParsedCommand;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -77,8 +77,8 @@ final class ExchangeHarness
 
     List<String> configure(final int settingsVersion, final int maxAssets)
     {
-        new ConfigureCommand().wrapForEncode(payload, 0).settingsVersion(settingsVersion).maxAssets(maxAssets);
-        return lines(CommandTypes.CONFIGURE, ConfigureCommand.LENGTH);
+        new ConfigureCommandEncoder().wrap(payload, 0).settingsVersion(settingsVersion).maxAssets(maxAssets);
+        return lines(CommandTypes.CONFIGURE, ConfigureCommandEncoder.BLOCK_LENGTH);
     }
 
     List<String> withdraw(final long account, final int asset, final long amount)

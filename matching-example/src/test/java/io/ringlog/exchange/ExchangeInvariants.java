@@ -1,9 +1,9 @@
 package io.ringlog.exchange;
 
 import io.ringlog.exchange.codec.EventTypes;
-import io.ringlog.exchange.codec.OrderAcceptedEvent;
-import io.ringlog.exchange.codec.OrderReducedEvent;
-import io.ringlog.exchange.codec.TradeEvent;
+import io.ringlog.exchange.codec.event.OrderAcceptedEventDecoder;
+import io.ringlog.exchange.codec.event.OrderReducedEventDecoder;
+import io.ringlog.exchange.codec.event.TradeEventDecoder;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,9 +18,9 @@ import java.util.Map;
 final class ExchangeInvariants
 {
     private final Map<Long, long[]> orderBudget = new HashMap<>();
-    private final OrderAcceptedEvent accepted = new OrderAcceptedEvent();
-    private final TradeEvent trade = new TradeEvent();
-    private final OrderReducedEvent reduced = new OrderReducedEvent();
+    private final OrderAcceptedEventDecoder accepted = new OrderAcceptedEventDecoder();
+    private final TradeEventDecoder trade = new TradeEventDecoder();
+    private final OrderReducedEventDecoder reduced = new OrderReducedEventDecoder();
 
     /** Follows one command's events: each order's lots accepted, filled and reduced. */
     void onEvents(final List<RecordingOutput.Event> events, final String context)
@@ -29,21 +29,25 @@ final class ExchangeInvariants
         {
             switch (event.type())
             {
-                case EventTypes.ORDER_ACCEPTED -> {
-                    accepted.wrap(event.payload(), 0);
+                case EventTypes.ORDER_ACCEPTED ->
+                {
+                    accepted.wrap(event.payload(), 0, event.length(), OrderAcceptedEventDecoder.SCHEMA_VERSION);
                     orderBudget.put(accepted.orderId(), new long[]{accepted.quantity(), 0});
                 }
-                case EventTypes.TRADE -> {
-                    trade.wrap(event.payload(), 0);
+                case EventTypes.TRADE ->
+                {
+                    trade.wrap(event.payload(), 0, event.length(), TradeEventDecoder.SCHEMA_VERSION);
                     check(trade.quantity() > 0, context, "trade of " + trade.quantity() + " lots");
                     spend(trade.makerOrderId(), trade.quantity(), trade.makerRemaining(), context);
                     spend(trade.takerOrderId(), trade.quantity(), trade.takerRemaining(), context);
                 }
-                case EventTypes.ORDER_REDUCED -> {
-                    reduced.wrap(event.payload(), 0);
+                case EventTypes.ORDER_REDUCED ->
+                {
+                    reduced.wrap(event.payload(), 0, event.length(), OrderReducedEventDecoder.SCHEMA_VERSION);
                     spend(reduced.orderId(), reduced.reducedBy(), reduced.remaining(), context);
                 }
-                default -> {
+                default ->
+                {
                 }
             }
         }

@@ -6,8 +6,8 @@ import io.ringlog.core.Topology;
 import io.ringlog.core.testing.CollectingListener;
 import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandTypes;
-import io.ringlog.exchange.codec.ConfigureCommand;
-import io.ringlog.exchange.codec.RejectedEvent;
+import io.ringlog.exchange.codec.command.ConfigureCommandEncoder;
+import io.ringlog.exchange.codec.event.RejectedEventDecoder;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,7 +37,7 @@ class ExchangeRejectionsTest
     void shouldRejectWhatNoCommandFileCanSayWithItsReason(final Topology topology) throws Exception
     {
         final List<Seen> seen = new CopyOnWriteArrayList<>();
-        final RejectedEvent rejected = new RejectedEvent();
+        final RejectedEventDecoder rejected = new RejectedEventDecoder();
         final CommandEncoder encoder = new CommandEncoder();
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
         try (Engine engine = Engine.launch(new EngineContext().topology(topology)
@@ -46,7 +46,7 @@ class ExchangeRejectionsTest
             {
                 if (event.isRejection())
                 {
-                    rejected.wrap(event.payload(), 0);
+                    rejected.wrap(event.payload(), 0, event.payloadLength(), RejectedEventDecoder.SCHEMA_VERSION);
                     seen.add(new Seen(event.position(), RejectReason.describe(event.rejectReason()),
                         rejected.commandType(), rejected.orderId(), rejected.account()));
                 }
@@ -76,28 +76,28 @@ class ExchangeRejectionsTest
     void shouldRejectCommandsBeforeItsSettingsAndSettingsTwiceOrOutOfBounds(final Topology topology) throws Exception
     {
         final List<Seen> seen = new CopyOnWriteArrayList<>();
-        final RejectedEvent rejected = new RejectedEvent();
+        final RejectedEventDecoder rejected = new RejectedEventDecoder();
         final CommandEncoder encoder = new CommandEncoder();
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
-        final ConfigureCommand configure = new ConfigureCommand();
+        final ConfigureCommandEncoder configure = new ConfigureCommandEncoder();
         try (Engine engine = Engine.launch(new EngineContext().topology(topology)
             .stateMachine(ExchangeStateMachine.configuredByJournal(true)).maxPayloadLength(64)
             .listener("rejections", (event, endOfBatch) ->
             {
                 if (event.isRejection())
                 {
-                    rejected.wrap(event.payload(), 0);
+                    rejected.wrap(event.payload(), 0, event.payloadLength(), RejectedEventDecoder.SCHEMA_VERSION);
                     seen.add(new Seen(event.position(), RejectReason.describe(event.rejectReason()),
                         rejected.commandType(), rejected.orderId(), rejected.account()));
                 }
             })))
         {
             engine.publish(CommandTypes.DEPOSIT, 0, 0, 1, payload, 0, encoder.deposit(payload, 0, 7, 0, 1_000));
-            configure.wrapForEncode(payload, 0).settingsVersion(ConfigureCommand.SETTINGS_VERSION).maxAssets(1);
-            engine.publish(CommandTypes.CONFIGURE, 0, 0, 2, payload, 0, ConfigureCommand.LENGTH);
-            configure.wrapForEncode(payload, 0).settingsVersion(ConfigureCommand.SETTINGS_VERSION).maxAssets(4);
-            engine.publish(CommandTypes.CONFIGURE, 0, 0, 3, payload, 0, ConfigureCommand.LENGTH);
-            engine.publish(CommandTypes.CONFIGURE, 0, 0, 4, payload, 0, ConfigureCommand.LENGTH);
+            configure.wrap(payload, 0).settingsVersion(CommandTypes.SETTINGS_VERSION).maxAssets(1);
+            engine.publish(CommandTypes.CONFIGURE, 0, 0, 2, payload, 0, ConfigureCommandEncoder.BLOCK_LENGTH);
+            configure.wrap(payload, 0).settingsVersion(CommandTypes.SETTINGS_VERSION).maxAssets(4);
+            engine.publish(CommandTypes.CONFIGURE, 0, 0, 3, payload, 0, ConfigureCommandEncoder.BLOCK_LENGTH);
+            engine.publish(CommandTypes.CONFIGURE, 0, 0, 4, payload, 0, ConfigureCommandEncoder.BLOCK_LENGTH);
             CollectingListener.await(() -> seen.size() == 3, Duration.ofSeconds(10), "three rejections");
             assertEquals(0, engine.metrics().failed());
         }

@@ -177,7 +177,7 @@ public final class BusinessLogic
                 takeSnapshot(command);
             }
         }
-        else if (command.type() == SystemCommands.VOID)
+        else if (command.type() == SystemCommands.VOID || command.type() == SystemCommands.EPOCH)
         {
             output.end();
         }

@@ -9,6 +9,8 @@ import io.ringlog.core.Command;
 import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.Replicator;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 
 /**
  * The one handler every input-ring stage runs: journal, replicate, apply, each present or not. The
@@ -27,6 +29,8 @@ public final class InputStage implements EventHandler<Command>
     private final EngineStatus status;
     private final Runnable onStart;
     private final WaitStrategy progress;
+    private final Sequence acknowledged;
+    private final IdleStrategy acknowledgementIdle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
     private Sequence stageSequence;
     private long batchStart = -1;
 
@@ -37,6 +41,8 @@ public final class InputStage implements EventHandler<Command>
      * @param onStart    run on the stage's thread before its first event (recovery, on the logic stage), or null.
      * @param progress   the input ring's wait strategy, told when a journal or replicator stage moves (a logic
      *                   stage may wait for it), or null.
+     * @param acknowledged a compact stage's gate: the ring sequence a synchronous replicator's standby has
+     *                   acknowledged, which a batch waits for before it is applied; null for none.
      */
     public InputStage(
         final Journal journal,
@@ -46,7 +52,8 @@ public final class InputStage implements EventHandler<Command>
         final RingBuffer<Command> ring,
         final EngineStatus status,
         final Runnable onStart,
-        final WaitStrategy progress)
+        final WaitStrategy progress,
+        final Sequence acknowledged)
     {
         this.journal = journal;
         this.replicator = replicator;
@@ -56,6 +63,7 @@ public final class InputStage implements EventHandler<Command>
         this.status = status;
         this.onStart = onStart;
         this.progress = progress;
+        this.acknowledged = acknowledged;
     }
 
     @Override
@@ -99,14 +107,44 @@ public final class InputStage implements EventHandler<Command>
             if (endOfBatch)
             {
                 // The batch's slots stay this stage's until its sequence moves past them.
-                for (long s = batchStart; s <= sequence && !status.halted(); s++)
+                long s = batchStart;
+                while (s <= sequence && !status.halted())
                 {
-                    logic.apply(ring.get(s), false);
+                    // With a gate, apply each acknowledged part of the batch as its acknowledgement comes.
+                    final long limit = acknowledged == null ? sequence : Math.min(sequence, awaitAcknowledged(s));
+                    if (limit < s)
+                    {
+                        break;
+                    }
+                    for (; s <= limit && !status.halted(); s++)
+                    {
+                        logic.apply(ring.get(s), false);
+                    }
+                    output.flush();
                 }
-                output.flush();
                 batchStart = -1;
             }
         }
+    }
+
+    /**
+     * One thread journals, replicates and applies: it waits here for the standby to acknowledge
+     * {@code sequence}, and returns the highest sequence acknowledged; -1, to apply nothing more, if
+     * the engine halted or is being stopped meanwhile.
+     */
+    private long awaitAcknowledged(final long sequence)
+    {
+        acknowledgementIdle.reset();
+        long acked;
+        while ((acked = acknowledged.get()) < sequence)
+        {
+            if (status.halted() || status.abandoning())
+            {
+                return -1;
+            }
+            acknowledgementIdle.idle();
+        }
+        return acked;
     }
 
     private void journal(final Command command, final boolean endOfBatch)

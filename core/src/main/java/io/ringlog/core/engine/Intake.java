@@ -11,6 +11,7 @@ import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteOrder;
 import java.util.function.Supplier;
 
 /**
@@ -98,6 +99,29 @@ public final class Intake
     {
         checkLeader();
         return publish0(type, 1, 0, 0, 0, EMPTY, 0, 0, true);
+    }
+
+    /**
+     * Ends follower mode and publishes the {@link SystemCommands#EPOCH} command as the first command
+     * of the new leader, before any producer can: returns its position.
+     */
+    public long promote(final long epoch)
+    {
+        if (follower == null)
+        {
+            throw new IllegalStateException(status.name() + " was not launched as a follower");
+        }
+        if (leader)
+        {
+            throw new IllegalStateException(status.name() + " was promoted already");
+        }
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[SystemCommands.EPOCH_LENGTH]);
+        payload.putLong(0, epoch, ByteOrder.LITTLE_ENDIAN);
+        follower.promoted = true;
+        // Publishers are refused until leader is set, so the epoch command is the leader's first.
+        final long position = publish0(SystemCommands.EPOCH, 1, 0, 0, 0, payload, 0, SystemCommands.EPOCH_LENGTH, true);
+        leader = true;
+        return position;
     }
 
     private long publish0(

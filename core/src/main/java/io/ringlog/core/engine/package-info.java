@@ -16,6 +16,7 @@
  *  {@link io.ringlog.core.engine.StageThreads}    start and stop; the engine's close() drains first
  *  {@link io.ringlog.core.engine.EngineStatus}, {@link io.ringlog.core.engine.Counters}   what the stages share
  *  {@link io.ringlog.core.engine.ParkingWaitStrategy}   how idle stages wait (the default)
+ *  {@link io.ringlog.core.engine.AcknowledgementGate}   a synchronous replicator's acknowledgements, which logic waits for
  * </pre>
  * These classes are public so the engine in {@code io.ringlog.core} can wire them; they are not API
  * and may change between versions.

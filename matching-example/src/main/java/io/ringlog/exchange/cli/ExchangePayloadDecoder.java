@@ -1,14 +1,16 @@
 package io.ringlog.exchange.cli;
 
+import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandTypes;
-import io.ringlog.exchange.codec.ConfigureCommand;
+import io.ringlog.exchange.codec.command.ConfigureCommandDecoder;
 import io.ringlog.exchange.text.TextFormat;
 import io.ringlog.journal.tool.PayloadDecoder;
 import org.agrona.DirectBuffer;
 
 /**
  * Shows exchange commands in {@code journal dump} as lines of the command text format
- * ({@code place oid=77 acct=12 ...}), so a dumped entry reads like the line it came from.
+ * ({@code place oid=77 acct=12 ...}), so a dumped entry reads like the line it came from. Versions from 1 to
+ * the schema's are shown; a newer one, which this code cannot know, as bytes.
  */
 public final class ExchangePayloadDecoder implements PayloadDecoder
 {
@@ -18,18 +20,22 @@ public final class ExchangePayloadDecoder implements PayloadDecoder
     @Override
     public String decode(final int type, final int version, final DirectBuffer payload, final int length)
     {
-        if (version == 1 && type == CommandTypes.CONFIGURE && length >= ConfigureCommand.LENGTH)
+        if (version < 1 || version > CommandEncoder.VERSION)
         {
-            final ConfigureCommand configure = new ConfigureCommand().wrap(payload, 0);
+            return null;
+        }
+        if (type == CommandTypes.CONFIGURE && length >= ConfigureCommandDecoder.BLOCK_LENGTH)
+        {
+            final ConfigureCommandDecoder configure = new ConfigureCommandDecoder().wrap(payload, 0, length, version);
             return "configure settings-version=" + configure.settingsVersion() + " max-assets=" + configure.maxAssets() +
                 " (the exchange's settings, journaled by its first run)";
         }
-        if (version != 1 || CommandTypes.name(type) == null)
+        if (CommandTypes.name(type) == null)
         {
             return null;
         }
         line.setLength(0);
-        final String text = format.command(type, payload, 0, length, line).toString();
+        final String text = format.command(type, version, payload, 0, length, line).toString();
         // TextFormat writes a short payload as a comment; the dump then shows the bytes instead.
         return text.startsWith("#") ? null : text;
     }

@@ -6,11 +6,12 @@ import io.ringlog.core.InMemoryJournal;
 import io.ringlog.core.InMemorySnapshotStore;
 import io.ringlog.core.Journal;
 import io.ringlog.core.ReadOnlyJournal;
-import io.ringlog.core.RecoveryListener;
 import io.ringlog.core.SnapshotStore;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
 import io.ringlog.exchange.ExchangeStateMachine;
+import io.ringlog.exchange.codec.CommandEncoder;
+import io.ringlog.exchange.codec.CommandUpcasters;
 import io.ringlog.exchange.codec.CommandTypes;
 import io.ringlog.exchange.codec.EventTypes;
 import io.ringlog.exchange.readmodel.ExchangeStats;
@@ -28,12 +29,9 @@ import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -181,6 +179,7 @@ final class ExchangeRunner
             .waitStrategy(settings.waitStrategy())
             .clock(clock)
             .maxPayloadLength(MAX_PAYLOAD)
+            .upcasters(CommandUpcasters.create())
             .recoveryListener(new RecoveryProgress(err, "recover"))
             .errorHandler(failures)
             .listener("stats", new ListenerGroup(stats, latency));
@@ -253,7 +252,7 @@ final class ExchangeRunner
         if (forJournal.publishGenesis())
         {
             final UnsafeBuffer payload = new UnsafeBuffer(new byte[MAX_PAYLOAD]);
-            final long position = engine.publish(CommandTypes.CONFIGURE, 0, 0, 0, payload, 0,
+            final long position = engine.publish(CommandTypes.CONFIGURE, CommandEncoder.VERSION, 0, 0, 0, payload, 0,
                 forJournal.settings().encode(payload));
             if (position != 1)
             {
@@ -441,6 +440,7 @@ final class ExchangeRunner
             .journal(journal)
             .snapshotStore(snapshots)
             .maxPayloadLength(MAX_PAYLOAD)
+            .upcasters(CommandUpcasters.create())
             .ringSize(64)
             .recoveryListener(progress)
             .errorHandler(failures);
@@ -520,8 +520,8 @@ final class ExchangeRunner
             {
                 awaitDue();
             }
-            engine.publish(command.type(), command.sourceId(), command.sourceSequence(), command.correlationId(),
-                command.payload(), 0, command.payloadLength());
+            engine.publish(command.type(), command.version(), command.sourceId(), command.sourceSequence(),
+                command.correlationId(), command.payload(), 0, command.payloadLength());
             progress.update(++published, file.count() / fileBytes);
         }
 
@@ -545,116 +545,6 @@ final class ExchangeRunner
                     Thread.onSpinWait();
                 }
             }
-        }
-    }
-
-    /** Prints {@code line N: reason} for the first malformed lines, then only counts them. */
-    private static final class MalformedReporter implements CommandFileReader.ErrorSink
-    {
-        private final PrintWriter err;
-        private int seen;
-
-        MalformedReporter(final PrintWriter err)
-        {
-            this.err = err;
-        }
-
-        @Override
-        public void malformed(final int lineNumber, final String line, final String reason)
-        {
-            if (seen++ < MALFORMED_SHOWN)
-            {
-                err.println("line " + lineNumber + ": " + reason);
-            }
-        }
-
-        void finish(final long malformed)
-        {
-            if (malformed > MALFORMED_SHOWN)
-            {
-                err.println("(" + (malformed - MALFORMED_SHOWN) + " more malformed lines not shown)");
-            }
-        }
-    }
-
-    /** Recovery progress on stderr, and what the recovery did for the summary. */
-    private static final class RecoveryProgress implements RecoveryListener
-    {
-        private final PrintWriter err;
-        private final Progress progress;
-        long snapshotPosition = -1;
-        long replayed;
-        long nanos;
-
-        RecoveryProgress(final PrintWriter err, final String what)
-        {
-            this.err = err;
-            this.progress = new Progress(err, what);
-        }
-
-        @Override
-        public void onSnapshotSkipped(final long position, final Exception reason)
-        {
-            err.println("snapshot-skipped: " + position + " (" + ExchangeCli.message(reason) + ")");
-        }
-
-        @Override
-        public void onSnapshotLoaded(final long position)
-        {
-            snapshotPosition = position;
-        }
-
-        @Override
-        public void onReplayProgress(final long replayedPosition, final long lastPosition)
-        {
-            progress.total(lastPosition);
-            progress.updateNow(replayedPosition, -1);
-        }
-
-        @Override
-        public void onRecovered(final long snapshotPosition, final long lastPosition, final long replayed,
-            final long nanos)
-        {
-            this.replayed = replayed;
-            this.nanos = nanos;
-        }
-    }
-
-    /** Counts the bytes read through it: how far into the command file a run is. */
-    private static final class CountingInputStream extends FilterInputStream
-    {
-        private long count;
-
-        CountingInputStream(final InputStream in)
-        {
-            super(in);
-        }
-
-        long count()
-        {
-            return count;
-        }
-
-        @Override
-        public int read() throws IOException
-        {
-            final int b = super.read();
-            if (b >= 0)
-            {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(final byte[] buffer, final int offset, final int length) throws IOException
-        {
-            final int n = super.read(buffer, offset, length);
-            if (n > 0)
-            {
-                count += n;
-            }
-            return n;
         }
     }
 }

@@ -6,7 +6,8 @@ import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
 import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.codec.CommandTypes;
-import io.ringlog.exchange.codec.ConfigureCommand;
+import io.ringlog.exchange.codec.command.ConfigureCommandDecoder;
+import io.ringlog.exchange.codec.command.ConfigureCommandEncoder;
 import io.ringlog.exchange.text.Excerpt;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -55,9 +56,9 @@ record ExchangeSettings(int maxAssets)
     /** The genesis command's payload. */
     int encode(final UnsafeBuffer buffer)
     {
-        new ConfigureCommand().wrapForEncode(buffer, 0).settingsVersion(ConfigureCommand.SETTINGS_VERSION)
+        new ConfigureCommandEncoder().wrap(buffer, 0).settingsVersion(CommandTypes.SETTINGS_VERSION)
             .maxAssets(maxAssets);
-        return ConfigureCommand.LENGTH;
+        return ConfigureCommandEncoder.BLOCK_LENGTH;
     }
 
     /**
@@ -101,14 +102,15 @@ record ExchangeSettings(int maxAssets)
             }
             throw ex;
         }
-        if (first.type() == CommandTypes.CONFIGURE && first.payloadLength() >= ConfigureCommand.LENGTH)
+        if (first.type() == CommandTypes.CONFIGURE && first.payloadLength() >= ConfigureCommandDecoder.BLOCK_LENGTH)
         {
-            final ConfigureCommand configure = new ConfigureCommand().wrap(first.payload(), 0);
-            if (configure.settingsVersion() != ConfigureCommand.SETTINGS_VERSION)
+            final ConfigureCommandDecoder configure = new ConfigureCommandDecoder()
+                .wrap(first.payload(), 0, first.payloadLength(), first.version());
+            if (configure.settingsVersion() != CommandTypes.SETTINGS_VERSION)
             {
                 throw new IllegalArgumentException("the journal in " + journalDir + " starts with exchange settings " +
                     "of layout " + configure.settingsVersion() + "; this code reads layout " +
-                    ConfigureCommand.SETTINGS_VERSION);
+                    CommandTypes.SETTINGS_VERSION);
             }
             final ExchangeSettings saved = new ExchangeSettings(configure.maxAssets());
             checkSame(saved, requested, journalDir);

@@ -2,22 +2,35 @@ package io.ringlog.exchange.codec;
 
 import io.ringlog.exchange.OrderType;
 import io.ringlog.exchange.Side;
+import io.ringlog.exchange.codec.command.AddInstrumentCommandEncoder;
+import io.ringlog.exchange.codec.command.CancelOrderCommandEncoder;
+import io.ringlog.exchange.codec.command.DepositCommandEncoder;
+import io.ringlog.exchange.codec.command.MoveOrderCommandEncoder;
+import io.ringlog.exchange.codec.command.PlaceOrderCommandEncoder;
+import io.ringlog.exchange.codec.command.ReduceOrderCommandEncoder;
+import io.ringlog.exchange.codec.command.WithdrawCommandEncoder;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Writes command payloads: one method per command, each returning the payload length to publish
- * with the command's type. Holds its flyweights, so reuse one instance per producer thread and
- * nothing is allocated.
+ * Writes command payloads with the schema's generated encoders: one method per command, each returning
+ * the payload length to publish with the command's type and {@link #VERSION}. Zeroes the block first, so
+ * padding is always zero and equal commands are equal bytes. Holds its encoders, so reuse one instance
+ * per producer thread and nothing is allocated.
  */
 public final class CommandEncoder
 {
-    private final AddInstrumentCommand addInstrument = new AddInstrumentCommand();
-    private final DepositCommand deposit = new DepositCommand();
-    private final WithdrawCommand withdraw = new WithdrawCommand();
-    private final PlaceOrderCommand place = new PlaceOrderCommand();
-    private final CancelOrderCommand cancel = new CancelOrderCommand();
-    private final ReduceOrderCommand reduce = new ReduceOrderCommand();
-    private final MoveOrderCommand move = new MoveOrderCommand();
+    /** The schema version these payloads are written in: publish commands with it. */
+    public static final int VERSION = PlaceOrderCommandEncoder.SCHEMA_VERSION;
+    /** A place command's client order id when the client gives none: the field's null value. */
+    public static final long NO_CLIENT_ORDER_ID = PlaceOrderCommandEncoder.clientOrderIdNullValue();
+
+    private final AddInstrumentCommandEncoder addInstrument = new AddInstrumentCommandEncoder();
+    private final DepositCommandEncoder deposit = new DepositCommandEncoder();
+    private final WithdrawCommandEncoder withdraw = new WithdrawCommandEncoder();
+    private final PlaceOrderCommandEncoder place = new PlaceOrderCommandEncoder();
+    private final CancelOrderCommandEncoder cancel = new CancelOrderCommandEncoder();
+    private final ReduceOrderCommandEncoder reduce = new ReduceOrderCommandEncoder();
+    private final MoveOrderCommandEncoder move = new MoveOrderCommandEncoder();
 
     public int addInstrument(
         final MutableDirectBuffer buffer,
@@ -28,26 +41,50 @@ public final class CommandEncoder
         final long tickSize,
         final long lotSize)
     {
-        addInstrument.wrapForEncode(buffer, offset).symbol(symbol).baseAsset(baseAsset).quoteAsset(quoteAsset)
-            .tickSize(tickSize).lotSize(lotSize);
-        return AddInstrumentCommand.LENGTH;
+        addInstrument.wrap(zeroed(buffer, offset, AddInstrumentCommandEncoder.BLOCK_LENGTH), offset).symbol(symbol)
+            .baseAsset(baseAsset).quoteAsset(quoteAsset).tickSize(tickSize).lotSize(lotSize);
+        return AddInstrumentCommandEncoder.BLOCK_LENGTH;
     }
 
     public int deposit(
         final MutableDirectBuffer buffer, final int offset, final long account, final int asset, final long amount)
     {
-        deposit.wrapForEncode(buffer, offset).account(account).asset(asset).amount(amount);
-        return DepositCommand.LENGTH;
+        deposit.wrap(zeroed(buffer, offset, DepositCommandEncoder.BLOCK_LENGTH), offset).account(account).asset(asset)
+            .amount(amount);
+        return DepositCommandEncoder.BLOCK_LENGTH;
     }
 
     public int withdraw(
         final MutableDirectBuffer buffer, final int offset, final long account, final int asset, final long amount)
     {
-        withdraw.wrapForEncode(buffer, offset).account(account).asset(asset).amount(amount);
-        return WithdrawCommand.LENGTH;
+        withdraw.wrap(zeroed(buffer, offset, WithdrawCommandEncoder.BLOCK_LENGTH), offset).account(account).asset(asset)
+            .amount(amount);
+        return WithdrawCommandEncoder.BLOCK_LENGTH;
     }
 
-    /** A place command with raw side and type codes (lets tests and fuzzers send invalid ones). */
+    /**
+     * A place command with raw side and type codes (lets tests and fuzzers send invalid ones), and a
+     * client order id ({@link #NO_CLIENT_ORDER_ID} for none).
+     */
+    public int place(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long orderId,
+        final long account,
+        final int symbol,
+        final int side,
+        final int orderType,
+        final long price,
+        final long quantity,
+        final long clientOrderId)
+    {
+        place.wrap(zeroed(buffer, offset, PlaceOrderCommandEncoder.BLOCK_LENGTH), offset).orderId(orderId)
+            .account(account).symbol(symbol).side((byte)side).orderType((byte)orderType).price(price).quantity(quantity)
+            .clientOrderId(clientOrderId);
+        return PlaceOrderCommandEncoder.BLOCK_LENGTH;
+    }
+
+    /** A place command with raw side and type codes, and no client order id. */
     public int place(
         final MutableDirectBuffer buffer,
         final int offset,
@@ -59,9 +96,7 @@ public final class CommandEncoder
         final long price,
         final long quantity)
     {
-        place.wrapForEncode(buffer, offset).orderId(orderId).account(account).symbol(symbol).side(side)
-            .orderType(orderType).price(price).quantity(quantity);
-        return PlaceOrderCommand.LENGTH;
+        return place(buffer, offset, orderId, account, symbol, side, orderType, price, quantity, NO_CLIENT_ORDER_ID);
     }
 
     public int place(
@@ -80,21 +115,29 @@ public final class CommandEncoder
 
     public int cancel(final MutableDirectBuffer buffer, final int offset, final long orderId, final long account)
     {
-        cancel.wrapForEncode(buffer, offset).orderId(orderId).account(account);
-        return CancelOrderCommand.LENGTH;
+        cancel.wrap(zeroed(buffer, offset, CancelOrderCommandEncoder.BLOCK_LENGTH), offset).orderId(orderId).account(account);
+        return CancelOrderCommandEncoder.BLOCK_LENGTH;
     }
 
     public int reduce(
         final MutableDirectBuffer buffer, final int offset, final long orderId, final long account, final long reduceBy)
     {
-        reduce.wrapForEncode(buffer, offset).orderId(orderId).account(account).reduceBy(reduceBy);
-        return ReduceOrderCommand.LENGTH;
+        reduce.wrap(zeroed(buffer, offset, ReduceOrderCommandEncoder.BLOCK_LENGTH), offset).orderId(orderId)
+            .account(account).reduceBy(reduceBy);
+        return ReduceOrderCommandEncoder.BLOCK_LENGTH;
     }
 
     public int move(
         final MutableDirectBuffer buffer, final int offset, final long orderId, final long account, final long newPrice)
     {
-        move.wrapForEncode(buffer, offset).orderId(orderId).account(account).newPrice(newPrice);
-        return MoveOrderCommand.LENGTH;
+        move.wrap(zeroed(buffer, offset, MoveOrderCommandEncoder.BLOCK_LENGTH), offset).orderId(orderId)
+            .account(account).newPrice(newPrice);
+        return MoveOrderCommandEncoder.BLOCK_LENGTH;
+    }
+
+    private static MutableDirectBuffer zeroed(final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        buffer.setMemory(offset, length, (byte)0);
+        return buffer;
     }
 }

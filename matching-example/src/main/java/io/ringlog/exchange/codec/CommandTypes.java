@@ -1,17 +1,35 @@
 package io.ringlog.exchange.codec;
 
-/** Command types of the exchange, as carried in {@link io.ringlog.core.Command#type()}. Never reuse a number. */
+import io.ringlog.exchange.codec.command.AddInstrumentCommandEncoder;
+import io.ringlog.exchange.codec.command.CancelOrderCommandEncoder;
+import io.ringlog.exchange.codec.command.ConfigureCommandEncoder;
+import io.ringlog.exchange.codec.command.DepositCommandEncoder;
+import io.ringlog.exchange.codec.command.MoveOrderCommandEncoder;
+import io.ringlog.exchange.codec.command.PlaceOrderCommandEncoder;
+import io.ringlog.exchange.codec.command.ReduceOrderCommandEncoder;
+import io.ringlog.exchange.codec.command.WithdrawCommandEncoder;
+
+/**
+ * Command types of the exchange, as carried in {@link io.ringlog.core.Command#type()}: each is the
+ * template id of its message in the commands' schema, so the schema is where a number is given. Never
+ * reuse a number.
+ */
 public final class CommandTypes
 {
-    public static final int ADD_INSTRUMENT = 1;
-    public static final int DEPOSIT = 2;
-    public static final int WITHDRAW = 3;
-    public static final int PLACE_ORDER = 4;
-    public static final int CANCEL_ORDER = 5;
-    public static final int REDUCE_ORDER = 6;
-    public static final int MOVE_ORDER = 7;
-    /** The exchange's settings: the first command of a journal (see {@link ConfigureCommand}). */
-    public static final int CONFIGURE = 8;
+    public static final int ADD_INSTRUMENT = AddInstrumentCommandEncoder.TEMPLATE_ID;
+    public static final int DEPOSIT = DepositCommandEncoder.TEMPLATE_ID;
+    public static final int WITHDRAW = WithdrawCommandEncoder.TEMPLATE_ID;
+    public static final int PLACE_ORDER = PlaceOrderCommandEncoder.TEMPLATE_ID;
+    public static final int CANCEL_ORDER = CancelOrderCommandEncoder.TEMPLATE_ID;
+    public static final int REDUCE_ORDER = ReduceOrderCommandEncoder.TEMPLATE_ID;
+    public static final int MOVE_ORDER = MoveOrderCommandEncoder.TEMPLATE_ID;
+    /** The exchange's settings: the first command of a journal (see the configure message of the schema). */
+    public static final int CONFIGURE = ConfigureCommandEncoder.TEMPLATE_ID;
+    /**
+     * The layout of the settings a configure command carries, checked by the exchange. It predates the
+     * schema's versions and stays 1: a new setting is a new field of the configure message.
+     */
+    public static final int SETTINGS_VERSION = 1;
 
     private CommandTypes()
     {

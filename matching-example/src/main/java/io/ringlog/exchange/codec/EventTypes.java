@@ -1,20 +1,31 @@
 package io.ringlog.exchange.codec;
 
 import io.ringlog.core.OutputEvent;
+import io.ringlog.exchange.codec.event.BalanceChangedEventEncoder;
+import io.ringlog.exchange.codec.event.BookChangedEventEncoder;
+import io.ringlog.exchange.codec.event.InstrumentAddedEventEncoder;
+import io.ringlog.exchange.codec.event.OrderAcceptedEventEncoder;
+import io.ringlog.exchange.codec.event.OrderCancelledEventEncoder;
+import io.ringlog.exchange.codec.event.OrderMovedEventEncoder;
+import io.ringlog.exchange.codec.event.OrderReducedEventEncoder;
+import io.ringlog.exchange.codec.event.TradeEventEncoder;
 
-/** Output event types of the exchange, as carried in {@link OutputEvent#type()}. Never reuse a number. */
+/**
+ * Output event types of the exchange, as carried in {@link OutputEvent#type()}: each is the template id
+ * of its message in the events' schema, except a rejection's. Never reuse a number.
+ */
 public final class EventTypes
 {
-    /** The engine's rejection type; the exchange's payload is {@link RejectedEvent}. */
+    /** The engine's rejection type; the exchange's payload is the events' schema's RejectedEvent. */
     public static final int REJECTED = OutputEvent.REJECTED;
-    public static final int INSTRUMENT_ADDED = 1;
-    public static final int ORDER_ACCEPTED = 2;
-    public static final int TRADE = 3;
-    public static final int ORDER_CANCELLED = 4;
-    public static final int ORDER_REDUCED = 5;
-    public static final int ORDER_MOVED = 6;
-    public static final int BOOK_CHANGED = 7;
-    public static final int BALANCE_CHANGED = 8;
+    public static final int INSTRUMENT_ADDED = InstrumentAddedEventEncoder.TEMPLATE_ID;
+    public static final int ORDER_ACCEPTED = OrderAcceptedEventEncoder.TEMPLATE_ID;
+    public static final int TRADE = TradeEventEncoder.TEMPLATE_ID;
+    public static final int ORDER_CANCELLED = OrderCancelledEventEncoder.TEMPLATE_ID;
+    public static final int ORDER_REDUCED = OrderReducedEventEncoder.TEMPLATE_ID;
+    public static final int ORDER_MOVED = OrderMovedEventEncoder.TEMPLATE_ID;
+    public static final int BOOK_CHANGED = BookChangedEventEncoder.TEMPLATE_ID;
+    public static final int BALANCE_CHANGED = BalanceChangedEventEncoder.TEMPLATE_ID;
 
     private EventTypes()
     {

@@ -3,8 +3,8 @@ package io.ringlog.exchange.readmodel;
 import io.ringlog.core.OutputEvent;
 import io.ringlog.core.OutputListener;
 import io.ringlog.exchange.ExchangeStateMachine;
-import io.ringlog.exchange.codec.BalanceChangedEvent;
 import io.ringlog.exchange.codec.EventTypes;
+import io.ringlog.exchange.codec.event.BalanceChangedEventDecoder;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ public final class BalancesReadModel implements OutputListener
     {
     }
 
-    private final BalanceChangedEvent balanceChanged = new BalanceChangedEvent();
+    private final BalanceChangedEventDecoder balanceChanged = new BalanceChangedEventDecoder();
     private final Long2ObjectHashMap<long[]> accounts = new Long2ObjectHashMap<>();
     private final int maxAssets;
     private final boolean receivesReplay;
@@ -48,7 +48,7 @@ public final class BalancesReadModel implements OutputListener
         {
             return;
         }
-        balanceChanged.wrap(event.payload(), 0);
+        balanceChanged.wrap(event.payload(), 0, event.payloadLength(), BalanceChangedEventDecoder.SCHEMA_VERSION);
         final int asset = balanceChanged.asset();
         if (asset < 0 || asset >= maxAssets)
         {

@@ -4,8 +4,8 @@ import io.ringlog.core.OutputEvent;
 import io.ringlog.core.OutputListener;
 import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.Side;
-import io.ringlog.exchange.codec.BookChangedEvent;
 import io.ringlog.exchange.codec.EventTypes;
+import io.ringlog.exchange.codec.event.BookChangedEventDecoder;
 import org.agrona.collections.Int2ObjectHashMap;
 
 import java.util.Arrays;
@@ -34,7 +34,7 @@ public final class DepthReadModel implements OutputListener
         }
     }
 
-    private final BookChangedEvent bookChanged = new BookChangedEvent();
+    private final BookChangedEventDecoder bookChanged = new BookChangedEventDecoder();
     private final Int2ObjectHashMap<Book> books = new Int2ObjectHashMap<>();
     private final boolean receivesReplay;
     private long position;
@@ -57,7 +57,7 @@ public final class DepthReadModel implements OutputListener
         {
             return;
         }
-        bookChanged.wrap(event.payload(), 0);
+        bookChanged.wrap(event.payload(), 0, event.payloadLength(), BookChangedEventDecoder.SCHEMA_VERSION);
         synchronized (this)
         {
             Book book = books.get(bookChanged.symbol());

@@ -4,7 +4,7 @@ import io.ringlog.core.OutputEvent;
 import io.ringlog.core.OutputListener;
 import io.ringlog.exchange.RejectReason;
 import io.ringlog.exchange.codec.EventTypes;
-import io.ringlog.exchange.codec.TradeEvent;
+import io.ringlog.exchange.codec.event.TradeEventDecoder;
 import org.agrona.collections.Int2ObjectHashMap;
 
 import java.util.Map;
@@ -17,7 +17,7 @@ import java.util.TreeMap;
  */
 public final class ExchangeStats implements OutputListener
 {
-    private final TradeEvent trade = new TradeEvent();
+    private final TradeEventDecoder trade = new TradeEventDecoder();
     private final boolean receivesReplay;
     private final long[] byType = new long[16];
     private final Int2ObjectHashMap<long[]> rejectionsByReason = new Int2ObjectHashMap<>();
@@ -59,7 +59,7 @@ public final class ExchangeStats implements OutputListener
                 byType[type]++;
                 if (type == EventTypes.TRADE)
                 {
-                    tradedLots += trade.wrap(event.payload(), 0).quantity();
+                    tradedLots += trade.wrap(event.payload(), 0, event.payloadLength(), TradeEventDecoder.SCHEMA_VERSION).quantity();
                 }
             }
         }

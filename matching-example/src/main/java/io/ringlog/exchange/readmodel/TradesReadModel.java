@@ -4,7 +4,7 @@ import io.ringlog.core.OutputEvent;
 import io.ringlog.core.OutputListener;
 import io.ringlog.exchange.Side;
 import io.ringlog.exchange.codec.EventTypes;
-import io.ringlog.exchange.codec.TradeEvent;
+import io.ringlog.exchange.codec.event.TradeEventDecoder;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ public final class TradesReadModel implements OutputListener
     {
     }
 
-    private final TradeEvent trade = new TradeEvent();
+    private final TradeEventDecoder trade = new TradeEventDecoder();
     private final boolean receivesReplay;
     private final int capacity;
     private final long[] tradeId;
@@ -72,7 +72,7 @@ public final class TradesReadModel implements OutputListener
         {
             return;
         }
-        trade.wrap(event.payload(), 0);
+        trade.wrap(event.payload(), 0, event.payloadLength(), TradeEventDecoder.SCHEMA_VERSION);
         synchronized (this)
         {
             final int i = (int)(count % capacity);

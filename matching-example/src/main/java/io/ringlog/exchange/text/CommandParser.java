@@ -1,9 +1,8 @@
 package io.ringlog.exchange.text;
 
 import io.ringlog.exchange.OrderType;
-import io.ringlog.exchange.Side;
-import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandTypes;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Parses the line-oriented command format (see the package documentation) into a
@@ -23,16 +22,9 @@ public final class CommandParser
         ERROR
     }
 
-    private static final String[] INSTRUMENT = {"sym", "base", "quote", "tick", "lot"};
-    private static final String[] TRANSFER = {"acct", "asset", "amount"};
-    private static final String[] PLACE = {"oid", "acct", "sym", "side", "type", "price", "qty"};
-    private static final String[] CANCEL = {"oid", "acct"};
-    private static final String[] REDUCE = {"oid", "acct", "by"};
-    private static final String[] MOVE = {"oid", "acct", "price"};
     private static final String[] HEADER = {"src", "seq", "corr"};
-    private static final String[] VERBS = {"instrument", "deposit", "withdraw", "place", "cancel", "reduce", "move"};
+    private static final String VERBS = String.join(", ", TextSchema.COMMANDS.verbs());
 
-    private final CommandEncoder encoder = new CommandEncoder();
     private final String[] keys = new String[16];
     private final String[] values = new String[16];
     private int fieldCount;
@@ -55,10 +47,10 @@ public final class CommandParser
             return Result.SKIP;
         }
         final String[] tokens = line.split("\\s+");
-        final String verb = tokens[0];
-        if (!contains(VERBS, verb))
+        final TextSchema.Message message = TextSchema.COMMANDS.message(tokens[0]);
+        if (message == null)
         {
-            return fail("unknown command '" + Excerpt.of(verb) + "' (" + String.join(", ", VERBS) + ")");
+            return fail("unknown command '" + Excerpt.of(tokens[0]) + "' (" + VERBS + ")");
         }
         fieldCount = 0;
         for (int i = 1; i < tokens.length; i++)
@@ -84,7 +76,7 @@ public final class CommandParser
         }
         try
         {
-            final Result result = parseCommand(verb, into);
+            final Result result = parseCommand(message, into);
             if (result != Result.COMMAND)
             {
                 return result;
@@ -109,130 +101,83 @@ public final class CommandParser
         }
     }
 
-    private Result parseCommand(final String verb, final ParsedCommand into)
+    /**
+     * Encodes the fields of a command at the schema's version, as its IR lays them out: every field of
+     * the message must be given except an optional one (which is then null) and a market order's price
+     * (ignored, so zero). A code is given as its word.
+     */
+    private Result parseCommand(final TextSchema.Message message, final ParsedCommand into)
     {
-        final int length;
-        switch (verb)
+        if (!only(message))
         {
-            case "instrument":
-                if (!only(INSTRUMENT))
-                {
-                    return Result.ERROR;
-                }
-                into.type(CommandTypes.ADD_INSTRUMENT);
-                length = encoder.addInstrument(into.mutablePayload(), 0, integer("sym"), integer("base"),
-                    integer("quote"), number("tick"), number("lot"));
-                break;
-            case "deposit":
-            case "withdraw":
-                if (!only(TRANSFER))
-                {
-                    return Result.ERROR;
-                }
-                if (verb.equals("deposit"))
-                {
-                    into.type(CommandTypes.DEPOSIT);
-                    length = encoder.deposit(into.mutablePayload(), 0, number("acct"), integer("asset"), number("amount"));
-                }
-                else
-                {
-                    into.type(CommandTypes.WITHDRAW);
-                    length = encoder.withdraw(into.mutablePayload(), 0, number("acct"), integer("asset"), number("amount"));
-                }
-                break;
-            case "place":
-            {
-                if (!only(PLACE))
-                {
-                    return Result.ERROR;
-                }
-                final Side side = side();
-                final OrderType type = orderType();
-                final long price = type == OrderType.MARKET && !has("price") ? 0 : number("price");
-                into.type(CommandTypes.PLACE_ORDER);
-                length = encoder.place(into.mutablePayload(), 0, number("oid"), number("acct"), integer("sym"), side,
-                    type, price, number("qty"));
-                break;
-            }
-            case "cancel":
-                if (!only(CANCEL))
-                {
-                    return Result.ERROR;
-                }
-                into.type(CommandTypes.CANCEL_ORDER);
-                length = encoder.cancel(into.mutablePayload(), 0, number("oid"), number("acct"));
-                break;
-            case "reduce":
-                if (!only(REDUCE))
-                {
-                    return Result.ERROR;
-                }
-                into.type(CommandTypes.REDUCE_ORDER);
-                length = encoder.reduce(into.mutablePayload(), 0, number("oid"), number("acct"), number("by"));
-                break;
-            case "move":
-                if (!only(MOVE))
-                {
-                    return Result.ERROR;
-                }
-                into.type(CommandTypes.MOVE_ORDER);
-                length = encoder.move(into.mutablePayload(), 0, number("oid"), number("acct"), number("price"));
-                break;
-            default:
-                return fail("unknown command '" + verb + "' (instrument, deposit, withdraw, place, cancel, reduce, move)");
+            return Result.ERROR;
         }
-        into.payloadLength(length);
+        final UnsafeBuffer payload = into.mutablePayload();
+        payload.setMemory(0, message.blockLength(), (byte)0);
+        for (final TextSchema.Field field : message.fields())
+        {
+            final long value;
+            if (!has(field.key()))
+            {
+                value = field.optional() ? field.nullValue() : 0;
+            }
+            else if (field.words() != null)
+            {
+                value = code(field);
+            }
+            else
+            {
+                value = number(field);
+            }
+            field.put(payload, 0, value);
+        }
+        into.type(message.type());
+        into.version(TextSchema.COMMANDS.version());
+        into.payloadLength(message.blockLength());
         return Result.COMMAND;
     }
 
-    private Side side()
+    private int code(final TextSchema.Field field)
     {
-        final String value = value("side");
-        try
+        final String value = value(field.key());
+        final Integer code = field.words().code(value);
+        if (code == null)
         {
-            return Side.valueOf(value.toUpperCase());
+            throw new FieldException(field.key() + " must be " + field.words().choices() + ", got '" +
+                Excerpt.of(value) + "'");
         }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new FieldException("side must be BUY or SELL, got '" + Excerpt.of(value) + "'");
-        }
-    }
-
-    private OrderType orderType()
-    {
-        final String value = value("type");
-        try
-        {
-            return OrderType.valueOf(value.toUpperCase());
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new FieldException("type must be GTC, IOC, FOK or MARKET, got '" + Excerpt.of(value) + "'");
-        }
+        return code;
     }
 
     /**
      * Checks that every field is one the command (or the header) knows, and that all the command's
-     * fields are there (a place's price only when it is not a market order), naming every one missing.
+     * required fields are there (a place's price only when it is not a market order), naming every one
+     * missing.
      */
-    private boolean only(final String[] allowed)
+    private boolean only(final TextSchema.Message message)
     {
         for (int i = 0; i < fieldCount; i++)
         {
-            if (!contains(allowed, keys[i]) && !contains(HEADER, keys[i]))
+            if (message.field(keys[i]) == null && !contains(HEADER, keys[i]))
             {
-                fail("unknown field '" + Excerpt.of(keys[i]) + "' (expected " + String.join(", ", allowed) + ")");
+                final StringBuilder expected = new StringBuilder();
+                for (final TextSchema.Field field : message.fields())
+                {
+                    expected.append(expected.length() == 0 ? "" : ", ").append(field.key());
+                }
+                fail("unknown field '" + Excerpt.of(keys[i]) + "' (expected " + expected + ")");
                 return false;
             }
         }
-        final boolean market = allowed == PLACE && has("type") && value("type").equalsIgnoreCase("MARKET");
+        final boolean market = message.type() == CommandTypes.PLACE_ORDER && has("type") &&
+            value("type").equalsIgnoreCase(OrderType.MARKET.name());
         StringBuilder missing = null;
-        for (final String key : allowed)
+        for (final TextSchema.Field field : message.fields())
         {
-            if (!has(key) && !(market && key.equals("price")))
+            if (!has(field.key()) && !field.optional() && !(market && field.key().equals("price")))
             {
                 missing = missing == null ? new StringBuilder("missing ") : missing.append(", ");
-                missing.append(key).append('=');
+                missing.append(field.key()).append('=');
             }
         }
         if (missing != null)
@@ -311,14 +256,16 @@ public final class CommandParser
         }
     }
 
-    private int integer(final String key)
+    /** A number of the field's type: the range of a narrower type than a long is checked. */
+    private long number(final TextSchema.Field field)
     {
-        final long value = number(key);
-        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)
+        final long value = number(field.key());
+        if (value < field.min() || value > field.max())
         {
-            throw new FieldException(key + " is out of int range: " + value);
+            final String range = field.type().size() == Integer.BYTES ? "int" : field.type().primitiveName();
+            throw new FieldException(field.key() + " is out of " + range + " range: " + value);
         }
-        return (int)value;
+        return value;
     }
 
     private Result fail(final String message)

@@ -14,6 +14,7 @@ public final class ParsedCommand
 
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[MAX_PAYLOAD_LENGTH]);
     private int type;
+    private int version;
     private int payloadLength;
     private long sourceId;
     private long sourceSequence;
@@ -24,6 +25,7 @@ public final class ParsedCommand
     {
         this.lineNumber = lineNumber;
         type = 0;
+        version = 0;
         payloadLength = 0;
         sourceId = 0;
         sourceSequence = 0;
@@ -39,6 +41,17 @@ public final class ParsedCommand
     void type(final int type)
     {
         this.type = type;
+    }
+
+    /** Schema version the payload is written in: publish the command with it. */
+    public int version()
+    {
+        return version;
+    }
+
+    void version(final int version)
+    {
+        this.version = version;
     }
 
     public DirectBuffer payload()

@@ -1,131 +1,58 @@
 package io.ringlog.exchange.text;
 
 import io.ringlog.core.OutputEvent;
-import io.ringlog.exchange.CancelReason;
 import io.ringlog.exchange.OrderType;
-import io.ringlog.exchange.RejectReason;
-import io.ringlog.exchange.Side;
-import io.ringlog.exchange.codec.AddInstrumentCommand;
-import io.ringlog.exchange.codec.BalanceChangedEvent;
-import io.ringlog.exchange.codec.BookChangedEvent;
-import io.ringlog.exchange.codec.CancelOrderCommand;
 import io.ringlog.exchange.codec.CommandTypes;
-import io.ringlog.exchange.codec.DepositCommand;
 import io.ringlog.exchange.codec.EventTypes;
-import io.ringlog.exchange.codec.InstrumentAddedEvent;
-import io.ringlog.exchange.codec.MoveOrderCommand;
-import io.ringlog.exchange.codec.OrderAcceptedEvent;
-import io.ringlog.exchange.codec.OrderCancelledEvent;
-import io.ringlog.exchange.codec.OrderMovedEvent;
-import io.ringlog.exchange.codec.OrderReducedEvent;
-import io.ringlog.exchange.codec.PlaceOrderCommand;
-import io.ringlog.exchange.codec.ReduceOrderCommand;
-import io.ringlog.exchange.codec.RejectedEvent;
-import io.ringlog.exchange.codec.TradeEvent;
-import io.ringlog.exchange.codec.WithdrawCommand;
 import org.agrona.DirectBuffer;
 
-import java.nio.ByteOrder;
-
 /**
- * Writes commands and events as lines of the text format (see the package documentation). A
- * formatted command parses back to the same payload. Meant for files, tools and tests, not the hot
- * path: it appends to a {@link StringBuilder}. Not thread-safe; one per thread.
+ * Writes commands and events as lines of the text format (see the package documentation), field by
+ * field as the schemas' IR lays them out ({@link TextSchema}). A formatted command parses back to the
+ * same payload. Meant for files, tools and tests, not the hot path: it appends to a
+ * {@link StringBuilder}. Not thread-safe; one per thread.
  */
 public final class TextFormat
 {
-    private final AddInstrumentCommand addInstrument = new AddInstrumentCommand();
-    private final DepositCommand deposit = new DepositCommand();
-    private final WithdrawCommand withdraw = new WithdrawCommand();
-    private final PlaceOrderCommand place = new PlaceOrderCommand();
-    private final CancelOrderCommand cancel = new CancelOrderCommand();
-    private final ReduceOrderCommand reduce = new ReduceOrderCommand();
-    private final MoveOrderCommand move = new MoveOrderCommand();
+    private static final int REASON_LENGTH = Integer.BYTES;
 
-    private final InstrumentAddedEvent instrumentAdded = new InstrumentAddedEvent();
-    private final OrderAcceptedEvent accepted = new OrderAcceptedEvent();
-    private final TradeEvent trade = new TradeEvent();
-    private final OrderCancelledEvent cancelled = new OrderCancelledEvent();
-    private final OrderReducedEvent reduced = new OrderReducedEvent();
-    private final OrderMovedEvent moved = new OrderMovedEvent();
-    private final BookChangedEvent bookChanged = new BookChangedEvent();
-    private final BalanceChangedEvent balanceChanged = new BalanceChangedEvent();
-    private final RejectedEvent rejected = new RejectedEvent();
-
-    /** Appends one command line (no newline); an unknown type or short payload is written as a comment. */
+    /**
+     * Appends one command line (no newline), reading the payload at the version its length holds; an
+     * unknown type or a payload shorter than version 1's block is written as a comment.
+     */
     public StringBuilder command(final int type, final DirectBuffer payload, final int offset, final int length,
         final StringBuilder out)
     {
-        switch (type)
+        final TextSchema.Message message = TextSchema.COMMANDS.message(type);
+        final int version = message == null ? 1 : message.actingVersion(length, TextSchema.COMMANDS.version());
+        return command(type, version, payload, offset, length, out);
+    }
+
+    /**
+     * Appends one command line (no newline), reading the payload at {@code version} (its acting version);
+     * an unknown type or a payload shorter than that version's block is written as a comment.
+     */
+    public StringBuilder command(final int type, final int version, final DirectBuffer payload, final int offset,
+        final int length, final StringBuilder out)
+    {
+        final TextSchema.Message message = TextSchema.COMMANDS.message(type);
+        if (message == null || version < 1 || length < message.blockLength(version))
         {
-            case CommandTypes.ADD_INSTRUMENT:
-                if (length < AddInstrumentCommand.LENGTH)
-                {
-                    break;
-                }
-                addInstrument.wrap(payload, offset);
-                return out.append("instrument sym=").append(addInstrument.symbol())
-                    .append(" base=").append(addInstrument.baseAsset())
-                    .append(" quote=").append(addInstrument.quoteAsset())
-                    .append(" tick=").append(addInstrument.tickSize())
-                    .append(" lot=").append(addInstrument.lotSize());
-            case CommandTypes.DEPOSIT:
-                if (length < DepositCommand.LENGTH)
-                {
-                    break;
-                }
-                deposit.wrap(payload, offset);
-                return out.append("deposit acct=").append(deposit.account()).append(" asset=").append(deposit.asset())
-                    .append(" amount=").append(deposit.amount());
-            case CommandTypes.WITHDRAW:
-                if (length < WithdrawCommand.LENGTH)
-                {
-                    break;
-                }
-                withdraw.wrap(payload, offset);
-                return out.append("withdraw acct=").append(withdraw.account()).append(" asset=").append(withdraw.asset())
-                    .append(" amount=").append(withdraw.amount());
-            case CommandTypes.PLACE_ORDER:
-                if (length < PlaceOrderCommand.LENGTH)
-                {
-                    break;
-                }
-                place.wrap(payload, offset);
-                out.append("place oid=").append(place.orderId()).append(" acct=").append(place.account())
-                    .append(" sym=").append(place.symbol()).append(" side=").append(side(place.side()))
-                    .append(" type=").append(orderType(place.orderType()));
-                if (place.orderType() != OrderType.MARKET_CODE || place.price() != 0)
-                {
-                    out.append(" price=").append(place.price());
-                }
-                return out.append(" qty=").append(place.quantity());
-            case CommandTypes.CANCEL_ORDER:
-                if (length < CancelOrderCommand.LENGTH)
-                {
-                    break;
-                }
-                cancel.wrap(payload, offset);
-                return out.append("cancel oid=").append(cancel.orderId()).append(" acct=").append(cancel.account());
-            case CommandTypes.REDUCE_ORDER:
-                if (length < ReduceOrderCommand.LENGTH)
-                {
-                    break;
-                }
-                reduce.wrap(payload, offset);
-                return out.append("reduce oid=").append(reduce.orderId()).append(" acct=").append(reduce.account())
-                    .append(" by=").append(reduce.reduceBy());
-            case CommandTypes.MOVE_ORDER:
-                if (length < MoveOrderCommand.LENGTH)
-                {
-                    break;
-                }
-                move.wrap(payload, offset);
-                return out.append("move oid=").append(move.orderId()).append(" acct=").append(move.account())
-                    .append(" price=").append(move.newPrice());
-            default:
-                break;
+            return out.append("# command type ").append(type).append(", ").append(length).append(" bytes");
         }
-        return out.append("# command type ").append(type).append(", ").append(length).append(" bytes");
+        out.append(message.verb());
+        final boolean market = type == CommandTypes.PLACE_ORDER &&
+            message.field("type").get(payload, offset) == OrderType.MARKET_CODE;
+        for (final TextSchema.Field field : message.fields())
+        {
+            // A market order's price is ignored, so a line leaves it out when it is zero.
+            if (market && field.key().equals("price") && field.get(payload, offset) == 0)
+            {
+                continue;
+            }
+            appendField(field, version, payload, offset, length, out);
+        }
+        return out;
     }
 
     /** Appends one event line, starting with the causing command's position: {@code pos=N <event> ...}. */
@@ -135,124 +62,49 @@ public final class TextFormat
         return event(event.type(), event.payload(), 0, event.payloadLength(), out);
     }
 
-    /** Appends one event line (no newline, no position). */
+    /**
+     * Appends one event line (no newline, no position). Events carry no version: the payload's length
+     * says which it is. An engine rejection holds only its reason.
+     */
     public StringBuilder event(final int type, final DirectBuffer payload, final int offset, final int length,
         final StringBuilder out)
     {
-        switch (type)
+        final TextSchema.Message message = TextSchema.EVENTS.message(type);
+        final int minimum = type == EventTypes.REJECTED ? REASON_LENGTH : message == null ? 0 : message.blockLength(1);
+        if (message == null || length < minimum)
         {
-            case EventTypes.REJECTED:
-                if (length >= RejectedEvent.LENGTH)
-                {
-                    rejected.wrap(payload, offset);
-                    out.append("rejected reason=").append(RejectReason.describe(rejected.reason()));
-                    final String command = CommandTypes.name(rejected.commandType());
-                    out.append(" cmd=").append(command != null ? command : Integer.toString(rejected.commandType()));
-                    return out.append(" oid=").append(rejected.orderId()).append(" acct=").append(rejected.account());
-                }
-                if (length >= 4)
-                {
-                    return out.append("rejected reason=")
-                        .append(RejectReason.describe(payload.getInt(offset, ByteOrder.LITTLE_ENDIAN)));
-                }
-                break;
-            case EventTypes.INSTRUMENT_ADDED:
-                if (length < InstrumentAddedEvent.LENGTH)
-                {
-                    break;
-                }
-                instrumentAdded.wrap(payload, offset);
-                return out.append("instrument sym=").append(instrumentAdded.symbol())
-                    .append(" base=").append(instrumentAdded.baseAsset())
-                    .append(" quote=").append(instrumentAdded.quoteAsset())
-                    .append(" tick=").append(instrumentAdded.tickSize())
-                    .append(" lot=").append(instrumentAdded.lotSize());
-            case EventTypes.ORDER_ACCEPTED:
-                if (length < OrderAcceptedEvent.LENGTH)
-                {
-                    break;
-                }
-                accepted.wrap(payload, offset);
-                return out.append("accepted oid=").append(accepted.orderId()).append(" acct=").append(accepted.account())
-                    .append(" sym=").append(accepted.symbol()).append(" side=").append(side(accepted.side()))
-                    .append(" type=").append(orderType(accepted.orderType())).append(" price=").append(accepted.price())
-                    .append(" qty=").append(accepted.quantity());
-            case EventTypes.TRADE:
-                if (length < TradeEvent.LENGTH)
-                {
-                    break;
-                }
-                trade.wrap(payload, offset);
-                return out.append("trade id=").append(trade.tradeId()).append(" sym=").append(trade.symbol())
-                    .append(" price=").append(trade.price()).append(" qty=").append(trade.quantity())
-                    .append(" maker=").append(trade.makerOrderId()).append(" taker=").append(trade.takerOrderId())
-                    .append(" makerAcct=").append(trade.makerAccount()).append(" takerAcct=").append(trade.takerAccount())
-                    .append(" takerSide=").append(side(trade.takerSide()))
-                    .append(" makerLeft=").append(trade.makerRemaining()).append(" takerLeft=").append(trade.takerRemaining());
-            case EventTypes.ORDER_CANCELLED:
-                if (length < OrderCancelledEvent.LENGTH)
-                {
-                    break;
-                }
-                cancelled.wrap(payload, offset);
-                final CancelReason reason = CancelReason.of(cancelled.reason());
-                return out.append("cancelled oid=").append(cancelled.orderId()).append(" acct=").append(cancelled.account())
-                    .append(" sym=").append(cancelled.symbol()).append(" side=").append(side(cancelled.side()))
-                    .append(" price=").append(cancelled.price()).append(" qty=").append(cancelled.quantity())
-                    .append(" reason=").append(reason != null ? reason.name() : Integer.toString(cancelled.reason()));
-            case EventTypes.ORDER_REDUCED:
-                if (length < OrderReducedEvent.LENGTH)
-                {
-                    break;
-                }
-                reduced.wrap(payload, offset);
-                return out.append("reduced oid=").append(reduced.orderId()).append(" acct=").append(reduced.account())
-                    .append(" sym=").append(reduced.symbol()).append(" side=").append(side(reduced.side()))
-                    .append(" price=").append(reduced.price()).append(" by=").append(reduced.reducedBy())
-                    .append(" left=").append(reduced.remaining());
-            case EventTypes.ORDER_MOVED:
-                if (length < OrderMovedEvent.LENGTH)
-                {
-                    break;
-                }
-                moved.wrap(payload, offset);
-                return out.append("moved oid=").append(moved.orderId()).append(" acct=").append(moved.account())
-                    .append(" sym=").append(moved.symbol()).append(" side=").append(side(moved.side()))
-                    .append(" from=").append(moved.oldPrice()).append(" to=").append(moved.newPrice())
-                    .append(" left=").append(moved.remaining());
-            case EventTypes.BOOK_CHANGED:
-                if (length < BookChangedEvent.LENGTH)
-                {
-                    break;
-                }
-                bookChanged.wrap(payload, offset);
-                return out.append("book sym=").append(bookChanged.symbol()).append(" side=").append(side(bookChanged.side()))
-                    .append(" price=").append(bookChanged.price()).append(" qty=").append(bookChanged.totalQuantity())
-                    .append(" orders=").append(bookChanged.orderCount());
-            case EventTypes.BALANCE_CHANGED:
-                if (length < BalanceChangedEvent.LENGTH)
-                {
-                    break;
-                }
-                balanceChanged.wrap(payload, offset);
-                return out.append("balance acct=").append(balanceChanged.account())
-                    .append(" asset=").append(balanceChanged.asset()).append(" free=").append(balanceChanged.free())
-                    .append(" reserved=").append(balanceChanged.reserved());
-            default:
-                break;
+            return out.append("# event type ").append(type).append(", ").append(length).append(" bytes");
         }
-        return out.append("# event type ").append(type).append(", ").append(length).append(" bytes");
+        out.append(message.verb());
+        final int version = message.actingVersion(length, TextSchema.EVENTS.version());
+        for (final TextSchema.Field field : message.fields())
+        {
+            appendField(field, version, payload, offset, length, out);
+        }
+        return out;
     }
 
-    private static String side(final int code)
+    private static void appendField(final TextSchema.Field field, final int version, final DirectBuffer payload,
+        final int offset, final int length, final StringBuilder out)
     {
-        final Side side = Side.of(code);
-        return side != null ? side.name() : Integer.toString(code);
-    }
-
-    private static String orderType(final int code)
-    {
-        final OrderType type = OrderType.of(code);
-        return type != null ? type.name() : Integer.toString(code);
+        if (!field.presentIn(version, length))
+        {
+            return;
+        }
+        final long value = field.get(payload, offset);
+        if (field.optional() && value == field.nullValue())
+        {
+            return;
+        }
+        out.append(' ').append(field.key()).append('=');
+        final String word = field.words() == null ? null : field.words().word((int)value);
+        if (word != null)
+        {
+            out.append(word);
+        }
+        else
+        {
+            out.append(value);
+        }
     }
 }

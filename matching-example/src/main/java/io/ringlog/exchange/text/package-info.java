@@ -12,7 +12,9 @@
  * deposit    acct=LONG asset=INT amount=LONG
  * withdraw   acct=LONG asset=INT amount=LONG
  * place      oid=LONG acct=LONG sym=INT side=BUY|SELL type=GTC|IOC|FOK|MARKET [price=LONG] qty=LONG
- *            (price is required unless type=MARKET)
+ *            [clientOrderId=LONG]
+ *            (price is required unless type=MARKET; clientOrderId, since version 2, is the client's own
+ *            reference, echoed on acceptance)
  * cancel     oid=LONG acct=LONG
  * reduce     oid=LONG acct=LONG by=LONG
  * move       oid=LONG acct=LONG price=LONG
@@ -37,7 +39,7 @@
  * One event per line, prefixed by the position of the command that caused it:
  * <pre>
  * pos=N instrument sym= base= quote= tick= lot=
- * pos=N accepted  oid= acct= sym= side= type= price= qty=
+ * pos=N accepted  oid= acct= sym= side= type= price= qty= [clientOrderId=]
  * pos=N trade     id= sym= price= qty= maker= taker= makerAcct= takerAcct= takerSide= makerLeft= takerLeft=
  * pos=N cancelled oid= acct= sym= side= price= qty= reason=USER|UNFILLED|SELF_TRADE|INSUFFICIENT_FUNDS
  * pos=N reduced   oid= acct= sym= side= price= by= left=
@@ -46,6 +48,16 @@
  * pos=N balance   acct= asset= free= reserved=
  * pos=N rejected  reason=NAME cmd=VERB oid= acct=      (engine rejections: reason=DUPLICATE and no more)
  * </pre>
+ * <h2>Where the fields come from</h2>
+ * The lines are derived from the exchange's SBE schemas: each field's place in the payload, its type,
+ * its null value and the version that added it come from the schemas' IR, and a field whose schema
+ * {@code semanticType} is {@code Side}, {@code OrderType}, {@code CancelReason}, {@code RejectReason} or
+ * {@code CommandType} is written as that word. A line keeps the short keys and the order of version 1
+ * (listed in {@code TextSchema}); a field the schema gains later follows them under its schema name,
+ * is written only when the payload holds it (and, if optional, when it is not null), and the parser
+ * takes it the same way. So a new field is one schema edit. Commands parse to the schema's version
+ * ({@link io.ringlog.exchange.text.ParsedCommand#version()}), which is what they are published with.
+ * <p>
  * {@link io.ringlog.exchange.text.EventTextWriter} writes these from an engine's output;
  * {@link io.ringlog.exchange.text.StateText} prints a book as a price ladder and balances as
  * {@code balance} lines.

@@ -9,7 +9,7 @@ import io.ringlog.exchange.Side;
 import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandTypes;
 import io.ringlog.exchange.codec.EventTypes;
-import io.ringlog.exchange.codec.TradeEvent;
+import io.ringlog.exchange.codec.event.TradeEventDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -230,7 +230,7 @@ public final class WorkloadGenerator
     private void emit(final CommandSink sink, final int type, final int length) throws Exception
     {
         sink.command(type, payload, length);
-        command.set(++position, 0, type, 1, 0, 0, position, payload, 0, length);
+        command.set(++position, 0, type, CommandEncoder.VERSION, 0, 0, position, payload, 0, length);
         shadow.apply(command, shadowOutput);
         generated++;
     }
@@ -340,7 +340,7 @@ public final class WorkloadGenerator
     private static final class ShadowOutput implements Output
     {
         private final DiscardingOutput rules = new DiscardingOutput(256);
-        private final TradeEvent trade = new TradeEvent();
+        private final TradeEventDecoder trade = new TradeEventDecoder();
         private final long[] lastPrice;
         private MutableDirectBuffer claimed;
         private int claimedType;
@@ -362,7 +362,7 @@ public final class WorkloadGenerator
             rules.emit(type, src, offset, length);
             if (type == EventTypes.TRADE)
             {
-                trade.wrap(src, offset);
+                trade.wrap(src, offset, length, TradeEventDecoder.SCHEMA_VERSION);
                 lastPrice[trade.symbol()] = trade.price();
             }
         }
@@ -389,7 +389,7 @@ public final class WorkloadGenerator
             rules.commit(length);
             if (claimedType == EventTypes.TRADE)
             {
-                trade.wrap(claimed, 0);
+                trade.wrap(claimed, 0, length, TradeEventDecoder.SCHEMA_VERSION);
                 lastPrice[trade.symbol()] = trade.price();
             }
         }

@@ -6,16 +6,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -79,7 +76,7 @@ class ExchangeIntegrityTest
     @Test
     void shouldStillReplayAJournalWrittenBeforeSettingsLivedInIt() throws Exception
     {
-        final Path old = restore("rlc1-exchange", dir.resolve("old"));
+        final Path old = TestJournals.restore("rlc1-exchange", dir.resolve("old"));
         final Path journal = old.resolve("journal");
         final Cli.Result replay = Cli.ok("replay", "-d", journal.toString());
         assertEquals("4e463946d627de51", replay.value("state-hash"), "the hash the old code's run printed");
@@ -275,35 +272,6 @@ class ExchangeIntegrityTest
                 Files.delete(file);
             }
         }
-    }
-
-    /** A copy of test data, each file back at the length Chronicle left it (see the folder's README). */
-    private static Path restore(final String resource, final Path target) throws IOException, URISyntaxException
-    {
-        final Path source = Path.of(ExchangeIntegrityTest.class.getResource("/" + resource).toURI());
-        try (Stream<Path> all = Files.walk(source))
-        {
-            for (final Path file : all.filter(Files::isRegularFile).toList())
-            {
-                final Path copy = target.resolve(source.relativize(file).toString());
-                Files.createDirectories(copy.getParent());
-                Files.copy(file, copy);
-            }
-        }
-        final Path sizes = target.resolve("journal/sizes.properties");
-        final Properties lengths = new Properties();
-        try (InputStream in = Files.newInputStream(sizes))
-        {
-            lengths.load(in);
-        }
-        for (final String name : lengths.stringPropertyNames())
-        {
-            try (RandomAccessFile raf = new RandomAccessFile(target.resolve("journal").resolve(name).toFile(), "rw"))
-            {
-                raf.setLength(Long.parseLong(lengths.getProperty(name)));
-            }
-        }
-        return target;
     }
 
     private static Process startRun(final Path log, final String... args) throws IOException

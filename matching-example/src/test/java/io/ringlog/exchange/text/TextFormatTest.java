@@ -122,7 +122,10 @@ class TextFormatTest
                 parsedBack.add(bytes);
                 parsedTypes.add(command.type());
             },
-            (lineNumber, line, reason) -> { throw new AssertionError(lineNumber + ": " + reason + ": " + line); });
+            (lineNumber, line, reason) ->
+            {
+                throw new AssertionError(lineNumber + ": " + reason + ": " + line);
+            });
         assertEquals(binary.size(), counts.commands());
         assertEquals(writer.written(), counts.lines());
         assertEquals(types, parsedTypes);

@@ -1,8 +1,9 @@
 package io.ringlog.exchange.workload;
 
 import io.ringlog.core.Hashing;
+import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandTypes;
-import io.ringlog.exchange.codec.PlaceOrderCommand;
+import io.ringlog.exchange.codec.command.PlaceOrderCommandDecoder;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +24,9 @@ class WorkloadGeneratorTest
     {
         final long commands = 100_000;
         final WorkloadGenerator generator = new WorkloadGenerator(WorkloadConfig.exchangeCore(1, commands));
-        final long total = generator.generate((type, payload, length) -> { });
+        final long total = generator.generate((type, payload, length) ->
+        {
+        });
         assertEquals(1 + 2_000 * 2 + 1_000 + commands, total, "instrument, two deposits per account, prefill, flow");
         assertEquals(1 + 2_000 * 2 + 1_000, generator.setupCommands());
         final long[] kinds = generator.kindCounts();
@@ -44,14 +47,14 @@ class WorkloadGeneratorTest
     void shouldSkewFlowTowardsPopularSymbols() throws Exception
     {
         final long[] perSymbol = new long[51];
-        final PlaceOrderCommand place = new PlaceOrderCommand();
+        final PlaceOrderCommandDecoder place = new PlaceOrderCommandDecoder();
         final WorkloadGenerator generator =
             new WorkloadGenerator(WorkloadConfig.manySymbols(3, 50_000).accounts(200).restingPerSymbol(20));
         generator.generate((type, payload, length) ->
         {
             if (type == CommandTypes.PLACE_ORDER)
             {
-                perSymbol[place.wrap(payload, 0).symbol()]++;
+                perSymbol[place.wrap(payload, 0, length, CommandEncoder.VERSION).symbol()]++;
             }
         });
         assertTrue(perSymbol[1] > 5 * perSymbol[50], "symbol 1 " + perSymbol[1] + " vs symbol 50 " + perSymbol[50]);

@@ -40,7 +40,7 @@ class CommandLinesIT
     void shouldPrintTheVersionFromEveryCommandLine() throws Exception
     {
         for (final String command : new String[]{"scripts/exchange -V", "scripts/exchange run -V", "scripts/journal -V",
-            "scripts/ledger-demo -V", "scripts/bench latency -V", "scripts/bench recovery -V"})
+            "scripts/ledger-demo -V", "scripts/bench latency -V", "scripts/bench recovery -V", "scripts/bench suite -V"})
         {
             final Shell.Result result = shell.run(command, QUICK).expectOk();
             assertTrue(result.out().startsWith("ringlog " + System.getProperty("ringlog.version") + " (Java "),
@@ -53,7 +53,8 @@ class CommandLinesIT
     {
         for (final String command : new String[]{"scripts/exchange run -i nowhere.txt", "scripts/ledger-demo --commands abc",
             "scripts/exchange replay -d run/journal --to -1", "scripts/journal dump -d run --from 10 --to 5",
-            "scripts/exchange generate --commands 1e6 -o x.txt", "scripts/bench latency --rate 0"})
+            "scripts/exchange generate --commands 1e6 -o x.txt", "scripts/bench latency --rate 0",
+            "scripts/bench suite --rates 0"})
         {
             final Shell.Result result = shell.run(command, QUICK);
             assertEquals(2, result.code(), result.toString());

@@ -1,5 +1,6 @@
 package io.ringlog.exchange.kafka;
 
+import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.kafka.KafkaHeaders;
 import org.agrona.DirectBuffer;
 import org.apache.kafka.clients.producer.Callback;
@@ -121,6 +122,7 @@ public final class CommandFeed implements AutoCloseable
     {
         final RecordHeaders headers = new RecordHeaders();
         headers.add(KafkaHeaders.TYPE, KafkaHeaders.ascii(type));
+        headers.add(KafkaHeaders.VERSION, KafkaHeaders.ascii(CommandEncoder.VERSION));
         headers.add(KafkaHeaders.CORRELATION_ID, KafkaHeaders.ascii(correlationId));
         throwIfFailed();
         producer.send(new ProducerRecord<>(topic, partition, (byte[])null, value, headers), onSent);

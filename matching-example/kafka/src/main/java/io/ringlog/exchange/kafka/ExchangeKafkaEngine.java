@@ -5,6 +5,7 @@ import io.ringlog.core.EngineContext;
 import io.ringlog.core.OutputListener;
 import io.ringlog.core.Topology;
 import io.ringlog.exchange.ExchangeStateMachine;
+import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.Durability;
 import io.ringlog.journal.FileSnapshotStore;
@@ -157,7 +158,7 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         if (engine.nextPosition() == 1)
         {
             final UnsafeBuffer payload = new UnsafeBuffer(new byte[ExchangeRecords.MAX_PAYLOAD_LENGTH]);
-            final long position = engine.publish(ExchangeRecords.CONFIGURE, 0, 0, 0, payload, 0,
+            final long position = engine.publish(ExchangeRecords.CONFIGURE, CommandEncoder.VERSION, 0, 0, 0, payload, 0,
                 ExchangeRecords.configure(payload));
             try
             {

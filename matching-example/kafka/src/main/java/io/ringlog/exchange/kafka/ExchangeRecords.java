@@ -1,25 +1,26 @@
 package io.ringlog.exchange.kafka;
 
 import io.ringlog.core.OutputEvent;
-import io.ringlog.exchange.codec.AddInstrumentCommand;
-import io.ringlog.exchange.codec.BalanceChangedEvent;
-import io.ringlog.exchange.codec.BookChangedEvent;
-import io.ringlog.exchange.codec.CancelOrderCommand;
+import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandTypes;
-import io.ringlog.exchange.codec.ConfigureCommand;
-import io.ringlog.exchange.codec.DepositCommand;
 import io.ringlog.exchange.codec.EventTypes;
-import io.ringlog.exchange.codec.InstrumentAddedEvent;
-import io.ringlog.exchange.codec.MoveOrderCommand;
-import io.ringlog.exchange.codec.OrderAcceptedEvent;
-import io.ringlog.exchange.codec.OrderCancelledEvent;
-import io.ringlog.exchange.codec.OrderMovedEvent;
-import io.ringlog.exchange.codec.OrderReducedEvent;
-import io.ringlog.exchange.codec.PlaceOrderCommand;
-import io.ringlog.exchange.codec.ReduceOrderCommand;
-import io.ringlog.exchange.codec.RejectedEvent;
-import io.ringlog.exchange.codec.TradeEvent;
-import io.ringlog.exchange.codec.WithdrawCommand;
+import io.ringlog.exchange.codec.command.AddInstrumentCommandDecoder;
+import io.ringlog.exchange.codec.command.CancelOrderCommandDecoder;
+import io.ringlog.exchange.codec.command.ConfigureCommandEncoder;
+import io.ringlog.exchange.codec.command.DepositCommandDecoder;
+import io.ringlog.exchange.codec.command.MoveOrderCommandDecoder;
+import io.ringlog.exchange.codec.command.PlaceOrderCommandDecoder;
+import io.ringlog.exchange.codec.command.ReduceOrderCommandDecoder;
+import io.ringlog.exchange.codec.command.WithdrawCommandDecoder;
+import io.ringlog.exchange.codec.event.BalanceChangedEventDecoder;
+import io.ringlog.exchange.codec.event.BookChangedEventDecoder;
+import io.ringlog.exchange.codec.event.InstrumentAddedEventDecoder;
+import io.ringlog.exchange.codec.event.OrderAcceptedEventDecoder;
+import io.ringlog.exchange.codec.event.OrderCancelledEventDecoder;
+import io.ringlog.exchange.codec.event.OrderMovedEventDecoder;
+import io.ringlog.exchange.codec.event.OrderReducedEventDecoder;
+import io.ringlog.exchange.codec.event.RejectedEventDecoder;
+import io.ringlog.exchange.codec.event.TradeEventDecoder;
 import io.ringlog.exchange.text.ParsedCommand;
 import io.ringlog.kafka.EventKeys;
 import io.ringlog.kafka.HeaderCommandDecoder;
@@ -28,12 +29,13 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * The one place the exchange's Kafka wiring reads the exchange's binary layouts: which commands exist
- * and how long they are (the dead-letter check), which symbol or order a command is about (routing),
- * and which business key an event has (the events topic's key). If the codecs change (say, to SBE),
- * this class changes and nothing else here does.
+ * and how long they are at each schema version (the dead-letter check), which symbol or order a command is about (routing),
+ * and which business key an event has (the events topic's key), through the SBE codecs generated from
+ * the exchange's schemas. If the schemas change, this class changes and nothing else here does.
  * <p>
  * On the commands topic a record's value is the command's payload exactly as the engine journals it,
- * with {@code ringlog.type} (and optionally {@code ringlog.correlation-id}) in headers: the default
+ * with {@code ringlog.type}, {@code ringlog.version} (1 if absent) and optionally {@code ringlog.correlation-id}
+ * in headers: the default
  * {@link HeaderCommandDecoder} with {@link #PAYLOAD_CHECK}.
  * <p>
  * Not thread-safe (it holds flyweights): one instance per thread.
@@ -54,20 +56,20 @@ public final class ExchangeRecords
     /** A record is a command of the exchange if its type is known and its payload has that type's length. */
     public static final HeaderCommandDecoder.PayloadCheck PAYLOAD_CHECK = ExchangeRecords::check;
 
-    private final AddInstrumentCommand addInstrument = new AddInstrumentCommand();
-    private final PlaceOrderCommand place = new PlaceOrderCommand();
-    private final CancelOrderCommand cancel = new CancelOrderCommand();
-    private final MoveOrderCommand move = new MoveOrderCommand();
-    private final ReduceOrderCommand reduce = new ReduceOrderCommand();
-    private final InstrumentAddedEvent instrumentAdded = new InstrumentAddedEvent();
-    private final OrderAcceptedEvent accepted = new OrderAcceptedEvent();
-    private final OrderCancelledEvent cancelled = new OrderCancelledEvent();
-    private final OrderMovedEvent moved = new OrderMovedEvent();
-    private final OrderReducedEvent reduced = new OrderReducedEvent();
-    private final TradeEvent trade = new TradeEvent();
-    private final BookChangedEvent bookChanged = new BookChangedEvent();
-    private final BalanceChangedEvent balanceChanged = new BalanceChangedEvent();
-    private final RejectedEvent rejected = new RejectedEvent();
+    private final AddInstrumentCommandDecoder addInstrument = new AddInstrumentCommandDecoder();
+    private final PlaceOrderCommandDecoder place = new PlaceOrderCommandDecoder();
+    private final CancelOrderCommandDecoder cancel = new CancelOrderCommandDecoder();
+    private final MoveOrderCommandDecoder move = new MoveOrderCommandDecoder();
+    private final ReduceOrderCommandDecoder reduce = new ReduceOrderCommandDecoder();
+    private final InstrumentAddedEventDecoder instrumentAdded = new InstrumentAddedEventDecoder();
+    private final OrderAcceptedEventDecoder accepted = new OrderAcceptedEventDecoder();
+    private final OrderCancelledEventDecoder cancelled = new OrderCancelledEventDecoder();
+    private final OrderMovedEventDecoder moved = new OrderMovedEventDecoder();
+    private final OrderReducedEventDecoder reduced = new OrderReducedEventDecoder();
+    private final TradeEventDecoder trade = new TradeEventDecoder();
+    private final BookChangedEventDecoder bookChanged = new BookChangedEventDecoder();
+    private final BalanceChangedEventDecoder balanceChanged = new BalanceChangedEventDecoder();
+    private final RejectedEventDecoder rejected = new RejectedEventDecoder();
 
     private static String check(final int type, final int version, final DirectBuffer payload, final int offset,
         final int length)
@@ -76,35 +78,49 @@ public final class ExchangeRecords
         {
             return "configure is the engine's own command (position 1 of its journal), not a client's";
         }
-        final int expected = commandLength(type);
-        if (expected < 0)
+        if (commandLength(type, CommandEncoder.VERSION) < 0)
         {
             return "unknown command type " + type;
         }
-        if (version != 1)
+        if (version < 1 || version > CommandEncoder.VERSION)
         {
-            return "unknown version " + version + " of " + CommandTypes.name(type) + " (this exchange reads version 1)";
+            return "unknown version " + version + " of " + CommandTypes.name(type) + " (this exchange reads versions 1.." +
+                CommandEncoder.VERSION + ")";
         }
+        final int expected = commandLength(type, version);
         if (length != expected)
         {
-            return CommandTypes.name(type) + " payload of " + length + " bytes, expected " + expected;
+            return CommandTypes.name(type) + " version " + version + " payload of " + length + " bytes, expected " +
+                expected;
         }
         return null;
     }
 
-    /** The payload length of a command type, -1 for a type the exchange does not know. */
-    static int commandLength(final int type)
+    /**
+     * The payload length of a command type at a schema version, -1 for a type the exchange does not know.
+     * Versions only append fields, so a place of version 1 ends where the field version 2 added starts.
+     */
+    static int commandLength(final int type, final int version)
     {
         switch (type)
         {
-            case CommandTypes.ADD_INSTRUMENT: return AddInstrumentCommand.LENGTH;
-            case CommandTypes.DEPOSIT: return DepositCommand.LENGTH;
-            case CommandTypes.WITHDRAW: return WithdrawCommand.LENGTH;
-            case CommandTypes.PLACE_ORDER: return PlaceOrderCommand.LENGTH;
-            case CommandTypes.CANCEL_ORDER: return CancelOrderCommand.LENGTH;
-            case CommandTypes.REDUCE_ORDER: return ReduceOrderCommand.LENGTH;
-            case CommandTypes.MOVE_ORDER: return MoveOrderCommand.LENGTH;
-            default: return -1;
+            case CommandTypes.ADD_INSTRUMENT:
+                return AddInstrumentCommandDecoder.BLOCK_LENGTH;
+            case CommandTypes.DEPOSIT:
+                return DepositCommandDecoder.BLOCK_LENGTH;
+            case CommandTypes.WITHDRAW:
+                return WithdrawCommandDecoder.BLOCK_LENGTH;
+            case CommandTypes.PLACE_ORDER:
+                return version < PlaceOrderCommandDecoder.clientOrderIdSinceVersion() ?
+                    PlaceOrderCommandDecoder.clientOrderIdEncodingOffset() : PlaceOrderCommandDecoder.BLOCK_LENGTH;
+            case CommandTypes.CANCEL_ORDER:
+                return CancelOrderCommandDecoder.BLOCK_LENGTH;
+            case CommandTypes.REDUCE_ORDER:
+                return ReduceOrderCommandDecoder.BLOCK_LENGTH;
+            case CommandTypes.MOVE_ORDER:
+                return MoveOrderCommandDecoder.BLOCK_LENGTH;
+            default:
+                return -1;
         }
     }
 
@@ -114,9 +130,9 @@ public final class ExchangeRecords
      */
     public static int configure(final MutableDirectBuffer buffer)
     {
-        new ConfigureCommand().wrapForEncode(buffer, 0).settingsVersion(ConfigureCommand.SETTINGS_VERSION)
+        new ConfigureCommandEncoder().wrap(buffer, 0).settingsVersion(CommandTypes.SETTINGS_VERSION)
             .maxAssets(MAX_ASSETS);
-        return ConfigureCommand.LENGTH;
+        return ConfigureCommandEncoder.BLOCK_LENGTH;
     }
 
     /** Whether a command is about accounts only (deposit, withdraw): no symbol, no order. */
@@ -131,14 +147,17 @@ public final class ExchangeRecords
         return type == CommandTypes.PLACE_ORDER;
     }
 
-    /** The symbol an instrument or place command names, {@link #NONE} for others. */
+    /** The symbol an instrument or place command names, {@link #NONE} for others. Reads fields every version has. */
     public long symbol(final int type, final DirectBuffer payload)
     {
         switch (type)
         {
-            case CommandTypes.ADD_INSTRUMENT: return addInstrument.wrap(payload, 0).symbol();
-            case CommandTypes.PLACE_ORDER: return place.wrap(payload, 0).symbol();
-            default: return NONE;
+            case CommandTypes.ADD_INSTRUMENT:
+                return addInstrument.wrap(payload, 0, AddInstrumentCommandDecoder.BLOCK_LENGTH, 1).symbol();
+            case CommandTypes.PLACE_ORDER:
+                return place.wrap(payload, 0, commandLength(type, 1), 1).symbol();
+            default:
+                return NONE;
         }
     }
 
@@ -147,11 +166,16 @@ public final class ExchangeRecords
     {
         switch (type)
         {
-            case CommandTypes.PLACE_ORDER: return place.wrap(payload, 0).orderId();
-            case CommandTypes.CANCEL_ORDER: return cancel.wrap(payload, 0).orderId();
-            case CommandTypes.MOVE_ORDER: return move.wrap(payload, 0).orderId();
-            case CommandTypes.REDUCE_ORDER: return reduce.wrap(payload, 0).orderId();
-            default: return NONE;
+            case CommandTypes.PLACE_ORDER:
+                return place.wrap(payload, 0, commandLength(type, 1), 1).orderId();
+            case CommandTypes.CANCEL_ORDER:
+                return cancel.wrap(payload, 0, CancelOrderCommandDecoder.BLOCK_LENGTH, 1).orderId();
+            case CommandTypes.MOVE_ORDER:
+                return move.wrap(payload, 0, MoveOrderCommandDecoder.BLOCK_LENGTH, 1).orderId();
+            case CommandTypes.REDUCE_ORDER:
+                return reduce.wrap(payload, 0, ReduceOrderCommandDecoder.BLOCK_LENGTH, 1).orderId();
+            default:
+                return NONE;
         }
     }
 
@@ -163,19 +187,30 @@ public final class ExchangeRecords
     public long key(final OutputEvent event)
     {
         final DirectBuffer payload = event.payload();
+        final int length = event.payloadLength();
         switch (event.type())
         {
-            case EventTypes.INSTRUMENT_ADDED: return instrumentAdded.wrap(payload, 0).symbol();
-            case EventTypes.ORDER_ACCEPTED: return accepted.wrap(payload, 0).symbol();
-            case EventTypes.ORDER_CANCELLED: return cancelled.wrap(payload, 0).symbol();
-            case EventTypes.ORDER_MOVED: return moved.wrap(payload, 0).symbol();
-            case EventTypes.ORDER_REDUCED: return reduced.wrap(payload, 0).symbol();
-            case EventTypes.TRADE: return trade.wrap(payload, 0).symbol();
-            case EventTypes.BOOK_CHANGED: return bookChanged.wrap(payload, 0).symbol();
-            case EventTypes.BALANCE_CHANGED: return balanceChanged.wrap(payload, 0).account();
+            case EventTypes.INSTRUMENT_ADDED:
+                return instrumentAdded.wrap(payload, 0, length, InstrumentAddedEventDecoder.SCHEMA_VERSION).symbol();
+            case EventTypes.ORDER_ACCEPTED:
+                return accepted.wrap(payload, 0, length, OrderAcceptedEventDecoder.SCHEMA_VERSION).symbol();
+            case EventTypes.ORDER_CANCELLED:
+                return cancelled.wrap(payload, 0, length, OrderCancelledEventDecoder.SCHEMA_VERSION).symbol();
+            case EventTypes.ORDER_MOVED:
+                return moved.wrap(payload, 0, length, OrderMovedEventDecoder.SCHEMA_VERSION).symbol();
+            case EventTypes.ORDER_REDUCED:
+                return reduced.wrap(payload, 0, length, OrderReducedEventDecoder.SCHEMA_VERSION).symbol();
+            case EventTypes.TRADE:
+                return trade.wrap(payload, 0, length, TradeEventDecoder.SCHEMA_VERSION).symbol();
+            case EventTypes.BOOK_CHANGED:
+                return bookChanged.wrap(payload, 0, length, BookChangedEventDecoder.SCHEMA_VERSION).symbol();
+            case EventTypes.BALANCE_CHANGED:
+                return balanceChanged.wrap(payload, 0, length, BalanceChangedEventDecoder.SCHEMA_VERSION).account();
             case EventTypes.REJECTED:
-                return event.payloadLength() >= RejectedEvent.LENGTH ? rejected.wrap(payload, 0).account() : 0;
-            default: return 0;
+                return length >= RejectedEventDecoder.BLOCK_LENGTH ?
+                    rejected.wrap(payload, 0, length, RejectedEventDecoder.SCHEMA_VERSION).account() : 0;
+            default:
+                return 0;
         }
     }
 

@@ -65,13 +65,14 @@ class ExchangeRecordsTest
             .listener("keys", (OutputEvent event, boolean end) -> keys.add(new long[]{event.type(), records.key(event)}))))
         {
             final UnsafeBuffer settings = new UnsafeBuffer(new byte[64]);
-            engine.publish(CommandTypes.CONFIGURE, 0, 0, 0, settings, 0, ExchangeRecords.configure(settings));
-            engine.publish(CommandTypes.ADD_INSTRUMENT, 0, 0, 0, payload, 0, encoder.addInstrument(payload, 0, 7, 1, 0, 1, 1));
-            engine.publish(CommandTypes.DEPOSIT, 0, 0, 0, payload, 0, encoder.deposit(payload, 0, 11, 0, 1_000_000));
-            engine.publish(CommandTypes.DEPOSIT, 0, 0, 0, payload, 0, encoder.deposit(payload, 0, 12, 1, 1_000));
-            engine.publish(CommandTypes.PLACE_ORDER, 0, 0, 0, payload, 0, encoder.place(payload, 0, 1, 11, 7, 0, 0, 100, 5));
-            engine.publish(CommandTypes.PLACE_ORDER, 0, 0, 0, payload, 0, encoder.place(payload, 0, 2, 12, 7, 1, 0, 100, 2));
-            final long last = engine.publish(CommandTypes.CANCEL_ORDER, 0, 0, 0, payload, 0, encoder.cancel(payload, 0, 9, 12));
+            final int v = CommandEncoder.VERSION;
+            engine.publish(CommandTypes.CONFIGURE, v, 0, 0, 0, settings, 0, ExchangeRecords.configure(settings));
+            engine.publish(CommandTypes.ADD_INSTRUMENT, v, 0, 0, 0, payload, 0, encoder.addInstrument(payload, 0, 7, 1, 0, 1, 1));
+            engine.publish(CommandTypes.DEPOSIT, v, 0, 0, 0, payload, 0, encoder.deposit(payload, 0, 11, 0, 1_000_000));
+            engine.publish(CommandTypes.DEPOSIT, v, 0, 0, 0, payload, 0, encoder.deposit(payload, 0, 12, 1, 1_000));
+            engine.publish(CommandTypes.PLACE_ORDER, v, 0, 0, 0, payload, 0, encoder.place(payload, 0, 1, 11, 7, 0, 0, 100, 5));
+            engine.publish(CommandTypes.PLACE_ORDER, v, 0, 0, 0, payload, 0, encoder.place(payload, 0, 2, 12, 7, 1, 0, 100, 2));
+            final long last = engine.publish(CommandTypes.CANCEL_ORDER, v, 0, 0, 0, payload, 0, encoder.cancel(payload, 0, 9, 12));
             engine.awaitApplied(last, 10, TimeUnit.SECONDS);
         }
         for (final long[] typeAndKey : keys)

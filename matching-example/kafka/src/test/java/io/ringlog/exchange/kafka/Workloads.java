@@ -4,9 +4,10 @@ import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
 import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.Side;
+import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandTypes;
-import io.ringlog.exchange.codec.DepositCommand;
-import io.ringlog.exchange.codec.WithdrawCommand;
+import io.ringlog.exchange.codec.command.DepositCommandDecoder;
+import io.ringlog.exchange.codec.command.WithdrawCommandDecoder;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.exchange.workload.WorkloadGenerator;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -67,12 +68,13 @@ final class Workloads
             .maxPayloadLength(ExchangeRecords.MAX_PAYLOAD_LENGTH)))
         {
             final UnsafeBuffer settings = new UnsafeBuffer(new byte[ExchangeRecords.MAX_PAYLOAD_LENGTH]);
-            long last = engine.publish(ExchangeRecords.CONFIGURE, 0, 0, 0, settings, 0, ExchangeRecords.configure(settings));
+            long last = engine.publish(ExchangeRecords.CONFIGURE, CommandEncoder.VERSION, 0, 0, 0, settings, 0,
+                ExchangeRecords.configure(settings));
             for (int i = 0; i < commands.size(); i++)
             {
                 final Generated command = commands.get(i);
-                last = engine.publish(command.type(), 0, 0, i + 1, new UnsafeBuffer(command.payload()), 0,
-                    command.payload().length);
+                last = engine.publish(command.type(), CommandEncoder.VERSION, 0, 0, i + 1, new UnsafeBuffer(command.payload()),
+                    0, command.payload().length);
             }
             engine.awaitApplied(last, 60, TimeUnit.SECONDS);
         }
@@ -83,19 +85,19 @@ final class Workloads
     static Map<String, Long> netDeposits(final List<Generated> commands)
     {
         final Map<String, Long> net = new HashMap<>();
-        final DepositCommand deposit = new DepositCommand();
-        final WithdrawCommand withdraw = new WithdrawCommand();
+        final DepositCommandDecoder deposit = new DepositCommandDecoder();
+        final WithdrawCommandDecoder withdraw = new WithdrawCommandDecoder();
         for (final Generated command : commands)
         {
             final UnsafeBuffer payload = new UnsafeBuffer(command.payload());
             if (command.type() == CommandTypes.DEPOSIT)
             {
-                deposit.wrap(payload, 0);
+                deposit.wrap(payload, 0, DepositCommandDecoder.BLOCK_LENGTH, CommandEncoder.VERSION);
                 net.merge(deposit.account() + ":" + deposit.asset(), deposit.amount(), Long::sum);
             }
             else if (command.type() == CommandTypes.WITHDRAW)
             {
-                withdraw.wrap(payload, 0);
+                withdraw.wrap(payload, 0, WithdrawCommandDecoder.BLOCK_LENGTH, CommandEncoder.VERSION);
                 net.merge(withdraw.account() + ":" + withdraw.asset(), -withdraw.amount(), Long::sum);
             }
         }

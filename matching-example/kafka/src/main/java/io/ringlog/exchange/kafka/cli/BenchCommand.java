@@ -6,6 +6,7 @@ import io.ringlog.core.OutputEvent;
 import io.ringlog.core.OutputListener;
 import io.ringlog.core.Topology;
 import io.ringlog.exchange.ExchangeStateMachine;
+import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.kafka.CommandFeed;
 import io.ringlog.exchange.kafka.ExchangeKafkaEngine;
 import io.ringlog.exchange.kafka.ExchangeRecords;
@@ -233,7 +234,7 @@ final class BenchCommand implements Callable<Integer>
             for (int i = 0; i < payloads.size(); i++)
             {
                 buffer.wrap(payloads.get(i));
-                engine.publish(types.get(i), 0, 0, i + 1, buffer, 0, payloads.get(i).length);
+                engine.publish(types.get(i), CommandEncoder.VERSION, 0, 0, i + 1, buffer, 0, payloads.get(i).length);
             }
             engine.awaitApplied(engine.nextPosition() - 1, 10, TimeUnit.MINUTES);
             final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);

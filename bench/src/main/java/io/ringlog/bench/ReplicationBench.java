@@ -1,0 +1,380 @@
+package io.ringlog.bench;
+
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.OutputEvent;
+import io.ringlog.core.OutputListener;
+import io.ringlog.core.Topology;
+import io.ringlog.journal.ChronicleJournal;
+import io.ringlog.journal.replication.ReplicationContext;
+import io.ringlog.journal.replication.ReplicationMode;
+import io.ringlog.journal.replication.ReplicationNode;
+import io.ringlog.journal.replication.ReplicationStatus;
+import io.ringlog.journal.replication.Role;
+import io.ringlog.journal.tool.CliSupport;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.UnsafeBuffer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * None, asynchronous and synchronous replication side by side, in one run on one machine: for each,
+ * a primary on a Chronicle journal (and, replicated, a standby with its own journal, in this JVM with
+ * its own media driver, over loopback UDP), then
+ * <ul>
+ *   <li>throughput: N commands published flat out, timed from the first publish to the primary's
+ *       last event (visible: in synchronous mode, acknowledged by the standby);</li>
+ *   <li>latency: a fixed rate, corrected for coordinated omission as {@link LatencyHarness} does:
+ *       from each command's intended send time to its event at the primary's listener;</li>
+ *   <li>the replication figures the primary measured: acknowledgement round trip, lag.</li>
+ * </ul>
+ * <pre>
+ *  producer ──► primary: [ring] ─► journal ──┐                          ┌─► listener: now - intended
+ *                               ─► replicator┴─► logic (waits for acks ─┘    (sync) )
+ *                                     │ UDP 127.0.0.1                ▲ acks
+ *                                     ▼                              │
+ *                          standby: agent ─► [ring] ─► journal ─► logic ─► ack of committed
+ * </pre>
+ * Run with {@code scripts/bench replication --help}.
+ */
+@Command(name = "replication", mixinStandardHelpOptions = true,
+    description = "Throughput and latency percentiles without replication, with asynchronous and with synchronous " +
+        "replication to a standby over Aeron (loopback UDP), side by side.")
+public final class ReplicationBench implements Callable<Integer>
+{
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private static final int MAX_PAYLOAD = 64;
+
+    @Option(names = "--commands", description = "commands published flat out for throughput (default: ${DEFAULT-VALUE})")
+    long commands = 300_000;
+
+    @Option(names = "--rate", description = "commands per second for latency (default: ${DEFAULT-VALUE})")
+    long rate = 10_000;
+
+    @Option(names = "--seconds", description = "measured seconds at that rate (default: ${DEFAULT-VALUE})")
+    long seconds = 10;
+
+    @Option(names = "--warmup", description = "warm-up seconds at that rate, not recorded (default: ${DEFAULT-VALUE})")
+    long warmupSeconds = 3;
+
+    @Option(names = "--topology", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    Topology topology = Topology.PIPELINED;
+
+    @Option(names = "--rounds", description = "rounds of none, async, sync; the last is reported, so the JIT has " +
+        "seen every mode before it (default: ${DEFAULT-VALUE})")
+    int rounds = 2;
+
+    @Option(names = "--out", description = "directory for the CSV (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("bench", "results");
+
+    @Spec
+    CommandSpec spec;
+
+    private PrintStream console = System.out;
+
+    public static void main(final String[] args)
+    {
+        final PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        final PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(CliSupport.configure(new CommandLine(new ReplicationBench()).setCaseInsensitiveEnumValuesAllowed(true),
+            out, err).execute(args));
+    }
+
+    /** One row: what a mode measured. */
+    record Row(String mode, double commandsPerSecond, Histogram latency, Histogram ackLatency, long maxLag)
+    {
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (commands <= 0 || rate <= 0 || seconds <= 0 || warmupSeconds < 0 || rounds < 1)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--commands, --rate and --seconds must be " +
+                "positive, --warmup not negative, --rounds at least 1");
+        }
+        console.printf(Locale.ROOT, "ringlog replication: topology=%s commands=%d rate=%d/s measured=%ds warmup=%ds%n",
+            topology, commands, rate, seconds, warmupSeconds);
+        console.printf(Locale.ROOT, "machine: %d cores; load average before: %.2f%n",
+            Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        final List<Row> rows = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++)
+        {
+            console.printf(Locale.ROOT, "round %d of %d%s%n", round, rounds, round < rounds ? " (warm-up, not reported)" : "");
+            rows.clear();
+            for (final String mode : new String[]{"none", "async", "sync"})
+            {
+                rows.add(run(mode));
+            }
+        }
+        console.printf(Locale.ROOT, "load average after: %.2f%n",
+            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        print(rows);
+        Files.createDirectories(out);
+        final Path csv = out.resolve("replication-" + topology.name().toLowerCase(Locale.ROOT) + "-" + rate + ".csv");
+        final StringBuilder text = new StringBuilder("mode,commands_per_s,p50_us,p90_us,p99_us,p99.9_us,max_us," +
+            "ack_p50_us,ack_p99_us,max_lag_positions\n");
+        for (final Row row : rows)
+        {
+            text.append(String.format(Locale.ROOT, "%s,%.0f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%d%n", row.mode(),
+                row.commandsPerSecond(), us(row.latency(), 50), us(row.latency(), 90), us(row.latency(), 99),
+                us(row.latency(), 99.9), row.latency().getMaxValue() / 1e3, us(row.ackLatency(), 50),
+                us(row.ackLatency(), 99), row.maxLag()));
+        }
+        Files.writeString(csv, text);
+        console.println("wrote " + csv);
+        return 0;
+    }
+
+    private Row run(final String mode) throws Exception
+    {
+        final BenchDirectory dir = new BenchDirectory("replication-" + mode);
+        final Recorder recorder = new Recorder();
+        final ReplicationMode replication = mode.equals("none") ? null :
+            mode.equals("sync") ? ReplicationMode.SYNCHRONOUS : ReplicationMode.ASYNCHRONOUS;
+        final int portA = freePort();
+        final int portB = freePort();
+        ReplicationNode standby = null;
+        ReplicationNode primaryNode = null;
+        Engine alone = null;
+        final Engine primary;
+        try
+        {
+            if (replication == null)
+            {
+                alone = Engine.launch(engine("primary", dir.resolve("primary")).listener("latency", recorder));
+                primary = alone;
+            }
+            else
+            {
+                standby = ReplicationNode.launch(replication("standby", dir.resolve("standby"), portB, portA, replication),
+                    engine("standby", dir.resolve("standby")), Role.STANDBY);
+                primaryNode = ReplicationNode.launch(replication("primary", dir.resolve("primary"), portA, portB,
+                    replication), engine("primary", dir.resolve("primary")).listener("latency", recorder), Role.PRIMARY);
+                primary = primaryNode.engine();
+                awaitPeer(primaryNode);
+            }
+            final double throughput = throughput(primary, recorder);
+            final long maxLag = latency(primary, recorder, primaryNode);
+            final Histogram ack = primaryNode != null ? primaryNode.ackLatency() : new Histogram(3);
+            console.printf(Locale.ROOT, "%-6s %,12.0f commands/s; latency p50 %.1f us, p99 %.1f us%n", mode, throughput,
+                us(recorder.latency, 50), us(recorder.latency, 99));
+            return new Row(mode, throughput, recorder.latency, ack, maxLag);
+        }
+        finally
+        {
+            if (primaryNode != null)
+            {
+                primaryNode.close();
+            }
+            if (alone != null)
+            {
+                alone.close();
+            }
+            if (standby != null)
+            {
+                standby.close();
+            }
+            dir.delete();
+        }
+    }
+
+    private double throughput(final Engine primary, final Recorder recorder)
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[CounterStateMachine.PAYLOAD_LENGTH]);
+        payload.putLong(0, 1, ByteOrder.LITTLE_ENDIAN);
+        final long first = primary.nextPosition();
+        final long started = System.nanoTime();
+        for (long i = 0; i < commands; i++)
+        {
+            primary.publish(CounterStateMachine.ADD, 0, 0, 0, payload, 0, CounterStateMachine.PAYLOAD_LENGTH);
+        }
+        awaitDelivered(primary, recorder, first + commands - 1);
+        return commands * 1e9 / (System.nanoTime() - started);
+    }
+
+    /** Publishes at the fixed rate; returns the largest lag (positions) the primary reported meanwhile. */
+    private long latency(final Engine primary, final Recorder recorder, final ReplicationNode node)
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[CounterStateMachine.PAYLOAD_LENGTH]);
+        payload.putLong(0, 1, ByteOrder.LITTLE_ENDIAN);
+        final long total = Math.multiplyExact(rate, seconds + warmupSeconds);
+        final long start = System.nanoTime() + NANOS_PER_SECOND / 10;
+        recorder.measureFrom = start + warmupSeconds * NANOS_PER_SECOND;
+        final long first = primary.nextPosition();
+        long maxLag = 0;
+        long lastLook = 0;
+        for (long i = 0; i < total; i++)
+        {
+            final long intended = start + i * NANOS_PER_SECOND / rate;
+            long now;
+            while ((now = System.nanoTime()) < intended)
+            {
+                final long remaining = intended - now;
+                if (remaining > 200_000)
+                {
+                    LockSupport.parkNanos(remaining - 100_000);
+                }
+                else
+                {
+                    Thread.yield();
+                }
+            }
+            primary.publish(CounterStateMachine.ADD, 0, 0, intended, payload, 0, CounterStateMachine.PAYLOAD_LENGTH);
+            if (node != null && now - lastLook > NANOS_PER_SECOND / 20)
+            {
+                lastLook = now;
+                final ReplicationStatus status = node.status();
+                maxLag = Math.max(maxLag, status.lagPositions());
+            }
+        }
+        awaitDelivered(primary, recorder, first + total - 1);
+        return maxLag;
+    }
+
+    private static void awaitDelivered(final Engine engine, final Recorder recorder, final long position)
+    {
+        final long deadline = System.nanoTime() + 120 * NANOS_PER_SECOND;
+        while (recorder.lastPosition.get() < position)
+        {
+            if (engine.failure() != null)
+            {
+                throw new IllegalStateException("the primary halted during the run", engine.failure());
+            }
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("the primary showed " + recorder.lastPosition.get() + " of " + position +
+                    " within 120 s");
+            }
+            LockSupport.parkNanos(200_000);
+        }
+    }
+
+    private static void awaitPeer(final ReplicationNode node) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 30 * NANOS_PER_SECOND;
+        while (node.status().catchUps() == 0)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("the standby did not connect within 30 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private EngineContext engine(final String name, final Path dir)
+    {
+        return new EngineContext()
+            .name(name)
+            .topology(topology)
+            .stateMachine(new CounterStateMachine())
+            .journal(ChronicleJournal.open(new ChronicleJournal.Context().directory(dir.resolve("journal"))
+                .maxPayloadLength(MAX_PAYLOAD)))
+            .maxPayloadLength(MAX_PAYLOAD)
+            .maxEventPayloadLength(MAX_PAYLOAD)
+            .ringSize(1 << 14)
+            .outputRingSize(1 << 14)
+            .clock(System::nanoTime)
+            .closeTimeout(Duration.ofSeconds(60));
+    }
+
+    private static ReplicationContext replication(final String name, final Path dir, final int local, final int peer,
+        final ReplicationMode mode)
+    {
+        return new ReplicationContext()
+            .name(name)
+            .directory(dir.resolve("replication"))
+            .aeronDirectory(dir.resolve("aeron"))
+            .localEndpoint("127.0.0.1:" + local)
+            .peerEndpoint("127.0.0.1:" + peer)
+            .mode(mode)
+            .eventHandler((message) ->
+            {
+            });
+    }
+
+    private void print(final List<Row> rows)
+    {
+        console.println();
+        console.printf(Locale.ROOT, "%-6s %14s %10s %10s %10s %10s %10s %12s %12s %9s%n", "mode", "commands/s",
+            "p50 us", "p90 us", "p99 us", "p99.9 us", "max us", "ack p50 us", "ack p99 us", "max lag");
+        for (final Row row : rows)
+        {
+            console.printf(Locale.ROOT, "%-6s %,14.0f %10.1f %10.1f %10.1f %10.1f %10.1f %12s %12s %9s%n", row.mode(),
+                row.commandsPerSecond(), us(row.latency(), 50), us(row.latency(), 90), us(row.latency(), 99),
+                us(row.latency(), 99.9), row.latency().getMaxValue() / 1e3,
+                row.mode().equals("none") ? "-" : String.format(Locale.ROOT, "%.1f", us(row.ackLatency(), 50)),
+                row.mode().equals("none") ? "-" : String.format(Locale.ROOT, "%.1f", us(row.ackLatency(), 99)),
+                row.mode().equals("none") ? "-" : Long.toString(row.maxLag()));
+        }
+        console.println("latency: fixed rate " + rate + "/s, from intended send to the primary's event " +
+            "(coordinated omission corrected); ack: shipped batch to standby acknowledgement, over the whole run");
+    }
+
+    private static double us(final Histogram histogram, final double percentile)
+    {
+        return histogram.getTotalCount() == 0 ? 0 : histogram.getValueAtPercentile(percentile) / 1e3;
+    }
+
+    private static int freePort()
+    {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
+        {
+            return socket.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    ReplicationBench console(final PrintStream console)
+    {
+        this.console = console;
+        return this;
+    }
+
+    /** The primary's listener: the last position it saw, and the corrected latency of measured commands. */
+    private static final class Recorder implements OutputListener
+    {
+        final Histogram latency = new Histogram(LatencyRecorder.HIGHEST_TRACKABLE_NANOS, 3);
+        final AtomicLong lastPosition = new AtomicLong();
+        volatile long measureFrom = Long.MAX_VALUE;
+
+        @Override
+        public void onEvent(final OutputEvent event, final boolean endOfBatch)
+        {
+            final long intended = event.correlationId();
+            if (intended >= measureFrom)
+            {
+                latency.recordValue(Math.min(LatencyRecorder.HIGHEST_TRACKABLE_NANOS,
+                    Math.max(0, System.nanoTime() - intended)));
+            }
+            lastPosition.lazySet(event.position());
+        }
+    }
+}

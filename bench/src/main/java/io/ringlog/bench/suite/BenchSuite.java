@@ -1,0 +1,322 @@
+package io.ringlog.bench.suite;
+
+import io.ringlog.journal.tool.CliSupport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code scripts/bench} with no arguments, or {@code scripts/bench suite [--quick] [--out DIR]}: every
+ * figure issue 9 asks for, from one invocation on one machine, back to back.
+ * <pre>
+ *  1  stream     generate the exchange-core workload once: ExchangeBenchmark's stream, the peer's file, proven equal
+ *  2  JMH        bare Disruptor ×2, pipeline in-memory / journaled / PHASED / YIELDING / BUSY_SPIN,
+ *                ArrayBlockingQueue, exchange in-memory / journaled / journaled one publish per command
+ *                                                                                        (Runner, one fork per row)
+ *  3  peer       exchange-core throughput on the file                          (bench/peers/peer, its own JVM)
+ *  4  latency    per rate: ringlog exchange, Chronicle journal (LatencyHarness, own JVM), then exchange-core
+ *  5  report     results.json, results.md, latency-&lt;rate&gt;.png; ratios from this run's medians
+ * </pre>
+ * Exit status 0 when every step ran (whatever the ratios), 1 when one failed (the files still say what
+ * ran), 2 for a usage error.
+ */
+@Command(name = "suite", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Runs the benchmark suite (about 5 minutes on 2 cores; --quick: a few seconds a row) and writes " +
+        "results.json, results.md and a latency chart per rate into one directory."})
+public final class BenchSuite implements Callable<Integer>
+{
+    private static final DateTimeFormatter DIRECTORY = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm", Locale.ROOT);
+
+    @Option(names = "--quick", description = "every row for a moment, JMH in this JVM: checks the suite runs; its " +
+        "figures mean nothing")
+    boolean quick;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "results directory (default: " +
+        "bench/results/<yyyy-MM-dd-HHmm>)")
+    Path out;
+
+    @Option(names = "--seed", paramLabel = "S", description = "workload seed (default: ${DEFAULT-VALUE})")
+    long seed = 42;
+
+    @Option(names = "--rates", paramLabel = "R", split = ",", description = "fixed latency rates, commands/s " +
+        "(default: 100000,500000; --quick: 10000)")
+    List<Long> rates;
+
+    @Option(names = "--exchange-commands", paramLabel = "N", description = "flow commands in ExchangeBenchmark's " +
+        "stream (default: 40000000; --quick: 1000000); raise it if the exchange rows run out")
+    Long exchangeCommands;
+
+    @Option(names = "--peer", paramLabel = "FILE", description = "the exchange-core peer's script (default: " +
+        "${DEFAULT-VALUE})")
+    Path peer = Path.of("bench", "peers", "peer");
+
+    @Option(names = "--lock-wait", paramLabel = "SECONDS", description = "how long to wait for another JMH run to " +
+        "finish (default: ${DEFAULT-VALUE})")
+    long lockWaitSeconds = 900;
+
+    @Option(names = "--keep-work", description = "keep the generated streams (work/ in the results directory)")
+    boolean keepWork;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private PrintStream console = System.out;
+
+    public static void main(final String[] args)
+    {
+        if (System.getProperty("java.awt.headless") == null)
+        {
+            // Charts are drawn off-screen; no display is needed or wanted.
+            System.setProperty("java.awt.headless", "true");
+        }
+        final PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        final PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(CliSupport.configure(new CommandLine(new BenchSuite()), out, err).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        SuitePlan plan = quick ? SuitePlan.quick() : SuitePlan.full();
+        if (rates != null)
+        {
+            if (rates.isEmpty() || rates.stream().anyMatch((rate) -> rate <= 0))
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--rates must be positive");
+            }
+            plan = plan.latencyRates(rates);
+        }
+        if (exchangeCommands != null)
+        {
+            plan = plan.exchangeFlowCommands(exchangeCommands);
+        }
+        final long peerFlow = Math.max(plan.peerFlowCommands(), plan.latencyFlowCommands());
+        if (plan.exchangeFlowCommands() < peerFlow)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--exchange-commands must be at least " +
+                peerFlow + " (the peer's file and the latency runs draw from the same stream)");
+        }
+        final LocalDateTime started = LocalDateTime.now();
+        final Path dir = (out != null ? out : Path.of("bench", "results", DIRECTORY.format(started))).toAbsolutePath();
+        Files.createDirectories(dir);
+        final Path work = dir.resolve("work");
+        final long startNanos = System.nanoTime();
+
+        final SuiteReport report = new SuiteReport();
+        final Map<String, Object> machine = Machine.describe();
+        final Map<String, Object> load = new LinkedHashMap<>();
+        load.put("before", Machine.load());
+        report.put("suite", "ringlog benchmark suite");
+        report.put("ringlog-version", CliSupport.version());
+        report.put("commit", Machine.commit());
+        report.put("mode", plan.name());
+        report.put("started", started.withNano(0).toString());
+        report.put("command", "scripts/bench suite" + (quick ? " --quick" : "") + (out != null ? " --out " + out : ""));
+        report.put("machine", machine);
+        report.put("load", load);
+        report.put("jmh-settings", plan.jmhSettings());
+        report.put("peer-settings", "bench/peers/peer, exchange-core 0.5.3, " + ChildRuns.PEER_WAIT + ", " +
+            plan.peerWarmupIterations() + " warm-up + " + plan.peerIterations() + " measured passes over the file");
+        report.put("latency-settings", String.format(Locale.ROOT, "Each run: %d s warm-up, then %d s recorded, in a JVM of its " +
+            "own; rates %s.", plan.latencyWarmupSeconds(), plan.latencySeconds(), plan.latencyRates()));
+        console.printf(Locale.ROOT, "ringlog benchmark suite (%s) into %s%n", plan.name(), dir);
+        console.printf(Locale.ROOT, "machine: %s, %s, %s cores, %s GiB, %s; load %.2f%n", machine.get("arch"),
+            machine.get("cpu-model"), machine.get("cores"), machine.get("memory-gib"), machine.get("jdk"), load.get("before"));
+        console.printf(Locale.ROOT, "code: ringlog %s, commit %s%n", report.get("ringlog-version"), report.get("commit"));
+
+        try (JmhLock lock = new JmhLock())
+        {
+            if (!lock.acquire(Duration.ofSeconds(lockWaitSeconds)))
+            {
+                console.println("error: another JMH run held " + lock.file() + " for " + lockWaitSeconds + " s");
+                return CliSupport.FAILED;
+            }
+            final WorkloadFiles workload = stream(plan, work, peerFlow, report);
+            if (workload != null)
+            {
+                jmh(plan, workload, dir, lock, report);
+                step("exchange-core throughput (peer)");
+                report.add(done(ChildRuns.peerThroughput(peer.toAbsolutePath(), workload, plan, dir, Machine.load())));
+                for (final long rate : plan.latencyRates())
+                {
+                    step(String.format(Locale.ROOT, "latency at %,d/s: ringlog exchange, Chronicle journal", rate));
+                    report.add(done(ChildRuns.ringlogLatency(rate, workload, plan, dir, Machine.load())));
+                    step(String.format(Locale.ROOT, "latency at %,d/s: exchange-core", rate));
+                    report.add(done(ChildRuns.peerLatency(peer.toAbsolutePath(), rate, workload, plan, dir,
+                        Machine.load())));
+                }
+            }
+        }
+        finally
+        {
+            if (!keepWork)
+            {
+                delete(work);
+            }
+        }
+        load.put("after", Machine.load());
+        report.put("duration-seconds", (System.nanoTime() - startNanos) / 1_000_000_000L);
+        report.drawCharts(dir, String.valueOf(machine.get("cores")));
+        report.write(dir);
+        summary(report, dir);
+        return report.ok() ? 0 : CliSupport.FAILED;
+    }
+
+    private WorkloadFiles stream(final SuitePlan plan, final Path work, final long peerFlow, final SuiteReport report)
+    {
+        step(String.format(Locale.ROOT, "stream: exchange-core preset, seed %d, %,d flow commands (%,d for the peer)",
+            seed, plan.exchangeFlowCommands(), peerFlow));
+        try
+        {
+            final WorkloadFiles workload = WorkloadFiles.generate(work, seed, plan.exchangeFlowCommands(), peerFlow);
+            report.put("workload", workload.describe());
+            console.println("  identical on both sides, crc32c " + Long.toHexString(workload.checksum()));
+            return workload;
+        }
+        catch (final Exception ex)
+        {
+            report.problem("the command stream: " + ex.getMessage());
+            console.println("  failed: " + ex.getMessage());
+            return null;
+        }
+    }
+
+    private void jmh(
+        final SuitePlan plan, final WorkloadFiles workload, final Path dir, final JmhLock lock, final SuiteReport report)
+        throws IOException
+    {
+        for (final JmhRows.Row row : JmhRows.rows(workload))
+        {
+            step(row.id() + ": " + row.label());
+            ThroughputResult result = null;
+            for (int attempt = 0; attempt < 3; attempt++)
+            {
+                final double load = Machine.load();
+                // JMH takes the lock itself; another JMH may still win the gap, so wait and try again.
+                lock.release();
+                result = JmhRows.run(row, plan, dir, load);
+                if (!lock.acquire(Duration.ofSeconds(lockWaitSeconds)))
+                {
+                    report.problem("another JMH run held " + lock.file() + " for " + lockWaitSeconds + " s after " +
+                        row.id() + ": the steps after it shared the machine");
+                }
+                if (result.ok() || !result.error().contains("JMH lock"))
+                {
+                    break;
+                }
+            }
+            report.add(done(result));
+        }
+    }
+
+    private void step(final String what)
+    {
+        console.printf(Locale.ROOT, "%s %s%n", LocalDateTime.now().withNano(0).toLocalTime(), what);
+    }
+
+    private ThroughputResult done(final ThroughputResult row)
+    {
+        if (row.ok())
+        {
+            console.printf(Locale.ROOT, "  %s commands/s (median; %s - %s)%s, load before %.2f%n",
+                SuiteReport.rate(row.median()), SuiteReport.rate(row.min()), SuiteReport.rate(row.max()),
+                row.bytesPerOp() == null ? "" : String.format(Locale.ROOT, ", %.3f B/op", row.bytesPerOp()), row.load());
+        }
+        else
+        {
+            console.println("  failed: " + row.error());
+        }
+        return row;
+    }
+
+    private LatencyResult done(final LatencyResult run)
+    {
+        if (run.ok())
+        {
+            console.printf(Locale.ROOT, "  p50 %s us, p99 %s us, p99.9 %s us, max %s us; achieved %s/s, kept-up %s%n",
+                SuiteReport.micros(run.figures().get("latency-p50-us")), SuiteReport.micros(run.figures().get("latency-p99-us")),
+                SuiteReport.micros(run.figures().get("latency-p99.9-us")),
+                SuiteReport.micros(run.figures().get("latency-max-us")), SuiteReport.count(run.figures().get("achieved-rate")),
+                run.figure("kept-up"));
+        }
+        else
+        {
+            console.println("  failed: " + run.error());
+        }
+        return run;
+    }
+
+    private void summary(final SuiteReport report, final Path dir)
+    {
+        console.println("ratios (this run's medians):");
+        for (final Map<String, Object> ratio : report.ratios())
+        {
+            final Object value = ratio.get("value");
+            final Object target = ratio.get("target");
+            console.printf(Locale.ROOT, "  %-80s %s%s%n", ratio.get("label"),
+                value == null ? "-" : String.format(Locale.ROOT, "%.2f", ((Number)value).doubleValue()),
+                target == null ? "" : " (target >= " + target + ": " + (value == null ? "not measured" :
+                    Boolean.TRUE.equals(ratio.get("met")) ? "met" : "NOT met") + ")");
+        }
+        console.println("wrote " + dir.resolve("results.md") + ", results.json and " + report.chartCount() +
+            " latency chart(s) beside it");
+        if (!report.ok())
+        {
+            console.println("error: some steps did not run; results.md lists them");
+        }
+    }
+
+    private static void delete(final Path dir) throws IOException
+    {
+        if (!Files.exists(dir))
+        {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>()
+        {
+            @Override
+            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException
+            {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(final Path directory, final IOException ex) throws IOException
+            {
+                if (ex != null)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+                Files.delete(directory);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    BenchSuite console(final PrintStream console)
+    {
+        this.console = console;
+        return this;
+    }
+}

@@ -1,0 +1,129 @@
+package io.ringlog.bench.suite;
+
+import io.ringlog.bench.Json;
+import io.ringlog.bench.LatencyHarness;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The suite's steps that run in JVMs of their own: exchange-core's throughput and latency through
+ * {@code bench/peers/peer} (JDK 17, exchange-core's classpath), and ringlog's exchange latency through
+ * {@link LatencyHarness} in a JVM started like this one. Each writes its figures as JSON, which is
+ * read back here; a child that fails becomes a row that says so.
+ */
+final class ChildRuns
+{
+    /** exchange-core's wait strategy here: its own default, BUSY_SPIN, needs a core per thread. */
+    static final String PEER_WAIT = "YIELDING";
+    private static final String RINGLOG_WAIT = "PARKING";
+
+    private ChildRuns()
+    {
+    }
+
+    /** exchange-core's throughput on the whole file, its warm-up and measured passes as the plan says. */
+    static ThroughputResult peerThroughput(
+        final Path peer, final WorkloadFiles workload, final SuitePlan plan, final Path out, final double load)
+        throws IOException
+    {
+        final Path json = out.resolve("peer").resolve("exchange-core-throughput.json");
+        final Path log = out.resolve("logs").resolve("peer-throughput.log");
+        final String label = "exchange-core 0.5.3 (peer), same commands, 1 matching + 1 risk engine, no journal";
+        final String measures = "commands/s: the file's whole flow submitted, the last command waited for, per pass; " +
+            "RESET and the set-up (untimed) between passes, as exchange-core's own throughput test";
+        final String source = out.relativize(json) + ", " + out.relativize(log);
+        final ChildProcess.Exit exit = ChildProcess.run(List.of(peer.toString(), "throughput",
+            "-i", workload.commands().toString(), "--setup", Integer.toString(workload.setupCommands()),
+            "--wait", PEER_WAIT, "--warmup", Integer.toString(plan.peerWarmupIterations()),
+            "--iterations", Integer.toString(plan.peerIterations()), "--json", json.toString()), log, Duration.ofMinutes(15));
+        if (!exit.ok() || !Files.exists(json))
+        {
+            return new ThroughputResult("exchange-core", label, measures, PEER_WAIT, "unknown",
+                "the peer " + exit.describe(out.relativize(log)) + ": " + ChildProcess.tail(log, 1), List.of(), null, load,
+                source);
+        }
+        final Map<String, Object> figures = read(json);
+        final List<Double> iterations = new ArrayList<>();
+        for (final Object value : (List<?>)figures.get("iteration-commands-per-s"))
+        {
+            iterations.add(((Number)value).doubleValue());
+        }
+        return new ThroughputResult("exchange-core", label, measures, String.valueOf(figures.get("wait-strategy")),
+            String.valueOf(figures.get("threads")), null, iterations, null, load, source);
+    }
+
+    /** ringlog's exchange at a fixed rate, Chronicle journal (MEMORY_MAPPED), COMPACT, PARKING, in a fresh JVM. */
+    static LatencyResult ringlogLatency(
+        final long rate, final WorkloadFiles workload, final SuitePlan plan, final Path out, final double load)
+        throws IOException
+    {
+        final Path dir = out.resolve("latency");
+        final Path json = dir.resolve("ringlog-" + rate + ".json");
+        final Path log = out.resolve("logs").resolve("ringlog-latency-" + rate + ".log");
+        final String settings = "exchange, Chronicle journal (MEMORY_MAPPED), COMPACT, " + RINGLOG_WAIT +
+            ", ring 16K, one publish per command";
+        final ChildProcess.Exit exit = ChildProcess.run(ChildProcess.java(LatencyHarness.class.getName(), List.of(
+            "--workload", "EXCHANGE", "--journal", "CHRONICLE", "--topology", "COMPACT", "--wait", RINGLOG_WAIT,
+            "--rate", Long.toString(rate), "--seconds", Integer.toString(plan.latencySeconds()),
+            "--warmup", Integer.toString(plan.latencyWarmupSeconds()),
+            "--workload-file", workload.latencyStream().toString(), "--out", dir.toString(), "--json", json.toString())),
+            log, timeout(plan));
+        final String base = "latency-exchange-chronicle-compact-" + RINGLOG_WAIT.toLowerCase() + "-" + rate;
+        return latency("ringlog", rate, settings, exit, json, dir.resolve(base + ".hgrm"),
+            dir.resolve(base + "-service.hgrm"), log, out, load);
+    }
+
+    /** exchange-core at a fixed rate, its latency configuration, on the same file. */
+    static LatencyResult peerLatency(
+        final Path peer, final long rate, final WorkloadFiles workload, final SuitePlan plan, final Path out,
+        final double load) throws IOException
+    {
+        final Path dir = out.resolve("latency");
+        final Path json = dir.resolve("exchange-core-" + rate + ".json");
+        final Path log = out.resolve("logs").resolve("peer-latency-" + rate + ".log");
+        final String settings = "exchange-core's latency configuration (ring 2K, groups of <= 256 commands or 10 us), " +
+            PEER_WAIT + ", no journal";
+        final ChildProcess.Exit exit = ChildProcess.run(List.of(peer.toString(), "latency",
+            "-i", workload.commands().toString(), "--setup", Integer.toString(workload.setupCommands()),
+            "--wait", PEER_WAIT, "--rate", Long.toString(rate), "--seconds", Integer.toString(plan.latencySeconds()),
+            "--warmup", Integer.toString(plan.latencyWarmupSeconds()), "--out", dir.toString(), "--json", json.toString()),
+            log, timeout(plan));
+        final String base = "exchange-core-" + PEER_WAIT + "-" + rate;
+        return latency("exchange-core", rate, settings, exit, json, dir.resolve(base + "-corrected.hgrm"),
+            dir.resolve(base + "-service.hgrm"), log, out, load);
+    }
+
+    private static LatencyResult latency(
+        final String engine, final long rate, final String settings, final ChildProcess.Exit exit, final Path json,
+        final Path histogram, final Path service, final Path log, final Path out, final double load) throws IOException
+    {
+        final String source = out.relativize(log).toString();
+        if (!exit.ok() || !Files.exists(json))
+        {
+            return new LatencyResult(engine, rate, settings, engine + " " + exit.describe(out.relativize(log)) + ": " +
+                ChildProcess.tail(log, 1), Map.of(), null, null, load, source);
+        }
+        return new LatencyResult(engine, rate, settings, null, read(json),
+            Files.exists(histogram) ? out.relativize(histogram).toString() : null,
+            Files.exists(service) ? out.relativize(service).toString() : null, load, source);
+    }
+
+    /** The run itself, plus time to start a JVM, load the stream and drain: generous on a loaded machine. */
+    private static Duration timeout(final SuitePlan plan)
+    {
+        return Duration.ofSeconds(plan.latencyWarmupSeconds() + plan.latencySeconds()).plus(Duration.ofMinutes(5));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> read(final Path json) throws IOException
+    {
+        return (Map<String, Object>)Json.parse(Files.readString(json, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,198 @@
+package io.ringlog.bench.suite;
+
+import io.ringlog.bench.ArrayBlockingQueuePipelineBenchmark;
+import io.ringlog.bench.BareDisruptorBenchmark;
+import io.ringlog.bench.ExchangeBenchmark;
+import io.ringlog.bench.PipelineBenchmark;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The suite's JMH rows, each one benchmark with one set of parameters, run through JMH's {@link Runner}
+ * with the plan's short settings, {@code -prof gc}, and JSON results in {@code jmh/<id>.json}. JMH's own
+ * console output goes to {@code logs/jmh-<id>.log}.
+ */
+final class JmhRows
+{
+    static final String PARKING = "PARKING, the default (spin 200, yield 4 times, then park; a publisher unparks a " +
+        "parked consumer)";
+    private static final String PHASED = "PHASED (spin 1 us, yield to 1 ms, then block on a lock taken by every publish)";
+    private static final String YIELDING = "YIELDING (spin 100 times, then Thread.yield)";
+    private static final String BUSY_SPIN = "BUSY_SPIN (never gives up the core)";
+    private static final String ALLOCATION = "gc.alloc.rate.norm";
+    private static final String WAITER = "; the JMH thread waits by spinning, then parking, and the last consumer " +
+        "unparks it at the end of its batch";
+
+    private JmhRows()
+    {
+    }
+
+    /**
+     * One row: a benchmark class and its parameters, and what the report says about it.
+     *
+     * @param threads runnable threads, and which; the benchmarks' topologies are fixed, so this is known.
+     */
+    record Row(String id, String label, Class<?> benchmark, Map<String, String> params, String measures,
+        String waitStrategy, String threads)
+    {
+    }
+
+    /** The rows, in the order they run: ceiling, pipeline, its wait strategies, baseline, exchange. */
+    static List<Row> rows(final WorkloadFiles workload)
+    {
+        final List<Row> rows = new ArrayList<>();
+        final String batch = "publish 1,000 commands, then wait until the last one's event arrives" + WAITER;
+        rows.add(new Row("disruptor-multi", "bare Disruptor 4, multi-producer ring (the ceiling)",
+            BareDisruptorBenchmark.class, params("producerType", "MULTI", "waitStrategy", "PARKING"),
+            "events/s: publish 1,000 events (next, set, publish) to one consumer adding them up, then wait until it " +
+                "has the last" + WAITER + "; ring 16K", PARKING, "2: consumer + JMH producer"));
+        rows.add(new Row("disruptor-single", "bare Disruptor 4, single-producer ring (reference)",
+            BareDisruptorBenchmark.class, params("producerType", "SINGLE", "waitStrategy", "PARKING"),
+            "as above, with the single-producer sequencer ringlog cannot use (it accepts publishes from any thread)",
+            PARKING, "2: consumer + JMH producer"));
+        rows.add(pipeline("pipeline-memory", "ringlog pipeline, COMPACT, in-memory journal", "IN_MEMORY", "PARKING",
+            PARKING, batch));
+        rows.add(pipeline("pipeline-chronicle", "ringlog pipeline, COMPACT, Chronicle journal (MEMORY_MAPPED)",
+            "CHRONICLE", "PARKING", PARKING, batch));
+        rows.add(pipeline("pipeline-memory-phased", "ringlog pipeline, COMPACT, in-memory journal, PHASED",
+            "IN_MEMORY", "PHASED", PHASED, batch));
+        rows.add(pipeline("pipeline-memory-yielding", "ringlog pipeline, COMPACT, in-memory journal, YIELDING",
+            "IN_MEMORY", "YIELDING", YIELDING, batch));
+        rows.add(pipeline("pipeline-memory-busy-spin", "ringlog pipeline, COMPACT, in-memory journal, BUSY_SPIN",
+            "IN_MEMORY", "BUSY_SPIN", BUSY_SPIN, batch));
+        rows.add(new Row("abq", "ArrayBlockingQueue pipeline (same stages, textbook)",
+            ArrayBlockingQueuePipelineBenchmark.class, Map.of(),
+            "commands/s: " + batch + "; journal, logic and listener threads joined by ArrayBlockingQueues, the same " +
+                "InMemoryJournal and CounterStateMachine",
+            "blocking put/take (a lock and conditions per queue)", "4: journal + logic + listener + JMH producer"));
+        rows.add(exchange("exchange-memory", "ringlog exchange end to end, COMPACT, in-memory journal", "IN_MEMORY", 100,
+            workload));
+        rows.add(exchange("exchange-chronicle", "ringlog exchange end to end, COMPACT, Chronicle journal (MEMORY_MAPPED)",
+            "CHRONICLE", 100, workload));
+        rows.add(exchange("exchange-chronicle-publish-one",
+            "ringlog exchange end to end, COMPACT, Chronicle journal (MEMORY_MAPPED), one publish per command",
+            "CHRONICLE", 1, workload));
+        return rows;
+    }
+
+    private static Row pipeline(final String id, final String label, final String journal, final String wait,
+        final String waitText, final String batch)
+    {
+        return new Row(id, label, PipelineBenchmark.class,
+            params("topology", "COMPACT", "journal", journal, "waitStrategy", wait),
+            "commands/s: " + batch + "; Engine.publish per command, CounterStateMachine, one event per command, ring 16K",
+            waitText, "3: compact (journal, then logic) + listener + JMH producer" +
+                ("CHRONICLE".equals(journal) ? " (+ Chronicle's idle daemons)" : ""));
+    }
+
+    private static Row exchange(final String id, final String label, final String journal, final int publishBatch,
+        final WorkloadFiles workload)
+    {
+        return new Row(id, label, ExchangeBenchmark.class,
+            params("topology", "COMPACT", "journal", journal, "waitStrategy", "PARKING",
+                "publishBatch", Integer.toString(publishBatch),
+                "seed", Long.toString(workload.seed()), "flowCommands", Long.toString(workload.exchangeFlowCommands()),
+                "workloadFile", workload.exchangeStream().toAbsolutePath().toString()),
+            "commands/s: publish the next 1,000 commands of the stream (" + (publishBatch > 1 ? "in CommandBatches of " +
+                publishBatch : "one Engine.publish each") + "), then wait until the last one's first event arrives" +
+                WAITER + "; ExchangeStateMachine with trade balances reported (~3.6 events a command), ring 16K",
+            PARKING, "3: compact (journal, then logic) + listener + JMH producer" +
+                ("CHRONICLE".equals(journal) ? " (+ Chronicle's idle daemons)" : ""));
+    }
+
+    private static Map<String, String> params(final String... keyValues)
+    {
+        final Map<String, String> params = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2)
+        {
+            params.put(keyValues[i], keyValues[i + 1]);
+        }
+        return params;
+    }
+
+    /** Runs one row; a benchmark that fails becomes a row that says so, never an exception. */
+    static ThroughputResult run(final Row row, final SuitePlan plan, final Path out, final double load)
+    {
+        final Path json = out.resolve("jmh").resolve(row.id() + ".json");
+        final Path log = out.resolve("logs").resolve("jmh-" + row.id() + ".log");
+        final String source = out.relativize(json) + ", " + out.relativize(log);
+        final ChainedOptionsBuilder options = new OptionsBuilder()
+            .include("^" + Pattern.quote(row.benchmark().getName()) + "\\.")
+            .forks(plan.forks())
+            .warmupIterations(plan.warmupIterations())
+            .warmupTime(TimeValue.milliseconds(plan.warmupMillis()))
+            .measurementIterations(plan.iterations())
+            .measurementTime(TimeValue.milliseconds(plan.iterationMillis()))
+            .addProfiler(GCProfiler.class)
+            .shouldFailOnError(true)
+            .resultFormat(ResultFormatType.JSON)
+            .result(json.toString())
+            .output(log.toString());
+        for (final Map.Entry<String, String> param : row.params().entrySet())
+        {
+            options.param(param.getKey(), param.getValue());
+        }
+        try
+        {
+            json.getParent().toFile().mkdirs();
+            log.getParent().toFile().mkdirs();
+            final Collection<RunResult> results = new Runner(options.build()).run();
+            if (results.size() != 1)
+            {
+                return failed(row, "JMH returned " + results.size() + " results, not one; see " + out.relativize(log),
+                    load, source);
+            }
+            final RunResult result = results.iterator().next();
+            final List<Double> iterations = new ArrayList<>();
+            for (final BenchmarkResult fork : result.getBenchmarkResults())
+            {
+                for (final IterationResult iteration : fork.getIterationResults())
+                {
+                    iterations.add(iteration.getPrimaryResult().getScore());
+                }
+            }
+            final Result<?> allocation = result.getSecondaryResults().get(ALLOCATION);
+            return new ThroughputResult(row.id(), row.label(), row.measures(), row.waitStrategy(), row.threads(), null,
+                iterations, allocation == null ? null : allocation.getScore(), load, source);
+        }
+        catch (final RunnerException | RuntimeException ex)
+        {
+            return failed(row, firstLine(ex) + "; see " + out.relativize(log), load, source);
+        }
+    }
+
+    private static ThroughputResult failed(final Row row, final String error, final double load, final String source)
+    {
+        return new ThroughputResult(row.id(), row.label(), row.measures(), row.waitStrategy(), row.threads(), error,
+            List.of(), null, load, source);
+    }
+
+    private static String firstLine(final Throwable ex)
+    {
+        Throwable cause = ex;
+        while (cause.getCause() != null && cause.getMessage() == null)
+        {
+            cause = cause.getCause();
+        }
+        final String message = String.valueOf(cause.getMessage());
+        final int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

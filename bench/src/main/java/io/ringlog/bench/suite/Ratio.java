@@ -1,0 +1,67 @@
+package io.ringlog.bench.suite;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A ratio of two throughput rows' medians from the same suite run. The first four are issue 9's, each
+ * with its target; the others have none and say what a choice costs (the journal on the exchange, a
+ * wait strategy) or put a figure in context.
+ *
+ * @param target null for a ratio without one.
+ */
+record Ratio(String id, String label, String numerator, String denominator, Double target)
+{
+    /** The ratios the suite reports, targets first. */
+    static final List<Ratio> ALL = List.of(
+        new Ratio("exchange-vs-exchange-core", "ringlog exchange end to end, journal on (MEMORY_MAPPED) / exchange-core",
+            "exchange-chronicle", "exchange-core", 1.0),
+        new Ratio("pipeline-vs-disruptor", "in-memory pipeline / bare Disruptor (multi-producer)",
+            "pipeline-memory", "disruptor-multi", 0.5),
+        new Ratio("journaled-vs-in-memory", "journaled / in-memory pipeline (Chronicle MEMORY_MAPPED / in-memory journal)",
+            "pipeline-chronicle", "pipeline-memory", 0.8),
+        new Ratio("ringlog-vs-abq", "ringlog / ArrayBlockingQueue pipeline (in-memory journal)",
+            "pipeline-memory", "abq", 5.0),
+        new Ratio("exchange-memory-vs-exchange-core", "ringlog exchange, in-memory journal / exchange-core (no journal)",
+            "exchange-memory", "exchange-core", null),
+        new Ratio("exchange-journaled-vs-in-memory", "ringlog exchange, journaled / in-memory",
+            "exchange-chronicle", "exchange-memory", null),
+        new Ratio("exchange-publish-one-vs-exchange-core",
+            "ringlog exchange, journal on, one publish per command / exchange-core", "exchange-chronicle-publish-one",
+            "exchange-core", null),
+        new Ratio("pipeline-vs-disruptor-single", "in-memory pipeline / bare Disruptor (single-producer)",
+            "pipeline-memory", "disruptor-single", null),
+        new Ratio("phased-vs-parking", "pipeline PHASED / PARKING (in-memory)",
+            "pipeline-memory-phased", "pipeline-memory", null),
+        new Ratio("yielding-vs-parking", "pipeline YIELDING / PARKING (in-memory)",
+            "pipeline-memory-yielding", "pipeline-memory", null),
+        new Ratio("busy-spin-vs-parking", "pipeline BUSY_SPIN / PARKING (in-memory)",
+            "pipeline-memory-busy-spin", "pipeline-memory", null));
+
+    /** This ratio computed from {@code rows} (by id): value and whether it meets the target, or why there is none. */
+    Map<String, Object> compute(final Map<String, ThroughputResult> rows)
+    {
+        final Map<String, Object> result = new LinkedHashMap<>();
+        result.put("id", id);
+        result.put("label", label);
+        result.put("numerator", numerator);
+        result.put("denominator", denominator);
+        result.put("target", target);
+        final ThroughputResult top = rows.get(numerator);
+        final ThroughputResult bottom = rows.get(denominator);
+        if (top == null || bottom == null || !top.ok() || !bottom.ok() || bottom.median() <= 0)
+        {
+            result.put("value", null);
+            result.put("met", null);
+            result.put("why-none", (top == null || !top.ok() ? numerator : denominator) + " has no figure in this run");
+            return result;
+        }
+        final double value = top.median() / bottom.median();
+        result.put("numerator-median", top.median());
+        result.put("denominator-median", bottom.median());
+        result.put("value", value);
+        result.put("met", target == null ? null : value >= target);
+        return result;
+    }
+}

@@ -1,0 +1,93 @@
+package io.ringlog.bench.suite;
+
+import java.util.List;
+
+/**
+ * How long each part of the suite runs. {@link #full()} takes about five minutes on 2 cores (296 s in
+ * one run, ~50 s of it generating the stream) and keeps JMH's settings short (one fork, 1 s
+ * iterations) so every row runs within minutes of the others;
+ * {@link #quick()} runs every row for a moment, to prove the suite works end to end (its figures mean
+ * nothing).
+ *
+ * @param name                 "full" or "quick".
+ * @param forks                JMH forks per row; 0 runs the benchmarks in the suite's own JVM.
+ * @param warmupIterations     JMH warm-up iterations per row.
+ * @param warmupMillis         length of each warm-up iteration.
+ * @param iterations           JMH measured iterations per row.
+ * @param iterationMillis      length of each measured iteration.
+ * @param exchangeFlowCommands order-flow commands ExchangeBenchmark's stream holds: more than its
+ *                             iterations can publish at the fastest rate expected.
+ * @param peerFlowCommands     order-flow commands of the text file exchange-core reads (each of its
+ *                             throughput iterations runs them all) and both latency runs draw from.
+ * @param peerWarmupIterations exchange-core's warm-up iterations over the file.
+ * @param peerIterations       exchange-core's measured iterations over the file.
+ * @param latencyRates         fixed rates, commands per second, each run on both exchanges.
+ * @param latencyWarmupSeconds seconds sent at the rate before recording.
+ * @param latencySeconds       seconds recorded.
+ */
+public record SuitePlan(
+    String name,
+    int forks,
+    int warmupIterations,
+    int warmupMillis,
+    int iterations,
+    int iterationMillis,
+    long exchangeFlowCommands,
+    long peerFlowCommands,
+    int peerWarmupIterations,
+    int peerIterations,
+    List<Long> latencyRates,
+    int latencyWarmupSeconds,
+    int latencySeconds)
+{
+    /**
+     * The suite that gives the figures: 2 × 1 s warm-up and 5 × 1 s measured per JMH row; a 40M-command
+     * stream for the exchange (7 s at up to ~5.7M commands/s); exchange-core on 3M commands, 2 warm-up and
+     * 5 measured passes; latency at 100K and 500K commands/s, 1 s warm-up and 5 s measured, which the
+     * same 3M commands cover.
+     */
+    public static SuitePlan full()
+    {
+        return new SuitePlan("full", 1, 2, 1_000, 5, 1_000, 40_000_000L, 3_000_000L, 2, 5,
+            List.of(100_000L, 500_000L), 1, 5);
+    }
+
+    /** Every row for a moment, JMH in this JVM: a check that the suite runs, for tests. */
+    public static SuitePlan quick()
+    {
+        return new SuitePlan("quick", 0, 0, 100, 1, 200, 1_000_000L, 20_000L, 0, 1, List.of(10_000L), 0, 1);
+    }
+
+    /** This plan with other latency rates. */
+    public SuitePlan latencyRates(final List<Long> rates)
+    {
+        return new SuitePlan(name, forks, warmupIterations, warmupMillis, iterations, iterationMillis,
+            exchangeFlowCommands, peerFlowCommands, peerWarmupIterations, peerIterations, List.copyOf(rates),
+            latencyWarmupSeconds, latencySeconds);
+    }
+
+    /** This plan with another exchange stream length. */
+    public SuitePlan exchangeFlowCommands(final long commands)
+    {
+        return new SuitePlan(name, forks, warmupIterations, warmupMillis, iterations, iterationMillis, commands,
+            peerFlowCommands, peerWarmupIterations, peerIterations, latencyRates, latencyWarmupSeconds, latencySeconds);
+    }
+
+    /** Flow commands the latency runs need at the highest rate: the text file must hold at least these. */
+    public long latencyFlowCommands()
+    {
+        long most = 0;
+        for (final long rate : latencyRates)
+        {
+            most = Math.max(most, rate * (latencyWarmupSeconds + latencySeconds));
+        }
+        return most;
+    }
+
+    /** How JMH ran, in words, for the report. */
+    public String jmhSettings()
+    {
+        return (forks == 0 ? "no fork (in the suite's JVM)" : forks + " fork") + ", " + warmupIterations + " x " +
+            warmupMillis + " ms warm-up, " + iterations + " x " + iterationMillis + " ms measured, -prof gc";
+    }
+}

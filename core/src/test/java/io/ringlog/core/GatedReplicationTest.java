@@ -1,0 +1,180 @@
+package io.ringlog.core;
+
+import io.ringlog.core.EngineMetrics.Stage;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.core.testing.CollectingListener;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
+import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
+import static io.ringlog.core.testing.CollectingListener.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A synchronous replicator that acknowledges through its {@link ReplicationGate}: its stage ships
+ * batch after batch without waiting, business logic waits for the acknowledgements, which arrive on
+ * another thread; the gate can halt the engine; a promoted follower's first command is its epoch.
+ */
+class GatedReplicationTest
+{
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldShowNothingBeforeItsAcknowledgementAndNeverHoldTheStageForARoundTrip(final Topology topology)
+        throws Exception
+    {
+        final TestReplicator replicator = new TestReplicator();
+        final AtomicInteger violations = new AtomicInteger();
+        final CollectingListener listener = new CollectingListener()
+        {
+            @Override
+            public void onEvent(final OutputEvent event, final boolean endOfBatch) throws Exception
+            {
+                if (event.position() > replicator.acknowledged.get())
+                {
+                    violations.incrementAndGet();
+                }
+                super.onEvent(event, endOfBatch);
+            }
+        };
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .topology(topology).maxPayloadLength(64).ringSize(1024).replicator(replicator).listener("check", listener)))
+        {
+            for (int i = 1; i <= 100; i++)
+            {
+                engine.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
+            }
+            await(() -> replicator.sent.get() == 100, Duration.ofSeconds(10), "all 100 sent before any acknowledgement");
+            assertEquals(0, listener.count(), "nothing is visible before its acknowledgement");
+
+            replicator.acknowledge(40);
+            await(() -> engine.metrics().lastAppliedPosition() == 40, Duration.ofSeconds(10), "applied up to the ack");
+            listener.awaitCount(40, Duration.ofSeconds(10));
+            assertEquals(40, listener.count());
+
+            replicator.acknowledge(100);
+            listener.awaitCount(100, Duration.ofSeconds(10));
+            assertEquals(100, engine.metrics().position(Stage.REPLICATOR));
+        }
+        assertEquals(0, violations.get(), "events became visible before their acknowledgement");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldHaltWhenTheReplicatorSaysSoAndShowNothingAfter(final Topology topology) throws Exception
+    {
+        final TestReplicator replicator = new TestReplicator();
+        final CollectingListener listener = new CollectingListener();
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .topology(topology).maxPayloadLength(64).replicator(replicator).listener("check", listener)
+            .errorHandler((ex) ->
+            {
+            }).closeTimeout(Duration.ofSeconds(5)));
+        for (int i = 1; i <= 10; i++)
+        {
+            engine.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
+        }
+        replicator.acknowledge(5);
+        listener.awaitCount(5, Duration.ofSeconds(10));
+        await(() -> replicator.sent.get() == 10, Duration.ofSeconds(10), "all sent");
+        replicator.gate.halt(new IllegalStateException("fenced by epoch 2"));
+        replicator.acknowledge(10);
+        assertThrows(EngineHaltedException.class, () -> engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8));
+        final EngineHaltedException halted = assertThrows(EngineHaltedException.class, engine::close);
+        assertTrue(halted.getMessage().contains("fenced by epoch 2"), halted.getMessage());
+        assertEquals(5, listener.count(), "nothing after the halt became visible");
+    }
+
+    @Test
+    void shouldMakeTheEpochTheFirstCommandOfAPromotedFollowerAndApplyItAsNothing() throws Exception
+    {
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        final AccumulatorStateMachine state = new AccumulatorStateMachine();
+        final CollectingListener listener = new CollectingListener();
+        try (Engine follower = Engine.launch(new EngineContext().stateMachine(state).journal(journal)
+            .maxPayloadLength(64).follower(true).listener("events", listener)))
+        {
+            assertEquals(1, follower.follower().append(1, 1_000, ADD, 1, 0, 0, 0, longPayload(3), 0, 8));
+            assertEquals(2, follower.promote(7));
+            assertThrows(IllegalStateException.class, () -> follower.promote(8), "promoted once");
+            assertEquals(3, follower.publish(ADD, 0, 0, 0, longPayload(4), 0, 8));
+            follower.awaitApplied(3, 10, TimeUnit.SECONDS);
+            listener.awaitCount(2, Duration.ofSeconds(10));
+        }
+        assertEquals(7, state.total());
+        assertEquals(0, listener.events().stream().filter((e) -> e.position() == 2).count(), "the epoch shows nothing");
+        final Command command = new Command(64);
+        try (JournalReader reader = journal.reader(2))
+        {
+            assertTrue(reader.next(command));
+        }
+        assertEquals(SystemCommands.EPOCH, command.type());
+        assertEquals(7, command.payload().getLong(0, ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /** Sends nothing anywhere: counts what its stage shipped and acknowledges when the test says so. */
+    private static final class TestReplicator implements Replicator
+    {
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong acknowledged = new AtomicLong();
+        volatile ReplicationGate gate;
+
+        @Override
+        public boolean synchronous()
+        {
+            return true;
+        }
+
+        @Override
+        public boolean acknowledgesThroughGate()
+        {
+            return true;
+        }
+
+        @Override
+        public void start(final ReplicationGate gate, final long nextPosition)
+        {
+            assertEquals(1, nextPosition);
+            this.gate = gate;
+        }
+
+        @Override
+        public void replicate(final Command command)
+        {
+            sent.set(command.position());
+        }
+
+        @Override
+        public void endOfBatch()
+        {
+        }
+
+        void acknowledge(final long position)
+        {
+            // From a thread of its own, as a network replicator's acknowledgements arrive.
+            final Thread acker = new Thread(() ->
+            {
+                acknowledged.set(position);
+                gate.acknowledged(position);
+            });
+            acker.start();
+            try
+            {
+                acker.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.ringlog.journal.replication;
+
+import io.aeron.Aeron;
+import io.aeron.AvailableImageHandler;
+import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.UnavailableImageHandler;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node's Aeron: its own embedded media driver (one shared thread, in the node's own directory),
+ * a client, and the three streams each way (see {@link ReplicationContext}). Publications go to the
+ * peer's endpoint, subscriptions listen on this node's. Control messages are sent best effort: each
+ * is repeated or superseded (requests until answered, acknowledgements and heartbeats periodically),
+ * so one that meets back-pressure or no peer is simply dropped.
+ */
+final class Channels implements AutoCloseable
+{
+    private final ReplicationContext ctx;
+    private final MediaDriver driver;
+    private final Aeron aeron;
+    private final ExclusivePublication log;
+    private final ExclusivePublication catchUp;
+    private final ExclusivePublication control;
+    private final Subscription controlIn;
+    private final AvailableImageHandler available;
+    private final UnavailableImageHandler unavailable;
+    private Subscription logIn;
+    private Subscription catchUpIn;
+    private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[Messages.length(4)]);
+
+    private Channels(final ReplicationContext ctx, final MediaDriver driver, final Aeron aeron,
+        final AvailableImageHandler available, final UnavailableImageHandler unavailable)
+    {
+        this.ctx = ctx;
+        this.driver = driver;
+        this.aeron = aeron;
+        this.available = available;
+        this.unavailable = unavailable;
+        final String peer = "aeron:udp?endpoint=" + ctx.peerEndpoint() + "|term-length=" + ctx.termBufferLength();
+        this.log = aeron.addExclusivePublication(peer, ReplicationContext.LOG_STREAM);
+        this.catchUp = aeron.addExclusivePublication(peer, ReplicationContext.CATCH_UP_STREAM);
+        this.control = aeron.addExclusivePublication(peer, ReplicationContext.CONTROL_STREAM);
+        this.controlIn = aeron.addSubscription(localChannel(), ReplicationContext.CONTROL_STREAM);
+        openReceiving();
+    }
+
+    /**
+     * Launches the media driver and connects to it.
+     *
+     * @param available   told when a peer's stream appears on this node's log or catch-up subscription.
+     * @param unavailable told when one goes away.
+     */
+    static Channels open(final ReplicationContext ctx, final AvailableImageHandler available,
+        final UnavailableImageHandler unavailable)
+    {
+        final MediaDriver.Context driverContext = new MediaDriver.Context()
+            .aeronDirectoryName(ctx.aeronDirectory().toString())
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(ctx.driverIdleStrategy().get())
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .termBufferSparseFile(true)
+            .publicationTermBufferLength(ctx.termBufferLength())
+            // A peer that vanished is noticed in seconds, not Aeron's default tens of seconds.
+            .imageLivenessTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+            .publicationConnectionTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+            .warnIfDirectoryExists(false);
+        ctx.driverCustomizer().accept(driverContext);
+        final MediaDriver driver;
+        try
+        {
+            driver = MediaDriver.launch(driverContext);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new ReplicationException(ctx.name() + ": cannot start the Aeron media driver in " +
+                ctx.aeronDirectory() + ": " + ex.getMessage(), ex);
+        }
+        Aeron aeron = null;
+        try
+        {
+            aeron = Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(driver.aeronDirectoryName())
+                .errorHandler((ex) -> ctx.eventHandler().accept("aeron: " + ex)));
+            return new Channels(ctx, driver, aeron, available, unavailable);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(aeron, driver);
+            throw new ReplicationException(ctx.name() + ": cannot open the replication streams on " +
+                ctx.localEndpoint() + " (is the port taken by another process, or the address not one of this " +
+                "machine's?): " + ex.getMessage(), ex);
+        }
+    }
+
+    private String localChannel()
+    {
+        return "aeron:udp?endpoint=" + ctx.localEndpoint();
+    }
+
+    /** The stage's publication. */
+    ExclusivePublication log()
+    {
+        return log;
+    }
+
+    ExclusivePublication catchUp()
+    {
+        return catchUp;
+    }
+
+    Subscription controlIn()
+    {
+        return controlIn;
+    }
+
+    /** This node's log subscription, or null while receiving is dropped. */
+    Subscription logIn()
+    {
+        return logIn;
+    }
+
+    /** This node's catch-up subscription, or null while receiving is dropped. */
+    Subscription catchUpIn()
+    {
+        return catchUpIn;
+    }
+
+    /** Closes the log and catch-up subscriptions: what is sent meanwhile is lost to this node. Agent thread only. */
+    void dropReceiving()
+    {
+        CloseHelper.closeAll(logIn, catchUpIn);
+        logIn = null;
+        catchUpIn = null;
+    }
+
+    /** Opens the log and catch-up subscriptions (again). Agent thread only. */
+    void openReceiving()
+    {
+        if (logIn == null)
+        {
+            logIn = aeron.addSubscription(localChannel(), ReplicationContext.LOG_STREAM, available, unavailable);
+            catchUpIn = aeron.addSubscription(localChannel(), ReplicationContext.CATCH_UP_STREAM, available, unavailable);
+        }
+    }
+
+    /**
+     * Sends a control message with the first {@code fields} of {@code f0, f1, f2}; returns false,
+     * having sent nothing, if the peer is not connected or back-pressures. Agent thread only; allocates nothing.
+     */
+    boolean send(final int type, final long epoch, final long session, final int fields, final long f0, final long f1,
+        final long f2)
+    {
+        return send(control, type, epoch, session, fields, f0, f1, f2);
+    }
+
+    /** Like {@link #send(int, long, long, int, long, long, long)}, on the catch-up stream. */
+    boolean sendOnCatchUp(final int type, final long epoch, final long session, final long f0)
+    {
+        return send(catchUp, type, epoch, session, 1, f0, 0, 0);
+    }
+
+    private boolean send(final Publication publication, final int type, final long epoch, final long session,
+        final int fields, final long f0, final long f1, final long f2)
+    {
+        Messages.header(controlBuffer, 0, type, epoch, session);
+        Messages.field(controlBuffer, 0, 0, f0);
+        Messages.field(controlBuffer, 0, 1, f1);
+        Messages.field(controlBuffer, 0, 2, f2);
+        return publication.offer(controlBuffer, 0, Messages.length(fields)) > 0;
+    }
+
+    @Override
+    public void close()
+    {
+        CloseHelper.quietCloseAll(logIn, catchUpIn, controlIn, log, catchUp, control, aeron, driver);
+    }
+}

@@ -1,0 +1,138 @@
+package io.ringlog.journal.replication;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * The replication protocol's messages, little-endian. Every message starts with the same 24-byte
+ * header: its type, the sender's epoch (so a stale primary is recognised by any message it sends)
+ * and the catch-up session it belongs to (so data a standby no longer expects is told from data it
+ * does).
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-------------------------------+-------------------------------+
+ *  |          type (4)             |       protocol version (4)    |  0
+ *  +-------------------------------+-------------------------------+
+ *  |                        sender's epoch (8)                     |  8
+ *  +---------------------------------------------------------------+
+ *  |                          session (8)                          | 16
+ *  +---------------------------------------------------------------+
+ *  |                          body ...                             | 24
+ *
+ *  type              stream     body
+ *  ENTRY         1   log,       one journal entry exactly as CommandCodec writes it: 64-byte header
+ *                    catch-up   with position and CRC32C, then the payload
+ *  CATCH_UP_DONE 2   catch-up   last position the catch-up stream sends (8): the live stream goes on after it
+ *  REQUEST      10   control    standby: from position (8), CRC32C of its entry before it or -1 (8)
+ *  ACK          11   control    standby: highest position its journal has committed (8)
+ *  HEARTBEAT    12   control    role (8), the sender's last journaled position (8), its epoch's first position (8)
+ *  FENCED       13   control    to a sender of an older epoch: the first position of the newer epoch (8)
+ *  DIVERGED     14   control    primary: keep up to position (8); CRC32C of the primary's entry there (8)
+ *  REFUSED      15   control    primary: reason (8), position (8)
+ *  SESSION_ENDED 16  control    primary: the session's live shipping stopped (no subscriber; or, asynchronous,
+ *                               back-pressure): ask again, and catch-up goes on from the journal
+ * </pre>
+ * Every body field is 8 bytes, so a message is the header plus 8 bytes per field.
+ */
+final class Messages
+{
+    static final int VERSION = 1;
+
+    static final int ENTRY = 1;
+    static final int CATCH_UP_DONE = 2;
+    static final int REQUEST = 10;
+    static final int ACK = 11;
+    static final int HEARTBEAT = 12;
+    static final int FENCED = 13;
+    static final int DIVERGED = 14;
+    static final int REFUSED = 15;
+    static final int SESSION_ENDED = 16;
+
+    /** REFUSED reasons. */
+    static final long REFUSED_STANDBY_AHEAD = 1;
+    static final long REFUSED_HISTORY_DIFFERS = 2;
+    static final long REFUSED_NOT_PRIMARY = 3;
+
+    static final int TYPE_OFFSET = 0;
+    static final int VERSION_OFFSET = 4;
+    static final int EPOCH_OFFSET = 8;
+    static final int SESSION_OFFSET = 16;
+    static final int HEADER_LENGTH = 24;
+    static final int FIELD_LENGTH = 8;
+
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+
+    private Messages()
+    {
+    }
+
+    /** Writes the header and returns the offset of the body. */
+    static int header(final MutableDirectBuffer buffer, final int offset, final int type, final long epoch,
+        final long session)
+    {
+        buffer.putInt(offset + TYPE_OFFSET, type, ORDER);
+        buffer.putInt(offset + VERSION_OFFSET, VERSION, ORDER);
+        buffer.putLong(offset + EPOCH_OFFSET, epoch, ORDER);
+        buffer.putLong(offset + SESSION_OFFSET, session, ORDER);
+        return offset + HEADER_LENGTH;
+    }
+
+    /** Writes the {@code index}-th body field. */
+    static void field(final MutableDirectBuffer buffer, final int offset, final int index, final long value)
+    {
+        buffer.putLong(offset + HEADER_LENGTH + index * FIELD_LENGTH, value, ORDER);
+    }
+
+    /** Length of a message with {@code fields} body fields. */
+    static int length(final int fields)
+    {
+        return HEADER_LENGTH + fields * FIELD_LENGTH;
+    }
+
+    static int type(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + TYPE_OFFSET, ORDER);
+    }
+
+    static int version(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + VERSION_OFFSET, ORDER);
+    }
+
+    static long epoch(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + EPOCH_OFFSET, ORDER);
+    }
+
+    static long session(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + SESSION_OFFSET, ORDER);
+    }
+
+    /** The {@code index}-th body field, or {@code absent} if the message is too short to hold it. */
+    static long field(final DirectBuffer buffer, final int offset, final int length, final int index, final long absent)
+    {
+        final int at = HEADER_LENGTH + index * FIELD_LENGTH;
+        return at + FIELD_LENGTH <= length ? buffer.getLong(offset + at, ORDER) : absent;
+    }
+
+    static String name(final int type)
+    {
+        switch (type)
+        {
+            case ENTRY: return "ENTRY";
+            case CATCH_UP_DONE: return "CATCH_UP_DONE";
+            case REQUEST: return "REQUEST";
+            case ACK: return "ACK";
+            case HEARTBEAT: return "HEARTBEAT";
+            case FENCED: return "FENCED";
+            case DIVERGED: return "DIVERGED";
+            case REFUSED: return "REFUSED";
+            case SESSION_ENDED: return "SESSION_ENDED";
+            default: return "type " + type;
+        }
+    }
+}

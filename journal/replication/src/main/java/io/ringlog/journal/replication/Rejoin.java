@@ -1,0 +1,54 @@
+package io.ringlog.journal.replication;
+
+import io.ringlog.journal.JournalRepair;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * How a fenced primary becomes a standby again: its journal goes on past the point where the new
+ * primary's epoch began, with entries nobody else has (never acknowledged in synchronous mode, lost
+ * to the standby in asynchronous mode). They are cut off with {@link JournalRepair}, the one way
+ * entries leave a journal on purpose, which lists what it drops (entries, snapshots past the cut, the
+ * committed mark) before it does it; then the node starts as a standby and catches up.
+ * Run it with the node stopped: it takes the journal's writer lock.
+ */
+public final class Rejoin
+{
+    private Rejoin()
+    {
+    }
+
+    /**
+     * Cuts the journal in {@code journalDirectory} after {@code keepUpTo} (and the snapshots in
+     * {@code snapshotDirectory} past it), telling {@code report} each line of the plan first.
+     *
+     * @return the plan's lines, as reported.
+     * @throws io.ringlog.core.JournalException if the journal cannot be read or cut; the message says why.
+     */
+    public static List<String> truncate(final Path journalDirectory, final Path snapshotDirectory, final long keepUpTo,
+        final Consumer<String> report)
+    {
+        try (JournalRepair repair = JournalRepair.plan(journalDirectory, snapshotDirectory, keepUpTo, false, true))
+        {
+            final List<String> lines = repair.lines();
+            report.accept("rejoin: cutting the journal in " + journalDirectory + " after position " + keepUpTo +
+                ", where the new primary's history took another course:");
+            for (final String line : lines)
+            {
+                report.accept("rejoin:   " + line);
+            }
+            if (repair.changesAnything())
+            {
+                repair.apply();
+                report.accept("rejoin: done; the node can start as a standby and catch up from position " + (keepUpTo + 1));
+            }
+            else
+            {
+                report.accept("rejoin: nothing to cut");
+            }
+            return lines;
+        }
+    }
+}

@@ -1,0 +1,583 @@
+package io.ringlog.journal.replication;
+
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineMetrics;
+import io.ringlog.core.Journal;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one thread of replication beside the engine's: polls the control stream, runs the node's duty
+ * for its role ({@link PrimaryDuty} or {@link StandbyDuty}), sends heartbeats, watches the peer's,
+ * keeps the status page current, and carries out promotion. Agrona runs it with an idle strategy;
+ * {@link #doWork()} says how much it did.
+ * <pre>
+ *  control message from the peer, epoch e:
+ *    any                      ──► peer heard now
+ *    e newer than ours, and we are primary ──► fenced: the engine halts, nothing more is visible here
+ *    HEARTBEAT of a primary of an older epoch ──► FENCED back, so it halts too
+ *    REQUEST, ACK             ──► primary duty (a standby answers REFUSED: not a primary)
+ *    DIVERGED, REFUSED        ──► standby duty stops: the node FAILED, the message says why
+ * </pre>
+ */
+final class ReplicationAgent implements Agent
+{
+    private static final long STATUS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long FIGURES_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    private final ReplicationContext ctx;
+    private final NodeState state;
+    private final Channels channels;
+    private final StatusFile status;
+    private final EpochIndex epochs;
+    private final Journal journal;
+    private final Engine engine;
+    private final EngineMetrics metrics;
+    private final int maxPayloadLength;
+    private final FragmentHandler controlHandler = this::onControl;
+    private final FragmentHandler entryHandler = this::onEntryAtPrimary;
+    private final long heartbeatNanos;
+    private final long peerTimeoutNanos;
+    private StandbyDuty standby;
+    private PrimaryDuty primary;
+    private long now;
+    private long heartbeatSentNanos;
+    private long peerHeardNanos;
+    private final long startNanos;
+    private boolean silenceReported;
+    private long peerEpoch = -1;
+    private long statusNanos;
+    private long figuresNanos;
+    private long fencedReplyNanos;
+    private volatile Throwable failure;
+    private volatile CompletableFuture<Promotion> promotion;
+    private volatile boolean promotionForced;
+    private boolean heardPrimary;
+    private long promotionPosition;
+    private long promotionEpoch;
+    private volatile long dropReceivingUntil;
+
+    ReplicationAgent(final ReplicationContext ctx, final NodeState state, final Channels channels,
+        final StatusFile status, final EpochIndex epochs, final Journal journal, final Engine engine,
+        final int maxPayloadLength)
+    {
+        this.ctx = ctx;
+        this.state = state;
+        this.channels = channels;
+        this.status = status;
+        this.epochs = epochs;
+        this.journal = journal;
+        this.engine = engine;
+        this.metrics = engine.metrics();
+        this.maxPayloadLength = maxPayloadLength;
+        this.heartbeatNanos = ctx.heartbeatInterval().toNanos();
+        this.peerTimeoutNanos = ctx.peerTimeout().toNanos();
+        final long start = System.nanoTime();
+        this.startNanos = start;
+        if (state.role == Role.PRIMARY)
+        {
+            primary = new PrimaryDuty(ctx, state, channels, status, epochs, journal, maxPayloadLength, start);
+        }
+        else
+        {
+            standby = new StandbyDuty(ctx, state, channels, status, epochs, journal, engine, maxPayloadLength);
+        }
+        status.put(StatusFile.ROLE, state.role.ordinal());
+        status.put(StatusFile.EPOCH, state.epoch);
+        status.put(StatusFile.EPOCH_START, epochs.currentStart());
+        status.put(StatusFile.MODE, ctx.mode() == ReplicationMode.SYNCHRONOUS ? StatusFile.MODE_SYNC : StatusFile.MODE_ASYNC);
+    }
+
+    @Override
+    public String roleName()
+    {
+        return ctx.name() + "-replication";
+    }
+
+    @Override
+    public int doWork()
+    {
+        now = System.nanoTime();
+        int work = channels.controlIn().poll(controlHandler, 32);
+        final Role role = state.role;
+        if (role == Role.STANDBY)
+        {
+            work += standbyWork();
+        }
+        else if (role == Role.PRIMARY)
+        {
+            work += primary.doWork(now);
+            work += drainEntries();
+        }
+        work += heartbeat();
+        watchPeer();
+        work += promotionWork();
+        if (now - statusNanos > STATUS_INTERVAL_NANOS)
+        {
+            publishStatus();
+        }
+        return work;
+    }
+
+    private int standbyWork()
+    {
+        final long until = dropReceivingUntil;
+        if (until != 0)
+        {
+            if (now < until)
+            {
+                if (channels.logIn() != null)
+                {
+                    channels.dropReceiving();
+                    event("receiving dropped: the log and catch-up subscriptions are closed for a while");
+                }
+                return standby.doWork(now);
+            }
+            dropReceivingUntil = 0;
+            channels.openReceiving();
+            event("receiving again: the log and catch-up subscriptions are open");
+        }
+        return standby.doWork(now);
+    }
+
+    /**
+     * A primary receives no entries, unless another primary ships to it: one of an older epoch is told
+     * it is fenced, one of a newer epoch fences this one. Either way nothing it sends is kept.
+     */
+    private int drainEntries()
+    {
+        int work = 0;
+        if (channels.logIn() != null)
+        {
+            work += channels.logIn().poll(entryHandler, 64);
+            work += channels.catchUpIn().poll(entryHandler, 64);
+        }
+        return work;
+    }
+
+    private void onEntryAtPrimary(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (length < Messages.HEADER_LENGTH || state.role != Role.PRIMARY)
+        {
+            return;
+        }
+        final long epoch = Messages.epoch(buffer, offset);
+        peerHeard(epoch);
+        if (epoch > state.epoch)
+        {
+            fence(epoch, -1, "entries");
+        }
+        else if (epoch < state.epoch)
+        {
+            replyFenced(epoch);
+        }
+        else
+        {
+            conflict();
+        }
+    }
+
+    private void onControl(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (length < Messages.HEADER_LENGTH || Messages.version(buffer, offset) != Messages.VERSION)
+        {
+            return;
+        }
+        final int type = Messages.type(buffer, offset);
+        final long epoch = Messages.epoch(buffer, offset);
+        final long session = Messages.session(buffer, offset);
+        peerHeard(epoch);
+        final Role role = state.role;
+        if (role == Role.PRIMARY && epoch > state.epoch && type != Messages.REQUEST)
+        {
+            fence(epoch, type == Messages.HEARTBEAT ? Messages.field(buffer, offset, length, 2, -1) :
+                type == Messages.FENCED ? Messages.field(buffer, offset, length, 0, -1) : -1, Messages.name(type));
+            return;
+        }
+        switch (type)
+        {
+            case Messages.HEARTBEAT:
+            {
+                final long peerRole = Messages.field(buffer, offset, length, 0, -1);
+                final long position = Messages.field(buffer, offset, length, 1, 0);
+                status.put(StatusFile.PEER_POSITION, position);
+                if (peerRole == Role.PRIMARY.ordinal())
+                {
+                    if (epoch < state.epoch)
+                    {
+                        replyFenced(epoch);
+                    }
+                    else if (role == Role.STANDBY)
+                    {
+                        heardPrimary = true;
+                        standby.onPrimaryHeartbeat(session, position);
+                    }
+                    else if (role == Role.PRIMARY && epoch == state.epoch)
+                    {
+                        conflict();
+                    }
+                }
+                break;
+            }
+            case Messages.REQUEST:
+                if (role == Role.PRIMARY)
+                {
+                    if (epoch > state.epoch)
+                    {
+                        fence(epoch, -1, "REQUEST");
+                        return;
+                    }
+                    primary.onRequest(epoch, session, Messages.field(buffer, offset, length, 0, 1),
+                        Messages.field(buffer, offset, length, 1, -1));
+                }
+                else
+                {
+                    channels.send(Messages.REFUSED, state.epoch, session, 2, Messages.REFUSED_NOT_PRIMARY, 0, 0);
+                }
+                break;
+            case Messages.ACK:
+                if (role == Role.PRIMARY)
+                {
+                    primary.onAck(session, Messages.field(buffer, offset, length, 0, 0));
+                }
+                break;
+            case Messages.DIVERGED:
+                if (role == Role.STANDBY && session == standby.session())
+                {
+                    final long keep = Messages.field(buffer, offset, length, 0, 0);
+                    final long last = standby.requestedFrom() - 1;
+                    fail(new DivergedHistoryException("this node's journal goes on to position " + last + " past " +
+                        "position " + keep + ", where the primary's epoch " + epoch + " history took another course " +
+                        "(it was a primary that went on alone after its standby was promoted): positions " + (keep + 1) +
+                        ".." + last + " must be cut off before it rejoins; restart it as a standby with --rejoin " +
+                        "(Rejoin.truncate), which says what it drops", keep, last));
+                }
+                break;
+            case Messages.REFUSED:
+                if (role == Role.STANDBY && session == standby.session())
+                {
+                    onRefused(Messages.field(buffer, offset, length, 0, 0), Messages.field(buffer, offset, length, 1, 0));
+                }
+                break;
+            case Messages.SESSION_ENDED:
+                if (role == Role.STANDBY)
+                {
+                    standby.onSessionEnded(session);
+                }
+                break;
+            case Messages.FENCED:
+                if (role == Role.PRIMARY)
+                {
+                    fence(Math.max(epoch, state.epoch + 1), Messages.field(buffer, offset, length, 0, -1), "FENCED");
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void onRefused(final long reason, final long position)
+    {
+        if (reason == Messages.REFUSED_NOT_PRIMARY)
+        {
+            event("the peer is not a primary (a standby too?): waiting for a primary");
+            return;
+        }
+        if (reason == Messages.REFUSED_STANDBY_AHEAD)
+        {
+            fail(new ReplicationException("the primary's journal ends at position " + position + ", before this " +
+                "standby's: the primary lost entries it had shipped (its disk, or an older copy of its journal). " +
+                "Promote this standby instead, or move this standby's journal away to copy the primary's"));
+        }
+        else
+        {
+            fail(new ReplicationException("this standby's entry at position " + position + " differs from the " +
+                "primary's in the same epoch: a different history, not a stale tail. Repair it by hand " +
+                "(scripts/journal) or start this standby from an empty journal"));
+        }
+    }
+
+    private void peerHeard(final long epoch)
+    {
+        peerHeardNanos = now;
+        peerEpoch = Math.max(peerEpoch, epoch);
+        if (state.peerLost)
+        {
+            state.peerLost = false;
+            status.put(StatusFile.PEER_STATE, PeerState.CONNECTED.ordinal());
+            event("peer " + ctx.peerEndpoint() + " connected (epoch " + epoch + ")");
+        }
+        status.put(StatusFile.PEER_EPOCH, peerEpoch);
+    }
+
+    private void watchPeer()
+    {
+        if (!state.peerLost && now - peerHeardNanos > peerTimeoutNanos)
+        {
+            state.peerLost = true;
+            status.put(StatusFile.PEER_STATE, PeerState.LOST.ordinal());
+            event("peer " + ctx.peerEndpoint() + " LOST: silent for " + ctx.peerTimeout().toMillis() + " ms" +
+                withoutPeer());
+            if (state.role == Role.PRIMARY)
+            {
+                primary.onPeerLost();
+            }
+        }
+        else if (peerHeardNanos == 0 && !silenceReported && now - startNanos > peerTimeoutNanos)
+        {
+            // A peer that never answered is no LOST event (it was never connected), yet a synchronous
+            // primary waits on it all the same: say so once, or a wrong --peer looks like a hang.
+            silenceReported = true;
+            event("peer " + ctx.peerEndpoint() + " NOT HEARD from in the " + ctx.peerTimeout().toMillis() +
+                " ms since this node started (is it running, and is that its listen endpoint?)" +
+                (state.role == Role.PRIMARY ? withoutPeer() : ": this standby waits for a primary"));
+        }
+    }
+
+    /** What this node does while it has no peer, in words. */
+    private String withoutPeer()
+    {
+        if (state.role != Role.PRIMARY)
+        {
+            return ": no automatic failover; an arbiter may promote this standby";
+        }
+        if (ctx.mode() != ReplicationMode.SYNCHRONOUS)
+        {
+            return ": asynchronous, so the primary goes on alone";
+        }
+        return ctx.standbyLoss() == StandbyLoss.WAIT ? ": synchronous, so nothing more becomes visible until a " +
+            "standby acknowledges it (standbyLoss WAIT)" : ": synchronous, waiting up to " +
+            ctx.degradeAfter().toMillis() + " ms before degrading to asynchronous";
+    }
+
+    private int heartbeat()
+    {
+        if (now - heartbeatSentNanos < heartbeatNanos)
+        {
+            return 0;
+        }
+        heartbeatSentNanos = now;
+        final Role role = state.role;
+        final long position = role == Role.PRIMARY ? journal.lastPosition() : metrics.position(EngineMetrics.Stage.JOURNAL);
+        final long session = role == Role.STANDBY ? standby.session() : state.session;
+        channels.send(Messages.HEARTBEAT, state.epoch, session, 3, role.ordinal(), position, epochs.currentStart());
+        return 1;
+    }
+
+    private void replyFenced(final long senderEpoch)
+    {
+        if (now - fencedReplyNanos > heartbeatNanos)
+        {
+            fencedReplyNanos = now;
+            channels.send(Messages.FENCED, state.epoch, NodeState.NO_SESSION, 1, epochs.currentStart(), 0, 0);
+            event("a primary of epoch " + senderEpoch + " is still running; this node is in epoch " + state.epoch +
+                ": told it it is fenced");
+        }
+    }
+
+    private void conflict()
+    {
+        if (now - fencedReplyNanos > heartbeatNanos * 50)
+        {
+            fencedReplyNanos = now;
+            final String message = "TWO PRIMARIES in epoch " + state.epoch + ": the peer is a primary too. Both were " +
+                "started as primaries without a promotion: stop one and restart it as a standby (--rejoin)";
+            status.message(message);
+            event(message);
+        }
+    }
+
+    /** A newer epoch exists: this primary is stale. Its engine halts; nothing more becomes visible here. */
+    private void fence(final long newerEpoch, final long newerEpochStart, final String how)
+    {
+        if (state.fenced)
+        {
+            return;
+        }
+        state.fenced = true;
+        final String tail = newerEpochStart > 0 ? "its history took its own course from position " + newerEpochStart +
+            ", so whatever this node holds from there on is not in it" : "whatever this node holds beyond what the " +
+            "peer had may not be in its history";
+        final String message = "FENCED: the peer is in epoch " + newerEpoch + " (learnt from its " + how + "), " +
+            "newer than this primary's epoch " + state.epoch + ": it was promoted, and " + tail + ". This node halts " +
+            "and makes nothing more visible (its standby acknowledged up to " + Math.max(0, primary.acknowledged()) +
+            "). Restart it as a standby with --rejoin to cut off what the new primary does not have, and follow";
+        final FencedException fenced = new FencedException(message, state.epoch, newerEpoch);
+        failure = fenced;
+        state.gate.halt(fenced);
+        status.message(message);
+        status.put(StatusFile.ROLE, Role.FENCED.ordinal());
+        state.role = Role.FENCED;
+        event(message);
+    }
+
+    private void fail(final ReplicationException cause)
+    {
+        standby.stop();
+        failure = cause;
+        state.gate.halt(cause);
+        status.message(cause.getMessage());
+        status.put(StatusFile.ROLE, Role.FAILED.ordinal());
+        state.role = Role.FAILED;
+        event("FAILED: " + cause.getMessage());
+    }
+
+    /**
+     * Asks the agent to promote this standby; completes on the agent's thread once the epoch is journaled.
+     *
+     * @param force promote even if no primary has been heard from since this node started.
+     */
+    CompletableFuture<Promotion> requestPromotion(final boolean force)
+    {
+        promotionForced = force;
+        final CompletableFuture<Promotion> request = new CompletableFuture<>();
+        synchronized (this)
+        {
+            if (promotion != null && !promotion.isDone())
+            {
+                return promotion;
+            }
+            promotion = request;
+        }
+        return request;
+    }
+
+    private int promotionWork()
+    {
+        final CompletableFuture<Promotion> request = promotion;
+        if (request == null || request.isDone())
+        {
+            return 0;
+        }
+        if (promotionPosition == 0)
+        {
+            if (state.role != Role.STANDBY)
+            {
+                request.completeExceptionally(new ReplicationException("only a standby can be promoted; this node is " +
+                    state.role.name().toLowerCase(java.util.Locale.ROOT) +
+                    (failure != null ? " (" + failure.getMessage() + ")" : "")));
+                return 1;
+            }
+            if (!heardPrimary && !promotionForced)
+            {
+                // Its epoch is known only from a primary: one never heard from may be in a newer one already.
+                request.completeExceptionally(new ReplicationException("this standby has not heard from a primary " +
+                    "since it started, so it cannot know the primary's epoch: promoting it could start a second " +
+                    "history under the same epoch number. Promote a standby that has followed the primary, or force " +
+                    "it if the old primary is known to be gone and in epoch " + state.epoch + " or older"));
+                return 1;
+            }
+            standby.stop();
+            final long epoch = Math.max(state.epoch, peerEpoch) + 1;
+            final long position = engine.nextPosition();
+            // Written ahead: the index has the epoch before the journal can.
+            epochs.begin(epoch, position);
+            state.leaderFrom = position;
+            final long promoted = engine.promote(epoch);
+            if (promoted != position)
+            {
+                request.completeExceptionally(new IllegalStateException("the epoch command went to position " +
+                    promoted + ", not " + position));
+                return 1;
+            }
+            promotionPosition = position;
+            promotionEpoch = epoch;
+            event("promoting: epoch " + epoch + " begins at position " + position + "; waiting for it to be journaled");
+            return 1;
+        }
+        if (metrics.position(EngineMetrics.Stage.JOURNAL) < promotionPosition)
+        {
+            return 0;
+        }
+        // Only now does any message carry the new epoch: it is in this node's journal.
+        state.epoch = promotionEpoch;
+        primary = new PrimaryDuty(ctx, state, channels, status, epochs, journal, maxPayloadLength, now);
+        state.role = Role.PRIMARY;
+        status.put(StatusFile.ROLE, Role.PRIMARY.ordinal());
+        status.put(StatusFile.EPOCH, promotionEpoch);
+        status.put(StatusFile.EPOCH_START, promotionPosition);
+        final String message = "PROMOTED to primary in epoch " + promotionEpoch + " at position " + promotionPosition +
+            ": a primary of an older epoch is fenced as soon as it is heard from";
+        status.message(message);
+        event(message);
+        request.complete(new Promotion(promotionEpoch, promotionPosition));
+        promotionPosition = 0;
+        return 1;
+    }
+
+    /** Closes the log and catch-up subscriptions until {@code untilNanos} (System.nanoTime), then opens them again. */
+    void dropReceiving(final long untilNanos)
+    {
+        dropReceivingUntil = untilNanos;
+    }
+
+    private void publishStatus()
+    {
+        final long previous = figuresNanos;
+        statusNanos = now;
+        status.put(StatusFile.UPDATED, System.currentTimeMillis());
+        if (peerHeardNanos != 0)
+        {
+            status.put(StatusFile.PEER_HEARD, System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(now - peerHeardNanos));
+        }
+        status.put(StatusFile.BACK_PRESSURED, state.backPressured.get());
+        status.put(StatusFile.NOT_CONNECTED, state.notConnected.get());
+        if (ctx.mode() == ReplicationMode.SYNCHRONOUS)
+        {
+            status.put(StatusFile.MODE, state.degraded ? StatusFile.MODE_DEGRADED : StatusFile.MODE_SYNC);
+        }
+        if (state.role == Role.PRIMARY || state.role == Role.FENCED)
+        {
+            final long journaled = journal.lastPosition();
+            status.put(StatusFile.JOURNALED, journaled);
+            if (primary != null && now - previous > FIGURES_INTERVAL_NANOS)
+            {
+                figuresNanos = now;
+                primary.publishFigures(journaled);
+            }
+        }
+        else if (state.role == Role.STANDBY)
+        {
+            final long committed = metrics.position(EngineMetrics.Stage.JOURNAL);
+            status.put(StatusFile.JOURNALED, committed);
+            status.put(StatusFile.LAG_POSITIONS, Math.max(0, standby.primaryPosition() - committed));
+        }
+    }
+
+    /** Why the node stopped replicating (fenced, diverged, refused), or null. */
+    Throwable failure()
+    {
+        return failure;
+    }
+
+    /** The acknowledgement latencies a primary measured, or null on a standby. */
+    org.HdrHistogram.Histogram ackLatency()
+    {
+        final PrimaryDuty duty = primary;
+        return duty == null ? null : duty.ackLatency();
+    }
+
+    @Override
+    public void onClose()
+    {
+        if (primary != null)
+        {
+            primary.close();
+        }
+        final CompletableFuture<Promotion> request = promotion;
+        if (request != null)
+        {
+            request.completeExceptionally(new ReplicationException("the node closed before the promotion completed"));
+        }
+    }
+
+    private void event(final String message)
+    {
+        ctx.eventHandler().accept(message);
+    }
+}

@@ -1,0 +1,373 @@
+package io.ringlog.journal.replication;
+
+import io.aeron.driver.MediaDriver;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Configuration of a {@link ReplicationNode}: fluent setters, accessors without {@code get}, and
+ * {@link #conclude()}, which fills defaults and validates once, at launch.
+ * <p>
+ * A node listens on one UDP endpoint and sends to its peer's; three Aeron streams share each:
+ * <pre>
+ *   primary ──── stream 1001 log: entries as the replicator stage ships them ────► standby
+ *           ──── stream 1002 catch-up: entries read back from the journal ────────►
+ *           ◄─── stream 1003 control: REQUEST, ACK, HEARTBEAT (FENCED, DIVERGED) ──►  (both ways)
+ * </pre>
+ * Each node runs its own embedded media driver in {@link #aeronDirectory()}, so two nodes on one
+ * machine never share one by accident.
+ */
+public final class ReplicationContext
+{
+    static final int LOG_STREAM = 1001;
+    static final int CATCH_UP_STREAM = 1002;
+    static final int CONTROL_STREAM = 1003;
+
+    private String name = "node";
+    private Path directory;
+    private Path aeronDirectory;
+    private String localEndpoint;
+    private String peerEndpoint;
+    private ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
+    private StandbyLoss standbyLoss = StandbyLoss.WAIT;
+    private Duration degradeAfter = Duration.ofSeconds(5);
+    private Duration heartbeatInterval = Duration.ofMillis(100);
+    private Duration peerTimeout = Duration.ofSeconds(2);
+    private Duration stallTimeout = Duration.ofSeconds(1);
+    private int handoffWindow = 1024;
+    private int catchUpBurst = 256;
+    private int termBufferLength = 2 * 1024 * 1024;
+    private Supplier<IdleStrategy> idleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 100_000);
+    private Supplier<IdleStrategy> driverIdleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 100_000);
+    private Consumer<MediaDriver.Context> driverCustomizer = (driver) ->
+    {
+    };
+    private Consumer<String> eventHandler;
+    private boolean concluded;
+
+    /** Fills defaults and validates; called by {@link ReplicationNode#launch}, harmless twice. */
+    public ReplicationContext conclude()
+    {
+        if (concluded)
+        {
+            return this;
+        }
+        if (directory == null)
+        {
+            throw new IllegalArgumentException("directory is required: the node keeps its epoch index and status there");
+        }
+        if (localEndpoint == null || peerEndpoint == null)
+        {
+            throw new IllegalArgumentException("localEndpoint and peerEndpoint are required (host:port each)");
+        }
+        checkEndpoint("localEndpoint", localEndpoint);
+        checkEndpoint("peerEndpoint", peerEndpoint);
+        if (localEndpoint.equalsIgnoreCase(peerEndpoint))
+        {
+            throw new IllegalArgumentException("localEndpoint and peerEndpoint are the same, " + localEndpoint +
+                ": this node would hear its own messages; the peer endpoint is where the other node listens");
+        }
+        checkResolves("localEndpoint", localEndpoint);
+        if (mode == null || standbyLoss == null || degradeAfter == null || heartbeatInterval == null ||
+            peerTimeout == null || stallTimeout == null || idleStrategy == null || driverIdleStrategy == null ||
+            driverCustomizer == null)
+        {
+            throw new IllegalArgumentException("mode, standbyLoss, degradeAfter, heartbeatInterval, peerTimeout, " +
+                "stallTimeout, idleStrategy, driverIdleStrategy and driverCustomizer must not be null");
+        }
+        if (heartbeatInterval.isNegative() || heartbeatInterval.isZero() || peerTimeout.compareTo(heartbeatInterval) <= 0)
+        {
+            throw new IllegalArgumentException("heartbeatInterval must be positive and peerTimeout longer than it: " +
+                heartbeatInterval + ", " + peerTimeout);
+        }
+        if (handoffWindow < 1 || catchUpBurst < 1)
+        {
+            throw new IllegalArgumentException("handoffWindow and catchUpBurst must be positive");
+        }
+        if (termBufferLength < 64 * 1024 || Integer.bitCount(termBufferLength) != 1)
+        {
+            throw new IllegalArgumentException("termBufferLength must be a power of two of at least 64 KiB: " +
+                termBufferLength);
+        }
+        if (aeronDirectory == null)
+        {
+            aeronDirectory = directory.resolve("aeron");
+        }
+        if (eventHandler == null)
+        {
+            final String prefix = name;
+            eventHandler = (message) -> System.err.println(prefix + ": " + message);
+        }
+        concluded = true;
+        return this;
+    }
+
+    /** A host this node cannot resolve cannot be bound; Aeron would say so only as a driver error. */
+    private static void checkResolves(final String what, final String endpoint)
+    {
+        final String host = endpoint.substring(0, endpoint.lastIndexOf(':'));
+        try
+        {
+            InetAddress.getByName(host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
+        }
+        catch (final UnknownHostException ex)
+        {
+            throw new IllegalArgumentException(what + " names a host this machine cannot resolve: '" + host + "' in '" +
+                endpoint + "'");
+        }
+    }
+
+    private static void checkEndpoint(final String what, final String endpoint)
+    {
+        final int colon = endpoint.lastIndexOf(':');
+        boolean ok = colon > 0 && colon < endpoint.length() - 1;
+        if (ok)
+        {
+            try
+            {
+                final int port = Integer.parseInt(endpoint.substring(colon + 1));
+                ok = port > 0 && port < 65536;
+            }
+            catch (final NumberFormatException ex)
+            {
+                ok = false;
+            }
+        }
+        if (!ok)
+        {
+            throw new IllegalArgumentException(what + " must be host:port with a port in 1..65535: '" + endpoint + "'");
+        }
+    }
+
+    /** Used in thread names, events and the status file. */
+    public ReplicationContext name(final String name)
+    {
+        this.name = name;
+        return this;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    /** Where the node keeps its epoch index ({@value EpochIndex#FILE_NAME}) and status ({@value StatusFile#FILE_NAME}). */
+    public ReplicationContext directory(final Path directory)
+    {
+        this.directory = directory;
+        return this;
+    }
+
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /** The embedded media driver's directory, this node's alone; {@code directory/aeron} by default. */
+    public ReplicationContext aeronDirectory(final Path aeronDirectory)
+    {
+        this.aeronDirectory = aeronDirectory;
+        return this;
+    }
+
+    public Path aeronDirectory()
+    {
+        return aeronDirectory;
+    }
+
+    /** host:port this node receives on (UDP). */
+    public ReplicationContext localEndpoint(final String localEndpoint)
+    {
+        this.localEndpoint = localEndpoint;
+        return this;
+    }
+
+    public String localEndpoint()
+    {
+        return localEndpoint;
+    }
+
+    /** host:port the peer receives on (UDP). */
+    public ReplicationContext peerEndpoint(final String peerEndpoint)
+    {
+        this.peerEndpoint = peerEndpoint;
+        return this;
+    }
+
+    public String peerEndpoint()
+    {
+        return peerEndpoint;
+    }
+
+    /** {@link ReplicationMode#SYNCHRONOUS} by default. */
+    public ReplicationContext mode(final ReplicationMode mode)
+    {
+        this.mode = mode;
+        return this;
+    }
+
+    public ReplicationMode mode()
+    {
+        return mode;
+    }
+
+    /** What a synchronous primary does without a standby; {@link StandbyLoss#WAIT} by default. */
+    public ReplicationContext standbyLoss(final StandbyLoss standbyLoss)
+    {
+        this.standbyLoss = standbyLoss;
+        return this;
+    }
+
+    public StandbyLoss standbyLoss()
+    {
+        return standbyLoss;
+    }
+
+    /** Under {@link StandbyLoss#DEGRADE}: how long without a standby before visibility stops waiting; 5 s by default. */
+    public ReplicationContext degradeAfter(final Duration degradeAfter)
+    {
+        this.degradeAfter = degradeAfter;
+        return this;
+    }
+
+    public Duration degradeAfter()
+    {
+        return degradeAfter;
+    }
+
+    /** How often each node tells the other it is alive; 100 ms by default. */
+    public ReplicationContext heartbeatInterval(final Duration heartbeatInterval)
+    {
+        this.heartbeatInterval = heartbeatInterval;
+        return this;
+    }
+
+    public Duration heartbeatInterval()
+    {
+        return heartbeatInterval;
+    }
+
+    /** Silence after which the peer counts as lost; 2 s by default (a loaded small machine pauses). */
+    public ReplicationContext peerTimeout(final Duration peerTimeout)
+    {
+        this.peerTimeout = peerTimeout;
+        return this;
+    }
+
+    public Duration peerTimeout()
+    {
+        return peerTimeout;
+    }
+
+    /**
+     * How long a standby waits without progress while its primary is ahead (a live entry waiting for
+     * missing ones, say) before it asks again from its next position; 1 s by default.
+     */
+    public ReplicationContext stallTimeout(final Duration stallTimeout)
+    {
+        this.stallTimeout = stallTimeout;
+        return this;
+    }
+
+    public Duration stallTimeout()
+    {
+        return stallTimeout;
+    }
+
+    /**
+     * How close (in positions) catch-up from the journal must come to the replicator stage before the
+     * stage ships live again; 1024 by default. Live entries wait at the standby while catch-up covers the rest.
+     */
+    public ReplicationContext handoffWindow(final int handoffWindow)
+    {
+        this.handoffWindow = handoffWindow;
+        return this;
+    }
+
+    public int handoffWindow()
+    {
+        return handoffWindow;
+    }
+
+    /** Most journal entries catch-up sends per duty cycle; 256 by default. */
+    public ReplicationContext catchUpBurst(final int catchUpBurst)
+    {
+        this.catchUpBurst = catchUpBurst;
+        return this;
+    }
+
+    public int catchUpBurst()
+    {
+        return catchUpBurst;
+    }
+
+    /** Aeron term buffer length for the node's publications (a power of two, at least 64 KiB); 2 MiB by default. */
+    public ReplicationContext termBufferLength(final int termBufferLength)
+    {
+        this.termBufferLength = termBufferLength;
+        return this;
+    }
+
+    public int termBufferLength()
+    {
+        return termBufferLength;
+    }
+
+    /** How the replication agent waits when it has nothing to do; a backoff that parks up to 100 µs by default. */
+    public ReplicationContext idleStrategy(final Supplier<IdleStrategy> idleStrategy)
+    {
+        this.idleStrategy = idleStrategy;
+        return this;
+    }
+
+    public Supplier<IdleStrategy> idleStrategy()
+    {
+        return idleStrategy;
+    }
+
+    /** The embedded media driver's idle strategy (one shared thread); a backoff that parks up to 100 µs by default. */
+    public ReplicationContext driverIdleStrategy(final Supplier<IdleStrategy> driverIdleStrategy)
+    {
+        this.driverIdleStrategy = driverIdleStrategy;
+        return this;
+    }
+
+    public Supplier<IdleStrategy> driverIdleStrategy()
+    {
+        return driverIdleStrategy;
+    }
+
+    /** Last word on the embedded media driver's settings (tests put a loss generator on its receive channel). */
+    public ReplicationContext driverCustomizer(final Consumer<MediaDriver.Context> driverCustomizer)
+    {
+        this.driverCustomizer = driverCustomizer;
+        return this;
+    }
+
+    public Consumer<MediaDriver.Context> driverCustomizer()
+    {
+        return driverCustomizer;
+    }
+
+    /**
+     * Told, in words, of everything an operator must know: peer lost and back, degraded and synchronous
+     * again, catch-up started and done, promotion, fencing. Prints to stderr by default. Must not throw.
+     */
+    public ReplicationContext eventHandler(final Consumer<String> eventHandler)
+    {
+        this.eventHandler = eventHandler;
+        return this;
+    }
+
+    public Consumer<String> eventHandler()
+    {
+        return eventHandler;
+    }
+}

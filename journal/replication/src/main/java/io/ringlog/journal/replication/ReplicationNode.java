@@ -1,0 +1,264 @@
+package io.ringlog.journal.replication;
+
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.Journal;
+import org.HdrHistogram.Histogram;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One node of a primary/standby pair: an {@link Engine} with its own journal, state machine and
+ * snapshots, the Aeron replicator stage inside it, and a replication agent beside it.
+ * <pre>
+ *   primary node                                      standby node
+ *   ┌─────────────────────────────────┐               ┌─────────────────────────────────┐
+ *   │ Engine: journal ─┐              │   log (1001)  │ ReplicationAgent ─► Engine      │
+ *   │   AeronReplicator ┴► logic ─► … │ ────────────► │   (StandbyDuty)    (follower:   │
+ *   │      ▲ gate                     │ catch-up(1002)│                     journal,     │
+ *   │ ReplicationAgent (PrimaryDuty) ─┼─────────────► │                     logic, snap- │
+ *   │   catch-up from the journal     │ control (1003)│   ACK of committed  shots)       │
+ *   │   acks ─► gate                  │ ◄───────────► │   REQUEST, HEARTBEAT            │
+ *   └─────────────────────────────────┘               └─────────────────────────────────┘
+ * </pre>
+ * A standby is promoted by {@link #promote(Duration)}: an external arbiter decides when (a pair has
+ * no quorum to decide it by itself). The node's epoch, kept in its journal ({@link EpochIndex}),
+ * fences a primary of an older epoch the moment either hears from the other.
+ */
+public final class ReplicationNode implements AutoCloseable
+{
+    private final ReplicationContext ctx;
+    private final NodeState state;
+    private final Channels channels;
+    private final StatusFile status;
+    private final Engine engine;
+    private final ReplicationAgent agent;
+    private final AgentRunner runner;
+    private boolean closed;
+
+    private ReplicationNode(final ReplicationContext ctx, final NodeState state, final Channels channels,
+        final StatusFile status, final Engine engine, final ReplicationAgent agent, final AgentRunner runner)
+    {
+        this.ctx = ctx;
+        this.state = state;
+        this.channels = channels;
+        this.status = status;
+        this.engine = engine;
+        this.agent = agent;
+        this.runner = runner;
+    }
+
+    /**
+     * Launches a node: recovers its engine from the journal (and snapshots) in {@code engine}, then
+     * replicates in {@code role}. The engine context must have a durable journal; the node sets its
+     * replicator and, for a standby, follower mode. The node owns the engine's stages as the engine does.
+     *
+     * @throws ReplicationException if the epoch index does not match the journal, or Aeron cannot start.
+     */
+    public static ReplicationNode launch(final ReplicationContext ctx, final EngineContext engine, final Role role)
+    {
+        if (role != Role.PRIMARY && role != Role.STANDBY)
+        {
+            throw new IllegalArgumentException("a node is launched as PRIMARY or STANDBY, not " + role);
+        }
+        ctx.conclude();
+        final Journal journal = engine.journal();
+        if (journal == null || journal.readOnly())
+        {
+            throw new IllegalArgumentException("a replication node needs a writable journal in its engine context");
+        }
+        final int maxPayloadLength = engine.maxPayloadLength();
+        StatusFile status = null;
+        Channels channels = null;
+        Engine launched = null;
+        try
+        {
+            Files.createDirectories(ctx.directory());
+            final EpochIndex epochs = EpochIndex.load(ctx.directory(), journal, maxPayloadLength, ctx.eventHandler());
+            status = StatusFile.create(ctx.directory());
+            final NodeState state = new NodeState();
+            state.role = role;
+            state.epoch = epochs.current();
+            channels = Channels.open(ctx, (image) -> state.streamsAppeared.incrementAndGet(), (image) ->
+            {
+            });
+            engine.replicator(new AeronReplicator(state, channels.log(), ctx, maxPayloadLength)).follower(role == Role.STANDBY);
+            launched = Engine.launch(engine);
+            final ReplicationAgent agent = new ReplicationAgent(ctx, state, channels, status, epochs, journal, launched,
+                maxPayloadLength);
+            final AgentRunner runner = new AgentRunner(ctx.idleStrategy().get(),
+                (ex) -> ctx.eventHandler().accept("replication agent failed: " + ex), null, agent);
+            AgentRunner.startOnThread(runner);
+            ctx.eventHandler().accept("started as " + role.name().toLowerCase(java.util.Locale.ROOT) + " in epoch " +
+                state.epoch + " (" + epochs + "), " + ctx.mode().name().toLowerCase(java.util.Locale.ROOT) +
+                ", listening on " + ctx.localEndpoint() + ", peer " + ctx.peerEndpoint() + ", journal ends at " +
+                journal.lastPosition());
+            return new ReplicationNode(ctx, state, channels, status, launched, agent, runner);
+        }
+        catch (final IOException ex)
+        {
+            cleanUp(launched, channels, status, engine);
+            throw new UncheckedIOException("cannot create the node directory " + ctx.directory() + ": " + ex, ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            cleanUp(launched, channels, status, engine);
+            throw ex;
+        }
+    }
+
+    private static void cleanUp(final Engine launched, final Channels channels, final StatusFile status,
+        final EngineContext engine)
+    {
+        if (launched != null)
+        {
+            CloseHelper.quietClose(launched);
+        }
+        else
+        {
+            // The engine would have owned them; it never started, so close them as it would have.
+            CloseHelper.quietCloseAll(engine.snapshotStore(), engine.journal());
+        }
+        CloseHelper.quietCloseAll(channels, status);
+    }
+
+    /** The node's engine: publish to it while it is the primary. */
+    public Engine engine()
+    {
+        return engine;
+    }
+
+    /** What the node is doing now. */
+    public Role role()
+    {
+        return state.role;
+    }
+
+    /** The epoch the node is in. */
+    public long epoch()
+    {
+        return state.epoch;
+    }
+
+    /**
+     * Promotes this standby to primary: it stops following, journals a new epoch as its first own
+     * command, and from then on sequences commands and replicates them to a standby of its own (the old
+     * primary, once it rejoins). Waits until the epoch is in the journal.
+     *
+     * @throws ReplicationException if this node is not a standby, has not heard from a primary since it
+     *                              started (see {@link #promote(Duration, boolean)}), or the promotion did not
+     *                              complete in time.
+     */
+    public Promotion promote(final Duration timeout)
+    {
+        return promote(timeout, false);
+    }
+
+    /**
+     * Like {@link #promote(Duration)}; with {@code force}, also a standby that has not heard from a primary
+     * since it started. Its new epoch is then one more than the newest it knows, which a primary it never
+     * heard from may already have: force only when the old primary is known to be gone and no newer.
+     */
+    public Promotion promote(final Duration timeout, final boolean force)
+    {
+        try
+        {
+            return agent.requestPromotion(force).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            final Throwable cause = ex.getCause();
+            throw cause instanceof ReplicationException ? (ReplicationException)cause :
+                new ReplicationException("promotion failed: " + cause, cause);
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new ReplicationException("promotion did not complete within " + timeout.toMillis() + " ms: " +
+                "the engine did not journal the epoch command");
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new ReplicationException("interrupted while promoting", ex);
+        }
+    }
+
+    /** The node's replication figures now (also readable from another process: {@link ReplicationStatus#read}). */
+    public ReplicationStatus status()
+    {
+        return ReplicationStatus.of(status.page());
+    }
+
+    /** Acknowledgement round trips measured as a primary, in nanoseconds; empty on a standby. */
+    public Histogram ackLatency()
+    {
+        final Histogram latency = agent.ackLatency();
+        return latency != null ? latency : new Histogram(3);
+    }
+
+    /** Why the node stopped replicating (fenced, diverged, refused), or null while it is fine. */
+    public Throwable failure()
+    {
+        return agent.failure();
+    }
+
+    /** Test support: closes the standby's log and catch-up subscriptions for {@code duration}, then opens them again. */
+    void dropReceiving(final Duration duration)
+    {
+        agent.dropReceiving(System.nanoTime() + duration.toNanos());
+    }
+
+    /**
+     * Stops the node. A primary closes its engine first (acknowledgements still flow while it drains),
+     * a standby stops following first; then the agent, Aeron and the status file.
+     *
+     * @throws io.ringlog.core.EngineHaltedException if the engine had halted (a fenced primary, say).
+     */
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        if (state.role == Role.PRIMARY || state.role == Role.FENCED)
+        {
+            failure = closeEngine();
+            CloseHelper.quietClose(runner);
+        }
+        else
+        {
+            CloseHelper.quietClose(runner);
+            failure = closeEngine();
+        }
+        CloseHelper.quietCloseAll(channels, status);
+        ctx.eventHandler().accept("closed");
+        if (failure != null)
+        {
+            throw failure;
+        }
+    }
+
+    private RuntimeException closeEngine()
+    {
+        try
+        {
+            engine.close();
+            return null;
+        }
+        catch (final RuntimeException ex)
+        {
+            return ex;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.ringlog.journal.replication;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A node's replication figures at one moment, as its status file ({@value StatusFile#FILE_NAME})
+ * held them: readable from the node's own process ({@link ReplicationNode#status()}) or any other
+ * ({@link #read(Path)}), also after the node died.
+ *
+ * @param role                what the node was doing.
+ * @param epoch               its epoch; {@code epochStart} the position that epoch began at.
+ * @param peer                what it knew of its peer.
+ * @param mode                "asynchronous", "synchronous", or "degraded" (synchronous, standby lost, not waiting).
+ * @param journaledPosition   a primary's last journaled position; a standby's last committed one.
+ * @param acknowledgedPosition a primary: the highest position its standby acknowledged; a standby: the highest it acknowledged.
+ * @param lagPositions        journaled minus acknowledged (a standby: its primary's last reported position minus its own).
+ * @param lagNanos            age of the oldest batch shipped and not yet acknowledged; 0 when none is.
+ * @param catchUpFrom         the position the current (or last) catch-up started at, 0 if none ran;
+ *                            {@code catchUpSent} how far it got, {@code catchUpTarget} where the journal ended meanwhile.
+ * @param ackLatencyP50Nanos  acknowledgement round trip (shipped to acknowledged), median; also p99 and max.
+ * @param acknowledgements    acknowledgements received (primary) or sent (standby).
+ * @param backPressured       sends that met Aeron back-pressure (a slow standby), retried, never dropped.
+ * @param notConnected        sends that found no standby connected: left to catch-up from the journal.
+ * @param catchUps            catch-up sessions served (primary) or asked for (standby).
+ * @param peerHeardMillis     when the peer was last heard from, epoch ms (0: never).
+ * @param peerEpoch           the peer's epoch as last heard; {@code peerPosition} its last reported position.
+ * @param degradations        times a synchronous primary stopped waiting for a lost standby.
+ * @param updatedMillis       when the node last wrote its status, epoch ms.
+ * @param pid                 the node's process id.
+ * @param message             the latest failure or notice in words, empty if none.
+ */
+public record ReplicationStatus(
+    Role role,
+    long epoch,
+    long epochStart,
+    PeerState peer,
+    String mode,
+    long journaledPosition,
+    long acknowledgedPosition,
+    long lagPositions,
+    long lagNanos,
+    long catchUpFrom,
+    long catchUpSent,
+    long catchUpTarget,
+    long ackLatencyP50Nanos,
+    long ackLatencyP99Nanos,
+    long ackLatencyMaxNanos,
+    long acknowledgements,
+    long backPressured,
+    long notConnected,
+    long catchUps,
+    long peerHeardMillis,
+    long peerEpoch,
+    long peerPosition,
+    long degradations,
+    long updatedMillis,
+    long pid,
+    String message)
+{
+    /**
+     * Reads the status a node keeps in {@code directory} (its {@link ReplicationContext#directory()}).
+     *
+     * @throws ReplicationException if there is none, or the file is not a status file.
+     */
+    public static ReplicationStatus read(final Path directory)
+    {
+        final UnsafeBuffer page = StatusFile.readPage(directory);
+        if (page == null)
+        {
+            throw new ReplicationException("no replication status in " + directory + " (no " + StatusFile.FILE_NAME +
+                "): is it a node's directory, and has the node started?");
+        }
+        return of(page);
+    }
+
+    static ReplicationStatus of(final UnsafeBuffer page)
+    {
+        final long mode = page.getLongVolatile(StatusFile.MODE);
+        return new ReplicationStatus(
+            enumAt(Role.values(), page.getLongVolatile(StatusFile.ROLE)),
+            page.getLongVolatile(StatusFile.EPOCH),
+            page.getLongVolatile(StatusFile.EPOCH_START),
+            enumAt(PeerState.values(), page.getLongVolatile(StatusFile.PEER_STATE)),
+            mode == StatusFile.MODE_SYNC ? "synchronous" : mode == StatusFile.MODE_DEGRADED ? "degraded" : "asynchronous",
+            page.getLongVolatile(StatusFile.JOURNALED),
+            page.getLongVolatile(StatusFile.ACKNOWLEDGED),
+            page.getLongVolatile(StatusFile.LAG_POSITIONS),
+            page.getLongVolatile(StatusFile.LAG_NANOS),
+            page.getLongVolatile(StatusFile.CATCH_UP_FROM),
+            page.getLongVolatile(StatusFile.CATCH_UP_SENT),
+            page.getLongVolatile(StatusFile.CATCH_UP_TARGET),
+            page.getLongVolatile(StatusFile.ACK_P50),
+            page.getLongVolatile(StatusFile.ACK_P99),
+            page.getLongVolatile(StatusFile.ACK_MAX),
+            page.getLongVolatile(StatusFile.ACKS),
+            page.getLongVolatile(StatusFile.BACK_PRESSURED),
+            page.getLongVolatile(StatusFile.NOT_CONNECTED),
+            page.getLongVolatile(StatusFile.CATCH_UPS),
+            page.getLongVolatile(StatusFile.PEER_HEARD),
+            page.getLongVolatile(StatusFile.PEER_EPOCH),
+            page.getLongVolatile(StatusFile.PEER_POSITION),
+            page.getLongVolatile(StatusFile.DEGRADED_COUNT),
+            page.getLongVolatile(StatusFile.UPDATED),
+            page.getLongVolatile(StatusFile.PID),
+            StatusFile.message(page));
+    }
+
+    private static <E extends Enum<E>> E enumAt(final E[] values, final long ordinal)
+    {
+        return values[(int)Math.max(0, Math.min(values.length - 1, ordinal))];
+    }
+
+    /** The figures as {@code key: value} pairs, in a stable order, for the {@code status} command. */
+    public Map<String, String> fields()
+    {
+        final Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("role", role.name().toLowerCase(java.util.Locale.ROOT));
+        fields.put("epoch", epoch + " (from position " + epochStart + ")");
+        fields.put("mode", mode);
+        fields.put("peer", peer.name().toLowerCase(java.util.Locale.ROOT) + (peerHeardMillis > 0 ?
+            " (last heard " + Instant.ofEpochMilli(peerHeardMillis) + ", epoch " + peerEpoch + ", position " +
+                peerPosition + ")" : ""));
+        fields.put(role == Role.STANDBY ? "committed-position" : "journaled-position", Long.toString(journaledPosition));
+        fields.put("acknowledged-position", Long.toString(acknowledgedPosition));
+        fields.put("lag-positions", Long.toString(lagPositions));
+        fields.put("lag-ms", String.format(java.util.Locale.ROOT, "%.3f", lagNanos / 1e6));
+        if (role == Role.STANDBY)
+        {
+            if (catchUpFrom > 0)
+            {
+                fields.put("catch-up", "last asked from position " + catchUpFrom);
+            }
+        }
+        else
+        {
+            if (catchUpFrom > 0)
+            {
+                fields.put("catch-up", "last from position " + catchUpFrom + ", sent up to " + catchUpSent +
+                    " (the journal ended at " + catchUpTarget + " when it began)");
+            }
+            fields.put("ack-latency-us", String.format(java.util.Locale.ROOT, "p50 %.1f, p99 %.1f, max %.1f",
+                ackLatencyP50Nanos / 1e3, ackLatencyP99Nanos / 1e3, ackLatencyMaxNanos / 1e3));
+        }
+        fields.put("acknowledgements", Long.toString(acknowledgements));
+        fields.put("back-pressured-sends", Long.toString(backPressured));
+        fields.put("not-connected-sends", Long.toString(notConnected));
+        fields.put("catch-ups", Long.toString(catchUps));
+        fields.put("degradations", Long.toString(degradations));
+        fields.put("updated", updatedMillis > 0 ? Instant.ofEpochMilli(updatedMillis).toString() : "never");
+        fields.put("pid", Long.toString(pid));
+        if (!message.isEmpty())
+        {
+            fields.put("message", message);
+        }
+        return fields;
+    }
+}

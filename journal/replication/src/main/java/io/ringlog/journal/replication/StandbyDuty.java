@@ -1,0 +1,407 @@
+package io.ringlog.journal.replication;
+
+import io.aeron.ControlledFragmentAssembler;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.ControlledFragmentHandler.Action;
+import io.ringlog.core.Command;
+import io.ringlog.core.CommandCodec;
+import io.ringlog.core.CorruptEntryException;
+import io.ringlog.core.Crc32c;
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineMetrics;
+import io.ringlog.core.FollowerIntake;
+import io.ringlog.core.Journal;
+import io.ringlog.core.JournalReader;
+import io.ringlog.core.SystemCommands;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A standby's side of replication, on the replication agent's thread: asks its primary for
+ * everything from its next position (a {@link Messages#REQUEST} opening a session), takes entries
+ * from the catch-up and log streams in position order into the engine's {@link FollowerIntake},
+ * and acknowledges the highest position its journal has committed.
+ * <pre>
+ *  entry at position p, session s, epoch e:
+ *    e older than this node's epoch ──► tell the sender it is FENCED; drop
+ *    s not this node's session      ──► drop (an older session's, still in flight)
+ *    p below next                   ──► drop (a duplicate: both streams may carry it)
+ *    p above next, log stream       ──► leave it there (ABORT): catch-up will fill what is before it
+ *    p above next, catch-up stream  ──► data was lost under us: ask again, in a new session
+ *    p == next                      ──► checksum, epoch command? index it first; append
+ * </pre>
+ * A standby that makes no progress while its primary reports being ahead, for the stall timeout,
+ * asks again; so does one whose log stream reappears (the primary restarted, or receiving was
+ * dropped): nothing is ever skipped, a session at worst starts over from the next position.
+ */
+final class StandbyDuty
+{
+    private final ReplicationContext ctx;
+    private final NodeState state;
+    private final Channels channels;
+    private final StatusFile status;
+    private final EpochIndex epochs;
+    private final Journal journal;
+    private final Engine engine;
+    private final FollowerIntake intake;
+    private final EngineMetrics metrics;
+    private final Crc32c crc = new Crc32c();
+    private final Command scratch;
+    private final UnsafeBuffer checksumScratch;
+    private final ControlledFragmentAssembler logAssembler = new ControlledFragmentAssembler(this::onLogFragment);
+    private final ControlledFragmentAssembler catchUpAssembler = new ControlledFragmentAssembler(this::onCatchUpFragment);
+    private final long stallNanos;
+    private final long heartbeatNanos;
+
+    private long session = NodeState.NO_SESSION;
+    private boolean askAgain = true;
+    private long requestedNanos;
+    private long requestedFrom;
+    private boolean answered;
+    private boolean catchUpDone;
+    private boolean blocked;
+    private long progressNanos;
+    private long acknowledged = -1;
+    private long acknowledgedNanos;
+    private long primaryPosition;
+    private long primarySession = NodeState.NO_SESSION;
+    private long now;
+    private long lastFencedReplyNanos;
+    private boolean stopped;
+    private long streamsSeen;
+
+    StandbyDuty(final ReplicationContext ctx, final NodeState state, final Channels channels, final StatusFile status,
+        final EpochIndex epochs, final Journal journal, final Engine engine, final int maxPayloadLength)
+    {
+        this.ctx = ctx;
+        this.state = state;
+        this.channels = channels;
+        this.status = status;
+        this.epochs = epochs;
+        this.journal = journal;
+        this.engine = engine;
+        this.intake = engine.follower();
+        this.metrics = engine.metrics();
+        this.scratch = new Command(maxPayloadLength);
+        this.checksumScratch = new UnsafeBuffer(new byte[CommandCodec.HEADER_LENGTH + maxPayloadLength]);
+        this.stallNanos = ctx.stallTimeout().toNanos();
+        this.heartbeatNanos = ctx.heartbeatInterval().toNanos();
+    }
+
+    int doWork(final long nowNanos)
+    {
+        if (stopped)
+        {
+            return 0;
+        }
+        now = nowNanos;
+        int work = 0;
+        final long appeared = state.streamsAppeared.get();
+        if (appeared != streamsSeen)
+        {
+            streamsSeen = appeared;
+            onStreamAvailable();
+        }
+        if ((askAgain || (!answered && now - requestedNanos > stallNanos)) &&
+            metrics.position(EngineMetrics.Stage.JOURNAL) >= intake.nextPosition() - 1)
+        {
+            // Asked only once the journal holds everything appended: the request names its last entry's checksum.
+            request();
+        }
+        final Subscription catchUp = channels.catchUpIn();
+        if (catchUp != null)
+        {
+            work += catchUp.controlledPoll(catchUpAssembler, 64);
+        }
+        final Subscription log = channels.logIn();
+        if (log != null)
+        {
+            work += log.controlledPoll(logAssembler, 64);
+        }
+        work += acknowledge();
+        checkStalled();
+        return work;
+    }
+
+    /** The primary's session and position, as its heartbeat said. */
+    void onPrimaryHeartbeat(final long heartbeatSession, final long position)
+    {
+        primaryPosition = position;
+        primarySession = heartbeatSession;
+        if (session != NodeState.NO_SESSION && heartbeatSession != session && answered &&
+            now - requestedNanos > stallNanos)
+        {
+            // The primary serves no session of ours (it restarted, or ended ours): start over.
+            event("the primary serves no session of this standby (it restarted, or lost it): asking again");
+            askAgain = true;
+        }
+    }
+
+    /** The primary stopped shipping live for our session: ask again from the next position. */
+    void onSessionEnded(final long endedSession)
+    {
+        if (endedSession == session && !stopped)
+        {
+            askAgain = true;
+        }
+    }
+
+    void onCatchUpDone(final long doneSession)
+    {
+        if (doneSession == session)
+        {
+            catchUpDone = true;
+        }
+    }
+
+    /** A log or catch-up stream appeared: whatever was sent before it is lost to us, so ask from the next position. */
+    void onStreamAvailable()
+    {
+        // Before any answer the request is still on its way: a stream appearing then is the primary's first.
+        if (session != NodeState.NO_SESSION && answered)
+        {
+            askAgain = true;
+        }
+    }
+
+    /** Stops following for good (promotion, or a refusal); what was appended stays. */
+    void stop()
+    {
+        stopped = true;
+    }
+
+    boolean stopped()
+    {
+        return stopped;
+    }
+
+    long session()
+    {
+        return session;
+    }
+
+    long primaryPosition()
+    {
+        return primaryPosition;
+    }
+
+    private void request()
+    {
+        final long next = intake.nextPosition();
+        final long previous = next - 1;
+        final long checksum = previous >= 1 ? checksumAt(previous) : -1;
+        if (askAgain || session == NodeState.NO_SESSION)
+        {
+            session = 1 + ThreadLocalRandom.current().nextLong(Long.MAX_VALUE - 1);
+            status.add(StatusFile.CATCH_UPS, 1);
+            status.put(StatusFile.CATCH_UP_FROM, next);
+        }
+        // The session id is the request's identity: a repeat of it is harmless to the primary.
+        channels.send(Messages.REQUEST, state.epoch, session, 2, next, checksum, 0);
+        askAgain = false;
+        answered = false;
+        catchUpDone = false;
+        blocked = false;
+        requestedFrom = next;
+        requestedNanos = now;
+        progressNanos = now;
+    }
+
+    private long checksumAt(final long position)
+    {
+        try (JournalReader reader = journal.reader(position))
+        {
+            if (!reader.next(scratch))
+            {
+                throw new ReplicationException("this standby's journal has no entry at position " + position +
+                    " though its engine is past it");
+            }
+        }
+        return CommandCodec.checksum(scratch, checksumScratch, crc) & 0xFFFF_FFFFL;
+    }
+
+    private Action onLogFragment(final DirectBuffer buffer, final int offset, final int length,
+        final io.aeron.logbuffer.Header header)
+    {
+        return onFragment(buffer, offset, length, true);
+    }
+
+    private Action onCatchUpFragment(final DirectBuffer buffer, final int offset, final int length,
+        final io.aeron.logbuffer.Header header)
+    {
+        return onFragment(buffer, offset, length, false);
+    }
+
+    private Action onFragment(final DirectBuffer buffer, final int offset, final int length, final boolean live)
+    {
+        if (stopped || length < Messages.HEADER_LENGTH)
+        {
+            return Action.CONTINUE;
+        }
+        final int type = Messages.type(buffer, offset);
+        final long epoch = Messages.epoch(buffer, offset);
+        final long messageSession = Messages.session(buffer, offset);
+        if (epoch < state.epoch)
+        {
+            replyFenced(epoch);
+            return Action.CONTINUE;
+        }
+        if (messageSession != session)
+        {
+            return Action.CONTINUE;
+        }
+        answered = true;
+        if (type == Messages.CATCH_UP_DONE)
+        {
+            catchUpDone = true;
+            return Action.CONTINUE;
+        }
+        if (type != Messages.ENTRY)
+        {
+            return Action.CONTINUE;
+        }
+        final int entryOffset = offset + Messages.HEADER_LENGTH;
+        final int entryLength = length - Messages.HEADER_LENGTH;
+        final long position = CommandCodec.position(buffer, entryOffset);
+        final long next = intake.nextPosition();
+        if (position < next)
+        {
+            return Action.CONTINUE;
+        }
+        if (position > next)
+        {
+            if (live)
+            {
+                blocked = true;
+                return Action.ABORT;
+            }
+            event("the catch-up stream skipped from " + next + " to " + position + " (data lost under it): asking again");
+            askAgain = true;
+            return Action.CONTINUE;
+        }
+        final int headerLength;
+        try
+        {
+            headerLength = CommandCodec.check(buffer, entryOffset, entryLength, crc);
+        }
+        catch (final CorruptEntryException ex)
+        {
+            event("entry " + position + " arrived damaged (" + ex.getMessage() + "): asking again from it");
+            askAgain = true;
+            return Action.CONTINUE;
+        }
+        final int commandType = buffer.getInt(entryOffset + CommandCodec.TYPE_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        final int payloadLength = entryLength - headerLength;
+        if (commandType == SystemCommands.EPOCH && payloadLength >= SystemCommands.EPOCH_LENGTH)
+        {
+            adoptEpoch(buffer.getLong(entryOffset + headerLength, ByteOrder.LITTLE_ENDIAN), position);
+        }
+        final long appended = intake.tryAppend(
+            position,
+            buffer.getLong(entryOffset + CommandCodec.TIMESTAMP_OFFSET, ByteOrder.LITTLE_ENDIAN),
+            commandType,
+            buffer.getInt(entryOffset + CommandCodec.VERSION_OFFSET, ByteOrder.LITTLE_ENDIAN),
+            buffer.getLong(entryOffset + CommandCodec.SOURCE_ID_OFFSET, ByteOrder.LITTLE_ENDIAN),
+            buffer.getLong(entryOffset + CommandCodec.SOURCE_SEQUENCE_OFFSET, ByteOrder.LITTLE_ENDIAN),
+            buffer.getLong(entryOffset + CommandCodec.CORRELATION_ID_OFFSET, ByteOrder.LITTLE_ENDIAN),
+            buffer, entryOffset + headerLength, payloadLength);
+        if (appended == FollowerIntake.BACK_PRESSURED)
+        {
+            return Action.ABORT;
+        }
+        if (appended < 0)
+        {
+            event("the engine refused entry " + position + " as " + (appended == FollowerIntake.GAP ? "a gap" :
+                "a duplicate") + ": asking again");
+            askAgain = true;
+            return Action.CONTINUE;
+        }
+        blocked = false;
+        progressNanos = now;
+        return Action.CONTINUE;
+    }
+
+    /** An epoch command is indexed before it is appended (see {@link EpochIndex}), and this node is in its epoch from then on. */
+    private void adoptEpoch(final long epoch, final long position)
+    {
+        if (!epochs.contains(epoch, position))
+        {
+            epochs.begin(epoch, position);
+            event("the primary's history enters epoch " + epoch + " at position " + position);
+        }
+        if (epoch > state.epoch)
+        {
+            state.epoch = epoch;
+            status.put(StatusFile.EPOCH, epoch);
+            status.put(StatusFile.EPOCH_START, position);
+        }
+    }
+
+    private int acknowledge()
+    {
+        if (session == NodeState.NO_SESSION)
+        {
+            return 0;
+        }
+        final long committed = metrics.position(EngineMetrics.Stage.JOURNAL);
+        if (committed > acknowledged || now - acknowledgedNanos > heartbeatNanos)
+        {
+            if (channels.send(Messages.ACK, state.epoch, session, 1, committed, 0, 0))
+            {
+                if (committed > acknowledged)
+                {
+                    status.add(StatusFile.ACKS, 1);
+                    status.put(StatusFile.ACKNOWLEDGED, committed);
+                }
+                acknowledged = committed;
+                acknowledgedNanos = now;
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    private void checkStalled()
+    {
+        if (session == NodeState.NO_SESSION || askAgain)
+        {
+            return;
+        }
+        final long next = intake.nextPosition();
+        if (blocked && catchUpDone)
+        {
+            event("the live stream is ahead at position " + next + " after catch-up ended: asking again");
+            askAgain = true;
+        }
+        else if (primaryPosition >= next && now - progressNanos > stallNanos && now - requestedNanos > stallNanos)
+        {
+            event("no progress for " + ctx.stallTimeout().toMillis() + " ms at position " + next + " while the primary " +
+                "is at " + primaryPosition + ": asking again");
+            askAgain = true;
+        }
+    }
+
+    private void replyFenced(final long senderEpoch)
+    {
+        if (now - lastFencedReplyNanos > heartbeatNanos)
+        {
+            lastFencedReplyNanos = now;
+            channels.send(Messages.FENCED, state.epoch, NodeState.NO_SESSION, 1, epochs.currentStart(), 0, 0);
+            event("entries of epoch " + senderEpoch + " arrived from a primary this node's epoch " + state.epoch +
+                " has fenced: refused, and told it so");
+        }
+    }
+
+    long requestedFrom()
+    {
+        return requestedFrom;
+    }
+
+    private void event(final String message)
+    {
+        ctx.eventHandler().accept(message);
+    }
+}

@@ -1,0 +1,78 @@
+package io.ringlog.journal.replication;
+
+import io.ringlog.core.Topology;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A standby that starts late, or restarts mid-run, asks from its last position, catches up from the
+ * primary's journal while the primary keeps taking commands, then follows live: same journal, same hash.
+ */
+class CatchUpTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldCatchUpALateStandbyAndOneRestartedMidRunWithoutStoppingIntake() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        final ReplicationNode primary = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED,
+            new AccumulatorStateMachine());
+        ReplicationNode standby = null;
+        try
+        {
+            Pair.publish(primary.engine(), 1, 30_000);
+            final AtomicReference<Throwable> publisherFailure = new AtomicReference<>();
+            final Thread publisher = new Thread(() ->
+            {
+                try
+                {
+                    Pair.publish(primary.engine(), 30_001, 60_000);
+                }
+                catch (final Throwable ex)
+                {
+                    publisherFailure.set(ex);
+                }
+            });
+            // Intake goes on while the late standby catches up.
+            publisher.start();
+            standby = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            final ReplicationNode late = standby;
+            Pair.await(() -> late.engine().metrics().lastAppliedPosition() >= 40_000, Duration.ofSeconds(60),
+                "the late standby past 40,000");
+            standby.close();
+
+            // Restarted mid-run: it recovers from its own snapshot and journal, then asks from where it is.
+            standby = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            publisher.join(TimeUnit.SECONDS.toMillis(60));
+            assertNull(publisherFailure.get());
+            Pair.publish(primary.engine(), 60_001, 61_000);
+            final ReplicationNode restarted = standby;
+            restarted.engine().awaitApplied(61_000, 60, TimeUnit.SECONDS);
+            Pair.await(() -> primary.status().acknowledgedPosition() == 61_000, Duration.ofSeconds(10), "the last ack");
+            assertTrue(primary.status().catchUps() >= 2, "two catch-ups served: " + primary.status());
+        }
+        finally
+        {
+            primary.close();
+            if (standby != null)
+            {
+                standby.close();
+            }
+        }
+        assertEquals(primary.engine().stateHash(), standby.engine().stateHash());
+        pair.assertSameJournals(61_000);
+    }
+}

@@ -1,0 +1,88 @@
+package io.ringlog.journal.replication;
+
+import io.ringlog.core.EngineHaltedException;
+import io.ringlog.core.Topology;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Promotion bumps the epoch and journals it; the old primary, still running, is fenced (halts, shows
+ * nothing more), is told its tail diverged when it asks to rejoin, cuts it off with {@link Rejoin},
+ * and follows the new primary to the same state.
+ */
+class PromotionTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldFenceTheStalePrimaryAndLetItRejoinAfterCuttingItsTail() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
+        ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        try
+        {
+            Pair.publish(a.engine(), 1, 5_000);
+            b.engine().awaitApplied(5_000, 30, TimeUnit.SECONDS);
+
+            // The standby stops hearing entries: a journals a tail b never gets (and, synchronous, shows none of it).
+            b.dropReceiving(Duration.ofSeconds(60));
+            Pair.await(() -> pair.events.contains("b: receiving dropped: the log and catch-up subscriptions are closed " +
+                "for a while"), Duration.ofSeconds(10), "b's subscriptions closed");
+            final ReplicationNode primary = a;
+            Pair.publish(primary.engine(), 5_001, 5_200);
+            Pair.await(() -> primary.engine().metrics().lastAppliedPosition() == 5_200 ||
+                primary.status().lagPositions() > 0, Duration.ofSeconds(30), "a tail the standby does not have");
+
+            final Promotion promotion = b.promote(Duration.ofSeconds(10));
+            assertEquals(1, promotion.epoch());
+            assertTrue(promotion.position() <= 5_201, "the epoch follows what b had: " + promotion);
+            assertEquals(Role.PRIMARY, b.role());
+
+            // The stale primary hears the new epoch in b's heartbeats and halts.
+            Pair.await(() -> primary.role() == Role.FENCED, Duration.ofSeconds(10), "a fenced");
+            assertInstanceOf(FencedException.class, a.failure());
+            assertThrows(EngineHaltedException.class, () -> Pair.publish(primary.engine(), 9_999, 9_999));
+            assertEquals(Role.FENCED, a.status().role());
+            assertTrue(a.status().message().startsWith("FENCED"), a.status().message());
+            assertThrows(EngineHaltedException.class, primary::close);
+
+            // Rejoining as a standby: refused until the tail is cut, then it follows.
+            a = pair.launch("a", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            final ReplicationNode rejoining = a;
+            Pair.await(() -> rejoining.failure() != null, Duration.ofSeconds(10), "the divergence found");
+            final DivergedHistoryException diverged = assertInstanceOf(DivergedHistoryException.class, a.failure());
+            assertEquals(promotion.position() - 1, diverged.keepUpTo());
+            assertThrows(EngineHaltedException.class, rejoining::close);
+            Rejoin.truncate(dir.resolve("a").resolve("journal"), dir.resolve("a").resolve("snapshots"),
+                diverged.keepUpTo(), System.out::println);
+
+            a = pair.launch("a", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            final long next = b.engine().nextPosition();
+            Pair.publish(b.engine(), next, next + 999);
+            a.engine().awaitApplied(next + 999, 30, TimeUnit.SECONDS);
+            assertEquals(1, a.epoch(), "the rejoined node is in the new epoch");
+        }
+        catch (final Throwable ex)
+        {
+            Pair.closeQuietly(b, a);
+            throw ex;
+        }
+        b.close();
+        a.close();
+        assertEquals(b.engine().stateHash(), a.engine().stateHash());
+        pair.assertSameJournals(b.engine().nextPosition() - 1);
+    }
+}

@@ -1,0 +1,54 @@
+package io.ringlog.journal.replication;
+
+import io.ringlog.core.Topology;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A primary and a hot standby on loopback UDP: the standby journals every entry, applies it (same
+ * hash at the same position) and snapshots where the primary does, in both modes and topologies.
+ */
+class ReplicationTest
+{
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @CsvSource({"SYNCHRONOUS, PIPELINED", "ASYNCHRONOUS, PIPELINED", "SYNCHRONOUS, COMPACT"})
+    void shouldKeepAHotStandbyWithTheSameJournalAndState(final ReplicationMode mode, final Topology topology)
+        throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final AccumulatorStateMachine primaryState = new AccumulatorStateMachine();
+        final AccumulatorStateMachine standbyState = new AccumulatorStateMachine();
+        final ReplicationNode standby = pair.launch("b", Role.STANDBY, mode, topology, standbyState);
+        final ReplicationNode primary = pair.launch("a", Role.PRIMARY, mode, topology, primaryState);
+        try (standby; primary)
+        {
+            Pair.publish(primary.engine(), 1, 20_000);
+            primary.engine().awaitApplied(20_000, 30, TimeUnit.SECONDS);
+            standby.engine().awaitApplied(20_000, 30, TimeUnit.SECONDS);
+            Pair.await(() -> primary.status().acknowledgedPosition() == 20_000, Duration.ofSeconds(10), "the last ack");
+            final ReplicationStatus status = primary.status();
+            assertEquals(Role.PRIMARY, status.role());
+            assertEquals(PeerState.CONNECTED, status.peer());
+            if (mode == ReplicationMode.SYNCHRONOUS)
+            {
+                assertTrue(primary.ackLatency().getTotalCount() > 0, "acknowledgement latency measured");
+            }
+        }
+        assertEquals(primary.engine().stateHash(), standby.engine().stateHash(), "hot standby: same state");
+        assertEquals(primaryState.total(), standbyState.total());
+        pair.assertSameJournals(20_000);
+        assertEquals(pair.replayHash("a"), pair.replayHash("b"));
+    }
+}

@@ -1,0 +1,92 @@
+package io.ringlog.journal.replication;
+
+import io.ringlog.core.EngineMetrics;
+import io.ringlog.core.Topology;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a synchronous primary does without its standby is a setting: by default it waits (nothing
+ * becomes visible); under {@link StandbyLoss#DEGRADE} it goes on alone after a timeout, loudly, and is
+ * synchronous again once a standby has caught up. An asynchronous primary reports the lag.
+ */
+class StandbyLossTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldWaitByDefaultAndDegradeLoudlyWhenToldThenBeSynchronousAgain() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
+        final ReplicationNode primary = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED,
+            new AccumulatorStateMachine(),
+            (ctx) -> ctx.standbyLoss(StandbyLoss.DEGRADE).degradeAfter(Duration.ofMillis(3_000))
+                .peerTimeout(Duration.ofMillis(500)));
+        ReplicationNode standby = null;
+        try
+        {
+            Pair.publish(primary.engine(), 1, 100);
+            // No standby yet, past the peer timeout and well short of degradeAfter: journaled, said, not visible.
+            Pair.await(() -> primary.engine().metrics().position(EngineMetrics.Stage.JOURNAL) == 100,
+                Duration.ofSeconds(10), "the commands journaled");
+            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("a: peer ") && e.contains(" NOT HEARD ") &&
+                e.endsWith("waiting up to 3000 ms before degrading to asynchronous")), Duration.ofSeconds(10),
+                "the primary says it has no standby");
+            assertEquals(0, primary.engine().metrics().lastAppliedPosition(), "waits for a standby");
+            primary.engine().awaitApplied(100, 20, TimeUnit.SECONDS);
+            Pair.await(() -> "degraded".equals(primary.status().mode()), Duration.ofSeconds(5), "the status says so");
+            assertEquals(1, primary.status().degradations());
+            assertTrue(pair.events.stream().anyMatch((e) -> e.startsWith("a: DEGRADED to asynchronous")), "said loudly");
+
+            standby = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            Pair.publish(primary.engine(), 101, 2_000);
+            standby.engine().awaitApplied(2_000, 20, TimeUnit.SECONDS);
+            Pair.await(() -> "synchronous".equals(primary.status().mode()), Duration.ofSeconds(10),
+                "synchronous again");
+            assertTrue(pair.events.stream().anyMatch((e) -> e.contains("SYNCHRONOUS again")), "said so");
+        }
+        finally
+        {
+            primary.close();
+            if (standby != null)
+            {
+                standby.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldReportLagInPositionsAndTimeWhenAsynchronous() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        final ReplicationNode standby = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED,
+            new AccumulatorStateMachine());
+        final ReplicationNode primary = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED,
+            new AccumulatorStateMachine());
+        try (standby; primary)
+        {
+            Pair.publish(primary.engine(), 1, 1_000);
+            standby.engine().awaitApplied(1_000, 20, TimeUnit.SECONDS);
+            standby.dropReceiving(Duration.ofSeconds(3));
+            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: receiving dropped")),
+                Duration.ofSeconds(5), "b stops receiving");
+            Pair.publish(primary.engine(), 1_001, 3_000);
+            primary.engine().awaitApplied(3_000, 20, TimeUnit.SECONDS);
+            Pair.await(() -> primary.status().lagPositions() >= 1_000, Duration.ofSeconds(5), "lag in positions");
+            assertEquals(PeerState.CONNECTED, primary.status().peer(), "heartbeats still flow");
+            standby.engine().awaitApplied(3_000, 30, TimeUnit.SECONDS);
+            Pair.await(() -> primary.status().lagPositions() == 0, Duration.ofSeconds(5), "no lag once caught up");
+        }
+    }
+}

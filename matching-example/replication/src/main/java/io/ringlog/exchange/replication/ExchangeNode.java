@@ -1,0 +1,499 @@
+package io.ringlog.exchange.replication;
+
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.EngineHaltedException;
+import io.ringlog.core.Topology;
+import io.ringlog.exchange.ExchangeStateMachine;
+import io.ringlog.exchange.codec.CommandTypes;
+import io.ringlog.exchange.codec.CommandEncoder;
+import io.ringlog.exchange.codec.command.ConfigureCommandEncoder;
+import io.ringlog.exchange.text.CommandFileReader;
+import io.ringlog.exchange.text.EventTextWriter;
+import io.ringlog.exchange.text.ParsedCommand;
+import io.ringlog.journal.ChronicleJournal;
+import io.ringlog.journal.FileSnapshotStore;
+import io.ringlog.journal.replication.DivergedHistoryException;
+import io.ringlog.journal.replication.FencedException;
+import io.ringlog.journal.replication.Promotion;
+import io.ringlog.journal.replication.Rejoin;
+import io.ringlog.journal.replication.ReplicationContext;
+import io.ringlog.journal.replication.ReplicationException;
+import io.ringlog.journal.replication.ReplicationMode;
+import io.ringlog.journal.replication.ReplicationNode;
+import io.ringlog.journal.replication.Role;
+import io.ringlog.journal.replication.StandbyLoss;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One exchange node as a process: launches a {@link ReplicationNode} on the node's directory, serves
+ * publish requests (as primary) and promote and stop requests from its {@link Mailbox}es, and turns
+ * every way it can end into a line a person can act on and an exit code:
+ * <pre>
+ *   0  stopped (stop request, SIGTERM)
+ *   1  failed (the message says why)
+ *   3  fenced: a standby was promoted; restart this node as a standby with --rejoin
+ *   4  diverged: this standby's journal has a tail the primary's history does not; restart with --rejoin
+ * </pre>
+ * With {@code --rejoin}, a diverged standby cuts off its tail ({@link Rejoin}), saying what it drops,
+ * and starts again as a standby.
+ */
+final class ExchangeNode
+{
+    static final int STOPPED = 0;
+    static final int FAILED = 1;
+    static final int FENCED = 3;
+    static final int DIVERGED = 4;
+    private static final int REJOIN = -1;
+    static final int MAX_PAYLOAD = ParsedCommand.MAX_PAYLOAD_LENGTH;
+
+    record Settings(
+        Role role,
+        NodeDirectory directory,
+        String listen,
+        String peer,
+        ReplicationMode mode,
+        StandbyLoss standbyLoss,
+        Duration degradeAfter,
+        Duration heartbeat,
+        Duration peerTimeout,
+        Path events,
+        long snapshotEvery,
+        Topology topology,
+        boolean rejoin,
+        int maxAssets,
+        Path aeronDirectory)
+    {
+    }
+
+    private final Settings settings;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final String name;
+    private volatile boolean stopping;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    ExchangeNode(final Settings settings, final PrintWriter out, final PrintWriter err)
+    {
+        this.settings = settings;
+        this.out = out;
+        this.err = err;
+        this.name = settings.directory().root().getFileName().toString();
+    }
+
+    /** Runs until stopped, fenced or failed; returns the exit code. */
+    int run() throws IOException
+    {
+        final Thread hook = new Thread(() ->
+        {
+            stopping = true;
+            try
+            {
+                stopped.await(30, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ignore)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, name + "-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        final Writer eventsFile = settings.events() != null ? new BufferedWriter(new OutputStreamWriter(
+            Files.newOutputStream(settings.events()), StandardCharsets.UTF_8), 1 << 16) : null;
+        try
+        {
+            Role role = settings.role();
+            while (true)
+            {
+                final int code = runOnce(role, eventsFile);
+                if (code != REJOIN)
+                {
+                    return code;
+                }
+                role = Role.STANDBY;
+            }
+        }
+        finally
+        {
+            if (eventsFile != null)
+            {
+                eventsFile.close();
+            }
+            stopped.countDown();
+        }
+    }
+
+    private int runOnce(final Role role, final Writer eventsFile)
+    {
+        final LeaderEvents events = eventsFile != null ?
+            new LeaderEvents(new EventTextWriter(eventsFile, false), eventsFile) : null;
+        final ReplicationNode node;
+        try
+        {
+            node = launch(role, events);
+        }
+        catch (final RuntimeException ex)
+        {
+            err.println(name + ": cannot start: " + message(ex));
+            return FAILED;
+        }
+        try
+        {
+            if (role == Role.PRIMARY)
+            {
+                publishGenesis(node.engine());
+                if (events != null)
+                {
+                    events.from(1);
+                }
+            }
+            out.println(name + ": " + role.name().toLowerCase(java.util.Locale.ROOT) + " in epoch " + node.epoch() +
+                ", listening on " + settings.listen() + ", peer " + settings.peer() + ", next position " +
+                node.engine().nextPosition());
+            return serve(node, events);
+        }
+        catch (final RuntimeException ex)
+        {
+            err.println(name + ": failed: " + message(ex));
+            closeQuietly(node);
+            return FAILED;
+        }
+    }
+
+    private ReplicationNode launch(final Role role, final LeaderEvents events)
+    {
+        final NodeDirectory dir = settings.directory();
+        final ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context()
+            .directory(dir.journal())
+            .maxPayloadLength(MAX_PAYLOAD)
+            .tornEntryListener((torn) -> err.println(name + ": torn-entry: " + torn)));
+        final EngineContext engine = new EngineContext()
+            .name(name)
+            .stateMachine(ExchangeStateMachine.configuredByJournal(true))
+            .journal(journal)
+            .snapshotStore(FileSnapshotStore.open(new FileSnapshotStore.Context().directory(dir.snapshots()).retain(3)
+                .errorHandler((ex) -> err.println(name + ": snapshot: " + ex.getMessage()))))
+            .snapshotEvery(settings.snapshotEvery())
+            .topology(settings.topology())
+            .maxPayloadLength(MAX_PAYLOAD)
+            .errorHandler((ex) ->
+            {
+                // A replication failure that halts the engine was told by the replication events already.
+                if (!(ex instanceof ReplicationException))
+                {
+                    err.println(name + ": engine: " + message(ex));
+                }
+            });
+        if (events != null)
+        {
+            engine.listener("events", events);
+        }
+        final ReplicationContext replication = new ReplicationContext()
+            .name(name)
+            .directory(dir.replication())
+            .aeronDirectory(settings.aeronDirectory() != null ? settings.aeronDirectory() : dir.aeron())
+            .localEndpoint(settings.listen())
+            .peerEndpoint(settings.peer())
+            .mode(settings.mode())
+            .standbyLoss(settings.standbyLoss())
+            .degradeAfter(settings.degradeAfter())
+            .heartbeatInterval(settings.heartbeat())
+            .peerTimeout(settings.peerTimeout())
+            .eventHandler((message) -> err.println(name + ": " + message));
+        return ReplicationNode.launch(replication, engine, role);
+    }
+
+    /** A new journal starts with the exchange's settings at position 1, as {@code exchange run} writes them. */
+    private void publishGenesis(final Engine engine)
+    {
+        if (engine.nextPosition() != 1)
+        {
+            return;
+        }
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[MAX_PAYLOAD]);
+        new ConfigureCommandEncoder().wrap(payload, 0).settingsVersion(CommandTypes.SETTINGS_VERSION)
+            .maxAssets(settings.maxAssets());
+        final long position = engine.publish(CommandTypes.CONFIGURE, CommandEncoder.VERSION, 0, 0, 0, payload, 0,
+            ConfigureCommandEncoder.BLOCK_LENGTH);
+        if (position != 1)
+        {
+            throw new IllegalStateException("the exchange's settings went to position " + position + ", not 1");
+        }
+    }
+
+    private int serve(final ReplicationNode node, final LeaderEvents events)
+    {
+        final NodeDirectory dir = settings.directory();
+        while (true)
+        {
+            if (stopping || takeStop(dir))
+            {
+                return close(node, STOPPED, "stopped");
+            }
+            final Throwable failure = node.failure();
+            if (failure instanceof FencedException)
+            {
+                // The replication events said why, in full.
+                return close(node, FENCED, "fenced (a standby was promoted): restart with --role standby --rejoin");
+            }
+            if (failure instanceof DivergedHistoryException diverged)
+            {
+                if (!settings.rejoin())
+                {
+                    return close(node, DIVERGED, "diverged from the primary's history: restart with --rejoin");
+                }
+                close(node, REJOIN, "closed to rejoin");
+                Rejoin.truncate(dir.journal(), dir.snapshots(), diverged.keepUpTo(), (line) -> err.println(name + ": " + line));
+                return REJOIN;
+            }
+            if (failure != null)
+            {
+                err.println(name + ": " + failure.getMessage());
+                return close(node, FAILED, "failed");
+            }
+            final Throwable halted = node.engine().failure();
+            if (halted != null)
+            {
+                err.println(name + ": the engine halted: " + message(halted));
+                return close(node, FAILED, "halted");
+            }
+            serveControl(node, events);
+            serveInbox(node);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    private boolean takeStop(final NodeDirectory dir)
+    {
+        for (final String request : Mailbox.pending(dir.control()))
+        {
+            if (request.equals("stop"))
+            {
+                final Properties result = new Properties();
+                result.setProperty("status", "stopping");
+                Mailbox.answer(dir.control(), request, result);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void serveControl(final ReplicationNode node, final LeaderEvents events)
+    {
+        final Path control = settings.directory().control();
+        for (final String request : Mailbox.pending(control))
+        {
+            if (!request.equals("promote"))
+            {
+                continue;
+            }
+            final Properties result = new Properties();
+            try
+            {
+                final Properties asked = Mailbox.read(control.resolve(request + Mailbox.REQUEST));
+                final Promotion promotion = node.promote(Duration.ofSeconds(30),
+                    Boolean.parseBoolean(asked.getProperty("force", "false")));
+                if (events != null)
+                {
+                    events.from(promotion.position());
+                }
+                result.setProperty("status", "promoted");
+                result.setProperty("epoch", Long.toString(promotion.epoch()));
+                result.setProperty("position", Long.toString(promotion.position()));
+                out.println(name + ": promoted to primary in epoch " + promotion.epoch() + " at position " +
+                    promotion.position());
+            }
+            catch (final ReplicationException | IOException ex)
+            {
+                result.setProperty("status", "refused");
+                result.setProperty("message", message(ex));
+            }
+            Mailbox.answer(control, request, result);
+        }
+    }
+
+    private void serveInbox(final ReplicationNode node)
+    {
+        final Path inbox = settings.directory().inbox();
+        for (final String request : Mailbox.pending(inbox))
+        {
+            final Properties result = new Properties();
+            try
+            {
+                final Properties asked = Mailbox.read(inbox.resolve(request + Mailbox.REQUEST));
+                if (node.role() != Role.PRIMARY)
+                {
+                    result.setProperty("status", "refused");
+                    result.setProperty("message", "this node is a " + node.role().name().toLowerCase(java.util.Locale.ROOT) +
+                        ": publish to the primary, or promote this node first");
+                }
+                else
+                {
+                    publish(node.engine(), Path.of(asked.getProperty("file")),
+                        Long.parseLong(asked.getProperty("rate", "0")), result);
+                }
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                result.setProperty("status", "failed");
+                result.setProperty("message", message(ex));
+            }
+            Mailbox.answer(inbox, request, result);
+        }
+    }
+
+    private void publish(final Engine engine, final Path file, final long rate, final Properties result)
+        throws IOException
+    {
+        final long first = engine.nextPosition();
+        final Publisher publisher = new Publisher(engine, rate);
+        CommandFileReader.Counts counts = null;
+        String stoppedBy = null;
+        try (InputStream in = Files.newInputStream(file))
+        {
+            counts = new CommandFileReader().read(in, publisher,
+                (line, text, reason) -> err.println(name + ": " + file + " line " + line + ": " + reason));
+        }
+        catch (final EngineHaltedException ex)
+        {
+            stoppedBy = message(ex);
+        }
+        catch (final StopPublishing ex)
+        {
+            stoppedBy = "the node is stopping";
+        }
+        final long last = first + publisher.published - 1;
+        result.setProperty("status", stoppedBy == null ? "published" : "stopped");
+        if (stoppedBy != null)
+        {
+            result.setProperty("message", stoppedBy);
+        }
+        result.setProperty("commands", Long.toString(publisher.published));
+        if (counts != null)
+        {
+            result.setProperty("malformed", Long.toString(counts.malformed()));
+        }
+        result.setProperty("first-position", Long.toString(first));
+        result.setProperty("last-position", Long.toString(last));
+        boolean applied = publisher.published == 0;
+        if (stoppedBy == null && publisher.published > 0)
+        {
+            try
+            {
+                engine.awaitApplied(last, 30, TimeUnit.SECONDS);
+                applied = true;
+            }
+            catch (final TimeoutException | EngineHaltedException ex)
+            {
+                result.setProperty("message", "not applied within 30 s (a synchronous primary waits for its " +
+                    "standby): " + message(ex));
+            }
+        }
+        result.setProperty("applied", Boolean.toString(applied));
+    }
+
+    private int close(final ReplicationNode node, final int code, final String why)
+    {
+        try
+        {
+            node.close();
+        }
+        catch (final EngineHaltedException ex)
+        {
+            // Said already, in the failure that halted it.
+        }
+        catch (final RuntimeException ex)
+        {
+            err.println(name + ": while closing: " + message(ex));
+        }
+        if (code >= 0)
+        {
+            out.println(name + ": " + why);
+        }
+        return code;
+    }
+
+    private static void closeQuietly(final ReplicationNode node)
+    {
+        try
+        {
+            node.close();
+        }
+        catch (final RuntimeException ignore)
+        {
+            // Reporting the failure that got us here matters more.
+        }
+    }
+
+    static String message(final Throwable ex)
+    {
+        final String message = ex.getMessage();
+        return message != null ? message : ex.getClass().getSimpleName();
+    }
+
+    /** Thrown through the command file reader when the node is asked to stop mid-file. */
+    private static final class StopPublishing extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        StopPublishing()
+        {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Publishes each parsed command, at a fixed rate when asked. */
+    private final class Publisher implements CommandFileReader.Sink
+    {
+        private final Engine engine;
+        private final double intervalNanos;
+        private long started;
+        long published;
+
+        Publisher(final Engine engine, final long rate)
+        {
+            this.engine = engine;
+            this.intervalNanos = rate > 0 ? 1e9 / rate : 0;
+        }
+
+        @Override
+        public void command(final ParsedCommand command)
+        {
+            if (stopping)
+            {
+                throw new StopPublishing();
+            }
+            if (intervalNanos > 0)
+            {
+                if (published == 0)
+                {
+                    started = System.nanoTime();
+                }
+                final long due = started + (long)(published * intervalNanos);
+                final long left = due - System.nanoTime();
+                if (left > 0)
+                {
+                    LockSupport.parkNanos(left);
+                }
+            }
+            engine.publish(command.type(), command.version(), command.sourceId(), command.sourceSequence(),
+                command.correlationId(), command.payload(), 0, command.payloadLength());
+            published++;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.ringlog.exchange.replication;
+
+import java.nio.file.Path;
+
+/**
+ * Where a node keeps everything, under one directory of its own:
+ * <pre>
+ *   NODE_DIR/journal       its Chronicle journal         NODE_DIR/inbox     publish requests and their results
+ *   NODE_DIR/snapshots     its snapshots                 NODE_DIR/control   promote and stop requests
+ *   NODE_DIR/replication   epoch index, status page      NODE_DIR/aeron     its media driver (unless --aeron-dir)
+ * </pre>
+ */
+record NodeDirectory(Path root)
+{
+    Path journal()
+    {
+        return root.resolve("journal");
+    }
+
+    Path snapshots()
+    {
+        return root.resolve("snapshots");
+    }
+
+    Path replication()
+    {
+        return root.resolve("replication");
+    }
+
+    Path aeron()
+    {
+        return root.resolve("aeron");
+    }
+
+    Path inbox()
+    {
+        return root.resolve("inbox");
+    }
+
+    Path control()
+    {
+        return root.resolve("control");
+    }
+}

@@ -1,0 +1,379 @@
+package io.ringlog.exchange.replication;
+
+import io.ringlog.core.Topology;
+import io.ringlog.journal.replication.ReplicationContext;
+import io.ringlog.journal.replication.ReplicationMode;
+import io.ringlog.journal.replication.ReplicationStatus;
+import io.ringlog.journal.replication.Role;
+import io.ringlog.journal.replication.StandbyLoss;
+import io.ringlog.journal.tool.CliSupport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code replica node | publish | status | promote | stop}: the stock exchange as a primary and a
+ * hot standby, two processes replicating over Aeron (scripts/replica).
+ */
+@Command(
+    name = "replica",
+    mixinStandardHelpOptions = true,
+    description = "Run the ringlog stock exchange as a primary and a hot standby that replicate over Aeron (UDP), " +
+        "publish command files to the primary, watch replication lag, promote the standby.",
+    subcommands = {
+        ReplicaCli.NodeCommand.class,
+        ReplicaCli.PublishCommand.class,
+        ReplicaCli.StatusCommand.class,
+        ReplicaCli.PromoteCommand.class,
+        ReplicaCli.StopCommand.class,
+        CommandLine.HelpCommand.class})
+public final class ReplicaCli implements Callable<Integer>
+{
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    ReplicaCli()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        System.exit(run(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+            new PrintWriter(System.err, true, StandardCharsets.UTF_8), args));
+    }
+
+    /** Runs the command line with the given output streams and returns its exit code. */
+    public static int run(final PrintWriter out, final PrintWriter err, final String... args)
+    {
+        final CommandLine commandLine = new CommandLine(new ReplicaCli());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        final int code = CliSupport.configure(commandLine, out, err).execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    @Override
+    public Integer call()
+    {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return CommandLine.ExitCode.USAGE;
+    }
+
+    /** Node modes by the names a person types. */
+    enum Mode
+    {
+        SYNC(ReplicationMode.SYNCHRONOUS), ASYNC(ReplicationMode.ASYNCHRONOUS);
+
+        final ReplicationMode mode;
+
+        Mode(final ReplicationMode mode)
+        {
+            this.mode = mode;
+        }
+    }
+
+    /** {@code replica node}: runs one node until stopped, fenced or failed. */
+    @Command(name = "node", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Run one node of the pair in this process until it is stopped ('replica stop', SIGTERM), fenced or fails. " +
+                "A primary on an empty journal writes the exchange's settings at position 1; a standby follows its " +
+                "primary, catching up from its journal first, applies every command (a hot standby) and takes " +
+                "snapshots at the same positions.",
+            "Exit codes: 0 stopped; 1 failed; 3 fenced (a standby was promoted: restart this node with --role standby " +
+                "--rejoin); 4 diverged (this standby's journal has a tail the primary does not: restart with --rejoin)."})
+    static final class NodeCommand implements Callable<Integer>
+    {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--role", required = true, paramLabel = "ROLE", description = "primary or standby.")
+        Role role;
+
+        @Option(names = {"-d", "--dir"}, required = true, paramLabel = "NODE_DIR",
+            description = "The node's directory: journal, snapshots, replication state, requests (created if missing).")
+        Path dir;
+
+        @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", description = "UDP endpoint this node receives on.")
+        String listen;
+
+        @Option(names = "--peer", required = true, paramLabel = "HOST:PORT", description = "UDP endpoint the other node receives on.")
+        String peer;
+
+        @Option(names = "--mode", defaultValue = "SYNC", paramLabel = "MODE",
+            description = "sync: an event is visible once the standby's journal has its command; async: it does not " +
+                "wait (what the standby had not acknowledged is lost if the primary dies) (default: ${DEFAULT-VALUE}).")
+        Mode mode;
+
+        @Option(names = "--degrade-after-ms", paramLabel = "MS",
+            description = "Synchronous primary without a standby: after this long, show events without its " +
+                "acknowledgement, loudly, until a standby catches up (default: wait for a standby, however long).")
+        Long degradeAfterMs;
+
+        @Option(names = "--heartbeat-ms", defaultValue = "100", paramLabel = "MS",
+            description = "Heartbeat interval (default: ${DEFAULT-VALUE}).")
+        long heartbeatMs;
+
+        @Option(names = "--peer-timeout-ms", defaultValue = "2000", paramLabel = "MS",
+            description = "Silence after which the peer counts as lost (default: ${DEFAULT-VALUE}).")
+        long peerTimeoutMs;
+
+        @Option(names = "--events", paramLabel = "EVENTS_FILE",
+            description = "Write the events this node makes visible as a primary here, one line each, flushed at the " +
+                "end of each batch (replaced if it exists).")
+        Path events;
+
+        @Option(names = "--snapshot-every", defaultValue = "0", paramLabel = "N",
+            description = "Take a snapshot after every N-th position; a standby takes its own at the same positions " +
+                "(default: ${DEFAULT-VALUE}, never).")
+        long snapshotEvery;
+
+        @Option(names = "--topology", defaultValue = "PIPELINED", paramLabel = "TOPOLOGY",
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: the replicator ships batch after batch " +
+                "while acknowledgements come back; COMPACT waits for each batch's on one thread).")
+        Topology topology;
+
+        @Option(names = "--rejoin",
+            description = "A standby whose journal goes on past where the primary's history took another course (a " +
+                "fenced primary) cuts that tail off, saying what it drops, and follows.")
+        boolean rejoin;
+
+        @Option(names = "--max-assets", defaultValue = "64", paramLabel = "N",
+            description = "A new journal's asset ids 0..N-1, written at position 1 by the first primary (default: ${DEFAULT-VALUE}).")
+        int maxAssets;
+
+        @Option(names = "--aeron-dir", paramLabel = "DIR",
+            description = "The node's own media driver directory (default: NODE_DIR/aeron; /dev/shm/... is faster).")
+        Path aeronDir;
+
+        @Override
+        public Integer call() throws Exception
+        {
+            if (role != Role.PRIMARY && role != Role.STANDBY)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--role is primary or standby");
+            }
+            if (maxAssets < 2 || maxAssets > 1024 || snapshotEvery < 0 || heartbeatMs <= 0 || peerTimeoutMs <= heartbeatMs ||
+                (degradeAfterMs != null && degradeAfterMs < 0))
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--max-assets is 2..1024, --snapshot-every " +
+                    "and --degrade-after-ms are not negative, and --peer-timeout-ms is longer than --heartbeat-ms");
+            }
+            checkEndpoints();
+            Files.createDirectories(dir);
+            final ExchangeNode.Settings settings = new ExchangeNode.Settings(role, new NodeDirectory(dir), listen, peer,
+                mode.mode, degradeAfterMs != null ? StandbyLoss.DEGRADE : StandbyLoss.WAIT,
+                Duration.ofMillis(degradeAfterMs != null ? degradeAfterMs : 5_000), Duration.ofMillis(heartbeatMs),
+                Duration.ofMillis(peerTimeoutMs), events, snapshotEvery, topology, rejoin, maxAssets, aeronDir);
+            return new ExchangeNode(settings, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
+        }
+
+        /** Before anything is created: endpoints that cannot work are a usage error, in the flags' names. */
+        private void checkEndpoints()
+        {
+            try
+            {
+                new ReplicationContext().name("check").directory(dir.resolve("replication")).localEndpoint(listen)
+                    .peerEndpoint(peer).conclude();
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                    ex.getMessage().replace("localEndpoint", "--listen").replace("peerEndpoint", "--peer"));
+            }
+        }
+    }
+
+    /** {@code replica publish}: hands a command file to a running primary and waits until it is applied. */
+    @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Publish every command of a command file through the primary running on NODE_DIR, and wait " +
+            "until they are applied there (in sync mode: acknowledged by the standby). Prints positions and counts.")
+    static final class PublishCommand implements Callable<Integer>
+    {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = {"-d", "--dir"}, required = true, paramLabel = "NODE_DIR", description = "The primary's directory.")
+        Path dir;
+
+        @Option(names = {"-i", "--input"}, required = true, paramLabel = "COMMANDS_FILE",
+            description = "Command file in the text format ('scripts/exchange generate').")
+        Path commands;
+
+        @Option(names = "--rate", defaultValue = "0", paramLabel = "PER_SECOND",
+            description = "Publish at this many commands a second (default: ${DEFAULT-VALUE}, flat out).")
+        long rate;
+
+        @Option(names = "--timeout-s", defaultValue = "600", paramLabel = "S",
+            description = "How long to wait for the node (default: ${DEFAULT-VALUE}).")
+        long timeoutSeconds;
+
+        @Override
+        public Integer call() throws Exception
+        {
+            if (!Files.isReadable(commands))
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "cannot read command file " + commands);
+            }
+            final Properties request = new Properties();
+            request.setProperty("file", commands.toAbsolutePath().toString());
+            request.setProperty("rate", Long.toString(rate));
+            final String name = "publish-" + System.currentTimeMillis() + "-" + ProcessHandle.current().pid();
+            final NodeDirectory node = new NodeDirectory(dir);
+            Mailbox.ask(node.inbox(), name, request);
+            try
+            {
+                return print(Mailbox.awaitAnswer(node.inbox(), name, Duration.ofSeconds(timeoutSeconds)),
+                    spec.commandLine().getOut(), spec.commandLine().getErr(), "published");
+            }
+            catch (final TimeoutException ex)
+            {
+                final String waiting = waitingForStandby(node);
+                throw waiting == null ? ex : new TimeoutException(waiting);
+            }
+        }
+    }
+
+    /**
+     * Why a running synchronous primary has not answered, when it is waiting for a standby's
+     * acknowledgement (a standby never started, dead, or a wrong --peer); null when that is not it.
+     */
+    static String waitingForStandby(final NodeDirectory node)
+    {
+        final ReplicationStatus status;
+        try
+        {
+            status = ReplicationStatus.read(node.replication());
+        }
+        catch (final RuntimeException ex)
+        {
+            return null;
+        }
+        final boolean running = ProcessHandle.of(status.pid()).map(ProcessHandle::isAlive).orElse(false);
+        if (!running || status.role() != Role.PRIMARY || !"synchronous".equals(status.mode()) ||
+            status.acknowledgedPosition() >= status.journaledPosition())
+        {
+            return null;
+        }
+        return "the primary journaled up to position " + status.journaledPosition() + " but its standby acknowledged " +
+            "only up to " + status.acknowledgedPosition() + " (peer: " + status.peer().name().toLowerCase() + "): in " +
+            "synchronous mode nothing becomes visible until a standby acknowledges it. Start the standby (or check the " +
+            "primary's --peer), or run the primary with --degrade-after-ms to go on without one. The publish goes on " +
+            "in the node; 'replica status --dir " + node.root() + "' shows the lag";
+    }
+
+    /** {@code replica status}: a node's replication figures. */
+    @Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Print a node's replication status: role, epoch, peer, positions, lag in positions and time, " +
+            "acknowledgement latency, catch-up progress. Works on a stopped or killed node too (its last figures).")
+    static final class StatusCommand implements Callable<Integer>
+    {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = {"-d", "--dir"}, required = true, paramLabel = "NODE_DIR", description = "The node's directory.")
+        Path dir;
+
+        @Override
+        public Integer call()
+        {
+            final ReplicationStatus status = ReplicationStatus.read(new NodeDirectory(dir).replication());
+            final PrintWriter out = spec.commandLine().getOut();
+            final boolean running = ProcessHandle.of(status.pid()).map(ProcessHandle::isAlive).orElse(false);
+            out.println("process: " + status.pid() + (running ? " (running)" : " (not running: figures as it left them)"));
+            for (final Map.Entry<String, String> field : status.fields().entrySet())
+            {
+                if (!field.getKey().equals("pid"))
+                {
+                    out.println(field.getKey() + ": " + field.getValue());
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** {@code replica promote}: makes a standby the primary. */
+    @Command(name = "promote", mixinStandardHelpOptions = true,
+        description = "Promote the standby running on NODE_DIR to primary: it stops following, journals a new epoch " +
+            "as its first own command, and fences the old primary as soon as it hears from it. An arbiter decides " +
+            "when: the pair has no quorum to decide by itself (see the README).")
+    static final class PromoteCommand implements Callable<Integer>
+    {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = {"-d", "--dir"}, required = true, paramLabel = "NODE_DIR", description = "The standby's directory.")
+        Path dir;
+
+        @Option(names = "--timeout-s", defaultValue = "60", paramLabel = "S",
+            description = "How long to wait for the node (default: ${DEFAULT-VALUE}).")
+        long timeoutSeconds;
+
+        @Option(names = "--force",
+            description = "Promote even a standby that has not heard from a primary since it started (it cannot know " +
+                "the primary's epoch): only when the old primary is known to be gone.")
+        boolean force;
+
+        @Override
+        public Integer call() throws Exception
+        {
+            final NodeDirectory node = new NodeDirectory(dir);
+            final Properties request = new Properties();
+            request.setProperty("force", Boolean.toString(force));
+            Mailbox.ask(node.control(), "promote", request);
+            return print(Mailbox.awaitAnswer(node.control(), "promote", Duration.ofSeconds(timeoutSeconds)),
+                spec.commandLine().getOut(), spec.commandLine().getErr(), "promoted");
+        }
+    }
+
+    /** {@code replica stop}: stops a node gracefully. */
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+        description = "Stop the node running on NODE_DIR: it stops taking commands, drains, and closes.")
+    static final class StopCommand implements Callable<Integer>
+    {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = {"-d", "--dir"}, required = true, paramLabel = "NODE_DIR", description = "The node's directory.")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception
+        {
+            final NodeDirectory node = new NodeDirectory(dir);
+            Mailbox.ask(node.control(), "stop", new Properties());
+            return print(Mailbox.awaitAnswer(node.control(), "stop", Duration.ofSeconds(60)),
+                spec.commandLine().getOut(), spec.commandLine().getErr(), "stopping");
+        }
+    }
+
+    /** Prints a node's answer as {@code key: value} lines; 0 if its status is {@code ok}, else 1 with the message on stderr. */
+    static int print(final Properties result, final PrintWriter out, final PrintWriter err, final String ok)
+    {
+        final String status = result.getProperty("status", "?");
+        for (final String key : new java.util.TreeSet<>(result.stringPropertyNames()))
+        {
+            if (!key.equals("message") || status.equals(ok))
+            {
+                out.println(key + ": " + result.getProperty(key));
+            }
+        }
+        if (!status.equals(ok))
+        {
+            err.println("error: " + result.getProperty("message", status));
+            return CliSupport.FAILED;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,93 @@
+package io.ringlog.exchange.replication;
+
+import io.ringlog.journal.replication.ReplicationStatus;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One exchange node in a JVM of its own ({@code ReplicaCli node}), as a person runs it with
+ * scripts/replica: same class path as the test, the build's JVM flags, output appended to a log.
+ */
+final class NodeProcess
+{
+    final String name;
+    final Path root;
+    final Process process;
+    final Path events;
+    final Path log;
+
+    private NodeProcess(final String name, final Path root, final Process process, final Path events, final Path log)
+    {
+        this.name = name;
+        this.root = root;
+        this.process = process;
+        this.events = events;
+        this.log = log;
+    }
+
+    static NodeProcess start(final Path base, final String name, final String role, final int listen, final int peer,
+        final String mode, final boolean rejoin, final Path events) throws IOException
+    {
+        final Path root = base.resolve(name);
+        final Path log = base.resolve(name + ".log");
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Arrays.asList(System.getProperty("ringlog.jvm.flags", "").trim().split("\\s+")));
+        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-cp", System.getProperty("java.class.path"),
+            ReplicaCli.class.getName(), "node",
+            "--role", role, "--dir", root.toString(),
+            "--listen", "127.0.0.1:" + listen, "--peer", "127.0.0.1:" + peer,
+            "--mode", mode, "--events", events.toString(), "--snapshot-every", "2000",
+            "--heartbeat-ms", "50", "--peer-timeout-ms", "1500"));
+        if (rejoin)
+        {
+            command.add("--rejoin");
+        }
+        command.removeIf(String::isEmpty);
+        final Process process = new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+        return new NodeProcess(name, root, process, events, log);
+    }
+
+    NodeDirectory directory()
+    {
+        return new NodeDirectory(root);
+    }
+
+    /** The node's status page, or null before the node has written one. */
+    ReplicationStatus status()
+    {
+        try
+        {
+            return ReplicationStatus.read(directory().replication());
+        }
+        catch (final RuntimeException ex)
+        {
+            return null;
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no close. */
+    void kill() throws InterruptedException
+    {
+        process.toHandle().destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS))
+        {
+            throw new IllegalStateException(name + " did not die");
+        }
+    }
+
+    boolean alive()
+    {
+        return process.isAlive();
+    }
+}

@@ -1,0 +1,201 @@
+package io.ringlog.exchange.replication;
+
+import io.ringlog.exchange.workload.WorkloadConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The README's session, run as a user runs it: scripts/replica (RINGLOG_NO_BUILD=1, on the jar this
+ * build packaged) for a primary and a standby as two processes, publish a command file, read the
+ * lag, SIGKILL the primary, promote the standby, continue on it, bring the old primary back with
+ * --rejoin, stop both. Every command exits as documented and prints no stack trace.
+ */
+class ReplicaScriptIT
+{
+    private static final Path ROOT = Path.of(System.getProperty("ringlog.root", "../..")).toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRunAPairPromoteTheStandbyAndRejoinTheOldPrimary() throws Exception
+    {
+        final int a = Exchanges.freePort();
+        final int b = Exchanges.freePort();
+        run("scripts/exchange", "generate", "--preset", "exchange-core", "--commands", "20000", "--seed", "7",
+            "-o", dir.resolve("commands.txt").toString());
+        run("scripts/exchange", "generate", "--preset", "exchange-core", "--commands", "5000", "--seed", "8",
+            "-o", dir.resolve("more.txt").toString());
+        Process primary = node("a", "primary", a, b, false);
+        final Process standby = node("b", "standby", b, a, false);
+        try
+        {
+            final String published = run("scripts/replica", "publish", "--dir", dir.resolve("a").toString(),
+                "-i", dir.resolve("commands.txt").toString());
+            assertTrue(published.contains("status: published") && published.contains("applied: true"), published);
+            final String status = run("scripts/replica", "status", "--dir", dir.resolve("a").toString());
+            assertTrue(status.contains("role: primary") && status.contains("mode: synchronous") &&
+                status.contains("lag-positions: ") && status.contains("ack-latency-us: p50 "), status);
+
+            primary.toHandle().destroyForcibly();
+            primary.waitFor(30, TimeUnit.SECONDS);
+            final String promoted = run("scripts/replica", "promote", "--dir", dir.resolve("b").toString());
+            assertTrue(promoted.contains("status: promoted") && promoted.contains("epoch: 1"), promoted);
+
+            primary = node("a", "standby", a, b, true);
+            final String more = run("scripts/replica", "publish", "--dir", dir.resolve("b").toString(),
+                "-i", dir.resolve("more.txt").toString());
+            assertTrue(more.contains("applied: true"), more);
+            final String refused = runFailing("scripts/replica", "publish", "--dir", dir.resolve("a").toString(),
+                "-i", dir.resolve("more.txt").toString());
+            assertTrue(refused.contains("error: this node is a standby"), refused);
+            final String rejoined = run("scripts/replica", "status", "--dir", dir.resolve("a").toString());
+            assertTrue(rejoined.contains("role: standby") && rejoined.contains("epoch: 1 "), rejoined);
+
+            run("scripts/replica", "stop", "--dir", dir.resolve("b").toString());
+            run("scripts/replica", "stop", "--dir", dir.resolve("a").toString());
+            assertTrue(standby.waitFor(60, TimeUnit.SECONDS) && primary.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, standby.exitValue(), log("b"));
+            assertEquals(0, primary.exitValue(), log("a"));
+            assertNoStackTrace(log("a"));
+            assertNoStackTrace(log("b"));
+        }
+        finally
+        {
+            primary.toHandle().destroyForcibly();
+            standby.toHandle().destroyForcibly();
+        }
+        Exchanges.assertSameJournals(dir.resolve("a").resolve("journal"), dir.resolve("b").resolve("journal"));
+    }
+
+    /**
+     * What a user gets wrong with a running node: a port it holds, a standby that never answers (not
+     * started, or a wrong --peer). Each says what is wrong, in words, exits 1, and prints no stack trace;
+     * the synchronous primary says it waits, and a publish to it says why it was not applied. (Endpoints
+     * that cannot work at all are ReplicaCliTest's, in process.)
+     */
+    @Test
+    void shouldSayWhatIsWrongWithATakenPortAndAStandbyThatNeverAnswers() throws Exception
+    {
+        final int a = Exchanges.freePort();
+        final int b = Exchanges.freePort();
+        Exchanges.write(dir.resolve("few.txt"), Exchanges.workload(WorkloadConfig.exchangeCore(9, 2_000)));
+        // The standby was never started: nobody listens on the primary's --peer.
+        final Process primary = node("a", "primary", a, b, false);
+        try
+        {
+            awaitLog("a", "NOT HEARD from in the 2000 ms since this node started");
+            assertTrue(log("a").contains("synchronous, so nothing more becomes visible until a standby acknowledges it"),
+                log("a"));
+            assertFails("cannot open the replication streams on 127.0.0.1:" + a + " (is the port taken",
+                "scripts/replica", "node", "--role", "standby", "--dir", dir.resolve("c").toString(),
+                "--listen", "127.0.0.1:" + a, "--peer", "127.0.0.1:" + b);
+            final String waiting = assertFails("but its standby acknowledged only up to 0 (peer: never_seen): in " +
+                "synchronous mode nothing becomes visible until a standby acknowledges it", "scripts/replica", "publish",
+                "--dir", dir.resolve("a").toString(), "-i", dir.resolve("few.txt").toString(), "--timeout-s", "3");
+            assertTrue(waiting.contains("--degrade-after-ms"), waiting);
+            // Not 'replica stop': a primary waiting for its standby gives up draining only after its 30 s close timeout.
+            primary.toHandle().destroyForcibly();
+            assertTrue(primary.waitFor(30, TimeUnit.SECONDS));
+            assertNoStackTrace(log("a"));
+        }
+        finally
+        {
+            primary.toHandle().destroyForcibly();
+        }
+    }
+
+    /** Runs a command that must fail with exit code 1 and say {@code expected}; returns what it printed. */
+    private String assertFails(final String expected, final String... command) throws Exception
+    {
+        final String output = runFailing(command);
+        assertTrue(output.contains(expected), "expected '" + expected + "' from " + String.join(" ", command) + ":\n" +
+            output);
+        return output;
+    }
+
+    private void awaitLog(final String name, final String text) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(dir.resolve(name + ".log")) || !log(name).contains(text))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("timed out waiting for '" + text + "' in " + name + "'s log:\n" + log(name));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private Process node(final String name, final String role, final int listen, final int peer, final boolean rejoin)
+        throws IOException
+    {
+        final List<String> command = new ArrayList<>(List.of("scripts/replica", "node", "--role", role,
+            "--dir", dir.resolve(name).toString(), "--listen", "127.0.0.1:" + listen, "--peer", "127.0.0.1:" + peer));
+        if (rejoin)
+        {
+            command.add("--rejoin");
+        }
+        final ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()));
+        builder.environment().put("RINGLOG_NO_BUILD", "1");
+        return builder.start();
+    }
+
+    private String log(final String name) throws IOException
+    {
+        return Files.readString(dir.resolve(name + ".log"), StandardCharsets.UTF_8);
+    }
+
+    private String run(final String... command) throws Exception
+    {
+        final Result result = execute(command);
+        assertEquals(0, result.code, String.join(" ", command) + "\n" + result.output);
+        return result.output;
+    }
+
+    private String runFailing(final String... command) throws Exception
+    {
+        final Result result = execute(command);
+        assertEquals(1, result.code, String.join(" ", command) + "\n" + result.output);
+        return result.output;
+    }
+
+    private record Result(int code, String output)
+    {
+    }
+
+    private Result execute(final String... command) throws Exception
+    {
+        final Path out = Files.createTempFile(dir, "out", ".txt");
+        final ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+            .redirectOutput(out.toFile());
+        builder.environment().put("RINGLOG_NO_BUILD", "1");
+        final Process process = builder.start();
+        if (!process.waitFor(180, TimeUnit.SECONDS))
+        {
+            process.toHandle().destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish:\n" + Files.readString(out));
+        }
+        final String output = Files.readString(out, StandardCharsets.UTF_8);
+        assertNoStackTrace(output);
+        return new Result(process.exitValue(), output);
+    }
+
+    private static void assertNoStackTrace(final String output)
+    {
+        assertFalse(output.contains("\tat ") || output.contains("Exception in thread"), "a stack trace:\n" + output);
+    }
+}

@@ -1,0 +1,89 @@
+package io.ringlog.exchange.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A journal written by version 1 of the exchange's codecs (test data in
+ * {@code src/test/resources/v1-exchange}, see its README) replays under version 2 code to the state its
+ * run printed, from the journal alone and from its snapshot, regenerates the events that run wrote (with
+ * what version 2 adds to them), and takes version 2 commands after its last position.
+ */
+class VersionOneJournalTest
+{
+    /** What the version 1 run printed. */
+    private static final String V1_STATE_HASH = "e7965fe0b08d6a54";
+    private static final long V1_LAST_POSITION = 46;
+    private static final Pattern ACCEPTED = Pattern.compile("pos=\\d+ accepted oid=(\\d+) .*");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReplayToTheStateHashItsRunPrinted() throws Exception
+    {
+        final Path journal = TestJournals.restore("v1-exchange", dir).resolve("journal");
+
+        final Cli.Result full = Cli.ok("replay", "-d", journal.toString(), "--no-snapshot");
+        assertEquals(V1_STATE_HASH, full.value("state-hash"));
+        assertEquals(V1_LAST_POSITION, full.number("last-position"));
+        assertEquals(V1_LAST_POSITION, full.number("replayed"));
+
+        final Cli.Result fromSnapshot = Cli.ok("replay", "-d", journal.toString());
+        assertEquals(40, fromSnapshot.number("snapshot-position"), "the version 1 snapshot loads");
+        assertEquals(V1_STATE_HASH, fromSnapshot.value("state-hash"));
+    }
+
+    /**
+     * The same events, but that version 2 acceptances carry the client order id, and version 1 places
+     * get theirs from the upcaster: their order id, which was the client's reference in version 1.
+     */
+    @Test
+    void shouldRegenerateTheEventsItsRunWroteWithTheClientOrderIdsVersionTwoGivesItsOrders() throws Exception
+    {
+        final Path data = TestJournals.restore("v1-exchange", dir);
+        final Path replayed = dir.resolve("replayed.txt");
+        Cli.ok("replay", "-d", data.resolve("journal").toString(), "--events", replayed.toString());
+
+        final List<String> written = Files.readAllLines(data.resolve("events.txt"));
+        assertEquals(124, written.size());
+        final List<String> expected = new ArrayList<>();
+        for (final String line : written)
+        {
+            final Matcher accepted = ACCEPTED.matcher(line);
+            expected.add(accepted.matches() ? line + " clientOrderId=" + accepted.group(1) : line);
+        }
+        assertEquals(17, expected.stream().filter((line) -> line.contains(" clientOrderId=")).count());
+        assertEquals(expected, Files.readAllLines(replayed));
+    }
+
+    @Test
+    void shouldDumpItsEntriesAsTheVersionOneCommandsTheyAre() throws Exception
+    {
+        final Path journal = TestJournals.restore("v1-exchange", dir).resolve("journal");
+        final Cli.Result dump = Cli.ok("journal", "dump", "-d", journal.toString(), "--from", "12", "--to", "12");
+        assertEquals("1", dump.value("version"));
+        assertEquals("40", dump.value("payload-length"));
+        assertEquals("place oid=1 acct=1 sym=1 side=BUY type=GTC price=100 qty=3", dump.value("payload"));
+    }
+
+    @Test
+    void shouldContinueWithNewCommandsAfterItsLastPosition() throws Exception
+    {
+        final Path data = TestJournals.restore("v1-exchange", dir);
+        final Path journal = data.resolve("journal");
+        final Cli.Result more = Cli.ok("run", "-i", data.resolve("commands.txt").toString(), "-d", journal.toString());
+        assertEquals(V1_LAST_POSITION + 1, more.number("first-position"));
+        assertEquals(more.value("state-hash"), Cli.ok("replay", "-d", journal.toString(), "--no-snapshot")
+            .value("state-hash"), "old entries and new ones replay together to the state the run ended in");
+    }
+}

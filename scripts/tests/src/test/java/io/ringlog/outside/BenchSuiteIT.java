@@ -1,0 +1,182 @@
+package io.ringlog.outside;
+
+import io.ringlog.bench.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The benchmark suite as a user runs it, {@code scripts/bench suite --quick --out DIR}, end to end: every
+ * row runs (JMH in the suite's JVM for a moment each, exchange-core in its own, one latency rate for a
+ * second), and what it leaves parses, names every row, and holds ratios computed from this run's own
+ * figures: each ratio is recomputed here from JMH's JSON and the peer's, not from the suite's summary.
+ * Its figures mean nothing; the full suite is {@code scripts/bench}.
+ */
+class BenchSuiteIT
+{
+    private static final Duration SUITE = Duration.ofMinutes(4);
+    private static final List<String> JMH_ROWS = List.of("disruptor-multi", "disruptor-single", "pipeline-memory",
+        "pipeline-chronicle", "pipeline-memory-phased", "pipeline-memory-yielding", "pipeline-memory-busy-spin", "abq",
+        "exchange-memory", "exchange-chronicle", "exchange-chronicle-publish-one");
+    private static final List<String> TARGETS = List.of("exchange-vs-exchange-core", "pipeline-vs-disruptor",
+        "journaled-vs-in-memory", "ringlog-vs-abq");
+
+    @TempDir
+    Path temp;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldRunEveryRowAndComputeTheRatiosFromItsOwnFigures() throws Exception
+    {
+        final Shell shell = new Shell(Repository.sessionDirectory(temp), Map.of("RINGLOG_NO_BUILD", "1"));
+        final Path out = temp.resolve("suite");
+
+        final Shell.Result result = shell.run("scripts/bench suite --quick --out " + out, SUITE);
+
+        UserOutput.assertNoStackTrace(result);
+        final boolean peerRuns = Runtime.version().feature() == 17;
+        if (peerRuns)
+        {
+            result.expectOk();
+        }
+        final Map<String, Object> json = (Map<String, Object>)Json.parse(read(out.resolve("results.json")));
+        final String md = read(out.resolve("results.md"));
+
+        final Map<String, Object> machine = Json.object(json, "machine");
+        for (final String key : new String[]{"arch", "cpu-model", "cores", "memory-gib", "jdk"})
+        {
+            assertNotNull(machine.get(key), key);
+        }
+        assertTrue(md.contains("Machine: " + machine.get("arch") + ", " + machine.get("cpu-model")), md);
+        assertTrue(md.contains("Code: ringlog " + json.get("ringlog-version") + ", commit `" + json.get("commit") + "`"), md);
+
+        final List<String> ids = new ArrayList<>(JMH_ROWS);
+        ids.add("exchange-core");
+        final List<Map<String, Object>> rows = (List<Map<String, Object>>)json.get("throughput");
+        assertEquals(ids, rows.stream().map((row) -> row.get("id")).toList());
+        for (final Map<String, Object> row : rows)
+        {
+            final boolean expected = peerRuns || !row.get("id").equals("exchange-core");
+            if (expected)
+            {
+                assertEquals(true, row.get("ok"), row.toString());
+            }
+            assertTrue(md.contains("(`" + row.get("id") + "`) |"), "results.md has no row " + row.get("id") + "\n" + md);
+            assertNotNull(row.get("wait-strategy"));
+            assertNotNull(row.get("threads"));
+        }
+
+        final List<Map<String, Object>> latency = (List<Map<String, Object>>)json.get("latency");
+        assertEquals(List.of("ringlog", "exchange-core"), latency.stream().map((run) -> run.get("engine")).toList());
+        final Map<String, Object> ringlog = Json.object(latency.get(0), "figures");
+        assertEquals("CHRONICLE", ringlog.get("journal"));
+        assertEquals("EXCHANGE", ringlog.get("workload"));
+        assertTrue(ringlog.get("kept-up") instanceof Boolean, ringlog.toString());
+        assertEquals(0L, ringlog.get("failures"), ringlog.toString());
+        assertTrue(md.contains("| 10,000 | ringlog |"), md);
+        assertTrue(md.contains("| 10,000 | exchange-core |"), md);
+        assertPng(out.resolve("latency-10000.png"));
+
+        final Map<String, Double> medians = new HashMap<>();
+        for (final String id : JMH_ROWS)
+        {
+            medians.put(id, median(jmhIterations(out.resolve("jmh").resolve(id + ".json"))));
+        }
+        if (peerRuns)
+        {
+            medians.put("exchange-core", median(peerIterations(out.resolve("peer").resolve("exchange-core-throughput.json"))));
+        }
+        final List<Map<String, Object>> ratios = (List<Map<String, Object>>)json.get("ratios");
+        assertEquals(TARGETS, ratios.subList(0, TARGETS.size()).stream().map((ratio) -> ratio.get("id")).toList());
+        for (final Map<String, Object> ratio : ratios)
+        {
+            final Double top = medians.get((String)ratio.get("numerator"));
+            final Double bottom = medians.get((String)ratio.get("denominator"));
+            if (top == null || bottom == null)
+            {
+                continue;
+            }
+            final double value = Json.number(ratio, "value");
+            assertEquals(top / bottom, value, 1e-9 * value, "ratio " + ratio.get("id") + " from this run's JSON");
+            if (ratio.get("target") != null)
+            {
+                assertEquals(value >= Json.number(ratio, "target"), ratio.get("met"), ratio.toString());
+                assertTrue(md.contains("| " + ratio.get("label") + " | " + String.format(Locale.ROOT, "%.2f",
+                    value) + " | ≥ " + Json.number(ratio, "target") + " |"), "results.md shows " + ratio.get("id") + "\n" + md);
+            }
+        }
+        assertFalse(Files.exists(out.resolve("work")), "the generated streams are deleted");
+    }
+
+    private static List<Double> jmhIterations(final Path file) throws Exception
+    {
+        final List<?> runs = (List<?>)Json.parse(read(file));
+        assertEquals(1, runs.size(), file.toString());
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> metric = Json.object((Map<String, Object>)runs.get(0), "primaryMetric");
+        final List<Double> values = new ArrayList<>();
+        for (final Object fork : (List<?>)metric.get("rawData"))
+        {
+            for (final Object value : (List<?>)fork)
+            {
+                values.add(((Number)value).doubleValue());
+            }
+        }
+        return values;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Double> peerIterations(final Path file) throws Exception
+    {
+        final Map<String, Object> peer = (Map<String, Object>)Json.parse(read(file));
+        final List<Double> values = new ArrayList<>();
+        for (final Object value : (List<?>)peer.get("iteration-commands-per-s"))
+        {
+            values.add(((Number)value).doubleValue());
+        }
+        return values;
+    }
+
+    private static double median(final List<Double> values)
+    {
+        if (values.isEmpty())
+        {
+            return fail("no iterations");
+        }
+        final List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        final int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static void assertPng(final Path file) throws Exception
+    {
+        assertTrue(Files.exists(file), file + " is missing");
+        final byte[] header = new byte[8];
+        System.arraycopy(Files.readAllBytes(file), 0, header, 0, 8);
+        assertArrayEquals(new byte[]{(byte)0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, header, file.toString());
+    }
+
+    private static String read(final Path file) throws Exception
+    {
+        assertTrue(Files.exists(file), file + " is missing");
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+}
