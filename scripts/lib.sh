@@ -69,3 +69,19 @@ ringlog_run() {
   ringlog_ensure_built "matching-example/target/ringlog-matching-example-*-all.jar" matching-example
   ringlog_java -cp "$RINGLOG_JAR${RINGLOG_CLASSPATH:+:$RINGLOG_CLASSPATH}" "$main" "$@"
 }
+
+# ringlog_run_kafka MAIN_CLASS [ARGS...]: runs a main class of the exchange's Kafka module
+# (matching-example/kafka), whose jar is not shaded: its classpath files list the jars in the local
+# Maven repository, the broker's among them (a provided dependency, never in the exchange's jar).
+ringlog_run_kafka() {
+  local main="$1" dir="$RINGLOG_ROOT/matching-example/kafka/target"
+  shift
+  ringlog_ensure_built "matching-example/kafka/target/ringlog-exchange-kafka-*[0-9T].jar" matching-example/kafka
+  # ringlog_ensure_built looks at the top-level modules' sources; the Kafka modules are nested.
+  if [ -n "$(find "$RINGLOG_ROOT/journal/kafka/src/main" "$RINGLOG_ROOT/matching-example/kafka/src/main" \
+            "$RINGLOG_ROOT/journal/kafka/pom.xml" "$RINGLOG_ROOT/matching-example/kafka/pom.xml" \
+            -newer "$RINGLOG_JAR" -print -quit 2>/dev/null)" ] || [ ! -f "$dir/runtime.classpath" ]; then
+    REBUILD=1 ringlog_ensure_built "matching-example/kafka/target/ringlog-exchange-kafka-*[0-9T].jar" matching-example/kafka
+  fi
+  ringlog_java -cp "$RINGLOG_JAR:$(cat "$dir/runtime.classpath"):$(cat "$dir/broker.classpath")" "$main" "$@"
+}

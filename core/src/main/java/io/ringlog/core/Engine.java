@@ -16,6 +16,7 @@ import io.ringlog.core.engine.Recovery;
 import io.ringlog.core.engine.RingOutput;
 import io.ringlog.core.engine.StageThreads;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -56,6 +57,7 @@ public final class Engine implements AutoCloseable
     private final List<Sequence> listenerSequences;
     private final Intake intake;
     private final EngineMetrics metrics;
+    private final Long2LongHashMap recoveredSequences;
     private volatile boolean stopped;
 
     private Engine(final Wiring wiring, final Intake intake)
@@ -72,6 +74,7 @@ public final class Engine implements AutoCloseable
         this.logicSequence = wiring.logicSequence;
         this.listenerSequences = wiring.listenerSequences;
         this.intake = intake;
+        this.recoveredSequences = wiring.recoveredSequences;
         this.metrics = new EngineMetrics(intake.basePosition(), input, wiring.journalSequence, replicatorSequence,
             logicSequence, output, listenerSequences, ctx.listenerNames(), counters);
     }
@@ -233,6 +236,18 @@ public final class Engine implements AutoCloseable
             }
             idle.idle();
         }
+    }
+
+    /**
+     * The last sequence of {@code sourceId} that business logic had applied when launch finished
+     * recovering, or -1 if none: where a source that numbers its commands resumes, such as a Kafka
+     * partition whose offsets are its sequences. Commands applied since launch do not change it; the
+     * dedup table goes on rejecting duplicates either way.
+     */
+    public long recoveredSourceSequence(final long sourceId)
+    {
+        final long sequence = recoveredSequences.get(sourceId);
+        return sequence == recoveredSequences.missingValue() ? -1 : sequence;
     }
 
     public EngineMetrics metrics()
@@ -433,6 +448,7 @@ public final class Engine implements AutoCloseable
         Sequence replicatorSequence;
         Sequence logicSequence;
         volatile long lastPosition;
+        volatile Long2LongHashMap recoveredSequences;
         volatile Throwable recoveryFailure;
 
         Wiring(final EngineContext ctx)
@@ -558,6 +574,7 @@ public final class Engine implements AutoCloseable
             {
                 lastPosition = new Recovery(ctx.journal(), ctx.snapshotStore(), ctx.recoveryListener(), logic,
                     ringOutput, status, ctx.maxPayloadLength()).recover();
+                recoveredSequences = logic.copyOfSourceSequences();
             }
             catch (final Throwable ex)
             {

@@ -126,4 +126,32 @@ class DuplicateTest
         assertEquals(6, sm.total());
         assertEquals(null, replayed.failure());
     }
+
+    @Test
+    void shouldTellWhereEachSourceResumesAfterRecovery() throws Exception
+    {
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(64).journal(journal).snapshotStore(snapshots)))
+        {
+            assertEquals(-1, engine.recoveredSourceSequence(7), "a fresh engine has applied nothing");
+            engine.publish(ADD, 7, 10, 0, longPayload(1), 0, 8);
+            engine.publish(ADD, 8, 3, 0, longPayload(1), 0, 8);
+            engine.requestSnapshot();
+            engine.publish(ADD, 7, 12, 0, longPayload(1), 0, 8);   // in the journal after the snapshot
+            engine.publish(ADD, 7, 11, 0, longPayload(1), 0, 8);   // a duplicate leaves the table as it was
+            engine.awaitApplied(5, 10, TimeUnit.SECONDS);
+            assertEquals(-1, engine.recoveredSourceSequence(7), "live commands do not change what recovery left");
+        }
+
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(64).journal(journal).snapshotStore(snapshots)))
+        {
+            assertEquals(12, engine.recoveredSourceSequence(7), "snapshot, then the journal tail");
+            assertEquals(3, engine.recoveredSourceSequence(8));
+            assertEquals(-1, engine.recoveredSourceSequence(9));
+            assertEquals(-1, engine.recoveredSourceSequence(0), "anonymous commands are never in the table");
+        }
+    }
 }

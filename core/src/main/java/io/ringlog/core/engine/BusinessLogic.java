@@ -272,6 +272,17 @@ public final class BusinessLogic
         }
     }
 
+    /**
+     * A copy of the dedup table: source id to the last source sequence applied. Taken on the
+     * business-logic thread (at the end of recovery), for readers on other threads.
+     */
+    public Long2LongHashMap copyOfSourceSequences()
+    {
+        final Long2LongHashMap copy = new Long2LongHashMap(NONE);
+        copy.putAll(lastSequenceBySource);
+        return copy;
+    }
+
     /** The state machine's hash combined with the dedup table's; independent of map iteration order. */
     public long stateHash()
     {

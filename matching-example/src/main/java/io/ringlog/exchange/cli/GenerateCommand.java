@@ -38,6 +38,15 @@ final class GenerateCommand implements Callable<Integer>
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--symbols", paramLabel = "N",
+        description = "Symbols, instead of the preset's (each trades its own base asset against asset 0).")
+    Integer symbols;
+
+    @Option(names = "--accounts", paramLabel = "N",
+        description = "Accounts, instead of the preset's. Every account deposits every asset, so the setup has " +
+            "accounts x (symbols + 1) deposits: fewer accounts make a many-symbol file small enough to try things with.")
+    Integer accounts;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Command file to write.")
     Path output;
 
@@ -48,8 +57,24 @@ final class GenerateCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--commands must not be negative: " + commands);
         }
+        final WorkloadConfig config = preset.config(seed, commands);
+        try
+        {
+            if (symbols != null)
+            {
+                config.symbols(symbols);
+            }
+            if (accounts != null)
+            {
+                config.accounts(accounts);
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
         final PrintWriter out = spec.commandLine().getOut();
-        final Generated generated = generate(preset, seed, commands, output, spec.commandLine().getErr());
+        final Generated generated = generate(config, output, spec.commandLine().getErr());
         out.println("file: " + output);
         out.println("preset: " + preset);
         out.println("seed: " + seed);
@@ -69,7 +94,11 @@ final class GenerateCommand implements Callable<Integer>
     static Generated generate(final Preset preset, final long seed, final long commands, final Path output,
         final PrintWriter err) throws Exception
     {
-        final WorkloadConfig config = preset.config(seed, commands);
+        return generate(preset.config(seed, commands), output, err);
+    }
+
+    static Generated generate(final WorkloadConfig config, final Path output, final PrintWriter err) throws Exception
+    {
         final WorkloadGenerator generator = new WorkloadGenerator(config);
         final long started = System.nanoTime();
         final Path parent = output.toAbsolutePath().getParent();

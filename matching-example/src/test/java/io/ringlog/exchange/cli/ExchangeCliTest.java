@@ -54,6 +54,18 @@ class ExchangeCliTest
     }
 
     @Test
+    void shouldGenerateAPresetWithFewerSymbolsAndAccountsWhenAsked() throws IOException
+    {
+        final Path file = dir.resolve("small-many.txt");
+        final Cli.Result generated = Cli.ok("generate", "--preset", "many-symbols", "--symbols", "4", "--accounts", "50",
+            "--commands", "1_000", "--seed", "3", "-o", file.toString());
+        // 4 instruments, 50 accounts x 5 assets of deposits, 100 resting orders per symbol.
+        assertEquals(4 + 50 * 5 + 4 * 100, generated.number("setup-commands"));
+        assertEquals(5, generated.number("max-assets-needed"));
+        assertTrue(Files.readString(file).contains("sym=4"), "the fourth symbol trades");
+    }
+
+    @Test
     void shouldPrintTheSameStateHashWhenRunAndReplayed()
     {
         final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", journal("j").toString());

@@ -1,0 +1,116 @@
+package io.ringlog.kafka;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Where a source puts records that are not commands, each exactly once. Dead letters of commands
+ * partition p go to partition p of the dead-letter topic, so each dead-letter partition has one
+ * writer; each is its own small transaction (they are rare). A restarted source reads the last dead
+ * letter of each of its partitions and does not send a record at or below that offset again: the
+ * engine's dedup table cannot say so, because a dead letter never reaches the engine.
+ */
+final class DeadLetters implements AutoCloseable
+{
+    private final Producer<byte[], byte[]> producer;
+    private final String topic;
+    private final String sourceTopic;
+    private final byte[] sourceTopicBytes;
+    private long sent;
+
+    DeadLetters(
+        final Map<String, Object> producerProperties,
+        final String topic,
+        final String transactionalId,
+        final String sourceTopic)
+    {
+        final Map<String, Object> config = new HashMap<>(producerProperties);
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.topic = topic;
+        this.sourceTopic = sourceTopic;
+        this.sourceTopicBytes = sourceTopic.getBytes(StandardCharsets.UTF_8);
+        // Fences a killed predecessor and aborts what it left open, before anyone reads the topic's end.
+        producer.initTransactions();
+    }
+
+    /**
+     * The offset of the last record of {@code partition} already dead-lettered, -1 if none.
+     *
+     * @throws IllegalStateException if the dead-letter topic has fewer partitions than needed, or its
+     *                               last record came from another topic or partition.
+     */
+    static long lastDeadLettered(final LastRecords reader, final String topic, final String sourceTopic, final int partition)
+    {
+        final int partitions = reader.partitionCount(topic);
+        if (partition >= partitions)
+        {
+            throw new IllegalStateException("dead-letter topic " + topic + " has " + partitions + " partitions; " +
+                "dead letters of " + sourceTopic + "-" + partition + " go to its partition " + partition +
+                ": give it at least as many partitions as " + sourceTopic);
+        }
+        final ConsumerRecord<byte[], byte[]> last = reader.last(new TopicPartition(topic, partition));
+        if (last == null)
+        {
+            return -1;
+        }
+        final String from = KafkaHeaders.text(last.headers(), KafkaHeaders.DEAD_LETTER_TOPIC);
+        final long fromPartition = KafkaHeaders.number(last.headers(), KafkaHeaders.DEAD_LETTER_PARTITION, -1);
+        final long offset = KafkaHeaders.number(last.headers(), KafkaHeaders.DEAD_LETTER_OFFSET, -1);
+        if (!sourceTopic.equals(from) || fromPartition != partition || offset < 0)
+        {
+            throw new IllegalStateException("the last record of " + topic + "-" + partition + " (offset " +
+                last.offset() + ") is not a dead letter of " + sourceTopic + "-" + partition + " but of " + from + "-" +
+                fromPartition + ": one commands topic per dead-letter topic, partition p to partition p");
+        }
+        return offset;
+    }
+
+    /** Sends {@code record} with {@code reason} and waits until it is committed. */
+    void send(final ConsumerRecord<byte[], byte[]> record, final String reason)
+    {
+        final RecordHeaders headers = new RecordHeaders();
+        for (final Header header : record.headers())
+        {
+            headers.add(header);
+        }
+        headers.add(KafkaHeaders.DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
+        headers.add(KafkaHeaders.DEAD_LETTER_TOPIC, sourceTopicBytes);
+        headers.add(KafkaHeaders.DEAD_LETTER_PARTITION, KafkaHeaders.ascii(record.partition()));
+        headers.add(KafkaHeaders.DEAD_LETTER_OFFSET, KafkaHeaders.ascii(record.offset()));
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>(topic, record.partition(), record.key(), record.value(), headers));
+        producer.commitTransaction();
+        sent++;
+    }
+
+    long sent()
+    {
+        return sent;
+    }
+
+    String sourceTopic()
+    {
+        return sourceTopic;
+    }
+
+    @Override
+    public void close()
+    {
+        producer.close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,210 @@
+package io.ringlog.kafka;
+
+import io.ringlog.core.Command;
+import io.ringlog.core.OutputEvent;
+import io.ringlog.core.OutputListener;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The read side in another process: reads events topics that {@link KafkaSink}s wrote, from the
+ * beginning, and hands each record to an {@link OutputListener} as the {@link OutputEvent} the engine
+ * emitted (position, index, correlation id, type, payload; the timestamp to the millisecond; source
+ * id, source sequence and command type are not carried and read 0). So a read model written as a
+ * listener runs unchanged in the engine's process or here. Events of one key arrive in order; events
+ * of different partitions interleave as the consumer polls them.
+ * <p>
+ * An Agrona {@link Agent} ({@link #doWork()} polls once), or {@link #readToEnd(Duration)} for a
+ * reader that wants what is there now. Reads committed records only.
+ */
+public final class KafkaEventReader implements Agent, AutoCloseable
+{
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final Map<String, Object> endsConfig;
+    private final OutputListener listener;
+    private final List<TopicPartition> partitions = new ArrayList<>();
+    private final OutputEvent event;
+    private final Command cause = new Command(0);
+    private final UnsafeBuffer empty = new UnsafeBuffer(new byte[0]);
+    private ConsumerRecord<byte[], byte[]> current;
+    private long read;
+
+    /**
+     * @param properties            consumer settings: bootstrap servers at least.
+     * @param topics                events topics, every partition of each read from the beginning.
+     * @param listener              gets every event, on the thread that calls {@link #doWork()}.
+     * @param maxEventPayloadLength the largest payload an event may have.
+     */
+    public KafkaEventReader(
+        final Map<String, Object> properties,
+        final List<String> topics,
+        final OutputListener listener,
+        final int maxEventPayloadLength)
+    {
+        final Map<String, Object> config = new HashMap<>(properties);
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.endsConfig = new HashMap<>(config);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.listener = listener;
+        this.event = new OutputEvent(maxEventPayloadLength);
+        try
+        {
+            for (final String topic : topics)
+            {
+                final List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+                if (infos == null || infos.isEmpty())
+                {
+                    throw new IllegalStateException("topic " + topic + " does not exist");
+                }
+                for (final PartitionInfo info : infos)
+                {
+                    partitions.add(new TopicPartition(topic, info.partition()));
+                }
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+        }
+        catch (final RuntimeException ex)
+        {
+            consumer.close(Duration.ZERO);
+            throw ex;
+        }
+    }
+
+    /** Polls once and hands what came to the listener; returns the number of events. */
+    @Override
+    public int doWork() throws Exception
+    {
+        final ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        int remaining = records.count();
+        for (final ConsumerRecord<byte[], byte[]> record : records)
+        {
+            current = record;
+            listener.onEvent(toEvent(record), --remaining == 0);
+            read++;
+        }
+        current = null;
+        return records.count();
+    }
+
+    /**
+     * Reads every event written before this was called: until each partition reaches the end it had,
+     * counting records whose transactions are still completing (a commit returns before its markers
+     * are written), so it waits for transactions open now to end.
+     *
+     * @throws TimeoutException if it does not get there within {@code timeout}.
+     */
+    public long readToEnd(final Duration timeout) throws Exception
+    {
+        final Map<TopicPartition, Long> ends;
+        try (Consumer<byte[], byte[]> uncommitted = new KafkaConsumer<>(endsConfig, new ByteArrayDeserializer(),
+            new ByteArrayDeserializer()))
+        {
+            ends = uncommitted.endOffsets(partitions, timeout);
+        }
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        final long before = read;
+        while (!reached(ends))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new TimeoutException("events topics not read to their end within " + timeout + ": " + ends);
+            }
+            doWork();
+        }
+        return read - before;
+    }
+
+    private boolean reached(final Map<TopicPartition, Long> ends)
+    {
+        for (final TopicPartition partition : partitions)
+        {
+            if (consumer.position(partition) < ends.get(partition))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private OutputEvent toEvent(final ConsumerRecord<byte[], byte[]> record)
+    {
+        final Headers headers = record.headers();
+        final long position = KafkaHeaders.number(headers, KafkaHeaders.POSITION, -1);
+        final long index = KafkaHeaders.number(headers, KafkaHeaders.INDEX, -1);
+        final long type = KafkaHeaders.number(headers, KafkaHeaders.TYPE, Long.MIN_VALUE);
+        if (position < 1 || index < 0 || type == Long.MIN_VALUE)
+        {
+            throw new IllegalStateException(record.topic() + "-" + record.partition() + " offset " + record.offset() +
+                " is not a ringlog event: it lacks " + KafkaHeaders.POSITION + ", " + KafkaHeaders.INDEX + " or " +
+                KafkaHeaders.TYPE);
+        }
+        final long correlationId = KafkaHeaders.number(headers, KafkaHeaders.CORRELATION_ID, 0);
+        cause.set(position, record.timestamp() * 1_000_000, 0, 1, 0, 0, correlationId, empty, 0, 0);
+        event.reset(cause, (int)type, (int)index, false);
+        final byte[] value = record.value();
+        final int length = value == null ? 0 : value.length;
+        if (length > 0)
+        {
+            event.mutablePayload().putBytes(0, value);
+        }
+        event.payloadLength(length);
+        return event;
+    }
+
+    /** The topic of the event being handed to the listener: ask during {@code onEvent}. */
+    public String topic()
+    {
+        return current.topic();
+    }
+
+    /** The partition of the event being handed to the listener: ask during {@code onEvent}. */
+    public int partition()
+    {
+        return current.partition();
+    }
+
+    /** Events handed to the listener so far. */
+    public long read()
+    {
+        return read;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "kafka-event-reader";
+    }
+
+    @Override
+    public void onClose()
+    {
+        consumer.close(Duration.ofSeconds(5));
+    }
+
+    @Override
+    public void close()
+    {
+        onClose();
+    }
+}

@@ -1,0 +1,492 @@
+package io.ringlog.kafka;
+
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.Journal;
+import io.ringlog.core.OutputEvent;
+import io.ringlog.core.OutputListener;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Produces an engine's events to an events topic, exactly once: the transactional outbox, with the
+ * journal as the outbox. Each event is a record keyed by {@link EventKeys} with its causation in
+ * headers ({@link KafkaHeaders}: position, index within the command, correlation id, type); the
+ * producer is idempotent and transactional, one transaction per listener batch (and at most
+ * {@link Context#maxTransactionEvents} events).
+ * <p>
+ * On {@link #open} it fences a killed predecessor ({@code initTransactions} aborts what it left open)
+ * and reads the last committed record of every partition: the greatest (position, index) among them
+ * is the last event published, because transactions commit in the order the events were made. Then
+ * {@link #attach} makes the engine's recovery start from a snapshot before that position, and the
+ * sink takes the regenerated events ({@link #receivesReplay()}), skipping those already in the
+ * topic: after any crash the topic holds every event once, in order. The sink must be the only
+ * writer of its topic ({@link KafkaHeaders#WRITER} is checked).
+ * <p>
+ * Crash-only: if the producer fails, the sink produces nothing more and reports {@link #failure()};
+ * the host stops, and the next start resumes from the topic and the journal.
+ * <p>
+ * Per event its own code allocates the {@code ProducerRecord}, its {@code RecordHeaders} (a list and
+ * five headers), four small decimal header values and a boxed timestamp: the producer API takes
+ * objects, and it keeps the headers until the send is acknowledged, so their values cannot be reused.
+ * Key and value arrays are reused: the producer copies them into its batch during {@code send}.
+ * kafka-clients allocates more per record (the future, callbacks, a header array); the README
+ * reports the measured total.
+ */
+public final class KafkaSink implements OutputListener, AutoCloseable
+{
+    private final Context ctx;
+    private final Producer<byte[], byte[]> producer;
+    private final byte[] writer;
+    private final byte[] key = new byte[Long.BYTES];
+    private final byte[][] values;
+    private final long resumePosition;
+    private final int resumeIndex;
+    private boolean resumed;
+    private boolean inTransaction;
+    private int eventsInTransaction;
+    private long lastSentPosition;
+    private long produced;
+    /**
+     * A send that failed: the producer reports it here, not by throwing. A broker that went away fails
+     * each send only after {@code max.block.ms} waiting for metadata, so without this the sink would go
+     * on sending, one timeout per event, and never stop.
+     */
+    private volatile Exception sendFailure;
+    private final Callback onSent = this::onSent;
+    private long regenerated;
+    private long skipped;
+    private long transactions;
+    private volatile long committedPosition;
+    private volatile Throwable failure;
+
+    private KafkaSink(final Context ctx, final Producer<byte[], byte[]> producer, final long resumePosition,
+        final int resumeIndex)
+    {
+        this.ctx = ctx;
+        this.producer = producer;
+        this.writer = ctx.transactionalId().getBytes(StandardCharsets.UTF_8);
+        this.values = new byte[ctx.maxEventPayloadLength() + 1][];
+        this.resumePosition = resumePosition;
+        this.resumeIndex = resumeIndex;
+        this.committedPosition = resumePosition;
+    }
+
+    /**
+     * Connects, fences a predecessor with the same transactional id, and finds the last event published.
+     *
+     * @throws IllegalStateException if the topic is missing or another writer's records are in it.
+     */
+    public static KafkaSink open(final Context ctx)
+    {
+        ctx.conclude();
+        final Map<String, Object> config = new HashMap<>(ctx.producerProperties());
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, ctx.transactionalId());
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        // A transaction's first sends can reach a partition before the previous commit's markers are written:
+        // the broker answers CONCURRENT_TRANSACTIONS and the producer retries, after 100 ms by default, on
+        // every commit. The markers take milliseconds; retry sooner (the backoff still grows to its maximum).
+        config.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);
+        final Producer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
+            new ByteArraySerializer());
+        try
+        {
+            producer.initTransactions();
+            long position = 0;
+            int index = -1;
+            try (LastRecords reader = new LastRecords(ctx.consumerProperties(), ctx.startupTimeout()))
+            {
+                final int partitions = reader.partitionCount(ctx.topic());
+                for (int p = 0; p < partitions; p++)
+                {
+                    final ConsumerRecord<byte[], byte[]> last = reader.last(new TopicPartition(ctx.topic(), p));
+                    if (last == null)
+                    {
+                        continue;
+                    }
+                    checkWriter(ctx, last);
+                    final long lastPosition = KafkaHeaders.number(last.headers(), KafkaHeaders.POSITION, -1);
+                    final long lastIndex = KafkaHeaders.number(last.headers(), KafkaHeaders.INDEX, -1);
+                    if (lastPosition < 1 || lastIndex < 0)
+                    {
+                        throw new IllegalStateException("the last record of " + ctx.topic() + "-" + p + " (offset " +
+                            last.offset() + ") has no " + KafkaHeaders.POSITION + "/" + KafkaHeaders.INDEX + " headers");
+                    }
+                    if (lastPosition > position || (lastPosition == position && lastIndex > index))
+                    {
+                        position = lastPosition;
+                        index = (int)lastIndex;
+                    }
+                }
+            }
+            return new KafkaSink(ctx, producer, position, index);
+        }
+        catch (final RuntimeException ex)
+        {
+            producer.close(Duration.ZERO);
+            throw ex;
+        }
+    }
+
+    private static void checkWriter(final Context ctx, final ConsumerRecord<byte[], byte[]> last)
+    {
+        final String writer = KafkaHeaders.text(last.headers(), KafkaHeaders.WRITER);
+        if (!ctx.transactionalId().equals(writer))
+        {
+            throw new IllegalStateException("the last record of " + ctx.topic() + "-" + last.partition() + " (offset " +
+                last.offset() + ") was written by " + (writer == null ? "something other than a ringlog sink" : writer) +
+                ", not by this sink (" + ctx.transactionalId() + "): a sink finds where to resume from the end of its " +
+                "topic, so it must be the topic's only writer");
+        }
+    }
+
+    /**
+     * Wires the sink into an engine before launch: checks that the journal reaches the last published
+     * position, restricts recovery to snapshots before it, and adds the sink as a listener.
+     *
+     * @throws IllegalStateException if the topic holds events past the journal's end (another history,
+     *                               or a journal that lost entries): resuming would skip new events.
+     */
+    public EngineContext attach(final String listenerName, final EngineContext engine)
+    {
+        final Journal journal = engine.journal();
+        final long journalLast = journal == null ? 0 : journal.lastPosition();
+        if (resumePosition > journalLast)
+        {
+            throw new IllegalStateException(ctx.topic() + " holds events up to position " + resumePosition +
+                " but the journal ends at " + journalLast + ": the topic belongs to another history, or the journal " +
+                "lost entries; refusing to resume");
+        }
+        if (engine.snapshotStore() != null)
+        {
+            engine.snapshotStore(new SnapshotsUpTo(engine.snapshotStore(), resumePosition - 1));
+        }
+        return engine.listener(listenerName, this);
+    }
+
+    @Override
+    public void onEvent(final OutputEvent event, final boolean endOfBatch)
+    {
+        if (failure != null)
+        {
+            return;
+        }
+        if (!resumed)
+        {
+            final long position = event.position();
+            if (position < resumePosition || (position == resumePosition && event.index() <= resumeIndex))
+            {
+                skipped++;
+                return;
+            }
+            resumed = true;
+        }
+        try
+        {
+            if (!inTransaction)
+            {
+                producer.beginTransaction();
+                inTransaction = true;
+            }
+            final Exception failed = sendFailure;
+            if (failed != null)
+            {
+                throw new IllegalStateException("producing to " + ctx.topic() + " failed: " + failed.getMessage(), failed);
+            }
+            producer.send(record(event), onSent);
+            produced++;
+            if (event.isReplay())
+            {
+                regenerated++;
+            }
+            lastSentPosition = event.position();
+            if (endOfBatch || ++eventsInTransaction >= ctx.maxTransactionEvents())
+            {
+                commit();
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            failure = ex;
+            throw ex;
+        }
+    }
+
+    private void onSent(final RecordMetadata metadata, final Exception exception)
+    {
+        if (exception != null && sendFailure == null)
+        {
+            sendFailure = exception;
+        }
+    }
+
+    private ProducerRecord<byte[], byte[]> record(final OutputEvent event)
+    {
+        final int length = event.payloadLength();
+        byte[] value = values[length];
+        if (value == null)
+        {
+            value = new byte[length];
+            values[length] = value;
+        }
+        event.payload().getBytes(0, value, 0, length);
+        final long businessKey = ctx.keys().key(event);
+        for (int i = 0; i < Long.BYTES; i++)
+        {
+            key[i] = (byte)(businessKey >>> (56 - 8 * i));
+        }
+        final RecordHeaders headers = new RecordHeaders();
+        headers.add(KafkaHeaders.POSITION, KafkaHeaders.ascii(event.position()));
+        headers.add(KafkaHeaders.INDEX, KafkaHeaders.ascii(event.index()));
+        headers.add(KafkaHeaders.CORRELATION_ID, KafkaHeaders.ascii(event.correlationId()));
+        headers.add(KafkaHeaders.TYPE, KafkaHeaders.ascii(event.type()));
+        headers.add(KafkaHeaders.WRITER, writer);
+        // The command's ingress time, not now: a regenerated event is the same record as the original.
+        return new ProducerRecord<>(ctx.topic(), null, event.timestamp() / 1_000_000, key, value, headers);
+    }
+
+    private void commit()
+    {
+        producer.commitTransaction();
+        inTransaction = false;
+        eventsInTransaction = 0;
+        transactions++;
+        committedPosition = lastSentPosition;
+    }
+
+    /** Takes replayed events: those after the last one published are regenerated into the topic. */
+    @Override
+    public boolean receivesReplay()
+    {
+        return true;
+    }
+
+    /** Position of the last event in the topic when the sink opened: it resumes after (this, {@link #resumeIndex()}). */
+    public long resumePosition()
+    {
+        return resumePosition;
+    }
+
+    /** Index of the last event in the topic when the sink opened, -1 for an empty topic. */
+    public int resumeIndex()
+    {
+        return resumeIndex;
+    }
+
+    /** Position of the last event in a committed transaction (readable from any thread). */
+    public long committedPosition()
+    {
+        return committedPosition;
+    }
+
+    /** Events produced (the sink's thread's count; read it after the engine closed). */
+    public long produced()
+    {
+        return produced;
+    }
+
+    /** Of {@link #produced()}, events regenerated by replay at start-up. */
+    public long regenerated()
+    {
+        return regenerated;
+    }
+
+    /** Replayed events already in the topic, skipped. */
+    public long skipped()
+    {
+        return skipped;
+    }
+
+    public long transactions()
+    {
+        return transactions;
+    }
+
+    /** Why the sink stopped producing, or null while it works. */
+    public Throwable failure()
+    {
+        return failure;
+    }
+
+    /**
+     * Commits an open transaction (there is none after a drained engine's last batch) and closes the
+     * producer; a commit that fails is {@link #failure()}, not thrown. Call it after the engine has closed.
+     */
+    @Override
+    public void close()
+    {
+        try
+        {
+            if (inTransaction && failure == null)
+            {
+                try
+                {
+                    commit();
+                }
+                catch (final RuntimeException ex)
+                {
+                    // Reported, not thrown: what was not committed the next start regenerates from the journal.
+                    failure = ex;
+                }
+            }
+        }
+        finally
+        {
+            producer.close(Duration.ofSeconds(10));
+        }
+    }
+
+    /** Where a sink writes; fluent setters, {@link #conclude()} validates. */
+    public static final class Context
+    {
+        private Map<String, Object> producerProperties = new HashMap<>();
+        private Map<String, Object> consumerProperties = new HashMap<>();
+        private String topic;
+        private String transactionalId;
+        private EventKeys keys;
+        private int maxEventPayloadLength = 256;
+        private int maxTransactionEvents = 8192;
+        private Duration startupTimeout = Duration.ofSeconds(60);
+        private boolean concluded;
+
+        /** Fills defaults and validates; {@link KafkaSink#open} calls it. */
+        public Context conclude()
+        {
+            if (concluded)
+            {
+                return this;
+            }
+            if (topic == null || transactionalId == null || keys == null)
+            {
+                throw new IllegalArgumentException("topic, transactionalId and keys are required");
+            }
+            if (!producerProperties.containsKey(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG))
+            {
+                throw new IllegalArgumentException("bootstrap servers are required (bootstrapServers or producerProperties)");
+            }
+            if (maxTransactionEvents < 1 || maxEventPayloadLength < 0)
+            {
+                throw new IllegalArgumentException("maxTransactionEvents must be positive, maxEventPayloadLength not negative");
+            }
+            consumerProperties.putIfAbsent(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                producerProperties.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
+            concluded = true;
+            return this;
+        }
+
+        /** Sets {@code bootstrap.servers} for the producer and for the consumer that reads the topic's end. */
+        public Context bootstrapServers(final String servers)
+        {
+            producerProperties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+            consumerProperties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+            return this;
+        }
+
+        /** Producer settings (security, linger, compression); the sink sets idempotence, acks and transactions. */
+        public Context producerProperties(final Map<String, Object> properties)
+        {
+            this.producerProperties = new HashMap<>(properties);
+            return this;
+        }
+
+        public Map<String, Object> producerProperties()
+        {
+            return producerProperties;
+        }
+
+        /** Settings of the consumer that reads the end of the topic at start-up; bootstrap defaults to the producer's. */
+        public Context consumerProperties(final Map<String, Object> properties)
+        {
+            this.consumerProperties = new HashMap<>(properties);
+            return this;
+        }
+
+        public Map<String, Object> consumerProperties()
+        {
+            return consumerProperties;
+        }
+
+        public Context topic(final String topic)
+        {
+            this.topic = topic;
+            return this;
+        }
+
+        public String topic()
+        {
+            return topic;
+        }
+
+        /** Stable across restarts of one engine, unique among engines: it fences a killed predecessor. */
+        public Context transactionalId(final String transactionalId)
+        {
+            this.transactionalId = transactionalId;
+            return this;
+        }
+
+        public String transactionalId()
+        {
+            return transactionalId;
+        }
+
+        public Context keys(final EventKeys keys)
+        {
+            this.keys = keys;
+            return this;
+        }
+
+        public EventKeys keys()
+        {
+            return keys;
+        }
+
+        /** The engine's maxEventPayloadLength. */
+        public Context maxEventPayloadLength(final int maxEventPayloadLength)
+        {
+            this.maxEventPayloadLength = maxEventPayloadLength;
+            return this;
+        }
+
+        public int maxEventPayloadLength()
+        {
+            return maxEventPayloadLength;
+        }
+
+        /** A transaction commits at the end of each listener batch, or after this many events. */
+        public Context maxTransactionEvents(final int maxTransactionEvents)
+        {
+            this.maxTransactionEvents = maxTransactionEvents;
+            return this;
+        }
+
+        public int maxTransactionEvents()
+        {
+            return maxTransactionEvents;
+        }
+
+        public Context startupTimeout(final Duration startupTimeout)
+        {
+            this.startupTimeout = startupTimeout;
+            return this;
+        }
+
+        public Duration startupTimeout()
+        {
+            return startupTimeout;
+        }
+    }
+}

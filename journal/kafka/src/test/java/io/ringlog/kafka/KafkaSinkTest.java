@@ -1,0 +1,240 @@
+package io.ringlog.kafka;
+
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.InMemoryJournal;
+import io.ringlog.core.InMemorySnapshotStore;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.core.testing.CollectingListener;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The sink against a real broker: what a record carries, and resuming after the sink was down or killed. */
+@ExtendWith(TestBroker.Resolver.class)
+class KafkaSinkTest
+{
+    private static final int KEYS = 5;
+    private static TestBroker broker;
+
+    /** What identifies an event in the topic, and what it says. */
+    private record Event(long key, long position, long index, long correlationId, long type, long total)
+    {
+    }
+
+    @BeforeAll
+    static void broker(final TestBroker testBroker)
+    {
+        broker = testBroker;
+    }
+
+    @Test
+    void shouldProduceEachEventOnceKeyedWithItsCausationInHeaders() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("events"), 3);
+        final KafkaSink sink = KafkaSink.open(context(topic, "headers"));
+        assertEquals(0, sink.resumePosition(), "an empty topic: nothing published yet");
+        try (Engine engine = Engine.launch(sink.attach("kafka", new EngineContext()
+            .stateMachine(new AccumulatorStateMachine()))))
+        {
+            publish(engine, 1, 50);
+        }
+        sink.close();
+        assertEquals(50, sink.produced());
+        assertTrue(sink.transactions() >= 1);
+
+        final List<List<ConsumerRecord<byte[], byte[]>>> partitions = broker.readAll(topic);
+        assertEquals(50, partitions.stream().mapToInt(List::size).sum());
+        for (final List<ConsumerRecord<byte[], byte[]>> partition : partitions)
+        {
+            long previous = 0;
+            for (final ConsumerRecord<byte[], byte[]> record : partition)
+            {
+                final Event event = event(record);
+                assertTrue(event.position() > previous, "positions increase within a partition");
+                previous = event.position();
+                assertEquals(event.position() % KEYS, event.key(), "keyed by the application's key");
+                assertEquals(1000 + event.position(), event.correlationId());
+                assertEquals(AccumulatorStateMachine.TOTAL, event.type());
+                assertEquals(event.position() * (event.position() + 1) / 2, event.total());
+                assertEquals("headers-" + topic, KafkaHeaders.text(record.headers(), KafkaHeaders.WRITER));
+            }
+        }
+    }
+
+    @Test
+    void shouldRegenerateFromTheJournalWhatTheTopicLacksAndDropWhatAKilledSinkLeftOpen() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("events"), 3);
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+
+        // 1. Commands 1..100 with the sink: all their events committed.
+        final KafkaSink first = KafkaSink.open(context(topic, "resume"));
+        try (Engine engine = Engine.launch(first.attach("kafka", engineContext(journal, snapshots))))
+        {
+            publish(engine, 1, 100);
+        }
+        first.close();
+
+        // 2. Commands 101..200 while the sink is down; snapshots at 120, 150 and 180 are past what the topic has.
+        try (Engine engine = Engine.launch(engineContext(journal, snapshots)))
+        {
+            publish(engine, 101, 100);
+        }
+        assertTrue(snapshots.positions()[0] >= 180, "snapshots were taken after the topic's last event");
+
+        // 3. A sink killed in the middle of a transaction: records sent, never committed.
+        leaveATransactionOpen(topic, "resume-" + topic);
+
+        // 4. The sink comes back: it fences the dead one, finds event 100 last, regenerates 101..200, then goes live.
+        final KafkaSink resumed = KafkaSink.open(context(topic, "resume"));
+        assertEquals(100, resumed.resumePosition());
+        assertEquals(0, resumed.resumeIndex());
+        try (Engine engine = Engine.launch(resumed.attach("kafka", engineContext(journal, snapshots))))
+        {
+            publish(engine, 201, 50);
+        }
+        resumed.close();
+        assertEquals(100, resumed.regenerated(), "events 101..200 came from the journal");
+        assertEquals(150, resumed.produced());
+
+        final List<Event> topicEvents = new ArrayList<>();
+        for (final List<ConsumerRecord<byte[], byte[]>> partition : broker.readAll(topic))
+        {
+            for (final ConsumerRecord<byte[], byte[]> record : partition)
+            {
+                topicEvents.add(event(record));
+            }
+        }
+        topicEvents.sort(Comparator.comparingLong(Event::position));
+        assertEquals(reference(250), topicEvents, "every event once, as a clean run makes them; none of the open transaction's");
+    }
+
+    @Test
+    void shouldRefuseToResumeATopicThatIsAheadOfTheJournal() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("events"), 1);
+        final KafkaSink sink = KafkaSink.open(context(topic, "ahead"));
+        try (Engine engine = Engine.launch(sink.attach("kafka", new EngineContext()
+            .stateMachine(new AccumulatorStateMachine()))))
+        {
+            publish(engine, 1, 10);
+        }
+        sink.close();
+        try (KafkaSink again = KafkaSink.open(context(topic, "ahead")))
+        {
+            final IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> again.attach("kafka", new EngineContext().stateMachine(new AccumulatorStateMachine())
+                    .journal(new InMemoryJournal(256))));
+            assertTrue(refused.getMessage().contains("holds events up to position 10 but the journal ends at 0"),
+                refused.getMessage());
+        }
+    }
+
+    @Test
+    void shouldRefuseATopicThatAnotherWriterWrote() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("events"), 1);
+        final KafkaSink sink = KafkaSink.open(context(topic, "one"));
+        try (Engine engine = Engine.launch(sink.attach("kafka", new EngineContext()
+            .stateMachine(new AccumulatorStateMachine()))))
+        {
+            publish(engine, 1, 3);
+        }
+        sink.close();
+        final IllegalStateException refused = assertThrows(IllegalStateException.class,
+            () -> KafkaSink.open(context(topic, "other")));
+        assertTrue(refused.getMessage().contains("was written by one-" + topic), refused.getMessage());
+    }
+
+    /** The events a clean run of commands 1..n makes, as the topic should hold them. */
+    private static List<Event> reference(final int n) throws Exception
+    {
+        final CollectingListener collected = new CollectingListener();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .listener("collect", collected)))
+        {
+            publish(engine, 1, n);
+            collected.awaitCount(n, Duration.ofSeconds(10));
+        }
+        return collected.events().stream().map((seen) -> new Event(seen.position() % KEYS, seen.position(), seen.index(),
+            seen.correlationId(), seen.type(), seen.value())).toList();
+    }
+
+    private static void leaveATransactionOpen(final String topic, final String transactionalId)
+    {
+        final Map<String, Object> properties = broker.clientProperties();
+        properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        properties.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 300_000);
+        final KafkaProducer<byte[], byte[]> dying = new KafkaProducer<>(properties, new ByteArraySerializer(),
+            new ByteArraySerializer());
+        dying.initTransactions();
+        dying.beginTransaction();
+        for (int i = 0; i < 3; i++)
+        {
+            final RecordHeaders headers = new RecordHeaders();
+            headers.add(KafkaHeaders.POSITION, KafkaHeaders.ascii(900 + i));
+            headers.add(KafkaHeaders.INDEX, KafkaHeaders.ascii(0));
+            headers.add(KafkaHeaders.WRITER, Records.text(transactionalId));
+            dying.send(new ProducerRecord<>(topic, i % 3, new byte[8], new byte[8], headers));
+        }
+        dying.flush();
+        dying.close(Duration.ZERO);   // no commit, no abort: as a SIGKILL leaves it
+    }
+
+    private static EngineContext engineContext(final InMemoryJournal journal, final InMemorySnapshotStore snapshots)
+    {
+        return new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(journal).snapshotStore(snapshots)
+            .snapshotEvery(30);
+    }
+
+    private static KafkaSink.Context context(final String topic, final String name)
+    {
+        return new KafkaSink.Context().bootstrapServers(broker.bootstrapServers()).topic(topic)
+            .transactionalId(name + "-" + topic).keys((event) -> event.position() % KEYS);
+    }
+
+    /** ADD 1, ADD 2, ... with correlation id 1000 + the value, so command k adds k and its total is k(k+1)/2. */
+    private static void publish(final Engine engine, final long from, final int count) throws Exception
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[8]);
+        long last = 0;
+        for (long value = from; value < from + count; value++)
+        {
+            payload.putLong(0, value, ByteOrder.LITTLE_ENDIAN);
+            last = engine.publish(AccumulatorStateMachine.ADD, 0, 0, 1000 + value, payload, 0, 8);
+        }
+        engine.awaitApplied(last, 10, TimeUnit.SECONDS);
+    }
+
+    private static Event event(final ConsumerRecord<byte[], byte[]> record)
+    {
+        return new Event(ByteBuffer.wrap(record.key()).getLong(),
+            KafkaHeaders.number(record.headers(), KafkaHeaders.POSITION, -1),
+            KafkaHeaders.number(record.headers(), KafkaHeaders.INDEX, -1),
+            KafkaHeaders.number(record.headers(), KafkaHeaders.CORRELATION_ID, -1),
+            KafkaHeaders.number(record.headers(), KafkaHeaders.TYPE, -1),
+            ByteBuffer.wrap(record.value()).order(ByteOrder.LITTLE_ENDIAN).getLong());
+    }
+}

@@ -1,0 +1,234 @@
+package io.ringlog.kafka;
+
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.InMemoryJournal;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.ringlog.kafka.Records.add;
+import static io.ringlog.kafka.Records.workUntil;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The source against a real broker: what it publishes, where it resumes, where bad records go. */
+@ExtendWith(TestBroker.Resolver.class)
+class KafkaSourceTest
+{
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static TestBroker broker;
+
+    @BeforeAll
+    static void broker(final TestBroker testBroker)
+    {
+        broker = testBroker;
+    }
+
+    @Test
+    void shouldPublishEachRecordWithItsPartitionAsSourceAndItsOffsetAsSequence() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("commands"), 2);
+        final String deadLetters = broker.createTopic(TestBroker.uniqueName("dead"), 2);
+        try (KafkaProducer<byte[], byte[]> producer = broker.producer())
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                producer.send(add(topic, 0, 10 + i));
+            }
+            for (int i = 0; i < 3; i++)
+            {
+                producer.send(add(topic, 1, 100 + i));
+            }
+        }
+        final AppliedListener applied = new AppliedListener();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .listener("applied", applied));
+            KafkaSource source = new KafkaSource(engine, context(topic, deadLetters, "publish", 0, 1)))
+        {
+            workUntil(source, () -> source.nextOffset(0) == 5 && source.nextOffset(1) == 3, TIMEOUT, "both partitions read");
+            engine.awaitApplied(8, 10, TimeUnit.SECONDS);
+            assertEquals(8, source.published());
+        }
+        final List<AppliedListener.Applied> events = applied.applied();
+        assertEquals(8, events.size());
+        assertOffsetsInOrder(events, SourceIds.of(topic, 0), 0, 5);
+        assertOffsetsInOrder(events, SourceIds.of(topic, 1), 0, 3);
+        final long p0 = SourceIds.of(topic, 0);
+        assertEquals(0, events.stream().filter((e) -> e.sourceId() == p0 && e.sourceSequence() == 3)
+            .findFirst().orElseThrow().correlationId() - 3, "without a correlation header, the offset is the correlation id");
+    }
+
+    @Test
+    void shouldResumeAfterWhatTheJournalHoldsNotAfterWhatWasCommittedToKafka() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("commands"), 1);
+        final String deadLetters = broker.createTopic(TestBroker.uniqueName("dead"), 1);
+        produce(topic, 0, 10);
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        try (Engine engine = launch(journal, new AppliedListener());
+            KafkaSource source = new KafkaSource(engine, context(topic, deadLetters, "resume", 0)))
+        {
+            workUntil(source, () -> source.nextOffset(0) == 10, TIMEOUT, "first ten read");
+            engine.awaitApplied(10, 10, TimeUnit.SECONDS);
+        }
+        // A committed offset that disagrees with the journal, as a crash between the two would leave.
+        commitGroupOffset("resume", new TopicPartition(topic, 0), 3);
+        produce(topic, 10, 5);
+
+        final AppliedListener applied = new AppliedListener();
+        try (Engine engine = launch(journal, applied);
+            KafkaSource source = new KafkaSource(engine, context(topic, deadLetters, "resume", 0)))
+        {
+            assertEquals(9, engine.recoveredSourceSequence(SourceIds.of(topic, 0)), "the dedup table is the offset store");
+            assertEquals(10, source.nextOffset(0), "seeks to the last applied offset + 1");
+            workUntil(source, () -> source.nextOffset(0) == 15, TIMEOUT, "the five new records read");
+            engine.awaitApplied(15, 10, TimeUnit.SECONDS);
+            assertEquals(0, engine.metrics().duplicates(), "nothing applied twice, nothing even offered twice");
+        }
+        final List<AppliedListener.Applied> events = applied.applied();
+        assertEquals(5, events.size());
+        assertOffsetsInOrder(events, SourceIds.of(topic, 0), 10, 15);
+        long expected = 0;
+        for (int i = 0; i < 15; i++)
+        {
+            expected += i;
+        }
+        assertEquals(expected, events.get(4).value(), "the running total covers every record once");
+    }
+
+    @Test
+    void shouldSendARecordThatIsNotACommandToTheDeadLetterTopicOnceWithItsReason() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("commands"), 1);
+        final String deadLetters = broker.createTopic(TestBroker.uniqueName("dead"), 1);
+        try (KafkaProducer<byte[], byte[]> producer = broker.producer())
+        {
+            producer.send(add(topic, 0, 1));                                                 // 0
+            producer.send(new ProducerRecord<>(topic, 0, null, Records.longValue(7)));       // 1: no type header
+            producer.send(add(topic, 0, 2));                                                 // 2
+            producer.send(withType(topic, "abc"));                                           // 3: not a number
+            producer.send(add(topic, 0, 3));                                                 // 4
+            producer.send(withType(topic, "-5"));                                            // 5: negative type
+            producer.send(new ProducerRecord<>(topic, 0, (byte[])null, new byte[300], add(topic, 0, 0).headers())); // 6: too long
+            producer.send(add(topic, 0, 4));                                                 // 7
+        }
+        final AppliedListener applied = new AppliedListener();
+        try (Engine engine = launch(new InMemoryJournal(256), applied);
+            KafkaSource source = new KafkaSource(engine, context(topic, deadLetters, "dead", 0)))
+        {
+            workUntil(source, () -> source.nextOffset(0) == 8, TIMEOUT, "all eight records read");
+            engine.awaitApplied(4, 10, TimeUnit.SECONDS);
+            assertEquals(4, source.deadLettered());
+        }
+        assertEquals(List.of(1L, 3L, 6L, 10L), applied.applied().stream().map(AppliedListener.Applied::value).toList(),
+            "the good records are applied, in order, around the bad ones");
+
+        final List<ConsumerRecord<byte[], byte[]>> dead = broker.readAll(deadLetters).get(0);
+        assertEquals(4, dead.size());
+        assertEquals(List.of(1L, 3L, 5L, 6L), dead.stream()
+            .map((r) -> KafkaHeaders.number(r.headers(), KafkaHeaders.DEAD_LETTER_OFFSET, -1)).toList());
+        assertEquals("no ringlog.type header", KafkaHeaders.text(dead.get(0).headers(), KafkaHeaders.DEAD_LETTER_REASON));
+        assertEquals("ringlog.type is not a command type (0 or more): 'abc'",
+            KafkaHeaders.text(dead.get(1).headers(), KafkaHeaders.DEAD_LETTER_REASON));
+        assertEquals("ringlog.type is not a command type (0 or more): '-5'",
+            KafkaHeaders.text(dead.get(2).headers(), KafkaHeaders.DEAD_LETTER_REASON));
+        assertEquals("payload of 300 bytes exceeds maxPayloadLength 256",
+            KafkaHeaders.text(dead.get(3).headers(), KafkaHeaders.DEAD_LETTER_REASON));
+        assertEquals(topic, KafkaHeaders.text(dead.get(0).headers(), KafkaHeaders.DEAD_LETTER_TOPIC));
+        assertArrayEquals(Records.longValue(7), dead.get(0).value(), "a dead letter keeps the record's value");
+
+        // A source that starts over (an engine with an empty journal) reads every record again: the good ones
+        // go to its engine, the bad ones are known to be dead-lettered already.
+        try (Engine engine = launch(new InMemoryJournal(256), new AppliedListener());
+            KafkaSource source = new KafkaSource(engine, context(topic, deadLetters, "dead", 0)))
+        {
+            workUntil(source, () -> source.nextOffset(0) == 8, TIMEOUT, "all eight records read again");
+            assertEquals(4, source.published());
+            assertEquals(4, source.seenAgain());
+            assertEquals(0, source.deadLettered());
+        }
+        assertEquals(4, broker.readAll(deadLetters).get(0).size(), "no dead letter twice");
+    }
+
+    @Test
+    void shouldRefuseADeadLetterTopicWithFewerPartitionsThanItNeeds() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("commands"), 2);
+        final String deadLetters = broker.createTopic(TestBroker.uniqueName("dead"), 1);
+        try (Engine engine = launch(new InMemoryJournal(256), new AppliedListener()))
+        {
+            final IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new KafkaSource(engine, context(topic, deadLetters, "narrow", 1)));
+            assertTrue(refused.getMessage().contains("has 1 partitions"), refused.getMessage());
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> withType(final String topic, final String type)
+    {
+        final RecordHeaders headers = new RecordHeaders();
+        headers.add(KafkaHeaders.TYPE, Records.text(type));
+        return new ProducerRecord<>(topic, 0, (byte[])null, Records.longValue(9), headers);
+    }
+
+    private static Engine launch(final InMemoryJournal journal, final AppliedListener listener)
+    {
+        return Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(journal)
+            .listener("applied", listener));
+    }
+
+    private static KafkaSource.Context context(final String topic, final String deadLetters, final String name,
+        final int... partitions)
+    {
+        return new KafkaSource.Context().name(name + "-" + topic).bootstrapServers(broker.bootstrapServers()).topic(topic)
+            .partitions(partitions).deadLetterTopic(deadLetters);
+    }
+
+    private static void produce(final String topic, final long from, final int count)
+    {
+        try (KafkaProducer<byte[], byte[]> producer = broker.producer())
+        {
+            for (int i = 0; i < count; i++)
+            {
+                producer.send(add(topic, 0, from + i));
+            }
+        }
+    }
+
+    private static void commitGroupOffset(final String name, final TopicPartition partition, final long offset)
+    {
+        final Map<String, Object> properties = broker.clientProperties();
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, name + "-" + partition.topic());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+            new ByteArrayDeserializer()))
+        {
+            consumer.assign(List.of(partition));
+            consumer.commitSync(Map.of(partition, new OffsetAndMetadata(offset)));
+        }
+    }
+
+    private static void assertOffsetsInOrder(final List<AppliedListener.Applied> events, final long sourceId,
+        final long from, final long to)
+    {
+        final List<Long> offsets = events.stream().filter((e) -> e.sourceId() == sourceId)
+            .map(AppliedListener.Applied::sourceSequence).toList();
+        assertEquals(java.util.stream.LongStream.range(from, to).boxed().toList(), offsets,
+            "partition " + SourceIds.partition(sourceId) + ": every offset once, in order");
+    }
+}

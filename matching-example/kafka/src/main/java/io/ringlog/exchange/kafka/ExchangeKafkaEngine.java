@@ -1,0 +1,524 @@
+package io.ringlog.exchange.kafka;
+
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.OutputListener;
+import io.ringlog.core.Topology;
+import io.ringlog.exchange.ExchangeStateMachine;
+import io.ringlog.exchange.codec.CommandEncoder;
+import io.ringlog.journal.ChronicleJournal;
+import io.ringlog.journal.Durability;
+import io.ringlog.journal.FileSnapshotStore;
+import io.ringlog.kafka.HeaderCommandDecoder;
+import io.ringlog.kafka.KafkaSink;
+import io.ringlog.kafka.KafkaSource;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.NoOpIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * One exchange engine on Kafka: its partitions of the commands topic in, its own events topic out.
+ * <pre>
+ *  commands topic, partitions P ──► KafkaSource ──► Engine(ExchangeStateMachine, Chronicle journal in DIR,
+ *                                        │                 snapshots in DIR/snapshots) ──► KafkaSink ──► events topic
+ *                                        └──► dead-letter topic
+ * </pre>
+ * Start-up order is what makes it exact: the sink opens first (fences its predecessor, finds the last
+ * event in its topic), the engine recovers from a snapshot before that event and hands the sink the
+ * events the topic lacks, then the source seeks each partition to the offset after the last one the
+ * recovered dedup table holds, and starts its thread. Close runs the other way.
+ * <p>
+ * Names derive from {@link Context#name}: the sink's transactional id is {@code name + ".events"}, the
+ * dead-letter producer's {@code name + ".dead-letters"}, the consumer group (monitoring only) {@code name};
+ * keep the name when the engine restarts, and never give two engines one name.
+ */
+public final class ExchangeKafkaEngine implements AutoCloseable
+{
+    private final Context ctx;
+    private final ExchangeStateMachine exchange;
+    private final KafkaSink sink;
+    private final Engine engine;
+    private final KafkaSource source;
+    private final AgentRunner sourceRunner;
+    private final long sinkOpenNanos;
+    private final long launchNanos;
+    private final long sourceOpenNanos;
+    private volatile Throwable engineError;
+    private boolean closed;
+
+    private ExchangeKafkaEngine(final Context ctx)
+    {
+        this.ctx = ctx;
+        // Its settings come from position 1 of its journal, as the exchange CLI's do: the journal says which
+        // exchange it was written by, and 'exchange replay|book|balances' read it as they read run's.
+        this.exchange = ExchangeStateMachine.configuredByJournal(true);
+        final ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context()
+            .directory(ctx.journalDir()).maxPayloadLength(ExchangeRecords.MAX_PAYLOAD_LENGTH).durability(ctx.durability()));
+        KafkaSink sink = null;
+        Engine engine = null;
+        long sinkOpen = 0;
+        long launch = 0;
+        long sourceOpen = 0;
+        try
+        {
+            final FileSnapshotStore snapshots = FileSnapshotStore.open(new FileSnapshotStore.Context()
+                .directory(ctx.journalDir().resolve("snapshots")).retain(3).errorHandler(ctx.errorHandler()::onError));
+            final EngineContext engineContext = new EngineContext()
+                .name(ctx.name())
+                .stateMachine(exchange)
+                .journal(journal)
+                .snapshotStore(snapshots)
+                .snapshotEvery(ctx.snapshotEvery())
+                .topology(ctx.topology())
+                .maxPayloadLength(ExchangeRecords.MAX_PAYLOAD_LENGTH)
+                // The source is the only producer. When the ring is full (the sink, the slowest stage, holds
+                // the engine back) there are tens of thousands of commands queued, so waking every 50 us to
+                // look again only burns a core others need; parks grow to 1 ms instead.
+                .producerIdleStrategy(() -> new BackoffIdleStrategy(16, 16, 1_000, 1_000_000))
+                .errorHandler(this::onEngineError);
+            for (final Map.Entry<String, OutputListener> listener : ctx.listeners())
+            {
+                engineContext.listener(listener.getKey(), listener.getValue());
+            }
+            long started = System.nanoTime();
+            if (ctx.eventsTopic() != null)
+            {
+                sink = KafkaSink.open(new KafkaSink.Context()
+                    .producerProperties(ctx.brokerTimeoutProperties())
+                    .startupTimeout(ctx.brokerTimeout())
+                    .bootstrapServers(ctx.bootstrapServers())
+                    .topic(ctx.eventsTopic())
+                    .transactionalId(ctx.name() + ".events")
+                    .keys(ExchangeRecords.eventKeys())
+                    .maxEventPayloadLength(engineContext.maxEventPayloadLength()));
+                sink.attach("kafka-events", engineContext);
+            }
+            sinkOpen = System.nanoTime() - started;
+            started = System.nanoTime();
+            engine = Engine.launch(engineContext);
+            configure(engine, exchange, ctx);
+            launch = System.nanoTime() - started;
+            started = System.nanoTime();
+            this.source = new KafkaSource(engine, new KafkaSource.Context()
+                .name(ctx.name())
+                .producerProperties(ctx.brokerTimeoutProperties())
+                .startupTimeout(ctx.brokerTimeout())
+                .bootstrapServers(ctx.bootstrapServers())
+                .topic(ctx.commandsTopic())
+                .partitions(ctx.partitions())
+                .decoder(new HeaderCommandDecoder(ExchangeRecords.PAYLOAD_CHECK))
+                .deadLetterTopic(ctx.deadLetterTopic())
+                .maxPayloadLength(ExchangeRecords.MAX_PAYLOAD_LENGTH));
+            sourceOpen = System.nanoTime() - started;
+        }
+        catch (final RuntimeException ex)
+        {
+            if (engine != null)
+            {
+                closeQuietly(engine);
+            }
+            else
+            {
+                journal.close();
+            }
+            if (sink != null)
+            {
+                closeQuietly(sink);
+            }
+            throw ex;
+        }
+        this.sink = sink;
+        this.engine = engine;
+        this.sinkOpenNanos = sinkOpen;
+        this.launchNanos = launch;
+        this.sourceOpenNanos = sourceOpen;
+        // poll() waits for records itself (pollTimeout), so the runner need not idle on top of it.
+        this.sourceRunner = new AgentRunner(NoOpIdleStrategy.INSTANCE, ctx.errorHandler(), null, source);
+        AgentRunner.startOnThread(sourceRunner);
+    }
+
+    /**
+     * A new journal starts with the exchange's settings; a journal that does not (another application's,
+     * or one written before settings lived in the journal) is refused before anything is read from Kafka.
+     */
+    private static void configure(final Engine engine, final ExchangeStateMachine exchange, final Context ctx)
+    {
+        if (engine.nextPosition() == 1)
+        {
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[ExchangeRecords.MAX_PAYLOAD_LENGTH]);
+            final long position = engine.publish(ExchangeRecords.CONFIGURE, CommandEncoder.VERSION, 0, 0, 0, payload, 0,
+                ExchangeRecords.configure(payload));
+            try
+            {
+                engine.awaitApplied(position, 1, TimeUnit.MINUTES);
+            }
+            catch (final java.util.concurrent.TimeoutException ex)
+            {
+                throw new IllegalStateException("the exchange's settings were not applied within a minute", ex);
+            }
+        }
+        else if (!exchange.configured())
+        {
+            throw new IllegalStateException("the journal in " + ctx.journalDir() + " does not start with the " +
+                "exchange's settings: it was not written by an exchange engine");
+        }
+    }
+
+    /** Opens the journal, the sink, the engine (recovering) and the source, and starts reading. */
+    public static ExchangeKafkaEngine start(final Context ctx)
+    {
+        ctx.conclude();
+        return new ExchangeKafkaEngine(ctx);
+    }
+
+    private void onEngineError(final Throwable error)
+    {
+        engineError = error;
+        ctx.errorHandler().onError(error);
+    }
+
+    /**
+     * Whether every record before {@code ends} (partition to offset) has been read, applied, and its
+     * events committed to the events topic. Every exchange command from Kafka makes at least one event
+     * (a rejection is one), so the sink's committed position reaches the engine's last; only the
+     * settings at position 1 make none.
+     */
+    public boolean caughtUp(final Map<Integer, Long> ends)
+    {
+        for (final int partition : ctx.partitions())
+        {
+            if (source.nextOffset(partition) < ends.getOrDefault(partition, 0L))
+            {
+                return false;
+            }
+        }
+        final long last = engine.nextPosition() - 1;
+        return engine.metrics().lastAppliedPosition() >= last &&
+            (sink == null || last <= 1 || sink.committedPosition() >= last);
+    }
+
+    /**
+     * Where start-up time went: opening the sink (fencing, reading the topic's end), launching the engine
+     * (recovery, which waits while the sink takes the regenerated events), opening the source (seeks).
+     */
+    public String startupTimes()
+    {
+        return "sink " + TimeUnit.NANOSECONDS.toMillis(sinkOpenNanos) + " ms, recovery " +
+            TimeUnit.NANOSECONDS.toMillis(launchNanos) + " ms, source " + TimeUnit.NANOSECONDS.toMillis(sourceOpenNanos) +
+            " ms";
+    }
+
+    /** Why this engine cannot go on (its source, sink or engine failed), or null. */
+    public Throwable failure()
+    {
+        if (source.failure() != null)
+        {
+            return source.failure();
+        }
+        if (sink != null && sink.failure() != null)
+        {
+            return sink.failure();
+        }
+        return engine.failure();
+    }
+
+    /** The last error the engine reported (a listener's, a snapshot's), or null. */
+    public Throwable lastEngineError()
+    {
+        return engineError;
+    }
+
+    public Engine engine()
+    {
+        return engine;
+    }
+
+    /** The sink, or null for an engine without an events topic. */
+    public KafkaSink sink()
+    {
+        return sink;
+    }
+
+    public KafkaSource source()
+    {
+        return source;
+    }
+
+    /** The exchange; read it after {@link #close()}. */
+    public ExchangeStateMachine exchange()
+    {
+        return exchange;
+    }
+
+    public Context context()
+    {
+        return ctx;
+    }
+
+    /** Waits until business logic has applied everything published so far. */
+    public void awaitApplied(final long timeoutMs) throws Exception
+    {
+        engine.awaitApplied(engine.nextPosition() - 1, timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** The engine's state hash: the exchange's and the dedup table's, so also the offsets applied. After {@link #close()}. */
+    public long stateHash()
+    {
+        return engine.stateHash();
+    }
+
+    /** Stops the source, drains and closes the engine (the sink commits the last batch), closes the sink. */
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        try
+        {
+            sourceRunner.close();
+        }
+        finally
+        {
+            try
+            {
+                engine.close();
+            }
+            finally
+            {
+                if (sink != null)
+                {
+                    sink.close();
+                }
+            }
+        }
+    }
+
+    private static void closeQuietly(final AutoCloseable closeable)
+    {
+        try
+        {
+            closeable.close();
+        }
+        catch (final Exception ignored)
+        {
+            // already failing; the first failure is the one reported
+        }
+    }
+
+    /** What an engine reads and writes; fluent setters, {@link #conclude()} validates. */
+    public static final class Context
+    {
+        private String name;
+        private String bootstrapServers;
+        private String commandsTopic;
+        private int[] partitions;
+        private String eventsTopic;
+        private String deadLetterTopic;
+        private Path journalDir;
+        private long snapshotEvery;
+        private Topology topology = Topology.COMPACT;
+        private Durability durability = Durability.MEMORY_MAPPED;
+        private ErrorHandler errorHandler = (error) -> System.err.println("engine: " + error);
+        private Duration brokerTimeout = Duration.ofSeconds(60);
+        private final List<Map.Entry<String, OutputListener>> listeners = new ArrayList<>();
+        private boolean concluded;
+
+        public Context conclude()
+        {
+            if (concluded)
+            {
+                return this;
+            }
+            if (bootstrapServers == null || commandsTopic == null || partitions == null || partitions.length == 0 ||
+                deadLetterTopic == null || journalDir == null)
+            {
+                throw new IllegalArgumentException("bootstrapServers, commandsTopic, partitions, deadLetterTopic and " +
+                    "journalDir are required");
+            }
+            if (name == null)
+            {
+                name = "exchange-" + commandsTopic + "-" + Arrays.stream(partitions).mapToObj(Integer::toString)
+                    .collect(Collectors.joining("-"));
+            }
+            concluded = true;
+            return this;
+        }
+
+        /** Stable across restarts, unique among engines: transactional ids and the group derive from it. */
+        public Context name(final String name)
+        {
+            this.name = name;
+            return this;
+        }
+
+        public String name()
+        {
+            return name;
+        }
+
+        public Context bootstrapServers(final String bootstrapServers)
+        {
+            this.bootstrapServers = bootstrapServers;
+            return this;
+        }
+
+        public String bootstrapServers()
+        {
+            return bootstrapServers;
+        }
+
+        public Context commandsTopic(final String commandsTopic)
+        {
+            this.commandsTopic = commandsTopic;
+            return this;
+        }
+
+        public String commandsTopic()
+        {
+            return commandsTopic;
+        }
+
+        public Context partitions(final int... partitions)
+        {
+            this.partitions = partitions.clone();
+            return this;
+        }
+
+        public int[] partitions()
+        {
+            return partitions.clone();
+        }
+
+        /**
+         * This engine's own events topic: a sink resumes from its topic's end, so it must be the only
+         * writer. Null for an engine whose events stay in the process (its listeners): Kafka in only.
+         */
+        public Context eventsTopic(final String eventsTopic)
+        {
+            this.eventsTopic = eventsTopic;
+            return this;
+        }
+
+        public String eventsTopic()
+        {
+            return eventsTopic;
+        }
+
+        public Context deadLetterTopic(final String deadLetterTopic)
+        {
+            this.deadLetterTopic = deadLetterTopic;
+            return this;
+        }
+
+        public String deadLetterTopic()
+        {
+            return deadLetterTopic;
+        }
+
+        /** The journal's directory; snapshots go to its {@code snapshots} folder, newest 3 kept. */
+        public Context journalDir(final Path journalDir)
+        {
+            this.journalDir = journalDir;
+            return this;
+        }
+
+        public Path journalDir()
+        {
+            return journalDir;
+        }
+
+        public Context snapshotEvery(final long snapshotEvery)
+        {
+            this.snapshotEvery = snapshotEvery;
+            return this;
+        }
+
+        public long snapshotEvery()
+        {
+            return snapshotEvery;
+        }
+
+        public Context topology(final Topology topology)
+        {
+            this.topology = topology;
+            return this;
+        }
+
+        public Topology topology()
+        {
+            return topology;
+        }
+
+        public Context durability(final Durability durability)
+        {
+            this.durability = durability;
+            return this;
+        }
+
+        public Durability durability()
+        {
+            return durability;
+        }
+
+        /** Gets the engine's, the source's and the snapshot store's errors; it must not throw. */
+        public Context errorHandler(final ErrorHandler errorHandler)
+        {
+            this.errorHandler = errorHandler;
+            return this;
+        }
+
+        public ErrorHandler errorHandler()
+        {
+            return errorHandler;
+        }
+
+        /**
+         * How long the engine waits for a broker that does not answer (at start-up, and for a transaction's
+         * commit or a dead letter's send) before it stops: the sink's and dead-letter producer's
+         * {@code max.block.ms}. A consumer waits for the broker without limit, so an idle engine waits
+         * for a broker that went away; one with events to commit stops after this long.
+         */
+        public Context brokerTimeout(final Duration brokerTimeout)
+        {
+            this.brokerTimeout = brokerTimeout;
+            return this;
+        }
+
+        public Duration brokerTimeout()
+        {
+            return brokerTimeout;
+        }
+
+        Map<String, Object> brokerTimeoutProperties()
+        {
+            return Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, brokerTimeout.toMillis());
+        }
+
+        /** An in-process listener besides the sink (a read model, a latency recorder). */
+        public Context listener(final String name, final OutputListener listener)
+        {
+            listeners.add(Map.entry(name, listener));
+            return this;
+        }
+
+        public List<Map.Entry<String, OutputListener>> listeners()
+        {
+            return listeners;
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package io.ringlog.exchange.kafka.cli;
+
+import io.ringlog.core.Topology;
+import io.ringlog.exchange.kafka.ExchangeKafkaEngine;
+import io.ringlog.journal.Durability;
+import io.ringlog.journal.tool.CliSupport;
+import io.ringlog.kafka.KafkaSink;
+import io.ringlog.kafka.KafkaSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code exchange kafka engine}: one exchange engine on its partitions of the commands topic. */
+@CommandLine.Command(name = "engine", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Run an exchange engine on some partitions of the commands topic, with its journal in " +
+        "JOURNAL_DIR and its events going to its own events topic, until Ctrl-C or SIGTERM (or, with " +
+        "--until-caught-up, until it has applied what its partitions held when it started).",
+        "Start it again after a crash (even kill -9) with the same partitions and directory: it resumes each " +
+        "partition after the last offset its journal holds, and produces to the events topic exactly the events " +
+        "it lacks. Prints where it resumed, then, when it stops, what it did and its state hash."})
+final class EngineCommand implements java.util.concurrent.Callable<Integer>
+{
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = {"-p", "--partitions"}, required = true, paramLabel = "P[,P...]",
+        description = "The commands topic's partitions this engine owns, e.g. 0 or 0,1.")
+    String partitionList;
+
+    @Option(names = {"-d", "--dir"}, required = true, paramLabel = "JOURNAL_DIR",
+        description = "Journal directory (snapshots in its 'snapshots' folder); created if missing, recovered if not.")
+    Path journalDir;
+
+    @Option(names = "--name", paramLabel = "NAME",
+        description = "Names the transactional ids and the consumer group; keep it across restarts (default: " +
+            "exchange-<commands topic>-p<partitions>).")
+    String name;
+
+    @Option(names = "--events-topic", paramLabel = "TOPIC",
+        description = "This engine's events topic, written by nothing else (default: <events prefix>p<partitions>).")
+    String eventsTopic;
+
+    @Option(names = "--snapshot-every", defaultValue = "100_000", paramLabel = "N",
+        description = "Snapshot after every N-th position, newest 3 kept (default: ${DEFAULT-VALUE}; 0 never).")
+    long snapshotEvery;
+
+    @Option(names = "--topology", defaultValue = "COMPACT", paramLabel = "TOPOLOGY",
+        description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Topology topology;
+
+    @Option(names = "--durability", defaultValue = "MEMORY_MAPPED", paramLabel = "LEVEL",
+        description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: survives a killed process, not a power cut).")
+    Durability durability;
+
+    @Option(names = "--broker-timeout", defaultValue = "60", paramLabel = "SECONDS",
+        description = "Stop, saying so, when the broker has not answered for this long at start-up or while events " +
+            "wait to be committed (default: ${DEFAULT-VALUE}). An idle engine waits for the broker as long as it takes.")
+    int brokerTimeoutSeconds;
+
+    @Option(names = "--until-caught-up",
+        description = "Stop once every record its partitions held at start is applied and its events are committed.")
+    boolean untilCaughtUp;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (snapshotEvery < 0)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--snapshot-every must not be negative");
+        }
+        if (brokerTimeoutSeconds < 1)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--broker-timeout must be at least 1 second");
+        }
+        final int[] partitions = parsePartitions(partitionList);
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final ExchangeKafkaEngine.Context ctx = new ExchangeKafkaEngine.Context()
+            .name(name != null ? name : kafka.engineName(partitions))
+            .bootstrapServers(kafka.bootstrap)
+            .commandsTopic(kafka.commandsTopic)
+            .partitions(partitions)
+            .eventsTopic(eventsTopic != null ? eventsTopic : kafka.eventsTopic(partitions))
+            .deadLetterTopic(kafka.deadLetterTopic)
+            .journalDir(journalDir)
+            .snapshotEvery(snapshotEvery)
+            .topology(topology)
+            .durability(durability)
+            .brokerTimeout(Duration.ofSeconds(brokerTimeoutSeconds))
+            .errorHandler((error) -> err.println("engine: " + error));
+        final long starting = System.nanoTime();
+        final Map<Integer, Long> ends;
+        final ExchangeKafkaEngine engine;
+        try
+        {
+            ends = untilCaughtUp ? endOffsets(ctx) : Map.of();
+            engine = ExchangeKafkaEngine.start(ctx);
+        }
+        catch (final RuntimeException ex)
+        {
+            final Throwable timeout = brokerTimeout(ex);
+            if (timeout == null)
+            {
+                throw ex;
+            }
+            throw new IllegalStateException("the broker at " + ctx.bootstrapServers() + " did not answer within " +
+                brokerTimeoutSeconds + " s (" + CliSupport.message(timeout) + "): is it running? " +
+                "('exchange kafka broker' starts one)", ex);
+        }
+        printStart(out, engine, System.nanoTime() - starting);
+
+        final CountDownLatch stop = new CountDownLatch(1);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final Thread hook = new Thread(() ->
+        {
+            stop.countDown();
+            try
+            {
+                stopped.await(60, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ignored)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "engine-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try
+        {
+            while (!stop.await(50, TimeUnit.MILLISECONDS))
+            {
+                if (engine.failure() != null)
+                {
+                    break;
+                }
+                if (untilCaughtUp && engine.caughtUp(ends))
+                {
+                    break;
+                }
+            }
+            final Throwable running = engine.failure();
+            engine.close();
+            // Closing commits the last batch, which fails too when the broker has gone.
+            final Throwable failure = running != null ? running : engine.failure();
+            if (failure != null)
+            {
+                throw new IllegalStateException(stopped(ctx, failure), failure);
+            }
+            printEnd(out, engine);
+            out.println("ran-for: " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - starting) + " ms");
+            return ExchangeKafkaCli.OK;
+        }
+        finally
+        {
+            out.flush();
+            stopped.countDown();
+            if (stop.getCount() > 0)
+            {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+    }
+
+    private static void printStart(final PrintWriter out, final ExchangeKafkaEngine engine, final long nanos)
+    {
+        final ExchangeKafkaEngine.Context ctx = engine.context();
+        final KafkaSink sink = engine.sink();
+        out.println("engine: " + ctx.name());
+        out.println("commands-topic: " + ctx.commandsTopic());
+        out.println("events-topic: " + ctx.eventsTopic());
+        out.println("journal: " + ctx.journalDir());
+        out.println("events-resume-after: position " + sink.resumePosition() + " index " + sink.resumeIndex());
+        out.println("recovered-position: " + (engine.engine().nextPosition() - 1));
+        for (final int partition : ctx.partitions())
+        {
+            out.println("resume-offset-" + partition + ": " + engine.source().nextOffset(partition));
+        }
+        out.println("started-in: " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms (" + engine.startupTimes() + ")");
+        out.println("running: true");
+        out.flush();
+    }
+
+    private static void printEnd(final PrintWriter out, final ExchangeKafkaEngine engine)
+    {
+        final KafkaSource source = engine.source();
+        final KafkaSink sink = engine.sink();
+        out.println("published: " + source.published());
+        out.println("dead-lettered: " + source.deadLettered());
+        out.println("dead-letters-seen-again: " + source.seenAgain());
+        out.println("events-produced: " + sink.produced());
+        out.println("events-regenerated: " + sink.regenerated());
+        out.println("events-skipped: " + sink.skipped());
+        out.println("transactions: " + sink.transactions());
+        out.println("last-position: " + (engine.engine().nextPosition() - 1));
+        out.println("state-hash: " + ExchangeKafkaCli.hex(engine.stateHash()));
+        out.println("exchange-hash: " + ExchangeKafkaCli.hex(engine.exchange().stateHash()));
+    }
+
+    /**
+     * The line a user reads when a running engine stops. A broker that went away is said plainly, with
+     * what it means for the data: every command the engine applied is in its journal, every command it
+     * did not is still in the commands topic, and a restart produces the events the topic lacks.
+     */
+    static String stopped(final ExchangeKafkaEngine.Context ctx, final Throwable failure)
+    {
+        final Throwable timeout = brokerTimeout(failure);
+        if (timeout == null)
+        {
+            return ctx.name() + " stopped: " + failure;
+        }
+        return ctx.name() + " stopped: the broker at " + ctx.bootstrapServers() + " did not answer within " +
+            ctx.brokerTimeout().toSeconds() + " s (" + CliSupport.message(timeout) + "). Nothing is lost: the " +
+            "journal in " + ctx.journalDir() + " holds every command applied, the commands topic the rest; start " +
+            "the engine again once the broker is back and it produces the events its topic lacks.";
+    }
+
+    /** The Kafka client's timeout in {@code failure}'s causes, or null: the broker did not answer in time. */
+    private static Throwable brokerTimeout(final Throwable failure)
+    {
+        for (Throwable at = failure; at != null; at = at.getCause())
+        {
+            if (at instanceof org.apache.kafka.common.errors.TimeoutException)
+            {
+                return at;
+            }
+        }
+        return null;
+    }
+
+    /** Each partition's end (committed records only) now: what --until-caught-up waits for. */
+    private static Map<Integer, Long> endOffsets(final ExchangeKafkaEngine.Context ctx)
+    {
+        final Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ctx.bootstrapServers());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        final List<TopicPartition> partitions = new ArrayList<>();
+        for (final int partition : ctx.partitions())
+        {
+            partitions.add(new TopicPartition(ctx.commandsTopic(), partition));
+        }
+        final Map<Integer, Long> ends = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+            new ByteArrayDeserializer()))
+        {
+            consumer.endOffsets(partitions, ctx.brokerTimeout())
+                .forEach((partition, end) -> ends.put(partition.partition(), end));
+        }
+        return ends;
+    }
+
+    /** "0,2" to {0, 2}. */
+    static int[] parsePartitions(final String text)
+    {
+        final String[] parts = text.split(",");
+        final int[] partitions = new int[parts.length];
+        for (int i = 0; i < parts.length; i++)
+        {
+            try
+            {
+                partitions[i] = Integer.parseInt(parts[i].trim());
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException("'" + text + "' is not a list of partitions like 0 or 0,1");
+            }
+            if (partitions[i] < 0)
+            {
+                throw new IllegalArgumentException("partition " + partitions[i] + " is negative");
+            }
+        }
+        return partitions;
+    }
+}

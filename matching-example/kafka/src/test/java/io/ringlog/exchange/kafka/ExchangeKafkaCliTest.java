@@ -1,0 +1,160 @@
+package io.ringlog.exchange.kafka;
+
+import io.ringlog.exchange.cli.ExchangeCli;
+import io.ringlog.exchange.kafka.cli.ExchangeKafkaCli;
+import io.ringlog.exchange.text.CommandTextWriter;
+import io.ringlog.exchange.workload.WorkloadGenerator;
+import io.ringlog.kafka.TestBroker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Kafka command lines as scripts use them, against a real broker: topics, feed, two engines,
+ * tail, and books and balances read back from the events topics, which must say what the engines'
+ * journals say when replayed by the exchange's own command line.
+ */
+@ExtendWith(TestBroker.Resolver.class)
+class ExchangeKafkaCliTest
+{
+    /** What a command printed and its exit code. */
+    private record Result(int code, String out, String err)
+    {
+        String value(final String key)
+        {
+            for (final String line : out.split("\n"))
+            {
+                if (line.startsWith(key + ": "))
+                {
+                    return line.substring(key.length() + 2);
+                }
+            }
+            throw new AssertionError("no '" + key + ":' in\n" + out + err);
+        }
+
+        Result ok()
+        {
+            assertEquals(0, code, out + err);
+            return this;
+        }
+    }
+
+    @Test
+    void shouldFeedRunTailAndReadBackWhatTheJournalsSay(final TestBroker broker, @TempDir final Path dir) throws Exception
+    {
+        final String prefix = TestBroker.uniqueName("cli");
+        final String[] kafka = {"-b", broker.bootstrapServers(), "--commands-topic", prefix + ".commands",
+            "--dead-letter-topic", prefix + ".dead", "--events-prefix", prefix + ".events."};
+        final Path commands = dir.resolve("commands.txt");
+        try (Writer writer = Files.newBufferedWriter(commands))
+        {
+            new WorkloadGenerator(Workloads.small(9, 3_000)).generate(new CommandTextWriter(writer)::write);
+        }
+
+        final Result topics = kafka(kafka, "topics", "--partitions", "2").ok();
+        assertTrue(topics.out().contains("topic: " + prefix + ".events.p0 partitions=3 created"), topics.out());
+        assertTrue(kafka(kafka, "topics", "--partitions", "2").ok().out().contains("exists"), "a second run changes nothing");
+
+        final Result feed = kafka(kafka, "feed", "-i", commands.toString(), "--malformed-every", "1000").ok();
+        final long fed = Long.parseLong(feed.value("commands"));
+        final long injected = Long.parseLong(feed.value("injected-malformed"));
+        assertEquals(fed / 1000, injected, "one record that is not a command after every 1,000");
+        assertTrue(Long.parseLong(feed.value("records")) > fed, "deposits went to both partitions");
+
+        long published = 0;
+        long deadLettered = 0;
+        for (final String partition : List.of("0", "1"))
+        {
+            final Result engine = kafka(kafka, "engine", "-p", partition, "-d", dir.resolve("journal-" + partition).toString(),
+                "--until-caught-up").ok();
+            assertEquals("position 0 index -1", engine.value("events-resume-after"), "a new engine, an empty topic");
+            published += Long.parseLong(engine.value("published"));
+            deadLettered += Long.parseLong(engine.value("dead-lettered"));
+            assertEquals(Long.parseLong(engine.value("published")) + 1, Long.parseLong(engine.value("last-position")),
+                "the exchange's settings at position 1, then every command from Kafka");
+
+            final Result replay = exchange("replay", "-d", dir.resolve("journal-" + partition).toString());
+            assertEquals(engine.value("state-hash"), replay.value("state-hash"),
+                "the exchange's own replay of the Kafka engine's journal gets to the same state");
+        }
+        assertEquals(Long.parseLong(feed.value("records")) - injected, published, "every record that is a command, once");
+        assertEquals(injected, deadLettered);
+
+        final Result tail = kafka(kafka, "tail", "--until-end").ok();
+        assertTrue(tail.out().lines().anyMatch((line) -> line.startsWith(prefix + ".events.p0 pos=2 instrument sym=")),
+            "lines name their topic when there are two (position 1 is the exchange's settings, which make no event):\n" +
+                tail.out().lines().limit(3).toList());
+        assertTrue(tail.out().lines().anyMatch((line) -> line.contains(" trade ")));
+
+        for (final int symbol : new int[]{1, 2})
+        {
+            final String journal = dir.resolve("journal-" + (symbol % 2)).toString();
+            final Result fromKafka = kafka(kafka, "book", "--symbol", Integer.toString(symbol), "--depth", "5").ok();
+            final Result fromJournal = exchange("book", "-d", journal, "--symbol", Integer.toString(symbol), "--depth", "5");
+            assertEquals(ladder(fromJournal.out()), ladder(fromKafka.out()), "symbol " + symbol);
+            assertTrue(ladder(fromKafka.out()).size() > 3, fromKafka.out());
+        }
+        final Result balances = kafka(kafka, "balances", "--account", "7").ok();
+        for (final String partition : List.of("0", "1"))
+        {
+            final Result fromJournal = exchange("balances", "-d", dir.resolve("journal-" + partition).toString(),
+                "--account", "7");
+            final List<String> expected = fromJournal.out().lines().filter((l) -> l.startsWith("balance ")).toList();
+            final List<String> actual = balances.out().lines()
+                .filter((l) -> l.startsWith("balance topic=" + prefix + ".events.p" + partition + " "))
+                .map((l) -> "balance " + l.substring(l.indexOf("acct="))).toList();
+            assertEquals(expected, actual, "account 7 on engine " + partition);
+            assertTrue(!expected.isEmpty());
+        }
+    }
+
+    @Test
+    void shouldExplainEverySubcommand()
+    {
+        for (final String command : new String[]{"broker", "topics", "feed", "engine", "tail", "book", "balances", "bench"})
+        {
+            final StringWriter out = new StringWriter();
+            assertEquals(0, ExchangeKafkaCli.run(new PrintWriter(out), new PrintWriter(new StringWriter()), command, "--help"));
+            assertTrue(out.toString().contains("Usage: exchange kafka " + command), out.toString());
+        }
+        final StringWriter err = new StringWriter();
+        assertEquals(2, ExchangeKafkaCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "engine", "-d", "x"));
+        assertTrue(err.toString().startsWith("error: Missing required option"), err.toString());
+    }
+
+    private static List<String> ladder(final String out)
+    {
+        return out.lines().filter((line) -> line.startsWith("book ") || line.startsWith("  ")).toList();
+    }
+
+    private static Result kafka(final String[] kafka, final String command, final String... args)
+    {
+        final String[] all = new String[1 + args.length + kafka.length];
+        all[0] = command;
+        System.arraycopy(args, 0, all, 1, args.length);
+        System.arraycopy(kafka, 0, all, 1 + args.length, kafka.length);
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = ExchangeKafkaCli.run(new PrintWriter(out), new PrintWriter(err), all);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static Result exchange(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = ExchangeCli.run(new PrintWriter(out), new PrintWriter(err), args);
+        assertEquals(0, code, out + "\n" + err);
+        return new Result(code, out.toString(), err.toString());
+    }
+}

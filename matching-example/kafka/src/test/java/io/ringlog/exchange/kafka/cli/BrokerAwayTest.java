@@ -1,0 +1,286 @@
+package io.ringlog.exchange.kafka.cli;
+
+import io.ringlog.exchange.kafka.CommandFeed;
+import io.ringlog.exchange.kafka.ExchangeKafkaEngine;
+import io.ringlog.exchange.text.CommandTextWriter;
+import io.ringlog.exchange.workload.WorkloadConfig;
+import io.ringlog.exchange.workload.WorkloadGenerator;
+import io.ringlog.kafka.KafkaHeaders;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The broker goes away under a running engine: the engine stops with one line that says so, and loses
+ * nothing. This test has a broker of its own ({@link LocalBroker}, as {@code exchange kafka broker}
+ * runs it) because it stops it and starts it again on the same data and ports.
+ */
+class BrokerAwayTest
+{
+    private static final Duration WAIT = Duration.ofMinutes(2);
+
+    @Test
+    void shouldStopWithAClearMessageWhenTheBrokerGoesAwayAndResumeExactlyWhenItIsBack(@TempDir final Path dir)
+        throws Exception
+    {
+        final Path data = dir.resolve("kafka");
+        final int port = freePort();
+        final int controllerPort = freePort();
+        final String[] kafka = {"-b", "localhost:" + port};
+        final Path commands = dir.resolve("commands.txt");
+        try (Writer writer = Files.newBufferedWriter(commands))
+        {
+            // Enough commands that the engine is still producing events when the broker goes (~70,000 events).
+            new WorkloadGenerator(new WorkloadConfig().seed(12).commands(20_000).symbols(6).accounts(300)
+                .restingPerSymbol(100)).generate(new CommandTextWriter(writer)::write);
+        }
+
+        final ExchangeKafkaEngine.Context ctx = new ExchangeKafkaEngine.Context()
+            .name("away").bootstrapServers("localhost:" + port).commandsTopic("exchange.commands").partitions(0)
+            .eventsTopic("exchange.events.p0").deadLetterTopic("exchange.dead-letters")
+            .journalDir(dir.resolve("engine")).brokerTimeout(Duration.ofSeconds(3))
+            .errorHandler((error) -> System.out.println("engine error: " + error));
+        final long started = System.nanoTime();
+        final LocalBroker first = LocalBroker.start(data, port, controllerPort);
+        boolean stopped = false;
+        try
+        {
+            cli(kafka, "topics", "--partitions", "1").ok();
+            cli(kafka, "feed", "-i", commands.toString()).ok();
+            // A new broker makes its transaction coordinator on first use, which takes longer than the 3 s the
+            // engine below is given; a transactional producer with time to wait makes it first.
+            try (KafkaProducer<byte[], byte[]> warmUp = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + port,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "warm-up"), new ByteArraySerializer(), new ByteArraySerializer()))
+            {
+                warmUp.initTransactions();
+            }
+
+            final ExchangeKafkaEngine engine = ExchangeKafkaEngine.start(ctx);
+            final CommandFeed late = new CommandFeed("localhost:" + port, "exchange.commands", 0, 0, Duration.ofSeconds(3));
+            try
+            {
+                awaitTrue(() -> engine.sink().committedPosition() > 1, "the engine's first events committed");
+                System.out.println(seconds(started) + " events committed up to position " +
+                    engine.sink().committedPosition() + "; stopping the broker");
+                first.close();
+                stopped = true;
+                awaitTrue(() -> engine.failure() != null, "the engine to notice the broker has gone");
+                final String message = EngineCommand.stopped(ctx, engine.failure());
+                System.out.println(seconds(started) + " the engine stopped: " + message);
+                assertTrue(message.startsWith("away stopped: the broker at localhost:" + port +
+                    " did not answer within 3 s ("), message);
+                assertTrue(message.contains("Nothing is lost"), message);
+                assertFalse(message.contains("\n"), "one line: " + message);
+
+                // A feed whose broker went away fails, saying so, instead of reporting records it never delivered.
+                late.sendMalformed(0, -1);
+                final IllegalStateException refused = assertThrows(IllegalStateException.class, late::flush);
+                assertTrue(refused.getMessage().startsWith("the broker at localhost:" + port +
+                    " did not take every record for exchange.commands ("), refused.getMessage());
+                System.out.println(seconds(started) + " the feed stopped: " + refused.getMessage());
+            }
+            finally
+            {
+                closeRefused(late);
+                engine.close();
+                System.out.println(seconds(started) + " engine closed");
+            }
+        }
+        finally
+        {
+            if (!stopped)
+            {
+                first.close();
+            }
+        }
+
+        System.out.println(seconds(started) + " broker stopped");
+        final Cli unreachable = cli(kafka, "engine", "-p", "0", "-d", dir.resolve("engine").toString(), "--name", "away",
+            "--broker-timeout", "2");
+        assertEquals(1, unreachable.code(), unreachable.out() + unreachable.err());
+        assertTrue(unreachable.err().startsWith("error: the broker at localhost:" + port + " did not answer within 2 s ("),
+            unreachable.err());
+        assertTrue(unreachable.err().contains("is it running?"), unreachable.err());
+        assertFalse(unreachable.err().contains("\tat "), "no stack trace: " + unreachable.err());
+
+        System.out.println(seconds(started) + " " + unreachable.err().strip());
+        try (LocalBroker broker = LocalBroker.start(data, port, controllerPort))
+        {
+            System.out.println(seconds(started) + " broker back");
+            final Cli resumed = cli(kafka, "engine", "-p", "0", "-d", dir.resolve("engine").toString(), "--name", "away",
+                "--until-caught-up").ok();
+            final long resumeAfter = Long.parseLong(resumed.value("events-resume-after").split(" ")[1]);
+            assertTrue(resumeAfter < Long.parseLong(resumed.value("recovered-position")),
+                "the journal holds commands whose events the broker never committed: " + resumed.out());
+            assertTrue(Long.parseLong(resumed.value("events-regenerated")) > 0, resumed.out());
+
+            System.out.println(seconds(started) + " resumed: " + resumed.value("events-resume-after") + ", journal at " +
+                resumed.value("recovered-position") + ", regenerated " + resumed.value("events-regenerated"));
+            final String[] cleanTopics = {"--events-prefix", "clean.events.", "--dead-letter-topic", "clean.dead-letters"};
+            cli(kafka, "topics", cleanTopics[0], cleanTopics[1], cleanTopics[2], cleanTopics[3], "--partitions", "1").ok();
+            final Cli clean = cli(kafka, "engine", "-p", "0", "-d", dir.resolve("clean").toString(), "--name", "clean",
+                cleanTopics[0], cleanTopics[1], cleanTopics[2], cleanTopics[3], "--until-caught-up").ok();
+            assertEquals(clean.value("state-hash"), resumed.value("state-hash"),
+                "the same exchange and the same offsets applied as an engine that never lost its broker");
+            final List<String> expected = events(broker.bootstrapServers(), "clean.events.p0");
+            assertTrue(expected.size() > 50_000, "events: " + expected.size());
+            assertEquals(expected, events(broker.bootstrapServers(), "exchange.events.p0"),
+                "the events topic holds exactly a clean run's events, in order: none lost, none twice");
+        }
+    }
+
+    /** What a command printed and its exit code. */
+    private record Cli(int code, String out, String err)
+    {
+        String value(final String key)
+        {
+            return out.lines().filter((line) -> line.startsWith(key + ": ")).findFirst()
+                .map((line) -> line.substring(key.length() + 2))
+                .orElseThrow(() -> new AssertionError("no '" + key + ":' in\n" + out + err));
+        }
+
+        Cli ok()
+        {
+            assertEquals(0, code, out + err);
+            return this;
+        }
+    }
+
+    private static Cli cli(final String[] kafka, final String command, final String... args)
+    {
+        final List<String> all = new ArrayList<>(List.of(command));
+        all.addAll(List.of(args));
+        all.addAll(List.of(kafka));
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = ExchangeKafkaCli.run(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
+        return new Cli(code, out.toString(), err.toString());
+    }
+
+    /**
+     * Every committed record of the topic, partition after partition in offset order, as text: key,
+     * value, position, index, correlation id, type (the writer header differs between two engines).
+     */
+    private static List<String> events(final String bootstrap, final String topic)
+    {
+        final Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        final List<String> events = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+            new ByteArrayDeserializer()))
+        {
+            final List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topic).forEach((info) -> partitions.add(new TopicPartition(topic, info.partition())));
+            partitions.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+            for (final TopicPartition partition : partitions)
+            {
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                // The end with open transactions' records: a commit returns before its markers are written.
+                final long end = highWatermark(bootstrap, partition);
+                final long deadline = System.nanoTime() + WAIT.toNanos();
+                while (consumer.position(partition) < end)
+                {
+                    if (System.nanoTime() > deadline)
+                    {
+                        fail("could not read " + partition + " to " + end);
+                    }
+                    for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100)))
+                    {
+                        events.add(partition.partition() + " " + HexFormat.of().formatHex(record.key()) + " " +
+                            HexFormat.of().formatHex(record.value()) + " " + header(record, KafkaHeaders.POSITION) + " " +
+                            header(record, KafkaHeaders.INDEX) + " " + header(record, KafkaHeaders.CORRELATION_ID) + " " +
+                            header(record, KafkaHeaders.TYPE));
+                    }
+                }
+            }
+        }
+        return events;
+    }
+
+    private static long highWatermark(final String bootstrap, final TopicPartition partition)
+    {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(),
+            new ByteArrayDeserializer()))
+        {
+            return consumer.endOffsets(List.of(partition)).get(partition);
+        }
+    }
+
+    private static String header(final ConsumerRecord<byte[], byte[]> record, final String name)
+    {
+        final Header header = record.headers().lastHeader(name);
+        return header == null ? "-" : new String(header.value(), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** Closes a feed whose records the broker did not take: close says so again, which is not news here. */
+    private static void closeRefused(final CommandFeed feed)
+    {
+        try
+        {
+            feed.close();
+        }
+        catch (final IllegalStateException expected)
+        {
+            System.out.println("feed closed: " + expected.getMessage());
+        }
+    }
+
+    private static String seconds(final long started)
+    {
+        return String.format("%5.1f s:", (System.nanoTime() - started) / 1e9);
+    }
+
+    private static void awaitTrue(final BooleanSupplier condition, final String what)
+    {
+        final long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                fail("waited " + WAIT.toSeconds() + " s for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.ringlog.outside;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * {@code scripts/exchange kafka} as a user meets it, in the order the Kafka README gives: a local
+ * broker from the Maven artifacts, topics, a many-symbol command file fed to two partitions (with
+ * records that are not commands), two engines, the events as text, a book from Kafka equal to the
+ * book the exchange replays from that engine's journal (so the journal is the exchange's, readable by
+ * its own command line), and an account's balances on each engine from Kafka equal to its journal's.
+ * The broker runs on free ports and is stopped (by its process id) at the end.
+ */
+class KafkaScriptsIT
+{
+    private static final Duration QUICK = Duration.ofMinutes(3);
+
+    @TempDir
+    static Path temp;
+    private static Shell shell;
+    private static Process broker;
+    private static String bootstrap;
+
+    @BeforeAll
+    static void startBroker() throws Exception
+    {
+        final Path dir = Repository.sessionDirectory(temp);
+        // Ten short JVMs on a small machine: C1 only and the serial collector start faster and fight less.
+        shell = new Shell(dir, Map.of("RINGLOG_NO_BUILD", "1",
+            "RINGLOG_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"));
+        final int port = freePort();
+        final Path out = dir.resolve("broker.out");
+        final ProcessBuilder builder = new ProcessBuilder("bash", "-c", "exec scripts/exchange kafka broker -d run/kafka -p " +
+            port + " --controller-port " + freePort()).directory(dir.toFile()).redirectOutput(out.toFile())
+            .redirectError(dir.resolve("broker.err").toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().put("RINGLOG_NO_BUILD", "1");
+        broker = builder.start();
+        final long deadline = System.nanoTime() + QUICK.toNanos();
+        while (!(Files.exists(out) && Files.readString(out).contains("bootstrap-servers: localhost:" + port)))
+        {
+            if (!broker.isAlive() || System.nanoTime() > deadline)
+            {
+                fail("the broker did not start: " + Files.readString(dir.resolve("broker.err")));
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        bootstrap = " -b localhost:" + port;
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception
+    {
+        if (broker != null)
+        {
+            broker.destroy();   // SIGTERM: the broker's shutdown hook stops it cleanly
+            if (!broker.waitFor(60, TimeUnit.SECONDS))
+            {
+                broker.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void shouldRunTheKafkaSessionOfTheReadme() throws Exception
+    {
+        shell.run("scripts/exchange generate --preset many-symbols --symbols 4 --accounts 100 --commands 3_000 " +
+            "--seed 5 -o run/commands.txt", QUICK).expectOk();
+        final Shell.Result topics = shell.run("scripts/exchange kafka topics --partitions 2" + bootstrap, QUICK).expectOk();
+        assertTrue(topics.out().contains("topic: exchange.events.p1 partitions=3 created"), topics.toString());
+        final Shell.Result feed = shell.run("scripts/exchange kafka feed -i run/commands.txt --malformed-every 1_000" +
+            bootstrap, QUICK).expectOk();
+        final long records = Long.parseLong(feed.value("records"));
+        final long injected = Long.parseLong(feed.value("injected-malformed"));
+
+        long published = 0;
+        for (final String partition : new String[]{"0", "1"})
+        {
+            final Shell.Result engine = shell.run("scripts/exchange kafka engine -p " + partition + " -d run/engine-" +
+                partition + " --until-caught-up" + bootstrap, QUICK).expectOk();
+            UserOutput.assertNoStackTrace(new Shell.Result(engine.command(), engine.code(), engine.out(), ""));
+            published += Long.parseLong(engine.value("published"));
+        }
+        assertEquals(records - injected, published, "every command applied once; the rest dead-lettered");
+
+        final Shell.Result tail = shell.run("scripts/exchange kafka tail --until-end" + bootstrap + " | grep -c ' trade '",
+            QUICK).expectOk();
+        assertTrue(Long.parseLong(tail.out().strip()) > 100, "trades in the events topics: " + tail.out());
+
+        final Shell.Result fromKafka = shell.run("scripts/exchange kafka book --symbol 2 --depth 3" + bootstrap, QUICK)
+            .expectOk();
+        final Shell.Result fromJournal = shell.run("scripts/exchange book -d run/engine-0 --symbol 2 --depth 3", QUICK)
+            .expectOk();
+        assertEquals(ladder(fromJournal.out()), ladder(fromKafka.out()), "symbol 2 lives on engine 0 (2 mod 2)");
+
+        final Shell.Result balances = shell.run("scripts/exchange kafka balances --account 12" + bootstrap, QUICK)
+            .expectOk();
+        for (final String partition : new String[]{"0", "1"})
+        {
+            final List<String> expected = shell.run("scripts/exchange balances -d run/engine-" + partition +
+                " --account 12", QUICK).expectOk().out().lines().filter((line) -> line.startsWith("balance ")).toList();
+            final List<String> actual = balances.out().lines()
+                .filter((line) -> line.startsWith("balance topic=exchange.events.p" + partition + " "))
+                .map((line) -> "balance " + line.substring(line.indexOf("acct="))).toList();
+            assertFalse(expected.isEmpty(), "account 12 has funds on engine " + partition);
+            assertEquals(expected, actual, "account 12's ledger on engine " + partition + ", from Kafka and from its journal");
+        }
+    }
+
+    private static String ladder(final String out)
+    {
+        return out.substring(out.indexOf("book sym="));
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+}
