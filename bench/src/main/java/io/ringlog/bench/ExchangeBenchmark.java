@@ -6,6 +6,7 @@ import io.ringlog.core.EngineContext;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
 import io.ringlog.exchange.ExchangeStateMachine;
+import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.journal.Durability;
 import org.agrona.DirectBuffer;
@@ -188,7 +189,8 @@ public class ExchangeBenchmark extends RinglogFork
         {
             for (int i = next; i < end; i++)
             {
-                last = engine.publish(workload.type(i), 0, 0, i, payloads, workload.offset(i), workload.length(i));
+                last = engine.publish(workload.type(i), CommandEncoder.VERSION, 0, 0, i, payloads, workload.offset(i),
+                    workload.length(i));
             }
         }
         else
@@ -200,7 +202,8 @@ public class ExchangeBenchmark extends RinglogFork
                 batch.claim(size);
                 for (int j = 0; j < size; j++, i++)
                 {
-                    last = batch.add(workload.type(i), 1, 0, 0, i, payloads, workload.offset(i), workload.length(i));
+                    last = batch.add(workload.type(i), CommandEncoder.VERSION, 0, 0, i, payloads, workload.offset(i),
+                        workload.length(i));
                 }
                 batch.publish();
             }

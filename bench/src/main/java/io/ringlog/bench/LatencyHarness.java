@@ -6,6 +6,7 @@ import io.ringlog.core.StateMachine;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
 import io.ringlog.exchange.ExchangeStateMachine;
+import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.journal.Durability;
 import io.ringlog.journal.tool.CliSupport;
@@ -495,8 +496,8 @@ public final class LatencyHarness implements Callable<Integer>
             long last = 0;
             for (int i = 0; i < setup; i++)
             {
-                last = engine.publish(workload.type(i), 0, 0, SETUP_CORRELATION, payloads, workload.offset(i),
-                    workload.length(i));
+                last = engine.publish(workload.type(i), CommandEncoder.VERSION, 0, 0, SETUP_CORRELATION, payloads,
+                    workload.offset(i), workload.length(i));
             }
             return last;
         }
@@ -511,7 +512,8 @@ public final class LatencyHarness implements Callable<Integer>
         public long send(final Engine engine, final long index, final long intended)
         {
             final int i = setup + (int)index;
-            return engine.publish(workload.type(i), 0, 0, intended, payloads, workload.offset(i), workload.length(i));
+            return engine.publish(workload.type(i), CommandEncoder.VERSION, 0, 0, intended, payloads, workload.offset(i),
+                workload.length(i));
         }
 
         @Override

@@ -6,6 +6,7 @@ import io.ringlog.core.RecoveryListener;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
 import io.ringlog.exchange.ExchangeStateMachine;
+import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.exchange.workload.WorkloadGenerator;
 import io.ringlog.journal.ChronicleJournal;
@@ -304,7 +305,7 @@ public final class RecoveryBench implements Callable<Integer>
         @Override
         public void command(final int type, final DirectBuffer payload, final int length)
         {
-            engine.publish(type, 0, 0, 0, payload, 0, length);
+            engine.publish(type, CommandEncoder.VERSION, 0, 0, 0, payload, 0, length);
             if (++published == snapshotAfter)
             {
                 snapshotPosition = engine.requestSnapshot();
