@@ -27,12 +27,16 @@ class ExchangeRecordsTest
     void shouldTakeTheExchangesCommandsAndSayWhyItRefusesOthers()
     {
         final int place = encoder.place(payload, 0, 1, 2, 3, 1, 0, 100, 5);
-        assertNull(ExchangeRecords.PAYLOAD_CHECK.check(CommandTypes.PLACE_ORDER, 1, payload, 0, place));
-        assertEquals("place payload of 10 bytes, expected 40",
-            ExchangeRecords.PAYLOAD_CHECK.check(CommandTypes.PLACE_ORDER, 1, payload, 0, 10));
+        assertNull(ExchangeRecords.PAYLOAD_CHECK.check(CommandTypes.PLACE_ORDER, CommandEncoder.VERSION, payload, 0, place));
+        assertNull(ExchangeRecords.PAYLOAD_CHECK.check(CommandTypes.PLACE_ORDER, 1, payload, 0, 40),
+            "a version 1 place: the block before the client order id");
+        assertEquals("place version 2 payload of 10 bytes, expected 48",
+            ExchangeRecords.PAYLOAD_CHECK.check(CommandTypes.PLACE_ORDER, 2, payload, 0, 10));
+        assertEquals("place version 1 payload of 48 bytes, expected 40",
+            ExchangeRecords.PAYLOAD_CHECK.check(CommandTypes.PLACE_ORDER, 1, payload, 0, place));
         assertEquals("unknown command type 99", ExchangeRecords.PAYLOAD_CHECK.check(99, 1, payload, 0, 8));
-        assertEquals("unknown version 2 of place (this exchange reads version 1)",
-            ExchangeRecords.PAYLOAD_CHECK.check(CommandTypes.PLACE_ORDER, 2, payload, 0, place));
+        assertEquals("unknown version 3 of place (this exchange reads versions 1..2)",
+            ExchangeRecords.PAYLOAD_CHECK.check(CommandTypes.PLACE_ORDER, 3, payload, 0, place));
         assertTrue(ExchangeRecords.PAYLOAD_CHECK.check(CommandTypes.CONFIGURE, 1, payload, 0,
             ExchangeRecords.configure(payload)).startsWith("configure is the engine's own command"));
     }

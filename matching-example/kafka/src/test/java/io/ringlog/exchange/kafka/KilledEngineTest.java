@@ -141,7 +141,7 @@ class KilledEngineTest
         final List<String> deadLetters = deadLetters(broker.readAll(dead).get(0));
         assertEquals(chunks.injected(), deadLetters.size(), "each record that is not a command, dead-lettered once");
         assertEquals(deadLetters(broker.readAll(cleanDead).get(0)), deadLetters);
-        assertTrue(deadLetters.get(0).endsWith("place payload of 10 bytes, expected 40"), deadLetters.get(0));
+        assertTrue(deadLetters.get(0).endsWith("place version 2 payload of 10 bytes, expected 48"), deadLetters.get(0));
     }
 
     /** Whether the engine's journal held more than its events topic when it started: it regenerated. */
