@@ -4,6 +4,8 @@ import io.ringlog.exchange.OrderType;
 import io.ringlog.exchange.codec.CommandTypes;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.Arrays;
+
 /**
  * Parses the line-oriented command format (see the package documentation) into a
  * {@link ParsedCommand}. A bad line yields a message, never an exception, so a reader can report it
@@ -28,6 +30,8 @@ public final class CommandParser
     private final String[] keys = new String[16];
     private final String[] values = new String[16];
     private int fieldCount;
+    private String[] tokens = new String[16];
+    private int tokenCount;
     private String error;
 
     /** Why the last line was {@link Result#ERROR}. */
@@ -46,14 +50,15 @@ public final class CommandParser
         {
             return Result.SKIP;
         }
-        final String[] tokens = line.split("\\s+");
+        tokenize(line);
+        final String[] tokens = this.tokens;
         final TextSchema.Message message = TextSchema.COMMANDS.message(tokens[0]);
         if (message == null)
         {
             return fail("unknown command '" + Excerpt.of(tokens[0]) + "' (" + VERBS + ")");
         }
         fieldCount = 0;
-        for (int i = 1; i < tokens.length; i++)
+        for (int i = 1; i < tokenCount; i++)
         {
             final String token = tokens[i];
             final int eq = token.indexOf('=');
@@ -99,6 +104,44 @@ public final class CommandParser
         {
             return fail(ex.getMessage());
         }
+    }
+
+    /**
+     * Splits a trimmed, non-empty line at runs of whitespace (the regex class {@code \s}: space, tab, line feed, vertical
+     * tab, form feed, carriage return) into {@link #tokens}. By hand, not {@code String.split("\\s+")},
+     * which compiles its pattern on every line: a third of the time of reading a command file.
+     */
+    private void tokenize(final String line)
+    {
+        tokenCount = 0;
+        final int length = line.length();
+        int i = 0;
+        while (i < length)
+        {
+            while (i < length && isSpace(line.charAt(i)))
+            {
+                i++;
+            }
+            if (i == length)
+            {
+                break;
+            }
+            final int start = i;
+            while (i < length && !isSpace(line.charAt(i)))
+            {
+                i++;
+            }
+            if (tokenCount == tokens.length)
+            {
+                tokens = Arrays.copyOf(tokens, tokenCount * 2);
+            }
+            tokens[tokenCount++] = line.substring(start, i);
+        }
+    }
+
+    private static boolean isSpace(final char c)
+    {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
     }
 
     /**
