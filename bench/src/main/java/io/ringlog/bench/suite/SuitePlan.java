@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * How long each part of the suite runs. {@link #full()} takes about five minutes on 2 cores (296 s in
- * one run, ~50 s of it generating the stream) and keeps JMH's settings short (one fork, 1 s
+ * one run, ~50 s of it generating the stream, before replication, which adds under a minute) and keeps JMH's settings short (one fork, 1 s
  * iterations) so every row runs within minutes of the others;
  * {@link #quick()} runs every row for a moment, to prove the suite works end to end (its figures mean
  * nothing).
@@ -62,7 +62,8 @@ public record SuitePlan(
      * The suite that gives the figures: 2 × 1 s warm-up and 5 × 1 s measured per JMH row; a 40M-command
      * stream for the exchange (7 s at up to ~5.7M commands/s); exchange-core on 3M commands, 2 warm-up and
      * 5 measured passes; latency at 100K and 500K commands/s, 1 s warm-up and 5 s measured, which the
-     * same 3M commands cover.
+     * same 3M commands cover; replication in 2 rounds (53 s alone on a loaded 2-core machine), each mode
+     * 200K commands flat out, then 10K commands/s for 1 s warm-up and 5 s measured.
      */
     public static SuitePlan full()
     {
