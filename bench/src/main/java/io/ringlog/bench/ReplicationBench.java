@@ -5,6 +5,7 @@ import io.ringlog.core.EngineContext;
 import io.ringlog.core.OutputEvent;
 import io.ringlog.core.OutputListener;
 import io.ringlog.core.Topology;
+import io.ringlog.core.WaitStrategies;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.replication.ReplicationContext;
 import io.ringlog.journal.replication.ReplicationMode;
@@ -34,8 +35,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -67,6 +73,8 @@ public final class ReplicationBench implements Callable<Integer>
 {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final int MAX_PAYLOAD = 64;
+    /** The engines' stages wait as the engine's default does; named here so the figures can say so. */
+    private static final WaitStrategies WAIT = WaitStrategies.PARKING;
 
     @Option(names = "--commands", description = "commands published flat out for throughput (default: ${DEFAULT-VALUE})")
     long commands = 300_000;
@@ -90,6 +98,9 @@ public final class ReplicationBench implements Callable<Integer>
     @Option(names = "--out", description = "directory for the CSV (default: ${DEFAULT-VALUE})")
     Path out = Path.of("bench", "results");
 
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the results as one JSON object here")
+    Path json;
+
     @Spec
     CommandSpec spec;
 
@@ -103,9 +114,22 @@ public final class ReplicationBench implements Callable<Integer>
             out, err).execute(args));
     }
 
-    /** One row: what a mode measured. */
-    record Row(String mode, double commandsPerSecond, Histogram latency, Histogram ackLatency, long maxLag)
+    /**
+     * One row: what a mode measured, and the threads it started (engines, replication agents, media
+     * drivers: names with their numbers dropped, and how many of each), the producer not among them.
+     */
+    record Row(String mode, double commandsPerSecond, Histogram latency, Histogram ackLatency, long maxLag,
+        Map<String, Integer> threads)
     {
+        int threadCount()
+        {
+            int count = 0;
+            for (final int each : threads.values())
+            {
+                count += each;
+            }
+            return count;
+        }
     }
 
     @Override
@@ -146,6 +170,10 @@ public final class ReplicationBench implements Callable<Integer>
         }
         Files.writeString(csv, text);
         console.println("wrote " + csv);
+        if (json != null)
+        {
+            writeJson(rows);
+        }
         return 0;
     }
 
@@ -157,6 +185,7 @@ public final class ReplicationBench implements Callable<Integer>
             mode.equals("sync") ? ReplicationMode.SYNCHRONOUS : ReplicationMode.ASYNCHRONOUS;
         final int portA = freePort();
         final int portB = freePort();
+        final Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
         ReplicationNode standby = null;
         ReplicationNode primaryNode = null;
         Engine alone = null;
@@ -177,12 +206,13 @@ public final class ReplicationBench implements Callable<Integer>
                 primary = primaryNode.engine();
                 awaitPeer(primaryNode);
             }
+            final Map<String, Integer> threads = threadsSince(before);
             final double throughput = throughput(primary, recorder);
             final long maxLag = latency(primary, recorder, primaryNode);
             final Histogram ack = primaryNode != null ? primaryNode.ackLatency() : new Histogram(3);
             console.printf(Locale.ROOT, "%-6s %,12.0f commands/s; latency p50 %.1f us, p99 %.1f us%n", mode, throughput,
                 us(recorder.latency, 50), us(recorder.latency, 99));
-            return new Row(mode, throughput, recorder.latency, ack, maxLag);
+            return new Row(mode, throughput, recorder.latency, ack, maxLag, threads);
         }
         finally
         {
@@ -291,6 +321,7 @@ public final class ReplicationBench implements Callable<Integer>
         return new EngineContext()
             .name(name)
             .topology(topology)
+            .waitStrategy(WAIT)
             .stateMachine(new CounterStateMachine())
             .journal(ChronicleJournal.open(new ChronicleJournal.Context().directory(dir.resolve("journal"))
                 .maxPayloadLength(MAX_PAYLOAD)))
@@ -333,6 +364,72 @@ public final class ReplicationBench implements Callable<Integer>
         }
         console.println("latency: fixed rate " + rate + "/s, from intended send to the primary's event " +
             "(coordinated omission corrected); ack: shipped batch to standby acknowledgement, over the whole run");
+    }
+
+    private void writeJson(final List<Row> rows) throws IOException
+    {
+        final Map<String, Object> results = new LinkedHashMap<>();
+        results.put("benchmark", "replication");
+        results.put("journal", "CHRONICLE");
+        results.put("transport", "Aeron UDP on loopback, an embedded media driver (SHARED) per node, in this JVM");
+        results.put("topology", topology.name());
+        results.put("wait-strategy", WAIT.name());
+        results.put("replication-idle-strategy", new ReplicationContext().idleStrategy().get().getClass().getSimpleName());
+        results.put("commands", commands);
+        results.put("rate", rate);
+        results.put("warmup-seconds", warmupSeconds);
+        results.put("seconds", seconds);
+        results.put("rounds", rounds);
+        results.put("cores", Runtime.getRuntime().availableProcessors());
+        results.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        results.put("throughput-measures", "commands published flat out, from the first publish to the primary's last " +
+            "event (synchronous: acknowledged by the standby first)");
+        results.put("latency-from", "intended send time (corrected for coordinated omission) to the command's event at " +
+            "the primary's listener");
+        final List<Object> modes = new ArrayList<>();
+        for (final Row row : rows)
+        {
+            final Map<String, Object> mode = new LinkedHashMap<>();
+            mode.put("mode", row.mode());
+            mode.put("commands-per-s", Math.round(row.commandsPerSecond()));
+            mode.put("latency-count", row.latency().getTotalCount());
+            mode.putAll(LatencyReport.percentiles("latency", row.latency()));
+            if (!row.mode().equals("none"))
+            {
+                mode.put("ack-p50-us", Math.round(us(row.ackLatency(), 50) * 10) / 10.0);
+                mode.put("ack-p99-us", Math.round(us(row.ackLatency(), 99) * 10) / 10.0);
+                mode.put("max-lag-positions", row.maxLag());
+            }
+            mode.put("threads", row.threadCount() + " + 1 producer = " + (row.threadCount() + 1));
+            mode.put("thread-names", row.threads());
+            modes.add(mode);
+        }
+        results.put("modes", modes);
+        final Path parent = json.toAbsolutePath().getParent();
+        if (parent != null)
+        {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(json, Json.write(results), StandardCharsets.UTF_8);
+        console.println("wrote " + json);
+    }
+
+    /**
+     * Threads alive now that were not in {@code before}, by name without digits or the directory a media
+     * driver names its thread after: what a mode runs on.
+     */
+    private static Map<String, Integer> threadsSince(final Set<Thread> before)
+    {
+        final Map<String, Integer> threads = new TreeMap<>();
+        for (final Thread thread : Thread.getAllStackTraces().keySet())
+        {
+            if (thread.isAlive() && !before.contains(thread))
+            {
+                final String name = thread.getName();
+                threads.merge(name.substring(name.lastIndexOf('/') + 1).replaceAll("[0-9]+", "#"), 1, Integer::sum);
+            }
+        }
+        return threads;
     }
 
     private static double us(final Histogram histogram, final double percentile)

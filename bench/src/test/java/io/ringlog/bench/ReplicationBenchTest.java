@@ -9,11 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A tiny run of the harness: three rows, none / async / sync, in the table and the CSV. */
+/** A tiny run of the harness: three rows, none / async / sync, in the table, the CSV and the JSON. */
 class ReplicationBenchTest
 {
     @TempDir
@@ -25,11 +26,23 @@ class ReplicationBenchTest
         final ByteArrayOutputStream console = new ByteArrayOutputStream();
         final ReplicationBench bench = new ReplicationBench().console(new PrintStream(console, true, StandardCharsets.UTF_8));
         final int code = new picocli.CommandLine(bench).execute("--commands", "2000", "--rate", "2000", "--seconds", "1",
-            "--warmup", "0", "--rounds", "1", "--out", dir.toString());
+            "--warmup", "0", "--rounds", "1", "--out", dir.toString(), "--json", dir.resolve("replication.json").toString());
         assertEquals(0, code, console.toString(StandardCharsets.UTF_8));
         final List<String> csv = Files.readAllLines(dir.resolve("replication-pipelined-2000.csv"));
         assertEquals(4, csv.size(), csv.toString());
         assertTrue(csv.get(1).startsWith("none,") && csv.get(2).startsWith("async,") && csv.get(3).startsWith("sync,"),
             csv.toString());
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> json = (Map<String, Object>)Json.parse(Files.readString(dir.resolve("replication.json")));
+        assertEquals("PARKING", json.get("wait-strategy"));
+        final List<?> modes = (List<?>)json.get("modes");
+        assertEquals(List.of("none", "async", "sync"), modes.stream().map((mode) -> ((Map<?, ?>)mode).get("mode")).toList());
+        for (final Object mode : modes)
+        {
+            final Map<?, ?> figures = (Map<?, ?>)mode;
+            assertTrue(((Number)figures.get("commands-per-s")).doubleValue() > 0, figures.toString());
+            assertEquals(2000L, figures.get("latency-count"), figures.toString());
+            assertTrue(figures.get("latency-p99.9-us") instanceof Number, figures.toString());
+        }
     }
 }

@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
  *                                                                                        (Runner, one fork per row)
  *  3  peer       exchange-core throughput on the file                          (bench/peers/peer, its own JVM)
  *  4  latency    per rate: ringlog exchange, Chronicle journal (LatencyHarness, own JVM), then exchange-core
- *  5  report     results.json, results.md, latency-&lt;rate&gt;.png; ratios from this run's medians
+ *  5  replication none / async / sync to a standby over Aeron, side by side   (ReplicationBench, its own JVM)
+ *  6  report     results.json, results.md, latency-&lt;rate&gt;.png; ratios from this run's medians
  * </pre>
  * Exit status 0 when every step ran (whatever the ratios), 1 when one failed (the files still say what
  * ran), 2 for a usage error.
@@ -165,6 +166,8 @@ public final class BenchSuite implements Callable<Integer>
                     report.add(done(ChildRuns.peerLatency(peer.toAbsolutePath(), rate, workload, plan, dir,
                         Machine.load())));
                 }
+                step("replication: none, asynchronous, synchronous to a standby over Aeron (loopback UDP)");
+                report.add(done(ChildRuns.replication(plan, dir, Machine.load())));
             }
         }
         finally
@@ -262,6 +265,24 @@ public final class BenchSuite implements Callable<Integer>
         else
         {
             console.println("  failed: " + run.error());
+        }
+        return run;
+    }
+
+    private ReplicationResult done(final ReplicationResult run)
+    {
+        if (!run.ok())
+        {
+            console.println("  failed: " + run.error());
+            return run;
+        }
+        for (final String mode : ReplicationResult.MODES)
+        {
+            final Map<String, Object> figures = run.mode(mode);
+            console.printf(Locale.ROOT, "  %-5s %s commands/s; p50 %s us, p99 %s us, p99.9 %s us, max %s us%n", mode,
+                figures.get("commands-per-s") instanceof Number number ? SuiteReport.rate(number.doubleValue()) : "-",
+                SuiteReport.micros(figures.get("latency-p50-us")), SuiteReport.micros(figures.get("latency-p99-us")),
+                SuiteReport.micros(figures.get("latency-p99.9-us")), SuiteReport.micros(figures.get("latency-max-us")));
         }
         return run;
     }

@@ -2,6 +2,7 @@ package io.ringlog.bench.suite;
 
 import io.ringlog.bench.Json;
 import io.ringlog.bench.LatencyHarness;
+import io.ringlog.bench.ReplicationBench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,12 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * The suite's steps that run in JVMs of their own: exchange-core's throughput and latency through
  * {@code bench/peers/peer} (JDK 17, exchange-core's classpath), and ringlog's exchange latency through
- * {@link LatencyHarness} in a JVM started like this one. Each writes its figures as JSON, which is
+ * {@link LatencyHarness} in a JVM started like this one, and {@link ReplicationBench} (none, asynchronous,
+ * synchronous) the same way. Each writes its figures as JSON, which is
  * read back here; a child that fails becomes a row that says so.
  */
 final class ChildRuns
@@ -98,6 +101,30 @@ final class ChildRuns
         final String base = "exchange-core-" + PEER_WAIT + "-" + rate;
         return latency("exchange-core", rate, settings, exit, json, dir.resolve(base + "-corrected.hgrm"),
             dir.resolve(base + "-service.hgrm"), log, out, load);
+    }
+
+    /** ReplicationBench's none / async / sync, each mode with a fresh primary and standby, in a fresh JVM. */
+    static ReplicationResult replication(final SuitePlan plan, final Path out, final double load) throws IOException
+    {
+        final SuitePlan.Replication settings = plan.replication();
+        final Path dir = out.resolve("replication");
+        final Path json = dir.resolve("replication.json");
+        final Path log = out.resolve("logs").resolve("replication.log");
+        final String described = String.format(Locale.ROOT, "ReplicationBench, %d round(s) of none, async, sync, the " +
+            "last reported; each mode: %,d commands flat out, then %,d commands/s for %d s warm-up + %d s recorded",
+            settings.rounds(), settings.commands(), settings.rate(), settings.warmupSeconds(), settings.seconds());
+        final List<String> args = new ArrayList<>(settings.args());
+        args.addAll(List.of("--out", dir.toString(), "--json", json.toString()));
+        final ChildProcess.Exit exit = ChildProcess.run(ChildProcess.java(ReplicationBench.class.getName(), args), log,
+            Duration.ofSeconds(settings.rounds() * 3L * (settings.warmupSeconds() + settings.seconds()))
+                .plus(Duration.ofMinutes(5)));
+        final String source = out.relativize(log) + ", " + out.relativize(json);
+        if (!exit.ok() || !Files.exists(json))
+        {
+            return new ReplicationResult(described, "ReplicationBench " + exit.describe(out.relativize(log)) + ": " +
+                ChildProcess.tail(log, 1), Map.of(), load, source);
+        }
+        return new ReplicationResult(described, null, read(json), load, source);
     }
 
     private static LatencyResult latency(

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * A ratio of two throughput rows' medians from the same suite run. The first four are issue 9's, each
  * with its target; the others have none and say what a choice costs (the journal on the exchange, a
- * wait strategy) or put a figure in context.
+ * wait strategy, replication) or put a figure in context. The replication rows come from ReplicationBench's
+ * one timed pass per mode, not from iterations.
  *
  * @param target null for a ratio without one.
  */
@@ -37,7 +38,11 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
         new Ratio("yielding-vs-parking", "pipeline YIELDING / PARKING (in-memory)",
             "pipeline-memory-yielding", "pipeline-memory", null),
         new Ratio("busy-spin-vs-parking", "pipeline BUSY_SPIN / PARKING (in-memory)",
-            "pipeline-memory-busy-spin", "pipeline-memory", null));
+            "pipeline-memory-busy-spin", "pipeline-memory", null),
+        new Ratio("replication-async-vs-none", "replication: asynchronous / none (one pass each)",
+            "replication-async", "replication-none", null),
+        new Ratio("replication-sync-vs-none", "replication: synchronous / none (one pass each)",
+            "replication-sync", "replication-none", null));
 
     /** This ratio computed from {@code rows} (by id): value and whether it meets the target, or why there is none. */
     Map<String, Object> compute(final Map<String, ThroughputResult> rows)

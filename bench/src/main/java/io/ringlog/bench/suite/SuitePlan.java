@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * How long each part of the suite runs. {@link #full()} takes about five minutes on 2 cores (296 s in
- * one run, ~50 s of it generating the stream) and keeps JMH's settings short (one fork, 1 s
+ * one run, ~50 s of it generating the stream, before replication, which adds under a minute) and keeps JMH's settings short (one fork, 1 s
  * iterations) so every row runs within minutes of the others;
  * {@link #quick()} runs every row for a moment, to prove the suite works end to end (its figures mean
  * nothing).
@@ -24,6 +24,7 @@ import java.util.List;
  * @param latencyRates         fixed rates, commands per second, each run on both exchanges.
  * @param latencyWarmupSeconds seconds sent at the rate before recording.
  * @param latencySeconds       seconds recorded.
+ * @param replication          how long ReplicationBench runs none, async and sync.
  */
 public record SuitePlan(
     String name,
@@ -38,24 +39,43 @@ public record SuitePlan(
     int peerIterations,
     List<Long> latencyRates,
     int latencyWarmupSeconds,
-    int latencySeconds)
+    int latencySeconds,
+    Replication replication)
 {
+    /**
+     * ReplicationBench's settings: each round runs none, async and sync, each with a fresh primary (and
+     * standby), {@code commands} flat out, then {@code warmupSeconds} + {@code seconds} at {@code rate};
+     * only the last round is reported, so the JIT has seen every mode before it.
+     */
+    public record Replication(long commands, long rate, int warmupSeconds, int seconds, int rounds)
+    {
+        /** ReplicationBench's command line for these settings. */
+        List<String> args()
+        {
+            return List.of("--commands", Long.toString(commands), "--rate", Long.toString(rate),
+                "--warmup", Integer.toString(warmupSeconds), "--seconds", Integer.toString(seconds),
+                "--rounds", Integer.toString(rounds));
+        }
+    }
+
     /**
      * The suite that gives the figures: 2 × 1 s warm-up and 5 × 1 s measured per JMH row; a 40M-command
      * stream for the exchange (7 s at up to ~5.7M commands/s); exchange-core on 3M commands, 2 warm-up and
      * 5 measured passes; latency at 100K and 500K commands/s, 1 s warm-up and 5 s measured, which the
-     * same 3M commands cover.
+     * same 3M commands cover; replication in 2 rounds (53 s alone on a loaded 2-core machine), each mode
+     * 200K commands flat out, then 10K commands/s for 1 s warm-up and 5 s measured.
      */
     public static SuitePlan full()
     {
         return new SuitePlan("full", 1, 2, 1_000, 5, 1_000, 40_000_000L, 3_000_000L, 2, 5,
-            List.of(100_000L, 500_000L), 1, 5);
+            List.of(100_000L, 500_000L), 1, 5, new Replication(200_000L, 10_000L, 1, 5, 2));
     }
 
     /** Every row for a moment, JMH in this JVM: a check that the suite runs, for tests. */
     public static SuitePlan quick()
     {
-        return new SuitePlan("quick", 0, 0, 100, 1, 200, 1_000_000L, 20_000L, 0, 1, List.of(10_000L), 0, 1);
+        return new SuitePlan("quick", 0, 0, 100, 1, 200, 1_000_000L, 20_000L, 0, 1, List.of(10_000L), 0, 1,
+            new Replication(2_000L, 2_000L, 0, 1, 1));
     }
 
     /** This plan with other latency rates. */
@@ -63,14 +83,15 @@ public record SuitePlan(
     {
         return new SuitePlan(name, forks, warmupIterations, warmupMillis, iterations, iterationMillis,
             exchangeFlowCommands, peerFlowCommands, peerWarmupIterations, peerIterations, List.copyOf(rates),
-            latencyWarmupSeconds, latencySeconds);
+            latencyWarmupSeconds, latencySeconds, replication);
     }
 
     /** This plan with another exchange stream length. */
     public SuitePlan exchangeFlowCommands(final long commands)
     {
         return new SuitePlan(name, forks, warmupIterations, warmupMillis, iterations, iterationMillis, commands,
-            peerFlowCommands, peerWarmupIterations, peerIterations, latencyRates, latencyWarmupSeconds, latencySeconds);
+            peerFlowCommands, peerWarmupIterations, peerIterations, latencyRates, latencyWarmupSeconds, latencySeconds,
+            replication);
     }
 
     /** Flow commands the latency runs need at the highest rate: the text file must hold at least these. */

@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * What a suite run leaves in its directory: {@code results.json} (everything, for tools),
- * {@code results.md} (the tables a person reads: machine, ratios against targets, throughput, latency)
- * and {@code latency-<rate>.png} per rate, both exchanges' distributions on one chart. Every ratio is
+ * {@code results.md} (the tables a person reads: machine, ratios against targets, throughput, latency,
+ * replication) and {@code latency-<rate>.png} per rate, both exchanges' distributions on one chart. Every ratio is
  * computed here from this run's rows; nothing is carried over from another run.
  */
 final class SuiteReport
@@ -34,6 +34,7 @@ final class SuiteReport
     private final Map<String, Object> header = new LinkedHashMap<>();
     private final List<ThroughputResult> throughput = new ArrayList<>();
     private final List<LatencyResult> latency = new ArrayList<>();
+    private final List<ReplicationResult> replication = new ArrayList<>();
     private final List<String> charts = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
 
@@ -68,6 +69,15 @@ final class SuiteReport
         }
     }
 
+    void add(final ReplicationResult run)
+    {
+        replication.add(run);
+        if (!run.ok())
+        {
+            problems.add("replication: " + run.error());
+        }
+    }
+
     /** A step that failed outside any row (generating the stream, the lock). */
     void problem(final String problem)
     {
@@ -91,6 +101,13 @@ final class SuiteReport
         for (final ThroughputResult row : throughput)
         {
             rows.put(row.id(), row);
+        }
+        for (final ReplicationResult run : replication)
+        {
+            for (final ThroughputResult row : run.throughputRows())
+            {
+                rows.put(row.id(), row);
+            }
         }
         final List<Map<String, Object>> ratios = new ArrayList<>();
         for (final Ratio ratio : Ratio.ALL)
@@ -156,6 +173,10 @@ final class SuiteReport
         {
             highest = Math.max(highest, run.load());
         }
+        for (final ReplicationResult run : replication)
+        {
+            highest = Math.max(highest, run.load());
+        }
         return highest;
     }
 
@@ -176,6 +197,12 @@ final class SuiteReport
             runs.add(run.toJson());
         }
         json.put("latency", runs);
+        final List<Object> replicated = new ArrayList<>();
+        for (final ReplicationResult run : replication)
+        {
+            replicated.add(run.toJson());
+        }
+        json.put("replication", replicated);
         json.put("highest-load-before-a-row", highestLoad());
         json.put("ratios", ratios);
         json.put("charts", charts);
@@ -302,6 +329,10 @@ final class SuiteReport
         {
             md.append("![").append(chart).append("](").append(chart).append(")\n\n");
         }
+        for (final ReplicationResult run : replication)
+        {
+            replication(md, run);
+        }
         if (!problems.isEmpty())
         {
             md.append("## What did not run\n\n");
@@ -311,6 +342,40 @@ final class SuiteReport
             }
         }
         return md.toString();
+    }
+
+    private static void replication(final StringBuilder md, final ReplicationResult run)
+    {
+        md.append("## Replication: none / asynchronous / synchronous (µs, corrected for coordinated omission)\n\n");
+        md.append("A primary on a Chronicle journal (MEMORY_MAPPED), alone or replicating to a standby with its own " +
+            "journal over Aeron (UDP on loopback, a media driver per node, both in one JVM). Synchronous: the primary's " +
+            "business logic, hence its events, waits for the standby's acknowledgement. ").append(run.settings())
+            .append(". Throughput: ").append(run.figure("throughput-measures")).append("; one pass per mode, so the " +
+                "ratios divide single passes. Latency: from ").append(run.figure("latency-from")).append(". Load before: ")
+            .append(run.load()).append(". Raw: ").append(run.source()).append(".\n\n");
+        md.append("| mode | commands/s | p50 | p99 | p99.9 | max | ack p50 | ack p99 | max lag (positions) | " +
+            "wait strategy | topology | threads |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|\n");
+        for (final String mode : ReplicationResult.MODES)
+        {
+            final Map<String, Object> figures = run.mode(mode);
+            md.append("| ").append(mode).append(" | ");
+            if (!run.ok() || figures.isEmpty())
+            {
+                md.append("failed: ").append(String.valueOf(run.error()).replace('|', '/'))
+                    .append(" | | | | | | | | | | |\n");
+                continue;
+            }
+            md.append(figures.get("commands-per-s") instanceof Number number ? rate(number.doubleValue()) : "—");
+            for (final String key : new String[]{"latency-p50-us", "latency-p99-us", "latency-p99.9-us", "latency-max-us",
+                "ack-p50-us", "ack-p99-us"})
+            {
+                md.append(" | ").append(micros(figures.get(key)));
+            }
+            md.append(" | ").append(count(figures.get("max-lag-positions"))).append(" | ").append(run.figure("wait-strategy"))
+                .append(" (replication agents: ").append(run.figure("replication-idle-strategy")).append(") | ")
+                .append(run.figure("topology")).append(" | ").append(figures.getOrDefault("threads", "—")).append(" |\n");
+        }
+        md.append('\n');
     }
 
     /** 12.3 below a millisecond, 1,234 above: the digits a reader compares. */

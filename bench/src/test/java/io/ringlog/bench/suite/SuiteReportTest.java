@@ -73,6 +73,82 @@ class SuiteReportTest
         assertTrue(md.contains("Code: ringlog 0.1.0, commit `a04da7f0a1b2-dirty` (with uncommitted changes)."), md);
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldShowEachReplicationModeAndDivideItsThroughputByNone(@TempDir final Path dir) throws Exception
+    {
+        final SuiteReport report = new SuiteReport();
+        report.put("started", "2026-12-01T10:00").put("mode", "quick").put("command", "scripts/bench suite --quick")
+            .put("machine", Machine.describe()).put("load", Map.of("before", 0.5, "after", 0.7)).put("duration-seconds", 1);
+        final Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("topology", "PIPELINED");
+        figures.put("wait-strategy", "PARKING");
+        figures.put("replication-idle-strategy", "BackoffIdleStrategy");
+        figures.put("modes", List.of(mode("none", 1_000_000, 40.0), mode("async", 800_000, 50.0),
+            mode("sync", 250_000, 1_500.0)));
+        report.add(new ReplicationResult("ReplicationBench, 1 round(s)", null, figures, 0.6,
+            "logs/replication.log, replication/replication.json"));
+
+        report.write(dir);
+
+        final Map<String, Object> json = (Map<String, Object>)Json.parse(Files.readString(dir.resolve("results.json")));
+        assertEquals(1, ((List<?>)json.get("replication")).size());
+        final Map<String, Double> ratios = new LinkedHashMap<>();
+        for (final Object ratio : (List<?>)json.get("ratios"))
+        {
+            final Map<String, Object> each = (Map<String, Object>)ratio;
+            if (each.get("value") != null)
+            {
+                ratios.put((String)each.get("id"), Json.number(each, "value"));
+            }
+        }
+        assertEquals(0.8, ratios.get("replication-async-vs-none"), 1e-9);
+        assertEquals(0.25, ratios.get("replication-sync-vs-none"), 1e-9);
+        assertTrue((Boolean)json.get("ok"));
+        final String md = Files.readString(dir.resolve("results.md"));
+        assertTrue(md.contains("## Replication: none / asynchronous / synchronous"), md);
+        assertTrue(md.contains("| none | 1.00M | 40.0 | 80.0 | 120.0 | 1,200 | — | — | — | PARKING (replication agents: " +
+            "BackoffIdleStrategy) | PIPELINED | 4 + 1 producer = 5 |"), md);
+        assertTrue(md.contains("| sync | 250K | 1,500 | 3,000 |"), md);
+        assertTrue(md.contains("| replication: synchronous / none (one pass each) | 0.25 | — | — |"), md);
+    }
+
+    @Test
+    void shouldSayWhyTheReplicationRowsHaveNoFiguresWhenTheRunFailed(@TempDir final Path dir) throws Exception
+    {
+        final SuiteReport report = new SuiteReport();
+        report.put("started", "2026-12-01T10:00").put("mode", "quick").put("command", "scripts/bench suite --quick")
+            .put("machine", Machine.describe()).put("load", Map.of("before", 0.5, "after", 0.7)).put("duration-seconds", 1);
+        report.add(new ReplicationResult("ReplicationBench", "ReplicationBench exited with 1; see logs/replication.log",
+            Map.of(), 0.6, "logs/replication.log"));
+
+        report.write(dir);
+
+        assertFalse(report.ok());
+        final String md = Files.readString(dir.resolve("results.md"));
+        assertTrue(md.contains("| async | failed: ReplicationBench exited with 1"), md);
+        assertTrue(md.contains("- replication: ReplicationBench exited with 1"), md);
+    }
+
+    private static Map<String, Object> mode(final String mode, final long commandsPerSecond, final double p50)
+    {
+        final Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("mode", mode);
+        figures.put("commands-per-s", commandsPerSecond);
+        figures.put("latency-p50-us", p50);
+        figures.put("latency-p99-us", p50 * 2);
+        figures.put("latency-p99.9-us", p50 * 3);
+        figures.put("latency-max-us", p50 * 30);
+        if (!mode.equals("none"))
+        {
+            figures.put("ack-p50-us", 20.0);
+            figures.put("ack-p99-us", 90.0);
+            figures.put("max-lag-positions", 12L);
+        }
+        figures.put("threads", "4 + 1 producer = 5");
+        return figures;
+    }
+
     private static ThroughputResult row(final String id, final double... iterations)
     {
         final List<Double> values = new ArrayList<>();

@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The benchmark suite as a user runs it, {@code scripts/bench suite --quick --out DIR}, end to end: every
  * row runs (JMH in the suite's JVM for a moment each, exchange-core in its own, one latency rate for a
- * second), and what it leaves parses, names every row, and holds ratios computed from this run's own
- * figures: each ratio is recomputed here from JMH's JSON and the peer's, not from the suite's summary.
+ * second, replication none / async / sync for a second each), and what it leaves parses, names every row,
+ * and holds ratios computed from this run's own figures: each ratio is recomputed here from JMH's JSON, the
+ * peer's and ReplicationBench's, not from the suite's summary.
  * Its figures mean nothing; the full suite is {@code scripts/bench}.
  */
 class BenchSuiteIT
@@ -95,6 +96,21 @@ class BenchSuiteIT
         assertPng(out.resolve("latency-10000.png"));
 
         final Map<String, Double> medians = new HashMap<>();
+        final List<Map<String, Object>> replication = (List<Map<String, Object>>)json.get("replication");
+        assertEquals(1, replication.size());
+        assertEquals(true, replication.get(0).get("ok"), replication.toString());
+        final Map<String, Object> replicated = (Map<String, Object>)Json.parse(read(out.resolve("replication")
+            .resolve("replication.json")));
+        final List<Map<String, Object>> modes = (List<Map<String, Object>>)replicated.get("modes");
+        assertEquals(List.of("none", "async", "sync"), modes.stream().map((mode) -> mode.get("mode")).toList());
+        assertTrue(md.contains("## Replication: none / asynchronous / synchronous"), md);
+        for (final Map<String, Object> mode : modes)
+        {
+            assertTrue(Json.number(mode, "commands-per-s") > 0, mode.toString());
+            assertTrue(md.contains("| " + mode.get("mode") + " | "), "results.md has no replication row " + mode.get("mode"));
+            medians.put("replication-" + mode.get("mode"), Json.number(mode, "commands-per-s"));
+        }
+
         for (final String id : JMH_ROWS)
         {
             medians.put(id, median(jmhIterations(out.resolve("jmh").resolve(id + ".json"))));
@@ -121,6 +137,11 @@ class BenchSuiteIT
                 assertTrue(md.contains("| " + ratio.get("label") + " | " + String.format(Locale.ROOT, "%.2f",
                     value) + " | ≥ " + Json.number(ratio, "target") + " |"), "results.md shows " + ratio.get("id") + "\n" + md);
             }
+        }
+        for (final String id : List.of("replication-async-vs-none", "replication-sync-vs-none"))
+        {
+            assertTrue(ratios.stream().anyMatch((ratio) -> ratio.get("id").equals(id) && ratio.get("value") != null),
+                id + " in " + ratios);
         }
         assertFalse(Files.exists(out.resolve("work")), "the generated streams are deleted");
     }
