@@ -14,12 +14,14 @@ RINGLOG_ARGS="$RINGLOG_ROOT/matching-example/target/jvm.args"
 RINGLOG_JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 # ringlog_ensure_built JAR_GLOB MODULE: builds MODULE (and what it needs) unless JAR_GLOB exists,
-# the argfile exists, and no source is newer than the jar.
+# the argfile exists, and no source is newer than the jar (the nested modules' too: bench needs
+# journal/replication, for one).
 ringlog_ensure_built() {
   local glob="$1" module="$2" jar
   jar="$(ringlog_first_match "$glob")"
   if [ "${REBUILD:-0}" = 1 ] || [ -z "$jar" ] || [ ! -f "$RINGLOG_ARGS" ] || \
      [ -n "$(find "$RINGLOG_ROOT/pom.xml" "$RINGLOG_ROOT"/*/pom.xml "$RINGLOG_ROOT"/*/src/main \
+               "$RINGLOG_ROOT"/*/*/pom.xml "$RINGLOG_ROOT"/*/*/src/main \
                -newer "$jar" -print -quit 2>/dev/null)" ]; then
     echo "building ringlog $module (first use, or sources changed)..." >&2
     if [ "${RINGLOG_NO_BUILD:-0}" = 1 ]; then

@@ -59,7 +59,7 @@ public final class ExchangeDriver
     public void apply(final int type, final DirectBuffer src, final int offset, final int length)
     {
         final long next = ++position;
-        command.set(next, next, type, 1, 0, 0, next, src, offset, length);
+        command.set(next, next, type, CommandEncoder.VERSION, 0, 0, next, src, offset, length);
         exchange.apply(command, output);
     }
 

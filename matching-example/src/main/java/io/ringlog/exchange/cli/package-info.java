@@ -8,8 +8,9 @@
  * progress and diagnostics on stderr. Exit codes: 0 done, 1 failed (or a demo whose replay did not
  * match), 2 bad usage.
  * <p>
- * A journal directory written by {@code run} also holds {@code exchange.properties} (the exchange
- * settings that decide the state hash, so every later run and replay builds the same exchange) and,
- * unless told otherwise, {@code snapshots/}.
+ * The exchange's settings (the ones that decide the state hash) are the first command of a journal
+ * {@code run} writes, position 1, so every later run and replay builds the same exchange; journals
+ * written before that still replay with the defaults. A journal directory also holds, unless told
+ * otherwise, {@code snapshots/}.
  */
 package io.ringlog.exchange.cli;

@@ -87,8 +87,18 @@ public final class CommandFeed implements AutoCloseable
         this.malformedEvery = malformedEvery;
     }
 
-    /** Sends one command to its partition (or, a deposit or withdrawal, to every partition). */
+    /**
+     * Sends one command written by this code's {@code CommandEncoder} (schema version
+     * {@link CommandEncoder#VERSION}) to its partition (or, a deposit or withdrawal, to every partition).
+     */
     public void send(final int type, final DirectBuffer payload, final int length, final long correlationId)
+    {
+        send(type, CommandEncoder.VERSION, payload, length, correlationId);
+    }
+
+    /** Sends one command of schema version {@code version}, which goes in its {@code ringlog.version} header. */
+    public void send(final int type, final int version, final DirectBuffer payload, final int length,
+        final long correlationId)
     {
         pace();
         final byte[] value = new byte[length];
@@ -96,13 +106,13 @@ public final class CommandFeed implements AutoCloseable
         final int partition = router.partition(type, payload);
         if (partition >= 0)
         {
-            send(partition, type, correlationId, value);
+            send(partition, type, version, correlationId, value);
         }
         else
         {
             for (int p = 0; p < counts.length; p++)
             {
-                send(p, type, correlationId, value);
+                send(p, type, version, correlationId, value);
             }
         }
         if (malformedEvery > 0 && ++commands % malformedEvery == 0)
@@ -114,15 +124,16 @@ public final class CommandFeed implements AutoCloseable
     /** Sends a record that is not a command (a place whose payload is cut short) to {@code partition}. */
     public void sendMalformed(final int partition, final long correlationId)
     {
-        send(partition, ExchangeRecords.PLACE_ORDER, correlationId, new byte[10]);
+        send(partition, ExchangeRecords.PLACE_ORDER, CommandEncoder.VERSION, correlationId, new byte[10]);
         injected++;
     }
 
-    private void send(final int partition, final int type, final long correlationId, final byte[] value)
+    private void send(final int partition, final int type, final int version, final long correlationId,
+        final byte[] value)
     {
         final RecordHeaders headers = new RecordHeaders();
         headers.add(KafkaHeaders.TYPE, KafkaHeaders.ascii(type));
-        headers.add(KafkaHeaders.VERSION, KafkaHeaders.ascii(CommandEncoder.VERSION));
+        headers.add(KafkaHeaders.VERSION, KafkaHeaders.ascii(version));
         headers.add(KafkaHeaders.CORRELATION_ID, KafkaHeaders.ascii(correlationId));
         throwIfFailed();
         producer.send(new ProducerRecord<>(topic, partition, (byte[])null, value, headers), onSent);

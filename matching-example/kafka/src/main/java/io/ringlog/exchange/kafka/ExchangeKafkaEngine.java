@@ -6,6 +6,7 @@ import io.ringlog.core.OutputListener;
 import io.ringlog.core.Topology;
 import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.codec.CommandEncoder;
+import io.ringlog.exchange.codec.CommandUpcasters;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.Durability;
 import io.ringlog.journal.FileSnapshotStore;
@@ -78,6 +79,8 @@ public final class ExchangeKafkaEngine implements AutoCloseable
             final EngineContext engineContext = new EngineContext()
                 .name(ctx.name())
                 .stateMachine(exchange)
+                // A record without ringlog.version is a version 1 command: read as the exchange replays it.
+                .upcasters(CommandUpcasters.create())
                 .journal(journal)
                 .snapshotStore(snapshots)
                 .snapshotEvery(ctx.snapshotEvery())

@@ -7,6 +7,7 @@ import io.ringlog.core.Topology;
 import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.codec.CommandTypes;
 import io.ringlog.exchange.codec.CommandEncoder;
+import io.ringlog.exchange.codec.CommandUpcasters;
 import io.ringlog.exchange.codec.command.ConfigureCommandEncoder;
 import io.ringlog.exchange.text.CommandFileReader;
 import io.ringlog.exchange.text.EventTextWriter;
@@ -185,6 +186,8 @@ final class ExchangeNode
         final EngineContext engine = new EngineContext()
             .name(name)
             .stateMachine(ExchangeStateMachine.configuredByJournal(true))
+            // Journals written by version 1 of the exchange's codecs mean what they meant, as in 'exchange replay'.
+            .upcasters(CommandUpcasters.create())
             .journal(journal)
             .snapshotStore(FileSnapshotStore.open(new FileSnapshotStore.Context().directory(dir.snapshots()).retain(3)
                 .errorHandler((ex) -> err.println(name + ": snapshot: " + ex.getMessage()))))

@@ -71,7 +71,8 @@ final class FeedCommand implements Callable<Integer>
         try (BufferedReader reader = Files.newBufferedReader(input))
         {
             counts = new CommandFileReader().read(reader,
-                (command) -> feed.send(command.type(), command.payload(), command.payloadLength(), command.correlationId()),
+                (command) -> feed.send(command.type(), command.version(), command.payload(), command.payloadLength(),
+                    command.correlationId()),
                 (line, text, reason) -> err.println("line " + line + ": " + reason));
         }
         finally
