@@ -3,6 +3,7 @@ package io.ringlog.exchange;
 import io.ringlog.core.Command;
 import io.ringlog.core.DiscardingOutput;
 import io.ringlog.core.Output;
+import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.exchange.workload.WorkloadGenerator;
 import org.agrona.DirectBuffer;
@@ -73,7 +74,8 @@ class ExchangeAllocationTest
         for (int i = from; i < to; i++)
         {
             final int offset = offsets.getInt(i);
-            command.set(i + 1, i, types.getInt(i), 1, 0, 0, i, stream, offset, offsets.getInt(i + 1) - offset);
+            command.set(i + 1, i, types.getInt(i), CommandEncoder.VERSION, 0, 0, i, stream, offset,
+                offsets.getInt(i + 1) - offset);
             exchange.apply(command, output);
         }
     }

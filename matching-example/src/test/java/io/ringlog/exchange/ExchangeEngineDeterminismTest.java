@@ -52,8 +52,8 @@ class ExchangeEngineDeterminismTest
             .listener("events", new EventTextWriter(liveEvents, false))))
         {
             counts = new CommandFileReader().read(new BufferedReader(new StringReader(file)),
-                (command) -> engine.publish(command.type(), command.sourceId(), command.sourceSequence(),
-                    command.correlationId(), command.payload(), 0, command.payloadLength()),
+                (command) -> engine.publish(command.type(), command.version(), command.sourceId(),
+                    command.sourceSequence(), command.correlationId(), command.payload(), 0, command.payloadLength()),
                 (lineNumber, line, reason) -> malformed.add(lineNumber + ": " + reason));
         }
         liveHash = liveExchange.stateHash();

@@ -39,7 +39,7 @@ final class ExchangeHarness
     List<RecordingOutput.Event> apply(final int type, final int length)
     {
         output.clear();
-        command.set(++position, position * 1000, type, 1, 0, 0, position, payload, 0, length);
+        command.set(++position, position * 1000, type, CommandEncoder.VERSION, 0, 0, position, payload, 0, length);
         exchange.apply(command, output);
         return new ArrayList<>(output.events());
     }

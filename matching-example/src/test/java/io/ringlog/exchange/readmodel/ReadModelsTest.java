@@ -7,6 +7,7 @@ import io.ringlog.core.InMemorySnapshotStore;
 import io.ringlog.core.Topology;
 import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.Side;
+import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.EventTypes;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.exchange.workload.WorkloadGenerator;
@@ -49,7 +50,7 @@ class ReadModelsTest
         {
             new WorkloadGenerator(config).generate((type, payload, length) ->
             {
-                published[0] = engine.publish(type, 0, 0, 0, payload, 0, length);
+                published[0] = engine.publish(type, CommandEncoder.VERSION, 0, 0, 0, payload, 0, length);
                 if (published[0] % 500 == 0)
                 {
                     final long position = depth.position();
@@ -97,7 +98,8 @@ class ReadModelsTest
         try (Engine engine = Engine.launch(context(new ExchangeStateMachine(config.maxAssets(), true), journal, snapshots)
             .snapshotEvery(7_000)))
         {
-            new WorkloadGenerator(config).generate((type, payload, length) -> engine.publish(type, 0, 0, 0, payload, 0, length));
+            new WorkloadGenerator(config).generate((type, payload, length) ->
+                engine.publish(type, CommandEncoder.VERSION, 0, 0, 0, payload, 0, length));
         }
         assertTrue(snapshots.positions().length > 0);
 

@@ -46,7 +46,7 @@ class StateTextTest
         for (final String line : lines)
         {
             assertEquals(CommandParser.Result.COMMAND, parser.parse(line, 1, parsed), parser.error());
-            command.set(++position, 0, parsed.type(), 1, 0, 0, 0, parsed.payload(), 0, parsed.payloadLength());
+            command.set(++position, 0, parsed.type(), parsed.version(), 0, 0, 0, parsed.payload(), 0, parsed.payloadLength());
             exchange.apply(command, ignore);
         }
     }
