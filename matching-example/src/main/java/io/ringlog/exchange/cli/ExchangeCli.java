@@ -24,6 +24,8 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = "Drive the ringlog stock exchange: generate order flow, run it with a journal, replay it, " +
         "look at books and balances as of any position.",
+    footer = {"", "The exchange with Kafka at both ends (a broker, a feed, engines by partition): " +
+        "'scripts/exchange kafka --help'."},
     subcommands = {
         GenerateCommand.class,
         RunCommand.class,
