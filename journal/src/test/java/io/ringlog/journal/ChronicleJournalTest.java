@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.ringlog.journal.JournalTesting.appendRange;
@@ -160,31 +161,46 @@ class ChronicleJournalTest
     @Test
     void shouldStartAReaderOfAPositionToComeAtThatPositionWhileTheWriterAppends() throws Exception
     {
-        final int entries = 20_000;
+        final int readers = 200;
+        final long most = 2_000_000;
         try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
         {
-            final Thread writer = new Thread(() -> appendRange(journal, 1, entries, 1), "writer");
+            final AtomicBoolean stop = new AtomicBoolean();
+            final Thread writer = new Thread(() ->
+            {
+                for (long position = 1; position <= most && !stop.get(); position++)
+                {
+                    journal.append(command(position, 1, 1, position * 3));
+                    journal.commit();
+                }
+            }, "writer");
             final Command into = new Command(JournalTesting.MAX_PAYLOAD);
             writer.start();
-            int readers = 0;
-            long last;
-            while ((last = journal.lastPosition()) < entries)
+            try
             {
-                try (JournalReader reader = journal.reader(last + 1))
+                for (int opened = 0; opened < readers; opened++)
                 {
-                    final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    while (!reader.next(into))
+                    final long last = journal.lastPosition();
+                    assertTrue(last < most, "the writer wrote all " + most + " entries before " + readers +
+                        " readers were opened: raise the limit");
+                    try (JournalReader reader = journal.reader(last + 1))
                     {
-                        assertTrue(System.nanoTime() < deadline, "position " + (last + 1) + " never came to its reader");
-                        Thread.onSpinWait();
+                        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                        while (!reader.next(into))
+                        {
+                            assertTrue(System.nanoTime() < deadline, "position " + (last + 1) + " never came to its reader");
+                            Thread.onSpinWait();
+                        }
+                        assertEquals(last + 1, into.position(), "the first entry of a reader from " + (last + 1));
                     }
-                    assertEquals(last + 1, into.position(), "the first entry of a reader from " + (last + 1));
-                    readers++;
                 }
             }
-            writer.join(TimeUnit.SECONDS.toMillis(30));
-            assertFalse(writer.isAlive(), "the writer finished");
-            assertTrue(readers > 10, "readers opened while the writer appended: " + readers);
+            finally
+            {
+                stop.set(true);
+                writer.join(TimeUnit.SECONDS.toMillis(30));
+            }
+            assertFalse(writer.isAlive(), "the writer stopped");
         }
     }
 
