@@ -224,6 +224,38 @@ public final class CommandCodec
         return headerLength;
     }
 
+    /**
+     * The length of the entry at {@code offset}, read from its header (magic and payload length),
+     * without checking its checksum: how a reader steps through several entries stored back to back
+     * (a journal document holding a batch). {@link #check} then checks the entry at that length.
+     *
+     * @param available bytes from {@code offset} to the end of what holds the entry.
+     * @throws CorruptEntryException if no whole entry header is there, or the length it gives runs past
+     *                               {@code available}.
+     */
+    public static int entryLength(final DirectBuffer buffer, final int offset, final int available)
+    {
+        if (available < LEGACY_HEADER_LENGTH)
+        {
+            throw new CorruptEntryException(available + " bytes left, fewer than a command header (" +
+                LEGACY_HEADER_LENGTH + " bytes in format 1, " + HEADER_LENGTH + " in format 2)");
+        }
+        final int magic = buffer.getInt(offset + MAGIC_OFFSET, ORDER);
+        final int headerLength = magic == MAGIC ? HEADER_LENGTH : magic == LEGACY_MAGIC ? LEGACY_HEADER_LENGTH : -1;
+        if (headerLength < 0)
+        {
+            throw new CorruptEntryException("bad magic 0x" + Integer.toHexString(magic) +
+                " (not a ringlog command, or damaged)");
+        }
+        final int payloadLength = buffer.getInt(offset + PAYLOAD_LENGTH_OFFSET, ORDER);
+        if (payloadLength < 0 || available < headerLength || payloadLength > available - headerLength)
+        {
+            throw new CorruptEntryException("payload length " + payloadLength + " runs past the " + available +
+                " bytes that hold the entry");
+        }
+        return headerLength + payloadLength;
+    }
+
     /** The position field of an encoded command, without decoding the rest. */
     public static long position(final DirectBuffer buffer, final int offset)
     {

@@ -38,32 +38,34 @@ import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
- * A {@link Journal} on Chronicle Queue: one Chronicle document per command, holding exactly the
- * {@link CommandCodec} bytes (64-byte header with a CRC32C, then the payload; older journals'
- * 56-byte entries without one are read too), in position order.
+ * A {@link Journal} on Chronicle Queue: entries in {@link CommandCodec} bytes (64-byte header with a
+ * CRC32C, then the payload; older journals' 56-byte entries without one are read too), in position
+ * order, the entries of one commit back to back in one Chronicle document (up to
+ * {@link #MAX_DOCUMENT_BYTES}; journals written one entry per document are the same format).
  *
  * <h2>Positions and Chronicle indexes</h2>
- * A Chronicle index is {@code (cycle << shift) | sequence}: not contiguous across cycles, so a
- * position is never derived from the index alone. Instead:
+ * A Chronicle index is {@code (cycle << shift) | sequence}: not contiguous across cycles, and a
+ * document holds one or more entries, so a position is never derived from the index. Instead:
  * <ul>
- *   <li>every entry carries its own position (the codec's first field);</li>
- *   <li>within one cycle, sequences are dense from 0 (only this journal writes data documents),
- *       so {@code position = firstPosition(cycle) + sequence(index)};</li>
- *   <li>{@code firstPosition(cycle)} is the position stored in the cycle's first entry. The journal
- *       keeps a small side table of (cycle, first position) pairs, built on open by reading one
- *       entry per cycle file and extended by the appender when it rolls into a new cycle.</li>
+ *   <li>every entry carries its own position (the codec's first field) and says its own length;</li>
+ *   <li>the journal keeps a small side table of (cycle, first position) pairs, built on open and
+ *       extended by the appender when it rolls into a new cycle;</li>
+ *   <li>within a cycle, a reader finds the document holding a position by a binary search on the
+ *       first entry of probed documents ({@link #moveTo}), then steps over the entries before it.</li>
  * </ul>
- * On open the table is checked: each cycle must start where the one before ended
- * ({@code firstPosition(next) == firstPosition(prev) + entries(prev)}), and the newest entry must
- * carry {@code firstPosition(last) + entries(last) - 1}; otherwise open fails with a
- * {@link JournalException} naming the position. Readers check every entry's position against the
- * one they expect, so a gap or a foreign document is found where it is, never skipped. Positions
- * continue across restarts because {@link #lastPosition()} on open is the newest whole entry's.
+ * On open, every cycle file is walked with plain reads, which splits documents into entries and counts
+ * them. Each cycle must start where the one before ended, and its newest entry must not be below
+ * {@code firstPosition + entries - 1}; otherwise open fails with a {@link JournalException} naming the
+ * position. Readers check every entry's position against the one they expect, so a gap or a foreign
+ * entry is found where it is, never skipped. Positions continue across restarts because
+ * {@link #lastPosition()} on open is the newest whole entry's.
  *
  * <h2>Writing</h2>
- * {@link #append} writes one document through the appender's writing context from a reusable
- * byte array (no allocation); the appender is created lazily on the first append, on the journal
- * stage's thread. {@link #commit} publishes the batch and applies the {@link Durability} level.
+ * {@link #append} encodes into a reusable byte array (no allocation) and copies it into the open
+ * document, opening one through the appender's writing context for the first entry after a commit;
+ * {@link #commit} closes it (Chronicle's header, index entry and write position: once per batch, not
+ * per command), then applies the {@link Durability} level. The appender is created lazily on the first
+ * append, on the journal stage's thread.
  * Any Chronicle failure surfaces as a {@link JournalException} from append or commit, and the
  * journal refuses further writes, so the engine halts at that position. Opening for writing first
  * takes the directory's writer lock ({@link JournalLock}); each commit moves the committed mark in
@@ -71,7 +73,8 @@ import java.util.stream.Stream;
  * map ({@link SpaceReservation}), so a full disk fails an append before any of its bytes are written.
  *
  * <h2>Torn entries</h2>
- * A process killed inside a write leaves the next document's header zero or marked not-complete,
+ * A process killed inside a write (a batch's document is open until its commit) leaves the next
+ * document's header zero or marked not-complete,
  * with some of its bytes after it (Chronicle completes the header only once the bytes are in). On open,
  * before any append can overwrite it, the journal looks past the newest whole entry; if it finds a
  * started entry it reports a {@link TornEntry} (to {@link Context#tornEntryListener} and {@link #tornEntry()}) and recovery
@@ -94,7 +97,7 @@ import java.util.stream.Stream;
  * {@link #lastPosition()}, {@link #firstPosition()} and {@link #deleteCyclesBefore} from any thread.
  *
  * <h2>Why one long file</h2>
- * About 1,300 lines, over the project's ~600: opening (metadata, the scan of cycle files, the torn-entry
+ * About 1,500 lines, over the project's ~600: opening (metadata, the scan of cycle files, the torn-entry
  * check), the append and commit path, readers and cycle deletion all share one queue, one lock and the
  * cycle table ({@code cycles} and {@code cycleFirstPositions} under {@code cycleLock}, read by readers on
  * other threads). The parts that need none of that already stand alone ({@link CycleFileScan},
@@ -106,6 +109,16 @@ public final class ChronicleJournal implements Journal
 {
     private static final String CYCLE_FILE_SUFFIX = ".cq4";
     private static final String METADATA_FILE = "metadata.cq4t";
+    /**
+     * A writer closes a document before an entry would take it past this many bytes, so a batch of
+     * small commands costs Chronicle one document per ~64 KiB; an entry longer than this has a document
+     * of its own.
+     */
+    static final int MAX_DOCUMENT_BYTES = 64 << 10;
+    /** What {@link #firstPositionAt} answers for an index past the newest whole document. */
+    static final long ABSENT = Long.MAX_VALUE;
+    /** What {@link #firstPositionAt} answers for a document whose first entry fails its checks. */
+    static final long DAMAGED = -1;
 
     private final BatchClock batchClock;
     private final Context ctx;
@@ -127,6 +140,17 @@ public final class ChronicleJournal implements Journal
     private int[] cycles = new int[0];
     private long[] cycleFirstPositions = new long[0];
     private ExcerptAppender appender;
+    /** The document being filled by appends since the last commit; null between batches. */
+    private DocumentContext document;
+    private Bytes<?> documentBytes;
+    private long documentFirstPosition;
+    private int documentLength;
+    /** Whether the first document of a new cycle file is open: it holds one entry, written unreserved. */
+    private boolean documentSingle;
+    /** False only while an entry's bytes are being copied in: a failure there leaves a partial entry. */
+    private boolean entryWhole = true;
+    /** Chronicle sequence of the newest document in the current cycle; -1 before the first. */
+    private long lastSequence = -1;
     private int currentCycle = Integer.MIN_VALUE;
     private long currentCycleFirstPosition;
     private long appendedPosition;
@@ -357,7 +381,7 @@ public final class ChronicleJournal implements Journal
         {
             return scans;
         }
-        final int window = CommandCodec.HEADER_LENGTH + ctx.maxPayloadLength() + 8;
+        final int window = maxDocumentLength(ctx.maxPayloadLength()) + 8;
         try (Stream<Path> listing = Files.list(ctx.directory()))
         {
             for (final Path file : (Iterable<Path>)listing::iterator)
@@ -396,6 +420,12 @@ public final class ChronicleJournal implements Journal
             previousNewest = newest;
         }
         return scans;
+    }
+
+    /** The longest document a journal whose commands carry up to {@code maxPayloadLength} bytes writes. */
+    static int maxDocumentLength(final int maxPayloadLength)
+    {
+        return Math.max(MAX_DOCUMENT_BYTES, CommandCodec.HEADER_LENGTH + maxPayloadLength);
     }
 
     /** The position of the newest whole entry a walk found, read with plain reads; 0 if none decodes. */
@@ -448,20 +478,31 @@ public final class ChronicleJournal implements Journal
         final long[] foundFirsts = new long[onDisk.size()];
         int count = 0;
         long nextExpected = 0;
-        long lastCount = 0;
+        CycleFileScan lastFile = null;
         try (ExcerptTailer tailer = queue.createTailer())
         {
             tailer.singleThreadedCheckDisabled(true);
             for (final Long boxed : onDisk)
             {
                 final int cycle = boxed.intValue();
-                final long entries = tailer.excerptsInCycle(cycle);
+                final long documents = tailer.excerptsInCycle(cycle);
                 final CycleFileScan file = files.get(fileName(cycle));
-                if (file != null && entries >= 0 && file.entries != entries)
+                if (file == null)
                 {
-                    throw new JournalException(nextExpected, "cycle file " + file.file + " holds " + file.entries +
-                        " whole entries but Chronicle's index of it counts " + entries + ": the file is damaged");
+                    if (documents > 0)
+                    {
+                        throw new JournalException(nextExpected, "Chronicle lists cycle " + cycle + " but its file " +
+                            fileName(cycle) + " was not found in " + ctx.directory());
+                    }
+                    continue;
                 }
+                if (documents >= 0 && file.documents != documents)
+                {
+                    throw new JournalException(nextExpected, "cycle file " + file.file + " holds " + file.documents +
+                        " whole documents but Chronicle's index of it counts " + documents + ": the file is damaged");
+                }
+                // A document holds one or more entries; the walk of the file counted them.
+                final long entries = file.entries;
                 if (entries <= 0)
                 {
                     continue;
@@ -489,8 +530,19 @@ public final class ChronicleJournal implements Journal
                 foundCycles[count] = cycle;
                 foundFirsts[count] = firstPosition;
                 count++;
-                nextExpected = firstPosition + entries;
-                lastCount = entries;
+                // The cycle ends at its newest entry's position. Counting entries gives it too, but a damaged
+                // document that does not split into entries hides how many it held: where the newest entry is
+                // intact, its position is the end, and readers find the damage where it is.
+                final long counted = firstPosition + entries - 1;
+                final long newestStored = newestEntry(file);
+                if (newestStored > 0 && newestStored < counted)
+                {
+                    throw new JournalException(counted, "the newest entry of cycle " + cycle + " says position " +
+                        newestStored + ", but the cycle starts at " + firstPosition + " and holds " + entries +
+                        " entries: the journal has a gap or a foreign entry");
+                }
+                nextExpected = (newestStored > 0 ? newestStored : counted) + 1;
+                lastFile = file;
             }
             if (count == 0)
             {
@@ -498,21 +550,16 @@ public final class ChronicleJournal implements Journal
                 return;
             }
             final int lastCycle = foundCycles[count - 1];
-            final long lastIndex = rollCycle.toIndex(lastCycle, lastCount - 1);
             final long newest = nextExpected - 1;
-            final long storedNewest = positionAt(tailer, lastIndex);
+            final long storedNewest = newestEntry(lastFile);
             newestFormat = storedNewest > 0 ? CommandCodec.format(probe, 0) : 0;
-            if (storedNewest > 0 && storedNewest != newest)
-            {
-                throw new JournalException(newest, "the newest entry says position " + storedNewest + ", but cycle " +
-                    lastCycle + " starts at " + foundFirsts[count - 1] + " and holds " + lastCount + " entries");
-            }
             lastPosition = newest;
             appendedPosition = newest;
             cycles = Arrays.copyOf(foundCycles, count);
             cycleFirstPositions = Arrays.copyOf(foundFirsts, count);
             currentCycle = lastCycle;
             currentCycleFirstPosition = foundFirsts[count - 1];
+            lastSequence = lastFile.documents - 1;
             findTornEntry(newest);
             checkTail();
         }
@@ -562,9 +609,16 @@ public final class ChronicleJournal implements Journal
         }
         final long from = lastPosition - damaged + 1;
         final long mark = metadata != null ? metadata.committedAtOpen() : -1;
-        final String which = damaged == 1 ? "entry " + from + ", the newest," : "entries " + from + ".." +
-            lastPosition + ", the newest " + damaged + ",";
-        final long offset = newest.newestOffset(damaged - 1) - 4;
+        boolean counted = true;
+        for (int back = 0; back < damaged; back++)
+        {
+            counted &= newest.newestSplit(back);
+        }
+        // Where a damaged document does not split into entries by their headers, how many it held is unknown.
+        final boolean one = counted && damaged == 1;
+        final String which = !counted ? "entries from " + from + " on, the end of the newest document," : one ?
+            "entry " + from + ", the newest," : "entries " + from + ".." + lastPosition + ", the newest " + damaged + ",";
+        final long offset = newest.newestDocument(damaged - 1);
         final int header;
         try
         {
@@ -577,20 +631,20 @@ public final class ChronicleJournal implements Journal
         }
         if (mark >= 0 && from > mark)
         {
-            final String found = which + " failed " + (damaged == 1 ? "its" : "their") + " checks (" + reason +
-                ") and no commit covered " + (damaged == 1 ? "it" : "them") + " (the committed mark is " + mark +
+            final String found = which + " failed " + (one ? "its" : "their") + " checks (" + reason +
+                ") and no commit covered " + (one ? "it" : "them") + " (the committed mark is " + mark +
                 "): written when the writer failed (a full disk), never visible";
             if (ctx.readOnly())
             {
                 lastPosition = from - 1;
                 appendedPosition = from - 1;
                 reportTorn(new TornEntry(from - 1, newest.file, offset, header, found + "; the next writable open drops " +
-                    (damaged == 1 ? "it" : "them")));
+                    (one ? "it" : "them")));
             }
             else
             {
                 dropping = new TornEntry(from - 1, newest.file, offset, header, found + "; dropped (the cycle file was " +
-                    "rewritten without " + (damaged == 1 ? "it" : "them") + ")");
+                    "rewritten without " + (one ? "it" : "them") + ")");
                 droppingKeep = newest.entries - damaged;
             }
         }
@@ -615,35 +669,71 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
-     * The position of the intact entry at {@code index}, or -1 if there is none or it does not decode
-     * (damaged: the tail checks and the readers say why).
+     * The position of the first entry of the document at {@code index}, or -1 if there is none or it
+     * does not decode (damaged: the tail checks and the readers say why).
      */
     private long positionAt(final ExcerptTailer tailer, final long index)
     {
+        final long first = firstPositionAt(tailer, index, probe, crc);
+        return first == ABSENT ? -1 : first;
+    }
+
+    /**
+     * The position of the first entry of the document at {@code index}: {@link #ABSENT} if there is no
+     * whole document there (past the newest, or one being written), {@link #DAMAGED} if its first entry
+     * fails its checks. Reads only that entry, into {@code into}.
+     */
+    private long firstPositionAt(
+        final ExcerptTailer tailer, final long index, final ExpandableArrayBuffer into, final Crc32c checksum)
+    {
         if (!tailer.moveToIndex(index))
         {
-            return -1;
+            return ABSENT;
         }
-        final int length;
         try (DocumentContext dc = tailer.readingDocument())
         {
             if (!dc.isPresent())
             {
-                return -1;
+                return ABSENT;
             }
             final Bytes<?> bytes = dc.wire().bytes();
-            length = (int)Math.min(Integer.MAX_VALUE, bytes.readRemaining());
-            probe.checkLimit(length);
-            bytes.read(probe.byteArray(), 0, length);
+            final int available = (int)Math.min(Integer.MAX_VALUE, bytes.readRemaining());
+            final int head = Math.min(available, CommandCodec.HEADER_LENGTH);
+            into.checkLimit(head);
+            bytes.read(into.byteArray(), 0, head);
+            final int length = CommandCodec.entryLength(into, 0, available);
+            if (length > head)
+            {
+                into.checkLimit(length);
+                bytes.read(into.byteArray(), head, length - head);
+            }
+            CommandCodec.check(into, 0, length, checksum);
+            return CommandCodec.position(into, 0);
         }
+        catch (final CorruptEntryException ex)
+        {
+            return DAMAGED;
+        }
+    }
+
+    /** The newest whole entry of {@code file}, read with plain reads into the probe: its position, or -1. */
+    private long newestEntry(final CycleFileScan file)
+    {
+        final int length = file.newestLength(0);
         try
         {
+            probe.checkLimit(length);
+            CycleFileScan.read(file.file, file.newestOffset(0), probe.byteArray(), length);
             CommandCodec.check(probe, 0, length, crc);
             return CommandCodec.position(probe, 0);
         }
         catch (final CorruptEntryException ex)
         {
             return -1;
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException(lastPosition, "cannot read " + file.file + ": " + ex, ex);
         }
     }
 
@@ -762,30 +852,29 @@ public final class ChronicleJournal implements Journal
         {
             reserve(position);
         }
-        final long index;
         try
         {
             if (appender == null)
             {
                 startAppending(position);
             }
-            final DocumentContext dc = appender.writingDocument();
-            try
+            if (document != null && documentLength + length > MAX_DOCUMENT_BYTES)
             {
-                final Bytes<?> bytes = dc.wire().bytes();
-                bytes.write(scratchBytes, 0, length);
-                writeEnd = bytes.writePosition();
+                closeDocument();
             }
-            catch (final Throwable ex)
+            if (document == null)
             {
-                dc.rollbackOnClose();
-                throw ex;
+                openDocument(position);
             }
-            finally
-            {
-                dc.close();
-            }
-            index = appender.lastIndexAppended();
+            entryWhole = false;
+            documentBytes.write(scratchBytes, 0, length);
+            writeEnd = documentBytes.writePosition();
+            entryWhole = true;
+            documentLength += length;
+        }
+        catch (final JournalException ex)
+        {
+            throw ex;
         }
         catch (final RuntimeException | Error ex)
         {
@@ -794,10 +883,55 @@ public final class ChronicleJournal implements Journal
         }
         appendedPosition = position;
         pendingBytes += length;
-        final int cycle = rollCycle.toCycle(index);
-        if (cycle != currentCycle)
+        if (documentSingle)
         {
-            startCycle(cycle, position);
+            closeDocument();
+        }
+    }
+
+    /**
+     * Opens the document the next entries go into, up to the commit or {@link #MAX_DOCUMENT_BYTES}: one
+     * Chronicle document (its write lock, header and index entry) per batch instead of per command.
+     */
+    private void openDocument(final long position)
+    {
+        document = appender.writingDocument();
+        documentBytes = document.wire().bytes();
+        documentFirstPosition = position;
+        documentLength = 0;
+        // The first document of a new cycle file is written before the file can be reserved: keep it to one entry.
+        documentSingle = appender.cycle() != currentCycle;
+    }
+
+    /**
+     * Completes the open document (Chronicle writes its header and index entry) and checks where it went:
+     * a new cycle file starts a row of the position table and is reserved; within a cycle, each document
+     * must follow the one before, or another writer is appending.
+     */
+    private void closeDocument()
+    {
+        final DocumentContext dc = document;
+        final long first = documentFirstPosition;
+        document = null;
+        documentBytes = null;
+        documentSingle = false;
+        final long index;
+        try
+        {
+            dc.close();
+            index = appender.lastIndexAppended();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            writeFailure = ex;
+            throw new JournalException(first, "Chronicle Queue append failed: " + ex, ex);
+        }
+        final int cycle = rollCycle.toCycle(index);
+        final long sequence = rollCycle.toSequenceNumber(index);
+        final boolean newCycle = cycle != currentCycle;
+        if (newCycle)
+        {
+            startCycle(cycle, first);
             try
             {
                 // The first entry of a new file was written unreserved; this also surfaces any fault it hit.
@@ -805,16 +939,17 @@ public final class ChronicleJournal implements Journal
             }
             catch (final IOException | RuntimeException ex)
             {
-                failReservation(position, ex);
+                failReservation(first, ex);
             }
         }
-        if (rollCycle.toSequenceNumber(index) != position - currentCycleFirstPosition)
+        if (sequence != (newCycle ? 0 : lastSequence + 1))
         {
             writeFailure = new IllegalStateException("index mapping broken");
-            throw new JournalException(position, "written at Chronicle index 0x" + Long.toHexString(index) +
-                " but cycle " + cycle + " starts at position " + currentCycleFirstPosition +
+            throw new JournalException(first, "written at Chronicle index 0x" + Long.toHexString(index) +
+                " but the document before it in cycle " + cycle + " is number " + lastSequence +
                 ": another writer is appending to " + ctx.directory());
         }
+        lastSequence = sequence;
     }
 
     /**
@@ -897,6 +1032,10 @@ public final class ChronicleJournal implements Journal
     public void commit()
     {
         checkWritable(appendedPosition);
+        if (document != null)
+        {
+            closeDocument();
+        }
         if (appender != null && durability != Durability.MEMORY_MAPPED)
         {
             final long now = System.nanoTime();
@@ -936,34 +1075,95 @@ public final class ChronicleJournal implements Journal
         final long from = Math.max(1, fromPosition);
         final ExcerptTailer tailer = queue.createTailer();
         tailer.singleThreadedCheckDisabled(true);
-        final boolean positioned;
+        final ChronicleJournalReader reader = new ChronicleJournalReader(this, tailer, from,
+            maxDocumentLength(ctx.maxPayloadLength()), ctx.readOnly() ? lastPosition : Long.MAX_VALUE);
         try
         {
-            positioned = moveTo(tailer, from);
+            reader.position();
         }
         catch (final RuntimeException ex)
         {
             tailer.close();
             throw ex;
         }
-        return new ChronicleJournalReader(this, tailer, from, positioned, ctx.maxPayloadLength(),
-            ctx.readOnly() ? lastPosition : Long.MAX_VALUE);
+        return reader;
     }
 
     /**
-     * Moves a tailer to {@code position}: false, leaving it where it is, if that position is not written
-     * yet. A reader of a position to come moves there once it is written, not to the end of the queue
-     * now: an append between the two would put the end past it, and the reader would skip an entry.
+     * Moves a tailer to the document holding {@code position}, or to one before it (the reader then
+     * skips the entries before {@code position}): false, leaving it where it is, if that position is not
+     * written yet. A reader of a position to come moves there once it is written, not to the end of the
+     * queue now: an append between the two would put the end past it, and the reader would skip an entry.
+     * <p>
+     * Within a cycle, documents hold one or more entries, so a position's document is searched for by
+     * the position of each probed document's first entry: the one holding {@code position} is at most
+     * {@code position - firstPosition(cycle)} documents in. A damaged document is stepped over; the
+     * reader then reports the damage if it lies on its way.
+     *
+     * @param scratch where probed entries are read (the caller's: readers run on their own threads).
      */
-    boolean moveTo(final ExcerptTailer tailer, final long position)
+    boolean moveTo(final ExcerptTailer tailer, final long position, final ExpandableArrayBuffer scratch,
+        final Crc32c checksum)
     {
-        try
+        final int cycle;
+        final long cycleFirst;
+        synchronized (cycleLock)
         {
-            final long index = indexOf(position);
-            if (index < 0)
+            final int n = cycles.length;
+            if (n == 0 || position > appendedPositionSnapshot())
             {
                 return false;
             }
+            if (position < cycleFirstPositions[0])
+            {
+                throw new JournalException(position, "older than the oldest entry kept, position " +
+                    cycleFirstPositions[0] + " (older cycles were deleted)");
+            }
+            int at = Arrays.binarySearch(cycleFirstPositions, 0, n, position);
+            if (at < 0)
+            {
+                at = -at - 2;
+            }
+            cycle = cycles[at];
+            cycleFirst = cycleFirstPositions[at];
+        }
+        try
+        {
+            // Invariant: document lo exists and its first entry is at or before position.
+            long lo = 0;
+            long hi = position - cycleFirst;
+            while (lo < hi)
+            {
+                final long mid = lo + (hi - lo + 1) / 2;
+                final long first = firstPositionAt(tailer, rollCycle.toIndex(cycle, mid), scratch, checksum);
+                if (first == DAMAGED)
+                {
+                    long next = mid + 1;
+                    long nextFirst = DAMAGED;
+                    while (next <= hi &&
+                        (nextFirst = firstPositionAt(tailer, rollCycle.toIndex(cycle, next), scratch, checksum)) == DAMAGED)
+                    {
+                        next++;
+                    }
+                    if (nextFirst != DAMAGED && nextFirst <= position)
+                    {
+                        lo = next;
+                    }
+                    else
+                    {
+                        hi = mid - 1;
+                    }
+                }
+                else if (first <= position)
+                {
+                    lo = mid;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+            final long index = rollCycle.toIndex(cycle, lo);
             if (!tailer.moveToIndex(index))
             {
                 throw new JournalException(position, "the journal has no entry there (Chronicle index 0x" +
@@ -978,34 +1178,6 @@ public final class ChronicleJournal implements Journal
         catch (final RuntimeException ex)
         {
             throw new JournalException(position, "Chronicle Queue cannot find the entry: " + describe(ex), ex);
-        }
-    }
-
-    /**
-     * The Chronicle index of {@code position}, or -1 if it is past the newest entry.
-     *
-     * @throws JournalException if it is older than the oldest entry kept.
-     */
-    private long indexOf(final long position)
-    {
-        synchronized (cycleLock)
-        {
-            final int n = cycles.length;
-            if (n == 0 || position > appendedPositionSnapshot())
-            {
-                return -1;
-            }
-            if (position < cycleFirstPositions[0])
-            {
-                throw new JournalException(position, "older than the oldest entry kept, position " +
-                    cycleFirstPositions[0] + " (older cycles were deleted)");
-            }
-            int at = Arrays.binarySearch(cycleFirstPositions, 0, n, position);
-            if (at < 0)
-            {
-                at = -at - 2;
-            }
-            return rollCycle.toIndex(cycles[at], position - cycleFirstPositions[at]);
         }
     }
 
@@ -1100,6 +1272,10 @@ public final class ChronicleJournal implements Journal
             {
                 // A channel used only to allocate zeros: nothing to lose by closing it badly.
             }
+            if (document != null)
+            {
+                closeOpenDocument();
+            }
             if (appender != null)
             {
                 if (durability != Durability.MEMORY_MAPPED && writeFailure == null)
@@ -1132,6 +1308,30 @@ public final class ChronicleJournal implements Journal
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * On close, completes a document of whole entries appended since the last commit, as if each had
+     * been its own document; one left with a partial entry by a failed write is rolled back, so no
+     * reader ever sees a partial entry.
+     */
+    private void closeOpenDocument()
+    {
+        final DocumentContext dc = document;
+        document = null;
+        documentBytes = null;
+        try
+        {
+            if (!entryWhole)
+            {
+                dc.rollbackOnClose();
+            }
+            dc.close();
+        }
+        catch (final RuntimeException ignore)
+        {
+            // Closing after a failed write: nothing committed is in this document, so nothing is lost.
         }
     }
 

@@ -9,41 +9,54 @@ import io.ringlog.core.JournalReader;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
-import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.ExpandableArrayBuffer;
 
 /**
- * Reads a {@link ChronicleJournal} forward from a position. Every entry must decode and carry the
- * position that follows the one before: anything else is a {@link JournalException} naming the
- * position expected there and the reason, never a skip. An entry still being written (or torn)
- * ends the read, as the end of the journal does. A reader from a position not written yet waits
- * there: it moves to that position once it is written.
+ * Reads a {@link ChronicleJournal} forward from a position. A Chronicle document holds one or more
+ * entries back to back; the reader copies one document at a time and steps through its entries. Every
+ * entry must decode and carry the position that follows the one before: anything else is a
+ * {@link JournalException} naming the position expected there and the reason, never a skip. A
+ * document still being written (or torn) ends the read, as the end of the journal does. A reader from
+ * a position not written yet waits there: it moves to that position once it is written.
  */
 final class ChronicleJournalReader implements JournalReader
 {
     private final ChronicleJournal journal;
     private final ExcerptTailer tailer;
-    private final byte[] scratchBytes;
-    private final UnsafeBuffer scratch;
+    private final ExpandableArrayBuffer document;
     private final Crc32c crc = new Crc32c();
     private final long limit;
     private long expected;
     private boolean positioned;
+    /** Set once positioned: entries before {@link #expected} in the first document are stepped over. */
+    private boolean seeking;
+    private int documentLength;
+    private int at;
+    /** Position of the last entry decoded, stepped over or read; 0 before the first. */
+    private long decoded;
 
     /**
-     * @param limit the last position to read: the journal's last position for a read-only journal, which
-     *              may end in damaged entries it reported as a torn tail; unbounded for a writer's own
-     *              journal, whose readers may follow it.
+     * @param maxDocumentLength the longest document this reader takes: what a writer of this journal's
+     *                          payload limit writes.
+     * @param limit             the last position to read: the journal's last position for a read-only
+     *                          journal, which may end in damaged entries it reported as a torn tail;
+     *                          unbounded for a writer's own journal, whose readers may follow it.
      */
     ChronicleJournalReader(final ChronicleJournal journal, final ExcerptTailer tailer, final long fromPosition,
-        final boolean positioned, final int maxPayloadLength, final long limit)
+        final int maxDocumentLength, final long limit)
     {
         this.journal = journal;
         this.tailer = tailer;
         this.expected = fromPosition;
-        this.positioned = positioned;
         this.limit = limit;
-        this.scratchBytes = new byte[CommandCodec.HEADER_LENGTH + maxPayloadLength];
-        this.scratch = new UnsafeBuffer(scratchBytes);
+        this.document = new ExpandableArrayBuffer(maxDocumentLength);
+    }
+
+    /** Moves to the document holding the first position to read, if it is written yet. */
+    void position()
+    {
+        positioned = journal.moveTo(tailer, expected, document, crc);
+        seeking = positioned;
     }
 
     @Override
@@ -56,14 +69,53 @@ final class ChronicleJournalReader implements JournalReader
         if (!positioned)
         {
             // Asked for a position not written then: go there once it is committed (the volatile last
-            // position is written after the cycle table, so the index found for it is the right one).
-            if (expected > journal.lastPosition() || !journal.moveTo(tailer, expected))
+            // position is written after the cycle table, so the document found for it is the right one).
+            if (expected > journal.lastPosition())
             {
                 return false;
             }
-            positioned = true;
+            position();
+            if (!positioned)
+            {
+                return false;
+            }
         }
-        final int length;
+        while (true)
+        {
+            if (at >= documentLength && !readDocument())
+            {
+                return false;
+            }
+            try
+            {
+                final int length = CommandCodec.entryLength(document, at, documentLength - at);
+                CommandCodec.decode(document, at, length, into, crc);
+                at += length;
+            }
+            catch (final CorruptEntryException ex)
+            {
+                // Stepping over the entries before the first one wanted: the damaged one follows the last decoded.
+                throw new JournalException(seeking && decoded > 0 ? decoded + 1 : expected, ex.getMessage(), ex);
+            }
+            decoded = into.position();
+            if (seeking && into.position() < expected)
+            {
+                continue;
+            }
+            seeking = false;
+            if (into.position() != expected)
+            {
+                throw new JournalException(expected, "entry carries position " + into.position() + " where position " +
+                    expected + " belongs: the journal has a gap or a foreign entry");
+            }
+            expected++;
+            return true;
+        }
+    }
+
+    /** Copies the next whole document; false at the end of the journal (or at a document being written). */
+    private boolean readDocument()
+    {
         try (DocumentContext dc = tailer.readingDocument())
         {
             if (!dc.isPresent())
@@ -72,13 +124,20 @@ final class ChronicleJournalReader implements JournalReader
             }
             final Bytes<?> bytes = dc.wire().bytes();
             final long remaining = bytes.readRemaining();
-            if (remaining > scratchBytes.length)
+            if (remaining > document.capacity())
             {
-                throw new JournalException(expected, "entry of " + remaining + " bytes is longer than a command " +
-                    "header plus maxPayloadLength (" + scratchBytes.length + " bytes)");
+                throw new JournalException(expected, "document of " + remaining + " bytes is longer than any a " +
+                    "writer of this journal makes (" + document.capacity() + " bytes: 64 KiB, or one command header " +
+                    "plus maxPayloadLength)");
             }
-            length = (int)remaining;
-            bytes.read(scratchBytes, 0, length);
+            documentLength = (int)remaining;
+            at = 0;
+            bytes.read(document.byteArray(), 0, documentLength);
+            if (documentLength == 0)
+            {
+                throw new JournalException(expected, "empty document where an entry belongs");
+            }
+            return true;
         }
         catch (final JournalException ex)
         {
@@ -90,21 +149,6 @@ final class ChronicleJournalReader implements JournalReader
             throw new JournalException(expected, "Chronicle Queue cannot read the entry: " +
                 ChronicleJournal.describe(ex), ex);
         }
-        try
-        {
-            CommandCodec.decode(scratch, 0, length, into, crc);
-        }
-        catch (final CorruptEntryException ex)
-        {
-            throw new JournalException(expected, ex.getMessage(), ex);
-        }
-        if (into.position() != expected)
-        {
-            throw new JournalException(expected, "entry carries position " + into.position() + " where position " +
-                expected + " belongs: the journal has a gap or a foreign entry");
-        }
-        expected++;
-        return true;
     }
 
     /** The position the next entry must carry. */

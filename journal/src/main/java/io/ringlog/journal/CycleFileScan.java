@@ -1,5 +1,7 @@
 package io.ringlog.journal;
 
+import io.ringlog.core.CommandCodec;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,8 +26,9 @@ import java.nio.file.StandardOpenOption;
  * The walk ends at a zero header ({@link End#OPEN}), the end-of-file marker, a header with the
  * not-complete bit or a zero header followed by bytes ({@link End#TORN}: a writer stopped inside a
  * document), a document that runs past the end of the file ({@link End#CUT}), or a file that ends
- * where the next header would be ({@link End#SHORT}). It counts the whole data documents (the
- * journal's entries) and keeps the offsets of the newest ones.
+ * where the next header would be ({@link End#SHORT}). It counts the whole data documents, splits each
+ * into the journal entries it holds (one or more, back to back, each as long as its header says), and
+ * keeps the offsets of the newest entries.
  */
 final class CycleFileScan
 {
@@ -54,7 +57,10 @@ final class CycleFileScan
 
     final Path file;
     final long length;
+    /** Whole entries: a document holds one or more, back to back. */
     long entries;
+    /** Whole data documents: what Chronicle's index of the file counts. */
+    long documents;
     /** Offset of the header after the last whole document (or of the cut one). */
     long end;
     End state;
@@ -62,6 +68,8 @@ final class CycleFileScan
     int header;
     private final long[] newestOffsets = new long[NEWEST_KEPT];
     private final int[] newestLengths = new int[NEWEST_KEPT];
+    private final long[] newestDocuments = new long[NEWEST_KEPT];
+    private final boolean[] newestSplit = new boolean[NEWEST_KEPT];
 
     private CycleFileScan(final Path file, final long length)
     {
@@ -135,21 +143,68 @@ final class CycleFileScan
                 end = offset;
                 header = word;
                 state = End.CUT;
+                if ((word & META_DATA) == 0)
+                {
+                    // The entries wholly before the cut are still there: counted, so a repair can keep them.
+                    splitDocument(reader, offset, (int)(length - offset - 4), visitor, true);
+                }
                 return;
             }
             if ((word & META_DATA) == 0)
             {
-                final int slot = (int)(entries % NEWEST_KEPT);
-                newestOffsets[slot] = offset + 4;
-                newestLengths[slot] = documentLength;
-                if (visitor != null)
-                {
-                    visitor.entry(entries, offset + 4, documentLength);
-                }
-                entries++;
+                documents++;
+                splitDocument(reader, offset, documentLength, visitor, false);
             }
             offset = (offset + 4 + documentLength + 3) & ~3L;
         }
+    }
+
+    /**
+     * Splits one data document into the entries stored in it back to back, by the lengths their headers
+     * give (no checksum is checked here). Where the bytes do not split into whole entry headers and
+     * lengths (damage), the rest of the document counts as one entry, which fails its checks when read.
+     * Of a document the file is {@code cut} inside, only the entries wholly before the cut count.
+     */
+    private void splitDocument(final Reader reader, final long headerOffset, final int documentLength,
+        final EntryVisitor visitor, final boolean cut) throws IOException
+    {
+        final long start = headerOffset + 4;
+        int at = 0;
+        do
+        {
+            final int left = documentLength - at;
+            int length = left;
+            boolean split = false;
+            if (left >= CommandCodec.LEGACY_HEADER_LENGTH)
+            {
+                final int magic = reader.intAt(start + at + CommandCodec.MAGIC_OFFSET);
+                final int headerLength = magic == CommandCodec.MAGIC ? CommandCodec.HEADER_LENGTH :
+                    magic == CommandCodec.LEGACY_MAGIC ? CommandCodec.LEGACY_HEADER_LENGTH : -1;
+                final int payloadLength = reader.intAt(start + at + CommandCodec.PAYLOAD_LENGTH_OFFSET);
+                if (headerLength > 0 && payloadLength >= 0 && left >= headerLength &&
+                    payloadLength <= left - headerLength)
+                {
+                    length = headerLength + payloadLength;
+                    split = true;
+                }
+            }
+            if (cut && !split)
+            {
+                return;
+            }
+            final int slot = (int)(entries % NEWEST_KEPT);
+            newestOffsets[slot] = start + at;
+            newestLengths[slot] = length;
+            newestDocuments[slot] = headerOffset;
+            newestSplit[slot] = split;
+            if (visitor != null)
+            {
+                visitor.entry(entries, start + at, length);
+            }
+            entries++;
+            at += length;
+        }
+        while (at < documentLength);
     }
 
     /** How many of the newest entries' offsets are known: at most {@link #NEWEST_KEPT}. */
@@ -162,6 +217,21 @@ final class CycleFileScan
     long newestOffset(final int back)
     {
         return newestOffsets[(int)((entries - 1 - back) % NEWEST_KEPT)];
+    }
+
+    /** File offset of the Chronicle header of the document holding the entry {@code back} places before the newest. */
+    long newestDocument(final int back)
+    {
+        return newestDocuments[(int)((entries - 1 - back) % NEWEST_KEPT)];
+    }
+
+    /**
+     * Whether the entry {@code back} places before the newest is as long as its header says; false for
+     * the rest of a document that does not split into entries (damaged), which may hide several.
+     */
+    boolean newestSplit(final int back)
+    {
+        return newestSplit[(int)((entries - 1 - back) % NEWEST_KEPT)];
     }
 
     /** Length of the entry {@code back} places before the newest. */
@@ -195,7 +265,8 @@ final class CycleFileScan
     @Override
     public String toString()
     {
-        return file.getFileName() + ": " + entries + " entries, " + state + " at byte " + end + " of " + length;
+        return file.getFileName() + ": " + entries + " entries in " + documents + " documents, " + state + " at byte " +
+            end + " of " + length;
     }
 
     /** Sequential reads through one reusable chunk: one read call per megabyte, not per header. */

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * Cuts a cycle file after its first {@code keep} entries: the only way ringlog removes entries from
  * a journal (repair, and recovery dropping a damaged tail that was never committed). Chronicle has
  * no truncation, and patching its file in place would mean rewriting its index by hand, so the kept
- * entries are copied, as raw bytes, read with plain reads (the file may be cut short), into a new
+ * entries are copied (each as a document of its own, a batch of one: a cut may fall inside a batch),
+ * as raw bytes, read with plain reads (the file may be cut short), into a new
  * file of the same cycle written by Chronicle itself in a work directory inside the journal's; the
  * new file is forced to disk and renamed over the old one atomically. A crash leaves the old file
  * or the new one, never a mix, and the work directory is cleared on the next rewrite.
