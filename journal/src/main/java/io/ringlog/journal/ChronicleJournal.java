@@ -819,6 +819,15 @@ public final class ChronicleJournal implements Journal
         return durability;
     }
 
+    /**
+     * Whole Chronicle documents in the cycle files as walked when the journal was opened: one per commit
+     * (or per 64 KiB of it) since batching, one per entry before.
+     */
+    public long documentCount()
+    {
+        return files.values().stream().mapToLong((file) -> file.documents).sum();
+    }
+
     /** Cycle files holding entries, oldest first. */
     public int cycleCount()
     {

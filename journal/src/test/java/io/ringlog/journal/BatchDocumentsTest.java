@@ -4,9 +4,12 @@ import io.ringlog.core.Command;
 import io.ringlog.core.CommandCodec;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
+import io.ringlog.journal.tool.JournalTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,6 +60,13 @@ class BatchDocumentsTest
             assertEquals(140, journal.lastPosition());
             assertReadsFromEveryPosition(journal, 1, 140);
         }
+        // 40 old documents; then, in a new cycle file, 41 alone (written before the file is reserved), 42..90, 91..140.
+        final StringWriter out = new StringWriter();
+        assertEquals(0, JournalTool.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "stats", "-d",
+            journalDir.toString(), "--max-payload", "64"), out.toString());
+        assertTrue(out.toString().contains("entries: 140\n") &&
+            out.toString().contains("documents: 43 (3.3 entries per Chronicle document: one per commit)\n"),
+            out.toString());
     }
 
     @Test

@@ -271,7 +271,8 @@ public final class JournalTool implements Callable<Integer>
     }
 
     @CommandLine.Command(name = "stats", mixinStandardHelpOptions = true,
-        description = "Count entries and bytes, first and last position and timestamp, entries per type.")
+        description = "Count entries, Chronicle documents and bytes, first and last position and timestamp, " +
+            "entries per type.")
     static final class Stats implements Callable<Integer>
     {
         @Spec
@@ -292,9 +293,11 @@ public final class JournalTool implements Callable<Integer>
             long firstTimestamp = 0;
             long lastTimestamp = 0;
             final int cycles;
+            final long documents;
             try (ChronicleJournal chronicle = journal.open(new ArrayList<>()))
             {
                 cycles = chronicle.cycleCount();
+                documents = chronicle.documentCount();
                 final Command entry = new Command(journal.maxPayload);
                 try (JournalReader reader = chronicle.reader(Math.max(1, chronicle.firstPosition())))
                 {
@@ -317,6 +320,8 @@ public final class JournalTool implements Callable<Integer>
             out.println("entry-bytes: " + entryBytes);
             out.println("file-bytes: " + fileBytes(journal.directory));
             out.println("cycles: " + cycles);
+            out.println("documents: " + documents + (documents > 0 ? String.format(" (%.1f entries per Chronicle " +
+                "document: one per commit)", (double)entries / documents) : ""));
             out.println("first-position: " + firstPosition);
             out.println("last-position: " + lastPosition);
             out.println("first-timestamp: " + firstTimestamp + " (" + instant(firstTimestamp) + ")");
