@@ -22,9 +22,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -269,6 +272,10 @@ public final class ChronicleJournal implements Journal
             try
             {
                 journal.checkMetadata();
+                if (!ctx.readOnly())
+                {
+                    journal.clearTornDocument();
+                }
             }
             catch (final RuntimeException ex)
             {
@@ -530,12 +537,12 @@ public final class ChronicleJournal implements Journal
                 foundCycles[count] = cycle;
                 foundFirsts[count] = firstPosition;
                 count++;
-                // The cycle ends at its newest entry's position. Counting entries gives it too, but a damaged
-                // document that does not split into entries hides how many it held: where the newest entry is
-                // intact, its position is the end, and readers find the damage where it is.
+                // The cycle ends at its newest entry's position, which must be what counting the entries gives; but
+                // a damaged document that does not split into entries hides how many it held, so with one of those
+                // the newest intact entry may be further on (readers find the damage where it is).
                 final long counted = firstPosition + entries - 1;
                 final long newestStored = newestEntry(file);
-                if (newestStored > 0 && newestStored < counted)
+                if (newestStored > 0 && (newestStored < counted || newestStored > counted && file.unsplit == 0))
                 {
                     throw new JournalException(counted, "the newest entry of cycle " + cycle + " says position " +
                         newestStored + ", but the cycle starts at " + firstPosition + " and holds " + entries +
@@ -656,6 +663,39 @@ public final class ChronicleJournal implements Journal
                 ": recovery does not drop it. Restore the journal from a copy; or accept the loss with " +
                 "'journal repair -d " + ctx.directory() + " --truncate-after " + (from - 1) + " --force' (dry run " +
                 "first)");
+        }
+    }
+
+    /**
+     * Zeroes what a writer killed inside a batch left after the newest whole document, before this writer
+     * appends over it. Chronicle reclaims the slot, but writes only its own documents and the header word
+     * after them: of a torn batch longer than what is written next, the rest would stay in the file, and
+     * every later open would take it for a torn entry again. Nothing whole lies there (the walk ended at
+     * it), and the writer lock is held.
+     */
+    private void clearTornDocument()
+    {
+        CycleFileScan newest = null;
+        for (final CycleFileScan scan : files.values())
+        {
+            newest = scan;
+        }
+        if (newest == null || newest.state != CycleFileScan.End.TORN)
+        {
+            return;
+        }
+        final long to = Math.min(newest.length, newest.end + 4 + maxDocumentLength(ctx.maxPayloadLength()) + 8);
+        try (FileChannel channel = FileChannel.open(newest.file, StandardOpenOption.WRITE))
+        {
+            final ByteBuffer zeros = ByteBuffer.allocate((int)Math.max(0, to - newest.end));
+            while (zeros.hasRemaining())
+            {
+                channel.write(zeros, newest.end + zeros.position());
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException(lastPosition + 1, "cannot clear the torn end of " + newest.file + ": " + ex, ex);
         }
     }
 
@@ -1110,8 +1150,10 @@ public final class ChronicleJournal implements Journal
      * reader then reports the damage if it lies on its way.
      *
      * @param scratch where probed entries are read (the caller's: readers run on their own threads).
+     * @return the position of the first entry of the document the tailer was moved to; -1, leaving it where
+     *         it is, if {@code position} is not written yet.
      */
-    boolean moveTo(final ExcerptTailer tailer, final long position, final ExpandableArrayBuffer scratch,
+    long moveTo(final ExcerptTailer tailer, final long position, final ExpandableArrayBuffer scratch,
         final Crc32c checksum)
     {
         final int cycle;
@@ -1121,7 +1163,7 @@ public final class ChronicleJournal implements Journal
             final int n = cycles.length;
             if (n == 0 || position > appendedPositionSnapshot())
             {
-                return false;
+                return -1;
             }
             if (position < cycleFirstPositions[0])
             {
@@ -1136,6 +1178,7 @@ public final class ChronicleJournal implements Journal
             cycle = cycles[at];
             cycleFirst = cycleFirstPositions[at];
         }
+        long landing = cycleFirst;
         try
         {
             // Invariant: document lo exists and its first entry is at or before position.
@@ -1157,6 +1200,7 @@ public final class ChronicleJournal implements Journal
                     if (nextFirst != DAMAGED && nextFirst <= position)
                     {
                         lo = next;
+                        landing = nextFirst;
                     }
                     else
                     {
@@ -1166,6 +1210,7 @@ public final class ChronicleJournal implements Journal
                 else if (first <= position)
                 {
                     lo = mid;
+                    landing = first;
                 }
                 else
                 {
@@ -1178,7 +1223,7 @@ public final class ChronicleJournal implements Journal
                 throw new JournalException(position, "the journal has no entry there (Chronicle index 0x" +
                     Long.toHexString(index) + " not found): the cycle file holding it is missing or damaged");
             }
-            return true;
+            return landing;
         }
         catch (final JournalException ex)
         {

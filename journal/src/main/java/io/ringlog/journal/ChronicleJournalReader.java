@@ -24,6 +24,7 @@ final class ChronicleJournalReader implements JournalReader
     private final ChronicleJournal journal;
     private final ExcerptTailer tailer;
     private final ExpandableArrayBuffer document;
+    private final int maxDocumentLength;
     private final Crc32c crc = new Crc32c();
     private final long limit;
     private long expected;
@@ -32,7 +33,7 @@ final class ChronicleJournalReader implements JournalReader
     private boolean seeking;
     private int documentLength;
     private int at;
-    /** Position of the last entry decoded, stepped over or read; 0 before the first. */
+    /** Position of the last entry read or stepped over; before the first, the one before the landing document. */
     private long decoded;
 
     /**
@@ -49,14 +50,17 @@ final class ChronicleJournalReader implements JournalReader
         this.tailer = tailer;
         this.expected = fromPosition;
         this.limit = limit;
+        this.maxDocumentLength = maxDocumentLength;
         this.document = new ExpandableArrayBuffer(maxDocumentLength);
     }
 
     /** Moves to the document holding the first position to read, if it is written yet. */
     void position()
     {
-        positioned = journal.moveTo(tailer, expected, document, crc);
+        final long landing = journal.moveTo(tailer, expected, document, crc);
+        positioned = landing > 0;
         seeking = positioned;
+        decoded = landing - 1;
     }
 
     @Override
@@ -86,6 +90,10 @@ final class ChronicleJournalReader implements JournalReader
             {
                 return false;
             }
+            if (seeking && stepOver())
+            {
+                continue;
+            }
             try
             {
                 final int length = CommandCodec.entryLength(document, at, documentLength - at);
@@ -94,14 +102,10 @@ final class ChronicleJournalReader implements JournalReader
             }
             catch (final CorruptEntryException ex)
             {
-                // Stepping over the entries before the first one wanted: the damaged one follows the last decoded.
-                throw new JournalException(seeking && decoded > 0 ? decoded + 1 : expected, ex.getMessage(), ex);
+                // When stepping over entries to the first one wanted, the damaged one follows the last stepped over.
+                throw new JournalException(seeking ? decoded + 1 : expected, ex.getMessage(), ex);
             }
             decoded = into.position();
-            if (seeking && into.position() < expected)
-            {
-                continue;
-            }
             seeking = false;
             if (into.position() != expected)
             {
@@ -111,6 +115,37 @@ final class ChronicleJournalReader implements JournalReader
             expected++;
             return true;
         }
+    }
+
+    /**
+     * Before the first entry wanted, in the document the reader landed in: steps over the next entry if
+     * its header says it comes before that one. Only the header's length and position are read, not the
+     * checksum, so damage inside an entry before the one wanted does not hide the entries after it, as it
+     * did not when each entry had a document of its own. Should a damaged header put the step out of
+     * line, the entry it lands on fails its checks (magic, checksum, position) when read: nothing wrong is
+     * returned.
+     *
+     * @return true if it stepped over an entry.
+     */
+    private boolean stepOver()
+    {
+        final int length;
+        try
+        {
+            length = CommandCodec.entryLength(document, at, documentLength - at);
+        }
+        catch (final CorruptEntryException ex)
+        {
+            return false;
+        }
+        final long position = CommandCodec.position(document, at);
+        if (position >= expected || position <= decoded)
+        {
+            return false;
+        }
+        at += length;
+        decoded = position;
+        return true;
     }
 
     /** Copies the next whole document; false at the end of the journal (or at a document being written). */
@@ -124,14 +159,15 @@ final class ChronicleJournalReader implements JournalReader
             }
             final Bytes<?> bytes = dc.wire().bytes();
             final long remaining = bytes.readRemaining();
-            if (remaining > document.capacity())
+            if (remaining > maxDocumentLength)
             {
                 throw new JournalException(expected, "document of " + remaining + " bytes is longer than any a " +
-                    "writer of this journal makes (" + document.capacity() + " bytes: 64 KiB, or one command header " +
+                    "writer of this journal makes (" + maxDocumentLength + " bytes: 64 KiB, or one command header " +
                     "plus maxPayloadLength)");
             }
             documentLength = (int)remaining;
             at = 0;
+            document.checkLimit(documentLength);
             bytes.read(document.byteArray(), 0, documentLength);
             if (documentLength == 0)
             {

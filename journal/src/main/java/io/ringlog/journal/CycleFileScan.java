@@ -61,6 +61,8 @@ final class CycleFileScan
     long entries;
     /** Whole data documents: what Chronicle's index of the file counts. */
     long documents;
+    /** Documents that did not split into entries by their headers (damaged): each hides how many it held. */
+    long unsplit;
     /** Offset of the header after the last whole document (or of the cut one). */
     long end;
     End state;
@@ -191,6 +193,10 @@ final class CycleFileScan
             if (cut && !split)
             {
                 return;
+            }
+            if (!split)
+            {
+                unsplit++;
             }
             final int slot = (int)(entries % NEWEST_KEPT);
             newestOffsets[slot] = start + at;

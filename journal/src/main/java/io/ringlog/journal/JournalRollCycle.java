@@ -7,7 +7,9 @@ import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 /**
  * How often the journal starts a new file (a cycle). Whole cycles are the unit that
  * {@link ChronicleJournal#deleteCyclesBefore(long)} drops. Each cycle holds at most
- * {@link #maxEntriesPerCycle()} entries; the journal fails loudly rather than overflow one.
+ * {@link #maxEntriesPerCycle()} Chronicle documents (a document holds the entries of one commit, so at
+ * least that many entries); the journal fails loudly rather than overflow one. A repair that cuts a
+ * cycle rewrites its kept entries one per document, so it needs the entries to fit that bound.
  */
 public enum JournalRollCycle
 {
@@ -31,6 +33,7 @@ public enum JournalRollCycle
         return rollCycle.lengthInMillis();
     }
 
+    /** Chronicle documents one cycle can hold (2^30 for FIVE_MINUTELY, 2^32 for the others). */
     public long maxEntriesPerCycle()
     {
         return rollCycle.maxMessagesPerCycle();

@@ -2,23 +2,35 @@ package io.ringlog.journal;
 
 import io.ringlog.core.Command;
 import io.ringlog.core.CommandCodec;
+import io.ringlog.core.Crc32c;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
 import io.ringlog.journal.tool.JournalTool;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import static io.ringlog.journal.JournalTesting.appendRange;
 import static io.ringlog.journal.JournalTesting.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,15 +58,18 @@ class BatchDocumentsTest
             assertEquals(2, journal.cycleCount());
             assertReadsFromEveryPosition(journal, 1, 40);
         }
+        // A clock that stands still a second after the old journal's second cycle: one new cycle file, whatever
+        // the time it takes.
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir)
-            .rollCycle(JournalRollCycle.SECONDLY)))
+            .rollCycle(JournalRollCycle.SECONDLY).epochMillisClock(() -> 1_700_000_002_000L)))
         {
             assertEquals(40, journal.lastPosition());
             appendRange(journal, 41, 140, 50);
         }
         final List<Path> files = JournalTesting.cycleFiles(journalDir);
         final CycleFileScan after = CycleFileScan.scan(files.get(files.size() - 1), 0);
-        assertTrue(after.documents < after.entries, "the two new commits of 50 went into 2 documents: " + after);
+        assertEquals(100, after.entries, after.toString());
+        assertEquals(3, after.documents, "41 alone, then a document for each commit: " + after);
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir).readOnly(true)))
         {
             assertEquals(140, journal.lastPosition());
@@ -99,7 +114,7 @@ class BatchDocumentsTest
     }
 
     @Test
-    void shouldFindPositionsPastADamagedDocumentAndNameTheDamagedEntryFromEitherSide() throws Exception
+    void shouldReadPastADamagedEntryInsideABatchFromAfterItAndNameItFromBefore() throws Exception
     {
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
         {
@@ -113,7 +128,10 @@ class BatchDocumentsTest
             assertEquals(100, journal.lastPosition());
             assertReads(journal, 41, 100);
             assertReads(journal, 1, 34);
-            for (final long from : new long[] {1, 31, 35, 36, 40})
+            // Entries after the damaged one in its document are reachable, as when each had a document of its own.
+            assertReads(journal, 36, 100);
+            assertReads(journal, 40, 100);
+            for (final long from : new long[] {1, 31, 34, 35})
             {
                 final JournalException ex = assertThrows(JournalException.class, () -> assertReads(journal, from, 100),
                     "from " + from);
@@ -121,6 +139,58 @@ class BatchDocumentsTest
                 assertTrue(ex.getMessage().contains("checksum mismatch"), ex.getMessage());
             }
         }
+    }
+
+    @Test
+    void shouldRefuseToOpenAJournalWhoseNewestEntryIsPastWhatItsEntriesCount()
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            appendRange(journal, 1, 10, 10);
+        }
+        // A whole, checksummed entry saying position 20 where 11 belongs, as a document of its own.
+        final UnsafeBuffer bytes = new UnsafeBuffer(new byte[CommandCodec.HEADER_LENGTH + 64]);
+        final int length = CommandCodec.encode(command(20, 1, 1, 60), bytes, 0, new Crc32c());
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir).build();
+            ExcerptAppender appender = queue.createAppender();
+            DocumentContext dc = appender.writingDocument())
+        {
+            dc.wire().bytes().write(bytes.byteArray(), 0, length);
+        }
+        final JournalException ex = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(JournalTesting.context(dir)).close());
+        assertEquals(11, ex.position(), ex.getMessage());
+        assertTrue(ex.getMessage().contains("says position 20") && ex.getMessage().contains("a gap or a foreign entry"),
+            ex.getMessage());
+    }
+
+    @Test
+    void shouldLeaveNoTornEntryBehindOnceABatchTornByAKillIsWrittenOver() throws Exception
+    {
+        final Process child = JournalTesting.startJvm(TornBatchMain.class, dir.toString(), "500");
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            assertEquals("half-written", out.readLine());
+        }
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child dies");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            assertNotNull(journal.tornEntry(), "500 entries appended in one document, never committed");
+            assertEquals(40, journal.lastPosition());
+            appendRange(journal, 41, 41, 1);
+        }
+        for (long position = 42; position <= 44; position++)
+        {
+            try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+            {
+                assertNull(journal.tornEntry(), "the torn batch's bytes were cleared when 41 was written over them");
+                appendRange(journal, position, position, 1);
+            }
+        }
+        final StringWriter out = new StringWriter();
+        assertEquals(0, JournalTool.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "verify", "-d",
+            dir.toString(), "--max-payload", "64"), out.toString());
+        assertTrue(out.toString().contains("entries-read: 44\n"), out.toString());
     }
 
     private static void assertReadsFromEveryPosition(final ChronicleJournal journal, final long first, final long last)

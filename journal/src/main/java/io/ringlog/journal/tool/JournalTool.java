@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -320,7 +321,7 @@ public final class JournalTool implements Callable<Integer>
             out.println("entry-bytes: " + entryBytes);
             out.println("file-bytes: " + fileBytes(journal.directory));
             out.println("cycles: " + cycles);
-            out.println("documents: " + documents + (documents > 0 ? String.format(" (%.1f entries per Chronicle " +
+            out.println("documents: " + documents + (documents > 0 ? String.format(Locale.ROOT, " (%.1f entries per Chronicle " +
                 "document: one per commit)", (double)entries / documents) : ""));
             out.println("first-position: " + firstPosition);
             out.println("last-position: " + lastPosition);
