@@ -6,7 +6,8 @@ import io.ringlog.core.JournalException;
 import io.ringlog.core.Topology;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.journal.tool.JournalTool;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
@@ -28,13 +29,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ChecksumTest
 {
-    private static final int DAMAGED = 50;
+    private static final int ENTRY_LENGTH = CommandCodec.HEADER_LENGTH + 8;
 
     @TempDir
     Path dir;
 
-    @Test
-    void shouldDetectEveryFlippedByteOfAnEntryInVerifyReplayAndRecovery() throws Exception
+    /** Entries 41..50 share one document (committed in tens): 45 is inside it, 50 its last entry. */
+    @ParameterizedTest
+    @ValueSource(ints = {45, 50})
+    void shouldDetectEveryFlippedByteOfAnEntryInVerifyReplayAndRecovery(final int damaged) throws Exception
     {
         final Path journalDir = dir.resolve("journal");
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir)))
@@ -42,30 +45,41 @@ class ChecksumTest
             appendRange(journal, 1, 100, 10);
         }
         final Path file = JournalTesting.cycleFiles(journalDir).get(0);
-        final long entry = JournalTesting.entryOffset(file, DAMAGED - 1);
-        final int length = CommandCodec.HEADER_LENGTH + 8;
-        for (int at = 0; at < length; at++)
+        final long entry = JournalTesting.entryOffset(file, damaged - 1);
+        for (int at = 0; at < ENTRY_LENGTH; at++)
         {
-            final String context = "byte " + at + " of entry " + DAMAGED;
+            final String context = "byte " + at + " of entry " + damaged;
             JournalTesting.flip(file, entry + at, 0xFF);
             try
             {
-                // Entries 41..50 share one document (committed in tens): a reader finds each entry's end by the
-                // length in its header, so a damaged length is found as such, before the checksum is computed.
-                final String expected = at >= CommandCodec.MAGIC_OFFSET && at < CommandCodec.CHECKSUM_OFFSET ?
-                    "bad magic" : at >= CommandCodec.PAYLOAD_LENGTH_OFFSET && at < CommandCodec.MAGIC_OFFSET ?
-                    "payload length" : "checksum mismatch";
+                // A reader finds each entry's end by the length in its header: a damaged length that runs past
+                // the document is found as such; one that still fits fails the checksum.
+                final String expected;
+                if (at >= CommandCodec.MAGIC_OFFSET && at < CommandCodec.CHECKSUM_OFFSET)
+                {
+                    expected = "bad magic";
+                }
+                else if (at >= CommandCodec.PAYLOAD_LENGTH_OFFSET && at < CommandCodec.MAGIC_OFFSET)
+                {
+                    final int flipped = 8 ^ (0xFF << (8 * (at - CommandCodec.PAYLOAD_LENGTH_OFFSET)));
+                    final boolean fits = flipped >= 0 && CommandCodec.HEADER_LENGTH + flipped <= (51 - damaged) * ENTRY_LENGTH;
+                    expected = fits ? "checksum mismatch" : "payload length";
+                }
+                else
+                {
+                    expected = "checksum mismatch";
+                }
                 final Tool verify = tool("verify", "-d", journalDir.toString(), "--max-payload", "64");
                 assertEquals(1, verify.code, context + "\n" + verify);
-                assertTrue(verify.out.contains("bad-position: " + DAMAGED + "\n"), context + "\n" + verify);
-                assertTrue(verify.out.contains("problem: journal position " + DAMAGED + ": " + expected),
+                assertTrue(verify.out.contains("bad-position: " + damaged + "\n"), context + "\n" + verify);
+                assertTrue(verify.out.contains("problem: journal position " + damaged + ": " + expected),
                     context + "\n" + verify);
-                assertTrue(verify.out.contains("entries-read: " + (DAMAGED - 1) + "\n"), context + "\n" + verify);
+                assertTrue(verify.out.contains("entries-read: " + (damaged - 1) + "\n"), context + "\n" + verify);
 
                 final Tool replay = tool("replay", "-d", journalDir.toString(), "--max-payload", "64",
                     "--state-machine", AccumulatorStateMachine.class.getName());
                 assertEquals(1, replay.code, context + "\n" + replay);
-                assertTrue(replay.err.contains("error: journal position " + DAMAGED + ": " + expected),
+                assertTrue(replay.err.contains("error: journal position " + damaged + ": " + expected),
                     context + "\n" + replay);
 
                 if (at % 8 == 0)
@@ -74,7 +88,7 @@ class ChecksumTest
                         engineContext(new AccumulatorStateMachine(),
                             ChronicleJournal.open(JournalTesting.context(journalDir).readOnly(true)), Topology.COMPACT)),
                         context);
-                    assertEquals(DAMAGED, ex.position(), context);
+                    assertEquals(damaged, ex.position(), context);
                     assertTrue(ex.getMessage().contains(expected), context + ": " + ex.getMessage());
                 }
             }
@@ -83,11 +97,11 @@ class ChecksumTest
                 JournalTesting.flip(file, entry + at, 0xFF);
             }
         }
-        final long document = CycleFileScan.scan(file, 0).newestDocument(100 - DAMAGED);
+        final long document = CycleFileScan.scan(file, 0).newestDocument(100 - damaged);
         for (int at = 0; at < 4; at++)
         {
             // Chronicle's own 4-byte header of the document holding the entry: its length and flags.
-            final String context = "byte " + at + " of Chronicle's header of the document of entry " + DAMAGED;
+            final String context = "byte " + at + " of Chronicle's header of the document of entry " + damaged;
             JournalTesting.flip(file, document + at, 0xFF);
             try
             {
