@@ -21,7 +21,7 @@ public enum JournalKind
         }
     },
 
-    /** {@link ChronicleJournal} in a fresh directory: memory-mapped files, one document per command. */
+    /** {@link ChronicleJournal} in a fresh directory: memory-mapped files, one document per commit. */
     CHRONICLE
     {
         @Override
