@@ -442,17 +442,31 @@ public final class ChronicleJournal implements Journal
         {
             return 0;
         }
-        final byte[] bytes = new byte[scan.newestLength(0)];
         try
         {
-            CycleFileScan.read(scan.file, scan.newestOffset(0), bytes, bytes.length);
-            final UnsafeBuffer entry = new UnsafeBuffer(bytes);
-            CommandCodec.check(entry, 0, bytes.length, new Crc32c());
-            return CommandCodec.position(entry, 0);
+            return Math.max(0, readNewest(scan, new ExpandableArrayBuffer(scan.newestLength(0)), new Crc32c()));
         }
-        catch (final IOException | CorruptEntryException ex)
+        catch (final IOException ex)
         {
             return 0;
+        }
+    }
+
+    /** Reads the newest whole entry a walk found into {@code into}, with plain reads: its position, or -1 if damaged. */
+    private static long readNewest(final CycleFileScan scan, final ExpandableArrayBuffer into, final Crc32c checksum)
+        throws IOException
+    {
+        final int length = scan.newestLength(0);
+        into.checkLimit(length);
+        CycleFileScan.read(scan.file, scan.newestOffset(0), into.byteArray(), length);
+        try
+        {
+            CommandCodec.check(into, 0, length, checksum);
+            return CommandCodec.position(into, 0);
+        }
+        catch (final CorruptEntryException ex)
+        {
+            return -1;
         }
     }
 
@@ -675,11 +689,7 @@ public final class ChronicleJournal implements Journal
      */
     private void clearTornDocument()
     {
-        CycleFileScan newest = null;
-        for (final CycleFileScan scan : files.values())
-        {
-            newest = scan;
-        }
+        final CycleFileScan newest = newestScan();
         if (newest == null || newest.state != CycleFileScan.End.TORN)
         {
             return;
@@ -697,6 +707,17 @@ public final class ChronicleJournal implements Journal
         {
             throw new JournalException(lastPosition + 1, "cannot clear the torn end of " + newest.file + ": " + ex, ex);
         }
+    }
+
+    /** The walk of the newest cycle file (by name), or null if there is none. */
+    private CycleFileScan newestScan()
+    {
+        CycleFileScan newest = null;
+        for (final CycleFileScan scan : files.values())
+        {
+            newest = scan;
+        }
+        return newest;
     }
 
     private void reportTorn(final TornEntry torn)
@@ -759,17 +780,9 @@ public final class ChronicleJournal implements Journal
     /** The newest whole entry of {@code file}, read with plain reads into the probe: its position, or -1. */
     private long newestEntry(final CycleFileScan file)
     {
-        final int length = file.newestLength(0);
         try
         {
-            probe.checkLimit(length);
-            CycleFileScan.read(file.file, file.newestOffset(0), probe.byteArray(), length);
-            CommandCodec.check(probe, 0, length, crc);
-            return CommandCodec.position(probe, 0);
-        }
-        catch (final CorruptEntryException ex)
-        {
-            return -1;
+            return readNewest(file, probe, crc);
         }
         catch (final IOException ex)
         {
@@ -784,11 +797,7 @@ public final class ChronicleJournal implements Journal
      */
     private void findTornEntry(final long lastWhole)
     {
-        CycleFileScan newest = null;
-        for (final CycleFileScan scan : files.values())
-        {
-            newest = scan;
-        }
+        final CycleFileScan newest = newestScan();
         if (newest == null || newest.state != CycleFileScan.End.TORN)
         {
             return;
