@@ -163,6 +163,7 @@ public final class ChronicleJournal implements Journal
     private long pendingBytes;
     private volatile long committedBytes;
     private final SpaceReservation reservation;
+    private final Prefault prefault;
     /** File offset just past the newest entry written, in the current cycle file. */
     private long writeEnd;
     private TornEntry tornEntry;
@@ -185,6 +186,7 @@ public final class ChronicleJournal implements Journal
         this.scratchBytes = new byte[CommandCodec.HEADER_LENGTH + ctx.maxPayloadLength()];
         this.scratch = new UnsafeBuffer(scratchBytes);
         this.reservation = new SpaceReservation(scratchBytes.length);
+        this.prefault = new Prefault(ctx.prefault() && !ctx.readOnly());
         final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(ctx.directory())
             .rollCycle(ctx.rollCycle().chronicle())
             .readOnly(ctx.readOnly());
@@ -877,6 +879,12 @@ public final class ChronicleJournal implements Journal
         return files.values().stream().mapToLong((file) -> file.documents).sum();
     }
 
+    /** Bytes of the map populated ahead of the writer since open ({@link Prefault}); 0 where the kernel refuses. */
+    long prefaultedBytes()
+    {
+        return prefault.populatedBytes();
+    }
+
     /** Cycle files holding entries, oldest first. */
     public int cycleCount()
     {
@@ -929,6 +937,11 @@ public final class ChronicleJournal implements Journal
             writeEnd = documentBytes.writePosition();
             entryWhole = true;
             documentLength += length;
+            if (!documentSingle && reservation.started())
+            {
+                // Only pages the reservation gave blocks to, in the file it reserves in.
+                prefault.ahead(documentBytes, writeEnd, reservation.reservedTo());
+            }
         }
         catch (final JournalException ex)
         {
@@ -994,6 +1007,7 @@ public final class ChronicleJournal implements Journal
             {
                 // The first entry of a new file was written unreserved; this also surfaces any fault it hit.
                 reservation.start(ctx.directory().resolve(fileName(cycle)), writeEnd);
+                prefault.restart();
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -1025,6 +1039,7 @@ public final class ChronicleJournal implements Journal
             try
             {
                 reservation.start(newest.file, writeEnd);
+                prefault.restart();
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -1409,6 +1424,7 @@ public final class ChronicleJournal implements Journal
         private LongSupplier epochMillisClock;
         private Consumer<TornEntry> tornEntryListener;
         private boolean readOnly;
+        private boolean prefault = true;
 
         /** Checks the settings; called by {@link ChronicleJournal#open}, harmless twice. */
         public Context conclude()
@@ -1526,6 +1542,22 @@ public final class ChronicleJournal implements Journal
         public boolean readOnly()
         {
             return readOnly;
+        }
+
+        /**
+         * Whether the writer maps the pages just ahead of it into memory in one call per 256 KiB, instead of
+         * taking a page fault per page mid-append (see {@link Prefault}); true by default. It falls back to
+         * the faults by itself where the kernel (before Linux 5.14) refuses.
+         */
+        public Context prefault(final boolean prefault)
+        {
+            this.prefault = prefault;
+            return this;
+        }
+
+        public boolean prefault()
+        {
+            return prefault;
         }
     }
 

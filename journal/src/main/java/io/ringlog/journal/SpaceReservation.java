@@ -76,6 +76,12 @@ final class SpaceReservation implements AutoCloseable
         }
     }
 
+    /** The file offset up to which blocks are allocated. */
+    long reservedTo()
+    {
+        return reservedTo;
+    }
+
     Path file()
     {
         return file;
