@@ -186,7 +186,7 @@ public final class ChronicleJournal implements Journal
         this.scratchBytes = new byte[CommandCodec.HEADER_LENGTH + ctx.maxPayloadLength()];
         this.scratch = new UnsafeBuffer(scratchBytes);
         this.reservation = new SpaceReservation(scratchBytes.length);
-        this.prefault = new Prefault(ctx.prefault() && !ctx.readOnly());
+        this.prefault = new Prefault(!ctx.readOnly() && Prefault.wanted(ctx.prefault(), ctx.directory()));
         final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(ctx.directory())
             .rollCycle(ctx.rollCycle().chronicle())
             .readOnly(ctx.readOnly());
@@ -1424,7 +1424,7 @@ public final class ChronicleJournal implements Journal
         private LongSupplier epochMillisClock;
         private Consumer<TornEntry> tornEntryListener;
         private boolean readOnly;
-        private boolean prefault = true;
+        private PrefaultMode prefault = PrefaultMode.AUTO;
 
         /** Checks the settings; called by {@link ChronicleJournal#open}, harmless twice. */
         public Context conclude()
@@ -1433,9 +1433,9 @@ public final class ChronicleJournal implements Journal
             {
                 throw new IllegalArgumentException("directory is required");
             }
-            if (rollCycle == null || durability == null || syncInterval == null)
+            if (rollCycle == null || durability == null || syncInterval == null || prefault == null)
             {
-                throw new IllegalArgumentException("rollCycle, durability and syncInterval must not be null");
+                throw new IllegalArgumentException("rollCycle, durability, syncInterval and prefault must not be null");
             }
             if (maxPayloadLength <= 0)
             {
@@ -1546,16 +1546,16 @@ public final class ChronicleJournal implements Journal
 
         /**
          * Whether the writer maps the pages just ahead of it into memory in one call per 256 KiB, instead of
-         * taking a page fault per page mid-append (see {@link Prefault}); true by default. It falls back to
-         * the faults by itself where the kernel (before Linux 5.14) refuses.
+         * taking a page fault per page mid-append (see {@link Prefault}); {@link PrefaultMode#AUTO} (only on
+         * tmpfs) by default. It falls back to the faults by itself where the kernel (before Linux 5.14) refuses.
          */
-        public Context prefault(final boolean prefault)
+        public Context prefault(final PrefaultMode prefault)
         {
             this.prefault = prefault;
             return this;
         }
 
-        public boolean prefault()
+        public PrefaultMode prefault()
         {
             return prefault;
         }

@@ -5,6 +5,10 @@ import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.posix.PosixAPI;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * Maps the pages just ahead of the writer into its memory map before it writes to them, with one
  * {@code madvise(MADV_POPULATE_WRITE)} per {@link #STEP} instead of one page fault per 4 KiB page
@@ -13,8 +17,9 @@ import net.openhft.posix.PosixAPI;
  * Why: the first write to each page of Chronicle's map is a page fault. On tmpfs, each one costs
  * more than the 50-odd entries that fill the page; populating 256 KiB in one call made the journal
  * alone 1.5 times as fast there (see bench/README.md). On ext4 the pages are already in the page
- * cache (the {@link SpaceReservation} wrote them) and the faults are cheap, so the gain there is
- * within noise.
+ * cache (the {@link SpaceReservation} wrote them), the faults are cheap, and in a profile of the
+ * exchange the calls cost its thread more than the faults they saved: so by default
+ * ({@link PrefaultMode#AUTO}) only a journal on tmpfs prefaults.
  * <p>
  * Safety: it runs on the writer's thread, on the writer's own mapping, and only over pages the
  * reservation has already given disk blocks, so it never changes a byte, never races a write, and
@@ -39,6 +44,37 @@ final class Prefault
     Prefault(final boolean enabled)
     {
         this.enabled = enabled;
+    }
+
+    /** Whether a journal in {@code directory} prefaults under {@code mode}; AUTO: only on tmpfs. */
+    static boolean wanted(final PrefaultMode mode, final Path directory)
+    {
+        switch (mode)
+        {
+            case ALWAYS:
+                return true;
+            case NEVER:
+                return false;
+            default:
+                return onTmpfs(directory);
+        }
+    }
+
+    static boolean onTmpfs(final Path directory)
+    {
+        try
+        {
+            Path existing = directory.toAbsolutePath();
+            while (existing != null && !Files.exists(existing))
+            {
+                existing = existing.getParent();
+            }
+            return existing != null && "tmpfs".equals(Files.getFileStore(existing).type());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return false;
+        }
     }
 
     /** A new cycle file: its offsets start again. */

@@ -39,14 +39,14 @@ class PrefaultTest
         assumeTrue(kernelPopulates(), "MADV_POPULATE_WRITE needs Linux 5.14: " + System.getProperty("os.version"));
         final Path with = dir.resolve("with");
         final Path without = dir.resolve("without");
-        final long[] prefaulted = write(with, true);
-        final long[] none = write(without, false);
+        final long[] prefaulted = write(with, PrefaultMode.ALWAYS);
+        final long[] none = write(without, PrefaultMode.NEVER);
 
         // Each cycle file is populated at least as far as it was written (its entries, Chronicle's index besides).
         assertTrue(prefaulted[0] >= ENTRIES_PER_CYCLE * ENTRY_LENGTH, "first cycle: " + prefaulted[0]);
         assertTrue(prefaulted[1] - prefaulted[0] >= ENTRIES_PER_CYCLE * ENTRY_LENGTH,
             "second cycle, after the roll: " + (prefaulted[1] - prefaulted[0]));
-        assertEquals(0, none[1], "prefault(false) populates nothing");
+        assertEquals(0, none[1], "NEVER populates nothing");
 
         // The same commands under the same clock give the same cycle files, byte for byte.
         final List<Path> filesWith = JournalTesting.cycleFiles(with);
@@ -70,6 +70,28 @@ class PrefaultTest
     }
 
     @Test
+    void shouldPrefaultByDefaultOnlyOnTmpfs() throws Exception
+    {
+        assumeTrue(kernelPopulates(), "MADV_POPULATE_WRITE needs Linux 5.14: " + System.getProperty("os.version"));
+        final Path shm = Path.of("/dev/shm");
+        assumeTrue(Files.isDirectory(shm) && Prefault.onTmpfs(shm), "no tmpfs at /dev/shm");
+        final Path onTmpfs = Files.createTempDirectory(shm, "ringlog-prefault-test-");
+        try
+        {
+            assertTrue(write(onTmpfs.resolve("journal"), PrefaultMode.AUTO)[1] > 0, "AUTO on tmpfs prefaults");
+        }
+        finally
+        {
+            CycleRewriter.deleteRecursively(onTmpfs);
+        }
+        if (!Prefault.onTmpfs(dir))
+        {
+            assertEquals(0, write(dir.resolve("journal"), PrefaultMode.AUTO)[1],
+                "AUTO on " + Files.getFileStore(dir).type() + " leaves the faults to the writer");
+        }
+    }
+
+    @Test
     void shouldAnswerFalseWhereTheKernelRefuses()
     {
         // Nothing can be mapped at 4 KiB (vm.mmap_min_addr): madvise fails, and the writer would take the faults.
@@ -77,7 +99,7 @@ class PrefaultTest
     }
 
     /** Writes two cycle files of {@link #ENTRIES_PER_CYCLE} entries; returns the bytes prefaulted after each. */
-    private static long[] write(final Path directory, final boolean prefault)
+    private static long[] write(final Path directory, final PrefaultMode prefault)
     {
         final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
         final long[] prefaulted = new long[2];
