@@ -3,6 +3,7 @@ package io.ringlog.bench.suite;
 import io.ringlog.bench.ArrayBlockingQueuePipelineBenchmark;
 import io.ringlog.bench.BareDisruptorBenchmark;
 import io.ringlog.bench.ExchangeBenchmark;
+import io.ringlog.bench.ExchangeLogicBenchmark;
 import io.ringlog.bench.PipelineBenchmark;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.BenchmarkResult;
@@ -82,6 +83,13 @@ final class JmhRows
             "commands/s: " + batch + "; journal, logic and listener threads joined by ArrayBlockingQueues, the same " +
                 "InMemoryJournal and CounterStateMachine",
             "blocking put/take (a lock and conditions per queue)", "4: journal + logic + listener + JMH producer"));
+        rows.add(new Row("exchange-logic", "ringlog exchange's business logic alone, one thread (the exchange's ceiling)",
+            ExchangeLogicBenchmark.class,
+            params("seed", Long.toString(workload.seed()), "flowCommands", Long.toString(workload.exchangeFlowCommands()),
+                "workloadFile", workload.exchangeStream().toAbsolutePath().toString()),
+            "commands/s: the same stream applied straight to ExchangeStateMachine on the JMH thread, each command's " +
+                "events encoded into an output that discards them; no ring, no journal, no other thread",
+            "none: one thread", "1: JMH thread"));
         rows.add(exchange("exchange-memory", "ringlog exchange end to end, COMPACT, in-memory journal", "IN_MEMORY", 100,
             workload));
         rows.add(exchange("exchange-chronicle", "ringlog exchange end to end, COMPACT, Chronicle journal (MEMORY_MAPPED)",

@@ -26,6 +26,8 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
             "pipeline-memory", "abq", 5.0),
         new Ratio("exchange-memory-vs-exchange-core", "ringlog exchange, in-memory journal / exchange-core (no journal)",
             "exchange-memory", "exchange-core", null),
+        new Ratio("exchange-memory-vs-logic", "ringlog exchange end to end, in-memory journal / its logic alone on one thread",
+            "exchange-memory", "exchange-logic", null),
         new Ratio("exchange-journaled-vs-in-memory", "ringlog exchange, journaled / in-memory",
             "exchange-chronicle", "exchange-memory", null),
         new Ratio("exchange-publish-one-vs-exchange-core",

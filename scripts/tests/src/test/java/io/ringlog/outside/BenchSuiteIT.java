@@ -35,7 +35,7 @@ class BenchSuiteIT
     private static final Duration SUITE = Duration.ofMinutes(4);
     private static final List<String> JMH_ROWS = List.of("disruptor-multi", "disruptor-single", "pipeline-memory",
         "pipeline-chronicle", "pipeline-memory-phased", "pipeline-memory-yielding", "pipeline-memory-busy-spin", "abq",
-        "exchange-memory", "exchange-chronicle", "exchange-chronicle-publish-one");
+        "exchange-logic", "exchange-memory", "exchange-chronicle", "exchange-chronicle-publish-one");
     private static final List<String> TARGETS = List.of("exchange-vs-exchange-core", "pipeline-vs-disruptor",
         "journaled-vs-in-memory", "ringlog-vs-abq");
 
