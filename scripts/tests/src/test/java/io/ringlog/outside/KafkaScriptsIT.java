@@ -130,6 +130,23 @@ class KafkaScriptsIT
         return out.substring(out.indexOf("book sym="));
     }
 
+    @Test
+    void shouldSayInOneLineAndAtOnceThatNoBrokerAnswers() throws Exception
+    {
+        // A port nothing listens on: Kafka's clients alone warned every second and failed after 74 s.
+        final String nowhere = "localhost:" + freePort();
+        for (final String command : List.of("topics", "tail", "balances --account 12"))
+        {
+            final Shell.Result result = shell.run("scripts/exchange kafka " + command + " -b " + nowhere,
+                Duration.ofSeconds(30));
+            assertEquals(1, result.code(), result.toString());
+            assertEquals("", result.out(), result.toString());
+            assertEquals("error: the broker at " + nowhere + " did not answer (" + nowhere + ": Connection refused): " +
+                "is it running? ('exchange kafka broker' starts one)", result.err().strip(), result.toString());
+            UserOutput.assertNoStackTrace(result);
+        }
+    }
+
     private static int freePort() throws IOException
     {
         try (ServerSocket socket = new ServerSocket(0))

@@ -81,6 +81,10 @@ final class BenchCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        if (bootstrap != null)
+        {
+            KafkaOptions.requireBroker(bootstrap);
+        }
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         out.println("load-before: " + load());

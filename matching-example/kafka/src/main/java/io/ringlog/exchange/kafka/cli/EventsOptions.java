@@ -25,6 +25,7 @@ final class EventsOptions
 
     List<String> topics() throws Exception
     {
+        kafka.requireBroker();
         if (topics != null && !topics.isEmpty())
         {
             return topics;

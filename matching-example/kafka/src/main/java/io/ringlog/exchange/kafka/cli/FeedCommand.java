@@ -64,6 +64,7 @@ final class FeedCommand implements Callable<Integer>
         }
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
+        kafka.requireBroker();
         final CommandFeed feed = new CommandFeed(kafka.bootstrap, kafka.commandsTopic, rate, malformedEvery,
             Duration.ofSeconds(brokerTimeoutSeconds));
         final long started = System.nanoTime();

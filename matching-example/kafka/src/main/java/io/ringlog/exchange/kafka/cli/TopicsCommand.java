@@ -66,6 +66,7 @@ final class TopicsCommand implements Callable<Integer>
             topics.add(new NewTopic(kafka.eventsTopic(engine), eventsPartitions, (short)1));
         }
         final PrintWriter out = spec.commandLine().getOut();
+        kafka.requireBroker();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap)))
         {
             for (final NewTopic topic : topics)
