@@ -83,7 +83,7 @@ final class BenchCommand implements Callable<Integer>
     {
         if (bootstrap != null)
         {
-            KafkaOptions.requireBroker(bootstrap);
+            KafkaOptions.requireBroker(bootstrap, spec.commandLine());
         }
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();

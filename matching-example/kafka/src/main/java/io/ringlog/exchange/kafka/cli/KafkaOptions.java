@@ -1,11 +1,18 @@
 package io.ringlog.exchange.kafka.cli;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -18,6 +25,9 @@ final class KafkaOptions
     static final String DEFAULT_BOOTSTRAP = "localhost:9092";
     /** How long a bootstrap server gets to accept a connection before it counts as not there. */
     static final int PROBE_MILLIS = 3_000;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
 
     @Option(names = {"-b", "--bootstrap"}, defaultValue = DEFAULT_BOOTSTRAP, paramLabel = "HOST:PORT",
         description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}, where 'exchange kafka broker' listens).")
@@ -39,45 +49,77 @@ final class KafkaOptions
      * Fails at once, with one line that says so, when no bootstrap server accepts a TCP connection. Kafka's
      * clients would otherwise log a warning every second and give up only after their API timeout, a
      * minute later. A broker that accepts the connection is left to the clients, and their own timeouts.
+     * Like the clients, it tries every address a host name resolves to; a list that is not HOST:PORT
+     * entries is bad usage (exit 2).
      */
     void requireBroker()
     {
-        requireBroker(bootstrap);
+        requireBroker(bootstrap, spec.commandLine());
     }
 
-    /** {@link #requireBroker()} for a bootstrap list given some other way. */
-    static void requireBroker(final String bootstrap)
+    /** {@link #requireBroker()} for a bootstrap list given some other way, on behalf of {@code commandLine}. */
+    static void requireBroker(final String bootstrap, final CommandLine commandLine)
     {
-        String why = null;
-        for (final String server : bootstrap.split(","))
+        final List<String> reasons = new ArrayList<>();
+        for (final String entry : bootstrap.split(","))
         {
-            final String address = server.strip();
-            final int colon = address.lastIndexOf(':');
-            final int port;
+            final String server = entry.strip();
+            if (server.isEmpty())
+            {
+                continue;
+            }
+            final int colon = server.lastIndexOf(':');
+            final int port = colon > 0 ? port(server.substring(colon + 1)) : -1;
+            if (port < 1)
+            {
+                throw new CommandLine.ParameterException(commandLine, "--bootstrap " + bootstrap + ": '" + server +
+                    "' is not HOST:PORT");
+            }
+            final String host = server.substring(0, colon).replaceAll("^\\[|\\]$", "");
+            final InetAddress[] addresses;
             try
             {
-                port = colon > 0 ? Integer.parseInt(address.substring(colon + 1)) : -1;
+                addresses = InetAddress.getAllByName(host);
             }
-            catch (final NumberFormatException ex)
+            catch (final UnknownHostException ex)
             {
-                throw new IllegalArgumentException("--bootstrap " + bootstrap + ": '" + address + "' is not HOST:PORT");
+                reasons.add(server + ": unknown host");
+                continue;
             }
-            if (port < 1 || port > 65_535)
+            String why = null;
+            for (final InetAddress address : addresses)
             {
-                throw new IllegalArgumentException("--bootstrap " + bootstrap + ": '" + address + "' is not HOST:PORT");
+                try (Socket socket = new Socket())
+                {
+                    socket.connect(new InetSocketAddress(address, port), PROBE_MILLIS);
+                    return;
+                }
+                catch (final IOException ex)
+                {
+                    why = ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
+                }
             }
-            try (Socket socket = new Socket())
-            {
-                socket.connect(new InetSocketAddress(address.substring(0, colon), port), PROBE_MILLIS);
-                return;
-            }
-            catch (final IOException | IllegalArgumentException ex)
-            {
-                why = address + ": " + (ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName());
-            }
+            reasons.add(server + ": " + why);
         }
-        throw new IllegalStateException("the broker at " + bootstrap + " did not answer (" + why + "): is it running? " +
-            "('exchange kafka broker' starts one)");
+        if (reasons.isEmpty())
+        {
+            throw new CommandLine.ParameterException(commandLine, "--bootstrap names no server");
+        }
+        throw new IllegalStateException("the broker at " + bootstrap + " did not answer (" + String.join("; ", reasons) +
+            "): is it running? ('exchange kafka broker' starts one)");
+    }
+
+    private static int port(final String text)
+    {
+        try
+        {
+            final int port = Integer.parseInt(text);
+            return port <= 65_535 ? port : -1;
+        }
+        catch (final NumberFormatException ex)
+        {
+            return -1;
+        }
     }
 
     /** {@code p0-1} for partitions 0 and 1: names an engine by what it owns. */

@@ -68,7 +68,7 @@ class NoBrokerTest
     }
 
     @Test
-    void shouldTryEachBootstrapServerAndRefuseOneThatIsNotHostAndPort() throws Exception
+    void shouldTryEachBootstrapServerAndRefuseAListThatIsNotHostAndPort() throws Exception
     {
         final int first = closedPort();
         final int second = closedPort();
@@ -76,12 +76,23 @@ class NoBrokerTest
         assertEquals(1, ExchangeKafkaCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "topics",
             "--bootstrap", "localhost:" + first + ",localhost:" + second));
         assertTrue(err.toString().startsWith("error: the broker at localhost:" + first + ",localhost:" + second +
-            " did not answer (localhost:" + second + ": "), err.toString());
+            " did not answer (localhost:" + first + ": "), err.toString());
+        assertTrue(err.toString().contains("; localhost:" + second + ": "), "every server's reason: " + err);
 
-        final StringWriter bad = new StringWriter();
-        assertEquals(1, ExchangeKafkaCli.run(new PrintWriter(new StringWriter()), new PrintWriter(bad), "topics",
-            "--bootstrap", "localhost"));
-        assertEquals("error: --bootstrap localhost: 'localhost' is not HOST:PORT", bad.toString().strip());
+        for (final String command : List.of("topics", "tail"))
+        {
+            final StringWriter bad = new StringWriter();
+            assertEquals(2, ExchangeKafkaCli.run(new PrintWriter(new StringWriter()), new PrintWriter(bad), command,
+                "--bootstrap", "localhost:" + first + ",localhost"), "bad usage: " + bad);
+            assertEquals("error: --bootstrap localhost:" + first + ",localhost: 'localhost' is not HOST:PORT",
+                bad.toString().lines().findFirst().orElse(""), bad.toString());
+        }
+
+        final StringWriter unknown = new StringWriter();
+        assertEquals(1, ExchangeKafkaCli.run(new PrintWriter(new StringWriter()), new PrintWriter(unknown), "topics",
+            "--bootstrap", "no-such-host.invalid:9092"));
+        assertTrue(unknown.toString().startsWith("error: the broker at no-such-host.invalid:9092 did not answer " +
+            "(no-such-host.invalid:9092: unknown host)"), unknown.toString());
     }
 
     /** A port nothing listens on: bound, then released. */
