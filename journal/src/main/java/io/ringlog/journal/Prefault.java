@@ -3,6 +3,7 @@ package io.ringlog.journal;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.MappedBytesStore;
+import net.openhft.chronicle.core.OS;
 import net.openhft.posix.PosixAPI;
 
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.nio.file.Path;
  * <p>
  * Why: the first write to each page of Chronicle's map is a page fault. On tmpfs, each one costs
  * more than the 50-odd entries that fill the page; populating 256 KiB in one call made the journal
- * alone 1.5 times as fast there (see bench/README.md). On ext4 the pages are already in the page
+ * alone 1.2 to 1.5 times as fast there, by batch size (see bench/README.md). On ext4 the pages are already in the page
  * cache (the {@link SpaceReservation} wrote them), the faults are cheap, and in a profile of the
  * exchange the calls cost its thread more than the faults they saved: so by default
  * ({@link PrefaultMode#AUTO}) only a journal on tmpfs prefaults.
@@ -32,7 +33,7 @@ final class Prefault
 {
     /** Bytes populated per call, and how far ahead of the write position the populated pages reach. */
     static final long STEP = 256 << 10;
-    private static final long PAGE = 4096;
+    private static final long PAGE = OS.pageSize();
     /** {@code MADV_POPULATE_WRITE} from linux/mman.h (Linux 5.14). */
     private static final int MADV_POPULATE_WRITE = 23;
 
@@ -41,9 +42,10 @@ final class Prefault
     private long populatedTo;
     private long populatedBytes;
 
+    /** @param enabled whether to prefault; loads the native binding now (when enabled), not mid-append. */
     Prefault(final boolean enabled)
     {
-        this.enabled = enabled;
+        this.enabled = enabled && available();
     }
 
     /** Whether a journal in {@code directory} prefaults under {@code mode}; AUTO: only on tmpfs. */
@@ -135,12 +137,28 @@ final class Prefault
         return enabled;
     }
 
+    /**
+     * Whether a native madvise is there to call: Chronicle's binding falls back to a no-op implementation
+     * (which answers 0 to everything) where its native library cannot load.
+     */
+    static boolean available()
+    {
+        try
+        {
+            return !PosixAPI.posix().getClass().getSimpleName().startsWith("NoOp");
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            return false;
+        }
+    }
+
     /** Populates {@code length} bytes of this process's mapping at {@code address}; false if the kernel refuses. */
     static boolean populate(final long address, final long length)
     {
         try
         {
-            return PosixAPI.posix().madvise(address, length, MADV_POPULATE_WRITE) == 0;
+            return available() && PosixAPI.posix().madvise(address, length, MADV_POPULATE_WRITE) == 0;
         }
         catch (final RuntimeException | LinkageError ex)
         {

@@ -8,7 +8,7 @@ package io.ringlog.journal;
 public enum PrefaultMode
 {
     /**
-     * Only where the journal lives on tmpfs: there it made the journal alone 1.5 times as fast, and on
+     * Only where the journal lives on tmpfs: there it made the journal alone 1.2 to 1.5 times as fast, and on
      * ext4 it cost the writer's thread more than the faults it saved. The default.
      */
     AUTO,
