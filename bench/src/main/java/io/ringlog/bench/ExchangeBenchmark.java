@@ -24,7 +24,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -110,12 +109,7 @@ public class ExchangeBenchmark extends RinglogFork
     public void launch() throws Exception
     {
         config = WorkloadConfig.exchangeCore(seed, flowCommands);
-        workload = workloadFile.isEmpty() ? RecordedWorkload.record(config) : RecordedWorkload.read(Path.of(workloadFile));
-        if (workload.seed() != seed || workload.flowCommands() != flowCommands)
-        {
-            throw new IllegalStateException(workloadFile + " was generated with seed " + workload.seed() + " and " +
-                workload.flowCommands() + " flow commands, not -p seed=" + seed + " -p flowCommands=" + flowCommands);
-        }
+        workload = RecordedWorkload.load(workloadFile, seed, flowCommands);
         listener = new LastPositionListener();
         exchange = new ExchangeStateMachine(config.maxAssets(), true);
         engine = Engine.launch(new EngineContext()

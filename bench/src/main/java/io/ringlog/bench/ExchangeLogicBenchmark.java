@@ -1,7 +1,6 @@
 package io.ringlog.bench;
 
 import io.ringlog.exchange.ExchangeStateMachine;
-import io.ringlog.exchange.workload.WorkloadConfig;
 import org.agrona.DirectBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -16,7 +15,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,13 +60,7 @@ public class ExchangeLogicBenchmark extends RinglogFork
     @Setup(Level.Trial)
     public void generate() throws Exception
     {
-        workload = workloadFile.isEmpty() ? RecordedWorkload.record(WorkloadConfig.exchangeCore(seed, flowCommands)) :
-            RecordedWorkload.read(Path.of(workloadFile));
-        if (workload.seed() != seed || workload.flowCommands() != flowCommands)
-        {
-            throw new IllegalStateException(workloadFile + " was generated with seed " + workload.seed() + " and " +
-                workload.flowCommands() + " flow commands, not -p seed=" + seed + " -p flowCommands=" + flowCommands);
-        }
+        workload = RecordedWorkload.load(workloadFile, seed, flowCommands);
         restart();
     }
 

@@ -97,6 +97,23 @@ public final class RecordedWorkload
             config.maxAssets());
     }
 
+    /**
+     * The exchange-core stream of {@code seed} and {@code flowCommands}: read from {@code file} (a stream
+     * {@link #write} saved, as the suite hands its benchmarks), or generated when {@code file} is empty.
+     * A saved stream of another seed or length is refused, saying which parameters it needs.
+     */
+    public static RecordedWorkload load(final String file, final long seed, final long flowCommands) throws Exception
+    {
+        final RecordedWorkload workload = file.isEmpty() ? record(WorkloadConfig.exchangeCore(seed, flowCommands)) :
+            read(Path.of(file));
+        if (workload.seed() != seed || workload.flowCommands() != flowCommands)
+        {
+            throw new IllegalStateException(file + " was generated with seed " + workload.seed() + " and " +
+                workload.flowCommands() + " flow commands, not -p seed=" + seed + " -p flowCommands=" + flowCommands);
+        }
+        return workload;
+    }
+
     /** Writes the stream to {@code file} in the format above, replacing it. */
     public void write(final Path file) throws IOException
     {
