@@ -45,7 +45,7 @@ final class Prefault
     /** @param enabled whether to prefault; loads the native binding now (when enabled), not mid-append. */
     Prefault(final boolean enabled)
     {
-        this.enabled = enabled && available();
+        this.enabled = enabled && Binding.AVAILABLE;
     }
 
     /** Whether a journal in {@code directory} prefaults under {@code mode}; AUTO: only on tmpfs. */
@@ -132,24 +132,25 @@ final class Prefault
         return populatedBytes;
     }
 
-    boolean enabled()
-    {
-        return enabled;
-    }
-
     /**
-     * Whether a native madvise is there to call: Chronicle's binding falls back to a no-op implementation
-     * (which answers 0 to everything) where its native library cannot load.
+     * Whether a native madvise is there to call, decided once, when a journal that prefaults first opens:
+     * Chronicle's binding falls back to a no-op implementation (which answers 0 to everything) where its
+     * native library cannot load.
      */
-    static boolean available()
+    private static final class Binding
     {
-        try
+        static final boolean AVAILABLE = available();
+
+        private static boolean available()
         {
-            return !PosixAPI.posix().getClass().getSimpleName().startsWith("NoOp");
-        }
-        catch (final RuntimeException | LinkageError ex)
-        {
-            return false;
+            try
+            {
+                return !PosixAPI.posix().getClass().getSimpleName().startsWith("NoOp");
+            }
+            catch (final RuntimeException | LinkageError ex)
+            {
+                return false;
+            }
         }
     }
 
@@ -158,7 +159,7 @@ final class Prefault
     {
         try
         {
-            return available() && PosixAPI.posix().madvise(address, length, MADV_POPULATE_WRITE) == 0;
+            return Binding.AVAILABLE && PosixAPI.posix().madvise(address, length, MADV_POPULATE_WRITE) == 0;
         }
         catch (final RuntimeException | LinkageError ex)
         {
