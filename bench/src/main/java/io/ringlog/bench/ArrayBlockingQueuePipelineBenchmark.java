@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -54,6 +55,15 @@ public class ArrayBlockingQueuePipelineBenchmark extends RinglogFork
     private static final int POOL_SIZE = 3 * QUEUE_CAPACITY + 8;
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
+    /**
+     * Batches published and not yet waited for: each invocation waits for the batch this many before
+     * its own, so the pipeline never drains between invocations, as a producer streaming commands keeps
+     * it (exchange-core's throughput test submits its whole flow and waits once). 0 waits for each batch
+     * before the next. See {@link InFlight}.
+     */
+    @Param({"4"})
+    public int inFlight;
+
     private final ArrayBlockingQueue<Message> toJournal = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final ArrayBlockingQueue<Message> toLogic = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final ArrayBlockingQueue<Message> toListener = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -64,6 +74,7 @@ public class ArrayBlockingQueuePipelineBenchmark extends RinglogFork
     private Thread[] threads;
     private volatile Throwable failure;
     private long position;
+    private InFlight window;
 
     @Setup(Level.Trial)
     public void start()
@@ -85,6 +96,7 @@ public class ArrayBlockingQueuePipelineBenchmark extends RinglogFork
             thread.setDaemon(true);
             thread.start();
         }
+        window = new InFlight(inFlight);
     }
 
     @TearDown(Level.Trial)
@@ -109,7 +121,11 @@ public class ArrayBlockingQueuePipelineBenchmark extends RinglogFork
                 CounterStateMachine.PAYLOAD_LENGTH);
             toJournal.put(message);
         }
-        awaitDelivered(position);
+        final long awaited = window.published(position);
+        if (awaited >= 0)
+        {
+            awaitDelivered(awaited);
+        }
         return position;
     }
 

@@ -49,6 +49,15 @@ public class BareDisruptorBenchmark extends RinglogFork
     @Param({"MULTI", "SINGLE"})
     public ProducerType producerType;
 
+    /**
+     * Batches published and not yet waited for: each invocation waits for the batch this many before
+     * its own, so the pipeline never drains between invocations, as a producer streaming commands keeps
+     * it (exchange-core's throughput test submits its whole flow and waits once). 0 waits for each batch
+     * before the next. See {@link InFlight}.
+     */
+    @Param({"4"})
+    public int inFlight;
+
     private final BatchWait wait = new BatchWait();
     private final BatchWait.FailureCheck noFailure = () ->
     {
@@ -57,6 +66,7 @@ public class BareDisruptorBenchmark extends RinglogFork
     private BatchEventProcessor<ValueEvent> consumer;
     private Thread consumerThread;
     private long value;
+    private InFlight window;
 
     @Setup(Level.Trial)
     public void start()
@@ -67,6 +77,7 @@ public class BareDisruptorBenchmark extends RinglogFork
         consumerThread = new Thread(consumer, "bare-disruptor-consumer");
         consumerThread.setDaemon(true);
         consumerThread.start();
+        window = new InFlight(inFlight);
     }
 
     @TearDown(Level.Trial)
@@ -88,7 +99,11 @@ public class BareDisruptorBenchmark extends RinglogFork
             ring.get(sequence).value = ++value;
             ring.publish(sequence);
         }
-        wait.await(sequence, noFailure);
+        final long awaited = window.published(sequence);
+        if (awaited >= 0)
+        {
+            wait.await(awaited, noFailure);
+        }
         return sequence;
     }
 

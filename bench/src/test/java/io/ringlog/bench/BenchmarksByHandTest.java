@@ -38,6 +38,29 @@ class BenchmarksByHandTest
         }
     }
 
+    @Test
+    void shouldWaitForTheBatchesBeforeTheWindowAndLeaveTheRestInFlight()
+    {
+        final PipelineBenchmark benchmark = new PipelineBenchmark();
+        benchmark.topology = Topology.COMPACT;
+        benchmark.waitStrategy = WaitStrategies.PARKING;
+        benchmark.journal = JournalKind.IN_MEMORY;
+        benchmark.inFlight = 2;
+        benchmark.launch();
+        try
+        {
+            assertEquals(PipelineBenchmark.BATCH, benchmark.publishBatch());
+            assertEquals(2L * PipelineBenchmark.BATCH, benchmark.publishBatch());
+            assertEquals(3L * PipelineBenchmark.BATCH, benchmark.publishBatch());
+            assertTrue(benchmark.delivered() >= PipelineBenchmark.BATCH,
+                "the third batch returns only once the first has been delivered: " + benchmark.delivered());
+        }
+        finally
+        {
+            benchmark.close();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Durability.class)
     void shouldDeliverEveryCommandThroughTheJournalAtEachDurability(final Durability durability)

@@ -23,11 +23,13 @@ class ExchangeBenchmarkTest
     private static final int FLOW = 3 * ExchangeBenchmark.BATCH;
 
     @ParameterizedTest
-    @CsvSource({"COMPACT, IN_MEMORY", "PIPELINED, IN_MEMORY", "COMPACT, CHRONICLE", "PIPELINED, CHRONICLE"})
-    void shouldMatchTheWholeStreamAsTheStateMachineAloneWould(final Topology topology, final JournalKind journal)
-        throws Exception
+    @CsvSource({"COMPACT, IN_MEMORY, 0", "PIPELINED, IN_MEMORY, 0", "COMPACT, CHRONICLE, 0", "PIPELINED, CHRONICLE, 0",
+        "COMPACT, IN_MEMORY, 2", "COMPACT, CHRONICLE, 2"})
+    void shouldMatchTheWholeStreamAsTheStateMachineAloneWould(final Topology topology, final JournalKind journal,
+        final int inFlight) throws Exception
     {
         final ExchangeBenchmark benchmark = benchmark(topology, journal);
+        benchmark.inFlight = inFlight;
         benchmark.launch();
         try
         {

@@ -40,6 +40,11 @@ final class JmhRows
     private static final String ALLOCATION = "gc.alloc.rate.norm";
     private static final String WAITER = "; the JMH thread waits by spinning, then parking, and the last consumer " +
         "unparks it at the end of its batch";
+    /** Batches each streaming row keeps in flight (the benchmarks' {@code inFlight}). */
+    static final int IN_FLIGHT = 4;
+    private static final String WINDOW = Integer.toString(IN_FLIGHT);
+    private static final String STREAMING = ", " + IN_FLIGHT + " batches before it (" + IN_FLIGHT +
+        " stay in flight, so the pipeline never drains between invocations)";
 
     private JmhRows()
     {
@@ -59,13 +64,15 @@ final class JmhRows
     static List<Row> rows(final WorkloadFiles workload)
     {
         final List<Row> rows = new ArrayList<>();
-        final String batch = "publish 1,000 commands, then wait until the last one's event arrives" + WAITER;
+        final String batch = "publish 1,000 commands, then wait until the last event of the batch published" + STREAMING +
+            " arrives" + WAITER;
         rows.add(new Row("disruptor-multi", "bare Disruptor 4, multi-producer ring (the ceiling)",
-            BareDisruptorBenchmark.class, params("producerType", "MULTI", "waitStrategy", "PARKING"),
+            BareDisruptorBenchmark.class, params("producerType", "MULTI", "waitStrategy", "PARKING", "inFlight", WINDOW),
             "events/s: publish 1,000 events (next, set, publish) to one consumer adding them up, then wait until it " +
-                "has the last" + WAITER + "; ring 16K", PARKING, "2: consumer + JMH producer"));
+                "has the last of the batch published" + STREAMING + WAITER + "; ring 16K", PARKING,
+            "2: consumer + JMH producer"));
         rows.add(new Row("disruptor-single", "bare Disruptor 4, single-producer ring (reference)",
-            BareDisruptorBenchmark.class, params("producerType", "SINGLE", "waitStrategy", "PARKING"),
+            BareDisruptorBenchmark.class, params("producerType", "SINGLE", "waitStrategy", "PARKING", "inFlight", WINDOW),
             "as above, with the single-producer sequencer ringlog cannot use (it accepts publishes from any thread)",
             PARKING, "2: consumer + JMH producer"));
         rows.add(pipeline("pipeline-memory", "ringlog pipeline, COMPACT, in-memory journal", "IN_MEMORY", "PARKING",
@@ -79,7 +86,7 @@ final class JmhRows
         rows.add(pipeline("pipeline-memory-busy-spin", "ringlog pipeline, COMPACT, in-memory journal, BUSY_SPIN",
             "IN_MEMORY", "BUSY_SPIN", BUSY_SPIN, batch));
         rows.add(new Row("abq", "ArrayBlockingQueue pipeline (same stages, textbook)",
-            ArrayBlockingQueuePipelineBenchmark.class, Map.of(),
+            ArrayBlockingQueuePipelineBenchmark.class, params("inFlight", WINDOW),
             "commands/s: " + batch + "; journal, logic and listener threads joined by ArrayBlockingQueues, the same " +
                 "InMemoryJournal and CounterStateMachine",
             "blocking put/take (a lock and conditions per queue)", "4: journal + logic + listener + JMH producer"));
@@ -104,7 +111,7 @@ final class JmhRows
         final String waitText, final String batch)
     {
         return new Row(id, label, PipelineBenchmark.class,
-            params("topology", "COMPACT", "journal", journal, "waitStrategy", wait),
+            params("topology", "COMPACT", "journal", journal, "waitStrategy", wait, "inFlight", WINDOW),
             "commands/s: " + batch + "; Engine.publish per command, CounterStateMachine, one event per command, ring 16K",
             waitText, "3: compact (journal, then logic) + listener + JMH producer" +
                 ("CHRONICLE".equals(journal) ? " (+ Chronicle's idle daemons)" : ""));
@@ -115,11 +122,12 @@ final class JmhRows
     {
         return new Row(id, label, ExchangeBenchmark.class,
             params("topology", "COMPACT", "journal", journal, "waitStrategy", "PARKING",
-                "publishBatch", Integer.toString(publishBatch),
+                "publishBatch", Integer.toString(publishBatch), "inFlight", WINDOW,
                 "seed", Long.toString(workload.seed()), "flowCommands", Long.toString(workload.exchangeFlowCommands()),
                 "workloadFile", workload.exchangeStream().toAbsolutePath().toString()),
             "commands/s: publish the next 1,000 commands of the stream (" + (publishBatch > 1 ? "in CommandBatches of " +
-                publishBatch : "one Engine.publish each") + "), then wait until the last one's first event arrives" +
+                publishBatch : "one Engine.publish each") + "), then wait until the first event of the last command of the " +
+                "batch published" + STREAMING + " arrives" +
                 WAITER + "; ExchangeStateMachine with trade balances reported (~3.6 events a command), ring 16K",
             PARKING, "3: compact (journal, then logic) + listener + JMH producer" +
                 ("CHRONICLE".equals(journal) ? " (+ Chronicle's idle daemons)" : ""));
