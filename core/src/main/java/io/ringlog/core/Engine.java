@@ -464,7 +464,7 @@ public final class Engine implements AutoCloseable
                 ctx.waitStrategy().get());
             this.ringOutput = new RingOutput(output, maxEventPayload, status);
             this.logic = new BusinessLogic(ctx, ringOutput, status, counters);
-            this.threads = new StageThreads(ctx.threadFactory());
+            this.threads = new StageThreads(ctx.threadFactory(), ctx.name() + "-", ctx.stageCpus(), status::recordError);
             this.gate = ctx.replicator() != null ? new AcknowledgementGate(status, inputWait) : null;
         }
 

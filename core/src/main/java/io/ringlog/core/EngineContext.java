@@ -1,6 +1,7 @@
 package io.ringlog.core;
 
 import com.lmax.disruptor.WaitStrategy;
+import io.ringlog.core.engine.CpuPinning;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochNanoClock;
@@ -9,7 +10,10 @@ import org.agrona.concurrent.OffsetEpochNanoClock;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -34,6 +38,7 @@ public final class EngineContext
     private Replicator replicator;
     private final List<OutputListener> listeners = new ArrayList<>();
     private final List<String> listenerNames = new ArrayList<>();
+    private final Map<String, Integer> stageCpus = new LinkedHashMap<>();
     private ErrorPolicy errorPolicy = ErrorPolicy.REJECT;
     private ErrorHandler errorHandler;
     private EpochNanoClock clock;
@@ -77,6 +82,19 @@ public final class EngineContext
         {
             throw new IllegalArgumentException("waitStrategy, topology, errorPolicy, upcasters, recoveryListener, " +
                 "closeTimeout and producerIdleStrategy must not be null");
+        }
+        if (!stageCpus.isEmpty())
+        {
+            final List<String> stages = stageNames();
+            for (final Map.Entry<String, Integer> pin : stageCpus.entrySet())
+            {
+                if (!stages.contains(pin.getKey()))
+                {
+                    throw new IllegalArgumentException("stageCpu(\"" + pin.getKey() + "\", " + pin.getValue() +
+                        "): this engine has no such stage; its stages are " + String.join(", ", stages));
+                }
+                CpuPinning.requireAllowed(pin.getKey(), pin.getValue());
+            }
         }
         if (journal == null)
         {
@@ -268,6 +286,58 @@ public final class EngineContext
     public List<String> listenerNames()
     {
         return listenerNames;
+    }
+
+    /**
+     * Pins a stage's thread to one CPU from the moment it starts ({@code sched_setaffinity} on Linux,
+     * through OpenHFT's Java-Thread-Affinity). {@code stage} is the stage thread's name without the
+     * engine's name: {@code compact} (COMPACT); {@code journal}, {@code logic} and, with a replicator,
+     * {@code replicator} (PIPELINED); {@code listener-<name>} for each listener. {@link Engine#launch}
+     * refuses a stage this engine does not have, or a CPU this process may not run on.
+     * <p>
+     * A CPU per busy-spinning stage, kept free of everything else, is the usual way to run an LMAX-style
+     * engine on a machine with cores to spare. On a small machine, a stage that hands every event to
+     * another (the business-logic stage and its listeners) can do better on one CPU than on two; see
+     * bench/README.md, "Where the threads run".
+     */
+    public EngineContext stageCpu(final String stage, final int cpu)
+    {
+        if (stage == null)
+        {
+            throw new IllegalArgumentException("stage must not be null");
+        }
+        stageCpus.put(stage, cpu);
+        return this;
+    }
+
+    /** The stages pinned to CPUs, by stage name (see {@link #stageCpu}). */
+    public Map<String, Integer> stageCpus()
+    {
+        return Collections.unmodifiableMap(stageCpus);
+    }
+
+    /** This engine's stage names, as {@link #stageCpu} takes them, in the order their threads start. */
+    public List<String> stageNames()
+    {
+        final List<String> stages = new ArrayList<>();
+        for (final String listener : listenerNames)
+        {
+            stages.add("listener-" + listener);
+        }
+        if (topology == Topology.COMPACT)
+        {
+            stages.add("compact");
+        }
+        else
+        {
+            stages.add("journal");
+            if (replicator != null)
+            {
+                stages.add("replicator");
+            }
+            stages.add("logic");
+        }
+        return stages;
     }
 
     public EngineContext errorPolicy(final ErrorPolicy errorPolicy)

@@ -4,25 +4,58 @@ import com.lmax.disruptor.BatchEventProcessor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
 
 /** The engine's stage threads: one per Disruptor processor, started in order, stopped within a deadline. */
 public final class StageThreads
 {
     private final ThreadFactory threadFactory;
+    private final String prefix;
+    private final Map<String, Integer> cpus;
+    private final Consumer<Throwable> pinFailure;
     private final List<BatchEventProcessor<?>> processors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
     public StageThreads(final ThreadFactory threadFactory)
     {
+        this(threadFactory, "", Map.of(), (ex) ->
+        {
+        });
+    }
+
+    /**
+     * Threads named {@code prefix + stage}; a stage in {@code cpus} pins its thread to that CPU before it
+     * runs, and a pin that fails goes to {@code pinFailure} while the stage runs unpinned.
+     */
+    public StageThreads(final ThreadFactory threadFactory, final String prefix, final Map<String, Integer> cpus,
+        final Consumer<Throwable> pinFailure)
+    {
         this.threadFactory = threadFactory;
+        this.prefix = prefix;
+        this.cpus = cpus;
+        this.pinFailure = pinFailure;
     }
 
     /** Starts a thread named {@code name} running the processor; returns its index. */
     public int start(final BatchEventProcessor<?> processor, final String name)
     {
         processors.add(processor);
-        final Thread thread = threadFactory.newThread(processor);
+        final Integer cpu = name.startsWith(prefix) ? cpus.get(name.substring(prefix.length())) : null;
+        final Runnable body = cpu == null ? processor : () ->
+        {
+            try
+            {
+                CpuPinning.pin(cpu);
+            }
+            catch (final RuntimeException | LinkageError ex)
+            {
+                pinFailure.accept(ex);
+            }
+            processor.run();
+        };
+        final Thread thread = threadFactory.newThread(body);
         thread.setName(name);
         threads.add(thread);
         thread.start();
