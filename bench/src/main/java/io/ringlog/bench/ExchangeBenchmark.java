@@ -5,6 +5,7 @@ import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
+import io.ringlog.core.engine.CpuPinning;
 import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.workload.WorkloadConfig;
@@ -97,6 +98,17 @@ public class ExchangeBenchmark extends RinglogFork
     public int inFlight;
 
     /**
+     * Stage threads pinned to CPUs, as {@code stage=cpu} pairs joined by {@code +}
+     * ({@code compact=1+listener-last-position=1}; see {@link EngineContext#stageCpu}). Empty: none.
+     */
+    @Param({""})
+    public String stageCpus;
+
+    /** The CPU the JMH thread, the producer, is pinned to at its first invocation; -1: not pinned. */
+    @Param({"-1"})
+    public int producerCpu;
+
+    /**
      * A stream {@link RecordedWorkload#write} saved, read instead of generated: the benchmark suite
      * generates once and hands the same bytes to every trial, its latency run and (as text) the
      * exchange-core peer. It must have been generated with {@code seed} and {@code flowCommands}, or the
@@ -121,7 +133,7 @@ public class ExchangeBenchmark extends RinglogFork
         workload = RecordedWorkload.load(workloadFile, seed, flowCommands);
         listener = new LastPositionListener();
         exchange = new ExchangeStateMachine(config.maxAssets(), true);
-        engine = Engine.launch(new EngineContext()
+        engine = Engine.launch(StageCpus.apply(stageCpus, new EngineContext())
             .name("exchange")
             .topology(topology)
             .waitStrategy(waitStrategy)
@@ -148,6 +160,7 @@ public class ExchangeBenchmark extends RinglogFork
     private volatile String firstFailure;
     private CommandBatch batch;
     private InFlight window;
+    private boolean producerPinned;
 
     @TearDown(Level.Trial)
     public void close()
@@ -172,6 +185,11 @@ public class ExchangeBenchmark extends RinglogFork
     @Benchmark
     public long publishBatch()
     {
+        if (producerCpu >= 0 && !producerPinned)
+        {
+            CpuPinning.pin(producerCpu);
+            producerPinned = true;
+        }
         final long last = publish(BATCH);
         final long awaited = window.published(last);
         // Every exchange command ends in at least one event (accepted, rejected, cancelled...), so this returns.

@@ -2,6 +2,7 @@ package io.ringlog.bench;
 
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
+import io.ringlog.core.engine.CpuPinning;
 import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
+import java.util.BitSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,6 +47,52 @@ class ExchangeBenchmarkTest
         }
         assertEquals(directHash(benchmark.workload(), benchmark), benchmark.exchangeHash(),
             "the engine applied the whole stream exactly once");
+    }
+
+    @Test
+    void shouldMatchTheWholeStreamWithItsThreadsPinned() throws Exception
+    {
+        final BitSet cpus = CpuPinning.allowedCpus();
+        final int last = cpus.length() - 1;
+        final ExchangeBenchmark benchmark = benchmark(Topology.COMPACT, JournalKind.CHRONICLE);
+        benchmark.inFlight = 2;
+        benchmark.stageCpus = "compact=" + last + "+listener-last-position=" + last;
+        benchmark.producerCpu = cpus.nextSetBit(0);
+        benchmark.launch();
+        final Thread producer = new Thread(() ->
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                benchmark.publishBatch();
+            }
+        }, "pinned-producer");
+        try
+        {
+            producer.start();
+            producer.join();
+            assertEquals(FLOW, benchmark.flowPublished());
+        }
+        finally
+        {
+            benchmark.close();
+        }
+        assertEquals(directHash(benchmark.workload(), benchmark), benchmark.exchangeHash());
+    }
+
+    @Test
+    void shouldRefuseStageCpusThatAreNotStageEqualsCpu()
+    {
+        for (final String spec : new String[]{"compact", "compact=", "=1", "compact=one"})
+        {
+            final ExchangeBenchmark benchmark = benchmark(Topology.COMPACT, JournalKind.IN_MEMORY);
+            benchmark.stageCpus = spec;
+            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, benchmark::launch);
+            assertTrue(ex.getMessage().startsWith("stageCpus: '"), ex.getMessage());
+        }
+        final ExchangeBenchmark unknown = benchmark(Topology.COMPACT, JournalKind.IN_MEMORY);
+        unknown.stageCpus = "logic=0";
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, unknown::launch);
+        assertTrue(ex.getMessage().contains("its stages are listener-last-position, compact"), ex.getMessage());
     }
 
     @Test
@@ -119,6 +167,8 @@ class ExchangeBenchmarkTest
         benchmark.flowCommands = FLOW;
         benchmark.seed = 9;
         benchmark.workloadFile = "";
+        benchmark.stageCpus = "";
+        benchmark.producerCpu = -1;
         return benchmark;
     }
 

@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
  *  2  JMH        bare Disruptor ×2, pipeline in-memory / journaled / PHASED / YIELDING / BUSY_SPIN,
  *                ArrayBlockingQueue, exchange in-memory / journaled / journaled one publish per command
  *                                                                                        (Runner, one fork per row)
- *  3  peer       exchange-core throughput on the file                          (bench/peers/peer, its own JVM)
+ *  3  peer       exchange-core throughput on the file, unpinned, then pinned    (bench/peers/peer, its own JVM)
  *  4  latency    per rate: ringlog exchange, Chronicle journal (LatencyHarness, own JVM), then exchange-core
  *  5  replication none / async / sync to a standby over Aeron, side by side   (ReplicationBench, its own JVM)
  *  6  report     results.json, results.md, latency-&lt;rate&gt;.png; ratios from this run's medians
@@ -157,7 +157,9 @@ public final class BenchSuite implements Callable<Integer>
             {
                 jmh(plan, workload, dir, lock, report);
                 step("exchange-core throughput (peer)");
-                report.add(done(ChildRuns.peerThroughput(peer.toAbsolutePath(), workload, plan, dir, Machine.load())));
+                report.add(done(ChildRuns.peerThroughput(peer.toAbsolutePath(), workload, plan, dir, Machine.load(), false)));
+                step("exchange-core throughput (peer), threads pinned to cores");
+                report.add(done(ChildRuns.peerThroughput(peer.toAbsolutePath(), workload, plan, dir, Machine.load(), true)));
                 for (final long rate : plan.latencyRates())
                 {
                     step(String.format(Locale.ROOT, "latency at %,d/s: ringlog exchange, Chronicle journal", rate));

@@ -31,24 +31,30 @@ final class ChildRuns
     {
     }
 
-    /** exchange-core's throughput on the whole file, its warm-up and measured passes as the plan says. */
+    /**
+     * exchange-core's throughput on the whole file, its warm-up and measured passes as the plan says; with
+     * {@code pinned}, its threads pinned to cores as its own test container pins them (PER_PHYSICAL_CORE).
+     */
     static ThroughputResult peerThroughput(
-        final Path peer, final WorkloadFiles workload, final SuitePlan plan, final Path out, final double load)
-        throws IOException
+        final Path peer, final WorkloadFiles workload, final SuitePlan plan, final Path out, final double load,
+        final boolean pinned) throws IOException
     {
-        final Path json = out.resolve("peer").resolve("exchange-core-throughput.json");
-        final Path log = out.resolve("logs").resolve("peer-throughput.log");
-        final String label = "exchange-core 0.5.3 (peer), same commands, 1 matching + 1 risk engine, no journal";
+        final String id = pinned ? "exchange-core-pinned" : "exchange-core";
+        final String affinity = pinned ? "PER_PHYSICAL_CORE" : "NONE";
+        final Path json = out.resolve("peer").resolve(id + "-throughput.json");
+        final Path log = out.resolve("logs").resolve(pinned ? "peer-throughput-pinned.log" : "peer-throughput.log");
+        final String label = "exchange-core 0.5.3 (peer), same commands, 1 matching + 1 risk engine, no journal" +
+            (pinned ? ", threads pinned to cores (its PER_PHYSICAL_CORE affinity)" : "");
         final String measures = "commands/s: the file's whole flow submitted, the last command waited for, per pass; " +
-            "RESET and the set-up (untimed) between passes, as exchange-core's own throughput test";
+            "RESET and the set-up (untimed) between passes, as exchange-core's own throughput test; affinity " + affinity;
         final String source = out.relativize(json) + ", " + out.relativize(log);
         final ChildProcess.Exit exit = ChildProcess.run(List.of(peer.toString(), "throughput",
             "-i", workload.commands().toString(), "--setup", Integer.toString(workload.setupCommands()),
-            "--wait", PEER_WAIT, "--warmup", Integer.toString(plan.peerWarmupIterations()),
+            "--wait", PEER_WAIT, "--affinity", affinity, "--warmup", Integer.toString(plan.peerWarmupIterations()),
             "--iterations", Integer.toString(plan.peerIterations()), "--json", json.toString()), log, Duration.ofMinutes(15));
         if (!exit.ok() || !Files.exists(json))
         {
-            return new ThroughputResult("exchange-core", label, measures, PEER_WAIT, "unknown",
+            return new ThroughputResult(id, label, measures, PEER_WAIT, "unknown",
                 "the peer " + exit.describe(out.relativize(log)) + ": " + ChildProcess.tail(log, 1), List.of(), null, load,
                 source);
         }
@@ -58,7 +64,7 @@ final class ChildRuns
         {
             iterations.add(((Number)value).doubleValue());
         }
-        return new ThroughputResult("exchange-core", label, measures, String.valueOf(figures.get("wait-strategy")),
+        return new ThroughputResult(id, label, measures, String.valueOf(figures.get("wait-strategy")),
             String.valueOf(figures.get("threads")), null, iterations, null, load, source);
     }
 

@@ -5,6 +5,7 @@ import io.ringlog.bench.BareDisruptorBenchmark;
 import io.ringlog.bench.ExchangeBenchmark;
 import io.ringlog.bench.ExchangeLogicBenchmark;
 import io.ringlog.bench.PipelineBenchmark;
+import io.ringlog.core.engine.CpuPinning;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
@@ -19,6 +20,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,6 +103,7 @@ final class JmhRows
             workload));
         rows.add(exchange("exchange-chronicle", "ringlog exchange end to end, COMPACT, Chronicle journal (MEMORY_MAPPED)",
             "CHRONICLE", 100, workload));
+        rows.add(pinned(workload));
         rows.add(exchange("exchange-chronicle-publish-one",
             "ringlog exchange end to end, COMPACT, Chronicle journal (MEMORY_MAPPED), one publish per command",
             "CHRONICLE", 1, workload));
@@ -131,6 +134,26 @@ final class JmhRows
                 WAITER + "; ExchangeStateMachine with trade balances reported (~3.6 events a command), ring 16K",
             PARKING, "3: compact (journal, then logic) + listener + JMH producer" +
                 ("CHRONICLE".equals(journal) ? " (+ Chronicle's idle daemons)" : ""));
+    }
+
+    /**
+     * Row 12 with the compact and listener threads pinned to the last CPU this process may use and the JMH
+     * thread, the producer, to the first: the stage that writes every event and the one that reads it
+     * share a core's caches, and the producer has the other core to itself.
+     */
+    private static Row pinned(final WorkloadFiles workload)
+    {
+        final BitSet cpus = CpuPinning.allowedCpus();
+        final int first = cpus.nextSetBit(0);
+        final int last = cpus.length() - 1;
+        final Row row = exchange("exchange-chronicle-pinned", "ringlog exchange end to end, COMPACT, Chronicle journal " +
+            "(MEMORY_MAPPED), compact and listener on CPU " + last + ", producer on CPU " + first, "CHRONICLE", 100, workload);
+        final Map<String, String> params = new LinkedHashMap<>(row.params());
+        params.put("stageCpus", "compact=" + last + "+listener-last-position=" + last);
+        params.put("producerCpu", Integer.toString(first));
+        return new Row(row.id(), row.label(), row.benchmark(), params, row.measures() + "; EngineContext.stageCpu pins " +
+            "the compact and listener threads to CPU " + last + ", the JMH thread pins itself to CPU " + first,
+            row.waitStrategy(), row.threads());
     }
 
     private static Map<String, String> params(final String... keyValues)

@@ -24,6 +24,12 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
             "pipeline-chronicle", "pipeline-memory", 0.8),
         new Ratio("ringlog-vs-abq", "ringlog / ArrayBlockingQueue pipeline (in-memory journal)",
             "pipeline-memory", "abq", 5.0),
+        new Ratio("exchange-pinned-vs-exchange-core-pinned",
+            "ringlog exchange, journal on, compact and listener on one CPU, producer on another / exchange-core, threads " +
+                "pinned to cores", "exchange-chronicle-pinned", "exchange-core-pinned", null),
+        new Ratio("exchange-pinned-vs-exchange-core",
+            "ringlog exchange, journal on, pinned as above / exchange-core, unpinned", "exchange-chronicle-pinned",
+            "exchange-core", null),
         new Ratio("exchange-memory-vs-exchange-core", "ringlog exchange, in-memory journal / exchange-core (no journal)",
             "exchange-memory", "exchange-core", null),
         new Ratio("exchange-memory-vs-logic", "ringlog exchange end to end, in-memory journal / its logic alone on one thread",

@@ -35,6 +35,12 @@ public final class CpuPinning
         }
     }
 
+    /** The CPUs the calling thread may run on (all of the process's, unless someone narrowed them). */
+    public static BitSet allowedCpus()
+    {
+        return Affinity.getAffinity();
+    }
+
     /** Pins the calling thread to {@code cpu}; throws if the thread's CPUs are not exactly that one afterwards. */
     public static void pin(final int cpu)
     {
