@@ -293,7 +293,11 @@ public final class EngineContext
      * through OpenHFT's Java-Thread-Affinity). {@code stage} is the stage thread's name without the
      * engine's name: {@code compact} (COMPACT); {@code journal}, {@code logic} and, with a replicator,
      * {@code replicator} (PIPELINED); {@code listener-<name>} for each listener. {@link Engine#launch}
-     * refuses a stage this engine does not have, or a CPU this process may not run on.
+     * refuses a stage this engine does not have, a CPU the launching thread may not run on (the
+     * process's CPUs, unless it was narrowed), and a platform where threads cannot be pinned. A thread that
+     * fails to pin all the same goes to the {@link #errorHandler} and runs unpinned. It needs
+     * {@code net.openhft:affinity} on the class path, an optional dependency of ringlog-core that
+     * ringlog-journal brings with Chronicle Queue; without it, launch says so.
      * <p>
      * A CPU per busy-spinning stage, kept free of everything else, is the usual way to run an LMAX-style
      * engine on a machine with cores to spare. On a small machine, a stage that hands every event to

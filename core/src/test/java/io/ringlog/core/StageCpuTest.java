@@ -1,8 +1,8 @@
 package io.ringlog.core;
 
+import io.ringlog.core.engine.CpuPinning;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.core.testing.CollectingListener;
-import net.openhft.affinity.Affinity;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -29,13 +30,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(30)
 class StageCpuTest
 {
+    private static int firstCpu;
     private static int lastCpu;
 
     @BeforeAll
     static void linuxOnly()
     {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "pinning is checked through Linux's /proc");
-        lastCpu = Affinity.getAffinity().length() - 1;
+        final BitSet allowed = CpuPinning.allowedCpus();
+        assumeTrue(!allowed.isEmpty(), "threads can be pinned here");
+        firstCpu = allowed.nextSetBit(0);
+        lastCpu = allowed.length() - 1;
     }
 
     @Test
@@ -50,7 +55,7 @@ class StageCpuTest
             .listener("out", pinned)
             .listener("free", free)
             .stageCpu("compact", lastCpu)
-            .stageCpu("listener-out", 0)))
+            .stageCpu("listener-out", firstCpu)))
         {
             final UnsafeBuffer payload = new UnsafeBuffer(new byte[8]);
             payload.putLong(0, 5, ByteOrder.LITTLE_ENDIAN);
@@ -62,8 +67,8 @@ class StageCpuTest
             free.awaitCount(100, Duration.ofSeconds(10));
 
             assertEquals(String.valueOf(lastCpu), cpusOf("pin-compact"));
-            assertEquals("0", cpusOf("pin-listener-ou"), "thread names are cut to 15 characters in /proc");
-            assertEquals(cpusOf("no-such-thread"), cpusOf("pin-listener-fr"), "an unpinned stage keeps the process's CPUs");
+            assertEquals(String.valueOf(firstCpu), cpusOf("pin-listener-ou"), "thread names are cut to 15 characters in /proc");
+            assertEquals(processCpus(), cpusOf("pin-listener-fr"), "an unpinned stage keeps the process's CPUs");
             assertEquals(0, engine.metrics().failed());
             assertEquals(500, pinned.events().get(99).value(), "the pinned stages still did their work");
         }
@@ -78,13 +83,13 @@ class StageCpuTest
             .topology(Topology.PIPELINED)
             .stateMachine(new AccumulatorStateMachine())
             .listener("out", listener)
-            .stageCpu("journal", 0)
+            .stageCpu("journal", firstCpu)
             .stageCpu("logic", lastCpu)))
         {
             engine.publish(AccumulatorStateMachine.ADD, 0, 1, 1, new UnsafeBuffer(new byte[8]), 0, 8);
             listener.awaitCount(1, Duration.ofSeconds(10));
 
-            assertEquals("0", cpusOf("pip-journal"));
+            assertEquals(String.valueOf(firstCpu), cpusOf("pip-journal"));
             assertEquals(String.valueOf(lastCpu), cpusOf("pip-logic"));
         }
     }
@@ -123,10 +128,7 @@ class StageCpuTest
         assertTrue(negative.getMessage().contains("CPU -1 is not one this process may run on"), negative.getMessage());
     }
 
-    /**
-     * The CPUs the kernel lets the named thread of this process run on ({@code Cpus_allowed_list}); for
-     * a name no thread has, the calling thread's.
-     */
+    /** The CPUs the kernel lets the named thread of this process run on ({@code Cpus_allowed_list}). */
     private static String cpusOf(final String threadName) throws IOException
     {
         final List<Path> tasks = new ArrayList<>();
@@ -134,21 +136,31 @@ class StageCpuTest
         {
             all.forEach(tasks::add);
         }
-        Path match = Path.of("/proc/thread-self");
         for (final Path task : tasks)
         {
             if (Files.readString(task.resolve("comm")).strip().equals(threadName))
             {
-                match = task;
+                return cpusAllowed(task.resolve("status"));
             }
         }
-        for (final String line : Files.readAllLines(match.resolve("status")))
+        throw new AssertionError("no thread of this process is named " + threadName);
+    }
+
+    /** The process's CPUs, as its main thread has them. */
+    private static String processCpus() throws IOException
+    {
+        return cpusAllowed(Path.of("/proc/self/status"));
+    }
+
+    private static String cpusAllowed(final Path status) throws IOException
+    {
+        for (final String line : Files.readAllLines(status))
         {
             if (line.startsWith("Cpus_allowed_list:"))
             {
                 return line.substring("Cpus_allowed_list:".length()).strip();
             }
         }
-        throw new IllegalStateException("no Cpus_allowed_list in " + match);
+        throw new IllegalStateException("no Cpus_allowed_list in " + status);
     }
 }

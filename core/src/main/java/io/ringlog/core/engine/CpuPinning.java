@@ -19,15 +19,26 @@ public final class CpuPinning
     /**
      * Refuses a CPU this process may not run on, or a platform where threads cannot be pinned; called
      * on the launching thread, whose allowed CPUs are the process's unless the caller narrowed them.
+     * Without net.openhft:affinity on the class path (an optional dependency of ringlog-core), says so.
      */
     public static void requireAllowed(final String stage, final int cpu)
     {
-        if (Affinity.getAffinityImpl() instanceof NullAffinity)
+        final BitSet allowed;
+        try
+        {
+            allowed = Affinity.getAffinityImpl() instanceof NullAffinity ? new BitSet() : Affinity.getAffinity();
+        }
+        catch (final LinkageError ex)
+        {
+            throw new IllegalArgumentException("stageCpu(\"" + stage + "\", " + cpu + "): pinning threads needs " +
+                "net.openhft:affinity on the class path (ringlog-journal brings it; or add net.openhft:affinity:" +
+                "3.27ea1): " + ex, ex);
+        }
+        if (allowed.isEmpty())
         {
             throw new IllegalArgumentException("stageCpu(\"" + stage + "\", " + cpu + "): threads cannot be pinned to " +
-                "CPUs here (it needs Linux, macOS or Windows, and JNA)");
+                "CPUs here (it needs Linux or Windows, and JNA)");
         }
-        final BitSet allowed = Affinity.getAffinity();
         if (cpu < 0 || !allowed.get(cpu))
         {
             throw new IllegalArgumentException("stageCpu(\"" + stage + "\", " + cpu + "): CPU " + cpu +
@@ -35,10 +46,13 @@ public final class CpuPinning
         }
     }
 
-    /** The CPUs the calling thread may run on (all of the process's, unless someone narrowed them). */
+    /**
+     * The CPUs the calling thread may run on (all of the process's, unless someone narrowed them); empty
+     * where threads cannot be pinned.
+     */
     public static BitSet allowedCpus()
     {
-        return Affinity.getAffinity();
+        return Affinity.getAffinityImpl() instanceof NullAffinity ? new BitSet() : Affinity.getAffinity();
     }
 
     /** Pins the calling thread to {@code cpu}; throws if the thread's CPUs are not exactly that one afterwards. */

@@ -47,13 +47,20 @@ public final class StageThreads
         {
             try
             {
-                CpuPinning.pin(cpu);
+                try
+                {
+                    CpuPinning.pin(cpu);
+                }
+                catch (final Throwable ex)
+                {
+                    pinFailure.accept(ex);
+                }
             }
-            catch (final RuntimeException | LinkageError ex)
+            finally
             {
-                pinFailure.accept(ex);
+                // Whatever pinning did, the stage runs: recovery and close wait for it.
+                processor.run();
             }
-            processor.run();
         };
         final Thread thread = threadFactory.newThread(body);
         thread.setName(name);

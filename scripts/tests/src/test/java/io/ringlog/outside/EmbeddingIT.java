@@ -65,6 +65,36 @@ class EmbeddingIT
     }
 
     @Test
+    void shouldSayWhatPinningNeedsWhenACoreUserPinsWithoutTheAffinityLibrary() throws Exception
+    {
+        final String classpath = classpath("ringlog-core", "core/target/classes", "agrona-", "disruptor-");
+        final String program = "```java\n" +
+            "import io.ringlog.core.*;\n" +
+            "public class PinWithoutAffinity {\n" +
+            "    public static void main(String[] args) {\n" +
+            "        StateMachine none = new StateMachine() {\n" +
+            "            public void apply(Command command, Output output) { }\n" +
+            "            public long stateHash() { return 0; }\n" +
+            "            public int writeSnapshot(org.agrona.MutableDirectBuffer b, int o) { return 0; }\n" +
+            "            public void loadSnapshot(org.agrona.DirectBuffer b, int o, int l) { }\n" +
+            "        };\n" +
+            "        try {\n" +
+            "            Engine.launch(new EngineContext().topology(Topology.COMPACT).stateMachine(none).stageCpu(\"compact\", 0));\n" +
+            "            System.out.println(\"launched\");\n" +
+            "        } catch (IllegalArgumentException ex) {\n" +
+            "            System.out.println(ex.getMessage());\n" +
+            "        }\n" +
+            "    }\n" +
+            "}\n```";
+        final Path classes = compile("PinWithoutAffinity", program, classpath);
+        final Shell.Result result = new Shell(temp, Map.of()).run("java " + String.join(" ", readmeFlags("jvm-flags-core")) +
+            " -cp " + classes + File.pathSeparator + classpath + " PinWithoutAffinity", RUN).expectOk();
+        assertTrue(result.out().startsWith("stageCpu(\"compact\", 0): pinning threads needs net.openhft:affinity on the " +
+            "class path"), result.toString());
+        assertEquals("", result.err(), "nothing on stderr");
+    }
+
+    @Test
     void shouldRunTheJournalExampleWithBothFlagListsAndRecoverOnTheSecondRun() throws Exception
     {
         final String classpath = System.getProperty("java.class.path");
