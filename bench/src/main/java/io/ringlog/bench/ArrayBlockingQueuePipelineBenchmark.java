@@ -109,7 +109,7 @@ public class ArrayBlockingQueuePipelineBenchmark extends RinglogFork
         }
     }
 
-    /** Publishes {@value PipelineBenchmark#BATCH} commands and waits until the listener has the last one's event. */
+    /** Publishes {@value PipelineBenchmark#BATCH} commands and waits for the listener to deliver the batch {@code inFlight} before. */
     @Benchmark
     public long publishBatch() throws InterruptedException
     {

@@ -87,7 +87,7 @@ public class BareDisruptorBenchmark extends RinglogFork
         consumerThread.join();
     }
 
-    /** Publishes {@value PipelineBenchmark#BATCH} events and waits until the consumer has the last one. */
+    /** Publishes {@value PipelineBenchmark#BATCH} events and waits until the consumer has the batch {@code inFlight} before. */
     @Benchmark
     public long publishBatch()
     {

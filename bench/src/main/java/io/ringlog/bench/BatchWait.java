@@ -10,8 +10,8 @@ import java.util.concurrent.locks.LockSupport;
  * the protocol of {@link LastPositionListener}, so every pipeline in a comparison is waited for alike.
  * The waiter spins briefly and then parks rather than yielding (a yielding waiter takes time slices
  * from the threads it measures when they outnumber the cores); the consumer publishes each position
- * with an ordered store and, at the end of each of its batches, fences and unparks a waiter whose
- * position has arrived.
+ * with an ordered store, unparks the waiter as soon as its position arrives, and at the end of each of
+ * its batches fences and looks again.
  */
 public final class BatchWait
 {
@@ -21,6 +21,8 @@ public final class BatchWait
     private final AtomicLong lastPosition = new AtomicLong(-1);
     private volatile long awaited = Long.MAX_VALUE;
     private volatile Thread waiter;
+    /** The awaited position the consumer has already woken the waiter for (consumer thread only). */
+    private long woken = Long.MIN_VALUE;
 
     /** Something that throws if the run has failed, checked while waiting; held in a field, not made per wait. */
     @FunctionalInterface
@@ -33,10 +35,17 @@ public final class BatchWait
     public void consumed(final long position, final boolean endOfBatch)
     {
         lastPosition.lazySet(position);
-        if (endOfBatch)
+        final long awaited = this.awaited;
+        if (position >= awaited && awaited != woken)
+        {
+            // Mid-batch too: a producer keeping batches in flight waits for a position inside this batch.
+            woken = awaited;
+            LockSupport.unpark(waiter);
+        }
+        else if (endOfBatch)
         {
             VarHandle.fullFence();
-            if (position >= awaited)
+            if (position >= this.awaited)
             {
                 LockSupport.unpark(waiter);
             }

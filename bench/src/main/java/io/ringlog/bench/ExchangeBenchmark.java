@@ -179,9 +179,18 @@ public class ExchangeBenchmark extends RinglogFork
             throw new IllegalStateException(engine.metrics().failed() + " commands failed in the exchange (the first: " +
                 firstFailure + "); these figures would include exception costs");
         }
+        // Anything else the engine reported (a stage that could not be pinned, a listener that threw): not
+        // the configuration the figures would be labelled with.
+        if (firstFailure != null)
+        {
+            throw new IllegalStateException("the engine reported an error during the trial: " + firstFailure);
+        }
     }
 
-    /** Publishes the next {@value #BATCH} flow commands and waits until the listener has the last one's events. */
+    /**
+     * Publishes the next {@value #BATCH} flow commands and waits until the listener has the events of the
+     * batch published {@code inFlight} invocations before (this one's, with 0).
+     */
     @Benchmark
     public long publishBatch()
     {

@@ -10,9 +10,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Publishes the position of the newest event it has received, so the benchmark thread can wait
- * for the end of a batch. An ordered store per event (a full fence per event would cost the
- * listener more than the event itself), and at the end of each batch a fence and a look at whether
- * the benchmark thread is parked waiting for a position it now has.
+ * for a position. An ordered store per event (a full fence per event would cost the listener more
+ * than the event itself) and a look at the position the benchmark thread waits for, which it wakes
+ * as soon as that arrives, mid-batch too (a producer keeping batches in flight waits for a position
+ * inside the listener's batch); at the end of each batch, a fence and a second look, since the plain
+ * look can miss a waiter that has just begun to wait.
  * <p>
  * The waiting thread spins briefly and then parks rather than yielding: on a machine with fewer
  * cores than threads a yielding waiter takes time slices from the engine it is measuring.
@@ -23,15 +25,25 @@ public final class LastPositionListener implements OutputListener
     private final AtomicLong lastPosition = new AtomicLong();
     private volatile long awaited = Long.MAX_VALUE;
     private volatile Thread waiter;
+    /** The awaited position this listener has already woken the waiter for (listener thread only). */
+    private long woken = Long.MIN_VALUE;
 
     @Override
     public void onEvent(final OutputEvent event, final boolean endOfBatch)
     {
-        lastPosition.lazySet(event.position());
-        if (endOfBatch)
+        final long position = event.position();
+        lastPosition.lazySet(position);
+        final long awaited = this.awaited;
+        if (position >= awaited && awaited != woken)
+        {
+            // Mid-batch too: a producer keeping batches in flight waits for a position inside this batch.
+            woken = awaited;
+            LockSupport.unpark(waiter);
+        }
+        else if (endOfBatch)
         {
             VarHandle.fullFence();
-            if (event.position() >= awaited)
+            if (position >= this.awaited)
             {
                 LockSupport.unpark(waiter);
             }

@@ -128,7 +128,7 @@ public class PipelineBenchmark extends RinglogFork
         }
     }
 
-    /** Publishes {@value #BATCH} commands and waits until the listener has the last one's event. */
+    /** Publishes {@value #BATCH} commands and waits for the listener to deliver the batch {@code inFlight} before. */
     @Benchmark
     public long publishBatch()
     {

@@ -41,7 +41,7 @@ final class JmhRows
     private static final String BUSY_SPIN = "BUSY_SPIN (never gives up the core)";
     private static final String ALLOCATION = "gc.alloc.rate.norm";
     private static final String WAITER = "; the JMH thread waits by spinning, then parking, and the last consumer " +
-        "unparks it at the end of its batch";
+        "unparks it when that position arrives";
     /** Batches each streaming row keeps in flight (the benchmarks' {@code inFlight}). */
     static final int IN_FLIGHT = 4;
     private static final String WINDOW = Integer.toString(IN_FLIGHT);
@@ -103,7 +103,10 @@ final class JmhRows
             workload));
         rows.add(exchange("exchange-chronicle", "ringlog exchange end to end, COMPACT, Chronicle journal (MEMORY_MAPPED)",
             "CHRONICLE", 100, workload));
-        rows.add(pinned(workload));
+        if (!CpuPinning.allowedCpus().isEmpty())
+        {
+            rows.add(pinned(workload));
+        }
         rows.add(exchange("exchange-chronicle-publish-one",
             "ringlog exchange end to end, COMPACT, Chronicle journal (MEMORY_MAPPED), one publish per command",
             "CHRONICLE", 1, workload));
@@ -139,7 +142,8 @@ final class JmhRows
     /**
      * Row 12 with the compact and listener threads pinned to the last CPU this process may use and the JMH
      * thread, the producer, to the first: the stage that writes every event and the one that reads it
-     * share a core's caches, and the producer has the other core to itself.
+     * share a core's caches, and the producer has the other core to itself. Left out where threads cannot be
+     * pinned.
      */
     private static Row pinned(final WorkloadFiles workload)
     {
