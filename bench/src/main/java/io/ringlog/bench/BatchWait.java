@@ -5,9 +5,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * How a benchmark thread waits for the end of its batch, and how the consumer wakes it, for benchmarks
- * whose last consumer is not an engine listener (the bare Disruptor, the ArrayBlockingQueue pipeline):
- * the protocol of {@link LastPositionListener}, so every pipeline in a comparison is waited for alike.
+ * How a benchmark thread waits for a position, and how the last consumer wakes it: the engine's
+ * {@link LastPositionListener} and the consumers of the benchmarks without an engine (the bare Disruptor,
+ * the ArrayBlockingQueue pipeline) all use it, so every pipeline in a comparison is waited for alike.
  * The waiter spins briefly and then parks rather than yielding (a yielding waiter takes time slices
  * from the threads it measures when they outnumber the cores); the consumer publishes each position
  * with an ordered store, unparks the waiter as soon as its position arrives, and at the end of each of
