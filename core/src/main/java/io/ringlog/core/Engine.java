@@ -500,7 +500,7 @@ public final class Engine implements AutoCloseable
                 processor.setExceptionHandler(stage);
                 output.addGatingSequences(processor.getSequence());
                 listenerSequences.add(processor.getSequence());
-                threads.start(processor, ctx.name() + "-listener-" + name);
+                threads.start(processor, StageThreads.listener(name));
             }
             logic.replayDelivered(anyReplayListener);
 
@@ -517,7 +517,7 @@ public final class Engine implements AutoCloseable
                 journalSequence = compact.getSequence();
                 replicatorSequence = replicator == null ? null : compact.getSequence();
                 logicSequence = compact.getSequence();
-                threads.start(compact, ctx.name() + "-compact");
+                threads.start(compact, StageThreads.COMPACT);
             }
             else
             {
@@ -549,12 +549,12 @@ public final class Engine implements AutoCloseable
                 {
                     input.addGatingSequences(logicSequence);
                 }
-                threads.start(journalStage, ctx.name() + "-journal");
+                threads.start(journalStage, StageThreads.JOURNAL);
                 if (replicatorStage != null)
                 {
-                    threads.start(replicatorStage, ctx.name() + "-replicator");
+                    threads.start(replicatorStage, StageThreads.REPLICATOR);
                 }
-                threads.start(logicStage, ctx.name() + "-logic");
+                threads.start(logicStage, StageThreads.LOGIC);
             }
             awaitRecovery();
             return lastPosition;

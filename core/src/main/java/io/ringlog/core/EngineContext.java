@@ -2,6 +2,7 @@ package io.ringlog.core;
 
 import com.lmax.disruptor.WaitStrategy;
 import io.ringlog.core.engine.CpuPinning;
+import io.ringlog.core.engine.StageThreads;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochNanoClock;
@@ -326,20 +327,20 @@ public final class EngineContext
         final List<String> stages = new ArrayList<>();
         for (final String listener : listenerNames)
         {
-            stages.add("listener-" + listener);
+            stages.add(StageThreads.listener(listener));
         }
         if (topology == Topology.COMPACT)
         {
-            stages.add("compact");
+            stages.add(StageThreads.COMPACT);
         }
         else
         {
-            stages.add("journal");
+            stages.add(StageThreads.JOURNAL);
             if (replicator != null)
             {
-                stages.add("replicator");
+                stages.add(StageThreads.REPLICATOR);
             }
-            stages.add("logic");
+            stages.add(StageThreads.LOGIC);
         }
         return stages;
     }

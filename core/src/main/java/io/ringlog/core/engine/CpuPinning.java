@@ -26,7 +26,7 @@ public final class CpuPinning
         final BitSet allowed;
         try
         {
-            allowed = Affinity.getAffinityImpl() instanceof NullAffinity ? new BitSet() : Affinity.getAffinity();
+            allowed = allowedCpus();
         }
         catch (final LinkageError ex)
         {

@@ -11,19 +11,21 @@ import java.util.function.Consumer;
 /** The engine's stage threads: one per Disruptor processor, started in order, stopped within a deadline. */
 public final class StageThreads
 {
+    /** The stage that journals, replicates and applies in the COMPACT topology. */
+    public static final String COMPACT = "compact";
+    /** PIPELINED's journal stage. */
+    public static final String JOURNAL = "journal";
+    /** PIPELINED's replicator stage, with a replicator. */
+    public static final String REPLICATOR = "replicator";
+    /** PIPELINED's business-logic stage. */
+    public static final String LOGIC = "logic";
+
     private final ThreadFactory threadFactory;
     private final String prefix;
     private final Map<String, Integer> cpus;
     private final Consumer<Throwable> pinFailure;
     private final List<BatchEventProcessor<?>> processors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-
-    public StageThreads(final ThreadFactory threadFactory)
-    {
-        this(threadFactory, "", Map.of(), (ex) ->
-        {
-        });
-    }
 
     /**
      * Threads named {@code prefix + stage}; a stage in {@code cpus} pins its thread to that CPU before it
@@ -38,11 +40,17 @@ public final class StageThreads
         this.pinFailure = pinFailure;
     }
 
-    /** Starts a thread named {@code name} running the processor; returns its index. */
-    public int start(final BatchEventProcessor<?> processor, final String name)
+    /** The stage name of the listener called {@code name}. */
+    public static String listener(final String name)
+    {
+        return "listener-" + name;
+    }
+
+    /** Starts a thread named after {@code stage} running the processor; returns its index. */
+    public int start(final BatchEventProcessor<?> processor, final String stage)
     {
         processors.add(processor);
-        final Integer cpu = name.startsWith(prefix) ? cpus.get(name.substring(prefix.length())) : null;
+        final Integer cpu = cpus.get(stage);
         final Runnable body = cpu == null ? processor : () ->
         {
             try
@@ -63,7 +71,7 @@ public final class StageThreads
             }
         };
         final Thread thread = threadFactory.newThread(body);
-        thread.setName(name);
+        thread.setName(prefix + stage);
         threads.add(thread);
         thread.start();
         return threads.size() - 1;
