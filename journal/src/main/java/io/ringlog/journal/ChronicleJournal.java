@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
+import java.util.ConcurrentModificationException;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeMap;
@@ -1138,6 +1139,42 @@ public final class ChronicleJournal implements Journal
         return committedBytes;
     }
 
+    /**
+     * A tailer on the queue. Chronicle 5.27 can throw ConcurrentModificationException from its
+     * CleaningThreadLocal bookkeeping when a tailer opens a cycle's store while the writer opens one (seen
+     * with readers started on a journal being appended to); opening the tailer again succeeds, so a reader
+     * tries up to three times before it gives up, and never for any other failure.
+     */
+    private ExcerptTailer createTailer()
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return queue.createTailer();
+            }
+            catch (final RuntimeException ex)
+            {
+                if (attempt == 3 || !causedBy(ex, ConcurrentModificationException.class))
+                {
+                    throw ex;
+                }
+            }
+        }
+    }
+
+    private static boolean causedBy(final Throwable thrown, final Class<? extends Throwable> cause)
+    {
+        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause())
+        {
+            if (cause.isInstance(t))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public JournalReader reader(final long fromPosition)
     {
@@ -1146,7 +1183,7 @@ public final class ChronicleJournal implements Journal
             throw new JournalException(fromPosition, "journal " + ctx.directory() + " is closed");
         }
         final long from = Math.max(1, fromPosition);
-        final ExcerptTailer tailer = queue.createTailer();
+        final ExcerptTailer tailer = createTailer();
         tailer.singleThreadedCheckDisabled(true);
         final ChronicleJournalReader reader = new ChronicleJournalReader(this, tailer, from,
             maxDocumentLength(ctx.maxPayloadLength()), ctx.readOnly() ? lastPosition : Long.MAX_VALUE);
