@@ -9,7 +9,8 @@ package io.ringlog.core;
  * {@link #endOfBatch()}: business logic then waits for this stage. One that
  * {@link #acknowledgesThroughGate()} returns from {@code endOfBatch} as soon as the batch is sent, and
  * reports acknowledgements through the {@link ReplicationGate} given to {@link #start}; business logic
- * waits for the gate instead, so the next batch is on its way while the last one is acknowledged.
+ * waits for the gate instead, so the next batch is on its way while the last one is acknowledged (in the
+ * compact topology too: its one thread journals and ships newly published commands while it waits).
  */
 public interface Replicator extends AutoCloseable
 {

@@ -17,6 +17,7 @@ import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
 import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
 import static io.ringlog.core.testing.CollectingListener.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,14 +47,21 @@ class GatedReplicationTest
                 super.onEvent(event, endOfBatch);
             }
         };
-        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        final AccumulatorStateMachine state = new AccumulatorStateMachine();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(state).journal(journal)
             .topology(topology).maxPayloadLength(64).ringSize(1024).replicator(replicator).listener("check", listener)))
         {
-            for (int i = 1; i <= 100; i++)
+            // The first command goes alone, so its stage is waiting for that acknowledgement when the rest
+            // arrive: a compact stage, whose one thread also applies, must ship them while it waits.
+            engine.publish(ADD, 0, 0, 1, longPayload(1), 0, 8);
+            await(() -> replicator.sent.get() == 1, Duration.ofSeconds(10), "the first sent");
+            for (int i = 2; i <= 100; i++)
             {
                 engine.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
             }
             await(() -> replicator.sent.get() == 100, Duration.ofSeconds(10), "all 100 sent before any acknowledgement");
+            await(() -> journal.lastPosition() == 100, Duration.ofSeconds(10), "all 100 journaled before any acknowledgement");
             assertEquals(0, listener.count(), "nothing is visible before its acknowledgement");
 
             replicator.acknowledge(40);
@@ -68,6 +76,18 @@ class GatedReplicationTest
                 "the replicator stage's position to reach 100");
         }
         assertEquals(0, violations.get(), "events became visible before their acknowledgement");
+        assertEquals(100, replicator.calls.get(), "each command shipped once");
+        assertEquals(5050, state.total(), "each command applied once");
+        final Command command = new Command(64);
+        try (JournalReader reader = journal.reader(1))
+        {
+            for (long position = 1; position <= 100; position++)
+            {
+                assertTrue(reader.next(command), "journal entry " + position);
+                assertEquals(position, command.position());
+            }
+            assertFalse(reader.next(command), "nothing journaled twice");
+        }
     }
 
     @ParameterizedTest
@@ -127,6 +147,7 @@ class GatedReplicationTest
     private static final class TestReplicator implements Replicator
     {
         final AtomicLong sent = new AtomicLong();
+        final AtomicLong calls = new AtomicLong();
         final AtomicLong acknowledged = new AtomicLong();
         volatile ReplicationGate gate;
 
@@ -152,6 +173,7 @@ class GatedReplicationTest
         @Override
         public void replicate(final Command command)
         {
+            calls.incrementAndGet();
             sent.set(command.position());
         }
 
