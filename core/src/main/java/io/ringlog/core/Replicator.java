@@ -9,8 +9,9 @@ package io.ringlog.core;
  * {@link #endOfBatch()}: business logic then waits for this stage. One that
  * {@link #acknowledgesThroughGate()} returns from {@code endOfBatch} as soon as the batch is sent, and
  * reports acknowledgements through the {@link ReplicationGate} given to {@link #start}; business logic
- * waits for the gate instead, so the next batch is on its way while the last one is acknowledged (in the
- * compact topology too: its one thread journals and ships newly published commands while it waits).
+ * waits for the gate instead. In the pipelined topology the next batch is then on its way while the last
+ * one is acknowledged; in the compact one, the stage's one thread also applies, so it waits for the
+ * acknowledgement, and what producers publish meanwhile goes as the next batch (group commit).
  */
 public interface Replicator extends AutoCloseable
 {

@@ -33,8 +33,6 @@ public final class InputStage implements EventHandler<Command>
     private final IdleStrategy acknowledgementIdle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
     private Sequence stageSequence;
     private long batchStart = -1;
-    /** The highest ring sequence journaled and replicated: past the batch, when it shipped ahead while waiting. */
-    private long shippedThrough = -1;
 
     /**
      * @param journal    appends and commits each batch, or null.
@@ -86,10 +84,13 @@ public final class InputStage implements EventHandler<Command>
     @Override
     public void onEvent(final Command command, final long sequence, final boolean endOfBatch)
     {
-        if (sequence > shippedThrough)
+        if (journal != null)
         {
-            ship(command, endOfBatch);
-            shippedThrough = sequence;
+            journal(command, endOfBatch);
+        }
+        if (replicator != null)
+        {
+            replicate(command, endOfBatch);
         }
         if (endOfBatch && logic == null && progress != null)
         {
@@ -141,56 +142,9 @@ public final class InputStage implements EventHandler<Command>
             {
                 return -1;
             }
-            if (shipAhead())
-            {
-                acknowledgementIdle.reset();
-            }
-            else
-            {
-                acknowledgementIdle.idle();
-            }
+            acknowledgementIdle.idle();
         }
         return acked;
-    }
-
-    /**
-     * While a compact stage waits for an acknowledgement, it journals and ships what producers have
-     * published since its batch began, so the next batch is on its way during the round trip, as it
-     * is when the replicator has a thread of its own. The slots are safe to read: producers cannot
-     * reuse them until this stage's sequence passes them, and it does not move while the stage waits.
-     * When the processor hands these commands over as a batch of their own, they are applied, not
-     * journaled or shipped again. Returns whether it shipped anything.
-     */
-    private boolean shipAhead()
-    {
-        final long first = shippedThrough + 1;
-        if (!ring.isAvailable(first))
-        {
-            return false;
-        }
-        long last = first;
-        while (ring.isAvailable(last + 1))
-        {
-            last++;
-        }
-        for (long s = first; s <= last; s++)
-        {
-            ship(ring.get(s), s == last);
-        }
-        shippedThrough = last;
-        return true;
-    }
-
-    private void ship(final Command command, final boolean endOfBatch)
-    {
-        if (journal != null)
-        {
-            journal(command, endOfBatch);
-        }
-        if (replicator != null)
-        {
-            replicate(command, endOfBatch);
-        }
     }
 
     private void journal(final Command command, final boolean endOfBatch)
