@@ -291,7 +291,8 @@ public final class JournalTesting
             return Arrays.stream(flags.trim().split("\\s+")).toList();
         }
         return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-            .filter((a) -> a.startsWith("--add-") || a.startsWith("-Dchronicle") || a.startsWith("--sun-misc"))
+            .filter((a) -> a.startsWith("--add-") || a.startsWith("-Dchronicle") || a.startsWith("--sun-misc")
+                || a.startsWith("--enable-native-access"))
             .toList();
     }
 }

@@ -93,7 +93,8 @@ final class Cli
         else
         {
             command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter((a) -> a.startsWith("--add-") || a.startsWith("-Dchronicle") || a.startsWith("--sun-misc"))
+                .filter((a) -> a.startsWith("--add-") || a.startsWith("-Dchronicle") || a.startsWith("--sun-misc")
+                    || a.startsWith("--enable-native-access"))
                 .toList());
         }
         command.add("-Xmx256m");

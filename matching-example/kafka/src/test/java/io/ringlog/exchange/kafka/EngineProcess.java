@@ -140,7 +140,8 @@ final class EngineProcess implements AutoCloseable
             return Arrays.asList(flags.trim().split("\\s+"));
         }
         return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-            .filter((a) -> a.startsWith("--add-") || a.startsWith("-Dchronicle") || a.startsWith("--sun-misc"))
+            .filter((a) -> a.startsWith("--add-") || a.startsWith("-Dchronicle") || a.startsWith("--sun-misc")
+                || a.startsWith("--enable-native-access"))
             .toList();
     }
 }
