@@ -131,6 +131,7 @@ public final class ChronicleJournal implements Journal
     private final RollCycle rollCycle;
     private final DateTimeFormatter fileNames;
     private final Map<String, CycleFileScan> files;
+    private boolean grewWhileOpening;
     private JournalMetadata metadata;
     private int newestFormat;
     /** Open-time reads of single entries, of whatever size they claim. */
@@ -300,8 +301,10 @@ public final class ChronicleJournal implements Journal
     /** Walks the files, opens Chronicle and builds the position table; on failure closes all but the lock. */
     private static ChronicleJournal openUnderLock(final Context ctx, final JournalLock lock)
     {
-        final Map<String, CycleFileScan> files = scanFiles(ctx);
+        // The committed mark first: a writer appending meanwhile (read-only opens do not lock it out) commits
+        // entries before it moves the mark, so the walk that follows finds at least every entry the mark covers.
         JournalMetadata metadata = JournalMetadata.read(ctx.directory());
+        final Map<String, CycleFileScan> files = scanFiles(ctx);
         if (metadata == null && !ctx.readOnly() && files.values().stream().allMatch((f) -> f.entries == 0))
         {
             // A new journal: its identity exists before its first entry does.
@@ -432,6 +435,28 @@ public final class ChronicleJournal implements Journal
         return scans;
     }
 
+    /**
+     * Whether {@code directory} holds a journal: a cycle file, Chronicle's table store, or ringlog's
+     * metadata (which a journal has from its first open, before its first entry). For tools that open
+     * read-only, where an empty directory would otherwise read as an empty journal.
+     */
+    public static boolean isJournalDirectory(final Path directory)
+    {
+        if (!Files.isDirectory(directory))
+        {
+            return false;
+        }
+        try (Stream<Path> listing = Files.list(directory))
+        {
+            return listing.map((file) -> file.getFileName().toString()).anyMatch((name) -> name.endsWith(CYCLE_FILE_SUFFIX) ||
+                name.endsWith(CYCLE_FILE_SUFFIX + "t") || name.equals(JournalMetadata.FILE_NAME));
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot read the journal directory " + directory + ": " + describe(ex), ex);
+        }
+    }
+
     /** The longest document a journal whose commands carry up to {@code maxPayloadLength} bytes writes. */
     static int maxDocumentLength(final int maxPayloadLength)
     {
@@ -510,7 +535,8 @@ public final class ChronicleJournal implements Journal
             {
                 final int cycle = boxed.intValue();
                 final long documents = tailer.excerptsInCycle(cycle);
-                final CycleFileScan file = files.get(fileName(cycle));
+                final CycleFileScan scanned = files.get(fileName(cycle));
+                final CycleFileScan file = grownSinceScanned(cycle, scanned, documents);
                 if (file == null)
                 {
                     if (documents > 0)
@@ -520,7 +546,7 @@ public final class ChronicleJournal implements Journal
                     }
                     continue;
                 }
-                if (documents >= 0 && file.documents != documents)
+                if (documents >= 0 && (file == scanned ? file.documents != documents : file.documents < documents))
                 {
                     throw new JournalException(nextExpected, "cycle file " + file.file + " holds " + file.documents +
                         " whole documents but Chronicle's index of it counts " + documents + ": the file is damaged");
@@ -587,6 +613,56 @@ public final class ChronicleJournal implements Journal
             findTornEntry(newest);
             checkTail();
         }
+    }
+
+    /**
+     * Opened read-only, the journal may have a writer appending to it (a service running while the
+     * journal tool looks): the files were walked before Chronicle counted its index, so the newest one
+     * may hold more documents by now than the walk saw. That is growth, not damage, if a second walk
+     * finds at least as many whole documents as the index counted; the journal is then read as that
+     * walk found it, and {@link #grewWhileOpening()} says so. A file that still holds fewer is damaged.
+     */
+    private CycleFileScan grownSinceScanned(final int cycle, final CycleFileScan scanned, final long documents)
+    {
+        if (!ctx.readOnly() || documents <= 0 || scanned != null && scanned.documents >= documents)
+        {
+            return scanned;
+        }
+        final Path path = ctx.directory().resolve(fileName(cycle));
+        try
+        {
+            final CycleFileScan again = Files.isRegularFile(path) ?
+                CycleFileScan.scan(path, maxDocumentLength(ctx.maxPayloadLength()) + 8) : null;
+            if (again == null || again.cut() || again.documents < documents)
+            {
+                return scanned;
+            }
+            files.put(fileName(cycle), again);
+            grewWhileOpening = true;
+            return again;
+        }
+        catch (final IOException ex)
+        {
+            return scanned;
+        }
+    }
+
+    /**
+     * Whether, opened read-only, the journal was found growing while it was opened: another process is
+     * writing it. It is read as it was at that moment; entries appended since are not part of this view.
+     */
+    public boolean grewWhileOpening()
+    {
+        return grewWhileOpening;
+    }
+
+    /**
+     * The process that holds this directory's writer lock, as "pid 123, since ...", when it is alive:
+     * opened read-only, this journal is a view of one another process is writing. Null when none is.
+     */
+    public String liveWriter()
+    {
+        return lock != null ? null : JournalLock.liveWriter(ctx.directory());
     }
 
     /**

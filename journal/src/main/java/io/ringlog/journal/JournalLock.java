@@ -8,9 +8,11 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.stream.Stream;
 
 /**
  * One writer per journal directory: an exclusive lock ({@link FileChannel#tryLock()}, an
@@ -85,6 +87,47 @@ final class JournalLock implements AutoCloseable
                 throw (JournalException)ex;
             }
             throw new JournalException("cannot take the writer lock " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * "pid 123, since ..." from the directory's lock file while that process holds the lock, found
+     * without taking it (a tool that took it even for a moment could turn a starting writer away): on
+     * Linux, by the lock in {@code /proc/locks} on the file's inode; elsewhere, by the process being
+     * alive and not this one. Null when there is no lock file, it names no process, or no one holds it.
+     */
+    static String liveWriter(final Path directory)
+    {
+        final Path file = directory.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file))
+        {
+            return null;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final String holder = holder(channel);
+            if (holder.isEmpty())
+            {
+                return null;
+            }
+            final String text = holder.substring(2, holder.length() - 1);
+            final int end = text.indexOf(',');
+            final long pid = Long.parseLong(text.substring("pid ".length(), end < 0 ? text.length() : end).trim());
+            final Path locks = Path.of("/proc/locks");
+            if (Files.isReadable(locks))
+            {
+                final String inode = ":" + Files.getAttribute(file, "unix:ino") + " ";
+                try (Stream<String> lines = Files.lines(locks, StandardCharsets.US_ASCII))
+                {
+                    return lines.anyMatch((line) -> line.contains(" " + pid + " ") && line.contains(inode)) ? text : null;
+                }
+            }
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) ?
+                text : null;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return null;
         }
     }
 

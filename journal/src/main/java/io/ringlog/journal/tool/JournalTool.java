@@ -103,6 +103,11 @@ public final class JournalTool implements Callable<Integer>
             {
                 throw new IllegalArgumentException("no journal directory " + directory);
             }
+            if (!ChronicleJournal.isJournalDirectory(directory))
+            {
+                throw new IllegalArgumentException("no journal in " + directory + " (no Chronicle Queue files and no " +
+                    "ringlog.meta there): give the directory the journal was written to");
+            }
             return ChronicleJournal.open(new ChronicleJournal.Context()
                 .directory(directory)
                 .maxPayloadLength(maxPayload)
@@ -201,6 +206,7 @@ public final class JournalTool implements Callable<Integer>
             final List<TornEntry> torn = new ArrayList<>();
             final List<String> problems = new ArrayList<>();
             out.println("directory: " + journal.directory);
+            String writer = null;
             try (ChronicleJournal chronicle = journal.open(torn))
             {
                 final long first = chronicle.firstPosition();
@@ -212,6 +218,16 @@ public final class JournalTool implements Callable<Integer>
                 out.println("committed-position: " + (committed < 0 ? "unknown (no ringlog.meta: written by an " +
                     "older ringlog)" : Long.toString(committed)));
                 out.println("cycles: " + chronicle.cycleCount());
+                writer = chronicle.liveWriter();
+                if (writer == null && chronicle.grewWhileOpening())
+                {
+                    writer = "another process";
+                }
+                if (writer != null)
+                {
+                    out.println("being-written: yes, by " + writer +
+                        "; checked up to last-position, as the journal was when this began");
+                }
                 if (committed > last)
                 {
                     out.println("bad-position: " + (last + 1));
@@ -250,6 +266,12 @@ public final class JournalTool implements Callable<Integer>
             }
             for (final TornEntry entry : torn)
             {
+                if (writer != null)
+                {
+                    // The entry its writer is in the middle of, read while half there: not damage.
+                    out.println("entry-being-written-after: " + entry.lastWholePosition());
+                    continue;
+                }
                 problems.add(entry.toString());
                 out.println("torn-entry-after: " + entry.lastWholePosition());
             }

@@ -5,6 +5,7 @@ import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.Topology;
 import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.journal.AppendingWriterMain;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.FileSnapshotStore;
 import io.ringlog.journal.JournalTesting;
@@ -32,6 +33,7 @@ import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
 import static io.ringlog.core.testing.AccumulatorStateMachine.REJECT;
 import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,6 +126,41 @@ class JournalToolTest
     }
 
     @Test
+    void shouldVerifyAndSummariseAJournalAnotherProcessIsWritingUpToWhereItWasWhenLooked() throws Exception
+    {
+        final Path live = root.resolve("live");
+        final Process child = JournalTesting.startJvm(AppendingWriterMain.class, live.toString(), "10", "200");
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+             PrintWriter in = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8))
+        {
+            assertEquals("writing", out.readLine());
+            for (int i = 0; i < 4; i++)
+            {
+                final Result verify = run("verify", "--dir", live.toString(), "--max-payload", "64");
+                assertEquals(0, verify.code, verify.out + verify.err);
+                assertTrue(verify.out.contains("status: ok"), verify.out);
+                assertTrue(verify.out.contains("being-written: yes, by pid " + child.pid() + ", since "), verify.out);
+                final long last = Long.parseLong(verify.lines("last-position: ").get(0).substring("last-position: ".length()));
+                assertTrue(verify.out.contains("entries-read: " + last + "\n"), "read up to the last position it found: " +
+                    verify.out);
+                final Result stats = run("stats", "--dir", live.toString(), "--max-payload", "64");
+                assertEquals(0, stats.code, stats.out + stats.err);
+            }
+            in.println("stop");
+            final String closed = out.readLine();
+            assertTrue(closed != null && closed.startsWith("closed "), String.valueOf(closed));
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        }
+        finally
+        {
+            child.destroyForcibly();
+        }
+        final Result after = run("verify", "--dir", live.toString(), "--max-payload", "64");
+        assertEquals(0, after.code, after.out);
+        assertFalse(after.out.contains("being-written"), "its writer has stopped: " + after.out);
+    }
+
+    @Test
     void shouldSummariseWithStats()
     {
         final Result result = run("stats", "-d", journalDir.toString());
@@ -170,6 +207,21 @@ class JournalToolTest
         final Result result = run("verify", "-d", root.resolve("nowhere").toString());
         assertEquals(1, result.code);
         assertTrue(result.err.contains("no journal directory"), result.err);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"verify", "stats", "dump"})
+    void shouldRefuseADirectoryThatHoldsNoJournalWithoutCallingItEmptyAndSound(final String subcommand) throws Exception
+    {
+        final Path empty = Files.createDirectories(root.resolve("empty"));
+        for (final Path notAJournal : List.of(empty, root))
+        {
+            final Result result = run(subcommand, "-d", notAJournal.toString());
+            assertEquals(1, result.code, result.out + result.err);
+            assertEquals("error: no journal in " + notAJournal + " (no Chronicle Queue files and no ringlog.meta there): " +
+                "give the directory the journal was written to\n", result.err);
+            assertFalse(result.out.contains("status: ok"), result.out);
+        }
     }
 
     private Path cycleFile() throws Exception
