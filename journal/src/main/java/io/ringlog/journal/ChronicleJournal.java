@@ -419,7 +419,8 @@ public final class ChronicleJournal implements Journal
                 final String where = newest > 0 ? "after position " + newest : "after the file's " + scan.entries +
                     " whole entries";
                 final String repair = newest > 0 ? "'journal repair -d " + ctx.directory() + " --truncate-after " +
-                    newest + "' drops what follows (dry run first)" : "see 'journal repair'";
+                    newest + "' drops what follows (run it without --apply first: it lists what it drops, and whether " +
+                    "--force is needed)" : "see 'journal repair'";
                 if (scan.state == CycleFileScan.End.CUT)
                 {
                     throw new JournalException(newest + 1, "cycle file " + scan.file + " is cut short: it ends at " +

@@ -181,7 +181,7 @@ public final class JournalRepair implements AutoCloseable
         if (cut > lastWhole)
         {
             throw new JournalException("--truncate-after " + cut + " is past the journal's last whole entry, " +
-                lastWhole + ": there is nothing after it to keep");
+                lastWhole + ": there is nothing after it to drop");
         }
         final long firstPosition = firsts.isEmpty() ? 1 : firsts.get(0);
         if (cut < firstPosition - 1)
@@ -190,7 +190,7 @@ public final class JournalRepair implements AutoCloseable
                 firstPosition + " (older cycles were trimmed)");
         }
         plan.add(cut < lastWhole ? "drop-positions: " + (cut + 1) + ".." + lastWhole + " (" + (lastWhole - cut) +
-            " entries)" : "drop-positions: none");
+            " entries)" : "drop-positions: none (the journal's last whole entry is " + lastWhole + ")");
         int holding = -1;
         for (int i = files.size() - 1; i >= 0 && holding < 0; i--)
         {
@@ -251,20 +251,29 @@ public final class JournalRepair implements AutoCloseable
             plan.add("committed-position-after: " + cut + " (was " + mark + ")");
         }
         final boolean dropsEntries = cut < lastWhole;
-        if (mark > cut)
+        final long droppedCommitted = Math.min(mark, lastWhole);
+        if (droppedCommitted > cut)
         {
-            refuse("positions " + (cut + 1) + ".." + mark + " were committed (the committed mark is " + mark +
-                "), so clients may have seen them");
+            refuse("positions " + (cut + 1) + ".." + droppedCommitted + " were committed (the committed mark is " + mark +
+                "), so clients may have seen them; --force drops them anyway");
+        }
+        if (mark > Math.max(cut, lastWhole))
+        {
+            final long from = Math.max(cut, lastWhole) + 1;
+            refuse("positions " + from + ".." + mark + " were committed (the committed mark is " + mark + ") but are " +
+                "not in the journal: they are lost already (a cycle file cut short, deleted, or copied in part), and " +
+                "clients may have seen them. Restoring the missing data keeps them; --force accepts the loss and " +
+                "lowers the mark to " + cut);
         }
         if (newestSnapshot > cut)
         {
             refuse("a snapshot was taken at position " + newestSnapshot + ", so positions up to it were committed " +
-                "and may have been seen");
+                "and may have been seen; --force drops them and the snapshots after " + cut + " anyway");
         }
         if (mark < 0 && dropsEntries)
         {
             refuse("the journal has no committed mark (no ringlog.meta), so whether entries after " + cut +
-                " were committed cannot be told");
+                " were committed cannot be told; --force drops them anyway");
         }
     }
 
@@ -280,7 +289,8 @@ public final class JournalRepair implements AutoCloseable
         }
         if (metadata != null)
         {
-            refuse("the journal has an intact identity, " + metadata.id() + "; a new one makes its snapshots unusable");
+            refuse("the journal has an intact identity, " + metadata.id() + "; a new one makes its snapshots unusable " +
+                "(--force gives it one anyway)");
         }
         plan.add("new-identity: a new ringlog.meta (committed position " + newIdentityMark() + "); snapshots of " +
             "the old identity will not be used");

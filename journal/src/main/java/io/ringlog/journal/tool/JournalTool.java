@@ -254,7 +254,10 @@ public final class JournalTool implements Callable<Integer>
                 }
                 catch (final JournalException ex)
                 {
-                    problems.add(ex.getMessage());
+                    problems.add(ex.getMessage() + (ex.position() > 1 && !ex.getMessage().contains("journal repair") ?
+                        "; 'journal repair -d " + journal.directory + " --truncate-after " + (ex.position() - 1) + "' cuts " +
+                        "the journal before it (run it without --apply first: it lists what it drops, and whether " +
+                        "--force is needed)" : ""));
                     printPosition(out, ex);
                 }
                 out.println("entries-read: " + entries);
@@ -498,7 +501,7 @@ public final class JournalTool implements Callable<Integer>
                     {
                         out.println("refused: " + why);
                     }
-                    out.println("status: refused, nothing was changed (add --force to drop committed entries anyway)");
+                    out.println("status: refused, nothing was changed (each refused line says what --force would do)");
                     return PROBLEM;
                 }
                 if (!repair.changesAnything())

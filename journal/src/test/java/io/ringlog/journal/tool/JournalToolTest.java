@@ -104,6 +104,8 @@ class JournalToolTest
         assertEquals(1, result.code, result.out);
         assertTrue(result.out.contains("bad-position: 150"), result.out);
         assertTrue(result.out.contains("problem: journal position 150: bad magic"), result.out);
+        assertTrue(result.out.contains("; 'journal repair -d " + journalDir + " --truncate-after 149' cuts the journal " +
+            "before it (run it without --apply first: it lists what it drops, and whether --force is needed)\n"), result.out);
         assertTrue(result.out.contains("status: problems"), result.out);
     }
 

@@ -52,7 +52,9 @@ class RepairTest
             dry.out.contains("drop-positions: 300..300 (1 entries)\n") &&
             dry.out.contains("rewrite-file: " + file + " (keeps positions 1..299, drops 300..300)\n") &&
             dry.out.contains("refused: positions 300..300 were committed (the committed mark is 300), so clients " +
-                "may have seen them\n") && dry.out.contains("status: refused, nothing was changed"), dry.toString());
+                "may have seen them; --force drops them anyway\n") &&
+            dry.out.contains("status: refused, nothing was changed (each refused line says what --force would do)"),
+            dry.toString());
         final Tool forcedDry = tool("repair", "-d", dir.toString(), "--truncate-after", "299", "--force");
         assertEquals(0, forcedDry.code, forcedDry.toString());
         assertTrue(forcedDry.out.contains("forced: positions 300..300 were committed") &&
@@ -91,7 +93,8 @@ class RepairTest
 
         final Tool dry = tool("repair", "-d", dir.toString(), "--truncate-after", "400");
         assertEquals(1, dry.code, dry.toString());
-        assertTrue(dry.out.contains("snapshots: " + snapshots + "\n") && dry.out.contains("drop-positions: none\n") &&
+        assertTrue(dry.out.contains("snapshots: " + snapshots + "\n") &&
+            dry.out.contains("drop-positions: none (the journal's last whole entry is 400)\n") &&
             dry.out.contains("drop-snapshot: " + FileSnapshotStore.open(snapshots, 3).path(700) + " (position 700)") &&
             dry.out.contains("refused: a snapshot was taken at position 700"), dry.toString());
         assertEquals(0, tool("repair", "-d", dir.toString(), "--truncate-after", "400", "--force", "--apply").code);
@@ -131,7 +134,10 @@ class RepairTest
         assertTrue(dry.output().contains("committed-position: 300\nlast-whole-position: 150\n") &&
             dry.output().contains("rewrite-file: " + middle + " (keeps positions 101..150, and what follows them: " +
                 "the file is cut short at byte ") &&
-            dry.output().contains("refused: positions 151..300 were committed"), dry.toString());
+            dry.output().contains("drop-positions: none (the journal's last whole entry is 150)\n") &&
+            dry.output().contains("refused: positions 151..300 were committed (the committed mark is 300) but are not " +
+                "in the journal: they are lost already") &&
+            dry.output().contains("--force accepts the loss and lowers the mark to 150\n"), dry.toString());
         final JournalTesting.Ran applied = JournalTesting.runJvm(60, JournalTool.class, "repair", "-d",
             dir.toString(), "--truncate-after", "150", "--force", "--apply");
         assertEquals(0, applied.code(), applied.toString());
@@ -149,6 +155,17 @@ class RepairTest
     }
 
     @Test
+    void shouldSayACutPastTheLastEntryHasNothingToDrop() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        writeEngineRun(dir, null, 10, 0);
+        final Tool past = tool("repair", "-d", dir.toString(), "--truncate-after", "999999");
+        assertEquals(1, past.code, past.toString());
+        assertEquals("error: --truncate-after 999999 is past the journal's last whole entry, 10: there is nothing after " +
+            "it to drop\n", past.err, past.toString());
+    }
+
+    @Test
     void shouldRefuseWhileAWriterHoldsTheJournalAndGiveANewIdentityOnlyWhenAsked() throws Exception
     {
         final Path dir = root.resolve("journal");
@@ -162,7 +179,8 @@ class RepairTest
         }
         final Tool intact = tool("repair", "-d", dir.toString(), "--new-identity");
         assertEquals(1, intact.code);
-        assertTrue(intact.out.contains("refused: the journal has an intact identity"), intact.toString());
+        assertTrue(intact.out.contains("refused: the journal has an intact identity") &&
+            intact.out.contains("(--force gives it one anyway)\n"), intact.toString());
 
         Files.delete(dir.resolve("ringlog.meta"));
         assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
