@@ -71,6 +71,19 @@ public final class ReplicaCli implements Callable<Integer>
         return CommandLine.ExitCode.USAGE;
     }
 
+    /** The roles a node starts in; it becomes fenced or failed by itself, never by being started so. */
+    enum StartRole
+    {
+        PRIMARY(Role.PRIMARY), STANDBY(Role.STANDBY);
+
+        final Role role;
+
+        StartRole(final Role role)
+        {
+            this.role = role;
+        }
+    }
+
     /** Node modes by the names a person types. */
     enum Mode
     {
@@ -99,7 +112,7 @@ public final class ReplicaCli implements Callable<Integer>
         CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--role", required = true, paramLabel = "ROLE", description = "primary or standby.")
-        Role role;
+        StartRole role;
 
         @Option(names = {"-d", "--dir"}, required = true, paramLabel = "NODE_DIR",
             description = "The node's directory: journal, snapshots, replication state, requests (created if missing).")
@@ -160,10 +173,6 @@ public final class ReplicaCli implements Callable<Integer>
         @Override
         public Integer call() throws Exception
         {
-            if (role != Role.PRIMARY && role != Role.STANDBY)
-            {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--role is primary or standby");
-            }
             if (maxAssets < 2 || maxAssets > 1024 || snapshotEvery < 0 || heartbeatMs <= 0 || peerTimeoutMs <= heartbeatMs ||
                 (degradeAfterMs != null && degradeAfterMs < 0))
             {
@@ -172,7 +181,7 @@ public final class ReplicaCli implements Callable<Integer>
             }
             checkEndpoints();
             Files.createDirectories(dir);
-            final ExchangeNode.Settings settings = new ExchangeNode.Settings(role, new NodeDirectory(dir), listen, peer,
+            final ExchangeNode.Settings settings = new ExchangeNode.Settings(role.role, new NodeDirectory(dir), listen, peer,
                 mode.mode, degradeAfterMs != null ? StandbyLoss.DEGRADE : StandbyLoss.WAIT,
                 Duration.ofMillis(degradeAfterMs != null ? degradeAfterMs : 5_000), Duration.ofMillis(heartbeatMs),
                 Duration.ofMillis(peerTimeoutMs), events, snapshotEvery, topology, rejoin, maxAssets, aeronDir);
