@@ -89,6 +89,7 @@ final class ExchangeNode
     private final String name;
     private volatile boolean stopping;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private NodeOwner owner;
 
     ExchangeNode(final Settings settings, final PrintWriter out, final PrintWriter err)
     {
@@ -98,9 +99,21 @@ final class ExchangeNode
         this.name = settings.directory().root().getFileName().toString();
     }
 
-    /** Runs until stopped, fenced or failed; returns the exit code. */
+    /**
+     * Runs until stopped, fenced or failed; returns the exit code. First makes this process the node on
+     * its directory ({@link NodeOwner}): requests left there for a node that is gone are discarded, not done.
+     */
     int run() throws IOException
     {
+        try
+        {
+            owner = NodeOwner.claim(settings.directory(), (line) -> out.println(name + ": " + line));
+        }
+        catch (final RuntimeException ex)
+        {
+            err.println(name + ": cannot start: " + message(ex));
+            return FAILED;
+        }
         final Thread hook = new Thread(() ->
         {
             stopping = true;
@@ -131,6 +144,7 @@ final class ExchangeNode
         }
         finally
         {
+            owner.close();
             if (eventsFile != null)
             {
                 eventsFile.close();
@@ -412,6 +426,11 @@ final class ExchangeNode
 
     private int close(final ReplicationNode node, final int code, final String why)
     {
+        if (code != REJOIN)
+        {
+            // Closing may drain for a while: from now on askers are told at once that no node runs here.
+            owner.withdraw();
+        }
         try
         {
             node.close();

@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -26,11 +28,15 @@ import java.util.stream.Stream;
  *   node:   reads NAME.request, does it, NAME.result.tmp ──rename──► NAME.result, deletes NAME.request
  *   asker:  waits for NAME.result, reads it, deletes it
  * </pre>
+ * Only while a node runs: an asker first checks that one does ({@link NodeOwner}), and stops waiting,
+ * withdrawing its request, when that node ends; a starting node deletes whatever it finds here, left
+ * for a node that is gone, before it says it runs.
  */
 final class Mailbox
 {
     static final String REQUEST = ".request";
     static final String RESULT = ".result";
+    private static final long CHECK_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private Mailbox()
     {
@@ -71,9 +77,17 @@ final class Mailbox
         return properties;
     }
 
-    /** Asks: writes {@code NAME.request}. */
+    /** Asks: writes {@code NAME.request}, after deleting an answer of that name that nobody read (it is not this one's). */
     static void ask(final Path directory, final String name, final Properties request)
     {
+        try
+        {
+            Files.deleteIfExists(directory.resolve(name + RESULT));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot delete " + directory.resolve(name + RESULT) + ": " + ex.getMessage(), ex);
+        }
         write(directory.resolve(name + REQUEST), request);
     }
 
@@ -81,25 +95,66 @@ final class Mailbox
     static Properties awaitAnswer(final Path directory, final String name, final Duration timeout)
         throws IOException, InterruptedException, TimeoutException
     {
+        return awaitAnswer(directory, name, timeout, () -> null);
+    }
+
+    /**
+     * Waits for {@code NAME.result}, returns it and deletes it; gives up, withdrawing the request, as
+     * soon as {@code gone} says why nothing will answer (it is asked a few times a second).
+     *
+     * @throws IllegalStateException with {@code gone}'s words.
+     */
+    static Properties awaitAnswer(final Path directory, final String name, final Duration timeout,
+        final Supplier<String> gone) throws IOException, InterruptedException, TimeoutException
+    {
         final Path file = directory.resolve(name + RESULT);
         final long deadline = System.nanoTime() + timeout.toNanos();
+        long nextCheck = System.nanoTime();
         while (true)
         {
-            try
+            final Properties result = take(file);
+            if (result != null)
             {
-                final Properties result = read(file);
-                Files.deleteIfExists(file);
                 return result;
             }
-            catch (final NoSuchFileException ex)
+            final long now = System.nanoTime();
+            if (now - nextCheck >= 0)
             {
-                if (System.nanoTime() > deadline)
+                nextCheck = now + CHECK_EVERY_NANOS;
+                final String why = gone.get();
+                if (why != null)
                 {
-                    throw new TimeoutException("no answer in " + timeout.toSeconds() + " s: is a node running on " +
-                        directory.getParent() + "? (its request " + name + REQUEST + " is left in " + directory + ")");
+                    // It may have answered just before it went.
+                    final Properties last = take(file);
+                    if (last != null)
+                    {
+                        return last;
+                    }
+                    Files.deleteIfExists(directory.resolve(name + REQUEST));
+                    throw new IllegalStateException(why);
                 }
-                Thread.sleep(20);
             }
+            if (now - deadline > 0)
+            {
+                throw new TimeoutException("no answer in " + timeout.toSeconds() + " s from the node on " +
+                    directory.getParent() + " (the request " + name + REQUEST + " is left in " + directory + ")");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Reads and deletes {@code file}; null if there is none yet. */
+    private static Properties take(final Path file) throws IOException
+    {
+        try
+        {
+            final Properties result = read(file);
+            Files.deleteIfExists(file);
+            return result;
+        }
+        catch (final NoSuchFileException ex)
+        {
+            return null;
         }
     }
 

@@ -8,7 +8,9 @@ import java.nio.file.Path;
  *   NODE_DIR/journal       its Chronicle journal         NODE_DIR/inbox     publish requests and their results
  *   NODE_DIR/snapshots     its snapshots                 NODE_DIR/control   promote and stop requests
  *   NODE_DIR/replication   epoch index, status page      NODE_DIR/aeron     its media driver (unless --aeron-dir)
+ *   NODE_DIR/node.lock     held by the node's process    NODE_DIR/node.pid  that process, while it serves requests
  * </pre>
+ * (The last two are {@link NodeOwner}'s.)
  */
 record NodeDirectory(Path root)
 {

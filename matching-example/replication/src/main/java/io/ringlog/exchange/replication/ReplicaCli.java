@@ -40,6 +40,9 @@ import java.util.concurrent.TimeoutException;
         CommandLine.HelpCommand.class})
 public final class ReplicaCli implements Callable<Integer>
 {
+    /** How long publish, promote and stop wait for a node that is not running yet (started with {@code &} just before). */
+    static final Duration STARTING = Duration.ofSeconds(2);
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -235,15 +238,16 @@ public final class ReplicaCli implements Callable<Integer>
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "cannot read command file " + commands);
             }
+            final NodeDirectory node = new NodeDirectory(dir);
+            final NodeOwner.Running running = NodeOwner.await(node, STARTING);
             final Properties request = new Properties();
             request.setProperty("file", commands.toAbsolutePath().toString());
             request.setProperty("rate", Long.toString(rate));
             final String name = "publish-" + System.currentTimeMillis() + "-" + ProcessHandle.current().pid();
-            final NodeDirectory node = new NodeDirectory(dir);
             Mailbox.ask(node.inbox(), name, request);
             try
             {
-                return print(Mailbox.awaitAnswer(node.inbox(), name, Duration.ofSeconds(timeoutSeconds)),
+                return print(Mailbox.awaitAnswer(node.inbox(), name, Duration.ofSeconds(timeoutSeconds), running::gone),
                     spec.commandLine().getOut(), spec.commandLine().getErr(), "published");
             }
             catch (final TimeoutException ex)
@@ -338,10 +342,11 @@ public final class ReplicaCli implements Callable<Integer>
         public Integer call() throws Exception
         {
             final NodeDirectory node = new NodeDirectory(dir);
+            final NodeOwner.Running running = NodeOwner.await(node, STARTING);
             final Properties request = new Properties();
             request.setProperty("force", Boolean.toString(force));
             Mailbox.ask(node.control(), "promote", request);
-            return print(Mailbox.awaitAnswer(node.control(), "promote", Duration.ofSeconds(timeoutSeconds)),
+            return print(Mailbox.awaitAnswer(node.control(), "promote", Duration.ofSeconds(timeoutSeconds), running::gone),
                 spec.commandLine().getOut(), spec.commandLine().getErr(), "promoted");
         }
     }
@@ -361,8 +366,9 @@ public final class ReplicaCli implements Callable<Integer>
         public Integer call() throws Exception
         {
             final NodeDirectory node = new NodeDirectory(dir);
+            final NodeOwner.Running running = NodeOwner.await(node, STARTING);
             Mailbox.ask(node.control(), "stop", new Properties());
-            return print(Mailbox.awaitAnswer(node.control(), "stop", Duration.ofSeconds(60)),
+            return print(Mailbox.awaitAnswer(node.control(), "stop", Duration.ofSeconds(60), running::gone),
                 spec.commandLine().getOut(), spec.commandLine().getErr(), "stopping");
         }
     }

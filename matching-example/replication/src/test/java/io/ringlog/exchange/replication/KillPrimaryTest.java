@@ -61,6 +61,7 @@ class KillPrimaryTest
         nodes[1] = NodeProcess.start(dir, "y", "standby", ports[1], ports[0], mode, false, dir.resolve("y-events-0.txt"));
         try
         {
+            nodes[0].awaitRunning();
             publish(nodes[0], Exchanges.write(dir.resolve("setup.txt"), workload.subList(0, setup)), 0, true);
             long lost = 0;
             long bound = 0;

@@ -76,6 +76,28 @@ final class NodeProcess
         }
     }
 
+    /**
+     * Waits until this process runs the node on its directory: a starting node discards the requests it
+     * finds, so one asked before then may never be answered.
+     */
+    NodeProcess awaitRunning() throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true)
+        {
+            final NodeOwner.Running running = NodeOwner.running(directory());
+            if (running != null && running.pid() == process.pid())
+            {
+                return this;
+            }
+            if (!process.isAlive() || System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException(name + " is not running its directory; see " + log);
+            }
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+    }
+
     /** SIGKILL: no shutdown hook, no flush, no close. */
     void kill() throws InterruptedException
     {

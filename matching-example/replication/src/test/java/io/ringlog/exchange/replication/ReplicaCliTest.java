@@ -1,5 +1,6 @@
 package io.ringlog.exchange.replication;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -9,6 +10,16 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,8 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What a user gets wrong before a node answers, in process: endpoints a node cannot work with and a
- * role no node starts in are usage errors (exit code 2) that name the flag, with no stack trace,
- * before the node creates anything in its directory.
+ * role no node starts in are usage errors (exit code 2) that name the flag, before the node creates
+ * anything in its directory; publish, promote and stop where no node runs fail at once (exit code 1)
+ * in one line that says how to start one, creating nothing; and one that waits gives up as soon as
+ * its node dies. Never a stack trace.
  */
 class ReplicaCliTest
 {
@@ -64,6 +77,116 @@ class ReplicaCliTest
             help.out.contains("FAILED"), help.out);
     }
 
+    /**
+     * The directory does not exist, or holds a node that is gone: one line, nothing created or left, no
+     * longer than the moment they give a node that is starting (all six at once, so the test takes it once).
+     */
+    @Test
+    void shouldSayAtOnceThatNoNodeRunsInTheDirectory() throws Exception
+    {
+        final Path commands = Files.writeString(dir.resolve("commands.txt"), "");
+        final Path nope = dir.resolve("nope");
+        final Path gone = dir.resolve("gone");
+        Files.createDirectories(gone);
+        // What a SIGKILLed node leaves: its node.pid, naming a process that has ended.
+        final Properties pid = new Properties();
+        pid.setProperty("pid", "2147483646");
+        pid.setProperty("started", Instant.now().toString());
+        Mailbox.write(gone.resolve(NodeOwner.PID_FILE), pid);
+        final long started = System.nanoTime();
+        final Map<String, CompletableFuture<Said>> runs = new LinkedHashMap<>();
+        for (final Path node : List.of(nope, gone))
+        {
+            for (final String command : List.of("stop", "promote", "publish"))
+            {
+                final List<String> args = new ArrayList<>(List.of(command, "--dir", node.toString()));
+                if (command.equals("publish"))
+                {
+                    args.addAll(List.of("-i", commands.toString()));
+                }
+                runs.put(String.join(" ", args), CompletableFuture.supplyAsync(() -> replica(args.toArray(new String[0]))));
+            }
+        }
+        for (final Map.Entry<String, CompletableFuture<Said>> run : runs.entrySet())
+        {
+            final Said said = run.getValue().get(30, TimeUnit.SECONDS);
+            final String node = run.getKey().split(" ")[2];
+            assertEquals(1, said.code, run.getKey() + ": " + said.err);
+            assertEquals("error: no node is running in " + node + ": start one with 'scripts/replica node --role " +
+                "primary|standby --dir " + node + " --listen HOST:PORT --peer HOST:PORT'\n", said.err, run.getKey());
+            assertEquals("", said.out, run.getKey());
+        }
+        final long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+        assertTrue(seconds <= ReplicaCli.STARTING.toSeconds() + 3, "took " + seconds + " s");
+        assertFalse(Files.exists(nope), "nothing created");
+        try (var files = Files.list(gone))
+        {
+            assertEquals(List.of(gone.resolve(NodeOwner.PID_FILE)), files.toList(), "nothing created or left");
+        }
+    }
+
+    /** A node that dies while stop waits for its answer: stop says so within a second, and withdraws its request. */
+    @Test
+    void shouldStopWaitingWhenTheNodeDies() throws Exception
+    {
+        final Path node = dir.resolve("node");
+        Files.createDirectories(node);
+        // A stand-in node: a live process named by node.pid, that never answers.
+        final Process standIn = new ProcessBuilder("sleep", "60").start();
+        try
+        {
+            final Properties pid = new Properties();
+            pid.setProperty("pid", Long.toString(standIn.pid()));
+            pid.setProperty("started", standIn.info().startInstant().orElseThrow().toString());
+            Mailbox.write(node.resolve(NodeOwner.PID_FILE), pid);
+            final CompletableFuture<Said> stop = CompletableFuture.supplyAsync(() -> replica("stop", "--dir", node.toString()));
+            final Path request = new NodeDirectory(node).control().resolve("stop" + Mailbox.REQUEST);
+            await(() -> Files.exists(request) || stop.isDone(), "stop's request");
+            assertFalse(stop.isDone(), "stop waits while the node runs: " + (stop.isDone() ? stop.join().err : ""));
+            standIn.destroyForcibly();
+            final Said said = stop.get(5, TimeUnit.SECONDS);
+            assertEquals(1, said.code, said.err);
+            assertEquals("error: the node in " + node + " (pid " + standIn.pid() + ") ended before it answered\n", said.err);
+            assertFalse(Files.exists(request), "its request withdrawn");
+        }
+        finally
+        {
+            standIn.destroyForcibly();
+        }
+    }
+
+    /** A starting node empties its mailboxes, saying which requests it drops; a second node on the directory is refused. */
+    @Test
+    void shouldDiscardRequestsLeftFromBeforeTheNodeStarted() throws Exception
+    {
+        final NodeDirectory node = new NodeDirectory(dir.resolve("node"));
+        Mailbox.ask(node.control(), "stop", new Properties());
+        Mailbox.ask(node.control(), "promote", new Properties());
+        Mailbox.ask(node.inbox(), "publish-1-2", new Properties());
+        Mailbox.write(node.inbox().resolve("publish-0-2" + Mailbox.RESULT), new Properties());
+        final List<String> said = new ArrayList<>();
+        try (NodeOwner owner = NodeOwner.claim(node, said::add))
+        {
+            assertEquals(List.of("discarded 3 requests left from before this node started (promote, stop, publish-1-2): " +
+                "ask again if it still matters"), said);
+            assertEquals(List.of(), Mailbox.pending(node.control()));
+            try (var files = Files.list(node.inbox()))
+            {
+                assertEquals(List.of(), files.toList());
+            }
+            assertEquals(owner.self(), NodeOwner.running(node));
+            final IllegalStateException second = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> NodeOwner.claim(node, said::add));
+            assertEquals("a node is already running in " + node.root() + " (pid " + ProcessHandle.current().pid() + "): " +
+                "stop it first ('scripts/replica stop --dir " + node.root() + "')", second.getMessage());
+        }
+        assertEquals(null, NodeOwner.running(node), "a stopped node withdraws");
+        try (NodeOwner again = NodeOwner.claim(node, said::add))
+        {
+            assertEquals(1, said.size(), "nothing more to discard: " + said);
+        }
+    }
+
     private record Said(int code, String out, String err)
     {
     }
@@ -79,5 +202,18 @@ class ReplicaCliTest
     private static void assertNoStackTrace(final Said said)
     {
         assertFalse(said.err.contains("\tat ") || said.err.contains("Exception"), said.err);
+    }
+
+    private static void await(final BooleanSupplier condition, final String what) throws Exception
+    {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
     }
 }

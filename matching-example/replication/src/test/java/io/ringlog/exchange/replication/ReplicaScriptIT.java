@@ -10,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -117,6 +120,75 @@ class ReplicaScriptIT
         }
     }
 
+    /**
+     * A node never acts on requests from before it started: what an older scripts/replica left behind
+     * in a directory where no node ran (a stop, a promote, a publish) is discarded by the next node,
+     * which says so and goes on running. A publish waiting on a node that is then killed stops waiting
+     * at once, saying so; a stop in the dead node's directory fails at once: no node runs there.
+     */
+    @Test
+    void shouldDiscardRequestsFromBeforeItStartedAndNoticeWhenItDies() throws Exception
+    {
+        final int a = Exchanges.freePort();
+        final int b = Exchanges.freePort();
+        Exchanges.write(dir.resolve("few.txt"), Exchanges.workload(WorkloadConfig.exchangeCore(9, 2_000)));
+        final NodeDirectory stale = new NodeDirectory(dir.resolve("s"));
+        Mailbox.ask(stale.control(), "stop", new Properties());
+        Mailbox.ask(stale.control(), "promote", new Properties());
+        Mailbox.ask(stale.inbox(), "publish-1-1", new Properties());
+        final Process node = node("s", "primary", a, b, false);
+        try
+        {
+            awaitLog("s", "s: primary in epoch 0");
+            assertTrue(log("s").contains("s: discarded 3 requests left from before this node started (promote, stop, " +
+                "publish-1-1)"), log("s"));
+            assertTrue(node.isAlive(), "it did not stop for the old stop request:\n" + log("s"));
+            assertTrue(run("scripts/replica", "status", "--dir", stale.root().toString()).contains("role: primary"));
+
+            // A synchronous primary with no standby applies nothing: publish waits, and the node is killed meanwhile.
+            final Path said = dir.resolve("publish.txt");
+            final ProcessBuilder builder = new ProcessBuilder("scripts/replica", "publish", "--dir", stale.root().toString(),
+                "-i", dir.resolve("few.txt").toString(), "--timeout-s", "120").directory(ROOT.toFile())
+                .redirectErrorStream(true).redirectOutput(said.toFile());
+            builder.environment().put("RINGLOG_NO_BUILD", "1");
+            final Process publish = builder.start();
+            await(() -> !Mailbox.pending(stale.inbox()).isEmpty() || !publish.isAlive(), "publish's request");
+            node.toHandle().destroyForcibly();
+            assertTrue(node.waitFor(30, TimeUnit.SECONDS));
+            final long killed = System.nanoTime();
+            assertTrue(publish.waitFor(30, TimeUnit.SECONDS), "publish still waits for a dead node");
+            final long noticed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+            final String output = Files.readString(said, StandardCharsets.UTF_8);
+            assertEquals(1, publish.exitValue(), output);
+            assertTrue(output.contains("error: the node in " + stale.root() + " (pid " + node.pid() + ") ended before it " +
+                "answered"), output);
+            assertTrue(noticed < 5_000, "noticed after " + noticed + " ms");
+            assertNoStackTrace(output);
+            assertEquals(List.of(), Mailbox.pending(stale.inbox()), "its request withdrawn");
+
+            final String stop = runFailing("scripts/replica", "stop", "--dir", stale.root().toString());
+            assertTrue(stop.startsWith("error: no node is running in " + stale.root() + ": start one with"), stop);
+            assertFalse(Files.exists(stale.control().resolve("stop" + Mailbox.REQUEST)), "nothing left");
+        }
+        finally
+        {
+            node.toHandle().destroyForcibly();
+        }
+    }
+
+    private static void await(final BooleanSupplier condition, final String what)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
     /** Runs a command that must fail with exit code 1 and say {@code expected}; returns what it printed. */
     private String assertFails(final String expected, final String... command) throws Exception
     {
@@ -151,7 +223,17 @@ class ReplicaScriptIT
         final ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()));
         builder.environment().put("RINGLOG_NO_BUILD", "1");
-        return builder.start();
+        final Process process = builder.start();
+        // The script execs java: this process runs the node once it has claimed its directory.
+        final NodeDirectory node = new NodeDirectory(dir.resolve(name));
+        await(() -> !process.isAlive() || running(node, process), name + " to run its directory");
+        return process;
+    }
+
+    private static boolean running(final NodeDirectory node, final Process process)
+    {
+        final NodeOwner.Running running = NodeOwner.running(node);
+        return running != null && running.pid() == process.pid();
     }
 
     private String log(final String name) throws IOException

@@ -1,0 +1,270 @@
+package io.ringlog.exchange.replication;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Which process runs the node on a directory: so that {@code replica stop | promote | publish} know at
+ * once whether anything will answer them, and notice when it stops while they wait; and so that a
+ * starting node knows that the requests already in its mailboxes were left for a node that is gone.
+ * <pre>
+ *   NODE_DIR/node.lock  an exclusive lock (fcntl on Linux) the node's process holds from start to exit: the
+ *                       operating system drops it when the process dies, however it dies
+ *   NODE_DIR/node.pid   pid=, started= of that process: written once the node holds the lock and has emptied
+ *                       its mailboxes, deleted when it stops serving requests (a killed node leaves it behind)
+ * </pre>
+ * Askers never touch the lock: closing any channel on a locked file releases the locks the whole JVM
+ * holds on it, and a test may run a node and an asker in one JVM. They read {@code node.pid} and check
+ * that its process is alive and started when the file says, so a recycled pid is not taken for the node.
+ */
+final class NodeOwner implements AutoCloseable
+{
+    static final String LOCK_FILE = "node.lock";
+    static final String PID_FILE = "node.pid";
+    /** How far apart two readings of one process's start may be (ticks since a boot time that clock steps move). */
+    private static final long START_TOLERANCE_MS = 2_000;
+
+    /** A node's process, as its {@code node.pid} names it. */
+    record Running(Path root, long pid, Instant started)
+    {
+        /** Whether that process is alive and is the one that wrote the file (not another that got its pid later). */
+        boolean alive()
+        {
+            final Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+            if (handle.isEmpty() || !handle.get().isAlive())
+            {
+                return false;
+            }
+            final Optional<Instant> start = handle.get().info().startInstant();
+            return start.isEmpty() || Math.abs(Duration.between(start.get(), started).toMillis()) <= START_TOLERANCE_MS;
+        }
+
+        /** Null while this node still serves its directory; otherwise why it will not answer, in words. */
+        String gone()
+        {
+            if (!alive())
+            {
+                return "the node in " + root + " (pid " + pid + ") ended before it answered";
+            }
+            final Running now = read(new NodeDirectory(root));
+            if (now == null || !now.equals(this))
+            {
+                return "the node in " + root + " (pid " + pid + ") stopped serving requests before it answered";
+            }
+            return null;
+        }
+    }
+
+    private final NodeDirectory directory;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private final Running self;
+    private boolean withdrawn;
+
+    private NodeOwner(final NodeDirectory directory, final FileChannel channel, final FileLock lock, final Running self)
+    {
+        this.directory = directory;
+        this.channel = channel;
+        this.lock = lock;
+        this.self = self;
+    }
+
+    /**
+     * Makes this process the node on {@code directory}: takes its lock, deletes every request and answer
+     * left in its mailboxes (telling {@code say} which requests, in one line), then writes {@code node.pid}.
+     *
+     * @throws IllegalStateException if another node runs there.
+     */
+    static NodeOwner claim(final NodeDirectory directory, final Consumer<String> say)
+    {
+        final Path root = directory.root();
+        final FileChannel channel;
+        try
+        {
+            Files.createDirectories(root);
+            channel = FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot open " + root.resolve(LOCK_FILE) + ": " + ex.getMessage(), ex);
+        }
+        FileLock lock = null;
+        try
+        {
+            lock = channel.tryLock();
+        }
+        catch (final IOException | OverlappingFileLockException ex)
+        {
+            // Held in this JVM, or not lockable: either way not ours.
+        }
+        if (lock == null)
+        {
+            closeQuietly(channel);
+            final Running other = read(directory);
+            throw new IllegalStateException("a node is already running in " + root +
+                (other != null ? " (pid " + other.pid() + ")" : "") + ": stop it first ('scripts/replica stop --dir " + root +
+                "')");
+        }
+        final List<String> stale = new ArrayList<>();
+        stale.addAll(empty(directory.control()));
+        stale.addAll(empty(directory.inbox()));
+        if (!stale.isEmpty())
+        {
+            say.accept("discarded " + stale.size() + (stale.size() == 1 ? " request" : " requests") + " left from before " +
+                "this node started (" + String.join(", ", stale) + "): ask again if it still matters");
+        }
+        final ProcessHandle process = ProcessHandle.current();
+        final Running self = new Running(root, process.pid(), process.info().startInstant().orElse(Instant.now()));
+        final Properties file = new Properties();
+        file.setProperty("pid", Long.toString(self.pid()));
+        file.setProperty("started", self.started().toString());
+        Mailbox.write(root.resolve(PID_FILE), file);
+        return new NodeOwner(directory, channel, lock, self);
+    }
+
+    /** Deletes every request, answer and half-written file in {@code mailbox}; returns the requests' names. */
+    private static List<String> empty(final Path mailbox)
+    {
+        final List<String> requests = Mailbox.pending(mailbox);
+        if (!Files.isDirectory(mailbox))
+        {
+            return requests;
+        }
+        try (Stream<Path> files = Files.list(mailbox))
+        {
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                final String name = file.getFileName().toString();
+                if (name.endsWith(Mailbox.REQUEST) || name.endsWith(Mailbox.RESULT) || name.endsWith(".tmp"))
+                {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot empty " + mailbox + ": " + ex.getMessage(), ex);
+        }
+        return requests;
+    }
+
+    /** The node {@code directory}'s {@code node.pid} names, alive or not; null if it names none. */
+    static Running read(final NodeDirectory directory)
+    {
+        try
+        {
+            final Properties file = Mailbox.read(directory.root().resolve(PID_FILE));
+            return new Running(directory.root(), Long.parseLong(file.getProperty("pid", "")),
+                Instant.parse(file.getProperty("started", "")));
+        }
+        catch (final IOException | NumberFormatException | DateTimeParseException ex)
+        {
+            // None (NoSuchFileException), or one being replaced: no node to talk to.
+            return null;
+        }
+    }
+
+    /** The node running on {@code directory} now, or null if none does. */
+    static Running running(final NodeDirectory directory)
+    {
+        final Running running = read(directory);
+        return running != null && running.alive() ? running : null;
+    }
+
+    /**
+     * The node running on {@code directory}, waiting up to {@code starting} for one that is starting
+     * (a node started with {@code &} just before); creates nothing.
+     *
+     * @throws IllegalStateException if none runs there, saying how to start one.
+     */
+    static Running await(final NodeDirectory directory, final Duration starting) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + starting.toNanos();
+        while (true)
+        {
+            final Running running = running(directory);
+            if (running != null)
+            {
+                return running;
+            }
+            if (System.nanoTime() - deadline >= 0)
+            {
+                final Path root = directory.root();
+                throw new IllegalStateException("no node is running in " + root + ": start one with 'scripts/replica " +
+                    "node --role primary|standby --dir " + root + " --listen HOST:PORT --peer HOST:PORT'");
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    /** This process, as its {@code node.pid} names it. */
+    Running self()
+    {
+        return self;
+    }
+
+    /** Says this node answers no more requests (it is stopping): new askers are told at once that no node runs. */
+    void withdraw()
+    {
+        if (withdrawn)
+        {
+            return;
+        }
+        withdrawn = true;
+        if (self.equals(read(directory)))
+        {
+            try
+            {
+                Files.deleteIfExists(directory.root().resolve(PID_FILE));
+            }
+            catch (final IOException ignore)
+            {
+                // The process's exit says the same to askers.
+            }
+        }
+    }
+
+    /** Withdraws and releases the lock; the lock file stays (deleting it could let two nodes lock two files). */
+    @Override
+    public void close()
+    {
+        withdraw();
+        try
+        {
+            lock.release();
+        }
+        catch (final IOException ignore)
+        {
+            // Closing the channel releases it anyway.
+        }
+        closeQuietly(channel);
+    }
+
+    private static void closeQuietly(final FileChannel channel)
+    {
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException ignore)
+        {
+            // Closing releases the lock; there is nothing else to undo.
+        }
+    }
+}
