@@ -63,6 +63,8 @@ final class ExchangeNode
     static final int DIVERGED = 4;
     private static final int REJOIN = -1;
     static final int MAX_PAYLOAD = ParsedCommand.MAX_PAYLOAD_LENGTH;
+    /** How long a publish waits for its commands to be applied, unless its request says (replica publish --timeout-s). */
+    static final int PUBLISH_TIMEOUT_S = 600;
 
     record Settings(
         Role role,
@@ -361,8 +363,10 @@ final class ExchangeNode
                 }
                 else
                 {
-                    publish(node.engine(), Path.of(asked.getProperty("file")),
-                        Long.parseLong(asked.getProperty("rate", "0")), result);
+                    final String deadline = asked.getProperty("deadline-ms");
+                    publish(node.engine(), Path.of(asked.getProperty("file")), Long.parseLong(asked.getProperty("rate", "0")),
+                        deadline != null ? Long.parseLong(deadline) : System.currentTimeMillis() + PUBLISH_TIMEOUT_S * 1000L,
+                        result);
                 }
             }
             catch (final IOException | RuntimeException ex)
@@ -374,8 +378,13 @@ final class ExchangeNode
         }
     }
 
-    private void publish(final Engine engine, final Path file, final long rate, final Properties result)
-        throws IOException
+    /**
+     * Publishes {@code file}'s commands and waits until they are applied, until {@code deadlineMillis}
+     * (epoch ms: the asker's --timeout-s), or until the node is asked to stop; the result's status says
+     * which: published (and applied), not-applied, stopped, failed.
+     */
+    private void publish(final Engine engine, final Path file, final long rate, final long deadlineMillis,
+        final Properties result) throws IOException
     {
         final long first = engine.nextPosition();
         final Publisher publisher = new Publisher(engine, rate);
@@ -410,18 +419,51 @@ final class ExchangeNode
         boolean applied = publisher.published == 0;
         if (stoppedBy == null && publisher.published > 0)
         {
-            try
+            final String notApplied = awaitApplied(engine, last, deadlineMillis);
+            applied = notApplied == null;
+            if (!applied)
             {
-                engine.awaitApplied(last, 30, TimeUnit.SECONDS);
-                applied = true;
-            }
-            catch (final TimeoutException | EngineHaltedException ex)
-            {
-                result.setProperty("message", "not applied within 30 s (a synchronous primary waits for its " +
-                    "standby): " + message(ex));
+                result.setProperty("status", stopping || stopAsked() ? "stopped" : "not-applied");
+                result.setProperty("message", notApplied);
             }
         }
         result.setProperty("applied", Boolean.toString(applied));
+    }
+
+    /** Null once {@code position} is applied; why not, if the deadline passes, the node is asked to stop, or the engine halts. */
+    private String awaitApplied(final Engine engine, final long position, final long deadlineMillis)
+    {
+        while (true)
+        {
+            final long left = deadlineMillis - System.currentTimeMillis();
+            try
+            {
+                engine.awaitApplied(position, Math.max(0, Math.min(left, 100)), TimeUnit.MILLISECONDS);
+                return null;
+            }
+            catch (final EngineHaltedException ex)
+            {
+                return "journaled up to position " + position + " but not applied: " + message(ex);
+            }
+            catch (final TimeoutException ex)
+            {
+                if (stopping || stopAsked())
+                {
+                    return "the node is stopping: journaled up to position " + position + ", not applied yet";
+                }
+                if (left <= 0)
+                {
+                    return "journaled up to position " + position + " but not applied when publish's --timeout-s ran " +
+                        "out (a synchronous primary makes nothing visible until its standby acknowledges it)";
+                }
+            }
+        }
+    }
+
+    /** Whether a stop request waits (it is answered by the serving loop, not here). */
+    private boolean stopAsked()
+    {
+        return Mailbox.pending(settings.directory().control()).contains("stop");
     }
 
     private int close(final ReplicationNode node, final int code, final String why)

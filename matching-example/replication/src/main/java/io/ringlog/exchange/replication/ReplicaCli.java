@@ -42,6 +42,8 @@ public final class ReplicaCli implements Callable<Integer>
 {
     /** How long publish, promote and stop wait for a node that is not running yet (started with {@code &} just before). */
     static final Duration STARTING = Duration.ofSeconds(2);
+    /** How long publish waits beyond --timeout-s for the node's own answer, which says why its commands were not applied. */
+    private static final Duration ANSWER_GRACE = Duration.ofSeconds(2);
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -209,8 +211,10 @@ public final class ReplicaCli implements Callable<Integer>
 
     /** {@code replica publish}: hands a command file to a running primary and waits until it is applied. */
     @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Publish every command of a command file through the primary running on NODE_DIR, and wait " +
-            "until they are applied there (in sync mode: acknowledged by the standby). Prints positions and counts.")
+        description = {"Publish every command of a command file through the primary running on NODE_DIR, and wait " +
+            "until they are applied there (in sync mode: acknowledged by the standby). Prints positions and counts.",
+            "Exit codes: 0 every command applied; 1 not (no node running on NODE_DIR, a standby, not applied within " +
+                "--timeout-s, the node stopped): the error line says why."})
     static final class PublishCommand implements Callable<Integer>
     {
         @Spec
@@ -227,8 +231,9 @@ public final class ReplicaCli implements Callable<Integer>
             description = "Publish at this many commands a second (default: ${DEFAULT-VALUE}, flat out).")
         long rate;
 
-        @Option(names = "--timeout-s", defaultValue = "600", paramLabel = "S",
-            description = "How long to wait for the node (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--timeout-s", defaultValue = "" + ExchangeNode.PUBLISH_TIMEOUT_S, paramLabel = "S",
+            description = "How long to wait until every command is published and applied; if they are not by then, " +
+                "exit code 1 (default: ${DEFAULT-VALUE}).")
         long timeoutSeconds;
 
         @Override
@@ -238,17 +243,28 @@ public final class ReplicaCli implements Callable<Integer>
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "cannot read command file " + commands);
             }
+            if (timeoutSeconds <= 0)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--timeout-s must be positive");
+            }
             final NodeDirectory node = new NodeDirectory(dir);
             final NodeOwner.Running running = NodeOwner.await(node, STARTING);
+            final Duration timeout = Duration.ofSeconds(timeoutSeconds);
             final Properties request = new Properties();
             request.setProperty("file", commands.toAbsolutePath().toString());
             request.setProperty("rate", Long.toString(rate));
+            request.setProperty("deadline-ms", Long.toString(System.currentTimeMillis() + timeout.toMillis()));
             final String name = "publish-" + System.currentTimeMillis() + "-" + ProcessHandle.current().pid();
             Mailbox.ask(node.inbox(), name, request);
             try
             {
-                return print(Mailbox.awaitAnswer(node.inbox(), name, Duration.ofSeconds(timeoutSeconds), running::gone),
-                    spec.commandLine().getOut(), spec.commandLine().getErr(), "published");
+                final Properties result = Mailbox.awaitAnswer(node.inbox(), name, timeout.plus(ANSWER_GRACE), running::gone);
+                final String waiting = "not-applied".equals(result.getProperty("status")) ? waitingForStandby(node) : null;
+                if (waiting != null)
+                {
+                    result.setProperty("message", waiting);
+                }
+                return print(result, spec.commandLine().getOut(), spec.commandLine().getErr(), "published");
             }
             catch (final TimeoutException ex)
             {

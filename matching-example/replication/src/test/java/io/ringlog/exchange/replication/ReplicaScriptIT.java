@@ -105,10 +105,14 @@ class ReplicaScriptIT
             assertFails("cannot open the replication streams on 127.0.0.1:" + a + " (is the port taken",
                 "scripts/replica", "node", "--role", "standby", "--dir", dir.resolve("c").toString(),
                 "--listen", "127.0.0.1:" + a, "--peer", "127.0.0.1:" + b);
+            final long asked = System.nanoTime();
             final String waiting = assertFails("but its standby acknowledged only up to 0 (peer: never_seen): in " +
                 "synchronous mode nothing becomes visible until a standby acknowledges it", "scripts/replica", "publish",
                 "--dir", dir.resolve("a").toString(), "-i", dir.resolve("few.txt").toString(), "--timeout-s", "3");
             assertTrue(waiting.contains("--degrade-after-ms"), waiting);
+            // The node's own answer at --timeout-s, not the asker giving up: what did not happen is exit code 1.
+            assertTrue(waiting.contains("status: not-applied") && waiting.contains("applied: false"), waiting);
+            assertTrue(System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(30), "publish waits --timeout-s, not longer");
             // Not 'replica stop': a primary waiting for its standby gives up draining only after its 30 s close timeout.
             primary.toHandle().destroyForcibly();
             assertTrue(primary.waitFor(30, TimeUnit.SECONDS));
