@@ -4,6 +4,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -13,13 +14,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The command lines as users meet them, each detail something a user once tripped on: versions,
  * usage errors in a line or two (not the whole usage), bad numbers, time travel to position 0,
  * empty ranges refused, a missing class named, a buggy state machine's failures printed once with
- * a count, the two demos' summary keys, and JMH forks that get each JVM flag once and no INFO logs.
+ * a count, the two demos' summary keys, JMH forks that get each JVM flag once and no INFO logs, and
+ * replica commands aimed at a directory where no node runs, or at a role no node starts in.
  */
 class CommandLinesIT
 {
@@ -28,12 +31,14 @@ class CommandLinesIT
 
     @TempDir
     static Path temp;
+    private static Path session;
     private static Shell shell;
 
     @BeforeAll
     static void sessionDirectory() throws Exception
     {
-        shell = new Shell(Repository.sessionDirectory(temp), Map.of("RINGLOG_NO_BUILD", "1"));
+        session = Repository.sessionDirectory(temp);
+        shell = new Shell(session, Map.of("RINGLOG_NO_BUILD", "1"));
     }
 
     @Test
@@ -132,6 +137,41 @@ class CommandLinesIT
         assertTrue(options.group(1).contains("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"), options.group(1));
         assertTrue(result.all().lines().noneMatch((line) -> line.contains(" INFO ")),
             "Chronicle's INFO lines among the iterations\n" + result);
+    }
+
+    /**
+     * stop, promote and publish where no node runs used to wait 60, 60 and 600 s, create the directory and
+     * leave their requests in it, for the next node started there to act on: now one line, at once, and nothing made.
+     */
+    @Test
+    void shouldSayAtOnceThatNoReplicaNodeRunsInADirectory() throws Exception
+    {
+        for (final String command : new String[]{"stop --dir run/nope", "promote --dir run/nope",
+            "publish --dir run/nope -i /dev/null"})
+        {
+            final Shell.Result result = shell.run("scripts/replica " + command, Duration.ofSeconds(40));
+            assertEquals(1, result.code(), result.toString());
+            assertEquals("error: no node is running in run/nope: start one with 'scripts/replica node --role " +
+                "primary|standby --dir run/nope --listen HOST:PORT --peer HOST:PORT'\n", result.err(), result.toString());
+            assertEquals("", result.out(), result.toString());
+            assertFalse(Files.exists(session.resolve("run/nope")), "created by '" + command + "'");
+        }
+    }
+
+    /** FENCED and FAILED are what a node becomes, not roles to start one in: a usage error that offers the two. */
+    @Test
+    void shouldStartAReplicaNodeOnlyAsAPrimaryOrAStandby() throws Exception
+    {
+        final Shell.Result result = shell.run("scripts/replica node --role fenced --dir run/fenced --listen 127.0.0.1:20101 " +
+            "--peer 127.0.0.1:20102", QUICK);
+        assertEquals(2, result.code(), result.toString());
+        assertTrue(result.err().startsWith("error: Invalid value for option '--role': expected one of [PRIMARY, STANDBY] " +
+            "(case-insensitive) but was 'fenced'\n"), result.toString());
+        assertTrue(result.err().contains("Try 'replica node --help'"), result.toString());
+        UserOutput.assertNoStackTrace(result);
+        assertFalse(Files.exists(session.resolve("run/fenced")), "created");
+        final Shell.Result help = shell.run("scripts/replica publish --help", QUICK).expectOk();
+        assertTrue(help.out().contains("(default: 600)") && help.out().contains("exit code 1"), help.toString());
     }
 
     private static Set<String> keys(final String output)
