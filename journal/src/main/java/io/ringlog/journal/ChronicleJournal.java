@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -251,7 +252,8 @@ public final class ChronicleJournal implements Journal
             }
             catch (final IOException ex)
             {
-                throw new JournalException("cannot create the journal directory " + ctx.directory() + ": " + ex, ex);
+                throw new JournalException("cannot create the journal directory " + ctx.directory() + ": " +
+                    FileErrors.describe(ex, ctx.directory()), ex);
             }
             lock = JournalLock.acquire(ctx.directory());
         }
@@ -408,7 +410,8 @@ public final class ChronicleJournal implements Journal
         }
         catch (final IOException ex)
         {
-            throw new JournalException("cannot read the journal directory " + ctx.directory() + ": " + ex, ex);
+            throw new JournalException("cannot read the journal directory " + ctx.directory() + ": " +
+                FileErrors.describe(ex, ctx.directory()), ex);
         }
         long previousNewest = 0;
         for (final CycleFileScan scan : scans.values())
@@ -502,6 +505,10 @@ public final class ChronicleJournal implements Journal
     /** A Chronicle failure as words for a message: its own, without the class name or a stack. */
     static String describe(final Throwable ex)
     {
+        if (ex instanceof FileSystemException)
+        {
+            return FileErrors.describe(ex);
+        }
         final String message = ex.getMessage();
         return message == null || message.isBlank() ? "an internal fault it does not describe" : message;
     }
@@ -701,7 +708,8 @@ public final class ChronicleJournal implements Journal
             }
             catch (final IOException ex)
             {
-                throw new JournalException(lastPosition - back, "cannot read " + newest.file + ": " + ex, ex);
+                throw new JournalException(lastPosition - back, "cannot read " + newest.file + ": " +
+                    FileErrors.describe(ex, newest.file), ex);
             }
         }
         if (damaged == 0)
@@ -728,7 +736,8 @@ public final class ChronicleJournal implements Journal
         }
         catch (final IOException ex)
         {
-            throw new JournalException(from, "cannot read " + newest.file + ": " + ex, ex);
+            throw new JournalException(from, "cannot read " + newest.file + ": " +
+                    FileErrors.describe(ex, newest.file), ex);
         }
         if (mark >= 0 && from > mark)
         {
@@ -785,7 +794,8 @@ public final class ChronicleJournal implements Journal
         }
         catch (final IOException ex)
         {
-            throw new JournalException(lastPosition + 1, "cannot clear the torn end of " + newest.file + ": " + ex, ex);
+            throw new JournalException(lastPosition + 1, "cannot clear the torn end of " + newest.file + ": " +
+                FileErrors.describe(ex, newest.file), ex);
         }
     }
 
@@ -866,7 +876,8 @@ public final class ChronicleJournal implements Journal
         }
         catch (final IOException ex)
         {
-            throw new JournalException(lastPosition, "cannot read " + file.file + ": " + ex, ex);
+            throw new JournalException(lastPosition, "cannot read " + file.file + ": " +
+                FileErrors.describe(ex, file.file), ex);
         }
     }
 
@@ -1028,7 +1039,7 @@ public final class ChronicleJournal implements Journal
         catch (final RuntimeException | Error ex)
         {
             writeFailure = ex;
-            throw new JournalException(position, "Chronicle Queue append failed: " + ex, ex);
+            throw new JournalException(position, "Chronicle Queue append failed: " + describe(ex), ex);
         }
         appendedPosition = position;
         pendingBytes += length;
@@ -1073,7 +1084,7 @@ public final class ChronicleJournal implements Journal
         catch (final RuntimeException | Error ex)
         {
             writeFailure = ex;
-            throw new JournalException(first, "Chronicle Queue append failed: " + ex, ex);
+            throw new JournalException(first, "Chronicle Queue append failed: " + describe(ex), ex);
         }
         final int cycle = rollCycle.toCycle(index);
         final long sequence = rollCycle.toSequenceNumber(index);
@@ -1199,7 +1210,7 @@ public final class ChronicleJournal implements Journal
                 catch (final RuntimeException ex)
                 {
                     writeFailure = ex;
-                    throw new JournalException(appendedPosition, "msync of the journal failed: " + ex, ex);
+                    throw new JournalException(appendedPosition, "msync of the journal failed: " + describe(ex), ex);
                 }
                 lastSyncNanos = now;
                 syncedPosition = appendedPosition;
@@ -1427,7 +1438,8 @@ public final class ChronicleJournal implements Journal
             }
             catch (final IOException ex)
             {
-                throw new JournalException(0, "cannot delete " + files[i] + ": " + ex.getMessage(), ex);
+                throw new JournalException(0, "cannot delete " + files[i] + ": " +
+                    FileErrors.describe(ex, files[i].toPath()), ex);
             }
             synchronized (cycleLock)
             {

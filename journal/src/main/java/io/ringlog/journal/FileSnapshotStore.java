@@ -128,7 +128,8 @@ public final class FileSnapshotStore implements SnapshotStore
         }
         catch (final IOException ex)
         {
-            throw new SnapshotException("cannot prepare snapshot directory " + directory + ": " + ex.getMessage(), ex);
+            throw new SnapshotException("cannot prepare snapshot directory " + directory + ": " +
+                FileErrors.describe(ex, directory), ex);
         }
         this.writer = Executors.newSingleThreadExecutor((runnable) ->
         {
@@ -283,7 +284,7 @@ public final class FileSnapshotStore implements SnapshotStore
             catch (final AtomicMoveNotSupportedException ex)
             {
                 throw new IOException("the file system cannot rename atomically, so a crash could leave a " +
-                    "half snapshot: " + ex.getMessage(), ex);
+                    "half snapshot: " + FileErrors.describe(ex), ex);
             }
             forceDirectory();
             applyRetention();
@@ -291,7 +292,7 @@ public final class FileSnapshotStore implements SnapshotStore
         catch (final IOException | RuntimeException ex)
         {
             final SnapshotException failure = new SnapshotException("writing the snapshot at position " + position +
-                " to " + target + " failed: " + ex.getMessage(), ex);
+                " to " + target + " failed: " + FileErrors.describe(ex, target), ex);
             lastFailure = failure;
             try
             {
@@ -365,7 +366,8 @@ public final class FileSnapshotStore implements SnapshotStore
         }
         catch (final IOException ex)
         {
-            throw new SnapshotException("cannot list snapshots in " + directory + ": " + ex.getMessage(), ex);
+            throw new SnapshotException("cannot list snapshots in " + directory + ": " +
+                FileErrors.describe(ex, directory), ex);
         }
         final long[] sorted = Arrays.copyOf(found, count);
         Arrays.sort(sorted);
@@ -393,7 +395,7 @@ public final class FileSnapshotStore implements SnapshotStore
         }
         catch (final IOException ex)
         {
-            throw new SnapshotException("cannot read " + path + ": " + ex.getMessage(), ex);
+            throw new SnapshotException("cannot read " + path + ": " + FileErrors.describe(ex, path), ex);
         }
         final String what = "snapshot " + path;
         if (file.length < VERSION_OFFSET + 4)

@@ -53,7 +53,8 @@ final class JournalLock implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new JournalException("cannot open the writer lock " + file + ": " + ex.getMessage(), ex);
+            throw new JournalException("cannot open the writer lock " + file + ": " +
+                FileErrors.describe(ex, file), ex);
         }
         try
         {
@@ -86,7 +87,8 @@ final class JournalLock implements AutoCloseable
             {
                 throw (JournalException)ex;
             }
-            throw new JournalException("cannot take the writer lock " + file + ": " + ex.getMessage(), ex);
+            throw new JournalException("cannot take the writer lock " + file + ": " +
+                FileErrors.describe(ex, file), ex);
         }
     }
 

@@ -104,7 +104,7 @@ final class JournalMetadata implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new JournalException("cannot read " + file + ": " + ex.getMessage(), ex);
+            throw new JournalException("cannot read " + file + ": " + FileErrors.describe(ex, file), ex);
         }
         if (bytes.length < COMMITTED_OFFSET + 8)
         {
@@ -171,7 +171,7 @@ final class JournalMetadata implements AutoCloseable
             }
             catch (final AtomicMoveNotSupportedException ex)
             {
-                throw new IOException("the file system cannot rename atomically: " + ex.getMessage(), ex);
+                throw new IOException("the file system cannot rename atomically: " + FileErrors.describe(ex), ex);
             }
             forceDirectory(directory);
         }
@@ -185,7 +185,7 @@ final class JournalMetadata implements AutoCloseable
             {
                 // A stray temporary file is overwritten by the next attempt.
             }
-            throw new JournalException("cannot create " + file + ": " + ex.getMessage(), ex);
+            throw new JournalException("cannot create " + file + ": " + FileErrors.describe(ex, file), ex);
         }
         return new JournalMetadata(file, id, created, committed);
     }
@@ -216,7 +216,7 @@ final class JournalMetadata implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new JournalException("cannot map " + file + " for writing: " + ex.getMessage(), ex);
+            throw new JournalException("cannot map " + file + " for writing: " + FileErrors.describe(ex, file), ex);
         }
         return this;
     }

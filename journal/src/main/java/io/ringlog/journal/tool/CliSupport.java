@@ -1,14 +1,13 @@
 package io.ringlog.journal.tool;
 
+import io.ringlog.journal.FileErrors;
 import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.util.Properties;
 
 /**
@@ -109,23 +108,10 @@ public final class CliSupport
 
     /**
      * A one-line message for a user: the exception's own message (or its cause's, when it has none),
-     * file errors said plainly. Never a stack trace.
+     * file errors said in words ({@link FileErrors}). Never a stack trace.
      */
     public static String message(final Throwable ex)
     {
-        if (ex instanceof NoSuchFileException)
-        {
-            return "no such file or directory: " + ((NoSuchFileException)ex).getFile();
-        }
-        if (ex instanceof AccessDeniedException)
-        {
-            return "permission denied: " + ((AccessDeniedException)ex).getFile();
-        }
-        if (ex instanceof FileSystemException)
-        {
-            final FileSystemException fs = (FileSystemException)ex;
-            return (fs.getReason() != null ? fs.getReason() : ex.getClass().getSimpleName()) + ": " + fs.getFile();
-        }
         if (ex instanceof OutOfMemoryError)
         {
             return "out of memory (" + ex.getMessage() + "); give the JVM more with RINGLOG_JAVA_OPTS=-Xmx...";
@@ -135,6 +121,10 @@ public final class CliSupport
         while (at.getCause() != null && (at.getMessage() == null || at.getMessage().equals(at.getCause().toString())))
         {
             at = at.getCause();
+        }
+        if (at instanceof FileSystemException)
+        {
+            return FileErrors.describe(at);
         }
         return at.getMessage() != null ? at.getMessage() : at.getClass().getSimpleName();
     }

@@ -6,6 +6,9 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,6 +30,10 @@ class CliSupportTest
     void shouldSayFileErrorsPlainlyAndNeverPrintAStackTrace()
     {
         assertEquals("no such file or directory: x.txt", CliSupport.message(new NoSuchFileException("x.txt")));
+        assertEquals("a file or directory of that name already exists: README.md",
+            CliSupport.message(new FileAlreadyExistsException("README.md")));
+        assertEquals("permission denied: /root/x", CliSupport.message(new UncheckedIOException(
+            new AccessDeniedException("/root/x"))), "a wrapped file error is said in words too");
         assertEquals("inner", CliSupport.message(new RuntimeException(new IllegalStateException("inner"))));
         assertTrue(CliSupport.message(new OutOfMemoryError("Java heap space")).contains("RINGLOG_JAVA_OPTS=-Xmx"));
     }
