@@ -75,7 +75,8 @@ public final class ExchangeCli implements Callable<Integer>
     @Override
     public Integer call()
     {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        // No subcommand is a usage error: the usage goes where errors go, not into a script's output.
+        spec.commandLine().usage(spec.commandLine().getErr());
         return CommandLine.ExitCode.USAGE;
     }
 
@@ -83,6 +84,35 @@ public final class ExchangeCli implements Callable<Integer>
     static String message(final Throwable ex)
     {
         return CliSupport.message(ex);
+    }
+
+    /**
+     * Refuses a file to read that is missing, a directory or unreadable, before anything is created:
+     * {@code cannot read command file run: it is a directory}.
+     */
+    static void checkReadable(final Path file, final String what)
+    {
+        final String problem = !Files.exists(file) ? "no such file or directory" : Files.isDirectory(file) ?
+            "it is a directory" : !Files.isReadable(file) ? "permission denied" : null;
+        if (problem != null)
+        {
+            throw new IllegalArgumentException("cannot read " + what + " " + file + ": " + problem);
+        }
+    }
+
+    /**
+     * Refuses a file to write that is a directory, or whose directory does not exist (it is not created:
+     * a mistyped path must not leave directories behind), before anything is created.
+     */
+    static void checkWritable(final Path file, final String what)
+    {
+        final Path parent = file.getParent();
+        final String problem = Files.isDirectory(file) ? "it is a directory" :
+            parent != null && !Files.isDirectory(parent) ? "no such directory " + parent : null;
+        if (problem != null)
+        {
+            throw new IllegalArgumentException("cannot write " + what + " " + file + ": " + problem);
+        }
     }
 
     /** A UTF-8 file writer with a 64 KiB buffer, replacing the file if it exists. */

@@ -104,9 +104,10 @@ final class ExchangeRunner
      */
     static RunResult run(final RunSettings settings, final PrintWriter err) throws IOException
     {
-        if (!Files.isReadable(settings.commands()))
+        ExchangeCli.checkReadable(settings.commands(), "command file");
+        if (settings.events() != null)
         {
-            throw new IllegalArgumentException("cannot read command file " + settings.commands());
+            ExchangeCli.checkWritable(settings.events(), "events file");
         }
         if (settings.maxAssets() != null)
         {
@@ -319,7 +320,8 @@ final class ExchangeRunner
         out.printf(Locale.ROOT, "latency-p99-us: %.1f%n", latency.getValueAtPercentile(99) / 1e3);
         out.printf(Locale.ROOT, "latency-p99.9-us: %.1f%n", latency.getValueAtPercentile(99.9) / 1e3);
         out.printf(Locale.ROOT, "latency-max-us: %.1f%n", latency.getMaxValue() / 1e3);
-        out.println("first-position: " + result.firstPosition());
+        // A run that published nothing has no first position; the journal still ends where it ends.
+        out.println("first-position: " + (result.commands() > 0 ? Long.toString(result.firstPosition()) : "none"));
         out.println("last-position: " + result.lastPosition());
         out.println("state-hash: " + ExchangeCli.hex(result.stateHash()));
     }
@@ -362,6 +364,10 @@ final class ExchangeRunner
         if (!hasJournal(dir))
         {
             throw new IllegalArgumentException("no journal in " + dir + " (no Chronicle Queue files there)");
+        }
+        if (settings.events() != null)
+        {
+            ExchangeCli.checkWritable(settings.events(), "events file");
         }
         final ChronicleJournal chronicle = ChronicleJournal.open(new ChronicleJournal.Context()
             .directory(dir)

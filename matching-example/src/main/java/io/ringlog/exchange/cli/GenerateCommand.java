@@ -12,7 +12,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -47,7 +46,8 @@ final class GenerateCommand implements Callable<Integer>
             "accounts x (symbols + 1) deposits: fewer accounts make a many-symbol file small enough to try things with.")
     Integer accounts;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Command file to write.")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
+        description = "Command file to write; its directory must exist.")
     Path output;
 
     @Override
@@ -73,6 +73,7 @@ final class GenerateCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
+        ExchangeCli.checkWritable(output, "command file");
         final PrintWriter out = spec.commandLine().getOut();
         final Generated generated = generate(config, output, spec.commandLine().getErr());
         out.println("file: " + output);
@@ -101,11 +102,6 @@ final class GenerateCommand implements Callable<Integer>
     {
         final WorkloadGenerator generator = new WorkloadGenerator(config);
         final long started = System.nanoTime();
-        final Path parent = output.toAbsolutePath().getParent();
-        if (parent != null)
-        {
-            Files.createDirectories(parent);
-        }
         final long written;
         // The order flow dwarfs the setup (instruments, deposits, resting depth), whose size comes out of the run.
         final Progress progress = new Progress(err, "generate");

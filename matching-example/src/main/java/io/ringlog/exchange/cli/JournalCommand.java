@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code exchange journal ...}: the journal tool ({@code dump | verify | stats | replay}), with
+ * {@code exchange journal ...}: the journal tool ({@code dump | verify | stats | repair}; not {@code replay}), with
  * {@code dump} showing exchange commands in the text format unless another {@code --decoder} is named.
  */
 @CommandLine.Command(name = "journal",
-    description = {"Inspect the journal with the journal tool: dump, verify, stats (see 'journal --help'). " +
+    description = {"Inspect the journal with the journal tool: dump, verify, stats, repair (see 'journal --help'). " +
         "dump shows exchange commands as lines of the command format; for replay use 'exchange replay'."})
 final class JournalCommand implements Callable<Integer>
 {
@@ -29,11 +29,11 @@ final class JournalCommand implements Callable<Integer>
     {
         if (!args.isEmpty() && args.get(0).equals("replay") && !args.contains("--help") && !args.contains("-h"))
         {
-            // The tool builds its state machine with a no-arg constructor, which knows nothing of the
-            // settings saved beside the journal, so its hash would not be the one run printed.
+            // The tool builds its state machine with a no-arg constructor, which does not read the
+            // settings journaled at position 1, so its hash would not be the one run printed.
             spec.commandLine().getErr().println("error: use 'exchange replay' (it builds the exchange with the " +
-                "settings saved beside the journal, so its state-hash matches run's); 'exchange journal' does " +
-                "dump, verify and stats");
+                "settings journaled at position 1, so its state-hash matches run's); 'exchange journal' does " +
+                "dump, verify, stats and repair");
             return CommandLine.ExitCode.USAGE;
         }
         final List<String> toolArgs = new ArrayList<>(args);

@@ -74,6 +74,12 @@ final class RunCommand implements Callable<Integer>
             Duration.ofMillis(syncIntervalMs), snapshotEvery, inMemory);
         final ExchangeRunner.RunResult result = ExchangeRunner.run(settings, spec.commandLine().getErr());
         ExchangeRunner.printRun(spec.commandLine().getOut(), settings, result);
+        if (result.commands() == 0)
+        {
+            spec.commandLine().getErr().println("note: no command of " + commands + " was published" +
+                (result.malformed() > 0 ? ": all " + result.malformed() + " of its command lines are malformed" :
+                    ": it holds no command lines"));
+        }
         return ExchangeCli.OK;
     }
 

@@ -73,7 +73,8 @@ class CommandLinesIT
     @Test
     void shouldTravelToPositionZeroAsTheStateBeforeTheFirstCommand() throws Exception
     {
-        shell.run("scripts/exchange generate --commands 2_000 --seed 3 -o run/zero/commands.txt", QUICK).expectOk();
+        shell.run("mkdir -p run/zero && scripts/exchange generate --commands 2_000 --seed 3 -o run/zero/commands.txt",
+            QUICK).expectOk();
         shell.run("scripts/exchange run -i run/zero/commands.txt -d run/zero/journal", QUICK).expectOk();
         final Shell.Result zero = shell.run("scripts/exchange replay -d run/zero/journal --to 0", QUICK).expectOk();
         assertEquals("0", zero.value("last-position"));

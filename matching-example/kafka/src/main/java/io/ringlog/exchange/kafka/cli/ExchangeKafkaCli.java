@@ -60,7 +60,7 @@ public final class ExchangeKafkaCli implements Callable<Integer>
     @Override
     public Integer call()
     {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().usage(spec.commandLine().getErr()); // a usage error: not into a script's output
         return CommandLine.ExitCode.USAGE;
     }
 
