@@ -1,6 +1,7 @@
 package io.ringlog.exchange.cli;
 
 import io.ringlog.journal.Durability;
+import io.ringlog.journal.FileErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -8,8 +9,10 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -24,7 +27,10 @@ import java.util.stream.Stream;
         "The whole loop in a temporary directory: generate a workload, run it through an engine with a " +
             "journal on disk, replay the journal into a fresh exchange, and check both end in the same state.",
         "Prints the run's summary, then replay-state-hash, replay-rate and replay-matches. Exit 1 if the " +
-            "replay does not match. The directory is deleted unless --keep names one."})
+            "replay does not match. The directory is deleted unless --keep names one, also when the demo is stopped " +
+            "(Ctrl-C, SIGTERM).",
+        "Options are checked before anything is created, and so is the room on disk: a --commands whose files " +
+            "would not fit is refused."})
 final class DemoCommand implements Callable<Integer>
 {
     @Spec
@@ -55,80 +61,219 @@ final class DemoCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        // Every option is checked, and the disk's room for what they ask, before anything is created.
         if (commands < 0 || engine.rate < 0)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--commands and --rate must not be negative");
         }
+        final ExchangeSettings exchangeSettings = ExchangeSettings.requested(engine.maxAssets);
+        final int assetsUsed = preset.config(seed, 0).maxAssets();
+        if (exchangeSettings.maxAssets() < assetsUsed)
+        {
+            throw new IllegalArgumentException("--max-assets " + exchangeSettings.maxAssets() + " is fewer than the " +
+                assetsUsed + " asset ids the " + preset + " workload uses");
+        }
+        checkKeep();
+        SpaceEstimate.of(preset, seed, commands).checkFits(keep != null ? keep : temporaryRoot(), !inMemory);
+
+        final PrintWriter err = spec.commandLine().getErr();
+        final WorkDirectory work = keep != null ? WorkDirectory.kept(keep) : WorkDirectory.temporary(err);
+        try (work)
+        {
+            return demo(work.path());
+        }
+        catch (final Exception ex)
+        {
+            if (work.stopped())
+            {
+                // Interrupted: the files went from under the demo. The shutdown hook said so already.
+                return ExchangeCli.FAILED;
+            }
+            throw ex;
+        }
+    }
+
+    private int demo(final Path dir) throws Exception
+    {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final Path dir = workDirectory();
-        try
+        final Path commandFile = dir.resolve("commands.txt");
+        final Path journalDir = dir.resolve("journal");
+        err.println("demo: generating " + preset + " with " + commands + " order-flow commands (seed " + seed +
+            ") into " + commandFile);
+        final GenerateCommand.Generated generated = GenerateCommand.generate(preset, seed, commands, commandFile, err);
+        err.printf(Locale.ROOT, "demo: generated %,d commands in %.1f s; running them through the engine%n",
+            generated.commands(), generated.seconds());
+
+        final ExchangeRunner.RunSettings settings = RunCommand.settings(commandFile, inMemory ? null : journalDir,
+            null, null, engine, Durability.MEMORY_MAPPED, Duration.ofMillis(10), 0, inMemory);
+        final ExchangeRunner.RunResult run = ExchangeRunner.run(settings, err);
+        err.printf(Locale.ROOT, "demo: ran them in %.1f s; replaying the journal into a fresh exchange%n", run.nanos() / 1e9);
+
+        final ExchangeRunner.ReplayResult replay = inMemory ? ExchangeRunner.replay(run, err) :
+            ExchangeRunner.replay(new ExchangeRunner.ReplaySettings(journalDir, journalDir.resolve("snapshots"),
+                false, Long.MAX_VALUE, null, null), err);
+        final boolean matches = replay.stateHash() == run.stateHash() && replay.lastPosition() == run.lastPosition();
+
+        out.println("preset: " + preset);
+        out.println("seed: " + seed);
+        out.println("generated-commands: " + generated.commands());
+        out.printf(Locale.ROOT, "generate-seconds: %.3f%n", generated.seconds());
+        ExchangeRunner.printRun(out, settings, run);
+        out.println("replay-last-position: " + replay.lastPosition());
+        out.printf(Locale.ROOT, "replay-seconds: %.3f%n", replay.nanos() / 1e9);
+        out.printf(Locale.ROOT, "replay-rate: %.0f commands/s%n", replay.commandsPerSecond());
+        out.println("replay-state-hash: " + ExchangeCli.hex(replay.stateHash()));
+        out.println("replay-matches: " + matches);
+        if (keep != null)
         {
-            final Path commandFile = dir.resolve("commands.txt");
-            final Path journalDir = dir.resolve("journal");
-            err.println("demo: generating " + preset + " with " + commands + " order-flow commands (seed " + seed +
-                ") into " + commandFile);
-            final GenerateCommand.Generated generated = GenerateCommand.generate(preset, seed, commands, commandFile, err);
-            err.printf(Locale.ROOT, "demo: generated %,d commands in %.1f s; running them through the engine%n",
-                generated.commands(), generated.seconds());
-
-            final ExchangeRunner.RunSettings settings = RunCommand.settings(commandFile, inMemory ? null : journalDir,
-                null, null, engine, Durability.MEMORY_MAPPED, Duration.ofMillis(10), 0, inMemory);
-            final ExchangeRunner.RunResult run = ExchangeRunner.run(settings, err);
-            err.printf(Locale.ROOT, "demo: ran them in %.1f s; replaying the journal into a fresh exchange%n", run.nanos() / 1e9);
-
-            final ExchangeRunner.ReplayResult replay = inMemory ? ExchangeRunner.replay(run, err) :
-                ExchangeRunner.replay(new ExchangeRunner.ReplaySettings(journalDir, journalDir.resolve("snapshots"),
-                    false, Long.MAX_VALUE, null, null), err);
-            final boolean matches = replay.stateHash() == run.stateHash() && replay.lastPosition() == run.lastPosition();
-
-            out.println("preset: " + preset);
-            out.println("seed: " + seed);
-            out.println("generated-commands: " + generated.commands());
-            out.printf(Locale.ROOT, "generate-seconds: %.3f%n", generated.seconds());
-            ExchangeRunner.printRun(out, settings, run);
-            out.println("replay-last-position: " + replay.lastPosition());
-            out.printf(Locale.ROOT, "replay-seconds: %.3f%n", replay.nanos() / 1e9);
-            out.printf(Locale.ROOT, "replay-rate: %.0f commands/s%n", replay.commandsPerSecond());
-            out.println("replay-state-hash: " + ExchangeCli.hex(replay.stateHash()));
-            out.println("replay-matches: " + matches);
-            if (keep != null)
-            {
-                out.println("kept: " + dir);
-            }
-            if (!matches)
-            {
-                err.println("error: the replayed state differs from the live run's: deterministic replay is broken");
-            }
-            return matches ? ExchangeCli.OK : ExchangeCli.FAILED;
+            out.println("kept: " + dir);
         }
-        finally
+        if (!matches)
         {
-            if (keep == null)
+            err.println("error: the replayed state differs from the live run's: deterministic replay is broken");
+        }
+        return matches ? ExchangeCli.OK : ExchangeCli.FAILED;
+    }
+
+    /** Refuses a --keep that names a file, or a directory with something in it. */
+    private void checkKeep() throws IOException
+    {
+        if (keep == null || !Files.exists(keep))
+        {
+            return;
+        }
+        if (!Files.isDirectory(keep))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--keep " + keep + ": a file of that name already exists; name a new or empty directory");
+        }
+        try (Stream<Path> entries = Files.list(keep))
+        {
+            if (entries.findAny().isPresent())
             {
-                deleteTree(dir);
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--keep " + keep + " is not empty; name a new or empty directory");
             }
         }
     }
 
-    private Path workDirectory() throws IOException
+    /** Where {@link Files#createTempDirectory(String, java.nio.file.attribute.FileAttribute[])} creates one. */
+    private static Path temporaryRoot()
     {
-        if (keep == null)
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /**
+     * The demo's directory: one it keeps (--keep), or a temporary one it deletes when it ends, and also
+     * when it is stopped first (Ctrl-C, SIGTERM: a shutdown hook), whichever comes first, once.
+     */
+    private static final class WorkDirectory implements AutoCloseable
+    {
+        private final Path path;
+        private final Thread hook;
+        private final PrintWriter err;
+        private boolean deleted;
+        private volatile boolean stopped;
+
+        private WorkDirectory(final Path path, final boolean temporary, final PrintWriter err)
         {
-            return Files.createTempDirectory("exchange-demo-");
+            this.path = path;
+            this.err = err;
+            this.hook = temporary ? new Thread(this::stop, "exchange-demo-cleanup") : null;
         }
-        if (Files.isDirectory(keep))
+
+        static WorkDirectory kept(final Path keep)
         {
-            try (Stream<Path> entries = Files.list(keep))
+            try
             {
-                if (entries.findAny().isPresent())
+                return new WorkDirectory(Files.createDirectories(keep), false, null);
+            }
+            catch (final IOException ex)
+            {
+                throw new IllegalArgumentException("cannot create the --keep directory " + keep + ": " +
+                    FileErrors.describe(ex, keep), ex);
+            }
+        }
+
+        static WorkDirectory temporary(final PrintWriter err) throws IOException
+        {
+            final WorkDirectory work = new WorkDirectory(Files.createTempDirectory("exchange-demo-"), true, err);
+            Runtime.getRuntime().addShutdownHook(work.hook);
+            return work;
+        }
+
+        Path path()
+        {
+            return path;
+        }
+
+        /** Whether the JVM was stopped (and the directory deleted) before the demo ended. */
+        boolean stopped()
+        {
+            return stopped;
+        }
+
+        /** The shutdown hook: the JVM is stopping before the demo ended. */
+        private void stop()
+        {
+            stopped = true;
+            err.println("demo: stopped; deleting " + path);
+            err.flush();
+            try
+            {
+                delete();
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                err.println("demo: could not delete " + path + ": " + ExchangeCli.message(ex));
+                err.flush();
+            }
+        }
+
+        /** Deletes a temporary directory, once, whether the demo's end or the shutdown hook gets here first. */
+        private synchronized void delete() throws IOException
+        {
+            if (hook == null || deleted)
+            {
+                return;
+            }
+            deleted = true;
+            // When stopped, the engine may still be adding files as they go: walk again until none is left.
+            for (int attempt = 1; ; attempt++)
+            {
+                try
                 {
-                    throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--keep " + keep + " is not empty; name a new or empty directory");
+                    deleteTree(path);
+                    return;
+                }
+                catch (final DirectoryNotEmptyException | NoSuchFileException ex)
+                {
+                    if (attempt == 5)
+                    {
+                        throw ex;
+                    }
                 }
             }
         }
-        return Files.createDirectories(keep);
+
+        @Override
+        public void close() throws IOException
+        {
+            if (hook == null)
+            {
+                return;
+            }
+            delete();
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (final IllegalStateException shuttingDown)
+            {
+                // The JVM is stopping: the hook runs, or has run, and finds the directory deleted.
+            }
+        }
     }
 
     static void deleteTree(final Path root) throws IOException
