@@ -83,6 +83,22 @@ final class Cli
     static Result inChildJvm(final long timeoutSeconds, final Path log, final String... args)
         throws IOException, InterruptedException
     {
+        final Process process = startInChildJvm(List.of(), log, args);
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            fail("exchange " + String.join(" ", args) + " did not end within " + timeoutSeconds + " s");
+        }
+        return new Result(process.exitValue(), java.nio.file.Files.readString(log, StandardCharsets.UTF_8), "");
+    }
+
+    /**
+     * Starts {@code ExchangeCli} in a new JVM as {@link #inChildJvm} does, with {@code jvmOptions} too
+     * (a {@code -Djava.io.tmpdir=} of its own), writing stdout and stderr to {@code log}; does not wait.
+     */
+    static Process startInChildJvm(final List<String> jvmOptions, final Path log, final String... args)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         final String flags = System.getProperty("ringlog.jvm.flags");
@@ -99,17 +115,11 @@ final class Cli
         }
         command.add("-Xmx256m");
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ExchangeCli.class.getName());
         command.addAll(Arrays.asList(args));
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-            .start();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS))
-        {
-            process.destroyForcibly();
-            fail("exchange " + String.join(" ", args) + " did not end within " + timeoutSeconds + " s");
-        }
-        return new Result(process.exitValue(), java.nio.file.Files.readString(log, StandardCharsets.UTF_8), "");
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 }

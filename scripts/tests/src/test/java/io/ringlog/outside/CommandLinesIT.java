@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The command lines as users meet them, each detail something a user once tripped on: versions,
  * usage errors in a line or two (not the whole usage), bad numbers, time travel to position 0,
  * empty ranges refused, a missing class named, a buggy state machine's failures printed once with
- * a count, the two demos' summary keys, JMH forks that get each JVM flag once and no INFO logs, and
- * replica commands aimed at a directory where no node runs, or at a role no node starts in.
+ * a count, the two demos' summary keys, JMH forks that get each JVM flag once and no INFO logs,
+ * replica commands aimed at a directory where no node runs, or at a role no node starts in; bad
+ * options and paths refused before anything is created, in words, and a file of malformed lines.
  */
 class CommandLinesIT
 {
@@ -89,6 +92,78 @@ class CommandLinesIT
     }
 
     @Test
+    void shouldRefuseWhatANewcomerGotWrongBeforeCreatingAnythingInOneLineOfWords() throws Exception
+    {
+        shell.run("mkdir -p run/refused/tmp run/refused/input && echo mine > run/refused/README.md", QUICK).expectOk();
+        // The demo's temporary directory goes where java.io.tmpdir says: here, so that what it leaves can be seen.
+        final String demo = "RINGLOG_JAVA_OPTS=-Djava.io.tmpdir=run/refused/tmp scripts/exchange demo ";
+        final Shell.Result assets = refused(1, demo + "--max-assets 1");
+        assertEquals("error: max-assets must be between 2 (a base and a quote) and 1024 (every account keeps a " +
+            "balance of each): 1\n", assets.err(), "refused before it generates a single command");
+        final Shell.Result huge = refused(1, demo + "--commands 99999999999999");
+        assertTrue(huge.err().startsWith("error: the demo needs about ") && huge.err().contains(" is usable there"),
+            huge.toString());
+        assertEquals(List.of(), list("run/refused/tmp"), "no exchange-demo-* directory left behind");
+
+        final Shell.Result keep = refused(2, "scripts/exchange demo --keep run/refused/README.md");
+        assertTrue(keep.err().startsWith("error: --keep run/refused/README.md: a file of that name already exists"),
+            keep.toString());
+
+        final Shell.Result directory = refused(1, "scripts/exchange run -i run/refused/input -d run/refused/input/bj8");
+        assertEquals("error: cannot read command file run/refused/input: it is a directory\n", directory.err());
+        assertEquals(List.of(), list("run/refused/input"), "no journal, no settings written at position 1");
+
+        final Shell.Result proc = refused(1, "scripts/exchange run -i /dev/null -d /proc/x");
+        assertTrue(proc.err().startsWith("error: cannot create the journal directory /proc/x: "), proc.toString());
+
+        final Shell.Result output = refused(1, "scripts/exchange generate -n 10 -o run/refused/nonexistent/x.txt");
+        assertEquals("error: cannot write command file run/refused/nonexistent/x.txt: no such directory " +
+            "run/refused/nonexistent\n", output.err());
+        assertFalse(Files.exists(session.resolve("run/refused/nonexistent")), "no directory created");
+
+        final Shell.Result usage = shell.run("scripts/exchange", QUICK);
+        assertEquals(2, usage.code(), usage.toString());
+        assertEquals("", usage.out(), "a usage error prints nothing a script would read as output\n" + usage);
+        assertTrue(usage.err().startsWith("Usage: exchange"), usage.toString());
+    }
+
+    @Test
+    void shouldSayThatNoCommandWasPublishedWhenEveryLineIsMalformed() throws Exception
+    {
+        shell.run("mkdir -p run/malformed && printf 'buy 10 AAPL\\nsell 5 MSFT\\n' > run/malformed/commands.txt",
+            QUICK).expectOk();
+        final Shell.Result result = shell.run("scripts/exchange run -i run/malformed/commands.txt -d run/malformed/journal",
+            QUICK).expectOk();
+        assertEquals("2", result.value("malformed"));
+        assertEquals("0", result.value("accepted"));
+        assertEquals("none", result.value("first-position"), "no first position after the last");
+        assertEquals("1", result.value("last-position"), "the exchange's settings");
+        assertTrue(result.err().contains("note: no command of run/malformed/commands.txt was published: all 2 of its " +
+            "command lines are malformed"), result.toString());
+    }
+
+    /** Runs a command that must fail with {@code code}, saying why in one line, without a stack trace or class name. */
+    private static Shell.Result refused(final int code, final String command) throws Exception
+    {
+        final Shell.Result result = shell.run(command, QUICK);
+        assertEquals(code, result.code(), result.toString());
+        assertTrue(result.err().startsWith("error: "), result.toString());
+        final long lines = code == 2 ? 2 : 1;
+        assertEquals(lines, result.err().lines().count(), "one line (then where help is, for usage)\n" + result);
+        assertEquals("", result.out(), result.toString());
+        UserOutput.assertNoStackTrace(result);
+        return result;
+    }
+
+    private static List<String> list(final String directory) throws Exception
+    {
+        try (Stream<Path> files = Files.list(session.resolve(directory)))
+        {
+            return files.map((file) -> file.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
     void shouldNameAMissingStateMachineClassAndHowToProvideIt() throws Exception
     {
         shell.run("scripts/ledger-demo --commands 1_000 --journal run/nope", QUICK).expectOk();
@@ -133,7 +208,7 @@ class CommandLinesIT
         final Matcher options = Pattern.compile("^# VM options: (.*)$", Pattern.MULTILINE).matcher(result.out());
         assertTrue(options.find(), result.toString());
         final String[] flags = options.group(1).split(" ");
-        assertEquals(flags.length, new LinkedHashSet<>(java.util.List.of(flags)).size(),
+        assertEquals(flags.length, new LinkedHashSet<>(List.of(flags)).size(),
             "a flag given twice: " + options.group(1));
         assertTrue(options.group(1).contains("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"), options.group(1));
         assertTrue(result.all().lines().noneMatch((line) -> line.contains(" INFO ")),

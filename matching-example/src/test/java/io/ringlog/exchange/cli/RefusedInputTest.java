@@ -1,0 +1,249 @@
+package io.ringlog.exchange.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+/**
+ * What the command line refuses, as a newcomer met it: bad input is refused before anything is
+ * created, in one line that says what is wrong in words (never an exception's class name), and a
+ * demo leaves no directory behind, not even when it is stopped.
+ */
+class RefusedInputTest
+{
+    /** An exception's class name, as a user must never see it. */
+    private static final Pattern CLASS_NAME = Pattern.compile("\\b[\\w$.]+(Exception|Error)\\b");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRefuseADemoOptionOutOfBoundsBeforeGeneratingAnything()
+    {
+        final Path kept = dir.resolve("kept");
+        final Cli.Result one = Cli.run("demo", "--max-assets", "1", "--keep", kept.toString());
+        assertEquals(1, one.code(), one.toString());
+        assertEquals("error: max-assets must be between 2 (a base and a quote) and 1024 (every account keeps a " +
+            "balance of each): 1\n", one.err(), "refused before 'demo: generating'");
+        assertEquals("", one.out());
+        assertFalse(Files.exists(kept), "nothing was created");
+
+        final Cli.Result fewer = Cli.run("demo", "--preset", "many-symbols", "--max-assets", "8", "--keep",
+            kept.toString());
+        assertEquals(1, fewer.code(), fewer.toString());
+        assertEquals("error: --max-assets 8 is fewer than the 51 asset ids the many-symbols workload uses\n", fewer.err());
+        assertFalse(Files.exists(kept), "nothing was created");
+    }
+
+    @Test
+    void shouldRefuseADemoWhoseFilesWouldNotFitOnTheDisk()
+    {
+        final Path kept = dir.resolve("kept");
+        final Cli.Result huge = Cli.run("demo", "--commands", "99_999_999_999_999", "--keep", kept.toString());
+        assertEquals(1, huge.code(), huge.toString());
+        assertTrue(Pattern.matches("error: the demo needs about [0-9.]+ PiB in " + Pattern.quote(dir.toString()) +
+            " \\([0-9.]+ PiB of commands and [0-9.]+ PiB of journal\\) and only [0-9.]+ [KMGT]iB is usable there: ask " +
+            "for fewer --commands, or --keep a directory on a larger file system\n", huge.err()), huge.err());
+        assertFalse(Files.exists(kept), "nothing was created, nothing generated");
+
+        final Cli.Result inMemory = Cli.run("demo", "--commands", "99_999_999_999_999", "--in-memory", "--keep",
+            kept.toString());
+        assertEquals(1, inMemory.code(), inMemory.toString());
+        assertTrue(inMemory.err().contains("PiB of commands) and only "), "no journal on disk: " + inMemory.err());
+    }
+
+    @Test
+    void shouldEstimateTheCommandFileWithinAFewPercent() throws Exception
+    {
+        final Path file = dir.resolve("commands.txt");
+        Cli.ok("generate", "--preset", "exchange-core", "--commands", "40_000", "--seed", "9", "-o", file.toString());
+        final SpaceEstimate estimate = SpaceEstimate.of(Preset.EXCHANGE_CORE, 9, 40_000);
+        final double ratio = estimate.commandFileBytes() / Files.size(file);
+        assertTrue(ratio > 0.97 && ratio < 1.1, "estimated " + estimate.commandFileBytes() + " bytes, wrote " +
+            Files.size(file));
+        final double perCommand = estimate.journalBytes() / 45_001;
+        assertTrue(perCommand > 90 && perCommand < 110, "a journal entry is a 64-byte header and a payload: " + perCommand);
+    }
+
+    @Test
+    void shouldRefuseAKeepThatIsAFileInWords() throws IOException
+    {
+        final Path file = Files.writeString(dir.resolve("README.md"), "mine\n");
+        final Cli.Result result = Cli.run("demo", "--keep", file.toString());
+        assertEquals(2, result.code(), result.toString());
+        assertTrue(result.err().startsWith("error: --keep " + file + ": a file of that name already exists; name a new " +
+            "or empty directory\n"), result.err());
+        assertNoClassName(result);
+        assertEquals("mine\n", Files.readString(file));
+    }
+
+    @Test
+    void shouldRefuseADirectoryAsTheCommandFileBeforeCreatingTheJournal() throws IOException
+    {
+        final Path input = Files.createDirectories(dir.resolve("run"));
+        final Path journal = input.resolve("bj8");
+        final Cli.Result result = Cli.run("run", "-i", input.toString(), "-d", journal.toString());
+        assertEquals(1, result.code(), result.toString());
+        assertEquals("error: cannot read command file " + input + ": it is a directory\n", result.err());
+        assertFalse(Files.exists(journal), "no journal, no settings at position 1");
+
+        final Cli.Result missing = Cli.run("run", "-i", dir.resolve("nope.txt").toString(), "-d", journal.toString());
+        assertEquals("error: cannot read command file " + dir.resolve("nope.txt") + ": no such file or directory\n",
+            missing.err());
+        assertFalse(Files.exists(journal));
+    }
+
+    @Test
+    void shouldSayInWordsWhyAJournalDirectoryCannotBeCreated() throws IOException
+    {
+        final Path file = Files.writeString(dir.resolve("plain.txt"), "");
+        final Path journal = file.resolve("journal");
+        final Cli.Result result = Cli.run("run", "-i", "/dev/null", "-d", journal.toString());
+        assertEquals(1, result.code(), result.toString());
+        assertTrue(result.err().startsWith("error: cannot create the journal directory " + journal + ": "), result.err());
+        assertEquals(1, result.err().lines().count(), result.err());
+        assertNoClassName(result);
+    }
+
+    @Test
+    void shouldRefuseAnOutputWhoseDirectoryDoesNotExist()
+    {
+        final Path nowhere = dir.resolve("nonexistent");
+        final Cli.Result generate = Cli.run("generate", "-n", "10", "-o", nowhere.resolve("x.txt").toString());
+        assertEquals(1, generate.code(), generate.toString());
+        assertEquals("error: cannot write command file " + nowhere.resolve("x.txt") + ": no such directory " + nowhere +
+            "\n", generate.err());
+        assertEquals("", generate.out());
+        assertFalse(Files.exists(nowhere), "the directory is not created");
+
+        final Cli.Result events = Cli.run("run", "-i", "/dev/null", "-d", dir.resolve("j").toString(), "--events",
+            nowhere.resolve("e.txt").toString());
+        assertEquals(1, events.code(), events.toString());
+        assertEquals("error: cannot write events file " + nowhere.resolve("e.txt") + ": no such directory " + nowhere +
+            "\n", events.err(), "run --events says it the same way");
+        assertFalse(Files.exists(dir.resolve("j")));
+    }
+
+    @Test
+    void shouldShowNoFirstPositionWhenEveryLineIsMalformed() throws IOException
+    {
+        final Path bad = Files.writeString(dir.resolve("bad.txt"), "foo\nplace oid=x\n");
+        final Cli.Result result = Cli.run("run", "-i", bad.toString(), "-d", dir.resolve("j").toString());
+        assertEquals(0, result.code(), "malformed lines are skipped, as the README says\n" + result);
+        assertEquals("0", result.value("commands"));
+        assertEquals("2", result.value("malformed"));
+        assertEquals("none", result.value("first-position"));
+        assertEquals("1", result.value("last-position"), "the settings, at position 1");
+        assertTrue(result.err().contains("note: no command of " + bad + " was published: all 2 of its command lines " +
+            "are malformed"), result.err());
+    }
+
+    @Test
+    void shouldPrintUsageToStderrWhenNoCommandIsGiven()
+    {
+        final Cli.Result none = Cli.run();
+        assertEquals(2, none.code());
+        assertEquals("", none.out(), "nothing for a script to read as output");
+        assertTrue(none.err().startsWith("Usage: exchange"), none.err());
+        final Cli.Result journal = Cli.run("journal");
+        assertEquals(2, journal.code());
+        assertEquals("", journal.out());
+        assertTrue(journal.err().startsWith("Usage: journal"), journal.err());
+    }
+
+    @Test
+    void shouldSayTheSettingsAreJournaledWhenRefusingJournalReplay()
+    {
+        final Cli.Result result = Cli.run("journal", "replay", "-d", dir.toString());
+        assertEquals(2, result.code());
+        assertTrue(result.err().contains("settings journaled at position 1"), result.err());
+        assertFalse(result.err().contains("beside"), result.err());
+    }
+
+    /** Ctrl-C is SIGINT; a service manager or {@code kill} sends SIGTERM. */
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM"})
+    void shouldDeleteTheDemoDirectoryWhenStopped(final String signal) throws Exception
+    {
+        final Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        final Path log = dir.resolve("demo.log");
+        // Paced, so that it is still running commands through the engine when it is stopped.
+        final Process demo = Cli.startInChildJvm(List.of("-Djava.io.tmpdir=" + tmp), log, "demo", "--commands",
+            "100_000", "--rate", "2000");
+        try
+        {
+            assumeFalse(signal.equals("INT") && ignoresSigint(demo),
+                "SIGINT is ignored in this process tree (started in the background), so the JVM never sees it");
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!journalStarted(tmp))
+            {
+                if (!demo.isAlive() || System.nanoTime() > deadline)
+                {
+                    fail("the demo did not start its journal:\n" + Files.readString(log));
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+            final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(demo.pid())).inheritIO().start();
+            assertEquals(0, kill.waitFor(), "kill -" + signal);
+            assertTrue(demo.waitFor(30, TimeUnit.SECONDS), "the demo did not stop on SIG" + signal);
+        }
+        finally
+        {
+            demo.destroyForcibly();
+        }
+        final String output = Files.readString(log);
+        try (Stream<Path> left = Files.list(tmp))
+        {
+            assertEquals(List.of(), left.toList(), "the demo's directory is gone\n" + output);
+        }
+        assertTrue(output.contains("demo: stopped; deleting " + tmp.resolve("exchange-demo-")), output);
+        assertFalse(CLASS_NAME.matcher(output).find(), output);
+    }
+
+    private static boolean journalStarted(final Path tmp) throws IOException
+    {
+        try (Stream<Path> demos = Files.list(tmp))
+        {
+            return demos.anyMatch((demo) -> Files.exists(demo.resolve("journal").resolve("ringlog.meta")));
+        }
+    }
+
+    /** Whether SIGINT is ignored in {@code process} (bit 2 of the mask of ignored signals Linux reports). */
+    private static boolean ignoresSigint(final Process process) throws IOException
+    {
+        final Path status = Path.of("/proc/" + process.pid() + "/status");
+        if (!Files.exists(status))
+        {
+            return false;
+        }
+        for (final String line : Files.readAllLines(status))
+        {
+            if (line.startsWith("SigIgn:"))
+            {
+                return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16) & 2) != 0;
+            }
+        }
+        return false;
+    }
+
+    private static void assertNoClassName(final Cli.Result result)
+    {
+        assertFalse(CLASS_NAME.matcher(result.out() + result.err()).find(), "an exception's class name\n" + result);
+    }
+}
