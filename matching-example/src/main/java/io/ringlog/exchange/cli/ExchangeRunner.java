@@ -38,7 +38,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 
 /**
  * What {@code run}, {@code replay}, {@code book}, {@code balances} and {@code demo} share: running a
@@ -361,9 +360,9 @@ final class ExchangeRunner
     static ReplayResult replay(final ReplaySettings settings, final PrintWriter err) throws IOException
     {
         final Path dir = settings.journalDir();
-        if (!hasJournal(dir))
+        if (!ChronicleJournal.isJournalDirectory(dir))
         {
-            throw new IllegalArgumentException("no journal in " + dir + " (no Chronicle Queue files there)");
+            throw new IllegalArgumentException("no journal in " + dir + " (no Chronicle Queue files and no ringlog.meta there)");
         }
         if (settings.events() != null)
         {
@@ -406,20 +405,6 @@ final class ExchangeRunner
         }
         return replay(forJournal.exchange(), ReadOnlyJournal.upTo(chronicle, target), snapshots, journalLast,
             settings.events(), err);
-    }
-
-    /** Whether {@code dir} holds a journal: Chronicle's metadata file or a cycle file. */
-    static boolean hasJournal(final Path dir) throws IOException
-    {
-        if (!Files.isDirectory(dir))
-        {
-            return false;
-        }
-        try (Stream<Path> files = Files.list(dir))
-        {
-            return files.map((file) -> file.getFileName().toString())
-                .anyMatch((name) -> name.endsWith(".cq4") || name.endsWith(".cq4t"));
-        }
     }
 
     /** Replays an in-memory run's journal from position 1. */
