@@ -75,7 +75,10 @@ class GatedReplicationTest
             else
             {
                 // The one thread also applies: it waits for each batch's acknowledgement, and what arrived
-                // meanwhile goes as the next batch. Acknowledge whatever has been shipped until all has.
+                // meanwhile goes as the next batch. Until the first is acknowledged, the rest wait in the ring.
+                assertEquals(1, replicator.sent.get(), "a compact stage waits for its batch's acknowledgement");
+                assertEquals(1, journal.lastPosition(), "and journals nothing more meanwhile");
+                // Acknowledge whatever has been shipped until all has.
                 while (replicator.acknowledged.get() < 100)
                 {
                     final long acknowledged = replicator.acknowledged.get();

@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -27,12 +30,21 @@ import java.util.stream.Stream;
 final class JournalLock implements AutoCloseable
 {
     static final String FILE_NAME = "ringlog.lock";
+    /**
+     * Lock files this process holds. A second open in the same process is refused from here, without
+     * opening the file: closing any descriptor of a file drops every fcntl lock the process holds on it,
+     * so a refused second writer (or a tool reading the file) would otherwise free the journal for
+     * another process while its writer goes on.
+     */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
+    private final Path key;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private JournalLock(final FileChannel channel, final FileLock lock)
+    private JournalLock(final Path key, final FileChannel channel, final FileLock lock)
     {
+        this.key = key;
         this.channel = channel;
         this.lock = lock;
     }
@@ -45,6 +57,11 @@ final class JournalLock implements AutoCloseable
     static JournalLock acquire(final Path directory)
     {
         final Path file = directory.resolve(FILE_NAME);
+        final Path key = key(file);
+        if (!HELD.add(key))
+        {
+            throw inThisProcess(directory);
+        }
         final FileChannel channel;
         try
         {
@@ -53,6 +70,7 @@ final class JournalLock implements AutoCloseable
         }
         catch (final IOException ex)
         {
+            HELD.remove(key);
             throw new JournalException("cannot open the writer lock " + file + ": " +
                 FileErrors.describe(ex, file), ex);
         }
@@ -65,8 +83,7 @@ final class JournalLock implements AutoCloseable
             }
             catch (final OverlappingFileLockException ex)
             {
-                throw new JournalException("journal " + directory + " is already open for writing in this process; " +
-                    "one writer per journal: close the other ChronicleJournal first");
+                throw inThisProcess(directory);
             }
             if (lock == null)
             {
@@ -78,11 +95,12 @@ final class JournalLock implements AutoCloseable
                 .getBytes(StandardCharsets.US_ASCII);
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(text), 0);
-            return new JournalLock(channel, lock);
+            return new JournalLock(key, channel, lock);
         }
         catch (final IOException | RuntimeException ex)
         {
             closeQuietly(channel);
+            HELD.remove(key);
             if (ex instanceof JournalException)
             {
                 throw (JournalException)ex;
@@ -92,40 +110,72 @@ final class JournalLock implements AutoCloseable
         }
     }
 
+    private static JournalException inThisProcess(final Path directory)
+    {
+        return new JournalException("journal " + directory + " is already open for writing in this process; " +
+            "one writer per journal: close the other ChronicleJournal first");
+    }
+
+    private static Path key(final Path file)
+    {
+        try
+        {
+            return file.getParent().toRealPath().resolve(file.getFileName());
+        }
+        catch (final IOException ex)
+        {
+            return file.toAbsolutePath().normalize();
+        }
+    }
+
     /**
-     * "pid 123, since ..." from the directory's lock file while that process holds the lock, found
-     * without taking it (a tool that took it even for a moment could turn a starting writer away): on
-     * Linux, by the lock in {@code /proc/locks} on the file's inode; elsewhere, by the process being
-     * alive and not this one. Null when there is no lock file, it names no process, or no one holds it.
+     * The process holding the directory's writer lock, as "pid 123" (with ", since ..." from the lock file
+     * when that process is another one), found without taking the lock or, in this process, opening the
+     * file (either could free it): by the lock on the file's device and inode in Linux's
+     * {@code /proc/locks}. Null when no one holds it, or where there is no {@code /proc/locks}.
      */
     static String liveWriter(final Path directory)
     {
         final Path file = directory.resolve(FILE_NAME);
-        if (!Files.isRegularFile(file))
+        final Path locks = Path.of("/proc/locks");
+        if (!Files.isRegularFile(file) || !Files.isReadable(locks))
         {
             return null;
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        try
         {
-            final String holder = holder(channel);
-            if (holder.isEmpty())
+            final long dev = (Long)Files.getAttribute(file, "unix:dev");
+            final String where = String.format(Locale.ROOT, "%02x:%02x:%d", ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL),
+                (dev & 0xff) | ((dev >>> 12) & ~0xffL), (Long)Files.getAttribute(file, "unix:ino"));
+            long pid = -1;
+            try (Stream<String> lines = Files.lines(locks, StandardCharsets.US_ASCII))
+            {
+                for (final String line : (Iterable<String>)lines::iterator)
+                {
+                    // "1: POSIX  ADVISORY  WRITE 4079 fe:00:2155040 0 EOF": the pid is the field before device:inode.
+                    final String[] fields = line.trim().split("\\s+");
+                    for (int i = 1; i < fields.length && pid < 0; i++)
+                    {
+                        if (fields[i].equals(where))
+                        {
+                            pid = Long.parseLong(fields[i - 1]);
+                        }
+                    }
+                }
+            }
+            if (pid < 0)
             {
                 return null;
             }
-            final String text = holder.substring(2, holder.length() - 1);
-            final int end = text.indexOf(',');
-            final long pid = Long.parseLong(text.substring("pid ".length(), end < 0 ? text.length() : end).trim());
-            final Path locks = Path.of("/proc/locks");
-            if (Files.isReadable(locks))
+            if (pid == ProcessHandle.current().pid() || HELD.contains(key(file)))
             {
-                final String inode = ":" + Files.getAttribute(file, "unix:ino") + " ";
-                try (Stream<String> lines = Files.lines(locks, StandardCharsets.US_ASCII))
-                {
-                    return lines.anyMatch((line) -> line.contains(" " + pid + " ") && line.contains(inode)) ? text : null;
-                }
+                return "pid " + pid;
             }
-            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) ?
-                text : null;
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+            {
+                final String holder = holder(channel);
+                return holder.startsWith(" (pid " + pid + ",") ? holder.substring(2, holder.length() - 1) : "pid " + pid;
+            }
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -175,5 +225,6 @@ final class JournalLock implements AutoCloseable
             // Closing the channel below releases it anyway.
         }
         closeQuietly(channel);
+        HELD.remove(key);
     }
 }

@@ -17,10 +17,21 @@ import java.nio.file.Path;
  */
 public record TornEntry(long lastWholePosition, Path file, long fileOffset, int header, String what)
 {
+    private static final String HALF_WRITTEN = "a writer stopped mid-entry; ignored";
+
     /** A half-written entry: a writer stopped mid-entry. */
     public TornEntry(final long lastWholePosition, final Path file, final long fileOffset, final int header)
     {
-        this(lastWholePosition, file, fileOffset, header, "a writer stopped mid-entry; ignored");
+        this(lastWholePosition, file, fileOffset, header, HALF_WRITTEN);
+    }
+
+    /**
+     * Whether this is an entry found half-written (what a writer in the middle of it also leaves), rather
+     * than whole entries that fail their checks (which no writer at work leaves).
+     */
+    public boolean halfWritten()
+    {
+        return HALF_WRITTEN.equals(what);
     }
 
     @Override

@@ -72,7 +72,7 @@ class TwoWritersTest
     }
 
     @Test
-    void shouldRefuseASecondWriterInTheSameProcess()
+    void shouldRefuseASecondWriterInTheSameProcessAndKeepHoldingTheLock() throws Exception
     {
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
         {
@@ -81,6 +81,18 @@ class TwoWritersTest
                 () -> ChronicleJournal.open(JournalTesting.context(dir)));
             assertEquals("journal " + dir + " is already open for writing in this process; one writer per journal: " +
                 "close the other ChronicleJournal first", ex.getMessage());
+            // Neither that refusal nor a read-only tool looking meanwhile may let go of the operating system's lock
+            // (closing any descriptor of a file drops the fcntl locks the process holds on it): another process is
+            // still refused.
+            try (ChronicleJournal reader = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
+            {
+                assertTrue(reader.liveWriter().startsWith("pid " + ProcessHandle.current().pid()), reader.liveWriter());
+            }
+            final Process other = JournalTesting.startJvm(WriterMain.class, dir.toString(), "1");
+            assertTrue(other.waitFor(60, TimeUnit.SECONDS), "the other process's writer ends by itself");
+            final String said = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(1, other.exitValue(), said);
+            assertTrue(said.startsWith("error: journal " + dir + " is open for writing by another process"), said);
             appendRange(journal, 6, 10, 5);
         }
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))

@@ -269,7 +269,7 @@ public final class JournalTool implements Callable<Integer>
             }
             for (final TornEntry entry : torn)
             {
-                if (writer != null)
+                if (writer != null && entry.halfWritten())
                 {
                     // The entry its writer is in the middle of, read while half there: not damage.
                     out.println("entry-being-written-after: " + entry.lastWholePosition());
