@@ -364,9 +364,22 @@ final class ExchangeNode
                 else
                 {
                     final String deadline = asked.getProperty("deadline-ms");
-                    publish(node.engine(), Path.of(asked.getProperty("file")), Long.parseLong(asked.getProperty("rate", "0")),
-                        deadline != null ? Long.parseLong(deadline) : System.currentTimeMillis() + PUBLISH_TIMEOUT_S * 1000L,
-                        result);
+                    final long deadlineMillis = deadline != null ? Long.parseLong(deadline) :
+                        System.currentTimeMillis() + PUBLISH_TIMEOUT_S * 1000L;
+                    if (System.currentTimeMillis() >= deadlineMillis)
+                    {
+                        // Its asker has given up (the node was starting, or busy with an earlier publish): publishing
+                        // now would enter commands nobody is waiting for, and a retry would enter them twice.
+                        result.setProperty("status", "expired");
+                        result.setProperty("applied", "false");
+                        result.setProperty("message", "not published: this node reached the request after its " +
+                            "--timeout-s had run out; nothing from it was journaled");
+                    }
+                    else
+                    {
+                        publish(node.engine(), Path.of(asked.getProperty("file")), Long.parseLong(asked.getProperty("rate", "0")),
+                            deadlineMillis, result);
+                    }
                 }
             }
             catch (final IOException | RuntimeException ex)

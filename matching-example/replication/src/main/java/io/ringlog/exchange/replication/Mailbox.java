@@ -1,5 +1,7 @@
 package io.ringlog.exchange.replication;
 
+import io.ringlog.journal.FileErrors;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -63,7 +65,7 @@ final class Mailbox
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot write " + file + ": " + ex.getMessage(), ex);
+            throw new UncheckedIOException("cannot write " + file + ": " + FileErrors.describe(ex, file), ex);
         }
     }
 
@@ -86,7 +88,8 @@ final class Mailbox
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot delete " + directory.resolve(name + RESULT) + ": " + ex.getMessage(), ex);
+            throw new UncheckedIOException("cannot delete " + directory.resolve(name + RESULT) + ": " +
+                FileErrors.describe(ex, directory.resolve(name + RESULT)), ex);
         }
         write(directory.resolve(name + REQUEST), request);
     }

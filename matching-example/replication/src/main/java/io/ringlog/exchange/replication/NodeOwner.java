@@ -1,5 +1,7 @@
 package io.ringlog.exchange.replication;
 
+import io.ringlog.journal.FileErrors;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -15,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -71,15 +75,21 @@ final class NodeOwner implements AutoCloseable
         }
     }
 
+    /** Directories this process runs a node on (see {@link #claim}). */
+    private static final Set<Path> CLAIMED = ConcurrentHashMap.newKeySet();
+
     private final NodeDirectory directory;
+    private final Path key;
     private final FileChannel channel;
     private final FileLock lock;
     private final Running self;
     private boolean withdrawn;
 
-    private NodeOwner(final NodeDirectory directory, final FileChannel channel, final FileLock lock, final Running self)
+    private NodeOwner(final NodeDirectory directory, final Path key, final FileChannel channel, final FileLock lock,
+        final Running self)
     {
         this.directory = directory;
+        this.key = key;
         this.channel = channel;
         this.lock = lock;
         this.self = self;
@@ -94,6 +104,26 @@ final class NodeOwner implements AutoCloseable
     static NodeOwner claim(final NodeDirectory directory, final Consumer<String> say)
     {
         final Path root = directory.root();
+        final Path key = root.toAbsolutePath().normalize();
+        if (!CLAIMED.add(key))
+        {
+            // Never open the lock file a second time here: closing that descriptor would free this process's lock.
+            throw alreadyRunning(directory);
+        }
+        try
+        {
+            return claim(directory, key, say);
+        }
+        catch (final RuntimeException ex)
+        {
+            CLAIMED.remove(key);
+            throw ex;
+        }
+    }
+
+    private static NodeOwner claim(final NodeDirectory directory, final Path key, final Consumer<String> say)
+    {
+        final Path root = directory.root();
         final FileChannel channel;
         try
         {
@@ -102,7 +132,8 @@ final class NodeOwner implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot open " + root.resolve(LOCK_FILE) + ": " + ex.getMessage(), ex);
+            throw new UncheckedIOException("cannot open " + root.resolve(LOCK_FILE) + ": " +
+                FileErrors.describe(ex, root.resolve(LOCK_FILE)), ex);
         }
         FileLock lock = null;
         try
@@ -116,26 +147,40 @@ final class NodeOwner implements AutoCloseable
         if (lock == null)
         {
             closeQuietly(channel);
-            final Running other = read(directory);
-            throw new IllegalStateException("a node is already running in " + root +
-                (other != null ? " (pid " + other.pid() + ")" : "") + ": stop it first ('scripts/replica stop --dir " + root +
-                "')");
+            throw alreadyRunning(directory);
         }
-        final List<String> stale = new ArrayList<>();
-        stale.addAll(empty(directory.control()));
-        stale.addAll(empty(directory.inbox()));
-        if (!stale.isEmpty())
+        try
         {
-            say.accept("discarded " + stale.size() + (stale.size() == 1 ? " request" : " requests") + " left from before " +
-                "this node started (" + String.join(", ", stale) + "): ask again if it still matters");
+            final List<String> stale = new ArrayList<>();
+            stale.addAll(empty(directory.control()));
+            stale.addAll(empty(directory.inbox()));
+            if (!stale.isEmpty())
+            {
+                say.accept("discarded " + stale.size() + (stale.size() == 1 ? " request" : " requests") + " left from " +
+                    "before this node started (" + String.join(", ", stale) + "): ask again if it still matters");
+            }
+            final ProcessHandle process = ProcessHandle.current();
+            final Running self = new Running(root, process.pid(), process.info().startInstant().orElse(Instant.now()));
+            final Properties file = new Properties();
+            file.setProperty("pid", Long.toString(self.pid()));
+            file.setProperty("started", self.started().toString());
+            Mailbox.write(root.resolve(PID_FILE), file);
+            return new NodeOwner(directory, key, channel, lock, self);
         }
-        final ProcessHandle process = ProcessHandle.current();
-        final Running self = new Running(root, process.pid(), process.info().startInstant().orElse(Instant.now()));
-        final Properties file = new Properties();
-        file.setProperty("pid", Long.toString(self.pid()));
-        file.setProperty("started", self.started().toString());
-        Mailbox.write(root.resolve(PID_FILE), file);
-        return new NodeOwner(directory, channel, lock, self);
+        catch (final RuntimeException ex)
+        {
+            closeQuietly(channel);
+            throw ex;
+        }
+    }
+
+    private static IllegalStateException alreadyRunning(final NodeDirectory directory)
+    {
+        final Path root = directory.root();
+        final Running other = read(directory);
+        return new IllegalStateException("a node is already running in " + root +
+            (other != null ? " (pid " + other.pid() + ")" : "") + ": stop it first ('scripts/replica stop --dir " + root +
+            "')");
     }
 
     /** Deletes every request, answer and half-written file in {@code mailbox}; returns the requests' names. */
@@ -159,7 +204,7 @@ final class NodeOwner implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot empty " + mailbox + ": " + ex.getMessage(), ex);
+            throw new UncheckedIOException("cannot empty " + mailbox + ": " + FileErrors.describe(ex), ex);
         }
         return requests;
     }
@@ -254,6 +299,7 @@ final class NodeOwner implements AutoCloseable
             // Closing the channel releases it anyway.
         }
         closeQuietly(channel);
+        CLAIMED.remove(key);
     }
 
     private static void closeQuietly(final FileChannel channel)

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -95,6 +97,8 @@ class ReplicaCliTest
         Mailbox.write(gone.resolve(NodeOwner.PID_FILE), pid);
         final long started = System.nanoTime();
         final Map<String, CompletableFuture<Said>> runs = new LinkedHashMap<>();
+        // A thread each: the common pool has as few as one thread a core, and each run waits ~2 s for a node.
+        final ExecutorService threads = Executors.newFixedThreadPool(6);
         for (final Path node : List.of(nope, gone))
         {
             for (final String command : List.of("stop", "promote", "publish"))
@@ -104,7 +108,8 @@ class ReplicaCliTest
                 {
                     args.addAll(List.of("-i", commands.toString()));
                 }
-                runs.put(String.join(" ", args), CompletableFuture.supplyAsync(() -> replica(args.toArray(new String[0]))));
+                runs.put(String.join(" ", args), CompletableFuture.supplyAsync(() -> replica(args.toArray(new String[0])),
+                    threads));
             }
         }
         for (final Map.Entry<String, CompletableFuture<Said>> run : runs.entrySet())
@@ -116,6 +121,7 @@ class ReplicaCliTest
                 "primary|standby --dir " + node + " --listen HOST:PORT --peer HOST:PORT'\n", said.err, run.getKey());
             assertEquals("", said.out, run.getKey());
         }
+        threads.shutdown();
         final long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
         assertTrue(seconds <= ReplicaCli.STARTING.toSeconds() + 3, "took " + seconds + " s");
         assertFalse(Files.exists(nope), "nothing created");

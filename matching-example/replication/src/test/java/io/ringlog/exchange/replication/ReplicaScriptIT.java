@@ -1,6 +1,7 @@
 package io.ringlog.exchange.replication;
 
 import io.ringlog.exchange.workload.WorkloadConfig;
+import io.ringlog.journal.replication.ReplicationStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -113,6 +115,18 @@ class ReplicaScriptIT
             // The node's own answer at --timeout-s, not the asker giving up: what did not happen is exit code 1.
             assertTrue(waiting.contains("status: not-applied") && waiting.contains("applied: false"), waiting);
             assertTrue(System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(30), "publish waits --timeout-s, not longer");
+            // A request the node reaches after its asker's deadline (it was starting, or busy with another publish)
+            // is not published: the asker has given up, and its retry would enter the commands twice.
+            final NodeDirectory nodeA = new NodeDirectory(dir.resolve("a"));
+            final long journaled = ReplicationStatus.read(nodeA.replication()).journaledPosition();
+            final Properties late = new Properties();
+            late.setProperty("file", dir.resolve("few.txt").toAbsolutePath().toString());
+            late.setProperty("deadline-ms", Long.toString(System.currentTimeMillis() - 1));
+            Mailbox.ask(nodeA.inbox(), "publish-late", late);
+            final Properties expired = Mailbox.awaitAnswer(nodeA.inbox(), "publish-late", Duration.ofSeconds(30));
+            assertEquals("expired", expired.getProperty("status"), expired.toString());
+            assertEquals("false", expired.getProperty("applied"), expired.toString());
+            assertEquals(journaled, ReplicationStatus.read(nodeA.replication()).journaledPosition(), "nothing journaled");
             // Not 'replica stop': a primary waiting for its standby gives up draining only after its 30 s close timeout.
             primary.toHandle().destroyForcibly();
             assertTrue(primary.waitFor(30, TimeUnit.SECONDS));
