@@ -233,14 +233,18 @@ final class NodeOwner implements AutoCloseable
     }
 
     /**
-     * The node running on {@code directory}, waiting up to {@code starting} for one that is starting
-     * (a node started with {@code &} just before); creates nothing.
+     * The node running on {@code directory}, waiting up to {@code starting} for one to begin taking
+     * requests (a node started with {@code &} just before), and for as long as {@code patience} while a
+     * process that starts a node on this directory is alive (a {@code scripts/replica node ... --dir} that
+     * is still building the jar, or whose JVM is starting); creates nothing.
      *
      * @throws IllegalStateException if none runs there, saying how to start one.
      */
-    static Running await(final NodeDirectory directory, final Duration starting) throws InterruptedException
+    static Running await(final NodeDirectory directory, final Duration starting, final Duration patience)
+        throws InterruptedException
     {
-        final long deadline = System.nanoTime() + starting.toNanos();
+        final long begin = System.nanoTime();
+        final Path root = directory.root();
         while (true)
         {
             final Running running = running(directory);
@@ -248,14 +252,62 @@ final class NodeOwner implements AutoCloseable
             {
                 return running;
             }
-            if (System.nanoTime() - deadline >= 0)
+            final long waited = System.nanoTime() - begin;
+            if (waited >= starting.toNanos())
             {
-                final Path root = directory.root();
-                throw new IllegalStateException("no node is running in " + root + ": start one with 'scripts/replica " +
-                    "node --role primary|standby --dir " + root + " --listen HOST:PORT --peer HOST:PORT'");
+                final ProcessHandle starter = starter(directory);
+                if (starter == null)
+                {
+                    throw new IllegalStateException("no node is running in " + root + ": start one with 'scripts/replica " +
+                        "node --role primary|standby --dir " + root + " --listen HOST:PORT --peer HOST:PORT'");
+                }
+                if (waited >= patience.toNanos())
+                {
+                    throw new IllegalStateException("a node is starting in " + root + " (pid " + starter.pid() + ") but " +
+                        "did not begin taking requests within " + patience.toSeconds() + " s; see its output");
+                }
             }
             TimeUnit.MILLISECONDS.sleep(50);
         }
+    }
+
+    /**
+     * A live process, other than this one, whose command line starts a node on {@code directory}
+     * ({@code node} and {@code --dir} naming it, as given or resolved against this process's working
+     * directory); null if none. Reads what the operating system shows of other processes' arguments.
+     */
+    static ProcessHandle starter(final NodeDirectory directory)
+    {
+        final Path root = directory.root().toAbsolutePath().normalize();
+        final long self = ProcessHandle.current().pid();
+        return ProcessHandle.allProcesses()
+            .filter((process) -> process.pid() != self)
+            .filter((process) -> process.info().arguments().map((args) -> startsNodeOn(args, root)).orElse(false))
+            .findFirst().orElse(null);
+    }
+
+    private static boolean startsNodeOn(final String[] args, final Path root)
+    {
+        boolean node = false;
+        boolean here = false;
+        for (int i = 0; i < args.length; i++)
+        {
+            node |= args[i].equals("node");
+            final String dir = (args[i].equals("--dir") || args[i].equals("-d")) && i + 1 < args.length ? args[i + 1] :
+                args[i].startsWith("--dir=") ? args[i].substring("--dir=".length()) : null;
+            if (dir != null)
+            {
+                try
+                {
+                    here |= Path.of(dir).toAbsolutePath().normalize().equals(root);
+                }
+                catch (final RuntimeException ex)
+                {
+                    // Not a path here: not this directory.
+                }
+            }
+        }
+        return node && here;
     }
 
     /** This process, as its {@code node.pid} names it. */

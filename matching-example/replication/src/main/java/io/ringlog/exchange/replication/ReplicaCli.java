@@ -40,7 +40,11 @@ import java.util.concurrent.TimeoutException;
         CommandLine.HelpCommand.class})
 public final class ReplicaCli implements Callable<Integer>
 {
-    /** How long publish, promote and stop wait for a node that is not running yet (started with {@code &} just before). */
+    /**
+     * How long publish, promote and stop wait for a node that is not running yet when no process is starting
+     * one on that directory; while one is (started with {@code &} just before, building or starting its JVM),
+     * they wait as long as their own timeout.
+     */
     static final Duration STARTING = Duration.ofSeconds(2);
     /** How long publish waits beyond --timeout-s for the node's own answer, which says why its commands were not applied. */
     private static final Duration ANSWER_GRACE = Duration.ofSeconds(2);
@@ -248,8 +252,8 @@ public final class ReplicaCli implements Callable<Integer>
                 throw new CommandLine.ParameterException(spec.commandLine(), "--timeout-s must be positive");
             }
             final NodeDirectory node = new NodeDirectory(dir);
-            final NodeOwner.Running running = NodeOwner.await(node, STARTING);
             final Duration timeout = Duration.ofSeconds(timeoutSeconds);
+            final NodeOwner.Running running = NodeOwner.await(node, STARTING, timeout);
             final Properties request = new Properties();
             request.setProperty("file", commands.toAbsolutePath().toString());
             request.setProperty("rate", Long.toString(rate));
@@ -358,7 +362,7 @@ public final class ReplicaCli implements Callable<Integer>
         public Integer call() throws Exception
         {
             final NodeDirectory node = new NodeDirectory(dir);
-            final NodeOwner.Running running = NodeOwner.await(node, STARTING);
+            final NodeOwner.Running running = NodeOwner.await(node, STARTING, Duration.ofSeconds(timeoutSeconds));
             final Properties request = new Properties();
             request.setProperty("force", Boolean.toString(force));
             Mailbox.ask(node.control(), "promote", request);
@@ -382,7 +386,7 @@ public final class ReplicaCli implements Callable<Integer>
         public Integer call() throws Exception
         {
             final NodeDirectory node = new NodeDirectory(dir);
-            final NodeOwner.Running running = NodeOwner.await(node, STARTING);
+            final NodeOwner.Running running = NodeOwner.await(node, STARTING, Duration.ofSeconds(60));
             Mailbox.ask(node.control(), "stop", new Properties());
             return print(Mailbox.awaitAnswer(node.control(), "stop", Duration.ofSeconds(60), running::gone),
                 spec.commandLine().getOut(), spec.commandLine().getErr(), "stopping");

@@ -161,6 +161,48 @@ class ReplicaCliTest
         }
     }
 
+    /**
+     * A node started with {@code &} just before may still be building the jar or starting its JVM: while a
+     * process that starts a node on the directory is alive, stop waits for that node past the short
+     * allowance, and is answered once it runs.
+     */
+    @Test
+    void shouldWaitForANodeThatIsStillStarting() throws Exception
+    {
+        final NodeDirectory node = new NodeDirectory(dir.resolve("starting"));
+        // What 'scripts/replica node ... --dir DIR &' looks like while it builds: a live process naming the directory.
+        final Process starter = new ProcessBuilder("bash", "-c", "sleep 60; true", "node", "--dir",
+            node.root().toString()).start();
+        final ExecutorService thread = Executors.newSingleThreadExecutor();
+        try
+        {
+            await(() -> NodeOwner.starter(node) != null, "the starter to be seen");
+            final long asked = System.nanoTime();
+            final CompletableFuture<Said> stop = CompletableFuture.supplyAsync(() -> replica("stop", "--dir",
+                node.root().toString()), thread);
+            await(() -> System.nanoTime() - asked > ReplicaCli.STARTING.plusSeconds(1).toNanos() || stop.isDone(),
+                "the short allowance to pass");
+            assertFalse(stop.isDone(), "still waiting for the starting node: " + (stop.isDone() ? stop.get() : ""));
+            try (NodeOwner owner = NodeOwner.claim(node, (line) ->
+            {
+            }))
+            {
+                await(() -> Mailbox.pending(node.control()).contains("stop"), "the stop request");
+                final Properties answer = new Properties();
+                answer.setProperty("status", "stopping");
+                Mailbox.answer(node.control(), "stop", answer);
+                final Said said = stop.get(30, TimeUnit.SECONDS);
+                assertEquals(0, said.code, said.err);
+                assertEquals("status: stopping\n", said.out);
+            }
+        }
+        finally
+        {
+            starter.destroyForcibly();
+            thread.shutdownNow();
+        }
+    }
+
     /** A starting node empties its mailboxes, saying which requests it drops; a second node on the directory is refused. */
     @Test
     void shouldDiscardRequestsLeftFromBeforeTheNodeStarted() throws Exception
