@@ -17,34 +17,62 @@ RINGLOG_JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # the argfile exists, and no source is newer than the jar (the nested modules' too: bench needs
 # journal/replication, for one).
 ringlog_ensure_built() {
-  local glob="$1" module="$2" jar
-  jar="$(ringlog_first_match "$glob")"
-  if [ "${REBUILD:-0}" = 1 ] || [ -z "$jar" ] || [ ! -f "$RINGLOG_ARGS" ] || \
-     [ -n "$(find "$RINGLOG_ROOT/pom.xml" "$RINGLOG_ROOT"/*/pom.xml "$RINGLOG_ROOT"/*/src/main \
-               "$RINGLOG_ROOT"/*/*/pom.xml "$RINGLOG_ROOT"/*/*/src/main \
-               -newer "$jar" -print -quit 2>/dev/null)" ]; then
-    echo "building ringlog $module (first use, or sources changed)..." >&2
-    if [ "${RINGLOG_NO_BUILD:-0}" = 1 ]; then
-      echo "error: $glob is missing or older than the sources, and RINGLOG_NO_BUILD=1 forbids building it" >&2
-      exit 1
+  local glob="$1" module="$2"
+  if ringlog_stale "$glob"; then
+    # One build at a time: scripts started together (the replica session starts two nodes with '&' and
+    # publishes at once) would otherwise run Maven on the same target directories side by side, and
+    # break each other's builds. Whoever waited finds the jar built and goes on.
+    mkdir -p "$RINGLOG_ROOT/target"
+    exec 9>"$RINGLOG_ROOT/target/.ringlog-build.lock"
+    if command -v flock >/dev/null 2>&1 && ! flock -n 9; then
+      echo "waiting for another ringlog build in $RINGLOG_ROOT to finish..." >&2
+      flock 9
     fi
-    local log
-    log="$(mktemp)"
-    if ! (cd "$RINGLOG_ROOT" && mvn -B -q -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
-            package -pl "$module" -am) >"$log" 2>&1; then
-      # Maven's own report, without the terminal colour codes Debian's Maven prints even in batch mode.
-      sed 's/\x1b\[[0-9;]*m//g' "$log" >&2
-      rm -f "$log"
-      echo "error: the build failed; run 'mvn -B -DskipTests package' in $RINGLOG_ROOT to see why" >&2
-      exit 1
+    if [ "${REBUILD:-0}" != 1 ] && ! ringlog_stale "$glob"; then
+      exec 9>&-
+      RINGLOG_JAR="$(ringlog_first_match "$glob")"
+      return
     fi
-    rm -f "$log"
+    ringlog_build "$glob" "$module"
+    exec 9>&-
   fi
   RINGLOG_JAR="$(ringlog_first_match "$glob")"
   if [ -z "$RINGLOG_JAR" ]; then
     echo "error: the build finished but $glob is missing; run 'mvn -B -DskipTests package' in $RINGLOG_ROOT" >&2
     exit 1
   fi
+}
+
+# ringlog_stale JAR_GLOB: true when JAR_GLOB has no match, the argfile is missing, a source is newer than
+# the jar, or REBUILD=1.
+ringlog_stale() {
+  local jar
+  jar="$(ringlog_first_match "$1")"
+  [ "${REBUILD:-0}" = 1 ] || [ -z "$jar" ] || [ ! -f "$RINGLOG_ARGS" ] || \
+    [ -n "$(find "$RINGLOG_ROOT/pom.xml" "$RINGLOG_ROOT"/*/pom.xml "$RINGLOG_ROOT"/*/src/main \
+              "$RINGLOG_ROOT"/*/*/pom.xml "$RINGLOG_ROOT"/*/*/src/main \
+              -newer "$jar" -print -quit 2>/dev/null)" ]
+}
+
+# ringlog_build JAR_GLOB MODULE: builds MODULE and what it needs, quietly; on failure prints Maven's report
+# and exits 1.
+ringlog_build() {
+  local glob="$1" module="$2" log
+  echo "building ringlog $module (first use, or sources changed)..." >&2
+  if [ "${RINGLOG_NO_BUILD:-0}" = 1 ]; then
+    echo "error: $glob is missing or older than the sources, and RINGLOG_NO_BUILD=1 forbids building it" >&2
+    exit 1
+  fi
+  log="$(mktemp)"
+  if ! (cd "$RINGLOG_ROOT" && mvn -B -q -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
+          package -pl "$module" -am) >"$log" 2>&1; then
+    # Maven's own report, without the terminal colour codes Debian's Maven prints even in batch mode.
+    sed 's/\x1b\[[0-9;]*m//g' "$log" >&2
+    rm -f "$log"
+    echo "error: the build failed; run 'mvn -B -DskipTests package' in $RINGLOG_ROOT to see why" >&2
+    exit 1
+  fi
+  rm -f "$log"
 }
 
 # ringlog_first_match GLOB: prints the first file matching GLOB under the repository root, or nothing.

@@ -31,8 +31,16 @@ class FreshCloneIT
         assertFalse(Files.exists(clone.resolve("matching-example/target")), "a fresh clone has nothing built");
         final Shell shell = new Shell(clone, Map.of());
 
-        final Shell.Result demo = shell.run(ReadmeCommands.mainJob(), BUILD_AND_RUN).expectOk();
-        assertTrue(demo.err().contains("building ringlog"), "the first use builds what it needs\n" + demo);
+        // Another script's first use at the same moment (as the replica session starts two nodes with '&'): one
+        // builds, the other waits for that build instead of running Maven beside it on the same target directories.
+        final Shell.Result demo = shell.run("(scripts/journal --help > side.out 2> side.err; echo $? > side.rc) & " +
+            ReadmeCommands.mainJob() + "; rc=$?; wait; exit $rc", BUILD_AND_RUN).expectOk();
+        final String sideErr = Files.readString(clone.resolve("side.err"));
+        assertEquals("0", Files.readString(clone.resolve("side.rc")).strip(), sideErr);
+        final String both = demo.err() + sideErr;
+        assertEquals(1, count(both, "building ringlog matching-example"), "the first use builds what it needs, once\n" +
+            demo + "\nside: " + sideErr);
+        assertEquals(1, count(both, "waiting for another ringlog build in " + clone + " to finish..."), both);
         UserOutput.assertNoStackTrace(demo);
         UserOutput.assertNoCommandFailed(demo);
         assertEquals("true", demo.value("replay-matches"), demo.toString());
@@ -68,5 +76,15 @@ class FreshCloneIT
             }
         }
         return -1;
+    }
+
+    private static int count(final String text, final String what)
+    {
+        int n = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + what.length()))
+        {
+            n++;
+        }
+        return n;
     }
 }
