@@ -108,7 +108,8 @@ public final class ExchangeCli implements Callable<Integer>
     {
         final Path parent = file.getParent();
         final String problem = Files.isDirectory(file) ? "it is a directory" :
-            parent != null && !Files.isDirectory(parent) ? "no such directory " + parent : null;
+            parent != null && !Files.isDirectory(parent) ? "no such directory " + parent + " (create it first: mkdir -p " +
+                parent + ")" : null;
         if (problem != null)
         {
             throw new IllegalArgumentException("cannot write " + what + " " + file + ": " + problem);

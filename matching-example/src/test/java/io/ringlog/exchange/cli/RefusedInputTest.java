@@ -128,7 +128,7 @@ class RefusedInputTest
         final Cli.Result generate = Cli.run("generate", "-n", "10", "-o", nowhere.resolve("x.txt").toString());
         assertEquals(1, generate.code(), generate.toString());
         assertEquals("error: cannot write command file " + nowhere.resolve("x.txt") + ": no such directory " + nowhere +
-            "\n", generate.err());
+            " (create it first: mkdir -p " + nowhere + ")\n", generate.err());
         assertEquals("", generate.out());
         assertFalse(Files.exists(nowhere), "the directory is not created");
 
@@ -136,7 +136,7 @@ class RefusedInputTest
             nowhere.resolve("e.txt").toString());
         assertEquals(1, events.code(), events.toString());
         assertEquals("error: cannot write events file " + nowhere.resolve("e.txt") + ": no such directory " + nowhere +
-            "\n", events.err(), "run --events says it the same way");
+            " (create it first: mkdir -p " + nowhere + ")\n", events.err(), "run --events says it the same way");
         assertFalse(Files.exists(dir.resolve("j")));
     }
 

@@ -118,7 +118,7 @@ class CommandLinesIT
 
         final Shell.Result output = refused(1, "scripts/exchange generate -n 10 -o run/refused/nonexistent/x.txt");
         assertEquals("error: cannot write command file run/refused/nonexistent/x.txt: no such directory " +
-            "run/refused/nonexistent\n", output.err());
+            "run/refused/nonexistent (create it first: mkdir -p run/refused/nonexistent)\n", output.err());
         assertFalse(Files.exists(session.resolve("run/refused/nonexistent")), "no directory created");
 
         final Shell.Result usage = shell.run("scripts/exchange", QUICK);
