@@ -5,7 +5,6 @@ import io.ringlog.core.JournalException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,8 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -30,22 +27,11 @@ import java.util.stream.Stream;
 final class JournalLock implements AutoCloseable
 {
     static final String FILE_NAME = "ringlog.lock";
-    /**
-     * Lock files this process holds. A second open in the same process is refused from here, without
-     * opening the file: closing any descriptor of a file drops every fcntl lock the process holds on it,
-     * so a refused second writer (or a tool reading the file) would otherwise free the journal for
-     * another process while its writer goes on.
-     */
-    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
-    private final Path key;
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final ProcessFileLock lock;
 
-    private JournalLock(final Path key, final FileChannel channel, final FileLock lock)
+    private JournalLock(final ProcessFileLock lock)
     {
-        this.key = key;
-        this.channel = channel;
         this.lock = lock;
     }
 
@@ -57,74 +43,38 @@ final class JournalLock implements AutoCloseable
     static JournalLock acquire(final Path directory)
     {
         final Path file = directory.resolve(FILE_NAME);
-        final Path key = key(file);
-        if (!HELD.add(key))
-        {
-            throw inThisProcess(directory);
-        }
-        final FileChannel channel;
+        final ProcessFileLock lock;
         try
         {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+            lock = ProcessFileLock.tryAcquire(file);
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            throw new JournalException("journal " + directory + " is already open for writing in this process; " +
+                "one writer per journal: close the other ChronicleJournal first");
         }
         catch (final IOException ex)
         {
-            HELD.remove(key);
-            throw new JournalException("cannot open the writer lock " + file + ": " +
-                FileErrors.describe(ex, file), ex);
+            throw new JournalException("cannot take the writer lock " + file + ": " + FileErrors.describe(ex, file), ex);
+        }
+        if (lock == null)
+        {
+            throw new JournalException("journal " + directory + " is open for writing by another process" +
+                holder(file) + "; one writer per journal: stop that one first (read-only tools such as " +
+                "'journal verify' may look meanwhile). Nothing was written.");
         }
         try
         {
-            final FileLock lock;
-            try
-            {
-                lock = channel.tryLock();
-            }
-            catch (final OverlappingFileLockException ex)
-            {
-                throw inThisProcess(directory);
-            }
-            if (lock == null)
-            {
-                throw new JournalException("journal " + directory + " is open for writing by another process" +
-                    holder(channel) + "; one writer per journal: stop that one first (read-only tools such as " +
-                    "'journal verify' may look meanwhile). Nothing was written.");
-            }
             final byte[] text = ("pid " + ProcessHandle.current().pid() + ", since " + Instant.now() + "\n")
                 .getBytes(StandardCharsets.US_ASCII);
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(text), 0);
-            return new JournalLock(key, channel, lock);
+            lock.channel().truncate(0);
+            lock.channel().write(ByteBuffer.wrap(text), 0);
+            return new JournalLock(lock);
         }
         catch (final IOException | RuntimeException ex)
         {
-            closeQuietly(channel);
-            HELD.remove(key);
-            if (ex instanceof JournalException)
-            {
-                throw (JournalException)ex;
-            }
-            throw new JournalException("cannot take the writer lock " + file + ": " +
-                FileErrors.describe(ex, file), ex);
-        }
-    }
-
-    private static JournalException inThisProcess(final Path directory)
-    {
-        return new JournalException("journal " + directory + " is already open for writing in this process; " +
-            "one writer per journal: close the other ChronicleJournal first");
-    }
-
-    private static Path key(final Path file)
-    {
-        try
-        {
-            return file.getParent().toRealPath().resolve(file.getFileName());
-        }
-        catch (final IOException ex)
-        {
-            return file.toAbsolutePath().normalize();
+            lock.close();
+            throw new JournalException("cannot take the writer lock " + file + ": " + FileErrors.describe(ex, file), ex);
         }
     }
 
@@ -167,15 +117,12 @@ final class JournalLock implements AutoCloseable
             {
                 return null;
             }
-            if (pid == ProcessHandle.current().pid() || HELD.contains(key(file)))
+            if (pid == ProcessHandle.current().pid() || ProcessFileLock.heldHere(file))
             {
                 return "pid " + pid;
             }
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
-            {
-                final String holder = holder(channel);
-                return holder.startsWith(" (pid " + pid + ",") ? holder.substring(2, holder.length() - 1) : "pid " + pid;
-            }
+            final String holder = holder(file);
+            return holder.startsWith(" (pid " + pid + ",") ? holder.substring(2, holder.length() - 1) : "pid " + pid;
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -183,10 +130,13 @@ final class JournalLock implements AutoCloseable
         }
     }
 
-    /** " (pid 123, since ...)" from the lock file, or nothing if it says nothing readable. */
-    private static String holder(final FileChannel channel)
+    /**
+     * " (pid 123, since ...)" from the lock file, or nothing if it says nothing readable. Only where this
+     * process does not hold the lock: closing the descriptor it reads with would free it.
+     */
+    private static String holder(final Path file)
     {
-        try
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
             final ByteBuffer bytes = ByteBuffer.allocate(128);
             channel.read(bytes, 0);
@@ -200,31 +150,10 @@ final class JournalLock implements AutoCloseable
         }
     }
 
-    private static void closeQuietly(final FileChannel channel)
-    {
-        try
-        {
-            channel.close();
-        }
-        catch (final IOException ignore)
-        {
-            // Closing releases the lock; there is nothing else to undo.
-        }
-    }
-
     /** Releases the lock. The file stays: deleting it could let two writers lock two different files. */
     @Override
     public void close()
     {
-        try
-        {
-            lock.release();
-        }
-        catch (final IOException ignore)
-        {
-            // Closing the channel below releases it anyway.
-        }
-        closeQuietly(channel);
-        HELD.remove(key);
+        lock.close();
     }
 }

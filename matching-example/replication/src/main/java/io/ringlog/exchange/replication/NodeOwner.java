@@ -1,15 +1,13 @@
 package io.ringlog.exchange.replication;
 
 import io.ringlog.journal.FileErrors;
+import io.ringlog.journal.ProcessFileLock;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -17,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -28,7 +24,7 @@ import java.util.stream.Stream;
  * once whether anything will answer them, and notice when it stops while they wait; and so that a
  * starting node knows that the requests already in its mailboxes were left for a node that is gone.
  * <pre>
- *   NODE_DIR/node.lock  an exclusive lock (fcntl on Linux) the node's process holds from start to exit: the
+ *   NODE_DIR/node.lock  a {@link ProcessFileLock} the node's process holds from start to exit: the
  *                       operating system drops it when the process dies, however it dies
  *   NODE_DIR/node.pid   pid=, started= of that process: written once the node holds the lock and has emptied
  *                       its mailboxes, deleted when it stops serving requests (a killed node leaves it behind)
@@ -75,22 +71,14 @@ final class NodeOwner implements AutoCloseable
         }
     }
 
-    /** Directories this process runs a node on (see {@link #claim}). */
-    private static final Set<Path> CLAIMED = ConcurrentHashMap.newKeySet();
-
     private final NodeDirectory directory;
-    private final Path key;
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final ProcessFileLock lock;
     private final Running self;
     private boolean withdrawn;
 
-    private NodeOwner(final NodeDirectory directory, final Path key, final FileChannel channel, final FileLock lock,
-        final Running self)
+    private NodeOwner(final NodeDirectory directory, final ProcessFileLock lock, final Running self)
     {
         this.directory = directory;
-        this.key = key;
-        this.channel = channel;
         this.lock = lock;
         this.self = self;
     }
@@ -104,49 +92,23 @@ final class NodeOwner implements AutoCloseable
     static NodeOwner claim(final NodeDirectory directory, final Consumer<String> say)
     {
         final Path root = directory.root();
-        final Path key = root.toAbsolutePath().normalize();
-        if (!CLAIMED.add(key))
-        {
-            // Never open the lock file a second time here: closing that descriptor would free this process's lock.
-            throw alreadyRunning(directory);
-        }
-        try
-        {
-            return claim(directory, key, say);
-        }
-        catch (final RuntimeException ex)
-        {
-            CLAIMED.remove(key);
-            throw ex;
-        }
-    }
-
-    private static NodeOwner claim(final NodeDirectory directory, final Path key, final Consumer<String> say)
-    {
-        final Path root = directory.root();
-        final FileChannel channel;
+        final ProcessFileLock lock;
         try
         {
             Files.createDirectories(root);
-            channel = FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = ProcessFileLock.tryAcquire(root.resolve(LOCK_FILE));
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            throw alreadyRunning(directory);
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot open " + root.resolve(LOCK_FILE) + ": " +
+            throw new UncheckedIOException("cannot lock " + root.resolve(LOCK_FILE) + ": " +
                 FileErrors.describe(ex, root.resolve(LOCK_FILE)), ex);
-        }
-        FileLock lock = null;
-        try
-        {
-            lock = channel.tryLock();
-        }
-        catch (final IOException | OverlappingFileLockException ex)
-        {
-            // Held in this JVM, or not lockable: either way not ours.
         }
         if (lock == null)
         {
-            closeQuietly(channel);
             throw alreadyRunning(directory);
         }
         try
@@ -165,11 +127,11 @@ final class NodeOwner implements AutoCloseable
             file.setProperty("pid", Long.toString(self.pid()));
             file.setProperty("started", self.started().toString());
             Mailbox.write(root.resolve(PID_FILE), file);
-            return new NodeOwner(directory, key, channel, lock, self);
+            return new NodeOwner(directory, lock, self);
         }
         catch (final RuntimeException ex)
         {
-            closeQuietly(channel);
+            lock.close();
             throw ex;
         }
     }
@@ -342,27 +304,6 @@ final class NodeOwner implements AutoCloseable
     public void close()
     {
         withdraw();
-        try
-        {
-            lock.release();
-        }
-        catch (final IOException ignore)
-        {
-            // Closing the channel releases it anyway.
-        }
-        closeQuietly(channel);
-        CLAIMED.remove(key);
-    }
-
-    private static void closeQuietly(final FileChannel channel)
-    {
-        try
-        {
-            channel.close();
-        }
-        catch (final IOException ignore)
-        {
-            // Closing releases the lock; there is nothing else to undo.
-        }
+        lock.close();
     }
 }
