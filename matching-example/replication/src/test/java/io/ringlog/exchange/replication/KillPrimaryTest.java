@@ -36,7 +36,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KillPrimaryTest
 {
-    private static final int TRIALS = 10;
+    /** Kills in synchronous mode: the replication issue asks for at least ten. */
+    private static final int SYNC_TRIALS = 10;
+    /** Kills in asynchronous mode, whose bound (lost at most the lag) each kill checks the same way. */
+    private static final int ASYNC_TRIALS = 4;
     private static final int CHUNK = 4_000;
     private static final long RATE = 12_000;
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -48,12 +51,13 @@ class KillPrimaryTest
     @ValueSource(strings = {"sync", "async"})
     void shouldKeepEverySeenEventAcrossKillsOfThePrimary(final String mode) throws Exception
     {
+        final int trialCount = "sync".equals(mode) ? SYNC_TRIALS : ASYNC_TRIALS;
         final long seed = System.nanoTime();
         final Random random = new Random(seed);
         final String context = mode + ", seed " + seed;
         System.out.println(context);
-        final List<String> workload = Exchanges.workload(WorkloadConfig.exchangeCore(seed, (long)CHUNK * TRIALS));
-        final int setup = workload.size() - CHUNK * TRIALS;
+        final List<String> workload = Exchanges.workload(WorkloadConfig.exchangeCore(seed, (long)CHUNK * trialCount));
+        final int setup = workload.size() - CHUNK * trialCount;
         final int[] ports = {Exchanges.freePort(), Exchanges.freePort()};
         final String[] names = {"x", "y"};
         final NodeProcess[] nodes = new NodeProcess[2];
@@ -66,7 +70,7 @@ class KillPrimaryTest
             long lost = 0;
             long bound = 0;
             final List<Trial> trials = new java.util.ArrayList<>();
-            for (int trial = 1; trial <= TRIALS; trial++)
+            for (int trial = 1; trial <= trialCount; trial++)
             {
                 final int p = (trial + 1) % 2;
                 final NodeProcess primary = nodes[p];
@@ -124,7 +128,7 @@ class KillPrimaryTest
                     "the killed node rejoined, " + where);
                 assertEquals(Role.STANDBY, rejoined.status().role(), where);
             }
-            System.out.println(context + ": in " + TRIALS + " kills, " + lost + " positions lost, lag at the kills " + bound);
+            System.out.println(context + ": in " + trialCount + " kills, " + lost + " positions lost, lag at the kills " + bound);
             for (final NodeProcess node : nodes)
             {
                 stop(node);
