@@ -11,6 +11,7 @@ import io.ringlog.core.engine.Counters;
 import io.ringlog.core.engine.EngineStatus;
 import io.ringlog.core.engine.InputStage;
 import io.ringlog.core.engine.Intake;
+import io.ringlog.core.engine.InlineListeners;
 import io.ringlog.core.engine.ListenerStage;
 import io.ringlog.core.engine.Recovery;
 import io.ringlog.core.engine.RingOutput;
@@ -34,6 +35,7 @@ import java.util.concurrent.TimeoutException;
  *  Intake ──► [input ring] ──► InputStage: journal ──┐                      (io.ringlog.core.engine)
  *   (positions,                 InputStage: replicate ┴─► InputStage: BusinessLogic ──► RingOutput
  *    timestamps)                (compact: one InputStage does all three)        │
+ *                                                             InlineListeners ◄─┤ (on the logic thread)
  *                                                                       [output ring] ──► ListenerStage × n
  *  Recovery runs on the logic stage's thread before its first command; close() drains, then stops.
  * </pre>
@@ -462,7 +464,8 @@ public final class Engine implements AutoCloseable
             // One producer, the logic thread, which publishes whole commands as ranges (see RingOutput).
             this.output = RingBuffer.createSingleProducer(() -> new OutputEvent(maxEventPayload), ctx.outputRingSize(),
                 ctx.waitStrategy().get());
-            this.ringOutput = new RingOutput(output, maxEventPayload, status);
+            this.ringOutput = new RingOutput(output, maxEventPayload, status,
+                new InlineListeners(ctx.inlineListenerNames(), ctx.inlineListeners(), status, counters));
             this.logic = new BusinessLogic(ctx, ringOutput, status, counters);
             this.threads = new StageThreads(ctx.threadFactory(), ctx.name() + "-", ctx.stageCpus(), status::recordError);
             this.gate = ctx.replicator() != null ? new AcknowledgementGate(status, inputWait) : null;
@@ -488,7 +491,7 @@ public final class Engine implements AutoCloseable
         /** Starts every stage; returns the journal's last position once recovery has run. */
         long startAndRecover()
         {
-            boolean anyReplayListener = false;
+            boolean anyReplayListener = ctx.inlineListeners().stream().anyMatch(OutputListener::receivesReplay);
             for (int i = 0; i < ctx.listeners().size(); i++)
             {
                 final OutputListener listener = ctx.listeners().get(i);

@@ -39,6 +39,8 @@ public final class EngineContext
     private Replicator replicator;
     private final List<OutputListener> listeners = new ArrayList<>();
     private final List<String> listenerNames = new ArrayList<>();
+    private final List<OutputListener> inlineListeners = new ArrayList<>();
+    private final List<String> inlineListenerNames = new ArrayList<>();
     private final Map<String, Integer> stageCpus = new LinkedHashMap<>();
     private ErrorPolicy errorPolicy = ErrorPolicy.REJECT;
     private ErrorHandler errorHandler;
@@ -270,13 +272,57 @@ public final class EngineContext
     /** Adds a listener that consumes output events on its own thread. */
     public EngineContext listener(final String name, final OutputListener listener)
     {
+        checkListener(name, listener);
+        listeners.add(listener);
+        listenerNames.add(name);
+        return this;
+    }
+
+    /**
+     * Adds a listener that runs on the business-logic thread instead of its own: it gets each range of
+     * events as the logic publishes it (at the end of each batch of commands, or once a quarter of the
+     * output ring waits), in order, before the logic goes on. It sees exactly what a listener on its own
+     * thread sees, at the moment that one could first see it, so only what is durable (journaled and, with
+     * synchronous replication, acknowledged); replayed events only if it {@linkplain
+     * OutputListener#receivesReplay asks}; an exception it throws goes to the error handler and it gets
+     * the next event.
+     * <p>
+     * It costs no thread, no wake-up and no cache lines crossing between cores, which is what a listener
+     * on its own thread pays per event; in exchange, the logic waits for it. Use it for work that is
+     * short and never blocks: a non-blocking write to a socket or to an Aeron publication, a hand-off to
+     * a queue, a counter. It must not block on the engine itself: a {@link Engine#publish} to a full ring
+     * from it would wait for the thread it runs on (use {@link Engine#tryPublish}).
+     */
+    public EngineContext inlineListener(final String name, final OutputListener listener)
+    {
+        checkListener(name, listener);
+        inlineListeners.add(listener);
+        inlineListenerNames.add(name);
+        return this;
+    }
+
+    private void checkListener(final String name, final OutputListener listener)
+    {
         if (listener == null || name == null)
         {
             throw new IllegalArgumentException("listener and its name must not be null");
         }
-        listeners.add(listener);
-        listenerNames.add(name);
-        return this;
+        if (listenerNames.contains(name) || inlineListenerNames.contains(name))
+        {
+            throw new IllegalArgumentException("a listener named '" + name + "' was added already: " +
+                "errors and stage names tell listeners apart by name");
+        }
+    }
+
+    /** The listeners on the business-logic thread, in the order they were added. */
+    public List<OutputListener> inlineListeners()
+    {
+        return inlineListeners;
+    }
+
+    public List<String> inlineListenerNames()
+    {
+        return inlineListenerNames;
     }
 
     public List<OutputListener> listeners()

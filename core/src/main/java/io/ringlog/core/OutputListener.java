@@ -1,7 +1,8 @@
 package io.ringlog.core;
 
 /**
- * Consumes output events on its own thread: responses to clients, market data, read models. A
+ * Consumes output events on its own thread ({@link EngineContext#listener}) or on the business-logic
+ * thread ({@link EngineContext#inlineListener}): responses to clients, market data, read models. A
  * listener that throws has the exception passed to the engine's error handler and keeps receiving
  * later events; it never stops the business logic or other listeners.
  */

@@ -28,6 +28,9 @@ import java.nio.ByteOrder;
  * it refreshes its view of the consumers it moves its cursor to the last claimed slot, publishing the
  * first events of an unfinished command.)
  * <p>
+ * Listeners on the business-logic thread ({@link InlineListeners}) get each range as it is published,
+ * before {@code flush()} returns; they hold no slot, so the ring waits only for the threaded ones.
+ * <p>
  * In discard mode (replay with no listener that wants it) events go to a scratch buffer, under the
  * same per-command limit, so live and replay behave alike.
  */
@@ -39,6 +42,7 @@ public final class RingOutput implements Output
     private final int flushAt;
     private final int maxEventsPerCommand;
     private final EngineStatus status;
+    private final InlineListeners inline;
     private final UnsafeBuffer scratch;
     private final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
     private Command cause;
@@ -57,7 +61,8 @@ public final class RingOutput implements Output
     /** The reason code of the claimed rejection, or 0 when the claimed event is not one. */
     private int claimedReason;
 
-    public RingOutput(final RingBuffer<OutputEvent> ring, final int maxEventPayloadLength, final EngineStatus status)
+    public RingOutput(final RingBuffer<OutputEvent> ring, final int maxEventPayloadLength, final EngineStatus status,
+        final InlineListeners inline)
     {
         this.ring = ring;
         this.capacity = ring.getBufferSize();
@@ -67,6 +72,7 @@ public final class RingOutput implements Output
         // The events of one command must fit in the ring at once.
         this.maxEventsPerCommand = capacity;
         this.status = status;
+        this.inline = inline == null || inline.isEmpty() ? null : inline;
         this.scratch = new UnsafeBuffer(new byte[maxEventPayloadLength]);
     }
 
@@ -106,15 +112,23 @@ public final class RingOutput implements Output
         cause = null;
     }
 
-    /** Publishes every whole command written so far as one range. */
+    /**
+     * Publishes every whole command written so far as one range, then hands it to the inline listeners,
+     * if any, on this thread.
+     */
     public void flush()
     {
         final long end = cause == null ? written : commandStart - 1;
         if (end > published)
         {
+            final long lo = published + 1;
             final long hi = ring.next((int)(end - published));
-            ring.publish(published + 1, hi);
+            ring.publish(lo, hi);
             published = hi;
+            if (inline != null)
+            {
+                inline.deliver(ring, lo, hi);
+            }
         }
     }
 

@@ -1,0 +1,157 @@
+package io.ringlog.core;
+
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.core.testing.CollectingListener;
+import io.ringlog.core.testing.GatedJournal;
+import io.ringlog.core.testing.RecordingErrorHandler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
+import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A listener on the business-logic thread ({@link EngineContext#inlineListener}) sees what a listener on
+ * its own thread sees, in the same order, never before it is durable, and is treated the same when it
+ * throws or when the journal is replayed.
+ */
+class InlineListenerTest
+{
+    private static final int COMMANDS = 3_000;
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldSeeWhatAThreadedListenerSeesOnTheLogicThreadAndNothingBeforeItIsJournaled(final Topology topology)
+        throws Exception
+    {
+        // 200 µs per commit: batches build up behind the journal, which is where a leak would show.
+        final GatedJournal journal = new GatedJournal(64, 200_000);
+        final CollectingListener threaded = new CollectingListener();
+        final AtomicInteger early = new AtomicInteger();
+        final Set<String> threads = ConcurrentHashMap.newKeySet();
+        final CollectingListener inline = new CollectingListener()
+        {
+            @Override
+            public void onEvent(final OutputEvent event, final boolean endOfBatch) throws Exception
+            {
+                if (event.position() > journal.committedPosition())
+                {
+                    early.incrementAndGet();
+                }
+                threads.add(Thread.currentThread().getName());
+                super.onEvent(event, endOfBatch);
+            }
+        };
+        final EngineContext ctx = new EngineContext().name("inline").stateMachine(new AccumulatorStateMachine())
+            .topology(topology).ringSize(1024).outputRingSize(256).maxPayloadLength(64).journal(journal)
+            .listener("threaded", threaded).inlineListener("inline", inline);
+        assertFalse(ctx.stageNames().contains("listener-inline"), "an inline listener has no thread: " + ctx.stageNames());
+        try (Engine engine = Engine.launch(ctx))
+        {
+            for (int i = 1; i <= COMMANDS; i++)
+            {
+                engine.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
+            }
+        }
+        // Close drains: every event reached both before it returned.
+        assertEquals(COMMANDS, inline.count());
+        assertEquals(threaded.events(), inline.events(), "the same events in the same order");
+        assertEquals((long)COMMANDS * (COMMANDS + 1) / 2, inline.events().get(COMMANDS - 1).value());
+        assertEquals(0, early.get(), "events seen before their command was journaled");
+        final String logicThread = "inline-" + (topology == Topology.COMPACT ? "compact" : "logic");
+        assertEquals(Set.of(logicThread), threads, "inline listeners run on the business-logic thread");
+        assertTrue(journal.commits() < COMMANDS, "commits were batched: " + journal.commits());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldReportAndCountWhatItThrowsAndGoOnWithTheNextEvent(final Topology topology) throws Exception
+    {
+        final RecordingErrorHandler errors = new RecordingErrorHandler();
+        final CollectingListener after = new CollectingListener();
+        final OutputListener failing = (event, endOfBatch) ->
+        {
+            if (event.position() == 3)
+            {
+                throw new IllegalStateException("no room for position 3");
+            }
+        };
+        final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+        final EngineMetrics metrics;
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(sm).topology(topology).errorHandler(errors)
+            .inlineListener("failing", failing).inlineListener("after", after)))
+        {
+            metrics = engine.metrics();
+            for (int i = 1; i <= 5; i++)
+            {
+                engine.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
+            }
+        }
+        assertEquals(1, metrics.listenerErrors());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), after.events().stream().map(CollectingListener.Seen::position).toList(),
+            "the next listener, and the next event, still delivered");
+        assertEquals(15, sm.total(), "the business logic never saw the listener's failure");
+        final ListenerException failure = assertInstanceOf(ListenerException.class, errors.errors().get(0));
+        assertEquals("failing", failure.listener());
+        assertEquals(3, failure.position());
+        assertTrue(failure.getMessage().contains("no room for position 3"), failure.getMessage());
+        assertEquals(1, errors.errors().size(), errors.errors().toString());
+    }
+
+    @Test
+    void shouldGetReplayedEventsOnlyIfItAsksForThem() throws Exception
+    {
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        try (Engine first = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(journal)))
+        {
+            for (int i = 1; i <= 10; i++)
+            {
+                first.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
+            }
+        }
+        final CollectingListener replaying = new CollectingListener(true);
+        final CollectingListener live = new CollectingListener(false);
+        try (Engine second = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(journal)
+            .inlineListener("replaying", replaying).inlineListener("live", live)))
+        {
+            assertEquals(10, replaying.count(), "replayed before launch returned, on the logic thread");
+            assertTrue(replaying.events().stream().allMatch(CollectingListener.Seen::replay));
+            assertEquals(55, replaying.events().get(9).value());
+            assertEquals(0, live.count(), "no replayed event for a listener that did not ask");
+            second.publish(ADD, 0, 0, 11, longPayload(11), 0, 8);
+            second.awaitApplied(11, 10, TimeUnit.SECONDS);
+            replaying.awaitCount(11, Duration.ofSeconds(10));
+        }
+        assertEquals(1, live.count());
+        assertEquals(11, live.events().get(0).position());
+        assertFalse(live.events().get(0).replay());
+        assertEquals(66, live.events().get(0).value());
+    }
+
+    @Test
+    void shouldRefuseTwoListenersOfOneName()
+    {
+        final EngineContext ctx = new EngineContext().listener("out", (event, endOfBatch) ->
+        {
+        });
+        final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> ctx.inlineListener("out", (event, endOfBatch) ->
+            {
+            }));
+        assertEquals("a listener named 'out' was added already: errors and stage names tell listeners apart by name",
+            refused.getMessage());
+    }
+}
