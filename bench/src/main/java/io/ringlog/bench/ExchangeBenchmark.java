@@ -117,6 +117,13 @@ public class ExchangeBenchmark extends RinglogFork
     @Param({""})
     public String workloadFile;
 
+    /**
+     * The listener on its own thread (THREAD, one thread more than the stages) or on the business-logic
+     * thread (INLINE; see {@link io.ringlog.core.EngineContext#inlineListener}).
+     */
+    @Param({"THREAD"})
+    public ListenerPlacement listenerPlacement = ListenerPlacement.THREAD;
+
     private final BenchDirectory directory = new BenchDirectory("exchange");
     private WorkloadConfig config;
     private RecordedWorkload workload;
@@ -133,7 +140,7 @@ public class ExchangeBenchmark extends RinglogFork
         workload = RecordedWorkload.load(workloadFile, seed, flowCommands);
         listener = new LastPositionListener();
         exchange = new ExchangeStateMachine(config.maxAssets(), true);
-        engine = Engine.launch(StageCpus.apply(stageCpus, new EngineContext())
+        engine = Engine.launch(listenerPlacement.add(StageCpus.apply(stageCpus, new EngineContext())
             .name("exchange")
             .topology(topology)
             .waitStrategy(waitStrategy)
@@ -149,8 +156,7 @@ public class ExchangeBenchmark extends RinglogFork
                 {
                     firstFailure = ex.getMessage();
                 }
-            })
-            .listener("last-position", listener));
+            }), "last-position", listener));
         next = 0;
         window = new InFlight(inFlight);
         batch = engine.newBatch();

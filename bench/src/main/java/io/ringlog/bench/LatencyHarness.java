@@ -103,6 +103,10 @@ public final class LatencyHarness implements Callable<Integer>
         "BUSY_SPIN only with a core per thread")
     WaitStrategies waitStrategy = WaitStrategies.PARKING;
 
+    @Option(names = "--listener", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}): the listener " +
+        "that records each latency on its own thread, or on the business-logic thread (EngineContext.inlineListener)")
+    ListenerPlacement listenerPlacement = ListenerPlacement.THREAD;
+
     @Option(names = "--workload", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}): a counter " +
         "add per command, or the exchange-core order flow into the exchange")
     Workload workload = Workload.COUNTER;
@@ -166,7 +170,7 @@ public final class LatencyHarness implements Callable<Integer>
         final PrintWriter err = spec.commandLine().getErr();
         final FailureReport failures = new FailureReport(err, "engine");
         final BenchDirectory directory = new BenchDirectory("latency");
-        final Engine engine = Engine.launch(new EngineContext()
+        final Engine engine = Engine.launch(listenerPlacement.add(new EngineContext()
             .name(THREAD_PREFIX)
             .topology(topology)
             .waitStrategy(waitStrategy)
@@ -177,11 +181,11 @@ public final class LatencyHarness implements Callable<Integer>
             .journal(journal.open(directory, Durability.MEMORY_MAPPED, sender.maxPayload()))
             .clock(System::nanoTime)
             .stateMachine(stateMachineWrapper.apply(sender.stateMachine()))
-            .errorHandler(failures)
-            .listener("latency", recorder));
+            .errorHandler(failures), "latency", recorder));
         final int engineThreads = countThreads(THREAD_PREFIX + "-");
-        console.printf(Locale.ROOT, "ringlog latency: topology=%s wait=%s rate=%d/s measured=%ds warmup=%ds " +
-            "workload=%s journal=%s%n", topology, waitStrategy.name(), rate, seconds, warmupSeconds, workload, journal);
+        console.printf(Locale.ROOT, "ringlog latency: topology=%s wait=%s listener=%s rate=%d/s measured=%ds " +
+            "warmup=%ds workload=%s journal=%s%n", topology, waitStrategy.name(), listenerPlacement, rate, seconds,
+            warmupSeconds, workload, journal);
         console.printf(Locale.ROOT, "machine: %d cores available to the JVM; threads: %d engine + 1 producer = %d%n",
             Runtime.getRuntime().availableProcessors(), engineThreads, engineThreads + 1);
 
@@ -219,17 +223,19 @@ public final class LatencyHarness implements Callable<Integer>
         console.printf(Locale.ROOT, "producer: %d commands, worst send lag behind schedule %.1f us%n",
             total, maxSendLag / 1000.0);
         console.printf(Locale.ROOT, "achieved: %d/s of %d/s, kept-up: %s%n", Math.round(achieved), rate, keptUp);
-        final LatencyReport report = new LatencyReport(workload == Workload.EXCHANGE ? "latency-exchange-" +
-            journal.name().toLowerCase(Locale.ROOT) : "latency", topology.name(), waitStrategy.name(), rate,
+        final String inline = listenerPlacement == ListenerPlacement.INLINE ? "-inline" : "";
+        final LatencyReport report = new LatencyReport((workload == Workload.EXCHANGE ? "latency-exchange-" +
+            journal.name().toLowerCase(Locale.ROOT) : "latency") + inline, topology.name(), waitStrategy.name(), rate,
             recorder.corrected(), recorder.service());
         report.printTable(console);
         console.println("wrote " + report.write(out) + " and " + out.resolve(report.baseName() + ".hgrm"));
         final Path png = out.resolve(report.baseName() + ".png");
         try
         {
-            LatencyChart.write(png, String.format(Locale.ROOT, "ringlog %s%s, %s, %s wait, %d commands/s, %d cores",
+            LatencyChart.write(png, String.format(Locale.ROOT, "ringlog %s%s, %s, %s wait%s, %d commands/s, %d cores",
                 workload == Workload.EXCHANGE ? "exchange" : "counter",
-                journal == JournalKind.CHRONICLE ? " + Chronicle journal" : "", topology, waitStrategy.name(), rate,
+                journal == JournalKind.CHRONICLE ? " + Chronicle journal" : "", topology, waitStrategy.name(),
+                listenerPlacement == ListenerPlacement.INLINE ? ", inline listener" : "", rate,
                 Runtime.getRuntime().availableProcessors()), recorder.corrected(), recorder.service());
             console.println("wrote " + png);
         }
@@ -248,6 +254,7 @@ public final class LatencyHarness implements Callable<Integer>
             results.put("durability", journal == JournalKind.CHRONICLE ? Durability.MEMORY_MAPPED.name() : "none");
             results.put("topology", topology.name());
             results.put("wait-strategy", waitStrategy.name());
+            results.put("listener", listenerPlacement.name());
             results.put("rate", rate);
             results.put("achieved-rate", Math.round(achieved));
             results.put("kept-up", keptUp);

@@ -88,6 +88,13 @@ public class PipelineBenchmark extends RinglogFork
     @Param({"4"})
     public int inFlight;
 
+    /**
+     * The listener on its own thread (THREAD, one thread more than the stages) or on the business-logic
+     * thread (INLINE; see {@link io.ringlog.core.EngineContext#inlineListener}).
+     */
+    @Param({"THREAD"})
+    public ListenerPlacement listenerPlacement = ListenerPlacement.THREAD;
+
     private final BenchDirectory directory = new BenchDirectory("pipeline");
 
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[CounterStateMachine.PAYLOAD_LENGTH]);
@@ -100,7 +107,7 @@ public class PipelineBenchmark extends RinglogFork
     public void launch()
     {
         listener = new LastPositionListener();
-        engine = Engine.launch(new EngineContext()
+        engine = Engine.launch(listenerPlacement.add(new EngineContext()
             .name("bench")
             .topology(topology)
             .waitStrategy(waitStrategy)
@@ -109,8 +116,7 @@ public class PipelineBenchmark extends RinglogFork
             .maxPayloadLength(MAX_PAYLOAD)
             .maxEventPayloadLength(MAX_PAYLOAD)
             .journal(journal.open(directory, Durability.MEMORY_MAPPED, MAX_PAYLOAD))
-            .stateMachine(new CounterStateMachine())
-            .listener("last-position", listener));
+            .stateMachine(new CounterStateMachine()), "last-position", listener));
         payload.putLong(0, 1, ByteOrder.LITTLE_ENDIAN);
         window = new InFlight(inFlight);
     }

@@ -18,13 +18,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchmarksByHandTest
 {
     @ParameterizedTest
-    @CsvSource({"PIPELINED, IN_MEMORY", "COMPACT, IN_MEMORY", "PIPELINED, CHRONICLE", "COMPACT, CHRONICLE"})
-    void shouldDeliverEveryCommandOfEachBatchThroughTheEngine(final Topology topology, final JournalKind journal)
+    @CsvSource({"PIPELINED, IN_MEMORY, THREAD", "COMPACT, IN_MEMORY, THREAD", "PIPELINED, CHRONICLE, THREAD",
+        "COMPACT, CHRONICLE, THREAD", "COMPACT, IN_MEMORY, INLINE", "PIPELINED, CHRONICLE, INLINE"})
+    void shouldDeliverEveryCommandOfEachBatchThroughTheEngine(final Topology topology, final JournalKind journal,
+        final ListenerPlacement placement)
     {
         final PipelineBenchmark benchmark = new PipelineBenchmark();
         benchmark.topology = topology;
         benchmark.waitStrategy = WaitStrategies.PHASED;
         benchmark.journal = journal;
+        benchmark.listenerPlacement = placement;
         benchmark.launch();
         try
         {

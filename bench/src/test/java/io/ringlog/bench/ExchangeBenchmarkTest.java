@@ -26,13 +26,15 @@ class ExchangeBenchmarkTest
     private static final int FLOW = 3 * ExchangeBenchmark.BATCH;
 
     @ParameterizedTest
-    @CsvSource({"COMPACT, IN_MEMORY, 0", "PIPELINED, IN_MEMORY, 0", "COMPACT, CHRONICLE, 0", "PIPELINED, CHRONICLE, 0",
-        "COMPACT, IN_MEMORY, 2", "COMPACT, CHRONICLE, 2"})
+    @CsvSource({"COMPACT, IN_MEMORY, 0, THREAD", "PIPELINED, IN_MEMORY, 0, THREAD", "COMPACT, CHRONICLE, 0, THREAD",
+        "PIPELINED, CHRONICLE, 0, THREAD", "COMPACT, IN_MEMORY, 2, THREAD", "COMPACT, CHRONICLE, 2, THREAD",
+        "COMPACT, CHRONICLE, 2, INLINE"})
     void shouldMatchTheWholeStreamAsTheStateMachineAloneWould(final Topology topology, final JournalKind journal,
-        final int inFlight) throws Exception
+        final int inFlight, final ListenerPlacement placement) throws Exception
     {
         final ExchangeBenchmark benchmark = benchmark(topology, journal);
         benchmark.inFlight = inFlight;
+        benchmark.listenerPlacement = placement;
         benchmark.launch();
         try
         {

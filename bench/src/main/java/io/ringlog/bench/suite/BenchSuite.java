@@ -1,5 +1,6 @@
 package io.ringlog.bench.suite;
 
+import io.ringlog.bench.ListenerPlacement;
 import io.ringlog.journal.tool.CliSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,11 +31,13 @@ import java.util.concurrent.Callable;
  * figure issue 9 asks for, from one invocation on one machine, back to back.
  * <pre>
  *  1  stream     generate the exchange-core workload once: ExchangeBenchmark's stream, the peer's file, proven equal
- *  2  JMH        bare Disruptor ×2, pipeline in-memory / journaled / PHASED / YIELDING / BUSY_SPIN,
- *                ArrayBlockingQueue, exchange in-memory / journaled / journaled one publish per command
+ *  2  JMH        bare Disruptor ×2, pipeline in-memory / journaled / PHASED / YIELDING / BUSY_SPIN / inline
+ *                listener, ArrayBlockingQueue, exchange in-memory / journaled / pinned / inline listener /
+ *                journaled one publish per command
  *                                                                                        (Runner, one fork per row)
  *  3  peer       exchange-core throughput on the file, unpinned, then pinned    (bench/peers/peer, its own JVM)
- *  4  latency    per rate: ringlog exchange, Chronicle journal (LatencyHarness, own JVM), then exchange-core
+ *  4  latency    per rate: ringlog exchange, Chronicle journal, its listener on its own thread, then on the
+ *                logic thread (LatencyHarness, own JVM each), then exchange-core
  *  5  replication none / async / sync to a standby over Aeron, side by side   (ReplicationBench, its own JVM)
  *  6  report     results.json, results.md, latency-&lt;rate&gt;.png; ratios from this run's medians
  * </pre>
@@ -163,7 +166,12 @@ public final class BenchSuite implements Callable<Integer>
                 for (final long rate : plan.latencyRates())
                 {
                     step(String.format(Locale.ROOT, "latency at %,d/s: ringlog exchange, Chronicle journal", rate));
-                    report.add(done(ChildRuns.ringlogLatency(rate, workload, plan, dir, Machine.load())));
+                    report.add(done(ChildRuns.ringlogLatency(rate, ListenerPlacement.THREAD, workload, plan, dir,
+                        Machine.load())));
+                    step(String.format(Locale.ROOT, "latency at %,d/s: ringlog exchange, Chronicle journal, inline " +
+                        "listener", rate));
+                    report.add(done(ChildRuns.ringlogLatency(rate, ListenerPlacement.INLINE, workload, plan, dir,
+                        Machine.load())));
                     step(String.format(Locale.ROOT, "latency at %,d/s: exchange-core", rate));
                     report.add(done(ChildRuns.peerLatency(peer.toAbsolutePath(), rate, workload, plan, dir,
                         Machine.load())));

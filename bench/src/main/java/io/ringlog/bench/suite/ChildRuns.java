@@ -2,6 +2,7 @@ package io.ringlog.bench.suite;
 
 import io.ringlog.bench.Json;
 import io.ringlog.bench.LatencyHarness;
+import io.ringlog.bench.ListenerPlacement;
 import io.ringlog.bench.ReplicationBench;
 
 import java.io.IOException;
@@ -68,25 +69,32 @@ final class ChildRuns
             String.valueOf(figures.get("threads")), null, iterations, null, load, source);
     }
 
-    /** ringlog's exchange at a fixed rate, Chronicle journal (MEMORY_MAPPED), COMPACT, PARKING, in a fresh JVM. */
+    /**
+     * ringlog's exchange at a fixed rate, Chronicle journal (MEMORY_MAPPED), COMPACT, PARKING, in a fresh JVM,
+     * its listener on a thread of its own or on the business-logic thread.
+     */
     static LatencyResult ringlogLatency(
-        final long rate, final WorkloadFiles workload, final SuitePlan plan, final Path out, final double load)
-        throws IOException
+        final long rate, final ListenerPlacement placement, final WorkloadFiles workload, final SuitePlan plan,
+        final Path out, final double load) throws IOException
     {
+        final boolean inline = placement == ListenerPlacement.INLINE;
+        final String name = inline ? "ringlog-inline" : "ringlog";
         final Path dir = out.resolve("latency");
-        final Path json = dir.resolve("ringlog-" + rate + ".json");
-        final Path log = out.resolve("logs").resolve("ringlog-latency-" + rate + ".log");
+        final Path json = dir.resolve(name + "-" + rate + ".json");
+        final Path log = out.resolve("logs").resolve(name + "-latency-" + rate + ".log");
         final String settings = "exchange, Chronicle journal (MEMORY_MAPPED), COMPACT, " + RINGLOG_WAIT +
-            ", ring 16K, one publish per command";
+            ", ring 16K, one publish per command, listener " + (inline ? "on the business-logic thread" : "on its own thread");
         final ChildProcess.Exit exit = ChildProcess.run(ChildProcess.java(LatencyHarness.class.getName(), List.of(
             "--workload", "EXCHANGE", "--journal", "CHRONICLE", "--topology", "COMPACT", "--wait", RINGLOG_WAIT,
+            "--listener", placement.name(),
             "--rate", Long.toString(rate), "--seconds", Integer.toString(plan.latencySeconds()),
             "--warmup", Integer.toString(plan.latencyWarmupSeconds()),
             "--workload-file", workload.latencyStream().toString(), "--out", dir.toString(), "--json", json.toString())),
             log, timeout(plan));
-        final String base = "latency-exchange-chronicle-compact-" + RINGLOG_WAIT.toLowerCase() + "-" + rate;
-        return latency("ringlog", rate, settings, exit, json, dir.resolve(base + ".hgrm"),
-            dir.resolve(base + "-service.hgrm"), log, out, load);
+        final String base = "latency-exchange-chronicle" + (inline ? "-inline" : "") + "-compact-" +
+            RINGLOG_WAIT.toLowerCase() + "-" + rate;
+        return latency(inline ? "ringlog, inline listener" : "ringlog", rate, settings, exit, json,
+            dir.resolve(base + ".hgrm"), dir.resolve(base + "-service.hgrm"), log, out, load);
     }
 
     /** exchange-core at a fixed rate, its latency configuration, on the same file. */

@@ -87,6 +87,9 @@ final class JmhRows
             "IN_MEMORY", "YIELDING", YIELDING, batch));
         rows.add(pipeline("pipeline-memory-busy-spin", "ringlog pipeline, COMPACT, in-memory journal, BUSY_SPIN",
             "IN_MEMORY", "BUSY_SPIN", BUSY_SPIN, batch));
+        rows.add(inline(pipeline("pipeline-memory-inline",
+            "ringlog pipeline, COMPACT, in-memory journal, listener on the business-logic thread", "IN_MEMORY", "PARKING",
+            PARKING, batch), "2: compact (journal, logic, then the listener) + JMH producer"));
         rows.add(new Row("abq", "ArrayBlockingQueue pipeline (same stages, textbook)",
             ArrayBlockingQueuePipelineBenchmark.class, params("inFlight", WINDOW),
             "commands/s: " + batch + "; journal, logic and listener threads joined by ArrayBlockingQueues, the same " +
@@ -107,6 +110,9 @@ final class JmhRows
         {
             rows.add(pinned(workload));
         }
+        rows.add(inline(exchange("exchange-chronicle-inline", "ringlog exchange end to end, COMPACT, Chronicle journal " +
+            "(MEMORY_MAPPED), listener on the business-logic thread", "CHRONICLE", 100, workload),
+            "2: compact (journal, logic, then the listener) + JMH producer (+ Chronicle's idle daemons)"));
         rows.add(exchange("exchange-chronicle-publish-one",
             "ringlog exchange end to end, COMPACT, Chronicle journal (MEMORY_MAPPED), one publish per command",
             "CHRONICLE", 1, workload));
@@ -140,7 +146,7 @@ final class JmhRows
     }
 
     /**
-     * Row 12 with the compact and listener threads pinned to the last CPU this process may use and the JMH
+     * Row {@code exchange-chronicle} with the compact and listener threads pinned to the last CPU this process may use and the JMH
      * thread, the producer, to the first: the stage that writes every event and the one that reads it
      * share a core's caches, and the producer has the other core to itself. Left out where threads cannot be
      * pinned.
@@ -158,6 +164,16 @@ final class JmhRows
         return new Row(row.id(), row.label(), row.benchmark(), params, row.measures() + "; EngineContext.stageCpu pins " +
             "the compact and listener threads to CPU " + last + ", the JMH thread pins itself to CPU " + first,
             row.waitStrategy(), row.threads());
+    }
+
+    /** {@code row} with its listener on the business-logic thread (EngineContext.inlineListener). */
+    private static Row inline(final Row row, final String threads)
+    {
+        final Map<String, String> params = new LinkedHashMap<>(row.params());
+        params.put("listenerPlacement", "INLINE");
+        return new Row(row.id(), row.label(), row.benchmark(), params, row.measures() + "; the listener runs on the " +
+            "business-logic thread as EngineContext.inlineListener, after each range of events is published",
+            row.waitStrategy(), threads);
     }
 
     private static Map<String, String> params(final String... keyValues)

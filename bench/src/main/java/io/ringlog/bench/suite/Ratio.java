@@ -30,6 +30,11 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
         new Ratio("exchange-pinned-vs-exchange-core",
             "ringlog exchange, journal on, pinned as above / exchange-core, unpinned", "exchange-chronicle-pinned",
             "exchange-core", null),
+        new Ratio("exchange-inline-vs-exchange-core",
+            "ringlog exchange, journal on, listener on the business-logic thread / exchange-core",
+            "exchange-chronicle-inline", "exchange-core", null),
+        new Ratio("inline-vs-abq", "ringlog pipeline, listener on the business-logic thread / ArrayBlockingQueue pipeline " +
+            "(in-memory journal)", "pipeline-memory-inline", "abq", null),
         new Ratio("exchange-memory-vs-exchange-core", "ringlog exchange, in-memory journal / exchange-core (no journal)",
             "exchange-memory", "exchange-core", null),
         new Ratio("exchange-memory-vs-logic", "ringlog exchange end to end, in-memory journal / its logic alone on one thread",

@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * What a suite run leaves in its directory: {@code results.json} (everything, for tools),
  * {@code results.md} (the tables a person reads: machine, ratios against targets, throughput, latency,
- * replication) and {@code latency-<rate>.png} per rate, both exchanges' distributions on one chart. Every ratio is
+ * replication) and {@code latency-<rate>.png} per rate, every exchange run's distributions on one chart. Every ratio is
  * computed here from this run's rows; nothing is carried over from another run.
  */
 final class SuiteReport

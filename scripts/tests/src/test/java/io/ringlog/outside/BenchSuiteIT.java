@@ -34,8 +34,9 @@ class BenchSuiteIT
 {
     private static final Duration SUITE = Duration.ofMinutes(4);
     private static final List<String> JMH_ROWS = List.of("disruptor-multi", "disruptor-single", "pipeline-memory",
-        "pipeline-chronicle", "pipeline-memory-phased", "pipeline-memory-yielding", "pipeline-memory-busy-spin", "abq",
-        "exchange-logic", "exchange-memory", "exchange-chronicle", "exchange-chronicle-pinned", "exchange-chronicle-publish-one");
+        "pipeline-chronicle", "pipeline-memory-phased", "pipeline-memory-yielding", "pipeline-memory-busy-spin",
+        "pipeline-memory-inline", "abq", "exchange-logic", "exchange-memory", "exchange-chronicle", "exchange-chronicle-pinned",
+        "exchange-chronicle-inline", "exchange-chronicle-publish-one");
     private static final List<String> TARGETS = List.of("exchange-vs-exchange-core", "pipeline-vs-disruptor",
         "journaled-vs-in-memory", "ringlog-vs-abq");
 
@@ -86,13 +87,19 @@ class BenchSuiteIT
         }
 
         final List<Map<String, Object>> latency = (List<Map<String, Object>>)json.get("latency");
-        assertEquals(List.of("ringlog", "exchange-core"), latency.stream().map((run) -> run.get("engine")).toList());
-        final Map<String, Object> ringlog = Json.object(latency.get(0), "figures");
-        assertEquals("CHRONICLE", ringlog.get("journal"));
-        assertEquals("EXCHANGE", ringlog.get("workload"));
-        assertTrue(ringlog.get("kept-up") instanceof Boolean, ringlog.toString());
-        assertEquals(0L, ringlog.get("failures"), ringlog.toString());
+        assertEquals(List.of("ringlog", "ringlog, inline listener", "exchange-core"),
+            latency.stream().map((run) -> run.get("engine")).toList());
+        for (int i = 0; i < 2; i++)
+        {
+            final Map<String, Object> ringlog = Json.object(latency.get(i), "figures");
+            assertEquals("CHRONICLE", ringlog.get("journal"));
+            assertEquals("EXCHANGE", ringlog.get("workload"));
+            assertEquals(i == 0 ? "THREAD" : "INLINE", ringlog.get("listener"));
+            assertTrue(ringlog.get("kept-up") instanceof Boolean, ringlog.toString());
+            assertEquals(0L, ringlog.get("failures"), ringlog.toString());
+        }
         assertTrue(md.contains("| 10,000 | ringlog |"), md);
+        assertTrue(md.contains("| 10,000 | ringlog, inline listener |"), md);
         assertTrue(md.contains("| 10,000 | exchange-core |"), md);
         assertPng(out.resolve("latency-10000.png"));
 
