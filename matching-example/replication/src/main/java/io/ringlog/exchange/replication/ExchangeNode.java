@@ -24,6 +24,8 @@ import io.ringlog.journal.replication.ReplicationMode;
 import io.ringlog.journal.replication.ReplicationNode;
 import io.ringlog.journal.replication.Role;
 import io.ringlog.journal.replication.StandbyLoss;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.BufferedWriter;
@@ -534,11 +536,15 @@ final class ExchangeNode
         }
     }
 
+    /** How often a publish held up by a full ring looks for a stop request. */
+    private static final long STOP_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
     /** Publishes each parsed command, at a fixed rate when asked. */
     private final class Publisher implements CommandFileReader.Sink
     {
         private final Engine engine;
         private final double intervalNanos;
+        private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, 1_000, 1_000_000);
         private long started;
         long published;
 
@@ -568,9 +574,42 @@ final class ExchangeNode
                     LockSupport.parkNanos(left);
                 }
             }
-            engine.publish(command.type(), command.version(), command.sourceId(), command.sourceSequence(),
-                command.correlationId(), command.payload(), 0, command.payloadLength());
+            if (!engine.tryPublish(command.type(), command.version(), command.sourceId(), command.sourceSequence(),
+                command.correlationId(), command.payload(), 0, command.payloadLength()))
+            {
+                awaitRoom(command);
+            }
             published++;
+        }
+
+        /**
+         * The ring is full: a synchronous primary whose standby does not acknowledge fills it, since nothing
+         * is applied meanwhile. Waits for room as a publish would, but looks for a stop request now and
+         * then, so that 'replica stop' is answered (the rest of the file is not published) instead of
+         * waiting behind this publish for a standby that may never come back.
+         */
+        private void awaitRoom(final ParsedCommand command)
+        {
+            idle.reset();
+            long nextLook = System.nanoTime() + STOP_LOOK_NANOS;
+            while (!engine.tryPublish(command.type(), command.version(), command.sourceId(), command.sourceSequence(),
+                command.correlationId(), command.payload(), 0, command.payloadLength()))
+            {
+                if (stopping)
+                {
+                    throw new StopPublishing();
+                }
+                final long now = System.nanoTime();
+                if (now - nextLook >= 0)
+                {
+                    if (stopAsked())
+                    {
+                        throw new StopPublishing();
+                    }
+                    nextLook = now + STOP_LOOK_NANOS;
+                }
+                idle.idle();
+            }
         }
     }
 }

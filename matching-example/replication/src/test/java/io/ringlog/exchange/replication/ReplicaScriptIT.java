@@ -127,7 +127,40 @@ class ReplicaScriptIT
             assertEquals("expired", expired.getProperty("status"), expired.toString());
             assertEquals("false", expired.getProperty("applied"), expired.toString());
             assertEquals(journaled, ReplicationStatus.read(nodeA.replication()).journaledPosition(), "nothing journaled");
-            // Not 'replica stop': a primary waiting for its standby gives up draining only after its 30 s close timeout.
+
+            // More commands than the ring holds: nothing is applied while no standby acknowledges, so the ring
+            // fills and the publish waits for room. 'replica stop' must still be answered, and the publish too.
+            final int ring = 1 << 16;
+            Exchanges.write(dir.resolve("many.txt"), Exchanges.workload(WorkloadConfig.exchangeCore(9, ring + 5_000)));
+            final Path publishOut = dir.resolve("publish-many.txt");
+            final ProcessBuilder publishing = new ProcessBuilder("scripts/replica", "publish", "--dir",
+                dir.resolve("a").toString(), "-i", dir.resolve("many.txt").toString()).directory(ROOT.toFile())
+                .redirectErrorStream(true).redirectOutput(publishOut.toFile());
+            publishing.environment().put("RINGLOG_NO_BUILD", "1");
+            final Process publish = publishing.start();
+            try
+            {
+                // Nothing was ever applied here (no acknowledgement came), so the ring is full at position 'ring'.
+                await(() -> ReplicationStatus.read(nodeA.replication()).journaledPosition() >= ring,
+                    "the ring to fill with commands its standby never acknowledges");
+                final long stopAsked = System.nanoTime();
+                final String stopped = run("scripts/replica", "stop", "--dir", dir.resolve("a").toString());
+                assertTrue(stopped.contains("status: stopping"), stopped);
+                assertTrue(System.nanoTime() - stopAsked < TimeUnit.SECONDS.toNanos(20),
+                    "a stop is answered while a publish waits for room in the ring, not after it");
+                assertTrue(publish.waitFor(30, TimeUnit.SECONDS), "the publish was answered too");
+                final String published = Files.readString(publishOut, StandardCharsets.UTF_8);
+                assertEquals(1, publish.exitValue(), published);
+                assertTrue(published.contains("status: stopped") && published.contains("applied: false"), published);
+                assertTrue(published.contains("commands: " + (ring - journaled)),
+                    "what the ring had room for was published, the rest not: " + published);
+                assertNoStackTrace(published);
+            }
+            finally
+            {
+                publish.toHandle().destroyForcibly();
+            }
+            // The stopping primary drains until its 30 s close timeout, waiting for its standby: not waited for here.
             primary.toHandle().destroyForcibly();
             assertTrue(primary.waitFor(30, TimeUnit.SECONDS));
             assertNoStackTrace(log("a"));
