@@ -289,9 +289,16 @@ public final class EngineContext
      * <p>
      * It costs no thread, no wake-up and no cache lines crossing between cores, which is what a listener
      * on its own thread pays per event; in exchange, the logic waits for it. Use it for work that is
-     * short and never blocks: a non-blocking write to a socket or to an Aeron publication, a hand-off to
-     * a queue, a counter. It must not block on the engine itself: a {@link Engine#publish} to a full ring
-     * from it would wait for the thread it runs on (use {@link Engine#tryPublish}).
+     * short and never blocks: a non-blocking write to a socket or to an Aeron publication, a copy into a
+     * queue, a counter. The event is a slot of the output ring, reused once it returns: copy what it keeps.
+     * It must not block on the engine itself: a {@link Engine#publish} to a full ring from it would wait
+     * for the thread it runs on (use {@link Engine#tryPublish}).
+     * <p>
+     * It usually runs between two commands. When the output ring fills up while a command is applied (a
+     * slow listener on its own thread, or a command with many events), the events of the commands before
+     * it are published then, to make room, and an inline listener gets them then too, while the state
+     * machine is in the middle of that command: so it must never read the state machine, whose state is
+     * then half-way through a command (a threaded listener must not either, for other reasons).
      */
     public EngineContext inlineListener(final String name, final OutputListener listener)
     {
@@ -339,7 +346,8 @@ public final class EngineContext
      * Pins a stage's thread to one CPU from the moment it starts ({@code sched_setaffinity} on Linux,
      * through OpenHFT's Java-Thread-Affinity). {@code stage} is the stage thread's name without the
      * engine's name: {@code compact} (COMPACT); {@code journal}, {@code logic} and, with a replicator,
-     * {@code replicator} (PIPELINED); {@code listener-<name>} for each listener. {@link Engine#launch}
+     * {@code replicator} (PIPELINED); {@code listener-<name>} for each listener on its own thread (an
+     * {@linkplain #inlineListener inline listener} has none). {@link Engine#launch}
      * refuses a stage this engine does not have, a CPU the launching thread may not run on (the
      * process's CPUs, unless it was narrowed), and a platform where threads cannot be pinned. A thread that
      * fails to pin all the same goes to the {@link #errorHandler} and runs unpinned. It needs

@@ -7,9 +7,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -69,45 +68,14 @@ class OutputAtomicityTest
         throws Exception
     {
         // A small output ring makes the producer refresh its view of the listener often, which is
-        // when a single-producer ring would expose claimed-but-unpublished slots.
-        final AtomicInteger poisonSeen = new AtomicInteger();
-        final AtomicInteger misordered = new AtomicInteger();
-        final AtomicLong events = new AtomicLong();
+        // when a single-producer ring would expose claimed-but-unpublished slots. It also fills in the
+        // middle of commands, which is when whole commands are handed to an inline listener mid-apply.
         final int commands = 20_000;
-        final OutputListener checker = new OutputListener()
-        {
-            private long position;
-            private int nextIndex;
-
-            @Override
-            public void onEvent(final OutputEvent event, final boolean endOfBatch)
-            {
-                if (event.isRejection())
-                {
-                    return;
-                }
-                if (event.payload().getLong(0, ByteOrder.LITTLE_ENDIAN) == POISON)
-                {
-                    poisonSeen.incrementAndGet();
-                }
-                if (event.position() != position)
-                {
-                    if (nextIndex != 0 && nextIndex != 3)
-                    {
-                        misordered.incrementAndGet();
-                    }
-                    position = event.position();
-                    nextIndex = 0;
-                }
-                if (event.index() != nextIndex++)
-                {
-                    misordered.incrementAndGet();
-                }
-                events.incrementAndGet();
-            }
-        };
+        final WholeCommands threaded = new WholeCommands();
+        final WholeCommands inline = new WholeCommands();
         final Engine engine = Engine.launch(new EngineContext().stateMachine(new ThreeEvents()).topology(topology)
-            .outputRingSize(8).ringSize(64).errorHandler(new RecordingErrorHandler()).listener("checker", checker));
+            .outputRingSize(8).ringSize(64).errorHandler(new RecordingErrorHandler()).listener("checker", threaded)
+            .inlineListener("inline-checker", inline));
         final org.agrona.concurrent.UnsafeBuffer empty = new org.agrona.concurrent.UnsafeBuffer(new byte[0]);
         int failing = 0;
         for (int i = 1; i <= commands; i++)
@@ -117,10 +85,51 @@ class OutputAtomicityTest
             engine.publish(fail ? EMIT_THREE_THEN_FAIL : EMIT_THREE, 0, 0, 0, empty, 0, 0);
         }
         engine.close();
-        assertEquals(0, poisonSeen.get(), "events of failed commands were visible");
-        assertEquals(0, misordered.get(), "a command's events were not delivered whole and in order");
-        assertEquals(3L * (commands - failing), events.get());
+        for (final WholeCommands checker : List.of(threaded, inline))
+        {
+            final String which = checker == inline ? "inline listener: " : "listener: ";
+            assertEquals(0, checker.poisonSeen, which + "events of failed commands were visible");
+            assertEquals(0, checker.misordered, which + "a command's events were not delivered whole and in order");
+            assertEquals(3L * (commands - failing), checker.events, which + "events");
+        }
         assertEquals(failing, engine.metrics().failed());
+    }
+
+    /** Counts events of failed commands, and commands whose three events did not arrive whole and in order. */
+    private static final class WholeCommands implements OutputListener
+    {
+        private volatile int poisonSeen;
+        private volatile int misordered;
+        private volatile long events;
+        private long position;
+        private int nextIndex;
+
+        @Override
+        public void onEvent(final OutputEvent event, final boolean endOfBatch)
+        {
+            if (event.isRejection())
+            {
+                return;
+            }
+            if (event.payload().getLong(0, ByteOrder.LITTLE_ENDIAN) == POISON)
+            {
+                poisonSeen++;
+            }
+            if (event.position() != position)
+            {
+                if (nextIndex != 0 && nextIndex != 3)
+                {
+                    misordered++;
+                }
+                position = event.position();
+                nextIndex = 0;
+            }
+            if (event.index() != nextIndex++)
+            {
+                misordered++;
+            }
+            events++;
+        }
     }
 
     @ParameterizedTest
