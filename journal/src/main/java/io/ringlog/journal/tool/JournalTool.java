@@ -93,9 +93,22 @@ public final class JournalTool implements Callable<Integer>
             description = "Journal directory (the Chronicle Queue files).")
         Path directory;
 
+        @Spec(Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec mixee;
+
+        int maxPayload = 65_536;
+
         @Option(names = "--max-payload", defaultValue = "65536", paramLabel = "BYTES",
             description = "Largest payload to accept, in bytes (default: ${DEFAULT-VALUE}).")
-        int maxPayload;
+        void maxPayload(final int bytes)
+        {
+            if (bytes < 1)
+            {
+                throw new CommandLine.ParameterException(mixee.commandLine(),
+                    "--max-payload must be at least 1 byte, not " + bytes);
+            }
+            maxPayload = bytes;
+        }
 
         ChronicleJournal open(final List<TornEntry> torn)
         {

@@ -212,6 +212,17 @@ class JournalToolTest
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"0", "-5"})
+    void shouldRefuseAMaxPayloadBelowOneByteAsAUsageError(final String bytes)
+    {
+        final Result result = run("verify", "-d", root.resolve("nowhere").toString(), "--max-payload", bytes);
+        assertEquals(2, result.code, result.out + result.err);
+        assertTrue(result.err.startsWith("error: --max-payload must be at least 1 byte, not " + bytes + "\n"), result.err);
+        assertFalse(result.err.contains("\tat "), result.err);
+        assertEquals("", result.out);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"verify", "stats", "dump"})
     void shouldRefuseADirectoryThatHoldsNoJournalWithoutCallingItEmptyAndSound(final String subcommand) throws Exception
     {
