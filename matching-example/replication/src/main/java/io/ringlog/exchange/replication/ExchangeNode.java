@@ -379,8 +379,14 @@ final class ExchangeNode
                     }
                     else
                     {
-                        publish(node.engine(), Path.of(asked.getProperty("file")), Long.parseLong(asked.getProperty("rate", "0")),
-                            deadlineMillis, result);
+                        final long rate = Long.parseLong(asked.getProperty("rate", "0"));
+                        out.println(name + ": publishing " + asked.getProperty("file") + (rate > 0 ? " at " + rate + "/s" :
+                            "") + " for " + request);
+                        out.flush();
+                        publish(node.engine(), Path.of(asked.getProperty("file")), rate, deadlineMillis, result);
+                        out.println(name + ": " + request + ": " + result.getProperty("status") + ", " +
+                            result.getProperty("commands", "0") + " commands");
+                        out.flush();
                     }
                 }
             }
@@ -402,7 +408,7 @@ final class ExchangeNode
         final Properties result) throws IOException
     {
         final long first = engine.nextPosition();
-        final Publisher publisher = new Publisher(engine, rate);
+        final Publisher publisher = new Publisher(engine, rate, deadlineMillis);
         CommandFileReader.Counts counts = null;
         String stoppedBy = null;
         try (InputStream in = Files.newInputStream(file))
@@ -416,7 +422,7 @@ final class ExchangeNode
         }
         catch (final StopPublishing ex)
         {
-            stoppedBy = "the node is stopping";
+            stoppedBy = ex.getMessage();
         }
         final long last = first + publisher.published - 1;
         result.setProperty("status", stoppedBy == null ? "published" : "stopped");
@@ -431,7 +437,8 @@ final class ExchangeNode
         }
         result.setProperty("first-position", Long.toString(first));
         result.setProperty("last-position", Long.toString(last));
-        boolean applied = publisher.published == 0;
+        // Stopped part-way, the file was not applied, even when none of it had been published yet.
+        boolean applied = publisher.published == 0 && stoppedBy == null;
         if (stoppedBy == null && publisher.published > 0)
         {
             final String notApplied = awaitApplied(engine, last, deadlineMillis);
@@ -530,13 +537,13 @@ final class ExchangeNode
     {
         private static final long serialVersionUID = 1L;
 
-        StopPublishing()
+        StopPublishing(final String why)
         {
-            super(null, null, false, false);
+            super(why, null, false, false);
         }
     }
 
-    /** How often a publish held up by a full ring looks for a stop request. */
+    /** How often a publish looks for a stop request and at its deadline while it paces or waits for room. */
     private static final long STOP_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** Publishes each parsed command, at a fixed rate when asked. */
@@ -544,14 +551,18 @@ final class ExchangeNode
     {
         private final Engine engine;
         private final double intervalNanos;
+        private final long deadlineMillis;
         private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, 1_000, 1_000_000);
         private long started;
+        private long nextLook;
         long published;
 
-        Publisher(final Engine engine, final long rate)
+        Publisher(final Engine engine, final long rate, final long deadlineMillis)
         {
             this.engine = engine;
             this.intervalNanos = rate > 0 ? 1e9 / rate : 0;
+            this.deadlineMillis = deadlineMillis;
+            this.nextLook = System.nanoTime() + STOP_LOOK_NANOS;
         }
 
         @Override
@@ -559,7 +570,7 @@ final class ExchangeNode
         {
             if (stopping)
             {
-                throw new StopPublishing();
+                throw new StopPublishing("the node is stopping");
             }
             if (intervalNanos > 0)
             {
@@ -573,6 +584,8 @@ final class ExchangeNode
                 {
                     LockSupport.parkNanos(left);
                 }
+                // A paced publish can run for long: it answers a stop, and stops at its asker's deadline.
+                look(false);
             }
             if (!engine.tryPublish(command.type(), command.version(), command.sourceId(), command.sourceSequence(),
                 command.correlationId(), command.payload(), 0, command.payloadLength()))
@@ -591,24 +604,40 @@ final class ExchangeNode
         private void awaitRoom(final ParsedCommand command)
         {
             idle.reset();
-            long nextLook = System.nanoTime() + STOP_LOOK_NANOS;
             while (!engine.tryPublish(command.type(), command.version(), command.sourceId(), command.sourceSequence(),
                 command.correlationId(), command.payload(), 0, command.payloadLength()))
             {
-                if (stopping)
-                {
-                    throw new StopPublishing();
-                }
-                final long now = System.nanoTime();
-                if (now - nextLook >= 0)
-                {
-                    if (stopAsked())
-                    {
-                        throw new StopPublishing();
-                    }
-                    nextLook = now + STOP_LOOK_NANOS;
-                }
+                look(true);
                 idle.idle();
+            }
+        }
+
+        /**
+         * Every {@link #STOP_LOOK_NANOS}: stops the publish if the node is asked to stop, or once its asker's
+         * deadline has passed (the asker has given up: what it had not published yet would enter commands
+         * nobody waits for, and a retry would enter the published ones twice).
+         */
+        private void look(final boolean ringFull)
+        {
+            if (stopping)
+            {
+                throw new StopPublishing("the node is stopping");
+            }
+            final long now = System.nanoTime();
+            if (now - nextLook < 0)
+            {
+                return;
+            }
+            nextLook = now + STOP_LOOK_NANOS;
+            if (stopAsked())
+            {
+                throw new StopPublishing("the node is stopping");
+            }
+            if (System.currentTimeMillis() >= deadlineMillis)
+            {
+                throw new StopPublishing("publish's --timeout-s ran out " + (ringFull ? "while it waited for room in " +
+                    "the ring (a synchronous primary applies nothing until its standby acknowledges it, so the ring " +
+                    "fills)" : "before the whole file was published") + "; the rest of the file was not published");
             }
         }
     }

@@ -45,7 +45,7 @@ public final class ReplicaCli implements Callable<Integer>
      * one on that directory; while one is (started with {@code &} just before, building or starting its JVM),
      * they wait as long as their own timeout.
      */
-    static final Duration STARTING = Duration.ofSeconds(2);
+    static final Duration STARTING = Duration.ofMillis(500);
     /** How long publish waits beyond --timeout-s for the node's own answer, which says why its commands were not applied. */
     private static final Duration ANSWER_GRACE = Duration.ofSeconds(2);
 

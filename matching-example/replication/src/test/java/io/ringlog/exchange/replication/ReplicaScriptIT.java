@@ -129,20 +129,28 @@ class ReplicaScriptIT
             assertEquals(journaled, ReplicationStatus.read(nodeA.replication()).journaledPosition(), "nothing journaled");
 
             // More commands than the ring holds: nothing is applied while no standby acknowledges, so the ring
-            // fills and the publish waits for room. 'replica stop' must still be answered, and the publish too.
+            // fills and the publish waits for room. At its --timeout-s it stops, publishing no more of the file.
             final int ring = 1 << 16;
             Exchanges.write(dir.resolve("many.txt"), Exchanges.workload(WorkloadConfig.exchangeCore(9, ring + 5_000)));
-            final Path publishOut = dir.resolve("publish-many.txt");
+            final String ranOut = assertFails("publish's --timeout-s ran out while it waited for room in the ring",
+                "scripts/replica", "publish", "--dir", dir.resolve("a").toString(), "-i", dir.resolve("many.txt").toString(),
+                "--timeout-s", "4");
+            assertTrue(ranOut.contains("status: stopped") && ranOut.contains("applied: false"), ranOut);
+            // Nothing was ever applied here (no acknowledgement came), so the ring is full at position 'ring'.
+            assertTrue(ranOut.contains("commands: " + (ring - journaled)), "what the ring had room for: " + ranOut);
+
+            // A publish waiting for room in the full ring still lets 'replica stop' in, and is answered too.
+            // A file of its own, so that the node's line saying it took this publish names it and no other.
+            final Path more = Files.copy(dir.resolve("few.txt"), dir.resolve("more.txt"));
+            final Path publishOut = dir.resolve("publish-more.txt");
             final ProcessBuilder publishing = new ProcessBuilder("scripts/replica", "publish", "--dir",
-                dir.resolve("a").toString(), "-i", dir.resolve("many.txt").toString()).directory(ROOT.toFile())
+                dir.resolve("a").toString(), "-i", more.toString()).directory(ROOT.toFile())
                 .redirectErrorStream(true).redirectOutput(publishOut.toFile());
             publishing.environment().put("RINGLOG_NO_BUILD", "1");
             final Process publish = publishing.start();
             try
             {
-                // Nothing was ever applied here (no acknowledgement came), so the ring is full at position 'ring'.
-                await(() -> ReplicationStatus.read(nodeA.replication()).journaledPosition() >= ring,
-                    "the ring to fill with commands its standby never acknowledges");
+                awaitLog("a", "a: publishing " + more.toAbsolutePath() + " for publish-");
                 final long stopAsked = System.nanoTime();
                 final String stopped = run("scripts/replica", "stop", "--dir", dir.resolve("a").toString());
                 assertTrue(stopped.contains("status: stopping"), stopped);
@@ -151,9 +159,8 @@ class ReplicaScriptIT
                 assertTrue(publish.waitFor(30, TimeUnit.SECONDS), "the publish was answered too");
                 final String published = Files.readString(publishOut, StandardCharsets.UTF_8);
                 assertEquals(1, publish.exitValue(), published);
-                assertTrue(published.contains("status: stopped") && published.contains("applied: false"), published);
-                assertTrue(published.contains("commands: " + (ring - journaled)),
-                    "what the ring had room for was published, the rest not: " + published);
+                assertTrue(published.contains("status: stopped") && published.contains("applied: false") &&
+                    published.contains("commands: 0") && published.contains("error: the node is stopping"), published);
                 assertNoStackTrace(published);
             }
             finally
