@@ -41,6 +41,10 @@ final class LastRecords implements AutoCloseable
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        // It reads a few records just before the end: a fetch that reaches the end must not wait there for
+        // records to arrive (500 ms by default), since a request for the next partition's offsets waits
+        // behind it, and a window of aborted records ends in such a fetch.
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.timeout = timeout;
     }
