@@ -201,13 +201,19 @@ class KilledEngineTest
      */
     private static final class Chunks
     {
-        private final CommandFeed feed;
+        private final TestBroker broker;
+        private final String topic;
+        private CommandFeed feed;
         private final List<Workloads.Generated> commands;
         private final int size;
         private int sent;
+        private long injectedBefore;
 
         Chunks(final TestBroker broker, final String topic, final List<Workloads.Generated> commands, final int chunks)
         {
+            this.broker = broker;
+            this.topic = topic;
+            // Paced while engines run and are killed, so that records stream in around each kill.
             this.feed = new CommandFeed(broker.bootstrapServers(), topic, 500, 1_499);
             this.commands = commands;
             this.size = (commands.size() + chunks - 1) / chunks;
@@ -235,12 +241,22 @@ class KilledEngineTest
             sent += count;
         }
 
-        /** Sends what is left and closes the feed. */
+        /**
+         * Sends what is left, unpaced (no engine runs now), and closes the feed. The paced feed is flushed
+         * and closed first, so the rest follows it in the partition.
+         */
         void sendRest()
         {
-            try (feed)
+            injectedBefore = feed.injected();
+            feed.close();
+            feed = new CommandFeed(broker.bootstrapServers(), topic, 0, 1_499);
+            try
             {
                 send(commands.size() - sent);
+            }
+            finally
+            {
+                feed.close();
             }
         }
 
@@ -251,7 +267,7 @@ class KilledEngineTest
 
         long injected()
         {
-            return feed.injected();
+            return injectedBefore + feed.injected();
         }
     }
 
