@@ -112,6 +112,32 @@ class InlineListenerTest
     }
 
     @Test
+    void shouldHaltTheEngineWhenItRunsOutOfStackOrMemoryOnTheLogicThread() throws Exception
+    {
+        final RecordingErrorHandler errors = new RecordingErrorHandler();
+        final OutputListener overflowing = (event, endOfBatch) ->
+        {
+            if (event.position() == 2)
+            {
+                throw new StackOverflowError("deep");
+            }
+        };
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .errorHandler(errors).inlineListener("overflowing", overflowing)))
+        {
+            engine.publish(ADD, 0, 0, 1, longPayload(1), 0, 8);
+            engine.publish(ADD, 0, 0, 2, longPayload(2), 0, 8);
+            CollectingListener.await(() -> engine.failure() != null, Duration.ofSeconds(10), "the engine to halt");
+            assertInstanceOf(StackOverflowError.class, engine.failure().getCause(), engine.failure().toString());
+            assertThrows(EngineHaltedException.class, () -> engine.publish(ADD, 0, 0, 3, longPayload(3), 0, 8));
+        }
+        catch (final EngineHaltedException closedHalted)
+        {
+            // close() of a halted engine says it halted; what matters is above.
+        }
+    }
+
+    @Test
     void shouldGetReplayedEventsOnlyIfItAsksForThem() throws Exception
     {
         final InMemoryJournal journal = new InMemoryJournal(64);

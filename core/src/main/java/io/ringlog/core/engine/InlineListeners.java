@@ -12,7 +12,8 @@ import java.util.List;
  * it publishes, in order, before the thread goes on. They see what listeners on their own threads see,
  * at the moment those can first see it, with no thread between the logic and them: no wake-up, and the
  * event's cache lines never leave the core that wrote them. Replayed events reach one only if it asked
- * for them; an exception it throws is recorded and counted, and it goes on with the next event.
+ * for them; an exception it throws is recorded and counted, and it goes on with the next event. A
+ * {@link VirtualMachineError} (out of memory, a stack overflow) halts the engine instead.
  */
 public final class InlineListeners
 {
@@ -72,6 +73,12 @@ public final class InlineListeners
                 try
                 {
                     listeners[i].onEvent(event, endOfBatch);
+                }
+                catch (final VirtualMachineError fatal)
+                {
+                    // Out of memory, a stack overflow: the logic thread it ran on cannot be trusted to go on.
+                    // The stage halts the engine, as it does when the business logic throws one.
+                    throw fatal;
                 }
                 catch (final Throwable ex)
                 {
