@@ -1,6 +1,7 @@
 package io.ringlog.example.ledger;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -11,40 +12,56 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Compiles the README's embedding example as it stands and checks it prints what the README says. */
+/** Compiles each of the README's Java examples as it stands and checks it prints what the README says below it. */
 class ReadmeExampleTest
 {
-    @Test
-    void shouldCompileAndRunTheReadmeEmbeddingExample() throws Exception
+    @ParameterizedTest
+    @CsvSource({"embedding-example, EmbeddingExample", "inline-listener-example, InlineListenerExample"})
+    void shouldCompileAndRunTheReadmeExample(final String marker, final String className) throws Exception
     {
         final String readme = Files.readString(Path.of("..", "README.md"));
-        final String block = between(readme, "<!-- embedding-example:start -->", "<!-- embedding-example:end -->");
+        final String block = between(readme, "<!-- " + marker + ":start -->", "<!-- " + marker + ":end -->");
         final String source = between(block, "```java", "```");
-        final String expected = between(readme.substring(readme.indexOf("It prints:")), "```", "```").strip();
+        assertTrue(source.contains("public class " + className), "the example's class is " + className);
+        final String after = readme.substring(readme.indexOf("<!-- " + marker + ":end -->"));
+        final String expected = between(after.substring(after.indexOf("It prints:")), "```", "```").strip();
 
         final Path dir = Files.createTempDirectory("readme-example");
-        Files.writeString(dir.resolve("EmbeddingExample.java"), source);
-        final JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-        final ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        final int rc = compiler.run(null, diagnostics, diagnostics, "-classpath", System.getProperty("java.class.path"),
-            "-d", dir.toString(), dir.resolve("EmbeddingExample.java").toString());
-        assertEquals(0, rc, "README example does not compile:\n" + diagnostics);
-
-        final PrintStream original = System.out;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (URLClassLoader loader = new URLClassLoader(new URL[]{dir.toUri().toURL()}, getClass().getClassLoader()))
+        try
         {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            loader.loadClass("EmbeddingExample").getMethod("main", String[].class).invoke(null, (Object)new String[0]);
+            Files.writeString(dir.resolve(className + ".java"), source);
+            final JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+            final ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+            final int rc = compiler.run(null, diagnostics, diagnostics, "-classpath", System.getProperty("java.class.path"),
+                "-d", dir.toString(), dir.resolve(className + ".java").toString());
+            assertEquals(0, rc, "README example does not compile:\n" + diagnostics);
+
+            final PrintStream original = System.out;
+            final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (URLClassLoader loader = new URLClassLoader(new URL[]{dir.toUri().toURL()}, getClass().getClassLoader()))
+            {
+                System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+                loader.loadClass(className).getMethod("main", String[].class).invoke(null, (Object)new String[0]);
+            }
+            finally
+            {
+                System.setOut(original);
+            }
+            assertEquals(expected, out.toString(StandardCharsets.UTF_8).strip());
         }
         finally
         {
-            System.setOut(original);
+            try (Stream<Path> files = Files.walk(dir))
+            {
+                files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+            }
         }
-        assertEquals(expected, out.toString(StandardCharsets.UTF_8).strip());
     }
 
     private static String between(final String text, final String start, final String end)
