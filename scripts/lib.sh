@@ -85,11 +85,14 @@ ringlog_first_match() {
   fi
 }
 
-# ringlog_java ARGS...: runs java with the build's flags, Chronicle's INFO logging off, and RINGLOG_JAVA_OPTS.
+# ringlog_java ARGS...: runs java with the build's flags, Chronicle's INFO logging off (and its warning that a
+# copied journal lacks metadata.cq4t, which 'journal verify' reports in words), and RINGLOG_JAVA_OPTS.
 # (JMH forks inherit these from the host JVM, so benchmarks get each flag once.)
 ringlog_java() {
   # shellcheck disable=SC2086 # RINGLOG_JAVA_OPTS is a list of options
-  exec "$RINGLOG_JAVA" @"$RINGLOG_ARGS" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${RINGLOG_JAVA_OPTS:-} "$@"
+  exec "$RINGLOG_JAVA" @"$RINGLOG_ARGS" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -Dorg.slf4j.simpleLogger.log.net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder=error \
+    ${RINGLOG_JAVA_OPTS:-} "$@"
 }
 
 # ringlog_run MAIN_CLASS [ARGS...]: runs a main class of the application jar (core, journal, examples).

@@ -231,6 +231,12 @@ public final class JournalTool implements Callable<Integer>
                 out.println("committed-position: " + (committed < 0 ? "unknown (no ringlog.meta: written by an " +
                     "older ringlog)" : Long.toString(committed)));
                 out.println("cycles: " + chronicle.cycleCount());
+                if (!Files.exists(journal.directory.resolve("metadata.cq4t")))
+                {
+                    // A copy of the cycle files alone: Chronicle reads them without its table store.
+                    out.println("chronicle-metadata: missing (metadata.cq4t; read-only tools do without it, and the " +
+                        "next writer makes it again)");
+                }
                 writer = chronicle.liveWriter();
                 if (writer == null && chronicle.grewWhileOpening())
                 {

@@ -89,6 +89,13 @@ class CommandLinesIT
         assertEquals(empty.value("state-hash"), one.value("state-hash"), "as of 1, the exchange is empty");
         final Shell.Result end = shell.run("scripts/exchange replay -d run/zero/journal", QUICK).expectOk();
         assertTrue(Long.parseLong(end.value("last-position")) > 2_000, end.toString());
+
+        // A copy of the cycle files without Chronicle's metadata.cq4t: said in words, not as Chronicle's warning.
+        final Shell.Result copy = shell.run("cp -r run/zero/journal run/zero/copy && rm run/zero/copy/metadata.cq4t && " +
+            "scripts/journal verify -d run/zero/copy", QUICK).expectOk();
+        assertEquals("ok", copy.value("status"), copy.toString());
+        assertTrue(copy.value("chronicle-metadata").startsWith("missing (metadata.cq4t;"), copy.toString());
+        assertEquals("", copy.err(), "nothing on stderr");
     }
 
     @Test
