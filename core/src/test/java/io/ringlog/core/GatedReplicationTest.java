@@ -37,22 +37,14 @@ class GatedReplicationTest
     {
         final TestReplicator replicator = new TestReplicator();
         final AtomicInteger violations = new AtomicInteger();
-        final CollectingListener listener = new CollectingListener()
-        {
-            @Override
-            public void onEvent(final OutputEvent event, final boolean endOfBatch) throws Exception
-            {
-                if (event.position() > replicator.acknowledged.get())
-                {
-                    violations.incrementAndGet();
-                }
-                super.onEvent(event, endOfBatch);
-            }
-        };
+        final CollectingListener listener = acknowledgedOnly(replicator, violations);
+        // On the logic thread, the same holds.
+        final CollectingListener inline = acknowledgedOnly(replicator, violations);
         final InMemoryJournal journal = new InMemoryJournal(64);
         final AccumulatorStateMachine state = new AccumulatorStateMachine();
         try (Engine engine = Engine.launch(new EngineContext().stateMachine(state).journal(journal)
-            .topology(topology).maxPayloadLength(64).ringSize(1024).replicator(replicator).listener("check", listener)))
+            .topology(topology).maxPayloadLength(64).ringSize(1024).replicator(replicator).listener("check", listener)
+            .inlineListener("inline-check", inline)))
         {
             // The first command goes alone, so the rest arrive while its batch waits for an acknowledgement.
             engine.publish(ADD, 0, 0, 1, longPayload(1), 0, 8);
@@ -66,6 +58,7 @@ class GatedReplicationTest
                 // The replicator stage never waits for a round trip: everything is shipped before any acknowledgement.
                 await(() -> replicator.sent.get() == 100, Duration.ofSeconds(10), "all 100 sent before any acknowledgement");
                 assertEquals(0, listener.count(), "nothing is visible before its acknowledgement");
+                assertEquals(0, inline.count(), "nothing reaches an inline listener before its acknowledgement");
                 replicator.acknowledge(40);
                 await(() -> engine.metrics().lastAppliedPosition() == 40, Duration.ofSeconds(10), "applied up to the ack");
                 listener.awaitCount(40, Duration.ofSeconds(10));
@@ -95,6 +88,7 @@ class GatedReplicationTest
                 "the replicator stage's position to reach 100");
         }
         assertEquals(0, violations.get(), "events became visible before their acknowledgement");
+        assertEquals(listener.events(), inline.events(), "the inline listener saw what the threaded one saw");
         assertEquals(100, replicator.calls.get(), "each command shipped once");
         assertEquals(5050, state.total(), "each command applied once");
         final Command command = new Command(64);
@@ -220,5 +214,22 @@ class GatedReplicationTest
                 throw new IllegalStateException(ex);
             }
         }
+    }
+
+    /** Collects events, counting any whose position {@code replicator} had not acknowledged yet. */
+    private static CollectingListener acknowledgedOnly(final TestReplicator replicator, final AtomicInteger violations)
+    {
+        return new CollectingListener()
+        {
+            @Override
+            public void onEvent(final OutputEvent event, final boolean endOfBatch) throws Exception
+            {
+                if (event.position() > replicator.acknowledged.get())
+                {
+                    violations.incrementAndGet();
+                }
+                super.onEvent(event, endOfBatch);
+            }
+        };
     }
 }
