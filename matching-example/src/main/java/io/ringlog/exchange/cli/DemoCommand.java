@@ -238,13 +238,14 @@ final class DemoCommand implements Callable<Integer>
             {
                 return;
             }
-            deleted = true;
             // When stopped, the engine may still be adding files as they go: walk again until none is left.
             for (int attempt = 1; ; attempt++)
             {
                 try
                 {
                     deleteTree(path);
+                    // Only once it is gone: a delete that failed at the demo's end is tried again by the hook.
+                    deleted = true;
                     return;
                 }
                 catch (final DirectoryNotEmptyException | NoSuchFileException ex)
