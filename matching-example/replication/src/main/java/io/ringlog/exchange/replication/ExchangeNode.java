@@ -584,9 +584,9 @@ final class ExchangeNode
                 {
                     LockSupport.parkNanos(left);
                 }
-                // A paced publish can run for long: it answers a stop, and stops at its asker's deadline.
-                look(false);
             }
+            // A long file, or a paced one, takes a while: it answers a stop, and stops at its asker's deadline.
+            look(false);
             if (!engine.tryPublish(command.type(), command.version(), command.sourceId(), command.sourceSequence(),
                 command.correlationId(), command.payload(), 0, command.payloadLength()))
             {

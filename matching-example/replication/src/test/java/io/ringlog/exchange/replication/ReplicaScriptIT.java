@@ -132,12 +132,19 @@ class ReplicaScriptIT
             // fills and the publish waits for room. At its --timeout-s it stops, publishing no more of the file.
             final int ring = 1 << 16;
             Exchanges.write(dir.resolve("many.txt"), Exchanges.workload(WorkloadConfig.exchangeCore(9, ring + 5_000)));
-            final String ranOut = assertFails("publish's --timeout-s ran out while it waited for room in the ring",
-                "scripts/replica", "publish", "--dir", dir.resolve("a").toString(), "-i", dir.resolve("many.txt").toString(),
-                "--timeout-s", "4");
+            final String ranOut = assertFails("publish's --timeout-s ran out", "scripts/replica", "publish", "--dir",
+                dir.resolve("a").toString(), "-i", dir.resolve("many.txt").toString(), "--timeout-s", "4");
+            assertTrue(ranOut.contains("the rest of the file was not published"), ranOut);
             assertTrue(ranOut.contains("status: stopped") && ranOut.contains("applied: false"), ranOut);
-            // Nothing was ever applied here (no acknowledgement came), so the ring is full at position 'ring'.
-            assertTrue(ranOut.contains("commands: " + (ring - journaled)), "what the ring had room for: " + ranOut);
+            // Nothing was ever applied here (no acknowledgement came), so the ring is full at position 'ring'; on a
+            // machine slow enough to reach the deadline first, fewer got in.
+            final long publishedBeforeDeadline = Long.parseLong(ranOut.lines().filter((l) -> l.startsWith("commands: "))
+                .findFirst().orElseThrow().substring("commands: ".length()));
+            assertTrue(publishedBeforeDeadline > 0 && publishedBeforeDeadline <= ring - journaled, ranOut);
+            if (publishedBeforeDeadline == ring - journaled)
+            {
+                assertTrue(ranOut.contains("ran out while it waited for room in the ring"), ranOut);
+            }
 
             // A publish waiting for room in the full ring still lets 'replica stop' in, and is answered too.
             // A file of its own, so that the node's line saying it took this publish names it and no other.
@@ -160,7 +167,11 @@ class ReplicaScriptIT
                 final String published = Files.readString(publishOut, StandardCharsets.UTF_8);
                 assertEquals(1, publish.exitValue(), published);
                 assertTrue(published.contains("status: stopped") && published.contains("applied: false") &&
-                    published.contains("commands: 0") && published.contains("error: the node is stopping"), published);
+                    published.contains("error: the node is stopping"), published);
+                if (publishedBeforeDeadline == ring - journaled)
+                {
+                    assertTrue(published.contains("commands: 0"), "the ring was full: nothing more got in\n" + published);
+                }
                 assertNoStackTrace(published);
             }
             finally
