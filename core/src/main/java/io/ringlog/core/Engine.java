@@ -21,6 +21,7 @@ import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -358,12 +359,19 @@ public final class Engine implements AutoCloseable
         return null;
     }
 
+    /** A duration as a person writes it: 30 s, 1.5 s, 200 ms (Duration's own is PT30S). */
+    static String words(final Duration duration)
+    {
+        final long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis >= 1000 ? millis / 1000.0 + " s" : millis + " ms";
+    }
+
     private void checkDeadline(final long deadline, final String what)
     {
         if (System.nanoTime() > deadline)
         {
             throw new IllegalStateException(ctx.name() + ": gave up waiting for " + what + " after " +
-                ctx.closeTimeout() + "; some accepted commands may not have been applied");
+                words(ctx.closeTimeout()) + " (closeTimeout); some accepted commands may not have been applied");
         }
     }
 
@@ -400,7 +408,8 @@ public final class Engine implements AutoCloseable
             if (stuck.length() > 0)
             {
                 final IllegalStateException ex = new IllegalStateException(ctx.name() + ": threads did not stop " +
-                    "within " + ctx.closeTimeout() + ": " + stuck + "; journal, replicator and snapshot store left open");
+                    "within " + words(ctx.closeTimeout()) + " (closeTimeout): " + stuck + "; journal, replicator and " +
+                    "snapshot store left open");
                 status.recordError(ex);
                 throw ex;
             }

@@ -5,6 +5,7 @@ import io.ringlog.core.testing.CollectingListener;
 import io.ringlog.core.testing.GatedJournal;
 import io.ringlog.core.testing.RecordingErrorHandler;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
 import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
@@ -135,6 +137,42 @@ class InlineListenerTest
         {
             // close() of a halted engine says it halted; what matters is above.
         }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldRefuseAPublishThatWouldWaitForTheLogicThreadItRunsOn() throws Exception
+    {
+        final RecordingErrorHandler errors = new RecordingErrorHandler();
+        final AtomicReference<Engine> self = new AtomicReference<>();
+        final AtomicInteger accepted = new AtomicInteger();
+        final OutputListener republishing = (event, endOfBatch) ->
+        {
+            if (event.position() == 1)
+            {
+                // More than the 16-slot ring holds, and only this thread can free a slot.
+                for (int i = 0; i < 64; i++)
+                {
+                    self.get().publish(ADD, 0, 0, 100 + i, longPayload(1), 0, 8);
+                    accepted.incrementAndGet();
+                }
+            }
+        };
+        final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(sm).ringSize(16).errorHandler(errors)
+            .inlineListener("republishing", republishing)))
+        {
+            self.set(engine);
+            engine.publish(ADD, 0, 0, 1, longPayload(1), 0, 8);
+            CollectingListener.await(() -> !errors.errors().isEmpty(), Duration.ofSeconds(10), "the refusal");
+        }
+        final ListenerException refused = assertInstanceOf(ListenerException.class, errors.errors().get(0));
+        assertEquals("republishing", refused.listener());
+        assertTrue(refused.getCause().getMessage().contains("it would wait for itself forever; use tryPublish there"),
+            refused.getCause().getMessage());
+        assertEquals(1, errors.errors().size(), errors.errors().toString());
+        assertTrue(accepted.get() > 0 && accepted.get() < 16, "the ring's room was used first: " + accepted.get());
+        assertEquals(1 + accepted.get(), sm.total(), "what was accepted was applied, and nothing else");
     }
 
     @Test

@@ -40,6 +40,8 @@ public final class EngineStatus
 
     private volatile int state = OPEN;
     private volatile boolean abandoning;
+    /** The thread that runs the business logic (and inline listeners), once it has started. */
+    private volatile Thread logicThread;
 
     public EngineStatus(final String name, final ErrorHandler errorHandler)
     {
@@ -50,6 +52,18 @@ public final class EngineStatus
     public String name()
     {
         return name;
+    }
+
+    /** Records the business-logic thread: a publish from it must never wait for room, which only it can make. */
+    public void logicThread(final Thread thread)
+    {
+        logicThread = thread;
+    }
+
+    /** Whether the calling thread is the business-logic thread. */
+    public boolean onLogicThread()
+    {
+        return Thread.currentThread() == logicThread;
     }
 
     /** Whether publishers may still add commands: neither closed nor halted. */

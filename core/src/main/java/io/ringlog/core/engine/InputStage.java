@@ -75,6 +75,10 @@ public final class InputStage implements EventHandler<Command>
     @Override
     public void onStart()
     {
+        if (logic != null)
+        {
+            status.logicThread(Thread.currentThread());
+        }
         if (onStart != null)
         {
             onStart.run();

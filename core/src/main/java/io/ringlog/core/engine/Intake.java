@@ -193,6 +193,13 @@ public final class Intake
 
     private long awaitRoom(final int count)
     {
+        if (status.onLogicThread())
+        {
+            // Only this thread frees slots: waiting here would wait forever.
+            throw new IllegalStateException("the input ring is full and this publish comes from the business-logic " +
+                "thread (an inline listener?), the only thread that can make room: it would wait for itself " +
+                "forever; use tryPublish there, which returns false when the ring is full");
+        }
         final IdleStrategy idle = idleStrategies.get();
         idle.reset();
         while (true)
