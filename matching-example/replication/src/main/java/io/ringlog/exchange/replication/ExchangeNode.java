@@ -411,6 +411,7 @@ final class ExchangeNode
         final Publisher publisher = new Publisher(engine, rate, deadlineMillis);
         CommandFileReader.Counts counts = null;
         String stoppedBy = null;
+        boolean expired = false;
         try (InputStream in = Files.newInputStream(file))
         {
             counts = new CommandFileReader().read(in, publisher,
@@ -423,9 +424,11 @@ final class ExchangeNode
         catch (final StopPublishing ex)
         {
             stoppedBy = ex.getMessage();
+            expired = ex.expired;
         }
         final long last = first + publisher.published - 1;
-        result.setProperty("status", stoppedBy == null ? "published" : "stopped");
+        // Its asker's deadline passing is a publish not applied in time, as when it passes while waiting for that.
+        result.setProperty("status", stoppedBy == null ? "published" : expired ? "not-applied" : "stopped");
         if (stoppedBy != null)
         {
             result.setProperty("message", stoppedBy);
@@ -435,8 +438,8 @@ final class ExchangeNode
         {
             result.setProperty("malformed", Long.toString(counts.malformed()));
         }
-        result.setProperty("first-position", Long.toString(first));
-        result.setProperty("last-position", Long.toString(last));
+        result.setProperty("first-position", publisher.published == 0 ? "none" : Long.toString(first));
+        result.setProperty("last-position", publisher.published == 0 ? "none" : Long.toString(last));
         // Stopped part-way, the file was not applied, even when none of it had been published yet.
         boolean applied = publisher.published == 0 && stoppedBy == null;
         if (stoppedBy == null && publisher.published > 0)
@@ -537,9 +540,18 @@ final class ExchangeNode
     {
         private static final long serialVersionUID = 1L;
 
+        /** Whether its asker's deadline passed, rather than the node being stopped. */
+        final boolean expired;
+
         StopPublishing(final String why)
         {
+            this(why, false);
+        }
+
+        StopPublishing(final String why, final boolean expired)
+        {
             super(why, null, false, false);
+            this.expired = expired;
         }
     }
 
@@ -635,9 +647,12 @@ final class ExchangeNode
             }
             if (System.currentTimeMillis() >= deadlineMillis)
             {
+                final String got = published == 0 ? "nothing from the file was published" : "the first " + published +
+                    " of the file's commands were journaled, the rest were not published";
                 throw new StopPublishing("publish's --timeout-s ran out " + (ringFull ? "while it waited for room in " +
-                    "the ring (a synchronous primary applies nothing until its standby acknowledges it, so the ring " +
-                    "fills)" : "before the whole file was published") + "; the rest of the file was not published");
+                    "the ring: " + got + ". A synchronous primary applies nothing until its standby acknowledges it, " +
+                    "so its ring fills: start the standby (or check the primary's --peer), or run the primary with " +
+                    "--degrade-after-ms to go on without one" : "before the whole file was published: " + got), true);
             }
         }
     }

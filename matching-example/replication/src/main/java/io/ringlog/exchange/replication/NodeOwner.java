@@ -244,11 +244,17 @@ final class NodeOwner implements AutoCloseable
         final long self = ProcessHandle.current().pid();
         return ProcessHandle.allProcesses()
             .filter((process) -> process.pid() != self)
-            .filter((process) -> process.info().arguments().map((args) -> startsNodeOn(args, root)).orElse(false))
+            .filter((process) -> process.info().arguments().map((args) -> startsNodeOn(args, root, process.pid()))
+                .orElse(false))
             .findFirst().orElse(null);
     }
 
-    private static boolean startsNodeOn(final String[] args, final Path root)
+    /**
+     * Whether {@code args} start a node on {@code root}. A relative {@code --dir} is resolved against
+     * the working directory of the process that was given it ({@code /proc/PID/cwd}), not this one's: a
+     * node started from elsewhere with the same relative path is another directory's.
+     */
+    private static boolean startsNodeOn(final String[] args, final Path root, final long pid)
     {
         boolean node = false;
         boolean here = false;
@@ -261,15 +267,22 @@ final class NodeOwner implements AutoCloseable
             {
                 try
                 {
-                    here |= Path.of(dir).toAbsolutePath().normalize().equals(root);
+                    final Path given = Path.of(dir);
+                    final Path resolved = given.isAbsolute() ? given : workingDirectory(pid).resolve(given);
+                    here |= resolved.normalize().equals(root);
                 }
-                catch (final RuntimeException ex)
+                catch (final IOException | RuntimeException ex)
                 {
-                    // Not a path here: not this directory.
+                    // Not a path here, or its process has gone or hides its working directory: not this directory.
                 }
             }
         }
         return node && here;
+    }
+
+    private static Path workingDirectory(final long pid) throws IOException
+    {
+        return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd"));
     }
 
     /** This process, as its {@code node.pid} names it. */

@@ -263,7 +263,9 @@ public final class ReplicaCli implements Callable<Integer>
             try
             {
                 final Properties result = Mailbox.awaitAnswer(node.inbox(), name, timeout.plus(ANSWER_GRACE), running::gone);
-                final String waiting = "not-applied".equals(result.getProperty("status")) ? waitingForStandby(node) : null;
+                // The node's own words, when they already say what to do (a publish it stopped at its deadline).
+                final String waiting = "not-applied".equals(result.getProperty("status")) &&
+                    !result.getProperty("message", "").contains("--degrade-after-ms") ? waitingForStandby(node) : null;
                 if (waiting != null)
                 {
                     result.setProperty("message", waiting);

@@ -203,6 +203,30 @@ class ReplicaCliTest
         }
     }
 
+    /**
+     * A node started from another directory with the same relative {@code --dir} is another directory's
+     * node: the starter's own working directory decides, not the asker's.
+     */
+    @Test
+    void shouldNotTakeANodeStartedElsewhereWithTheSameRelativeDirForOneStartingHere() throws Exception
+    {
+        final Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        final Path here = Files.createDirectories(dir.resolve("here"));
+        final Process starter = new ProcessBuilder("bash", "-c", "sleep 60; true", "node", "--dir", "run/a")
+            .directory(elsewhere.toFile()).start();
+        try
+        {
+            final NodeDirectory there = new NodeDirectory(elsewhere.resolve("run/a"));
+            await(() -> NodeOwner.starter(there) != null, "the starter to be seen for its own directory");
+            assertEquals(null, NodeOwner.starter(new NodeDirectory(here.resolve("run/a"))),
+                "run/a of another working directory is not this one");
+        }
+        finally
+        {
+            starter.destroyForcibly();
+        }
+    }
+
     /** A starting node empties its mailboxes, saying which requests it drops; a second node on the directory is refused. */
     @Test
     void shouldDiscardRequestsLeftFromBeforeTheNodeStarted() throws Exception

@@ -134,16 +134,18 @@ class ReplicaScriptIT
             Exchanges.write(dir.resolve("many.txt"), Exchanges.workload(WorkloadConfig.exchangeCore(9, ring + 5_000)));
             final String ranOut = assertFails("publish's --timeout-s ran out", "scripts/replica", "publish", "--dir",
                 dir.resolve("a").toString(), "-i", dir.resolve("many.txt").toString(), "--timeout-s", "4");
-            assertTrue(ranOut.contains("the rest of the file was not published"), ranOut);
-            assertTrue(ranOut.contains("status: stopped") && ranOut.contains("applied: false"), ranOut);
+            assertTrue(ranOut.contains("status: not-applied") && ranOut.contains("applied: false"), ranOut);
             // Nothing was ever applied here (no acknowledgement came), so the ring is full at position 'ring'; on a
             // machine slow enough to reach the deadline first, fewer got in.
             final long publishedBeforeDeadline = Long.parseLong(ranOut.lines().filter((l) -> l.startsWith("commands: "))
                 .findFirst().orElseThrow().substring("commands: ".length()));
             assertTrue(publishedBeforeDeadline > 0 && publishedBeforeDeadline <= ring - journaled, ranOut);
+            assertTrue(ranOut.contains("the first " + publishedBeforeDeadline + " of the file's commands were " +
+                "journaled, the rest were not published"), ranOut);
             if (publishedBeforeDeadline == ring - journaled)
             {
-                assertTrue(ranOut.contains("ran out while it waited for room in the ring"), ranOut);
+                assertTrue(ranOut.contains("ran out while it waited for room in the ring") &&
+                    ranOut.contains("--degrade-after-ms"), "what to do about it: " + ranOut);
             }
 
             // A publish waiting for room in the full ring still lets 'replica stop' in, and is answered too.
@@ -170,7 +172,8 @@ class ReplicaScriptIT
                     published.contains("error: the node is stopping"), published);
                 if (publishedBeforeDeadline == ring - journaled)
                 {
-                    assertTrue(published.contains("commands: 0"), "the ring was full: nothing more got in\n" + published);
+                    assertTrue(published.contains("commands: 0") && published.contains("first-position: none"),
+                        "the ring was full: nothing more got in\n" + published);
                 }
                 assertNoStackTrace(published);
             }
