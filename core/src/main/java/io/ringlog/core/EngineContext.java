@@ -291,8 +291,9 @@ public final class EngineContext
      * on its own thread pays per event; in exchange, the logic waits for it. Use it for work that is
      * short and never blocks: a non-blocking write to a socket or to an Aeron publication, a copy into a
      * queue, a counter. The event is a slot of the output ring, reused once it returns: copy what it keeps.
-     * It must not block on the engine itself: a {@link Engine#publish} to a full ring from it would wait
-     * for the thread it runs on (use {@link Engine#tryPublish}).
+     * To publish to its own engine it uses {@link Engine#tryPublish}: a {@link Engine#publish} that finds
+     * the ring full there is refused with an {@link IllegalStateException}, since only the thread it runs
+     * on can make room.
      * <p>
      * It usually runs between two commands. When the output ring fills up while a command is applied (a
      * slow listener on its own thread, or a command with many events), the events of the commands before
