@@ -449,6 +449,7 @@ public final class Engine implements AutoCloseable
         final RingBuffer<Command> input;
         final WaitStrategy inputWait;
         final RingBuffer<OutputEvent> output;
+        final InlineListeners inline;
         final RingOutput ringOutput;
         final BusinessLogic logic;
         final StageThreads threads;
@@ -473,8 +474,8 @@ public final class Engine implements AutoCloseable
             // One producer, the logic thread, which publishes whole commands as ranges (see RingOutput).
             this.output = RingBuffer.createSingleProducer(() -> new OutputEvent(maxEventPayload), ctx.outputRingSize(),
                 ctx.waitStrategy().get());
-            this.ringOutput = new RingOutput(output, maxEventPayload, status,
-                new InlineListeners(ctx.inlineListenerNames(), ctx.inlineListeners(), status, counters));
+            this.inline = new InlineListeners(ctx.inlineListenerNames(), ctx.inlineListeners(), status, counters);
+            this.ringOutput = new RingOutput(output, maxEventPayload, status, inline);
             this.logic = new BusinessLogic(ctx, ringOutput, status, counters);
             this.threads = new StageThreads(ctx.threadFactory(), ctx.name() + "-", ctx.stageCpus(), status::recordError);
             this.gate = ctx.replicator() != null ? new AcknowledgementGate(status, inputWait) : null;
@@ -500,7 +501,7 @@ public final class Engine implements AutoCloseable
         /** Starts every stage; returns the journal's last position once recovery has run. */
         long startAndRecover()
         {
-            boolean anyReplayListener = ctx.inlineListeners().stream().anyMatch(OutputListener::receivesReplay);
+            boolean anyReplayListener = inline.anyReceivesReplay();
             for (int i = 0; i < ctx.listeners().size(); i++)
             {
                 final OutputListener listener = ctx.listeners().get(i);
