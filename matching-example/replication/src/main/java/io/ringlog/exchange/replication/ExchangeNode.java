@@ -648,7 +648,7 @@ final class ExchangeNode
             if (System.currentTimeMillis() >= deadlineMillis)
             {
                 final String got = published == 0 ? "nothing from the file was published" : "the first " + published +
-                    " of the file's commands were journaled, the rest were not published";
+                    " of the file's commands got in, the rest were not published";
                 throw new StopPublishing("publish's --timeout-s ran out " + (ringFull ? "while it waited for room in " +
                     "the ring: " + got + ". A synchronous primary applies nothing until its standby acknowledges it, " +
                     "so its ring fills: start the standby (or check the primary's --peer), or run the primary with " +
