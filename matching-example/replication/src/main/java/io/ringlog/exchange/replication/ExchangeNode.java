@@ -599,12 +599,18 @@ final class ExchangeNode
             }
             // A long file, or a paced one, takes a while: it answers a stop, and stops at its asker's deadline.
             look(false);
-            if (!engine.tryPublish(command.type(), command.version(), command.sourceId(), command.sourceSequence(),
-                command.correlationId(), command.payload(), 0, command.payloadLength()))
+            if (!offer(command))
             {
                 awaitRoom(command);
             }
             published++;
+        }
+
+        /** Publishes {@code command} if the ring has room; false, publishing nothing, if it is full. */
+        private boolean offer(final ParsedCommand command)
+        {
+            return engine.tryPublish(command.type(), command.version(), command.sourceId(), command.sourceSequence(),
+                command.correlationId(), command.payload(), 0, command.payloadLength());
         }
 
         /**
@@ -616,8 +622,7 @@ final class ExchangeNode
         private void awaitRoom(final ParsedCommand command)
         {
             idle.reset();
-            while (!engine.tryPublish(command.type(), command.version(), command.sourceId(), command.sourceSequence(),
-                command.correlationId(), command.payload(), 0, command.payloadLength()))
+            while (!offer(command))
             {
                 look(true);
                 idle.idle();
