@@ -105,11 +105,7 @@ public final class EngineContext
         }
         if (errorHandler == null)
         {
-            errorHandler = (throwable) ->
-            {
-                System.err.println(name + ": " + throwable);
-                throwable.printStackTrace(System.err);
-            };
+            errorHandler = PrintingErrorHandler.toStandardError(name);
         }
         if (clock == null)
         {
@@ -411,7 +407,10 @@ public final class EngineContext
         return errorPolicy;
     }
 
-    /** Receives every failure the engine records (it must not throw); prints to stderr by default. */
+    /**
+     * Receives every failure the engine records (it must not throw). By default each distinct failure is
+     * printed to stderr with its stack trace, and its repeats as one line a second with their count.
+     */
     public EngineContext errorHandler(final ErrorHandler errorHandler)
     {
         this.errorHandler = errorHandler;

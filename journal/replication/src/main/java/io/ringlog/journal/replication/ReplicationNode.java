@@ -242,11 +242,12 @@ public final class ReplicationNode implements AutoCloseable
             failure = closeEngine();
         }
         CloseHelper.quietCloseAll(channels, status);
-        ctx.eventHandler().accept("closed");
         if (failure != null)
         {
+            // Its thrower says how it closed: "closed" before that would read as a clean close.
             throw failure;
         }
+        ctx.eventHandler().accept("closed");
     }
 
     private RuntimeException closeEngine()

@@ -19,7 +19,8 @@ import java.util.Map;
  * @param journaledPosition   a primary's last journaled position; a standby's last committed one.
  * @param acknowledgedPosition a primary: the highest position its standby acknowledged; a standby: the highest it acknowledged.
  * @param lagPositions        journaled minus acknowledged (a standby: its primary's last reported position minus its own).
- * @param lagNanos            age of the oldest batch shipped and not yet acknowledged; 0 when none is.
+ * @param lagNanos            a primary: age of the oldest batch shipped and not yet acknowledged; 0 when none is
+ *                            (also when positions await acknowledgement but were never shipped).
  * @param catchUpFrom         the position the current (or last) catch-up started at, 0 if none ran;
  *                            {@code catchUpSent} how far it got, {@code catchUpTarget} where the journal ended meanwhile.
  * @param ackLatencyP50Nanos  acknowledgement round trip (shipped to acknowledged), median; also p99 and max.
@@ -115,6 +116,24 @@ public record ReplicationStatus(
         return values[(int)Math.max(0, Math.min(values.length - 1, ordinal))];
     }
 
+    /**
+     * The age of the oldest shipped and unacknowledged batch, or why there is none to give: positions
+     * not yet acknowledged that were never shipped (no standby connected) have no send time.
+     */
+    private String lagMillis()
+    {
+        if (role == Role.STANDBY)
+        {
+            return "- (a primary's figure)";
+        }
+        if (lagNanos > 0 || lagPositions == 0)
+        {
+            return String.format(java.util.Locale.ROOT, "%.3f", lagNanos / 1e6);
+        }
+        return "- (none of the " + lagPositions + " unacknowledged positions is out to the standby" +
+            (peer == PeerState.CONNECTED ? " yet)" : ": it is not connected; they go to it by catch-up when it is)");
+    }
+
     /** The figures as {@code key: value} pairs, in a stable order, for the {@code status} command. */
     public Map<String, String> fields()
     {
@@ -128,7 +147,7 @@ public record ReplicationStatus(
         fields.put(role == Role.STANDBY ? "committed-position" : "journaled-position", Long.toString(journaledPosition));
         fields.put("acknowledged-position", Long.toString(acknowledgedPosition));
         fields.put("lag-positions", Long.toString(lagPositions));
-        fields.put("lag-ms", String.format(java.util.Locale.ROOT, "%.3f", lagNanos / 1e6));
+        fields.put("lag-ms", lagMillis());
         if (role == Role.STANDBY)
         {
             if (catchUpFrom > 0)

@@ -50,7 +50,7 @@ import java.util.concurrent.locks.LockSupport;
  * every way it can end into a line a person can act on and an exit code:
  * <pre>
  *   0  stopped (stop request, SIGTERM)
- *   1  failed (the message says why)
+ *   1  failed (the message says why), or stopped before every accepted command was applied (drainTimeout)
  *   3  fenced: a standby was promoted; restart this node as a standby with --rejoin
  *   4  diverged: this standby's journal has a tail the primary's history does not; restart with --rejoin
  * </pre>
@@ -83,7 +83,8 @@ final class ExchangeNode
         Topology topology,
         boolean rejoin,
         int maxAssets,
-        Path aeronDirectory)
+        Path aeronDirectory,
+        Duration drainTimeout)
     {
     }
 
@@ -123,7 +124,8 @@ final class ExchangeNode
             stopping = true;
             try
             {
-                stopped.await(30, TimeUnit.SECONDS);
+                // Closing the engine drains for up to the drain timeout, then stops its threads within as long again.
+                stopped.await(settings.drainTimeout().toSeconds() * 2 + 10, TimeUnit.SECONDS);
             }
             catch (final InterruptedException ignore)
             {
@@ -212,6 +214,7 @@ final class ExchangeNode
             .snapshotEvery(settings.snapshotEvery())
             .topology(settings.topology())
             .maxPayloadLength(MAX_PAYLOAD)
+            .closeTimeout(settings.drainTimeout())
             .errorHandler((ex) ->
             {
                 // A replication failure that halts the engine was told by the replication events already.
@@ -509,6 +512,12 @@ final class ExchangeNode
         catch (final RuntimeException ex)
         {
             err.println(name + ": while closing: " + message(ex));
+            if (code == STOPPED)
+            {
+                // A stop that could not drain did not do what was asked: scripts must be able to tell.
+                out.println(name + ": stopped without applying every accepted command (--drain-timeout-s ran out)");
+                return FAILED;
+            }
         }
         if (code >= 0)
         {

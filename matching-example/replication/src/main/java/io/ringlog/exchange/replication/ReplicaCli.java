@@ -113,7 +113,8 @@ public final class ReplicaCli implements Callable<Integer>
                 "A primary on an empty journal writes the exchange's settings at position 1; a standby follows its " +
                 "primary, catching up from its journal first, applies every command (a hot standby) and takes " +
                 "snapshots at the same positions.",
-            "Exit codes: 0 stopped; 1 failed; 3 fenced (a standby was promoted: restart this node with --role standby " +
+            "Exit codes: 0 stopped; 1 failed, or stopped before every accepted command was applied (--drain-timeout-s); " +
+                "3 fenced (a standby was promoted: restart this node with --role standby " +
                 "--rejoin); 4 diverged (this standby's journal has a tail the primary does not: restart with --rejoin)."})
     static final class NodeCommand implements Callable<Integer>
     {
@@ -175,6 +176,11 @@ public final class ReplicaCli implements Callable<Integer>
             description = "A new journal's asset ids 0..N-1, written at position 1 by the first primary (default: ${DEFAULT-VALUE}).")
         int maxAssets;
 
+        @Option(names = "--drain-timeout-s", defaultValue = "30", paramLabel = "S",
+            description = "On a stop, how long to wait until every accepted command is applied (a synchronous primary: " +
+                "acknowledged by its standby) before closing anyway, with exit code 1 (default: ${DEFAULT-VALUE}).")
+        long drainTimeoutSeconds;
+
         @Option(names = "--aeron-dir", paramLabel = "DIR",
             description = "The node's own media driver directory (default: NODE_DIR/aeron; /dev/shm/... is faster).")
         Path aeronDir;
@@ -183,17 +189,19 @@ public final class ReplicaCli implements Callable<Integer>
         public Integer call() throws Exception
         {
             if (maxAssets < 2 || maxAssets > 1024 || snapshotEvery < 0 || heartbeatMs <= 0 || peerTimeoutMs <= heartbeatMs ||
-                (degradeAfterMs != null && degradeAfterMs < 0))
+                (degradeAfterMs != null && degradeAfterMs < 0) || drainTimeoutSeconds < 1)
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--max-assets is 2..1024, --snapshot-every " +
-                    "and --degrade-after-ms are not negative, and --peer-timeout-ms is longer than --heartbeat-ms");
+                    "and --degrade-after-ms are not negative, --drain-timeout-s is at least 1, and --peer-timeout-ms is longer " +
+                    "than --heartbeat-ms");
             }
             checkEndpoints();
             Files.createDirectories(dir);
             final ExchangeNode.Settings settings = new ExchangeNode.Settings(role.role, new NodeDirectory(dir), listen, peer,
                 mode.mode, degradeAfterMs != null ? StandbyLoss.DEGRADE : StandbyLoss.WAIT,
                 Duration.ofMillis(degradeAfterMs != null ? degradeAfterMs : 5_000), Duration.ofMillis(heartbeatMs),
-                Duration.ofMillis(peerTimeoutMs), events, snapshotEvery, topology, rejoin, maxAssets, aeronDir);
+                Duration.ofMillis(peerTimeoutMs), events, snapshotEvery, topology, rejoin, maxAssets, aeronDir,
+                Duration.ofSeconds(drainTimeoutSeconds));
             return new ExchangeNode(settings, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
         }
 

@@ -98,7 +98,7 @@ class ReplicaScriptIT
         final int b = Exchanges.freePort();
         Exchanges.write(dir.resolve("few.txt"), Exchanges.workload(WorkloadConfig.exchangeCore(9, 2_000)));
         // The standby was never started: nobody listens on the primary's --peer.
-        final Process primary = node("a", "primary", a, b, false);
+        final Process primary = node("a", "primary", a, b, false, "--drain-timeout-s", "3");
         try
         {
             awaitLog("a", "NOT HEARD from in the 2000 ms since this node started");
@@ -147,6 +147,12 @@ class ReplicaScriptIT
                 assertTrue(ranOut.contains("ran out while it waited for room in the ring") &&
                     ranOut.contains("--degrade-after-ms"), "what to do about it: " + ranOut);
             }
+            // Nothing was shipped, so there is no batch whose age is the lag: status says so rather than 0 ms.
+            final String lagging = run("scripts/replica", "status", "--dir", dir.resolve("a").toString());
+            final long lag = Long.parseLong(lagging.lines().filter((l) -> l.startsWith("lag-positions: ")).findFirst()
+                .orElseThrow().substring("lag-positions: ".length()));
+            assertTrue(lag > journaled && lagging.contains("lag-ms: - (none of the " + lag + " unacknowledged positions " +
+                "is out to the standby: it is not connected"), lagging);
 
             // A publish waiting for room in the full ring still lets 'replica stop' in, and is answered too.
             // A file of its own, so that the node's line saying it took this publish names it and no other.
@@ -181,10 +187,15 @@ class ReplicaScriptIT
             {
                 publish.toHandle().destroyForcibly();
             }
-            // The stopping primary drains until its 30 s close timeout, waiting for its standby: not waited for here.
-            primary.toHandle().destroyForcibly();
-            assertTrue(primary.waitFor(30, TimeUnit.SECONDS));
-            assertNoStackTrace(log("a"));
+            // The stopping primary drains for its --drain-timeout-s, waiting for a standby, then stops anyway: exit 1.
+            assertTrue(primary.waitFor(60, TimeUnit.SECONDS), "the primary drains for 3 s, then stops");
+            assertEquals(1, primary.exitValue(), log("a"));
+            final String stoppedLog = log("a");
+            assertTrue(stoppedLog.contains("a: while closing: a: gave up waiting for the input ring to drain after 3 s") &&
+                stoppedLog.contains("a: stopped without applying every accepted command (--drain-timeout-s ran out)"),
+                stoppedLog);
+            assertFalse(stoppedLog.contains("a: closed"), "no clean close is claimed\n" + stoppedLog);
+            assertNoStackTrace(stoppedLog);
         }
         finally
         {
@@ -283,8 +294,8 @@ class ReplicaScriptIT
         }
     }
 
-    private Process node(final String name, final String role, final int listen, final int peer, final boolean rejoin)
-        throws IOException
+    private Process node(final String name, final String role, final int listen, final int peer, final boolean rejoin,
+        final String... more) throws IOException
     {
         final List<String> command = new ArrayList<>(List.of("scripts/replica", "node", "--role", role,
             "--dir", dir.resolve(name).toString(), "--listen", "127.0.0.1:" + listen, "--peer", "127.0.0.1:" + peer));
@@ -292,6 +303,7 @@ class ReplicaScriptIT
         {
             command.add("--rejoin");
         }
+        command.addAll(List.of(more));
         final ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()));
         builder.environment().put("RINGLOG_NO_BUILD", "1");
