@@ -116,6 +116,56 @@ public final class ExchangeCli implements Callable<Integer>
         }
     }
 
+    /**
+     * Refuses an output file that is the command's input, or lies inside a directory it keeps (the
+     * journal, the snapshots): replacing it would destroy what the command reads or keeps, before any
+     * of it was read. Paths are compared as the file system resolves them (links, {@code ..}).
+     *
+     * @param directories null entries are skipped.
+     */
+    public static void checkNotOverwriting(final Path output, final String what, final Path input,
+        final Path... directories)
+    {
+        final Path target = resolved(output);
+        if (input != null && target.equals(resolved(input)))
+        {
+            throw new IllegalArgumentException("the " + what + " " + output + " is the command file this run reads: " +
+                "writing it would replace the commands before they are read; choose another file");
+        }
+        for (final Path directory : directories)
+        {
+            if (directory != null && target.startsWith(resolved(directory)))
+            {
+                throw new IllegalArgumentException("the " + what + " " + output + " is inside " + directory + ", which " +
+                    "this command keeps its journal, snapshots or state in: writing it could destroy them; choose a " +
+                    "file outside it");
+            }
+        }
+    }
+
+    /** The path as the file system resolves it: its deepest existing ancestor's real path, plus the rest. */
+    private static Path resolved(final Path path)
+    {
+        final Path absolute = path.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing))
+        {
+            existing = existing.getParent();
+        }
+        if (existing == null)
+        {
+            return absolute;
+        }
+        try
+        {
+            return existing.toRealPath().resolve(existing.relativize(absolute));
+        }
+        catch (final IOException ex)
+        {
+            return absolute;
+        }
+    }
+
     /** A UTF-8 file writer with a 64 KiB buffer, replacing the file if it exists. */
     static Writer newWriter(final Path file) throws IOException
     {

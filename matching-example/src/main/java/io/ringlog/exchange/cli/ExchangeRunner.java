@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * What {@code run}, {@code replay}, {@code book}, {@code balances} and {@code demo} share: running a
@@ -67,7 +68,8 @@ final class ExchangeRunner
         Duration syncInterval,
         long snapshotEvery,
         boolean inMemory,
-        Integer maxAssets)
+        Integer maxAssets,
+        int fromLine)
     {
     }
 
@@ -88,7 +90,9 @@ final class ExchangeRunner
         Histogram latency,
         long stateHash,
         int maxAssets,
-        InMemoryJournal journal)
+        InMemoryJournal journal,
+        int lastLine,
+        boolean stopped)
     {
         double commandsPerSecond()
         {
@@ -103,10 +107,21 @@ final class ExchangeRunner
      */
     static RunResult run(final RunSettings settings, final PrintWriter err) throws IOException
     {
+        return run(settings, err, () -> false);
+    }
+
+    /**
+     * As {@link #run(RunSettings, PrintWriter)}; once {@code stop} answers true (asked before each line),
+     * no more lines are read, and what was published is drained as at the end of the file.
+     */
+    static RunResult run(final RunSettings settings, final PrintWriter err, final BooleanSupplier stop) throws IOException
+    {
         ExchangeCli.checkReadable(settings.commands(), "command file");
         if (settings.events() != null)
         {
             ExchangeCli.checkWritable(settings.events(), "events file");
+            ExchangeCli.checkNotOverwriting(settings.events(), "events file", settings.commands(),
+                settings.inMemory() ? null : settings.journalDir(), settings.inMemory() ? null : settings.snapshotsDir());
         }
         if (settings.maxAssets() != null)
         {
@@ -117,7 +132,7 @@ final class ExchangeRunner
         final Writer eventsFile = settings.events() != null ? ExchangeCli.newWriter(settings.events()) : null;
         try
         {
-            return run(settings, eventsFile, err);
+            return run(settings, eventsFile, err, stop);
         }
         finally
         {
@@ -128,8 +143,8 @@ final class ExchangeRunner
         }
     }
 
-    private static RunResult run(final RunSettings settings, final Writer eventsFile, final PrintWriter err)
-        throws IOException
+    private static RunResult run(final RunSettings settings, final Writer eventsFile, final PrintWriter err,
+        final BooleanSupplier stop) throws IOException
     {
         final InMemoryJournal inMemoryJournal = settings.inMemory() ? new InMemoryJournal(MAX_PAYLOAD) : null;
         final Journal journal = inMemoryJournal != null ? inMemoryJournal : ChronicleJournal.open(
@@ -205,11 +220,12 @@ final class ExchangeRunner
         final long firstPosition = engine.nextPosition();
         final long started = System.nanoTime();
         final CommandFileReader.Counts counts;
+        final CommandFileReader reader = new CommandFileReader().fromLine(settings.fromLine()).stopWhen(stop);
         final long fileBytes = Files.size(settings.commands());
         try (CountingInputStream in = new CountingInputStream(Files.newInputStream(settings.commands())))
         {
-            counts = new CommandFileReader().read(in,
-                new Publisher(engine, settings.rate(), new Progress(err, "run"), in, fileBytes), malformed);
+            counts = reader.read(in, new Publisher(engine, settings.rate(), new Progress(err, "run"), in, fileBytes),
+                malformed);
         }
         finally
         {
@@ -238,7 +254,9 @@ final class ExchangeRunner
             latency.copy(),
             engine.stateHash(),
             exchange.maxAssets(),
-            inMemoryJournal);
+            inMemoryJournal,
+            counts.lines(),
+            reader.stopped());
     }
 
     /**
@@ -276,6 +294,10 @@ final class ExchangeRunner
         out.println("topology: " + settings.topology());
         out.println("wait-strategy: " + settings.waitStrategy());
         out.println("cores: " + Runtime.getRuntime().availableProcessors());
+        if (settings.fromLine() > 1)
+        {
+            out.println("from-line: " + settings.fromLine());
+        }
         out.println("commands: " + result.commands());
         out.println("malformed: " + result.malformed());
         // A command is rejected with exactly one event, or accepted: these two add up to commands.
@@ -323,6 +345,13 @@ final class ExchangeRunner
         out.println("first-position: " + (result.commands() > 0 ? Long.toString(result.firstPosition()) : "none"));
         out.println("last-position: " + result.lastPosition());
         out.println("state-hash: " + ExchangeCli.hex(result.stateHash()));
+        if (result.stopped())
+        {
+            out.println("stopped: by a signal after line " + result.lastLine() + " of " + settings.commands() +
+                "; every command read up to it is journaled and applied, and none after it was read");
+            out.println("resume: run the same command with --from-line " + (result.lastLine() + 1) + " (from the " +
+                "file's start, its commands would be applied a second time)");
+        }
     }
 
     /**
@@ -367,6 +396,7 @@ final class ExchangeRunner
         if (settings.events() != null)
         {
             ExchangeCli.checkWritable(settings.events(), "events file");
+            ExchangeCli.checkNotOverwriting(settings.events(), "events file", null, dir, settings.snapshotsDir());
         }
         final ChronicleJournal chronicle = ChronicleJournal.open(new ChronicleJournal.Context()
             .directory(dir)

@@ -57,23 +57,19 @@ final class GenerateCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--commands must not be negative: " + commands);
         }
-        final WorkloadConfig config = preset.config(seed, commands);
+        final WorkloadConfig config;
         try
         {
-            if (symbols != null)
-            {
-                config.symbols(symbols);
-            }
-            if (accounts != null)
-            {
-                config.accounts(accounts);
-            }
+            config = config(commands);
         }
         catch (final IllegalArgumentException ex)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
         ExchangeCli.checkWritable(output, "command file");
+        // Before a byte is written: a count the disk cannot hold is refused, not found out when the disk is full.
+        SpaceEstimate.of(this::config, commands).checkFits(output, false, "the command file",
+            "ask for fewer --commands, or write it (-o) on a larger file system");
         final PrintWriter out = spec.commandLine().getOut();
         final Generated generated = generate(config, output, spec.commandLine().getErr());
         out.println("file: " + output);
@@ -85,6 +81,21 @@ final class GenerateCommand implements Callable<Integer>
         out.println("max-assets-needed: " + generated.maxAssets());
         out.printf(Locale.ROOT, "seconds: %.3f%n", generated.seconds());
         return ExchangeCli.OK;
+    }
+
+    /** The preset's workload with this command's overrides, for a flow of {@code flow} commands. */
+    private WorkloadConfig config(final long flow)
+    {
+        final WorkloadConfig config = preset.config(seed, flow);
+        if (symbols != null)
+        {
+            config.symbols(symbols);
+        }
+        if (accounts != null)
+        {
+            config.accounts(accounts);
+        }
+        return config;
     }
 
     /** What {@link #generate} wrote. */

@@ -9,6 +9,9 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code exchange run}: a command file through an engine with a journal. */
 @CommandLine.Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -57,6 +60,11 @@ final class RunCommand implements Callable<Integer>
     @Option(names = "--in-memory", description = "Journal in the heap instead of on disk: nothing survives the process.")
     boolean inMemory;
 
+    @Option(names = "--from-line", defaultValue = "1", paramLabel = "N",
+        description = "Start at line N of the command file: the lines before it are not read. To go on after a run " +
+            "that was stopped (it prints the line to resume from) (default: ${DEFAULT-VALUE}).")
+    int fromLine;
+
     @Override
     public Integer call() throws Exception
     {
@@ -65,22 +73,59 @@ final class RunCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--dir=JOURNAL_DIR' " +
                 "(or --in-memory)");
         }
-        if (snapshotEvery < 0 || syncIntervalMs <= 0 || engine.rate < 0)
+        if (snapshotEvery < 0 || syncIntervalMs <= 0 || engine.rate < 0 || fromLine < 1)
         {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                "--snapshot-every and --rate must not be negative and --sync-interval-ms must be positive");
+                "--snapshot-every and --rate must not be negative, --sync-interval-ms must be positive, and lines are " +
+                    "numbered from 1 (--from-line)");
         }
         final ExchangeRunner.RunSettings settings = settings(commands, journalDir, snapshots, events, engine, durability,
-            Duration.ofMillis(syncIntervalMs), snapshotEvery, inMemory);
-        final ExchangeRunner.RunResult result = ExchangeRunner.run(settings, spec.commandLine().getErr());
-        ExchangeRunner.printRun(spec.commandLine().getOut(), settings, result);
-        if (result.commands() == 0)
+            Duration.ofMillis(syncIntervalMs), snapshotEvery, inMemory, fromLine);
+        // SIGTERM or Ctrl-C: stop reading, drain what was published, print the summary and where to resume.
+        final AtomicBoolean signalled = new AtomicBoolean();
+        final CountDownLatch finished = new CountDownLatch(1);
+        final Thread hook = new Thread(() ->
         {
-            spec.commandLine().getErr().println("note: no command of " + commands + " was published" +
-                (result.malformed() > 0 ? ": all " + result.malformed() + " of its command lines are malformed" :
-                    ": it holds no command lines"));
+            signalled.set(true);
+            try
+            {
+                // The drain takes at most the engine's close timeout (30 s); then its threads get as long.
+                finished.await(70, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "run-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try
+        {
+            final ExchangeRunner.RunResult result = ExchangeRunner.run(settings, spec.commandLine().getErr(),
+                signalled::get);
+            ExchangeRunner.printRun(spec.commandLine().getOut(), settings, result);
+            if (result.commands() == 0 && !result.stopped())
+            {
+                spec.commandLine().getErr().println("note: no command of " + commands + " was published" +
+                    (result.malformed() > 0 ? ": all " + result.malformed() + " of its command lines are malformed" :
+                        fromLine > 1 ? ": it has no command lines from line " + fromLine + " on" :
+                            ": it holds no command lines"));
+            }
+            return ExchangeCli.OK;
         }
-        return ExchangeCli.OK;
+        finally
+        {
+            spec.commandLine().getOut().flush();
+            spec.commandLine().getErr().flush();
+            finished.countDown();
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (final IllegalStateException shuttingDown)
+            {
+                // The hook is running: it returns now that the run has finished.
+            }
+        }
     }
 
     static ExchangeRunner.RunSettings settings(
@@ -92,11 +137,12 @@ final class RunCommand implements Callable<Integer>
         final Durability durability,
         final Duration syncInterval,
         final long snapshotEvery,
-        final boolean inMemory)
+        final boolean inMemory,
+        final int fromLine)
     {
         return new ExchangeRunner.RunSettings(commands, journalDir,
             snapshots != null ? snapshots : journalDir == null ? null : journalDir.resolve("snapshots"), events,
             engine.topology, engine.waitStrategy, engine.rate, durability, syncInterval, snapshotEvery, inMemory,
-            engine.maxAssets);
+            engine.maxAssets, fromLine);
     }
 }

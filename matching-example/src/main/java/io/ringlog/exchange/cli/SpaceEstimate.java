@@ -11,6 +11,7 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.LongFunction;
 
 /**
  * About how many bytes a generated command file, and a journal of it, take on disk, so that a count
@@ -33,7 +34,13 @@ record SpaceEstimate(double commandFileBytes, double journalBytes)
     /** Measures the workload {@code preset} with {@code seed} makes, for {@code commands} order-flow commands. */
     static SpaceEstimate of(final Preset preset, final long seed, final long commands) throws Exception
     {
-        final WorkloadConfig sample = preset.config(seed, Math.min(commands, SAMPLE_FLOW));
+        return of((flow) -> preset.config(seed, flow), commands);
+    }
+
+    /** Measures the workload {@code config} makes for a flow of so many commands, for {@code commands} of them. */
+    static SpaceEstimate of(final LongFunction<WorkloadConfig> config, final long commands) throws Exception
+    {
+        final WorkloadConfig sample = config.apply(Math.min(commands, SAMPLE_FLOW));
         final WorkloadGenerator generator = new WorkloadGenerator(sample);
         final Counter counter = new Counter(generator);
         generator.generate(counter);
@@ -58,15 +65,20 @@ record SpaceEstimate(double commandFileBytes, double journalBytes)
      */
     void checkFits(final Path where, final boolean withJournal) throws IOException
     {
+        checkFits(where, withJournal, "the demo", "ask for fewer --commands, or --keep a directory on a larger file system");
+    }
+
+    /** As {@link #checkFits(Path, boolean)}, for {@code who}, with {@code advice} on what to do instead. */
+    void checkFits(final Path where, final boolean withJournal, final String who, final String advice) throws IOException
+    {
         final double needed = commandFileBytes + (withJournal ? journalBytes : 0);
         final Path existing = nearestExisting(where);
         final long usable = Files.getFileStore(existing).getUsableSpace();
         if (needed >= usable)
         {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "the demo needs about %s in %s (%s of " +
-                "commands%s) and only %s is usable there: ask for fewer --commands, or --keep a directory on a larger " +
-                "file system", bytes(needed), existing, bytes(commandFileBytes),
-                withJournal ? " and " + bytes(journalBytes) + " of journal" : "", bytes(usable)));
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s needs about %s in %s (%s of " +
+                "commands%s) and only %s is usable there: %s", who, bytes(needed), existing, bytes(commandFileBytes),
+                withJournal ? " and " + bytes(journalBytes) + " of journal" : "", bytes(usable), advice));
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 
 /**
  * Reads a command file line by line: each good command goes to a {@link Sink}, each malformed line to
@@ -50,6 +51,36 @@ public final class CommandFileReader
     private int lines;
     private int commands;
     private int malformed;
+    private int fromLine = 1;
+    private BooleanSupplier stop = () -> false;
+    private boolean stopped;
+
+    /** Lines before {@code line} (numbered from 1) are counted but not parsed: to go on where a stopped read ended. */
+    public CommandFileReader fromLine(final int line)
+    {
+        if (line < 1)
+        {
+            throw new IllegalArgumentException("lines are numbered from 1, not " + line);
+        }
+        this.fromLine = line;
+        return this;
+    }
+
+    /**
+     * Asked before each line: once it answers true the read ends there, that line unread, and
+     * {@link #stopped()} says so; {@link Counts#lines()} is then the number of the last line read.
+     */
+    public CommandFileReader stopWhen(final BooleanSupplier stop)
+    {
+        this.stop = stop;
+        return this;
+    }
+
+    /** Whether the last read ended because {@link #stopWhen} asked it to, before the end of the input. */
+    public boolean stopped()
+    {
+        return stopped;
+    }
 
     /** Reads lines already decoded (a string, say); a line longer than the limit is malformed. */
     public Counts read(final BufferedReader reader, final Sink sink, final ErrorSink errors) throws IOException
@@ -58,7 +89,16 @@ public final class CommandFileReader
         String line;
         while ((line = reader.readLine()) != null)
         {
+            if (stop.getAsBoolean())
+            {
+                stopped = true;
+                break;
+            }
             lines++;
+            if (lines < fromLine)
+            {
+                continue;
+            }
             if (lines == 1 && line.startsWith("\uFEFF"))
             {
                 line = line.substring(1);
@@ -93,6 +133,11 @@ public final class CommandFileReader
                 final byte b = chunk[i];
                 if (b == '\n')
                 {
+                    if (stop.getAsBoolean())
+                    {
+                        stopped = true;
+                        return new Counts(lines, commands, malformed);
+                    }
                     lines++;
                     line(line, length, lineBytes, first, decoder, sink, errors);
                     first = false;
@@ -109,6 +154,11 @@ public final class CommandFileReader
         }
         if (lineBytes > 0)
         {
+            if (stop.getAsBoolean())
+            {
+                stopped = true;
+                return new Counts(lines, commands, malformed);
+            }
             lines++;
             line(line, length, lineBytes, first, decoder, sink, errors);
         }
@@ -124,6 +174,10 @@ public final class CommandFileReader
         final Sink sink,
         final ErrorSink errors) throws IOException
     {
+        if (lines < fromLine)
+        {
+            return;
+        }
         int from = 0;
         int length = kept;
         long total = lineBytes;
@@ -182,6 +236,7 @@ public final class CommandFileReader
 
     private void reset()
     {
+        stopped = false;
         lines = 0;
         commands = 0;
         malformed = 0;

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -138,6 +139,62 @@ class RefusedInputTest
         assertEquals("error: cannot write events file " + nowhere.resolve("e.txt") + ": no such directory " + nowhere +
             " (create it first: mkdir -p " + nowhere + ")\n", events.err(), "run --events says it the same way");
         assertFalse(Files.exists(dir.resolve("j")));
+    }
+
+    /**
+     * An events file that is the command file, or lies in the journal or its snapshots, would replace
+     * what the command reads or keeps: refused in one line, and the file and journal are untouched.
+     */
+    @Test
+    void shouldRefuseAnEventsFileThatWouldDestroyTheInputOrTheJournal() throws Exception
+    {
+        final Path commands = dir.resolve("commands.txt");
+        Cli.ok("generate", "-n", "2_000", "--seed", "3", "-o", commands.toString());
+        final byte[] before = Files.readAllBytes(commands);
+        final Path journal = dir.resolve("j");
+
+        final Cli.Result same = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--events",
+            dir.resolve(".").resolve("commands.txt").toString());
+        assertEquals(1, same.code(), same.toString());
+        assertEquals("error: the events file " + dir.resolve(".").resolve("commands.txt") + " is the command file this " +
+            "run reads: writing it would replace the commands before they are read; choose another file\n", same.err());
+        assertTrue(Arrays.equals(before, Files.readAllBytes(commands)), "the command file is untouched");
+        assertFalse(Files.exists(journal), "nothing was created");
+
+        final Cli.Result ran = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString());
+        final String cycleFile;
+        try (Stream<Path> files = Files.list(journal))
+        {
+            cycleFile = files.filter((f) -> f.toString().endsWith(".cq4")).findFirst().orElseThrow().toString();
+        }
+        for (final String[] args : List.of(
+            new String[] {"replay", "-d", journal.toString(), "--events", cycleFile},
+            new String[] {"run", "-i", commands.toString(), "-d", journal.toString(), "--events",
+                journal.resolve("ringlog.meta").toString()},
+            new String[] {"run", "-i", commands.toString(), "-d", journal.toString(), "--events",
+                journal.resolve("snapshots").resolve("events.txt").toString()}))
+        {
+            final Cli.Result refused = Cli.run(args);
+            assertEquals(1, refused.code(), refused.toString());
+            assertTrue(refused.err().startsWith("error: the events file ") && refused.err().contains(" is inside " +
+                journal) && refused.err().contains("choose a file outside it"), refused.toString());
+            assertEquals(1, refused.err().lines().count(), refused.err());
+        }
+        final Cli.Result replay = Cli.ok("replay", "-d", journal.toString());
+        assertEquals(ran.value("state-hash"), replay.value("state-hash"), "the journal is whole");
+        assertEquals(ran.value("last-position"), replay.value("last-position"));
+    }
+
+    @Test
+    void shouldRefuseToGenerateAFileLargerThanTheDisk()
+    {
+        final Path file = dir.resolve("huge.txt");
+        final Cli.Result huge = Cli.run("generate", "--commands", "99_999_999_999_999", "-o", file.toString());
+        assertEquals(1, huge.code(), huge.toString());
+        assertTrue(Pattern.matches("error: the command file needs about [0-9.]+ PiB in " + Pattern.quote(dir.toString()) +
+            " \\([0-9.]+ PiB of commands\\) and only [0-9.]+ [KMGT]iB is usable there: ask for fewer --commands, or " +
+            "write it \\(-o\\) on a larger file system\n", huge.err()), huge.err());
+        assertFalse(Files.exists(file), "nothing was written");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.ringlog.exchange.replication;
 
 import io.ringlog.core.Topology;
+import io.ringlog.exchange.cli.ExchangeCli;
 import io.ringlog.journal.replication.ReplicationContext;
 import io.ringlog.journal.replication.ReplicationMode;
 import io.ringlog.journal.replication.ReplicationStatus;
@@ -196,6 +197,19 @@ public final class ReplicaCli implements Callable<Integer>
                     "than --heartbeat-ms");
             }
             checkEndpoints();
+            if (events != null)
+            {
+                final NodeDirectory node = new NodeDirectory(dir);
+                try
+                {
+                    ExchangeCli.checkNotOverwriting(events, "events file", null, node.journal(), node.snapshots(),
+                        node.replication(), node.aeron(), node.inbox(), node.control());
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+                }
+            }
             Files.createDirectories(dir);
             final ExchangeNode.Settings settings = new ExchangeNode.Settings(role.role, new NodeDirectory(dir), listen, peer,
                 mode.mode, degradeAfterMs != null ? StandbyLoss.DEGRADE : StandbyLoss.WAIT,

@@ -59,6 +59,22 @@ class ReplicaCliTest
         assertFalse(Files.exists(node), "nothing created");
     }
 
+    /** An events file inside the node's journal, snapshots or state would destroy them when replaced: refused. */
+    @Test
+    void shouldRefuseAnEventsFileInsideWhatTheNodeKeeps() throws Exception
+    {
+        final Path node = dir.resolve("node");
+        Files.createDirectories(node.resolve("journal"));
+        final Path meta = Files.writeString(node.resolve("journal").resolve("ringlog.meta"), "kept");
+        final Said said = replica("node", "--role", "primary", "--dir", node.toString(), "--listen", "127.0.0.1:20101",
+            "--peer", "127.0.0.1:20102", "--events", meta.toString());
+        assertEquals(2, said.code, said.err);
+        assertTrue(said.err.startsWith("error: the events file " + meta + " is inside " + node.resolve("journal") +
+            ", which this command keeps its journal, snapshots or state in"), said.err);
+        assertNoStackTrace(said);
+        assertEquals("kept", Files.readString(meta), "untouched");
+    }
+
     /** FENCED and FAILED are states a node comes to, not roles to start it in: neither offered nor taken. */
     @ParameterizedTest
     @ValueSource(strings = {"fenced", "FAILED", "leader"})

@@ -1,0 +1,92 @@
+package io.ringlog.exchange.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A {@code run} stopped with SIGTERM (as Ctrl-C or a service manager stops it), seen from outside: it
+ * stops reading, drains what it published, leaves whole event lines, and says after which line it
+ * stopped and how to go on. Going on with {@code --from-line} ends in the state of one uninterrupted
+ * run of the whole file; rerunning from the start would apply commands twice, which is what it warns of.
+ */
+class InterruptedRunTest
+{
+    private static final int COMMANDS = 40_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldSayWhereItStoppedOnSigtermAndGoOnFromThereToTheStateOfAWholeRun() throws Exception
+    {
+        final Path commands = dir.resolve("commands.txt");
+        Cli.ok("generate", "--commands", Integer.toString(COMMANDS), "--seed", "5", "-o", commands.toString());
+        final Cli.Result whole = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("whole").toString());
+
+        final Path journal = dir.resolve("stopped");
+        final Path events = dir.resolve("events.txt");
+        final Path log = dir.resolve("run.log");
+        // Paced, so that the file lasts about 8 s and the signal comes in the middle of it.
+        final Process run = Cli.startInChildJvm(List.of(), log, "run", "-i", commands.toString(), "-d",
+            journal.toString(), "--events", events.toString(), "--rate", "5000");
+        awaitEvents(run, events);
+        run.destroy(); // SIGTERM
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS), "the stopped run ended");
+        final String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(143, run.exitValue(), "128 + SIGTERM, as for any process a signal stopped\n" + output);
+        assertFalse(output.contains("\tat ") || output.contains("Exception"), output);
+
+        final String stopped = line(output, "stopped: ");
+        final long lastLine = Long.parseLong(stopped.replaceFirst("^stopped: by a signal after line (\\d+) of .*$", "$1"));
+        assertTrue(stopped.endsWith(" of " + commands + "; every command read up to it is journaled and applied, and " +
+            "none after it was read"), stopped);
+        assertTrue(lastLine > 0 && lastLine < Files.readAllLines(commands).size(), "stopped part-way: " + stopped);
+        assertEquals("resume: run the same command with --from-line " + (lastLine + 1) + " (from the file's start, its " +
+            "commands would be applied a second time)", line(output, "resume: "));
+        final String eventLines = Files.readString(events, StandardCharsets.UTF_8);
+        assertTrue(eventLines.endsWith("\n"), "the events file ends with a whole line");
+        assertEquals(line(output, "events-file: ").replaceFirst("^.* \\((\\d+) lines\\)$", "$1"),
+            Long.toString(eventLines.lines().count()), "every event it counted is in the file");
+
+        final Cli.Result rest = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString(), "--from-line",
+            Long.toString(lastLine + 1));
+        assertEquals(Long.toString(lastLine + 1), rest.value("from-line"));
+        assertEquals(whole.value("state-hash"), rest.value("state-hash"), "stopped and resumed = one whole run");
+        assertEquals(whole.value("last-position"), rest.value("last-position"));
+    }
+
+    private static void awaitEvents(final Process run, final Path events) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(events) || Files.size(events) < 64 << 10)
+        {
+            if (!run.isAlive())
+            {
+                fail("the run ended (exit " + run.exitValue() + ") before it could be stopped");
+            }
+            if (System.nanoTime() > deadline)
+            {
+                fail("the run wrote no events in 60 s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    private static String line(final String output, final String prefix)
+    {
+        return output.lines().filter((l) -> l.startsWith(prefix)).findFirst()
+            .orElseGet(() -> fail("no '" + prefix + "' line in:\n" + output));
+    }
+}
