@@ -345,6 +345,24 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
+     * Why a writer would refuse this journal for want of its {@value JournalMetadata#FILE_NAME}, or null:
+     * its entries are of the format written since ringlog keeps one, so it was deleted or not copied.
+     * A read-only open goes on without it; {@code journal verify} reports it.
+     */
+    public String missingMetadata()
+    {
+        if (metadata != null || newestFormat != 2)
+        {
+            return null;
+        }
+        final Path directory = ctx.directory();
+        return directory.resolve(JournalMetadata.FILE_NAME) + " is missing, but the journal was written by a ringlog " +
+            "that keeps it: it was deleted, or not copied with the journal. It holds the journal's identity and " +
+            "committed mark, which snapshots and recovery are checked against. Restore it; or give the journal a new " +
+            "identity with 'journal repair -d " + directory + " --new-identity' (its snapshots will then not be used)";
+    }
+
+    /**
      * Reconciles the journal with its {@link JournalMetadata}: refuses to write to a journal that ends
      * before its committed mark (entries that may have been seen are missing), gives a journal written
      * before identities existed one, and maps the mark for this writer's commits.
@@ -358,13 +376,10 @@ public final class ChronicleJournal implements Journal
             {
                 return;
             }
-            if (newestFormat == 2)
+            final String missing = missingMetadata();
+            if (missing != null)
             {
-                throw new JournalException(directory.resolve(JournalMetadata.FILE_NAME) + " is missing, but the " +
-                    "journal was written by a ringlog that keeps it: it was deleted, or not copied with the journal. " +
-                    "It holds the journal's identity and committed mark, which snapshots and recovery are checked " +
-                    "against. Restore it; or give the journal a new identity with 'journal repair -d " + directory +
-                    " --new-identity' (its snapshots will then not be used)");
+                throw new JournalException(missing);
             }
             // Written before ringlog kept metadata: this first writer gives it an identity.
             metadata = JournalMetadata.create(directory, JournalId.random(), lastPosition);

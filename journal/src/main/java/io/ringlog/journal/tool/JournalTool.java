@@ -228,8 +228,13 @@ public final class JournalTool implements Callable<Integer>
                 out.println("journal-id: " + chronicle.id());
                 out.println("first-position: " + first);
                 out.println("last-position: " + last);
-                out.println("committed-position: " + (committed < 0 ? "unknown (no ringlog.meta: written by an " +
-                    "older ringlog)" : Long.toString(committed)));
+                final String missingMetadata = chronicle.missingMetadata();
+                out.println("committed-position: " + (missingMetadata != null ? "unknown (ringlog.meta is missing)" :
+                    committed < 0 ? "unknown (no ringlog.meta: written by an older ringlog)" : Long.toString(committed)));
+                if (missingMetadata != null)
+                {
+                    problems.add(missingMetadata);
+                }
                 out.println("cycles: " + chronicle.cycleCount());
                 if (!Files.exists(journal.directory.resolve("metadata.cq4t")))
                 {

@@ -3,6 +3,7 @@ package io.ringlog.journal.tool;
 import io.ringlog.core.CommandCodec;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
+import io.ringlog.core.JournalException;
 import io.ringlog.core.Topology;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.journal.AppendingWriterMain;
@@ -35,6 +36,7 @@ import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JournalToolTest
@@ -94,6 +96,25 @@ class JournalToolTest
         assertTrue(result.out.contains("status: ok"), result.out);
         assertTrue(result.out.contains("entries-read: " + COMMANDS), result.out);
         assertTrue(result.out.contains("last-position: " + COMMANDS), result.out);
+    }
+
+    /** Without its ringlog.meta the engine refuses to write the journal: verify says so, not "ok". */
+    @Test
+    void shouldFailVerifyOnAJournalWhoseMetadataWasDeleted() throws Exception
+    {
+        Files.delete(journalDir.resolve("ringlog.meta"));
+        final Result result = run("verify", "--dir", journalDir.toString());
+        assertEquals(1, result.code, result.out);
+        assertTrue(result.out.contains("committed-position: unknown (ringlog.meta is missing)"), result.out);
+        assertTrue(result.out.contains("problem: " + journalDir.resolve("ringlog.meta") + " is missing, but the journal " +
+            "was written by a ringlog that keeps it") && result.out.contains("'journal repair -d " + journalDir +
+            " --new-identity'"), result.out);
+        assertTrue(result.out.contains("entries-read: " + COMMANDS), "its entries are still all read: " + result.out);
+        assertTrue(result.out.contains("status: problems"), result.out);
+        final JournalException refused = assertThrows(JournalException.class, () -> ChronicleJournal.open(
+            new ChronicleJournal.Context().directory(journalDir).maxPayloadLength(64)));
+        assertTrue(refused.getMessage().contains("ringlog.meta is missing"), "as a writer is refused: " +
+            refused.getMessage());
     }
 
     @Test

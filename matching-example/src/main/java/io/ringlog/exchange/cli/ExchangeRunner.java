@@ -2,6 +2,7 @@ package io.ringlog.exchange.cli;
 
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
+import io.ringlog.core.EngineMetrics;
 import io.ringlog.core.InMemoryJournal;
 import io.ringlog.core.InMemorySnapshotStore;
 import io.ringlog.core.Journal;
@@ -37,6 +38,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -105,6 +107,9 @@ final class ExchangeRunner
      * to {@code err} as {@code line N: reason}, and the run goes on), then closes the engine, which
      * waits until every command is journaled, applied and seen by the listeners.
      */
+    /** How long {@code run} waits for an engine that applies nothing before it closes it anyway. */
+    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
+
     static RunResult run(final RunSettings settings, final PrintWriter err) throws IOException
     {
         return run(settings, err, () -> false);
@@ -226,6 +231,7 @@ final class ExchangeRunner
         {
             counts = reader.read(in, new Publisher(engine, settings.rate(), new Progress(err, "run"), in, fileBytes),
                 malformed);
+            awaitApplied(engine, engine.nextPosition() - 1);
         }
         finally
         {
@@ -257,6 +263,33 @@ final class ExchangeRunner
             inMemoryJournal,
             counts.lines(),
             reader.stopped());
+    }
+
+    /**
+     * Waits until the engine has applied every published command, for as long as it keeps applying them:
+     * the file is the user's, so a slow engine (a snapshot after every few commands) is waited for rather
+     * than given up on at the close timeout, which then only bounds the listeners' drain. A stalled engine
+     * (nothing applied for {@link #STALL_NANOS}) is left to {@code close()} to report.
+     */
+    private static void awaitApplied(final Engine engine, final long last)
+    {
+        final EngineMetrics metrics = engine.metrics();
+        long seen = metrics.lastAppliedPosition();
+        long since = System.nanoTime();
+        while (seen < last && engine.failure() == null)
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            final long applied = metrics.lastAppliedPosition();
+            if (applied != seen)
+            {
+                seen = applied;
+                since = System.nanoTime();
+            }
+            else if (System.nanoTime() - since > STALL_NANOS)
+            {
+                return;
+            }
+        }
     }
 
     /**

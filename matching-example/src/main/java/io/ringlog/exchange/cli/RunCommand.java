@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
             "of each batch, so a killed run leaves a prefix of what 'replay --events' regenerates."})
 final class RunCommand implements Callable<Integer>
 {
+    /** Snapshots closer together than this make a run as slow as its snapshots: said before it starts. */
+    private static final long FEW_POSITIONS = 1_000;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -81,6 +84,12 @@ final class RunCommand implements Callable<Integer>
         }
         final ExchangeRunner.RunSettings settings = settings(commands, journalDir, snapshots, events, engine, durability,
             Duration.ofMillis(syncIntervalMs), snapshotEvery, inMemory, fromLine);
+        if (snapshotEvery > 0 && snapshotEvery < FEW_POSITIONS)
+        {
+            spec.commandLine().getErr().println("note: --snapshot-every " + snapshotEvery + " writes the whole exchange " +
+                "to a file every " + snapshotEvery + " position" + (snapshotEvery == 1 ? "" : "s") + ": this run will go " +
+                "at the pace of its snapshots, not of the engine");
+        }
         // SIGTERM or Ctrl-C: stop reading, drain what was published, print the summary and where to resume.
         final AtomicBoolean signalled = new AtomicBoolean();
         final CountDownLatch finished = new CountDownLatch(1);
