@@ -512,6 +512,12 @@ public final class JournalTool implements Callable<Integer>
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--truncate-after must not be negative");
             }
+            if (snapshots != null && !Files.isDirectory(snapshots))
+            {
+                // A mistyped path would leave the real snapshots past the cut in place, for the next start to refuse.
+                throw new CommandLine.ParameterException(spec.commandLine(), "--snapshots " + snapshots + " is not a " +
+                    "directory: give the directory the journal's snapshots are in");
+            }
             final PrintWriter out = spec.commandLine().getOut();
             final Path snapshotDir = snapshots != null ? snapshots :
                 Files.isDirectory(directory.resolve("snapshots")) ? directory.resolve("snapshots") : null;

@@ -245,6 +245,21 @@ class JournalToolTest
         assertTrue(result.err.contains("no journal directory"), result.err);
     }
 
+    /** A mistyped --snapshots would keep the real snapshots past the cut, which the next start refuses. */
+    @Test
+    void shouldRefuseARepairWhoseSnapshotDirectoryDoesNotExist() throws Exception
+    {
+        final Path typo = root.resolve("snapshotz");
+        final Result result = run("repair", "-d", journalDir.toString(), "--truncate-after", "150", "--snapshots",
+            typo.toString(), "--force", "--apply");
+        assertEquals(2, result.code, result.out + result.err);
+        assertTrue(result.err.startsWith("error: --snapshots " + typo + " is not a directory: give the directory the " +
+            "journal's snapshots are in\n"), result.err);
+        assertEquals("", result.out);
+        assertEquals("ok", run("verify", "-d", journalDir.toString()).out.lines().filter((l) -> l.startsWith("status: "))
+            .findFirst().orElseThrow().substring("status: ".length()), "nothing was cut");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0", "-5"})
     void shouldRefuseAMaxPayloadBelowOneByteAsAUsageError(final String bytes)

@@ -457,8 +457,10 @@ final class ExchangeRunner
         {
             try
             {
+                // As of --to, not of the journal's end: a snapshot past the end (an older copy of the journal put
+                // back) is then offered, and recovery says it skips it and why, rather than it going unmentioned.
                 snapshots = new SnapshotsAsOf(FileSnapshotStore.open(new FileSnapshotStore.Context()
-                    .directory(settings.snapshotsDir()).readOnly(true)), target);
+                    .directory(settings.snapshotsDir()).readOnly(true)), settings.to());
             }
             catch (final RuntimeException ex)
             {

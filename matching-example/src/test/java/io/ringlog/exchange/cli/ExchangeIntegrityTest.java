@@ -156,6 +156,11 @@ class ExchangeIntegrityTest
 
         deleteJournalFiles(journal);
         copyJournalFiles(backup, journal);
+        // A replay reads it (read-only, nothing refused) but says which snapshots it passes over and why.
+        final Cli.Result replayed = Cli.ok("replay", "-d", journal.toString());
+        assertTrue(replayed.err().contains("snapshot-skipped: " + newest + " (snapshot at position " + newest + " is " +
+            "past the journal's last position 2001"), replayed.toString());
+        assertEquals("0", replayed.value("snapshot-position"), "the 3 snapshots kept are all past the journal's end");
         final Cli.Result refused = Cli.inChildJvm(60, dir.resolve("refused.log"), "run", "-i", secondHalf.toString(),
             "-d", journal.toString());
         assertEquals(1, refused.code(), refused.toString());
