@@ -27,8 +27,9 @@ import org.agrona.MutableDirectBuffer;
  * (orders and levels reused). The queries at the end read the parts' state for callers on the
  * business-logic thread.
  * <p>
- * Construct one with {@link #ExchangeStateMachine()} (or with the number of asset ids and whether
- * trades report balances) and hand it to an {@code EngineContext}, with the exchange's upcasters
+ * Construct one with the number of asset ids and whether trades report balances, or with
+ * {@link #ExchangeStateMachine()} to take the settings from the journal's first command, and hand it to
+ * an {@code EngineContext}, with the exchange's upcasters
  * ({@link io.ringlog.exchange.codec.CommandUpcasters#create()}) so journals of older versions mean what
  * they meant. Commands are read at their version (SBE's acting version). The query methods
  * ({@link #free}, {@link #forEachLevel}, ...) read live state: call them on the business-logic
@@ -88,10 +89,16 @@ public final class ExchangeStateMachine implements StateMachine
     private final MoveOrderCommandDecoder move = new MoveOrderCommandDecoder();
     private final ConfigureCommandDecoder configure = new ConfigureCommandDecoder();
 
-    /** Asset ids 0..{@value #DEFAULT_MAX_ASSETS}-1, and trades report the balances they change. */
+    /**
+     * An exchange that takes its settings from its journal, and whose trades report the balances they
+     * change: {@link #configuredByJournal configuredByJournal(true)}. This is the constructor tools that
+     * know only the class use ({@code scripts/journal replay --state-machine}), so a journal the exchange
+     * CLI wrote replays to the state it had. To start without a {@code CONFIGURE} command, give the
+     * number of asset ids ({@link #ExchangeStateMachine(int, boolean)}).
+     */
     public ExchangeStateMachine()
     {
-        this(DEFAULT_MAX_ASSETS, true);
+        this(true);
     }
 
     /**

@@ -39,7 +39,7 @@ class ExchangeAllocationTest
         });
         offsets.addInt(end[0]);
 
-        final ExchangeStateMachine exchange = new ExchangeStateMachine();
+        final ExchangeStateMachine exchange = new ExchangeStateMachine(ExchangeStateMachine.DEFAULT_MAX_ASSETS, true);
         final DiscardingOutput output = new DiscardingOutput(256);
         final Command command = new Command(64);
         final int total = types.size();

@@ -28,7 +28,7 @@ final class ExchangeHarness
 
     ExchangeHarness()
     {
-        this(new ExchangeStateMachine());
+        this(new ExchangeStateMachine(ExchangeStateMachine.DEFAULT_MAX_ASSETS, true));
     }
 
     ExchangeHarness(final ExchangeStateMachine exchange)

@@ -116,7 +116,8 @@ class SchemaEvolutionTest
     {
         final List<String> accepted = new CopyOnWriteArrayList<>();
         final StringBuilder line = new StringBuilder();
-        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new ExchangeStateMachine())
+        try (Engine engine = Engine.launch(new EngineContext()
+            .stateMachine(new ExchangeStateMachine(ExchangeStateMachine.DEFAULT_MAX_ASSETS, true))
             .upcasters(CommandUpcasters.create())
             .listener("accepted", (event, endOfBatch) ->
             {
@@ -192,7 +193,7 @@ class SchemaEvolutionTest
     /** Symbol 1 (base 1, quote 0, tick 5, lot 100) and account 1 holding both assets. */
     private ExchangeStateMachine funded()
     {
-        final ExchangeStateMachine exchange = new ExchangeStateMachine();
+        final ExchangeStateMachine exchange = new ExchangeStateMachine(ExchangeStateMachine.DEFAULT_MAX_ASSETS, true);
         final Command command = new Command(256);
         command.set(1, 1, CommandTypes.ADD_INSTRUMENT, 1, 0, 0, 1, payload, 0,
             encoder.addInstrument(payload, 0, 1, 1, 0, 5, 100));

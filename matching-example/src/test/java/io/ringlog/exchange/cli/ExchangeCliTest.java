@@ -120,6 +120,34 @@ class ExchangeCliTest
         assertEquals(run.value("state-hash"), full.value("state-hash"));
     }
 
+    /**
+     * The generic journal tool knows the exchange only by its class name: built with its no-argument
+     * constructor, it takes its settings from the journal, and replays to the run's state, from a
+     * snapshot or from position 1.
+     */
+    @Test
+    void shouldReplayAnExchangeJournalWithTheGenericToolByClassName()
+    {
+        final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", journal("generic").toString(),
+            "--snapshot-every", "4000");
+        for (final boolean withSnapshots : new boolean[] {false, true})
+        {
+            final List<String> args = new ArrayList<>(List.of("replay", "-d", journal("generic").toString(),
+                "--state-machine", io.ringlog.exchange.ExchangeStateMachine.class.getName()));
+            if (withSnapshots)
+            {
+                args.addAll(List.of("--snapshots", journal("generic").resolve("snapshots").toString()));
+            }
+            final StringWriter out = new StringWriter();
+            final StringWriter err = new StringWriter();
+            final int code = io.ringlog.journal.tool.JournalTool.run(new PrintWriter(out, true), new PrintWriter(err, true),
+                args.toArray(new String[0]));
+            assertEquals(0, code, out + "\n" + err);
+            assertTrue(out.toString().contains("state-hash: " + run.value("state-hash") + "\n"), "snapshots: " +
+                withSnapshots + "\n" + out + err);
+        }
+    }
+
     @Test
     void shouldTimeTravelToTheStateAfterTheFirstNCommands() throws IOException
     {
