@@ -300,6 +300,19 @@ public final class ChronicleJournal implements Journal
         }
     }
 
+    /**
+     * Chronicle reports a damaged {@code metadata.cq4t} as whatever failed while it read it (a lock it
+     * could not claim, say): where that file is there, say that it may be the cause, and that it holds
+     * nothing of the journal's own (the next writer makes it again).
+     */
+    private static String chronicleMetadataHint(final Path directory)
+    {
+        final Path table = directory.resolve("metadata.cq4t");
+        return Files.exists(table) ? ". If no other process has the journal open, " + table + " may be damaged: it " +
+            "holds only Chronicle Queue's bookkeeping (no entry, no identity), and the next writer makes it again, so " +
+            "it can be moved away" : "";
+    }
+
     /** Walks the files, opens Chronicle and builds the position table; on failure closes all but the lock. */
     private static ChronicleJournal openUnderLock(final Context ctx, final JournalLock lock)
     {
@@ -324,7 +337,7 @@ public final class ChronicleJournal implements Journal
         catch (final RuntimeException ex)
         {
             throw new JournalException("Chronicle Queue cannot open the journal in " + ctx.directory() + ": " +
-                describe(ex), ex);
+                describe(ex) + chronicleMetadataHint(ctx.directory()), ex);
         }
         try
         {
@@ -535,6 +548,21 @@ public final class ChronicleJournal implements Journal
             CYCLE_FILE_SUFFIX;
     }
 
+    /**
+     * A cycle file whose walk counts fewer whole documents than Chronicle's index: a document header in
+     * it is damaged. Which position that leaves whole cannot be told from the counts (a header can be
+     * damaged into one the walk passes over), so it names no position and sends the user to repair's dry
+     * run, which reads the file and lists what a cut keeps.
+     */
+    private JournalException damagedDocuments(final CycleFileScan file, final long indexed, final long start)
+    {
+        return new JournalException("cycle file " + file.file + " holds " + file.documents + " whole documents but " +
+            "Chronicle's index of it counts " + indexed + ": a document header in it is damaged" +
+            (start > 0 ? " (the file's first position is " + start + ")" : "") + ". 'journal repair -d " + ctx.directory() +
+            " --truncate-after N' keeps the positions up to N: run it without --apply first, it says the last whole " +
+            "position and what the cut drops");
+    }
+
     /** Builds the (cycle, first position) table, checks that cycles chain, and finds a torn tail. */
     private void scan()
     {
@@ -571,8 +599,8 @@ public final class ChronicleJournal implements Journal
                 }
                 if (documents >= 0 && (file == scanned ? file.documents != documents : file.documents < documents))
                 {
-                    throw new JournalException(nextExpected, "cycle file " + file.file + " holds " + file.documents +
-                        " whole documents but Chronicle's index of it counts " + documents + ": the file is damaged");
+                    throw damagedDocuments(file, documents, count == 0 ?
+                        positionAt(tailer, rollCycle.toIndex(cycle, 0)) : nextExpected);
                 }
                 // A document holds one or more entries; the walk of the file counted them.
                 final long entries = file.entries;

@@ -108,15 +108,15 @@ final class JournalMetadata implements AutoCloseable
         }
         if (bytes.length < COMMITTED_OFFSET + 8)
         {
-            throw new JournalException(file + " is damaged: " + bytes.length + " bytes, shorter than its " +
-                (COMMITTED_OFFSET + 8) + "-byte layout");
+            throw damaged(directory, file, bytes.length + " bytes, shorter than its " + (COMMITTED_OFFSET + 8) +
+                "-byte layout");
         }
         final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
         final int magic = buffer.getInt(MAGIC_OFFSET, ORDER);
         final int version = buffer.getInt(VERSION_OFFSET, ORDER);
         if (magic != MAGIC)
         {
-            throw new JournalException(file + " is damaged: bad magic 0x" + Integer.toHexString(magic));
+            throw damaged(directory, file, "bad magic 0x" + Integer.toHexString(magic));
         }
         if (version != FORMAT_VERSION)
         {
@@ -127,12 +127,19 @@ final class JournalMetadata implements AutoCloseable
         final int actual = new Crc32c().update(bytes, 0, CHECKSUM_OFFSET).value();
         if (stored != actual)
         {
-            throw new JournalException(file + " is damaged: its identity fails its checksum (stored CRC32C 0x" +
+            throw damaged(directory, file, "its identity fails its checksum (stored CRC32C 0x" +
                 Integer.toHexString(stored) + ", computed 0x" + Integer.toHexString(actual) + ")");
         }
         return new JournalMetadata(file,
             new JournalId(buffer.getLong(ID_HIGH_OFFSET, ORDER), buffer.getLong(ID_LOW_OFFSET, ORDER)),
             buffer.getLong(CREATED_OFFSET, ORDER), buffer.getLong(COMMITTED_OFFSET, ORDER));
+    }
+
+    private static JournalException damaged(final Path directory, final Path file, final String why)
+    {
+        return new JournalException(file + " is damaged: " + why + ". Restore it from where the journal was copied " +
+            "from; or give the journal a new identity with 'journal repair -d " + directory + " --new-identity' (its " +
+            "snapshots will then not be used)");
     }
 
     /**

@@ -11,8 +11,10 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -253,6 +255,52 @@ class ChronicleJournalTest
             }
             assertEquals(49, seen.size());
         }
+    }
+
+    /**
+     * A flag flipped in a Chronicle document's header mid-file: the walk of the file passes over that
+     * document, and counts fewer than Chronicle's index. The failure says so without naming a position
+     * (not "position 0"), and sends the user to repair's dry run.
+     */
+    @Test
+    void shouldSayAfterWhichPositionADamagedDocumentHeaderLeavesTheFileWhole() throws Exception
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            appendRange(journal, 1, 100, 10);
+        }
+        final Path file = JournalTesting.cycleFiles(dir).get(0);
+        // Entries 41..50 are one document (a commit every 10): its 4-byte header lies just before entry 41.
+        JournalTesting.flip(file, JournalTesting.entryOffset(file, 40) - 1, 0x40);
+        final JournalException ex = assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
+        assertTrue(ex.getMessage().startsWith("cycle file " + file + " holds 10 whole documents but Chronicle's index " +
+            "of it counts 11: a document header in it is damaged (the file's first position is 1). 'journal repair -d " +
+            dir + " --truncate-after N' keeps the positions up to N: run it without --apply first"), ex.getMessage());
+        assertFalse(ex.getMessage().contains("journal position 0"), "no position it cannot stand behind");
+    }
+
+    /** Garbage in Chronicle's own metadata.cq4t: the failure names that file as the likely cause, and the way out. */
+    @Test
+    void shouldPointAtADamagedChronicleMetadataFileAndOpenOnceItIsMovedAway() throws Exception
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            appendRange(journal, 1, 100, 10);
+        }
+        final Path table = dir.resolve("metadata.cq4t");
+        final byte[] garbage = new byte[64];
+        Arrays.fill(garbage, (byte)0x5A);
+        Files.write(table, garbage);
+        final JournalException ex = assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
+        assertTrue(ex.getMessage().contains(table + " may be damaged: it holds only Chronicle Queue's bookkeeping") &&
+            ex.getMessage().endsWith("so it can be moved away"), ex.getMessage());
+        Files.delete(table);
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            assertEquals(100, journal.lastPosition());
+            appendRange(journal, 101, 110, 10);
+        }
+        assertTrue(Files.exists(table), "the writer made it again");
     }
 
     @Test

@@ -145,6 +145,8 @@ class JournalMetadataTest
         final JournalException damaged = assertThrows(JournalException.class,
             () -> ChronicleJournal.open(JournalTesting.context(dir)));
         assertTrue(damaged.getMessage().contains("is damaged: its identity fails its checksum"), damaged.getMessage());
+        assertTrue(damaged.getMessage().endsWith("or give the journal a new identity with 'journal repair -d " + dir +
+            " --new-identity' (its snapshots will then not be used)"), "what to do: " + damaged.getMessage());
 
         Files.delete(meta);
         final JournalException missing = assertThrows(JournalException.class,
