@@ -72,7 +72,17 @@ public final class JournalTool implements Callable<Integer>
     /** Runs the tool with the given output streams (tests call this) and returns its exit code. */
     public static int run(final PrintWriter out, final PrintWriter err, final String... args)
     {
+        return runAs("journal", out, err, args);
+    }
+
+    /**
+     * As {@link #run}, named {@code name} in its usage and errors ({@code Try 'NAME dump --help'}): for a
+     * command line that offers the tool under a name of its own ({@code exchange journal}).
+     */
+    public static int runAs(final String name, final PrintWriter out, final PrintWriter err, final String... args)
+    {
         final CommandLine commandLine = CliSupport.configure(new CommandLine(new JournalTool()), out, err);
+        commandLine.setCommandName(name);
         final int code = commandLine.execute(args);
         out.flush();
         err.flush();
@@ -174,6 +184,10 @@ public final class JournalTool implements Callable<Integer>
                     }
                 }
                 out.println("entries-printed: " + printed);
+                if (printed == 0 && from > chronicle.lastPosition())
+                {
+                    out.println("note: the journal ends at position " + chronicle.lastPosition() + ", before --from " + from);
+                }
             }
             return OK;
         }

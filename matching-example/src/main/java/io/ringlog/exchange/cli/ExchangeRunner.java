@@ -122,6 +122,11 @@ final class ExchangeRunner
     static RunResult run(final RunSettings settings, final PrintWriter err, final BooleanSupplier stop) throws IOException
     {
         ExchangeCli.checkReadable(settings.commands(), "command file");
+        if (!settings.inMemory() && Files.exists(settings.journalDir()) && !Files.isDirectory(settings.journalDir()))
+        {
+            throw new IllegalArgumentException("the journal directory " + settings.journalDir() + " is a file: name a " +
+                "new directory, or one that holds a journal");
+        }
         if (settings.events() != null)
         {
             ExchangeCli.checkWritable(settings.events(), "events file");

@@ -119,19 +119,24 @@ final class GenerateCommand implements Callable<Integer>
         progress.total(config.commands());
         try (Writer writer = ExchangeCli.newWriter(output))
         {
-            written = generator.generate(new ProgressSink(new CommandTextWriter(writer), progress));
+            written = generator.generate(new ProgressSink(generator, new CommandTextWriter(writer), progress));
         }
         return new Generated(written, generator.setupCommands(), config.maxAssets(), (System.nanoTime() - started) / 1e9);
     }
 
-    /** Writes each command as a line and reports progress. */
+    /**
+     * Writes each command as a line and reports progress through the order flow, the part {@code --commands}
+     * counts: the generator knows its setup's size once the setup is written, and not before.
+     */
     private static final class ProgressSink implements WorkloadGenerator.CommandSink
     {
+        private final WorkloadGenerator generator;
         private final CommandTextWriter writer;
         private final Progress progress;
 
-        ProgressSink(final CommandTextWriter writer, final Progress progress)
+        ProgressSink(final WorkloadGenerator generator, final CommandTextWriter writer, final Progress progress)
         {
+            this.generator = generator;
             this.writer = writer;
             this.progress = progress;
         }
@@ -140,7 +145,11 @@ final class GenerateCommand implements Callable<Integer>
         public void command(final int type, final DirectBuffer payload, final int length) throws IOException
         {
             writer.write(type, payload, length);
-            progress.update(writer.written());
+            final long setup = generator.setupCommands();
+            if (setup > 0)
+            {
+                progress.update(writer.written() - setup);
+            }
         }
     }
 }

@@ -29,10 +29,10 @@ final class JournalCommand implements Callable<Integer>
     {
         if (!args.isEmpty() && args.get(0).equals("replay") && !args.contains("--help") && !args.contains("-h"))
         {
-            // The tool builds its state machine with a no-arg constructor, which does not read the
-            // settings journaled at position 1, so its hash would not be the one run printed.
-            spec.commandLine().getErr().println("error: use 'exchange replay' (it builds the exchange with the " +
-                "settings journaled at position 1, so its state-hash matches run's); 'exchange journal' does " +
+            // The exchange's own replay reads journals of older codec versions (its upcasters), finds its
+            // snapshots and writes events; the generic one knows none of that.
+            spec.commandLine().getErr().println("error: use 'exchange replay' (it reads journals of every exchange " +
+                "codec version, uses the journal's snapshots and can write the events); 'exchange journal' does " +
                 "dump, verify, stats and repair");
             return CommandLine.ExitCode.USAGE;
         }
@@ -43,6 +43,7 @@ final class JournalCommand implements Callable<Integer>
             toolArgs.add("--decoder");
             toolArgs.add(ExchangePayloadDecoder.class.getName());
         }
-        return JournalTool.run(spec.commandLine().getOut(), spec.commandLine().getErr(), toolArgs.toArray(new String[0]));
+        return JournalTool.runAs("exchange journal", spec.commandLine().getOut(), spec.commandLine().getErr(),
+            toolArgs.toArray(new String[0]));
     }
 }

@@ -259,6 +259,15 @@ class ExchangeCliTest
         final Cli.Result toolReplay = Cli.run("journal", "replay", "-d", journal("j").toString());
         assertEquals(2, toolReplay.code());
         assertTrue(toolReplay.err().contains("use 'exchange replay'"), toolReplay.err());
+
+        final Cli.Result pastTheEnd = Cli.ok("journal", "dump", "-d", journal("j").toString(), "--from", "999999");
+        assertEquals(0, pastTheEnd.number("entries-printed"));
+        assertEquals("the journal ends at position " + (lines.size() + 1) + ", before --from 999999",
+            pastTheEnd.value("note"));
+        final Cli.Result notANumber = Cli.run("journal", "dump", "-d", journal("j").toString(), "--from", "abc");
+        assertEquals(2, notANumber.code(), notANumber.toString());
+        assertTrue(notANumber.err().contains("Try 'exchange journal dump --help'"), "the name the user typed: " +
+            notANumber.err());
     }
 
     @Test

@@ -186,6 +186,17 @@ class RefusedInputTest
     }
 
     @Test
+    void shouldRefuseAJournalDirectoryThatIsAFile() throws Exception
+    {
+        final Path commands = Files.writeString(dir.resolve("five.txt"), "deposit acct=1 asset=0 amount=5\n");
+        final Cli.Result result = Cli.run("run", "-i", commands.toString(), "-d", commands.toString());
+        assertEquals(1, result.code(), result.toString());
+        assertEquals("error: the journal directory " + commands + " is a file: name a new directory, or one that holds " +
+            "a journal\n", result.err());
+        assertEquals("deposit acct=1 asset=0 amount=5\n", Files.readString(commands), "untouched");
+    }
+
+    @Test
     void shouldRefuseToGenerateAFileLargerThanTheDisk()
     {
         final Path file = dir.resolve("huge.txt");
@@ -221,16 +232,17 @@ class RefusedInputTest
         final Cli.Result journal = Cli.run("journal");
         assertEquals(2, journal.code());
         assertEquals("", journal.out());
-        assertTrue(journal.err().startsWith("Usage: journal"), journal.err());
+        assertTrue(journal.err().startsWith("Usage: exchange journal"), "the name the user typed: " + journal.err());
     }
 
     @Test
-    void shouldSayTheSettingsAreJournaledWhenRefusingJournalReplay()
+    void shouldSendAJournalReplayToTheExchangesOwnReplay()
     {
         final Cli.Result result = Cli.run("journal", "replay", "-d", dir.toString());
         assertEquals(2, result.code());
-        assertTrue(result.err().contains("settings journaled at position 1"), result.err());
-        assertFalse(result.err().contains("beside"), result.err());
+        assertTrue(result.err().startsWith("error: use 'exchange replay' (it reads journals of every exchange codec " +
+            "version"), result.err());
+        assertEquals(1, result.err().lines().count(), result.err());
     }
 
     /** Ctrl-C is SIGINT; a service manager or {@code kill} sends SIGTERM. */
