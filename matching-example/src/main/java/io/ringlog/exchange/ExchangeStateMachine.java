@@ -43,7 +43,7 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class ExchangeStateMachine implements StateMachine
 {
-    /** Asset ids 0..31 unless the constructor says otherwise. */
+    /** A number of asset ids for code that sizes an exchange itself; the CLI's journals name theirs (64 by default). */
     public static final int DEFAULT_MAX_ASSETS = 32;
     /**
      * The most asset ids an exchange takes: every account keeps a free and a reserved balance of

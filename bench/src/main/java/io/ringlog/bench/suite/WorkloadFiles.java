@@ -129,7 +129,7 @@ record WorkloadFiles(
                 throw new IllegalStateException(file + ":" + line + " does not parse (" + reason + "): " + text);
             });
         }
-        return counts.commands();
+        return Math.toIntExact(counts.commands());
     }
 
     private static boolean same(final ParsedCommand command, final RecordedWorkload expected, final int i)

@@ -127,7 +127,7 @@ public final class ExchangeCli implements Callable<Integer>
         final Path... directories)
     {
         final Path target = resolved(output);
-        if (input != null && target.equals(resolved(input)))
+        if (input != null && (target.equals(resolved(input)) || sameFile(output, input)))
         {
             throw new IllegalArgumentException("the " + what + " " + output + " is the command file this run reads: " +
                 "writing it would replace the commands before they are read; choose another file");
@@ -136,10 +136,23 @@ public final class ExchangeCli implements Callable<Integer>
         {
             if (directory != null && target.startsWith(resolved(directory)))
             {
-                throw new IllegalArgumentException("the " + what + " " + output + " is inside " + directory + ", which " +
-                    "this command keeps its journal, snapshots or state in: writing it could destroy them; choose a " +
-                    "file outside it");
+                throw new IllegalArgumentException("the " + what + " " + output + " is " + (Files.isDirectory(directory) ||
+                    !Files.exists(directory) ? "inside " : "") + directory + ", which this command keeps its journal, " +
+                    "snapshots or state in: writing it could destroy them; choose a file outside it");
             }
+        }
+    }
+
+    /** Whether both exist and are one file (a hard link, a case-insensitive file system). */
+    private static boolean sameFile(final Path one, final Path other)
+    {
+        try
+        {
+            return Files.exists(one) && Files.exists(other) && Files.isSameFile(one, other);
+        }
+        catch (final IOException ex)
+        {
+            return false;
         }
     }
 

@@ -57,6 +57,9 @@ final class ExchangeRunner
     {
     }
 
+    /** How long {@code run} waits for an engine that applies nothing before it closes it anyway. */
+    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
+
     /** How to run a command file; {@code journalDir} and {@code snapshotsDir} are unused in memory. */
     record RunSettings(
         Path commands,
@@ -71,7 +74,7 @@ final class ExchangeRunner
         long snapshotEvery,
         boolean inMemory,
         Integer maxAssets,
-        int fromLine)
+        long fromLine)
     {
     }
 
@@ -93,7 +96,7 @@ final class ExchangeRunner
         long stateHash,
         int maxAssets,
         InMemoryJournal journal,
-        int lastLine,
+        long lastLine,
         boolean stopped)
     {
         double commandsPerSecond()
@@ -107,9 +110,6 @@ final class ExchangeRunner
      * to {@code err} as {@code line N: reason}, and the run goes on), then closes the engine, which
      * waits until every command is journaled, applied and seen by the listeners.
      */
-    /** How long {@code run} waits for an engine that applies nothing before it closes it anyway. */
-    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
-
     static RunResult run(final RunSettings settings, final PrintWriter err) throws IOException
     {
         return run(settings, err, () -> false);
@@ -266,7 +266,8 @@ final class ExchangeRunner
             engine.stateHash(),
             exchange.maxAssets(),
             inMemoryJournal,
-            counts.lines(),
+            // Lines skipped to --from-line count as read: a resume never points before where this run began.
+            Math.max(counts.lines(), settings.fromLine() - 1),
             reader.stopped());
     }
 
@@ -385,8 +386,9 @@ final class ExchangeRunner
         out.println("state-hash: " + ExchangeCli.hex(result.stateHash()));
         if (result.stopped())
         {
-            out.println("stopped: by a signal after line " + result.lastLine() + " of " + settings.commands() +
-                "; every command read up to it is journaled and applied, and none after it was read");
+            out.println("stopped: by a signal " + (result.lastLine() == 0 ? "before the first line" : "after line " +
+                result.lastLine()) + " of " + settings.commands() + "; every command read up to it is journaled and " +
+                "applied, and none after it was read");
             out.println("resume: run the same command with --from-line " + (result.lastLine() + 1) + " (from the " +
                 "file's start, its commands would be applied a second time)");
         }

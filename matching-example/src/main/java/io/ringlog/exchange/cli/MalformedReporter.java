@@ -16,7 +16,7 @@ final class MalformedReporter implements CommandFileReader.ErrorSink
     }
 
     @Override
-    public void malformed(final int lineNumber, final String line, final String reason)
+    public void malformed(final long lineNumber, final String line, final String reason)
     {
         if (seen++ < ExchangeRunner.MALFORMED_SHOWN)
         {

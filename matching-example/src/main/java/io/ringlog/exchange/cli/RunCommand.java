@@ -6,11 +6,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code exchange run}: a command file through an engine with a journal. */
@@ -66,7 +67,7 @@ final class RunCommand implements Callable<Integer>
     @Option(names = "--from-line", defaultValue = "1", paramLabel = "N",
         description = "Start at line N of the command file: the lines before it are not read. To go on after a run " +
             "that was stopped (it prints the line to resume from) (default: ${DEFAULT-VALUE}).")
-    int fromLine;
+    long fromLine;
 
     @Override
     public Integer call() throws Exception
@@ -93,13 +94,18 @@ final class RunCommand implements Callable<Integer>
         // SIGTERM or Ctrl-C: stop reading, drain what was published, print the summary and where to resume.
         final AtomicBoolean signalled = new AtomicBoolean();
         final CountDownLatch finished = new CountDownLatch(1);
+        final PrintWriter err = spec.commandLine().getErr();
         final Thread hook = new Thread(() ->
         {
             signalled.set(true);
+            err.println("run: stopping: no more lines are read; what was read is being journaled and applied " +
+                "(kill -9 loses nothing already journaled)");
+            err.flush();
             try
             {
-                // The drain takes at most the engine's close timeout (30 s); then its threads get as long.
-                finished.await(70, TimeUnit.SECONDS);
+                // As long as the run takes to finish: its own waits are bounded (a stalled engine, the close
+                // timeout), and what it prints last (the summary, the line to resume from, an error) matters.
+                finished.await();
             }
             catch (final InterruptedException ex)
             {
@@ -109,9 +115,13 @@ final class RunCommand implements Callable<Integer>
         Runtime.getRuntime().addShutdownHook(hook);
         try
         {
-            final ExchangeRunner.RunResult result = ExchangeRunner.run(settings, spec.commandLine().getErr(),
-                signalled::get);
+            final ExchangeRunner.RunResult result = ExchangeRunner.run(settings, err, signalled::get);
             ExchangeRunner.printRun(spec.commandLine().getOut(), settings, result);
+            if (signalled.get() && !result.stopped())
+            {
+                spec.commandLine().getOut().println("stopped: by a signal after the whole file was read (every command " +
+                    "in it is journaled and applied): nothing to resume");
+            }
             if (result.commands() == 0 && !result.stopped())
             {
                 spec.commandLine().getErr().println("note: no command of " + commands + " was published" +
@@ -120,6 +130,12 @@ final class RunCommand implements Callable<Integer>
                             ": it holds no command lines"));
             }
             return ExchangeCli.OK;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // Said here, not by picocli after call() returns: after a signal the JVM halts once the hook returns.
+            err.println("error: " + ExchangeCli.message(ex));
+            return ExchangeCli.FAILED;
         }
         finally
         {
@@ -147,7 +163,7 @@ final class RunCommand implements Callable<Integer>
         final Duration syncInterval,
         final long snapshotEvery,
         final boolean inMemory,
-        final int fromLine)
+        final long fromLine)
     {
         return new ExchangeRunner.RunSettings(commands, journalDir,
             snapshots != null ? snapshots : journalDir == null ? null : journalDir.resolve("snapshots"), events,

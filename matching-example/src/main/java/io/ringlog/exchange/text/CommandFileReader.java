@@ -38,25 +38,25 @@ public final class CommandFileReader
     @FunctionalInterface
     public interface ErrorSink
     {
-        void malformed(int lineNumber, String line, String reason);
+        void malformed(long lineNumber, String line, String reason);
     }
 
     /** What a read saw. */
-    public record Counts(int lines, int commands, int malformed)
+    public record Counts(long lines, long commands, long malformed)
     {
     }
 
     private final CommandParser parser = new CommandParser();
     private final ParsedCommand command = new ParsedCommand();
-    private int lines;
-    private int commands;
-    private int malformed;
-    private int fromLine = 1;
+    private long lines;
+    private long commands;
+    private long malformed;
+    private long fromLine = 1;
     private BooleanSupplier stop = () -> false;
     private boolean stopped;
 
     /** Lines before {@code line} (numbered from 1) are counted but not parsed: to go on where a stopped read ended. */
-    public CommandFileReader fromLine(final int line)
+    public CommandFileReader fromLine(final long line)
     {
         if (line < 1)
         {
@@ -67,8 +67,9 @@ public final class CommandFileReader
     }
 
     /**
-     * Asked before each line: once it answers true the read ends there, that line unread, and
-     * {@link #stopped()} says so; {@link Counts#lines()} is then the number of the last line read.
+     * Asked before each line from {@link #fromLine} on: once it answers true the read ends there, that
+     * line unread, and {@link #stopped()} says so; {@link Counts#lines()} is then the number of the last
+     * line read (at least {@code fromLine - 1}: the lines skipped count as read).
      */
     public CommandFileReader stopWhen(final BooleanSupplier stop)
     {
@@ -89,7 +90,7 @@ public final class CommandFileReader
         String line;
         while ((line = reader.readLine()) != null)
         {
-            if (stop.getAsBoolean())
+            if (lines + 1 >= fromLine && stop.getAsBoolean())
             {
                 stopped = true;
                 break;
@@ -133,7 +134,7 @@ public final class CommandFileReader
                 final byte b = chunk[i];
                 if (b == '\n')
                 {
-                    if (stop.getAsBoolean())
+                    if (lines + 1 >= fromLine && stop.getAsBoolean())
                     {
                         stopped = true;
                         return new Counts(lines, commands, malformed);
@@ -154,7 +155,7 @@ public final class CommandFileReader
         }
         if (lineBytes > 0)
         {
-            if (stop.getAsBoolean())
+            if (lines + 1 >= fromLine && stop.getAsBoolean())
             {
                 stopped = true;
                 return new Counts(lines, commands, malformed);

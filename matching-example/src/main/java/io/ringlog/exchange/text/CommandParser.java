@@ -40,7 +40,7 @@ public final class CommandParser
         return error;
     }
 
-    public Result parse(final String rawLine, final int lineNumber, final ParsedCommand into)
+    public Result parse(final String rawLine, final long lineNumber, final ParsedCommand into)
     {
         error = null;
         into.reset(lineNumber);

@@ -19,9 +19,9 @@ public final class ParsedCommand
     private long sourceId;
     private long sourceSequence;
     private long correlationId;
-    private int lineNumber;
+    private long lineNumber;
 
-    void reset(final int lineNumber)
+    void reset(final long lineNumber)
     {
         this.lineNumber = lineNumber;
         type = 0;
@@ -108,7 +108,7 @@ public final class ParsedCommand
     }
 
     /** 1-based line number in the file it came from. */
-    public int lineNumber()
+    public long lineNumber()
     {
         return lineNumber;
     }

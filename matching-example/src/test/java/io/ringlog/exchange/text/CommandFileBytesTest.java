@@ -40,11 +40,11 @@ class CommandFileBytesTest
         file.write("cancel oid=1 acct=1".getBytes(StandardCharsets.UTF_8));
 
         final List<String> errors = new ArrayList<>();
-        final List<Integer> commands = new ArrayList<>();
+        final List<Long> commands = new ArrayList<>();
         final CommandFileReader.Counts counts = new CommandFileReader().read(new ByteArrayInputStream(file.toByteArray()),
             (command) -> commands.add(command.lineNumber()),
             (lineNumber, line, reason) -> errors.add(lineNumber + ": " + reason + " | " + line));
-        assertEquals(List.of(1, 4, 6), commands, "the BOM is skipped, CRLF accepted, the rest applied");
+        assertEquals(List.of(1L, 4L, 6L), commands, "the BOM is skipped, CRLF accepted, the rest applied");
         assertEquals(3, errors.size(), errors.toString());
         assertTrue(errors.get(0).startsWith("2: not valid UTF-8 (byte 0xff where a character should be) | deposit " +
             "acct=2 asset=0 amount=1"), errors.get(0));
@@ -54,6 +54,44 @@ class CommandFileBytesTest
             "most 4096 | plaec xxxxxxxx"), errors.get(2));
         assertTrue(errors.get(2).length() < 200, "the line is cut in the message: " + errors.get(2).length());
         assertEquals(new CommandFileReader.Counts(6, 3, 3), counts);
+    }
+
+    /**
+     * What a stopped run's resume relies on: from line N, the lines before it are neither parsed nor
+     * reported (a BOM on line 1 included), a stop is asked only from line N on, so the last line read is
+     * never before N - 1, and a last line without a newline is read like any other.
+     */
+    @Test
+    void shouldStartAtALineAndStopBeforeTheNextOneWhenAsked() throws IOException
+    {
+        final byte[] file = ("\uFEFFdeposit acct=1 asset=0 amount=1\nnot a command\ndeposit acct=3 asset=0 amount=3\n" +
+            "deposit acct=4 asset=0 amount=4\ndeposit acct=5 asset=0 amount=5").getBytes(StandardCharsets.UTF_8);
+        final List<Long> read = new ArrayList<>();
+        final List<Long> errors = new ArrayList<>();
+        final CommandFileReader fromThree = new CommandFileReader().fromLine(3);
+        final CommandFileReader.Counts all = fromThree.read(new ByteArrayInputStream(file),
+            (command) -> read.add(command.lineNumber()), (lineNumber, line, reason) -> errors.add(lineNumber));
+        assertEquals(List.of(3L, 4L, 5L), read, "from line 3, and the last line without a newline");
+        assertEquals(List.of(), errors, "line 2 is before the start: not parsed, not reported");
+        assertEquals(new CommandFileReader.Counts(5, 3, 0), all);
+        assertTrue(!fromThree.stopped());
+
+        read.clear();
+        final CommandFileReader stoppedAtOnce = new CommandFileReader().fromLine(3).stopWhen(() -> true);
+        final CommandFileReader.Counts none = stoppedAtOnce.read(new ByteArrayInputStream(file),
+            (command) -> read.add(command.lineNumber()), (lineNumber, line, reason) -> errors.add(lineNumber));
+        assertTrue(stoppedAtOnce.stopped());
+        assertEquals(2, none.lines(), "a stop asked at once still counts the skipped lines as read: resume at 3");
+        assertEquals(List.of(), read);
+
+        final CommandFileReader stoppedAfterFour = new CommandFileReader();
+        stoppedAfterFour.stopWhen(() -> read.size() == 3);
+        final CommandFileReader.Counts some = stoppedAfterFour.read(new ByteArrayInputStream(file),
+            (command) -> read.add(command.lineNumber()), (lineNumber, line, reason) -> errors.add(lineNumber));
+        assertTrue(stoppedAfterFour.stopped());
+        assertEquals(List.of(1L, 3L, 4L), read);
+        assertEquals(4, some.lines(), "the last line read; line 5 was not");
+        assertEquals(List.of(2L), errors);
     }
 
     @Test

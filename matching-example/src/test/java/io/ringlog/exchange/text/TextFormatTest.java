@@ -78,7 +78,7 @@ class TextFormatTest
             "",
             "cancel oid=1 acct=1");
         final List<String> errors = new ArrayList<>();
-        final List<Integer> commandLines = new ArrayList<>();
+        final List<Long> commandLines = new ArrayList<>();
         final CommandFileReader.Counts counts = new CommandFileReader().read(new BufferedReader(new StringReader(file)),
             (command) -> commandLines.add(command.lineNumber()),
             (lineNumber, line, reason) -> errors.add(lineNumber + ": " + reason));
@@ -91,7 +91,7 @@ class TextFormatTest
             "7: missing acct=",
             "8: sym is out of int range: 99999999999",
             "9: type must be GTC, IOC, FOK or MARKET, got 'STOP'"), errors);
-        assertEquals(List.of(1, 11), commandLines);
+        assertEquals(List.of(1L, 11L), commandLines);
         assertEquals(new CommandFileReader.Counts(11, 2, 8), counts);
     }
 

@@ -514,8 +514,10 @@ final class ExchangeNode
             err.println(name + ": while closing: " + message(ex));
             if (code == STOPPED)
             {
-                // A stop that could not drain did not do what was asked: scripts must be able to tell.
-                out.println(name + ": stopped without applying every accepted command (--drain-timeout-s ran out)");
+                // A stop that did not close cleanly did not do what was asked: scripts must be able to tell.
+                out.println(name + ": " + (message(ex).contains("gave up waiting for the input ring") ?
+                    "stopped without applying every accepted command (--drain-timeout-s ran out)" :
+                    "stopped, but did not close cleanly (the line above says why)"));
                 return FAILED;
             }
         }

@@ -203,7 +203,8 @@ public final class ReplicaCli implements Callable<Integer>
                 try
                 {
                     ExchangeCli.checkNotOverwriting(events, "events file", null, node.journal(), node.snapshots(),
-                        node.replication(), node.aeron(), node.inbox(), node.control());
+                        node.replication(), node.aeron(), node.inbox(), node.control(),
+                        node.root().resolve(NodeOwner.LOCK_FILE), node.root().resolve(NodeOwner.PID_FILE));
                 }
                 catch (final IllegalArgumentException ex)
                 {
