@@ -90,9 +90,10 @@ public class ExchangeBenchmark extends RinglogFork
 
     /**
      * Batches published and not yet waited for: each invocation waits for the batch this many before
-     * its own, so the pipeline never drains between invocations, as a producer streaming commands keeps
-     * it (exchange-core's throughput test submits its whole flow and waits once). 0 waits for each batch
-     * before the next. See {@link InFlight}.
+     * its own, so the pipeline never drains between invocations. 0 waits for each batch before the next;
+     * -1 never waits: the producer publishes flat out and only a full ring holds it back, as
+     * exchange-core's throughput test submits its whole flow and waits once (the suite's exchange rows). See
+     * {@link InFlight}.
      */
     @Param({"4"})
     public int inFlight;

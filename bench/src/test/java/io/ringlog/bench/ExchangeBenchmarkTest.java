@@ -28,7 +28,7 @@ class ExchangeBenchmarkTest
     @ParameterizedTest
     @CsvSource({"COMPACT, IN_MEMORY, 0, THREAD", "PIPELINED, IN_MEMORY, 0, THREAD", "COMPACT, CHRONICLE, 0, THREAD",
         "PIPELINED, CHRONICLE, 0, THREAD", "COMPACT, IN_MEMORY, 2, THREAD", "COMPACT, CHRONICLE, 2, THREAD",
-        "COMPACT, CHRONICLE, 2, INLINE"})
+        "COMPACT, CHRONICLE, 2, INLINE", "COMPACT, CHRONICLE, -1, THREAD", "COMPACT, CHRONICLE, -1, INLINE"})
     void shouldMatchTheWholeStreamAsTheStateMachineAloneWould(final Topology topology, final JournalKind journal,
         final int inFlight, final ListenerPlacement placement) throws Exception
     {

@@ -30,8 +30,18 @@ class InFlightTest
     }
 
     @Test
-    void shouldRefuseANegativeWindow()
+    void shouldNeverWaitWhenStreaming()
     {
-        assertThrows(IllegalArgumentException.class, () -> new InFlight(-1));
+        final InFlight stream = new InFlight(InFlight.STREAM);
+        for (long last = 10; last <= 1000; last += 10)
+        {
+            assertEquals(-1, stream.published(last), "paced by the ring alone");
+        }
+    }
+
+    @Test
+    void shouldRefuseAWindowBelowStreaming()
+    {
+        assertThrows(IllegalArgumentException.class, () -> new InFlight(-2));
     }
 }

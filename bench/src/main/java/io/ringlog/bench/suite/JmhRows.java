@@ -47,6 +47,13 @@ final class JmhRows
     private static final String WINDOW = Integer.toString(IN_FLIGHT);
     private static final String STREAMING = ", " + IN_FLIGHT + " batches before it (" + IN_FLIGHT +
         " stay in flight, so the pipeline never drains between invocations)";
+    /** The benchmarks' {@code inFlight} for a producer that never waits for events (InFlight.STREAM). */
+    private static final String STREAM = "-1";
+    /** How the exchange rows' producer runs: as exchange-core's throughput test submits. */
+    private static final String FLAT_OUT = ": the JMH thread never waits for events, only a full input ring holds it " +
+        "back (the engine's producer idle strategy, BackoffIdleStrategy: 64 spins, 64 yields, then parks of 1 to 50 us), as " +
+        "exchange-core's throughput test submits its whole flow and waits for the last command only; at most one " +
+        "ring (16K commands) is published and not yet processed at an iteration's end";
 
     private JmhRows()
     {
@@ -106,6 +113,9 @@ final class JmhRows
             workload));
         rows.add(exchange("exchange-chronicle", "ringlog exchange end to end, COMPACT, Chronicle journal (MEMORY_MAPPED)",
             "CHRONICLE", 100, workload));
+        rows.add(windowed(exchange("exchange-chronicle-windowed", "ringlog exchange end to end, COMPACT, Chronicle " +
+            "journal (MEMORY_MAPPED), producer waiting for the batch " + IN_FLIGHT + " back (the pipelines' harness)",
+            "CHRONICLE", 100, workload)));
         if (!CpuPinning.allowedCpus().isEmpty())
         {
             rows.add(pinned(workload));
@@ -134,13 +144,12 @@ final class JmhRows
     {
         return new Row(id, label, ExchangeBenchmark.class,
             params("topology", "COMPACT", "journal", journal, "waitStrategy", "PARKING",
-                "publishBatch", Integer.toString(publishBatch), "inFlight", WINDOW,
+                "publishBatch", Integer.toString(publishBatch), "inFlight", STREAM,
                 "seed", Long.toString(workload.seed()), "flowCommands", Long.toString(workload.exchangeFlowCommands()),
                 "workloadFile", workload.exchangeStream().toAbsolutePath().toString()),
             "commands/s: publish the next 1,000 commands of the stream (" + (publishBatch > 1 ? "in CommandBatches of " +
-                publishBatch : "one Engine.publish each") + "), then wait until the first event of the last command of the " +
-                "batch published" + STREAMING + " arrives" +
-                WAITER + "; ExchangeStateMachine with trade balances reported (~3.6 events a command), ring 16K",
+                publishBatch : "one Engine.publish each") + ") flat out" + FLAT_OUT +
+                "; ExchangeStateMachine with trade balances reported (~3.6 events a command), ring 16K",
             PARKING, "3: compact (journal, then logic) + listener + JMH producer" +
                 ("CHRONICLE".equals(journal) ? " (+ Chronicle's idle daemons)" : ""));
     }
@@ -164,6 +173,20 @@ final class JmhRows
         return new Row(row.id(), row.label(), row.benchmark(), params, row.measures() + "; EngineContext.stageCpu pins " +
             "the compact and listener threads to CPU " + last + ", the JMH thread pins itself to CPU " + first,
             row.waitStrategy(), row.threads());
+    }
+
+    /**
+     * {@code row} driven as the pipeline rows are: after each 1,000 commands the producer waits until the
+     * events of the batch {@value #IN_FLIGHT} back have arrived, and the listener wakes it. Beside the
+     * streaming row, it shows what that harness costs the exchange.
+     */
+    private static Row windowed(final Row row)
+    {
+        final Map<String, String> params = new LinkedHashMap<>(row.params());
+        params.put("inFlight", WINDOW);
+        return new Row(row.id(), row.label(), row.benchmark(), params, row.measures().replace(" flat out" + FLAT_OUT,
+            ", then wait until the first event of the last command of the batch published" + STREAMING + " arrives" +
+                WAITER), row.waitStrategy(), row.threads());
     }
 
     /** {@code row} with its listener on the business-logic thread (EngineContext.inlineListener). */

@@ -35,8 +35,9 @@ class BenchSuiteIT
     private static final Duration SUITE = Duration.ofMinutes(4);
     private static final List<String> JMH_ROWS = List.of("disruptor-multi", "disruptor-single", "pipeline-memory",
         "pipeline-chronicle", "pipeline-memory-phased", "pipeline-memory-yielding", "pipeline-memory-busy-spin",
-        "pipeline-memory-inline", "abq", "exchange-logic", "exchange-memory", "exchange-chronicle", "exchange-chronicle-pinned",
-        "exchange-chronicle-inline", "exchange-chronicle-publish-one");
+        "pipeline-memory-inline", "abq", "exchange-logic", "exchange-memory", "exchange-chronicle",
+        "exchange-chronicle-windowed", "exchange-chronicle-pinned", "exchange-chronicle-inline",
+        "exchange-chronicle-publish-one");
     private static final List<String> TARGETS = List.of("exchange-vs-exchange-core", "pipeline-vs-disruptor",
         "journaled-vs-in-memory", "ringlog-vs-abq");
 
