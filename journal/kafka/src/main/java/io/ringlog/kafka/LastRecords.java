@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Reads the last committed record of a partition: how a sink finds the last event it published and
@@ -24,13 +26,26 @@ import java.util.Map;
  * Reads a small window before the end, and steps back in windows eight times larger while a window
  * holds only transaction markers or aborted records (a killed writer's open transaction, aborted by
  * the fencing, can be thousands of records).
+ * <p>
+ * First it waits until no transaction is open in the partition (its last stable offset has reached its
+ * high watermark). After {@code initTransactions()} the only open transaction can be the previous
+ * incarnation's, whose fate the coordinator has decided but whose markers may not be written yet: a
+ * commit whose client timed out while the broker went away is completed when the broker comes back.
+ * Read before its markers land, it would look undecided, the sink would resume before it and publish
+ * its events a second time once the commit completes (seen in {@code BrokerAwayTest}: a transaction
+ * of 8,192 events twice).
  */
 final class LastRecords implements AutoCloseable
 {
     /** Short: a window of aborted records returns nothing, and poll waits this long before saying so. */
     private static final Duration POLL = Duration.ofMillis(10);
 
+    /** Between looks at a partition whose transaction is not decided yet. */
+    private static final long SETTLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
     private final Consumer<byte[], byte[]> consumer;
+    /** read_uncommitted, for the high watermark: where the records end, decided or not. */
+    private final Consumer<byte[], byte[]> uncommitted;
     private final Duration timeout;
 
     /** A consumer of its own, built from {@code properties} (bootstrap servers and security). */
@@ -46,6 +61,9 @@ final class LastRecords implements AutoCloseable
         // behind it, and a window of aborted records ends in such a fetch.
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        final Map<String, Object> all = new HashMap<>(config);
+        all.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_UNCOMMITTED.toString().toLowerCase(Locale.ROOT));
+        this.uncommitted = new KafkaConsumer<>(all, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.timeout = timeout;
     }
 
@@ -66,9 +84,9 @@ final class LastRecords implements AutoCloseable
         final List<TopicPartition> one = List.of(partition);
         consumer.assign(one);
         final long begin = consumer.beginningOffsets(one, timeout).get(partition);
-        long end = consumer.endOffsets(one, timeout).get(partition);   // the last stable offset, read_committed
-        long window = 64;
         final long deadline = System.nanoTime() + timeout.toNanos();
+        long end = settledEnd(partition, one, deadline);
+        long window = 64;
         while (end > begin)
         {
             final long from = Math.max(begin, end - window);
@@ -98,9 +116,40 @@ final class LastRecords implements AutoCloseable
         return null;
     }
 
+    /**
+     * The partition's last stable offset once it has reached the high watermark: every transaction in it
+     * committed or aborted, markers written.
+     */
+    private long settledEnd(final TopicPartition partition, final List<TopicPartition> one, final long deadline)
+    {
+        while (true)
+        {
+            final long stable = consumer.endOffsets(one, timeout).get(partition);   // read_committed: the LSO
+            final long high = uncommitted.endOffsets(one, timeout).get(partition);
+            if (stable >= high)
+            {
+                return stable;
+            }
+            if (System.nanoTime() > deadline)
+            {
+                throw new TimeoutException("a transaction in " + partition + " is still undecided after " + timeout +
+                    " (records " + stable + ".." + (high - 1) + " are neither committed nor aborted): is another " +
+                    "producer writing this topic?");
+            }
+            LockSupport.parkNanos(SETTLE_PAUSE_NANOS);
+        }
+    }
+
     @Override
     public void close()
     {
-        consumer.close(Duration.ofSeconds(5));
+        try
+        {
+            consumer.close(Duration.ofSeconds(5));
+        }
+        finally
+        {
+            uncommitted.close(Duration.ofSeconds(5));
+        }
     }
 }
