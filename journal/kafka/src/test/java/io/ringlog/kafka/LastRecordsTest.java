@@ -83,7 +83,7 @@ class LastRecordsTest
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(topic, 0, null, "open".getBytes(StandardCharsets.UTF_8)));
             producer.flush();
-            try (LastRecords reader = new LastRecords(broker.clientProperties(), Duration.ofSeconds(2)))
+            try (LastRecords reader = new LastRecords(broker.clientProperties(), Duration.ofSeconds(3)))
             {
                 final TimeoutException timeout = assertThrows(TimeoutException.class,
                     () -> reader.last(new TopicPartition(topic, 0)));
