@@ -39,6 +39,10 @@ final class DeadLetters implements AutoCloseable
         final Map<String, Object> config = new HashMap<>(producerProperties);
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // A transaction lasts one batch, milliseconds. One a dead producer left open (the broker went away
+        // mid-commit) holds back every read_committed reader, this writer's restart included, until the
+        // coordinator aborts it: after this timeout, not the default minute. Kafka Streams uses 10 s too.
+        config.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, KafkaSink.TRANSACTION_TIMEOUT_MS);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         this.topic = topic;

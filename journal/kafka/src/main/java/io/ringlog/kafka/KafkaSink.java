@@ -55,6 +55,9 @@ public final class KafkaSink implements OutputListener, AutoCloseable
     private final byte[] writer;
     private final byte[] key = new byte[Long.BYTES];
     private final byte[][] values;
+    /** How long the coordinator lets a transaction stay open; see where it is set. */
+    static final int TRANSACTION_TIMEOUT_MS = 10_000;
+
     private final long resumePosition;
     private final int resumeIndex;
     private boolean resumed;
@@ -98,6 +101,10 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         final Map<String, Object> config = new HashMap<>(ctx.producerProperties());
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, ctx.transactionalId());
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // A transaction lasts one batch, milliseconds. One a dead producer left open (the broker went away
+        // mid-commit) holds back every read_committed reader, this writer's restart included, until the
+        // coordinator aborts it: after this timeout, not the default minute. Kafka Streams uses 10 s too.
+        config.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         // A transaction's first sends can reach a partition before the previous commit's markers are written:
         // the broker answers CONCURRENT_TRANSACTIONS and the producer retries, after 100 ms by default, on
