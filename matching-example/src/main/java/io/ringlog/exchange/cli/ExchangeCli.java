@@ -156,16 +156,23 @@ public final class ExchangeCli implements Callable<Integer>
         }
     }
 
+    /** {@code where} or the nearest of its parents that exists: where it would be created, on which file system. */
+    static Path nearestExisting(final Path where)
+    {
+        Path at = where.toAbsolutePath().normalize();
+        while (at.getParent() != null && !Files.exists(at))
+        {
+            at = at.getParent();
+        }
+        return at;
+    }
+
     /** The path as the file system resolves it: its deepest existing ancestor's real path, plus the rest. */
     private static Path resolved(final Path path)
     {
         final Path absolute = path.toAbsolutePath().normalize();
-        Path existing = absolute;
-        while (existing != null && !Files.exists(existing))
-        {
-            existing = existing.getParent();
-        }
-        if (existing == null)
+        final Path existing = nearestExisting(absolute);
+        if (!Files.exists(existing))
         {
             return absolute;
         }

@@ -72,7 +72,7 @@ record SpaceEstimate(double commandFileBytes, double journalBytes)
     void checkFits(final Path where, final boolean withJournal, final String who, final String advice) throws IOException
     {
         final double needed = commandFileBytes + (withJournal ? journalBytes : 0);
-        final Path existing = nearestExisting(where);
+        final Path existing = ExchangeCli.nearestExisting(where);
         final long usable = Files.getFileStore(existing).getUsableSpace();
         if (needed >= usable)
         {
@@ -80,17 +80,6 @@ record SpaceEstimate(double commandFileBytes, double journalBytes)
                 "commands%s) and only %s is usable there: %s", who, bytes(needed), existing, bytes(commandFileBytes),
                 withJournal ? " and " + bytes(journalBytes) + " of journal" : "", bytes(usable), advice));
         }
-    }
-
-    /** {@code where} or the nearest of its parents that exists: the file system it would be created on. */
-    private static Path nearestExisting(final Path where)
-    {
-        Path at = where.toAbsolutePath();
-        while (at.getParent() != null && !Files.exists(at))
-        {
-            at = at.getParent();
-        }
-        return at;
     }
 
     /** A size for a person: {@code 812 KiB}, {@code 9.3 GiB}. */

@@ -90,9 +90,8 @@ public final class CommandFileReader
         String line;
         while ((line = reader.readLine()) != null)
         {
-            if (lines + 1 >= fromLine && stop.getAsBoolean())
+            if (stopBeforeNextLine())
             {
-                stopped = true;
                 break;
             }
             lines++;
@@ -134,9 +133,8 @@ public final class CommandFileReader
                 final byte b = chunk[i];
                 if (b == '\n')
                 {
-                    if (lines + 1 >= fromLine && stop.getAsBoolean())
+                    if (stopBeforeNextLine())
                     {
-                        stopped = true;
                         return new Counts(lines, commands, malformed);
                     }
                     lines++;
@@ -155,9 +153,8 @@ public final class CommandFileReader
         }
         if (lineBytes > 0)
         {
-            if (lines + 1 >= fromLine && stop.getAsBoolean())
+            if (stopBeforeNextLine())
             {
-                stopped = true;
                 return new Counts(lines, commands, malformed);
             }
             lines++;
@@ -233,6 +230,16 @@ public final class CommandFileReader
     {
         malformed++;
         errors.malformed(lines, Excerpt.of(line), reason);
+    }
+
+    /** Whether to stop before the next line: asked only from {@link #fromLine} on; remembers a yes. */
+    private boolean stopBeforeNextLine()
+    {
+        if (lines + 1 >= fromLine && stop.getAsBoolean())
+        {
+            stopped = true;
+        }
+        return stopped;
     }
 
     private void reset()
