@@ -105,6 +105,8 @@ public final class FileSnapshotStore implements SnapshotStore
     private final Runnable drain = this::drain;
     private boolean drainScheduled;
     private final AtomicLong superseded = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
     private volatile Throwable lastFailure;
 
     private FileSnapshotStore(final Context ctx)
@@ -252,6 +254,18 @@ public final class FileSnapshotStore implements SnapshotStore
         return superseded.get();
     }
 
+    /** Snapshots written and renamed into place since open (retention may have deleted the older ones since). */
+    public long written()
+    {
+        return written.get();
+    }
+
+    /** Snapshot writes that failed since open (each also went to {@link Context#errorHandler}). */
+    public long failed()
+    {
+        return failed.get();
+    }
+
     /** CRC32C of the header but its checksum field, then of the body. */
     static int checksum(final byte[] file, final int headerLength, final int checksumOffset)
     {
@@ -265,6 +279,7 @@ public final class FileSnapshotStore implements SnapshotStore
     {
         final Path target = path(position);
         final Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
+        boolean inPlace = false;
         try
         {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
@@ -287,6 +302,8 @@ public final class FileSnapshotStore implements SnapshotStore
                     "half snapshot: " + FileErrors.describe(ex), ex);
             }
             forceDirectory();
+            inPlace = true;
+            written.incrementAndGet();
             applyRetention();
         }
         catch (final IOException | RuntimeException ex)
@@ -294,6 +311,11 @@ public final class FileSnapshotStore implements SnapshotStore
             final SnapshotException failure = new SnapshotException("writing the snapshot at position " + position +
                 " to " + target + " failed: " + FileErrors.describe(ex, target), ex);
             lastFailure = failure;
+            if (!inPlace)
+            {
+                // Retention that failed after the rename leaves this snapshot written.
+                failed.incrementAndGet();
+            }
             try
             {
                 Files.deleteIfExists(temp);

@@ -169,6 +169,12 @@ class FileSnapshotStoreTest
             final SnapshotException ex = assertThrows(SnapshotException.class, store::flush);
             assertTrue(ex.getMessage().contains("position 9"), ex.getMessage());
             assertEquals(1, errors.size());
+            assertEquals(1, store.failed());
+            assertEquals(0, store.written());
+            store.store(10, 1, body(8, 0), 0, 8);
+            store.flush();
+            assertEquals(1, store.failed());
+            assertEquals(1, store.written());
         }
     }
 

@@ -8,6 +8,7 @@ import io.ringlog.core.JournalException;
 import io.ringlog.core.Topology;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.core.testing.CollectingListener;
+import io.ringlog.core.testing.SmallFileSystem;
 import io.ringlog.core.testing.FailingJournal;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -1,5 +1,6 @@
 package io.ringlog.journal.tool;
 
+import io.ringlog.core.ListenerException;
 import io.ringlog.journal.FileErrors;
 import picocli.CommandLine;
 
@@ -115,6 +116,13 @@ public final class CliSupport
         if (ex instanceof OutOfMemoryError)
         {
             return "out of memory (" + ex.getMessage() + "); give the JVM more with RINGLOG_JAVA_OPTS=-Xmx...";
+        }
+        if (ex instanceof ListenerException && ex.getCause() != null)
+        {
+            // Its own message quotes the cause with its class name; a full disk should read as one.
+            final ListenerException failed = (ListenerException)ex;
+            return "listener '" + failed.listener() + "' failed" + (failed.position() > 0 ? " on the event of position " +
+                failed.position() : "") + ": " + message(failed.getCause());
         }
         Throwable at = ex;
         // A wrapper with no message of its own (or only its cause's toString()) says nothing: use the cause's.

@@ -7,6 +7,7 @@ import io.ringlog.core.InMemoryJournal;
 import io.ringlog.core.InMemorySnapshotStore;
 import io.ringlog.core.Journal;
 import io.ringlog.core.ReadOnlyJournal;
+import io.ringlog.core.SnapshotException;
 import io.ringlog.core.SnapshotStore;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
@@ -26,6 +27,7 @@ import io.ringlog.journal.FileSnapshotStore;
 import io.ringlog.journal.tool.FailureReport;
 import io.ringlog.journal.tool.Progress;
 import org.HdrHistogram.Histogram;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -88,7 +90,9 @@ final class ExchangeRunner
         Map<String, Long> rejectedByReason,
         long trades,
         long events,
-        long eventsWritten,
+        EventTextWriter eventsWriter,
+        long snapshotsWritten,
+        long snapshotsFailed,
         long firstPosition,
         long lastPosition,
         long nanos,
@@ -140,20 +144,39 @@ final class ExchangeRunner
         }
         // Opened first: a bad events path should fail the run before anything is created or opened.
         final Writer eventsFile = settings.events() != null ? ExchangeCli.newWriter(settings.events()) : null;
+        final EventTextWriter eventsWriter = eventsFile != null ? new EventTextWriter(eventsFile, false) : null;
+        final RunResult result;
         try
         {
-            return run(settings, eventsFile, err, stop);
+            result = run(settings, eventsWriter, err, stop);
         }
-        finally
+        catch (final IOException | RuntimeException | Error ex)
         {
-            if (eventsFile != null)
-            {
-                eventsFile.close();
-            }
+            closeEvents(eventsFile, eventsWriter);
+            throw ex;
+        }
+        closeEvents(eventsFile, eventsWriter);
+        return result;
+    }
+
+    /** Closes the events file; a last flush that fails leaves the file incomplete, as a failed write does. */
+    private static void closeEvents(final Writer eventsFile, final EventTextWriter eventsWriter)
+    {
+        if (eventsFile == null)
+        {
+            return;
+        }
+        try
+        {
+            eventsFile.close();
+        }
+        catch (final IOException ex)
+        {
+            eventsWriter.closeFailed(ex);
         }
     }
 
-    private static RunResult run(final RunSettings settings, final Writer eventsFile, final PrintWriter err,
+    private static RunResult run(final RunSettings settings, final EventTextWriter eventWriter, final PrintWriter err,
         final BooleanSupplier stop) throws IOException
     {
         final InMemoryJournal inMemoryJournal = settings.inMemory() ? new InMemoryJournal(MAX_PAYLOAD) : null;
@@ -182,7 +205,8 @@ final class ExchangeRunner
                 new FileSnapshotStore.Context()
                     .directory(settings.snapshotsDir())
                     .retain(3)
-                    .errorHandler((ex) -> err.println("snapshot: " + ex.getMessage())));
+                    .errorHandler((ex) -> err.println("snapshot: " + ex.getMessage() + " (the journal has every " +
+                        "command: none is lost)")));
         }
         catch (final RuntimeException ex)
         {
@@ -191,7 +215,16 @@ final class ExchangeRunner
         }
 
         final EpochNanoClock clock = new OffsetEpochNanoClock();
-        final FailureReport failures = new FailureReport(err, "engine");
+        final FailureReport report = new FailureReport(err, "engine");
+        // The store has said which snapshot writes failed; the engine's close repeats the last of them.
+        final ErrorHandler failures = (ex) ->
+        {
+            if (!(ex instanceof SnapshotException && snapshots instanceof FileSnapshotStore &&
+                ((FileSnapshotStore)snapshots).failed() > 0))
+            {
+                report.onError(ex);
+            }
+        };
         final ExchangeStats stats = new ExchangeStats(false);
         final LatencyListener latency = new LatencyListener(clock);
         final EngineContext ctx = new EngineContext()
@@ -209,10 +242,8 @@ final class ExchangeRunner
             .errorHandler(failures)
             .listener("stats", new ListenerGroup(stats, latency));
 
-        EventTextWriter eventWriter = null;
-        if (eventsFile != null)
+        if (eventWriter != null)
         {
-            eventWriter = new EventTextWriter(eventsFile, false);
             ctx.listener("events", eventWriter);
         }
 
@@ -228,6 +259,9 @@ final class ExchangeRunner
             throw ex;
         }
         final long firstPosition = engine.nextPosition();
+        // Recovery's replay counts too: only this run's commands and snapshots are reported.
+        final long failedBefore = engine.metrics().failed();
+        final long snapshotsBefore = engine.metrics().snapshots();
         final long started = System.nanoTime();
         final CommandFileReader.Counts counts;
         final CommandFileReader reader = new CommandFileReader().fromLine(settings.fromLine()).stopWhen(stop);
@@ -244,7 +278,7 @@ final class ExchangeRunner
         }
         final long nanos = System.nanoTime() - started;
         malformed.finish(counts.malformed());
-        failures.printSummary();
+        report.printSummary();
         if (engine.failure() != null)
         {
             throw new IllegalStateException("the engine halted: " + ExchangeCli.message(engine.failure()), engine.failure());
@@ -254,11 +288,14 @@ final class ExchangeRunner
             counts.malformed(),
             stats.count(EventTypes.ORDER_ACCEPTED),
             stats.rejections(),
-            failures.total(),
+            engine.metrics().failed() - failedBefore,
             stats.rejectionsByReason(),
             stats.count(EventTypes.TRADE),
             stats.events(),
-            eventWriter != null ? eventWriter.written() : 0,
+            eventWriter,
+            snapshots instanceof FileSnapshotStore ? ((FileSnapshotStore)snapshots).written() :
+                engine.metrics().snapshots() - snapshotsBefore,
+            snapshots instanceof FileSnapshotStore ? ((FileSnapshotStore)snapshots).failed() : 0,
             firstPosition,
             engine.nextPosition() - 1,
             nanos,
@@ -353,9 +390,14 @@ final class ExchangeRunner
         out.println("orders-accepted: " + result.ordersAccepted());
         out.println("trades: " + result.trades());
         out.println("events: " + result.events());
-        if (settings.events() != null)
+        if (result.eventsWriter() != null)
         {
-            out.println("events-file: " + settings.events() + " (" + result.eventsWritten() + " lines)");
+            out.println("events-file: " + settings.events() + " (" + eventsFileState(result.eventsWriter()) + ")");
+        }
+        if (settings.snapshotEvery() > 0)
+        {
+            out.println("snapshots-written: " + result.snapshotsWritten());
+            out.println("snapshots-failed: " + result.snapshotsFailed());
         }
         out.printf(Locale.ROOT, "seconds: %.3f%n", result.nanos() / 1e9);
         out.printf(Locale.ROOT, "throughput: %.0f commands/s%n", result.commandsPerSecond());
@@ -394,6 +436,19 @@ final class ExchangeRunner
         }
     }
 
+    /** What an events file holds: its lines, and where it stopped if a write failed. */
+    static String eventsFileState(final EventTextWriter writer)
+    {
+        final IOException failure = writer.failure();
+        if (failure == null)
+        {
+            return writer.written() + " lines";
+        }
+        return "incomplete: " + writer.written() + " lines, then " + (writer.failedAt() > 0 ? "writing the event of " +
+            "position " + writer.failedAt() + " failed" : "its last flush failed") + ": " + ExchangeCli.message(failure) +
+            (writer.unwritten() > 0 ? "; " + writer.unwritten() + " events not written" : "");
+    }
+
     /**
      * How to rebuild the exchange from a journal: up to position {@code to} (0: none; Long.MAX_VALUE: the
      * end); {@code maxAssets} only for an old journal whose settings file is missing.
@@ -412,7 +467,7 @@ final class ExchangeRunner
         long snapshotPosition,
         long replayed,
         long nanos,
-        long eventsWritten)
+        EventTextWriter eventsWriter)
     {
         double commandsPerSecond()
         {
@@ -521,21 +576,19 @@ final class ExchangeRunner
             engine = Engine.launch(ctx);
             engine.close();
         }
-        finally
+        catch (final RuntimeException | Error ex)
         {
-            if (eventsFile != null)
-            {
-                eventsFile.close();
-            }
+            closeEvents(eventsFile, eventWriter);
+            throw ex;
         }
+        closeEvents(eventsFile, eventWriter);
         failures.printSummary();
         if (engine.failure() != null)
         {
             throw new IllegalStateException("the replay halted: " + ExchangeCli.message(engine.failure()), engine.failure());
         }
         return new ReplayResult(exchange, engine.stateHash(), journal.lastPosition(), journalLast,
-            Math.max(0, progress.snapshotPosition), progress.replayed, progress.nanos,
-            eventWriter != null ? eventWriter.written() : 0);
+            Math.max(0, progress.snapshotPosition), progress.replayed, progress.nanos, eventWriter);
     }
 
     /** Prints what a replay found as {@code key: value} lines. */

@@ -37,7 +37,13 @@ final class ReplayCommand implements Callable<Integer>
         ExchangeRunner.printReplay(out, result);
         if (events != null)
         {
-            out.println("events-file: " + events + " (" + result.eventsWritten() + " lines)");
+            out.println("events-file: " + events + " (" + ExchangeRunner.eventsFileState(result.eventsWriter()) + ")");
+            if (result.eventsWriter().failure() != null)
+            {
+                spec.commandLine().getErr().println("error: the events file " + events + " is incomplete; the journal " +
+                    "is untouched: replay again with --events on a disk with room");
+                return ExchangeCli.FAILED;
+            }
         }
         return ExchangeCli.OK;
     }

@@ -129,6 +129,23 @@ final class RunCommand implements Callable<Integer>
                         fromLine > 1 ? ": it has no command lines from line " + fromLine + " on" :
                             ": it holds no command lines"));
             }
+            if (result.snapshotsFailed() > 0)
+            {
+                err.println("note: " + result.snapshotsFailed() + " snapshot" + (result.snapshotsFailed() == 1 ? "" : "s") +
+                    " of this run could not be written (above); the journal has every command, so none is lost: " +
+                    "a restart replays from the newest snapshot that was written, or from position 1");
+            }
+            if (result.eventsWriter() != null && result.eventsWriter().failure() != null)
+            {
+                // Exit 1, but the commands are in: running the file again would apply them twice.
+                err.println("error: the events file " + events + " is " + ExchangeRunner.eventsFileState(
+                    result.eventsWriter()) + (inMemory ? ". The journal was in memory: run again with --events on a " +
+                    "disk with room" : ". Every command " + (result.stopped() ? "read" : "of the file") + " is " +
+                    "journaled and applied, so do not run " + (result.stopped() ? "those lines" : "the file") + " again: " +
+                    "`scripts/exchange replay -d " + journalDir + " --events FILE` writes every event of the journal, " +
+                    "from position 1, to a file on a disk with room"));
+                return ExchangeCli.FAILED;
+            }
             return ExchangeCli.OK;
         }
         catch (final IOException | RuntimeException ex)

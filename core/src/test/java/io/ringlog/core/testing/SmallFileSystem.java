@@ -1,4 +1,4 @@
-package io.ringlog.journal;
+package io.ringlog.core.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * the right capability): a real full disk. Where it does not, {@link #mount} says why and the test
  * falls back to an injected failure, saying so; it never skips.
  */
-final class SmallFileSystem implements AutoCloseable
+public final class SmallFileSystem implements AutoCloseable
 {
     private final Path directory;
 
@@ -26,7 +26,7 @@ final class SmallFileSystem implements AutoCloseable
      * @param why receives the reason when it cannot.
      * @return the mount, or null if this machine does not allow it.
      */
-    static SmallFileSystem mount(final Path directory, final String size, final StringBuilder why)
+    public static SmallFileSystem mount(final Path directory, final String size, final StringBuilder why)
         throws IOException, InterruptedException
     {
         Files.createDirectories(directory);

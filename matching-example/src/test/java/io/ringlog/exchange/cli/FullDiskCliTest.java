@@ -1,0 +1,135 @@
+package io.ringlog.exchange.cli;
+
+import io.ringlog.core.testing.SmallFileSystem;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * What {@code run} and {@code replay} tell a user whose disk fills under an output they asked for: the
+ * summary still comes (the state hash, where the journal ends), the output is named incomplete and
+ * how to write it again is said, nothing is lost, and no exception's class name or stack trace shows.
+ * An events file on {@code /dev/full} is a real ENOSPC on every Linux machine; snapshots need a small
+ * tmpfs, which only a machine that allows mounting has.
+ */
+class FullDiskCliTest
+{
+    private static final Pattern CLASS_NAME = Pattern.compile("\\b[\\w$.]+(Exception|Error)\\b");
+    private static final Path FULL = Path.of("/dev/full");
+
+    @TempDir
+    Path dir;
+
+    private Path commands;
+
+    @BeforeEach
+    void generate()
+    {
+        commands = dir.resolve("commands.txt");
+        Cli.ok("generate", "--preset", "exchange-core", "--commands", "20_000", "--seed", "11", "-o", commands.toString());
+    }
+
+    @Test
+    void shouldFinishARunWhoseEventsFileFillsAndSayHowToWriteItAgain()
+    {
+        assumeTrue(Files.isWritable(FULL), "no /dev/full on this machine");
+        final Path journal = dir.resolve("j");
+        final Cli.Result run = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--events",
+            FULL.toString());
+
+        assertEquals(1, run.code(), run.toString());
+        assertNoClassName(run);
+        // The run went on to its end: every command is in the journal and applied.
+        assertEquals(0, run.number("malformed"));
+        assertEquals(0, run.number("failed"));
+        final long events = run.number("events");
+        assertTrue(run.value("events-file").matches(".*incomplete: \\d+ lines, then writing the event of position \\d+ " +
+            "failed: No space left on device; \\d+ events not written.*"), run.toString());
+        assertTrue(run.err().contains("do not run the file again: `scripts/exchange replay -d " + journal +
+            " --events FILE` writes every event of the journal"), run.toString());
+        // One report of the full disk, not one per event.
+        assertEquals(1, count(run.err(), "engine: listener 'events' failed"), run.toString());
+
+        // What the error says to do works, and gives every event of the run.
+        final Path again = dir.resolve("events.txt");
+        final Cli.Result replay = Cli.ok("replay", "-d", journal.toString(), "--events", again.toString());
+        assertEquals(run.value("state-hash"), replay.value("state-hash"));
+        assertEquals(run.value("last-position"), replay.value("last-position"));
+        assertEquals(again + " (" + events + " lines)", replay.value("events-file"));
+    }
+
+    @Test
+    void shouldSayAReplaysEventsFileIsIncompleteAndLeaveTheJournalAlone()
+    {
+        assumeTrue(Files.isWritable(FULL), "no /dev/full on this machine");
+        final Path journal = dir.resolve("j");
+        final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString());
+
+        final Cli.Result replay = Cli.run("replay", "-d", journal.toString(), "--events", FULL.toString());
+        assertEquals(1, replay.code(), replay.toString());
+        assertNoClassName(replay);
+        assertEquals(run.value("state-hash"), replay.value("state-hash"));
+        assertTrue(replay.value("events-file").startsWith(FULL + " (incomplete: "), replay.toString());
+        assertTrue(replay.err().contains("the journal is untouched: replay again with --events on a disk with room"),
+            replay.toString());
+        assertEquals(run.value("state-hash"), Cli.ok("replay", "-d", journal.toString()).value("state-hash"));
+    }
+
+    @Test
+    void shouldCountSnapshotsThatDidNotFitAndKeepTheCommands() throws Exception
+    {
+        final Path small = dir.resolve("small");
+        final StringBuilder why = new StringBuilder();
+        final SmallFileSystem mounted = SmallFileSystem.mount(small, "1m", why);
+        assumeTrue(mounted != null, "cannot mount a tmpfs for the snapshots here: " + why);
+        try
+        {
+            final Path journal = dir.resolve("j");
+            // An exchange snapshot of this workload is about 2 MB: none fits in 1 MB.
+            final Cli.Result run = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--snapshots",
+                small.resolve("s").toString(), "--snapshot-every", "5000");
+
+            assertEquals(0, run.code(), run.toString());
+            assertNoClassName(run);
+            assertEquals(0, run.number("failed"), run.toString());
+            assertEquals(0, run.number("snapshots-written"), run.toString());
+            assertEquals(run.number("last-position") / 5000, run.number("snapshots-failed"), run.toString());
+            assertTrue(run.err().contains("could not be written (above); the journal has every command, so none is " +
+                "lost"), run.toString());
+            assertFalse(run.err().contains("engine: "), "the store's reports are not repeated by the engine\n" + run);
+
+            final Cli.Result replay = Cli.ok("replay", "-d", journal.toString(), "--snapshots", small.resolve("s").toString());
+            assertEquals(run.value("state-hash"), replay.value("state-hash"));
+            assertEquals("0", replay.value("snapshot-position"));
+        }
+        finally
+        {
+            mounted.close();
+        }
+    }
+
+    private static int count(final String text, final String part)
+    {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1))
+        {
+            count++;
+        }
+        return count;
+    }
+
+    private static void assertNoClassName(final Cli.Result result)
+    {
+        assertFalse(CLASS_NAME.matcher(result.out() + result.err()).find(), "an exception's class name\n" + result);
+        assertFalse(result.err().contains("\tat "), "a stack trace\n" + result);
+    }
+}
