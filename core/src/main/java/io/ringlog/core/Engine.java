@@ -290,6 +290,10 @@ public final class Engine implements AutoCloseable
      *
      * @throws EngineHaltedException if the engine had halted (the stages are closed all the same): the
      *                               message says up to which position commands were accepted and applied.
+     * @throws DrainTimeoutException if the drain took longer than {@code closeTimeout}: the stages stopped
+     *                               where they were, and it says whether commands were left unapplied.
+     * @throws IllegalStateException if a stage's thread did not stop within a further {@code closeTimeout}
+     *                               (a listener stuck in user code): the stages are left open.
      */
     @Override
     public synchronized void close()
@@ -338,7 +342,7 @@ public final class Engine implements AutoCloseable
             final long end = input.getCursor();
             while (logicSequence.get() < end || (replicatorSequence != null && replicatorSequence.get() < end))
             {
-                checkDeadline(deadline, "the input ring to drain");
+                checkDeadline(deadline, "the input ring to drain", true);
                 idle.idle();
             }
             final long outputEnd = output.getCursor();
@@ -347,7 +351,7 @@ public final class Engine implements AutoCloseable
                 idle.reset();
                 while (listener.get() < outputEnd)
                 {
-                    checkDeadline(deadline, "the listeners to drain");
+                    checkDeadline(deadline, "the listeners to drain", false);
                     idle.idle();
                 }
             }
@@ -366,12 +370,14 @@ public final class Engine implements AutoCloseable
         return millis % 1000 == 0 ? millis / 1000 + " s" : millis >= 1000 ? millis / 1000.0 + " s" : millis + " ms";
     }
 
-    private void checkDeadline(final long deadline, final String what)
+    private void checkDeadline(final long deadline, final String what, final boolean commandsUnapplied)
     {
         if (System.nanoTime() > deadline)
         {
-            throw new IllegalStateException(ctx.name() + ": gave up waiting for " + what + " after " +
-                words(ctx.closeTimeout()) + " (closeTimeout); some accepted commands may not have been applied");
+            throw new DrainTimeoutException(ctx.name() + ": gave up waiting for " + what + " after " +
+                words(ctx.closeTimeout()) + " (closeTimeout); " + (commandsUnapplied ? "some accepted commands may " +
+                "not have been applied" : "every accepted command was applied, but listeners have not seen every " +
+                "event"), commandsUnapplied);
         }
     }
 

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CloseTest
 {
     private static final int COMMANDS = 20_000;
+    private static final long SLOW_NANOS = 750_000_000L;
 
     @ParameterizedTest
     @EnumSource(Topology.class)
@@ -135,6 +136,77 @@ class CloseTest
         }
         engine.close();
         assertEquals(1, engine.metrics().applied());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldSayWhetherADrainThatRanOutLeftCommandsUnapplied(final Topology topology)
+    {
+        // Slow, not stuck: one command that takes 1.5 closeTimeouts, so close gives up draining, then the stage
+        // finishes it and stops within the second closeTimeout that stopping the threads allows.
+        final java.time.Duration closeTimeout = java.time.Duration.ofMillis(500);
+        final Engine slowApply = Engine.launch(new EngineContext().name("slow-apply").topology(topology)
+            .closeTimeout(closeTimeout).stateMachine(new SlowStateMachine(new AccumulatorStateMachine())));
+        slowApply.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+        final DrainTimeoutException unapplied = assertThrows(DrainTimeoutException.class, slowApply::close);
+        assertTrue(unapplied.commandsUnapplied(), unapplied.getMessage());
+        assertTrue(unapplied.getMessage().contains("some accepted commands may not have been applied"),
+            unapplied.getMessage());
+
+        final Engine slowListener = Engine.launch(new EngineContext().name("slow-listener").topology(topology)
+            .closeTimeout(closeTimeout).stateMachine(new AccumulatorStateMachine())
+            .listener("slow", (event, endOfBatch) -> slowly()));
+        slowListener.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+        final DrainTimeoutException undelivered = assertThrows(DrainTimeoutException.class, slowListener::close);
+        assertTrue(!undelivered.commandsUnapplied(), undelivered.getMessage());
+        assertTrue(undelivered.getMessage().contains("every accepted command was applied"), undelivered.getMessage());
+        assertEquals(1, slowListener.metrics().applied());
+    }
+
+    /** Takes {@link #SLOW_NANOS}, however early a park returns. */
+    private static void slowly()
+    {
+        final long end = System.nanoTime() + SLOW_NANOS;
+        for (long left = SLOW_NANOS; left > 0; left = end - System.nanoTime())
+        {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    /** Applies as its delegate does, 750 ms a command. */
+    private static final class SlowStateMachine implements StateMachine
+    {
+        private final StateMachine delegate;
+
+        SlowStateMachine(final StateMachine delegate)
+        {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void apply(final Command command, final Output output)
+        {
+            slowly();
+            delegate.apply(command, output);
+        }
+
+        @Override
+        public int writeSnapshot(final org.agrona.MutableDirectBuffer buffer, final int offset)
+        {
+            return delegate.writeSnapshot(buffer, offset);
+        }
+
+        @Override
+        public void loadSnapshot(final org.agrona.DirectBuffer buffer, final int offset, final int length)
+        {
+            delegate.loadSnapshot(buffer, offset, length);
+        }
+
+        @Override
+        public long stateHash()
+        {
+            return delegate.stateHash();
+        }
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package io.ringlog.exchange.replication;
 
+import io.ringlog.core.DrainTimeoutException;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.EngineHaltedException;
@@ -515,7 +516,7 @@ final class ExchangeNode
             if (code == STOPPED)
             {
                 // A stop that did not close cleanly did not do what was asked: scripts must be able to tell.
-                out.println(name + ": " + (message(ex).contains("gave up waiting for the input ring") ?
+                out.println(name + ": " + (ex instanceof DrainTimeoutException && ((DrainTimeoutException)ex).commandsUnapplied() ?
                     "stopped without applying every accepted command (--drain-timeout-s ran out)" :
                     "stopped, but did not close cleanly (the line above says why)"));
                 return FAILED;
