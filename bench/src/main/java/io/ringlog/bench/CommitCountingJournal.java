@@ -64,6 +64,12 @@ public final class CommitCountingJournal implements Journal
     }
 
     @Override
+    public int maxPayloadLength()
+    {
+        return journal.maxPayloadLength();
+    }
+
+    @Override
     public void close()
     {
         journal.close();

@@ -89,6 +89,13 @@ public final class Engine implements AutoCloseable
     public static Engine launch(final EngineContext ctx)
     {
         ctx.conclude();
+        if (ctx.journal().maxPayloadLength() < ctx.maxPayloadLength())
+        {
+            // Found at launch, not at the first large command, which the engine would have accepted and then halted on.
+            throw new IllegalArgumentException("the journal holds payloads of at most " + ctx.journal().maxPayloadLength() +
+                " bytes, but the engine's maxPayloadLength is " + ctx.maxPayloadLength() + ": give both the same value");
+        }
+        Launches.claim(ctx);
         final Wiring wiring = new Wiring(ctx);
         try
         {
@@ -107,8 +114,18 @@ public final class Engine implements AutoCloseable
 
     /**
      * Publishes a command, waiting while the ring is full, and returns its position. The payload is
-     * copied into a preallocated slot; nothing is allocated.
+     * copied into a preallocated slot; nothing is allocated. The position says the command will be journaled
+     * before anything sees its effects, not that its events reached a listener (see the README's "Answering
+     * clients across a restart").
      *
+     * @param type           the command's type, 0 or above (negative types are the engine's own).
+     * @param version        the schema version of the payload, which {@link EngineContext#upcasters} go by;
+     *                       journaled with the command.
+     * @param sourceId       who sent it, for duplicate detection; 0 for none (never checked).
+     * @param sourceSequence the source's number for it: a command of a source whose sequence is not above the
+     *                       last one applied for that source is rejected {@code DUPLICATE} (one source per
+     *                       producer, numbering in publish order).
+     * @param correlationId  copied to every event the command causes, for the publisher to match them.
      * @throws IllegalArgumentException if the type is reserved (negative), a source's sequence is negative, or the
      *                                  payload is null or larger than maxPayloadLength.
      * @throws IllegalStateException    if the engine is closed, halted or a follower.
@@ -186,6 +203,10 @@ public final class Engine implements AutoCloseable
      */
     public long requestSnapshot()
     {
+        if (ctx.snapshotStore() == null)
+        {
+            throw new IllegalStateException(ctx.name() + " has no snapshotStore: a snapshot would go nowhere");
+        }
         return intake.publishSystem(SystemCommands.SNAPSHOT);
     }
 
@@ -220,7 +241,13 @@ public final class Engine implements AutoCloseable
         return intake.promote(epoch);
     }
 
-    /** Waits until business logic has applied {@code position} (or the engine halted). */
+    /**
+     * Waits until business logic has applied {@code position}.
+     *
+     * @throws EngineHaltedException if the engine halted before it.
+     * @throws IllegalStateException if the engine was closed before it, so it never will be.
+     * @throws TimeoutException      if the timeout passed first.
+     */
     public void awaitApplied(final long position, final long timeout, final TimeUnit unit) throws TimeoutException
     {
         final long deadline = System.nanoTime() + unit.toNanos(timeout);
@@ -231,6 +258,11 @@ public final class Engine implements AutoCloseable
             if (cause != null)
             {
                 throw new EngineHaltedException(ctx.name() + " halted before position " + position, cause);
+            }
+            if (stopped && counters.lastAppliedPosition.get() < position)
+            {
+                throw new IllegalStateException(ctx.name() + " is closed, and applied up to position " +
+                    counters.lastAppliedPosition.get() + ": position " + position + " will not be applied");
             }
             if (System.nanoTime() > deadline)
             {
@@ -253,6 +285,7 @@ public final class Engine implements AutoCloseable
         return sequence == recoveredSequences.missingValue() ? -1 : sequence;
     }
 
+    /** Counters and stage positions, read without stopping the engine: applied, rejected, failed, lag per stage. */
     public EngineMetrics metrics()
     {
         return metrics;

@@ -46,13 +46,14 @@ public final class EngineContext
     private ErrorHandler errorHandler;
     private EpochNanoClock clock;
     private ThreadFactory threadFactory;
-    private RecoveryListener recoveryListener = RecoveryListener.NONE;
+    private RecoveryListener recoveryListener;
     private Upcasters upcasters = new Upcasters();
     private long snapshotEvery;
     private Duration closeTimeout = Duration.ofSeconds(30);
     private Supplier<IdleStrategy> producerIdleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 50_000);
     private boolean follower;
     private boolean concluded;
+    private String launchedAs;
 
     /** Fills defaults and validates. Called by {@link Engine#launch}; calling it twice is harmless. */
     public EngineContext conclude()
@@ -80,11 +81,20 @@ public final class EngineContext
         {
             throw new IllegalArgumentException("snapshotEvery must be zero (off) or positive: " + snapshotEvery);
         }
-        if (waitStrategy == null || topology == null || errorPolicy == null || upcasters == null ||
-            recoveryListener == null || closeTimeout == null || producerIdleStrategy == null)
+        if (snapshotEvery > 0 && snapshotStore == null)
         {
-            throw new IllegalArgumentException("waitStrategy, topology, errorPolicy, upcasters, recoveryListener, " +
-                "closeTimeout and producerIdleStrategy must not be null");
+            throw new IllegalArgumentException("snapshotEvery(" + snapshotEvery + ") needs a snapshotStore to write to; " +
+                "without one no snapshot would be taken");
+        }
+        if (waitStrategy == null || topology == null || errorPolicy == null || upcasters == null ||
+            closeTimeout == null || producerIdleStrategy == null)
+        {
+            throw new IllegalArgumentException("waitStrategy, topology, errorPolicy, upcasters, closeTimeout and " +
+                "producerIdleStrategy must not be null");
+        }
+        if (recoveryListener == null)
+        {
+            recoveryListener = RecoveryListener.printingSkipped(name);
         }
         if (!stageCpus.isEmpty())
         {
@@ -125,6 +135,17 @@ public final class EngineContext
         }
         concluded = true;
         return this;
+    }
+
+    /** The name of the engine this context launched, or null before its launch. */
+    String launchedAs()
+    {
+        return launchedAs;
+    }
+
+    void launchedAs(final String engine)
+    {
+        launchedAs = engine;
     }
 
     private static void requirePowerOfTwo(final String what, final int value)
@@ -207,6 +228,7 @@ public final class EngineContext
         return waitStrategy;
     }
 
+    /** Which threads the stages run on: {@link Topology#PIPELINED} (the default) or {@link Topology#COMPACT}. */
     public EngineContext topology(final Topology topology)
     {
         this.topology = topology;
@@ -218,6 +240,10 @@ public final class EngineContext
         return topology;
     }
 
+    /**
+     * The business logic, which holds all state; required. A new instance for each launch: one launched
+     * before is refused, since it holds the state its engine left.
+     */
     public EngineContext stateMachine(final StateMachine stateMachine)
     {
         this.stateMachine = stateMachine;
@@ -241,7 +267,10 @@ public final class EngineContext
         return journal;
     }
 
-    /** Where snapshots go; none by default, which makes snapshot requests a no-op. */
+    /**
+     * Where snapshots go, and where recovery looks for the newest one; none by default. A store alone takes
+     * no snapshot: set {@link #snapshotEvery} too, or call {@link Engine#requestSnapshot()}.
+     */
     public EngineContext snapshotStore(final SnapshotStore snapshotStore)
     {
         this.snapshotStore = snapshotStore;
@@ -396,6 +425,11 @@ public final class EngineContext
         return stages;
     }
 
+    /**
+     * What a command whose {@code apply} throws does: {@link ErrorPolicy#REJECT} (the default) answers it
+     * with {@code Rejections.COMMAND_FAILED}, drops its events and goes on; {@link ErrorPolicy#HALT} stops
+     * the engine. Both report the failure to the {@link #errorHandler}. Replay applies the same policy.
+     */
     public EngineContext errorPolicy(final ErrorPolicy errorPolicy)
     {
         this.errorPolicy = errorPolicy;
@@ -438,6 +472,7 @@ public final class EngineContext
         return clock;
     }
 
+    /** Makes the stage threads (named {@code <name>-<n>} non-daemon threads by default). */
     public EngineContext threadFactory(final ThreadFactory threadFactory)
     {
         this.threadFactory = threadFactory;
@@ -449,6 +484,10 @@ public final class EngineContext
         return threadFactory;
     }
 
+    /**
+     * Told what recovery does at launch: the snapshot it loaded or skipped, and replay progress. By default
+     * each skipped snapshot is printed to standard error ({@link RecoveryListener#printingSkipped}).
+     */
     public EngineContext recoveryListener(final RecoveryListener recoveryListener)
     {
         this.recoveryListener = recoveryListener;
@@ -460,6 +499,10 @@ public final class EngineContext
         return recoveryListener;
     }
 
+    /**
+     * Rewrites commands of older schema versions (by type and version) into the current one before
+     * {@code apply}, live and in replay, so the state machine sees one version of each command.
+     */
     public EngineContext upcasters(final Upcasters upcasters)
     {
         this.upcasters = upcasters;

@@ -27,6 +27,8 @@ public interface FollowerIntake
      * Appends a command sequenced elsewhere, waiting while the ring is full.
      *
      * @return its position, or {@link #DUPLICATE} or {@link #GAP}.
+     * @throws IllegalArgumentException if the position is below 1, which no journal has, or the payload is
+     *                                  larger than maxPayloadLength.
      * @throws IllegalStateException if the engine is closed, halted or promoted.
      */
     long append(

@@ -18,6 +18,7 @@ public final class InMemoryJournal implements Journal
     private static final int ENTRIES_PER_SLAB = 4096;
 
     private final int recordLength;
+    private final int maxPayloadLength;
     private final long retainedEntries;
     private final List<UnsafeBuffer> slabs = new ArrayList<>();
     private final UnsafeBuffer[] ring;
@@ -43,6 +44,7 @@ public final class InMemoryJournal implements Journal
             throw new IllegalArgumentException("maxPayloadLength must be positive and retainedEntries not negative");
         }
         this.recordLength = 4 + CommandCodec.HEADER_LENGTH + maxPayloadLength;
+        this.maxPayloadLength = maxPayloadLength;
         this.retainedEntries = retainedEntries;
         if (retainedEntries > 0)
         {
@@ -181,6 +183,12 @@ public final class InMemoryJournal implements Journal
     public long retainedEntries()
     {
         return retainedEntries;
+    }
+
+    @Override
+    public int maxPayloadLength()
+    {
+        return maxPayloadLength;
     }
 
     @Override

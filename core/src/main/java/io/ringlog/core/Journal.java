@@ -37,6 +37,15 @@ public interface Journal extends AutoCloseable
         return false;
     }
 
+    /**
+     * The largest command payload an entry can hold, in bytes. An engine whose {@code maxPayloadLength} is
+     * larger refuses to launch on this journal, rather than accept commands the journal would then refuse.
+     */
+    default int maxPayloadLength()
+    {
+        return Integer.MAX_VALUE;
+    }
+
     @Override
     void close();
 }

@@ -39,16 +39,19 @@ public final class OutputEvent
         return position;
     }
 
+    /** The causing command's correlation id, as its publisher gave it: how a client matches the answer to its request. */
     public long correlationId()
     {
         return correlationId;
     }
 
+    /** The causing command's source (0 when it had none): with {@link #sourceSequence()}, which client asked. */
     public long sourceId()
     {
         return sourceId;
     }
 
+    /** The causing command's sequence within its source. */
     public long sourceSequence()
     {
         return sourceSequence;
@@ -60,11 +63,16 @@ public final class OutputEvent
         return timestamp;
     }
 
+    /** The causing command's type (negative for the engine's own {@link SystemCommands}). */
     public int commandType()
     {
         return commandType;
     }
 
+    /**
+     * This event's type: what the state machine passed to {@code Output.emit} or {@code claim}, or
+     * {@link #REJECTED} for a rejection (the business's, or the engine's {@link Rejections}).
+     */
     public int type()
     {
         return type;
@@ -82,6 +90,7 @@ public final class OutputEvent
         return replay;
     }
 
+    /** Whether this is a rejection event; {@link #rejectReason()} says why. */
     public boolean isRejection()
     {
         return type == REJECTED;
@@ -97,11 +106,16 @@ public final class OutputEvent
         return payload.getInt(0, ByteOrder.LITTLE_ENDIAN);
     }
 
+    /**
+     * The event's bytes, from offset 0 to {@link #payloadLength()}; the buffer is the slot's own and is
+     * written again once the listener returns, so copy what you keep.
+     */
     public DirectBuffer payload()
     {
         return payload;
     }
 
+    /** How many bytes of {@link #payload()} the event holds. */
     public int payloadLength()
     {
         return payloadLength;

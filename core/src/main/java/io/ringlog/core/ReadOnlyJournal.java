@@ -44,6 +44,12 @@ public final class ReadOnlyJournal implements Journal
     }
 
     @Override
+    public int maxPayloadLength()
+    {
+        return journal.maxPayloadLength();
+    }
+
+    @Override
     public void append(final Command command)
     {
         throw new JournalException(command.position(), "this journal is read-only (a replay); it takes no writes");

@@ -1,11 +1,32 @@
 package io.ringlog.core;
 
-/** Told what start-up recovery does: which snapshot it used or skipped, and replay progress. */
+/**
+ * Told what start-up recovery does: which snapshot it used or skipped, and replay progress. An engine
+ * given none prints each skipped snapshot to standard error ({@link #printingSkipped}); {@link #NONE} is
+ * silent.
+ */
 public interface RecoveryListener
 {
     RecoveryListener NONE = new RecoveryListener()
     {
     };
+
+    /**
+     * Prints a line to standard error for each snapshot recovery skips, with the reason: a damaged or foreign
+     * snapshot costs recovery time, and should not go unnoticed.
+     */
+    static RecoveryListener printingSkipped(final String engineName)
+    {
+        return new RecoveryListener()
+        {
+            @Override
+            public void onSnapshotSkipped(final long position, final Exception reason)
+            {
+                System.err.println(engineName + ": recovery skipped the snapshot at position " + position + ": " +
+                    reason.getMessage());
+            }
+        };
+    }
 
     /** A snapshot failed its checks and recovery falls back to an older one (or to a full replay). */
     default void onSnapshotSkipped(final long position, final Exception reason)

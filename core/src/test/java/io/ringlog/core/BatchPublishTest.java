@@ -97,7 +97,7 @@ class BatchPublishTest
         final AccumulatorStateMachine sm = new AccumulatorStateMachine();
         final CollectingListener listener = new CollectingListener();
         final InMemoryJournal journal = new InMemoryJournal(64);
-        try (Engine engine = Engine.launch(new EngineContext().stateMachine(sm).journal(journal).ringSize(16)
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(sm).journal(journal).ringSize(16).maxPayloadLength(64)
             .listener("collect", listener)))
         {
             final CommandBatch batch = engine.newBatch();

@@ -66,6 +66,13 @@ class CloseTest
         assertTrue(ex.getMessage().contains("closed"), ex.getMessage());
         assertThrows(IllegalStateException.class, () -> engine.tryPublish(ADD, 0, 0, 0, longPayload(1), 0, 8));
         assertThrows(IllegalStateException.class, engine::requestSnapshot);
+        final long started = System.nanoTime();
+        final IllegalStateException never = assertThrows(IllegalStateException.class,
+            () -> engine.awaitApplied(5, 60, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(never.getMessage().contains("is closed, and applied up to position 0: position 5 will not be applied"),
+            never.getMessage());
+        assertTrue(System.nanoTime() - started < java.util.concurrent.TimeUnit.SECONDS.toNanos(30),
+            "said at once, not after the timeout");
     }
 
     @ParameterizedTest

@@ -28,7 +28,8 @@ class FollowerIntakeTest
     {
         final InMemoryJournal leaderJournal = new InMemoryJournal(64);
         final AccumulatorStateMachine leaderState = new AccumulatorStateMachine();
-        final Engine leader = Engine.launch(new EngineContext().stateMachine(leaderState).journal(leaderJournal)
+        final Engine leader = Engine.launch(new EngineContext().stateMachine(leaderState).journal(leaderJournal).maxPayloadLength(64)
+            .snapshotStore(new InMemorySnapshotStore(1))
             .topology(topology));
         for (long i = 1; i <= 1_000; i++)
         {
@@ -41,6 +42,7 @@ class FollowerIntakeTest
         final AccumulatorStateMachine followerState = new AccumulatorStateMachine();
         final CollectingListener listener = new CollectingListener();
         final Engine follower = Engine.launch(new EngineContext().stateMachine(followerState).journal(followerJournal)
+            .maxPayloadLength(64)
             .topology(topology).follower(true).listener("collect", listener));
         final FollowerIntake intake = follower.follower();
         final UnsafeBuffer payload = longPayload(1);
@@ -62,6 +64,11 @@ class FollowerIntakeTest
                 if (command.position() == 700)
                 {
                     assertEquals(FollowerIntake.DUPLICATE, intake.append(command), "a duplicate is refused");
+                    final IllegalArgumentException notAPosition = assertThrows(IllegalArgumentException.class, () ->
+                        intake.append(0, command.timestamp(), command.type(), command.version(), command.sourceId(),
+                            command.sourceSequence(), command.correlationId(), command.payload(), 0,
+                            command.payloadLength()), "no journal has position 0: not a duplicate, a mistake");
+                    assertEquals("position 0 is not a journal position: positions start at 1", notAPosition.getMessage());
                 }
                 expected++;
             }

@@ -58,7 +58,7 @@ class InlineListenerTest
             }
         };
         final EngineContext ctx = new EngineContext().name("inline").stateMachine(new AccumulatorStateMachine())
-            .topology(topology).ringSize(1024).outputRingSize(256).maxPayloadLength(64).journal(journal)
+            .topology(topology).ringSize(1024).outputRingSize(256).maxPayloadLength(64).journal(journal).maxPayloadLength(64)
             .listener("threaded", threaded).inlineListener("inline", inline);
         assertFalse(ctx.stageNames().contains("listener-inline"), "an inline listener has no thread: " + ctx.stageNames());
         try (Engine engine = Engine.launch(ctx))
@@ -179,7 +179,8 @@ class InlineListenerTest
     void shouldGetReplayedEventsOnlyIfItAsksForThem() throws Exception
     {
         final InMemoryJournal journal = new InMemoryJournal(64);
-        try (Engine first = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(journal)))
+        try (Engine first = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(journal)
+            .maxPayloadLength(64)))
         {
             for (int i = 1; i <= 10; i++)
             {
@@ -189,6 +190,7 @@ class InlineListenerTest
         final CollectingListener replaying = new CollectingListener(true);
         final CollectingListener live = new CollectingListener(false);
         try (Engine second = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(journal)
+            .maxPayloadLength(64)
             .inlineListener("replaying", replaying).inlineListener("live", live)))
         {
             assertEquals(10, replaying.count(), "replayed before launch returned, on the logic thread");

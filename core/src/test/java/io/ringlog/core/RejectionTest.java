@@ -36,7 +36,7 @@ class RejectionTest
     private static final int INSUFFICIENT_FUNDS = 7;
 
     /** Rejects as a business would, or breaks the output's rules, by command type. */
-    private static final StateMachine REJECTING = new StateMachineAdapter()
+    private static final class Rejecting extends StateMachineAdapter
     {
         @Override
         public void apply(final Command command, final Output output)
@@ -71,7 +71,7 @@ class RejectionTest
                     break;
             }
         }
-    };
+    }
 
     /** What a listener saw of one event. */
     private record Seen(long position, int type, int reason, int length, long detail)
@@ -85,7 +85,7 @@ class RejectionTest
         final List<Seen> seen = new CopyOnWriteArrayList<>();
         final RecordingErrorHandler errors = new RecordingErrorHandler();
         final UnsafeBuffer empty = new UnsafeBuffer(new byte[8]);
-        try (Engine engine = Engine.launch(new EngineContext().stateMachine(REJECTING).topology(topology)
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new Rejecting()).topology(topology)
             .errorHandler(errors)
             .listener("seen", (event, endOfBatch) -> seen.add(new Seen(event.position(), event.type(),
                 event.rejectReason(), event.payloadLength(),
@@ -109,7 +109,7 @@ class RejectionTest
         final List<Seen> seen = new CopyOnWriteArrayList<>();
         final RecordingErrorHandler errors = new RecordingErrorHandler();
         final UnsafeBuffer empty = new UnsafeBuffer(new byte[8]);
-        try (Engine engine = Engine.launch(new EngineContext().stateMachine(REJECTING).topology(topology)
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new Rejecting()).topology(topology)
             .errorHandler(errors)
             .listener("seen", (event, endOfBatch) -> seen.add(new Seen(event.position(), event.type(),
                 event.rejectReason(), event.payloadLength(), 0)))))

@@ -1496,6 +1496,12 @@ public final class ChronicleJournal implements Journal
     }
 
     @Override
+    public int maxPayloadLength()
+    {
+        return ctx.maxPayloadLength();
+    }
+
+    @Override
     public void close()
     {
         release(true);

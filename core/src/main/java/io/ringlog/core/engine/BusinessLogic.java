@@ -261,7 +261,19 @@ public final class BusinessLogic
             lastSequenceBySource.put(data.getLong(offset, ORDER), data.getLong(offset + 8, ORDER));
             offset += 16;
         }
-        stateMachine.loadSnapshot(data, offset, length - offset);
+        try
+        {
+            stateMachine.loadSnapshot(data, offset, length - offset);
+        }
+        catch (final RuntimeException ex)
+        {
+            // Not skipped for an older one: the state machine is half loaded now, and only a new instance could try again.
+            throw new SnapshotException("the snapshot at position " + snapshot.position() + " passed its checks, but " +
+                stateMachine.getClass().getName() + ".loadSnapshot failed on it (" + (ex.getMessage() != null ?
+                ex.getMessage() : ex.getClass().getSimpleName()) + "). Is this the StateMachine that wrote this journal " +
+                "and its snapshots, and did its snapshot format change without a version? Move the snapshots away to " +
+                "recover from the journal alone", ex);
+        }
         counters.lastAppliedPosition.set(snapshot.position());
         final long hash = stateHash();
         if (hash != snapshot.stateHash())

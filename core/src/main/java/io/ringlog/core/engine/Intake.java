@@ -450,6 +450,11 @@ public final class Intake
             {
                 throw new IllegalStateException(status.name() + " was promoted: it sequences its own commands now");
             }
+            if (position < 1)
+            {
+                // Not an old command: no journal has such a position. A decoder or a caller got it wrong.
+                throw new IllegalArgumentException("position " + position + " is not a journal position: positions start at 1");
+            }
             // One appending thread, so the cursor only moves here: the next position is exact.
             final long expected = Intake.this.nextPosition();
             if (position < expected)

@@ -71,8 +71,10 @@ public final class Recovery
                     }
                     if (!logic.apply(command, true))
                     {
-                        throw new EngineHaltedException("recovery halted at position " + expected +
-                            " by the error policy", status.failure());
+                        throw new EngineHaltedException("recovery halted at position " + expected + " by the error " +
+                            "policy (HALT): the state machine threw on the journal's command there" + cause(status.failure()) +
+                            ". Every start will halt there until the state machine applies it: fix the state machine, or " +
+                            "launch with errorPolicy REJECT to record it as COMMAND_FAILED and go on", status.failure());
                     }
                     if (expected % PROGRESS_INTERVAL == 0)
                     {
@@ -91,6 +93,12 @@ public final class Recovery
         }
         listener.onRecovered(snapshotPosition, last, last - snapshotPosition, System.nanoTime() - started);
         return last;
+    }
+
+    private static String cause(final Throwable failure)
+    {
+        final Throwable cause = failure != null && failure.getCause() != null ? failure.getCause() : failure;
+        return cause == null ? "" : " (" + cause + ")";
     }
 
     private long loadSnapshot(final long last)

@@ -68,6 +68,12 @@ public final class FailingJournal implements Journal
     }
 
     @Override
+    public int maxPayloadLength()
+    {
+        return delegate.maxPayloadLength();
+    }
+
+    @Override
     public void close()
     {
         delegate.close();

@@ -101,6 +101,12 @@ public final class GatedJournal implements Journal
     }
 
     @Override
+    public int maxPayloadLength()
+    {
+        return delegate.maxPayloadLength();
+    }
+
+    @Override
     public void close()
     {
         delegate.close();

@@ -1,0 +1,49 @@
+package io.ringlog.core;
+
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Each {@link StateMachine} instance and each {@link EngineContext} serves one launch. A state machine
+ * launched again still holds the state its first engine left, and recovery would replay the journal on
+ * top of it: a state that is silently wrong. A context launched again names a journal and stores its
+ * first engine closed. Both are refused at launch. The machines are held weakly: a launch remembers
+ * nothing a user has let go of.
+ */
+final class Launches
+{
+    private static final List<Launch> MACHINES = new ArrayList<>();
+
+    private record Launch(WeakReference<StateMachine> machine, String engine)
+    {
+    }
+
+    private Launches()
+    {
+    }
+
+    /** Claims the context and its state machine for one launch, or says why they cannot serve it. */
+    static synchronized void claim(final EngineContext ctx)
+    {
+        if (ctx.launchedAs() != null)
+        {
+            throw new IllegalArgumentException("this EngineContext launched engine '" + ctx.launchedAs() + "' already, " +
+                "and that engine closes the journal, snapshot store and replicator it names when it closes: build a new " +
+                "EngineContext, with new ones, for each launch");
+        }
+        final StateMachine machine = ctx.stateMachine();
+        MACHINES.removeIf((launch) -> launch.machine().get() == null);
+        for (final Launch launch : MACHINES)
+        {
+            if (launch.machine().get() == machine)
+            {
+                throw new IllegalArgumentException("this " + machine.getClass().getName() + " instance was launched " +
+                    "before (by engine '" + launch.engine() + "'): it holds the state that engine left, and recovery " +
+                    "would replay the journal on top of it. Launch each engine with a new StateMachine instance");
+            }
+        }
+        MACHINES.add(new Launch(new WeakReference<>(machine), ctx.name()));
+        ctx.launchedAs(ctx.name());
+    }
+}

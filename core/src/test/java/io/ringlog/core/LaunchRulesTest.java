@@ -1,0 +1,180 @@
+package io.ringlog.core;
+
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.core.testing.RecordingErrorHandler;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
+import static io.ringlog.core.testing.AccumulatorStateMachine.EMIT_THEN_FAIL;
+import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What an embedding user gets wrong at launch, refused there in words, where it used to go silently
+ * wrong later: a StateMachine or a context launched twice, a journal that holds smaller payloads than
+ * the engine accepts, snapshots configured to go nowhere, a snapshot another StateMachine wrote, and a
+ * command that halts every restart.
+ */
+class LaunchRulesTest
+{
+    @Test
+    void shouldRefuseAStateMachineInstanceLaunchedBeforeAndRecoverIntoANewOne()
+    {
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        final AccumulatorStateMachine first = new AccumulatorStateMachine();
+        final Engine engine = Engine.launch(new EngineContext().name("first").stateMachine(first).journal(journal));
+        for (long i = 1; i <= 10; i++)
+        {
+            engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+        }
+        engine.close();
+        assertEquals(10, first.total());
+
+        // Relaunched as a supervisor might: the journal replayed onto the old state would make 20.
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () ->
+            Engine.launch(new EngineContext().stateMachine(first).journal(ReadOnlyJournal.of(journal))));
+        assertTrue(ex.getMessage().contains("instance was launched before (by engine 'first')") &&
+            ex.getMessage().contains("Launch each engine with a new StateMachine instance"), ex.getMessage());
+        assertEquals(10, first.total(), "refused before anything was replayed into it");
+
+        final AccumulatorStateMachine fresh = new AccumulatorStateMachine();
+        Engine.launch(new EngineContext().stateMachine(fresh).journal(ReadOnlyJournal.of(journal))).close();
+        assertEquals(10, fresh.total());
+    }
+
+    @Test
+    void shouldRefuseAContextLaunchedBefore()
+    {
+        final EngineContext ctx = new EngineContext().name("once").stateMachine(new AccumulatorStateMachine());
+        Engine.launch(ctx).close();
+        ctx.stateMachine(new AccumulatorStateMachine());
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> Engine.launch(ctx));
+        assertTrue(ex.getMessage().contains("this EngineContext launched engine 'once' already"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAJournalThatHoldsSmallerPayloadsThanTheEngineAccepts()
+    {
+        final InMemoryJournal journal = new InMemoryJournal(32);
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> Engine.launch(
+            new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(journal).maxPayloadLength(64)));
+        assertEquals("the journal holds payloads of at most 32 bytes, but the engine's maxPayloadLength is 64: give " +
+            "both the same value", ex.getMessage());
+        assertEquals(0, journal.lastPosition(), "nothing was accepted");
+    }
+
+    @Test
+    void shouldRefuseSnapshotsThatWouldGoNowhere()
+    {
+        final IllegalArgumentException every = assertThrows(IllegalArgumentException.class, () -> Engine.launch(
+            new EngineContext().stateMachine(new AccumulatorStateMachine()).snapshotEvery(100)));
+        assertTrue(every.getMessage().startsWith("snapshotEvery(100) needs a snapshotStore"), every.getMessage());
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())))
+        {
+            final IllegalStateException requested = assertThrows(IllegalStateException.class, engine::requestSnapshot);
+            assertTrue(requested.getMessage().contains("has no snapshotStore"), requested.getMessage());
+        }
+    }
+
+    @Test
+    void shouldNameTheSnapshotAndTheStateMachineWhenAnotherStateMachineCannotLoadIt()
+    {
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        final InMemorySnapshotStore snapshots = new InMemorySnapshotStore(1);
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .journal(journal).snapshotStore(snapshots).snapshotEvery(5)))
+        {
+            for (long i = 1; i <= 5; i++)
+            {
+                engine.publish(ADD, 0, 0, 0, longPayload(i), 0, 8);
+            }
+        }
+        // Another service's StateMachine, whose snapshots are longer than the accumulator's 24 bytes.
+        final StateMachine other = new StateMachineAdapter()
+        {
+            @Override
+            public void apply(final Command command, final Output output)
+            {
+            }
+
+            @Override
+            public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
+            {
+                if (length != 48)
+                {
+                    throw new IllegalArgumentException("a snapshot of 48 bytes expected, not " + length);
+                }
+            }
+        };
+        final SnapshotException ex = assertThrows(SnapshotException.class, () -> Engine.launch(new EngineContext()
+            .stateMachine(other).journal(ReadOnlyJournal.of(journal)).snapshotStore(snapshots)));
+        assertTrue(ex.getMessage().startsWith("the snapshot at position 5 passed its checks, but " +
+            other.getClass().getName() + ".loadSnapshot failed on it (a snapshot of 48 bytes expected, not 24)") &&
+            ex.getMessage().contains("Is this the StateMachine that wrote this journal and its snapshots"), ex.getMessage());
+    }
+
+    @Test
+    void shouldSayASkippedSnapshotOnStandardErrorWhenNoRecoveryListenerIsGiven()
+    {
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(journal)))
+        {
+            for (long i = 1; i <= 4; i++)
+            {
+                engine.publish(ADD, 0, 0, 0, longPayload(i), 0, 8);
+            }
+        }
+        // A snapshot that names no journal: recovery cannot match it to this one, and skips it.
+        final InMemorySnapshotStore snapshots = new InMemorySnapshotStore(1);
+        snapshots.store(3, 0L, new UnsafeBuffer(new byte[8]), 0, 8);
+        final PrintStream saved = System.err;
+        final ByteArrayOutputStream said = new ByteArrayOutputStream();
+        final AccumulatorStateMachine recovered = new AccumulatorStateMachine();
+        System.setErr(new PrintStream(said, true, StandardCharsets.UTF_8));
+        try
+        {
+            Engine.launch(new EngineContext().name("told").stateMachine(recovered).journal(ReadOnlyJournal.of(journal))
+                .snapshotStore(snapshots)).close();
+        }
+        finally
+        {
+            System.setErr(saved);
+        }
+        final String text = said.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("told: recovery skipped the snapshot at position 3: snapshot at position 3 names no " +
+            "journal"), text);
+        assertEquals(10, recovered.total(), "replayed from position 1 instead");
+    }
+
+    @Test
+    void shouldSayHowToGetPastACommandThatHaltsEveryRecovery()
+    {
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .journal(journal).errorPolicy(ErrorPolicy.HALT).errorHandler(new RecordingErrorHandler()));
+        engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+        engine.publish(EMIT_THEN_FAIL, 0, 0, 0, longPayload(1), 0, 8);
+        assertThrows(EngineHaltedException.class, engine::close);
+
+        final EngineHaltedException ex = assertThrows(EngineHaltedException.class, () -> Engine.launch(
+            new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(ReadOnlyJournal.of(journal))
+                .errorPolicy(ErrorPolicy.HALT).errorHandler(new RecordingErrorHandler())));
+        assertTrue(ex.getMessage().startsWith("recovery halted at position 2 by the error policy (HALT): the state " +
+            "machine threw on the journal's command there (") &&
+            ex.getMessage().contains("deliberate failure at position 2") &&
+            ex.getMessage().contains("fix the state machine, or launch with errorPolicy REJECT"), ex.getMessage());
+
+        final AccumulatorStateMachine past = new AccumulatorStateMachine();
+        Engine.launch(new EngineContext().stateMachine(past).journal(ReadOnlyJournal.of(journal))
+            .errorHandler(new RecordingErrorHandler())).close();
+        assertEquals(1, past.total(), "with REJECT the failing command is passed over");
+    }
+}
