@@ -152,7 +152,7 @@ public final class CommandCodec
         final int payloadLength = length - headerLength;
         if (payloadLength > into.maxPayloadLength())
         {
-            // Its checksum held: the entry is whole, only larger than this reader was sized for.
+            // It passed its checks: the entry is whole, only larger than this reader was sized for.
             throw new CorruptEntryException("the entry is whole, but its payload of " + payloadLength + " bytes is " +
                 "larger than the maxPayloadLength " + into.maxPayloadLength() + " it is read with: open the journal, " +
                 "and the engine, with a maxPayloadLength of at least " + payloadLength + " (the one it was written with)");

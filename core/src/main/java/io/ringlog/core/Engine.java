@@ -92,11 +92,33 @@ public final class Engine implements AutoCloseable
         if (ctx.journal().maxPayloadLength() < ctx.maxPayloadLength())
         {
             // Found at launch, not at the first large command, which the engine would have accepted and then halted on.
-            throw new IllegalArgumentException("the journal holds payloads of at most " + ctx.journal().maxPayloadLength() +
-                " bytes, but the engine's maxPayloadLength is " + ctx.maxPayloadLength() + ": give both the same value");
+            final IllegalArgumentException refused = new IllegalArgumentException("the journal holds payloads of at most " +
+                ctx.journal().maxPayloadLength() + " bytes, but the engine's maxPayloadLength is " + ctx.maxPayloadLength() +
+                ": give both the same value");
+            closeStages(ctx, refused);
+            throw refused;
         }
-        Launches.claim(ctx);
-        final Wiring wiring = new Wiring(ctx);
+        try
+        {
+            Launches.claim(ctx);
+        }
+        catch (final IllegalArgumentException refused)
+        {
+            // The engine owns the stages it is given, launched or refused (a reused context's are closed already).
+            closeStages(ctx, refused);
+            throw refused;
+        }
+        final Wiring wiring;
+        try
+        {
+            wiring = new Wiring(ctx);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            Launches.release(ctx);
+            closeStages(ctx, ex);
+            throw ex;
+        }
         try
         {
             final long last = wiring.startAndRecover();
@@ -108,7 +130,33 @@ public final class Engine implements AutoCloseable
         catch (final RuntimeException | Error ex)
         {
             wiring.abandon();
+            if (!wiring.stateMachineTouched())
+            {
+                // Nothing reached the state machine: the same instance may serve the next try.
+                Launches.release(ctx);
+            }
             throw ex;
+        }
+    }
+
+    /** Closes the journal, snapshot store and replicator of a launch that did not happen, keeping the first failure. */
+    private static void closeStages(final EngineContext ctx, final Throwable failure)
+    {
+        final AutoCloseable[] stages = {ctx.replicator(), ctx.snapshotStore(), ctx.journal()};
+        for (final AutoCloseable stage : stages)
+        {
+            if (stage == null)
+            {
+                continue;
+            }
+            try
+            {
+                stage.close();
+            }
+            catch (final Exception ex)
+            {
+                failure.addSuppressed(ex);
+            }
         }
     }
 
@@ -200,6 +248,8 @@ public final class Engine implements AutoCloseable
     /**
      * Asks for a snapshot at an exact position: a {@link SystemCommands#SNAPSHOT} command goes
      * through the ring like any other. Returns its position.
+     *
+     * @throws IllegalStateException if the engine has no snapshot store, or is closed, halted or a follower.
      */
     public long requestSnapshot()
     {
@@ -375,7 +425,9 @@ public final class Engine implements AutoCloseable
             final long end = input.getCursor();
             while (logicSequence.get() < end || (replicatorSequence != null && replicatorSequence.get() < end))
             {
-                checkDeadline(deadline, "the input ring to drain", true);
+                // An asynchronous replicator may lag behind the logic: what is left unapplied is the logic's lag.
+                final boolean unapplied = logicSequence.get() < end;
+                checkDeadline(deadline, unapplied ? "the input ring to drain" : "the replicator to drain", unapplied);
                 idle.idle();
             }
             final long outputEnd = output.getCursor();
@@ -409,8 +461,8 @@ public final class Engine implements AutoCloseable
         {
             throw new DrainTimeoutException(ctx.name() + ": gave up waiting for " + what + " after " +
                 words(ctx.closeTimeout()) + " (closeTimeout); " + (commandsUnapplied ? "some accepted commands may " +
-                "not have been applied" : "every accepted command was applied, but listeners have not seen every " +
-                "event"), commandsUnapplied);
+                "not have been applied" : "every accepted command was applied, but " + (what.contains("replicator") ?
+                "not every one was shipped to the standby" : "listeners have not seen every event")), commandsUnapplied);
         }
     }
 
@@ -501,6 +553,7 @@ public final class Engine implements AutoCloseable
         volatile long lastPosition;
         volatile Long2LongHashMap recoveredSequences;
         volatile Throwable recoveryFailure;
+        volatile Recovery recovery;
 
         Wiring(final EngineContext ctx)
         {
@@ -624,8 +677,9 @@ public final class Engine implements AutoCloseable
         {
             try
             {
-                lastPosition = new Recovery(ctx.journal(), ctx.snapshotStore(), ctx.recoveryListener(), logic,
-                    ringOutput, status, ctx.maxPayloadLength()).recover();
+                recovery = new Recovery(ctx.journal(), ctx.snapshotStore(), ctx.recoveryListener(), logic,
+                    ringOutput, status, ctx.maxPayloadLength());
+                lastPosition = recovery.recover();
                 recoveredSequences = logic.copyOfSourceSequences();
             }
             catch (final Throwable ex)
@@ -673,6 +727,13 @@ public final class Engine implements AutoCloseable
         }
 
         /** Stops what was started after a failed launch. */
+        /** Whether recovery got as far as giving the state machine a snapshot or a command. */
+        boolean stateMachineTouched()
+        {
+            final Recovery started = recovery;
+            return started != null && started.touched();
+        }
+
         void abandon()
         {
             try

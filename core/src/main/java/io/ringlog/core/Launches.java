@@ -46,4 +46,12 @@ final class Launches
         MACHINES.add(new Launch(new WeakReference<>(machine), ctx.name()));
         ctx.launchedAs(ctx.name());
     }
+
+    /** Gives the context and its state machine back: the launch failed before either was used. */
+    static synchronized void release(final EngineContext ctx)
+    {
+        final StateMachine machine = ctx.stateMachine();
+        MACHINES.removeIf((launch) -> launch.machine().get() == machine || launch.machine().get() == null);
+        ctx.launchedAs(null);
+    }
 }

@@ -13,7 +13,8 @@ public interface RecoveryListener
 
     /**
      * Prints a line to standard error for each snapshot recovery skips, with the reason: a damaged or foreign
-     * snapshot costs recovery time, and should not go unnoticed.
+     * snapshot costs recovery time, and should not go unnoticed. Snapshots past where a replay stops are not
+     * printed.
      */
     static RecoveryListener printingSkipped(final String engineName)
     {
@@ -25,12 +26,27 @@ public interface RecoveryListener
                 System.err.println(engineName + ": recovery skipped the snapshot at position " + position + ": " +
                     reason.getMessage());
             }
+
+            @Override
+            public void onSnapshotPastTheReplay(final long position, final Exception reason)
+            {
+                // A replay to a position passes over every newer snapshot: worth no line.
+            }
         };
     }
 
     /** A snapshot failed its checks and recovery falls back to an older one (or to a full replay). */
     default void onSnapshotSkipped(final long position, final Exception reason)
     {
+    }
+
+    /**
+     * A snapshot newer than where a read-only replay stops ({@code ReadOnlyJournal.upTo}, a journal
+     * copied before it): not for this replay, and nothing wrong with it. Told as skipped by default.
+     */
+    default void onSnapshotPastTheReplay(final long position, final Exception reason)
+    {
+        onSnapshotSkipped(position, reason);
     }
 
     default void onSnapshotLoaded(final long position)

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CloseTest
 {
     private static final int COMMANDS = 20_000;
-    private static final long SLOW_NANOS = 750_000_000L;
+    private static final long SLOW_NANOS = 900_000_000L;
 
     @ParameterizedTest
     @EnumSource(Topology.class)
@@ -59,13 +59,14 @@ class CloseTest
     void shouldRefusePublishAfterClose(final Topology topology)
     {
         final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
-            .topology(topology));
+            .topology(topology).snapshotStore(new InMemorySnapshotStore(1)));
         engine.close();
         final IllegalStateException ex = assertThrows(IllegalStateException.class,
             () -> engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8));
         assertTrue(ex.getMessage().contains("closed"), ex.getMessage());
         assertThrows(IllegalStateException.class, () -> engine.tryPublish(ADD, 0, 0, 0, longPayload(1), 0, 8));
-        assertThrows(IllegalStateException.class, engine::requestSnapshot);
+        final IllegalStateException snapshot = assertThrows(IllegalStateException.class, engine::requestSnapshot);
+        assertTrue(snapshot.getMessage().contains("closed"), snapshot.getMessage());
         final long started = System.nanoTime();
         final IllegalStateException never = assertThrows(IllegalStateException.class,
             () -> engine.awaitApplied(5, 60, java.util.concurrent.TimeUnit.SECONDS));
@@ -151,7 +152,7 @@ class CloseTest
     {
         // Slow, not stuck: one command that takes 1.5 closeTimeouts, so close gives up draining, then the stage
         // finishes it and stops within the second closeTimeout that stopping the threads allows.
-        final java.time.Duration closeTimeout = java.time.Duration.ofMillis(500);
+        final java.time.Duration closeTimeout = java.time.Duration.ofMillis(600);
         final Engine slowApply = Engine.launch(new EngineContext().name("slow-apply").topology(topology)
             .closeTimeout(closeTimeout).stateMachine(new SlowStateMachine(new AccumulatorStateMachine())));
         slowApply.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
@@ -168,6 +169,37 @@ class CloseTest
         assertTrue(!undelivered.commandsUnapplied(), undelivered.getMessage());
         assertTrue(undelivered.getMessage().contains("every accepted command was applied"), undelivered.getMessage());
         assertEquals(1, slowListener.metrics().applied());
+
+        if (topology == Topology.PIPELINED)
+        {
+            // An asynchronous replicator runs beside the logic: a slow one leaves nothing unapplied.
+            final Engine slowReplicator = Engine.launch(new EngineContext().name("slow-replicator").topology(topology)
+                .closeTimeout(closeTimeout).stateMachine(new AccumulatorStateMachine()).replicator(new Replicator()
+                {
+                    @Override
+                    public boolean synchronous()
+                    {
+                        return false;
+                    }
+
+                    @Override
+                    public void replicate(final Command command)
+                    {
+                        slowly();
+                    }
+
+                    @Override
+                    public void endOfBatch()
+                    {
+                    }
+                }));
+            slowReplicator.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+            final DrainTimeoutException unshipped = assertThrows(DrainTimeoutException.class, slowReplicator::close);
+            assertTrue(!unshipped.commandsUnapplied(), unshipped.getMessage());
+            assertTrue(unshipped.getMessage().contains("every accepted command was applied, but not every one was " +
+                "shipped to the standby"), unshipped.getMessage());
+            assertEquals(1, slowReplicator.metrics().applied());
+        }
     }
 
     /** Takes {@link #SLOW_NANOS}, however early a park returns. */
@@ -180,7 +212,7 @@ class CloseTest
         }
     }
 
-    /** Applies as its delegate does, 750 ms a command. */
+    /** Applies as its delegate does, 900 ms a command. */
     private static final class SlowStateMachine implements StateMachine
     {
         private final StateMachine delegate;

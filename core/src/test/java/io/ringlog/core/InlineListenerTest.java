@@ -58,7 +58,7 @@ class InlineListenerTest
             }
         };
         final EngineContext ctx = new EngineContext().name("inline").stateMachine(new AccumulatorStateMachine())
-            .topology(topology).ringSize(1024).outputRingSize(256).maxPayloadLength(64).journal(journal).maxPayloadLength(64)
+            .topology(topology).ringSize(1024).outputRingSize(256).maxPayloadLength(64).journal(journal)
             .listener("threaded", threaded).inlineListener("inline", inline);
         assertFalse(ctx.stageNames().contains("listener-inline"), "an inline listener has no thread: " + ctx.stageNames());
         try (Engine engine = Engine.launch(ctx))

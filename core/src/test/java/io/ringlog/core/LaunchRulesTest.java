@@ -51,6 +51,54 @@ class LaunchRulesTest
     }
 
     @Test
+    void shouldLetAStateMachineServeAgainWhenALaunchFailedBeforeRecoveryReachedIt()
+    {
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(journal)))
+        {
+            engine.publish(ADD, 0, 0, 0, longPayload(3), 0, 8);
+        }
+        final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        final Journal unreadable = new Journal()
+        {
+            @Override
+            public long lastPosition()
+            {
+                return journal.lastPosition();
+            }
+
+            @Override
+            public void append(final Command command)
+            {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void commit()
+            {
+            }
+
+            @Override
+            public JournalReader reader(final long fromPosition)
+            {
+                throw new JournalException(fromPosition, "the disk is not there");
+            }
+
+            @Override
+            public void close()
+            {
+                closed.set(true);
+            }
+        };
+        final AccumulatorStateMachine machine = new AccumulatorStateMachine();
+        assertThrows(RuntimeException.class, () -> Engine.launch(new EngineContext().stateMachine(machine).journal(unreadable)));
+        assertTrue(closed.get(), "the engine closes the journal it was given");
+        // Nothing reached the machine: the same instance recovers on the journal once it can be read.
+        Engine.launch(new EngineContext().stateMachine(machine).journal(ReadOnlyJournal.of(journal))).close();
+        assertEquals(3, machine.total());
+    }
+
+    @Test
     void shouldRefuseAContextLaunchedBefore()
     {
         final EngineContext ctx = new EngineContext().name("once").stateMachine(new AccumulatorStateMachine());
@@ -69,6 +117,11 @@ class LaunchRulesTest
         assertEquals("the journal holds payloads of at most 32 bytes, but the engine's maxPayloadLength is 64: give " +
             "both the same value", ex.getMessage());
         assertEquals(0, journal.lastPosition(), "nothing was accepted");
+        // Refused, it was not launched: the same state machine may serve a launch with matching sizes.
+        final AccumulatorStateMachine machine = new AccumulatorStateMachine();
+        assertThrows(IllegalArgumentException.class, () -> Engine.launch(new EngineContext().stateMachine(machine)
+            .journal(new InMemoryJournal(32)).maxPayloadLength(64)));
+        Engine.launch(new EngineContext().stateMachine(machine).journal(new InMemoryJournal(64)).maxPayloadLength(64)).close();
     }
 
     @Test

@@ -30,6 +30,7 @@ public final class Recovery
     private final RingOutput output;
     private final EngineStatus status;
     private final int maxPayloadLength;
+    private volatile boolean touched;
 
     public Recovery(
         final Journal journal,
@@ -47,6 +48,12 @@ public final class Recovery
         this.output = output;
         this.status = status;
         this.maxPayloadLength = maxPayloadLength;
+    }
+
+    /** Whether the state machine was given a snapshot or a command: after that, only a new instance can try again. */
+    public boolean touched()
+    {
+        return touched;
     }
 
     /** Loads the newest verifying snapshot and replays the journal after it; returns the last position. */
@@ -69,12 +76,10 @@ public final class Recovery
                         throw new JournalException(expected, "gap in the journal: expected position " + expected +
                             ", found " + command.position());
                     }
+                    touched = true;
                     if (!logic.apply(command, true))
                     {
-                        throw new EngineHaltedException("recovery halted at position " + expected + " by the error " +
-                            "policy (HALT): the state machine threw on the journal's command there" + cause(status.failure()) +
-                            ". Every start will halt there until the state machine applies it: fix the state machine, or " +
-                            "launch with errorPolicy REJECT to record it as COMMAND_FAILED and go on", status.failure());
+                        throw halted(expected, status.failure());
                     }
                     if (expected % PROGRESS_INTERVAL == 0)
                     {
@@ -95,10 +100,21 @@ public final class Recovery
         return last;
     }
 
-    private static String cause(final Throwable failure)
+    /** Why replay stopped at {@code position}, and what gets past it: it depends on what the state machine threw. */
+    private static EngineHaltedException halted(final long position, final Throwable failure)
     {
         final Throwable cause = failure != null && failure.getCause() != null ? failure.getCause() : failure;
-        return cause == null ? "" : " (" + cause + ")";
+        if (cause instanceof VirtualMachineError)
+        {
+            // Not the command's doing: the same replay with more memory (or stack) goes on.
+            return new EngineHaltedException("recovery halted at position " + position + ": the JVM ran out of " +
+                "resources applying the journal's command there (" + cause + "); give it more memory (-Xmx) or stack " +
+                "(-Xss) and start again", failure);
+        }
+        return new EngineHaltedException("recovery halted at position " + position + " by the error policy (HALT): " +
+            "the state machine threw on the journal's command there" + (cause == null ? "" : " (" + cause + ")") +
+            ". Every start will halt there until the state machine applies it: fix the state machine, or launch with " +
+            "errorPolicy REJECT to record it as COMMAND_FAILED and go on", failure);
     }
 
     private long loadSnapshot(final long last)
@@ -131,6 +147,7 @@ public final class Recovery
                     foreign));
                 continue;
             }
+            touched = true;
             logic.loadSnapshot(snapshot);
             listener.onSnapshotLoaded(position);
             return position;
@@ -150,7 +167,7 @@ public final class Recovery
         final String pastTheEnd = "snapshot at position " + position + " is past the journal's last position " + last;
         if (journal.readOnly())
         {
-            listener.onSnapshotSkipped(position, new SnapshotException(pastTheEnd));
+            listener.onSnapshotPastTheReplay(position, new SnapshotException(pastTheEnd));
             return;
         }
         final Snapshot snapshot;

@@ -38,9 +38,13 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -93,6 +97,7 @@ final class ExchangeRunner
         EventTextWriter eventsWriter,
         long snapshotsWritten,
         long snapshotsFailed,
+        long snapshotsSuperseded,
         long firstPosition,
         long lastPosition,
         long nanos,
@@ -199,14 +204,19 @@ final class ExchangeRunner
         }
         final ExchangeStateMachine exchange = forJournal.exchange();
         final SnapshotStore snapshots;
+        // The store's own reports of failed writes: the engine's close repeats the last one, which is said already.
+        final Set<Throwable> storeReported = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
         try
         {
             snapshots = settings.inMemory() ? new InMemorySnapshotStore(3) : FileSnapshotStore.open(
                 new FileSnapshotStore.Context()
                     .directory(settings.snapshotsDir())
                     .retain(3)
-                    .errorHandler((ex) -> err.println("snapshot: " + ex.getMessage() + " (the journal has every " +
-                        "command: none is lost)")));
+                    .errorHandler((ex) ->
+                    {
+                        storeReported.add(ex);
+                        err.println("snapshot: " + ex.getMessage() + " (the journal has every command: none is lost)");
+                    }));
         }
         catch (final RuntimeException ex)
         {
@@ -216,14 +226,19 @@ final class ExchangeRunner
 
         final EpochNanoClock clock = new OffsetEpochNanoClock();
         final FailureReport report = new FailureReport(err, "engine");
-        // The store has said which snapshot writes failed; the engine's close repeats the last of them.
+        final AtomicLong snapshotsNotTaken = new AtomicLong();
         final ErrorHandler failures = (ex) ->
         {
-            if (!(ex instanceof SnapshotException && snapshots instanceof FileSnapshotStore &&
-                ((FileSnapshotStore)snapshots).failed() > 0))
+            if (ex instanceof SnapshotException && ex.getCause() != null && storeReported.contains(ex.getCause()))
             {
-                report.onError(ex);
+                return;
             }
+            if (ex instanceof SnapshotException)
+            {
+                // The engine could not take one (its state machine's writeSnapshot threw, or the store refused it).
+                snapshotsNotTaken.incrementAndGet();
+            }
+            report.onError(ex);
         };
         final ExchangeStats stats = new ExchangeStats(false);
         final LatencyListener latency = new LatencyListener(clock);
@@ -295,7 +310,8 @@ final class ExchangeRunner
             eventWriter,
             snapshots instanceof FileSnapshotStore ? ((FileSnapshotStore)snapshots).written() :
                 engine.metrics().snapshots() - snapshotsBefore,
-            snapshots instanceof FileSnapshotStore ? ((FileSnapshotStore)snapshots).failed() : 0,
+            (snapshots instanceof FileSnapshotStore ? ((FileSnapshotStore)snapshots).failed() : 0) + snapshotsNotTaken.get(),
+            snapshots instanceof FileSnapshotStore ? ((FileSnapshotStore)snapshots).superseded() : 0,
             firstPosition,
             engine.nextPosition() - 1,
             nanos,
@@ -398,6 +414,8 @@ final class ExchangeRunner
         {
             out.println("snapshots-written: " + result.snapshotsWritten());
             out.println("snapshots-failed: " + result.snapshotsFailed());
+            // Dropped unwritten because a newer one came first: retention would have deleted them at once.
+            out.println("snapshots-superseded: " + result.snapshotsSuperseded());
         }
         out.printf(Locale.ROOT, "seconds: %.3f%n", result.nanos() / 1e9);
         out.printf(Locale.ROOT, "throughput: %.0f commands/s%n", result.commandsPerSecond());
@@ -444,9 +462,10 @@ final class ExchangeRunner
         {
             return writer.written() + " lines";
         }
-        return "incomplete: " + writer.written() + " lines, then " + (writer.failedAt() > 0 ? "writing the event of " +
-            "position " + writer.failedAt() + " failed" : "its last flush failed") + ": " + ExchangeCli.message(failure) +
-            (writer.unwritten() > 0 ? "; " + writer.unwritten() + " events not written" : "");
+        return "incomplete: its first " + writer.flushed() + " lines are whole, then " + (writer.failedAt() > 0 ?
+            "writing the event of position " + writer.failedAt() + " failed" : "its last flush failed") + ": " +
+            ExchangeCli.message(failure) + (writer.unwritten() > 0 ? "; " + writer.unwritten() + " later events not " +
+            "written" : "");
     }
 
     /**

@@ -23,6 +23,7 @@ public final class EventTextWriter implements OutputListener
     private final TextFormat format = new TextFormat();
     private final StringBuilder line = new StringBuilder(256);
     private long written;
+    private long flushed;
     private long unwritten;
     private IOException failure;
     private long failedAt;
@@ -50,9 +51,11 @@ public final class EventTextWriter implements OutputListener
         try
         {
             writer.append(line);
+            written++;
             if (endOfBatch)
             {
                 writer.flush();
+                flushed = written;
             }
         }
         catch (final IOException ex)
@@ -62,7 +65,6 @@ public final class EventTextWriter implements OutputListener
             unwritten++;
             throw ex;
         }
-        written++;
     }
 
     /**
@@ -89,6 +91,12 @@ public final class EventTextWriter implements OutputListener
         return failedAt;
     }
 
+    /** Lines the file held, whole, at the last flush that succeeded: all of {@link #written()} without a failure. */
+    public long flushed()
+    {
+        return failure == null ? written : flushed;
+    }
+
     /** Events not written because the file had failed before them. */
     public long unwritten()
     {
@@ -103,7 +111,8 @@ public final class EventTextWriter implements OutputListener
 
     /**
      * Lines handed to the writer so far; read it after the engine has closed. After a {@link #failure()},
-     * the file may hold fewer of them whole (a write buffered before the failure may be lost with it).
+     * the file may hold fewer of them whole (what was buffered when it failed is lost with it): see
+     * {@link #flushed()}.
      */
     public long written()
     {
