@@ -110,44 +110,67 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         // the broker answers CONCURRENT_TRANSACTIONS and the producer retries, after 100 ms by default, on
         // every commit. The markers take milliseconds; retry sooner (the backoff still grows to its maximum).
         config.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);
+        if (ctx.journalLastPosition() >= 0)
+        {
+            // Before initTransactions, which fences whatever sink of this transactional id runs now: a second engine
+            // started on a journal that is not this topic's would otherwise stop the healthy one, then be refused.
+            checkNotAhead(ctx, lastPublished(ctx)[0], ctx.journalLastPosition());
+        }
         final Producer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
             new ByteArraySerializer());
         try
         {
             producer.initTransactions();
-            long position = 0;
-            int index = -1;
-            try (LastRecords reader = new LastRecords(ctx.consumerProperties(), ctx.startupTimeout()))
-            {
-                final int partitions = reader.partitionCount(ctx.topic());
-                for (int p = 0; p < partitions; p++)
-                {
-                    final ConsumerRecord<byte[], byte[]> last = reader.last(new TopicPartition(ctx.topic(), p));
-                    if (last == null)
-                    {
-                        continue;
-                    }
-                    checkWriter(ctx, last);
-                    final long lastPosition = KafkaHeaders.number(last.headers(), KafkaHeaders.POSITION, -1);
-                    final long lastIndex = KafkaHeaders.number(last.headers(), KafkaHeaders.INDEX, -1);
-                    if (lastPosition < 1 || lastIndex < 0)
-                    {
-                        throw new IllegalStateException("the last record of " + ctx.topic() + "-" + p + " (offset " +
-                            last.offset() + ") has no " + KafkaHeaders.POSITION + "/" + KafkaHeaders.INDEX + " headers");
-                    }
-                    if (lastPosition > position || (lastPosition == position && lastIndex > index))
-                    {
-                        position = lastPosition;
-                        index = (int)lastIndex;
-                    }
-                }
-            }
-            return new KafkaSink(ctx, producer, position, index);
+            final long[] last = lastPublished(ctx);
+            return new KafkaSink(ctx, producer, last[0], (int)last[1]);
         }
         catch (final RuntimeException ex)
         {
             producer.close(Duration.ZERO);
             throw ex;
+        }
+    }
+
+    /** The position and index of the newest committed event in the topic: {0, -1} when it has none. */
+    private static long[] lastPublished(final Context ctx)
+    {
+        long position = 0;
+        int index = -1;
+        try (LastRecords reader = new LastRecords(ctx.consumerProperties(), ctx.startupTimeout()))
+        {
+            final int partitions = reader.partitionCount(ctx.topic());
+            for (int p = 0; p < partitions; p++)
+            {
+                final ConsumerRecord<byte[], byte[]> last = reader.last(new TopicPartition(ctx.topic(), p));
+                if (last == null)
+                {
+                    continue;
+                }
+                checkWriter(ctx, last);
+                final long lastPosition = KafkaHeaders.number(last.headers(), KafkaHeaders.POSITION, -1);
+                final long lastIndex = KafkaHeaders.number(last.headers(), KafkaHeaders.INDEX, -1);
+                if (lastPosition < 1 || lastIndex < 0)
+                {
+                    throw new IllegalStateException("the last record of " + ctx.topic() + "-" + p + " (offset " +
+                        last.offset() + ") has no " + KafkaHeaders.POSITION + "/" + KafkaHeaders.INDEX + " headers");
+                }
+                if (lastPosition > position || (lastPosition == position && lastIndex > index))
+                {
+                    position = lastPosition;
+                    index = (int)lastIndex;
+                }
+            }
+        }
+        return new long[]{position, index};
+    }
+
+    private static void checkNotAhead(final Context ctx, final long published, final long journalLast)
+    {
+        if (published > journalLast)
+        {
+            throw new IllegalStateException(ctx.topic() + " holds events up to position " + published +
+                " but the journal ends at " + journalLast + ": the topic belongs to another history, or the journal " +
+                "lost entries; refusing to resume");
         }
     }
 
@@ -173,13 +196,7 @@ public final class KafkaSink implements OutputListener, AutoCloseable
     public EngineContext attach(final String listenerName, final EngineContext engine)
     {
         final Journal journal = engine.journal();
-        final long journalLast = journal == null ? 0 : journal.lastPosition();
-        if (resumePosition > journalLast)
-        {
-            throw new IllegalStateException(ctx.topic() + " holds events up to position " + resumePosition +
-                " but the journal ends at " + journalLast + ": the topic belongs to another history, or the journal " +
-                "lost entries; refusing to resume");
-        }
+        checkNotAhead(ctx, resumePosition, journal == null ? 0 : journal.lastPosition());
         if (engine.snapshotStore() != null)
         {
             engine.snapshotStore(new SnapshotsUpTo(engine.snapshotStore(), resumePosition - 1));
@@ -391,6 +408,7 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         private int maxEventPayloadLength = 256;
         private int maxTransactionEvents = 8192;
         private Duration startupTimeout = Duration.ofSeconds(60);
+        private long journalLastPosition = -1;
         private boolean concluded;
 
         /** Fills defaults and validates; {@link KafkaSink#open} calls it. */
@@ -517,6 +535,23 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         public Duration startupTimeout()
         {
             return startupTimeout;
+        }
+
+        /**
+         * The last position of the journal this sink's engine will recover, when known before {@link #open}:
+         * a topic holding committed events past it is then refused before this sink fences the transactional
+         * id, so a sink of that id that is running (a healthy engine) keeps running. -1 (the default): checked
+         * only by {@link #attach}, after fencing.
+         */
+        public Context journalLastPosition(final long journalLastPosition)
+        {
+            this.journalLastPosition = journalLastPosition;
+            return this;
+        }
+
+        public long journalLastPosition()
+        {
+            return journalLastPosition;
         }
     }
 }

@@ -153,6 +153,32 @@ class KafkaSinkTest
     }
 
     @Test
+    void shouldRefuseATopicAheadOfItsJournalBeforeFencingTheSinkThatRunsOnIt() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("events"), 1);
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        final KafkaSink running = KafkaSink.open(context(topic, "healthy"));
+        try (Engine engine = Engine.launch(running.attach("kafka", new EngineContext()
+            .stateMachine(new AccumulatorStateMachine()).journal(journal))))
+        {
+            publish(engine, 1, 10);
+            await(() -> running.committedPosition() >= 10);
+
+            // A second engine of the same name, started on an empty journal by mistake.
+            final IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> KafkaSink.open(context(topic, "healthy").journalLastPosition(0)));
+            assertTrue(refused.getMessage().contains("holds events up to position 10 but the journal ends at 0"),
+                refused.getMessage());
+
+            // Not fenced: the running sink goes on publishing.
+            publish(engine, 11, 5);
+            await(() -> running.committedPosition() >= 15);
+            assertEquals(null, running.failure(), "the running sink was not fenced");
+        }
+        running.close();
+    }
+
+    @Test
     void shouldRefuseATopicThatAnotherWriterWrote() throws Exception
     {
         final String topic = broker.createTopic(TestBroker.uniqueName("events"), 1);
@@ -166,6 +192,16 @@ class KafkaSinkTest
         final IllegalStateException refused = assertThrows(IllegalStateException.class,
             () -> KafkaSink.open(context(topic, "other")));
         assertTrue(refused.getMessage().contains("was written by one-" + topic), refused.getMessage());
+    }
+
+    private static void await(final java.util.function.BooleanSupplier condition) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean())
+        {
+            assertTrue(System.nanoTime() < deadline, "not within 30 s");
+            Thread.sleep(5);
+        }
     }
 
     /** The events a clean run of commands 1..n makes, as the topic should hold them. */

@@ -104,6 +104,7 @@ public final class ExchangeKafkaEngine implements AutoCloseable
                     .bootstrapServers(ctx.bootstrapServers())
                     .topic(ctx.eventsTopic())
                     .transactionalId(ctx.name() + ".events")
+                    .journalLastPosition(engineContext.journal().lastPosition())
                     .keys(ExchangeRecords.eventKeys())
                     .maxEventPayloadLength(engineContext.maxEventPayloadLength()));
                 sink.attach("kafka-events", engineContext);
