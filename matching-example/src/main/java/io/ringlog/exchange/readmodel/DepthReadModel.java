@@ -6,7 +6,9 @@ import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.Side;
 import io.ringlog.exchange.codec.EventTypes;
 import io.ringlog.exchange.codec.event.BookChangedEventDecoder;
+import io.ringlog.exchange.codec.event.InstrumentAddedEventDecoder;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntHashSet;
 
 import java.util.Arrays;
 
@@ -35,6 +37,8 @@ public final class DepthReadModel implements OutputListener
     }
 
     private final BookChangedEventDecoder bookChanged = new BookChangedEventDecoder();
+    private final InstrumentAddedEventDecoder instrumentAdded = new InstrumentAddedEventDecoder();
+    private final IntHashSet listed = new IntHashSet();
     private final Int2ObjectHashMap<Book> books = new Int2ObjectHashMap<>();
     private final boolean receivesReplay;
     private long position;
@@ -53,6 +57,15 @@ public final class DepthReadModel implements OutputListener
     @Override
     public void onEvent(final OutputEvent event, final boolean endOfBatch)
     {
+        if (event.type() == EventTypes.INSTRUMENT_ADDED)
+        {
+            instrumentAdded.wrap(event.payload(), 0, event.payloadLength(), InstrumentAddedEventDecoder.SCHEMA_VERSION);
+            synchronized (this)
+            {
+                listed.add(instrumentAdded.symbol());
+            }
+            return;
+        }
         if (event.type() != EventTypes.BOOK_CHANGED)
         {
             return;
@@ -87,8 +100,10 @@ public final class DepthReadModel implements OutputListener
         synchronized (this)
         {
             books.clear();
+            listed.clear();
             for (final int symbol : exchange.symbols())
             {
+                listed.add(symbol);
                 final Book book = new Book();
                 books.put(symbol, book);
                 for (final Side side : Side.values())
@@ -110,6 +125,25 @@ public final class DepthReadModel implements OutputListener
             return new Depth(symbol, new Level[0], new Level[0], position);
         }
         return new Depth(symbol, book.sides[Side.BUY_CODE].top(levels), book.sides[Side.SELL_CODE].top(levels), position);
+    }
+
+    /** Whether an instrument of this symbol was added in the events seen (or the exchange seeded from). */
+    public synchronized boolean lists(final int symbol)
+    {
+        return listed.contains(symbol);
+    }
+
+    /** The symbols whose instruments were added, in ascending order. */
+    public synchronized int[] symbols()
+    {
+        final int[] symbols = new int[listed.size()];
+        int i = 0;
+        for (final IntHashSet.IntIterator it = listed.iterator(); it.hasNext(); )
+        {
+            symbols[i++] = it.nextValue();
+        }
+        Arrays.sort(symbols);
+        return symbols;
     }
 
     /** Position of the last event applied. */

@@ -64,6 +64,10 @@ class ExchangeKafkaCliTest
         final Result topics = kafka(kafka, "topics", "--partitions", "2").ok();
         assertTrue(topics.out().contains("topic: " + prefix + ".events.p0 partitions=3 created"), topics.out());
         assertTrue(kafka(kafka, "topics", "--partitions", "2").ok().out().contains("exists"), "a second run changes nothing");
+        final Result more = kafka(kafka, "topics", "--partitions", "3");
+        assertEquals(1, more.code(), more.out() + more.err());
+        assertTrue(more.err().contains(prefix + ".commands exists with 2 partitions, not 3: nothing was created"), more.err());
+        assertTrue(!more.out().contains(".events.p2"), "no events topic for a commands partition that does not exist");
 
         final Result feed = kafka(kafka, "feed", "-i", commands.toString(), "--malformed-every", "1000").ok();
         final long fed = Long.parseLong(feed.value("commands"));
@@ -104,6 +108,9 @@ class ExchangeKafkaCliTest
             assertEquals(ladder(fromJournal.out()), ladder(fromKafka.out()), "symbol " + symbol);
             assertTrue(ladder(fromKafka.out()).size() > 3, fromKafka.out());
         }
+        final Result unknown = kafka(kafka, "book", "--symbol", "99");
+        assertEquals(1, unknown.code(), unknown.out() + unknown.err());
+        assertTrue(unknown.err().contains("no symbol 99 in ") && unknown.err().contains("(listed: [1, 2"), unknown.err());
         final Result balances = kafka(kafka, "balances", "--account", "7").ok();
         for (final String partition : List.of("0", "1"))
         {

@@ -40,6 +40,12 @@ final class KafkaBookCommand implements Callable<Integer>
         final List<String> topics = events.topics();
         final DepthReadModel model = new DepthReadModel(false);
         final long read = events.readToEnd(topics, model);
+        if (!model.lists(symbol))
+        {
+            // As 'exchange book' says it from a journal, instead of an empty book and exit 0.
+            throw new IllegalArgumentException("no symbol " + symbol + " in " + read + " events of " +
+                String.join(" ", topics) + " (listed: " + java.util.Arrays.toString(model.symbols()) + ")");
+        }
         final PrintWriter out = spec.commandLine().getOut();
         out.println("events-topics: " + String.join(" ", topics));
         out.println("events-read: " + read);

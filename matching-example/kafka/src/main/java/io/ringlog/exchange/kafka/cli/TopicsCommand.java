@@ -4,6 +4,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,6 +70,14 @@ final class TopicsCommand implements Callable<Integer>
         kafka.requireBroker();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap)))
         {
+            final Integer existing = partitionsOf(admin, kafka.commandsTopic);
+            if (existing != null && existing != partitions)
+            {
+                // Engines own commands partitions: events topics for partitions that do not exist would mislead.
+                throw new IllegalStateException(kafka.commandsTopic + " exists with " + existing + " partition" +
+                    (existing == 1 ? "" : "s") + ", not " + partitions + ": nothing was created. Ask for --partitions " +
+                    existing + " (adding partitions to a commands topic moves accounts between engines)");
+            }
             for (final NewTopic topic : topics)
             {
                 String outcome = "created";
@@ -88,6 +97,23 @@ final class TopicsCommand implements Callable<Integer>
             }
         }
         return ExchangeKafkaCli.OK;
+    }
+
+    /** The topic's partition count, or null if it does not exist. */
+    private static Integer partitionsOf(final Admin admin, final String topic) throws Exception
+    {
+        try
+        {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof UnknownTopicOrPartitionException)
+            {
+                return null;
+            }
+            throw ex;
+        }
     }
 
     private List<int[]> engines()
