@@ -158,22 +158,30 @@ final class Channels implements AutoCloseable
     boolean send(final int type, final long epoch, final long session, final int fields, final long f0, final long f1,
         final long f2)
     {
-        return send(control, type, epoch, session, fields, f0, f1, f2);
+        return send(control, type, epoch, session, fields, f0, f1, f2, 0);
+    }
+
+    /** Like {@link #send(int, long, long, int, long, long, long)}, with a fourth field. */
+    boolean send(final int type, final long epoch, final long session, final int fields, final long f0, final long f1,
+        final long f2, final long f3)
+    {
+        return send(control, type, epoch, session, fields, f0, f1, f2, f3);
     }
 
     /** Like {@link #send(int, long, long, int, long, long, long)}, on the catch-up stream. */
     boolean sendOnCatchUp(final int type, final long epoch, final long session, final long f0)
     {
-        return send(catchUp, type, epoch, session, 1, f0, 0, 0);
+        return send(catchUp, type, epoch, session, 1, f0, 0, 0, 0);
     }
 
     private boolean send(final Publication publication, final int type, final long epoch, final long session,
-        final int fields, final long f0, final long f1, final long f2)
+        final int fields, final long f0, final long f1, final long f2, final long f3)
     {
         Messages.header(controlBuffer, 0, type, epoch, session);
         Messages.field(controlBuffer, 0, 0, f0);
         Messages.field(controlBuffer, 0, 1, f1);
         Messages.field(controlBuffer, 0, 2, f2);
+        Messages.field(controlBuffer, 0, 3, f3);
         return publication.offer(controlBuffer, 0, Messages.length(fields)) > 0;
     }
 

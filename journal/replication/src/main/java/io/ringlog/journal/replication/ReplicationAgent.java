@@ -58,6 +58,13 @@ final class ReplicationAgent implements Agent
     private volatile CompletableFuture<Promotion> promotion;
     private volatile boolean promotionForced;
     private boolean heardPrimary;
+    private volatile long primaryShown = -1;
+
+    /** See {@link ReplicationNode#primaryShown()}. */
+    long primaryShown()
+    {
+        return primaryShown;
+    }
     private long promotionPosition;
     private long promotionEpoch;
     private volatile long dropReceivingUntil;
@@ -215,6 +222,8 @@ final class ReplicationAgent implements Agent
                     else if (role == Role.STANDBY)
                     {
                         heardPrimary = true;
+                        // A sender without the field (older) says nothing: -1.
+                        primaryShown = Messages.field(buffer, offset, length, 3, -1);
                         standby.onPrimaryHeartbeat(session, position);
                     }
                     else if (role == Role.PRIMARY && epoch == state.epoch)
@@ -365,7 +374,8 @@ final class ReplicationAgent implements Agent
         final Role role = state.role;
         final long position = role == Role.PRIMARY ? journal.lastPosition() : metrics.position(EngineMetrics.Stage.JOURNAL);
         final long session = role == Role.STANDBY ? standby.session() : state.session;
-        channels.send(Messages.HEARTBEAT, state.epoch, session, 3, role.ordinal(), position, epochs.currentStart());
+        final long shown = role == Role.PRIMARY && ctx.shownPosition() != null ? ctx.shownPosition().getAsLong() : -1;
+        channels.send(Messages.HEARTBEAT, state.epoch, session, 4, role.ordinal(), position, epochs.currentStart(), shown);
         return 1;
     }
 
@@ -505,7 +515,7 @@ final class ReplicationAgent implements Agent
             ": a primary of an older epoch is fenced as soon as it is heard from";
         status.message(message);
         event(message);
-        request.complete(new Promotion(promotionEpoch, promotionPosition));
+        request.complete(new Promotion(promotionEpoch, promotionPosition, primaryShown));
         promotionPosition = 0;
         return 1;
     }

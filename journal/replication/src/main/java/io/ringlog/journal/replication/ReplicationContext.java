@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +51,7 @@ public final class ReplicationContext
     {
     };
     private Consumer<String> eventHandler;
+    private LongSupplier shownPosition;
     private boolean concluded;
 
     /** Fills defaults and validates; called by {@link ReplicationNode#launch}, harmless twice. */
@@ -369,5 +371,22 @@ public final class ReplicationContext
     public Consumer<String> eventHandler()
     {
         return eventHandler;
+    }
+
+    /**
+     * The last position whose events this node, as a primary, has shown to its clients (its output
+     * listener's progress), sent in its heartbeats; a standby promoted after hearing it reports it in
+     * {@link Promotion#primaryShown()}, so it can show what the old primary had not. Read on the
+     * replication thread: keep it a volatile read. None by default (-1: not known).
+     */
+    public ReplicationContext shownPosition(final LongSupplier shownPosition)
+    {
+        this.shownPosition = shownPosition;
+        return this;
+    }
+
+    public LongSupplier shownPosition()
+    {
+        return shownPosition;
     }
 }

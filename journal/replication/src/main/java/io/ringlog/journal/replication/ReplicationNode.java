@@ -149,6 +149,15 @@ public final class ReplicationNode implements AutoCloseable
     }
 
     /**
+     * The last position whose events the primary this standby follows said it had shown (its
+     * {@link ReplicationContext#shownPosition}), or -1 if it has not said. Any thread.
+     */
+    public long primaryShown()
+    {
+        return agent.primaryShown();
+    }
+
+    /**
      * Promotes this standby to primary: it stops following, journals a new epoch as its first own
      * command, and from then on sequences commands and replicates them to a standby of its own (the old
      * primary, once it rejoins). Waits until the epoch is in the journal.

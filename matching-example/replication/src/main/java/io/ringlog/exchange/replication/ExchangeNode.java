@@ -11,7 +11,6 @@ import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandUpcasters;
 import io.ringlog.exchange.codec.command.ConfigureCommandEncoder;
 import io.ringlog.exchange.text.CommandFileReader;
-import io.ringlog.exchange.text.EventTextWriter;
 import io.ringlog.exchange.text.ParsedCommand;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.FileSnapshotStore;
@@ -43,6 +42,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -162,12 +162,17 @@ final class ExchangeNode
 
     private int runOnce(final Role role, final Writer eventsFile)
     {
-        final LeaderEvents events = eventsFile != null ?
-            new LeaderEvents(new EventTextWriter(eventsFile, false), eventsFile) : null;
+        final AtomicReference<ReplicationNode> launched = new AtomicReference<>();
+        final LeaderEvents events = eventsFile != null ? new LeaderEvents(eventsFile, () ->
+        {
+            final ReplicationNode running = launched.get();
+            return running == null ? -1 : running.primaryShown();
+        }) : null;
         final ReplicationNode node;
         try
         {
             node = launch(role, events);
+            launched.set(node);
         }
         catch (final RuntimeException ex)
         {
@@ -237,6 +242,7 @@ final class ExchangeNode
             .mode(settings.mode())
             .standbyLoss(settings.standbyLoss())
             .degradeAfter(settings.degradeAfter())
+            .shownPosition(events != null ? events::shownPosition : null)
             .heartbeatInterval(settings.heartbeat())
             .peerTimeout(settings.peerTimeout())
             .eventHandler((message) -> err.println(name + ": " + message));
@@ -335,9 +341,16 @@ final class ExchangeNode
                     Boolean.parseBoolean(asked.getProperty("force", "false")));
                 if (events != null)
                 {
-                    events.from(promotion.position());
+                    final long missingFrom = events.promoted(promotion.position(), promotion.primaryShown());
+                    if (missingFrom > 0)
+                    {
+                        err.println(name + ": the events file may miss events from position " + missingFrom + " on " +
+                            "(more were held for the promotion than are kept): 'scripts/exchange replay -d " +
+                            settings.directory().journal() + " --events FILE' writes every event of the journal");
+                    }
                 }
                 result.setProperty("status", "promoted");
+                result.setProperty("primary-shown", Long.toString(promotion.primaryShown()));
                 result.setProperty("epoch", Long.toString(promotion.epoch()));
                 result.setProperty("position", Long.toString(promotion.position()));
                 out.println(name + ": promoted to primary in epoch " + promotion.epoch() + " at position " +

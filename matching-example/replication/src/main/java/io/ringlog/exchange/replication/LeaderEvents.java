@@ -2,45 +2,148 @@ package io.ringlog.exchange.replication;
 
 import io.ringlog.core.OutputEvent;
 import io.ringlog.core.OutputListener;
+import io.ringlog.exchange.text.TextFormat;
 
-import java.io.Flushable;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayDeque;
+import java.util.function.LongSupplier;
 
 /**
- * Passes on only the events this node made visible as a primary: those of positions from
- * {@link #from(long)} on. A standby applies what it follows (hot), and those events are its
- * primary's to show, not its own; once promoted, it shows its own from the promotion position.
+ * The events file of an exchange node: events this node shows as a primary, and, once promoted, those of
+ * its followed history that its old primary may not have shown.
+ * <p>
+ * A standby applies what it follows (hot), and those events are its primary's to show, so it hides them;
+ * but it keeps, as text, those of positions after the last one its primary said it had shown (its
+ * heartbeats' shown position, read through {@code primaryShown}). On promotion it writes the kept ones
+ * after the position the promotion reports, then every event on: at least once across a failover, in
+ * position order, a few events possibly twice (the old primary may have shown some after its last
+ * heartbeat), which clients skip by position. At most {@link #MAX_KEPT} are kept; older ones are dropped
+ * and the promotion says from where the file misses events.
+ * <p>
+ * {@link #shownPosition()} is what this node, as a primary, has written: its heartbeats carry it.
  */
 final class LeaderEvents implements OutputListener
 {
-    private final OutputListener listener;
-    private final Flushable output;
-    private volatile long from = Long.MAX_VALUE;
+    /** Hidden events kept for a promotion (some 40 MB of text): far more than a primary's unshown tail. */
+    static final int MAX_KEPT = 1 << 18;
 
-    /** @param output what {@code listener} writes to, flushed at the end of a batch that ends on a hidden event. */
-    LeaderEvents(final OutputListener listener, final Flushable output)
+    private final Writer writer;
+    private final LongSupplier primaryShown;
+    private final TextFormat format = new TextFormat();
+    private final StringBuilder line = new StringBuilder(256);
+    private final ArrayDeque<Kept> kept = new ArrayDeque<>();
+    private long from = Long.MAX_VALUE;
+    private long showAfter = Long.MAX_VALUE;
+    private long droppedUpTo;
+    private long written;
+    private long lastWritten;
+    private volatile long shown;
+
+    private record Kept(long position, String line)
     {
-        this.listener = listener;
-        this.output = output;
     }
 
-    /** Shows events of positions from {@code position} on. */
-    void from(final long position)
+    /**
+     * @param writer       the events file; flushed at the end of each batch.
+     * @param primaryShown the last position the primary this node follows said it had shown, or -1.
+     */
+    LeaderEvents(final Writer writer, final LongSupplier primaryShown)
+    {
+        this.writer = writer;
+        this.primaryShown = primaryShown;
+    }
+
+    /** Shows events of positions from {@code position} on: a primary from its start. */
+    synchronized void from(final long position)
     {
         from = position;
     }
 
-    @Override
-    public void onEvent(final OutputEvent event, final boolean endOfBatch) throws Exception
+    /**
+     * Promoted at {@code position}: writes the kept events after {@code primaryShown} (all kept ones if it
+     * is -1, unknown), and shows every later event after it too.
+     *
+     * @return the first position whose events this file may miss (some were dropped, unkept), or 0.
+     */
+    synchronized long promoted(final long position, final long primaryShown) throws IOException
     {
-        if (event.position() >= from)
+        showAfter = primaryShown;
+        from = position;
+        for (final Kept event : kept)
         {
-            listener.onEvent(event, endOfBatch);
+            if (event.position() > showAfter)
+            {
+                writer.write(event.line());
+                written++;
+                lastWritten = event.position();
+            }
         }
-        else if (endOfBatch)
+        kept.clear();
+        flush();
+        return droppedUpTo > showAfter ? Math.max(showAfter + 1, 1) : 0;
+    }
+
+    @Override
+    public synchronized void onEvent(final OutputEvent event, final boolean endOfBatch) throws Exception
+    {
+        final long position = event.position();
+        if (position >= from || position > showAfter)
         {
-            // The wrapped listener flushes at the end of a batch; one that ends on a hidden event must too.
-            output.flush();
+            line.setLength(0);
+            format.event(event, line).append('\n');
+            writer.append(line);
+            written++;
+            lastWritten = position;
         }
+        else if (showAfter == Long.MAX_VALUE)
+        {
+            keep(event);
+        }
+        if (endOfBatch)
+        {
+            flush();
+        }
+    }
+
+    /** Flushes the file; only then are its events shown, and the heartbeats may say so. */
+    private void flush() throws IOException
+    {
+        writer.flush();
+        shown = lastWritten;
+    }
+
+    /** A hidden event of a standby: kept while its primary has not said it showed it. */
+    private void keep(final OutputEvent event)
+    {
+        final long shownThere = primaryShown.getAsLong();
+        while (!kept.isEmpty() && kept.peekFirst().position() <= shownThere)
+        {
+            kept.pollFirst();
+        }
+        if (event.position() <= shownThere)
+        {
+            return;
+        }
+        if (kept.size() == MAX_KEPT)
+        {
+            droppedUpTo = kept.pollFirst().position();
+        }
+        line.setLength(0);
+        format.event(event, line).append('\n');
+        kept.addLast(new Kept(event.position(), line.toString()));
+    }
+
+    /** The last position whose events this node has written and flushed as a primary (0 before any). */
+    long shownPosition()
+    {
+        return shown;
+    }
+
+    /** Lines written so far. */
+    synchronized long written()
+    {
+        return written;
     }
 
     @Override

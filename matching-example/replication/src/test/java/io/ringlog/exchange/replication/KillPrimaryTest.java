@@ -101,8 +101,10 @@ class KillPrimaryTest
 
                 final long firstLive = seen.isEmpty() ? Long.MAX_VALUE : Exchanges.position(seen.get(0));
                 final List<String> seenHeld = seen.stream().filter((line) -> Exchanges.position(line) <= held).toList();
+                assertTrue(Long.parseLong(promoted.getProperty("primary-shown")) >= 0, "the standby heard what the " +
+                    "primary had shown, " + where + ": " + promoted);
                 // Checked against the final history once both nodes have stopped: positions up to held stay in it.
-                trials.add(new Trial(where, firstLive, held, seenHeld));
+                trials.add(new Trial(where, firstLive, held, seen, standby.events));
                 final long trialLost = Math.max(0, journaledAtKill - held);
                 // The standby may hold more than the primary journaled (the replicator ships beside the journal).
                 final long trialBound = Math.max(0, journaledAtKill - atKill.acknowledgedPosition());
@@ -139,9 +141,17 @@ class KillPrimaryTest
             {
                 final List<String> regenerated = history.stream().filter((line) ->
                     Exchanges.position(line) >= trial.firstLive && Exchanges.position(line) <= trial.held).toList();
-                assertTrue(trial.seen.size() <= regenerated.size(), trial.where);
-                assertEquals(trial.seen, regenerated.subList(0, trial.seen.size()),
+                final List<String> seenHeld = trial.seen.stream().filter((line) -> Exchanges.position(line) <= trial.held)
+                    .toList();
+                assertTrue(seenHeld.size() <= regenerated.size(), trial.where);
+                assertEquals(seenHeld, regenerated.subList(0, seenHeld.size()),
                     "the standby's regenerated events begin with the live ones, " + trial.where);
+                // What the old primary had not shown, the promoted one shows: no event of the history is shown by nobody.
+                final java.util.Set<String> shown = new java.util.HashSet<>(trial.seen);
+                shown.addAll(Exchanges.wholeLines(trial.promotedEvents));
+                final List<String> unshown = regenerated.stream().filter((line) -> !shown.contains(line)).toList();
+                assertEquals(List.of(), unshown.subList(0, Math.min(3, unshown.size())), unshown.size() + " events of " +
+                    "positions the promoted node holds were shown by neither node, " + trial.where);
             }
         }
         finally
@@ -158,7 +168,7 @@ class KillPrimaryTest
     }
 
     /** What one kill left to check against the final history. */
-    private record Trial(String where, long firstLive, long held, List<String> seen)
+    private record Trial(String where, long firstLive, long held, List<String> seen, Path promotedEvents)
     {
     }
 
