@@ -545,6 +545,11 @@ final class ReplicationAgent implements Agent
         {
             final long journaled = journal.lastPosition();
             status.put(StatusFile.JOURNALED, journaled);
+            if (ctx.shownPosition() != null)
+            {
+                // Kept on the page, which outlives the process: a restart resumes showing after it.
+                status.put(StatusFile.SHOWN_PLUS_ONE, ctx.shownPosition().getAsLong() + 1);
+            }
             if (primary != null && now - previous > FIGURES_INTERVAL_NANOS)
             {
                 figuresNanos = now;

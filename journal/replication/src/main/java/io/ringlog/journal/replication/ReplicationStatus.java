@@ -79,6 +79,17 @@ public record ReplicationStatus(
         return of(page);
     }
 
+    /**
+     * The last position whose events the node in {@code directory} said it had shown as a primary
+     * ({@link ReplicationContext#shownPosition}), as its status page kept it; -1 when the page does not say
+     * (no page, a node without it, or one that never was a primary). Read it before the node starts again.
+     */
+    public static long shownPosition(final Path directory)
+    {
+        final UnsafeBuffer page = StatusFile.readPage(directory);
+        return page == null ? -1 : page.getLongVolatile(StatusFile.SHOWN_PLUS_ONE) - 1;
+    }
+
     static ReplicationStatus of(final UnsafeBuffer page)
     {
         final long mode = page.getLongVolatile(StatusFile.MODE);

@@ -70,6 +70,8 @@ final class StatusFile implements AutoCloseable
     static final int PEER_EPOCH = 184;
     static final int PEER_POSITION = 192;
     static final int DEGRADED_COUNT = 200;
+    /** The last position a primary has shown (ReplicationContext.shownPosition), plus one; 0: not known. */
+    static final int SHOWN_PLUS_ONE = 208;
     static final int MESSAGE = 1024;
     static final int MESSAGE_MAX = LENGTH - MESSAGE - 4;
 

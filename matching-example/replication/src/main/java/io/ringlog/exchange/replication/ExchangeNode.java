@@ -22,6 +22,7 @@ import io.ringlog.journal.replication.ReplicationContext;
 import io.ringlog.journal.replication.ReplicationException;
 import io.ringlog.journal.replication.ReplicationMode;
 import io.ringlog.journal.replication.ReplicationNode;
+import io.ringlog.journal.replication.ReplicationStatus;
 import io.ringlog.journal.replication.Role;
 import io.ringlog.journal.replication.StandbyLoss;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -168,6 +169,11 @@ final class ExchangeNode
             final ReplicationNode running = launched.get();
             return running == null ? -1 : running.primaryShown();
         }) : null;
+        if (events != null && role == Role.PRIMARY)
+        {
+            // Before launch, whose recovery replays the journal: what this node showed last time, it does not show again.
+            events.resumeAfter(previouslyShown());
+        }
         final ReplicationNode node;
         try
         {
@@ -187,6 +193,7 @@ final class ExchangeNode
                 if (events != null)
                 {
                     events.from(1);
+                    reportDropped(events);
                 }
             }
             out.println(name + ": " + role.name().toLowerCase(java.util.Locale.ROOT) + " in epoch " + node.epoch() +
@@ -305,7 +312,53 @@ final class ExchangeNode
             }
             serveControl(node, events);
             serveInbox(node);
+            releaseReplayed(node, events);
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    /** The last position this node's status page says it showed as a primary, or -1 (first start, or never said). */
+    private long previouslyShown()
+    {
+        try
+        {
+            return ReplicationStatus.shownPosition(settings.directory().replication());
+        }
+        catch (final RuntimeException ex)
+        {
+            err.println(name + ": cannot read what this node showed before (" + message(ex) + "): events its " +
+                "recovery replays are not shown");
+            return -1;
+        }
+    }
+
+    private void reportDropped(final LeaderEvents events)
+    {
+        if (events.droppedReplayed())
+        {
+            err.println(name + ": more events were journaled but never shown than are kept to show now: 'scripts/exchange " +
+                "replay -d " + settings.directory().journal() + " --events FILE' writes every event of the journal");
+        }
+    }
+
+    /**
+     * Shows the replayed events a restarted primary had journaled but never shown: in synchronous mode those
+     * its standby has acknowledged, in asynchronous mode all of them.
+     */
+    private void releaseReplayed(final ReplicationNode node, final LeaderEvents events)
+    {
+        if (events == null)
+        {
+            return;
+        }
+        try
+        {
+            events.release(settings.mode() == ReplicationMode.SYNCHRONOUS ? node.status().acknowledgedPosition() :
+                Long.MAX_VALUE);
+        }
+        catch (final IOException ex)
+        {
+            err.println(name + ": writing the events file failed: " + message(ex));
         }
     }
 

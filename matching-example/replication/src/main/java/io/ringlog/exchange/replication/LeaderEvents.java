@@ -21,7 +21,11 @@ import java.util.function.LongSupplier;
  * heartbeat), which clients skip by position. At most {@link #MAX_KEPT} are kept; older ones are dropped
  * and the promotion says from where the file misses events.
  * <p>
- * {@link #shownPosition()} is what this node, as a primary, has written: its heartbeats carry it.
+ * {@link #shownPosition()} is what this node, as a primary, has written: its heartbeats carry it, and
+ * its status page keeps it. A primary restarted after {@link #resumeAfter} its last shown position gets the
+ * events its recovery replays after it, which were journaled but never shown (a synchronous primary
+ * whose standby had stopped acknowledging), and shows them once {@link #release released}: in
+ * synchronous mode as the standby acknowledges them, before any later event.
  */
 final class LeaderEvents implements OutputListener
 {
@@ -33,6 +37,8 @@ final class LeaderEvents implements OutputListener
     private final TextFormat format = new TextFormat();
     private final StringBuilder line = new StringBuilder(256);
     private final ArrayDeque<Kept> kept = new ArrayDeque<>();
+    private final ArrayDeque<Kept> pending = new ArrayDeque<>();
+    private long resumeAfter = -1;
     private long from = Long.MAX_VALUE;
     private long showAfter = Long.MAX_VALUE;
     private long droppedUpTo;
@@ -52,6 +58,35 @@ final class LeaderEvents implements OutputListener
     {
         this.writer = writer;
         this.primaryShown = primaryShown;
+    }
+
+    /**
+     * Before launch, on a primary starting again: its events were shown up to {@code position}, so the
+     * replayed events after it are to show, once released.
+     */
+    synchronized void resumeAfter(final long position)
+    {
+        resumeAfter = position;
+    }
+
+    /**
+     * Shows the pending replayed events of positions up to {@code position} (what the standby has
+     * acknowledged; any position in asynchronous mode).
+     */
+    synchronized void release(final long position) throws IOException
+    {
+        if (pending.isEmpty() || pending.peekFirst().position() > position)
+        {
+            return;
+        }
+        while (!pending.isEmpty() && pending.peekFirst().position() <= position)
+        {
+            final Kept event = pending.pollFirst();
+            writer.write(event.line());
+            written++;
+            lastWritten = event.position();
+        }
+        flush();
     }
 
     /** Shows events of positions from {@code position} on: a primary from its start. */
@@ -88,6 +123,19 @@ final class LeaderEvents implements OutputListener
     public synchronized void onEvent(final OutputEvent event, final boolean endOfBatch) throws Exception
     {
         final long position = event.position();
+        if (event.isReplay())
+        {
+            if (position > resumeAfter && resumeAfter >= 0)
+            {
+                keepPending(event);
+            }
+            return;
+        }
+        if (!pending.isEmpty())
+        {
+            // A live event comes after every replayed one: in synchronous mode their positions are acknowledged.
+            release(position - 1);
+        }
         if (position >= from || position > showAfter)
         {
             line.setLength(0);
@@ -111,6 +159,25 @@ final class LeaderEvents implements OutputListener
     {
         writer.flush();
         shown = lastWritten;
+    }
+
+    private void keepPending(final OutputEvent event)
+    {
+        if (pending.size() == MAX_KEPT)
+        {
+            // Never dropped silently: the first position the file may miss is the one after the last shown.
+            pending.pollFirst();
+            droppedUpTo = Math.max(droppedUpTo, resumeAfter + 1);
+        }
+        line.setLength(0);
+        format.event(event, line).append('\n');
+        pending.addLast(new Kept(event.position(), line.toString()));
+    }
+
+    /** Whether replayed events after a restart were dropped, unkept (more than {@link #MAX_KEPT}). */
+    synchronized boolean droppedReplayed()
+    {
+        return droppedUpTo > 0 && resumeAfter >= 0;
     }
 
     /** A hidden event of a standby: kept while its primary has not said it showed it. */
@@ -147,8 +214,8 @@ final class LeaderEvents implements OutputListener
     }
 
     @Override
-    public boolean receivesReplay()
+    public synchronized boolean receivesReplay()
     {
-        return false;
+        return resumeAfter >= 0;
     }
 }

@@ -180,7 +180,7 @@ class KillPrimaryTest
             status.journaledPosition();
     }
 
-    private static void publish(final NodeProcess node, final Path file, final long rate, final boolean wait)
+    static void publish(final NodeProcess node, final Path file, final long rate, final boolean wait)
         throws Exception
     {
         final Properties request = new Properties();
@@ -204,7 +204,7 @@ class KillPrimaryTest
         return result;
     }
 
-    private static void stop(final NodeProcess node) throws Exception
+    static void stop(final NodeProcess node) throws Exception
     {
         Mailbox.ask(node.directory().control(), "stop", new Properties());
         Mailbox.awaitAnswer(node.directory().control(), "stop", WAIT);
@@ -216,7 +216,7 @@ class KillPrimaryTest
             Files.readString(node.log));
     }
 
-    private static void await(final BooleanSupplier condition, final String what) throws Exception
+    static void await(final BooleanSupplier condition, final String what) throws Exception
     {
         final long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean())

@@ -1,0 +1,105 @@
+package io.ringlog.exchange.replication;
+
+import io.ringlog.exchange.workload.WorkloadConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A synchronous primary whose standby died journals what it is sent, and shows nothing of it: no
+ * standby holds it. Killed then, and restarted with its standby, it shows those events once the standby
+ * has acknowledged them, and not before: every event of the history reaches its events files.
+ */
+class RestartedPrimaryEventsTest
+{
+    private static final int SETUP_CHUNK = 2_000;
+    private static final int TAIL = 2_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldShowTheUnacknowledgedTailOnceTheStandbyHoldsItAfterARestart() throws Exception
+    {
+        final List<String> workload = Exchanges.workload(WorkloadConfig.exchangeCore(5, SETUP_CHUNK + TAIL));
+        final int tailFrom = workload.size() - TAIL;
+        final int[] ports = {Exchanges.freePort(), Exchanges.freePort()};
+        NodeProcess primary = NodeProcess.start(dir, "x", "primary", ports[0], ports[1], "sync", false,
+            dir.resolve("x-events-0.txt"));
+        NodeProcess standby = NodeProcess.start(dir, "y", "standby", ports[1], ports[0], "sync", false,
+            dir.resolve("y-events-0.txt"));
+        try
+        {
+            primary.awaitRunning();
+            KillPrimaryTest.publish(primary, Exchanges.write(dir.resolve("first.txt"), workload.subList(0, tailFrom)), 0, true);
+            final long acknowledged = primary.status().acknowledgedPosition();
+
+            // The standby dies; the primary journals the tail, and shows none of it.
+            standby.kill();
+            KillPrimaryTest.publish(primary, Exchanges.write(dir.resolve("tail.txt"), workload.subList(tailFrom,
+                workload.size())), 0, false);
+            final long end = acknowledged + TAIL;
+            final NodeProcess journaling = primary;
+            KillPrimaryTest.await(() -> journaling.status().journaledPosition() >= end, "the tail journaled");
+            final List<String> before = Exchanges.wholeLines(primary.events);
+            final long shown = Exchanges.position(before.get(before.size() - 1));
+            assertTrue(shown <= acknowledged, "nothing unacknowledged was shown: " + shown + " > " + acknowledged);
+            primary.kill();
+
+            // Restarted alone: still no standby holds the tail, so nothing of it is shown.
+            primary = NodeProcess.start(dir, "x", "primary", ports[0], ports[1], "sync", false,
+                dir.resolve("x-events-1.txt"));
+            primary.awaitRunning();
+            final NodeProcess restarted = primary;
+            KillPrimaryTest.await(() -> restarted.status() != null && restarted.status().journaledPosition() >= end,
+                "the restarted primary recovered");
+            assertEquals(List.of(), Exchanges.wholeLines(primary.events), "shown before a standby held it");
+
+            standby = NodeProcess.start(dir, "y", "standby", ports[1], ports[0], "sync", false,
+                dir.resolve("y-events-1.txt"));
+            KillPrimaryTest.await(() -> restarted.status().acknowledgedPosition() >= end, "the standby acknowledged the tail");
+            KillPrimaryTest.await(() -> lastPosition(restarted.events) >= end, "the tail's events shown");
+
+            KillPrimaryTest.stop(primary);
+            KillPrimaryTest.stop(standby);
+            final List<String> history = Exchanges.regenerate(dir.resolve("x").resolve("journal"), end, null);
+            final Set<String> files = new HashSet<>(before);
+            final List<String> after = Exchanges.wholeLines(primary.events);
+            files.addAll(after);
+            final List<String> unshown = history.stream().filter((line) -> !files.contains(line)).toList();
+            assertEquals(List.of(), unshown.subList(0, Math.min(3, unshown.size())),
+                unshown.size() + " events of the history in neither events file");
+            assertTrue(Exchanges.position(after.get(0)) <= shown + 1, "no gap after what was shown: " + after.get(0));
+        }
+        finally
+        {
+            for (final NodeProcess node : new NodeProcess[]{primary, standby})
+            {
+                if (node.alive())
+                {
+                    node.kill();
+                }
+            }
+        }
+    }
+
+    private static long lastPosition(final Path events)
+    {
+        try
+        {
+            final List<String> lines = Exchanges.wholeLines(events);
+            return lines.isEmpty() ? 0 : Exchanges.position(lines.get(lines.size() - 1));
+        }
+        catch (final Exception ex)
+        {
+            return 0;
+        }
+    }
+}
