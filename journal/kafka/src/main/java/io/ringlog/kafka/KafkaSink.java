@@ -4,6 +4,7 @@ import io.ringlog.core.EngineContext;
 import io.ringlog.core.Journal;
 import io.ringlog.core.OutputEvent;
 import io.ringlog.core.OutputListener;
+import io.ringlog.core.SnapshotsUpTo;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Callback;
@@ -114,14 +115,15 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         {
             // Before initTransactions, which fences whatever sink of this transactional id runs now: a second engine
             // started on a journal that is not this topic's would otherwise stop the healthy one, then be refused.
-            checkNotAhead(ctx, lastPublished(ctx)[0], ctx.journalLastPosition());
+            // What is committed, without waiting for a killed predecessor's open transaction (fencing decides it).
+            checkNotAhead(ctx, lastPublished(ctx, false)[0], ctx.journalLastPosition());
         }
         final Producer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
             new ByteArraySerializer());
         try
         {
             producer.initTransactions();
-            final long[] last = lastPublished(ctx);
+            final long[] last = lastPublished(ctx, true);
             return new KafkaSink(ctx, producer, last[0], (int)last[1]);
         }
         catch (final RuntimeException ex)
@@ -131,8 +133,11 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         }
     }
 
-    /** The position and index of the newest committed event in the topic: {0, -1} when it has none. */
-    private static long[] lastPublished(final Context ctx)
+    /**
+     * The position and index of the newest committed event in the topic: {0, -1} when it has none. With
+     * {@code settle}, after every transaction in it is decided (see {@link LastRecords}).
+     */
+    private static long[] lastPublished(final Context ctx, final boolean settle)
     {
         long position = 0;
         int index = -1;
@@ -141,7 +146,7 @@ public final class KafkaSink implements OutputListener, AutoCloseable
             final int partitions = reader.partitionCount(ctx.topic());
             for (int p = 0; p < partitions; p++)
             {
-                final ConsumerRecord<byte[], byte[]> last = reader.last(new TopicPartition(ctx.topic(), p));
+                final ConsumerRecord<byte[], byte[]> last = reader.last(new TopicPartition(ctx.topic(), p), settle);
                 if (last == null)
                 {
                     continue;

@@ -90,11 +90,21 @@ final class LastRecords implements AutoCloseable
     /** The last committed record of {@code partition}, or null if it has none. */
     ConsumerRecord<byte[], byte[]> last(final TopicPartition partition)
     {
+        return last(partition, true);
+    }
+
+    /**
+     * The last committed record of {@code partition}, or null if it has none; with {@code settle} false,
+     * without waiting for an undecided transaction (a killed writer's, until the next one fences it): the
+     * last record committed before it, a lower bound of where a writer resumes.
+     */
+    ConsumerRecord<byte[], byte[]> last(final TopicPartition partition, final boolean settle)
+    {
         final List<TopicPartition> one = List.of(partition);
         consumer.assign(one);
         final long begin = consumer.beginningOffsets(one, timeout).get(partition);
         final long deadline = System.nanoTime() + timeout.toNanos();
-        long end = settledEnd(partition, one, deadline);
+        long end = settle ? settledEnd(partition, one, deadline) : consumer.endOffsets(one, timeout).get(partition);
         long window = 64;
         while (end > begin)
         {

@@ -127,18 +127,25 @@ public final class DepthReadModel implements OutputListener
         return new Depth(symbol, book.sides[Side.BUY_CODE].top(levels), book.sides[Side.SELL_CODE].top(levels), position);
     }
 
-    /** Whether an instrument of this symbol was added in the events seen (or the exchange seeded from). */
+    /** Whether an instrument of this symbol was added, or its book changed, in the events seen (or the exchange seeded from). */
     public synchronized boolean lists(final int symbol)
     {
-        return listed.contains(symbol);
+        // Or its book changed: an instrument event a retention policy dropped still left its book's events.
+        return listed.contains(symbol) || books.containsKey(symbol);
     }
 
-    /** The symbols whose instruments were added, in ascending order. */
+    /** The symbols whose instruments were added or whose books changed, in ascending order. */
     public synchronized int[] symbols()
     {
-        final int[] symbols = new int[listed.size()];
+        final IntHashSet all = new IntHashSet();
+        all.addAll(listed);
+        for (final Int2ObjectHashMap<Book>.KeyIterator it = books.keySet().iterator(); it.hasNext(); )
+        {
+            all.add(it.nextInt());
+        }
+        final int[] symbols = new int[all.size()];
         int i = 0;
-        for (final IntHashSet.IntIterator it = listed.iterator(); it.hasNext(); )
+        for (final IntHashSet.IntIterator it = all.iterator(); it.hasNext(); )
         {
             symbols[i++] = it.nextValue();
         }

@@ -34,6 +34,8 @@ import java.nio.file.StandardOpenOption;
  *     72    acknowledged position                184    peer's epoch
  *     80    lag, positions                       192    peer's last reported position
  *     88    lag, ns (oldest unacknowledged)      200    times degraded to asynchronous
+ *                                               208    last position shown, plus one (0: not known);
+ *                                                      kept from the page of the node's last process
  *     96    catch-up from position              1024    message length (4), then UTF-8 text: the
  *    104    catch-up sent up to                         latest failure, for a person to read
  * </pre>
@@ -90,10 +92,23 @@ final class StatusFile implements AutoCloseable
         this.page = new UnsafeBuffer(mapped);
     }
 
-    /** Creates (or clears) the file in {@code directory} and maps it. */
+    /**
+     * Creates (or clears) the file in {@code directory} and maps it; the last position shown is kept from
+     * the page there, so a start that fails before it says its own does not lose it.
+     */
     static StatusFile create(final Path directory)
     {
         final Path file = directory.resolve(FILE_NAME);
+        long shownPlusOne = 0;
+        try
+        {
+            final UnsafeBuffer previous = readPage(directory);
+            shownPlusOne = previous == null ? 0 : previous.getLong(SHOWN_PLUS_ONE, ORDER);
+        }
+        catch (final RuntimeException damaged)
+        {
+            // A page that cannot be read keeps nothing: the position is not known.
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
             StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
         {
@@ -101,6 +116,7 @@ final class StatusFile implements AutoCloseable
             final StatusFile status = new StatusFile(mapped);
             status.page.putInt(4, LAYOUT, ORDER);
             status.put(PID, ProcessHandle.current().pid());
+            status.put(SHOWN_PLUS_ONE, shownPlusOne);
             status.page.putIntOrdered(0, MAGIC);
             return status;
         }

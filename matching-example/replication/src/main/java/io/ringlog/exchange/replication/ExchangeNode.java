@@ -4,6 +4,8 @@ import io.ringlog.core.DrainTimeoutException;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.EngineHaltedException;
+import io.ringlog.core.SnapshotStore;
+import io.ringlog.core.SnapshotsUpTo;
 import io.ringlog.core.Topology;
 import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.codec.CommandTypes;
@@ -193,7 +195,6 @@ final class ExchangeNode
                 if (events != null)
                 {
                     events.from(1);
-                    reportDropped(events);
                 }
             }
             out.println(name + ": " + role.name().toLowerCase(java.util.Locale.ROOT) + " in epoch " + node.epoch() +
@@ -222,8 +223,9 @@ final class ExchangeNode
             // Journals written by version 1 of the exchange's codecs mean what they meant, as in 'exchange replay'.
             .upcasters(CommandUpcasters.create())
             .journal(journal)
-            .snapshotStore(FileSnapshotStore.open(new FileSnapshotStore.Context().directory(dir.snapshots()).retain(3)
-                .errorHandler((ex) -> err.println(name + ": snapshot: " + ex.getMessage()))))
+            .snapshotStore(resumable(events, FileSnapshotStore.open(new FileSnapshotStore.Context()
+                .directory(dir.snapshots()).retain(3).errorHandler((ex) -> err.println(name + ": snapshot: " +
+                    ex.getMessage())))))
             .snapshotEvery(settings.snapshotEvery())
             .topology(settings.topology())
             .maxPayloadLength(MAX_PAYLOAD)
@@ -317,6 +319,16 @@ final class ExchangeNode
         }
     }
 
+    /**
+     * A restarted primary must replay from at or before the last position it showed, to show what came
+     * after it: recovery sees only the snapshots up to there.
+     */
+    private static SnapshotStore resumable(final LeaderEvents events, final SnapshotStore snapshots)
+    {
+        return events != null && events.resumePosition() >= 0 ? new SnapshotsUpTo(snapshots, events.resumePosition()) :
+            snapshots;
+    }
+
     /** The last position this node's status page says it showed as a primary, or -1 (first start, or never said). */
     private long previouslyShown()
     {
@@ -334,7 +346,7 @@ final class ExchangeNode
 
     private void reportDropped(final LeaderEvents events)
     {
-        if (events.droppedReplayed())
+        if (events.droppedReplayedUnreported())
         {
             err.println(name + ": more events were journaled but never shown than are kept to show now: 'scripts/exchange " +
                 "replay -d " + settings.directory().journal() + " --events FILE' writes every event of the journal");
@@ -351,6 +363,7 @@ final class ExchangeNode
         {
             return;
         }
+        reportDropped(events);
         try
         {
             events.release(settings.mode() == ReplicationMode.SYNCHRONOUS ? node.status().acknowledgedPosition() :

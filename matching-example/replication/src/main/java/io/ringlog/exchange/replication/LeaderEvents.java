@@ -39,6 +39,7 @@ final class LeaderEvents implements OutputListener
     private final ArrayDeque<Kept> kept = new ArrayDeque<>();
     private final ArrayDeque<Kept> pending = new ArrayDeque<>();
     private long resumeAfter = -1;
+    private boolean dropReported;
     private long from = Long.MAX_VALUE;
     private long showAfter = Long.MAX_VALUE;
     private long droppedUpTo;
@@ -67,6 +68,15 @@ final class LeaderEvents implements OutputListener
     synchronized void resumeAfter(final long position)
     {
         resumeAfter = position;
+        // Shown before this start: what the heartbeats and the status page say until more is shown.
+        lastWritten = Math.max(lastWritten, position);
+        shown = lastWritten;
+    }
+
+    /** The position a restarted primary resumes showing after, or -1: recovery must start at or before it. */
+    synchronized long resumePosition()
+    {
+        return resumeAfter;
     }
 
     /**
@@ -115,8 +125,10 @@ final class LeaderEvents implements OutputListener
             }
         }
         kept.clear();
+        // What the old primary showed is shown: a later promotion of this node's standby starts after it.
+        lastWritten = Math.max(lastWritten, showAfter);
         flush();
-        return droppedUpTo > showAfter ? Math.max(showAfter + 1, 1) : 0;
+        return droppedUpTo > 0 && droppedUpTo > showAfter ? Math.max(showAfter + 1, 1) : 0;
     }
 
     @Override
@@ -174,16 +186,30 @@ final class LeaderEvents implements OutputListener
         pending.addLast(new Kept(event.position(), line.toString()));
     }
 
-    /** Whether replayed events after a restart were dropped, unkept (more than {@link #MAX_KEPT}). */
-    synchronized boolean droppedReplayed()
+    /**
+     * True once, when replayed events after a restart have been dropped, unkept (more than {@link #MAX_KEPT}):
+     * the caller says so.
+     */
+    synchronized boolean droppedReplayedUnreported()
     {
-        return droppedUpTo > 0 && resumeAfter >= 0;
+        if (droppedUpTo > 0 && resumeAfter >= 0 && !dropReported)
+        {
+            dropReported = true;
+            return true;
+        }
+        return false;
     }
 
     /** A hidden event of a standby: kept while its primary has not said it showed it. */
     private void keep(final OutputEvent event)
     {
         final long shownThere = primaryShown.getAsLong();
+        if (shownThere < 0)
+        {
+            // The primary does not say what it shows (no events file, an older node): nothing to complete.
+            kept.clear();
+            return;
+        }
         while (!kept.isEmpty() && kept.peekFirst().position() <= shownThere)
         {
             kept.pollFirst();

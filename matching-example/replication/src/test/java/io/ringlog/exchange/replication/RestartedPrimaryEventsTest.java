@@ -60,6 +60,9 @@ class RestartedPrimaryEventsTest
             final NodeProcess restarted = primary;
             KillPrimaryTest.await(() -> restarted.status() != null && restarted.status().journaledPosition() >= end,
                 "the restarted primary recovered");
+            // Long enough for its serve loop (every 20 ms) to have released anything it would release unacknowledged.
+            final long recoveredAt = restarted.status().updatedMillis();
+            KillPrimaryTest.await(() -> restarted.status().updatedMillis() >= recoveredAt + 500, "half a second of it");
             assertEquals(List.of(), Exchanges.wholeLines(primary.events), "shown before a standby held it");
 
             standby = NodeProcess.start(dir, "y", "standby", ports[1], ports[0], "sync", false,
