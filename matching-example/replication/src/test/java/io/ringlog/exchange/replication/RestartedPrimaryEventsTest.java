@@ -1,6 +1,7 @@
 package io.ringlog.exchange.replication;
 
 import io.ringlog.exchange.workload.WorkloadConfig;
+import io.ringlog.journal.replication.ReplicationStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +40,11 @@ class RestartedPrimaryEventsTest
         {
             primary.awaitRunning();
             KillPrimaryTest.publish(primary, Exchanges.write(dir.resolve("first.txt"), workload.subList(0, tailFrom)), 0, true);
-            final long acknowledged = primary.status().acknowledgedPosition();
+            final long[] read = {-1};
+            final NodeProcess first = primary;
+            KillPrimaryTest.await(() -> (read[0] = figure(first, ReplicationStatus::acknowledgedPosition)) > 0,
+                "the first part acknowledged");
+            final long acknowledged = read[0];
 
             // The standby dies; the primary journals the tail, and shows none of it.
             standby.kill();
@@ -47,7 +52,7 @@ class RestartedPrimaryEventsTest
                 workload.size())), 0, false);
             final long end = acknowledged + TAIL;
             final NodeProcess journaling = primary;
-            KillPrimaryTest.await(() -> journaling.status().journaledPosition() >= end, "the tail journaled");
+            KillPrimaryTest.await(() -> figure(journaling, ReplicationStatus::journaledPosition) >= end, "the tail journaled");
             final List<String> before = Exchanges.wholeLines(primary.events);
             final long shown = Exchanges.position(before.get(before.size() - 1));
             assertTrue(shown <= acknowledged, "nothing unacknowledged was shown: " + shown + " > " + acknowledged);
@@ -58,16 +63,19 @@ class RestartedPrimaryEventsTest
                 dir.resolve("x-events-1.txt"));
             primary.awaitRunning();
             final NodeProcess restarted = primary;
-            KillPrimaryTest.await(() -> restarted.status() != null && restarted.status().journaledPosition() >= end,
+            KillPrimaryTest.await(() -> figure(restarted, ReplicationStatus::journaledPosition) >= end,
                 "the restarted primary recovered");
             // Long enough for its serve loop (every 20 ms) to have released anything it would release unacknowledged.
-            final long recoveredAt = restarted.status().updatedMillis();
-            KillPrimaryTest.await(() -> restarted.status().updatedMillis() >= recoveredAt + 500, "half a second of it");
+            KillPrimaryTest.await(() -> (read[0] = figure(restarted, ReplicationStatus::updatedMillis)) > 0, "its page");
+            final long recoveredAt = read[0];
+            KillPrimaryTest.await(() -> figure(restarted, ReplicationStatus::updatedMillis) >= recoveredAt + 500,
+                "half a second of it");
             assertEquals(List.of(), Exchanges.wholeLines(primary.events), "shown before a standby held it");
 
             standby = NodeProcess.start(dir, "y", "standby", ports[1], ports[0], "sync", false,
                 dir.resolve("y-events-1.txt"));
-            KillPrimaryTest.await(() -> restarted.status().acknowledgedPosition() >= end, "the standby acknowledged the tail");
+            KillPrimaryTest.await(() -> figure(restarted, ReplicationStatus::acknowledgedPosition) >= end,
+                "the standby acknowledged the tail");
             KillPrimaryTest.await(() -> lastPosition(restarted.events) >= end, "the tail's events shown");
 
             KillPrimaryTest.stop(primary);
@@ -91,6 +99,13 @@ class RestartedPrimaryEventsTest
                 }
             }
         }
+    }
+
+    /** A figure of the node's status page; -1 while the page cannot be read (being written, or not yet). */
+    private static long figure(final NodeProcess node, final java.util.function.ToLongFunction<ReplicationStatus> figure)
+    {
+        final ReplicationStatus status = node.status();
+        return status == null ? -1 : figure.applyAsLong(status);
     }
 
     private static long lastPosition(final Path events)
