@@ -9,6 +9,7 @@ import io.ringlog.core.Journal;
 import io.ringlog.core.ReadOnlyJournal;
 import io.ringlog.core.SnapshotException;
 import io.ringlog.core.SnapshotStore;
+import io.ringlog.core.SnapshotsUpTo;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
 import io.ringlog.exchange.ExchangeStateMachine;
@@ -540,7 +541,7 @@ final class ExchangeRunner
             {
                 // As of --to, not of the journal's end: a snapshot past the end (an older copy of the journal put
                 // back) is then offered, and recovery says it skips it and why, rather than it going unmentioned.
-                snapshots = new SnapshotsAsOf(FileSnapshotStore.open(new FileSnapshotStore.Context()
+                snapshots = new SnapshotsUpTo(FileSnapshotStore.open(new FileSnapshotStore.Context()
                     .directory(settings.snapshotsDir()).readOnly(true)), settings.to());
             }
             catch (final RuntimeException ex)
