@@ -68,6 +68,10 @@ class ExchangeKafkaCliTest
         assertEquals(1, more.code(), more.out() + more.err());
         assertTrue(more.err().contains(prefix + ".commands exists with 2 partitions, not 3: nothing was created"), more.err());
         assertTrue(!more.out().contains(".events.p2"), "no events topic for a commands partition that does not exist");
+        final Result missing = kafka(kafka, "engine", "-p", "2", "-d", dir.resolve("journal-2").toString(), "--until-caught-up");
+        assertEquals(1, missing.code(), missing.out() + missing.err());
+        assertTrue(missing.err().contains(prefix + ".commands has 2 partitions; there is no partition 2"),
+            "said, not waited out as a broker that does not answer: " + missing.err());
 
         final Result feed = kafka(kafka, "feed", "-i", commands.toString(), "--malformed-every", "1000").ok();
         final long fed = Long.parseLong(feed.value("commands"));

@@ -274,6 +274,11 @@ public final class ReplicaCli implements Callable<Integer>
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--timeout-s must be positive");
             }
+            if (rate < 0)
+            {
+                // As 'exchange run' and 'kafka feed' refuse it: a negative rate is a typo, not "flat out".
+                throw new CommandLine.ParameterException(spec.commandLine(), "--rate must not be negative (0: flat out)");
+            }
             final NodeDirectory node = new NodeDirectory(dir);
             final Duration timeout = Duration.ofSeconds(timeoutSeconds);
             final NodeOwner.Running running = NodeOwner.await(node, STARTING, timeout);

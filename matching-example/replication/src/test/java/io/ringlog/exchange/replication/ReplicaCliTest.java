@@ -75,6 +75,17 @@ class ReplicaCliTest
         assertEquals("kept", Files.readString(meta), "untouched");
     }
 
+    @Test
+    void shouldRefuseANegativeRateAsBadUsage() throws Exception
+    {
+        final Path commands = Files.writeString(dir.resolve("commands.txt"), "");
+        final Said said = replica("publish", "--dir", dir.resolve("node").toString(), "-i", commands.toString(), "--rate",
+            "-5");
+        assertEquals(2, said.code, said.err);
+        assertTrue(said.err.startsWith("error: --rate must not be negative (0: flat out)"), said.err);
+        assertNoStackTrace(said);
+    }
+
     /** FENCED and FAILED are states a node comes to, not roles to start it in: neither offered nor taken. */
     @ParameterizedTest
     @ValueSource(strings = {"fenced", "FAILED", "leader"})

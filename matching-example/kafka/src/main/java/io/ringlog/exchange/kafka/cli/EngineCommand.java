@@ -259,6 +259,17 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
             new ByteArrayDeserializer()))
         {
+            // Asked for a partition that does not exist, endOffsets waits out the whole broker timeout.
+            final var existing = consumer.partitionsFor(ctx.commandsTopic(), ctx.brokerTimeout());
+            final int count = existing == null ? 0 : existing.size();
+            for (final int partition : ctx.partitions())
+            {
+                if (partition >= count)
+                {
+                    throw new IllegalArgumentException(ctx.commandsTopic() + " has " + count + " partitions; there is " +
+                        "no partition " + partition);
+                }
+            }
             consumer.endOffsets(partitions, ctx.brokerTimeout())
                 .forEach((partition, end) -> ends.put(partition.partition(), end));
         }
