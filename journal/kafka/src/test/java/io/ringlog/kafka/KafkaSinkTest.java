@@ -162,7 +162,7 @@ class KafkaSinkTest
             .stateMachine(new AccumulatorStateMachine()).journal(journal))))
         {
             publish(engine, 1, 10);
-            await(() -> running.committedPosition() >= 10);
+            CollectingListener.await(() -> running.committedPosition() >= 10, Duration.ofSeconds(30), "the first commit");
 
             // A second engine of the same name, started on an empty journal by mistake.
             final IllegalStateException refused = assertThrows(IllegalStateException.class,
@@ -172,7 +172,8 @@ class KafkaSinkTest
 
             // Not fenced: the running sink goes on publishing.
             publish(engine, 11, 5);
-            await(() -> running.committedPosition() >= 15);
+            CollectingListener.await(() -> running.committedPosition() >= 15, Duration.ofSeconds(30),
+                "commits after the refused open");
             assertEquals(null, running.failure(), "the running sink was not fenced");
         }
         running.close();
@@ -192,16 +193,6 @@ class KafkaSinkTest
         final IllegalStateException refused = assertThrows(IllegalStateException.class,
             () -> KafkaSink.open(context(topic, "other")));
         assertTrue(refused.getMessage().contains("was written by one-" + topic), refused.getMessage());
-    }
-
-    private static void await(final java.util.function.BooleanSupplier condition) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean())
-        {
-            assertTrue(System.nanoTime() < deadline, "not within 30 s");
-            Thread.sleep(5);
-        }
     }
 
     /** The events a clean run of commands 1..n makes, as the topic should hold them. */
