@@ -113,16 +113,19 @@ final class PrimaryDuty
         }
         if (from - 1 > last)
         {
-            refuse(Messages.REFUSED_STANDBY_AHEAD, last, session, "the standby's journal ends at " + (from - 1) +
-                ", past this primary's " + last + ": this primary lost entries it had shipped; promote the standby " +
-                "instead, or move its journal away to copy this one");
+            // The checksum of this primary's last entry lets the standby tell a journal that goes on further
+            // (this primary lost entries) from another history (it was a primary in this epoch too).
+            refuse(Messages.REFUSED_STANDBY_AHEAD, last, last >= 1 ? checksumAt(last) : -1, session, "the standby's " +
+                "journal ends at " + (from - 1) + ", past this primary's " + last + ": this primary lost entries it " +
+                "had shipped (promote the standby instead, or move its journal away to copy this one), or the " +
+                "standby was a primary of this epoch too (it says which)");
             return;
         }
         if (from > 1 && checksumAt(from - 1) != previousChecksum)
         {
-            refuse(Messages.REFUSED_HISTORY_DIFFERS, from - 1, session, "the standby's entry at position " + (from - 1) +
-                " differs from this primary's in the same epoch: not a stale tail, a different history; " +
-                "repair it by hand (scripts/journal) or start the standby from an empty journal");
+            refuse(Messages.REFUSED_HISTORY_DIFFERS, from - 1, -1, session, "the standby's entry at position " +
+                (from - 1) + " differs from this primary's in the same epoch: it was a primary of this epoch too (it " +
+                "cuts its own entries of the epoch off with --rejoin), or it holds another history (it says which)");
             return;
         }
         CloseHelper.quietClose(reader);
@@ -286,9 +289,10 @@ final class PrimaryDuty
         return CommandCodec.checksum(command, checksumScratch, crc) & 0xFFFF_FFFFL;
     }
 
-    private void refuse(final long reason, final long position, final long session, final String why)
+    private void refuse(final long reason, final long position, final long checksum, final long session,
+        final String why)
     {
-        channels.send(Messages.REFUSED, state.epoch, session, 2, reason, position, 0);
+        channels.send(Messages.REFUSED, state.epoch, session, 3, reason, position, checksum);
         event("refused a standby: " + why);
     }
 

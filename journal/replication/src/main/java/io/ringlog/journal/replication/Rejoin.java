@@ -34,7 +34,7 @@ public final class Rejoin
         {
             final List<String> lines = repair.lines();
             report.accept("rejoin: cutting the journal in " + journalDirectory + " after position " + keepUpTo +
-                ", where the new primary's history took another course:");
+                ", where the primary's history took another course:");
             for (final String line : lines)
             {
                 report.accept("rejoin:   " + line);

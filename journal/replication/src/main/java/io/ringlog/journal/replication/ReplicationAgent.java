@@ -29,6 +29,7 @@ final class ReplicationAgent implements Agent
 {
     private static final long STATUS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long FIGURES_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long CONFLICT_REPEAT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final ReplicationContext ctx;
     private final NodeState state;
@@ -54,6 +55,8 @@ final class ReplicationAgent implements Agent
     private long statusNanos;
     private long figuresNanos;
     private long fencedReplyNanos;
+    /** When the two-primaries warning was last said, or 0: it is said at once, then every half minute. */
+    private long conflictSaidNanos;
     private volatile Throwable failure;
     private volatile CompletableFuture<Promotion> promotion;
     private volatile boolean promotionForced;
@@ -270,7 +273,8 @@ final class ReplicationAgent implements Agent
             case Messages.REFUSED:
                 if (role == Role.STANDBY && session == standby.session())
                 {
-                    onRefused(Messages.field(buffer, offset, length, 0, 0), Messages.field(buffer, offset, length, 1, 0));
+                    onRefused(Messages.field(buffer, offset, length, 0, 0), Messages.field(buffer, offset, length, 1, 0),
+                        Messages.field(buffer, offset, length, 2, -1));
                 }
                 break;
             case Messages.SESSION_ENDED:
@@ -290,25 +294,46 @@ final class ReplicationAgent implements Agent
         }
     }
 
-    private void onRefused(final long reason, final long position)
+    /**
+     * The primary refused this standby's request. Refused in this epoch, with this node's entries of the
+     * epoch in the way, it was a primary of this epoch too (two nodes started as primaries): its own
+     * entries from the epoch's first position on are another history, cut off by a rejoin. Refused for a
+     * difference before that, it holds another history; refused as ahead with the same entry where the
+     * primary's journal ends, the primary lost entries this node has.
+     */
+    private void onRefused(final long reason, final long position, final long primaryChecksum)
     {
         if (reason == Messages.REFUSED_NOT_PRIMARY)
         {
             event("the peer is not a primary (a standby too?): waiting for a primary");
             return;
         }
+        final long last = standby.requestedFrom() - 1;
+        final long epochStart = epochs.currentStart();
         if (reason == Messages.REFUSED_STANDBY_AHEAD)
         {
-            fail(new ReplicationException("the primary's journal ends at position " + position + ", before this " +
-                "standby's: the primary lost entries it had shipped (its disk, or an older copy of its journal). " +
-                "Promote this standby instead, or move this standby's journal away to copy the primary's"));
+            final boolean differs = primaryChecksum >= 0 && position >= 1 && standby.checksumAt(position) != primaryChecksum;
+            if (!differs)
+            {
+                fail(new ReplicationException("the primary's journal ends at position " + position + ", before this " +
+                    "standby's: the primary lost entries it had shipped (its disk, or an older copy of its journal). " +
+                    "Promote this standby instead, or move this standby's journal away to copy the primary's"));
+                return;
+            }
         }
-        else
+        if (position >= epochStart)
         {
-            fail(new ReplicationException("this standby's entry at position " + position + " differs from the " +
-                "primary's in the same epoch: a different history, not a stale tail. Repair it by hand " +
-                "(scripts/journal) or start this standby from an empty journal"));
+            fail(new DivergedHistoryException("TWO PRIMARIES in epoch " + state.epoch + ": this node's entry at " +
+                "position " + position + " differs from the primary's, and this node's journal holds entries of the " +
+                "epoch, from position " + epochStart + " to " + last + ", that it wrote as a primary too. They are " +
+                "another history and must be cut off before it follows: restart it as a standby with --rejoin " +
+                "(Rejoin.truncate), which says what it drops; it then catches up on the primary's history from " +
+                "position " + epochStart, epochStart - 1, last));
+            return;
         }
+        fail(new ReplicationException("this standby's entry at position " + position + " differs from the " +
+            "primary's, before this epoch began here (position " + epochStart + "): a different history, not a tail " +
+            "of its own. Repair it by hand (scripts/journal) or start this standby from an empty journal"));
     }
 
     private void peerHeard(final long epoch)
@@ -392,11 +417,13 @@ final class ReplicationAgent implements Agent
 
     private void conflict()
     {
-        if (now - fencedReplyNanos > heartbeatNanos * 50)
+        if (conflictSaidNanos == 0 || now - conflictSaidNanos > CONFLICT_REPEAT_NANOS)
         {
-            fencedReplyNanos = now;
+            conflictSaidNanos = now == 0 ? 1 : now;
             final String message = "TWO PRIMARIES in epoch " + state.epoch + ": the peer is a primary too. Both were " +
-                "started as primaries without a promotion: stop one and restart it as a standby (--rejoin)";
+                "started as primaries without a promotion, and each journals its own commands. Keep one: stop the " +
+                "other and restart it with --role standby --rejoin. It cuts off its own entries of this epoch (its " +
+                "commands there are lost) and follows the one kept";
             status.message(message);
             event(message);
         }

@@ -210,7 +210,8 @@ final class StandbyDuty
         progressNanos = now;
     }
 
-    private long checksumAt(final long position)
+    /** CRC32C of this standby's entry at {@code position}, which its journal holds. */
+    long checksumAt(final long position)
     {
         try (JournalReader reader = journal.reader(position))
         {

@@ -5,9 +5,12 @@ import io.ringlog.core.Topology;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -84,5 +87,59 @@ class PromotionTest
         a.close();
         assertEquals(b.engine().stateHash(), a.engine().stateHash());
         pair.assertSameJournals(b.engine().nextPosition() - 1);
+    }
+
+    /**
+     * Two nodes started as primaries (a misconfiguration) each journal their own commands in epoch 0.
+     * The one restarted as a standby is told its entries of the epoch are another history, whether its
+     * journal ends before the kept primary's or after it; a rejoin cuts them all off, and it follows.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1_500, 3_000})
+    void shouldLetOneOfTwoPrimariesRejoinTheOtherByCuttingItsOwnEntriesOfTheEpoch(final int ownEntries)
+        throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        final ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        ReplicationNode b = pair.launch("b", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        try
+        {
+            Pair.publish(a.engine(), 1, 2_000);
+            // Other payloads at the same positions: another history.
+            Pair.publish(b.engine(), 100_001, 100_000 + ownEntries);
+            b.engine().awaitApplied(ownEntries, 30, TimeUnit.SECONDS);
+            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: TWO PRIMARIES in epoch 0") &&
+                e.contains("restart it with --role standby --rejoin")), Duration.ofSeconds(10), "b warned");
+            b.close();
+
+            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            final ReplicationNode refused = b;
+            Pair.await(() -> refused.failure() != null, Duration.ofSeconds(10), "b told what to cut");
+            final DivergedHistoryException diverged = assertInstanceOf(DivergedHistoryException.class, b.failure());
+            assertEquals(0, diverged.keepUpTo(), "all of epoch 0 is b's own: " + diverged.getMessage());
+            assertEquals(ownEntries, diverged.lastPosition());
+            assertTrue(diverged.getMessage().startsWith("TWO PRIMARIES in epoch 0: this node's entry at position " +
+                Math.min(ownEntries, 2_000) + " differs from the primary's") &&
+                diverged.getMessage().contains("restart it as a standby with --rejoin"), diverged.getMessage());
+            assertThrows(EngineHaltedException.class, refused::close);
+            final List<String> cut = Rejoin.truncate(dir.resolve("b").resolve("journal"),
+                dir.resolve("b").resolve("snapshots"), diverged.keepUpTo(), System.out::println);
+            assertTrue(String.join("\n", cut).contains(Integer.toString(ownEntries)), "the plan names what goes: " + cut);
+
+            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            Pair.publish(a.engine(), 2_001, 2_500);
+            b.engine().awaitApplied(2_500, 30, TimeUnit.SECONDS);
+            assertEquals(null, b.failure());
+        }
+        catch (final Throwable ex)
+        {
+            Pair.closeQuietly(b, a);
+            throw ex;
+        }
+        b.close();
+        a.close();
+        assertEquals(a.engine().stateHash(), b.engine().stateHash());
+        pair.assertSameJournals(2_500);
     }
 }
