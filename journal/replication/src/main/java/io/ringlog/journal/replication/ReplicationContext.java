@@ -77,6 +77,8 @@ public final class ReplicationContext
                 ": this node would hear its own messages; the peer endpoint is where the other node listens");
         }
         checkResolves("localEndpoint", localEndpoint);
+        // Aeron resolves the peer once, when the node opens its streams, and would blame the local endpoint.
+        checkResolves("peerEndpoint", peerEndpoint);
         if (mode == null || standbyLoss == null || degradeAfter == null || heartbeatInterval == null ||
             peerTimeout == null || stallTimeout == null || idleStrategy == null || driverIdleStrategy == null ||
             driverCustomizer == null)
@@ -111,7 +113,7 @@ public final class ReplicationContext
         return this;
     }
 
-    /** A host this node cannot resolve cannot be bound; Aeron would say so only as a driver error. */
+    /** A host this node cannot resolve cannot be bound or sent to; Aeron would say so only as a driver error. */
     private static void checkResolves(final String what, final String endpoint)
     {
         final String host = endpoint.substring(0, endpoint.lastIndexOf(':'));

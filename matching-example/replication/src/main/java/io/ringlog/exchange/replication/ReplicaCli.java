@@ -329,6 +329,14 @@ public final class ReplicaCli implements Callable<Integer>
         {
             return null;
         }
+        if (status.message() != null && status.message().startsWith("TWO PRIMARIES"))
+        {
+            return "the primary journaled up to position " + status.journaledPosition() + " and nothing acknowledged " +
+                "it past " + status.acknowledgedPosition() + ": its peer is not a standby but " +
+                status.message().substring("TWO PRIMARIES".length()).replaceFirst("^ in epoch \\d+: the peer is ", "") +
+                ". In synchronous mode nothing becomes visible until a standby acknowledges it. The publish goes on in " +
+                "the node";
+        }
         return "the primary journaled up to position " + status.journaledPosition() + " but its standby acknowledged " +
             "only up to " + status.acknowledgedPosition() + " (peer: " + status.peer().name().toLowerCase() + "): in " +
             "synchronous mode nothing becomes visible until a standby acknowledges it. Start the standby (or check the " +

@@ -1,5 +1,7 @@
 package io.ringlog.exchange.replication;
 
+import io.ringlog.exchange.workload.WorkloadConfig;
+import io.ringlog.journal.replication.ReplicationStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +47,8 @@ class ReplicaCliTest
         "127.0.0.1:20101        | 127.0.0.1       | --peer must be host:port with a port in 1..65535: '127.0.0.1'",
         "127.0.0.1:20101        | 127.0.0.1:20101 | --listen and --peer are the same, 127.0.0.1:20101: " +
             "this node would hear its own messages",
-        "no-such-host.invalid:1 | 127.0.0.1:20102 | --listen names a host this machine cannot resolve: 'no-such-host.invalid'"})
+        "no-such-host.invalid:1 | 127.0.0.1:20102 | --listen names a host this machine cannot resolve: 'no-such-host.invalid'",
+        "127.0.0.1:20101 | no-such-host.invalid:1 | --peer names a host this machine cannot resolve: 'no-such-host.invalid'"})
     void shouldRefuseEndpointsThatCannotWorkBeforeCreatingAnything(final String listen, final String peer,
         final String expected)
     {
@@ -283,6 +286,44 @@ class ReplicaCliTest
         try (NodeOwner again = NodeOwner.claim(node, said::add))
         {
             assertEquals(1, said.size(), "nothing more to discard: " + said);
+        }
+    }
+
+    /**
+     * Two nodes started as synchronous primaries: neither acknowledges the other, so a publish runs out
+     * of its --timeout-s. Its error says the peer is a primary too and what to do, not that a standby is
+     * missing.
+     */
+    @Test
+    void shouldSayThePeerIsAPrimaryTooWhenTwoSynchronousPrimariesAcknowledgeNothing() throws Exception
+    {
+        final int portA = Exchanges.freePort();
+        final int portB = Exchanges.freePort();
+        final Path few = dir.resolve("few.txt");
+        Exchanges.write(few, Exchanges.workload(WorkloadConfig.exchangeCore(9, 50)));
+        final NodeProcess a = NodeProcess.start(dir, "a", "primary", portA, portB, "sync", false, dir.resolve("a.events"));
+        final NodeProcess b = NodeProcess.start(dir, "b", "primary", portB, portA, "sync", false, dir.resolve("b.events"));
+        try
+        {
+            a.awaitRunning();
+            b.awaitRunning();
+            await(() ->
+            {
+                final ReplicationStatus status = a.status();
+                return status != null && status.message() != null && status.message().startsWith("TWO PRIMARIES");
+            }, "a's status page to say there are two primaries");
+            final Said said = replica("publish", "--dir", a.root.toString(), "-i", few.toString(), "--timeout-s", "1");
+            assertEquals(1, said.code, said.out + said.err);
+            assertTrue(said.err.startsWith("error: the primary journaled up to position ") &&
+                said.err.contains("its peer is not a standby but a primary too. Both were started as primaries") &&
+                said.err.contains("restart it with --role standby --rejoin") && !said.err.contains("Start the standby"),
+                said.err);
+            assertNoStackTrace(said);
+        }
+        finally
+        {
+            a.kill();
+            b.kill();
         }
     }
 
