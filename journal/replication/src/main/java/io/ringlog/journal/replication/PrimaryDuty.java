@@ -51,12 +51,16 @@ final class PrimaryDuty
     private long cursor;
     private boolean doneSent;
     private long acknowledged;
+    /** Held by the peer when this node became primary (a promoted standby: all before its epoch), for the lag. */
+    private final long peerHeld;
     private long withoutStandbySince;
     private long now;
 
     PrimaryDuty(final ReplicationContext ctx, final NodeState state, final Channels channels, final StatusFile status,
-        final EpochIndex epochs, final Journal journal, final int maxPayloadLength, final long nowNanos)
+        final EpochIndex epochs, final Journal journal, final int maxPayloadLength, final long nowNanos,
+        final long peerHeld)
     {
+        this.peerHeld = peerHeld;
         this.ctx = ctx;
         this.state = state;
         this.channels = channels;
@@ -327,7 +331,7 @@ final class PrimaryDuty
             status.put(StatusFile.ACK_P99, ackLatency.getValueAtPercentile(99));
             status.put(StatusFile.ACK_MAX, ackLatency.getMaxValue());
         }
-        status.put(StatusFile.LAG_POSITIONS, Math.max(0, journaled - acknowledged));
+        status.put(StatusFile.LAG_POSITIONS, Math.max(0, journaled - Math.max(acknowledged, peerHeld)));
         final long oldest = state.sendTimes.oldest();
         status.put(StatusFile.LAG_NANOS, oldest < 0 ? 0 : System.nanoTime() - oldest);
     }

@@ -91,7 +91,7 @@ final class ReplicationAgent implements Agent
         this.startNanos = start;
         if (state.role == Role.PRIMARY)
         {
-            primary = new PrimaryDuty(ctx, state, channels, status, epochs, journal, maxPayloadLength, start);
+            primary = new PrimaryDuty(ctx, state, channels, status, epochs, journal, maxPayloadLength, start, 0);
         }
         else
         {
@@ -533,7 +533,13 @@ final class ReplicationAgent implements Agent
         }
         // Only now does any message carry the new epoch: it is in this node's journal.
         state.epoch = promotionEpoch;
-        primary = new PrimaryDuty(ctx, state, channels, status, epochs, journal, maxPayloadLength, now);
+        // The old primary held everything this node had followed: until a standby asks, the lag counts from there.
+        primary = new PrimaryDuty(ctx, state, channels, status, epochs, journal, maxPayloadLength, now,
+            promotionPosition - 1);
+        status.put(StatusFile.ACKNOWLEDGED, promotionPosition - 1);
+        status.put(StatusFile.CATCH_UP_FROM, 0);
+        status.put(StatusFile.CATCH_UP_SENT, 0);
+        status.put(StatusFile.CATCH_UP_TARGET, 0);
         state.role = Role.PRIMARY;
         status.put(StatusFile.ROLE, Role.PRIMARY.ordinal());
         status.put(StatusFile.EPOCH, promotionEpoch);

@@ -53,6 +53,11 @@ class PromotionTest
             assertEquals(1, promotion.epoch());
             assertTrue(promotion.position() <= 5_201, "the epoch follows what b had: " + promotion);
             assertEquals(Role.PRIMARY, b.role());
+            // Its status counts the lag from what the old primary held, not from an empty standby.
+            final ReplicationNode promoted = b;
+            Pair.await(() -> promoted.status().lagPositions() == 1, Duration.ofSeconds(5), "b's lag: its epoch command");
+            assertEquals(promotion.position() - 1, b.status().acknowledgedPosition());
+            assertEquals(0, b.status().catchUpFrom(), "no catch-up served as a primary yet");
 
             // The stale primary hears the new epoch in b's heartbeats and halts.
             Pair.await(() -> primary.role() == Role.FENCED, Duration.ofSeconds(10), "a fenced");
