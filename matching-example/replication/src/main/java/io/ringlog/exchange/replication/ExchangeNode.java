@@ -97,6 +97,8 @@ final class ExchangeNode
     private final PrintWriter err;
     private final String name;
     private volatile boolean stopping;
+    /** How the node ended, in the words of its last line, for {@link NodeDirectory#ended()}. */
+    private String outcome = "failed (its log says why)";
     private final CountDownLatch stopped = new CountDownLatch(1);
     private NodeOwner owner;
 
@@ -139,6 +141,7 @@ final class ExchangeNode
         Runtime.getRuntime().addShutdownHook(hook);
         final Writer eventsFile = settings.events() != null ? new BufferedWriter(new OutputStreamWriter(
             Files.newOutputStream(settings.events()), StandardCharsets.UTF_8), 1 << 16) : null;
+        int ended = FAILED;
         try
         {
             Role role = settings.role();
@@ -147,6 +150,7 @@ final class ExchangeNode
                 final int code = runOnce(role, eventsFile);
                 if (code != REJOIN)
                 {
+                    ended = code;
                     return code;
                 }
                 role = Role.STANDBY;
@@ -154,6 +158,7 @@ final class ExchangeNode
         }
         finally
         {
+            recordEnd(ended);
             owner.close();
             if (eventsFile != null)
             {
@@ -185,6 +190,7 @@ final class ExchangeNode
         catch (final RuntimeException ex)
         {
             err.println(name + ": cannot start: " + message(ex));
+            outcome = "cannot start: " + message(ex);
             return FAILED;
         }
         try
@@ -205,6 +211,7 @@ final class ExchangeNode
         catch (final RuntimeException ex)
         {
             err.println(name + ": failed: " + message(ex));
+            outcome = "failed: " + message(ex);
             closeQuietly(node);
             return FAILED;
         }
@@ -304,13 +311,13 @@ final class ExchangeNode
             if (failure != null)
             {
                 err.println(name + ": " + failure.getMessage());
-                return close(node, FAILED, "failed");
+                return close(node, FAILED, "failed: " + failure.getMessage());
             }
             final Throwable halted = node.engine().failure();
             if (halted != null)
             {
                 err.println(name + ": the engine halted: " + message(halted));
-                return close(node, FAILED, "halted");
+                return close(node, FAILED, "halted: " + message(halted));
             }
             serveControl(node, events);
             serveInbox(node);
@@ -383,6 +390,7 @@ final class ExchangeNode
             {
                 final Properties result = new Properties();
                 result.setProperty("status", "stopping");
+                result.setProperty("drain-timeout-s", Long.toString(settings.drainTimeout().toSeconds()));
                 Mailbox.answer(dir.control(), request, result);
                 return true;
             }
@@ -595,6 +603,9 @@ final class ExchangeNode
             if (code == STOPPED)
             {
                 // A stop that did not close cleanly did not do what was asked: scripts must be able to tell.
+                outcome = ex instanceof DrainTimeoutException && ((DrainTimeoutException)ex).commandsUnapplied() ?
+                    "stopped without applying every accepted command (--drain-timeout-s ran out): " + message(ex) :
+                    "stopped, but did not close cleanly: " + message(ex);
                 out.println(name + ": " + (ex instanceof DrainTimeoutException && ((DrainTimeoutException)ex).commandsUnapplied() ?
                     "stopped without applying every accepted command (--drain-timeout-s ran out)" :
                     "stopped, but did not close cleanly (the line above says why)"));
@@ -603,9 +614,30 @@ final class ExchangeNode
         }
         if (code >= 0)
         {
+            outcome = why;
             out.println(name + ": " + why);
         }
         return code;
+    }
+
+    /**
+     * Leaves how this node ended (its exit code and last line) in its directory, where {@code replica stop}
+     * reads it once the process is gone: a stop asked from elsewhere learns whether it did what was asked.
+     */
+    private void recordEnd(final int code)
+    {
+        final Properties ended = new Properties();
+        ended.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
+        ended.setProperty("exit-code", Integer.toString(code));
+        ended.setProperty("outcome", outcome);
+        try
+        {
+            Mailbox.write(settings.directory().ended(), ended);
+        }
+        catch (final RuntimeException ex)
+        {
+            err.println(name + ": " + message(ex));
+        }
     }
 
     private static void closeQuietly(final ReplicationNode node)

@@ -43,4 +43,10 @@ record NodeDirectory(Path root)
     {
         return root.resolve("control");
     }
+
+    /** How the last node to run here ended: its pid, exit code and last line (written as it exits). */
+    Path ended()
+    {
+        return root.resolve("ended");
+    }
 }

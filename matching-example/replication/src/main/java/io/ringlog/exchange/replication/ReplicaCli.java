@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -204,7 +206,7 @@ public final class ReplicaCli implements Callable<Integer>
                 {
                     ExchangeCli.checkNotOverwriting(events, "events file", null, node.journal(), node.snapshots(),
                         node.replication(), node.aeron(), node.inbox(), node.control(),
-                        node.root().resolve(NodeOwner.LOCK_FILE), node.root().resolve(NodeOwner.PID_FILE));
+                        node.root().resolve(NodeOwner.LOCK_FILE), node.root().resolve(NodeOwner.PID_FILE), node.ended());
                 }
                 catch (final IllegalArgumentException ex)
                 {
@@ -411,7 +413,11 @@ public final class ReplicaCli implements Callable<Integer>
 
     /** {@code replica stop}: stops a node gracefully. */
     @Command(name = "stop", mixinStandardHelpOptions = true,
-        description = "Stop the node running on NODE_DIR: it stops taking commands, drains, and closes.")
+        description = {"Stop the node running on NODE_DIR: it stops taking commands, drains (up to its " +
+            "--drain-timeout-s), and closes. Waits until its process has ended, and prints how.",
+            "Exit codes: 0 the node stopped with every accepted command applied; 1 not (no node running on NODE_DIR, " +
+                "it stopped without applying every accepted command, it failed while closing, or it did not end in " +
+                "time): the error line says why."})
     static final class StopCommand implements Callable<Integer>
     {
         @Spec
@@ -426,8 +432,59 @@ public final class ReplicaCli implements Callable<Integer>
             final NodeDirectory node = new NodeDirectory(dir);
             final NodeOwner.Running running = NodeOwner.await(node, STARTING, Duration.ofSeconds(60));
             Mailbox.ask(node.control(), "stop", new Properties());
-            return print(Mailbox.awaitAnswer(node.control(), "stop", Duration.ofSeconds(60), running::gone),
-                spec.commandLine().getOut(), spec.commandLine().getErr(), "stopping");
+            final Properties answer = Mailbox.awaitAnswer(node.control(), "stop", Duration.ofSeconds(60), running::gone);
+            if (!"stopping".equals(answer.getProperty("status")))
+            {
+                return print(answer, spec.commandLine().getOut(), spec.commandLine().getErr(), "stopping");
+            }
+            return print(awaitEnd(node, running, Long.parseLong(answer.getProperty("drain-timeout-s", "30"))),
+                spec.commandLine().getOut(), spec.commandLine().getErr(), "stopped");
+        }
+
+        /** Waits for the stopping node's process to end (a drain, then as long again to stop threads), and reads how. */
+        private static Properties awaitEnd(final NodeDirectory node, final NodeOwner.Running running,
+            final long drainSeconds) throws InterruptedException
+        {
+            final long patience = drainSeconds * 2 + 10;
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(patience);
+            while (running.alive())
+            {
+                if (System.nanoTime() > deadline)
+                {
+                    return failed("the node in " + node.root() + " (pid " + running.pid() + ") answered that it " +
+                        "is stopping but is still running after " + patience + " s; its log says what it is doing");
+                }
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            final Properties ended;
+            try
+            {
+                ended = Mailbox.read(node.ended());
+            }
+            catch (final IOException ex)
+            {
+                return failed("the node in " + node.root() + " (pid " + running.pid() + ") ended without saying " +
+                    "how (killed while it closed?); its log says why, and 'replica status' shows its last figures");
+            }
+            if (!Long.toString(running.pid()).equals(ended.getProperty("pid")))
+            {
+                return failed("the node in " + node.root() + " (pid " + running.pid() + ") ended without saying " +
+                    "how (killed while it closed?); its log says why, and 'replica status' shows its last figures");
+            }
+            final Properties result = new Properties();
+            final boolean clean = "0".equals(ended.getProperty("exit-code"));
+            result.setProperty("status", clean ? "stopped" : "failed");
+            result.setProperty("exit-code", ended.getProperty("exit-code", "?"));
+            result.setProperty("message", ended.getProperty("outcome", "?"));
+            return result;
+        }
+
+        private static Properties failed(final String why)
+        {
+            final Properties result = new Properties();
+            result.setProperty("status", "failed");
+            result.setProperty("message", why);
+            return result;
         }
     }
 

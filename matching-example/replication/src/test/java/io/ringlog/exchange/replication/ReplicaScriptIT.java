@@ -69,7 +69,10 @@ class ReplicaScriptIT
             final String rejoined = run("scripts/replica", "status", "--dir", dir.resolve("a").toString());
             assertTrue(rejoined.contains("role: standby") && rejoined.contains("epoch: 1 "), rejoined);
 
-            run("scripts/replica", "stop", "--dir", dir.resolve("b").toString());
+            // stop returns once the node's process has ended, and says how it ended.
+            final String stoppedB = run("scripts/replica", "stop", "--dir", dir.resolve("b").toString());
+            assertTrue(stoppedB.contains("status: stopped") && stoppedB.contains("exit-code: 0"), stoppedB);
+            assertFalse(standby.isAlive(), "b has ended when stop returns");
             run("scripts/replica", "stop", "--dir", dir.resolve("a").toString());
             assertTrue(standby.waitFor(60, TimeUnit.SECONDS) && primary.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, standby.exitValue(), log("b"));
@@ -167,10 +170,14 @@ class ReplicaScriptIT
             {
                 awaitLog("a", "a: publishing " + more.toAbsolutePath() + " for publish-");
                 final long stopAsked = System.nanoTime();
-                final String stopped = run("scripts/replica", "stop", "--dir", dir.resolve("a").toString());
-                assertTrue(stopped.contains("status: stopping"), stopped);
+                // The node stops the publish at once, drains for its --drain-timeout-s waiting for a standby, and
+                // stops anyway; stop waits for that and says the node stopped without applying everything: exit 1.
+                final String stopped = assertFails("error: stopped without applying every accepted command " +
+                    "(--drain-timeout-s ran out)", "scripts/replica", "stop", "--dir", dir.resolve("a").toString());
+                assertTrue(stopped.contains("status: failed") && stopped.contains("exit-code: 1"), stopped);
                 assertTrue(System.nanoTime() - stopAsked < TimeUnit.SECONDS.toNanos(20),
                     "a stop is answered while a publish waits for room in the ring, not after it");
+                assertNoStackTrace(stopped);
                 assertTrue(publish.waitFor(30, TimeUnit.SECONDS), "the publish was answered too");
                 final String published = Files.readString(publishOut, StandardCharsets.UTF_8);
                 assertEquals(1, publish.exitValue(), published);
