@@ -37,9 +37,12 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -139,8 +142,7 @@ final class ExchangeNode
             }
         }, name + "-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        final Writer eventsFile = settings.events() != null ? new BufferedWriter(new OutputStreamWriter(
-            Files.newOutputStream(settings.events()), StandardCharsets.UTF_8), 1 << 16) : null;
+        final Writer eventsFile = settings.events() != null ? openEvents(settings.events()) : null;
         int ended = FAILED;
         try
         {
@@ -166,6 +168,56 @@ final class ExchangeNode
             }
             stopped.countDown();
         }
+    }
+
+    /**
+     * The node's events file, appended to: a restarted node goes on after what it showed before, and a
+     * client reading the file loses nothing. A last line a kill tore (no newline) is cut off first: it was
+     * never whole, and its event is shown again.
+     */
+    static Writer openEvents(final Path file) throws IOException
+    {
+        if (Files.exists(file))
+        {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
+            {
+                final long whole = endOfLastWholeLine(channel);
+                if (whole < channel.size())
+                {
+                    channel.truncate(whole);
+                }
+            }
+        }
+        return new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file, StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /** The length of the file up to and including its last newline (0 if it has none). */
+    private static long endOfLastWholeLine(final FileChannel channel) throws IOException
+    {
+        final ByteBuffer chunk = ByteBuffer.allocate(8192);
+        long end = channel.size();
+        while (end > 0)
+        {
+            final long start = Math.max(0, end - chunk.capacity());
+            chunk.clear().limit((int)(end - start));
+            while (chunk.hasRemaining())
+            {
+                if (channel.read(chunk, start + chunk.position()) < 0)
+                {
+                    throw new IOException("the events file shrank while it was read");
+                }
+            }
+            for (int i = chunk.limit() - 1; i >= 0; i--)
+            {
+                if (chunk.get(i) == '\n')
+                {
+                    return start + i + 1;
+                }
+            }
+            end = start;
+        }
+        return 0;
     }
 
     private int runOnce(final Role role, final Writer eventsFile)

@@ -157,7 +157,8 @@ public final class ReplicaCli implements Callable<Integer>
 
         @Option(names = "--events", paramLabel = "EVENTS_FILE",
             description = "Write the events this node makes visible as a primary here, one line each, flushed at the " +
-                "end of each batch (replaced if it exists).")
+                "end of each batch. A file that exists is appended to: a restarted node goes on after what it " +
+                "showed (a line a kill tore is cut off first).")
         Path events;
 
         @Option(names = "--snapshot-every", defaultValue = "0", paramLabel = "N",

@@ -194,7 +194,7 @@ class ReplicaCliTest
     /**
      * A node started with {@code &} just before may still be building the jar or starting its JVM: while a
      * process that starts a node on the directory is alive, stop waits for that node past the short
-     * allowance, and is answered once it runs.
+     * allowance, and is answered once it runs (then waits for that process to end: ReplicaScriptIT).
      */
     @Test
     void shouldWaitForANodeThatIsStillStarting() throws Exception
@@ -221,9 +221,10 @@ class ReplicaCliTest
                 final Properties answer = new Properties();
                 answer.setProperty("status", "stopping");
                 Mailbox.answer(node.control(), "stop", answer);
-                final Said said = stop.get(30, TimeUnit.SECONDS);
-                assertEquals(0, said.code, said.err);
-                assertEquals("status: stopping\n", said.out);
+                // Answered: stop took the answer, and now waits for the node's process (this one) to end.
+                final Path result = node.control().resolve("stop" + Mailbox.RESULT);
+                await(() -> !Files.exists(result) || stop.isDone(), "stop to take its answer");
+                assertFalse(stop.isDone(), "stop waits for the process to end: " + (stop.isDone() ? stop.get() : ""));
             }
         }
         finally
@@ -325,6 +326,30 @@ class ReplicaCliTest
             a.kill();
             b.kill();
         }
+    }
+
+    /** A restarted node appends to its events file, after its last whole line: a line a kill tore is cut off. */
+    @Test
+    void shouldAppendToAnEventsFileAfterItsLastWholeLine() throws Exception
+    {
+        final Path torn = dir.resolve("torn.txt");
+        Files.writeString(torn, "position=1 a\n" + "position=2 b\n".repeat(1_000) + "position=3 par");
+        try (java.io.Writer writer = ExchangeNode.openEvents(torn))
+        {
+            writer.write("position=3 c\n");
+        }
+        assertEquals("position=1 a\n" + "position=2 b\n".repeat(1_000) + "position=3 c\n", Files.readString(torn));
+        final Path fresh = dir.resolve("fresh.txt");
+        try (java.io.Writer writer = ExchangeNode.openEvents(fresh))
+        {
+            writer.write("position=1 a\n");
+        }
+        Files.writeString(fresh, "no newline at all", java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+        try (java.io.Writer writer = ExchangeNode.openEvents(fresh))
+        {
+            writer.write("position=1 a\n");
+        }
+        assertEquals("position=1 a\n", Files.readString(fresh));
     }
 
     private record Said(int code, String out, String err)

@@ -58,9 +58,9 @@ class RestartedPrimaryEventsTest
             assertTrue(shown <= acknowledged, "nothing unacknowledged was shown: " + shown + " > " + acknowledged);
             primary.kill();
 
-            // Restarted alone: still no standby holds the tail, so nothing of it is shown.
-            primary = NodeProcess.start(dir, "x", "primary", ports[0], ports[1], "sync", false,
-                dir.resolve("x-events-1.txt"));
+            // Restarted alone, on the same events file: still no standby holds the tail, so nothing of it is shown,
+            // and the file keeps what the killed primary showed.
+            primary = NodeProcess.start(dir, "x", "primary", ports[0], ports[1], "sync", false, first.events);
             primary.awaitRunning();
             final NodeProcess restarted = primary;
             KillPrimaryTest.await(() -> figure(restarted, ReplicationStatus::journaledPosition) >= end,
@@ -70,7 +70,8 @@ class RestartedPrimaryEventsTest
             final long recoveredAt = read[0];
             KillPrimaryTest.await(() -> figure(restarted, ReplicationStatus::updatedMillis) >= recoveredAt + 500,
                 "half a second of it");
-            assertEquals(List.of(), Exchanges.wholeLines(primary.events), "shown before a standby held it");
+            assertEquals(before, Exchanges.wholeLines(primary.events), "the killed primary's lines, and nothing " +
+                "shown before a standby held it");
 
             standby = NodeProcess.start(dir, "y", "standby", ports[1], ports[0], "sync", false,
                 dir.resolve("y-events-1.txt"));
@@ -81,9 +82,10 @@ class RestartedPrimaryEventsTest
             KillPrimaryTest.stop(primary);
             KillPrimaryTest.stop(standby);
             final List<String> history = Exchanges.regenerate(dir.resolve("x").resolve("journal"), end, null);
-            final Set<String> files = new HashSet<>(before);
-            final List<String> after = Exchanges.wholeLines(primary.events);
-            files.addAll(after);
+            final List<String> all = Exchanges.wholeLines(primary.events);
+            assertEquals(before, all.subList(0, Math.min(before.size(), all.size())), "appended after what it showed");
+            final List<String> after = all.subList(before.size(), all.size());
+            final Set<String> files = new HashSet<>(all);
             final List<String> unshown = history.stream().filter((line) -> !files.contains(line)).toList();
             assertEquals(List.of(), unshown.subList(0, Math.min(3, unshown.size())),
                 unshown.size() + " events of the history in neither events file");
