@@ -38,6 +38,7 @@ import java.util.ConcurrentModificationException;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -566,14 +567,14 @@ public final class ChronicleJournal implements Journal
     /** Builds the (cycle, first position) table, checks that cycles chain, and finds a torn tail. */
     private void scan()
     {
-        final int first = queue.firstCycle();
-        final int last = queue.lastCycle();
-        if (first == Integer.MAX_VALUE || last == Integer.MIN_VALUE || first > last)
+        // The cycle files there are, by name. Chronicle's own list comes from metadata.cq4t, which a read-only
+        // open never refreshes: after a file is deleted, or a repair drops one, it still names it.
+        final NavigableSet<Long> onDisk = cyclesOnDisk();
+        if (onDisk.isEmpty())
         {
             findTornEntry(0);
             return;
         }
-        final NavigableSet<Long> onDisk = queue.listCyclesBetween(first, last);
         final int[] foundCycles = new int[onDisk.size()];
         final long[] foundFirsts = new long[onDisk.size()];
         int count = 0;
@@ -623,8 +624,13 @@ public final class ChronicleJournal implements Journal
                 {
                     if (stored > 0 && stored != nextExpected)
                     {
-                        throw new JournalException(nextExpected, "cycle " + cycle + " starts at position " + stored +
-                            " but the cycle before it ends at " + (nextExpected - 1) + ": entries are missing");
+                        throw new JournalException(nextExpected, "cycle file " + file.file + " starts at position " +
+                            stored + ", but the file before it, " + lastFile.file.getFileName() + ", ends at position " +
+                            (nextExpected - 1) + ": positions " + nextExpected + ".." + (stored - 1) + " are missing (a " +
+                            "cycle file deleted or lost). Restore it from a copy; or 'journal repair -d " + ctx.directory() +
+                            " --truncate-after " + (nextExpected - 1) + " --force' keeps the positions up to " +
+                            (nextExpected - 1) + " and drops every later file (run it without --apply first: it lists " +
+                            "what it drops)");
                     }
                     firstPosition = nextExpected;
                 }
@@ -664,6 +670,23 @@ public final class ChronicleJournal implements Journal
             findTornEntry(newest);
             checkTail();
         }
+    }
+
+    /** The cycles of the cycle files the open walked, oldest first. */
+    private NavigableSet<Long> cyclesOnDisk()
+    {
+        final NavigableSet<Long> cycles = new TreeSet<>();
+        for (final String name : files.keySet())
+        {
+            final int cycle = CycleNames.cycleOf(name, rollCycle, queue.epoch());
+            if (cycle < 0)
+            {
+                throw new JournalException("cannot tell the cycle of " + ctx.directory().resolve(name) + " from its " +
+                    "name: it is not a file of this journal's roll cycle (" + rollCycle.format() + "); move it away");
+            }
+            cycles.add((long)cycle);
+        }
+        return cycles;
     }
 
     /**

@@ -13,9 +13,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -40,7 +37,6 @@ import java.util.stream.Stream;
  */
 public final class JournalRepair implements AutoCloseable
 {
-    private static final long LAST_SORTABLE_MILLIS = Instant.parse("9999-12-31T23:59:59Z").toEpochMilli();
 
     private final Path directory;
     private final Path snapshots;
@@ -377,18 +373,40 @@ public final class JournalRepair implements AutoCloseable
         }
     }
 
-    private void readRollCycle()
+    private void readRollCycle() throws IOException
     {
         if (!Files.exists(directory.resolve("metadata.cq4t")))
         {
-            throw new JournalException("Chronicle's metadata.cq4t is missing from " + directory + ": cannot tell the " +
-                "journal's roll cycle");
+            // A copy of the cycle files alone: their names tell the roll cycle (ringlog's have distinct formats).
+            rollCycle = rollCycleFromNames(cycleFiles());
+            epoch = 0;
+            return;
         }
         try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(directory).readOnly(true).build())
         {
             rollCycle = queue.rollCycle();
             epoch = queue.epoch();
         }
+    }
+
+    private RollCycle rollCycleFromNames(final List<Path> files)
+    {
+        RollCycle found = null;
+        for (final JournalRollCycle candidate : JournalRollCycle.values())
+        {
+            final RollCycle cycles = candidate.chronicle();
+            if (!files.isEmpty() && files.stream().allMatch((f) -> CycleNames.cycleOf(f.getFileName().toString(), cycles, 0) >= 0))
+            {
+                found = cycles;
+            }
+        }
+        if (found == null)
+        {
+            throw new JournalException("Chronicle's metadata.cq4t is missing from " + directory + ", and the names " +
+                "of its cycle files do not tell the journal's roll cycle" + (files.isEmpty() ? " (there are none)" :
+                " (" + files.get(0).getFileName() + ", ...)") + ": is this a ringlog journal?");
+        }
+        return found;
     }
 
     private List<Path> cycleFiles() throws IOException
@@ -400,38 +418,16 @@ public final class JournalRepair implements AutoCloseable
         }
     }
 
-    /**
-     * The cycle a file holds, from its name: names format cycles in order, so a binary search over
-     * cycle numbers finds it without parsing dates (some roll cycles name files by day, or by week).
-     */
+    /** The cycle a file holds, from its name. */
     private int cycleOf(final Path file)
     {
-        final String name = file.getFileName().toString();
-        final DateTimeFormatter format = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
-        long low = 0;
-        // Names stop sorting as cycles past the year 9999: their years grow a sign and more digits.
-        long high = Math.min(Integer.MAX_VALUE, (LAST_SORTABLE_MILLIS - epoch) / rollCycle.lengthInMillis());
-        while (low <= high)
+        final int cycle = CycleNames.cycleOf(file.getFileName().toString(), rollCycle, epoch);
+        if (cycle < 0)
         {
-            final long mid = (low + high) >>> 1;
-            final String candidate = format.format(Instant.ofEpochMilli(mid * rollCycle.lengthInMillis() + epoch)) +
-                ".cq4";
-            final int order = candidate.compareTo(name);
-            if (order == 0)
-            {
-                return (int)mid;
-            }
-            if (order < 0)
-            {
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid - 1;
-            }
+            throw new JournalException("cannot tell the cycle of " + file + " from its name (roll cycle format " +
+                rollCycle.format() + ")");
         }
-        throw new JournalException("cannot tell the cycle of " + file + " from its name (roll cycle format " +
-            rollCycle.format() + ")");
+        return cycle;
     }
 
     private static long positionAt(final Path file, final long offset, final int length) throws IOException

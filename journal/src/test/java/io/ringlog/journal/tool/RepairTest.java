@@ -72,6 +72,72 @@ class RepairTest
         assertEquals(cleanHash(299, 10), continueRun(dir, null, 10), "the 299 kept commands, then 10 more");
     }
 
+    /** A middle cycle file deleted: verify names the files on both sides of the gap and the repair that cuts at it. */
+    @Test
+    void shouldNameTheGapWhereAMiddleCycleFileWasDeletedAndCutBeforeIt() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        final ChronicleJournal.Context ctx = context(dir).rollCycle(JournalRollCycle.SECONDLY).epochMillisClock(millis::get);
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            for (int cycle = 0; cycle < 3; cycle++)
+            {
+                for (long position = cycle * 100L + 1; position <= cycle * 100L + 100; position++)
+                {
+                    journal.append(JournalTesting.command(position, 1, 1, position));
+                }
+                journal.commit();
+                millis.addAndGet(1_000);
+            }
+        }
+        final Path oldest = cycleFile(dir, 0);
+        final Path newest = cycleFile(dir, 2);
+        Files.delete(cycleFile(dir, 1));
+        final Tool gap = tool("verify", "-d", dir.toString());
+        assertEquals(1, gap.code, gap.toString());
+        assertTrue(gap.out.contains("cycle file " + newest + " starts at position 201, but the file before " +
+            "it, " + oldest.getFileName() + ", ends at position 100: positions 101..200 are missing") &&
+            gap.out.contains("'journal repair -d " + dir + " --truncate-after 100 --force'"), gap.toString());
+        assertEquals(0, tool("repair", "-d", dir.toString(), "--truncate-after", "100", "--force", "--apply").code);
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(0, verify.code, verify.toString());
+        assertTrue(verify.out.contains("last-position: 100\n"), verify.toString());
+    }
+
+    /**
+     * A copy of the cycle files alone (no metadata.cq4t, which read-only tools do without), cut short in
+     * transit: the repair verify recommends tells the roll cycle from the files' names, and the journal
+     * goes on from the cut.
+     */
+    @Test
+    void shouldRepairACutCopyThatLacksChroniclesMetadata() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        writeEngineRun(dir, null, 300, 0);
+        Files.delete(dir.resolve("metadata.cq4t"));
+        final Path file = cycleFile(dir, 0);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.setLength(JournalTesting.entryOffset(file, 200) + 10);
+        }
+        final Tool cut = tool("verify", "-d", dir.toString());
+        assertEquals(1, cut.code, cut.toString());
+        final java.util.regex.Matcher advice = java.util.regex.Pattern.compile("journal repair -d \\S+ --truncate-after " +
+            "(\\d+)").matcher(cut.out);
+        assertTrue(advice.find(), cut.toString());
+        final long keep = Long.parseLong(advice.group(1));
+        assertTrue(keep > 0 && keep <= 200, cut.toString());
+
+        final Tool applied = tool("repair", "-d", dir.toString(), "--truncate-after", Long.toString(keep), "--force",
+            "--apply");
+        assertEquals(0, applied.code, applied.toString());
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(0, verify.code, verify.toString());
+        assertTrue(verify.out.contains("last-position: " + keep + "\n"), verify.toString());
+        assertEquals(cleanHash(keep, 10), continueRun(dir, null, 10), "the kept commands, then 10 more");
+    }
+
     @Test
     void shouldDropSnapshotsPastTheCutWhenAnOlderCopyWasPutBack() throws Exception
     {
@@ -122,6 +188,12 @@ class RepairTest
             }
         }
         Files.delete(cycleFile(dir, 2));
+        // Read-only, before any writer has opened the journal again: Chronicle's metadata.cq4t still names the
+        // deleted file as its newest.
+        final Tool lost = tool("verify", "-d", dir.toString());
+        assertEquals(1, lost.code, lost.toString());
+        assertTrue(lost.out.contains("last-position: 200\n") && lost.out.contains("committed-position: 300\n") &&
+            lost.out.contains("bad-position: 201\n") && lost.out.contains("--truncate-after 200 --force"), lost.toString());
         final Path middle = cycleFile(dir, 1);
         try (RandomAccessFile raf = new RandomAccessFile(middle.toFile(), "rw"))
         {
@@ -142,6 +214,10 @@ class RepairTest
             dir.toString(), "--truncate-after", "150", "--force", "--apply");
         assertEquals(0, applied.code(), applied.toString());
         assertFalse(applied.output().contains("Exception") || applied.output().contains("\tat "), applied.toString());
+        // Every tool reads the repaired journal, read-only too, before a writer opens it.
+        final Tool repaired = tool("verify", "-d", dir.toString());
+        assertEquals(0, repaired.code, repaired.toString());
+        assertTrue(repaired.out.contains("last-position: 150\n"), repaired.toString());
         try (ChronicleJournal journal = ChronicleJournal.open(ctx))
         {
             assertEquals(150, journal.lastPosition());
