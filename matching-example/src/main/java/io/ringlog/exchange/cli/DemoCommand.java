@@ -106,7 +106,7 @@ final class DemoCommand implements Callable<Integer>
             generated.commands(), generated.seconds());
 
         final ExchangeRunner.RunSettings settings = RunCommand.settings(commandFile, inMemory ? null : journalDir,
-            null, null, engine, Durability.MEMORY_MAPPED, Duration.ofMillis(10), 0, inMemory, 1);
+            null, null, engine, Durability.MEMORY_MAPPED, Duration.ofMillis(10), 0, inMemory, 1, false);
         final ExchangeRunner.RunResult run = ExchangeRunner.run(settings, err);
         err.printf(Locale.ROOT, "demo: ran them in %.1f s; replaying the journal into a fresh exchange%n", run.nanos() / 1e9);
 

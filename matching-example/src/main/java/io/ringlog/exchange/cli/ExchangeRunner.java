@@ -81,7 +81,8 @@ final class ExchangeRunner
         long snapshotEvery,
         boolean inMemory,
         Integer maxAssets,
-        long fromLine)
+        long fromLine,
+        boolean append)
     {
     }
 
@@ -147,6 +148,25 @@ final class ExchangeRunner
         {
             // Bounds first: a bad value must fail before any file is created or any memory sized by it.
             ExchangeSettings.requested(settings.maxAssets());
+        }
+        if (!settings.inMemory())
+        {
+            // Before the events file is replaced: a run that would apply commands twice, or skip some, is
+            // refused with the line to resume from.
+            String refused = null;
+            try
+            {
+                refused = JournaledAlready.check(settings.journalDir(), settings.commands(), settings.fromLine(),
+                    settings.append());
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                // A journal that cannot be read: the open below says so, in its own words.
+            }
+            if (refused != null)
+            {
+                throw new IllegalArgumentException(refused);
+            }
         }
         // Opened first: a bad events path should fail the run before anything is created or opened.
         final Writer eventsFile = settings.events() != null ? ExchangeCli.newWriter(settings.events()) : null;

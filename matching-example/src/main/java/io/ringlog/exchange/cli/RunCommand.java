@@ -35,7 +35,9 @@ final class RunCommand implements Callable<Integer>
     Path commands;
 
     @Option(names = {"-d", "--dir"}, paramLabel = "JOURNAL_DIR",
-        description = "Journal directory; created if missing, continued if not (required unless --in-memory).")
+        description = "Journal directory; created if missing, continued if not (required unless --in-memory). A " +
+            "journal that holds this file's first commands already is continued only from the line after them " +
+            "(--from-line; it says which).")
     Path journalDir;
 
     @Option(names = "--events", paramLabel = "EVENTS_FILE",
@@ -69,6 +71,12 @@ final class RunCommand implements Callable<Integer>
             "that was stopped (it prints the line to resume from) (default: ${DEFAULT-VALUE}).")
     long fromLine;
 
+    @Option(names = "--append",
+        description = "Run the file after what the journal holds, even where those are its own first commands. " +
+            "Without it, a run into a journal that holds commands goes ahead only where they are the file's own, up " +
+            "to the line before --from-line (it says the line to resume from otherwise).")
+    boolean append;
+
     @Override
     public Integer call() throws Exception
     {
@@ -84,7 +92,7 @@ final class RunCommand implements Callable<Integer>
                     "numbered from 1 (--from-line)");
         }
         final ExchangeRunner.RunSettings settings = settings(commands, journalDir, snapshots, events, engine, durability,
-            Duration.ofMillis(syncIntervalMs), snapshotEvery, inMemory, fromLine);
+            Duration.ofMillis(syncIntervalMs), snapshotEvery, inMemory, fromLine, append);
         if (snapshotEvery > 0 && snapshotEvery < FEW_POSITIONS)
         {
             spec.commandLine().getErr().println("note: --snapshot-every " + snapshotEvery + " writes the whole exchange " +
@@ -180,11 +188,12 @@ final class RunCommand implements Callable<Integer>
         final Duration syncInterval,
         final long snapshotEvery,
         final boolean inMemory,
-        final long fromLine)
+        final long fromLine,
+        final boolean append)
     {
         return new ExchangeRunner.RunSettings(commands, journalDir,
             snapshots != null ? snapshots : journalDir == null ? null : journalDir.resolve("snapshots"), events,
             engine.topology, engine.waitStrategy, engine.rate, durability, syncInterval, snapshotEvery, inMemory,
-            engine.maxAssets, fromLine);
+            engine.maxAssets, fromLine, append);
     }
 }

@@ -91,7 +91,13 @@ class ExchangeCliTest
             "cancel oid=900000001 acct=1",
             ""));
         final Cli.Result first = Cli.ok("run", "-i", commands.toString(), "-d", journal("j").toString());
-        final Cli.Result second = Cli.ok("run", "-i", more.toString(), "-d", journal("j").toString());
+        // Another file into a journal that holds commands: refused unless --append says it is meant.
+        final Cli.Result refused = Cli.run("run", "-i", more.toString(), "-d", journal("j").toString());
+        assertEquals(1, refused.code(), refused.toString());
+        assertTrue(refused.err().startsWith("error: " + journal("j") + " already holds positions 2.." +
+            first.number("last-position") + ", and they are not the start of " + more) &&
+            refused.err().contains("add --append"), refused.toString());
+        final Cli.Result second = Cli.ok("run", "-i", more.toString(), "-d", journal("j").toString(), "--append");
         assertEquals(first.number("last-position") + 1, second.number("first-position"));
         assertEquals(first.number("last-position") + 3, second.number("last-position"));
         assertEquals(second.value("state-hash"), Cli.ok("replay", "-d", journal("j").toString()).value("state-hash"));
@@ -329,7 +335,7 @@ class ExchangeCliTest
 
         Cli.ok("run", "-i", commands.toString(), "-d", journal("j").toString(), "--max-assets", "8");
         final Cli.Result otherAssets = Cli.run("run", "-i", commands.toString(), "-d", journal("j").toString(),
-            "--max-assets", "16");
+            "--max-assets", "16", "--append");
         assertEquals(1, otherAssets.code());
         assertTrue(otherAssets.err().contains("was written with max-assets 8"), otherAssets.err());
     }

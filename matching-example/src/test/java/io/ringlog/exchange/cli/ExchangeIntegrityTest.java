@@ -66,10 +66,10 @@ class ExchangeIntegrityTest
         assertEquals(run.value("state-hash"), Cli.ok("replay", "-d", journal.toString(), "--no-snapshot")
             .value("state-hash"), "a replay builds the exchange the journal says");
         final Cli.Result other = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--max-assets",
-            "16");
+            "16", "--append");
         assertEquals(1, other.code());
         assertTrue(other.err().contains("was written with max-assets 8; a run on it cannot use 16"), other.toString());
-        final Cli.Result again = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString());
+        final Cli.Result again = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString(), "--append");
         assertEquals(run.number("last-position") + 1, again.number("first-position"));
     }
 
@@ -85,7 +85,8 @@ class ExchangeIntegrityTest
         assertTrue(replay.err().contains("snapshot-skipped: 6 (snapshot at position 6 has no checksum of its entry " +
             "(written by an older ringlog)"), replay.toString());
 
-        final Cli.Result more = Cli.ok("run", "-i", old.resolve("commands.txt").toString(), "-d", journal.toString());
+        final Cli.Result more = Cli.ok("run", "-i", old.resolve("commands.txt").toString(), "-d", journal.toString(),
+            "--append");
         assertEquals(8, more.number("first-position"), "an old journal continues without settings at position 1");
         assertEquals(more.value("state-hash"), Cli.ok("replay", "-d", journal.toString()).value("state-hash"));
 
@@ -135,7 +136,20 @@ class ExchangeIntegrityTest
         final Cli.Result afterKill = Cli.run("journal", "verify", "-d", journal.toString());
         assertFalse(afterKill.out().contains("bad-position"), "the refused second run touched nothing; the killed " +
             "first one may have left a torn entry, nothing worse: " + afterKill);
-        Cli.ok("run", "-i", commands.toString(), "-d", journal.toString());
+        // Running the killed run's file again from its start would apply its first commands twice: refused, with
+        // the line to resume from, which ends where one uninterrupted run does.
+        final Cli.Result again = Cli.run("run", "-i", commands.toString(), "-d", journal.toString());
+        assertEquals(1, again.code(), again.toString());
+        final java.util.regex.Matcher resume = java.util.regex.Pattern.compile("Resume: run the same command with " +
+            "--from-line (\\d+)").matcher(again.err());
+        assertTrue(again.err().startsWith("error: " + journal + " already holds positions 2..") && resume.find(),
+            again.toString());
+        assertTrue(again.err().contains("Running it from line 1 would apply lines 1.." +
+            (Long.parseLong(resume.group(1)) - 1) + " a second time"), again.toString());
+        final Cli.Result resumed = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString(), "--from-line",
+            resume.group(1));
+        assertEquals(Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("clean").toString()).value("state-hash"),
+            resumed.value("state-hash"), "the resumed run ends where one uninterrupted run does");
         assertEquals("ok", Cli.ok("journal", "verify", "-d", journal.toString()).value("status"));
     }
 
@@ -152,7 +166,7 @@ class ExchangeIntegrityTest
         final Path backup = dir.resolve("backup");
         copyJournalFiles(journal, backup);
         final long newest = Cli.ok("run", "-i", secondHalf.toString(), "-d", journal.toString(), "--snapshot-every",
-            "500").number("last-position") / 500 * 500;
+            "500", "--append").number("last-position") / 500 * 500;
 
         deleteJournalFiles(journal);
         copyJournalFiles(backup, journal);
@@ -162,7 +176,7 @@ class ExchangeIntegrityTest
             "past the journal's last position 2001"), replayed.toString());
         assertEquals("0", replayed.value("snapshot-position"), "the 3 snapshots kept are all past the journal's end");
         final Cli.Result refused = Cli.inChildJvm(60, dir.resolve("refused.log"), "run", "-i", secondHalf.toString(),
-            "-d", journal.toString());
+            "-d", journal.toString(), "--append");
         assertEquals(1, refused.code(), refused.toString());
         assertTrue(refused.out().contains("error: journal position 2002: the journal ends at position 2001, but a " +
             "snapshot of this journal was taken at position " + newest + ": entries 2002.." + newest + " were committed"),
@@ -173,7 +187,7 @@ class ExchangeIntegrityTest
             "--force");
         assertTrue(dry.out().contains("drop-snapshot: ") && dry.out().contains("status: dry run"), dry.toString());
         Cli.ok("journal", "repair", "-d", journal.toString(), "--truncate-after", "2001", "--force", "--apply");
-        final Cli.Result continued = Cli.ok("run", "-i", secondHalf.toString(), "-d", journal.toString());
+        final Cli.Result continued = Cli.ok("run", "-i", secondHalf.toString(), "-d", journal.toString(), "--append");
         final Cli.Result clean = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("clean").toString());
         assertEquals(clean.value("state-hash"), continued.value("state-hash"));
         assertEquals(clean.value("state-hash"), Cli.ok("replay", "-d", journal.toString()).value("state-hash"));

@@ -81,7 +81,8 @@ class VersionOneJournalTest
     {
         final Path data = TestJournals.restore("v1-exchange", dir);
         final Path journal = data.resolve("journal");
-        final Cli.Result more = Cli.ok("run", "-i", data.resolve("commands.txt").toString(), "-d", journal.toString());
+        final Cli.Result more = Cli.ok("run", "-i", data.resolve("commands.txt").toString(), "-d", journal.toString(),
+            "--append");
         assertEquals(V1_LAST_POSITION + 1, more.number("first-position"));
         assertEquals(more.value("state-hash"), Cli.ok("replay", "-d", journal.toString(), "--no-snapshot")
             .value("state-hash"), "old entries and new ones replay together to the state the run ended in");
