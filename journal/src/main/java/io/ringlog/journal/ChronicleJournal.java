@@ -420,7 +420,7 @@ public final class ChronicleJournal implements Journal
      */
     private static Map<String, CycleFileScan> scanFiles(final Context ctx)
     {
-        final Map<String, CycleFileScan> scans = new TreeMap<>();
+        final TreeMap<String, CycleFileScan> scans = new TreeMap<>();
         if (!Files.isDirectory(ctx.directory()))
         {
             return scans;
@@ -443,25 +443,36 @@ public final class ChronicleJournal implements Journal
                 FileErrors.describe(ex, ctx.directory()), ex);
         }
         long previousNewest = 0;
+        final CycleFileScan newestFile = scans.isEmpty() ? null : scans.lastEntry().getValue();
         for (final CycleFileScan scan : scans.values())
         {
             final long newest = scan.entries > 0 ? newestPosition(scan) : previousNewest;
             if (scan.cut())
             {
+                // An older file is not where a copy or a crash leaves a cut: there, a damaged header (a length
+                // that runs past the file's end) looks the same to the walk.
+                final String orDamaged = scan == newestFile ? "" : ", or a document header in it is damaged: it " +
+                    "is not the newest file";
                 final String where = newest > 0 ? "after position " + newest : "after the file's " + scan.entries +
                     " whole entries";
                 final String repair = newest > 0 ? "'journal repair -d " + ctx.directory() + " --truncate-after " +
                     newest + "' drops what follows (run it without --apply first: it lists what it drops, and whether " +
                     "--force is needed)" : "see 'journal repair'";
+                final String message;
                 if (scan.state == CycleFileScan.End.CUT)
                 {
-                    throw new JournalException(newest + 1, "cycle file " + scan.file + " is cut short: it ends at " +
-                        "byte " + scan.length + ", inside the document that starts at byte " + scan.end + ", " + where +
-                        " (truncated, or copied only in part). Entries from there on in that file are lost; " + repair);
+                    message = "cycle file " + scan.file + " is cut short: it ends at byte " + scan.length + ", inside " +
+                        "the document that starts at byte " + scan.end + ", " + where + " (truncated, or copied only " +
+                        "in part" + orDamaged + "). Entries from there on in that file are lost; " + repair;
                 }
-                throw new JournalException(newest + 1, "cycle file " + scan.file + " is cut short: it ends at byte " +
-                    scan.length + ", on a document boundary " + where + ", where more file must follow (truncated, " +
-                    "or copied only in part). Entries after that in the file, if it had any, are lost; " + repair);
+                else
+                {
+                    message = "cycle file " + scan.file + " is cut short: it ends at byte " + scan.length + ", on a " +
+                        "document boundary " + where + ", where more file must follow (truncated, or copied only in " +
+                        "part" + orDamaged + "). Entries after that in the file, if it had any, are lost; " + repair;
+                }
+                // Without a readable newest entry before the cut there is no position to stand behind.
+                throw newest > 0 ? new JournalException(newest + 1, message) : new JournalException(message);
             }
             previousNewest = newest;
         }

@@ -279,6 +279,34 @@ class ChronicleJournalTest
         assertFalse(ex.getMessage().contains("journal position 0"), "no position it cannot stand behind");
     }
 
+    /**
+     * A high bit flipped in a document header's length in an older cycle file: the walk reads it as a
+     * document that runs past the file's end. That file is not the newest, so the message says a damaged
+     * header is as likely as a cut, and names the last position before it.
+     */
+    @Test
+    void shouldSayADocumentThatRunsPastTheEndOfAnOlderFileMayBeADamagedHeader() throws Exception
+    {
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        final ChronicleJournal.Context ctx = context(dir).rollCycle(JournalRollCycle.SECONDLY).epochMillisClock(millis::get);
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            appendRange(journal, 1, 100, 10);
+            millis.addAndGet(1_000);
+            appendRange(journal, 101, 200, 10);
+        }
+        final Path older = JournalTesting.cycleFiles(dir).get(0);
+        // The header of the document of entries 41..50: bit 29 of its length, so it claims half a GiB more.
+        JournalTesting.flip(older, JournalTesting.entryOffset(older, 40) - 1, 0x20);
+        final JournalException ex = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(context(dir).readOnly(true)));
+        // Entries 41..50 are whole inside the document that claims too much: the walk keeps them, as for a cut.
+        assertEquals(51, ex.position(), ex.getMessage());
+        assertTrue(ex.getMessage().contains("cycle file " + older + " is cut short") && ex.getMessage().contains(
+            "after position 50 (truncated, or copied only in part, or a document header in it is damaged") &&
+            ex.getMessage().contains("--truncate-after 50"), ex.getMessage());
+    }
+
     /** Garbage in Chronicle's own metadata.cq4t: the failure names that file as the likely cause, and the way out. */
     @Test
     void shouldPointAtADamagedChronicleMetadataFileAndOpenOnceItIsMovedAway() throws Exception
