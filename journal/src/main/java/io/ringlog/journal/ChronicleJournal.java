@@ -223,6 +223,14 @@ public final class ChronicleJournal implements Journal
             catch (final IOException ex)
             {
                 queue.close();
+                final Path table = ctx.directory().resolve(METADATA_FILE);
+                if (ex instanceof java.nio.file.AccessDeniedException || Files.exists(table) && !Files.isWritable(table))
+                {
+                    // Not a full disk: Chronicle, refused the file, fell back to reading only.
+                    throw new JournalException("cannot write to the journal in " + ctx.directory() + ": Chronicle's " +
+                        METADATA_FILE + " there is not writable by this user (" + describe(ex) + "). Make the journal's " +
+                        "files writable to run on it; the read-only tools (replay, verify, dump) read it as it is", ex);
+                }
                 throw new JournalException("no room for the journal: cannot allocate Chronicle's " + METADATA_FILE +
                     " in " + ctx.directory() + " (" + describe(ex) + ")", ex);
             }

@@ -307,6 +307,55 @@ class ChronicleJournalTest
             ex.getMessage().contains("--truncate-after 50"), ex.getMessage());
     }
 
+    /**
+     * A journal whose metadata.cq4t this user cannot write (here immutable, which binds root too): a
+     * writable open says so, not that the disk is full, and a read-only open reads it.
+     */
+    @Test
+    void shouldSayAJournalItCannotWriteIsNotWritableRatherThanFull() throws Exception
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            appendRange(journal, 1, 10, 10);
+        }
+        final Path table = dir.resolve("metadata.cq4t");
+        org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", table), "chattr +i works here");
+        try
+        {
+            final JournalException ex = assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
+            assertTrue(ex.getMessage().startsWith("cannot write to the journal in " + dir + ": Chronicle's " +
+                "metadata.cq4t there is not writable by this user") && !ex.getMessage().contains("no room"),
+                ex.getMessage());
+            try (ChronicleJournal readOnly = ChronicleJournal.open(context(dir).readOnly(true)))
+            {
+                assertEquals(10, readOnly.lastPosition());
+            }
+        }
+        finally
+        {
+            chattr("-i", table);
+        }
+    }
+
+    private static boolean chattr(final String flag, final Path file)
+    {
+        try
+        {
+            final Process process = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+            process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
+        }
+        catch (final java.io.IOException ex)
+        {
+            return false;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Garbage in Chronicle's own metadata.cq4t: the failure names that file as the likely cause, and the way out. */
     @Test
     void shouldPointAtADamagedChronicleMetadataFileAndOpenOnceItIsMovedAway() throws Exception
