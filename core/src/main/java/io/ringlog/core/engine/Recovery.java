@@ -1,8 +1,6 @@
 package io.ringlog.core.engine;
 
 import io.ringlog.core.Command;
-import io.ringlog.core.CommandCodec;
-import io.ringlog.core.Crc32c;
 import io.ringlog.core.EngineHaltedException;
 import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
@@ -11,8 +9,8 @@ import io.ringlog.core.JournalReader;
 import io.ringlog.core.RecoveryListener;
 import io.ringlog.core.Snapshot;
 import io.ringlog.core.SnapshotException;
+import io.ringlog.core.SnapshotMatch;
 import io.ringlog.core.SnapshotStore;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Start-up: the newest snapshot that verifies, then every journal entry after it through business
@@ -140,7 +138,7 @@ public final class Recovery
                 listener.onSnapshotSkipped(position, ex);
                 continue;
             }
-            final String foreign = foreignTo(snapshot);
+            final String foreign = SnapshotMatch.mismatch(journal, snapshot, maxPayloadLength);
             if (foreign != null)
             {
                 listener.onSnapshotSkipped(position, new SnapshotException("snapshot at position " + position + " " +
@@ -195,52 +193,5 @@ public final class Recovery
             "not given to new commands. Restore the missing journal files; or, to accept the loss, remove the " +
             "snapshots past position " + last + " ('journal repair --truncate-after " + last + " --snapshots DIR " +
             "--force' does it, and lowers the journal's committed mark)");
-    }
-
-    /**
-     * Why a snapshot does not belong to this journal's history, or null if it does: it must name this
-     * journal, and the journal's entry at its position must still have the checksum it recorded. A
-     * journal restored from an older copy and written on again reuses positions with other entries;
-     * their checksums differ, so a snapshot of the lost history is never applied to the new one.
-     */
-    private String foreignTo(final Snapshot snapshot)
-    {
-        final JournalId id = journal.id();
-        if (id.known() && !snapshot.journalId().known())
-        {
-            return "names no journal (written by an older ringlog, or by a store that keeps no identity): it " +
-                "cannot be matched to this journal (" + id + ")";
-        }
-        if (id.known() && !id.equals(snapshot.journalId()))
-        {
-            return "was taken on journal " + snapshot.journalId() + ", not this one (" + id + ")";
-        }
-        if (snapshot.entryChecksum() == Snapshot.UNKNOWN)
-        {
-            return "has no checksum of its entry (written by an older ringlog): it cannot be matched to this journal";
-        }
-        final long position = snapshot.position();
-        final Command entry = new Command(maxPayloadLength);
-        try (JournalReader reader = journal.reader(position))
-        {
-            if (!reader.next(entry) || entry.position() != position)
-            {
-                return "has no entry at its position in this journal";
-            }
-        }
-        catch (final JournalException ex)
-        {
-            return "cannot be checked against this journal, whose entry there cannot be read (" + ex.getMessage() +
-                ")";
-        }
-        final long actual = CommandCodec.checksum(entry,
-            new UnsafeBuffer(new byte[CommandCodec.HEADER_LENGTH + maxPayloadLength]), new Crc32c()) & 0xFFFF_FFFFL;
-        if (actual != snapshot.entryChecksum())
-        {
-            return "was taken on another history of this journal: its entry at position " + position + " had " +
-                "checksum 0x" + Long.toHexString(snapshot.entryChecksum()) + ", the journal's entry there has 0x" +
-                Long.toHexString(actual) + " (the journal was put back to an older copy and written on since)";
-        }
-        return null;
     }
 }

@@ -217,7 +217,8 @@ public final class JournalTool implements Callable<Integer>
     }
 
     @CommandLine.Command(name = "verify", mixinStandardHelpOptions = true,
-        description = "Read every entry: report gaps, a torn tail and undecodable entries. Exit 1 on any problem.")
+        description = "Read every entry: report gaps, a torn tail and undecodable entries; check each snapshot against " +
+            "the journal as recovery would, and say which one a restart recovers from. Exit 1 on any problem.")
     static final class Verify implements Callable<Integer>
     {
         @Spec
@@ -225,6 +226,10 @@ public final class JournalTool implements Callable<Integer>
 
         @Mixin
         JournalOptions journal;
+
+        @Option(names = "--snapshots", paramLabel = "DIR",
+            description = "Snapshot directory to check (default: DIR/snapshots if it exists).")
+        Path snapshots;
 
         @Override
         public Integer call()
@@ -234,6 +239,14 @@ public final class JournalTool implements Callable<Integer>
             final List<String> problems = new ArrayList<>();
             out.println("directory: " + journal.directory);
             String writer = null;
+            final Path snapshotDir = snapshots != null ? snapshots :
+                Files.isDirectory(journal.directory.resolve("snapshots")) ? journal.directory.resolve("snapshots") : null;
+            if (snapshots != null && !Files.isDirectory(snapshots))
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--snapshots " + snapshots + " is not a " +
+                    "directory: give the directory the journal's snapshots are in");
+            }
+            long badPosition = 0;
             try (ChronicleJournal chronicle = journal.open(torn))
             {
                 final long first = chronicle.firstPosition();
@@ -292,6 +305,7 @@ public final class JournalTool implements Callable<Integer>
                 }
                 catch (final JournalException ex)
                 {
+                    badPosition = ex.position();
                     problems.add(ex.getMessage() + (ex.position() > 1 && !ex.getMessage().contains("journal repair") ?
                         "; 'journal repair -d " + journal.directory + " --truncate-after " + (ex.position() - 1) + "' cuts " +
                         "the journal before it (run it without --apply first: it lists what it drops, and whether " +
@@ -299,6 +313,10 @@ public final class JournalTool implements Callable<Integer>
                     printPosition(out, ex);
                 }
                 out.println("entries-read: " + entries);
+                if (snapshotDir != null)
+                {
+                    SnapshotCheck.check(chronicle, snapshotDir, journal.maxPayload, badPosition, out, problems);
+                }
             }
             catch (final JournalException ex)
             {

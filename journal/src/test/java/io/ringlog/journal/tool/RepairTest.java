@@ -72,6 +72,33 @@ class RepairTest
         assertEquals(cleanHash(299, 10), continueRun(dir, null, 10), "the 299 kept commands, then 10 more");
     }
 
+    /**
+     * verify checks the snapshots too, as recovery would: the newest one damaged is unusable, the one
+     * before it is what a restart recovers from, and a damaged entry before that snapshot is one a
+     * restart does not read (verify says so beside the repair that would drop everything after it).
+     */
+    @Test
+    void shouldSayWhichSnapshotARestartUsesAndThatItPassesOverADamagedOlderEntry() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = dir.resolve("snapshots");
+        writeEngineRun(dir, snapshots, 400, 100);
+        final Path file = cycleFile(dir, 0);
+        JournalTesting.flipByte(file, JournalTesting.entryOffset(file, 149) + 30);
+        final Path newest = FileSnapshotStore.open(snapshots, 3).path(400);
+        JournalTesting.flipByte(newest, Files.size(newest) - 1);
+
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("bad-position: 150\n") && verify.out.contains("snapshot: 400 unusable\n") &&
+            verify.out.contains("snapshot: 300 ok\n") && verify.out.contains("snapshots: 3 in " + snapshots + "\n") &&
+            verify.out.contains("restart-recovers-from: the snapshot at position 300\n"), verify.toString());
+        assertTrue(verify.out.contains("problem: snapshot at position 400 (" + newest + ") is damaged: ") &&
+            verify.out.contains("problem: the damaged entry at position 150 comes before the snapshot at position " +
+                "300, which a restart recovers from: a restart does not read it"), verify.toString());
+        assertEquals(cleanHash(400, 5), continueRun(dir, snapshots, 5), "a restart recovers from 300 and goes on");
+    }
+
     /** A middle cycle file deleted: verify names the files on both sides of the gap and the repair that cuts at it. */
     @Test
     void shouldNameTheGapWhereAMiddleCycleFileWasDeletedAndCutBeforeIt() throws Exception

@@ -1,0 +1,61 @@
+package io.ringlog.core;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Whether a snapshot belongs to a journal, as recovery decides before it loads one: it must name the
+ * journal, and the journal's entry at its position must still have the checksum it recorded (else it
+ * was taken on another history: an older copy of the journal put back and written on since). Shared by
+ * recovery and the journal tool's {@code verify}, so both say the same of the same snapshot.
+ */
+public final class SnapshotMatch
+{
+    private SnapshotMatch()
+    {
+    }
+
+    /**
+     * Null when {@code snapshot} can be loaded over {@code journal}; otherwise why not, in words that
+     * follow "snapshot at position P ".
+     */
+    public static String mismatch(final Journal journal, final Snapshot snapshot, final int maxPayloadLength)
+    {
+        final JournalId id = journal.id();
+        if (id.known() && !snapshot.journalId().known())
+        {
+            return "names no journal (written by an older ringlog, or by a store that keeps no identity): it " +
+                "cannot be matched to this journal (" + id + ")";
+        }
+        if (id.known() && !id.equals(snapshot.journalId()))
+        {
+            return "was taken on journal " + snapshot.journalId() + ", not this one (" + id + ")";
+        }
+        if (snapshot.entryChecksum() == Snapshot.UNKNOWN)
+        {
+            return "has no checksum of its entry (written by an older ringlog): it cannot be matched to this journal";
+        }
+        final long position = snapshot.position();
+        final Command entry = new Command(maxPayloadLength);
+        try (JournalReader reader = journal.reader(position))
+        {
+            if (!reader.next(entry) || entry.position() != position)
+            {
+                return "has no entry at its position in this journal";
+            }
+        }
+        catch (final JournalException ex)
+        {
+            return "cannot be checked against this journal, whose entry there cannot be read (" + ex.getMessage() +
+                ")";
+        }
+        final long actual = CommandCodec.checksum(entry,
+            new UnsafeBuffer(new byte[CommandCodec.HEADER_LENGTH + maxPayloadLength]), new Crc32c()) & 0xFFFF_FFFFL;
+        if (actual != snapshot.entryChecksum())
+        {
+            return "was taken on another history of this journal: its entry at position " + position + " had " +
+                "checksum 0x" + Long.toHexString(snapshot.entryChecksum()) + ", the journal's entry there has 0x" +
+                Long.toHexString(actual) + " (the journal was put back to an older copy and written on since)";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,93 @@
+package io.ringlog.journal.tool;
+
+import io.ringlog.core.Snapshot;
+import io.ringlog.core.SnapshotException;
+import io.ringlog.core.SnapshotMatch;
+import io.ringlog.journal.ChronicleJournal;
+import io.ringlog.journal.FileSnapshotStore;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code journal verify}'s look at the snapshots beside a journal: each is read and matched to the
+ * journal as recovery would ({@link SnapshotMatch}), so what recovery would skip, or refuse to start
+ * over, shows before a restart does; and it says which one a restart recovers from. A damaged entry
+ * before that snapshot is not read by a restart: verify says so, as the repair it recommends for that
+ * entry would also drop every entry after it.
+ */
+final class SnapshotCheck
+{
+    private SnapshotCheck()
+    {
+    }
+
+    static void check(final ChronicleJournal journal, final Path directory, final int maxPayload, final long badPosition,
+        final PrintWriter out, final List<String> problems)
+    {
+        final FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(directory)
+            .readOnly(true));
+        final long last = journal.lastPosition();
+        long recoversFrom = 0;
+        int count = 0;
+        try
+        {
+            // Newest first, as recovery tries them.
+            for (final long position : store.positions())
+            {
+                count++;
+                final String skipped = skipReason(journal, store, position, last, maxPayload);
+                if (skipped == null)
+                {
+                    out.println("snapshot: " + position + " ok");
+                    if (recoversFrom == 0)
+                    {
+                        recoversFrom = position;
+                    }
+                    continue;
+                }
+                out.println("snapshot: " + position + " unusable");
+                problems.add("snapshot at position " + position + " (" + store.path(position) + ") " + skipped);
+            }
+        }
+        finally
+        {
+            store.close();
+        }
+        out.println("snapshots: " + count + " in " + directory);
+        out.println("restart-recovers-from: " + (recoversFrom > 0 ? "the snapshot at position " + recoversFrom :
+            count > 0 ? "position 1 (no snapshot is usable: a full replay)" : "position 1 (no snapshots: a full replay)"));
+        if (badPosition > 0 && recoversFrom >= badPosition)
+        {
+            problems.add("the damaged entry at position " + badPosition + " comes before the snapshot at position " +
+                recoversFrom + ", which a restart recovers from: a restart does not read it, and the service starts. " +
+                "A full replay, or one to a position from " + badPosition + " on before " + recoversFrom + ", stops " +
+                "there. A repair that cuts before it drops every later entry too: keep a copy of the journal first, " +
+                "and restore the entry from one if you have it");
+        }
+    }
+
+    /** Null when recovery would load the snapshot at {@code position}; otherwise why not. */
+    private static String skipReason(final ChronicleJournal journal, final FileSnapshotStore store, final long position,
+        final long last, final int maxPayload)
+    {
+        final Snapshot snapshot;
+        try
+        {
+            snapshot = store.read(position);
+        }
+        catch (final SnapshotException ex)
+        {
+            return "is damaged: " + ex.getMessage() + "; recovery skips it (recovery time, not commands)";
+        }
+        if (position > last)
+        {
+            return "is past the journal's last position " + last + ": if it was taken on this journal, entries " +
+                (last + 1) + ".." + position + " were committed and are missing, and a writable start refuses to " +
+                "go on (see 'journal repair --snapshots')";
+        }
+        final String mismatch = SnapshotMatch.mismatch(journal, snapshot, maxPayload);
+        return mismatch == null ? null : mismatch + "; recovery skips it";
+    }
+}
