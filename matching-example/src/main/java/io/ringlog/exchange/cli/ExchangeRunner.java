@@ -161,7 +161,10 @@ final class ExchangeRunner
             }
             catch (final IOException | RuntimeException ex)
             {
-                // A journal that cannot be read: the open below says so, in its own words.
+                // A journal that cannot be read: the open below says so, in its own words, if it cannot go on.
+                err.println("note: could not compare " + settings.journalDir() + " with " + settings.commands() +
+                    " before the run (" + ExchangeCli.message(ex) + "): if a run of this file stopped part way, " +
+                    "--from-line must name the line after the last one it journaled");
             }
             if (refused != null)
             {

@@ -11,16 +11,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Before {@code run} publishes a command file into a journal that already holds commands: were they
- * this file's own first commands (a run of it that was stopped or killed), and from which line does it
- * go on? A run from any other line would apply commands twice, or skip some, and the engine cannot tell:
- * a generated file carries no source sequence for the duplicate check. So it is worked out here, by
- * reading the journal's commands after its settings (position 1) beside the file's, unless another run
- * is writing the journal (its own open refuses that): a run that would
- * repeat or skip lines is refused, saying the line to resume from; a journal of other commands needs
- * {@code --append} to be run into.
+ * Before {@code run} publishes a command file into a journal that already holds commands: does the
+ * journal end with this file's first commands (a run of it that was stopped or killed, or that ran it
+ * whole), and from which line does it go on? A run from any other line would apply commands twice, or
+ * skip some, and the engine cannot tell: a generated file carries no source sequence for the duplicate
+ * check. So it is worked out here, from the journal's newest commands and the file, whatever the
+ * journal held before them (an earlier file, a run appended with {@code --append}): the file's commands
+ * equal to the journal's last one are where such a run could have stopped, and the longest of those
+ * whose commands are all the journal's last ones is where it did. The cost is one read of the file and
+ * of that many journal entries, not of the journal. A run that would repeat or skip lines is refused,
+ * saying the line to resume from; a journal that does not end with the file's start needs
+ * {@code --append}. A journal another run is writing is left to the writer lock's refusal.
  */
 final class JournaledAlready
 {
@@ -35,53 +40,61 @@ final class JournaledAlready
      * Null when the run may go ahead as asked; otherwise why not, and what to run instead.
      *
      * @param fromLine the run's --from-line (1 when not given).
-     * @param append   --append: run the file after whatever the journal holds.
+     * @param append   --append: run the file after whatever the journal holds, even where it ends with the
+     *                 file's own first commands.
      */
     static String check(final Path journalDir, final Path commands, final long fromLine, final boolean append)
         throws IOException
     {
-        if (append || !Files.isDirectory(journalDir) || !ChronicleJournal.isJournalDirectory(journalDir))
+        if (!Files.isDirectory(journalDir) || !ChronicleJournal.isJournalDirectory(journalDir))
         {
             return null;
         }
         try (ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context().directory(journalDir)
             .maxPayloadLength(ExchangeRunner.MAX_PAYLOAD).readOnly(true)))
         {
-            final long last = journal.lastPosition();
             if (journal.liveWriter() != null)
             {
                 // Another run is writing it: the run's own open says so, and nothing here would hold still.
                 return null;
             }
+            final long last = journal.lastPosition();
             final long first = firstCommand(journal);
             if (last < first)
             {
                 return null;
             }
-            final Comparison compared = compare(journal, first, commands);
+            final Tail tail = tail(journal, first, last, commands);
             final String holds = journalDir + " already holds positions " + first + ".." + last;
-            if (compared.differsAt > 0)
+            if (tail == null)
             {
-                return holds + ", and they are not the start of " + commands + " (position " + compared.differsAt +
-                    (compared.differingLine > 0 ? " is not the command of line " + compared.differingLine :
-                        " comes after the file's last command") + "). Running the file would add its commands after " +
-                    "them: if that is what you want, add --append; to start a new journal, give another -d";
+                return append ? null : holds + ", and they do not end with the start of " + commands + " (its last " +
+                    "command is not the last of a run of the file's first commands). Running the file would add its " +
+                    "commands after them: if that is what you want, add --append; to start a new journal, give " +
+                    "another -d";
             }
-            if (fromLine == compared.lastLine + 1)
+            if (fromLine > tail.line && fromLine <= tail.nextLine)
+            {
+                // From the line after the last journaled command, or after lines between them that hold none.
+                return null;
+            }
+            if (append)
             {
                 return null;
             }
-            final String whose = holds + ": the commands of lines 1.." + compared.lastLine + " of " + commands;
-            if (compared.wholeFile)
+            final String whose = holds + ", and its last " + tail.count + " command" + (tail.count == 1 ? " is" :
+                "s, positions " + (last - tail.count + 1) + ".." + last + ", are") + " the command" +
+                (tail.count == 1 ? "" : "s") + " of lines 1.." + tail.line + " of " + commands;
+            if (tail.nextLine == Long.MAX_VALUE)
             {
                 return whose + ", every command of the file: it was run into this journal already. Running it " +
-                    "again would apply its commands a second time; --append does that anyway";
+                    "again would apply its commands a second time (--append does that anyway)";
             }
-            return whose + " (a run of it that stopped there). " + (fromLine <= compared.lastLine ? "Running it from " +
-                "line " + fromLine + " would apply lines " + fromLine + ".." + compared.lastLine + " a second time" :
-                "Running it from line " + fromLine + " would skip lines " + (compared.lastLine + 1) + ".." +
-                    (fromLine - 1)) + ". Resume: run the same command with --from-line " + (compared.lastLine + 1) +
-                " (--append runs it from line " + fromLine + " anyway)";
+            return whose + " (a run of it that stopped there). " + (fromLine <= tail.line ? "Running it from " +
+                "line " + fromLine + " would apply lines " + fromLine + ".." + tail.line + " a second time" :
+                "Running it from line " + fromLine + " would skip lines " + tail.nextLine + ".." + (fromLine - 1)) +
+                ". Resume: run the same command with --from-line " + (tail.line + 1) + " (--append runs it from line " +
+                fromLine + " anyway)";
         }
     }
 
@@ -95,49 +108,77 @@ final class JournaledAlready
         }
     }
 
-    /** How the journal's commands from {@code first} on compare with the file's, line by line. */
-    private static Comparison compare(final ChronicleJournal journal, final long first, final Path commands)
+    /**
+     * The longest run of the file's first commands the journal ends with: how many, the line of the last
+     * of them, and the line of the file's next command (or {@link Long#MAX_VALUE} if the file has no more);
+     * null if the journal does not end with the file's first command or more.
+     */
+    private static Tail tail(final ChronicleJournal journal, final long first, final long last, final Path commands)
         throws IOException
     {
-        final Command entry = new Command(ExchangeRunner.MAX_PAYLOAD);
-        final Comparison compared = new Comparison();
-        try (JournalReader reader = journal.reader(first); InputStream in = Files.newInputStream(commands))
+        final Command newest = new Command(ExchangeRunner.MAX_PAYLOAD);
+        try (JournalReader reader = journal.reader(last))
         {
-            final boolean[] journalEnded = {false};
-            final CommandFileReader file = new CommandFileReader().stopWhen(() -> compared.differsAt > 0 || journalEnded[0]);
-            file.read(in, (command) ->
+            if (!reader.next(newest))
             {
-                if (!reader.next(entry))
+                return null;
+            }
+        }
+        // Where a run of the file could have stopped: each command equal to the journal's newest.
+        final List<Tail> candidates = new ArrayList<>();
+        final long most = last - first + 1;
+        final long[] count = {0};
+        try (InputStream in = Files.newInputStream(commands))
+        {
+            new CommandFileReader().read(in, (command) ->
+            {
+                count[0]++;
+                if (!candidates.isEmpty() && candidates.get(candidates.size() - 1).nextLine == Long.MAX_VALUE)
                 {
-                    journalEnded[0] = true;
-                    return;
+                    candidates.get(candidates.size() - 1).nextLine = command.lineNumber();
                 }
-                if (!same(entry, command))
+                if (count[0] <= most && same(newest, command))
                 {
-                    compared.differsAt = entry.position();
-                    compared.differingLine = command.lineNumber();
-                    return;
+                    candidates.add(new Tail(count[0], command.lineNumber()));
                 }
-                compared.lastLine = command.lineNumber();
             }, (line, text, reason) ->
             {
                 // Malformed lines are skipped by a run too: they hold no position.
             });
-            if (compared.differsAt == 0 && !journalEnded[0])
+        }
+        for (int i = candidates.size() - 1; i >= 0; i--)
+        {
+            final Tail candidate = candidates.get(i);
+            if (journalEndsWith(journal, last - candidate.count + 1, commands, candidate.count))
             {
-                // The file ended first: the journal goes on past its last command.
-                if (reader.next(entry))
-                {
-                    compared.differsAt = entry.position();
-                    compared.differingLine = 0;
-                }
-                else
-                {
-                    compared.wholeFile = true;
-                }
+                return candidate;
             }
         }
-        return compared;
+        return null;
+    }
+
+    /** Whether the journal's entries from {@code from} are the file's first {@code count} commands. */
+    private static boolean journalEndsWith(final ChronicleJournal journal, final long from, final Path commands,
+        final long count) throws IOException
+    {
+        final Command entry = new Command(ExchangeRunner.MAX_PAYLOAD);
+        final long[] matched = {0};
+        final boolean[] differs = {false};
+        try (JournalReader reader = journal.reader(from); InputStream in = Files.newInputStream(commands))
+        {
+            new CommandFileReader().stopWhen(() -> differs[0] || matched[0] == count).read(in, (command) ->
+            {
+                if (!reader.next(entry) || !same(entry, command))
+                {
+                    differs[0] = true;
+                    return;
+                }
+                matched[0]++;
+            }, (line, text, reason) ->
+            {
+            });
+        }
+        return !differs[0] && matched[0] == count;
     }
 
     private static boolean same(final Command entry, final ParsedCommand command)
@@ -158,11 +199,17 @@ final class JournaledAlready
         return true;
     }
 
-    private static final class Comparison
+    /** A run of the file's first {@code count} commands, the last on {@code line}. */
+    private static final class Tail
     {
-        long lastLine;
-        long differsAt;
-        long differingLine;
-        boolean wholeFile;
+        final long count;
+        final long line;
+        long nextLine = Long.MAX_VALUE;
+
+        Tail(final long count, final long line)
+        {
+            this.count = count;
+            this.line = line;
+        }
     }
 }

@@ -95,7 +95,7 @@ class ExchangeCliTest
         final Cli.Result refused = Cli.run("run", "-i", more.toString(), "-d", journal("j").toString());
         assertEquals(1, refused.code(), refused.toString());
         assertTrue(refused.err().startsWith("error: " + journal("j") + " already holds positions 2.." +
-            first.number("last-position") + ", and they are not the start of " + more) &&
+            first.number("last-position") + ", and they do not end with the start of " + more) &&
             refused.err().contains("add --append"), refused.toString());
         final Cli.Result second = Cli.ok("run", "-i", more.toString(), "-d", journal("j").toString(), "--append");
         assertEquals(first.number("last-position") + 1, second.number("first-position"));
@@ -107,6 +107,49 @@ class ExchangeCliTest
         assertEquals(second.value("state-hash"),
             Cli.ok("run", "-i", both.toString(), "-d", journal("once").toString()).value("state-hash"),
             "two runs on one journal end where one run of both files does");
+    }
+
+    /**
+     * A run appended after another file and stopped part way is found at the journal's end, whatever the
+     * journal held before it: running the file again from line 1, even with --append's company, is refused
+     * with the line to resume from; lines between that hold no command may be skipped; the other file, no
+     * longer at the end, needs --append.
+     */
+    @Test
+    void shouldFindAnAppendedRunThatStoppedPartWayAtTheJournalsEnd() throws IOException
+    {
+        final Path more = dir.resolve("more.txt");
+        Files.writeString(more, String.join("\n",
+            "place oid=900000001 acct=1 sym=1 side=BUY type=GTC price=9000 qty=2",
+            "place oid=900000002 acct=2 sym=1 side=SELL type=IOC price=9000 qty=1",
+            "not a command",
+            "cancel oid=900000001 acct=1",
+            ""));
+        final Path part = dir.resolve("part.txt");
+        Files.writeString(part, String.join("\n", Files.readAllLines(more).subList(0, 2)) + "\n");
+        Cli.ok("run", "-i", commands.toString(), "-d", journal("j").toString());
+        final long last = Cli.ok("run", "-i", part.toString(), "-d", journal("j").toString(), "--append")
+            .number("last-position");
+
+        final Cli.Result again = Cli.run("run", "-i", more.toString(), "-d", journal("j").toString());
+        assertEquals(1, again.code(), again.toString());
+        assertTrue(again.err().startsWith("error: " + journal("j") + " already holds positions 2.." + last + ", and " +
+            "its last 2 commands, positions " + (last - 1) + ".." + last + ", are the commands of lines 1..2 of " + more +
+            " (a run of it that stopped there). Running it from line 1 would apply lines 1..2 a second time. Resume: " +
+            "run the same command with --from-line 3"), again.toString());
+        final Cli.Result skipping = Cli.run("run", "-i", more.toString(), "-d", journal("j").toString(), "--from-line",
+            "5");
+        assertEquals(1, skipping.code(), skipping.toString());
+        assertTrue(skipping.err().contains("would skip lines 4..4"), skipping.toString());
+        // Line 3 holds no command: resuming after it is resuming after line 2.
+        final Cli.Result resumed = Cli.ok("run", "-i", more.toString(), "-d", journal("j").toString(), "--from-line",
+            "4");
+        assertEquals(last + 1, resumed.number("first-position"));
+        assertEquals(1, resumed.number("commands"));
+
+        final Cli.Result earlier = Cli.run("run", "-i", commands.toString(), "-d", journal("j").toString());
+        assertEquals(1, earlier.code(), earlier.toString());
+        assertTrue(earlier.err().contains("they do not end with the start of " + commands), earlier.toString());
     }
 
     @Test
