@@ -691,19 +691,20 @@ public final class ChronicleJournal implements Journal
         }
     }
 
-    /** The cycles of the cycle files the open walked, oldest first. */
+    /**
+     * The cycles of the cycle files the open walked, oldest first. A .cq4 file whose name is no cycle of
+     * this roll cycle is not one of them, as Chronicle ignores it too.
+     */
     private NavigableSet<Long> cyclesOnDisk()
     {
         final NavigableSet<Long> cycles = new TreeSet<>();
         for (final String name : files.keySet())
         {
             final int cycle = CycleNames.cycleOf(name, rollCycle, queue.epoch());
-            if (cycle < 0)
+            if (cycle >= 0)
             {
-                throw new JournalException("cannot tell the cycle of " + ctx.directory().resolve(name) + " from its " +
-                    "name: it is not a file of this journal's roll cycle (" + rollCycle.format() + "); move it away");
+                cycles.add((long)cycle);
             }
-            cycles.add((long)cycle);
         }
         return cycles;
     }

@@ -404,7 +404,8 @@ public final class JournalRepair implements AutoCloseable
         {
             throw new JournalException("Chronicle's metadata.cq4t is missing from " + directory + ", and the names " +
                 "of its cycle files do not tell the journal's roll cycle" + (files.isEmpty() ? " (there are none)" :
-                " (" + files.get(0).getFileName() + ", ...)") + ": is this a ringlog journal?");
+                " (" + files.stream().map((f) -> f.getFileName().toString()).limit(3).toList() + "): are they all of " +
+                "one ringlog journal? Move any other .cq4 file away"));
         }
         return found;
     }

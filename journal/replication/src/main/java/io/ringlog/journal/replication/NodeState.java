@@ -39,6 +39,8 @@ final class NodeState
     volatile boolean degraded;
     /** Agent: the peer is silent beyond the peer timeout. */
     volatile boolean peerLost = true;
+    /** Agent: the peer was heard as a primary of this epoch too, and the status page says so. */
+    boolean twoPrimaries;
     /** Agent: what the node is doing. */
     volatile Role role;
 

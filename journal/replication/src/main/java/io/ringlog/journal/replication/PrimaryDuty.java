@@ -51,16 +51,12 @@ final class PrimaryDuty
     private long cursor;
     private boolean doneSent;
     private long acknowledged;
-    /** Held by the peer when this node became primary (a promoted standby: all before its epoch), for the lag. */
-    private final long peerHeld;
     private long withoutStandbySince;
     private long now;
 
     PrimaryDuty(final ReplicationContext ctx, final NodeState state, final Channels channels, final StatusFile status,
-        final EpochIndex epochs, final Journal journal, final int maxPayloadLength, final long nowNanos,
-        final long peerHeld)
+        final EpochIndex epochs, final Journal journal, final int maxPayloadLength, final long nowNanos)
     {
-        this.peerHeld = peerHeld;
         this.ctx = ctx;
         this.state = state;
         this.channels = channels;
@@ -147,6 +143,12 @@ final class PrimaryDuty
         status.put(StatusFile.CATCH_UP_SENT, from - 1);
         status.put(StatusFile.CATCH_UP_TARGET, last);
         status.add(StatusFile.CATCH_UPS, 1);
+        if (state.twoPrimaries)
+        {
+            // The other primary follows now (restarted as a standby): the warning no longer holds.
+            state.twoPrimaries = false;
+            status.message("");
+        }
         event("standby asked from position " + from + ": catching it up on " + Math.max(0, last - from + 1) +
             " entries from the journal, then live");
     }
@@ -331,7 +333,7 @@ final class PrimaryDuty
             status.put(StatusFile.ACK_P99, ackLatency.getValueAtPercentile(99));
             status.put(StatusFile.ACK_MAX, ackLatency.getMaxValue());
         }
-        status.put(StatusFile.LAG_POSITIONS, Math.max(0, journaled - Math.max(acknowledged, peerHeld)));
+        status.put(StatusFile.LAG_POSITIONS, Math.max(0, journaled - acknowledged));
         final long oldest = state.sendTimes.oldest();
         status.put(StatusFile.LAG_NANOS, oldest < 0 ? 0 : System.nanoTime() - oldest);
     }

@@ -91,7 +91,7 @@ final class ReplicationAgent implements Agent
         this.startNanos = start;
         if (state.role == Role.PRIMARY)
         {
-            primary = new PrimaryDuty(ctx, state, channels, status, epochs, journal, maxPayloadLength, start, 0);
+            primary = new PrimaryDuty(ctx, state, channels, status, epochs, journal, maxPayloadLength, start);
         }
         else
         {
@@ -323,12 +323,12 @@ final class ReplicationAgent implements Agent
         }
         if (position >= epochStart)
         {
-            fail(new DivergedHistoryException("TWO PRIMARIES in epoch " + state.epoch + ": this node's entry at " +
-                "position " + position + " differs from the primary's, and this node's journal holds entries of the " +
-                "epoch, from position " + epochStart + " to " + last + ", that it wrote as a primary too. They are " +
-                "another history and must be cut off before it follows: restart it as a standby with --rejoin " +
-                "(Rejoin.truncate), which says what it drops; it then catches up on the primary's history from " +
-                "position " + epochStart, epochStart - 1, last));
+            fail(new DivergedHistoryException("TWO PRIMARIES in epoch " + state.epoch + "? This node's entry at " +
+                "position " + position + " differs from the primary's, in the epoch both are in: its entries of the " +
+                "epoch, from position " + epochStart + " to " + last + ", are another history (it was started as a " +
+                "primary too, or its journal was changed). They must be cut off before it follows: restart it as a " +
+                "standby with --rejoin (Rejoin.truncate), which says what it drops; it then catches up on the " +
+                "primary's history from position " + epochStart, epochStart - 1, last));
             return;
         }
         fail(new ReplicationException("this standby's entry at position " + position + " differs from the " +
@@ -425,6 +425,7 @@ final class ReplicationAgent implements Agent
                 "other and restart it with --role standby --rejoin. It cuts off its own entries of this epoch (its " +
                 "commands there are lost) and follows the one kept";
             status.message(message);
+            state.twoPrimaries = true;
             event(message);
         }
     }
@@ -533,10 +534,11 @@ final class ReplicationAgent implements Agent
         }
         // Only now does any message carry the new epoch: it is in this node's journal.
         state.epoch = promotionEpoch;
-        // The old primary held everything this node had followed: until a standby asks, the lag counts from there.
-        primary = new PrimaryDuty(ctx, state, channels, status, epochs, journal, maxPayloadLength, now,
-            promotionPosition - 1);
-        status.put(StatusFile.ACKNOWLEDGED, promotionPosition - 1);
+        // No standby has acknowledged anything to this primary: what it acknowledged as a standby, and the
+        // catch-up it asked for, are not its figures now. Until a standby asks, all of the journal is at risk
+        // (the old primary may be gone), which is what the lag says.
+        primary = new PrimaryDuty(ctx, state, channels, status, epochs, journal, maxPayloadLength, now);
+        status.put(StatusFile.ACKNOWLEDGED, 0);
         status.put(StatusFile.CATCH_UP_FROM, 0);
         status.put(StatusFile.CATCH_UP_SENT, 0);
         status.put(StatusFile.CATCH_UP_TARGET, 0);

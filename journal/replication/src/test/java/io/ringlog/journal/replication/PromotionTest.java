@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,10 +54,12 @@ class PromotionTest
             assertEquals(1, promotion.epoch());
             assertTrue(promotion.position() <= 5_201, "the epoch follows what b had: " + promotion);
             assertEquals(Role.PRIMARY, b.role());
-            // Its status counts the lag from what the old primary held, not from an empty standby.
+            // Its status is a primary's: nothing acknowledged to it yet, so all of its journal is lag, and none of
+            // the figures it had as a standby.
             final ReplicationNode promoted = b;
-            Pair.await(() -> promoted.status().lagPositions() == 1, Duration.ofSeconds(5), "b's lag: its epoch command");
-            assertEquals(promotion.position() - 1, b.status().acknowledgedPosition());
+            Pair.await(() -> promoted.status().lagPositions() == promotion.position(), Duration.ofSeconds(5),
+                "b's lag: its whole journal");
+            assertEquals(0, b.status().acknowledgedPosition(), "its acknowledgements as a standby are not a standby's");
             assertEquals(0, b.status().catchUpFrom(), "no catch-up served as a primary yet");
 
             // The stale primary hears the new epoch in b's heartbeats and halts.
@@ -124,8 +127,8 @@ class PromotionTest
             final DivergedHistoryException diverged = assertInstanceOf(DivergedHistoryException.class, b.failure());
             assertEquals(0, diverged.keepUpTo(), "all of epoch 0 is b's own: " + diverged.getMessage());
             assertEquals(ownEntries, diverged.lastPosition());
-            assertTrue(diverged.getMessage().startsWith("TWO PRIMARIES in epoch 0: this node's entry at position " +
-                Math.min(ownEntries, 2_000) + " differs from the primary's") &&
+            assertTrue(diverged.getMessage().startsWith("TWO PRIMARIES in epoch 0? This node's entry at position " +
+                Math.min(ownEntries, 2_000) + " differs from the primary's, in the epoch both are in") &&
                 diverged.getMessage().contains("restart it as a standby with --rejoin"), diverged.getMessage());
             assertThrows(EngineHaltedException.class, refused::close);
             final List<String> cut = Rejoin.truncate(dir.resolve("b").resolve("journal"),
@@ -136,6 +139,7 @@ class PromotionTest
             Pair.publish(a.engine(), 2_001, 2_500);
             b.engine().awaitApplied(2_500, 30, TimeUnit.SECONDS);
             assertEquals(null, b.failure());
+            assertFalse(a.status().message().startsWith("TWO PRIMARIES"), "b follows a: " + a.status().message());
         }
         catch (final Throwable ex)
         {

@@ -128,6 +128,8 @@ final class ExchangeNode
             err.println(name + ": cannot start: " + message(ex));
             return FAILED;
         }
+        // How an earlier node here ended is not how this one will: a stop must never read it as this one's.
+        Files.deleteIfExists(settings.directory().ended());
         final Thread hook = new Thread(() ->
         {
             stopping = true;
@@ -153,21 +155,32 @@ final class ExchangeNode
                 if (code != REJOIN)
                 {
                     ended = code;
-                    return code;
+                    break;
                 }
                 role = Role.STANDBY;
             }
         }
         finally
         {
+            try
+            {
+                if (eventsFile != null)
+                {
+                    eventsFile.close();
+                }
+            }
+            catch (final IOException ex)
+            {
+                err.println(name + ": closing the events file failed: " + message(ex));
+                outcome = "failed: closing the events file failed: " + message(ex);
+                ended = FAILED;
+            }
+            // Last: what it says is how the process ends.
             recordEnd(ended);
             owner.close();
-            if (eventsFile != null)
-            {
-                eventsFile.close();
-            }
             stopped.countDown();
         }
+        return ended;
     }
 
     /**

@@ -446,7 +446,8 @@ public final class ReplicaCli implements Callable<Integer>
         private static Properties awaitEnd(final NodeDirectory node, final NodeOwner.Running running,
             final long drainSeconds) throws InterruptedException
         {
-            final long patience = drainSeconds * 2 + 10;
+            // The node's own bound on its close (the drain, then as long again, then 10 s), and a margin.
+            final long patience = drainSeconds * 2 + 30;
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(patience);
             while (running.alive())
             {
