@@ -45,8 +45,8 @@ public final class ReplicationContext
     private int handoffWindow = 1024;
     private int catchUpBurst = 256;
     private int termBufferLength = 2 * 1024 * 1024;
-    private Supplier<IdleStrategy> idleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 100_000);
-    private Supplier<IdleStrategy> driverIdleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 100_000);
+    private Supplier<IdleStrategy> idleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 1_000_000);
+    private Supplier<IdleStrategy> driverIdleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 1_000_000);
     private Consumer<MediaDriver.Context> driverCustomizer = (driver) ->
     {
     };
@@ -324,7 +324,10 @@ public final class ReplicationContext
         return termBufferLength;
     }
 
-    /** How the replication agent waits when it has nothing to do; a backoff that parks up to 100 µs by default. */
+    /**
+     * How the replication agent waits when it has nothing to do; by default a backoff that parks up to 1 ms
+     * (an idle node costs about a tenth of a core; give a busy-spin strategy to a node with cores of its own).
+     */
     public ReplicationContext idleStrategy(final Supplier<IdleStrategy> idleStrategy)
     {
         this.idleStrategy = idleStrategy;
@@ -336,7 +339,7 @@ public final class ReplicationContext
         return idleStrategy;
     }
 
-    /** The embedded media driver's idle strategy (one shared thread); a backoff that parks up to 100 µs by default. */
+    /** The embedded media driver's idle strategy (one shared thread); a backoff that parks up to 1 ms by default. */
     public ReplicationContext driverIdleStrategy(final Supplier<IdleStrategy> driverIdleStrategy)
     {
         this.driverIdleStrategy = driverIdleStrategy;
