@@ -43,6 +43,12 @@ public final class ReadOnlyJournal implements Journal
         return Math.min(position, journal.lastPosition());
     }
 
+    /** Whether this view stops before the journal's end: a replay to a position. */
+    public boolean stopsBeforeTheEnd()
+    {
+        return position < journal.lastPosition();
+    }
+
     @Override
     public int maxPayloadLength()
     {

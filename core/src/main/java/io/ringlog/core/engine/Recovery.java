@@ -6,6 +6,7 @@ import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalId;
 import io.ringlog.core.JournalReader;
+import io.ringlog.core.ReadOnlyJournal;
 import io.ringlog.core.RecoveryListener;
 import io.ringlog.core.Snapshot;
 import io.ringlog.core.SnapshotException;
@@ -165,7 +166,9 @@ public final class Recovery
         final String pastTheEnd = "snapshot at position " + position + " is past the journal's last position " + last;
         if (journal.readOnly())
         {
-            listener.onSnapshotPastTheReplay(position, new SnapshotException(pastTheEnd));
+            listener.onSnapshotPastTheReplay(position, new SnapshotException(journal instanceof ReadOnlyJournal view &&
+                view.stopsBeforeTheEnd() ? "snapshot at position " + position + " is past position " + last + ", where " +
+                "this replay stops" : pastTheEnd));
             return;
         }
         final Snapshot snapshot;

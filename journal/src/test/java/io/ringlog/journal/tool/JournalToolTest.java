@@ -224,6 +224,9 @@ class JournalToolTest
         assertTrue(middle.out.contains("position: 150\n"), middle.out);
         assertTrue(middleFromSnapshot.out.contains("snapshot-position: 100\n") &&
             middleFromSnapshot.out.contains("replayed: 50\n"), middleFromSnapshot.out);
+        // A snapshot past --to is past where the replay stops, not past the journal's end.
+        assertTrue(middleFromSnapshot.err.contains("snapshot-skipped: 200 (snapshot at position 200 is past position " +
+            "150, where this replay stops)"), middleFromSnapshot.err);
         assertEquals(middle.lines("state-hash: "), middleFromSnapshot.lines("state-hash: "));
         assertNotEquals(end.lines("state-hash: "), middle.lines("state-hash: "));
     }

@@ -85,11 +85,13 @@ final class RunCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--dir=JOURNAL_DIR' " +
                 "(or --in-memory)");
         }
-        if (snapshotEvery < 0 || syncIntervalMs <= 0 || engine.rate < 0 || fromLine < 1)
+        final String wrong = snapshotEvery < 0 ? "--snapshot-every must not be negative: " + snapshotEvery :
+            engine.rate < 0 ? "--rate must not be negative: " + engine.rate :
+            syncIntervalMs <= 0 ? "--sync-interval-ms must be positive: " + syncIntervalMs :
+            fromLine < 1 ? "--from-line counts lines from 1: " + fromLine : null;
+        if (wrong != null)
         {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                "--snapshot-every and --rate must not be negative, --sync-interval-ms must be positive, and lines are " +
-                    "numbered from 1 (--from-line)");
+            throw new CommandLine.ParameterException(spec.commandLine(), wrong);
         }
         final ExchangeRunner.RunSettings settings = settings(commands, journalDir, snapshots, events, engine, durability,
             Duration.ofMillis(syncIntervalMs), snapshotEvery, inMemory, fromLine, append);

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -373,6 +374,18 @@ class ExchangeCliTest
         assertTrue(missingFile.err().startsWith("error: cannot read command file"), missingFile.err());
         assertEquals(1, Cli.run("replay", "-d", dir.resolve("no-journal").toString()).code());
         assertEquals(2, Cli.run("run", "-i", commands.toString()).code(), "-d or --in-memory is required");
+        // Each wrong number is named alone, not in a list of every rule.
+        for (final String[] wrong : new String[][]{
+            {"--from-line", "0", "--from-line counts lines from 1: 0"},
+            {"--rate", "-5", "--rate must not be negative: -5"},
+            {"--snapshot-every", "-1", "--snapshot-every must not be negative: -1"}})
+        {
+            final Cli.Result refused = Cli.run("run", "-i", commands.toString(), "-d", journal("w").toString(), wrong[0],
+                wrong[1]);
+            assertEquals(2, refused.code(), refused.toString());
+            assertTrue(refused.err().startsWith("error: " + wrong[2] + "\n"), refused.toString());
+        }
+        assertFalse(Files.exists(journal("w")), "nothing created");
         assertEquals(2, Cli.run("generate", "--preset", "nasdaq", "-o", dir.resolve("x").toString()).code());
         assertEquals(2, Cli.run("replay").code());
 
