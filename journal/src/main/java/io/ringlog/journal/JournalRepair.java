@@ -290,6 +290,28 @@ public final class JournalRepair implements AutoCloseable
         }
         plan.add("new-identity: a new ringlog.meta (committed position " + newIdentityMark() + "); snapshots of " +
             "the old identity will not be used");
+        if (snapshots != null && Files.isDirectory(snapshots))
+        {
+            // Each names the old identity: recovery would skip every one of them at every start, saying so.
+            final FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context()
+                .directory(snapshots).readOnly(true));
+            try
+            {
+                for (final long position : store.positions())
+                {
+                    if (!deleteSnapshots.contains(store.path(position)))
+                    {
+                        deleteSnapshots.add(store.path(position));
+                        plan.add("drop-snapshot: " + store.path(position) + " (position " + position + ": taken on " +
+                            "the old identity, no start can use it)");
+                    }
+                }
+            }
+            finally
+            {
+                store.close();
+            }
+        }
     }
 
     private long newIdentityMark()

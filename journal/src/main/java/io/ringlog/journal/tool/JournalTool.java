@@ -523,7 +523,7 @@ public final class JournalTool implements Callable<Integer>
 
         @Option(names = "--new-identity",
             description = "Write a new ringlog.meta (lost or damaged): the journal gets a new identity, and " +
-                "snapshots of the old one are no longer used.")
+                "snapshots of the old one, which no start could use, are dropped.")
         boolean newIdentity;
 
         @Option(names = "--force", description = "Drop committed entries too (they may have been seen).")

@@ -272,7 +272,7 @@ class RepairTest
     void shouldRefuseWhileAWriterHoldsTheJournalAndGiveANewIdentityOnlyWhenAsked() throws Exception
     {
         final Path dir = root.resolve("journal");
-        writeEngineRun(dir, null, 10, 0);
+        writeEngineRun(dir, dir.resolve("snapshots"), 10, 5);
         try (ChronicleJournal writer = ChronicleJournal.open(context(dir)))
         {
             final Tool busy = tool("repair", "-d", dir.toString(), "--truncate-after", "5");
@@ -287,12 +287,19 @@ class RepairTest
 
         Files.delete(dir.resolve("ringlog.meta"));
         assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
+        // Its snapshots name the old identity: no start could use them, so the repair drops them too.
+        final Tool planned = tool("repair", "-d", dir.toString(), "--new-identity");
+        assertTrue(planned.out.contains("drop-snapshot: " + FileSnapshotStore.open(dir.resolve("snapshots"), 3)
+            .path(10) + " (position 10: taken on the old identity, no start can use it)"), planned.toString());
         assertEquals(0, tool("repair", "-d", dir.toString(), "--new-identity", "--apply").code);
         try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
         {
             assertEquals(10, journal.lastPosition());
             assertEquals(10, journal.committedPosition());
         }
+        assertEquals(List.of(), positions(dir.resolve("snapshots")));
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(0, verify.code, verify.toString());
         assertEquals(2, tool("repair", "-d", dir.toString()).code, "nothing asked for");
     }
 
