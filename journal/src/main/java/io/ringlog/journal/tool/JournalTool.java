@@ -455,6 +455,10 @@ public final class JournalTool implements Callable<Integer>
             final StateMachine stateMachine = instantiate(stateMachineClass, StateMachine.class);
             final ChronicleJournal chronicle = journal.open(new ArrayList<>());
             final long target = Math.min(to, chronicle.lastPosition());
+            if (to > chronicle.lastPosition() && to != Long.MAX_VALUE)
+            {
+                err.println("note: the journal ends at position " + chronicle.lastPosition() + ", before --to " + to);
+            }
             final ReplayProgress progress = new ReplayProgress(err);
             final FailureReport failures = new FailureReport(err, "replay");
             final EngineContext ctx = new EngineContext()

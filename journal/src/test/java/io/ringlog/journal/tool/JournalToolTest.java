@@ -229,6 +229,9 @@ class JournalToolTest
             "150, where this replay stops)"), middleFromSnapshot.err);
         assertEquals(middle.lines("state-hash: "), middleFromSnapshot.lines("state-hash: "));
         assertNotEquals(end.lines("state-hash: "), middle.lines("state-hash: "));
+        final Result past = run("replay", "-d", journalDir.toString(), "--to", "301", "--state-machine", machine);
+        assertEquals(end.lines("state-hash: "), past.lines("state-hash: "));
+        assertTrue(past.err.contains("note: the journal ends at position 300, before --to 301"), past.err);
     }
 
     @ParameterizedTest
