@@ -104,20 +104,7 @@ class RepairTest
     void shouldNameTheGapWhereAMiddleCycleFileWasDeletedAndCutBeforeIt() throws Exception
     {
         final Path dir = root.resolve("journal");
-        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-        final ChronicleJournal.Context ctx = context(dir).rollCycle(JournalRollCycle.SECONDLY).epochMillisClock(millis::get);
-        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
-        {
-            for (int cycle = 0; cycle < 3; cycle++)
-            {
-                for (long position = cycle * 100L + 1; position <= cycle * 100L + 100; position++)
-                {
-                    journal.append(JournalTesting.command(position, 1, 1, position));
-                }
-                journal.commit();
-                millis.addAndGet(1_000);
-            }
-        }
+        writeThreeSecondlyCycles(dir);
         final Path oldest = cycleFile(dir, 0);
         final Path newest = cycleFile(dir, 2);
         Files.delete(cycleFile(dir, 1));
@@ -199,21 +186,7 @@ class RepairTest
     void shouldAcceptTheLossOfADeletedNewestCycleAndCutATruncatedFileFromTheCommandLine() throws Exception
     {
         final Path dir = root.resolve("journal");
-        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-        final ChronicleJournal.Context ctx = context(dir).rollCycle(JournalRollCycle.SECONDLY)
-            .epochMillisClock(millis::get);
-        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
-        {
-            for (int cycle = 0; cycle < 3; cycle++)
-            {
-                for (long position = cycle * 100L + 1; position <= cycle * 100L + 100; position++)
-                {
-                    journal.append(JournalTesting.command(position, 1, 1, position));
-                }
-                journal.commit();
-                millis.addAndGet(1_000);
-            }
-        }
+        final ChronicleJournal.Context ctx = writeThreeSecondlyCycles(dir);
         Files.delete(cycleFile(dir, 2));
         // Read-only, before any writer has opened the journal again: Chronicle's metadata.cq4t still names the
         // deleted file as its newest.
@@ -309,6 +282,27 @@ class RepairTest
     }
 
     /** A live engine run on {@code dir} up to {@code last}; returns the first position it published. */
+    /** Positions 1..300 in three SECONDLY cycle files of 100 each; returns the context they were written with. */
+    private static ChronicleJournal.Context writeThreeSecondlyCycles(final Path dir)
+    {
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        final ChronicleJournal.Context ctx = context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get);
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            for (int cycle = 0; cycle < 3; cycle++)
+            {
+                for (long position = cycle * 100L + 1; position <= cycle * 100L + 100; position++)
+                {
+                    journal.append(JournalTesting.command(position, 1, 1, position));
+                }
+                journal.commit();
+                millis.addAndGet(1_000);
+            }
+        }
+        return ctx;
+    }
+
     private static long writeEngineRun(final Path dir, final Path snapshots, final long last, final long every)
     {
         final EngineContext ctx = engine(ChronicleJournal.open(context(dir)), 0);

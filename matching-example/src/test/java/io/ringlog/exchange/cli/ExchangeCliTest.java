@@ -112,9 +112,9 @@ class ExchangeCliTest
 
     /**
      * A run appended after another file and stopped part way is found at the journal's end, whatever the
-     * journal held before it: running the file again from line 1, even with --append's company, is refused
-     * with the line to resume from; lines between that hold no command may be skipped; the other file, no
-     * longer at the end, needs --append.
+     * journal held before it: running the file again from line 1 is refused with the line to resume from;
+     * lines between that hold no command may be skipped; the other file, no longer at the end, needs
+     * --append.
      */
     @Test
     void shouldFindAnAppendedRunThatStoppedPartWayAtTheJournalsEnd() throws IOException
