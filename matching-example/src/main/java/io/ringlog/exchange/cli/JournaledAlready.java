@@ -22,8 +22,9 @@ import java.util.List;
  * check. So it is worked out here, from the journal's newest commands and the file, whatever the
  * journal held before them (an earlier file, a run appended with {@code --append}): the file's commands
  * equal to the journal's last one are where such a run could have stopped, and the longest of those
- * whose commands are all the journal's last ones is where it did. The cost is one read of the file and
- * of that many journal entries, not of the journal. A run that would repeat or skip lines is refused,
+ * whose commands are all the journal's last ones is where it did. Besides a read-only open of the
+ * journal (a walk of its cycle files' headers), the cost is one read of the file and of that many
+ * journal entries, not a read of the journal. A run that would repeat or skip lines is refused,
  * saying the line to resume from; a journal that does not end with the file's start needs
  * {@code --append}. A journal another run is writing is left to the writer lock's refusal.
  */
@@ -31,6 +32,8 @@ final class JournaledAlready
 {
     /** The exchange's settings, written by the first run at position 1: not a line of any file. */
     private static final long SETTINGS = 1;
+    /** What {@link #tail} finds in a file without a command. */
+    private static final Tail NO_COMMANDS = new Tail(0, 0);
 
     private JournaledAlready()
     {
@@ -65,6 +68,11 @@ final class JournaledAlready
                 return null;
             }
             final Tail tail = tail(journal, first, last, commands);
+            if (tail == NO_COMMANDS)
+            {
+                // Nothing to apply twice: the run says the file holds no command.
+                return null;
+            }
             final String holds = journalDir + " already holds positions " + first + ".." + last;
             if (tail == null)
             {
@@ -145,6 +153,10 @@ final class JournaledAlready
             {
                 // Malformed lines are skipped by a run too: they hold no position.
             });
+        }
+        if (count[0] == 0)
+        {
+            return NO_COMMANDS;
         }
         for (int i = candidates.size() - 1; i >= 0; i--)
         {

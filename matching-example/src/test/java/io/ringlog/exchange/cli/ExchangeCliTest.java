@@ -148,6 +148,9 @@ class ExchangeCliTest
         assertEquals(last + 1, resumed.number("first-position"));
         assertEquals(1, resumed.number("commands"));
 
+        // A file without a command has nothing to apply twice.
+        final Path empty = Files.writeString(dir.resolve("empty.txt"), "not a command\n");
+        assertEquals(0, Cli.run("run", "-i", empty.toString(), "-d", journal("j").toString()).code());
         final Cli.Result earlier = Cli.run("run", "-i", commands.toString(), "-d", journal("j").toString());
         assertEquals(1, earlier.code(), earlier.toString());
         assertTrue(earlier.err().contains("they do not end with the start of " + commands), earlier.toString());
