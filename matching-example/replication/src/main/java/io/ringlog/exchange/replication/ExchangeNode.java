@@ -539,7 +539,8 @@ final class ExchangeNode
                         out.println(name + ": publishing " + asked.getProperty("file") + (rate > 0 ? " at " + rate + "/s" :
                             "") + " for " + request);
                         out.flush();
-                        publish(node.engine(), Path.of(asked.getProperty("file")), rate, deadlineMillis, result);
+                        publish(node.engine(), Path.of(asked.getProperty("file")), rate,
+                            Long.parseLong(asked.getProperty("from-line", "1")), deadlineMillis, result);
                         out.println(name + ": " + request + ": " + result.getProperty("status") + ", " +
                             result.getProperty("commands", "0") + " commands");
                         out.flush();
@@ -560,8 +561,8 @@ final class ExchangeNode
      * (epoch ms: the asker's --timeout-s), or until the node is asked to stop; the result's status says
      * which: published (and applied), not-applied, stopped, failed.
      */
-    private void publish(final Engine engine, final Path file, final long rate, final long deadlineMillis,
-        final Properties result) throws IOException
+    private void publish(final Engine engine, final Path file, final long rate, final long fromLine,
+        final long deadlineMillis, final Properties result) throws IOException
     {
         final long first = engine.nextPosition();
         final Publisher publisher = new Publisher(engine, rate, deadlineMillis);
@@ -570,7 +571,7 @@ final class ExchangeNode
         boolean expired = false;
         try (InputStream in = Files.newInputStream(file))
         {
-            counts = new CommandFileReader().read(in, publisher,
+            counts = new CommandFileReader().fromLine(fromLine).read(in, publisher,
                 (line, text, reason) -> err.println(name + ": " + file + " line " + line + ": " + reason));
         }
         catch (final EngineHaltedException ex)
@@ -587,7 +588,11 @@ final class ExchangeNode
         result.setProperty("status", stoppedBy == null ? "published" : expired ? "not-applied" : "stopped");
         if (stoppedBy != null)
         {
-            result.setProperty("message", stoppedBy);
+            // Stopped part way: the lines after the last command that got in were not published.
+            final long resume = publisher.published > 0 ? publisher.lastLine + 1 : fromLine;
+            result.setProperty("resume-from-line", Long.toString(resume));
+            result.setProperty("message", stoppedBy + "; resume: publish the same file with --from-line " + resume +
+                " once the node can take it");
         }
         result.setProperty("commands", Long.toString(publisher.published));
         if (counts != null)
@@ -756,6 +761,8 @@ final class ExchangeNode
         private long started;
         private long nextLook;
         long published;
+        /** The line of the last command that got in. */
+        long lastLine;
 
         Publisher(final Engine engine, final long rate, final long deadlineMillis)
         {
@@ -792,6 +799,7 @@ final class ExchangeNode
                 awaitRoom(command);
             }
             published++;
+            lastLine = command.lineNumber();
         }
 
         /** Publishes {@code command} if the ring has room; false, publishing nothing, if it is full. */

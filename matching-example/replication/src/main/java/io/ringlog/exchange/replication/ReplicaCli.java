@@ -266,9 +266,19 @@ public final class ReplicaCli implements Callable<Integer>
                 "exit code 1 (default: ${DEFAULT-VALUE}).")
         long timeoutSeconds;
 
+        @Option(names = "--from-line", defaultValue = "1", paramLabel = "N",
+            description = "Start at line N of the command file: to go on after a publish that stopped part way (it " +
+                "prints the line to resume from) (default: ${DEFAULT-VALUE}).")
+        long fromLine;
+
         @Override
         public Integer call() throws Exception
         {
+            if (fromLine < 1)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--from-line counts lines from 1: " +
+                    fromLine);
+            }
             if (!Files.isReadable(commands))
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "cannot read command file " + commands);
@@ -288,6 +298,7 @@ public final class ReplicaCli implements Callable<Integer>
             final Properties request = new Properties();
             request.setProperty("file", commands.toAbsolutePath().toString());
             request.setProperty("rate", Long.toString(rate));
+            request.setProperty("from-line", Long.toString(fromLine));
             request.setProperty("deadline-ms", Long.toString(System.currentTimeMillis() + timeout.toMillis()));
             final String name = "publish-" + System.currentTimeMillis() + "-" + ProcessHandle.current().pid();
             Mailbox.ask(node.inbox(), name, request);

@@ -87,6 +87,10 @@ class ReplicaCliTest
         assertEquals(2, said.code, said.err);
         assertTrue(said.err.startsWith("error: --rate must not be negative (0: flat out)"), said.err);
         assertNoStackTrace(said);
+        final Said line = replica("publish", "--dir", dir.resolve("node").toString(), "-i", commands.toString(),
+            "--from-line", "0");
+        assertEquals(2, line.code, line.err);
+        assertTrue(line.err.startsWith("error: --from-line counts lines from 1: 0"), line.err);
     }
 
     /** FENCED and FAILED are states a node comes to, not roles to start it in: neither offered nor taken. */

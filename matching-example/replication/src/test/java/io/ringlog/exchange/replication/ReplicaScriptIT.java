@@ -145,6 +145,10 @@ class ReplicaScriptIT
             assertTrue(publishedBeforeDeadline > 0 && publishedBeforeDeadline <= ring - journaled, ranOut);
             assertTrue(ranOut.contains("the first " + publishedBeforeDeadline + " of the file's commands got in, " +
                 "the rest were not published"), ranOut);
+            // One command a line: the next line is the first not published, and the answer says to resume there.
+            assertTrue(ranOut.contains("resume-from-line: " + (publishedBeforeDeadline + 1) + "\n") &&
+                ranOut.contains("resume: publish the same file with --from-line " + (publishedBeforeDeadline + 1)),
+                ranOut);
             if (publishedBeforeDeadline == ring - journaled)
             {
                 assertTrue(ranOut.contains("ran out while it waited for room in the ring") &&
