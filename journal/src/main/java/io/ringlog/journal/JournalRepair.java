@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -220,25 +222,14 @@ public final class JournalRepair implements AutoCloseable
             }
         }
         long newestSnapshot = 0;
-        if (snapshots != null && Files.isDirectory(snapshots))
+        for (final Map.Entry<Long, Path> snapshot : snapshotFiles().entrySet())
         {
-            final FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context()
-                .directory(snapshots).readOnly(true));
-            try
+            final long position = snapshot.getKey();
+            newestSnapshot = Math.max(newestSnapshot, position);
+            if (position > cut)
             {
-                for (final long position : store.positions())
-                {
-                    newestSnapshot = Math.max(newestSnapshot, position);
-                    if (position > cut)
-                    {
-                        deleteSnapshots.add(store.path(position));
-                        plan.add("drop-snapshot: " + store.path(position) + " (position " + position + ")");
-                    }
-                }
-            }
-            finally
-            {
-                store.close();
+                deleteSnapshots.add(snapshot.getValue());
+                plan.add("drop-snapshot: " + snapshot.getValue() + " (position " + position + ")");
             }
         }
         if (metadata != null && mark > cut)
@@ -290,28 +281,40 @@ public final class JournalRepair implements AutoCloseable
         }
         plan.add("new-identity: a new ringlog.meta (committed position " + newIdentityMark() + "); snapshots of " +
             "the old identity will not be used");
-        if (snapshots != null && Files.isDirectory(snapshots))
+        // Each names the old identity: recovery would skip every one of them at every start, saying so.
+        for (final Map.Entry<Long, Path> snapshot : snapshotFiles().entrySet())
         {
-            // Each names the old identity: recovery would skip every one of them at every start, saying so.
-            final FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context()
-                .directory(snapshots).readOnly(true));
-            try
+            if (!deleteSnapshots.contains(snapshot.getValue()))
             {
-                for (final long position : store.positions())
-                {
-                    if (!deleteSnapshots.contains(store.path(position)))
-                    {
-                        deleteSnapshots.add(store.path(position));
-                        plan.add("drop-snapshot: " + store.path(position) + " (position " + position + ": taken on " +
-                            "the old identity, no start can use it)");
-                    }
-                }
-            }
-            finally
-            {
-                store.close();
+                deleteSnapshots.add(snapshot.getValue());
+                plan.add("drop-snapshot: " + snapshot.getValue() + " (position " + snapshot.getKey() + ": taken on " +
+                    "the old identity, no start can use it)");
             }
         }
+    }
+
+    /** The snapshot files of the snapshot directory, by position (none when there is no directory). */
+    private Map<Long, Path> snapshotFiles()
+    {
+        final Map<Long, Path> files = new LinkedHashMap<>();
+        if (snapshots == null || !Files.isDirectory(snapshots))
+        {
+            return files;
+        }
+        final FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context()
+            .directory(snapshots).readOnly(true));
+        try
+        {
+            for (final long position : store.positions())
+            {
+                files.put(position, store.path(position));
+            }
+        }
+        finally
+        {
+            store.close();
+        }
+        return files;
     }
 
     private long newIdentityMark()

@@ -469,17 +469,16 @@ public final class ReplicaCli implements Callable<Integer>
                 }
                 TimeUnit.MILLISECONDS.sleep(20);
             }
-            final Properties ended;
+            Properties ended;
             try
             {
                 ended = Mailbox.read(node.ended());
             }
             catch (final IOException ex)
             {
-                return failed("the node in " + node.root() + " (pid " + running.pid() + ") ended without saying " +
-                    "how (killed while it closed?); its log says why, and 'replica status' shows its last figures");
+                ended = null;
             }
-            if (!Long.toString(running.pid()).equals(ended.getProperty("pid")))
+            if (ended == null || !Long.toString(running.pid()).equals(ended.getProperty("pid")))
             {
                 return failed("the node in " + node.root() + " (pid " + running.pid() + ") ended without saying " +
                     "how (killed while it closed?); its log says why, and 'replica status' shows its last figures");
