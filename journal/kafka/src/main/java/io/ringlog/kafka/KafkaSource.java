@@ -163,6 +163,16 @@ public final class KafkaSource implements Agent, AutoCloseable
                     work += publish(i, records.records(partitions[i]));
                 }
             }
+            for (int i = 0; i < partitions.length; i++)
+            {
+                // Past what a consumer never returns: a transaction's commit marker (the last offset of a partition
+                // a transactional producer wrote), an aborted transaction's records. Known locally after a poll.
+                final long position = consumer.position(partitions[i], ctx.startupTimeout());
+                if (position > nextOffsets.get(i))
+                {
+                    nextOffsets.lazySet(i, position);
+                }
+            }
             commitForMonitoring();
             return work;
         }

@@ -9,10 +9,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -111,6 +113,39 @@ class KafkaSourceTest
             expected += i;
         }
         assertEquals(expected, events.get(4).value(), "the running total covers every record once");
+    }
+
+    @Test
+    void shouldCountACommitMarkerAndAnAbortedTransactionAsReadSoACaughtUpEngineIsCaughtUp() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("commands"), 1);
+        final String deadLetters = broker.createTopic(TestBroker.uniqueName("dead"), 1);
+        final Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG, TestBroker.uniqueName("feeder"));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
+            new ByteArraySerializer()))
+        {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(add(topic, 0, 1));                 // 0
+            producer.send(add(topic, 0, 2));                 // 1
+            producer.commitTransaction();                    // 2: the commit marker
+            producer.beginTransaction();
+            producer.send(add(topic, 0, 100));               // 3: aborted
+            producer.flush();                                // (in the log before the abort, not dropped unsent)
+            producer.abortTransaction();                     // 4: the abort marker
+        }
+        final long end = 5;   // two records, a commit marker, an aborted record and its marker (written soon after)
+        final AppliedListener applied = new AppliedListener();
+        try (Engine engine = launch(new InMemoryJournal(256), applied);
+            KafkaSource source = new KafkaSource(engine, context(topic, deadLetters, "markers", 0)))
+        {
+            // It used to stop at the last record it was given + 1 (2), and an engine run until caught up never was.
+            workUntil(source, () -> source.nextOffset(0) == end, TIMEOUT, "read past the markers to the end");
+            engine.awaitApplied(2, 10, TimeUnit.SECONDS);
+            assertEquals(2, source.published(), "the aborted record is not a command");
+        }
+        assertEquals(List.of(1L, 3L), applied.applied().stream().map(AppliedListener.Applied::value).toList());
     }
 
     @Test
