@@ -1,5 +1,13 @@
 package io.ringlog.outside;
 
+import io.ringlog.exchange.kafka.FeedProgress;
+import io.ringlog.kafka.KafkaHeaders;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -8,13 +16,21 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -123,6 +139,129 @@ class KafkaScriptsIT
             assertFalse(expected.isEmpty(), "account 12 has funds on engine " + partition);
             assertEquals(expected, actual, "account 12's ledger on engine " + partition + ", from Kafka and from its journal");
         }
+    }
+
+    /**
+     * A feed stopped by SIGTERM says the line to resume from; one killed with SIGKILL is refused when run
+     * again, with the line to resume from; resumed from those lines, the commands topic holds every command
+     * line of the file exactly once on each partition it goes to, and feeding the whole file again is refused.
+     */
+    @Test
+    void shouldResumeAFeedStoppedBySignalOrKilledExactlyWhereItStopped() throws Exception
+    {
+        shell.run("scripts/exchange generate --preset many-symbols --symbols 4 --accounts 100 --commands 12_000 " +
+            "--seed 6 -o run/resumed.txt", QUICK).expectOk();
+        final String topics = " --commands-topic resumed.commands --dead-letter-topic resumed.dead --events-prefix " +
+            "resumed.events." + bootstrap;
+        shell.run("scripts/exchange kafka topics --partitions 2" + topics, QUICK).expectOk();
+        final String feed = "scripts/exchange kafka feed -i run/resumed.txt --rate 2000" + topics;
+        final String feedId = FeedProgress.feedId("resumed.commands", shell.directory().resolve("run/resumed.txt"));
+
+        // SIGTERM part way: the feed commits what it sent and says where to go on.
+        final Shell.Running first = shell.start(feed);
+        awaitMark(feedId, 0);
+        first.signal(false);
+        final Shell.Result stopped = first.await(QUICK);
+        assertEquals(128 + 15, stopped.code(), "a JVM stopped by SIGTERM, once its hook has run: " + stopped);
+        UserOutput.assertNoStackTrace(stopped);
+        final long stoppedAfter = Long.parseLong(stopped.value("committed-through-line"));
+        assertTrue(stopped.out().contains("stopped: by a signal after line " + stoppedAfter), stopped.toString());
+        assertTrue(stopped.out().contains("resume: feed the same file with --from-line " + (stoppedAfter + 1)),
+            stopped.toString());
+
+        // SIGKILL part way through the resumed feed: nothing is printed; running it again says where to go on.
+        final Shell.Running second = shell.start(feed + " --from-line " + (stoppedAfter + 1));
+        awaitMark(feedId, stoppedAfter + 1);
+        second.signal(true);
+        second.await(QUICK);
+        final Shell.Result refused = shell.run(feed, QUICK);
+        assertEquals(1, refused.code(), refused.toString());
+        UserOutput.assertNoStackTrace(refused);
+        final Matcher resume = Pattern.compile(
+            "was fed to resumed.commands up to line (\\d+) already .*Resume: feed the same file with --from-line (\\d+)")
+            .matcher(refused.err());
+        assertTrue(resume.find(), refused.toString());
+        final long killedAfter = Long.parseLong(resume.group(1));
+        assertTrue(killedAfter > stoppedAfter, refused.toString());
+        assertEquals(killedAfter + 1, Long.parseLong(resume.group(2)), refused.toString());
+
+        final Shell.Result rest = shell.run(feed.replace("--rate 2000", "") + " --from-line " + (killedAfter + 1), QUICK)
+            .expectOk();
+        final List<String> lines = Files.readAllLines(shell.directory().resolve("run/resumed.txt"));
+        assertEquals(lines.size(), Long.parseLong(rest.value("committed-through-line")), rest.toString());
+        final Shell.Result again = shell.run(feed, QUICK);
+        assertEquals(1, again.code(), again.toString());
+        assertTrue(again.err().contains("was fed to resumed.commands whole already"), again.toString());
+
+        // Each command line once on each partition it goes to (deposits and withdrawals go to both), none twice.
+        final Map<Integer, List<Long>> fed = committedCorrelationIds("resumed.commands");
+        long commandLines = 0;
+        long broadcast = 0;
+        for (int i = 0; i < lines.size(); i++)
+        {
+            final String line = lines.get(i).strip();
+            if (!line.isEmpty() && !line.startsWith("#"))
+            {
+                commandLines++;
+                broadcast += line.startsWith("deposit") || line.startsWith("withdraw") ? 1 : 0;
+            }
+        }
+        final Set<Long> distinct = new TreeSet<>();
+        for (final List<Long> ids : fed.values())
+        {
+            assertEquals(ids.size(), new HashSet<>(ids).size(), "no line twice on a partition");
+            distinct.addAll(ids);
+        }
+        assertEquals(commandLines, distinct.size(), "every command line is in the topic");
+        assertEquals(commandLines + broadcast, fed.values().stream().mapToLong(List::size).sum(),
+            "a deposit or withdrawal once on each of the two partitions, any other command once");
+    }
+
+    /** Waits until the feed has committed a mark past {@code line}: it has sent commands of this run. */
+    private static void awaitMark(final String feedId, final long line) throws Exception
+    {
+        final long deadline = System.nanoTime() + QUICK.toNanos();
+        FeedProgress.Mark mark;
+        while ((mark = FeedProgress.last(bootstrap.substring(" -b ".length()), FeedProgress.DEFAULT_TOPIC, feedId,
+            Duration.ofSeconds(30))) == null || mark.line() <= line)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                fail("the feed did not commit past line " + line + ": " + mark);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+    }
+
+    /** The correlation ids (the file's line numbers) of every committed record, partition by partition. */
+    private static Map<Integer, List<Long>> committedCorrelationIds(final String topic)
+    {
+        final Map<Integer, List<Long>> ids = new TreeMap<>();
+        final Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap.substring(" -b ".length()), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+            new ByteArrayDeserializer()))
+        {
+            for (final PartitionInfo info : consumer.partitionsFor(topic))
+            {
+                final TopicPartition partition = new TopicPartition(topic, info.partition());
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                final long end = consumer.endOffsets(List.of(partition)).get(partition);
+                final List<Long> list = ids.computeIfAbsent(info.partition(), (p) -> new ArrayList<>());
+                final long deadline = System.nanoTime() + QUICK.toNanos();
+                while (consumer.position(partition) < end && System.nanoTime() < deadline)
+                {
+                    for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100)))
+                    {
+                        list.add(Long.parseLong(new String(record.headers().lastHeader(KafkaHeaders.CORRELATION_ID)
+                            .value(), StandardCharsets.US_ASCII)));
+                    }
+                }
+                assertEquals(end, consumer.position(partition), "read " + partition + " to its end");
+            }
+        }
+        return ids;
     }
 
     private static String ladder(final String out)

@@ -97,6 +97,81 @@ final class Shell
         }
     }
 
+    /** The working directory commands run in. */
+    Path directory()
+    {
+        return directory;
+    }
+
+    /** A command started in the background ({@link #start}): signal it, then wait for what it printed. */
+    final class Running
+    {
+        private final String command;
+        private final Process process;
+        private final Path out;
+        private final Path err;
+
+        private Running(final String command, final Process process, final Path out, final Path err)
+        {
+            this.command = command;
+            this.process = process;
+            this.out = out;
+            this.err = err;
+        }
+
+        /**
+         * Sends SIGTERM, or SIGKILL if {@code kill}, to the command's process: started with {@code exec}, bash
+         * has become the command (a script that ends in {@code exec java ...}, the JVM).
+         */
+        void signal(final boolean kill)
+        {
+            if (kill)
+            {
+                process.destroyForcibly();
+            }
+            else
+            {
+                process.destroy();
+            }
+        }
+
+        /** Waits for it to end; one still running after {@code timeout} is killed and fails the test. */
+        Result await(final Duration timeout) throws IOException, InterruptedException
+        {
+            try
+            {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+                {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                    return fail("'" + command + "' did not finish within " + timeout + "\n" +
+                        new Result(command, -1, read(out), read(err)));
+                }
+                return new Result(command, process.exitValue(), read(out), read(err));
+            }
+            finally
+            {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        }
+    }
+
+    /** Starts {@code bash -c 'exec command'} in the background. */
+    Running start(final String command) throws IOException
+    {
+        final Path out = Files.createTempFile("shell-out", ".txt");
+        final Path err = Files.createTempFile("shell-err", ".txt");
+        final ProcessBuilder builder = new ProcessBuilder("bash", "-c", "exec " + command)
+            .directory(directory.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        builder.environment().putAll(environment);
+        return new Running(command, builder.start(), out, err);
+    }
+
     private static String read(final Path file) throws IOException
     {
         return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);

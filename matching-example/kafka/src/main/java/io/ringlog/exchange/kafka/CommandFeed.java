@@ -9,9 +9,12 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,10 +28,41 @@ import java.util.concurrent.locks.LockSupport;
  * retries never duplicate a record; a feeder that is restarted and sends a command again sends a new
  * command (a new offset), which the engine applies: exactly once from a client needs the client to
  * remember what it sent.
+ * <p>
+ * Given a {@link Transactions}, it remembers: the records go in transactions (one every
+ * {@code commitEvery}, ending at a line's end), each with a {@link FeedProgress.Mark} of the last line it
+ * holds, so a feed stopped any way is resumed exactly where its last committed mark says. Engines read
+ * {@code read_committed}, so they see a transaction's commands only once it commits, and never those of
+ * one that was aborted. Without it, every record is visible as soon as the broker has it (the benchmark
+ * feeds this way).
  */
 public final class CommandFeed implements AutoCloseable
 {
     private static final int LINGER_MS = 5;
+    /**
+     * How long a transaction may stay open ({@code transaction.timeout.ms}): the broker aborts a killed
+     * feed's open transaction after this, and until then engines read no command past it.
+     */
+    public static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * What a feed that remembers needs.
+     *
+     * @param feedId        the transactional id and the key of the marks ({@link FeedProgress#feedId}).
+     * @param progressTopic where the marks go.
+     * @param commitEvery   how long a transaction gathers lines before it commits.
+     * @param marks         the mark of a commit, given its last line and whether the input ended there.
+     */
+    public record Transactions(String feedId, String progressTopic, Duration commitEvery, MarkSource marks)
+    {
+    }
+
+    /** The mark a commit writes. */
+    @FunctionalInterface
+    public interface MarkSource
+    {
+        FeedProgress.Mark mark(long line, boolean end);
+    }
 
     private final Producer<byte[], byte[]> producer;
     private final String topic;
@@ -44,6 +78,15 @@ public final class CommandFeed implements AutoCloseable
     private volatile Exception failure;
     private final Callback onSent = this::onSent;
     private final String bootstrap;
+    private final Transactions transactions;
+    private final byte[] feedKey;
+    private boolean inTransaction;
+    private long transactionStartNs;
+    /** The last line whose records are all sent. */
+    private long lastLine;
+    /** The last line of the last committed transaction: every line up to it is in the topic. */
+    private long committedLine;
+    private boolean commitFailed;
 
     /**
      * @param rate           commands a second, 0 for as fast as the broker takes them.
@@ -62,6 +105,17 @@ public final class CommandFeed implements AutoCloseable
     public CommandFeed(final String bootstrap, final String topic, final long rate, final long malformedEvery,
         final Duration brokerTimeout)
     {
+        this(bootstrap, topic, rate, malformedEvery, brokerTimeout, null);
+    }
+
+    /**
+     * A feed that remembers, with {@code transactions} (null: one that does not). Its
+     * {@code initTransactions()} fences a feed of the same id still running, and aborts what a killed one
+     * left open: read {@link FeedProgress#last} after this.
+     */
+    public CommandFeed(final String bootstrap, final String topic, final long rate, final long malformedEvery,
+        final Duration brokerTimeout, final Transactions transactions)
+    {
         final Map<String, Object> config = new HashMap<>();
         if (brokerTimeout != null)
         {
@@ -77,10 +131,30 @@ public final class CommandFeed implements AutoCloseable
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+        if (transactions != null)
+        {
+            config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactions.feedId());
+            config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int)TRANSACTION_TIMEOUT.toMillis());
+        }
         this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         this.topic = topic;
         this.bootstrap = bootstrap;
-        final int partitions = producer.partitionsFor(topic).size();
+        this.transactions = transactions;
+        this.feedKey = transactions == null ? null : transactions.feedId().getBytes(StandardCharsets.UTF_8);
+        final int partitions;
+        try
+        {
+            if (transactions != null)
+            {
+                producer.initTransactions();
+            }
+            partitions = producer.partitionsFor(topic).size();
+        }
+        catch (final RuntimeException ex)
+        {
+            producer.close(Duration.ZERO);
+            throw ex;
+        }
         this.router = new CommandRouter(partitions);
         this.counts = new long[partitions];
         this.intervalNs = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
@@ -136,6 +210,12 @@ public final class CommandFeed implements AutoCloseable
         headers.add(KafkaHeaders.VERSION, KafkaHeaders.ascii(version));
         headers.add(KafkaHeaders.CORRELATION_ID, KafkaHeaders.ascii(correlationId));
         throwIfFailed();
+        if (transactions != null && !inTransaction)
+        {
+            producer.beginTransaction();
+            inTransaction = true;
+            transactionStartNs = System.nanoTime();
+        }
         producer.send(new ProducerRecord<>(topic, partition, (byte[])null, value, headers), onSent);
         counts[partition]++;
         records++;
@@ -155,7 +235,88 @@ public final class CommandFeed implements AutoCloseable
         }
     }
 
-    /** Waits until everything sent is acknowledged. */
+    /**
+     * Says every record of {@code line} is sent; a feed that remembers commits here once its transaction
+     * has gathered lines for {@code commitEvery}.
+     *
+     * @throws IllegalStateException if the broker did not take a record, or the commit failed.
+     */
+    public void lineDone(final long line)
+    {
+        lastLine = line;
+        if (inTransaction && System.nanoTime() - transactionStartNs >= transactions.commitEvery().toNanos())
+        {
+            commit(line, false);
+        }
+    }
+
+    /**
+     * Ends the feed at {@code line} (the last line read, its records sent): a feed that remembers commits
+     * what is open, with a mark saying whether the input {@code ended} there. Close it after.
+     *
+     * @throws IllegalStateException if the broker did not take a record, or the commit failed.
+     */
+    public void finish(final long line, final boolean ended)
+    {
+        lastLine = line;
+        if (transactions != null)
+        {
+            if (!inTransaction)
+            {
+                producer.beginTransaction();
+                inTransaction = true;
+            }
+            commit(line, ended);
+        }
+        else
+        {
+            flush();
+        }
+    }
+
+    /**
+     * Starts the count of committed lines at {@code line}: the lines before a {@code --from-line} are
+     * not this feed's to send, but its marks cover them.
+     */
+    public void startAfter(final long line)
+    {
+        lastLine = line;
+        committedLine = line;
+    }
+
+    /** The last line of the last committed transaction (a feed that remembers): every line up to it is in the topic. */
+    public long committedLine()
+    {
+        return committedLine;
+    }
+
+    private void commit(final long line, final boolean ended)
+    {
+        try
+        {
+            final FeedProgress.Mark mark = transactions.marks().mark(line, ended);
+            producer.send(new ProducerRecord<>(transactions.progressTopic(), 0, feedKey, mark.encode()), onSent);
+            producer.commitTransaction();
+        }
+        catch (final RuntimeException ex)
+        {
+            commitFailed = true;
+            final Exception cause = failure != null ? failure : ex;
+            if (ex instanceof TimeoutException)
+            {
+                throw new IllegalStateException("the broker at " + bootstrap + " did not say whether it committed lines " +
+                    (committedLine + 1) + ".." + line + " to " + topic + " (" + cause.getMessage() + "): lines up to " +
+                    committedLine + " are in the topic; feeding the file again once the broker is back finds out which " +
+                    "(the marks in " + transactions.progressTopic() + " say)", cause);
+            }
+            throw notCommitted(ex instanceof ProducerFencedException ? "another feed with id '" + transactions.feedId() +
+                "' started and fenced this one" : "the broker at " + bootstrap + " did not take every record for " + topic +
+                " (" + cause.getMessage() + ")", cause);
+        }
+        inTransaction = false;
+        committedLine = line;
+    }
+
     /**
      * Waits until every record sent so far is in the topic.
      *
@@ -175,9 +336,21 @@ public final class CommandFeed implements AutoCloseable
         }
     }
 
+    private IllegalStateException notCommitted(final String why, final Exception cause)
+    {
+        commitFailed = true;
+        return new IllegalStateException(why + ": lines up to " + committedLine + " are in the topic, the later ones " +
+            "are not (their transaction is aborted)", cause);
+    }
+
     private void throwIfFailed()
     {
         final Exception failed = failure;
+        if (failed != null && transactions != null)
+        {
+            throw notCommitted("the broker at " + bootstrap + " did not take every record for " + topic + " (" +
+                failed.getMessage() + ")", failed);
+        }
         if (failed != null)
         {
             throw new IllegalStateException("the broker at " + bootstrap + " did not take every record for " + topic +
@@ -215,13 +388,21 @@ public final class CommandFeed implements AutoCloseable
     }
 
     /**
-     * Flushes and closes the producer.
+     * Flushes and closes the producer; a feed that remembers aborts what {@link #finish} did not commit,
+     * which no mark covers.
      *
-     * @throws IllegalStateException if the broker did not take a record.
+     * @throws IllegalStateException if the broker did not take a record (a feed that does not remember).
      */
     @Override
     public void close()
     {
+        if (transactions != null)
+        {
+            // After a failed commit the broker may be gone: the transaction is aborted by its timeout, or by the
+            // next feed of this id, rather than by a close that waits for an answer.
+            producer.close(commitFailed ? Duration.ZERO : Duration.ofSeconds(5));
+            return;
+        }
         try
         {
             producer.flush();

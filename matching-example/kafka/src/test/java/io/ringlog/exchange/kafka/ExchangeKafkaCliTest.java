@@ -14,6 +14,7 @@ import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -127,6 +128,27 @@ class ExchangeKafkaCliTest
             assertEquals(expected, actual, "account 7 on engine " + partition);
             assertTrue(!expected.isEmpty());
         }
+
+        // The feed remembers: the same file again is refused; grown, it goes on after its last line; another file
+        // at the same path is fed as a new one.
+        final long lines = Files.readAllLines(commands).size();
+        final Result again = kafka(kafka, "feed", "-i", commands.toString());
+        assertEquals(1, again.code(), again.out() + again.err());
+        assertTrue(again.err().startsWith("error: " + commands + " was fed to " + prefix + ".commands whole already (" + fed +
+            " commands, committed at "), again.err());
+        Files.writeString(commands, "deposit acct=7 asset=1 amount=5\n", StandardOpenOption.APPEND);
+        final Result grown = kafka(kafka, "feed", "-i", commands.toString());
+        assertEquals(1, grown.code(), grown.out() + grown.err());
+        assertTrue(grown.err().contains("was fed to " + prefix + ".commands up to line " + lines + " already") &&
+            grown.err().contains("Resume: feed the same file with --from-line " + (lines + 1)), grown.err());
+        final Result rest = kafka(kafka, "feed", "-i", commands.toString(), "--from-line", Long.toString(lines + 1)).ok();
+        assertEquals("1", rest.value("commands"), rest.out());
+        assertEquals(Long.toString(lines + 1), rest.value("committed-through-line"), rest.out());
+        Files.writeString(commands, "deposit acct=8 asset=1 amount=5\n");
+        final Result other = kafka(kafka, "feed", "-i", commands.toString()).ok();
+        assertTrue(other.err().startsWith("note: " + commands + " was fed to " + prefix + ".commands before, up to line " +
+            (lines + 1)) && other.err().contains("it is fed as a new file"), other.err());
+        assertEquals("1", other.value("commands"), other.out());
     }
 
     @Test

@@ -1,18 +1,25 @@
 package io.ringlog.exchange.kafka.cli;
 
 import io.ringlog.exchange.kafka.CommandFeed;
+import io.ringlog.exchange.kafka.FeedProgress;
 import io.ringlog.exchange.text.CommandFileReader;
+import io.ringlog.exchange.text.ParsedCommand;
+import io.ringlog.journal.tool.CliSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code exchange kafka feed}: a command file into the commands topic, each command to its symbol's partition. */
 @CommandLine.Command(name = "feed", mixinStandardHelpOptions = true, sortOptions = false,
@@ -21,6 +28,9 @@ import java.util.concurrent.Callable;
         "to partition symbol mod N; cancel, move and reduce to their order's partition; deposit and withdraw to " +
         "every partition (each engine keeps its own ledger: see the module README). Malformed lines are reported " +
         "as 'line N: reason' and skipped.",
+        "The feed remembers: its commands go in Kafka transactions, each with a mark of the last line it holds in the " +
+            "feeds topic, so a feed stopped any way (a signal, kill -9, the broker going) is resumed exactly: feeding " +
+            "the file again is refused, saying the --from-line to go on from.",
         "The file's src= and seq= are not sent: on Kafka a command's source is its partition and its sequence its offset."})
 final class FeedCommand implements Callable<Integer>
 {
@@ -34,9 +44,28 @@ final class FeedCommand implements Callable<Integer>
         description = "Command file in the text format (see 'exchange generate').")
     Path input;
 
+    @Option(names = "--from-line", defaultValue = "1", paramLabel = "N",
+        description = "Send the commands from line N on (lines count from 1): to go on where a feed of this file " +
+            "stopped, which it says (default: ${DEFAULT-VALUE}).")
+    long fromLine;
+
+    @Option(names = "--force",
+        description = "Feed from --from-line even where the file's earlier feed says that sends lines a second time " +
+            "or skips lines.")
+    boolean force;
+
     @Option(names = "--rate", defaultValue = "0", paramLabel = "PER_SECOND",
         description = "Commands a second (default: 0, as fast as the broker takes them).")
     long rate;
+
+    @Option(names = "--commit-every-ms", defaultValue = "100", paramLabel = "MS",
+        description = "How long a transaction gathers lines before it commits; engines see a command once its " +
+            "transaction commits (default: ${DEFAULT-VALUE}).")
+    long commitEveryMs;
+
+    @Option(names = "--feeds-topic", defaultValue = FeedProgress.DEFAULT_TOPIC, paramLabel = "TOPIC",
+        description = "Where feeds keep their marks (compacted, created if missing; default: ${DEFAULT-VALUE}).")
+    String feedsTopic;
 
     @Option(names = "--malformed-every", defaultValue = "0", paramLabel = "N",
         description = "After every N-th command also send a record that is not a command (a place with a short " +
@@ -50,47 +79,208 @@ final class FeedCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (rate < 0 || malformedEvery < 0)
+        check(rate >= 0, "--rate must not be negative: " + rate);
+        check(malformedEvery >= 0, "--malformed-every must not be negative: " + malformedEvery);
+        check(fromLine >= 1, "--from-line counts lines from 1: " + fromLine);
+        check(commitEveryMs >= 1 && commitEveryMs < CommandFeed.TRANSACTION_TIMEOUT.toMillis() / 2,
+            "--commit-every-ms must be 1.." + (CommandFeed.TRANSACTION_TIMEOUT.toMillis() / 2 - 1) + ": " + commitEveryMs);
+        check(brokerTimeoutSeconds >= 1, "--broker-timeout must be at least 1 second");
+        if (!Files.isRegularFile(input) || !Files.isReadable(input))
         {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--rate and --malformed-every must not be negative");
-        }
-        if (brokerTimeoutSeconds < 1)
-        {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--broker-timeout must be at least 1 second");
-        }
-        if (!Files.isReadable(input))
-        {
-            throw new IllegalArgumentException("cannot read command file " + input);
+            throw new IllegalArgumentException("cannot read command file " + input + (Files.isDirectory(input) ?
+                ": it is a directory" : Files.exists(input) ? ": permission denied" : ": no such file"));
         }
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         kafka.requireBroker();
-        final CommandFeed feed = new CommandFeed(kafka.bootstrap, kafka.commandsTopic, rate, malformedEvery,
-            Duration.ofSeconds(brokerTimeoutSeconds));
-        final long started = System.nanoTime();
-        final CommandFileReader.Counts counts;
-        try (BufferedReader reader = Files.newBufferedReader(input))
+        final Duration brokerTimeout = Duration.ofSeconds(brokerTimeoutSeconds);
+        final String feedId = FeedProgress.feedId(kafka.commandsTopic, input);
+        final FeedProgress.Fingerprint fingerprint = new FeedProgress.Fingerprint();
+        final long[] commandsSoFar = {0};
+        final CommandFeed.Transactions transactions = new CommandFeed.Transactions(feedId, feedsTopic,
+            Duration.ofMillis(commitEveryMs), (line, ended) -> new FeedProgress.Mark(line, commandsSoFar[0],
+            fingerprint.hex(), ended, System.currentTimeMillis()));
+        // Its initTransactions aborts what a killed feed of this file left open: read the mark after it.
+        final CommandFeed feed = new CommandFeed(kafka.bootstrap, kafka.commandsTopic, rate, malformedEvery, brokerTimeout,
+            transactions);
+        final AtomicBoolean signalled = new AtomicBoolean();
+        final CountDownLatch finished = new CountDownLatch(1);
+        final Thread hook = new Thread(() ->
         {
-            counts = new CommandFileReader().read(reader,
-                (command) -> feed.send(command.type(), command.version(), command.payload(), command.payloadLength(),
-                    command.correlationId()),
-                (line, text, reason) -> err.println("line " + line + ": " + reason));
+            signalled.set(true);
+            err.println("feed: stopping: no more lines are read; what was sent is being committed");
+            err.flush();
+            try
+            {
+                finished.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "feed-stop");
+        boolean hooked = false;
+        try
+        {
+            final FeedProgress.Mark mark = FeedProgress.last(kafka.bootstrap, feedsTopic, feedId, brokerTimeout);
+            final String refusal = mark == null ? null : checkMark(mark, err);
+            if (refusal != null)
+            {
+                err.println("error: " + refusal);
+                return CliSupport.FAILED;
+            }
+            if (fromLine > 1)
+            {
+                final Prefix before = prefix(input, fromLine - 1, fingerprint);
+                commandsSoFar[0] = before.commands();
+                feed.startAfter(fromLine - 1);
+            }
+            Runtime.getRuntime().addShutdownHook(hook);
+            hooked = true;
+            final long started = System.nanoTime();
+            final CommandFileReader reader = new CommandFileReader().fromLine(fromLine).stopWhen(signalled::get);
+            final CommandFileReader.Counts counts;
+            try (InputStream in = Files.newInputStream(input))
+            {
+                counts = reader.read(in, (command) ->
+                {
+                    fingerprint.add(command.lineNumber(), command.type(), command.version(), command.payload(),
+                        command.payloadLength());
+                    commandsSoFar[0]++;
+                    feed.send(command.type(), command.version(), command.payload(), command.payloadLength(),
+                        command.correlationId());
+                    feed.lineDone(command.lineNumber());
+                }, (line, text, reason) -> err.println("line " + line + ": " + reason));
+            }
+            feed.finish(counts.lines(), !reader.stopped());
+            final double seconds = (System.nanoTime() - started) / 1e9;
+            out.println("topic: " + kafka.commandsTopic + " partitions=" + feed.partitions());
+            out.println("commands: " + counts.commands());
+            out.println("malformed-lines: " + counts.malformed());
+            out.println("records: " + feed.records());
+            out.println("injected-malformed: " + feed.injected());
+            for (int p = 0; p < feed.partitions(); p++)
+            {
+                out.println("partition-" + p + ": " + feed.records(p));
+            }
+            out.println("throughput: " + String.format("%,.0f", feed.records() / Math.max(seconds, 1e-9)) + " records/s");
+            out.println("committed-through-line: " + feed.committedLine());
+            if (reader.stopped())
+            {
+                out.println("stopped: by a signal " + (counts.lines() == 0 ? "before the first line" : "after line " +
+                    counts.lines()) + " (every line up to it is in the topic)");
+                out.println("resume: feed the same file with --from-line " + (counts.lines() + 1));
+            }
+            else if (signalled.get())
+            {
+                out.println("stopped: by a signal after the whole file was read (every line is in the topic): " +
+                    "nothing to resume");
+            }
+            return ExchangeKafkaCli.OK;
+        }
+        catch (final RuntimeException ex)
+        {
+            // Said here, not by picocli after call() returns: after a signal the JVM halts once the hook returns.
+            err.println("error: " + CliSupport.message(ex));
+            err.println("resume: once the broker is back, run the same command: the feed reads where it got to and " +
+                "says the --from-line to go on from (lines up to " + feed.committedLine() + " are in the topic)");
+            return CliSupport.FAILED;
         }
         finally
         {
             feed.close();
+            out.flush();
+            err.flush();
+            finished.countDown();
+            if (hooked)
+            {
+                try
+                {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                }
+                catch (final IllegalStateException shuttingDown)
+                {
+                    // The JVM is stopping on a signal: the hook is running and returns now.
+                }
+            }
         }
-        final double seconds = (System.nanoTime() - started) / 1e9;
-        out.println("topic: " + kafka.commandsTopic + " partitions=" + feed.partitions());
-        out.println("commands: " + counts.commands());
-        out.println("malformed-lines: " + counts.malformed());
-        out.println("records: " + feed.records());
-        out.println("injected-malformed: " + feed.injected());
-        for (int p = 0; p < feed.partitions(); p++)
+    }
+
+    /**
+     * Null when the feed may go from {@code --from-line} as asked, after what the file's earlier feed
+     * ({@code mark}) sent; otherwise why not, and what to run instead.
+     */
+    private String checkMark(final FeedProgress.Mark mark, final PrintWriter err) throws IOException
+    {
+        final FeedProgress.Fingerprint then = new FeedProgress.Fingerprint();
+        final Prefix prefix = prefix(input, mark.line(), then);
+        final String when = Instant.ofEpochMilli(mark.atMillis()).toString();
+        if (prefix.lines() < mark.line() || !then.hex().equals(mark.fingerprint()))
         {
-            out.println("partition-" + p + ": " + feed.records(p));
+            err.println("note: " + input + " was fed to " + kafka.commandsTopic + " before, up to line " + mark.line() +
+                " (at " + when + "), but its lines 1.." + mark.line() + " do not hold those commands now: it is fed as a " +
+                "new file");
+            return null;
         }
-        out.println("throughput: " + String.format("%,.0f", feed.records() / Math.max(seconds, 1e-9)) + " records/s");
-        return ExchangeKafkaCli.OK;
+        final long next = prefix.nextCommandLine();
+        final boolean repeats = fromLine <= mark.line();
+        final boolean skips = next > 0 && fromLine > next;
+        if (force || !(repeats || (next == 0 && fromLine == 1) || skips))
+        {
+            return null;
+        }
+        final String fed = input + " was fed to " + kafka.commandsTopic + " " + (mark.end() && next == 0 ? "whole" :
+            "up to line " + mark.line()) + " already (" + mark.commands() + " command" + (mark.commands() == 1 ? "" : "s") +
+            ", committed at " + when + ")";
+        if (next == 0)
+        {
+            return fed + ", and it holds no command after line " + mark.line() + ": nothing is left to feed. Feeding it " +
+                "again would send " + (repeats ? "lines " + fromLine + ".." + mark.line() : "nothing") + " a second " +
+                "time (--force does that)";
+        }
+        return fed + ". Feeding it from line " + fromLine + " would " + (repeats ? "send lines " + fromLine + ".." +
+            mark.line() + " a second time" : "skip lines " + next + ".." + (fromLine - 1)) + ". Resume: feed the same " +
+            "file with --from-line " + (mark.line() + 1) + " (--force feeds it from line " + fromLine + " anyway)";
+    }
+
+    /** What lines 1..through of a file hold, and the line of its first command after them (0: none). */
+    private record Prefix(long lines, long commands, long nextCommandLine)
+    {
+    }
+
+    /** Reads lines 1..through (and on to the next command), adding their commands to {@code fingerprint}. */
+    private static Prefix prefix(final Path file, final long through, final FeedProgress.Fingerprint fingerprint)
+        throws IOException
+    {
+        final long[] commands = {0};
+        final long[] next = {0};
+        final CommandFileReader.Counts counts;
+        try (InputStream in = Files.newInputStream(file))
+        {
+            counts = new CommandFileReader().stopWhen(() -> next[0] > 0).read(in, (ParsedCommand command) ->
+            {
+                if (command.lineNumber() <= through)
+                {
+                    fingerprint.add(command.lineNumber(), command.type(), command.version(), command.payload(),
+                        command.payloadLength());
+                    commands[0]++;
+                }
+                else
+                {
+                    next[0] = command.lineNumber();
+                }
+            }, (line, text, reason) ->
+            {
+            });
+        }
+        return new Prefix(Math.min(counts.lines(), through), commands[0], next[0]);
+    }
+
+    private void check(final boolean ok, final String message)
+    {
+        if (!ok)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), message);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.ringlog.exchange.kafka.cli;
 
 import io.ringlog.exchange.kafka.CommandFeed;
 import io.ringlog.exchange.kafka.ExchangeKafkaEngine;
+import io.ringlog.exchange.kafka.FeedProgress;
 import io.ringlog.exchange.text.CommandTextWriter;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.exchange.workload.WorkloadGenerator;
@@ -89,8 +90,16 @@ class BrokerAwayTest
             final ExchangeKafkaEngine engine = ExchangeKafkaEngine.start(ctx);
             final Duration closedIn;
             final CommandFeed late = new CommandFeed("localhost:" + port, "exchange.commands", 0, 0, Duration.ofSeconds(3));
+            // A feed that remembers: each line committed at once, with its mark.
+            final CommandFeed.Transactions marks = new CommandFeed.Transactions("away-feed", FeedProgress.DEFAULT_TOPIC,
+                Duration.ZERO, (line, ended) -> new FeedProgress.Mark(line, line, "f" + line, ended, 0));
+            final CommandFeed remembering = new CommandFeed("localhost:" + port, "exchange.commands", 0, 0,
+                Duration.ofSeconds(1), marks);
             try
             {
+                remembering.sendMalformed(0, -2);
+                remembering.lineDone(1);
+                assertEquals(1, remembering.committedLine());
                 awaitTrue(() -> engine.sink().committedPosition() > 1, "the engine's first events committed");
                 System.out.println(seconds(started) + " events committed up to position " +
                     engine.sink().committedPosition() + "; stopping the broker");
@@ -110,10 +119,17 @@ class BrokerAwayTest
                 assertTrue(refused.getMessage().startsWith("the broker at localhost:" + port +
                     " did not take every record for exchange.commands ("), refused.getMessage());
                 System.out.println(seconds(started) + " the feed stopped: " + refused.getMessage());
+
+                remembering.sendMalformed(0, -3);
+                final IllegalStateException uncommitted = assertThrows(IllegalStateException.class,
+                    () -> remembering.lineDone(2));
+                assertTrue(uncommitted.getMessage().contains(": lines up to 1 are in the topic"), uncommitted.getMessage());
+                System.out.println(seconds(started) + " the remembering feed stopped: " + uncommitted.getMessage());
             }
             finally
             {
                 closeRefused(late);
+                remembering.close();
                 final long closing = System.nanoTime();
                 engine.close();
                 closedIn = Duration.ofNanos(System.nanoTime() - closing);
@@ -144,6 +160,9 @@ class BrokerAwayTest
         try (LocalBroker broker = LocalBroker.start(data, port, controllerPort))
         {
             System.out.println(seconds(started) + " broker back");
+            final FeedProgress.Mark mark = FeedProgress.last(broker.bootstrapServers(), FeedProgress.DEFAULT_TOPIC,
+                "away-feed", Duration.ofSeconds(30));
+            assertEquals(1, mark.line(), "the remembering feed's last committed mark, whatever its last commit did: " + mark);
             final Cli resumed = cli(kafka, "engine", "-p", "0", "-d", dir.resolve("engine").toString(), "--name", "away",
                 "--until-caught-up").ok();
             final long resumeAfter = Long.parseLong(resumed.value("events-resume-after").split(" ")[1]);
