@@ -116,5 +116,8 @@ ringlog_run_kafka() {
             -newer "$RINGLOG_JAR" -print -quit 2>/dev/null)" ] || [ ! -f "$dir/runtime.classpath" ]; then
     REBUILD=1 ringlog_ensure_built "matching-example/kafka/target/ringlog-exchange-kafka-*[0-9T].jar" matching-example/kafka
   fi
-  ringlog_java -cp "$RINGLOG_JAR:$(cat "$dir/runtime.classpath"):$(cat "$dir/broker.classpath")" "$main" "$@"
+  # The Kafka clients' warnings (a connection refused, a retried request, every second while a broker is away)
+  # are said by the commands in one line of their own; their errors still show.
+  ringlog_java -Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=error \
+    -cp "$RINGLOG_JAR:$(cat "$dir/runtime.classpath"):$(cat "$dir/broker.classpath")" "$main" "$@"
 }
