@@ -223,10 +223,9 @@ public final class LatencyHarness implements Callable<Integer>
         console.printf(Locale.ROOT, "producer: %d commands, worst send lag behind schedule %.1f us%n",
             total, maxSendLag / 1000.0);
         console.printf(Locale.ROOT, "achieved: %d/s of %d/s, kept-up: %s%n", Math.round(achieved), rate, keptUp);
-        final String inline = listenerPlacement == ListenerPlacement.INLINE ? "-inline" : "";
-        final LatencyReport report = new LatencyReport((workload == Workload.EXCHANGE ? "latency-exchange-" +
-            journal.name().toLowerCase(Locale.ROOT) : "latency") + inline, topology.name(), waitStrategy.name(), rate,
-            recorder.corrected(), recorder.service());
+        final LatencyReport report = new LatencyReport(filePrefix(workload, journal, listenerPlacement), workload.name(),
+            journal.name(), listenerPlacement.name(), topology.name(), waitStrategy.name(), rate, recorder.corrected(),
+            recorder.service());
         report.printTable(console);
         console.println("wrote " + report.write(out) + " and " + out.resolve(report.baseName() + ".hgrm"));
         final Path png = out.resolve(report.baseName() + ".png");
@@ -358,6 +357,29 @@ public final class LatencyHarness implements Callable<Integer>
             }
             LockSupport.parkNanos(PARK_THRESHOLD_NANOS);
         }
+    }
+
+    /**
+     * The start of a run's file names: {@code latency}, then what differs from the counter on the in-memory
+     * journal with its listener on its own thread. The exchange always names its journal (the suite's files,
+     * {@code latency-exchange-chronicle[-inline]-...}); the counter only a journal other than IN_MEMORY.
+     */
+    static String filePrefix(final Workload workload, final JournalKind journal, final ListenerPlacement listener)
+    {
+        final StringBuilder prefix = new StringBuilder("latency");
+        if (workload != Workload.COUNTER)
+        {
+            prefix.append('-').append(workload.name().toLowerCase(Locale.ROOT));
+        }
+        if (workload != Workload.COUNTER || journal != JournalKind.IN_MEMORY)
+        {
+            prefix.append('-').append(journal.name().toLowerCase(Locale.ROOT));
+        }
+        if (listener != ListenerPlacement.THREAD)
+        {
+            prefix.append('-').append(listener.name().toLowerCase(Locale.ROOT));
+        }
+        return prefix.toString();
     }
 
     private static int countThreads(final String prefix)

@@ -16,31 +16,36 @@ import java.util.Map;
  * What a latency run leaves behind: a percentile table on the console, the corrected histogram as
  * an HdrHistogram {@code .hgrm} percentile file (values in microseconds, readable by the
  * HdrHistogram plotter) and the service histogram beside it ({@code -service.hgrm}), and a CSV with
- * one row per percentile that runs can be appended from.
+ * one row per percentile that runs can be appended from: each row names the workload, journal,
+ * listener placement, topology, wait strategy and rate it was measured with.
  */
 public final class LatencyReport
 {
     /** The percentiles reported; 100 is the maximum. */
     public static final double[] PERCENTILES = {50, 90, 99, 99.9, 99.99, 100};
-    static final String CSV_HEADER = "topology,wait_strategy,rate_per_s,percentile,corrected_us,service_us";
+    static final String CSV_HEADER =
+        "workload,journal,listener,topology,wait_strategy,rate_per_s,percentile,corrected_us,service_us";
     private static final double NANOS_PER_MICRO = 1000.0;
 
     private final String prefix;
+    private final String workload;
+    private final String journal;
+    private final String listener;
     private final String topology;
     private final String waitStrategy;
     private final long rate;
     private final Histogram corrected;
     private final Histogram service;
 
-    public LatencyReport(
-        final String topology, final String waitStrategy, final long rate, final Histogram corrected, final Histogram service)
-    {
-        this("latency", topology, waitStrategy, rate, corrected, service);
-    }
-
-    /** A report whose files start with {@code prefix} instead of {@code latency}. */
+    /**
+     * A report whose files start with {@code prefix}; {@code workload}, {@code journal} and {@code listener}
+     * (the placement) go into the CSV's rows, as do the topology, wait strategy and rate.
+     */
     public LatencyReport(
         final String prefix,
+        final String workload,
+        final String journal,
+        final String listener,
         final String topology,
         final String waitStrategy,
         final long rate,
@@ -48,6 +53,9 @@ public final class LatencyReport
         final Histogram service)
     {
         this.prefix = prefix;
+        this.workload = workload;
+        this.journal = journal;
+        this.listener = listener;
         this.topology = topology;
         this.waitStrategy = waitStrategy;
         this.rate = rate;
@@ -82,7 +90,7 @@ public final class LatencyReport
         out.printf(Locale.ROOT, "%-8s %16d %16d%n", "count", corrected.getTotalCount(), service.getTotalCount());
     }
 
-    /** The base name of this run's files: {@code <prefix>-<topology>-<wait>-<rate>}, the prefix {@code latency} by default. */
+    /** The base name of this run's files: {@code <prefix>-<topology>-<wait>-<rate>}. */
     public String baseName()
     {
         return prefix + "-" + topology.toLowerCase(Locale.ROOT) + "-" + waitStrategy.toLowerCase(Locale.ROOT) + "-" + rate;
@@ -104,8 +112,9 @@ public final class LatencyReport
             writer.write('\n');
             for (final double percentile : PERCENTILES)
             {
-                writer.write(String.format(Locale.ROOT, "%s,%s,%d,%s,%.3f,%.3f%n", topology, waitStrategy, rate,
-                    label(percentile), micros(corrected, percentile), micros(service, percentile)));
+                writer.write(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%d,%s,%.3f,%.3f%n", workload, journal, listener,
+                    topology, waitStrategy, rate, label(percentile), micros(corrected, percentile),
+                    micros(service, percentile)));
             }
         }
         return csv;

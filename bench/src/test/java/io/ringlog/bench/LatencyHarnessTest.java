@@ -20,8 +20,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,7 +69,8 @@ class LatencyHarnessTest
         final List<String> csv = readLines(dir.resolve(baseName + ".csv"));
         assertEquals(LatencyReport.CSV_HEADER, csv.get(0));
         assertEquals(1 + LatencyReport.PERCENTILES.length, csv.size());
-        assertTrue(csv.get(csv.size() - 1).startsWith(topology.name() + ",PHASED,2000,max,"), csv.toString());
+        assertTrue(csv.get(csv.size() - 1).startsWith("COUNTER,IN_MEMORY,THREAD," + topology.name() + ",PHASED,2000,max,"),
+            csv.toString());
         assertTrue(readLines(dir.resolve(baseName + ".hgrm")).stream().anyMatch((line) -> line.startsWith("#[Max")));
         assertTrue(console.toString(StandardCharsets.UTF_8).contains("cores available"));
     }
@@ -97,6 +100,32 @@ class LatencyHarnessTest
         assertTrue(results.get("kept-up") instanceof Boolean, results.toString());
         assertTrue(results.containsKey("latency-p99.9-us"), results.toString());
         assertTrue(Files.exists(dir.resolve("latency-exchange-chronicle-compact-parking-2000-service.hgrm")));
+    }
+
+    @Test
+    void shouldNameEachWorkloadJournalAndListenerItsOwnFiles()
+    {
+        final Set<String> prefixes = new HashSet<>();
+        for (final LatencyHarness.Workload workload : LatencyHarness.Workload.values())
+        {
+            for (final JournalKind journal : JournalKind.values())
+            {
+                for (final ListenerPlacement listener : ListenerPlacement.values())
+                {
+                    assertTrue(prefixes.add(LatencyHarness.filePrefix(workload, journal, listener)),
+                        workload + " " + journal + " " + listener + " shares its files with another run");
+                }
+            }
+        }
+        // The names the README and the suite already use stay as they were.
+        assertEquals("latency", LatencyHarness.filePrefix(LatencyHarness.Workload.COUNTER, JournalKind.IN_MEMORY,
+            ListenerPlacement.THREAD));
+        assertEquals("latency-inline", LatencyHarness.filePrefix(LatencyHarness.Workload.COUNTER, JournalKind.IN_MEMORY,
+            ListenerPlacement.INLINE));
+        assertEquals("latency-exchange-chronicle-inline", LatencyHarness.filePrefix(LatencyHarness.Workload.EXCHANGE,
+            JournalKind.CHRONICLE, ListenerPlacement.INLINE));
+        assertEquals("latency-chronicle", LatencyHarness.filePrefix(LatencyHarness.Workload.COUNTER,
+            JournalKind.CHRONICLE, ListenerPlacement.THREAD));
     }
 
     @Test
