@@ -53,6 +53,12 @@ public final class BenchDirectory
         }
     }
 
+    /** Whether the directory is there now: created and not deleted since. */
+    public boolean exists()
+    {
+        return path != null;
+    }
+
     /** Bytes in the files under the directory; 0 if it was never created. */
     public long bytes()
     {

@@ -52,6 +52,10 @@ import java.util.concurrent.TimeUnit;
  * measured iterations of 1 s) at 3M commands/s, ~450 MB of heap. A trial that runs past the end fails and names the parameter
  * to raise. Everything the engine needs is built in the trial set-up, outside what
  * {@code -prof gc} counts: its iterations see only the per-command path.
+ * <p>
+ * JMH does not run the trial's tear-down when the set-up or the benchmark method throws, so both close
+ * the engine and delete the directory themselves before the exception leaves them: otherwise the
+ * engine's threads keep the forked VM alive (JMH waits for them) and the journal stays in /tmp.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -158,28 +162,31 @@ public class ExchangeBenchmark extends RinglogFork
                     firstFailure = ex.getMessage();
                 }
             }), "last-position", listener));
+        released = false;
         next = 0;
-        window = new InFlight(inFlight);
-        batch = engine.newBatch();
-        listener.awaitPosition(publish(workload.setupCommands()), engine);
+        try
+        {
+            window = new InFlight(inFlight);
+            batch = engine.newBatch();
+            listener.awaitPosition(publish(workload.setupCommands()), engine);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            release();
+            throw ex;
+        }
     }
 
     private volatile String firstFailure;
     private CommandBatch batch;
     private InFlight window;
     private boolean producerPinned;
+    private boolean released;
 
     @TearDown(Level.Trial)
     public void close()
     {
-        try
-        {
-            engine.close();
-        }
-        finally
-        {
-            directory.delete();
-        }
+        release();
         // A state machine that throws is measuring exceptions, not matching: fail the trial, loudly.
         if (engine.metrics().failed() > 0)
         {
@@ -201,19 +208,46 @@ public class ExchangeBenchmark extends RinglogFork
     @Benchmark
     public long publishBatch()
     {
-        if (producerCpu >= 0 && !producerPinned)
+        try
         {
-            CpuPinning.pin(producerCpu);
-            producerPinned = true;
+            if (producerCpu >= 0 && !producerPinned)
+            {
+                CpuPinning.pin(producerCpu);
+                producerPinned = true;
+            }
+            final long last = publish(BATCH);
+            final long awaited = window.published(last);
+            // Every exchange command ends in at least one event (accepted, rejected, cancelled...), so this returns.
+            if (awaited >= 0)
+            {
+                listener.awaitPosition(awaited, engine);
+            }
+            return last;
         }
-        final long last = publish(BATCH);
-        final long awaited = window.published(last);
-        // Every exchange command ends in at least one event (accepted, rejected, cancelled...), so this returns.
-        if (awaited >= 0)
+        catch (final RuntimeException | Error ex)
         {
-            listener.awaitPosition(awaited, engine);
+            // The trial ends here and JMH skips close(): stop the engine and delete the journal now.
+            release();
+            throw ex;
         }
-        return last;
+    }
+
+    /** Closes the engine and deletes the directory, once: from close(), or where an exception ends the trial. */
+    private void release()
+    {
+        if (released)
+        {
+            return;
+        }
+        released = true;
+        try
+        {
+            engine.close();
+        }
+        finally
+        {
+            directory.delete();
+        }
     }
 
     private long publish(final int count)
@@ -260,6 +294,12 @@ public class ExchangeBenchmark extends RinglogFork
     int flowPublished()
     {
         return next - workload.setupCommands();
+    }
+
+    /** Whether the trial's directory is there: from a file-backed journal's launch to its release. */
+    boolean directoryExists()
+    {
+        return directory.exists();
     }
 
     /** The exchange's state hash; read it once the engine is closed. */

@@ -13,8 +13,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -102,8 +104,12 @@ class ExchangeBenchmarkTest
     @Test
     void shouldSayWhichParameterToRaiseWhenTheStreamRunsOut() throws Exception
     {
-        final ExchangeBenchmark benchmark = benchmark(Topology.COMPACT, JournalKind.IN_MEMORY);
+        final ExchangeBenchmark benchmark = benchmark(Topology.COMPACT, JournalKind.CHRONICLE);
         benchmark.launch();
+        final List<Thread> engineThreads = Thread.getAllStackTraces().keySet().stream()
+            .filter((thread) -> thread.getName().startsWith("exchange-")).toList();
+        assertFalse(engineThreads.isEmpty());
+        assertTrue(benchmark.directoryExists());
         try
         {
             for (int i = 0; i < 3; i++)
@@ -112,6 +118,13 @@ class ExchangeBenchmarkTest
             }
             final IllegalStateException ex = assertThrows(IllegalStateException.class, benchmark::publishBatch);
             assertTrue(ex.getMessage().contains("flowCommands"), ex.getMessage());
+            // JMH skips close() after a benchmark method throws: the engine and its journal must be gone already.
+            for (final Thread thread : engineThreads)
+            {
+                thread.join(10_000);
+                assertFalse(thread.isAlive(), thread.getName());
+            }
+            assertFalse(benchmark.directoryExists());
         }
         finally
         {
