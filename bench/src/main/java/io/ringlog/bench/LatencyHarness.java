@@ -164,6 +164,17 @@ public final class LatencyHarness implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--rate and --seconds must be positive, " +
                 "--warmup not negative");
         }
+        if (workloadFile != null && workload != Workload.EXCHANGE)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--workload-file is a stream of exchange " +
+                "commands, for --workload EXCHANGE, not --workload " + workload);
+        }
+        // Fail now, not after the measured run, when the results could not be written.
+        OutputPaths.checkDirectory("--out", out);
+        if (json != null)
+        {
+            OutputPaths.checkFile("--json", json);
+        }
         final long total = Math.multiplyExact(rate, seconds + warmupSeconds);
         final Sender sender = workload == Workload.EXCHANGE ? exchangeSender(total) : new CounterSender();
         recorder = new LatencyRecorder(Long.MAX_VALUE);

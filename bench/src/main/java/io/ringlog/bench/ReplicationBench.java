@@ -140,6 +140,12 @@ public final class ReplicationBench implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--commands, --rate and --seconds must be " +
                 "positive, --warmup not negative, --rounds at least 1");
         }
+        // Fail now, not after the measured rounds, when the results could not be written.
+        OutputPaths.checkDirectory("--out", out);
+        if (json != null)
+        {
+            OutputPaths.checkFile("--json", json);
+        }
         console.printf(Locale.ROOT, "ringlog replication: topology=%s commands=%d rate=%d/s measured=%ds warmup=%ds%n",
             topology, commands, rate, seconds, warmupSeconds);
         console.printf(Locale.ROOT, "machine: %d cores; load average before: %.2f%n",

@@ -5,6 +5,7 @@ import io.ringlog.core.Output;
 import io.ringlog.core.StateMachine;
 import io.ringlog.core.Topology;
 import io.ringlog.exchange.workload.WorkloadConfig;
+import io.ringlog.journal.tool.CliSupport;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.api.Test;
@@ -20,12 +21,14 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LatencyHarnessTest
@@ -143,6 +146,54 @@ class LatencyHarnessTest
 
         assertEquals(2, exit);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("needs 2000 flow commands"), err.toString());
+    }
+
+    @Test
+    @Timeout(10)
+    void shouldRefuseOutputPathsItCannotWriteBeforeMeasuring(@TempDir final Path dir) throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("a-file"), "");
+
+        final Run outIsAFile = run("--out", file.resolve("sub").toString());
+        final Run jsonIsADirectory = run("--out", dir.toString(), "--json", dir.toString());
+
+        assertEquals(1, outIsAFile.exit, outIsAFile.err);
+        assertTrue(outIsAFile.err.startsWith("error: --out " + file.resolve("sub") + ": cannot write there"), outIsAFile.err);
+        assertEquals(1, outIsAFile.err.lines().count(), outIsAFile.err);
+        assertEquals(1, jsonIsADirectory.exit, jsonIsADirectory.err);
+        assertTrue(jsonIsADirectory.err.startsWith("error: --json " + dir + ": is a directory"), jsonIsADirectory.err);
+        // Refused before the engine started: nothing was recorded.
+        assertNull(outIsAFile.harness.recorder());
+        assertNull(jsonIsADirectory.harness.recorder());
+    }
+
+    @Test
+    void shouldRefuseAWorkloadFileForTheCounter(@TempDir final Path dir)
+    {
+        final Run run = run("--workload-file", dir.resolve("stream.bin").toString(), "--out", dir.toString());
+
+        assertEquals(2, run.exit, run.err);
+        assertTrue(run.err.startsWith("error: --workload-file ") && run.err.contains("--workload COUNTER"), run.err);
+        assertTrue(run.err.contains("Try 'latency --help'"), run.err);
+        assertNull(run.harness.recorder());
+    }
+
+    /** Runs the harness as its main method would (one error line, exit 1 or 2), a short run by default. */
+    private static Run run(final String... options)
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final LatencyHarness harness = new LatencyHarness().console(new PrintStream(out, true, StandardCharsets.UTF_8));
+        final CommandLine commandLine = CliSupport.configure(LatencyHarness.commandLine(harness),
+            new PrintWriter(out, true, StandardCharsets.UTF_8), new PrintWriter(err, true, StandardCharsets.UTF_8));
+        final List<String> args = new ArrayList<>(List.of("--rate", "1000", "--seconds", "1", "--warmup", "0"));
+        args.addAll(List.of(options));
+        final int exit = commandLine.execute(args.toArray(new String[0]));
+        return new Run(harness, exit, err.toString(StandardCharsets.UTF_8));
+    }
+
+    private record Run(LatencyHarness harness, int exit, String err)
+    {
     }
 
     @Test
