@@ -159,11 +159,10 @@ public final class LatencyHarness implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (rate <= 0 || seconds <= 0 || warmupSeconds < 0)
-        {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--rate and --seconds must be positive, " +
-                "--warmup not negative");
-        }
+        OptionChecks.positive(spec, "--rate", rate);
+        OptionChecks.positive(spec, "--seconds", seconds);
+        OptionChecks.notNegative(spec, "--warmup", warmupSeconds);
+        OptionChecks.powerOfTwo(spec, "--ring-size", ringSize);
         if (workloadFile != null && workload != Workload.EXCHANGE)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--workload-file is a stream of exchange " +

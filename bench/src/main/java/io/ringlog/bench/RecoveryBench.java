@@ -109,10 +109,15 @@ public final class RecoveryBench implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (sizes.length == 0 || runs < 1 || warmup < 0 || !(snapshotAt > 0 && snapshotAt <= 1))
+        if (sizes.length == 0)
         {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                "--sizes needs at least one size, --runs must be positive, --snapshot-at in (0, 1]");
+            throw OptionChecks.refused(spec, "--sizes needs at least one size");
+        }
+        OptionChecks.positive(spec, "--runs", runs);
+        OptionChecks.notNegative(spec, "--warmup", warmup);
+        if (!(snapshotAt > 0 && snapshotAt <= 1))
+        {
+            throw OptionChecks.refused(spec, "--snapshot-at must be in (0, 1]: " + snapshotAt);
         }
         for (final long size : sizes)
         {

@@ -135,11 +135,11 @@ public final class ReplicationBench implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (commands <= 0 || rate <= 0 || seconds <= 0 || warmupSeconds < 0 || rounds < 1)
-        {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--commands, --rate and --seconds must be " +
-                "positive, --warmup not negative, --rounds at least 1");
-        }
+        OptionChecks.positive(spec, "--commands", commands);
+        OptionChecks.positive(spec, "--rate", rate);
+        OptionChecks.positive(spec, "--seconds", seconds);
+        OptionChecks.notNegative(spec, "--warmup", warmupSeconds);
+        OptionChecks.positive(spec, "--rounds", rounds);
         // Fail now, not after the measured rounds, when the results could not be written.
         OutputPaths.checkDirectory("--out", out);
         if (json != null)

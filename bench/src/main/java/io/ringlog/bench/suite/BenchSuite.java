@@ -1,6 +1,7 @@
 package io.ringlog.bench.suite;
 
 import io.ringlog.bench.ListenerPlacement;
+import io.ringlog.bench.OptionChecks;
 import io.ringlog.journal.tool.CliSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -101,12 +102,17 @@ public final class BenchSuite implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        OptionChecks.notNegative(spec, "--lock-wait", lockWaitSeconds);
         SuitePlan plan = quick ? SuitePlan.quick() : SuitePlan.full();
         if (rates != null)
         {
-            if (rates.isEmpty() || rates.stream().anyMatch((rate) -> rate <= 0))
+            if (rates.isEmpty())
             {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--rates must be positive");
+                throw OptionChecks.refused(spec, "--rates needs at least one rate");
+            }
+            for (final long rate : rates)
+            {
+                OptionChecks.positive(spec, "--rates", rate);
             }
             plan = plan.latencyRates(rates);
         }

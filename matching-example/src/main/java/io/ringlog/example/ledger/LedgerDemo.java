@@ -86,10 +86,13 @@ public final class LedgerDemo implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (commands < 0 || accounts < 1)
+        if (commands < 0)
         {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                "--commands must not be negative and --accounts must be at least 1");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--commands must not be negative: " + commands);
+        }
+        if (accounts < 1)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--accounts must be at least 1: " + accounts);
         }
         final Journal journal = journalDir == null ? new InMemoryJournal(64) :
             ChronicleJournal.open(new ChronicleJournal.Context().directory(journalDir).maxPayloadLength(64));
