@@ -62,7 +62,8 @@ class CommandLinesIT
         for (final String command : new String[]{"scripts/exchange run -i nowhere.txt", "scripts/ledger-demo --commands abc",
             "scripts/exchange replay -d run/journal --to -1", "scripts/journal dump -d run --from 10 --to 5",
             "scripts/exchange generate --commands 1e6 -o x.txt", "scripts/bench latency --rate 0",
-            "scripts/bench suite --rates 0"})
+            "scripts/bench suite --rates 0", "scripts/bench latency --ring-size 1000", "scripts/bench recovery --warmup -1",
+            "scripts/bench suite --lock-wait -1"})
         {
             final Shell.Result result = shell.run(command, QUICK);
             assertEquals(2, result.code(), result.toString());
@@ -71,6 +72,24 @@ class CommandLinesIT
             assertTrue(result.err().contains("--help"), "it says where help is\n" + result);
             UserOutput.assertNoStackTrace(result);
         }
+    }
+
+    @Test
+    void shouldNameAnUnknownBenchCommandBeforeTheUsage() throws Exception
+    {
+        final Shell.Result result = shell.run("scripts/bench bogus", QUICK);
+        assertEquals(2, result.code(), result.toString());
+        assertTrue(result.err().startsWith("error: unknown command 'bogus'\n"), result.toString());
+        assertTrue(result.err().contains("scripts/bench latency"), "then the usage\n" + result);
+    }
+
+    @Test
+    void shouldExitFailedWhenAJmhBenchmarkThrows() throws Exception
+    {
+        final Shell.Result result = shell.run("scripts/bench jmh '\\.PipelineBenchmark' -p topology=FOO -f 1 -wi 0 -i 1 " +
+            "-r 200ms", Duration.ofMinutes(2));
+        assertEquals(1, result.code(), result.toString());
+        assertTrue(result.all().contains("No enum constant"), result.toString());
     }
 
     @Test
