@@ -86,6 +86,7 @@ public final class BenchSuite implements Callable<Integer>
     CommandLine.Model.CommandSpec spec;
 
     private PrintStream console = System.out;
+    private SuiteInterruption interruption;
 
     public static void main(final String[] args)
     {
@@ -154,6 +155,7 @@ public final class BenchSuite implements Callable<Integer>
             machine.get("cpu-model"), machine.get("cores"), machine.get("memory-gib"), machine.get("jdk"), load.get("before"));
         console.printf(Locale.ROOT, "code: ringlog %s, commit %s%n", report.get("ringlog-version"), report.get("commit"));
 
+        interruption = new SuiteInterruption(work, keepWork, spec.commandLine().getErr()).install();
         try (JmhLock lock = new JmhLock())
         {
             if (!lock.acquire(Duration.ofSeconds(lockWaitSeconds)))
@@ -188,7 +190,9 @@ public final class BenchSuite implements Callable<Integer>
         }
         finally
         {
-            if (!keepWork)
+            interruption.close();
+            // Stopped: the shutdown hook deletes it, and says so.
+            if (!keepWork && !interruption.stopping())
             {
                 delete(work);
             }
@@ -250,6 +254,11 @@ public final class BenchSuite implements Callable<Integer>
 
     private void step(final String what)
     {
+        if (interruption != null && interruption.stopping())
+        {
+            // The shutdown hook is deleting the streams and stopping the children: start nothing more.
+            throw new IllegalStateException("interrupted");
+        }
         console.printf(Locale.ROOT, "%s %s%n", LocalDateTime.now().withNano(0).toLocalTime(), what);
     }
 
@@ -323,7 +332,7 @@ public final class BenchSuite implements Callable<Integer>
         }
     }
 
-    private static void delete(final Path dir) throws IOException
+    static void delete(final Path dir) throws IOException
     {
         if (!Files.exists(dir))
         {
