@@ -71,6 +71,28 @@ class SuiteReportTest
         assertTrue(md.contains("(`exchange-core`) | failed: no JDK 17"), md);
         assertTrue(md.contains("## What did not run"), md);
         assertTrue(md.contains("Code: ringlog 0.1.0, commit `a04da7f0a1b2-dirty` (with uncommitted changes)."), md);
+        assertTrue(md.lines().skip(2).findFirst().orElseThrow().startsWith("**A `--quick` run"), md);
+        assertFalse(md.contains("busy before the run started") || md.contains("The load rose"), md);
+    }
+
+    @Test
+    void shouldSayTheLoadWasHighBeforeAndRoseDuringTheRunEachOnItsOwn(@TempDir final Path dir) throws Exception
+    {
+        for (final double before : new double[]{0.5, 2.0})
+        {
+            final SuiteReport report = new SuiteReport();
+            report.put("started", "2026-12-01T10:00").put("mode", "full").put("command", "scripts/bench")
+                .put("machine", Machine.describe()).put("load", Map.of("before", before, "after", 45.0))
+                .put("duration-seconds", 1).put("ringlog-version", "0.1.0");
+            report.add(row("pipeline-memory", 3.0e6));
+
+            report.write(dir);
+
+            final String md = Files.readString(dir.resolve("results.md"));
+            assertEquals(before >= SuiteReport.BUSY_LOAD, md.contains("busy before the run started"), md);
+            assertTrue(md.contains("The load rose above what the suite's own threads explain"), md);
+            assertFalse(md.contains("--quick"), md);
+        }
     }
 
     @Test
