@@ -51,6 +51,14 @@ import java.util.concurrent.Callable;
 public final class BenchSuite implements Callable<Integer>
 {
     private static final DateTimeFormatter DIRECTORY = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm", Locale.ROOT);
+    /** The packed stream of the exchange-core preset: types, offsets and payloads (35.3 bytes measured). */
+    static final int STREAM_BYTES_PER_COMMAND = 36;
+    /**
+     * Heap per byte of that stream while it is recorded: its buffers double as they grow, so a 40M-command stream
+     * (1.3 GiB) needed more than 4 GiB and fitted in 5 (measured with RecordedWorkload.record alone, G1).
+     */
+    static final double HEAP_PER_STREAM_BYTE = 3.5;
+    private static final double GIB = 1 << 30;
 
     @Option(names = "--quick", description = "every row for a moment, JMH in this JVM: checks the suite runs; its " +
         "figures mean nothing")
@@ -127,6 +135,37 @@ public final class BenchSuite implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--exchange-commands must be at least " +
                 peerFlow + " (the peer's file and the latency runs draw from the same stream)");
         }
+        try
+        {
+            return run(plan, peerFlow);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            // Unwound to here, the stream is garbage: there is room again to say what happened, in one line.
+            spec.commandLine().getErr().println(outOfMemory(Runtime.getRuntime().maxMemory(), plan.exchangeFlowCommands(),
+                peerFlow));
+            spec.commandLine().getErr().flush();
+            return CliSupport.FAILED;
+        }
+    }
+
+    /**
+     * The line for a suite that ran out of heap: almost always while recording ExchangeBenchmark's stream, which
+     * it holds in memory whole, at {@value #STREAM_BYTES_PER_COMMAND} bytes a command.
+     */
+    static String outOfMemory(final long maxHeapBytes, final long flowCommands, final long minimumFlowCommands)
+    {
+        final double streamGib = flowCommands * (double)STREAM_BYTES_PER_COMMAND / GIB;
+        // Half a GiB more for the peer's stream and the rest of the suite.
+        final long suggestedGib = (long)Math.ceil(streamGib * HEAP_PER_STREAM_BYTE + 0.5);
+        return String.format(Locale.ROOT, "error: out of memory with a %,d MB heap: the suite records ExchangeBenchmark's " +
+            "stream of %,d flow commands (%,d MB) in memory; give it a larger heap (RINGLOG_JAVA_OPTS=-Xmx%dg) or a " +
+            "shorter stream (--exchange-commands N, at least %,d)", maxHeapBytes >> 20, flowCommands,
+            Math.round(streamGib * 1024), suggestedGib, minimumFlowCommands);
+    }
+
+    private int run(final SuitePlan plan, final long peerFlow) throws Exception
+    {
         final LocalDateTime started = LocalDateTime.now();
         final Path dir = (out != null ? out : Path.of("bench", "results", DIRECTORY.format(started))).toAbsolutePath();
         Files.createDirectories(dir);
