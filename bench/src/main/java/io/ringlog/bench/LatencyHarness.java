@@ -392,7 +392,8 @@ public final class LatencyHarness implements Callable<Integer>
         return prefix.toString();
     }
 
-    private static int countThreads(final String prefix)
+    /** Live threads whose names start with {@code prefix}: an engine's stages, named after its context. */
+    static int countThreads(final String prefix)
     {
         int count = 0;
         for (final Thread thread : Thread.getAllStackTraces().keySet())

@@ -60,6 +60,7 @@ public final class RecoveryBench implements Callable<Integer>
 {
     private static final int MAX_PAYLOAD = 64;
     private static final int MAX_EVENT_PAYLOAD = 128;
+    private static final String THREAD_PREFIX = "recovery";
 
     @Option(names = "--sizes", split = ",", defaultValue = "100000,1000000,3000000",
         description = "order-flow commands of each journal, after the exchange-core setup of ~5,000 commands " +
@@ -91,6 +92,8 @@ public final class RecoveryBench implements Callable<Integer>
     CommandSpec spec;
 
     PrintStream console = System.out;
+    /** The engine's threads while building a journal, counted at its launch; recovery replays on one of them. */
+    private int engineThreads;
     /** Engine failures, printed once per kind and counted: a benchmark with any has measured exceptions. */
     final FailureReport failures = new FailureReport(new PrintWriter(System.err, true, StandardCharsets.UTF_8), "recovery");
 
@@ -134,6 +137,7 @@ public final class RecoveryBench implements Callable<Integer>
         if (warmup > 0)
         {
             final Row row = measure(warmup);
+            printThreads();
             console.printf(Locale.ROOT, "  warm-up, %,d flow commands: built in %.1f s, full %.0f ms, snapshot %.0f ms%n",
                 warmup, row.buildNanos / 1e9, row.full.wallNanos / 1e6, row.fromSnapshot.wallNanos / 1e6);
         }
@@ -141,6 +145,10 @@ public final class RecoveryBench implements Callable<Integer>
         for (final long size : sizes)
         {
             final Row row = measure(size);
+            if (rows.isEmpty() && warmup == 0)
+            {
+                printThreads();
+            }
             rows.add(row);
             console.printf(Locale.ROOT, "  %,d flow commands: built in %.1f s, full %.0f ms, snapshot %.0f ms%n",
                 size, row.buildNanos / 1e9, row.full.wallNanos / 1e6, row.fromSnapshot.wallNanos / 1e6);
@@ -154,6 +162,13 @@ public final class RecoveryBench implements Callable<Integer>
             return CliSupport.FAILED;
         }
         return 0;
+    }
+
+    /** Counted at the first journal's build, so printed after it: the engine's own threads, not a guess from the topology. */
+    private void printThreads()
+    {
+        console.printf(Locale.ROOT, "threads: %d engine + 1 publisher = %d while building a journal; recovery replays " +
+            "on the engine's logic thread, inside Engine.launch%n", engineThreads, engineThreads + 1);
     }
 
     /** Builds one journal with a snapshot near its end, then times both kinds of recovery from it. */
@@ -179,6 +194,7 @@ public final class RecoveryBench implements Callable<Integer>
         final long total = expectedCommands(config);
         final ChronicleJournal journal = openJournal(directory);
         final Engine engine = Engine.launch(context(config, journal, directory, true));
+        engineThreads = LatencyHarness.countThreads(THREAD_PREFIX + "-");
         final Publisher publisher = new Publisher(engine, Math.max(1, Math.round(total * snapshotAt)));
         final long started = System.nanoTime();
         final long generated;
@@ -255,7 +271,7 @@ public final class RecoveryBench implements Callable<Integer>
         final boolean withSnapshots)
     {
         return new EngineContext()
-            .name("recovery")
+            .name(THREAD_PREFIX)
             .topology(topology)
             .waitStrategy(waitStrategy)
             .maxPayloadLength(MAX_PAYLOAD)

@@ -59,5 +59,7 @@ class RecoveryBenchTest
         assertEquals(0, exit, text);
         assertTrue(text.contains("| 500 | "), text);
         assertTrue(text.contains("| 1,000 | "), text);
+        // COMPACT: one engine thread journals and applies; it is also the one that replays.
+        assertEquals(1, text.lines().filter((line) -> line.startsWith("threads: 1 engine + 1 publisher = 2 ")).count(), text);
     }
 }
