@@ -317,7 +317,7 @@ public final class Engine implements AutoCloseable
             if (System.nanoTime() > deadline)
             {
                 throw new TimeoutException("position " + position + " not applied within " + timeout + " " + unit +
-                    "; last applied " + counters.lastAppliedPosition.get());
+                    "; last applied " + counters.lastAppliedPosition.get() + unpublishedClaim());
             }
             idle.idle();
         }
@@ -461,9 +461,30 @@ public final class Engine implements AutoCloseable
         {
             throw new DrainTimeoutException(ctx.name() + ": gave up waiting for " + what + " after " +
                 words(ctx.closeTimeout()) + " (closeTimeout); " + (commandsUnapplied ? "some accepted commands may " +
-                "not have been applied" : "every accepted command was applied, but " + (what.contains("replicator") ?
-                "not every one was shipped to the standby" : "listeners have not seen every event")), commandsUnapplied);
+                "not have been applied" + unpublishedClaim() : "every accepted command was applied, but " +
+                (what.contains("replicator") ? "not every one was shipped to the standby" : "listeners have not seen " +
+                "every event")), commandsUnapplied);
         }
+    }
+
+    /**
+     * Empty, or why nothing moves: the first position after the last applied one that was claimed and
+     * never published. Every stage waits for it, whatever was published after it.
+     */
+    private String unpublishedClaim()
+    {
+        final long cursor = input.getCursor();
+        for (long sequence = logicSequence.get() + 1; sequence <= cursor; sequence++)
+        {
+            if (!input.isAvailable(sequence))
+            {
+                final long position = intake.basePosition() + sequence;
+                return ": position " + position + " was claimed and never published, and every stage waits for it " +
+                    "(positions up to " + (intake.basePosition() + cursor) + " are claimed). A CommandBatch must " +
+                    "publish() what it claimed, in a finally, even when an add() throws";
+            }
+        }
+        return "";
     }
 
     /**

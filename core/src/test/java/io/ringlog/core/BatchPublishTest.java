@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
@@ -89,6 +90,27 @@ class BatchPublishTest
                     "a batch's positions are consecutive and its own, whatever other producers do");
             }
         }
+    }
+
+    @Test
+    void shouldNameTheClaimNeverPublishedWhenEverythingWaitsBehindIt() throws Exception
+    {
+        final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(sm).ringSize(8).maxPayloadLength(64)
+            .closeTimeout(Duration.ofMillis(300)));
+        final CommandBatch forgotten = engine.newBatch();
+        assertEquals(1, forgotten.claim(1));
+        forgotten.add(ADD, 1, 0, 0, 1, payload, 0, 8);
+        // No publish: a producer that threw between claim and publish without a finally.
+        final long other = engine.publish(ADD, 0, 0, 2, payload, 0, 8);
+        assertEquals(2, other);
+        final TimeoutException waited = assertThrows(TimeoutException.class,
+            () -> engine.awaitApplied(other, 200, TimeUnit.MILLISECONDS));
+        assertTrue(waited.getMessage().contains("position 1 was claimed and never published, and every stage waits for " +
+            "it (positions up to 2 are claimed). A CommandBatch must publish() what it claimed"), waited.getMessage());
+        final DrainTimeoutException drain = assertThrows(DrainTimeoutException.class, engine::close);
+        assertTrue(drain.getMessage().contains("some accepted commands may not have been applied: position 1 was " +
+            "claimed and never published"), drain.getMessage());
     }
 
     @Test
