@@ -399,6 +399,11 @@ public final class Engine implements AutoCloseable
             drainFailure = drain(deadline);
         }
         stopped = new Shutdown(ctx, status, threads, listenerCount).abandon();
+        if (ctx.errorHandler() instanceof PrintingErrorHandler)
+        {
+            // Repeats of the last second would otherwise go uncounted: the next failure would have printed them.
+            ((PrintingErrorHandler)ctx.errorHandler()).printUnprintedRepeats();
+        }
         if (drainFailure != null)
         {
             throw drainFailure;

@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The engine's error handler when none is set: prints each distinct failure once with its stack trace,
- * and its repeats as one line a second at most, with their count.
+ * and its repeats as one line a second at most, with their count; repeats not yet printed when the
+ * engine closes are counted then, in one line each.
  * <p>
  * Why: a listener that throws on every event (a bug, or input it cannot handle) would otherwise print a
  * stack trace per event, a million a second, burying everything else on stderr and slowing the engine
@@ -61,6 +62,7 @@ final class PrintingErrorHandler implements ErrorHandler
             return;
         }
         repeats.unprinted++;
+        repeats.last = throwable.toString();
         if (now - repeats.printedAt >= QUIET_NANOS)
         {
             repeats.total += repeats.unprinted;
@@ -69,6 +71,23 @@ final class PrintingErrorHandler implements ErrorHandler
                 " in all; its stack trace was printed the first time)");
             repeats.unprinted = 0;
             repeats.printedAt = now;
+        }
+    }
+
+    /** Prints the repeats not printed yet, one line per kind of failure: the engine calls it as it closes. */
+    synchronized void printUnprintedRepeats()
+    {
+        final PrintStream out = this.out != null ? this.out : System.err;
+        for (final Repeats repeats : seen.values())
+        {
+            if (repeats.unprinted > 0)
+            {
+                repeats.total += repeats.unprinted;
+                out.println(name + ": " + repeats.last + " (the same failure " + repeats.unprinted + " more time" +
+                    (repeats.unprinted == 1 ? "" : "s") + " since it was last printed, " + (repeats.total + 1) +
+                    " in all, counted at close; its stack trace was printed the first time)");
+                repeats.unprinted = 0;
+            }
         }
     }
 
@@ -98,6 +117,7 @@ final class PrintingErrorHandler implements ErrorHandler
         long printedAt;
         long unprinted;
         long total;
+        String last;
 
         Repeats(final long printedAt)
         {

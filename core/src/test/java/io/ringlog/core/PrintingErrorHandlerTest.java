@@ -56,6 +56,21 @@ class PrintingErrorHandlerTest
     }
 
     @Test
+    void shouldCountTheRepeatsOfTheLastSecondWhenTheEngineCloses()
+    {
+        handler.onError(failure("reader", 1));
+        handler.onError(failure("reader", 2));
+        handler.onError(failure("reader", 3));
+        handler.printUnprintedRepeats();
+        handler.printUnprintedRepeats();
+        final List<String> lines = printed().lines().filter((l) -> l.startsWith("engine: ")).toList();
+        assertEquals(2, lines.size(), printed());
+        assertEquals("engine: io.ringlog.core.ListenerException: listener 'reader' failed on the event of position 3: " +
+            "java.lang.IllegalStateException: cannot read event 3 (the same failure 2 more times since it was last " +
+            "printed, 3 in all, counted at close; its stack trace was printed the first time)", lines.get(1));
+    }
+
+    @Test
     void shouldPrintTheStackTraceOfEachDistinctFailure()
     {
         handler.onError(failure("reader", 1));
@@ -105,6 +120,8 @@ class PrintingErrorHandlerTest
         assertEquals(1, printed.lines().filter((l) -> l.startsWith("Caused by: java.lang.IllegalStateException: no room " +
             "for event")).count(), printed);
         assertTrue(printed.lines().filter((l) -> l.startsWith("flood: ")).count() <= 61, printed);
+        final List<String> counted = printed.lines().filter((l) -> l.startsWith("flood: ")).toList();
+        assertTrue(counted.get(counted.size() - 1).contains(", 5000 in all"), "every failure counted by close: " + counted);
     }
 
     private static ListenerException failure(final String listener, final long position)
