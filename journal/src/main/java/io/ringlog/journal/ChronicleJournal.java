@@ -248,10 +248,16 @@ public final class ChronicleJournal implements Journal
      *
      * @throws JournalException if another writer holds the directory, a cycle file is cut short, or
      *                          the entries on disk do not continue each other; the message says where.
+     *                          Also if the JVM lacks the options Chronicle needs: it names them.
      */
     public static ChronicleJournal open(final Context ctx)
     {
         ctx.conclude();
+        final String flags = ChronicleFlags.problem();
+        if (flags != null)
+        {
+            throw new JournalException(flags);
+        }
         JournalLock lock = null;
         if (!ctx.readOnly())
         {

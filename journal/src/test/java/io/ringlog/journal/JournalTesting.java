@@ -237,7 +237,14 @@ public final class JournalTesting
     public static Ran runJvm(final long timeoutSeconds, final Class<?> main, final String... args)
         throws IOException, InterruptedException
     {
-        final List<String> command = javaCommand(main, args);
+        return runJvm(jvmFlags(), timeoutSeconds, main, args);
+    }
+
+    /** {@link #runJvm(long, Class, String...)} with {@code flags} in place of the project's JVM flags. */
+    public static Ran runJvm(final List<String> flags, final long timeoutSeconds, final Class<?> main, final String... args)
+        throws IOException, InterruptedException
+    {
+        final List<String> command = javaCommand(flags, main, args);
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         final byte[][] output = new byte[1][];
         final Thread drain = new Thread(() ->
@@ -265,14 +272,14 @@ public final class JournalTesting
     /** Starts {@code main} in a new JVM with the test classpath and the project's JVM flags. */
     public static Process startJvm(final Class<?> main, final String... args) throws IOException
     {
-        return new ProcessBuilder(javaCommand(main, args)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return new ProcessBuilder(javaCommand(jvmFlags(), main, args)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
-    private static List<String> javaCommand(final Class<?> main, final String... args)
+    private static List<String> javaCommand(final List<String> flags, final Class<?> main, final String... args)
     {
         final List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        command.addAll(jvmFlags());
+        command.addAll(flags);
         command.add("-Xmx256m");
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         command.add("-cp");
