@@ -19,6 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -316,6 +317,14 @@ public final class JournalTool implements Callable<Integer>
                 if (snapshotDir != null)
                 {
                     SnapshotCheck.check(chronicle, snapshotDir, journal.maxPayload, badPosition, out, problems);
+                }
+                else
+                {
+                    // Said, not left out: a layout with snapshots beside the journal (DIR/../snapshots) is common.
+                    final Path beside = journal.directory.toAbsolutePath().normalize().resolveSibling("snapshots");
+                    out.println("snapshots: none checked (no " + journal.directory.resolve("snapshots") + (
+                        Files.isDirectory(beside) ? "; " + beside + " exists: --snapshots " + beside + " checks it)" :
+                        "; --snapshots DIR names where they are)"));
                 }
             }
             catch (final JournalException ex)
@@ -663,6 +672,30 @@ public final class JournalTool implements Callable<Integer>
         }
     }
 
+    /**
+     * How to put a class on the classpath, or, with RINGLOG_CLASSPATH set, which of its entries do not
+     * exist (a mistyped jar path is the likelier mistake then).
+     */
+    private static String classpathHint(final Class<?> type)
+    {
+        final String classpath = System.getenv("RINGLOG_CLASSPATH");
+        if (classpath == null || classpath.isBlank())
+        {
+            return "; put the jar that holds your " + type.getSimpleName() + " on it with RINGLOG_CLASSPATH=path/to.jar";
+        }
+        final List<String> missing = new ArrayList<>();
+        for (final String entry : classpath.split(File.pathSeparator))
+        {
+            if (!entry.isBlank() && !Files.exists(Path.of(entry)))
+            {
+                missing.add(entry);
+            }
+        }
+        return missing.isEmpty() ? "; RINGLOG_CLASSPATH=" + classpath + " does not hold it" :
+            "; RINGLOG_CLASSPATH names " + (missing.size() == 1 ? "a path that does not exist: " : "paths that do not " +
+            "exist: ") + String.join(", ", missing);
+    }
+
     /** A new instance of a user's class named on the command line, or an error that says what to fix. */
     static <T> T instantiate(final String className, final Class<T> type)
     {
@@ -674,12 +707,12 @@ public final class JournalTool implements Callable<Integer>
         catch (final ClassNotFoundException | LinkageError ex)
         {
             throw new IllegalArgumentException("class " + className + " is not on the classpath" +
-                (ex instanceof LinkageError ? " or cannot be loaded (" + ex + ")" : "") +
-                "; put the jar that holds your " + type.getSimpleName() + " on it with RINGLOG_CLASSPATH=path/to.jar");
+                (ex instanceof LinkageError ? " or cannot be loaded (" + ex + ")" : "") + classpathHint(type));
         }
         if (!type.isAssignableFrom(found))
         {
-            throw new IllegalArgumentException("class " + className + " is not a " + type.getName());
+            throw new IllegalArgumentException("class " + className + " is not " + (type.getName().matches("^[aeiouAEIOU].*") ?
+                "an " : "a ") + type.getName());
         }
         try
         {

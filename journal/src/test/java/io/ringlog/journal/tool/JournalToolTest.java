@@ -96,6 +96,19 @@ class JournalToolTest
         assertTrue(result.out.contains("status: ok"), result.out);
         assertTrue(result.out.contains("entries-read: " + COMMANDS), result.out);
         assertTrue(result.out.contains("last-position: " + COMMANDS), result.out);
+        // The README's embedding layout, as here, keeps snapshots beside the journal: verify points at them.
+        assertTrue(result.out.contains("snapshots: none checked (no " + journalDir.resolve("snapshots") + "; " +
+            snapshotDir + " exists: --snapshots " + snapshotDir + " checks it)"), result.out);
+    }
+
+    @Test
+    void shouldSayItCheckedNoSnapshotWhenItFindsNone() throws Exception
+    {
+        Files.move(snapshotDir, snapshotDir.resolveSibling("elsewhere"));
+        final Result result = run("verify", "--dir", journalDir.toString());
+        assertEquals(0, result.code, result.out + result.err);
+        assertTrue(result.out.contains("snapshots: none checked (no " + journalDir.resolve("snapshots") + "; --snapshots " +
+            "DIR names where they are)"), "says it checked none, not nothing: " + result.out);
     }
 
     /** Without its ringlog.meta the engine refuses to write the journal: verify says so, not "ok". */
@@ -212,6 +225,8 @@ class JournalToolTest
     void shouldTimeTravelToAPositionAndPrintTheStateHashThere()
     {
         final String machine = AccumulatorStateMachine.class.getName();
+        final Result notOne = run("replay", "-d", journalDir.toString(), "--state-machine", String.class.getName());
+        assertTrue(notOne.err.startsWith("error: class java.lang.String is not an io.ringlog.core.StateMachine"), notOne.err);
         final Result end = run("replay", "-d", journalDir.toString(), "--state-machine", machine);
         assertEquals(0, end.code, end.err);
         assertEquals(List.of(String.format("state-hash: %016x", liveHash)), end.lines("state-hash: "));
