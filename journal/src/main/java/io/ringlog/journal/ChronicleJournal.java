@@ -268,7 +268,7 @@ public final class ChronicleJournal implements Journal
             catch (final IOException ex)
             {
                 throw new JournalException("cannot create the journal directory " + ctx.directory() + ": " +
-                    FileErrors.describe(ex, ctx.directory()), ex);
+                    FileErrors.describeDirectory(ex, ctx.directory()), ex);
             }
             lock = JournalLock.acquire(ctx.directory());
         }

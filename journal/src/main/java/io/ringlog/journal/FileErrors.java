@@ -4,6 +4,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -48,6 +49,24 @@ public final class FileErrors
             text.append(file != null ? " -> " : ": ").append(fs.getOtherFile());
         }
         return text.toString();
+    }
+
+    /**
+     * {@link #describe(Throwable, Path)} for a failed {@code createDirectories(directory)}: where the
+     * path is a file, says so ({@code it exists and is not a directory}) rather than "a file or
+     * directory of that name already exists".
+     */
+    public static String describeDirectory(final Throwable ex, final Path directory)
+    {
+        if (ex instanceof FileAlreadyExistsException exists && exists.getFile() != null)
+        {
+            final Path file = Path.of(exists.getFile());
+            if (file.equals(directory) && Files.exists(file) && !Files.isDirectory(file))
+            {
+                return "it exists and is not a directory";
+            }
+        }
+        return describe(ex, directory);
     }
 
     /** What went wrong, without the file: {@code permission denied}, {@code no space left on device}. */

@@ -131,7 +131,7 @@ public final class FileSnapshotStore implements SnapshotStore
         catch (final IOException ex)
         {
             throw new SnapshotException("cannot prepare snapshot directory " + directory + ": " +
-                FileErrors.describe(ex, directory), ex);
+                FileErrors.describeDirectory(ex, directory), ex);
         }
         this.writer = Executors.newSingleThreadExecutor((runnable) ->
         {

@@ -1,17 +1,21 @@
 package io.ringlog.journal;
 
+import io.ringlog.core.JournalException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class FileErrorsTest
 {
@@ -39,5 +43,15 @@ class FileErrorsTest
             FileErrors.describe(new NoSuchFileException("/proc/x"), Path.of("/proc/x")));
         assertEquals("permission denied: /root", FileErrors.describe(new AccessDeniedException("/root"),
             Path.of("/root/x")));
+    }
+
+    /** From outside: a journal directory given as the path of a file. */
+    @Test
+    void shouldSayAJournalDirectoryThatIsAFileIsNotADirectory(@TempDir final Path dir) throws IOException
+    {
+        final Path file = Files.writeString(dir.resolve("afile"), "x");
+        final JournalException atFile = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(new ChronicleJournal.Context().directory(file)));
+        assertEquals("cannot create the journal directory " + file + ": it exists and is not a directory", atFile.getMessage());
     }
 }
