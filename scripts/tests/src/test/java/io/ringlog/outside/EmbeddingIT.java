@@ -101,11 +101,12 @@ class EmbeddingIT
         final Path classes = compile("JournalExample", section("journal-example"), classpath);
         final List<String> flags = new ArrayList<>(readmeFlags("jvm-flags-core"));
         flags.addAll(readmeFlags("jvm-flags-journal"));
+        // No logging option: what a user who copies the example sees (matching-example's simplelogger.properties).
         final Shell.Result result = new Shell(temp, Map.of()).run("java " + String.join(" ", flags) +
-            " -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp " + classes + File.pathSeparator + classpath +
-            " JournalExample " + temp.resolve("ledger"), RUN).expectOk();
+            " -cp " + classes + File.pathSeparator + classpath + " JournalExample " + temp.resolve("ledger"), RUN).expectOk();
         assertEquals(printed("journal-example"), result.out().strip());
         UserOutput.assertNoStackTrace(result);
+        assertEquals("", result.err(), "Chronicle's INFO lines are not on stderr");
     }
 
     @Test
