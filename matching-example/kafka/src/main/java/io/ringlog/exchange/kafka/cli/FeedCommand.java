@@ -182,8 +182,11 @@ final class FeedCommand implements Callable<Integer>
         {
             // Said here, not by picocli after call() returns: after a signal the JVM halts once the hook returns.
             err.println("error: " + CliSupport.message(ex));
-            err.println("resume: once the broker is back, run the same command: the feed reads where it got to and " +
-                "says the --from-line to go on from (lines up to " + feed.committedLine() + " are in the topic)");
+            if (feed.records() > 0)
+            {
+                err.println("resume: once the broker is back, run the same command: the feed reads where it got to " +
+                    "and says the --from-line to go on from (lines up to " + feed.committedLine() + " are in the topic)");
+            }
             return CliSupport.FAILED;
         }
         finally
