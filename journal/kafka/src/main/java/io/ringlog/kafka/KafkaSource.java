@@ -163,14 +163,19 @@ public final class KafkaSource implements Agent, AutoCloseable
                     work += publish(i, records.records(partitions[i]));
                 }
             }
-            for (int i = 0; i < partitions.length; i++)
+            // Past what a consumer never returns: a transaction's commit marker (the last offset of a partition a
+            // transactional producer wrote), an aborted transaction's records. A poll that passed only those returns
+            // no record, but says where it got to; reading it never blocks (position() can, for a minute).
+            final Map<TopicPartition, OffsetAndMetadata> next = records.nextOffsets();
+            if (!next.isEmpty())
             {
-                // Past what a consumer never returns: a transaction's commit marker (the last offset of a partition
-                // a transactional producer wrote), an aborted transaction's records. Known locally after a poll.
-                final long position = consumer.position(partitions[i], ctx.startupTimeout());
-                if (position > nextOffsets.get(i))
+                for (int i = 0; i < partitions.length; i++)
                 {
-                    nextOffsets.lazySet(i, position);
+                    final OffsetAndMetadata offset = next.get(partitions[i]);
+                    if (offset != null && offset.offset() > nextOffsets.get(i))
+                    {
+                        nextOffsets.lazySet(i, offset.offset());
+                    }
                 }
             }
             commitForMonitoring();
@@ -268,7 +273,10 @@ public final class KafkaSource implements Agent, AutoCloseable
         consumer.commitAsync(committed, null);
     }
 
-    /** The next offset this source will read in {@code partition}: everything before it has been published or dead-lettered. */
+    /**
+     * The next offset this source will read in {@code partition}: everything before it has been published,
+     * dead-lettered, or is not a command (a transaction's marker, an aborted transaction's record).
+     */
     public long nextOffset(final int partition)
     {
         for (int i = 0; i < partitions.length; i++)
