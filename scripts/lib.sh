@@ -116,8 +116,13 @@ ringlog_run_kafka() {
             -newer "$RINGLOG_JAR" -print -quit 2>/dev/null)" ] || [ ! -f "$dir/runtime.classpath" ]; then
     REBUILD=1 ringlog_ensure_built "matching-example/kafka/target/ringlog-exchange-kafka-*[0-9T].jar" matching-example/kafka
   fi
-  # The Kafka clients' warnings (a connection refused, a retried request, every second while a broker is away)
-  # are said by the commands in one line of their own; their errors still show.
-  ringlog_java -Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=error \
-    -cp "$RINGLOG_JAR:$(cat "$dir/runtime.classpath"):$(cat "$dir/broker.classpath")" "$main" "$@"
+  # The clients (feed, topics, tail, book, balances, bench) say in one line of their own what the Kafka clients
+  # warn of every second while a broker is away (a connection refused, a retried request): those warnings are
+  # off for them; their errors still show. An engine keeps them: waiting idle for a broker, they are its only sign.
+  local quiet=()
+  case "${1:-}" in
+    engine|broker) ;;
+    *) quiet=(-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=error) ;;
+  esac
+  ringlog_java ${quiet[@]+"${quiet[@]}"} -cp "$RINGLOG_JAR:$(cat "$dir/runtime.classpath"):$(cat "$dir/broker.classpath")" "$main" "$@"
 }

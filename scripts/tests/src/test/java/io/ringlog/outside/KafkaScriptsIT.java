@@ -195,14 +195,14 @@ class KafkaScriptsIT
 
         // Each command line once on each partition it goes to (deposits and withdrawals go to both), none twice.
         final Map<Integer, List<Long>> fed = committedCorrelationIds("resumed.commands");
-        long commandLines = 0;
+        final Set<Long> commandLines = new TreeSet<>();
         long broadcast = 0;
         for (int i = 0; i < lines.size(); i++)
         {
             final String line = lines.get(i).strip();
             if (!line.isEmpty() && !line.startsWith("#"))
             {
-                commandLines++;
+                commandLines.add(i + 1L);
                 broadcast += line.startsWith("deposit") || line.startsWith("withdraw") ? 1 : 0;
             }
         }
@@ -212,8 +212,8 @@ class KafkaScriptsIT
             assertEquals(ids.size(), new HashSet<>(ids).size(), "no line twice on a partition");
             distinct.addAll(ids);
         }
-        assertEquals(commandLines, distinct.size(), "every command line is in the topic");
-        assertEquals(commandLines + broadcast, fed.values().stream().mapToLong(List::size).sum(),
+        assertEquals(commandLines, distinct, "every command line of the file is in the topic, and nothing else");
+        assertEquals(commandLines.size() + broadcast, fed.values().stream().mapToLong(List::size).sum(),
             "a deposit or withdrawal once on each of the two partitions, any other command once");
     }
 

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -309,9 +310,7 @@ public final class CommandFeed implements AutoCloseable
                     committedLine + " are in the topic; feeding the file again once the broker is back finds out which " +
                     "(the marks in " + transactions.progressTopic() + " say)", cause);
             }
-            throw notCommitted(ex instanceof ProducerFencedException ? "another feed with id '" + transactions.feedId() +
-                "' started and fenced this one" : "the broker at " + bootstrap + " did not take every record for " + topic +
-                " (" + cause.getMessage() + ")", cause);
+            throw notCommitted(why(cause), cause);
         }
         inTransaction = false;
         committedLine = line;
@@ -340,7 +339,22 @@ public final class CommandFeed implements AutoCloseable
     {
         commitFailed = true;
         return new IllegalStateException(why + ": lines up to " + committedLine + " are in the topic, the later ones " +
-            "are not (their transaction is aborted)", cause);
+            "are not: their transaction is aborted, by the next feed of this file at once or by the broker within about " +
+            2 * TRANSACTION_TIMEOUT.toSeconds() + " s", cause);
+    }
+
+    /** Why a transaction of a feed that remembers did not commit. */
+    private String why(final Exception cause)
+    {
+        if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException)
+        {
+            // Transaction v2 reports a fencing on the next send as an old epoch.
+            return "this feed was fenced: another feed of this file started (transactional id '" + transactions.feedId() +
+                "'), or its transaction stayed open past " + TRANSACTION_TIMEOUT.toSeconds() + " s (a broker away that " +
+                "long) and the broker aborted it";
+        }
+        return "the broker at " + bootstrap + " did not take every record for " + topic + " or " +
+            transactions.progressTopic() + " (" + cause.getMessage() + ")";
     }
 
     private void throwIfFailed()
@@ -348,8 +362,7 @@ public final class CommandFeed implements AutoCloseable
         final Exception failed = failure;
         if (failed != null && transactions != null)
         {
-            throw notCommitted("the broker at " + bootstrap + " did not take every record for " + topic + " (" +
-                failed.getMessage() + ")", failed);
+            throw notCommitted(why(failed), failed);
         }
         if (failed != null)
         {

@@ -1,8 +1,11 @@
 package io.ringlog.exchange.kafka;
 
+import io.ringlog.journal.ProcessFileLock;
 import org.agrona.DirectBuffer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -11,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -111,11 +115,94 @@ public final class FeedProgress
         return "ringlog-feed " + commandsTopic + " " + file.toRealPath();
     }
 
-    /** The topic for the marks, compacted, one partition; created unless it exists. */
+    /**
+     * The topic for the marks: compacted, one partition, segments rolled hourly so compaction keeps it to a
+     * mark per feed (a feed writes some ten a second); the broker's replication factor.
+     */
     public static NewTopic newTopic(final String topic)
     {
         return new NewTopic(topic, Optional.of(1), Optional.empty())
-            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.SEGMENT_MS_CONFIG, Long.toString(TimeUnit.HOURS.toMillis(1))));
+    }
+
+    /**
+     * Creates the marks' topic unless it exists; null, or a note when it exists without compaction (made by
+     * hand, or auto-created on first use): its marks then go after its retention time, and a feed of a file
+     * fed before that cannot tell.
+     */
+    public static String prepareTopic(final String bootstrap, final String topic, final Duration timeout)
+        throws InterruptedException, ExecutionException
+    {
+        try (Admin admin = admin(bootstrap, timeout))
+        {
+            if (create(admin, topic, timeout))
+            {
+                return null;
+            }
+            final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            final Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            final ConfigEntry policy = config == null ? null : config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            if (policy != null && !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT))
+            {
+                return "note: " + topic + " has cleanup.policy=" + policy.value() + ", not compact: its marks are deleted " +
+                    "after its retention time, and a feed of a file fed before that sends it all again. Make it compacted " +
+                    "(kafka-configs --alter --entity-type topics --entity-name " + topic + " --add-config " +
+                    "cleanup.policy=compact)";
+            }
+            return null;
+        }
+    }
+
+    /** Whether it created the topic (false: it existed). */
+    private static boolean create(final Admin admin, final String topic, final Duration timeout)
+        throws InterruptedException, ExecutionException
+    {
+        try
+        {
+            admin.createTopics(List.of(newTopic(topic))).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        }
+        catch (final ExecutionException ex)
+        {
+            if (!(ex.getCause() instanceof TopicExistsException))
+            {
+                throw ex;
+            }
+            return false;
+        }
+        catch (final java.util.concurrent.TimeoutException ex)
+        {
+            throw new TimeoutException("creating topic " + topic + " took more than " + timeout.toSeconds() + " s");
+        }
+    }
+
+    private static Admin admin(final String bootstrap, final Duration timeout)
+    {
+        final int timeoutMs = (int)Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        // The client refuses an API timeout shorter than its request timeout.
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 30_000),
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs));
+    }
+
+    /**
+     * This machine's lock on the feed {@code feedId}, or null while another process holds it: a second feed
+     * of a file would fence the first (stop it) in its {@code initTransactions}, so it is refused before.
+     */
+    public static ProcessFileLock lockFeed(final String feedId) throws IOException
+    {
+        final byte[] hash;
+        try
+        {
+            hash = MessageDigest.getInstance("SHA-256").digest(feedId.getBytes(StandardCharsets.UTF_8));
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("this JVM has no SHA-256", ex);
+        }
+        return ProcessFileLock.tryAcquire(Path.of(System.getProperty("java.io.tmpdir"))
+            .resolve("ringlog-feed-" + HexFormat.of().formatHex(hash, 0, 8) + ".lock"));
     }
 
     /**
@@ -129,27 +216,9 @@ public final class FeedProgress
         final TopicPartition partition = new TopicPartition(topic, 0);
         final long deadline = System.nanoTime() + timeout.toNanos();
         final long end;
-        final int timeoutMs = (int)Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        // The client refuses an API timeout shorter than its request timeout.
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 30_000),
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs)))
+        try (Admin admin = admin(bootstrap, timeout))
         {
-            try
-            {
-                admin.createTopics(List.of(newTopic(topic))).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            catch (final ExecutionException ex)
-            {
-                if (!(ex.getCause() instanceof TopicExistsException))
-                {
-                    throw ex;
-                }
-            }
-            catch (final java.util.concurrent.TimeoutException ex)
-            {
-                throw new TimeoutException("creating topic " + topic + " took more than " + timeout.toSeconds() + " s");
-            }
+            create(admin, topic, timeout);
             // Once: feeds that go on writing must not keep the wait from ending.
             final long high = offset(admin, partition, IsolationLevel.READ_UNCOMMITTED);
             long stable;

@@ -4,6 +4,7 @@ import io.ringlog.exchange.kafka.CommandFeed;
 import io.ringlog.exchange.kafka.FeedProgress;
 import io.ringlog.exchange.text.CommandFileReader;
 import io.ringlog.exchange.text.ParsedCommand;
+import io.ringlog.journal.ProcessFileLock;
 import io.ringlog.journal.tool.CliSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -51,7 +52,7 @@ final class FeedCommand implements Callable<Integer>
 
     @Option(names = "--force",
         description = "Feed from --from-line even where the file's earlier feed says that sends lines a second time " +
-            "or skips lines.")
+            "or skips lines, or the file has changed since.")
     boolean force;
 
     @Option(names = "--rate", defaultValue = "0", paramLabel = "PER_SECOND",
@@ -95,6 +96,22 @@ final class FeedCommand implements Callable<Integer>
         kafka.requireBroker();
         final Duration brokerTimeout = Duration.ofSeconds(brokerTimeoutSeconds);
         final String feedId = FeedProgress.feedId(kafka.commandsTopic, input);
+        // Before the producer: its initTransactions would fence a feed of this file still running, and stop it.
+        try (ProcessFileLock running = FeedProgress.lockFeed(feedId))
+        {
+            if (running == null)
+            {
+                err.println("error: a feed of " + input + " to " + kafka.commandsTopic + " is running on this machine; " +
+                    "stop it first (Ctrl-C or SIGTERM: it says the --from-line to go on from)");
+                return CliSupport.FAILED;
+            }
+            return feed(out, err, brokerTimeout, feedId);
+        }
+    }
+
+    private int feed(final PrintWriter out, final PrintWriter err, final Duration brokerTimeout, final String feedId)
+        throws IOException
+    {
         final FeedProgress.Fingerprint fingerprint = new FeedProgress.Fingerprint();
         final long[] commandsSoFar = {0};
         final CommandFeed.Transactions transactions = new CommandFeed.Transactions(feedId, feedsTopic,
@@ -122,6 +139,11 @@ final class FeedCommand implements Callable<Integer>
         boolean hooked = false;
         try
         {
+            final String topicNote = FeedProgress.prepareTopic(kafka.bootstrap, feedsTopic, brokerTimeout);
+            if (topicNote != null)
+            {
+                err.println(topicNote);
+            }
             final FeedProgress.Mark mark = FeedProgress.last(kafka.bootstrap, feedsTopic, feedId, brokerTimeout);
             final String refusal = mark == null ? null : checkMark(mark, err);
             if (refusal != null)
@@ -178,15 +200,12 @@ final class FeedCommand implements Callable<Integer>
             }
             return ExchangeKafkaCli.OK;
         }
-        catch (final RuntimeException ex)
+        catch (final Exception ex)
         {
             // Said here, not by picocli after call() returns: after a signal the JVM halts once the hook returns.
-            err.println("error: " + CliSupport.message(ex));
-            if (feed.records() > 0)
-            {
-                err.println("resume: once the broker is back, run the same command: the feed reads where it got to " +
-                    "and says the --from-line to go on from (lines up to " + feed.committedLine() + " are in the topic)");
-            }
+            err.println("error: " + CliSupport.message(ex) + (feed.records() > 0 ? ". Run the same command again (once " +
+                "the broker is back, if it went): it reads where this feed got to and says the --from-line to go on from" :
+                ""));
             return CliSupport.FAILED;
         }
         finally
@@ -220,10 +239,21 @@ final class FeedCommand implements Callable<Integer>
         final String when = Instant.ofEpochMilli(mark.atMillis()).toString();
         if (prefix.lines() < mark.line() || !then.hex().equals(mark.fingerprint()))
         {
-            err.println("note: " + input + " was fed to " + kafka.commandsTopic + " before, up to line " + mark.line() +
-                " (at " + when + "), but its lines 1.." + mark.line() + " do not hold those commands now: it is fed as a " +
-                "new file");
-            return null;
+            // Changed since: regenerated at this path, a malformed line fixed, a last line that was still being
+            // written. Its commands may be in the topic already, and the feed cannot tell which.
+            if (force)
+            {
+                err.println("note: " + input + " was fed to " + kafka.commandsTopic + " up to line " + mark.line() +
+                    " (at " + when + "), and its lines 1.." + mark.line() + " have changed since: fed from line " +
+                    fromLine + " as --force says");
+                return null;
+            }
+            return input + " was fed to " + kafka.commandsTopic + " up to line " + mark.line() + " (" + mark.commands() +
+                " commands, committed at " + when + "), and its lines 1.." + mark.line() + " have changed since " +
+                (prefix.lines() < mark.line() ? "(it has " + prefix.lines() + " lines now)" : "(other commands, or a " +
+                "line that was fixed or finished)") + ": feeding it could send commands that are in the topic already. " +
+                "If it is another file, feed it with --force; if it is the same one changed, --force --from-line N " +
+                "goes on from line N";
         }
         final long next = prefix.nextCommandLine();
         final boolean repeats = fromLine <= mark.line();
