@@ -11,8 +11,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code exchange run}: a command file through an engine with a journal. */
 @CommandLine.Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -102,32 +100,14 @@ final class RunCommand implements Callable<Integer>
                 "at the pace of its snapshots, not of the engine");
         }
         // SIGTERM or Ctrl-C: stop reading, drain what was published, print the summary and where to resume.
-        final AtomicBoolean signalled = new AtomicBoolean();
-        final CountDownLatch finished = new CountDownLatch(1);
         final PrintWriter err = spec.commandLine().getErr();
-        final Thread hook = new Thread(() ->
-        {
-            signalled.set(true);
-            err.println("run: stopping: no more lines are read; what was read is being journaled and applied " +
-                "(kill -9 loses nothing already journaled)");
-            err.flush();
-            try
-            {
-                // As long as the run takes to finish: its own waits are bounded (a stalled engine, the close
-                // timeout), and what it prints last (the summary, the line to resume from, an error) matters.
-                finished.await();
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }, "run-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        final SignalStop stop = SignalStop.install(err, "run: stopping: no more lines are read; what was read is being " +
+            "journaled and applied (kill -9 loses nothing already journaled)", "run-stop");
         try
         {
-            final ExchangeRunner.RunResult result = ExchangeRunner.run(settings, err, signalled::get);
+            final ExchangeRunner.RunResult result = ExchangeRunner.run(settings, err, stop::signalled);
             ExchangeRunner.printRun(spec.commandLine().getOut(), settings, result);
-            if (signalled.get() && !result.stopped())
+            if (stop.signalled() && !result.stopped())
             {
                 spec.commandLine().getOut().println("stopped: by a signal after the whole file was read (every command " +
                     "in it is journaled and applied): nothing to resume");
@@ -168,15 +148,7 @@ final class RunCommand implements Callable<Integer>
         {
             spec.commandLine().getOut().flush();
             spec.commandLine().getErr().flush();
-            finished.countDown();
-            try
-            {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
-            catch (final IllegalStateException shuttingDown)
-            {
-                // The hook is running: it returns now that the run has finished.
-            }
+            stop.close();
         }
     }
 

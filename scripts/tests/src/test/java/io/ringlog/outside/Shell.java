@@ -69,32 +69,7 @@ final class Shell
     /** Runs {@code bash -c command} and waits for it; a command still running after {@code timeout} is killed and fails the test. */
     Result run(final String command, final Duration timeout) throws IOException, InterruptedException
     {
-        final Path out = Files.createTempFile("shell-out", ".txt");
-        final Path err = Files.createTempFile("shell-err", ".txt");
-        try
-        {
-            final ProcessBuilder builder = new ProcessBuilder("bash", "-c", command)
-                .directory(directory.toFile())
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-            builder.environment().putAll(environment);
-            final Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
-            {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-                return fail("'" + command + "' did not finish within " + timeout + "\n" +
-                    new Result(command, -1, read(out), read(err)));
-            }
-            return new Result(command, process.exitValue(), read(out), read(err));
-        }
-        finally
-        {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        return launch(command, command).await(timeout);
     }
 
     /** The working directory commands run in. */
@@ -161,9 +136,14 @@ final class Shell
     /** Starts {@code bash -c 'exec command'} in the background. */
     Running start(final String command) throws IOException
     {
+        return launch(command, "exec " + command);
+    }
+
+    private Running launch(final String command, final String script) throws IOException
+    {
         final Path out = Files.createTempFile("shell-out", ".txt");
         final Path err = Files.createTempFile("shell-err", ".txt");
-        final ProcessBuilder builder = new ProcessBuilder("bash", "-c", "exec " + command)
+        final ProcessBuilder builder = new ProcessBuilder("bash", "-c", script)
             .directory(directory.toFile())
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())

@@ -1,5 +1,6 @@
 package io.ringlog.exchange.kafka.cli;
 
+import io.ringlog.exchange.cli.SignalStop;
 import io.ringlog.exchange.kafka.CommandFeed;
 import io.ringlog.exchange.kafka.FeedProgress;
 import io.ringlog.exchange.text.CommandFileReader;
@@ -19,8 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code exchange kafka feed}: a command file into the commands topic, each command to its symbol's partition. */
 @CommandLine.Command(name = "feed", mixinStandardHelpOptions = true, sortOptions = false,
@@ -120,23 +119,7 @@ final class FeedCommand implements Callable<Integer>
         // Its initTransactions aborts what a killed feed of this file left open: read the mark after it.
         final CommandFeed feed = new CommandFeed(kafka.bootstrap, kafka.commandsTopic, rate, malformedEvery, brokerTimeout,
             transactions);
-        final AtomicBoolean signalled = new AtomicBoolean();
-        final CountDownLatch finished = new CountDownLatch(1);
-        final Thread hook = new Thread(() ->
-        {
-            signalled.set(true);
-            err.println("feed: stopping: no more lines are read; what was sent is being committed");
-            err.flush();
-            try
-            {
-                finished.await();
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }, "feed-stop");
-        boolean hooked = false;
+        SignalStop stop = null;
         try
         {
             final String topicNote = FeedProgress.prepareTopic(kafka.bootstrap, feedsTopic, brokerTimeout);
@@ -157,10 +140,10 @@ final class FeedCommand implements Callable<Integer>
                 commandsSoFar[0] = before.commands();
                 feed.startAfter(fromLine - 1);
             }
-            Runtime.getRuntime().addShutdownHook(hook);
-            hooked = true;
+            stop = SignalStop.install(err, "feed: stopping: no more lines are read; what was sent is being committed",
+                "feed-stop");
             final long started = System.nanoTime();
-            final CommandFileReader reader = new CommandFileReader().fromLine(fromLine).stopWhen(signalled::get);
+            final CommandFileReader reader = new CommandFileReader().fromLine(fromLine).stopWhen(stop::signalled);
             final CommandFileReader.Counts counts;
             try (InputStream in = Files.newInputStream(input))
             {
@@ -193,7 +176,7 @@ final class FeedCommand implements Callable<Integer>
                     counts.lines()) + " (every line up to it is in the topic)");
                 out.println("resume: feed the same file with --from-line " + (counts.lines() + 1));
             }
-            else if (signalled.get())
+            else if (stop.signalled())
             {
                 out.println("stopped: by a signal after the whole file was read (every line is in the topic): " +
                     "nothing to resume");
@@ -213,17 +196,9 @@ final class FeedCommand implements Callable<Integer>
             feed.close();
             out.flush();
             err.flush();
-            finished.countDown();
-            if (hooked)
+            if (stop != null)
             {
-                try
-                {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                }
-                catch (final IllegalStateException shuttingDown)
-                {
-                    // The JVM is stopping on a signal: the hook is running and returns now.
-                }
+                stop.close();
             }
         }
     }

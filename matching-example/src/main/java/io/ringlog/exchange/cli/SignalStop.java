@@ -1,0 +1,67 @@
+package io.ringlog.exchange.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * SIGTERM or Ctrl-C for a command that reads a file and, stopped, says where to go on from: the signal
+ * sets {@link #signalled()} (the command stops before its next line), says so on stderr, and holds the
+ * JVM until {@link #close()}, so the command finishes what it read and prints its summary and resume line
+ * before the JVM halts. Close it in a finally, after printing; without a signal, close removes the hook.
+ */
+public final class SignalStop implements AutoCloseable
+{
+    private final AtomicBoolean signalled = new AtomicBoolean();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final Thread hook;
+
+    private SignalStop(final PrintWriter err, final String saying, final String name)
+    {
+        hook = new Thread(() ->
+        {
+            signalled.set(true);
+            err.println(saying);
+            err.flush();
+            try
+            {
+                // As long as the command takes to finish: its own waits are bounded, and what it prints last (the
+                // summary, the line to resume from, an error) matters.
+                finished.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, name);
+    }
+
+    /** Installs the hook; {@code saying} is the line printed on stderr when the signal comes. */
+    public static SignalStop install(final PrintWriter err, final String saying, final String name)
+    {
+        final SignalStop stop = new SignalStop(err, saying, name);
+        Runtime.getRuntime().addShutdownHook(stop.hook);
+        return stop;
+    }
+
+    /** Whether a signal came: stop before the next line. */
+    public boolean signalled()
+    {
+        return signalled.get();
+    }
+
+    /** Lets a running hook return (the JVM then halts), or removes the hook if no signal came. */
+    @Override
+    public void close()
+    {
+        finished.countDown();
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        catch (final IllegalStateException shuttingDown)
+        {
+            // The hook is running: it returns now that the command has finished.
+        }
+    }
+}
