@@ -144,7 +144,8 @@ class KafkaScriptsIT
     /**
      * A feed stopped by SIGTERM says the line to resume from; one killed with SIGKILL is refused when run
      * again, with the line to resume from; resumed from those lines, the commands topic holds every command
-     * line of the file exactly once on each partition it goes to, and feeding the whole file again is refused.
+     * line of the file exactly once on each partition it goes to (ExchangeKafkaCliTest refuses the file fed
+     * whole, grown and changed).
      */
     @Test
     void shouldResumeAFeedStoppedBySignalOrKilledExactlyWhereItStopped() throws Exception
@@ -189,9 +190,6 @@ class KafkaScriptsIT
             .expectOk();
         final List<String> lines = Files.readAllLines(shell.directory().resolve("run/resumed.txt"));
         assertEquals(lines.size(), Long.parseLong(rest.value("committed-through-line")), rest.toString());
-        final Shell.Result again = shell.run(feed, QUICK);
-        assertEquals(1, again.code(), again.toString());
-        assertTrue(again.err().contains("was fed to resumed.commands whole already"), again.toString());
 
         // Each command line once on each partition it goes to (deposits and withdrawals go to both), none twice.
         final Map<Integer, List<Long>> fed = committedCorrelationIds("resumed.commands");
