@@ -2,8 +2,12 @@ package io.ringlog.bench;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,5 +40,28 @@ class BenchDirectoryTest
         final Path created = directory.create();
         assertTrue(Files.isDirectory(created));
         directory.delete();
+    }
+
+    /** From outside: a benchmark JVM stopped by SIGTERM before its tear-down (an interrupted suite) leaves nothing. */
+    @Test
+    void shouldBeDeletedWhenTheJvmIsStoppedByASignal() throws Exception
+    {
+        final Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), HoldBenchDirectoryMain.class.getName())
+            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try
+        {
+            final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
+            final Path root = Path.of(out.readLine());
+            assertTrue(Files.exists(root.resolve("journal").resolve("a.cq4")), root.toString());
+            process.destroy();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the JVM stops on SIGTERM");
+            assertFalse(Files.exists(root), "deleted on the way out: " + root);
+        }
+        finally
+        {
+            process.destroyForcibly();
+        }
     }
 }
