@@ -51,7 +51,7 @@ public final class BenchDirectory
     {
         try
         {
-            delete(directory);
+            deleteTree(directory);
         }
         catch (final IOException | UncheckedIOException ex)
         {
@@ -118,7 +118,7 @@ public final class BenchDirectory
         }
         try
         {
-            delete(path);
+            deleteTree(path);
         }
         catch (final IOException ex)
         {
@@ -136,7 +136,11 @@ public final class BenchDirectory
         path = null;
     }
 
-    private static void delete(final Path directory) throws IOException
+    /**
+     * Deletes {@code directory} and everything under it; nothing if it is not there. A file deleted by
+     * someone else meanwhile (a shutdown hook racing a tear-down) is not an error.
+     */
+    public static void deleteTree(final Path directory) throws IOException
     {
         if (!Files.exists(directory))
         {

@@ -1,5 +1,6 @@
 package io.ringlog.bench.suite;
 
+import io.ringlog.bench.BenchDirectory;
 import io.ringlog.bench.ListenerPlacement;
 import io.ringlog.bench.OptionChecks;
 import io.ringlog.journal.tool.CliSupport;
@@ -11,13 +12,11 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
+
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -373,30 +372,7 @@ public final class BenchSuite implements Callable<Integer>
 
     static void delete(final Path dir) throws IOException
     {
-        if (!Files.exists(dir))
-        {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>()
-        {
-            @Override
-            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException
-            {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(final Path directory, final IOException ex) throws IOException
-            {
-                if (ex != null)
-                {
-                    throw new UncheckedIOException(ex);
-                }
-                Files.delete(directory);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        BenchDirectory.deleteTree(dir);
     }
 
     BenchSuite console(final PrintStream console)
