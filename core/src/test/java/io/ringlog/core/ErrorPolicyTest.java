@@ -4,9 +4,12 @@ import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.core.testing.CollectingListener;
 import io.ringlog.core.testing.CollectingListener.Seen;
 import io.ringlog.core.testing.RecordingErrorHandler;
+import org.agrona.DirectBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -123,5 +126,48 @@ class ErrorPolicyTest
         await(() -> engine.failure() != null, Duration.ofSeconds(10), "halt");
         assertInstanceOf(StackOverflowError.class, engine.failure().getCause());
         assertThrows(EngineHaltedException.class, engine::close);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldSayWhyASnapshotFailedAndKeepApplying(final Topology topology) throws Exception
+    {
+        final SnapshotStore refusing = new SnapshotStore()
+        {
+            @Override
+            public void store(
+                final long position, final long stateHash, final DirectBuffer buffer, final int offset, final int length)
+            {
+                throw new UncheckedIOException(new IOException("No space left on device"));
+            }
+
+            @Override
+            public long[] positions()
+            {
+                return new long[0];
+            }
+
+            @Override
+            public Snapshot read(final long position)
+            {
+                throw new SnapshotException("no snapshot at position " + position);
+            }
+        };
+        final RecordingErrorHandler errors = new RecordingErrorHandler();
+        final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(sm).topology(topology)
+            .snapshotStore(refusing).snapshotEvery(2).errorHandler(errors)))
+        {
+            for (int i = 1; i <= 3; i++)
+            {
+                engine.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
+            }
+            engine.awaitApplied(3, 10, TimeUnit.SECONDS);
+            assertEquals(0, engine.metrics().failed());
+        }
+        final SnapshotException failure = assertInstanceOf(SnapshotException.class, errors.errors().get(0));
+        assertEquals("snapshot at position 2 failed: java.io.IOException: No space left on device",
+            failure.getMessage());
+        assertEquals(6, sm.total(), "the commands after the failed snapshot were applied");
     }
 }

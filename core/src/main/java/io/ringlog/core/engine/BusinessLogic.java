@@ -221,7 +221,8 @@ public final class BusinessLogic
         catch (final Throwable ex)
         {
             // A failed snapshot costs recovery time, not correctness: the journal still has everything.
-            status.recordError(new SnapshotException("snapshot at position " + position + " failed", ex));
+            final String why = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+            status.recordError(new SnapshotException("snapshot at position " + position + " failed: " + why, ex));
         }
     }
 
