@@ -328,6 +328,26 @@ public final class ChronicleJournal implements Journal
             "it can be moved away" : "";
     }
 
+    /**
+     * Refuses a writable open of a journal whose Chronicle table or newest cycle file this user cannot
+     * write (read-only permissions, an immutable file, a read-only mount), before Chronicle is asked:
+     * Chronicle would log a warning, fall back to reading only and fail later.
+     */
+    private static void refuseUnwritableFiles(final Path directory, final Map<String, CycleFileScan> files)
+    {
+        final Path table = directory.resolve(METADATA_FILE);
+        final Path newest = files.entrySet().stream().max(Map.Entry.comparingByKey()).map((e) -> e.getValue().file)
+            .orElse(null);
+        final String what = Files.exists(table) && !Files.isWritable(table) ? "Chronicle's " + METADATA_FILE :
+            newest != null && !Files.isWritable(newest) ? "its newest cycle file " + newest.getFileName() : null;
+        if (what != null)
+        {
+            throw new JournalException("cannot write to the journal in " + directory + ": " + what + " there is not " +
+                "writable by this user. Make the journal's files writable to run on it; the read-only tools (replay, " +
+                "verify, dump) read it as it is");
+        }
+    }
+
     /** Walks the files, opens Chronicle and builds the position table; on failure closes all but the lock. */
     private static ChronicleJournal openUnderLock(final Context ctx, final JournalLock lock)
     {
@@ -339,6 +359,10 @@ public final class ChronicleJournal implements Journal
         {
             // A new journal: its identity exists before its first entry does.
             metadata = JournalMetadata.create(ctx.directory(), JournalId.random(), 0);
+        }
+        if (!ctx.readOnly())
+        {
+            refuseUnwritableFiles(ctx.directory(), files);
         }
         final ChronicleJournal journal;
         try

@@ -1,5 +1,6 @@
 package io.ringlog.outside;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,6 +116,20 @@ class CommandLinesIT
         assertEquals("ok", copy.value("status"), copy.toString());
         assertTrue(copy.value("chronicle-metadata").startsWith("missing (metadata.cq4t;"), copy.toString());
         assertEquals("", copy.err(), "nothing on stderr");
+
+        // A journal whose newest cycle file this user cannot write (immutable binds root too): one line, no warning.
+        final Shell.Result immutable = shell.run("chattr +i run/zero/copy/*.cq4", QUICK);
+        Assumptions.assumeTrue(immutable.code() == 0, "chattr +i works here: " + immutable);
+        try
+        {
+            final Shell.Result unwritable = refused(1, "scripts/exchange run -i /dev/null -d run/zero/copy");
+            assertTrue(unwritable.err().startsWith("error: cannot write to the journal in run/zero/copy: its newest " +
+                "cycle file ") && unwritable.err().contains(" there is not writable by this user."), unwritable.toString());
+        }
+        finally
+        {
+            shell.run("chattr -i run/zero/copy/*.cq4", QUICK).expectOk();
+        }
     }
 
     @Test
