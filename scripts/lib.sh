@@ -116,7 +116,7 @@ ringlog_run_kafka() {
             -newer "$RINGLOG_JAR" -print -quit 2>/dev/null)" ] || [ ! -f "$dir/runtime.classpath" ]; then
     REBUILD=1 ringlog_ensure_built "matching-example/kafka/target/ringlog-exchange-kafka-*[0-9T].jar" matching-example/kafka
   fi
-  # The clients (feed, topics, tail, book, balances, bench) say in one line of their own what the Kafka clients
+  # The clients (feed, topics, tail, dead-letters, book, balances, bench) say in one line of their own what the Kafka clients
   # warn of every second while a broker is away (a connection refused, a retried request): those warnings are
   # off for them; their errors still show. An engine keeps them: waiting idle for a broker, they are its only sign.
   local quiet=()

@@ -5,19 +5,11 @@ import io.ringlog.core.OutputEvent;
 import io.ringlog.core.OutputListener;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -37,10 +29,8 @@ public final class KafkaEventReader implements Agent, AutoCloseable
 {
     private static final Duration POLL = Duration.ofMillis(100);
 
-    private final Consumer<byte[], byte[]> consumer;
-    private final Map<String, Object> endsConfig;
+    private final CommittedTopics topics;
     private final OutputListener listener;
-    private final List<TopicPartition> partitions = new ArrayList<>();
     private final OutputEvent event;
     private final Command cause = new Command(0);
     private final UnsafeBuffer empty = new UnsafeBuffer(new byte[0]);
@@ -59,43 +49,16 @@ public final class KafkaEventReader implements Agent, AutoCloseable
         final OutputListener listener,
         final int maxEventPayloadLength)
     {
-        final Map<String, Object> config = new HashMap<>(properties);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.endsConfig = new HashMap<>(config);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.topics = new CommittedTopics(properties, topics);
         this.listener = listener;
         this.event = new OutputEvent(maxEventPayloadLength);
-        try
-        {
-            for (final String topic : topics)
-            {
-                final List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-                if (infos == null || infos.isEmpty())
-                {
-                    throw new IllegalStateException("topic " + topic + " does not exist");
-                }
-                for (final PartitionInfo info : infos)
-                {
-                    partitions.add(new TopicPartition(topic, info.partition()));
-                }
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-        }
-        catch (final RuntimeException ex)
-        {
-            consumer.close(Duration.ZERO);
-            throw ex;
-        }
     }
 
     /** Polls once and hands what came to the listener; returns the number of events. */
     @Override
     public int doWork() throws Exception
     {
-        final ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        final ConsumerRecords<byte[], byte[]> records = topics.poll(POLL);
         int remaining = records.count();
         for (final ConsumerRecord<byte[], byte[]> record : records)
         {
@@ -116,35 +79,9 @@ public final class KafkaEventReader implements Agent, AutoCloseable
      */
     public long readToEnd(final Duration timeout) throws Exception
     {
-        final Map<TopicPartition, Long> ends;
-        try (Consumer<byte[], byte[]> uncommitted = new KafkaConsumer<>(endsConfig, new ByteArrayDeserializer(),
-            new ByteArrayDeserializer()))
-        {
-            ends = uncommitted.endOffsets(partitions, timeout);
-        }
-        final long deadline = System.nanoTime() + timeout.toNanos();
         final long before = read;
-        while (!reached(ends))
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new TimeoutException("events topics not read to their end within " + timeout + ": " + ends);
-            }
-            doWork();
-        }
+        topics.readToEnd(timeout, "events topics", this::doWork);
         return read - before;
-    }
-
-    private boolean reached(final Map<TopicPartition, Long> ends)
-    {
-        for (final TopicPartition partition : partitions)
-        {
-            if (consumer.position(partition) < ends.get(partition))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     private OutputEvent toEvent(final ConsumerRecord<byte[], byte[]> record)
@@ -199,7 +136,7 @@ public final class KafkaEventReader implements Agent, AutoCloseable
     @Override
     public void onClose()
     {
-        consumer.close(Duration.ofSeconds(5));
+        topics.close();
     }
 
     @Override

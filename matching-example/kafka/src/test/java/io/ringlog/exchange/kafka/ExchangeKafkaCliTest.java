@@ -15,7 +15,11 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,6 +109,22 @@ class ExchangeKafkaCliTest
                 tail.out().lines().limit(3).toList());
         assertTrue(tail.out().lines().anyMatch((line) -> line.contains(" trade ")));
 
+        // What no engine took, and why: one line per record that was not a command, where the feed put it.
+        final List<String> dead = kafka(kafka, "dead-letters", "--until-end").ok().out().lines().toList();
+        assertEquals(injected, dead.size(), String.join("\n", dead));
+        final Pattern deadLine = Pattern.compile(Pattern.quote(prefix + ".commands-") + "([01])@[0-9]+: place " +
+            "version [0-9]+ payload of 10 bytes, expected [0-9]+ \\(type [0-9]+, version [0-9]+, correlation " +
+            "(-[0-9]+), 10 bytes: 00 00 00 00 00 00 00 00 00 00\\)");
+        final Set<String> correlations = new HashSet<>();
+        for (final String line : dead)
+        {
+            final Matcher matcher = deadLine.matcher(line);
+            assertTrue(matcher.matches(), line);
+            correlations.add(matcher.group(2));
+        }
+        assertTrue(correlations.contains("-1000"), "the first one came after command 1,000: " + correlations);
+        assertEquals(injected, correlations.size(), "each once: " + correlations);
+
         for (final int symbol : new int[]{1, 2})
         {
             final String journal = dir.resolve("journal-" + (symbol % 2)).toString();
@@ -160,7 +180,8 @@ class ExchangeKafkaCliTest
     @Test
     void shouldExplainEverySubcommand()
     {
-        for (final String command : new String[]{"broker", "topics", "feed", "engine", "tail", "book", "balances", "bench"})
+        for (final String command : new String[]{"broker", "topics", "feed", "engine", "tail", "dead-letters", "book",
+            "balances", "bench"})
         {
             final StringWriter out = new StringWriter();
             assertEquals(0, ExchangeKafkaCli.run(new PrintWriter(out), new PrintWriter(new StringWriter()), command, "--help"));

@@ -17,13 +17,14 @@ import java.util.concurrent.Callable;
     name = "exchange kafka",
     mixinStandardHelpOptions = true,
     description = "The exchange on Kafka: a local broker, topics, feeding a command file into the commands topic, " +
-        "engines on partitions, and the events topics read back as text, books and balances.",
+        "engines on partitions, the events topics read back as text, books and balances, and the dead letters.",
     subcommands = {
         BrokerCommand.class,
         TopicsCommand.class,
         FeedCommand.class,
         EngineCommand.class,
         TailCommand.class,
+        DeadLettersCommand.class,
         KafkaBookCommand.class,
         KafkaBalancesCommand.class,
         BenchCommand.class,
