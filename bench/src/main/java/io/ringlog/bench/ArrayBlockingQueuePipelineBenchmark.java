@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -96,6 +97,7 @@ public class ArrayBlockingQueuePipelineBenchmark extends RinglogFork
             thread.setDaemon(true);
             thread.start();
         }
+        BenchThreads.print(Arrays.stream(threads).map(Thread::getName).toList(), "blocking queues (ArrayBlockingQueue.take)");
         window = new InFlight(inFlight);
     }
 

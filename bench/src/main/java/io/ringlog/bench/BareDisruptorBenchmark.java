@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -77,6 +78,7 @@ public class BareDisruptorBenchmark extends RinglogFork
         consumerThread = new Thread(consumer, "bare-disruptor-consumer");
         consumerThread.setDaemon(true);
         consumerThread.start();
+        BenchThreads.print(List.of(consumerThread.getName()), waitStrategy.name());
         window = new InFlight(inFlight);
     }
 

@@ -81,8 +81,10 @@ public class DurabilityBenchmark extends RinglogFork
     {
         listener = new LastPositionListener();
         journal = new CommitCountingJournal(JournalKind.CHRONICLE.open(directory, durability, PipelineBenchmark.MAX_PAYLOAD));
+        final BenchThreads threads = new BenchThreads();
         engine = Engine.launch(new EngineContext()
             .name("durability")
+            .threadFactory(threads)
             .topology(Topology.COMPACT)
             .waitStrategy(waitStrategy)
             .ringSize(PipelineBenchmark.RING_SIZE)
@@ -92,6 +94,7 @@ public class DurabilityBenchmark extends RinglogFork
             .journal(journal)
             .stateMachine(new CounterStateMachine())
             .listener("last-position", listener));
+        threads.print(waitStrategy.name());
         payload.putLong(0, 1, ByteOrder.LITTLE_ENDIAN);
     }
 

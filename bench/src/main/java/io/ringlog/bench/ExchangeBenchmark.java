@@ -145,8 +145,10 @@ public class ExchangeBenchmark extends RinglogFork
         workload = RecordedWorkload.load(workloadFile, seed, flowCommands);
         listener = new LastPositionListener();
         exchange = new ExchangeStateMachine(config.maxAssets(), true);
+        final BenchThreads threads = new BenchThreads();
         engine = Engine.launch(listenerPlacement.add(StageCpus.apply(stageCpus, new EngineContext())
             .name("exchange")
+            .threadFactory(threads)
             .topology(topology)
             .waitStrategy(waitStrategy)
             .ringSize(RING_SIZE)
@@ -162,6 +164,7 @@ public class ExchangeBenchmark extends RinglogFork
                     firstFailure = ex.getMessage();
                 }
             }), "last-position", listener));
+        threads.print(waitStrategy.name());
         released = false;
         next = 0;
         try

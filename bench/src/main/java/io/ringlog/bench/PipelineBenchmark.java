@@ -107,8 +107,10 @@ public class PipelineBenchmark extends RinglogFork
     public void launch()
     {
         listener = new LastPositionListener();
+        final BenchThreads threads = new BenchThreads();
         engine = Engine.launch(listenerPlacement.add(new EngineContext()
             .name("bench")
+            .threadFactory(threads)
             .topology(topology)
             .waitStrategy(waitStrategy)
             .ringSize(RING_SIZE)
@@ -117,6 +119,7 @@ public class PipelineBenchmark extends RinglogFork
             .maxEventPayloadLength(MAX_PAYLOAD)
             .journal(journal.open(directory, Durability.MEMORY_MAPPED, MAX_PAYLOAD))
             .stateMachine(new CounterStateMachine()), "last-position", listener));
+        threads.print(waitStrategy.name());
         payload.putLong(0, 1, ByteOrder.LITTLE_ENDIAN);
         window = new InFlight(inFlight);
     }
