@@ -427,7 +427,8 @@ final class ExchangeNode
 
     /**
      * Shows the replayed events a restarted primary had journaled but never shown: in synchronous mode those
-     * its standby has acknowledged, in asynchronous mode all of them.
+     * its standby has acknowledged, in asynchronous mode all of them, and all of them too once a synchronous
+     * primary has degraded (it shows what only it holds then, and a tail must not wait for the next command).
      */
     private void releaseReplayed(final ReplicationNode node, final LeaderEvents events)
     {
@@ -438,8 +439,9 @@ final class ExchangeNode
         reportDropped(events);
         try
         {
-            events.release(settings.mode() == ReplicationMode.SYNCHRONOUS ? node.status().acknowledgedPosition() :
-                Long.MAX_VALUE);
+            final ReplicationStatus status = node.status();
+            events.release(settings.mode() == ReplicationMode.SYNCHRONOUS && !status.mode().equals("degraded") ?
+                status.acknowledgedPosition() : Long.MAX_VALUE);
         }
         catch (final IOException ex)
         {

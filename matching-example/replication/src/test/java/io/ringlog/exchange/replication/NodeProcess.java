@@ -31,7 +31,7 @@ final class NodeProcess
     }
 
     static NodeProcess start(final Path base, final String name, final String role, final int listen, final int peer,
-        final String mode, final boolean rejoin, final Path events) throws IOException
+        final String mode, final boolean rejoin, final Path events, final String... options) throws IOException
     {
         final Path root = base.resolve(name);
         final Path log = base.resolve(name + ".log");
@@ -50,6 +50,7 @@ final class NodeProcess
         {
             command.add("--rejoin");
         }
+        command.addAll(List.of(options));
         command.removeIf(String::isEmpty);
         final Process process = new ProcessBuilder(command)
             .redirectErrorStream(true)

@@ -29,8 +29,6 @@ class RestartedPrimaryEventsTest
     @Test
     void shouldShowTheUnacknowledgedTailOnceTheStandbyHoldsItAfterARestart() throws Exception
     {
-        final List<String> workload = Exchanges.workload(WorkloadConfig.exchangeCore(5, SETUP_CHUNK + TAIL));
-        final int tailFrom = workload.size() - TAIL;
         final int[] ports = {Exchanges.freePort(), Exchanges.freePort()};
         NodeProcess primary = NodeProcess.start(dir, "x", "primary", ports[0], ports[1], "sync", false,
             dir.resolve("x-events-0.txt"));
@@ -38,25 +36,12 @@ class RestartedPrimaryEventsTest
             dir.resolve("y-events-0.txt"));
         try
         {
-            primary.awaitRunning();
-            KillPrimaryTest.publish(primary, Exchanges.write(dir.resolve("first.txt"), workload.subList(0, tailFrom)), 0, true);
             final long[] read = {-1};
             final NodeProcess first = primary;
-            KillPrimaryTest.await(() -> (read[0] = figure(first, ReplicationStatus::acknowledgedPosition)) > 0,
-                "the first part acknowledged");
-            final long acknowledged = read[0];
-
-            // The standby dies; the primary journals the tail, and shows none of it.
-            standby.kill();
-            KillPrimaryTest.publish(primary, Exchanges.write(dir.resolve("tail.txt"), workload.subList(tailFrom,
-                workload.size())), 0, false);
-            final long end = acknowledged + TAIL;
-            final NodeProcess journaling = primary;
-            KillPrimaryTest.await(() -> figure(journaling, ReplicationStatus::journaledPosition) >= end, "the tail journaled");
-            final List<String> before = Exchanges.wholeLines(primary.events);
-            final long shown = Exchanges.position(before.get(before.size() - 1));
-            assertTrue(shown <= acknowledged, "nothing unacknowledged was shown: " + shown + " > " + acknowledged);
-            primary.kill();
+            final Tail tail = killWithTheTailUnshown(primary, standby);
+            final long end = tail.end();
+            final long shown = tail.shown();
+            final List<String> before = tail.before();
 
             // Restarted alone, on the same events file: still no standby holds the tail, so nothing of it is shown,
             // and the file keeps what the killed primary showed.
@@ -101,6 +86,81 @@ class RestartedPrimaryEventsTest
                 }
             }
         }
+    }
+
+    /**
+     * Restarted alone with --degrade-after-ms, the primary stops waiting for a standby: the tail it journaled
+     * and never showed is shown then, as every later event would be, without waiting for a next command.
+     */
+    @Test
+    void shouldShowTheTailOnceARestartedPrimaryDegrades() throws Exception
+    {
+        final int[] ports = {Exchanges.freePort(), Exchanges.freePort()};
+        NodeProcess primary = NodeProcess.start(dir, "x", "primary", ports[0], ports[1], "sync", false,
+            dir.resolve("x-events-0.txt"));
+        final NodeProcess standby = NodeProcess.start(dir, "y", "standby", ports[1], ports[0], "sync", false,
+            dir.resolve("y-events-0.txt"));
+        try
+        {
+            final Tail tail = killWithTheTailUnshown(primary, standby);
+            primary = NodeProcess.start(dir, "x", "primary", ports[0], ports[1], "sync", false, primary.events,
+                "--degrade-after-ms", "300");
+            primary.awaitRunning();
+            final NodeProcess restarted = primary;
+            KillPrimaryTest.await(() -> figure(restarted, ReplicationStatus::degradations) > 0, "degraded");
+            KillPrimaryTest.await(() -> lastPosition(restarted.events) >= tail.end(), "the tail's events shown");
+            KillPrimaryTest.stop(primary);
+            final List<String> all = Exchanges.wholeLines(primary.events);
+            assertEquals(tail.before(), all.subList(0, tail.before().size()), "appended after what it showed");
+            final Set<String> files = new HashSet<>(all);
+            final List<String> unshown = Exchanges.regenerate(dir.resolve("x").resolve("journal"), tail.end(), null)
+                .stream().filter((line) -> !files.contains(line)).toList();
+            assertEquals(List.of(), unshown.subList(0, Math.min(3, unshown.size())),
+                unshown.size() + " events of the history not in the file");
+        }
+        finally
+        {
+            for (final NodeProcess node : new NodeProcess[]{primary, standby})
+            {
+                if (node.alive())
+                {
+                    node.kill();
+                }
+            }
+        }
+    }
+
+    /** What a primary killed with its tail journaled and unshown had shown, and where its journal ends. */
+    private record Tail(List<String> before, long shown, long end)
+    {
+    }
+
+    /**
+     * Publishes the workload but its tail to a synchronous pair; kills the standby, publishes the tail (journaled,
+     * unacknowledged, unshown), and kills the primary.
+     */
+    private Tail killWithTheTailUnshown(final NodeProcess primary, final NodeProcess standby) throws Exception
+    {
+        final List<String> workload = Exchanges.workload(WorkloadConfig.exchangeCore(5, SETUP_CHUNK + TAIL));
+        final int tailFrom = workload.size() - TAIL;
+        primary.awaitRunning();
+        KillPrimaryTest.publish(primary, Exchanges.write(dir.resolve("first.txt"), workload.subList(0, tailFrom)), 0, true);
+        final long[] read = {-1};
+        KillPrimaryTest.await(() -> (read[0] = figure(primary, ReplicationStatus::acknowledgedPosition)) > 0,
+            "the first part acknowledged");
+        final long acknowledged = read[0];
+
+        // The standby dies; the primary journals the tail, and shows none of it.
+        standby.kill();
+        KillPrimaryTest.publish(primary, Exchanges.write(dir.resolve("tail.txt"), workload.subList(tailFrom,
+            workload.size())), 0, false);
+        final long end = acknowledged + TAIL;
+        KillPrimaryTest.await(() -> figure(primary, ReplicationStatus::journaledPosition) >= end, "the tail journaled");
+        final List<String> before = Exchanges.wholeLines(primary.events);
+        final long shown = Exchanges.position(before.get(before.size() - 1));
+        assertTrue(shown <= acknowledged, "nothing unacknowledged was shown: " + shown + " > " + acknowledged);
+        primary.kill();
+        return new Tail(before, shown, end);
     }
 
     /** A figure of the node's status page; -1 while the page cannot be read (being written, or not yet). */
