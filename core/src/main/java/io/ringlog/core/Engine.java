@@ -125,6 +125,7 @@ public final class Engine implements AutoCloseable
             wiring.startReplicator(last + 1);
             final Intake intake = new Intake(wiring.input, wiring.status, ctx.clock(), ctx.maxPayloadLength(), last + 1,
                 ctx.producerIdleStrategy(), ctx.follower());
+            intake.promotedBy(ctx.promotedBy(), ctx.promoting());
             return new Engine(wiring, intake);
         }
         catch (final RuntimeException | Error ex)

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -52,6 +53,8 @@ public final class EngineContext
     private Duration closeTimeout = Duration.ofSeconds(30);
     private Supplier<IdleStrategy> producerIdleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 50_000);
     private boolean follower;
+    private String promotedBy;
+    private BooleanSupplier promoting;
     private boolean concluded;
     private String launchedAs;
 
@@ -556,6 +559,32 @@ public final class EngineContext
     public boolean follower()
     {
         return follower;
+    }
+
+    /**
+     * For a follower whose promotion belongs to something else, which must stop following its leader
+     * before the engine sequences its own commands (a {@code ReplicationNode}, which also journals the
+     * new epoch and tells its peer): {@link Engine#promote} is then refused with a message that names
+     * {@code owner}, unless {@code promoting} says the owner is promoting it now. Unset by default.
+     *
+     * @param owner     what promotes it, in words, e.g. "its ReplicationNode (ReplicationNode.promote())".
+     * @param promoting true only while the owner promotes the engine.
+     */
+    public EngineContext promotedBy(final String owner, final BooleanSupplier promoting)
+    {
+        this.promotedBy = owner;
+        this.promoting = promoting;
+        return this;
+    }
+
+    public String promotedBy()
+    {
+        return promotedBy;
+    }
+
+    public BooleanSupplier promoting()
+    {
+        return promoting;
     }
 
     /** How long {@link Engine#close()} waits for the rings to drain before it gives up loudly. */

@@ -12,6 +12,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +39,8 @@ public final class Intake
     private final ThreadLocal<IdleStrategy> idleStrategies;
     private final Follower follower;
     private volatile boolean leader;
+    private String promotedBy;
+    private BooleanSupplier promoting;
 
     /**
      * @param basePosition the position of ring sequence 0: the journal's last position at launch, plus one.
@@ -60,6 +63,16 @@ public final class Intake
         this.idleStrategies = ThreadLocal.withInitial(idleStrategy);
         this.follower = follower ? new Follower() : null;
         this.leader = !follower;
+    }
+
+    /**
+     * Refuses {@link #promote()} and {@link #promote(long)} unless {@code promoting} says {@code owner}
+     * is promoting now (see {@code EngineContext.promotedBy}); a null owner leaves promotion to anyone.
+     */
+    public void promotedBy(final String owner, final BooleanSupplier promoting)
+    {
+        this.promotedBy = owner;
+        this.promoting = promoting;
     }
 
     /** Position of ring sequence 0. */
@@ -107,10 +120,7 @@ public final class Intake
      */
     public long promote(final long epoch)
     {
-        if (follower == null)
-        {
-            throw new IllegalStateException(status.name() + " was not launched as a follower");
-        }
+        checkPromotable();
         if (leader)
         {
             throw new IllegalStateException(status.name() + " was promoted already");
@@ -226,8 +236,22 @@ public final class Intake
     {
         if (!leader)
         {
-            throw new IllegalStateException(status.name() + " is a follower: its commands come through its " +
-                "FollowerIntake until promote()");
+            throw new IllegalStateException(status.name() + " is a follower: its commands come " + (promotedBy == null ?
+                "through its FollowerIntake until promote()" : "from its leader until " + promotedBy + " promotes it"));
+        }
+    }
+
+    private void checkPromotable()
+    {
+        if (follower == null)
+        {
+            throw new IllegalStateException(status.name() + " was not launched as a follower");
+        }
+        if (promotedBy != null && !promoting.getAsBoolean())
+        {
+            // Promoted behind its owner's back, a standby would sequence its own commands while still following.
+            throw new IllegalStateException(status.name() + " is promoted by " + promotedBy + ", not by Engine.promote(): " +
+                "it must stop following its leader first");
         }
     }
 
@@ -291,10 +315,7 @@ public final class Intake
      */
     public void promote()
     {
-        if (follower == null)
-        {
-            throw new IllegalStateException(status.name() + " was not launched as a follower");
-        }
+        checkPromotable();
         follower.promoted = true;
         leader = true;
     }

@@ -516,7 +516,16 @@ final class ReplicationAgent implements Agent
             // Written ahead: the index has the epoch before the journal can.
             epochs.begin(epoch, position);
             state.leaderFrom = position;
-            final long promoted = engine.promote(epoch);
+            final long promoted;
+            state.promoting = true;
+            try
+            {
+                promoted = engine.promote(epoch);
+            }
+            finally
+            {
+                state.promoting = false;
+            }
             if (promoted != position)
             {
                 request.completeExceptionally(new IllegalStateException("the epoch command went to position " +

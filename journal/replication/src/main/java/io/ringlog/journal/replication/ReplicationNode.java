@@ -90,7 +90,8 @@ public final class ReplicationNode implements AutoCloseable
             channels = Channels.open(ctx, (image) -> state.streamsAppeared.incrementAndGet(), (image) ->
             {
             });
-            engine.replicator(new AeronReplicator(state, channels.log(), ctx, maxPayloadLength)).follower(role == Role.STANDBY);
+            engine.replicator(new AeronReplicator(state, channels.log(), ctx, maxPayloadLength)).follower(role == Role.STANDBY)
+                .promotedBy("its ReplicationNode (ReplicationNode.promote())", () -> state.promoting);
             launched = Engine.launch(engine);
             final ReplicationAgent agent = new ReplicationAgent(ctx, state, channels, status, epochs, journal, launched,
                 maxPayloadLength);
@@ -230,6 +231,9 @@ public final class ReplicationNode implements AutoCloseable
      * a standby stops following first; then the agent, Aeron and the status file.
      *
      * @throws io.ringlog.core.EngineHaltedException if the engine had halted (a fenced primary, say).
+     * @throws io.ringlog.core.DrainTimeoutException  if the engine did not drain within its {@code closeTimeout}:
+     *                                                a synchronous primary whose standby is gone, which cannot
+     *                                                show what it journaled; that stays journaled for the next start.
      */
     @Override
     public synchronized void close()

@@ -50,6 +50,19 @@ class PromotionTest
             Pair.await(() -> primary.engine().metrics().lastAppliedPosition() == 5_200 ||
                 primary.status().lagPositions() > 0, Duration.ofSeconds(30), "a tail the standby does not have");
 
+            // The engine's own promote() would have b sequence commands while it still follows a, and acknowledge
+            // them as a's: refused, naming what promotes it; and a publish to it says the same.
+            final ReplicationNode standby = b;
+            final IllegalStateException direct = assertThrows(IllegalStateException.class, () -> standby.engine().promote());
+            assertTrue(direct.getMessage().endsWith(" is promoted by its ReplicationNode (ReplicationNode.promote()), not " +
+                "by Engine.promote(): it must stop following its leader first"), direct.getMessage());
+            assertThrows(IllegalStateException.class, () -> standby.engine().promote(7));
+            final IllegalStateException publish = assertThrows(IllegalStateException.class,
+                () -> Pair.publish(standby.engine(), 9_999, 9_999));
+            assertTrue(publish.getMessage().endsWith(" is a follower: its commands come from its leader until its " +
+                "ReplicationNode (ReplicationNode.promote()) promotes it"), publish.getMessage());
+            assertEquals(Role.STANDBY, b.role());
+
             final Promotion promotion = b.promote(Duration.ofSeconds(10));
             assertEquals(1, promotion.epoch());
             assertTrue(promotion.position() <= 5_201, "the epoch follows what b had: " + promotion);
