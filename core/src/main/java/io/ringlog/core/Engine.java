@@ -329,11 +329,18 @@ public final class Engine implements AutoCloseable
      * recovering, or -1 if none: where a source that numbers its commands resumes, such as a Kafka
      * partition whose offsets are its sequences. Commands applied since launch do not change it; the
      * dedup table goes on rejecting duplicates either way.
+     * <p>
+     * A follower promoted with an epoch ({@link #promote(long)}, as a replication node's promotion does)
+     * resumes its sources where they stood at its promotion: once business logic has applied the epoch
+     * command ({@code awaitApplied} its position), this answers as of that command instead. (A follower
+     * applies what it follows; as of launch, its sources stood where its leader had them then.)
      */
     public long recoveredSourceSequence(final long sourceId)
     {
-        final long sequence = recoveredSequences.get(sourceId);
-        return sequence == recoveredSequences.missingValue() ? -1 : sequence;
+        final Long2LongHashMap atEpoch = logic.sourceSequencesAtEpoch();
+        final Long2LongHashMap table = atEpoch != null ? atEpoch : recoveredSequences;
+        final long sequence = table.get(sourceId);
+        return sequence == table.missingValue() ? -1 : sequence;
     }
 
     /** Counters and stage positions, read without stopping the engine: applied, rejected, failed, lag per stage. */

@@ -95,4 +95,39 @@ class FollowerIntakeTest
             }
         }
     }
+
+    /**
+     * A source that resumes from its own sequences (a Kafka partition) on a promoted follower resumes where
+     * the follower stood at its promotion, not where it stood at launch: the commands it followed count.
+     */
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldResumeASourceWhereItStoodAtThePromotion(final Topology topology) throws Exception
+    {
+        final Engine follower = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .journal(new InMemoryJournal(64)).maxPayloadLength(64).topology(topology).follower(true));
+        try
+        {
+            final FollowerIntake intake = follower.follower();
+            for (long i = 1; i <= 100; i++)
+            {
+                assertEquals(i, intake.append(i, i, ADD, 1, 7, i, i, longPayload(1), 0, 8));
+            }
+            follower.awaitApplied(100, 10, TimeUnit.SECONDS);
+            assertEquals(-1, follower.recoveredSourceSequence(7), "as of launch, source 7 had sent nothing");
+
+            final long epoch = follower.promote(1);
+            assertEquals(101, epoch);
+            follower.awaitApplied(epoch, 10, TimeUnit.SECONDS);
+            assertEquals(100, follower.recoveredSourceSequence(7), "as of the promotion");
+            assertEquals(-1, follower.recoveredSourceSequence(8));
+            follower.publish(ADD, 7, 101, 0, longPayload(1), 0, 8);
+            follower.awaitApplied(102, 10, TimeUnit.SECONDS);
+            assertEquals(100, follower.recoveredSourceSequence(7), "commands since the promotion do not move it");
+        }
+        finally
+        {
+            follower.close();
+        }
+    }
 }

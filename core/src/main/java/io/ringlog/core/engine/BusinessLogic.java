@@ -56,6 +56,8 @@ public final class BusinessLogic
     private final Crc32c entryCrc = new Crc32c();
     private final Journal journal;
     private boolean replayDelivered;
+    /** The dedup table as of the last epoch command applied live (a promotion), for other threads; null before one. */
+    private volatile Long2LongHashMap sequencesAtEpoch;
 
     public BusinessLogic(final EngineContext ctx, final RingOutput output, final EngineStatus status,
         final Counters counters)
@@ -177,9 +179,18 @@ public final class BusinessLogic
                 takeSnapshot(command);
             }
         }
-        else if (command.type() == SystemCommands.VOID || command.type() == SystemCommands.EPOCH)
+        else if (command.type() == SystemCommands.VOID)
         {
             output.end();
+        }
+        else if (command.type() == SystemCommands.EPOCH)
+        {
+            output.end();
+            if (!replay)
+            {
+                // A leader's history begins: where each source stands now is where it resumes on this leader.
+                sequencesAtEpoch = copyOfSourceSequences();
+            }
         }
         else
         {
@@ -294,6 +305,15 @@ public final class BusinessLogic
         final Long2LongHashMap copy = new Long2LongHashMap(NONE);
         copy.putAll(lastSequenceBySource);
         return copy;
+    }
+
+    /**
+     * The dedup table as of the last epoch command this engine applied live (its promotion, or one it
+     * followed), or null if none: taken on the business-logic thread, for readers on other threads.
+     */
+    public Long2LongHashMap sourceSequencesAtEpoch()
+    {
+        return sequencesAtEpoch;
     }
 
     /** The state machine's hash combined with the dedup table's; independent of map iteration order. */
