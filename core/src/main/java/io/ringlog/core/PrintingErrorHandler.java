@@ -9,9 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The engine's error handler when none is set: prints each distinct failure once with its stack trace,
- * and its repeats as one line a second at most, with their count; repeats not yet printed when the
- * engine closes are counted then, in one line each.
+ * The engine's error handler when none is set: prints each distinct failure once with its stack trace
+ * (a {@link Diagnosed} one without: its message says it all), and its repeats as one line a second at
+ * most, with their count; repeats not yet printed when the engine closes are counted then, in one line each.
  * <p>
  * Why: a listener that throws on every event (a bug, or input it cannot handle) would otherwise print a
  * stack trace per event, a million a second, burying everything else on stderr and slowing the engine
@@ -58,7 +58,10 @@ final class PrintingErrorHandler implements ErrorHandler
                 seen.put(key, new Repeats(now));
             }
             out.println(name + ": " + throwable);
-            throwable.printStackTrace(out);
+            if (!(throwable instanceof Diagnosed))
+            {
+                throwable.printStackTrace(out);
+            }
             return;
         }
         repeats.unprinted++;

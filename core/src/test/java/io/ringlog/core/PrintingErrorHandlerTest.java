@@ -81,6 +81,24 @@ class PrintingErrorHandlerTest
         assertEquals(3, printed().lines().filter((l) -> l.startsWith("engine: ")).count(), printed());
     }
 
+    /** A failure whose message says it all (a fenced primary, say) is one line: its stack trace would add nothing. */
+    @Test
+    void shouldPrintADiagnosedFailureInOneLine()
+    {
+        final class Refused extends IllegalStateException implements Diagnosed
+        {
+            private static final long serialVersionUID = 1L;
+
+            Refused(final String message)
+            {
+                super(message);
+            }
+        }
+        handler.onError(new Refused("FENCED: epoch 2 began at position 5001 on the other node; this one halted"));
+        assertEquals("engine: " + Refused.class.getName() + ": FENCED: epoch 2 began at position 5001 on the other " +
+            "node; this one halted\n", printed().replace("\r\n", "\n"));
+    }
+
     /**
      * From outside: an engine with no error handler set and an inline listener that throws on every
      * event prints one stack trace on stderr for the 5,000 failures, and counts them all.
