@@ -317,7 +317,10 @@ final class ReplicationAgent implements Agent
             {
                 fail(new ReplicationException("the primary's journal ends at position " + position + ", before this " +
                     "standby's: the primary lost entries it had shipped (its disk, or an older copy of its journal). " +
-                    "Promote this standby instead, or move this standby's journal away to copy the primary's"));
+                    "To keep them, stop the primary, restart this node as a standby and promote it with force (it will " +
+                    "not have heard a primary: ReplicationNode.promote(timeout, true), scripts/replica promote --force), " +
+                    "then restart the old primary as a standby; or, to drop them, move this standby's journal away and " +
+                    "let it copy the primary's"));
                 return;
             }
         }
@@ -328,7 +331,9 @@ final class ReplicationAgent implements Agent
                 "epoch, from position " + epochStart + " to " + last + ", are another history (it was started as a " +
                 "primary too, or its journal was changed). They must be cut off before it follows: restart it as a " +
                 "standby with --rejoin (Rejoin.truncate), which says what it drops; it then catches up on the " +
-                "primary's history from position " + epochStart, epochStart - 1, last));
+                "primary's history from position " + epochStart + (epochStart > 1 ? "" : ". That is all of its journal: if " +
+                "the journal is not this pair's at all (another service's, say), move it away instead of rejoining"),
+                epochStart - 1, last));
             return;
         }
         fail(new ReplicationException("this standby's entry at position " + position + " differs from the " +
@@ -537,7 +542,10 @@ final class ReplicationAgent implements Agent
             event("promoting: epoch " + epoch + " begins at position " + position + "; waiting for it to be journaled");
             return 1;
         }
-        if (metrics.position(EngineMetrics.Stage.JOURNAL) < promotionPosition)
+        // The journal's own committed position, not the journal stage's: a COMPACT stage moves its sequence only
+        // once it has applied the batch, which a synchronous node does only when a standby acknowledges it, and a
+        // node promoted because its primary died has no standby yet.
+        if (journal.lastPosition() < promotionPosition)
         {
             return 0;
         }

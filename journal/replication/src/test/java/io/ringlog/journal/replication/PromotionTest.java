@@ -111,6 +111,57 @@ class PromotionTest
     }
 
     /**
+     * A primary that lost entries it had shipped (its journal cut back, an older copy restored) refuses its
+     * standby as ahead. The standby says how to keep what only it has, and doing what it says works.
+     */
+    @Test
+    void shouldTellAStandbyAheadOfItsPrimaryHowToKeepWhatOnlyItHas() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
+        ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+        try
+        {
+            Pair.publish(a.engine(), 1, 2_000);
+            b.engine().awaitApplied(2_000, 30, TimeUnit.SECONDS);
+            a.close();
+            b.close();
+            // a's disk loses its last 500 entries.
+            Rejoin.truncate(dir.resolve("a").resolve("journal"), dir.resolve("a").resolve("snapshots"), 1_500,
+                System.out::println);
+
+            a = pair.launch("a", Role.PRIMARY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+            b = pair.launch("b", Role.STANDBY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+            final ReplicationNode ahead = b;
+            Pair.await(() -> ahead.failure() != null, Duration.ofSeconds(10), "b refused as ahead");
+            final ReplicationException refused = assertInstanceOf(ReplicationException.class, b.failure());
+            assertTrue(refused.getMessage().startsWith("the primary's journal ends at position 1500, before this " +
+                "standby's: the primary lost entries it had shipped") && refused.getMessage().contains("To keep them, stop " +
+                "the primary, restart this node as a standby and promote it with force"), refused.getMessage());
+
+            // As it says: stop the primary, restart b as a standby, promote it with force; a follows it.
+            assertThrows(EngineHaltedException.class, ahead::close);
+            a.close();
+            b = pair.launch("b", Role.STANDBY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+            final Promotion promotion = b.promote(Duration.ofSeconds(10), true);
+            assertEquals(2_001, promotion.position(), "the entries only b had are kept");
+            a = pair.launch("a", Role.STANDBY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+            Pair.publish(b.engine(), 2_002, 2_500);
+            a.engine().awaitApplied(2_500, 30, TimeUnit.SECONDS);
+        }
+        catch (final Throwable ex)
+        {
+            Pair.closeQuietly(b, a);
+            throw ex;
+        }
+        b.close();
+        a.close();
+        assertEquals(b.engine().stateHash(), a.engine().stateHash());
+        pair.assertSameJournals(2_500);
+    }
+
+    /**
      * Two nodes started as primaries (a misconfiguration) each journal their own commands in epoch 0.
      * The one restarted as a standby is told its entries of the epoch are another history, whether its
      * journal ends before the kept primary's or after it; a rejoin cuts them all off, and it follows.
@@ -143,6 +194,8 @@ class PromotionTest
             assertTrue(diverged.getMessage().startsWith("TWO PRIMARIES in epoch 0? This node's entry at position " +
                 Math.min(ownEntries, 2_000) + " differs from the primary's, in the epoch both are in") &&
                 diverged.getMessage().contains("restart it as a standby with --rejoin"), diverged.getMessage());
+            assertTrue(diverged.getMessage().endsWith("That is all of its journal: if the journal is not this pair's at all " +
+                "(another service's, say), move it away instead of rejoining"), diverged.getMessage());
             assertThrows(EngineHaltedException.class, refused::close);
             final List<String> cut = Rejoin.truncate(dir.resolve("b").resolve("journal"),
                 dir.resolve("b").resolve("snapshots"), diverged.keepUpTo(), System.out::println);
