@@ -117,8 +117,8 @@ final class PrimaryDuty
             // (this primary lost entries) from another history (it was a primary in this epoch too).
             refuse(Messages.REFUSED_STANDBY_AHEAD, last, last >= 1 ? checksumAt(last) : -1, session, "the standby's " +
                 "journal ends at " + (from - 1) + ", past this primary's " + last + ": this primary lost entries it " +
-                "had shipped (promote the standby instead, or move its journal away to copy this one), or the " +
-                "standby was a primary of this epoch too (it says which)");
+                "had shipped (to keep them: stop this primary, restart the standby and promote it with force; or move " +
+                "its journal away to copy this one), or the standby was a primary of this epoch too (it says which)");
             return;
         }
         if (from > 1 && checksumAt(from - 1) != previousChecksum)
