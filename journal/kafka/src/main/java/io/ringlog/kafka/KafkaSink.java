@@ -141,7 +141,7 @@ public final class KafkaSink implements OutputListener, AutoCloseable
     {
         long position = 0;
         int index = -1;
-        try (LastRecords reader = new LastRecords(ctx.consumerProperties(), ctx.startupTimeout()))
+        try (LastRecords reader = new LastRecords(ctx.consumerProperties(), ctx.startupTimeout(), ctx.transactionalId()))
         {
             final int partitions = reader.partitionCount(ctx.topic());
             for (int p = 0; p < partitions; p++)

@@ -76,7 +76,8 @@ public final class KafkaSource implements Agent, AutoCloseable
         this.nextOffsets = new AtomicLongArray(assigned.length);
         Consumer<byte[], byte[]> consumer = null;
         DeadLetters deadLetters = null;
-        try (LastRecords reader = new LastRecords(ctx.consumerProperties(), ctx.startupTimeout()))
+        try (LastRecords reader = new LastRecords(ctx.consumerProperties(), ctx.startupTimeout(),
+            ctx.deadLetterTransactionalId()))
         {
             final int topicPartitions = reader.partitionCount(ctx.topic());
             deadLetters = new DeadLetters(ctx.producerProperties(), ctx.deadLetterTopic(),

@@ -34,7 +34,9 @@ import java.util.concurrent.locks.LockSupport;
  * transaction to complete, so this is a guard: {@code BrokerAwayTest} once found a transaction of 8,192
  * events twice in its topic after the broker went away mid-commit and came back, and the cause is not
  * confirmed. An open transaction of another writer (another transactional id) makes the start wait up
- * to its timeout, and then fail saying so, rather than resume before records that may commit.
+ * to its timeout, and then fail saying so, rather than resume before records that may commit: whose
+ * transaction it is, and how to abort it ({@link UndecidedTransactions}; a hanging one, KIP-664, is never
+ * aborted by a timeout).
  */
 final class LastRecords implements AutoCloseable
 {
@@ -48,10 +50,24 @@ final class LastRecords implements AutoCloseable
     /** read_uncommitted, for the high watermark: where the records end, decided or not. */
     private final Consumer<byte[], byte[]> uncommitted;
     private final Duration timeout;
+    private final Map<String, Object> properties;
+    /** The transactional id of the writer whose topic this reads (null if none): named when a transaction stays open. */
+    private final String transactionalId;
 
     /** A consumer of its own, built from {@code properties} (bootstrap servers and security). */
     LastRecords(final Map<String, Object> properties, final Duration timeout)
     {
+        this(properties, timeout, null);
+    }
+
+    /**
+     * As above, reading the topic of the writer with {@code transactionalId}: a transaction that stays undecided
+     * is then said to be that writer's or not.
+     */
+    LastRecords(final Map<String, Object> properties, final Duration timeout, final String transactionalId)
+    {
+        this.properties = Map.copyOf(properties);
+        this.transactionalId = transactionalId;
         final Map<String, Object> config = new HashMap<>(properties);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
@@ -154,9 +170,8 @@ final class LastRecords implements AutoCloseable
             if (System.nanoTime() > deadline)
             {
                 throw new TimeoutException("a transaction in " + partition + " is still undecided after " + timeout +
-                    " (records " + stable + ".." + (high - 1) + " are neither committed nor aborted): is another " +
-                    "producer writing this topic, or did one with another transactional id die mid-transaction (it is " +
-                    "aborted after its transaction.timeout.ms)?");
+                    " (records " + stable + ".." + (high - 1) + " are neither committed nor aborted): " +
+                    UndecidedTransactions.describe(properties, partition, transactionalId));
             }
             LockSupport.parkNanos(SETTLE_PAUSE_NANOS);
         }

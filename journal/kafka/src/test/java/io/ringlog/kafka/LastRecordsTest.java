@@ -83,12 +83,28 @@ class LastRecordsTest
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(topic, 0, null, "open".getBytes(StandardCharsets.UTF_8)));
             producer.flush();
-            try (LastRecords reader = new LastRecords(broker.clientProperties(), Duration.ofSeconds(3)))
+            // Offset 0 the committed record, 1 its commit marker, 2 the open transaction's first record.
+            final String abort = "kafka-transactions.sh --bootstrap-server " + broker.bootstrapServers() + " abort --topic " +
+                topic + " --partition 0 --start-offset 2";
+            try (LastRecords reader = new LastRecords(broker.clientProperties(), Duration.ofSeconds(3), "sink-" + topic))
             {
                 final TimeoutException timeout = assertThrows(TimeoutException.class,
                     () -> reader.last(new TopicPartition(topic, 0)));
-                assertTrue(timeout.getMessage().startsWith("a transaction in " + topic + "-0 is still undecided after "),
-                    timeout.getMessage());
+                final String message = timeout.getMessage();
+                assertTrue(message.startsWith("a transaction in " + topic + "-0 is still undecided after "), message);
+                assertTrue(message.contains("the open transaction is producer id "), message);
+                assertTrue(message.contains(", epoch "), message);
+                assertTrue(message.contains("from offset 2: not this writer's (sink-" + topic), message);
+                assertTrue(message.contains(abort), message);
+            }
+            // Read as the writer of that transactional id: its coordinator still has the transaction open.
+            try (LastRecords reader = new LastRecords(broker.clientProperties(), Duration.ofSeconds(3), "undecided-" + topic))
+            {
+                final String message = assertThrows(TimeoutException.class, () -> reader.last(new TopicPartition(topic, 0)))
+                    .getMessage();
+                assertTrue(message.contains("that is this writer's own transactional id undecided-" + topic +
+                    ", and its coordinator has it Ongoing"), message);
+                assertTrue(message.contains(abort), message);
             }
             producer.abortTransaction();
         }

@@ -1,0 +1,173 @@
+package io.ringlog.kafka;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Why a partition's transaction stays undecided, in words, for the error a start fails with: whose
+ * transaction is open (producer id, epoch, first offset), whether it is the reader's own transactional id
+ * whose coordinator no longer tracks it (a "hanging transaction", KIP-664: no timeout will ever abort it),
+ * and the command that aborts it.
+ * <p>
+ * It only diagnoses; it never aborts. Aborting a transaction that a live producer still writes would lose
+ * that producer's records, and a start cannot prove that none does: the user who knows decides.
+ */
+final class UndecidedTransactions
+{
+    /** How long each Admin question may take: it is asked once the start has already waited its timeout. */
+    private static final Duration ASK = Duration.ofSeconds(10);
+
+    private UndecidedTransactions()
+    {
+    }
+
+    /**
+     * Asks the broker at {@code properties}' bootstrap servers who holds the open transaction of
+     * {@code partition}; {@code transactionalId} is the reader's own writer's (null if none).
+     */
+    static String describe(final Map<String, Object> properties, final TopicPartition partition,
+        final String transactionalId)
+    {
+        final Map<String, Object> config = new HashMap<>();
+        for (final Map.Entry<String, Object> property : properties.entrySet())
+        {
+            if (AdminClientConfig.configNames().contains(property.getKey()))
+            {
+                config.put(property.getKey(), property.getValue());
+            }
+        }
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int)ASK.toMillis());
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)ASK.toMillis());
+        final String bootstrap = bootstrap(properties);
+        try (Admin admin = Admin.create(config))
+        {
+            final List<ProducerState> producers = admin.describeProducers(List.of(partition)).partitionResult(partition)
+                .get(ASK.toMillis(), TimeUnit.MILLISECONDS).activeProducers();
+            TransactionDescription own = null;
+            String ownFailure = null;
+            if (transactionalId != null)
+            {
+                try
+                {
+                    own = admin.describeTransactions(List.of(transactionalId)).description(transactionalId)
+                        .get(ASK.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                catch (final ExecutionException | java.util.concurrent.TimeoutException ex)
+                {
+                    ownFailure = message(ex);
+                }
+            }
+            return diagnose(bootstrap, partition, producers, transactionalId, own, ownFailure);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "(interrupted while asking the broker which producer holds it)";
+        }
+        catch (final ExecutionException | java.util.concurrent.TimeoutException | RuntimeException ex)
+        {
+            return "(asking the broker which producer holds it failed: " + message(ex) + "; " +
+                "kafka-transactions.sh --bootstrap-server " + bootstrap + " find-hanging --broker-id ID lists hanging ones)";
+        }
+    }
+
+    /**
+     * The words for what the broker answered: the producers of {@code partition} ({@code describeProducers})
+     * and the coordinator's state of {@code transactionalId} ({@code own}, null if unknown; then
+     * {@code ownFailure} says why, if it was asked).
+     */
+    static String diagnose(final String bootstrap, final TopicPartition partition, final Collection<ProducerState> producers,
+        final String transactionalId, final TransactionDescription own, final String ownFailure)
+    {
+        final StringBuilder words = new StringBuilder();
+        for (final ProducerState producer : producers)
+        {
+            if (producer.currentTransactionStartOffset().isEmpty())
+            {
+                continue;
+            }
+            final long start = producer.currentTransactionStartOffset().getAsLong();
+            words.append(words.length() == 0 ? "" : "; ").append("the open transaction is producer id ")
+                .append(producer.producerId()).append("'s, epoch ").append(producer.producerEpoch())
+                .append(", from offset ").append(start).append(": ");
+            if (own != null && own.producerId() == producer.producerId())
+            {
+                words.append("that is this writer's own transactional id ").append(transactionalId);
+                if (tracked(own.state()))
+                {
+                    words.append(", and its coordinator has it ").append(own.state()).append(" (epoch ")
+                        .append(own.producerEpoch()).append("): is another process of that transactional id (another " +
+                            "engine with the same name) writing?");
+                }
+                else
+                {
+                    words.append(", but its coordinator no longer tracks a transaction of it (state ").append(own.state())
+                        .append(", epoch ").append(own.producerEpoch()).append("): a hanging transaction (KIP-664, left by ")
+                        .append("a broker restart mid-commit), which no timeout will ever abort. No producer of this id has a ")
+                        .append("transaction in progress, so none can still commit it: abort it (this writer does not)");
+                }
+            }
+            else if (transactionalId != null)
+            {
+                words.append("not this writer's (").append(transactionalId).append(own == null
+                    ? (ownFailure == null ? "" : ": its coordinator did not answer, " + ownFailure)
+                    : " is producer id " + own.producerId()).append("): another producer writes this topic, or one died ")
+                    .append("mid-transaction and its coordinator aborts it after its transaction.timeout.ms, or it hangs");
+            }
+            else
+            {
+                words.append("another producer writes this topic, or one died mid-transaction and its coordinator aborts ")
+                    .append("it after its transaction.timeout.ms, or it hangs");
+            }
+            words.append(". Once no producer writes it, abort it with: kafka-transactions.sh --bootstrap-server ")
+                .append(bootstrap).append(" abort --topic ").append(partition.topic()).append(" --partition ")
+                .append(partition.partition()).append(" --start-offset ").append(start)
+                .append(" (or Admin.abortTransaction(new AbortTransactionSpec(new TopicPartition(\"").append(partition.topic())
+                .append("\", ").append(partition.partition()).append("), ").append(producer.producerId()).append(", (short)")
+                .append(producer.producerEpoch()).append(", ").append(producer.coordinatorEpoch().orElse(-1))
+                .append("))), then start again");
+        }
+        if (words.length() == 0)
+        {
+            return "the broker lists no open transaction in " + partition + " now (decided meanwhile?): start again";
+        }
+        return words.toString();
+    }
+
+    /** Whether the coordinator has a transaction of the id in progress. */
+    private static boolean tracked(final TransactionState state)
+    {
+        return state == TransactionState.ONGOING || state == TransactionState.PREPARE_COMMIT ||
+            state == TransactionState.PREPARE_ABORT || state == TransactionState.PREPARE_EPOCH_FENCE;
+    }
+
+    /** The bootstrap servers as a command line takes them. */
+    static String bootstrap(final Map<String, Object> properties)
+    {
+        final Object servers = properties.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
+        if (servers instanceof Collection<?> list)
+        {
+            return String.join(",", list.stream().map(String::valueOf).toList());
+        }
+        return String.valueOf(servers);
+    }
+
+    private static String message(final Throwable failure)
+    {
+        final Throwable cause = failure instanceof ExecutionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+}

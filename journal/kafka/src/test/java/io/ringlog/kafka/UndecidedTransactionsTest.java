@@ -1,0 +1,81 @@
+package io.ringlog.kafka;
+
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The words for a transaction that stays undecided, from the shapes Admin answers with. A hanging
+ * transaction (the sink's own producer id open in the partition, its coordinator tracking nothing) is
+ * what a broker restart mid-commit left once; a test broker cannot be made to leave one at will, so
+ * this takes the answers Admin gave then.
+ */
+class UndecidedTransactionsTest
+{
+    private static final TopicPartition PARTITION = new TopicPartition("l.events", 0);
+    private static final String ABORT = "kafka-transactions.sh --bootstrap-server host:9092 abort --topic l.events " +
+        "--partition 0 --start-offset 23072";
+
+    @Test
+    void shouldCallTheSinksOwnTransactionThatItsCoordinatorForgotHangingAndSayHowToAbortIt()
+    {
+        final String words = UndecidedTransactions.diagnose("host:9092", PARTITION,
+            List.of(open(1, 25, 23072), closed(7)), "l.events-writer",
+            new TransactionDescription(1, TransactionState.EMPTY, 1, 26, 10_000, OptionalLong.empty(), Set.of()), null);
+        assertTrue(words.startsWith("the open transaction is producer id 1's, epoch 25, from offset 23072: that is this " +
+            "writer's own transactional id l.events-writer, but its coordinator no longer tracks a transaction of it " +
+            "(state Empty, epoch 26): a hanging transaction (KIP-664"), words);
+        assertTrue(words.contains(ABORT), words);
+        assertTrue(words.contains("Admin.abortTransaction(new AbortTransactionSpec(new TopicPartition(\"l.events\", 0), 1, " +
+            "(short)25, 3))"), words);
+    }
+
+    @Test
+    void shouldSayWhenTheOpenTransactionIsAnotherProducers()
+    {
+        final String words = UndecidedTransactions.diagnose("host:9092", PARTITION, List.of(open(9, 0, 23072)),
+            "l.events-writer",
+            new TransactionDescription(1, TransactionState.EMPTY, 1, 26, 10_000, OptionalLong.empty(), Set.of()), null);
+        assertTrue(words.contains("producer id 9's, epoch 0, from offset 23072: not this writer's (l.events-writer is " +
+            "producer id 1): another producer writes this topic"), words);
+        assertTrue(words.contains(ABORT), words);
+    }
+
+    @Test
+    void shouldSayWhenTheWritersOwnTransactionIsStillInProgress()
+    {
+        final String words = UndecidedTransactions.diagnose("host:9092", PARTITION, List.of(open(1, 25, 23072)),
+            "l.events-writer",
+            new TransactionDescription(1, TransactionState.ONGOING, 1, 25, 10_000, OptionalLong.of(1), Set.of(PARTITION)),
+            null);
+        assertTrue(words.contains("its coordinator has it Ongoing (epoch 25): is another process of that transactional id"),
+            words);
+    }
+
+    @Test
+    void shouldSayWhenNoTransactionIsOpenAnyMore()
+    {
+        assertEquals("the broker lists no open transaction in l.events-0 now (decided meanwhile?): start again",
+            UndecidedTransactions.diagnose("host:9092", PARTITION, List.of(closed(1)), "l.events-writer", null, null));
+    }
+
+    private static ProducerState open(final long producerId, final int epoch, final long start)
+    {
+        return new ProducerState(producerId, epoch, 5, 0, OptionalInt.of(3), OptionalLong.of(start));
+    }
+
+    private static ProducerState closed(final long producerId)
+    {
+        return new ProducerState(producerId, 0, 5, 0, OptionalInt.empty(), OptionalLong.empty());
+    }
+}
