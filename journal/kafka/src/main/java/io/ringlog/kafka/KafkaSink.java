@@ -14,7 +14,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.NetworkException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -40,7 +42,8 @@ import java.util.Map;
  * writer of its topic ({@link KafkaHeaders#WRITER} is checked).
  * <p>
  * Crash-only: if the producer fails, the sink produces nothing more and reports {@link #failure()};
- * the host stops, and the next start resumes from the topic and the journal.
+ * the host stops, and the next start resumes from the topic and the journal. A sink fenced by another
+ * producer of its transactional id (another engine of the same name) says so in its failure.
  * <p>
  * Per event its own code allocates the {@code ProducerRecord}, its {@code RecordHeaders} (a list and
  * five headers), four small decimal header values and a boxed timestamp: the producer API takes
@@ -252,9 +255,38 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            failure = ex;
-            throw ex;
+            final RuntimeException explained = explained(ex);
+            failure = explained;
+            throw explained;
         }
+    }
+
+    /**
+     * {@code failure} in words where kafka-clients' are misleading: a producer fenced by a newer one of its
+     * transactional id hears only "Producer attempted to produce with an old epoch".
+     */
+    private RuntimeException explained(final RuntimeException failure)
+    {
+        if (fenced(failure))
+        {
+            return new IllegalStateException("another producer with transactional id " + ctx.transactionalId() +
+                " fenced this sink (another engine with the same name started?); it stops producing to " + ctx.topic() +
+                ": " + failure.getMessage(), failure);
+        }
+        return failure;
+    }
+
+    /** Whether {@code failure} is this producer having been fenced by a newer one of its transactional id, at any depth. */
+    static boolean fenced(final Throwable failure)
+    {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause())
+        {
+            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void onSent(final RecordMetadata metadata, final Exception exception)
@@ -373,7 +405,7 @@ public final class KafkaSink implements OutputListener, AutoCloseable
                 catch (final RuntimeException ex)
                 {
                     // Reported, not thrown: what was not committed the next start regenerates from the journal.
-                    failure = ex;
+                    failure = explained(ex);
                 }
             }
         }

@@ -61,6 +61,46 @@ public final class KafkaSource implements Agent, AutoCloseable
     private volatile Throwable failure;
 
     /**
+     * Checks, without an engine, what the constructor would refuse first: that the commands topic exists and has
+     * the partitions assigned, and that the dead-letter topic exists with at least as many. Call it before
+     * {@link Engine#launch}: a source that throws after the launch leaves the engine's threads running until
+     * the engine is closed.
+     *
+     * @throws IllegalArgumentException if the commands topic lacks an assigned partition.
+     * @throws IllegalStateException    if a topic is missing or the dead-letter topic has too few partitions.
+     */
+    public static void checkTopics(final Context ctx)
+    {
+        ctx.conclude();
+        try (LastRecords reader = new LastRecords(ctx.consumerProperties(), ctx.startupTimeout()))
+        {
+            checkPartitions(ctx, reader.partitionCount(ctx.topic()));
+            final int deadLetterPartitions = reader.partitionCount(ctx.deadLetterTopic());
+            for (final int partition : ctx.partitions())
+            {
+                if (partition >= deadLetterPartitions)
+                {
+                    throw new IllegalStateException("dead-letter topic " + ctx.deadLetterTopic() + " has " +
+                        deadLetterPartitions + " partitions; dead letters of " + ctx.topic() + "-" + partition +
+                        " go to its partition " + partition + ": give it at least as many partitions as " + ctx.topic());
+                }
+            }
+        }
+    }
+
+    private static void checkPartitions(final Context ctx, final int topicPartitions)
+    {
+        for (final int partition : ctx.partitions())
+        {
+            if (partition >= topicPartitions)
+            {
+                throw new IllegalArgumentException(ctx.topic() + " has " + topicPartitions + " partitions; there is no " +
+                    "partition " + partition);
+            }
+        }
+    }
+
+    /**
      * Connects to Kafka, finds where each partition resumes, and seeks there. Call it after
      * {@link Engine#launch}, which has recovered, and before anything else publishes this topic's records.
      */
@@ -79,16 +119,11 @@ public final class KafkaSource implements Agent, AutoCloseable
         try (LastRecords reader = new LastRecords(ctx.consumerProperties(), ctx.startupTimeout(),
             ctx.deadLetterTransactionalId()))
         {
-            final int topicPartitions = reader.partitionCount(ctx.topic());
+            checkPartitions(ctx, reader.partitionCount(ctx.topic()));
             deadLetters = new DeadLetters(ctx.producerProperties(), ctx.deadLetterTopic(),
                 ctx.deadLetterTransactionalId(), ctx.topic());
             for (int i = 0; i < assigned.length; i++)
             {
-                if (assigned[i] >= topicPartitions)
-                {
-                    throw new IllegalArgumentException(ctx.topic() + " has " + topicPartitions + " partitions; there is no " +
-                        "partition " + assigned[i]);
-                }
                 partitions[i] = new TopicPartition(ctx.topic(), assigned[i]);
                 sourceIds[i] = SourceIds.of(ctx.topic(), assigned[i]);
                 lastDeadLettered[i] = DeadLetters.lastDeadLettered(reader, ctx.deadLetterTopic(), ctx.topic(), assigned[i]);

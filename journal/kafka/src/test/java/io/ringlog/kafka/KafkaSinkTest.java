@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -175,6 +176,34 @@ class KafkaSinkTest
             CollectingListener.await(() -> running.committedPosition() >= 15, Duration.ofSeconds(30),
                 "commits after the refused open");
             assertEquals(null, running.failure(), "the running sink was not fenced");
+        }
+        running.close();
+    }
+
+    @Test
+    void shouldSaySoWhenAnotherSinkOfItsTransactionalIdFencesIt() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("events"), 1);
+        final List<Throwable> engineErrors = new CopyOnWriteArrayList<>();
+        final KafkaSink running = KafkaSink.open(context(topic, "twice"));
+        try (Engine engine = Engine.launch(running.attach("kafka", new EngineContext()
+            .stateMachine(new AccumulatorStateMachine()).journal(new InMemoryJournal(256)).errorHandler(engineErrors::add))))
+        {
+            publish(engine, 1, 10);
+            CollectingListener.await(() -> running.committedPosition() >= 10, Duration.ofSeconds(30), "the first commit");
+
+            // A second engine of the same name whose journal cannot be told apart (say a copy): opening fences the first.
+            try (KafkaSink second = KafkaSink.open(context(topic, "twice")))
+            {
+                publish(engine, 11, 5);
+                CollectingListener.await(() -> running.failure() != null, Duration.ofSeconds(60), "the fenced sink to fail");
+                final String expected = "another producer with transactional id twice-" + topic + " fenced this sink " +
+                    "(another engine with the same name started?)";
+                assertTrue(running.failure().getMessage().startsWith(expected), running.failure().toString());
+                CollectingListener.await(() -> engineErrors.stream().anyMatch((error) -> error.getMessage().contains(expected)),
+                    Duration.ofSeconds(10), "the engine's error to say so: " + engineErrors);
+                assertEquals(0, second.produced());
+            }
         }
         running.close();
     }

@@ -215,6 +215,24 @@ class KafkaSourceTest
         }
     }
 
+    @Test
+    void shouldCheckItsTopicsWithoutAnEngineSoAHostCanRefuseBeforeLaunching() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("commands"), 2);
+        final String deadLetters = broker.createTopic(TestBroker.uniqueName("dead"), 1);
+        final String wide = broker.createTopic(TestBroker.uniqueName("dead"), 2);
+        final IllegalStateException missing = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+            () -> KafkaSource.checkTopics(context("no-such-" + topic, wide, "check", 0)));
+        assertTrue(missing.getMessage().contains("topic no-such-" + topic + " does not exist"), missing.getMessage());
+        final IllegalArgumentException partition = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> KafkaSource.checkTopics(context(topic, wide, "check", 2)));
+        assertEquals(topic + " has 2 partitions; there is no partition 2", partition.getMessage());
+        final IllegalStateException narrow = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+            () -> KafkaSource.checkTopics(context(topic, deadLetters, "check", 1)));
+        assertTrue(narrow.getMessage().contains("has 1 partitions"), narrow.getMessage());
+        KafkaSource.checkTopics(context(topic, wide, "check", 0, 1));
+    }
+
     private static ProducerRecord<byte[], byte[]> withType(final String topic, final String type)
     {
         final RecordHeaders headers = new RecordHeaders();

@@ -95,6 +95,19 @@ public final class ExchangeKafkaEngine implements AutoCloseable
             {
                 engineContext.listener(listener.getKey(), listener.getValue());
             }
+            final KafkaSource.Context sourceContext = new KafkaSource.Context()
+                .name(ctx.name())
+                .producerProperties(ctx.brokerTimeoutProperties())
+                .startupTimeout(ctx.brokerTimeout())
+                .bootstrapServers(ctx.bootstrapServers())
+                .topic(ctx.commandsTopic())
+                .partitions(ctx.partitions())
+                .decoder(new HeaderCommandDecoder(ExchangeRecords.PAYLOAD_CHECK))
+                .deadLetterTopic(ctx.deadLetterTopic())
+                .maxPayloadLength(ExchangeRecords.MAX_PAYLOAD_LENGTH);
+            // Before the sink fences anything and the engine starts its threads: a missing topic or partition is
+            // refused with nothing to undo.
+            KafkaSource.checkTopics(sourceContext);
             long started = System.nanoTime();
             if (ctx.eventsTopic() != null)
             {
@@ -115,16 +128,7 @@ public final class ExchangeKafkaEngine implements AutoCloseable
             configure(engine, exchange, ctx);
             launch = System.nanoTime() - started;
             started = System.nanoTime();
-            this.source = new KafkaSource(engine, new KafkaSource.Context()
-                .name(ctx.name())
-                .producerProperties(ctx.brokerTimeoutProperties())
-                .startupTimeout(ctx.brokerTimeout())
-                .bootstrapServers(ctx.bootstrapServers())
-                .topic(ctx.commandsTopic())
-                .partitions(ctx.partitions())
-                .decoder(new HeaderCommandDecoder(ExchangeRecords.PAYLOAD_CHECK))
-                .deadLetterTopic(ctx.deadLetterTopic())
-                .maxPayloadLength(ExchangeRecords.MAX_PAYLOAD_LENGTH));
+            this.source = new KafkaSource(engine, sourceContext);
             sourceOpen = System.nanoTime() - started;
         }
         catch (final RuntimeException ex)
