@@ -6,6 +6,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -49,7 +50,16 @@ final class DeadLetters implements AutoCloseable
         this.sourceTopic = sourceTopic;
         this.sourceTopicBytes = sourceTopic.getBytes(StandardCharsets.UTF_8);
         // Fences a killed predecessor and aborts what it left open, before anyone reads the topic's end.
-        producer.initTransactions();
+        try
+        {
+            producer.initTransactions();
+        }
+        catch (final TimeoutException ex)
+        {
+            producer.close(Duration.ZERO);
+            throw BrokerTimeouts.unanswered(config, BrokerTimeouts.maxBlock(config), "when the dead-letter producer " +
+                "fenced its predecessor (initTransactions, transactional id " + transactionalId + ")", ex);
+        }
     }
 
     /**

@@ -125,7 +125,15 @@ public final class KafkaSink implements OutputListener, AutoCloseable
             new ByteArraySerializer());
         try
         {
-            producer.initTransactions();
+            try
+            {
+                producer.initTransactions();
+            }
+            catch (final TimeoutException ex)
+            {
+                throw BrokerTimeouts.unanswered(config, BrokerTimeouts.maxBlock(config), "when this sink fenced its " +
+                    "predecessor (initTransactions, transactional id " + ctx.transactionalId() + ")", ex);
+            }
             final long[] last = lastPublished(ctx, true);
             return new KafkaSink(ctx, producer, last[0], (int)last[1]);
         }
@@ -263,7 +271,8 @@ public final class KafkaSink implements OutputListener, AutoCloseable
 
     /**
      * {@code failure} in words where kafka-clients' are misleading: a producer fenced by a newer one of its
-     * transactional id hears only "Producer attempted to produce with an old epoch".
+     * transactional id hears only "Producer attempted to produce with an old epoch", and one whose broker went
+     * away "Topic t not present in metadata" (still a {@link TimeoutException}).
      */
     private RuntimeException explained(final RuntimeException failure)
     {
@@ -272,6 +281,11 @@ public final class KafkaSink implements OutputListener, AutoCloseable
             return new IllegalStateException("another producer with transactional id " + ctx.transactionalId() +
                 " fenced this sink (another engine with the same name started?); it stops producing to " + ctx.topic() +
                 ": " + failure.getMessage(), failure);
+        }
+        if (brokerUnreachable(failure) && !failure.getMessage().startsWith("the broker at "))
+        {
+            return BrokerTimeouts.unanswered(ctx.producerProperties(), BrokerTimeouts.maxBlock(ctx.producerProperties()),
+                "while this sink produced to " + ctx.topic(), failure);
         }
         return failure;
     }

@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -95,7 +96,15 @@ final class LastRecords implements AutoCloseable
     /** Partitions of {@code topic}; fails if the topic does not exist. */
     int partitionCount(final String topic)
     {
-        final var partitions = consumer.partitionsFor(topic, timeout);
+        final List<PartitionInfo> partitions;
+        try
+        {
+            partitions = consumer.partitionsFor(topic, timeout);
+        }
+        catch (final TimeoutException ex)
+        {
+            throw BrokerTimeouts.unanswered(properties, timeout, "when asked for the partitions of " + topic, ex);
+        }
         if (partitions == null || partitions.isEmpty())
         {
             throw new IllegalStateException("topic " + topic + " does not exist (or has no partitions); create it first");
@@ -118,7 +127,15 @@ final class LastRecords implements AutoCloseable
     {
         final List<TopicPartition> one = List.of(partition);
         consumer.assign(one);
-        final long begin = consumer.beginningOffsets(one, timeout).get(partition);
+        final long begin;
+        try
+        {
+            begin = consumer.beginningOffsets(one, timeout).get(partition);
+        }
+        catch (final TimeoutException ex)
+        {
+            throw BrokerTimeouts.unanswered(properties, timeout, "when asked where " + partition + " begins", ex);
+        }
         final long deadline = System.nanoTime() + timeout.toNanos();
         long end = settle ? settledEnd(partition, one, deadline) : consumer.endOffsets(one, timeout).get(partition);
         long window = 64;
