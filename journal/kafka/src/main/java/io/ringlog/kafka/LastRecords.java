@@ -186,7 +186,7 @@ final class LastRecords implements AutoCloseable
             }
             if (System.nanoTime() > deadline)
             {
-                throw new TimeoutException("a transaction in " + partition + " is still undecided after " + timeout +
+                throw new UndecidedTransactionException("a transaction in " + partition + " is still undecided after " + timeout +
                     " (records " + stable + ".." + (high - 1) + " are neither committed nor aborted): " +
                     UndecidedTransactions.describe(properties, partition, transactionalId));
             }

@@ -6,6 +6,7 @@ import io.ringlog.journal.Durability;
 import io.ringlog.journal.tool.CliSupport;
 import io.ringlog.kafka.KafkaSink;
 import io.ringlog.kafka.KafkaSource;
+import io.ringlog.kafka.UndecidedTransactionException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -116,14 +117,7 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
         }
         catch (final RuntimeException ex)
         {
-            final Throwable timeout = brokerTimeout(ex);
-            if (timeout == null)
-            {
-                throw ex;
-            }
-            throw new IllegalStateException("the broker at " + ctx.bootstrapServers() + " did not answer within " +
-                brokerTimeoutSeconds + " s (" + CliSupport.message(timeout) + "): is it running? " +
-                "('exchange kafka broker' starts one)", ex);
+            throw startFailed(ctx, ex);
         }
         printStart(out, engine, System.nanoTime() - starting);
 
@@ -220,6 +214,11 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
      */
     static String stopped(final ExchangeKafkaEngine.Context ctx, final Throwable failure)
     {
+        final UndecidedTransactionException undecided = undecided(failure);
+        if (undecided != null)
+        {
+            return ctx.name() + " stopped: " + undecided.getMessage();
+        }
         final Throwable timeout = brokerTimeout(failure);
         if (timeout == null)
         {
@@ -229,6 +228,40 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             ctx.brokerTimeout().toSeconds() + " s (" + CliSupport.message(timeout) + "). Nothing is lost: the " +
             "journal in " + ctx.journalDir() + " holds every command applied, the commands topic the rest; start " +
             "the engine again once the broker is back and it produces the events its topic lacks.";
+    }
+
+    /**
+     * What a start that failed with {@code failure} throws: a broker that did not answer said so, anything else
+     * (a transaction left undecided in a topic, whose broker answers) as it is.
+     */
+    static RuntimeException startFailed(final ExchangeKafkaEngine.Context ctx, final RuntimeException failure)
+    {
+        final UndecidedTransactionException undecided = undecided(failure);
+        if (undecided != null)
+        {
+            return undecided;
+        }
+        final Throwable timeout = brokerTimeout(failure);
+        if (timeout == null)
+        {
+            return failure;
+        }
+        return new IllegalStateException("the broker at " + ctx.bootstrapServers() + " did not answer within " +
+            ctx.brokerTimeout().toSeconds() + " s (" + CliSupport.message(timeout) + "): is it running? " +
+            "('exchange kafka broker' starts one)", failure);
+    }
+
+    /** The undecided transaction in {@code failure}'s causes, or null: its message says whose it is and what to do. */
+    private static UndecidedTransactionException undecided(final Throwable failure)
+    {
+        for (Throwable at = failure; at != null; at = at.getCause())
+        {
+            if (at instanceof UndecidedTransactionException undecided)
+            {
+                return undecided;
+            }
+        }
+        return null;
     }
 
     /** The Kafka client's timeout in {@code failure}'s causes, or null: the broker did not answer in time. */
