@@ -282,10 +282,30 @@ public final class KafkaSink implements OutputListener, AutoCloseable
                 " fenced this sink (another engine with the same name started?); it stops producing to " + ctx.topic() +
                 ": " + failure.getMessage(), failure);
         }
-        if (brokerUnreachable(failure) && !failure.getMessage().startsWith("the broker at "))
+        if (BrokerTimeouts.worded(failure) != null)
         {
-            return BrokerTimeouts.unanswered(ctx.producerProperties(), BrokerTimeouts.maxBlock(ctx.producerProperties()),
-                "while this sink produced to " + ctx.topic(), failure);
+            return failure;
+        }
+        final Map<String, Object> properties = ctx.producerProperties();
+        final String doing = "while this sink produced to " + ctx.topic();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause())
+        {
+            if (cause instanceof NetworkException)
+            {
+                return BrokerTimeouts.lost(properties, doing, failure);
+            }
+            if (cause instanceof TimeoutException)
+            {
+                // A send that failed in its callback waited max.block.ms only for the topic's metadata ("not present in
+                // metadata"); a record sent expires after delivery.timeout.ms. A commit or a send that throws waited
+                // max.block.ms.
+                final boolean expired = cause == sendFailure && !String.valueOf(cause.getMessage()).contains("metadata");
+                return expired
+                    ? BrokerTimeouts.unanswered(properties, BrokerTimeouts.deliveryTimeout(properties), doing +
+                        " (records not acknowledged within delivery.timeout.ms)", failure)
+                    : BrokerTimeouts.unanswered(properties, BrokerTimeouts.maxBlock(properties), doing +
+                        " (max.block.ms)", failure);
+            }
         }
         return failure;
     }

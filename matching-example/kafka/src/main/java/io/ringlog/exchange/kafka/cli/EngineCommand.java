@@ -3,7 +3,7 @@ package io.ringlog.exchange.kafka.cli;
 import io.ringlog.core.Topology;
 import io.ringlog.exchange.kafka.ExchangeKafkaEngine;
 import io.ringlog.journal.Durability;
-import io.ringlog.journal.tool.CliSupport;
+import io.ringlog.kafka.BrokerTimeouts;
 import io.ringlog.kafka.KafkaSink;
 import io.ringlog.kafka.KafkaSource;
 import io.ringlog.kafka.UndecidedTransactionException;
@@ -219,13 +219,12 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
         {
             return ctx.name() + " stopped: " + undecided.getMessage();
         }
-        final Throwable timeout = brokerTimeout(failure);
-        if (timeout == null)
+        final String unanswered = unanswered(ctx, failure);
+        if (unanswered == null)
         {
             return ctx.name() + " stopped: " + failure;
         }
-        return ctx.name() + " stopped: the broker at " + ctx.bootstrapServers() + " did not answer within " +
-            ctx.brokerTimeout().toSeconds() + " s (" + CliSupport.message(timeout) + "). Nothing is lost: the " +
+        return ctx.name() + " stopped: " + unanswered + ". Nothing is lost: the " +
             "journal in " + ctx.journalDir() + " holds every command applied, the commands topic the rest; start " +
             "the engine again once the broker is back and it produces the events its topic lacks.";
     }
@@ -241,14 +240,12 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
         {
             return undecided;
         }
-        final Throwable timeout = brokerTimeout(failure);
-        if (timeout == null)
+        final String unanswered = unanswered(ctx, failure);
+        if (unanswered == null)
         {
             return failure;
         }
-        return new IllegalStateException("the broker at " + ctx.bootstrapServers() + " did not answer within " +
-            ctx.brokerTimeout().toSeconds() + " s (" + CliSupport.message(timeout) + "): is it running? " +
-            "('exchange kafka broker' starts one)", failure);
+        return new IllegalStateException(unanswered + " ('exchange kafka broker' starts one)", failure);
     }
 
     /** The undecided transaction in {@code failure}'s causes, or null: its message says whose it is and what to do. */
@@ -262,6 +259,21 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             }
         }
         return null;
+    }
+
+    /**
+     * A broker that did not answer, in words, or null if {@code failure} is not that: the library's words as they
+     * are (BrokerTimeouts owns them), or those words for a bare Kafka timeout (one of this command's own reads).
+     */
+    private static String unanswered(final ExchangeKafkaEngine.Context ctx, final Throwable failure)
+    {
+        final Throwable worded = BrokerTimeouts.worded(failure);
+        if (worded != null)
+        {
+            return worded.getMessage();
+        }
+        final Throwable timeout = brokerTimeout(failure);
+        return timeout == null ? null : BrokerTimeouts.words(ctx.bootstrapServers(), ctx.brokerTimeout(), "", timeout);
     }
 
     /** The Kafka client's timeout in {@code failure}'s causes, or null: the broker did not answer in time. */

@@ -1,14 +1,20 @@
 package io.ringlog.exchange.kafka.cli;
 
 import io.ringlog.exchange.kafka.ExchangeKafkaEngine;
+import io.ringlog.kafka.KafkaSink;
 import io.ringlog.kafka.UndecidedTransactionException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * How the engine command words a failed start or a stop: a transaction left undecided in a topic is said as
@@ -28,6 +34,33 @@ class EngineCommandTest
         final UndecidedTransactionException undecided = new UndecidedTransactionException(UNDECIDED);
         assertSame(undecided, EngineCommand.startFailed(ctx, undecided));
         assertSame(undecided, EngineCommand.startFailed(ctx, new IllegalStateException("starting x", undecided)));
+    }
+
+    @Test
+    void shouldPassTheLibrarysWordsForABrokerThatDidNotAnswerOnOnce() throws Exception
+    {
+        // The library's words, as a sink's start that could not fence says them.
+        final int port;
+        try (ServerSocket free = new ServerSocket(0))
+        {
+            port = free.getLocalPort();
+        }
+        final RuntimeException worded = assertThrows(RuntimeException.class, () -> KafkaSink.open(new KafkaSink.Context()
+            .producerProperties(Map.of("max.block.ms", 1_000)).bootstrapServers("localhost:" + port)
+            .startupTimeout(Duration.ofSeconds(1)).topic("x.events").transactionalId("x").keys((event) -> 0)));
+        final String started = EngineCommand.startFailed(ctx, new IllegalStateException("starting x", worded)).getMessage();
+        assertEquals(worded.getMessage() + " ('exchange kafka broker' starts one)", started);
+        final String stopped = EngineCommand.stopped(ctx, worded);
+        assertEquals("x stopped: " + worded.getMessage() + ". ", stopped.substring(0, worded.getMessage().length() + 13));
+        for (final String said : List.of(started, stopped))
+        {
+            assertEquals(said.indexOf("did not answer"), said.lastIndexOf("did not answer"), said);
+            assertEquals(said.indexOf("is it running?"), said.lastIndexOf("is it running?"), said);
+        }
+        // A bare Kafka timeout (one of the command's own reads) is worded by the library's words, once.
+        final String bare = EngineCommand.stopped(ctx, new TimeoutException("Timeout expired"));
+        assertEquals("x stopped: the broker at host:9092 did not answer within 2 s: is it running? (Timeout expired). " +
+            "Nothing is lost", bare.substring(0, bare.indexOf("Nothing is lost") + 15));
     }
 
     @Test
