@@ -14,9 +14,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.NetworkException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -276,11 +274,12 @@ public final class KafkaSink implements OutputListener, AutoCloseable
      */
     private RuntimeException explained(final RuntimeException failure)
     {
-        if (fenced(failure))
+        final String fenced = ProducerFencing.why(failure, "this sink", ctx.transactionalId(),
+            "another engine with the same name started?", transactionTimeout(ctx.producerProperties()));
+        if (fenced != null)
         {
-            return new IllegalStateException("another producer with transactional id " + ctx.transactionalId() +
-                " fenced this sink (another engine with the same name started?); it stops producing to " + ctx.topic() +
-                ": " + failure.getMessage(), failure);
+            return new IllegalStateException(fenced + "; it stops producing to " + ctx.topic() + ": " + failure.getMessage(),
+                failure);
         }
         if (BrokerTimeouts.worded(failure) != null)
         {
@@ -310,17 +309,11 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         return failure;
     }
 
-    /** Whether {@code failure} is this producer having been fenced by a newer one of its transactional id, at any depth. */
-    static boolean fenced(final Throwable failure)
+    /** The {@code transaction.timeout.ms} the sink's producer runs with (its own unless the properties set one). */
+    private static Duration transactionTimeout(final Map<String, Object> producerProperties)
     {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause())
-        {
-            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException)
-            {
-                return true;
-            }
-        }
-        return false;
+        final Object value = producerProperties.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        return Duration.ofMillis(value == null ? TRANSACTION_TIMEOUT_MS : Long.parseLong(String.valueOf(value)));
     }
 
     private void onSent(final RecordMetadata metadata, final Exception exception)

@@ -2,6 +2,7 @@ package io.ringlog.exchange.kafka;
 
 import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.kafka.KafkaHeaders;
+import io.ringlog.kafka.ProducerFencing;
 import org.agrona.DirectBuffer;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -9,8 +10,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -346,12 +345,11 @@ public final class CommandFeed implements AutoCloseable
     /** Why a transaction of a feed that remembers did not commit. */
     private String why(final Exception cause)
     {
-        if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException)
+        final String fenced = ProducerFencing.why(cause, "this feed", "'" + transactions.feedId() + "'",
+            "another feed of this file started?", TRANSACTION_TIMEOUT);
+        if (fenced != null)
         {
-            // Transaction v2 reports a fencing on the next send as an old epoch.
-            return "this feed was fenced: another feed of this file started (transactional id '" + transactions.feedId() +
-                "'), or its transaction stayed open past " + TRANSACTION_TIMEOUT.toSeconds() + " s (a broker away that " +
-                "long) and the broker aborted it";
+            return fenced;
         }
         return "the broker at " + bootstrap + " did not take every record for " + topic + " or " +
             transactions.progressTopic() + " (" + cause.getMessage() + ")";
