@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -568,12 +569,13 @@ public final class EngineContext
      * {@code owner}, unless {@code promoting} says the owner is promoting it now. Unset by default.
      *
      * @param owner     what promotes it, in words, e.g. "its ReplicationNode (ReplicationNode.promote())".
-     * @param promoting true only while the owner promotes the engine.
+     * @param promoting asked on the thread that calls promote: true only when that is the owner, promoting
+     *                  (a check of the calling thread, not only of a flag another thread could meet set).
      */
     public EngineContext promotedBy(final String owner, final BooleanSupplier promoting)
     {
-        this.promotedBy = owner;
-        this.promoting = promoting;
+        this.promotedBy = Objects.requireNonNull(owner, "owner");
+        this.promoting = Objects.requireNonNull(promoting, "promoting");
         return this;
     }
 

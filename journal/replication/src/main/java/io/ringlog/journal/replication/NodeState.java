@@ -29,8 +29,8 @@ final class NodeState
     volatile long catchUpSent;
     /** Agent: the session whose catch-up found nothing more in the journal to send: the stage may go live. */
     volatile long catchUpAtTail = NO_SESSION;
-    /** Agent: true only while it promotes the engine, which refuses a promotion from anyone else. */
-    volatile boolean promoting;
+    /** Agent: its own thread while it promotes the engine, null otherwise; the engine refuses any other promoter. */
+    volatile Thread promoter;
     /** Agent: the epoch this node sends in. */
     volatile long epoch;
     /** Agent (or launch): the first position this node sequences itself; earlier ones it followed. */

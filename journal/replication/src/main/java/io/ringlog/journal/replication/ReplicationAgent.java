@@ -522,14 +522,14 @@ final class ReplicationAgent implements Agent
             epochs.begin(epoch, position);
             state.leaderFrom = position;
             final long promoted;
-            state.promoting = true;
+            state.promoter = Thread.currentThread();
             try
             {
                 promoted = engine.promote(epoch);
             }
             finally
             {
-                state.promoting = false;
+                state.promoter = null;
             }
             if (promoted != position)
             {

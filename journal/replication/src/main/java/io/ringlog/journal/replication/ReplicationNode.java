@@ -91,7 +91,7 @@ public final class ReplicationNode implements AutoCloseable
             {
             });
             engine.replicator(new AeronReplicator(state, channels.log(), ctx, maxPayloadLength)).follower(role == Role.STANDBY)
-                .promotedBy("its ReplicationNode (ReplicationNode.promote())", () -> state.promoting);
+                .promotedBy("its ReplicationNode (ReplicationNode.promote())", () -> state.promoter == Thread.currentThread());
             launched = Engine.launch(engine);
             final ReplicationAgent agent = new ReplicationAgent(ctx, state, channels, status, epochs, journal, launched,
                 maxPayloadLength);
