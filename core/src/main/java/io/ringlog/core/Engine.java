@@ -52,6 +52,8 @@ public final class Engine implements AutoCloseable
     private final RingBuffer<Command> input;
     private final RingBuffer<OutputEvent> output;
     private final BusinessLogic logic;
+    /** The position of the epoch command of this engine's own promotion, -1 before one. */
+    private volatile long promotedAt = -1;
     private final Counters counters;
     private final StageThreads threads;
     private final int listenerCount;
@@ -289,7 +291,9 @@ public final class Engine implements AutoCloseable
      */
     public long promote(final long epoch)
     {
-        return intake.promote(epoch);
+        final long position = intake.promote(epoch);
+        promotedAt = position;
+        return position;
     }
 
     /**
@@ -331,14 +335,28 @@ public final class Engine implements AutoCloseable
      * dedup table goes on rejecting duplicates either way.
      * <p>
      * A follower promoted with an epoch ({@link #promote(long)}, as a replication node's promotion does)
-     * resumes its sources where they stood at its promotion: once business logic has applied the epoch
-     * command ({@code awaitApplied} its position), this answers as of that command instead. (A follower
-     * applies what it follows; as of launch, its sources stood where its leader had them then.)
+     * resumes its sources where they stood at its promotion, not at launch (it applied what it followed
+     * since): this answers as of its epoch command once business logic has applied it ({@code awaitApplied}
+     * its position; a synchronous replication node applies it once a standby acknowledges it).
+     *
+     * @throws IllegalStateException if this engine was promoted and has not applied its epoch command yet:
+     *                               an answer as of launch would send a source back over what it followed.
      */
     public long recoveredSourceSequence(final long sourceId)
     {
-        final Long2LongHashMap atEpoch = logic.sourceSequencesAtEpoch();
-        final Long2LongHashMap table = atEpoch != null ? atEpoch : recoveredSequences;
+        final long promoted = promotedAt;
+        Long2LongHashMap table = recoveredSequences;
+        if (promoted >= 0)
+        {
+            final BusinessLogic.SequencesAt atEpoch = logic.sourceSequencesAtEpoch();
+            if (atEpoch == null || atEpoch.position() != promoted)
+            {
+                throw new IllegalStateException(ctx.name() + " was promoted at position " + promoted + " and has not " +
+                    "applied it yet: where its sources stood then is known once it has (awaitApplied(" + promoted +
+                    ", ...); a synchronous replication node applies it once a standby acknowledges it)");
+            }
+            table = atEpoch.table();
+        }
         final long sequence = table.get(sourceId);
         return sequence == table.missingValue() ? -1 : sequence;
     }

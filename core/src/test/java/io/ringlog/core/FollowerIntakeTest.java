@@ -111,12 +111,20 @@ class FollowerIntakeTest
             final FollowerIntake intake = follower.follower();
             for (long i = 1; i <= 100; i++)
             {
+                if (i == 50)
+                {
+                    // The leader's own promotion, followed: its epoch is not this engine's.
+                    assertEquals(i, intake.append(i, i, SystemCommands.EPOCH, 1, 0, 0, 0, longPayload(1), 0,
+                        SystemCommands.EPOCH_LENGTH));
+                    continue;
+                }
                 assertEquals(i, intake.append(i, i, ADD, 1, 7, i, i, longPayload(1), 0, 8));
             }
             follower.awaitApplied(100, 10, TimeUnit.SECONDS);
-            assertEquals(-1, follower.recoveredSourceSequence(7), "as of launch, source 7 had sent nothing");
+            assertEquals(-1, follower.recoveredSourceSequence(7), "as of launch, source 7 had sent nothing, whatever " +
+                "epoch the leader began");
 
-            final long epoch = follower.promote(1);
+            final long epoch = follower.promote(2);
             assertEquals(101, epoch);
             follower.awaitApplied(epoch, 10, TimeUnit.SECONDS);
             assertEquals(100, follower.recoveredSourceSequence(7), "as of the promotion");

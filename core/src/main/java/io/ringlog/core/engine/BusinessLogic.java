@@ -56,8 +56,13 @@ public final class BusinessLogic
     private final Crc32c entryCrc = new Crc32c();
     private final Journal journal;
     private boolean replayDelivered;
-    /** The dedup table as of the last epoch command applied live (a promotion), for other threads; null before one. */
-    private volatile Long2LongHashMap sequencesAtEpoch;
+    /** The dedup table as of the last epoch command applied live, for other threads; null before one. */
+    private volatile SequencesAt sequencesAtEpoch;
+
+    /** The dedup table as of the epoch command at {@code position}: a copy, never changed. */
+    public record SequencesAt(long position, Long2LongHashMap table)
+    {
+    }
 
     public BusinessLogic(final EngineContext ctx, final RingOutput output, final EngineStatus status,
         final Counters counters)
@@ -189,7 +194,7 @@ public final class BusinessLogic
             if (!replay)
             {
                 // A leader's history begins: where each source stands now is where it resumes on this leader.
-                sequencesAtEpoch = copyOfSourceSequences();
+                sequencesAtEpoch = new SequencesAt(command.position(), copyOfSourceSequences());
             }
         }
         else
@@ -309,9 +314,10 @@ public final class BusinessLogic
 
     /**
      * The dedup table as of the last epoch command this engine applied live (its promotion, or one it
-     * followed), or null if none: taken on the business-logic thread, for readers on other threads.
+     * followed), with that command's position, or null if none: taken on the business-logic thread, for
+     * readers on other threads.
      */
-    public Long2LongHashMap sourceSequencesAtEpoch()
+    public SequencesAt sourceSequencesAtEpoch()
     {
         return sequencesAtEpoch;
     }
