@@ -19,6 +19,8 @@ public final class BenchThreads implements ThreadFactory
     public Thread newThread(final Runnable body)
     {
         final Thread thread = new Thread(body);
+        // A new thread takes its creator's daemon flag, and JMH's threads may be daemons: the engine's are not.
+        thread.setDaemon(false);
         started.add(thread);
         return thread;
     }

@@ -7,7 +7,11 @@ package io.ringlog.core;
  */
 public interface Journal extends AutoCloseable
 {
-    /** Position of the newest entry, 0 when the journal is empty. */
+    /**
+     * Position of the newest committed entry, 0 when the journal is empty. Unlike the rest of this
+     * interface, readable from any thread (a replication agent, a status page): implementations publish
+     * it with a volatile write at each commit.
+     */
     long lastPosition();
 
     /** Appends one command; it may sit in a buffer until {@link #commit()}. */
