@@ -343,8 +343,8 @@ public final class ChronicleJournal implements Journal
         if (what != null)
         {
             throw new JournalException("cannot write to the journal in " + directory + ": " + what + " there is not " +
-                "writable by this user. Make the journal's files writable to run on it; the read-only tools (replay, " +
-                "verify, dump) read it as it is");
+                "writable by this user (its permissions, an immutable attribute, or a read-only mount). Make the " +
+                "journal's files writable to run on it; the read-only tools (replay, verify, dump) read it as it is");
         }
     }
 

@@ -116,19 +116,35 @@ class CommandLinesIT
         assertEquals("ok", copy.value("status"), copy.toString());
         assertTrue(copy.value("chronicle-metadata").startsWith("missing (metadata.cq4t;"), copy.toString());
         assertEquals("", copy.err(), "nothing on stderr");
+    }
 
-        // A journal whose newest cycle file this user cannot write (immutable binds root too): one line, no warning.
-        final Shell.Result immutable = shell.run("chattr +i run/zero/copy/*.cq4", QUICK);
-        Assumptions.assumeTrue(immutable.code() == 0, "chattr +i works here: " + immutable);
+    /**
+     * A journal whose newest cycle file this user cannot write: one line that says so, before Chronicle's warning
+     * and its 'Operation not permitted'. Read-only permissions bind an ordinary user; root needs the immutable
+     * attribute.
+     */
+    @Test
+    void shouldSayInOneLineThatAJournalIsNotWritable() throws Exception
+    {
+        shell.run("mkdir -p run/locked && scripts/exchange generate --commands 200 -o run/locked/commands.txt && " +
+            "scripts/exchange run -i run/locked/commands.txt -d run/locked/journal", QUICK).expectOk();
+        final boolean root = shell.run("id -u", QUICK).expectOk().out().strip().equals("0");
+        final String lock = root ? "chattr +i run/locked/journal/*.cq4" : "chmod a-w run/locked/journal/*.cq4";
+        final String unlock = root ? "chattr -i run/locked/journal/*.cq4" : "chmod u+w run/locked/journal/*.cq4";
+        final Shell.Result locked = shell.run(lock, QUICK);
+        Assumptions.assumeTrue(locked.code() == 0, "'" + lock + "' works here: " + locked);
         try
         {
-            final Shell.Result unwritable = refused(1, "scripts/exchange run -i /dev/null -d run/zero/copy");
-            assertTrue(unwritable.err().startsWith("error: cannot write to the journal in run/zero/copy: its newest " +
-                "cycle file ") && unwritable.err().contains(" there is not writable by this user."), unwritable.toString());
+            final Shell.Result unwritable = refused(1, "scripts/exchange run -i /dev/null -d run/locked/journal");
+            assertTrue(unwritable.err().startsWith("error: cannot write to the journal in run/locked/journal: its newest " +
+                "cycle file ") && unwritable.err().contains(" there is not writable by this user (its permissions, an " +
+                "immutable attribute, or a read-only mount)."), unwritable.toString());
+            assertEquals("ok", shell.run("scripts/journal verify -d run/locked/journal", QUICK).expectOk().value("status"),
+                "the read-only tools read it as it is");
         }
         finally
         {
-            shell.run("chattr -i run/zero/copy/*.cq4", QUICK).expectOk();
+            shell.run(unlock, QUICK).expectOk();
         }
     }
 
