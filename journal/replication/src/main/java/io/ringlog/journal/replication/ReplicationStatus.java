@@ -63,6 +63,15 @@ public record ReplicationStatus(
     long pid,
     String message)
 {
+    /** What {@link #mode()} says of a synchronous primary that stopped waiting for its lost standby. */
+    public static final String DEGRADED = "degraded";
+
+    /** Whether this is a synchronous primary that stopped waiting for its lost standby. */
+    public boolean degraded()
+    {
+        return DEGRADED.equals(mode);
+    }
+
     /**
      * Reads the status a node keeps in {@code directory} (its {@link ReplicationContext#directory()}).
      *
@@ -98,7 +107,7 @@ public record ReplicationStatus(
             page.getLongVolatile(StatusFile.EPOCH),
             page.getLongVolatile(StatusFile.EPOCH_START),
             enumAt(PeerState.values(), page.getLongVolatile(StatusFile.PEER_STATE)),
-            mode == StatusFile.MODE_SYNC ? "synchronous" : mode == StatusFile.MODE_DEGRADED ? "degraded" : "asynchronous",
+            mode == StatusFile.MODE_SYNC ? "synchronous" : mode == StatusFile.MODE_DEGRADED ? DEGRADED : "asynchronous",
             page.getLongVolatile(StatusFile.JOURNALED),
             page.getLongVolatile(StatusFile.ACKNOWLEDGED),
             page.getLongVolatile(StatusFile.LAG_POSITIONS),

@@ -440,7 +440,7 @@ final class ExchangeNode
         try
         {
             final ReplicationStatus status = node.status();
-            events.release(settings.mode() == ReplicationMode.SYNCHRONOUS && !status.mode().equals("degraded") ?
+            events.release(settings.mode() == ReplicationMode.SYNCHRONOUS && !status.degraded() ?
                 status.acknowledgedPosition() : Long.MAX_VALUE);
         }
         catch (final IOException ex)
