@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * Why a partition's transaction stays undecided, in words, for the error a start fails with: whose
  * transaction is open (producer id, epoch, first offset), whether it is the reader's own transactional id
  * whose coordinator no longer tracks it (a "hanging transaction", KIP-664: no timeout will ever abort it),
- * and the command that aborts it.
+ * and what to do: the command that aborts a hanging one, and for the others how to find out first (an
+ * abort by hand of a transaction its coordinator still tracks breaks that transaction's atomicity).
  * <p>
  * It only diagnoses; it never aborts. Aborting a transaction that a live producer still writes would lose
  * that producer's records, and a start cannot prove that none does: the user who knows decides.
@@ -65,9 +67,14 @@ final class UndecidedTransactions
                     own = admin.describeTransactions(List.of(transactionalId)).description(transactionalId)
                         .get(ASK.toMillis(), TimeUnit.MILLISECONDS);
                 }
-                catch (final ExecutionException | java.util.concurrent.TimeoutException ex)
+                catch (final ExecutionException ex)
                 {
-                    ownFailure = message(ex);
+                    ownFailure = ex.getCause() instanceof TransactionalIdNotFoundException ? "its coordinator has no such " +
+                        "transactional id: it expired or was never used" : "asking its coordinator failed: " + message(ex);
+                }
+                catch (final java.util.concurrent.TimeoutException ex)
+                {
+                    ownFailure = "its coordinator did not answer within " + ASK.toSeconds() + " s";
                 }
             }
             return diagnose(bootstrap, partition, producers, transactionalId, own, ownFailure);
@@ -106,45 +113,71 @@ final class UndecidedTransactions
             if (own != null && own.producerId() == producer.producerId())
             {
                 words.append("that is this writer's own transactional id ").append(transactionalId);
-                if (tracked(own.state()))
+                if (trackedHere(own, partition, producer))
                 {
-                    words.append(", and its coordinator has it ").append(own.state()).append(" (epoch ")
-                        .append(own.producerEpoch()).append("): is another process of that transactional id (another " +
-                            "engine with the same name) writing?");
+                    // The coordinator will decide it: aborting it by hand would break that transaction's atomicity.
+                    words.append(", and its coordinator has this transaction ").append(own.state()).append(" (epoch ")
+                        .append(own.producerEpoch()).append("): another process of that transactional id (another engine ")
+                        .append("with the same name, started after this one) is writing it. Stop that process, or start ")
+                        .append("again once its transaction has ended");
                 }
                 else
                 {
-                    words.append(", but its coordinator no longer tracks a transaction of it (state ").append(own.state())
+                    words.append(", but its coordinator no longer tracks this transaction (state ").append(own.state())
                         .append(", epoch ").append(own.producerEpoch()).append("): a hanging transaction (KIP-664, left by ")
-                        .append("a broker restart mid-commit), which no timeout will ever abort. No producer of this id has a ")
-                        .append("transaction in progress, so none can still commit it: abort it (this writer does not)");
+                        .append("a broker restart mid-commit), which no timeout will ever abort, and which no producer can ")
+                        .append("still commit. Abort it (this writer does not) with: ");
+                    abortCommand(words, bootstrap, partition, producer, start);
+                    words.append(", then start again");
                 }
-            }
-            else if (transactionalId != null)
-            {
-                words.append("not this writer's (").append(transactionalId).append(own == null
-                    ? (ownFailure == null ? "" : ": its coordinator did not answer, " + ownFailure)
-                    : " is producer id " + own.producerId()).append("): another producer writes this topic, or one died ")
-                    .append("mid-transaction and its coordinator aborts it after its transaction.timeout.ms, or it hangs");
             }
             else
             {
-                words.append("another producer writes this topic, or one died mid-transaction and its coordinator aborts ")
-                    .append("it after its transaction.timeout.ms, or it hangs");
+                if (transactionalId != null)
+                {
+                    words.append("not known to be this writer's (").append(transactionalId).append(own != null
+                        ? " is producer id " + own.producerId() : ownFailure == null ? " was not asked" : ": " + ownFailure)
+                        .append("): ");
+                }
+                words.append("another producer writes this topic, or one died mid-transaction and its coordinator ")
+                    .append("aborts it after that producer's transaction.timeout.ms. If it stays open longer, it may ")
+                    .append("hang: kafka-transactions.sh --bootstrap-server ").append(bootstrap).append(" find-hanging ")
+                    .append("--topic ").append(partition.topic()).append(" --partition ").append(partition.partition())
+                    .append(" lists it if so, and only then abort it (").append("kafka-transactions.sh ... abort --topic ")
+                    .append(partition.topic()).append(" --partition ").append(partition.partition())
+                    .append(" --start-offset ").append(start).append("): aborting a transaction its coordinator still ")
+                    .append("tracks breaks it");
             }
-            words.append(". Once no producer writes it, abort it with: kafka-transactions.sh --bootstrap-server ")
-                .append(bootstrap).append(" abort --topic ").append(partition.topic()).append(" --partition ")
-                .append(partition.partition()).append(" --start-offset ").append(start)
-                .append(" (or Admin.abortTransaction(new AbortTransactionSpec(new TopicPartition(\"").append(partition.topic())
-                .append("\", ").append(partition.partition()).append("), ").append(producer.producerId()).append(", (short)")
-                .append(producer.producerEpoch()).append(", ").append(producer.coordinatorEpoch().orElse(-1))
-                .append("))), then start again");
         }
         if (words.length() == 0)
         {
             return "the broker lists no open transaction in " + partition + " now (decided meanwhile?): start again";
         }
         return words.toString();
+    }
+
+    /** The command, and the Admin call, that abort the open transaction of {@code producer} in {@code partition}. */
+    private static void abortCommand(final StringBuilder words, final String bootstrap, final TopicPartition partition,
+        final ProducerState producer, final long start)
+    {
+        words.append("kafka-transactions.sh --bootstrap-server ").append(bootstrap).append(" abort --topic ")
+            .append(partition.topic()).append(" --partition ").append(partition.partition()).append(" --start-offset ")
+            .append(start).append(" (or Admin.abortTransaction(new AbortTransactionSpec(new TopicPartition(\"")
+            .append(partition.topic()).append("\", ").append(partition.partition()).append("), ")
+            .append(producer.producerId()).append(", (short)").append(producer.producerEpoch()).append(", ")
+            .append(producer.coordinatorEpoch().orElse(-1)).append(")))");
+    }
+
+    /**
+     * Whether the coordinator tracks this very transaction: one of the id in progress, on this partition, at the
+     * epoch the partition holds (under transactions v2 the epoch moves with each transaction, so an older one
+     * left open here is not the one in progress elsewhere).
+     */
+    private static boolean trackedHere(final TransactionDescription own, final TopicPartition partition,
+        final ProducerState producer)
+    {
+        return tracked(own.state()) && own.topicPartitions().contains(partition) &&
+            own.producerEpoch() == producer.producerEpoch();
     }
 
     /** Whether the coordinator has a transaction of the id in progress. */

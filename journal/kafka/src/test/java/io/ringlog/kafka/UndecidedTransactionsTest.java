@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -33,7 +34,7 @@ class UndecidedTransactionsTest
             List.of(open(1, 25, 23072), closed(7)), "l.events-writer",
             new TransactionDescription(1, TransactionState.EMPTY, 1, 26, 10_000, OptionalLong.empty(), Set.of()), null);
         assertTrue(words.startsWith("the open transaction is producer id 1's, epoch 25, from offset 23072: that is this " +
-            "writer's own transactional id l.events-writer, but its coordinator no longer tracks a transaction of it " +
+            "writer's own transactional id l.events-writer, but its coordinator no longer tracks this transaction " +
             "(state Empty, epoch 26): a hanging transaction (KIP-664"), words);
         assertTrue(words.contains(ABORT), words);
         assertTrue(words.contains("Admin.abortTransaction(new AbortTransactionSpec(new TopicPartition(\"l.events\", 0), 1, " +
@@ -41,25 +42,50 @@ class UndecidedTransactionsTest
     }
 
     @Test
-    void shouldSayWhenTheOpenTransactionIsAnotherProducers()
+    void shouldSendAnotherProducersOpenTransactionToFindHangingRatherThanAbortIt()
     {
         final String words = UndecidedTransactions.diagnose("host:9092", PARTITION, List.of(open(9, 0, 23072)),
             "l.events-writer",
             new TransactionDescription(1, TransactionState.EMPTY, 1, 26, 10_000, OptionalLong.empty(), Set.of()), null);
-        assertTrue(words.contains("producer id 9's, epoch 0, from offset 23072: not this writer's (l.events-writer is " +
-            "producer id 1): another producer writes this topic"), words);
-        assertTrue(words.contains(ABORT), words);
+        assertTrue(words.contains("producer id 9's, epoch 0, from offset 23072: not known to be this writer's " +
+            "(l.events-writer is producer id 1): another producer writes this topic"), words);
+        assertTrue(words.contains("kafka-transactions.sh --bootstrap-server host:9092 find-hanging --topic l.events " +
+            "--partition 0 lists it if so, and only then abort it"), words);
+        assertFalse(words.contains(ABORT), "no abort by hand of a transaction a coordinator may still track: " + words);
     }
 
     @Test
-    void shouldSayWhenTheWritersOwnTransactionIsStillInProgress()
+    void shouldSayWhenTheWritersOwnTransactionIsStillInProgressAndNotSuggestAnAbort()
     {
         final String words = UndecidedTransactions.diagnose("host:9092", PARTITION, List.of(open(1, 25, 23072)),
             "l.events-writer",
             new TransactionDescription(1, TransactionState.ONGOING, 1, 25, 10_000, OptionalLong.of(1), Set.of(PARTITION)),
             null);
-        assertTrue(words.contains("its coordinator has it Ongoing (epoch 25): is another process of that transactional id"),
-            words);
+        assertTrue(words.contains("its coordinator has this transaction Ongoing (epoch 25): another process of that " +
+            "transactional id"), words);
+        assertFalse(words.contains("abort"), words);
+    }
+
+    /** Transactions v2: the id has a newer transaction in progress elsewhere; the one left here, older, hangs. */
+    @Test
+    void shouldCallAnOlderEpochLeftOpenHangingWhileTheIdHasANewerTransactionElsewhere()
+    {
+        final String words = UndecidedTransactions.diagnose("host:9092", PARTITION, List.of(open(1, 25, 23072)),
+            "l.events-writer", new TransactionDescription(1, TransactionState.ONGOING, 1, 27, 10_000, OptionalLong.of(1),
+                Set.of(new TopicPartition("l.events", 2))), null);
+        assertTrue(words.contains("but its coordinator no longer tracks this transaction (state Ongoing, epoch 27): a " +
+            "hanging transaction"), words);
+        assertTrue(words.contains(ABORT), words);
+    }
+
+    @Test
+    void shouldSayWhenTheCoordinatorHasNoSuchTransactionalId()
+    {
+        final String words = UndecidedTransactions.diagnose("host:9092", PARTITION, List.of(open(1, 25, 23072)),
+            "l.events-writer", null, "its coordinator has no such transactional id: it expired or was never used");
+        assertTrue(words.contains("not known to be this writer's (l.events-writer: its coordinator has no such " +
+            "transactional id: it expired or was never used)"), words);
+        assertTrue(words.contains("find-hanging"), words);
     }
 
     @Test
