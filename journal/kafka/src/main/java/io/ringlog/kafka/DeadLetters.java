@@ -60,6 +60,25 @@ final class DeadLetters implements AutoCloseable
             throw BrokerTimeouts.unanswered(config, BrokerTimeouts.maxBlock(config), "when the dead-letter producer " +
                 "fenced its predecessor (initTransactions, transactional id " + transactionalId + ")", ex);
         }
+        catch (final RuntimeException | Error ex)
+        {
+            producer.close(Duration.ZERO);
+            throw ex;
+        }
+    }
+
+    /**
+     * Refuses a dead-letter topic with too few partitions for {@code partition} of {@code sourceTopic}: dead
+     * letters of partition p go to its partition p.
+     */
+    static void checkPartitions(final String topic, final int partitions, final String sourceTopic, final int partition)
+    {
+        if (partition >= partitions)
+        {
+            throw new IllegalStateException("dead-letter topic " + topic + " has " + partitions + " partitions; " +
+                "dead letters of " + sourceTopic + "-" + partition + " go to its partition " + partition +
+                ": give it at least as many partitions as " + sourceTopic);
+        }
     }
 
     /**
@@ -70,13 +89,7 @@ final class DeadLetters implements AutoCloseable
      */
     static long lastDeadLettered(final LastRecords reader, final String topic, final String sourceTopic, final int partition)
     {
-        final int partitions = reader.partitionCount(topic);
-        if (partition >= partitions)
-        {
-            throw new IllegalStateException("dead-letter topic " + topic + " has " + partitions + " partitions; " +
-                "dead letters of " + sourceTopic + "-" + partition + " go to its partition " + partition +
-                ": give it at least as many partitions as " + sourceTopic);
-        }
+        checkPartitions(topic, reader.partitionCount(topic), sourceTopic, partition);
         final ConsumerRecord<byte[], byte[]> last = reader.last(new TopicPartition(topic, partition));
         if (last == null)
         {

@@ -78,12 +78,7 @@ public final class KafkaSource implements Agent, AutoCloseable
             final int deadLetterPartitions = reader.partitionCount(ctx.deadLetterTopic());
             for (final int partition : ctx.partitions())
             {
-                if (partition >= deadLetterPartitions)
-                {
-                    throw new IllegalStateException("dead-letter topic " + ctx.deadLetterTopic() + " has " +
-                        deadLetterPartitions + " partitions; dead letters of " + ctx.topic() + "-" + partition +
-                        " go to its partition " + partition + ": give it at least as many partitions as " + ctx.topic());
-                }
+                DeadLetters.checkPartitions(ctx.deadLetterTopic(), deadLetterPartitions, ctx.topic(), partition);
             }
         }
     }
