@@ -86,7 +86,7 @@ class LastRecordsTest
             // Offset 0 the committed record, 1 its commit marker, 2 the open transaction's first record.
             final String abort = "kafka-transactions.sh --bootstrap-server " + broker.bootstrapServers() + " abort --topic " +
                 topic + " --partition 0 --start-offset 2";
-            try (LastRecords reader = new LastRecords(broker.clientProperties(), Duration.ofSeconds(3), "sink-" + topic))
+            try (LastRecords reader = new LastRecords(broker.clientProperties(), Duration.ofSeconds(1), "sink-" + topic))
             {
                 final UndecidedTransactionException undecided = assertThrows(UndecidedTransactionException.class,
                     () -> reader.last(new TopicPartition(topic, 0)));
@@ -101,7 +101,7 @@ class LastRecordsTest
                 assertFalse(message.contains(abort), "no abort of a transaction its coordinator tracks: " + message);
             }
             // Read as the writer of that transactional id: its coordinator still has the transaction open.
-            try (LastRecords reader = new LastRecords(broker.clientProperties(), Duration.ofSeconds(3), "undecided-" + topic))
+            try (LastRecords reader = new LastRecords(broker.clientProperties(), Duration.ofSeconds(1), "undecided-" + topic))
             {
                 final String message = assertThrows(UndecidedTransactionException.class, () -> reader.last(new TopicPartition(topic, 0)))
                     .getMessage();

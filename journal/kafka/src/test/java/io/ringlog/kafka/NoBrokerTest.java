@@ -25,7 +25,7 @@ class NoBrokerTest
     {
         final String servers = "localhost:" + freePort();
         final TimeoutException fencing = assertThrows(TimeoutException.class, () -> KafkaSink.open(sink(servers)));
-        assertTrue(fencing.getMessage().startsWith("the broker at " + servers + " did not answer within 2 s when this " +
+        assertTrue(fencing.getMessage().startsWith("the broker at " + servers + " did not answer within 1 s when this " +
             "sink fenced its predecessor (initTransactions, transactional id nobroker): is it running? (Timeout expired"),
             fencing.getMessage());
         assertTrue(fencing.getCause() instanceof TimeoutException, "Kafka's exception kept as the cause");
@@ -33,7 +33,7 @@ class NoBrokerTest
         // With journalLastPosition the topic's end is read first, before fencing.
         final TimeoutException reading = assertThrows(TimeoutException.class,
             () -> KafkaSink.open(sink(servers).journalLastPosition(0)));
-        assertTrue(reading.getMessage().startsWith("the broker at " + servers + " did not answer within 2 s when asked for the " +
+        assertTrue(reading.getMessage().startsWith("the broker at " + servers + " did not answer within 1 s when asked for the " +
             "partitions of nobroker.events: is it running?"), reading.getMessage());
     }
 
@@ -43,15 +43,15 @@ class NoBrokerTest
         final String servers = "localhost:" + freePort();
         final TimeoutException checking = assertThrows(TimeoutException.class, () -> KafkaSource.checkTopics(
             new KafkaSource.Context().name("nobroker").bootstrapServers(servers).topic("nobroker.commands").partitions(0)
-                .deadLetterTopic("nobroker.dead").startupTimeout(Duration.ofSeconds(2))));
-        assertTrue(checking.getMessage().startsWith("the broker at " + servers + " did not answer within 2 s when asked for " +
+                .deadLetterTopic("nobroker.dead").startupTimeout(Duration.ofSeconds(1))));
+        assertTrue(checking.getMessage().startsWith("the broker at " + servers + " did not answer within 1 s when asked for " +
             "the partitions of nobroker.commands: is it running?"), checking.getMessage());
     }
 
     private static KafkaSink.Context sink(final String servers)
     {
-        return new KafkaSink.Context().producerProperties(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000))
-            .bootstrapServers(servers).startupTimeout(Duration.ofSeconds(2)).topic("nobroker.events")
+        return new KafkaSink.Context().producerProperties(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000))
+            .bootstrapServers(servers).startupTimeout(Duration.ofSeconds(1)).topic("nobroker.events")
             .transactionalId("nobroker").keys((event) -> 0);
     }
 
