@@ -227,9 +227,7 @@ public final class ChronicleJournal implements Journal
                 if (ex instanceof java.nio.file.AccessDeniedException || Files.exists(table) && !Files.isWritable(table))
                 {
                     // Not a full disk: Chronicle, refused the file, fell back to reading only.
-                    throw new JournalException("cannot write to the journal in " + ctx.directory() + ": Chronicle's " +
-                        METADATA_FILE + " there is not writable by this user (" + describe(ex) + "). Make the journal's " +
-                        "files writable to run on it; the read-only tools (replay, verify, dump) read it as it is", ex);
+                    throw new JournalException(notWritable(ctx.directory(), "Chronicle's " + METADATA_FILE, describe(ex)), ex);
                 }
                 throw new JournalException("no room for the journal: cannot allocate Chronicle's " + METADATA_FILE +
                     " in " + ctx.directory() + " (" + describe(ex) + ")", ex);
@@ -342,10 +340,17 @@ public final class ChronicleJournal implements Journal
             newest != null && !Files.isWritable(newest) ? "its newest cycle file " + newest.getFileName() : null;
         if (what != null)
         {
-            throw new JournalException("cannot write to the journal in " + directory + ": " + what + " there is not " +
-                "writable by this user (its permissions, an immutable attribute, or a read-only mount). Make the " +
-                "journal's files writable to run on it; the read-only tools (replay, verify, dump) read it as it is");
+            throw new JournalException(notWritable(directory, what, "its permissions, an immutable attribute, or a " +
+                "read-only mount"));
         }
+    }
+
+    /** Why a writable open of the journal in {@code directory} is refused: {@code what} there cannot be written. */
+    private static String notWritable(final Path directory, final String what, final String why)
+    {
+        return "cannot write to the journal in " + directory + ": " + what + " there is not writable by this user (" +
+            why + "). Make the journal's files writable to run on it; the read-only tools (replay, verify, dump) read " +
+            "it as it is";
     }
 
     /** Walks the files, opens Chronicle and builds the position table; on failure closes all but the lock. */
