@@ -18,10 +18,13 @@ import org.apache.kafka.common.errors.NetworkException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,6 +41,16 @@ import java.util.Map;
  * sink takes the regenerated events ({@link #receivesReplay()}), skipping those already in the
  * topic: after any crash the topic holds every event once, in order. The sink must be the only
  * writer of its topic ({@link KafkaHeaders#WRITER} is checked).
+ * <p>
+ * A transaction of its own left open in a partition that its coordinator no longer tracks (a hanging
+ * transaction, KIP-664: a broker restart mid-transaction can leave one, and no timeout ever aborts it)
+ * would hold back every read_committed reader of that partition for good. The sink aborts it when it
+ * opens, and says so ({@link #hangingAborted()}). Its coordinator may have committed that transaction in
+ * the other partitions, so the sink then resumes before the aborted transaction's first event and skips,
+ * partition by partition, the events each partition already holds: those of the aborted part are
+ * regenerated, the others are not sent twice. That needs the partition of an event, so it is done only
+ * with Kafka's default partitioning by key; with {@code partitioner.class} or {@code partitioner.ignore.keys}
+ * set, a hanging transaction is only diagnosed, and the start fails after its timeout saying how to abort it.
  * <p>
  * Crash-only: if the producer fails, the sink produces nothing more and reports {@link #failure()};
  * the host stops, and the next start resumes from the topic and the journal. A sink fenced by another
@@ -62,6 +75,16 @@ public final class KafkaSink implements OutputListener, AutoCloseable
 
     private final long resumePosition;
     private final int resumeIndex;
+    /** The newest event in the topic when it opened; past {@link #resumePosition} only after a hanging abort. */
+    private final long publishedPosition;
+    private final int publishedIndex;
+    /**
+     * The newest event in each partition when it opened (position, index), or null: consulted for events between
+     * {@link #resumePosition} and {@link #publishedPosition}, which only an aborted hanging transaction leaves.
+     */
+    private final long[] partitionPositions;
+    private final int[] partitionIndexes;
+    private final List<String> hangingAborted;
     private boolean resumed;
     private boolean inTransaction;
     private int eventsInTransaction;
@@ -80,16 +103,53 @@ public final class KafkaSink implements OutputListener, AutoCloseable
     private volatile long committedPosition;
     private volatile Throwable failure;
 
-    private KafkaSink(final Context ctx, final Producer<byte[], byte[]> producer, final long resumePosition,
-        final int resumeIndex)
+    private KafkaSink(final Context ctx, final Producer<byte[], byte[]> producer, final Published published)
     {
         this.ctx = ctx;
         this.producer = producer;
         this.writer = ctx.transactionalId().getBytes(StandardCharsets.UTF_8);
         this.values = new byte[ctx.maxEventPayloadLength() + 1][];
-        this.resumePosition = resumePosition;
-        this.resumeIndex = resumeIndex;
-        this.committedPosition = resumePosition;
+        this.publishedPosition = published.position();
+        this.publishedIndex = published.index();
+        long position = published.position();
+        int index = published.index();
+        final List<String> aborted = new ArrayList<>();
+        for (final LastRecords.Aborted hanging : published.aborted())
+        {
+            checkWriter(ctx, hanging.first());
+            final long first = KafkaHeaders.number(hanging.first().headers(), KafkaHeaders.POSITION, -1);
+            final long firstIndex = KafkaHeaders.number(hanging.first().headers(), KafkaHeaders.INDEX, -1);
+            if (first < 1 || firstIndex < 0)
+            {
+                throw new IllegalStateException("the first record of the transaction aborted in " + hanging.partition() +
+                    " (offset " + hanging.startOffset() + ") has no " + KafkaHeaders.POSITION + "/" + KafkaHeaders.INDEX +
+                    " headers");
+            }
+            // Resume just before it: everything before is decided in every partition, this transaction and what
+            // follows may be in some partitions and not in others.
+            if (atOrBefore(first, (int)firstIndex - 1, position, index))
+            {
+                position = first;
+                index = (int)firstIndex - 1;
+            }
+            aborted.add(hanging.partition() + " offsets " + hanging.startOffset() + ".." + (hanging.endOffset() - 1) +
+                " (producer id " + hanging.producerId() + ", epoch " + hanging.producerEpoch() + ", from position " + first +
+                " index " + firstIndex + ")");
+        }
+        this.resumePosition = position;
+        this.resumeIndex = index;
+        this.hangingAborted = List.copyOf(aborted);
+        // Only events after the resume point and at or before the newest one the topic held need their partition's look.
+        final boolean noneBetween = atOrBefore(published.position(), published.index(), position, index);
+        this.partitionPositions = noneBetween ? null : published.positions();
+        this.partitionIndexes = noneBetween ? null : published.indexes();
+        this.committedPosition = position;
+    }
+
+    /** Whether event (position, index) comes at or before (lastPosition, lastIndex) in the engine's order. */
+    private static boolean atOrBefore(final long position, final int index, final long lastPosition, final int lastIndex)
+    {
+        return position < lastPosition || (position == lastPosition && index <= lastIndex);
     }
 
     /**
@@ -98,6 +158,15 @@ public final class KafkaSink implements OutputListener, AutoCloseable
      * @throws IllegalStateException if the topic is missing or another writer's records are in it.
      */
     public static KafkaSink open(final Context ctx)
+    {
+        return open(ctx, List.of());
+    }
+
+    /**
+     * As {@link #open(Context)}, as if the hanging transactions {@code abortedBefore} had been found and aborted by
+     * this start (for tests: a test broker cannot be made to leave a transaction hanging).
+     */
+    static KafkaSink open(final Context ctx, final List<LastRecords.Aborted> abortedBefore)
     {
         ctx.conclude();
         final Map<String, Object> config = new HashMap<>(ctx.producerProperties());
@@ -117,7 +186,7 @@ public final class KafkaSink implements OutputListener, AutoCloseable
             // Before initTransactions, which fences whatever sink of this transactional id runs now: a second engine
             // started on a journal that is not this topic's would otherwise stop the healthy one, then be refused.
             // What is committed, without waiting for a killed predecessor's open transaction (fencing decides it).
-            checkNotAhead(ctx, lastPublished(ctx, false)[0], ctx.journalLastPosition());
+            checkNotAhead(ctx, lastPublished(ctx, false).position(), ctx.journalLastPosition());
         }
         final Producer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
             new ByteArraySerializer());
@@ -132,8 +201,11 @@ public final class KafkaSink implements OutputListener, AutoCloseable
                 throw BrokerTimeouts.unanswered(config, BrokerTimeouts.maxBlock(config), "when this sink fenced its " +
                     "predecessor (initTransactions, transactional id " + ctx.transactionalId() + ")", ex);
             }
-            final long[] last = lastPublished(ctx, true);
-            return new KafkaSink(ctx, producer, last[0], (int)last[1]);
+            final Published published = lastPublished(ctx, true);
+            final List<LastRecords.Aborted> aborted = new ArrayList<>(abortedBefore);
+            aborted.addAll(published.aborted());
+            return new KafkaSink(ctx, producer, new Published(published.position(), published.index(), published.positions(),
+                published.indexes(), aborted));
         }
         catch (final RuntimeException ex)
         {
@@ -143,18 +215,25 @@ public final class KafkaSink implements OutputListener, AutoCloseable
     }
 
     /**
-     * The position and index of the newest committed event in the topic: {0, -1} when it has none. With
-     * {@code settle}, after every transaction in it is decided (see {@link LastRecords}).
+     * The newest committed event in the topic (position 0, index -1 when it has none) and in each partition.
+     * With {@code settle}, after every transaction in it is decided (see {@link LastRecords}), aborting this
+     * sink's own hanging transactions where the event's partition can be computed (see the class comment).
      */
-    private static long[] lastPublished(final Context ctx, final boolean settle)
+    private static Published lastPublished(final Context ctx, final boolean settle)
     {
         long position = 0;
         int index = -1;
-        try (LastRecords reader = new LastRecords(ctx.consumerProperties(), ctx.startupTimeout(), ctx.transactionalId()))
+        final boolean abortHanging = settle && !ctx.producerProperties().containsKey(ProducerConfig.PARTITIONER_CLASS_CONFIG) &&
+            !Boolean.parseBoolean(String.valueOf(ctx.producerProperties().get(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG)));
+        try (LastRecords reader = new LastRecords(ctx.consumerProperties(), ctx.startupTimeout(), ctx.transactionalId(),
+            abortHanging))
         {
             final int partitions = reader.partitionCount(ctx.topic());
+            final long[] positions = new long[partitions];
+            final int[] indexes = new int[partitions];
             for (int p = 0; p < partitions; p++)
             {
+                indexes[p] = -1;
                 final ConsumerRecord<byte[], byte[]> last = reader.last(new TopicPartition(ctx.topic(), p), settle);
                 if (last == null)
                 {
@@ -168,14 +247,21 @@ public final class KafkaSink implements OutputListener, AutoCloseable
                     throw new IllegalStateException("the last record of " + ctx.topic() + "-" + p + " (offset " +
                         last.offset() + ") has no " + KafkaHeaders.POSITION + "/" + KafkaHeaders.INDEX + " headers");
                 }
-                if (lastPosition > position || (lastPosition == position && lastIndex > index))
+                positions[p] = lastPosition;
+                indexes[p] = (int)lastIndex;
+                if (!atOrBefore(lastPosition, (int)lastIndex, position, index))
                 {
                     position = lastPosition;
                     index = (int)lastIndex;
                 }
             }
+            return new Published(position, index, positions, indexes, reader.aborted());
         }
-        return new long[]{position, index};
+    }
+
+    /** What {@link #lastPublished} found: the newest event, the newest per partition, the hanging transactions aborted. */
+    private record Published(long position, int index, long[] positions, int[] indexes, List<LastRecords.Aborted> aborted)
+    {
     }
 
     private static void checkNotAhead(final Context ctx, final long published, final long journalLast)
@@ -210,7 +296,7 @@ public final class KafkaSink implements OutputListener, AutoCloseable
     public EngineContext attach(final String listenerName, final EngineContext engine)
     {
         final Journal journal = engine.journal();
-        checkNotAhead(ctx, resumePosition, journal == null ? 0 : journal.lastPosition());
+        checkNotAhead(ctx, publishedPosition, journal == null ? 0 : journal.lastPosition());
         if (engine.snapshotStore() != null)
         {
             engine.snapshotStore(new SnapshotsUpTo(engine.snapshotStore(), resumePosition - 1));
@@ -225,15 +311,10 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         {
             return;
         }
-        if (!resumed)
+        if (!resumed && alreadyPublished(event))
         {
-            final long position = event.position();
-            if (position < resumePosition || (position == resumePosition && event.index() <= resumeIndex))
-            {
-                skipped++;
-                return;
-            }
-            resumed = true;
+            skipped++;
+            return;
         }
         try
         {
@@ -264,6 +345,44 @@ public final class KafkaSink implements OutputListener, AutoCloseable
             final RuntimeException explained = explained(ex);
             failure = explained;
             throw explained;
+        }
+    }
+
+    /**
+     * Whether a regenerated event is in the topic already: at or before where the sink resumes, or, after a
+     * hanging transaction was aborted, at or before the newest event of its own partition. Sets {@link #resumed}
+     * once past every event the topic held.
+     */
+    private boolean alreadyPublished(final OutputEvent event)
+    {
+        final long position = event.position();
+        final int index = event.index();
+        if (atOrBefore(position, index, resumePosition, resumeIndex))
+        {
+            return true;
+        }
+        if (partitionPositions == null || !atOrBefore(position, index, publishedPosition, publishedIndex))
+        {
+            resumed = true;
+            return false;
+        }
+        final int partition = partition(event);
+        return atOrBefore(position, index, partitionPositions[partition], partitionIndexes[partition]);
+    }
+
+    /** The partition Kafka's default partitioner gives the event's key, as the send below is partitioned. */
+    private int partition(final OutputEvent event)
+    {
+        fillKey(event);
+        return Utils.toPositive(Utils.murmur2(key)) % partitionPositions.length;
+    }
+
+    private void fillKey(final OutputEvent event)
+    {
+        final long businessKey = ctx.keys().key(event);
+        for (int i = 0; i < Long.BYTES; i++)
+        {
+            key[i] = (byte)(businessKey >>> (56 - 8 * i));
         }
     }
 
@@ -334,11 +453,7 @@ public final class KafkaSink implements OutputListener, AutoCloseable
             values[length] = value;
         }
         event.payload().getBytes(0, value, 0, length);
-        final long businessKey = ctx.keys().key(event);
-        for (int i = 0; i < Long.BYTES; i++)
-        {
-            key[i] = (byte)(businessKey >>> (56 - 8 * i));
-        }
+        fillKey(event);
         final RecordHeaders headers = new RecordHeaders();
         headers.add(KafkaHeaders.POSITION, KafkaHeaders.ascii(event.position()));
         headers.add(KafkaHeaders.INDEX, KafkaHeaders.ascii(event.index()));
@@ -365,16 +480,31 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         return true;
     }
 
-    /** Position of the last event in the topic when the sink opened: it resumes after (this, {@link #resumeIndex()}). */
+    /**
+     * Position of the last event in the topic when the sink opened: it resumes after (this, {@link #resumeIndex()});
+     * earlier after it aborted a hanging transaction ({@link #hangingAborted()}).
+     */
     public long resumePosition()
     {
         return resumePosition;
     }
 
-    /** Index of the last event in the topic when the sink opened, -1 for an empty topic. */
+    /**
+     * Index of the last event in the topic when the sink opened, -1 for an empty topic (or, after a hanging
+     * transaction was aborted, when it resumes before the first event of a position).
+     */
     public int resumeIndex()
     {
         return resumeIndex;
+    }
+
+    /**
+     * The hanging transactions of this sink's own (KIP-664) that it aborted when it opened, one line each
+     * (partition, offsets, producer, first event); empty when there were none. Their events are regenerated.
+     */
+    public List<String> hangingAborted()
+    {
+        return hangingAborted;
     }
 
     /** Position of the last event in a committed transaction (readable from any thread). */

@@ -1,5 +1,6 @@
 package io.ringlog.kafka;
 
+import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -11,6 +12,7 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +39,8 @@ import java.util.concurrent.locks.LockSupport;
  * confirmed. An open transaction of another writer (another transactional id) makes the start wait up
  * to its timeout, and then fail saying so, rather than resume before records that may commit: whose
  * transaction it is, and how to abort it ({@link UndecidedTransactions}; a hanging one, KIP-664, is never
- * aborted by a timeout).
+ * aborted by a timeout). A reader made to abort its writer's own hanging transactions does so after a
+ * moment's wait, and says which it aborted ({@link #aborted()}).
  */
 final class LastRecords implements AutoCloseable
 {
@@ -47,6 +50,12 @@ final class LastRecords implements AutoCloseable
     /** Between looks at a partition whose transaction is not decided yet. */
     private static final long SETTLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
+    /**
+     * How long a partition's records stay undecided before a reader that aborts its writer's hanging transactions
+     * asks the broker whose they are: markers of a transaction just decided land in milliseconds.
+     */
+    private static final long HANGING_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
     private final Consumer<byte[], byte[]> consumer;
     /** read_uncommitted, for the high watermark: where the records end, decided or not. */
     private final Consumer<byte[], byte[]> uncommitted;
@@ -54,6 +63,18 @@ final class LastRecords implements AutoCloseable
     private final Map<String, Object> properties;
     /** The transactional id of the writer whose topic this reads (null if none): named when a transaction stays open. */
     private final String transactionalId;
+    /** Whether it aborts a hanging transaction of {@link #transactionalId} it finds open. */
+    private final boolean abortOwnHanging;
+    private final List<Aborted> aborted = new ArrayList<>();
+
+    /**
+     * A hanging transaction of the writer's own that this reader aborted: its producer, and its records in
+     * {@code partition} from {@code startOffset} to before {@code endOffset}, {@code first} the first of them.
+     */
+    record Aborted(TopicPartition partition, long producerId, int producerEpoch, long startOffset, long endOffset,
+        ConsumerRecord<byte[], byte[]> first)
+    {
+    }
 
     /** A consumer of its own, built from {@code properties} (bootstrap servers and security). */
     LastRecords(final Map<String, Object> properties, final Duration timeout)
@@ -67,8 +88,21 @@ final class LastRecords implements AutoCloseable
      */
     LastRecords(final Map<String, Object> properties, final Duration timeout, final String transactionalId)
     {
+        this(properties, timeout, transactionalId, false);
+    }
+
+    /**
+     * As above; with {@code abortOwnHanging}, a transaction of {@code transactionalId} left open in a partition
+     * that its coordinator no longer tracks (a hanging one, KIP-664) is aborted
+     * ({@link UndecidedTransactions#abortOwnHanging}) instead of waited for. Only for a reader that runs after that
+     * writer's {@code initTransactions()}, and whose writer can make again what such a transaction held.
+     */
+    LastRecords(final Map<String, Object> properties, final Duration timeout, final String transactionalId,
+        final boolean abortOwnHanging)
+    {
         this.properties = Map.copyOf(properties);
         this.transactionalId = transactionalId;
+        this.abortOwnHanging = abortOwnHanging && transactionalId != null;
         final Map<String, Object> config = new HashMap<>(properties);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
@@ -177,12 +211,26 @@ final class LastRecords implements AutoCloseable
         // Once: a writer adding records meanwhile must not keep the wait from ending.
         uncommitted.assign(one);
         final long high = uncommitted.endOffsets(one, left(deadline)).get(partition);
+        final long since = System.nanoTime();
+        boolean asked = !abortOwnHanging;
         while (true)
         {
             final long stable = consumer.endOffsets(one, left(deadline)).get(partition);   // read_committed: the LSO
             if (stable >= high)
             {
                 return stable;
+            }
+            if (!asked && System.nanoTime() - since > HANGING_GRACE_NANOS)
+            {
+                asked = true;
+                final ProducerState hanging = UndecidedTransactions.abortOwnHanging(properties, partition, transactionalId);
+                if (hanging != null)
+                {
+                    final long start = hanging.currentTransactionStartOffset().getAsLong();
+                    aborted.add(new Aborted(partition, hanging.producerId(), hanging.producerEpoch(), start, high,
+                        first(partition, start, deadline)));
+                    continue;
+                }
             }
             if (System.nanoTime() > deadline)
             {
@@ -192,6 +240,30 @@ final class LastRecords implements AutoCloseable
             }
             LockSupport.parkNanos(SETTLE_PAUSE_NANOS);
         }
+    }
+
+    /** The record at {@code offset} of {@code partition}, committed or not (the first of a transaction left open). */
+    private ConsumerRecord<byte[], byte[]> first(final TopicPartition partition, final long offset, final long deadline)
+    {
+        uncommitted.seek(partition, offset);
+        while (System.nanoTime() < deadline)
+        {
+            for (final ConsumerRecord<byte[], byte[]> record : uncommitted.poll(POLL).records(partition))
+            {
+                if (record.offset() >= offset)
+                {
+                    return record;
+                }
+            }
+        }
+        throw new TimeoutException("reading the record at offset " + offset + " of " + partition + " took more than " +
+            timeout);
+    }
+
+    /** The hanging transactions of its writer's that this reader aborted, in the order it found them. */
+    List<Aborted> aborted()
+    {
+        return List.copyOf(aborted);
     }
 
     /** What is left of the time until {@code deadline}; at least half a second, time for one request to answer. */

@@ -1,5 +1,6 @@
 package io.ringlog.kafka;
 
+import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ProducerState;
@@ -24,8 +25,11 @@ import java.util.concurrent.TimeUnit;
  * and what to do: the command that aborts a hanging one, and for the others how to find out first (an
  * abort by hand of a transaction its coordinator still tracks breaks that transaction's atomicity).
  * <p>
- * It only diagnoses; it never aborts. Aborting a transaction that a live producer still writes would lose
- * that producer's records, and a start cannot prove that none does: the user who knows decides.
+ * It aborts only a hanging transaction of the writer's own transactional id, and only when asked to
+ * ({@link #abortOwnHanging}, which {@link KafkaSink} does: the events it held are regenerated from the
+ * journal). Any other open transaction it only diagnoses: aborting one that a live producer still
+ * writes, or one its coordinator still tracks, would lose records or break that transaction's atomicity,
+ * and a start cannot prove that neither is so: the user who knows decides.
  */
 final class UndecidedTransactions
 {
@@ -43,18 +47,8 @@ final class UndecidedTransactions
     static String describe(final Map<String, Object> properties, final TopicPartition partition,
         final String transactionalId)
     {
-        final Map<String, Object> config = new HashMap<>();
-        for (final Map.Entry<String, Object> property : properties.entrySet())
-        {
-            if (AdminClientConfig.configNames().contains(property.getKey()))
-            {
-                config.put(property.getKey(), property.getValue());
-            }
-        }
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int)ASK.toMillis());
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)ASK.toMillis());
         final String bootstrap = bootstrap(properties);
-        try (Admin admin = Admin.create(config))
+        try (Admin admin = admin(properties))
         {
             final List<ProducerState> producers = admin.describeProducers(List.of(partition)).partitionResult(partition)
                 .get(ASK.toMillis(), TimeUnit.MILLISECONDS).activeProducers();
@@ -89,6 +83,84 @@ final class UndecidedTransactions
             return "(asking the broker which producer holds it failed: " + message(ex) + "; " +
                 "kafka-transactions.sh --bootstrap-server " + bootstrap + " find-hanging --broker-id ID lists hanging ones)";
         }
+    }
+
+    /**
+     * Aborts the open transaction of {@code partition} if it is a hanging one of {@code transactionalId}: that
+     * id's producer id, at an epoch its coordinator no longer tracks in this partition. Call it only after that
+     * id's {@code initTransactions()}: by then the coordinator has decided every earlier transaction of the id
+     * and written its markers, so one still open here is one whose marker no partition will ever get (the
+     * coordinator lost this partition from it, as a broker restart mid-transaction can), and no producer can
+     * commit or abort it any more. Its records become aborted records, never visible to read_committed
+     * readers, which never saw them either.
+     *
+     * @return the producer state of the transaction it aborted, or null if the partition holds no such
+     *         transaction, or the broker did not say so within its wait (the start then waits and says why).
+     */
+    static ProducerState abortOwnHanging(final Map<String, Object> properties, final TopicPartition partition,
+        final String transactionalId)
+    {
+        try (Admin admin = admin(properties))
+        {
+            final List<ProducerState> producers = admin.describeProducers(List.of(partition)).partitionResult(partition)
+                .get(ASK.toMillis(), TimeUnit.MILLISECONDS).activeProducers();
+            final TransactionDescription own = admin.describeTransactions(List.of(transactionalId))
+                .description(transactionalId).get(ASK.toMillis(), TimeUnit.MILLISECONDS);
+            final ProducerState hanging = ownHanging(producers, own, partition);
+            if (hanging != null)
+            {
+                admin.abortTransaction(new AbortTransactionSpec(partition, hanging.producerId(), (short)hanging.producerEpoch(),
+                    hanging.coordinatorEpoch().orElse(-1))).all().get(ASK.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return hanging;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        catch (final ExecutionException | java.util.concurrent.TimeoutException | RuntimeException ex)
+        {
+            return null;
+        }
+    }
+
+    /**
+     * Of {@code producers}, the one whose open transaction is the writer's own ({@code own}, its coordinator's
+     * state; null if unknown) and not tracked by its coordinator in {@code partition}: a hanging one. Null if none.
+     */
+    static ProducerState ownHanging(final Collection<ProducerState> producers, final TransactionDescription own,
+        final TopicPartition partition)
+    {
+        if (own == null)
+        {
+            return null;
+        }
+        for (final ProducerState producer : producers)
+        {
+            if (producer.currentTransactionStartOffset().isPresent() && producer.producerId() == own.producerId() &&
+                !trackedHere(own, partition, producer))
+            {
+                return producer;
+            }
+        }
+        return null;
+    }
+
+    /** An Admin client with {@code properties}' connection settings, each question answered within {@link #ASK}. */
+    private static Admin admin(final Map<String, Object> properties)
+    {
+        final Map<String, Object> config = new HashMap<>();
+        for (final Map.Entry<String, Object> property : properties.entrySet())
+        {
+            if (AdminClientConfig.configNames().contains(property.getKey()))
+            {
+                config.put(property.getKey(), property.getValue());
+            }
+        }
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int)ASK.toMillis());
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)ASK.toMillis());
+        return Admin.create(config);
     }
 
     /**

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -236,6 +237,109 @@ class KafkaSinkTest
         }
         return collected.events().stream().map((seen) -> new Event(seen.position() % KEYS, seen.position(), seen.index(),
             seen.correlationId(), seen.type(), seen.value())).toList();
+    }
+
+    /**
+     * What a hanging transaction the sink aborts leaves behind: its coordinator had committed it in the other
+     * partitions, and its part in partition 0 is now aborted. Resuming after the newest event in the topic would
+     * lose partition 0's events of it; resuming before it and sending everything again would put the others' twice.
+     */
+    @Test
+    void shouldResumeBeforeAHangingTransactionItAbortedAndSendEachPartitionOnlyWhatItLacks() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("events"), 3);
+        final String scratch = broker.createTopic(TestBroker.uniqueName("scratch"), 3);
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+        final KafkaSink first = KafkaSink.open(context(topic, "hang"));
+        try (Engine engine = Engine.launch(first.attach("kafka", engineContext(journal, snapshots))))
+        {
+            publish(engine, 1, 100);
+        }
+        first.close();
+
+        // The events of commands 1..200 as this sink makes them (its writer, keys and partitions), in another topic.
+        final KafkaSink maker = KafkaSink.open(context(scratch, "scratch").transactionalId("hang-" + topic));
+        try (Engine engine = Engine.launch(maker.attach("kafka", engineContext(journal, snapshots))))
+        {
+            publish(engine, 101, 100);
+        }
+        maker.close();
+        // The transaction that hung held the events of 101..150: committed in partitions 1 and 2, aborted in 0.
+        final List<List<ConsumerRecord<byte[], byte[]>>> made = broker.readAll(scratch);
+        final long abortedFrom = broker.highWatermarks(List.of(new TopicPartition(topic, 0))).get(new TopicPartition(topic, 0));
+        copy(made, topic, 101, 150, true);
+        copy(made, topic, 101, 150, false);
+        final ConsumerRecord<byte[], byte[]> firstAborted = made.get(0).stream()
+            .filter((record) -> KafkaHeaders.number(record.headers(), KafkaHeaders.POSITION, -1) >= 101).findFirst().orElseThrow();
+        final long abortedTo = broker.highWatermarks(List.of(new TopicPartition(topic, 0))).get(new TopicPartition(topic, 0));
+        final LastRecords.Aborted hanging = new LastRecords.Aborted(new TopicPartition(topic, 0), 7, 3, abortedFrom,
+            abortedTo, firstAborted);
+        final long firstPosition = KafkaHeaders.number(firstAborted.headers(), KafkaHeaders.POSITION, -1);
+
+        final KafkaSink resumed = KafkaSink.open(context(topic, "hang"), List.of(hanging));
+        assertEquals(firstPosition, resumed.resumePosition(), "resumes before the aborted transaction's first event");
+        assertEquals(-1, resumed.resumeIndex());
+        assertEquals(1, resumed.hangingAborted().size());
+        assertTrue(resumed.hangingAborted().get(0).startsWith(topic + "-0 offsets " + abortedFrom + ".." + (abortedTo - 1) +
+            " (producer id 7, epoch 3, from position " + firstPosition + " index 0)"), resumed.hangingAborted().get(0));
+        try (Engine engine = Engine.launch(resumed.attach("kafka", engineContext(journal, snapshots))))
+        {
+            publish(engine, 201, 50);
+        }
+        resumed.close();
+
+        final List<Event> topicEvents = new ArrayList<>();
+        for (final List<ConsumerRecord<byte[], byte[]>> partition : broker.readAll(topic))
+        {
+            for (final ConsumerRecord<byte[], byte[]> record : partition)
+            {
+                topicEvents.add(event(record));
+            }
+        }
+        topicEvents.sort(Comparator.comparingLong(Event::position));
+        assertEquals(reference(250), topicEvents, "every event once: partition 0's part of the aborted transaction sent " +
+            "again, the other partitions' not");
+        final long inPartition0 = made.get(0).stream().map(KafkaSinkTest::event)
+            .filter((event) -> event.position() >= 101 && event.position() <= 150).count();
+        assertEquals(inPartition0 + 50, resumed.regenerated(), "partition 0's events of 101..150, and 151..200");
+    }
+
+    /**
+     * Copies the records of {@code made} (a topic's partitions) with positions {@code from..to} into the same
+     * partitions of {@code topic}: those of partition 0 in a transaction that aborts, or the others committed.
+     */
+    private static void copy(final List<List<ConsumerRecord<byte[], byte[]>>> made, final String topic, final long from,
+        final long to, final boolean committed)
+    {
+        final Map<String, Object> properties = broker.clientProperties();
+        properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "copy-" + committed + "-" + topic);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties, new ByteArraySerializer(),
+            new ByteArraySerializer()))
+        {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (int p = committed ? 1 : 0; p < (committed ? made.size() : 1); p++)
+            {
+                for (final ConsumerRecord<byte[], byte[]> record : made.get(p))
+                {
+                    final long position = KafkaHeaders.number(record.headers(), KafkaHeaders.POSITION, -1);
+                    if (position >= from && position <= to)
+                    {
+                        producer.send(new ProducerRecord<>(topic, p, record.timestamp(), record.key(), record.value(),
+                            record.headers()));
+                    }
+                }
+            }
+            if (committed)
+            {
+                producer.commitTransaction();
+            }
+            else
+            {
+                producer.abortTransaction();
+            }
+        }
     }
 
     private static void leaveATransactionOpen(final String topic, final String transactionalId)

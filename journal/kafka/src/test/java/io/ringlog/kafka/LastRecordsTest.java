@@ -109,7 +109,18 @@ class LastRecordsTest
                     ", and its coordinator has this transaction Ongoing"), message);
                 assertFalse(message.contains(" abort --topic"), message);
             }
-            producer.abortTransaction();
+            // A reader that aborts its writer's hanging transactions leaves one its coordinator still tracks alone.
+            try (LastRecords reader = new LastRecords(broker.clientProperties(), Duration.ofSeconds(2), "undecided-" + topic,
+                true))
+            {
+                assertThrows(UndecidedTransactionException.class, () -> reader.last(new TopicPartition(topic, 0)));
+                assertEquals(java.util.List.of(), reader.aborted(), "nothing aborted");
+            }
+            producer.commitTransaction();
+            try (LastRecords reader = new LastRecords(broker.clientProperties(), Duration.ofSeconds(30)))
+            {
+                assertEquals("open", text(reader.last(new TopicPartition(topic, 0))), "the transaction committed, whole");
+            }
         }
     }
 

@@ -95,6 +95,26 @@ class UndecidedTransactionsTest
             UndecidedTransactions.diagnose("host:9092", PARTITION, List.of(closed(1)), "l.events-writer", null, null));
     }
 
+    /** What a sink aborts by itself: only its own id's open transaction that its coordinator does not track here. */
+    @Test
+    void shouldAbortOnlyTheWritersOwnTransactionThatItsCoordinatorNoLongerTracks()
+    {
+        final TransactionDescription empty = new TransactionDescription(1, TransactionState.EMPTY, 1, 26, 10_000,
+            OptionalLong.empty(), Set.of());
+        assertEquals(23072, UndecidedTransactions.ownHanging(List.of(closed(7), open(1, 25, 23072)), empty, PARTITION)
+            .currentTransactionStartOffset().getAsLong(), "the incident's: the id's, its coordinator Empty at a later epoch");
+        assertEquals(null, UndecidedTransactions.ownHanging(List.of(open(9, 0, 23072)), empty, PARTITION),
+            "another producer's");
+        assertEquals(null, UndecidedTransactions.ownHanging(List.of(open(1, 25, 23072)), null, PARTITION),
+            "the id's coordinator did not say which producer id it has");
+        assertEquals(null, UndecidedTransactions.ownHanging(List.of(open(1, 25, 23072)), new TransactionDescription(1,
+            TransactionState.ONGOING, 1, 25, 10_000, OptionalLong.of(1), Set.of(PARTITION)), PARTITION),
+            "in progress: its coordinator decides it");
+        assertEquals(null, UndecidedTransactions.ownHanging(List.of(open(1, 25, 23072)), new TransactionDescription(1,
+            TransactionState.PREPARE_COMMIT, 1, 25, 10_000, OptionalLong.of(1), Set.of(PARTITION)), PARTITION),
+            "being committed: its markers are on their way");
+    }
+
     private static ProducerState open(final long producerId, final int epoch, final long start)
     {
         return new ProducerState(producerId, epoch, 5, 0, OptionalInt.of(3), OptionalLong.of(start));

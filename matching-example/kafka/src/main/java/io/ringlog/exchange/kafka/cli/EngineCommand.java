@@ -180,6 +180,11 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
         out.println("commands-topic: " + ctx.commandsTopic());
         out.println("events-topic: " + ctx.eventsTopic());
         out.println("journal: " + ctx.journalDir());
+        for (final String aborted : sink.hangingAborted())
+        {
+            out.println("events-hanging-aborted: " + aborted + ": a transaction of this engine's that a broker restart " +
+                "left open and no timeout aborts (KIP-664); its events are regenerated from the journal");
+        }
         out.println("events-resume-after: position " + sink.resumePosition() + " index " + sink.resumeIndex());
         out.println("recovered-position: " + (engine.engine().nextPosition() - 1));
         for (final int partition : ctx.partitions())
