@@ -18,13 +18,14 @@ import org.apache.kafka.common.errors.NetworkException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.utils.Utils;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -43,14 +44,14 @@ import java.util.Map;
  * writer of its topic ({@link KafkaHeaders#WRITER} is checked).
  * <p>
  * A transaction of its own left open in a partition that its coordinator no longer tracks (a hanging
- * transaction, KIP-664: a broker restart mid-transaction can leave one, and no timeout ever aborts it)
+ * transaction, KIP-664: a broker restarted mid-transaction has left one, and no timeout ever aborts it)
  * would hold back every read_committed reader of that partition for good. The sink aborts it when it
  * opens, and says so ({@link #hangingAborted()}). Its coordinator may have committed that transaction in
- * the other partitions, so the sink then resumes before the aborted transaction's first event and skips,
- * partition by partition, the events each partition already holds: those of the aborted part are
- * regenerated, the others are not sent twice. That needs the partition of an event, so it is done only
- * with Kafka's default partitioning by key; with {@code partitioner.class} or {@code partitioner.ignore.keys}
- * set, a hanging transaction is only diagnosed, and the start fails after its timeout saying how to abort it.
+ * other partitions, which leaves a partition without events that another holds after them. Every start
+ * looks for that in the topic itself (a partition whose records after its last committed one are this
+ * sink's aborted events, older than the newest event in the topic), so it is found after any abort, by
+ * this start, an earlier one that did not finish, or by hand: the sink then resumes before the first of
+ * those events and skips exactly the events the topic already holds (read from every partition).
  * <p>
  * Crash-only: if the producer fails, the sink produces nothing more and reports {@link #failure()};
  * the host stops, and the next start resumes from the topic and the journal. A sink fenced by another
@@ -79,11 +80,10 @@ public final class KafkaSink implements OutputListener, AutoCloseable
     private final long publishedPosition;
     private final int publishedIndex;
     /**
-     * The newest event in each partition when it opened (position, index), or null: consulted for events between
-     * {@link #resumePosition} and {@link #publishedPosition}, which only an aborted hanging transaction leaves.
+     * The events in the topic after {@link #resumePosition} when it opened, or null if none: only a transaction
+     * committed in some partitions and aborted in others leaves the sink resuming before events it has published.
      */
-    private final long[] partitionPositions;
-    private final int[] partitionIndexes;
+    private final Set<EventId> publishedAfterResume;
     private final List<String> hangingAborted;
     private boolean resumed;
     private boolean inTransaction;
@@ -111,39 +111,19 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         this.values = new byte[ctx.maxEventPayloadLength() + 1][];
         this.publishedPosition = published.position();
         this.publishedIndex = published.index();
-        long position = published.position();
-        int index = published.index();
+        this.resumePosition = published.resumePosition();
+        this.resumeIndex = published.resumeIndex();
+        this.publishedAfterResume = published.afterResume();
         final List<String> aborted = new ArrayList<>();
         for (final LastRecords.Aborted hanging : published.aborted())
         {
-            checkWriter(ctx, hanging.first());
-            final long first = KafkaHeaders.number(hanging.first().headers(), KafkaHeaders.POSITION, -1);
-            final long firstIndex = KafkaHeaders.number(hanging.first().headers(), KafkaHeaders.INDEX, -1);
-            if (first < 1 || firstIndex < 0)
-            {
-                throw new IllegalStateException("the first record of the transaction aborted in " + hanging.partition() +
-                    " (offset " + hanging.startOffset() + ") has no " + KafkaHeaders.POSITION + "/" + KafkaHeaders.INDEX +
-                    " headers");
-            }
-            // Resume just before it: everything before is decided in every partition, this transaction and what
-            // follows may be in some partitions and not in others.
-            if (atOrBefore(first, (int)firstIndex - 1, position, index))
-            {
-                position = first;
-                index = (int)firstIndex - 1;
-            }
             aborted.add(hanging.partition() + " offsets " + hanging.startOffset() + ".." + (hanging.endOffset() - 1) +
-                " (producer id " + hanging.producerId() + ", epoch " + hanging.producerEpoch() + ", from position " + first +
-                " index " + firstIndex + ")");
+                " (producer id " + hanging.producerId() + ", epoch " + hanging.producerEpoch() + ", from position " +
+                KafkaHeaders.number(hanging.first().headers(), KafkaHeaders.POSITION, -1) + " index " +
+                KafkaHeaders.number(hanging.first().headers(), KafkaHeaders.INDEX, -1) + ")");
         }
-        this.resumePosition = position;
-        this.resumeIndex = index;
         this.hangingAborted = List.copyOf(aborted);
-        // Only events after the resume point and at or before the newest one the topic held need their partition's look.
-        final boolean noneBetween = atOrBefore(published.position(), published.index(), position, index);
-        this.partitionPositions = noneBetween ? null : published.positions();
-        this.partitionIndexes = noneBetween ? null : published.indexes();
-        this.committedPosition = position;
+        this.committedPosition = resumePosition;
     }
 
     /** Whether event (position, index) comes at or before (lastPosition, lastIndex) in the engine's order. */
@@ -158,15 +138,6 @@ public final class KafkaSink implements OutputListener, AutoCloseable
      * @throws IllegalStateException if the topic is missing or another writer's records are in it.
      */
     public static KafkaSink open(final Context ctx)
-    {
-        return open(ctx, List.of());
-    }
-
-    /**
-     * As {@link #open(Context)}, as if the hanging transactions {@code abortedBefore} had been found and aborted by
-     * this start (for tests: a test broker cannot be made to leave a transaction hanging).
-     */
-    static KafkaSink open(final Context ctx, final List<LastRecords.Aborted> abortedBefore)
     {
         ctx.conclude();
         final Map<String, Object> config = new HashMap<>(ctx.producerProperties());
@@ -201,11 +172,7 @@ public final class KafkaSink implements OutputListener, AutoCloseable
                 throw BrokerTimeouts.unanswered(config, BrokerTimeouts.maxBlock(config), "when this sink fenced its " +
                     "predecessor (initTransactions, transactional id " + ctx.transactionalId() + ")", ex);
             }
-            final Published published = lastPublished(ctx, true);
-            final List<LastRecords.Aborted> aborted = new ArrayList<>(abortedBefore);
-            aborted.addAll(published.aborted());
-            return new KafkaSink(ctx, producer, new Published(published.position(), published.index(), published.positions(),
-                published.indexes(), aborted));
+            return new KafkaSink(ctx, producer, lastPublished(ctx, true));
         }
         catch (final RuntimeException ex)
         {
@@ -215,52 +182,103 @@ public final class KafkaSink implements OutputListener, AutoCloseable
     }
 
     /**
-     * The newest committed event in the topic (position 0, index -1 when it has none) and in each partition.
-     * With {@code settle}, after every transaction in it is decided (see {@link LastRecords}), aborting this
-     * sink's own hanging transactions where the event's partition can be computed (see the class comment).
+     * The newest committed event in the topic (position 0, index -1 when it has none), and where to resume. With
+     * {@code settle}, after every transaction in it is decided (see {@link LastRecords}; this sink's own hanging
+     * transactions are aborted), and before the first of this sink's aborted events that a partition holds after its
+     * last committed one and that is older than the newest event: a transaction its coordinator committed elsewhere.
      */
     private static Published lastPublished(final Context ctx, final boolean settle)
     {
         long position = 0;
         int index = -1;
-        final boolean abortHanging = settle && !ctx.producerProperties().containsKey(ProducerConfig.PARTITIONER_CLASS_CONFIG) &&
-            !Boolean.parseBoolean(String.valueOf(ctx.producerProperties().get(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG)));
         try (LastRecords reader = new LastRecords(ctx.consumerProperties(), ctx.startupTimeout(), ctx.transactionalId(),
-            abortHanging))
+            settle))
         {
             final int partitions = reader.partitionCount(ctx.topic());
-            final long[] positions = new long[partitions];
-            final int[] indexes = new int[partitions];
+            final long[] nextOffsets = new long[partitions];
             for (int p = 0; p < partitions; p++)
             {
-                indexes[p] = -1;
                 final ConsumerRecord<byte[], byte[]> last = reader.last(new TopicPartition(ctx.topic(), p), settle);
                 if (last == null)
                 {
                     continue;
                 }
                 checkWriter(ctx, last);
-                final long lastPosition = KafkaHeaders.number(last.headers(), KafkaHeaders.POSITION, -1);
-                final long lastIndex = KafkaHeaders.number(last.headers(), KafkaHeaders.INDEX, -1);
-                if (lastPosition < 1 || lastIndex < 0)
-                {
-                    throw new IllegalStateException("the last record of " + ctx.topic() + "-" + p + " (offset " +
-                        last.offset() + ") has no " + KafkaHeaders.POSITION + "/" + KafkaHeaders.INDEX + " headers");
-                }
-                positions[p] = lastPosition;
-                indexes[p] = (int)lastIndex;
-                if (!atOrBefore(lastPosition, (int)lastIndex, position, index))
+                nextOffsets[p] = last.offset() + 1;
+                final long lastPosition = number(ctx, last, KafkaHeaders.POSITION);
+                final int lastIndex = (int)number(ctx, last, KafkaHeaders.INDEX);
+                if (!atOrBefore(lastPosition, lastIndex, position, index))
                 {
                     position = lastPosition;
-                    index = (int)lastIndex;
+                    index = lastIndex;
                 }
             }
-            return new Published(position, index, positions, indexes, reader.aborted());
+            if (!settle)
+            {
+                return new Published(position, index, position, index, null, List.of());
+            }
+            long resumePosition = position;
+            int resumeIndex = index;
+            for (int p = 0; p < partitions; p++)
+            {
+                final ConsumerRecord<byte[], byte[]> aborted = reader.firstFrom(new TopicPartition(ctx.topic(), p), nextOffsets[p]);
+                if (aborted == null || !ctx.transactionalId().equals(KafkaHeaders.text(aborted.headers(), KafkaHeaders.WRITER)))
+                {
+                    continue;
+                }
+                final long abortedPosition = number(ctx, aborted, KafkaHeaders.POSITION);
+                final int abortedIndex = (int)number(ctx, aborted, KafkaHeaders.INDEX);
+                if (atOrBefore(abortedPosition, abortedIndex, position, index) &&
+                    atOrBefore(abortedPosition, abortedIndex - 1, resumePosition, resumeIndex))
+                {
+                    resumePosition = abortedPosition;
+                    resumeIndex = abortedIndex - 1;
+                }
+            }
+            Set<EventId> afterResume = null;
+            if (resumePosition != position || resumeIndex != index)
+            {
+                afterResume = new HashSet<>();
+                final long fromPosition = resumePosition;
+                final int fromIndex = resumeIndex;
+                for (int p = 0; p < partitions; p++)
+                {
+                    for (final ConsumerRecord<byte[], byte[]> record : reader.committedAfter(new TopicPartition(ctx.topic(), p),
+                        (each) -> atOrBefore(number(ctx, each, KafkaHeaders.POSITION), (int)number(ctx, each, KafkaHeaders.INDEX),
+                            fromPosition, fromIndex)))
+                    {
+                        afterResume.add(new EventId(number(ctx, record, KafkaHeaders.POSITION),
+                            (int)number(ctx, record, KafkaHeaders.INDEX)));
+                    }
+                }
+            }
+            return new Published(position, index, resumePosition, resumeIndex, afterResume, reader.aborted());
         }
     }
 
-    /** What {@link #lastPublished} found: the newest event, the newest per partition, the hanging transactions aborted. */
-    private record Published(long position, int index, long[] positions, int[] indexes, List<LastRecords.Aborted> aborted)
+    /** A position or index header of a record of this sink's; a record without one is refused. */
+    private static long number(final Context ctx, final ConsumerRecord<byte[], byte[]> record, final String header)
+    {
+        final long value = KafkaHeaders.number(record.headers(), header, -1);
+        if (value < 0 || (KafkaHeaders.POSITION.equals(header) && value < 1))
+        {
+            throw new IllegalStateException("the record of " + ctx.topic() + "-" + record.partition() + " at offset " +
+                record.offset() + " has no " + KafkaHeaders.POSITION + "/" + KafkaHeaders.INDEX + " headers");
+        }
+        return value;
+    }
+
+    /**
+     * What {@link #lastPublished} found: the newest event, where to resume, the events in the topic after that (null
+     * when it resumes after the newest), and the hanging transactions this start aborted.
+     */
+    private record Published(long position, int index, long resumePosition, int resumeIndex, Set<EventId> afterResume,
+        List<LastRecords.Aborted> aborted)
+    {
+    }
+
+    /** An event by its causation: the position of its command and its index among that command's events. */
+    private record EventId(long position, int index)
     {
     }
 
@@ -349,9 +367,8 @@ public final class KafkaSink implements OutputListener, AutoCloseable
     }
 
     /**
-     * Whether a regenerated event is in the topic already: at or before where the sink resumes, or, after a
-     * hanging transaction was aborted, at or before the newest event of its own partition. Sets {@link #resumed}
-     * once past every event the topic held.
+     * Whether a regenerated event is in the topic already: at or before where the sink resumes, or one of the events
+     * the topic held after that. Sets {@link #resumed} once past every event the topic held.
      */
     private boolean alreadyPublished(final OutputEvent event)
     {
@@ -361,20 +378,12 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         {
             return true;
         }
-        if (partitionPositions == null || !atOrBefore(position, index, publishedPosition, publishedIndex))
+        if (publishedAfterResume == null || !atOrBefore(position, index, publishedPosition, publishedIndex))
         {
             resumed = true;
             return false;
         }
-        final int partition = partition(event);
-        return atOrBefore(position, index, partitionPositions[partition], partitionIndexes[partition]);
-    }
-
-    /** The partition Kafka's default partitioner gives the event's key, as the send below is partitioned. */
-    private int partition(final OutputEvent event)
-    {
-        fillKey(event);
-        return Utils.toPositive(Utils.murmur2(key)) % partitionPositions.length;
+        return publishedAfterResume.contains(new EventId(position, index));
     }
 
     private void fillKey(final OutputEvent event)

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 /**
  * Reads the last committed record of a partition: how a sink finds the last event it published and
@@ -55,6 +56,9 @@ final class LastRecords implements AutoCloseable
      * asks the broker whose they are: markers of a transaction just decided land in milliseconds.
      */
     private static final long HANGING_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    /** Between questions about a partition that stays undecided. */
+    private static final long HANGING_ASK_AGAIN_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     private final Consumer<byte[], byte[]> consumer;
     /** read_uncommitted, for the high watermark: where the records end, decided or not. */
@@ -211,8 +215,7 @@ final class LastRecords implements AutoCloseable
         // Once: a writer adding records meanwhile must not keep the wait from ending.
         uncommitted.assign(one);
         final long high = uncommitted.endOffsets(one, left(deadline)).get(partition);
-        final long since = System.nanoTime();
-        boolean asked = !abortOwnHanging;
+        long ask = System.nanoTime() + HANGING_GRACE_NANOS;
         while (true)
         {
             final long stable = consumer.endOffsets(one, left(deadline)).get(partition);   // read_committed: the LSO
@@ -220,9 +223,10 @@ final class LastRecords implements AutoCloseable
             {
                 return stable;
             }
-            if (!asked && System.nanoTime() - since > HANGING_GRACE_NANOS)
+            if (abortOwnHanging && System.nanoTime() > ask)
             {
-                asked = true;
+                // Asked again now and then: an answer lost to a broker just back is not the last word.
+                ask = System.nanoTime() + HANGING_ASK_AGAIN_NANOS;
                 final ProducerState hanging = UndecidedTransactions.abortOwnHanging(properties, partition, transactionalId);
                 if (hanging != null)
                 {
@@ -258,6 +262,80 @@ final class LastRecords implements AutoCloseable
         }
         throw new TimeoutException("reading the record at offset " + offset + " of " + partition + " took more than " +
             timeout);
+    }
+
+    /**
+     * The first record of {@code partition} at or after {@code offset}, committed or not, or null if it has none:
+     * after {@link #last}, the first record past the last committed one is one of an aborted transaction.
+     */
+    ConsumerRecord<byte[], byte[]> firstFrom(final TopicPartition partition, final long offset)
+    {
+        final List<TopicPartition> one = List.of(partition);
+        uncommitted.assign(one);
+        final long end = uncommitted.endOffsets(one, timeout).get(partition);
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        uncommitted.seek(partition, Math.max(offset, uncommitted.beginningOffsets(one, timeout).get(partition)));
+        while (uncommitted.position(partition, timeout) < end)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new TimeoutException("reading " + partition + " from offset " + offset + " took more than " + timeout);
+            }
+            for (final ConsumerRecord<byte[], byte[]> record : uncommitted.poll(POLL).records(partition))
+            {
+                if (record.offset() >= offset)
+                {
+                    return record;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The committed records at the end of {@code partition} that come after the last one {@code before} accepts
+     * (all of them if none does), in offset order: it reads back from the end in windows eight times larger until
+     * a window begins with a record {@code before} accepts, or at the partition's beginning.
+     */
+    List<ConsumerRecord<byte[], byte[]>> committedAfter(final TopicPartition partition,
+        final Predicate<ConsumerRecord<byte[], byte[]>> before)
+    {
+        final List<TopicPartition> one = List.of(partition);
+        consumer.assign(one);
+        final long begin = consumer.beginningOffsets(one, timeout).get(partition);
+        final long end = consumer.endOffsets(one, timeout).get(partition);
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        long window = 64;
+        while (true)
+        {
+            final long from = Math.max(begin, end - window);
+            consumer.seek(partition, from);
+            final List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
+            while (consumer.position(partition, timeout) < end)
+            {
+                if (System.nanoTime() > deadline)
+                {
+                    throw new TimeoutException("reading the end of " + partition + " took more than " + timeout);
+                }
+                for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL).records(partition))
+                {
+                    if (record.offset() < end)
+                    {
+                        read.add(record);
+                    }
+                }
+            }
+            int after = read.size();
+            while (after > 0 && !before.test(read.get(after - 1)))
+            {
+                after--;
+            }
+            if (after > 0 || from == begin)
+            {
+                return read.subList(after, read.size());
+            }
+            window *= 8;
+        }
     }
 
     /** The hanging transactions of its writer's that this reader aborted, in the order it found them. */

@@ -106,7 +106,7 @@ final class UndecidedTransactions
                 .get(ASK.toMillis(), TimeUnit.MILLISECONDS).activeProducers();
             final TransactionDescription own = admin.describeTransactions(List.of(transactionalId))
                 .description(transactionalId).get(ASK.toMillis(), TimeUnit.MILLISECONDS);
-            final ProducerState hanging = ownHanging(producers, own, partition);
+            final ProducerState hanging = abortable(producers, own, partition);
             if (hanging != null)
             {
                 admin.abortTransaction(new AbortTransactionSpec(partition, hanging.producerId(), (short)hanging.producerEpoch(),
@@ -145,6 +145,22 @@ final class UndecidedTransactions
             }
         }
         return null;
+    }
+
+    /**
+     * Of {@code producers}, the writer's own hanging transaction ({@link #ownHanging}) if its coordinator is at rest
+     * (Empty, or a transaction completed) at a later epoch: nothing of the id is in progress, as right after the
+     * writer's own {@code initTransactions()}. Anything else (another process of the id writing, a commit under
+     * transactions v2, whose coordinator reports the next epoch while the markers are on their way) is left to its
+     * coordinator. Null if none.
+     */
+    static ProducerState abortable(final Collection<ProducerState> producers, final TransactionDescription own,
+        final TopicPartition partition)
+    {
+        final ProducerState hanging = ownHanging(producers, own, partition);
+        final boolean atRest = own != null && (own.state() == TransactionState.EMPTY ||
+            own.state() == TransactionState.COMPLETE_COMMIT || own.state() == TransactionState.COMPLETE_ABORT);
+        return hanging != null && atRest && hanging.producerEpoch() < own.producerEpoch() ? hanging : null;
     }
 
     /** An Admin client with {@code properties}' connection settings, each question answered within {@link #ASK}. */
@@ -196,9 +212,9 @@ final class UndecidedTransactions
                 else
                 {
                     words.append(", but its coordinator no longer tracks this transaction (state ").append(own.state())
-                        .append(", epoch ").append(own.producerEpoch()).append("): a hanging transaction (KIP-664, left by ")
-                        .append("a broker restart mid-commit), which no timeout will ever abort, and which no producer can ")
-                        .append("still commit. Abort it (this writer does not) with: ");
+                        .append(", epoch ").append(own.producerEpoch()).append("): a hanging transaction (KIP-664; a broker restarted ")
+                        .append("mid-transaction has left one), which no timeout will ever abort, and which no producer can ")
+                        .append("still commit. Abort it (this reader does not abort it itself) with: ");
                     abortCommand(words, bootstrap, partition, producer, start);
                     words.append(", then start again");
                 }

@@ -113,6 +113,18 @@ class UndecidedTransactionsTest
         assertEquals(null, UndecidedTransactions.ownHanging(List.of(open(1, 25, 23072)), new TransactionDescription(1,
             TransactionState.PREPARE_COMMIT, 1, 25, 10_000, OptionalLong.of(1), Set.of(PARTITION)), PARTITION),
             "being committed: its markers are on their way");
+        assertEquals(23072, UndecidedTransactions.abortable(List.of(open(1, 25, 23072)), empty, PARTITION)
+            .currentTransactionStartOffset().getAsLong(), "at rest at a later epoch: aborted");
+        // Transactions v2: a commit in progress shows the next epoch; another process of the id is committing it.
+        assertEquals(null, UndecidedTransactions.abortable(List.of(open(1, 25, 23072)), new TransactionDescription(1,
+            TransactionState.PREPARE_COMMIT, 1, 26, 10_000, OptionalLong.of(1), Set.of(PARTITION)), PARTITION),
+            "a v2 commit in progress");
+        assertEquals(null, UndecidedTransactions.abortable(List.of(open(1, 25, 23072)), new TransactionDescription(1,
+            TransactionState.ONGOING, 1, 27, 10_000, OptionalLong.of(1), Set.of(new TopicPartition("l.events", 2))),
+            PARTITION), "another process of the id is writing");
+        assertEquals(null, UndecidedTransactions.abortable(List.of(open(1, 25, 23072)), new TransactionDescription(1,
+            TransactionState.EMPTY, 1, 25, 10_000, OptionalLong.empty(), Set.of()), PARTITION),
+            "not a later epoch than the one left open");
     }
 
     private static ProducerState open(final long producerId, final int epoch, final long start)
