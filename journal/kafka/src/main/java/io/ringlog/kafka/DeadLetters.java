@@ -13,7 +13,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +32,7 @@ final class DeadLetters implements AutoCloseable
     private final String sourceTopic;
     private final byte[] sourceTopicBytes;
     private long sent;
+    private long sentAgain;
 
     DeadLetters(
         final Map<String, Object> producerProperties,
@@ -82,29 +85,73 @@ final class DeadLetters implements AutoCloseable
     }
 
     /**
-     * The offset of the last record of {@code partition} already dead-lettered, -1 if none.
+     * The offset of the last record of {@code partition} of the source topic already dead-lettered, -1 if none,
+     * once the dead letters the topic holds only as aborted records after its last committed one are sent again.
+     * Those are a dead letter whose transaction a killed source left open (aborted by {@code initTransactions}), or
+     * one whose transaction hung after a broker restart and {@code reader} aborted (KIP-664), which may have been
+     * committed as far as the source knew. Either way the record is a dead letter the topic lacks, and the source
+     * may never read its command again (it resumes after what the journal holds): sent again here, it is in the
+     * topic once. Call it with a reader that aborts this producer's hanging transactions, after the constructor.
      *
      * @throws IllegalStateException if the dead-letter topic has fewer partitions than needed, or its
      *                               last record came from another topic or partition.
      */
-    static long lastDeadLettered(final LastRecords reader, final String topic, final String sourceTopic, final int partition)
+    long resume(final LastRecords reader, final int partition)
     {
         checkPartitions(topic, reader.partitionCount(topic), sourceTopic, partition);
-        final ConsumerRecord<byte[], byte[]> last = reader.last(new TopicPartition(topic, partition));
-        if (last == null)
+        final TopicPartition deadLetterPartition = new TopicPartition(topic, partition);
+        final ConsumerRecord<byte[], byte[]> last = reader.last(deadLetterPartition);
+        long lastOffset = -1;
+        if (last != null)
         {
-            return -1;
+            lastOffset = sourceOffset(last, partition);
+            if (lastOffset < 0)
+            {
+                throw new IllegalStateException("the last record of " + topic + "-" + partition + " (offset " +
+                    last.offset() + ") is not a dead letter of " + sourceTopic + "-" + partition + " but of " +
+                    KafkaHeaders.text(last.headers(), KafkaHeaders.DEAD_LETTER_TOPIC) + "-" +
+                    KafkaHeaders.number(last.headers(), KafkaHeaders.DEAD_LETTER_PARTITION, -1) +
+                    ": one commands topic per dead-letter topic, partition p to partition p");
+            }
         }
-        final String from = KafkaHeaders.text(last.headers(), KafkaHeaders.DEAD_LETTER_TOPIC);
-        final long fromPartition = KafkaHeaders.number(last.headers(), KafkaHeaders.DEAD_LETTER_PARTITION, -1);
-        final long offset = KafkaHeaders.number(last.headers(), KafkaHeaders.DEAD_LETTER_OFFSET, -1);
-        if (!sourceTopic.equals(from) || fromPartition != partition || offset < 0)
+        final List<ConsumerRecord<byte[], byte[]>> lacking = new ArrayList<>();
+        long through = lastOffset;
+        for (final ConsumerRecord<byte[], byte[]> aborted : reader.uncommittedFrom(deadLetterPartition,
+            last == null ? 0 : last.offset() + 1))
         {
-            throw new IllegalStateException("the last record of " + topic + "-" + partition + " (offset " +
-                last.offset() + ") is not a dead letter of " + sourceTopic + "-" + partition + " but of " + from + "-" +
-                fromPartition + ": one commands topic per dead-letter topic, partition p to partition p");
+            final long offset = sourceOffset(aborted, partition);
+            if (offset > through)
+            {
+                lacking.add(aborted);
+                through = offset;
+            }
         }
-        return offset;
+        if (!lacking.isEmpty())
+        {
+            producer.beginTransaction();
+            for (final ConsumerRecord<byte[], byte[]> again : lacking)
+            {
+                producer.send(new ProducerRecord<>(topic, partition, again.key(), again.value(), again.headers()));
+            }
+            producer.commitTransaction();
+            sentAgain += lacking.size();
+        }
+        return through;
+    }
+
+    /** The source offset a dead letter of {@code partition} of the source topic names, -1 if it is not one. */
+    private long sourceOffset(final ConsumerRecord<byte[], byte[]> record, final int partition)
+    {
+        final String from = KafkaHeaders.text(record.headers(), KafkaHeaders.DEAD_LETTER_TOPIC);
+        final long fromPartition = KafkaHeaders.number(record.headers(), KafkaHeaders.DEAD_LETTER_PARTITION, -1);
+        final long offset = KafkaHeaders.number(record.headers(), KafkaHeaders.DEAD_LETTER_OFFSET, -1);
+        return sourceTopic.equals(from) && fromPartition == partition ? offset : -1;
+    }
+
+    /** Dead letters the topic held only as aborted records, sent again by {@link #resume}. */
+    long sentAgain()
+    {
+        return sentAgain;
     }
 
     /** Sends {@code record} with {@code reason} and waits until it is committed. */

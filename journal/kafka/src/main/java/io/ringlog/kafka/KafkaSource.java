@@ -112,7 +112,7 @@ public final class KafkaSource implements Agent, AutoCloseable
         Consumer<byte[], byte[]> consumer = null;
         DeadLetters deadLetters = null;
         try (LastRecords reader = new LastRecords(ctx.consumerProperties(), ctx.startupTimeout(),
-            ctx.deadLetterTransactionalId()))
+            ctx.deadLetterTransactionalId(), true))
         {
             checkPartitions(ctx, reader.partitionCount(ctx.topic()));
             deadLetters = new DeadLetters(ctx.producerProperties(), ctx.deadLetterTopic(),
@@ -121,7 +121,7 @@ public final class KafkaSource implements Agent, AutoCloseable
             {
                 partitions[i] = new TopicPartition(ctx.topic(), assigned[i]);
                 sourceIds[i] = SourceIds.of(ctx.topic(), assigned[i]);
-                lastDeadLettered[i] = DeadLetters.lastDeadLettered(reader, ctx.deadLetterTopic(), ctx.topic(), assigned[i]);
+                lastDeadLettered[i] = deadLetters.resume(reader, assigned[i]);
             }
             consumer = new KafkaConsumer<>(consumerConfig(ctx), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             consumer.assign(Arrays.asList(partitions));

@@ -292,6 +292,32 @@ final class LastRecords implements AutoCloseable
         return null;
     }
 
+    /** The records of {@code partition} from {@code offset} to its end, committed or not (aborted, after {@link #last}). */
+    List<ConsumerRecord<byte[], byte[]>> uncommittedFrom(final TopicPartition partition, final long offset)
+    {
+        final List<TopicPartition> one = List.of(partition);
+        uncommitted.assign(one);
+        final long end = uncommitted.endOffsets(one, timeout).get(partition);
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        uncommitted.seek(partition, Math.max(offset, uncommitted.beginningOffsets(one, timeout).get(partition)));
+        final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        while (uncommitted.position(partition, timeout) < end)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new TimeoutException("reading " + partition + " from offset " + offset + " took more than " + timeout);
+            }
+            for (final ConsumerRecord<byte[], byte[]> record : uncommitted.poll(POLL).records(partition))
+            {
+                if (record.offset() >= offset && record.offset() < end)
+                {
+                    records.add(record);
+                }
+            }
+        }
+        return records;
+    }
+
     /**
      * The committed records at the end of {@code partition} that come after the last one {@code before} accepts
      * (all of them if none does), in offset order: it reads back from the end in windows eight times larger until

@@ -202,6 +202,56 @@ class KafkaSourceTest
         assertEquals(4, broker.readAll(deadLetters).get(0).size(), "no dead letter twice");
     }
 
+    /**
+     * A dead letter the topic holds only as an aborted record after its last committed one: a killed source's, or a
+     * hanging transaction's that a start aborted, which the source may have taken for committed. Its command lies
+     * before what the journal holds, so the source never reads it again: the start sends it again, once.
+     */
+    @Test
+    void shouldSendAgainADeadLetterTheTopicHoldsOnlyAborted() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("commands"), 1);
+        final String first = broker.createTopic(TestBroker.uniqueName("dead"), 1);
+        final String lacking = broker.createTopic(TestBroker.uniqueName("dead"), 1);
+        try (KafkaProducer<byte[], byte[]> producer = broker.producer())
+        {
+            producer.send(add(topic, 0, 1));                                                 // 0
+            producer.send(new ProducerRecord<>(topic, 0, null, Records.longValue(7)));       // 1: no type header
+            producer.send(add(topic, 0, 2));                                                 // 2
+        }
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        try (Engine engine = launch(journal, new AppliedListener());
+            KafkaSource source = new KafkaSource(engine, context(topic, first, "again", 0)))
+        {
+            workUntil(source, () -> source.nextOffset(0) == 3, TIMEOUT, "all three records read");
+            engine.awaitApplied(2, 10, TimeUnit.SECONDS);
+        }
+        final ConsumerRecord<byte[], byte[]> deadLetter = broker.readAll(first).get(0).get(0);
+        final Map<String, Object> properties = broker.clientProperties();
+        properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "aborting-" + lacking);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties, new ByteArraySerializer(),
+            new ByteArraySerializer()))
+        {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(lacking, 0, deadLetter.key(), deadLetter.value(), deadLetter.headers()));
+            producer.flush();
+            producer.abortTransaction();
+        }
+        for (int start = 1; start <= 2; start++)
+        {
+            try (Engine engine = launch(journal, new AppliedListener());
+                KafkaSource source = new KafkaSource(engine, context(topic, lacking, "again", 0)))
+            {
+                assertEquals(3, source.nextOffset(0), "it resumes after what the journal holds");
+            }
+            final List<ConsumerRecord<byte[], byte[]>> dead = broker.readAll(lacking).get(0);
+            assertEquals(List.of(1L), dead.stream().map((r) -> KafkaHeaders.number(r.headers(), KafkaHeaders.DEAD_LETTER_OFFSET,
+                -1)).toList(), "start " + start + ": the dead letter of offset 1, committed once");
+            assertEquals("no ringlog.type header", KafkaHeaders.text(dead.get(0).headers(), KafkaHeaders.DEAD_LETTER_REASON));
+        }
+    }
+
     @Test
     void shouldRefuseADeadLetterTopicWithFewerPartitionsThanItNeeds() throws Exception
     {
