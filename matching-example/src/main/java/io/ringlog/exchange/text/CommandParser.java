@@ -94,6 +94,19 @@ public final class CommandParser
             {
                 into.sourceSequence(number("seq"));
             }
+            // The engine refuses these for the whole file (it throws); said here, they are one malformed line.
+            if (has("src") && number("src") != 0)
+            {
+                if (!has("seq"))
+                {
+                    return fail("src=" + number("src") + " without seq=: a source's commands each need their sequence " +
+                        "(0 or above), by which its duplicates are known");
+                }
+                if (number("seq") < 0)
+                {
+                    return fail("seq=" + number("seq") + " is negative: a source's sequences start at 0");
+                }
+            }
             if (has("corr"))
             {
                 into.correlationId(number("corr"));

@@ -20,7 +20,8 @@
  * move       oid=LONG acct=LONG price=LONG
  * </pre>
  * Any command may also carry {@code src=LONG seq=LONG} (source id and sequence, for duplicate
- * rejection) and {@code corr=LONG} (correlation id; the line number when absent). Files are UTF-8
+ * rejection; a non-zero {@code src=} needs a {@code seq=} of 0 or above) and {@code corr=LONG}
+ * (correlation id; the line number when absent). Files are UTF-8
  * (a byte order mark before the first line is skipped; lines end in {@code \n} or {@code \r\n}); numbers
  * are ASCII digits with an optional sign. A line with an unknown verb or field, a missing or repeated
  * field, a value that is not a number, bytes that are not UTF-8, or more than

@@ -250,11 +250,17 @@ class ExchangeCliTest
         withBadLines.add(1000, "move oid=1");
         withBadLines.add(1500, "plaec oid=1 acct=1");
         withBadLines.add(1700, "# a comment is not malformed");
+        // What the engine would refuse for the whole file (it threw, and the run stopped half way) is one bad line too.
+        withBadLines.add(1800, "deposit acct=5 asset=0 amount=5 src=5 seq=-1");
+        withBadLines.add(1900, "deposit acct=5 asset=0 amount=5 src=5");
         final Path bad = dir.resolve("bad.txt");
         Files.write(bad, withBadLines);
 
         final Cli.Result run = Cli.ok("run", "-i", bad.toString(), "-d", journal("bad").toString());
-        assertEquals(3, run.number("malformed"));
+        assertEquals(5, run.number("malformed"));
+        assertTrue(run.err().contains("line 1801: seq=-1 is negative: a source's sequences start at 0\n"), run.err());
+        assertTrue(run.err().contains("line 1901: src=5 without seq=: a source's commands each need their sequence"),
+            run.err());
         assertEquals(lines.size(), run.number("commands"));
         assertEquals(lines.size() + 1, run.number("last-position"));
         assertTrue(run.err().contains("line 501: side must be BUY or SELL, got 'SIDEWAYS'\n"), run.err());
