@@ -150,6 +150,12 @@ public final class CommandFileReader
                 }
                 lineBytes++;
             }
+            // Also between chunks of a line: one that never ends (/dev/zero, a file with no newline in gigabytes)
+            // must not keep a stopped read going. That line stays unread.
+            if (lineBytes > MAX_LINE_BYTES && stopBeforeNextLine())
+            {
+                return new Counts(lines, commands, malformed);
+            }
         }
         if (lineBytes > 0)
         {

@@ -1,6 +1,7 @@
 package io.ringlog.exchange.text;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -123,5 +124,39 @@ class CommandFileBytesTest
         {
         }, (lineNumber, line, reason) -> errors.add(reason));
         assertEquals(List.of("the line is 67108864 bytes long; a line may have at most 4096"), errors);
+    }
+
+    /** A line that never ends (/dev/zero, say) must not hold a read that was asked to stop: Ctrl-C used to do nothing. */
+    @Test
+    @Timeout(30)
+    void shouldStopInsideALineThatNeverEnds() throws IOException
+    {
+        final long[] served = {0};
+        final InputStream zeros = new InputStream()
+        {
+            @Override
+            public int read()
+            {
+                served[0]++;
+                return 0;
+            }
+
+            @Override
+            public int read(final byte[] b, final int off, final int len)
+            {
+                java.util.Arrays.fill(b, off, off + len, (byte)0);
+                served[0] += len;
+                return len;
+            }
+        };
+        final CommandFileReader reader = new CommandFileReader().stopWhen(() -> served[0] > (1 << 20));
+        final CommandFileReader.Counts counts = reader.read(zeros, (command) ->
+        {
+        }, (lineNumber, line, reason) ->
+        {
+        });
+        assertTrue(reader.stopped(), "stopped");
+        assertEquals(new CommandFileReader.Counts(0, 0, 0), counts, "no whole line read; the endless one stays unread");
+        assertTrue(served[0] < (2 << 20), "stopped within a chunk of being asked: " + served[0] + " bytes read");
     }
 }
