@@ -571,6 +571,7 @@ final class ExchangeNode
         CommandFileReader.Counts counts = null;
         String stoppedBy = null;
         boolean expired = false;
+        boolean failed = false;
         try (InputStream in = Files.newInputStream(file))
         {
             counts = new CommandFileReader().fromLine(fromLine).read(in, publisher,
@@ -585,9 +586,16 @@ final class ExchangeNode
             stoppedBy = ex.getMessage();
             expired = ex.expired;
         }
+        catch (final RuntimeException ex)
+        {
+            // A command the engine refused (or anything else) part way: what got in is journaled, so the asker is
+            // told how far it got and where to go on, not only what went wrong.
+            stoppedBy = message(ex);
+            failed = true;
+        }
         final long last = first + publisher.published - 1;
         // Its asker's deadline passing is a publish not applied in time, as when it passes while waiting for that.
-        result.setProperty("status", stoppedBy == null ? "published" : expired ? "not-applied" : "stopped");
+        result.setProperty("status", stoppedBy == null ? "published" : expired ? "not-applied" : failed ? "failed" : "stopped");
         if (stoppedBy != null)
         {
             // Stopped part way: the lines after the last command that got in were not published.
