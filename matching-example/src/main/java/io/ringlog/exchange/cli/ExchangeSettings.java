@@ -116,6 +116,16 @@ record ExchangeSettings(int maxAssets)
             checkSame(saved, requested, journalDir);
             return new ForJournal(ExchangeStateMachine.configuredByJournal(true), saved, false);
         }
+        final int expected = CommandTypes.commandLength(first.type(), first.version());
+        if (expected < 0 || expected != first.payloadLength())
+        {
+            // Not a command of the exchange's: the ledger's journal, say, whose commands would all be refused.
+            throw new IllegalArgumentException("the journal in " + journalDir + " is not an exchange's: its first command " +
+                "(position 1) is of type " + first.type() + ", version " + first.version() + ", " + first.payloadLength() +
+                " bytes, which is neither the exchange's settings nor any exchange command" +
+                (expected < 0 ? "" : " (a " + CommandTypes.name(first.type()) + " has " + expected + " bytes)") +
+                ": was it written by another application? Give the exchange a journal directory of its own");
+        }
         final Path file = journalDir.resolve(LEGACY_FILE_NAME);
         if (Files.exists(file))
         {

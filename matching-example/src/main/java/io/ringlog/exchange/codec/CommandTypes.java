@@ -1,12 +1,19 @@
 package io.ringlog.exchange.codec;
 
+import io.ringlog.exchange.codec.command.AddInstrumentCommandDecoder;
 import io.ringlog.exchange.codec.command.AddInstrumentCommandEncoder;
+import io.ringlog.exchange.codec.command.CancelOrderCommandDecoder;
 import io.ringlog.exchange.codec.command.CancelOrderCommandEncoder;
 import io.ringlog.exchange.codec.command.ConfigureCommandEncoder;
+import io.ringlog.exchange.codec.command.DepositCommandDecoder;
 import io.ringlog.exchange.codec.command.DepositCommandEncoder;
+import io.ringlog.exchange.codec.command.MoveOrderCommandDecoder;
 import io.ringlog.exchange.codec.command.MoveOrderCommandEncoder;
+import io.ringlog.exchange.codec.command.PlaceOrderCommandDecoder;
 import io.ringlog.exchange.codec.command.PlaceOrderCommandEncoder;
+import io.ringlog.exchange.codec.command.ReduceOrderCommandDecoder;
 import io.ringlog.exchange.codec.command.ReduceOrderCommandEncoder;
+import io.ringlog.exchange.codec.command.WithdrawCommandDecoder;
 import io.ringlog.exchange.codec.command.WithdrawCommandEncoder;
 
 /**
@@ -48,6 +55,34 @@ public final class CommandTypes
             case REDUCE_ORDER: return "reduce";
             case MOVE_ORDER: return "move";
             default: return null;
+        }
+    }
+
+    /**
+     * The payload length of a client command type at a schema version, -1 for a type the exchange does not know.
+     * Versions only append fields, so a place of version 1 ends where the field version 2 added starts.
+     */
+    public static int commandLength(final int type, final int version)
+    {
+        switch (type)
+        {
+            case ADD_INSTRUMENT:
+                return AddInstrumentCommandDecoder.BLOCK_LENGTH;
+            case DEPOSIT:
+                return DepositCommandDecoder.BLOCK_LENGTH;
+            case WITHDRAW:
+                return WithdrawCommandDecoder.BLOCK_LENGTH;
+            case PLACE_ORDER:
+                return version < PlaceOrderCommandDecoder.clientOrderIdSinceVersion() ?
+                    PlaceOrderCommandDecoder.clientOrderIdEncodingOffset() : PlaceOrderCommandDecoder.BLOCK_LENGTH;
+            case CANCEL_ORDER:
+                return CancelOrderCommandDecoder.BLOCK_LENGTH;
+            case REDUCE_ORDER:
+                return ReduceOrderCommandDecoder.BLOCK_LENGTH;
+            case MOVE_ORDER:
+                return MoveOrderCommandDecoder.BLOCK_LENGTH;
+            default:
+                return -1;
         }
     }
 }

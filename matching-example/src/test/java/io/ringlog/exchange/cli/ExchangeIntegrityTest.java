@@ -1,5 +1,11 @@
 package io.ringlog.exchange.cli;
 
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.example.ledger.LedgerCodec;
+import io.ringlog.example.ledger.LedgerStateMachine;
+import io.ringlog.journal.ChronicleJournal;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +108,36 @@ class ExchangeIntegrityTest
         assertEquals(1, garbage.code());
         assertTrue(garbage.err().startsWith("error: " + journal.resolve("exchange.properties") +
             " is not a properties file: "), garbage.toString());
+    }
+
+    /**
+     * The ledger's journal given to the exchange: said to be another application's, not taken for an exchange journal
+     * older than its settings (whose advice, --max-assets, replayed it into an exchange that refused every command).
+     */
+    @Test
+    void shouldRefuseAnotherApplicationsJournal() throws Exception
+    {
+        final Path ledger = dir.resolve("ledger");
+        try (ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context().directory(ledger)
+            .maxPayloadLength(64));
+            Engine engine = Engine.launch(new EngineContext().stateMachine(new LedgerStateMachine()).journal(journal)
+                .maxPayloadLength(64)))
+        {
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
+            final int length = LedgerCodec.accountAmount(payload, 1, 100);
+            engine.awaitApplied(engine.publish(LedgerCodec.DEPOSIT, 0, 0, 1, payload, 0, length), 10, TimeUnit.SECONDS);
+        }
+        for (final String[] command : List.of(new String[]{"replay", "-d", ledger.toString()},
+            new String[]{"replay", "-d", ledger.toString(), "--max-assets", "64"},
+            new String[]{"run", "-i", commands.toString(), "-d", ledger.toString(), "--append", "--max-assets", "64"}))
+        {
+            final Cli.Result refused = Cli.run(command);
+            assertEquals(1, refused.code(), refused.toString());
+            assertTrue(refused.err().startsWith("error: the journal in " + ledger + " is not an exchange's: its first " +
+                "command (position 1) is of type 1, version 1, 16 bytes, which is neither the exchange's settings nor " +
+                "any exchange command"), refused.toString());
+            assertFalse(refused.err().contains("\tat "), refused.toString());
+        }
     }
 
     @Test

@@ -7,11 +7,9 @@ import io.ringlog.exchange.codec.EventTypes;
 import io.ringlog.exchange.codec.command.AddInstrumentCommandDecoder;
 import io.ringlog.exchange.codec.command.CancelOrderCommandDecoder;
 import io.ringlog.exchange.codec.command.ConfigureCommandEncoder;
-import io.ringlog.exchange.codec.command.DepositCommandDecoder;
 import io.ringlog.exchange.codec.command.MoveOrderCommandDecoder;
 import io.ringlog.exchange.codec.command.PlaceOrderCommandDecoder;
 import io.ringlog.exchange.codec.command.ReduceOrderCommandDecoder;
-import io.ringlog.exchange.codec.command.WithdrawCommandDecoder;
 import io.ringlog.exchange.codec.event.BalanceChangedEventDecoder;
 import io.ringlog.exchange.codec.event.BookChangedEventDecoder;
 import io.ringlog.exchange.codec.event.InstrumentAddedEventDecoder;
@@ -78,7 +76,7 @@ public final class ExchangeRecords
         {
             return "configure is the engine's own command (position 1 of its journal), not a client's";
         }
-        if (commandLength(type, CommandEncoder.VERSION) < 0)
+        if (CommandTypes.commandLength(type, CommandEncoder.VERSION) < 0)
         {
             return "unknown command type " + type;
         }
@@ -87,41 +85,13 @@ public final class ExchangeRecords
             return "unknown version " + version + " of " + CommandTypes.name(type) + " (this exchange reads versions 1.." +
                 CommandEncoder.VERSION + ")";
         }
-        final int expected = commandLength(type, version);
+        final int expected = CommandTypes.commandLength(type, version);
         if (length != expected)
         {
             return CommandTypes.name(type) + " version " + version + " payload of " + length + " bytes, expected " +
                 expected;
         }
         return null;
-    }
-
-    /**
-     * The payload length of a command type at a schema version, -1 for a type the exchange does not know.
-     * Versions only append fields, so a place of version 1 ends where the field version 2 added starts.
-     */
-    static int commandLength(final int type, final int version)
-    {
-        switch (type)
-        {
-            case CommandTypes.ADD_INSTRUMENT:
-                return AddInstrumentCommandDecoder.BLOCK_LENGTH;
-            case CommandTypes.DEPOSIT:
-                return DepositCommandDecoder.BLOCK_LENGTH;
-            case CommandTypes.WITHDRAW:
-                return WithdrawCommandDecoder.BLOCK_LENGTH;
-            case CommandTypes.PLACE_ORDER:
-                return version < PlaceOrderCommandDecoder.clientOrderIdSinceVersion() ?
-                    PlaceOrderCommandDecoder.clientOrderIdEncodingOffset() : PlaceOrderCommandDecoder.BLOCK_LENGTH;
-            case CommandTypes.CANCEL_ORDER:
-                return CancelOrderCommandDecoder.BLOCK_LENGTH;
-            case CommandTypes.REDUCE_ORDER:
-                return ReduceOrderCommandDecoder.BLOCK_LENGTH;
-            case CommandTypes.MOVE_ORDER:
-                return MoveOrderCommandDecoder.BLOCK_LENGTH;
-            default:
-                return -1;
-        }
     }
 
     /**
@@ -155,7 +125,7 @@ public final class ExchangeRecords
             case CommandTypes.ADD_INSTRUMENT:
                 return addInstrument.wrap(payload, 0, AddInstrumentCommandDecoder.BLOCK_LENGTH, 1).symbol();
             case CommandTypes.PLACE_ORDER:
-                return place.wrap(payload, 0, commandLength(type, 1), 1).symbol();
+                return place.wrap(payload, 0, CommandTypes.commandLength(type, 1), 1).symbol();
             default:
                 return NONE;
         }
@@ -167,7 +137,7 @@ public final class ExchangeRecords
         switch (type)
         {
             case CommandTypes.PLACE_ORDER:
-                return place.wrap(payload, 0, commandLength(type, 1), 1).orderId();
+                return place.wrap(payload, 0, CommandTypes.commandLength(type, 1), 1).orderId();
             case CommandTypes.CANCEL_ORDER:
                 return cancel.wrap(payload, 0, CancelOrderCommandDecoder.BLOCK_LENGTH, 1).orderId();
             case CommandTypes.MOVE_ORDER:
