@@ -8,6 +8,9 @@ package io.ringlog.exchange.workload;
  */
 public final class WorkloadConfig
 {
+    /** The most accounts a workload may have: ten million. */
+    public static final int MAX_ACCOUNTS = 10_000_000;
+
     /** Kinds of generated order-flow commands, the index into {@link #mix()}. */
     public static final int MOVE = 0;
     public static final int GTC = 1;
@@ -88,9 +91,11 @@ public final class WorkloadConfig
 
     public WorkloadConfig accounts(final int accounts)
     {
-        if (accounts < 2)
+        if (accounts < 2 || accounts > MAX_ACCOUNTS)
         {
-            throw new IllegalArgumentException("accounts must be at least 2: " + accounts);
+            // The setup deposits every account's balance of each asset before the first order: far more accounts than
+            // this is a typo, and measuring the file it would make (SpaceEstimate) used to run for hours, silently.
+            throw new IllegalArgumentException("accounts must be between 2 and " + MAX_ACCOUNTS + ": " + accounts);
         }
         this.accounts = accounts;
         return this;

@@ -67,6 +67,35 @@ class InterruptedRunTest
         assertEquals(whole.value("last-position"), rest.value("last-position"));
     }
 
+    /**
+     * A generate stopped by a signal leaves no torn file: the last line cut inside a number is a valid command with
+     * another value, which a run would apply without a word. A file already there stays as it was.
+     */
+    @Test
+    void shouldLeaveNoTornCommandFileWhenAGenerateIsStopped() throws Exception
+    {
+        final Path commands = Files.writeString(dir.resolve("commands.txt"), "deposit acct=1 asset=0 amount=1\n");
+        final Path partial = dir.resolve("commands.txt.partial");
+        final Path log = dir.resolve("generate.log");
+        final Process generate = Cli.startInChildJvm(List.of(), log, "generate", "--commands", "20_000_000", "-o",
+            commands.toString());
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(partial) || Files.size(partial) < 1 << 20)
+        {
+            assertTrue(generate.isAlive(), "the generate ended before it could be stopped");
+            assertTrue(System.nanoTime() < deadline, "nothing generated within 60 s");
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        generate.destroy(); // SIGTERM
+        assertTrue(generate.waitFor(60, TimeUnit.SECONDS), "the stopped generate ended");
+        final String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(143, generate.exitValue(), output);
+        assertTrue(output.contains("generate: stopped by a signal; " + commands + " was not written"), output);
+        assertFalse(output.contains("\tat "), output);
+        assertFalse(Files.exists(partial), "the partial file is deleted");
+        assertEquals("deposit acct=1 asset=0 amount=1\n", Files.readString(commands), "the file already there is as it was");
+    }
+
     private static void awaitEvents(final Process run, final Path events) throws Exception
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

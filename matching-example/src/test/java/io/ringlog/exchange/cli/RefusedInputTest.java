@@ -52,6 +52,17 @@ class RefusedInputTest
         assertFalse(Files.exists(kept), "nothing was created");
     }
 
+    /** Two billion accounts: refused at once, where measuring the file it would make used to run for hours, silently. */
+    @Test
+    void shouldRefuseAnAccountCountNoWorkloadNeedsAtOnce()
+    {
+        final Path file = dir.resolve("accounts.txt");
+        final Cli.Result refused = Cli.run("generate", "--commands", "10", "--accounts", "2000000000", "-o", file.toString());
+        assertEquals(2, refused.code(), refused.toString());
+        assertTrue(refused.err().startsWith("error: accounts must be between 2 and 10000000: 2000000000\n"), refused.toString());
+        assertFalse(Files.exists(file), "nothing was created");
+    }
+
     @Test
     void shouldRefuseADemoWhoseFilesWouldNotFitOnTheDisk()
     {
