@@ -474,7 +474,9 @@ final class ExchangeRunner
                 result.lastLine()) + " of " + settings.commands() + "; every command read up to it is journaled and " +
                 "applied, and none after it was read");
             out.println("resume: run the same command with --from-line " + (result.lastLine() + 1) + " (from the " +
-                "file's start, its commands would be applied a second time)");
+                "file's start, its commands would be applied a second time)" + (settings.events() == null ? "" :
+                ", and --events on another file: " + settings.events() + " holds this run's events and would be " +
+                "replaced (the two files, one after the other, are the events of the whole file)"));
         }
     }
 

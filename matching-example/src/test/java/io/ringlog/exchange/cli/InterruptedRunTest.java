@@ -33,7 +33,9 @@ class InterruptedRunTest
     {
         final Path commands = dir.resolve("commands.txt");
         Cli.ok("generate", "--commands", Integer.toString(COMMANDS), "--seed", "5", "-o", commands.toString());
-        final Cli.Result whole = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("whole").toString());
+        final Path wholeEvents = dir.resolve("whole-events.txt");
+        final Cli.Result whole = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("whole").toString(), "--events",
+            wholeEvents.toString());
 
         final Path journal = dir.resolve("stopped");
         final Path events = dir.resolve("events.txt");
@@ -54,14 +56,19 @@ class InterruptedRunTest
             "none after it was read"), stopped);
         assertTrue(lastLine > 0 && lastLine < Files.readAllLines(commands).size(), "stopped part-way: " + stopped);
         assertEquals("resume: run the same command with --from-line " + (lastLine + 1) + " (from the file's start, its " +
-            "commands would be applied a second time)", line(output, "resume: "));
+            "commands would be applied a second time), and --events on another file: " + events + " holds this run's " +
+            "events and would be replaced (the two files, one after the other, are the events of the whole file)",
+            line(output, "resume: "));
         final String eventLines = Files.readString(events, StandardCharsets.UTF_8);
         assertTrue(eventLines.endsWith("\n"), "the events file ends with a whole line");
         assertEquals(line(output, "events-file: ").replaceFirst("^.* \\((\\d+) lines\\)$", "$1"),
             Long.toString(eventLines.lines().count()), "every event it counted is in the file");
 
+        final Path restEvents = dir.resolve("rest-events.txt");
         final Cli.Result rest = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString(), "--from-line",
-            Long.toString(lastLine + 1));
+            Long.toString(lastLine + 1), "--events", restEvents.toString());
+        assertEquals(Files.readString(wholeEvents, StandardCharsets.UTF_8), eventLines +
+            Files.readString(restEvents, StandardCharsets.UTF_8), "as the resume line says: the two files are the whole's");
         assertEquals(Long.toString(lastLine + 1), rest.value("from-line"));
         assertEquals(whole.value("state-hash"), rest.value("state-hash"), "stopped and resumed = one whole run");
         assertEquals(whole.value("last-position"), rest.value("last-position"));
