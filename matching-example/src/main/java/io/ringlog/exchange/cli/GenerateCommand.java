@@ -12,9 +12,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -74,48 +72,11 @@ final class GenerateCommand implements Callable<Integer>
             "ask for fewer --commands, or write it (-o) on a larger file system");
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        if (Files.exists(output) && !Files.isRegularFile(output))
-        {
-            // A device or a pipe (/dev/stdout, a FIFO): written to as it is, never replaced.
-            return printed(out, generate(config, output, err));
-        }
-        // Written beside it and renamed when whole: stopped by a signal, a generation leaves no torn file (a last line
-        // cut inside a number is a valid command with another value), and a file already there stays as it was.
-        final Path partial = output.resolveSibling(output.getFileName() + ".partial");
-        final Thread cleanUp = new Thread(() ->
-        {
-            try
-            {
-                if (Files.deleteIfExists(partial))
-                {
-                    err.println("generate: stopped by a signal; " + output + " was not written");
-                    err.flush();
-                }
-            }
-            catch (final IOException ex)
-            {
-                err.println("generate: stopped by a signal; delete " + partial + ": " + ex.getMessage());
-                err.flush();
-            }
-        }, "generate-stopped");
-        Runtime.getRuntime().addShutdownHook(cleanUp);
         final Generated generated;
-        try
+        try (WholeFile file = WholeFile.of(output, err, "generate"))
         {
-            generated = generate(config, partial, err);
-            Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
-        finally
-        {
-            Files.deleteIfExists(partial);
-            try
-            {
-                Runtime.getRuntime().removeShutdownHook(cleanUp);
-            }
-            catch (final IllegalStateException shuttingDown)
-            {
-                // A signal came: the hook is running and says so.
-            }
+            generated = generate(config, file.path(), err);
+            file.done();
         }
         return printed(out, generated);
     }

@@ -32,8 +32,17 @@ final class ReplayCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final PrintWriter out = spec.commandLine().getOut();
-        final ExchangeRunner.ReplayResult result = ExchangeRunner.replay(replay.settings(spec, events),
-            spec.commandLine().getErr());
+        final ExchangeRunner.ReplayResult result;
+        try (WholeFile file = events == null ? null : WholeFile.of(events, spec.commandLine().getErr(), "replay"))
+        {
+            result = ExchangeRunner.replay(replay.settings(spec, file == null ? null : file.path()),
+                spec.commandLine().getErr());
+            if (file != null)
+            {
+                // Incomplete after a write failed (a full disk) is kept under its name, as the line below says.
+                file.done();
+            }
+        }
         ExchangeRunner.printReplay(out, result);
         if (events != null)
         {

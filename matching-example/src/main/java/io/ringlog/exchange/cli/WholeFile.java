@@ -1,0 +1,94 @@
+package io.ringlog.exchange.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * An output file that appears only whole: written as {@code NAME.partial} beside it and renamed to its name
+ * by {@link #done()}. Stopped by Ctrl-C or SIGTERM before that, the command deletes the partial file and
+ * says on stderr that the file was not written; a file already there keeps what it held. A torn command
+ * file is worse than none (a last line cut inside a number is a valid command with another value), and a
+ * torn events file looks like a short history. A target that exists and is not a regular file (a device,
+ * a pipe) is written to as it is, never replaced.
+ */
+final class WholeFile implements AutoCloseable
+{
+    private final Path target;
+    private final Path path;
+    private final Thread cleanUp;
+    private boolean done;
+
+    private WholeFile(final Path target, final PrintWriter err, final String command)
+    {
+        this.target = target;
+        final boolean special = Files.exists(target) && !Files.isRegularFile(target);
+        this.path = special ? target : target.resolveSibling(target.getFileName() + ".partial");
+        this.cleanUp = special ? null : new Thread(() ->
+        {
+            try
+            {
+                if (Files.deleteIfExists(path))
+                {
+                    err.println(command + ": stopped by a signal; " + target + " was not written");
+                    err.flush();
+                }
+            }
+            catch (final IOException ex)
+            {
+                err.println(command + ": stopped by a signal; delete " + path + ": " + ex.getMessage());
+                err.flush();
+            }
+        }, command + "-stopped");
+        if (cleanUp != null)
+        {
+            Runtime.getRuntime().addShutdownHook(cleanUp);
+        }
+    }
+
+    /** Starts writing {@code target}; {@code command} names the command in the line a signal prints. */
+    static WholeFile of(final Path target, final PrintWriter err, final String command)
+    {
+        return new WholeFile(target, err, command);
+    }
+
+    /** Where to write. */
+    Path path()
+    {
+        return path;
+    }
+
+    /** The file is whole: it takes its name, replacing what was there. */
+    void done() throws IOException
+    {
+        if (path != target)
+        {
+            Files.move(path, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        done = true;
+    }
+
+    /** Deletes the partial file unless {@link #done()}; no longer listens for a signal. */
+    @Override
+    public void close() throws IOException
+    {
+        if (cleanUp == null)
+        {
+            return;
+        }
+        if (!done)
+        {
+            Files.deleteIfExists(path);
+        }
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(cleanUp);
+        }
+        catch (final IllegalStateException shuttingDown)
+        {
+            // A signal came: the hook is running and says so.
+        }
+    }
+}
