@@ -15,6 +15,7 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -190,6 +192,28 @@ class ExchangeKafkaCliTest
         final StringWriter err = new StringWriter();
         assertEquals(2, ExchangeKafkaCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "engine", "-d", "x"));
         assertTrue(err.toString().startsWith("error: Missing required option"), err.toString());
+    }
+
+    /** Refused in words before anything is formatted or asked of a broker: Kafka's own refusals are stack traces or waits. */
+    @Test
+    void shouldRefuseAPortOrAPartitionCountNoBrokerCanUse(@TempDir final Path dir)
+    {
+        final Path data = dir.resolve("kafka");
+        for (final String[] args : List.of(new String[]{"broker", "-d", data.toString(), "-p", "-1"},
+            new String[]{"broker", "-d", data.toString(), "--controller-port", "99999"},
+            new String[]{"broker", "-d", data.toString(), "-p", "9300", "--controller-port", "9300"}))
+        {
+            final Result refused = kafka(new String[0], args[0], Arrays.copyOfRange(args, 1, args.length));
+            assertEquals(2, refused.code(), refused.out() + refused.err());
+            assertTrue(refused.err().startsWith("error: ports are 1 to 65535: ") ||
+                refused.err().startsWith("error: --port and --controller-port must differ: 9300"), refused.err());
+            assertFalse(refused.err().contains("\tat "), refused.err());
+        }
+        assertFalse(Files.exists(data), "nothing formatted");
+        final Result partitions = kafka(new String[]{"-b", "localhost:1"}, "topics", "--partitions", "2147483647");
+        assertEquals(2, partitions.code(), partitions.out() + partitions.err());
+        assertTrue(partitions.err().startsWith("error: --partitions and --events-partitions are at most 1000 here"),
+            partitions.err());
     }
 
     private static List<String> ladder(final String out)

@@ -35,6 +35,18 @@ final class BrokerCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final PrintWriter out = spec.commandLine().getOut();
+        // Before the storage is formatted: Kafka's own refusal of a port out of range is a stack trace, after it.
+        for (final int each : new int[]{port, controllerPort})
+        {
+            if (each < 1 || each > 65_535)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "ports are 1 to 65535: " + each);
+            }
+        }
+        if (port == controllerPort)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port and --controller-port must differ: " + port);
+        }
         final LocalBroker broker = LocalBroker.start(dir, port, controllerPort);
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "broker-shutdown"));
         if (broker.formatted())

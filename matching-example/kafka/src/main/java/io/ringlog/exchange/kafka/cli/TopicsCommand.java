@@ -25,6 +25,9 @@ import java.util.concurrent.ExecutionException;
         "Prints one 'topic: NAME partitions=K created|exists' line each."})
 final class TopicsCommand implements Callable<Integer>
 {
+    /** More partitions than a single-machine exchange on Kafka could use (an engine each). */
+    private static final int MAX_PARTITIONS = 1_000;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -47,6 +50,12 @@ final class TopicsCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        if (partitions > MAX_PARTITIONS || eventsPartitions > MAX_PARTITIONS)
+        {
+            // Kafka takes minutes to create millions of partitions, silently: far more than any machine here runs is a typo.
+            throw new CommandLine.ParameterException(spec.commandLine(), "--partitions and --events-partitions are at most " +
+                MAX_PARTITIONS + " here (one engine per commands partition)");
+        }
         if (partitions < 1 || eventsPartitions < 1)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--partitions and --events-partitions must be positive");
