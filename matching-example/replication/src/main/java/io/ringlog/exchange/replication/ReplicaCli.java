@@ -189,6 +189,29 @@ public final class ReplicaCli implements Callable<Integer>
             description = "The node's own media driver directory (default: NODE_DIR/aeron; /dev/shm/... is faster).")
         Path aeronDir;
 
+        /**
+         * Refuses a directory that is a journal itself ('exchange run -d DIR' made it): a node keeps its journal in
+         * DIR/journal, so it would start a new, empty exchange beside it.
+         */
+        private void checkNotAJournal(final Path directory) throws java.io.IOException
+        {
+            if (!Files.isDirectory(directory))
+            {
+                return;
+            }
+            try (java.util.stream.Stream<Path> files = Files.list(directory))
+            {
+                final boolean journal = files.map((file) -> file.getFileName().toString())
+                    .anyMatch((name) -> name.endsWith(".cq4") || name.equals("metadata.cq4t"));
+                if (journal)
+                {
+                    throw new CommandLine.ParameterException(spec.commandLine(), directory + " is a journal itself (its " +
+                        "Chronicle files are in it), not a node directory: a node keeps its journal in NODE_DIR/journal. " +
+                        "Give a new directory, or move this journal to DIR/journal of one");
+                }
+            }
+        }
+
         @Override
         public Integer call() throws Exception
         {
@@ -200,6 +223,7 @@ public final class ReplicaCli implements Callable<Integer>
                     "than --heartbeat-ms");
             }
             checkEndpoints();
+            checkNotAJournal(dir);
             if (events != null)
             {
                 final NodeDirectory node = new NodeDirectory(dir);

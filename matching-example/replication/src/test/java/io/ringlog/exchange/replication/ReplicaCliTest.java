@@ -78,6 +78,24 @@ class ReplicaCliTest
         assertEquals("kept", Files.readString(meta), "untouched");
     }
 
+    /** The directory of an 'exchange run' journal: a node would start a new, empty exchange beside it. */
+    @Test
+    void shouldRefuseAJournalDirectoryAsANodeDirectory() throws Exception
+    {
+        final Path journal = Files.createDirectories(dir.resolve("j1"));
+        Files.writeString(journal.resolve("metadata.cq4t"), "");
+        final Said said = replica("node", "--role", "primary", "--dir", journal.toString(), "--listen", "127.0.0.1:20103",
+            "--peer", "127.0.0.1:20104");
+        assertEquals(2, said.code, said.err);
+        assertTrue(said.err.startsWith("error: " + journal + " is a journal itself (its Chronicle files are in it), not a " +
+            "node directory: a node keeps its journal in NODE_DIR/journal."), said.err);
+        assertNoStackTrace(said);
+        try (java.util.stream.Stream<Path> files = Files.list(journal))
+        {
+            assertEquals(List.of(journal.resolve("metadata.cq4t")), files.toList(), "nothing created beside it");
+        }
+    }
+
     @Test
     void shouldRefuseANegativeRateAsBadUsage() throws Exception
     {
