@@ -280,8 +280,19 @@ public final class FileSnapshotStore implements SnapshotStore
         final Path target = path(position);
         final Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
         boolean inPlace = false;
+        final UnsafeBuffer header = new UnsafeBuffer(file);
+        final JournalId journalId = new JournalId(header.getLong(JOURNAL_ID_OFFSET, ORDER),
+            header.getLong(JOURNAL_ID_OFFSET + 8, ORDER));
         try
         {
+            final JournalId there = journalIdOf(target);
+            if (journalId.known() && there != null && there.known() && !there.equals(journalId))
+            {
+                // Two journals' snapshots in one directory: replacing the other's would lose it without a word.
+                throw new IOException("a snapshot of another journal (" + there + ") is at position " + position +
+                    " in " + directory + ": snapshots of two journals share this directory; give each journal a " +
+                    "snapshot directory of its own");
+            }
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))
             {
@@ -304,7 +315,7 @@ public final class FileSnapshotStore implements SnapshotStore
             forceDirectory();
             inPlace = true;
             written.incrementAndGet();
-            applyRetention();
+            applyRetention(journalId);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -345,17 +356,59 @@ public final class FileSnapshotStore implements SnapshotStore
         }
     }
 
-    private void applyRetention() throws IOException
+    /**
+     * Keeps the newest {@link Context#retain()} snapshots of {@code journalId} and deletes its older ones. Another
+     * journal's snapshots in the same directory (a --snapshots given to two journals) are neither counted nor
+     * deleted: they are not this store's to prune. A store whose snapshots name no journal prunes them all.
+     */
+    private void applyRetention(final JournalId journalId) throws IOException
     {
         final long[] newestFirst = positions();
-        for (int i = ctx.retain(); i < newestFirst.length; i++)
+        int kept = 0;
+        long oldestKept = -1;
+        for (final long position : newestFirst)
         {
-            Files.deleteIfExists(path(newestFirst[i]));
+            if (journalId.known() && !journalId.equals(journalIdOf(path(position))))
+            {
+                continue;
+            }
+            if (kept < ctx.retain())
+            {
+                kept++;
+                oldestKept = position;
+            }
+            else
+            {
+                Files.deleteIfExists(path(position));
+            }
         }
-        if (newestFirst.length > 0 && ctx.onRetention() != null)
+        if (oldestKept >= 0 && ctx.onRetention() != null)
         {
-            ctx.onRetention().accept(newestFirst[Math.min(newestFirst.length, ctx.retain()) - 1]);
+            ctx.onRetention().accept(oldestKept);
         }
+    }
+
+    /** The journal a snapshot file names, read from its header; null if it has none (missing, older format, damaged). */
+    private static JournalId journalIdOf(final Path file)
+    {
+        final ByteBuffer bytes = ByteBuffer.allocate(HEADER_LENGTH).order(ORDER);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            while (bytes.hasRemaining() && channel.read(bytes) >= 0)
+            {
+                // reads the header, or what there is of it
+            }
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+        if (bytes.position() < HEADER_LENGTH || bytes.getInt(MAGIC_OFFSET) != MAGIC ||
+            bytes.getInt(VERSION_OFFSET) != FORMAT_VERSION)
+        {
+            return null;
+        }
+        return new JournalId(bytes.getLong(JOURNAL_ID_OFFSET), bytes.getLong(JOURNAL_ID_OFFSET + 8));
     }
 
     /** Positions of the snapshot files present, newest first. */

@@ -1,5 +1,6 @@
 package io.ringlog.journal;
 
+import io.ringlog.core.JournalId;
 import io.ringlog.core.Snapshot;
 import io.ringlog.core.SnapshotException;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -69,6 +70,49 @@ class FileSnapshotStoreTest
             }
             assertFalse(Files.exists(store.path(300)));
         }
+    }
+
+    /**
+     * Two journals given one snapshot directory (a --snapshots mistake): each prunes only its own snapshots, and
+     * neither replaces the other's at the same position. The other's used to be deleted as the oldest.
+     */
+    @Test
+    void shouldNeitherPruneNorReplaceAnotherJournalsSnapshots() throws IOException
+    {
+        final JournalId a = new JournalId(1, 1);
+        final JournalId b = new JournalId(2, 2);
+        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(dir).retain(2)))
+        {
+            for (long position = 100; position <= 300; position += 100)
+            {
+                store.store(position, position, a, 7, body(10, 0), 0, 10);
+            }
+            store.flush();
+        }
+        final List<Throwable> failures = new ArrayList<>();
+        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(dir).retain(2)
+            .errorHandler(failures::add)))
+        {
+            for (final long position : new long[]{250, 300, 350, 450})
+            {
+                store.store(position, position, b, 7, body(10, 0), 0, 10);
+                // Each written, none superseded while waiting; the one at a's position fails, and flush says so.
+                if (position == 300)
+                {
+                    assertThrows(SnapshotException.class, store::flush);
+                }
+                else
+                {
+                    store.flush();
+                }
+            }
+            assertArrayEquals(new long[]{450, 350, 300, 200}, store.positions(), "b keeps its newest two, a its own");
+            assertEquals(a, store.read(300).journalId(), "a's snapshot at 300 is a's still");
+            assertEquals(a, store.read(200).journalId());
+        }
+        assertEquals(1, failures.size(), failures.toString());
+        assertTrue(failures.get(0).getMessage().contains("a snapshot of another journal (" + a + ") is at position 300 in " +
+            dir + ": snapshots of two journals share this directory"), failures.get(0).getMessage());
     }
 
     @Test
