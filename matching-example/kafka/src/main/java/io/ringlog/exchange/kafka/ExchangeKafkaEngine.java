@@ -1,7 +1,10 @@
 package io.ringlog.exchange.kafka;
 
+import io.ringlog.core.Command;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
+import io.ringlog.core.JournalException;
+import io.ringlog.core.JournalReader;
 import io.ringlog.core.OutputListener;
 import io.ringlog.core.Topology;
 import io.ringlog.exchange.ExchangeStateMachine;
@@ -13,6 +16,7 @@ import io.ringlog.journal.FileSnapshotStore;
 import io.ringlog.kafka.HeaderCommandDecoder;
 import io.ringlog.kafka.KafkaSink;
 import io.ringlog.kafka.KafkaSource;
+import io.ringlog.kafka.SourceIds;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -108,6 +112,7 @@ public final class ExchangeKafkaEngine implements AutoCloseable
             // Before the sink fences anything and the engine starts its threads: a missing topic or partition is
             // refused with nothing to undo.
             KafkaSource.checkTopics(sourceContext);
+            checkFedByTheTopic(journal, ctx);
             long started = System.nanoTime();
             if (ctx.eventsTopic() != null)
             {
@@ -155,6 +160,38 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         // poll() waits for records itself (pollTimeout), so the runner need not idle on top of it.
         this.sourceRunner = new AgentRunner(NoOpIdleStrategy.INSTANCE, ctx.errorHandler(), null, source);
         AgentRunner.startOnThread(sourceRunner);
+    }
+
+    /**
+     * Refuses a journal whose first command after the settings did not come from the commands topic: one that
+     * 'exchange run' wrote, say. Its history would be published into the events topic and the partition's
+     * commands appended to it, and the engine of that partition would later be refused as behind its topic.
+     */
+    private static void checkFedByTheTopic(final ChronicleJournal journal, final Context ctx)
+    {
+        if (journal.lastPosition() < 2)
+        {
+            return;
+        }
+        final Command second = new Command(ExchangeRecords.MAX_PAYLOAD_LENGTH);
+        try (JournalReader reader = journal.reader(2))
+        {
+            if (!reader.next(second) || second.position() != 2)
+            {
+                return;   // trimmed: its snapshots cover it, and they were taken by an engine of this journal
+            }
+        }
+        catch (final JournalException trimmed)
+        {
+            return;
+        }
+        if (!SourceIds.isOf(second.sourceId(), ctx.commandsTopic()))
+        {
+            throw new IllegalStateException("the journal in " + ctx.journalDir() + " was not written by an engine of " +
+                ctx.commandsTopic() + ": its first command (position 2) came from " + (second.sourceId() == 0 ?
+                "no source (a file 'exchange run' read, say)" : "source " + second.sourceId()) + ", not from a partition " +
+                "of " + ctx.commandsTopic() + ". Give the engine a journal directory of its own (a new one starts empty)");
+        }
     }
 
     /**

@@ -79,6 +79,16 @@ class ExchangeKafkaCliTest
         assertEquals(1, missing.code(), missing.out() + missing.err());
         assertTrue(missing.err().contains(prefix + ".commands has 2 partitions; there is no partition 2"),
             "said, not waited out as a broker that does not answer: " + missing.err());
+        // A journal 'exchange run' wrote is not taken over: its history would go into the events topic.
+        final Path ran = dir.resolve("ran");
+        assertEquals(0, exchange("run", "-i", commands.toString(), "-d", ran.toString()).code());
+        final Result foreign = kafka(kafka, "engine", "-p", "0", "-d", ran.toString(), "--until-caught-up");
+        assertEquals(1, foreign.code(), foreign.out() + foreign.err());
+        assertTrue(foreign.err().contains("the journal in " + ran + " was not written by an engine of " + prefix +
+            ".commands: its first command (position 2) came from no source (a file 'exchange run' read, say)"),
+            foreign.err());
+        assertTrue(kafka(kafka, "tail", "--until-end").ok().out().lines().noneMatch((line) ->
+            line.startsWith(prefix + ".events.")), "nothing published");
 
         final Result feed = kafka(kafka, "feed", "-i", commands.toString(), "--malformed-every", "1000").ok();
         final long fed = Long.parseLong(feed.value("commands"));
