@@ -290,8 +290,9 @@ public final class FileSnapshotStore implements SnapshotStore
             {
                 // Two journals' snapshots in one directory: replacing the other's would lose it without a word.
                 throw new IOException("a snapshot of another journal (" + there + ") is at position " + position +
-                    " in " + directory + ": snapshots of two journals share this directory; give each journal a " +
-                    "snapshot directory of its own");
+                    " in " + directory + ": snapshots of two journals share this directory (or an earlier journal " +
+                    "left its snapshots here: delete them if that journal is gone); give each journal a snapshot " +
+                    "directory of its own");
             }
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))

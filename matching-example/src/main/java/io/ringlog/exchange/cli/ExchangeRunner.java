@@ -476,7 +476,7 @@ final class ExchangeRunner
             out.println("resume: run the same command with --from-line " + (result.lastLine() + 1) + " (from the " +
                 "file's start, its commands would be applied a second time)" + (settings.events() == null ? "" :
                 ", and --events on another file: " + settings.events() + " holds this run's events and would be " +
-                "replaced (the two files, one after the other, are the events of the whole file)"));
+                "replaced (the new file's events follow this one's)"));
         }
     }
 

@@ -123,7 +123,8 @@ record ExchangeSettings(int maxAssets)
             throw new IllegalArgumentException("the journal in " + journalDir + " is not an exchange's: its first command " +
                 "(position 1) is of type " + first.type() + ", version " + first.version() + ", " + first.payloadLength() +
                 " bytes, which is neither the exchange's settings nor any exchange command" +
-                (expected < 0 ? "" : " (a " + CommandTypes.name(first.type()) + " has " + expected + " bytes)") +
+                (expected < 0 ? "" : " (the exchange's " + CommandTypes.name(first.type()) + " command has " + expected +
+                " bytes)") +
                 ": was it written by another application? Give the exchange a journal directory of its own");
         }
         final Path file = journalDir.resolve(LEGACY_FILE_NAME);

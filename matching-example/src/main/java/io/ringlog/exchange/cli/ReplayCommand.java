@@ -32,10 +32,18 @@ final class ReplayCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final PrintWriter out = spec.commandLine().getOut();
+        final ExchangeRunner.ReplaySettings asked = replay.settings(spec, events);
+        if (events != null)
+        {
+            // On the file named, before its partial copy is made beside it: what the user typed is what is checked.
+            ExchangeCli.checkWritable(events, "events file");
+            ExchangeCli.checkNotOverwriting(events, "events file", null, asked.journalDir(), asked.snapshotsDir());
+        }
         final ExchangeRunner.ReplayResult result;
         try (WholeFile file = events == null ? null : WholeFile.of(events, spec.commandLine().getErr(), "replay"))
         {
-            result = ExchangeRunner.replay(replay.settings(spec, file == null ? null : file.path()),
+            result = ExchangeRunner.replay(new ExchangeRunner.ReplaySettings(asked.journalDir(), asked.snapshotsDir(),
+                asked.useSnapshots(), asked.to(), file == null ? null : file.path(), asked.maxAssets()),
                 spec.commandLine().getErr());
             if (file != null)
             {

@@ -3,6 +3,7 @@ package io.ringlog.exchange.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
@@ -12,7 +13,7 @@ import java.nio.file.StandardCopyOption;
  * says on stderr that the file was not written; a file already there keeps what it held. A torn command
  * file is worse than none (a last line cut inside a number is a valid command with another value), and a
  * torn events file looks like a short history. A target that exists and is not a regular file (a device,
- * a pipe) is written to as it is, never replaced.
+ * a pipe, a symbolic link) is written to as it is, never replaced.
  */
 final class WholeFile implements AutoCloseable
 {
@@ -24,7 +25,9 @@ final class WholeFile implements AutoCloseable
     private WholeFile(final Path target, final PrintWriter err, final String command)
     {
         this.target = target;
-        final boolean special = Files.exists(target) && !Files.isRegularFile(target);
+        // Not following links: a link (/dev/stdout, say) is written through as before, never renamed over.
+        final boolean special = Files.exists(target, LinkOption.NOFOLLOW_LINKS) &&
+            !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS);
         this.path = special ? target : target.resolveSibling(target.getFileName() + ".partial");
         this.cleanUp = special ? null : new Thread(() ->
         {

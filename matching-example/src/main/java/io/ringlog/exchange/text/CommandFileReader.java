@@ -152,9 +152,11 @@ public final class CommandFileReader
             }
             // Also between chunks of a line: one that never ends (/dev/zero, a file with no newline in gigabytes)
             // must not keep a stopped read going. That line stays unread.
-            if (lineBytes > MAX_LINE_BYTES && stopBeforeNextLine())
+            if (lineBytes > MAX_LINE_BYTES && (stopBeforeNextLine() || stop.getAsBoolean()))
             {
-                return new Counts(lines, commands, malformed);
+                // Before fromLine too: a stop asked there ends the read as well, the lines skipped counted as read.
+                stopped = true;
+                return new Counts(Math.max(lines, fromLine - 1), commands, malformed);
             }
         }
         if (lineBytes > 0)

@@ -57,7 +57,7 @@ class InterruptedRunTest
         assertTrue(lastLine > 0 && lastLine < Files.readAllLines(commands).size(), "stopped part-way: " + stopped);
         assertEquals("resume: run the same command with --from-line " + (lastLine + 1) + " (from the file's start, its " +
             "commands would be applied a second time), and --events on another file: " + events + " holds this run's " +
-            "events and would be replaced (the two files, one after the other, are the events of the whole file)",
+            "events and would be replaced (the new file's events follow this one's)",
             line(output, "resume: "));
         final String eventLines = Files.readString(events, StandardCharsets.UTF_8);
         assertTrue(eventLines.endsWith("\n"), "the events file ends with a whole line");

@@ -63,6 +63,18 @@ class RefusedInputTest
         assertFalse(Files.exists(file), "nothing was created");
     }
 
+    /** A link is written through, as before the partial-and-rename: never renamed over (/dev/stdout is one). */
+    @Test
+    void shouldWriteThroughALinkNotReplaceIt() throws IOException
+    {
+        final Path real = Files.writeString(dir.resolve("real.txt"), "");
+        final Path link = Files.createSymbolicLink(dir.resolve("link.txt"), real);
+        Cli.ok("generate", "--commands", "10", "-o", link.toString());
+        assertTrue(Files.isSymbolicLink(link), "still a link");
+        assertTrue(Files.readString(real).startsWith("instrument "), "the commands are in the file it points to");
+        assertFalse(Files.exists(dir.resolve("link.txt.partial")));
+    }
+
     @Test
     void shouldRefuseADemoWhoseFilesWouldNotFitOnTheDisk()
     {

@@ -158,5 +158,15 @@ class CommandFileBytesTest
         assertTrue(reader.stopped(), "stopped");
         assertEquals(new CommandFileReader.Counts(0, 0, 0), counts, "no whole line read; the endless one stays unread");
         assertTrue(served[0] < (2 << 20), "stopped within a chunk of being asked: " + served[0] + " bytes read");
+
+        // Also before the line a read starts from: the endless line is line 1, the read starts at 5.
+        served[0] = 0;
+        final CommandFileReader later = new CommandFileReader().fromLine(5).stopWhen(() -> served[0] > (1 << 20));
+        assertEquals(new CommandFileReader.Counts(4, 0, 0), later.read(zeros, (command) ->
+        {
+        }, (lineNumber, line, reason) ->
+        {
+        }), "the lines before the start count as read");
+        assertTrue(later.stopped(), "stopped");
     }
 }
