@@ -182,6 +182,11 @@ public final class JournalTool implements Callable<Integer>
                     {
                         printEntry(out, entry, decoder);
                         printed++;
+                        // A PrintWriter keeps quiet about a closed pipe ('dump | head'): ask now and then, and stop.
+                        if ((printed & 15) == 0 && out.checkError())
+                        {
+                            return OK;
+                        }
                     }
                 }
                 out.println("entries-printed: " + printed);

@@ -71,6 +71,30 @@ class JournalToolTest
         liveHash = engine.stateHash();
     }
 
+    /** 'dump | head' ends with head: it used to print the whole journal into the closed pipe (4 minutes for 1M entries). */
+    @Test
+    void shouldStopDumpingWhenItsOutputIsClosed()
+    {
+        final long[] written = {0};
+        final java.io.OutputStream closedAfterAFewLines = new java.io.OutputStream()
+        {
+            @Override
+            public void write(final int b) throws java.io.IOException
+            {
+                if (++written[0] > 2_000)
+                {
+                    throw new java.io.IOException("Broken pipe");
+                }
+            }
+        };
+        CountingDecoder.DECODED.set(0);
+        final int code = JournalTool.run(new PrintWriter(closedAfterAFewLines), new PrintWriter(new StringWriter()), "dump",
+            "-d", journalDir.toString(), "--decoder", CountingDecoder.class.getName());
+        assertEquals(0, code, "as any tool ends whose reader went away");
+        assertTrue(CountingDecoder.DECODED.get() < 50, "stopped within a check of the pipe closing, not after all " +
+            COMMANDS + " entries: " + CountingDecoder.DECODED.get());
+    }
+
     @Test
     void shouldDumpARangeWithHeadersAndDecodedOrHexPayloads()
     {
