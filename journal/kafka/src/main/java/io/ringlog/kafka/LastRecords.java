@@ -231,8 +231,13 @@ final class LastRecords implements AutoCloseable
                 if (hanging != null)
                 {
                     final long start = hanging.currentTransactionStartOffset().getAsLong();
-                    aborted.add(new Aborted(partition, hanging.producerId(), hanging.producerEpoch(), start, high,
-                        first(partition, start, deadline)));
+                    final ConsumerRecord<byte[], byte[]> first = firstFrom(partition, start);
+                    if (first == null)
+                    {
+                        throw new IllegalStateException("the transaction aborted in " + partition + " from offset " +
+                            start + " has no record there any more");
+                    }
+                    aborted.add(new Aborted(partition, hanging.producerId(), hanging.producerEpoch(), start, high, first));
                     continue;
                 }
             }
@@ -244,24 +249,6 @@ final class LastRecords implements AutoCloseable
             }
             LockSupport.parkNanos(SETTLE_PAUSE_NANOS);
         }
-    }
-
-    /** The record at {@code offset} of {@code partition}, committed or not (the first of a transaction left open). */
-    private ConsumerRecord<byte[], byte[]> first(final TopicPartition partition, final long offset, final long deadline)
-    {
-        uncommitted.seek(partition, offset);
-        while (System.nanoTime() < deadline)
-        {
-            for (final ConsumerRecord<byte[], byte[]> record : uncommitted.poll(POLL).records(partition))
-            {
-                if (record.offset() >= offset)
-                {
-                    return record;
-                }
-            }
-        }
-        throw new TimeoutException("reading the record at offset " + offset + " of " + partition + " took more than " +
-            timeout);
     }
 
     /**
