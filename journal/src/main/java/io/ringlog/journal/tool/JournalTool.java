@@ -6,6 +6,8 @@ import io.ringlog.core.EngineContext;
 import io.ringlog.core.ErrorPolicy;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
+import io.ringlog.core.OutputEvent;
+import io.ringlog.core.OutputListener;
 import io.ringlog.core.ReadOnlyJournal;
 import io.ringlog.core.RecoveryListener;
 import io.ringlog.core.StateMachine;
@@ -475,6 +477,7 @@ public final class JournalTool implements Callable<Integer>
             }
             final ReplayProgress progress = new ReplayProgress(err);
             final FailureReport failures = new FailureReport(err, "replay");
+            final RejectionCount rejections = new RejectionCount();
             final EngineContext ctx = new EngineContext()
                 .name("journal-replay")
                 .stateMachine(stateMachine)
@@ -485,6 +488,7 @@ public final class JournalTool implements Callable<Integer>
                 .outputRingSize(1024)
                 .errorPolicy(errorPolicy)
                 .recoveryListener(progress)
+                .listener("rejections", rejections)
                 .errorHandler(failures);
             if (snapshots != null)
             {
@@ -510,6 +514,15 @@ public final class JournalTool implements Callable<Integer>
             out.println("seconds: " + String.format("%.3f", seconds));
             out.println("commands-per-second: " + (seconds > 0 ? Math.round(progress.replayed / seconds) : 0));
             out.println("failed: " + failures.total());
+            out.println("rejected: " + rejections.total());
+            out.println("rejected-by-reason: " + rejections.byReason());
+            if (progress.replayed > 0 && rejections.total() * 2 > progress.replayed)
+            {
+                // A journal another state machine wrote: its commands' types mean nothing to this one.
+                err.println("note: " + stateMachineClass + " rejected " + rejections.total() + " of the " +
+                    progress.replayed + " commands replayed: if they were not rejected when the journal was written, " +
+                    "this is not the state machine that wrote it (--state-machine)");
+            }
             return OK;
         }
     }
@@ -598,6 +611,47 @@ public final class JournalTool implements Callable<Integer>
                 out.println("status: repaired");
                 return OK;
             }
+        }
+    }
+
+    /** Counts the rejections replay makes, by reason code: how a replay through the wrong state machine shows. */
+    private static final class RejectionCount implements OutputListener
+    {
+        private final Map<Integer, Long> byReason = new TreeMap<>();
+        private long total;
+
+        @Override
+        public synchronized void onEvent(final OutputEvent event, final boolean endOfBatch)
+        {
+            if (event.isRejection())
+            {
+                total++;
+                byReason.merge(event.rejectReason(), 1L, Long::sum);
+            }
+        }
+
+        @Override
+        public boolean receivesReplay()
+        {
+            return true;
+        }
+
+        synchronized long total()
+        {
+            return total;
+        }
+
+        /** {@code reason=count ...}, by reason code; "none" when there were none. */
+        synchronized String byReason()
+        {
+            if (byReason.isEmpty())
+            {
+                return "none";
+            }
+            final StringBuilder text = new StringBuilder();
+            byReason.forEach((reason, count) -> text.append(text.length() == 0 ? "" : " ").append(reason).append('=')
+                .append(count));
+            return text.toString();
         }
     }
 

@@ -198,7 +198,24 @@ class ExchangeCliTest
             assertEquals(0, code, out + "\n" + err);
             assertTrue(out.toString().contains("state-hash: " + run.value("state-hash") + "\n"), "snapshots: " +
                 withSnapshots + "\n" + out + err);
+            // From position 1, the replay rejects what the run rejected; from a snapshot, only the tail is replayed.
+            assertTrue(withSnapshots || out.toString().contains("rejected: " + run.value("rejected") + "\n"),
+                run.value("rejected") + "\n" + out);
         }
+        // Another application's state machine replays the exchange's commands as nothing it knows: it rejects
+        // them, and the replay says so rather than print a state hash as if all were well.
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = io.ringlog.journal.tool.JournalTool.run(new PrintWriter(out, true), new PrintWriter(err, true),
+            "replay", "-d", journal("generic").toString(), "--state-machine",
+            io.ringlog.example.ledger.LedgerStateMachine.class.getName());
+        assertEquals(0, code, out + "\n" + err);
+        final long last = run.number("last-position");
+        assertTrue(out.toString().contains("replayed: " + last + "\n") && out.toString().contains("rejected: " + last + "\n"),
+            out.toString());
+        assertTrue(err.toString().contains("note: " + io.ringlog.example.ledger.LedgerStateMachine.class.getName() +
+            " rejected " + last + " of the " + last + " commands replayed: if they were not rejected when the journal " +
+            "was written, this is not the state machine that wrote it (--state-machine)"), err.toString());
     }
 
     @Test
