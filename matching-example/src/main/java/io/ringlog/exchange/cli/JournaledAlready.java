@@ -26,17 +26,45 @@ import java.util.List;
  * journal (a walk of its cycle files' headers), the cost is one read of the file and of that many
  * journal entries, not a read of the journal. A run that would repeat or skip lines is refused,
  * saying the line to resume from; a journal that does not end with the file's start needs
- * {@code --append}. A journal another run is writing is left to the writer lock's refusal.
+ * {@code --append}. A journal another run is writing is left to the writer lock's refusal. The same
+ * check guards {@code replica publish} into a running node's journal ({@link #checkPublish}).
  */
-final class JournaledAlready
+public final class JournaledAlready
 {
     /** The exchange's settings, written by the first run at position 1: not a line of any file. */
     private static final long SETTINGS = 1;
     /** What {@link #tail} finds in a file without a command. */
     private static final Tail NO_COMMANDS = new Tail(0, 0);
+    /** How many system commands (a promotion's epoch, say) may follow a file's last command: they are no line of it. */
+    private static final int MOST_TRAILING_SYSTEM_COMMANDS = 16;
 
     private JournaledAlready()
     {
+    }
+
+    /** Who applies the file: words for the refusal, and whether a file the journal does not end with needs --append. */
+    private enum Verb
+    {
+        RUN("run", "Running", "run into this journal", "run the same command", "runs", true),
+        PUBLISH("publish", "Publishing", "published to this node", "publish the same file", "publishes", false);
+
+        final String noun;
+        final String doing;
+        final String done;
+        final String resume;
+        final String does;
+        final boolean othersNeedAppend;
+
+        Verb(final String noun, final String doing, final String done, final String resume, final String does,
+            final boolean othersNeedAppend)
+        {
+            this.noun = noun;
+            this.doing = doing;
+            this.done = done;
+            this.resume = resume;
+            this.does = does;
+            this.othersNeedAppend = othersNeedAppend;
+        }
     }
 
     /**
@@ -61,48 +89,85 @@ final class JournaledAlready
                 // Another run is writing it: the run's own open says so, and nothing here would hold still.
                 return null;
             }
-            final long last = journal.lastPosition();
-            final long first = firstCommand(journal);
-            if (last < first)
-            {
-                return null;
-            }
-            final Tail tail = tail(journal, first, last, commands);
-            if (tail == NO_COMMANDS)
-            {
-                // Nothing to apply twice: the run says the file holds no command.
-                return null;
-            }
-            final String holds = journalDir + " already holds positions " + first + ".." + last;
-            if (tail == null)
-            {
-                return append ? null : holds + ", and they do not end with the start of " + commands + " (its last " +
-                    "command is not the last of a run of the file's first commands). Running the file would add its " +
-                    "commands after them: if that is what you want, add --append; to start a new journal, give " +
-                    "another -d";
-            }
-            if (fromLine > tail.line && fromLine <= tail.nextLine)
-            {
-                // From the line after the last journaled command, or after lines between them that hold none.
-                return null;
-            }
-            if (append)
-            {
-                return null;
-            }
-            final String whose = holds + ", and its last " + tail.count + " command" + (tail.count == 1 ? " is" :
-                "s, positions " + (last - tail.count + 1) + ".." + last + ", are") + " the command" +
-                (tail.count == 1 ? "" : "s") + " of lines 1.." + tail.line + " of " + commands;
-            if (tail.nextLine == Long.MAX_VALUE)
-            {
-                return whose + ", every command of the file: it was run into this journal already. Running it " +
-                    "again would apply its commands a second time (--append does that anyway)";
-            }
-            return whose + " (a run of it that stopped there). " + (fromLine <= tail.line ? "Running it from " +
-                "line " + fromLine + " would apply lines " + fromLine + ".." + tail.line + " a second time" :
-                "Running it from line " + fromLine + " would skip lines " + tail.nextLine + ".." + (fromLine - 1)) +
-                ". Resume: run the same command with --from-line " + (tail.line + 1) + " (--append runs it from line " +
-                fromLine + " anyway)";
+            return append ? null : refusal(journal, commands, fromLine, Verb.RUN);
+        }
+    }
+
+    /**
+     * Before a node publishes a command file: null when it may, from {@code fromLine}; otherwise why not,
+     * and the line to publish from. A publish that stopped part way (Ctrl-C, its --timeout-s, the node
+     * stopped), or one whose answer the asker never saw, left the journal ending with the file's first
+     * commands: publishing the file again from line 1 would apply them twice. Any other file, one that
+     * does not start where the journal ends, is published as asked. Commands the engine journals for
+     * itself after the file's (a promotion's epoch) are passed over, so a publish retried on a promoted
+     * standby is caught too.
+     *
+     * @param journal the node's journal, open for writing by this process, holding every command
+     *                published so far (its writer has caught up with the engine's intake).
+     */
+    public static String checkPublish(final ChronicleJournal journal, final Path commands, final long fromLine)
+        throws IOException
+    {
+        return refusal(journal, commands, fromLine, Verb.PUBLISH);
+    }
+
+    private static String refusal(final ChronicleJournal journal, final Path commands, final long fromLine,
+        final Verb verb) throws IOException
+    {
+        final long newest = journal.lastPosition();
+        final long first = firstCommand(journal);
+        final Command entry = new Command(ExchangeRunner.MAX_PAYLOAD);
+        long last = newest;
+        while (last >= first && newest - last < MOST_TRAILING_SYSTEM_COMMANDS && read(journal, last, entry) &&
+            entry.type() < 0)
+        {
+            last--;
+        }
+        if (last < first)
+        {
+            return null;
+        }
+        final Tail tail = tail(journal, first, last, commands);
+        if (tail == NO_COMMANDS)
+        {
+            // Nothing to apply twice: the run says the file holds no command.
+            return null;
+        }
+        final String holds = journal.directory() + " already holds positions " + first + ".." + newest;
+        if (tail == null)
+        {
+            return !verb.othersNeedAppend ? null : holds + ", and they do not end with the start of " + commands +
+                " (its last command is not the last of a run of the file's first commands). Running the file would " +
+                "add its commands after them: if that is what you want, add --append; to start a new journal, give " +
+                "another -d";
+        }
+        if (fromLine > tail.line && fromLine <= tail.nextLine)
+        {
+            // From the line after the last journaled command, or after lines between them that hold none.
+            return null;
+        }
+        final String whose = holds + ", and " + (last < newest ? "before the engine's own commands after position " +
+            last + ", " : "") + "its last " + tail.count + " command" + (tail.count == 1 ? " is" : "s, positions " +
+            (last - tail.count + 1) + ".." + last + ", are") + " the command" + (tail.count == 1 ? "" : "s") +
+            " of lines 1.." + tail.line + " of " + commands;
+        if (tail.nextLine == Long.MAX_VALUE)
+        {
+            return whose + ", every command of the file: it was " + verb.done + " already. " + verb.doing +
+                " it again would apply its commands a second time (--append does that anyway)";
+        }
+        return whose + " (a " + verb.noun + " of it that stopped there). " + (fromLine <= tail.line ? verb.doing +
+            " it from line " + fromLine + " would apply lines " + fromLine + ".." + tail.line + " a second time" :
+            verb.doing + " it from line " + fromLine + " would skip lines " + tail.nextLine + ".." + (fromLine - 1)) +
+            ". Resume: " + verb.resume + " with --from-line " + (tail.line + 1) + " (--append " + verb.does +
+            " it from line " + fromLine + " anyway)";
+    }
+
+    /** Reads the entry at {@code position} into {@code into}; false if the journal has none there. */
+    private static boolean read(final ChronicleJournal journal, final long position, final Command into)
+    {
+        try (JournalReader reader = journal.reader(position))
+        {
+            return reader.next(into);
         }
     }
 
@@ -125,12 +190,9 @@ final class JournaledAlready
         throws IOException
     {
         final Command newest = new Command(ExchangeRunner.MAX_PAYLOAD);
-        try (JournalReader reader = journal.reader(last))
+        if (!read(journal, last, newest))
         {
-            if (!reader.next(newest))
-            {
-                return null;
-            }
+            return null;
         }
         // Where a run of the file could have stopped: each command equal to the journal's newest.
         final List<Tail> candidates = new ArrayList<>();

@@ -8,6 +8,7 @@ import io.ringlog.core.SnapshotStore;
 import io.ringlog.core.SnapshotsUpTo;
 import io.ringlog.core.Topology;
 import io.ringlog.exchange.ExchangeStateMachine;
+import io.ringlog.exchange.cli.JournaledAlready;
 import io.ringlog.exchange.codec.CommandTypes;
 import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandUpcasters;
@@ -50,6 +51,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * One exchange node as a process: launches a {@link ReplicationNode} on the node's directory, serves
@@ -103,6 +105,8 @@ final class ExchangeNode
     /** How the node ended, in the words of its last line, for {@link NodeDirectory#ended()}. */
     private String outcome = "failed (its log says why)";
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** The journal of the node's engine, once launched. */
+    private volatile ChronicleJournal journal;
     private NodeOwner owner;
 
     ExchangeNode(final Settings settings, final PrintWriter out, final PrintWriter err)
@@ -144,7 +148,11 @@ final class ExchangeNode
             }
         }, name + "-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        final Writer eventsFile = settings.events() != null ? openEvents(settings.events()) : null;
+        final Writer eventsFile = settings.events() != null ? openEvents(settings.events(), (line) ->
+        {
+            err.println(name + ": " + line);
+            err.flush();
+        }) : null;
         int ended = FAILED;
         try
         {
@@ -183,13 +191,25 @@ final class ExchangeNode
         return ended;
     }
 
+    /** How every line of an events file starts ({@code TextFormat.event}). */
+    private static final String EVENT_LINE = "pos=";
+    /** Far longer than any event line: a torn last line longer than this is no event's. */
+    private static final int MOST_TORN_BYTES = 4096;
+
     /**
      * The node's events file, appended to: a restarted node goes on after what it showed before, and a
-     * client reading the file loses nothing. A last line a kill tore (no newline) is cut off first: it was
-     * never whole, and its event is shown again.
+     * client reading the file loses nothing. A last line a kill tore (no newline) is cut off first, saying
+     * so through {@code say}: it was never whole, and its event is shown again.
+     *
+     * @throws IllegalArgumentException if the file holds something else than events ({@link #notAnEventsFile}).
      */
-    static Writer openEvents(final Path file) throws IOException
+    static Writer openEvents(final Path file, final Consumer<String> say) throws IOException
     {
+        final String foreign = notAnEventsFile(file);
+        if (foreign != null)
+        {
+            throw new IllegalArgumentException(foreign);
+        }
         if (Files.exists(file))
         {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
@@ -197,12 +217,101 @@ final class ExchangeNode
                 final long whole = endOfLastWholeLine(channel);
                 if (whole < channel.size())
                 {
+                    final String torn = text(channel, whole, (int)(channel.size() - whole));
                     channel.truncate(whole);
+                    say.accept("events file " + file + ": cut off its torn last line (" + torn.length() + " bytes, '" +
+                        torn + "'), left by a node that was killed while writing it; its event is written again");
                 }
             }
         }
         return new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file, StandardOpenOption.CREATE,
             StandardOpenOption.APPEND), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /**
+     * Null if {@code file} may be this node's events file: it does not exist, is not a regular file (a
+     * pipe, /dev/stdout), is empty, or holds event lines (its first and its last whole line start
+     * {@value #EVENT_LINE}, and a torn last line is the start of one). Otherwise why not: the node would
+     * append its events to another file, and cut off that file's last line if it has no newline.
+     */
+    static String notAnEventsFile(final Path file) throws IOException
+    {
+        if (!Files.isRegularFile(file) || Files.size(file) == 0)
+        {
+            return null;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final long size = channel.size();
+            final long whole = endOfLastWholeLine(channel);
+            final String first = text(channel, 0, (int)Math.min(size, EVENT_LINE.length()));
+            final String problem;
+            if (!eventLineStart(first))
+            {
+                problem = "its first line starts '" + text(channel, 0, (int)Math.min(size, 40)) + "'";
+            }
+            else if (size - whole > MOST_TORN_BYTES || !eventLineStart(text(channel, whole, (int)Math.min(size - whole,
+                EVENT_LINE.length()))))
+            {
+                problem = "its last line, which has no newline, starts '" + text(channel, whole, (int)Math.min(size - whole,
+                    40)) + "'";
+            }
+            else if (whole > 0 && !eventLineStart(text(channel, startOfLine(channel, whole - 1), EVENT_LINE.length())))
+            {
+                problem = "its last line starts '" + text(channel, startOfLine(channel, whole - 1), 40) + "'";
+            }
+            else
+            {
+                return null;
+            }
+            return "the events file " + file + " holds something else than events: " + problem + ", and every line of " +
+                "an events file starts '" + EVENT_LINE + "'. A node appends its events to an events file it wrote " +
+                "before (and cuts off a last line a kill tore): name a new file, or the one this node writes";
+        }
+    }
+
+    /** Whether {@code start}, the first bytes of a line (possibly fewer than {@link #EVENT_LINE}'s), is an event line's. */
+    private static boolean eventLineStart(final String start)
+    {
+        return EVENT_LINE.startsWith(start) || start.startsWith(EVENT_LINE);
+    }
+
+    /** Up to {@code length} bytes of the file from {@code position}, as text, up to a newline, control bytes shown as '?'. */
+    private static String text(final FileChannel channel, final long position, final int length) throws IOException
+    {
+        final ByteBuffer bytes = ByteBuffer.allocate(Math.max(0, length));
+        while (bytes.hasRemaining() && channel.read(bytes, position + bytes.position()) > 0)
+        {
+            // Reads until the length or the end of the file.
+        }
+        final StringBuilder text = new StringBuilder(bytes.position());
+        for (int i = 0; i < bytes.position(); i++)
+        {
+            final int b = bytes.get(i) & 0xff;
+            if (b == '\n')
+            {
+                break;
+            }
+            text.append(b < 0x20 || b > 0x7e ? '?' : (char)b);
+        }
+        return text.toString();
+    }
+
+    /** The position of the first byte of the line that holds the byte at {@code position}. */
+    private static long startOfLine(final FileChannel channel, final long position) throws IOException
+    {
+        final ByteBuffer one = ByteBuffer.allocate(1);
+        long at = position;
+        while (at > 0 && position - at < MOST_TORN_BYTES)
+        {
+            one.clear();
+            if (channel.read(one, at - 1) <= 0 || one.get(0) == '\n')
+            {
+                return at;
+            }
+            at--;
+        }
+        return at;
     }
 
     /** The length of the file up to and including its last newline (0 if it has none). */
@@ -289,6 +398,7 @@ final class ExchangeNode
             .directory(dir.journal())
             .maxPayloadLength(MAX_PAYLOAD)
             .tornEntryListener((torn) -> err.println(name + ": torn-entry: " + torn)));
+        this.journal = journal;
         final EngineContext engine = new EngineContext()
             .name(name)
             .stateMachine(ExchangeStateMachine.configuredByJournal(true))
@@ -526,7 +636,15 @@ final class ExchangeNode
                     final String deadline = asked.getProperty("deadline-ms");
                     final long deadlineMillis = deadline != null ? Long.parseLong(deadline) :
                         System.currentTimeMillis() + PUBLISH_TIMEOUT_S * 1000L;
-                    if (System.currentTimeMillis() >= deadlineMillis)
+                    if (Mailbox.cancelled(inbox, request))
+                    {
+                        // Its asker was stopped (Ctrl-C) while this node was busy: it no longer waits for it.
+                        result.setProperty("status", "cancelled");
+                        result.setProperty("applied", "false");
+                        result.setProperty("message", "not published: its asker withdrew the request before this node " +
+                            "reached it; nothing from it was journaled");
+                    }
+                    else if (System.currentTimeMillis() >= deadlineMillis)
                     {
                         // Its asker has given up (the node was starting, or busy with an earlier publish): publishing
                         // now would enter commands nobody is waiting for, and a retry would enter them twice.
@@ -537,15 +655,7 @@ final class ExchangeNode
                     }
                     else
                     {
-                        final long rate = Long.parseLong(asked.getProperty("rate", "0"));
-                        out.println(name + ": publishing " + asked.getProperty("file") + (rate > 0 ? " at " + rate + "/s" :
-                            "") + " for " + request);
-                        out.flush();
-                        publish(node.engine(), Path.of(asked.getProperty("file")), rate,
-                            Long.parseLong(asked.getProperty("from-line", "1")), deadlineMillis, result);
-                        out.println(name + ": " + request + ": " + result.getProperty("status") + ", " +
-                            result.getProperty("commands", "0") + " commands");
-                        out.flush();
+                        publishOnce(node.engine(), request, asked, deadlineMillis, result);
                     }
                 }
             }
@@ -558,24 +668,79 @@ final class ExchangeNode
         }
     }
 
+    /** A publish request the node has reached in time: refused if it would apply commands twice, else published. */
+    private void publishOnce(final Engine engine, final String request, final Properties asked, final long deadlineMillis,
+        final Properties result) throws IOException
+    {
+        final Path file = Path.of(asked.getProperty("file"));
+        final long fromLine = Long.parseLong(asked.getProperty("from-line", "1"));
+        final String refused = Boolean.parseBoolean(asked.getProperty("append", "false")) ? null :
+            publishedAlready(engine, file, fromLine, deadlineMillis);
+        if (refused != null)
+        {
+            result.setProperty("status", "refused");
+            result.setProperty("applied", "false");
+            result.setProperty("message", refused);
+            out.println(name + ": " + request + ": refused: " + refused);
+            out.flush();
+            return;
+        }
+        final long rate = Long.parseLong(asked.getProperty("rate", "0"));
+        out.println(name + ": publishing " + file + (rate > 0 ? " at " + rate + "/s" : "") + " for " + request);
+        out.flush();
+        publish(engine, request, file, rate, fromLine, deadlineMillis, result);
+        out.println(name + ": " + request + ": " + result.getProperty("status") + ", " +
+            result.getProperty("commands", "0") + " commands");
+        out.flush();
+    }
+
+    /**
+     * Null if {@code file} may be published from {@code fromLine}; why not if the journal ends with the
+     * file's first commands, so that this would apply some twice or skip some ({@link JournaledAlready}).
+     * Waits first, until the deadline, for the journal to hold every command the engine has taken: those
+     * of a publish stopped just before are part of what the file is compared with.
+     */
+    private String publishedAlready(final Engine engine, final Path file, final long fromLine, final long deadlineMillis)
+        throws IOException
+    {
+        final long taken = engine.nextPosition() - 1;
+        while (journal.lastPosition() < taken && System.currentTimeMillis() < deadlineMillis && !stopping)
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        return JournaledAlready.checkPublish(journal, file, fromLine);
+    }
+
     /**
      * Publishes {@code file}'s commands and waits until they are applied, until {@code deadlineMillis}
-     * (epoch ms: the asker's --timeout-s), or until the node is asked to stop; the result's status says
-     * which: published (and applied), not-applied, stopped, failed.
+     * (epoch ms: the asker's --timeout-s), until the node is asked to stop, or until its asker withdraws
+     * {@code request} (Ctrl-C); the result's status says which: published (and applied), not-applied,
+     * stopped, cancelled, failed.
      */
-    private void publish(final Engine engine, final Path file, final long rate, final long fromLine,
-        final long deadlineMillis, final Properties result) throws IOException
+    private void publish(final Engine engine, final String request, final Path file, final long rate,
+        final long fromLine, final long deadlineMillis, final Properties result) throws IOException
     {
         final long first = engine.nextPosition();
-        final Publisher publisher = new Publisher(engine, rate, deadlineMillis);
-        CommandFileReader.Counts counts = null;
+        final Publisher publisher = new Publisher(engine, request, rate, deadlineMillis);
         String stoppedBy = null;
+        // The asker sees the first few malformed lines in the answer, the node's log has every one.
+        final long[] malformed = {0};
+        final StringBuilder malformedLines = new StringBuilder();
         boolean expired = false;
+        boolean cancelled = false;
         boolean failed = false;
         try (InputStream in = Files.newInputStream(file))
         {
-            counts = new CommandFileReader().fromLine(fromLine).read(in, publisher,
-                (line, text, reason) -> err.println(name + ": " + file + " line " + line + ": " + reason));
+            new CommandFileReader().fromLine(fromLine).read(in, publisher, (line, text, reason) ->
+            {
+                err.println(name + ": " + file + " line " + line + ": " + reason);
+                malformed[0]++;
+                if (malformed[0] <= MALFORMED_SHOWN)
+                {
+                    malformedLines.append(malformedLines.length() == 0 ? "" : "; ").append("line ").append(line)
+                        .append(": ").append(reason);
+                }
+            });
         }
         catch (final EngineHaltedException ex)
         {
@@ -585,6 +750,7 @@ final class ExchangeNode
         {
             stoppedBy = ex.getMessage();
             expired = ex.expired;
+            cancelled = ex.cancelled;
         }
         catch (final RuntimeException ex)
         {
@@ -595,7 +761,8 @@ final class ExchangeNode
         }
         final long last = first + publisher.published - 1;
         // Its asker's deadline passing is a publish not applied in time, as when it passes while waiting for that.
-        result.setProperty("status", stoppedBy == null ? "published" : expired ? "not-applied" : failed ? "failed" : "stopped");
+        result.setProperty("status", stoppedBy == null ? "published" : expired ? "not-applied" : cancelled ? "cancelled" :
+            failed ? "failed" : "stopped");
         if (stoppedBy != null)
         {
             // Stopped part way: the lines after the last command that got in were not published.
@@ -605,9 +772,11 @@ final class ExchangeNode
                 " once the node can take it");
         }
         result.setProperty("commands", Long.toString(publisher.published));
-        if (counts != null)
+        result.setProperty("malformed", Long.toString(malformed[0]));
+        if (malformed[0] > 0)
         {
-            result.setProperty("malformed", Long.toString(counts.malformed()));
+            result.setProperty("malformed-lines", malformedLines + (malformed[0] > MALFORMED_SHOWN ? "; and " +
+                (malformed[0] - MALFORMED_SHOWN) + " more, in the node's output" : "") + " (skipped: not published)");
         }
         result.setProperty("first-position", publisher.published == 0 ? "none" : Long.toString(first));
         result.setProperty("last-position", publisher.published == 0 ? "none" : Long.toString(last));
@@ -615,19 +784,23 @@ final class ExchangeNode
         boolean applied = publisher.published == 0 && stoppedBy == null;
         if (stoppedBy == null && publisher.published > 0)
         {
-            final String notApplied = awaitApplied(engine, last, deadlineMillis);
+            final String notApplied = awaitApplied(engine, request, last, deadlineMillis);
             applied = notApplied == null;
             if (!applied)
             {
-                result.setProperty("status", stopping || stopAsked() ? "stopped" : "not-applied");
+                result.setProperty("status", stopping || stopAsked() ? "stopped" :
+                    Mailbox.cancelled(settings.directory().inbox(), request) ? "cancelled" : "not-applied");
                 result.setProperty("message", notApplied);
             }
         }
         result.setProperty("applied", Boolean.toString(applied));
     }
 
-    /** Null once {@code position} is applied; why not, if the deadline passes, the node is asked to stop, or the engine halts. */
-    private String awaitApplied(final Engine engine, final long position, final long deadlineMillis)
+    /**
+     * Null once {@code position} is applied; why not, if the deadline passes, the node is asked to stop, the
+     * asker withdraws {@code request}, or the engine halts.
+     */
+    private String awaitApplied(final Engine engine, final String request, final long position, final long deadlineMillis)
     {
         while (true)
         {
@@ -646,6 +819,11 @@ final class ExchangeNode
                 if (stopping || stopAsked())
                 {
                     return "the node is stopping: journaled up to position " + position + ", not applied yet";
+                }
+                if (Mailbox.cancelled(settings.directory().inbox(), request))
+                {
+                    return "its asker withdrew it (stopped by a signal) after the whole file was published: journaled " +
+                        "up to position " + position + ", not applied yet; the node applies it as it can";
                 }
                 if (left <= 0)
                 {
@@ -745,18 +923,24 @@ final class ExchangeNode
 
         /** Whether its asker's deadline passed, rather than the node being stopped. */
         final boolean expired;
+        /** Whether its asker withdrew it (Ctrl-C), rather than the node being stopped. */
+        final boolean cancelled;
 
         StopPublishing(final String why)
         {
-            this(why, false);
+            this(why, false, false);
         }
 
-        StopPublishing(final String why, final boolean expired)
+        StopPublishing(final String why, final boolean expired, final boolean cancelled)
         {
             super(why, null, false, false);
             this.expired = expired;
+            this.cancelled = cancelled;
         }
     }
+
+    /** How many malformed lines a publish's answer quotes. */
+    private static final int MALFORMED_SHOWN = 3;
 
     /** How often a publish looks for a stop request and at its deadline while it paces or waits for room. */
     private static final long STOP_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -765,6 +949,7 @@ final class ExchangeNode
     private final class Publisher implements CommandFileReader.Sink
     {
         private final Engine engine;
+        private final String request;
         private final double intervalNanos;
         private final long deadlineMillis;
         private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, 1_000, 1_000_000);
@@ -774,9 +959,10 @@ final class ExchangeNode
         /** The line of the last command that got in. */
         long lastLine;
 
-        Publisher(final Engine engine, final long rate, final long deadlineMillis)
+        Publisher(final Engine engine, final String request, final long rate, final long deadlineMillis)
         {
             this.engine = engine;
+            this.request = request;
             this.intervalNanos = rate > 0 ? 1e9 / rate : 0;
             this.deadlineMillis = deadlineMillis;
             this.nextLook = System.nanoTime() + STOP_LOOK_NANOS;
@@ -836,9 +1022,9 @@ final class ExchangeNode
         }
 
         /**
-         * Every {@link #STOP_LOOK_NANOS}: stops the publish if the node is asked to stop, or once its asker's
-         * deadline has passed (the asker has given up: what it had not published yet would enter commands
-         * nobody waits for, and a retry would enter the published ones twice).
+         * Every {@link #STOP_LOOK_NANOS}: stops the publish if the node is asked to stop, or once its asker has
+         * given up: withdrawn it (Ctrl-C), or its deadline has passed. What it had not published yet would enter
+         * commands nobody waits for, and a retry would enter the published ones twice.
          */
         private void look(final boolean ringFull)
         {
@@ -856,6 +1042,12 @@ final class ExchangeNode
             {
                 throw new StopPublishing("the node is stopping");
             }
+            if (Mailbox.cancelled(settings.directory().inbox(), request))
+            {
+                throw new StopPublishing("its asker withdrew it (stopped by a signal): " + (published == 0 ?
+                    "nothing from the file was published" : "the first " + published + " of the file's commands got " +
+                    "in, the rest were not published"), false, true);
+            }
             if (System.currentTimeMillis() >= deadlineMillis)
             {
                 final String got = published == 0 ? "nothing from the file was published" : "the first " + published +
@@ -863,7 +1055,7 @@ final class ExchangeNode
                 throw new StopPublishing("publish's --timeout-s ran out " + (ringFull ? "while it waited for room in " +
                     "the ring: " + got + ". A synchronous primary applies nothing until its standby acknowledges it, " +
                     "so its ring fills: start the standby (or check the primary's --peer), or run the primary with " +
-                    "--degrade-after-ms to go on without one" : "before the whole file was published: " + got), true);
+                    "--degrade-after-ms to go on without one" : "before the whole file was published: " + got), true, false);
             }
         }
     }

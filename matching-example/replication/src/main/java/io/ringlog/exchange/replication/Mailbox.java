@@ -29,6 +29,7 @@ import java.util.stream.Stream;
  *   asker:  NAME.request.tmp ──rename──► NAME.request            (key=value lines)
  *   node:   reads NAME.request, does it, NAME.result.tmp ──rename──► NAME.result, deletes NAME.request
  *   asker:  waits for NAME.result, reads it, deletes it
+ *   asker, stopped by a signal before the answer:  NAME.cancel; the node stops the request and answers
  * </pre>
  * Only while a node runs: an asker first checks that one does ({@link NodeOwner}), and stops waiting,
  * withdrawing its request, when that node ends; a starting node deletes whatever it finds here, left
@@ -38,6 +39,7 @@ final class Mailbox
 {
     static final String REQUEST = ".request";
     static final String RESULT = ".result";
+    static final String CANCEL = ".cancel";
     private static final long CHECK_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private Mailbox()
@@ -92,6 +94,21 @@ final class Mailbox
                 FileErrors.describe(ex, directory.resolve(name + RESULT)), ex);
         }
         write(directory.resolve(name + REQUEST), request);
+    }
+
+    /**
+     * Withdraws {@code name}: its asker no longer waits for the answer (Ctrl-C), and a node doing it stops
+     * what is left of it and answers with how far it got ({@link #cancelled}).
+     */
+    static void cancel(final Path directory, final String name)
+    {
+        write(directory.resolve(name + CANCEL), new Properties());
+    }
+
+    /** Whether {@code name}'s asker withdrew it ({@link #cancel}). */
+    static boolean cancelled(final Path directory, final String name)
+    {
+        return Files.exists(directory.resolve(name + CANCEL));
     }
 
     /** Waits for {@code NAME.result}, returns it and deletes it. */
@@ -181,13 +198,14 @@ final class Mailbox
         }
     }
 
-    /** Answers {@code name}: writes its result and deletes the request. */
+    /** Answers {@code name}: writes its result and deletes the request, and its cancel if it has one. */
     static void answer(final Path directory, final String name, final Properties result)
     {
         write(directory.resolve(name + RESULT), result);
         try
         {
             Files.deleteIfExists(directory.resolve(name + REQUEST));
+            Files.deleteIfExists(directory.resolve(name + CANCEL));
         }
         catch (final IOException ex)
         {

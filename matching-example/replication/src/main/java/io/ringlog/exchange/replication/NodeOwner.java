@@ -145,7 +145,7 @@ final class NodeOwner implements AutoCloseable
             "')");
     }
 
-    /** Deletes every request, answer and half-written file in {@code mailbox}; returns the requests' names. */
+    /** Deletes every request, answer, cancel and half-written file in {@code mailbox}; returns the requests' names. */
     private static List<String> empty(final Path mailbox)
     {
         final List<String> requests = Mailbox.pending(mailbox);
@@ -158,7 +158,8 @@ final class NodeOwner implements AutoCloseable
             for (final Path file : (Iterable<Path>)files::iterator)
             {
                 final String name = file.getFileName().toString();
-                if (name.endsWith(Mailbox.REQUEST) || name.endsWith(Mailbox.RESULT) || name.endsWith(".tmp"))
+                if (name.endsWith(Mailbox.REQUEST) || name.endsWith(Mailbox.RESULT) || name.endsWith(Mailbox.CANCEL) ||
+                    name.endsWith(".tmp"))
                 {
                     Files.deleteIfExists(file);
                 }

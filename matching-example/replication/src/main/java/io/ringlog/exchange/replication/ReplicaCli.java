@@ -2,6 +2,7 @@ package io.ringlog.exchange.replication;
 
 import io.ringlog.core.Topology;
 import io.ringlog.exchange.cli.ExchangeCli;
+import io.ringlog.exchange.cli.SignalStop;
 import io.ringlog.journal.replication.ReplicationContext;
 import io.ringlog.journal.replication.ReplicationMode;
 import io.ringlog.journal.replication.ReplicationStatus;
@@ -24,6 +25,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * {@code replica node | publish | status | promote | stop}: the stock exchange as a primary and a
@@ -51,6 +53,8 @@ public final class ReplicaCli implements Callable<Integer>
     static final Duration STARTING = Duration.ofMillis(500);
     /** How long publish waits beyond --timeout-s for the node's own answer, which says why its commands were not applied. */
     private static final Duration ANSWER_GRACE = Duration.ofSeconds(2);
+    /** How long a publish stopped by a signal waits for the node to say how far it got. */
+    private static final Duration CANCEL_ANSWER = Duration.ofSeconds(10);
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -158,7 +162,7 @@ public final class ReplicaCli implements Callable<Integer>
         @Option(names = "--events", paramLabel = "EVENTS_FILE",
             description = "Write the events this node makes visible as a primary here, one line each, flushed at the " +
                 "end of each batch. A file that exists is appended to: a restarted node goes on after what it " +
-                "showed (a line a kill tore is cut off first).")
+                "showed (a line a kill tore is cut off first, saying so). A file that holds something else is refused.")
         Path events;
 
         @Option(names = "--snapshot-every", defaultValue = "0", paramLabel = "N",
@@ -237,6 +241,11 @@ public final class ReplicaCli implements Callable<Integer>
                 {
                     throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
                 }
+                final String foreign = ExchangeNode.notAnEventsFile(events);
+                if (foreign != null)
+                {
+                    throw new CommandLine.ParameterException(spec.commandLine(), foreign);
+                }
             }
             Files.createDirectories(dir);
             final ExchangeNode.Settings settings = new ExchangeNode.Settings(role.role, new NodeDirectory(dir), listen, peer,
@@ -267,8 +276,10 @@ public final class ReplicaCli implements Callable<Integer>
     @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Publish every command of a command file through the primary running on NODE_DIR, and wait " +
             "until they are applied there (in sync mode: acknowledged by the standby). Prints positions and counts.",
+            "Ctrl-C (or SIGTERM) withdraws the publish: the node publishes no more of the file and answers with how " +
+                "far it got and the line to resume from.",
             "Exit codes: 0 every command applied; 1 not (no node running on NODE_DIR, a standby, not applied within " +
-                "--timeout-s, the node stopped): the error line says why."})
+                "--timeout-s, the node stopped): the error line says why; 130 or 143 stopped by a signal."})
     static final class PublishCommand implements Callable<Integer>
     {
         @Spec
@@ -294,6 +305,12 @@ public final class ReplicaCli implements Callable<Integer>
             description = "Start at line N of the command file: to go on after a publish that stopped part way (it " +
                 "prints the line to resume from) (default: ${DEFAULT-VALUE}).")
         long fromLine;
+
+        @Option(names = "--append",
+            description = "Publish the file even though the node's journal ends with its first commands (it was " +
+                "published before, whole or part way): without it, that publish is refused, since it would apply " +
+                "commands twice, and the refusal names the line to go on from.")
+        boolean append;
 
         @Override
         public Integer call() throws Exception
@@ -323,12 +340,73 @@ public final class ReplicaCli implements Callable<Integer>
             request.setProperty("file", commands.toAbsolutePath().toString());
             request.setProperty("rate", Long.toString(rate));
             request.setProperty("from-line", Long.toString(fromLine));
+            request.setProperty("append", Boolean.toString(append));
             request.setProperty("deadline-ms", Long.toString(System.currentTimeMillis() + timeout.toMillis()));
             final String name = "publish-" + System.currentTimeMillis() + "-" + ProcessHandle.current().pid();
-            Mailbox.ask(node.inbox(), name, request);
+            final PrintWriter err = spec.commandLine().getErr();
+            // Stopped by a signal, it withdraws the request rather than leave the node publishing a file nobody
+            // waits for, and holds the JVM until the node says how far it got (bounded by CANCEL_ANSWER).
+            try (SignalStop stop = SignalStop.install(err, "publish: stopped by a signal: withdrawing the publish; " +
+                "the node stops publishing " + commands + " and says how far it got", "publish-withdraw"))
+            {
+                Mailbox.ask(node.inbox(), name, request);
+                try
+                {
+                    return await(node, name, timeout, withdrawnOnSignal(stop, node, name, running::gone));
+                }
+                catch (final IllegalStateException | TimeoutException ex)
+                {
+                    if (!stop.signalled())
+                    {
+                        throw ex;
+                    }
+                    // Said here: once the signal's hook returns (closing the stop), the JVM halts.
+                    err.println("error: " + CliSupport.message(ex));
+                    return CliSupport.FAILED;
+                }
+                finally
+                {
+                    spec.commandLine().getOut().flush();
+                    err.flush();
+                }
+            }
+        }
+
+        /**
+         * What {@link Mailbox#awaitAnswer} asks a few times a second: once a signal came, it withdraws the
+         * request, then waits up to {@link #CANCEL_ANSWER} for the node's answer; otherwise whether the node is gone.
+         */
+        private Supplier<String> withdrawnOnSignal(final SignalStop stop, final NodeDirectory node, final String name,
+            final Supplier<String> gone)
+        {
+            final long[] withdrawnAt = {0};
+            return () ->
+            {
+                if (stop.signalled())
+                {
+                    if (withdrawnAt[0] == 0)
+                    {
+                        Mailbox.cancel(node.inbox(), name);
+                        withdrawnAt[0] = System.nanoTime();
+                    }
+                    else if (System.nanoTime() - withdrawnAt[0] > CANCEL_ANSWER.toNanos())
+                    {
+                        return "the publish was withdrawn, but the node on " + node.root() + " did not answer in " +
+                            CANCEL_ANSWER.toSeconds() + " s, so how much of " + commands + " got in is not known " +
+                            "here: 'replica status --dir " + node.root() + "' shows the node's positions. It " +
+                            "publishes no more of the file once it sees the withdrawal";
+                    }
+                }
+                return gone.get();
+            };
+        }
+
+        private Integer await(final NodeDirectory node, final String name, final Duration timeout,
+            final Supplier<String> gone) throws IOException, InterruptedException, TimeoutException
+        {
             try
             {
-                final Properties result = Mailbox.awaitAnswer(node.inbox(), name, timeout.plus(ANSWER_GRACE), running::gone);
+                final Properties result = Mailbox.awaitAnswer(node.inbox(), name, timeout.plus(ANSWER_GRACE), gone);
                 // The node's own words, when they already say what to do (a publish it stopped at its deadline).
                 final String waiting = "not-applied".equals(result.getProperty("status")) &&
                     !result.getProperty("message", "").contains("--degrade-after-ms") ? waitingForStandby(node) : null;

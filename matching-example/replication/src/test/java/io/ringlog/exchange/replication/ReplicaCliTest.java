@@ -350,28 +350,61 @@ class ReplicaCliTest
         }
     }
 
-    /** A restarted node appends to its events file, after its last whole line: a line a kill tore is cut off. */
+    /**
+     * A restarted node appends to its events file, after its last whole line: a line a kill tore is cut
+     * off, saying so.
+     */
     @Test
     void shouldAppendToAnEventsFileAfterItsLastWholeLine() throws Exception
     {
         final Path torn = dir.resolve("torn.txt");
-        Files.writeString(torn, "position=1 a\n" + "position=2 b\n".repeat(1_000) + "position=3 par");
-        try (java.io.Writer writer = ExchangeNode.openEvents(torn))
+        Files.writeString(torn, "pos=1 a\n" + "pos=2 b\n".repeat(1_000) + "pos=3 par");
+        final List<String> said = new ArrayList<>();
+        try (java.io.Writer writer = ExchangeNode.openEvents(torn, said::add))
         {
-            writer.write("position=3 c\n");
+            writer.write("pos=3 c\n");
         }
-        assertEquals("position=1 a\n" + "position=2 b\n".repeat(1_000) + "position=3 c\n", Files.readString(torn));
+        assertEquals("pos=1 a\n" + "pos=2 b\n".repeat(1_000) + "pos=3 c\n", Files.readString(torn));
+        assertEquals(List.of("events file " + torn + ": cut off its torn last line (9 bytes, 'pos=3 par'), left by a " +
+            "node that was killed while writing it; its event is written again"), said);
         final Path fresh = dir.resolve("fresh.txt");
-        try (java.io.Writer writer = ExchangeNode.openEvents(fresh))
+        try (java.io.Writer writer = ExchangeNode.openEvents(fresh, said::add))
         {
-            writer.write("position=1 a\n");
+            writer.write("pos=1 a\n");
         }
-        Files.writeString(fresh, "no newline at all", java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
-        try (java.io.Writer writer = ExchangeNode.openEvents(fresh))
+        Files.writeString(fresh, "po", java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+        try (java.io.Writer writer = ExchangeNode.openEvents(fresh, said::add))
         {
-            writer.write("position=1 a\n");
+            writer.write("pos=1 a\n");
         }
-        assertEquals("position=1 a\n", Files.readString(fresh));
+        assertEquals("pos=1 a\n", Files.readString(fresh));
+        assertEquals(2, said.size(), "the torn first line was cut, saying so: " + said);
+    }
+
+    /**
+     * --events naming a file that holds something else (the command file, notes without a last newline)
+     * is refused before the node starts: it would append events to it, and cut off its last line.
+     */
+    @Test
+    void shouldRefuseAnEventsFileThatHoldsSomethingElse() throws Exception
+    {
+        final String notes = "pos=1 looks like an event\nbut this is a note with no newline";
+        final String commands = "deposit account=1 asset=1 amount=100\n";
+        final String junk = "pos=1 a\n" + "x".repeat(5_000);
+        int port = 20111;
+        for (final String content : List.of(notes, commands, junk))
+        {
+            final Path file = Files.writeString(dir.resolve("file-" + port + ".txt"), content);
+            final Path node = dir.resolve("node-" + port);
+            final Said said = replica("node", "--role", "primary", "--dir", node.toString(), "--listen",
+                "127.0.0.1:" + port++, "--peer", "127.0.0.1:" + port++, "--events", file.toString());
+            assertEquals(2, said.code, said.err);
+            assertTrue(said.err.startsWith("error: the events file " + file + " holds something else than events: ") &&
+                said.err.contains("every line of an events file starts 'pos='"), said.err);
+            assertNoStackTrace(said);
+            assertEquals(content, Files.readString(file), "untouched");
+            assertFalse(Files.exists(node), "nothing created");
+        }
     }
 
     private record Said(int code, String out, String err)

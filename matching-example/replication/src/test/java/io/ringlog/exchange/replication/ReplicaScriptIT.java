@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The README's session, run as a user runs it: scripts/replica (RINGLOG_NO_BUILD=1, on the jar this
  * build packaged) for a primary and a standby as two processes, publish a command file, read the
  * lag, SIGKILL the primary, promote the standby, continue on it, bring the old primary back with
- * --rejoin, stop both. Every command exits as documented and prints no stack trace.
+ * --rejoin, stop both. Every command exits as documented and prints no stack trace. A publish stopped
+ * by a signal is withdrawn, and a file published before is refused, saying where to go on from.
  */
 class ReplicaScriptIT
 {
@@ -43,6 +44,8 @@ class ReplicaScriptIT
             "-o", dir.resolve("commands.txt").toString());
         run("scripts/exchange", "generate", "--preset", "exchange-core", "--commands", "5000", "--seed", "8",
             "-o", dir.resolve("more.txt").toString());
+        run("scripts/exchange", "generate", "--preset", "exchange-core", "--commands", "2000", "--seed", "9",
+            "-o", dir.resolve("after.txt").toString());
         Process primary = node("a", "primary", a, b, false);
         final Process standby = node("b", "standby", b, a, false);
         try
@@ -53,6 +56,15 @@ class ReplicaScriptIT
             final String status = run("scripts/replica", "status", "--dir", dir.resolve("a").toString());
             assertTrue(status.contains("role: primary") && status.contains("mode: synchronous") &&
                 status.contains("lag-positions: ") && status.contains("ack-latency-us: p50 "), status);
+            // Malformed lines are skipped, and the answer quotes them: the asker sees them, not only the node's output.
+            final Path bad = Files.writeString(dir.resolve("bad.txt"), "buy lots\n" +
+                Files.readAllLines(dir.resolve("commands.txt")).get(100) + "\ndeposit account=x\n");
+            final String skipped = run("scripts/replica", "publish", "--dir", dir.resolve("a").toString(), "-i",
+                bad.toString());
+            assertTrue(skipped.contains("status: published") && skipped.contains("commands: 1\n") &&
+                skipped.contains("malformed: 2\n") && skipped.contains("malformed-lines: line 1: ") &&
+                skipped.contains("; line 3: ") && skipped.contains("(skipped: not published)"), skipped);
+            withdrawAPublishAndResumeIt(Long.parseLong(field(skipped, "last-position")));
 
             primary.toHandle().destroyForcibly();
             primary.waitFor(30, TimeUnit.SECONDS);
@@ -60,11 +72,15 @@ class ReplicaScriptIT
             assertTrue(promoted.contains("status: promoted") && promoted.contains("epoch: 1"), promoted);
 
             primary = node("a", "standby", a, b, true);
+            // Unsure whether the dead primary's publish got in, a user publishes it again on the new primary: it
+            // did (the standby held it before the promotion's epoch command), so it is refused.
+            assertFails("every command of the file: it was published to this node already", "scripts/replica",
+                "publish", "--dir", dir.resolve("b").toString(), "-i", dir.resolve("more.txt").toString());
             final String more = run("scripts/replica", "publish", "--dir", dir.resolve("b").toString(),
-                "-i", dir.resolve("more.txt").toString());
+                "-i", dir.resolve("after.txt").toString());
             assertTrue(more.contains("applied: true"), more);
             final String refused = runFailing("scripts/replica", "publish", "--dir", dir.resolve("a").toString(),
-                "-i", dir.resolve("more.txt").toString());
+                "-i", dir.resolve("after.txt").toString());
             assertTrue(refused.contains("error: this node is a standby"), refused);
             final String rejoined = run("scripts/replica", "status", "--dir", dir.resolve("a").toString());
             assertTrue(rejoined.contains("role: standby") && rejoined.contains("epoch: 1 "), rejoined);
@@ -86,6 +102,64 @@ class ReplicaScriptIT
             standby.toHandle().destroyForcibly();
         }
         Exchanges.assertSameJournals(dir.resolve("a").resolve("journal"), dir.resolve("b").resolve("journal"));
+    }
+
+    /**
+     * Ctrl-C (SIGTERM here, the same hook) on a paced publish to the running primary "a", whose journal
+     * ends at {@code before}: the publish withdraws its request, the node publishes no more of the file and
+     * answers with how far it got, and the stopped publish prints that before it exits. Publishing the file
+     * again from line 1 is refused, naming the line to resume from; from that line, the rest goes in.
+     */
+    private void withdrawAPublishAndResumeIt(final long before) throws Exception
+    {
+        final Path more = dir.resolve("more.txt");
+        final long lines = Files.readAllLines(more).size();
+        final NodeDirectory node = new NodeDirectory(dir.resolve("a"));
+        final Path said = dir.resolve("paced.txt");
+        final ProcessBuilder builder = new ProcessBuilder("scripts/replica", "publish", "--dir", node.root().toString(),
+            "-i", more.toString(), "--rate", "2000").directory(ROOT.toFile()).redirectErrorStream(true)
+            .redirectOutput(said.toFile());
+        builder.environment().put("RINGLOG_NO_BUILD", "1");
+        final Process paced = builder.start();
+        try
+        {
+            await(() -> !paced.isAlive() || ReplicationStatus.read(node.replication()).journaledPosition() > before + 100,
+                "the paced publish to get going");
+            paced.destroy();
+            assertTrue(paced.waitFor(30, TimeUnit.SECONDS), "the withdrawn publish ends");
+        }
+        finally
+        {
+            paced.toHandle().destroyForcibly();
+        }
+        final String withdrawn = Files.readString(said, StandardCharsets.UTF_8);
+        assertEquals(143, paced.exitValue(), withdrawn);
+        assertNoStackTrace(withdrawn);
+        assertTrue(withdrawn.contains("publish: stopped by a signal: withdrawing the publish") &&
+            withdrawn.contains("status: cancelled") && withdrawn.contains("error: its asker withdrew it (stopped by a " +
+            "signal)"), withdrawn);
+        final long got = Long.parseLong(field(withdrawn, "commands"));
+        assertTrue(got > 100 && got < lines, "part of the file got in\n" + withdrawn);
+        // One command a line: the next line is the first not published.
+        assertEquals(got + 1, Long.parseLong(field(withdrawn, "resume-from-line")), withdrawn);
+        assertEquals(before + got, Long.parseLong(field(withdrawn, "last-position")), withdrawn);
+        awaitLog("a", ": cancelled, " + got + " commands");
+
+        final String again = assertFails("Resume: publish the same file with --from-line " + (got + 1), "scripts/replica",
+            "publish", "--dir", node.root().toString(), "-i", more.toString());
+        assertTrue(again.contains("its last " + got + " commands, positions " + (before + 1) + ".." + (before + got) +
+            ", are the commands of lines 1.." + got + " of " + more) && again.contains("status: refused"), again);
+        final String rest = run("scripts/replica", "publish", "--dir", node.root().toString(), "-i", more.toString(),
+            "--from-line", Long.toString(got + 1));
+        assertTrue(rest.contains("status: published") && rest.contains("commands: " + (lines - got) + "\n") &&
+            rest.contains("first-position: " + (before + got + 1) + "\n"), rest);
+    }
+
+    /** The value of {@code key: value} in a command's output. */
+    private static String field(final String output, final String key)
+    {
+        return output.lines().filter((l) -> l.startsWith(key + ": ")).findFirst()
+            .orElseThrow(() -> new AssertionError("no " + key + " in\n" + output)).substring(key.length() + 2);
     }
 
     /**
@@ -134,7 +208,9 @@ class ReplicaScriptIT
             // More commands than the ring holds: nothing is applied while no standby acknowledges, so the ring
             // fills and the publish waits for room. At its --timeout-s it stops, publishing no more of the file.
             final int ring = 1 << 16;
-            Exchanges.write(dir.resolve("many.txt"), Exchanges.workload(WorkloadConfig.exchangeCore(9, ring + 5_000)));
+            // Another seed: the same one's first 7,001 commands are few.txt's, which the node would take for a publish
+            // of many.txt that stopped there, and refuse.
+            Exchanges.write(dir.resolve("many.txt"), Exchanges.workload(WorkloadConfig.exchangeCore(10, ring + 5_000)));
             final String ranOut = assertFails("publish's --timeout-s ran out", "scripts/replica", "publish", "--dir",
                 dir.resolve("a").toString(), "-i", dir.resolve("many.txt").toString(), "--timeout-s", "4");
             assertTrue(ranOut.contains("status: not-applied") && ranOut.contains("applied: false"), ranOut);
