@@ -43,7 +43,7 @@ public final class InMemoryJournal implements Journal
         {
             throw new IllegalArgumentException("maxPayloadLength must be positive and retainedEntries not negative");
         }
-        this.recordLength = 4 + CommandCodec.HEADER_LENGTH + maxPayloadLength;
+        this.recordLength = (int)bytesPerEntry(maxPayloadLength);
         this.maxPayloadLength = maxPayloadLength;
         this.retainedEntries = retainedEntries;
         if (retainedEntries > 0)
@@ -112,12 +112,63 @@ public final class InMemoryJournal implements Journal
         }
         while (slabs.size() <= slabIndex)
         {
+            final UnsafeBuffer slab = newSlab(index + 1);
             synchronized (this)
             {
-                slabs.add(new UnsafeBuffer(new byte[recordLength * ENTRIES_PER_SLAB]));
+                slabs.add(slab);
             }
         }
         return slabs.get((int)slabIndex);
+    }
+
+    /**
+     * The next slab of an unbounded journal, or a {@link JournalException} that says the heap is full: an
+     * engine halts on it in words, where an {@link OutOfMemoryError} would have killed whichever thread
+     * allocated next. A slab that would leave less than a sixteenth of the heap free is refused after one
+     * collection, so the failure leaves room for the engine to report it; a slab the heap refuses outright is
+     * refused the same way.
+     */
+    private UnsafeBuffer newSlab(final long position)
+    {
+        final Runtime runtime = Runtime.getRuntime();
+        final long slabBytes = (long)recordLength * ENTRIES_PER_SLAB;
+        final long reserve = runtime.maxMemory() / 16;
+        if (free(runtime) - slabBytes < reserve)
+        {
+            System.gc();
+            if (free(runtime) - slabBytes < reserve)
+            {
+                throw heapFull(position, runtime, null);
+            }
+        }
+        try
+        {
+            return new UnsafeBuffer(new byte[(int)slabBytes]);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            throw heapFull(position, runtime, ex);
+        }
+    }
+
+    private static long free(final Runtime runtime)
+    {
+        return runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+    }
+
+    private JournalException heapFull(final long position, final Runtime runtime, final OutOfMemoryError cause)
+    {
+        final long held = (position - 1) * recordLength;
+        return new JournalException(position, "the heap is full: the in-memory journal holds " + (position - 1) +
+            " entries (" + held / (1024 * 1024) + " MiB, " + recordLength + " bytes each), and the engine's rings and " +
+            "state most of the rest of the " + runtime.maxMemory() / (1024 * 1024) + " MiB this JVM may use; journal " +
+            "to disk, or give the JVM more heap (-Xmx)", cause);
+    }
+
+    /** Heap bytes an unbounded journal takes per entry, for a check of a run's size before it starts. */
+    public static long bytesPerEntry(final int maxPayloadLength)
+    {
+        return 4L + CommandCodec.HEADER_LENGTH + maxPayloadLength;
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
+import java.util.Locale;
 import java.util.Properties;
 
 /**
@@ -105,6 +106,31 @@ public final class CliSupport
         {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /**
+     * Refuses a run whose in-memory journal could not fit in the heap, before it starts, rather than
+     * let it halt part way (or, before the journal said so, die of {@link OutOfMemoryError}).
+     *
+     * @param entries       the commands the journal will hold.
+     * @param bytesPerEntry the heap each takes ({@code InMemoryJournal.bytesPerEntry}).
+     * @return {@code null} if they take no more than three quarters of the heap this JVM may use (the
+     *         engine's rings and state need the rest); otherwise why not, in a sentence, with the
+     *         {@code -Xmx} that would do, for the caller to add its own alternatives to.
+     */
+    public static String heapShortfall(final long entries, final long bytesPerEntry)
+    {
+        final long max = Runtime.getRuntime().maxMemory();
+        final double needed = (double)entries * bytesPerEntry;
+        if (max == Long.MAX_VALUE || needed <= max * 0.75)
+        {
+            return null;
+        }
+        final long gib = 1L << 30;
+        final long suggested = (long)Math.ceil((needed / 0.75 + (256L << 20)) / gib);
+        return String.format(Locale.ROOT, "%,d commands need about %,.0f MiB of heap for the in-memory journal " +
+            "(%d bytes each) and this JVM may use at most %,d MiB; give it more (RINGLOG_JAVA_OPTS=-Xmx%dg)",
+            entries, needed / (1 << 20), bytesPerEntry, max >> 20, suggested);
     }
 
     /**

@@ -10,8 +10,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +39,17 @@ class CliSupportTest
             new AccessDeniedException("/root/x"))), "a wrapped file error is said in words too");
         assertEquals("inner", CliSupport.message(new RuntimeException(new IllegalStateException("inner"))));
         assertTrue(CliSupport.message(new OutOfMemoryError("Java heap space")).contains("RINGLOG_JAVA_OPTS=-Xmx"));
+    }
+
+    @Test
+    void shouldRefuseAnInMemoryJournalThatWouldTakeMoreThanThreeQuartersOfTheHeap()
+    {
+        final long max = Runtime.getRuntime().maxMemory();
+        assertNull(CliSupport.heapShortfall(max / 2 / 132, 132), "half the heap fits");
+        final String refused = CliSupport.heapShortfall(max / 132, 132);
+        assertNotNull(refused, "the whole heap does not");
+        assertTrue(refused.contains(" commands need about ") && refused.contains("(132 bytes each) and this JVM may use " +
+            "at most " + String.format(Locale.ROOT, "%,d", max >> 20) + " MiB; give it more (RINGLOG_JAVA_OPTS=-Xmx"), refused);
     }
 
     @Test

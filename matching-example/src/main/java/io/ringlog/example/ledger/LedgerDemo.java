@@ -94,6 +94,13 @@ public final class LedgerDemo implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--accounts must be at least 1: " + accounts);
         }
+        final String shortfall = journalDir == null ? CliSupport.heapShortfall(commands, InMemoryJournal.bytesPerEntry(64)) :
+            null;
+        if (shortfall != null)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--commands " + commands + ": " + shortfall +
+                ", ask for fewer, or journal to disk with --journal DIR");
+        }
         final Journal journal = journalDir == null ? new InMemoryJournal(64) :
             ChronicleJournal.open(new ChronicleJournal.Context().directory(journalDir).maxPayloadLength(64));
         if (journal.lastPosition() != 0)

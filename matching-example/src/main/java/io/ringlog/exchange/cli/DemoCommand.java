@@ -1,7 +1,9 @@
 package io.ringlog.exchange.cli;
 
+import io.ringlog.core.InMemoryJournal;
 import io.ringlog.journal.Durability;
 import io.ringlog.journal.FileErrors;
+import io.ringlog.journal.tool.CliSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -75,6 +77,13 @@ final class DemoCommand implements Callable<Integer>
         }
         checkKeep();
         SpaceEstimate.of(preset, seed, commands).checkFits(keep != null ? keep : temporaryRoot(), !inMemory);
+        final String shortfall = inMemory ? CliSupport.heapShortfall(commands,
+            InMemoryJournal.bytesPerEntry(ExchangeRunner.MAX_PAYLOAD)) : null;
+        if (shortfall != null)
+        {
+            throw new IllegalArgumentException("--commands " + commands + " --in-memory: " + shortfall + ", ask for " +
+                "fewer, or leave out --in-memory to journal to disk");
+        }
 
         final PrintWriter err = spec.commandLine().getErr();
         final WorkDirectory work = keep != null ? WorkDirectory.kept(keep) : WorkDirectory.temporary(err);

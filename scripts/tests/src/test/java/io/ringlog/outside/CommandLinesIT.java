@@ -185,6 +185,31 @@ class CommandLinesIT
     }
 
     @Test
+    void shouldSayInWordsThatAnInMemoryJournalDoesNotFitTheHeapAndNotHang() throws Exception
+    {
+        // Before, the ledger demo died of OutOfMemoryError in its engine's threads and hung until killed.
+        final String small = "RINGLOG_JAVA_OPTS=-Xmx64m ";
+        final Shell.Result upFront = refused(2, small + "scripts/ledger-demo --commands 2000000");
+        assertTrue(upFront.err().startsWith("error: --commands 2000000: 2,000,000 commands need about 252 MiB of heap " +
+            "for the in-memory journal (132 bytes each) and this JVM may use at most "), upFront.toString());
+        assertTrue(upFront.err().contains("(RINGLOG_JAVA_OPTS=-Xmx1g), ask for fewer, or journal to disk with --journal " +
+            "DIR"), upFront.toString());
+
+        // These fit the up-front check, not the heap beside the engine's rings: the journal says so when it is full.
+        for (final String command : new String[]{"scripts/ledger-demo --commands 300000",
+            "scripts/exchange demo --in-memory --commands 300000"})
+        {
+            final Shell.Result halted = shell.run(small + command, QUICK);
+            assertEquals(1, halted.code(), halted.toString());
+            assertTrue(halted.err().contains("error: ") && halted.err().contains(": the heap is full: the in-memory " +
+                "journal holds "), halted.toString());
+            assertTrue(halted.err().contains("journal to disk, or give the JVM more heap (-Xmx)"), halted.toString());
+            assertFalse(halted.err().contains("OutOfMemoryError"), halted.toString());
+            UserOutput.assertNoStackTrace(halted);
+        }
+    }
+
+    @Test
     void shouldSayThatNoCommandWasPublishedWhenEveryLineIsMalformed() throws Exception
     {
         shell.run("mkdir -p run/malformed && printf 'buy 10 AAPL\\nsell 5 MSFT\\n' > run/malformed/commands.txt",
