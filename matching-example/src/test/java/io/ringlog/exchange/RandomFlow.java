@@ -117,7 +117,15 @@ final class RandomFlow
         {
             qty = random.nextBoolean() ? 0 : Long.MAX_VALUE / 3;
         }
-        final String price = type.equals("MARKET") && random.nextBoolean() ? "" : " price=" + price(sym);
+        // A market order's price is left out, or given as 0 (the parser refuses any other); a price is drawn
+        // for it all the same, so that the flow after it is the one it always was.
+        final boolean market = type.equals("MARKET");
+        String price = "";
+        if (!(market && random.nextBoolean()))
+        {
+            final long drawn = price(sym);
+            price = " price=" + (market ? 0 : drawn);
+        }
         return "place oid=" + oid + " acct=" + acct + " sym=" + sym + " side=" + side + " type=" + type + price +
             " qty=" + qty;
     }

@@ -83,6 +83,13 @@ final class RunCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--dir=JOURNAL_DIR' " +
                 "(or --in-memory)");
         }
+        if (inMemory && (journalDir != null || snapshots != null))
+        {
+            // Taken, the directory would be left empty while the user believes the run journaled there.
+            throw new CommandLine.ParameterException(spec.commandLine(), "--in-memory keeps the journal in the heap " +
+                "and writes nothing to disk: give it or " + (journalDir != null ? "--dir " + journalDir :
+                "--snapshots " + snapshots) + ", not both");
+        }
         final String wrong = snapshotEvery < 0 ? "--snapshot-every must not be negative: " + snapshotEvery :
             engine.rate < 0 ? "--rate must not be negative: " + engine.rate :
             syncIntervalMs <= 0 ? "--sync-interval-ms must be positive: " + syncIntervalMs :

@@ -45,7 +45,7 @@ public final class CommandParser
         error = null;
         into.reset(lineNumber);
         final int hash = rawLine.indexOf('#');
-        final String line = (hash >= 0 ? rawLine.substring(0, hash) : rawLine).trim();
+        final String line = strip(hash >= 0 ? rawLine.substring(0, hash) : rawLine);
         if (line.isEmpty())
         {
             return Result.SKIP;
@@ -152,6 +152,25 @@ public final class CommandParser
         }
     }
 
+    /**
+     * The line without the whitespace {@link #isSpace} knows at either end. Not {@code String.trim()}, which
+     * also drops control characters (a NUL after the last value read as nothing).
+     */
+    private static String strip(final String line)
+    {
+        int start = 0;
+        int end = line.length();
+        while (start < end && isSpace(line.charAt(start)))
+        {
+            start++;
+        }
+        while (end > start && isSpace(line.charAt(end - 1)))
+        {
+            end--;
+        }
+        return start == 0 && end == line.length() ? line : line.substring(start, end);
+    }
+
     private static boolean isSpace(final char c)
     {
         return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
@@ -184,6 +203,10 @@ public final class CommandParser
             else
             {
                 value = number(field);
+                if (value < 0 && (field.name().equals("orderId") || field.name().equals("account")))
+                {
+                    throw new FieldException(field.key() + " must not be negative, got " + value + ": ids count from 0");
+                }
             }
             field.put(payload, 0, value);
         }
@@ -239,6 +262,13 @@ public final class CommandParser
         if (missing != null)
         {
             fail(missing.toString());
+            return false;
+        }
+        if (market && has("price") && !value("price").equals("0"))
+        {
+            // The engine ignores a market order's price: taken, a price limit the user meant would be lost.
+            fail("a MARKET order takes no price, got price=" + Excerpt.of(value("price")) + ": leave it out, or give " +
+                "type=IOC for an order that takes what it can at that price or better");
             return false;
         }
         return true;

@@ -13,8 +13,8 @@
  * withdraw   acct=LONG asset=INT amount=LONG
  * place      oid=LONG acct=LONG sym=INT side=BUY|SELL type=GTC|IOC|FOK|MARKET [price=LONG] qty=LONG
  *            [clientOrderId=LONG]
- *            (price is required unless type=MARKET; clientOrderId, since version 2, is the client's own
- *            reference, echoed on acceptance)
+ *            (price is required unless type=MARKET, and a market order takes none but 0; clientOrderId,
+ *            since version 2, is the client's own reference, echoed on acceptance)
  * cancel     oid=LONG acct=LONG
  * reduce     oid=LONG acct=LONG by=LONG
  * move       oid=LONG acct=LONG price=LONG
@@ -24,7 +24,7 @@
  * (correlation id; the line number when absent). Files are UTF-8
  * (a byte order mark before the first line is skipped; lines end in {@code \n} or {@code \r\n}); numbers
  * are ASCII digits with an optional sign. A line with an unknown verb or field, a missing or repeated
- * field, a value that is not a number, bytes that are not UTF-8, or more than
+ * field, a value that is not a number, a negative {@code oid=} or {@code acct=}, bytes that are not UTF-8, or more than
  * {@value io.ringlog.exchange.text.CommandFileReader#MAX_LINE_BYTES} bytes is malformed:
  * {@link io.ringlog.exchange.text.CommandFileReader} reports it with its line number (quoting at most
  * {@value io.ringlog.exchange.text.Excerpt#MAX} characters of it) and carries on.

@@ -400,6 +400,11 @@ class ExchangeCliTest
         assertTrue(missingFile.err().startsWith("error: cannot read command file"), missingFile.err());
         assertEquals(1, Cli.run("replay", "-d", dir.resolve("no-journal").toString()).code());
         assertEquals(2, Cli.run("run", "-i", commands.toString()).code(), "-d or --in-memory is required");
+        final Cli.Result both = Cli.run("run", "-i", commands.toString(), "--in-memory", "-d", journal("both").toString());
+        assertEquals(2, both.code(), both.err());
+        assertTrue(both.err().startsWith("error: --in-memory keeps the journal in the heap and writes nothing to disk: " +
+            "give it or --dir " + journal("both") + ", not both"), both.err());
+        assertFalse(Files.exists(journal("both")), "nothing created");
         // Each wrong number is named alone, not in a list of every rule.
         for (final String[] wrong : new String[][]{
             {"--from-line", "0", "--from-line counts lines from 1: 0"},

@@ -76,6 +76,11 @@ class TextFormatTest
             "instrument sym=99999999999 base=1 quote=0 tick=1 lot=1",
             "place oid=2 acct=1 sym=1 side=BUY type=STOP price=5 qty=1",
             "",
+            "deposit acct=-5 asset=0 amount=100",
+            "cancel oid=-1 acct=1",
+            "place oid=3 acct=1 sym=1 side=BUY type=MARKET price=10 qty=1",
+            "deposit acct=1 asset=0 amount=100\0",
+            "place oid=4 acct=1 sym=1 side=BUY type=MARKET price=0 qty=1",
             "cancel oid=1 acct=1");
         final List<String> errors = new ArrayList<>();
         final List<Long> commandLines = new ArrayList<>();
@@ -90,9 +95,14 @@ class TextFormatTest
             "6: unknown field 'colour' (expected oid, acct)",
             "7: missing acct=",
             "8: sym is out of int range: 99999999999",
-            "9: type must be GTC, IOC, FOK or MARKET, got 'STOP'"), errors);
-        assertEquals(List.of(1L, 11L), commandLines);
-        assertEquals(new CommandFileReader.Counts(11, 2, 8), counts);
+            "9: type must be GTC, IOC, FOK or MARKET, got 'STOP'",
+            "11: acct must not be negative, got -5: ids count from 0",
+            "12: oid must not be negative, got -1: ids count from 0",
+            "13: a MARKET order takes no price, got price=10: leave it out, or give type=IOC for an order that takes " +
+                "what it can at that price or better",
+            "14: amount must be an integer in ASCII digits, got '100\\u0000'"), errors);
+        assertEquals(List.of(1L, 15L, 16L), commandLines, "a market order's price=0 is the generator's: no price");
+        assertEquals(new CommandFileReader.Counts(16, 3, 12), counts);
     }
 
     @Test

@@ -212,15 +212,19 @@ class CommandLinesIT
     @Test
     void shouldSayThatNoCommandWasPublishedWhenEveryLineIsMalformed() throws Exception
     {
-        shell.run("mkdir -p run/malformed && printf 'buy 10 AAPL\\nsell 5 MSFT\\n' > run/malformed/commands.txt",
+        shell.run("mkdir -p run/malformed && printf 'buy 10 AAPL\\nsell 5 MSFT\\n" +
+            "place oid=1 acct=1 sym=1 side=BUY type=MARKET price=10 qty=1\\ndeposit acct=-5 asset=0 amount=1\\n' > " +
+            "run/malformed/commands.txt",
             QUICK).expectOk();
         final Shell.Result result = shell.run("scripts/exchange run -i run/malformed/commands.txt -d run/malformed/journal",
             QUICK).expectOk();
-        assertEquals("2", result.value("malformed"));
+        assertEquals("4", result.value("malformed"));
+        assertTrue(result.err().contains("line 3: a MARKET order takes no price, got price=10") &&
+            result.err().contains("line 4: acct must not be negative, got -5"), result.toString());
         assertEquals("0", result.value("accepted"));
         assertEquals("none", result.value("first-position"), "no first position after the last");
         assertEquals("1", result.value("last-position"), "the exchange's settings");
-        assertTrue(result.err().contains("note: no command of run/malformed/commands.txt was published: all 2 of its " +
+        assertTrue(result.err().contains("note: no command of run/malformed/commands.txt was published: all 4 of its " +
             "command lines are malformed"), result.toString());
     }
 
