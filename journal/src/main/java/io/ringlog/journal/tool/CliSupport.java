@@ -109,6 +109,34 @@ public final class CliSupport
     }
 
     /**
+     * Says {@code what} on {@code err} if the JVM stops (Ctrl-C, SIGTERM) before {@link #removeHook} is
+     * called on the returned hook: for commands whose partial result a user must know about.
+     */
+    public static Thread onStop(final PrintWriter err, final String what)
+    {
+        final Thread hook = new Thread(() ->
+        {
+            err.println(what);
+            err.flush();
+        }, "stopped-before-the-end");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    /** Removes a hook of {@link #onStop}, unless the JVM is already stopping (it then runs, as it should). */
+    public static void removeHook(final Thread hook)
+    {
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        catch (final IllegalStateException shuttingDown)
+        {
+            // The hook runs: the JVM was stopped before the work ended.
+        }
+    }
+
+    /**
      * Refuses a run whose in-memory journal could not fit in the heap, before it starts, rather than
      * let it halt part way (or, before the journal said so, die of {@link OutOfMemoryError}).
      *

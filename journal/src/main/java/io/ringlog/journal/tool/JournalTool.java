@@ -607,7 +607,17 @@ public final class JournalTool implements Callable<Integer>
                     out.println("status: dry run, nothing was changed (add --apply to do it)");
                     return OK;
                 }
-                repair.apply();
+                final Thread stopped = CliSupport.onStop(spec.commandLine().getErr(), "repair: stopped part way " +
+                    "through --apply; each of its steps is whole (a cycle file is rewritten aside, then renamed over the " +
+                    "old one), so nothing is half done: run the same command again to finish it");
+                try
+                {
+                    repair.apply();
+                }
+                finally
+                {
+                    CliSupport.removeHook(stopped);
+                }
                 out.println("status: repaired");
                 return OK;
             }

@@ -109,8 +109,19 @@ public final class LedgerDemo implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--journal " + journalDir + " already holds " +
                 "entries; name a new or empty directory");
         }
-        final Result result = run(commands, accounts, seed, topology, waitStrategy, journal,
-            spec.commandLine().getOut(), spec.commandLine().getErr());
+        final Thread stopped = CliSupport.onStop(spec.commandLine().getErr(), "ledger-demo: stopped before the end; " +
+            (journalDir == null ? "its journal was in memory: nothing is kept" : "the journal in " + journalDir +
+                " holds what was journaled ('scripts/journal verify -d " + journalDir + "' reads it)"));
+        final Result result;
+        try
+        {
+            result = run(commands, accounts, seed, topology, waitStrategy, journal, spec.commandLine().getOut(),
+                spec.commandLine().getErr());
+        }
+        finally
+        {
+            CliSupport.removeHook(stopped);
+        }
         return result.liveHash() == result.replayHash() ? 0 : CliSupport.FAILED;
     }
 

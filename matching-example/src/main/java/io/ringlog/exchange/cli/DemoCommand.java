@@ -86,7 +86,7 @@ final class DemoCommand implements Callable<Integer>
         }
 
         final PrintWriter err = spec.commandLine().getErr();
-        final WorkDirectory work = keep != null ? WorkDirectory.kept(keep) : WorkDirectory.temporary(err);
+        final WorkDirectory work = keep != null ? WorkDirectory.kept(keep, err) : WorkDirectory.temporary(err);
         try (work)
         {
             return demo(work.path());
@@ -180,6 +180,7 @@ final class DemoCommand implements Callable<Integer>
     private static final class WorkDirectory implements AutoCloseable
     {
         private final Path path;
+        private final boolean temporary;
         private final Thread hook;
         private final PrintWriter err;
         private boolean deleted;
@@ -188,15 +189,17 @@ final class DemoCommand implements Callable<Integer>
         private WorkDirectory(final Path path, final boolean temporary, final PrintWriter err)
         {
             this.path = path;
+            this.temporary = temporary;
             this.err = err;
-            this.hook = temporary ? new Thread(this::stop, "exchange-demo-cleanup") : null;
+            this.hook = new Thread(temporary ? this::stop : this::stopKept, "exchange-demo-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
         }
 
-        static WorkDirectory kept(final Path keep)
+        static WorkDirectory kept(final Path keep, final PrintWriter err)
         {
             try
             {
-                return new WorkDirectory(Files.createDirectories(keep), false, null);
+                return new WorkDirectory(Files.createDirectories(keep), false, err);
             }
             catch (final IOException ex)
             {
@@ -207,9 +210,7 @@ final class DemoCommand implements Callable<Integer>
 
         static WorkDirectory temporary(final PrintWriter err) throws IOException
         {
-            final WorkDirectory work = new WorkDirectory(Files.createTempDirectory("exchange-demo-"), true, err);
-            Runtime.getRuntime().addShutdownHook(work.hook);
-            return work;
+            return new WorkDirectory(Files.createTempDirectory("exchange-demo-"), true, err);
         }
 
         Path path()
@@ -221,6 +222,16 @@ final class DemoCommand implements Callable<Integer>
         boolean stopped()
         {
             return stopped;
+        }
+
+        /** The shutdown hook of a kept directory: the JVM is stopping before the demo ended; say what is left. */
+        private void stopKept()
+        {
+            stopped = true;
+            err.println("demo: stopped before the end; " + path + " keeps what it made so far: commands.txt may be " +
+                "cut short, and the journal holds what was journaled ('scripts/exchange journal verify -d " +
+                path.resolve("journal") + "' reads it). Name a new --keep directory to run the demo again");
+            err.flush();
         }
 
         /** The shutdown hook: the JVM is stopping before the demo ended. */
@@ -243,7 +254,7 @@ final class DemoCommand implements Callable<Integer>
         /** Deletes a temporary directory, once, whether the demo's end or the shutdown hook gets here first. */
         private synchronized void delete() throws IOException
         {
-            if (hook == null || deleted)
+            if (!temporary || deleted)
             {
                 return;
             }
@@ -270,10 +281,6 @@ final class DemoCommand implements Callable<Integer>
         @Override
         public void close() throws IOException
         {
-            if (hook == null)
-            {
-                return;
-            }
             delete();
             try
             {

@@ -308,6 +308,42 @@ class RefusedInputTest
         assertFalse(CLASS_NAME.matcher(output).find(), output);
     }
 
+    @Test
+    void shouldSayWhatAKeptDemoDirectoryHoldsWhenStopped() throws Exception
+    {
+        final Path kept = dir.resolve("kept");
+        final Path log = dir.resolve("kept-demo.log");
+        final Process demo = Cli.startInChildJvm(List.of(), log, "demo", "--commands", "100_000", "--rate", "2000",
+            "--keep", kept.toString());
+        try
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(kept.resolve("journal").resolve("ringlog.meta")))
+            {
+                if (!demo.isAlive() || System.nanoTime() > deadline)
+                {
+                    fail("the demo did not start its journal:\n" + Files.readString(log));
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+            final Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(demo.pid())).inheritIO().start();
+            assertEquals(0, kill.waitFor(), "kill -TERM");
+            assertTrue(demo.waitFor(30, TimeUnit.SECONDS), "the demo did not stop on SIGTERM");
+        }
+        finally
+        {
+            demo.destroyForcibly();
+        }
+        final String output = Files.readString(log);
+        // Before, it ended without a word, leaving the user to guess whether the directory held a whole demo.
+        assertTrue(output.contains("demo: stopped before the end; " + kept + " keeps what it made so far: " +
+            "commands.txt may be cut short, and the journal holds what was journaled ('scripts/exchange journal verify " +
+            "-d " + kept.resolve("journal") + "' reads it)"), output);
+        assertFalse(CLASS_NAME.matcher(output).find(), output);
+        final Cli.Result verify = Cli.run("journal", "verify", "-d", kept.resolve("journal").toString());
+        assertEquals(0, verify.code(), "what it says to run reads the journal as it was left\n" + verify.out() + verify.err());
+    }
+
     private static boolean journalStarted(final Path tmp) throws IOException
     {
         try (Stream<Path> demos = Files.list(tmp))
