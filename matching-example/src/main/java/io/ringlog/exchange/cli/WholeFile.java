@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * An output file that appears only whole: written as {@code NAME.partial} beside it and renamed to its name
+ * An output file that appears only whole: written as {@code NAME.PID.partial} beside it and renamed to its name
  * by {@link #done()}. Stopped by Ctrl-C or SIGTERM before that, the command deletes the partial file and
  * says on stderr that the file was not written; a file already there keeps what it held. A torn command
  * file is worse than none (a last line cut inside a number is a valid command with another value), and a
@@ -28,7 +28,9 @@ final class WholeFile implements AutoCloseable
         // Not following links: a link (/dev/stdout, say) is written through as before, never renamed over.
         final boolean special = Files.exists(target, LinkOption.NOFOLLOW_LINKS) &&
             !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS);
-        this.path = special ? target : target.resolveSibling(target.getFileName() + ".partial");
+        // The process id in the name: two commands writing one file do not share (and tear) one partial file,
+        // and a user's own NAME.partial is not replaced.
+        this.path = special ? target : partial(target, ProcessHandle.current().pid());
         this.cleanUp = special ? null : new Thread(() ->
         {
             try
@@ -55,6 +57,12 @@ final class WholeFile implements AutoCloseable
     static WholeFile of(final Path target, final PrintWriter err, final String command)
     {
         return new WholeFile(target, err, command);
+    }
+
+    /** Where the process {@code pid} writes {@code target} until it is whole: {@code NAME.PID.partial}. */
+    static Path partial(final Path target, final long pid)
+    {
+        return target.resolveSibling(target.getFileName() + "." + pid + ".partial");
     }
 
     /** Where to write. */

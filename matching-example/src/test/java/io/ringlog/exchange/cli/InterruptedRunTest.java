@@ -82,10 +82,10 @@ class InterruptedRunTest
     void shouldLeaveNoTornCommandFileWhenAGenerateIsStopped() throws Exception
     {
         final Path commands = Files.writeString(dir.resolve("commands.txt"), "deposit acct=1 asset=0 amount=1\n");
-        final Path partial = dir.resolve("commands.txt.partial");
         final Path log = dir.resolve("generate.log");
         final Process generate = Cli.startInChildJvm(List.of(), log, "generate", "--commands", "20_000_000", "-o",
             commands.toString());
+        final Path partial = WholeFile.partial(commands, generate.pid());
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.exists(partial) || Files.size(partial) < 1 << 20)
         {
