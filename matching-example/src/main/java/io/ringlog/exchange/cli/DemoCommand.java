@@ -68,12 +68,12 @@ final class DemoCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--commands and --rate must not be negative");
         }
-        final ExchangeSettings exchangeSettings = ExchangeSettings.requested(engine.maxAssets);
+        final ExchangeSettings exchangeSettings = engine.settings(spec.commandLine());
         final int assetsUsed = preset.config(seed, 0).maxAssets();
         if (exchangeSettings.maxAssets() < assetsUsed)
         {
-            throw new IllegalArgumentException("--max-assets " + exchangeSettings.maxAssets() + " is fewer than the " +
-                assetsUsed + " asset ids the " + preset + " workload uses");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-assets " + exchangeSettings.maxAssets() +
+                " is fewer than the " + assetsUsed + " asset ids the " + preset + " workload uses");
         }
         checkKeep();
         SpaceEstimate.of(preset, seed, commands).checkFits(keep != null ? keep : temporaryRoot(), !inMemory);

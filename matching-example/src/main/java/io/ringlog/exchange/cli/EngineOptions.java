@@ -2,6 +2,7 @@ package io.ringlog.exchange.cli;
 
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** Engine options {@code run} and {@code demo} share. */
@@ -27,4 +28,17 @@ final class EngineOptions
             ExchangeSettings.DEFAULT_MAX_ASSETS + "). Journaled as the first command of a new journal; later runs " +
             "and replays use the journal's value, and a run asking for another is refused.")
     Integer maxAssets;
+
+    /** The settings asked for (or the defaults); a {@code --max-assets} out of bounds is a usage error (exit 2). */
+    ExchangeSettings settings(final CommandLine commandLine)
+    {
+        try
+        {
+            return ExchangeSettings.requested(maxAssets);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(commandLine, "--" + ex.getMessage());
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.ringlog.exchange.cli;
 
+import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.text.CommandTextWriter;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.exchange.workload.WorkloadGenerator;
@@ -65,6 +66,13 @@ final class GenerateCommand implements Callable<Integer>
         catch (final IllegalArgumentException ex)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
+        if (config.maxAssets() > ExchangeStateMachine.MAX_ASSETS)
+        {
+            // Said in the option's terms: the exchange's own bound names maxAssets, which the user never typed.
+            throw new CommandLine.ParameterException(spec.commandLine(), "--symbols " + config.symbols() + " needs " +
+                config.maxAssets() + " asset ids (a base for each symbol, and the quote), more than the " +
+                ExchangeStateMachine.MAX_ASSETS + " an exchange keeps: at most " + (ExchangeStateMachine.MAX_ASSETS - 1));
         }
         ExchangeCli.checkWritable(output, "command file");
         // Before a byte is written: a count the disk cannot hold is refused, not found out when the disk is full.

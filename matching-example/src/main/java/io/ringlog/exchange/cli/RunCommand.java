@@ -83,6 +83,7 @@ final class RunCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--dir=JOURNAL_DIR' " +
                 "(or --in-memory)");
         }
+        engine.settings(spec.commandLine());
         if (inMemory && (journalDir != null || snapshots != null))
         {
             // Taken, the directory would be left empty while the user believes the run journaled there.

@@ -54,11 +54,11 @@ class ExchangeIntegrityTest
         final Path journal = dir.resolve("journal");
         final Cli.Result huge = Cli.inChildJvm(60, dir.resolve("huge.log"), "run", "-i", commands.toString(), "-d",
             journal.toString(), "--max-assets", "2000000000");
-        assertEquals(1, huge.code(), huge.toString());
-        assertEquals("error: max-assets must be between 2 (a base and a quote) and 1024 (every account keeps a " +
-            "balance of each): 2000000000\n", huge.out());
+        assertEquals(2, huge.code(), huge.toString());
+        assertEquals("error: --max-assets must be between 2 (a base and a quote) and 1024 (every account keeps a " +
+            "balance of each): 2000000000\nTry 'exchange run --help' for more information.\n", huge.out());
         assertFalse(Files.exists(journal), "nothing was created, nothing saved");
-        assertEquals(1, Cli.run("run", "-i", commands.toString(), "--in-memory", "--max-assets", "1").code());
+        assertEquals(2, Cli.run("run", "-i", commands.toString(), "--in-memory", "--max-assets", "1").code());
     }
 
     @Test

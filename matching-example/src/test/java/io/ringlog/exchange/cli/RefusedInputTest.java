@@ -39,16 +39,18 @@ class RefusedInputTest
     {
         final Path kept = dir.resolve("kept");
         final Cli.Result one = Cli.run("demo", "--max-assets", "1", "--keep", kept.toString());
-        assertEquals(1, one.code(), one.toString());
-        assertEquals("error: max-assets must be between 2 (a base and a quote) and 1024 (every account keeps a " +
-            "balance of each): 1\n", one.err(), "refused before 'demo: generating'");
+        assertEquals(2, one.code(), one.toString());
+        assertEquals("error: --max-assets must be between 2 (a base and a quote) and 1024 (every account keeps a " +
+            "balance of each): 1\nTry 'exchange demo --help' for more information.\n", one.err(),
+            "refused before 'demo: generating'");
         assertEquals("", one.out());
         assertFalse(Files.exists(kept), "nothing was created");
 
         final Cli.Result fewer = Cli.run("demo", "--preset", "many-symbols", "--max-assets", "8", "--keep",
             kept.toString());
-        assertEquals(1, fewer.code(), fewer.toString());
-        assertEquals("error: --max-assets 8 is fewer than the 51 asset ids the many-symbols workload uses\n", fewer.err());
+        assertEquals(2, fewer.code(), fewer.toString());
+        assertEquals("error: --max-assets 8 is fewer than the 51 asset ids the many-symbols workload uses\nTry " +
+            "'exchange demo --help' for more information.\n", fewer.err());
         assertFalse(Files.exists(kept), "nothing was created");
     }
 
@@ -60,6 +62,10 @@ class RefusedInputTest
         final Cli.Result refused = Cli.run("generate", "--commands", "10", "--accounts", "2000000000", "-o", file.toString());
         assertEquals(2, refused.code(), refused.toString());
         assertTrue(refused.err().startsWith("error: accounts must be between 2 and 10000000: 2000000000\n"), refused.toString());
+        final Cli.Result symbols = Cli.run("generate", "--commands", "10", "--symbols", "5000", "-o", file.toString());
+        assertEquals(2, symbols.code(), symbols.toString());
+        assertTrue(symbols.err().startsWith("error: --symbols 5000 needs 5001 asset ids (a base for each symbol, and the " +
+            "quote), more than the 1024 an exchange keeps: at most 1023\n"), symbols.toString());
         assertFalse(Files.exists(file), "nothing was created");
     }
 

@@ -154,9 +154,10 @@ class CommandLinesIT
         shell.run("mkdir -p run/refused/tmp run/refused/input && echo mine > run/refused/README.md", QUICK).expectOk();
         // The demo's temporary directory goes where java.io.tmpdir says: here, so that what it leaves can be seen.
         final String demo = "RINGLOG_JAVA_OPTS=-Djava.io.tmpdir=run/refused/tmp scripts/exchange demo ";
-        final Shell.Result assets = refused(1, demo + "--max-assets 1");
-        assertEquals("error: max-assets must be between 2 (a base and a quote) and 1024 (every account keeps a " +
-            "balance of each): 1\n", assets.err(), "refused before it generates a single command");
+        final Shell.Result assets = refused(2, demo + "--max-assets 1");
+        assertEquals("error: --max-assets must be between 2 (a base and a quote) and 1024 (every account keeps a " +
+            "balance of each): 1\nTry 'exchange demo --help' for more information.\n", assets.err(),
+            "refused before it generates a single command");
         final Shell.Result huge = refused(1, demo + "--commands 99999999999999");
         assertTrue(huge.err().startsWith("error: the demo needs about ") && huge.err().contains(" is usable there"),
             huge.toString());

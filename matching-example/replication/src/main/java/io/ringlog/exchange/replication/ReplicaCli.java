@@ -219,12 +219,18 @@ public final class ReplicaCli implements Callable<Integer>
         @Override
         public Integer call() throws Exception
         {
-            if (maxAssets < 2 || maxAssets > 1024 || snapshotEvery < 0 || heartbeatMs <= 0 || peerTimeoutMs <= heartbeatMs ||
-                (degradeAfterMs != null && degradeAfterMs < 0) || drainTimeoutSeconds < 1)
+            // The one option that is wrong, with its value: not every rule at once.
+            final String wrong = maxAssets < 2 || maxAssets > 1024 ? "--max-assets must be between 2 (a base and a " +
+                "quote) and 1024: " + maxAssets :
+                snapshotEvery < 0 ? "--snapshot-every must not be negative: " + snapshotEvery :
+                degradeAfterMs != null && degradeAfterMs < 0 ? "--degrade-after-ms must not be negative: " + degradeAfterMs :
+                drainTimeoutSeconds < 1 ? "--drain-timeout-s must be at least 1: " + drainTimeoutSeconds :
+                heartbeatMs <= 0 ? "--heartbeat-ms must be positive: " + heartbeatMs :
+                peerTimeoutMs <= heartbeatMs ? "--peer-timeout-ms " + peerTimeoutMs + " must be longer than " +
+                    "--heartbeat-ms " + heartbeatMs + ": the peer would count as lost between two heartbeats" : null;
+            if (wrong != null)
             {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--max-assets is 2..1024, --snapshot-every " +
-                    "and --degrade-after-ms are not negative, --drain-timeout-s is at least 1, and --peer-timeout-ms is longer " +
-                    "than --heartbeat-ms");
+                throw new CommandLine.ParameterException(spec.commandLine(), wrong);
             }
             checkEndpoints();
             checkNotAJournal(dir);

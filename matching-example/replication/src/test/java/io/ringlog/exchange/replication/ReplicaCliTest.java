@@ -62,6 +62,29 @@ class ReplicaCliTest
         assertFalse(Files.exists(node), "nothing created");
     }
 
+    /** Each wrong number is named alone with its value; before, every rule of every option came at once. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--max-assets 1          | --max-assets must be between 2 (a base and a quote) and 1024: 1",
+        "--snapshot-every -1     | --snapshot-every must not be negative: -1",
+        "--degrade-after-ms -5   | --degrade-after-ms must not be negative: -5",
+        "--drain-timeout-s 0     | --drain-timeout-s must be at least 1: 0",
+        "--heartbeat-ms 0        | --heartbeat-ms must be positive: 0",
+        "--peer-timeout-ms 100   | --peer-timeout-ms 100 must be longer than --heartbeat-ms 100: the peer would count " +
+            "as lost between two heartbeats"})
+    void shouldNameTheOneNodeOptionThatIsWrong(final String option, final String expected)
+    {
+        final Path node = dir.resolve("node");
+        final List<String> args = new ArrayList<>(List.of("node", "--role", "primary", "--dir", node.toString(),
+            "--listen", "127.0.0.1:20101", "--peer", "127.0.0.1:20102"));
+        args.addAll(List.of(option.split(" ")));
+        final Said said = replica(args.toArray(new String[0]));
+        assertEquals(2, said.code, said.err);
+        assertEquals(List.of("error: " + expected, "Try 'replica node --help' for more information."),
+            said.err.lines().toList());
+        assertFalse(Files.exists(node), "nothing created");
+    }
+
     /** An events file inside the node's journal, snapshots or state would destroy them when replaced: refused. */
     @Test
     void shouldRefuseAnEventsFileInsideWhatTheNodeKeeps() throws Exception
