@@ -10,7 +10,9 @@ import java.util.List;
  * records (header + maxPayloadLength) in 1 MiB-ish slabs: unbounded by default (a new slab as it
  * fills), or bounded to the newest {@code retainedEntries} entries in preallocated slabs, which
  * allocates nothing while running. Readers and the writer may be on different threads, but a
- * reader that falls a whole ring behind a bounded journal's writer fails rather than wait.
+ * reader that falls a whole ring behind a bounded journal's writer fails rather than wait. An unbounded
+ * journal that would fill the heap fails its append with a {@link JournalException} that says so (an
+ * engine halts on it) rather than with an {@link OutOfMemoryError} in whichever thread allocates next.
  * Nothing survives the process.
  */
 public final class InMemoryJournal implements Journal
