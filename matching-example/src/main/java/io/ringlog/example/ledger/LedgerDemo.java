@@ -10,6 +10,7 @@ import io.ringlog.core.WaitStrategies;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.tool.CliSupport;
 import io.ringlog.journal.tool.FailureReport;
+import io.ringlog.journal.tool.Progress;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
@@ -164,8 +165,12 @@ public final class LedgerDemo implements Callable<Integer>
         final SplittableRandom random = new SplittableRandom(seed);
         final long start = System.nanoTime();
         final Engine engine = Engine.launch(ctx);
+        // A run of millions says how far it is, once a second, on stderr; a short one says nothing.
+        final Progress progress = new Progress(err, "ledger-demo");
+        progress.total(commands);
         for (long i = 0; i < commands; i++)
         {
+            progress.update(i);
             final long account = 1 + random.nextInt(accounts);
             final int pick = random.nextInt(10);
             final int type;
