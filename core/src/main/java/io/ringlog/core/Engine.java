@@ -91,6 +91,8 @@ public final class Engine implements AutoCloseable
     public static Engine launch(final EngineContext ctx)
     {
         ctx.conclude();
+        // First, before anything is closed: a journal another engine runs on is that engine's to close.
+        Launches.claimJournal(ctx);
         if (ctx.journal().maxPayloadLength() < ctx.maxPayloadLength())
         {
             // Found at launch, not at the first large command, which the engine would have accepted and then halted on.
@@ -161,6 +163,7 @@ public final class Engine implements AutoCloseable
                 failure.addSuppressed(ex);
             }
         }
+        Launches.journalClosed(ctx.journal());
     }
 
     /**
@@ -559,6 +562,7 @@ public final class Engine implements AutoCloseable
             closeQuietly(ctx.snapshotStore());
             closeQuietly(ctx.replicator());
             closeQuietly(ctx.journal());
+            Launches.journalClosed(ctx.journal());
             return true;
         }
 

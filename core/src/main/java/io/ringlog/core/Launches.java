@@ -8,14 +8,19 @@ import java.util.List;
  * Each {@link StateMachine} instance and each {@link EngineContext} serves one launch. A state machine
  * launched again still holds the state its first engine left, and recovery would replay the journal on
  * top of it: a state that is silently wrong. A context launched again names a journal and stores its
- * first engine closed. Both are refused at launch. The machines are held weakly: a launch remembers
- * nothing a user has let go of.
+ * first engine closed. Both are refused at launch, and so is a journal another engine is still running
+ * on. The machines and journals are held weakly: a launch remembers nothing a user has let go of.
  */
 final class Launches
 {
     private static final List<Launch> MACHINES = new ArrayList<>();
+    private static final List<Held> JOURNALS = new ArrayList<>();
 
     private record Launch(WeakReference<StateMachine> machine, String engine)
+    {
+    }
+
+    private record Held(WeakReference<Journal> journal, String engine)
     {
     }
 
@@ -45,6 +50,35 @@ final class Launches
         }
         MACHINES.add(new Launch(new WeakReference<>(machine), ctx.name()));
         ctx.launchedAs(ctx.name());
+    }
+
+    /**
+     * Claims the context's journal for its engine, or refuses it while another engine runs on it: two
+     * engines appending to one journal interleave their positions and damage it, and the first to close
+     * closes it under the other. Given back by {@link #journalClosed} when the engine closes it.
+     */
+    static synchronized void claimJournal(final EngineContext ctx)
+    {
+        final Journal journal = ctx.journal();
+        JOURNALS.removeIf((held) -> held.journal().get() == null);
+        for (final Held held : JOURNALS)
+        {
+            if (held.journal().get() == journal)
+            {
+                throw new IllegalArgumentException("this " + journal.getClass().getSimpleName() + " is the journal of " +
+                    "engine '" + held.engine() + "', which is running: two engines writing one journal would interleave " +
+                    "their positions and damage it, and the first to close would close it under the other. Give each " +
+                    "engine its own journal (a ReadOnlyJournal to read one beside its writer), or close '" +
+                    held.engine() + "' first. Nothing was closed");
+            }
+        }
+        JOURNALS.add(new Held(new WeakReference<>(journal), ctx.name()));
+    }
+
+    /** The engine closed its journal (or its launch failed and closed it): another engine may take it. */
+    static synchronized void journalClosed(final Journal journal)
+    {
+        JOURNALS.removeIf((held) -> held.journal().get() == journal || held.journal().get() == null);
     }
 
     /** Gives the context and its state machine back: the launch failed before either was used. */

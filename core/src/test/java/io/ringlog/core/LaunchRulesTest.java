@@ -51,6 +51,33 @@ class LaunchRulesTest
     }
 
     @Test
+    void shouldRefuseAJournalAnotherEngineRunsOnAndLeaveThatEngineWhole()
+    {
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        final AccumulatorStateMachine first = new AccumulatorStateMachine();
+        final Engine engine = Engine.launch(new EngineContext().name("first").stateMachine(first).journal(journal));
+        engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+
+        // Before, both launched: their positions interleaved in the journal, and the first to close closed it under
+        // the other, which halted with every command it had accepted lost.
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () ->
+            Engine.launch(new EngineContext().name("second").stateMachine(new AccumulatorStateMachine()).journal(journal)));
+        assertTrue(ex.getMessage().startsWith("this InMemoryJournal is the journal of engine 'first', which is running: " +
+            "two engines writing one journal would interleave their positions and damage it") &&
+            ex.getMessage().endsWith("or close 'first' first. Nothing was closed"), ex.getMessage());
+
+        engine.publish(ADD, 0, 0, 0, longPayload(2), 0, 8);
+        engine.close();
+        assertEquals(3, first.total(), "the running engine went on, untouched");
+        assertEquals(2, journal.lastPosition());
+
+        // Closed, the journal may serve a new engine: a restart recovers from it.
+        final AccumulatorStateMachine restarted = new AccumulatorStateMachine();
+        Engine.launch(new EngineContext().stateMachine(restarted).journal(journal)).close();
+        assertEquals(3, restarted.total());
+    }
+
+    @Test
     void shouldLetAStateMachineServeAgainWhenALaunchFailedBeforeRecoveryReachedIt()
     {
         final InMemoryJournal journal = new InMemoryJournal(256);
