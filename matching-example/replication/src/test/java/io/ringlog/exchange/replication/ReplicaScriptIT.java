@@ -95,6 +95,12 @@ class ReplicaScriptIT
             assertEquals(0, primary.exitValue(), log("a"));
             assertNoStackTrace(log("a"));
             assertNoStackTrace(log("b"));
+            // No library's log lines on the terminal: a restart after the kill found Chronicle's write lock held by
+            // the dead process, and Chronicle said so in a WARN line that told the user nothing.
+            for (final String name : new String[]{"a", "b"})
+            {
+                assertFalse(log(name).lines().anyMatch((line) -> line.contains("] WARN ")), log(name));
+            }
         }
         finally
         {
