@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  * answered by a result file of the same name. Written to a temporary name and renamed, so the node
  * never reads half a request and the asker never half a result.
  * <pre>
- *   asker:  NAME.request.tmp ──rename──► NAME.request            (key=value lines)
- *   node:   reads NAME.request, does it, NAME.result.tmp ──rename──► NAME.result, deletes NAME.request
+ *   asker:  NAME.request.PID-THREAD.tmp ──rename──► NAME.request            (key=value lines)
+ *   node:   reads NAME.request, does it, NAME.result.PID-THREAD.tmp ──rename──► NAME.result, deletes NAME.request
  *   asker:  waits for NAME.result, reads it, deletes it
  *   asker, stopped by a signal before the answer:  NAME.cancel; the node stops the request and answers
  * </pre>
@@ -48,7 +48,10 @@ final class Mailbox
 
     static void write(final Path file, final Properties properties)
     {
-        final Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        // A temporary name of this writer's own: two askers of one request at once (two 'replica stop') each
+        // rename a whole file of theirs, where a shared NAME.tmp was renamed away under the slower one.
+        final Path temp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-" +
+            Thread.currentThread().getId() + ".tmp");
         try
         {
             Files.createDirectories(file.getParent());

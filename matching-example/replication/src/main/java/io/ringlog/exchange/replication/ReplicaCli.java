@@ -552,7 +552,22 @@ public final class ReplicaCli implements Callable<Integer>
             final NodeDirectory node = new NodeDirectory(dir);
             final NodeOwner.Running running = NodeOwner.await(node, STARTING, Duration.ofSeconds(60));
             Mailbox.ask(node.control(), "stop", new Properties());
-            final Properties answer = Mailbox.awaitAnswer(node.control(), "stop", Duration.ofSeconds(60), running::gone);
+            final Properties answer;
+            try
+            {
+                answer = Mailbox.awaitAnswer(node.control(), "stop", Duration.ofSeconds(60), running::gone);
+            }
+            catch (final IllegalStateException gone)
+            {
+                // The node stopped before it answered this request: another stop (or a signal) got there first.
+                // That is what was asked for: once it has ended and said how, say so, as for an answered stop.
+                final Properties ended = awaitEnd(node, running, 30);
+                if (ended.getProperty("exit-code") == null)
+                {
+                    throw gone; // killed, or ended without saying how: its own words say more
+                }
+                return print(ended, spec.commandLine().getOut(), spec.commandLine().getErr(), "stopped");
+            }
             if (!"stopping".equals(answer.getProperty("status")))
             {
                 return print(answer, spec.commandLine().getOut(), spec.commandLine().getErr(), "stopping");
