@@ -81,8 +81,8 @@ final class DemoCommand implements Callable<Integer>
             InMemoryJournal.bytesPerEntry(ExchangeRunner.MAX_PAYLOAD)) : null;
         if (shortfall != null)
         {
-            throw new IllegalArgumentException("--commands " + commands + " --in-memory: " + shortfall + ", ask for " +
-                "fewer, or leave out --in-memory to journal to disk");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--commands " + commands + " --in-memory: " +
+                shortfall + ", ask for fewer, or leave out --in-memory to journal to disk");
         }
 
         final PrintWriter err = spec.commandLine().getErr();

@@ -195,6 +195,9 @@ class CommandLinesIT
             "for the in-memory journal (132 bytes each) and this JVM may use at most "), upFront.toString());
         assertTrue(upFront.err().contains("(RINGLOG_JAVA_OPTS=-Xmx1g), ask for fewer, or journal to disk with --journal " +
             "DIR"), upFront.toString());
+        final Shell.Result demo = refused(2, small + "scripts/exchange demo --in-memory --commands 3000000");
+        assertTrue(demo.err().startsWith("error: --commands 3000000 --in-memory: 3,000,000 commands need about 378 MiB " +
+            "of heap"), demo.toString());
 
         // These fit the up-front check, not the heap beside the engine's rings: the journal says so when it is full.
         for (final String command : new String[]{"scripts/ledger-demo --commands 300000",
