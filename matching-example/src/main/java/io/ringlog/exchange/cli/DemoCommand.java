@@ -282,14 +282,7 @@ final class DemoCommand implements Callable<Integer>
         public void close() throws IOException
         {
             delete();
-            try
-            {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
-            catch (final IllegalStateException shuttingDown)
-            {
-                // The JVM is stopping: the hook runs, or has run, and finds the directory deleted.
-            }
+            CliSupport.removeHook(hook); // if a signal came, the hook runs and says so
         }
     }
 

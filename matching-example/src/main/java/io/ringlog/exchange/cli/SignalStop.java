@@ -1,5 +1,7 @@
 package io.ringlog.exchange.cli;
 
+import io.ringlog.journal.tool.CliSupport;
+
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,13 +57,6 @@ public final class SignalStop implements AutoCloseable
     public void close()
     {
         finished.countDown();
-        try
-        {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        }
-        catch (final IllegalStateException shuttingDown)
-        {
-            // The hook is running: it returns now that the command has finished.
-        }
+        CliSupport.removeHook(hook); // if a signal came, the hook runs and says so
     }
 }

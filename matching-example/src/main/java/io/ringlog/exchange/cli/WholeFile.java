@@ -1,5 +1,7 @@
 package io.ringlog.exchange.cli;
 
+import io.ringlog.journal.tool.CliSupport;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -93,13 +95,6 @@ final class WholeFile implements AutoCloseable
         {
             Files.deleteIfExists(path);
         }
-        try
-        {
-            Runtime.getRuntime().removeShutdownHook(cleanUp);
-        }
-        catch (final IllegalStateException shuttingDown)
-        {
-            // A signal came: the hook is running and says so.
-        }
+        CliSupport.removeHook(cleanUp); // if a signal came, the hook runs and says so
     }
 }
