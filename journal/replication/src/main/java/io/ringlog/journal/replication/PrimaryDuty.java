@@ -53,10 +53,20 @@ final class PrimaryDuty
     private long acknowledged;
     private long withoutStandbySince;
     private long now;
+    /**
+     * Where the journal ended when this node started as a primary: a standby's entries after it, in this
+     * epoch, that this journal does not hold are a previous run's shipped tail. MAX_VALUE once promoted.
+     */
+    private final long launchEnd;
+    /** What this node had shown before it started, as its status page kept it; -1 when the page does not say. */
+    private final long shownBefore;
 
     PrimaryDuty(final ReplicationContext ctx, final NodeState state, final Channels channels, final StatusFile status,
-        final EpochIndex epochs, final Journal journal, final int maxPayloadLength, final long nowNanos)
+        final EpochIndex epochs, final Journal journal, final int maxPayloadLength, final long nowNanos,
+        final long launchEnd, final long shownBefore)
     {
+        this.launchEnd = launchEnd;
+        this.shownBefore = shownBefore;
         this.ctx = ctx;
         this.state = state;
         this.channels = channels;
@@ -111,11 +121,26 @@ final class PrimaryDuty
                 " where its epoch ended here: told it to cut them off before it rejoins");
             return;
         }
+        if (standbyEpoch == state.epoch && launchEnd >= 1 && from - 1 > launchEnd &&
+            (from - 1 > last || checksumAt(from - 1) != previousChecksum))
+        {
+            // The standby goes on past where this journal ended when this primary started, with entries this
+            // journal does not have there: shipped by this primary's previous run and journaled by the standby,
+            // but not by this one before it stopped (the replicator ships while the journaler writes), or lost
+            // from this disk. Its entry at launchEnd and what this node had shown let the standby tell which. (A
+            // journal that was empty then gives it nothing to compare: the checks below answer.)
+            refuse(Messages.REFUSED_STANDBY_AHEAD, launchEnd, checksumAt(launchEnd), shown(),
+                session, "the standby's journal goes on to position " + (from - 1) + ", past position " + launchEnd +
+                " where this primary's journal ended when it started, and does not match this journal after it: " +
+                "it holds entries this primary shipped before it stopped but never journaled, or that this " +
+                "primary's disk lost, or it was a primary of this epoch too (it says which)");
+            return;
+        }
         if (from - 1 > last)
         {
             // The checksum of this primary's last entry lets the standby tell a journal that goes on further
             // (this primary lost entries) from another history (it was a primary in this epoch too).
-            refuse(Messages.REFUSED_STANDBY_AHEAD, last, last >= 1 ? checksumAt(last) : -1, session, "the standby's " +
+            refuse(Messages.REFUSED_STANDBY_AHEAD, last, last >= 1 ? checksumAt(last) : -1, shown(), session, "the standby's " +
                 "journal ends at " + (from - 1) + ", past this primary's " + last + ": this primary lost entries it " +
                 "had shipped (to keep them: stop this primary, restart the standby and promote it with force; or move " +
                 "its journal away to copy this one), or the standby was a primary of this epoch too (it says which)");
@@ -123,7 +148,7 @@ final class PrimaryDuty
         }
         if (from > 1 && checksumAt(from - 1) != previousChecksum)
         {
-            refuse(Messages.REFUSED_HISTORY_DIFFERS, from - 1, -1, session, "the standby's entry at position " +
+            refuse(Messages.REFUSED_HISTORY_DIFFERS, from - 1, -1, shown(), session, "the standby's entry at position " +
                 (from - 1) + " differs from this primary's in the same epoch: it was a primary of this epoch too (it " +
                 "cuts its own entries of the epoch off with --rejoin), or it holds another history (it says which)");
             return;
@@ -295,10 +320,21 @@ final class PrimaryDuty
         return CommandCodec.checksum(command, checksumScratch, crc) & 0xFFFF_FFFFL;
     }
 
-    private void refuse(final long reason, final long position, final long checksum, final long session,
-        final String why)
+    /**
+     * The last position whose events this node had shown before this run, as its status page kept it, or -1
+     * when it cannot say: no {@link ReplicationContext#shownPosition}, a page that does not say (lost, or a
+     * journal copied from elsewhere), or a node promoted in this run. What this run shows is of its own
+     * entries, after where its journal ended when it started, and says nothing about a previous run's tail.
+     */
+    private long shown()
     {
-        channels.send(Messages.REFUSED, state.epoch, session, 3, reason, position, checksum);
+        return ctx.shownPosition() == null || launchEnd == Long.MAX_VALUE ? -1 : shownBefore;
+    }
+
+    private void refuse(final long reason, final long position, final long checksum, final long shown,
+        final long session, final String why)
+    {
+        channels.send(Messages.REFUSED, state.epoch, session, 4, reason, position, checksum, shown);
         event("refused a standby: " + why);
     }
 

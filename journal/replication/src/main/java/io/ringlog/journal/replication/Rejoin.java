@@ -30,14 +30,30 @@ public final class Rejoin
     public static List<String> truncate(final Path journalDirectory, final Path snapshotDirectory, final long keepUpTo,
         final Consumer<String> report)
     {
+        return truncate(journalDirectory, snapshotDirectory, keepUpTo, false, report);
+    }
+
+    /**
+     * Like {@link #truncate(Path, Path, long, Consumer)}, for the cause a {@link DivergedHistoryException} gives:
+     * with {@code neverShown} the tail is one its primary shipped and never journaled
+     * ({@link DivergedHistoryException#neverShown()}), and the plan says so instead of warning that clients
+     * may have seen what this node committed: a standby shows nothing, and its primary showed none of it.
+     */
+    public static List<String> truncate(final Path journalDirectory, final Path snapshotDirectory, final long keepUpTo,
+        final boolean neverShown, final Consumer<String> report)
+    {
         try (JournalRepair repair = JournalRepair.plan(journalDirectory, snapshotDirectory, keepUpTo, false, true))
         {
             final List<String> lines = repair.lines();
             report.accept("rejoin: cutting the journal in " + journalDirectory + " after position " + keepUpTo +
-                ", where the primary's history took another course:");
+                (neverShown ? ": what follows, its primary shipped and never journaled, and no client saw:" :
+                ", where the primary's history took another course:"));
             for (final String line : lines)
             {
-                report.accept("rejoin:   " + line);
+                if (!neverShown || !line.startsWith("forced:"))
+                {
+                    report.accept("rejoin:   " + line);
+                }
             }
             if (repair.changesAnything())
             {

@@ -62,6 +62,8 @@ final class ReplicationAgent implements Agent
     private volatile boolean promotionForced;
     private boolean heardPrimary;
     private volatile long primaryShown = -1;
+    /** The most any primary of this node's epoch has said it showed, since this node started; -1 if none said. */
+    private long mostPrimaryShown = -1;
 
     /** See {@link ReplicationNode#primaryShown()}. */
     long primaryShown()
@@ -91,7 +93,8 @@ final class ReplicationAgent implements Agent
         this.startNanos = start;
         if (state.role == Role.PRIMARY)
         {
-            primary = new PrimaryDuty(ctx, state, channels, status, epochs, journal, maxPayloadLength, start);
+            primary = new PrimaryDuty(ctx, state, channels, status, epochs, journal, maxPayloadLength, start,
+                journal.lastPosition(), status.get(StatusFile.SHOWN_PLUS_ONE) - 1);
         }
         else
         {
@@ -227,6 +230,10 @@ final class ReplicationAgent implements Agent
                         heardPrimary = true;
                         // A sender without the field (older) says nothing: -1.
                         primaryShown = Messages.field(buffer, offset, length, 3, -1);
+                        if (epoch == state.epoch)
+                        {
+                            mostPrimaryShown = Math.max(mostPrimaryShown, primaryShown);
+                        }
                         standby.onPrimaryHeartbeat(session, position);
                     }
                     else if (role == Role.PRIMARY && epoch == state.epoch)
@@ -274,7 +281,7 @@ final class ReplicationAgent implements Agent
                 if (role == Role.STANDBY && session == standby.session())
                 {
                     onRefused(Messages.field(buffer, offset, length, 0, 0), Messages.field(buffer, offset, length, 1, 0),
-                        Messages.field(buffer, offset, length, 2, -1));
+                        Messages.field(buffer, offset, length, 2, -1), Messages.field(buffer, offset, length, 3, -1));
                 }
                 break;
             case Messages.SESSION_ENDED:
@@ -298,10 +305,14 @@ final class ReplicationAgent implements Agent
      * The primary refused this standby's request. Refused in this epoch, with this node's entries of the
      * epoch in the way, it was a primary of this epoch too (two nodes started as primaries): its own
      * entries from the epoch's first position on are another history, cut off by a rejoin. Refused for a
-     * difference before that, it holds another history; refused as ahead with the same entry where the
-     * primary's journal ends, the primary lost entries this node has.
+     * difference before that, it holds another history. Refused as ahead with the same entry where the
+     * primary's journal ends (or ended when it started), this node holds entries the primary shipped and
+     * then did not have: if the primary says it showed nothing past there, and no primary of the epoch
+     * told this node otherwise, it never journaled them (it was stopped between shipping and journaling
+     * them), nobody saw them, and they are cut off ({@link DivergedHistoryException#neverShown()}); if
+     * it showed more, or cannot say, its disk lost them, and only this node has what was seen.
      */
-    private void onRefused(final long reason, final long position, final long primaryChecksum)
+    private void onRefused(final long reason, final long position, final long primaryChecksum, final long primaryShown)
     {
         if (reason == Messages.REFUSED_NOT_PRIMARY)
         {
@@ -313,6 +324,16 @@ final class ReplicationAgent implements Agent
         if (reason == Messages.REFUSED_STANDBY_AHEAD)
         {
             final boolean differs = primaryChecksum >= 0 && position >= 1 && standby.checksumAt(position) != primaryChecksum;
+            if (!differs && primaryShown >= 0 && primaryShown <= position && mostPrimaryShown <= position)
+            {
+                fail(new DivergedHistoryException("positions " + (position + 1) + ".." + last + " of this standby's " +
+                    "journal were shipped by its primary, which stopped before it journaled them: it started again with " +
+                    "its journal ending at position " + position + ", and it has shown events up to position " +
+                    primaryShown + " only" + (mostPrimaryShown >= 0 ? " (and said " + mostPrimaryShown + " at most to " +
+                    "this node)" : "") + ". No client saw them; they are cut off here (Rejoin.truncate), and this node " +
+                    "follows the primary from position " + (position + 1), position, last, true));
+                return;
+            }
             if (!differs)
             {
                 fail(new ReplicationException("the primary's journal ends at position " + position + ", before this " +
@@ -554,7 +575,7 @@ final class ReplicationAgent implements Agent
         // No standby has acknowledged anything to this primary: what it acknowledged as a standby, and the
         // catch-up it asked for, are not its figures now. Until a standby asks, all of the journal is at risk
         // (the old primary may be gone), which is what the lag says.
-        primary = new PrimaryDuty(ctx, state, channels, status, epochs, journal, maxPayloadLength, now);
+        primary = new PrimaryDuty(ctx, state, channels, status, epochs, journal, maxPayloadLength, now, Long.MAX_VALUE, -1);
         status.put(StatusFile.ACKNOWLEDGED, 0);
         status.put(StatusFile.CATCH_UP_FROM, 0);
         status.put(StatusFile.CATCH_UP_SENT, 0);
@@ -597,10 +618,11 @@ final class ReplicationAgent implements Agent
         {
             final long journaled = journal.lastPosition();
             status.put(StatusFile.JOURNALED, journaled);
-            if (ctx.shownPosition() != null)
+            final long shown = ctx.shownPosition() != null ? ctx.shownPosition().getAsLong() : -1;
+            if (shown >= 0)
             {
                 // Kept on the page, which outlives the process: a restart resumes showing after it.
-                status.put(StatusFile.SHOWN_PLUS_ONE, ctx.shownPosition().getAsLong() + 1);
+                status.put(StatusFile.SHOWN_PLUS_ONE, shown + 1);
             }
             if (primary != null && now - previous > FIGURES_INTERVAL_NANOS)
             {

@@ -381,8 +381,11 @@ public final class ReplicationContext
     /**
      * The last position whose events this node, as a primary, has shown to its clients (its output
      * listener's progress), sent in its heartbeats; a standby promoted after hearing it reports it in
-     * {@link Promotion#primaryShown()}, so it can show what the old primary had not. Read on the
-     * replication thread: keep it a volatile read. None by default (-1: not known).
+     * {@link Promotion#primaryShown()}, so it can show what the old primary had not. The status page keeps
+     * it across restarts: a primary restarted after a crash that tells its standby it showed nothing past
+     * where its journal now ends lets the standby cut a tail it shipped and never journaled, instead of
+     * refusing it as lost entries (see {@link DivergedHistoryException#neverShown()}). Read on the
+     * replication thread: keep it a volatile read; a negative value says nothing. None by default (-1: not known).
      */
     public ReplicationContext shownPosition(final LongSupplier shownPosition)
     {

@@ -5,6 +5,7 @@ import io.ringlog.core.CommandCodec;
 import io.ringlog.core.Crc32c;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
+import io.ringlog.core.Journal;
 import io.ringlog.core.JournalReader;
 import io.ringlog.core.StateMachine;
 import io.ringlog.core.Topology;
@@ -90,10 +91,16 @@ final class Pair
 
     EngineContext engine(final String name, final StateMachine stateMachine, final Topology topology)
     {
+        return engine(name, stateMachine, topology, journal(name));
+    }
+
+    EngineContext engine(final String name, final StateMachine stateMachine, final Topology topology,
+        final Journal journal)
+    {
         return new EngineContext()
             .name(name)
             .stateMachine(stateMachine)
-            .journal(journal(name))
+            .journal(journal)
             .snapshotStore(FileSnapshotStore.open(root.resolve(name).resolve("snapshots"), 3))
             .snapshotEvery(1_000)
             .topology(topology)
