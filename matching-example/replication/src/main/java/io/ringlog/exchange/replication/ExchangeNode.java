@@ -52,6 +52,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * One exchange node as a process: launches a {@link ReplicationNode} on the node's directory, serves
@@ -358,7 +359,11 @@ final class ExchangeNode
         final ReplicationNode node;
         try
         {
-            node = launch(role, events);
+            node = launch(role, events, () ->
+            {
+                final ReplicationNode running = launched.get();
+                return running == null ? -1 : running.engine().metrics().lastAppliedPosition();
+            });
             launched.set(node);
         }
         catch (final RuntimeException ex)
@@ -391,7 +396,7 @@ final class ExchangeNode
         }
     }
 
-    private ReplicationNode launch(final Role role, final LeaderEvents events)
+    private ReplicationNode launch(final Role role, final LeaderEvents events, final LongSupplier applied)
     {
         final NodeDirectory dir = settings.directory();
         final ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context()
@@ -433,7 +438,8 @@ final class ExchangeNode
             .mode(settings.mode())
             .standbyLoss(settings.standbyLoss())
             .degradeAfter(settings.degradeAfter())
-            .shownPosition(events != null ? events::shownPosition : null)
+            // Without an events file, what a primary shows is what its publishes answer for: what it applied.
+            .shownPosition(events != null ? events::shownPosition : applied)
             .heartbeatInterval(settings.heartbeat())
             .peerTimeout(settings.peerTimeout())
             .eventHandler((message) -> err.println(name + ": " + message));
@@ -465,6 +471,8 @@ final class ExchangeNode
         {
             if (stopping || takeStop(dir))
             {
+                // Replayed events the standby has acknowledged since the last pass are shown before the node goes.
+                releaseReplayed(node, events);
                 return close(node, STOPPED, "stopped");
             }
             final Throwable failure = node.failure();
@@ -475,12 +483,20 @@ final class ExchangeNode
             }
             if (failure instanceof DivergedHistoryException diverged)
             {
-                if (!settings.rejoin())
+                // A tail the primary shipped, never journaled and never showed is cut without --rejoin: no client saw it.
+                if (!settings.rejoin() && !diverged.neverShown())
                 {
                     return close(node, DIVERGED, "diverged from the primary's history: restart with --rejoin");
                 }
                 close(node, REJOIN, "closed to rejoin");
-                Rejoin.truncate(dir.journal(), dir.snapshots(), diverged.keepUpTo(), (line) -> err.println(name + ": " + line));
+                Rejoin.truncate(dir.journal(), dir.snapshots(), diverged.keepUpTo(), diverged.neverShown(),
+                    (line) -> err.println(name + ": " + line));
+                if (diverged.neverShown())
+                {
+                    err.println(name + ": cut off positions " + (diverged.keepUpTo() + 1) + ".." + diverged.lastPosition() +
+                        ", which the primary never journaled; following it again from position " +
+                        (diverged.keepUpTo() + 1));
+                }
                 return REJOIN;
             }
             if (failure != null)
