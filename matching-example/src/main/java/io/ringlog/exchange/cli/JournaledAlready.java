@@ -148,7 +148,8 @@ public final class JournaledAlready
         }
         final String whose = holds + ", and " + (last < newest ? "before the engine's own commands after position " +
             last + ", " : "") + "its last " + tail.count + " command" + (tail.count == 1 ? " is" : "s, positions " +
-            (last - tail.count + 1) + ".." + last + ", are") + " the command" + (tail.count == 1 ? "" : "s") +
+            tail.from + ".." + last + (last - tail.from + 1 > tail.count ? " less the engine's own among them" : "") +
+            ", are") + " the command" + (tail.count == 1 ? "" : "s") +
             " of lines 1.." + tail.line + " of " + commands;
         if (tail.nextLine == Long.MAX_VALUE)
         {
@@ -223,17 +224,31 @@ public final class JournaledAlready
         for (int i = candidates.size() - 1; i >= 0; i--)
         {
             final Tail candidate = candidates.get(i);
-            if (journalEndsWith(journal, last - candidate.count + 1, commands, candidate.count))
+            // The run may have system commands among its own (a promotion's epoch, when a publish stopped by a
+            // failover went on on the new primary): each one puts its start a position earlier.
+            for (long system = 0; system <= MOST_TRAILING_SYSTEM_COMMANDS; system++)
             {
-                return candidate;
+                final long from = last - candidate.count + 1 - system;
+                if (from < first)
+                {
+                    break;
+                }
+                if (journalEndsWith(journal, from, last, commands, candidate.count))
+                {
+                    candidate.from = from;
+                    return candidate;
+                }
             }
         }
         return null;
     }
 
-    /** Whether the journal's entries from {@code from} are the file's first {@code count} commands. */
-    private static boolean journalEndsWith(final ChronicleJournal journal, final long from, final Path commands,
-        final long count) throws IOException
+    /**
+     * Whether the journal's commands from {@code from} to {@code last}, system commands passed over, are the
+     * file's first {@code count} commands.
+     */
+    private static boolean journalEndsWith(final ChronicleJournal journal, final long from, final long last,
+        final Path commands, final long count) throws IOException
     {
         final Command entry = new Command(ExchangeRunner.MAX_PAYLOAD);
         final long[] matched = {0};
@@ -242,17 +257,26 @@ public final class JournaledAlready
         {
             new CommandFileReader().stopWhen(() -> differs[0] || matched[0] == count).read(in, (command) ->
             {
-                if (!reader.next(entry) || !same(entry, command))
+                boolean read = reader.next(entry);
+                while (read && entry.type() < 0 && entry.position() < last)
+                {
+                    read = reader.next(entry);
+                }
+                if (!read || !same(entry, command))
                 {
                     differs[0] = true;
                     return;
                 }
                 matched[0]++;
+                if (matched[0] < count && entry.position() >= last)
+                {
+                    differs[0] = true;
+                }
             }, (line, text, reason) ->
             {
             });
         }
-        return !differs[0] && matched[0] == count;
+        return !differs[0] && matched[0] == count && entry.position() == last;
     }
 
     private static boolean same(final Command entry, final ParsedCommand command)
@@ -279,6 +303,8 @@ public final class JournaledAlready
         final long count;
         final long line;
         long nextLine = Long.MAX_VALUE;
+        /** The position of its first command in the journal. */
+        long from;
 
         Tail(final long count, final long line)
         {

@@ -745,6 +745,7 @@ final class ExchangeNode
         boolean expired = false;
         boolean cancelled = false;
         boolean failed = false;
+        boolean fenced = false;
         try (InputStream in = Files.newInputStream(file))
         {
             new CommandFileReader().fromLine(fromLine).read(in, publisher, (line, text, reason) ->
@@ -761,6 +762,7 @@ final class ExchangeNode
         catch (final EngineHaltedException ex)
         {
             stoppedBy = message(ex);
+            fenced = ex.getCause() instanceof FencedException;
         }
         catch (final StopPublishing ex)
         {
@@ -779,7 +781,15 @@ final class ExchangeNode
         // Its asker's deadline passing is a publish not applied in time, as when it passes while waiting for that.
         result.setProperty("status", stoppedBy == null ? "published" : expired ? "not-applied" : cancelled ? "cancelled" :
             failed ? "failed" : "stopped");
-        if (stoppedBy != null)
+        if (fenced)
+        {
+            // What this node journaled after the promotion is not in the new primary's history: a line counted
+            // from here would skip commands. The new primary knows which of the file's commands it holds.
+            result.setProperty("message", stoppedBy + "; resume on the new primary: publish the same file there " +
+                "without --from-line, and it names the line to go on from (it checks which of the file's commands " +
+                "it holds; those this node journaled after the promotion are not among them)");
+        }
+        else if (stoppedBy != null)
         {
             // Stopped part way: the lines after the last command that got in were not published.
             final long resume = publisher.published > 0 ? publisher.lastLine + 1 : fromLine;
