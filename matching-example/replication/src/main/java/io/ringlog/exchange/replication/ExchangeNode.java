@@ -473,6 +473,7 @@ final class ExchangeNode
             {
                 // Replayed events the standby has acknowledged since the last pass are shown before the node goes.
                 releaseReplayed(node, events);
+                sayWhatTheDrainWaitsFor(node);
                 return close(node, STOPPED, "stopped");
             }
             final Throwable failure = node.failure();
@@ -515,6 +516,31 @@ final class ExchangeNode
             releaseReplayed(node, events);
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
+    }
+
+    /**
+     * A synchronous primary with commands no standby has acknowledged drains for up to --drain-timeout-s
+     * before it closes: says so first, or the stop looks like a hang.
+     */
+    private void sayWhatTheDrainWaitsFor(final ReplicationNode node)
+    {
+        if (node.role() != Role.PRIMARY || settings.mode() != ReplicationMode.SYNCHRONOUS)
+        {
+            return;
+        }
+        final ReplicationStatus status = node.status();
+        final long accepted = node.engine().nextPosition() - 1;
+        final long applied = node.engine().metrics().lastAppliedPosition();
+        if (status.degraded() || applied >= accepted)
+        {
+            return;
+        }
+        err.println(name + ": stopping: positions " + (applied + 1) + ".." + accepted + " are accepted and not yet " +
+            "applied: no standby has acknowledged them (peer " + status.peer().name().toLowerCase(java.util.Locale.ROOT) +
+            "). Waiting up to " + settings.drainTimeout().toSeconds() + " s (--drain-timeout-s) for one to; if none " +
+            "does, the node stops without applying them, and those journaled are applied at its next start, once a " +
+            "standby holds them");
+        err.flush();
     }
 
     /**

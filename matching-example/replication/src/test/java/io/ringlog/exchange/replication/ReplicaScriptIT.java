@@ -292,6 +292,9 @@ class ReplicaScriptIT
             assertTrue(primary.waitFor(60, TimeUnit.SECONDS), "the primary drains for 3 s, then stops");
             assertEquals(1, primary.exitValue(), log("a"));
             final String stoppedLog = log("a");
+            assertTrue(stoppedLog.contains("a: stopping: positions ") && stoppedLog.contains(" are accepted and not yet " +
+                "applied: no standby has acknowledged them (peer never_seen). Waiting up to 3 s (--drain-timeout-s) for one " +
+                "to;"), stoppedLog);
             assertTrue(stoppedLog.contains("a: while closing: a: gave up waiting for the input ring to drain after 3 s") &&
                 stoppedLog.contains("a: stopped without applying every accepted command (--drain-timeout-s ran out)"),
                 stoppedLog);
