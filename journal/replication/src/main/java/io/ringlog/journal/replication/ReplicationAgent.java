@@ -617,17 +617,24 @@ final class ReplicationAgent implements Agent
         if (state.role == Role.PRIMARY || state.role == Role.FENCED)
         {
             final long journaled = journal.lastPosition();
-            status.put(StatusFile.JOURNALED, journaled);
             final long shown = ctx.shownPosition() != null ? ctx.shownPosition().getAsLong() : -1;
             if (shown >= 0)
             {
                 // Kept on the page, which outlives the process: a restart resumes showing after it.
                 status.put(StatusFile.SHOWN_PLUS_ONE, shown + 1);
             }
-            if (primary != null && now - previous > FIGURES_INTERVAL_NANOS)
+            if (primary == null)
             {
-                figuresNanos = now;
-                primary.publishFigures(journaled);
+                status.put(StatusFile.JOURNALED, journaled);
+            }
+            else
+            {
+                primary.publishLag(journaled);
+                if (now - previous > FIGURES_INTERVAL_NANOS)
+                {
+                    figuresNanos = now;
+                    primary.publishFigures();
+                }
             }
         }
         else if (state.role == Role.STANDBY)

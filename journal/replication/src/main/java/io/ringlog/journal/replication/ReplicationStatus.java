@@ -102,15 +102,23 @@ public record ReplicationStatus(
     static ReplicationStatus of(final UnsafeBuffer page)
     {
         final long mode = page.getLongVolatile(StatusFile.MODE);
+        final Role role = enumAt(Role.values(), page.getLongVolatile(StatusFile.ROLE));
+        final long journaled = page.getLongVolatile(StatusFile.JOURNALED);
+        final long acknowledged = page.getLongVolatile(StatusFile.ACKNOWLEDGED);
+        final long peerPosition = page.getLongVolatile(StatusFile.PEER_POSITION);
+        // Worked out from the positions shown beside it: the page's own lag is written every 10 ms, the
+        // acknowledged position at each acknowledgement, and a lag older than them would contradict them.
+        final long lag = role == Role.PRIMARY || role == Role.FENCED ? Math.max(0, journaled - acknowledged) :
+            role == Role.STANDBY ? Math.max(0, peerPosition - journaled) : page.getLongVolatile(StatusFile.LAG_POSITIONS);
         return new ReplicationStatus(
-            enumAt(Role.values(), page.getLongVolatile(StatusFile.ROLE)),
+            role,
             page.getLongVolatile(StatusFile.EPOCH),
             page.getLongVolatile(StatusFile.EPOCH_START),
             enumAt(PeerState.values(), page.getLongVolatile(StatusFile.PEER_STATE)),
             mode == StatusFile.MODE_SYNC ? "synchronous" : mode == StatusFile.MODE_DEGRADED ? DEGRADED : "asynchronous",
-            page.getLongVolatile(StatusFile.JOURNALED),
-            page.getLongVolatile(StatusFile.ACKNOWLEDGED),
-            page.getLongVolatile(StatusFile.LAG_POSITIONS),
+            journaled,
+            acknowledged,
+            lag,
             page.getLongVolatile(StatusFile.LAG_NANOS),
             page.getLongVolatile(StatusFile.CATCH_UP_FROM),
             page.getLongVolatile(StatusFile.CATCH_UP_SENT),
@@ -124,7 +132,7 @@ public record ReplicationStatus(
             page.getLongVolatile(StatusFile.CATCH_UPS),
             page.getLongVolatile(StatusFile.PEER_HEARD),
             page.getLongVolatile(StatusFile.PEER_EPOCH),
-            page.getLongVolatile(StatusFile.PEER_POSITION),
+            peerPosition,
             page.getLongVolatile(StatusFile.DEGRADED_COUNT),
             page.getLongVolatile(StatusFile.UPDATED),
             page.getLongVolatile(StatusFile.PID),
