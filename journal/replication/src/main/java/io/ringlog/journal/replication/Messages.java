@@ -37,6 +37,9 @@ import java.nio.ByteOrder;
  *                               the primary has shown, or -1 when it cannot say (8; absent from older senders)
  *  SESSION_ENDED 16  control    primary: the session's live shipping stopped (no subscriber; or, asynchronous,
  *                               back-pressure): ask again, and catch-up goes on from the journal
+ *  PROBE        17   control    standby refused for another history in the epoch: position (8), CRC32C of its
+ *                               entry there (8); it starts no session (a search for the last shared position)
+ *  PROBE_ANSWER 18   control    primary: the position (8), 1 if its entry there has that CRC32C, else 0 (8)
  * </pre>
  * Every body field is 8 bytes, so a message is the header plus 8 bytes per field.
  */
@@ -53,6 +56,8 @@ final class Messages
     static final int DIVERGED = 14;
     static final int REFUSED = 15;
     static final int SESSION_ENDED = 16;
+    static final int PROBE = 17;
+    static final int PROBE_ANSWER = 18;
 
     /** REFUSED reasons. */
     static final long REFUSED_STANDBY_AHEAD = 1;
@@ -135,6 +140,8 @@ final class Messages
             case DIVERGED: return "DIVERGED";
             case REFUSED: return "REFUSED";
             case SESSION_ENDED: return "SESSION_ENDED";
+            case PROBE: return "PROBE";
+            case PROBE_ANSWER: return "PROBE_ANSWER";
             default: return "type " + type;
         }
     }

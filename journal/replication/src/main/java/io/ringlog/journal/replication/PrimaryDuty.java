@@ -178,6 +178,16 @@ final class PrimaryDuty
             " entries from the journal, then live");
     }
 
+    /**
+     * A refused standby searching for the last position both histories share asks whether this journal's entry
+     * at {@code position} has {@code checksum}: answered, and nothing else changes.
+     */
+    void onProbe(final long session, final long position, final long checksum)
+    {
+        final boolean same = position >= 1 && position <= journal.lastPosition() && checksumAt(position) == checksum;
+        channels.send(Messages.PROBE_ANSWER, state.epoch, session, 2, position, same ? 1 : 0, 0);
+    }
+
     void onAck(final long session, final long position)
     {
         if (session != state.session || session == NodeState.NO_SESSION)

@@ -70,6 +70,18 @@ final class ReplicationAgent implements Agent
     {
         return primaryShown;
     }
+    /**
+     * A refused standby's search for the last position it shares with the primary (two primaries in one
+     * epoch), by halving: {@code searchLo} is shared (or the position before the epoch began), {@code searchHi}
+     * differs. Searching while {@code searchProbe} > 0.
+     */
+    private long searchLo;
+    private long searchHi;
+    private long searchLast;
+    private long searchProbe;
+    private long searchSentNanos;
+    private long searchAnsweredNanos;
+    private long searchRefused;
     private long promotionPosition;
     private long promotionEpoch;
     private volatile long dropReceivingUntil;
@@ -139,6 +151,10 @@ final class ReplicationAgent implements Agent
 
     private int standbyWork()
     {
+        if (searchProbe > 0)
+        {
+            return search();
+        }
         final long until = dropReceivingUntil;
         if (until != 0)
         {
@@ -284,6 +300,20 @@ final class ReplicationAgent implements Agent
                         Messages.field(buffer, offset, length, 2, -1), Messages.field(buffer, offset, length, 3, -1));
                 }
                 break;
+            case Messages.PROBE:
+                if (role == Role.PRIMARY)
+                {
+                    primary.onProbe(session, Messages.field(buffer, offset, length, 0, -1),
+                        Messages.field(buffer, offset, length, 1, -1));
+                }
+                break;
+            case Messages.PROBE_ANSWER:
+                if (role == Role.STANDBY && searchProbe > 0 && session == standby.session() &&
+                    Messages.field(buffer, offset, length, 0, -1) == searchProbe)
+                {
+                    onProbeAnswer(Messages.field(buffer, offset, length, 1, 0) == 1);
+                }
+                break;
             case Messages.SESSION_ENDED:
                 if (role == Role.STANDBY)
                 {
@@ -347,19 +377,93 @@ final class ReplicationAgent implements Agent
         }
         if (position >= epochStart)
         {
-            fail(new DivergedHistoryException("TWO PRIMARIES in epoch " + state.epoch + "? This node's entry at " +
-                "position " + position + " differs from the primary's, in the epoch both are in: its entries of the " +
-                "epoch, from position " + epochStart + " to " + last + ", are another history (it was started as a " +
-                "primary too, or its journal was changed). They must be cut off before it follows: restart it as a " +
-                "standby with --rejoin (Rejoin.truncate), which says what it drops; it then catches up on the " +
-                "primary's history from position " + epochStart + (epochStart > 1 ? "" : ". That is all of its journal: if " +
-                "the journal is not this pair's at all (another service's, say), move it away instead of rejoining"),
-                epochStart - 1, last));
+            // Its entries of the epoch may begin with ones the primary has too (it followed, then was started as a
+            // primary): find the last of them, so a rejoin keeps them instead of copying them again.
+            startSearch(epochStart - 1, position, last);
             return;
         }
         fail(new ReplicationException("this standby's entry at position " + position + " differs from the " +
             "primary's, before this epoch began here (position " + epochStart + "): a different history, not a tail " +
             "of its own. Repair it by hand (scripts/journal) or start this standby from an empty journal"));
+    }
+
+    private void startSearch(final long shared, final long differs, final long last)
+    {
+        standby.stop();
+        searchLo = shared;
+        searchHi = differs;
+        searchLast = last;
+        searchRefused = differs;
+        searchAnsweredNanos = now;
+        event("the primary's entry at position " + differs + " differs from this node's, in the epoch both are in: " +
+            "looking for the last position both hold the same, after " + shared);
+        nextProbe();
+    }
+
+    private void nextProbe()
+    {
+        if (searchHi - searchLo <= 1)
+        {
+            searchProbe = 0;
+            twoPrimaries(searchRefused, searchLo, searchLast);
+            return;
+        }
+        searchProbe = searchLo + (searchHi - searchLo) / 2;
+        sendProbe();
+    }
+
+    private void sendProbe()
+    {
+        searchSentNanos = now;
+        channels.send(Messages.PROBE, state.epoch, standby.session(), 2, searchProbe, standby.checksumAt(searchProbe), 0);
+    }
+
+    private int search()
+    {
+        if (now - searchAnsweredNanos > peerTimeoutNanos)
+        {
+            // No answer for a peer timeout (a primary that does not know PROBE, or gone): what is known is kept.
+            event("the primary did not answer where the histories part; keeping what is known to be shared, up to " +
+                "position " + searchLo);
+            searchProbe = 0;
+            twoPrimaries(searchRefused, searchLo, searchLast);
+            return 1;
+        }
+        if (now - searchSentNanos > heartbeatNanos)
+        {
+            sendProbe();
+            return 1;
+        }
+        return 0;
+    }
+
+    private void onProbeAnswer(final boolean same)
+    {
+        searchAnsweredNanos = now;
+        if (same)
+        {
+            searchLo = searchProbe;
+        }
+        else
+        {
+            searchHi = searchProbe;
+        }
+        nextProbe();
+    }
+
+    /** Two primaries in one epoch: this node's entries after {@code keep} are another history, cut by a rejoin. */
+    private void twoPrimaries(final long position, final long keep, final long last)
+    {
+        final long epochStart = epochs.currentStart();
+        final String shared = keep >= epochStart ? " (positions " + epochStart + ".." + keep + " of the epoch are the " +
+            "primary's too, and are kept)" : "";
+        fail(new DivergedHistoryException("TWO PRIMARIES in epoch " + state.epoch + "? This node's entry at " +
+            "position " + position + " differs from the primary's, in the epoch both are in: its entries from position " +
+            (keep + 1) + " to " + last + " are another history (it was started as a primary too, or its journal was " +
+            "changed)" + shared + ". They must be cut off before it follows: restart it as a standby with --rejoin " +
+            "(Rejoin.truncate), which says what it drops; it then catches up on the primary's history from position " +
+            (keep + 1) + (keep > 0 ? "" : ". That is all of its journal: if the journal is not this pair's at all " +
+            "(another service's, say), move it away instead of rejoining"), keep, last));
     }
 
     private void peerHeard(final long epoch)

@@ -23,6 +23,8 @@
  *     ◄── CATCH_UP_DONE(L-1)
  *     ACK(committed) per batch ──►               acks ─► gate ─► business logic (synchronous)
  *     HEARTBEAT ◄──────────────────────────────► HEARTBEAT (either silent for the peer timeout: lost)
+ *   refused for another history in the epoch (two primaries), halving towards the last shared position:
+ *     PROBE(p, crc of its entry p) ──►          ◄── PROBE_ANSWER(p, same or not)
  * </pre>
  */
 package io.ringlog.journal.replication;

@@ -217,4 +217,63 @@ class PromotionTest
         assertEquals(a.engine().stateHash(), b.engine().stateHash());
         pair.assertSameJournals(2_500);
     }
+
+    /**
+     * A standby restarted as a primary by mistake, after it had followed: its entries of the epoch begin with
+     * the primary's. Restarted as a standby, it finds the last position both hold the same (by halving,
+     * PROBE by PROBE) and keeps up to there; only its own commands are cut, and it follows from the next.
+     */
+    @Test
+    void shouldKeepWhatTwoPrimariesSharedBeforeTheyParted() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        final ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        try
+        {
+            Pair.publish(a.engine(), 1, 3_000);
+            b.engine().awaitApplied(3_000, 30, TimeUnit.SECONDS);
+            b.close();
+            // b restarted as a primary: its own commands at 3001.., while a goes on with others.
+            b = pair.launch("b", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            Pair.publish(b.engine(), 100_001, 100_500);
+            Pair.publish(a.engine(), 3_001, 3_700);
+            b.engine().awaitApplied(3_500, 30, TimeUnit.SECONDS);
+            a.engine().awaitApplied(3_700, 30, TimeUnit.SECONDS);
+            b.close();
+
+            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            final ReplicationNode refused = b;
+            Pair.await(() -> refused.failure() != null, Duration.ofSeconds(15), "b told what to cut");
+            final DivergedHistoryException diverged = assertInstanceOf(DivergedHistoryException.class, b.failure());
+            assertEquals(3_000, diverged.keepUpTo(), "what both held before they parted is kept: " + diverged.getMessage());
+            assertEquals(3_500, diverged.lastPosition());
+            assertTrue(diverged.getMessage().startsWith("TWO PRIMARIES in epoch 0? This node's entry at position 3500 " +
+                "differs from the primary's, in the epoch both are in: its entries from position 3001 to 3500 are another " +
+                "history (it was started as a primary too, or its journal was changed) (positions 1..3000 of the epoch " +
+                "are the primary's too, and are kept)"), diverged.getMessage());
+            assertTrue(pair.events.stream().anyMatch((e) -> e.startsWith("b: the primary's entry at position 3500 differs " +
+                "from this node's, in the epoch both are in: looking for the last position both hold the same, after 0")),
+                "b says it searches");
+            assertThrows(EngineHaltedException.class, refused::close);
+            final List<String> cut = Rejoin.truncate(dir.resolve("b").resolve("journal"),
+                dir.resolve("b").resolve("snapshots"), diverged.keepUpTo(), System.out::println);
+            assertTrue(cut.contains("drop-positions: 3001..3500 (500 entries)"), "the plan: " + cut);
+
+            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            Pair.publish(a.engine(), 3_701, 4_000);
+            b.engine().awaitApplied(4_000, 30, TimeUnit.SECONDS);
+            assertEquals(null, b.failure());
+        }
+        catch (final Throwable ex)
+        {
+            Pair.closeQuietly(b, a);
+            throw ex;
+        }
+        b.close();
+        a.close();
+        assertEquals(a.engine().stateHash(), b.engine().stateHash());
+        pair.assertSameJournals(4_000);
+    }
 }
