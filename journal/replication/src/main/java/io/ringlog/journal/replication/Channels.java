@@ -94,10 +94,27 @@ final class Channels implements AutoCloseable
         catch (final RuntimeException ex)
         {
             CloseHelper.quietCloseAll(aeron, driver);
-            throw new ReplicationException(ctx.name() + ": cannot open the replication streams on " +
-                ctx.localEndpoint() + " (is the port taken by another process, or the address not one of this " +
-                "machine's?): " + ex.getMessage(), ex);
+            throw new ReplicationException(ctx.name() + ": " + cannotListen(ctx.localEndpoint(), ex), ex);
         }
+    }
+
+    /** Why the streams could not open on {@code endpoint}, in a person's words: the socket's reason, not Aeron's text. */
+    static String cannotListen(final String endpoint, final Throwable ex)
+    {
+        final String detail = String.valueOf(ex.getMessage());
+        if (detail.contains("Address already in use"))
+        {
+            return "cannot listen on " + endpoint + ": another process holds that port (address already in use). Give " +
+                "this node another --listen (and its peer the matching --peer), or stop the process that holds it";
+        }
+        if (detail.contains("Cannot assign requested address"))
+        {
+            return "cannot listen on " + endpoint + ": that address is not one of this machine's (cannot assign " +
+                "requested address). Give this node a --listen on one of its own addresses";
+        }
+        // Anything else: Aeron's words, less its error-level prefixes and the native frame it names.
+        return "cannot open the replication streams on " + endpoint + ": " +
+            detail.replace("ERROR - ", "").replaceAll("\\s*\\(at [^)]*\\)", "");
     }
 
     private String localChannel()

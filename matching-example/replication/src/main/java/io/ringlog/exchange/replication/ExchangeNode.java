@@ -368,8 +368,10 @@ final class ExchangeNode
         }
         catch (final RuntimeException ex)
         {
-            err.println(name + ": cannot start: " + message(ex));
-            outcome = "cannot start: " + message(ex);
+            // The node's name leads the line once: the library's message names it too.
+            final String why = message(ex).startsWith(name + ": ") ? message(ex).substring(name.length() + 2) : message(ex);
+            err.println(name + ": cannot start: " + why);
+            outcome = "cannot start: " + why;
             return FAILED;
         }
         try

@@ -195,9 +195,12 @@ class ReplicaScriptIT
             awaitLog("a", "NOT HEARD from in the 2000 ms since this node started");
             assertTrue(log("a").contains("synchronous, so nothing more becomes visible until a standby acknowledges it"),
                 log("a"));
-            assertFails("cannot open the replication streams on 127.0.0.1:" + a + " (is the port taken",
+            final String taken = assertFails("c: cannot start: cannot listen on 127.0.0.1:" + a + ": another process " +
+                "holds that port (address already in use). Give this node another --listen (and its peer the matching " +
+                "--peer), or stop the process that holds it",
                 "scripts/replica", "node", "--role", "standby", "--dir", dir.resolve("c").toString(),
                 "--listen", "127.0.0.1:" + a, "--peer", "127.0.0.1:" + b);
+            assertFalse(taken.contains("Aeron") || taken.contains("(at "), "Aeron's own text is not the user's: " + taken);
             final long asked = System.nanoTime();
             final String waiting = assertFails("but its standby acknowledged only up to 0 (peer: never_seen): in " +
                 "synchronous mode nothing becomes visible until a standby acknowledges it", "scripts/replica", "publish",
