@@ -54,12 +54,7 @@ class RestartedPrimaryTest
         ReplicationNode b = pair.launch("b", Role.STANDBY, MODE, Topology.PIPELINED, new AccumulatorStateMachine());
         try
         {
-            Pair.publish(a.engine(), 1, 2_000);
-            b.engine().awaitApplied(2_000, 30, TimeUnit.SECONDS);
-            a.engine().awaitApplied(2_000, 30, TimeUnit.SECONDS);
-            final Path aReplication = dir.resolve("a").resolve("replication");
-            Pair.await(() -> ReplicationStatus.shownPosition(aReplication) == 2_000, Duration.ofSeconds(10),
-                "a's status page saying it showed 2000");
+            publishAndShow(a, b);
 
             // a's journaler stops writing; its replicator ships on, and b journals and applies what it gets.
             held.hold();
@@ -135,12 +130,7 @@ class RestartedPrimaryTest
         ReplicationNode b = pair.launch("b", Role.STANDBY, MODE, Topology.PIPELINED, new AccumulatorStateMachine());
         try
         {
-            Pair.publish(a.engine(), 1, 2_000);
-            b.engine().awaitApplied(2_000, 30, TimeUnit.SECONDS);
-            a.engine().awaitApplied(2_000, 30, TimeUnit.SECONDS);
-            final Path aReplication = dir.resolve("a").resolve("replication");
-            Pair.await(() -> ReplicationStatus.shownPosition(aReplication) == 2_000, Duration.ofSeconds(10),
-                "a's status page saying it showed 2000");
+            publishAndShow(a, b);
             a.close();
             b.close();
             Rejoin.truncate(dir.resolve("a").resolve("journal"), dir.resolve("a").resolve("snapshots"), 1_500,
@@ -159,6 +149,17 @@ class RestartedPrimaryTest
         {
             Pair.closeQuietly(b, a);
         }
+    }
+
+    /** Publishes positions 1..2000 through the pair and waits until a's status page says it showed them. */
+    private void publishAndShow(final ReplicationNode a, final ReplicationNode b) throws Exception
+    {
+        Pair.publish(a.engine(), 1, 2_000);
+        b.engine().awaitApplied(2_000, 30, TimeUnit.SECONDS);
+        a.engine().awaitApplied(2_000, 30, TimeUnit.SECONDS);
+        final Path aReplication = dir.resolve("a").resolve("replication");
+        Pair.await(() -> ReplicationStatus.shownPosition(aReplication) == 2_000, Duration.ofSeconds(10),
+            "a's status page saying it showed 2000");
     }
 
     /** A primary whose shown position is what it applied, as an exchange node without an events file says. */
