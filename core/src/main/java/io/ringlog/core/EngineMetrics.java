@@ -124,6 +124,11 @@ public final class EngineMetrics
         return counters.failed.get();
     }
 
+    /**
+     * Snapshots handed to the snapshot store, not snapshots on disk: a store that writes in the background
+     * (the journal module's {@code FileSnapshotStore}) says how many it wrote and how many failed
+     * ({@code written()}, {@code failed()}), and reports each failure to its error handler.
+     */
     public long snapshots()
     {
         return counters.snapshots.get();
