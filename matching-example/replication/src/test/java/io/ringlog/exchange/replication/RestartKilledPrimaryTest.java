@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RestartKilledPrimaryTest
 {
-    private static final int TRIALS = 3;
+    private static final int TRIALS = 2;
     private static final int CHUNK = 10_000;
     private static final String CUT = ", which the primary never journaled; following it again from position ";
 
