@@ -1,6 +1,8 @@
 package io.ringlog.outside;
 
+import io.ringlog.exchange.kafka.CommandRouter;
 import io.ringlog.exchange.kafka.FeedProgress;
+import io.ringlog.exchange.text.CommandFileReader;
 import io.ringlog.kafka.KafkaHeaders;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -213,6 +215,46 @@ class KafkaScriptsIT
         assertEquals(commandLines, distinct, "every command line of the file is in the topic, and nothing else");
         assertEquals(commandLines.size() + broadcast, fed.values().stream().mapToLong(List::size).sum(),
             "a deposit or withdrawal once on each of the two partitions, any other command once");
+        // And on the partition a feed of the whole file sends it to: a cancel, move or reduce after a resume goes
+        // to its order's symbol's partition, though the order was placed before the resume.
+        final Map<Integer, Set<Long>> expected = wholeFeedPartitions(shell.directory().resolve("run/resumed.txt"), 2);
+        for (final int partition : List.of(0, 1))
+        {
+            final Set<Long> actual = new TreeSet<>(fed.getOrDefault(partition, List.of()));
+            final Set<Long> misplaced = new TreeSet<>(actual);
+            misplaced.removeAll(expected.get(partition));
+            assertEquals(Set.of(), misplaced.stream().limit(5).collect(java.util.stream.Collectors.toSet()),
+                misplaced.size() + " lines on partition " + partition + " that a whole feed sends elsewhere");
+            assertEquals(expected.get(partition), actual, "partition " + partition + " holds what a whole feed sends it");
+        }
+    }
+
+    /** The lines a feed of the whole file sends to each partition (a ledger command to all of them). */
+    private static Map<Integer, Set<Long>> wholeFeedPartitions(final Path file, final int partitions) throws IOException
+    {
+        final Map<Integer, Set<Long>> lines = new TreeMap<>();
+        for (int p = 0; p < partitions; p++)
+        {
+            lines.put(p, new TreeSet<>());
+        }
+        final CommandRouter router = new CommandRouter(partitions);
+        try (java.io.InputStream in = Files.newInputStream(file))
+        {
+            new CommandFileReader().read(in, (command) ->
+            {
+                final int partition = router.partition(command.type(), command.payload());
+                for (int p = 0; p < partitions; p++)
+                {
+                    if (partition < 0 || partition == p)
+                    {
+                        lines.get(p).add(command.lineNumber());
+                    }
+                }
+            }, (line, text, reason) ->
+            {
+            });
+        }
+        return lines;
     }
 
     /** Waits until the feed has committed a mark past {@code line}: it has sent commands of this run. */

@@ -2,6 +2,7 @@ package io.ringlog.exchange.kafka.cli;
 
 import io.ringlog.exchange.cli.SignalStop;
 import io.ringlog.exchange.kafka.CommandFeed;
+import io.ringlog.exchange.kafka.CommandRouter;
 import io.ringlog.exchange.kafka.FeedProgress;
 import io.ringlog.exchange.text.CommandFileReader;
 import io.ringlog.exchange.text.ParsedCommand;
@@ -136,7 +137,11 @@ final class FeedCommand implements Callable<Integer>
             }
             if (fromLine > 1)
             {
-                final Prefix before = prefix(input, fromLine - 1, fingerprint);
+                // The skipped lines' places teach the router where their orders live: a cancel, move or reduce
+                // after the resume goes to its order's partition, as in a feed of the whole file.
+                final CommandRouter router = feed.router();
+                final Prefix before = prefix(input, fromLine - 1, fingerprint,
+                    (command) -> router.partition(command.type(), command.payload()));
                 commandsSoFar[0] = before.commands();
                 feed.startAfter(fromLine - 1);
             }
@@ -210,7 +215,9 @@ final class FeedCommand implements Callable<Integer>
     private String checkMark(final FeedProgress.Mark mark, final PrintWriter err) throws IOException
     {
         final FeedProgress.Fingerprint then = new FeedProgress.Fingerprint();
-        final Prefix prefix = prefix(input, mark.line(), then);
+        final Prefix prefix = prefix(input, mark.line(), then, (command) ->
+        {
+        });
         final String when = Instant.ofEpochMilli(mark.atMillis()).toString();
         if (prefix.lines() < mark.line() || !then.hex().equals(mark.fingerprint()))
         {
@@ -256,9 +263,12 @@ final class FeedCommand implements Callable<Integer>
     {
     }
 
-    /** Reads lines 1..through (and on to the next command), adding their commands to {@code fingerprint}. */
-    private static Prefix prefix(final Path file, final long through, final FeedProgress.Fingerprint fingerprint)
-        throws IOException
+    /**
+     * Reads lines 1..through (and on to the next command), adding their commands to {@code fingerprint} and
+     * handing each to {@code each}.
+     */
+    private static Prefix prefix(final Path file, final long through, final FeedProgress.Fingerprint fingerprint,
+        final java.util.function.Consumer<ParsedCommand> each) throws IOException
     {
         final long[] commands = {0};
         final long[] next = {0};
@@ -271,6 +281,7 @@ final class FeedCommand implements Callable<Integer>
                 {
                     fingerprint.add(command.lineNumber(), command.type(), command.version(), command.payload(),
                         command.payloadLength());
+                    each.accept(command);
                     commands[0]++;
                 }
                 else
