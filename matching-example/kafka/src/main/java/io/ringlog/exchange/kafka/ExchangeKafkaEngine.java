@@ -166,6 +166,8 @@ public final class ExchangeKafkaEngine implements AutoCloseable
      * Refuses a journal whose first command after the settings did not come from the commands topic: one that
      * 'exchange run' wrote, say. Its history would be published into the events topic and the partition's
      * commands appended to it, and the engine of that partition would later be refused as behind its topic.
+     * The same for one whose first command came from a partition this engine is not for (another partition's
+     * engine's journal). An engine whose list of partitions changed is not caught: only position 2 is read.
      */
     private static void checkFedByTheTopic(final ChronicleJournal journal, final Context ctx)
     {
@@ -191,6 +193,17 @@ public final class ExchangeKafkaEngine implements AutoCloseable
                 ctx.commandsTopic() + ": its first command (position 2) came from " + (second.sourceId() == 0 ?
                 "no source (a file 'exchange run' read, say)" : "source " + second.sourceId()) + ", not from a partition " +
                 "of " + ctx.commandsTopic() + ". Give the engine a journal directory of its own (a new one starts empty)");
+        }
+        final int partition = SourceIds.partition(second.sourceId());
+        if (java.util.Arrays.stream(ctx.partitions()).noneMatch((p) -> p == partition))
+        {
+            // Another partition's engine journal: its history would go into this partition's events topic, and this
+            // partition's commands would be applied on top of that partition's state.
+            throw new IllegalStateException("the journal in " + ctx.journalDir() + " holds the commands of partition " +
+                partition + " of " + ctx.commandsTopic() + " (its first command, position 2, came from there), and " +
+                "this engine is for partition" + (ctx.partitions().length == 1 ? " " : "s ") +
+                java.util.Arrays.toString(ctx.partitions()).replaceAll("[\\[\\]]", "") + ": give each partition's " +
+                "engine a journal directory of its own (-d), or run this one with -p " + partition);
         }
     }
 

@@ -115,6 +115,18 @@ class ExchangeKafkaCliTest
         assertEquals(Long.parseLong(feed.value("records")) - injected, published, "every record that is a command, once");
         assertEquals(injected, deadLettered);
 
+        // Partition 0's journal given to partition 1's engine (a slip of -p or -d): refused before it publishes.
+        final long p1Events = kafka(kafka, "tail", "--until-end").ok().out().lines()
+            .filter((line) -> line.startsWith(prefix + ".events.p1 ")).count();
+        final Result swapped = kafka(kafka, "engine", "-p", "1", "-d", dir.resolve("journal-0").toString(),
+            "--until-caught-up");
+        assertEquals(1, swapped.code(), swapped.out() + swapped.err());
+        assertTrue(swapped.err().contains("the journal in " + dir.resolve("journal-0") + " holds the commands of " +
+            "partition 0 of " + prefix + ".commands (its first command, position 2, came from there), and this engine " +
+            "is for partition 1"), swapped.err());
+        assertEquals(p1Events, kafka(kafka, "tail", "--until-end").ok().out().lines()
+            .filter((line) -> line.startsWith(prefix + ".events.p1 ")).count(), "nothing more published to p1");
+
         final Result tail = kafka(kafka, "tail", "--until-end").ok();
         assertTrue(tail.out().lines().anyMatch((line) -> line.startsWith(prefix + ".events.p0 pos=2 instrument sym=")),
             "lines name their topic when there are two (position 1 is the exchange's settings, which make no event):\n" +
