@@ -558,15 +558,58 @@ final class ExchangeNode
     /** The last position this node's status page says it showed as a primary, or -1 (first start, or never said). */
     private long previouslyShown()
     {
+        final long page;
         try
         {
-            return ReplicationStatus.shownPosition(settings.directory().replication());
+            page = ReplicationStatus.shownPosition(settings.directory().replication());
         }
         catch (final RuntimeException ex)
         {
             err.println(name + ": cannot read what this node showed before (" + message(ex) + "): events its " +
                 "recovery replays are not shown");
             return -1;
+        }
+        if (page < 0)
+        {
+            return page;
+        }
+        // The page is written every 10 ms, the file at the end of every batch: a kill leaves the file further on.
+        // Its last position may be cut short (a batch spills in pieces), so that one is shown again, whole.
+        try
+        {
+            return Math.max(page, lastEventPosition(settings.events()) - 1);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return page;
+        }
+    }
+
+    /** The position of the last whole line of an events file ({@code pos=N ...}), or 0 if it has none. */
+    static long lastEventPosition(final Path file) throws IOException
+    {
+        if (!Files.isRegularFile(file))
+        {
+            return 0;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final long whole = endOfLastWholeLine(channel);
+            if (whole == 0)
+            {
+                return 0;
+            }
+            final String line = text(channel, startOfLine(channel, whole - 1), 32);
+            if (!line.startsWith(EVENT_LINE))
+            {
+                return 0;
+            }
+            int end = EVENT_LINE.length();
+            while (end < line.length() && Character.isDigit(line.charAt(end)))
+            {
+                end++;
+            }
+            return end > EVENT_LINE.length() ? Long.parseLong(line.substring(EVENT_LINE.length(), end)) : 0;
         }
     }
 
