@@ -168,7 +168,19 @@ final class ExchangeRunner
             }
             if (refused != null)
             {
-                throw new IllegalArgumentException(refused);
+                throw new IllegalArgumentException(refused + (holdsEvents(settings.events()) ? ". With --events on another " +
+                    "file: " + settings.events() + " holds the earlier run's events, and a run replaces its --events file" :
+                    ""));
+            }
+            final long journaled = journaledPosition(settings.journalDir());
+            if (journaled > 1 && holdsEvents(settings.events()))
+            {
+                // Going on in a journal that holds commands: the events file is most likely the earlier run's.
+                throw new IllegalArgumentException("the events file " + settings.events() + " holds events already, and " +
+                    settings.journalDir() + " holds positions up to " + journaled + ": this run goes on in that journal " +
+                    "and would replace the file, and with it the events of the runs before (a run replaces its --events " +
+                    "file). Give --events another file, or move this one away ('scripts/exchange replay -d " +
+                    settings.journalDir() + " --events FILE' writes every event of the journal)");
             }
         }
         // Opened first: a bad events path should fail the run before anything is created or opened.
@@ -186,6 +198,38 @@ final class ExchangeRunner
         }
         closeEvents(eventsFile, eventsWriter);
         return result;
+    }
+
+    /** Whether {@code events} names a file with something in it (a run would replace it). */
+    private static boolean holdsEvents(final Path events)
+    {
+        try
+        {
+            return events != null && Files.isRegularFile(events) && Files.size(events) > 0;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
+    /** The last position of the journal in {@code journalDir}, or 0 if there is none (or it cannot be read here). */
+    private static long journaledPosition(final Path journalDir)
+    {
+        if (journalDir == null || !Files.isDirectory(journalDir) || !ChronicleJournal.isJournalDirectory(journalDir))
+        {
+            return 0;
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context().directory(journalDir)
+            .maxPayloadLength(MAX_PAYLOAD).readOnly(true)))
+        {
+            return journal.lastPosition();
+        }
+        catch (final RuntimeException ex)
+        {
+            // The run's own open says what is wrong with it.
+            return 0;
+        }
     }
 
     /** Closes the events file; a last flush that fails leaves the file incomplete, as a failed write does. */

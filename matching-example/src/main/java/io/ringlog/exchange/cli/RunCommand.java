@@ -115,6 +115,14 @@ final class RunCommand implements Callable<Integer>
         {
             final ExchangeRunner.RunResult result = ExchangeRunner.run(settings, err, stop::signalled);
             ExchangeRunner.printRun(spec.commandLine().getOut(), settings, result);
+            if (events != null && result.commands() > 0 && result.firstPosition() > 2)
+            {
+                // A run that went on in a journal: the positions before its first were shown (or not) by earlier runs.
+                err.println("note: " + events + " holds the events of positions " + result.firstPosition() + " on: " +
+                    "those before were journaled by earlier runs, whose --events files have what they showed (a run " +
+                    "killed with -9 shows none of what it journaled after its last flush). 'scripts/exchange replay -d " +
+                    journalDir + " --events FILE' writes every event of the journal");
+            }
             if (stop.signalled() && !result.stopped())
             {
                 spec.commandLine().getOut().println("stopped: by a signal after the whole file was read (every command " +

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -64,9 +65,18 @@ class InterruptedRunTest
         assertEquals(line(output, "events-file: ").replaceFirst("^.* \\((\\d+) lines\\)$", "$1"),
             Long.toString(eventLines.lines().count()), "every event it counted is in the file");
 
+        // The same events file again (a run replaces its --events file): refused, the stopped run's events kept.
+        final Cli.Result same = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--from-line",
+            Long.toString(lastLine + 1), "--events", events.toString());
+        assertNotEquals(0, same.code(), same.out() + same.err());
+        assertTrue(same.err().contains("the events file " + events + " holds events already, and " + journal +
+            " holds positions up to ") && same.err().contains("Give --events another file"), same.err());
+        assertEquals(eventLines, Files.readString(events, StandardCharsets.UTF_8), "the stopped run's events are kept");
+
         final Path restEvents = dir.resolve("rest-events.txt");
         final Cli.Result rest = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString(), "--from-line",
             Long.toString(lastLine + 1), "--events", restEvents.toString());
+        assertTrue(rest.err().contains("note: " + restEvents + " holds the events of positions "), rest.err());
         assertEquals(Files.readString(wholeEvents, StandardCharsets.UTF_8), eventLines +
             Files.readString(restEvents, StandardCharsets.UTF_8), "as the resume line says: the two files are the whole's");
         assertEquals(Long.toString(lastLine + 1), rest.value("from-line"));
