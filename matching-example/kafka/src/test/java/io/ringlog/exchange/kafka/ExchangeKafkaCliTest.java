@@ -126,6 +126,14 @@ class ExchangeKafkaCliTest
             "is for partition 1"), swapped.err());
         assertEquals(p1Events, kafka(kafka, "tail", "--until-end").ok().out().lines()
             .filter((line) -> line.startsWith(prefix + ".events.p1 ")).count(), "nothing more published to p1");
+        // A journal lost (an empty directory) under an events topic that goes further: refused, with the way out.
+        final Result lost = kafka(kafka, "engine", "-p", "1", "-d", dir.resolve("journal-lost").toString(),
+            "--until-caught-up");
+        assertEquals(1, lost.code(), lost.out() + lost.err());
+        assertTrue(lost.err().contains(prefix + ".events.p1 holds events up to position ") && lost.err().contains(
+            "refusing to resume. To go on: restore the journal that wrote " + prefix + ".events.p1; or rebuild from the " +
+            "commands topic, which holds every command, with a new journal directory (-d) and a new events topic " +
+            "(--events-topic)"), lost.err());
 
         final Result tail = kafka(kafka, "tail", "--until-end").ok();
         assertTrue(tail.out().lines().anyMatch((line) -> line.startsWith(prefix + ".events.p0 pos=2 instrument sym=")),

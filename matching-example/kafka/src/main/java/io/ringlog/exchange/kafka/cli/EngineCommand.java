@@ -248,6 +248,14 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
         final String unanswered = unanswered(ctx, failure);
         if (unanswered == null)
         {
+            if (String.valueOf(failure.getMessage()).endsWith("refusing to resume"))
+            {
+                // The way out, which the sink (a library) cannot name: the commands topic still holds every command.
+                return new IllegalStateException(failure.getMessage() + ". To go on: restore the journal that wrote " +
+                    ctx.eventsTopic() + "; or rebuild from the commands topic, which holds every command, with a new " +
+                    "journal directory (-d) and a new events topic (--events-topic), then compare its events with " +
+                    ctx.eventsTopic() + "'s", failure);
+            }
             return failure;
         }
         return new IllegalStateException(unanswered + " ('exchange kafka broker' starts one)", failure);
