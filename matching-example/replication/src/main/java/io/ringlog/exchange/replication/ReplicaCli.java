@@ -550,7 +550,24 @@ public final class ReplicaCli implements Callable<Integer>
         public Integer call() throws Exception
         {
             final NodeDirectory node = new NodeDirectory(dir);
-            final NodeOwner.Running running = NodeOwner.await(node, STARTING, Duration.ofSeconds(60));
+            final NodeOwner.Running running;
+            try
+            {
+                running = NodeOwner.await(node, STARTING, Duration.ofSeconds(60));
+            }
+            catch (final IllegalStateException none)
+            {
+                // No node runs there. One that ended saying how (another stop got there first, a moment ago, or
+                // long before) is stopped, which is what was asked; one killed, or never started, is the error.
+                final Properties ended = endedSaying(node);
+                if (ended == null)
+                {
+                    throw none;
+                }
+                ended.setProperty("already", "true (no node was running when this stop came: the last one had " +
+                    "ended)");
+                return print(ended, spec.commandLine().getOut(), spec.commandLine().getErr(), "stopped");
+            }
             Mailbox.ask(node.control(), "stop", new Properties());
             final Properties answer;
             try
@@ -610,6 +627,29 @@ public final class ReplicaCli implements Callable<Integer>
             final boolean clean = "0".equals(ended.getProperty("exit-code"));
             result.setProperty("status", clean ? "stopped" : "failed");
             result.setProperty("exit-code", ended.getProperty("exit-code", "?"));
+            result.setProperty("message", ended.getProperty("outcome", "?"));
+            return result;
+        }
+
+        /** How the last node in {@code node} ended, as it wrote it (status, exit-code, message), or null if it did not. */
+        private static Properties endedSaying(final NodeDirectory node)
+        {
+            final Properties ended;
+            try
+            {
+                ended = Files.exists(node.ended()) ? Mailbox.read(node.ended()) : null;
+            }
+            catch (final IOException ex)
+            {
+                return null;
+            }
+            if (ended == null || ended.getProperty("exit-code") == null)
+            {
+                return null;
+            }
+            final Properties result = new Properties();
+            result.setProperty("status", "0".equals(ended.getProperty("exit-code")) ? "stopped" : "failed");
+            result.setProperty("exit-code", ended.getProperty("exit-code"));
             result.setProperty("message", ended.getProperty("outcome", "?"));
             return result;
         }

@@ -99,6 +99,10 @@ class ReplicaScriptIT
                 assertTrue(stopped.contains("status: stopped") && stopped.contains("exit-code: 0"), stopped);
             }
             assertTrue(standby.waitFor(60, TimeUnit.SECONDS) && primary.waitFor(60, TimeUnit.SECONDS));
+            // A stop that comes once the node has ended (as the second of two can): stopped already, not an error.
+            final String after = stop("a");
+            assertTrue(after.contains("status: stopped") && after.contains("exit-code: 0") &&
+                after.contains("already: true"), after);
             assertEquals(0, standby.exitValue(), log("b"));
             assertEquals(0, primary.exitValue(), log("a"));
             assertNoStackTrace(log("a"));
