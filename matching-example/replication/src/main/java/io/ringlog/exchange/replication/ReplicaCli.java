@@ -623,9 +623,14 @@ public final class ReplicaCli implements Callable<Integer>
                 return failed("the node in " + node.root() + " (pid " + running.pid() + ") ended without saying " +
                     "how (killed while it closed?); its log says why, and 'replica status' shows its last figures");
             }
+            return howItEnded(ended);
+        }
+
+        /** A stop's answer from what a node wrote of how it ended: status, exit-code, message. */
+        private static Properties howItEnded(final Properties ended)
+        {
             final Properties result = new Properties();
-            final boolean clean = "0".equals(ended.getProperty("exit-code"));
-            result.setProperty("status", clean ? "stopped" : "failed");
+            result.setProperty("status", "0".equals(ended.getProperty("exit-code")) ? "stopped" : "failed");
             result.setProperty("exit-code", ended.getProperty("exit-code", "?"));
             result.setProperty("message", ended.getProperty("outcome", "?"));
             return result;
@@ -643,15 +648,7 @@ public final class ReplicaCli implements Callable<Integer>
             {
                 return null;
             }
-            if (ended == null || ended.getProperty("exit-code") == null)
-            {
-                return null;
-            }
-            final Properties result = new Properties();
-            result.setProperty("status", "0".equals(ended.getProperty("exit-code")) ? "stopped" : "failed");
-            result.setProperty("exit-code", ended.getProperty("exit-code"));
-            result.setProperty("message", ended.getProperty("outcome", "?"));
-            return result;
+            return ended == null || ended.getProperty("exit-code") == null ? null : howItEnded(ended);
         }
 
         private static Properties failed(final String why)

@@ -97,13 +97,7 @@ class FencedPublishTest
         }
         finally
         {
-            for (final NodeProcess node : new NodeProcess[]{x, y})
-            {
-                if (node.alive())
-                {
-                    node.kill();
-                }
-            }
+            NodeProcess.killAlive(x, y);
         }
     }
 }

@@ -156,13 +156,7 @@ class KillPrimaryTest
         }
         finally
         {
-            for (final NodeProcess node : nodes)
-            {
-                if (node != null && node.alive())
-                {
-                    node.kill();
-                }
-            }
+            NodeProcess.killAlive(nodes);
         }
         Exchanges.assertSameJournals(dir.resolve(names[0]).resolve("journal"), dir.resolve(names[1]).resolve("journal"));
     }

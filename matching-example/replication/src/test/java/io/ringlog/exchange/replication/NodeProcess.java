@@ -113,4 +113,16 @@ final class NodeProcess
     {
         return process.isAlive();
     }
+
+    /** SIGKILLs those of {@code nodes} still alive (a test's cleanup, whatever failed); nulls are skipped. */
+    static void killAlive(final NodeProcess... nodes) throws InterruptedException
+    {
+        for (final NodeProcess node : nodes)
+        {
+            if (node != null && node.alive())
+            {
+                node.kill();
+            }
+        }
+    }
 }

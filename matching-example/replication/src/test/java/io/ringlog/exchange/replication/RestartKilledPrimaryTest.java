@@ -116,13 +116,7 @@ class RestartKilledPrimaryTest
         }
         finally
         {
-            for (final NodeProcess node : new NodeProcess[]{primary, standby})
-            {
-                if (node.alive())
-                {
-                    node.kill();
-                }
-            }
+            NodeProcess.killAlive(primary, standby);
         }
         System.out.println("seed " + seed + ": in " + TRIALS + " kills, the standby held a tail the primary never " +
             "journaled " + tails + " times; the standby cut it by itself each time");
@@ -209,13 +203,7 @@ class RestartKilledPrimaryTest
         }
         finally
         {
-            for (final NodeProcess node : new NodeProcess[]{primary, standby})
-            {
-                if (node.alive())
-                {
-                    node.kill();
-                }
-            }
+            NodeProcess.killAlive(primary, standby);
         }
         final long last = Exchanges.assertSameJournals(dir.resolve("x").resolve("journal"), dir.resolve("y").resolve("journal"));
         final List<String> history = Exchanges.regenerate(dir.resolve("x").resolve("journal"), last, null);

@@ -78,13 +78,7 @@ class RestartedPrimaryEventsTest
         }
         finally
         {
-            for (final NodeProcess node : new NodeProcess[]{primary, standby})
-            {
-                if (node.alive())
-                {
-                    node.kill();
-                }
-            }
+            NodeProcess.killAlive(primary, standby);
         }
     }
 
@@ -120,13 +114,7 @@ class RestartedPrimaryEventsTest
         }
         finally
         {
-            for (final NodeProcess node : new NodeProcess[]{primary, standby})
-            {
-                if (node.alive())
-                {
-                    node.kill();
-                }
-            }
+            NodeProcess.killAlive(primary, standby);
         }
     }
 
