@@ -393,11 +393,14 @@ public final class ChronicleJournal implements Journal
             journal.release(false);
             throw ex;
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | InternalError ex)
         {
+            // InternalError: a SIGBUS reading a mapped file, where Chronicle's bookkeeping sent it past the data.
             journal.release(false);
             throw new JournalException("Chronicle Queue cannot read the journal in " + ctx.directory() + ": " +
-                describe(ex), ex);
+                describeRead(ex) + ". Its own bookkeeping in a cycle file (an index) may be damaged: 'journal repair " +
+                "-d " + ctx.directory() + " --rebuild' writes every cycle file anew with all of its entries (run it " +
+                "without --apply first: it lists them)", ex);
         }
     }
 
@@ -490,6 +493,10 @@ public final class ChronicleJournal implements Journal
         for (final CycleFileScan scan : scans.values())
         {
             final long newest = scan.entries > 0 ? newestPosition(scan) : previousNewest;
+            if (scan.headerDamage != null)
+            {
+                throw new JournalException(damagedHeader(ctx.directory(), scan, newest, previousNewest));
+            }
             if (scan.cut())
             {
                 // An older file is not where a copy or a crash leaves a cut: there, a damaged header (a length
@@ -520,6 +527,32 @@ public final class ChronicleJournal implements Journal
             previousNewest = newest;
         }
         return scans;
+    }
+
+    /**
+     * Why a cycle file whose Chronicle header is damaged is not opened, and the way out: its entries do not
+     * depend on the header, and a repair copies them into a new file.
+     */
+    static String damagedHeader(final Path directory, final CycleFileScan scan, final long newest,
+        final long previousNewest)
+    {
+        final String found;
+        if (scan.entries == 0)
+        {
+            found = "Where its entries start cannot be found past the damage: restore the file from a copy" +
+                (previousNewest > 0 ? ", or drop it and every later file with 'journal repair -d " + directory +
+                " --truncate-after " + previousNewest + " --force' (run it without --apply first: it lists what it drops)" :
+                "");
+        }
+        else
+        {
+            final String positions = newest > 0 && scan.unsplit == 0 ? ", positions " + (newest - scan.entries + 1) +
+                ".." + newest : "";
+            found = "Its entries do not depend on the header, and the walk past the damage found " + scan.entries +
+                " whole entries" + positions + ": 'journal repair -d " + directory + "' writes the file anew with a " +
+                "new header and every one of them (run it without --apply first: it lists what it does)";
+        }
+        return "cycle file " + scan.file + " cannot be read by Chronicle Queue: " + scan.headerDamage + ". " + found;
     }
 
     /**
@@ -583,6 +616,13 @@ public final class ChronicleJournal implements Journal
         {
             return -1;
         }
+    }
+
+    /** {@link #describe}, for a failure while reading: a SIGBUS there is a read where the mapped file has no data. */
+    static String describeRead(final Throwable ex)
+    {
+        return ex instanceof InternalError ? "a fault reading its memory-mapped file where the file has no data (a " +
+            "cycle file damaged, or cut short)" : describe(ex);
     }
 
     /** A Chronicle failure as words for a message: its own, without the class name or a stack. */
@@ -1499,9 +1539,13 @@ public final class ChronicleJournal implements Journal
         {
             throw ex;
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | InternalError ex)
         {
-            throw new JournalException(position, "Chronicle Queue cannot find the entry: " + describe(ex), ex);
+            // Found through Chronicle's index of the cycle file, which a reader from the start does not use.
+            throw new JournalException(position, "Chronicle Queue cannot find the entry: " + describeRead(ex) +
+                ". Its index of the cycle file may be damaged: 'journal repair -d " + ctx.directory() + " --rebuild' " +
+                "writes every cycle file anew, with its entries and a new index (run it without --apply first: it lists " +
+                "them)", ex);
         }
     }
 

@@ -179,11 +179,11 @@ final class ChronicleJournalReader implements JournalReader
         {
             throw ex;
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | InternalError ex)
         {
-            // Chronicle's own view of a damaged document (a header that points nowhere, say).
+            // Chronicle's own view of a damaged document (a header that points nowhere, say), or a SIGBUS past the data.
             throw new JournalException(expected, "Chronicle Queue cannot read the entry: " +
-                ChronicleJournal.describe(ex), ex);
+                ChronicleJournal.describeRead(ex), ex);
         }
     }
 

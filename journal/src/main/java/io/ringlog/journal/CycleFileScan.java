@@ -68,6 +68,12 @@ final class CycleFileScan
     End state;
     /** The header word at {@link #end} ({@code TORN}, {@code CUT}). */
     int header;
+    /**
+     * What is damaged in Chronicle's own header or index document at the start of the file, or null:
+     * Chronicle cannot be trusted to read such a file, though its entries, walked past the damage, may be
+     * whole ({@link CycleHeader}). When the walk could not find where the documents start, it found none.
+     */
+    String headerDamage;
     private final long[] newestOffsets = new long[NEWEST_KEPT];
     private final int[] newestLengths = new int[NEWEST_KEPT];
     private final long[] newestDocuments = new long[NEWEST_KEPT];
@@ -96,7 +102,36 @@ final class CycleFileScan
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
             final CycleFileScan scan = new CycleFileScan(file, channel.size());
-            scan.walk(new Reader(channel, scan.length), tornWindow, entries);
+            final Reader reader = new Reader(channel, scan.length);
+            if (scan.length < CycleHeader.READ)
+            {
+                // Shorter than any file Chronicle makes: cut short, which the walk from the start reports.
+                scan.walk(reader, 0, tornWindow, entries);
+                return scan;
+            }
+            final byte[] first = new byte[CycleHeader.READ];
+            read(channel, 0, first, first.length, file);
+            final CycleHeader header = CycleHeader.read(first, first.length);
+            final int word = (first[0] & 0xFF) | (first[1] & 0xFF) << 8 | (first[2] & 0xFF) << 16 | first[3] << 24;
+            if (header.walkFrom < 0 && (word == 0 || (word & NOT_COMPLETE) != 0))
+            {
+                // A header Chronicle is writing (a new file a writer is making while this reads it): no document yet.
+                scan.state = End.OPEN;
+                return scan;
+            }
+            if (header.walkFrom < 0)
+            {
+                scan.headerDamage = header.damage;
+                scan.state = End.OPEN;
+                return scan;
+            }
+            scan.walk(reader, header.walkFrom, tornWindow, entries);
+            final boolean whole = scan.state == End.OPEN || scan.state == End.END_OF_FILE;
+            scan.headerDamage = header.valueDamage(scan.documents, scan.end, whole);
+            if (scan.headerDamage == null && whole)
+            {
+                scan.headerDamage = scan.indexDamage(reader, header);
+            }
             return scan;
         }
     }
@@ -108,9 +143,10 @@ final class CycleFileScan
         void entry(long index, long offset, int length) throws IOException;
     }
 
-    private void walk(final Reader reader, final int tornWindow, final EntryVisitor visitor) throws IOException
+    private void walk(final Reader reader, final long from, final int tornWindow, final EntryVisitor visitor)
+        throws IOException
     {
-        long offset = 0;
+        long offset = from;
         while (true)
         {
             if (offset + 4 > length)
@@ -159,6 +195,25 @@ final class CycleFileScan
             }
             offset = (offset + 4 + documentLength + 3) & ~3L;
         }
+    }
+
+    /**
+     * Where Chronicle's first index lists an index document that is not one (it would send a reader to
+     * that byte to find a sequence number), or null.
+     */
+    private String indexDamage(final Reader reader, final CycleHeader header) throws IOException
+    {
+        for (int i = 0; i < header.indexOffsets.length; i++)
+        {
+            final long offset = header.indexOffsets[i];
+            final int word = offset > header.end && offset + 4 <= end && (offset & 3) == 0 ? reader.intAt(offset) : 0;
+            if ((word & (META_DATA | NOT_COMPLETE)) != META_DATA)
+            {
+                return "Chronicle's index document after its header, at byte " + header.end + ", is damaged: its " +
+                    "entry " + i + " says an index document starts at byte " + offset + ", where none does";
+            }
+        }
+        return null;
     }
 
     /**
@@ -251,13 +306,19 @@ final class CycleFileScan
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
-            final ByteBuffer buffer = ByteBuffer.wrap(into, 0, length);
-            while (buffer.hasRemaining())
+            read(channel, offset, into, length, file);
+        }
+    }
+
+    private static void read(final FileChannel channel, final long offset, final byte[] into, final int length,
+        final Path file) throws IOException
+    {
+        final ByteBuffer buffer = ByteBuffer.wrap(into, 0, length);
+        while (buffer.hasRemaining())
+        {
+            if (channel.read(buffer, offset + buffer.position()) < 0)
             {
-                if (channel.read(buffer, offset + buffer.position()) < 0)
-                {
-                    throw new IOException("end of " + file + " at byte " + (offset + buffer.position()));
-                }
+                throw new IOException("end of " + file + " at byte " + (offset + buffer.position()));
             }
         }
     }

@@ -50,6 +50,8 @@ public final class JournalRepair implements AutoCloseable
     private final List<String> refusals = new ArrayList<>();
     private final List<Path> deleteFiles = new ArrayList<>();
     private final List<Path> deleteSnapshots = new ArrayList<>();
+    /** Files whose Chronicle header is damaged, each with how many entries it holds: copied into new files. */
+    private final Map<Path, Long> rebuildFiles = new LinkedHashMap<>();
     private JournalMetadata metadata;
     private String metadataProblem;
     private RollCycle rollCycle;
@@ -59,6 +61,7 @@ public final class JournalRepair implements AutoCloseable
     private long rewriteKeep;
     private long lastWhole;
     private long committedAfter = -1;
+    private boolean rebuildAll;
 
     private JournalRepair(
         final Path directory, final Path snapshots, final long truncateAfter, final boolean newIdentity,
@@ -86,12 +89,25 @@ public final class JournalRepair implements AutoCloseable
         final Path directory, final Path snapshots, final long truncateAfter, final boolean newIdentity,
         final boolean force)
     {
+        return plan(directory, snapshots, truncateAfter, newIdentity, force, false);
+    }
+
+    /**
+     * {@link #plan(Path, Path, long, boolean, boolean)}, and with {@code rebuild}, every cycle file the cut
+     * leaves is written anew with all of its entries: for damage in Chronicle's own bookkeeping of a file
+     * (its indexes) that only Chronicle notices, when it fails to read the journal.
+     */
+    public static JournalRepair plan(
+        final Path directory, final Path snapshots, final long truncateAfter, final boolean newIdentity,
+        final boolean force, final boolean rebuild)
+    {
         if (!Files.isDirectory(directory))
         {
             throw new JournalException("no journal directory " + directory);
         }
         final JournalLock lock = JournalLock.acquire(directory);
         final JournalRepair repair = new JournalRepair(directory, snapshots, truncateAfter, newIdentity, force, lock);
+        repair.rebuildAll = rebuild;
         try
         {
             repair.plan();
@@ -168,6 +184,7 @@ public final class JournalRepair implements AutoCloseable
         {
             planCut(files, scans, firsts, mark);
         }
+        planRebuilds(files, scans, firsts);
         planIdentity();
     }
 
@@ -264,6 +281,47 @@ public final class JournalRepair implements AutoCloseable
         }
     }
 
+    /**
+     * Each file whose Chronicle header is damaged, and that the cut leaves (or keeps whole), is written
+     * anew with every entry the walk found in it: nothing is dropped, so no force is needed. One whose
+     * entries cannot be found past the damage is refused: only a cut before it, or a copy, helps.
+     */
+    private void planRebuilds(final List<Path> files, final List<CycleFileScan> scans, final List<Long> firsts)
+    {
+        for (int i = 0; i < files.size(); i++)
+        {
+            final CycleFileScan scan = scans.get(i);
+            final Path file = files.get(i);
+            if (scan.headerDamage == null && !rebuildAll || deleteFiles.contains(file) || file.equals(rewriteFile))
+            {
+                continue;
+            }
+            if (scan.headerDamage == null)
+            {
+                if (scan.entries > 0)
+                {
+                    final long first = firsts.get(i);
+                    rebuildFiles.put(file, scan.entries);
+                    plan.add("rebuild-file: " + file + " (--rebuild; written anew with all of its " + scan.entries +
+                        " entries, positions " + first + ".." + (first + scan.entries - 1) + ")");
+                }
+                continue;
+            }
+            if (scan.entries == 0)
+            {
+                final long before = firsts.get(i) - 1;
+                refusals.add(file + " cannot be rebuilt: " + scan.headerDamage + ", and where its entries start cannot " +
+                    "be found past the damage. Restore it from a copy; or drop it and every later file with " +
+                    "--truncate-after " + before + " --force");
+                continue;
+            }
+            final long first = firsts.get(i);
+            rebuildFiles.put(file, scan.entries);
+            plan.add("rebuild-file: " + file + " (" + scan.headerDamage + "; written anew with all of its " + scan.entries +
+                " entries" + (scan.entries > 0 ? ", positions " + first + ".." + (first + scan.entries - 1) : "") + ")");
+        }
+    }
+
     private void planIdentity()
     {
         if (!newIdentity)
@@ -349,8 +407,8 @@ public final class JournalRepair implements AutoCloseable
     /** Whether the plan changes anything. */
     public boolean changesAnything()
     {
-        return !deleteFiles.isEmpty() || rewriteFile != null || !deleteSnapshots.isEmpty() || committedAfter >= 0 ||
-            newIdentity;
+        return !deleteFiles.isEmpty() || rewriteFile != null || !rebuildFiles.isEmpty() || !deleteSnapshots.isEmpty() ||
+            committedAfter >= 0 || newIdentity;
     }
 
     /**
@@ -377,6 +435,11 @@ public final class JournalRepair implements AutoCloseable
             if (rewriteFile != null)
             {
                 CycleRewriter.keepFirst(directory, rewriteFile, rewriteKeep, rollCycle, epoch, rewriteCycle);
+            }
+            for (final Map.Entry<Path, Long> rebuild : rebuildFiles.entrySet())
+            {
+                CycleRewriter.keepFirst(directory, rebuild.getKey(), rebuild.getValue(), rollCycle, epoch,
+                    cycleOf(rebuild.getKey()));
             }
             for (final Path snapshot : deleteSnapshots)
             {

@@ -169,6 +169,30 @@ public final class JournalTesting
         throw new IllegalStateException("fewer than " + (nth + 1) + " entries in " + file);
     }
 
+    /**
+     * The offset of the values of Chronicle's first index document in {@code file} (the offsets of every
+     * indexSpacing-th document), checked: its first value is the offset of the file's first data document.
+     */
+    public static long chronicleIndexValues(final Path file) throws IOException
+    {
+        final byte[] first = new byte[CycleHeader.READ];
+        CycleFileScan.read(file, 0, first, first.length);
+        final long indexDocument = CycleHeader.read(first, first.length).indexOffsets[0];
+        final byte[] document = new byte[64];
+        CycleFileScan.read(file, indexDocument, document, document.length);
+        final UnsafeBuffer bytes = new UnsafeBuffer(document);
+        // length word, "index" as an event name, padding, the array's code, capacity and used: then the values.
+        final long values = indexDocument + 32;
+        final long firstData = (indexDocument + 4 + (bytes.getInt(0, ByteOrder.LITTLE_ENDIAN) & CycleFileScan.LENGTH_MASK) +
+            3) & ~3L;
+        if (bytes.getLong(32, ByteOrder.LITTLE_ENDIAN) != firstData)
+        {
+            throw new IllegalStateException("Chronicle's index document at byte " + indexDocument + " of " + file +
+                " is not laid out as this test expects");
+        }
+        return values;
+    }
+
     /** Flips every bit of the byte at {@code offset} of {@code file}. */
     public static void flipByte(final Path file, final long offset) throws IOException
     {

@@ -534,7 +534,10 @@ public final class JournalTool implements Callable<Integer>
                 "changes nothing unless --apply is given.",
             "It refuses, unless --force, to drop entries that were committed, so may have been seen by clients: " +
                 "at or below the committed mark, or at or below a snapshot's position. Entries no commit covered " +
-                "(the damaged tail a full disk leaves) need no --force. Run it with no writer on the journal."})
+                "(the damaged tail a full disk leaves) need no --force. Run it with no writer on the journal.",
+            "With or without a cut, a cycle file whose Chronicle header is damaged is written anew with every " +
+                "entry it holds (its entries do not depend on the header): no entry is dropped, and no --force is " +
+                "needed."})
     static final class Repair implements Callable<Integer>
     {
         @Spec
@@ -560,17 +563,16 @@ public final class JournalTool implements Callable<Integer>
         @Option(names = "--force", description = "Drop committed entries too (they may have been seen).")
         boolean force;
 
+        @Option(names = "--rebuild", description = "Write every cycle file anew with all of its entries: for " +
+            "damage in Chronicle's own indexes of a file, which only Chronicle notices (when it cannot read the journal).")
+        boolean rebuild;
+
         @Option(names = "--apply", description = "Do it (default: a dry run that only prints the plan).")
         boolean apply;
 
         @Override
         public Integer call()
         {
-            if (truncateAfter == null && !newIdentity)
-            {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Give --truncate-after POSITION, --new-identity, or both");
-            }
             if (truncateAfter != null && truncateAfter < 0)
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--truncate-after must not be negative");
@@ -585,7 +587,7 @@ public final class JournalTool implements Callable<Integer>
             final Path snapshotDir = snapshots != null ? snapshots :
                 Files.isDirectory(directory.resolve("snapshots")) ? directory.resolve("snapshots") : null;
             try (JournalRepair repair = JournalRepair.plan(directory, snapshotDir,
-                truncateAfter == null ? -1 : truncateAfter, newIdentity, force))
+                truncateAfter == null ? -1 : truncateAfter, newIdentity, force, rebuild))
             {
                 repair.lines().forEach(out::println);
                 if (!repair.refusals().isEmpty())
@@ -599,7 +601,9 @@ public final class JournalTool implements Callable<Integer>
                 }
                 if (!repair.changesAnything())
                 {
-                    out.println("status: nothing to repair");
+                    out.println(truncateAfter == null && !newIdentity ? "status: nothing to repair (no cycle file's " +
+                        "header is damaged; --truncate-after cuts the journal after a position, --new-identity replaces a " +
+                        "lost ringlog.meta)" : "status: nothing to repair");
                     return OK;
                 }
                 if (!apply)

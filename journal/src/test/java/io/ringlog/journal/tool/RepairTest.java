@@ -99,6 +99,93 @@ class RepairTest
         assertEquals(cleanHash(400, 5), continueRun(dir, snapshots, 5), "a restart recovers from 300 and goes on");
     }
 
+    /**
+     * Two damaged bytes in Chronicle's header of a cycle file ("SCQStore", the type Chronicle reads it as,
+     * becomes "SCQStoXY"): verify names the file and the byte, without Chronicle's internals; repair, with
+     * no cut and no force, writes the file anew with every entry; the journal then opens, goes on, and
+     * replays to a clean run's hash. Before, Chronicle's ClassNotFoundException was all a user saw, and
+     * repair found nothing to repair.
+     */
+    @Test
+    void shouldRebuildACycleFileWhoseChronicleHeaderIsDamagedKeepingEveryEntry() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        writeEngineRun(dir, null, 300, 0);
+        final Path file = cycleFile(dir, 0);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(20);
+            raf.write(new byte[] {'X', 'Y'});
+        }
+        final String damage = "its Chronicle header is damaged at byte 20 (where Chronicle writes 'SCQStore')";
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("problem: cycle file " + file + " cannot be read by Chronicle Queue: " + damage +
+            ". Its entries do not depend on the header, and the walk past the damage found 300 whole entries, " +
+            "positions 1..300: 'journal repair -d " + dir + "' writes the file anew"), verify.toString());
+        assertFalse((verify.out + verify.err).contains("Exception") || (verify.out + verify.err).contains("SCQStoXY"),
+            verify.toString());
+        final JournalException refused = assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
+        assertTrue(refused.getMessage().contains(damage), refused.getMessage());
+
+        final Tool dry = tool("repair", "-d", dir.toString());
+        assertEquals(0, dry.code, dry.toString());
+        assertTrue(dry.out.contains("rebuild-file: " + file + " (" + damage + "; written anew with all of its 300 " +
+            "entries, positions 1..300)\n") && dry.out.contains("status: dry run"), dry.toString());
+        assertEquals(1, tool("verify", "-d", dir.toString()).code, "a dry run changes nothing");
+        final Tool applied = tool("repair", "-d", dir.toString(), "--apply");
+        assertEquals(0, applied.code, applied.toString());
+        final Tool after = tool("verify", "-d", dir.toString());
+        assertEquals(0, after.code, after.toString());
+        assertTrue(after.out.contains("last-position: 300\ncommitted-position: 300\n"), after.toString());
+        assertEquals(cleanHash(300, 10), continueRun(dir, null, 10), "all 300 commands kept, then 10 more");
+    }
+
+    /**
+     * Chronicle's index of a cycle file (every 256th document's offset) damaged, which only a reader that
+     * starts past the beginning uses: dump from there says so, with the repair, where it was a SIGBUS's
+     * stack trace; {@code repair --rebuild} writes the file anew with every entry and a new index.
+     */
+    @Test
+    void shouldRebuildACycleFileWhoseChronicleIndexIsDamaged() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            for (long position = 1; position <= 3_000; position++)
+            {
+                journal.append(JournalTesting.command(position, 1, 1, position));
+                journal.commit();
+            }
+        }
+        final Path file = cycleFile(dir, 0);
+        final long index = JournalTesting.chronicleIndexValues(file);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            // Document 1280's offset, sent past the data.
+            raf.seek(index + 5 * 8);
+            raf.write(new byte[] {0, 0, 0, 0x7F});
+        }
+        final Tool dump = tool("dump", "-d", dir.toString(), "--from", "2000", "--to", "2000");
+        assertEquals(1, dump.code, dump.toString());
+        assertTrue(dump.err.contains("error: journal position 2000: Chronicle Queue cannot find the entry: ") &&
+            dump.err.contains("'journal repair -d " + dir + " --rebuild' writes every cycle file anew"), dump.toString());
+        assertFalse((dump.out + dump.err).contains("Exception") || (dump.out + dump.err).contains("\tat "),
+            dump.toString());
+
+        final Tool dry = tool("repair", "-d", dir.toString(), "--rebuild");
+        assertEquals(0, dry.code, dry.toString());
+        assertTrue(dry.out.contains("rebuild-file: " + file + " (--rebuild; written anew with all of its 3000 entries, " +
+            "positions 1..3000)\n") && dry.out.contains("status: dry run"), dry.toString());
+        assertEquals(0, tool("repair", "-d", dir.toString(), "--rebuild", "--apply").code);
+        final Tool after = tool("dump", "-d", dir.toString(), "--from", "2000", "--to", "2000");
+        assertEquals(0, after.code, after.toString());
+        assertTrue(after.out.startsWith("position: 2000\n"), after.toString());
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(0, verify.code, verify.toString());
+        assertTrue(verify.out.contains("last-position: 3000\ncommitted-position: 3000\n"), verify.toString());
+    }
+
     /** A middle cycle file deleted: verify names the files on both sides of the gap and the repair that cuts at it. */
     @Test
     void shouldNameTheGapWhereAMiddleCycleFileWasDeletedAndCutBeforeIt() throws Exception
@@ -273,7 +360,10 @@ class RepairTest
         assertEquals(List.of(), positions(dir.resolve("snapshots")));
         final Tool verify = tool("verify", "-d", dir.toString());
         assertEquals(0, verify.code, verify.toString());
-        assertEquals(2, tool("repair", "-d", dir.toString()).code, "nothing asked for");
+        final Tool nothing = tool("repair", "-d", dir.toString());
+        assertEquals(0, nothing.code, nothing.toString());
+        assertTrue(nothing.out.endsWith("status: nothing to repair (no cycle file's header is damaged; --truncate-after " +
+            "cuts the journal after a position, --new-identity replaces a lost ringlog.meta)\n"), nothing.toString());
     }
 
     private static ChronicleJournal.Context context(final Path dir)

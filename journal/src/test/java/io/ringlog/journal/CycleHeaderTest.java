@@ -1,0 +1,126 @@
+package io.ringlog.journal;
+
+import io.ringlog.core.Command;
+import io.ringlog.core.JournalException;
+import io.ringlog.core.JournalReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Chronicle's header at the start of each cycle file, checked with plain reads: every file Chronicle
+ * writes reads as intact (for each roll cycle, and the journals of older ringlog versions), and a damaged
+ * byte anywhere in it is either named, or one Chronicle does not depend on (the journal reads whole).
+ */
+class CycleHeaderTest
+{
+    private static final long ENTRIES = 300;
+
+    @TempDir
+    Path root;
+
+    @Test
+    void shouldReadTheHeaderOfEveryFileChronicleWritesAsIntact() throws Exception
+    {
+        for (final JournalRollCycle rollCycle : JournalRollCycle.values())
+        {
+            final Path dir = root.resolve(rollCycle.name());
+            try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).rollCycle(rollCycle)))
+            {
+                JournalTesting.appendRange(journal, 1, 2_000, 7);
+            }
+            for (final Path file : JournalTesting.cycleFiles(dir))
+            {
+                final CycleFileScan scan = CycleFileScan.scan(file, 1024);
+                assertNull(scan.headerDamage, rollCycle + " " + scan);
+                assertTrue(scan.entries > 0, rollCycle + " " + scan);
+            }
+        }
+        for (final String resource : List.of("rlc1-journal", "rlc2-single-journal"))
+        {
+            final Path dir = JournalTesting.restoreJournal(resource, root.resolve(resource));
+            for (final Path file : JournalTesting.cycleFiles(dir))
+            {
+                assertNull(CycleFileScan.scan(file, 1024).headerDamage, resource + " " + file);
+            }
+        }
+    }
+
+    /**
+     * Each byte of the header and of the index document's start, damaged in turn in a copy of a journal:
+     * the open names the header's damage (where Chronicle would fail, fault, or read another file than
+     * the one written), or the journal reads every entry, as written. Nothing else (a Chronicle exception,
+     * a SIGBUS, entries missing) is allowed.
+     */
+    @Test
+    void shouldNameDamageInTheHeaderOrReadEveryEntry() throws Exception
+    {
+        final Path written = root.resolve("written");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(written)))
+        {
+            JournalTesting.appendRange(journal, 1, ENTRIES, 10);
+        }
+        final List<Integer> named = new ArrayList<>();
+        final List<Integer> harmless = new ArrayList<>();
+        final int span = headerSpan(JournalTesting.cycleFiles(written).get(0));
+        for (int offset = 0; offset < span; offset++)
+        {
+            final Path copy = root.resolve("copy-" + offset);
+            JournalTesting.copyJournal(written, copy);
+            final Path file = JournalTesting.cycleFiles(copy).get(0);
+            JournalTesting.flip(file, offset, 0x5A);
+            final String damage = CycleFileScan.scan(file, 1024).headerDamage;
+            try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(copy).readOnly(true)))
+            {
+                assertNull(damage, "byte " + offset + ": named damage, but the journal opened");
+                assertEquals(ENTRIES, readAll(journal), "byte " + offset + ": entries read");
+                harmless.add(offset);
+            }
+            catch (final JournalException ex)
+            {
+                assertTrue(damage != null && ex.getMessage().contains("cannot be read by Chronicle Queue: " + damage),
+                    "byte " + offset + ": " + ex.getMessage());
+                named.add(offset);
+            }
+            catch (final RuntimeException | InternalError ex)
+            {
+                fail("byte " + offset + ": " + ex, ex);
+            }
+            CycleRewriter.deleteRecursively(copy);
+        }
+        // The structure (names, codes, lengths) and the values Chronicle acts on: most of the header.
+        assertTrue(named.size() > span * 3 / 4, "named " + named + ", harmless " + harmless);
+    }
+
+    /** Bytes from the file's start to the end of the first index document's first offset: what the check reads. */
+    private static int headerSpan(final Path file) throws Exception
+    {
+        final byte[] first = new byte[CycleHeader.READ];
+        CycleFileScan.read(file, 0, first, first.length);
+        return (int)CycleHeader.read(first, first.length).end + 48;
+    }
+
+    private static long readAll(final ChronicleJournal journal)
+    {
+        final Command into = new Command(JournalTesting.MAX_PAYLOAD);
+        long read = 0;
+        try (JournalReader reader = journal.reader(1))
+        {
+            while (reader.next(into))
+            {
+                read++;
+                assertEquals(read, into.position());
+                assertEquals(read * 10, into.correlationId(), "position " + read);
+            }
+        }
+        return read;
+    }
+}
