@@ -123,12 +123,12 @@ ringlog_run_kafka() {
             -newer "$RINGLOG_JAR" -print -quit 2>/dev/null)" ] || [ ! -f "$dir/runtime.classpath" ]; then
     REBUILD=1 ringlog_ensure_built "matching-example/kafka/target/ringlog-exchange-kafka-*[0-9T].jar" matching-example/kafka
   fi
-  # The clients (feed, topics, tail, dead-letters, book, balances, bench) say in one line of their own what the Kafka clients
-  # warn of every second while a broker is away (a connection refused, a retried request): those warnings are
-  # off for them; their errors still show. An engine keeps them: waiting idle for a broker, they are its only sign.
+  # Every command says in one line of its own what the Kafka clients warn of every second while a broker is away
+  # (a connection refused, a retried request): those warnings are off; their errors still show. An engine waiting
+  # idle says once that its broker stopped answering, and once that it answers again. The broker keeps its own log.
   local quiet=()
   case "${1:-}" in
-    engine|broker) ;;
+    broker) ;;
     *) quiet=(-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=error) ;;
   esac
   ringlog_java ${quiet[@]+"${quiet[@]}"} -cp "$RINGLOG_JAR:$(cat "$dir/runtime.classpath"):$(cat "$dir/broker.classpath")" "$main" "$@"

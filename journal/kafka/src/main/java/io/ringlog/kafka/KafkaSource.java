@@ -10,6 +10,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -59,6 +61,10 @@ public final class KafkaSource implements Agent, AutoCloseable
     private long published;
     private long seenAgain;
     private volatile Throwable failure;
+    /** The consumer's open connections to brokers: none while every broker is away. */
+    private Metric connections;
+    private long nextBrokerCheckNs;
+    private volatile long brokerAwaySinceMs;
 
     /**
      * Checks, without an engine, what the constructor would refuse first: that the commands topic exists and has
@@ -210,6 +216,7 @@ public final class KafkaSource implements Agent, AutoCloseable
                 }
             }
             commitForMonitoring();
+            watchBroker();
             return work;
         }
         catch (final Throwable ex)
@@ -301,7 +308,48 @@ public final class KafkaSource implements Agent, AutoCloseable
         {
             committed.put(partitions[i], new OffsetAndMetadata(nextOffsets.get(i)));
         }
-        consumer.commitAsync(committed, null);
+        // Only for monitoring (the engine resumes from its journal): a failed commit, which a new broker's first
+        // answers can be, is retried with the next, not logged as an error with its stack as a null callback would be.
+        consumer.commitAsync(committed, (offsets, ex) ->
+        {
+        });
+    }
+
+    /**
+     * Once a second, whether the consumer has a connection to any broker: an idle source polls on quietly
+     * while the broker is away, so this is how its engine can say so ({@link #brokerAwaySince()}).
+     */
+    private void watchBroker()
+    {
+        final long now = System.nanoTime();
+        if (now - nextBrokerCheckNs < 0)
+        {
+            return;
+        }
+        nextBrokerCheckNs = now + 1_000_000_000L;
+        if (connections == null)
+        {
+            for (final Map.Entry<MetricName, ? extends Metric> metric : consumer.metrics().entrySet())
+            {
+                if (metric.getKey().name().equals("connection-count") && metric.getKey().group().equals("consumer-metrics"))
+                {
+                    connections = metric.getValue();
+                }
+            }
+            if (connections == null)
+            {
+                return;
+            }
+        }
+        final Object count = connections.metricValue();
+        if (count instanceof Number number && number.doubleValue() > 0)
+        {
+            brokerAwaySinceMs = 0;
+        }
+        else if (brokerAwaySinceMs == 0)
+        {
+            brokerAwaySinceMs = System.currentTimeMillis();
+        }
     }
 
     /**
@@ -336,6 +384,15 @@ public final class KafkaSource implements Agent, AutoCloseable
     public long seenAgain()
     {
         return seenAgain;
+    }
+
+    /**
+     * Since when (epoch milliseconds) the source has had no connection to any broker, as of its last check
+     * (once a second), or 0 while it has one: read it from any thread.
+     */
+    public long brokerAwaySince()
+    {
+        return brokerAwaySinceMs;
     }
 
     /** Why the source stopped, or null while it runs. */

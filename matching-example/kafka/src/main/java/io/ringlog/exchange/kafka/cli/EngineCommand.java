@@ -136,6 +136,7 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             }
         }, "engine-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        final BrokerWatch watch = new BrokerWatch(ctx.bootstrapServers(), brokerTimeoutSeconds);
         try
         {
             while (!stop.await(50, TimeUnit.MILLISECONDS))
@@ -143,6 +144,12 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
                 if (engine.failure() != null)
                 {
                     break;
+                }
+                final String broker = watch.check(engine.source().brokerAwaySince(), System.currentTimeMillis());
+                if (broker != null)
+                {
+                    err.println(broker);
+                    err.flush();
                 }
                 if (untilCaughtUp && engine.caughtUp(ends))
                 {

@@ -38,6 +38,7 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -160,7 +161,9 @@ class BrokerAwayTest
         assertFalse(unreachable.err().contains("\tat "), "no stack trace: " + unreachable.err());
 
         System.out.println(seconds(started) + " " + unreachable.err().strip());
-        try (LocalBroker broker = LocalBroker.start(data, port, controllerPort))
+        final LocalBroker broker = LocalBroker.start(data, port, controllerPort);
+        boolean brokerStopped = false;
+        try
         {
             System.out.println(seconds(started) + " broker back");
             final FeedProgress.Mark mark = FeedProgress.last(broker.bootstrapServers(), FeedProgress.DEFAULT_TOPIC,
@@ -188,6 +191,38 @@ class BrokerAwayTest
             assertTrue(expected.size() > 50_000, "events: " + expected.size());
             assertEquals(expected, events(broker.bootstrapServers(), "exchange.events.p0"),
                 "the events topic holds exactly a clean run's events, in order: none lost, none twice");
+
+            // An idle engine whose broker goes away waits, and its source says since when (the engine command says it
+            // once, in its own words, where the Kafka clients warned every second); back, the source says that too.
+            final ExchangeKafkaEngine idle = ExchangeKafkaEngine.start(new ExchangeKafkaEngine.Context()
+                .name("away").bootstrapServers("localhost:" + port).commandsTopic("exchange.commands").partitions(0)
+                .eventsTopic("exchange.events.p0").deadLetterTopic("exchange.dead-letters")
+                .journalDir(dir.resolve("engine")).brokerTimeout(Duration.ofSeconds(3)));
+            try
+            {
+                broker.close();
+                brokerStopped = true;
+                awaitTrue(() -> idle.source().brokerAwaySince() > 0, "the idle engine's source to see the broker gone");
+                System.out.println(seconds(started) + " the idle engine's broker is away");
+                try (LocalBroker back = LocalBroker.start(data, port, controllerPort))
+                {
+                    awaitTrue(() -> idle.source().brokerAwaySince() == 0, "the idle engine's source to see it back");
+                    System.out.println(seconds(started) + " the idle engine's broker is back");
+                    assertNull(idle.failure(), "an idle engine waits for its broker");
+                    idle.close();
+                }
+            }
+            finally
+            {
+                idle.close();
+            }
+        }
+        finally
+        {
+            if (!brokerStopped)
+            {
+                broker.close();
+            }
         }
     }
 
