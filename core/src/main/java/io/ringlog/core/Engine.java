@@ -90,7 +90,20 @@ public final class Engine implements AutoCloseable
      */
     public static Engine launch(final EngineContext ctx)
     {
-        ctx.conclude();
+        try
+        {
+            ctx.conclude();
+        }
+        catch (final RuntimeException refused)
+        {
+            // The engine owns the stages it is given, launched or refused: a service that fixes its settings and
+            // launches again opens its journal again. Not a journal another engine runs on: that one is that engine's.
+            if (!Launches.journalRunning(ctx.journal()))
+            {
+                closeStages(ctx, refused);
+            }
+            throw refused;
+        }
         // First, before anything is closed: a journal another engine runs on is that engine's to close.
         Launches.claimJournal(ctx);
         if (ctx.journal().maxPayloadLength() < ctx.maxPayloadLength())

@@ -75,6 +75,12 @@ final class Launches
         JOURNALS.add(new Held(new WeakReference<>(journal), ctx.name()));
     }
 
+    /** Whether {@code journal} is the journal of an engine that runs (false for null). */
+    static synchronized boolean journalRunning(final Journal journal)
+    {
+        return journal != null && JOURNALS.stream().anyMatch((held) -> held.journal().get() == journal);
+    }
+
     /** The engine closed its journal (or its launch failed and closed it): another engine may take it. */
     static synchronized void journalClosed(final Journal journal)
     {

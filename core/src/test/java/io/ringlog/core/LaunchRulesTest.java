@@ -125,6 +125,110 @@ class LaunchRulesTest
         assertEquals(3, machine.total());
     }
 
+    /**
+     * A context refused for its settings (a ring size that is no power of two, no state machine) closes
+     * the journal it names, as any refused launch does, so the service can open it again and launch with
+     * the settings fixed; a journal another engine runs on is left to that engine.
+     */
+    @Test
+    void shouldCloseTheStagesOfAContextRefusedForItsSettingsUnlessAnotherEngineRunsOnThem()
+    {
+        final java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
+        final Journal journal = new Journal()
+        {
+            @Override
+            public long lastPosition()
+            {
+                return 0;
+            }
+
+            @Override
+            public void append(final Command command)
+            {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void commit()
+            {
+            }
+
+            @Override
+            public JournalReader reader(final long fromPosition)
+            {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void close()
+            {
+                closes.incrementAndGet();
+            }
+        };
+        final IllegalArgumentException ring = assertThrows(IllegalArgumentException.class, () -> Engine.launch(
+            new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(journal).ringSize(1000)));
+        assertTrue(ring.getMessage().contains("ringSize"), ring.getMessage());
+        assertEquals(1, closes.get(), "the refused launch closed the journal it was given");
+        assertThrows(IllegalArgumentException.class, () -> Engine.launch(new EngineContext().journal(journal)));
+        assertEquals(2, closes.get(), "no state machine: closed too");
+
+        final InMemoryJournal inMemory = new InMemoryJournal(256);
+        final java.util.concurrent.atomic.AtomicInteger runningCloses = new java.util.concurrent.atomic.AtomicInteger();
+        final Journal running = new Journal()
+        {
+            @Override
+            public long lastPosition()
+            {
+                return inMemory.lastPosition();
+            }
+
+            @Override
+            public void append(final Command command)
+            {
+                inMemory.append(command);
+            }
+
+            @Override
+            public void commit()
+            {
+                inMemory.commit();
+            }
+
+            @Override
+            public JournalReader reader(final long fromPosition)
+            {
+                return inMemory.reader(fromPosition);
+            }
+
+            @Override
+            public JournalId id()
+            {
+                return inMemory.id();
+            }
+
+            @Override
+            public int maxPayloadLength()
+            {
+                return inMemory.maxPayloadLength();
+            }
+
+            @Override
+            public void close()
+            {
+                runningCloses.incrementAndGet();
+            }
+        };
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(running)))
+        {
+            assertThrows(IllegalArgumentException.class, () -> Engine.launch(new EngineContext()
+                .stateMachine(new AccumulatorStateMachine()).journal(running).ringSize(1000)));
+            assertEquals(0, runningCloses.get(), "the running engine's journal was not closed under it");
+            engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+        }
+        assertEquals(1, runningCloses.get(), "its own engine closed it");
+        assertEquals(1, inMemory.lastPosition());
+    }
+
     @Test
     void shouldRefuseAContextLaunchedBefore()
     {
