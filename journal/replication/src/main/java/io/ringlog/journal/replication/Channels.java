@@ -8,8 +8,14 @@ import io.aeron.Subscription;
 import io.aeron.UnavailableImageHandler;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.ringlog.journal.ProcessFileLock;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 final class Channels implements AutoCloseable
 {
     private final ReplicationContext ctx;
+    private final ProcessFileLock driverLock;
     private final MediaDriver driver;
     private final Aeron aeron;
     private final ExclusivePublication log;
@@ -35,10 +42,11 @@ final class Channels implements AutoCloseable
     private Subscription catchUpIn;
     private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[Messages.length(4)]);
 
-    private Channels(final ReplicationContext ctx, final MediaDriver driver, final Aeron aeron,
+    private Channels(final ReplicationContext ctx, final ProcessFileLock driverLock, final MediaDriver driver, final Aeron aeron,
         final AvailableImageHandler available, final UnavailableImageHandler unavailable)
     {
         this.ctx = ctx;
+        this.driverLock = driverLock;
         this.driver = driver;
         this.aeron = aeron;
         this.available = available;
@@ -73,6 +81,7 @@ final class Channels implements AutoCloseable
             .publicationConnectionTimeoutNs(TimeUnit.SECONDS.toNanos(2))
             .warnIfDirectoryExists(false);
         ctx.driverCustomizer().accept(driverContext);
+        final ProcessFileLock driverLock = lockDriverDirectory(ctx);
         final MediaDriver driver;
         try
         {
@@ -80,6 +89,7 @@ final class Channels implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
+            driverLock.close();
             throw new ReplicationException(ctx.name() + ": cannot start the Aeron media driver in " +
                 ctx.aeronDirectory() + ": " + ex.getMessage(), ex);
         }
@@ -89,13 +99,46 @@ final class Channels implements AutoCloseable
             aeron = Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(driver.aeronDirectoryName())
                 .errorHandler((ex) -> ctx.eventHandler().accept("aeron: " + ex)));
-            return new Channels(ctx, driver, aeron, available, unavailable);
+            return new Channels(ctx, driverLock, driver, aeron, available, unavailable);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(aeron, driver);
+            CloseHelper.quietCloseAll(aeron, driver, driverLock);
             throw new ReplicationException(ctx.name() + ": " + cannotListen(ctx.localEndpoint(), ex), ex);
         }
+    }
+
+    /**
+     * Takes the lock beside the media driver's directory: the driver deletes the directory as it starts, so a
+     * second node given the same one would delete it under the first's running driver, which then neither
+     * sends nor receives, with no error anywhere. A node killed holding it releases it as it dies.
+     */
+    private static ProcessFileLock lockDriverDirectory(final ReplicationContext ctx)
+    {
+        final Path directory = ctx.aeronDirectory().toAbsolutePath();
+        final Path lockFile = directory.resolveSibling(directory.getFileName() + ".lock");
+        ProcessFileLock lock;
+        try
+        {
+            Files.createDirectories(lockFile.getParent());
+            lock = ProcessFileLock.tryAcquire(lockFile);
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            lock = null;
+        }
+        catch (final IOException ex)
+        {
+            throw new ReplicationException(ctx.name() + ": cannot lock the Aeron directory " + directory + " (" + lockFile +
+                "): " + ex.getMessage(), ex);
+        }
+        if (lock == null)
+        {
+            throw new ReplicationException(ctx.name() + ": the Aeron directory " + directory + " is in use by another " +
+                "node that is running (its lock " + lockFile + " is held): its media driver would be deleted under it. " +
+                "Give each node its own Aeron directory (--aeron-dir; by default the node's directory's aeron/)");
+        }
+        return lock;
     }
 
     /** Why the streams could not open on {@code endpoint}, in a person's words: the socket's reason, not Aeron's text. */
@@ -205,6 +248,6 @@ final class Channels implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.quietCloseAll(logIn, catchUpIn, controlIn, log, catchUp, control, aeron, driver);
+        CloseHelper.quietCloseAll(logIn, catchUpIn, controlIn, log, catchUp, control, aeron, driver, driverLock);
     }
 }

@@ -22,8 +22,9 @@ import java.util.function.Supplier;
  *           ──── stream 1002 catch-up: entries read back from the journal ────────►
  *           ◄─── stream 1003 control: REQUEST, ACK, HEARTBEAT (FENCED, DIVERGED) ──►  (both ways)
  * </pre>
- * Each node runs its own embedded media driver in {@link #aeronDirectory()}, so two nodes on one
- * machine never share one by accident.
+ * Each node runs its own embedded media driver in {@link #aeronDirectory()} (by default in its own
+ * directory), and holds a lock beside it while it runs: a node given the directory of a node that runs
+ * is refused, since its driver would delete that directory under the running one's.
  */
 public final class ReplicationContext
 {

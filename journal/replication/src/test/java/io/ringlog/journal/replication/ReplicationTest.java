@@ -51,4 +51,34 @@ class ReplicationTest
         pair.assertSameJournals(20_000);
         assertEquals(pair.replayHash("a"), pair.replayHash("b"));
     }
+
+    /**
+     * A node given the Aeron directory of a node that runs (the probe's two nodes with one --aeron-dir) is
+     * refused before its media driver starts: it would delete the directory under the running driver, which
+     * then neither sent nor received, without an error, until restarted. The running pair goes on.
+     */
+    @org.junit.jupiter.api.Test
+    void shouldRefuseANodeGivenTheAeronDirectoryOfANodeThatRuns() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final AccumulatorStateMachine primaryState = new AccumulatorStateMachine();
+        final AccumulatorStateMachine standbyState = new AccumulatorStateMachine();
+        final ReplicationNode standby = pair.launch("b", Role.STANDBY, ReplicationMode.SYNCHRONOUS, Topology.COMPACT,
+            standbyState);
+        final ReplicationNode primary = pair.launch("a", Role.PRIMARY, ReplicationMode.SYNCHRONOUS, Topology.COMPACT,
+            primaryState);
+        try (standby; primary)
+        {
+            final ReplicationException refused = org.junit.jupiter.api.Assertions.assertThrows(ReplicationException.class,
+                () -> pair.launch("c", Role.STANDBY, ReplicationMode.SYNCHRONOUS, Topology.COMPACT,
+                    new AccumulatorStateMachine(), (ctx) -> ctx.aeronDirectory(dir.resolve("a").resolve("aeron"))));
+            assertTrue(refused.getMessage().startsWith("c: the Aeron directory " + dir.resolve("a").resolve("aeron") +
+                " is in use by another node that is running") && refused.getMessage().endsWith("Give each node its own " +
+                "Aeron directory (--aeron-dir; by default the node's directory's aeron/)"), refused.getMessage());
+            Pair.publish(primary.engine(), 1, 2_000);
+            primary.engine().awaitApplied(2_000, 30, TimeUnit.SECONDS);
+            standby.engine().awaitApplied(2_000, 30, TimeUnit.SECONDS);
+        }
+        assertEquals(primary.engine().stateHash(), standby.engine().stateHash(), "the pair went on");
+    }
 }

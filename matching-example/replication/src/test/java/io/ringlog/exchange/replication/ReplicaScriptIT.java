@@ -205,6 +205,12 @@ class ReplicaScriptIT
                 "scripts/replica", "node", "--role", "standby", "--dir", dir.resolve("c").toString(),
                 "--listen", "127.0.0.1:" + a, "--peer", "127.0.0.1:" + b);
             assertFalse(taken.contains("Aeron") || taken.contains("(at "), "Aeron's own text is not the user's: " + taken);
+            // Another node given this one's Aeron directory: its driver would delete it under the running one's.
+            final Path aeron = dir.resolve("a").resolve("aeron");
+            assertFails("c: cannot start: the Aeron directory " + aeron + " is in use by another node that is running",
+                "scripts/replica", "node", "--role", "standby", "--dir", dir.resolve("c").toString(),
+                "--listen", "127.0.0.1:" + Exchanges.freePort(), "--peer", "127.0.0.1:" + a, "--aeron-dir", aeron.toString());
+            assertTrue(Files.isDirectory(aeron), "the running node's Aeron directory is still there");
             final long asked = System.nanoTime();
             final String waiting = assertFails("but its standby acknowledged only up to 0 (peer: never_seen): in " +
                 "synchronous mode nothing becomes visible until a standby acknowledges it", "scripts/replica", "publish",
