@@ -175,6 +175,48 @@ class InlineListenerTest
         assertEquals(1 + accepted.get(), sm.total(), "what was accepted was applied, and nothing else");
     }
 
+    /**
+     * A listener on a thread of its own that publishes a follow-up for each event, under load, with small
+     * rings: the probe's engine wedged for good, the logic waiting on the full output ring for that listener
+     * and the listener waiting on the full input ring for the logic, with no word. The publish that finds
+     * the ring full on that thread is refused instead, the error handler says why, and the engine goes on.
+     */
+    @Test
+    @Timeout(60)
+    void shouldRefuseABlockingPublishFromAThreadedListenerThatTheLogicMayWaitFor() throws Exception
+    {
+        final RecordingErrorHandler errors = new RecordingErrorHandler();
+        final AtomicReference<Engine> self = new AtomicReference<>();
+        final AtomicInteger followUps = new AtomicInteger();
+        final OutputListener echo = (event, endOfBatch) ->
+        {
+            if (event.sourceId() == 1)
+            {
+                self.get().publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+                followUps.incrementAndGet();
+            }
+        };
+        final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(sm).ringSize(64).outputRingSize(64)
+            .errorHandler(errors).listener("echo", echo)))
+        {
+            self.set(engine);
+            for (int i = 1; i <= 20_000; i++)
+            {
+                engine.publish(ADD, 1, i, 0, longPayload(1), 0, 8);
+            }
+            CollectingListener.await(() -> engine.metrics().lastAppliedPosition() == engine.nextPosition() - 1 &&
+                engine.metrics().listenerLag(0) == 0, Duration.ofSeconds(30), "the engine to drain");
+        }
+        assertFalse(errors.errors().isEmpty(), "20,000 commands through 64-slot rings fill them: some publish was refused");
+        final ListenerException refused = assertInstanceOf(ListenerException.class, errors.errors().get(0));
+        assertEquals("echo", refused.listener());
+        assertTrue(refused.getCause().getMessage().startsWith("the input ring is full and this publish comes from the " +
+            "thread of listener 'echo', which the business logic may be waiting for") &&
+            refused.getCause().getMessage().contains("use tryPublish there"), refused.getCause().getMessage());
+        assertEquals(20_000 + followUps.get(), sm.total(), "every accepted command applied, follow-ups included");
+    }
+
     @Test
     void shouldGetReplayedEventsOnlyIfItAsksForThem() throws Exception
     {

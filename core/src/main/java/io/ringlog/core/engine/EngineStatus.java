@@ -42,6 +42,8 @@ public final class EngineStatus
     private volatile boolean abandoning;
     /** The thread that runs the business logic (and inline listeners), once it has started. */
     private volatile Thread logicThread;
+    /** The threads of the listeners on their own threads, by thread: asked only when a publish finds the ring full. */
+    private final java.util.Map<Thread, String> listenerThreads = new java.util.concurrent.ConcurrentHashMap<>();
 
     public EngineStatus(final String name, final ErrorHandler errorHandler)
     {
@@ -58,6 +60,18 @@ public final class EngineStatus
     public void logicThread(final Thread thread)
     {
         logicThread = thread;
+    }
+
+    /** Records the thread of the listener {@code name}, which the business logic may wait for. */
+    public void listenerThread(final Thread thread, final String name)
+    {
+        listenerThreads.put(thread, name);
+    }
+
+    /** The name of the listener whose thread is calling, or null when it is no listener's of this engine. */
+    public String onListenerThread()
+    {
+        return listenerThreads.get(Thread.currentThread());
     }
 
     /** Whether the calling thread is the business-logic thread. */

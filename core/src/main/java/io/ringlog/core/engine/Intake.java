@@ -210,6 +210,16 @@ public final class Intake
                 "thread (an inline listener?), the only thread that can make room: it would wait for itself " +
                 "forever; use tryPublish there, which returns false when the ring is full");
         }
+        final String listener = status.onListenerThread();
+        if (listener != null)
+        {
+            // The business logic may be waiting for this very listener to take events (the output ring full), and
+            // then it frees no slot of the input ring: both would wait forever, and nothing would say so.
+            throw new IllegalStateException("the input ring is full and this publish comes from the thread of listener '" +
+                listener + "', which the business logic may be waiting for (once the output ring is full), and then " +
+                "no slot frees: both would wait forever; use tryPublish there, which returns false when the ring is " +
+                "full, and keep what did not fit for the next event (or hand it to a thread of your own to publish)");
+        }
         final IdleStrategy idle = idleStrategies.get();
         idle.reset();
         while (true)

@@ -28,6 +28,13 @@ public final class ListenerStage implements EventHandler<OutputEvent>, Exception
         this.counters = counters;
     }
 
+    /** On the listener's thread as it starts: a blocking publish from it is refused where it could wait forever. */
+    @Override
+    public void onStart()
+    {
+        status.listenerThread(Thread.currentThread(), name);
+    }
+
     @Override
     public void onEvent(final OutputEvent event, final long sequence, final boolean endOfBatch) throws Exception
     {
