@@ -113,9 +113,18 @@ public final class EngineContext
                 CpuPinning.requireAllowed(pin.getKey(), pin.getValue());
             }
         }
+        final boolean journalGiven = journal != null;
         if (journal == null)
         {
             journal = new InMemoryJournal(maxPayloadLength);
+        }
+        if (journal instanceof InMemoryJournal && snapshotStore != null && snapshotStore.persistent())
+        {
+            throw new IllegalArgumentException("a snapshot store on disk with the in-memory journal" +
+                (journalGiven ? "" : " (no journal was given)") + ": the journal ends with the process, and a " +
+                "snapshot names its journal, so every start, on a new in-memory journal, would skip every snapshot " +
+                "and start empty. Journal to disk (ChronicleJournal, ringlog-journal) to keep state across restarts, " +
+                "or keep the snapshots in memory (InMemorySnapshotStore)");
         }
         if (errorHandler == null)
         {

@@ -43,6 +43,15 @@ public interface SnapshotStore extends AutoCloseable
      */
     Snapshot read(long position);
 
+    /**
+     * Whether the snapshots outlive the process (on disk). An engine with the in-memory journal refuses
+     * such a store: each in-memory journal is another journal, so every start would skip them all.
+     */
+    default boolean persistent()
+    {
+        return false;
+    }
+
     /** Waits until every stored snapshot is written. */
     default void flush()
     {

@@ -55,6 +55,12 @@ public final class SnapshotsUpTo implements SnapshotStore
     }
 
     @Override
+    public boolean persistent()
+    {
+        return store.persistent();
+    }
+
+    @Override
     public void flush()
     {
         store.flush();

@@ -412,6 +412,13 @@ public final class FileSnapshotStore implements SnapshotStore
         return new JournalId(bytes.getLong(JOURNAL_ID_OFFSET), bytes.getLong(JOURNAL_ID_OFFSET + 8));
     }
 
+    /** On disk: an engine with the in-memory journal refuses it (every start would skip its snapshots). */
+    @Override
+    public boolean persistent()
+    {
+        return true;
+    }
+
     /** Positions of the snapshot files present, newest first. */
     @Override
     public long[] positions()

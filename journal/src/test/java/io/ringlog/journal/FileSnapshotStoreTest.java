@@ -248,4 +248,23 @@ class FileSnapshotStoreTest
         }
         return buffer;
     }
+
+    /**
+     * Snapshots on disk of the in-memory journal (the context's default journal): every start, on a new
+     * in-memory journal, skipped them all and started empty, and the second run's close failed with a stack
+     * trace (two journals' snapshots in one directory). Refused at launch, saying why and what to use.
+     */
+    @Test
+    void shouldBeRefusedBesideTheInMemoryJournal()
+    {
+        final FileSnapshotStore store = FileSnapshotStore.open(dir.resolve("snapshots"), 3);
+        final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () ->
+            io.ringlog.core.Engine.launch(new io.ringlog.core.EngineContext()
+                .stateMachine(new io.ringlog.core.testing.AccumulatorStateMachine()).snapshotStore(store)
+                .snapshotEvery(10)));
+        assertTrue(refused.getMessage().startsWith("a snapshot store on disk with the in-memory journal (no journal " +
+            "was given): the journal ends with the process") && refused.getMessage().contains("Journal to disk " +
+            "(ChronicleJournal, ringlog-journal)"), refused.getMessage());
+        assertTrue(new io.ringlog.core.SnapshotsUpTo(store, 10).persistent(), "wrapped, still on disk");
+    }
 }
