@@ -323,7 +323,8 @@ public final class JournalTool implements Callable<Integer>
                 out.println("entries-read: " + entries);
                 if (snapshotDir != null)
                 {
-                    SnapshotCheck.check(chronicle, snapshotDir, journal.maxPayload, badPosition, out, problems);
+                    SnapshotCheck.check(chronicle, snapshotDir, journal.maxPayload, badPosition, writer != null, out,
+                        problems);
                 }
                 else
                 {
