@@ -821,7 +821,11 @@ final class ExchangeNode
         {
             new CommandFileReader().fromLine(fromLine).read(in, publisher, (line, text, reason) ->
             {
-                err.println(name + ": " + file + " line " + line + ": " + reason);
+                // A file that is no command file (an events file) would put millions of lines in the log.
+                if (malformed[0] < MALFORMED_LOGGED)
+                {
+                    err.println(name + ": " + file + " line " + line + ": " + reason);
+                }
                 malformed[0]++;
                 if (malformed[0] <= MALFORMED_SHOWN)
                 {
@@ -847,6 +851,10 @@ final class ExchangeNode
             // told how far it got and where to go on, not only what went wrong.
             stoppedBy = message(ex);
             failed = true;
+        }
+        if (malformed[0] > MALFORMED_LOGGED)
+        {
+            err.println(name + ": " + file + ": " + (malformed[0] - MALFORMED_LOGGED) + " more malformed lines not logged");
         }
         final long last = first + publisher.published - 1;
         // Its asker's deadline passing is a publish not applied in time, as when it passes while waiting for that.
@@ -875,10 +883,23 @@ final class ExchangeNode
             result.setProperty("malformed-lines", malformedLines + (malformed[0] > MALFORMED_SHOWN ? "; and " +
                 (malformed[0] - MALFORMED_SHOWN) + " more, in the node's output" : "") + " (skipped: not published)");
         }
+        if (stoppedBy == null && publisher.published == 0 && malformed[0] > 0)
+        {
+            // Not a command file at all: an events file, say. Nothing was published, and saying so is not success.
+            result.setProperty("status", "refused");
+            result.setProperty("message", "none of the lines of " + file + (fromLine > 1 ? " from line " + fromLine : "") +
+                " is a command (" + malformed[0] + " malformed; the first: " + malformedLines.toString().split("; ")[0] +
+                "): is it a command file? ('exchange generate' writes one; an events file is not one)");
+        }
+        else if (stoppedBy == null && publisher.published == 0 && fromLine > 1)
+        {
+            result.setProperty("note", "no command at or after line " + fromLine + ": the file has " + lineCount(file) +
+                " lines, so nothing was left to publish");
+        }
         result.setProperty("first-position", publisher.published == 0 ? "none" : Long.toString(first));
         result.setProperty("last-position", publisher.published == 0 ? "none" : Long.toString(last));
         // Stopped part-way, the file was not applied, even when none of it had been published yet.
-        boolean applied = publisher.published == 0 && stoppedBy == null;
+        boolean applied = publisher.published == 0 && stoppedBy == null && malformed[0] == 0;
         if (stoppedBy == null && publisher.published > 0)
         {
             final String notApplied = awaitApplied(engine, request, last, deadlineMillis);
@@ -975,6 +996,15 @@ final class ExchangeNode
         return code;
     }
 
+    /** How many lines a file has (for a note when a publish from a line found nothing after it). */
+    private static long lineCount(final Path file) throws IOException
+    {
+        try (java.util.stream.Stream<String> lines = Files.lines(file, java.nio.charset.StandardCharsets.ISO_8859_1))
+        {
+            return lines.count();
+        }
+    }
+
     /**
      * Leaves how this node ended (its exit code and last line) in its directory, where {@code replica stop}
      * reads it once the process is gone: a stop asked from elsewhere learns whether it did what was asked.
@@ -1038,6 +1068,8 @@ final class ExchangeNode
 
     /** How many malformed lines a publish's answer quotes. */
     private static final int MALFORMED_SHOWN = 3;
+    /** How many malformed lines of a publish the node's log shows; the rest are counted. */
+    private static final int MALFORMED_LOGGED = 100;
 
     /** How often a publish looks for a stop request and at its deadline while it paces or waits for room. */
     private static final long STOP_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);

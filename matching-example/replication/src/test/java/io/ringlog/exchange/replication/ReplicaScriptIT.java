@@ -211,6 +211,22 @@ class ReplicaScriptIT
                 "scripts/replica", "node", "--role", "standby", "--dir", dir.resolve("c").toString(),
                 "--listen", "127.0.0.1:" + Exchanges.freePort(), "--peer", "127.0.0.1:" + a, "--aeron-dir", aeron.toString());
             assertTrue(Files.isDirectory(aeron), "the running node's Aeron directory is still there");
+            // A file that is no command file (an events file, say): refused, not 'published' with nothing in it, and
+            // the node's log quotes the first hundred of its lines, not every one.
+            final Path events = dir.resolve("not-commands.txt");
+            Files.write(events, java.util.stream.IntStream.rangeClosed(1, 300).mapToObj((i) -> "position=" + i +
+                " trade maker=3 taker=4").toList());
+            final String notCommands = assertFails("error: none of the lines of " + events + " is a command (300 " +
+                "malformed; the first: line 1: ", "scripts/replica", "publish", "--dir", dir.resolve("a").toString(), "-i",
+                events.toString(), "--timeout-s", "5");
+            assertTrue(notCommands.contains("status: refused") && notCommands.contains("is it a command file?"),
+                notCommands);
+            awaitLog("a", events + ": 200 more malformed lines not logged");
+            assertEquals(100, log("a").lines().filter((l) -> l.startsWith("a: " + events + " line ")).count(), log("a"));
+            final String pastEnd = run("scripts/replica", "publish", "--dir", dir.resolve("a").toString(), "-i",
+                dir.resolve("few.txt").toString(), "--from-line", "999999", "--timeout-s", "5");
+            assertTrue(pastEnd.contains("note: no command at or after line 999999: the file has ") &&
+                pastEnd.contains("commands: 0"), pastEnd);
             final long asked = System.nanoTime();
             final String waiting = assertFails("but its standby acknowledged only up to 0 (peer: never_seen): in " +
                 "synchronous mode nothing becomes visible until a standby acknowledges it", "scripts/replica", "publish",
