@@ -11,6 +11,7 @@ import io.ringlog.core.OutputListener;
 import io.ringlog.core.ReadOnlyJournal;
 import io.ringlog.core.RecoveryListener;
 import io.ringlog.core.StateMachine;
+import io.ringlog.core.Upcasters;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.FileSnapshotStore;
 import io.ringlog.journal.JournalRepair;
@@ -459,6 +460,13 @@ public final class JournalTool implements Callable<Integer>
             description = "What a command that throws does, as in the live engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
         ErrorPolicy errorPolicy;
 
+        @Option(names = "--upcasters", paramLabel = "CLASS",
+            description = "The upcasters the service launches with (EngineContext.upcasters): a public class with a " +
+                "no-arg constructor that implements java.util.function.Supplier<io.ringlog.core.Upcasters>, on the " +
+                "classpath. Without them, commands of an older payload version reach the state machine as they were " +
+                "written.")
+        String upcastersClass;
+
         @Override
         public Integer call() throws Exception
         {
@@ -470,6 +478,7 @@ public final class JournalTool implements Callable<Integer>
                     "(0 is the state before the first command)");
             }
             final StateMachine stateMachine = instantiate(stateMachineClass, StateMachine.class);
+            final Upcasters upcasters = upcastersClass == null ? new Upcasters() : upcasters(upcastersClass);
             final ChronicleJournal chronicle = journal.open(new ArrayList<>());
             final long target = Math.min(to, chronicle.lastPosition());
             if (to > chronicle.lastPosition() && to != Long.MAX_VALUE)
@@ -488,6 +497,7 @@ public final class JournalTool implements Callable<Integer>
                 .ringSize(16)
                 .outputRingSize(1024)
                 .errorPolicy(errorPolicy)
+                .upcasters(upcasters)
                 .recoveryListener(progress)
                 .listener("rejections", rejections)
                 .errorHandler(failures);
@@ -524,7 +534,28 @@ public final class JournalTool implements Callable<Integer>
                     progress.replayed + " commands replayed: if they were not rejected when the journal was written, " +
                     "this is not the state machine that wrote it (--state-machine)");
             }
+            if (failures.total() > 0)
+            {
+                // The hash is printed, but it is of a replay in which commands threw: a bug, or not how they were applied.
+                err.println("error: " + failures.total() + " of the " + progress.replayed + " commands replayed threw in " +
+                    stateMachineClass + " (failed above). If they did not when the journal was written, the service " +
+                    "launches with upcasters this replay lacks (" + (upcastersClass == null ? "--upcasters CLASS" :
+                    "--upcasters " + upcastersClass + " is given: check it") + "), or this is not its state machine");
+                return PROBLEM;
+            }
             return OK;
+        }
+
+        /** The service's upcasters, from the class that supplies them. */
+        private static Upcasters upcasters(final String className)
+        {
+            final Object supplied = instantiate(className, java.util.function.Supplier.class).get();
+            if (!(supplied instanceof Upcasters upcasters))
+            {
+                throw new IllegalArgumentException("class " + className + " supplies " + (supplied == null ? "null" :
+                    "a " + supplied.getClass().getName()) + ", not an io.ringlog.core.Upcasters");
+            }
+            return upcasters;
         }
     }
 
