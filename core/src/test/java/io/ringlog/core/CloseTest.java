@@ -11,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
 import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -273,7 +274,13 @@ class CloseTest
         {
             release.countDown();
         }
-        assertThrows(EngineHaltedException.class, engine::close, "the abandoned commands are reported");
+        final EngineHaltedException halted = assertThrows(EngineHaltedException.class, engine::close,
+            "the abandoned commands are reported");
+        // The command the logic was applying when the listeners stopped did not fail: it is applied at the next start.
+        assertEquals(0, engine.metrics().failed(), "no command failed");
+        assertFalse(String.valueOf(halted.getCause()).contains("CommandFailedException"), String.valueOf(halted.getCause()));
+        assertTrue(String.valueOf(halted.getMessage()).contains("the close timed out while position ") &&
+            halted.getMessage().contains("the next start applies them again"), halted.getMessage());
     }
 
     @ParameterizedTest

@@ -132,6 +132,16 @@ public final class BusinessLogic
                 stateMachine.apply(command, output);
                 output.end();
             }
+            catch (final RingOutput.ListenersStopped ex)
+            {
+                // A close that timed out stopped the listeners while this command waited to emit: the command did not
+                // fail, and it is journaled, so the next start applies it (and those after it) and delivers the events.
+                output.abort();
+                status.halt(new RingOutput.ListenersStopped(status.name() + ": the close timed out while position " +
+                    position + " waited for its listeners to take events, and they were stopped: it and the commands " +
+                    "after it are journaled, and the next start applies them again and delivers their events"));
+                return false;
+            }
             catch (final Throwable ex)
             {
                 output.abort();

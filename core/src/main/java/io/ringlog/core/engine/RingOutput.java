@@ -208,7 +208,7 @@ public final class RingOutput implements Output
             if (status.abandoning())
             {
                 claimed = false;
-                throw new IllegalStateException("the engine is closing and its listeners have stopped");
+                throw new ListenersStopped();
             }
             idle.idle();
         }
@@ -252,5 +252,25 @@ public final class RingOutput implements Output
             buffer.putBytes(0, src, offset, length);
         }
         commit(length);
+    }
+
+    /**
+     * Thrown into the state machine's {@code claim} when a close that timed out stopped the listeners while
+     * the business logic waited for room: not the command's failure, and not counted as one.
+     */
+    public static final class ListenersStopped extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        ListenersStopped()
+        {
+            this("the engine is closing and its listeners have stopped");
+        }
+
+        /** Says itself: what happened is the close's timeout, not a fault in code a stack would point at. */
+        ListenersStopped(final String message)
+        {
+            super(message, null, false, false);
+        }
     }
 }
