@@ -179,11 +179,15 @@ public final class JournalTool implements Callable<Integer>
                 final long first = Math.max(from, Math.max(1, chronicle.firstPosition()));
                 final Command entry = new Command(journal.maxPayload);
                 long printed = 0;
+                long undecoded = 0;
                 try (JournalReader reader = chronicle.reader(first))
                 {
                     while (reader.next(entry) && entry.position() <= to)
                     {
-                        printEntry(out, entry, decoder);
+                        if (!printEntry(out, entry, decoder, decoderClass))
+                        {
+                            undecoded++;
+                        }
                         printed++;
                         // A PrintWriter keeps quiet about a closed pipe ('dump | head'): ask now and then, and stop.
                         if ((printed & 15) == 0 && out.checkError())
@@ -197,12 +201,29 @@ public final class JournalTool implements Callable<Integer>
                 {
                     out.println("note: the journal ends at position " + chronicle.lastPosition() + ", before --from " + from);
                 }
+                else if (printed == 0 && to < chronicle.firstPosition())
+                {
+                    out.println("note: the journal's oldest entry is at position " + chronicle.firstPosition() + ", after " +
+                        "--to " + to + " (older cycles were deleted: snapshots hold the state before it)");
+                }
+                if (undecoded > 0)
+                {
+                    spec.commandLine().getErr().println("error: " + decoderClass + " threw on " + undecoded + " of the " +
+                        printed + " entries printed (their payload-decoder-failed lines say where and why; their payload " +
+                        "is printed as hex)");
+                    return PROBLEM;
+                }
             }
             return OK;
         }
     }
 
-    static void printEntry(final PrintWriter out, final Command entry, final PayloadDecoder decoder)
+    /**
+     * Prints one entry, its payload as {@code decoder} reads it (or as hex); false if the decoder threw, which is
+     * said in the entry and does not stop the dump.
+     */
+    static boolean printEntry(final PrintWriter out, final Command entry, final PayloadDecoder decoder,
+        final String decoderName)
     {
         out.println("position: " + entry.position());
         out.println("timestamp: " + entry.timestamp() + " (" + instant(entry.timestamp()) + ")");
@@ -212,8 +233,21 @@ public final class JournalTool implements Callable<Integer>
         out.println("source-sequence: " + entry.sourceSequence());
         out.println("correlation-id: " + entry.correlationId());
         out.println("payload-length: " + entry.payloadLength());
-        final String decoded = decoder == null ? null :
-            decoder.decode(entry.type(), entry.version(), entry.payload(), entry.payloadLength());
+        String decoded = null;
+        boolean decodedWell = true;
+        if (decoder != null)
+        {
+            try
+            {
+                decoded = decoder.decode(entry.type(), entry.version(), entry.payload(), entry.payloadLength());
+            }
+            catch (final RuntimeException ex)
+            {
+                decodedWell = false;
+                out.println("payload-decoder-failed: " + decoderName + " threw at position " + entry.position() + ": " +
+                    (ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName()));
+            }
+        }
         if (decoded != null)
         {
             out.println("payload: " + decoded);
@@ -223,6 +257,7 @@ public final class JournalTool implements Callable<Integer>
             out.println("payload-hex: " + hex(entry.payload(), entry.payloadLength()));
         }
         out.println();
+        return decodedWell;
     }
 
     @CommandLine.Command(name = "verify", mixinStandardHelpOptions = true,
@@ -480,6 +515,15 @@ public final class JournalTool implements Callable<Integer>
             final StateMachine stateMachine = instantiate(stateMachineClass, StateMachine.class);
             final Upcasters upcasters = upcastersClass == null ? new Upcasters() : upcasters(upcastersClass);
             final ChronicleJournal chronicle = journal.open(new ArrayList<>());
+            if (snapshots == null && chronicle.firstPosition() > 1)
+            {
+                final long oldest = chronicle.firstPosition();
+                chronicle.close();
+                final Path beside = journal.directory.resolve("snapshots");
+                throw new IllegalArgumentException("the journal's oldest entry is at position " + oldest + " (older " +
+                    "cycles were deleted), so a replay starts from a snapshot at position " + (oldest - 1) + " or later: " +
+                    "give --snapshots DIR" + (Files.isDirectory(beside) ? " (" + beside + " is there)" : ""));
+            }
             final long target = Math.min(to, chronicle.lastPosition());
             if (to > chronicle.lastPosition() && to != Long.MAX_VALUE)
             {

@@ -112,6 +112,57 @@ class JournalToolTest
             "a type the decoder does not know stays hex: " + decoded.out);
     }
 
+    /**
+     * A decoder that throws on some entries: the dump names it and the position on each, prints that payload as
+     * hex and goes on, then exits 1 saying how many (it said 'error: decoder bug' and stopped).
+     */
+    @Test
+    void shouldNameADecoderThatThrowsAndThePositionAndGoOn()
+    {
+        final Result dump = run("dump", "-d", journalDir.toString(), "--from", "1", "--to", "25",
+            "--decoder", BuggyDecoder.class.getName());
+        assertEquals(1, dump.code, dump.out + dump.err);
+        assertTrue(dump.out.contains("payload-decoder-failed: " + BuggyDecoder.class.getName() + " threw at position 10: " +
+            "decoder bug\npayload-hex: 0a00000000000000\n") && dump.out.contains("entries-printed: 25\n"), dump.out);
+        assertTrue(dump.err.contains("error: " + BuggyDecoder.class.getName() + " threw on 2 of the 25 entries printed"),
+            dump.err);
+    }
+
+    /**
+     * A journal whose oldest cycle was deleted (as deleteCyclesBefore does behind its snapshots): a replay
+     * without snapshots is told to give them, and a dump of positions before the oldest says they are gone.
+     */
+    @Test
+    void shouldSendAReplayOfATrimmedJournalToItsSnapshots() throws Exception
+    {
+        final Path trimmed = root.resolve("trimmed");
+        final long[] millis = {1_700_000_000_000L};
+        final ChronicleJournal.Context ctx = new ChronicleJournal.Context().directory(trimmed).maxPayloadLength(64)
+            .rollCycle(io.ringlog.journal.JournalRollCycle.SECONDLY).epochMillisClock(() -> millis[0]);
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            for (long position = 1; position <= 200; position++)
+            {
+                journal.append(io.ringlog.journal.JournalTesting.command(position, 1, 1, position));
+                if (position % 100 == 0)
+                {
+                    journal.commit();
+                    millis[0] += 1_000;
+                }
+            }
+        }
+        java.nio.file.Files.delete(io.ringlog.journal.JournalTesting.cycleFiles(trimmed).get(0));
+        final Result replay = run("replay", "-d", trimmed.toString(), "--state-machine",
+            AccumulatorStateMachine.class.getName());
+        assertEquals(1, replay.code, replay.out + replay.err);
+        assertTrue(replay.err.startsWith("error: the journal's oldest entry is at position 101 (older cycles were " +
+            "deleted), so a replay starts from a snapshot at position 100 or later: give --snapshots DIR"), replay.err);
+        final Result dump = run("dump", "-d", trimmed.toString(), "--from", "1", "--to", "3");
+        assertEquals(0, dump.code, dump.out + dump.err);
+        assertTrue(dump.out.contains("entries-printed: 0\nnote: the journal's oldest entry is at position 101, after " +
+            "--to 3 (older cycles were deleted"), dump.out);
+    }
+
     @Test
     void shouldVerifyASoundJournal()
     {

@@ -326,6 +326,11 @@ public final class ReplicaCli implements Callable<Integer>
                 throw new CommandLine.ParameterException(spec.commandLine(), "--from-line counts lines from 1: " +
                     fromLine);
             }
+            if (Files.isDirectory(commands))
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "-i " + commands + " is a directory: give " +
+                    "a command file ('exchange generate' writes one)");
+            }
             if (!Files.isReadable(commands))
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "cannot read command file " + commands);
@@ -358,7 +363,14 @@ public final class ReplicaCli implements Callable<Integer>
                 Mailbox.ask(node.inbox(), name, request);
                 try
                 {
-                    return await(node, name, timeout, withdrawnOnSignal(stop, node, name, running::gone));
+                    return await(node, name, timeout, withdrawnOnSignal(stop, node, name, () ->
+                    {
+                        final String gone = running.gone();
+                        // What it journaled of the file is in its journal: the next publish of the file finds where.
+                        return gone == null ? null : gone + ". What it journaled of " + commands + " is in its " +
+                            "journal: once a node runs on " + node.root() + " (or on the standby, promoted), publish " +
+                            "the same file again without --from-line, and it names the line to go on from";
+                    }));
                 }
                 catch (final IllegalStateException | TimeoutException ex)
                 {

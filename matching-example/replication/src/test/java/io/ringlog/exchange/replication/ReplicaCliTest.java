@@ -132,6 +132,53 @@ class ReplicaCliTest
             "--from-line", "0");
         assertEquals(2, line.code, line.err);
         assertTrue(line.err.startsWith("error: --from-line counts lines from 1: 0"), line.err);
+        final Said directory = replica("publish", "--dir", dir.resolve("node").toString(), "-i", dir.toString());
+        assertEquals(2, directory.code, directory.err);
+        assertTrue(directory.err.startsWith("error: -i " + dir + " is a directory: give a command file"), directory.err);
+    }
+
+    /** A node that dies while a publish waits for it: the publish says so, and how to go on without losing a line. */
+    @Test
+    void shouldSayHowToGoOnWhenTheNodeDiesDuringAPublish() throws Exception
+    {
+        final Path node = dir.resolve("node");
+        Files.createDirectories(node);
+        final Path commands = Files.writeString(dir.resolve("commands.txt"), "");
+        final Process standIn = new ProcessBuilder("sleep", "60").start();
+        try
+        {
+            final Properties pid = new Properties();
+            pid.setProperty("pid", Long.toString(standIn.pid()));
+            pid.setProperty("started", standIn.info().startInstant().orElseThrow().toString());
+            Mailbox.write(node.resolve(NodeOwner.PID_FILE), pid);
+            final CompletableFuture<Said> publish = CompletableFuture.supplyAsync(() -> replica("publish", "--dir",
+                node.toString(), "-i", commands.toString()));
+            await(() -> publish.isDone() || listInbox(node).stream().anyMatch((f) -> f.startsWith("publish-")),
+                "publish's request");
+            standIn.destroyForcibly();
+            final Said said = publish.get(10, TimeUnit.SECONDS);
+            assertEquals(1, said.code, said.err);
+            assertTrue(said.err.startsWith("error: the node in " + node + " (pid " + standIn.pid() + ") ended before it " +
+                "answered. What it journaled of " + commands + " is in its journal: once a node runs on " + node) &&
+                said.err.contains("publish the same file again without --from-line, and it names the line to go on from"),
+                said.err);
+        }
+        finally
+        {
+            standIn.destroyForcibly();
+        }
+    }
+
+    private static List<String> listInbox(final Path node)
+    {
+        try (java.util.stream.Stream<Path> files = Files.list(new NodeDirectory(node).inbox()))
+        {
+            return files.map((f) -> f.getFileName().toString()).toList();
+        }
+        catch (final java.io.IOException ex)
+        {
+            return List.of();
+        }
     }
 
     /** FENCED and FAILED are states a node comes to, not roles to start it in: neither offered nor taken. */
