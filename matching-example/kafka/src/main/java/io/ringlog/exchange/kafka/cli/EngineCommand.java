@@ -1,5 +1,6 @@
 package io.ringlog.exchange.kafka.cli;
 
+import io.ringlog.core.ListenerException;
 import io.ringlog.core.Topology;
 import io.ringlog.exchange.kafka.ExchangeKafkaEngine;
 import io.ringlog.journal.Durability;
@@ -106,7 +107,7 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             .topology(topology)
             .durability(durability)
             .brokerTimeout(Duration.ofSeconds(brokerTimeoutSeconds))
-            .errorHandler((error) -> err.println("engine: " + error));
+            .errorHandler((error) -> err.println("engine: " + said(error)));
         final long starting = System.nanoTime();
         final Map<Integer, Long> ends;
         final ExchangeKafkaEngine engine;
@@ -234,7 +235,7 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
         final String unanswered = unanswered(ctx, failure);
         if (unanswered == null)
         {
-            return ctx.name() + " stopped: " + failure;
+            return ctx.name() + " stopped: " + said(failure);
         }
         return ctx.name() + " stopped: " + unanswered + ". Nothing is lost: the " +
             "journal in " + ctx.journalDir() + " holds every command applied, the commands topic the rest; start " +
@@ -266,6 +267,21 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             return failure;
         }
         return new IllegalStateException(unanswered + " ('exchange kafka broker' starts one)", failure);
+    }
+
+    /**
+     * A failure in words, as a user reads it: its message without the exception's class name (a listener's
+     * with what it threw, the same way), the class's simple name only when there is no message.
+     */
+    static String said(final Throwable error)
+    {
+        if (error instanceof ListenerException listener && listener.getCause() != null)
+        {
+            return "listener '" + listener.listener() + "' failed on the event of position " + listener.position() + ": " +
+                said(listener.getCause());
+        }
+        final String message = error.getMessage();
+        return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
     }
 
     /** The undecided transaction in {@code failure}'s causes, or null: its message says whose it is and what to do. */

@@ -69,4 +69,21 @@ class EngineCommandTest
         assertEquals("x stopped: " + UNDECIDED,
             EngineCommand.stopped(ctx, new IllegalStateException("wrapped", new UndecidedTransactionException(UNDECIDED))));
     }
+
+    /**
+     * What the engine's error lines and its stop say of other failures: the messages, without the exceptions'
+     * class names (it printed 'io.ringlog.core.ListenerException: ... java.lang.IllegalStateException: another
+     * producer ...').
+     */
+    @Test
+    void shouldSayFailuresWithoutTheirClassNames()
+    {
+        final io.ringlog.core.ListenerException fenced = new io.ringlog.core.ListenerException("kafka-events", 7,
+            new IllegalStateException("another producer with this engine's transactional id took over"));
+        assertEquals("listener 'kafka-events' failed on the event of position 7: another producer with this engine's " +
+            "transactional id took over", EngineCommand.said(fenced));
+        assertEquals("x stopped: listener 'kafka-events' failed on the event of position 7: another producer with this " +
+            "engine's transactional id took over", EngineCommand.stopped(ctx, fenced));
+        assertEquals("NullPointerException", EngineCommand.said(new NullPointerException()));
+    }
 }
