@@ -24,12 +24,19 @@ import org.agrona.concurrent.NoOpIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -113,6 +120,7 @@ public final class ExchangeKafkaEngine implements AutoCloseable
             // refused with nothing to undo.
             KafkaSource.checkTopics(sourceContext);
             checkFedByTheTopic(journal, ctx);
+            checkPartitionsKept(journal, ctx);
             long started = System.nanoTime();
             if (ctx.eventsTopic() != null)
             {
@@ -167,7 +175,7 @@ public final class ExchangeKafkaEngine implements AutoCloseable
      * 'exchange run' wrote, say. Its history would be published into the events topic and the partition's
      * commands appended to it, and the engine of that partition would later be refused as behind its topic.
      * The same for one whose first command came from a partition this engine is not for (another partition's
-     * engine's journal). An engine whose list of partitions changed is not caught: only position 2 is read.
+     * engine's journal). An engine whose list of partitions changed is caught by {@link #checkPartitionsKept}.
      */
     private static void checkFedByTheTopic(final ChronicleJournal journal, final Context ctx)
     {
@@ -204,6 +212,60 @@ public final class ExchangeKafkaEngine implements AutoCloseable
                 "this engine is for partition" + (ctx.partitions().length == 1 ? " " : "s ") +
                 java.util.Arrays.toString(ctx.partitions()).replaceAll("[\\[\\]]", "") + ": give each partition's " +
                 "engine a journal directory of its own (-d), or run this one with -p " + partition);
+        }
+    }
+
+    /** The file beside the journal that names the partitions its engine is for. */
+    static final String PARTITIONS_FILE = "kafka-engine.properties";
+
+    /**
+     * Refuses an engine whose partitions are not those its journal was written for ({@value #PARTITIONS_FILE},
+     * written at its first start): an engine restarted with fewer (-p 0,1, then -p 0) would publish the other
+     * partitions' history into this partition's events topic, one restarted with more would apply a partition's
+     * commands on top of a state that never had its earlier ones. A journal written before the file existed is
+     * taken as it is, and the file written.
+     */
+    private static void checkPartitionsKept(final ChronicleJournal journal, final Context ctx)
+    {
+        final Path file = ctx.journalDir().resolve(PARTITIONS_FILE);
+        final String partitions = Arrays.stream(ctx.partitions()).sorted().mapToObj(Integer::toString)
+            .collect(Collectors.joining(","));
+        final Properties kept = new Properties();
+        try
+        {
+            if (Files.exists(file))
+            {
+                try (Reader in = Files.newBufferedReader(file))
+                {
+                    kept.load(in);
+                }
+                final String topic = kept.getProperty("commands-topic");
+                final String were = kept.getProperty("partitions");
+                if (!ctx.commandsTopic().equals(topic) || !partitions.equals(were))
+                {
+                    throw new IllegalStateException("the journal in " + ctx.journalDir() + " was written by the engine " +
+                        "of partition" + (String.valueOf(were).contains(",") ? "s " : " ") + were + " of " + topic +
+                        ", and this one is for partition" + (partitions.contains(",") ? "s " : " ") + partitions + " of " +
+                        ctx.commandsTopic() + ": an engine keeps the partitions it started with (its journal holds " +
+                        "their commands, its events topic their events). Run it with -p " + were + (ctx.commandsTopic()
+                        .equals(topic) ? "" : " and the commands topic " + topic) + ", or give this one a journal " +
+                        "directory of its own (-d)");
+                }
+                return;
+            }
+            kept.setProperty("commands-topic", ctx.commandsTopic());
+            kept.setProperty("partitions", partitions);
+            final Path written = ctx.journalDir().resolve(PARTITIONS_FILE + ".new");
+            try (Writer out = Files.newBufferedWriter(written))
+            {
+                kept.store(out, "the partitions of the commands topic this journal's engine is for; keep them");
+            }
+            Files.move(written, file, StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read or write " + file + ": " + ex.getMessage(), ex);
         }
     }
 

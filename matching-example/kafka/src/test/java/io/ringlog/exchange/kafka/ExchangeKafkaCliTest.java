@@ -126,6 +126,14 @@ class ExchangeKafkaCliTest
             "is for partition 1"), swapped.err());
         assertEquals(p1Events, kafka(kafka, "tail", "--until-end").ok().out().lines()
             .filter((line) -> line.startsWith(prefix + ".events.p1 ")).count(), "nothing more published to p1");
+        // Partition 0's engine restarted with another list of partitions: its journal holds partition 0's commands only.
+        final Result widened = kafka(kafka, "engine", "-p", "0,1", "-d", dir.resolve("journal-0").toString(),
+            "--until-caught-up");
+        assertEquals(1, widened.code(), widened.out() + widened.err());
+        assertTrue(widened.err().contains("the journal in " + dir.resolve("journal-0") + " was written by the engine of " +
+            "partition 0 of " + prefix + ".commands, and this one is for partitions 0,1 of " + prefix + ".commands: an " +
+            "engine keeps the partitions it started with") && widened.err().contains("Run it with -p 0, or give this " +
+            "one a journal directory of its own (-d)"), widened.err());
         // A journal lost (an empty directory) under an events topic that goes further: refused, with the way out.
         final Result lost = kafka(kafka, "engine", "-p", "1", "-d", dir.resolve("journal-lost").toString(),
             "--until-caught-up");
