@@ -223,7 +223,7 @@ public final class ExchangeKafkaEngine implements AutoCloseable
      * written at its first start): an engine restarted with fewer (-p 0,1, then -p 0) would publish the other
      * partitions' history into this partition's events topic, one restarted with more would apply a partition's
      * commands on top of a state that never had its earlier ones. A journal written before the file existed is
-     * taken as it is, and the file written.
+     * taken as it is, and the file written; so is one that holds no command from Kafka yet.
      */
     private static void checkPartitionsKept(final ChronicleJournal journal, final Context ctx)
     {
@@ -233,7 +233,8 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         final Properties kept = new Properties();
         try
         {
-            if (Files.exists(file))
+            // A journal with no command from Kafka yet is no one's: a start refused for something else wrote the file.
+            if (Files.exists(file) && journal.lastPosition() >= 2)
             {
                 try (Reader in = Files.newBufferedReader(file))
                 {
