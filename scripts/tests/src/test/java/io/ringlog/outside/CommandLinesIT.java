@@ -271,7 +271,11 @@ class CommandLinesIT
         final String classes = Path.of(ThrowingStateMachine.class.getProtectionDomain().getCodeSource().getLocation()
             .toURI()).toString();
         final Shell.Result result = shell.run("RINGLOG_CLASSPATH=" + classes + " scripts/journal replay -d run/buggy " +
-            "--state-machine " + ThrowingStateMachine.class.getName(), QUICK).expectOk();
+            "--state-machine " + ThrowingStateMachine.class.getName(), QUICK);
+        // A replay in which commands threw is not a clean one: the hash is printed, and the exit says so.
+        assertEquals(1, result.code(), result.toString());
+        assertTrue(result.err().contains("error: 500 of the 1000 commands replayed threw in " +
+            ThrowingStateMachine.class.getName()), result.toString());
         assertEquals("500", result.value("failed"), result.toString());
         assertEquals(2, result.err().lines().filter((line) -> line.startsWith("replay: ")).count(),
             "the first failure, then one line with the count\n" + result);
