@@ -76,6 +76,8 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         // Its settings come from position 1 of its journal, as the exchange CLI's do: the journal says which
         // exchange it was written by, and 'exchange replay|book|balances' read it as they read run's.
         this.exchange = ExchangeStateMachine.configuredByJournal(true);
+        // A start refused before anything came from Kafka leaves no journal where there was none.
+        final boolean newDirectory = emptyOrAbsent(ctx.journalDir());
         final ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context()
             .directory(ctx.journalDir()).maxPayloadLength(ExchangeRecords.MAX_PAYLOAD_LENGTH).durability(ctx.durability()));
         KafkaSink sink = null;
@@ -158,6 +160,10 @@ public final class ExchangeKafkaEngine implements AutoCloseable
             {
                 closeQuietly(sink);
             }
+            if (newDirectory)
+            {
+                removeQuietly(ctx.journalDir());
+            }
             throw ex;
         }
         this.sink = sink;
@@ -212,6 +218,38 @@ public final class ExchangeKafkaEngine implements AutoCloseable
                 "this engine is for partition" + (ctx.partitions().length == 1 ? " " : "s ") +
                 java.util.Arrays.toString(ctx.partitions()).replaceAll("[\\[\\]]", "") + ": give each partition's " +
                 "engine a journal directory of its own (-d), or run this one with -p " + partition);
+        }
+    }
+
+    private static boolean emptyOrAbsent(final Path directory)
+    {
+        if (!Files.isDirectory(directory))
+        {
+            return !Files.exists(directory);
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(directory))
+        {
+            return files.findAny().isEmpty();
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
+    /** Removes what a refused start made in a directory that was empty or absent: its journal files, nothing else. */
+    private static void removeQuietly(final Path directory)
+    {
+        try (java.util.stream.Stream<Path> files = Files.walk(directory))
+        {
+            for (final Path file : (Iterable<Path>)files.sorted(java.util.Comparator.reverseOrder())::iterator)
+            {
+                Files.deleteIfExists(file);
+            }
+        }
+        catch (final IOException | RuntimeException ignored)
+        {
+            // Left as it is: the next start reads it as the journal it is, with nothing from Kafka in it.
         }
     }
 

@@ -79,6 +79,7 @@ class ExchangeKafkaCliTest
         assertEquals(1, missing.code(), missing.out() + missing.err());
         assertTrue(missing.err().contains(prefix + ".commands has 2 partitions; there is no partition 2"),
             "said, not waited out as a broker that does not answer: " + missing.err());
+        assertFalse(Files.exists(dir.resolve("journal-2")), "a refused start leaves no journal where there was none");
         // A journal 'exchange run' wrote is not taken over: its history would go into the events topic.
         final Path ran = dir.resolve("ran");
         assertEquals(0, exchange("run", "-i", commands.toString(), "-d", ran.toString()).code());
