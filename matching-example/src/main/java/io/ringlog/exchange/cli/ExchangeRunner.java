@@ -476,7 +476,8 @@ final class ExchangeRunner
         out.println("events: " + result.events());
         if (result.eventsWriter() != null)
         {
-            out.println("events-file: " + settings.events() + " (" + eventsFileState(result.eventsWriter()) + ")");
+            out.println("events-file: " + settings.events() + " (" + eventsFileState(result.eventsWriter(), settings.events()) +
+                ")");
         }
         if (settings.snapshotEvery() > 0)
         {
@@ -524,18 +525,72 @@ final class ExchangeRunner
         }
     }
 
-    /** What an events file holds: its lines, and where it stopped if a write failed. */
-    static String eventsFileState(final EventTextWriter writer)
+    /**
+     * What an events file holds: its lines, and where it stopped if a write failed. After a failure the whole
+     * lines are counted in the file itself (a regular file): the writer's buffer reached the disk in parts the
+     * writer cannot count, and what it held when the write failed did not.
+     */
+    static String eventsFileState(final EventTextWriter writer, final Path file)
     {
         final IOException failure = writer.failure();
         if (failure == null)
         {
             return writer.written() + " lines";
         }
-        return "incomplete: its first " + writer.flushed() + " lines are whole, then " + (writer.failedAt() > 0 ?
+        final long whole = wholeLines(file, writer.flushed());
+        final long missing = writer.written() + writer.unwritten() - whole;
+        return "incomplete: its first " + whole + " lines are whole" + (endsInsideALine(file) ? " (a part of the next " +
+            "follows them)" : "") + ", then " + (writer.failedAt() > 0 ?
             "writing the event of position " + writer.failedAt() + " failed" : "its last flush failed") + ": " +
-            ExchangeCli.message(failure) + (writer.unwritten() > 0 ? "; " + writer.unwritten() + " later events not " +
-            "written" : "");
+            ExchangeCli.message(failure) + (missing > 0 ? "; " + missing + " later events not written" : "");
+    }
+
+    /** Whether a regular {@code file} ends with bytes after its last newline: a line cut by the failed write. */
+    private static boolean endsInsideALine(final Path file)
+    {
+        if (file == null || !Files.isRegularFile(file))
+        {
+            return false;
+        }
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file))
+        {
+            final long size = channel.size();
+            final java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            return size > 0 && channel.read(last, size - 1) == 1 && last.get(0) != '\n';
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
+    /** The newline-ended lines of {@code file}, or {@code otherwise} where it is no regular file (/dev/full) or unreadable. */
+    private static long wholeLines(final Path file, final long otherwise)
+    {
+        if (file == null || !Files.isRegularFile(file))
+        {
+            return otherwise;
+        }
+        long lines = 0;
+        final byte[] buffer = new byte[1 << 16];
+        try (java.io.InputStream in = Files.newInputStream(file))
+        {
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer))
+            {
+                for (int i = 0; i < read; i++)
+                {
+                    if (buffer[i] == '\n')
+                    {
+                        lines++;
+                    }
+                }
+            }
+            return lines;
+        }
+        catch (final IOException ex)
+        {
+            return otherwise;
+        }
     }
 
     /**

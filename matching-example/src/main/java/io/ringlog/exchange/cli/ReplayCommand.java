@@ -54,7 +54,8 @@ final class ReplayCommand implements Callable<Integer>
         ExchangeRunner.printReplay(out, result);
         if (events != null)
         {
-            out.println("events-file: " + events + " (" + ExchangeRunner.eventsFileState(result.eventsWriter()) + ")");
+            out.println("events-file: " + events + " (" + ExchangeRunner.eventsFileState(result.eventsWriter(),
+                events) + ")");
             if (result.eventsWriter().failure() != null)
             {
                 spec.commandLine().getErr().println("error: the events file " + events + " is incomplete; the journal " +

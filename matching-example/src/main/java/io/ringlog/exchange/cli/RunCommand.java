@@ -145,7 +145,7 @@ final class RunCommand implements Callable<Integer>
             {
                 // Exit 1, but the commands are in: running the file again would apply them twice.
                 err.println("error: the events file " + events + " is " + ExchangeRunner.eventsFileState(
-                    result.eventsWriter()) + (inMemory ? ". The journal was in memory: run again with --events on a " +
+                    result.eventsWriter(), events) + (inMemory ? ". The journal was in memory: run again with --events on a " +
                     "disk with room" : ". Every command " + (result.stopped() ? "read" : "of the file") + " is " +
                     "journaled and applied, so do not run " + (result.stopped() ? "those lines" : "the file") + " again: " +
                     "`scripts/exchange replay -d " + journalDir + " --events FILE` writes every event of the journal, " +
