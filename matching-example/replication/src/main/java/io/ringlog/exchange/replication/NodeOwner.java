@@ -14,7 +14,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -26,8 +25,10 @@ import java.util.stream.Stream;
  * <pre>
  *   NODE_DIR/node.lock  a {@link ProcessFileLock} the node's process holds from start to exit: the
  *                       operating system drops it when the process dies, however it dies
- *   NODE_DIR/node.pid   pid=, started= of that process: written once the node holds the lock and has emptied
- *                       its mailboxes, deleted when it stops serving requests (a killed node leaves it behind)
+ *   NODE_DIR/node.pid   that process's pid alone (for {@code kill $(cat node.pid)}, systemd's PIDFile=):
+ *                       written once the node holds the lock and has emptied its mailboxes, deleted when it
+ *                       stops serving requests (a killed node leaves it behind)
+ *   NODE_DIR/node.started  when that process started, written just before node.pid
  * </pre>
  * Askers never touch the lock: closing any channel on a locked file releases the locks the whole JVM
  * holds on it, and a test may run a node and an asker in one JVM. They read {@code node.pid} and check
@@ -37,6 +38,7 @@ final class NodeOwner implements AutoCloseable
 {
     static final String LOCK_FILE = "node.lock";
     static final String PID_FILE = "node.pid";
+    static final String STARTED_FILE = "node.started";
     /** How far apart two readings of one process's start may be (ticks since a boot time that clock steps move). */
     private static final long START_TOLERANCE_MS = 2_000;
 
@@ -123,10 +125,7 @@ final class NodeOwner implements AutoCloseable
             }
             final ProcessHandle process = ProcessHandle.current();
             final Running self = new Running(root, process.pid(), process.info().startInstant().orElse(Instant.now()));
-            final Properties file = new Properties();
-            file.setProperty("pid", Long.toString(self.pid()));
-            file.setProperty("started", self.started().toString());
-            Mailbox.write(root.resolve(PID_FILE), file);
+            write(root, self.pid(), self.started());
             return new NodeOwner(directory, lock, self);
         }
         catch (final RuntimeException ex)
@@ -172,14 +171,36 @@ final class NodeOwner implements AutoCloseable
         return requests;
     }
 
+    /** Writes {@code node.started}, then {@code node.pid}, each whole (a temporary file renamed over it). */
+    static void write(final Path root, final long pid, final Instant started)
+    {
+        writeLine(root.resolve(STARTED_FILE), started.toString());
+        writeLine(root.resolve(PID_FILE), Long.toString(pid));
+    }
+
+    private static void writeLine(final Path file, final String line)
+    {
+        final Path temp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        try
+        {
+            Files.writeString(temp, line + "\n");
+            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot write " + file + ": " + FileErrors.describe(ex), ex);
+        }
+    }
+
     /** The node {@code directory}'s {@code node.pid} names, alive or not; null if it names none. */
     static Running read(final NodeDirectory directory)
     {
         try
         {
-            final Properties file = Mailbox.read(directory.root().resolve(PID_FILE));
-            return new Running(directory.root(), Long.parseLong(file.getProperty("pid", "")),
-                Instant.parse(file.getProperty("started", "")));
+            final long pid = Long.parseLong(Files.readString(directory.root().resolve(PID_FILE)).strip());
+            final Instant started = Instant.parse(Files.readString(directory.root().resolve(STARTED_FILE)).strip());
+            return new Running(directory.root(), pid, started);
         }
         catch (final IOException | NumberFormatException | DateTimeParseException ex)
         {

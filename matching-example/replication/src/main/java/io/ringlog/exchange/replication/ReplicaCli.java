@@ -241,7 +241,8 @@ public final class ReplicaCli implements Callable<Integer>
                 {
                     ExchangeCli.checkNotOverwriting(events, "events file", null, node.journal(), node.snapshots(),
                         node.replication(), node.aeron(), node.inbox(), node.control(),
-                        node.root().resolve(NodeOwner.LOCK_FILE), node.root().resolve(NodeOwner.PID_FILE), node.ended());
+                        node.root().resolve(NodeOwner.LOCK_FILE), node.root().resolve(NodeOwner.PID_FILE),
+                        node.root().resolve(NodeOwner.STARTED_FILE), node.ended());
                 }
                 catch (final IllegalArgumentException ex)
                 {

@@ -147,10 +147,7 @@ class ReplicaCliTest
         final Process standIn = new ProcessBuilder("sleep", "60").start();
         try
         {
-            final Properties pid = new Properties();
-            pid.setProperty("pid", Long.toString(standIn.pid()));
-            pid.setProperty("started", standIn.info().startInstant().orElseThrow().toString());
-            Mailbox.write(node.resolve(NodeOwner.PID_FILE), pid);
+            NodeOwner.write(node, standIn.pid(), standIn.info().startInstant().orElseThrow());
             final CompletableFuture<Said> publish = CompletableFuture.supplyAsync(() -> replica("publish", "--dir",
                 node.toString(), "-i", commands.toString()));
             await(() -> publish.isDone() || listInbox(node).stream().anyMatch((f) -> f.startsWith("publish-")),
@@ -213,10 +210,7 @@ class ReplicaCliTest
         final Path gone = dir.resolve("gone");
         Files.createDirectories(gone);
         // What a SIGKILLed node leaves: its node.pid, naming a process that has ended.
-        final Properties pid = new Properties();
-        pid.setProperty("pid", "2147483646");
-        pid.setProperty("started", Instant.now().toString());
-        Mailbox.write(gone.resolve(NodeOwner.PID_FILE), pid);
+        NodeOwner.write(gone, 2_147_483_646L, Instant.now());
         final long started = System.nanoTime();
         final Map<String, CompletableFuture<Said>> runs = new LinkedHashMap<>();
         // A thread each: the common pool has as few as one thread a core, and each run waits ~2 s for a node.
@@ -249,7 +243,8 @@ class ReplicaCliTest
         assertFalse(Files.exists(nope), "nothing created");
         try (var files = Files.list(gone))
         {
-            assertEquals(List.of(gone.resolve(NodeOwner.PID_FILE)), files.toList(), "nothing created or left");
+            assertEquals(List.of(gone.resolve(NodeOwner.PID_FILE), gone.resolve(NodeOwner.STARTED_FILE)),
+                files.sorted().toList(), "nothing created or left");
         }
     }
 
@@ -263,10 +258,7 @@ class ReplicaCliTest
         final Process standIn = new ProcessBuilder("sleep", "60").start();
         try
         {
-            final Properties pid = new Properties();
-            pid.setProperty("pid", Long.toString(standIn.pid()));
-            pid.setProperty("started", standIn.info().startInstant().orElseThrow().toString());
-            Mailbox.write(node.resolve(NodeOwner.PID_FILE), pid);
+            NodeOwner.write(node, standIn.pid(), standIn.info().startInstant().orElseThrow());
             final CompletableFuture<Said> stop = CompletableFuture.supplyAsync(() -> replica("stop", "--dir", node.toString()));
             final Path request = new NodeDirectory(node).control().resolve("stop" + Mailbox.REQUEST);
             await(() -> Files.exists(request) || stop.isDone(), "stop's request");

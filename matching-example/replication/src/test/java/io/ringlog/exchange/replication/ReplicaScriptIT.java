@@ -197,6 +197,8 @@ class ReplicaScriptIT
         try
         {
             awaitLog("a", "NOT HEARD from in the 2000 ms since this node started");
+            // The pid alone, as 'kill $(cat a/node.pid)' and a systemd unit's PIDFile= read it.
+            assertEquals(Long.toString(primary.pid()), Files.readString(dir.resolve("a").resolve("node.pid")).strip());
             assertTrue(log("a").contains("synchronous, so nothing more becomes visible until a standby acknowledges it"),
                 log("a"));
             final String taken = assertFails("c: cannot start: cannot listen on 127.0.0.1:" + a + ": another process " +
