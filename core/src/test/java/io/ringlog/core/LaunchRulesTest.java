@@ -133,100 +133,73 @@ class LaunchRulesTest
     @Test
     void shouldCloseTheStagesOfAContextRefusedForItsSettingsUnlessAnotherEngineRunsOnThem()
     {
-        final java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
-        final Journal journal = new Journal()
-        {
-            @Override
-            public long lastPosition()
-            {
-                return 0;
-            }
-
-            @Override
-            public void append(final Command command)
-            {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void commit()
-            {
-            }
-
-            @Override
-            public JournalReader reader(final long fromPosition)
-            {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void close()
-            {
-                closes.incrementAndGet();
-            }
-        };
+        final CountingJournal journal = new CountingJournal();
         final IllegalArgumentException ring = assertThrows(IllegalArgumentException.class, () -> Engine.launch(
             new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(journal).ringSize(1000)));
         assertTrue(ring.getMessage().contains("ringSize"), ring.getMessage());
-        assertEquals(1, closes.get(), "the refused launch closed the journal it was given");
+        assertEquals(1, journal.closes, "the refused launch closed the journal it was given");
         assertThrows(IllegalArgumentException.class, () -> Engine.launch(new EngineContext().journal(journal)));
-        assertEquals(2, closes.get(), "no state machine: closed too");
+        assertEquals(2, journal.closes, "no state machine: closed too");
 
-        final InMemoryJournal inMemory = new InMemoryJournal(256);
-        final java.util.concurrent.atomic.AtomicInteger runningCloses = new java.util.concurrent.atomic.AtomicInteger();
-        final Journal running = new Journal()
-        {
-            @Override
-            public long lastPosition()
-            {
-                return inMemory.lastPosition();
-            }
-
-            @Override
-            public void append(final Command command)
-            {
-                inMemory.append(command);
-            }
-
-            @Override
-            public void commit()
-            {
-                inMemory.commit();
-            }
-
-            @Override
-            public JournalReader reader(final long fromPosition)
-            {
-                return inMemory.reader(fromPosition);
-            }
-
-            @Override
-            public JournalId id()
-            {
-                return inMemory.id();
-            }
-
-            @Override
-            public int maxPayloadLength()
-            {
-                return inMemory.maxPayloadLength();
-            }
-
-            @Override
-            public void close()
-            {
-                runningCloses.incrementAndGet();
-            }
-        };
+        final CountingJournal running = new CountingJournal();
         try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(running)))
         {
             assertThrows(IllegalArgumentException.class, () -> Engine.launch(new EngineContext()
                 .stateMachine(new AccumulatorStateMachine()).journal(running).ringSize(1000)));
-            assertEquals(0, runningCloses.get(), "the running engine's journal was not closed under it");
+            assertEquals(0, running.closes, "the running engine's journal was not closed under it");
             engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
         }
-        assertEquals(1, runningCloses.get(), "its own engine closed it");
-        assertEquals(1, inMemory.lastPosition());
+        assertEquals(1, running.closes, "its own engine closed it");
+        assertEquals(1, running.lastPosition());
+    }
+
+    /** An in-memory journal that counts how often it is closed (the in-memory journal's close does nothing). */
+    private static final class CountingJournal implements Journal
+    {
+        private final InMemoryJournal journal = new InMemoryJournal(256);
+        private volatile int closes;
+
+        @Override
+        public long lastPosition()
+        {
+            return journal.lastPosition();
+        }
+
+        @Override
+        public void append(final Command command)
+        {
+            journal.append(command);
+        }
+
+        @Override
+        public void commit()
+        {
+            journal.commit();
+        }
+
+        @Override
+        public JournalReader reader(final long fromPosition)
+        {
+            return journal.reader(fromPosition);
+        }
+
+        @Override
+        public JournalId id()
+        {
+            return journal.id();
+        }
+
+        @Override
+        public int maxPayloadLength()
+        {
+            return journal.maxPayloadLength();
+        }
+
+        @Override
+        public void close()
+        {
+            closes++;
+        }
     }
 
     @Test

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
 
 import static io.ringlog.journal.EngineFixtures.engineContext;
 import static io.ringlog.journal.EngineFixtures.journal;
@@ -47,12 +49,7 @@ class SchemaEvolutionTest
         }
         v1.close();
 
-        final Upcasters upcasters = new Upcasters().register(DEPOSIT, 1, (command) ->
-        {
-            final UnsafeBuffer widened = new UnsafeBuffer(new byte[8]);
-            widened.putLong(0, command.payload().getInt(0, LE), LE);
-            command.payload(2, widened, 0, 8);
-        });
+        final Upcasters upcasters = new ServiceUpcasters().get();
         final Deposits v2State = new Deposits(2);
         final Engine v2 = Engine.launch(engineContext(v2State, journal(dir), Topology.PIPELINED)
             .errorPolicy(ErrorPolicy.HALT)
@@ -78,10 +75,96 @@ class SchemaEvolutionTest
     }
 
     /**
+     * 'journal replay' of that service's journal, given the upcasters it launches with (--upcasters), reaches
+     * its state. Without them every old command threw and the replay said failed: 200 and exited 0; now it
+     * says what is missing and exits 1.
+     */
+    @Test
+    void shouldReplayThroughTheServicesUpcastersFromTheCommandLineAndFailWithoutThem()
+    {
+        final Engine v1 = Engine.launch(engineContext(new DepositsV1(), journal(dir), Topology.COMPACT)
+            .errorPolicy(ErrorPolicy.HALT));
+        final UnsafeBuffer amount = new UnsafeBuffer(new byte[8]);
+        for (int i = 1; i <= 200; i++)
+        {
+            amount.putInt(0, i * 3, LE);
+            v1.publish(DEPOSIT, 1, 0, 0, i, amount, 0, 4);
+        }
+        v1.close();
+        final Engine v2 = Engine.launch(engineContext(new DepositsV2(), journal(dir), Topology.COMPACT)
+            .errorPolicy(ErrorPolicy.HALT).upcasters(new ServiceUpcasters().get()));
+        amount.putLong(0, 5_000_000_000L, LE);
+        v2.publish(DEPOSIT, 2, 0, 0, 201, amount, 0, 8);
+        v2.close();
+        final String liveHash = String.format("%016x", v2.stateHash());
+
+        final List<String> replay = List.of("replay", "-d", dir.resolve("journal").toString(), "--max-payload",
+            Integer.toString(JournalTesting.MAX_PAYLOAD), "--state-machine", DepositsV2.class.getName());
+        final String[] without = tool(replay);
+        assertEquals("1", without[0], without[1] + without[2]);
+        assertTrue(without[1].contains("failed: 200\n") && without[2].contains("error: 200 of the 201 commands " +
+            "replayed threw in " + DepositsV2.class.getName()) && without[2].contains("--upcasters CLASS"),
+            without[1] + without[2]);
+        final List<String> withUpcasters = new java.util.ArrayList<>(replay);
+        withUpcasters.addAll(List.of("--upcasters", ServiceUpcasters.class.getName()));
+        final String[] with = tool(withUpcasters);
+        assertEquals("0", with[0], with[1] + with[2]);
+        assertTrue(with[1].contains("failed: 0\n") && with[1].contains("state-hash: " + liveHash + "\n"), with[1]);
+        final List<String> notUpcasters = new java.util.ArrayList<>(replay);
+        notUpcasters.addAll(List.of("--upcasters", String.class.getName()));
+        final String[] refused = tool(notUpcasters);
+        assertTrue("1".equals(refused[0]) && refused[2].startsWith("error: class java.lang.String is not a " +
+            "java.util.function.Supplier"), refused[1] + refused[2]);
+    }
+
+    /** The journal tool's exit code, stdout and stderr. */
+    private static String[] tool(final List<String> args)
+    {
+        final java.io.StringWriter out = new java.io.StringWriter();
+        final java.io.StringWriter err = new java.io.StringWriter();
+        final int code = io.ringlog.journal.tool.JournalTool.run(new java.io.PrintWriter(out),
+            new java.io.PrintWriter(err), args.toArray(String[]::new));
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    /** What the service launches with: deposit version 1 (an int) widened to version 2 (a long). */
+    public static final class ServiceUpcasters implements Supplier<Upcasters>
+    {
+        @Override
+        public Upcasters get()
+        {
+            return new Upcasters().register(DEPOSIT, 1, (command) ->
+            {
+                final UnsafeBuffer widened = new UnsafeBuffer(new byte[8]);
+                widened.putLong(0, command.payload().getInt(0, LE), LE);
+                command.payload(2, widened, 0, 8);
+            });
+        }
+    }
+
+    /** The first build, for the journal tool: reads version 1 only. */
+    public static final class DepositsV1 extends Deposits
+    {
+        public DepositsV1()
+        {
+            super(1);
+        }
+    }
+
+    /** The second build, for the journal tool: reads version 2 only. */
+    public static final class DepositsV2 extends Deposits
+    {
+        public DepositsV2()
+        {
+            super(2);
+        }
+    }
+
+    /**
      * A ledger whose deposit payload is an int amount in version 1 and a long in version 2; each
      * build of it reads only its own version, as real code would.
      */
-    static final class Deposits implements StateMachine
+    public static class Deposits implements StateMachine
     {
         private final int version;
         long total;
