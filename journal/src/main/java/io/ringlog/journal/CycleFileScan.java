@@ -68,6 +68,12 @@ final class CycleFileScan
     End state;
     /** The header word at {@link #end} ({@code TORN}, {@code CUT}). */
     int header;
+    /** The number Chronicle's header gives its newest document (0 for the first). */
+    private long writeSequence;
+    /** Where the walk's newest data document starts. */
+    private long lastDataOffset = -1;
+    /** Metadata documents that are none of Chronicle's (not an event name first): data documents with a damaged header. */
+    private long foreignMetadata;
     /**
      * What is damaged in Chronicle's own header or index document at the start of the file, or null:
      * Chronicle cannot be trusted to read such a file, though its entries, walked past the damage, may be
@@ -125,12 +131,22 @@ final class CycleFileScan
                 scan.state = End.OPEN;
                 return scan;
             }
+            scan.writeSequence = header.writeSequence & 0xFFFF_FFFFL;
             scan.walk(reader, header.walkFrom, tornWindow, entries);
             final boolean whole = scan.state == End.OPEN || scan.state == End.END_OF_FILE;
-            scan.headerDamage = header.valueDamage(scan.documents, scan.end, whole);
+            scan.headerDamage = header.valueDamage(scan.documents, whole);
+            if (scan.headerDamage == null && whole && scan.documents > 0)
+            {
+                scan.headerDamage = scan.writePositionDamage(header.writePosition);
+            }
             if (scan.headerDamage == null && whole)
             {
                 scan.headerDamage = scan.indexDamage(reader, header);
+            }
+            if (scan.headerDamage != null && header.damage == null && changedSince(channel, first, header))
+            {
+                // Not damage: a writer appending while this read (the header's two halves, or after the walk).
+                scan.headerDamage = null;
             }
             return scan;
         }
@@ -190,11 +206,57 @@ final class CycleFileScan
             }
             if ((word & META_DATA) == 0)
             {
+                lastDataOffset = offset;
                 documents++;
                 splitDocument(reader, offset, documentLength, visitor, false);
             }
+            else if (offset >= from && documentLength >= 4 && (reader.intAt(offset + 4) & 0xFF) != CycleHeader.EVENT_NAME)
+            {
+                foreignMetadata++;
+            }
             offset = (offset + 4 + documentLength + 3) & ~3L;
         }
+    }
+
+    /**
+     * Whether the header's newest document is not the walk's: where Chronicle's next append goes, so a damaged
+     * one has the writer overwrite committed entries. It must be the newest data document, numbered as the walk
+     * numbers it. Numbered higher, the walk is the one short: a document header damaged mid-file (the
+     * documents' count against Chronicle's index says so, with its own message).
+     */
+    private String writePositionDamage(final long writePosition)
+    {
+        final String says = "its Chronicle header is damaged: it says the newest document is number " + (writeSequence + 1) +
+            ", at byte " + writePosition;
+        if (writePosition == lastDataOffset)
+        {
+            if (writeSequence < documents - 1)
+            {
+                return says + ", where the file holds " + documents + " documents: Chronicle would read only " +
+                    (writeSequence + 1) + " of them";
+            }
+            // More than the walk found: the walk is short where a data document's header reads as metadata that is
+            // none of Chronicle's (a flipped bit); without one, the header's count is what is damaged.
+            return writeSequence > documents - 1 && foreignMetadata == 0 ? says + ", where the file holds " + documents +
+                " documents" : null;
+        }
+        if (writePosition > end)
+        {
+            return says + ", past where the file's documents end (byte " + end + ")";
+        }
+        return says + ", where the newest document is number " + documents + ", at byte " + lastDataOffset + ": the next " +
+            "append would go " + (writePosition < lastDataOffset ? "over committed entries" : "inside the newest document");
+    }
+
+    /** Whether the header reads otherwise now than it did: a writer at work, not damage. */
+    private static boolean changedSince(final FileChannel channel, final byte[] first, final CycleHeader header)
+        throws IOException
+    {
+        final byte[] again = new byte[first.length];
+        read(channel, 0, again, again.length, null);
+        final CycleHeader now = CycleHeader.read(again, again.length);
+        return now.writePosition != header.writePosition || now.writeSequence != header.writeSequence ||
+            now.lastIndex != header.lastIndex;
     }
 
     /**

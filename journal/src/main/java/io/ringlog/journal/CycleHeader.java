@@ -30,7 +30,7 @@ final class CycleHeader
     static final int READ = 512;
     private static final byte[] INDEX2INDEX = "index2index".getBytes(StandardCharsets.US_ASCII);
 
-    private static final int EVENT_NAME = 0xB9;
+    static final int EVENT_NAME = 0xB9;
     private static final int TYPE_PREFIX = 0xB6;
     private static final int BYTES_LENGTH32 = 0x82;
     private static final int I64_ARRAY = 0x8D;
@@ -113,12 +113,11 @@ final class CycleHeader
      * makes the file hold more than the header says), or null.
      *
      * @param documents whole data documents the walk found.
-     * @param walkEnd   the offset where the walk stopped: no document starts past it.
      * @param whole     the walk ended where a file ends whole (no torn, damaged or cut-off document): one that
      *                  did not lost documents the header counts, which is not the header's damage (the walk's
      *                  own report says what was lost), so the header is checked against the walk only here.
      */
-    String valueDamage(final long documents, final long walkEnd, final boolean whole)
+    String valueDamage(final long documents, final boolean whole)
     {
         if (damage != null)
         {
@@ -141,18 +140,6 @@ final class CycleHeader
         if (!whole)
         {
             return null;
-        }
-        if (writePosition < 0 || writePosition > walkEnd)
-        {
-            return "its Chronicle header is damaged: it says the newest document starts at byte " + writePosition +
-                ", past where the file's documents end (byte " + walkEnd + ")";
-        }
-        // One more than the whole documents: a writer killed after counting a document it had not completed.
-        final long sequence = writeSequence & 0xFFFF_FFFFL;
-        if (sequence > documents)
-        {
-            return "its Chronicle header is damaged: it counts " + (sequence + 1) + " documents, where the file holds " +
-                documents;
         }
         if (lastIndex < 0 || lastIndex % indexSpacing != 0 || lastIndex > documents + indexSpacing)
         {

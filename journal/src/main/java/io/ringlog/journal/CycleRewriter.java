@@ -44,6 +44,18 @@ final class CycleRewriter
         final Path directory, final Path file, final long keep, final RollCycle rollCycle, final long epoch,
         final int cycle) throws IOException
     {
+        keepFirst(directory, file, keep, rollCycle, epoch, cycle, false);
+    }
+
+    /**
+     * {@link #keepFirst}, ending the new file with Chronicle's end-of-file marker when {@code endOfFile}: a file
+     * the writer had rolled past (a later cycle follows it), which a reader leaves for the next cycle only
+     * once it finds that marker.
+     */
+    static void keepFirst(
+        final Path directory, final Path file, final long keep, final RollCycle rollCycle, final long epoch,
+        final int cycle, final boolean endOfFile) throws IOException
+    {
         if (keep == 0)
         {
             Files.delete(file);
@@ -101,6 +113,17 @@ final class CycleRewriter
         }
         try (FileChannel channel = FileChannel.open(rewritten, StandardOpenOption.WRITE))
         {
+            if (endOfFile)
+            {
+                // Where the next document would go, the word Chronicle writes there when its writer rolls on.
+                final CycleFileScan written = CycleFileScan.scan(rewritten, 0);
+                final ByteBuffer marker = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putInt(0, CycleFileScan.END_OF_DATA);
+                if (written.state == CycleFileScan.End.OPEN)
+                {
+                    channel.write(marker, written.end);
+                }
+            }
             channel.force(true);
         }
         Files.move(rewritten, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

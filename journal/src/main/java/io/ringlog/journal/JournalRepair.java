@@ -52,6 +52,8 @@ public final class JournalRepair implements AutoCloseable
     private final List<Path> deleteSnapshots = new ArrayList<>();
     /** Files whose Chronicle header is damaged, each with how many entries it holds: copied into new files. */
     private final Map<Path, Long> rebuildFiles = new LinkedHashMap<>();
+    /** The files among them that end with Chronicle's end-of-file marker (a writer rolled past them). */
+    private final List<Path> rolledPast = new ArrayList<>();
     private JournalMetadata metadata;
     private String metadataProblem;
     private RollCycle rollCycle;
@@ -185,6 +187,19 @@ public final class JournalRepair implements AutoCloseable
             planCut(files, scans, firsts, mark);
         }
         planRebuilds(files, scans, firsts);
+        if (!rebuildFiles.isEmpty() && truncateAfter < 0 && mark > lastWhole)
+        {
+            // Rebuilt files keep the whole entries there are; committed ones beyond them are gone already.
+            if (metadata != null)
+            {
+                committedAfter = lastWhole;
+                plan.add("committed-position-after: " + lastWhole + " (was " + mark + ")");
+            }
+            refuse("positions " + (lastWhole + 1) + ".." + mark + " were committed (the committed mark is " + mark +
+                ") but are not among the journal's whole entries: they are lost already (overwritten, cut short, or a " +
+                "file deleted), and clients may have seen them. Restoring the missing data keeps them; --force " +
+                "accepts the loss, keeps positions up to " + lastWhole + " and lowers the mark to it");
+        }
         planIdentity();
     }
 
@@ -296,12 +311,24 @@ public final class JournalRepair implements AutoCloseable
             {
                 continue;
             }
+            if (scan.unsplit > 0)
+            {
+                // A rebuild copies entries as the walk found them: damaged ones would be copied as they are.
+                refusals.add(file + " cannot be rebuilt as it is: some of its documents are damaged (their entries do " +
+                    "not add up), and a rebuild would copy them. 'journal verify' names the first damaged position P; " +
+                    "--truncate-after P-1 cuts the journal before it");
+                continue;
+            }
             if (scan.headerDamage == null)
             {
                 if (scan.entries > 0)
                 {
                     final long first = firsts.get(i);
                     rebuildFiles.put(file, scan.entries);
+                    if (scan.state == CycleFileScan.End.END_OF_FILE)
+                    {
+                        rolledPast.add(file);
+                    }
                     plan.add("rebuild-file: " + file + " (--rebuild; written anew with all of its " + scan.entries +
                         " entries, positions " + first + ".." + (first + scan.entries - 1) + ")");
                 }
@@ -317,6 +344,10 @@ public final class JournalRepair implements AutoCloseable
             }
             final long first = firsts.get(i);
             rebuildFiles.put(file, scan.entries);
+            if (scan.state == CycleFileScan.End.END_OF_FILE)
+            {
+                rolledPast.add(file);
+            }
             plan.add("rebuild-file: " + file + " (" + scan.headerDamage + "; written anew with all of its " + scan.entries +
                 " entries" + (scan.entries > 0 ? ", positions " + first + ".." + (first + scan.entries - 1) : "") + ")");
         }
@@ -439,7 +470,7 @@ public final class JournalRepair implements AutoCloseable
             for (final Map.Entry<Path, Long> rebuild : rebuildFiles.entrySet())
             {
                 CycleRewriter.keepFirst(directory, rebuild.getKey(), rebuild.getValue(), rollCycle, epoch,
-                    cycleOf(rebuild.getKey()));
+                    cycleOf(rebuild.getKey()), rolledPast.contains(rebuild.getKey()));
             }
             for (final Path snapshot : deleteSnapshots)
             {

@@ -94,6 +94,18 @@ class CycleHeaderTest
             {
                 fail("byte " + offset + ": " + ex, ex);
             }
+            if (harmless.contains(offset))
+            {
+                // Harmless to readers must be harmless to the writer too: the next appends go after every entry.
+                try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(copy)))
+                {
+                    JournalTesting.appendRange(journal, ENTRIES + 1, ENTRIES + 10, 5);
+                }
+                try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(copy).readOnly(true)))
+                {
+                    assertEquals(ENTRIES + 10, readAll(journal), "byte " + offset + ": entries read after appending");
+                }
+            }
             CycleRewriter.deleteRecursively(copy);
         }
         // The structure (names, codes, lengths) and the values Chronicle acts on: most of the header.

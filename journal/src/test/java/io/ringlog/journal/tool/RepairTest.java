@@ -186,6 +186,30 @@ class RepairTest
         assertTrue(verify.out.contains("last-position: 3000\ncommitted-position: 3000\n"), verify.toString());
     }
 
+    /**
+     * A rebuild keeps the whole entries there are: where committed ones are gone already (the newest file
+     * lost here; in the probe's case, entries a damaged write position let the writer overwrite), it drops
+     * them only with --force, saying so, and lowers the mark (it said 'repaired' with 6,550 committed gone).
+     */
+    @Test
+    void shouldRefuseARebuildThatWouldAcceptLostCommittedEntriesUnlessForced() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        writeThreeSecondlyCycles(dir);
+        Files.delete(cycleFile(dir, 2));
+        final Tool refused = tool("repair", "-d", dir.toString(), "--rebuild");
+        assertEquals(1, refused.code, refused.toString());
+        assertTrue(refused.out.contains("refused: positions 201..300 were committed (the committed mark is 300) but are " +
+            "not among the journal's whole entries: they are lost already") && refused.out.contains("--force accepts " +
+            "the loss, keeps positions up to 200 and lowers the mark to it"), refused.toString());
+        final Tool forced = tool("repair", "-d", dir.toString(), "--rebuild", "--force", "--apply");
+        assertEquals(0, forced.code, forced.toString());
+        assertTrue(forced.out.contains("committed-position-after: 200 (was 300)"), forced.toString());
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(0, verify.code, verify.toString());
+        assertTrue(verify.out.contains("last-position: 200\ncommitted-position: 200\n"), verify.toString());
+    }
+
     /** A middle cycle file deleted: verify names the files on both sides of the gap and the repair that cuts at it. */
     @Test
     void shouldNameTheGapWhereAMiddleCycleFileWasDeletedAndCutBeforeIt() throws Exception
