@@ -1104,6 +1104,25 @@ public final class ChronicleJournal implements Journal
         return metadata != null ? metadata.committed() : -1;
     }
 
+    /**
+     * Why a replay up to {@code to} would not be what the journal says, or null: the journal ends before its
+     * committed mark (a cycle file deleted or lost, an older copy put back), and the replay would reach past
+     * its end, printing the state as of its last position as if it were the journal's.
+     */
+    public String missingCommitted(final long to)
+    {
+        final long committed = committedPosition();
+        if (committed <= lastPosition || to <= lastPosition)
+        {
+            return null;
+        }
+        return "the journal in " + ctx.directory() + " ends at position " + lastPosition + ", but positions up to " +
+            committed + " were committed: entries " + (lastPosition + 1) + ".." + committed + ", which clients may have " +
+            "seen, are missing (a cycle file deleted or lost, or an older copy of the journal put back), so a replay to " +
+            "its end would give the state as of position " + lastPosition + " as if it were the journal's. Restore the " +
+            "missing files; or replay up to what is there with --to " + lastPosition;
+    }
+
     /** The torn entry found on open, or null if the newest entry was whole. */
     public TornEntry tornEntry()
     {

@@ -103,6 +103,18 @@ class JournalMetadataTest
         assertTrue(verify.output().contains("problem: the journal ends at position 200, but positions up to 300 " +
             "were committed: entries 201..300"), verify.toString());
         assertFalse(verify.output().contains("Exception") || verify.output().contains("\tat "), verify.toString());
+        // A replay to the end would print the state as of 200 as the journal's: refused, and --to 200 reads what is there.
+        final String machine = AccumulatorStateMachine.class.getName();
+        final JournalTesting.Ran replay = JournalTesting.runJvm(60, JournalTool.class, "replay", "-d", dir.toString(),
+            "--max-payload", "64", "--state-machine", machine);
+        assertEquals(1, replay.code(), replay.toString());
+        assertTrue(replay.output().contains("error: the journal in " + dir + " ends at position 200, but positions up " +
+            "to 300 were committed") && replay.output().contains("replay up to what is there with --to 200"),
+            replay.toString());
+        final JournalTesting.Ran upTo = JournalTesting.runJvm(60, JournalTool.class, "replay", "-d", dir.toString(),
+            "--max-payload", "64", "--state-machine", machine, "--to", "200");
+        assertEquals(0, upTo.code(), upTo.toString());
+        assertTrue(upTo.output().contains("position: 200\n"), upTo.toString());
     }
 
     @Test

@@ -524,6 +524,12 @@ public final class JournalTool implements Callable<Integer>
                     "cycles were deleted), so a replay starts from a snapshot at position " + (oldest - 1) + " or later: " +
                     "give --snapshots DIR" + (Files.isDirectory(beside) ? " (" + beside + " is there)" : ""));
             }
+            final String missing = chronicle.missingCommitted(to);
+            if (missing != null)
+            {
+                chronicle.close();
+                throw new IllegalStateException(missing);
+            }
             final long target = Math.min(to, chronicle.lastPosition());
             if (to > chronicle.lastPosition() && to != Long.MAX_VALUE)
             {

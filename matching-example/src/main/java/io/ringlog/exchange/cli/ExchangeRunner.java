@@ -653,6 +653,12 @@ final class ExchangeRunner
             throw ex;
         }
         final long journalLast = chronicle.lastPosition();
+        final String missing = chronicle.missingCommitted(settings.to());
+        if (missing != null)
+        {
+            chronicle.close();
+            throw new IllegalStateException(missing);
+        }
         final long target = Math.min(settings.to(), journalLast);
         if (settings.to() > journalLast && settings.to() != Long.MAX_VALUE)
         {
