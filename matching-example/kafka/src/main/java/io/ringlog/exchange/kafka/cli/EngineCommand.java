@@ -107,7 +107,14 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             .topology(topology)
             .durability(durability)
             .brokerTimeout(Duration.ofSeconds(brokerTimeoutSeconds))
-            .errorHandler((error) -> err.println("engine: " + said(error)));
+            .errorHandler((error) ->
+            {
+                // A broker that stopped answering stops the engine, whose last line says so: once, not twice.
+                if (BrokerTimeouts.worded(error) == null)
+                {
+                    err.println("engine: " + said(error));
+                }
+            });
         final long starting = System.nanoTime();
         final Map<Integer, Long> ends;
         final ExchangeKafkaEngine engine;
@@ -237,9 +244,27 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
         {
             return ctx.name() + " stopped: " + said(failure);
         }
-        return ctx.name() + " stopped: " + unanswered + ". Nothing is lost: the " +
+        final String words = withoutKafkasWords(unanswered, failure);
+        return ctx.name() + " stopped: " + words + (words.endsWith("?") ? " " : ". ") + "Nothing is lost: the " +
             "journal in " + ctx.journalDir() + " holds every command applied, the commands topic the rest; start " +
             "the engine again once the broker is back and it produces the events its topic lacks.";
+    }
+
+    /**
+     * The broker's words less the Kafka client's own in parentheses at their end ("Timeout expired after 5000ms
+     * while awaiting EndTxn(true) ... max.block.ms"): the line says which broker did not answer, and that is enough.
+     */
+    private static String withoutKafkasWords(final String words, final Throwable failure)
+    {
+        for (Throwable at = failure; at != null; at = at.getCause() == at ? null : at.getCause())
+        {
+            final String kafka = " (" + at.getMessage() + ")";
+            if (at.getMessage() != null && words.endsWith(kafka) && words.length() > kafka.length())
+            {
+                return words.substring(0, words.length() - kafka.length());
+            }
+        }
+        return words;
     }
 
     /**
