@@ -92,7 +92,15 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--broker-timeout must be at least 1 second");
         }
-        final int[] partitions = parsePartitions(partitionList);
+        final int[] partitions;
+        try
+        {
+            partitions = parsePartitions(partitionList);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final ExchangeKafkaEngine.Context ctx = new ExchangeKafkaEngine.Context()
