@@ -1,6 +1,7 @@
 package io.ringlog.core;
 
 import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.core.testing.ForwardingJournal;
 import io.ringlog.core.testing.RecordingErrorHandler;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -154,45 +155,13 @@ class LaunchRulesTest
     }
 
     /** An in-memory journal that counts how often it is closed (the in-memory journal's close does nothing). */
-    private static final class CountingJournal implements Journal
+    private static final class CountingJournal extends ForwardingJournal
     {
-        private final InMemoryJournal journal = new InMemoryJournal(256);
         private volatile int closes;
 
-        @Override
-        public long lastPosition()
+        CountingJournal()
         {
-            return journal.lastPosition();
-        }
-
-        @Override
-        public void append(final Command command)
-        {
-            journal.append(command);
-        }
-
-        @Override
-        public void commit()
-        {
-            journal.commit();
-        }
-
-        @Override
-        public JournalReader reader(final long fromPosition)
-        {
-            return journal.reader(fromPosition);
-        }
-
-        @Override
-        public JournalId id()
-        {
-            return journal.id();
-        }
-
-        @Override
-        public int maxPayloadLength()
-        {
-            return journal.maxPayloadLength();
+            super(new InMemoryJournal(256));
         }
 
         @Override

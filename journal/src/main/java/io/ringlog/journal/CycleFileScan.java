@@ -68,8 +68,11 @@ final class CycleFileScan
     End state;
     /** The header word at {@link #end} ({@code TORN}, {@code CUT}). */
     int header;
-    /** The number Chronicle's header gives its newest document (0 for the first). */
+    /** The number Chronicle's header gives its newest document (0 for the first), and where it says it starts. */
     private long writeSequence;
+    private long writeAt = -1;
+    /** The number of the data document the walk found starting there, or -1 if none does. */
+    private long writeIndex = -1;
     /** Where the walk's newest data document starts. */
     private long lastDataOffset = -1;
     /** Metadata documents that are none of Chronicle's (not an event name first): data documents with a damaged header. */
@@ -132,6 +135,7 @@ final class CycleFileScan
                 return scan;
             }
             scan.writeSequence = header.writeSequence & 0xFFFF_FFFFL;
+            scan.writeAt = header.damage == null ? header.writePosition : -1;
             scan.walk(reader, header.walkFrom, tornWindow, entries);
             final boolean whole = scan.state == End.OPEN || scan.state == End.END_OF_FILE;
             scan.headerDamage = header.valueDamage(scan.documents, whole);
@@ -206,6 +210,10 @@ final class CycleFileScan
             }
             if ((word & META_DATA) == 0)
             {
+                if (offset == writeAt)
+                {
+                    writeIndex = documents;
+                }
                 lastDataOffset = offset;
                 documents++;
                 splitDocument(reader, offset, documentLength, visitor, false);
@@ -219,33 +227,38 @@ final class CycleFileScan
     }
 
     /**
-     * Whether the header's newest document is not the walk's: where Chronicle's next append goes, so a damaged
-     * one has the writer overwrite committed entries. It must be the newest data document, numbered as the walk
-     * numbers it. Numbered higher, the walk is the one short: a document header damaged mid-file (the
-     * documents' count against Chronicle's index says so, with its own message).
+     * Whether the header's newest document is not one of the walk's: where Chronicle's next append looks for the
+     * end, so a damaged one has the writer overwrite committed entries. It must be a data document the walk found,
+     * numbered as the walk numbers it; not always the newest, which a writer killed between completing a document
+     * and moving the header past it leaves behind (Chronicle reads on from there). Numbered higher than the walk's,
+     * the walk is the one short where a data document's header reads as metadata that is none of Chronicle's (a
+     * flipped bit): that is the document's damage, which the count against Chronicle's index reports.
      */
     private String writePositionDamage(final long writePosition)
     {
         final String says = "its Chronicle header is damaged: it says the newest document is number " + (writeSequence + 1) +
             ", at byte " + writePosition;
-        if (writePosition == lastDataOffset)
+        if (writeIndex >= 0)
         {
-            if (writeSequence < documents - 1)
+            if (writeIndex == writeSequence || writeSequence > writeIndex && foreignMetadata > 0)
             {
-                return says + ", where the file holds " + documents + " documents: Chronicle would read only " +
-                    (writeSequence + 1) + " of them";
+                return null;
             }
-            // More than the walk found: the walk is short where a data document's header reads as metadata that is
-            // none of Chronicle's (a flipped bit); without one, the header's count is what is damaged.
-            return writeSequence > documents - 1 && foreignMetadata == 0 ? says + ", where the file holds " + documents +
-                " documents" : null;
+            return says + ", where the file's document " + (writeIndex + 1) + " starts: Chronicle would count its " +
+                documents + " documents wrong";
+        }
+        if (writePosition == end)
+        {
+            // Where the next document goes: one a writer has begun and not yet written a header for.
+            return null;
         }
         if (writePosition > end)
         {
             return says + ", past where the file's documents end (byte " + end + ")";
         }
-        return says + ", where the newest document is number " + documents + ", at byte " + lastDataOffset + ": the next " +
-            "append would go " + (writePosition < lastDataOffset ? "over committed entries" : "inside the newest document");
+        return says + ", where no document starts (the newest is number " + documents + ", at byte " + lastDataOffset +
+            "): the next append would go " + (writePosition < lastDataOffset ? "over committed entries" :
+            "inside the newest document");
     }
 
     /** Whether the header reads otherwise now than it did: a writer at work, not damage. */

@@ -5,10 +5,9 @@ import io.ringlog.core.EngineContext;
 import io.ringlog.core.EngineHaltedException;
 import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
-import io.ringlog.core.JournalId;
-import io.ringlog.core.JournalReader;
 import io.ringlog.core.Topology;
 import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.core.testing.ForwardingJournal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -177,16 +176,15 @@ class RestartedPrimaryTest
     }
 
     /** A journal whose appends can be held (a journaler that has stalled), then failed (the process dies there). */
-    private static final class HeldJournal implements Journal
+    private static final class HeldJournal extends ForwardingJournal
     {
-        private final Journal journal;
         private final CountDownLatch released = new CountDownLatch(1);
         private volatile boolean held;
         private volatile boolean failed;
 
         HeldJournal(final Journal journal)
         {
-            this.journal = journal;
+            super(journal);
         }
 
         void hold()
@@ -198,12 +196,6 @@ class RestartedPrimaryTest
         {
             failed = true;
             released.countDown();
-        }
-
-        @Override
-        public long lastPosition()
-        {
-            return journal.lastPosition();
         }
 
         @Override
@@ -224,7 +216,7 @@ class RestartedPrimaryTest
             {
                 throw new JournalException(command.position(), "the test stopped this journal, as a SIGKILL would");
             }
-            journal.append(command);
+            delegate.append(command);
         }
 
         @Override
@@ -234,31 +226,7 @@ class RestartedPrimaryTest
             {
                 throw new JournalException("the test stopped this journal, as a SIGKILL would");
             }
-            journal.commit();
-        }
-
-        @Override
-        public JournalReader reader(final long fromPosition)
-        {
-            return journal.reader(fromPosition);
-        }
-
-        @Override
-        public JournalId id()
-        {
-            return journal.id();
-        }
-
-        @Override
-        public int maxPayloadLength()
-        {
-            return journal.maxPayloadLength();
-        }
-
-        @Override
-        public void close()
-        {
-            journal.close();
+            delegate.commit();
         }
     }
 }
