@@ -1485,6 +1485,41 @@ public final class ChronicleJournal implements Journal
     long moveTo(final ExcerptTailer tailer, final long position, final ExpandableArrayBuffer scratch,
         final Crc32c checksum)
     {
+        try
+        {
+            return moveToOnce(tailer, position, scratch, checksum);
+        }
+        catch (final JournalException ex)
+        {
+            if (!threadLocalRace(ex))
+            {
+                throw ex;
+            }
+            return moveToOnce(tailer, position, scratch, checksum);
+        }
+    }
+
+    /**
+     * Whether {@code failure} is Chronicle's own race in its thread-local bookkeeping (a
+     * ConcurrentModificationException from {@code CleaningThreadLocal}, as a store of a cycle is acquired while
+     * another thread ends): nothing of the journal's, gone when tried again.
+     */
+    static boolean threadLocalRace(final Throwable failure)
+    {
+        for (Throwable at = failure; at != null; at = at.getCause() == at ? null : at.getCause())
+        {
+            if (at instanceof java.util.ConcurrentModificationException && at.getStackTrace().length > 0 &&
+                at.getStackTrace()[0].getClassName().endsWith("CleaningThreadLocal"))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private long moveToOnce(final ExcerptTailer tailer, final long position, final ExpandableArrayBuffer scratch,
+        final Crc32c checksum)
+    {
         final int cycle;
         final long cycleFirst;
         synchronized (cycleLock)

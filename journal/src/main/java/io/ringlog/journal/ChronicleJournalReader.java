@@ -151,6 +151,23 @@ final class ChronicleJournalReader implements JournalReader
     /** Copies the next whole document; false at the end of the journal (or at a document being written). */
     private boolean readDocument()
     {
+        try
+        {
+            return readDocumentOnce();
+        }
+        catch (final JournalException ex)
+        {
+            if (!ChronicleJournal.threadLocalRace(ex))
+            {
+                throw ex;
+            }
+            // Chronicle's race as it acquired the next cycle's store, before it moved: the same read again.
+            return readDocumentOnce();
+        }
+    }
+
+    private boolean readDocumentOnce()
+    {
         try (DocumentContext dc = tailer.readingDocument())
         {
             if (!dc.isPresent())
