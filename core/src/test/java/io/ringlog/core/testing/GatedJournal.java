@@ -1,10 +1,6 @@
 package io.ringlog.core.testing;
 
-import io.ringlog.core.Command;
 import io.ringlog.core.InMemoryJournal;
-import io.ringlog.core.Journal;
-import io.ringlog.core.JournalId;
-import io.ringlog.core.JournalReader;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,9 +10,8 @@ import java.util.concurrent.locks.LockSupport;
  * A deliberately slow journal: each commit parks for a while, and blocks entirely while the gate is
  * closed. Records how far it has committed so tests can compare with what listeners saw.
  */
-public final class GatedJournal implements Journal
+public final class GatedJournal extends ForwardingJournal
 {
-    private final InMemoryJournal delegate;
     private final long commitDelayNanos;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final AtomicLong committed = new AtomicLong();
@@ -25,7 +20,7 @@ public final class GatedJournal implements Journal
 
     public GatedJournal(final int maxPayloadLength, final long commitDelayNanos)
     {
-        this.delegate = new InMemoryJournal(maxPayloadLength);
+        super(new InMemoryJournal(maxPayloadLength));
         this.commitDelayNanos = commitDelayNanos;
     }
 
@@ -53,18 +48,6 @@ public final class GatedJournal implements Journal
     }
 
     @Override
-    public long lastPosition()
-    {
-        return delegate.lastPosition();
-    }
-
-    @Override
-    public void append(final Command command)
-    {
-        delegate.append(command);
-    }
-
-    @Override
     public void commit()
     {
         while (!open.get())
@@ -80,35 +63,5 @@ public final class GatedJournal implements Journal
         delegate.commit();
         committed.set(delegate.lastPosition());
         commits.incrementAndGet();
-    }
-
-    @Override
-    public JournalReader reader(final long fromPosition)
-    {
-        return delegate.reader(fromPosition);
-    }
-
-    @Override
-    public JournalId id()
-    {
-        return delegate.id();
-    }
-
-    @Override
-    public boolean readOnly()
-    {
-        return delegate.readOnly();
-    }
-
-    @Override
-    public int maxPayloadLength()
-    {
-        return delegate.maxPayloadLength();
-    }
-
-    @Override
-    public void close()
-    {
-        delegate.close();
     }
 }
