@@ -68,7 +68,10 @@ final class CycleFileScan
     End state;
     /** The header word at {@link #end} ({@code TORN}, {@code CUT}). */
     int header;
-    /** The number Chronicle's header gives its newest document (0 for the first), and where it says it starts. */
+    /**
+     * The number Chronicle's header gives its newest document (0 for the first; -1 where Chronicle counts
+     * from its index instead), and where it says it starts.
+     */
     private long writeSequence;
     private long writeAt = -1;
     /** The number of the data document the walk found starting there, or -1 if none does. */
@@ -134,7 +137,7 @@ final class CycleFileScan
                 scan.state = End.OPEN;
                 return scan;
             }
-            scan.writeSequence = header.writeSequence & 0xFFFF_FFFFL;
+            scan.writeSequence = header.sequenceAtWritePosition();
             scan.writeAt = header.damage == null ? header.writePosition : -1;
             scan.walk(reader, header.walkFrom, tornWindow, entries);
             final boolean whole = scan.state == End.OPEN || scan.state == End.END_OF_FILE;
@@ -236,11 +239,12 @@ final class CycleFileScan
      */
     private String writePositionDamage(final long writePosition)
     {
-        final String says = "its Chronicle header is damaged: it says the newest document is number " + (writeSequence + 1) +
-            ", at byte " + writePosition;
+        final String says = "its Chronicle header is damaged: it says the newest document is " +
+            (writeSequence >= 0 ? "number " + (writeSequence + 1) + ", " : "") + "at byte " + writePosition;
         if (writeIndex >= 0)
         {
-            if (writeIndex == writeSequence || writeSequence > writeIndex && foreignMetadata > 0)
+            // A count Chronicle does not take from the header (see sequenceAtWritePosition) it takes from its index.
+            if (writeSequence < 0 || writeIndex == writeSequence || writeSequence > writeIndex && foreignMetadata > 0)
             {
                 return null;
             }

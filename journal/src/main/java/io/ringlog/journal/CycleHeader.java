@@ -149,6 +149,31 @@ final class CycleHeader
         return null;
     }
 
+    /**
+     * The number of documents before the one the write position names, as Chronicle takes it from the
+     * header, or -1 where it does not. Chronicle keeps the count in the second word with the low bits of the
+     * write position above it, and trusts it only where those match the first word; otherwise (a writer
+     * between its two writes, or a damaged high half) it counts from its index instead.
+     */
+    long sequenceAtWritePosition()
+    {
+        if (writeSequence == 0 || !powerOfTwo(indexCount) || !powerOfTwo(indexSpacing))
+        {
+            return -1;
+        }
+        final int shift = Math.max(32, 2 * log2(indexCount) + log2(indexSpacing));
+        if (writeSequence >>> shift != (writePosition << shift) >>> shift)
+        {
+            return -1;
+        }
+        return writeSequence & ((1L << shift) - 1);
+    }
+
+    private static int log2(final long powerOfTwo)
+    {
+        return 63 - Long.numberOfLeadingZeros(powerOfTwo);
+    }
+
     private static boolean powerOfTwo(final long value)
     {
         return value > 0 && value <= 1 << 24 && (value & (value - 1)) == 0;

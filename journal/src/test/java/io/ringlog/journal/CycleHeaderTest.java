@@ -6,6 +6,9 @@ import io.ringlog.core.JournalReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +113,76 @@ class CycleHeaderTest
         }
         // The structure (names, codes, lengths) and the values Chronicle acts on: most of the header.
         assertTrue(named.size() > span * 3 / 4, "named " + named + ", harmless " + harmless);
+    }
+
+    /**
+     * Chronicle moves a file's write position in two writes: the position, then the count with the position's
+     * low bits above it. A reader between the two (a writer at work in another process, descheduled there on
+     * a busy machine) sees a count that belongs to the document before; Chronicle counts from its index then,
+     * and so must the check: it is not damage, and the writer's next appends go after every entry.
+     */
+    @Test
+    void shouldReadAHeaderCaughtBetweenItsTwoWritePositionWordsAsIntact() throws Exception
+    {
+        final Path dir = root.resolve("between");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            JournalTesting.appendRange(journal, 1, ENTRIES, 10);
+        }
+        final Path file = JournalTesting.cycleFiles(dir).get(0);
+        final CycleHeader before = header(file);
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            JournalTesting.appendRange(journal, ENTRIES + 1, ENTRIES + 10, 10);
+        }
+        final CycleHeader after = header(file);
+        final int at = wordAt(file, after.writeSequence);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(at);
+            raf.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(before.writeSequence).array());
+        }
+        final CycleHeader between = header(file);
+        assertEquals(after.writePosition, between.writePosition);
+        assertEquals(before.writeSequence, between.writeSequence);
+        assertTrue(before.sequenceAtWritePosition() >= 0 && between.sequenceAtWritePosition() < 0);
+
+        assertNull(CycleFileScan.scan(file, 1024).headerDamage);
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
+        {
+            assertEquals(ENTRIES + 10, readAll(journal));
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            JournalTesting.appendRange(journal, ENTRIES + 11, ENTRIES + 20, 5);
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
+        {
+            assertEquals(ENTRIES + 20, readAll(journal));
+        }
+    }
+
+    private static CycleHeader header(final Path file) throws Exception
+    {
+        final byte[] first = new byte[CycleHeader.READ];
+        CycleFileScan.read(file, 0, first, first.length);
+        return CycleHeader.read(first, first.length);
+    }
+
+    /** Where in the header the 8 bytes of {@code value} are, little-endian. */
+    private static int wordAt(final Path file, final long value) throws Exception
+    {
+        final byte[] first = new byte[CycleHeader.READ];
+        CycleFileScan.read(file, 0, first, first.length);
+        final ByteBuffer bytes = ByteBuffer.wrap(first).order(ByteOrder.LITTLE_ENDIAN);
+        for (int at = 0; at + 8 <= first.length; at += 4)
+        {
+            if (bytes.getLong(at) == value)
+            {
+                return at;
+            }
+        }
+        throw new IllegalStateException("the header of " + file + " does not hold " + value);
     }
 
     /** Bytes from the file's start to the end of the first index document's first offset: what the check reads. */
