@@ -136,7 +136,8 @@ final class Channels implements AutoCloseable
         {
             throw new ReplicationException(ctx.name() + ": the Aeron directory " + directory + " is in use by another " +
                 "node that is running (its lock " + lockFile + " is held): its media driver would be deleted under it. " +
-                "Give each node its own Aeron directory (--aeron-dir; by default the node's directory's aeron/)");
+                "Give each node its own Aeron directory (ReplicationContext.aeronDirectory; --aeron-dir on the command line, " +
+                "by default the node's directory's aeron/)");
         }
         return lock;
     }
@@ -148,12 +149,15 @@ final class Channels implements AutoCloseable
         if (detail.contains("Address already in use"))
         {
             return "cannot listen on " + endpoint + ": another process holds that port (address already in use). Give " +
-                "this node another --listen (and its peer the matching --peer), or stop the process that holds it";
+                "this node another endpoint to listen on (and its peer the matching peer endpoint: " +
+                "ReplicationContext.localEndpoint and peerEndpoint; --listen and --peer on the command line), or stop the " +
+                "process that holds it";
         }
         if (detail.contains("Cannot assign requested address"))
         {
             return "cannot listen on " + endpoint + ": that address is not one of this machine's (cannot assign " +
-                "requested address). Give this node a --listen on one of its own addresses";
+                "requested address). Give this node an endpoint on one of its own addresses (ReplicationContext.localEndpoint; " +
+                "--listen on the command line)";
         }
         // Anything else: Aeron's words, less its error-level prefixes and the native frame it names.
         return "cannot open the replication streams on " + endpoint + ": " +

@@ -150,7 +150,7 @@ final class PrimaryDuty
         {
             refuse(Messages.REFUSED_HISTORY_DIFFERS, from - 1, -1, shown(), session, "the standby's entry at position " +
                 (from - 1) + " differs from this primary's in the same epoch: it was a primary of this epoch too (it " +
-                "cuts its own entries of the epoch off with --rejoin), or it holds another history (it says which)");
+                "cuts its own entries of the epoch off with --rejoin, or Rejoin.truncate), or it holds another history (it says which)");
             return;
         }
         CloseHelper.quietClose(reader);

@@ -552,7 +552,8 @@ final class ReplicationAgent implements Agent
             conflictSaidNanos = now == 0 ? 1 : now;
             final String message = "TWO PRIMARIES in epoch " + state.epoch + ": the peer is a primary too. Both were " +
                 "started as primaries without a promotion, and each journals its own commands. Keep one: stop the " +
-                "other and restart it with --role standby --rejoin. It cuts off its own entries of this epoch (its " +
+                "other and restart it with --role standby --rejoin (Rejoin.truncate in code). It cuts off its own entries " +
+                "of this epoch (its " +
                 "commands there are lost) and follows the one kept";
             status.message(message);
             state.twoPrimaries = true;
@@ -574,7 +575,8 @@ final class ReplicationAgent implements Agent
         final String message = "FENCED: the peer is in epoch " + newerEpoch + " (learnt from its " + how + "), " +
             "newer than this primary's epoch " + state.epoch + ": it was promoted, and " + tail + ". This node halts " +
             "and makes nothing more visible (its standby acknowledged up to " + Math.max(0, primary.acknowledged()) +
-            "). Restart it as a standby with --rejoin to cut off what the new primary does not have, and follow";
+            "). Restart it as a standby with --rejoin (Rejoin.truncate in code) to cut off what the new primary does " +
+            "not have, and follow";
         final FencedException fenced = new FencedException(message, state.epoch, newerEpoch);
         failure = fenced;
         state.gate.halt(fenced);

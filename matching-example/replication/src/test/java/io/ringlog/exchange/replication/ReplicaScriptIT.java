@@ -202,8 +202,9 @@ class ReplicaScriptIT
             assertTrue(log("a").contains("synchronous, so nothing more becomes visible until a standby acknowledges it"),
                 log("a"));
             final String taken = assertFails("c: cannot start: cannot listen on 127.0.0.1:" + a + ": another process " +
-                "holds that port (address already in use). Give this node another --listen (and its peer the matching " +
-                "--peer), or stop the process that holds it",
+                "holds that port (address already in use). Give this node another endpoint to listen on (and its peer the " +
+                "matching peer endpoint: ReplicationContext.localEndpoint and peerEndpoint; --listen and --peer on the " +
+                "command line), or stop the process that holds it",
                 "scripts/replica", "node", "--role", "standby", "--dir", dir.resolve("c").toString(),
                 "--listen", "127.0.0.1:" + a, "--peer", "127.0.0.1:" + b);
             assertFalse(taken.contains("Aeron") || taken.contains("(at "), "Aeron's own text is not the user's: " + taken);
