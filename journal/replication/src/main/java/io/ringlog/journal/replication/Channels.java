@@ -40,7 +40,7 @@ final class Channels implements AutoCloseable
     private final UnavailableImageHandler unavailable;
     private Subscription logIn;
     private Subscription catchUpIn;
-    private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[Messages.length(4)]);
+    private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[Messages.length(5)]);
 
     private Channels(final ReplicationContext ctx, final ProcessFileLock driverLock, final MediaDriver driver, final Aeron aeron,
         final AvailableImageHandler available, final UnavailableImageHandler unavailable)
@@ -222,30 +222,38 @@ final class Channels implements AutoCloseable
     boolean send(final int type, final long epoch, final long session, final int fields, final long f0, final long f1,
         final long f2)
     {
-        return send(control, type, epoch, session, fields, f0, f1, f2, 0);
+        return send(control, type, epoch, session, fields, f0, f1, f2, 0, 0);
     }
 
     /** Like {@link #send(int, long, long, int, long, long, long)}, with a fourth field. */
     boolean send(final int type, final long epoch, final long session, final int fields, final long f0, final long f1,
         final long f2, final long f3)
     {
-        return send(control, type, epoch, session, fields, f0, f1, f2, f3);
+        return send(control, type, epoch, session, fields, f0, f1, f2, f3, 0);
+    }
+
+    /** Like {@link #send(int, long, long, int, long, long, long)}, with a fourth and a fifth field. */
+    boolean send(final int type, final long epoch, final long session, final int fields, final long f0, final long f1,
+        final long f2, final long f3, final long f4)
+    {
+        return send(control, type, epoch, session, fields, f0, f1, f2, f3, f4);
     }
 
     /** Like {@link #send(int, long, long, int, long, long, long)}, on the catch-up stream. */
     boolean sendOnCatchUp(final int type, final long epoch, final long session, final long f0)
     {
-        return send(catchUp, type, epoch, session, 1, f0, 0, 0, 0);
+        return send(catchUp, type, epoch, session, 1, f0, 0, 0, 0, 0);
     }
 
     private boolean send(final Publication publication, final int type, final long epoch, final long session,
-        final int fields, final long f0, final long f1, final long f2, final long f3)
+        final int fields, final long f0, final long f1, final long f2, final long f3, final long f4)
     {
         Messages.header(controlBuffer, 0, type, epoch, session);
         Messages.field(controlBuffer, 0, 0, f0);
         Messages.field(controlBuffer, 0, 1, f1);
         Messages.field(controlBuffer, 0, 2, f2);
         Messages.field(controlBuffer, 0, 3, f3);
+        Messages.field(controlBuffer, 0, 4, f4);
         return publication.offer(controlBuffer, 0, Messages.length(fields)) > 0;
     }
 

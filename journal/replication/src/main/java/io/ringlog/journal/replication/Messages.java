@@ -29,7 +29,8 @@ import java.nio.ByteOrder;
  *  REQUEST      10   control    standby: from position (8), CRC32C of its entry before it or -1 (8)
  *  ACK          11   control    standby: highest position its journal has committed (8)
  *  HEARTBEAT    12   control    role (8), the sender's last journaled position (8), its epoch's first position (8),
- *                               a primary's last shown position or -1 (8; absent from older senders)
+ *                               a primary's last shown position or -1 (8; absent from older senders), the
+ *                               sender's configured mode, 0 asynchronous, 1 synchronous (8; absent from older senders)
  *  FENCED       13   control    to a sender of an older epoch: the first position of the newer epoch (8)
  *  DIVERGED     14   control    primary: keep up to position (8); CRC32C of the primary's entry there (8)
  *  REFUSED      15   control    primary: reason (8), position (8), CRC32C of the primary's entry there, when the

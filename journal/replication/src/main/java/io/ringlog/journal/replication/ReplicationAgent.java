@@ -64,6 +64,8 @@ final class ReplicationAgent implements Agent
     private volatile long primaryShown = -1;
     /** The most any primary of this node's epoch has said it showed, since this node started; -1 if none said. */
     private long mostPrimaryShown = -1;
+    /** The peer's mode last said to differ from this node's, or -1. */
+    private long peerModeSaid = -1;
 
     /** See {@link ReplicationNode#primaryShown()}. */
     long primaryShown()
@@ -235,6 +237,11 @@ final class ReplicationAgent implements Agent
                 final long peerRole = Messages.field(buffer, offset, length, 0, -1);
                 final long position = Messages.field(buffer, offset, length, 1, 0);
                 status.put(StatusFile.PEER_POSITION, position);
+                if (peerRole == Role.PRIMARY.ordinal() && role == Role.STANDBY ||
+                    peerRole == Role.STANDBY.ordinal() && role == Role.PRIMARY)
+                {
+                    peerMode(Messages.field(buffer, offset, length, 4, -1));
+                }
                 if (peerRole == Role.PRIMARY.ordinal())
                 {
                     if (epoch < state.epoch)
@@ -503,6 +510,49 @@ final class ReplicationAgent implements Agent
         }
     }
 
+    private long configuredMode()
+    {
+        return ctx.mode() == ReplicationMode.SYNCHRONOUS ? StatusFile.MODE_SYNC : StatusFile.MODE_ASYNC;
+    }
+
+    /**
+     * The mode the peer was started with, from its heartbeat (-1 from an older sender). Only the
+     * primary's mode decides whether visibility waits for the standby; the standby's applies once it is
+     * promoted. Nodes started with different modes are said once (for each mode the peer comes with).
+     */
+    private void peerMode(final long mode)
+    {
+        if (mode != StatusFile.MODE_ASYNC && mode != StatusFile.MODE_SYNC)
+        {
+            return;
+        }
+        status.put(StatusFile.PEER_MODE_PLUS_ONE, mode + 1);
+        if (mode == configuredMode() || mode == peerModeSaid)
+        {
+            peerModeSaid = mode == configuredMode() ? -1 : peerModeSaid;
+            return;
+        }
+        peerModeSaid = mode;
+        final boolean peerSync = mode == StatusFile.MODE_SYNC;
+        final String peer = state.role == Role.STANDBY ? "primary" : "standby";
+        final String consequence;
+        if (state.role == Role.STANDBY)
+        {
+            consequence = peerSync ? "the primary waits for this standby, but if this node is promoted it will not " +
+                "wait for a standby of its own" : "the primary does not wait for this standby (what it shows can be " +
+                "lost with it, whatever this node's mode), and this node's mode applies only once it is promoted";
+        }
+        else
+        {
+            consequence = peerSync ? "this primary does not wait for it (what it shows can be lost with this node), " +
+                "and the standby's mode applies only once it is promoted" : "this primary waits for it, but if the " +
+                "standby is promoted it will not wait for a standby of its own";
+        }
+        event("the " + peer + " at " + ctx.peerEndpoint() + " was started " + (peerSync ? "synchronous" :
+            "asynchronous") + " and this node " + (peerSync ? "asynchronous" : "synchronous") + ": " + consequence +
+            ". Give both nodes the same mode (ReplicationContext.mode; --mode on the command line)");
+    }
+
     /** What this node does while it has no peer, in words. */
     private String withoutPeer()
     {
@@ -530,7 +580,8 @@ final class ReplicationAgent implements Agent
         final long position = role == Role.PRIMARY ? journal.lastPosition() : metrics.position(EngineMetrics.Stage.JOURNAL);
         final long session = role == Role.STANDBY ? standby.session() : state.session;
         final long shown = role == Role.PRIMARY && ctx.shownPosition() != null ? ctx.shownPosition().getAsLong() : -1;
-        channels.send(Messages.HEARTBEAT, state.epoch, session, 4, role.ordinal(), position, epochs.currentStart(), shown);
+        channels.send(Messages.HEARTBEAT, state.epoch, session, 5, role.ordinal(), position, epochs.currentStart(), shown,
+            configuredMode());
         return 1;
     }
 

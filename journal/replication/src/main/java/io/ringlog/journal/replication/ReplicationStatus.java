@@ -16,6 +16,8 @@ import java.util.Map;
  * @param epoch               its epoch; {@code epochStart} the position that epoch began at.
  * @param peer                what it knew of its peer.
  * @param mode                "asynchronous", "synchronous", or "degraded" (synchronous, standby lost, not waiting).
+ * @param peerMode            the mode the peer was started with, "asynchronous" or "synchronous", as its heartbeats
+ *                            say; null when not known (not heard from, or a node of an older version).
  * @param journaledPosition   a primary's last journaled position; a standby's last committed one.
  * @param acknowledgedPosition a primary: the highest position its standby acknowledged; a standby: the highest it acknowledged.
  * @param lagPositions        journaled minus acknowledged (a standby: its primary's last reported position minus its own).
@@ -41,6 +43,7 @@ public record ReplicationStatus(
     long epochStart,
     PeerState peer,
     String mode,
+    String peerMode,
     long journaledPosition,
     long acknowledgedPosition,
     long lagPositions,
@@ -102,6 +105,7 @@ public record ReplicationStatus(
     static ReplicationStatus of(final UnsafeBuffer page)
     {
         final long mode = page.getLongVolatile(StatusFile.MODE);
+        final long peerMode = page.getLongVolatile(StatusFile.PEER_MODE_PLUS_ONE);
         final Role role = enumAt(Role.values(), page.getLongVolatile(StatusFile.ROLE));
         final long journaled = page.getLongVolatile(StatusFile.JOURNALED);
         final long acknowledged = page.getLongVolatile(StatusFile.ACKNOWLEDGED);
@@ -116,6 +120,7 @@ public record ReplicationStatus(
             page.getLongVolatile(StatusFile.EPOCH_START),
             enumAt(PeerState.values(), page.getLongVolatile(StatusFile.PEER_STATE)),
             mode == StatusFile.MODE_SYNC ? "synchronous" : mode == StatusFile.MODE_DEGRADED ? DEGRADED : "asynchronous",
+            peerMode == 0 ? null : peerMode - 1 == StatusFile.MODE_SYNC ? "synchronous" : "asynchronous",
             journaled,
             acknowledged,
             lag,
@@ -168,7 +173,10 @@ public record ReplicationStatus(
         final Map<String, String> fields = new LinkedHashMap<>();
         fields.put("role", role.name().toLowerCase(java.util.Locale.ROOT));
         fields.put("epoch", epoch + " (from position " + epochStart + ")");
-        fields.put("mode", mode);
+        fields.put("mode", mode + (peerMode == null || peerMode.equals(DEGRADED.equals(mode) ? "synchronous" : mode) ?
+            "" : " (the " + (role == Role.STANDBY ? "primary" : "standby") + " was started " + peerMode + ": " +
+            (role == Role.STANDBY ? "the primary's mode decides, this node's applies once it is promoted" :
+            "this node's mode decides, the standby's applies once it is promoted") + "; give both the same mode)"));
         fields.put("peer", peer.name().toLowerCase(java.util.Locale.ROOT) + (peerHeardMillis > 0 ?
             " (last heard " + Instant.ofEpochMilli(peerHeardMillis) + ", epoch " + peerEpoch + ", position " +
                 peerPosition + ")" : ""));

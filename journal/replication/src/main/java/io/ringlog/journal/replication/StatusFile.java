@@ -36,6 +36,7 @@ import java.nio.file.StandardOpenOption;
  *     88    lag, ns (oldest unacknowledged)      200    times degraded to asynchronous
  *                                               208    last position shown, plus one (0: not known);
  *                                                      kept from the page of the node's last process
+ *                                               216    the peer's configured mode, plus one (0: not known)
  *     96    catch-up from position              1024    message length (4), then UTF-8 text: the
  *    104    catch-up sent up to                         latest failure, for a person to read
  * </pre>
@@ -74,6 +75,8 @@ final class StatusFile implements AutoCloseable
     static final int DEGRADED_COUNT = 200;
     /** The last position a primary has shown (ReplicationContext.shownPosition), plus one; 0: not known. */
     static final int SHOWN_PLUS_ONE = 208;
+    /** The mode the peer was started with (its heartbeats say it), plus one: 1 asynchronous, 2 synchronous; 0 not known. */
+    static final int PEER_MODE_PLUS_ONE = 216;
     static final int MESSAGE = 1024;
     static final int MESSAGE_MAX = LENGTH - MESSAGE - 4;
 

@@ -53,6 +53,55 @@ class ReplicationTest
     }
 
     /**
+     * An asynchronous primary with a standby started synchronous (the probe's pair): the standby's status
+     * said "synchronous" while nothing waited for it. Each node says once that the modes differ, which one
+     * decides, and what to do; each status's mode line says it too.
+     */
+    @org.junit.jupiter.api.Test
+    void shouldSayWhenThePairWasStartedWithDifferentModes() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationNode standby = pair.launch("b", Role.STANDBY, ReplicationMode.SYNCHRONOUS, Topology.COMPACT,
+            new AccumulatorStateMachine());
+        final ReplicationNode primary = pair.launch("a", Role.PRIMARY, ReplicationMode.ASYNCHRONOUS, Topology.COMPACT,
+            new AccumulatorStateMachine());
+        try (standby; primary)
+        {
+            Pair.publish(primary.engine(), 1, 1_000);
+            Pair.await(() -> standby.status().journaledPosition() == 1_000 &&
+                "synchronous".equals(primary.status().peerMode()) && "asynchronous".equals(standby.status().peerMode()),
+                Duration.ofSeconds(20), "the standby to hold every command and each node to know the other's mode");
+            Pair.await(() -> said(pair, "a: the standby at ") == 1 && said(pair, "b: the primary at ") == 1,
+                Duration.ofSeconds(10), "each node to say the modes differ");
+            assertTrue(pair.events.stream().anyMatch((e) -> e.startsWith("b: the primary at ") && e.contains(
+                "was started asynchronous and this node synchronous: the primary does not wait for this standby (what " +
+                "it shows can be lost with it, whatever this node's mode), and this node's mode applies only once it " +
+                "is promoted. Give both nodes the same mode (ReplicationContext.mode; --mode on the command line)")),
+                pair.events.toString());
+            assertTrue(pair.events.stream().anyMatch((e) -> e.startsWith("a: the standby at ") && e.contains(
+                "was started synchronous and this node asynchronous: this primary does not wait for it")),
+                pair.events.toString());
+            assertEquals("synchronous (the primary was started asynchronous: the primary's mode decides, this node's " +
+                "applies once it is promoted; give both the same mode)", standby.status().fields().get("mode"));
+            assertEquals("asynchronous (the standby was started synchronous: this node's mode decides, the standby's " +
+                "applies once it is promoted; give both the same mode)", primary.status().fields().get("mode"));
+            // Heartbeats go on; the warning is not repeated.
+            final long heard = primary.status().peerHeardMillis();
+            Pair.await(() -> primary.status().peerHeardMillis() > heard, Duration.ofSeconds(10), "another heartbeat");
+            assertEquals(1, said(pair, "a: the standby at "), pair.events.toString());
+            assertEquals(1, said(pair, "b: the primary at "), pair.events.toString());
+        }
+    }
+
+    private static long said(final Pair pair, final String start)
+    {
+        synchronized (pair.events)
+        {
+            return pair.events.stream().filter((e) -> e.startsWith(start) && e.contains(" was started ")).count();
+        }
+    }
+
+    /**
      * A node given the Aeron directory of a node that runs (the probe's two nodes with one --aeron-dir) is
      * refused before its media driver starts: it would delete the directory under the running driver, which
      * then neither sent nor received, without an error, until restarted. The running pair goes on.

@@ -413,6 +413,40 @@ class ReplicaCliTest
     }
 
     /**
+     * An asynchronous primary and a standby started with --mode sync: the standby's status said
+     * "synchronous" while nothing waited for it. Each node's log says the modes differ, which decides and
+     * what to do; 'replica status' says it on the mode line.
+     */
+    @Test
+    void shouldSayThatThePairWasStartedWithDifferentModes() throws Exception
+    {
+        final int portA = Exchanges.freePort();
+        final int portB = Exchanges.freePort();
+        final NodeProcess a = NodeProcess.start(dir, "a", "primary", portA, portB, "async", false, dir.resolve("a.events"));
+        final NodeProcess b = NodeProcess.start(dir, "b", "standby", portB, portA, "sync", false, dir.resolve("b.events"));
+        try
+        {
+            a.awaitRunning();
+            b.awaitRunning();
+            await(() -> text(b.log).contains("the primary at 127.0.0.1:" + portA +
+                " was started asynchronous and this node synchronous: the primary does not wait for this standby"),
+                "b's log to say the modes differ");
+            await(() -> text(a.log).contains("the standby at 127.0.0.1:" + portB +
+                " was started synchronous and this node asynchronous"), "a's log to say the modes differ");
+            final Said said = replica("status", "--dir", b.root.toString());
+            assertEquals(0, said.code, said.out + said.err);
+            assertTrue(said.out.contains("mode: synchronous (the primary was started asynchronous: the primary's mode " +
+                "decides, this node's applies once it is promoted; give both the same mode)"), said.out);
+            assertFalse(text(b.log).contains("Exception"), text(b.log));
+        }
+        finally
+        {
+            a.kill();
+            b.kill();
+        }
+    }
+
+    /**
      * A restarted node appends to its events file, after its last whole line: a line a kill tore is cut
      * off, saying so.
      */
@@ -479,6 +513,19 @@ class ReplicaCliTest
         final StringWriter err = new StringWriter();
         final int code = ReplicaCli.run(new PrintWriter(out), new PrintWriter(err), args);
         return new Said(code, out.toString(), err.toString());
+    }
+
+    /** A node's log so far; empty before it has one. */
+    private static String text(final Path log)
+    {
+        try
+        {
+            return Files.exists(log) ? Files.readString(log) : "";
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 
     private static void assertNoStackTrace(final Said said)
