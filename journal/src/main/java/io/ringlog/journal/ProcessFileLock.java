@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,15 +24,64 @@ public final class ProcessFileLock implements AutoCloseable
 {
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
+    /** Attempts at a removable lock whose file another taker removed or replaced while this one opened it. */
+    private static final int REMOVABLE_ATTEMPTS = 16;
+
     private final Path key;
     private final FileChannel channel;
     private final FileLock lock;
+    /** The file to delete at close, while still locked, or null to leave it. */
+    private final Path removeAtClose;
 
-    private ProcessFileLock(final Path key, final FileChannel channel, final FileLock lock)
+    private ProcessFileLock(final Path key, final FileChannel channel, final FileLock lock, final Path removeAtClose)
     {
         this.key = key;
         this.channel = channel;
         this.lock = lock;
+        this.removeAtClose = removeAtClose;
+    }
+
+    /**
+     * Like {@link #tryAcquire(Path)}, for a lock file nobody looks for afterwards (one in the system's
+     * temporary directory): its holder deletes it before it lets go. Deleting a lock file can leave two takers
+     * holding locks on two files, one of them gone, so a taker checks after locking that the path still
+     * names the file it opened (the same file before the open and after the lock: a deleted file is never
+     * linked there again) and tries again if not.
+     */
+    public static ProcessFileLock tryAcquireRemovable(final Path file) throws IOException
+    {
+        for (int attempt = 0; attempt < REMOVABLE_ATTEMPTS; attempt++)
+        {
+            final Object before = fileKey(file);
+            final ProcessFileLock taken = tryAcquire(file, file);
+            if (taken == null)
+            {
+                return null;
+            }
+            final Object after = fileKey(file);
+            if (before != null && Objects.equals(before, after))
+            {
+                return taken;
+            }
+            // Locked a file its holder deleted (or one made after the look before): not the one the path names.
+            taken.release(false);
+        }
+        throw new IOException("cannot lock " + file + ": it was deleted and made again " + REMOVABLE_ATTEMPTS +
+            " times while this process opened it");
+    }
+
+    /** The file's identity (device and inode where the file system has them), or null where there is no file. */
+    private static Object fileKey(final Path file) throws IOException
+    {
+        try
+        {
+            final BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            return attributes.fileKey() != null ? attributes.fileKey() : attributes.creationTime();
+        }
+        catch (final NoSuchFileException ex)
+        {
+            return null;
+        }
     }
 
     /**
@@ -38,6 +91,11 @@ public final class ProcessFileLock implements AutoCloseable
      * @throws IOException                  if the file cannot be opened or locked.
      */
     public static ProcessFileLock tryAcquire(final Path file) throws IOException
+    {
+        return tryAcquire(file, null);
+    }
+
+    private static ProcessFileLock tryAcquire(final Path file, final Path removeAtClose) throws IOException
     {
         final Path key = key(file);
         if (!HELD.add(key))
@@ -55,7 +113,7 @@ public final class ProcessFileLock implements AutoCloseable
                 HELD.remove(key);
                 return null;
             }
-            return new ProcessFileLock(key, channel, lock);
+            return new ProcessFileLock(key, channel, lock, removeAtClose);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -80,10 +138,29 @@ public final class ProcessFileLock implements AutoCloseable
         return channel;
     }
 
-    /** Releases the lock. The file stays: deleting it could let two takers lock two different files. */
+    /**
+     * Releases the lock. The file stays (deleting it could let two takers lock two different files), except
+     * one taken with {@link #tryAcquireRemovable}, which is deleted first, while still locked.
+     */
     @Override
     public void close()
     {
+        release(removeAtClose != null);
+    }
+
+    private void release(final boolean remove)
+    {
+        if (remove)
+        {
+            try
+            {
+                Files.deleteIfExists(removeAtClose);
+            }
+            catch (final IOException ignore)
+            {
+                // Left behind: the next taker locks it as it is.
+            }
+        }
         try
         {
             lock.release();

@@ -201,7 +201,7 @@ public final class FeedProgress
         {
             throw new IllegalStateException("this JVM has no SHA-256", ex);
         }
-        return ProcessFileLock.tryAcquire(Path.of(System.getProperty("java.io.tmpdir"))
+        return ProcessFileLock.tryAcquireRemovable(Path.of(System.getProperty("java.io.tmpdir"))
             .resolve("ringlog-feed-" + HexFormat.of().formatHex(hash, 0, 8) + ".lock"));
     }
 
