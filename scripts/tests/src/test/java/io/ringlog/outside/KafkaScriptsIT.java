@@ -55,6 +55,7 @@ class KafkaScriptsIT
     static Path temp;
     private static Shell shell;
     private static Process broker;
+    private static Path brokerErr;
     private static String bootstrap;
 
     @BeforeAll
@@ -66,6 +67,7 @@ class KafkaScriptsIT
             "RINGLOG_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"));
         final int port = freePort();
         final Path out = dir.resolve("broker.out");
+        brokerErr = dir.resolve("broker.err");
         final ProcessBuilder builder = new ProcessBuilder("bash", "-c", "exec scripts/exchange kafka broker -d run/kafka -p " +
             port + " --controller-port " + freePort()).directory(dir.toFile()).redirectOutput(out.toFile())
             .redirectError(dir.resolve("broker.err").toFile())
@@ -94,6 +96,15 @@ class KafkaScriptsIT
             {
                 broker.destroyForcibly();
             }
+            // Kafka's own log goes to the broker's log file, as a broker keeps its server log: the terminal shows
+            // the command's lines only (before, every start and stop warned, and a killed feed's refused requests
+            // were ERRORs with stack traces).
+            final String err = Files.readString(brokerErr);
+            assertFalse(err.contains(" WARN ") || err.contains(" ERROR ") || err.contains("\tat "), err);
+            final Path log = brokerErr.resolveSibling("run/kafka/broker.log");
+            assertTrue(Files.readString(brokerErr.resolveSibling("broker.out")).contains("log: run/kafka/broker.log ("),
+                Files.readString(brokerErr.resolveSibling("broker.out")));
+            assertTrue(Files.readString(log).contains("QuorumController"), "the log has Kafka's lines");
         }
     }
 

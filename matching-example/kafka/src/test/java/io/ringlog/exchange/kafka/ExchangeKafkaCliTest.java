@@ -255,6 +255,38 @@ class ExchangeKafkaCliTest
             partitions.err());
     }
 
+    /**
+     * A port another process holds: Kafka's refusal was an ERROR with its stack trace and then "Received a fatal
+     * error while waiting for all of the SocketServer Acceptors to be started". It is said in words now, before
+     * anything is formatted.
+     */
+    @Test
+    void shouldRefuseAPortAnotherProcessHolds(@TempDir final Path dir) throws Exception
+    {
+        final Path data = dir.resolve("kafka");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("localhost")))
+        {
+            final Result refused = kafka(new String[0], "broker", "-d", data.toString(), "-p",
+                Integer.toString(taken.getLocalPort()), "--controller-port", Integer.toString(freePort()));
+            assertEquals(1, refused.code(), refused.out() + refused.err());
+            assertEquals("error: port " + taken.getLocalPort() + " on localhost is in use (another broker?): stop what " +
+                "holds it, or give this one another --port", refused.err().strip());
+            final Result controller = kafka(new String[0], "broker", "-d", data.toString(), "-p",
+                Integer.toString(freePort()), "--controller-port", Integer.toString(taken.getLocalPort()));
+            assertEquals(1, controller.code(), controller.out() + controller.err());
+            assertTrue(controller.err().strip().endsWith("give this one another --controller-port"), controller.err());
+        }
+        assertFalse(Files.exists(data), "nothing formatted");
+    }
+
+    private static int freePort() throws java.io.IOException
+    {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
     private static List<String> ladder(final String out)
     {
         return out.lines().filter((line) -> line.startsWith("book ") || line.startsWith("  ")).toList();

@@ -1,11 +1,17 @@
 package io.ringlog.exchange.kafka.cli;
 
+import io.ringlog.journal.tool.CliSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 
 /** {@code exchange kafka broker}: a local one-node KRaft broker, in the foreground. */
@@ -16,6 +22,8 @@ import java.util.concurrent.Callable;
         "Internal topics have one replica, which suits one machine and nothing else."})
 final class BrokerCommand implements Callable<Integer>
 {
+    private static final String LOG_FILE = "org.slf4j.simpleLogger.logFile";
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -47,7 +55,27 @@ final class BrokerCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port and --controller-port must differ: " + port);
         }
-        final LocalBroker broker = LocalBroker.start(dir, port, controllerPort);
+        final PrintWriter err = spec.commandLine().getErr();
+        for (final int each : new int[]{port, controllerPort})
+        {
+            if (!free(each))
+            {
+                err.println("error: port " + each + " on localhost is in use (another broker?): stop what holds it, or " +
+                    "give this one another " + (each == port ? "--port" : "--controller-port"));
+                return CliSupport.FAILED;
+            }
+        }
+        final Path log = logToFile();
+        final LocalBroker broker;
+        try
+        {
+            broker = LocalBroker.start(dir, port, controllerPort);
+        }
+        catch (final Exception ex)
+        {
+            err.println("error: the broker did not start: " + reason(ex) + (log != null ? " (its log: " + log + ")" : ""));
+            return CliSupport.FAILED;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "broker-shutdown"));
         if (broker.formatted())
         {
@@ -55,8 +83,67 @@ final class BrokerCommand implements Callable<Integer>
         }
         out.println("bootstrap-servers: " + broker.bootstrapServers());
         out.println("config: " + dir.resolve("server.properties"));
+        if (log != null)
+        {
+            out.println("log: " + log + " (the broker's warnings and errors, this run's; the last run's in " +
+                log.getFileName() + ".1)");
+        }
         out.flush();
         broker.awaitShutdown();
         return ExchangeKafkaCli.OK;
+    }
+
+    private static boolean free(final int port)
+    {
+        try (ServerSocket socket = new ServerSocket())
+        {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress("localhost", port));
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
+    /** The innermost message of a failure: Kafka wraps the one that says what happened. */
+    private static String reason(final Throwable failure)
+    {
+        String reason = String.valueOf(failure.getMessage());
+        for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause())
+        {
+            if (cause.getMessage() != null)
+            {
+                reason = cause.getMessage();
+            }
+        }
+        return reason;
+    }
+
+    /**
+     * Sends Kafka's own log to DIR/broker.log, as a broker keeps its server log: its warnings (a first start on
+     * empty metadata, a client closed twice at shutdown) and errors with their stack traces (a produce request
+     * it refused from a producer that was killed) are for reading when something goes wrong, not for the
+     * terminal, which shows this command's lines. The last run's log is kept as broker.log.1. Null where the
+     * user chose a log file of their own (-Dorg.slf4j.simpleLogger.logFile).
+     */
+    private Path logToFile() throws IOException
+    {
+        if (System.getProperty(LOG_FILE) != null)
+        {
+            return null;
+        }
+        Files.createDirectories(dir);
+        final Path log = dir.resolve("broker.log");
+        if (Files.exists(log))
+        {
+            Files.move(log, dir.resolve("broker.log.1"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        // Read when Kafka's first logger is made, which is after this.
+        System.setProperty(LOG_FILE, log.toString());
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        return log;
     }
 }
