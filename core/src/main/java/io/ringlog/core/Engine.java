@@ -435,10 +435,26 @@ public final class Engine implements AutoCloseable
         status.close();
         final long deadline = System.nanoTime() + ctx.closeTimeout().toNanos();
         RuntimeException drainFailure = null;
-        // A halted engine applies nothing more, and an abandoned one has no stages left to drain.
-        if (!status.halted() && !status.abandoning())
+        // A halted engine applies nothing more, but its listeners are still given the events of the commands it
+        // applied before the halt (they are journaled: a service must not lose them to a full disk, say). An
+        // abandoned engine has no stages left to drain.
+        if (!status.abandoning())
         {
-            drainFailure = drain(deadline);
+            if (!status.halted())
+            {
+                drainFailure = drain(deadline);
+            }
+            else
+            {
+                try
+                {
+                    drainListeners(deadline, new BackoffIdleStrategy(64, 64, 1_000, 50_000));
+                }
+                catch (final DrainTimeoutException ex)
+                {
+                    // A listener stuck past closeTimeout: the halt is what close reports; the stop below ends it.
+                }
+            }
         }
         stopped = new Shutdown(ctx, status, threads, listenerCount).abandon();
         if (ctx.errorHandler() instanceof PrintingErrorHandler)
@@ -477,22 +493,28 @@ public final class Engine implements AutoCloseable
                 checkDeadline(deadline, unapplied ? "the input ring to drain" : "the replicator to drain", unapplied);
                 idle.idle();
             }
-            final long outputEnd = output.getCursor();
-            for (final Sequence listener : listenerSequences)
-            {
-                idle.reset();
-                while (listener.get() < outputEnd)
-                {
-                    checkDeadline(deadline, "the listeners to drain", false);
-                    idle.idle();
-                }
-            }
+            drainListeners(deadline, idle);
         }
         catch (final RuntimeException ex)
         {
             return ex;
         }
         return null;
+    }
+
+    /** Waits for every listener to see every event published so far; throws if the deadline passes. */
+    private void drainListeners(final long deadline, final IdleStrategy idle)
+    {
+        final long outputEnd = output.getCursor();
+        for (final Sequence listener : listenerSequences)
+        {
+            idle.reset();
+            while (listener.get() < outputEnd)
+            {
+                checkDeadline(deadline, "the listeners to drain", false);
+                idle.idle();
+            }
+        }
     }
 
     /** A duration as a person writes it: 30 s, 1.5 s, 200 ms (Duration's own is PT30S). */

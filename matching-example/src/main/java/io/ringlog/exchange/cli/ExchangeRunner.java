@@ -2,6 +2,7 @@ package io.ringlog.exchange.cli;
 
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
+import io.ringlog.core.EngineHaltedException;
 import io.ringlog.core.EngineMetrics;
 import io.ringlog.core.InMemoryJournal;
 import io.ringlog.core.InMemorySnapshotStore;
@@ -108,7 +109,9 @@ final class ExchangeRunner
         int maxAssets,
         InMemoryJournal journal,
         long lastLine,
-        boolean stopped)
+        boolean stopped,
+        Throwable halt,
+        long journaledPosition)
     {
         double commandsPerSecond()
         {
@@ -346,29 +349,42 @@ final class ExchangeRunner
         final long failedBefore = engine.metrics().failed();
         final long snapshotsBefore = engine.metrics().snapshots();
         final long started = System.nanoTime();
-        final CommandFileReader.Counts counts;
+        CommandFileReader.Counts counts = null;
         final CommandFileReader reader = new CommandFileReader().fromLine(settings.fromLine()).stopWhen(stop);
         final long fileBytes = Files.size(settings.commands());
+        final Publisher publisher = new Publisher(engine, settings.rate(), new Progress(err, "run"), fileBytes);
         try (CountingInputStream in = new CountingInputStream(Files.newInputStream(settings.commands())))
         {
-            counts = reader.read(in, new Publisher(engine, settings.rate(), new Progress(err, "run"), in, fileBytes),
-                malformed);
+            publisher.file = in;
+            counts = reader.read(in, publisher, malformed);
             awaitApplied(engine, engine.nextPosition() - 1);
         }
-        finally
+        catch (final EngineHaltedException ex)
+        {
+            // A publish the halt refused: the halt itself is what close reports, below.
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            closeAfter(engine, ex);
+            throw ex;
+        }
+        try
         {
             engine.close();
         }
-        final long nanos = System.nanoTime() - started;
-        malformed.finish(counts.malformed());
-        report.printSummary();
-        if (engine.failure() != null)
+        catch (final EngineHaltedException ex)
         {
-            throw new IllegalStateException("the engine halted: " + ExchangeCli.message(engine.failure()), engine.failure());
+            // Said with the summary: what was applied, what the events file has, and how to go on.
         }
+        final long nanos = System.nanoTime() - started;
+        final CommandFileReader.Counts read = counts != null ? counts : reader.counts();
+        malformed.finish(read.malformed());
+        report.printSummary();
+        final Throwable halt = engine.failure();
+        final EngineMetrics metrics = engine.metrics();
         return new RunResult(
-            counts.commands(),
-            counts.malformed(),
+            read.commands(),
+            read.malformed(),
             stats.count(EventTypes.ORDER_ACCEPTED),
             stats.rejections(),
             engine.metrics().failed() - failedBefore,
@@ -381,15 +397,48 @@ final class ExchangeRunner
             (snapshots instanceof FileSnapshotStore ? ((FileSnapshotStore)snapshots).failed() : 0) + snapshotsNotTaken.get(),
             snapshots instanceof FileSnapshotStore ? ((FileSnapshotStore)snapshots).superseded() : 0,
             firstPosition,
-            engine.nextPosition() - 1,
+            halt != null ? metrics.lastAppliedPosition() : engine.nextPosition() - 1,
             nanos,
             latency.copy(),
             engine.stateHash(),
             exchange.maxAssets(),
             inMemoryJournal,
             // Lines skipped to --from-line count as read: a resume never points before where this run began.
-            Math.max(counts.lines(), settings.fromLine() - 1),
-            reader.stopped());
+            Math.max(read.lines(), settings.fromLine() - 1),
+            reader.stopped(),
+            halt,
+            halt != null && inMemoryJournal == null ? journalEnd(settings.journalDir(), journal.lastPosition()) :
+                journal.lastPosition());
+    }
+
+    /**
+     * Where the journal in {@code dir} ends, read anew: a halt can leave whole entries past the last commit
+     * (a batch appended, its commit failed), which a restart recovers. {@code otherwise} if it cannot be read.
+     */
+    private static long journalEnd(final Path dir, final long otherwise)
+    {
+        try (ChronicleJournal readOnly = ChronicleJournal.open(new ChronicleJournal.Context().directory(dir)
+            .maxPayloadLength(MAX_PAYLOAD).readOnly(true)))
+        {
+            return Math.max(otherwise, readOnly.lastPosition());
+        }
+        catch (final RuntimeException ex)
+        {
+            return otherwise;
+        }
+    }
+
+    /** Closes the engine after {@code failure} ended the run; what close throws then goes with it. */
+    private static void closeAfter(final Engine engine, final Exception failure)
+    {
+        try
+        {
+            engine.close();
+        }
+        catch (final RuntimeException closeFailure)
+        {
+            failure.addSuppressed(closeFailure);
+        }
     }
 
     /**
@@ -512,6 +561,12 @@ final class ExchangeRunner
         // A run that published nothing has no first position; the journal still ends where it ends.
         out.println("first-position: " + (result.commands() > 0 ? Long.toString(result.firstPosition()) : "none"));
         out.println("last-position: " + result.lastPosition());
+        if (result.halt() != null)
+        {
+            // The state applied before the halt is not the journal's: a restart applies what the journal holds past it.
+            out.println("halted: " + ExchangeCli.message(result.halt()));
+            return;
+        }
         out.println("state-hash: " + ExchangeCli.hex(result.stateHash()));
         if (result.stopped())
         {
@@ -764,18 +819,16 @@ final class ExchangeRunner
         private final Engine engine;
         private final double intervalNanos;
         private final Progress progress;
-        private final CountingInputStream file;
+        private CountingInputStream file;
         private final double fileBytes;
         private long started;
         private long published;
 
-        Publisher(final Engine engine, final long rate, final Progress progress, final CountingInputStream file,
-            final long fileBytes)
+        Publisher(final Engine engine, final long rate, final Progress progress, final long fileBytes)
         {
             this.engine = engine;
             this.intervalNanos = rate > 0 ? 1e9 / rate : 0;
             this.progress = progress;
-            this.file = file;
             this.fileBytes = Math.max(1, fileBytes);
         }
 

@@ -115,12 +115,18 @@ final class RunCommand implements Callable<Integer>
         {
             final ExchangeRunner.RunResult result = ExchangeRunner.run(settings, err, stop::signalled);
             ExchangeRunner.printRun(spec.commandLine().getOut(), settings, result);
+            if (result.halt() != null)
+            {
+                err.println("error: " + halted(result));
+                return ExchangeCli.FAILED;
+            }
             if (events != null && result.commands() > 0 && result.firstPosition() > 2)
             {
                 // A run that went on in a journal: the positions before its first were shown (or not) by earlier runs.
                 err.println("note: " + events + " holds the events of positions " + result.firstPosition() + " on: " +
                     "those before were journaled by earlier runs, whose --events files have what they showed (a run " +
-                    "killed with -9 shows none of what it journaled after its last flush). 'scripts/exchange replay -d " +
+                    "killed with -9 shows none of what it journaled after its last flush, nor a halted one what it had " +
+                    "not applied). 'scripts/exchange replay -d " +
                     journalDir + " --events FILE' writes every event of the journal");
             }
             if (stop.signalled() && !result.stopped())
@@ -166,6 +172,36 @@ final class RunCommand implements Callable<Integer>
             spec.commandLine().getErr().flush();
             stop.close();
         }
+    }
+
+    /**
+     * A halted run in words: what is applied and shown, what only the journal holds, and how to go on without
+     * applying a command twice.
+     */
+    private String halted(final ExchangeRunner.RunResult result)
+    {
+        final long applied = result.lastPosition();
+        final long journaled = result.journaledPosition();
+        final StringBuilder said = new StringBuilder("the exchange halted: ").append(ExchangeCli.message(result.halt()))
+            .append(". Commands up to position ").append(applied).append(" are journaled and applied");
+        if (events != null)
+        {
+            said.append(", and their events are in ").append(events).append(" (")
+                .append(ExchangeRunner.eventsFileState(result.eventsWriter(), events)).append(')');
+        }
+        if (inMemory)
+        {
+            return said.append("; the journal was in memory: mend the cause and run the file again").toString();
+        }
+        if (journaled > applied)
+        {
+            said.append("; the journal holds positions up to ").append(journaled).append(", which a restart applies (")
+                .append("their events, not shown, are written by 'scripts/exchange replay -d ").append(journalDir)
+                .append(" --events FILE')");
+        }
+        return said.append(". Once the cause is mended, run the same command again: it finds where the journal ends in ")
+            .append(commands).append(" and says the --from-line to go on from (from the file's start it would apply its ")
+            .append("commands a second time)").toString();
     }
 
     static ExchangeRunner.RunSettings settings(

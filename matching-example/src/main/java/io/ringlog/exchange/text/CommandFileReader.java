@@ -78,6 +78,12 @@ public final class CommandFileReader
     }
 
     /** Whether the last read ended because {@link #stopWhen} asked it to, before the end of the input. */
+    /** What was read so far: where a sink threw, the counts up to that line. */
+    public Counts counts()
+    {
+        return new Counts(Math.max(lines, fromLine - 1), commands, malformed);
+    }
+
     public boolean stopped()
     {
         return stopped;

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -118,6 +120,87 @@ class FullDiskCliTest
         finally
         {
             mounted.close();
+        }
+    }
+
+    /**
+     * The journal's disk fills mid-run (the probe's 20 MB tmpfs): the run halted with one error line and no
+     * summary, and the events of ~5,500 applied commands never reached the events file. Now the summary is
+     * printed with a {@code halted:} line, the events file holds the events of every command applied before
+     * the halt, the error says what the journal holds past it and how to go on, and going on as it says ends
+     * on the state of a run that never halted, every event in the two files or in the replay it names.
+     */
+    @Test
+    void shouldSayWhatAHaltedRunAppliedAndShowedAndHowToGoOn() throws Exception
+    {
+        final Path small = dir.resolve("small");
+        final StringBuilder why = new StringBuilder();
+        // The journal of this workload takes about 3.5 MB: it fills 2 MB about half way.
+        final SmallFileSystem mounted = SmallFileSystem.mount(small, "2m", why);
+        assumeTrue(mounted != null, "cannot mount a tmpfs for the journal here: " + why);
+        final Path events = dir.resolve("events.txt");
+        final Path copy = dir.resolve("copy");
+        final Cli.Result run;
+        try
+        {
+            run = Cli.run("run", "-i", commands.toString(), "-d", small.resolve("j").toString(), "--events",
+                events.toString());
+            // What the error says the journal holds is what a restart finds: a copy on a disk with room.
+            copyDirectory(small.resolve("j"), copy);
+        }
+        finally
+        {
+            mounted.close();
+        }
+        assertEquals(1, run.code(), run.toString());
+        assertNoClassName(run);
+        assertTrue(run.value("halted").startsWith("journal position ") && run.value("halted").contains("no room for the " +
+            "journal"), run.toString());
+        assertFalse(run.out().contains("state-hash:"), "the state at the halt is not the journal's\n" + run);
+        final long applied = run.number("last-position");
+        final Matcher said = Pattern.compile("error: the exchange halted: .*\\. Commands up to position " + applied +
+            " are journaled and applied, and their events are in " + Pattern.quote(events.toString()) + " \\((\\d+) " +
+            "lines\\); the journal holds positions up to (\\d+), which a restart applies \\(their events, not shown, are " +
+            "written by 'scripts/exchange replay -d .* --events FILE'\\)\\. Once the cause is mended, run the same " +
+            "command again: it finds where the journal ends in .* and says the --from-line to go on from.*")
+            .matcher(run.err().strip().lines().reduce((first, second) -> second).orElse(""));
+        assertTrue(said.matches(), run.toString());
+        final List<String> shown = Files.readAllLines(events);
+        assertEquals(Long.parseLong(said.group(1)), shown.size());
+        assertTrue(shown.get(shown.size() - 1).startsWith("pos=" + applied + " "), "the events of every applied command");
+        final long journaled = Long.parseLong(said.group(2));
+        assertTrue(journaled >= applied, run.toString());
+
+        // Going on as told: the same command refused with the line to resume from, then run from it.
+        final Cli.Result refused = Cli.run("run", "-i", commands.toString(), "-d", copy.toString(), "--events",
+            dir.resolve("more.txt").toString());
+        assertEquals(1, refused.code(), refused.toString());
+        final Matcher resume = Pattern.compile("--from-line (\\d+)").matcher(refused.err());
+        assertTrue(resume.find(), refused.toString());
+        final Cli.Result rest = Cli.ok("run", "-i", commands.toString(), "-d", copy.toString(), "--events",
+            dir.resolve("more.txt").toString(), "--from-line", resume.group(1));
+        assertEquals(journaled + 1, rest.number("first-position"), rest.toString());
+        final Cli.Result whole = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("whole").toString());
+        assertEquals(whole.value("state-hash"), rest.value("state-hash"));
+        // Every event: the halted run's file, then the replay's of the positions only the journal held, then the rest.
+        final Path all = dir.resolve("all.txt");
+        Cli.ok("replay", "-d", copy.toString(), "--events", all.toString());
+        final List<String> every = Files.readAllLines(all);
+        assertEquals(shown, every.subList(0, shown.size()));
+        final List<String> more = Files.readAllLines(dir.resolve("more.txt"));
+        assertEquals(more, every.subList(every.size() - more.size(), every.size()));
+        assertTrue(every.get(shown.size()).startsWith("pos=" + (applied + 1) + " "), every.get(shown.size()));
+        assertTrue(more.get(0).startsWith("pos=" + (journaled + 1) + " "), more.get(0));
+    }
+
+    private static void copyDirectory(final Path from, final Path to) throws java.io.IOException
+    {
+        try (java.util.stream.Stream<Path> files = Files.walk(from))
+        {
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                Files.copy(file, to.resolve(from.relativize(file).toString()));
+            }
         }
     }
 
