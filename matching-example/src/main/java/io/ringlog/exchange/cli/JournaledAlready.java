@@ -77,9 +77,13 @@ public final class JournaledAlready
     static String check(final Path journalDir, final Path commands, final long fromLine, final boolean append)
         throws IOException
     {
-        if (!Files.isDirectory(journalDir) || !ChronicleJournal.isJournalDirectory(journalDir))
+        if (append)
         {
             return null;
+        }
+        if (!Files.isDirectory(journalDir) || !ChronicleJournal.isJournalDirectory(journalDir))
+        {
+            return fromLine > 1 ? skipsIntoNothing(journalDir, commands, fromLine) : null;
         }
         try (ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context().directory(journalDir)
             .maxPayloadLength(ExchangeRunner.MAX_PAYLOAD).readOnly(true)))
@@ -89,8 +93,29 @@ public final class JournaledAlready
                 // Another run is writing it: the run's own open says so, and nothing here would hold still.
                 return null;
             }
-            return append ? null : refusal(journal, commands, fromLine, Verb.RUN);
+            if (firstCommand(journal) > journal.lastPosition())
+            {
+                return fromLine > 1 ? skipsIntoNothing(journalDir, commands, fromLine) : null;
+            }
+            if (!Files.isRegularFile(commands))
+            {
+                // A pipe gives its lines once: read here to compare, the run would find them gone.
+                return journalDir + " already holds commands, and " + commands + " is not a regular file (a pipe?): " +
+                    "its lines can be read only once, so whether the journal ends with them (a run of it that " +
+                    "stopped) cannot be told without losing them. Run the file itself, or, if none of its commands " +
+                    "is in the journal, add --append (with --from-line N to start at line N)";
+            }
+            return refusal(journal, commands, fromLine, Verb.RUN);
         }
+    }
+
+    /** A --from-line into a journal with no command: lines before it are in no journal here (a mistyped -d?). */
+    private static String skipsIntoNothing(final Path journalDir, final Path commands, final long fromLine)
+    {
+        return journalDir + " holds no command (" + (Files.isDirectory(journalDir) ? "an empty journal" : "it does not " +
+            "exist yet") + "), and --from-line " + fromLine + " would skip lines 1.." + (fromLine - 1) + " of " + commands +
+            ": they are in no journal here. To go on from a run that stopped, give its journal directory (-d); to run " +
+            "the file from line " + fromLine + " into a new journal on purpose, add --append";
     }
 
     /**

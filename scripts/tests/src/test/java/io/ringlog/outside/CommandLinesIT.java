@@ -179,6 +179,27 @@ class CommandLinesIT
             "run/refused/nonexistent (create it first: mkdir -p run/refused/nonexistent)\n", output.err());
         assertFalse(Files.exists(session.resolve("run/refused/nonexistent")), "no directory created");
 
+        // A resume into a journal with no command (a mistyped -d) ran the rest of the file into a new one.
+        shell.run("scripts/exchange generate -n 200 --seed 4 -o run/refused/c.txt", QUICK).expectOk();
+        final Shell.Result typo = refused(1, "scripts/exchange run -i run/refused/c.txt -d run/refused/typo " +
+            "--from-line 150");
+        assertTrue(typo.err().startsWith("error: run/refused/typo holds no command (it does not exist yet), and " +
+            "--from-line 150 would skip lines 1..149 of run/refused/c.txt: they are in no journal here."), typo.toString());
+        assertFalse(Files.exists(session.resolve("run/refused/typo")), "no journal created");
+        // A pipe gives its lines once: the check before a run read them, and then told the user to add --append,
+        // which applied every command a second time.
+        shell.run("head -100 run/refused/c.txt | scripts/exchange run -i /dev/stdin -d run/refused/piped", QUICK)
+            .expectOk();
+        final Shell.Result piped = refused(1, "cat run/refused/c.txt | scripts/exchange run -i /dev/stdin " +
+            "-d run/refused/piped --from-line 101");
+        assertTrue(piped.err().startsWith("error: run/refused/piped already holds commands, and /dev/stdin is not a " +
+            "regular file (a pipe?)"), piped.toString());
+        final Shell.Result appended = shell.run("cat run/refused/c.txt | scripts/exchange run -i /dev/stdin " +
+            "-d run/refused/piped --from-line 101 --append", QUICK).expectOk();
+        final Shell.Result whole = shell.run("scripts/exchange run -i run/refused/c.txt -d run/refused/whole", QUICK)
+            .expectOk();
+        assertEquals(whole.value("state-hash"), appended.value("state-hash"), appended.toString());
+
         final Shell.Result usage = shell.run("scripts/exchange", QUICK);
         assertEquals(2, usage.code(), usage.toString());
         assertEquals("", usage.out(), "a usage error prints nothing a script would read as output\n" + usage);
