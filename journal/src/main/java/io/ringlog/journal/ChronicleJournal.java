@@ -1584,8 +1584,13 @@ public final class ChronicleJournal implements Journal
             final long index = rollCycle.toIndex(cycle, lo);
             if (!tailer.moveToIndex(index))
             {
+                // The binary search found the document by its number: a cycle file that is there and whose index
+                // cannot find it has its index damaged, which a rebuild writes anew.
                 throw new JournalException(position, "the journal has no entry there (Chronicle index 0x" +
-                    Long.toHexString(index) + " not found): the cycle file holding it is missing or damaged");
+                    Long.toHexString(index) + " not found): the cycle file holding it is missing, or its index of the " +
+                    "file is damaged, which 'journal repair -d " + ctx.directory() + " --rebuild' mends: it writes " +
+                    "every cycle file anew, with its entries and a new index (run it without --apply first: it lists " +
+                    "them)");
             }
             return landing;
         }

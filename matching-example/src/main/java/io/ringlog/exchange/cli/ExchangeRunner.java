@@ -7,6 +7,7 @@ import io.ringlog.core.EngineMetrics;
 import io.ringlog.core.InMemoryJournal;
 import io.ringlog.core.InMemorySnapshotStore;
 import io.ringlog.core.Journal;
+import io.ringlog.core.JournalException;
 import io.ringlog.core.ReadOnlyJournal;
 import io.ringlog.core.SnapshotException;
 import io.ringlog.core.SnapshotStore;
@@ -714,6 +715,12 @@ final class ExchangeRunner
             chronicle.close();
             throw new IllegalStateException(missing);
         }
+        final String lost = settings.to() == Long.MAX_VALUE ? snapshotPastTheEnd(chronicle, settings.snapshotsDir()) : null;
+        if (lost != null)
+        {
+            chronicle.close();
+            throw new IllegalStateException(lost);
+        }
         final long target = Math.min(settings.to(), journalLast);
         if (settings.to() > journalLast && settings.to() != Long.MAX_VALUE)
         {
@@ -735,8 +742,84 @@ final class ExchangeRunner
                 throw ex;
             }
         }
-        return replay(forJournal.exchange(), ReadOnlyJournal.upTo(chronicle, target), snapshots, journalLast,
-            settings.events(), err);
+        try
+        {
+            return replay(forJournal.exchange(), ReadOnlyJournal.upTo(chronicle, target), snapshots, journalLast,
+                settings.events(), err);
+        }
+        catch (final RuntimeException ex)
+        {
+            final JournalException damaged = damagedEntry(ex);
+            if (damaged == null)
+            {
+                throw ex;
+            }
+            // An entry that cannot be read: the way out, as the journal tool's refusals give it.
+            throw new IllegalStateException(ExchangeCli.message(ex) + ". 'scripts/exchange replay -d " + dir + " --to " +
+                (damaged.position() - 1) + "' replays the journal before it; 'scripts/journal verify -d " + dir +
+                "' names its cycle file, and 'scripts/journal repair -d " + dir + "' what a repair keeps", ex);
+        }
+    }
+
+    /** The unreadable entry past position 1 that stopped a replay, unless its message says the way out already. */
+    private static JournalException damagedEntry(final Throwable failure)
+    {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause())
+        {
+            if (cause instanceof JournalException journal && journal.position() > 1 &&
+                !String.valueOf(journal.getMessage()).contains("journal repair"))
+            {
+                return journal;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why a replay to the journal's end would not give the journal's state, from its snapshots: one of this
+     * journal taken past its last position means entries up to it were committed and are gone (an older copy
+     * put back beside newer snapshots), as a restart refuses; null if none is, or a writer is at work.
+     */
+    private static String snapshotPastTheEnd(final ChronicleJournal journal, final Path snapshotsDir)
+    {
+        if (snapshotsDir == null || !Files.isDirectory(snapshotsDir) || journal.liveWriter() != null ||
+            !journal.id().known())
+        {
+            return null;
+        }
+        final long last = journal.lastPosition();
+        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(snapshotsDir)
+            .readOnly(true)))
+        {
+            for (final long position : store.positions())
+            {
+                if (position <= last)
+                {
+                    continue;
+                }
+                try
+                {
+                    if (journal.id().equals(store.read(position).journalId()))
+                    {
+                        return "the journal in " + journal.directory() + " ends at position " + last + ", but a " +
+                            "snapshot of it was taken at position " + position + ": entries " + (last + 1) + ".." +
+                            position + " were committed and are not in it (an older copy of the journal put back, or a " +
+                            "cycle file lost), so its end is not its state. 'scripts/exchange replay -d " +
+                            journal.directory() + " --to " + last + "' replays what it holds; restore the missing files " +
+                            "for the rest";
+                    }
+                }
+                catch (final RuntimeException unreadable)
+                {
+                    // A damaged snapshot says nothing of the journal: recovery skips it, and says so.
+                }
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            return null;
+        }
+        return null;
     }
 
     /** Replays an in-memory run's journal from position 1. */

@@ -206,10 +206,17 @@ class ExchangeIntegrityTest
 
         deleteJournalFiles(journal);
         copyJournalFiles(backup, journal);
-        // A replay reads it (read-only, nothing refused) but says which snapshots it passes over and why.
-        final Cli.Result replayed = Cli.ok("replay", "-d", journal.toString());
-        assertTrue(replayed.err().contains("snapshot-skipped: " + newest + " (snapshot at position " + newest + " is " +
-            "past the journal's last position 2001"), replayed.toString());
+        // A replay to the end refuses, as a restart does: it gave the state as of 2001 as the journal's, exit 0.
+        final Cli.Result whole = Cli.run("replay", "-d", journal.toString());
+        assertEquals(1, whole.code(), whole.toString());
+        assertEquals("error: the journal in " + journal + " ends at position 2001, but a snapshot of it was taken at " +
+            "position " + newest + ": entries 2002.." + newest + " were committed and are not in it (an older copy of " +
+            "the journal put back, or a cycle file lost), so its end is not its state. 'scripts/exchange replay -d " +
+            journal + " --to 2001' replays what it holds; restore the missing files for the rest", whole.err().strip());
+        // As told: read-only, it says which snapshots it passes over and why.
+        final Cli.Result replayed = Cli.ok("replay", "-d", journal.toString(), "--to", "2001");
+        assertTrue(replayed.err().contains("snapshot-skipped") || replayed.value("snapshot-position").equals("0"),
+            replayed.toString());
         assertEquals("0", replayed.value("snapshot-position"), "the 3 snapshots kept are all past the journal's end");
         final Cli.Result refused = Cli.inChildJvm(60, dir.resolve("refused.log"), "run", "-i", secondHalf.toString(),
             "-d", journal.toString(), "--append");
@@ -250,6 +257,10 @@ class ExchangeIntegrityTest
         final Cli.Result replay = Cli.inChildJvm(60, dir.resolve("replay.log"), "replay", "-d", journal.toString());
         assertEquals(1, replay.code(), replay.toString());
         assertTrue(replay.out().contains("journal position 3000: checksum mismatch"), replay.toString());
+        // The way out, as other refusals give it: the state before it, and the tools that name the file and the cut.
+        assertTrue(replay.out().contains("'scripts/exchange replay -d " + journal + " --to 2999' replays the journal " +
+            "before it; 'scripts/journal verify -d " + journal + "' names its cycle file"), replay.toString());
+        assertEquals(Cli.ok("replay", "-d", journal.toString(), "--to", "2999").value("last-position"), "2999");
         assertFalse(replay.out().contains("Exception") || replay.out().contains("\tat "), replay.toString());
     }
 
