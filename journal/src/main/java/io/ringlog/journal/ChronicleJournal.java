@@ -548,9 +548,10 @@ public final class ChronicleJournal implements Journal
         {
             final String positions = newest > 0 && scan.unsplit == 0 ? ", positions " + (newest - scan.entries + 1) +
                 ".." + newest : "";
-            found = "Its entries do not depend on the header, and the walk past the damage found " + scan.entries +
-                " whole entries" + positions + ": 'journal repair -d " + directory + "' writes the file anew with a " +
-                "new header and every one of them (run it without --apply first: it lists what it does)";
+            found = (scan.documentDamage != null && scan.documentDamage.equals(scan.headerDamage) ? "Its entries are " +
+                "whole" : "Its entries do not depend on the header") + ", and the walk past the damage found " +
+                scan.entries + " whole entries" + positions + ": 'journal repair -d " + directory + "' writes the file " +
+                "anew with a new header and every one of them (run it without --apply first: it lists what it does)";
         }
         return "cycle file " + scan.file + " cannot be read by Chronicle Queue: " + scan.headerDamage + ". " + found;
     }

@@ -61,8 +61,17 @@ final class CycleFileScan
     long entries;
     /** Whole data documents: what Chronicle's index of the file counts. */
     long documents;
+    /** Zero bytes after a zero header word that say the data ends there, where a damaged length word may point. */
+    private static final int ZEROS_AT_THE_END = 256;
+
     /** Documents that did not split into entries by their headers (damaged): each hides how many it held. */
     long unsplit;
+    /**
+     * The first document whose Chronicle header word is damaged (its length, or its metadata flag) while its
+     * entries are whole, which the walk read past; null if none. Reported as {@link #headerDamage}: Chronicle
+     * cannot read the file, and a rebuild writes it anew with every entry.
+     */
+    String documentDamage;
     /** Offset of the header after the last whole document (or of the cut one). */
     long end;
     End state;
@@ -155,6 +164,10 @@ final class CycleFileScan
                 // Not damage: a writer appending while this read (the header's two halves, or after the walk).
                 scan.headerDamage = null;
             }
+            if (scan.headerDamage == null && scan.documentDamage != null)
+            {
+                scan.headerDamage = scan.documentDamage;
+            }
             return scan;
         }
     }
@@ -199,6 +212,49 @@ final class CycleFileScan
                 return;
             }
             final int documentLength = word & LENGTH_MASK;
+            if ((word & META_DATA) == 0 && offset >= from && !splitsExactly(reader, offset + 4, documentLength))
+            {
+                // Its entries end elsewhere than its length word says: where a whole next document starts there,
+                // the word is damaged (Chronicle would read on from the wrong byte), and the walk goes on from there.
+                final long entriesEnd = entriesEnd(reader, offset + 4);
+                final long next = (entriesEnd + 3) & ~3L;
+                // Only where the length word leads nowhere: one that leads to the next document is whole, and the
+                // damage is inside an entry (a length in its header), which the entry's own checks name.
+                if (entriesEnd != offset + 4 + documentLength && entriesEnd > offset + 4 && documentAt(reader, next) &&
+                    !documentAt(reader, (offset + 4 + documentLength + 3) & ~3L))
+                {
+                    documentDamage("the length word of its document at byte " + offset + " is damaged: it says " +
+                        documentLength + " bytes, where the document's entries take " + (entriesEnd - offset - 4) +
+                        " (the next document starts at byte " + next + "): Chronicle would read on from the wrong byte");
+                    if (offset == writeAt)
+                    {
+                        writeIndex = documents;
+                    }
+                    lastDataOffset = offset;
+                    documents++;
+                    splitDocument(reader, offset, (int)(entriesEnd - offset - 4), visitor, false);
+                    offset = next;
+                    continue;
+                }
+            }
+            if ((word & META_DATA) != 0 && offset >= from && documentLength >= CommandCodec.LEGACY_HEADER_LENGTH &&
+                offset + 4 + documentLength <= length && (reader.intAt(offset + 4) & 0xFF) != CycleHeader.EVENT_NAME &&
+                splitsExactly(reader, offset + 4, documentLength))
+            {
+                // Whole entries in a document marked as Chronicle's metadata: its header's flag is damaged, and
+                // Chronicle's readers pass over the entries. They are counted as the data they are.
+                documentDamage("its document at byte " + offset + " holds whole entries but is marked as Chronicle's " +
+                    "metadata (its header word is damaged): Chronicle's readers would pass over them");
+                if (offset == writeAt)
+                {
+                    writeIndex = documents;
+                }
+                lastDataOffset = offset;
+                documents++;
+                splitDocument(reader, offset, documentLength, visitor, false);
+                offset = (offset + 4 + documentLength + 3) & ~3L;
+                continue;
+            }
             if (offset + 4 + documentLength > length)
             {
                 end = offset;
@@ -293,6 +349,104 @@ final class CycleFileScan
             }
         }
         return null;
+    }
+
+    private void documentDamage(final String damage)
+    {
+        if (documentDamage == null)
+        {
+            documentDamage = damage;
+        }
+    }
+
+    /** The length of an entry starting at {@code at} by its header, or -1 where no entry's header is there. */
+    private int entryLength(final Reader reader, final long at, final long limit) throws IOException
+    {
+        if (at + CommandCodec.LEGACY_HEADER_LENGTH > limit)
+        {
+            return -1;
+        }
+        final int magic = reader.intAt(at + CommandCodec.MAGIC_OFFSET);
+        final int headerLength = magic == CommandCodec.MAGIC ? CommandCodec.HEADER_LENGTH :
+            magic == CommandCodec.LEGACY_MAGIC ? CommandCodec.LEGACY_HEADER_LENGTH : -1;
+        if (headerLength < 0 || at + headerLength > limit)
+        {
+            return -1;
+        }
+        final int payloadLength = reader.intAt(at + CommandCodec.PAYLOAD_LENGTH_OFFSET);
+        return payloadLength < 0 || at + headerLength + payloadLength > limit ? -1 : headerLength + payloadLength;
+    }
+
+    /** Whether the {@code length} bytes at {@code start} are whole entries back to back, one or more. */
+    private boolean splitsExactly(final Reader reader, final long start, final int length) throws IOException
+    {
+        final long end = start + length;
+        if (length == 0 || end > this.length)
+        {
+            return false;
+        }
+        long at = start;
+        while (at < end)
+        {
+            final int entry = entryLength(reader, at, end);
+            if (entry <= 0)
+            {
+                return false;
+            }
+            at += entry;
+        }
+        return true;
+    }
+
+    /** Where the run of whole entries from {@code start} ends, whatever a length word says (at most the file's end). */
+    private long entriesEnd(final Reader reader, final long start) throws IOException
+    {
+        long at = start;
+        int entry;
+        while ((entry = entryLength(reader, at, length)) > 0)
+        {
+            at += entry;
+        }
+        return at;
+    }
+
+    /**
+     * Whether a document Chronicle could have written starts at {@code offset}, and another after it: the end of
+     * the data (zeros from there), Chronicle's end-of-file marker, its metadata by its name, or a data document of
+     * whole entries. A file's end is none (a file cut there ends inside a document, not at one).
+     */
+    private boolean documentAt(final Reader reader, final long offset) throws IOException
+    {
+        return documentAt(reader, offset, true);
+    }
+
+    private boolean documentAt(final Reader reader, final long offset, final boolean andTheNext) throws IOException
+    {
+        if (offset + 4 > length)
+        {
+            return false;
+        }
+        final int word = reader.intAt(offset);
+        if (word == END_OF_DATA)
+        {
+            return true;
+        }
+        if (word == 0)
+        {
+            // The end of the data: nothing written after it (a zero inside an entry is followed by more of it).
+            return !reader.anyNonZero(offset + 4, Math.min(length, offset + 4 + ZEROS_AT_THE_END));
+        }
+        if ((word & NOT_COMPLETE) != 0)
+        {
+            return false;
+        }
+        final int documentLength = word & LENGTH_MASK;
+        if ((word & META_DATA) != 0)
+        {
+            return documentLength >= 1 && offset + 5 <= length && (reader.intAt(offset + 4) & 0xFF) == CycleHeader.EVENT_NAME;
+        }
+        return splitsExactly(reader, offset + 4, documentLength) &&
+            (!andTheNext || documentAt(reader, (offset + 4 + documentLength + 3) & ~3L, false));
     }
 
     /**

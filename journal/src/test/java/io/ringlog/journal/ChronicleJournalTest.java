@@ -258,9 +258,10 @@ class ChronicleJournalTest
     }
 
     /**
-     * A flag flipped in a Chronicle document's header mid-file: the walk of the file passes over that
-     * document, and counts fewer than Chronicle's index. The failure says so without naming a position
-     * (not "position 0"), and sends the user to repair's dry run.
+     * A flag flipped in a Chronicle document's header mid-file, so Chronicle's readers would pass over its
+     * entries: the walk finds the entries whole in it, and the failure says which document, without naming a
+     * position (not "position 0"), and that a repair writes the file anew with every entry (it used to count
+     * one document fewer than Chronicle's index and send the user to a cut, which lost entries and did not mend it).
      */
     @Test
     void shouldSayAfterWhichPositionADamagedDocumentHeaderLeavesTheFileWhole() throws Exception
@@ -273,16 +274,18 @@ class ChronicleJournalTest
         // Entries 41..50 are one document (a commit every 10): its 4-byte header lies just before entry 41.
         JournalTesting.flip(file, JournalTesting.entryOffset(file, 40) - 1, 0x40);
         final JournalException ex = assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
-        assertTrue(ex.getMessage().startsWith("cycle file " + file + " holds 10 whole documents but Chronicle's index " +
-            "of it counts 11: a document header in it is damaged (the file's first position is 1). 'journal repair -d " +
-            dir + " --truncate-after N' keeps the positions up to N: run it without --apply first"), ex.getMessage());
+        assertTrue(ex.getMessage().startsWith("cycle file " + file + " cannot be read by Chronicle Queue: its document " +
+            "at byte " + (JournalTesting.entryOffset(file, 40) - 4) + " holds whole entries but is marked as Chronicle's " +
+            "metadata (its header word is damaged): Chronicle's readers would pass over them. Its entries are whole, " +
+            "and the walk past the damage found 100 whole entries, positions 1..100: 'journal repair -d " + dir + "'"),
+            ex.getMessage());
         assertFalse(ex.getMessage().contains("journal position 0"), "no position it cannot stand behind");
     }
 
     /**
-     * A high bit flipped in a document header's length in an older cycle file: the walk reads it as a
-     * document that runs past the file's end. That file is not the newest, so the message says a damaged
-     * header is as likely as a cut, and names the last position before it.
+     * A high bit flipped in a document header's length in an older cycle file, so that it claims to run past
+     * the file's end: the walk finds where its entries end and the next document starts, and says the length
+     * word is damaged, the entries whole (it used to call the file cut after position 50 and offer a cut).
      */
     @Test
     void shouldSayADocumentThatRunsPastTheEndOfAnOlderFileMayBeADamagedHeader() throws Exception
@@ -300,11 +303,10 @@ class ChronicleJournalTest
         JournalTesting.flip(older, JournalTesting.entryOffset(older, 40) - 1, 0x20);
         final JournalException ex = assertThrows(JournalException.class,
             () -> ChronicleJournal.open(context(dir).readOnly(true)));
-        // Entries 41..50 are whole inside the document that claims too much: the walk keeps them, as for a cut.
-        assertEquals(51, ex.position(), ex.getMessage());
-        assertTrue(ex.getMessage().contains("cycle file " + older + " is cut short") && ex.getMessage().contains(
-            "after position 50 (truncated, or copied only in part, or a document header in it is damaged") &&
-            ex.getMessage().contains("--truncate-after 50"), ex.getMessage());
+        assertTrue(ex.getMessage().startsWith("cycle file " + older + " cannot be read by Chronicle Queue: the length " +
+            "word of its document at byte " + (JournalTesting.entryOffset(older, 40) - 4) + " is damaged: it says ") &&
+            ex.getMessage().contains("the walk past the damage found 100 whole entries, positions 1..100: 'journal " +
+            "repair -d " + dir + "' writes the file anew"), ex.getMessage());
     }
 
     /**

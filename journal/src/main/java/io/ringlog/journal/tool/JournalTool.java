@@ -683,9 +683,20 @@ public final class JournalTool implements Callable<Integer>
                 }
                 if (!repair.changesAnything())
                 {
-                    out.println(truncateAfter == null && !newIdentity ? "status: nothing to repair (no cycle file's " +
-                        "header is damaged; --truncate-after cuts the journal after a position, --new-identity replaces a " +
-                        "lost ringlog.meta)" : "status: nothing to repair");
+                    // Nothing this repair does; but a journal verify refuses is not one with nothing to repair.
+                    final List<String> problems = problems(directory, snapshotDir);
+                    if (!problems.isEmpty())
+                    {
+                        problems.forEach((problem) -> out.println("problem: " + problem));
+                        out.println("status: problems that this repair does not mend" + (truncateAfter == null &&
+                            !newIdentity && !rebuild ? " without an option: each problem above says what does " +
+                            "(--truncate-after P cuts the journal after a position, --rebuild writes every cycle file " +
+                            "anew, --new-identity replaces a lost ringlog.meta)" : ": each says what does"));
+                        return PROBLEM;
+                    }
+                    out.println(truncateAfter == null && !newIdentity ? "status: nothing to repair (verify finds no " +
+                        "problem; --truncate-after cuts the journal after a position, --new-identity replaces a lost " +
+                        "ringlog.meta)" : "status: nothing to repair");
                     return OK;
                 }
                 if (!apply)
@@ -704,9 +715,41 @@ public final class JournalTool implements Callable<Integer>
                 {
                     CliSupport.removeHook(stopped);
                 }
+                // What it did is checked as verify checks a journal: "repaired" is said only of one that reads whole.
+                final List<String> left = problems(directory, snapshotDir);
+                if (!left.isEmpty())
+                {
+                    left.forEach((problem) -> out.println("problem: " + problem));
+                    out.println("status: changed as listed, but the journal still has the problems above (each says " +
+                        "what mends it); it is not repaired");
+                    return PROBLEM;
+                }
                 out.println("status: repaired");
                 return OK;
             }
+        }
+
+        /** What 'journal verify' finds wrong with the journal in {@code dir}, in its words; empty if nothing. */
+        private static List<String> problems(final Path dir, final Path snapshotDir)
+        {
+            final java.io.StringWriter verified = new java.io.StringWriter();
+            final List<String> args = new ArrayList<>(List.of("verify", "-d", dir.toString()));
+            if (snapshotDir != null)
+            {
+                args.addAll(List.of("--snapshots", snapshotDir.toString()));
+            }
+            final java.io.StringWriter refused = new java.io.StringWriter();
+            final int code = run(new PrintWriter(verified), new PrintWriter(refused), args.toArray(String[]::new));
+            final List<String> problems = new ArrayList<>();
+            verified.toString().lines().filter((line) -> line.startsWith("problem: "))
+                .forEach((line) -> problems.add(line.substring("problem: ".length())));
+            refused.toString().lines().filter((line) -> line.startsWith("error: "))
+                .forEach((line) -> problems.add(line.substring("error: ".length())));
+            if (code != OK && problems.isEmpty())
+            {
+                problems.add("'journal verify -d " + dir + "' exits " + code);
+            }
+            return problems;
         }
     }
 

@@ -386,8 +386,132 @@ class RepairTest
         assertEquals(0, verify.code, verify.toString());
         final Tool nothing = tool("repair", "-d", dir.toString());
         assertEquals(0, nothing.code, nothing.toString());
-        assertTrue(nothing.out.endsWith("status: nothing to repair (no cycle file's header is damaged; --truncate-after " +
-            "cuts the journal after a position, --new-identity replaces a lost ringlog.meta)\n"), nothing.toString());
+        assertTrue(nothing.out.endsWith("status: nothing to repair (verify finds no problem; --truncate-after cuts the " +
+            "journal after a position, --new-identity replaces a lost ringlog.meta)\n"), nothing.toString());
+    }
+
+    /**
+     * A damaged Chronicle header word of one document in the middle of a file (the probe's flipped byte): its
+     * length, so Chronicle reads on from the wrong byte, or its metadata flag, so readers pass over its entries.
+     * It was called a file cut short, or a count off by one, with a last whole position that was wrong, and the
+     * forced cuts the tools pointed to said "repaired" of journals still unreadable. The walk now finds where the
+     * document's entries really end (the next document starts there), names the damage, and a repair with no
+     * option writes the file anew with every entry: the journal reads whole, as written.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"1, 2, the length word of its document at byte",
+        "3, 64, holds whole entries but is marked as Chronicle's metadata"})
+    void shouldRebuildAFileWhoseDocumentHeaderIsDamagedKeepingEveryEntry(final int at, final int mask, final String named)
+        throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            for (long position = 1; position <= 3_000; position++)
+            {
+                journal.append(JournalTesting.command(position, 1, 1, position));
+                if (position % 10 == 0)
+                {
+                    journal.commit();
+                }
+            }
+        }
+        final Path file = cycleFile(dir, 0);
+        final List<Long> documents = dataDocuments(file);
+        final long document = documents.get(documents.size() / 2);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(document + at);
+            final int b = raf.read();
+            raf.seek(document + at);
+            raf.write(b ^ mask);
+        }
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("problem: cycle file " + file + " cannot be read by Chronicle Queue: ") &&
+            verify.out.contains(named) && verify.out.contains("byte " + document) && verify.out.contains("Its entries " +
+            "are whole, and the walk past the damage found 3000 whole entries, positions 1..3000: 'journal repair -d " +
+            dir + "' writes the file anew"), verify.toString());
+
+        final Tool dry = tool("repair", "-d", dir.toString());
+        assertEquals(0, dry.code, dry.toString());
+        assertTrue(dry.out.contains("rebuild-file: " + file + " (") && dry.out.contains("written anew with all of its " +
+            "3000 entries, positions 1..3000)\n") && dry.out.contains("status: dry run"), dry.toString());
+        final Tool applied = tool("repair", "-d", dir.toString(), "--apply");
+        assertEquals(0, applied.code, applied.toString());
+        assertTrue(applied.out.endsWith("status: repaired\n"), applied.toString());
+        final Tool after = tool("verify", "-d", dir.toString());
+        assertEquals(0, after.code, after.toString());
+        assertTrue(after.out.contains("last-position: 3000\ncommitted-position: 3000\n"), after.toString());
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true));
+             io.ringlog.core.JournalReader reader = journal.reader(1))
+        {
+            final io.ringlog.core.Command entry = new io.ringlog.core.Command(JournalTesting.MAX_PAYLOAD);
+            for (long position = 1; position <= 3_000; position++)
+            {
+                assertTrue(reader.next(entry), "position " + position);
+                assertEquals(position * 10, entry.correlationId(), "position " + position);
+            }
+        }
+    }
+
+    /**
+     * A journal verify refuses is not one with "nothing to repair": a repair without an option says the
+     * problems and that each names what mends it, exit 1 (it said "nothing to repair", exit 0).
+     */
+    @Test
+    void shouldNotSayNothingToRepairOfAJournalVerifyRefuses() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            for (long position = 1; position <= 100; position++)
+            {
+                journal.append(JournalTesting.command(position, 1, 1, position));
+                journal.commit();
+            }
+        }
+        // The newest entry's payload: its checksum fails.
+        final Path file = cycleFile(dir, 0);
+        final List<Long> documents = dataDocuments(file);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            final long at = documents.get(documents.size() - 1) + 4 + 64 + 2;
+            raf.seek(at);
+            final int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0x10);
+        }
+        final Tool nothing = tool("repair", "-d", dir.toString());
+        assertEquals(1, nothing.code, nothing.toString());
+        assertTrue(nothing.out.contains("problem: journal position 100: checksum mismatch") &&
+            nothing.out.contains("--truncate-after 99") && nothing.out.endsWith("status: problems that this repair " +
+            "does not mend without an option: each problem above says what does (--truncate-after P cuts the journal " +
+            "after a position, --rebuild writes every cycle file anew, --new-identity replaces a lost ringlog.meta)\n"),
+            nothing.toString());
+    }
+
+    /** The offsets of a cycle file's data documents, walked by their Chronicle header words. */
+    private static List<Long> dataDocuments(final Path file) throws Exception
+    {
+        final byte[] bytes = Files.readAllBytes(file);
+        final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        final List<Long> documents = new java.util.ArrayList<>();
+        int offset = 0;
+        while (offset + 4 <= bytes.length)
+        {
+            final int word = buffer.getInt(offset);
+            if (word == 0)
+            {
+                break;
+            }
+            if ((word & 0x4000_0000) == 0)
+            {
+                documents.add((long)offset);
+            }
+            offset = (offset + 4 + (word & 0x3FFF_FFFF) + 3) & ~3;
+        }
+        return documents;
     }
 
     private static ChronicleJournal.Context context(final Path dir)
