@@ -75,6 +75,13 @@ final class RunCommand implements Callable<Integer>
             "to the line before --from-line (it says the line to resume from otherwise).")
     boolean append;
 
+    @Option(names = "--strict",
+        description = "Exit 1 when a line of the file was malformed or a command failed (the exchange threw on it), " +
+            "after the whole run and its summary, for scripts that must tell a clean run from one that skipped " +
+            "something. Rejected commands are answers, not failures. Without it such a run exits 0, its summary " +
+            "and stderr saying what was skipped.")
+    boolean strict;
+
     @Override
     public Integer call() throws Exception
     {
@@ -156,6 +163,15 @@ final class RunCommand implements Callable<Integer>
                     "journaled and applied, so do not run " + (result.stopped() ? "those lines" : "the file") + " again: " +
                     "`scripts/exchange replay -d " + journalDir + " --events FILE` writes every event of the journal, " +
                     "from position 1, to a file on a disk with room"));
+                return ExchangeCli.FAILED;
+            }
+            if (strict && (result.malformed() > 0 || result.failed() > 0))
+            {
+                err.println("error: --strict: " + (result.malformed() > 0 ? result.malformed() + " malformed line" +
+                    (result.malformed() == 1 ? "" : "s") + " (above) skipped" : "") + (result.malformed() > 0 &&
+                    result.failed() > 0 ? ", and " : "") + (result.failed() > 0 ? result.failed() + " command" +
+                    (result.failed() == 1 ? "" : "s") + " failed (the exchange threw)" : "") + "; every other command " +
+                    "of the file is journaled and applied, so running it again would apply them a second time");
                 return ExchangeCli.FAILED;
             }
             return ExchangeCli.OK;

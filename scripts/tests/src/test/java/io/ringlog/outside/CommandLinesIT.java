@@ -251,6 +251,19 @@ class CommandLinesIT
         assertEquals("1", result.value("last-position"), "the exchange's settings");
         assertTrue(result.err().contains("note: no command of run/malformed/commands.txt was published: all 4 of its " +
             "command lines are malformed"), result.toString());
+
+        // A script that must tell a clean run from one that skipped lines: --strict, exit 1 after the summary.
+        shell.run("printf 'deposit acct=1 asset=0 amount=100\nbuy 10 AAPL\n' > run/malformed/some.txt", QUICK)
+            .expectOk();
+        final Shell.Result strict = shell.run("scripts/exchange run --strict -i run/malformed/some.txt -d " +
+            "run/malformed/strict", QUICK);
+        assertEquals(1, strict.code(), strict.toString());
+        assertEquals("1", strict.value("malformed"), strict.toString());
+        assertTrue(strict.err().contains("error: --strict: 1 malformed line (above) skipped; every other command of " +
+            "the file is journaled and applied"), strict.toString());
+        UserOutput.assertNoStackTrace(strict);
+        shell.run("printf 'deposit acct=1 asset=0 amount=100\n' > run/malformed/clean.txt", QUICK).expectOk();
+        shell.run("scripts/exchange run --strict -i run/malformed/clean.txt -d run/malformed/clean", QUICK).expectOk();
     }
 
     /** Runs a command that must fail with {@code code}, saying why in one line, without a stack trace or class name. */
