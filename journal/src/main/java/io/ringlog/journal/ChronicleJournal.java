@@ -318,7 +318,7 @@ public final class ChronicleJournal implements Journal
      * could not claim, say): where that file is there, say that it may be the cause, and that it holds
      * nothing of the journal's own (the next writer makes it again).
      */
-    private static String chronicleMetadataHint(final Path directory)
+    static String chronicleMetadataHint(final Path directory)
     {
         final Path table = directory.resolve("metadata.cq4t");
         return Files.exists(table) ? ". If no other process has the journal open, " + table + " may be damaged: it " +

@@ -121,7 +121,9 @@ public final class JournalRepair implements AutoCloseable
             {
                 throw (JournalException)ex;
             }
-            throw new JournalException("cannot plan a repair of " + directory + ": " + ChronicleJournal.describe(ex), ex);
+            // What Chronicle could not read may be its own table, which a repair leaves alone: say how to mend it.
+            throw new JournalException("cannot plan a repair of " + directory + ": " + ChronicleJournal.describe(ex) +
+                ChronicleJournal.chronicleMetadataHint(directory), ex);
         }
         return repair;
     }
