@@ -117,6 +117,11 @@ final class DemoCommand implements Callable<Integer>
         final ExchangeRunner.RunSettings settings = RunCommand.settings(commandFile, inMemory ? null : journalDir,
             null, null, engine, Durability.MEMORY_MAPPED, Duration.ofMillis(10), 0, inMemory, 1, false);
         final ExchangeRunner.RunResult run = ExchangeRunner.run(settings, err);
+        if (run.halt() != null)
+        {
+            // A demo that halted (its in-memory journal filled the heap, say) has nothing to compare a replay with.
+            throw new IllegalStateException("the engine halted: " + ExchangeCli.message(run.halt()));
+        }
         err.printf(Locale.ROOT, "demo: ran them in %.1f s; replaying the journal into a fresh exchange%n", run.nanos() / 1e9);
 
         final ExchangeRunner.ReplayResult replay = inMemory ? ExchangeRunner.replay(run, err) :

@@ -97,7 +97,7 @@ public final class JournaledAlready
             {
                 return fromLine > 1 ? skipsIntoNothing(journalDir, commands, fromLine) : null;
             }
-            if (!Files.isRegularFile(commands))
+            if (readOnce(commands))
             {
                 // A pipe gives its lines once: read here to compare, the run would find them gone.
                 return journalDir + " already holds commands, and " + commands + " is not a regular file (a pipe?): " +
@@ -106,6 +106,24 @@ public final class JournaledAlready
                     "is in the journal, add --append (with --from-line N to start at line N)";
             }
             return refusal(journal, commands, fromLine, Verb.RUN);
+        }
+    }
+
+    /**
+     * Whether {@code file} gives its lines only once: a pipe or a socket ({@code -i /dev/stdin} fed by one, a
+     * process substitution), which the comparison before a run would drain. A regular file, or a device such
+     * as /dev/null, reads the same again.
+     */
+    private static boolean readOnce(final Path file)
+    {
+        try
+        {
+            final int type = ((Integer)Files.getAttribute(file, "unix:mode")) & 0xF000;
+            return type == 0x1000 || type == 0xC000;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return !Files.isRegularFile(file);
         }
     }
 
