@@ -413,8 +413,10 @@ public final class Engine implements AutoCloseable
      * listeners, then stops the threads and closes snapshot store, replicator and journal, in that
      * order. Idempotent.
      *
-     * @throws EngineHaltedException if the engine had halted (the stages are closed all the same): the
-     *                               message says up to which position commands were accepted and applied.
+     * @throws EngineHaltedException if the engine had halted (the stages are closed all the same, once the
+     *                               listeners were given the events of the commands applied before the halt,
+     *                               for up to {@code closeTimeout}): the message says up to which position
+     *                               commands were accepted and applied.
      * @throws DrainTimeoutException if the drain took longer than {@code closeTimeout}: the stages stopped
      *                               where they were, and it says whether commands were left unapplied.
      * @throws IllegalStateException if a stage's thread did not stop within a further {@code closeTimeout}
