@@ -66,6 +66,9 @@ class JournalFailureTest
                 " was committed");
         }
         assertTrue(sm.count() <= journal.lastPosition(), "only committed commands were applied: " + sm.count());
+        // And every command applied before the halt was shown: close gives the listeners the events left in the ring.
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, sm.count()).boxed().toList(),
+            listener.events().stream().map(CollectingListener.Seen::position).toList(), "one event per applied command");
         assertThrows(IllegalStateException.class, () -> engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8));
     }
 }
