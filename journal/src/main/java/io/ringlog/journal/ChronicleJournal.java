@@ -489,6 +489,7 @@ public final class ChronicleJournal implements Journal
                 FileErrors.describe(ex, ctx.directory()), ex);
         }
         long previousNewest = 0;
+        CycleFileScan previous = null;
         final CycleFileScan newestFile = scans.isEmpty() ? null : scans.lastEntry().getValue();
         for (final CycleFileScan scan : scans.values())
         {
@@ -496,6 +497,18 @@ public final class ChronicleJournal implements Journal
             if (scan.headerDamage != null)
             {
                 throw new JournalException(damagedHeader(ctx.directory(), scan, newest, previousNewest));
+            }
+            if (previous != null && (previous.state == CycleFileScan.End.OPEN ||
+                previous.state == CycleFileScan.End.TORN) && previous.entries > 0 &&
+                scan.entries > 0 && newest - scan.entries == previousNewest)
+            {
+                // Chronicle rolls a file by writing its end-of-file marker before the next file's first entry.
+                throw new JournalException(previousNewest + 1, "cycle file " + previous.file + " has no end-of-file " +
+                    "marker after its last entry, position " + previousNewest + ", though the next file, " +
+                    scan.file.getFileName() + ", goes on from position " + (previousNewest + 1) + ": Chronicle's " +
+                    "readers stop there (a writer killed as it rolled, a copy, or a cut at the end of its data). " +
+                    "'journal repair -d " + ctx.directory() + "' writes the file anew with every entry and the marker " +
+                    "(run it without --apply first: it lists what it does)");
             }
             if (scan.cut())
             {
@@ -525,6 +538,10 @@ public final class ChronicleJournal implements Journal
                 throw newest > 0 ? new JournalException(newest + 1, message) : new JournalException(message);
             }
             previousNewest = newest;
+            if (scan.entries > 0)
+            {
+                previous = scan;
+            }
         }
         return scans;
     }

@@ -192,6 +192,25 @@ final class CycleFileScan
                 return;
             }
             final int word = reader.intAt(offset);
+            if ((word == 0 || (word & NOT_COMPLETE) != 0) && offset >= from && wholeBeforeADocument(reader, offset))
+            {
+                // A header word lost (zeroed, or left as if being written) in front of whole entries that another
+                // document follows: damage, not the end of the data or a writer's torn document (nothing follows those).
+                final long entriesEnd = entriesEnd(reader, offset + 4);
+                documentDamage("the header word of its document at byte " + offset + " is damaged (it reads 0x" +
+                    Integer.toHexString(word) + ", as " + (word == 0 ? "the end of the data" : "a document being " +
+                    "written") + "), though whole entries follow it and another document after them, at byte " +
+                    ((entriesEnd + 3) & ~3L) + ": Chronicle's readers would stop there");
+                if (offset == writeAt)
+                {
+                    writeIndex = documents;
+                }
+                lastDataOffset = offset;
+                documents++;
+                splitDocument(reader, offset, (int)(entriesEnd - offset - 4), visitor, false);
+                offset = (entriesEnd + 3) & ~3L;
+                continue;
+            }
             if (word == 0)
             {
                 end = offset;
@@ -357,6 +376,22 @@ final class CycleFileScan
         {
             documentDamage = damage;
         }
+    }
+
+    /**
+     * Whether whole entries start right after the header word at {@code offset}, and a document follows them:
+     * one with a header of its own (data, Chronicle's metadata, or its end-of-file marker), not the zeros past
+     * the data that follow a writer's last, torn document.
+     */
+    private boolean wholeBeforeADocument(final Reader reader, final long offset) throws IOException
+    {
+        final long entriesEnd = entriesEnd(reader, offset + 4);
+        if (entriesEnd <= offset + 4)
+        {
+            return false;
+        }
+        final long next = (entriesEnd + 3) & ~3L;
+        return next + 4 <= length && reader.intAt(next) != 0 && documentAt(reader, next);
     }
 
     /** The length of an entry starting at {@code at} by its header, or -1 where no entry's header is there. */

@@ -309,8 +309,28 @@ public final class JournalRepair implements AutoCloseable
         {
             final CycleFileScan scan = scans.get(i);
             final Path file = files.get(i);
-            if (scan.headerDamage == null && !rebuildAll || deleteFiles.contains(file) || file.equals(rewriteFile))
+            final long first = firsts.get(i);
+            final long nextFirst = nextFirst(i, scans, firsts);
+            // An older file whose data ends without Chronicle's end-of-file marker, the next file going on from its
+            // last entry: readers stop at its end (a writer killed as it rolled, a copy, a cut on a boundary).
+            final boolean noEndMarker = scan.headerDamage == null && (scan.state == CycleFileScan.End.OPEN ||
+                scan.state == CycleFileScan.End.TORN) &&
+                scan.entries > 0 && nextFirst > 0 && first + scan.entries == nextFirst;
+            if (scan.headerDamage == null && !rebuildAll && !noEndMarker || deleteFiles.contains(file) ||
+                file.equals(rewriteFile))
             {
+                continue;
+            }
+            if (nextFirst > 0 && scan.entries > 0 && first + scan.entries < nextFirst)
+            {
+                // The walk stopped before the file's end (damage it cannot step over): a rebuild would copy only what
+                // it found, and drop the whole entries past the damage, which the next file shows were there.
+                refusals.add(file + " cannot be rebuilt as it is: the walk of it stops at byte " + scan.end + " after " +
+                    scan.entries + " entries, positions " + first + ".." + (first + scan.entries - 1) + ", but the next " +
+                    "file starts at position " + nextFirst + ": positions " + (first + scan.entries) + ".." +
+                    (nextFirst - 1) + " lie past damage the walk cannot step over, and a rebuild would drop them. " +
+                    "Restore the file from a copy; or cut the journal before them with --truncate-after " +
+                    (first + scan.entries - 1) + " --force (run it without --apply first: it lists what it drops)");
                 continue;
             }
             if (scan.unsplit > 0)
@@ -323,11 +343,20 @@ public final class JournalRepair implements AutoCloseable
             }
             if (scan.headerDamage == null)
             {
+                if (noEndMarker && !rebuildAll)
+                {
+                    rebuildFiles.put(file, scan.entries);
+                    rolledPast.add(file);
+                    plan.add("rebuild-file: " + file + " (no end-of-file marker after its last entry, position " +
+                        (nextFirst - 1) + ", though the next file starts at position " + nextFirst + ": Chronicle's " +
+                        "readers stop there; written anew with all of its " + scan.entries + " entries, positions " +
+                        first + ".." + (nextFirst - 1) + ", and the marker)");
+                    continue;
+                }
                 if (scan.entries > 0)
                 {
-                    final long first = firsts.get(i);
                     rebuildFiles.put(file, scan.entries);
-                    if (scan.state == CycleFileScan.End.END_OF_FILE)
+                    if (scan.state == CycleFileScan.End.END_OF_FILE || nextFirst > 0)
                     {
                         rolledPast.add(file);
                     }
@@ -344,15 +373,27 @@ public final class JournalRepair implements AutoCloseable
                     "--truncate-after " + before + " --force");
                 continue;
             }
-            final long first = firsts.get(i);
             rebuildFiles.put(file, scan.entries);
-            if (scan.state == CycleFileScan.End.END_OF_FILE)
+            if (scan.state == CycleFileScan.End.END_OF_FILE || nextFirst > 0)
             {
                 rolledPast.add(file);
             }
             plan.add("rebuild-file: " + file + " (" + scan.headerDamage + "; written anew with all of its " + scan.entries +
                 " entries" + (scan.entries > 0 ? ", positions " + first + ".." + (first + scan.entries - 1) : "") + ")");
         }
+    }
+
+    /** The first position of the next file after {@code i} that holds entries, or 0 if none does. */
+    private static long nextFirst(final int i, final List<CycleFileScan> scans, final List<Long> firsts)
+    {
+        for (int j = i + 1; j < scans.size(); j++)
+        {
+            if (scans.get(j).entries > 0)
+            {
+                return firsts.get(j);
+            }
+        }
+        return 0;
     }
 
     private void planIdentity()

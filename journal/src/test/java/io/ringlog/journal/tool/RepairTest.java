@@ -491,6 +491,123 @@ class RepairTest
             nothing.toString());
     }
 
+    /**
+     * The probe's damage to an older cycle file of a journal of three: a document's header word zeroed (or left
+     * as if being written), and the file's end-of-file marker lost. The walk stopped at the zeroed word, and
+     * '--rebuild --apply', whose dry run promised "all of its entries", wrote the file anew with the 20 entries
+     * before it, deleting the 80 after; the lost marker was named by no tool, and no repair wrote it. Now the
+     * zeroed word is named and stepped over, the marker's loss is named and mended, with every entry kept; and a
+     * rebuild whose walk stops short of the next file's first position is refused, naming the positions.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"zeroed", "not-complete", "end-marker", "unreadable"})
+    void shouldMendAnOlderFileOrRefuseWithoutDroppingEntriesTheNextFileShowsWereThere(final String damage)
+        throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get)))
+        {
+            for (long position = 1; position <= 300; position++)
+            {
+                journal.append(JournalTesting.command(position, 1, 1, position));
+                if (position % 10 == 0)
+                {
+                    journal.commit();
+                }
+                if (position % 100 == 0)
+                {
+                    millis.addAndGet(1_000);
+                }
+            }
+        }
+        final Path older = cycleFile(dir, 1);
+        final List<Long> documents = dataDocuments(older);
+        try (RandomAccessFile raf = new RandomAccessFile(older.toFile(), "rw"))
+        {
+            switch (damage)
+            {
+                case "zeroed" ->
+                {
+                    raf.seek(documents.get(2));
+                    raf.write(new byte[4]);
+                }
+                case "not-complete" ->
+                {
+                    raf.seek(documents.get(2) + 3);
+                    final int high = raf.read();
+                    raf.seek(documents.get(2) + 3);
+                    raf.write(high | 0x80);
+                }
+                case "end-marker" ->
+                {
+                    raf.seek(endMarker(older));
+                    raf.write(new byte[4]);
+                }
+                default ->
+                {
+                    // The word and its first entry's header: nothing past it reads as an entry's start.
+                    raf.seek(documents.get(2));
+                    raf.write(new byte[4 + 64]);
+                }
+            }
+        }
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        final Tool dry = tool("repair", "-d", dir.toString(), "--rebuild");
+        if (damage.equals("unreadable"))
+        {
+            // Past the damage the walk cannot step over: positions 121..200 are there, as the next file shows.
+            assertEquals(1, dry.code, dry.toString());
+            assertTrue(dry.out.contains("refused: " + older + " cannot be rebuilt as it is: the walk of it stops at byte " +
+                documents.get(2) + " after ") && dry.out.contains("but the next file starts at position 201: positions ") &&
+                dry.out.contains("..200 lie past damage the walk cannot step over, and a rebuild would drop them"),
+                dry.toString());
+            assertTrue(dry.out.endsWith("status: refused, nothing was changed (each refused line says what --force " +
+                "would do)\n"), dry.toString());
+            assertEquals(3, JournalTesting.cycleFiles(dir).size(), "no file deleted");
+            return;
+        }
+        assertTrue(verify.out.contains(damage.equals("end-marker") ? "end-of-file marker" : "the header word of its " +
+            "document at byte " + documents.get(2) + " is damaged"), verify.toString());
+        final Tool plain = tool("repair", "-d", dir.toString());
+        assertEquals(0, plain.code, plain.toString());
+        assertTrue(plain.out.contains("rebuild-file: " + older + " (") && plain.out.contains("100 entries, positions " +
+            "101..200"), plain.toString());
+        assertEquals(0, tool("repair", "-d", dir.toString(), "--apply").code);
+        final Tool after = tool("verify", "-d", dir.toString());
+        assertEquals(0, after.code, after.toString());
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true));
+             io.ringlog.core.JournalReader reader = journal.reader(1))
+        {
+            final io.ringlog.core.Command entry = new io.ringlog.core.Command(JournalTesting.MAX_PAYLOAD);
+            for (long position = 1; position <= 300; position++)
+            {
+                assertTrue(reader.next(entry), "position " + position);
+                assertEquals(position * 10, entry.correlationId(), "position " + position);
+            }
+        }
+    }
+
+    /** Where Chronicle's end-of-file marker of a rolled cycle file is. */
+    private static long endMarker(final Path file) throws Exception
+    {
+        final byte[] bytes = Files.readAllBytes(file);
+        final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int offset = 0;
+        while (offset + 4 <= bytes.length)
+        {
+            final int word = buffer.getInt(offset);
+            if (word == 0xC000_0000)
+            {
+                return offset;
+            }
+            offset = (offset + 4 + (word & 0x3FFF_FFFF) + 3) & ~3;
+        }
+        throw new IllegalStateException("no end-of-file marker in " + file);
+    }
+
     /** The offsets of a cycle file's data documents, walked by their Chronicle header words. */
     private static List<Long> dataDocuments(final Path file) throws Exception
     {
