@@ -275,6 +275,22 @@ public final class JournalTool implements Callable<Integer>
             description = "Snapshot directory to check (default: DIR/snapshots if it exists).")
         Path snapshots;
 
+        /**
+         * A repair command in a problem's words, with the snapshot directory verify was given where it is not the
+         * journal's own snapshots/: a cut run without it would leave the snapshots past the cut, which the next
+         * start refuses.
+         */
+        private String withSnapshots(final String problem, final Path snapshotDir)
+        {
+            if (snapshotDir == null || snapshotDir.equals(journal.directory.resolve("snapshots")) ||
+                problem.contains("--snapshots"))
+            {
+                return problem;
+            }
+            final String repair = "'journal repair -d " + journal.directory + " ";
+            return problem.replace(repair, repair + "--snapshots " + snapshotDir + " ");
+        }
+
         @Override
         public Integer call()
         {
@@ -389,7 +405,7 @@ public final class JournalTool implements Callable<Integer>
             }
             for (final String problem : problems)
             {
-                out.println("problem: " + problem);
+                out.println("problem: " + withSnapshots(problem, snapshotDir));
             }
             out.println("status: " + (problems.isEmpty() ? "ok" : "problems"));
             return problems.isEmpty() ? OK : PROBLEM;

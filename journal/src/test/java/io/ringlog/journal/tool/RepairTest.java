@@ -590,6 +590,34 @@ class RepairTest
         }
     }
 
+    /**
+     * A repair that verify suggests carries the --snapshots verify was given (the README's layout keeps them
+     * beside the journal): run without it, the cut left the snapshots past it, and the service then refused to
+     * start though verify said ok.
+     */
+    @Test
+    void shouldSuggestARepairWithTheSnapshotDirectoryVerifyWasGiven() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get)))
+        {
+            for (long position = 1; position <= 200; position++)
+            {
+                journal.append(JournalTesting.command(position, 1, 1, position));
+                journal.commit();
+                millis.addAndGet(position % 100 == 0 ? 1_000 : 0);
+            }
+        }
+        Files.delete(cycleFile(dir, 1));
+        final Path beside = Files.createDirectories(root.resolve("snapshots"));
+        final Tool verify = tool("verify", "-d", dir.toString(), "--snapshots", beside.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("'journal repair -d " + dir + " --snapshots " + beside + " --truncate-after 100 " +
+            "--force'"), verify.toString());
+    }
+
     /** Where Chronicle's end-of-file marker of a rolled cycle file is. */
     private static long endMarker(final Path file) throws Exception
     {
