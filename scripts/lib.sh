@@ -88,9 +88,9 @@ ringlog_first_match() {
 # ringlog_java ARGS...: runs java with the build's flags, Chronicle's INFO logging off (and its warning that a
 # copied journal lacks metadata.cq4t, which 'journal verify' reports in words, and the one that it unlocked the
 # write lock of a writer that was killed: ringlog's own lock file keeps a second writer out, and says so; and the
-# one that a journal's own roll cycle overrides the reader's, which is how every journal not DAILY is read), Chronicle's
-# disk-space monitor off (it said 'your disk is almost full, the JVM may crash' at 47% of a small volume; a
-# journal whose disk fills halts with the position, in words), and RINGLOG_JAVA_OPTS.
+# one that a journal's own roll cycle overrides the reader's, which is how every journal not DAILY is read), and
+# RINGLOG_JAVA_OPTS. (Chronicle's disk-space monitor is off through the build's flags: it said 'your disk is almost
+# full, the JVM may crash' at 47% of a small volume; a journal whose disk fills halts with the position, in words.)
 # (JMH forks inherit these from the host JVM, so benchmarks get each flag once.)
 ringlog_java() {
   # shellcheck disable=SC2086 # RINGLOG_JAVA_OPTS is a list of options
@@ -98,7 +98,6 @@ ringlog_java() {
     -Dorg.slf4j.simpleLogger.log.net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder=error \
     -Dorg.slf4j.simpleLogger.log.net.openhft.chronicle.queue.impl.single.TableStoreWriteLock=error \
     -Dorg.slf4j.simpleLogger.log.net.openhft.chronicle.queue.impl.single.SCQMeta=error \
-    -Dchronicle.disk.monitor.disable=true \
     ${RINGLOG_JAVA_OPTS:-} "$@"
 }
 
