@@ -280,7 +280,8 @@ class CloseTest
         assertEquals(0, engine.metrics().failed(), "no command failed");
         assertFalse(String.valueOf(halted.getCause()).contains("CommandFailedException"), String.valueOf(halted.getCause()));
         assertTrue(String.valueOf(halted.getMessage()).contains("the close timed out while position ") &&
-            halted.getMessage().contains("the next start applies them again"), halted.getMessage());
+            halted.getMessage().contains("the next start recovers them from the journal, where only listeners that " +
+                "receive replayed events (OutputListener.receivesReplay) see theirs"), halted.getMessage());
     }
 
     @ParameterizedTest

@@ -139,7 +139,8 @@ public final class BusinessLogic
                 output.abort();
                 status.halt(new RingOutput.ListenersStopped(status.name() + ": the close timed out while position " +
                     position + " waited for its listeners to take events, and they were stopped: it and the commands " +
-                    "after it are journaled, and the next start applies them again and delivers their events"));
+                    "after it are journaled, and the next start recovers them from the journal, where only listeners " +
+                    "that receive replayed events (OutputListener.receivesReplay) see theirs"));
                 return false;
             }
             catch (final Throwable ex)
