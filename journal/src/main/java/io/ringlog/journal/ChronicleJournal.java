@@ -784,6 +784,32 @@ public final class ChronicleJournal implements Journal
         }
     }
 
+    /** Whether Chronicle refused to write into a cycle file it has rolled past. */
+    private static boolean afterEndOfFile(final Throwable failure)
+    {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause())
+        {
+            if (cause.getClass().getSimpleName().equals("WriteAfterEOFException"))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Why Chronicle would write into a cycle it has rolled past, in words: the clock it asks is behind. */
+    private String clockBehind()
+    {
+        final long now = ctx.epochMillisClock() != null ? ctx.epochMillisClock().getAsLong() : System.currentTimeMillis();
+        final NavigableSet<Long> cycles = cyclesOnDisk();
+        return "the clock it asks for the cycle (" + java.time.Instant.ofEpochMilli(now) + ") is in an older cycle than " +
+            "the journal's newest cycle file" + (cycles.isEmpty() ? "" : " (cycle " + cycles.last() + ", this clock's " +
+            "is " + rollCycle.current(() -> now, queue.epoch()) + ")") + ", which Chronicle has rolled past and will " +
+            "not write into: the clock stepped back, or a clock of the service's own (ChronicleJournal.Context." +
+            "epochMillisClock) is behind the one that wrote the journal. The journal is intact; it takes entries " +
+            "again from a clock in the newest file's cycle or later";
+    }
+
     /**
      * The cycles of the cycle files the open walked, oldest first. A .cq4 file whose name is no cycle of
      * this roll cycle is not one of them, as Chronicle ignores it too.
@@ -1237,7 +1263,8 @@ public final class ChronicleJournal implements Journal
         catch (final RuntimeException | Error ex)
         {
             writeFailure = ex;
-            throw new JournalException(position, "Chronicle Queue append failed: " + describe(ex), ex);
+            throw new JournalException(position, "Chronicle Queue append failed: " + (afterEndOfFile(ex) ?
+                clockBehind() : describe(ex)), ex);
         }
         appendedPosition = position;
         pendingBytes += length;

@@ -310,6 +310,37 @@ class ChronicleJournalTest
     }
 
     /**
+     * A clock behind the journal's newest cycle file (stepped back, or a service's own clock): Chronicle refuses
+     * to write into the cycle it rolled past, which the append said in Chronicle's words ("You should not be able
+     * to write at EOF"). It says the clock is behind, and that the journal is intact.
+     */
+    @Test
+    void shouldSayTheClockIsBehindTheNewestCycleFile() throws Exception
+    {
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get)))
+        {
+            appendRange(journal, 1, 10, 10);
+            millis.addAndGet(2_000);
+            appendRange(journal, 11, 20, 10);
+        }
+        millis.addAndGet(-2_000);
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get)))
+        {
+            final JournalException ex = assertThrows(JournalException.class, () -> appendRange(journal, 21, 30, 10));
+            assertTrue(ex.getMessage().contains("is in an older cycle than the journal's newest cycle file") &&
+                ex.getMessage().contains("The journal is intact"), ex.getMessage());
+            assertFalse(ex.getMessage().contains("You should not be able to write at EOF"), ex.getMessage());
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true)))
+        {
+            assertEquals(20, journal.lastPosition());
+        }
+    }
+
+    /**
      * A journal whose metadata.cq4t this user cannot write (here immutable, which binds root too): a
      * writable open says so, not that the disk is full, and a read-only open reads it.
      */
