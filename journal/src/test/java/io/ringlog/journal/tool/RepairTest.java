@@ -443,16 +443,7 @@ class RepairTest
         final Tool after = tool("verify", "-d", dir.toString());
         assertEquals(0, after.code, after.toString());
         assertTrue(after.out.contains("last-position: 3000\ncommitted-position: 3000\n"), after.toString());
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true));
-             io.ringlog.core.JournalReader reader = journal.reader(1))
-        {
-            final io.ringlog.core.Command entry = new io.ringlog.core.Command(JournalTesting.MAX_PAYLOAD);
-            for (long position = 1; position <= 3_000; position++)
-            {
-                assertTrue(reader.next(entry), "position " + position);
-                assertEquals(position * 10, entry.correlationId(), "position " + position);
-            }
-        }
+        assertReadsEveryEntry(dir, 3_000);
     }
 
     /**
@@ -505,23 +496,7 @@ class RepairTest
         throws Exception
     {
         final Path dir = root.resolve("journal");
-        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).rollCycle(JournalRollCycle.SECONDLY)
-            .epochMillisClock(millis::get)))
-        {
-            for (long position = 1; position <= 300; position++)
-            {
-                journal.append(JournalTesting.command(position, 1, 1, position));
-                if (position % 10 == 0)
-                {
-                    journal.commit();
-                }
-                if (position % 100 == 0)
-                {
-                    millis.addAndGet(1_000);
-                }
-            }
-        }
+        writeCycleFiles(dir, 300);
         final Path older = cycleFile(dir, 1);
         final List<Long> documents = dataDocuments(older);
         try (RandomAccessFile raf = new RandomAccessFile(older.toFile(), "rw"))
@@ -578,16 +553,7 @@ class RepairTest
         assertEquals(0, tool("repair", "-d", dir.toString(), "--apply").code);
         final Tool after = tool("verify", "-d", dir.toString());
         assertEquals(0, after.code, after.toString());
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true));
-             io.ringlog.core.JournalReader reader = journal.reader(1))
-        {
-            final io.ringlog.core.Command entry = new io.ringlog.core.Command(JournalTesting.MAX_PAYLOAD);
-            for (long position = 1; position <= 300; position++)
-            {
-                assertTrue(reader.next(entry), "position " + position);
-                assertEquals(position * 10, entry.correlationId(), "position " + position);
-            }
-        }
+        assertReadsEveryEntry(dir, 300);
     }
 
     /**
@@ -599,23 +565,50 @@ class RepairTest
     void shouldSuggestARepairWithTheSnapshotDirectoryVerifyWasGiven() throws Exception
     {
         final Path dir = root.resolve("journal");
-        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).rollCycle(JournalRollCycle.SECONDLY)
-            .epochMillisClock(millis::get)))
-        {
-            for (long position = 1; position <= 200; position++)
-            {
-                journal.append(JournalTesting.command(position, 1, 1, position));
-                journal.commit();
-                millis.addAndGet(position % 100 == 0 ? 1_000 : 0);
-            }
-        }
+        writeCycleFiles(dir, 200);
         Files.delete(cycleFile(dir, 1));
         final Path beside = Files.createDirectories(root.resolve("snapshots"));
         final Tool verify = tool("verify", "-d", dir.toString(), "--snapshots", beside.toString());
         assertEquals(1, verify.code, verify.toString());
         assertTrue(verify.out.contains("'journal repair -d " + dir + " --snapshots " + beside + " --truncate-after 100 " +
             "--force'"), verify.toString());
+    }
+
+    /** Positions 1..{@code last}, committed in tens, a cycle file (SECONDLY) for each hundred. */
+    private static void writeCycleFiles(final Path dir, final long last)
+    {
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get)))
+        {
+            for (long position = 1; position <= last; position++)
+            {
+                journal.append(JournalTesting.command(position, 1, 1, position));
+                if (position % 10 == 0)
+                {
+                    journal.commit();
+                }
+                if (position % 100 == 0)
+                {
+                    millis.addAndGet(1_000);
+                }
+            }
+        }
+    }
+
+    /** The journal reads positions 1..{@code last} in order, each the entry written there. */
+    private static void assertReadsEveryEntry(final Path dir, final long last)
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true));
+             io.ringlog.core.JournalReader reader = journal.reader(1))
+        {
+            final io.ringlog.core.Command entry = new io.ringlog.core.Command(JournalTesting.MAX_PAYLOAD);
+            for (long position = 1; position <= last; position++)
+            {
+                assertTrue(reader.next(entry), "position " + position);
+                assertEquals(position * 10, entry.correlationId(), "position " + position);
+            }
+        }
     }
 
     /** Where Chronicle's end-of-file marker of a rolled cycle file is. */
