@@ -14,8 +14,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
 import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
@@ -180,6 +183,9 @@ class InlineListenerTest
      * rings: the probe's engine wedged for good, the logic waiting on the full output ring for that listener
      * and the listener waiting on the full input ring for the logic, with no word. The publish that finds
      * the ring full on that thread is refused instead, the error handler says why, and the engine goes on.
+     * The listener holds its first event until the input ring is full (the logic then waits on the output
+     * ring it filled, and the publisher on the input ring), so the refusal does not depend on the machine
+     * being too slow for the listener to keep up.
      */
     @Test
     @Timeout(60)
@@ -188,10 +194,16 @@ class InlineListenerTest
         final RecordingErrorHandler errors = new RecordingErrorHandler();
         final AtomicReference<Engine> self = new AtomicReference<>();
         final AtomicInteger followUps = new AtomicInteger();
+        final AtomicBoolean held = new AtomicBoolean();
         final OutputListener echo = (event, endOfBatch) ->
         {
             if (event.sourceId() == 1)
             {
+                if (held.compareAndSet(false, true))
+                {
+                    awaitUnchecked(() -> self.get().metrics().lag(EngineMetrics.Stage.LOGIC) >= 64,
+                        "the input ring to fill while this listener holds its first event");
+                }
                 self.get().publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
                 followUps.incrementAndGet();
             }
@@ -261,5 +273,17 @@ class InlineListenerTest
             }));
         assertEquals("a listener named 'out' was added already: errors and stage names tell listeners apart by name",
             refused.getMessage());
+    }
+
+    private static void awaitUnchecked(final BooleanSupplier condition, final String what)
+    {
+        try
+        {
+            CollectingListener.await(condition, Duration.ofSeconds(20), what);
+        }
+        catch (final TimeoutException e)
+        {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 }
