@@ -55,11 +55,28 @@ public final class TextFormat
         return out;
     }
 
-    /** Appends one event line, starting with the causing command's position: {@code pos=N <event> ...}. */
+    /**
+     * Appends one event line, starting with the causing command's position: {@code pos=N <event> ...}. An
+     * engine rejection (its payload only a reason, such as {@code DUPLICATE}) is followed by what names the
+     * command it refused: {@code cmd=} and, for a command that had a source, {@code src=} and {@code seq=}.
+     */
     public StringBuilder event(final OutputEvent event, final StringBuilder out)
     {
         out.append("pos=").append(event.position()).append(' ');
-        return event(event.type(), event.payload(), 0, event.payloadLength(), out);
+        event(event.type(), event.payload(), 0, event.payloadLength(), out);
+        if (event.type() == EventTypes.REJECTED && event.payloadLength() == REASON_LENGTH)
+        {
+            final TextSchema.Message command = TextSchema.COMMANDS.message(event.commandType());
+            if (command != null)
+            {
+                out.append(" cmd=").append(command.verb());
+            }
+            if (event.sourceId() != 0)
+            {
+                out.append(" src=").append(event.sourceId()).append(" seq=").append(event.sourceSequence());
+            }
+        }
+        return out;
     }
 
     /**

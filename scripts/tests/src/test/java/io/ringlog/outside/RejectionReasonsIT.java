@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every rejection reason a command file can reach, through {@code scripts/exchange run} as a user runs
@@ -61,7 +62,10 @@ class RejectionReasonsIT
         UserOutput.assertNoCommandFailed(run);
 
         final Map<Long, String> seen = new TreeMap<>();
-        for (final String line : Files.readAllLines(temp.resolve("events.txt"), StandardCharsets.UTF_8))
+        final List<String> events = Files.readAllLines(temp.resolve("events.txt"), StandardCharsets.UTF_8);
+        assertTrue(events.stream().anyMatch((line) -> line.endsWith(" rejected reason=DUPLICATE cmd=withdraw src=5 seq=1")),
+            "the engine's duplicate rejection names the command it refused (rejections.txt line 31)");
+        for (final String line : events)
         {
             final Matcher matcher = REJECTED.matcher(line);
             if (matcher.find())
