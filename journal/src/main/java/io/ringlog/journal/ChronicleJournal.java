@@ -114,6 +114,8 @@ import java.util.stream.Stream;
 public final class ChronicleJournal implements Journal
 {
     private static final String CYCLE_FILE_SUFFIX = ".cq4";
+    /** Chronicle renames {@code <cycle>.precreated} (the cycle file's name, less .cq4) into place as it starts that cycle. */
+    private static final String PRECREATED_SUFFIX = ".precreated";
     private static final String METADATA_FILE = "metadata.cq4t";
     /**
      * A writer closes a document before an entry would take it past this many bytes, so a batch of
@@ -1280,12 +1282,44 @@ public final class ChronicleJournal implements Journal
      */
     private void openDocument(final long position)
     {
+        final int cycle = queue.cycle();
+        if (cycle > currentCycle)
+        {
+            precreateCycleFile(cycle, position);
+        }
         document = appender.writingDocument();
         documentBytes = document.wire().bytes();
         documentFirstPosition = position;
         documentLength = 0;
         // The first document of a new cycle file is written before the file can be reserved: keep it to one entry.
         documentSingle = appender.cycle() != currentCycle;
+    }
+
+    /**
+     * Gives the cycle file Chronicle is about to start its first blocks before it maps the file, as a
+     * {@code .precreated} file it renames into place, so that a full disk refuses the append here, in
+     * words, and leaves no file, where Chronicle writing its header into a hole would kill the JVM.
+     */
+    private void precreateCycleFile(final int cycle, final long position)
+    {
+        final Path file = ctx.directory().resolve(fileName(cycle));
+        if (Files.exists(file))
+        {
+            return;
+        }
+        try
+        {
+            final String name = file.getFileName().toString();
+            reservation.precreate(file.resolveSibling(name.substring(0, name.length() - CYCLE_FILE_SUFFIX.length()) +
+                PRECREATED_SUFFIX));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            writeFailure = ex;
+            throw new JournalException(position, "no room for the journal: starting cycle file " + file + " for " +
+                "position " + position + " failed (" + describe(ex) + "). Free space and start again: recovery goes " +
+                "on from the last whole entry", ex);
+        }
     }
 
     /**

@@ -21,9 +21,11 @@ import java.nio.file.StandardOpenOption;
  * none. Each call also enters the kernel, which delivers any such pending fault right there.
  * <p>
  * The region written is always past everything Chronicle has written (only this journal's thread
- * appends, and it reserves before it appends), so nothing is overwritten but zeros. Cost: one
- * 256 KB write per 256 KB of journal, and up to about 1 MB per cycle file of real blocks beyond the
- * data, which a sparse file would not have used.
+ * appends, and it reserves before it appends), so nothing is overwritten but zeros. A new cycle file
+ * gets its first blocks before Chronicle maps it ({@link #precreate}). Cost: one 256 KB write per
+ * 256 KB of journal, and up to about 1 MB per cycle file of real blocks beyond the data, and the
+ * blocks of Chronicle's first index arrays (about 250 KB for the daily cycles), which a sparse file
+ * would not have used.
  */
 final class SpaceReservation implements AutoCloseable
 {
@@ -55,6 +57,43 @@ final class SpaceReservation implements AutoCloseable
         this.channel = FileChannel.open(file, StandardOpenOption.WRITE);
         this.reservedTo = (writeEnd + PAGE - 1) & ~(PAGE - 1);
         reserve(writeEnd);
+    }
+
+    /**
+     * Creates {@code file} with its first blocks allocated (the margin's worth of zeros), for Chronicle to
+     * take as a new cycle file: it renames a {@code <cycle>.precreated} into place when it starts the
+     * cycle, and writes its header and first index arrays into blocks that exist. Chronicle creating the
+     * file itself maps a hole and writes its header there: on a full disk, a SIGBUS that kills the JVM.
+     * Where the disk has no room, the file is deleted again and the {@link IOException} says so.
+     */
+    void precreate(final Path file) throws IOException
+    {
+        if (zeros == null)
+        {
+            zeros = ByteBuffer.allocateDirect(STEP);
+        }
+        boolean whole = false;
+        try (FileChannel created = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING))
+        {
+            long at = 0;
+            while (at < margin)
+            {
+                zeros.clear();
+                while (zeros.hasRemaining())
+                {
+                    at += created.write(zeros, at);
+                }
+            }
+            whole = true;
+        }
+        finally
+        {
+            if (!whole)
+            {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     /** Whether appending at {@code writeEnd} needs more room first: a comparison, no call. */

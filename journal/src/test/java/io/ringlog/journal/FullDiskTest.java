@@ -3,8 +3,10 @@ package io.ringlog.journal;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineHaltedException;
 import io.ringlog.core.InMemoryJournal;
+import io.ringlog.core.Command;
 import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
+import io.ringlog.core.JournalReader;
 import io.ringlog.core.Topology;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.core.testing.CollectingListener;
@@ -22,13 +24,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
 import static io.ringlog.journal.EngineFixtures.engineContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A full disk, for real where the machine lets the test mount a small tmpfs, else injected at the
@@ -66,6 +72,94 @@ class FullDiskTest
             {
                 mounted.close();
             }
+        }
+    }
+
+    /**
+     * Probe 32: a journal whose disk filled, started again in a later cycle on the still-full disk. Chronicle
+     * created the new cycle file, mapped its hole and wrote its header there: SIGBUS, the JVM killed with a
+     * crash log, an empty cycle file left that later opens blamed on the index. The append is refused in
+     * words instead, no file is left, and once space is freed the journal takes the new cycle and reads whole.
+     */
+    @Test
+    void shouldRefuseToStartACycleFileOnAFullDiskInWordsAndLeaveNoFile() throws Exception
+    {
+        final Path fs = dir.resolve("small-fs");
+        final StringBuilder why = new StringBuilder();
+        final SmallFileSystem mounted = SmallFileSystem.mount(fs, "4m", why);
+        assumeTrue(mounted != null, "cannot mount a tmpfs here: " + why);
+        final Path journalDir = fs.resolve("journal");
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        final Supplier<ChronicleJournal.Context> context = () -> JournalTesting.context(journalDir)
+            .rollCycle(JournalRollCycle.SECONDLY).epochMillisClock(millis::get);
+        try
+        {
+            try (ChronicleJournal journal = ChronicleJournal.open(context.get()))
+            {
+                JournalTesting.appendRange(journal, 1, 100, 10);
+            }
+            final List<String> before = cycleFiles(journalDir);
+            final Path ballast = fs.resolve("ballast");
+            try (RandomAccessFile raf = new RandomAccessFile(ballast.toFile(), "rw"))
+            {
+                final byte[] block = new byte[4096];
+                while (true)
+                {
+                    raf.write(block);
+                }
+            }
+            catch (final java.io.IOException full)
+            {
+                // The disk is full.
+            }
+            millis.addAndGet(5_000);
+            try (ChronicleJournal journal = ChronicleJournal.open(context.get()))
+            {
+                assertEquals(100, journal.lastPosition());
+                final JournalException refused = assertThrows(JournalException.class,
+                    () -> journal.append(JournalTesting.command(101, 1, 1, 303)));
+                assertEquals(101, refused.position());
+                assertTrue(refused.getMessage().contains("no room for the journal: starting cycle file " + journalDir) &&
+                    refused.getMessage().contains("No space left on device") &&
+                    refused.getMessage().contains("Free space and start again"), refused.getMessage());
+            }
+            assertEquals(before, cycleFiles(journalDir), "no new cycle file, and no pre-created one, is left");
+            try (java.util.stream.Stream<Path> files = Files.list(journalDir))
+            {
+                assertTrue(files.noneMatch((file) -> file.toString().endsWith(".precreated")));
+            }
+
+            Files.delete(ballast);
+            try (ChronicleJournal journal = ChronicleJournal.open(context.get()))
+            {
+                assertEquals(100, journal.lastPosition());
+                JournalTesting.appendRange(journal, 101, 200, 10);
+                assertEquals(2, journal.cycleCount());
+            }
+            try (ChronicleJournal journal = ChronicleJournal.open(context.get().readOnly(true));
+                JournalReader reader = journal.reader(1))
+            {
+                final Command into = new Command(JournalTesting.MAX_PAYLOAD);
+                for (long position = 1; position <= 200; position++)
+                {
+                    assertTrue(reader.next(into), "entry " + position);
+                    assertEquals(position, into.position());
+                    assertEquals(position * 3, into.payload().getLong(0, ByteOrder.LITTLE_ENDIAN));
+                }
+            }
+        }
+        finally
+        {
+            mounted.close();
+        }
+    }
+
+    private static List<String> cycleFiles(final Path journalDir) throws java.io.IOException
+    {
+        try (java.util.stream.Stream<Path> files = Files.list(journalDir))
+        {
+            return files.map((file) -> file.getFileName().toString()).filter((name) -> name.contains(".cq4") &&
+                !name.endsWith(".cq4t")).sorted().collect(java.util.stream.Collectors.toList());
         }
     }
 
