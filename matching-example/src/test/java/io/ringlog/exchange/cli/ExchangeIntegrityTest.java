@@ -146,9 +146,10 @@ class ExchangeIntegrityTest
         final Path journal = dir.resolve("journal");
         final Path events = dir.resolve("events.txt");
         final Process first = startRun(dir.resolve("first.log"), "run", "-i", commands.toString(), "-d",
-            journal.toString(), "--events", events.toString(), "--rate", "1000");
+            journal.toString(), "--events", events.toString(), "--rate", "250");
         try
         {
+            // 20 s of commands: the second run and the checks below fit inside it however loaded the machine.
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!Files.exists(events) || Files.size(events) == 0)
             {

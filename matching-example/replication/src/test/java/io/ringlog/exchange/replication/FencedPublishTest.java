@@ -44,9 +44,10 @@ class FencedPublishTest
             y.awaitRunning();
             final Properties paced = new Properties();
             paced.setProperty("file", file.toString());
-            paced.setProperty("rate", "2000");
+            // About 11 s of commands at this rate, of which the promotion and the fencing take one or two.
+            paced.setProperty("rate", "1000");
             Mailbox.ask(x.directory().inbox(), "publish-paced", paced);
-            KillPrimaryTest.await(() -> x.status() != null && x.status().acknowledgedPosition() > 2_000,
+            KillPrimaryTest.await(() -> x.status() != null && x.status().acknowledgedPosition() > 1_000,
                 "part of the file acknowledged");
 
             Mailbox.ask(y.directory().control(), "promote", new Properties());
