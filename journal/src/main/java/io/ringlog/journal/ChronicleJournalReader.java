@@ -103,7 +103,8 @@ final class ChronicleJournalReader implements JournalReader
             catch (final CorruptEntryException ex)
             {
                 // When stepping over entries to the first one wanted, the damaged one follows the last stepped over.
-                throw new JournalException(seeking ? decoded + 1 : expected, ex.getMessage(), ex);
+                throw new JournalException(seeking ? decoded + 1 : expected, ex.getMessage() + ". " +
+                    verifyHint(journal.directory()), ex);
             }
             decoded = into.position();
             seeking = false;
@@ -115,6 +116,17 @@ final class ChronicleJournalReader implements JournalReader
             expected++;
             return true;
         }
+    }
+
+    /**
+     * What a reader stopped by a damaged entry adds to its message (an embedder's engine that cannot recover
+     * past it says no more): the tool that names the file and the repair. The journal tool's verify leaves it
+     * out (it reads the cause's message), as it says both.
+     */
+    private static String verifyHint(final java.nio.file.Path directory)
+    {
+        return "Nothing after it can be read until the journal is repaired: 'journal verify -d " + directory +
+            "' names its cycle file and the repair that keeps what can be kept";
     }
 
     /**

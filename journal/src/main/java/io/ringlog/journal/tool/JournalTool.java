@@ -1,6 +1,7 @@
 package io.ringlog.journal.tool;
 
 import io.ringlog.core.Command;
+import io.ringlog.core.CorruptEntryException;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.ErrorPolicy;
@@ -366,7 +367,10 @@ public final class JournalTool implements Callable<Integer>
                 catch (final JournalException ex)
                 {
                     badPosition = ex.position();
-                    problems.add(ex.getMessage() + (ex.position() > 1 && !ex.getMessage().contains("journal repair") ?
+                    // A damaged entry's message without the reader's pointer to this tool: the line says the repair.
+                    final String said = ex.getCause() instanceof CorruptEntryException ? "journal position " +
+                        ex.position() + ": " + ex.getCause().getMessage() : ex.getMessage();
+                    problems.add(said + (ex.position() > 1 && !said.contains("journal repair") ?
                         "; 'journal repair -d " + journal.directory + " --truncate-after " + (ex.position() - 1) + "' cuts " +
                         "the journal before it (run it without --apply first: it lists what it drops, and whether " +
                         "--force is needed)" : ""));

@@ -754,10 +754,13 @@ final class ExchangeRunner
             {
                 throw ex;
             }
-            // An entry that cannot be read: the way out, as the journal tool's refusals give it.
-            throw new IllegalStateException(ExchangeCli.message(ex) + ". 'scripts/exchange replay -d " + dir + " --to " +
-                (damaged.position() - 1) + "' replays the journal before it; 'scripts/journal verify -d " + dir +
-                "' names its cycle file, and 'scripts/journal repair -d " + dir + "' what a repair keeps", ex);
+            // An entry that cannot be read: the way out, as the journal tool's refusals give it (the reader's
+            // message names verify already).
+            final String said = ExchangeCli.message(ex);
+            throw new IllegalStateException(said + ". 'scripts/exchange replay -d " + dir + " --to " +
+                (damaged.position() - 1) + "' replays the journal before it" + (said.contains("journal verify -d") ? "" :
+                "; 'scripts/journal verify -d " + dir + "' names its cycle file, and 'scripts/journal repair -d " + dir +
+                "' what a repair keeps"), ex);
         }
     }
 

@@ -258,11 +258,25 @@ class ExchangeIntegrityTest
         final Cli.Result replay = Cli.inChildJvm(60, dir.resolve("replay.log"), "replay", "-d", journal.toString());
         assertEquals(1, replay.code(), replay.toString());
         assertTrue(replay.out().contains("journal position 3000: checksum mismatch"), replay.toString());
-        // The way out, as other refusals give it: the state before it, and the tools that name the file and the cut.
-        assertTrue(replay.out().contains("'scripts/exchange replay -d " + journal + " --to 2999' replays the journal " +
-            "before it; 'scripts/journal verify -d " + journal + "' names its cycle file"), replay.toString());
+        // The way out, as other refusals give it: the state before it, and the tool that names the file and the cut.
+        final String verify = "Nothing after it can be read until the journal is repaired: 'journal verify -d " + journal +
+            "' names its cycle file and the repair that keeps what can be kept";
+        assertTrue(replay.out().contains(verify + ". 'scripts/exchange replay -d " + journal + " --to 2999' replays the " +
+            "journal before it"), replay.toString());
         assertEquals(Cli.ok("replay", "-d", journal.toString(), "--to", "2999").value("last-position"), "2999");
         assertFalse(replay.out().contains("Exception") || replay.out().contains("\tat "), replay.toString());
+
+        // Probe 32: a run on it (the engine's recovery, as an embedder's service starts) said only the checksum.
+        final Cli.Result run = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--append");
+        assertEquals(1, run.code(), run.toString());
+        assertTrue(run.err().contains("journal position 3000: checksum mismatch") && run.err().contains(verify),
+            run.toString());
+        // And verify, which the hint names, says the cut itself, without pointing at itself.
+        final Cli.Result verified = Cli.run("journal", "verify", "-d", journal.toString());
+        assertEquals(1, verified.code(), verified.toString());
+        assertTrue(verified.out().contains("problem: journal position 3000: checksum mismatch") &&
+            verified.out().contains("'journal repair -d " + journal + " --truncate-after 2999' cuts the journal before it") &&
+            !verified.out().contains("Nothing after it can be read"), verified.toString());
     }
 
     @Test

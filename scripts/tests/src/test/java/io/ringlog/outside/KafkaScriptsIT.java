@@ -168,7 +168,7 @@ class KafkaScriptsIT
         final String topics = " --commands-topic resumed.commands --dead-letter-topic resumed.dead --events-prefix " +
             "resumed.events." + bootstrap;
         shell.run("scripts/exchange kafka topics --partitions 2" + topics, QUICK).expectOk();
-        final String feed = "scripts/exchange kafka feed -i run/resumed.txt --rate 2000" + topics;
+        final String feed = "scripts/exchange kafka feed -i run/resumed.txt --rate 500" + topics;
         final String feedId = FeedProgress.feedId("resumed.commands", shell.directory().resolve("run/resumed.txt"));
 
         // SIGTERM part way: the feed commits what it sent and says where to go on.
@@ -199,7 +199,7 @@ class KafkaScriptsIT
         assertTrue(killedAfter > stoppedAfter, refused.toString());
         assertEquals(killedAfter + 1, Long.parseLong(resume.group(2)), refused.toString());
 
-        final Shell.Result rest = shell.run(feed.replace("--rate 2000", "") + " --from-line " + (killedAfter + 1), QUICK)
+        final Shell.Result rest = shell.run(feed.replace("--rate 500", "") + " --from-line " + (killedAfter + 1), QUICK)
             .expectOk();
         final List<String> lines = Files.readAllLines(shell.directory().resolve("run/resumed.txt"));
         assertEquals(lines.size(), Long.parseLong(rest.value("committed-through-line")), rest.toString());
