@@ -159,6 +159,49 @@ public final class FileSnapshotStore implements SnapshotStore
         return new FileSnapshotStore(ctx);
     }
 
+    /**
+     * The first snapshot of {@code journal} in {@code directory} taken past the journal's last position, or -1
+     * if there is none (or no directory, a journal of no known identity, or a writer at work). Such a snapshot
+     * means entries up to it were committed and are not in the journal (an older copy put back beside newer
+     * snapshots, or a cycle file lost), so a replay to the journal's end is not its state: a restart refuses
+     * it, and a tool that replays to the end should too. Snapshots that cannot be read are passed over.
+     */
+    public static long firstPastTheEnd(final ChronicleJournal journal, final Path directory)
+    {
+        if (directory == null || !Files.isDirectory(directory) || journal.liveWriter() != null ||
+            !journal.id().known())
+        {
+            return -1;
+        }
+        final long last = journal.lastPosition();
+        try (FileSnapshotStore store = open(new Context().directory(directory).readOnly(true)))
+        {
+            for (final long position : store.positions())
+            {
+                if (position <= last)
+                {
+                    continue;
+                }
+                try
+                {
+                    if (journal.id().equals(store.read(position).journalId()))
+                    {
+                        return position;
+                    }
+                }
+                catch (final RuntimeException unreadable)
+                {
+                    // A damaged snapshot says nothing of the journal: recovery skips it, and says so.
+                }
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            return -1;
+        }
+        return -1;
+    }
+
     /** Opens a store keeping the newest {@code retain} snapshots in {@code directory}. */
     public static FileSnapshotStore open(final Path directory, final int retain)
     {

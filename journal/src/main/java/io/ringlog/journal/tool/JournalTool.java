@@ -550,6 +550,18 @@ public final class JournalTool implements Callable<Integer>
                 chronicle.close();
                 throw new IllegalStateException(missing);
             }
+            final long past = to == Long.MAX_VALUE ? FileSnapshotStore.firstPastTheEnd(chronicle, snapshots) : -1;
+            if (past > 0)
+            {
+                // As a restart refuses it: the end of this journal is not the state its snapshots were taken of.
+                final long last = chronicle.lastPosition();
+                chronicle.close();
+                throw new IllegalStateException("the journal in " + journal.directory + " ends at position " + last +
+                    ", but a snapshot of it in " + snapshots + " was taken at position " + past + ": entries " +
+                    (last + 1) + ".." + past + " were committed and are not in it (an older copy of the journal put " +
+                    "back, or a cycle file lost), so its end is not its state. With --to " + last + " the replay gives " +
+                    "what it holds; restore the missing files for the rest");
+            }
             final long target = Math.min(to, chronicle.lastPosition());
             if (to > chronicle.lastPosition() && to != Long.MAX_VALUE)
             {

@@ -66,7 +66,12 @@ final class SnapshotCheck
             store.close();
         }
         out.println("snapshots: " + count + " in " + directory);
-        out.println("restart-recovers-from: " + (recoversFrom > 0 ? "the snapshot at position " + recoversFrom :
+        // A snapshot of this journal past its end: a writable start refuses, so it recovers from nothing.
+        final long past = beingWritten ? -1 : FileSnapshotStore.firstPastTheEnd(journal, directory);
+        out.println("restart-recovers-from: " + (past > 0 ? "nothing: a writable start refuses, as the snapshot at " +
+            "position " + past + " was taken of this journal (its identity) past its last position " + last +
+            " (entries " + (last + 1) + ".." + past + " are missing: see the problems below)" :
+            recoversFrom > 0 ? "the snapshot at position " + recoversFrom :
             count > 0 ? "position 1 (no snapshot is usable: a full replay)" : "position 1 (no snapshots: a full replay)"));
         if (badPosition > 0 && recoversFrom >= badPosition)
         {

@@ -785,44 +785,17 @@ final class ExchangeRunner
      */
     private static String snapshotPastTheEnd(final ChronicleJournal journal, final Path snapshotsDir)
     {
-        if (snapshotsDir == null || !Files.isDirectory(snapshotsDir) || journal.liveWriter() != null ||
-            !journal.id().known())
+        final long position = FileSnapshotStore.firstPastTheEnd(journal, snapshotsDir);
+        if (position < 0)
         {
             return null;
         }
         final long last = journal.lastPosition();
-        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(snapshotsDir)
-            .readOnly(true)))
-        {
-            for (final long position : store.positions())
-            {
-                if (position <= last)
-                {
-                    continue;
-                }
-                try
-                {
-                    if (journal.id().equals(store.read(position).journalId()))
-                    {
-                        return "the journal in " + journal.directory() + " ends at position " + last + ", but a " +
-                            "snapshot of it was taken at position " + position + ": entries " + (last + 1) + ".." +
-                            position + " were committed and are not in it (an older copy of the journal put back, or a " +
-                            "cycle file lost), so its end is not its state. 'scripts/exchange replay -d " +
-                            journal.directory() + " --to " + last + "' replays what it holds; restore the missing files " +
-                            "for the rest";
-                    }
-                }
-                catch (final RuntimeException unreadable)
-                {
-                    // A damaged snapshot says nothing of the journal: recovery skips it, and says so.
-                }
-            }
-        }
-        catch (final RuntimeException ex)
-        {
-            return null;
-        }
-        return null;
+        return "the journal in " + journal.directory() + " ends at position " + last + ", but a snapshot of it was " +
+            "taken at position " + position + ": entries " + (last + 1) + ".." + position + " were committed and are " +
+            "not in it (an older copy of the journal put back, or a cycle file lost), so its end is not its state. " +
+            "'scripts/exchange replay -d " + journal.directory() + " --to " + last + "' replays what it holds; restore " +
+            "the missing files for the rest";
     }
 
     /** Replays an in-memory run's journal from position 1. */

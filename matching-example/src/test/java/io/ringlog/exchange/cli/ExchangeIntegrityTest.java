@@ -214,8 +214,28 @@ class ExchangeIntegrityTest
             "position " + newest + ": entries 2002.." + newest + " were committed and are not in it (an older copy of " +
             "the journal put back, or a cycle file lost), so its end is not its state. 'scripts/exchange replay -d " +
             journal + " --to 2001' replays what it holds; restore the missing files for the rest", whole.err().strip());
+        // The generic tool given the snapshots beside it refuses too (probe 32: it exited 0 with the older state).
+        final String stateMachine = io.ringlog.exchange.ExchangeStateMachine.class.getName();
+        final Path snapshots = journal.resolve("snapshots");
+        final Cli.Result generic = journalTool("replay", "-d", journal.toString(), "--state-machine", stateMachine,
+            "--snapshots", snapshots.toString());
+        assertEquals(1, generic.code(), generic.toString());
+        assertTrue(generic.err().contains("error: the journal in " + journal + " ends at position 2001, but a snapshot " +
+            "of it in " + snapshots + " was taken at position " + newest + ": entries 2002.." + newest + " were " +
+            "committed and are not in it") && generic.err().contains("With --to 2001 the replay gives what it holds"),
+            generic.toString());
+        // And verify says a restart recovers from nothing (it said position 1, a full replay).
+        final Cli.Result verified = Cli.run("journal", "verify", "-d", journal.toString(), "--snapshots",
+            snapshots.toString());
+        assertEquals(1, verified.code(), verified.toString());
+        assertEquals("nothing: a writable start refuses, as the snapshot at position " + newest + " was taken of this " +
+            "journal (its identity) past its last position 2001 (entries 2002.." + newest + " are missing: see the " +
+            "problems below)", verified.value("restart-recovers-from"), verified.toString());
+        final Cli.Result genericTo = journalTool("replay", "-d", journal.toString(), "--state-machine",
+            stateMachine, "--snapshots", snapshots.toString(), "--to", "2001").expectOk();
         // As told: read-only, it says which snapshots it passes over and why.
         final Cli.Result replayed = Cli.ok("replay", "-d", journal.toString(), "--to", "2001");
+        assertEquals(replayed.value("state-hash"), genericTo.value("state-hash"));
         assertTrue(replayed.err().contains("snapshot-skipped") || replayed.value("snapshot-position").equals("0"),
             replayed.toString());
         assertEquals("0", replayed.value("snapshot-position"), "the 3 snapshots kept are all past the journal's end");
@@ -369,5 +389,15 @@ class ExchangeIntegrityTest
         command.add(ExchangeCli.class.getName());
         command.addAll(Arrays.asList(args));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** {@code scripts/journal} (the generic journal tool), in this JVM. */
+    private static Cli.Result journalTool(final String... args)
+    {
+        final java.io.StringWriter out = new java.io.StringWriter();
+        final java.io.StringWriter err = new java.io.StringWriter();
+        final int code = io.ringlog.journal.tool.JournalTool.run(new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(err, true), args);
+        return new Cli.Result(code, out.toString(), err.toString());
     }
 }
