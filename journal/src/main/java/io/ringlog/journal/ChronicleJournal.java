@@ -142,6 +142,10 @@ public final class ChronicleJournal implements Journal
     private final ExpandableArrayBuffer probe = new ExpandableArrayBuffer(256);
     private final byte[] scratchBytes;
     private final UnsafeBuffer scratch;
+    /** A new journal's identity is anchored to its first entry: taken at its append, written at its commit. */
+    private boolean anchorWanted;
+    private long anchorPosition;
+    private int anchorChecksum;
     private final Crc32c crc = new Crc32c();
     private final Durability durability;
     private final long syncIntervalNanos;
@@ -275,6 +279,13 @@ public final class ChronicleJournal implements Journal
         try
         {
             ChronicleJournal journal = openUnderLock(ctx, lock);
+            // Before anything is decided by its committed mark (which damaged entries to drop, below).
+            final String foreign = ctx.readOnly() ? null : journal.foreignMetadata();
+            if (foreign != null)
+            {
+                journal.release(false);
+                throw new JournalException(foreign);
+            }
             final TornEntry dropping = journal.dropping;
             if (dropping != null)
             {
@@ -425,6 +436,59 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
+     * Why the journal's {@value JournalMetadata#FILE_NAME} is another journal's, or null: its anchor names
+     * this journal's first position with another entry's checksum (copied from another journal). A writable
+     * open refuses; {@code journal verify} reports it.
+     */
+    public String foreignMetadata()
+    {
+        if (metadata == null || metadata.anchorPosition() <= 0)
+        {
+            return null;
+        }
+        final long[] first = firstEntry(files.values());
+        return first == null ? null : metadata.foreignTo(ctx.directory(), first[0], first[1]);
+    }
+
+    /**
+     * The position and carried checksum of the journal's first entry, read with plain reads from its cycle
+     * file; null if it has none, or it is not a whole entry of the format with checksums.
+     */
+    static long[] firstEntry(final Iterable<CycleFileScan> scans)
+    {
+        for (final CycleFileScan scan : scans)
+        {
+            if (scan.firstOffset < 0)
+            {
+                continue;
+            }
+            if (scan.firstLength < CommandCodec.HEADER_LENGTH || scan.firstLength > 64 << 20)
+            {
+                return null;
+            }
+            try
+            {
+                final byte[] bytes = new byte[scan.firstLength];
+                CycleFileScan.read(scan.file, scan.firstOffset, bytes, bytes.length);
+                final UnsafeBuffer entry = new UnsafeBuffer(bytes);
+                if (entry.getInt(CommandCodec.MAGIC_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN) != CommandCodec.MAGIC)
+                {
+                    return null;
+                }
+                CommandCodec.check(entry, 0, bytes.length, new Crc32c());
+                return new long[] {CommandCodec.position(entry, 0),
+                    entry.getInt(CommandCodec.CHECKSUM_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL};
+            }
+            catch (final IOException | CorruptEntryException ex)
+            {
+                // Damage is the walk's and the readers' to report.
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Reconciles the journal with its {@link JournalMetadata}: refuses to write to a journal that ends
      * before its committed mark (entries that may have been seen are missing), gives a journal written
      * before identities existed one, and maps the mark for this writer's commits.
@@ -459,6 +523,24 @@ public final class ChronicleJournal implements Journal
         if (!ctx.readOnly())
         {
             metadata.mapForWriting().committed(lastPosition);
+            if (metadata.anchorPosition() > 0 && lastPosition == 0 && firstEntry(files.values()) == null)
+            {
+                // Cut to nothing (a repair, a rejoin): what comes next is anchored anew.
+                metadata.clearAnchor();
+            }
+            if (metadata.anchorPosition() <= 0)
+            {
+                final long[] first = firstEntry(files.values());
+                if (first != null)
+                {
+                    metadata.anchor(first[0], (int)first[1]);
+                }
+                else
+                {
+                    // A new journal (or one whose first entry has no checksum): its first commit anchors it.
+                    anchorWanted = lastPosition == 0;
+                }
+            }
         }
     }
     /**
@@ -1225,6 +1307,12 @@ public final class ChronicleJournal implements Journal
                 "journal's maxPayloadLength " + ctx.maxPayloadLength() + " (set it to the engine's)");
         }
         final int length = CommandCodec.encode(command, scratch, 0, crc);
+        if (anchorWanted)
+        {
+            anchorWanted = false;
+            anchorPosition = position;
+            anchorChecksum = scratch.getInt(CommandCodec.CHECKSUM_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
+        }
         if (batchClock != null && appendedPosition == lastPosition)
         {
             batchClock.refresh();
@@ -1478,6 +1566,11 @@ public final class ChronicleJournal implements Journal
         committedBytes = pendingBytes;
         lastPosition = appendedPosition;
         metadata.committed(appendedPosition);
+        if (anchorPosition != 0)
+        {
+            metadata.anchor(anchorPosition, anchorChecksum);
+            anchorPosition = 0;
+        }
     }
 
     /** Command bytes (header + payload) committed since this journal was opened: the journal-bytes metric. */

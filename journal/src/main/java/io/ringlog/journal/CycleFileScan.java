@@ -57,6 +57,9 @@ final class CycleFileScan
 
     final Path file;
     final long length;
+    /** File offset and length of the first entry, -1 and 0 while it has none. */
+    long firstOffset = -1;
+    int firstLength;
     /** Whole entries: a document holds one or more, back to back. */
     long entries;
     /** Whole data documents: what Chronicle's index of the file counts. */
@@ -520,6 +523,11 @@ final class CycleFileScan
             if (!split)
             {
                 unsplit++;
+            }
+            if (entries == 0)
+            {
+                firstOffset = start + at;
+                firstLength = length;
             }
             final int slot = (int)(entries % NEWEST_KEPT);
             newestOffsets[slot] = start + at;

@@ -38,8 +38,18 @@ import java.nio.file.StandardOpenOption;
  *  +-------------------------------+-------------------------------+
  *  |                  committed position (8)                       | 40
  *  +---------------------------------------------------------------+
- *  |                  zero to the end of the page                  | 48
+ *  |                  anchor position (8)                          | 48
+ *  +-------------------------------+-------------------------------+
+ *  |   anchor entry's CRC32C (4)   |   CRC32C (4) of bytes 48..59  | 56
+ *  +-------------------------------+-------------------------------+
+ *  |                  zero to the end of the page                  | 64
  * </pre>
+ * The anchor ties the identity to the entries: the position and carried checksum of the journal's first
+ * entry, written once, by the first writer that finds it unset (at the first commit of a new journal). A
+ * {@code ringlog.meta} copied beside another journal's cycle files names a first entry they do not hold,
+ * and the journal says so instead of taking on another journal's identity and committed mark (which
+ * decide which snapshots load and which damaged entries may be dropped). Zero: no anchor (files written
+ * before it existed, or a first entry of format 1), which older code leaves alone and newer code sets.
  * Why a file of ringlog's own and not Chronicle's metadata: Chronicle recreates a missing
  * {@code metadata.cq4t} silently, and its format is Chronicle's to change; an identity that can
  * quietly become another one would defeat its purpose. The file is created whole, before the first
@@ -68,12 +78,17 @@ final class JournalMetadata implements AutoCloseable
     static final int CREATED_OFFSET = 24;
     static final int CHECKSUM_OFFSET = 32;
     static final int COMMITTED_OFFSET = 40;
+    static final int ANCHOR_POSITION_OFFSET = 48;
+    static final int ANCHOR_CHECKSUM_OFFSET = 56;
+    static final int ANCHOR_CRC_OFFSET = 60;
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     private final Path file;
     private final JournalId id;
     private final long created;
     private final long committedAtOpen;
+    private long anchorPosition;
+    private int anchorChecksum;
     private MappedByteBuffer mapped;
     private UnsafeBuffer page;
 
@@ -130,9 +145,18 @@ final class JournalMetadata implements AutoCloseable
             throw damaged(directory, file, "its identity fails its checksum (stored CRC32C 0x" +
                 Integer.toHexString(stored) + ", computed 0x" + Integer.toHexString(actual) + ")");
         }
-        return new JournalMetadata(file,
+        final JournalMetadata metadata = new JournalMetadata(file,
             new JournalId(buffer.getLong(ID_HIGH_OFFSET, ORDER), buffer.getLong(ID_LOW_OFFSET, ORDER)),
             buffer.getLong(CREATED_OFFSET, ORDER), buffer.getLong(COMMITTED_OFFSET, ORDER));
+        // An anchor that fails its checksum (torn as it was written) is no anchor: the next writer sets it again.
+        if (bytes.length >= ANCHOR_CRC_OFFSET + 4 && buffer.getLong(ANCHOR_POSITION_OFFSET, ORDER) > 0 &&
+            buffer.getInt(ANCHOR_CRC_OFFSET, ORDER) ==
+            new Crc32c().update(bytes, ANCHOR_POSITION_OFFSET, ANCHOR_CRC_OFFSET - ANCHOR_POSITION_OFFSET).value())
+        {
+            metadata.anchorPosition = buffer.getLong(ANCHOR_POSITION_OFFSET, ORDER);
+            metadata.anchorChecksum = buffer.getInt(ANCHOR_CHECKSUM_OFFSET, ORDER);
+        }
+        return metadata;
     }
 
     private static JournalException damaged(final Path directory, final Path file, final String why)
@@ -242,6 +266,58 @@ final class JournalMetadata implements AutoCloseable
     long committedAtOpen()
     {
         return committedAtOpen;
+    }
+
+    /** The position of the entry the identity is anchored to, 0 if none is. */
+    long anchorPosition()
+    {
+        return anchorPosition;
+    }
+
+    /**
+     * Anchors the identity to the journal's first entry, its position and carried checksum; once, for a
+     * journal mapped for writing, forced to disk at once.
+     */
+    void anchor(final long position, final int checksum)
+    {
+        final byte[] bytes = new byte[ANCHOR_CRC_OFFSET - ANCHOR_POSITION_OFFSET];
+        final UnsafeBuffer anchor = new UnsafeBuffer(bytes);
+        anchor.putLong(0, position, ORDER);
+        anchor.putInt(ANCHOR_CHECKSUM_OFFSET - ANCHOR_POSITION_OFFSET, checksum, ORDER);
+        page.putBytes(ANCHOR_POSITION_OFFSET, bytes);
+        page.putInt(ANCHOR_CRC_OFFSET, new Crc32c().update(bytes, 0, bytes.length).value(), ORDER);
+        mapped.force();
+        anchorPosition = position;
+        anchorChecksum = checksum;
+    }
+
+    /** Unsets the anchor of a journal cut to nothing, for its next first entry; forced to disk at once. */
+    void clearAnchor()
+    {
+        page.setMemory(ANCHOR_POSITION_OFFSET, ANCHOR_CRC_OFFSET + 4 - ANCHOR_POSITION_OFFSET, (byte)0);
+        mapped.force();
+        anchorPosition = 0;
+        anchorChecksum = 0;
+    }
+
+    /**
+     * Why this file is not the journal's whose first entry is at {@code firstPosition} with carried checksum
+     * {@code firstChecksum} (negative: unknown), or null: its anchor names that position with another checksum.
+     */
+    String foreignTo(final Path directory, final long firstPosition, final long firstChecksum)
+    {
+        if (anchorPosition <= 0 || anchorPosition != firstPosition || firstChecksum < 0 ||
+            (int)firstChecksum == anchorChecksum)
+        {
+            return null;
+        }
+        return file + " is not this journal's: it was written for a journal whose entry at position " +
+            anchorPosition + " carries checksum 0x" + Integer.toHexString(anchorChecksum) + ", where this journal's " +
+            "carries 0x" + Long.toHexString(firstChecksum) + " (a ringlog.meta copied from another journal, or these " +
+            "cycle files put beside another journal's). Its identity, " + id + ", and committed mark, " +
+            committedAtOpen + ", are another journal's, and would decide which snapshots load and which damaged " +
+            "entries are dropped. Restore this journal's own ringlog.meta; or give the journal a new identity with " +
+            "'journal repair -d " + directory + " --new-identity' (its snapshots will then not be used)";
     }
 
     /** Records that every position up to {@code position} is committed: one ordered store, no allocation. */

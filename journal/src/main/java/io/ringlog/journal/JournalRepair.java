@@ -138,7 +138,6 @@ public final class JournalRepair implements AutoCloseable
         {
             metadataProblem = ex.getMessage();
         }
-        final long mark = metadata != null ? metadata.committedAtOpen() : -1;
         readRollCycle();
         final List<Path> files = cycleFiles();
         final List<CycleFileScan> scans = new ArrayList<>();
@@ -178,9 +177,18 @@ public final class JournalRepair implements AutoCloseable
             }
         }
         lastWhole = next == 0 ? 0 : next - 1;
+        final long[] firstEntry = metadata == null ? null : ChronicleJournal.firstEntry(scans);
+        final String foreign = firstEntry == null ? null : metadata.foreignTo(directory, firstEntry[0], firstEntry[1]);
+        if (foreign != null)
+        {
+            // Another journal's identity and mark: as good as none, which --new-identity replaces.
+            metadataProblem = foreign;
+            metadata = null;
+        }
+        final long mark = metadata != null ? metadata.committedAtOpen() : -1;
         plan.add("directory: " + directory);
         plan.add("journal-id: " + (metadata != null ? metadata.id().toString() : metadataProblem != null ?
-            "damaged (" + metadataProblem + ")" : "none (no ringlog.meta)"));
+            (foreign != null ? "another journal's (" : "damaged (") + metadataProblem + ")" : "none (no ringlog.meta)"));
         plan.add("committed-position: " + (mark >= 0 ? Long.toString(mark) : "unknown"));
         plan.add("last-whole-position: " + lastWhole);
         plan.add("snapshots: " + (snapshots != null ? snapshots : "none"));

@@ -173,4 +173,80 @@ class JournalMetadataTest
             assertEquals(10, journal.lastPosition());
         }
     }
+
+    /**
+     * Probe 31: a ringlog.meta copied from another journal was taken on silently, its identity and its committed
+     * mark with it (which decide which snapshots load, and which damaged entries count as never committed and
+     * are dropped). The identity is anchored to the journal's first entry: the copy is named and refused for
+     * writing, verify lists it, repair --new-identity replaces it without --force; and a journal cut to nothing
+     * is anchored anew by its next first entry.
+     */
+    @Test
+    void shouldRefuseAnotherJournalsMetadataAndAnchorAJournalCutToNothingAnew() throws Exception
+    {
+        final Path ours = dir.resolve("ours");
+        final Path theirs = dir.resolve("theirs");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(ours)))
+        {
+            appendRange(journal, 1, 50, 10);
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(theirs)))
+        {
+            journal.append(JournalTesting.command(1, 1, 1, 999));
+            journal.commit();
+        }
+        final Path meta = ours.resolve("ringlog.meta");
+        final byte[] own = Files.readAllBytes(meta);
+        Files.copy(theirs.resolve("ringlog.meta"), meta, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        final JournalException refused = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(JournalTesting.context(ours)));
+        assertTrue(refused.getMessage().startsWith(meta + " is not this journal's: it was written for a journal whose " +
+            "entry at position 1 carries checksum 0x") && refused.getMessage().contains("committed mark, 1, are " +
+            "another journal's") && refused.getMessage().endsWith("'journal repair -d " + ours + " --new-identity' " +
+            "(its snapshots will then not be used)"), refused.getMessage());
+        final JournalTesting.Ran verify = JournalTesting.runJvm(60, JournalTool.class, "verify", "-d", ours.toString(),
+            "--max-payload", "64");
+        assertEquals(1, verify.code(), verify.toString());
+        assertTrue(verify.output().contains("problem: " + meta + " is not this journal's"), verify.toString());
+
+        // Its own file back: all is well, as before.
+        Files.write(meta, own);
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(ours)))
+        {
+            assertEquals(50, journal.lastPosition());
+        }
+        // Or, the copy again, a new identity without --force, as the refusal says.
+        Files.copy(theirs.resolve("ringlog.meta"), meta, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        final JournalTesting.Ran repair = JournalTesting.runJvm(60, JournalTool.class, "repair", "-d", ours.toString(),
+            "--new-identity", "--apply");
+        assertEquals(0, repair.code(), repair.toString());
+        final JournalId renewed;
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(ours)))
+        {
+            assertEquals(50, journal.lastPosition());
+            assertEquals(50, journal.committedPosition());
+            renewed = journal.id();
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(theirs).readOnly(true)))
+        {
+            assertNotEquals(journal.id(), renewed);
+        }
+
+        // Cut to nothing, then written again with other entries: anchored anew, not refused as another's.
+        final JournalTesting.Ran cut = JournalTesting.runJvm(60, JournalTool.class, "repair", "-d", ours.toString(),
+            "--truncate-after", "0", "--force", "--apply");
+        assertEquals(0, cut.code(), cut.toString());
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(ours)))
+        {
+            assertEquals(0, journal.lastPosition());
+            journal.append(JournalTesting.command(1, 1, 1, 12345));
+            journal.commit();
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(ours)))
+        {
+            assertEquals(1, journal.lastPosition());
+            assertEquals(renewed, journal.id());
+        }
+    }
 }

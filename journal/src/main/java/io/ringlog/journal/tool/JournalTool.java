@@ -323,6 +323,11 @@ public final class JournalTool implements Callable<Integer>
                 {
                     problems.add(missingMetadata);
                 }
+                final String foreignMetadata = chronicle.foreignMetadata();
+                if (foreignMetadata != null)
+                {
+                    problems.add(foreignMetadata);
+                }
                 out.println("cycles: " + chronicle.cycleCount());
                 if (!Files.exists(journal.directory.resolve("metadata.cq4t")))
                 {
