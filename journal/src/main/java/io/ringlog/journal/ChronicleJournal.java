@@ -574,7 +574,29 @@ public final class ChronicleJournal implements Journal
         }
         long previousNewest = 0;
         CycleFileScan previous = null;
-        final CycleFileScan newestFile = scans.isEmpty() ? null : scans.lastEntry().getValue();
+        CycleFileScan newestFile = scans.isEmpty() ? null : scans.lastEntry().getValue();
+        boolean growing = false;
+        if (ctx.readOnly() && newestFile != null && newestFile.cut() && JournalLock.liveWriter(ctx.directory()) != null)
+        {
+            // A writer appending as the walk read: Chronicle grows the file a chunk at a time, so the walk can meet a
+            // document past the length it read at the start. Growth, not a cut: walk it again; a writer too fast
+            // for that still leaves whole what the walk found, which the rest of the open reads as it is.
+            CycleFileScan again = newestFile;
+            for (int attempt = 0; attempt < 5 && again.cut(); attempt++)
+            {
+                try
+                {
+                    again = CycleFileScan.scan(newestFile.file, window);
+                }
+                catch (final IOException ex)
+                {
+                    break;
+                }
+            }
+            scans.put(scans.lastKey(), again);
+            newestFile = again;
+            growing = again.cut();
+        }
         for (final CycleFileScan scan : scans.values())
         {
             final long newest = scan.entries > 0 ? newestPosition(scan) : previousNewest;
@@ -594,7 +616,7 @@ public final class ChronicleJournal implements Journal
                     "'journal repair -d " + ctx.directory() + "' writes the file anew with every entry and the marker " +
                     "(run it without --apply first: it lists what it does)");
             }
-            if (scan.cut())
+            if (scan.cut() && !(growing && scan == newestFile))
             {
                 // An older file is not where a copy or a crash leaves a cut: there, a damaged header (a length
                 // that runs past the file's end) looks the same to the walk.
@@ -760,6 +782,30 @@ public final class ChronicleJournal implements Journal
             "position and what the cut drops");
     }
 
+    /**
+     * Refuses a read-only view through a {@code metadata.cq4t} older than the cycle files: Chronicle's readers
+     * take the newest cycle from it (a read-only open never refreshes it from the directory), so they would
+     * stop at the end of the cycle it names, and the journal read as ending there. A writer refreshes the
+     * table; with none alive, the table was put back with an older copy, or copied from one.
+     */
+    private void staleTable(final long newestOnDisk)
+    {
+        if (!ctx.readOnly() || !Files.exists(ctx.directory().resolve(METADATA_FILE)))
+        {
+            return;
+        }
+        final int listed = queue.lastCycle();
+        if (listed >= 0 && listed < newestOnDisk && JournalLock.liveWriter(ctx.directory()) == null)
+        {
+            throw new JournalException("Chronicle's table " + ctx.directory().resolve(METADATA_FILE) + " lists cycle " +
+                "files up to " + fileName(listed) + ", but the directory holds them up to " +
+                fileName((int)newestOnDisk) + ": the table is older than the files (put back, or copied, with an " +
+                "older copy of the journal), and Chronicle's readers would stop at the end of " + fileName(listed) +
+                " as if the journal ended there. Move the table away (the read-only tools do without it, and the " +
+                "next writer makes it again) and look again; the cycle files are not touched");
+        }
+    }
+
     /** Builds the (cycle, first position) table, checks that cycles chain, and finds a torn tail. */
     private void scan()
     {
@@ -771,6 +817,7 @@ public final class ChronicleJournal implements Journal
             findTornEntry(0);
             return;
         }
+        staleTable(onDisk.last());
         final int[] foundCycles = new int[onDisk.size()];
         final long[] foundFirsts = new long[onDisk.size()];
         int count = 0;
@@ -926,22 +973,33 @@ public final class ChronicleJournal implements Journal
             return scanned;
         }
         final Path path = ctx.directory().resolve(fileName(cycle));
-        try
+        // A writer faster than the walk grows the file under it too (Chronicle extends it a chunk at a time), so a
+        // walk again can meet a document past the length it read at its start: where a writer is alive, that walk
+        // is growth as well, and its documents before the end it read are whole. A few tries, then damage.
+        final boolean writing = JournalLock.liveWriter(ctx.directory()) != null;
+        for (int attempt = 0; attempt < (writing ? 5 : 1); attempt++)
         {
-            final CycleFileScan again = Files.isRegularFile(path) ?
-                CycleFileScan.scan(path, maxDocumentLength(ctx.maxPayloadLength()) + 8) : null;
-            if (again == null || again.cut() || again.documents < documents)
+            try
+            {
+                final CycleFileScan again = Files.isRegularFile(path) ?
+                    CycleFileScan.scan(path, maxDocumentLength(ctx.maxPayloadLength()) + 8) : null;
+                if (again == null)
+                {
+                    return scanned;
+                }
+                if ((!again.cut() || writing) && again.documents >= documents)
+                {
+                    files.put(fileName(cycle), again);
+                    grewWhileOpening = true;
+                    return again;
+                }
+            }
+            catch (final IOException ex)
             {
                 return scanned;
             }
-            files.put(fileName(cycle), again);
-            grewWhileOpening = true;
-            return again;
         }
-        catch (final IOException ex)
-        {
-            return scanned;
-        }
+        return scanned;
     }
 
     /**
