@@ -19,6 +19,8 @@ public final class Command
     private int version;
     private int payloadLength;
     private final UnsafeBuffer payload;
+    /** The same bytes, {@code payloadLength} of them: what readers get, so none reads an earlier command's bytes. */
+    private final UnsafeBuffer view;
 
     /**
      * @param maxPayloadLength capacity of this command's payload buffer, preallocated once.
@@ -26,6 +28,7 @@ public final class Command
     public Command(final int maxPayloadLength)
     {
         payload = new UnsafeBuffer(new byte[maxPayloadLength]);
+        view = new UnsafeBuffer(payload.byteArray(), 0, 0);
     }
 
     /** Position in the total order: gap-free, increasing, 1 for the first command ever. */
@@ -70,10 +73,15 @@ public final class Command
         return version;
     }
 
-    /** Payload bytes start at offset 0 of this buffer. */
+    /**
+     * The payload: {@link #payloadLength()} bytes from offset 0, and no more. The slot's buffer is reused, so
+     * bytes past the length are an earlier command's, different live and on replay: reading there throws
+     * {@link IndexOutOfBoundsException} (Agrona's bounds checks, on unless {@code agrona.disable.bounds.checks}
+     * is set), never returns them. A command with no payload has none to read.
+     */
     public DirectBuffer payload()
     {
-        return payload;
+        return view;
     }
 
     public int payloadLength()
@@ -112,6 +120,7 @@ public final class Command
         this.sourceSequence = sourceSequence;
         this.correlationId = correlationId;
         this.payloadLength = length;
+        view.wrap(payload.byteArray(), 0, length);
         if (length > 0)
         {
             payload.putBytes(0, src, srcOffset, length);
@@ -125,6 +134,7 @@ public final class Command
         checkLength(length);
         this.version = version;
         this.payloadLength = length;
+        view.wrap(payload.byteArray(), 0, length);
         payload.putBytes(0, src, srcOffset, length);
     }
 
@@ -138,6 +148,7 @@ public final class Command
     {
         checkLength(length);
         this.payloadLength = length;
+        view.wrap(payload.byteArray(), 0, length);
     }
 
     void position(final long position)

@@ -9,7 +9,14 @@ public class CommandFailedException extends RuntimeException
 
     public CommandFailedException(final long position, final int commandType, final Throwable cause)
     {
-        super("command at position " + position + " (type " + commandType + ") failed: " + cause, cause);
+        this(position, commandType, cause, null);
+    }
+
+    /** @param hint what the cause most likely means, in words, or null. */
+    public CommandFailedException(final long position, final int commandType, final Throwable cause, final String hint)
+    {
+        super("command at position " + position + " (type " + commandType + ") failed: " + cause +
+            (hint == null ? "" : " (" + hint + ")"), cause);
         this.position = position;
         this.commandType = commandType;
     }

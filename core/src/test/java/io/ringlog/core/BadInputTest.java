@@ -157,4 +157,77 @@ class BadInputTest
         assertEquals(Rejections.COMMAND_FAILED, listener.events().get(0).value());
         assertInstanceOf(IllegalArgumentException.class, errors.errors().get(0).getCause());
     }
+
+    /**
+     * Probe (embedder): a state machine that read a long from a command published with no payload got the
+     * bytes an earlier command left in the reused ring slot: live it read the command eight positions back,
+     * on replay the one just before, and the replayed state differed from the live one with no word. The
+     * payload is now only the command's bytes: the read throws, live and on replay alike, and the command
+     * fails the same way in both.
+     */
+    @Test
+    void shouldNotLetACommandReadAnEarlierCommandsBytesPastItsPayload() throws Exception
+    {
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        final Careless live = new Careless();
+        final RecordingErrorHandler errors = new RecordingErrorHandler();
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(live).journal(journal).ringSize(8)
+            .maxPayloadLength(64).errorHandler(errors));
+        for (int i = 1; i <= 10; i++)
+        {
+            engine.publish(1, 0, 0, i, longPayload(i), 0, 8);
+        }
+        engine.publish(1, 0, 0, 11, longPayload(0), 0, 0);
+        engine.close();
+        assertEquals(1, engine.metrics().failed(), errors.errors().toString());
+        final CommandFailedException failed = assertInstanceOf(CommandFailedException.class, errors.errors().get(0));
+        assertEquals(11, failed.position());
+        assertInstanceOf(IndexOutOfBoundsException.class, failed.getCause());
+        assertTrue(failed.getMessage().endsWith("(it read past the command's payload of 0 bytes: Command.payload() " +
+            "holds payloadLength() bytes, and a command may carry fewer than the state machine expects (check the " +
+            "length first))"), failed.getMessage());
+
+        final Careless replayed = new Careless();
+        final Engine again = Engine.launch(new EngineContext().stateMachine(replayed).journal(journal).ringSize(16)
+            .maxPayloadLength(64).errorHandler(new RecordingErrorHandler()));
+        again.close();
+        assertEquals(55, live.total);
+        assertEquals(live.total, replayed.total, "the state a replay gives is the live one");
+    }
+
+    /** Reads a long from every command, whatever its length. */
+    private static final class Careless extends StateMachineAdapter
+    {
+        private long total;
+
+        @Override
+        public void apply(final Command command, final Output output)
+        {
+            total += command.payload().getLong(0, java.nio.ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    /** Probe (embedder): an event claimed in place and written past its capacity said only "Range [8, 8 + 8)". */
+    @Test
+    void shouldNameMaxEventPayloadLengthWhenAClaimedEventIsWrittenPastIt() throws Exception
+    {
+        final StateMachine overflowing = new StateMachineAdapter()
+        {
+            @Override
+            public void apply(final Command command, final Output output)
+            {
+                output.claim(1).putLong(8, 42L);
+                output.commit(16);
+            }
+        };
+        final RecordingErrorHandler errors = new RecordingErrorHandler();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(overflowing).maxEventPayloadLength(8)
+            .errorHandler(errors)))
+        {
+            engine.publish(1, 0, 0, 0, longPayload(1), 0, 8);
+        }
+        final CommandFailedException failed = assertInstanceOf(CommandFailedException.class, errors.errors().get(0));
+        assertTrue(failed.getMessage().endsWith("(an event claimed with Output.claim was written past its 8 bytes, the " +
+            "engine's maxEventPayloadLength (EngineContext.maxEventPayloadLength))"), failed.getMessage());
+    }
 }

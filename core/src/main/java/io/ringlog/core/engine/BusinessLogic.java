@@ -145,9 +145,10 @@ public final class BusinessLogic
             }
             catch (final Throwable ex)
             {
+                final String hint = boundsHint(ex, command);
                 output.abort();
                 Counters.increment(counters.failed);
-                final CommandFailedException failure = new CommandFailedException(position, type, ex);
+                final CommandFailedException failure = new CommandFailedException(position, type, ex, hint);
                 // A JVM error (out of memory, stack overflow) is not a property of the command: replay
                 // would not fail the same way, so it can never be a deterministic rejection.
                 if (errorPolicy == ErrorPolicy.HALT || ex instanceof VirtualMachineError || status.abandoning())
@@ -183,6 +184,39 @@ public final class BusinessLogic
         Counters.increment(counters.rejected);
         finish(received, replay);
         return true;
+    }
+
+    /**
+     * What an {@link IndexOutOfBoundsException} from the state machine most likely was, in words, from the
+     * capacity it names: an event claimed with {@code Output.claim} written past the event payload's capacity,
+     * or a read past the command's payload. Null when it names neither (or is no such exception).
+     */
+    private String boundsHint(final Throwable ex, final Command command)
+    {
+        if (!(ex instanceof IndexOutOfBoundsException) || ex.getMessage() == null)
+        {
+            return null;
+        }
+        final String message = ex.getMessage();
+        final int claimed = output.claimedCapacity();
+        if (claimed >= 0 && names(message, claimed))
+        {
+            return "an event claimed with Output.claim was written past its " + claimed + " bytes, the engine's " +
+                "maxEventPayloadLength (EngineContext.maxEventPayloadLength)";
+        }
+        if (names(message, command.payloadLength()))
+        {
+            return "it read past the command's payload of " + command.payloadLength() + " bytes: Command.payload() " +
+                "holds payloadLength() bytes, and a command may carry fewer than the state machine expects (check " +
+                "the length first)";
+        }
+        return null;
+    }
+
+    /** Whether an Agrona or JDK bounds message names {@code capacity} as the buffer's length. */
+    private static boolean names(final String message, final int capacity)
+    {
+        return message.endsWith("capacity=" + capacity) || message.endsWith("for length " + capacity);
     }
 
     private void applySystemCommand(final Command command, final boolean replay)

@@ -214,6 +214,12 @@ public final class RingOutput implements Output
         }
     }
 
+    /** The capacity of the event claimed and not yet committed, or -1 when none is. */
+    public int claimedCapacity()
+    {
+        return claimed ? scratch.capacity() : -1;
+    }
+
     @Override
     public void commit(final int length)
     {
