@@ -11,6 +11,7 @@ import io.ringlog.core.OutputEvent;
 import io.ringlog.core.OutputListener;
 import io.ringlog.core.ReadOnlyJournal;
 import io.ringlog.core.RecoveryListener;
+import io.ringlog.core.SnapshotsUpTo;
 import io.ringlog.core.StateMachine;
 import io.ringlog.core.Upcasters;
 import io.ringlog.journal.ChronicleJournal;
@@ -520,6 +521,12 @@ public final class JournalTool implements Callable<Integer>
             description = "What a command that throws does, as in the live engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
         ErrorPolicy errorPolicy;
 
+        @Option(names = "--check-snapshots",
+            description = "Check that replay is deterministic: replay the journal to each snapshot in --snapshots " +
+                "DIR (oldest first, each from the one before it, the first from position 1) and compare the state " +
+                "hash with the one the snapshot recorded when it was taken. Exits 1 if any differs.")
+        boolean checkSnapshots;
+
         @Option(names = "--upcasters", paramLabel = "CLASS",
             description = "The upcasters the service launches with (EngineContext.upcasters): a public class with a " +
                 "no-arg constructor that implements java.util.function.Supplier<io.ringlog.core.Upcasters>, on the " +
@@ -571,6 +578,17 @@ public final class JournalTool implements Callable<Integer>
             if (to > chronicle.lastPosition() && to != Long.MAX_VALUE)
             {
                 err.println("note: the journal ends at position " + chronicle.lastPosition() + ", before --to " + to);
+            }
+            if (checkSnapshots)
+            {
+                try
+                {
+                    return checkSnapshots(out, err, chronicle, target, upcasters);
+                }
+                finally
+                {
+                    chronicle.close();
+                }
             }
             final ReplayProgress progress = new ReplayProgress(err);
             final FailureReport failures = new FailureReport(err, "replay");
@@ -628,6 +646,113 @@ public final class JournalTool implements Callable<Integer>
                     stateMachineClass + " (failed above). If they did not when the journal was written, the service " +
                     "launches with upcasters this replay lacks (" + (upcastersClass == null ? "--upcasters CLASS" :
                     "--upcasters " + upcastersClass + " is given: check it") + "), or this is not its state machine");
+                return PROBLEM;
+            }
+            return OK;
+        }
+
+        /**
+         * Replays the journal to each snapshot of it, oldest first, each step from the snapshot before (the first
+         * from position 1), and compares the state hash with the one the snapshot recorded: a difference is a
+         * state machine that does not give the same state from the same commands, or snapshots of other code.
+         */
+        private int checkSnapshots(final PrintWriter out, final PrintWriter err, final ChronicleJournal chronicle,
+            final long target, final Upcasters upcasters)
+        {
+            if (snapshots == null)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--check-snapshots compares a replay " +
+                    "with the snapshots in --snapshots DIR: give it");
+            }
+            final List<Long> positions = new ArrayList<>();
+            try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(snapshots)
+                .readOnly(true)))
+            {
+                for (final long position : store.positions())
+                {
+                    if (position <= target && position >= chronicle.firstPosition() - 1)
+                    {
+                        positions.add(0, position);
+                    }
+                }
+            }
+            long from = 0;
+            int checked = 0;
+            int differ = 0;
+            for (final long position : positions)
+            {
+                final io.ringlog.core.Snapshot recorded;
+                try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context()
+                    .directory(snapshots).readOnly(true)))
+                {
+                    recorded = store.read(position);
+                }
+                catch (final RuntimeException unreadable)
+                {
+                    out.println("snapshot-check: " + position + " skipped (" + unreadable.getMessage() + ")");
+                    continue;
+                }
+                if (chronicle.id().known() && !chronicle.id().equals(recorded.journalId()))
+                {
+                    out.println("snapshot-check: " + position + " skipped (taken on journal " + recorded.journalId() +
+                        ", not this one)");
+                    continue;
+                }
+                if (from == 0 && chronicle.firstPosition() > 1)
+                {
+                    // Older cycles were deleted: the first snapshot is where replays start, not a check.
+                    from = position;
+                    continue;
+                }
+                final EngineContext ctx = new EngineContext()
+                    .name("journal-replay")
+                    .stateMachine(instantiate(stateMachineClass, StateMachine.class))
+                    // A view of its own for each step: the engine closes the journal it is given.
+                    .journal(ReadOnlyJournal.upTo(journal.open(new ArrayList<>()), position))
+                    .maxPayloadLength(journal.maxPayload)
+                    .maxEventPayloadLength(journal.maxPayload)
+                    .ringSize(16)
+                    .outputRingSize(1024)
+                    .errorPolicy(errorPolicy)
+                    .upcasters(upcasters)
+                    .errorHandler(new FailureReport(err, "replay"));
+                if (from > 0)
+                {
+                    ctx.snapshotStore(new SnapshotsUpTo(FileSnapshotStore.open(new FileSnapshotStore.Context()
+                        .directory(snapshots).readOnly(true)), from));
+                }
+                final Engine engine = Engine.launch(ctx);
+                engine.close();
+                final long replayed = engine.stateHash();
+                checked++;
+                final String start = from > 0 ? "the snapshot at position " + from : "position 1";
+                if (replayed == recorded.stateHash())
+                {
+                    out.println("snapshot-check: " + position + " ok (replayed from " + start + ")");
+                }
+                else
+                {
+                    differ++;
+                    out.println("snapshot-check: " + position + " differs: it recorded state hash " +
+                        String.format("%016x", recorded.stateHash()) + "; replaying to it from " + start + " gives " +
+                        String.format("%016x", replayed));
+                }
+                from = position;
+            }
+            out.println("snapshots-checked: " + checked);
+            out.println("snapshots-differing: " + differ);
+            if (checked == 0)
+            {
+                err.println("note: no snapshot of this journal at or before position " + target + " in " + snapshots +
+                    " to compare a replay with");
+            }
+            if (differ > 0)
+            {
+                err.println("error: " + differ + " of the " + checked + " snapshots checked differ from a replay of the " +
+                    "journal to their positions: " + stateMachineClass + " does not give the same state from the same " +
+                    "commands (a clock, a random number, the order of a hash map, bytes read past a command's payload), " +
+                    "or the snapshots were taken by other code or upcasters than this replay's. Restarts from different " +
+                    "snapshots then give different states");
                 return PROBLEM;
             }
             return OK;

@@ -421,6 +421,50 @@ class JournalToolTest
         throw new IllegalStateException("entry " + nth + " not found");
     }
 
+    /**
+     * Probe (embedder): a state machine that read the clock gave another state at every restart, from every
+     * snapshot, and nothing said so. --check-snapshots replays to each snapshot from the one before and
+     * compares the hash it recorded.
+     */
+    @Test
+    void shouldCheckThatAReplayToEachSnapshotGivesTheStateItRecorded()
+    {
+        final String machine = AccumulatorStateMachine.class.getName();
+        final Result deterministic = run("replay", "-d", journalDir.toString(), "--state-machine", machine,
+            "--snapshots", snapshotDir.toString(), "--check-snapshots");
+        assertEquals(0, deterministic.code, deterministic.out + deterministic.err);
+        assertTrue(deterministic.out.contains("snapshot-check: 100 ok (replayed from position 1)\n") &&
+            deterministic.out.contains("snapshot-check: 300 ok (replayed from the snapshot at position 200)\n") &&
+            deterministic.out.contains("snapshots-checked: 3\nsnapshots-differing: 0\n"), deterministic.out);
+
+        final Path clocked = root.resolve("clocked");
+        final Path clockedSnapshots = root.resolve("clocked-snapshots");
+        final Engine engine = Engine.launch(new EngineContext()
+            .stateMachine(new ClockedStateMachine())
+            .journal(ChronicleJournal.open(new ChronicleJournal.Context().directory(clocked).maxPayloadLength(64)))
+            .snapshotStore(FileSnapshotStore.open(clockedSnapshots, 5))
+            .snapshotEvery(100)
+            .maxPayloadLength(64));
+        for (int i = 1; i <= COMMANDS; i++)
+        {
+            engine.publish(ADD, 3, i, i, longPayload(i), 0, 8);
+        }
+        engine.close();
+        final Result differs = run("replay", "-d", clocked.toString(), "--state-machine",
+            ClockedStateMachine.class.getName(), "--snapshots", clockedSnapshots.toString(), "--check-snapshots");
+        assertEquals(1, differs.code, differs.out + differs.err);
+        assertTrue(differs.out.contains("snapshot-check: 100 differs: it recorded state hash ") &&
+            differs.out.contains("snapshots-checked: 3\nsnapshots-differing: 3\n"), differs.out);
+        assertTrue(differs.err.contains("error: 3 of the 3 snapshots checked differ from a replay of the journal to " +
+            "their positions: " + ClockedStateMachine.class.getName() + " does not give the same state from the same " +
+            "commands"), differs.err);
+        final Result unasked = run("replay", "-d", clocked.toString(), "--state-machine",
+            ClockedStateMachine.class.getName(), "--check-snapshots");
+        assertEquals(2, unasked.code, unasked.out + unasked.err);
+        assertTrue(unasked.err.contains("--check-snapshots compares a replay with the snapshots in --snapshots DIR"),
+            unasked.err);
+    }
+
     private static Result run(final String... args)
     {
         final StringWriter out = new StringWriter();
