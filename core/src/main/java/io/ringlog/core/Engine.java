@@ -98,7 +98,7 @@ public final class Engine implements AutoCloseable
         {
             // The engine owns the stages it is given, launched or refused: a service that fixes its settings and
             // launches again opens its journal again. Not a journal another engine runs on: that one is that engine's.
-            if (!Launches.journalRunning(ctx.journal()))
+            if (!Launches.journalRunning(ctx.journal()) && !Launches.storeRunning(ctx.snapshotStore()))
             {
                 closeStages(ctx, refused);
             }
@@ -176,7 +176,7 @@ public final class Engine implements AutoCloseable
                 failure.addSuppressed(ex);
             }
         }
-        Launches.journalClosed(ctx.journal());
+        Launches.stagesClosed(ctx);
     }
 
     /**
@@ -599,7 +599,7 @@ public final class Engine implements AutoCloseable
             closeQuietly(ctx.snapshotStore());
             closeQuietly(ctx.replicator());
             closeQuietly(ctx.journal());
-            Launches.journalClosed(ctx.journal());
+            Launches.stagesClosed(ctx);
             return true;
         }
 
@@ -648,12 +648,44 @@ public final class Engine implements AutoCloseable
         volatile Throwable recoveryFailure;
         volatile Recovery recovery;
 
+        /**
+         * Refuses rings the heap cannot hold, in words: they are allocated whole at launch (every slot with a
+         * payload buffer of the largest size), and a ringSize too large ended in a bare OutOfMemoryError.
+         */
+        private static void checkHeap(final EngineContext ctx)
+        {
+            final Runtime runtime = Runtime.getRuntime();
+            if (runtime.maxMemory() == Long.MAX_VALUE)
+            {
+                return;
+            }
+            // About 200 bytes of objects per slot beside its payload buffer.
+            final long input = (long)ctx.ringSize() * (ctx.maxPayloadLength() + 200L);
+            final long output = (long)ctx.outputRingSize() * (ctx.maxEventPayloadLength() + 200L);
+            // Against the whole heap, not what is free now: garbage not yet collected must not refuse a launch.
+            if (input + output > runtime.maxMemory())
+            {
+                throw new IllegalArgumentException("the engine's rings need about " + mib(input + output) + " of heap " +
+                    "(ringSize " + ctx.ringSize() + " x (maxPayloadLength " + ctx.maxPayloadLength() + " + ~200 bytes) = " +
+                    mib(input) + ", outputRingSize " + ctx.outputRingSize() + " x (maxEventPayloadLength " +
+                    ctx.maxEventPayloadLength() + " + ~200 bytes) = " + mib(output) + "), more than this JVM's whole " +
+                    "heap, " + mib(runtime.maxMemory()) + " (-Xmx): make the rings or their payloads smaller, or give " +
+                    "the JVM more heap");
+            }
+        }
+
+        private static String mib(final long bytes)
+        {
+            return (bytes >> 20) + " MiB";
+        }
+
         Wiring(final EngineContext ctx)
         {
             this.ctx = ctx;
             this.status = new EngineStatus(ctx.name(), ctx.errorHandler());
             final int maxPayload = ctx.maxPayloadLength();
             final int maxEventPayload = ctx.maxEventPayloadLength();
+            checkHeap(ctx);
             this.inputWait = ctx.waitStrategy().get();
             this.input = RingBuffer.createMultiProducer(() -> new Command(maxPayload), ctx.ringSize(), inputWait);
             // One producer, the logic thread, which publishes whole commands as ranges (see RingOutput).

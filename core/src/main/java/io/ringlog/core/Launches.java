@@ -15,12 +15,17 @@ final class Launches
 {
     private static final List<Launch> MACHINES = new ArrayList<>();
     private static final List<Held> JOURNALS = new ArrayList<>();
+    private static final List<HeldStore> STORES = new ArrayList<>();
 
     private record Launch(WeakReference<StateMachine> machine, String engine)
     {
     }
 
     private record Held(WeakReference<Journal> journal, String engine)
+    {
+    }
+
+    private record HeldStore(WeakReference<SnapshotStore> store, String engine)
     {
     }
 
@@ -60,6 +65,20 @@ final class Launches
     static synchronized void claimJournal(final EngineContext ctx)
     {
         final Journal journal = ctx.journal();
+        final SnapshotStore store = ctx.snapshotStore();
+        STORES.removeIf((held) -> held.store().get() == null);
+        for (final HeldStore held : STORES)
+        {
+            if (store != null && held.store().get() == store)
+            {
+                // Probe (embedder): refused only when a snapshot was written, and then one clash of several said.
+                throw new IllegalArgumentException("this " + store.getClass().getSimpleName() + " is the snapshot " +
+                    "store of engine '" + held.engine() + "', which is running: two engines' snapshots in one store " +
+                    "are two journals' states side by side (each engine would find the other's, and the first to close " +
+                    "would close the store under the other). Give each engine a snapshot store of its own, in a " +
+                    "directory of its own, or close '" + held.engine() + "' first. Nothing was closed");
+            }
+        }
         JOURNALS.removeIf((held) -> held.journal().get() == null);
         for (final Held held : JOURNALS)
         {
@@ -73,6 +92,24 @@ final class Launches
             }
         }
         JOURNALS.add(new Held(new WeakReference<>(journal), ctx.name()));
+        if (store != null)
+        {
+            STORES.add(new HeldStore(new WeakReference<>(store), ctx.name()));
+        }
+    }
+
+    /** Whether {@code store} is the snapshot store of an engine that runs (false for null). */
+    static synchronized boolean storeRunning(final SnapshotStore store)
+    {
+        return store != null && STORES.stream().anyMatch((held) -> held.store().get() == store);
+    }
+
+    /** The engine closed its journal and snapshot store (or its launch failed and closed them). */
+    static synchronized void stagesClosed(final EngineContext ctx)
+    {
+        journalClosed(ctx.journal());
+        final SnapshotStore store = ctx.snapshotStore();
+        STORES.removeIf((held) -> held.store().get() == store || held.store().get() == null);
     }
 
     /** Whether {@code journal} is the journal of an engine that runs (false for null). */

@@ -15,6 +15,7 @@ import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
 import static io.ringlog.core.testing.AccumulatorStateMachine.EMIT_THEN_FAIL;
 import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +77,55 @@ class LaunchRulesTest
         final AccumulatorStateMachine restarted = new AccumulatorStateMachine();
         Engine.launch(new EngineContext().stateMachine(restarted).journal(journal)).close();
         assertEquals(3, restarted.total());
+    }
+
+    /**
+     * Probe (embedder): one snapshot store given to two engines was accepted, and refused only when a snapshot
+     * was written ("a snapshot of another journal ... is at position 300"), one clash of several said; each
+     * journal's verify then listed the other's snapshots. Refused at launch now, as a shared journal is.
+     */
+    @Test
+    void shouldRefuseASnapshotStoreAnotherEngineRunsWith()
+    {
+        final InMemorySnapshotStore store = new InMemorySnapshotStore();
+        final AccumulatorStateMachine first = new AccumulatorStateMachine();
+        final Engine engine = Engine.launch(new EngineContext().name("first").stateMachine(first)
+            .journal(new InMemoryJournal(256)).snapshotStore(store).snapshotEvery(2));
+        final InMemoryJournal second = new InMemoryJournal(256);
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () ->
+            Engine.launch(new EngineContext().name("second").stateMachine(new AccumulatorStateMachine()).journal(second)
+                .snapshotStore(store)));
+        assertTrue(ex.getMessage().startsWith("this InMemorySnapshotStore is the snapshot store of engine 'first', " +
+            "which is running") && ex.getMessage().endsWith("Give each engine a snapshot store of its own, in a " +
+            "directory of its own, or close 'first' first. Nothing was closed"), ex.getMessage());
+        for (int i = 1; i <= 4; i++)
+        {
+            engine.publish(ADD, 0, 0, 0, longPayload(i), 0, 8);
+        }
+        engine.close();
+        assertEquals(10, first.total(), "the running engine went on, its snapshots in its store");
+        assertNull(engine.failure());
+
+        // Its engine closed, the store is no longer claimed: another may take it.
+        final AccumulatorStateMachine third = new AccumulatorStateMachine();
+        Engine.launch(new EngineContext().name("third").stateMachine(third).journal(second).snapshotStore(store)).close();
+        assertEquals(0, third.total());
+    }
+
+    /** Probe (embedder): ringSize(1 << 30) ended in a bare "OutOfMemoryError: Java heap space". */
+    @Test
+    void shouldRefuseRingsTheHeapCannotHoldInWords()
+    {
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> Engine.launch(
+            new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(journal).ringSize(1 << 30)
+                .maxPayloadLength(64)));
+        assertTrue(ex.getMessage().startsWith("the engine's rings need about ") && ex.getMessage().contains(
+            "(ringSize 1073741824 x (maxPayloadLength 64 + ~200 bytes) = 270336 MiB") && ex.getMessage().endsWith(
+            "make the rings or their payloads smaller, or give the JVM more heap"), ex.getMessage());
+        // The refused launch closed its journal, as any refused for its settings does; rings that fit launch.
+        Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(new InMemoryJournal(64))
+            .ringSize(1 << 16).maxPayloadLength(64)).close();
     }
 
     @Test
