@@ -204,6 +204,47 @@ class CloseTest
         }
     }
 
+    /**
+     * Probe (embedder): 100 commands of 20 ms each, a 200 ms closeTimeout. close() threw "threads did not stop
+     * ... journal, replicator and snapshot store left open" (not the DrainTimeoutException its Javadoc names),
+     * the logic went on applying the rest of its batch for a second and more, and the journal stayed open, so
+     * the service could not start again in the same process. The logic now stops at the next command: close
+     * throws the drain's timeout, nothing is applied after it, and a new engine on the same journal recovers
+     * every command.
+     */
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldStopApplyingAtTheNextCommandWhenACloseGivesUpDraining(final Topology topology) throws Exception
+    {
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        final AccumulatorStateMachine applied = new AccumulatorStateMachine();
+        final StateMachine slow = new StateMachineAdapter()
+        {
+            @Override
+            public void apply(final Command command, final Output output)
+            {
+                LockSupport.parkNanos(20_000_000L);
+                applied.apply(command, output);
+            }
+        };
+        final Engine engine = Engine.launch(new EngineContext().name("slow").topology(topology).journal(journal)
+            .closeTimeout(java.time.Duration.ofMillis(200)).stateMachine(slow));
+        for (int i = 1; i <= 100; i++)
+        {
+            engine.publish(ADD, 0, 0, i, longPayload(1), 0, 8);
+        }
+        final DrainTimeoutException unapplied = assertThrows(DrainTimeoutException.class, engine::close);
+        assertTrue(unapplied.commandsUnapplied(), unapplied.getMessage());
+        final long atClose = applied.total();
+        LockSupport.parkNanos(200_000_000L);
+        assertEquals(atClose, applied.total(), "nothing applied after close() returned");
+        assertTrue(atClose < 100, "the close gave up before the end: " + atClose);
+
+        final AccumulatorStateMachine restarted = new AccumulatorStateMachine();
+        Engine.launch(new EngineContext().name("again").journal(journal).stateMachine(restarted)).close();
+        assertEquals(100, restarted.total(), "every accepted command, journaled, is applied by the next start");
+    }
+
     /** Takes {@link #SLOW_NANOS}, however early a park returns. */
     private static void slowly()
     {

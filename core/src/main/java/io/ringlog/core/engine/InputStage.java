@@ -112,7 +112,10 @@ public final class InputStage implements EventHandler<Command>
             {
                 // The batch's slots stay this stage's until its sequence moves past them.
                 long s = batchStart;
-                while (s <= sequence && !status.halted())
+                // A close that gave up draining stops the logic at the next command, not at the batch's end (a
+                // batch of slow commands kept changing the state long after close() had thrown): the rest are
+                // journaled, and the next start applies them.
+                while (s <= sequence && !status.halted() && !status.abandoning())
                 {
                     // With a gate, apply each acknowledged part of the batch as its acknowledgement comes.
                     final long limit = acknowledged == null ? sequence : Math.min(sequence, awaitAcknowledged(s));
@@ -120,7 +123,7 @@ public final class InputStage implements EventHandler<Command>
                     {
                         break;
                     }
-                    for (; s <= limit && !status.halted(); s++)
+                    for (; s <= limit && !status.halted() && !status.abandoning(); s++)
                     {
                         logic.apply(ring.get(s), false);
                     }
