@@ -60,7 +60,12 @@ final class PrintingErrorHandler implements ErrorHandler
             out.println(name + ": " + throwable);
             if (!(throwable instanceof Diagnosed))
             {
-                throwable.printStackTrace(out);
+                // The trace without its first line, which is the line just printed (it was there twice).
+                final java.io.StringWriter trace = new java.io.StringWriter();
+                throwable.printStackTrace(new java.io.PrintWriter(trace));
+                final String frames = trace.toString();
+                out.print(frames.substring(frames.indexOf('\n') + 1));
+                out.flush();
             }
             return;
         }

@@ -37,6 +37,10 @@ class PrintingErrorHandlerTest
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(999));
         handler.onError(failure("reader", 1_001));
         assertEquals(1, count("Caused by: "), "one stack trace, no repeat within the second\n" + printed());
+        // Probe (embedder): the failure's line was printed twice, once named, once as the trace's header.
+        assertEquals(1, count("io.ringlog.core.ListenerException: listener 'reader' failed on the event of position 1:"),
+            printed());
+        assertTrue(printed().lines().skip(1).findFirst().orElse("").startsWith("\tat "), printed());
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
         handler.onError(failure("reader", 1_002));
         now.addAndGet(TimeUnit.SECONDS.toNanos(5));
