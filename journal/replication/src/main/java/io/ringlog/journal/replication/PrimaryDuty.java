@@ -176,6 +176,14 @@ final class PrimaryDuty
         }
         event("standby asked from position " + from + ": catching it up on " + Math.max(0, last - from + 1) +
             " entries from the journal, then live");
+        if (from - 1 < acknowledged)
+        {
+            // Its journal lost entries it had said it held: what they let this primary show is on this node alone.
+            event("WARNING: the standby had acknowledged position " + acknowledged + ", but its journal ends at " +
+                (from - 1) + ": it lost positions " + from + ".." + acknowledged + " after acknowledging them (a disk " +
+                "that lost writes, an older copy of its journal put back). Until it holds them again, they are on this " +
+                "node only, and a promotion of the standby now would lose them");
+        }
     }
 
     /**

@@ -347,7 +347,10 @@ final class StandbyDuty
         {
             return 0;
         }
-        final long committed = metrics.position(EngineMetrics.Stage.JOURNAL);
+        // What the journal committed, not how far its stage got: a stage that halted (a full disk) passes over the
+        // commands after the failure without writing them, and acknowledging those let a synchronous primary show
+        // events of positions this standby never journaled, lost with a promotion.
+        final long committed = Math.min(metrics.position(EngineMetrics.Stage.JOURNAL), journal.lastPosition());
         if (committed > acknowledged || now - acknowledgedNanos > heartbeatNanos)
         {
             if (channels.send(Messages.ACK, state.epoch, session, 1, committed, 0, 0))
