@@ -170,6 +170,12 @@ final class Channels implements AutoCloseable
     }
 
     /** The stage's publication. */
+    /** Whether something listens where this node sends: a subscriber at the peer endpoint answers Aeron's setup. */
+    boolean peerListening()
+    {
+        return control.isConnected();
+    }
+
     ExclusivePublication log()
     {
         return log;

@@ -8,5 +8,10 @@ public enum PeerState
     /** Heard from within the peer timeout. */
     CONNECTED,
     /** Silent for longer than the peer timeout. */
-    LOST
+    LOST,
+    /**
+     * Heard from, but nothing listens where this node sends (its peer endpoint is not the other node's listen
+     * endpoint): what this node sends goes nowhere.
+     */
+    ONE_WAY
 }

@@ -51,6 +51,9 @@ final class ReplicationAgent implements Agent
     private long peerHeardNanos;
     private final long startNanos;
     private boolean silenceReported;
+    /** Since when the peer is heard but nothing listens at its endpoint (0: not so); whether that was said. */
+    private long oneWaySinceNanos;
+    private boolean oneWayReported;
     private long peerEpoch = -1;
     private long statusNanos;
     private long figuresNanos;
@@ -488,6 +491,7 @@ final class ReplicationAgent implements Agent
 
     private void watchPeer()
     {
+        watchOneWay();
         if (!state.peerLost && now - peerHeardNanos > peerTimeoutNanos)
         {
             state.peerLost = true;
@@ -507,6 +511,41 @@ final class ReplicationAgent implements Agent
             event("peer " + ctx.peerEndpoint() + " NOT HEARD from in the " + ctx.peerTimeout().toMillis() +
                 " ms since this node started (is it running, and is that its listen endpoint?)" +
                 (state.role == Role.PRIMARY ? withoutPeer() : ": this standby waits for a primary"));
+        }
+    }
+
+    /**
+     * A peer heard from while nothing listens where this node sends: its --peer is not the other node's --listen.
+     * Heard, it looked connected on both sides (a primary catching up a standby that never got a byte, again and
+     * again); said once, and in the status, until something listens.
+     */
+    private void watchOneWay()
+    {
+        final boolean heard = peerHeardNanos != 0 && !state.peerLost;
+        if (!heard || channels.peerListening())
+        {
+            if (oneWayReported && heard)
+            {
+                status.put(StatusFile.PEER_STATE, PeerState.CONNECTED.ordinal());
+                event("peer " + ctx.peerEndpoint() + " now hears this node: connected both ways");
+            }
+            oneWaySinceNanos = 0;
+            oneWayReported = false;
+            return;
+        }
+        if (oneWaySinceNanos == 0)
+        {
+            oneWaySinceNanos = now;
+        }
+        else if (!oneWayReported && now - oneWaySinceNanos > peerTimeoutNanos)
+        {
+            oneWayReported = true;
+            status.put(StatusFile.PEER_STATE, PeerState.ONE_WAY.ordinal());
+            event("peer ONE WAY: this node hears its peer, but nothing listens at " + ctx.peerEndpoint() + ", where " +
+                "this node sends: its --peer (ReplicationContext.peerEndpoint) must be the other node's --listen " +
+                "endpoint, and is not (or something between drops it). Until it is, " + (state.role == Role.PRIMARY ?
+                "the standby gets nothing from this primary" + withoutPeer() : "the primary hears nothing from this " +
+                "standby: no acknowledgement, no request to catch up"));
         }
     }
 
