@@ -54,6 +54,8 @@ final class ReplicationAgent implements Agent
     /** Since when the peer is heard but nothing listens at its endpoint (0: not so); whether that was said. */
     private long oneWaySinceNanos;
     private boolean oneWayReported;
+    /** When the promotion being worked on was first seen here (0: none). */
+    private long promotionAskedNanos;
     private long peerEpoch = -1;
     private long statusNanos;
     private long figuresNanos;
@@ -733,6 +735,31 @@ final class ReplicationAgent implements Agent
                     "it if the old primary is known to be gone and in epoch " + state.epoch + " or older"));
                 return 1;
             }
+            if (promotionAskedNanos == 0)
+            {
+                promotionAskedNanos = now;
+            }
+            if (!promotionForced && !state.peerLost && peerHeardNanos != 0)
+            {
+                // Probe (replication): accepted without a word, an asynchronous old primary went on showing events
+                // for a second until it was fenced: 7,056 positions of them, given to other commands in the new
+                // history. A primary killed just before is not heard again: wait for the peer timeout to say it is
+                // gone. One heard again (past what was in flight when this was asked) is running: refused.
+                if (peerHeardNanos <= promotionAskedNanos + heartbeatNanos)
+                {
+                    return 0;
+                }
+                promotionAskedNanos = 0;
+                request.completeExceptionally(new ReplicationException("the primary at " + ctx.peerEndpoint() +
+                    " was heard from " + Math.max(0, (now - peerHeardNanos) / 1_000_000) + " ms ago: it is running. " +
+                    "Promoted now, this node would be a second primary until the old one hears of the new epoch and " +
+                    "is fenced, and what the old one shows its clients meanwhile (in asynchronous mode, commands this " +
+                    "standby never received) is not in the new history. Stop it first (replica stop, or kill it), " +
+                    "then promote; or force the promotion (--force, ReplicationNode.promote(timeout, true)) where it " +
+                    "is cut off from its clients as well as from this node"));
+                return 1;
+            }
+            promotionAskedNanos = 0;
             standby.stop();
             final long epoch = Math.max(state.epoch, peerEpoch) + 1;
             final long position = engine.nextPosition();

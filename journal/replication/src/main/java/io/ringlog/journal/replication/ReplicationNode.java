@@ -164,8 +164,8 @@ public final class ReplicationNode implements AutoCloseable
      * primary, once it rejoins). Waits until the epoch is in the journal.
      *
      * @throws ReplicationException if this node is not a standby, has not heard from a primary since it
-     *                              started (see {@link #promote(Duration, boolean)}), or the promotion did not
-     *                              complete in time.
+     *                              started, or heard from one within the peer timeout (it is running: see
+     *                              {@link #promote(Duration, boolean)}), or the promotion did not complete in time.
      */
     public Promotion promote(final Duration timeout)
     {
@@ -174,8 +174,10 @@ public final class ReplicationNode implements AutoCloseable
 
     /**
      * Like {@link #promote(Duration)}; with {@code force}, also a standby that has not heard from a primary
-     * since it started. Its new epoch is then one more than the newest it knows, which a primary it never
-     * heard from may already have: force only when the old primary is known to be gone and no newer.
+     * since it started (its new epoch is then one more than the newest it knows, which a primary it never
+     * heard from may already have: force only when the old primary is known to be gone and no newer), and one
+     * whose primary is still heard from (two primaries until the old one is fenced: force only when the old
+     * one is cut off from its clients too).
      */
     public Promotion promote(final Duration timeout, final boolean force)
     {

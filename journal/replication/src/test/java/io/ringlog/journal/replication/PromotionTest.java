@@ -63,7 +63,13 @@ class PromotionTest
                 "ReplicationNode (ReplicationNode.promote()) promotes it"), publish.getMessage());
             assertEquals(Role.STANDBY, b.role());
 
-            final Promotion promotion = b.promote(Duration.ofSeconds(10));
+            // a still heartbeats: an unforced promotion is refused, saying it runs; forced, as a partition's arbiter would.
+            final ReplicationException running = assertThrows(ReplicationException.class,
+                () -> standby.promote(Duration.ofSeconds(10)));
+            assertTrue(running.getMessage().startsWith("the primary at 127.0.0.1:" + pair.portA + " was heard from ") &&
+                running.getMessage().contains("ms ago: it is running"), running.getMessage());
+            assertEquals(Role.STANDBY, b.role());
+            final Promotion promotion = b.promote(Duration.ofSeconds(10), true);
             assertEquals(1, promotion.epoch());
             assertTrue(promotion.position() <= 5_201, "the epoch follows what b had: " + promotion);
             assertEquals(Role.PRIMARY, b.role());

@@ -34,14 +34,15 @@ class WrongPeerTest
             new AccumulatorStateMachine());
         try
         {
-            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: peer ONE WAY: this node hears its " +
-                "peer, but nothing listens at 127.0.0.1:" + nobody + ", where this node sends: its --peer")),
+            final String said = "b: peer ONE WAY: this node hears its peer, but nothing listens at 127.0.0.1:" + nobody +
+                ", where this node sends: its --peer";
+            Pair.await(() -> new java.util.ArrayList<>(pair.events).stream().anyMatch((e) -> e.startsWith(said)),
                 Duration.ofSeconds(20), "the standby to say it is heard one way");
-            assertEquals(PeerState.ONE_WAY, standby.status().peer(), String.join("\n", pair.events));
+            assertEquals(PeerState.ONE_WAY, standby.status().peer(), String.join("\n", new java.util.ArrayList<>(pair.events)));
             assertTrue(standby.status().fields().get("peer").startsWith("one_way"), standby.status().fields().toString());
-            assertTrue(pair.events.stream().noneMatch((e) -> e.startsWith("a: peer ONE WAY")),
+            assertTrue(new java.util.ArrayList<>(pair.events).stream().noneMatch((e) -> e.startsWith("a: peer ONE WAY")),
                 "the primary is not heard by the standby's sends at all: it says NOT HEARD, not one way\n" +
-                String.join("\n", pair.events));
+                String.join("\n", new java.util.ArrayList<>(pair.events)));
         }
         finally
         {

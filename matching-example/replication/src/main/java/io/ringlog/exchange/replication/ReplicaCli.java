@@ -528,7 +528,8 @@ public final class ReplicaCli implements Callable<Integer>
 
         @Option(names = "--force",
             description = "Promote even a standby that has not heard from a primary since it started (it cannot know " +
-                "the primary's epoch): only when the old primary is known to be gone.")
+                "the primary's epoch): only when the old primary is known to be gone; or one whose primary is still " +
+                "heard from: only when that primary is cut off from its clients too.")
         boolean force;
 
         @Override

@@ -50,7 +50,10 @@ class FencedPublishTest
             KillPrimaryTest.await(() -> x.status() != null && x.status().acknowledgedPosition() > 1_000,
                 "part of the file acknowledged");
 
-            Mailbox.ask(y.directory().control(), "promote", new Properties());
+            // x runs: an arbiter that knows it is cut off from its clients forces the promotion.
+            final Properties forced = new Properties();
+            forced.setProperty("force", "true");
+            Mailbox.ask(y.directory().control(), "promote", forced);
             final Properties promoted = Mailbox.awaitAnswer(y.directory().control(), "promote", WAIT);
             assertEquals("promoted", promoted.getProperty("status"), promoted.toString());
 

@@ -437,6 +437,16 @@ class ReplicaCliTest
             assertEquals(0, said.code, said.out + said.err);
             assertTrue(said.out.contains("mode: synchronous (the primary was started asynchronous: the primary's mode " +
                 "decides, this node's applies once it is promoted; give both the same mode)"), said.out);
+            // Probe (replication): a promote with the primary alive was taken without a word, and the asynchronous
+            // primary showed 7,056 positions of events the new history gave to other commands before it was fenced.
+            final Said promote = replica("promote", "--dir", b.root.toString());
+            assertEquals(1, promote.code, promote.out + promote.err);
+            final String answer = promote.out + promote.err;
+            assertTrue(answer.contains("status: refused") && answer.contains("error: the primary at 127.0.0.1:" + portA +
+                " was heard from ") && answer.contains("ms ago: it is running") &&
+                answer.contains("Stop it first (replica stop, or kill it), then promote"), answer);
+            assertEquals("standby", replica("status", "--dir", b.root.toString()).out.lines()
+                .filter((line) -> line.startsWith("role: ")).findFirst().orElse("").substring("role: ".length()));
             assertFalse(text(b.log).contains("Exception"), text(b.log));
         }
         finally
