@@ -85,13 +85,26 @@ final class Channels implements AutoCloseable
         final MediaDriver driver;
         try
         {
+            final String room = noRoom(ctx.aeronDirectory());
+            if (room != null)
+            {
+                throw new ReplicationException(ctx.name() + ": cannot start the Aeron media driver in " +
+                    ctx.aeronDirectory() + ": " + room);
+            }
             driver = MediaDriver.launch(driverContext);
         }
-        catch (final RuntimeException ex)
+        catch (final ReplicationException ex)
         {
             driverLock.close();
+            throw ex;
+        }
+        catch (final RuntimeException | InternalError ex)
+        {
+            // InternalError: a SIGBUS writing a mapped file the disk had no block for (Aeron maps its files sparse).
+            driverLock.close();
             throw new ReplicationException(ctx.name() + ": cannot start the Aeron media driver in " +
-                ctx.aeronDirectory() + ": " + ex.getMessage(), ex);
+                ctx.aeronDirectory() + ": " + (ex instanceof InternalError ? "a fault writing its memory-mapped " +
+                "files, where the disk had no room for them" + orNoRoom(ctx.aeronDirectory()) : ex.getMessage()), ex);
         }
         Aeron aeron = null;
         try
@@ -106,6 +119,41 @@ final class Channels implements AutoCloseable
             CloseHelper.quietCloseAll(aeron, driver, driverLock);
             throw new ReplicationException(ctx.name() + ": " + cannotListen(ctx.localEndpoint(), ex), ex);
         }
+    }
+
+    /** Room the media driver's files take at most with these settings (cnc.dat is most of it), with a margin. */
+    private static final long DRIVER_ROOM = 64L << 20;
+
+    /**
+     * Why the file system of the Aeron directory cannot hold the media driver's files, or null. Aeron maps them
+     * sparse and writes through the map: on a full disk that was a SIGBUS and a stack trace, not a message.
+     */
+    private static String noRoom(final Path aeronDirectory)
+    {
+        Path existing = aeronDirectory.toAbsolutePath();
+        while (existing != null && !Files.exists(existing))
+        {
+            existing = existing.getParent();
+        }
+        try
+        {
+            final long usable = existing == null ? Long.MAX_VALUE : Files.getFileStore(existing).getUsableSpace();
+            return usable >= DRIVER_ROOM ? null : "its file system has " + (usable >> 20) + " MB free, and the media " +
+                "driver's files take up to " + (DRIVER_ROOM >> 20) + " MB (cnc.dat alone about 48 MB). Free space, or " +
+                "give the node an Aeron directory on a file system with room (--aeron-dir, ReplicationContext." +
+                "aeronDirectory; Aeron's usual place is /dev/shm)";
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+    }
+
+    private static String orNoRoom(final Path aeronDirectory)
+    {
+        final String room = noRoom(aeronDirectory);
+        return room == null ? ". Free space there, or give the node an Aeron directory with room (--aeron-dir, " +
+            "ReplicationContext.aeronDirectory)" : ": " + room;
     }
 
     /**

@@ -98,4 +98,33 @@ class StandbyFullDiskTest
             small.close();
         }
     }
+
+    /**
+     * Probe (replication): a node whose Aeron directory was on a 20 MB tmpfs died with "Exception in thread main
+     * java.lang.InternalError: a fault occurred in a recent unsafe memory access operation" from Aeron's
+     * mapNewFile. It is refused in words, before the media driver starts, naming the option that moves it.
+     */
+    @Test
+    void shouldRefuseAnAeronDirectoryWithoutRoomInWords() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final StringBuilder why = new StringBuilder();
+        final SmallFileSystem small = SmallFileSystem.mount(dir.resolve("small"), "20m", why);
+        assumeTrue(small != null, "cannot mount a tmpfs here: " + why);
+        try
+        {
+            final ReplicationException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                ReplicationException.class, () -> ReplicationNode.launch(pair.context("b", ReplicationMode.SYNCHRONOUS)
+                    .aeronDirectory(dir.resolve("small").resolve("aeron")),
+                    pair.engine("b", new AccumulatorStateMachine(), Topology.PIPELINED), Role.STANDBY));
+            assertTrue(refused.getMessage().startsWith("b: cannot start the Aeron media driver in " +
+                dir.resolve("small").resolve("aeron") + ": its file system has ") && refused.getMessage().contains(
+                "give the node an Aeron directory on a file system with room (--aeron-dir, ReplicationContext." +
+                "aeronDirectory"), refused.getMessage());
+        }
+        finally
+        {
+            small.close();
+        }
+    }
 }
