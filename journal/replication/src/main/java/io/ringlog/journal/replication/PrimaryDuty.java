@@ -293,6 +293,12 @@ final class PrimaryDuty
         if (cursor > end && state.catchUpAtTail != session)
         {
             state.catchUpAtTail = session;
+            if (liveFrom == Long.MAX_VALUE)
+            {
+                // No command since it asked: 'caught up' waits for the first live one, which may be a long wait.
+                event("standby sent every entry up to position " + (cursor - 1) + ", all the journal holds: it " +
+                    "follows live from the next command");
+            }
         }
         status.put(StatusFile.CATCH_UP_SENT, cursor - 1);
         if (liveFrom != Long.MAX_VALUE && cursor >= liveFrom &&

@@ -63,6 +63,14 @@ class CatchUpTest
             restarted.engine().awaitApplied(61_000, 60, TimeUnit.SECONDS);
             Pair.await(() -> primary.status().acknowledgedPosition() == 61_000, Duration.ofSeconds(10), "the last ack");
             assertTrue(primary.status().catchUps() >= 2, "two catch-ups served: " + primary.status());
+
+            // Probe (replication): restarted with no command coming, the standby caught up and the primary never
+            // said so ('standby caught up' waits for the first live command). It says what it sent.
+            standby.close();
+            standby = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            Pair.await(() -> new java.util.ArrayList<>(pair.events).contains("a: standby sent every entry up to " +
+                "position 61000, all the journal holds: it follows live from the next command"), Duration.ofSeconds(30),
+                "the primary to say the idle catch-up is done");
         }
         finally
         {
