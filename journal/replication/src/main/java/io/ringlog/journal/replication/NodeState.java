@@ -42,7 +42,7 @@ final class NodeState
     /** Agent: the peer is silent beyond the peer timeout. */
     volatile boolean peerLost = true;
     /** Agent: the peer was heard as a primary of this epoch too, and the status page says so. */
-    boolean twoPrimaries;
+    volatile boolean twoPrimaries;
     /** Agent: what the node is doing. */
     volatile Role role;
 

@@ -645,7 +645,8 @@ final class ReplicationAgent implements Agent
             conflictSaidNanos = now == 0 ? 1 : now;
             final String message = "TWO PRIMARIES in epoch " + state.epoch + ": the peer is a primary too. Both were " +
                 "started as primaries without a promotion, and each journals its own commands. Keep one: stop the " +
-                "other and restart it with --role standby --rejoin (Rejoin.truncate in code). It cuts off its own entries " +
+                "other (synchronous, its stop waits its --drain-timeout-s for acknowledgements no primary sends, then " +
+                "says it failed) and restart it with --role standby --rejoin (Rejoin.truncate in code). It cuts off its own entries " +
                 "of this epoch (its " +
                 "commands there are lost) and follows the one kept";
             status.message(message);

@@ -143,6 +143,12 @@ public final class ReplicationNode implements AutoCloseable
         return state.role;
     }
 
+    /** Whether this primary's peer says it is a primary too (both started as primaries): it acknowledges nothing. */
+    public boolean peerIsPrimary()
+    {
+        return state.twoPrimaries;
+    }
+
     /** The epoch the node is in. */
     public long epoch()
     {

@@ -537,6 +537,17 @@ final class ExchangeNode
         {
             return;
         }
+        if (node.peerIsPrimary())
+        {
+            // Probe (replication): the two-primaries advice, followed word for word, waited 30 s and said 'failed'.
+            err.println(name + ": stopping: positions " + (applied + 1) + ".." + accepted + " are accepted and not " +
+                "yet applied, and no standby will acknowledge them: the peer is a primary too. This stop waits the " +
+                settings.drainTimeout().toSeconds() + " s of --drain-timeout-s for nothing, then stops without applying " +
+                "them and says it failed: expected here. Restarted with --role standby --rejoin, this node cuts them " +
+                "off (they are this epoch's entries of its own) and follows the other");
+            err.flush();
+            return;
+        }
         err.println(name + ": stopping: positions " + (applied + 1) + ".." + accepted + " are accepted and not yet " +
             "applied: no standby has acknowledged them (peer " + status.peer().name().toLowerCase(java.util.Locale.ROOT) +
             "). Waiting up to " + settings.drainTimeout().toSeconds() + " s (--drain-timeout-s) for one to; if none " +

@@ -386,7 +386,8 @@ class ReplicaCliTest
         final int portB = Exchanges.freePort();
         final Path few = dir.resolve("few.txt");
         Exchanges.write(few, Exchanges.workload(WorkloadConfig.exchangeCore(9, 50)));
-        final NodeProcess a = NodeProcess.start(dir, "a", "primary", portA, portB, "sync", false, dir.resolve("a.events"));
+        final NodeProcess a = NodeProcess.start(dir, "a", "primary", portA, portB, "sync", false, dir.resolve("a.events"),
+            "--drain-timeout-s", "2");
         final NodeProcess b = NodeProcess.start(dir, "b", "primary", portB, portA, "sync", false, dir.resolve("b.events"));
         try
         {
@@ -404,6 +405,12 @@ class ReplicaCliTest
                 said.err.contains("restart it with --role standby --rejoin") && !said.err.contains("Start the standby"),
                 said.err);
             assertNoStackTrace(said);
+            // Probe (replication): the advice followed word for word, 'replica stop' waited its drain timeout and
+            // said 'failed' with nothing to say why; the node says it, and that it is expected here.
+            replica("stop", "--dir", a.root.toString());
+            await(() -> text(a.log).contains("stopping: positions ") && text(a.log).contains("no standby will " +
+                "acknowledge them: the peer is a primary too. This stop waits the 2 s of --drain-timeout-s for " +
+                "nothing, then stops without applying them and says it failed: expected here"), "a's stop to say why");
         }
         finally
         {
