@@ -50,10 +50,15 @@ public final class Rejoin
                 ", where the primary's history took another course:"));
             for (final String line : lines)
             {
-                if (!neverShown || !line.startsWith("forced:"))
+                if (neverShown && line.startsWith("forced:"))
                 {
-                    report.accept("rejoin:   " + line);
+                    continue;
                 }
+                // A rejoin is forced by design and takes no --force: say what the forced cut means here.
+                report.accept("rejoin:   " + (line.startsWith("forced: ") ? "dropped though committed: " +
+                    line.substring("forced: ".length()).replace("; --force drops them anyway", "") + " (as this " +
+                    "node's own, where the primary's history took another course: what it showed of them, if anything, " +
+                    "its events file holds)" : line));
             }
             if (repair.changesAnything())
             {

@@ -688,7 +688,10 @@ final class ReplicationAgent implements Agent
         status.message(cause.getMessage());
         status.put(StatusFile.ROLE, Role.FAILED.ordinal());
         state.role = Role.FAILED;
-        event("FAILED: " + cause.getMessage());
+        // Probe (replication): a node started with --rejoin said 'FAILED: ... restart it as a standby with --rejoin'
+        // and then did the cut.
+        event((ctx.rejoining() && cause instanceof DivergedHistoryException ? "DIVERGED, and started to rejoin, so " +
+            "it cuts its tail off now (the rejoin lines below say what): " : "FAILED: ") + cause.getMessage());
     }
 
     /**

@@ -38,6 +38,7 @@ public final class ReplicationContext
     private String localEndpoint;
     private String peerEndpoint;
     private ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
+    private boolean rejoining;
     private StandbyLoss standbyLoss = StandbyLoss.WAIT;
     private Duration degradeAfter = Duration.ofSeconds(5);
     private Duration heartbeatInterval = Duration.ofMillis(100);
@@ -209,6 +210,22 @@ public final class ReplicationContext
     public String peerEndpoint()
     {
         return peerEndpoint;
+    }
+
+    /**
+     * Whoever runs this node cuts a diverged tail itself when told one ({@link DivergedHistoryException}, then
+     * {@link Rejoin#truncate}), as {@code --rejoin} does: the node then says it is doing so, not that it failed
+     * and should be restarted with --rejoin. Wording only; false by default.
+     */
+    public ReplicationContext rejoining(final boolean rejoining)
+    {
+        this.rejoining = rejoining;
+        return this;
+    }
+
+    public boolean rejoining()
+    {
+        return rejoining;
     }
 
     /** {@link ReplicationMode#SYNCHRONOUS} by default. */

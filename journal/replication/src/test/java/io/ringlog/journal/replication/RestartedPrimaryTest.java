@@ -53,7 +53,7 @@ class RestartedPrimaryTest
         ReplicationNode b = pair.launch("b", Role.STANDBY, MODE, Topology.PIPELINED, new AccumulatorStateMachine());
         try
         {
-            publishAndShow(a, b);
+            publishAndShow(pair, a, b);
 
             // a's journaler stops writing; its replicator ships on, and b journals and applies what it gets.
             held.hold();
@@ -129,7 +129,7 @@ class RestartedPrimaryTest
         ReplicationNode b = pair.launch("b", Role.STANDBY, MODE, Topology.PIPELINED, new AccumulatorStateMachine());
         try
         {
-            publishAndShow(a, b);
+            publishAndShow(pair, a, b);
             a.close();
             b.close();
             Rejoin.truncate(dir.resolve("a").resolve("journal"), dir.resolve("a").resolve("snapshots"), 1_500,
@@ -150,10 +150,20 @@ class RestartedPrimaryTest
         }
     }
 
-    /** Publishes positions 1..2000 through the pair and waits until a's status page says it showed them. */
-    private void publishAndShow(final ReplicationNode a, final ReplicationNode b) throws Exception
+    /**
+     * Publishes positions 1..2000 through the pair and waits until a's status page says it showed them, with
+     * the standby following live. A standby that reached the end of a's journal by catch-up goes live at the
+     * replicator's next batch; were all 2000 published before, the batch after them (the tail the tests
+     * then hold a's journaler for) would be left to a catch-up that reads a's journal, which never gets it:
+     * the standby stalled at 2000, once in a while. So half, the standby holding it, then the rest.
+     */
+    private void publishAndShow(final Pair pair, final ReplicationNode a, final ReplicationNode b) throws Exception
     {
-        Pair.publish(a.engine(), 1, 2_000);
+        Pair.publish(a.engine(), 1, 1_000);
+        b.engine().awaitApplied(1_000, 30, TimeUnit.SECONDS);
+        Pair.publish(a.engine(), 1_001, 2_000);
+        Pair.await(() -> new java.util.ArrayList<>(pair.events).stream().anyMatch((e) -> e.startsWith("a: standby " +
+            "caught up to position ")), Duration.ofSeconds(30), "the standby following live");
         b.engine().awaitApplied(2_000, 30, TimeUnit.SECONDS);
         a.engine().awaitApplied(2_000, 30, TimeUnit.SECONDS);
         final Path aReplication = dir.resolve("a").resolve("replication");

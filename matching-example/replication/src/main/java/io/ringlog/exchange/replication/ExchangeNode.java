@@ -438,6 +438,7 @@ final class ExchangeNode
             .localEndpoint(settings.listen())
             .peerEndpoint(settings.peer())
             .mode(settings.mode())
+            .rejoining(settings.rejoin())
             .standbyLoss(settings.standbyLoss())
             .degradeAfter(settings.degradeAfter())
             // Without an events file, what a primary shows is what its publishes answer for: what it applied.
