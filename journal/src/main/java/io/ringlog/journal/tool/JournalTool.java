@@ -593,16 +593,7 @@ public final class JournalTool implements Callable<Integer>
             final ReplayProgress progress = new ReplayProgress(err);
             final FailureReport failures = new FailureReport(err, "replay");
             final RejectionCount rejections = new RejectionCount();
-            final EngineContext ctx = new EngineContext()
-                .name("journal-replay")
-                .stateMachine(stateMachine)
-                .journal(ReadOnlyJournal.upTo(chronicle, target))
-                .maxPayloadLength(journal.maxPayload)
-                .maxEventPayloadLength(journal.maxPayload)
-                .ringSize(16)
-                .outputRingSize(1024)
-                .errorPolicy(errorPolicy)
-                .upcasters(upcasters)
+            final EngineContext ctx = replayContext(stateMachine, ReadOnlyJournal.upTo(chronicle, target), upcasters)
                 .recoveryListener(progress)
                 .listener("rejections", rejections)
                 .errorHandler(failures);
@@ -704,17 +695,9 @@ public final class JournalTool implements Callable<Integer>
                     from = position;
                     continue;
                 }
-                final EngineContext ctx = new EngineContext()
-                    .name("journal-replay")
-                    .stateMachine(instantiate(stateMachineClass, StateMachine.class))
-                    // A view of its own for each step: the engine closes the journal it is given.
-                    .journal(ReadOnlyJournal.upTo(journal.open(new ArrayList<>()), position))
-                    .maxPayloadLength(journal.maxPayload)
-                    .maxEventPayloadLength(journal.maxPayload)
-                    .ringSize(16)
-                    .outputRingSize(1024)
-                    .errorPolicy(errorPolicy)
-                    .upcasters(upcasters)
+                // A view of its own for each step: the engine closes the journal it is given.
+                final EngineContext ctx = replayContext(instantiate(stateMachineClass, StateMachine.class),
+                    ReadOnlyJournal.upTo(journal.open(new ArrayList<>()), position), upcasters)
                     .errorHandler(new FailureReport(err, "replay"));
                 if (from > 0)
                 {
@@ -756,6 +739,22 @@ public final class JournalTool implements Callable<Integer>
                 return PROBLEM;
             }
             return OK;
+        }
+
+        /** An engine that replays {@code view} into {@code stateMachine}, as the service ran it (policy, upcasters). */
+        private EngineContext replayContext(final StateMachine stateMachine, final io.ringlog.core.Journal view,
+            final Upcasters upcasters)
+        {
+            return new EngineContext()
+                .name("journal-replay")
+                .stateMachine(stateMachine)
+                .journal(view)
+                .maxPayloadLength(journal.maxPayload)
+                .maxEventPayloadLength(journal.maxPayload)
+                .ringSize(16)
+                .outputRingSize(1024)
+                .errorPolicy(errorPolicy)
+                .upcasters(upcasters);
         }
 
         /** The service's upcasters, from the class that supplies them. */
