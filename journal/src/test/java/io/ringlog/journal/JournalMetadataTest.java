@@ -218,9 +218,10 @@ class JournalMetadataTest
         }
         // Or, the copy again, a new identity without --force, as the refusal says.
         Files.copy(theirs.resolve("ringlog.meta"), meta, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        final JournalTesting.Ran repair = JournalTesting.runJvm(60, JournalTool.class, "repair", "-d", ours.toString(),
-            "--new-identity", "--apply");
-        assertEquals(0, repair.code(), repair.toString());
+        // The tool in this JVM from here: verify above ran it as the script does.
+        final java.io.StringWriter repairOut = new java.io.StringWriter();
+        assertEquals(0, JournalTool.run(new java.io.PrintWriter(repairOut, true), new java.io.PrintWriter(repairOut, true),
+            "repair", "-d", ours.toString(), "--new-identity", "--apply"), repairOut.toString());
         final JournalId renewed;
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(ours)))
         {
@@ -234,9 +235,9 @@ class JournalMetadataTest
         }
 
         // Cut to nothing, then written again with other entries: anchored anew, not refused as another's.
-        final JournalTesting.Ran cut = JournalTesting.runJvm(60, JournalTool.class, "repair", "-d", ours.toString(),
-            "--truncate-after", "0", "--force", "--apply");
-        assertEquals(0, cut.code(), cut.toString());
+        final java.io.StringWriter cutOut = new java.io.StringWriter();
+        assertEquals(0, JournalTool.run(new java.io.PrintWriter(cutOut, true), new java.io.PrintWriter(cutOut, true),
+            "repair", "-d", ours.toString(), "--truncate-after", "0", "--force", "--apply"), cutOut.toString());
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(ours)))
         {
             assertEquals(0, journal.lastPosition());

@@ -190,9 +190,15 @@ class KillPrimaryTest
         }
     }
 
+    /**
+     * Promotes as an arbiter that has just killed the primary itself: forced, so it does not wait out the peer
+     * timeout to learn the primary is gone (ReplicaScriptIT promotes after a kill unforced, and waits).
+     */
     private static Properties promote(final NodeProcess node) throws Exception
     {
-        Mailbox.ask(node.directory().control(), "promote", new Properties());
+        final Properties forced = new Properties();
+        forced.setProperty("force", "true");
+        Mailbox.ask(node.directory().control(), "promote", forced);
         final Properties result = Mailbox.awaitAnswer(node.directory().control(), "promote", WAIT);
         assertEquals("promoted", result.getProperty("status"), result.toString());
         return result;
