@@ -41,6 +41,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -581,21 +582,13 @@ public final class ChronicleJournal implements Journal
             // A writer appending as the walk read: Chronicle grows the file a chunk at a time, so the walk can meet a
             // document past the length it read at the start. Growth, not a cut: walk it again; a writer too fast
             // for that still leaves whole what the walk found, which the rest of the open reads as it is.
-            CycleFileScan again = newestFile;
-            for (int attempt = 0; attempt < 5 && again.cut(); attempt++)
+            final CycleFileScan again = walkAgain(newestFile.file, window, 5, (walk) -> !walk.cut());
+            if (again != null)
             {
-                try
-                {
-                    again = CycleFileScan.scan(newestFile.file, window);
-                }
-                catch (final IOException ex)
-                {
-                    break;
-                }
+                scans.put(scans.lastKey(), again);
+                newestFile = again;
             }
-            scans.put(scans.lastKey(), again);
-            newestFile = again;
-            growing = again.cut();
+            growing = newestFile.cut();
         }
         for (final CycleFileScan scan : scans.values())
         {
@@ -977,29 +970,42 @@ public final class ChronicleJournal implements Journal
         // walk again can meet a document past the length it read at its start: where a writer is alive, that walk
         // is growth as well, and its documents before the end it read are whole. A few tries, then damage.
         final boolean writing = JournalLock.liveWriter(ctx.directory()) != null;
-        for (int attempt = 0; attempt < (writing ? 5 : 1); attempt++)
+        final Predicate<CycleFileScan> grown = (walk) -> (!walk.cut() || writing) && walk.documents >= documents;
+        final CycleFileScan again = walkAgain(path, maxDocumentLength(ctx.maxPayloadLength()) + 8, writing ? 5 : 1,
+            grown);
+        if (again == null || !grown.test(again))
+        {
+            return scanned;
+        }
+        files.put(fileName(cycle), again);
+        grewWhileOpening = true;
+        return again;
+    }
+
+    /**
+     * Walks a cycle file a writer may be growing again, up to {@code attempts} times, until a walk is
+     * {@code enough}: the last walk made, or null if the file is gone or cannot be read.
+     */
+    private static CycleFileScan walkAgain(final Path file, final int window, final int attempts,
+        final Predicate<CycleFileScan> enough)
+    {
+        CycleFileScan walk = null;
+        for (int attempt = 0; attempt < attempts && (walk == null || !enough.test(walk)); attempt++)
         {
             try
             {
-                final CycleFileScan again = Files.isRegularFile(path) ?
-                    CycleFileScan.scan(path, maxDocumentLength(ctx.maxPayloadLength()) + 8) : null;
-                if (again == null)
+                if (!Files.isRegularFile(file))
                 {
-                    return scanned;
+                    return null;
                 }
-                if ((!again.cut() || writing) && again.documents >= documents)
-                {
-                    files.put(fileName(cycle), again);
-                    grewWhileOpening = true;
-                    return again;
-                }
+                walk = CycleFileScan.scan(file, window);
             }
             catch (final IOException ex)
             {
-                return scanned;
+                return walk;
             }
         }
-        return scanned;
+        return walk;
     }
 
     /**

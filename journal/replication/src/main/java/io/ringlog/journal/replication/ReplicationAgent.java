@@ -618,8 +618,7 @@ final class ReplicationAgent implements Agent
         }
         heartbeatSentNanos = now;
         final Role role = state.role;
-        final long position = role == Role.PRIMARY ? journal.lastPosition() :
-            Math.min(metrics.position(EngineMetrics.Stage.JOURNAL), journal.lastPosition());
+        final long position = role == Role.PRIMARY ? journal.lastPosition() : StandbyDuty.journaled(metrics, journal);
         final long session = role == Role.STANDBY ? standby.session() : state.session;
         final long shown = role == Role.PRIMARY && ctx.shownPosition() != null ? ctx.shownPosition().getAsLong() : -1;
         channels.send(Messages.HEARTBEAT, state.epoch, session, 5, role.ordinal(), position, epochs.currentStart(), shown,
@@ -867,8 +866,7 @@ final class ReplicationAgent implements Agent
         }
         else if (state.role == Role.STANDBY)
         {
-            // What the journal holds: its stage passes over commands unwritten once the engine halted.
-            final long committed = Math.min(metrics.position(EngineMetrics.Stage.JOURNAL), journal.lastPosition());
+            final long committed = StandbyDuty.journaled(metrics, journal);
             status.put(StatusFile.JOURNALED, committed);
             status.put(StatusFile.LAG_POSITIONS, Math.max(0, standby.primaryPosition() - committed));
         }

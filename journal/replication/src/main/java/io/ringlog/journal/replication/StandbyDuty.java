@@ -341,16 +341,24 @@ final class StandbyDuty
         }
     }
 
+    /**
+     * What this node's journal holds, for acknowledgements, heartbeats and the status page: what it committed,
+     * not how far its journal stage got. A stage that halted (a full disk) passes over the commands after the
+     * failure without writing them, and acknowledging those let a synchronous primary show events of positions
+     * this standby never journaled, lost with a promotion.
+     */
+    static long journaled(final EngineMetrics metrics, final Journal journal)
+    {
+        return Math.min(metrics.position(EngineMetrics.Stage.JOURNAL), journal.lastPosition());
+    }
+
     private int acknowledge()
     {
         if (session == NodeState.NO_SESSION)
         {
             return 0;
         }
-        // What the journal committed, not how far its stage got: a stage that halted (a full disk) passes over the
-        // commands after the failure without writing them, and acknowledging those let a synchronous primary show
-        // events of positions this standby never journaled, lost with a promotion.
-        final long committed = Math.min(metrics.position(EngineMetrics.Stage.JOURNAL), journal.lastPosition());
+        final long committed = journaled(metrics, journal);
         if (committed > acknowledged || now - acknowledgedNanos > heartbeatNanos)
         {
             if (channels.send(Messages.ACK, state.epoch, session, 1, committed, 0, 0))
