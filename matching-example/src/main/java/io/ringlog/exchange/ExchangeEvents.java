@@ -32,11 +32,20 @@ final class ExchangeEvents
 
     private Output output;
     private int commandType;
+    /** The symbol the command being applied is about, once known; a rejection names it. */
+    private int symbol;
 
     void begin(final Output output, final int commandType)
     {
         this.output = output;
         this.commandType = commandType;
+        this.symbol = RejectedEventEncoder.symbolNullValue();
+    }
+
+    /** The instrument the command being applied is about: its rejection, if it gets one, names it. */
+    void about(final int symbol)
+    {
+        this.symbol = symbol;
     }
 
     /** Lets go of the output, which belongs to the engine between commands. */
@@ -49,7 +58,8 @@ final class ExchangeEvents
     {
         // The engine writes the reason at offset 0; the encoder writes the same value there with the rest.
         final MutableDirectBuffer buffer = output.claimRejection(reason.code());
-        rejected.wrap(buffer, 0).reason(reason.code()).commandType(commandType).orderId(orderId).account(accountId);
+        rejected.wrap(buffer, 0).reason(reason.code()).commandType(commandType).orderId(orderId).account(accountId)
+            .symbol(symbol);
         output.commit(RejectedEventEncoder.BLOCK_LENGTH);
     }
 

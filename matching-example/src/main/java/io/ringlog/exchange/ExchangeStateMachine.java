@@ -272,6 +272,7 @@ public final class ExchangeStateMachine implements StateMachine
 
     private void addInstrument(final int symbol, final int base, final int quote, final long tick, final long lot)
     {
+        events.about(symbol);
         if (matching.book(symbol) != null)
         {
             events.reject(RejectReason.DUPLICATE_SYMBOL, 0, 0);

@@ -97,6 +97,7 @@ final class Matching
         final long quantity,
         final long clientOrderId)
     {
+        events.about(symbol);
         final OrderBook book = books.get(symbol);
         if (book == null)
         {
@@ -359,6 +360,8 @@ final class Matching
             events.reject(RejectReason.NOT_OWNER, orderId, accountId);
             return null;
         }
+        // Named only once the order is the account's: a rejection does not tell which book another's order rests in.
+        events.about(order.book.instrument.symbol());
         return order;
     }
 

@@ -44,6 +44,8 @@ final class ReferenceExchange
     private long seq;
     private long tradeId;
     private List<String> out;
+    /** The symbol a rejection of the current command names: a place's or instrument's, or its own order's; null if none. */
+    private Integer about;
 
     ReferenceExchange(final int maxAssets)
     {
@@ -55,6 +57,7 @@ final class ReferenceExchange
     List<String> apply(final String verb, final Map<String, Long> f)
     {
         out = new ArrayList<>();
+        about = verb.equals("instrument") || verb.equals("place") ? Integer.valueOf(f.get("sym").intValue()) : null;
         switch (verb)
         {
             case "instrument" -> instrument(f.get("sym").intValue(), f.get("base").intValue(), f.get("quote").intValue(),
@@ -73,7 +76,8 @@ final class ReferenceExchange
 
     private void reject(final String reason, final String cmd, final long oid, final long acct)
     {
-        out.add("rejected reason=" + reason + " cmd=" + cmd + " oid=" + oid + " acct=" + acct);
+        out.add("rejected reason=" + reason + " cmd=" + cmd + " oid=" + oid + " acct=" + acct +
+            (about == null ? "" : " symbol=" + about));
     }
 
     private void instrument(final int sym, final int base, final int quote, final long tick, final long lot)
@@ -360,6 +364,7 @@ final class ReferenceExchange
             reject("NOT_OWNER", cmd, oid, acct);
             return null;
         }
+        about = order.symbol;
         return order;
     }
 

@@ -47,7 +47,7 @@
  * pos=N moved     oid= acct= sym= side= from= to= left=
  * pos=N book      sym= side= price= qty= orders=        (qty=0: the level is gone)
  * pos=N balance   acct= asset= free= reserved=
- * pos=N rejected  reason=NAME cmd=VERB oid= acct=      (engine rejections: reason=DUPLICATE cmd=VERB [src= seq=])
+ * pos=N rejected  reason=NAME cmd=VERB oid= acct= [symbol=]   (engine rejections: reason=DUPLICATE cmd=VERB [src= seq=])
  * </pre>
  * <h2>Where the fields come from</h2>
  * The lines are derived from the exchange's SBE schemas: each field's place in the payload, its type,

@@ -25,6 +25,14 @@ class VersionOneJournalTest
     private static final String V1_STATE_HASH = "e7965fe0b08d6a54";
     private static final long V1_LAST_POSITION = 46;
     private static final Pattern ACCEPTED = Pattern.compile("pos=\\d+ accepted oid=(\\d+) .*");
+    /**
+     * The symbol each rejection of the run names since version 3 of the events, by position, read off
+     * commands.txt: the place's or the instrument's, or that of the rejecter's own order a reduce or move
+     * named. A withdraw has none, nor do a cancel of another's order or of an unknown one.
+     */
+    private static final java.util.Map<Integer, Integer> REJECTED_SYMBOL =
+        java.util.Map.of(4, 1, 20, 1, 29, 3, 30, 2, 32, 2, 33, 1, 34, 1, 38, 2, 40, 1);
+    private static final Pattern REJECTED = Pattern.compile("pos=(\\d+) rejected reason=[A-Z_]+ cmd=.*");
 
     @TempDir
     Path dir;
@@ -46,8 +54,9 @@ class VersionOneJournalTest
 
     /**
      * The same events, but that version 2 acceptances carry the client order id, and version 1 places
-     * get theirs from the upcaster: their order id, which was the client's reference in version 1; and
-     * that the engine's duplicate rejection names the command it refused (the resent place of line 25).
+     * get theirs from the upcaster: their order id, which was the client's reference in version 1; that
+     * the engine's duplicate rejection names the command it refused (the resent place of line 25); and
+     * that version 3 rejections name the symbol they were about.
      */
     @Test
     void shouldRegenerateTheEventsItsRunWroteWithTheClientOrderIdsVersionTwoGivesItsOrders() throws Exception
@@ -62,10 +71,16 @@ class VersionOneJournalTest
         for (final String line : written)
         {
             final Matcher accepted = ACCEPTED.matcher(line);
+            final Matcher rejected = REJECTED.matcher(line);
+            final Integer symbol = rejected.matches() ? REJECTED_SYMBOL.get(Integer.valueOf(rejected.group(1))) : null;
             expected.add(accepted.matches() ? line + " clientOrderId=" + accepted.group(1) :
-                line.equals("pos=25 rejected reason=DUPLICATE") ? line + " cmd=place src=7 seq=1" : line);
+                line.equals("pos=25 rejected reason=DUPLICATE") ? line + " cmd=place src=7 seq=1" :
+                symbol != null ? line + " symbol=" + symbol : line);
         }
         assertTrue(expected.contains("pos=25 rejected reason=DUPLICATE cmd=place src=7 seq=1"), expected.toString());
+        assertTrue(expected.contains("pos=4 rejected reason=DUPLICATE_SYMBOL cmd=instrument oid=0 acct=0 symbol=1"),
+            expected.toString());
+        assertTrue(expected.contains("pos=35 rejected reason=NOT_OWNER cmd=cancel oid=11 acct=1"), expected.toString());
         assertEquals(17, expected.stream().filter((line) -> line.contains(" clientOrderId=")).count());
         assertEquals(expected, Files.readAllLines(replayed));
     }

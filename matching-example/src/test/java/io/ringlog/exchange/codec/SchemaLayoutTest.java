@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The codecs generated from the SBE schemas write version 1's layouts: every command and event as the
  * bytes the hand-written flyweights of version 1 wrote (their drawn layouts, packed independently of this
  * code when the flyweights were retired), with what version 2 appended after them (a place's and an
- * acceptance's client order id; {@link #NULL_CLIENT_ORDER_ID} when none). So journals written before the
+ * acceptance's client order id; {@link #NULL_CLIENT_ORDER_ID} when none) and version 3 (a rejection's
+ * symbol). So journals written before the
  * schema decode unchanged, and event readers of version 1 see the payloads they knew. Values differ in
  * every byte, so a field at a wrong offset cannot pass; padding is zero.
  */
@@ -78,8 +79,11 @@ class SchemaLayoutTest
     void shouldWriteEventsAsVersionOneDid()
     {
         zero(RejectedEventEncoder.BLOCK_LENGTH);
-        new RejectedEventEncoder().wrap(buffer, 0).reason(0x01020304).commandType(0x11121314).orderId(C).account(D);
-        assertBytes("040302011413121128272625242322213837363534333231", RejectedEventEncoder.BLOCK_LENGTH);
+        new RejectedEventEncoder().wrap(buffer, 0).reason(0x01020304).commandType(0x11121314).orderId(C).account(D)
+            .symbol(0x41424344);
+        // Version 3 appended the symbol (and 4 bytes of padding) after version 1's 24 bytes.
+        assertBytes("040302011413121128272625242322213837363534333231" + "4443424100000000",
+            RejectedEventEncoder.BLOCK_LENGTH);
         assertEquals(0, RejectedEventEncoder.reasonEncodingOffset(), "the engine writes the reason at offset 0");
 
         zero(InstrumentAddedEventEncoder.BLOCK_LENGTH);

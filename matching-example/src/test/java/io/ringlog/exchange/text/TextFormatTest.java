@@ -1,6 +1,9 @@
 package io.ringlog.exchange.text;
 
+import io.ringlog.exchange.RejectReason;
 import io.ringlog.exchange.codec.CommandTypes;
+import io.ringlog.exchange.codec.EventTypes;
+import io.ringlog.exchange.codec.event.RejectedEventEncoder;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.exchange.workload.WorkloadGenerator;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -153,5 +156,23 @@ class TextFormatTest
         assertEquals("rejected reason=DUPLICATE", format.event(-1, payload, 0, 4, new StringBuilder()).toString());
         assertEquals("# event type 42, 8 bytes", format.event(42, payload, 0, 8, new StringBuilder()).toString());
         assertEquals("# command type 4, 3 bytes", format.command(4, payload, 0, 3, new StringBuilder()).toString());
+    }
+
+    /** Version 3 of the events appended the symbol to a rejection: a version 2 rejection (24 bytes) reads without it. */
+    @Test
+    void shouldNameTheSymbolOfARejectionWhereItHasOne()
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[RejectedEventEncoder.BLOCK_LENGTH]);
+        final RejectedEventEncoder rejected = new RejectedEventEncoder().wrap(payload, 0)
+            .reason(RejectReason.DUPLICATE_SYMBOL.code()).commandType(CommandTypes.ADD_INSTRUMENT).orderId(0).account(0);
+        rejected.symbol(7);
+        assertEquals("rejected reason=DUPLICATE_SYMBOL cmd=instrument oid=0 acct=0 symbol=7",
+            format.event(EventTypes.REJECTED, payload, 0, RejectedEventEncoder.BLOCK_LENGTH, new StringBuilder()).toString());
+        assertEquals("rejected reason=DUPLICATE_SYMBOL cmd=instrument oid=0 acct=0",
+            format.event(EventTypes.REJECTED, payload, 0, 24, new StringBuilder()).toString(), "a version 2 rejection");
+        rejected.symbol(RejectedEventEncoder.symbolNullValue());
+        assertEquals("rejected reason=DUPLICATE_SYMBOL cmd=instrument oid=0 acct=0",
+            format.event(EventTypes.REJECTED, payload, 0, RejectedEventEncoder.BLOCK_LENGTH, new StringBuilder()).toString(),
+            "none to name");
     }
 }

@@ -42,6 +42,7 @@ class RejectionReasonsIT
 
     private static final Pattern EXPECTED = Pattern.compile("#\\s*([A-Z_]+)\\s*$");
     private static final Pattern REJECTED = Pattern.compile("^pos=(\\d+) rejected reason=([A-Z_]+)");
+    private static final Pattern SYMBOL = Pattern.compile("\\bsym=(\\d+)");
 
     @Test
     void shouldReportEachRejectionWithItsBusinessReason(@TempDir final Path temp) throws Exception
@@ -74,6 +75,31 @@ class RejectionReasonsIT
             }
         }
         assertEquals(expected, seen, "rejections by position, from the events file\n" + run);
+        // Each rejection names the instrument it was about: an instrument's or a place's symbol from the line; a
+        // rejection for another account's order does not say where that order rests.
+        final Map<Long, String> lines = commandsByPosition(Files.readAllLines(commands, StandardCharsets.UTF_8),
+            Long.parseLong(run.value("first-position")) - 1);
+        int named = 0;
+        for (final String line : events)
+        {
+            final Matcher matcher = REJECTED.matcher(line);
+            if (!matcher.find())
+            {
+                continue;
+            }
+            final String command = lines.get(Long.parseLong(matcher.group(1)));
+            final Matcher symbol = SYMBOL.matcher(command);
+            if ((command.startsWith("instrument ") || command.startsWith("place ")) && symbol.find())
+            {
+                assertTrue(line.endsWith(" symbol=" + symbol.group(1)), line + " names the symbol of: " + command);
+                named++;
+            }
+            if ("NOT_OWNER".equals(matcher.group(2)))
+            {
+                assertTrue(!line.contains(" symbol="), line);
+            }
+        }
+        assertTrue(named >= 10, "rejections of instruments and places checked: " + named);
 
         final Map<String, Long> counts = new TreeMap<>();
         expected.values().forEach((reason) -> counts.merge(reason, 1L, Long::sum));
@@ -96,6 +122,22 @@ class RejectionReasonsIT
         final Set<RejectReason> missing = EnumSet.complementOf(EnumSet.copyOf(NOT_FROM_A_FILE));
         missing.removeAll(reached);
         assertEquals(Set.of(), missing, "rejections.txt should reach every reason a command file can");
+    }
+
+    /** Each command line, without its comment, by position (blank lines and comments take none). */
+    private static Map<Long, String> commandsByPosition(final List<String> lines, final long before)
+    {
+        final Map<Long, String> commands = new TreeMap<>();
+        long position = before;
+        for (final String line : lines)
+        {
+            final String command = line.contains("#") ? line.substring(0, line.indexOf('#')) : line;
+            if (!command.isBlank())
+            {
+                commands.put(++position, command.strip());
+            }
+        }
+        return commands;
     }
 
     /** Position of each command line whose comment names a reason (blank lines and comments take none). */
