@@ -4,7 +4,10 @@ import io.aeron.driver.MediaDriver;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,6 +116,32 @@ public final class ReplicationContext
         }
         concluded = true;
         return this;
+    }
+
+    /**
+     * Why this node could not listen on its local endpoint now, in the words its start would use, or null if
+     * it can: a UDP socket is bound there and let go at once. For a launcher that would otherwise create
+     * files (a node directory) before the streams open and find the port taken. Another process may still
+     * take the port between this check and the start.
+     */
+    public String listenRefusal()
+    {
+        checkEndpoint("localEndpoint", localEndpoint);
+        checkResolves("localEndpoint", localEndpoint);
+        final int colon = localEndpoint.lastIndexOf(':');
+        final String host = localEndpoint.substring(0, colon);
+        final int port = Integer.parseInt(localEndpoint.substring(colon + 1));
+        try (DatagramSocket socket = new DatagramSocket(null))
+        {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(host.startsWith("[") && host.endsWith("]") ?
+                host.substring(1, host.length() - 1) : host, port));
+            return null;
+        }
+        catch (final SocketException ex)
+        {
+            return Channels.cannotListen(localEndpoint, ex);
+        }
     }
 
     /** A host this node cannot resolve cannot be bound or sent to; Aeron would say so only as a driver error. */

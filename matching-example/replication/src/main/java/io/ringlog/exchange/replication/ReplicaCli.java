@@ -254,6 +254,16 @@ public final class ReplicaCli implements Callable<Integer>
                     throw new CommandLine.ParameterException(spec.commandLine(), foreign);
                 }
             }
+            if (!Files.exists(dir))
+            {
+                // A port another process holds is refused before the node's directory is made, not after.
+                final String refusal = new ReplicationContext().localEndpoint(listen).listenRefusal();
+                if (refusal != null)
+                {
+                    spec.commandLine().getErr().println(dir.getFileName() + ": cannot start: " + refusal);
+                    return ExchangeNode.FAILED;
+                }
+            }
             Files.createDirectories(dir);
             final ExchangeNode.Settings settings = new ExchangeNode.Settings(role.role, new NodeDirectory(dir), listen, peer,
                 mode.mode, degradeAfterMs != null ? StandbyLoss.DEGRADE : StandbyLoss.WAIT,

@@ -214,6 +214,7 @@ class ReplicaScriptIT
                 "scripts/replica", "node", "--role", "standby", "--dir", dir.resolve("c").toString(),
                 "--listen", "127.0.0.1:" + a, "--peer", "127.0.0.1:" + b);
             assertFalse(taken.contains("Aeron") || taken.contains("(at "), "Aeron's own text is not the user's: " + taken);
+            assertFalse(Files.exists(dir.resolve("c")), "a node that cannot listen leaves no directory behind");
             // Another node given this one's Aeron directory: its driver would delete it under the running one's.
             final Path aeron = dir.resolve("a").resolve("aeron");
             assertFails("c: cannot start: the Aeron directory " + aeron + " is in use by another node that is running",
