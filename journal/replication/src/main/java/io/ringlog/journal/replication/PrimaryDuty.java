@@ -140,10 +140,14 @@ final class PrimaryDuty
         {
             // The checksum of this primary's last entry lets the standby tell a journal that goes on further
             // (this primary lost entries) from another history (it was a primary in this epoch too).
+            // Which it is, only the standby can tell (its entry at 'last' against this one's checksum): the advice
+            // to promote it with force holds only where it says this primary lost entries, never for another history.
             refuse(Messages.REFUSED_STANDBY_AHEAD, last, last >= 1 ? checksumAt(last) : -1, shown(), session, "the standby's " +
-                "journal ends at " + (from - 1) + ", past this primary's " + last + ": this primary lost entries it " +
-                "had shipped (to keep them: stop this primary, restart the standby and promote it with force; or move " +
-                "its journal away to copy this one), or the standby was a primary of this epoch too (it says which)");
+                "journal ends at " + (from - 1) + ", past this primary's " + last + ": either this primary lost entries " +
+                "it had shipped, or the standby holds another history (it was a primary of this epoch too, or its journal " +
+                "is another pair's). The standby compares its entry at position " + last + " with this journal's and says " +
+                "which in its own log. Only where it says this primary lost entries: to keep them, stop this primary, " +
+                "restart the standby and promote it with force; or move the standby's journal away to copy this one");
             return;
         }
         if (from > 1 && checksumAt(from - 1) != previousChecksum)

@@ -202,6 +202,16 @@ class PromotionTest
                 diverged.getMessage().contains("restart it as a standby with --rejoin"), diverged.getMessage());
             assertTrue(diverged.getMessage().endsWith("That is all of its journal: if the journal is not this pair's at all " +
                 "(another service's, say), move it away instead of rejoining"), diverged.getMessage());
+            if (ownEntries > 2_000)
+            {
+                // Ahead of the primary, b could hold entries a lost, or another history (another pair's journal, say):
+                // a cannot tell which, so its log leaves the verdict, and the advice to force a promotion, to b.
+                final String primarySaid = String.join("\n", pair.events);
+                assertTrue(primarySaid.contains("a: refused a standby: the standby's journal ends at " + ownEntries + ", past " +
+                    "this primary's 2000: either this primary lost entries it had shipped, or the standby holds another " +
+                    "history") && primarySaid.contains("Only where it says this primary lost entries: to keep them"),
+                    primarySaid);
+            }
             assertThrows(EngineHaltedException.class, refused::close);
             final List<String> cut = Rejoin.truncate(dir.resolve("b").resolve("journal"),
                 dir.resolve("b").resolve("snapshots"), diverged.keepUpTo(), System.out::println);
