@@ -141,7 +141,7 @@ public final class Engine implements AutoCloseable
             final long last = wiring.startAndRecover();
             wiring.startReplicator(last + 1);
             final Intake intake = new Intake(wiring.input, wiring.status, ctx.clock(), ctx.maxPayloadLength(), last + 1,
-                ctx.producerIdleStrategy(), ctx.follower());
+                ctx.producerIdleStrategy(), ctx.follower(), wiring.counters);
             intake.promotedBy(ctx.promotedBy(), ctx.promoting());
             return new Engine(wiring, intake);
         }

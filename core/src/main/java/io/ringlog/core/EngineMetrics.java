@@ -89,10 +89,14 @@ public final class EngineMetrics
         return Math.max(0, output.getCursor() - listeners.get(index).get());
     }
 
-    /** Commands accepted into the ring since launch. */
+    /**
+     * Commands accepted into the ring since launch: callers' commands, not the slots the engine published
+     * void in their place (a claim close refused, a publish that failed, a batch's unfilled slots), which
+     * take positions too.
+     */
     public long accepted()
     {
-        return input.getCursor() + 1;
+        return input.getCursor() + 1 - counters.voided.get();
     }
 
     /** Commands business logic has finished since launch (replay included), rejected ones too. */

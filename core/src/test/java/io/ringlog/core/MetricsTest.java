@@ -51,4 +51,29 @@ class MetricsTest
             assertTrue(metrics.toString().contains("logic=101"), metrics.toString());
         }
     }
+
+    /**
+     * Slots the engine publishes void in place of commands (here a batch's unfilled ones) take positions and
+     * are applied as nothing, but were never a caller's command: {@code accepted} leaves them out.
+     */
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldNotCountVoidSlotsAsAcceptedCommands(final Topology topology) throws Exception
+    {
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .topology(topology).ringSize(256).maxPayloadLength(64).journal(new InMemoryJournal(64))))
+        {
+            final EngineMetrics metrics = engine.metrics();
+            engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+            final CommandBatch batch = engine.newBatch();
+            assertEquals(2, batch.claim(5));
+            batch.add(ADD, 1, 0, 0, 0, longPayload(2), 0, 8);
+            batch.add(ADD, 1, 0, 0, 0, longPayload(3), 0, 8);
+            batch.publish();
+            engine.publish(ADD, 0, 0, 0, longPayload(4), 0, 8);
+            engine.awaitApplied(7, 10, TimeUnit.SECONDS);
+            assertEquals(7, metrics.cursorPosition(), "the three unfilled slots took positions 4 to 6");
+            assertEquals(4, metrics.accepted(), metrics.toString());
+        }
+    }
 }

@@ -18,6 +18,11 @@ public final class Counters
     public final AtomicLong snapshots = new AtomicLong();
     public final AtomicLong lastAppliedPosition = new AtomicLong();
     public final AtomicLong listenerErrors = new AtomicLong();
+    /**
+     * Ring slots published void, never a caller's command: claims a close refused or a failed publish gave up,
+     * and a batch's unfilled slots. Written by publishers (an atomic add: these are rare).
+     */
+    public final AtomicLong voided = new AtomicLong();
 
     /** Adds one to a counter only its own thread writes: no atomic read-modify-write. */
     static void increment(final AtomicLong counter)

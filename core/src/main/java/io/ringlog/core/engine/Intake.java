@@ -38,6 +38,7 @@ public final class Intake
     private final long basePosition;
     private final ThreadLocal<IdleStrategy> idleStrategies;
     private final Follower follower;
+    private final Counters counters;
     private volatile boolean leader;
     private String promotedBy;
     private BooleanSupplier promoting;
@@ -45,6 +46,7 @@ public final class Intake
     /**
      * @param basePosition the position of ring sequence 0: the journal's last position at launch, plus one.
      * @param follower     whether commands come through {@link #follower()} until {@link #promote()}.
+     * @param counters     where the slots it publishes void are counted ({@link Counters#voided}).
      */
     public Intake(
         final RingBuffer<Command> ring,
@@ -53,8 +55,10 @@ public final class Intake
         final int maxPayloadLength,
         final long basePosition,
         final Supplier<IdleStrategy> idleStrategy,
-        final boolean follower)
+        final boolean follower,
+        final Counters counters)
     {
+        this.counters = counters;
         this.ring = ring;
         this.status = status;
         this.clock = clock;
@@ -237,9 +241,10 @@ public final class Intake
         }
     }
 
-    private static void voidSlot(final Command slot, final long position, final long correlationId)
+    private void voidSlot(final Command slot, final long position, final long correlationId)
     {
         slot.set(position, 0, SystemCommands.VOID, 1, 0, 0, correlationId, EMPTY, 0, 0);
+        counters.voided.getAndIncrement();
     }
 
     private void checkLeader()
