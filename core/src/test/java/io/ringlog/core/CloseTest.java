@@ -245,6 +245,45 @@ class CloseTest
         assertEquals(100, restarted.total(), "every accepted command, journaled, is applied by the next start");
     }
 
+    /**
+     * Probe (README walk-through): a listener taking 100 ms an event, 50 events, a 500 ms closeTimeout. close()
+     * threw "threads did not stop ... journal, replicator and snapshot store left open" where the README
+     * promises a DrainTimeoutException (the listener, slow, not stuck, went on through the batch it held), the
+     * listener kept receiving events for seconds after close returned, and the journal could not be opened
+     * again in the process. The listener now gets no event after the close gives up: close throws the drain's
+     * timeout and the journal is closed.
+     */
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldStopASlowListenerAtTheNextEventWhenACloseGivesUpDraining(final Topology topology) throws Exception
+    {
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        final java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+        final Engine engine = Engine.launch(new EngineContext().name("slow-listener").topology(topology).journal(journal)
+            .closeTimeout(java.time.Duration.ofMillis(500)).stateMachine(new AccumulatorStateMachine())
+            .listener("slow", (event, endOfBatch) ->
+            {
+                LockSupport.parkNanos(100_000_000L);
+                seen.incrementAndGet();
+            }));
+        for (int i = 1; i <= 50; i++)
+        {
+            engine.publish(ADD, 0, 0, i, longPayload(1), 0, 8);
+        }
+        engine.awaitApplied(50, 10, java.util.concurrent.TimeUnit.SECONDS);
+        final DrainTimeoutException undelivered = assertThrows(DrainTimeoutException.class, engine::close);
+        assertTrue(!undelivered.commandsUnapplied() && undelivered.getMessage().contains("listeners have not seen every " +
+            "event"), undelivered.getMessage());
+        final int atClose = seen.get();
+        assertTrue(atClose < 50, "the close gave up before the listener saw everything: " + atClose);
+        LockSupport.parkNanos(300_000_000L);
+        assertEquals(atClose, seen.get(), "no event delivered after close() returned");
+
+        final AccumulatorStateMachine restarted = new AccumulatorStateMachine();
+        Engine.launch(new EngineContext().name("again").journal(journal).stateMachine(restarted)).close();
+        assertEquals(50, restarted.total(), "the journal was closed, and holds every command");
+    }
+
     /** Takes {@link #SLOW_NANOS}, however early a park returns. */
     private static void slowly()
     {

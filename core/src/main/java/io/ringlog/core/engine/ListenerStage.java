@@ -8,7 +8,8 @@ import io.ringlog.core.OutputListener;
 
 /**
  * One listener on the output ring, on its own thread. Replayed events reach it only if it asked for
- * them; an exception it throws is recorded and counted, and it goes on with the next event.
+ * them; an exception it throws is recorded and counted, and it goes on with the next event. Once a
+ * close gives up draining, it gets no more events.
  */
 public final class ListenerStage implements EventHandler<OutputEvent>, ExceptionHandler<OutputEvent>
 {
@@ -38,7 +39,10 @@ public final class ListenerStage implements EventHandler<OutputEvent>, Exception
     @Override
     public void onEvent(final OutputEvent event, final long sequence, final boolean endOfBatch) throws Exception
     {
-        if (event.isReplay() && !receivesReplay)
+        // A close that gave up waiting for the listeners stops them at the next event, as it stops the logic at
+        // the next command: a slow listener would otherwise go on through the batch it holds (the processor sees
+        // its halt only between batches), outlast the stop, and keep the journal open after close returned.
+        if (event.isReplay() && !receivesReplay || status.abandoning())
         {
             return;
         }
