@@ -178,8 +178,9 @@ final class PrimaryDuty
             state.twoPrimaries = false;
             status.message("");
         }
-        event("standby asked from position " + from + ": catching it up on " + Math.max(0, last - from + 1) +
-            " entries from the journal, then live");
+        event("standby asked from position " + from + ": " + (last >= from ? "catching it up from the journal on the " +
+            (last - from + 1) + " entries it holds past that now (to position " + last + "), and on what comes meanwhile, " +
+            "then live" : "the journal holds nothing past that now: it catches up on what comes meanwhile, then follows live"));
         if (from - 1 < acknowledged)
         {
             // Its journal lost entries it had said it held: what they let this primary show is on this node alone.

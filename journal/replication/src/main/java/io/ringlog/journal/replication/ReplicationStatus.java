@@ -198,7 +198,10 @@ public record ReplicationStatus(
                 fields.put("catch-up", "last from position " + catchUpFrom + ", sent up to " + catchUpSent +
                     " (the journal ended at " + catchUpTarget + " when it began)");
             }
-            fields.put("ack-latency-us", String.format(java.util.Locale.ROOT, "p50 %.1f, p99 %.1f, max %.1f",
+            // Every timed acknowledgement takes some time: a maximum of 0 means none was timed, not that they were instant.
+            fields.put("ack-latency-us", ackLatencyMaxNanos == 0 ? "- (none timed yet: only batches shipped live are, " +
+                "from their send to the standby's acknowledgement; what catch-up sends is not)" :
+                String.format(java.util.Locale.ROOT, "p50 %.1f, p99 %.1f, max %.1f",
                 ackLatencyP50Nanos / 1e3, ackLatencyP99Nanos / 1e3, ackLatencyMaxNanos / 1e3));
         }
         fields.put("acknowledgements", Long.toString(acknowledgements));

@@ -83,4 +83,45 @@ class CatchUpTest
         assertEquals(primary.engine().stateHash(), standby.engine().stateHash());
         pair.assertSameJournals(61_000);
     }
+
+    /**
+     * Probe (README walk-through): a primary whose standby had only caught up showed "ack-latency-us: p50 0.0,
+     * p99 0.0, max 0.0", which reads as instant. Catch-up sends are not timed, so it says none was; live batches
+     * are.
+     */
+    @Test
+    void shouldSayNoAcknowledgementWasTimedUntilALiveBatchIs() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        final ReplicationNode primary = pair.launch("a", Role.PRIMARY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+        ReplicationNode standby = null;
+        try
+        {
+            Pair.publish(primary.engine(), 1, 500);
+            primary.engine().awaitApplied(500, 30, TimeUnit.SECONDS);
+            assertTrue(new java.util.ArrayList<>(pair.events).stream().noneMatch((e) -> e.contains("standby asked")));
+            standby = pair.launch("b", Role.STANDBY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+            Pair.await(() -> primary.status().acknowledgedPosition() == 500, Duration.ofSeconds(30), "the catch-up acknowledged");
+            assertTrue(new java.util.ArrayList<>(pair.events).contains("a: standby asked from position 1: catching it up " +
+                "from the journal on the 500 entries it holds past that now (to position 500), and on what comes meanwhile, " +
+                "then live"), pair.events.toString());
+            assertEquals("- (none timed yet: only batches shipped live are, from their send to the standby's " +
+                "acknowledgement; what catch-up sends is not)", primary.status().fields().get("ack-latency-us"));
+
+            Pair.await(() -> new java.util.ArrayList<>(pair.events).stream().anyMatch((e) -> e.startsWith("a: standby " +
+                "sent every entry up to position 500")), Duration.ofSeconds(30), "the catch-up done");
+            Pair.publish(primary.engine(), 501, 1_000);
+            Pair.await(() -> primary.status().fields().get("ack-latency-us").startsWith("p50 "), Duration.ofSeconds(30),
+                "live batches timed: " + primary.status().fields().get("ack-latency-us"));
+        }
+        finally
+        {
+            primary.close();
+            if (standby != null)
+            {
+                standby.close();
+            }
+        }
+    }
 }
