@@ -11,6 +11,7 @@ import io.ringlog.core.OutputEvent;
 import io.ringlog.core.OutputListener;
 import io.ringlog.core.ReadOnlyJournal;
 import io.ringlog.core.RecoveryListener;
+import io.ringlog.core.Rejections;
 import io.ringlog.core.SnapshotsUpTo;
 import io.ringlog.core.StateMachine;
 import io.ringlog.core.Upcasters;
@@ -627,8 +628,10 @@ public final class JournalTool implements Callable<Integer>
             {
                 // A journal another state machine wrote: its commands' types mean nothing to this one.
                 err.println("note: " + stateMachineClass + " rejected " + rejections.total() + " of the " +
-                    progress.replayed + " commands replayed: if they were not rejected when the journal was written, " +
-                    "this is not the state machine that wrote it (--state-machine)");
+                    progress.replayed + " commands replayed, more than half. That can be right (early in a ledger, say, " +
+                    "most commands find accounts still empty): compare with what the live run rejected up to position " +
+                    target + ". If it rejected far fewer, this is not the state machine that wrote the journal " +
+                    "(--state-machine)");
             }
             if (failures.total() > 0)
             {
@@ -949,8 +952,9 @@ public final class JournalTool implements Callable<Integer>
                 return "none";
             }
             final StringBuilder text = new StringBuilder();
-            byReason.forEach((reason, count) -> text.append(text.length() == 0 ? "" : " ").append(reason).append('=')
-                .append(count));
+            // The engine's own reasons (negative) by name; the state machine's by its codes, which only it names.
+            byReason.forEach((reason, count) -> text.append(text.length() == 0 ? "" : " ")
+                .append(Rejections.describe(reason)).append('=').append(count));
             return text.toString();
         }
     }

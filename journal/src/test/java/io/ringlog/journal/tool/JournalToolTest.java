@@ -333,6 +333,37 @@ class JournalToolTest
         assertTrue(past.err.contains("note: the journal ends at position 300, before --to 301"), past.err);
     }
 
+    /**
+     * Rejections by reason: the state machine's by its codes, the engine's by name. More than half rejected is
+     * noted, without calling the state machine wrong outright: early in a ledger most commands can be rejected.
+     */
+    @Test
+    void shouldCountRejectionsByReasonNamingTheEnginesOwnAndNoteWhenMostWereRejected()
+    {
+        final String machine = AccumulatorStateMachine.class.getName();
+        final Result mostlyAccepted = run("replay", "-d", journalDir.toString(), "--state-machine", machine);
+        assertTrue(mostlyAccepted.out.contains("rejected: 30\nrejected-by-reason: " + AccumulatorStateMachine.REASON_REJECTED +
+            "=30\n"), mostlyAccepted.out);
+        assertFalse(mostlyAccepted.err.contains("note: "), mostlyAccepted.err);
+
+        final Path rejecting = root.resolve("rejecting");
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .journal(ChronicleJournal.open(new ChronicleJournal.Context().directory(rejecting).maxPayloadLength(64)))
+            .maxPayloadLength(64)))
+        {
+            engine.publish(ADD, 5, 1, 0, longPayload(1), 0, 8);
+            engine.publish(ADD, 5, 1, 0, longPayload(1), 0, 8);
+            engine.publish(REJECT, 0, 0, 0, longPayload(1), 0, 8);
+        }
+        final Result mostlyRejected = run("replay", "-d", rejecting.toString(), "--state-machine", machine);
+        assertEquals(0, mostlyRejected.code, mostlyRejected.err);
+        assertTrue(mostlyRejected.out.contains("rejected: 2\nrejected-by-reason: DUPLICATE=1 " +
+            AccumulatorStateMachine.REASON_REJECTED + "=1\n"), mostlyRejected.out);
+        assertTrue(mostlyRejected.err.contains("note: " + machine + " rejected 2 of the 3 commands replayed, more than half. " +
+            "That can be right") && mostlyRejected.err.contains("compare with what the live run rejected up to position 3"),
+            mostlyRejected.err);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "dump", "verify", "stats", "replay", "repair"})
     void shouldPrintHelpForEveryCommand(final String subcommand)
