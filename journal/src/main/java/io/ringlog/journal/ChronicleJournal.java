@@ -412,7 +412,7 @@ public final class ChronicleJournal implements Journal
             // InternalError: a SIGBUS reading a mapped file, where Chronicle's bookkeeping sent it past the data.
             journal.release(false);
             throw new JournalException("Chronicle Queue cannot read the journal in " + ctx.directory() + ": " +
-                describeRead(ex) + ". Its own bookkeeping in a cycle file (an index) may be damaged: 'journal repair " +
+                describeRead(ex) + ". Its own bookkeeping in a cycle file (an index) may be damaged: 'scripts/journal repair " +
                 "-d " + ctx.directory() + " --rebuild' writes every cycle file anew with all of its entries (run it " +
                 "without --apply first: it lists them)", ex);
         }
@@ -433,7 +433,7 @@ public final class ChronicleJournal implements Journal
         return directory.resolve(JournalMetadata.FILE_NAME) + " is missing, but the journal was written by a ringlog " +
             "that keeps it: it was deleted, or not copied with the journal. It holds the journal's identity and " +
             "committed mark, which snapshots and recovery are checked against. Restore it; or give the journal a new " +
-            "identity with 'journal repair -d " + directory + " --new-identity' (its snapshots will then not be used)";
+            "identity with 'scripts/journal repair -d " + directory + " --new-identity' (its snapshots will then not be used)";
     }
 
     /**
@@ -519,7 +519,7 @@ public final class ChronicleJournal implements Journal
                 (lastPosition + 1) + ".." + committed + ", which clients may have seen, are missing (a cycle file " +
                 "deleted or lost, or an older copy of the journal put back). Refusing to open it for writing, so " +
                 "those positions are not given to new commands. Restore the missing files; or, to accept the loss, " +
-                "'journal repair -d " + directory + " --truncate-after " + lastPosition + " --force' (dry run first)");
+                "'scripts/journal repair -d " + directory + " --truncate-after " + lastPosition + " --force' (dry run first)");
         }
         if (!ctx.readOnly())
         {
@@ -606,7 +606,7 @@ public final class ChronicleJournal implements Journal
                     "marker after its last entry, position " + previousNewest + ", though the next file, " +
                     scan.file.getFileName() + ", goes on from position " + (previousNewest + 1) + ": Chronicle's " +
                     "readers stop there (a writer killed as it rolled, a copy, or a cut at the end of its data). " +
-                    "'journal repair -d " + ctx.directory() + "' writes the file anew with every entry and the marker " +
+                    "'scripts/journal repair -d " + ctx.directory() + "' writes the file anew with every entry and the marker " +
                     "(run it without --apply first: it lists what it does)");
             }
             if (scan.cut() && !(growing && scan == newestFile))
@@ -617,9 +617,9 @@ public final class ChronicleJournal implements Journal
                     "is not the newest file";
                 final String where = newest > 0 ? "after position " + newest : "after the file's " + scan.entries +
                     " whole entries";
-                final String repair = newest > 0 ? "'journal repair -d " + ctx.directory() + " --truncate-after " +
+                final String repair = newest > 0 ? "'scripts/journal repair -d " + ctx.directory() + " --truncate-after " +
                     newest + "' drops what follows (run it without --apply first: it lists what it drops, and whether " +
-                    "--force is needed)" : "see 'journal repair'";
+                    "--force is needed)" : "see 'scripts/journal repair'";
                 final String message;
                 if (scan.state == CycleFileScan.End.CUT)
                 {
@@ -656,7 +656,7 @@ public final class ChronicleJournal implements Journal
         if (scan.entries == 0)
         {
             found = "Where its entries start cannot be found past the damage: restore the file from a copy" +
-                (previousNewest > 0 ? ", or drop it and every later file with 'journal repair -d " + directory +
+                (previousNewest > 0 ? ", or drop it and every later file with 'scripts/journal repair -d " + directory +
                 " --truncate-after " + previousNewest + " --force' (run it without --apply first: it lists what it drops)" :
                 "");
         }
@@ -666,7 +666,7 @@ public final class ChronicleJournal implements Journal
                 ".." + newest : "";
             found = (scan.documentDamage != null && scan.documentDamage.equals(scan.headerDamage) ? "Its entries are " +
                 "whole" : "Its entries do not depend on the header") + ", and the walk past the damage found " +
-                scan.entries + " whole entries" + positions + ": 'journal repair -d " + directory + "' writes the file " +
+                scan.entries + " whole entries" + positions + ": 'scripts/journal repair -d " + directory + "' writes the file " +
                 "anew with a new header and every one of them (run it without --apply first: it lists what it does)";
         }
         return "cycle file " + scan.file + " cannot be read by Chronicle Queue: " + scan.headerDamage + ". " + found;
@@ -770,7 +770,7 @@ public final class ChronicleJournal implements Journal
     {
         return new JournalException("cycle file " + file.file + " holds " + file.documents + " whole documents but " +
             "Chronicle's index of it counts " + indexed + ": a document header in it is damaged" +
-            (start > 0 ? " (the file's first position is " + start + ")" : "") + ". 'journal repair -d " + ctx.directory() +
+            (start > 0 ? " (the file's first position is " + start + ")" : "") + ". 'scripts/journal repair -d " + ctx.directory() +
             " --truncate-after N' keeps the positions up to N: run it without --apply first, it says the last whole " +
             "position and what the cut drops");
     }
@@ -863,7 +863,7 @@ public final class ChronicleJournal implements Journal
                         throw new JournalException(nextExpected, "cycle file " + file.file + " starts at position " +
                             stored + ", but the file before it, " + lastFile.file.getFileName() + ", ends at position " +
                             (nextExpected - 1) + ": positions " + nextExpected + ".." + (stored - 1) + " are missing (a " +
-                            "cycle file deleted or lost). Restore it from a copy; or 'journal repair -d " + ctx.directory() +
+                            "cycle file deleted or lost). Restore it from a copy; or 'scripts/journal repair -d " + ctx.directory() +
                             " --truncate-after " + (nextExpected - 1) + " --force' keeps the positions up to " +
                             (nextExpected - 1) + " and drops every later file (run it without --apply first: it lists " +
                             "what it drops)");
@@ -1117,7 +1117,7 @@ public final class ChronicleJournal implements Journal
                 "Whether it was committed is unknown (the journal has no ringlog.meta yet)" :
                 "It was committed (the committed mark is " + mark + "), so clients may have seen it") +
                 ": recovery does not drop it. Restore the journal from a copy; or accept the loss with " +
-                "'journal repair -d " + ctx.directory() + " --truncate-after " + (from - 1) + " --force' (dry run " +
+                "'scripts/journal repair -d " + ctx.directory() + " --truncate-after " + (from - 1) + " --force' (dry run " +
                 "first)");
         }
     }
@@ -1824,7 +1824,7 @@ public final class ChronicleJournal implements Journal
                 // cannot find it has its index damaged, which a rebuild writes anew.
                 throw new JournalException(position, "the journal has no entry there (Chronicle index 0x" +
                     Long.toHexString(index) + " not found): the cycle file holding it is missing, or its index of the " +
-                    "file is damaged, which 'journal repair -d " + ctx.directory() + " --rebuild' mends: it writes " +
+                    "file is damaged, which 'scripts/journal repair -d " + ctx.directory() + " --rebuild' mends: it writes " +
                     "every cycle file anew, with its entries and a new index (run it without --apply first: it lists " +
                     "them)");
             }
@@ -1838,7 +1838,7 @@ public final class ChronicleJournal implements Journal
         {
             // Found through Chronicle's index of the cycle file, which a reader from the start does not use.
             throw new JournalException(position, "Chronicle Queue cannot find the entry: " + describeRead(ex) +
-                ". Its index of the cycle file may be damaged: 'journal repair -d " + ctx.directory() + " --rebuild' " +
+                ". Its index of the cycle file may be damaged: 'scripts/journal repair -d " + ctx.directory() + " --rebuild' " +
                 "writes every cycle file anew, with its entries and a new index (run it without --apply first: it lists " +
                 "them)", ex);
         }

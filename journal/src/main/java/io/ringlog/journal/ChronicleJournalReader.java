@@ -125,7 +125,7 @@ final class ChronicleJournalReader implements JournalReader
      */
     private static String verifyHint(final java.nio.file.Path directory)
     {
-        return "Nothing after it can be read until the journal is repaired: 'journal verify -d " + directory +
+        return "Nothing after it can be read until the journal is repaired: 'scripts/journal verify -d " + directory +
             "' names its cycle file and the repair that keeps what can be kept";
     }
 

@@ -61,7 +61,7 @@ final class JournalLock implements AutoCloseable
         {
             throw new JournalException("journal " + directory + " is open for writing by another process" +
                 holder(file) + "; one writer per journal: stop that one first (read-only tools such as " +
-                "'journal verify' may look meanwhile). Nothing was written.");
+                "'scripts/journal verify' may look meanwhile). Nothing was written.");
         }
         try
         {

@@ -162,7 +162,7 @@ final class JournalMetadata implements AutoCloseable
     private static JournalException damaged(final Path directory, final Path file, final String why)
     {
         return new JournalException(file + " is damaged: " + why + ". Restore it from where the journal was copied " +
-            "from; or give the journal a new identity with 'journal repair -d " + directory + " --new-identity' (its " +
+            "from; or give the journal a new identity with 'scripts/journal repair -d " + directory + " --new-identity' (its " +
             "snapshots will then not be used)");
     }
 
@@ -317,7 +317,7 @@ final class JournalMetadata implements AutoCloseable
             "cycle files put beside another journal's). Its identity, " + id + ", and committed mark, " +
             committedAtOpen + ", are another journal's, and would decide which snapshots load and which damaged " +
             "entries are dropped. Restore this journal's own ringlog.meta; or give the journal a new identity with " +
-            "'journal repair -d " + directory + " --new-identity' (its snapshots will then not be used)";
+            "'scripts/journal repair -d " + directory + " --new-identity' (its snapshots will then not be used)";
     }
 
     /** Records that every position up to {@code position} is committed: one ordered store, no allocation. */

@@ -345,7 +345,7 @@ public final class JournalRepair implements AutoCloseable
             {
                 // A rebuild copies entries as the walk found them: damaged ones would be copied as they are.
                 refusals.add(file + " cannot be rebuilt as it is: some of its documents are damaged (their entries do " +
-                    "not add up), and a rebuild would copy them. 'journal verify' names the first damaged position P; " +
+                    "not add up), and a rebuild would copy them. 'scripts/journal verify' names the first damaged position P; " +
                     "--truncate-after P-1 cuts the journal before it");
                 continue;
             }

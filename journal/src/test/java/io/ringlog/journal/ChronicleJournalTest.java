@@ -277,7 +277,7 @@ class ChronicleJournalTest
         assertTrue(ex.getMessage().startsWith("cycle file " + file + " cannot be read by Chronicle Queue: its document " +
             "at byte " + (JournalTesting.entryOffset(file, 40) - 4) + " holds whole entries but is marked as Chronicle's " +
             "metadata (its header word is damaged): Chronicle's readers would pass over them. Its entries are whole, " +
-            "and the walk past the damage found 100 whole entries, positions 1..100: 'journal repair -d " + dir + "'"),
+            "and the walk past the damage found 100 whole entries, positions 1..100: 'scripts/journal repair -d " + dir + "'"),
             ex.getMessage());
         assertFalse(ex.getMessage().contains("journal position 0"), "no position it cannot stand behind");
     }
@@ -305,7 +305,7 @@ class ChronicleJournalTest
             () -> ChronicleJournal.open(context(dir).readOnly(true)));
         assertTrue(ex.getMessage().startsWith("cycle file " + older + " cannot be read by Chronicle Queue: the length " +
             "word of its document at byte " + (JournalTesting.entryOffset(older, 40) - 4) + " is damaged: it says ") &&
-            ex.getMessage().contains("the walk past the damage found 100 whole entries, positions 1..100: 'journal " +
+            ex.getMessage().contains("the walk past the damage found 100 whole entries, positions 1..100: 'scripts/journal " +
             "repair -d " + dir + "' writes the file anew"), ex.getMessage());
     }
 

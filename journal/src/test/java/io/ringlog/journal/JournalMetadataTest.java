@@ -157,7 +157,7 @@ class JournalMetadataTest
         final JournalException damaged = assertThrows(JournalException.class,
             () -> ChronicleJournal.open(JournalTesting.context(dir)));
         assertTrue(damaged.getMessage().contains("is damaged: its identity fails its checksum"), damaged.getMessage());
-        assertTrue(damaged.getMessage().endsWith("or give the journal a new identity with 'journal repair -d " + dir +
+        assertTrue(damaged.getMessage().endsWith("or give the journal a new identity with 'scripts/journal repair -d " + dir +
             " --new-identity' (its snapshots will then not be used)"), "what to do: " + damaged.getMessage());
 
         Files.delete(meta);
@@ -203,7 +203,7 @@ class JournalMetadataTest
             () -> ChronicleJournal.open(JournalTesting.context(ours)));
         assertTrue(refused.getMessage().startsWith(meta + " is not this journal's: it was written for a journal whose " +
             "entry at position 1 carries checksum 0x") && refused.getMessage().contains("committed mark, 1, are " +
-            "another journal's") && refused.getMessage().endsWith("'journal repair -d " + ours + " --new-identity' " +
+            "another journal's") && refused.getMessage().endsWith("'scripts/journal repair -d " + ours + " --new-identity' " +
             "(its snapshots will then not be used)"), refused.getMessage());
         final JournalTesting.Ran verify = JournalTesting.runJvm(60, JournalTool.class, "verify", "-d", ours.toString(),
             "--max-payload", "64");

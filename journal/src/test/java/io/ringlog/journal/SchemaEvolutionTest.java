@@ -75,7 +75,7 @@ class SchemaEvolutionTest
     }
 
     /**
-     * 'journal replay' of that service's journal, given the upcasters it launches with (--upcasters), reaches
+     * 'scripts/journal replay' of that service's journal, given the upcasters it launches with (--upcasters), reaches
      * its state. Without them every old command threw and the replay said failed: 200 and exited 0; now it
      * says what is missing and exits 1.
      */

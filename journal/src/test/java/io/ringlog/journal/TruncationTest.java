@@ -151,7 +151,7 @@ class TruncationTest
         assertTrue(verify.output().contains("bad-position: 151\n"), verify.toString());
         assertTrue(verify.output().contains("is cut short: it ends at byte ") &&
             verify.output().contains("after position 150 (truncated, or copied only in part)") &&
-            verify.output().contains("'journal repair -d " + journalDir + " --truncate-after 150'"), verify.toString());
+            verify.output().contains("'scripts/journal repair -d " + journalDir + " --truncate-after 150'"), verify.toString());
         assertTrue(verify.output().contains("status: problems"), verify.toString());
         assertFalse(verify.output().contains("Exception") || verify.output().contains("\tat ") ||
             verify.output().contains("Error"), verify.toString());

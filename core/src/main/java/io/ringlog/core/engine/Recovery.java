@@ -194,7 +194,7 @@ public final class Recovery
             "committed, and clients may have seen their events, but the journal no longer has them (a cycle file " +
             "deleted or lost, or an older copy of the journal put back). Refusing to start, so those positions are " +
             "not given to new commands. Restore the missing journal files; or, to accept the loss, remove the " +
-            "snapshots past position " + last + " ('journal repair --truncate-after " + last + " --snapshots DIR " +
+            "snapshots past position " + last + " ('scripts/journal repair --truncate-after " + last + " --snapshots DIR " +
             "--force' does it, and lowers the journal's committed mark)");
     }
 }

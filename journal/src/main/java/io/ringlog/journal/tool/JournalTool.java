@@ -290,7 +290,7 @@ public final class JournalTool implements Callable<Integer>
             {
                 return problem;
             }
-            final String repair = "'journal repair -d " + journal.directory + " ";
+            final String repair = "'scripts/journal repair -d " + journal.directory + " ";
             return problem.replace(repair, repair + "--snapshots " + snapshotDir + " ");
         }
 
@@ -353,7 +353,7 @@ public final class JournalTool implements Callable<Integer>
                     problems.add("the journal ends at position " + last + ", but positions up to " + committed +
                         " were committed: entries " + (last + 1) + ".." + committed + ", which clients may have " +
                         "seen, are missing (a cycle file deleted or lost, or an older copy of the journal put back); " +
-                        "restore them, or accept the loss with 'journal repair -d " + journal.directory +
+                        "restore them, or accept the loss with 'scripts/journal repair -d " + journal.directory +
                         " --truncate-after " + last + " --force'");
                 }
                 long entries = 0;
@@ -378,7 +378,7 @@ public final class JournalTool implements Callable<Integer>
                     final String said = ex.getCause() instanceof CorruptEntryException ? "journal position " +
                         ex.position() + ": " + ex.getCause().getMessage() : ex.getMessage();
                     problems.add(said + (ex.position() > 1 && !said.contains("journal repair") ?
-                        "; 'journal repair -d " + journal.directory + " --truncate-after " + (ex.position() - 1) + "' cuts " +
+                        "; 'scripts/journal repair -d " + journal.directory + " --truncate-after " + (ex.position() - 1) + "' cuts " +
                         "the journal before it (run it without --apply first: it lists what it drops, and whether " +
                         "--force is needed)" : ""));
                     printPosition(out, ex);
@@ -456,6 +456,9 @@ public final class JournalTool implements Callable<Integer>
             long lastTimestamp = 0;
             final int cycles;
             final long documents;
+            // A damaged entry ends the count there: what was read before it is still worth printing.
+            JournalException damaged = null;
+            long badPosition = 0;
             try (ChronicleJournal chronicle = journal.open(new ArrayList<>()))
             {
                 cycles = chronicle.cycleCount();
@@ -463,8 +466,27 @@ public final class JournalTool implements Callable<Integer>
                 final Command entry = new Command(journal.maxPayload);
                 try (JournalReader reader = chronicle.reader(Math.max(1, chronicle.firstPosition())))
                 {
-                    while (reader.next(entry))
+                    while (true)
                     {
+                        try
+                        {
+                            if (!reader.next(entry))
+                            {
+                                break;
+                            }
+                        }
+                        catch (final JournalException ex)
+                        {
+                            if (!(ex.getCause() instanceof CorruptEntryException))
+                            {
+                                throw ex;
+                            }
+                            // Entries are read in order, each the one after the last: the damaged one is next.
+                            damaged = ex;
+                            badPosition = ex.position() > 0 ? ex.position() :
+                                entries == 0 ? Math.max(1, chronicle.firstPosition()) : lastPosition + 1;
+                            break;
+                        }
                         if (entries == 0)
                         {
                             firstPosition = entry.position();
@@ -478,11 +500,12 @@ public final class JournalTool implements Callable<Integer>
                     }
                 }
             }
-            out.println("entries: " + entries);
+            out.println("entries: " + entries + (damaged == null ? "" : " (those before the damaged entry at position " +
+                badPosition + ": the figures below stop there)"));
             out.println("entry-bytes: " + entryBytes);
             out.println("file-bytes: " + fileBytes(journal.directory));
             out.println("cycles: " + cycles);
-            out.println("documents: " + documents + (documents > 0 ? String.format(Locale.ROOT, " (%.1f entries per Chronicle " +
+            out.println("documents: " + documents + (documents > 0 && damaged == null ? String.format(Locale.ROOT, " (%.1f entries per Chronicle " +
                 "document: one per commit)", (double)entries / documents) : ""));
             out.println("first-position: " + firstPosition);
             out.println("last-position: " + lastPosition);
@@ -491,6 +514,12 @@ public final class JournalTool implements Callable<Integer>
             for (final Map.Entry<Integer, Long> type : perType.entrySet())
             {
                 out.println("type-" + type.getKey() + ": " + type.getValue());
+            }
+            if (damaged != null)
+            {
+                out.println("bad-position: " + badPosition);
+                out.println("problem: " + damaged.getMessage());
+                return PROBLEM;
             }
             return OK;
         }
@@ -893,7 +922,7 @@ public final class JournalTool implements Callable<Integer>
             }
         }
 
-        /** What 'journal verify' finds wrong with the journal in {@code dir}, in its words; empty if nothing. */
+        /** What 'scripts/journal verify' finds wrong with the journal in {@code dir}, in its words; empty if nothing. */
         private static List<String> problems(final Path dir, final Path snapshotDir)
         {
             final java.io.StringWriter verified = new java.io.StringWriter();
@@ -911,7 +940,7 @@ public final class JournalTool implements Callable<Integer>
                 .forEach((line) -> problems.add(line.substring("error: ".length())));
             if (code != OK && problems.isEmpty())
             {
-                problems.add("'journal verify -d " + dir + "' exits " + code);
+                problems.add("'scripts/journal verify -d " + dir + "' exits " + code);
             }
             return problems;
         }

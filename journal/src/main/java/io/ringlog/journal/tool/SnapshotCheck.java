@@ -100,7 +100,7 @@ final class SnapshotCheck
         {
             return "is past the journal's last position " + last + ": if it was taken on this journal, entries " +
                 (last + 1) + ".." + position + " were committed and are missing, and a writable start refuses to " +
-                "go on (see 'journal repair --snapshots')";
+                "go on (see 'scripts/journal repair --snapshots')";
         }
         final String mismatch = SnapshotMatch.mismatch(journal, snapshot, maxPayload);
         return mismatch == null ? null : mismatch + "; recovery skips it";

@@ -195,7 +195,7 @@ class JournalToolTest
         assertEquals(1, result.code, result.out);
         assertTrue(result.out.contains("committed-position: unknown (ringlog.meta is missing)"), result.out);
         assertTrue(result.out.contains("problem: " + journalDir.resolve("ringlog.meta") + " is missing, but the journal " +
-            "was written by a ringlog that keeps it") && result.out.contains("'journal repair -d " + journalDir +
+            "was written by a ringlog that keeps it") && result.out.contains("'scripts/journal repair -d " + journalDir +
             " --new-identity'"), result.out);
         assertTrue(result.out.contains("entries-read: " + COMMANDS), "its entries are still all read: " + result.out);
         assertTrue(result.out.contains("status: problems"), result.out);
@@ -213,9 +213,16 @@ class JournalToolTest
         assertEquals(1, result.code, result.out);
         assertTrue(result.out.contains("bad-position: 150"), result.out);
         assertTrue(result.out.contains("problem: journal position 150: bad magic"), result.out);
-        assertTrue(result.out.contains("; 'journal repair -d " + journalDir + " --truncate-after 149' cuts the journal " +
+        assertTrue(result.out.contains("; 'scripts/journal repair -d " + journalDir + " --truncate-after 149' cuts the journal " +
             "before it (run it without --apply first: it lists what it drops, and whether --force is needed)\n"), result.out);
         assertTrue(result.out.contains("status: problems"), result.out);
+
+        // stats counts what it can read, says where it stopped and why, and exits 1 (it printed nothing on stdout).
+        final Result stats = run("stats", "--dir", journalDir.toString());
+        assertEquals(1, stats.code, stats.out + stats.err);
+        assertTrue(stats.out.startsWith("entries: 149 (those before the damaged entry at position 150: the figures " +
+            "below stop there)\n") && stats.out.contains("last-position: 149\n") && stats.out.contains("bad-position: " +
+            "150\nproblem: ") && stats.out.contains("'scripts/journal verify -d " + journalDir + "'"), stats.out);
     }
 
     @Test

@@ -122,7 +122,7 @@ class RepairTest
         assertEquals(1, verify.code, verify.toString());
         assertTrue(verify.out.contains("problem: cycle file " + file + " cannot be read by Chronicle Queue: " + damage +
             ". Its entries do not depend on the header, and the walk past the damage found 300 whole entries, " +
-            "positions 1..300: 'journal repair -d " + dir + "' writes the file anew"), verify.toString());
+            "positions 1..300: 'scripts/journal repair -d " + dir + "' writes the file anew"), verify.toString());
         assertFalse((verify.out + verify.err).contains("Exception") || (verify.out + verify.err).contains("SCQStoXY"),
             verify.toString());
         final JournalException refused = assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
@@ -169,7 +169,7 @@ class RepairTest
         final Tool dump = tool("dump", "-d", dir.toString(), "--from", "2000", "--to", "2000");
         assertEquals(1, dump.code, dump.toString());
         assertTrue(dump.err.contains("error: journal position 2000: Chronicle Queue cannot find the entry: ") &&
-            dump.err.contains("'journal repair -d " + dir + " --rebuild' writes every cycle file anew"), dump.toString());
+            dump.err.contains("'scripts/journal repair -d " + dir + " --rebuild' writes every cycle file anew"), dump.toString());
         assertFalse((dump.out + dump.err).contains("Exception") || (dump.out + dump.err).contains("\tat "),
             dump.toString());
 
@@ -223,7 +223,7 @@ class RepairTest
         assertEquals(1, gap.code, gap.toString());
         assertTrue(gap.out.contains("cycle file " + newest + " starts at position 201, but the file before " +
             "it, " + oldest.getFileName() + ", ends at position 100: positions 101..200 are missing") &&
-            gap.out.contains("'journal repair -d " + dir + " --truncate-after 100 --force'"), gap.toString());
+            gap.out.contains("'scripts/journal repair -d " + dir + " --truncate-after 100 --force'"), gap.toString());
         assertEquals(0, tool("repair", "-d", dir.toString(), "--truncate-after", "100", "--force", "--apply").code);
         final Tool verify = tool("verify", "-d", dir.toString());
         assertEquals(0, verify.code, verify.toString());
@@ -430,7 +430,7 @@ class RepairTest
         assertEquals(1, verify.code, verify.toString());
         assertTrue(verify.out.contains("problem: cycle file " + file + " cannot be read by Chronicle Queue: ") &&
             verify.out.contains(named) && verify.out.contains("byte " + document) && verify.out.contains("Its entries " +
-            "are whole, and the walk past the damage found 3000 whole entries, positions 1..3000: 'journal repair -d " +
+            "are whole, and the walk past the damage found 3000 whole entries, positions 1..3000: 'scripts/journal repair -d " +
             dir + "' writes the file anew"), verify.toString());
 
         final Tool dry = tool("repair", "-d", dir.toString());
@@ -570,7 +570,7 @@ class RepairTest
         final Path beside = Files.createDirectories(root.resolve("snapshots"));
         final Tool verify = tool("verify", "-d", dir.toString(), "--snapshots", beside.toString());
         assertEquals(1, verify.code, verify.toString());
-        assertTrue(verify.out.contains("'journal repair -d " + dir + " --snapshots " + beside + " --truncate-after 100 " +
+        assertTrue(verify.out.contains("'scripts/journal repair -d " + dir + " --snapshots " + beside + " --truncate-after 100 " +
             "--force'"), verify.toString());
     }
 

@@ -279,7 +279,7 @@ class ExchangeIntegrityTest
         assertEquals(1, replay.code(), replay.toString());
         assertTrue(replay.out().contains("journal position 3000: checksum mismatch"), replay.toString());
         // The way out, as other refusals give it: the state before it, and the tool that names the file and the cut.
-        final String verify = "Nothing after it can be read until the journal is repaired: 'journal verify -d " + journal +
+        final String verify = "Nothing after it can be read until the journal is repaired: 'scripts/journal verify -d " + journal +
             "' names its cycle file and the repair that keeps what can be kept";
         assertTrue(replay.out().contains(verify + ". 'scripts/exchange replay -d " + journal + " --to 2999' replays the " +
             "journal before it"), replay.toString());
@@ -295,7 +295,7 @@ class ExchangeIntegrityTest
         final Cli.Result verified = Cli.run("journal", "verify", "-d", journal.toString());
         assertEquals(1, verified.code(), verified.toString());
         assertTrue(verified.out().contains("problem: journal position 3000: checksum mismatch") &&
-            verified.out().contains("'journal repair -d " + journal + " --truncate-after 2999' cuts the journal before it") &&
+            verified.out().contains("'scripts/journal repair -d " + journal + " --truncate-after 2999' cuts the journal before it") &&
             !verified.out().contains("Nothing after it can be read"), verified.toString());
     }
 
