@@ -56,8 +56,9 @@ final class ChronicleFlags
             return null;
         }
         return "Chronicle Queue cannot open a journal in this JVM: it lacks the JVM options the journal needs on Java " +
-            Runtime.version().feature() + ". Add: " + String.join(" ", missing) + " (README.md, 'JVM flags'; the build " +
-            "writes them all to matching-example/target/jvm.args, for java @jvm.args)";
+            Runtime.version().feature() + ". Add: " + String.join(" ", missing) + " (ringlog's README.md, 'JVM flags', lists " +
+            "all it recommends, with the -D switches that keep Chronicle quiet; in a ringlog checkout the build writes " +
+            "them to matching-example/target/jvm.args, for java @file)";
     }
 
     /** Whether an {@code --add-exports} or {@code --add-opens} of ours is in force (a module this JVM lacks needs none). */
