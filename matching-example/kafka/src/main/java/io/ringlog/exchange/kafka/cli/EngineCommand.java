@@ -208,7 +208,9 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             out.println("events-hanging-aborted: " + aborted + ": a transaction of this engine's that a broker restart " +
                 "left open and no timeout aborts (KIP-664); its events are regenerated from the journal");
         }
-        out.println("events-resume-after: position " + sink.resumePosition() + " index " + sink.resumeIndex());
+        out.println("events-resume-after: position " + sink.resumePosition() + " index " + sink.resumeIndex() +
+            (sink.resumePosition() == 0 ? " (the events topic holds none of this engine's events yet: every event is " +
+            "published from the first)" : ""));
         out.println("recovered-position: " + (engine.engine().nextPosition() - 1));
         for (final int partition : ctx.partitions())
         {
