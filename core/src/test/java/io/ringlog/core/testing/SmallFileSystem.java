@@ -61,10 +61,27 @@ public final class SmallFileSystem implements AutoCloseable
             (output.isEmpty() ? "" : ": " + output);
     }
 
+    /**
+     * Unmounts it. Memory a closed journal mapped from it may still be held for a moment: Chronicle unmaps on a
+     * background thread, which a loaded machine runs late, and a child JVM may still be exiting. So a busy
+     * mount is tried again until it is free, for up to 30 s, then detached ({@code umount -l}: the kernel
+     * frees it once the last mapping goes) rather than fail a test whose checks all passed.
+     */
     @Override
     public void close() throws IOException, InterruptedException
     {
-        final String said = run("umount", directory.toString());
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String said = run("umount", directory.toString());
+        while (said != null && said.contains("busy") && System.nanoTime() < deadline)
+        {
+            Thread.sleep(100);
+            said = run("umount", directory.toString());
+        }
+        if (said != null && said.contains("busy"))
+        {
+            System.err.println("the test's tmpfs " + directory + " was still busy after 30 s; detaching it (umount -l)");
+            said = run("umount", "-l", directory.toString());
+        }
         if (said != null)
         {
             throw new IOException("could not unmount the test's tmpfs: " + said);
