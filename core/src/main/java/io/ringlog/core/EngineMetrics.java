@@ -92,14 +92,22 @@ public final class EngineMetrics
     /**
      * Commands accepted into the ring since launch: callers' commands, not the slots the engine published
      * void in their place (a claim close refused, a publish that failed, a batch's unfilled slots), which
-     * take positions too.
+     * take positions too (and count in {@link #applied()}, as nothing). Claimed slots count from their
+     * claim, so while a batch is filled the figure can exceed what it ends at, and drop once its unfilled
+     * slots are voided: it is not monotonic.
      */
     public long accepted()
     {
-        return input.getCursor() + 1 - counters.voided.get();
+        // The count of voids first: a slot claimed and voided between the two reads then counts as claimed, never
+        // as a void without its claim (which could make the figure negative).
+        final long voided = counters.voided.get();
+        return input.getCursor() + 1 - voided;
     }
 
-    /** Commands business logic has finished since launch (replay included), rejected ones too. */
+    /**
+     * Commands business logic has finished since launch (replay included), rejected ones too, and the void
+     * slots {@link #accepted()} leaves out.
+     */
     public long applied()
     {
         return counters.applied.get();

@@ -164,6 +164,7 @@ public final class Intake
         catch (final RuntimeException | Error ex)
         {
             voidSlot(slot, position, correlationId);
+            counters.voided.getAndIncrement();
             ring.publish(sequence);
             throw ex;
         }
@@ -199,6 +200,7 @@ public final class Intake
             {
                 voidSlot(ring.get(s), basePosition + s, 0);
             }
+            counters.voided.getAndAdd(count);
             ring.publish(lo, hi);
             status.checkOpen();
         }
@@ -241,10 +243,10 @@ public final class Intake
         }
     }
 
-    private void voidSlot(final Command slot, final long position, final long correlationId)
+    /** Fills a slot as a void command; the caller adds the slots it voided to {@link Counters#voided}, once. */
+    private static void voidSlot(final Command slot, final long position, final long correlationId)
     {
         slot.set(position, 0, SystemCommands.VOID, 1, 0, 0, correlationId, EMPTY, 0, 0);
-        counters.voided.getAndIncrement();
     }
 
     private void checkLeader()
@@ -413,6 +415,10 @@ public final class Intake
             {
                 voidSlot(ring.get(s), basePosition + s, 0);
             }
+            if (next <= hi)
+            {
+                counters.voided.getAndAdd(hi - next + 1);
+            }
             ring.publish(lo, hi);
             lo = -1;
             hi = -1;
@@ -516,6 +522,7 @@ public final class Intake
             catch (final RuntimeException | Error ex)
             {
                 voidSlot(slot, position, correlationId);
+                counters.voided.getAndIncrement();
                 ring.publish(sequence);
                 throw ex;
             }

@@ -9,7 +9,7 @@ import io.ringlog.core.OutputListener;
 /**
  * One listener on the output ring, on its own thread. Replayed events reach it only if it asked for
  * them; an exception it throws is recorded and counted, and it goes on with the next event. Once a
- * close gives up draining, it gets no more events.
+ * close gives up draining, it gets the rest of the command it is in, and no later command's events.
  */
 public final class ListenerStage implements EventHandler<OutputEvent>, ExceptionHandler<OutputEvent>
 {
@@ -18,6 +18,8 @@ public final class ListenerStage implements EventHandler<OutputEvent>, Exception
     private final boolean receivesReplay;
     private final EngineStatus status;
     private final Counters counters;
+    /** Set on this listener's thread once a close gave up: no command's events are delivered after. */
+    private boolean stopped;
 
     public ListenerStage(final String name, final OutputListener listener, final EngineStatus status,
         final Counters counters)
@@ -39,10 +41,15 @@ public final class ListenerStage implements EventHandler<OutputEvent>, Exception
     @Override
     public void onEvent(final OutputEvent event, final long sequence, final boolean endOfBatch) throws Exception
     {
-        // A close that gave up waiting for the listeners stops them at the next event, as it stops the logic at
-        // the next command: a slow listener would otherwise go on through the batch it holds (the processor sees
-        // its halt only between batches), outlast the stop, and keep the journal open after close returned.
-        if (event.isReplay() && !receivesReplay || status.abandoning())
+        // A close that gave up waiting for the listeners stops them at the next command's first event, as it stops
+        // the logic at the next command: a slow listener would otherwise go on through the batch it holds (the
+        // processor sees its halt only between batches), outlast the stop, and keep the journal open after close
+        // returned. Never within a command: a listener sees all of a command's events or none.
+        if (!stopped && event.index() == 0 && status.abandoning())
+        {
+            stopped = true;
+        }
+        if (stopped || event.isReplay() && !receivesReplay)
         {
             return;
         }

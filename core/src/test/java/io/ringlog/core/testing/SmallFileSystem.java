@@ -45,7 +45,10 @@ public final class SmallFileSystem implements AutoCloseable
         final Process process;
         try
         {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            // Its words are matched ("busy"): in English whatever the machine's locale.
+            builder.environment().put("LC_ALL", "C");
+            process = builder.start();
         }
         catch (final IOException ex)
         {
@@ -64,8 +67,8 @@ public final class SmallFileSystem implements AutoCloseable
     /**
      * Unmounts it. Memory a closed journal mapped from it may still be held for a moment: Chronicle unmaps on a
      * background thread, which a loaded machine runs late, and a child JVM may still be exiting. So a busy
-     * mount is tried again until it is free, for up to 30 s, then detached ({@code umount -l}: the kernel
-     * frees it once the last mapping goes) rather than fail a test whose checks all passed.
+     * mount is tried again until it is free, for up to 30 s; busy past that, it is detached ({@code umount -l})
+     * and the test fails: something holds a file there open.
      */
     @Override
     public void close() throws IOException, InterruptedException
@@ -79,8 +82,11 @@ public final class SmallFileSystem implements AutoCloseable
         }
         if (said != null && said.contains("busy"))
         {
-            System.err.println("the test's tmpfs " + directory + " was still busy after 30 s; detaching it (umount -l)");
-            said = run("umount", "-l", directory.toString());
+            // Busy for 30 s is no late unmap: something still holds a file there (a journal left open?). Detach
+            // the mount so the machine is left clean, and fail.
+            run("umount", "-l", directory.toString());
+            throw new IOException("the test's tmpfs " + directory + " was still busy 30 s after the test: something " +
+                "holds a file on it open (detached with umount -l): " + said);
         }
         if (said != null)
         {

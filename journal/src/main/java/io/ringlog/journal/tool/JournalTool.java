@@ -43,7 +43,7 @@ import java.util.stream.Stream;
 /**
  * {@code journal dump | verify | stats | replay | repair}: looks into a journal directory without
  * changing it (the journal and snapshot store are opened read-only), except {@code repair --apply}.
- * Prints {@code key: value} lines. Exit codes: 0 fine, 1 the journal has a problem (verify), a
+ * Prints {@code key: value} lines. Exit codes: 0 fine, 1 the journal has a problem (verify; stats, past a damaged entry), a
  * repair was refused, or the command failed, 2 bad usage.
  */
 @CommandLine.Command(
@@ -501,11 +501,13 @@ public final class JournalTool implements Callable<Integer>
                 }
             }
             out.println("entries: " + entries + (damaged == null ? "" : " (those before the damaged entry at position " +
-                badPosition + ": the figures below stop there)"));
+                badPosition + ": the counts of entries, their bytes, positions, timestamps and types stop there; the " +
+                "files', cycles' and documents' are of the whole journal)"));
             out.println("entry-bytes: " + entryBytes);
             out.println("file-bytes: " + fileBytes(journal.directory));
             out.println("cycles: " + cycles);
-            out.println("documents: " + documents + (documents > 0 && damaged == null ? String.format(Locale.ROOT, " (%.1f entries per Chronicle " +
+            final boolean whole = documents > 0 && damaged == null;
+            out.println("documents: " + documents + (whole ? String.format(Locale.ROOT, " (%.1f entries per Chronicle " +
                 "document: one per commit)", (double)entries / documents) : ""));
             out.println("first-position: " + firstPosition);
             out.println("last-position: " + lastPosition);
@@ -658,9 +660,9 @@ public final class JournalTool implements Callable<Integer>
                 // A journal another state machine wrote: its commands' types mean nothing to this one.
                 err.println("note: " + stateMachineClass + " rejected " + rejections.total() + " of the " +
                     progress.replayed + " commands replayed, more than half. That can be right (early in a ledger, say, " +
-                    "most commands find accounts still empty): compare with what the live run rejected up to position " +
-                    target + ". If it rejected far fewer, this is not the state machine that wrote the journal " +
-                    "(--state-machine)");
+                    "most commands find accounts still empty): compare with what the live run rejected at positions " +
+                    (target - progress.replayed + 1) + ".." + target + ". If it rejected far fewer, this is not the state " +
+                    "machine that wrote the journal (--state-machine)");
             }
             if (failures.total() > 0)
             {

@@ -220,8 +220,9 @@ class JournalToolTest
         // stats counts what it can read, says where it stopped and why, and exits 1 (it printed nothing on stdout).
         final Result stats = run("stats", "--dir", journalDir.toString());
         assertEquals(1, stats.code, stats.out + stats.err);
-        assertTrue(stats.out.startsWith("entries: 149 (those before the damaged entry at position 150: the figures " +
-            "below stop there)\n") && stats.out.contains("last-position: 149\n") && stats.out.contains("bad-position: " +
+        assertTrue(stats.out.startsWith("entries: 149 (those before the damaged entry at position 150: the counts of " +
+            "entries, their bytes, positions, timestamps and types stop there; the files', cycles' and documents' are of " +
+            "the whole journal)\n") && stats.out.contains("last-position: 149\n") && stats.out.contains("bad-position: " +
             "150\nproblem: ") && stats.out.contains("'scripts/journal verify -d " + journalDir + "'"), stats.out);
     }
 
@@ -367,7 +368,7 @@ class JournalToolTest
         assertTrue(mostlyRejected.out.contains("rejected: 2\nrejected-by-reason: DUPLICATE=1 " +
             AccumulatorStateMachine.REASON_REJECTED + "=1\n"), mostlyRejected.out);
         assertTrue(mostlyRejected.err.contains("note: " + machine + " rejected 2 of the 3 commands replayed, more than half. " +
-            "That can be right") && mostlyRejected.err.contains("compare with what the live run rejected up to position 3"),
+            "That can be right") && mostlyRejected.err.contains("compare with what the live run rejected at positions 1..3"),
             mostlyRejected.err);
     }
 

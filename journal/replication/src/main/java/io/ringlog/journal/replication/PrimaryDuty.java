@@ -145,9 +145,12 @@ final class PrimaryDuty
             refuse(Messages.REFUSED_STANDBY_AHEAD, last, last >= 1 ? checksumAt(last) : -1, shown(), session, "the standby's " +
                 "journal ends at " + (from - 1) + ", past this primary's " + last + ": either this primary lost entries " +
                 "it had shipped, or the standby holds another history (it was a primary of this epoch too, or its journal " +
-                "is another pair's). The standby compares its entry at position " + last + " with this journal's and says " +
-                "which in its own log. Only where it says this primary lost entries: to keep them, stop this primary, " +
-                "restart the standby and promote it with force; or move the standby's journal away to copy this one");
+                "is another pair's). " + (last >= 1 ? "The standby compares its entry at position " + last + " with this " +
+                "journal's and says which in its own log. Only where it says this primary lost entries: to keep them, " +
+                "stop this primary, restart the standby and promote it with force; or move the standby's journal away to " +
+                "copy this one" : "This journal is empty, so there is nothing to compare: if the standby's journal is this " +
+                "pair's, keep it by stopping this primary, restarting the standby and promoting it with force; if it is " +
+                "not (another pair's, another service's), move it away and the standby copies this one"));
             return;
         }
         if (from > 1 && checksumAt(from - 1) != previousChecksum)
@@ -179,8 +182,9 @@ final class PrimaryDuty
             status.message("");
         }
         event("standby asked from position " + from + ": " + (last >= from ? "catching it up from the journal on the " +
-            (last - from + 1) + " entries it holds past that now (to position " + last + "), and on what comes meanwhile, " +
-            "then live" : "the journal holds nothing past that now: it catches up on what comes meanwhile, then follows live"));
+            (last - from + 1) + " entries it holds from there now (positions " + from + ".." + last + "), and on what " +
+            "comes meanwhile, then live" : "the journal holds nothing from there yet: it catches up on what comes " +
+            "meanwhile, then follows live"));
         if (from - 1 < acknowledged)
         {
             // Its journal lost entries it had said it held: what they let this primary show is on this node alone.

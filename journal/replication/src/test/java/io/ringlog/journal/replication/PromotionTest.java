@@ -206,7 +206,7 @@ class PromotionTest
             {
                 // Ahead of the primary, b could hold entries a lost, or another history (another pair's journal, say):
                 // a cannot tell which, so its log leaves the verdict, and the advice to force a promotion, to b.
-                final String primarySaid = String.join("\n", pair.events);
+                final String primarySaid = String.join("\n", new java.util.ArrayList<>(pair.events));
                 assertTrue(primarySaid.contains("a: refused a standby: the standby's journal ends at " + ownEntries + ", past " +
                     "this primary's 2000: either this primary lost entries it had shipped, or the standby holds another " +
                     "history") && primarySaid.contains("Only where it says this primary lost entries: to keep them"),

@@ -177,7 +177,8 @@ public final class ExchangeRecords
             case EventTypes.BALANCE_CHANGED:
                 return balanceChanged.wrap(payload, 0, length, BalanceChangedEventDecoder.SCHEMA_VERSION).account();
             case EventTypes.REJECTED:
-                return length >= RejectedEventDecoder.BLOCK_LENGTH ?
+                // Any version's rejection holds the account (the symbol came later): read what the payload has.
+                return length >= RejectedEventDecoder.accountEncodingOffset() + RejectedEventDecoder.accountEncodingLength() ?
                     rejected.wrap(payload, 0, length, RejectedEventDecoder.SCHEMA_VERSION).account() : 0;
             default:
                 return 0;
