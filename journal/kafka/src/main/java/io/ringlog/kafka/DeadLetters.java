@@ -27,7 +27,11 @@ import java.util.Map;
  */
 final class DeadLetters implements AutoCloseable
 {
+    /** Room a dead letter leaves below the producer's request limit for the batch's and record's framing. */
+    static final int FRAMING = 16 * 1024;
+
     private final Producer<byte[], byte[]> producer;
+    private final int maxRecordBytes;
     private final String topic;
     private final String sourceTopic;
     private final byte[] sourceTopicBytes;
@@ -49,6 +53,8 @@ final class DeadLetters implements AutoCloseable
         config.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, KafkaSink.TRANSACTION_TIMEOUT_MS);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        final Object limit = config.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024);
+        this.maxRecordBytes = Math.max(FRAMING, Integer.parseInt(limit.toString()) - FRAMING);
         this.topic = topic;
         this.sourceTopic = sourceTopic;
         this.sourceTopicBytes = sourceTopic.getBytes(StandardCharsets.UTF_8);
@@ -154,22 +160,82 @@ final class DeadLetters implements AutoCloseable
         return sentAgain;
     }
 
-    /** Sends {@code record} with {@code reason} and waits until it is committed. */
+    /**
+     * Sends {@code record} with {@code reason} and waits until it is committed. A record whose value would take
+     * the dead letter past what this producer may send (the record itself plus the reason's headers) keeps the
+     * first bytes of its value that fit, and says so: sent whole, it failed, the source stopped, and every start
+     * met the same record again, so one oversized record stopped its partition for good.
+     *
+     * @throws IllegalStateException naming the record and the broker's reason when the dead letter is refused.
+     */
     void send(final ConsumerRecord<byte[], byte[]> record, final String reason)
     {
         final RecordHeaders headers = new RecordHeaders();
+        int headerBytes = 0;
         for (final Header header : record.headers())
         {
             headers.add(header);
+            headerBytes += header.key().length() + (header.value() == null ? 0 : header.value().length);
         }
-        headers.add(KafkaHeaders.DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
+        final byte[] key = record.key();
+        byte[] value = record.value();
+        String why = reason;
+        final int room = maxRecordBytes - headerBytes - (key == null ? 0 : key.length) - reason.length() - 512;
+        if (value != null && value.length > room)
+        {
+            final int kept = Math.max(0, room);
+            why = reason + "; the dead letter keeps the first " + kept + " of its value's " + value.length + " bytes " +
+                "(the whole record would not fit in one; the commands topic holds it whole until its retention)";
+            value = java.util.Arrays.copyOf(value, kept);
+            headers.add(KafkaHeaders.DEAD_LETTER_VALUE_LENGTH, KafkaHeaders.ascii(record.value().length));
+        }
+        headers.add(KafkaHeaders.DEAD_LETTER_REASON, why.getBytes(StandardCharsets.UTF_8));
         headers.add(KafkaHeaders.DEAD_LETTER_TOPIC, sourceTopicBytes);
         headers.add(KafkaHeaders.DEAD_LETTER_PARTITION, KafkaHeaders.ascii(record.partition()));
         headers.add(KafkaHeaders.DEAD_LETTER_OFFSET, KafkaHeaders.ascii(record.offset()));
         producer.beginTransaction();
-        producer.send(new ProducerRecord<>(topic, record.partition(), record.key(), record.value(), headers));
-        producer.commitTransaction();
+        final java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> delivery =
+            producer.send(new ProducerRecord<>(topic, record.partition(), key, value, headers));
+        try
+        {
+            producer.commitTransaction();
+        }
+        catch (final org.apache.kafka.common.KafkaException ex)
+        {
+            // The commit only says the producer is in an error state; the send says why.
+            throw new IllegalStateException("could not dead-letter offset " + record.offset() + " of " + sourceTopic + "-" +
+                record.partition() + " (" + reason + ") to " + topic + ": " + deliveryFailure(delivery, ex) + ". The " +
+                "partition stops here until it can: each start meets this record again", ex);
+        }
         sent++;
+    }
+
+    /** Why a send failed, in the broker's or client's words (its exception's class and message). */
+    private static String deliveryFailure(
+        final java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> delivery,
+        final RuntimeException commitFailure)
+    {
+        Throwable cause = commitFailure;
+        if (delivery.isDone())
+        {
+            try
+            {
+                delivery.get();
+            }
+            catch (final java.util.concurrent.ExecutionException ex)
+            {
+                cause = ex.getCause();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            catch (final RuntimeException ex)
+            {
+                cause = ex;
+            }
+        }
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
     long sent()

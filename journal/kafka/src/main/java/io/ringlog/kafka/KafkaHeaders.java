@@ -39,6 +39,8 @@ public final class KafkaHeaders
     public static final String DEAD_LETTER_TOPIC = "ringlog.dead-letter.topic";
     public static final String DEAD_LETTER_PARTITION = "ringlog.dead-letter.partition";
     public static final String DEAD_LETTER_OFFSET = "ringlog.dead-letter.offset";
+    /** On a dead letter whose value was cut to fit: the length, in bytes, of the record's whole value. */
+    public static final String DEAD_LETTER_VALUE_LENGTH = "ringlog.dead-letter.value-length";
 
     /** What {@link #parse} returns for a value that is not a decimal long; callers check with {@link #isNumber}. */
     private static final long NOT_A_NUMBER = Long.MIN_VALUE;

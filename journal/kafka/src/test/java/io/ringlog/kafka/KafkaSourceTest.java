@@ -203,6 +203,50 @@ class KafkaSourceTest
     }
 
     /**
+     * Probe (Kafka operator): a record larger than a dead letter may be (2 MB in a commands topic that takes
+     * 3 MB) made the dead-letter send fail, the source stop with "Cannot execute transactional method because
+     * we are in an error state", and every restart meet the same record: the partition stopped for good. The
+     * dead letter now keeps the first bytes of the value that fit, says so, and the partition goes on.
+     */
+    @Test
+    void shouldDeadLetterTheStartOfARecordTooLargeToDeadLetterWholeAndGoOn() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("commands"), 1,
+            Map.of("max.message.bytes", Integer.toString(3 << 20)));
+        final String deadLetters = broker.createTopic(TestBroker.uniqueName("dead"), 1);
+        final Map<String, Object> properties = broker.clientProperties();
+        properties.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 3 << 20);
+        final byte[] huge = new byte[2_000_000];
+        huge[0] = 42;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties,
+            new org.apache.kafka.common.serialization.ByteArraySerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer()))
+        {
+            producer.send(add(topic, 0, 1));                                                      // 0
+            producer.send(new ProducerRecord<>(topic, 0, (byte[])null, huge, add(topic, 0, 0).headers())); // 1
+            producer.send(add(topic, 0, 2));                                                      // 2
+        }
+        final AppliedListener applied = new AppliedListener();
+        try (Engine engine = launch(new InMemoryJournal(256), applied);
+            KafkaSource source = new KafkaSource(engine, context(topic, deadLetters, "huge", 0)))
+        {
+            workUntil(source, () -> source.nextOffset(0) == 3, TIMEOUT, "all three records read");
+            engine.awaitApplied(2, 10, TimeUnit.SECONDS);
+            assertEquals(1, source.deadLettered());
+        }
+        assertEquals(List.of(1L, 3L), applied.applied().stream().map(AppliedListener.Applied::value).toList());
+        final List<ConsumerRecord<byte[], byte[]>> dead = broker.readAll(deadLetters).get(0);
+        assertEquals(1, dead.size());
+        final String reason = KafkaHeaders.text(dead.get(0).headers(), KafkaHeaders.DEAD_LETTER_REASON);
+        assertTrue(reason.startsWith("payload of 2000000 bytes exceeds maxPayloadLength 256; the dead letter keeps the " +
+            "first ") && reason.contains(" of its value's 2000000 bytes"), reason);
+        assertEquals(2_000_000, KafkaHeaders.number(dead.get(0).headers(), KafkaHeaders.DEAD_LETTER_VALUE_LENGTH, -1));
+        assertTrue(dead.get(0).value().length > 900_000 && dead.get(0).value().length < 1 << 20,
+            "as much as fits: " + dead.get(0).value().length);
+        assertEquals(42, dead.get(0).value()[0]);
+    }
+
+    /**
      * A dead letter the topic holds only as an aborted record after its last committed one: a killed source's, or a
      * hanging transaction's that a start aborted, which the source may have taken for committed. Its command lies
      * before what the journal holds, so the source never reads it again: the start sends it again, once.

@@ -93,6 +93,13 @@ public final class TestBroker implements AutoCloseable
         return name;
     }
 
+    /** Like {@link #createTopic(String, int)}, with topic configs (max.message.bytes, say). */
+    public String createTopic(final String name, final int partitions, final Map<String, String> configs) throws Exception
+    {
+        admin.createTopics(List.of(new NewTopic(name, partitions, (short)1).configs(configs))).all().get();
+        return name;
+    }
+
     public Map<String, Object> clientProperties()
     {
         final Map<String, Object> properties = new HashMap<>();
