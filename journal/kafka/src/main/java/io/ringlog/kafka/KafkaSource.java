@@ -93,6 +93,11 @@ public final class KafkaSource implements Agent, AutoCloseable
     {
         for (final int partition : ctx.partitions())
         {
+            if (topicPartitions == 0)
+            {
+                throw new IllegalArgumentException("topic " + ctx.topic() + " does not exist (or has no partitions); " +
+                    "create it first");
+            }
             if (partition >= topicPartitions)
             {
                 throw new IllegalArgumentException(ctx.topic() + " has " + topicPartitions + " partitions; there is no " +
@@ -219,12 +224,36 @@ public final class KafkaSource implements Agent, AutoCloseable
             watchBroker();
             return work;
         }
+        catch (final org.apache.kafka.clients.consumer.OffsetOutOfRangeException ex)
+        {
+            failure = new IllegalStateException(offsetsGone(ex), ex);
+            throw new AgentTerminationException(failure);
+        }
         catch (final Throwable ex)
         {
             // Crash-only: a source that cannot go on stops, and a restart resumes from the engine's dedup table.
             failure = ex;
             throw new AgentTerminationException(ex);
         }
+    }
+
+    /**
+     * What a partition no longer holding the offset this source goes on from means, in words: Kafka's own says
+     * only that a fetch position is out of range.
+     */
+    private String offsetsGone(final org.apache.kafka.clients.consumer.OffsetOutOfRangeException ex)
+    {
+        final StringBuilder said = new StringBuilder();
+        for (final Map.Entry<TopicPartition, Long> gone : ex.offsetOutOfRangePartitions().entrySet())
+        {
+            said.append(said.length() == 0 ? "" : "; ").append(gone.getKey()).append(" no longer holds offset ")
+                .append(gone.getValue()).append(", where this engine goes on (its journal holds the partition's " +
+                "commands before it)");
+        }
+        return said + ": the records from there were deleted (retention, deleteRecords) or the topic was deleted and " +
+            "made again. The commands in them were never applied here, and this engine does not pass over them on its " +
+            "own. Restore the records (or the topic) and start it again; a topic made again needs a new engine (a new " +
+            "journal directory) to be read from its start";
     }
 
     private int publish(final int index, final List<ConsumerRecord<byte[], byte[]>> records)

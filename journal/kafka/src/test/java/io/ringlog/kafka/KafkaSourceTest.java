@@ -28,6 +28,7 @@ import static io.ringlog.kafka.Records.add;
 import static io.ringlog.kafka.Records.workUntil;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The source against a real broker: what it publishes, where it resumes, where bad records go. */
@@ -200,6 +201,41 @@ class KafkaSourceTest
             assertEquals(0, source.deadLettered());
         }
         assertEquals(4, broker.readAll(deadLetters).get(0).size(), "no dead letter twice");
+    }
+
+    /**
+     * Probe (Kafka operator): records deleted past the offset an engine goes on from (retention, deleteRecords)
+     * stopped it with Kafka's "Fetch position FetchPosition{offset=4316, ...} is out of range". It still stops
+     * (it never passes over commands on its own), and says what happened and what to do.
+     */
+    @Test
+    void shouldSayInWordsThatThePartitionNoLongerHoldsWhereItGoesOn() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("commands"), 1);
+        final String deadLetters = broker.createTopic(TestBroker.uniqueName("dead"), 1);
+        produce(topic, 0, 5);
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        try (Engine engine = launch(journal, new AppliedListener());
+            KafkaSource source = new KafkaSource(engine, context(topic, deadLetters, "gone", 0)))
+        {
+            workUntil(source, () -> source.nextOffset(0) == 5, TIMEOUT, "five read");
+            engine.awaitApplied(5, 10, TimeUnit.SECONDS);
+        }
+        produce(topic, 5, 5);
+        broker.deleteRecordsBefore(topic, 0, 8);
+        try (Engine engine = launch(journal, new AppliedListener());
+            KafkaSource source = new KafkaSource(engine, context(topic, deadLetters, "gone", 0)))
+        {
+            final org.agrona.concurrent.AgentTerminationException stopped = assertThrows(
+                org.agrona.concurrent.AgentTerminationException.class,
+                () -> workUntil(source, () -> false, TIMEOUT, "the source to stop"));
+            final String said = stopped.getCause().getMessage();
+            assertTrue(said.startsWith(topic + "-0 no longer holds offset 5, where this engine goes on (its journal " +
+                "holds the partition's commands before it): the records from there were deleted (retention, " +
+                "deleteRecords) or the topic was deleted and made again. The commands in them were never applied " +
+                "here"), said);
+            assertEquals(5, engine.metrics().lastAppliedPosition(), "nothing passed over");
+        }
     }
 
     /**

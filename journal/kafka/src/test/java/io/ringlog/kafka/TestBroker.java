@@ -93,6 +93,13 @@ public final class TestBroker implements AutoCloseable
         return name;
     }
 
+    /** Deletes the records of {@code partition} of {@code topic} before {@code offset}, as retention would. */
+    public void deleteRecordsBefore(final String topic, final int partition, final long offset) throws Exception
+    {
+        admin.deleteRecords(Map.of(new TopicPartition(topic, partition),
+            org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(offset))).all().get();
+    }
+
     /** Like {@link #createTopic(String, int)}, with topic configs (max.message.bytes, say). */
     public String createTopic(final String name, final int partitions, final Map<String, String> configs) throws Exception
     {

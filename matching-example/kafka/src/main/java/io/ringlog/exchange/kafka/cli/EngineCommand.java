@@ -315,6 +315,11 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             return "listener '" + listener.listener() + "' failed on the event of position " + listener.position() + ": " +
                 said(listener.getCause());
         }
+        if (error instanceof org.agrona.concurrent.AgentTerminationException && error.getCause() != null)
+        {
+            // The source's own failure, not the wrapper whose message is its class name and that failure's.
+            return said(error.getCause());
+        }
         final String message = error.getMessage();
         return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
     }
