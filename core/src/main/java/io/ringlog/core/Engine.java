@@ -58,6 +58,7 @@ public final class Engine implements AutoCloseable
     private final StageThreads threads;
     private final int listenerCount;
     private final Sequence replicatorSequence;
+    private final Sequence journalSequence;
     private final Sequence logicSequence;
     private final List<Sequence> listenerSequences;
     private final Intake intake;
@@ -76,6 +77,7 @@ public final class Engine implements AutoCloseable
         this.threads = wiring.threads;
         this.listenerCount = wiring.listenerSequences.size();
         this.replicatorSequence = wiring.replicatorSequence;
+        this.journalSequence = wiring.journalSequence;
         this.logicSequence = wiring.logicSequence;
         this.listenerSequences = wiring.listenerSequences;
         this.intake = intake;
@@ -458,7 +460,7 @@ public final class Engine implements AutoCloseable
                 }
             }
         }
-        stopped = new Shutdown(ctx, status, threads, listenerCount).abandon();
+        stopped = new Shutdown(ctx, status, threads, listenerCount).abandon(input, journalSequence);
         if (ctx.errorHandler() instanceof PrintingErrorHandler)
         {
             // Repeats of the last second would otherwise go uncounted: the next failure would have printed them.
@@ -578,11 +580,25 @@ public final class Engine implements AutoCloseable
             this.listeners = listeners;
         }
 
-        /** Returns true once every thread stopped and the stages are closed; throws if threads were stuck. */
-        boolean abandon()
+        /**
+         * Returns true once every thread stopped and the stages are closed; throws if threads were stuck. The
+         * logic applies nothing more from here, but the journal stage journals every command accepted before it
+         * stops (within closeTimeout), so that the next start applies them: a command accepted and not journaled
+         * would be lost.
+         */
+        boolean abandon(final RingBuffer<Command> input, final Sequence journaled)
         {
             status.abandon();
             final long deadline = System.nanoTime() + ctx.closeTimeout().toNanos();
+            if (journaled != null)
+            {
+                final long accepted = input.getCursor();
+                final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
+                while (journaled.get() < accepted && !status.halted() && System.nanoTime() < deadline)
+                {
+                    idle.idle();
+                }
+            }
             final StringBuilder stuck = new StringBuilder();
             // Input stages first: the logic thread may be waiting for room on the output ring, which only
             // the listeners make. Listeners last, so they can take what logic publishes until it stops.
@@ -863,7 +879,8 @@ public final class Engine implements AutoCloseable
         {
             try
             {
-                new Shutdown(ctx, status, threads, listenerSequences.size()).abandon();
+                // A failed launch accepted nothing: no command to journal before the threads stop.
+                new Shutdown(ctx, status, threads, listenerSequences.size()).abandon(input, null);
             }
             catch (final RuntimeException ex)
             {
