@@ -589,16 +589,21 @@ public final class Engine implements AutoCloseable
         boolean abandon(final RingBuffer<Command> input, final Sequence journaled)
         {
             status.abandon();
-            final long deadline = System.nanoTime() + ctx.closeTimeout().toNanos();
             if (journaled != null)
             {
+                // Up to a slot claimed and never published, if there is one: no stage passes it, and by now (intake
+                // closed a closeTimeout ago) no publish is still under way.
                 final long accepted = input.getCursor();
+                final long journalDeadline = System.nanoTime() + ctx.closeTimeout().toNanos();
                 final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
-                while (journaled.get() < accepted && !status.halted() && System.nanoTime() < deadline)
+                long at;
+                while ((at = journaled.get()) < accepted && input.isAvailable(at + 1) && !status.halted() &&
+                    System.nanoTime() < journalDeadline)
                 {
                     idle.idle();
                 }
             }
+            final long deadline = System.nanoTime() + ctx.closeTimeout().toNanos();
             final StringBuilder stuck = new StringBuilder();
             // Input stages first: the logic thread may be waiting for room on the output ring, which only
             // the listeners make. Listeners last, so they can take what logic publishes until it stops.

@@ -205,8 +205,10 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         {
             throw new IllegalStateException("the journal in " + ctx.journalDir() + " was not written by an engine of " +
                 ctx.commandsTopic() + ": its first command (position 2) came from " + (second.sourceId() == 0 ?
-                "no source (a file 'exchange run' read, say)" : "source " + second.sourceId()) + ", not from a partition " +
-                "of " + ctx.commandsTopic() + ". Give the engine a journal directory of its own (a new one starts empty)");
+                "no source (a file 'exchange run' read, say)" : "partition " + SourceIds.partition(second.sourceId()) +
+                " of another commands topic (source id " + second.sourceId() + "; a journal keeps a hash of its topic's " +
+                "name, not the name)") + ", not from a partition of " + ctx.commandsTopic() + ". Give the engine a " +
+                "journal directory of its own (a new one starts empty), or the --commands-topic it was written from");
         }
         final int partition = SourceIds.partition(second.sourceId());
         if (java.util.Arrays.stream(ctx.partitions()).noneMatch((p) -> p == partition))

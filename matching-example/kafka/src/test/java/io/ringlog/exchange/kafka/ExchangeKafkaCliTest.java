@@ -136,6 +136,17 @@ class ExchangeKafkaCliTest
             "partition 0 of " + prefix + ".commands, and this one is for partitions 0,1 of " + prefix + ".commands: an " +
             "engine keeps the partitions it started with") && widened.err().contains("Run it with -p 0, or give this " +
             "one a journal directory of its own (-d)"), widened.err());
+        // Partition 0's journal given to an engine of another commands topic: named as another topic's partition 0.
+        final String another = TestBroker.uniqueName("other");
+        final String[] otherKafka = {"-b", broker.bootstrapServers(), "--commands-topic", another + ".commands",
+            "--dead-letter-topic", another + ".dead", "--events-prefix", another + ".events."};
+        kafka(otherKafka, "topics", "--partitions", "1").ok();
+        final Result elsewhere = kafka(otherKafka, "engine", "-p", "0", "-d", dir.resolve("journal-0").toString(),
+            "--until-caught-up");
+        assertEquals(1, elsewhere.code(), elsewhere.out() + elsewhere.err());
+        assertTrue(elsewhere.err().contains("was not written by an engine of " + another + ".commands: its first command " +
+            "(position 2) came from partition 0 of another commands topic (source id ") &&
+            elsewhere.err().contains("or the --commands-topic it was written from"), elsewhere.err());
         // A journal lost (an empty directory) under an events topic that goes further: refused, with the way out.
         final Result lost = kafka(kafka, "engine", "-p", "1", "-d", dir.resolve("journal-lost").toString(),
             "--until-caught-up");
