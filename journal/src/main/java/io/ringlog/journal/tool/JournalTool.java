@@ -655,9 +655,16 @@ public final class JournalTool implements Callable<Integer>
             out.println("failed: " + failures.total());
             out.println("rejected: " + rejections.total());
             out.println("rejected-by-reason: " + rejections.byReason());
-            if (progress.replayed > 0 && rejections.total() * 2 > progress.replayed)
+            if (progress.replayed > 0 && rejections.total() == progress.replayed)
             {
                 // A journal another state machine wrote: its commands' types mean nothing to this one.
+                err.println("note: " + stateMachineClass + " rejected every one of the " + progress.replayed + " commands " +
+                    "replayed: if they were not rejected when the journal was written, this is not the state machine that " +
+                    "wrote it (--state-machine)");
+            }
+            else if (progress.replayed > 0 && rejections.total() * 2 > progress.replayed)
+            {
+                // Maybe another state machine's journal; maybe a young ledger's, where most commands find no funds.
                 err.println("note: " + stateMachineClass + " rejected " + rejections.total() + " of the " +
                     progress.replayed + " commands replayed, more than half. That can be right (early in a ledger, say, " +
                     "most commands find accounts still empty): compare with what the live run rejected at positions " +

@@ -214,7 +214,7 @@ class ExchangeCliTest
         assertTrue(out.toString().contains("replayed: " + last + "\n") && out.toString().contains("rejected: " + last + "\n"),
             out.toString());
         assertTrue(err.toString().contains("note: " + io.ringlog.example.ledger.LedgerStateMachine.class.getName() +
-            " rejected " + last + " of the " + last + " commands replayed: if they were not rejected when the journal " +
+            " rejected every one of the " + last + " commands replayed: if they were not rejected when the journal " +
             "was written, this is not the state machine that wrote it (--state-machine)"), err.toString());
     }
 
