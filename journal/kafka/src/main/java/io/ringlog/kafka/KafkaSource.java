@@ -4,6 +4,9 @@ import io.ringlog.core.CommandBatch;
 import io.ringlog.core.Engine;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,11 +16,14 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -86,6 +92,58 @@ public final class KafkaSource implements Agent, AutoCloseable
             {
                 DeadLetters.checkPartitions(ctx.deadLetterTopic(), deadLetterPartitions, ctx.topic(), partition);
             }
+        }
+    }
+
+    /**
+     * Kafka's id of the commands topic, which a topic deleted and made again under the same name does not keep.
+     * Its offsets start again at 0, and a source resuming where its engine's journal left off (offset N + 1) would
+     * pass over the new topic's first N + 1 records without a word. Keep the id beside the journal at the first
+     * start and compare it at every start after (the exchange's Kafka engine does, in its
+     * {@code kafka-engine.properties}).
+     *
+     * @throws IllegalStateException if the topic does not exist, or the broker does not answer within
+     *                               {@link Context#startupTimeout}.
+     */
+    public static String topicId(final Context ctx)
+    {
+        ctx.conclude();
+        final Map<String, Object> config = new HashMap<>();
+        for (final Map.Entry<String, Object> property : ctx.consumerProperties().entrySet())
+        {
+            if (AdminClientConfig.configNames().contains(property.getKey()))
+            {
+                config.put(property.getKey(), property.getValue());
+            }
+        }
+        final int timeoutMs = (int)Math.min(Integer.MAX_VALUE, ctx.startupTimeout().toMillis());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        try (Admin admin = Admin.create(config))
+        {
+            final TopicDescription description = admin.describeTopics(List.of(ctx.topic())).allTopicNames()
+                .get(timeoutMs, TimeUnit.MILLISECONDS).get(ctx.topic());
+            return description.topicId().toString();
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof UnknownTopicOrPartitionException)
+            {
+                throw new IllegalStateException("topic " + ctx.topic() + " does not exist (or has no partitions); " +
+                    "create it first", ex.getCause());
+            }
+            throw BrokerTimeouts.unanswered(ctx.consumerProperties(), ctx.startupTimeout(), "when asked for the id of " +
+                "topic " + ctx.topic(), ex.getCause());
+        }
+        catch (final java.util.concurrent.TimeoutException ex)
+        {
+            throw BrokerTimeouts.unanswered(ctx.consumerProperties(), ctx.startupTimeout(), "when asked for the id of " +
+                "topic " + ctx.topic(), ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking for the id of topic " + ctx.topic(), ex);
         }
     }
 

@@ -122,7 +122,7 @@ public final class ExchangeKafkaEngine implements AutoCloseable
             // refused with nothing to undo.
             KafkaSource.checkTopics(sourceContext);
             checkFedByTheTopic(journal, ctx);
-            checkPartitionsKept(journal, ctx);
+            checkPartitionsKept(journal, ctx, KafkaSource.topicId(sourceContext));
             long started = System.nanoTime();
             if (ctx.eventsTopic() != null)
             {
@@ -264,8 +264,13 @@ public final class ExchangeKafkaEngine implements AutoCloseable
      * partitions' history into this partition's events topic, one restarted with more would apply a partition's
      * commands on top of a state that never had its earlier ones. A journal written before the file existed is
      * taken as it is, and the file written; so is one that holds no command from Kafka yet.
+     * <p>
+     * The file also keeps the commands topic's id ({@link KafkaSource#topicId}): a topic deleted and made again
+     * under the same name counts its offsets from 0 again, and the source, resuming after the last offset the
+     * journal applied, would pass over the new topic's first records without a word. A file written before it
+     * kept the id is given the topic's id now.
      */
-    private static void checkPartitionsKept(final ChronicleJournal journal, final Context ctx)
+    private static void checkPartitionsKept(final ChronicleJournal journal, final Context ctx, final String topicId)
     {
         final Path file = ctx.journalDir().resolve(PARTITIONS_FILE);
         final String partitions = Arrays.stream(ctx.partitions()).sorted().mapToObj(Integer::toString)
@@ -292,9 +297,18 @@ public final class ExchangeKafkaEngine implements AutoCloseable
                         .equals(topic) ? "" : " and the commands topic " + topic) + ", or give this one a journal " +
                         "directory of its own (-d)");
                 }
-                return;
+                final String keptId = kept.getProperty("commands-topic-id");
+                if (keptId != null && !keptId.equals(topicId) && !topicId.equals(ctx.acceptCommandsTopicId()))
+                {
+                    throw new IllegalStateException(renewedTopic(journal, ctx, file, keptId, topicId));
+                }
+                if (topicId.equals(keptId))
+                {
+                    return;
+                }
             }
             kept.setProperty("commands-topic", ctx.commandsTopic());
+            kept.setProperty("commands-topic-id", topicId);
             kept.setProperty("partitions", partitions);
             final Path written = ctx.journalDir().resolve(PARTITIONS_FILE + ".new");
             try (Writer out = Files.newBufferedWriter(written))
@@ -308,6 +322,35 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         {
             throw new UncheckedIOException("cannot read or write " + file + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /** Why an engine does not resume on a commands topic that was deleted and made again, and the ways on. */
+    private static String renewedTopic(final ChronicleJournal journal, final Context ctx, final Path file,
+        final String keptId, final String topicId)
+    {
+        String last = "";
+        final Command command = new Command(ExchangeRecords.MAX_PAYLOAD_LENGTH);
+        try (JournalReader reader = journal.reader(journal.lastPosition()))
+        {
+            if (reader.next(command) && SourceIds.isOf(command.sourceId(), ctx.commandsTopic()))
+            {
+                last = " (its last command, position " + command.position() + ", was offset " + command.sourceSequence() +
+                    " of partition " + SourceIds.partition(command.sourceId()) + ")";
+            }
+        }
+        catch (final JournalException unread)
+        {
+            // The refusal stands without the offset; the journal's own check says what is wrong with it.
+        }
+        return "the commands topic " + ctx.commandsTopic() + " is not the one the journal in " + ctx.journalDir() +
+            " was fed from: its topic id is " + topicId + ", and the journal's commands came from topic id " + keptId +
+            " (kept in " + file + "). The topic was deleted and made again, and a new topic counts its offsets from 0: " +
+            "this engine would resume after the last offset it applied" + last + " and pass over the new topic's " +
+            "records up to there without applying them. If the new topic holds the old one's records at the same " +
+            "offsets (restored from a copy), start the engine with --accept-commands-topic-id " + topicId + ". " +
+            "Otherwise this journal cannot take the new topic's commands (their offsets are ones it has already " +
+            "applied): run an engine for the new topic with a journal directory (-d) and an events topic " +
+            "(--events-topic) of its own";
     }
 
     /**
@@ -496,6 +539,7 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         private Durability durability = Durability.MEMORY_MAPPED;
         private ErrorHandler errorHandler = (error) -> System.err.println("engine: " + error);
         private Duration brokerTimeout = Duration.ofSeconds(60);
+        private String acceptCommandsTopicId;
         private final List<Map.Entry<String, OutputListener>> listeners = new ArrayList<>();
         private boolean concluded;
 
@@ -563,6 +607,23 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         public int[] partitions()
         {
             return partitions.clone();
+        }
+
+        /**
+         * The id of a commands topic deleted and made again ({@link KafkaSource#topicId}) that the journal is to
+         * go on from, where the new topic holds the old one's records at the same offsets (restored from a copy).
+         * Without it such a start is refused: the engine would pass over the new topic's records up to the offset
+         * its journal applied.
+         */
+        public Context acceptCommandsTopicId(final String topicId)
+        {
+            this.acceptCommandsTopicId = topicId;
+            return this;
+        }
+
+        public String acceptCommandsTopicId()
+        {
+            return acceptCommandsTopicId;
         }
 
         /**

@@ -5,6 +5,7 @@ import io.ringlog.exchange.kafka.cli.ExchangeKafkaCli;
 import io.ringlog.exchange.text.CommandTextWriter;
 import io.ringlog.exchange.workload.WorkloadGenerator;
 import io.ringlog.kafka.TestBroker;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -228,6 +230,76 @@ class ExchangeKafkaCliTest
         assertTrue(other.err().startsWith("note: " + commands + " was fed to " + prefix + ".commands up to line " +
             (lines + 1)) && other.err().contains("have changed since: fed from line 1 as --force says"), other.err());
         assertEquals("1", other.value("commands"), other.out());
+    }
+
+    @Test
+    void shouldRefuseACommandsTopicMadeAgainUnderItsJournal(final TestBroker broker, @TempDir final Path dir) throws Exception
+    {
+        final String prefix = TestBroker.uniqueName("renewed");
+        final String topic = prefix + ".commands";
+        final String[] kafka = {"-b", broker.bootstrapServers(), "--commands-topic", topic,
+            "--dead-letter-topic", prefix + ".dead", "--events-prefix", prefix + ".events."};
+        kafka(kafka, "topics", "--partitions", "1").ok();
+        final Path first = dir.resolve("first.txt");
+        final Path second = dir.resolve("second.txt");
+        try (Writer one = Files.newBufferedWriter(first); Writer two = Files.newBufferedWriter(second))
+        {
+            new WorkloadGenerator(Workloads.small(3, 300)).generate(new CommandTextWriter(one)::write);
+            new WorkloadGenerator(Workloads.small(5, 900)).generate(new CommandTextWriter(two)::write);
+        }
+        final long firstRecords = Long.parseLong(kafka(kafka, "feed", "-i", first.toString()).ok().value("records"));
+        final String journal = dir.resolve("journal").toString();
+        final Result fed = kafka(kafka, "engine", "-p", "0", "-d", journal, "--until-caught-up").ok();
+        assertEquals(firstRecords, Long.parseLong(fed.value("published")), fed.out());
+        final String oldId = topicId(broker, topic);
+
+        // Deleted and made again under the same name, then fed anew: the new topic counts its offsets from 0.
+        try (Admin admin = Admin.create(broker.clientProperties()))
+        {
+            admin.deleteTopics(List.of(topic)).all().get();
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Result made = kafka(kafka, "topics", "--partitions", "1");
+        while (!made.out().contains("topic: " + topic + " partitions=1 created") && System.nanoTime() < deadline)
+        {
+            made = kafka(kafka, "topics", "--partitions", "1");   // the broker may still be deleting the old one
+        }
+        assertTrue(made.out().contains("topic: " + topic + " partitions=1 created"), made.out() + made.err());
+        final long secondRecords = Long.parseLong(kafka(kafka, "feed", "-i", second.toString()).ok().value("records"));
+        assertTrue(secondRecords > firstRecords, secondRecords + " > " + firstRecords);
+        final String newId = topicId(broker, topic);
+
+        // Before, the engine resumed at the offset after its last and passed over the new topic's first records.
+        final Result refused = kafka(kafka, "engine", "-p", "0", "-d", journal, "--until-caught-up");
+        assertEquals(1, refused.code(), refused.out() + refused.err());
+        assertTrue(refused.err().contains("the commands topic " + topic + " is not the one the journal in " + journal +
+            " was fed from: its topic id is " + newId + ", and the journal's commands came from topic id " + oldId) &&
+            refused.err().contains("(its last command, position " + (firstRecords + 1) + ", was offset ") &&
+            refused.err().contains("start the engine with " +
+            "--accept-commands-topic-id " + newId + ".") && refused.err().contains("run an engine for the new topic " +
+            "with a journal directory (-d) and an events topic (--events-topic) of its own"), refused.err());
+        assertFalse(refused.err().contains("\tat ") || refused.err().contains("Exception"), refused.err());
+        assertEquals(Long.toString(firstRecords + 1), exchange("replay", "-d", journal).value("last-position"),
+            "nothing applied");
+
+        // Told the new topic holds the old one's records at the same offsets: it goes on after the last it applied.
+        final Result accepted = kafka(kafka, "engine", "-p", "0", "-d", journal, "--until-caught-up",
+            "--accept-commands-topic-id", newId).ok();
+        final Matcher last = Pattern.compile("was offset ([0-9]+) of partition 0").matcher(refused.err());
+        assertTrue(last.find(), refused.err());
+        final long lastOffset = Long.parseLong(last.group(1));
+        assertEquals(broker.readAll(topic).get(0).stream().filter((record) -> record.offset() > lastOffset).count(),
+            Long.parseLong(accepted.value("published")), accepted.out());
+        assertEquals(0, kafka(kafka, "engine", "-p", "0", "-d", journal, "--until-caught-up").ok().code(),
+            "the new id is kept: the next start needs no flag");
+    }
+
+    private static String topicId(final TestBroker broker, final String topic) throws Exception
+    {
+        try (Admin admin = Admin.create(broker.clientProperties()))
+        {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId().toString();
+        }
     }
 
     @Test

@@ -77,6 +77,11 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             "wait to be committed (default: ${DEFAULT-VALUE}). An idle engine waits for the broker as long as it takes.")
     int brokerTimeoutSeconds;
 
+    @Option(names = "--accept-commands-topic-id", paramLabel = "ID",
+        description = "Go on from a commands topic that was deleted and made again with the old one's records at the " +
+            "same offsets (restored from a copy): its new topic id, as the refused start named it.")
+    String acceptCommandsTopicId;
+
     @Option(names = "--until-caught-up",
         description = "Stop once every record its partitions held at start is applied and its events are committed.")
     boolean untilCaughtUp;
@@ -115,6 +120,7 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             .topology(topology)
             .durability(durability)
             .brokerTimeout(Duration.ofSeconds(brokerTimeoutSeconds))
+            .acceptCommandsTopicId(acceptCommandsTopicId)
             .errorHandler((error) ->
             {
                 // A broker that stopped answering stops the engine, whose last line says so: once, not twice.
