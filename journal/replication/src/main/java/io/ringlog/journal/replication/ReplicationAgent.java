@@ -376,6 +376,19 @@ final class ReplicationAgent implements Agent
                     "follows the primary from position " + (position + 1), position, last, true));
                 return;
             }
+            if (!differs && position == 0)
+            {
+                // Nothing to compare: a primary that lost its whole journal, or a standby given a journal not this
+                // pair's, look the same from here. Forcing a promotion is right for the one and wrong for the other.
+                fail(new ReplicationException("the primary's journal is empty, and this standby's goes on to position " +
+                    last + ": either the primary lost its journal (a new disk, its directory moved away), or this " +
+                    "standby's journal is not this pair's (another pair's, another service's), and with no entry on the " +
+                    "primary to compare, this node cannot tell which. If it is this pair's, keep it: stop the primary, " +
+                    "restart this node as a standby and promote it with force (ReplicationNode.promote(timeout, true), " +
+                    "scripts/replica promote --force), then restart the old primary as a standby. If it is not, move " +
+                    "this standby's journal away and let it copy the primary's"));
+                return;
+            }
             if (!differs)
             {
                 fail(new ReplicationException("the primary's journal ends at position " + position + ", before this " +

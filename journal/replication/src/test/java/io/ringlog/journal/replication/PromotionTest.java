@@ -168,6 +168,44 @@ class PromotionTest
     }
 
     /**
+     * A primary whose journal is gone (a new disk) is empty: the standby cannot tell that from a journal of
+     * another pair's, so it says both, and the way for each. Before, it said the primary lost entries and advised
+     * a forced promotion only, which for another pair's journal would make that history this pair's.
+     */
+    @Test
+    void shouldNotTellAStandbyAheadOfAnEmptyPrimaryThatTheJournalIsThisPairs() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
+        ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+        try
+        {
+            Pair.publish(a.engine(), 1, 500);
+            b.engine().awaitApplied(500, 30, TimeUnit.SECONDS);
+            a.close();
+            b.close();
+            java.nio.file.Files.move(dir.resolve("a").resolve("journal"), dir.resolve("a-journal-lost"));
+
+            a = pair.launch("a", Role.PRIMARY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+            b = pair.launch("b", Role.STANDBY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+            final ReplicationNode ahead = b;
+            Pair.await(() -> ahead.failure() != null, Duration.ofSeconds(10), "b refused as ahead");
+            final String said = assertInstanceOf(ReplicationException.class, b.failure()).getMessage();
+            assertTrue(said.startsWith("the primary's journal is empty, and this standby's goes on to position 500: " +
+                "either the primary lost its journal") && said.contains("or this standby's journal is not this " +
+                "pair's") && said.contains("If it is this pair's, keep it: stop the primary, restart this node as a " +
+                "standby and promote it with force") && said.contains("If it is not, move this standby's journal away " +
+                "and let it copy the primary's"), said);
+            assertEquals(500, b.engine().nextPosition() - 1, "the standby keeps all it has");
+        }
+        finally
+        {
+            Pair.closeQuietly(b, a);
+        }
+    }
+
+    /**
      * Two nodes started as primaries (a misconfiguration) each journal their own commands in epoch 0.
      * The one restarted as a standby is told its entries of the epoch are another history, whether its
      * journal ends before the kept primary's or after it; a rejoin cuts them all off, and it follows.
