@@ -889,6 +889,10 @@ public final class JournalTool implements Callable<Integer>
                     final List<String> problems = problems(directory, snapshotDir);
                     if (!problems.isEmpty())
                     {
+                        // A damaged entry inside the whole ones read as a contradiction beside the line above.
+                        out.println("note: last-whole-position is how far the journal's entries are complete on disk " +
+                            "(a torn write ends before it), not that each of them checks: the problems below are what " +
+                            "verify finds in them");
                         problems.forEach((problem) -> out.println("problem: " + problem));
                         out.println("status: problems that this repair does not mend" + (truncateAfter == null &&
                             !newIdentity && !rebuild ? " without an option: each problem above says what does " +

@@ -475,6 +475,10 @@ class RepairTest
         }
         final Tool nothing = tool("repair", "-d", dir.toString());
         assertEquals(1, nothing.code, nothing.toString());
+        assertTrue(nothing.out.contains("last-whole-position: 100\nsnapshots: ") && nothing.out.contains("note: " +
+            "last-whole-position is how far the journal's entries are complete on disk (a torn write ends before it), " +
+            "not that each of them checks: the problems below are what verify finds in them\nproblem: journal " +
+            "position 100: checksum mismatch"), nothing.toString());
         assertTrue(nothing.out.contains("problem: journal position 100: checksum mismatch") &&
             nothing.out.contains("--truncate-after 99") && nothing.out.endsWith("status: problems that this repair " +
             "does not mend without an option: each problem above says what does (--truncate-after P cuts the journal " +
