@@ -122,7 +122,7 @@ public final class ExchangeKafkaEngine implements AutoCloseable
             // refused with nothing to undo.
             KafkaSource.checkTopics(sourceContext);
             checkFedByTheTopic(journal, ctx);
-            checkPartitionsKept(journal, ctx, KafkaSource.topicId(sourceContext));
+            checkPartitionsKept(journal, ctx, KafkaSource.topicId(sourceContext), EventsTopic.of(ctx));
             long started = System.nanoTime();
             if (ctx.eventsTopic() != null)
             {
@@ -270,7 +270,8 @@ public final class ExchangeKafkaEngine implements AutoCloseable
      * journal applied, would pass over the new topic's first records without a word. A file written before it
      * kept the id is given the topic's id now.
      */
-    private static void checkPartitionsKept(final ChronicleJournal journal, final Context ctx, final String topicId)
+    private static void checkPartitionsKept(final ChronicleJournal journal, final Context ctx, final String topicId,
+        final EventsTopic events)
     {
         final Path file = ctx.journalDir().resolve(PARTITIONS_FILE);
         final String partitions = Arrays.stream(ctx.partitions()).sorted().mapToObj(Integer::toString)
@@ -302,7 +303,15 @@ public final class ExchangeKafkaEngine implements AutoCloseable
                 {
                     throw new IllegalStateException(renewedTopic(journal, ctx, file, keptId, topicId));
                 }
-                if (topicId.equals(keptId))
+                final String keptEventsId = ctx.eventsTopic() != null && ctx.eventsTopic().equals(
+                    kept.getProperty("events-topic")) ? kept.getProperty("events-topic-id") : null;
+                if (events != null && keptEventsId != null && !keptEventsId.equals(events.id()) && events.records() > 0 &&
+                    !events.id().equals(ctx.acceptEventsTopicId()))
+                {
+                    throw new IllegalStateException(renewedEventsTopic(ctx, file, keptEventsId, events));
+                }
+                if (topicId.equals(keptId) && (events == null ? ctx.eventsTopic() == null ||
+                    !ctx.eventsTopic().equals(kept.getProperty("events-topic")) : events.id().equals(keptEventsId)))
                 {
                     return;
                 }
@@ -310,6 +319,11 @@ public final class ExchangeKafkaEngine implements AutoCloseable
             kept.setProperty("commands-topic", ctx.commandsTopic());
             kept.setProperty("commands-topic-id", topicId);
             kept.setProperty("partitions", partitions);
+            if (events != null)
+            {
+                kept.setProperty("events-topic", ctx.eventsTopic());
+                kept.setProperty("events-topic-id", events.id());
+            }
             final Path written = ctx.journalDir().resolve(PARTITIONS_FILE + ".new");
             try (Writer out = Files.newBufferedWriter(written))
             {
@@ -351,6 +365,74 @@ public final class ExchangeKafkaEngine implements AutoCloseable
             "Otherwise this journal cannot take the new topic's commands (their offsets are ones it has already " +
             "applied): run an engine for the new topic with a journal directory (-d) and an events topic " +
             "(--events-topic) of its own";
+    }
+
+    /** Why an engine does not go on publishing into an events topic that was deleted and made again. */
+    private static String renewedEventsTopic(final Context ctx, final Path file, final String keptId,
+        final EventsTopic events)
+    {
+        return "the events topic " + ctx.eventsTopic() + " is not the one this engine published to: its topic id is " +
+            events.id() + ", and the engine's events went to topic id " + keptId + " (kept in " + file + "). It was " +
+            "deleted and made again, and it is not empty (its partitions end at offsets adding up to " + events.records() +
+            ": an engine that ran on meanwhile went on publishing into it): it lacks this engine's earlier events, " +
+            "and a start would go on after its last one as if it held them all. If the topic holds the old one's " +
+            "records (restored from a copy), start the engine with --accept-events-topic-id " + events.id() + ". To " +
+            "get a complete events topic, " +
+            "empty this one (delete it and make it again, with no engine running): an engine started on an empty " +
+            "events topic publishes every event from the first";
+    }
+
+    /** The events topic as the broker has it now: its id, and how many records it holds (0: none ever, or all deleted). */
+    record EventsTopic(String id, long records)
+    {
+        /** Null where the context names no events topic or the topic does not exist (the sink then says so). */
+        static EventsTopic of(final Context ctx)
+        {
+            if (ctx.eventsTopic() == null)
+            {
+                return null;
+            }
+            final int timeoutMs = (int)Math.min(Integer.MAX_VALUE, ctx.brokerTimeout().toMillis());
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, ctx.bootstrapServers(),
+                org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
+                org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs)))
+            {
+                final org.apache.kafka.clients.admin.TopicDescription topic = admin.describeTopics(
+                    List.of(ctx.eventsTopic())).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS).get(ctx.eventsTopic());
+                final Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends =
+                    new java.util.HashMap<>();
+                topic.partitions().forEach((partition) -> ends.put(new org.apache.kafka.common.TopicPartition(
+                    ctx.eventsTopic(), partition.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                long records = 0;
+                for (final org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo end : admin
+                    .listOffsets(ends).all().get(timeoutMs, TimeUnit.MILLISECONDS).values())
+                {
+                    records += end.offset();
+                }
+                return new EventsTopic(topic.topicId().toString(), records);
+            }
+            catch (final java.util.concurrent.ExecutionException ex)
+            {
+                if (ex.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                {
+                    return null;
+                }
+                throw new IllegalStateException("the broker at " + ctx.bootstrapServers() + " did not describe the " +
+                    "events topic " + ctx.eventsTopic() + ": " + ex.getCause().getMessage(), ex.getCause());
+            }
+            catch (final java.util.concurrent.TimeoutException ex)
+            {
+                throw new IllegalStateException("the broker at " + ctx.bootstrapServers() + " did not answer within " +
+                    ctx.brokerTimeout().toSeconds() + " s when asked about the events topic " + ctx.eventsTopic() +
+                    ": is it running?", ex);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while asking about the events topic " + ctx.eventsTopic(), ex);
+            }
+        }
     }
 
     /**
@@ -540,6 +622,7 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         private ErrorHandler errorHandler = (error) -> System.err.println("engine: " + error);
         private Duration brokerTimeout = Duration.ofSeconds(60);
         private String acceptCommandsTopicId;
+        private String acceptEventsTopicId;
         private final List<Map.Entry<String, OutputListener>> listeners = new ArrayList<>();
         private boolean concluded;
 
@@ -624,6 +707,23 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         public String acceptCommandsTopicId()
         {
             return acceptCommandsTopicId;
+        }
+
+        /**
+         * The id of an events topic deleted and made again that already holds records, which the engine is to go
+         * on publishing into where the topic holds the old one's records (restored from a copy). Without it such a
+         * start is refused: the topic lacks the engine's earlier events. An empty new events topic needs nothing:
+         * the engine publishes every event into it from the first.
+         */
+        public Context acceptEventsTopicId(final String topicId)
+        {
+            this.acceptEventsTopicId = topicId;
+            return this;
+        }
+
+        public String acceptEventsTopicId()
+        {
+            return acceptEventsTopicId;
         }
 
         /**

@@ -16,6 +16,7 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -292,6 +293,80 @@ class ExchangeKafkaCliTest
             Long.parseLong(accepted.value("published")), accepted.out());
         assertEquals(0, kafka(kafka, "engine", "-p", "0", "-d", journal, "--until-caught-up").ok().code(),
             "the new id is kept: the next start needs no flag");
+    }
+
+    @Test
+    void shouldRefuseAnEventsTopicMadeAgainThatLacksTheEarlierEvents(final TestBroker broker, @TempDir final Path dir)
+        throws Exception
+    {
+        final String prefix = TestBroker.uniqueName("events-renewed");
+        final String events = prefix + ".events.p0";
+        final String[] kafka = {"-b", broker.bootstrapServers(), "--commands-topic", prefix + ".commands",
+            "--dead-letter-topic", prefix + ".dead", "--events-prefix", prefix + ".events."};
+        kafka(kafka, "topics", "--partitions", "1").ok();
+        final Path first = dir.resolve("first.txt");
+        final Path second = dir.resolve("second.txt");
+        try (Writer one = Files.newBufferedWriter(first); Writer two = Files.newBufferedWriter(second))
+        {
+            new WorkloadGenerator(Workloads.small(7, 300)).generate(new CommandTextWriter(one)::write);
+            new WorkloadGenerator(Workloads.small(8, 300)).generate(new CommandTextWriter(two)::write);
+        }
+        kafka(kafka, "feed", "-i", first.toString()).ok();
+        final String journal = dir.resolve("journal").toString();
+        kafka(kafka, "engine", "-p", "0", "-d", journal, "--until-caught-up").ok();
+        final long before = eventLines(kafka);
+        assertTrue(before > 300, "events of every command: " + before);
+        final String oldId = topicId(broker, events);
+
+        // Deleted and made again under a running engine, which publishes the next commands' events into the new one.
+        final String[] engineArgs = new String[kafka.length + 4];
+        System.arraycopy(new String[]{"-p", "0", "-d", journal}, 0, engineArgs, 0, 4);
+        System.arraycopy(kafka, 0, engineArgs, 4, kafka.length);
+        try (EngineProcess running = EngineProcess.start(dir.resolve("engine.log"), engineArgs))
+        {
+            running.awaitOutput("running: true", Duration.ofSeconds(60));
+            remake(broker, kafka, events);
+            kafka(kafka, "feed", "-i", second.toString()).ok();
+            running.awaitWhileAlive(() -> eventLines(kafka) > 0, Duration.ofSeconds(60), "events in the new topic");
+        }
+        final String newId = topicId(broker, events);
+        final Result refused = kafka(kafka, "engine", "-p", "0", "-d", journal, "--until-caught-up");
+        assertEquals(1, refused.code(), refused.out() + refused.err());
+        assertTrue(refused.err().contains("the events topic " + events + " is not the one this engine published to: " +
+            "its topic id is " + newId + ", and the engine's events went to topic id " + oldId) && refused.err().contains(
+            "it is not empty (its partitions end at offsets adding up to ") && refused.err().contains("start the " +
+            "engine with --accept-events-topic-id " + newId + ".") && refused.err().contains("an engine started on an " +
+            "empty events topic publishes every event from the first"), refused.err());
+        assertFalse(refused.err().contains("Exception"), refused.err());
+
+        // As it says: made again empty, with no engine running, the topic gets every event from the first.
+        remake(broker, kafka, events);
+        kafka(kafka, "engine", "-p", "0", "-d", journal, "--until-caught-up").ok();
+        final List<String> all = kafka(kafka, "tail", "--until-end").ok().out().lines().toList();
+        assertTrue(all.size() > before && all.stream().anyMatch((line) -> line.startsWith("pos=2 ")),
+            all.size() + " events, the first command's among them");
+    }
+
+    /** Event lines in the one events topic. */
+    private static long eventLines(final String[] kafka)
+    {
+        return kafka(kafka, "tail", "--until-end").ok().out().lines().filter((line) -> line.startsWith("pos=")).count();
+    }
+
+    /** Deletes {@code topic} and has 'kafka topics' make it again, once the broker has let go of the old one. */
+    private static void remake(final TestBroker broker, final String[] kafka, final String topic) throws Exception
+    {
+        try (Admin admin = Admin.create(broker.clientProperties()))
+        {
+            admin.deleteTopics(List.of(topic)).all().get();
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Result made = kafka(kafka, "topics", "--partitions", "1");
+        while (!made.out().contains("topic: " + topic + " partitions=3 created") && System.nanoTime() < deadline)
+        {
+            made = kafka(kafka, "topics", "--partitions", "1");   // the broker may still be deleting the old one
+        }
+        assertTrue(made.out().contains("topic: " + topic + " partitions=3 created"), made.out() + made.err());
     }
 
     private static String topicId(final TestBroker broker, final String topic) throws Exception

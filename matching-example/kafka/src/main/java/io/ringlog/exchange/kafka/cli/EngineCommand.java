@@ -82,6 +82,11 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             "same offsets (restored from a copy): its new topic id, as the refused start named it.")
     String acceptCommandsTopicId;
 
+    @Option(names = "--accept-events-topic-id", paramLabel = "ID",
+        description = "Go on publishing into an events topic that was deleted and made again and holds the old one's " +
+            "records (restored from a copy): its new topic id, as the refused start named it.")
+    String acceptEventsTopicId;
+
     @Option(names = "--until-caught-up",
         description = "Stop once every record its partitions held at start is applied and its events are committed.")
     boolean untilCaughtUp;
@@ -121,6 +126,7 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             .durability(durability)
             .brokerTimeout(Duration.ofSeconds(brokerTimeoutSeconds))
             .acceptCommandsTopicId(acceptCommandsTopicId)
+            .acceptEventsTopicId(acceptEventsTopicId)
             .errorHandler((error) ->
             {
                 // A broker that stopped answering stops the engine, whose last line says so: once, not twice.
