@@ -213,6 +213,112 @@ public final class FeedProgress
     public static Mark last(final String bootstrap, final String topic, final String feedId, final Duration timeout)
         throws InterruptedException, ExecutionException
     {
+        return Mark.decode(lastValue(bootstrap, topic, feedId, Mark::decode, timeout));
+    }
+
+    /**
+     * How the commands topic was first fed ({@link Routing}), or null if no feed recorded it (none fed it since
+     * feeds record it). Waits for undecided transactions as {@link #last} does.
+     */
+    public static Routing routing(final String bootstrap, final String topic, final String commandsTopic,
+        final Duration timeout) throws InterruptedException, ExecutionException
+    {
+        return Routing.decode(lastValue(bootstrap, topic, Routing.key(commandsTopic), Routing::decode, timeout));
+    }
+
+    /** Records {@code routing} for {@code commandsTopic}, in a record of its own, committed before it returns. */
+    public static void recordRouting(final String bootstrap, final String topic, final String commandsTopic,
+        final Routing routing, final Duration timeout) throws InterruptedException, ExecutionException
+    {
+        final int timeoutMs = (int)Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer =
+            new org.apache.kafka.clients.producer.KafkaProducer<>(Map.of(
+                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all",
+                org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs,
+                org.apache.kafka.clients.producer.ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 30_000),
+                org.apache.kafka.clients.producer.ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(timeoutMs, 30_000)),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer()))
+        {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, 0,
+                Routing.key(commandsTopic).getBytes(StandardCharsets.UTF_8), routing.encode())).get();
+        }
+    }
+
+    /** Kafka's id of {@code topic}, which a topic deleted and made again under its name does not keep. */
+    public static String topicId(final String bootstrap, final String topic, final Duration timeout)
+        throws InterruptedException, ExecutionException
+    {
+        try (Admin admin = admin(bootstrap, timeout))
+        {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId().toString();
+        }
+    }
+
+    /**
+     * The partition count the commands topic was first fed with, and which topic that was: the feed sends each
+     * symbol to partition symbol mod N, so once engines hold books, N must not change under them.
+     *
+     * @param topicId    Kafka's id of the commands topic then (one made again under the name is another topic).
+     * @param partitions its partitions then.
+     * @param atMillis   when it was recorded, epoch milliseconds.
+     */
+    public record Routing(String topicId, int partitions, long atMillis)
+    {
+        static String key(final String commandsTopic)
+        {
+            return "ringlog-routing " + commandsTopic;
+        }
+
+        /** The record value: {@code routing topic-id=ID partitions=N at=MILLIS}. */
+        public byte[] encode()
+        {
+            return ("routing topic-id=" + topicId + " partitions=" + partitions + " at=" + atMillis)
+                .getBytes(StandardCharsets.US_ASCII);
+        }
+
+        /** A record value back, or null when it is not one. */
+        public static Routing decode(final byte[] value)
+        {
+            if (value == null)
+            {
+                return null;
+            }
+            final String text = new String(value, StandardCharsets.US_ASCII);
+            if (!text.startsWith("routing "))
+            {
+                return null;
+            }
+            final Map<String, String> fields = new HashMap<>();
+            for (final String field : text.substring("routing ".length()).split(" "))
+            {
+                final int equals = field.indexOf('=');
+                if (equals > 0)
+                {
+                    fields.put(field.substring(0, equals), field.substring(equals + 1));
+                }
+            }
+            try
+            {
+                return new Routing(java.util.Objects.requireNonNull(fields.get("topic-id")),
+                    Integer.parseInt(fields.get("partitions")), Long.parseLong(fields.get("at")));
+            }
+            catch (final NumberFormatException | NullPointerException ex)
+            {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * The last value under {@code key} that {@code decode} takes (not null), or null if there is none (the topic
+     * is created if it does not exist).
+     */
+    private static byte[] lastValue(final String bootstrap, final String topic, final String keyText,
+        final java.util.function.Function<byte[], Object> decode, final Duration timeout)
+        throws InterruptedException, ExecutionException
+    {
         final TopicPartition partition = new TopicPartition(topic, 0);
         final long deadline = System.nanoTime() + timeout.toNanos();
         final long end;
@@ -243,8 +349,8 @@ public final class FeedProgress
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-        final byte[] key = feedId.getBytes(StandardCharsets.UTF_8);
-        Mark mark = null;
+        final byte[] key = keyText.getBytes(StandardCharsets.UTF_8);
+        byte[] last = null;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
             new ByteArrayDeserializer()))
         {
@@ -258,15 +364,14 @@ public final class FeedProgress
                 }
                 for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL).records(partition))
                 {
-                    if (Arrays.equals(key, record.key()))
+                    if (Arrays.equals(key, record.key()) && decode.apply(record.value()) != null)
                     {
-                        final Mark read = Mark.decode(record.value());
-                        mark = read != null ? read : mark;
+                        last = record.value();
                     }
                 }
             }
         }
-        return mark;
+        return last;
     }
 
     private static long offset(final Admin admin, final TopicPartition partition, final IsolationLevel isolation)

@@ -347,6 +347,43 @@ class ExchangeKafkaCliTest
             all.size() + " events, the first command's among them");
     }
 
+    @Test
+    void shouldRefuseToFeedACommandsTopicWhosePartitionsWereAdded(final TestBroker broker, @TempDir final Path dir)
+        throws Exception
+    {
+        final String prefix = TestBroker.uniqueName("widened");
+        final String topic = prefix + ".commands";
+        final String[] kafka = {"-b", broker.bootstrapServers(), "--commands-topic", topic,
+            "--dead-letter-topic", prefix + ".dead", "--events-prefix", prefix + ".events."};
+        kafka(kafka, "topics", "--partitions", "2").ok();
+        final Path first = dir.resolve("first.txt");
+        final Path second = dir.resolve("second.txt");
+        try (Writer one = Files.newBufferedWriter(first); Writer two = Files.newBufferedWriter(second))
+        {
+            new WorkloadGenerator(Workloads.small(3, 200)).generate(new CommandTextWriter(one)::write);
+            new WorkloadGenerator(Workloads.small(4, 200)).generate(new CommandTextWriter(two)::write);
+        }
+        kafka(kafka, "feed", "-i", first.toString()).ok();
+        final List<org.apache.kafka.common.TopicPartition> partitions = List.of(
+            new org.apache.kafka.common.TopicPartition(topic, 0), new org.apache.kafka.common.TopicPartition(topic, 1),
+            new org.apache.kafka.common.TopicPartition(topic, 2));
+        try (Admin admin = Admin.create(broker.clientProperties()))
+        {
+            admin.createPartitions(java.util.Map.of(topic, org.apache.kafka.clients.admin.NewPartitions.increaseTo(3)))
+                .all().get();
+        }
+        final java.util.Map<org.apache.kafka.common.TopicPartition, Long> before = broker.highWatermarks(partitions);
+
+        // Before, the feed routed by the new count: most symbols' orders went to another partition than their book's.
+        final Result widened = kafka(kafka, "feed", "-i", second.toString());
+        assertEquals(1, widened.code(), widened.out() + widened.err());
+        assertTrue(widened.err().startsWith("error: " + topic + " has 3 partitions, and it had 2 when it was first fed " +
+            "(recorded in ") && widened.err().contains("partitions were added since. The feed sends each symbol's " +
+            "commands to partition symbol mod 2, where its book's engine is") && widened.err().contains("nothing was " +
+            "sent"), widened.err());
+        assertEquals(before, broker.highWatermarks(partitions), "nothing sent");
+    }
+
     /** Event lines in the one events topic. */
     private static long eventLines(final String[] kafka)
     {

@@ -109,6 +109,37 @@ final class FeedCommand implements Callable<Integer>
         }
     }
 
+    /**
+     * Null, having recorded the commands topic's partition count at its first feed; the refusal, where partitions
+     * were added to the topic since. The router sends each symbol to partition symbol mod N: with another N, a
+     * symbol's orders would go where no engine holds its book (partitions added by hand; 'topics' refuses to).
+     */
+    private String checkRouting(final int partitions, final Duration brokerTimeout) throws Exception
+    {
+        final String topicId = FeedProgress.topicId(kafka.bootstrap, kafka.commandsTopic, brokerTimeout);
+        final FeedProgress.Routing first = FeedProgress.routing(kafka.bootstrap, feedsTopic, kafka.commandsTopic,
+            brokerTimeout);
+        if (first == null || !first.topicId().equals(topicId))
+        {
+            // Never fed, fed before feeds recorded this, or made again under the name: this count is its first.
+            FeedProgress.recordRouting(kafka.bootstrap, feedsTopic, kafka.commandsTopic,
+                new FeedProgress.Routing(topicId, partitions, System.currentTimeMillis()), brokerTimeout);
+            return null;
+        }
+        if (first.partitions() == partitions)
+        {
+            return null;
+        }
+        return kafka.commandsTopic + " has " + partitions + " partitions, and it had " + first.partitions() + " when " +
+            "it was first fed (recorded in " + feedsTopic + " at " + java.time.Instant.ofEpochMilli(first.atMillis()) +
+            "): partitions were " + (partitions > first.partitions() ? "added" : "removed") + " since. The feed sends " +
+            "each symbol's commands to partition symbol mod " + first.partitions() + ", where its book's engine is; " +
+            "with " + partitions + ", the orders of most symbols would go to a partition whose engine has never seen " +
+            "their book. The exchange does not move books between engines: nothing was sent. Feed a commands topic " +
+            "made with the partition count its engines run ('topics --partitions N' on a new --commands-topic, with " +
+            "engines of their own)";
+    }
+
     private int feed(final PrintWriter out, final PrintWriter err, final Duration brokerTimeout, final String feedId)
         throws IOException
     {
@@ -133,6 +164,12 @@ final class FeedCommand implements Callable<Integer>
             if (refusal != null)
             {
                 err.println("error: " + refusal);
+                return CliSupport.FAILED;
+            }
+            final String rerouted = checkRouting(feed.partitions(), brokerTimeout);
+            if (rerouted != null)
+            {
+                err.println("error: " + rerouted);
                 return CliSupport.FAILED;
             }
             if (fromLine > 1)
