@@ -621,7 +621,19 @@ public final class ChronicleJournal implements Journal
                     newest + "' drops what follows (run it without --apply first: it lists what it drops, and whether " +
                     "--force is needed)" : "see 'scripts/journal repair'";
                 final String message;
-                if (scan.state == CycleFileScan.End.CUT)
+                if (scan.lengthDamaged())
+                {
+                    message = "cycle file " + scan.file + " has a damaged document header at byte " + scan.end + ", " +
+                        where + ": its length word says " + (scan.header & CycleFileScan.LENGTH_MASK) + " bytes, past the file's " +
+                        "end at byte " + scan.length + ", but the file's data ends at byte " + scan.dataEnd + " (a file " +
+                        "cut short inside a document ends in its bytes, not in zeros). The entries from there on may " +
+                        "be whole on disk after it, where no walk can find them; restoring the file from a copy (a " +
+                        "backup, the standby's journal) keeps them, and " + (newest > 0 ? "'scripts/journal repair " +
+                        "-d " + ctx.directory() + " --truncate-after " + newest + "' drops them for good (run it " +
+                        "without --apply first: it lists what it drops, and whether --force is needed)" : "a repair " +
+                        "drops them for good");
+                }
+                else if (scan.state == CycleFileScan.End.CUT)
                 {
                     message = "cycle file " + scan.file + " is cut short: it ends at byte " + scan.length + ", inside " +
                         "the document that starts at byte " + scan.end + ", " + where + " (truncated, or copied only " +

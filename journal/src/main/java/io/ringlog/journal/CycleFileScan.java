@@ -64,6 +64,8 @@ final class CycleFileScan
     long entries;
     /** Whole data documents: what Chronicle's index of the file counts. */
     long documents;
+    /** Where a document runs past the file's end ({@link End#CUT}): the end of the file's last non-zero bytes. */
+    long dataEnd = -1;
     /** Zero bytes after a zero header word that say the data ends there, where a damaged length word may point. */
     private static final int ZEROS_AT_THE_END = 256;
 
@@ -282,6 +284,7 @@ final class CycleFileScan
                 end = offset;
                 header = word;
                 state = End.CUT;
+                dataEnd = reader.dataEnd(offset + 4, length);
                 if ((word & META_DATA) == 0)
                 {
                     // The entries wholly before the cut are still there: counted, so a repair can keep them.
@@ -600,6 +603,18 @@ final class CycleFileScan
     }
 
     /** Whether the walk found the file damaged: cut inside a document, or shorter than its chain. */
+    /**
+     * Whether the data document the walk stopped in ({@link End#CUT}) runs past the file's end by its length
+     * word only: the file ends in at least a page of zeros, where a file cut short inside a document of entries
+     * ends in their bytes. Its length word is damaged, and entries after it may be whole on disk, where the walk
+     * cannot find them.
+     */
+    boolean lengthDamaged()
+    {
+        // Only a data document's: Chronicle's own (its index arrays) are mostly zeros, cut short or not.
+        return state == End.CUT && (header & META_DATA) == 0 && dataEnd >= 0 && length - dataEnd >= 4096;
+    }
+
     boolean cut()
     {
         return state == End.CUT || state == End.SHORT;
@@ -634,6 +649,24 @@ final class CycleFileScan
                 fill(offset);
             }
             return chunk.getInt((int)(offset - chunkStart));
+        }
+
+        /** The end of the last non-zero byte in [from, to) (rounded up to 4 bytes), or {@code from} if there is none. */
+        long dataEnd(final long from, final long to) throws IOException
+        {
+            for (long end = to; end > from; end -= CHUNK)
+            {
+                final long start = Math.max(from, end - CHUNK);
+                fill(start);
+                for (long at = Math.min(end, chunkStart + chunkLength) - 4; at >= start; at -= 4)
+                {
+                    if (chunk.getInt((int)(at - chunkStart)) != 0)
+                    {
+                        return at + 4;
+                    }
+                }
+            }
+            return from;
         }
 
         boolean anyNonZero(final long from, final long to) throws IOException

@@ -107,6 +107,12 @@ public final class JournalRepair implements AutoCloseable
         {
             throw new JournalException("no journal directory " + directory);
         }
+        if (!ChronicleJournal.isJournalDirectory(directory))
+        {
+            // Before the lock, whose file a refused repair would leave in a directory that had nothing.
+            throw new JournalException("no journal in " + directory + " (no Chronicle Queue files and no ringlog.meta " +
+                "there): give the directory the journal was written to");
+        }
         final JournalLock lock = JournalLock.acquire(directory);
         final JournalRepair repair = new JournalRepair(directory, snapshots, truncateAfter, newIdentity, force, lock);
         repair.rebuildAll = rebuild;
@@ -286,7 +292,18 @@ public final class JournalRepair implements AutoCloseable
             refuse("positions " + (cut + 1) + ".." + droppedCommitted + " were committed (the committed mark is " + mark +
                 "), so clients may have seen them; --force drops them anyway");
         }
-        if (mark > Math.max(cut, lastWhole))
+        final CycleFileScan damaged = scans.stream().filter(CycleFileScan::lengthDamaged).findFirst().orElse(null);
+        if (mark > Math.max(cut, lastWhole) && damaged != null)
+        {
+            // Not lost: past a document whose length word runs off the file's end, where the walk stops.
+            final long from = Math.max(cut, lastWhole) + 1;
+            refuse("positions " + from + ".." + mark + " were committed (the committed mark is " + mark + "), and the " +
+                "walk cannot read them: it stops at the document at byte " + damaged.end + " of " + damaged.file +
+                ", whose length word runs past the file's end, though the file's data goes on to byte " +
+                damaged.dataEnd + ". They may be whole on disk after it. Restoring the file from a copy (a backup, the " +
+                "standby's journal) keeps them; --force drops them for good and lowers the mark to " + cut);
+        }
+        else if (mark > Math.max(cut, lastWhole))
         {
             final long from = Math.max(cut, lastWhole) + 1;
             refuse("positions " + from + ".." + mark + " were committed (the committed mark is " + mark + ") but are " +
@@ -375,7 +392,7 @@ public final class JournalRepair implements AutoCloseable
             }
             if (scan.entries == 0)
             {
-                final long before = firsts.get(i) - 1;
+                final long before = Math.max(0, firsts.get(i) - 1);
                 refusals.add(file + " cannot be rebuilt: " + scan.headerDamage + ", and where its entries start cannot " +
                     "be found past the damage. Restore it from a copy; or drop it and every later file with " +
                     "--truncate-after " + before + " --force");
@@ -624,7 +641,9 @@ public final class JournalRepair implements AutoCloseable
             case TORN:
                 return "a torn entry at byte " + scan.end;
             case CUT:
-                return "the file is cut short at byte " + scan.length + ", inside a document";
+                return scan.lengthDamaged() ? "the document at byte " + scan.end + " has a damaged length word that runs " +
+                    "past the file's end, though the file's data goes on to byte " + scan.dataEnd : "the file is cut " +
+                    "short at byte " + scan.length + ", inside a document";
             case SHORT:
                 return "the file is cut short at byte " + scan.length;
             default:

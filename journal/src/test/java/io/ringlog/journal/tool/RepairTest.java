@@ -486,6 +486,70 @@ class RepairTest
             nothing.toString());
     }
 
+    /** An empty directory: said as verify says it, and left empty (a refused repair left its lock file there). */
+    @Test
+    void shouldLeaveAnEmptyDirectoryAsItWas() throws Exception
+    {
+        final Path empty = Files.createDirectories(root.resolve("empty"));
+        final Tool repair = tool("repair", "-d", empty.toString());
+        assertEquals(1, repair.code, repair.toString());
+        assertTrue(repair.err.contains("no journal in " + empty + " (no Chronicle Queue files and no ringlog.meta " +
+            "there): give the directory the journal was written to"), repair.toString());
+        try (java.util.stream.Stream<Path> left = Files.list(empty))
+        {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
+    /**
+     * A document's length word damaged so that it runs past the file's end, in the middle of the data: the walk
+     * stops there, as at a file cut short. The probe's repair then said the committed entries after it were "lost
+     * already (a cycle file cut short ...)" and that --force accepts the loss, while they were whole on disk. The
+     * file ends in zeros, not in a document's bytes: verify and repair now say the header is damaged, that the
+     * entries after it may be whole, and that a cut drops them for good.
+     */
+    @Test
+    void shouldNotCallEntriesPastADamagedLengthWordLost() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            for (long position = 1; position <= 300; position++)
+            {
+                journal.append(JournalTesting.command(position, 1, 1, position));
+                journal.commit();
+            }
+        }
+        final Path file = cycleFile(dir, 0);
+        final long damaged = dataDocuments(file).get(150);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            // A length of some 510 MB (a data document), and its entry's first 76 bytes overwritten too: the
+            // document no longer splits into entries, so nothing tells where the next one starts.
+            final byte[] garbage = new byte[80];
+            java.util.Arrays.fill(garbage, (byte)0x5a);
+            garbage[0] = 0x6d;
+            garbage[1] = 0x61;
+            garbage[2] = 0x72;
+            garbage[3] = 0x1e;
+            raf.seek(damaged);
+            raf.write(garbage);
+        }
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("problem: journal position 151: cycle file " + file + " has a damaged document " +
+            "header at byte " + damaged + ", after position 150: its length word says ") && verify.out.contains(
+            "The entries from there on may be whole on disk after it, where no walk can find them; restoring the " +
+            "file from a copy (a backup, the standby's journal) keeps them") && !verify.out.contains("cut short ("),
+            verify.toString());
+        final Tool repair = tool("repair", "-d", dir.toString(), "--truncate-after", "100");
+        assertEquals(1, repair.code, repair.toString());
+        assertTrue(repair.out.contains("refused: positions 151..300 were committed (the committed mark is 300), and " +
+            "the walk cannot read them: it stops at the document at byte " + damaged + " of " + file + ", whose " +
+            "length word runs past the file's end") && repair.out.contains("--force drops them for good") &&
+            !repair.out.contains("lost already"), repair.toString());
+    }
+
     /**
      * The probe's damage to an older cycle file of a journal of three: a document's header word zeroed (or left
      * as if being written), and the file's end-of-file marker lost. The walk stopped at the zeroed word, and
