@@ -107,9 +107,11 @@ public final class ExchangeCli implements Callable<Integer>
     static void checkWritable(final Path file, final String what)
     {
         final Path parent = file.getParent();
-        final String problem = Files.isDirectory(file) ? "it is a directory" :
-            parent != null && !Files.isDirectory(parent) ? "no such directory " + parent + " (create it first: mkdir -p " +
-                parent + ")" : null;
+        // Files.isDirectory("") answers for the working directory: an empty name is no file.
+        final String problem = file.toString().isEmpty() ? "the name is empty" : Files.isDirectory(file) ?
+            "it is a directory" : parent != null && Files.exists(parent) && !Files.isDirectory(parent) ? parent +
+            " is a file, not a directory" : parent != null && !Files.isDirectory(parent) ? "no such directory " + parent +
+            " (create it first: mkdir -p " + parent + ")" : null;
         if (problem != null)
         {
             throw new IllegalArgumentException("cannot write " + what + " " + file + ": " + problem);

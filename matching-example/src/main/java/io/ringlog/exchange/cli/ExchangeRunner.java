@@ -112,7 +112,8 @@ final class ExchangeRunner
         long lastLine,
         boolean stopped,
         Throwable halt,
-        long journaledPosition)
+        long journaledPosition,
+        long readNotApplied)
     {
         double commandsPerSecond()
         {
@@ -141,6 +142,13 @@ final class ExchangeRunner
         {
             throw new IllegalArgumentException("the journal directory " + settings.journalDir() + " is a file: name a " +
                 "new directory, or one that holds a journal");
+        }
+        if (!settings.inMemory() && settings.snapshotsDir() != null && Files.exists(settings.snapshotsDir()) &&
+            !Files.isDirectory(settings.snapshotsDir()))
+        {
+            // Before the journal is made: refused later, the run left a new journal directory behind.
+            throw new IllegalArgumentException("the snapshot directory " + settings.snapshotsDir() + " is a file: name " +
+                "a directory (one that does not exist is made)");
         }
         if (settings.events() != null)
         {
@@ -383,8 +391,11 @@ final class ExchangeRunner
         report.printSummary();
         final Throwable halt = engine.failure();
         final EngineMetrics metrics = engine.metrics();
+        // After a halt, the commands this run applied, not those it read: what was read past the halt is not applied.
+        final long applied = halt != null ? Math.max(0, metrics.lastAppliedPosition() - firstPosition + 1) :
+            read.commands();
         return new RunResult(
-            read.commands(),
+            applied,
             read.malformed(),
             stats.count(EventTypes.ORDER_ACCEPTED),
             stats.rejections(),
@@ -409,7 +420,8 @@ final class ExchangeRunner
             reader.stopped(),
             halt,
             halt != null && inMemoryJournal == null ? journalEnd(settings.journalDir(), journal.lastPosition()) :
-                journal.lastPosition());
+                journal.lastPosition(),
+            Math.max(0, read.commands() - applied));
     }
 
     /**
@@ -509,6 +521,11 @@ final class ExchangeRunner
             out.println("from-line: " + settings.fromLine());
         }
         out.println("commands: " + result.commands());
+        if (result.readNotApplied() > 0)
+        {
+            out.println("read-not-applied: " + result.readNotApplied() + " (read from the file before the halt, and " +
+                "not applied: the counts here are of the commands applied)");
+        }
         out.println("malformed: " + result.malformed());
         // A command is rejected with exactly one event, or accepted: these two add up to commands.
         out.println("accepted: " + (result.commands() - result.rejected()));

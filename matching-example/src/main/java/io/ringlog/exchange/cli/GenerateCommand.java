@@ -74,6 +74,12 @@ final class GenerateCommand implements Callable<Integer>
                 config.maxAssets() + " asset ids (a base for each symbol, and the quote), more than the " +
                 ExchangeStateMachine.MAX_ASSETS + " an exchange keeps: at most " + (ExchangeStateMachine.MAX_ASSETS - 1));
         }
+        if ("-".equals(output.toString()))
+        {
+            // It made a file named '-' in the working directory, where standard output was meant.
+            throw new CommandLine.ParameterException(spec.commandLine(), "-o - names a file called '-': generate writes " +
+                "a file (its summary goes to standard output), so give it a file name");
+        }
         ExchangeCli.checkWritable(output, "command file");
         // Before a byte is written: a count the disk cannot hold is refused, not found out when the disk is full.
         SpaceEstimate.of(this::config, commands).checkFits(output, false, "the command file",

@@ -34,6 +34,13 @@ final class ReplayOptions
             throw new CommandLine.ParameterException(spec.commandLine(), "--to " + to + " is not a position: positions " +
                 "start at 1, and 0 is the state before the first command");
         }
+        if (snapshots != null && !java.nio.file.Files.isDirectory(snapshots))
+        {
+            // A mistyped path would replay from position 1 without a word, as if the journal had no snapshots.
+            throw new CommandLine.ParameterException(spec.commandLine(), "--snapshots " + snapshots + " is not a " +
+                "directory: give the directory the journal's snapshots are in (without it: " +
+                journalDir.resolve("snapshots") + ")");
+        }
         return new ExchangeRunner.ReplaySettings(journalDir, snapshots != null ? snapshots : journalDir.resolve("snapshots"),
             !noSnapshot, to == null ? Long.MAX_VALUE : to, events, maxAssets);
     }

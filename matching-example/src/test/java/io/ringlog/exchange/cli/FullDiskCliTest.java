@@ -158,6 +158,12 @@ class FullDiskCliTest
             "journal"), run.toString());
         assertFalse(run.out().contains("state-hash:"), "the state at the halt is not the journal's\n" + run);
         final long applied = run.number("last-position");
+        // The counts are of the commands applied (the probe's said 16,679 commands and 16,677 accepted of 7,276 applied).
+        final long firstApplied = run.number("first-position");
+        assertEquals(applied - firstApplied + 1, run.number("commands"), run.toString());
+        assertEquals(run.number("commands"), run.number("accepted") + run.number("rejected"), run.toString());
+        assertTrue(run.value("read-not-applied").matches("[1-9][0-9]* \\(read from the file before the halt, and not " +
+            "applied: the counts here are of the commands applied\\)"), run.toString());
         final Matcher said = Pattern.compile("error: the exchange halted: .*\\. Commands up to position " + applied +
             " are journaled and applied, and their events are in " + Pattern.quote(events.toString()) + " \\((\\d+) " +
             "lines\\); the journal holds positions up to (\\d+), which a restart applies \\(their events, not shown, are " +

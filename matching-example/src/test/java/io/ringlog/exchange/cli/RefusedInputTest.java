@@ -228,6 +228,44 @@ class RefusedInputTest
         assertEquals("deposit acct=1 asset=0 amount=5\n", Files.readString(commands), "untouched");
     }
 
+    /**
+     * What the bad-input probe found: an output whose directory is a file was told to 'mkdir -p' the file, '-o -'
+     * made a file named '-', a run refused for a snapshot directory that is a file left a new journal behind, and a
+     * replay given a snapshot directory that does not exist replayed from position 1 without a word.
+     */
+    @Test
+    void shouldRefuseBadPathsInWordsBeforeMakingAnything() throws Exception
+    {
+        final Path commands = Files.writeString(dir.resolve("five.txt"), "deposit acct=1 asset=0 amount=5\n");
+        final Cli.Result underAFile = Cli.run("generate", "-n", "10", "-o", commands.resolve("x").toString());
+        assertEquals(1, underAFile.code(), underAFile.toString());
+        assertEquals("error: cannot write command file " + commands.resolve("x") + ": " + commands + " is a file, not " +
+            "a directory\n", underAFile.err());
+
+        final Cli.Result dash = Cli.run("generate", "-n", "10", "-o", "-");
+        assertEquals(2, dash.code(), dash.toString());
+        assertTrue(dash.err().startsWith("error: -o - names a file called '-': generate writes a file (its summary " +
+            "goes to standard output), so give it a file name\n"), dash.err());
+        assertFalse(Files.exists(Path.of("-")), "no file named '-' in the working directory");
+
+        final Path journal = dir.resolve("j");
+        final Cli.Result snapshotsFile = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(),
+            "--snapshots", commands.toString());
+        assertEquals(1, snapshotsFile.code(), snapshotsFile.toString());
+        assertEquals("error: the snapshot directory " + commands + " is a file: name a directory (one that does not " +
+            "exist is made)\n", snapshotsFile.err());
+        assertFalse(Files.exists(journal), "refused before the journal was made");
+
+        Cli.ok("run", "-i", commands.toString(), "-d", journal.toString());
+        final Cli.Result noSnapshots = Cli.run("replay", "-d", journal.toString(), "--snapshots",
+            dir.resolve("nonexistent").toString());
+        assertEquals(2, noSnapshots.code(), noSnapshots.toString());
+        assertTrue(noSnapshots.err().startsWith("error: --snapshots " + dir.resolve("nonexistent") + " is not a " +
+            "directory: give the directory the journal's snapshots are in (without it: " + journal.resolve("snapshots") +
+            ")\n"), noSnapshots.err());
+        assertEquals("", noSnapshots.out());
+    }
+
     @Test
     void shouldRefuseToGenerateAFileLargerThanTheDisk()
     {
