@@ -4,9 +4,7 @@ import io.ringlog.journal.tool.CliSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Spec;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -188,10 +186,10 @@ public final class ExchangeCli implements Callable<Integer>
         }
     }
 
-    /** A UTF-8 file writer with a 64 KiB buffer, replacing the file if it exists. */
+    /** A UTF-8 file writer that hands the file whole lines only ({@link WholeLinesWriter}), replacing the file if it exists. */
     static Writer newWriter(final Path file) throws IOException
     {
-        return new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8), 1 << 16);
+        return new WholeLinesWriter(file);
     }
 
     static String hex(final long hash)
