@@ -102,6 +102,25 @@ public final class LedgerDemo implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--commands " + commands + ": " + shortfall +
                 ", ask for fewer, or journal to disk with --journal DIR");
         }
+        if (journalDir != null && ChronicleJournal.isJournalDirectory(journalDir))
+        {
+            // Asked read-only first: a writable open rewrites Chronicle's table of a journal this demo then refuses.
+            long held;
+            try (ChronicleJournal existing = ChronicleJournal.open(new ChronicleJournal.Context().directory(journalDir)
+                .maxPayloadLength(64).readOnly(true)))
+            {
+                held = existing.lastPosition();
+            }
+            catch (final RuntimeException ex)
+            {
+                held = 0;   // the writable open below says what is wrong with it
+            }
+            if (held != 0)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--journal " + journalDir + " already " +
+                    "holds entries; name a new or empty directory");
+            }
+        }
         final Journal journal = journalDir == null ? new InMemoryJournal(64) :
             ChronicleJournal.open(new ChronicleJournal.Context().directory(journalDir).maxPayloadLength(64));
         if (journal.lastPosition() != 0)

@@ -591,8 +591,9 @@ final class ExchangeRunner
             out.println("stopped: by a signal " + (result.lastLine() == 0 ? "before the first line" : "after line " +
                 result.lastLine()) + " of " + settings.commands() + "; every command read up to it is journaled and " +
                 "applied, and none after it was read");
-            out.println("resume: run the same command with --from-line " + (result.lastLine() + 1) + " (from the " +
-                "file's start, its commands would be applied a second time)" + (settings.events() == null ? "" :
+            out.println("resume: run the same command with --from-line " + (result.lastLine() + 1) + (result.lastLine() ==
+                0 ? " (no line was read)" : " (from the file's start, its commands would be applied a second time)") +
+                (settings.events() == null ? "" :
                 ", and --events on another file: " + settings.events() + " holds this run's events and would be " +
                 "replaced (the new file's events follow this one's)"));
         }
