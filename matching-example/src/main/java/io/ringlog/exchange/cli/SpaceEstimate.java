@@ -30,6 +30,12 @@ record SpaceEstimate(double commandFileBytes, double journalBytes)
     static final int SAMPLE_FLOW = 10_000;
     /** Chronicle's document header and index entry, per command at most (batches share them). */
     private static final int CHRONICLE_BYTES_PER_ENTRY = 8;
+    /**
+     * What a journal takes whatever it holds: the space the journal keeps allocated ahead of its writer
+     * (1 MiB), Chronicle's first index arrays (about 256 KiB) and its table file (128 KiB), with room to spare.
+     * Without it, a demo of 5,000 commands passed the check on a 2 MiB disk and then halted on it.
+     */
+    private static final double JOURNAL_FIXED_BYTES = 2 << 20;
 
     /** Measures the workload {@code preset} with {@code seed} makes, for {@code commands} order-flow commands. */
     static SpaceEstimate of(final Preset preset, final long seed, final long commands) throws Exception
@@ -53,7 +59,7 @@ record SpaceEstimate(double commandFileBytes, double journalBytes)
         final int moreDigits = digits(setup + commands) - digits(setup + flow);
         final double text = counter.setupTextBytes + commands * (lineBytes + moreDigits);
         final double journal = (1.0 + setup + commands) * (CommandCodec.HEADER_LENGTH + CHRONICLE_BYTES_PER_ENTRY) +
-            counter.setupPayloadBytes + commands * payloadBytes;
+            counter.setupPayloadBytes + commands * payloadBytes + JOURNAL_FIXED_BYTES;
         return new SpaceEstimate(text, journal);
     }
 

@@ -124,6 +124,30 @@ class FullDiskCliTest
     }
 
     /**
+     * A demo whose journal fits the disk only by its entries: the bad-input probe's demo of 5,000 commands on a
+     * 2 MiB tmpfs passed the space check and halted a third of the way in, with advice to start again that a
+     * demo cannot take. The journal's fixed room (kept ahead of the writer, Chronicle's index) is now counted.
+     */
+    @Test
+    void shouldRefuseADemoWhoseJournalsFixedRoomDoesNotFit() throws Exception
+    {
+        final Path small = dir.resolve("small-demo");
+        final StringBuilder why = new StringBuilder();
+        final SmallFileSystem mounted = SmallFileSystem.mount(small, "2m", why);
+        assumeTrue(mounted != null, "cannot mount a tmpfs here: " + why);
+        final Cli.Result demo;
+        try (mounted)
+        {
+            demo = Cli.run("demo", "-n", "5000", "--keep", small.resolve("d").toString());
+            assertFalse(Files.exists(small.resolve("d")), "nothing was created");
+        }
+        assertEquals(1, demo.code(), demo.toString());
+        assertTrue(demo.err().startsWith("error: the demo needs about ") && demo.err().contains(" of journal) and only ") &&
+            demo.err().contains("ask for fewer --commands, or --keep a directory on a larger file system"), demo.toString());
+        assertNoClassName(demo);
+    }
+
+    /**
      * The journal's disk fills mid-run (the probe's 20 MB tmpfs): the run halted with one error line and no
      * summary, and the events of ~5,500 applied commands never reached the events file. Now the summary is
      * printed with a {@code halted:} line, the events file holds the events of every command applied before

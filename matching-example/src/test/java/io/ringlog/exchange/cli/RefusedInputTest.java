@@ -110,7 +110,8 @@ class RefusedInputTest
         final double ratio = estimate.commandFileBytes() / Files.size(file);
         assertTrue(ratio > 0.97 && ratio < 1.1, "estimated " + estimate.commandFileBytes() + " bytes, wrote " +
             Files.size(file));
-        final double perCommand = estimate.journalBytes() / 45_001;
+        // Past the 2 MiB a journal takes whatever it holds (room kept ahead of the writer, Chronicle's index).
+        final double perCommand = (estimate.journalBytes() - (2 << 20)) / 45_001;
         assertTrue(perCommand > 90 && perCommand < 110, "a journal entry is a 64-byte header and a payload: " + perCommand);
     }
 
