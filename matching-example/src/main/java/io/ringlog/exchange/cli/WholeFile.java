@@ -22,6 +22,8 @@ final class WholeFile implements AutoCloseable
     private final Path target;
     private final Path path;
     private final Thread cleanUp;
+    /** Set before the rename: a signal that finds no partial file after it finds the file whole. */
+    private volatile boolean renaming;
     private boolean done;
 
     private WholeFile(final Path target, final PrintWriter err, final String command)
@@ -40,6 +42,13 @@ final class WholeFile implements AutoCloseable
                 if (Files.deleteIfExists(path))
                 {
                     err.println(command + ": stopped by a signal; " + target + " was not written");
+                    err.flush();
+                }
+                else if (renaming)
+                {
+                    // The probe's Ctrl-C after the rename: exit 130, no summary, and not a word on the file.
+                    err.println(command + ": stopped by a signal after " + target + " was written whole; the rest " +
+                        "of the summary was not printed");
                     err.flush();
                 }
             }
@@ -67,6 +76,12 @@ final class WholeFile implements AutoCloseable
         return target.resolveSibling(target.getFileName() + "." + pid + ".partial");
     }
 
+    /** What runs on a signal (Ctrl-C, SIGTERM) while the file is open; null for a special file. For tests. */
+    Thread onSignal()
+    {
+        return cleanUp;
+    }
+
     /** Where to write. */
     Path path()
     {
@@ -78,6 +93,7 @@ final class WholeFile implements AutoCloseable
     {
         if (path != target)
         {
+            renaming = true;
             Files.move(path, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         done = true;
