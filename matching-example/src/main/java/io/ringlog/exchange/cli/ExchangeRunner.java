@@ -504,7 +504,8 @@ final class ExchangeRunner
         if (settings.maxAssets() != null && exchange.maxAssets() != settings.maxAssets())
         {
             throw new IllegalArgumentException("the journal in " + settings.journalDir() + " was written with " +
-                "max-assets " + exchange.maxAssets() + "; a run on it cannot use " + settings.maxAssets());
+                "max-assets " + exchange.maxAssets() + ", which it keeps: --max-assets " + settings.maxAssets() + " cannot be " +
+                "used on it");
         }
     }
 

@@ -157,7 +157,7 @@ record ExchangeSettings(int maxAssets)
         if (requested != null && requested != saved.maxAssets)
         {
             throw new IllegalArgumentException("the journal in " + journalDir + " was written with max-assets " +
-                saved.maxAssets + "; a run on it cannot use " + requested);
+                saved.maxAssets + ", which it keeps: --max-assets " + requested + " cannot be used on it");
         }
     }
 

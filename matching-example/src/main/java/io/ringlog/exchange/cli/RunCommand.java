@@ -108,6 +108,12 @@ final class RunCommand implements Callable<Integer>
         }
         final ExchangeRunner.RunSettings settings = settings(commands, journalDir, snapshots, events, engine, durability,
             Duration.ofMillis(syncIntervalMs), snapshotEvery, inMemory, fromLine, append);
+        if (durability != Durability.SYNC_INTERVAL && spec.commandLine().getParseResult().hasMatchedOption(
+            "--sync-interval-ms"))
+        {
+            spec.commandLine().getErr().println("note: --sync-interval-ms is for --durability SYNC_INTERVAL; with " +
+                durability + " it does nothing");
+        }
         if (snapshotEvery > 0 && snapshotEvery < FEW_POSITIONS)
         {
             spec.commandLine().getErr().println("note: --snapshot-every " + snapshotEvery + " writes the whole exchange " +

@@ -74,7 +74,8 @@ class ExchangeIntegrityTest
         final Cli.Result other = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--max-assets",
             "16", "--append");
         assertEquals(1, other.code());
-        assertTrue(other.err().contains("was written with max-assets 8; a run on it cannot use 16"), other.toString());
+        assertTrue(other.err().contains("was written with max-assets 8, which it keeps: --max-assets 16 cannot be " +
+            "used on it"), other.toString());
         final Cli.Result again = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString(), "--append");
         assertEquals(run.number("last-position") + 1, again.number("first-position"));
     }

@@ -267,6 +267,20 @@ class RefusedInputTest
         assertEquals("", noSnapshots.out());
     }
 
+    /** An option that does nothing with the others given is said, not passed over (the bad-input probe's). */
+    @Test
+    void shouldSayASyncIntervalDoesNothingWithoutSyncIntervalDurability() throws Exception
+    {
+        final Path commands = Files.writeString(dir.resolve("five.txt"), "deposit acct=1 asset=0 amount=5\n");
+        final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("j").toString(),
+            "--sync-interval-ms", "5");
+        assertTrue(run.err().contains("note: --sync-interval-ms is for --durability SYNC_INTERVAL; with MEMORY_MAPPED " +
+            "it does nothing\n"), run.toString());
+        final Cli.Result synced = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("s").toString(),
+            "--sync-interval-ms", "5", "--durability", "SYNC_INTERVAL");
+        assertFalse(synced.err().contains("note: --sync-interval-ms"), synced.toString());
+    }
+
     @Test
     void shouldRefuseToGenerateAFileLargerThanTheDisk()
     {
