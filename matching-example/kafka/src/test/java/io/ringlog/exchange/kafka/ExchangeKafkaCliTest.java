@@ -238,16 +238,11 @@ class ExchangeKafkaCliTest
     {
         final String prefix = TestBroker.uniqueName("renewed");
         final String topic = prefix + ".commands";
-        final String[] kafka = {"-b", broker.bootstrapServers(), "--commands-topic", topic,
-            "--dead-letter-topic", prefix + ".dead", "--events-prefix", prefix + ".events."};
+        final String[] kafka = topicsOf(broker, prefix);
         kafka(kafka, "topics", "--partitions", "1").ok();
-        final Path first = dir.resolve("first.txt");
-        final Path second = dir.resolve("second.txt");
-        try (Writer one = Files.newBufferedWriter(first); Writer two = Files.newBufferedWriter(second))
-        {
-            new WorkloadGenerator(Workloads.small(3, 300)).generate(new CommandTextWriter(one)::write);
-            new WorkloadGenerator(Workloads.small(5, 900)).generate(new CommandTextWriter(two)::write);
-        }
+        final Path[] files = twoFiles(dir, 3, 300, 5, 900);
+        final Path first = files[0];
+        final Path second = files[1];
         final long firstRecords = Long.parseLong(kafka(kafka, "feed", "-i", first.toString()).ok().value("records"));
         final String journal = dir.resolve("journal").toString();
         final Result fed = kafka(kafka, "engine", "-p", "0", "-d", journal, "--until-caught-up").ok();
@@ -255,17 +250,7 @@ class ExchangeKafkaCliTest
         final String oldId = topicId(broker, topic);
 
         // Deleted and made again under the same name, then fed anew: the new topic counts its offsets from 0.
-        try (Admin admin = Admin.create(broker.clientProperties()))
-        {
-            admin.deleteTopics(List.of(topic)).all().get();
-        }
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        Result made = kafka(kafka, "topics", "--partitions", "1");
-        while (!made.out().contains("topic: " + topic + " partitions=1 created") && System.nanoTime() < deadline)
-        {
-            made = kafka(kafka, "topics", "--partitions", "1");   // the broker may still be deleting the old one
-        }
-        assertTrue(made.out().contains("topic: " + topic + " partitions=1 created"), made.out() + made.err());
+        remake(broker, kafka, topic, 1);
         final long secondRecords = Long.parseLong(kafka(kafka, "feed", "-i", second.toString()).ok().value("records"));
         assertTrue(secondRecords > firstRecords, secondRecords + " > " + firstRecords);
         final String newId = topicId(broker, topic);
@@ -301,16 +286,11 @@ class ExchangeKafkaCliTest
     {
         final String prefix = TestBroker.uniqueName("events-renewed");
         final String events = prefix + ".events.p0";
-        final String[] kafka = {"-b", broker.bootstrapServers(), "--commands-topic", prefix + ".commands",
-            "--dead-letter-topic", prefix + ".dead", "--events-prefix", prefix + ".events."};
+        final String[] kafka = topicsOf(broker, prefix);
         kafka(kafka, "topics", "--partitions", "1").ok();
-        final Path first = dir.resolve("first.txt");
-        final Path second = dir.resolve("second.txt");
-        try (Writer one = Files.newBufferedWriter(first); Writer two = Files.newBufferedWriter(second))
-        {
-            new WorkloadGenerator(Workloads.small(7, 300)).generate(new CommandTextWriter(one)::write);
-            new WorkloadGenerator(Workloads.small(8, 300)).generate(new CommandTextWriter(two)::write);
-        }
+        final Path[] files = twoFiles(dir, 7, 300, 8, 300);
+        final Path first = files[0];
+        final Path second = files[1];
         kafka(kafka, "feed", "-i", first.toString()).ok();
         final String journal = dir.resolve("journal").toString();
         kafka(kafka, "engine", "-p", "0", "-d", journal, "--until-caught-up").ok();
@@ -325,7 +305,7 @@ class ExchangeKafkaCliTest
         try (EngineProcess running = EngineProcess.start(dir.resolve("engine.log"), engineArgs))
         {
             running.awaitOutput("running: true", Duration.ofSeconds(60));
-            remake(broker, kafka, events);
+            remake(broker, kafka, events, 3);
             kafka(kafka, "feed", "-i", second.toString()).ok();
             running.awaitWhileAlive(() -> eventLines(kafka) > 0, Duration.ofSeconds(60), "events in the new topic");
         }
@@ -340,7 +320,7 @@ class ExchangeKafkaCliTest
         assertFalse(refused.err().contains("Exception"), refused.err());
 
         // As it says: made again empty, with no engine running, the topic gets every event from the first.
-        remake(broker, kafka, events);
+        remake(broker, kafka, events, 3);
         kafka(kafka, "engine", "-p", "0", "-d", journal, "--until-caught-up").ok();
         final List<String> all = kafka(kafka, "tail", "--until-end").ok().out().lines().toList();
         assertTrue(all.size() > before && all.stream().anyMatch((line) -> line.startsWith("pos=2 ")),
@@ -353,16 +333,11 @@ class ExchangeKafkaCliTest
     {
         final String prefix = TestBroker.uniqueName("widened");
         final String topic = prefix + ".commands";
-        final String[] kafka = {"-b", broker.bootstrapServers(), "--commands-topic", topic,
-            "--dead-letter-topic", prefix + ".dead", "--events-prefix", prefix + ".events."};
+        final String[] kafka = topicsOf(broker, prefix);
         kafka(kafka, "topics", "--partitions", "2").ok();
-        final Path first = dir.resolve("first.txt");
-        final Path second = dir.resolve("second.txt");
-        try (Writer one = Files.newBufferedWriter(first); Writer two = Files.newBufferedWriter(second))
-        {
-            new WorkloadGenerator(Workloads.small(3, 200)).generate(new CommandTextWriter(one)::write);
-            new WorkloadGenerator(Workloads.small(4, 200)).generate(new CommandTextWriter(two)::write);
-        }
+        final Path[] files = twoFiles(dir, 3, 200, 4, 200);
+        final Path first = files[0];
+        final Path second = files[1];
         kafka(kafka, "feed", "-i", first.toString()).ok();
         final List<org.apache.kafka.common.TopicPartition> partitions = List.of(
             new org.apache.kafka.common.TopicPartition(topic, 0), new org.apache.kafka.common.TopicPartition(topic, 1),
@@ -384,14 +359,39 @@ class ExchangeKafkaCliTest
         assertEquals(before, broker.highWatermarks(partitions), "nothing sent");
     }
 
+    /** The options naming {@code prefix}'s topics, as 'topics' makes them. */
+    private static String[] topicsOf(final TestBroker broker, final String prefix)
+    {
+        return new String[]{"-b", broker.bootstrapServers(), "--commands-topic", prefix + ".commands",
+            "--dead-letter-topic", prefix + ".dead", "--events-prefix", prefix + ".events."};
+    }
+
+    /** Two command files of the small workload, for a first feed and a later one. */
+    private static Path[] twoFiles(final Path dir, final long firstSeed, final long firstCommands, final long secondSeed,
+        final long secondCommands) throws Exception
+    {
+        final Path first = dir.resolve("first.txt");
+        final Path second = dir.resolve("second.txt");
+        try (Writer one = Files.newBufferedWriter(first); Writer two = Files.newBufferedWriter(second))
+        {
+            new WorkloadGenerator(Workloads.small(firstSeed, firstCommands)).generate(new CommandTextWriter(one)::write);
+            new WorkloadGenerator(Workloads.small(secondSeed, secondCommands)).generate(new CommandTextWriter(two)::write);
+        }
+        return new Path[]{first, second};
+    }
+
     /** Event lines in the one events topic. */
     private static long eventLines(final String[] kafka)
     {
         return kafka(kafka, "tail", "--until-end").ok().out().lines().filter((line) -> line.startsWith("pos=")).count();
     }
 
-    /** Deletes {@code topic} and has 'kafka topics' make it again, once the broker has let go of the old one. */
-    private static void remake(final TestBroker broker, final String[] kafka, final String topic) throws Exception
+    /**
+     * Deletes {@code topic} and has 'kafka topics' make it again ({@code partitions} partitions, as 'topics' makes
+     * it), once the broker has let go of the old one.
+     */
+    private static void remake(final TestBroker broker, final String[] kafka, final String topic, final int partitions)
+        throws Exception
     {
         try (Admin admin = Admin.create(broker.clientProperties()))
         {
@@ -399,11 +399,12 @@ class ExchangeKafkaCliTest
         }
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         Result made = kafka(kafka, "topics", "--partitions", "1");
-        while (!made.out().contains("topic: " + topic + " partitions=3 created") && System.nanoTime() < deadline)
+        final String created = "topic: " + topic + " partitions=" + partitions + " created";
+        while (!made.out().contains(created) && System.nanoTime() < deadline)
         {
             made = kafka(kafka, "topics", "--partitions", "1");   // the broker may still be deleting the old one
         }
-        assertTrue(made.out().contains("topic: " + topic + " partitions=3 created"), made.out() + made.err());
+        assertTrue(made.out().contains(created), made.out() + made.err());
     }
 
     private static String topicId(final TestBroker broker, final String topic) throws Exception
