@@ -886,6 +886,9 @@ public final class JournalTool implements Callable<Integer>
                 if (!repair.changesAnything())
                 {
                     // Nothing this repair does; but a journal verify refuses is not one with nothing to repair.
+                    // Asked with the writer lock let go: held, verify takes the newest file for one a writer is
+                    // growing, and let Chronicle map a file cut short (a fault, named as damage to its index).
+                    repair.close();
                     final List<String> problems = problems(directory, snapshotDir);
                     if (!problems.isEmpty())
                     {

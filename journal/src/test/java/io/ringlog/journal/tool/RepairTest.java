@@ -486,6 +486,35 @@ class RepairTest
             nothing.toString());
     }
 
+    /**
+     * A file cut short, repaired without an option: the problem it names is verify's own, with the cut to make.
+     * The bad-input probe's repair said instead that Chronicle faulted reading a memory-mapped file and advised
+     * --rebuild: it asked verify while holding the writer lock, and verify took the file for one being written.
+     */
+    @Test
+    void shouldNameTheCutAsVerifyDoesWhenRepairingWithoutAnOption() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            for (long position = 1; position <= 300; position++)
+            {
+                journal.append(JournalTesting.command(position, 1, 1, position));
+                journal.commit();
+            }
+        }
+        final Path file = cycleFile(dir, 0);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.setLength(dataDocuments(file).get(200) + 30);
+        }
+        final Tool repair = tool("repair", "-d", dir.toString());
+        assertEquals(1, repair.code, repair.toString());
+        assertTrue(repair.out.contains("problem: journal position 201: cycle file " + file + " is cut short: it ends at " +
+            "byte ") && repair.out.contains("--truncate-after 200' drops what follows") && !repair.out.contains("--rebuild' ") &&
+            !repair.out.contains("fault"), repair.toString());
+    }
+
     /** An empty directory: said as verify says it, and left empty (a refused repair left its lock file there). */
     @Test
     void shouldLeaveAnEmptyDirectoryAsItWas() throws Exception
