@@ -163,6 +163,8 @@ final class ExchangeRunner
         }
         if (!settings.inMemory())
         {
+            // Another application's journal, or other settings: said first, not after advice to --append to it.
+            checkExchangeJournal(settings.journalDir(), settings.maxAssets());
             // Before the events file is replaced: a run that would apply commands twice, or skip some, is
             // refused with the line to resume from.
             String refused = null;
@@ -226,6 +228,37 @@ final class ExchangeRunner
     }
 
     /** The last position of the journal in {@code journalDir}, or 0 if there is none (or it cannot be read here). */
+    /**
+     * Refuses a journal that is not an exchange's, or was written with other max-assets, read-only (the bad-input
+     * probe's run into a ledger journal was told to add --append, and with it that the journal is not an
+     * exchange's). A journal that cannot be read is left to the run's own open, which says why.
+     */
+    private static void checkExchangeJournal(final Path journalDir, final Integer maxAssets) throws IOException
+    {
+        if (journalDir == null || !Files.isDirectory(journalDir) || !ChronicleJournal.isJournalDirectory(journalDir))
+        {
+            return;
+        }
+        final ChronicleJournal journal;
+        try
+        {
+            journal = ChronicleJournal.open(new ChronicleJournal.Context().directory(journalDir)
+                .maxPayloadLength(MAX_PAYLOAD).readOnly(true));
+        }
+        catch (final RuntimeException ex)
+        {
+            return;
+        }
+        try (journal)
+        {
+            ExchangeSettings.forJournal(journal, journalDir, maxAssets);
+        }
+        catch (final JournalException ex)
+        {
+            // Damaged: the run's own open says so, and how to mend it.
+        }
+    }
+
     private static long journaledPosition(final Path journalDir)
     {
         if (journalDir == null || !Files.isDirectory(journalDir) || !ChronicleJournal.isJournalDirectory(journalDir))

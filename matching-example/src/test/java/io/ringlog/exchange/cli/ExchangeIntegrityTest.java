@@ -130,7 +130,9 @@ class ExchangeIntegrityTest
         }
         for (final String[] command : List.of(new String[]{"replay", "-d", ledger.toString()},
             new String[]{"replay", "-d", ledger.toString(), "--max-assets", "64"},
-            new String[]{"run", "-i", commands.toString(), "-d", ledger.toString(), "--append", "--max-assets", "64"}))
+            new String[]{"run", "-i", commands.toString(), "-d", ledger.toString(), "--append", "--max-assets", "64"},
+            // Without --append it was told to add --append, and with it, that the journal is not an exchange's.
+            new String[]{"run", "-i", commands.toString(), "-d", ledger.toString()}))
         {
             final Cli.Result refused = Cli.run(command);
             assertEquals(1, refused.code(), refused.toString());
