@@ -602,7 +602,6 @@ final class CycleFileScan
         }
     }
 
-    /** Whether the walk found the file damaged: cut inside a document, or shorter than its chain. */
     /**
      * Whether the data document the walk stopped in ({@link End#CUT}) runs past the file's end by its length
      * word only: the file ends in at least a page of zeros, where a file cut short inside a document of entries
@@ -615,6 +614,7 @@ final class CycleFileScan
         return state == End.CUT && (header & META_DATA) == 0 && dataEnd >= 0 && length - dataEnd >= 4096;
     }
 
+    /** Whether the walk found the file damaged: cut inside a document, or shorter than its chain. */
     boolean cut()
     {
         return state == End.CUT || state == End.SHORT;
