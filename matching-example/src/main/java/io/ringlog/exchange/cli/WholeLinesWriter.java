@@ -11,10 +11,11 @@ import java.nio.file.StandardOpenOption;
 /**
  * A UTF-8 file writer that hands the file whole lines only: what it holds goes to the file, up to its last
  * line end, in one write per {@link #flush()} (and whenever it holds more than {@value #LIMIT} characters).
- * A process killed at any moment leaves a file that ends with a whole line: a buffered writer handed its
- * buffer over whenever it filled, mid-line, and a killed run's events file could end in {@code oid=439} where
- * the event said {@code oid=43960}, a number that reads as another one. {@link #close()} writes the rest,
- * whole line or not.
+ * A buffered writer handed its buffer over whenever it filled, mid-line, so a process killed between two of
+ * its writes left a file ending in {@code oid=439} where the event said {@code oid=43960}, a number that
+ * reads as another one. Now only a kill during a write can cut a line (the kernel can stop a write to a
+ * file between pages); a reader of a killed process's file still takes a last line without its line end as
+ * cut. {@link #close()} writes the rest, whole line or not.
  */
 final class WholeLinesWriter extends Writer
 {

@@ -106,8 +106,14 @@ class KilledRunTest
         {
             assertEquals(replayed.get(i), parts[i], "event line " + (i + 1) + ", " + context);
         }
-        // Whole lines only: a cut last line can end in a number that reads as another (oid=439 of oid=43960).
-        assertEquals("", parts[whole], "the file ends with a whole line, " + context);
+        // A kill in the middle of the writer's one write per flush can still cut it: the kernel stops a write to a
+        // file between pages. What is left of the last line must begin the line it was.
+        final String partial = parts[whole];
+        if (!partial.isEmpty())
+        {
+            assertTrue(whole < replayed.size() && replayed.get(whole).startsWith(partial),
+                "the partial last line '" + partial + "' begins replayed line " + (whole + 1) + ", " + context);
+        }
         return whole;
     }
 

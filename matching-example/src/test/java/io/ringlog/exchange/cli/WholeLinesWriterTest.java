@@ -12,9 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What a process killed mid-write leaves of a file {@link ExchangeCli#newWriter} writes: whole lines only.
- * The events file of a run the bad-input probe killed ended in {@code pos=279967 reduced oid=439}, where the
- * event was {@code oid=43960}: the buffered writer handed the file its buffer whenever it filled, mid-line.
+ * What a process killed between two writes leaves of a file {@link ExchangeCli#newWriter} writes: whole lines
+ * only. The events file of a run the bad-input probe killed ended in {@code pos=279967 reduced oid=439}, where
+ * the event was {@code oid=43960}: the buffered writer handed the file its buffer whenever it filled, mid-line.
  */
 class WholeLinesWriterTest
 {
