@@ -81,6 +81,11 @@ final class Channels implements AutoCloseable
             .publicationConnectionTimeoutNs(TimeUnit.SECONDS.toNanos(2))
             .warnIfDirectoryExists(false);
         ctx.driverCustomizer().accept(driverContext);
+        final String notOurs = ReplicationContext.aeronDirectoryRefusal(ctx.aeronDirectory());
+        if (notOurs != null)
+        {
+            throw new ReplicationException(ctx.name() + ": " + notOurs);
+        }
         final ProcessFileLock driverLock = lockDriverDirectory(ctx);
         final MediaDriver driver;
         try

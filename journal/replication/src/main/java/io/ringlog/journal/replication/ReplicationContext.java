@@ -119,6 +119,42 @@ public final class ReplicationContext
     }
 
     /**
+     * Why {@code aeronDirectory} cannot be this node's media driver directory, or null if it can: the driver
+     * deletes its directory as it starts and as it stops, so a path that names a file, or a directory holding
+     * files that are not a media driver's (no {@code cnc.dat}), is refused instead of deleted with what it holds.
+     * A path that does not exist, an empty directory, or an earlier driver's directory are taken.
+     */
+    public static String aeronDirectoryRefusal(final Path aeronDirectory)
+    {
+        if (aeronDirectory == null || !java.nio.file.Files.exists(aeronDirectory))
+        {
+            return null;
+        }
+        final String deleted = ": a media driver deletes its directory as it starts and as it stops, so it would " +
+            "delete " + (java.nio.file.Files.isDirectory(aeronDirectory) ? "them" : "it") + ". Give a path of the " +
+            "node's own (one that does not exist is made; Aeron's usual place is /dev/shm/NAME)";
+        if (!java.nio.file.Files.isDirectory(aeronDirectory))
+        {
+            return "the Aeron directory " + aeronDirectory + " is a file" + deleted;
+        }
+        try (java.util.stream.Stream<Path> listing = java.nio.file.Files.list(aeronDirectory))
+        {
+            final java.util.List<String> names = listing.map((file) -> file.getFileName().toString()).sorted().toList();
+            if (names.isEmpty() || names.contains("cnc.dat"))
+            {
+                return null;
+            }
+            return "the Aeron directory " + aeronDirectory + " holds files that are not a media driver's (" +
+                String.join(", ", names.subList(0, Math.min(3, names.size()))) + (names.size() > 3 ? ", ..." : "") +
+                ")" + deleted;
+        }
+        catch (final java.io.IOException ex)
+        {
+            return "the Aeron directory " + aeronDirectory + " cannot be listed (" + ex.getMessage() + ")";
+        }
+    }
+
+    /**
      * Why this node could not listen on its local endpoint now, in the words its start would use, or null if
      * it can: a UDP socket is bound there and let go at once. For a launcher that would otherwise create
      * files (a node directory) before the streams open and find the port taken. Another process may still

@@ -234,6 +234,12 @@ public final class ReplicaCli implements Callable<Integer>
             }
             checkEndpoints();
             checkNotAJournal(dir);
+            // Before anything is made: the media driver deletes its directory, with whatever a mistyped path held.
+            final String aeronRefusal = ReplicationContext.aeronDirectoryRefusal(aeronDir);
+            if (aeronRefusal != null)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--aeron-dir: " + aeronRefusal);
+            }
             if (events != null)
             {
                 final NodeDirectory node = new NodeDirectory(dir);

@@ -101,6 +101,33 @@ class ReplicaCliTest
         assertEquals("kept", Files.readString(meta), "untouched");
     }
 
+    /**
+     * An --aeron-dir that names a file, or a directory of someone else's files: the media driver deletes its
+     * directory as it starts and stops, and the bad-input probe's node deleted both, with what they held.
+     */
+    @Test
+    void shouldRefuseAnAeronDirectoryThatHoldsOtherFilesAndDeleteNothing() throws Exception
+    {
+        final Path victims = Files.createDirectories(dir.resolve("victims"));
+        final Path data = Files.writeString(victims.resolve("mydata.txt"), "keep");
+        final Path file = Files.writeString(dir.resolve("victim"), "precious");
+        for (final Path aeron : List.of(victims, file))
+        {
+            final Path node = dir.resolve("node-" + aeron.getFileName());
+            final Said said = replica("node", "--role", "primary", "--dir", node.toString(), "--listen",
+                "127.0.0.1:20105", "--peer", "127.0.0.1:20106", "--aeron-dir", aeron.toString());
+            assertEquals(2, said.code, said.err);
+            assertTrue(said.err.startsWith("error: --aeron-dir: the Aeron directory " + aeron + (aeron == file ?
+                " is a file" : " holds files that are not a media driver's (mydata.txt)") + ": a media driver deletes " +
+                "its directory as it starts and as it stops"), said.err);
+            assertNoStackTrace(said);
+            assertFalse(Files.exists(node), "nothing made");
+            assertFalse(Files.exists(aeron.resolveSibling(aeron.getFileName() + ".lock")), "no lock beside it");
+        }
+        assertEquals("keep", Files.readString(data));
+        assertEquals("precious", Files.readString(file));
+    }
+
     /** The directory of an 'exchange run' journal: a node would start a new, empty exchange beside it. */
     @Test
     void shouldRefuseAJournalDirectoryAsANodeDirectory() throws Exception
