@@ -102,7 +102,7 @@ public final class ExchangeCli implements Callable<Integer>
      * Refuses a file to write that is a directory, or whose directory does not exist (it is not created:
      * a mistyped path must not leave directories behind), before anything is created.
      */
-    static void checkWritable(final Path file, final String what)
+    public static void checkWritable(final Path file, final String what)
     {
         final Path parent = file.getParent();
         // Files.isDirectory("") answers for the working directory: an empty name is no file.

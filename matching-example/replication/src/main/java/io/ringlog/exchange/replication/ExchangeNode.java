@@ -149,11 +149,23 @@ final class ExchangeNode
             }
         }, name + "-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        final Writer eventsFile = settings.events() != null ? openEvents(settings.events(), (line) ->
+        final Writer eventsFile;
+        try
         {
-            err.println(name + ": " + line);
-            err.flush();
-        }) : null;
+            eventsFile = settings.events() != null ? openEvents(settings.events(), (line) ->
+            {
+                err.println(name + ": " + line);
+                err.flush();
+            }) : null;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // Let go at once: the stop hook waited out its drain timeout for a node that never ran (71 s).
+            err.println(name + ": cannot open the events file " + settings.events() + ": " + message(ex));
+            owner.close();
+            stopped.countDown();
+            return FAILED;
+        }
         int ended = FAILED;
         try
         {

@@ -245,6 +245,8 @@ public final class ReplicaCli implements Callable<Integer>
                 final NodeDirectory node = new NodeDirectory(dir);
                 try
                 {
+                    // A directory, or a path under a file: refused before the node's directory is made.
+                    ExchangeCli.checkWritable(events, "--events file");
                     ExchangeCli.checkNotOverwriting(events, "events file", null, node.journal(), node.snapshots(),
                         node.replication(), node.aeron(), node.inbox(), node.control(),
                         node.root().resolve(NodeOwner.LOCK_FILE), node.root().resolve(NodeOwner.PID_FILE),
@@ -551,6 +553,12 @@ public final class ReplicaCli implements Callable<Integer>
         @Override
         public Integer call() throws Exception
         {
+            if (timeoutSeconds <= 0)
+            {
+                // Asked anyway, the node promoted while the command said it had no answer.
+                throw new CommandLine.ParameterException(spec.commandLine(), "--timeout-s must be positive: " +
+                    timeoutSeconds);
+            }
             final NodeDirectory node = new NodeDirectory(dir);
             final NodeOwner.Running running = NodeOwner.await(node, STARTING, Duration.ofSeconds(timeoutSeconds));
             final Properties request = new Properties();

@@ -128,6 +128,29 @@ class ReplicaCliTest
         assertEquals("precious", Files.readString(file));
     }
 
+    /**
+     * An --events path that is a directory, and a --timeout-s of promote that is not positive: the bad-input probe's
+     * node hung 71 s and exited 1, leaving its lock files, and its promote said "no answer" and promoted all the same.
+     */
+    @Test
+    void shouldRefuseAnEventsDirectoryAndAPromoteTimeoutThatIsNotPositiveAtOnce() throws Exception
+    {
+        final Path node = dir.resolve("node-events");
+        final long started = System.nanoTime();
+        final Said said = replica("node", "--role", "primary", "--dir", node.toString(), "--listen", "127.0.0.1:20107",
+            "--peer", "127.0.0.1:20108", "--events", dir.toString());
+        assertEquals(2, said.code, said.err);
+        assertTrue(said.err.startsWith("error: cannot write --events file " + dir + ": it is a directory"), said.err);
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(10), "at once");
+        assertFalse(Files.exists(node), "nothing made");
+        for (final String timeout : List.of("0", "-1"))
+        {
+            final Said promote = replica("promote", "--dir", node.toString(), "--timeout-s", timeout);
+            assertEquals(2, promote.code, promote.err);
+            assertTrue(promote.err.startsWith("error: --timeout-s must be positive: " + timeout), promote.err);
+        }
+    }
+
     /** The directory of an 'exchange run' journal: a node would start a new, empty exchange beside it. */
     @Test
     void shouldRefuseAJournalDirectoryAsANodeDirectory() throws Exception
