@@ -96,6 +96,9 @@ public final class LatencyHarness implements Callable<Integer>
     @Option(names = "--warmup", description = "warm-up seconds at the same rate, not recorded (default: ${DEFAULT-VALUE})")
     long warmupSeconds = 5;
 
+    /** The most exchange commands a run generates up front: its buffer failed at some 89 million. */
+    static final long MOST_EXCHANGE_COMMANDS = 80_000_000;
+
     @Option(names = "--topology", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     Topology topology = Topology.COMPACT;
 
@@ -168,13 +171,15 @@ public final class LatencyHarness implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--workload-file is a stream of exchange " +
                 "commands, for --workload EXCHANGE, not --workload " + workload);
         }
+        // The exchange's stream is generated up front, into one buffer of at most 2 GiB (some 24 bytes a command).
+        final long total = OptionChecks.commandsAtRate(spec, rate, seconds, warmupSeconds,
+            workload == Workload.EXCHANGE ? MOST_EXCHANGE_COMMANDS : Long.MAX_VALUE);
         // Fail now, not after the measured run, when the results could not be written.
         OutputPaths.checkDirectory("--out", out);
         if (json != null)
         {
             OutputPaths.checkFile("--json", json);
         }
-        final long total = Math.multiplyExact(rate, seconds + warmupSeconds);
         final Sender sender = workload == Workload.EXCHANGE ? exchangeSender(total) : new CounterSender();
         recorder = new LatencyRecorder(Long.MAX_VALUE);
         final PrintWriter err = spec.commandLine().getErr();

@@ -40,6 +40,32 @@ public final class OptionChecks
         }
     }
 
+    /**
+     * The commands a fixed-rate run sends, {@code rate} × ({@code seconds} + {@code warmup}); refused where that
+     * does not fit in a long (a run of --seconds 2^63 - 1 reported 0 commands as kept up, exit 0; --rate 2^63 - 1
+     * said only "long overflow") or in {@code most}, the most the run can hold.
+     */
+    public static long commandsAtRate(final CommandSpec spec, final long rate, final long seconds, final long warmup,
+        final long most)
+    {
+        final long total;
+        try
+        {
+            total = Math.multiplyExact(rate, Math.addExact(seconds, warmup));
+        }
+        catch (final ArithmeticException ex)
+        {
+            throw refused(spec, "--rate " + rate + " for --seconds " + seconds + " and --warmup " + warmup + " is more " +
+                "commands than a run can count: lower --rate or --seconds");
+        }
+        if (total > most)
+        {
+            throw refused(spec, "--rate " + rate + " for --seconds " + seconds + " and --warmup " + warmup + " is " + total +
+                " commands, more than the " + most + " this run can hold: lower --rate or --seconds");
+        }
+        return total;
+    }
+
     /** A usage error with {@code message}: exit 2, with the line saying where help is. */
     public static CommandLine.ParameterException refused(final CommandSpec spec, final String message)
     {

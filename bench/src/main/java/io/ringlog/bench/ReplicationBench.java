@@ -140,6 +140,7 @@ public final class ReplicationBench implements Callable<Integer>
         OptionChecks.positive(spec, "--seconds", seconds);
         OptionChecks.notNegative(spec, "--warmup", warmupSeconds);
         OptionChecks.positive(spec, "--rounds", rounds);
+        OptionChecks.commandsAtRate(spec, rate, seconds, warmupSeconds, Long.MAX_VALUE);
         // Fail now, not after the measured rounds, when the results could not be written.
         OutputPaths.checkDirectory("--out", out);
         if (json != null)

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -178,6 +179,27 @@ class LatencyHarnessTest
         assertNull(run.harness.recorder());
     }
 
+    /**
+     * A run too long to count, or too many exchange commands to generate: refused before anything is made. The
+     * bad-input probe's --seconds 2^63 - 1 reported 0 commands, all kept up, exit 0; its exchange run at 100M/s
+     * ran a minute, reached 5.5 GB and failed on a buffer index.
+     */
+    @Test
+    void shouldRefuseARunItCannotCountOrHoldBeforeMakingAnything(@TempDir final Path dir)
+    {
+        final Path out = dir.resolve("new");
+        final Run forever = run("--seconds", Long.toString(Long.MAX_VALUE), "--warmup", "1", "--out", out.toString());
+        assertEquals(2, forever.exit, forever.err);
+        assertTrue(forever.err.startsWith("error: --rate 1000 for --seconds " + Long.MAX_VALUE + " and --warmup 1 is " +
+            "more commands than a run can count: lower --rate or --seconds"), forever.err);
+        final Run exchange = run("--rate", "100000000", "--workload", "exchange", "--out", out.toString());
+        assertEquals(2, exchange.exit, exchange.err);
+        assertTrue(exchange.err.startsWith("error: --rate 100000000 for --seconds 1 and --warmup 0 is 100000000 " +
+            "commands, more than the 80000000 this run can hold"), exchange.err);
+        assertFalse(java.nio.file.Files.exists(out), "no --out made");
+        assertNull(exchange.harness.recorder());
+    }
+
     /** Runs the harness as its main method would (one error line, exit 1 or 2), a short run by default. */
     private static Run run(final String... options)
     {
@@ -186,8 +208,15 @@ class LatencyHarnessTest
         final LatencyHarness harness = new LatencyHarness().console(new PrintStream(out, true, StandardCharsets.UTF_8));
         final CommandLine commandLine = CliSupport.configure(LatencyHarness.commandLine(harness),
             new PrintWriter(out, true, StandardCharsets.UTF_8), new PrintWriter(err, true, StandardCharsets.UTF_8));
-        final List<String> args = new ArrayList<>(List.of("--rate", "1000", "--seconds", "1", "--warmup", "0"));
-        args.addAll(List.of(options));
+        final List<String> args = new ArrayList<>(List.of(options));
+        // A short run by default; an option given replaces its default (picocli takes each once).
+        for (final String[] fallback : new String[][]{{"--rate", "1000"}, {"--seconds", "1"}, {"--warmup", "0"}})
+        {
+            if (!args.contains(fallback[0]))
+            {
+                args.addAll(List.of(fallback));
+            }
+        }
         final int exit = commandLine.execute(args.toArray(new String[0]));
         return new Run(harness, exit, err.toString(StandardCharsets.UTF_8));
     }
