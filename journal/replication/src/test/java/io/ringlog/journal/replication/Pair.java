@@ -21,8 +21,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -41,7 +39,8 @@ final class Pair
     final Path root;
     final int portA;
     final int portB;
-    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    /** Copied on write: tests stream it while the nodes' threads add to it (a synchronized list's stream threw). */
+    final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Pair(final Path root)
     {

@@ -95,10 +95,7 @@ class ReplicationTest
 
     private static long said(final Pair pair, final String start)
     {
-        synchronized (pair.events)
-        {
-            return pair.events.stream().filter((e) -> e.startsWith(start) && e.contains(" was started ")).count();
-        }
+        return pair.events.stream().filter((e) -> e.startsWith(start) && e.contains(" was started ")).count();
     }
 
     /**
