@@ -5,7 +5,6 @@ import io.ringlog.core.Engine;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -108,18 +107,8 @@ public final class KafkaSource implements Agent, AutoCloseable
     public static String topicId(final Context ctx)
     {
         ctx.conclude();
-        final Map<String, Object> config = new HashMap<>();
-        for (final Map.Entry<String, Object> property : ctx.consumerProperties().entrySet())
-        {
-            if (AdminClientConfig.configNames().contains(property.getKey()))
-            {
-                config.put(property.getKey(), property.getValue());
-            }
-        }
         final int timeoutMs = (int)Math.min(Integer.MAX_VALUE, ctx.startupTimeout().toMillis());
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-        try (Admin admin = Admin.create(config))
+        try (Admin admin = UndecidedTransactions.admin(ctx.consumerProperties(), ctx.startupTimeout()))
         {
             final TopicDescription description = admin.describeTopics(List.of(ctx.topic())).allTopicNames()
                 .get(timeoutMs, TimeUnit.MILLISECONDS).get(ctx.topic());

@@ -166,6 +166,12 @@ final class UndecidedTransactions
     /** An Admin client with {@code properties}' connection settings, each question answered within {@link #ASK}. */
     private static Admin admin(final Map<String, Object> properties)
     {
+        return admin(properties, ASK);
+    }
+
+    /** An Admin client with {@code properties}' connection settings (the clients' others left out), asking within {@code ask}. */
+    static Admin admin(final Map<String, Object> properties, final java.time.Duration ask)
+    {
         final Map<String, Object> config = new HashMap<>();
         for (final Map.Entry<String, Object> property : properties.entrySet())
         {
@@ -174,8 +180,9 @@ final class UndecidedTransactions
                 config.put(property.getKey(), property.getValue());
             }
         }
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int)ASK.toMillis());
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)ASK.toMillis());
+        final int askMs = (int)Math.min(Integer.MAX_VALUE, ask.toMillis());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, askMs);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, askMs);
         return Admin.create(config);
     }
 

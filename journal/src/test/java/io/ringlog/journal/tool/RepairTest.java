@@ -149,15 +149,7 @@ class RepairTest
     @Test
     void shouldRebuildACycleFileWhoseChronicleIndexIsDamaged() throws Exception
     {
-        final Path dir = root.resolve("journal");
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
-        {
-            for (long position = 1; position <= 3_000; position++)
-            {
-                journal.append(JournalTesting.command(position, 1, 1, position));
-                journal.commit();
-            }
-        }
+        final Path dir = journalOfOneDocumentEach(3_000);
         final Path file = cycleFile(dir, 0);
         final long index = JournalTesting.chronicleIndexValues(file);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
@@ -453,15 +445,7 @@ class RepairTest
     @Test
     void shouldNotSayNothingToRepairOfAJournalVerifyRefuses() throws Exception
     {
-        final Path dir = root.resolve("journal");
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
-        {
-            for (long position = 1; position <= 100; position++)
-            {
-                journal.append(JournalTesting.command(position, 1, 1, position));
-                journal.commit();
-            }
-        }
+        final Path dir = journalOfOneDocumentEach(100);
         // The newest entry's payload: its checksum fails.
         final Path file = cycleFile(dir, 0);
         final List<Long> documents = dataDocuments(file);
@@ -494,15 +478,7 @@ class RepairTest
     @Test
     void shouldNameTheCutAsVerifyDoesWhenRepairingWithoutAnOption() throws Exception
     {
-        final Path dir = root.resolve("journal");
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
-        {
-            for (long position = 1; position <= 300; position++)
-            {
-                journal.append(JournalTesting.command(position, 1, 1, position));
-                journal.commit();
-            }
-        }
+        final Path dir = journalOfOneDocumentEach(300);
         final Path file = cycleFile(dir, 0);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
         {
@@ -540,15 +516,7 @@ class RepairTest
     @Test
     void shouldNotCallEntriesPastADamagedLengthWordLost() throws Exception
     {
-        final Path dir = root.resolve("journal");
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
-        {
-            for (long position = 1; position <= 300; position++)
-            {
-                journal.append(JournalTesting.command(position, 1, 1, position));
-                journal.commit();
-            }
-        }
+        final Path dir = journalOfOneDocumentEach(300);
         final Path file = cycleFile(dir, 0);
         final long damaged = dataDocuments(file).get(150);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
@@ -691,6 +659,21 @@ class RepairTest
                 }
             }
         }
+    }
+
+    /** A journal in {@code root/journal} of positions 1..{@code last}, each committed on its own (one document each). */
+    private Path journalOfOneDocumentEach(final long last)
+    {
+        final Path dir = root.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            for (long position = 1; position <= last; position++)
+            {
+                journal.append(JournalTesting.command(position, 1, 1, position));
+                journal.commit();
+            }
+        }
+        return dir;
     }
 
     /** The journal reads positions 1..{@code last} in order, each the entry written there. */
