@@ -92,7 +92,7 @@ public final class InMemoryJournal implements Journal
         final long index = position - 1;
         final UnsafeBuffer slab = slabFor(index);
         final int offset = (int)(index % ENTRIES_PER_SLAB) * recordLength;
-        final int length = CommandCodec.encode(command, slab, offset + 4, appendCrc);
+        final int length = CommandCodec.encodeCompact(command, slab, offset + 4, appendCrc);
         slab.putInt(offset, length);
         appendedPosition = position;
     }

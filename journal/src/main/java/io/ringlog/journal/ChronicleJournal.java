@@ -425,7 +425,7 @@ public final class ChronicleJournal implements Journal
      */
     public String missingMetadata()
     {
-        if (metadata != null || newestFormat != 2)
+        if (metadata != null || newestFormat < 2)
         {
             return null;
         }
@@ -463,7 +463,7 @@ public final class ChronicleJournal implements Journal
             {
                 continue;
             }
-            if (scan.firstLength < CommandCodec.HEADER_LENGTH || scan.firstLength > 64 << 20)
+            if (scan.firstLength < CommandCodec.MIN_ENTRY_LENGTH || scan.firstLength > 64 << 20)
             {
                 return null;
             }
@@ -472,13 +472,12 @@ public final class ChronicleJournal implements Journal
                 final byte[] bytes = new byte[scan.firstLength];
                 CycleFileScan.read(scan.file, scan.firstOffset, bytes, bytes.length);
                 final UnsafeBuffer entry = new UnsafeBuffer(bytes);
-                if (entry.getInt(CommandCodec.MAGIC_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN) != CommandCodec.MAGIC)
+                if (CommandCodec.format(entry, 0) < 2)
                 {
                     return null;
                 }
                 CommandCodec.check(entry, 0, bytes.length, new Crc32c());
-                return new long[] {CommandCodec.position(entry, 0),
-                    entry.getInt(CommandCodec.CHECKSUM_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL};
+                return new long[] {CommandCodec.position(entry, 0), CommandCodec.storedChecksum(entry, 0) & 0xFFFF_FFFFL};
             }
             catch (final IOException | CorruptEntryException ex)
             {
@@ -1382,12 +1381,12 @@ public final class ChronicleJournal implements Journal
             throw new JournalException(position, "payload of " + command.payloadLength() + " bytes exceeds the " +
                 "journal's maxPayloadLength " + ctx.maxPayloadLength() + " (set it to the engine's)");
         }
-        final int length = CommandCodec.encode(command, scratch, 0, crc);
+        final int length = CommandCodec.encodeCompact(command, scratch, 0, crc);
         if (anchorWanted)
         {
             anchorWanted = false;
             anchorPosition = position;
-            anchorChecksum = scratch.getInt(CommandCodec.CHECKSUM_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
+            anchorChecksum = CommandCodec.storedChecksum(scratch, 0);
         }
         if (batchClock != null && appendedPosition == lastPosition)
         {
@@ -1689,6 +1688,16 @@ public final class ChronicleJournal implements Journal
             }
         }
         return false;
+    }
+
+    /**
+     * Bytes the entry {@code reader} (one of this journal's) read last takes in the journal, in the format it
+     * was written in; for another reader, what the command would take if written now.
+     */
+    public static int storedLength(final JournalReader reader, final Command entry)
+    {
+        return reader instanceof ChronicleJournalReader ? ((ChronicleJournalReader)reader).lastLength() :
+            CommandCodec.compactLength(entry);
     }
 
     @Override

@@ -33,6 +33,7 @@ final class ChronicleJournalReader implements JournalReader
     private boolean seeking;
     private int documentLength;
     private int at;
+    private int lastLength;
     /** Position of the last entry read or stepped over; before the first, the one before the landing document. */
     private long decoded;
 
@@ -99,6 +100,7 @@ final class ChronicleJournalReader implements JournalReader
                 final int length = CommandCodec.entryLength(document, at, documentLength - at);
                 CommandCodec.decode(document, at, length, into, crc);
                 at += length;
+                lastLength = length;
             }
             catch (final CorruptEntryException ex)
             {
@@ -116,6 +118,12 @@ final class ChronicleJournalReader implements JournalReader
             expected++;
             return true;
         }
+    }
+
+    /** Bytes the entry last read takes in the journal, in the format it was written in. */
+    int lastLength()
+    {
+        return lastLength;
     }
 
     /**

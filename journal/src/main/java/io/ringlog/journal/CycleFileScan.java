@@ -261,7 +261,7 @@ final class CycleFileScan
                     continue;
                 }
             }
-            if ((word & META_DATA) != 0 && offset >= from && documentLength >= CommandCodec.LEGACY_HEADER_LENGTH &&
+            if ((word & META_DATA) != 0 && offset >= from && documentLength >= CommandCodec.MIN_ENTRY_LENGTH &&
                 offset + 4 + documentLength <= length && (reader.intAt(offset + 4) & 0xFF) != CycleHeader.EVENT_NAME &&
                 splitsExactly(reader, offset + 4, documentLength))
             {
@@ -400,22 +400,37 @@ final class CycleFileScan
         return next + 4 <= length && reader.intAt(next) != 0 && documentAt(reader, next);
     }
 
-    /** The length of an entry starting at {@code at} by its header, or -1 where no entry's header is there. */
-    private int entryLength(final Reader reader, final long at, final long limit) throws IOException
+    /**
+     * The length of an entry starting at {@code at} by its header (in any entry format), or -1 where no
+     * entry's header is there or the length it gives runs past {@code limit}.
+     */
+    private static int entryLength(final Reader reader, final long at, final long limit) throws IOException
     {
-        if (at + CommandCodec.LEGACY_HEADER_LENGTH > limit)
+        final long left = limit - at;
+        if (left < CommandCodec.MIN_ENTRY_LENGTH)
         {
             return -1;
         }
-        final int magic = reader.intAt(at + CommandCodec.MAGIC_OFFSET);
-        final int headerLength = magic == CommandCodec.MAGIC ? CommandCodec.HEADER_LENGTH :
-            magic == CommandCodec.LEGACY_MAGIC ? CommandCodec.LEGACY_HEADER_LENGTH : -1;
-        if (headerLength < 0 || at + headerLength > limit)
+        final int length;
+        if (reader.intAt(at + CommandCodec.COMPACT_MAGIC_OFFSET) == CommandCodec.COMPACT_MAGIC)
         {
-            return -1;
+            // Bytes 12..15 as a little-endian int: the flags are its top byte.
+            length = CommandCodec.compactEntryLength(reader.intAt(at + CommandCodec.COMPACT_LENGTH_OFFSET),
+                reader.intAt(at + CommandCodec.COMPACT_TYPE_OFFSET) >>> 24);
         }
-        final int payloadLength = reader.intAt(at + CommandCodec.PAYLOAD_LENGTH_OFFSET);
-        return payloadLength < 0 || at + headerLength + payloadLength > limit ? -1 : headerLength + payloadLength;
+        else
+        {
+            if (left < CommandCodec.LEGACY_HEADER_LENGTH)
+            {
+                return -1;
+            }
+            final int magic = reader.intAt(at + CommandCodec.MAGIC_OFFSET);
+            final int headerLength = magic == CommandCodec.MAGIC ? CommandCodec.HEADER_LENGTH :
+                magic == CommandCodec.LEGACY_MAGIC ? CommandCodec.LEGACY_HEADER_LENGTH : -1;
+            final int payloadLength = reader.intAt(at + CommandCodec.PAYLOAD_LENGTH_OFFSET);
+            length = headerLength < 0 || payloadLength < 0 ? -1 : headerLength + payloadLength;
+        }
+        return length < 0 || length > left ? -1 : length;
     }
 
     /** Whether the {@code length} bytes at {@code start} are whole entries back to back, one or more. */
@@ -506,18 +521,11 @@ final class CycleFileScan
             final int left = documentLength - at;
             int length = left;
             boolean split = false;
-            if (left >= CommandCodec.LEGACY_HEADER_LENGTH)
+            final int byHeader = entryLength(reader, start + at, start + documentLength);
+            if (byHeader > 0)
             {
-                final int magic = reader.intAt(start + at + CommandCodec.MAGIC_OFFSET);
-                final int headerLength = magic == CommandCodec.MAGIC ? CommandCodec.HEADER_LENGTH :
-                    magic == CommandCodec.LEGACY_MAGIC ? CommandCodec.LEGACY_HEADER_LENGTH : -1;
-                final int payloadLength = reader.intAt(start + at + CommandCodec.PAYLOAD_LENGTH_OFFSET);
-                if (headerLength > 0 && payloadLength >= 0 && left >= headerLength &&
-                    payloadLength <= left - headerLength)
-                {
-                    length = headerLength + payloadLength;
-                    split = true;
-                }
+                length = byHeader;
+                split = true;
             }
             if (cut && !split)
             {

@@ -37,8 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A Chronicle document holds the entries of one commit (up to 64 KiB of them), not one entry: what
  * readers, the open-time checks and repair see of that. Journals written one entry per document
- * (test data in src/test/resources/rlc2-single-journal, written by the code before batching) are read
- * and continued.
+ * (test data in src/test/resources/rlc2-single-journal, written by the code before batching, in entry
+ * format 2) are read and continued (in format 3).
  */
 class BatchDocumentsTest
 {
@@ -82,6 +82,9 @@ class BatchDocumentsTest
         assertTrue(out.toString().contains("entries: 140\n") &&
             out.toString().contains("documents: 43 (3.3 entries per Chronicle document: one per commit)\n"),
             out.toString());
+        // The old entries stay in format 2 (72 bytes each); those continuing the journal are format 3.
+        assertTrue(out.toString().contains("entry-bytes: " + (40 * (CommandCodec.HEADER_LENGTH + 8) +
+            100 * CommandCodec.compactLength(command(140, 1, 1, 0))) + "\n"), out.toString());
     }
 
     @Test
@@ -92,7 +95,7 @@ class BatchDocumentsTest
         {
             appendRange(journal, 1, entries, entries);
         }
-        final int entryLength = CommandCodec.HEADER_LENGTH + 8;
+        final int entryLength = CommandCodec.compactLength(command(entries, 1, 1, 0));
         final int perDocument = ChronicleJournal.MAX_DOCUMENT_BYTES / entryLength;
         final CycleFileScan scan = CycleFileScan.scan(JournalTesting.cycleFiles(dir).get(0), 0);
         assertEquals(entries, scan.entries, scan.toString());
@@ -122,7 +125,7 @@ class BatchDocumentsTest
         }
         final Path file = JournalTesting.cycleFiles(dir).get(0);
         // Entry 35, in the document of entries 31..40: one payload byte.
-        JournalTesting.flip(file, JournalTesting.entryOffset(file, 34) + CommandCodec.HEADER_LENGTH, 0x01);
+        JournalTesting.flip(file, JournalTesting.entryOffset(file, 35) - 1, 0x01);
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
         {
             assertEquals(100, journal.lastPosition());

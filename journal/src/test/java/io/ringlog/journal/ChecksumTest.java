@@ -29,7 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ChecksumTest
 {
-    private static final int ENTRY_LENGTH = CommandCodec.HEADER_LENGTH + 8;
+    /** Entries are written in format 3: header, source id and sequence and correlation id as ints, payload. */
+    private static final int ENTRY_LENGTH = CommandCodec.compactLength(JournalTesting.command(50, 1, 1, 150));
+    private static final int PAYLOAD_OFFSET = ENTRY_LENGTH - 8;
 
     @TempDir
     Path dir;
@@ -55,15 +57,19 @@ class ChecksumTest
                 // A reader finds each entry's end by the length in its header: a damaged length that runs past
                 // the document is found as such; one that still fits fails the checksum.
                 final String expected;
-                if (at >= CommandCodec.MAGIC_OFFSET && at < CommandCodec.CHECKSUM_OFFSET)
+                if (at >= CommandCodec.COMPACT_MAGIC_OFFSET && at < CommandCodec.COMPACT_CHECKSUM_OFFSET)
                 {
                     expected = "bad magic";
                 }
-                else if (at >= CommandCodec.PAYLOAD_LENGTH_OFFSET && at < CommandCodec.MAGIC_OFFSET)
+                else if (at < CommandCodec.COMPACT_MAGIC_OFFSET)
                 {
-                    final int flipped = 8 ^ (0xFF << (8 * (at - CommandCodec.PAYLOAD_LENGTH_OFFSET)));
-                    final boolean fits = flipped >= 0 && CommandCodec.HEADER_LENGTH + flipped <= (51 - damaged) * ENTRY_LENGTH;
+                    final int flipped = 8 ^ (0xFF << (8 * (at - CommandCodec.COMPACT_LENGTH_OFFSET)));
+                    final boolean fits = flipped >= 0 && PAYLOAD_OFFSET + flipped <= (51 - damaged) * ENTRY_LENGTH;
                     expected = fits ? "checksum mismatch" : "payload length";
+                }
+                else if (at == CommandCodec.COMPACT_FLAGS_OFFSET)
+                {
+                    expected = "unknown flags";
                 }
                 else
                 {

@@ -49,18 +49,19 @@ class DamagedTailTest
         // What a full disk leaves: the headers and first bytes written, zeros where the rest should be.
         final long entry52 = JournalTesting.entryOffset(file, 51);
         final long entry53 = JournalTesting.entryOffset(file, 52);
-        zeroFrom(file, entry52 + 8, CommandCodec.HEADER_LENGTH);
-        zeroFrom(file, entry53 + 8, CommandCodec.HEADER_LENGTH);
+        final int entryLength = CommandCodec.compactLength(command(52, 1, 1, 52 * 3));
+        zeroFrom(file, entry52 + 8, entryLength - 8);
+        zeroFrom(file, entry53 + 8, entryLength - 8);
 
         final StringWriter out = new StringWriter();
         assertEquals(1, JournalTool.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "verify", "-d",
             dir.toString(), "--max-payload", "64"));
         assertTrue(out.toString().contains("last-position: 51\ncommitted-position: 50\n"), out.toString());
         assertTrue(out.toString().contains("torn-entry-after: 51\n"), out.toString());
-        // Entries 51..53 share a document, closed uncommitted when the journal was: where entry 52's header is
-        // zeros, the rest of the document cannot be told apart into entries.
+        // Entries 51..53 share a document, closed uncommitted when the journal was: entry 52's length and magic
+        // are whole, the rest zeros, so it fails its checksum, and what follows cannot be told apart into entries.
         assertTrue(out.toString().contains("entries from 52 on, the end of the newest document, failed their " +
-            "checks (bad magic 0x0") &&
+            "checks (checksum mismatch") &&
             out.toString().contains("no commit covered them (the committed mark is 50)") &&
             out.toString().contains("the next writable open drops them"), out.toString());
 

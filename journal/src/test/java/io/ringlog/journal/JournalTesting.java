@@ -75,7 +75,7 @@ public final class JournalTesting
     static void garbleMagicOfEntry(final Path file, final int nth) throws IOException
     {
         final byte[] magic = new byte[4];
-        new UnsafeBuffer(magic).putInt(0, CommandCodec.MAGIC, ByteOrder.LITTLE_ENDIAN);
+        new UnsafeBuffer(magic).putInt(0, CommandCodec.COMPACT_MAGIC, ByteOrder.LITTLE_ENDIAN);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
         {
             final byte[] window = new byte[(int)Math.min(raf.length(), 16 << 20)];
@@ -147,12 +147,13 @@ public final class JournalTesting
 
     /**
      * The file offset of the {@code nth} (0-based) command's {@link CommandCodec} bytes in a cycle
-     * file, found by its magic; its 4-byte Chronicle header lies just before it.
+     * file, found by its magic (entry format 3, as journals are written); where it is the first of its
+     * document, the document's 4-byte Chronicle header lies just before it.
      */
     public static long entryOffset(final Path file, final int nth) throws IOException
     {
         final byte[] magic = new byte[4];
-        new UnsafeBuffer(magic).putInt(0, CommandCodec.MAGIC, ByteOrder.LITTLE_ENDIAN);
+        new UnsafeBuffer(magic).putInt(0, CommandCodec.COMPACT_MAGIC, ByteOrder.LITTLE_ENDIAN);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r"))
         {
             final byte[] window = new byte[(int)Math.min(raf.length(), 16 << 20)];
@@ -162,7 +163,7 @@ public final class JournalTesting
             {
                 if (Arrays.equals(window, i, i + 4, magic, 0, 4) && seen++ == nth)
                 {
-                    return i - CommandCodec.MAGIC_OFFSET;
+                    return i - CommandCodec.COMPACT_MAGIC_OFFSET;
                 }
             }
         }

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class PrefaultTest
 {
     private static final long ENTRIES_PER_CYCLE = 20_000;
-    private static final int ENTRY_LENGTH = 72;
+    private static final int ENTRY_LENGTH = io.ringlog.core.CommandCodec.compactLength(JournalTesting.command(1, 1, 1, 3));
 
     @TempDir
     Path dir;

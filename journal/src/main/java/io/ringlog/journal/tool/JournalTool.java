@@ -493,7 +493,7 @@ public final class JournalTool implements Callable<Integer>
                             firstTimestamp = entry.timestamp();
                         }
                         entries++;
-                        entryBytes += io.ringlog.core.CommandCodec.encodedLength(entry);
+                        entryBytes += ChronicleJournal.storedLength(reader, entry);
                         lastPosition = entry.position();
                         lastTimestamp = entry.timestamp();
                         perType.merge(entry.type(), 1L, Long::sum);

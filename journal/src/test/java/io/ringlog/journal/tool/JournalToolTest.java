@@ -307,7 +307,9 @@ class JournalToolTest
         final Result result = run("stats", "-d", journalDir.toString());
         assertEquals(0, result.code, result.err);
         assertTrue(result.out.contains("entries: " + COMMANDS + "\n"), result.out);
-        assertTrue(result.out.contains("entry-bytes: " + COMMANDS * (CommandCodec.HEADER_LENGTH + 8) + "\n"), result.out);
+        // Entry format 3: the header, source id and sequence and correlation id as ints, the 8-byte payload.
+        assertTrue(result.out.contains("entry-bytes: " + COMMANDS * (CommandCodec.COMPACT_HEADER_LENGTH + 12 + 8) + "\n"),
+            result.out);
         assertTrue(result.out.contains("first-position: 1\n") && result.out.contains("last-position: 300\n"), result.out);
         assertTrue(result.out.contains("type-1: 270\n") && result.out.contains("type-2: 30\n"), result.out);
         assertTrue(result.out.contains("first-timestamp: "), result.out);
@@ -441,7 +443,7 @@ class JournalToolTest
     /** Overwrites the magic of the nth command in the file with junk. */
     private static void garbleMagic(final Path file, final int nth) throws Exception
     {
-        final byte[] magic = {'R', 'L', 'C', '2'};
+        final byte[] magic = {'R', 'L', 'C', (byte)0xB3};
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
         {
             final byte[] window = new byte[(int)Math.min(raf.length(), 4 << 20)];

@@ -1,5 +1,6 @@
 package io.ringlog.journal.tool;
 
+import io.ringlog.core.CommandCodec;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.InMemoryJournal;
@@ -451,7 +452,9 @@ class RepairTest
         final List<Long> documents = dataDocuments(file);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
         {
-            final long at = documents.get(documents.size() - 1) + 4 + 64 + 2;
+            // Document header, then the entry: its 8-byte payload is its last bytes.
+            final long at = documents.get(documents.size() - 1) + 4 +
+                CommandCodec.compactLength(JournalTesting.command(100, 1, 1, 100)) - 6;
             raf.seek(at);
             final int b = raf.read();
             raf.seek(at);
@@ -589,7 +592,7 @@ class RepairTest
                 {
                     // The word and its first entry's header: nothing past it reads as an entry's start.
                     raf.seek(documents.get(2));
-                    raf.write(new byte[4 + 64]);
+                    raf.write(new byte[4 + CommandCodec.COMPACT_HEADER_LENGTH]);
                 }
             }
         }

@@ -343,9 +343,11 @@ class ExchangeIntegrityTest
         int seen = 0;
         for (int i = 0; i + 4 <= bytes.length; i++)
         {
-            if (bytes[i] == 'R' && bytes[i + 1] == 'L' && bytes[i + 2] == 'C' && bytes[i + 3] == '2' && seen++ == nth)
+            // Entry format 3 keeps its magic at byte 4; format 2 (the engine's own commands) at byte 52.
+            final boolean magic = bytes[i] == 'R' && bytes[i + 1] == 'L' && bytes[i + 2] == 'C';
+            if (magic && (bytes[i + 3] == (byte)0xB3 || bytes[i + 3] == '2') && seen++ == nth)
             {
-                return i - 52;
+                return i - (bytes[i + 3] == '2' ? 52 : 4);
             }
         }
         throw new IllegalStateException("no entry " + nth);
