@@ -280,6 +280,28 @@ public final class CommandCodec
     }
 
     /**
+     * Whether the 56 or more bytes at offset are no format-2 entry (no 'RLC2' at byte 52: its checksum
+     * decides) and bytes 4..7, not format 3's magic, are no position of format 1 either: negative (format
+     * 3's magic with a bit of its first three bytes flipped) or starting 'RLC' (its last byte flipped), which
+     * a position would only be past 10^16. A damaged format-3 entry is then never read as one of format 1,
+     * which has no checksum, whatever its payload holds at byte 52.
+     */
+    private static boolean damagedCompactMagic(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + MAGIC_OFFSET, ORDER) != MAGIC &&
+            damagedCompactMagic(buffer.getInt(offset + COMPACT_MAGIC_OFFSET, ORDER));
+    }
+
+    /**
+     * Whether the little-endian int at an entry's bytes 4..7, not format 3's magic, is no position of format
+     * 1 either (see {@link #damagedCompactMagic(DirectBuffer, int)}).
+     */
+    public static boolean damagedCompactMagic(final int word)
+    {
+        return word != COMPACT_MAGIC && (word < 0 || (word & 0x00FF_FFFF) == (COMPACT_MAGIC & 0x00FF_FFFF));
+    }
+
+    /**
      * The length a format-3 entry has by its header: fixed header, the optional fields its flags name, and
      * the payload; -1 where the flags are unknown or the payload length negative.
      */
@@ -426,7 +448,7 @@ public final class CommandCodec
             }
             return length - payloadLength;
         }
-        if (length < LEGACY_HEADER_LENGTH)
+        if (length < LEGACY_HEADER_LENGTH || damagedCompactMagic(buffer, offset))
         {
             throw badMagic(buffer, offset, length);
         }
@@ -483,7 +505,8 @@ public final class CommandCodec
     private static CorruptEntryException badMagic(final DirectBuffer buffer, final int offset, final int available)
     {
         final String compact = "0x" + Integer.toHexString(buffer.getInt(offset + COMPACT_MAGIC_OFFSET, ORDER));
-        return new CorruptEntryException("bad magic " + (available < LEGACY_HEADER_LENGTH ? compact + " at byte 4" :
+        final boolean compactOnly = available < LEGACY_HEADER_LENGTH || damagedCompactMagic(buffer, offset);
+        return new CorruptEntryException("bad magic " + (compactOnly ? compact + " at byte 4" :
             compact + " at byte 4 and 0x" + Integer.toHexString(buffer.getInt(offset + MAGIC_OFFSET, ORDER)) +
             " at byte 52") + " (not a ringlog command, or damaged)");
     }
@@ -518,7 +541,7 @@ public final class CommandCodec
         }
         else
         {
-            if (available < LEGACY_HEADER_LENGTH)
+            if (available < LEGACY_HEADER_LENGTH || damagedCompactMagic(buffer, offset))
             {
                 throw badMagic(buffer, offset, available);
             }
@@ -575,7 +598,7 @@ public final class CommandCodec
         {
             return 3;
         }
-        if (buffer.capacity() - offset < LEGACY_HEADER_LENGTH)
+        if (buffer.capacity() - offset < LEGACY_HEADER_LENGTH || damagedCompactMagic(buffer, offset))
         {
             return 0;
         }

@@ -87,6 +87,34 @@ class CompactEntryTest
         assertEquals(command.toString(), CommandCodec.decode(buffer, 0, length, new Command(16)).toString());
     }
 
+    /**
+     * A compact entry whose magic is damaged is never read as format 1 or 2, even where its payload holds,
+     * at the entry's byte 48, a payload length and magic 'RLC1' that would make a whole format-1 entry: a
+     * format-1 entry has no checksum, and would be read with other values.
+     */
+    @Test
+    void shouldNotReadACompactEntryWithADamagedMagicAsAnOlderFormat()
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[40]);
+        // Entry bytes 48..55 are payload bytes 16..23: a format-1 payload length (72 - 56) and 'RLC1'.
+        payload.putInt(16, 16, ByteOrder.LITTLE_ENDIAN);
+        payload.putInt(20, CommandCodec.LEGACY_MAGIC, ByteOrder.LITTLE_ENDIAN);
+        final Command command = new Command(64).set(5, 6, 7, 1, 0, 0, 0, payload, 0, 40);
+        for (final int[] flip : new int[][] {{7, 0x80}, {7, 0x01}, {4, 0x01}, {5, 0x10}, {6, 0x04}})
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[72]);
+            assertEquals(72, CommandCodec.encodeCompact(command, buffer, 0, new Crc32c()));
+            buffer.putByte(flip[0], (byte)(buffer.getByte(flip[0]) ^ flip[1]));
+            final String what = "byte " + flip[0] + " ^ 0x" + Integer.toHexString(flip[1]);
+            final CorruptEntryException ex = assertThrows(CorruptEntryException.class,
+                () -> CommandCodec.decode(buffer, 0, 72, new Command(64)), what);
+            assertTrue(ex.getMessage().startsWith("bad magic 0x") && ex.getMessage().contains(" at byte 4 (not a"),
+                what + ": " + ex.getMessage());
+            assertThrows(CorruptEntryException.class, () -> CommandCodec.entryLength(buffer, 0, 72), what);
+            assertEquals(0, CommandCodec.format(buffer, 0), what);
+        }
+    }
+
     @Test
     void shouldRefuseUnknownFlagsAndLengthsThatDisagreeWithTheHeader()
     {

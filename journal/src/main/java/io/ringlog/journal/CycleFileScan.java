@@ -262,7 +262,7 @@ final class CycleFileScan
                 }
             }
             if ((word & META_DATA) != 0 && offset >= from && documentLength >= CommandCodec.MIN_ENTRY_LENGTH &&
-                offset + 4 + documentLength <= length && (reader.intAt(offset + 4) & 0xFF) != CycleHeader.EVENT_NAME &&
+                offset + 4 + documentLength <= length && !chronicleNamed(reader, offset, documentLength) &&
                 splitsExactly(reader, offset + 4, documentLength))
             {
                 // Whole entries in a document marked as Chronicle's metadata: its header's flag is damaged, and
@@ -302,7 +302,7 @@ final class CycleFileScan
                 documents++;
                 splitDocument(reader, offset, documentLength, visitor, false);
             }
-            else if (offset >= from && documentLength >= 4 && (reader.intAt(offset + 4) & 0xFF) != CycleHeader.EVENT_NAME)
+            else if (offset >= from && documentLength >= 4 && !chronicleNamed(reader, offset, documentLength))
             {
                 foreignMetadata++;
             }
@@ -401,6 +401,18 @@ final class CycleFileScan
     }
 
     /**
+     * Whether the document at {@code offset} starts as Chronicle's own metadata does, with an event name
+     * (0xB9), and not with a format-3 entry: whose first byte is its payload length's low byte, 0xB9 for a
+     * 185-byte payload, but whose bytes 4..7 are its magic, where Chronicle's hold the name's letters.
+     */
+    private static boolean chronicleNamed(final Reader reader, final long offset, final int documentLength)
+        throws IOException
+    {
+        return (reader.intAt(offset + 4) & 0xFF) == CycleHeader.EVENT_NAME && (documentLength < 8 ||
+            reader.intAt(offset + 4 + CommandCodec.COMPACT_MAGIC_OFFSET) != CommandCodec.COMPACT_MAGIC);
+    }
+
+    /**
      * The length of an entry starting at {@code at} by its header (in any entry format), or -1 where no
      * entry's header is there or the length it gives runs past {@code limit}.
      */
@@ -412,7 +424,8 @@ final class CycleFileScan
             return -1;
         }
         final int length;
-        if (reader.intAt(at + CommandCodec.COMPACT_MAGIC_OFFSET) == CommandCodec.COMPACT_MAGIC)
+        final int word = reader.intAt(at + CommandCodec.COMPACT_MAGIC_OFFSET);
+        if (word == CommandCodec.COMPACT_MAGIC)
         {
             // Bytes 12..15 as a little-endian int: the flags are its top byte.
             length = CommandCodec.compactEntryLength(reader.intAt(at + CommandCodec.COMPACT_LENGTH_OFFSET),
@@ -425,6 +438,10 @@ final class CycleFileScan
                 return -1;
             }
             final int magic = reader.intAt(at + CommandCodec.MAGIC_OFFSET);
+            if (magic != CommandCodec.MAGIC && CommandCodec.damagedCompactMagic(word))
+            {
+                return -1;
+            }
             final int headerLength = magic == CommandCodec.MAGIC ? CommandCodec.HEADER_LENGTH :
                 magic == CommandCodec.LEGACY_MAGIC ? CommandCodec.LEGACY_HEADER_LENGTH : -1;
             final int payloadLength = reader.intAt(at + CommandCodec.PAYLOAD_LENGTH_OFFSET);

@@ -69,7 +69,14 @@ final class JournalMetadata implements AutoCloseable
     static final String FILE_NAME = "ringlog.meta";
     /** "RLJM" read as a little-endian int. */
     static final int MAGIC = 0x4D4A4C52;
-    static final int FORMAT_VERSION = 1;
+    /**
+     * 2: the journal may hold entries in format 3, which ringlog before it cannot read; it refuses version 2
+     * by name instead of taking those entries for damage. A journal of version 1 (entries in formats 1 and 2
+     * only) becomes version 2 when it is opened for writing, before any entry is appended.
+     */
+    static final int FORMAT_VERSION = 2;
+    /** Metadata of journals written before entry format 3: read, and raised to {@link #FORMAT_VERSION} for writing. */
+    static final int ENTRY_FORMAT_2_VERSION = 1;
     static final int LENGTH = 4096;
     static final int MAGIC_OFFSET = 0;
     static final int VERSION_OFFSET = 4;
@@ -133,10 +140,10 @@ final class JournalMetadata implements AutoCloseable
         {
             throw damaged(directory, file, "bad magic 0x" + Integer.toHexString(magic));
         }
-        if (version != FORMAT_VERSION)
+        if (version != FORMAT_VERSION && version != ENTRY_FORMAT_2_VERSION)
         {
             throw new JournalException(file + " has format version " + version + "; this code reads " +
-                FORMAT_VERSION + " (written by newer code?)");
+                ENTRY_FORMAT_2_VERSION + " and " + FORMAT_VERSION + " (written by newer code?)");
         }
         final int stored = buffer.getInt(CHECKSUM_OFFSET, ORDER);
         final int actual = new Crc32c().update(bytes, 0, CHECKSUM_OFFSET).value();
@@ -244,6 +251,16 @@ final class JournalMetadata implements AutoCloseable
         {
             mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, LENGTH);
             page = new UnsafeBuffer(mapped);
+            if (page.getInt(VERSION_OFFSET, ORDER) != FORMAT_VERSION)
+            {
+                // This writer appends entries in format 3: say so before the first, for ringlog that cannot read them.
+                final byte[] identity = new byte[CHECKSUM_OFFSET];
+                page.getBytes(0, identity);
+                new UnsafeBuffer(identity).putInt(VERSION_OFFSET, FORMAT_VERSION, ORDER);
+                page.putInt(VERSION_OFFSET, FORMAT_VERSION, ORDER);
+                page.putInt(CHECKSUM_OFFSET, new Crc32c().update(identity, 0, CHECKSUM_OFFSET).value(), ORDER);
+                mapped.force();
+            }
         }
         catch (final IOException ex)
         {

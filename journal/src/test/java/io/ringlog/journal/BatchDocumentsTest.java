@@ -21,6 +21,7 @@ import java.io.StringWriter;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -194,6 +195,68 @@ class BatchDocumentsTest
         assertEquals(0, JournalTool.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "verify", "-d",
             dir.toString(), "--max-payload", "64"), out.toString());
         assertTrue(out.toString().contains("entries-read: 44\n"), out.toString());
+    }
+
+    /**
+     * The engine's own commands (negative types) do not fit format 3 and are written in format 2, among
+     * format-3 entries in the same documents, as are commands with wide ids: a reader from every position
+     * steps over both by their own lengths and reads each back whole, and stats counts each at its size.
+     */
+    @Test
+    void shouldReadEntriesOfFormatsTwoAndThreeSideBySideInOneDocument() throws Exception
+    {
+        final List<Command> written = new ArrayList<>();
+        long bytes = 0;
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            for (long position = 1; position <= 60; position++)
+            {
+                final UnsafeBuffer payload = new UnsafeBuffer(new byte[(int)(position % 20)]);
+                payload.setMemory(0, payload.capacity(), (byte)position);
+                final int type = position % 7 == 0 ? -3 : (int)(position % 5);
+                final long correlationId = position % 4 == 0 ? Long.MAX_VALUE - position : position;
+                final Command command = new Command(JournalTesting.MAX_PAYLOAD).set(position, position * 1_000, type,
+                    position % 11 == 0 ? 300 : 1, position % 3 == 0 ? 1L << 40 : 0, position, correlationId, payload, 0,
+                    payload.capacity());
+                journal.append(command);
+                written.add(new Command(JournalTesting.MAX_PAYLOAD).set(command.position(), command.timestamp(),
+                    command.type(), command.version(), command.sourceId(), command.sourceSequence(),
+                    command.correlationId(), new UnsafeBuffer(payload.byteArray().clone()), 0, payload.capacity()));
+                bytes += CommandCodec.compactLength(command);
+                if (position % 20 == 0)
+                {
+                    journal.commit();
+                }
+            }
+        }
+        assertTrue(bytes < 60L * CommandCodec.HEADER_LENGTH, "most of them in format 3");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
+        {
+            final Command into = new Command(JournalTesting.MAX_PAYLOAD);
+            for (long from = 1; from <= 60; from++)
+            {
+                try (JournalReader reader = journal.reader(from))
+                {
+                    for (long position = from; position <= 60; position++)
+                    {
+                        assertTrue(reader.next(into), "entry " + position + " from " + from);
+                        final Command expected = written.get((int)position - 1);
+                        assertEquals(expected.toString(), into.toString(), "from " + from);
+                        assertEquals(new UnsafeBuffer(expected.payload(), 0, expected.payloadLength()),
+                            new UnsafeBuffer(into.payload(), 0, into.payloadLength()), "payload of " + position);
+                    }
+                    assertFalse(reader.next(into));
+                }
+            }
+        }
+        final StringWriter out = new StringWriter();
+        assertEquals(0, JournalTool.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "verify", "-d",
+            dir.toString(), "--max-payload", "64"), out.toString());
+        final StringWriter stats = new StringWriter();
+        assertEquals(0, JournalTool.run(new PrintWriter(stats), new PrintWriter(new StringWriter()), "stats", "-d",
+            dir.toString(), "--max-payload", "64"), stats.toString());
+        assertTrue(stats.toString().contains("entries: 60\n") && stats.toString().contains("entry-bytes: " + bytes + "\n"),
+            stats.toString());
     }
 
     private static void assertReadsFromEveryPosition(final ChronicleJournal journal, final long first, final long last)

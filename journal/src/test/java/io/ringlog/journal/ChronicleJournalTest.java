@@ -3,11 +3,13 @@ package io.ringlog.journal;
 import io.ringlog.core.Command;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.RandomAccessFile;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -280,6 +282,41 @@ class ChronicleJournalTest
             "and the walk past the damage found 100 whole entries, positions 1..100: 'scripts/journal repair -d " + dir + "'"),
             ex.getMessage());
         assertFalse(ex.getMessage().contains("journal position 0"), "no position it cannot stand behind");
+    }
+
+    /**
+     * The same with entries of 185-byte payloads: an entry in format 3 starts with its payload length, whose
+     * low byte is then 0xB9, the byte Chronicle's own metadata documents start with; the walk still tells the
+     * entries from Chronicle's metadata by the magic after it, and does not pass over them.
+     */
+    @Test
+    void shouldTellEntriesWhoseFirstByteIsChroniclesEventNameFromChroniclesMetadata() throws Exception
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[185]);
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).maxPayloadLength(200)))
+        {
+            for (long position = 1; position <= 100; position++)
+            {
+                journal.append(new Command(200).set(position, position, 1, 1, 0, 0, 0, payload, 0, 185));
+                if (position % 10 == 0)
+                {
+                    journal.commit();
+                }
+            }
+        }
+        final Path file = JournalTesting.cycleFiles(dir).get(0);
+        final long entry41 = JournalTesting.entryOffset(file, 40);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r"))
+        {
+            raf.seek(entry41);
+            assertEquals(0xB9, raf.read(), "the entry starts with the byte Chronicle's metadata does");
+        }
+        JournalTesting.flip(file, entry41 - 1, 0x40);
+        final JournalException ex = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(context(dir).maxPayloadLength(200)));
+        assertTrue(ex.getMessage().contains("its document at byte " + (entry41 - 4) + " holds whole entries but is " +
+            "marked as Chronicle's metadata") && ex.getMessage().contains("found 100 whole entries, positions 1..100"),
+            ex.getMessage());
     }
 
     /**

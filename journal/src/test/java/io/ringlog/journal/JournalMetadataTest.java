@@ -140,6 +140,49 @@ class JournalMetadataTest
         }
     }
 
+    /**
+     * A journal of entry format 2 keeps metadata version 1 while it is only read, and says version 2 once a
+     * writer may have appended entries in format 3: ringlog before format 3 refuses it by name rather than
+     * take the new entries for damage. A version this code does not know is refused the same way.
+     */
+    @Test
+    void shouldRaiseTheMetadataVersionWhenAFormatTwoJournalIsOpenedForWritingAndRefuseAnUnknownOne() throws Exception
+    {
+        final Path journalDir = JournalTesting.restoreJournal("rlc2-single-journal", dir.resolve("old"));
+        final Path meta = journalDir.resolve(JournalMetadata.FILE_NAME);
+        assertEquals(JournalMetadata.ENTRY_FORMAT_2_VERSION, versionOf(meta));
+        final JournalId id;
+        try (ChronicleJournal readOnly = ChronicleJournal.open(JournalTesting.context(journalDir).readOnly(true)))
+        {
+            id = readOnly.id();
+        }
+        assertEquals(JournalMetadata.ENTRY_FORMAT_2_VERSION, versionOf(meta), "a read-only open writes nothing");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir)))
+        {
+            assertEquals(JournalMetadata.FORMAT_VERSION, versionOf(meta), "raised before the first append");
+            appendRange(journal, 41, 50, 10);
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir).readOnly(true)))
+        {
+            assertEquals(id, journal.id(), "the identity, and its checksum, kept");
+            assertEquals(50, journal.committedPosition());
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(meta.toFile(), "rw"))
+        {
+            raf.seek(JournalMetadata.VERSION_OFFSET);
+            raf.write(3);
+        }
+        final JournalException ex = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(JournalTesting.context(journalDir).readOnly(true)));
+        assertEquals(meta + " has format version 3; this code reads 1 and 2 (written by newer code?)", ex.getMessage());
+    }
+
+    private static int versionOf(final Path meta) throws Exception
+    {
+        final byte[] bytes = Files.readAllBytes(meta);
+        return (bytes[4] & 0xFF) | (bytes[5] & 0xFF) << 8 | (bytes[6] & 0xFF) << 16 | (bytes[7] & 0xFF) << 24;
+    }
+
     @Test
     void shouldRefuseAJournalWhoseMetadataIsMissingOrDamaged() throws Exception
     {

@@ -72,25 +72,35 @@ public final class JournalTesting
      * Overwrites the magic word of the {@code nth} (0-based) command in a cycle file, found by
      * scanning for the magic: the entry stays a whole Chronicle document, but no longer a command.
      */
-    static void garbleMagicOfEntry(final Path file, final int nth) throws IOException
+    public static void garbleMagicOfEntry(final Path file, final int nth) throws IOException
     {
-        final byte[] magic = new byte[4];
-        new UnsafeBuffer(magic).putInt(0, CommandCodec.COMPACT_MAGIC, ByteOrder.LITTLE_ENDIAN);
+        final long magic = magicOffset(file, nth);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(magic);
+            raf.write(new byte[]{'J', 'U', 'N', 'K'});
+        }
+    }
+
+    /**
+     * The file offset of the magic of the {@code nth} (0-based) command in a cycle file, in either of the
+     * formats written now: 'RLC' 0xB3 (format 3, at the entry's byte 4) or 'RLC2' (format 2, at its byte 52,
+     * the engine's own commands), counted in the order they lie in the file.
+     */
+    private static long magicOffset(final Path file, final int nth) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r"))
         {
             final byte[] window = new byte[(int)Math.min(raf.length(), 16 << 20)];
             raf.readFully(window);
             int seen = 0;
             for (int i = 0; i + 4 <= window.length; i++)
             {
-                if (Arrays.equals(window, i, i + 4, magic, 0, 4))
+                final boolean magic = window[i] == 'R' && window[i + 1] == 'L' && window[i + 2] == 'C' &&
+                    (window[i + 3] == (byte)0xB3 || window[i + 3] == '2');
+                if (magic && seen++ == nth)
                 {
-                    if (seen++ == nth)
-                    {
-                        raf.seek(i);
-                        raf.write(new byte[]{'J', 'U', 'N', 'K'});
-                        return;
-                    }
+                    return i;
                 }
             }
         }
@@ -147,27 +157,17 @@ public final class JournalTesting
 
     /**
      * The file offset of the {@code nth} (0-based) command's {@link CommandCodec} bytes in a cycle
-     * file, found by its magic (entry format 3, as journals are written); where it is the first of its
-     * document, the document's 4-byte Chronicle header lies just before it.
+     * file, found by its magic (format 3, or format 2 for the engine's own commands); where it is the
+     * first of its document, the document's 4-byte Chronicle header lies just before it.
      */
     public static long entryOffset(final Path file, final int nth) throws IOException
     {
-        final byte[] magic = new byte[4];
-        new UnsafeBuffer(magic).putInt(0, CommandCodec.COMPACT_MAGIC, ByteOrder.LITTLE_ENDIAN);
+        final long magic = magicOffset(file, nth);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r"))
         {
-            final byte[] window = new byte[(int)Math.min(raf.length(), 16 << 20)];
-            raf.readFully(window);
-            int seen = 0;
-            for (int i = 0; i + 4 <= window.length; i++)
-            {
-                if (Arrays.equals(window, i, i + 4, magic, 0, 4) && seen++ == nth)
-                {
-                    return i - CommandCodec.COMPACT_MAGIC_OFFSET;
-                }
-            }
+            raf.seek(magic + 3);
+            return magic - (raf.read() == '2' ? CommandCodec.MAGIC_OFFSET : CommandCodec.COMPACT_MAGIC_OFFSET);
         }
-        throw new IllegalStateException("fewer than " + (nth + 1) + " entries in " + file);
     }
 
     /**

@@ -20,12 +20,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -443,23 +441,7 @@ class JournalToolTest
     /** Overwrites the magic of the nth command in the file with junk. */
     private static void garbleMagic(final Path file, final int nth) throws Exception
     {
-        final byte[] magic = {'R', 'L', 'C', (byte)0xB3};
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
-        {
-            final byte[] window = new byte[(int)Math.min(raf.length(), 4 << 20)];
-            raf.readFully(window);
-            int seen = 0;
-            for (int i = 0; i + 4 <= window.length; i++)
-            {
-                if (Arrays.equals(window, i, i + 4, magic, 0, 4) && seen++ == nth)
-                {
-                    raf.seek(i);
-                    raf.write(new byte[]{'J', 'U', 'N', 'K'});
-                    return;
-                }
-            }
-        }
-        throw new IllegalStateException("entry " + nth + " not found");
+        io.ringlog.journal.JournalTesting.garbleMagicOfEntry(file, nth);
     }
 
     /**

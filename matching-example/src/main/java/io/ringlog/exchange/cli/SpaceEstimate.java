@@ -21,13 +21,19 @@ import java.util.function.LongFunction;
  * mean line, plus the digits its growing order ids add.
  *
  * @param commandFileBytes the command file, as {@code generate} writes it.
- * @param journalBytes     a journal of it: a ringlog header and the binary payload per command, plus
+ * @param journalBytes     a journal of it: an entry header and the binary payload per command, plus
  *                         the settings at position 1.
  */
 record SpaceEstimate(double commandFileBytes, double journalBytes)
 {
     /** Order-flow commands measured; the setup is always measured whole. */
     static final int SAMPLE_FLOW = 10_000;
+    /**
+     * An entry's header in the format journals are written in (3), with the correlation id the runner gives
+     * each command (its line number) as a long: at most what an entry of the file's commands takes besides its
+     * payload, for lines that name no source.
+     */
+    private static final int ENTRY_HEADER_BYTES = CommandCodec.COMPACT_HEADER_LENGTH + 8;
     /** Chronicle's document header and index entry, per command at most (batches share them). */
     private static final int CHRONICLE_BYTES_PER_ENTRY = 8;
     /**
@@ -58,7 +64,7 @@ record SpaceEstimate(double commandFileBytes, double journalBytes)
         // Every flow line names an order id, and ids count up: the sample's have fewer digits than the last ones.
         final int moreDigits = digits(setup + commands) - digits(setup + flow);
         final double text = counter.setupTextBytes + commands * (lineBytes + moreDigits);
-        final double journal = (1.0 + setup + commands) * (CommandCodec.HEADER_LENGTH + CHRONICLE_BYTES_PER_ENTRY) +
+        final double journal = (1.0 + setup + commands) * (ENTRY_HEADER_BYTES + CHRONICLE_BYTES_PER_ENTRY) +
             counter.setupPayloadBytes + commands * payloadBytes + JOURNAL_FIXED_BYTES;
         return new SpaceEstimate(text, journal);
     }

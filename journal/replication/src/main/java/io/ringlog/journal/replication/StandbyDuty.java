@@ -266,6 +266,14 @@ final class StandbyDuty
         }
         final int entryOffset = offset + Messages.HEADER_LENGTH;
         final int entryLength = length - Messages.HEADER_LENGTH;
+        // Replication ships entry format 2 (CommandCodec.encode), whose fields are read below by their offsets.
+        if (entryLength < CommandCodec.HEADER_LENGTH || CommandCodec.format(buffer, entryOffset) != 2)
+        {
+            event("an entry of " + entryLength + " bytes arrived that is not in entry format 2, the one replication " +
+                "ships (damaged in transit): asking again");
+            askAgain = true;
+            return Action.CONTINUE;
+        }
         final long position = CommandCodec.position(buffer, entryOffset);
         final long next = intake.nextPosition();
         if (position < next)
