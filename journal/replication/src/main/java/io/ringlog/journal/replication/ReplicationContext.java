@@ -81,9 +81,15 @@ public final class ReplicationContext
             throw new IllegalArgumentException("localEndpoint and peerEndpoint are the same, " + localEndpoint +
                 ": this node would hear its own messages; the peer endpoint is where the other node listens");
         }
-        checkResolves("localEndpoint", localEndpoint);
+        final InetAddress local = checkResolves("localEndpoint", localEndpoint);
         // Aeron resolves the peer once, when the node opens its streams, and would blame the local endpoint.
-        checkResolves("peerEndpoint", peerEndpoint);
+        final InetAddress peer = checkResolves("peerEndpoint", peerEndpoint);
+        if (port(localEndpoint) == port(peerEndpoint) && (local.equals(peer) || local.isAnyLocalAddress() && isLocal(peer)))
+        {
+            throw new IllegalArgumentException("localEndpoint " + localEndpoint + " and peerEndpoint " + peerEndpoint +
+                " are the same endpoint of this machine: this node would hear its own messages; the peer endpoint is " +
+                "where the other node listens");
+        }
         if (mode == null || standbyLoss == null || degradeAfter == null || heartbeatInterval == null ||
             peerTimeout == null || stallTimeout == null || idleStrategy == null || driverIdleStrategy == null ||
             driverCustomizer == null)
@@ -181,12 +187,32 @@ public final class ReplicationContext
     }
 
     /** A host this node cannot resolve cannot be bound or sent to; Aeron would say so only as a driver error. */
-    private static void checkResolves(final String what, final String endpoint)
+    private static int port(final String endpoint)
+    {
+        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+    }
+
+    /** Whether the address is one of this machine's, where a node listening on every address would hear it. */
+    private static boolean isLocal(final InetAddress address)
+    {
+        try
+        {
+            return address.isLoopbackAddress() || address.isAnyLocalAddress() ||
+                java.net.NetworkInterface.getByInetAddress(address) != null;
+        }
+        catch (final java.net.SocketException ex)
+        {
+            return false;
+        }
+    }
+
+    private static InetAddress checkResolves(final String what, final String endpoint)
     {
         final String host = endpoint.substring(0, endpoint.lastIndexOf(':'));
         try
         {
-            InetAddress.getByName(host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
+            return InetAddress.getByName(host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) :
+                host);
         }
         catch (final UnknownHostException ex)
         {

@@ -47,6 +47,10 @@ class ReplicaCliTest
         "127.0.0.1:20101        | 127.0.0.1       | --peer must be host:port with a port in 1..65535: '127.0.0.1'",
         "127.0.0.1:20101        | 127.0.0.1:20101 | --listen and --peer are the same, 127.0.0.1:20101: " +
             "this node would hear its own messages",
+        "localhost:20101        | 127.0.0.1:20101 | --listen localhost:20101 and --peer 127.0.0.1:20101 are the same " +
+            "endpoint of this machine: this node would hear its own messages",
+        "0.0.0.0:20101          | localhost:20101 | --listen 0.0.0.0:20101 and --peer localhost:20101 are the same " +
+            "endpoint of this machine: this node would hear its own messages",
         "no-such-host.invalid:1 | 127.0.0.1:20102 | --listen names a host this machine cannot resolve: 'no-such-host.invalid'",
         "127.0.0.1:20101 | no-such-host.invalid:1 | --peer names a host this machine cannot resolve: 'no-such-host.invalid'"})
     void shouldRefuseEndpointsThatCannotWorkBeforeCreatingAnything(final String listen, final String peer,
