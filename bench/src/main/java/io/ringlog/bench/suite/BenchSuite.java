@@ -111,6 +111,11 @@ public final class BenchSuite implements Callable<Integer>
     public Integer call() throws Exception
     {
         OptionChecks.notNegative(spec, "--lock-wait", lockWaitSeconds);
+        if (!java.nio.file.Files.isRegularFile(peer) || !java.nio.file.Files.isExecutable(peer))
+        {
+            throw OptionChecks.refused(spec, "--peer " + peer + " is no executable file: it names the script that runs " +
+                "exchange-core (bench/peers/peer, or one that takes the same arguments)");
+        }
         SuitePlan plan = quick ? SuitePlan.quick() : SuitePlan.full();
         if (rates != null)
         {
@@ -184,7 +189,9 @@ public final class BenchSuite implements Callable<Integer>
         report.put("machine", machine);
         report.put("load", load);
         report.put("jmh-settings", plan.jmhSettings());
-        report.put("peer-settings", "bench/peers/peer, exchange-core 0.5.3, " + ChildRuns.PEER_WAIT + ", " +
+        final Path here = Path.of("").toAbsolutePath();
+        final Path peerAt = peer.toAbsolutePath().normalize();
+        report.put("peer-settings", (peerAt.startsWith(here) ? here.relativize(peerAt) : peerAt) + ", exchange-core 0.5.3, " + ChildRuns.PEER_WAIT + ", " +
             plan.peerWarmupIterations() + " warm-up + " + plan.peerIterations() + " measured passes over the file");
         report.put("latency-settings", String.format(Locale.ROOT, "Each run: %d s warm-up, then %d s recorded, in a JVM of its " +
             "own; rates %s.", plan.latencyWarmupSeconds(), plan.latencySeconds(), plan.latencyRates()));

@@ -64,7 +64,7 @@ class CommandLinesIT
             "scripts/exchange replay -d run/journal --to -1", "scripts/journal dump -d run --from 10 --to 5",
             "scripts/exchange generate --commands 1e6 -o x.txt", "scripts/bench latency --rate 0",
             "scripts/bench suite --rates 0", "scripts/bench latency --ring-size 1000", "scripts/bench recovery --warmup -1",
-            "scripts/bench suite --lock-wait -1"})
+            "scripts/bench suite --lock-wait -1", "scripts/bench suite --peer nowhere/peer"})
         {
             final Shell.Result result = shell.run(command, QUICK);
             assertEquals(2, result.code(), result.toString());
@@ -73,6 +73,17 @@ class CommandLinesIT
             assertTrue(result.err().contains("--help"), "it says where help is\n" + result);
             UserOutput.assertNoStackTrace(result);
         }
+    }
+
+    /** The suite's --peer is the user's: the script passed its own as well, and picocli refused the second. */
+    @Test
+    void shouldTakeTheSuitesPeerFromTheUserAndSayWhenItIsNoScript() throws Exception
+    {
+        final Shell.Result result = shell.run("scripts/bench suite --quick --peer nowhere/peer", QUICK);
+        assertEquals(2, result.code(), result.toString());
+        assertTrue(result.err().startsWith("error: --peer nowhere/peer is no executable file: it names the script that " +
+            "runs exchange-core"), result.toString());
+        UserOutput.assertNoStackTrace(result);
     }
 
     @Test
