@@ -80,6 +80,8 @@ public class ArrayBlockingQueuePipelineBenchmark extends RinglogFork
     @Setup(Level.Trial)
     public void start()
     {
+        // Checked before anything starts: a refused inFlight leaves no thread running.
+        window = new InFlight(inFlight);
         pool = new Message[POOL_SIZE];
         for (int i = 0; i < POOL_SIZE; i++)
         {
@@ -98,7 +100,6 @@ public class ArrayBlockingQueuePipelineBenchmark extends RinglogFork
             thread.start();
         }
         BenchThreads.print(Arrays.stream(threads).map(Thread::getName).toList(), "blocking queues (ArrayBlockingQueue.take)");
-        window = new InFlight(inFlight);
     }
 
     @TearDown(Level.Trial)

@@ -72,6 +72,8 @@ public class BareDisruptorBenchmark extends RinglogFork
     @Setup(Level.Trial)
     public void start()
     {
+        // Checked before anything starts: a refused inFlight leaves no thread running.
+        window = new InFlight(inFlight);
         ring = RingBuffer.create(producerType, ValueEvent::new, PipelineBenchmark.RING_SIZE, waitStrategy.get());
         consumer = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), new SumHandler(wait));
         ring.addGatingSequences(consumer.getSequence());
@@ -79,7 +81,6 @@ public class BareDisruptorBenchmark extends RinglogFork
         consumerThread.setDaemon(true);
         consumerThread.start();
         BenchThreads.print(List.of(consumerThread.getName()), waitStrategy.name());
-        window = new InFlight(inFlight);
     }
 
     @TearDown(Level.Trial)

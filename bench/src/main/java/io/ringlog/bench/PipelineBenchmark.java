@@ -106,6 +106,8 @@ public class PipelineBenchmark extends RinglogFork
     @Setup(Level.Trial)
     public void launch()
     {
+        // Checked before anything starts: a refused inFlight leaves no thread running.
+        window = new InFlight(inFlight);
         listener = new LastPositionListener();
         final BenchThreads threads = new BenchThreads();
         engine = Engine.launch(listenerPlacement.add(new EngineContext()
@@ -121,7 +123,6 @@ public class PipelineBenchmark extends RinglogFork
             .stateMachine(new CounterStateMachine()), "last-position", listener));
         threads.print(waitStrategy.name());
         payload.putLong(0, 1, ByteOrder.LITTLE_ENDIAN);
-        window = new InFlight(inFlight);
     }
 
     @TearDown(Level.Trial)
