@@ -191,7 +191,8 @@ public final class BenchSuite implements Callable<Integer>
         report.put("jmh-settings", plan.jmhSettings());
         final Path here = Path.of("").toAbsolutePath();
         final Path peerAt = peer.toAbsolutePath().normalize();
-        report.put("peer-settings", (peerAt.startsWith(here) ? here.relativize(peerAt) : peerAt) + ", exchange-core 0.5.3, " + ChildRuns.PEER_WAIT + ", " +
+        final Path peerNamed = peerAt.startsWith(here) ? here.relativize(peerAt) : peerAt;
+        report.put("peer-settings", peerNamed + ", exchange-core 0.5.3, " + ChildRuns.PEER_WAIT + ", " +
             plan.peerWarmupIterations() + " warm-up + " + plan.peerIterations() + " measured passes over the file");
         report.put("latency-settings", String.format(Locale.ROOT, "Each run: %d s warm-up, then %d s recorded, in a JVM of its " +
             "own; rates %s.", plan.latencyWarmupSeconds(), plan.latencySeconds(), plan.latencyRates()));
