@@ -267,10 +267,14 @@ public final class CommandCodec
 
     private static int compactChecksum(final DirectBuffer buffer, final int offset, final int length, final Crc32c crc)
     {
-        return crc.reset()
-            .update(buffer, offset, COMPACT_CHECKSUM_OFFSET)
-            .update(buffer, offset + COMPACT_TYPE_OFFSET, length - COMPACT_TYPE_OFFSET)
-            .value();
+        return checksumAround(buffer, offset, length, COMPACT_CHECKSUM_OFFSET, crc);
+    }
+
+    /** The CRC32C of an entry's {@code length} bytes but the 4-byte checksum field at {@code field}. */
+    private static int checksumAround(
+        final DirectBuffer buffer, final int offset, final int length, final int field, final Crc32c crc)
+    {
+        return crc.reset().update(buffer, offset, field).update(buffer, offset + field + 4, length - field - 4).value();
     }
 
     /** Whether the bytes at offset, of which {@code available} can be read, start a format-3 entry. */
@@ -317,17 +321,14 @@ public final class CommandCodec
      */
     public static int checksum(final DirectBuffer buffer, final int offset, final int length, final Crc32c crc)
     {
-        return crc.reset()
-            .update(buffer, offset, CHECKSUM_OFFSET)
-            .update(buffer, offset + FLAGS_OFFSET, length - FLAGS_OFFSET)
-            .value();
+        return checksumAround(buffer, offset, length, CHECKSUM_OFFSET, crc);
     }
 
     /**
-     * The checksum of a command as this code encodes it: what the entry at its position carries in a
-     * journal written now, computed from the fields alone, so it can be compared whatever format or
-     * journal holds the command (a snapshot keeps it to name the history it was taken on). Encodes
-     * into {@code scratch}, which must hold {@link #encodedLength(Command)} bytes.
+     * The checksum of a command in format 2, the canonical one: what its entry carries as replication
+     * ships it, computed from the fields alone, so it can be compared whatever format or journal holds
+     * the command (a snapshot keeps it to name the history it was taken on). Encodes into {@code scratch},
+     * which must hold {@link #encodedLength(Command)} bytes.
      */
     public static int checksum(final Command command, final MutableDirectBuffer scratch, final Crc32c crc)
     {
