@@ -111,11 +111,6 @@ public final class BenchSuite implements Callable<Integer>
     public Integer call() throws Exception
     {
         OptionChecks.notNegative(spec, "--lock-wait", lockWaitSeconds);
-        if (!java.nio.file.Files.isRegularFile(peer) || !java.nio.file.Files.isExecutable(peer))
-        {
-            throw OptionChecks.refused(spec, "--peer " + peer + " is no executable file: it names the script that runs " +
-                "exchange-core (bench/peers/peer, or one that takes the same arguments)");
-        }
         SuitePlan plan = quick ? SuitePlan.quick() : SuitePlan.full();
         if (rates != null)
         {
@@ -138,6 +133,12 @@ public final class BenchSuite implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--exchange-commands must be at least " +
                 peerFlow + " (the peer's file and the latency runs draw from the same stream)");
+        }
+        // Last of the checks: the numbers are wrong whatever directory the suite runs from.
+        if (!java.nio.file.Files.isRegularFile(peer) || !java.nio.file.Files.isExecutable(peer))
+        {
+            throw OptionChecks.refused(spec, "--peer " + peer + " is no executable file: it names the script that runs " +
+                "exchange-core (bench/peers/peer, or one that takes the same arguments)");
         }
         try
         {
