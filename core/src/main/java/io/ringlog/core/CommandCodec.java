@@ -536,7 +536,7 @@ public final class CommandCodec
             if (optionalLength(flags) < 0)
             {
                 throw new CorruptEntryException("unknown flags 0x" + Integer.toHexString(flags) +
-                    " (written by newer code?)");
+                    " (a damaged header, or an entry written by newer code)");
             }
             length = compactEntryLength(payloadLength, flags);
         }
@@ -555,10 +555,14 @@ public final class CommandCodec
             payloadLength = buffer.getInt(offset + PAYLOAD_LENGTH_OFFSET, ORDER);
             length = payloadLength < 0 || available < headerLength ? -1 : headerLength + payloadLength;
         }
+        if (payloadLength < 0)
+        {
+            throw new CorruptEntryException("payload length " + payloadLength + " is negative (a damaged header)");
+        }
         if (length < 0 || length > available)
         {
             throw new CorruptEntryException("payload length " + payloadLength + " runs past the " + available +
-                " bytes that hold the entry");
+                " bytes that hold the entry (a damaged header, or an entry cut short)");
         }
         return length;
     }

@@ -62,6 +62,8 @@ public final class JournalRepair implements AutoCloseable
     private int rewriteCycle;
     private long rewriteKeep;
     private long lastWhole;
+    /** Documents whose entries after a damaged header the walk could not tell apart (each counted as one). */
+    private long uncounted;
     private long committedAfter = -1;
     private boolean rebuildAll;
 
@@ -183,6 +185,10 @@ public final class JournalRepair implements AutoCloseable
             }
         }
         lastWhole = next == 0 ? 0 : next - 1;
+        for (final CycleFileScan scan : scans)
+        {
+            uncounted += scan.unsplit;
+        }
         final long[] firstEntry = metadata == null ? null : ChronicleJournal.firstEntry(scans);
         final String foreign = firstEntry == null ? null : metadata.foreignTo(directory, firstEntry[0], firstEntry[1]);
         if (foreign != null)
@@ -197,6 +203,13 @@ public final class JournalRepair implements AutoCloseable
             (foreign != null ? "another journal's (" : "damaged (") + metadataProblem + ")" : "none (no ringlog.meta)"));
         plan.add("committed-position: " + (mark >= 0 ? Long.toString(mark) : "unknown"));
         plan.add("last-whole-position: " + lastWhole);
+        if (uncounted > 0)
+        {
+            plan.add("note: " + uncounted + (uncounted == 1 ? " document holds" : " documents hold") + " an entry whose " +
+                "header is damaged: the walk cannot tell the entries after it in that document apart and counts them " +
+                "as one, so last-whole-position and the positions after it are counted short ('scripts/journal verify -d " +
+                directory + "' names the damaged entry's position)");
+        }
         plan.add("snapshots: " + (snapshots != null ? snapshots : "none"));
         if (truncateAfter >= 0)
         {
@@ -307,8 +320,10 @@ public final class JournalRepair implements AutoCloseable
         {
             final long from = Math.max(cut, lastWhole) + 1;
             refuse("positions " + from + ".." + mark + " were committed (the committed mark is " + mark + ") but are " +
-                "not in the journal: they are lost already (a cycle file cut short, deleted, or copied in part), and " +
-                "clients may have seen them. Restoring the missing data keeps them; --force accepts the loss and " +
+                (uncounted > 0 ? "not counted among the journal's whole entries: they may be whole on disk past the " +
+                "damaged header the walk could not count past (see the note above), or lost already, " :
+                "not in the journal: they are lost already (a cycle file cut short, deleted, or copied in part), ") +
+                "and clients may have seen them. Restoring the missing data keeps them; --force accepts the loss and " +
                 "lowers the mark to " + cut);
         }
         if (newestSnapshot > cut)
