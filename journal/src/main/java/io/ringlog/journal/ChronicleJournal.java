@@ -856,7 +856,9 @@ public final class ChronicleJournal implements Journal
                 {
                     continue;
                 }
-                final long stored = positionAt(tailer, rollCycle.toIndex(cycle, 0));
+                final long read = positionAt(tailer, rollCycle.toIndex(cycle, 0));
+                // A damaged first entry: the next intact one says where the file starts, counting back over it.
+                final long stored = read > 0 ? read : firstByOldestIntact(file);
                 final long firstPosition;
                 if (count == 0)
                 {
@@ -1187,6 +1189,18 @@ public final class ChronicleJournal implements Journal
      * The position of the first entry of the document at {@code index}, or -1 if there is none or it
      * does not decode (damaged: the tail checks and the readers say why).
      */
+    private static long firstByOldestIntact(final CycleFileScan file)
+    {
+        try
+        {
+            return file.firstPositionByOldestIntact();
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot read " + file.file + ": " + describe(ex), ex);
+        }
+    }
+
     private long positionAt(final ExcerptTailer tailer, final long index)
     {
         final long first = firstPositionAt(tailer, index, probe, crc);

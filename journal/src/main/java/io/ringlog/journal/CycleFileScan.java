@@ -1,6 +1,9 @@
 package io.ringlog.journal;
 
 import io.ringlog.core.CommandCodec;
+import io.ringlog.core.CorruptEntryException;
+import io.ringlog.core.Crc32c;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,6 +41,8 @@ final class CycleFileScan
     static final int END_OF_DATA = NOT_COMPLETE | META_DATA;
     /** How many of the newest entries' offsets are kept, for the tail checks. */
     static final int NEWEST_KEPT = 64;
+    /** The oldest entries whose offsets a scan keeps: where a file's first position is read when its first entry is damaged. */
+    static final int OLDEST_KEPT = 16;
     private static final int CHUNK = 1 << 20;
 
     /** How the chain of documents ends. */
@@ -104,6 +109,9 @@ final class CycleFileScan
     private final int[] newestLengths = new int[NEWEST_KEPT];
     private final long[] newestDocuments = new long[NEWEST_KEPT];
     private final boolean[] newestSplit = new boolean[NEWEST_KEPT];
+    private final long[] oldestOffsets = new long[OLDEST_KEPT];
+    private final int[] oldestLengths = new int[OLDEST_KEPT];
+    private final boolean[] oldestSplit = new boolean[OLDEST_KEPT];
 
     private CycleFileScan(final Path file, final long length)
     {
@@ -557,6 +565,12 @@ final class CycleFileScan
                 firstOffset = start + at;
                 firstLength = length;
             }
+            if (entries < OLDEST_KEPT)
+            {
+                oldestOffsets[(int)entries] = start + at;
+                oldestLengths[(int)entries] = length;
+                oldestSplit[(int)entries] = split;
+            }
             final int slot = (int)(entries % NEWEST_KEPT);
             newestOffsets[slot] = start + at;
             newestLengths[slot] = length;
@@ -570,6 +584,42 @@ final class CycleFileScan
             at += length;
         }
         while (at < documentLength);
+    }
+
+    /**
+     * The file's first position as its oldest intact entry says it, counting back over the entries before
+     * it: for a file whose first entry is damaged but whose header still gives its length (a flipped payload
+     * or checksum bit), the second entry's position less one. Only entries the walk told apart by their
+     * headers are counted back over, so a count the walk could not make is never used; -1 where none of the
+     * oldest {@value #OLDEST_KEPT} entries says it.
+     */
+    long firstPositionByOldestIntact() throws IOException
+    {
+        final Crc32c crc = new Crc32c();
+        for (int k = 0; k < Math.min(entries, OLDEST_KEPT); k++)
+        {
+            if (oldestLengths[k] >= CommandCodec.MIN_ENTRY_LENGTH && oldestLengths[k] <= 64 << 20)
+            {
+                final byte[] bytes = new byte[oldestLengths[k]];
+                read(file, oldestOffsets[k], bytes, bytes.length);
+                final UnsafeBuffer entry = new UnsafeBuffer(bytes);
+                try
+                {
+                    CommandCodec.check(entry, 0, bytes.length, crc);
+                    final long first = CommandCodec.position(entry, 0) - k;
+                    return first > 0 ? first : -1;
+                }
+                catch (final CorruptEntryException ex)
+                {
+                    // Damaged too: the next one may say it.
+                }
+            }
+            if (!oldestSplit[k])
+            {
+                break;
+            }
+        }
+        return -1;
     }
 
     /** How many of the newest entries' offsets are known: at most {@link #NEWEST_KEPT}. */

@@ -166,7 +166,9 @@ public final class JournalRepair implements AutoCloseable
             long first = next;
             if (scan.entries > 0)
             {
-                final long stored = positionAt(file, firstOffset[0], firstLength[0]);
+                final long read = positionAt(file, firstOffset[0], firstLength[0]);
+                // A damaged first entry: the next intact one says where the file starts, counting back over it.
+                final long stored = read > 0 ? read : scan.firstPositionByOldestIntact();
                 if (stored > 0)
                 {
                     first = stored;

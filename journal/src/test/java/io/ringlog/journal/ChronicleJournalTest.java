@@ -9,7 +9,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.io.RandomAccessFile;
+import java.io.StringWriter;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -282,6 +284,57 @@ class ChronicleJournalTest
             "and the walk past the damage found 100 whole entries, positions 1..100: 'scripts/journal repair -d " + dir + "'"),
             ex.getMessage());
         assertFalse(ex.getMessage().contains("journal position 0"), "no position it cannot stand behind");
+    }
+
+    /**
+     * A flipped bit in the journal's very first entry: the journal used to be unreadable as a whole ("cannot
+     * tell where the journal starts", position 0), even to verify and repair, though only entry 1 was damaged.
+     * The second entry's position, less one, says where it starts: verify names position 1 and the checksum,
+     * every later entry is read, and the repair's dry run counts them all.
+     */
+    @Test
+    void shouldFindWhereAJournalStartsWhenItsFirstEntryIsDamaged() throws Exception
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            appendRange(journal, 1, 100, 10);
+        }
+        final Path file = JournalTesting.cycleFiles(dir).get(0);
+        // The last byte of entry 1's payload (entry 1 is a document of its own, the first of its cycle file).
+        JournalTesting.flip(file, JournalTesting.entryOffset(file, 0) +
+            io.ringlog.core.CommandCodec.compactLength(command(1, 1, 1, 3)) - 1, 0x04);
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true)))
+        {
+            assertEquals(1, journal.firstPosition());
+            assertEquals(100, journal.lastPosition());
+            final Command into = new Command(JournalTesting.MAX_PAYLOAD);
+            try (JournalReader reader = journal.reader(2))
+            {
+                for (long position = 2; position <= 100; position++)
+                {
+                    assertTrue(reader.next(into));
+                    assertEquals(command(position, 1, 1, position * 3).toString(), into.toString());
+                }
+            }
+            final JournalException ex = assertThrows(JournalException.class, () ->
+            {
+                try (JournalReader reader = journal.reader(1))
+                {
+                    reader.next(into);
+                }
+            });
+            assertTrue(ex.getMessage().startsWith("journal position 1: checksum mismatch"), ex.getMessage());
+        }
+        final StringWriter out = new StringWriter();
+        assertEquals(1, io.ringlog.journal.tool.JournalTool.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
+            "verify", "-d", dir.toString(), "--max-payload", "64"));
+        assertTrue(out.toString().contains("first-position: 1\n") && out.toString().contains("bad-position: 1\n") &&
+            out.toString().contains("problem: journal position 1: checksum mismatch"), out.toString());
+        final StringWriter repair = new StringWriter();
+        io.ringlog.journal.tool.JournalTool.run(new PrintWriter(repair), new PrintWriter(repair), "repair", "-d",
+            dir.toString());
+        assertTrue(repair.toString().contains("last-whole-position: 100\n") &&
+            repair.toString().contains("problem: journal position 1: checksum mismatch"), repair.toString());
     }
 
     /**
