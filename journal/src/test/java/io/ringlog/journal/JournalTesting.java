@@ -46,7 +46,7 @@ public final class JournalTesting
     }
 
     /** Appends positions {@code from..to}, committing every {@code batch} entries and at the end. */
-    static void appendRange(final ChronicleJournal journal, final long from, final long to, final int batch)
+    public static void appendRange(final ChronicleJournal journal, final long from, final long to, final int batch)
     {
         for (long position = from; position <= to; position++)
         {

@@ -50,14 +50,7 @@ class RepairTest
         final Path dir = root.resolve("journal");
         try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
         {
-            for (long position = 1; position <= 100; position++)
-            {
-                journal.append(JournalTesting.command(position, 1, 1, position));
-                if (position % 10 == 0)
-                {
-                    journal.commit();
-                }
-            }
+            JournalTesting.appendRange(journal, 1, 100, 10);
         }
         // Entry 35's magic, in the document of entries 31..40: 35..40 count as one, 95 entries in all.
         JournalTesting.garbleMagicOfEntry(cycleFile(dir, 0), 34);
