@@ -1185,10 +1185,7 @@ public final class ChronicleJournal implements Journal
         }
     }
 
-    /**
-     * The position of the first entry of the document at {@code index}, or -1 if there is none or it
-     * does not decode (damaged: the tail checks and the readers say why).
-     */
+    /** {@link CycleFileScan#firstPositionByOldestIntact()}, its read failure a {@link JournalException}. */
     private static long firstByOldestIntact(final CycleFileScan file)
     {
         try
@@ -1201,6 +1198,10 @@ public final class ChronicleJournal implements Journal
         }
     }
 
+    /**
+     * The position of the first entry of the document at {@code index}, or -1 if there is none or it
+     * does not decode (damaged: the tail checks and the readers say why).
+     */
     private long positionAt(final ExcerptTailer tailer, final long index)
     {
         final long first = firstPositionAt(tailer, index, probe, crc);

@@ -595,31 +595,44 @@ final class CycleFileScan
      */
     long firstPositionByOldestIntact() throws IOException
     {
-        final Crc32c crc = new Crc32c();
         for (int k = 0; k < Math.min(entries, OLDEST_KEPT); k++)
         {
-            if (oldestLengths[k] >= CommandCodec.MIN_ENTRY_LENGTH && oldestLengths[k] <= 64 << 20)
+            final long position = positionAt(file, oldestOffsets[k], oldestLengths[k]);
+            if (position > 0)
             {
-                final byte[] bytes = new byte[oldestLengths[k]];
-                read(file, oldestOffsets[k], bytes, bytes.length);
-                final UnsafeBuffer entry = new UnsafeBuffer(bytes);
-                try
-                {
-                    CommandCodec.check(entry, 0, bytes.length, crc);
-                    final long first = CommandCodec.position(entry, 0) - k;
-                    return first > 0 ? first : -1;
-                }
-                catch (final CorruptEntryException ex)
-                {
-                    // Damaged too: the next one may say it.
-                }
+                return position - k > 0 ? position - k : -1;
             }
+            // Damaged too: the next one may say it, if the walk could tell where it starts.
             if (!oldestSplit[k])
             {
                 break;
             }
         }
         return -1;
+    }
+
+    /**
+     * The position of the entry of {@code length} bytes at {@code offset} in {@code file}, read with plain
+     * reads and checked whole; -1 where it is no intact entry.
+     */
+    static long positionAt(final Path file, final long offset, final int length) throws IOException
+    {
+        if (length < CommandCodec.MIN_ENTRY_LENGTH || length > 64 << 20)
+        {
+            return -1;
+        }
+        final byte[] bytes = new byte[length];
+        read(file, offset, bytes, length);
+        final UnsafeBuffer entry = new UnsafeBuffer(bytes);
+        try
+        {
+            CommandCodec.check(entry, 0, length, new Crc32c());
+            return CommandCodec.position(entry, 0);
+        }
+        catch (final CorruptEntryException ex)
+        {
+            return -1;
+        }
     }
 
     /** How many of the newest entries' offsets are known: at most {@link #NEWEST_KEPT}. */

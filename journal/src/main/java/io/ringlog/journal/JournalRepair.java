@@ -1,14 +1,10 @@
 package io.ringlog.journal;
 
-import io.ringlog.core.CommandCodec;
-import io.ringlog.core.CorruptEntryException;
-import io.ringlog.core.Crc32c;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalId;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -166,7 +162,7 @@ public final class JournalRepair implements AutoCloseable
             long first = next;
             if (scan.entries > 0)
             {
-                final long read = positionAt(file, firstOffset[0], firstLength[0]);
+                final long read = CycleFileScan.positionAt(file, firstOffset[0], firstLength[0]);
                 // A damaged first entry: the next intact one says where the file starts, counting back over it.
                 final long stored = read > 0 ? read : scan.firstPositionByOldestIntact();
                 if (stored > 0)
@@ -633,22 +629,6 @@ public final class JournalRepair implements AutoCloseable
                 rollCycle.format() + ")");
         }
         return cycle;
-    }
-
-    private static long positionAt(final Path file, final long offset, final int length) throws IOException
-    {
-        final byte[] bytes = new byte[length];
-        CycleFileScan.read(file, offset, bytes, length);
-        final UnsafeBuffer entry = new UnsafeBuffer(bytes);
-        try
-        {
-            CommandCodec.check(entry, 0, length, new Crc32c());
-            return CommandCodec.position(entry, 0);
-        }
-        catch (final CorruptEntryException ex)
-        {
-            return -1;
-        }
     }
 
     private static String what(final CycleFileScan scan)
