@@ -664,12 +664,24 @@ public final class ChronicleJournal implements Journal
         final long previousNewest)
     {
         final String found;
+        final CycleFileScan.DamagedEntry damaged = scan.unsplit > 0 ? damagedEntry(scan) : null;
+        final long first = damaged == null ? -1 : firstPosition(scan, previousNewest);
+        final long damagedAt = first > 0 ? first + damaged.index() : -1;
         if (scan.entries == 0)
         {
             found = "Where its entries start cannot be found past the damage: restore the file from a copy" +
                 (previousNewest > 0 ? ", or drop it and every later file with 'scripts/journal repair -d " + directory +
                 " --truncate-after " + previousNewest + " --force' (run it without --apply first: it lists what it drops)" :
                 "");
+        }
+        else if (damaged != null && damagedAt > 0)
+        {
+            // A rebuild copies the entries as they are, so it cannot mend these: the way out is a cut before them.
+            found = "Its entries are damaged from position " + damagedAt + " on (" + damaged.problem() + "), so " +
+                "a rebuild, which copies them as they are, does not mend it. Restore the file from a copy (a backup, " +
+                "the standby's journal); or keep positions up to " + (damagedAt - 1) + " with 'scripts/journal repair -d " +
+                directory + " --truncate-after " + (damagedAt - 1) + "' (run it without --apply first: it lists what " +
+                "it drops, and whether --force is needed)";
         }
         else
         {
@@ -681,6 +693,32 @@ public final class ChronicleJournal implements Journal
                 "anew with a new header and every one of them (run it without --apply first: it lists what it does)";
         }
         return "cycle file " + scan.file + " cannot be read by Chronicle Queue: " + scan.headerDamage + ". " + found;
+    }
+
+    /** The first damaged entry of a file the walk could not split, or null where it cannot be read again. */
+    private static CycleFileScan.DamagedEntry damagedEntry(final CycleFileScan scan)
+    {
+        try
+        {
+            return scan.firstDamagedEntry(1 << 16);
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+    }
+
+    /** A file's first position: the previous file's newest plus one, or what its own entries say; -1 if neither tells. */
+    private static long firstPosition(final CycleFileScan scan, final long previousNewest)
+    {
+        try
+        {
+            return previousNewest > 0 ? previousNewest + 1 : scan.firstPosition();
+        }
+        catch (final IOException ex)
+        {
+            return -1;
+        }
     }
 
     /**

@@ -76,6 +76,8 @@ final class CycleFileScan
 
     /** Documents that did not split into entries by their headers (damaged): each hides how many it held. */
     long unsplit;
+    /** The index of the first of them, counted as one entry by the walk; -1 if none. */
+    long firstUnsplit = -1;
     /**
      * The first document whose Chronicle header word is damaged (its length, or its metadata flag) while its
      * entries are whole, which the walk read past; null if none. Reported as {@link #headerDamage}: Chronicle
@@ -558,6 +560,10 @@ final class CycleFileScan
             }
             if (!split)
             {
+                if (unsplit == 0)
+                {
+                    firstUnsplit = entries;
+                }
                 unsplit++;
             }
             if (entries == 0)
@@ -633,6 +639,71 @@ final class CycleFileScan
         {
             return -1;
         }
+    }
+
+    /**
+     * The file's first position: what its first entry says, or, where that entry is damaged, what the oldest
+     * intact one says, counted back ({@link #firstPositionByOldestIntact}); -1 where the file has no entry, or
+     * none of them says.
+     */
+    long firstPosition() throws IOException
+    {
+        if (entries == 0)
+        {
+            return -1;
+        }
+        final long read = positionAt(file, firstOffset, firstLength);
+        return read > 0 ? read : firstPositionByOldestIntact();
+    }
+
+    /** The first damaged entry of a file: its index among the walk's entries, and what is wrong with it. */
+    record DamagedEntry(long index, String problem)
+    {
+    }
+
+    /**
+     * The first of the walk's entries that is damaged: one that does not check (its checksum, its magic, its
+     * lengths), or the rest of a document that does not split into entries; null if every entry checks. Reads
+     * every entry of the file again: for a file already known to be damaged (a rebuild refused, a header that
+     * Chronicle cannot read), where the user is owed the position a cut must stand before.
+     *
+     * @param tornWindow as the scan that made this one was given.
+     */
+    DamagedEntry firstDamagedEntry(final int tornWindow) throws IOException
+    {
+        final DamagedEntry[] found = {null};
+        final Crc32c crc = new Crc32c();
+        final byte[][] bytes = {new byte[256]};
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            scan(file, tornWindow, (index, offset, length) ->
+            {
+                if (found[0] != null)
+                {
+                    return;
+                }
+                if (index == firstUnsplit)
+                {
+                    found[0] = new DamagedEntry(index, "the document holding it does not split into entries from " +
+                        "there on (an entry header in it is damaged, at byte " + offset + ")");
+                    return;
+                }
+                if (bytes[0].length < length)
+                {
+                    bytes[0] = new byte[length];
+                }
+                read(channel, offset, bytes[0], length, file);
+                try
+                {
+                    CommandCodec.check(new UnsafeBuffer(bytes[0], 0, length), 0, length, crc);
+                }
+                catch (final CorruptEntryException ex)
+                {
+                    found[0] = new DamagedEntry(index, ex.getMessage());
+                }
+            });
+        }
+        return found[0];
     }
 
     /** How many of the newest entries' offsets are known: at most {@link #NEWEST_KEPT}. */

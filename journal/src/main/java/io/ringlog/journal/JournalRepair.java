@@ -35,6 +35,8 @@ import java.util.stream.Stream;
  */
 public final class JournalRepair implements AutoCloseable
 {
+    /** Bytes after a zero header looked at for signs of a started entry: the largest entry there can be. */
+    private static final int TORN_WINDOW = 1 << 16;
 
     private final Path directory;
     private final Path snapshots;
@@ -149,22 +151,12 @@ public final class JournalRepair implements AutoCloseable
         long next = 0;
         for (final Path file : files)
         {
-            final long[] firstOffset = {-1};
-            final int[] firstLength = {0};
-            final CycleFileScan scan = CycleFileScan.scan(file, 1 << 16, (index, offset, length) ->
-            {
-                if (index == 0)
-                {
-                    firstOffset[0] = offset;
-                    firstLength[0] = length;
-                }
-            });
+            final CycleFileScan scan = CycleFileScan.scan(file, TORN_WINDOW);
             long first = next;
             if (scan.entries > 0)
             {
-                final long read = CycleFileScan.positionAt(file, firstOffset[0], firstLength[0]);
                 // A damaged first entry: the next intact one says where the file starts, counting back over it.
-                final long stored = read > 0 ? read : scan.firstPositionByOldestIntact();
+                final long stored = scan.firstPosition();
                 if (stored > 0)
                 {
                     first = stored;
@@ -213,7 +205,7 @@ public final class JournalRepair implements AutoCloseable
         {
             planCut(files, scans, firsts, mark);
         }
-        planRebuilds(files, scans, firsts);
+        planRebuilds(files, scans, firsts, mark);
         if (!rebuildFiles.isEmpty() && truncateAfter < 0 && mark > lastWhole)
         {
             // Rebuilt files keep the whole entries there are; committed ones beyond them are gone already.
@@ -341,7 +333,8 @@ public final class JournalRepair implements AutoCloseable
      * anew with every entry the walk found in it: nothing is dropped, so no force is needed. One whose
      * entries cannot be found past the damage is refused: only a cut before it, or a copy, helps.
      */
-    private void planRebuilds(final List<Path> files, final List<CycleFileScan> scans, final List<Long> firsts)
+    private void planRebuilds(final List<Path> files, final List<CycleFileScan> scans, final List<Long> firsts,
+        final long mark) throws IOException
     {
         for (int i = 0; i < files.size(); i++)
         {
@@ -373,10 +366,17 @@ public final class JournalRepair implements AutoCloseable
             }
             if (scan.unsplit > 0)
             {
-                // A rebuild copies entries as the walk found them: damaged ones would be copied as they are.
-                refusals.add(file + " cannot be rebuilt as it is: some of its documents are damaged (their entries do " +
-                    "not add up), and a rebuild would copy them. 'scripts/journal verify' names the first damaged position P; " +
-                    "--truncate-after P-1 cuts the journal before it");
+                // A rebuild copies entries as the walk found them: damaged ones would be copied as they are. The user
+                // is owed the position to cut before, which no verify can name where Chronicle cannot read the file.
+                final CycleFileScan.DamagedEntry damaged = scan.firstDamagedEntry(TORN_WINDOW);
+                final long at = first + (damaged != null ? damaged.index() : scan.firstUnsplit);
+                refusals.add(file + " cannot be rebuilt as it is: its entries are damaged from position " + at + " on (" +
+                    (damaged != null ? damaged.problem() : "a document that does not split into entries") + "), and " +
+                    "a rebuild would copy them. Restore the file from a copy (a backup, the standby's journal); or keep " +
+                    "positions up to " + (at - 1) + " with 'scripts/journal repair -d " + directory +
+                    (snapshots != null && !snapshots.equals(directory.resolve("snapshots")) ? " --snapshots " + snapshots :
+                    "") + " --truncate-after " + (at - 1) + (mark >= at || mark < 0 ? " --force" : "") + "' (run it " +
+                    "without --apply first: it lists what it drops)");
                 continue;
             }
             if (scan.headerDamage == null)

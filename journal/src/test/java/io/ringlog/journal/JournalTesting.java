@@ -194,6 +194,32 @@ public final class JournalTesting
         return values;
     }
 
+    /**
+     * Zeroes {@code file} from {@code offset} to the end of its data (its last non-zero byte), as a crash can leave a
+     * file whose newest pages never reached the disk: their blocks read back as zeros. Returns how many bytes it zeroed.
+     */
+    public static long zeroFrom(final Path file, final long offset) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            final byte[] bytes = new byte[(int)Math.min(raf.length(), 64L << 20)];
+            raf.seek(0);
+            raf.readFully(bytes);
+            int end = bytes.length;
+            while (end > 0 && bytes[end - 1] == 0)
+            {
+                end--;
+            }
+            if (end <= offset)
+            {
+                throw new IllegalArgumentException("nothing but zeros from byte " + offset + " of " + file);
+            }
+            raf.seek(offset);
+            raf.write(new byte[(int)(end - offset)]);
+            return end - offset;
+        }
+    }
+
     /** Flips every bit of the byte at {@code offset} of {@code file}. */
     public static void flipByte(final Path file, final long offset) throws IOException
     {

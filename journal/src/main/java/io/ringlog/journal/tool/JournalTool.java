@@ -347,15 +347,6 @@ public final class JournalTool implements Callable<Integer>
                     out.println("being-written: yes, by " + writer +
                         "; checked up to last-position, as the journal was when this began");
                 }
-                if (committed > last)
-                {
-                    out.println("bad-position: " + (last + 1));
-                    problems.add("the journal ends at position " + last + ", but positions up to " + committed +
-                        " were committed: entries " + (last + 1) + ".." + committed + ", which clients may have " +
-                        "seen, are missing (a cycle file deleted or lost, or an older copy of the journal put back); " +
-                        "restore them, or accept the loss with 'scripts/journal repair -d " + journal.directory +
-                        " --truncate-after " + last + " --force'");
-                }
                 long entries = 0;
                 long expected = Math.max(1, first);
                 final Command entry = new Command(journal.maxPayload);
@@ -382,6 +373,18 @@ public final class JournalTool implements Callable<Integer>
                         "the journal before it (run it without --apply first: it lists what it drops, and whether " +
                         "--force is needed)" : ""));
                     printPosition(out, ex);
+                }
+                if (committed > last)
+                {
+                    // After the read: a damaged entry before the end moves the cut that accepts the loss to before it.
+                    final long keep = badPosition > 0 && badPosition <= last ? badPosition - 1 : last;
+                    out.println("bad-position: " + (last + 1));
+                    problems.add("the journal ends at position " + last + ", but positions up to " + committed +
+                        " were committed: entries " + (last + 1) + ".." + committed + ", which clients may have " +
+                        "seen, are missing (a cycle file deleted or lost, or an older copy of the journal put back); " +
+                        "restore them, or accept the loss with 'scripts/journal repair -d " + journal.directory +
+                        " --truncate-after " + keep + " --force'" + (keep < last ? ", which also cuts the damaged entry " +
+                        "at position " + badPosition + " above" : ""));
                 }
                 out.println("entries-read: " + entries);
                 if (snapshotDir != null)

@@ -501,6 +501,59 @@ class RepairTest
     }
 
     /**
+     * A crash can leave a file's newest pages as zeros (their blocks allocated, their data never written). The probe
+     * zeroed a journal's newest entries. Within the last document, verify gave two problems whose cuts disagreed
+     * (--truncate-after 6999 --force for the missing committed entries, 6997 for the damaged one), and the first did
+     * not mend. Across the last document's header, Chronicle could not read the file, and the repair refused the
+     * rebuild that verify advised, sending the user to a verify that could not name the position. Now every cut both
+     * tools name is the one before the first damaged entry, and that one repair mends the journal.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {97, 86})
+    void shouldMendZeroedNewestEntriesWithTheOneCutTheToolsName(final int kept) throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            JournalTesting.appendRange(journal, 1, 100, 10);
+        }
+        final Path file = cycleFile(dir, 0);
+        // From inside entry kept + 1's header (its timestamp) to the end of the data: 97 stays in the last document,
+        // 86 takes the header of the last document (91..100) too.
+        JournalTesting.zeroFrom(file, JournalTesting.entryOffset(file, kept) + 20);
+
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertEquals(List.of((long)kept), cuts(verify.out), verify.toString());
+        assertTrue(verify.out.contains("damaged from position " + (kept + 1) + " on") ||
+            verify.out.contains("journal position " + (kept + 1) + ": checksum mismatch"), verify.toString());
+        final Tool repair = tool("repair", "-d", dir.toString());
+        assertEquals(1, repair.code, repair.toString());
+        assertEquals(List.of((long)kept), cuts(repair.out), repair.toString());
+
+        final Tool applied = tool("repair", "-d", dir.toString(), "--truncate-after", Integer.toString(kept), "--force",
+            "--apply");
+        assertEquals(0, applied.code, applied.toString());
+        assertTrue(applied.out.endsWith("status: repaired\n"), applied.toString());
+        final Tool mended = tool("verify", "-d", dir.toString());
+        assertEquals(0, mended.code, mended.toString());
+        assertTrue(mended.out.contains("last-position: " + kept + "\ncommitted-position: " + kept + "\n"), mended.toString());
+        assertReadsEveryEntry(dir, kept);
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            JournalTesting.appendRange(journal, kept + 1, 110, 10);
+        }
+        assertReadsEveryEntry(dir, 110);
+    }
+
+    /** Every position a repair command in {@code out} cuts after, once each, in the order named. */
+    private static List<Long> cuts(final String out)
+    {
+        return java.util.regex.Pattern.compile("--truncate-after (\\d+)").matcher(out).results()
+            .map((match) -> Long.parseLong(match.group(1))).distinct().toList();
+    }
+
+    /**
      * A file cut short, repaired without an option: the problem it names is verify's own, with the cut to make.
      * The bad-input probe's repair said instead that Chronicle faulted reading a memory-mapped file and advised
      * --rebuild: it asked verify while holding the writer lock, and verify took the file for one being written.
