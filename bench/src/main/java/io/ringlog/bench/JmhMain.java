@@ -1,0 +1,269 @@
+package io.ringlog.bench;
+
+import io.ringlog.core.EngineContext;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.profile.ProfilerException;
+import org.openjdk.jmh.profile.ProfilerFactory;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
+import org.openjdk.jmh.runner.format.OutputFormat;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.ProfilerConfig;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * {@code scripts/bench jmh}: JMH's own command line, checked first. JMH takes a {@code -p} that no benchmark
+ * has without a word (a misspelt {@code -p jornal=CHRONICLE} ran the defaults), fails a value its type refuses
+ * inside each fork with a stack trace, and answers an unknown {@code -prof} or {@code -rf} with the exception's
+ * text. Here each of those is a usage error that names the option and what it takes, exit 2, before any fork
+ * starts; a line that passes goes to {@link org.openjdk.jmh.Main} as it was given.
+ */
+public final class JmhMain
+{
+    /** The exit status of a usage error, as picocli's commands have it. */
+    static final int USAGE = 2;
+
+    private JmhMain()
+    {
+    }
+
+    /** Checks the command line, then runs JMH with it. */
+    public static void main(final String[] given) throws Exception
+    {
+        // --help as every other ringlog command takes it; JMH knows only -h.
+        final String[] args = Arrays.stream(given).map((arg) -> arg.equals("--help") ? "-h" : arg).toArray(String[]::new);
+        final String refusal = refusal(args);
+        if (refusal != null)
+        {
+            System.err.println("error: " + refusal);
+            System.err.println("JMH's options: scripts/bench jmh --help; the benchmarks and their parameters: " +
+                "scripts/bench jmh -lp");
+            System.exit(USAGE);
+        }
+        org.openjdk.jmh.Main.main(args);
+    }
+
+    /** What is wrong with the command line, in a user's words, or null if JMH may have it. */
+    static String refusal(final String[] args)
+    {
+        final CommandLineOptions options;
+        try
+        {
+            options = new CommandLineOptions(args);
+        }
+        catch (final CommandLineOptionException ex)
+        {
+            return ex.getMessage().replace("No enum constant org.openjdk.jmh.results.format.ResultFormatType.",
+                "-rf takes text, csv, scsv, json or latex, not ");
+        }
+        if (options.shouldHelp() || options.shouldList() || options.shouldListWithParams() ||
+            options.shouldListProfilers() || options.shouldListResultFormats())
+        {
+            return null;
+        }
+        for (final ProfilerConfig profiler : options.getProfilers())
+        {
+            try
+            {
+                ProfilerFactory.getProfilerOrException(profiler);
+            }
+            catch (final ProfilerException ex)
+            {
+                return "-prof " + profiler.getKlass() + ": " + profilerProblem(ex) + " (scripts/bench jmh -lprof lists " +
+                    "the profilers)";
+            }
+        }
+        final Map<String, List<String>> params = params(args);
+        if (params.isEmpty())
+        {
+            return null;
+        }
+        final SortedSet<BenchmarkListEntry> selected = BenchmarkList.defaultList().find(silent(), options.getIncludes(),
+            options.getExcludes());
+        final Map<String, Field> declared = new LinkedHashMap<>();
+        final SortedSet<String> classes = new TreeSet<>();
+        for (final BenchmarkListEntry entry : selected)
+        {
+            final String className = entry.getUserClassQName();
+            classes.add(className.substring(className.lastIndexOf('.') + 1));
+            try
+            {
+                for (Class<?> type = Class.forName(className); type != null; type = type.getSuperclass())
+                {
+                    for (final Field field : type.getDeclaredFields())
+                    {
+                        if (field.isAnnotationPresent(Param.class))
+                        {
+                            declared.putIfAbsent(field.getName(), field);
+                        }
+                    }
+                }
+            }
+            catch (final ClassNotFoundException ex)
+            {
+                return "benchmark class " + className + " is listed but not in the jar: rebuild it (REBUILD=1 scripts/bench ...)";
+            }
+        }
+        if (selected.isEmpty())
+        {
+            // JMH says so itself, and lists what there is.
+            return null;
+        }
+        for (final Map.Entry<String, List<String>> param : params.entrySet())
+        {
+            final Field field = declared.get(param.getKey());
+            if (field == null)
+            {
+                return "-p " + param.getKey() + ": no benchmark this runs (" + String.join(", ", classes) + ") has a " +
+                    "parameter '" + param.getKey() + "'" + (declared.isEmpty() ? "; they have none" : "; theirs: " +
+                    String.join(", ", new TreeSet<>(declared.keySet())));
+            }
+            for (final String value : param.getValue())
+            {
+                final String wrong = valueProblem(field, value);
+                if (wrong != null)
+                {
+                    return "-p " + param.getKey() + "=" + value + ": " + wrong;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Each {@code -p name=v1,v2} of the line (also written {@code -pname=v1,v2}), by name, in order. */
+    static Map<String, List<String>> params(final String[] args)
+    {
+        final Map<String, List<String>> params = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++)
+        {
+            final String pair;
+            if (args[i].equals("-p") && i + 1 < args.length)
+            {
+                pair = args[++i];
+            }
+            else if (args[i].startsWith("-p") && args[i].length() > 2 && args[i].indexOf('=') > 2 &&
+                !args[i].startsWith("-prof"))
+            {
+                pair = args[i].substring(2);
+            }
+            else
+            {
+                continue;
+            }
+            final int equals = pair.indexOf('=');
+            if (equals <= 0)
+            {
+                // JMH's own parser has refused it already.
+                continue;
+            }
+            params.computeIfAbsent(pair.substring(0, equals), (name) -> new ArrayList<>())
+                .addAll(Arrays.asList(pair.substring(equals + 1).split(",", -1)));
+        }
+        return params;
+    }
+
+    /** Why {@code value} cannot be given to {@code field}, or null if it can. */
+    private static String valueProblem(final Field field, final String value)
+    {
+        final Class<?> type = field.getType();
+        try
+        {
+            if (type.isEnum())
+            {
+                final Object[] constants = type.getEnumConstants();
+                if (Arrays.stream(constants).noneMatch((constant) -> ((Enum<?>)constant).name().equals(value)))
+                {
+                    return field.getName() + " takes " + Arrays.stream(constants).map(Object::toString)
+                        .collect(Collectors.joining(", "));
+                }
+            }
+            else if (type == int.class || type == Integer.class)
+            {
+                Integer.parseInt(value);
+            }
+            else if (type == long.class || type == Long.class)
+            {
+                Long.parseLong(value);
+            }
+            else if (type == boolean.class || type == Boolean.class)
+            {
+                if (!value.equals("true") && !value.equals("false"))
+                {
+                    return field.getName() + " takes true or false";
+                }
+            }
+            else if (type == double.class || type == Double.class)
+            {
+                Double.parseDouble(value);
+            }
+        }
+        catch (final NumberFormatException ex)
+        {
+            return field.getName() + " takes a" + (type == double.class || type == Double.class ? " number" :
+                "n integer (" + type.getSimpleName().toLowerCase() + ")");
+        }
+        return rangeProblem(field.getName(), value);
+    }
+
+    /**
+     * What the benchmarks' setups would refuse of a value of the right type, said before a fork starts rather than
+     * thrown from every fork's setup with a stack trace; null for a value they take.
+     */
+    private static String rangeProblem(final String name, final String value)
+    {
+        switch (name)
+        {
+            case "inFlight":
+                return Integer.parseInt(value) < InFlight.STREAM ? "inFlight takes " + InFlight.STREAM + " (never wait) " +
+                    "or a count of batches, 0 or more" : null;
+            case "stageCpus":
+                try
+                {
+                    StageCpus.apply(value, new EngineContext());
+                    return null;
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    return ex.getMessage();
+                }
+            case "workloadFile":
+                return value.isEmpty() || Files.isReadable(Path.of(value)) ? null : "no readable file " + value + " (it " +
+                    "is read from the directory scripts/bench runs in, the repository's root; empty: the stream is " +
+                    "generated)";
+            default:
+                return null;
+        }
+    }
+
+    private static String profilerProblem(final ProfilerException ex)
+    {
+        final String message = ex.getMessage();
+        if (ex.getCause() instanceof ClassNotFoundException || message == null || message.isBlank())
+        {
+            return "no such profiler";
+        }
+        return message.strip();
+    }
+
+    private static OutputFormat silent()
+    {
+        return OutputFormatFactory.createFormatInstance(new PrintStream(OutputStream.nullOutputStream()),
+            VerboseMode.SILENT);
+    }
+}

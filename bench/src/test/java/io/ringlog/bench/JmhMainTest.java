@@ -1,0 +1,54 @@
+package io.ringlog.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** {@code scripts/bench jmh}'s checks of JMH's command line; CommandLinesIT runs them through the script. */
+class JmhMainTest
+{
+    @Test
+    void shouldNameAParameterNoSelectedBenchmarkHasAndTheirOwn()
+    {
+        assertEquals("-p jornal: no benchmark this runs (PipelineBenchmark) has a parameter 'jornal'; theirs: inFlight, " +
+            "journal, listenerPlacement, topology, waitStrategy",
+            JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-p", "jornal=CHRONICLE"}));
+    }
+
+    @Test
+    void shouldSayWhatAParameterTakes()
+    {
+        assertEquals("-p journal=FOO: journal takes IN_MEMORY, CHRONICLE",
+            JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-p", "journal=CHRONICLE,FOO"}));
+        assertEquals("-p inFlight=x: inFlight takes an integer (int)",
+            JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-pinFlight=x"}));
+        assertEquals("-p inFlight=-5: inFlight takes -1 (never wait) or a count of batches, 0 or more",
+            JmhMain.refusal(new String[]{"ArrayBlockingQueuePipelineBenchmark", "-p", "inFlight=-5"}));
+        assertEquals("-p stageCpus=compact: stageCpus: 'compact' is not stage=cpu (as in compact=1)",
+            JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "stageCpus=compact"}));
+    }
+
+    @Test
+    void shouldRefuseAnUnknownProfilerAndResultFormatInWords()
+    {
+        assertEquals("-prof nosuch: no such profiler (scripts/bench jmh -lprof lists the profilers)",
+            JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-prof", "nosuch"}));
+        assertEquals("-rf takes text, csv, scsv, json or latex, not XML2",
+            JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-rf", "xml2"}));
+    }
+
+    @Test
+    void shouldPassWhatJmhTakes()
+    {
+        assertNull(JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-p", "journal=IN_MEMORY,CHRONICLE", "-p",
+            "inFlight=-1", "-prof", "gc", "-rf", "json", "-f", "1"}));
+        assertNull(JmhMain.refusal(new String[]{"-lp"}));
+        assertNull(JmhMain.refusal(new String[]{"NoSuchBenchmark", "-p", "anything=1"}), "JMH says there is no match");
+        assertEquals(Map.of("journal", List.of("A", "B"), "inFlight", List.of("4")),
+            JmhMain.params(new String[]{"-p", "journal=A,B", "-pinFlight=4", "-prof", "gc"}));
+    }
+}
