@@ -63,7 +63,7 @@ import java.util.function.UnaryOperator;
  * <p>
  * Run with {@code scripts/bench latency --help}.
  */
-@Command(name = "latency", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench latency", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Publishes at a fixed rate and prints latency percentiles corrected for coordinated omission.")
 public final class LatencyHarness implements Callable<Integer>
 {

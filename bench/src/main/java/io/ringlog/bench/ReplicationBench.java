@@ -66,7 +66,7 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  * Run with {@code scripts/bench replication --help}.
  */
-@Command(name = "replication", mixinStandardHelpOptions = true,
+@Command(name = "bench replication", mixinStandardHelpOptions = true,
     description = "Throughput and latency percentiles without replication, with asynchronous and with synchronous " +
         "replication to a standby over Aeron (loopback UDP), side by side.")
 public final class ReplicationBench implements Callable<Integer>

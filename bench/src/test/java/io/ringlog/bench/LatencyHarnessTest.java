@@ -175,7 +175,7 @@ class LatencyHarnessTest
 
         assertEquals(2, run.exit, run.err);
         assertTrue(run.err.startsWith("error: --workload-file ") && run.err.contains("--workload COUNTER"), run.err);
-        assertTrue(run.err.contains("Try 'latency --help'"), run.err);
+        assertTrue(run.err.contains("Try 'bench latency --help'"), run.err);
         assertNull(run.harness.recorder());
     }
 
