@@ -113,16 +113,25 @@ public final class JournalRepair implements AutoCloseable
             throw new JournalException("no journal in " + directory + " (no Chronicle Queue files and no ringlog.meta " +
                 "there): give the directory the journal was written to");
         }
-        final JournalLock lock = JournalLock.acquire(directory);
+        final JournalLock lock = lockUnlessReadOnly(directory);
         final JournalRepair repair = new JournalRepair(directory, snapshots, truncateAfter, newIdentity, force, lock);
         repair.rebuildAll = rebuild;
         try
         {
             repair.plan();
+            if (lock == null)
+            {
+                repair.plan.add("note: " + directory + " cannot be written here (a read-only file system, or no " +
+                    "permission), so this plan was made without the writer lock, as the read-only tools read, and no " +
+                    "writer holds it; it can be read, not applied here");
+            }
         }
         catch (final IOException | RuntimeException ex)
         {
-            lock.close();
+            if (lock != null)
+            {
+                lock.close();
+            }
             if (ex instanceof JournalException)
             {
                 throw (JournalException)ex;
@@ -132,6 +141,43 @@ public final class JournalRepair implements AutoCloseable
                 ChronicleJournal.chronicleMetadataHint(directory), ex);
         }
         return repair;
+    }
+
+    /**
+     * The writer lock; or, where this process cannot write in the directory (a read-only file system, no
+     * permission) and no process holds the lock, null: a dry run plans without it, as the read-only tools read,
+     * and {@link #apply} refuses. A writer holding the lock through another path (a read-only bind mount of a live
+     * journal) still refuses.
+     */
+    private static JournalLock lockUnlessReadOnly(final Path directory)
+    {
+        try
+        {
+            return JournalLock.acquire(directory);
+        }
+        catch (final JournalException ex)
+        {
+            if (!readOnly(directory))
+            {
+                throw ex;
+            }
+            final String writer = JournalLock.liveWriter(directory);
+            if (writer != null)
+            {
+                throw new JournalException("journal " + directory + " is open for writing by " + writer + " (through " +
+                    "another path: this one cannot be written here); stop that one first. Nothing was written.");
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Whether this process cannot write in {@code directory}: a read-only file system (a read-only bind mount too,
+     * which Java's file store does not tell from the file system beneath it), or no permission.
+     */
+    private static boolean readOnly(final Path directory)
+    {
+        return !Files.isWritable(directory);
     }
 
     private void plan() throws IOException
@@ -516,6 +562,12 @@ public final class JournalRepair implements AutoCloseable
         return refusals;
     }
 
+    /** Whether the plan was made under the writer lock, so that {@link #apply} can do it. */
+    public boolean writable()
+    {
+        return lock != null;
+    }
+
     /** Whether the plan changes anything. */
     public boolean changesAnything()
     {
@@ -533,6 +585,12 @@ public final class JournalRepair implements AutoCloseable
         if (!refusals.isEmpty())
         {
             throw new JournalException("the repair was refused: " + String.join("; ", refusals));
+        }
+        if (lock == null)
+        {
+            throw new JournalException("cannot repair " + directory + ": it cannot be written here (a read-only file " +
+                "system, or no permission). Repair it where it can be written (remount it read-write, or copy the " +
+                "journal and repair the copy). Nothing was changed.");
         }
         try
         {
@@ -652,6 +710,9 @@ public final class JournalRepair implements AutoCloseable
     @Override
     public void close()
     {
-        lock.close();
+        if (lock != null)
+        {
+            lock.close();
+        }
     }
 }

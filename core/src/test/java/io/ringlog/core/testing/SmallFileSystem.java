@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A small tmpfs mounted on a test directory, where the machine allows it (root, or a container with
  * the right capability): a real full disk. Where it does not, {@link #mount} says why and the test
- * falls back to an injected failure, saying so; it never skips.
+ * falls back to an injected failure, saying so; it never skips. Also a read-only view of a directory
+ * ({@link #readOnlyView}).
  */
 public final class SmallFileSystem implements AutoCloseable
 {
@@ -37,6 +38,33 @@ public final class SmallFileSystem implements AutoCloseable
             return null;
         }
         return new SmallFileSystem(directory);
+    }
+
+    /**
+     * Mounts a read-only view of {@code source} on {@code target} (a bind mount, remounted read-only): a journal on a
+     * read-only file system, as a backup's mount or a forensic copy has it. Unmounted by {@link #close}.
+     *
+     * @param why receives the reason when this machine does not allow it.
+     * @return the mount, or null if this machine does not allow it.
+     */
+    public static SmallFileSystem readOnlyView(final Path source, final Path target, final StringBuilder why)
+        throws IOException, InterruptedException
+    {
+        Files.createDirectories(target);
+        final String bound = run("mount", "--bind", source.toString(), target.toString());
+        if (bound != null)
+        {
+            why.append(bound);
+            return null;
+        }
+        final String readOnly = run("mount", "-o", "remount,ro,bind", target.toString());
+        if (readOnly != null)
+        {
+            run("umount", target.toString());
+            why.append(readOnly);
+            return null;
+        }
+        return new SmallFileSystem(target);
     }
 
     /** Runs a command; null when it succeeds, else what it said. */

@@ -913,7 +913,8 @@ public final class JournalTool implements Callable<Integer>
                 }
                 if (!apply)
                 {
-                    out.println("status: dry run, nothing was changed (add --apply to do it)");
+                    out.println("status: dry run, nothing was changed (" + (repair.writable() ? "add --apply to do it)" :
+                        "it cannot be applied here: the note above says why)"));
                     return OK;
                 }
                 final Thread stopped = CliSupport.onStop(spec.commandLine().getErr(), "repair: stopped part way " +

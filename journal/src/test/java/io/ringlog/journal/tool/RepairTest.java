@@ -7,10 +7,12 @@ import io.ringlog.core.InMemoryJournal;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.Topology;
 import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.core.testing.SmallFileSystem;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.FileSnapshotStore;
 import io.ringlog.journal.JournalRollCycle;
 import io.ringlog.journal.JournalTesting;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -544,6 +546,67 @@ class RepairTest
             JournalTesting.appendRange(journal, kept + 1, 110, 10);
         }
         assertReadsEveryEntry(dir, 110);
+    }
+
+    /**
+     * A journal on a read-only file system (a backup's mount, a forensic copy): the bad-input probe's dry run was
+     * refused there, as it could not take the writer lock, though it writes nothing. It now plans as the read-only
+     * tools read, says so, and only --apply is refused. A writer holding the journal through another, writable,
+     * path still refuses the dry run.
+     */
+    @Test
+    void shouldPlanADryRunOfAReadOnlyJournalAndRefuseOnlyToApplyIt() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            JournalTesting.appendRange(journal, 1, 100, 10);
+        }
+        final StringBuilder why = new StringBuilder();
+        final SmallFileSystem view = SmallFileSystem.readOnlyView(dir, root.resolve("read-only"), why);
+        if (view == null)
+        {
+            // No mount on this machine: a directory this process may not write, where it is not root.
+            Assumptions.assumeTrue(dir.toFile().setWritable(false, false) && !Files.isWritable(dir), "neither a " +
+                "read-only mount (" + why + ") nor a directory this process cannot write");
+        }
+        final Path readOnly = view != null ? root.resolve("read-only") : dir;
+        try
+        {
+            final Tool dry = tool("repair", "-d", readOnly.toString(), "--truncate-after", "60", "--force");
+            assertEquals(0, dry.code, dry.toString());
+            assertTrue(dry.out.contains("drop-positions: 61..100 (40 entries)\n") && dry.out.contains("note: " + readOnly +
+                " cannot be written here (a read-only file system, or no permission), so this plan was made without " +
+                "the writer lock") && dry.out.endsWith("status: dry run, nothing was changed (it cannot be applied " +
+                "here: the note above says why)\n"), dry.toString());
+            final Tool applied = tool("repair", "-d", readOnly.toString(), "--truncate-after", "60", "--force", "--apply");
+            assertEquals(1, applied.code, applied.toString());
+            assertTrue(applied.err.contains("error: cannot repair " + readOnly + ": it cannot be written here") &&
+                applied.err.contains("Nothing was changed."), applied.toString());
+            assertTrue(tool("verify", "-d", readOnly.toString()).out.contains("last-position: 100\ncommitted-position: " +
+                "100\n"), "nothing was changed");
+            if (view != null)
+            {
+                try (ChronicleJournal writer = ChronicleJournal.open(context(dir)))
+                {
+                    final Tool live = tool("repair", "-d", readOnly.toString());
+                    assertEquals(1, live.code, live.toString());
+                    assertTrue(live.err.contains("is open for writing by pid " + ProcessHandle.current().pid()),
+                        live.toString());
+                }
+            }
+        }
+        finally
+        {
+            if (view != null)
+            {
+                view.close();
+            }
+            else
+            {
+                dir.toFile().setWritable(true, false);
+            }
+        }
     }
 
     /** Every position a repair command in {@code out} cuts after, once each, in the order named. */
