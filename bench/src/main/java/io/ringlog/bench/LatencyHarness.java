@@ -83,7 +83,7 @@ public final class LatencyHarness implements Callable<Integer>
     /** parkNanos overshoots by tens of microseconds on Linux; wake up early and yield the rest. */
     private static final long PARK_MARGIN_NANOS = 100_000;
     /** Below this share of the asked rate, the run did not keep up (the peer uses the same rule). */
-    private static final double KEPT_UP = 0.99;
+    static final double KEPT_UP = 0.99;
     /** Correlation id of set-up commands: before every intended send time, so never recorded. */
     private static final long SETUP_CORRELATION = Long.MIN_VALUE;
 

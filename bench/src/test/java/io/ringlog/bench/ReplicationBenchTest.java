@@ -43,6 +43,12 @@ class ReplicationBenchTest
             assertTrue(((Number)figures.get("commands-per-s")).doubleValue() > 0, figures.toString());
             assertEquals(2000L, figures.get("latency-count"), figures.toString());
             assertTrue(figures.get("latency-p99.9-us") instanceof Number, figures.toString());
+            // The rate the fixed-rate run sent at, so a reader can tell a latency measured at a lower load.
+            final long achieved = ((Number)figures.get("achieved-rate")).longValue();
+            assertTrue(achieved > 0, figures.toString());
+            assertEquals(achieved >= 2000 * LatencyHarness.KEPT_UP, figures.get("kept-up"), figures.toString());
         }
+        assertTrue(console.toString(StandardCharsets.UTF_8).contains("sent at/s  kept up"), console.toString());
+        assertEquals("mode,commands_per_s,achieved_rate,kept_up,p50_us", csv.get(0).substring(0, 48));
     }
 }
