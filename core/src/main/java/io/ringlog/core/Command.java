@@ -37,7 +37,12 @@ public final class Command
         return position;
     }
 
-    /** Epoch nanoseconds stamped once at ingress; the only time business logic may use. */
+    /**
+     * Epoch nanoseconds stamped once at ingress; the only time business logic may use. Not ordered by position:
+     * two producers' commands can take their slots in the other order than they read the clock, and the clock may
+     * step back (a wall clock corrected). A state machine that needs time to only move forward keeps the largest it
+     * has seen (in its state, so replay gives the same).
+     */
     public long timestamp()
     {
         return timestamp;

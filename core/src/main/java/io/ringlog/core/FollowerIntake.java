@@ -6,7 +6,9 @@ import org.agrona.DirectBuffer;
  * The intake of a follower engine: commands that already carry their position and timestamp (a
  * standby receiving from its primary, a journal copied from elsewhere). Each must be the next
  * position: an older one is a duplicate and a newer one a gap, and neither is taken; the caller
- * decides (ignore the duplicate, ask for the missing range). One thread appends.
+ * decides (ignore the duplicate, ask for the missing range). One thread appends. The timestamp is taken as
+ * the leader stamped it, with no check of its order: the leader's own journal can hold an older timestamp after
+ * a newer one ({@link Command#timestamp}), and a follower that refused it would refuse the leader's history.
  * <p>
  * From {@link Engine#follower()} on an engine launched with {@link EngineContext#follower(boolean)};
  * such an engine refuses {@link Engine#publish} until {@link Engine#promote()}.
