@@ -253,13 +253,18 @@ final class CycleFileScan
                 final long entriesEnd = entriesEnd(reader, offset + 4);
                 final long next = (entriesEnd + 3) & ~3L;
                 // Only where the length word leads nowhere: one that leads to the next document is whole, and the
-                // damage is inside an entry (a length in its header), which the entry's own checks name.
+                // damage is inside an entry (a length in its header), which the entry's own checks name. Nor where
+                // both lead to the end of the data (a newest document whose last entries were zeroed), unless the
+                // word says more than any writer puts in one document.
+                final long said = (offset + 4 + documentLength + 3) & ~3L;
                 if (entriesEnd != offset + 4 + documentLength && entriesEnd > offset + 4 && documentAt(reader, next) &&
-                    !documentAt(reader, (offset + 4 + documentLength + 3) & ~3L))
+                    (!documentAt(reader, said) || leapsOverData(reader, next, said) ||
+                    documentLength > tornWindow && reader.intAt(next) == 0))
                 {
                     documentDamage("the length word of its document at byte " + offset + " is damaged: it says " +
                         documentLength + " bytes, where the document's entries take " + (entriesEnd - offset - 4) +
-                        " (the next document starts at byte " + next + "): Chronicle would read on from the wrong byte");
+                        (reader.intAt(next) == 0 ? " (the data ends there, at byte " + next + ")" : " (the next " +
+                        "document starts at byte " + next + ")") + ": Chronicle would read on from the wrong byte");
                     if (offset == writeAt)
                     {
                         writeIndex = documents;
@@ -491,6 +496,18 @@ final class CycleFileScan
             at += entry;
         }
         return at;
+    }
+
+    /**
+     * Whether a length word that leads to {@code said} leaps over data: it lands in the zeros past the end of the
+     * data, while the document's entries end at {@code next}, where a written document starts (not the end of the
+     * data). A high bit flipped in a length word does that: 27,404 bytes read as 16,739,084 took the walk past every
+     * later document, and the tools offered to drop thousands of whole entries.
+     */
+    private boolean leapsOverData(final Reader reader, final long next, final long said) throws IOException
+    {
+        return said > next && (said + 4 > length || reader.intAt(said) == 0) && next + 4 <= length &&
+            reader.intAt(next) != 0;
     }
 
     /**
