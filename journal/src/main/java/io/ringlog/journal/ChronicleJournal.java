@@ -618,7 +618,9 @@ public final class ChronicleJournal implements Journal
                     " whole entries";
                 final String repair = newest > 0 ? "'scripts/journal repair -d " + ctx.directory() + " --truncate-after " +
                     newest + "' drops what follows (run it without --apply first: it lists what it drops, and whether " +
-                    "--force is needed)" : "see 'scripts/journal repair'";
+                    "--force is needed)" : "no entry before it is whole: restore the file from a copy, or empty the journal " +
+                    "with 'scripts/journal repair -d " + ctx.directory() + " --truncate-after 0 --force' (run it without " +
+                    "--apply first: it lists what it drops)";
                 final String message;
                 if (scan.lengthDamaged())
                 {

@@ -6,6 +6,7 @@ import io.ringlog.core.CorruptEntryException;
 import io.ringlog.core.Crc32c;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
+import io.ringlog.core.PayloadTooLargeException;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -105,8 +106,9 @@ final class ChronicleJournalReader implements JournalReader
             catch (final CorruptEntryException ex)
             {
                 // When stepping over entries to the first one wanted, the damaged one follows the last stepped over.
-                throw new JournalException(seeking ? decoded + 1 : expected, ex.getMessage() + ". " +
-                    verifyHint(journal.directory()), ex);
+                // A whole entry too large for this reader is not damage: no repair to point to.
+                throw new JournalException(seeking ? decoded + 1 : expected, ex.getMessage() +
+                    (ex instanceof PayloadTooLargeException ? "" : ". " + verifyHint(journal.directory())), ex);
             }
             decoded = into.position();
             seeking = false;

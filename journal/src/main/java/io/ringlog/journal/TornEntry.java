@@ -38,6 +38,8 @@ public record TornEntry(long lastWholePosition, Path file, long fileOffset, int 
     public String toString()
     {
         return "torn entry after position " + lastWholePosition + " at offset " + fileOffset + " of " + file +
-            " (header 0x" + Integer.toHexString(header) + "): " + what;
+            " (header 0x" + Integer.toHexString(header) + "): " + what + (halfWritten() && file.getParent() != null ?
+            " (the next writable open writes over it; 'scripts/journal repair -d " + file.getParent() + " --truncate-after " +
+            lastWholePosition + "' clears it now, dropping no whole entry)" : "");
     }
 }

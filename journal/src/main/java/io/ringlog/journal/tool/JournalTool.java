@@ -9,6 +9,7 @@ import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
 import io.ringlog.core.OutputEvent;
 import io.ringlog.core.OutputListener;
+import io.ringlog.core.PayloadTooLargeException;
 import io.ringlog.core.ReadOnlyJournal;
 import io.ringlog.core.RecoveryListener;
 import io.ringlog.core.Rejections;
@@ -368,10 +369,22 @@ public final class JournalTool implements Callable<Integer>
                     // A damaged entry's message without the reader's pointer to this tool: the line says the repair.
                     final String said = ex.getCause() instanceof CorruptEntryException ? "journal position " +
                         ex.position() + ": " + ex.getCause().getMessage() : ex.getMessage();
-                    problems.add(said + (ex.position() > 1 && !said.contains("journal repair") ?
-                        "; 'scripts/journal repair -d " + journal.directory + " --truncate-after " + (ex.position() - 1) + "' cuts " +
-                        "the journal before it (run it without --apply first: it lists what it drops, and whether " +
-                        "--force is needed)" : ""));
+                    if (ex.getCause() instanceof PayloadTooLargeException large)
+                    {
+                        // Whole, and only larger than this run reads: a cut would drop it and all after it for nothing.
+                        problems.add("journal position " + ex.position() + ": the entry is whole, but its payload of " +
+                            large.payloadLength() + " bytes is larger than --max-payload " + journal.maxPayload + ": " +
+                            "run it again with --max-payload " + large.payloadLength() + " or more (the largest " +
+                            "payload the journal was written with); nothing is damaged");
+                    }
+                    else
+                    {
+                        problems.add(said + (ex.position() >= 1 && !said.contains("journal repair") ?
+                        "; 'scripts/journal repair -d " + journal.directory + " --truncate-after " + (ex.position() - 1) + "' " +
+                        (ex.position() > 1 ? "cuts the journal before it" : "empties the journal, as every entry comes " +
+                        "after it (restore the file from a copy if you have one)") + " (run it without --apply first: it " +
+                        "lists what it drops, and whether --force is needed)" : ""));
+                    }
                     printPosition(out, ex);
                 }
                 if (committed > last)

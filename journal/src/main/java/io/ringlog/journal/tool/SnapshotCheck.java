@@ -94,7 +94,9 @@ final class SnapshotCheck
         }
         catch (final SnapshotException ex)
         {
-            return "is damaged: " + ex.getMessage() + "; recovery skips it (recovery time, not commands)";
+            // Nothing in the journal depends on it: deleting it is the mend, and verify said no way to it.
+            return "is damaged: " + ex.getMessage() + "; recovery skips it (recovery time, not commands). Delete it " +
+                "('rm " + store.path(position) + "'): nothing else depends on it, and the next snapshot replaces it";
         }
         if (position > last)
         {

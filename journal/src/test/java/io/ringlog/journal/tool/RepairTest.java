@@ -126,6 +126,8 @@ class RepairTest
         assertTrue(verify.out.contains("problem: snapshot at position 400 (" + newest + ") is damaged: ") &&
             verify.out.contains("problem: the damaged entry at position 150 comes before the snapshot at position " +
                 "300, which a restart recovers from: a restart does not read it"), verify.toString());
+        // The way out of the snapshot's problem, which verify used to leave unsaid (and repair has no option for).
+        assertTrue(verify.out.contains("Delete it ('rm " + newest + "'): nothing else depends on it"), verify.toString());
         assertEquals(cleanHash(400, 5), continueRun(dir, snapshots, 5), "a restart recovers from 300 and goes on");
     }
 
@@ -610,6 +612,88 @@ class RepairTest
                 dir.toFile().setWritable(true, false);
             }
         }
+    }
+
+    /**
+     * Damage where verify gave no command, or one that needed a guess, and repair answered "each problem above says
+     * what does": the probe was sent round in a loop. Each now names the cut, and following it mends the journal.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"entry-1-payload, 0, true", "cut-before-the-first-entry, 0, true",
+        "bytes-after-the-data, 100, false"})
+    void shouldNameTheCutThatMendsDamageVerifyGaveNoCommandFor(final String damage, final long cut, final boolean force)
+        throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            JournalTesting.appendRange(journal, 1, 100, 10);
+        }
+        final Path file = cycleFile(dir, 0);
+        final long first = JournalTesting.entryOffset(file, 0);
+        switch (damage)
+        {
+            case "entry-1-payload" -> JournalTesting.flipByte(file, first + 40);
+            case "cut-before-the-first-entry" ->
+            {
+                try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+                {
+                    raf.setLength(first + 10);
+                }
+            }
+            default ->
+            {
+                // Bytes a little past the end of the data (a stray write): read as a torn entry after position 100.
+                final byte[] bytes = Files.readAllBytes(file);
+                int end = bytes.length;
+                while (end > 0 && bytes[end - 1] == 0)
+                {
+                    end--;
+                }
+                try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+                {
+                    raf.seek(end + 1_000);
+                    raf.write(new byte[]{1, 2, 3, 4, 5, 6, 7, 8});
+                }
+            }
+        }
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertEquals(List.of(cut), cuts(verify.out), verify.toString());
+        final List<String> repair = new java.util.ArrayList<>(List.of("repair", "-d", dir.toString(), "--truncate-after",
+            Long.toString(cut), "--apply"));
+        if (force)
+        {
+            assertEquals(1, tool(repair.subList(0, 5).toArray(String[]::new)).code, "committed entries go only with --force");
+            repair.add("--force");
+        }
+        final Tool applied = tool(repair.toArray(String[]::new));
+        assertEquals(0, applied.code, applied.toString());
+        final Tool mended = tool("verify", "-d", dir.toString());
+        assertEquals(0, mended.code, mended.toString());
+        assertTrue(mended.out.contains("last-position: " + cut + "\n"), mended.toString());
+    }
+
+    /**
+     * A --max-payload below the journal's payloads: verify said the entry was whole, and on the same line offered a
+     * cut before it that would have dropped the whole journal. It now says which --max-payload reads it, and no cut.
+     */
+    @Test
+    void shouldNotOfferACutForAWholeEntryLargerThanTheMaxPayloadAskedFor() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            JournalTesting.appendRange(journal, 1, 100, 10);
+        }
+        final Tool verify = tool("verify", "-d", dir.toString(), "--max-payload", "4");
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("problem: journal position 1: the entry is whole, but its payload of 8 bytes is " +
+            "larger than --max-payload 4: run it again with --max-payload 8 or more"), verify.toString());
+        assertEquals(List.of(), cuts(verify.out), verify.toString());
+        final Tool stats = tool("stats", "-d", dir.toString(), "--max-payload", "4");
+        assertFalse(stats.toString().contains("until the journal is repaired"), stats.toString());
+        assertEquals(0, tool("verify", "-d", dir.toString(), "--max-payload", "8").code);
     }
 
     /** Every position a repair command in {@code out} cuts after, once each, in the order named. */
