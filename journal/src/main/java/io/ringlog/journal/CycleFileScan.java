@@ -78,6 +78,11 @@ final class CycleFileScan
     long unsplit;
     /** The index of the first of them, counted as one entry by the walk; -1 if none. */
     long firstUnsplit = -1;
+    /** Where Chronicle's header says its index documents start, and how many offsets each holds. */
+    private long[] indexDocuments = new long[0];
+    private long indexCount;
+    /** An index document's bytes before its offsets, its length word included. */
+    private static final int INDEX_DOCUMENT_HEAD = 32;
     /**
      * The first document whose Chronicle header word is damaged (its length, or its metadata flag) while its
      * entries are whole, which the walk read past; null if none. Reported as {@link #headerDamage}: Chronicle
@@ -161,6 +166,8 @@ final class CycleFileScan
                 scan.state = End.OPEN;
                 return scan;
             }
+            scan.indexDocuments = header.indexOffsets;
+            scan.indexCount = header.indexCount;
             scan.writeSequence = header.sequenceAtWritePosition();
             scan.writeAt = header.damage == null ? header.writePosition : -1;
             scan.walk(reader, header.walkFrom, tornWindow, entries);
@@ -185,6 +192,27 @@ final class CycleFileScan
             }
             return scan;
         }
+    }
+
+    /**
+     * Where the index document at {@code offset} ends by its index's own size, if Chronicle's header lists one there
+     * (-1 if not): its length word, an event name "index", padding, the array's code, capacity and count (28 bytes
+     * in all), then the header's indexCount offsets of 8 bytes each.
+     */
+    private long indexDocumentEnd(final long offset)
+    {
+        if (indexCount <= 0 || indexCount > 1 << 20)
+        {
+            return -1;
+        }
+        for (final long index : indexDocuments)
+        {
+            if (index == offset)
+            {
+                return (offset + INDEX_DOCUMENT_HEAD + indexCount * 8 + 3) & ~3L;
+            }
+        }
+        return -1;
     }
 
     /** Told the place of each whole entry a walk passes. */
@@ -246,6 +274,18 @@ final class CycleFileScan
                 return;
             }
             final int documentLength = word & LENGTH_MASK;
+            final long byIndex = indexDocumentEnd(offset);
+            if ((word & META_DATA) != 0 && byIndex > 0 && byIndex != ((offset + 4 + documentLength + 3) & ~3L) &&
+                !documentAt(reader, (offset + 4 + documentLength + 3) & ~3L) && documentAt(reader, byIndex))
+            {
+                // One of Chronicle's index documents, whose length word leads nowhere, where its index's own size leads
+                // to the next document: the word is damaged (the probe's flipped byte made the file look empty).
+                documentDamage("the length word of Chronicle's index document at byte " + offset + " is damaged: it " +
+                    "says " + documentLength + " bytes, where its index of " + indexCount + " offsets takes " +
+                    (byIndex - offset - 4) + " (the next document starts at byte " + byIndex + ")");
+                offset = byIndex;
+                continue;
+            }
             if ((word & META_DATA) == 0 && offset >= from && !splitsExactly(reader, offset + 4, documentLength))
             {
                 // Its entries end elsewhere than its length word says: where a whole next document starts there,

@@ -211,6 +211,37 @@ class RepairTest
     }
 
     /**
+     * The length word of Chronicle's first index document (after the index of index documents) damaged: one byte
+     * flipped made the walk land inside the first data document, and the tools saw a file of no whole entry, with a
+     * cut of every entry as the only way out. The index's own size gives where it ends: the repair writes the file
+     * anew with every entry.
+     */
+    @Test
+    void shouldRebuildAFileWhoseIndexDocumentLengthIsDamagedKeepingEveryEntry() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            JournalTesting.appendRange(journal, 1, 300, 10);
+        }
+        final Path file = cycleFile(dir, 0);
+        final long indexDocument = JournalTesting.chronicleIndexValues(file) - 32;
+        JournalTesting.flipByte(file, indexDocument);
+
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("the length word of Chronicle's index document at byte " + indexDocument +
+            " is damaged") && verify.out.contains("the walk past the damage found 300 whole entries, positions 1..300"),
+            verify.toString());
+        final Tool applied = tool("repair", "-d", dir.toString(), "--apply");
+        assertEquals(0, applied.code, applied.toString());
+        assertTrue(applied.out.contains("written anew with all of its 300 entries, positions 1..300)"), applied.toString());
+        final Tool after = tool("verify", "-d", dir.toString());
+        assertEquals(0, after.code, after.toString());
+        assertReadsEveryEntry(dir, 300);
+    }
+
+    /**
      * A rebuild keeps the whole entries there are: where committed ones are gone already (the newest file
      * lost here; in the probe's case, entries a damaged write position let the writer overwrite), it drops
      * them only with --force, saying so, and lowers the mark (it said 'repaired' with 6,550 committed gone).
