@@ -697,6 +697,19 @@ public final class ChronicleJournal implements Journal
         return "cycle file " + scan.file + " cannot be read by Chronicle Queue: " + scan.headerDamage + ". " + found;
     }
 
+    /**
+     * Why a journal whose oldest entry is damaged, header and all, cannot be read, and the ways out: no later entry
+     * can be placed without knowing where the journal starts, and no cut keeps anything.
+     */
+    static String firstEntryUnreadable(final Path file)
+    {
+        return "the journal's oldest entry, the first of " + file + ", is damaged, its header too: where the journal " +
+            "starts cannot be told, so no entry of it can be read. " +
+            "Restore the file from a copy (a backup, the standby's journal); or, to begin an empty journal, move the " +
+            "journal's directory aside (mv " + file.getParent() + " " + file.getParent() + ".damaged), keeping it " +
+            "for the record";
+    }
+
     /** The first damaged entry of a file the walk could not split, or null where it cannot be read again. */
     private static CycleFileScan.DamagedEntry damagedEntry(final CycleFileScan scan)
     {
@@ -904,8 +917,7 @@ public final class ChronicleJournal implements Journal
                 {
                     if (stored <= 0)
                     {
-                        throw new JournalException(0, "the oldest entry, in cycle " + cycle +
-                            ", is not an intact ringlog command: cannot tell where the journal starts");
+                        throw new JournalException(firstEntryUnreadable(file.file));
                     }
                     firstPosition = stored;
                 }

@@ -209,8 +209,7 @@ public final class JournalRepair implements AutoCloseable
                 }
                 else if (next == 0)
                 {
-                    throw new JournalException("the first entry of " + file + " is damaged: cannot tell where the " +
-                        "journal starts");
+                    throw new JournalException(ChronicleJournal.firstEntryUnreadable(file));
                 }
             }
             scans.add(scan);

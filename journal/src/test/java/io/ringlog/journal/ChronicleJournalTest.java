@@ -338,6 +338,33 @@ class ChronicleJournalTest
     }
 
     /**
+     * Entry 1's header damaged (its magic), so that nothing tells where the journal starts: the probe got "journal
+     * position 0: the oldest entry, in cycle 20791, ..." from verify, no command, and "error: the first entry of F is
+     * damaged" from every repair. Both now say the two ways out: a copy, or moving the directory aside.
+     */
+    @Test
+    void shouldSayTheWaysOutWhenTheFirstEntrysHeaderIsDamaged() throws Exception
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            appendRange(journal, 1, 100, 10);
+        }
+        final Path file = JournalTesting.cycleFiles(dir).get(0);
+        JournalTesting.flipByte(file, JournalTesting.entryOffset(file, 0) + io.ringlog.core.CommandCodec.COMPACT_MAGIC_OFFSET);
+        final String said = "the journal's oldest entry, the first of " + file + ", is damaged, its header too: where " +
+            "the journal starts cannot be told, so no entry of it can be read. Restore the file from a copy";
+        final StringWriter verify = new StringWriter();
+        assertEquals(1, io.ringlog.journal.tool.JournalTool.run(new PrintWriter(verify), new PrintWriter(verify),
+            "verify", "-d", dir.toString()));
+        assertTrue(verify.toString().contains("problem: " + said) && verify.toString().contains("(mv " + dir + " " + dir +
+            ".damaged)") && !verify.toString().contains("position 0"), verify.toString());
+        final StringWriter repair = new StringWriter();
+        assertEquals(1, io.ringlog.journal.tool.JournalTool.run(new PrintWriter(repair), new PrintWriter(repair),
+            "repair", "-d", dir.toString()));
+        assertTrue(repair.toString().contains("error: " + said) && !repair.toString().contains("\tat "), repair.toString());
+    }
+
+    /**
      * The same with entries of 185-byte payloads: an entry in format 3 starts with its payload length, whose
      * low byte is then 0xB9, the byte Chronicle's own metadata documents start with; the walk still tells the
      * entries from Chronicle's metadata by the magic after it, and does not pass over them.
