@@ -254,6 +254,26 @@ final class CycleFileScan
                 offset = (entriesEnd + 3) & ~3L;
                 continue;
             }
+            if ((word & NOT_COMPLETE) != 0 && (word & META_DATA) == 0 && (word & LENGTH_MASK) > 0 && offset >= from &&
+                splitsExactly(reader, offset + 4, word & LENGTH_MASK) &&
+                documentAt(reader, (offset + 4 + (word & LENGTH_MASK) + 3) & ~3L))
+            {
+                // Marked as being written, yet with a length that whole entries fill, and a document (or the end of the
+                // data) after them: the flag is damaged. A writer's unfinished document has no length yet.
+                final int documentLength = word & LENGTH_MASK;
+                documentDamage("the header word of its document at byte " + offset + " is marked as being written (it " +
+                    "reads 0x" + Integer.toHexString(word) + "), though it gives the document's length, " + documentLength +
+                    " bytes, and whole entries fill them: a writer gives the length only as it finishes a document");
+                if (offset == writeAt)
+                {
+                    writeIndex = documents;
+                }
+                lastDataOffset = offset;
+                documents++;
+                splitDocument(reader, offset, documentLength, visitor, false);
+                offset = (offset + 4 + documentLength + 3) & ~3L;
+                continue;
+            }
             if (word == 0)
             {
                 end = offset;

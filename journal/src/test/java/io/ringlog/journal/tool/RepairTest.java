@@ -456,12 +456,14 @@ class RepairTest
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({"1, 2, false, the length word of its document at byte",
         "3, 64, false, holds whole entries but is marked as Chronicle's metadata",
-        "2, 255, false, the length word of its document at byte", "2, 255, true, the length word of its document at byte"})
+        "2, 255, false, the length word of its document at byte", "2, 255, true, the length word of its document at byte",
+        "3, 128, true, is marked as being written"})
     void shouldRebuildAFileWhoseDocumentHeaderIsDamagedKeepingEveryEntry(final int at, final int mask, final boolean newest,
         final String named) throws Exception
     {
         // A high byte of the length (2, 255) makes it leap over every later document into the zeros past the data: the
         // second probe was offered a cut that dropped thousands of whole entries, and of the newest document all of it.
+        // The newest document marked as being written (3, 128) was called torn, its committed entries lost already.
         final Path dir = root.resolve("journal");
         try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
         {
