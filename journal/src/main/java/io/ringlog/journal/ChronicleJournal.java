@@ -576,12 +576,15 @@ public final class ChronicleJournal implements Journal
         CycleFileScan previous = null;
         CycleFileScan newestFile = scans.isEmpty() ? null : scans.lastEntry().getValue();
         boolean growing = false;
-        if (ctx.readOnly() && newestFile != null && newestFile.cut() && JournalLock.liveWriter(ctx.directory()) != null)
+        if (ctx.readOnly() && newestFile != null && (newestFile.cut() || newestFile.headerDamage != null) &&
+            JournalLock.liveWriter(ctx.directory()) != null)
         {
             // A writer appending as the walk read: Chronicle grows the file a chunk at a time, so the walk can meet a
             // document past the length it read at the start. Growth, not a cut: walk it again; a writer too fast
             // for that still leaves whole what the walk found, which the rest of the open reads as it is.
-            final CycleFileScan again = walkAgain(newestFile.file, window, 5, (walk) -> !walk.cut());
+            // A document the writer finished while the walk read it can look damaged too (its header word read before
+            // its bytes): walked again, it reads whole.
+            final CycleFileScan again = walkAgain(newestFile.file, window, 5, (walk) -> !walk.cut() && walk.headerDamage == null);
             if (again != null)
             {
                 scans.put(scans.lastKey(), again);
@@ -618,9 +621,10 @@ public final class ChronicleJournal implements Journal
                     " whole entries";
                 final String repair = newest > 0 ? "'scripts/journal repair -d " + ctx.directory() + " --truncate-after " +
                     newest + "' drops what follows (run it without --apply first: it lists what it drops, and whether " +
-                    "--force is needed)" : "no entry before it is whole: restore the file from a copy, or empty the journal " +
-                    "with 'scripts/journal repair -d " + ctx.directory() + " --truncate-after 0 --force' (run it without " +
-                    "--apply first: it lists what it drops)";
+                    "--force is needed)" : scan.entries == 0 && previousNewest == 0 ? "no entry before it is whole: " +
+                    "restore the file from a copy, or empty the journal with 'scripts/journal repair -d " + ctx.directory() +
+                    " --truncate-after 0 --force' (run it without --apply first: it lists what it drops)" :
+                    "'scripts/journal repair -d " + ctx.directory() + "' says the last whole position to cut after";
                 final String message;
                 if (scan.lengthDamaged())
                 {
@@ -723,12 +727,16 @@ public final class ChronicleJournal implements Journal
         }
     }
 
-    /** A file's first position: the previous file's newest plus one, or what its own entries say; -1 if neither tells. */
+    /**
+     * A file's first position: what its own entries say (as the repair reads it, so both name the same cut), else the
+     * previous file's newest plus one; -1 if neither tells.
+     */
     private static long firstPosition(final CycleFileScan scan, final long previousNewest)
     {
         try
         {
-            return previousNewest > 0 ? previousNewest + 1 : scan.firstPosition();
+            final long own = scan.firstPosition();
+            return own > 0 ? own : previousNewest > 0 ? previousNewest + 1 : -1;
         }
         catch (final IOException ex)
         {

@@ -81,8 +81,8 @@ final class CycleFileScan
     /** Where Chronicle's header says its index documents start, and how many offsets each holds. */
     private long[] indexDocuments = new long[0];
     private long indexCount;
-    /** An index document's bytes before its offsets, its length word included. */
-    private static final int INDEX_DOCUMENT_HEAD = 32;
+    /** An index document's bytes before its offsets, its length word included, less the padding that aligns them. */
+    private static final int INDEX_DOCUMENT_HEAD = 28;
     /**
      * The first document whose Chronicle header word is damaged (its length, or its metadata flag) while its
      * entries are whole, which the walk read past; null if none. Reported as {@link #headerDamage}: Chronicle
@@ -196,8 +196,8 @@ final class CycleFileScan
 
     /**
      * Where the index document at {@code offset} ends by its index's own size, if Chronicle's header lists one there
-     * (-1 if not): its length word, an event name "index", padding, the array's code, capacity and count (28 bytes
-     * in all), then the header's indexCount offsets of 8 bytes each.
+     * (-1 if not): its length word, an event name "index", the array's code, capacity and count (28 bytes), padding
+     * that puts the offsets on 8 bytes of the file, then the header's indexCount offsets of 8 bytes each.
      */
     private long indexDocumentEnd(final long offset)
     {
@@ -209,7 +209,9 @@ final class CycleFileScan
         {
             if (index == offset)
             {
-                return (offset + INDEX_DOCUMENT_HEAD + indexCount * 8 + 3) & ~3L;
+                // Chronicle aligns the offsets to 8 bytes of the file, and documents start on 4: the head is 28 or 32.
+                final long values = (offset + INDEX_DOCUMENT_HEAD + 7) & ~7L;
+                return (values + indexCount * 8 + 3) & ~3L;
             }
         }
         return -1;
@@ -295,8 +297,9 @@ final class CycleFileScan
             }
             final int documentLength = word & LENGTH_MASK;
             final long byIndex = indexDocumentEnd(offset);
-            if ((word & META_DATA) != 0 && byIndex > 0 && byIndex != ((offset + 4 + documentLength + 3) & ~3L) &&
-                !documentAt(reader, (offset + 4 + documentLength + 3) & ~3L) && documentAt(reader, byIndex))
+            final long byWord = (offset + 4 + documentLength + 3) & ~3L;
+            if ((word & META_DATA) != 0 && byIndex > 0 && byIndex != byWord && !documentAt(reader, byWord) &&
+                (byWord + 4 > length || (reader.intAt(byWord) & NOT_COMPLETE) == 0) && documentAt(reader, byIndex))
             {
                 // One of Chronicle's index documents, whose length word leads nowhere, where its index's own size leads
                 // to the next document: the word is damaged (the probe's flipped byte made the file look empty).
@@ -315,11 +318,13 @@ final class CycleFileScan
                 // Only where the length word leads nowhere: one that leads to the next document is whole, and the
                 // damage is inside an entry (a length in its header), which the entry's own checks name. Nor where
                 // both lead to the end of the data (a newest document whose last entries were zeroed), unless the
-                // word says more than any writer puts in one document.
+                // word says more than a writer puts in a document of several entries. Either way the entries it is
+                // cut back to must pass their own checks: an entry whose length in its header was damaged does not.
                 final long said = (offset + 4 + documentLength + 3) & ~3L;
                 if (entriesEnd != offset + 4 + documentLength && entriesEnd > offset + 4 && documentAt(reader, next) &&
-                    (!documentAt(reader, said) || leapsOverData(reader, next, said) ||
-                    documentLength > tornWindow && reader.intAt(next) == 0))
+                    (!documentAt(reader, said) || (leapsOverData(reader, next, said) ||
+                    documentLength > ChronicleJournal.MAX_DOCUMENT_BYTES && reader.intAt(next) == 0) &&
+                    entriesCheck(reader, offset + 4, entriesEnd)))
                 {
                     documentDamage("the length word of its document at byte " + offset + " is damaged: it says " +
                         documentLength + " bytes, where the document's entries take " + (entriesEnd - offset - 4) +
@@ -558,6 +563,37 @@ final class CycleFileScan
         return at;
     }
 
+    /** Whether the entries from {@code start} to {@code end}, split by their headers, each pass their own checks. */
+    private static boolean entriesCheck(final Reader reader, final long start, final long end) throws IOException
+    {
+        final Crc32c crc = new Crc32c();
+        byte[] bytes = new byte[256];
+        long at = start;
+        while (at < end)
+        {
+            final int entry = entryLength(reader, at, end);
+            if (entry <= 0)
+            {
+                return false;
+            }
+            if (bytes.length < entry)
+            {
+                bytes = new byte[entry];
+            }
+            reader.copy(at, bytes, entry);
+            try
+            {
+                CommandCodec.check(new UnsafeBuffer(bytes, 0, entry), 0, entry, crc);
+            }
+            catch (final CorruptEntryException ex)
+            {
+                return false;
+            }
+            at += entry;
+        }
+        return true;
+    }
+
     /**
      * Whether a length word that leads to {@code said} leaps over data: it lands in the zeros past the end of the
      * data, while the document's entries end at {@code next}, where a written document starts (not the end of the
@@ -750,38 +786,54 @@ final class CycleFileScan
     {
         final DamagedEntry[] found = {null};
         final Crc32c crc = new Crc32c();
-        final byte[][] bytes = {new byte[256]};
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
+            final Reader bytes = new Reader(channel, length);
+            final byte[][] entry = {new byte[256]};
             scan(file, tornWindow, (index, offset, length) ->
             {
-                if (found[0] != null)
-                {
-                    return;
-                }
                 if (index == firstUnsplit)
                 {
                     found[0] = new DamagedEntry(index, "the document holding it does not split into entries from " +
                         "there on (an entry header in it is damaged, at byte " + offset + ")");
-                    return;
+                    throw STOP;
                 }
-                if (bytes[0].length < length)
+                if (entry[0].length < length)
                 {
-                    bytes[0] = new byte[length];
+                    entry[0] = new byte[length];
                 }
-                read(channel, offset, bytes[0], length, file);
+                bytes.copy(offset, entry[0], length);
                 try
                 {
-                    CommandCodec.check(new UnsafeBuffer(bytes[0], 0, length), 0, length, crc);
+                    CommandCodec.check(new UnsafeBuffer(entry[0], 0, length), 0, length, crc);
                 }
                 catch (final CorruptEntryException ex)
                 {
                     found[0] = new DamagedEntry(index, ex.getMessage());
+                    throw STOP;
                 }
             });
         }
+        catch (final StopWalk stopped)
+        {
+            // The first damaged entry is found: the rest of the file is not read.
+        }
         return found[0];
     }
+
+    /** Ends a walk from its visitor once it has what it wanted. */
+    private static final class StopWalk extends IOException
+    {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public synchronized Throwable fillInStackTrace()
+        {
+            return this;
+        }
+    }
+
+    private static final StopWalk STOP = new StopWalk();
 
     /** How many of the newest entries' offsets are known: at most {@link #NEWEST_KEPT}. */
     int newestKnown()
@@ -903,6 +955,21 @@ final class CycleFileScan
                 }
             }
             return from;
+        }
+
+        /** Copies {@code count} bytes of the file from {@code offset} into {@code into}. */
+        void copy(final long offset, final byte[] into, final int count) throws IOException
+        {
+            if (count > CHUNK)
+            {
+                read(channel, offset, into, count, null);
+                return;
+            }
+            if (offset < chunkStart || offset + count > chunkStart + chunkLength)
+            {
+                fill(offset);
+            }
+            chunk.get((int)(offset - chunkStart), into, 0, count);
         }
 
         boolean anyNonZero(final long from, final long to) throws IOException

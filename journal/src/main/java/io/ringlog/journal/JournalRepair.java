@@ -64,6 +64,7 @@ public final class JournalRepair implements AutoCloseable
     private long uncounted;
     private long committedAfter = -1;
     private boolean rebuildAll;
+    private boolean closed;
 
     private JournalRepair(
         final Path directory, final Path snapshots, final long truncateAfter, final boolean newIdentity,
@@ -161,13 +162,55 @@ public final class JournalRepair implements AutoCloseable
             {
                 throw ex;
             }
-            final String writer = JournalLock.liveWriter(directory);
-            if (writer != null)
+            if (heldByAWriter(directory))
             {
-                throw new JournalException("journal " + directory + " is open for writing by " + writer + " (through " +
-                    "another path: this one cannot be written here); stop that one first. Nothing was written.");
+                final String writer = JournalLock.liveWriter(directory);
+                throw new JournalException("journal " + directory + " is open for writing by " + (writer != null ?
+                    writer : "another process") + ", though this process cannot write there; stop that one first. " +
+                    "Nothing was written.");
             }
             return null;
+        }
+    }
+
+    /**
+     * Whether a writer holds the directory's lock, asked with a shared lock on the lock file opened for reading, which
+     * a read-only file system allows and which conflicts with the writer's exclusive lock in any process (also one
+     * whose locks {@code /proc/locks} does not show, in another pid namespace). No lock file: no writer ever held it.
+     */
+    private static boolean heldByAWriter(final Path directory)
+    {
+        final Path file = directory.resolve(JournalLock.FILE_NAME);
+        if (!Files.isRegularFile(file))
+        {
+            return false;
+        }
+        if (ProcessFileLock.heldHereUnderAnyPath(file))
+        {
+            // Held in this process: opening the file and closing it again would free its lock (POSIX locks are the
+            // process's, and any close of the file lets them go).
+            return true;
+        }
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+            java.nio.file.StandardOpenOption.READ))
+        {
+            final java.nio.channels.FileLock shared = channel.tryLock(0, Long.MAX_VALUE, true);
+            if (shared == null)
+            {
+                return true;
+            }
+            shared.release();
+            return false;
+        }
+        catch (final java.nio.channels.OverlappingFileLockException ex)
+        {
+            // This process holds it.
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            // Not readable either: as good as unknown, so say a writer may hold it.
+            return JournalLock.liveWriter(directory) != null;
         }
     }
 
@@ -585,6 +628,10 @@ public final class JournalRepair implements AutoCloseable
         {
             throw new JournalException("the repair was refused: " + String.join("; ", refusals));
         }
+        if (closed)
+        {
+            throw new IllegalStateException("the repair was closed: its writer lock is let go, so plan it again");
+        }
         if (lock == null)
         {
             throw new JournalException("cannot repair " + directory + ": it cannot be written here (a read-only file " +
@@ -709,6 +756,7 @@ public final class JournalRepair implements AutoCloseable
     @Override
     public void close()
     {
+        closed = true;
         if (lock != null)
         {
             lock.close();

@@ -132,6 +132,34 @@ public final class ProcessFileLock implements AutoCloseable
         return HELD.contains(key(file));
     }
 
+    /**
+     * Whether this process holds the lock of {@code file} or of the same file under another path (a bind mount, a
+     * hard link): where opening and closing it would free that lock, as any close of a file frees the process's
+     * POSIX locks on it.
+     */
+    public static boolean heldHereUnderAnyPath(final Path file)
+    {
+        if (heldHere(file))
+        {
+            return true;
+        }
+        for (final Path held : HELD)
+        {
+            try
+            {
+                if (Files.isSameFile(held, file))
+                {
+                    return true;
+                }
+            }
+            catch (final IOException ex)
+            {
+                // A held file that is gone, or this one unreadable: not the same file as far as can be told.
+            }
+        }
+        return false;
+    }
+
     /** The locked file's channel, for writing who holds it. */
     public FileChannel channel()
     {

@@ -365,27 +365,28 @@ public final class JournalTool implements Callable<Integer>
                 }
                 catch (final JournalException ex)
                 {
-                    badPosition = ex.position();
                     // A damaged entry's message without the reader's pointer to this tool: the line says the repair.
                     final String said = ex.getCause() instanceof CorruptEntryException ? "journal position " +
                         ex.position() + ": " + ex.getCause().getMessage() : ex.getMessage();
                     if (ex.getCause() instanceof PayloadTooLargeException large)
                     {
-                        // Whole, and only larger than this run reads: a cut would drop it and all after it for nothing.
+                        // Whole, and only larger than this run reads: not damage, so no bad position and no cut (which
+                        // would drop it and everything after it for nothing).
                         problems.add("journal position " + ex.position() + ": the entry is whole, but its payload of " +
                             large.payloadLength() + " bytes is larger than --max-payload " + journal.maxPayload + ": " +
                             "run it again with --max-payload " + large.payloadLength() + " or more (the largest " +
-                            "payload the journal was written with); nothing is damaged");
+                            "payload the journal was written with); the entries after it were not read");
                     }
                     else
                     {
+                        badPosition = ex.position();
+                        printPosition(out, ex);
                         problems.add(said + (ex.position() >= 1 && !said.contains("journal repair") ?
                         "; 'scripts/journal repair -d " + journal.directory + " --truncate-after " + (ex.position() - 1) + "' " +
                         (ex.position() > 1 ? "cuts the journal before it" : "empties the journal, as every entry comes " +
                         "after it (restore the file from a copy if you have one)") + " (run it without --apply first: it " +
                         "lists what it drops, and whether --force is needed)" : ""));
                     }
-                    printPosition(out, ex);
                 }
                 if (committed > last)
                 {

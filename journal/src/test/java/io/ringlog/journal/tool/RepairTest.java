@@ -724,9 +724,50 @@ class RepairTest
         assertTrue(verify.out.contains("problem: journal position 1: the entry is whole, but its payload of 8 bytes is " +
             "larger than --max-payload 4: run it again with --max-payload 8 or more"), verify.toString());
         assertEquals(List.of(), cuts(verify.out), verify.toString());
+        assertFalse(verify.out.contains("bad-position"), "not damage: " + verify);
         final Tool stats = tool("stats", "-d", dir.toString(), "--max-payload", "4");
         assertFalse(stats.toString().contains("until the journal is repaired"), stats.toString());
         assertEquals(0, tool("verify", "-d", dir.toString(), "--max-payload", "8").code);
+    }
+
+    /**
+     * A review's case: an entry of 200,000 bytes (a document of its own, longer than the 64 KiB a writer puts several
+     * entries in) whose payload length was damaged to end inside a run of zeros in its payload. The rule that reads a
+     * length word as damaged where it says more than such a document could have taken the entry's own damage for the
+     * word's, and rebuilt the file from inside the payload. The entries it cuts back to must pass their checks, and
+     * this one fails its checksum: the length word is not blamed, and no rebuild is planned.
+     */
+    @Test
+    void shouldNotTakeALargeEntrysDamagedLengthForItsDocumentsLengthWord() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).maxPayloadLength(300_000)))
+        {
+            final org.agrona.concurrent.UnsafeBuffer large = new org.agrona.concurrent.UnsafeBuffer(new byte[200_000]);
+            large.putByte(0, (byte)1);
+            large.putByte(199_999, (byte)1);
+            for (long position = 1; position <= 3; position++)
+            {
+                final io.ringlog.core.Command command = new io.ringlog.core.Command(300_000);
+                command.set(position, position * 1_000, 1, 1, 0, 0, position * 10, large, 0, position == 2 ? 200_000 : 8);
+                journal.append(command);
+                journal.commit();
+            }
+        }
+        final Path file = cycleFile(dir, 0);
+        final long entry = JournalTesting.entryOffset(file, 1);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            // Its payload length, little-endian, at the entry's first byte: 100,000, inside the zeros.
+            raf.seek(entry);
+            raf.write(new byte[]{(byte)0xA0, (byte)0x86, 0x01, 0x00});
+        }
+        final Tool verify = tool("verify", "-d", dir.toString(), "--max-payload", "300000");
+        assertEquals(1, verify.code, verify.toString());
+        assertFalse(verify.out.contains("length word of its document"), verify.toString());
+        final Tool repair = tool("repair", "-d", dir.toString());
+        assertFalse(repair.out.contains("rebuild-file") || repair.out.contains("length word of its document"),
+            repair.toString());
     }
 
     /** Every position a repair command in {@code out} cuts after, once each, in the order named. */
