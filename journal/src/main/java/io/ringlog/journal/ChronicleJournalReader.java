@@ -122,6 +122,39 @@ final class ChronicleJournalReader implements JournalReader
         }
     }
 
+    /**
+     * Where a document too long for this reader holds one whole entry (its header gives the document's length and
+     * its checksum matches), what says so: a journal written with a larger payload limit than it is read with. Null
+     * for anything else (a damaged document). Reads the document, which it then leaves unread for the tailer.
+     */
+    private PayloadTooLargeException wholeButLarge(final Bytes<?> bytes, final long remaining)
+    {
+        if (remaining > Integer.MAX_VALUE - 16)
+        {
+            return null;
+        }
+        final byte[] copy = new byte[(int)remaining];
+        bytes.read(copy, 0, copy.length);
+        final org.agrona.concurrent.UnsafeBuffer entry = new org.agrona.concurrent.UnsafeBuffer(copy);
+        try
+        {
+            if (CommandCodec.entryLength(entry, 0, copy.length) != copy.length)
+            {
+                return null;
+            }
+            final int headerLength = CommandCodec.check(entry, 0, copy.length, crc);
+            final int payloadLength = copy.length - headerLength;
+            return new PayloadTooLargeException("the entry is whole, but its payload of " + payloadLength + " bytes is " +
+                "larger than the maxPayloadLength it is read with: open the journal, and the engine, with a " +
+                "maxPayloadLength of at least " + payloadLength + " (the one it was written with; scripts/journal: " +
+                "--max-payload)", payloadLength);
+        }
+        catch (final CorruptEntryException | IndexOutOfBoundsException ex)
+        {
+            return null;
+        }
+    }
+
     /** Bytes the entry last read takes in the journal, in the format it was written in. */
     int lastLength()
     {
@@ -200,6 +233,12 @@ final class ChronicleJournalReader implements JournalReader
             final long remaining = bytes.readRemaining();
             if (remaining > maxDocumentLength)
             {
+                final PayloadTooLargeException large = wholeButLarge(bytes, remaining);
+                if (large != null)
+                {
+                    // One whole entry, written with a larger payload limit than this reader's: not damage.
+                    throw new JournalException(expected, large.getMessage(), large);
+                }
                 throw new JournalException(expected, "document of " + remaining + " bytes is longer than any a " +
                     "writer of this journal makes (" + maxDocumentLength + " bytes: 64 KiB, or one command header " +
                     "plus maxPayloadLength)");

@@ -731,6 +731,33 @@ class RepairTest
     }
 
     /**
+     * The same for an entry longer than the 64 KiB the tools read by default: it has a document of its own, which the
+     * reader took for one "longer than any a writer of this journal makes", and verify offered a cut before it.
+     */
+    @Test
+    void shouldNotOfferACutForAWholeEntryLongerThanTheDefaultMaxPayload() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).maxPayloadLength(100_000)))
+        {
+            final org.agrona.concurrent.UnsafeBuffer large = new org.agrona.concurrent.UnsafeBuffer(new byte[100_000]);
+            for (long position = 1; position <= 3; position++)
+            {
+                final io.ringlog.core.Command command = new io.ringlog.core.Command(100_000);
+                command.set(position, position * 1_000, 1, 1, 0, 0, position * 10, large, 0, position == 2 ? 100_000 : 8);
+                journal.append(command);
+                journal.commit();
+            }
+        }
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("problem: journal position 2: the entry is whole, but its payload of 100000 bytes " +
+            "is larger than --max-payload 65536: run it again with --max-payload 100000 or more"), verify.toString());
+        assertEquals(List.of(), cuts(verify.out), verify.toString());
+        assertEquals(0, tool("verify", "-d", dir.toString(), "--max-payload", "100000").code);
+    }
+
+    /**
      * A review's case: an entry of 200,000 bytes (a document of its own, longer than the 64 KiB a writer puts several
      * entries in) whose payload length was damaged to end inside a run of zeros in its payload. The rule that reads a
      * length word as damaged where it says more than such a document could have taken the entry's own damage for the
