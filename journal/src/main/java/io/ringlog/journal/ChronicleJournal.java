@@ -651,7 +651,8 @@ public final class ChronicleJournal implements Journal
                         "part" + orDamaged + "). Entries after that in the file, if it had any, are lost; " + repair;
                 }
                 // Without a readable newest entry before the cut there is no position to stand behind.
-                throw newest > 0 ? new JournalException(newest + 1, message) : new JournalException(message);
+                throw newest > 0 ? new JournalException(newest + 1, message + committedPast(ctx.directory(), newest)) :
+                    new JournalException(message);
             }
             previousNewest = newest;
             if (scan.entries > 0)
@@ -660,6 +661,37 @@ public final class ChronicleJournal implements Journal
             }
         }
         return scans;
+    }
+
+    /**
+     * What the committed mark in {@code ringlog.meta} says of the positions after {@code newest}, the last whole
+     * entry before damage that ends the journal's walk: whether a client may have seen any of them, which decides
+     * whether a cut after {@code newest} loses anything anyone saw. Empty where the mark cannot be read.
+     */
+    static String committedPast(final Path directory, final long newest)
+    {
+        final long mark;
+        try
+        {
+            final JournalMetadata metadata = JournalMetadata.read(directory);
+            if (metadata == null)
+            {
+                return "";
+            }
+            mark = metadata.committedAtOpen();
+        }
+        catch (final RuntimeException ex)
+        {
+            return "";
+        }
+        if (mark <= newest)
+        {
+            return ". Nothing committed lies past it: ringlog.meta's committed mark is " + mark + ", so no client saw " +
+                "an entry after position " + newest + " (the cut drops only entries never acknowledged)";
+        }
+        return ". Positions " + (newest + 1) + ".." + mark + " were committed (ringlog.meta's committed mark is " + mark +
+            "), so clients may have seen them: a copy of the journal that holds them (a backup, the standby's) is the " +
+            "way to keep them";
     }
 
     /**

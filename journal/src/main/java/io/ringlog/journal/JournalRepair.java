@@ -357,7 +357,8 @@ public final class JournalRepair implements AutoCloseable
                 rewriteKeep = cut - first + 1;
                 plan.add("rewrite-file: " + rewriteFile + " (keeps positions " + first + ".." + cut +
                     (last > cut ? ", drops " + (cut + 1) + ".." + last : "") +
-                    (cleanEnd ? "" : ", and what follows them: " + what(scan)) + ")");
+                    (cleanEnd ? "" : (last > cut ? ", and what follows them: " : ", and drops what follows them: ") +
+                    what(scan)) + ")");
             }
         }
         long newestSnapshot = 0;

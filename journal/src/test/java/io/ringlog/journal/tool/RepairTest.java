@@ -370,7 +370,7 @@ class RepairTest
             "--truncate-after", "150");
         assertEquals(1, dry.code(), dry.toString());
         assertTrue(dry.output().contains("committed-position: 300\nlast-whole-position: 150\n") &&
-            dry.output().contains("rewrite-file: " + middle + " (keeps positions 101..150, and what follows them: " +
+            dry.output().contains("rewrite-file: " + middle + " (keeps positions 101..150, and drops what follows them: " +
                 "the file is cut short at byte ") &&
             dry.output().contains("drop-positions: none (the journal's last whole entry is 150)\n") &&
             dry.output().contains("refused: positions 151..300 were committed (the committed mark is 300) but are not " +
@@ -823,6 +823,46 @@ class RepairTest
         assertTrue(repair.out.contains("problem: journal position 201: cycle file " + file + " is cut short: it ends at " +
             "byte ") && repair.out.contains("--truncate-after 200' drops what follows") && !repair.out.contains("--rebuild' ") &&
             !repair.out.contains("fault"), repair.toString());
+        assertTrue(repair.out.contains("Positions 201..300 were committed (ringlog.meta's committed mark is 300), so " +
+            "clients may have seen them: a copy of the journal that holds them (a backup, the standby's) is the way to " +
+            "keep them"), repair.toString());
+    }
+
+    /**
+     * Bytes that are no document right after the last one, where the file's zeros should be: the walk stops there
+     * as at damage that may hide whole entries, and said a cut drops them "for good". Whether any of them was
+     * committed is what a user weighs before cutting: the committed mark says none was, and the message now says so.
+     */
+    @Test
+    void shouldSayNothingCommittedLiesPastGarbageAfterTheLastEntry() throws Exception
+    {
+        final Path dir = journalOfOneDocumentEach(100);
+        final Path file = cycleFile(dir, 0);
+        final List<Long> documents = dataDocuments(file);
+        final long end = documents.get(documents.size() - 1) + 4 +
+            CommandCodec.compactLength(JournalTesting.command(100, 1, 1, 100));
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(end);
+            for (int i = 0; i < 10; i++)
+            {
+                raf.writeInt(0xab137721);
+            }
+        }
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("problem: journal position 101: cycle file " + file + " has a damaged document " +
+            "header at byte " + end + ", after position 100: its length word says ") && verify.out.contains(
+            "--truncate-after 100' drops them for good") && verify.out.contains("Nothing committed lies past it: " +
+            "ringlog.meta's committed mark is 100, so no client saw an entry after position 100 (the cut drops only " +
+            "entries never acknowledged)"), verify.toString());
+        final Tool dry = tool("repair", "-d", dir.toString(), "--truncate-after", "100");
+        assertTrue(dry.out.contains("rewrite-file: " + file + " (keeps positions 1..100, and drops what follows them: " +
+            "the document at byte " + end + " has a damaged length word"), dry.toString());
+        final Tool cut = tool("repair", "-d", dir.toString(), "--truncate-after", "100", "--apply");
+        assertEquals(0, cut.code, cut.toString());
+        assertEquals(0, tool("verify", "-d", dir.toString()).code);
+        assertReadsEveryEntry(dir, 100);
     }
 
     /** An empty directory: said as verify says it, and left empty (a refused repair left its lock file there). */
@@ -871,7 +911,8 @@ class RepairTest
         assertTrue(verify.out.contains("problem: journal position 151: cycle file " + file + " has a damaged document " +
             "header at byte " + damaged + ", after position 150: its length word says ") && verify.out.contains(
             "The entries from there on may be whole on disk after it, where no walk can find them; restoring the " +
-            "file from a copy (a backup, the standby's journal) keeps them") && !verify.out.contains("cut short ("),
+            "file from a copy (a backup, the standby's journal) keeps them") && !verify.out.contains("cut short (") &&
+            verify.out.contains("Positions 151..300 were committed (ringlog.meta's committed mark is 300)"),
             verify.toString());
         final Tool repair = tool("repair", "-d", dir.toString(), "--truncate-after", "100");
         assertEquals(1, repair.code, repair.toString());
