@@ -651,8 +651,9 @@ public final class ChronicleJournal implements Journal
                         "part" + orDamaged + "). Entries after that in the file, if it had any, are lost; " + repair;
                 }
                 // Without a readable newest entry before the cut there is no position to stand behind.
-                throw newest > 0 ? new JournalException(newest + 1, message + committedPast(ctx.directory(), newest)) :
-                    new JournalException(message);
+                // What the mark says of the positions after newest holds only where nothing follows this file.
+                final String committed = scan == newestFile ? committedPast(ctx.directory(), scans.values(), newest) : "";
+                throw newest > 0 ? new JournalException(newest + 1, message + committed) : new JournalException(message);
             }
             previousNewest = newest;
             if (scan.entries > 0)
@@ -665,16 +666,22 @@ public final class ChronicleJournal implements Journal
 
     /**
      * What the committed mark in {@code ringlog.meta} says of the positions after {@code newest}, the last whole
-     * entry before damage that ends the journal's walk: whether a client may have seen any of them, which decides
-     * whether a cut after {@code newest} loses anything anyone saw. Empty where the mark cannot be read.
+     * entry before damage that ends the journal's newest file: whether a commit covered any of them, which decides
+     * whether a cut after {@code newest} drops anything a client may have seen. Empty where the mark cannot be read,
+     * or is another journal's (its anchor names another first entry).
      */
-    static String committedPast(final Path directory, final long newest)
+    static String committedPast(final Path directory, final Iterable<CycleFileScan> scans, final long newest)
     {
         final long mark;
         try
         {
             final JournalMetadata metadata = JournalMetadata.read(directory);
             if (metadata == null)
+            {
+                return "";
+            }
+            final long[] first = firstEntry(scans);
+            if (first != null && metadata.foreignTo(directory, first[0], first[1]) != null)
             {
                 return "";
             }
@@ -686,8 +693,9 @@ public final class ChronicleJournal implements Journal
         }
         if (mark <= newest)
         {
-            return ". Nothing committed lies past it: ringlog.meta's committed mark is " + mark + ", so no client saw " +
-                "an entry after position " + newest + " (the cut drops only entries never acknowledged)";
+            return ". Nothing committed lies past it: ringlog.meta's committed mark is " + mark + ", so no commit " +
+                "covered an entry after position " + newest + " and the cut drops only entries never acknowledged (a " +
+                "power cut before the mark reached the disk can leave it behind the last commits)";
         }
         return ". Positions " + (newest + 1) + ".." + mark + " were committed (ringlog.meta's committed mark is " + mark +
             "), so clients may have seen them: a copy of the journal that holds them (a backup, the standby's) is the " +

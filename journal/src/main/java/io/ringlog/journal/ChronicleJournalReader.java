@@ -22,6 +22,8 @@ import org.agrona.ExpandableArrayBuffer;
  */
 final class ChronicleJournalReader implements JournalReader
 {
+    /** The longest document read whole to tell a large entry from damage: 64 MiB, as the first-entry read allows. */
+    private static final long MAX_WHOLE_LARGE = 64L << 20;
     private final ChronicleJournal journal;
     private final ExcerptTailer tailer;
     private final ExpandableArrayBuffer document;
@@ -123,26 +125,36 @@ final class ChronicleJournalReader implements JournalReader
     }
 
     /**
-     * Where a document too long for this reader holds one whole entry (its header gives the document's length and
-     * its checksum matches), what says so: a journal written with a larger payload limit than it is read with. Null
-     * for anything else (a damaged document). Reads the document, which it then leaves unread for the tailer.
+     * Where a document too long for this reader holds one whole entry (its header gives the document's length, the
+     * position is the one expected, and its checksum matches), what says so: a journal written with a larger payload
+     * limit than it is read with. Null for anything else (a damaged document). Reads the entry's header, and the
+     * rest only where the header gives the document's length (at most {@link #MAX_WHOLE_LARGE} bytes); the tailer
+     * moves past the document when its context closes, as for damage.
      */
     private PayloadTooLargeException wholeButLarge(final Bytes<?> bytes, final long remaining)
     {
-        if (remaining > Integer.MAX_VALUE - 16)
+        if (remaining > MAX_WHOLE_LARGE)
         {
             return null;
         }
-        final byte[] copy = new byte[(int)remaining];
-        bytes.read(copy, 0, copy.length);
-        final org.agrona.concurrent.UnsafeBuffer entry = new org.agrona.concurrent.UnsafeBuffer(copy);
+        final byte[] header = new byte[CommandCodec.HEADER_LENGTH];
+        bytes.read(header, 0, header.length);
         try
         {
-            if (CommandCodec.entryLength(entry, 0, copy.length) != copy.length)
+            // Only the header's fields are read here, all within its first bytes: the length it gives decides.
+            if (CommandCodec.entryLength(new org.agrona.concurrent.UnsafeBuffer(header), 0, (int)remaining) != remaining)
             {
                 return null;
             }
+            final byte[] copy = new byte[(int)remaining];
+            System.arraycopy(header, 0, copy, 0, header.length);
+            bytes.read(copy, header.length, copy.length - header.length);
+            final org.agrona.concurrent.UnsafeBuffer entry = new org.agrona.concurrent.UnsafeBuffer(copy);
             final int headerLength = CommandCodec.check(entry, 0, copy.length, crc);
+            if (CommandCodec.position(entry, 0) != expected)
+            {
+                return null;
+            }
             final int payloadLength = copy.length - headerLength;
             return new PayloadTooLargeException("the entry is whole, but its payload of " + payloadLength + " bytes is " +
                 "larger than the maxPayloadLength it is read with: open the journal, and the engine, with a " +

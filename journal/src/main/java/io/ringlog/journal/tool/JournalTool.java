@@ -372,10 +372,7 @@ public final class JournalTool implements Callable<Integer>
                     {
                         // Whole, and only larger than this run reads: not damage, so no bad position and no cut (which
                         // would drop it and everything after it for nothing).
-                        problems.add("journal position " + ex.position() + ": the entry is whole, but its payload of " +
-                            large.payloadLength() + " bytes is larger than --max-payload " + journal.maxPayload + ": " +
-                            "run it again with --max-payload " + large.payloadLength() + " or more (the largest " +
-                            "payload the journal was written with); the entries after it were not read");
+                        problems.add(largeEntry(ex.position(), large, journal.maxPayload));
                     }
                     else
                     {
@@ -517,8 +514,11 @@ public final class JournalTool implements Callable<Integer>
                     }
                 }
             }
-            out.println("entries: " + entries + (damaged == null ? "" : " (those before the damaged entry at position " +
-                badPosition + ": the counts of entries, their bytes, positions, timestamps and types stop there; the " +
+            final PayloadTooLargeException large = damaged != null &&
+                damaged.getCause() instanceof PayloadTooLargeException tooLarge ? tooLarge : null;
+            out.println("entries: " + entries + (damaged == null ? "" : " (those before the " + (large != null ?
+                "entry at position " + badPosition + ", larger than --max-payload" : "damaged entry at position " +
+                badPosition) + ": the counts of entries, their bytes, positions, timestamps and types stop there; the " +
                 "files', cycles' and documents' are of the whole journal)"));
             out.println("entry-bytes: " + entryBytes);
             out.println("file-bytes: " + fileBytes(journal.directory));
@@ -533,6 +533,12 @@ public final class JournalTool implements Callable<Integer>
             for (final Map.Entry<Integer, Long> type : perType.entrySet())
             {
                 out.println("type-" + type.getKey() + ": " + type.getValue());
+            }
+            if (large != null)
+            {
+                // Whole, and only larger than this run reads: not damage, so no bad position.
+                out.println("problem: " + largeEntry(badPosition, large, journal.maxPayload));
+                return PROBLEM;
             }
             if (damaged != null)
             {
@@ -1075,6 +1081,15 @@ public final class JournalTool implements Callable<Integer>
             text.append(Character.forDigit(b >>> 4, 16)).append(Character.forDigit(b & 0xF, 16));
         }
         return text.toString();
+    }
+
+    /** An entry whole on disk but larger than this run's --max-payload: what to run instead (not damage). */
+    private static String largeEntry(final long position, final PayloadTooLargeException large, final int maxPayload)
+    {
+        return "journal position " + position + ": the entry is whole, but its payload of " + large.payloadLength() +
+            " bytes is larger than --max-payload " + maxPayload + ": run it again with --max-payload " +
+            large.payloadLength() + " or more (the largest payload the journal was written with); the entries after " +
+            "it were not read";
     }
 
     static String instant(final long epochNanos)

@@ -755,6 +755,28 @@ class RepairTest
             "is larger than --max-payload 65536: run it again with --max-payload 100000 or more"), verify.toString());
         assertEquals(List.of(), cuts(verify.out), verify.toString());
         assertEquals(0, tool("verify", "-d", dir.toString(), "--max-payload", "100000").code);
+        final Tool stats = tool("stats", "-d", dir.toString());
+        assertEquals(1, stats.code, stats.toString());
+        assertTrue(stats.out.contains("entries: 1 (those before the entry at position 2, larger than --max-payload") &&
+            stats.out.contains("problem: journal position 2: the entry is whole, but its payload of 100000 bytes is " +
+            "larger than --max-payload 65536") && !stats.out.contains("bad-position"), stats.toString());
+
+        // The same entry with a byte of its payload flipped is damage, and said so, with the cut before it.
+        final Path file = cycleFile(dir, 0);
+        final List<Long> documents = dataDocuments(file);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            final long at = documents.get(1) + 4 + 50_000;
+            raf.seek(at);
+            final int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0x01);
+        }
+        final Tool damaged = tool("verify", "-d", dir.toString());
+        assertEquals(1, damaged.code, damaged.toString());
+        assertTrue(damaged.out.contains("bad-position: 2") && !damaged.out.contains("the entry is whole"),
+            damaged.toString());
+        assertEquals(List.of(1L), cuts(damaged.out), damaged.toString());
     }
 
     /**
@@ -854,8 +876,22 @@ class RepairTest
         assertTrue(verify.out.contains("problem: journal position 101: cycle file " + file + " has a damaged document " +
             "header at byte " + end + ", after position 100: its length word says ") && verify.out.contains(
             "--truncate-after 100' drops them for good") && verify.out.contains("Nothing committed lies past it: " +
-            "ringlog.meta's committed mark is 100, so no client saw an entry after position 100 (the cut drops only " +
-            "entries never acknowledged)"), verify.toString());
+            "ringlog.meta's committed mark is 100, so no commit covered an entry after position 100 and the cut drops " +
+            "only entries never acknowledged"), verify.toString());
+        // A ringlog.meta copied from another journal says nothing of this one's commits: no sentence from its mark.
+        final Path meta = dir.resolve("ringlog.meta");
+        final byte[] own = Files.readAllBytes(meta);
+        final Path other = root.resolve("other");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(other)))
+        {
+            JournalTesting.appendRange(journal, 1, 300, 10);
+        }
+        Files.copy(other.resolve("ringlog.meta"), meta, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        final Tool foreign = tool("verify", "-d", dir.toString());
+        assertTrue(foreign.out.contains("has a damaged document header at byte " + end) &&
+            !foreign.out.contains("Nothing committed lies past it") && !foreign.out.contains("were committed (ringlog.meta"),
+            foreign.toString());
+        Files.write(meta, own);
         final Tool dry = tool("repair", "-d", dir.toString(), "--truncate-after", "100");
         assertTrue(dry.out.contains("rewrite-file: " + file + " (keeps positions 1..100, and drops what follows them: " +
             "the document at byte " + end + " has a damaged length word"), dry.toString());
