@@ -763,15 +763,7 @@ class RepairTest
 
         // The same entry with a byte of its payload flipped is damage, and said so, with the cut before it.
         final Path file = cycleFile(dir, 0);
-        final List<Long> documents = dataDocuments(file);
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
-        {
-            final long at = documents.get(1) + 4 + 50_000;
-            raf.seek(at);
-            final int b = raf.read();
-            raf.seek(at);
-            raf.write(b ^ 0x01);
-        }
+        JournalTesting.flipByte(file, dataDocuments(file).get(1) + 4 + 50_000);
         final Tool damaged = tool("verify", "-d", dir.toString());
         assertEquals(1, damaged.code, damaged.toString());
         assertTrue(damaged.out.contains("bad-position: 2") && !damaged.out.contains("the entry is whole"),
