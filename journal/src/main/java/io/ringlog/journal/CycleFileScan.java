@@ -246,13 +246,7 @@ final class CycleFileScan
                     Integer.toHexString(word) + ", as " + (word == 0 ? "the end of the data" : "a document being " +
                     "written") + "), though whole entries follow it and another document after them, at byte " +
                     ((entriesEnd + 3) & ~3L) + ": Chronicle's readers would stop there");
-                if (offset == writeAt)
-                {
-                    writeIndex = documents;
-                }
-                lastDataOffset = offset;
-                documents++;
-                splitDocument(reader, offset, (int)(entriesEnd - offset - 4), visitor, false);
+                countData(reader, offset, (int)(entriesEnd - offset - 4), visitor);
                 offset = (entriesEnd + 3) & ~3L;
                 continue;
             }
@@ -266,13 +260,7 @@ final class CycleFileScan
                 documentDamage("the header word of its document at byte " + offset + " is marked as being written (it " +
                     "reads 0x" + Integer.toHexString(word) + "), though it gives the document's length, " + documentLength +
                     " bytes, and whole entries fill them: a writer gives the length only as it finishes a document");
-                if (offset == writeAt)
-                {
-                    writeIndex = documents;
-                }
-                lastDataOffset = offset;
-                documents++;
-                splitDocument(reader, offset, documentLength, visitor, false);
+                countData(reader, offset, documentLength, visitor);
                 offset = (offset + 4 + documentLength + 3) & ~3L;
                 continue;
             }
@@ -330,13 +318,7 @@ final class CycleFileScan
                         documentLength + " bytes, where the document's entries take " + (entriesEnd - offset - 4) +
                         (reader.intAt(next) == 0 ? " (the data ends there, at byte " + next + ")" : " (the next " +
                         "document starts at byte " + next + ")") + ": Chronicle would read on from the wrong byte");
-                    if (offset == writeAt)
-                    {
-                        writeIndex = documents;
-                    }
-                    lastDataOffset = offset;
-                    documents++;
-                    splitDocument(reader, offset, (int)(entriesEnd - offset - 4), visitor, false);
+                    countData(reader, offset, (int)(entriesEnd - offset - 4), visitor);
                     offset = next;
                     continue;
                 }
@@ -349,13 +331,7 @@ final class CycleFileScan
                 // Chronicle's readers pass over the entries. They are counted as the data they are.
                 documentDamage("its document at byte " + offset + " holds whole entries but is marked as Chronicle's " +
                     "metadata (its header word is damaged): Chronicle's readers would pass over them");
-                if (offset == writeAt)
-                {
-                    writeIndex = documents;
-                }
-                lastDataOffset = offset;
-                documents++;
-                splitDocument(reader, offset, documentLength, visitor, false);
+                countData(reader, offset, documentLength, visitor);
                 offset = (offset + 4 + documentLength + 3) & ~3L;
                 continue;
             }
@@ -374,13 +350,7 @@ final class CycleFileScan
             }
             if ((word & META_DATA) == 0)
             {
-                if (offset == writeAt)
-                {
-                    writeIndex = documents;
-                }
-                lastDataOffset = offset;
-                documents++;
-                splitDocument(reader, offset, documentLength, visitor, false);
+                countData(reader, offset, documentLength, visitor);
             }
             else if (offset >= from && documentLength >= 4 && !chronicleNamed(reader, offset, documentLength))
             {
@@ -651,6 +621,19 @@ final class CycleFileScan
      * lengths (damage), the rest of the document counts as one entry, which fails its checks when read.
      * Of a document the file is {@code cut} inside, only the entries wholly before the cut count.
      */
+    /** Counts the document at {@code offset}, whose entries take {@code documentLength} bytes, as data, and splits it. */
+    private void countData(final Reader reader, final long offset, final int documentLength, final EntryVisitor visitor)
+        throws IOException
+    {
+        if (offset == writeAt)
+        {
+            writeIndex = documents;
+        }
+        lastDataOffset = offset;
+        documents++;
+        splitDocument(reader, offset, documentLength, visitor, false);
+    }
+
     private void splitDocument(final Reader reader, final long headerOffset, final int documentLength,
         final EntryVisitor visitor, final boolean cut) throws IOException
     {
