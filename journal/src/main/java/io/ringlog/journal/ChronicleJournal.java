@@ -806,6 +806,30 @@ public final class ChronicleJournal implements Journal
         }
     }
 
+    /**
+     * What to tell a user who named {@code directory}, which holds no journal: and, where a directory in it does
+     * (a demo's {@code --keep} directory holds its journal in {@code journal/}), which one to give instead.
+     */
+    public static String noJournalIn(final Path directory)
+    {
+        String inside = null;
+        if (Files.isDirectory(directory))
+        {
+            try (Stream<Path> listing = Files.list(directory))
+            {
+                inside = listing.filter(Files::isDirectory).sorted((a, b) ->
+                    Boolean.compare(!a.getFileName().toString().equals("journal"), !b.getFileName().toString().equals("journal")))
+                    .filter(ChronicleJournal::isJournalDirectory).map(Path::toString).findFirst().orElse(null);
+            }
+            catch (final IOException | JournalException ex)
+            {
+                inside = null;
+            }
+        }
+        return "no journal in " + directory + " (no Chronicle Queue files and no ringlog.meta there): " + (inside != null ?
+            inside + " holds one: give that directory" : "give the directory the journal was written to");
+    }
+
     /** The longest document a journal whose commands carry up to {@code maxPayloadLength} bytes writes. */
     static int maxDocumentLength(final int maxPayloadLength)
     {

@@ -175,13 +175,13 @@ final class ChronicleJournalReader implements JournalReader
 
     /**
      * What a reader stopped by a damaged entry adds to its message (an embedder's engine that cannot recover
-     * past it says no more): the tool that names the file and the repair. The journal tool's verify leaves it
+     * past it says no more): the tool that names the damaged position and the repair. The journal tool's verify leaves it
      * out (it reads the cause's message), as it says both.
      */
     private static String verifyHint(final java.nio.file.Path directory)
     {
-        return "Nothing after it can be read until the journal is repaired: 'scripts/journal verify -d " + directory +
-            "' names its cycle file and the repair that keeps what can be kept";
+        return "Nothing after it can be replayed until the journal is repaired: 'scripts/journal verify -d " + directory +
+            "' names the damaged position and the repair that keeps what can be kept";
     }
 
     /**

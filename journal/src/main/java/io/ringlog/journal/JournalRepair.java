@@ -111,8 +111,7 @@ public final class JournalRepair implements AutoCloseable
         if (!ChronicleJournal.isJournalDirectory(directory))
         {
             // Before the lock, whose file a refused repair would leave in a directory that had nothing.
-            throw new JournalException("no journal in " + directory + " (no Chronicle Queue files and no ringlog.meta " +
-                "there): give the directory the journal was written to");
+            throw new JournalException(ChronicleJournal.noJournalIn(directory));
         }
         final JournalLock lock = lockUnlessReadOnly(directory);
         final JournalRepair repair = new JournalRepair(directory, snapshots, truncateAfter, newIdentity, force, lock);

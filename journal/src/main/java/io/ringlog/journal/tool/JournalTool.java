@@ -136,8 +136,7 @@ public final class JournalTool implements Callable<Integer>
             }
             if (!ChronicleJournal.isJournalDirectory(directory))
             {
-                throw new IllegalArgumentException("no journal in " + directory + " (no Chronicle Queue files and no " +
-                    "ringlog.meta there): give the directory the journal was written to");
+                throw new IllegalArgumentException(ChronicleJournal.noJournalIn(directory));
             }
             return ChronicleJournal.open(new ChronicleJournal.Context()
                 .directory(directory)

@@ -57,7 +57,8 @@ final class DemoCommand implements Callable<Integer>
     boolean inMemory;
 
     @Option(names = "--keep", paramLabel = "DIR",
-        description = "Work in DIR (created; must be empty or absent) and keep it: commands.txt, journal/.")
+        description = "Work in DIR (created; must be empty or absent) and keep it: commands.txt, and journal/ " +
+            "(none with --in-memory).")
     Path keep;
 
     @Override
@@ -141,7 +142,8 @@ final class DemoCommand implements Callable<Integer>
         out.println("replay-matches: " + matches);
         if (keep != null)
         {
-            out.println("kept: " + dir);
+            // With --in-memory there is no journal/ to keep: say what is there, not what the option's help promises.
+            out.println("kept: " + dir + (inMemory ? " (commands.txt only: --in-memory writes no journal)" : ""));
         }
         if (!matches)
         {

@@ -738,7 +738,7 @@ final class ExchangeRunner
         final Path dir = settings.journalDir();
         if (!ChronicleJournal.isJournalDirectory(dir))
         {
-            throw new IllegalArgumentException("no journal in " + dir + " (no Chronicle Queue files and no ringlog.meta there)");
+            throw new IllegalArgumentException(ChronicleJournal.noJournalIn(dir));
         }
         if (settings.events() != null)
         {
@@ -811,7 +811,7 @@ final class ExchangeRunner
             final String said = ExchangeCli.message(ex);
             throw new IllegalStateException(said + ". 'scripts/exchange replay -d " + dir + " --to " +
                 (damaged.position() - 1) + "' replays the journal before it" + (said.contains("journal verify -d") ? "" :
-                "; 'scripts/journal verify -d " + dir + "' names its cycle file, and 'scripts/journal repair -d " + dir +
+                "; 'scripts/journal verify -d " + dir + "' names the damaged position, and 'scripts/journal repair -d " + dir +
                 "' what a repair keeps"), ex);
         }
     }

@@ -374,10 +374,21 @@ class ExchangeCliTest
         assertEquals(demo.value("state-hash"), demo.value("replay-state-hash"));
         assertEquals(demo.number("generated-commands") + 1, demo.number("last-position"), "and the settings");
         assertTrue(Files.isRegularFile(kept.resolve("commands.txt")), "--keep keeps the work directory");
+        assertEquals(kept.toString(), demo.value("kept"));
+        // A newcomer's slip: the kept directory named where its journal/ is meant. The message names the journal.
+        final Cli.Result above = Cli.run("replay", "-d", kept.toString());
+        assertEquals(1, above.code(), above.toString());
+        assertTrue(above.err().contains("no journal in " + kept + " (no Chronicle Queue files and no ringlog.meta there): " +
+            kept.resolve("journal") + " holds one: give that directory"), above.toString());
 
-        final Cli.Result inMemory = Cli.ok("demo", "--commands", "20000", "--topology", topology.name(), "--in-memory");
+        final Path keptInMemory = dir.resolve("demo-in-memory");
+        final Cli.Result inMemory = Cli.ok("demo", "--commands", "20000", "--topology", topology.name(), "--in-memory",
+            "--keep", keptInMemory.toString());
         assertEquals("true", inMemory.value("replay-matches"));
         assertEquals(demo.value("state-hash"), inMemory.value("state-hash"), "same seed, same state, journal or not");
+        // What the help of --keep promised (journal/) is not there with --in-memory: the summary says so.
+        assertEquals(keptInMemory + " (commands.txt only: --in-memory writes no journal)", inMemory.value("kept"));
+        assertFalse(Files.exists(keptInMemory.resolve("journal")));
     }
 
     @Test

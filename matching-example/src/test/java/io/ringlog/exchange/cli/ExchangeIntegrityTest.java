@@ -282,8 +282,8 @@ class ExchangeIntegrityTest
         assertEquals(1, replay.code(), replay.toString());
         assertTrue(replay.out().contains("journal position 3000: checksum mismatch"), replay.toString());
         // The way out, as other refusals give it: the state before it, and the tool that names the file and the cut.
-        final String verify = "Nothing after it can be read until the journal is repaired: 'scripts/journal verify -d " + journal +
-            "' names its cycle file and the repair that keeps what can be kept";
+        final String verify = "Nothing after it can be replayed until the journal is repaired: 'scripts/journal verify -d " +
+            journal + "' names the damaged position and the repair that keeps what can be kept";
         assertTrue(replay.out().contains(verify + ". 'scripts/exchange replay -d " + journal + " --to 2999' replays the " +
             "journal before it"), replay.toString());
         assertEquals(Cli.ok("replay", "-d", journal.toString(), "--to", "2999").value("last-position"), "2999");
@@ -299,7 +299,7 @@ class ExchangeIntegrityTest
         assertEquals(1, verified.code(), verified.toString());
         assertTrue(verified.out().contains("problem: journal position 3000: checksum mismatch") &&
             verified.out().contains("'scripts/journal repair -d " + journal + " --truncate-after 2999' cuts the journal before it") &&
-            !verified.out().contains("Nothing after it can be read"), verified.toString());
+            !verified.out().contains("Nothing after it can be replayed"), verified.toString());
     }
 
     @Test
