@@ -176,9 +176,13 @@ final class ExchangeRunner
             catch (final IOException | RuntimeException ex)
             {
                 // A journal that cannot be read: the open below says so, in its own words, if it cannot go on.
+                // A damaged entry is named once, by the open's error that follows: here only where it is.
+                final String why = ex instanceof io.ringlog.core.JournalException damaged && damaged.position() > 0 ?
+                    "its entry at position " + damaged.position() + " cannot be read: 'scripts/journal verify -d " +
+                    settings.journalDir() + "' says why" : ExchangeCli.message(ex);
                 err.println("note: could not compare " + settings.journalDir() + " with " + settings.commands() +
-                    " before the run (" + ExchangeCli.message(ex) + "): if a run of this file stopped part way, " +
-                    "--from-line must name the line after the last one it journaled");
+                    " before the run (" + why + "): if a run of this file stopped part way, --from-line must name the " +
+                    "line after the last one it journaled");
             }
             if (refused != null)
             {

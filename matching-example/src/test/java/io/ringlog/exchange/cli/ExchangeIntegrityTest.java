@@ -294,6 +294,14 @@ class ExchangeIntegrityTest
         assertEquals(1, run.code(), run.toString());
         assertTrue(run.err().contains("journal position 3000: checksum mismatch") && run.err().contains(verify),
             run.toString());
+        // Without --append the run first compares the journal with the file: its note names the entry and leaves the
+        // damage to the error, which says it once (the note repeated the whole of it before).
+        final Cli.Result compared = Cli.run("run", "-i", commands.toString(), "-d", journal.toString());
+        assertEquals(1, compared.code(), compared.toString());
+        assertEquals(1, compared.err().split("checksum mismatch", -1).length - 1, compared.toString());
+        assertTrue(compared.err().contains("before the run (its entry at position 3000 cannot be read: 'scripts/journal " +
+            "verify -d " + journal + "' says why)") && compared.err().contains("error: journal position 3000: checksum " +
+            "mismatch"), compared.toString());
         // And verify, which the hint names, says the cut itself, without pointing at itself.
         final Cli.Result verified = Cli.run("journal", "verify", "-d", journal.toString());
         assertEquals(1, verified.code(), verified.toString());
