@@ -356,10 +356,8 @@ public final class CommandCodec
         if (payloadLength > into.maxPayloadLength())
         {
             // It passed its checks: the entry is whole, only larger than this reader was sized for.
-            throw new PayloadTooLargeException("the entry is whole, but its payload of " + payloadLength + " bytes is " +
-                "larger than the maxPayloadLength " + into.maxPayloadLength() + " it is read with: open the journal, " +
-                "and the engine, with a maxPayloadLength of at least " + payloadLength + " (the one it was written with; " +
-                "scripts/journal: --max-payload)", payloadLength);
+            throw new PayloadTooLargeException(payloadLength, "the maxPayloadLength " + into.maxPayloadLength() +
+                " it is read with");
         }
         if (isCompact(buffer, offset, length))
         {

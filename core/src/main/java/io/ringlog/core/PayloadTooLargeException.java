@@ -10,9 +10,15 @@ public final class PayloadTooLargeException extends CorruptEntryException
 
     private final int payloadLength;
 
-    public PayloadTooLargeException(final String message, final int payloadLength)
+    /**
+     * @param payloadLength the entry's payload length.
+     * @param limit what it is larger than, in words ("the maxPayloadLength 256 it is read with").
+     */
+    public PayloadTooLargeException(final int payloadLength, final String limit)
     {
-        super(message);
+        super("the entry is whole, but its payload of " + payloadLength + " bytes is larger than " + limit + ": open " +
+            "the journal, and the engine, with a maxPayloadLength of at least " + payloadLength + " (the one it was " +
+            "written with; scripts/journal: --max-payload)");
         this.payloadLength = payloadLength;
     }
 

@@ -813,18 +813,24 @@ public final class ChronicleJournal implements Journal
     public static String noJournalIn(final Path directory)
     {
         String inside = null;
-        if (Files.isDirectory(directory))
+        try
         {
-            try (Stream<Path> listing = Files.list(directory))
+            if (isJournalDirectory(directory.resolve("journal")))
             {
-                inside = listing.filter(Files::isDirectory).sorted((a, b) ->
-                    Boolean.compare(!a.getFileName().toString().equals("journal"), !b.getFileName().toString().equals("journal")))
-                    .filter(ChronicleJournal::isJournalDirectory).map(Path::toString).findFirst().orElse(null);
+                inside = directory.resolve("journal").toString();
             }
-            catch (final IOException | JournalException ex)
+            else if (Files.isDirectory(directory))
             {
-                inside = null;
+                try (Stream<Path> listing = Files.list(directory))
+                {
+                    inside = listing.filter(ChronicleJournal::isJournalDirectory).map(Path::toString).sorted().findFirst()
+                        .orElse(null);
+                }
             }
+        }
+        catch (final IOException | JournalException ex)
+        {
+            inside = null;
         }
         return "no journal in " + directory + " (no Chronicle Queue files and no ringlog.meta there): " + (inside != null ?
             inside + " holds one: give that directory" : "give the directory the journal was written to");

@@ -11,6 +11,7 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Reads a {@link ChronicleJournal} forward from a position. A Chronicle document holds one or more
@@ -142,24 +143,20 @@ final class ChronicleJournalReader implements JournalReader
         try
         {
             // Only the header's fields are read here, all within its first bytes: the length it gives decides.
-            if (CommandCodec.entryLength(new org.agrona.concurrent.UnsafeBuffer(header), 0, (int)remaining) != remaining)
+            if (CommandCodec.entryLength(new UnsafeBuffer(header), 0, (int)remaining) != remaining)
             {
                 return null;
             }
             final byte[] copy = new byte[(int)remaining];
             System.arraycopy(header, 0, copy, 0, header.length);
             bytes.read(copy, header.length, copy.length - header.length);
-            final org.agrona.concurrent.UnsafeBuffer entry = new org.agrona.concurrent.UnsafeBuffer(copy);
+            final UnsafeBuffer entry = new UnsafeBuffer(copy);
             final int headerLength = CommandCodec.check(entry, 0, copy.length, crc);
             if (CommandCodec.position(entry, 0) != expected)
             {
                 return null;
             }
-            final int payloadLength = copy.length - headerLength;
-            return new PayloadTooLargeException("the entry is whole, but its payload of " + payloadLength + " bytes is " +
-                "larger than the maxPayloadLength it is read with: open the journal, and the engine, with a " +
-                "maxPayloadLength of at least " + payloadLength + " (the one it was written with; scripts/journal: " +
-                "--max-payload)", payloadLength);
+            return new PayloadTooLargeException(copy.length - headerLength, "the maxPayloadLength it is read with");
         }
         catch (final CorruptEntryException | IndexOutOfBoundsException ex)
         {

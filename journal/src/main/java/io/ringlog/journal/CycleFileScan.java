@@ -615,12 +615,6 @@ final class CycleFileScan
             (!andTheNext || documentAt(reader, (offset + 4 + documentLength + 3) & ~3L, false));
     }
 
-    /**
-     * Splits one data document into the entries stored in it back to back, by the lengths their headers
-     * give (no checksum is checked here). Where the bytes do not split into whole entry headers and
-     * lengths (damage), the rest of the document counts as one entry, which fails its checks when read.
-     * Of a document the file is {@code cut} inside, only the entries wholly before the cut count.
-     */
     /** Counts the document at {@code offset}, whose entries take {@code documentLength} bytes, as data, and splits it. */
     private void countData(final Reader reader, final long offset, final int documentLength, final EntryVisitor visitor)
         throws IOException
@@ -634,6 +628,12 @@ final class CycleFileScan
         splitDocument(reader, offset, documentLength, visitor, false);
     }
 
+    /**
+     * Splits one data document into the entries stored in it back to back, by the lengths their headers
+     * give (no checksum is checked here). Where the bytes do not split into whole entry headers and
+     * lengths (damage), the rest of the document counts as one entry, which fails its checks when read.
+     * Of a document the file is {@code cut} inside, only the entries wholly before the cut count.
+     */
     private void splitDocument(final Reader reader, final long headerOffset, final int documentLength,
         final EntryVisitor visitor, final boolean cut) throws IOException
     {
