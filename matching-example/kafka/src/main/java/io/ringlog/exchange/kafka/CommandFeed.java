@@ -304,10 +304,12 @@ public final class CommandFeed implements AutoCloseable
             final Exception cause = failure != null ? failure : ex;
             if (ex instanceof TimeoutException)
             {
-                throw new IllegalStateException("the broker at " + bootstrap + " did not say whether it committed lines " +
-                    (committedLine + 1) + ".." + line + " to " + topic + " (" + cause.getMessage() + "): lines up to " +
-                    committedLine + " are in the topic; feeding the file again once the broker is back finds out which " +
-                    "(the marks in " + transactions.progressTopic() + " say)", cause);
+                // The client's own words (its request, max.block.ms) stay in the cause: the line says what it means.
+                throw new IllegalStateException("the broker at " + bootstrap + " did not answer when asked to commit " +
+                    "lines " + (committedLine + 1) + ".." + line + " to " + topic + " (is it running?), so whether they are " +
+                    "in it is not known here: lines up to " + committedLine + " are in the topic; feeding the file " +
+                    "again once the broker is back finds out which (the marks in " + transactions.progressTopic() +
+                    " say)", cause);
             }
             throw notCommitted(why(cause), cause);
         }

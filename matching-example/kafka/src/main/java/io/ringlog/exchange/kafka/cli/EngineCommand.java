@@ -135,6 +135,16 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
                     err.println("engine: " + said(error));
                 }
             });
+        // Started before its broker (a machine booting, a broker restarting), it waits up to --broker-timeout for
+        // one: said now, where it used to say nothing until that ran out.
+        final String unanswered = KafkaOptions.unanswered(kafka.bootstrap, spec.commandLine());
+        if (unanswered != null)
+        {
+            err.println("engine: nothing answers at " + kafka.bootstrap + " yet (" + unanswered + "): waiting up to " +
+                "--broker-timeout (" + brokerTimeoutSeconds + " s) for the broker to start ('exchange kafka broker' " +
+                "starts one)");
+            err.flush();
+        }
         final long starting = System.nanoTime();
         final Map<Integer, Long> ends;
         final ExchangeKafkaEngine engine;

@@ -60,6 +60,20 @@ final class KafkaOptions
     /** {@link #requireBroker()} for a bootstrap list given some other way, on behalf of {@code commandLine}. */
     static void requireBroker(final String bootstrap, final CommandLine commandLine)
     {
+        final String unanswered = unanswered(bootstrap, commandLine);
+        if (unanswered != null)
+        {
+            throw new IllegalStateException("the broker at " + bootstrap + " did not answer (" + unanswered +
+                "): is it running? ('exchange kafka broker' starts one)");
+        }
+    }
+
+    /**
+     * Why no server of {@code bootstrap} accepts a connection ("localhost:9092: Connection refused"), or null
+     * when one does; a list that is not HOST:PORT entries is bad usage (exit 2), as for {@link #requireBroker()}.
+     */
+    static String unanswered(final String bootstrap, final CommandLine commandLine)
+    {
         final List<String> reasons = new ArrayList<>();
         for (final String entry : bootstrap.split(","))
         {
@@ -92,7 +106,7 @@ final class KafkaOptions
                 try (Socket socket = new Socket())
                 {
                     socket.connect(new InetSocketAddress(address, port), PROBE_MILLIS);
-                    return;
+                    return null;
                 }
                 catch (final IOException ex)
                 {
@@ -105,8 +119,7 @@ final class KafkaOptions
         {
             throw new CommandLine.ParameterException(commandLine, "--bootstrap names no server");
         }
-        throw new IllegalStateException("the broker at " + bootstrap + " did not answer (" + String.join("; ", reasons) +
-            "): is it running? ('exchange kafka broker' starts one)");
+        return String.join("; ", reasons);
     }
 
     private static int port(final String text)

@@ -154,7 +154,12 @@ class BrokerAwayTest
         final Cli unreachable = cli(kafka, "engine", "-p", "0", "-d", dir.resolve("engine").toString(), "--name", "away",
             "--broker-timeout", "2");
         assertEquals(1, unreachable.code(), unreachable.out() + unreachable.err());
-        assertTrue(unreachable.err().startsWith("error: the broker at localhost:" + port + " did not answer within 2 s "),
+        // It says at once that it waits (it used to say nothing until --broker-timeout ran out), then why it stopped.
+        final List<String> said = unreachable.err().lines().toList();
+        assertEquals(2, said.size(), unreachable.err());
+        assertTrue(said.get(0).startsWith("engine: nothing answers at localhost:" + port + " yet (localhost:" + port +
+            ": Connection refused): waiting up to --broker-timeout (2 s) for the broker to start"), unreachable.err());
+        assertTrue(said.get(1).startsWith("error: the broker at localhost:" + port + " did not answer within 2 s "),
             unreachable.err());
         assertEquals(1, occurrences(unreachable.err(), "did not answer"), "said once: " + unreachable.err());
         assertEquals(1, occurrences(unreachable.err(), "is it running?"), "asked once: " + unreachable.err());
