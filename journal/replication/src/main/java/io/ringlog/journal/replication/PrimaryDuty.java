@@ -182,7 +182,8 @@ final class PrimaryDuty
             status.message("");
         }
         event("standby asked from position " + from + ": " + (last >= from ? "catching it up from the journal on the " +
-            (last - from + 1) + " entries it holds from there now (positions " + from + ".." + last + "), and on what " +
+            (last == from ? "entry it holds from there now (position " + from : (last - from + 1) + " entries it holds " +
+            "from there now (positions " + from + ".." + last) + "), and on what " +
             "comes meanwhile, then live" : "the journal holds nothing from there yet: it catches up on what comes " +
             "meanwhile, then follows live"));
         if (from - 1 < acknowledged)

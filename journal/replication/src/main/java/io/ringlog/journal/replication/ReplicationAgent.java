@@ -301,8 +301,8 @@ final class ReplicationAgent implements Agent
                     fail(new DivergedHistoryException("this node's journal goes on to position " + last + " past " +
                         "position " + keep + ", where the primary's epoch " + epoch + " history took another course " +
                         "(it was a primary that went on alone after its standby was promoted): positions " + (keep + 1) +
-                        ".." + last + " must be cut off before it rejoins; restart it as a standby with --rejoin " +
-                        "(Rejoin.truncate), which says what it drops", keep, last));
+                        ".." + last + " must be cut off before it rejoins" + (ctx.rejoining() ? "" : "; restart it " +
+                        "as a standby with --rejoin (Rejoin.truncate), which says what it drops"), keep, last));
                 }
                 break;
             case Messages.REFUSED:
@@ -485,8 +485,9 @@ final class ReplicationAgent implements Agent
         fail(new DivergedHistoryException("TWO PRIMARIES in epoch " + state.epoch + "? This node's entry at " +
             "position " + position + " differs from the primary's, in the epoch both are in: its entries from position " +
             (keep + 1) + " to " + last + " are another history (it was started as a primary too, or its journal was " +
-            "changed)" + shared + ". They must be cut off before it follows: restart it as a standby with --rejoin " +
-            "(Rejoin.truncate), which says what it drops; it then catches up on the primary's history from position " +
+            "changed)" + shared + ". They must be cut off before it follows" + (ctx.rejoining() ? "" : ": restart it " +
+            "as a standby with --rejoin (Rejoin.truncate), which says what it drops") + "; it then catches up on the " +
+            "primary's history from position " +
             (keep + 1) + (keep > 0 ? "" : ". That is all of its journal: if the journal is not this pair's at all " +
             "(another service's, say), move it away instead of rejoining"), keep, last));
     }
@@ -618,9 +619,13 @@ final class ReplicationAgent implements Agent
         {
             return ": asynchronous, so the primary goes on alone";
         }
-        return ctx.standbyLoss() == StandbyLoss.WAIT ? ": synchronous, so nothing more becomes visible until a " +
-            "standby acknowledges it (standbyLoss WAIT)" : ": synchronous, waiting up to " +
-            ctx.degradeAfter().toMillis() + " ms before degrading to asynchronous";
+        if (ctx.standbyLoss() == StandbyLoss.WAIT)
+        {
+            return ": synchronous, so nothing more becomes visible until a standby acknowledges it (standbyLoss WAIT)";
+        }
+        // With --degrade-after-ms no longer than the peer timeout, the primary has degraded by the time it says this.
+        return state.degraded ? ": synchronous, degraded to asynchronous already (the DEGRADED line above)" :
+            ": synchronous, waiting up to " + ctx.degradeAfter().toMillis() + " ms before degrading to asynchronous";
     }
 
     private int heartbeat()
@@ -700,8 +705,8 @@ final class ReplicationAgent implements Agent
         status.message(cause.getMessage());
         status.put(StatusFile.ROLE, Role.FAILED.ordinal());
         state.role = Role.FAILED;
-        // Probe (replication): a node started with --rejoin said 'FAILED: ... restart it as a standby with --rejoin'
-        // and then did the cut.
+        // A node started with --rejoin used to say 'FAILED: ... restart it as a standby with --rejoin' and then do the
+        // cut: rejoining, it says it cuts, and its cause leaves out the advice it is following.
         event((ctx.rejoining() && cause instanceof DivergedHistoryException ? "DIVERGED, and started to rejoin, so " +
             "it cuts its tail off now (the rejoin lines below say what): " : "FAILED: ") + cause.getMessage());
     }

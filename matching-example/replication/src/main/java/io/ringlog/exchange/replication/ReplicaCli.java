@@ -456,7 +456,18 @@ public final class ReplicaCli implements Callable<Integer>
             catch (final TimeoutException ex)
             {
                 final String waiting = waitingForStandby(node);
-                throw waiting == null ? ex : new TimeoutException(waiting);
+                if (waiting != null)
+                {
+                    throw new TimeoutException(waiting);
+                }
+                // Not taken up yet, the request goes: a node that reaches it late would only answer it expired.
+                Files.deleteIfExists(node.inbox().resolve(name + Mailbox.REQUEST));
+                throw new TimeoutException("no answer in " + timeout.plus(ANSWER_GRACE).toSeconds() + " s from the " +
+                    "node on " + node.root() + " (--timeout-s " + timeout.toSeconds() + ", and " +
+                    ANSWER_GRACE.toSeconds() + " s for its answer): it is stopped or busy with another request. It " +
+                    "publishes nothing of " + commands + " after the deadline (a request it reaches late is answered " +
+                    "expired, and a publish stops there), so the file is yours to publish again; 'replica status --dir " +
+                    node.root() + "' shows the node's positions");
             }
         }
     }
@@ -602,8 +613,9 @@ public final class ReplicaCli implements Callable<Integer>
                 {
                     throw none;
                 }
-                ended.setProperty("already", "true (no node was running when this stop came: the last one had " +
-                    "ended)");
+                // Not "no node was running": a second stop that came while the first one's drain ran waits for the
+                // stopping node to end, and ends here too.
+                ended.setProperty("already", "true (the node here was stopping, or had stopped, when this stop came)");
                 return print(ended, spec.commandLine().getOut(), spec.commandLine().getErr(), "stopped");
             }
             Mailbox.ask(node.control(), "stop", new Properties());

@@ -2,6 +2,7 @@ package io.ringlog.exchange.replication;
 
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.journal.replication.ReplicationStatus;
+import io.ringlog.journal.replication.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -443,6 +444,7 @@ class ReplicaCliTest
         final NodeProcess a = NodeProcess.start(dir, "a", "primary", portA, portB, "sync", false, dir.resolve("a.events"),
             "--drain-timeout-s", "2");
         final NodeProcess b = NodeProcess.start(dir, "b", "primary", portB, portA, "sync", false, dir.resolve("b.events"));
+        final NodeProcess[] rejoined = new NodeProcess[1];
         try
         {
             a.awaitRunning();
@@ -465,12 +467,85 @@ class ReplicaCliTest
             await(() -> text(a.log).contains("stopping: positions ") && text(a.log).contains("no standby will " +
                 "acknowledge them: the peer is a primary too. This stop waits the 2 s of --drain-timeout-s for " +
                 "nothing, then stops without applying them and says it failed: expected here"), "a's stop to say why");
+            a.process.waitFor(60, TimeUnit.SECONDS);
+
+            // The advice followed: a, restarted as b's standby with --rejoin, cuts off its own entries and follows.
+            // It used to announce the cut with the very advice it was following ('restart it as a standby with
+            // --rejoin'); now it says it is rejoining, and only that.
+            final int before = text(a.log).length();
+            rejoined[0] = NodeProcess.start(dir, "a", "standby", portA, portB, "sync", true, dir.resolve("a-2.events"));
+            await(() -> text(a.log).substring(before).contains("rejoin: cutting"), "a's rejoin to cut its entries");
+            await(() -> rejoined[0].status() != null && rejoined[0].status().role() == Role.STANDBY &&
+                rejoined[0].status().message().isEmpty(), "a following b");
+            final String rejoining = text(a.log).substring(before);
+            assertTrue(rejoining.contains("DIVERGED, and started to rejoin, so it cuts its tail off now"), rejoining);
+            assertFalse(rejoining.contains("restart it as a standby with --rejoin") || rejoining.contains("FAILED"),
+                rejoining);
         }
         finally
         {
             a.kill();
             b.kill();
+            if (rejoined[0] != null)
+            {
+                rejoined[0].kill();
+            }
         }
+    }
+
+    /**
+     * A publish to a node that does not answer (stopped with SIGSTOP: a frozen JVM, a paused container) said
+     * "no answer in 5 s" for a --timeout-s of 3 and that its request "is left" in the inbox, as if the node
+     * might still publish it. It says what the wait was, that nothing is published after the deadline, and
+     * takes its request back; the node, running again, publishes nothing of it.
+     */
+    @Test
+    void shouldSayThatAPublishToAFrozenNodeIsNotPublishedLater() throws Exception
+    {
+        final int portA = Exchanges.freePort();
+        final Path few = dir.resolve("few.txt");
+        Exchanges.write(few, Exchanges.workload(WorkloadConfig.exchangeCore(9, 50)));
+        final NodeProcess a = NodeProcess.start(dir, "a", "primary", portA, Exchanges.freePort(), "async", false,
+            dir.resolve("a.events"));
+        try
+        {
+            a.awaitRunning();
+            signal("STOP", a);
+            final Said said;
+            try
+            {
+                said = replica("publish", "--dir", a.root.toString(), "-i", few.toString(), "--timeout-s", "1");
+            }
+            finally
+            {
+                signal("CONT", a);
+            }
+            assertEquals(1, said.code, said.out + said.err);
+            assertTrue(said.err.startsWith("error: no answer in 3 s from the node on " + a.root + " (--timeout-s 1, and " +
+                "2 s for its answer): it is stopped or busy with another request. It publishes nothing of " + few +
+                " after the deadline"), said.err);
+            assertNoStackTrace(said);
+            try (java.util.stream.Stream<Path> inbox = Files.list(a.directory().inbox()))
+            {
+                assertEquals(List.of(), inbox.filter((f) -> f.toString().endsWith(Mailbox.REQUEST)).toList(),
+                    "the request taken back");
+            }
+            // Running again, the node publishes what it is asked next, and nothing of the given-up file before it: its
+            // first command goes right after the exchange's settings, at position 2.
+            final Said next = replica("publish", "--dir", a.root.toString(), "-i", few.toString());
+            assertEquals(0, next.code, next.out + next.err);
+            assertTrue(next.out.contains("first-position: 2\n"), next.out);
+        }
+        finally
+        {
+            a.kill();
+        }
+    }
+
+    private static void signal(final String signal, final NodeProcess node) throws Exception
+    {
+        final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(node.process.pid())).start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + signal);
     }
 
     /**
