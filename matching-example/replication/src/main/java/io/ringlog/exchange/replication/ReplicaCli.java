@@ -464,10 +464,11 @@ public final class ReplicaCli implements Callable<Integer>
                 Files.deleteIfExists(node.inbox().resolve(name + Mailbox.REQUEST));
                 throw new TimeoutException("no answer in " + timeout.plus(ANSWER_GRACE).toSeconds() + " s from the " +
                     "node on " + node.root() + " (--timeout-s " + timeout.toSeconds() + ", and " +
-                    ANSWER_GRACE.toSeconds() + " s for its answer): it is stopped or busy with another request. It " +
-                    "publishes nothing of " + commands + " after the deadline (a request it reaches late is answered " +
-                    "expired, and a publish stops there), so the file is yours to publish again; 'replica status --dir " +
-                    node.root() + "' shows the node's positions");
+                    ANSWER_GRACE.toSeconds() + " s for its answer): it is stopped or busy. It publishes nothing more " +
+                    "of " + commands + " after the deadline (a request it reaches late is answered expired, and a " +
+                    "publish stops there); publishing the file again is safe, as a node refuses the lines its journal " +
+                    "ends with and names the line to go on from. 'replica status --dir " + node.root() + "' shows the " +
+                    "node's positions");
             }
         }
     }

@@ -522,8 +522,8 @@ class ReplicaCliTest
             }
             assertEquals(1, said.code, said.out + said.err);
             assertTrue(said.err.startsWith("error: no answer in 3 s from the node on " + a.root + " (--timeout-s 1, and " +
-                "2 s for its answer): it is stopped or busy with another request. It publishes nothing of " + few +
-                " after the deadline"), said.err);
+                "2 s for its answer): it is stopped or busy. It publishes nothing more of " + few + " after the deadline"),
+                said.err);
             assertNoStackTrace(said);
             try (java.util.stream.Stream<Path> inbox = Files.list(a.directory().inbox()))
             {
