@@ -242,6 +242,11 @@ public final class JmhMain
                 {
                     return ex.getMessage();
                 }
+            case "flowCommands":
+                // A stream of none ran out in every fork's first invocation, with a stack trace saying to raise it.
+                return Long.parseLong(value) < 1 ? "flowCommands takes a count of order-flow commands, 1 or more" : null;
+            case "producerCpu":
+                return Integer.parseInt(value) < -1 ? "producerCpu takes -1 (not pinned) or a CPU number, 0 or more" : null;
             case "workloadFile":
                 return value.isEmpty() || Files.isReadable(Path.of(value)) ? null : "no readable file " + value + " (it " +
                     "is read from the directory scripts/bench runs in, the repository's root; empty: the stream is " +

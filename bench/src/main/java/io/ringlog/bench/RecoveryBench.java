@@ -1,5 +1,6 @@
 package io.ringlog.bench;
 
+import io.ringlog.core.CommandCodec;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.RecoveryListener;
@@ -130,8 +131,10 @@ public final class RecoveryBench implements Callable<Integer>
             }
         }
         console.printf(Locale.ROOT, "ringlog recovery: exchange-core workload seed=%d, topology=%s, wait=%s, " +
-            "snapshot at %.0f%% of each journal, best of %d runs%n",
-            seed, topology, waitStrategy.name(), snapshotAt * 100, runs);
+            "snapshot at %s%% of each journal, best of %d runs%n",
+            // %.0f said 100% for --snapshot-at 0.999.
+            seed, topology, waitStrategy.name(), String.format(Locale.ROOT, "%.2f", snapshotAt * 100)
+                .replaceAll("\\.?0+$", ""), runs);
         console.printf(Locale.ROOT, "machine: %d cores available to the JVM, java %s%n",
             Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         if (warmup > 0)
@@ -305,8 +308,9 @@ public final class RecoveryBench implements Callable<Integer>
         }
         console.println();
         console.println("full replay and with snapshot: wall time of opening the journal + Engine.launch; replay rate: " +
-            "commands replayed / the engine's own recovery time. Journal bytes are the command bytes (56-byte " +
-            "header + payload), Chronicle adds a 4-byte header each.");
+            "commands replayed / the engine's own recovery time. Journal bytes are the entries' bytes (a " +
+            CommandCodec.COMPACT_HEADER_LENGTH + "-byte header + payload, or " + CommandCodec.HEADER_LENGTH + " where " +
+            "a command's fields do not fit the compact header), Chronicle adds a 4-byte header each.");
     }
 
     /** Publishes each generated command; requests the snapshot once {@code snapshotAfter} commands are in. */

@@ -153,8 +153,8 @@ public final class ReplicationBench implements Callable<Integer>
         {
             OutputPaths.checkFile("--json", json);
         }
-        console.printf(Locale.ROOT, "ringlog replication: topology=%s commands=%d rate=%d/s measured=%ds warmup=%ds%n",
-            topology, commands, rate, seconds, warmupSeconds);
+        console.printf(Locale.ROOT, "ringlog replication: topology=%s wait=%s commands=%d rate=%d/s measured=%ds " +
+            "warmup=%ds%n", topology, WAIT.name(), commands, rate, seconds, warmupSeconds);
         console.printf(Locale.ROOT, "machine: %d cores; load average before: %.2f%n",
             Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         final List<Row> rows = new ArrayList<>();
@@ -176,10 +176,13 @@ public final class ReplicationBench implements Callable<Integer>
             "p99.9_us,max_us,ack_p50_us,ack_p99_us,max_lag_positions\n");
         for (final Row row : rows)
         {
-            text.append(String.format(Locale.ROOT, "%s,%.0f,%.0f,%s,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%d%n", row.mode(),
+            // No standby, no acknowledgement and no lag: empty fields, not 0.0 (the table says '-').
+            final boolean none = row.mode().equals("none");
+            text.append(String.format(Locale.ROOT, "%s,%.0f,%.0f,%s,%.1f,%.1f,%.1f,%.1f,%.1f,%s,%s,%s%n", row.mode(),
                 row.commandsPerSecond(), row.achievedRate(), row.keptUp(rate), us(row.latency(), 50), us(row.latency(), 90),
-                us(row.latency(), 99), us(row.latency(), 99.9), row.latency().getMaxValue() / 1e3, us(row.ackLatency(), 50),
-                us(row.ackLatency(), 99), row.maxLag()));
+                us(row.latency(), 99), us(row.latency(), 99.9), row.latency().getMaxValue() / 1e3,
+                none ? "" : String.format(Locale.ROOT, "%.1f", us(row.ackLatency(), 50)),
+                none ? "" : String.format(Locale.ROOT, "%.1f", us(row.ackLatency(), 99)), none ? "" : row.maxLag() + ""));
         }
         Files.writeString(csv, text);
         console.println("wrote " + csv);
@@ -370,23 +373,24 @@ public final class ReplicationBench implements Callable<Integer>
     private void print(final List<Row> rows)
     {
         console.println();
-        console.printf(Locale.ROOT, "%-6s %14s %12s %8s %10s %10s %10s %10s %10s %12s %12s %9s%n", "mode", "commands/s",
-            "sent at/s", "kept up", "p50 us", "p90 us", "p99 us", "p99.9 us", "max us", "ack p50 us", "ack p99 us",
-            "max lag");
+        console.printf(Locale.ROOT, "%-6s %14s %12s %8s %10s %10s %10s %10s %10s %12s %12s %9s %8s%n", "mode",
+            "commands/s", "sent at/s", "kept up", "p50 us", "p90 us", "p99 us", "p99.9 us", "max us", "ack p50 us",
+            "ack p99 us", "max lag", "threads");
         for (final Row row : rows)
         {
-            console.printf(Locale.ROOT, "%-6s %,14.0f %,12.0f %8s %10.1f %10.1f %10.1f %10.1f %10.1f %12s %12s %9s%n",
+            console.printf(Locale.ROOT, "%-6s %,14.0f %,12.0f %8s %10.1f %10.1f %10.1f %10.1f %10.1f %12s %12s %9s %8s%n",
                 row.mode(), row.commandsPerSecond(), row.achievedRate(), row.keptUp(rate) ? "yes" : "NO",
                 us(row.latency(), 50), us(row.latency(), 90), us(row.latency(), 99),
                 us(row.latency(), 99.9), row.latency().getMaxValue() / 1e3,
                 row.mode().equals("none") ? "-" : String.format(Locale.ROOT, "%.1f", us(row.ackLatency(), 50)),
                 row.mode().equals("none") ? "-" : String.format(Locale.ROOT, "%.1f", us(row.ackLatency(), 99)),
-                row.mode().equals("none") ? "-" : Long.toString(row.maxLag()));
+                row.mode().equals("none") ? "-" : Long.toString(row.maxLag()), (row.threadCount() + 1) + "");
         }
         console.println("latency: fixed rate " + rate + "/s, from intended send to the primary's event " +
             "(coordinated omission corrected); sent at: the rate the producer achieved (kept up: at least " +
             Math.round(LatencyHarness.KEPT_UP * 100) + "% of it; a mode that did not keep up measured a lower load); " +
-            "ack: shipped batch to standby acknowledgement, over the whole run");
+            "ack: shipped batch to standby acknowledgement, over the whole run; threads: the engines', replication " +
+            "agents' and media drivers' threads the mode started, and the producer (--json names them)");
     }
 
     private void writeJson(final List<Row> rows) throws IOException

@@ -30,6 +30,11 @@ class JmhMainTest
             JmhMain.refusal(new String[]{"ArrayBlockingQueuePipelineBenchmark", "-p", "inFlight=-5"}));
         assertEquals("-p stageCpus=compact: stageCpus: 'compact' is not stage=cpu (as in compact=1)",
             JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "stageCpus=compact"}));
+        // Both went to the fork, which threw with a stack trace; flowCommands's said to raise it.
+        assertEquals("-p flowCommands=-3: flowCommands takes a count of order-flow commands, 1 or more",
+            JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "flowCommands=-3"}));
+        assertEquals("-p producerCpu=-5: producerCpu takes -1 (not pinned) or a CPU number, 0 or more",
+            JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "producerCpu=-5"}));
     }
 
     @Test

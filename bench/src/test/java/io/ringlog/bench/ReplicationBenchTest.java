@@ -48,7 +48,14 @@ class ReplicationBenchTest
             assertTrue(achieved > 0, figures.toString());
             assertEquals(achieved >= 2000 * LatencyHarness.KEPT_UP, figures.get("kept-up"), figures.toString());
         }
-        assertTrue(console.toString(StandardCharsets.UTF_8).contains("sent at/s  kept up"), console.toString());
+        final String said = console.toString(StandardCharsets.UTF_8);
+        assertTrue(said.contains("sent at/s  kept up"), said);
+        // The console names the wait strategy and each mode's threads, as the other harnesses do, not only --json.
+        assertTrue(said.contains("ringlog replication: topology=PIPELINED wait=PARKING "), said);
+        assertTrue(said.contains("max lag  threads"), said);
+        // No standby: no acknowledgement and no lag to report, where the CSV said 0.0 and the table '-'.
+        assertTrue(csv.get(1).endsWith(",,,"), csv.get(1));
+        assertTrue(csv.get(3).matches(".*,[0-9.]+,[0-9.]+,[0-9]+"), csv.get(3));
         assertEquals("mode,commands_per_s,achieved_rate,kept_up,p50_us", csv.get(0).substring(0, 48));
     }
 }

@@ -83,8 +83,13 @@ public final class PeerCli implements Callable<Integer>
     private static int failed(final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parsed)
     {
         final PrintWriter err = commandLine.getErr();
-        if (ex instanceof CommandFile.MalformedCommandException || ex instanceof IllegalArgumentException ||
-            ex instanceof NoSuchFileException)
+        if (ex instanceof NoSuchFileException)
+        {
+            // Its message is the path alone: 'error: run/ec-7m.txt' left the user to guess what was wrong with it.
+            err.println("error: no such file: " + ex.getMessage() + " (make one with scripts/exchange generate --preset " +
+                "exchange-core, as bench/peers/README.md shows)");
+        }
+        else if (ex instanceof CommandFile.MalformedCommandException || ex instanceof IllegalArgumentException)
         {
             err.println("error: " + ex.getMessage());
         }
