@@ -89,13 +89,22 @@ public final class JmhMain
                     "the profilers)";
             }
         }
+        final SortedSet<BenchmarkListEntry> selected = BenchmarkList.defaultList().find(silent(), options.getIncludes(),
+            options.getExcludes());
+        if (selected.isEmpty())
+        {
+            // JMH's own answer was 'No matching benchmarks. Miss-spelled regexp?' and exit 1, after starting up.
+            return "no benchmark matches " + (options.getIncludes().isEmpty() ? "" : "'" +
+                String.join("', '", options.getIncludes()) + "'") + (options.getExcludes().isEmpty() ? "" :
+                (options.getIncludes().isEmpty() ? "" : " ") + "once -e '" + String.join("', '", options.getExcludes()) +
+                "' is left out") + " (scripts/bench jmh -l lists them; a name is a regular expression, as in " +
+                "'\\.PipelineBenchmark')";
+        }
         final Map<String, List<String>> params = params(args);
         if (params.isEmpty())
         {
             return null;
         }
-        final SortedSet<BenchmarkListEntry> selected = BenchmarkList.defaultList().find(silent(), options.getIncludes(),
-            options.getExcludes());
         final Map<String, Field> declared = new LinkedHashMap<>();
         final SortedSet<String> classes = new TreeSet<>();
         for (final BenchmarkListEntry entry : selected)
@@ -119,11 +128,6 @@ public final class JmhMain
             {
                 return "benchmark class " + className + " is listed but not in the jar: rebuild it (REBUILD=1 scripts/bench ...)";
             }
-        }
-        if (selected.isEmpty())
-        {
-            // JMH says so itself, and lists what there is.
-            return null;
         }
         for (final Map.Entry<String, List<String>> param : params.entrySet())
         {

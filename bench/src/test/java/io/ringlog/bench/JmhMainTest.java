@@ -37,6 +37,17 @@ class JmhMainTest
             JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "producerCpu=-5"}));
     }
 
+    /** JMH's own answer was 'No matching benchmarks. Miss-spelled regexp?', exit 1, after it had started. */
+    @Test
+    void shouldNameABenchmarkThatMatchesNothing()
+    {
+        assertEquals("no benchmark matches 'NoSuchBenchmark' (scripts/bench jmh -l lists them; a name is a regular " +
+            "expression, as in '\\.PipelineBenchmark')", JmhMain.refusal(new String[]{"NoSuchBenchmark", "-p", "x=1"}));
+        assertEquals("no benchmark matches 'ExchangeBenchmark' once -e 'Exchange' is left out (scripts/bench jmh -l " +
+            "lists them; a name is a regular expression, as in '\\.PipelineBenchmark')",
+            JmhMain.refusal(new String[]{"ExchangeBenchmark", "-e", "Exchange"}));
+    }
+
     @Test
     void shouldRefuseAnUnknownProfilerAndResultFormatInWords()
     {
@@ -52,7 +63,7 @@ class JmhMainTest
         assertNull(JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-p", "journal=IN_MEMORY,CHRONICLE", "-p",
             "inFlight=-1", "-prof", "gc", "-rf", "json", "-f", "1"}));
         assertNull(JmhMain.refusal(new String[]{"-lp"}));
-        assertNull(JmhMain.refusal(new String[]{"NoSuchBenchmark", "-p", "anything=1"}), "JMH says there is no match");
+        assertNull(JmhMain.refusal(new String[]{"ExchangeBenchmark"}));
         assertEquals(Map.of("journal", List.of("A", "B"), "inFlight", List.of("4")),
             JmhMain.params(new String[]{"-p", "journal=A,B", "-pinFlight=4", "-prof", "gc"}));
     }
