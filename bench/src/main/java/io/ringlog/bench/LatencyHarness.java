@@ -171,6 +171,12 @@ public final class LatencyHarness implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--workload-file is a stream of exchange " +
                 "commands, for --workload EXCHANGE, not --workload " + workload);
         }
+        if (workloadFile != null && !Files.isReadable(workloadFile))
+        {
+            // Found only after --out was made, it exited 1 and left the directory behind.
+            throw new CommandLine.ParameterException(spec.commandLine(), "--workload-file " + workloadFile + ": no " +
+                "readable file there");
+        }
         // The exchange's stream is generated up front, into one buffer of at most 2 GiB (some 24 bytes a command).
         final long total = OptionChecks.commandsAtRate(spec, rate, seconds, warmupSeconds,
             workload == Workload.EXCHANGE ? MOST_EXCHANGE_COMMANDS : Long.MAX_VALUE);

@@ -179,6 +179,21 @@ class LatencyHarnessTest
         assertNull(run.harness.recorder());
     }
 
+    /** A missing stream was found after --out was made: exit 1, and the directory left behind. */
+    @Test
+    void shouldRefuseAMissingWorkloadFileBeforeMakingAnything(@TempDir final Path dir)
+    {
+        final Path out = dir.resolve("new");
+        final Run run = run("--workload", "exchange", "--workload-file", dir.resolve("nope.bin").toString(), "--out",
+            out.toString());
+
+        assertEquals(2, run.exit, run.err);
+        assertTrue(run.err.startsWith("error: --workload-file " + dir.resolve("nope.bin") + ": no readable file there"),
+            run.err);
+        assertFalse(Files.exists(out), "nothing made");
+        assertNull(run.harness.recorder());
+    }
+
     /**
      * A run too long to count, or too many exchange commands to generate: refused before anything is made. The
      * bad-input probe's --seconds 2^63 - 1 reported 0 commands, all kept up, exit 0; its exchange run at 100M/s
