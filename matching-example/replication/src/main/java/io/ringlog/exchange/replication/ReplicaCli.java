@@ -441,35 +441,61 @@ public final class ReplicaCli implements Callable<Integer>
         private Integer await(final NodeDirectory node, final String name, final Duration timeout,
             final Supplier<String> gone) throws IOException, InterruptedException, TimeoutException
         {
+            Properties result;
             try
             {
-                final Properties result = Mailbox.awaitAnswer(node.inbox(), name, timeout.plus(ANSWER_GRACE), gone);
-                // The node's own words, when they already say what to do (a publish it stopped at its deadline).
-                final String waiting = "not-applied".equals(result.getProperty("status")) &&
-                    !result.getProperty("message", "").contains("--degrade-after-ms") ? waitingForStandby(node) : null;
-                if (waiting != null)
-                {
-                    result.setProperty("message", waiting);
-                }
-                return print(result, spec.commandLine().getOut(), spec.commandLine().getErr(), "published");
+                result = Mailbox.awaitAnswer(node.inbox(), name, timeout.plus(ANSWER_GRACE), gone);
             }
             catch (final TimeoutException ex)
             {
-                final String waiting = waitingForStandby(node);
-                if (waiting != null)
+                result = answerAsItGaveUp(node, name);
+                if (result == null)
                 {
-                    throw new TimeoutException(waiting);
+                    throw unanswered(node, name, timeout);
                 }
-                // Not taken up yet, the request goes: a node that reaches it late would only answer it expired.
-                Files.deleteIfExists(node.inbox().resolve(name + Mailbox.REQUEST));
-                throw new TimeoutException("no answer in " + timeout.plus(ANSWER_GRACE).toSeconds() + " s from the " +
-                    "node on " + node.root() + " (--timeout-s " + timeout.toSeconds() + ", and " +
-                    ANSWER_GRACE.toSeconds() + " s for its answer): it is stopped or busy. It publishes nothing more " +
-                    "of " + commands + " after the deadline (a request it reaches late is answered expired, and a " +
-                    "publish stops there); publishing the file again is safe, as a node refuses the lines its journal " +
-                    "ends with and names the line to go on from. 'replica status --dir " + node.root() + "' shows the " +
-                    "node's positions");
             }
+            // The node's own words, when they already say what to do (a publish it stopped at its deadline).
+            final String waiting = "not-applied".equals(result.getProperty("status")) &&
+                !result.getProperty("message", "").contains("--degrade-after-ms") ? waitingForStandby(node) : null;
+            if (waiting != null)
+            {
+                result.setProperty("message", waiting);
+            }
+            return print(result, spec.commandLine().getOut(), spec.commandLine().getErr(), "published");
+        }
+
+        /** The node's answer if it came just as the wait ran out, or null. */
+        private static Properties answerAsItGaveUp(final NodeDirectory node, final String name)
+            throws IOException, InterruptedException
+        {
+            try
+            {
+                return Mailbox.awaitAnswer(node.inbox(), name, Duration.ZERO);
+            }
+            catch (final TimeoutException none)
+            {
+                return null;
+            }
+        }
+
+        /** Why the wait ran out, in words; the request, if the node has not taken it up, is taken back first. */
+        private TimeoutException unanswered(final NodeDirectory node, final String name, final Duration timeout)
+            throws IOException
+        {
+            final String waiting = waitingForStandby(node);
+            if (waiting != null)
+            {
+                return new TimeoutException(waiting);
+            }
+            // A node that reaches it after this would only answer it expired; one that has it open goes on until the
+            // deadline and stops there.
+            Files.deleteIfExists(node.inbox().resolve(name + Mailbox.REQUEST));
+            return new TimeoutException("no answer in " + timeout.plus(ANSWER_GRACE).toSeconds() + " s from the node " +
+                "on " + node.root() + " (--timeout-s " + timeout.toSeconds() + ", and " + ANSWER_GRACE.toSeconds() +
+                " s for its answer): it is stopped or busy, and this publish is taken back. What the node journaled of " +
+                commands + " before its deadline, if anything, stays in its journal, and publishing the file again " +
+                "is safe: a node refuses the lines its journal ends with and names the line to go on from. 'replica " +
+                "status --dir " + node.root() + "' shows the node's positions");
         }
     }
 
@@ -614,8 +640,8 @@ public final class ReplicaCli implements Callable<Integer>
                 {
                     throw none;
                 }
-                // Not "no node was running": a second stop that came while the first one's drain ran waits for the
-                // stopping node to end, and ends here too.
+                // Not "no node was running": a second stop that came while the first one's drain ran waits (up to
+                // 60 s) for the stopping node to end, and ends here too.
                 ended.setProperty("already", "true (the node here was stopping, or had stopped, when this stop came)");
                 return print(ended, spec.commandLine().getOut(), spec.commandLine().getErr(), "stopped");
             }
