@@ -301,8 +301,7 @@ final class ReplicationAgent implements Agent
                     fail(new DivergedHistoryException("this node's journal goes on to position " + last + " past " +
                         "position " + keep + ", where the primary's epoch " + epoch + " history took another course " +
                         "(it was a primary that went on alone after its standby was promoted): positions " + (keep + 1) +
-                        ".." + last + " must be cut off before it rejoins" + (ctx.rejoining() ? "" : "; restart it " +
-                        "as a standby with --rejoin (Rejoin.truncate), which says what it drops"), keep, last));
+                        ".." + last + " must be cut off before it rejoins" + rejoinAdvice("; "), keep, last));
                 }
                 break;
             case Messages.REFUSED:
@@ -485,11 +484,17 @@ final class ReplicationAgent implements Agent
         fail(new DivergedHistoryException("TWO PRIMARIES in epoch " + state.epoch + "? This node's entry at " +
             "position " + position + " differs from the primary's, in the epoch both are in: its entries from position " +
             (keep + 1) + " to " + last + " are another history (it was started as a primary too, or its journal was " +
-            "changed)" + shared + ". They must be cut off before it follows" + (ctx.rejoining() ? "" : ": restart it " +
-            "as a standby with --rejoin (Rejoin.truncate), which says what it drops") + "; it then catches up on the " +
-            "primary's history from position " +
+            "changed)" + shared + ". They must be cut off before it follows" + rejoinAdvice(": ") + "; it then catches " +
+            "up on the primary's history from position " +
             (keep + 1) + (keep > 0 ? "" : ". That is all of its journal: if the journal is not this pair's at all " +
             "(another service's, say), move it away instead of rejoining"), keep, last));
+    }
+
+    /** How to cut a diverged tail, after {@code separator}; nothing for a node started to rejoin, which is doing it. */
+    private String rejoinAdvice(final String separator)
+    {
+        return ctx.rejoining() ? "" : separator + "restart it as a standby with --rejoin (Rejoin.truncate), which says " +
+            "what it drops";
     }
 
     private void peerHeard(final long epoch)

@@ -166,6 +166,12 @@ final class Mailbox
         }
     }
 
+    /** {@code NAME.result}, read and deleted, if the node has answered; null if not (yet). */
+    static Properties takeAnswer(final Path directory, final String name) throws IOException
+    {
+        return take(directory.resolve(name + RESULT));
+    }
+
     /** Reads and deletes {@code file}; null if there is none yet. */
     private static Properties take(final Path file) throws IOException
     {

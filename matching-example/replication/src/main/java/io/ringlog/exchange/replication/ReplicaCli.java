@@ -448,7 +448,8 @@ public final class ReplicaCli implements Callable<Integer>
             }
             catch (final TimeoutException ex)
             {
-                result = answerAsItGaveUp(node, name);
+                // An answer that came just as the wait ran out is still the answer.
+                result = Mailbox.takeAnswer(node.inbox(), name);
                 if (result == null)
                 {
                     throw unanswered(node, name, timeout);
@@ -462,20 +463,6 @@ public final class ReplicaCli implements Callable<Integer>
                 result.setProperty("message", waiting);
             }
             return print(result, spec.commandLine().getOut(), spec.commandLine().getErr(), "published");
-        }
-
-        /** The node's answer if it came just as the wait ran out, or null. */
-        private static Properties answerAsItGaveUp(final NodeDirectory node, final String name)
-            throws IOException, InterruptedException
-        {
-            try
-            {
-                return Mailbox.awaitAnswer(node.inbox(), name, Duration.ZERO);
-            }
-            catch (final TimeoutException none)
-            {
-                return null;
-            }
         }
 
         /** Why the wait ran out, in words; the request, if the node has not taken it up, is taken back first. */
