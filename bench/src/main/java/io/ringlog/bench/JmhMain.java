@@ -1,6 +1,8 @@
 package io.ringlog.bench;
 
 import io.ringlog.core.EngineContext;
+import io.ringlog.core.Topology;
+import io.ringlog.core.engine.CpuPinning;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.profile.ProfilerException;
 import org.openjdk.jmh.profile.ProfilerFactory;
@@ -94,11 +96,11 @@ public final class JmhMain
         if (selected.isEmpty())
         {
             // JMH's own answer was 'No matching benchmarks. Miss-spelled regexp?' and exit 1, after starting up.
-            return "no benchmark matches " + (options.getIncludes().isEmpty() ? "" : "'" +
-                String.join("', '", options.getIncludes()) + "'") + (options.getExcludes().isEmpty() ? "" :
-                (options.getIncludes().isEmpty() ? "" : " ") + "once -e '" + String.join("', '", options.getExcludes()) +
-                "' is left out") + " (scripts/bench jmh -l lists them; a name is a regular expression, as in " +
-                "'\\.PipelineBenchmark')";
+            final String excluded = "-e '" + String.join("', '", options.getExcludes()) + "'";
+            return (options.getIncludes().isEmpty() ? excluded + " leaves out every benchmark" : "no benchmark matches '" +
+                String.join("', '", options.getIncludes()) + "'" + (options.getExcludes().isEmpty() ? "" : " once " +
+                excluded + " is left out")) + " (scripts/bench jmh -l lists them; a name is a regular expression, as " +
+                "in '\\.PipelineBenchmark')";
         }
         final Map<String, List<String>> params = params(args);
         if (params.isEmpty())
@@ -107,12 +109,14 @@ public final class JmhMain
         }
         final Map<String, Field> declared = new LinkedHashMap<>();
         final SortedSet<String> classes = new TreeSet<>();
+        final List<Class<?>> types = new ArrayList<>();
         for (final BenchmarkListEntry entry : selected)
         {
             final String className = entry.getUserClassQName();
             classes.add(className.substring(className.lastIndexOf('.') + 1));
             try
             {
+                types.add(Class.forName(className));
                 for (Class<?> type = Class.forName(className); type != null; type = type.getSuperclass())
                 {
                     for (final Field field : type.getDeclaredFields())
@@ -147,7 +151,91 @@ public final class JmhMain
                 }
             }
         }
+        return types.contains(ExchangeBenchmark.class) ? exchangeProblem(params) : null;
+    }
+
+    /**
+     * What {@link ExchangeBenchmark}'s setup or first invocation would refuse, in a fork and with a stack trace, of
+     * values each fine on its own: stages the trial's topology does not have, CPUs this process may not use, and a
+     * stream shorter than one invocation publishes.
+     */
+    private static String exchangeProblem(final Map<String, List<String>> params)
+    {
+        for (final String value : params.getOrDefault("flowCommands", List.of()))
+        {
+            if (Long.parseLong(value) < ExchangeBenchmark.BATCH)
+            {
+                return "-p flowCommands=" + value + ": ExchangeBenchmark publishes " + ExchangeBenchmark.BATCH +
+                    " flow commands an invocation, so it takes " + ExchangeBenchmark.BATCH + " or more (its default, " +
+                    "40000000, lasts its default iterations)";
+            }
+        }
+        for (final String value : params.getOrDefault("producerCpu", List.of()))
+        {
+            final int cpu = Integer.parseInt(value);
+            if (cpu >= 0)
+            {
+                try
+                {
+                    CpuPinning.requireAllowed("producer", cpu);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    return "-p producerCpu=" + value + ": " + ex.getMessage().substring(ex.getMessage().indexOf("): ") + 3);
+                }
+            }
+        }
+        final List<String> specs = params.getOrDefault("stageCpus", List.of());
+        for (final String topology : valuesOf(params, ExchangeBenchmark.class, "topology"))
+        {
+            for (final String placement : valuesOf(params, ExchangeBenchmark.class, "listenerPlacement"))
+            {
+                for (final String spec : specs)
+                {
+                    final EngineContext context = ListenerPlacement.valueOf(placement).add(StageCpus.apply(spec,
+                        new EngineContext()).topology(Topology.valueOf(topology)), "last-position",
+                        new LastPositionListener());
+                    final List<String> stages = context.stageNames();
+                    for (final Map.Entry<String, Integer> pin : context.stageCpus().entrySet())
+                    {
+                        if (!stages.contains(pin.getKey()))
+                        {
+                            return "-p stageCpus=" + spec + ": the exchange with topology=" + topology +
+                                " and listenerPlacement=" + placement + " has no stage '" + pin.getKey() +
+                                "'; its stages are " + String.join(", ", stages) + " (-p topology=... picks the " +
+                                "topologies it runs)";
+                        }
+                        try
+                        {
+                            CpuPinning.requireAllowed(pin.getKey(), pin.getValue());
+                        }
+                        catch (final IllegalArgumentException ex)
+                        {
+                            return "-p stageCpus=" + spec + ": " + ex.getMessage();
+                        }
+                    }
+                }
+            }
+        }
         return null;
+    }
+
+    /** The values of {@code name} the line gives, or else those the benchmark's {@code @Param} declares. */
+    private static List<String> valuesOf(final Map<String, List<String>> params, final Class<?> type, final String name)
+    {
+        final List<String> given = params.get(name);
+        if (given != null)
+        {
+            return given;
+        }
+        try
+        {
+            return Arrays.asList(type.getField(name).getAnnotation(Param.class).value());
+        }
+        catch (final NoSuchFieldException ex)
+        {
+            throw new IllegalStateException(type.getSimpleName() + " has no parameter " + name, ex);
+        }
     }
 
     /** Each {@code -p name=v1,v2} of the line (also written {@code -pname=v1,v2}), by name, in order. */

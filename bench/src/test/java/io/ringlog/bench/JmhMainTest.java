@@ -7,6 +7,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code scripts/bench jmh}'s checks of JMH's command line; CommandLinesIT runs them through the script. */
 class JmhMainTest
@@ -46,6 +47,39 @@ class JmhMainTest
         assertEquals("no benchmark matches 'ExchangeBenchmark' once -e 'Exchange' is left out (scripts/bench jmh -l " +
             "lists them; a name is a regular expression, as in '\\.PipelineBenchmark')",
             JmhMain.refusal(new String[]{"ExchangeBenchmark", "-e", "Exchange"}));
+        assertEquals("-e '.*' leaves out every benchmark (scripts/bench jmh -l lists them; a name is a regular " +
+            "expression, as in '\\.PipelineBenchmark')", JmhMain.refusal(new String[]{"-e", ".*"}));
+    }
+
+    /**
+     * Each value is fine alone; together, or on this machine, the fork's setup threw them with a stack trace: a stage
+     * the trial's topology does not have (the default runs both topologies), a CPU this process may not use, a stream
+     * shorter than one invocation.
+     */
+    @Test
+    void shouldRefuseWhatTheExchangeBenchmarksSetupWouldThrow()
+    {
+        assertEquals("-p stageCpus=journal=0: the exchange with topology=COMPACT and listenerPlacement=THREAD has no " +
+            "stage 'journal'; its stages are listener-last-position, compact (-p topology=... picks the topologies it " +
+            "runs)", JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "stageCpus=journal=0"}));
+        assertNull(JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "stageCpus=journal=0", "-p",
+            "topology=PIPELINED"}));
+        assertEquals("-p stageCpus=listener-last-position=0: the exchange with topology=COMPACT and " +
+            "listenerPlacement=INLINE has no stage 'listener-last-position'; its stages are compact (-p topology=... " +
+            "picks the topologies it runs)", JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p",
+                "stageCpus=listener-last-position=0", "-p", "listenerPlacement=THREAD,INLINE"}));
+        final int beyond = Runtime.getRuntime().availableProcessors() + 64;
+        final String producer = JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "producerCpu=" + beyond});
+        assertTrue(producer.startsWith("-p producerCpu=" + beyond + ": CPU " + beyond + " is not one this process may " +
+            "run on (it may use "), producer);
+        final String stage = JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "stageCpus=compact=" + beyond});
+        assertTrue(stage.startsWith("-p stageCpus=compact=" + beyond + ": stageCpu(\"compact\", " + beyond + "): CPU " +
+            beyond + " is not one this process may run on (it may use "), stage);
+        assertEquals("-p flowCommands=999: ExchangeBenchmark publishes 1000 flow commands an invocation, so it takes " +
+            "1000 or more (its default, 40000000, lasts its default iterations)",
+            JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "flowCommands=999"}));
+        // The exchange's logic alone replays its stream from the start: any count of 1 or more is fine there.
+        assertNull(JmhMain.refusal(new String[]{"ExchangeLogicBenchmark", "-p", "flowCommands=999"}));
     }
 
     @Test
