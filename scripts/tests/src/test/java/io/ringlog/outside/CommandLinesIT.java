@@ -101,12 +101,21 @@ class CommandLinesIT
     @Test
     void shouldExitFailedWhenAJmhBenchmarkThrows() throws Exception
     {
-        // Checked only when the engine starts, inside the fork: which stages there are depends on the other parameters.
+        // Checked only inside the fork, when the trial reads it: a readable file that is no recorded stream.
         final Shell.Result result = shell.run("scripts/bench jmh '\\.ExchangeBenchmark' -p topology=COMPACT " +
-            "-p journal=IN_MEMORY -p listenerPlacement=INLINE -p stageCpus=nosuch=0 -p flowCommands=10000 -f 1 -wi 0 -i 1 -r 200ms",
+            "-p journal=IN_MEMORY -p workloadFile=README.md -p flowCommands=10000 -f 1 -wi 0 -i 1 -r 200ms",
             Duration.ofMinutes(2));
         assertEquals(1, result.code(), result.toString());
-        assertTrue(result.all().contains("this engine has no such stage"), result.toString());
+        assertTrue(result.all().contains("README.md is not a recorded workload"), result.toString());
+        // A stage the trial's topology lacks went to the fork too and threw there, with a stack trace; now it is a usage
+        // error before any fork starts.
+        final Shell.Result stage = shell.run("scripts/bench jmh '\\.ExchangeBenchmark' -p topology=COMPACT " +
+            "-p journal=IN_MEMORY -p listenerPlacement=INLINE -p stageCpus=nosuch=0 -f 1 -wi 0 -i 1 -r 200ms",
+            Duration.ofMinutes(2));
+        assertEquals(2, stage.code(), stage.toString());
+        assertTrue(stage.err().startsWith("error: -p stageCpus=nosuch=0: the exchange with topology=COMPACT and " +
+            "listenerPlacement=INLINE has no stage 'nosuch'; its stages are compact"), stage.toString());
+        UserOutput.assertNoStackTrace(stage);
     }
 
     @Test
