@@ -114,6 +114,9 @@ final class Cli
                 .toList());
         }
         command.add("-Xmx256m");
+        // Short runs: C2's compilations and G1's threads cost more CPU than the command does (NodeProcess does the same).
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-XX:+UseSerialGC");
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         command.addAll(jvmOptions);
         command.add("-cp");

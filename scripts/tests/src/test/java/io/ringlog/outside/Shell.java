@@ -17,13 +17,23 @@ final class Shell
     private final Map<String, String> environment;
 
     /**
+     * The JVM options the scripts get unless a test gives its own (RINGLOG_JAVA_OPTS in {@code environment}, or on
+     * the command line, which replaces them): the client compiler only and the serial collector. Most commands a test
+     * runs last a second or less, and in that second C2's compilations and G1's threads took more CPU than the command
+     * itself; on 2 cores that was a large part of the suite's time. What the commands print does not change.
+     */
+    static final String TEST_JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+
+    /**
      * @param directory   the working directory, as a user's shell would be in.
      * @param environment variables to set on top of this process's environment.
      */
     Shell(final Path directory, final Map<String, String> environment)
     {
         this.directory = directory;
-        this.environment = environment;
+        final Map<String, String> merged = new java.util.HashMap<>(environment);
+        merged.putIfAbsent("RINGLOG_JAVA_OPTS", TEST_JAVA_OPTS);
+        this.environment = Map.copyOf(merged);
     }
 
     /** What a command did: its exit code and its two output streams. */

@@ -144,7 +144,7 @@ class ReplicaScriptIT
         final ProcessBuilder builder = new ProcessBuilder("scripts/replica", "publish", "--dir", node.root().toString(),
             "-i", more.toString(), "--rate", "2000").directory(ROOT.toFile()).redirectErrorStream(true)
             .redirectOutput(said.toFile());
-        builder.environment().put("RINGLOG_NO_BUILD", "1");
+        scriptEnvironment(builder);
         final Process paced = builder.start();
         try
         {
@@ -298,7 +298,7 @@ class ReplicaScriptIT
             final ProcessBuilder publishing = new ProcessBuilder("scripts/replica", "publish", "--dir",
                 dir.resolve("a").toString(), "-i", more.toString()).directory(ROOT.toFile())
                 .redirectErrorStream(true).redirectOutput(publishOut.toFile());
-            publishing.environment().put("RINGLOG_NO_BUILD", "1");
+            scriptEnvironment(publishing);
             final Process publish = publishing.start();
             try
             {
@@ -377,7 +377,7 @@ class ReplicaScriptIT
             final ProcessBuilder builder = new ProcessBuilder("scripts/replica", "publish", "--dir", stale.root().toString(),
                 "-i", dir.resolve("few.txt").toString(), "--timeout-s", "120").directory(ROOT.toFile())
                 .redirectErrorStream(true).redirectOutput(said.toFile());
-            builder.environment().put("RINGLOG_NO_BUILD", "1");
+            scriptEnvironment(builder);
             final Process publish = builder.start();
             await(() -> !Mailbox.pending(stale.inbox()).isEmpty() || !publish.isAlive(), "publish's request");
             node.toHandle().destroyForcibly();
@@ -450,7 +450,7 @@ class ReplicaScriptIT
         command.addAll(List.of(more));
         final ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()));
-        builder.environment().put("RINGLOG_NO_BUILD", "1");
+        scriptEnvironment(builder);
         final Process process = builder.start();
         // The script execs java: this process runs the node once it has claimed its directory.
         final NodeDirectory node = new NodeDirectory(dir.resolve(name));
@@ -504,7 +504,7 @@ class ReplicaScriptIT
         final Path out = Files.createTempFile(dir, "out", ".txt");
         final ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
             .redirectOutput(out.toFile());
-        builder.environment().put("RINGLOG_NO_BUILD", "1");
+        scriptEnvironment(builder);
         final Process process = builder.start();
         if (!process.waitFor(180, TimeUnit.SECONDS))
         {
@@ -514,6 +514,17 @@ class ReplicaScriptIT
         final String output = Files.readString(out, StandardCharsets.UTF_8);
         assertNoStackTrace(output);
         return new Result(process.exitValue(), output);
+    }
+
+    /**
+     * A script run by this test: on the jar the build made (never building), with the client compiler only and the
+     * serial collector, as NodeProcess starts its nodes: these commands last seconds, and C2's compilations and G1's
+     * threads cost more CPU than they do on 2 cores. What they print does not change.
+     */
+    private static void scriptEnvironment(final ProcessBuilder builder)
+    {
+        builder.environment().put("RINGLOG_NO_BUILD", "1");
+        builder.environment().put("RINGLOG_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
     }
 
     private static void assertNoStackTrace(final String output)
