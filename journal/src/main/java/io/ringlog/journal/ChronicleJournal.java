@@ -302,6 +302,21 @@ public final class ChronicleJournal implements Journal
                 journal = openUnderLock(ctx, lock);
                 journal.reportTorn(dropping);
             }
+            final CycleFileScan newest = ctx.readOnly() ? null : journal.files.get(journal.fileName(journal.currentCycle));
+            if (newest != null && newest.writeAtTorn() && journal.tornEntry != null)
+            {
+                // Chronicle would append past the torn document, not over it (see writeAtTorn): the file is rewritten
+                // with its whole entries, which Chronicle's new header ends at. The torn entry was reported already.
+                final TornEntry torn = journal.tornEntry;
+                final RollCycle cycles = journal.rollCycle;
+                final long epoch = journal.queue.epoch();
+                final int cycle = journal.currentCycle;
+                journal.release(false);
+                CycleRewriter.keepFirstOrFail(ctx.directory(), newest.file, newest.entries, cycles, epoch, cycle,
+                    torn.lastWholePosition() + 1);
+                journal = openUnderLock(ctx, lock);
+                journal.tornEntry = torn;
+            }
             try
             {
                 journal.checkMetadata();

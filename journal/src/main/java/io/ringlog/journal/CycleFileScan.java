@@ -396,6 +396,17 @@ final class CycleFileScan
             "inside the newest document");
     }
 
+    /**
+     * Whether the walk ended at a torn document that Chronicle's header names as the newest (or names a place past
+     * it): where power was lost after the header's page reached the disk and the document's did not. Chronicle's
+     * next append starts from the document the header names and steps over its length, zero here, so it would
+     * write four bytes past the torn document instead of over it, leaving a zero word no reader gets past.
+     */
+    boolean writeAtTorn()
+    {
+        return state == End.TORN && writeAt >= end;
+    }
+
     /** Whether the header reads otherwise now than it did: a writer at work, not damage. */
     private static boolean changedSince(final FileChannel channel, final byte[] first, final CycleHeader header)
         throws IOException

@@ -18,6 +18,7 @@ import java.util.List;
 import static io.ringlog.journal.JournalTesting.appendRange;
 import static io.ringlog.journal.JournalTesting.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,6 +91,57 @@ class DamagedTailTest
                 }
             }
         }
+    }
+
+    /**
+     * Power lost under MEMORY_MAPPED can leave Chronicle's header naming the newest document while that document's
+     * page never reached the disk: its header word reads zero, its entries no commit covered. Chronicle's next append
+     * used to step over the four zero bytes and write its document after them; the run said it recovered, and every
+     * later open found a document Chronicle's index counted that the file did not hold, and refused the entries
+     * written since, all committed. The open now rewrites the file without the torn document first.
+     */
+    @Test
+    void shouldWriteWhereATornDocumentWasWhenChroniclesHeaderNamesIt() throws Exception
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            appendRange(journal, 1, 50, 10);
+            for (long position = 51; position <= 53; position++)
+            {
+                journal.append(command(position, 1, 1, position * 3));
+            }
+        }
+        final Path file = JournalTesting.cycleFiles(dir).get(0);
+        // Closed cleanly, so Chronicle's header names the document of 51..53 as its newest; its header word is lost.
+        zeroFrom(file, JournalTesting.entryOffset(file, 50) - 4, 4);
+
+        final List<TornEntry> torn = new ArrayList<>();
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).tornEntryListener(torn::add)))
+        {
+            assertEquals(50, journal.lastPosition());
+            assertEquals(1, torn.size());
+            assertEquals(50, torn.get(0).lastWholePosition());
+            assertNotNull(journal.tornEntry(), "still reported after the file was rewritten");
+            appendRange(journal, 51, 60, 5);
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
+        {
+            assertNull(journal.tornEntry());
+            assertEquals(60, journal.lastPosition());
+            assertEquals(60, journal.committedPosition());
+            final Command into = new Command(JournalTesting.MAX_PAYLOAD);
+            try (JournalReader reader = journal.reader(1))
+            {
+                for (long position = 1; position <= 60; position++)
+                {
+                    assertTrue(reader.next(into));
+                    assertEquals(command(position, 1, 1, position * 3).toString(), into.toString());
+                }
+            }
+        }
+        final StringWriter out = new StringWriter();
+        assertEquals(0, JournalTool.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "verify", "-d",
+            dir.toString(), "--max-payload", "64"), out.toString());
     }
 
     @Test
