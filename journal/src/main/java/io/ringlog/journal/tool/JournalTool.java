@@ -350,6 +350,7 @@ public final class JournalTool implements Callable<Integer>
                 long entries = 0;
                 long expected = Math.max(1, first);
                 final Command entry = new Command(journal.maxPayload);
+                ReadOn laterBad = null;
                 try (JournalReader reader = chronicle.reader(expected))
                 {
                     while (reader.next(entry))
@@ -382,6 +383,26 @@ public final class JournalTool implements Callable<Integer>
                         (ex.position() > 1 ? "cuts the journal before it" : "empties the journal, as every entry comes " +
                         "after it (restore the file from a copy if you have one)") + " (run it without --apply first: it " +
                         "lists what it drops, and whether --force is needed)" : ""));
+                        if (ex.getCause() instanceof CorruptEntryException && badPosition > 0 && badPosition < last)
+                        {
+                            // The entries after it are read too: a restart from a snapshot past it reads them, and one of
+                            // them damaged stops it, which a verify that stopped here would not have said.
+                            laterBad = readOn(chronicle, badPosition + 1, last, entry);
+                            entries += laterBad.read;
+                            if (!laterBad.positions.isEmpty())
+                            {
+                                out.println("later-bad-positions: " + laterBad.listed());
+                                problems.add("more damaged entries after position " + badPosition + ": " +
+                                    laterBad.listed() + " (each fails its checks as the first does)");
+                            }
+                            if (!laterBad.unread.isEmpty())
+                            {
+                                out.println("unread-positions: " + laterBad.unreadListed());
+                                problems.add("positions " + laterBad.unreadListed() + " could not be read: each " +
+                                    "follows a damaged entry in the same Chronicle document, whose damage hides where " +
+                                    "it starts (or reading could not go on); a restart that replays them stops there too");
+                            }
+                        }
                     }
                 }
                 if (committed > last)
@@ -399,7 +420,25 @@ public final class JournalTool implements Callable<Integer>
                 out.println("entries-read: " + entries);
                 if (snapshotDir != null)
                 {
-                    SnapshotCheck.check(chronicle, snapshotDir, journal.maxPayload, badPosition, writer != null, out,
+                    // Every position a reader cannot read, damaged or hidden by damage, in ranges, lowest first.
+                    final List<long[]> unreadable = new ArrayList<>();
+                    if (badPosition > 0)
+                    {
+                        unreadable.add(new long[] {badPosition, badPosition});
+                    }
+                    if (laterBad != null)
+                    {
+                        for (final long position : laterBad.positions)
+                        {
+                            addUnread(unreadable, position, position);
+                        }
+                        for (final long[] range : laterBad.unread)
+                        {
+                            addUnread(unreadable, range[0], range[1]);
+                        }
+                        unreadable.sort(java.util.Comparator.comparingLong((range) -> range[0]));
+                    }
+                    SnapshotCheck.check(chronicle, snapshotDir, journal.maxPayload, unreadable, writer != null, out,
                         problems);
                 }
                 else
@@ -433,6 +472,100 @@ public final class JournalTool implements Callable<Integer>
             }
             out.println("status: " + (problems.isEmpty() ? "ok" : "problems"));
             return problems.isEmpty() ? OK : PROBLEM;
+        }
+    }
+
+    /**
+     * What {@link #readOn} found after a damaged entry: the entries it read whole, the damaged ones' positions, and the
+     * positions it could not read at all (ranges, lowest first): entries after a damaged one in its Chronicle document,
+     * where the damage hides where they start, or the rest of the journal where reading could not go on.
+     */
+    record ReadOn(long read, List<Long> positions, List<long[]> unread)
+    {
+        /** The damaged positions, the first ten of them at most, and how many there are. */
+        String listed()
+        {
+            final StringBuilder text = new StringBuilder();
+            for (int i = 0; i < Math.min(10, positions.size()); i++)
+            {
+                text.append(i == 0 ? "" : ", ").append(positions.get(i));
+            }
+            if (positions.size() > 10)
+            {
+                text.append(", ... (").append(positions.size()).append(" in all)");
+            }
+            return text.toString();
+        }
+
+        /** The positions not read, as "46..50, 91". */
+        String unreadListed()
+        {
+            final StringBuilder text = new StringBuilder();
+            for (final long[] range : unread)
+            {
+                text.append(text.length() == 0 ? "" : ", ").append(range[0])
+                    .append(range[1] > range[0] ? ".." + range[1] : "");
+            }
+            return text.toString();
+        }
+    }
+
+    /**
+     * Reads the entries from {@code from} to {@code last}, past each damaged one, as a restart from a snapshot after a
+     * damaged entry would read them. Where a reader cannot start at a position (a damaged entry before it, in the same
+     * Chronicle document, hides where it starts), that position is noted as not read and the next one is tried.
+     */
+    static ReadOn readOn(final ChronicleJournal journal, final long from, final long last, final Command entry)
+    {
+        final List<Long> bad = new ArrayList<>();
+        final List<long[]> unread = new ArrayList<>();
+        long read = 0;
+        long next = from;
+        int skipped = 0;
+        while (next <= last)
+        {
+            try (JournalReader reader = journal.reader(next))
+            {
+                while (reader.next(entry))
+                {
+                    read++;
+                    next = entry.position() + 1;
+                    skipped = 0;
+                }
+                break;
+            }
+            catch (final JournalException ex)
+            {
+                if (ex.getCause() instanceof CorruptEntryException && ex.position() >= next && bad.size() < 1_000)
+                {
+                    bad.add(ex.position());
+                    next = ex.position() + 1;
+                    skipped = 0;
+                    continue;
+                }
+                if (!(ex.getCause() instanceof CorruptEntryException) || ++skipped > 4_096 || bad.size() >= 1_000)
+                {
+                    // No way on: the rest is not read.
+                    addUnread(unread, next, last);
+                    break;
+                }
+                addUnread(unread, next, next);
+                next++;
+            }
+        }
+        return new ReadOn(read, bad, unread);
+    }
+
+    private static void addUnread(final List<long[]> unread, final long from, final long to)
+    {
+        final long[] lastRange = unread.isEmpty() ? null : unread.get(unread.size() - 1);
+        if (lastRange != null && lastRange[1] + 1 == from)
+        {
+            lastRange[1] = to;
+        }
+        else
+        {
+            unread.add(new long[] {from, to});
         }
     }
 

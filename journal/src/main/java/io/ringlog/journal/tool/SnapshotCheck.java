@@ -27,7 +27,7 @@ final class SnapshotCheck
      * @param beingWritten a writer is appending to the journal: a snapshot past the position this check read
      *                     up to was taken since, of entries written since, which is not a problem.
      */
-    static void check(final ChronicleJournal journal, final Path directory, final int maxPayload, final long badPosition,
+    static void check(final ChronicleJournal journal, final Path directory, final int maxPayload, final List<long[]> unreadable,
         final boolean beingWritten, final PrintWriter out, final List<String> problems)
     {
         final FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(directory)
@@ -73,14 +73,36 @@ final class SnapshotCheck
             " (entries " + (last + 1) + ".." + past + " are missing: see the problems below)" :
             recoversFrom > 0 ? "the snapshot at position " + recoversFrom :
             count > 0 ? "position 1 (no snapshot is usable: a full replay)" : "position 1 (no snapshots: a full replay)"));
-        if (badPosition > 0 && recoversFrom >= badPosition)
+        if (unreadable.isEmpty() || recoversFrom == 0)
         {
-            problems.add("the damaged entry at position " + badPosition + " comes before the snapshot at position " +
-                recoversFrom + ", which a restart recovers from: a restart does not read it, and the service starts. " +
-                "A full replay, or one to a position from " + badPosition + " on before " + recoversFrom + ", stops " +
-                "there. A repair that cuts before it drops every later entry too: keep a copy of the journal first, " +
-                "and restore the entry from one if you have it");
+            return;
         }
+        final long badPosition = unreadable.get(0)[0];
+        long stops = 0;
+        for (final long[] range : unreadable)
+        {
+            if (range[1] > recoversFrom)
+            {
+                stops = Math.max(range[0], recoversFrom + 1);
+                break;
+            }
+        }
+        if (stops > 0)
+        {
+            problems.add("a restart recovers from the snapshot at position " + recoversFrom + " and replays the " +
+                "entries after it: position " + stops + " cannot be read (see above) and stops it, and the service does " +
+                "not start until that entry is restored or cut");
+            return;
+        }
+        final long lastBad = unreadable.get(unreadable.size() - 1)[1];
+        final String entries = lastBad > badPosition ? "the damaged entries at positions " + badPosition + ".." +
+            lastBad + " come" : "the damaged entry at position " + badPosition + " comes";
+        problems.add(entries + " before the snapshot at position " + recoversFrom + ", which a restart recovers from: " +
+            "its recovery does not replay " + (lastBad > badPosition ? "them" : "it") + ", and the service starts, " +
+            "unless it reads an entry before the snapshot itself (the exchange reads its settings from position 1 on " +
+            "every start). A full replay, or one to a position from " + badPosition + " on before " + recoversFrom +
+            ", stops there. A repair that cuts before it drops every later entry too: keep a copy of the journal " +
+            "first, and restore the entry from one if you have it");
     }
 
     /** Null when recovery would load the snapshot at {@code position}; otherwise why not. */

@@ -125,10 +125,41 @@ class RepairTest
             verify.out.contains("restart-recovers-from: the snapshot at position 300\n"), verify.toString());
         assertTrue(verify.out.contains("problem: snapshot at position 400 (" + newest + ") is damaged: ") &&
             verify.out.contains("problem: the damaged entry at position 150 comes before the snapshot at position " +
-                "300, which a restart recovers from: a restart does not read it"), verify.toString());
+                "300, which a restart recovers from: its recovery does not replay it, and the service starts, unless " +
+                "it reads an entry before the snapshot itself"), verify.toString());
         // The way out of the snapshot's problem, which verify used to leave unsaid (and repair has no option for).
         assertTrue(verify.out.contains("Delete it ('rm " + newest + "'): nothing else depends on it"), verify.toString());
         assertEquals(cleanHash(400, 5), continueRun(dir, snapshots, 5), "a restart recovers from 300 and goes on");
+    }
+
+    /**
+     * verify used to stop at the first damaged entry and, that one being before the snapshot a restart uses, say the
+     * service starts; a second damaged entry after that snapshot stopped the restart, and verify had not read it. It
+     * now reads on past each damaged entry, names the later ones, and says which one stops a restart.
+     */
+    @Test
+    void shouldReadOnPastADamagedEntryAndNameTheOneThatStopsARestart() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = dir.resolve("snapshots");
+        writeEngineRun(dir, snapshots, 400, 100);
+        final Path file = cycleFile(dir, 0);
+        JournalTesting.flipByte(file, JournalTesting.entryOffset(file, 149) + 30);
+        JournalTesting.flipByte(file, JournalTesting.entryOffset(file, 349) + 30);
+        final Path newest = FileSnapshotStore.open(snapshots, 3).path(400);
+        JournalTesting.flipByte(newest, Files.size(newest) - 1);
+
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("bad-position: 150\nlater-bad-positions: 350\nentries-read: 398\n") &&
+            verify.out.contains("restart-recovers-from: the snapshot at position 300\n"), verify.toString());
+        assertTrue(verify.out.contains("problem: more damaged entries after position 150: 350 (each fails its " +
+            "checks as the first does)") && verify.out.contains("problem: a restart recovers from the snapshot at " +
+            "position 300 and replays the entries after it: position 350 cannot be read (see above) and stops it, and " +
+            "the service does not start until that entry is restored or cut"), verify.toString());
+        assertFalse(verify.out.contains("the service starts"), verify.toString());
+        final JournalException stopped = assertThrows(JournalException.class, () -> continueRun(dir, snapshots, 5));
+        assertEquals(350, stopped.position(), stopped.getMessage());
     }
 
     /**
