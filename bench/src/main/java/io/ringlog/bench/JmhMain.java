@@ -173,16 +173,10 @@ public final class JmhMain
         for (final String value : params.getOrDefault("producerCpu", List.of()))
         {
             final int cpu = Integer.parseInt(value);
-            if (cpu >= 0)
+            final String refused = cpu >= 0 ? pinRefusal(cpu) : null;
+            if (refused != null)
             {
-                try
-                {
-                    CpuPinning.requireAllowed("producer", cpu);
-                }
-                catch (final IllegalArgumentException ex)
-                {
-                    return "-p producerCpu=" + value + ": " + ex.getMessage().substring(ex.getMessage().indexOf("): ") + 3);
-                }
+                return "-p producerCpu=" + value + ": " + refused;
             }
         }
         final List<String> specs = params.getOrDefault("stageCpus", List.of());
@@ -202,8 +196,8 @@ public final class JmhMain
                         {
                             return "-p stageCpus=" + spec + ": the exchange with topology=" + topology +
                                 " and listenerPlacement=" + placement + " has no stage '" + pin.getKey() +
-                                "'; its stages are " + String.join(", ", stages) + " (-p topology=... picks the " +
-                                "topologies it runs)";
+                                "'; its stages are " + String.join(", ", stages) + " (-p topology=... and -p " +
+                                "listenerPlacement=... pick what it runs)";
                         }
                         try
                         {
@@ -218,6 +212,51 @@ public final class JmhMain
             }
         }
         return null;
+    }
+
+    /**
+     * Why the benchmark's producer could not pin itself to {@code cpu}, or null if it can: tried on a thread of its own,
+     * as the fork's JMH thread pins itself (a thread may widen its CPUs within what the system allows it, beyond the ones
+     * this process was started on, so the process's own CPUs are not the test).
+     */
+    private static String pinRefusal(final int cpu)
+    {
+        final String[] refused = new String[1];
+        final Thread probe = new Thread(() ->
+        {
+            try
+            {
+                CpuPinning.pin(cpu);
+            }
+            catch (final RuntimeException | LinkageError ex)
+            {
+                refused[0] = "no thread can be pinned to CPU " + cpu + " here (" + processCpus() + ")";
+            }
+        }, "producer-cpu-check");
+        probe.start();
+        try
+        {
+            probe.join();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return refused[0];
+    }
+
+    private static String processCpus()
+    {
+        try
+        {
+            final java.util.BitSet cpus = CpuPinning.allowedCpus();
+            return cpus.isEmpty() ? "threads cannot be pinned on this platform" : "this process runs on CPUs " +
+                CpuPinning.list(cpus);
+        }
+        catch (final LinkageError ex)
+        {
+            return "pinning needs JNA, which did not load";
+        }
     }
 
     /** The values of {@code name} the line gives, or else those the benchmark's {@code @Param} declares. */

@@ -1,5 +1,6 @@
 package io.ringlog.bench;
 
+import io.ringlog.core.engine.CpuPinning;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** {@code scripts/bench jmh}'s checks of JMH's command line; CommandLinesIT runs them through the script. */
 class JmhMainTest
@@ -59,27 +61,42 @@ class JmhMainTest
     @Test
     void shouldRefuseWhatTheExchangeBenchmarksSetupWouldThrow()
     {
-        assertEquals("-p stageCpus=journal=0: the exchange with topology=COMPACT and listenerPlacement=THREAD has no " +
-            "stage 'journal'; its stages are listener-last-position, compact (-p topology=... picks the topologies it " +
-            "runs)", JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "stageCpus=journal=0"}));
-        assertNull(JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "stageCpus=journal=0", "-p",
-            "topology=PIPELINED"}));
-        assertEquals("-p stageCpus=listener-last-position=0: the exchange with topology=COMPACT and " +
-            "listenerPlacement=INLINE has no stage 'listener-last-position'; its stages are compact (-p topology=... " +
-            "picks the topologies it runs)", JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p",
-                "stageCpus=listener-last-position=0", "-p", "listenerPlacement=THREAD,INLINE"}));
-        final int beyond = Runtime.getRuntime().availableProcessors() + 64;
-        final String producer = JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "producerCpu=" + beyond});
-        assertTrue(producer.startsWith("-p producerCpu=" + beyond + ": CPU " + beyond + " is not one this process may " +
-            "run on (it may use "), producer);
-        final String stage = JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "stageCpus=compact=" + beyond});
-        assertTrue(stage.startsWith("-p stageCpus=compact=" + beyond + ": stageCpu(\"compact\", " + beyond + "): CPU " +
-            beyond + " is not one this process may run on (it may use "), stage);
+        assertEquals("-p stageCpus=nosuch=0: the exchange with topology=COMPACT and listenerPlacement=THREAD has no " +
+            "stage 'nosuch'; its stages are listener-last-position, compact (-p topology=... and -p " +
+            "listenerPlacement=... pick what it runs)",
+            JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "stageCpus=nosuch=0"}));
         assertEquals("-p flowCommands=999: ExchangeBenchmark publishes 1000 flow commands an invocation, so it takes " +
             "1000 or more (its default, 40000000, lasts its default iterations)",
             JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "flowCommands=999"}));
         // The exchange's logic alone replays its stream from the start: any count of 1 or more is fine there.
         assertNull(JmhMain.refusal(new String[]{"ExchangeLogicBenchmark", "-p", "flowCommands=999"}));
+        // No machine has a CPU 1023 this process may pin to, short of one with 1,024 of them.
+        final String producer = JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "producerCpu=1023"});
+        assertTrue(producer.startsWith("-p producerCpu=1023: no thread can be pinned to CPU 1023 here (this process " +
+            "runs on CPUs "), producer);
+    }
+
+    /** Where threads can be pinned: the stages each topology has, on a CPU this process may use, and one it may not. */
+    @Test
+    void shouldCheckStageCpusAgainstTheTopologyAndThisProcesssCpus()
+    {
+        final java.util.BitSet allowed = CpuPinning.allowedCpus();
+        assumeFalse(allowed.isEmpty(), "threads cannot be pinned here");
+        final int cpu = allowed.nextSetBit(0);
+        final int notAllowed = allowed.length();
+        assertEquals("-p stageCpus=journal=" + cpu + ": the exchange with topology=COMPACT and listenerPlacement=THREAD " +
+            "has no stage 'journal'; its stages are listener-last-position, compact (-p topology=... and -p " +
+            "listenerPlacement=... pick what it runs)",
+            JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "stageCpus=journal=" + cpu}));
+        assertNull(JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "stageCpus=journal=" + cpu, "-p",
+            "topology=PIPELINED"}));
+        assertEquals("-p stageCpus=listener-last-position=" + cpu + ": the exchange with topology=COMPACT and " +
+            "listenerPlacement=INLINE has no stage 'listener-last-position'; its stages are compact (-p topology=... " +
+            "and -p listenerPlacement=... pick what it runs)", JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p",
+                "stageCpus=listener-last-position=" + cpu, "-p", "listenerPlacement=THREAD,INLINE"}));
+        final String stage = JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "stageCpus=compact=" + notAllowed});
+        assertEquals("-p stageCpus=compact=" + notAllowed + ": stageCpu(\"compact\", " + notAllowed + "): CPU " +
+            notAllowed + " is not one this process may run on (it may use " + CpuPinning.list(allowed) + ")", stage);
     }
 
     @Test

@@ -70,7 +70,7 @@ public final class CpuPinning
     }
 
     /** {0, 1, 2, 5} as "0-2,5", as Linux lists CPUs. */
-    static String list(final BitSet cpus)
+    public static String list(final BitSet cpus)
     {
         final StringBuilder out = new StringBuilder();
         for (int from = cpus.nextSetBit(0); from >= 0; )
