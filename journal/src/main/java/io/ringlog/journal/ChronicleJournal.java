@@ -641,6 +641,14 @@ public final class ChronicleJournal implements Journal
                     " --truncate-after 0 --force' (run it without --apply first: it lists what it drops)" :
                     "'scripts/journal repair -d " + ctx.directory() + "' says the last whole position to cut after";
                 final String message;
+                if (scan.length == 0 && scan != newestFile)
+                {
+                    // A file made for a cycle and never written (a writer that died as it rolled, a copy that failed):
+                    // there is nothing in it to lose, and the advice to empty the journal would lose everything.
+                    throw new JournalException("cycle file " + scan.file + " is empty (0 bytes: a writer stopped as it " +
+                        "made it, or a copy that failed) and is not the newest: it holds no entry, so deleting it ('rm " +
+                        scan.file + "') loses nothing, and the journal goes on from the files beside it");
+                }
                 if (scan.lengthDamaged())
                 {
                     message = "cycle file " + scan.file + " has a damaged document header at byte " + scan.end + ", " +

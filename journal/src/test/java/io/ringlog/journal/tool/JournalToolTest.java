@@ -224,6 +224,34 @@ class JournalToolTest
             "150\nproblem: ") && stats.out.contains("'scripts/journal verify -d " + journalDir + "'"), stats.out);
     }
 
+    /**
+     * An empty cycle file older than the newest (made for a cycle, never written: a writer that died as it rolled) used
+     * to be 'cut short', with the advice to empty the whole journal with --force; deleting it loses nothing.
+     */
+    @Test
+    void shouldSayAnEmptyOlderCycleFileHoldsNothingAndCanBeDeleted() throws Exception
+    {
+        final Path dir = root.resolve("empty-older");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            JournalTesting.appendRange(journal, 1, 30, 10);
+        }
+        final Path file = JournalTesting.cycleFiles(dir).get(0);
+        final Path empty = Files.createFile(file.resolveSibling("2000" + file.getFileName().toString().substring(4)));
+        final StringWriter out = new StringWriter();
+        assertEquals(1, JournalTool.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "verify", "-d",
+            dir.toString(), "--max-payload", "64"), out.toString());
+        assertTrue(out.toString().contains("problem: cycle file " + empty + " is empty (0 bytes: a writer stopped as it " +
+            "made it, or a copy that failed) and is not the newest: it holds no entry, so deleting it ('rm " + empty +
+            "') loses nothing"), out.toString());
+        assertFalse(out.toString().contains("--force"), out.toString());
+        Files.delete(empty);
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            assertEquals(30, journal.lastPosition());
+        }
+    }
+
     @Test
     void shouldFailVerifyOnATornTail() throws Exception
     {
