@@ -1494,6 +1494,45 @@ public final class ChronicleJournal implements Journal
             "missing files; or replay up to what is there with --to " + lastPosition;
     }
 
+    /**
+     * For an entry that failed as Chronicle's reader found it: the cycle file that holds {@code position} when that
+     * file's entries, walked document by document without Chronicle's index, all check. Then the reader was sent to the
+     * wrong bytes (damage in Chronicle's own index or header, not in the entries), and a rebuild writes the file anew
+     * with every entry. Null where the walk finds damage too, or cannot say.
+     */
+    public Path wholeByWalk(final long position)
+    {
+        final int cycle;
+        final long first;
+        synchronized (cycleLock)
+        {
+            int i = cycleFirstPositions.length - 1;
+            while (i >= 0 && cycleFirstPositions[i] > position)
+            {
+                i--;
+            }
+            if (i < 0)
+            {
+                return null;
+            }
+            cycle = cycles[i];
+            first = cycleFirstPositions[i];
+        }
+        final CycleFileScan scan = files.get(fileName(cycle));
+        if (scan == null || scan.entries == 0 || scan.unsplit > 0 || position >= first + scan.entries)
+        {
+            return null;
+        }
+        try
+        {
+            return scan.firstDamagedEntry(maxDocumentLength(ctx.maxPayloadLength()) + 8) == null ? scan.file : null;
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+    }
+
     /** The torn entry found on open, or null if the newest entry was whole. */
     public TornEntry tornEntry()
     {

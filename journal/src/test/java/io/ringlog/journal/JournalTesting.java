@@ -227,7 +227,7 @@ public final class JournalTesting
     }
 
     /** XORs the byte at {@code offset} of {@code file} with {@code mask}; twice restores it. */
-    static void flip(final Path file, final long offset, final int mask) throws IOException
+    public static void flip(final Path file, final long offset, final int mask) throws IOException
     {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
         {

@@ -360,7 +360,9 @@ public final class JournalTool implements Callable<Integer>
                     }
                     if (last > 0 && expected != last + 1)
                     {
-                        problems.add("journal ends at position " + (expected - 1) + " before its last position " + last);
+                        final String rebuild = rebuildHint(chronicle, expected, journal.directory);
+                        problems.add("journal ends at position " + (expected - 1) + " before its last position " + last +
+                            (rebuild != null ? " as Chronicle Queue's reader finds it; but " + rebuild : ""));
                     }
                 }
                 catch (final JournalException ex)
@@ -373,6 +375,15 @@ public final class JournalTool implements Callable<Integer>
                         // Whole, and only larger than this run reads: not damage, so no bad position and no cut (which
                         // would drop it and everything after it for nothing).
                         problems.add(largeEntry(ex.position(), large, journal.maxPayload));
+                    }
+                    else if (ex.getCause() instanceof CorruptEntryException &&
+                        rebuildHint(chronicle, ex.position(), journal.directory) != null)
+                    {
+                        // The entries are whole; what sent the reader to the wrong bytes is Chronicle's own bookkeeping.
+                        badPosition = ex.position();
+                        printPosition(out, ex);
+                        problems.add(said + ", as Chronicle Queue's reader found it; but " +
+                            rebuildHint(chronicle, ex.position(), journal.directory));
                     }
                     else
                     {
@@ -567,6 +578,19 @@ public final class JournalTool implements Callable<Integer>
         {
             unread.add(new long[] {from, to});
         }
+    }
+
+    /**
+     * Where Chronicle's reader fails at {@code position} and the walk of its cycle file without Chronicle's index finds
+     * every entry whole: what that means and the rebuild that keeps them all; null otherwise.
+     */
+    private static String rebuildHint(final ChronicleJournal journal, final long position, final Path directory)
+    {
+        final Path file = journal.wholeByWalk(position);
+        return file == null ? null : "every entry of " + file + ", walked document by document without Chronicle's " +
+            "index, checks: Chronicle's index or header in that file sends readers to the wrong bytes. 'scripts/journal " +
+            "repair -d " + directory + " --rebuild' writes it anew with all of its entries (run it without --apply " +
+            "first: it lists them)";
     }
 
     /** The position a problem is at, when it has one (a journal that cannot be opened at all has none). */

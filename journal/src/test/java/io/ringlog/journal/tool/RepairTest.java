@@ -14,6 +14,8 @@ import io.ringlog.journal.JournalRollCycle;
 import io.ringlog.journal.JournalTesting;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
@@ -160,6 +162,39 @@ class RepairTest
         assertFalse(verify.out.contains("the service starts"), verify.toString());
         final JournalException stopped = assertThrows(JournalException.class, () -> continueRun(dir, snapshots, 5));
         assertEquals(350, stopped.position(), stopped.getMessage());
+    }
+
+    /**
+     * A damaged offset in Chronicle's first index (where its readers look for the file's first document) made every
+     * read fail at position 1, and verify advised '--truncate-after 0', emptying the journal; the entries were whole,
+     * and a rebuild keeps them all. verify now walks the file without Chronicle's index and names the rebuild.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0x04, 0xFF})
+    void shouldNameTheRebuildWhenChroniclesIndexSendsReadersToTheWrongBytes(final int mask) throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        writeEngineRun(dir, null, 300, 0);
+        final Path file = cycleFile(dir, 0);
+        // 0x04: the reader finds a short entry at position 1; 0xFF: it finds no entry at all.
+        JournalTesting.flip(file, JournalTesting.chronicleIndexValues(file), mask);
+
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue((mask == 0x04 ? verify.out.contains("bad-position: 1\n") && verify.out.contains(", as Chronicle " +
+            "Queue's reader found it; but ") : verify.out.contains("problem: journal ends at position 0 before its last " +
+            "position 300 as Chronicle Queue's reader finds it; but ")) && verify.out.contains("every entry of " + file +
+            ", walked document by document without Chronicle's index, checks: " +
+            "Chronicle's index or header in that file sends readers to the wrong bytes. 'scripts/journal repair -d " +
+            dir + " --rebuild' writes it anew with all of its entries"), verify.toString());
+        assertFalse(verify.out.contains("--truncate-after"), "no cut: every entry is whole\n" + verify);
+
+        final Tool rebuilt = tool("repair", "-d", dir.toString(), "--rebuild", "--apply");
+        assertEquals(0, rebuilt.code, rebuilt.toString());
+        final Tool again = tool("verify", "-d", dir.toString());
+        assertEquals(0, again.code, again.toString());
+        assertTrue(again.out.contains("entries-read: 300\n"), again.toString());
+        assertEquals(cleanHash(300, 5), continueRun(dir, null, 5), "every entry kept");
     }
 
     /**
