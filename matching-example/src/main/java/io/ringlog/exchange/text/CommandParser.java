@@ -338,7 +338,9 @@ public final class CommandParser
         }
         catch (final NumberFormatException ex)
         {
-            throw new FieldException(key + " must be an integer in ASCII digits, got '" + Excerpt.of(value) + "'");
+            // Digits that do not fit a long are a number out of range, not something other than digits.
+            throw new FieldException(digits ? key + " is out of long range: " + Excerpt.of(value) :
+                key + " must be an integer in ASCII digits, got '" + Excerpt.of(value) + "'");
         }
     }
 

@@ -84,7 +84,8 @@ class TextFormatTest
             "place oid=3 acct=1 sym=1 side=BUY type=MARKET price=10 qty=1",
             "deposit acct=1 asset=0 amount=100\0",
             "place oid=4 acct=1 sym=1 side=BUY type=MARKET price=0 qty=1",
-            "cancel oid=1 acct=1");
+            "cancel oid=1 acct=1",
+            "deposit acct=1 asset=0 amount=99999999999999999999999999999999");
         final List<String> errors = new ArrayList<>();
         final List<Long> commandLines = new ArrayList<>();
         final CommandFileReader.Counts counts = new CommandFileReader().read(new BufferedReader(new StringReader(file)),
@@ -103,9 +104,11 @@ class TextFormatTest
             "12: oid must not be negative, got -1: ids count from 0",
             "13: a MARKET order takes no price, got price=10: leave it out, or give type=IOC for an order that takes " +
                 "what it can at that price or better",
-            "14: amount must be an integer in ASCII digits, got '100\\u0000'"), errors);
+            "14: amount must be an integer in ASCII digits, got '100\\u0000'",
+            // ASCII digits, too many of them: out of range, as sym's is.
+            "17: amount is out of long range: 99999999999999999999999999999999"), errors);
         assertEquals(List.of(1L, 15L, 16L), commandLines, "a market order's price=0 is the generator's: no price");
-        assertEquals(new CommandFileReader.Counts(16, 3, 12), counts);
+        assertEquals(new CommandFileReader.Counts(17, 3, 13), counts);
     }
 
     @Test
