@@ -68,10 +68,16 @@ final class SnapshotCheck
         out.println("snapshots: " + count + " in " + directory);
         // A snapshot of this journal past its end: a writable start refuses, so it recovers from nothing.
         final long past = beingWritten ? -1 : FileSnapshotStore.firstPastTheEnd(journal, directory);
+        final long first = journal.firstPosition();
         out.println("restart-recovers-from: " + (past > 0 ? "nothing: a writable start refuses, as the snapshot at " +
             "position " + past + " was taken of this journal (its identity) past its last position " + last +
             " (entries " + (last + 1) + ".." + past + " are missing: see the problems below)" :
+            journal.missingMetadata() != null ? "nothing: a writable start refuses while ringlog.meta is missing (see " +
+            "the problems below), and once it has a new identity its snapshots no longer match it" :
             recoversFrom > 0 ? "the snapshot at position " + recoversFrom :
+            first > 1 ? "nothing: no snapshot is usable, and a full replay needs position 1, which this journal no " +
+            "longer holds (its oldest entry is position " + first + "); restore a snapshot at or after " + (first - 1) +
+            " from a copy" :
             count > 0 ? "position 1 (no snapshot is usable: a full replay)" : "position 1 (no snapshots: a full replay)"));
         if (unreadable.isEmpty() || recoversFrom == 0)
         {
@@ -116,6 +122,13 @@ final class SnapshotCheck
         }
         catch (final SnapshotException ex)
         {
+            if (journal.firstPosition() > 1)
+            {
+                // The journal's oldest entries are gone: a restart needs a snapshot, and this may be the one it had.
+                return "is damaged: " + ex.getMessage() + "; recovery skips it. The journal no longer holds position 1 " +
+                    "(its oldest entry is " + journal.firstPosition() + "), so a restart needs a usable snapshot at or " +
+                    "after position " + (journal.firstPosition() - 1) + ": restore this one from a copy if no other is";
+            }
             // Nothing in the journal depends on it: deleting it is the mend, and verify said no way to it.
             return "is damaged: " + ex.getMessage() + "; recovery skips it (recovery time, not commands). Delete it " +
                 "('rm " + store.path(position) + "'): nothing else depends on it, and the next snapshot replaces it";

@@ -159,6 +159,11 @@ class JournalToolTest
         assertEquals(0, dump.code, dump.out + dump.err);
         assertTrue(dump.out.contains("entries-printed: 0\nnote: the journal's oldest entry is at position 101, after " +
             "--to 3 (older cycles were deleted"), dump.out);
+        // With no usable snapshot, verify used to say a restart does a full replay, from a position the journal lost.
+        Files.createDirectories(trimmed.resolve("snapshots"));
+        final Result verify = run("verify", "-d", trimmed.toString());
+        assertTrue(verify.out.contains("restart-recovers-from: nothing: no snapshot is usable, and a full replay needs " +
+            "position 1, which this journal no longer holds (its oldest entry is position 101)"), verify.out);
     }
 
     @Test
@@ -197,6 +202,10 @@ class JournalToolTest
             " --new-identity'"), result.out);
         assertTrue(result.out.contains("entries-read: " + COMMANDS), "its entries are still all read: " + result.out);
         assertTrue(result.out.contains("status: problems"), result.out);
+        // Its snapshots read fine, but no restart recovers from them while the identity they name is gone.
+        final Result withSnapshots = run("verify", "--dir", journalDir.toString(), "--snapshots", snapshotDir.toString());
+        assertTrue(withSnapshots.out.contains("restart-recovers-from: nothing: a writable start refuses while " +
+            "ringlog.meta is missing"), withSnapshots.out);
         final JournalException refused = assertThrows(JournalException.class, () -> ChronicleJournal.open(
             new ChronicleJournal.Context().directory(journalDir).maxPayloadLength(64)));
         assertTrue(refused.getMessage().contains("ringlog.meta is missing"), "as a writer is refused: " +
