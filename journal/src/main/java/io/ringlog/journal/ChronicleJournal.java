@@ -576,7 +576,7 @@ public final class ChronicleJournal implements Journal
             for (final Path file : (Iterable<Path>)listing::iterator)
             {
                 final String name = file.getFileName().toString();
-                if (name.endsWith(CYCLE_FILE_SUFFIX) && Files.isRegularFile(file))
+                if (CycleNames.isCycleFileName(name) && Files.isRegularFile(file))
                 {
                     scans.put(name, CycleFileScan.scan(file, window));
                 }
@@ -808,6 +808,15 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
+     * Whether {@code file} is named as Chronicle names a cycle file (a date in digits first, then {@code .cq4}); Chronicle
+     * reads no other file of the directory, and neither does ringlog.
+     */
+    public static boolean isCycleFile(final Path file)
+    {
+        return CycleNames.isCycleFileName(file.getFileName().toString());
+    }
+
+    /**
      * Whether {@code directory} holds a journal: a cycle file, Chronicle's table store, or ringlog's
      * metadata (which a journal has from its first open, before its first entry). For tools that open
      * read-only, where an empty directory would otherwise read as an empty journal.
@@ -820,7 +829,7 @@ public final class ChronicleJournal implements Journal
         }
         try (Stream<Path> listing = Files.list(directory))
         {
-            return listing.map((file) -> file.getFileName().toString()).anyMatch((name) -> name.endsWith(CYCLE_FILE_SUFFIX) ||
+            return listing.map((file) -> file.getFileName().toString()).anyMatch((name) -> CycleNames.isCycleFileName(name) ||
                 name.endsWith(CYCLE_FILE_SUFFIX + "t") || name.equals(JournalMetadata.FILE_NAME));
         }
         catch (final IOException ex)

@@ -19,6 +19,29 @@ final class CycleNames
     {
     }
 
+    /**
+     * Whether {@code name} is one Chronicle gives a cycle file: a date in digits first (every roll cycle's format
+     * starts with the year), then digits, letters, '-' or '_', then {@value #SUFFIX}. Chronicle reads no other file
+     * of the directory, so neither does ringlog: a {@code backup.cq4} or {@code foo.cq4} beside the journal is not part
+     * of it, and a repair must not count, rewrite or delete it.
+     */
+    static boolean isCycleFileName(final String name)
+    {
+        if (!name.endsWith(SUFFIX) || name.length() == SUFFIX.length() || !Character.isDigit(name.charAt(0)))
+        {
+            return false;
+        }
+        for (int i = 0; i < name.length() - SUFFIX.length(); i++)
+        {
+            final char c = name.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '-' || c == '_'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The cycle whose file is called {@code name}, or -1 if no cycle of this roll cycle and epoch is. */
     static int cycleOf(final String name, final RollCycle rollCycle, final long epoch)
     {

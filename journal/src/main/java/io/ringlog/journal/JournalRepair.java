@@ -718,7 +718,7 @@ public final class JournalRepair implements AutoCloseable
     {
         try (Stream<Path> listing = Files.list(directory))
         {
-            return listing.filter((p) -> p.getFileName().toString().endsWith(".cq4") && Files.isRegularFile(p))
+            return listing.filter((p) -> CycleNames.isCycleFileName(p.getFileName().toString()) && Files.isRegularFile(p))
                 .sorted().toList();
         }
     }

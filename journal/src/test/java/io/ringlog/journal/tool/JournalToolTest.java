@@ -261,6 +261,35 @@ class JournalToolTest
         }
     }
 
+    /**
+     * A file ending in .cq4 that is not named as Chronicle names a cycle file (a user's backup, any file) was walked as
+     * a cycle file: verify failed on it with --force advice, and a repair would have deleted it. Chronicle reads no
+     * such file, and now neither does ringlog; verify names it as ignored.
+     */
+    @Test
+    void shouldLeaveAloneACq4FileNotNamedAsACycleFile() throws Exception
+    {
+        final Path dir = root.resolve("beside");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            JournalTesting.appendRange(journal, 1, 30, 10);
+        }
+        final Path file = JournalTesting.cycleFiles(dir).get(0);
+        final Path garbage = Files.write(dir.resolve("foo.cq4"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        final Path backup = Files.copy(file, dir.resolve("backup-" + file.getFileName()));
+        final StringWriter out = new StringWriter();
+        assertEquals(0, JournalTool.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "verify", "-d",
+            dir.toString(), "--max-payload", "64"), out.toString());
+        assertTrue(out.toString().contains("ignored-file: " + backup + " (not named as Chronicle names a cycle file") &&
+            out.toString().contains("ignored-file: " + garbage + " (not named as Chronicle names a cycle file") &&
+            out.toString().contains("entries-read: 30\n"), out.toString());
+        final StringWriter repair = new StringWriter();
+        JournalTool.run(new PrintWriter(repair), new PrintWriter(new StringWriter()), "repair", "-d", dir.toString(),
+            "--rebuild", "--apply");
+        assertFalse(repair.toString().contains("foo.cq4") || repair.toString().contains("backup-"), repair.toString());
+        assertTrue(Files.exists(garbage) && Files.exists(backup), "a repair leaves files that are not the journal's alone");
+    }
+
     @Test
     void shouldFailVerifyOnATornTail() throws Exception
     {
