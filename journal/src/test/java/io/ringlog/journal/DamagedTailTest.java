@@ -76,21 +76,7 @@ class DamagedTailTest
                 torn.get(0).toString());
             appendRange(journal, 52, 60, 5);
         }
-        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
-        {
-            assertNull(journal.tornEntry());
-            assertEquals(60, journal.lastPosition());
-            assertEquals(60, journal.committedPosition());
-            final Command into = new Command(JournalTesting.MAX_PAYLOAD);
-            try (JournalReader reader = journal.reader(1))
-            {
-                for (long position = 1; position <= 60; position++)
-                {
-                    assertTrue(reader.next(into));
-                    assertEquals(command(position, 1, 1, position * 3).toString(), into.toString());
-                }
-            }
-        }
+        assertHoldsWholeAndCommitted(dir, 60);
     }
 
     /**
@@ -124,21 +110,7 @@ class DamagedTailTest
             assertNotNull(journal.tornEntry(), "still reported after the file was rewritten");
             appendRange(journal, 51, 60, 5);
         }
-        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
-        {
-            assertNull(journal.tornEntry());
-            assertEquals(60, journal.lastPosition());
-            assertEquals(60, journal.committedPosition());
-            final Command into = new Command(JournalTesting.MAX_PAYLOAD);
-            try (JournalReader reader = journal.reader(1))
-            {
-                for (long position = 1; position <= 60; position++)
-                {
-                    assertTrue(reader.next(into));
-                    assertEquals(command(position, 1, 1, position * 3).toString(), into.toString());
-                }
-            }
-        }
+        assertHoldsWholeAndCommitted(dir, 60);
         final StringWriter out = new StringWriter();
         assertEquals(0, JournalTool.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "verify", "-d",
             dir.toString(), "--max-payload", "64"), out.toString());
@@ -163,6 +135,26 @@ class DamagedTailTest
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
         {
             assertEquals(50, journal.lastPosition(), "read-only, the reader says what is wrong where it is");
+        }
+    }
+
+    /** The journal opens with no torn entry, holds positions 1..{@code last} as written, all committed. */
+    private static void assertHoldsWholeAndCommitted(final Path dir, final long last)
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
+        {
+            assertNull(journal.tornEntry());
+            assertEquals(last, journal.lastPosition());
+            assertEquals(last, journal.committedPosition());
+            final Command into = new Command(JournalTesting.MAX_PAYLOAD);
+            try (JournalReader reader = journal.reader(1))
+            {
+                for (long position = 1; position <= last; position++)
+                {
+                    assertTrue(reader.next(into));
+                    assertEquals(command(position, 1, 1, position * 3).toString(), into.toString());
+                }
+            }
         }
     }
 
