@@ -580,6 +580,12 @@ public final class ChronicleJournal implements Journal
                 {
                     scans.put(name, CycleFileScan.scan(file, window));
                 }
+                else if (CycleNames.isCycleFileName(name) && Files.isDirectory(file))
+                {
+                    // Chronicle would try to write that cycle's file there and fail with its own words and a WARN.
+                    throw new JournalException(file + " is a directory named as a cycle file of the journal: the " +
+                        "writer cannot make that cycle's file while it is there. Move it out of " + ctx.directory());
+                }
             }
         }
         catch (final IOException ex)
@@ -863,6 +869,10 @@ public final class ChronicleJournal implements Journal
         catch (final IOException | JournalException ex)
         {
             inside = null;
+        }
+        if (Files.exists(directory) && !Files.isDirectory(directory))
+        {
+            return directory + " is a file, not a journal's directory: give the directory the journal was written to";
         }
         return "no journal in " + directory + " (no Chronicle Queue files and no ringlog.meta there): " + (inside != null ?
             inside + " holds one: give that directory" : "give the directory the journal was written to");

@@ -106,7 +106,8 @@ public final class JournalRepair implements AutoCloseable
     {
         if (!Files.isDirectory(directory))
         {
-            throw new JournalException("no journal directory " + directory);
+            throw new JournalException(Files.exists(directory) ? directory + " is a file, not a journal's directory: " +
+                "give the directory the journal was written to" : "no journal directory " + directory);
         }
         if (!ChronicleJournal.isJournalDirectory(directory))
         {

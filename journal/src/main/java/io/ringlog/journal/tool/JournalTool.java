@@ -132,7 +132,8 @@ public final class JournalTool implements Callable<Integer>
         {
             if (!Files.isDirectory(directory))
             {
-                throw new IllegalArgumentException("no journal directory " + directory);
+                throw new IllegalArgumentException(Files.exists(directory) ? directory + " is a file, not a journal's " +
+                    "directory: give the directory the journal was written to" : "no journal directory " + directory);
             }
             if (!ChronicleJournal.isJournalDirectory(directory))
             {

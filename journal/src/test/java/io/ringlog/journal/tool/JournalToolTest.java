@@ -455,6 +455,43 @@ class JournalToolTest
         assertTrue(result.err.contains("no journal directory"), result.err);
     }
 
+    /**
+     * A directory named as a cycle file (the next day's, say) read as nothing to verify, and the next run halted on
+     * Chronicle's FileNotFoundException, after a WARN line of Chronicle's own.
+     */
+    @Test
+    void shouldRefuseADirectoryNamedAsACycleFile() throws Exception
+    {
+        final Path dir = root.resolve("dir-named-as-cycle");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            JournalTesting.appendRange(journal, 1, 10, 10);
+        }
+        final Path file = JournalTesting.cycleFiles(dir).get(0);
+        final Path named = Files.createDirectory(file.resolveSibling("9999" + file.getFileName().toString().substring(4)));
+        final Result result = run("verify", "-d", dir.toString());
+        assertEquals(1, result.code, result.out + result.err);
+        assertTrue((result.out + result.err).contains(named + " is a directory named as a cycle file of the journal: " +
+            "the writer cannot make that cycle's file while it is there. Move it out of " + dir), result.out + result.err);
+        final JournalException refused = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(JournalTesting.context(dir)));
+        assertTrue(refused.getMessage().startsWith(named + " is a directory named as a cycle file"), refused.getMessage());
+    }
+
+    /** -d naming a file (a cycle file, say) was 'no journal directory', as if nothing were there. */
+    @Test
+    void shouldSayADirectoryGivenAsAFileIsAFile() throws Exception
+    {
+        final Path file = Files.writeString(root.resolve("a-file"), "not a directory");
+        for (final String subcommand : List.of("verify", "repair"))
+        {
+            final Result result = run(subcommand, "-d", file.toString());
+            assertEquals(1, result.code, result.out + result.err);
+            assertTrue(result.err.contains(file + " is a file, not a journal's directory: give the directory the " +
+                "journal was written to"), result.err);
+        }
+    }
+
     /** A mistyped --snapshots would keep the real snapshots past the cut, which the next start refuses. */
     @Test
     void shouldRefuseARepairWhoseSnapshotDirectoryDoesNotExist() throws Exception
