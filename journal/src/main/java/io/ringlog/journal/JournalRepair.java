@@ -326,8 +326,18 @@ public final class JournalRepair implements AutoCloseable
             throw new JournalException("--truncate-after " + cut + " is before the journal's first entry, " +
                 firstPosition + " (older cycles were trimmed)");
         }
-        plan.add(cut < lastWhole ? "drop-positions: " + (cut + 1) + ".." + lastWhole + " (" + (lastWhole - cut) +
-            " entries)" : "drop-positions: none (the journal's last whole entry is " + lastWhole + ")");
+        // Only the entries the files hold: positions a deleted file held are gone already, not dropped by the cut.
+        long held = 0;
+        for (int i = 0; i < files.size(); i++)
+        {
+            final long from = Math.max(firsts.get(i), cut + 1);
+            final long to = Math.min(firsts.get(i) + scans.get(i).entries - 1, lastWhole);
+            held += Math.max(0, to - from + 1);
+        }
+        final long missing = lastWhole - cut - held;
+        plan.add(cut < lastWhole ? "drop-positions: " + (cut + 1) + ".." + lastWhole + " (" + held + " entries" +
+            (missing > 0 ? "; the other " + missing + " positions of that range are missing already" : "") + ")" :
+            "drop-positions: none (the journal's last whole entry is " + lastWhole + ")");
         int holding = -1;
         for (int i = files.size() - 1; i >= 0 && holding < 0; i--)
         {

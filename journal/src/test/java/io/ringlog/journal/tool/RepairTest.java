@@ -345,6 +345,10 @@ class RepairTest
         assertTrue(gap.out.contains("cycle file " + newest + " starts at position 201, but the file before " +
             "it, " + oldest.getFileName() + ", ends at position 100: positions 101..200 are missing") &&
             gap.out.contains("'scripts/journal repair -d " + dir + " --truncate-after 100 --force'"), gap.toString());
+        // The cut drops the newest file's 100 entries; the deleted file's 100 were gone already, not dropped by it.
+        final Tool dry = tool("repair", "-d", dir.toString(), "--truncate-after", "100", "--force");
+        assertTrue(dry.out.contains("drop-positions: 101..300 (100 entries; the other 100 positions of that range are " +
+            "missing already)\n"), dry.toString());
         assertEquals(0, tool("repair", "-d", dir.toString(), "--truncate-after", "100", "--force", "--apply").code);
         final Tool verify = tool("verify", "-d", dir.toString());
         assertEquals(0, verify.code, verify.toString());
