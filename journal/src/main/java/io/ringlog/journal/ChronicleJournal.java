@@ -302,15 +302,23 @@ public final class ChronicleJournal implements Journal
                 journal = openUnderLock(ctx, lock);
                 journal.reportTorn(dropping);
             }
-            final CycleFileScan newest = ctx.readOnly() ? null : journal.files.get(journal.fileName(journal.currentCycle));
-            if (newest != null && newest.writeAtTorn() && journal.tornEntry != null)
+            // The newest file by name: a torn first document of a new cycle file leaves that file with no whole entry.
+            final CycleFileScan newest = ctx.readOnly() ? null : journal.newestScan();
+            final long mark = journal.metadata != null ? journal.metadata.committedAtOpen() : -1;
+            final int newestCycle = newest == null ? -1 : CycleNames.cycleOf(newest.file.getFileName().toString(),
+                journal.rollCycle, journal.queue.epoch());
+            // Only entries no commit covered: where the mark says the torn ones were committed (or cannot say), the
+            // file is left as it is, and checkMetadata below refuses the open with the committed positions missing.
+            if (newest != null && newest.writeAtTorn() && journal.tornEntry != null && newestCycle >= 0 &&
+                mark >= 0 && mark <= journal.tornEntry.lastWholePosition())
             {
                 // Chronicle would append past the torn document, not over it (see writeAtTorn): the file is rewritten
-                // with its whole entries, which Chronicle's new header ends at. The torn entry was reported already.
+                // with its whole entries (none: it is deleted), which Chronicle's new header ends at. The torn entry
+                // was reported already.
                 final TornEntry torn = journal.tornEntry;
                 final RollCycle cycles = journal.rollCycle;
                 final long epoch = journal.queue.epoch();
-                final int cycle = journal.currentCycle;
+                final int cycle = newestCycle;
                 journal.release(false);
                 CycleRewriter.keepFirstOrFail(ctx.directory(), newest.file, newest.entries, cycles, epoch, cycle,
                     torn.lastWholePosition() + 1);

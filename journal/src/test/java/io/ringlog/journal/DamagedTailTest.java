@@ -11,12 +11,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static io.ringlog.journal.JournalTesting.appendRange;
 import static io.ringlog.journal.JournalTesting.command;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -116,6 +118,54 @@ class DamagedTailTest
             dir.toString(), "--max-payload", "64"), out.toString());
     }
 
+    /** The same tear of entries a commit covered: the open refuses, and leaves the file as it found it. */
+    @Test
+    void shouldLeaveATornDocumentACommitCoveredAsItIsAndRefuse() throws Exception
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            appendRange(journal, 1, 50, 10);
+            appendRange(journal, 51, 53, 3);
+        }
+        final Path file = JournalTesting.cycleFiles(dir).get(0);
+        zeroFrom(file, JournalTesting.entryOffset(file, 50) - 4, 4);
+        final byte[] before = Files.readAllBytes(file);
+        final JournalException refused = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(JournalTesting.context(dir)).close());
+        assertTrue(refused.getMessage().contains("53"), refused.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file), "the committed entries' bytes are still there to restore");
+    }
+
+    /**
+     * The torn document the first of a new cycle file: that file has no whole entry, and Chronicle's next append went
+     * past the torn document there too. The open deletes the file (the one before ends with its end-of-file marker).
+     */
+    @Test
+    void shouldWriteWhereATornFirstDocumentOfANewCycleWas() throws Exception
+    {
+        final long[] millis = {1_700_000_000_000L};
+        final ChronicleJournal.Context ctx = JournalTesting.context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(() -> millis[0]);
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            appendRange(journal, 1, 30, 10);
+            millis[0] += 1_000;
+            journal.append(command(31, 1, 1, 31 * 3));
+        }
+        final List<Path> files = JournalTesting.cycleFiles(dir);
+        assertEquals(2, files.size(), "31 began a cycle file of its own");
+        zeroFrom(files.get(1), JournalTesting.entryOffset(files.get(1), 0) - 4, 4);
+
+        final List<TornEntry> torn = new ArrayList<>();
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx.tornEntryListener(torn::add)))
+        {
+            assertEquals(30, journal.lastPosition());
+            assertEquals(1, torn.size());
+            appendRange(journal, 31, 40, 5);
+        }
+        assertHoldsWholeAndCommitted(dir, 40, ctx);
+    }
+
     @Test
     void shouldRefuseToDropADamagedEntryACommitCovered() throws Exception
     {
@@ -141,7 +191,12 @@ class DamagedTailTest
     /** The journal opens with no torn entry, holds positions 1..{@code last} as written, all committed. */
     private static void assertHoldsWholeAndCommitted(final Path dir, final long last)
     {
-        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
+        assertHoldsWholeAndCommitted(dir, last, JournalTesting.context(dir));
+    }
+
+    private static void assertHoldsWholeAndCommitted(final Path dir, final long last, final ChronicleJournal.Context ctx)
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx.readOnly(true).tornEntryListener(null)))
         {
             assertNull(journal.tornEntry());
             assertEquals(last, journal.lastPosition());
