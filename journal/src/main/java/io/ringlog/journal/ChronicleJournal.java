@@ -588,6 +588,14 @@ public final class ChronicleJournal implements Journal
                 {
                     scans.put(name, CycleFileScan.scan(file, window));
                 }
+                else if (name.endsWith(CYCLE_FILE_SUFFIX) && !CycleNames.isCycleFileName(name))
+                {
+                    // Chronicle's writer reads every .cq4 name as a cycle's, and fails on this one ('Unable to parse').
+                    throw new JournalException(file + " is not a cycle file of the journal (its name is not one Chronicle " +
+                        "gives a cycle file), but Chronicle Queue reads every .cq4 file in " + ctx.directory() + " as " +
+                        "one and cannot open the journal beside it. Move it out of the directory (a copy of a cycle " +
+                        "file kept as a backup belongs elsewhere): the journal does not read it");
+                }
                 else if (CycleNames.isCycleFileName(name) && Files.isDirectory(file))
                 {
                     // Chronicle would try to write that cycle's file there and fail with its own words and a WARN.

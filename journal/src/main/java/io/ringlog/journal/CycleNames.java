@@ -20,10 +20,10 @@ final class CycleNames
     }
 
     /**
-     * Whether {@code name} is one Chronicle gives a cycle file: a date in digits first (every roll cycle's format
-     * starts with the year), then digits, letters, '-' or '_', then {@value #SUFFIX}. Chronicle reads no other file
-     * of the directory, so neither does ringlog: a {@code backup.cq4} or {@code foo.cq4} beside the journal is not part
-     * of it, and a repair must not count, rewrite or delete it.
+     * Whether {@code name} is one Chronicle gives a cycle file of one of ringlog's roll cycles (the cycle's date and
+     * time in that cycle's format, then {@value #SUFFIX}). Chronicle's writer reads every {@value #SUFFIX} name in the
+     * directory as a cycle's and cannot open the journal beside any other, so such a file is refused by name, not
+     * walked as part of the journal (nor rewritten or deleted by a repair).
      */
     static boolean isCycleFileName(final String name)
     {
@@ -31,15 +31,24 @@ final class CycleNames
         {
             return false;
         }
-        for (int i = 0; i < name.length() - SUFFIX.length(); i++)
+        final String base = name.substring(0, name.length() - SUFFIX.length());
+        for (final JournalRollCycle cycle : JournalRollCycle.values())
         {
-            final char c = name.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '-' || c == '_'))
+            final DateTimeFormatter format = DateTimeFormatter.ofPattern(cycle.chronicle().format());
+            try
             {
-                return false;
+                // Parsed whole and written back the same: 20261204F-copy or 20261304F are not names Chronicle gives.
+                if (format.format(format.parse(base)).equals(base))
+                {
+                    return true;
+                }
+            }
+            catch (final java.time.DateTimeException ex)
+            {
+                // Not this cycle's format; the next may be its.
             }
         }
-        return true;
+        return false;
     }
 
     /** The cycle whose file is called {@code name}, or -1 if no cycle of this roll cycle and epoch is. */

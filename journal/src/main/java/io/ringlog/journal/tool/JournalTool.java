@@ -332,17 +332,6 @@ public final class JournalTool implements Callable<Integer>
                     problems.add(foreignMetadata);
                 }
                 out.println("cycles: " + chronicle.cycleCount());
-                try (Stream<Path> listing = Files.list(journal.directory))
-                {
-                    // Said, as Chronicle does not: a .cq4 file not named as a cycle file is no part of the journal.
-                    listing.filter((file) -> file.getFileName().toString().endsWith(".cq4") &&
-                        !ChronicleJournal.isCycleFile(file)).sorted().forEach((file) -> out.println("ignored-file: " +
-                        file + " (not named as Chronicle names a cycle file: no part of the journal, and left alone)"));
-                }
-                catch (final java.io.IOException ex)
-                {
-                    // Listed once more only to name files that are not the journal's: the open read the directory.
-                }
                 if (!Files.exists(journal.directory.resolve("metadata.cq4t")))
                 {
                     // A copy of the cycle files alone: Chronicle reads them without its table store.

@@ -263,31 +263,35 @@ class JournalToolTest
 
     /**
      * A file ending in .cq4 that is not named as Chronicle names a cycle file (a user's backup, any file) was walked as
-     * a cycle file: verify failed on it with --force advice, and a repair would have deleted it. Chronicle reads no
-     * such file, and now neither does ringlog; verify names it as ignored.
+     * a cycle file: verify failed on it with --force advice, and a repair would have deleted it. Chronicle's writer
+     * cannot open the journal beside it either, so it is refused by name, with what to do, and a repair leaves it be.
      */
-    @Test
-    void shouldLeaveAloneACq4FileNotNamedAsACycleFile() throws Exception
+    @ParameterizedTest
+    @ValueSource(strings = {"foo.cq4", "backup-20261204F.cq4", "20261204F-copy.cq4", "20261304F.cq4"})
+    void shouldRefuseACq4FileNotNamedAsACycleFileAndLeaveItAlone(final String name) throws Exception
     {
         final Path dir = root.resolve("beside");
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
         {
             JournalTesting.appendRange(journal, 1, 30, 10);
         }
-        final Path file = JournalTesting.cycleFiles(dir).get(0);
-        final Path garbage = Files.write(dir.resolve("foo.cq4"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
-        final Path backup = Files.copy(file, dir.resolve("backup-" + file.getFileName()));
+        final Path stray = Files.write(dir.resolve(name), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
         final StringWriter out = new StringWriter();
-        assertEquals(0, JournalTool.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "verify", "-d",
+        assertEquals(1, JournalTool.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "verify", "-d",
             dir.toString(), "--max-payload", "64"), out.toString());
-        assertTrue(out.toString().contains("ignored-file: " + backup + " (not named as Chronicle names a cycle file") &&
-            out.toString().contains("ignored-file: " + garbage + " (not named as Chronicle names a cycle file") &&
-            out.toString().contains("entries-read: 30\n"), out.toString());
+        assertTrue(out.toString().contains("problem: " + stray + " is not a cycle file of the journal (its name is not " +
+            "one Chronicle gives a cycle file), but Chronicle Queue reads every .cq4 file in " + dir + " as one and " +
+            "cannot open the journal beside it. Move it out of the directory"), out.toString());
+        assertFalse(out.toString().contains("--force"), out.toString());
         final StringWriter repair = new StringWriter();
         JournalTool.run(new PrintWriter(repair), new PrintWriter(new StringWriter()), "repair", "-d", dir.toString(),
             "--rebuild", "--apply");
-        assertFalse(repair.toString().contains("foo.cq4") || repair.toString().contains("backup-"), repair.toString());
-        assertTrue(Files.exists(garbage) && Files.exists(backup), "a repair leaves files that are not the journal's alone");
+        assertTrue(Files.exists(stray), "a repair leaves a file that is not the journal's alone");
+        Files.move(stray, root.resolve(name));
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            assertEquals(30, journal.lastPosition());
+        }
     }
 
     @Test
