@@ -667,9 +667,11 @@ public final class ChronicleJournal implements Journal
                 {
                     // A file made for a cycle and never written (a writer that died as it rolled, a copy that failed):
                     // there is nothing in it to lose, and the advice to empty the journal would lose everything.
-                    throw new JournalException("cycle file " + scan.file + " is empty (0 bytes: a writer stopped as it " +
-                        "made it, or a copy that failed) and is not the newest: it holds no entry, so deleting it ('rm " +
-                        scan.file + "') loses nothing, and the journal goes on from the files beside it");
+                    throw new JournalException("cycle file " + scan.file + " is empty (0 bytes) and is not the newest. " +
+                        "Made for a cycle and never written (a writer stopped as it rolled), it holds nothing, and " +
+                        "deleting it ('rm " + scan.file + "') loses nothing; but if it is a copy that failed, copy it " +
+                        "again from where the journal came from. Once it is gone, 'scripts/journal verify' checks that " +
+                        "the files beside it still follow on, position after position");
                 }
                 if (scan.lengthDamaged())
                 {

@@ -86,6 +86,9 @@ class ChecksumTest
                     .findFirst().orElseThrow().substring("entries-read: ".length()));
                 assertTrue(read >= damaged - 1 && read <= 99, context + "\n" + verify);
                 assertEquals(read < 99, verify.out.contains("\nunread-positions: "), context + "\n" + verify);
+                // One entry is damaged: an entry after it the reader lands wrong on (a damaged length) is not read, not
+                // called damaged.
+                assertFalse(verify.out.contains("later-bad-positions:"), context + "\n" + verify);
 
                 final Tool replay = tool("replay", "-d", journalDir.toString(), "--max-payload", "64",
                     "--state-machine", AccumulatorStateMachine.class.getName());

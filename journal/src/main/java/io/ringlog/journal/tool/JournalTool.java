@@ -352,6 +352,7 @@ public final class JournalTool implements Callable<Integer>
                 long expected = Math.max(1, first);
                 final Command entry = new Command(journal.maxPayload);
                 ReadOn laterBad = null;
+                boolean indexDamage = false;
                 try (JournalReader reader = chronicle.reader(expected))
                 {
                     while (reader.next(entry))
@@ -381,6 +382,7 @@ public final class JournalTool implements Callable<Integer>
                         rebuildHint(chronicle, ex.position(), journal.directory) != null)
                     {
                         // The entries are whole; what sent the reader to the wrong bytes is Chronicle's own bookkeeping.
+                        indexDamage = true;
                         badPosition = ex.position();
                         printPosition(out, ex);
                         problems.add(said + ", as Chronicle Queue's reader found it; but " +
@@ -434,7 +436,9 @@ public final class JournalTool implements Callable<Integer>
                 {
                     // Every position a reader cannot read, damaged or hidden by damage, in ranges, lowest first.
                     final List<long[]> unreadable = new ArrayList<>();
-                    if (badPosition > 0)
+                    // Damage in Chronicle's index is no entry's: its problem names the rebuild, and no verdict of
+                    // entries before or after a snapshot applies.
+                    if (badPosition > 0 && !indexDamage)
                     {
                         unreadable.add(new long[] {badPosition, badPosition});
                     }
@@ -533,36 +537,44 @@ public final class JournalTool implements Callable<Integer>
         final List<long[]> unread = new ArrayList<>();
         long read = 0;
         long next = from;
-        int skipped = 0;
+        int attempts = 0;
         while (next <= last)
         {
+            final long start = next;
             try (JournalReader reader = journal.reader(next))
             {
                 while (reader.next(entry))
                 {
                     read++;
                     next = entry.position() + 1;
-                    skipped = 0;
+                }
+                if (next <= last)
+                {
+                    // The reader ended before the journal does: what it did not reach is not read.
+                    addUnread(unread, next, last);
                 }
                 break;
             }
             catch (final JournalException ex)
             {
-                if (ex.getCause() instanceof CorruptEntryException && ex.position() >= next && bad.size() < 1_000)
+                if (!(ex.getCause() instanceof CorruptEntryException) || ++attempts > 20_000 || bad.size() >= 1_000)
                 {
-                    bad.add(ex.position());
-                    next = ex.position() + 1;
-                    skipped = 0;
-                    continue;
-                }
-                if (!(ex.getCause() instanceof CorruptEntryException) || ++skipped > 4_096 || bad.size() >= 1_000)
-                {
-                    // No way on: the rest is not read.
+                    // No way on (or verify has spent long enough): the rest is not read.
                     addUnread(unread, next, last);
                     break;
                 }
-                addUnread(unread, next, next);
-                next++;
+                if (ex.position() > start)
+                {
+                    // Reached by reading the whole entries before it: that entry itself fails its checks.
+                    bad.add(ex.position());
+                }
+                else
+                {
+                    // The reader could not start here: a damaged entry before it in its Chronicle document hides
+                    // where it starts (the reader may name that one), or it is damaged itself; not read either way.
+                    addUnread(unread, start, start);
+                }
+                next = Math.max(ex.position(), start) + 1;
             }
         }
         return new ReadOn(read, bad, unread);

@@ -79,8 +79,9 @@ final class SnapshotCheck
             "longer holds (its oldest entry is position " + first + "); restore a snapshot at or after " + (first - 1) +
             " from a copy" :
             count > 0 ? "position 1 (no snapshot is usable: a full replay)" : "position 1 (no snapshots: a full replay)"));
-        if (unreadable.isEmpty() || recoversFrom == 0)
+        if (unreadable.isEmpty() || recoversFrom == 0 || past > 0 || journal.missingMetadata() != null)
         {
+            // No snapshot a restart recovers from (the line above says why): no verdict of damage before or after one.
             return;
         }
         final long badPosition = unreadable.get(0)[0];
@@ -100,11 +101,21 @@ final class SnapshotCheck
                 "not start until that entry is restored or cut");
             return;
         }
-        final long lastBad = unreadable.get(unreadable.size() - 1)[1];
-        final String entries = lastBad > badPosition ? "the damaged entries at positions " + badPosition + ".." +
-            lastBad + " come" : "the damaged entry at position " + badPosition + " comes";
+        final boolean one = unreadable.size() == 1 && unreadable.get(0)[0] == unreadable.get(0)[1];
+        final StringBuilder listed = new StringBuilder();
+        for (int i = 0; i < Math.min(5, unreadable.size()); i++)
+        {
+            final long[] range = unreadable.get(i);
+            listed.append(i == 0 ? "" : ", ").append(range[0]).append(range[1] > range[0] ? ".." + range[1] : "");
+        }
+        if (unreadable.size() > 5)
+        {
+            listed.append(", ...");
+        }
+        final String entries = one ? "the damaged entry at position " + badPosition + " comes" :
+            "the entries that cannot be read, at positions " + listed + ", come";
         problems.add(entries + " before the snapshot at position " + recoversFrom + ", which a restart recovers from: " +
-            "its recovery does not replay " + (lastBad > badPosition ? "them" : "it") + ", and the service starts, " +
+            "its recovery does not replay " + (one ? "it" : "them") + ", and the service starts, " +
             "unless it reads an entry before the snapshot itself (the exchange reads its settings from position 1 on " +
             "every start). A full replay, or one to a position from " + badPosition + " on before " + recoversFrom +
             ", stops there. A repair that cuts before it drops every later entry too: keep a copy of the journal " +

@@ -250,9 +250,9 @@ class JournalToolTest
         final StringWriter out = new StringWriter();
         assertEquals(1, JournalTool.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "verify", "-d",
             dir.toString(), "--max-payload", "64"), out.toString());
-        assertTrue(out.toString().contains("problem: cycle file " + empty + " is empty (0 bytes: a writer stopped as it " +
-            "made it, or a copy that failed) and is not the newest: it holds no entry, so deleting it ('rm " + empty +
-            "') loses nothing"), out.toString());
+        assertTrue(out.toString().contains("problem: cycle file " + empty + " is empty (0 bytes) and is not the newest. " +
+            "Made for a cycle and never written (a writer stopped as it rolled), it holds nothing, and deleting it ('rm " +
+            empty + "') loses nothing; but if it is a copy that failed, copy it again"), out.toString());
         assertFalse(out.toString().contains("--force"), out.toString());
         Files.delete(empty);
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
