@@ -952,7 +952,15 @@ public final class ChronicleJournal implements Journal
             return FileErrors.describe(ex);
         }
         final String message = ex.getMessage();
-        return message == null || message.isBlank() ? "an internal fault it does not describe" : message;
+        if (message == null || message.isBlank())
+        {
+            return "an internal fault it does not describe";
+        }
+        // Chronicle follows some of its words with a hex dump of the bytes around the fault, lines of it: not a
+        // person's message, and the file and what to do are said beside it.
+        final String first = message.lines().findFirst().orElse(message).strip();
+        final int dump = first.indexOf(", bytes:");
+        return dump > 0 ? first.substring(0, dump) : first;
     }
 
     /** The name Chronicle gives the file of {@code cycle}. */

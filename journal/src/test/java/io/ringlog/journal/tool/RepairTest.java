@@ -198,6 +198,38 @@ class RepairTest
     }
 
     /**
+     * A flipped bit in the name of Chronicle's index document: Chronicle's words came with a hex dump of the bytes,
+     * several lines of it, in verify's problem. Its words stay, the dump goes, and the rebuild is named.
+     */
+    @Test
+    void shouldGiveChroniclesWordsWithoutItsHexDump() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        writeEngineRun(dir, null, 300, 0);
+        final Path file = cycleFile(dir, 0);
+        final byte[] bytes = Files.readAllBytes(file);
+        final byte[] name = {(byte)0xB9, 5, 'i', 'n', 'd', 'e', 'x'};
+        int at = -1;
+        for (int i = 512; i < bytes.length - name.length && at < 0; i++)
+        {
+            if (java.util.Arrays.equals(bytes, i, i + name.length, name, 0, name.length))
+            {
+                at = i;
+            }
+        }
+        assertTrue(at > 0, "Chronicle's index document is there to damage");
+        JournalTesting.flip(file, at + 4, 0x01);
+
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("expecting index, was ineex. Its own bookkeeping in a cycle file (an index) may " +
+            "be damaged: 'scripts/journal repair -d " + dir + " --rebuild'"), verify.toString());
+        assertFalse(verify.out.contains("bytes:") || verify.out.contains("........"), verify.toString());
+        assertEquals(0, tool("repair", "-d", dir.toString(), "--rebuild", "--apply").code);
+        assertEquals(cleanHash(300, 5), continueRun(dir, null, 5), "the rebuild kept every entry");
+    }
+
+    /**
      * Two damaged bytes in Chronicle's header of a cycle file ("SCQStore", the type Chronicle reads it as,
      * becomes "SCQStoXY"): verify names the file and the byte, without Chronicle's internals; repair, with
      * no cut and no force, writes the file anew with every entry; the journal then opens, goes on, and
