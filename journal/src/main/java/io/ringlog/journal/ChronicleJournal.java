@@ -291,15 +291,8 @@ public final class ChronicleJournal implements Journal
             if (dropping != null)
             {
                 // Damaged entries no commit covered: cut them off the newest cycle, then read the journal again.
-                final Path file = dropping.file();
-                final long keep = journal.droppingKeep;
-                final RollCycle cycles = journal.rollCycle;
-                final long epoch = journal.queue.epoch();
-                final int cycle = journal.currentCycle;
-                journal.release(false);
-                CycleRewriter.keepFirstOrFail(ctx.directory(), file, keep, cycles, epoch, cycle,
+                journal = keepFirstAndReopen(journal, lock, dropping.file(), journal.droppingKeep, journal.currentCycle,
                     dropping.lastWholePosition() + 1);
-                journal = openUnderLock(ctx, lock);
                 journal.reportTorn(dropping);
             }
             // The newest file by name: a torn first document of a new cycle file leaves that file with no whole entry.
@@ -316,13 +309,8 @@ public final class ChronicleJournal implements Journal
                 // with its whole entries (none: it is deleted), which Chronicle's new header ends at. The torn entry
                 // was reported already.
                 final TornEntry torn = journal.tornEntry;
-                final RollCycle cycles = journal.rollCycle;
-                final long epoch = journal.queue.epoch();
-                final int cycle = newestCycle;
-                journal.release(false);
-                CycleRewriter.keepFirstOrFail(ctx.directory(), newest.file, newest.entries, cycles, epoch, cycle,
+                journal = keepFirstAndReopen(journal, lock, newest.file, newest.entries, newestCycle,
                     torn.lastWholePosition() + 1);
-                journal = openUnderLock(ctx, lock);
                 journal.tornEntry = torn;
             }
             try
@@ -348,6 +336,21 @@ public final class ChronicleJournal implements Journal
             }
             throw ex;
         }
+    }
+
+    /**
+     * Releases {@code journal}, keeps the first {@code keep} entries of {@code file} (the file of {@code cycle}; none:
+     * it is deleted), and opens the journal again under the same writer lock. {@code position} is the first dropped,
+     * for the message if the rewrite fails.
+     */
+    private static ChronicleJournal keepFirstAndReopen(final ChronicleJournal journal, final JournalLock lock,
+        final Path file, final long keep, final int cycle, final long position)
+    {
+        final RollCycle cycles = journal.rollCycle;
+        final long epoch = journal.queue.epoch();
+        journal.release(false);
+        CycleRewriter.keepFirstOrFail(journal.ctx.directory(), file, keep, cycles, epoch, cycle, position);
+        return openUnderLock(journal.ctx, lock);
     }
 
     /**

@@ -372,21 +372,22 @@ public final class JournalTool implements Callable<Integer>
                     // A damaged entry's message without the reader's pointer to this tool: the line says the repair.
                     final String said = ex.getCause() instanceof CorruptEntryException ? "journal position " +
                         ex.position() + ": " + ex.getCause().getMessage() : ex.getMessage();
+                    // Walks the whole file: asked once, and only of an entry that failed its checks.
+                    final String rebuild = ex.getCause() instanceof CorruptEntryException ?
+                        rebuildHint(chronicle, ex.position(), journal.directory) : null;
                     if (ex.getCause() instanceof PayloadTooLargeException large)
                     {
                         // Whole, and only larger than this run reads: not damage, so no bad position and no cut (which
                         // would drop it and everything after it for nothing).
                         problems.add(largeEntry(ex.position(), large, journal.maxPayload));
                     }
-                    else if (ex.getCause() instanceof CorruptEntryException &&
-                        rebuildHint(chronicle, ex.position(), journal.directory) != null)
+                    else if (rebuild != null)
                     {
                         // The entries are whole; what sent the reader to the wrong bytes is Chronicle's own bookkeeping.
                         indexDamage = true;
                         badPosition = ex.position();
                         printPosition(out, ex);
-                        problems.add(said + ", as Chronicle Queue's reader found it; but " +
-                            rebuildHint(chronicle, ex.position(), journal.directory));
+                        problems.add(said + ", as Chronicle Queue's reader found it; but " + rebuild);
                     }
                     else
                     {
@@ -516,13 +517,7 @@ public final class JournalTool implements Callable<Integer>
         /** The positions not read, as "46..50, 91". */
         String unreadListed()
         {
-            final StringBuilder text = new StringBuilder();
-            for (final long[] range : unread)
-            {
-                text.append(text.length() == 0 ? "" : ", ").append(range[0])
-                    .append(range[1] > range[0] ? ".." + range[1] : "");
-            }
-            return text.toString();
+            return listRanges(unread, Integer.MAX_VALUE);
         }
     }
 
@@ -578,6 +573,18 @@ public final class JournalTool implements Callable<Integer>
             }
         }
         return new ReadOn(read, bad, unread);
+    }
+
+    /** The first {@code max} ranges of positions as "46..50, 91", and ", ..." when there are more. */
+    static String listRanges(final List<long[]> ranges, final int max)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (int i = 0; i < Math.min(max, ranges.size()); i++)
+        {
+            final long[] range = ranges.get(i);
+            text.append(i == 0 ? "" : ", ").append(range[0]).append(range[1] > range[0] ? ".." + range[1] : "");
+        }
+        return ranges.size() > max ? text + ", ..." : text.toString();
     }
 
     private static void addUnread(final List<long[]> unread, final long from, final long to)

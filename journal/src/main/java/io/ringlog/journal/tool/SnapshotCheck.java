@@ -102,16 +102,7 @@ final class SnapshotCheck
             return;
         }
         final boolean one = unreadable.size() == 1 && unreadable.get(0)[0] == unreadable.get(0)[1];
-        final StringBuilder listed = new StringBuilder();
-        for (int i = 0; i < Math.min(5, unreadable.size()); i++)
-        {
-            final long[] range = unreadable.get(i);
-            listed.append(i == 0 ? "" : ", ").append(range[0]).append(range[1] > range[0] ? ".." + range[1] : "");
-        }
-        if (unreadable.size() > 5)
-        {
-            listed.append(", ...");
-        }
+        final String listed = JournalTool.listRanges(unreadable, 5);
         final String entries = one ? "the damaged entry at position " + badPosition + " comes" :
             "the entries that cannot be read, at positions " + listed + ", come";
         problems.add(entries + " before the snapshot at position " + recoversFrom + ", which a restart recovers from: " +
