@@ -107,10 +107,9 @@ final class SnapshotCheck
             "the entries that cannot be read, at positions " + listed + ", come";
         problems.add(entries + " before the snapshot at position " + recoversFrom + ", which a restart recovers from: " +
             "its recovery does not replay " + (one ? "it" : "them") + ", and the service starts, " +
-            "unless it reads an entry before the snapshot itself (the exchange reads its settings from position 1 on " +
-            "every start). A full replay, or one to a position from " + badPosition + " on before " + recoversFrom +
-            ", stops there. A repair that cuts before it drops every later entry too: keep a copy of the journal " +
-            "first, and restore the entry from one if you have it");
+            "unless it reads an entry before the snapshot itself. A full replay, or one to a position from " +
+            badPosition + " on before " + recoversFrom + ", stops there. A repair that cuts before it drops every later " +
+            "entry too: keep a copy of the journal first, and restore the entry from one if you have it");
     }
 
     /** Null when recovery would load the snapshot at {@code position}; otherwise why not. */

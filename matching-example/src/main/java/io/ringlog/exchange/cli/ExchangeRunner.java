@@ -319,6 +319,10 @@ final class ExchangeRunner
             journal.close();
             throw ex;
         }
+        if (forJournal.note() != null)
+        {
+            err.println(forJournal.note());
+        }
         final ExchangeStateMachine exchange = forJournal.exchange();
         final SnapshotStore snapshots;
         // The store's own reports of failed writes: the engine's close repeats the last one, which is said already.
@@ -763,6 +767,11 @@ final class ExchangeRunner
         {
             chronicle.close();
             throw ex;
+        }
+        // Without snapshots the replay reads position 1 and stops there, which its error says.
+        if (forJournal.note() != null && settings.useSnapshots() && settings.events() == null)
+        {
+            err.println(forJournal.note());
         }
         final long journalLast = chronicle.lastPosition();
         final String missing = chronicle.missingCommitted(settings.to());

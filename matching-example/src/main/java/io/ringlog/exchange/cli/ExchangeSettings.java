@@ -68,8 +68,20 @@ record ExchangeSettings(int maxAssets)
      * @param settings       the settings, when known before recovery (null: a snapshot will bring them).
      * @param publishGenesis the journal is empty: publish {@code settings} as its first command.
      */
-    record ForJournal(ExchangeStateMachine exchange, ExchangeSettings settings, boolean publishGenesis)
+    record ForJournal(ExchangeStateMachine exchange, ExchangeSettings settings, boolean publishGenesis,
+        String unreadable)
     {
+        ForJournal(final ExchangeStateMachine exchange, final ExchangeSettings settings, final boolean publishGenesis)
+        {
+            this(exchange, settings, publishGenesis, null);
+        }
+
+        /** A note for stderr when position 1 could not be read and the settings are left to a snapshot; else null. */
+        String note()
+        {
+            return unreadable == null ? null : "note: position 1, the exchange's settings, cannot be read (" +
+                unreadable + "): a snapshot holds them too, and a recovery that starts from one goes on without it";
+        }
     }
 
     /**
@@ -100,7 +112,11 @@ record ExchangeSettings(int maxAssets)
             {
                 return trimmed(requested);
             }
-            throw ex;
+            // Damaged: a snapshot holds the settings as well, and a recovery that starts from one never reads
+            // position 1 (journal verify says the service starts). Without a usable snapshot the recovery reads it,
+            // and stops there saying why.
+            final ForJournal fromSnapshot = trimmed(requested);
+            return new ForJournal(fromSnapshot.exchange(), fromSnapshot.settings(), false, firstLine(ex.getMessage()));
         }
         if (first.type() == CommandTypes.CONFIGURE && first.payloadLength() >= ConfigureCommandDecoder.BLOCK_LENGTH)
         {
@@ -143,6 +159,13 @@ record ExchangeSettings(int maxAssets)
         }
         final ExchangeSettings given = requested(requested);
         return new ForJournal(new ExchangeStateMachine(given.maxAssets, true), given, false);
+    }
+
+    /** The journal's own words up to the first sentence that says what to do about them. */
+    private static String firstLine(final String message)
+    {
+        final int hint = message.indexOf(". ");
+        return hint > 0 ? message.substring(0, hint) : message;
     }
 
     /** Position 1 was trimmed away: the snapshot recovery starts from brings the settings. */

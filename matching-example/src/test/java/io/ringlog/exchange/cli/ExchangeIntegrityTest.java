@@ -310,6 +310,63 @@ class ExchangeIntegrityTest
             !verified.out().contains("Nothing after it can be replayed"), verified.toString());
     }
 
+    /**
+     * The settings entry (position 1) damaged in a journal whose snapshots carry the settings: the exchange starts
+     * from the newest snapshot, as verify says a restart does (every run, replay and book refused it, reading position 1
+     * for settings the snapshot holds too); what does need position 1, a replay from the start, says so.
+     */
+    @Test
+    void shouldStartFromASnapshotWhenTheSettingsEntryIsDamaged() throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        final List<String> lines = Files.readAllLines(commands);
+        final Path firstHalf = dir.resolve("first-half.txt");
+        final Path secondHalf = dir.resolve("second-half.txt");
+        Files.write(firstHalf, lines.subList(0, 2_000));
+        Files.write(secondHalf, lines.subList(2_000, lines.size()));
+        final Cli.Result first = Cli.ok("run", "-i", firstHalf.toString(), "-d", journal.toString(), "--snapshot-every",
+            "500");
+        final Path file;
+        try (Stream<Path> files = Files.list(journal))
+        {
+            file = files.filter((p) -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        final long at = offsetOfMagic(file, 0) + 20;
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(at);
+            final int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0x10);
+        }
+
+        final Cli.Result verified = Cli.run("journal", "verify", "-d", journal.toString());
+        assertEquals(1, verified.code(), verified.toString());
+        assertTrue(verified.out().contains("problem: journal position 1: checksum mismatch") &&
+            verified.out().contains("its recovery does not replay it, and the service starts"), verified.toString());
+
+        // What verify promised: a replay from the newest snapshot, and the rest of the file run on top of it.
+        final Cli.Result replayed = Cli.ok("replay", "-d", journal.toString());
+        assertEquals(first.value("state-hash"), replayed.value("state-hash"), replayed.toString());
+        assertEquals(first.number("last-position") / 500 * 500, replayed.number("snapshot-position"), replayed.toString());
+        final Cli.Result book = Cli.ok("book", "-d", journal.toString(), "--symbol", "1");
+        assertEquals("note: position 1, the exchange's settings, cannot be read (journal position 1: checksum mismatch: " +
+            "the entry's", book.err().substring(0, Math.min(book.err().length(), 109)), book.toString());
+        assertTrue(book.err().contains("a snapshot holds them too, and a recovery that starts from one goes on without it"),
+            book.toString());
+        final Cli.Result continued = Cli.ok("run", "-i", secondHalf.toString(), "-d", journal.toString(), "--append");
+        assertEquals(Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("clean").toString()).value("state-hash"),
+            continued.value("state-hash"), "the run went on from the snapshot as an undamaged journal does");
+        assertEquals(continued.value("state-hash"), Cli.ok("replay", "-d", journal.toString()).value("state-hash"));
+
+        // A replay that has to read position 1 stops there, in words.
+        final Cli.Result whole = Cli.inChildJvm(60, dir.resolve("whole.log"), "replay", "-d", journal.toString(),
+            "--no-snapshot");
+        assertEquals(1, whole.code(), whole.toString());
+        assertTrue(whole.out().startsWith("error: journal position 1: checksum mismatch"), whole.toString());
+        assertFalse(whole.out().contains("Exception") || whole.out().contains("\tat "), whole.toString());
+    }
+
     @Test
     void shouldReportBadBytesInACommandFileByLineAndApplyTheRest() throws Exception
     {
