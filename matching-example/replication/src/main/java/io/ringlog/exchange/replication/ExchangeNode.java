@@ -920,8 +920,17 @@ final class ExchangeNode
             result.setProperty("note", "no command at or after line " + fromLine + ": the file has " + lineCount(file) +
                 " lines, so nothing was left to publish");
         }
-        result.setProperty("first-position", publisher.published == 0 ? "none" : Long.toString(first));
-        result.setProperty("last-position", publisher.published == 0 ? "none" : Long.toString(last));
+        // Fenced, the engine halted with commands sequenced that its journal never took: the answer's positions are
+        // those this node journaled (which a --to or a dump of its journal finds), and the rest are named apart.
+        final long journaled = fenced ? journaledPosition() : -1;
+        final long lastHeld = journaled >= 0 ? Math.min(last, journaled) : last;
+        result.setProperty("first-position", publisher.published == 0 || lastHeld < first ? "none" : Long.toString(first));
+        result.setProperty("last-position", publisher.published == 0 || lastHeld < first ? "none" : Long.toString(lastHeld));
+        if (publisher.published > 0 && lastHeld < last)
+        {
+            result.setProperty("not-journaled", Math.max(first, lastHeld + 1) + ".." + last + " (sequenced before the " +
+                "fence, not journaled when the publish stopped)");
+        }
         // Stopped part-way, the file was not applied, even when none of it had been published yet.
         boolean applied = publisher.published == 0 && stoppedBy == null && malformed[0] == 0;
         if (stoppedBy == null && publisher.published > 0)
@@ -936,6 +945,19 @@ final class ExchangeNode
             }
         }
         result.setProperty("applied", Boolean.toString(applied));
+    }
+
+    /** This node's last journaled position: its journal's, or -1 if it cannot be read (closed as the node stops). */
+    private long journaledPosition()
+    {
+        try
+        {
+            return journal.lastPosition();
+        }
+        catch (final RuntimeException ex)
+        {
+            return -1;
+        }
     }
 
     /**

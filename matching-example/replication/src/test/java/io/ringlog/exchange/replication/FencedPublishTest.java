@@ -66,6 +66,21 @@ class FencedPublishTest
                 "promotion are not among them)"), stopped.toString());
             assertTrue(x.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the fenced node ends");
             assertEquals(ExchangeNode.FENCED, x.process.exitValue());
+            // Its positions are those its journal held: what was sequenced past them is named apart.
+            final long journaledByX;
+            try (io.ringlog.journal.ChronicleJournal journal = Exchanges.readOnly(x.directory().journal()))
+            {
+                journaledByX = journal.lastPosition();
+            }
+            System.out.println("the fenced node's answer: " + stopped + "; its journal ends at " + journaledByX);
+            final long lastPosition = Long.parseLong(stopped.getProperty("last-position"));
+            assertTrue(lastPosition <= journaledByX, lastPosition + " > " + journaledByX + ": " + stopped);
+            final String notJournaled = stopped.getProperty("not-journaled");
+            if (notJournaled != null)
+            {
+                assertTrue(notJournaled.startsWith((lastPosition + 1) + "..") && notJournaled.endsWith(" (sequenced " +
+                    "before the fence, not journaled when the publish stopped)"), stopped.toString());
+            }
 
             // As it says: the whole file to the new primary, which names the line.
             final Properties again = new Properties();
