@@ -175,14 +175,22 @@ final class ExchangeRunner
             }
             catch (final IOException | RuntimeException ex)
             {
+                if (ex instanceof io.ringlog.core.JournalException damaged && damaged.position() > 0)
+                {
+                    // A damaged entry where the comparison reads: a recovery from a snapshot may well go on past it,
+                    // and the run would then add the file after whatever the journal holds, a second time if a run
+                    // of it is in there. Only the user knows it is not.
+                    throw new IllegalArgumentException("cannot tell whether " + settings.journalDir() + " already " +
+                        "holds commands of " + settings.commands() + ": " + ExchangeSettings.firstLine(ExchangeCli.message(ex)) +
+                        ". Running the " +
+                        "file could apply its commands a second time: if none of them is in the journal, add --append " +
+                        "(with --from-line N to start at line N); 'scripts/journal verify -d " + settings.journalDir() +
+                        "' says what is damaged and what a repair keeps", ex);
+                }
                 // A journal that cannot be read: the open below says so, in its own words, if it cannot go on.
-                // A damaged entry is named once, by the open's error that follows: here only where it is.
-                final String why = ex instanceof io.ringlog.core.JournalException damaged && damaged.position() > 0 ?
-                    "its entry at position " + damaged.position() + " cannot be read: 'scripts/journal verify -d " +
-                    settings.journalDir() + "' says why" : ExchangeCli.message(ex);
                 err.println("note: could not compare " + settings.journalDir() + " with " + settings.commands() +
-                    " before the run (" + why + "): if a run of this file stopped part way, --from-line must name the " +
-                    "line after the last one it journaled");
+                    " before the run (" + ExchangeCli.message(ex) + "): if a run of this file stopped part way, " +
+                    "--from-line must name the line after the last one it journaled");
             }
             if (refused != null)
             {
@@ -319,10 +327,6 @@ final class ExchangeRunner
             journal.close();
             throw ex;
         }
-        if (forJournal.note() != null)
-        {
-            err.println(forJournal.note());
-        }
         final ExchangeStateMachine exchange = forJournal.exchange();
         final SnapshotStore snapshots;
         // The store's own reports of failed writes: the engine's close repeats the last one, which is said already.
@@ -385,6 +389,11 @@ final class ExchangeRunner
 
         final MalformedReporter malformed = new MalformedReporter(err);
         final Engine engine = Engine.launch(ctx);
+        if (forJournal.note() != null)
+        {
+            // Recovery started from a snapshot: from position 1 it would have read the damaged entry and failed.
+            err.println(forJournal.note());
+        }
         try
         {
             startExchange(engine, exchange, forJournal, settings);
@@ -768,11 +777,6 @@ final class ExchangeRunner
             chronicle.close();
             throw ex;
         }
-        // Without snapshots the replay reads position 1 and stops there, which its error says.
-        if (forJournal.note() != null && settings.useSnapshots() && settings.events() == null)
-        {
-            err.println(forJournal.note());
-        }
         final long journalLast = chronicle.lastPosition();
         final String missing = chronicle.missingCommitted(settings.to());
         if (missing != null)
@@ -809,8 +813,21 @@ final class ExchangeRunner
         }
         try
         {
-            return replay(forJournal.exchange(), ReadOnlyJournal.upTo(chronicle, target), snapshots, journalLast,
-                settings.events(), err);
+            final ReplayResult result = replay(forJournal.exchange(), ReadOnlyJournal.upTo(chronicle, target), snapshots,
+                journalLast, settings.events(), err);
+            // Said only where a snapshot was loaded: without one the replay reads position 1 and its error says why.
+            if (forJournal.note() != null && result.snapshotPosition() > 0)
+            {
+                err.println(forJournal.note());
+            }
+            if (settings.maxAssets() != null && result.exchange().maxAssets() != settings.maxAssets())
+            {
+                // Settings a snapshot brought (position 1 trimmed or damaged), checked as a run checks them.
+                throw new IllegalArgumentException("the journal in " + dir + " was written with max-assets " +
+                    result.exchange().maxAssets() + ", which it keeps: --max-assets " + settings.maxAssets() +
+                    " cannot be used on it");
+            }
+            return result;
         }
         catch (final RuntimeException ex)
         {

@@ -76,11 +76,11 @@ record ExchangeSettings(int maxAssets)
             this(exchange, settings, publishGenesis, null);
         }
 
-        /** A note for stderr when position 1 could not be read and the settings are left to a snapshot; else null. */
+        /** For stderr once recovery has loaded a snapshot, where position 1 could not be read; else null. */
         String note()
         {
-            return unreadable == null ? null : "note: position 1, the exchange's settings, cannot be read (" +
-                unreadable + "): a snapshot holds them too, and a recovery that starts from one goes on without it";
+            return unreadable == null ? null : "note: position 1 (where the exchange keeps its settings) cannot be " +
+                "read (" + unreadable + "): the snapshot this recovery started from holds them too";
         }
     }
 
@@ -162,7 +162,7 @@ record ExchangeSettings(int maxAssets)
     }
 
     /** The journal's own words up to the first sentence that says what to do about them. */
-    private static String firstLine(final String message)
+    static String firstLine(final String message)
     {
         final int hint = message.indexOf(". ");
         return hint > 0 ? message.substring(0, hint) : message;

@@ -1,6 +1,7 @@
 package io.ringlog.exchange.cli;
 
 import io.ringlog.core.Command;
+import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
 import io.ringlog.exchange.codec.CommandTypes;
 import io.ringlog.exchange.text.CommandFileReader;
@@ -215,13 +216,25 @@ public final class JournaledAlready
         }
     }
 
-    /** Position 2, after the exchange's settings; 1 in a journal written before they were kept in it. */
+    /**
+     * Position 2, after the exchange's settings; 1 in a journal written before they were kept in it. A damaged
+     * position 1 is taken for the settings: the exchange starts from a snapshot past it, and the comparison reads
+     * the journal's newest commands, not that one.
+     */
     private static long firstCommand(final ChronicleJournal journal)
     {
         final Command entry = new Command(ExchangeRunner.MAX_PAYLOAD);
         try (JournalReader reader = journal.reader(1))
         {
             return reader.next(entry) && entry.type() != CommandTypes.CONFIGURE ? 1 : SETTINGS + 1;
+        }
+        catch (final JournalException ex)
+        {
+            if (ex.position() != 1)
+            {
+                throw ex;
+            }
+            return SETTINGS + 1;
         }
     }
 

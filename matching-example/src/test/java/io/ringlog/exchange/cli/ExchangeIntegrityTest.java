@@ -294,14 +294,15 @@ class ExchangeIntegrityTest
         assertEquals(1, run.code(), run.toString());
         assertTrue(run.err().contains("journal position 3000: checksum mismatch") && run.err().contains(verify),
             run.toString());
-        // Without --append the run first compares the journal with the file: its note names the entry and leaves the
-        // damage to the error, which says it once (the note repeated the whole of it before).
+        // Without --append the run first compares the journal with the file, and cannot: it refuses (a recovery that
+        // went on past the damage would add the file a second time if a run of it is in there), naming the damage once.
         final Cli.Result compared = Cli.run("run", "-i", commands.toString(), "-d", journal.toString());
         assertEquals(1, compared.code(), compared.toString());
         assertEquals(1, compared.err().split("checksum mismatch", -1).length - 1, compared.toString());
-        assertTrue(compared.err().contains("before the run (its entry at position 3000 cannot be read: 'scripts/journal " +
-            "verify -d " + journal + "' says why)") && compared.err().contains("error: journal position 3000: checksum " +
-            "mismatch"), compared.toString());
+        assertTrue(compared.err().startsWith("error: cannot tell whether " + journal + " already holds commands of " +
+            commands + ": journal position 3000: checksum mismatch") && compared.err().contains("Running the file could " +
+            "apply its commands a second time: if none of them is in the journal, add --append") &&
+            compared.err().contains("'scripts/journal verify -d " + journal + "' says what is damaged"), compared.toString());
         // And verify, which the hint names, says the cut itself, without pointing at itself.
         final Cli.Result verified = Cli.run("journal", "verify", "-d", journal.toString());
         assertEquals(1, verified.code(), verified.toString());
@@ -324,20 +325,26 @@ class ExchangeIntegrityTest
         final Path secondHalf = dir.resolve("second-half.txt");
         Files.write(firstHalf, lines.subList(0, 2_000));
         Files.write(secondHalf, lines.subList(2_000, lines.size()));
+        // Not the default: an exchange built with the default settings instead of the snapshot's would hash otherwise.
         final Cli.Result first = Cli.ok("run", "-i", firstHalf.toString(), "-d", journal.toString(), "--snapshot-every",
-            "500");
-        final Path file;
-        try (Stream<Path> files = Files.list(journal))
+            "500", "--max-assets", "8");
+        final Path noSnapshots = dir.resolve("no-snapshots");
+        copyJournalFiles(journal, noSnapshots);
+        for (final Path damaged : List.of(journal, noSnapshots))
         {
-            file = files.filter((p) -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
-        }
-        final long at = offsetOfMagic(file, 0) + 20;
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
-        {
-            raf.seek(at);
-            final int b = raf.read();
-            raf.seek(at);
-            raf.write(b ^ 0x10);
+            final Path file;
+            try (Stream<Path> files = Files.list(damaged))
+            {
+                file = files.filter((p) -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+            }
+            final long at = offsetOfMagic(file, 0) + 20;
+            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+            {
+                raf.seek(at);
+                final int b = raf.read();
+                raf.seek(at);
+                raf.write(b ^ 0x10);
+            }
         }
 
         final Cli.Result verified = Cli.run("journal", "verify", "-d", journal.toString());
@@ -345,26 +352,46 @@ class ExchangeIntegrityTest
         assertTrue(verified.out().contains("problem: journal position 1: checksum mismatch") &&
             verified.out().contains("its recovery does not replay it, and the service starts"), verified.toString());
 
-        // What verify promised: a replay from the newest snapshot, and the rest of the file run on top of it.
+        // What verify promised: a replay from the newest snapshot, with the snapshot's settings, saying so.
+        final String note = "note: position 1 (where the exchange keeps its settings) cannot be read (journal position " +
+            "1: checksum mismatch: the entry's ";
         final Cli.Result replayed = Cli.ok("replay", "-d", journal.toString());
         assertEquals(first.value("state-hash"), replayed.value("state-hash"), replayed.toString());
         assertEquals(first.number("last-position") / 500 * 500, replayed.number("snapshot-position"), replayed.toString());
-        final Cli.Result book = Cli.ok("book", "-d", journal.toString(), "--symbol", "1");
-        assertEquals("note: position 1, the exchange's settings, cannot be read (journal position 1: checksum mismatch: " +
-            "the entry's", book.err().substring(0, Math.min(book.err().length(), 109)), book.toString());
-        assertTrue(book.err().contains("a snapshot holds them too, and a recovery that starts from one goes on without it"),
-            book.toString());
+        assertTrue(replayed.err().startsWith(note) && replayed.err().contains("): the snapshot this recovery started " +
+            "from holds them too"), replayed.toString());
+        assertTrue(Cli.ok("book", "-d", journal.toString(), "--symbol", "1").err().startsWith(note));
+        final Cli.Result otherSettings = Cli.run("replay", "-d", journal.toString(), "--max-assets", "7");
+        assertEquals(1, otherSettings.code(), otherSettings.toString());
+        assertTrue(otherSettings.err().contains("error: the journal in " + journal + " was written with max-assets 8, " +
+            "which it keeps: --max-assets 7 cannot be used on it"), otherSettings.toString());
+
+        // The same file run again is refused as an undamaged journal refuses it: its commands are in there.
+        final Cli.Result again = Cli.run("run", "-i", firstHalf.toString(), "-d", journal.toString());
+        assertEquals(1, again.code(), again.toString());
+        assertTrue(again.err().startsWith("error: " + journal + " already holds positions 2..") &&
+            again.err().contains("a second time"), again.toString());
         final Cli.Result continued = Cli.ok("run", "-i", secondHalf.toString(), "-d", journal.toString(), "--append");
-        assertEquals(Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("clean").toString()).value("state-hash"),
-            continued.value("state-hash"), "the run went on from the snapshot as an undamaged journal does");
+        assertTrue(continued.err().contains(note), continued.toString());
+        assertEquals(Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("clean").toString(), "--max-assets", "8")
+            .value("state-hash"), continued.value("state-hash"), "the run went on from the snapshot as an undamaged " +
+            "journal does");
         assertEquals(continued.value("state-hash"), Cli.ok("replay", "-d", journal.toString()).value("state-hash"));
 
-        // A replay that has to read position 1 stops there, in words.
+        // What has to read position 1 stops there, in words, and promises nothing: a replay from the start, and any
+        // start of a journal without snapshots.
         final Cli.Result whole = Cli.inChildJvm(60, dir.resolve("whole.log"), "replay", "-d", journal.toString(),
             "--no-snapshot");
         assertEquals(1, whole.code(), whole.toString());
         assertTrue(whole.out().startsWith("error: journal position 1: checksum mismatch"), whole.toString());
         assertFalse(whole.out().contains("Exception") || whole.out().contains("\tat "), whole.toString());
+        for (final Cli.Result stopped : List.of(Cli.run("replay", "-d", noSnapshots.toString()),
+            Cli.run("run", "-i", secondHalf.toString(), "-d", noSnapshots.toString(), "--append")))
+        {
+            assertEquals(1, stopped.code(), stopped.toString());
+            assertTrue(stopped.err().contains("journal position 1: checksum mismatch") && !stopped.err().contains("note: " +
+                "position 1"), stopped.toString());
+        }
     }
 
     @Test
