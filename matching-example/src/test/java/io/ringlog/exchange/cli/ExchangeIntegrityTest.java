@@ -265,19 +265,7 @@ class ExchangeIntegrityTest
     {
         final Path journal = dir.resolve("journal");
         Cli.ok("run", "-i", commands.toString(), "-d", journal.toString());
-        final Path file;
-        try (Stream<Path> files = Files.list(journal))
-        {
-            file = files.filter((p) -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
-        }
-        final long at = offsetOfMagic(file, 2_999) + 20;
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
-        {
-            raf.seek(at);
-            final int b = raf.read();
-            raf.seek(at);
-            raf.write(b ^ 0x10);
-        }
+        flipABitOfEntry(journal, 3_000);
         final Cli.Result replay = Cli.inChildJvm(60, dir.resolve("replay.log"), "replay", "-d", journal.toString());
         assertEquals(1, replay.code(), replay.toString());
         assertTrue(replay.out().contains("journal position 3000: checksum mismatch"), replay.toString());
@@ -330,22 +318,8 @@ class ExchangeIntegrityTest
             "500", "--max-assets", "8");
         final Path noSnapshots = dir.resolve("no-snapshots");
         copyJournalFiles(journal, noSnapshots);
-        for (final Path damaged : List.of(journal, noSnapshots))
-        {
-            final Path file;
-            try (Stream<Path> files = Files.list(damaged))
-            {
-                file = files.filter((p) -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
-            }
-            final long at = offsetOfMagic(file, 0) + 20;
-            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
-            {
-                raf.seek(at);
-                final int b = raf.read();
-                raf.seek(at);
-                raf.write(b ^ 0x10);
-            }
-        }
+        flipABitOfEntry(journal, 1);
+        flipABitOfEntry(noSnapshots, 1);
 
         final Cli.Result verified = Cli.run("journal", "verify", "-d", journal.toString());
         assertEquals(1, verified.code(), verified.toString());
@@ -427,6 +401,24 @@ class ExchangeIntegrityTest
             run.out().contains("Input length"), run.toString());
         assertEquals(Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("clean").toString())
             .value("state-hash"), run.value("state-hash"), "every good line applied, in order");
+    }
+
+    /** Flips a bit of the entry at {@code position} of a one-file journal: inside its header, so its checksum fails. */
+    private static void flipABitOfEntry(final Path journal, final int position) throws IOException
+    {
+        final Path file;
+        try (Stream<Path> files = Files.list(journal))
+        {
+            file = files.filter((p) -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        final long at = offsetOfMagic(file, position - 1) + 20;
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(at);
+            final int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0x10);
+        }
     }
 
     private static long offsetOfMagic(final Path file, final int nth) throws IOException
