@@ -881,6 +881,18 @@ final class ExchangeNode
             err.println(name + ": " + file + ": " + (malformed[0] - MALFORMED_LOGGED) + " more malformed lines not logged");
         }
         final long last = first + publisher.published - 1;
+        // Published whole: wait for it to be applied. A fence can come here too (a synchronous primary waits for
+        // acknowledgements), and is answered as one that stopped the publishing.
+        String notApplied = null;
+        if (stoppedBy == null && publisher.published > 0)
+        {
+            notApplied = awaitApplied(engine, request, last, deadlineMillis);
+            if (notApplied != null && fencedBy(engine.failure()))
+            {
+                stoppedBy = message(engine.failure());
+                fenced = true;
+            }
+        }
         // Its asker's deadline passing is a publish not applied in time, as when it passes while waiting for that.
         result.setProperty("status", stoppedBy == null ? "published" : expired ? "not-applied" : cancelled ? "cancelled" :
             failed ? "failed" : "stopped");
@@ -920,44 +932,26 @@ final class ExchangeNode
             result.setProperty("note", "no command at or after line " + fromLine + ": the file has " + lineCount(file) +
                 " lines, so nothing was left to publish");
         }
-        // Fenced, the engine halted with commands sequenced that its journal never took: the answer's positions are
-        // those this node journaled (which a --to or a dump of its journal finds), and the rest are named apart.
-        final long journaled = fenced ? journaledPosition() : -1;
-        final long lastHeld = journaled >= 0 ? Math.min(last, journaled) : last;
+        // Fenced, the engine halted with commands sequenced that its journal had not committed: the answer's positions
+        // are those it had, and the rest are named apart (entries appended and not yet committed may still reach the
+        // file as the node closes; a rejoin cuts whatever it journaled past the promotion anyway).
+        final long lastHeld = fenced ? Math.min(last, journal.lastPosition()) : last;
         result.setProperty("first-position", publisher.published == 0 || lastHeld < first ? "none" : Long.toString(first));
         result.setProperty("last-position", publisher.published == 0 || lastHeld < first ? "none" : Long.toString(lastHeld));
         if (publisher.published > 0 && lastHeld < last)
         {
             result.setProperty("not-journaled", Math.max(first, lastHeld + 1) + ".." + last + " (sequenced before the " +
-                "fence, not journaled when the publish stopped)");
+                "fence, not committed to this node's journal when its engine halted)");
+        }
+        if (notApplied != null && !fenced)
+        {
+            result.setProperty("status", stopping || stopAsked() ? "stopped" :
+                Mailbox.cancelled(settings.directory().inbox(), request) ? "cancelled" : "not-applied");
+            result.setProperty("message", notApplied);
         }
         // Stopped part-way, the file was not applied, even when none of it had been published yet.
-        boolean applied = publisher.published == 0 && stoppedBy == null && malformed[0] == 0;
-        if (stoppedBy == null && publisher.published > 0)
-        {
-            final String notApplied = awaitApplied(engine, request, last, deadlineMillis);
-            applied = notApplied == null;
-            if (!applied)
-            {
-                result.setProperty("status", stopping || stopAsked() ? "stopped" :
-                    Mailbox.cancelled(settings.directory().inbox(), request) ? "cancelled" : "not-applied");
-                result.setProperty("message", notApplied);
-            }
-        }
+        final boolean applied = stoppedBy == null && notApplied == null && (publisher.published > 0 || malformed[0] == 0);
         result.setProperty("applied", Boolean.toString(applied));
-    }
-
-    /** This node's last journaled position: its journal's, or -1 if it cannot be read (closed as the node stops). */
-    private long journaledPosition()
-    {
-        try
-        {
-            return journal.lastPosition();
-        }
-        catch (final RuntimeException ex)
-        {
-            return -1;
-        }
     }
 
     /**
@@ -1081,6 +1075,19 @@ final class ExchangeNode
         {
             // Reporting the failure that got us here matters more.
         }
+    }
+
+    /** Whether {@code failure} (an engine's halt) is, or was caused by, this node being fenced. */
+    private static boolean fencedBy(final Throwable failure)
+    {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause())
+        {
+            if (cause instanceof FencedException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String message(final Throwable ex)
