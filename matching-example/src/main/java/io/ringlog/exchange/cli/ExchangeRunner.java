@@ -182,10 +182,13 @@ final class ExchangeRunner
                     // of it is in there. Only the user knows it is not.
                     throw new IllegalArgumentException("cannot tell whether " + settings.journalDir() + " already " +
                         "holds commands of " + settings.commands() + ": " + ExchangeSettings.firstLine(ExchangeCli.message(ex)) +
-                        ". Running the " +
-                        "file could apply its commands a second time: if none of them is in the journal, add --append " +
-                        "(with --from-line N to start at line N); 'scripts/journal verify -d " + settings.journalDir() +
-                        "' says what is damaged and what a repair keeps", ex);
+                        ". Running the file could apply its commands a second time. If none of them is in the journal, " +
+                        "add --append (with --from-line N to start at line N); if a run of it stopped part way, add " +
+                        "--append with --from-line set to the line after the last one it journaled (the journal ends at " +
+                        "position " + journaledPosition(settings.journalDir()) + ")" + (settings.fromLine() > 1 ?
+                        ": --append with this --from-line " + settings.fromLine() + " runs from there as asked" : "") +
+                        ". 'scripts/journal verify -d " + settings.journalDir() + "' says what is damaged and what a " +
+                        "repair keeps", ex);
                 }
                 // A journal that cannot be read: the open below says so, in its own words, if it cannot go on.
                 err.println("note: could not compare " + settings.journalDir() + " with " + settings.commands() +

@@ -264,7 +264,7 @@ class ExchangeIntegrityTest
     void shouldStopAReplayAtAFlippedByteAndSayWhere() throws Exception
     {
         final Path journal = dir.resolve("journal");
-        Cli.ok("run", "-i", commands.toString(), "-d", journal.toString());
+        final long end = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString()).number("last-position");
         flipABitOfEntry(journal, 3_000);
         final Cli.Result replay = Cli.inChildJvm(60, dir.resolve("replay.log"), "replay", "-d", journal.toString());
         assertEquals(1, replay.code(), replay.toString());
@@ -289,7 +289,9 @@ class ExchangeIntegrityTest
         assertEquals(1, compared.err().split("checksum mismatch", -1).length - 1, compared.toString());
         assertTrue(compared.err().startsWith("error: cannot tell whether " + journal + " already holds commands of " +
             commands + ": journal position 3000: checksum mismatch") && compared.err().contains("Running the file could " +
-            "apply its commands a second time: if none of them is in the journal, add --append") &&
+            "apply its commands a second time. If none of them is in the journal, add --append") &&
+            compared.err().contains("if a run of it stopped part way, add --append with --from-line set to the line after " +
+            "the last one it journaled (the journal ends at position " + end + ")") &&
             compared.err().contains("'scripts/journal verify -d " + journal + "' says what is damaged"), compared.toString());
         // And verify, which the hint names, says the cut itself, without pointing at itself.
         final Cli.Result verified = Cli.run("journal", "verify", "-d", journal.toString());
