@@ -197,11 +197,8 @@ class ExchangeIntegrityTest
     void shouldRefuseToRunOnAnOlderCopyBesideNewerSnapshotsUntilRepaired() throws Exception
     {
         final Path journal = dir.resolve("journal");
-        final List<String> lines = Files.readAllLines(commands);
-        final Path firstHalf = dir.resolve("first-half.txt");
-        final Path secondHalf = dir.resolve("second-half.txt");
-        Files.write(firstHalf, lines.subList(0, 2_000));
-        Files.write(secondHalf, lines.subList(2_000, lines.size()));
+        final Path firstHalf = part("first-half.txt", 0, 2_000);
+        final Path secondHalf = part("second-half.txt", 2_000, Integer.MAX_VALUE);
         Cli.ok("run", "-i", firstHalf.toString(), "-d", journal.toString(), "--snapshot-every", "500");
         final Path backup = dir.resolve("backup");
         copyJournalFiles(journal, backup);
@@ -310,11 +307,8 @@ class ExchangeIntegrityTest
     void shouldStartFromASnapshotWhenTheSettingsEntryIsDamaged() throws Exception
     {
         final Path journal = dir.resolve("journal");
-        final List<String> lines = Files.readAllLines(commands);
-        final Path firstHalf = dir.resolve("first-half.txt");
-        final Path secondHalf = dir.resolve("second-half.txt");
-        Files.write(firstHalf, lines.subList(0, 2_000));
-        Files.write(secondHalf, lines.subList(2_000, lines.size()));
+        final Path firstHalf = part("first-half.txt", 0, 2_000);
+        final Path secondHalf = part("second-half.txt", 2_000, Integer.MAX_VALUE);
         // Not the default: an exchange built with the default settings instead of the snapshot's would hash otherwise.
         final Cli.Result first = Cli.ok("run", "-i", firstHalf.toString(), "-d", journal.toString(), "--snapshot-every",
             "500", "--max-assets", "8");
@@ -403,6 +397,15 @@ class ExchangeIntegrityTest
             run.out().contains("Input length"), run.toString());
         assertEquals(Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("clean").toString())
             .value("state-hash"), run.value("state-hash"), "every good line applied, in order");
+    }
+
+    /** Lines {@code from} (0-based) up to {@code to} of the generated command file, as a file of their own. */
+    private Path part(final String name, final int from, final int to) throws IOException
+    {
+        final List<String> lines = Files.readAllLines(commands);
+        final Path file = dir.resolve(name);
+        Files.write(file, lines.subList(from, Math.min(to, lines.size())));
+        return file;
     }
 
     /** Flips a bit of the entry at {@code position} of a one-file journal: inside its header, so its checksum fails. */
