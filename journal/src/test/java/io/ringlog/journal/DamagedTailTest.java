@@ -40,15 +40,7 @@ class DamagedTailTest
     @Test
     void shouldDropDamagedEntriesNoCommitCoveredAndGoOn() throws Exception
     {
-        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
-        {
-            appendRange(journal, 1, 50, 10);
-            for (long position = 51; position <= 53; position++)
-            {
-                journal.append(command(position, 1, 1, position * 3));
-            }
-        }
-        final Path file = JournalTesting.cycleFiles(dir).get(0);
+        final Path file = fiftyCommittedThenThreeNot();
         // What a full disk leaves: the headers and first bytes written, zeros where the rest should be.
         final long entry52 = JournalTesting.entryOffset(file, 51);
         final long entry53 = JournalTesting.entryOffset(file, 52);
@@ -91,15 +83,7 @@ class DamagedTailTest
     @Test
     void shouldWriteWhereATornDocumentWasWhenChroniclesHeaderNamesIt() throws Exception
     {
-        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
-        {
-            appendRange(journal, 1, 50, 10);
-            for (long position = 51; position <= 53; position++)
-            {
-                journal.append(command(position, 1, 1, position * 3));
-            }
-        }
-        final Path file = JournalTesting.cycleFiles(dir).get(0);
+        final Path file = fiftyCommittedThenThreeNot();
         // Closed cleanly, so Chronicle's header names the document of 51..53 as its newest; its header word is lost.
         zeroFrom(file, JournalTesting.entryOffset(file, 50) - 4, 4);
 
@@ -189,6 +173,20 @@ class DamagedTailTest
     }
 
     /** The journal opens with no torn entry, holds positions 1..{@code last} as written, all committed. */
+    /** Positions 1..50 committed ten at a time, then 51..53 appended and left to close; the journal's one cycle file. */
+    private Path fiftyCommittedThenThreeNot() throws Exception
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            appendRange(journal, 1, 50, 10);
+            for (long position = 51; position <= 53; position++)
+            {
+                journal.append(command(position, 1, 1, position * 3));
+            }
+        }
+        return JournalTesting.cycleFiles(dir).get(0);
+    }
+
     private static void assertHoldsWholeAndCommitted(final Path dir, final long last)
     {
         assertHoldsWholeAndCommitted(dir, last, JournalTesting.context(dir));
