@@ -166,6 +166,8 @@ public final class ChronicleJournal implements Journal
     /** Chronicle sequence of the newest document in the current cycle; -1 before the first. */
     private long lastSequence = -1;
     private int currentCycle = Integer.MIN_VALUE;
+    /** The {@code .precreated} file {@link #preallocate} made for a cycle no append has started yet; null if none. */
+    private Path precreatedAtOpen;
     private long currentCycleFirstPosition;
     private long appendedPosition;
     private volatile long lastPosition;
@@ -319,6 +321,10 @@ public final class ChronicleJournal implements Journal
                 if (!ctx.readOnly())
                 {
                     journal.clearTornDocument();
+                    if (ctx.preallocate() > 0)
+                    {
+                        journal.preallocate(ctx.preallocate());
+                    }
                 }
             }
             catch (final RuntimeException ex)
@@ -1606,6 +1612,12 @@ public final class ChronicleJournal implements Journal
         return files.values().stream().mapToLong((file) -> file.documents).sum();
     }
 
+    /** The 256 KB writes the appends made to keep space reserved ahead (none into preallocated bytes): for tests. */
+    long reservationWrites()
+    {
+        return reservation.writes();
+    }
+
     /** Bytes of the map populated ahead of the writer since open ({@link Prefault}); 0 where the kernel refuses. */
     long prefaultedBytes()
     {
@@ -1714,6 +1726,44 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
+     * Gives the cycle file the next append writes to blocks for {@code bytes} of journal now, at open
+     * ({@link Context#preallocate}): the newest file past its last document, when the clock is still in its
+     * cycle, else a {@code .precreated} file for the cycle the clock is in, which Chronicle takes when it starts
+     * that cycle. A disk without the room refuses the open in words and is left as it was.
+     */
+    private void preallocate(final long bytes)
+    {
+        final CycleFileScan newest = cycles.length == 0 ? null : files.get(fileName(currentCycle));
+        final int cycle = queue.cycle();
+        final Path file = newest != null && cycle == currentCycle ? newest.file : ctx.directory().resolve(fileName(cycle));
+        try
+        {
+            if (newest != null && cycle == currentCycle)
+            {
+                reservation.preallocate(file, newest.end, bytes);
+            }
+            else
+            {
+                final Path precreated = precreatedFile(file);
+                reservation.precreate(precreated, file, bytes);
+                precreatedAtOpen = precreated;
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw new JournalException("no room for the journal: preallocating " + bytes + " bytes (" +
+                (bytes >> 20) + " MiB) for " + file + " failed (" + describe(ex) + "). Free space, or preallocate " +
+                "less; the journal is as it was", ex);
+        }
+    }
+
+    private static Path precreatedFile(final Path cycleFile)
+    {
+        final String name = cycleFile.getFileName().toString();
+        return cycleFile.resolveSibling(name.substring(0, name.length() - CYCLE_FILE_SUFFIX.length()) + PRECREATED_SUFFIX);
+    }
+
+    /**
      * Gives the cycle file Chronicle is about to start its first blocks before it maps the file, as a
      * {@code .precreated} file it renames into place, so that a full disk refuses the append here, in
      * words, and leaves no file, where Chronicle writing its header into a hole would kill the JVM.
@@ -1721,15 +1771,13 @@ public final class ChronicleJournal implements Journal
     private void precreateCycleFile(final int cycle, final long position)
     {
         final Path file = ctx.directory().resolve(fileName(cycle));
-        if (Files.exists(file))
+        if (Files.exists(file) || reservation.precreatedAtOpen(precreatedFile(file), file))
         {
             return;
         }
         try
         {
-            final String name = file.getFileName().toString();
-            reservation.precreate(file.resolveSibling(name.substring(0, name.length() - CYCLE_FILE_SUFFIX.length()) +
-                PRECREATED_SUFFIX));
+            reservation.precreate(precreatedFile(file));
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -2213,10 +2261,15 @@ public final class ChronicleJournal implements Journal
             try
             {
                 reservation.close();
+                if (precreatedAtOpen != null)
+                {
+                    // Preallocated for a cycle this journal never started (the clock rolled first, or nothing came).
+                    Files.deleteIfExists(precreatedAtOpen);
+                }
             }
             catch (final IOException ignore)
             {
-                // A channel used only to allocate zeros: nothing to lose by closing it badly.
+                // A channel used only to allocate zeros, and a file of zeros: nothing to lose by closing it badly.
             }
             if (document != null)
             {
@@ -2293,6 +2346,7 @@ public final class ChronicleJournal implements Journal
         private Consumer<TornEntry> tornEntryListener;
         private boolean readOnly;
         private PrefaultMode prefault = PrefaultMode.AUTO;
+        private long preallocate;
 
         /** Checks the settings; called by {@link ChronicleJournal#open}, harmless twice. */
         public Context conclude()
@@ -2312,6 +2366,10 @@ public final class ChronicleJournal implements Journal
             if (syncInterval.isNegative())
             {
                 throw new IllegalArgumentException("syncInterval must not be negative: " + syncInterval);
+            }
+            if (preallocate < 0)
+            {
+                throw new IllegalArgumentException("preallocate must not be negative: " + preallocate);
             }
             return this;
         }
@@ -2426,6 +2484,25 @@ public final class ChronicleJournal implements Journal
         public PrefaultMode prefault()
         {
             return prefault;
+        }
+
+        /**
+         * Bytes of journal to give disk blocks at open, past the newest entry: 0 (the default) allocates 256 KB at a
+         * time on the writer's thread as the journal grows. Preallocated, the appends into those bytes write nothing
+         * ahead, so a new page's cost (the file system's block, the kernel's page, on a VM the host's page) is paid at
+         * open, and a disk without the room refuses the open instead of halting the engine mid-session. Only the file
+         * the next append writes to is preallocated: a cycle started later by the clock grows 256 KB at a time. The
+         * zeros are written at every open, about a second per GB.
+         */
+        public Context preallocate(final long bytes)
+        {
+            this.preallocate = bytes;
+            return this;
+        }
+
+        public long preallocate()
+        {
+            return preallocate;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.ringlog.journal;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -26,6 +27,11 @@ import java.nio.file.StandardOpenOption;
  * 256 KB of journal, and up to about 1 MB per cycle file of real blocks beyond the data, and the
  * blocks of Chronicle's first index arrays (about 250 KB for the daily cycles), which a sparse file
  * would not have used.
+ * <p>
+ * Preallocated ({@link ChronicleJournal.Context#preallocate}): at open, the cycle file the next append writes to
+ * gets the blocks for that many bytes at once, so appends into them write nothing ahead. What a new page of the
+ * journal costs (the file system's block, the kernel's page of cache, on a VM the host's page) is then paid before
+ * the service takes commands, and a disk without that room refuses the open, not an append.
  */
 final class SpaceReservation implements AutoCloseable
 {
@@ -37,6 +43,10 @@ final class SpaceReservation implements AutoCloseable
     private FileChannel channel;
     private Path file;
     private long reservedTo;
+    /** The cycle file given blocks at open ({@link #preallocate}, {@link #precreate(Path, Path, long)}); null if none. */
+    private Path preallocatedFile;
+    private long preallocatedTo;
+    private long writes;
 
     /** @param maxEntryLength the largest document the journal writes. */
     SpaceReservation(final int maxEntryLength)
@@ -49,14 +59,49 @@ final class SpaceReservation implements AutoCloseable
     void start(final Path file, final long writeEnd) throws IOException
     {
         close();
-        if (zeros == null)
-        {
-            zeros = ByteBuffer.allocateDirect(STEP);
-        }
+        ensureZeros();
         this.file = file;
         this.channel = FileChannel.open(file, StandardOpenOption.WRITE);
         this.reservedTo = (writeEnd + PAGE - 1) & ~(PAGE - 1);
+        if (file.equals(preallocatedFile) && preallocatedTo > reservedTo)
+        {
+            // Blocks given at open: nothing to write until the writer comes within the margin of their end.
+            reservedTo = preallocatedTo;
+        }
         reserve(writeEnd);
+    }
+
+    /**
+     * Gives the existing cycle file {@code file}, whose documents end at {@code writeEnd}, blocks for {@code bytes}
+     * more before anything is appended: zeros written now, at open, instead of 256 KB at a time on the writer's
+     * thread while it appends. Where the disk has no room, the file is cut back to the length it had and the
+     * {@link IOException} says why.
+     */
+    void preallocate(final Path file, final long writeEnd, final long bytes) throws IOException
+    {
+        ensureZeros();
+        final long from = (writeEnd + PAGE - 1) & ~(PAGE - 1);
+        try (RandomAccessFile target = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            final long lengthBefore = target.length();
+            boolean whole = false;
+            try
+            {
+                fillZeros(target.getChannel(), from, from + bytes);
+                whole = true;
+            }
+            finally
+            {
+                if (!whole)
+                {
+                    // Past the newest document there is nothing but zeros: give their blocks back, keep the length.
+                    target.setLength(from);
+                    target.setLength(Math.max(lengthBefore, from));
+                }
+            }
+        }
+        preallocatedFile = file;
+        preallocatedTo = from + bytes;
     }
 
     /**
@@ -68,23 +113,35 @@ final class SpaceReservation implements AutoCloseable
      */
     void precreate(final Path file) throws IOException
     {
-        if (zeros == null)
-        {
-            zeros = ByteBuffer.allocateDirect(STEP);
-        }
+        precreate(file, margin);
+    }
+
+    /**
+     * {@link #precreate(Path)} at open, with {@code bytes} of blocks (at least the margin) for the cycle file
+     * {@code cycleFile} that Chronicle will rename {@code file} to: the appends into them write nothing ahead.
+     */
+    void precreate(final Path file, final Path cycleFile, final long bytes) throws IOException
+    {
+        final long length = (Math.max(bytes, margin) + PAGE - 1) & ~(PAGE - 1);
+        precreate(file, length);
+        preallocatedFile = cycleFile;
+        preallocatedTo = length;
+    }
+
+    /** Whether {@code file} is the {@code .precreated} file made at open for {@code cycleFile}, still waiting. */
+    boolean precreatedAtOpen(final Path file, final Path cycleFile)
+    {
+        return cycleFile.equals(preallocatedFile) && Files.exists(file);
+    }
+
+    private void precreate(final Path file, final long length) throws IOException
+    {
+        ensureZeros();
         boolean whole = false;
         try (FileChannel created = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING))
         {
-            long at = 0;
-            while (at < margin)
-            {
-                zeros.clear();
-                while (zeros.hasRemaining())
-                {
-                    at += created.write(zeros, at);
-                }
-            }
+            fillZeros(created, 0, length);
             whole = true;
         }
         finally
@@ -92,6 +149,28 @@ final class SpaceReservation implements AutoCloseable
             if (!whole)
             {
                 Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    private void ensureZeros()
+    {
+        if (zeros == null)
+        {
+            zeros = ByteBuffer.allocateDirect(STEP);
+        }
+    }
+
+    private void fillZeros(final FileChannel target, final long from, final long to) throws IOException
+    {
+        long at = from;
+        while (at < to)
+        {
+            zeros.clear();
+            zeros.limit((int)Math.min(STEP, to - at));
+            while (zeros.hasRemaining())
+            {
+                at += target.write(zeros, at);
             }
         }
     }
@@ -112,7 +191,14 @@ final class SpaceReservation implements AutoCloseable
             {
                 reservedTo += channel.write(zeros, reservedTo);
             }
+            writes++;
         }
+    }
+
+    /** How many 256 KB writes {@link #reserve} has made since this journal opened: for tests. */
+    long writes()
+    {
+        return writes;
     }
 
     /** The file offset up to which blocks are allocated. */

@@ -116,7 +116,7 @@ final class DemoCommand implements Callable<Integer>
             generated.commands(), generated.seconds());
 
         final ExchangeRunner.RunSettings settings = RunCommand.settings(commandFile, inMemory ? null : journalDir,
-            null, null, engine, Durability.MEMORY_MAPPED, Duration.ofMillis(10), 0, inMemory, 1, false);
+            null, null, engine, Durability.MEMORY_MAPPED, Duration.ofMillis(10), 0, inMemory, 1, false, 0);
         final ExchangeRunner.RunResult run = ExchangeRunner.run(settings, err);
         if (run.halt() != null)
         {

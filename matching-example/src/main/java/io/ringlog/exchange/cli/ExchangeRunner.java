@@ -84,7 +84,8 @@ final class ExchangeRunner
         boolean inMemory,
         Integer maxAssets,
         long fromLine,
-        boolean append)
+        boolean append,
+        long journalPreallocate)
     {
     }
 
@@ -319,6 +320,7 @@ final class ExchangeRunner
                 .maxPayloadLength(MAX_PAYLOAD)
                 .durability(settings.durability())
                 .syncInterval(settings.syncInterval())
+                .preallocate(settings.journalPreallocate())
                 .tornEntryListener((torn) -> err.println("torn-entry: " + torn)));
         final ExchangeSettings.ForJournal forJournal;
         try

@@ -148,6 +148,46 @@ class FullDiskCliTest
     }
 
     /**
+     * {@code --journal-preallocate}: a run into a preallocated journal ends on the state of one whose journal grew as
+     * it went; a preallocation the disk cannot hold refuses the start in one line and leaves the journal as it was,
+     * and a smaller one goes on from where it ends.
+     */
+    @Test
+    void shouldRefuseAPreallocationTheDiskCannotHoldAndKeepTheJournal() throws Exception
+    {
+        final Cli.Result grown = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("grown").toString());
+        final Path small = dir.resolve("small-preallocated");
+        final StringBuilder why = new StringBuilder();
+        final SmallFileSystem mounted = SmallFileSystem.mount(small, "8m", why);
+        assumeTrue(mounted != null, "cannot mount a tmpfs for the journal here: " + why);
+        try (mounted)
+        {
+            final Path journal = small.resolve("j");
+            final long free = Files.getFileStore(small).getUsableSpace();
+            final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString(),
+                "--journal-preallocate", "4m");
+            assertEquals(grown.value("state-hash"), run.value("state-hash"));
+            assertTrue(free - Files.getFileStore(small).getUsableSpace() >= 4 << 20, "the 4 MiB are allocated");
+
+            final Cli.Result refused = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--append",
+                "--journal-preallocate", "64m");
+            assertEquals(1, refused.code(), refused.toString());
+            assertTrue(refused.err().contains("error: no room for the journal: preallocating 67108864 bytes (64 MiB) " +
+                "for " + journal) && refused.err().contains("No space left on device") &&
+                refused.err().contains("Free space, or preallocate less; the journal is as it was"), refused.toString());
+            assertNoClassName(refused);
+            final Cli.Result replay = Cli.ok("replay", "-d", journal.toString());
+            assertEquals(run.value("state-hash"), replay.value("state-hash"));
+            assertEquals(run.value("last-position"), replay.value("last-position"));
+
+            final Cli.Result again = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString(), "--append",
+                "--journal-preallocate", "1m");
+            assertEquals(run.number("last-position") + 1, again.number("first-position"), again.toString());
+            assertEquals(0, again.number("failed"), again.toString());
+        }
+    }
+
+    /**
      * The journal's disk fills mid-run (the probe's 20 MB tmpfs): the run halted with one error line and no
      * summary, and the events of ~5,500 applied commands never reached the events file. Now the summary is
      * printed with a {@code halted:} line, the events file holds the events of every command applied before

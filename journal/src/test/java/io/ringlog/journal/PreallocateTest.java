@@ -1,0 +1,185 @@
+package io.ringlog.journal;
+
+import io.ringlog.core.Command;
+import io.ringlog.core.JournalException;
+import io.ringlog.core.JournalReader;
+import io.ringlog.core.testing.SmallFileSystem;
+import io.ringlog.journal.tool.JournalTool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import static io.ringlog.journal.JournalTesting.appendRange;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A journal preallocated at open ({@link ChronicleJournal.Context#preallocate}): the appends into the preallocated
+ * bytes write nothing ahead, what they journal reads back and verifies as any journal's does, a reopen preallocates
+ * past the newest entry, and a disk without the room refuses the open in words and keeps the journal as it was.
+ */
+class PreallocateTest
+{
+    private static final long EIGHT_MIB = 8L << 20;
+    private static final long SIXTEEN_MIB = 16L << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldWriteNothingAheadIntoPreallocatedBytesAndReadBackWhatWasJournaled() throws Exception
+    {
+        final Path journalDir = dir.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir).preallocate(EIGHT_MIB)))
+        {
+            // A new journal: the cycle file the first append starts is waiting, with its blocks, for Chronicle to take.
+            assertTrue(precreatedBytes(journalDir) >= EIGHT_MIB, "precreated: " + precreatedBytes(journalDir));
+            appendRange(journal, 1, 20_000, 100);
+            assertEquals(0, journal.reservationWrites(), "no zeros written ahead while appending into preallocated bytes");
+        }
+        assertEquals(-1, precreatedBytes(journalDir), "Chronicle took the precreated file");
+        final Path cycleFile = JournalTesting.cycleFiles(journalDir).get(0);
+        assertTrue(Files.size(cycleFile) >= EIGHT_MIB, "cycle file: " + Files.size(cycleFile));
+
+        // Reopened: the newest file gets the room again, past its newest entry.
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir).preallocate(EIGHT_MIB)))
+        {
+            assertEquals(20_000, journal.lastPosition());
+            assertTrue(Files.size(cycleFile) >= 20_000L * 40 + EIGHT_MIB, "cycle file: " + Files.size(cycleFile));
+            appendRange(journal, 20_001, 40_000, 100);
+            assertEquals(0, journal.reservationWrites());
+        }
+        // Without it, the same journal grows 256 KB at a time as before, which is what the counter above counts.
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir)))
+        {
+            appendRange(journal, 40_001, 400_000, 100);
+            assertTrue(journal.reservationWrites() > 0, "past the preallocated bytes, the writer reserves again");
+        }
+        assertReadsAll(journalDir, 400_000);
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        assertEquals(0, JournalTool.run(new PrintWriter(out), new PrintWriter(err), "verify", "-d", journalDir.toString(),
+            "--max-payload", String.valueOf(JournalTesting.MAX_PAYLOAD)), out + "\n" + err);
+        assertTrue(out.toString().contains("status: ok"), out.toString());
+    }
+
+    @Test
+    void shouldLeaveNoPrecreatedFileForACycleTheClockLeftBeforeTheFirstAppend() throws Exception
+    {
+        final Path journalDir = dir.resolve("journal");
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir)
+            .rollCycle(JournalRollCycle.SECONDLY).epochMillisClock(millis::get).preallocate(EIGHT_MIB)))
+        {
+            assertTrue(precreatedBytes(journalDir) >= EIGHT_MIB);
+            millis.addAndGet(5_000);
+            appendRange(journal, 1, 1_000, 100);
+        }
+        assertEquals(-1, precreatedBytes(journalDir), "the unused precreated file is deleted at close");
+        assertEquals(1, JournalTesting.cycleFiles(journalDir).size());
+
+        // Opened and closed with nothing appended: nothing left behind either.
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir)
+            .rollCycle(JournalRollCycle.SECONDLY).epochMillisClock(millis::get).preallocate(EIGHT_MIB)))
+        {
+            millis.addAndGet(5_000);
+            assertEquals(1_000, journal.lastPosition());
+        }
+        assertEquals(-1, precreatedBytes(journalDir));
+        assertReadsAll(journalDir, 1_000);
+    }
+
+    @Test
+    void shouldRefuseToOpenWhenTheDiskCannotHoldThePreallocationAndKeepTheJournalAsItWas() throws Exception
+    {
+        final Path fs = dir.resolve("small-fs");
+        final StringBuilder why = new StringBuilder();
+        final SmallFileSystem mounted = SmallFileSystem.mount(fs, "8m", why);
+        assumeTrue(mounted != null, "cannot mount a tmpfs here: " + why);
+        try
+        {
+            // A new journal: nothing is created that the refusal would leave behind.
+            final Path fresh = fs.resolve("fresh");
+            final JournalException refusedNew = assertThrows(JournalException.class,
+                () -> ChronicleJournal.open(JournalTesting.context(fresh).preallocate(SIXTEEN_MIB)).close());
+            assertRefusal(refusedNew.getMessage());
+            assertEquals(-1, precreatedBytes(fresh));
+
+            // An existing journal: its file is cut back to the length it had, and the space is free again.
+            final Path journalDir = fs.resolve("journal");
+            try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir)))
+            {
+                appendRange(journal, 1, 1_000, 100);
+            }
+            final Path cycleFile = JournalTesting.cycleFiles(journalDir).get(0);
+            final long lengthBefore = Files.size(cycleFile);
+            final long freeBefore = Files.getFileStore(fs).getUsableSpace();
+            final JournalException refused = assertThrows(JournalException.class,
+                () -> ChronicleJournal.open(JournalTesting.context(journalDir).preallocate(SIXTEEN_MIB)).close());
+            assertRefusal(refused.getMessage());
+            assertEquals(lengthBefore, Files.size(cycleFile));
+            assertTrue(Files.getFileStore(fs).getUsableSpace() >= freeBefore, "the zeros written are given back");
+
+            // Less than the disk holds is taken, and the journal goes on from where it was.
+            try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir).preallocate(1L << 20)))
+            {
+                assertEquals(1_000, journal.lastPosition());
+                appendRange(journal, 1_001, 2_000, 100);
+            }
+            assertReadsAll(journalDir, 2_000);
+        }
+        finally
+        {
+            mounted.close();
+        }
+    }
+
+    private static void assertRefusal(final String message)
+    {
+        assertTrue(message.startsWith("no room for the journal: preallocating 16777216 bytes (16 MiB) for ") &&
+            message.contains("No space left on device") && message.endsWith("Free space, or preallocate less; the " +
+            "journal is as it was"), message);
+    }
+
+    /** The size of the journal's {@code .precreated} file, -1 if there is none. */
+    private static long precreatedBytes(final Path journalDir) throws Exception
+    {
+        if (!Files.isDirectory(journalDir))
+        {
+            return -1;
+        }
+        try (Stream<Path> files = Files.list(journalDir))
+        {
+            final List<Path> precreated = files.filter((file) -> file.toString().endsWith(".precreated")).toList();
+            assertTrue(precreated.size() <= 1, precreated.toString());
+            return precreated.isEmpty() ? -1 : Files.size(precreated.get(0));
+        }
+    }
+
+    private static void assertReadsAll(final Path directory, final long last)
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(directory).readOnly(true));
+            JournalReader reader = journal.reader(1))
+        {
+            final Command into = new Command(JournalTesting.MAX_PAYLOAD);
+            for (long position = 1; position <= last; position++)
+            {
+                assertTrue(reader.next(into), "entry " + position);
+                assertEquals(position, into.position());
+                assertEquals(position * 3, into.payload().getLong(0, ByteOrder.LITTLE_ENDIAN));
+            }
+            assertFalse(reader.next(into), "nothing after " + last);
+        }
+    }
+}
