@@ -129,6 +129,13 @@ public class ExchangeBenchmark extends RinglogFork
     @Param({"THREAD"})
     public ListenerPlacement listenerPlacement = ListenerPlacement.THREAD;
 
+    /**
+     * MiB of journal given disk blocks when the trial opens it ({@code ChronicleJournal.Context.preallocate}), so the
+     * appends into them write nothing ahead; 0: the journal reserves 256 KB at a time as it grows. CHRONICLE only.
+     */
+    @Param({"0"})
+    public long journalPreallocateMiB;
+
     private final BenchDirectory directory = new BenchDirectory("exchange");
     private WorkloadConfig config;
     private RecordedWorkload workload;
@@ -155,7 +162,7 @@ public class ExchangeBenchmark extends RinglogFork
             .outputRingSize(RING_SIZE)
             .maxPayloadLength(ExchangeDriver.MAX_PAYLOAD)
             .maxEventPayloadLength(ExchangeDriver.MAX_EVENT_PAYLOAD)
-            .journal(journal.open(directory, Durability.MEMORY_MAPPED, ExchangeDriver.MAX_PAYLOAD))
+            .journal(journal.open(directory, Durability.MEMORY_MAPPED, ExchangeDriver.MAX_PAYLOAD, journalPreallocateMiB << 20))
             .stateMachine(exchange)
             .errorHandler((ex) ->
             {

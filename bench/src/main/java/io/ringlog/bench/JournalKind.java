@@ -15,7 +15,8 @@ public enum JournalKind
     IN_MEMORY
     {
         @Override
-        public Journal open(final BenchDirectory directory, final Durability durability, final int maxPayloadLength)
+        public Journal open(final BenchDirectory directory, final Durability durability, final int maxPayloadLength,
+            final long preallocate)
         {
             return new InMemoryJournal(maxPayloadLength, RETAINED_ENTRIES);
         }
@@ -25,12 +26,14 @@ public enum JournalKind
     CHRONICLE
     {
         @Override
-        public Journal open(final BenchDirectory directory, final Durability durability, final int maxPayloadLength)
+        public Journal open(final BenchDirectory directory, final Durability durability, final int maxPayloadLength,
+            final long preallocate)
         {
             return ChronicleJournal.open(new ChronicleJournal.Context()
                 .directory(directory.resolve("journal"))
                 .durability(durability)
-                .maxPayloadLength(maxPayloadLength));
+                .maxPayloadLength(maxPayloadLength)
+                .preallocate(preallocate));
         }
     };
 
@@ -41,5 +44,14 @@ public enum JournalKind
      * Opens this kind of journal; a file-backed one lives in {@code directory}/journal
      * ({@link Durability} only applies to those).
      */
-    public abstract Journal open(BenchDirectory directory, Durability durability, int maxPayloadLength);
+    public Journal open(final BenchDirectory directory, final Durability durability, final int maxPayloadLength)
+    {
+        return open(directory, durability, maxPayloadLength, 0);
+    }
+
+    /**
+     * As {@link #open(BenchDirectory, Durability, int)}, a file-backed journal given disk blocks for
+     * {@code preallocate} bytes at open ({@link ChronicleJournal.Context#preallocate}); 0: none.
+     */
+    public abstract Journal open(BenchDirectory directory, Durability durability, int maxPayloadLength, long preallocate);
 }

@@ -49,6 +49,8 @@ final class JmhRows
         " stay in flight, so the pipeline never drains between invocations)";
     /** The benchmarks' {@code inFlight} for a producer that never waits for events (InFlight.STREAM). */
     private static final String STREAM = "-1";
+    /** The most journal row {@code exchange-chronicle-preallocated} preallocates. */
+    private static final long PREALLOCATE_MAX_MIB = 1536;
     /** How the exchange rows' producer runs: as exchange-core's throughput test submits. */
     private static final String FLAT_OUT = ": the JMH thread never waits for events, only a full input ring holds it " +
         "back (the engine's producer idle strategy, BackoffIdleStrategy: 64 spins, 64 yields, then parks of 1 to 50 us), as " +
@@ -123,6 +125,8 @@ final class JmhRows
         rows.add(inline(exchange("exchange-chronicle-inline", "ringlog exchange end to end, COMPACT, Chronicle journal " +
             "(MEMORY_MAPPED), listener on the business-logic thread", "CHRONICLE", 100, workload),
             "2: compact (journal, logic, then the listener) + JMH producer (+ Chronicle's idle daemons)"));
+        rows.add(inline(preallocated(workload),
+            "2: compact (journal, logic, then the listener) + JMH producer (+ Chronicle's idle daemons)"));
         rows.add(exchange("exchange-chronicle-publish-one",
             "ringlog exchange end to end, COMPACT, Chronicle journal (MEMORY_MAPPED), one publish per command",
             "CHRONICLE", 1, workload));
@@ -173,6 +177,26 @@ final class JmhRows
         return new Row(row.id(), row.label(), row.benchmark(), params, row.measures() + "; EngineContext.stageCpu pins " +
             "the compact and listener threads to CPU " + last + ", the JMH thread pins itself to CPU " + first,
             row.waitStrategy(), row.threads());
+    }
+
+    /**
+     * Row {@code exchange-chronicle} with the journal given its disk blocks when the trial opens it (the suite runs it
+     * with the listener inline, beside {@code exchange-chronicle-inline})
+     * ({@code ChronicleJournal.Context.preallocate}): what the stream could journal at about 64 bytes a command,
+     * up to {@value #PREALLOCATE_MAX_MIB} MiB (more than a row's iterations write on 2 cores). The appends then
+     * write no zeros ahead of the map; each new page of journal is paid for before the first iteration.
+     */
+    private static Row preallocated(final WorkloadFiles workload)
+    {
+        final long mib = Math.min(PREALLOCATE_MAX_MIB, (workload.exchangeFlowCommands() * 64 + (1 << 20) - 1) >> 20);
+        final Row row = exchange("exchange-chronicle-inline-preallocated", "ringlog exchange end to end, COMPACT, " +
+            "Chronicle journal (MEMORY_MAPPED), " + mib + " MiB of it preallocated at open, listener on the business-logic " +
+            "thread", "CHRONICLE", 100, workload);
+        final Map<String, String> params = new LinkedHashMap<>(row.params());
+        params.put("journalPreallocateMiB", Long.toString(mib));
+        return new Row(row.id(), row.label(), row.benchmark(), params, row.measures() + "; the journal's file is given " +
+            "disk blocks for " + mib + " MiB when the trial opens it (ChronicleJournal.Context.preallocate), so its " +
+            "appends write no zeros ahead", row.waitStrategy(), row.threads());
     }
 
     /**

@@ -24,6 +24,12 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
             "pipeline-chronicle", "pipeline-memory", 0.8),
         new Ratio("ringlog-vs-abq", "ringlog / ArrayBlockingQueue pipeline (in-memory journal)",
             "pipeline-memory", "abq", 5.0),
+        new Ratio("exchange-inline-preallocated-vs-exchange-core",
+            "ringlog exchange end to end, journal on (MEMORY_MAPPED) and preallocated at open, listener on the " +
+                "business-logic thread / exchange-core", "exchange-chronicle-inline-preallocated", "exchange-core", null),
+        new Ratio("exchange-preallocated-vs-growing", "ringlog exchange, listener inline: journal preallocated at open / " +
+            "journal reserving 256 KB at a time as it grows", "exchange-chronicle-inline-preallocated",
+            "exchange-chronicle-inline", null),
         new Ratio("exchange-pinned-vs-exchange-core-pinned",
             "ringlog exchange, journal on, compact and listener on one CPU, producer on another / exchange-core, threads " +
                 "pinned to cores", "exchange-chronicle-pinned", "exchange-core-pinned", null),

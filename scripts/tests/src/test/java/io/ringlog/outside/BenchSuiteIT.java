@@ -37,6 +37,7 @@ class BenchSuiteIT
         "pipeline-chronicle", "pipeline-memory-phased", "pipeline-memory-yielding", "pipeline-memory-busy-spin",
         "pipeline-memory-inline", "abq", "exchange-logic", "exchange-memory", "exchange-chronicle",
         "exchange-chronicle-windowed", "exchange-chronicle-pinned", "exchange-chronicle-inline",
+        "exchange-chronicle-inline-preallocated",
         "exchange-chronicle-publish-one");
     private static final List<String> TARGETS = List.of("exchange-vs-exchange-core", "pipeline-vs-disruptor",
         "journaled-vs-in-memory", "ringlog-vs-abq");
