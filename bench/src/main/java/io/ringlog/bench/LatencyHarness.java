@@ -118,6 +118,11 @@ public final class LatencyHarness implements Callable<Integer>
         "MEMORY_MAPPED in a temporary directory")
     JournalKind journal = JournalKind.IN_MEMORY;
 
+    @Option(names = "--journal-preallocate-mib", paramLabel = "MIB", description = "CHRONICLE: MiB of journal given disk " +
+        "blocks at open (ChronicleJournal.Context.preallocate), so appends write no zeros ahead (default: ${DEFAULT-VALUE}: " +
+        "256 KB at a time as it grows)")
+    long journalPreallocateMib;
+
     @Option(names = "--seed", description = "EXCHANGE: the generator's seed (default: ${DEFAULT-VALUE})")
     long seed = 42;
 
@@ -166,6 +171,7 @@ public final class LatencyHarness implements Callable<Integer>
         OptionChecks.positive(spec, "--seconds", seconds);
         OptionChecks.notNegative(spec, "--warmup", warmupSeconds);
         OptionChecks.powerOfTwo(spec, "--ring-size", ringSize);
+        OptionChecks.notNegative(spec, "--journal-preallocate-mib", journalPreallocateMib);
         if (workloadFile != null && workload != Workload.EXCHANGE)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--workload-file is a stream of exchange " +
@@ -199,7 +205,7 @@ public final class LatencyHarness implements Callable<Integer>
             .outputRingSize(ringSize)
             .maxPayloadLength(sender.maxPayload())
             .maxEventPayloadLength(sender.maxEventPayload())
-            .journal(journal.open(directory, Durability.MEMORY_MAPPED, sender.maxPayload()))
+            .journal(journal.open(directory, Durability.MEMORY_MAPPED, sender.maxPayload(), journalPreallocateMib << 20))
             .clock(System::nanoTime)
             .stateMachine(stateMachineWrapper.apply(sender.stateMachine()))
             .errorHandler(failures), "latency", recorder));
@@ -244,7 +250,10 @@ public final class LatencyHarness implements Callable<Integer>
         console.printf(Locale.ROOT, "producer: %d commands, worst send lag behind schedule %.1f us%n",
             total, maxSendLag / 1000.0);
         console.printf(Locale.ROOT, "achieved: %d/s of %d/s, kept-up: %s%n", Math.round(achieved), rate, keptUp);
-        final LatencyReport report = new LatencyReport(filePrefix(workload, journal, listenerPlacement), workload.name(),
+        // A preallocated journal's files beside the growing one's in the same --out: named apart.
+        final String preallocated = journal == JournalKind.CHRONICLE && journalPreallocateMib > 0 ? "-preallocated" : "";
+        final LatencyReport report = new LatencyReport(filePrefix(workload, journal, listenerPlacement) + preallocated,
+            workload.name(),
             journal.name(), listenerPlacement.name(), topology.name(), waitStrategy.name(), rate, recorder.corrected(),
             recorder.service());
         report.printTable(console);
@@ -272,6 +281,7 @@ public final class LatencyHarness implements Callable<Integer>
             results.put("workload", workload.name());
             results.put("journal", journal.name());
             results.put("durability", journal == JournalKind.CHRONICLE ? Durability.MEMORY_MAPPED.name() : "none");
+            results.put("journal-preallocated-mib", journal == JournalKind.CHRONICLE ? journalPreallocateMib : 0);
             results.put("topology", topology.name());
             results.put("wait-strategy", waitStrategy.name());
             results.put("listener", listenerPlacement.name());
