@@ -321,6 +321,7 @@ public final class ChronicleJournal implements Journal
                 if (!ctx.readOnly())
                 {
                     journal.clearTornDocument();
+                    journal.deletePrecreated();
                     if (ctx.preallocate() > 0)
                     {
                         journal.preallocate(ctx.preallocate());
@@ -1733,14 +1734,35 @@ public final class ChronicleJournal implements Journal
      */
     private void preallocate(final long bytes)
     {
-        final CycleFileScan newest = cycles.length == 0 ? null : files.get(fileName(currentCycle));
         final int cycle = queue.cycle();
-        final Path file = newest != null && cycle == currentCycle ? newest.file : ctx.directory().resolve(fileName(cycle));
+        if (cycle < currentCycle)
+        {
+            // The clock is behind the newest file: appends are refused (clockBehind), so there is nothing to give room to.
+            return;
+        }
+        final Path file = ctx.directory().resolve(fileName(cycle));
+        final CycleFileScan scan = files.get(fileName(cycle));
+        final boolean exists = Files.exists(file);
+        if (exists && (scan == null || scan.state != CycleFileScan.End.OPEN && scan.state != CycleFileScan.End.TORN))
+        {
+            // Not a file the next append writes into (its end-of-file marker, say): nothing to give room to either.
+            return;
+        }
         try
         {
-            if (newest != null && cycle == currentCycle)
+            // Blocks past the newest entry may be allocated already (an earlier preallocation): at most the file's rest.
+            final long usable = Files.getFileStore(ctx.directory()).getUsableSpace();
+            final long mayHave = exists ? Math.max(0, Files.size(file) - scan.end) : 0;
+            if (bytes > usable + mayHave)
             {
-                reservation.preallocate(file, newest.end, bytes);
+                // Refused before writing: filling the disk to find out would starve everything else on it meanwhile.
+                throw new JournalException("no room for the journal: preallocating " + size(bytes) + " for " + file +
+                    " needs that much free, and " + ctx.directory() + " has " + size(usable) + " free. Free space, or " +
+                    "preallocate less; the journal is as it was");
+            }
+            if (exists)
+            {
+                reservation.preallocate(file, scan.end, bytes);
             }
             else
             {
@@ -1751,9 +1773,40 @@ public final class ChronicleJournal implements Journal
         }
         catch (final IOException | RuntimeException ex)
         {
-            throw new JournalException("no room for the journal: preallocating " + bytes + " bytes (" +
-                (bytes >> 20) + " MiB) for " + file + " failed (" + describe(ex) + "). Free space, or preallocate " +
-                "less; the journal is as it was", ex);
+            if (ex instanceof JournalException)
+            {
+                throw (JournalException)ex;
+            }
+            throw new JournalException("no room for the journal: preallocating " + size(bytes) + " for " + file +
+                " failed (" + describe(ex) + "). Free space, or preallocate less; the journal is as it was", ex);
+        }
+    }
+
+    /** {@code bytes} for a person: the count, with MiB beside it from 1 MiB on. */
+    private static String size(final long bytes)
+    {
+        return bytes + " bytes" + (bytes >= 1 << 20 ? " (" + (bytes >> 20) + " MiB)" : "");
+    }
+
+    /**
+     * Deletes the {@code .precreated} files a writer left (a crash between making one and Chronicle taking it): under
+     * the writer lock nobody else is starting a cycle, and a preallocated one can hold gigabytes of zeros.
+     */
+    private void deletePrecreated()
+    {
+        try (java.util.stream.Stream<Path> list = Files.list(ctx.directory()))
+        {
+            for (final Path file : (Iterable<Path>)list::iterator)
+            {
+                if (file.getFileName().toString().endsWith(PRECREATED_SUFFIX))
+                {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // One left is zeros that Chronicle may still take for its cycle: disk space, not data.
         }
     }
 
@@ -2337,6 +2390,9 @@ public final class ChronicleJournal implements Journal
     /** Configuration of a {@link ChronicleJournal}: fluent setters, then {@link #conclude()} validates. */
     public static final class Context
     {
+        /** The most {@link #preallocate} takes: far beyond any disk, and small enough that no offset overflows. */
+        private static final long MAX_PREALLOCATE = 1L << 50;
+
         private Path directory;
         private JournalRollCycle rollCycle = JournalRollCycle.DAILY;
         private Durability durability = Durability.MEMORY_MAPPED;
@@ -2367,9 +2423,10 @@ public final class ChronicleJournal implements Journal
             {
                 throw new IllegalArgumentException("syncInterval must not be negative: " + syncInterval);
             }
-            if (preallocate < 0)
+            if (preallocate < 0 || preallocate > MAX_PREALLOCATE)
             {
-                throw new IllegalArgumentException("preallocate must not be negative: " + preallocate);
+                throw new IllegalArgumentException("preallocate must be from 0 to 1 PiB (" + MAX_PREALLOCATE + " bytes): " +
+                    preallocate);
             }
             return this;
         }
@@ -2492,7 +2549,7 @@ public final class ChronicleJournal implements Journal
          * ahead, so a new page's cost (the file system's block, the kernel's page, on a VM the host's page) is paid at
          * open, and a disk without the room refuses the open instead of halting the engine mid-session. Only the file
          * the next append writes to is preallocated: a cycle started later by the clock grows 256 KB at a time. The
-         * zeros are written at every open, about a second per GB.
+         * zeros are written, and synced to the disk, at every open: about a second per GB, more on a slow disk.
          */
         public Context preallocate(final long bytes)
         {

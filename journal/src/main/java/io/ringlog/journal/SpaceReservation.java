@@ -88,6 +88,8 @@ final class SpaceReservation implements AutoCloseable
             try
             {
                 fillZeros(target.getChannel(), from, from + bytes);
+                // Written back now, at open: left dirty, the kernel writes them out in the session's first seconds.
+                target.getFD().sync();
                 whole = true;
             }
             finally
@@ -113,7 +115,7 @@ final class SpaceReservation implements AutoCloseable
      */
     void precreate(final Path file) throws IOException
     {
-        precreate(file, margin);
+        precreate(file, margin, false);
     }
 
     /**
@@ -123,7 +125,7 @@ final class SpaceReservation implements AutoCloseable
     void precreate(final Path file, final Path cycleFile, final long bytes) throws IOException
     {
         final long length = (Math.max(bytes, margin) + PAGE - 1) & ~(PAGE - 1);
-        precreate(file, length);
+        precreate(file, length, true);
         preallocatedFile = cycleFile;
         preallocatedTo = length;
     }
@@ -134,7 +136,7 @@ final class SpaceReservation implements AutoCloseable
         return cycleFile.equals(preallocatedFile) && Files.exists(file);
     }
 
-    private void precreate(final Path file, final long length) throws IOException
+    private void precreate(final Path file, final long length, final boolean sync) throws IOException
     {
         ensureZeros();
         boolean whole = false;
@@ -142,6 +144,10 @@ final class SpaceReservation implements AutoCloseable
             StandardOpenOption.TRUNCATE_EXISTING))
         {
             fillZeros(created, 0, length);
+            if (sync)
+            {
+                created.force(false);
+            }
             whole = true;
         }
         finally

@@ -109,11 +109,14 @@ class PreallocateTest
         assumeTrue(mounted != null, "cannot mount a tmpfs here: " + why);
         try
         {
-            // A new journal: nothing is created that the refusal would leave behind.
+            // A new journal: more than the disk has free is refused before a byte is written, and leaves no file.
             final Path fresh = fs.resolve("fresh");
             final JournalException refusedNew = assertThrows(JournalException.class,
                 () -> ChronicleJournal.open(JournalTesting.context(fresh).preallocate(SIXTEEN_MIB)).close());
-            assertRefusal(refusedNew.getMessage());
+            assertTrue(refusedNew.getMessage().startsWith("no room for the journal: preallocating 16777216 bytes (16 MiB) " +
+                "for ") && refusedNew.getMessage().contains(" needs that much free, and " + fresh + " has ") &&
+                refusedNew.getMessage().endsWith("Free space, or preallocate less; the journal is as it was"),
+                refusedNew.getMessage());
             assertEquals(-1, precreatedBytes(fresh));
 
             // An existing journal: its file is cut back to the length it had, and the space is free again.
@@ -125,6 +128,9 @@ class PreallocateTest
             final Path cycleFile = JournalTesting.cycleFiles(journalDir).get(0);
             final long lengthBefore = Files.size(cycleFile);
             final long freeBefore = Files.getFileStore(fs).getUsableSpace();
+            // Chronicle's file is longer than its entries (a sparse tail), which may hold blocks already: the zeros are
+            // written, and the disk fills part way.
+            assertTrue(lengthBefore > SIXTEEN_MIB - freeBefore, "the test needs a sparse tail: " + lengthBefore);
             final JournalException refused = assertThrows(JournalException.class,
                 () -> ChronicleJournal.open(JournalTesting.context(journalDir).preallocate(SIXTEEN_MIB)).close());
             assertRefusal(refused.getMessage());
@@ -143,6 +149,87 @@ class PreallocateTest
         {
             mounted.close();
         }
+    }
+
+    @Test
+    void shouldReserveAgainPastThePreallocatedBytesInTheSameSession() throws Exception
+    {
+        final Path journalDir = dir.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir).preallocate(1L << 20)))
+        {
+            // About 40 bytes an entry: 100,000 of them run some 3 MiB past the preallocated one.
+            appendRange(journal, 1, 100_000, 100);
+            assertTrue(journal.reservationWrites() >= 8, "reserved " + journal.reservationWrites() + " times");
+        }
+        assertReadsAll(journalDir, 100_000);
+    }
+
+    /**
+     * A cycle file Chronicle started and wrote no entry into (a crash between its header and its first document) is
+     * the file the next append writes to: it is preallocated, not a {@code .precreated} file Chronicle would never take.
+     */
+    @Test
+    void shouldPreallocateACycleFileThatHasNoEntryYet() throws Exception
+    {
+        final Path journalDir = dir.resolve("journal");
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        final java.util.function.Supplier<ChronicleJournal.Context> context = () -> JournalTesting.context(journalDir)
+            .rollCycle(JournalRollCycle.SECONDLY).epochMillisClock(millis::get);
+        try (ChronicleJournal journal = ChronicleJournal.open(context.get()))
+        {
+            appendRange(journal, 1, 100, 10);
+        }
+        millis.addAndGet(5_000);
+        try (net.openhft.chronicle.queue.impl.single.SingleChronicleQueue queue =
+            net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(journalDir)
+                .rollCycle(JournalRollCycle.SECONDLY.chronicle()).timeProvider(millis::get).build();
+            net.openhft.chronicle.queue.ExcerptAppender appender = queue.createAppender();
+            net.openhft.chronicle.wire.DocumentContext document = appender.writingDocument())
+        {
+            document.rollbackOnClose();
+        }
+        final List<Path> files = JournalTesting.cycleFiles(journalDir);
+        assertEquals(2, files.size(), files.toString());
+        final Path empty = files.get(1);
+
+        try (ChronicleJournal journal = ChronicleJournal.open(context.get().preallocate(EIGHT_MIB)))
+        {
+            assertEquals(-1, precreatedBytes(journalDir));
+            assertTrue(Files.size(empty) >= EIGHT_MIB, "the empty cycle file: " + Files.size(empty));
+            appendRange(journal, 101, 20_000, 100);
+            assertEquals(0, journal.reservationWrites());
+        }
+        assertEquals(2, JournalTesting.cycleFiles(journalDir).size());
+        assertReadsAll(journalDir, 20_000);
+    }
+
+    @Test
+    void shouldDeleteAPrecreatedFileACrashLeftAndRefuseAbsurdSizesUpFront() throws Exception
+    {
+        final Path journalDir = dir.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir)))
+        {
+            appendRange(journal, 1, 100, 10);
+        }
+        // A writer killed after making a cycle's .precreated file and before Chronicle took it.
+        final Path left = journalDir.resolve("20200101F.precreated");
+        Files.write(left, new byte[1 << 20]);
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir)))
+        {
+            assertFalse(Files.exists(left), "a writable open deletes it");
+        }
+
+        final IllegalArgumentException huge = assertThrows(IllegalArgumentException.class,
+            () -> JournalTesting.context(journalDir).preallocate(Long.MAX_VALUE).conclude());
+        assertTrue(huge.getMessage().startsWith("preallocate must be from 0 to 1 PiB"), huge.getMessage());
+        // 1 PiB is taken as a size, and refused before anything is written: no disk here has it free.
+        final Path cycleFile = JournalTesting.cycleFiles(journalDir).get(0);
+        final long length = Files.size(cycleFile);
+        final JournalException refused = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(JournalTesting.context(journalDir).preallocate(1L << 50)).close());
+        assertTrue(refused.getMessage().contains(" needs that much free, and "), refused.getMessage());
+        assertEquals(length, Files.size(cycleFile));
+        assertReadsAll(journalDir, 100);
     }
 
     private static void assertRefusal(final String message)

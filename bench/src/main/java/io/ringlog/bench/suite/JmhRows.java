@@ -49,7 +49,7 @@ final class JmhRows
         " stay in flight, so the pipeline never drains between invocations)";
     /** The benchmarks' {@code inFlight} for a producer that never waits for events (InFlight.STREAM). */
     private static final String STREAM = "-1";
-    /** The most journal row {@code exchange-chronicle-preallocated} preallocates. */
+    /** The most journal row {@code exchange-chronicle-inline-preallocated} preallocates. */
     private static final long PREALLOCATE_MAX_MIB = 1536;
     /** How the exchange rows' producer runs: as exchange-core's throughput test submits. */
     private static final String FLAT_OUT = ": the JMH thread never waits for events, only a full input ring holds it " +

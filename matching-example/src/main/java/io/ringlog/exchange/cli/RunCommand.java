@@ -57,7 +57,7 @@ final class RunCommand implements Callable<Integer>
     @Option(names = "--journal-preallocate", defaultValue = "0", paramLabel = "SIZE", converter = ByteSize.class,
         description = "Give the journal's file disk blocks for SIZE more bytes (512m, 2g) at start, past its newest entry: " +
             "appends into them write nothing ahead, and a disk without the room refuses the start instead of halting " +
-            "the run. Costs about a second per GB at each start (default: 0, the journal grows 256 KB at a time).")
+            "the run. Costs about a second per GB at each start, more on a slow disk (default: 0, the journal grows 256 KB at a time).")
     long journalPreallocate;
 
     @Option(names = "--snapshot-every", defaultValue = "0", paramLabel = "N",

@@ -176,6 +176,13 @@ class FullDiskCliTest
                 "for " + journal) && refused.err().contains("No space left on device") &&
                 refused.err().contains("Free space, or preallocate less; the journal is as it was"), refused.toString());
             assertNoClassName(refused);
+            // Far more than the disk has free is refused before anything is written.
+            final Cli.Result absurd = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--append",
+                "--journal-preallocate", "1g");
+            assertEquals(1, absurd.code(), absurd.toString());
+            assertTrue(absurd.err().contains("error: no room for the journal: preallocating 1073741824 bytes (1024 MiB) " +
+                "for " + journal) && absurd.err().contains(" needs that much free, and " + journal + " has "), absurd.toString());
+            assertNoClassName(absurd);
             final Cli.Result replay = Cli.ok("replay", "-d", journal.toString());
             assertEquals(run.value("state-hash"), replay.value("state-hash"));
             assertEquals(run.value("last-position"), replay.value("last-position"));
