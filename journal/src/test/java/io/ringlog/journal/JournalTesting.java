@@ -2,7 +2,9 @@ package io.ringlog.journal;
 
 import io.ringlog.core.Command;
 import io.ringlog.core.CommandCodec;
+import io.ringlog.core.JournalReader;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Assertions;
 
 import java.io.File;
 import java.io.IOException;
@@ -57,6 +59,23 @@ public final class JournalTesting
             }
         }
         journal.commit();
+    }
+
+    /** Reads {@code directory}'s journal from position 1: every entry {@link #appendRange} wrote up to {@code last}, then none. */
+    public static void assertReadsAll(final Path directory, final long last)
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(context(directory).readOnly(true));
+            JournalReader reader = journal.reader(1))
+        {
+            final Command into = new Command(MAX_PAYLOAD);
+            for (long position = 1; position <= last; position++)
+            {
+                Assertions.assertTrue(reader.next(into), "entry " + position);
+                Assertions.assertEquals(position, into.position());
+                Assertions.assertEquals(position * 3, into.payload().getLong(0, ByteOrder.LITTLE_ENDIAN));
+            }
+            Assertions.assertFalse(reader.next(into), "nothing after " + last);
+        }
     }
 
     /** The cycle files of a journal directory, oldest first. */

@@ -1,8 +1,6 @@
 package io.ringlog.journal;
 
-import io.ringlog.core.Command;
 import io.ringlog.core.JournalException;
-import io.ringlog.core.JournalReader;
 import io.ringlog.core.testing.SmallFileSystem;
 import io.ringlog.journal.tool.JournalTool;
 import org.junit.jupiter.api.Test;
@@ -10,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,7 +63,7 @@ class PreallocateTest
             appendRange(journal, 40_001, 400_000, 100);
             assertTrue(journal.reservationWrites() > 0, "past the preallocated bytes, the writer reserves again");
         }
-        assertReadsAll(journalDir, 400_000);
+        JournalTesting.assertReadsAll(journalDir, 400_000);
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
         assertEquals(0, JournalTool.run(new PrintWriter(out), new PrintWriter(err), "verify", "-d", journalDir.toString(),
@@ -97,7 +94,7 @@ class PreallocateTest
             assertEquals(1_000, journal.lastPosition());
         }
         assertEquals(-1, precreatedBytes(journalDir));
-        assertReadsAll(journalDir, 1_000);
+        JournalTesting.assertReadsAll(journalDir, 1_000);
     }
 
     @Test
@@ -143,7 +140,7 @@ class PreallocateTest
                 assertEquals(1_000, journal.lastPosition());
                 appendRange(journal, 1_001, 2_000, 100);
             }
-            assertReadsAll(journalDir, 2_000);
+            JournalTesting.assertReadsAll(journalDir, 2_000);
         }
         finally
         {
@@ -161,7 +158,7 @@ class PreallocateTest
             appendRange(journal, 1, 100_000, 100);
             assertTrue(journal.reservationWrites() >= 8, "reserved " + journal.reservationWrites() + " times");
         }
-        assertReadsAll(journalDir, 100_000);
+        JournalTesting.assertReadsAll(journalDir, 100_000);
     }
 
     /**
@@ -200,7 +197,7 @@ class PreallocateTest
             assertEquals(0, journal.reservationWrites());
         }
         assertEquals(2, JournalTesting.cycleFiles(journalDir).size());
-        assertReadsAll(journalDir, 20_000);
+        JournalTesting.assertReadsAll(journalDir, 20_000);
     }
 
     @Test
@@ -229,7 +226,7 @@ class PreallocateTest
             () -> ChronicleJournal.open(JournalTesting.context(journalDir).preallocate(1L << 50)).close());
         assertTrue(refused.getMessage().contains(" needs that much free, and "), refused.getMessage());
         assertEquals(length, Files.size(cycleFile));
-        assertReadsAll(journalDir, 100);
+        JournalTesting.assertReadsAll(journalDir, 100);
     }
 
     private static void assertRefusal(final String message)
@@ -251,22 +248,6 @@ class PreallocateTest
             final List<Path> precreated = files.filter((file) -> file.toString().endsWith(".precreated")).toList();
             assertTrue(precreated.size() <= 1, precreated.toString());
             return precreated.isEmpty() ? -1 : Files.size(precreated.get(0));
-        }
-    }
-
-    private static void assertReadsAll(final Path directory, final long last)
-    {
-        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(directory).readOnly(true));
-            JournalReader reader = journal.reader(1))
-        {
-            final Command into = new Command(JournalTesting.MAX_PAYLOAD);
-            for (long position = 1; position <= last; position++)
-            {
-                assertTrue(reader.next(into), "entry " + position);
-                assertEquals(position, into.position());
-                assertEquals(position * 3, into.payload().getLong(0, ByteOrder.LITTLE_ENDIAN));
-            }
-            assertFalse(reader.next(into), "nothing after " + last);
         }
     }
 }

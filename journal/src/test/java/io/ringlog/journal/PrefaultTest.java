@@ -1,14 +1,11 @@
 package io.ringlog.journal;
 
-import io.ringlog.core.Command;
-import io.ringlog.core.JournalReader;
 import io.ringlog.journal.tool.JournalTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,7 +58,7 @@ class PrefaultTest
         }
 
         // And the journal reads back whole, as the user's tool sees it.
-        assertReadsAll(with, 2 * ENTRIES_PER_CYCLE);
+        JournalTesting.assertReadsAll(with, 2 * ENTRIES_PER_CYCLE);
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
         assertEquals(0, JournalTool.run(new PrintWriter(out), new PrintWriter(err), "verify", "-d", with.toString(),
@@ -114,22 +111,6 @@ class PrefaultTest
             assertEquals(2, journal.cycleCount());
         }
         return prefaulted;
-    }
-
-    private static void assertReadsAll(final Path directory, final long last)
-    {
-        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(directory).readOnly(true));
-            JournalReader reader = journal.reader(1))
-        {
-            final Command into = new Command(JournalTesting.MAX_PAYLOAD);
-            for (long position = 1; position <= last; position++)
-            {
-                assertTrue(reader.next(into), "entry " + position);
-                assertEquals(position, into.position());
-                assertEquals(position * 3, into.payload().getLong(0, ByteOrder.LITTLE_ENDIAN));
-            }
-            assertFalse(reader.next(into), "nothing after " + last);
-        }
     }
 
     /** Linux 5.14 or later, where madvise knows MADV_POPULATE_WRITE. */
