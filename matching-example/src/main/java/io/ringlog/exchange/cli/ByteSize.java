@@ -8,7 +8,7 @@ import java.util.Locale;
  * A size in bytes as a user writes it on the command line: a whole number, with an optional k, m or g (KiB, MiB,
  * GiB), in either case: {@code 0}, {@code 65536}, {@code 512m}, {@code 2g}.
  */
-final class ByteSize implements CommandLine.ITypeConverter<Long>
+public final class ByteSize implements CommandLine.ITypeConverter<Long>
 {
     @Override
     public Long convert(final String value)

@@ -79,7 +79,8 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         // A start refused before anything came from Kafka leaves no journal where there was none.
         final boolean newDirectory = emptyOrAbsent(ctx.journalDir());
         final ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context()
-            .directory(ctx.journalDir()).maxPayloadLength(ExchangeRecords.MAX_PAYLOAD_LENGTH).durability(ctx.durability()));
+            .directory(ctx.journalDir()).maxPayloadLength(ExchangeRecords.MAX_PAYLOAD_LENGTH).durability(ctx.durability())
+            .preallocate(ctx.journalPreallocate()));
         KafkaSink sink = null;
         Engine engine = null;
         long sinkOpen = 0;
@@ -619,6 +620,7 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         private long snapshotEvery;
         private Topology topology = Topology.COMPACT;
         private Durability durability = Durability.MEMORY_MAPPED;
+        private long journalPreallocate;
         private ErrorHandler errorHandler = (error) -> System.err.println("engine: " + error);
         private Duration brokerTimeout = Duration.ofSeconds(60);
         private String acceptCommandsTopicId;
@@ -795,6 +797,18 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         public Durability durability()
         {
             return durability;
+        }
+
+        /** Bytes of journal given disk blocks at start ({@code ChronicleJournal.Context.preallocate}); 0 by default. */
+        public Context journalPreallocate(final long bytes)
+        {
+            this.journalPreallocate = bytes;
+            return this;
+        }
+
+        public long journalPreallocate()
+        {
+            return journalPreallocate;
         }
 
         /** Gets the engine's, the source's and the snapshot store's errors; it must not throw. */

@@ -104,8 +104,9 @@ class ExchangeKafkaCliTest
         long deadLettered = 0;
         for (final String partition : List.of("0", "1"))
         {
+            // Partition 1's engine preallocates its journal, as a service started for the day would.
             final Result engine = kafka(kafka, "engine", "-p", partition, "-d", dir.resolve("journal-" + partition).toString(),
-                "--until-caught-up").ok();
+                "--until-caught-up", "--journal-preallocate", "1".equals(partition) ? "16m" : "0").ok();
             assertEquals("position 0 index -1 (the events topic holds none of this engine's events yet: every event is " +
                 "published from the first)", engine.value("events-resume-after"), "a new engine, an empty topic");
             published += Long.parseLong(engine.value("published"));
@@ -113,6 +114,16 @@ class ExchangeKafkaCliTest
             assertEquals(Long.parseLong(engine.value("published")) + 1, Long.parseLong(engine.value("last-position")),
                 "the exchange's settings at position 1, then every command from Kafka");
 
+            if ("1".equals(partition))
+            {
+                try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("journal-1")))
+                {
+                    final Path cycle = files.filter((file) -> file.toString().endsWith(".cq4")).findFirst().orElseThrow();
+                    // Its length says nothing (Chronicle's file is sparse past its data); its blocks on disk do.
+                    assertTrue(io.ringlog.core.testing.DiskBlocks.allocatedBytes(cycle) >= 16 << 20, cycle + " holds " +
+                        "the 16 MiB: " + io.ringlog.core.testing.DiskBlocks.allocatedBytes(cycle));
+                }
+            }
             final Result replay = exchange("replay", "-d", dir.resolve("journal-" + partition).toString());
             assertEquals(engine.value("state-hash"), replay.value("state-hash"),
                 "the exchange's own replay of the Kafka engine's journal gets to the same state");

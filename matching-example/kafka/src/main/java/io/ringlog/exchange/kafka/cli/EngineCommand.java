@@ -2,6 +2,7 @@ package io.ringlog.exchange.kafka.cli;
 
 import io.ringlog.core.ListenerException;
 import io.ringlog.core.Topology;
+import io.ringlog.exchange.cli.ByteSize;
 import io.ringlog.exchange.kafka.ExchangeKafkaEngine;
 import io.ringlog.journal.Durability;
 import io.ringlog.kafka.BrokerTimeouts;
@@ -72,6 +73,12 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
         description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: survives a killed process, not a power cut).")
     Durability durability;
 
+    @Option(names = "--journal-preallocate", defaultValue = "0", paramLabel = "SIZE", converter = ByteSize.class,
+        description = "Give the journal's file disk blocks for SIZE more bytes (512m, 2g) at start, past its newest entry: " +
+            "appends into them write nothing ahead, and a disk without the room refuses the start. Costs about a second " +
+            "per GB at each start, more on a slow disk (default: 0, the journal grows 256 KB at a time).")
+    long journalPreallocate;
+
     @Option(names = "--broker-timeout", defaultValue = "60", paramLabel = "SECONDS",
         description = "Stop, saying so, when the broker has not answered for this long at start-up or while events " +
             "wait to be committed (default: ${DEFAULT-VALUE}). An idle engine waits for the broker as long as it takes.")
@@ -124,6 +131,7 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             .snapshotEvery(snapshotEvery)
             .topology(topology)
             .durability(durability)
+            .journalPreallocate(journalPreallocate)
             .brokerTimeout(Duration.ofSeconds(brokerTimeoutSeconds))
             .acceptCommandsTopicId(acceptCommandsTopicId)
             .acceptEventsTopicId(acceptEventsTopicId)
