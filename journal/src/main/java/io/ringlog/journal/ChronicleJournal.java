@@ -1728,9 +1728,9 @@ public final class ChronicleJournal implements Journal
 
     /**
      * Gives the cycle file the next append writes to blocks for {@code bytes} of journal now, at open
-     * ({@link Context#preallocate}): the newest file past its last document, when the clock is still in its
-     * cycle, else a {@code .precreated} file for the cycle the clock is in, which Chronicle takes when it starts
-     * that cycle. A disk without the room refuses the open in words and is left as it was.
+     * ({@link Context#preallocate}): the file of the cycle the clock is in, past its last document, where it exists
+     * and ends open; else a {@code .precreated} file for that cycle, which Chronicle takes when it starts it. A
+     * disk without the room refuses the open in words and is left as it was.
      */
     private void preallocate(final long bytes)
     {

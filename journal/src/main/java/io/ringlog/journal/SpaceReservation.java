@@ -192,11 +192,8 @@ final class SpaceReservation implements AutoCloseable
     {
         while (reservedTo < writeEnd + margin)
         {
-            zeros.clear();
-            while (zeros.hasRemaining())
-            {
-                reservedTo += channel.write(zeros, reservedTo);
-            }
+            fillZeros(channel, reservedTo, reservedTo + STEP);
+            reservedTo += STEP;
             writes++;
         }
     }
