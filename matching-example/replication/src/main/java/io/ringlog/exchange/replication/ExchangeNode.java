@@ -94,7 +94,8 @@ final class ExchangeNode
         boolean rejoin,
         int maxAssets,
         Path aeronDirectory,
-        Duration drainTimeout)
+        Duration drainTimeout,
+        long journalPreallocate)
     {
     }
 
@@ -416,6 +417,7 @@ final class ExchangeNode
         final ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context()
             .directory(dir.journal())
             .maxPayloadLength(MAX_PAYLOAD)
+            .preallocate(settings.journalPreallocate())
             .tornEntryListener((torn) -> err.println(name + ": torn-entry: " + torn)));
         this.journal = journal;
         final EngineContext engine = new EngineContext()

@@ -1,6 +1,7 @@
 package io.ringlog.exchange.replication;
 
 import io.ringlog.core.Topology;
+import io.ringlog.exchange.cli.ByteSize;
 import io.ringlog.exchange.cli.ExchangeCli;
 import io.ringlog.exchange.cli.SignalStop;
 import io.ringlog.journal.replication.ReplicationContext;
@@ -193,6 +194,13 @@ public final class ReplicaCli implements Callable<Integer>
             description = "The node's own media driver directory (default: NODE_DIR/aeron; /dev/shm/... is faster).")
         Path aeronDir;
 
+        @Option(names = "--journal-preallocate", defaultValue = "0", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "Give the journal's file disk blocks for SIZE more bytes (512m, 2g) at start, past its newest " +
+                "entry, as a primary or a standby: appends into them write nothing ahead, and a disk without the room " +
+                "refuses the start instead of halting the node. Costs about a second per GB at each start (default: 0, " +
+                "the journal grows 256 KB at a time).")
+        long journalPreallocate;
+
         /**
          * Refuses a directory that is a journal itself ('exchange run -d DIR' made it): a node keeps its journal in
          * DIR/journal, so it would start a new, empty exchange beside it.
@@ -277,7 +285,7 @@ public final class ReplicaCli implements Callable<Integer>
                 mode.mode, degradeAfterMs != null ? StandbyLoss.DEGRADE : StandbyLoss.WAIT,
                 Duration.ofMillis(degradeAfterMs != null ? degradeAfterMs : 5_000), Duration.ofMillis(heartbeatMs),
                 Duration.ofMillis(peerTimeoutMs), events, snapshotEvery, topology, rejoin, maxAssets, aeronDir,
-                Duration.ofSeconds(drainTimeoutSeconds));
+                Duration.ofSeconds(drainTimeoutSeconds), journalPreallocate);
             return new ExchangeNode(settings, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
         }
 
