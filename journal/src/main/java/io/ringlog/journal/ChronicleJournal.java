@@ -266,6 +266,9 @@ public final class ChronicleJournal implements Journal
             throw new JournalException(flags);
         }
         JournalLock lock = null;
+        // What the open makes, a refused preallocation takes back: a directory that held nothing holds nothing after.
+        final boolean createdHere = !ctx.readOnly() && ctx.preallocate() > 0 && !Files.exists(ctx.directory());
+        final boolean emptyBefore = createdHere || !ctx.readOnly() && ctx.preallocate() > 0 && isEmptyDirectory(ctx.directory());
         if (!ctx.readOnly())
         {
             try
@@ -324,7 +327,21 @@ public final class ChronicleJournal implements Journal
                     journal.deletePrecreated();
                     if (ctx.preallocate() > 0)
                     {
-                        journal.preallocate(ctx.preallocate());
+                        try
+                        {
+                            journal.preallocate(ctx.preallocate());
+                        }
+                        catch (final JournalException refused)
+                        {
+                            journal.release(false);
+                            lock.close();
+                            lock = null;
+                            if (emptyBefore)
+                            {
+                                removeWhatOpenMade(ctx.directory(), createdHere);
+                            }
+                            throw refused;
+                        }
                     }
                 }
             }
@@ -342,6 +359,46 @@ public final class ChronicleJournal implements Journal
                 lock.close();
             }
             throw ex;
+        }
+    }
+
+    private static boolean isEmptyDirectory(final Path directory)
+    {
+        try (java.util.stream.Stream<Path> files = Files.list(directory))
+        {
+            return files.findAny().isEmpty();
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * After a refused preallocation in a directory that held nothing before the open (or did not exist): deletes the
+     * files the open made (Chronicle's metadata, ringlog's, the writer lock), and the directory if the open made it,
+     * so the journal is as it was: none. Only plain files directly in it go; anything else is left, as is whatever
+     * cannot be deleted.
+     */
+    private static void removeWhatOpenMade(final Path directory, final boolean createdHere)
+    {
+        try (java.util.stream.Stream<Path> files = Files.list(directory))
+        {
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                {
+                    Files.deleteIfExists(file);
+                }
+            }
+            if (createdHere)
+            {
+                Files.deleteIfExists(directory);
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // Left as it is: an empty journal, which the next open takes as it would a new one.
         }
     }
 

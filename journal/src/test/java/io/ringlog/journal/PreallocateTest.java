@@ -119,6 +119,7 @@ class PreallocateTest
                 refusedNew.getMessage().endsWith("Free space, or preallocate less; the journal is as it was"),
                 refusedNew.getMessage());
             assertEquals(-1, precreatedBytes(fresh));
+            assertFalse(Files.exists(fresh), "no journal where there was none");
 
             // An existing journal: its file is cut back to the length it had, and the space is free again.
             final Path journalDir = fs.resolve("journal");
@@ -232,6 +233,39 @@ class PreallocateTest
         assertTrue(refused.getMessage().contains(" needs that much free, and "), refused.getMessage());
         assertEquals(length, Files.size(cycleFile));
         JournalTesting.assertReadsAll(journalDir, 100);
+    }
+
+    /**
+     * A refused preallocation where there was no journal leaves none: the open had made Chronicle's metadata,
+     * ringlog's and the writer lock, so a second start found an empty journal in a directory the user never got one
+     * in, and "the journal is as it was" was not quite so.
+     */
+    @Test
+    void shouldLeaveNoJournalWhereARefusedPreallocationFoundNone() throws Exception
+    {
+        final Path made = dir.resolve("made").resolve("journal");
+        refuseAPebibyte(made);
+        assertFalse(Files.exists(made), "the directory the open made is gone");
+
+        final Path empty = Files.createDirectories(dir.resolve("empty"));
+        refuseAPebibyte(empty);
+        try (Stream<Path> files = Files.list(empty))
+        {
+            assertEquals(List.of(), files.toList(), "the empty directory is empty again");
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(empty)))
+        {
+            appendRange(journal, 1, 100, 10);
+        }
+        JournalTesting.assertReadsAll(empty, 100);
+    }
+
+    private static void refuseAPebibyte(final Path journalDir)
+    {
+        final JournalException refused = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(JournalTesting.context(journalDir).preallocate(1L << 50)).close());
+        assertTrue(refused.getMessage().contains(" needs that much free, and ") &&
+            refused.getMessage().endsWith("the journal is as it was"), refused.getMessage());
     }
 
     private static void assertRefusal(final String message)
