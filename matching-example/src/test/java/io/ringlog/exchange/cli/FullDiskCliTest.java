@@ -162,6 +162,14 @@ class FullDiskCliTest
         assumeTrue(mounted != null, "cannot mount a tmpfs for the journal here: " + why);
         try (mounted)
         {
+            // A new journal refused: no journal, and no directory, is left where there was none.
+            final Path fresh = small.resolve("fresh");
+            final Cli.Result none = Cli.run("run", "-i", commands.toString(), "-d", fresh.toString(),
+                "--journal-preallocate", "1g");
+            assertEquals(1, none.code(), none.toString());
+            assertTrue(none.err().contains("the journal is as it was"), none.toString());
+            assertFalse(Files.exists(fresh), "the refused run left " + fresh);
+
             final Path journal = small.resolve("j");
             final long free = Files.getFileStore(small).getUsableSpace();
             final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString(),
