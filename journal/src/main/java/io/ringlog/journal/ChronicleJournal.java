@@ -2448,7 +2448,7 @@ public final class ChronicleJournal implements Journal
     public static final class Context
     {
         /** The most {@link #preallocate} takes: far beyond any disk, and small enough that no offset overflows. */
-        private static final long MAX_PREALLOCATE = 1L << 50;
+        public static final long MAX_PREALLOCATE = 1L << 50;
 
         private Path directory;
         private JournalRollCycle rollCycle = JournalRollCycle.DAILY;

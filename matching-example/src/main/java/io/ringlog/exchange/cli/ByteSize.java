@@ -1,12 +1,15 @@
 package io.ringlog.exchange.cli;
 
+import io.ringlog.journal.ChronicleJournal;
 import picocli.CommandLine;
 
 import java.util.Locale;
 
 /**
- * A size in bytes as a user writes it on the command line: a whole number, with an optional k, m or g (KiB, MiB,
- * GiB), in either case: {@code 0}, {@code 65536}, {@code 512m}, {@code 2g}.
+ * A journal's preallocation as a user writes it on the command line: a whole number of bytes, with an optional k,
+ * m, g or t (KiB, MiB, GiB, TiB), in either case: {@code 0}, {@code 65536}, {@code 512m}, {@code 2g}. Up to the
+ * most a journal preallocates ({@link ChronicleJournal.Context#MAX_PREALLOCATE}, 1 PiB), so a size beyond it is a
+ * usage error here, not a node that fails at start.
  */
 public final class ByteSize implements CommandLine.ITypeConverter<Long>
 {
@@ -14,7 +17,8 @@ public final class ByteSize implements CommandLine.ITypeConverter<Long>
     public Long convert(final String value)
     {
         final String text = value.trim().toLowerCase(Locale.ROOT);
-        final int shift = text.endsWith("k") ? 10 : text.endsWith("m") ? 20 : text.endsWith("g") ? 30 : 0;
+        final int shift = text.endsWith("k") ? 10 : text.endsWith("m") ? 20 : text.endsWith("g") ? 30 :
+            text.endsWith("t") ? 40 : 0;
         final String digits = shift == 0 ? text : text.substring(0, text.length() - 1);
         final long number;
         try
@@ -24,11 +28,12 @@ public final class ByteSize implements CommandLine.ITypeConverter<Long>
         catch (final NumberFormatException ex)
         {
             throw new CommandLine.TypeConversionException("'" + value + "' is not a size: a whole number of bytes, or " +
-                "one with k, m or g (512m, 2g)");
+                "one with k, m, g or t (512m, 2g)");
         }
-        if (number < 0 || number > Long.MAX_VALUE >> shift)
+        if (number < 0 || number > ChronicleJournal.Context.MAX_PREALLOCATE >> shift)
         {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a size: it must be from 0 to 8 EiB");
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a size a journal preallocates: it " +
+                "must be from 0 to 1 PiB (1024t)");
         }
         return number << shift;
     }

@@ -197,8 +197,10 @@ public final class ReplicaCli implements Callable<Integer>
         @Option(names = "--journal-preallocate", defaultValue = "0", paramLabel = "SIZE", converter = ByteSize.class,
             description = "Give the journal's file disk blocks for SIZE more bytes (512m, 2g) at start, past its newest " +
                 "entry, as a primary or a standby: appends into them write nothing ahead, and a disk without the room " +
-                "refuses the start instead of halting the node. Costs about a second per GB at each start (default: 0, " +
-                "the journal grows 256 KB at a time).")
+                "refuses the start instead of halting the node later. Only the file of the day the node starts in gets " +
+                "them (a node running past the day's roll grows 256 KB at a time again): restart it each day. Costs " +
+                "about a second per GB at each start, twice when --rejoin cuts the journal (default: 0, the journal " +
+                "grows 256 KB at a time).")
         long journalPreallocate;
 
         /**

@@ -42,18 +42,22 @@ class PreallocatedNodeTest
         final int portY = Exchanges.freePort();
         final Path commands = Exchanges.write(dir.resolve("commands.txt"),
             Exchanges.workload(WorkloadConfig.exchangeCore(7, 2_000)));
-        final NodeProcess x = NodeProcess.start(dir, "x", "primary", portX, portY, "sync", false, dir.resolve("x.events"),
-            "--journal-preallocate", "16m");
-        final NodeProcess y = NodeProcess.start(dir, "y", "standby", portY, portX, "sync", false, dir.resolve("y.events"),
-            "--journal-preallocate", "16m");
+        NodeProcess x = null;
+        NodeProcess y = null;
         try
         {
+            x = NodeProcess.start(dir, "x", "primary", portX, portY, "sync", false, dir.resolve("x.events"),
+                "--journal-preallocate", "16m");
+            y = NodeProcess.start(dir, "y", "standby", portY, portX, "sync", false, dir.resolve("y.events"),
+                "--journal-preallocate", "16m");
             x.awaitRunning();
             y.awaitRunning();
             final Said published = replica("publish", "--dir", x.root.toString(), "-i", commands.toString());
             assertEquals(0, published.code, published.out + published.err);
             final long last = x.status().journaledPosition();
-            await(() -> y.status() != null && y.status().journaledPosition() >= last, "the standby to journal " + last);
+            final NodeProcess standby = y;
+            await(() -> standby.status() != null && standby.status().journaledPosition() >= last,
+                "the standby to journal " + last);
             for (final NodeProcess node : List.of(x, y))
             {
                 final Path cycle = cycleFile(node.directory().journal());
@@ -123,14 +127,19 @@ class PreallocatedNodeTest
         assertEquals(last, lastPosition(journal), "the journal is as it was");
         assertEquals(heldBefore, DiskBlocks.allocatedBytes(cycle), "no block was written");
 
-        // Started again without it, the node goes on from the journal's last position.
+        // Started again with what the disk holds, the node preallocates the file its journal already has, and goes on
+        // from the journal's last position.
+        final int refusedLogged = text(refused.log).length();
         final NodeProcess again = NodeProcess.start(dir, "x", "primary", port, peer, "async", false,
-            dir.resolve("x.events"));
+            dir.resolve("x.events"), "--journal-preallocate", "32m");
         try
         {
             again.awaitRunning();
-            await(() -> again.status() != null && again.status().journaledPosition() == last,
-                "the restarted node to hold the journal's " + last + " positions");
+            // Its own line, not the status page the first run left: the journal is open and preallocated by then.
+            await(() -> logSince(again, refusedLogged).contains("x: primary in epoch 0, listening on 127.0.0.1:" + port +
+                ", peer 127.0.0.1:" + peer + ", next position " + (last + 1)), "the restarted node to go on from " + last);
+            final long held = DiskBlocks.allocatedBytes(cycle);
+            assertTrue(held >= 2 * SIXTEEN_MIB, cycle + " holds the 32 MiB past its entries: " + held);
             final Said more = replica("publish", "--dir", again.root.toString(), "-i", commands.toString(),
                 "--append");
             assertEquals(0, more.code, more.out + more.err);
@@ -164,6 +173,19 @@ class PreallocatedNodeTest
         final StringWriter err = new StringWriter();
         final int code = ReplicaCli.run(new PrintWriter(out), new PrintWriter(err), args);
         return new Said(code, out.toString(), err.toString());
+    }
+
+    private static String logSince(final NodeProcess node, final int offset)
+    {
+        try
+        {
+            final String log = text(node.log);
+            return log.length() > offset ? log.substring(offset) : "";
+        }
+        catch (final IOException ex)
+        {
+            return "";
+        }
     }
 
     private static String text(final Path log) throws IOException

@@ -76,7 +76,11 @@ class ReplicaCliTest
         "--drain-timeout-s 0     | --drain-timeout-s must be at least 1: 0",
         "--heartbeat-ms 0        | --heartbeat-ms must be positive: 0",
         "--peer-timeout-ms 100   | --peer-timeout-ms 100 must be longer than --heartbeat-ms 100: the peer would count " +
-            "as lost between two heartbeats"})
+            "as lost between two heartbeats",
+        "--journal-preallocate 12x   | Invalid value for option '--journal-preallocate': '12x' is not a size: a whole " +
+            "number of bytes, or one with k, m, g or t (512m, 2g)",
+        "--journal-preallocate 1025t | Invalid value for option '--journal-preallocate': '1025t' is not a size a " +
+            "journal preallocates: it must be from 0 to 1 PiB (1024t)"})
     void shouldNameTheOneNodeOptionThatIsWrong(final String option, final String expected)
     {
         final Path node = dir.resolve("node");
