@@ -267,8 +267,9 @@ public final class ChronicleJournal implements Journal
         }
         JournalLock lock = null;
         // What the open makes, a refused preallocation takes back: a directory that held nothing holds nothing after.
-        final boolean createdHere = !ctx.readOnly() && ctx.preallocate() > 0 && !Files.exists(ctx.directory());
-        final boolean emptyBefore = createdHere || !ctx.readOnly() && ctx.preallocate() > 0 && isEmptyDirectory(ctx.directory());
+        final boolean preallocating = !ctx.readOnly() && ctx.preallocate() > 0;
+        final boolean createdHere = preallocating && !Files.exists(ctx.directory());
+        final boolean emptyBefore = createdHere || preallocating && isEmptyDirectory(ctx.directory());
         if (!ctx.readOnly())
         {
             try
@@ -364,7 +365,7 @@ public final class ChronicleJournal implements Journal
 
     private static boolean isEmptyDirectory(final Path directory)
     {
-        try (java.util.stream.Stream<Path> files = Files.list(directory))
+        try (Stream<Path> files = Files.list(directory))
         {
             return files.findAny().isEmpty();
         }
@@ -382,7 +383,7 @@ public final class ChronicleJournal implements Journal
      */
     private static void removeWhatOpenMade(final Path directory, final boolean createdHere)
     {
-        try (java.util.stream.Stream<Path> files = Files.list(directory))
+        try (Stream<Path> files = Files.list(directory))
         {
             for (final Path file : (Iterable<Path>)files::iterator)
             {
