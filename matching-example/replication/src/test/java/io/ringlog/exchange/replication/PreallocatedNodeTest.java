@@ -1,14 +1,13 @@
 package io.ringlog.exchange.replication;
 
 import io.ringlog.core.testing.DiskBlocks;
+import io.ringlog.exchange.replication.ReplicaRun.Said;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.journal.ChronicleJournal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import static io.ringlog.exchange.replication.ReplicaRun.replica;
+import static io.ringlog.exchange.replication.ReplicaRun.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,30 +168,10 @@ class PreallocatedNodeTest
         }
     }
 
-    private static Said replica(final String... args)
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final int code = ReplicaCli.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Said(code, out.toString(), err.toString());
-    }
-
     private static String logSince(final NodeProcess node, final int offset)
     {
-        try
-        {
-            final String log = text(node.log);
-            return log.length() > offset ? log.substring(offset) : "";
-        }
-        catch (final IOException ex)
-        {
-            return "";
-        }
-    }
-
-    private static String text(final Path log) throws IOException
-    {
-        return Files.exists(log) ? Files.readString(log) : "";
+        final String log = text(node.log);
+        return log.length() > offset ? log.substring(offset) : "";
     }
 
     private static void await(final BooleanSupplier condition, final String what)
@@ -204,9 +185,5 @@ class PreallocatedNodeTest
             }
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
-    }
-
-    private record Said(int code, String out, String err)
-    {
     }
 }

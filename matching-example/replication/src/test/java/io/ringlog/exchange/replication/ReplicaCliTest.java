@@ -1,5 +1,6 @@
 package io.ringlog.exchange.replication;
 
+import io.ringlog.exchange.replication.ReplicaRun.Said;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.journal.replication.ReplicationStatus;
 import io.ringlog.journal.replication.Role;
@@ -9,8 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import static io.ringlog.exchange.replication.ReplicaRun.replica;
+import static io.ringlog.exchange.replication.ReplicaRun.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -652,31 +653,6 @@ class ReplicaCliTest
             assertNoStackTrace(said);
             assertEquals(content, Files.readString(file), "untouched");
             assertFalse(Files.exists(node), "nothing created");
-        }
-    }
-
-    private record Said(int code, String out, String err)
-    {
-    }
-
-    private static Said replica(final String... args)
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final int code = ReplicaCli.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Said(code, out.toString(), err.toString());
-    }
-
-    /** A node's log so far; empty before it has one. */
-    private static String text(final Path log)
-    {
-        try
-        {
-            return Files.exists(log) ? Files.readString(log) : "";
-        }
-        catch (final java.io.IOException ex)
-        {
-            throw new java.io.UncheckedIOException(ex);
         }
     }
 
