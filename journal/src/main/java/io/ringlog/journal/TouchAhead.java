@@ -1,0 +1,290 @@
+package io.ringlog.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.MappedBytesStore;
+import net.openhft.chronicle.core.OS;
+import net.openhft.chronicle.core.UnsafeMemory;
+import net.openhft.chronicle.core.io.ReferenceOwner;
+
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A thread of the journal's own that writes to each page of Chronicle's map just ahead of the writer, so that the
+ * writer's first store into a page does not pay for making it writable.
+ * <p>
+ * Why: the first store into each 4 KiB page of a file's map is a fault (the kernel marks the page dirty and makes
+ * it writable), and on a VM whose host shadows the guest's page tables it also exits to the host: about 5.5 µs a
+ * page on the 2-core VM this was measured on, about 90 ns an exchange command at 66 bytes each, on the one thread
+ * that journals and applies. A store from another thread pays that instead, and the writer's stores find the page
+ * writable. Neither the kernel's {@code madvise(MADV_POPULATE_WRITE)} nor the reservation's {@code pwrite} does
+ * it there ({@link Prefault}, bench/README.md "What did not help"); a user-mode store does. Touching every page at
+ * open does not either: a touched page that the kernel writes back before the writer reaches it costs more at its
+ * next store than an untouched one. So this keeps a bounded lead, {@link #LEAD}, a few milliseconds of writing.
+ * <p>
+ * Safety:
+ * <ul>
+ *   <li>The touch is an atomic add of zero to the page's first 8 bytes (aligned, so within one cache line): it
+ *       writes back what it read, atomically, so it changes no byte whichever of it and a write of the journal's
+ *       comes first. It touches only pages past the one the writer is in when it asks.</li>
+ *   <li>It touches only pages the journal's {@link SpaceReservation} (or its preallocation) has already given
+ *       disk blocks, so a full disk is never met by a store into the map.</li>
+ *   <li>It touches a chunk of Chronicle's map only while it holds a reservation (a reference count) on that chunk,
+ *       taken by the writer while the writer holds it, so the chunk is not unmapped under it; the reservation is
+ *       given back when the toucher moves to the next chunk, and at close, which stops the thread and waits for it
+ *       before Chronicle closes.</li>
+ *   <li>If anything goes wrong on its thread, it stops, gives its reservations back, and the writer takes the
+ *       faults as before: it is only ever an optimisation.</li>
+ * </ul>
+ * Cost: one daemon thread per writable journal, started at the first append that asks for pages ahead, parked
+ * while it is ahead; the writer wakes it once per half {@link #LEAD} written (an unpark when it sleeps), so an
+ * idle journal costs no CPU. The touching itself moves the pages' cost to that thread: about a quarter of a core at
+ * three million exchange commands a second.
+ */
+final class TouchAhead implements Runnable
+{
+    /** How far past the writer's position the touched pages reach: 1 MiB, a few milliseconds of journal. */
+    static final long LEAD = 1 << 20;
+    private static final long PAGE = OS.pageSize();
+
+    private final String threadName;
+    /** The newest window, handed from the writer to the toucher; whoever takes it out owns its reservation. */
+    private final AtomicReference<Window> handOver = new AtomicReference<>();
+    private volatile Thread thread;
+    private volatile boolean parked;
+    private volatile boolean stopping;
+    /** Set by the toucher when it gave up: the writer stops asking. */
+    private volatile boolean failed;
+    private volatile long touchedBytes;
+
+    // The writer's side, on the writer's thread only.
+    private boolean enabled;
+    /** The window the writer publishes the reach of: the chunk it writes into. */
+    private Window current;
+    /** File offset below which the current cycle file's pages have been asked for. */
+    private long askedTo;
+
+    /** One chunk of Chronicle's map, reserved for the toucher while it is handed over or touched. */
+    private static final class Window implements ReferenceOwner
+    {
+        final MappedBytesStore chunk;
+        /** Address of the chunk's first byte, read by the writer (Chronicle's stores are the writer's to call). */
+        final long baseAddress;
+        final long chunkStart;
+        /** File offset the toucher starts at: the page after the writer's when the window was made. */
+        final long from;
+        /** File offset below which the toucher may touch; only grows. */
+        volatile long to;
+
+        Window(final MappedBytesStore chunk, final long from)
+        {
+            this.chunk = chunk;
+            this.chunkStart = chunk.start();
+            this.baseAddress = chunk.addressForWrite(chunkStart);
+            this.from = from;
+        }
+
+        @Override
+        public String referenceName()
+        {
+            return "ringlog-touch-ahead";
+        }
+    }
+
+    /**
+     * @param enabled    whether to touch ahead at all
+     * @param threadName the thread's name when it starts
+     */
+    TouchAhead(final boolean enabled, final String threadName)
+    {
+        this.enabled = enabled;
+        this.threadName = threadName;
+    }
+
+    /** A new cycle file: its offsets start again. */
+    void restart()
+    {
+        askedTo = 0;
+    }
+
+    /**
+     * Asks for the pages from the one after {@code writeEnd}'s to {@link #LEAD} past it, never past
+     * {@code reservedTo} or the chunk {@code bytes} writes into, once the writer is within half the lead of what it
+     * asked for before. Called by the writer after each append, so the common case is one comparison.
+     */
+    void ahead(final Bytes<?> bytes, final long writeEnd, final long reservedTo)
+    {
+        if (!enabled || writeEnd + LEAD / 2 < askedTo || reservedTo <= askedTo)
+        {
+            return;
+        }
+        if (failed)
+        {
+            enabled = false;
+            releaseHandOver();
+            return;
+        }
+        final BytesStore<?, ?> store = bytes.bytesStore();
+        if (!(store instanceof MappedBytesStore))
+        {
+            return;
+        }
+        final MappedBytesStore chunk = (MappedBytesStore) store;
+        final long from = (writeEnd + PAGE) & ~(PAGE - 1);
+        final long to = Math.min(Math.min(reservedTo, chunk.safeLimit()), writeEnd + LEAD) & ~(PAGE - 1);
+        final boolean sameChunk = current != null && current.chunk == chunk;
+        if (to <= from || sameChunk && to <= askedTo || !chunk.inside(from, to - from))
+        {
+            // Nothing new: the chunk (or the reservation) ends here, and the next one is asked for from the writer.
+            return;
+        }
+        if (!sameChunk)
+        {
+            publish(chunk, from);
+        }
+        current.to = to;
+        askedTo = to;
+        wake();
+    }
+
+    private void publish(final MappedBytesStore chunk, final long from)
+    {
+        final Window window = new Window(chunk, from);
+        chunk.reserve(window);
+        current = window;
+        final Window displaced = handOver.getAndSet(window);
+        if (displaced != null)
+        {
+            displaced.chunk.release(displaced);
+        }
+        if (thread == null)
+        {
+            final Thread started = new Thread(this, threadName);
+            started.setDaemon(true);
+            thread = started;
+            started.start();
+        }
+    }
+
+    private void wake()
+    {
+        if (parked)
+        {
+            parked = false;
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Stops the thread and waits for it, then gives back every reservation: before Chronicle closes. */
+    void close()
+    {
+        enabled = false;
+        stopping = true;
+        final Thread running = thread;
+        if (running != null)
+        {
+            LockSupport.unpark(running);
+            boolean interrupted = false;
+            while (running.isAlive())
+            {
+                try
+                {
+                    running.join();
+                }
+                catch (final InterruptedException ex)
+                {
+                    // It must be gone before its chunk can be unmapped; keep the interrupt for the caller.
+                    interrupted = true;
+                }
+            }
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        releaseHandOver();
+    }
+
+    private void releaseHandOver()
+    {
+        final Window left = handOver.getAndSet(null);
+        if (left != null)
+        {
+            left.chunk.release(left);
+        }
+    }
+
+    /** Bytes of pages touched since open: for tests. */
+    long touchedBytes()
+    {
+        return touchedBytes;
+    }
+
+    /** Whether the thread is still there (started and not yet stopped): for tests. */
+    boolean threadAlive()
+    {
+        final Thread running = thread;
+        return running != null && running.isAlive();
+    }
+
+    @Override
+    public void run()
+    {
+        Window window = null;
+        long touchedTo = 0;
+        try
+        {
+            while (!stopping)
+            {
+                final Window next = handOver.getAndSet(null);
+                if (next != null)
+                {
+                    if (window != null)
+                    {
+                        window.chunk.release(window);
+                    }
+                    window = next;
+                    touchedTo = next.from;
+                }
+                final long to = window == null ? 0 : window.to;
+                if (window == null || touchedTo >= to)
+                {
+                    parked = true;
+                    if (handOver.get() == null && (window == null || window.to <= touchedTo) && !stopping)
+                    {
+                        LockSupport.park(this);
+                    }
+                    parked = false;
+                    continue;
+                }
+                touchedTo = touch(window, touchedTo, to);
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            // Only ever an optimisation: the writer goes on taking the faults.
+            failed = true;
+        }
+        finally
+        {
+            if (window != null)
+            {
+                window.chunk.release(window);
+            }
+        }
+    }
+
+    /** Touches the pages of {@code window} from {@code from} to {@code to} (file offsets); returns how far it got. */
+    private long touch(final Window window, final long from, final long to)
+    {
+        long offset = from;
+        while (offset < to && !stopping)
+        {
+            UnsafeMemory.UNSAFE.getAndAddLong(null, window.baseAddress + (offset - window.chunkStart), 0L);
+            offset += PAGE;
+            touchedBytes += PAGE;
+        }
+        return offset;
+    }
+}

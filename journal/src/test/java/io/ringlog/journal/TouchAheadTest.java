@@ -1,0 +1,175 @@
+package io.ringlog.journal;
+
+import io.ringlog.journal.tool.JournalTool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import static io.ringlog.journal.JournalTesting.appendRange;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The journal's own thread touches the pages ahead of the writer ({@link TouchAhead}): it follows the writer into
+ * every cycle file, reaches ahead of it in a preallocated one, changes no byte (of what is written, or of the zeros
+ * past it), starts no thread where it is off or the journal is read-only, and is gone when the journal closes.
+ */
+class TouchAheadTest
+{
+    private static final long ENTRIES_PER_CYCLE = 20_000;
+    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(20);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldFollowTheWriterIntoEveryCycleFileAndChangeNoByte() throws Exception
+    {
+        final Path with = dir.resolve("with");
+        final Path without = dir.resolve("without");
+        final long[] touched = writeTwoCycles(with, true);
+        assertTrue(touched[0] > 0, "the first cycle file was touched ahead");
+        assertTrue(touched[1] > touched[0], "the second cycle file too, after the roll: " + touched[1] + " after " +
+            touched[0]);
+        assertEquals(0, writeTwoCycles(without, false)[1], "touchAhead(false) touches nothing");
+        assertSameCycleFiles(with, without, 2);
+
+        // And the journal reads back whole, as the user's tool sees it.
+        JournalTesting.assertReadsAll(with, 2 * ENTRIES_PER_CYCLE);
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        assertEquals(0, JournalTool.run(new PrintWriter(out), new PrintWriter(err), "verify", "-d", with.toString(),
+            "--max-payload", String.valueOf(JournalTesting.MAX_PAYLOAD)), out + "\n" + err);
+        assertTrue(out.toString().contains("status: ok"), out.toString());
+    }
+
+    @Test
+    void shouldReachAheadOfTheWriterInAPreallocatedFileAndLeaveItsZerosAsTheyWere() throws Exception
+    {
+        final Path with = dir.resolve("with");
+        final Path without = dir.resolve("without");
+        final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(with).epochMillisClock(clock::get)
+            .preallocate(8 << 20)))
+        {
+            appendRange(journal, 1, ENTRIES_PER_CYCLE, 100);
+            final long written = writtenBytes(with);
+            // The lead is a mebibyte past the writer, inside the 8 MiB that have blocks: the toucher gets there.
+            awaitTrue(() -> journal.touchedAheadBytes() >= TouchAhead.LEAD / 2, () -> "touched " +
+                journal.touchedAheadBytes() + " bytes ahead of a writer at " + written);
+            assertTrue(journal.touchAheadRunning());
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(without).epochMillisClock(clock::get)
+            .preallocate(8 << 20).touchAhead(false)))
+        {
+            appendRange(journal, 1, ENTRIES_PER_CYCLE, 100);
+            assertFalse(journal.touchAheadRunning(), "touchAhead(false) starts no thread");
+        }
+        // Past the newest entry the preallocated file is zeros in both: the touched pages are as they were.
+        assertSameCycleFiles(with, without, 1);
+    }
+
+    @Test
+    void shouldStopItsThreadAtCloseAndStartNoneForAReader() throws Exception
+    {
+        final Path journalDir = dir.resolve("journal");
+        final String name = "ringlog-touch-ahead-journal";
+        final ChronicleJournal writer = ChronicleJournal.open(JournalTesting.context(journalDir).preallocate(4 << 20));
+        try (writer)
+        {
+            appendRange(writer, 1, 1_000, 100);
+            assertTrue(writer.touchAheadRunning());
+            assertTrue(threadNamed(name), "a thread named " + name);
+        }
+        assertFalse(writer.touchAheadRunning(), "the journal's thread is gone once it is closed");
+
+        try (ChronicleJournal reader = ChronicleJournal.open(JournalTesting.context(journalDir).readOnly(true)))
+        {
+            assertEquals(1_000, reader.lastPosition());
+            assertFalse(reader.touchAheadRunning());
+            assertFalse(threadNamed(name), "a read-only journal touches nothing");
+        }
+    }
+
+    /** Writes two cycle files of {@link #ENTRIES_PER_CYCLE} entries; returns the bytes touched after each. */
+    private static long[] writeTwoCycles(final Path directory, final boolean touchAhead)
+    {
+        final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+        final long[] touched = new long[2];
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(directory)
+            .rollCycle(JournalRollCycle.SECONDLY).epochMillisClock(clock::get).prefault(PrefaultMode.NEVER)
+            .touchAhead(touchAhead)))
+        {
+            appendRange(journal, 1, ENTRIES_PER_CYCLE, 100);
+            if (touchAhead)
+            {
+                awaitTrue(() -> journal.touchedAheadBytes() > 0, () -> "nothing touched in the first cycle file");
+            }
+            touched[0] = journal.touchedAheadBytes();
+            clock.addAndGet(1_000);
+            appendRange(journal, ENTRIES_PER_CYCLE + 1, 2 * ENTRIES_PER_CYCLE, 100);
+            if (touchAhead)
+            {
+                awaitTrue(() -> journal.touchedAheadBytes() > touched[0], () -> "nothing touched in the second cycle file");
+            }
+            touched[1] = journal.touchedAheadBytes();
+            assertEquals(2, journal.cycleCount());
+            assertEquals(touchAhead, journal.touchAheadRunning());
+        }
+        return touched;
+    }
+
+    /** The same commands under the same clock gave the same cycle files, byte for byte. */
+    private static void assertSameCycleFiles(final Path with, final Path without, final int files) throws Exception
+    {
+        final List<Path> filesWith = JournalTesting.cycleFiles(with);
+        final List<Path> filesWithout = JournalTesting.cycleFiles(without);
+        assertEquals(files, filesWith.size(), filesWith.toString());
+        assertEquals(filesWith.size(), filesWithout.size());
+        for (int i = 0; i < filesWith.size(); i++)
+        {
+            assertEquals(filesWith.get(i).getFileName(), filesWithout.get(i).getFileName());
+            assertArrayEquals(Files.readAllBytes(filesWithout.get(i)), Files.readAllBytes(filesWith.get(i)),
+                filesWith.get(i).getFileName().toString());
+        }
+    }
+
+    /** Offset just past the last non-zero byte of the journal's only cycle file. */
+    private static long writtenBytes(final Path directory) throws Exception
+    {
+        final byte[] bytes = Files.readAllBytes(JournalTesting.cycleFiles(directory).get(0));
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0)
+        {
+            end--;
+        }
+        return end;
+    }
+
+    private static boolean threadNamed(final String name)
+    {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch((thread) -> thread.getName().equals(name));
+    }
+
+    private static void awaitTrue(final BooleanSupplier condition, final Supplier<String> message)
+    {
+        final long deadline = System.nanoTime() + WAIT_NANOS;
+        while (!condition.getAsBoolean())
+        {
+            assertTrue(System.nanoTime() < deadline, message);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+}
