@@ -136,6 +136,13 @@ public class ExchangeBenchmark extends RinglogFork
     @Param({"0"})
     public long journalPreallocateMiB;
 
+    /**
+     * Whether the journal's own thread touches its pages ahead of the writer ({@code ChronicleJournal.Context.touchAhead},
+     * the default); false leaves the first store into each page to the business-logic thread. CHRONICLE only.
+     */
+    @Param({"true"})
+    public boolean journalTouchAhead = true;
+
     private final BenchDirectory directory = new BenchDirectory("exchange");
     private WorkloadConfig config;
     private RecordedWorkload workload;
@@ -162,7 +169,8 @@ public class ExchangeBenchmark extends RinglogFork
             .outputRingSize(RING_SIZE)
             .maxPayloadLength(ExchangeDriver.MAX_PAYLOAD)
             .maxEventPayloadLength(ExchangeDriver.MAX_EVENT_PAYLOAD)
-            .journal(journal.open(directory, Durability.MEMORY_MAPPED, ExchangeDriver.MAX_PAYLOAD, journalPreallocateMiB << 20))
+            .journal(journal.open(directory, Durability.MEMORY_MAPPED, ExchangeDriver.MAX_PAYLOAD, journalPreallocateMiB << 20,
+                journalTouchAhead))
             .stateMachine(exchange)
             .errorHandler((ex) ->
             {

@@ -16,7 +16,7 @@ public enum JournalKind
     {
         @Override
         public Journal open(final BenchDirectory directory, final Durability durability, final int maxPayloadLength,
-            final long preallocate)
+            final long preallocate, final boolean touchAhead)
         {
             return new InMemoryJournal(maxPayloadLength, RETAINED_ENTRIES);
         }
@@ -27,13 +27,14 @@ public enum JournalKind
     {
         @Override
         public Journal open(final BenchDirectory directory, final Durability durability, final int maxPayloadLength,
-            final long preallocate)
+            final long preallocate, final boolean touchAhead)
         {
             return ChronicleJournal.open(new ChronicleJournal.Context()
                 .directory(directory.resolve("journal"))
                 .durability(durability)
                 .maxPayloadLength(maxPayloadLength)
-                .preallocate(preallocate));
+                .preallocate(preallocate)
+                .touchAhead(touchAhead));
         }
     };
 
@@ -46,12 +47,23 @@ public enum JournalKind
      */
     public Journal open(final BenchDirectory directory, final Durability durability, final int maxPayloadLength)
     {
-        return open(directory, durability, maxPayloadLength, 0);
+        return open(directory, durability, maxPayloadLength, 0, true);
     }
 
     /**
      * As {@link #open(BenchDirectory, Durability, int)}, a file-backed journal given disk blocks for
      * {@code preallocate} bytes at open ({@link ChronicleJournal.Context#preallocate}); 0: none.
      */
-    public abstract Journal open(BenchDirectory directory, Durability durability, int maxPayloadLength, long preallocate);
+    public Journal open(final BenchDirectory directory, final Durability durability, final int maxPayloadLength,
+        final long preallocate)
+    {
+        return open(directory, durability, maxPayloadLength, preallocate, true);
+    }
+
+    /**
+     * As {@link #open(BenchDirectory, Durability, int, long)}, with the file-backed journal's pages touched ahead of
+     * its writer by a thread of its own ({@link ChronicleJournal.Context#touchAhead}, the default) or not.
+     */
+    public abstract Journal open(BenchDirectory directory, Durability durability, int maxPayloadLength, long preallocate,
+        boolean touchAhead);
 }

@@ -57,6 +57,10 @@ final class JmhRows
         "exchange-core's throughput test submits its whole flow and waits for the last command only; at most one " +
         "ring (16K commands) is published and not yet processed at an iteration's end";
 
+    /** What a Chronicle journal adds to a row's threads: its page toucher, which runs, and Chronicle's, which idle. */
+    private static final String CHRONICLE_THREADS = " + the journal's touch-ahead thread (parked while it is ahead; " +
+        "ChronicleJournal.Context.touchAhead) (+ Chronicle's idle daemons)";
+
     private JmhRows()
     {
     }
@@ -115,6 +119,7 @@ final class JmhRows
             workload));
         rows.add(exchange("exchange-chronicle", "ringlog exchange end to end, COMPACT, Chronicle journal (MEMORY_MAPPED)",
             "CHRONICLE", 100, workload));
+        rows.add(untouched(workload));
         rows.add(windowed(exchange("exchange-chronicle-windowed", "ringlog exchange end to end, COMPACT, Chronicle " +
             "journal (MEMORY_MAPPED), producer waiting for the batch " + IN_FLIGHT + " back (the pipelines' harness)",
             "CHRONICLE", 100, workload)));
@@ -124,9 +129,9 @@ final class JmhRows
         }
         rows.add(inline(exchange("exchange-chronicle-inline", "ringlog exchange end to end, COMPACT, Chronicle journal " +
             "(MEMORY_MAPPED), listener on the business-logic thread", "CHRONICLE", 100, workload),
-            "2: compact (journal, logic, then the listener) + JMH producer (+ Chronicle's idle daemons)"));
+            "2: compact (journal, logic, then the listener) + JMH producer" + CHRONICLE_THREADS));
         rows.add(inline(preallocated(workload),
-            "2: compact (journal, logic, then the listener) + JMH producer (+ Chronicle's idle daemons)"));
+            "2: compact (journal, logic, then the listener) + JMH producer" + CHRONICLE_THREADS));
         rows.add(exchange("exchange-chronicle-publish-one",
             "ringlog exchange end to end, COMPACT, Chronicle journal (MEMORY_MAPPED), one publish per command",
             "CHRONICLE", 1, workload));
@@ -140,7 +145,7 @@ final class JmhRows
             params("topology", "COMPACT", "journal", journal, "waitStrategy", wait, "inFlight", WINDOW),
             "commands/s: " + batch + "; Engine.publish per command, CounterStateMachine, one event per command, ring 16K",
             waitText, "3: compact (journal, then logic) + listener + JMH producer" +
-                ("CHRONICLE".equals(journal) ? " (+ Chronicle's idle daemons)" : ""));
+                ("CHRONICLE".equals(journal) ? CHRONICLE_THREADS : ""));
     }
 
     private static Row exchange(final String id, final String label, final String journal, final int publishBatch,
@@ -155,7 +160,7 @@ final class JmhRows
                 publishBatch : "one Engine.publish each") + ") flat out" + FLAT_OUT +
                 "; ExchangeStateMachine with trade balances reported (~3.6 events a command), ring 16K",
             PARKING, "3: compact (journal, then logic) + listener + JMH producer" +
-                ("CHRONICLE".equals(journal) ? " (+ Chronicle's idle daemons)" : ""));
+                ("CHRONICLE".equals(journal) ? CHRONICLE_THREADS : ""));
     }
 
     /**
@@ -177,6 +182,21 @@ final class JmhRows
         return new Row(row.id(), row.label(), row.benchmark(), params, row.measures() + "; EngineContext.stageCpu pins " +
             "the compact and listener threads to CPU " + last + ", the JMH thread pins itself to CPU " + first,
             row.waitStrategy(), row.threads());
+    }
+
+    /**
+     * Row {@code exchange-chronicle} with the journal's pages left to the writer's first store
+     * ({@code ChronicleJournal.Context.touchAhead(false)}): what the touch-ahead thread buys, beside it.
+     */
+    private static Row untouched(final WorkloadFiles workload)
+    {
+        final Row row = exchange("exchange-chronicle-no-touch-ahead", "ringlog exchange end to end, COMPACT, Chronicle " +
+            "journal (MEMORY_MAPPED), no touch-ahead thread", "CHRONICLE", 100, workload);
+        final Map<String, String> params = new LinkedHashMap<>(row.params());
+        params.put("journalTouchAhead", "false");
+        return new Row(row.id(), row.label(), row.benchmark(), params, row.measures() + "; the journal's first store into " +
+            "each page of its map is the business-logic thread's (ChronicleJournal.Context.touchAhead(false))",
+            row.waitStrategy(), row.threads().replace(CHRONICLE_THREADS, " (+ Chronicle's idle daemons)"));
     }
 
     /**

@@ -30,6 +30,9 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
         new Ratio("exchange-preallocated-vs-growing", "ringlog exchange, listener inline: journal preallocated at open / " +
             "journal reserving 256 KB at a time as it grows", "exchange-chronicle-inline-preallocated",
             "exchange-chronicle-inline", null),
+        new Ratio("exchange-touch-ahead-vs-not", "ringlog exchange, journal on: pages touched ahead of the writer by the " +
+            "journal's own thread (the default) / left to the writer's first store", "exchange-chronicle",
+            "exchange-chronicle-no-touch-ahead", null),
         new Ratio("exchange-pinned-vs-exchange-core-pinned",
             "ringlog exchange, journal on, compact and listener on one CPU, producer on another / exchange-core, threads " +
                 "pinned to cores", "exchange-chronicle-pinned", "exchange-core-pinned", null),

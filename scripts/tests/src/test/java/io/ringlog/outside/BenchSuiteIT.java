@@ -36,7 +36,7 @@ class BenchSuiteIT
     private static final List<String> JMH_ROWS = List.of("disruptor-multi", "disruptor-single", "pipeline-memory",
         "pipeline-chronicle", "pipeline-memory-phased", "pipeline-memory-yielding", "pipeline-memory-busy-spin",
         "pipeline-memory-inline", "abq", "exchange-logic", "exchange-memory", "exchange-chronicle",
-        "exchange-chronicle-windowed", "exchange-chronicle-pinned", "exchange-chronicle-inline",
+        "exchange-chronicle-no-touch-ahead", "exchange-chronicle-windowed", "exchange-chronicle-pinned", "exchange-chronicle-inline",
         "exchange-chronicle-inline-preallocated",
         "exchange-chronicle-publish-one");
     private static final List<String> TARGETS = List.of("exchange-vs-exchange-core", "pipeline-vs-disruptor",
