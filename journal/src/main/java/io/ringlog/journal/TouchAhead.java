@@ -34,13 +34,17 @@ import java.util.concurrent.locks.LockSupport;
  *       taken by the writer while the writer holds it, so the chunk is not unmapped under it; the reservation is
  *       given back when the toucher moves to the next chunk, and at close, which stops the thread and waits for it
  *       before Chronicle closes.</li>
- *   <li>If anything goes wrong on its thread, it stops, gives its reservations back, and the writer takes the
- *       faults as before: it is only ever an optimisation.</li>
+ *   <li>If anything goes wrong, on its thread or in the writer's call that asks for pages (the thread could not
+ *       start, say), touching stops, the reservations are given back, and the writer takes the faults as before:
+ *       it is only ever an optimisation, never a failed append.</li>
+ *   <li>A copy-on-write file system (btrfs, ZFS) may need new blocks for any store, reserved or not, as it does for
+ *       the writer's own stores: the reservation's promise, and so this one, holds on ext4, XFS and tmpfs.</li>
  * </ul>
- * Cost: one daemon thread per writable journal, started at the first append that asks for pages ahead, parked
- * while it is ahead; the writer wakes it once per half {@link #LEAD} written (an unpark when it sleeps), so an
- * idle journal costs no CPU. The touching itself moves the pages' cost to that thread: about a quarter of a core at
- * three million exchange commands a second.
+ * Cost: one daemon thread per writable journal, started at the end of a successful open (on the opening thread, so
+ * it may run where the opener may, not on a stage pinned by {@code EngineContext.stageCpu}), parked while it is
+ * ahead; the writer wakes it once per half {@link #LEAD} written (an unpark only when it sleeps), so an idle journal
+ * costs no CPU. The touching moves the pages' cost to that thread: about a quarter of a core at three million
+ * exchange commands a second.
  */
 final class TouchAhead implements Runnable
 {
@@ -64,6 +68,9 @@ final class TouchAhead implements Runnable
     private Window current;
     /** File offset below which the current cycle file's pages have been asked for. */
     private long askedTo;
+    /** The current chunk's {@code safeLimit()}, and the last page boundary below it: nothing is asked past them. */
+    private long chunkLimit;
+    private long chunkEnd;
 
     /** One chunk of Chronicle's map, reserved for the toucher while it is handed over or touched. */
     private static final class Window implements ReferenceOwner
@@ -102,10 +109,36 @@ final class TouchAhead implements Runnable
         this.threadName = threadName;
     }
 
+    /**
+     * Starts the thread, parked until the writer asks for pages: at the end of a successful open, on the opening
+     * thread, so it runs on the CPUs the opener may use (a new thread inherits them), not on a pinned stage's.
+     */
+    void start()
+    {
+        if (!enabled)
+        {
+            return;
+        }
+        try
+        {
+            final Thread started = new Thread(this, threadName);
+            started.setDaemon(true);
+            started.start();
+            thread = started;
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            // No thread (a limit on threads, say): the writer takes the faults as before.
+            enabled = false;
+        }
+    }
+
     /** A new cycle file: its offsets start again. */
     void restart()
     {
         askedTo = 0;
+        chunkLimit = 0;
+        chunkEnd = 0;
     }
 
     /**
@@ -115,10 +148,26 @@ final class TouchAhead implements Runnable
      */
     void ahead(final Bytes<?> bytes, final long writeEnd, final long reservedTo)
     {
-        if (!enabled || writeEnd + LEAD / 2 < askedTo || reservedTo <= askedTo)
+        if (!enabled || writeEnd + LEAD / 2 < askedTo || reservedTo <= askedTo ||
+            askedTo >= chunkEnd && writeEnd < chunkLimit)
         {
+            // Ahead enough, nothing newly reserved, or asked to the end of the chunk the writer is still in.
             return;
         }
+        try
+        {
+            askAhead(bytes, writeEnd, reservedTo);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            // Only ever an optimisation, on this side too: the writer goes on taking the faults.
+            enabled = false;
+            releaseHandOver();
+        }
+    }
+
+    private void askAhead(final Bytes<?> bytes, final long writeEnd, final long reservedTo)
+    {
         if (failed)
         {
             enabled = false;
@@ -128,11 +177,14 @@ final class TouchAhead implements Runnable
         final BytesStore<?, ?> store = bytes.bytesStore();
         if (!(store instanceof MappedBytesStore))
         {
+            enabled = false;
+            releaseHandOver();
             return;
         }
         final MappedBytesStore chunk = (MappedBytesStore) store;
+        final long limit = chunk.safeLimit();
         final long from = (writeEnd + PAGE) & ~(PAGE - 1);
-        final long to = Math.min(Math.min(reservedTo, chunk.safeLimit()), writeEnd + LEAD) & ~(PAGE - 1);
+        final long to = Math.min(Math.min(reservedTo, limit), writeEnd + LEAD) & ~(PAGE - 1);
         final boolean sameChunk = current != null && current.chunk == chunk;
         if (to <= from || sameChunk && to <= askedTo || !chunk.inside(from, to - from))
         {
@@ -142,6 +194,8 @@ final class TouchAhead implements Runnable
         if (!sameChunk)
         {
             publish(chunk, from);
+            chunkLimit = limit;
+            chunkEnd = limit & ~(PAGE - 1);
         }
         current.to = to;
         askedTo = to;
@@ -158,21 +212,15 @@ final class TouchAhead implements Runnable
         {
             displaced.chunk.release(displaced);
         }
-        if (thread == null)
-        {
-            final Thread started = new Thread(this, threadName);
-            started.setDaemon(true);
-            thread = started;
-            started.start();
-        }
     }
 
     private void wake()
     {
-        if (parked)
+        final Thread running = thread;
+        if (parked && running != null)
         {
             parked = false;
-            LockSupport.unpark(thread);
+            LockSupport.unpark(running);
         }
     }
 
@@ -240,12 +288,14 @@ final class TouchAhead implements Runnable
                 final Window next = handOver.getAndSet(null);
                 if (next != null)
                 {
-                    if (window != null)
-                    {
-                        window.chunk.release(window);
-                    }
+                    final Window done = window;
+                    // Held from here on, so that the finally below gives it back whatever the release of the last one does.
                     window = next;
                     touchedTo = next.from;
+                    if (done != null)
+                    {
+                        done.chunk.release(done);
+                    }
                 }
                 final long to = window == null ? 0 : window.to;
                 if (window == null || touchedTo >= to)
@@ -254,6 +304,8 @@ final class TouchAhead implements Runnable
                     if (handOver.get() == null && (window == null || window.to <= touchedTo) && !stopping)
                     {
                         LockSupport.park(this);
+                        // Nothing here is interruptible; an interrupt left set would make every park return at once.
+                        Thread.interrupted();
                     }
                     parked = false;
                     continue;

@@ -76,6 +76,7 @@ class TouchAheadTest
         {
             appendRange(journal, 1, ENTRIES_PER_CYCLE, 100);
             assertFalse(journal.touchAheadRunning(), "touchAhead(false) starts no thread");
+            assertEquals(0, journal.touchedAheadBytes());
         }
         // Past the newest entry the preallocated file is zeros in both: the touched pages are as they were.
         assertSameCycleFiles(with, without, 1);
@@ -84,8 +85,9 @@ class TouchAheadTest
     @Test
     void shouldStopItsThreadAtCloseAndStartNoneForAReader() throws Exception
     {
-        final Path journalDir = dir.resolve("journal");
-        final String name = "ringlog-touch-ahead-journal";
+        // A name no other test's journal has, so the thread found is this journal's.
+        final Path journalDir = dir.resolve("touch-ahead-thread-test");
+        final String name = "ringlog-touch-ahead-touch-ahead-thread-test";
         final ChronicleJournal writer = ChronicleJournal.open(JournalTesting.context(journalDir).preallocate(4 << 20));
         try (writer)
         {
