@@ -1682,6 +1682,18 @@ public final class ChronicleJournal implements Journal
         return reservation.writes();
     }
 
+    /** File offset just past the newest entry in the current cycle file: for tests. */
+    long writeEndForTests()
+    {
+        return writeEnd;
+    }
+
+    /** How many of {@link #reservationWrites} were {@code fallocate} calls, not zeros written: for tests. */
+    long reservationAllocations()
+    {
+        return reservation.allocations();
+    }
+
     /** Bytes of the map touched ahead of the writer by its own thread since open ({@link TouchAhead}): for tests. */
     long touchedAheadBytes()
     {

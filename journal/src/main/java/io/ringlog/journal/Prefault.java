@@ -133,10 +133,15 @@ final class Prefault
     }
 
     /**
-     * Whether a native madvise is there to call, decided once, when a journal that prefaults first opens:
-     * Chronicle's binding falls back to a no-op implementation (which answers 0 to everything) where its
-     * native library cannot load.
+     * Whether Chronicle's native binding of the system calls is there (madvise here, fallocate for
+     * {@link SpaceReservation}), decided once, at first use: it falls back to a no-op implementation (which
+     * answers 0 to everything, so a call it "made" did nothing) where its native library cannot load.
      */
+    static boolean nativeCalls()
+    {
+        return Binding.AVAILABLE;
+    }
+
     private static final class Binding
     {
         static final boolean AVAILABLE = available();

@@ -1,5 +1,8 @@
 package io.ringlog.journal;
 
+import net.openhft.posix.OpenFlag;
+import net.openhft.posix.PosixAPI;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -28,6 +31,14 @@ import java.nio.file.StandardOpenOption;
  * blocks of Chronicle's first index arrays (about 250 KB for the daily cycles), which a sparse file
  * would not have used.
  * <p>
+ * While the journal grows, the blocks are allocated with {@code fallocate(2)} where the file system and Chronicle's
+ * native binding allow it: the same blocks, and the same synchronous refusal on a full disk, without writing
+ * 256 KB of zeros into the page cache on the writer's thread (and to the disk after). The pages then come into the
+ * cache at their first store, which {@link TouchAhead} makes ahead of the writer. Where {@code fallocate} is refused
+ * as unsupported (or the binding cannot load), the zeros are written as before. On the exchange's benchmark (2-core
+ * VM, listener inline, six alternated rounds) it ran at 2.9 to 3.4M commands/s a round, where writing the zeros ran
+ * at 1.6 to 3.7M.
+ * <p>
  * Preallocated ({@link ChronicleJournal.Context#preallocate}): at open, the cycle file the next append writes to
  * gets the blocks for that many bytes at once, so appends into them write nothing ahead. What a new page of the
  * journal costs (the file system's block, the kernel's page of cache, on a VM the host's page) is then paid before
@@ -41,12 +52,15 @@ final class SpaceReservation implements AutoCloseable
     private final long margin;
     private ByteBuffer zeros;
     private FileChannel channel;
+    /** The same file opened for {@code fallocate}; -1 where the zeros are written instead. */
+    private int fd = -1;
     private Path file;
     private long reservedTo;
     /** The cycle file given blocks at open ({@link #preallocate}, {@link #precreate(Path, Path, long)}); null if none. */
     private Path preallocatedFile;
     private long preallocatedTo;
     private long writes;
+    private long allocations;
 
     /** @param maxEntryLength the largest document the journal writes. */
     SpaceReservation(final int maxEntryLength)
@@ -62,6 +76,7 @@ final class SpaceReservation implements AutoCloseable
         ensureZeros();
         this.file = file;
         this.channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        this.fd = Prefault.nativeCalls() ? openForAllocate(file) : -1;
         this.reservedTo = (writeEnd + PAGE - 1) & ~(PAGE - 1);
         if (file.equals(preallocatedFile) && preallocatedTo > reservedTo)
         {
@@ -192,16 +207,80 @@ final class SpaceReservation implements AutoCloseable
     {
         while (reservedTo < writeEnd + margin)
         {
-            fillZeros(channel, reservedTo, reservedTo + STEP);
+            if (fd >= 0 && allocate(reservedTo, STEP))
+            {
+                allocations++;
+            }
+            else
+            {
+                fillZeros(channel, reservedTo, reservedTo + STEP);
+            }
             reservedTo += STEP;
             writes++;
         }
     }
 
-    /** How many 256 KB writes {@link #reserve} has made since this journal opened: for tests. */
+    private static int openForAllocate(final Path file)
+    {
+        try
+        {
+            return PosixAPI.posix().open(file.toString(), OpenFlag.O_WRONLY, 0);
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            return -1;
+        }
+    }
+
+    /**
+     * Gives {@code [from, from + length)} of the file blocks with {@code fallocate}; false where the call failed, for
+     * whatever reason: the caller then writes the zeros, which fail in words where the disk is full ("No space left
+     * on device", as Java reports it: the binding's errno is not reliably the call's), and where they succeed the
+     * call was refused for another reason (a file system without it), so the zeros are written from then on.
+     */
+    private boolean allocate(final long from, final long length)
+    {
+        try
+        {
+            if (PosixAPI.posix().fallocate(fd, 0, from, length) == 0)
+            {
+                return true;
+            }
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            // As a refusal: the zeros decide.
+        }
+        closeFd();
+        return false;
+    }
+
+    private void closeFd()
+    {
+        if (fd >= 0)
+        {
+            try
+            {
+                PosixAPI.posix().close(fd);
+            }
+            catch (final RuntimeException | LinkageError ignore)
+            {
+                // A descriptor opened only to allocate blocks: nothing to lose.
+            }
+            fd = -1;
+        }
+    }
+
+    /** How many 256 KB reservations (allocations or writes of zeros) {@link #reserve} has made since open: for tests. */
     long writes()
     {
         return writes;
+    }
+
+    /** How many of {@link #writes} were {@code fallocate} calls, not zeros written: for tests. */
+    long allocations()
+    {
+        return allocations;
     }
 
     /** The file offset up to which blocks are allocated. */
@@ -245,6 +324,7 @@ final class SpaceReservation implements AutoCloseable
     @Override
     public void close() throws IOException
     {
+        closeFd();
         if (channel != null)
         {
             channel.close();
