@@ -1,5 +1,7 @@
 package io.ringlog.bench;
 
+import io.ringlog.journal.ChronicleJournal;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,13 +27,23 @@ public final class BenchThreads implements ThreadFactory
         return thread;
     }
 
-    /** Prints the threads this factory made (their names, read now) beside the JMH thread. */
+    /**
+     * Prints the threads this factory made (their names, read now) beside the JMH thread, and a Chronicle journal's
+     * touch-ahead thread where one runs (the journal starts it, not the engine).
+     */
     public void print(final String waitStrategy)
     {
         final List<String> names = new ArrayList<>();
         for (final Thread thread : started)
         {
             names.add(thread.getName());
+        }
+        for (final Thread thread : Thread.getAllStackTraces().keySet())
+        {
+            if (thread.isAlive() && thread.getName().startsWith(ChronicleJournal.TOUCH_AHEAD_THREAD_PREFIX))
+            {
+                names.add(thread.getName());
+            }
         }
         print(names, waitStrategy);
     }

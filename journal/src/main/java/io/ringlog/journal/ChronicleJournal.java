@@ -114,6 +114,11 @@ import java.util.stream.Stream;
  */
 public final class ChronicleJournal implements Journal
 {
+    /**
+     * The name of a writable journal's touch-ahead thread ({@link Context#touchAhead}) is this and the journal
+     * directory's name: to find it, in a profile or to pin it.
+     */
+    public static final String TOUCH_AHEAD_THREAD_PREFIX = "ringlog-touch-ahead-";
     private static final String CYCLE_FILE_SUFFIX = ".cq4";
     /** Chronicle renames {@code <cycle>.precreated} (the cycle file's name, less .cq4) into place as it starts that cycle. */
     private static final String PRECREATED_SUFFIX = ".precreated";
@@ -202,7 +207,7 @@ public final class ChronicleJournal implements Journal
         this.reservation = new SpaceReservation(scratchBytes.length);
         this.prefault = new Prefault(!ctx.readOnly() && Prefault.wanted(ctx.prefault(), ctx.directory()));
         this.touchAhead = new TouchAhead(!ctx.readOnly() && ctx.touchAhead(),
-            "ringlog-touch-ahead-" + ctx.directory().toAbsolutePath().normalize().getFileName());
+            TOUCH_AHEAD_THREAD_PREFIX + ctx.directory().toAbsolutePath().normalize().getFileName());
         final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(ctx.directory())
             .rollCycle(ctx.rollCycle().chronicle())
             .readOnly(ctx.readOnly());
