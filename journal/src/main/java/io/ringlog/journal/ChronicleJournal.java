@@ -204,7 +204,7 @@ public final class ChronicleJournal implements Journal
         this.lastSyncNanos = System.nanoTime() - syncIntervalNanos;
         this.scratchBytes = new byte[CommandCodec.HEADER_LENGTH + ctx.maxPayloadLength()];
         this.scratch = new UnsafeBuffer(scratchBytes);
-        this.reservation = new SpaceReservation(scratchBytes.length);
+        this.reservation = new SpaceReservation(scratchBytes.length, !ctx.readOnly() && ctx.touchAhead());
         this.prefault = new Prefault(!ctx.readOnly() && Prefault.wanted(ctx.prefault(), ctx.directory()));
         this.touchAhead = new TouchAhead(!ctx.readOnly() && ctx.touchAhead(),
             TOUCH_AHEAD_THREAD_PREFIX + ctx.directory().toAbsolutePath().normalize().getFileName());

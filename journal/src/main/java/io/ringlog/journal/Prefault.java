@@ -17,10 +17,11 @@ import java.nio.file.Path;
  * <p>
  * Why: the first write to each page of Chronicle's map is a page fault. On tmpfs, each one costs
  * more than the 50-odd entries that fill the page; populating 256 KiB in one call made the journal
- * alone 1.2 to 1.5 times as fast there, by batch size (see bench/README.md). On ext4 the pages are already in the page
- * cache (the {@link SpaceReservation} wrote them), the faults are cheap, and in a profile of the
- * exchange the calls cost its thread more than the faults they saved: so by default
- * ({@link PrefaultMode#AUTO}) only a journal on tmpfs prefaults.
+ * alone 1.2 to 1.5 times as fast there, by batch size (see bench/README.md). On ext4, as measured when the
+ * {@link SpaceReservation} still wrote zeros ahead (so the pages were in the page cache), the faults were cheap, and in
+ * a profile of the exchange the calls cost its thread more than the faults they saved: so by default
+ * ({@link PrefaultMode#AUTO}) only a journal on tmpfs prefaults. Since the reservation allocates with
+ * {@code fallocate}, the journal's {@link TouchAhead} thread takes those faults on ext4, off the writer.
  * <p>
  * Safety: it runs on the writer's thread, on the writer's own mapping, and only over pages the
  * reservation has already given disk blocks, so it never changes a byte, never races a write, and

@@ -1,5 +1,6 @@
 package io.ringlog.journal;
 
+import net.openhft.chronicle.core.OS;
 import net.openhft.posix.OpenFlag;
 import net.openhft.posix.PosixAPI;
 
@@ -26,18 +27,22 @@ import java.nio.file.StandardOpenOption;
  * <p>
  * The region written is always past everything Chronicle has written (only this journal's thread
  * appends, and it reserves before it appends), so nothing is overwritten but zeros. A new cycle file
- * gets its first blocks before Chronicle maps it ({@link #precreate}). Cost: one 256 KB write per
- * 256 KB of journal, and up to about 1 MB per cycle file of real blocks beyond the data, and the
- * blocks of Chronicle's first index arrays (about 250 KB for the daily cycles), which a sparse file
- * would not have used.
+ * gets its first blocks before Chronicle maps it ({@link #precreate}). Cost: one 256 KB step per 256 KB of
+ * journal, and up to about 1 MB per cycle file of real blocks beyond the data, and the blocks of Chronicle's first
+ * index arrays (about 250 KB for the daily cycles), which a sparse file would not have used.
  * <p>
- * While the journal grows, the blocks are allocated with {@code fallocate(2)} where the file system and Chronicle's
- * native binding allow it: the same blocks, and the same synchronous refusal on a full disk, without writing
- * 256 KB of zeros into the page cache on the writer's thread (and to the disk after). The pages then come into the
- * cache at their first store, which {@link TouchAhead} makes ahead of the writer. Where {@code fallocate} is refused
- * as unsupported (or the binding cannot load), the zeros are written as before. On the exchange's benchmark (2-core
- * VM, listener inline, six alternated rounds) it ran at 2.9 to 3.4M commands/s a round, where writing the zeros ran
- * at 1.6 to 3.7M.
+ * With the journal's {@link TouchAhead} thread on (the default), on Linux, each step allocates the blocks with
+ * {@code fallocate(2)} through Chronicle's native binding instead of writing 256 KB of zeros on the writer's thread:
+ * the same blocks, and the same synchronous refusal on a full disk, without putting the zeros into the page cache (and
+ * on the disk after). The pages then come into the cache at their first store, which the touch-ahead thread makes
+ * ahead of the writer. Without that thread the writer's own first stores would take that cost, and measured so
+ * (bench/README.md, "Where the time goes") {@code fallocate} did not beat the zeros; so a journal with {@code touchAhead(false)}
+ * writes zeros. A step whose {@code fallocate} fails, for any reason (a full disk, a file system without it, a signal
+ * interrupting it on tmpfs), writes the zeros instead, which fail in Java's words on a full disk; after three such
+ * steps in a row the file gets zeros for the rest of its cycle. (For a failing call the binding also tries glibc's
+ * {@code posix_fallocate}, under an {@code flock} of the file nobody else takes.) On the exchange's benchmark (2-core VM,
+ * listener inline, touch-ahead on, six rounds of each alternated on one jar, 2026-12-05) the rounds' medians were
+ * 2.9 to 3.4M commands/s with it and 1.6 to 3.7M with the zeros: higher in four rounds of six, and steadier.
  * <p>
  * Preallocated ({@link ChronicleJournal.Context#preallocate}): at open, the cycle file the next append writes to
  * gets the blocks for that many bytes at once, so appends into them write nothing ahead. What a new page of the
@@ -52,8 +57,12 @@ final class SpaceReservation implements AutoCloseable
     private final long margin;
     private ByteBuffer zeros;
     private FileChannel channel;
+    /** Whether steps use {@code fallocate}: with the touch-ahead thread on, on Linux (see above). */
+    private final boolean allocating;
     /** The same file opened for {@code fallocate}; -1 where the zeros are written instead. */
     private int fd = -1;
+    /** Steps in a row whose {@code fallocate} failed and whose zeros were written instead. */
+    private int refusedInARow;
     private Path file;
     private long reservedTo;
     /** The cycle file given blocks at open ({@link #preallocate}, {@link #precreate(Path, Path, long)}); null if none. */
@@ -62,9 +71,15 @@ final class SpaceReservation implements AutoCloseable
     private long writes;
     private long allocations;
 
-    /** @param maxEntryLength the largest document the journal writes. */
-    SpaceReservation(final int maxEntryLength)
+    /**
+     * @param maxEntryLength the largest document the journal writes.
+     * @param touchedAhead   whether a {@link TouchAhead} thread makes the first store into each page ahead of the
+     *                       writer: only then are steps allocated with {@code fallocate}.
+     */
+    SpaceReservation(final int maxEntryLength, final boolean touchedAhead)
     {
+        // The binding's fallocate on other systems (Windows) answers 0 having allocated nothing.
+        this.allocating = touchedAhead && OS.isLinux() && Prefault.nativeCalls();
         // Room for a Chronicle index array (256 KB for the smallest roll cycles) and the next entry, and more.
         this.margin = (1L << 20) + maxEntryLength + 8;
     }
@@ -76,7 +91,8 @@ final class SpaceReservation implements AutoCloseable
         ensureZeros();
         this.file = file;
         this.channel = FileChannel.open(file, StandardOpenOption.WRITE);
-        this.fd = Prefault.nativeCalls() ? openForAllocate(file) : -1;
+        this.fd = allocating ? openForAllocate(file) : -1;
+        this.refusedInARow = 0;
         this.reservedTo = (writeEnd + PAGE - 1) & ~(PAGE - 1);
         if (file.equals(preallocatedFile) && preallocatedTo > reservedTo)
         {
@@ -210,10 +226,16 @@ final class SpaceReservation implements AutoCloseable
             if (fd >= 0 && allocate(reservedTo, STEP))
             {
                 allocations++;
+                refusedInARow = 0;
             }
             else
             {
                 fillZeros(channel, reservedTo, reservedTo + STEP);
+                if (fd >= 0 && ++refusedInARow >= 3)
+                {
+                    // Refused three steps running, where the zeros went in: a file system without it.
+                    closeFd();
+                }
             }
             reservedTo += STEP;
             writes++;
@@ -235,24 +257,19 @@ final class SpaceReservation implements AutoCloseable
     /**
      * Gives {@code [from, from + length)} of the file blocks with {@code fallocate}; false where the call failed, for
      * whatever reason: the caller then writes the zeros, which fail in words where the disk is full ("No space left
-     * on device", as Java reports it: the binding's errno is not reliably the call's), and where they succeed the
-     * call was refused for another reason (a file system without it), so the zeros are written from then on.
+     * on device", as Java reports it: the binding's errno is not reliably the call's).
      */
     private boolean allocate(final long from, final long length)
     {
         try
         {
-            if (PosixAPI.posix().fallocate(fd, 0, from, length) == 0)
-            {
-                return true;
-            }
+            return PosixAPI.posix().fallocate(fd, 0, from, length) == 0;
         }
         catch (final RuntimeException | LinkageError ex)
         {
             // As a refusal: the zeros decide.
+            return false;
         }
-        closeFd();
-        return false;
     }
 
     private void closeFd()

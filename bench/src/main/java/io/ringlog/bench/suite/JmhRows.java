@@ -185,8 +185,9 @@ final class JmhRows
     }
 
     /**
-     * Row {@code exchange-chronicle} with the journal's pages left to the writer's first store
-     * ({@code ChronicleJournal.Context.touchAhead(false)}): what the touch-ahead thread buys, beside it.
+     * Row {@code exchange-chronicle} with the journal's pages left to the writer's first store, and its room reserved
+     * by writing zeros, as every journal did before the touch-ahead thread
+     * ({@code ChronicleJournal.Context.touchAhead(false)}): what the thread (and the fallocate it allows) buys, beside it.
      */
     private static Row untouched(final WorkloadFiles workload)
     {
@@ -195,7 +196,8 @@ final class JmhRows
         final Map<String, String> params = new LinkedHashMap<>(row.params());
         params.put("journalTouchAhead", "false");
         return new Row(row.id(), row.label(), row.benchmark(), params, row.measures() + "; the journal's first store into " +
-            "each page of its map is the business-logic thread's (ChronicleJournal.Context.touchAhead(false))",
+            "each page of its map is the business-logic thread's, and its room ahead is written as zeros " +
+            "(ChronicleJournal.Context.touchAhead(false))",
             row.waitStrategy(), row.threads().replace(CHRONICLE_THREADS, " (+ Chronicle's idle daemons)"));
     }
 

@@ -31,7 +31,8 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
             "journal reserving 256 KB at a time as it grows", "exchange-chronicle-inline-preallocated",
             "exchange-chronicle-inline", null),
         new Ratio("exchange-touch-ahead-vs-not", "ringlog exchange, journal on: pages touched ahead of the writer by the " +
-            "journal's own thread (the default) / left to the writer's first store", "exchange-chronicle",
+            "journal's own thread, room reserved by fallocate (the default) / left to the writer's first store, room " +
+            "written as zeros", "exchange-chronicle",
             "exchange-chronicle-no-touch-ahead", null),
         new Ratio("exchange-pinned-vs-exchange-core-pinned",
             "ringlog exchange, journal on, compact and listener on one CPU, producer on another / exchange-core, threads " +
