@@ -3,6 +3,7 @@ package io.ringlog.journal;
 import io.ringlog.core.Command;
 import io.ringlog.core.CommandCodec;
 import io.ringlog.core.JournalReader;
+import io.ringlog.journal.tool.JournalTool;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Assertions;
 
@@ -10,6 +11,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
@@ -75,6 +78,35 @@ public final class JournalTesting
                 Assertions.assertEquals(position * 3, into.payload().getLong(0, ByteOrder.LITTLE_ENDIAN));
             }
             Assertions.assertFalse(reader.next(into), "nothing after " + last);
+        }
+    }
+
+    /**
+     * {@link #assertReadsAll}, then the user's tool on the same journal: {@code journal verify} exits 0 and says
+     * {@code status: ok}.
+     */
+    public static void assertReadsAllAndVerifies(final Path directory, final long last)
+    {
+        assertReadsAll(directory, last);
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        Assertions.assertEquals(0, JournalTool.run(new PrintWriter(out), new PrintWriter(err), "verify", "-d",
+            directory.toString(), "--max-payload", String.valueOf(MAX_PAYLOAD)), out + "\n" + err);
+        Assertions.assertTrue(out.toString().contains("status: ok"), out.toString());
+    }
+
+    /** Two journals written with the same commands under the same clock hold {@code files} cycle files, byte for byte the same. */
+    public static void assertSameCycleFiles(final Path one, final Path other, final int files) throws IOException
+    {
+        final List<Path> ones = cycleFiles(one);
+        final List<Path> others = cycleFiles(other);
+        Assertions.assertEquals(files, ones.size(), ones.toString());
+        Assertions.assertEquals(ones.size(), others.size());
+        for (int i = 0; i < ones.size(); i++)
+        {
+            Assertions.assertEquals(ones.get(i).getFileName(), others.get(i).getFileName());
+            Assertions.assertArrayEquals(Files.readAllBytes(others.get(i)), Files.readAllBytes(ones.get(i)),
+                ones.get(i).getFileName().toString());
         }
     }
 

@@ -1,18 +1,13 @@
 package io.ringlog.journal;
 
-import io.ringlog.journal.tool.JournalTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.ringlog.journal.JournalTesting.appendRange;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,24 +41,10 @@ class PrefaultTest
         assertEquals(0, none[1], "NEVER populates nothing");
 
         // The same commands under the same clock give the same cycle files, byte for byte.
-        final List<Path> filesWith = JournalTesting.cycleFiles(with);
-        final List<Path> filesWithout = JournalTesting.cycleFiles(without);
-        assertEquals(2, filesWith.size(), filesWith.toString());
-        assertEquals(filesWith.size(), filesWithout.size());
-        for (int i = 0; i < filesWith.size(); i++)
-        {
-            assertEquals(filesWith.get(i).getFileName(), filesWithout.get(i).getFileName());
-            assertArrayEquals(Files.readAllBytes(filesWithout.get(i)), Files.readAllBytes(filesWith.get(i)),
-                filesWith.get(i).getFileName().toString());
-        }
+        JournalTesting.assertSameCycleFiles(with, without, 2);
 
         // And the journal reads back whole, as the user's tool sees it.
-        JournalTesting.assertReadsAll(with, 2 * ENTRIES_PER_CYCLE);
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        assertEquals(0, JournalTool.run(new PrintWriter(out), new PrintWriter(err), "verify", "-d", with.toString(),
-            "--max-payload", String.valueOf(JournalTesting.MAX_PAYLOAD)), out + "\n" + err);
-        assertTrue(out.toString().contains("status: ok"), out.toString());
+        JournalTesting.assertReadsAllAndVerifies(with, 2 * ENTRIES_PER_CYCLE);
     }
 
     @Test

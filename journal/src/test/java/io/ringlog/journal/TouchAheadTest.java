@@ -1,14 +1,10 @@
 package io.ringlog.journal;
 
-import io.ringlog.journal.tool.JournalTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -16,7 +12,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import static io.ringlog.journal.JournalTesting.appendRange;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,15 +39,10 @@ class TouchAheadTest
         assertTrue(touched[1] > touched[0], "the second cycle file too, after the roll: " + touched[1] + " after " +
             touched[0]);
         assertEquals(0, writeTwoCycles(without, false)[1], "touchAhead(false) touches nothing");
-        assertSameCycleFiles(with, without, 2);
+        JournalTesting.assertSameCycleFiles(with, without, 2);
 
         // And the journal reads back whole, as the user's tool sees it.
-        JournalTesting.assertReadsAll(with, 2 * ENTRIES_PER_CYCLE);
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        assertEquals(0, JournalTool.run(new PrintWriter(out), new PrintWriter(err), "verify", "-d", with.toString(),
-            "--max-payload", String.valueOf(JournalTesting.MAX_PAYLOAD)), out + "\n" + err);
-        assertTrue(out.toString().contains("status: ok"), out.toString());
+        JournalTesting.assertReadsAllAndVerifies(with, 2 * ENTRIES_PER_CYCLE);
     }
 
     @Test
@@ -79,7 +69,7 @@ class TouchAheadTest
             assertEquals(0, journal.touchedAheadBytes());
         }
         // Past the newest entry the preallocated file is zeros in both: the touched pages are as they were.
-        assertSameCycleFiles(with, without, 1);
+        JournalTesting.assertSameCycleFiles(with, without, 1);
     }
 
     @Test
@@ -131,21 +121,6 @@ class TouchAheadTest
             assertEquals(touchAhead, journal.touchAheadRunning());
         }
         return touched;
-    }
-
-    /** The same commands under the same clock gave the same cycle files, byte for byte. */
-    private static void assertSameCycleFiles(final Path with, final Path without, final int files) throws Exception
-    {
-        final List<Path> filesWith = JournalTesting.cycleFiles(with);
-        final List<Path> filesWithout = JournalTesting.cycleFiles(without);
-        assertEquals(files, filesWith.size(), filesWith.toString());
-        assertEquals(filesWith.size(), filesWithout.size());
-        for (int i = 0; i < filesWith.size(); i++)
-        {
-            assertEquals(filesWith.get(i).getFileName(), filesWithout.get(i).getFileName());
-            assertArrayEquals(Files.readAllBytes(filesWithout.get(i)), Files.readAllBytes(filesWith.get(i)),
-                filesWith.get(i).getFileName().toString());
-        }
     }
 
     /** Offset just past the last non-zero byte of the journal's only cycle file. */
