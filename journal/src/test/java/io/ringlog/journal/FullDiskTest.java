@@ -62,16 +62,9 @@ class FullDiskTest
             System.out.println("FullDiskTest: cannot mount a tmpfs here (" + why + "); the full disk is injected " +
                 "as an IOException at the journal's append instead");
         }
-        try
+        try (mounted)
         {
             run(fs.resolve("journal"), mounted != null);
-        }
-        finally
-        {
-            if (mounted != null)
-            {
-                mounted.close();
-            }
         }
     }
 
@@ -92,7 +85,7 @@ class FullDiskTest
         final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
         final Supplier<ChronicleJournal.Context> context = () -> JournalTesting.context(journalDir)
             .rollCycle(JournalRollCycle.SECONDLY).epochMillisClock(millis::get);
-        try
+        try (mounted)
         {
             try (ChronicleJournal journal = ChronicleJournal.open(context.get()))
             {
@@ -147,10 +140,6 @@ class FullDiskTest
                     assertEquals(position * 3, into.payload().getLong(0, ByteOrder.LITTLE_ENDIAN));
                 }
             }
-        }
-        finally
-        {
-            mounted.close();
         }
     }
 

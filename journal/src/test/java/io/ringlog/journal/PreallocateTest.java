@@ -100,7 +100,7 @@ class PreallocateTest
         final StringBuilder why = new StringBuilder();
         final SmallFileSystem mounted = SmallFileSystem.mount(fs, "8m", why);
         assumeTrue(mounted != null, "cannot mount a tmpfs here: " + why);
-        try
+        try (mounted)
         {
             // A new journal: more than the disk has free is refused before a byte is written, and leaves no file.
             final Path fresh = fs.resolve("fresh");
@@ -138,10 +138,6 @@ class PreallocateTest
                 appendRange(journal, 1_001, 2_000, 100);
             }
             JournalTesting.assertReadsAll(journalDir, 2_000);
-        }
-        finally
-        {
-            mounted.close();
         }
     }
 

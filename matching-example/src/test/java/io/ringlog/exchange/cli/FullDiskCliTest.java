@@ -94,7 +94,7 @@ class FullDiskCliTest
         final StringBuilder why = new StringBuilder();
         final SmallFileSystem mounted = SmallFileSystem.mount(small, "1m", why);
         assumeTrue(mounted != null, "cannot mount a tmpfs for the snapshots here: " + why);
-        try
+        try (mounted)
         {
             final Path journal = dir.resolve("j");
             // An exchange snapshot of this workload is about 2 MB: none fits in 1 MB.
@@ -116,10 +116,6 @@ class FullDiskCliTest
             final Cli.Result replay = Cli.ok("replay", "-d", journal.toString(), "--snapshots", small.resolve("s").toString());
             assertEquals(run.value("state-hash"), replay.value("state-hash"));
             assertEquals("0", replay.value("snapshot-position"));
-        }
-        finally
-        {
-            mounted.close();
         }
     }
 
@@ -220,16 +216,12 @@ class FullDiskCliTest
         final Path events = dir.resolve("events.txt");
         final Path copy = dir.resolve("copy");
         final Cli.Result run;
-        try
+        try (mounted)
         {
             run = Cli.run("run", "-i", commands.toString(), "-d", small.resolve("j").toString(), "--events",
                 events.toString());
             // What the error says the journal holds is what a restart finds: a copy on a disk with room.
             copyDirectory(small.resolve("j"), copy);
-        }
-        finally
-        {
-            mounted.close();
         }
         assertEquals(1, run.code(), run.toString());
         assertNoClassName(run);
