@@ -23,7 +23,7 @@ class WaitStrategyTest
     private static final int ROUNDS = 300;
 
     @ParameterizedTest
-    @EnumSource(value = WaitStrategies.class, names = {"PARKING", "PHASED", "BLOCKING", "SLEEPING", "YIELDING"})
+    @EnumSource(value = WaitStrategies.class, names = {"PARKING", "BATCHING", "PHASED", "BLOCKING", "SLEEPING", "YIELDING"})
     @Timeout(120)
     void shouldDeliverEveryCommandWhenStagesGoIdleBetweenThem(final WaitStrategies strategy) throws Exception
     {

@@ -259,6 +259,29 @@ class ExchangeCliTest
         assertEquals(-1, Files.mismatch(live, replayed), "the files differ at byte " + Files.mismatch(live, replayed));
     }
 
+    /**
+     * BATCHING changes when a stage takes its work, never what it does: the same file gives the same state
+     * and the same events file, byte for byte, as the default, in both topologies.
+     */
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldGiveTheSameStateAndEventsWhenStagesWaitForBatches(final Topology topology) throws IOException
+    {
+        final Path parkingEvents = dir.resolve("parking-events.txt");
+        final Path batchingEvents = dir.resolve("batching-events.txt");
+        final Cli.Result parking = Cli.ok("run", "-i", commands.toString(), "-d", journal("parking").toString(),
+            "--events", parkingEvents.toString(), "--topology", topology.name());
+        final Cli.Result batching = Cli.ok("run", "-i", commands.toString(), "-d", journal("batching").toString(),
+            "--events", batchingEvents.toString(), "--topology", topology.name(), "--wait-strategy", "BATCHING");
+
+        assertEquals("PARKING", parking.value("wait-strategy"));
+        assertEquals("BATCHING", batching.value("wait-strategy"));
+        assertEquals(parking.value("state-hash"), batching.value("state-hash"));
+        assertEquals(lines.size() + 1, batching.number("last-position"));
+        assertEquals(-1, Files.mismatch(parkingEvents, batchingEvents),
+            "the events differ at byte " + Files.mismatch(parkingEvents, batchingEvents));
+    }
+
     @Test
     void shouldReportMalformedLinesWithTheirNumbersAndApplyTheRest() throws IOException
     {

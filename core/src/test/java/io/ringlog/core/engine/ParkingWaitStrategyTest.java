@@ -1,0 +1,203 @@
+package io.ringlog.core.engine;
+
+import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SequenceBarrier;
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.Topology;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.core.testing.CollectingListener;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
+import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link ParkingWaitStrategy}'s batching, on a real Disruptor ring and barrier: who holds off, for how
+ * long, and what it takes afterwards. Holds are seen through the strategy's own count, never through
+ * timing; the delays are long where a test must act inside one and must not wait one out.
+ */
+@Timeout(60)
+class ParkingWaitStrategyTest
+{
+    private static final long LONG_DELAY = TimeUnit.SECONDS.toNanos(60);
+
+    @Test
+    void shouldTakeAFullBatchAtOnce() throws Exception
+    {
+        final ParkingWaitStrategy strategy = ParkingWaitStrategy.batching(200, 4, 4, LONG_DELAY);
+        final RingBuffer<long[]> ring = ring(strategy);
+        publish(ring, 4);
+
+        assertEquals(3, ring.newBarrier().waitFor(0), "four ready, a batch of four: no hold");
+        assertEquals(0, strategy.holds());
+    }
+
+    @Test
+    void shouldHoldOffWhenFewerThanABatchAreReadyAndThenTakeAllThatCame() throws Exception
+    {
+        final ParkingWaitStrategy strategy = ParkingWaitStrategy.batching(200, 4, 64, TimeUnit.SECONDS.toNanos(2));
+        final RingBuffer<long[]> ring = ring(strategy);
+        final SequenceBarrier barrier = ring.newBarrier();
+        publish(ring, 1);
+
+        final CompletableFuture<Long> waited = waitInThread(barrier, 0);
+        awaitCondition(() -> strategy.holds() == 1, "the consumer holds off: one ready of a batch of 64");
+        publish(ring, 9);
+
+        assertEquals(9, waited.get(), "what was published during the hold is taken with it");
+        assertEquals(1, strategy.holds());
+    }
+
+    @Test
+    void shouldTakeTheFirstEntryAtOnceWhenItHadToWaitForWork() throws Exception
+    {
+        final ParkingWaitStrategy strategy = ParkingWaitStrategy.batching(200, 4, 64, LONG_DELAY);
+        final RingBuffer<long[]> ring = ring(strategy);
+        final SequenceBarrier barrier = ring.newBarrier();
+        final AtomicReference<Thread> consumer = new AtomicReference<>();
+
+        final CompletableFuture<Long> waited = CompletableFuture.supplyAsync(() ->
+        {
+            consumer.set(Thread.currentThread());
+            return waitFor(barrier, 0);
+        });
+        awaitCondition(() -> consumer.get() != null && consumer.get().getState() == Thread.State.TIMED_WAITING,
+            "the consumer parks: nothing is ready");
+        publish(ring, 1);
+
+        // A hold would last a minute; the class's timeout would fail the test long before.
+        assertEquals(0, waited.get());
+        assertEquals(0, strategy.holds(), "an idle consumer takes its first entry without holding off");
+    }
+
+    @Test
+    void shouldStopHoldingWhenTheBarrierIsAlerted() throws Exception
+    {
+        final ParkingWaitStrategy strategy = ParkingWaitStrategy.batching(200, 4, 64, LONG_DELAY);
+        final RingBuffer<long[]> ring = ring(strategy);
+        final SequenceBarrier barrier = ring.newBarrier();
+        publish(ring, 1);
+
+        final CompletableFuture<Long> waited = waitInThread(barrier, 0);
+        awaitCondition(() -> strategy.holds() == 1, "the consumer holds off");
+        barrier.alert();
+
+        final ExecutionException thrown = assertThrows(ExecutionException.class, waited::get);
+        assertInstanceOf(AlertException.class, thrown.getCause().getCause(), "a halt ends the hold");
+    }
+
+    @Test
+    void shouldNeverHoldOffWhenPlainParking() throws Exception
+    {
+        final ParkingWaitStrategy strategy = new ParkingWaitStrategy(200, 4);
+        final RingBuffer<long[]> ring = ring(strategy);
+        publish(ring, 1);
+
+        assertEquals(0, ring.newBarrier().waitFor(0));
+        assertEquals(0, strategy.holds());
+    }
+
+    @Test
+    void shouldRefuseABatchBelowOneAndANegativeDelay()
+    {
+        assertEquals("batch must be at least 1 and batchDelayNanos not negative: 0, 10",
+            assertThrows(IllegalArgumentException.class, () -> ParkingWaitStrategy.batching(200, 4, 0, 10)).getMessage());
+        assertEquals("batch must be at least 1 and batchDelayNanos not negative: 64, -1",
+            assertThrows(IllegalArgumentException.class, () -> ParkingWaitStrategy.batching(200, 4, 64, -1)).getMessage());
+        assertEquals("spins and yields must not be negative: -1, 4",
+            assertThrows(IllegalArgumentException.class, () -> new ParkingWaitStrategy(-1, 4)).getMessage());
+    }
+
+    /**
+     * An engine whose stages hold off for batches delivers a stream published flat out, in order and
+     * whole, in both topologies: the holds happen (counted), and nothing is skipped or repeated.
+     */
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldDeliverAStreamWholeAndInOrderWhileStagesHoldOff(final Topology topology) throws Exception
+    {
+        final int commands = 50_000;
+        final List<ParkingWaitStrategy> made = new CopyOnWriteArrayList<>();
+        final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+        final CollectingListener listener = new CollectingListener();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(sm).topology(topology)
+            .waitStrategy(() ->
+            {
+                // Every return to ready work is a hold: a batch no ring fills.
+                final ParkingWaitStrategy strategy = ParkingWaitStrategy.batching(200, 4, 1 << 20, 20_000);
+                made.add(strategy);
+                return strategy;
+            })
+            .listener("collect", listener)))
+        {
+            for (int i = 1; i <= commands; i++)
+            {
+                engine.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
+            }
+            listener.awaitCount(commands, Duration.ofSeconds(30));
+        }
+        assertEquals((long)commands * (commands + 1) / 2, sm.total());
+        final List<CollectingListener.Seen> seen = listener.events();
+        assertEquals(commands, seen.size());
+        for (int i = 0; i < commands; i++)
+        {
+            final long n = i + 1;
+            assertEquals(n, seen.get(i).position(), "gap-free and in order");
+            assertEquals(n * (n + 1) / 2, seen.get(i).value(), "each command's total, so applied in order, once");
+        }
+        assertTrue(made.stream().mapToLong(ParkingWaitStrategy::holds).sum() > 0, "stages held off: " + made);
+    }
+
+    private static RingBuffer<long[]> ring(final ParkingWaitStrategy strategy)
+    {
+        return RingBuffer.createMultiProducer(() -> new long[1], 1024, strategy);
+    }
+
+    private static void publish(final RingBuffer<long[]> ring, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            ring.publish(ring.next());
+        }
+    }
+
+    private static CompletableFuture<Long> waitInThread(final SequenceBarrier barrier, final long sequence)
+    {
+        return CompletableFuture.supplyAsync(() -> waitFor(barrier, sequence));
+    }
+
+    private static long waitFor(final SequenceBarrier barrier, final long sequence)
+    {
+        try
+        {
+            return barrier.waitFor(sequence);
+        }
+        catch (final AlertException | InterruptedException | com.lmax.disruptor.TimeoutException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static void awaitCondition(final BooleanSupplier condition, final String what) throws Exception
+    {
+        CollectingListener.await(condition, Duration.ofSeconds(30), what);
+    }
+}
