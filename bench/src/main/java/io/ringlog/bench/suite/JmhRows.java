@@ -39,6 +39,8 @@ final class JmhRows
     private static final String PHASED = "PHASED (spin 1 us, yield to 1 ms, then block on a lock taken by every publish)";
     private static final String YIELDING = "YIELDING (spin 100 times, then Thread.yield)";
     private static final String BUSY_SPIN = "BUSY_SPIN (never gives up the core)";
+    private static final String BATCHING = "BATCHING (PARKING, and a stage that comes back from a batch to fewer than 64 " +
+        "entries ready yields for 10 us before taking them)";
     private static final String ALLOCATION = "gc.alloc.rate.norm";
     private static final String WAITER = "; the JMH thread waits by spinning, then parking, and the last consumer " +
         "unparks it when that position arrives";
@@ -100,6 +102,8 @@ final class JmhRows
             "IN_MEMORY", "YIELDING", YIELDING, batch));
         rows.add(pipeline("pipeline-memory-busy-spin", "ringlog pipeline, COMPACT, in-memory journal, BUSY_SPIN",
             "IN_MEMORY", "BUSY_SPIN", BUSY_SPIN, batch));
+        rows.add(pipeline("pipeline-memory-batching", "ringlog pipeline, COMPACT, in-memory journal, BATCHING",
+            "IN_MEMORY", "BATCHING", BATCHING, batch));
         rows.add(inline(pipeline("pipeline-memory-inline",
             "ringlog pipeline, COMPACT, in-memory journal, listener on the business-logic thread", "IN_MEMORY", "PARKING",
             PARKING, batch), "2: compact (journal, logic, then the listener) + JMH producer"));

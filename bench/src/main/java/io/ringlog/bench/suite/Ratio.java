@@ -48,6 +48,8 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
             "exchange-chronicle-inline", "exchange-core", null),
         new Ratio("inline-vs-abq", "ringlog pipeline, listener on the business-logic thread / ArrayBlockingQueue pipeline " +
             "(in-memory journal)", "pipeline-memory-inline", "abq", null),
+        new Ratio("batching-vs-abq", "ringlog pipeline, BATCHING wait (a stage holds off 10 us for a batch) / " +
+            "ArrayBlockingQueue pipeline (in-memory journal)", "pipeline-memory-batching", "abq", null),
         new Ratio("exchange-memory-vs-exchange-core", "ringlog exchange, in-memory journal / exchange-core (no journal)",
             "exchange-memory", "exchange-core", null),
         new Ratio("exchange-memory-vs-logic", "ringlog exchange end to end, in-memory journal / its logic alone on one thread",
@@ -65,6 +67,8 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
             "pipeline-memory-yielding", "pipeline-memory", null),
         new Ratio("busy-spin-vs-parking", "pipeline BUSY_SPIN / PARKING (in-memory)",
             "pipeline-memory-busy-spin", "pipeline-memory", null),
+        new Ratio("batching-vs-parking", "pipeline BATCHING / PARKING (in-memory)",
+            "pipeline-memory-batching", "pipeline-memory", null),
         new Ratio("replication-async-vs-none", "replication: asynchronous / none (one pass each)",
             "replication-async", "replication-none", null),
         new Ratio("replication-sync-vs-none", "replication: synchronous / none (one pass each)",
