@@ -29,9 +29,9 @@ public enum WaitStrategies implements Supplier<WaitStrategy>
     },
     /**
      * {@link #PARKING}, except that a stage that comes back from a batch and finds fewer than 64 entries
-     * ready waits 10 µs (yielding) before it takes them: throughput for latency, when commands come
-     * faster than a stage takes them one by one and cores are few. A stage that was idle takes an entry
-     * the moment it comes. See {@link ParkingWaitStrategy#batching}.
+     * ready waits at least 10 µs (yielding) before it takes them: throughput for latency, when commands
+     * come faster than a stage takes them one by one and cores are few. A stage that was idle takes an
+     * entry the moment it comes. Each stage that waits with it can hold. See {@link ParkingWaitStrategy#batching}.
      */
     BATCHING
     {

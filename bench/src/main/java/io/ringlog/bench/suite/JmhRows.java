@@ -40,7 +40,7 @@ final class JmhRows
     private static final String YIELDING = "YIELDING (spin 100 times, then Thread.yield)";
     private static final String BUSY_SPIN = "BUSY_SPIN (never gives up the core)";
     private static final String BATCHING = "BATCHING (PARKING, and a stage that comes back from a batch to fewer than 64 " +
-        "entries ready yields for 10 us before taking them)";
+        "entries ready yields for at least 10 us before taking them)";
     private static final String ALLOCATION = "gc.alloc.rate.norm";
     private static final String WAITER = "; the JMH thread waits by spinning, then parking, and the last consumer " +
         "unparks it when that position arrives";

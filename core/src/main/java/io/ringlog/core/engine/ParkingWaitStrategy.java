@@ -7,8 +7,9 @@ import com.lmax.disruptor.WaitStrategy;
 
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * A Disruptor wait strategy for machines with fewer cores than threads: spin briefly, yield a few
@@ -24,27 +25,42 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * <b>Batching</b> ({@link #batching}, {@code WaitStrategies.BATCHING}) trades latency for throughput
  * when a consumer keeps pace with its producer one entry at a time. A consumer that has just
- * finished a batch and finds fewer than {@code batch} entries ready holds off for
- * {@code batchDelayNanos}, yielding and not looking at the sequence, then takes all that is ready.
+ * finished a batch and finds fewer than {@code batch} entries ready holds off for at least
+ * {@code batchDelayNanos}, yielding and not looking at the sequence, then takes all that is ready (a
+ * yield that hands the core to another thread can stretch the hold to a scheduler time slice).
  * Without it, such a consumer reads each entry's cache lines (the slot, its availability flag, the
  * cursor) as the producer writes them, and the producer's next publish waits for those lines to come
  * back from the consumer's core: on the 2-core VM this engine is measured on, that holds a pipeline
  * of trivial commands at half of what it reaches with its consumers a batch behind (bench/README.md,
  * "Batching"). A consumer that had to wait for work (nothing was ready when it came back) takes the
  * first entry the moment it comes, so a quiet engine answers as fast as with plain parking; the
- * delay is paid by entries that arrive while their consumer is busy.
+ * delay is paid by entries that arrive while their consumer is busy, once at each stage that uses
+ * the strategy (in PIPELINED the journal, replication and logic stages, and each listener thread).
+ * On a multi-producer ring "ready" counts claimed slots, some perhaps not yet published.
  */
 public final class ParkingWaitStrategy implements WaitStrategy
 {
     /** A consumer waiting on a sequence nobody signals (a dependent stage) looks again after this long. */
     private static final long MAX_PARK_NANOS = 1_000_000;
 
+    /** Where in {@link #holds} the count lies: 64 bytes past the array's header, off the line of {@link #parked}. */
+    private static final int HOLDS_INDEX = 8;
+
     private final int spins;
     private final int yields;
     private final int batch;
     private final long batchDelayNanos;
+    private final LongSupplier nanoClock;
     private final AtomicInteger parked = new AtomicInteger();
-    private final AtomicLong holds = new AtomicLong();
+    /** Every publish reads {@link #parked}; the count written by each hold stays off that cache line. */
+    private final AtomicLongArray holds = new AtomicLongArray(2 * HOLDS_INDEX);
+    /**
+     * Per consumer thread, the sequence it last asked for and was handed after waiting (batching only): a
+     * multi-producer ring's cursor counts claimed slots, so a consumer can wake to a claim whose publish is
+     * still to come, and then ask for the same sequence again at once. That second ask finds work "ready"
+     * but is still the idle consumer's, and must not hold.
+     */
+    private final ThreadLocal<long[]> woken = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
     private volatile Thread[] consumers = new Thread[0];
 
     /**
@@ -53,10 +69,12 @@ public final class ParkingWaitStrategy implements WaitStrategy
      */
     public ParkingWaitStrategy(final int spins, final int yields)
     {
-        this(spins, yields, 1, 0);
+        this(spins, yields, 1, 0, System::nanoTime);
     }
 
-    private ParkingWaitStrategy(final int spins, final int yields, final int batch, final long batchDelayNanos)
+    /** With the clock the batch delay is timed by: {@code System::nanoTime} but in tests. */
+    ParkingWaitStrategy(
+        final int spins, final int yields, final int batch, final long batchDelayNanos, final LongSupplier nanoClock)
     {
         if (spins < 0 || yields < 0)
         {
@@ -71,21 +89,24 @@ public final class ParkingWaitStrategy implements WaitStrategy
         this.yields = yields;
         this.batch = batch;
         this.batchDelayNanos = batchDelayNanos;
+        this.nanoClock = nanoClock;
     }
 
     /**
      * Parking that holds off for a batch (see the class comment): a consumer that comes back from a batch
-     * and finds fewer than {@code batch} entries ready waits {@code batchDelayNanos} before taking them.
+     * and finds fewer than {@code batch} entries ready waits at least {@code batchDelayNanos} before taking them.
      *
      * @param spins           busy-wait iterations ({@code Thread.onSpinWait()}) before yielding.
      * @param yields          {@code Thread.yield()} calls before parking.
-     * @param batch           entries ready at which a consumer goes on at once; at least 1 (1 never holds off).
-     * @param batchDelayNanos how long a consumer that found fewer holds off; not negative.
+     * @param batch           entries ready at which a consumer goes on at once; at least 1 (1 never holds off),
+     *                        and well below the ring's size: a ring that cannot hold {@code batch} entries
+     *                        makes every batch wait the delay.
+     * @param batchDelayNanos the least a consumer that found fewer holds off; not negative.
      */
     public static ParkingWaitStrategy batching(
         final int spins, final int yields, final int batch, final long batchDelayNanos)
     {
-        return new ParkingWaitStrategy(spins, yields, batch, batchDelayNanos);
+        return new ParkingWaitStrategy(spins, yields, batch, batchDelayNanos, System::nanoTime);
     }
 
     @Override
@@ -95,9 +116,10 @@ public final class ParkingWaitStrategy implements WaitStrategy
         long available = dependentSequence.get();
         if (available >= sequence)
         {
-            // Work was ready as this consumer came back for it: it is keeping pace with a busy producer.
-            return available - sequence + 1 < batch ? holdForBatch(dependentSequence, barrier)
-                : available;
+            // Work was ready as this consumer came back for it: it keeps pace with a busy producer, unless it
+            // is back for the sequence it was just woken for (a claim that was not yet a publish).
+            return available - sequence + 1 < batch && woken.get()[0] != sequence ?
+                holdForBatch(dependentSequence, barrier) : available;
         }
         int counter = 0;
         do
@@ -119,6 +141,10 @@ public final class ParkingWaitStrategy implements WaitStrategy
             }
         }
         while ((available = dependentSequence.get()) < sequence);
+        if (batch > 1)
+        {
+            woken.get()[0] = sequence;
+        }
         return available;
     }
 
@@ -129,21 +155,21 @@ public final class ParkingWaitStrategy implements WaitStrategy
      */
     private long holdForBatch(final Sequence dependentSequence, final SequenceBarrier barrier) throws AlertException
     {
-        final long start = System.nanoTime();
-        holds.getAndIncrement();
+        final long start = nanoClock.getAsLong();
+        holds.getAndIncrement(HOLDS_INDEX);
         do
         {
             barrier.checkAlert();
             Thread.yield();
         }
-        while (System.nanoTime() - start < batchDelayNanos);
+        while (nanoClock.getAsLong() - start < batchDelayNanos);
         return dependentSequence.get();
     }
 
     /** Times a consumer held off for a batch (at most one a batch delay per consumer, so the count costs nothing). */
     long holds()
     {
-        return holds.get();
+        return holds.get(HOLDS_INDEX);
     }
 
     private void park(final long sequence, final Sequence dependentSequence, final SequenceBarrier barrier)

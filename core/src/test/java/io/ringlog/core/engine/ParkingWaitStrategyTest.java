@@ -19,12 +19,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
 import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,7 +55,8 @@ class ParkingWaitStrategyTest
     @Test
     void shouldHoldOffWhenFewerThanABatchAreReadyAndThenTakeAllThatCame() throws Exception
     {
-        final ParkingWaitStrategy strategy = ParkingWaitStrategy.batching(200, 4, 64, TimeUnit.SECONDS.toNanos(2));
+        final AtomicLong now = new AtomicLong();
+        final ParkingWaitStrategy strategy = new ParkingWaitStrategy(200, 4, 64, 10_000, now::get);
         final RingBuffer<long[]> ring = ring(strategy);
         final SequenceBarrier barrier = ring.newBarrier();
         publish(ring, 1);
@@ -61,6 +64,8 @@ class ParkingWaitStrategyTest
         final CompletableFuture<Long> waited = waitInThread(barrier, 0);
         awaitCondition(() -> strategy.holds() == 1, "the consumer holds off: one ready of a batch of 64");
         publish(ring, 9);
+        assertFalse(waited.isDone(), "the hold lasts until its clock says 10 us have passed");
+        now.set(10_000);
 
         assertEquals(9, waited.get(), "what was published during the hold is taken with it");
         assertEquals(1, strategy.holds());
@@ -72,20 +77,36 @@ class ParkingWaitStrategyTest
         final ParkingWaitStrategy strategy = ParkingWaitStrategy.batching(200, 4, 64, LONG_DELAY);
         final RingBuffer<long[]> ring = ring(strategy);
         final SequenceBarrier barrier = ring.newBarrier();
-        final AtomicReference<Thread> consumer = new AtomicReference<>();
+        final Waiter waiter = new Waiter(barrier, 0);
 
-        final CompletableFuture<Long> waited = CompletableFuture.supplyAsync(() ->
-        {
-            consumer.set(Thread.currentThread());
-            return waitFor(barrier, 0);
-        });
-        awaitCondition(() -> consumer.get() != null && consumer.get().getState() == Thread.State.TIMED_WAITING,
-            "the consumer parks: nothing is ready");
+        awaitCondition(() -> waiter.getState() == Thread.State.TIMED_WAITING, "the consumer parks: nothing is ready");
         publish(ring, 1);
 
         // A hold would last a minute; the class's timeout would fail the test long before.
-        assertEquals(0, waited.get());
+        assertEquals(0, waiter.result());
         assertEquals(0, strategy.holds(), "an idle consumer takes its first entry without holding off");
+    }
+
+    /**
+     * The multi-producer cursor counts a claim before its publish: a parked consumer whose park runs out
+     * sees the claim, is handed nothing by the barrier, and asks again at once. That ask is still the idle
+     * consumer's and must not hold (without the guard it held for a minute here).
+     */
+    @Test
+    void shouldNotHoldWhenWokenByAClaimNotYetPublished() throws Exception
+    {
+        final ParkingWaitStrategy strategy = ParkingWaitStrategy.batching(200, 4, 64, LONG_DELAY);
+        final RingBuffer<long[]> ring = ring(strategy);
+        final SequenceBarrier barrier = ring.newBarrier();
+        final Waiter waiter = new Waiter(barrier, 0);
+        awaitCondition(() -> waiter.getState() == Thread.State.TIMED_WAITING, "the consumer parks: nothing is ready");
+
+        final long claimed = ring.next();
+        awaitCondition(() -> waiter.emptyReturns() > 0, "the consumer wakes to the claim and is handed nothing");
+        ring.publish(claimed);
+
+        assertEquals(0, waiter.result());
+        assertEquals(0, strategy.holds(), "woken by a claim, it took the publish without holding off");
     }
 
     @Test
@@ -96,12 +117,12 @@ class ParkingWaitStrategyTest
         final SequenceBarrier barrier = ring.newBarrier();
         publish(ring, 1);
 
-        final CompletableFuture<Long> waited = waitInThread(barrier, 0);
+        final Waiter waiter = new Waiter(barrier, 0);
         awaitCondition(() -> strategy.holds() == 1, "the consumer holds off");
         barrier.alert();
 
-        final ExecutionException thrown = assertThrows(ExecutionException.class, waited::get);
-        assertInstanceOf(AlertException.class, thrown.getCause().getCause(), "a halt ends the hold");
+        final ExecutionException thrown = assertThrows(ExecutionException.class, waiter::result);
+        assertInstanceOf(AlertException.class, thrown.getCause(), "a halt ends the hold");
     }
 
     @Test
@@ -181,23 +202,60 @@ class ParkingWaitStrategyTest
 
     private static CompletableFuture<Long> waitInThread(final SequenceBarrier barrier, final long sequence)
     {
-        return CompletableFuture.supplyAsync(() -> waitFor(barrier, sequence));
-    }
-
-    private static long waitFor(final SequenceBarrier barrier, final long sequence)
-    {
-        try
-        {
-            return barrier.waitFor(sequence);
-        }
-        catch (final AlertException | InterruptedException | com.lmax.disruptor.TimeoutException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
+        return new Waiter(barrier, sequence).future;
     }
 
     private static void awaitCondition(final BooleanSupplier condition, final String what) throws Exception
     {
         CollectingListener.await(condition, Duration.ofSeconds(30), what);
+    }
+
+    /**
+     * A consumer on a thread of its own (never a shared pool, which a hold that runs on would starve), asking
+     * the barrier for a sequence as a BatchEventProcessor does: again whenever it is handed less.
+     */
+    private static final class Waiter extends Thread
+    {
+        private final CompletableFuture<Long> future = new CompletableFuture<>();
+        private final SequenceBarrier barrier;
+        private final long sequence;
+        private final AtomicInteger emptyReturns = new AtomicInteger();
+
+        Waiter(final SequenceBarrier barrier, final long sequence)
+        {
+            super("parking-wait-strategy-test-consumer");
+            this.barrier = barrier;
+            this.sequence = sequence;
+            setDaemon(true);
+            start();
+        }
+
+        @Override
+        public void run()
+        {
+            try
+            {
+                long available;
+                while ((available = barrier.waitFor(sequence)) < sequence)
+                {
+                    emptyReturns.getAndIncrement();
+                }
+                future.complete(available);
+            }
+            catch (final Throwable ex)
+            {
+                future.completeExceptionally(ex);
+            }
+        }
+
+        int emptyReturns()
+        {
+            return emptyReturns.get();
+        }
+
+        long result() throws Exception
+        {
+            return future.get();
+        }
     }
 }

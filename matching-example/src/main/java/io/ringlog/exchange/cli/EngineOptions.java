@@ -15,7 +15,7 @@ final class EngineOptions
 
     @Option(names = "--wait-strategy", defaultValue = "PARKING", paramLabel = "STRATEGY",
         description = "How stage threads wait for work: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; " +
-            "BATCHING holds a busy stage off 10 us to take more at once: throughput for latency; " +
+            "BATCHING holds a busy stage off at least 10 us to take more at once: throughput for latency; " +
             "YIELDING and BUSY_SPIN only with a core per stage thread).")
     WaitStrategies waitStrategy;
 
