@@ -77,9 +77,7 @@ class ParkingWaitStrategyTest
         final ParkingWaitStrategy strategy = ParkingWaitStrategy.batching(200, 4, 64, LONG_DELAY);
         final RingBuffer<long[]> ring = ring(strategy);
         final SequenceBarrier barrier = ring.newBarrier();
-        final Waiter waiter = new Waiter(barrier, 0);
-
-        awaitCondition(() -> waiter.getState() == Thread.State.TIMED_WAITING, "the consumer parks: nothing is ready");
+        final Waiter waiter = parkedWaiter(barrier);
         publish(ring, 1);
 
         // A hold would last a minute; the class's timeout would fail the test long before.
@@ -98,8 +96,7 @@ class ParkingWaitStrategyTest
         final ParkingWaitStrategy strategy = ParkingWaitStrategy.batching(200, 4, 64, LONG_DELAY);
         final RingBuffer<long[]> ring = ring(strategy);
         final SequenceBarrier barrier = ring.newBarrier();
-        final Waiter waiter = new Waiter(barrier, 0);
-        awaitCondition(() -> waiter.getState() == Thread.State.TIMED_WAITING, "the consumer parks: nothing is ready");
+        final Waiter waiter = parkedWaiter(barrier);
 
         final long claimed = ring.next();
         awaitCondition(() -> waiter.emptyReturns() > 0, "the consumer wakes to the claim and is handed nothing");
@@ -203,6 +200,14 @@ class ParkingWaitStrategyTest
     private static CompletableFuture<Long> waitInThread(final SequenceBarrier barrier, final long sequence)
     {
         return new Waiter(barrier, sequence).future;
+    }
+
+    /** A consumer asking for sequence 0 of an empty ring, once it has parked. */
+    private static Waiter parkedWaiter(final SequenceBarrier barrier) throws Exception
+    {
+        final Waiter waiter = new Waiter(barrier, 0);
+        awaitCondition(() -> waiter.getState() == Thread.State.TIMED_WAITING, "the consumer parks: nothing is ready");
+        return waiter;
     }
 
     private static void awaitCondition(final BooleanSupplier condition, final String what) throws Exception
