@@ -48,7 +48,7 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
             "exchange-chronicle-inline", "exchange-core", null),
         new Ratio("inline-vs-abq", "ringlog pipeline, listener on the business-logic thread / ArrayBlockingQueue pipeline " +
             "(in-memory journal)", "pipeline-memory-inline", "abq", null),
-        new Ratio("batching-vs-abq", "ringlog pipeline, BATCHING wait (a stage holds off 10 us for a batch) / " +
+        new Ratio("batching-vs-abq", "ringlog pipeline, BATCHING wait (a stage holds off at least 10 us for a batch) / " +
             "ArrayBlockingQueue pipeline (in-memory journal)", "pipeline-memory-batching", "abq", null),
         new Ratio("exchange-memory-vs-exchange-core", "ringlog exchange, in-memory journal / exchange-core (no journal)",
             "exchange-memory", "exchange-core", null),
