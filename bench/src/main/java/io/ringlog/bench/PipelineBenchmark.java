@@ -1,5 +1,6 @@
 package io.ringlog.bench;
 
+import io.ringlog.core.CommandBatch;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.Topology;
@@ -95,6 +96,14 @@ public class PipelineBenchmark extends RinglogFork
     @Param({"THREAD"})
     public ListenerPlacement listenerPlacement = ListenerPlacement.THREAD;
 
+    /**
+     * Commands per claim: 1 publishes each on its own ({@code Engine.publish}, one claim and one publish a
+     * command); more publishes them in {@link CommandBatch}es of this size (one claim and one publish a
+     * batch), as a producer reading a packet or a poll would, and as the exchange rows do.
+     */
+    @Param({"1"})
+    public int publishBatch = 1;
+
     private final BenchDirectory directory = new BenchDirectory("pipeline");
 
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[CounterStateMachine.PAYLOAD_LENGTH]);
@@ -102,13 +111,21 @@ public class PipelineBenchmark extends RinglogFork
     private Engine engine;
     private long sourceSequence;
     private InFlight window;
+    private CommandBatch batch;
+    private CounterStateMachine counter;
 
     @Setup(Level.Trial)
     public void launch()
     {
-        // Checked before anything starts: a refused inFlight leaves no thread running.
+        // Checked before anything starts: a refused inFlight or publishBatch leaves no thread running.
         window = new InFlight(inFlight);
+        if (publishBatch < 1 || publishBatch > BATCH)
+        {
+            throw new IllegalArgumentException("publishBatch " + publishBatch + " outside 1.." + BATCH +
+                " (the commands of one invocation)");
+        }
         listener = new LastPositionListener();
+        counter = new CounterStateMachine();
         final BenchThreads threads = new BenchThreads();
         engine = Engine.launch(listenerPlacement.add(new EngineContext()
             .name("bench")
@@ -120,8 +137,9 @@ public class PipelineBenchmark extends RinglogFork
             .maxPayloadLength(MAX_PAYLOAD)
             .maxEventPayloadLength(MAX_PAYLOAD)
             .journal(journal.open(directory, Durability.MEMORY_MAPPED, MAX_PAYLOAD))
-            .stateMachine(new CounterStateMachine()), "last-position", listener));
+            .stateMachine(counter), "last-position", listener));
         threads.print(waitStrategy.name());
+        batch = engine.newBatch();
         payload.putLong(0, 1, ByteOrder.LITTLE_ENDIAN);
     }
 
@@ -142,13 +160,7 @@ public class PipelineBenchmark extends RinglogFork
     @Benchmark
     public long publishBatch()
     {
-        final Engine engine = this.engine;
-        long last = 0;
-        for (int i = 0; i < BATCH; i++)
-        {
-            final long sequence = ++sourceSequence;
-            last = engine.publish(CounterStateMachine.ADD, 0, 0, sequence, payload, 0, CounterStateMachine.PAYLOAD_LENGTH);
-        }
+        final long last = publishBatch == 1 ? publishEach() : publishInBatches();
         final long awaited = window.published(last);
         if (awaited >= 0)
         {
@@ -158,9 +170,51 @@ public class PipelineBenchmark extends RinglogFork
     }
 
 
+    private long publishEach()
+    {
+        final Engine engine = this.engine;
+        long last = 0;
+        for (int i = 0; i < BATCH; i++)
+        {
+            final long sequence = ++sourceSequence;
+            last = engine.publish(CounterStateMachine.ADD, 0, 0, sequence, payload, 0, CounterStateMachine.PAYLOAD_LENGTH);
+        }
+        return last;
+    }
+
+    private long publishInBatches()
+    {
+        final CommandBatch batch = this.batch;
+        long last = 0;
+        for (int i = 0; i < BATCH; )
+        {
+            final int size = Math.min(publishBatch, BATCH - i);
+            batch.claim(size);
+            try
+            {
+                for (int j = 0; j < size; j++, i++)
+                {
+                    final long sequence = ++sourceSequence;
+                    last = batch.add(CounterStateMachine.ADD, 1, 0, 0, sequence, payload, 0, CounterStateMachine.PAYLOAD_LENGTH);
+                }
+            }
+            finally
+            {
+                batch.publish();
+            }
+        }
+        return last;
+    }
+
     /** The listener's view, for a test that drives the benchmark by hand. */
     long delivered()
     {
         return listener.lastPosition();
+    }
+
+    /** The counter's total: every command adds 1. Read it once {@link #delivered()} has the last position. */
+    long sum()
+    {
+        return counter.total();
     }
 }

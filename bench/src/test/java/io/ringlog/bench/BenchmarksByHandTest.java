@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Drives each benchmark's lifecycle on the test thread, as JMH would, to prove it measures whole batches. */
@@ -39,6 +40,43 @@ class BenchmarksByHandTest
         {
             benchmark.close();
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"COMPACT, 100", "PIPELINED, 100", "COMPACT, 7", "COMPACT, 1000"})
+    void shouldDeliverEveryCommandOfEachBatchWhenPublishedInCommandBatches(final Topology topology, final int size)
+    {
+        final PipelineBenchmark benchmark = new PipelineBenchmark();
+        benchmark.topology = topology;
+        benchmark.waitStrategy = WaitStrategies.PARKING;
+        benchmark.journal = JournalKind.IN_MEMORY;
+        benchmark.publishBatch = size;
+        benchmark.inFlight = 0;
+        benchmark.launch();
+        try
+        {
+            // 1,000 is not a multiple of 7: the last CommandBatch of each invocation is short, and no slot is void.
+            assertEquals(PipelineBenchmark.BATCH, benchmark.publishBatch());
+            assertEquals(2L * PipelineBenchmark.BATCH, benchmark.publishBatch());
+            assertEquals(2L * PipelineBenchmark.BATCH, benchmark.delivered());
+            assertEquals(2L * PipelineBenchmark.BATCH, benchmark.sum(), "each command added 1 to the counter");
+        }
+        finally
+        {
+            benchmark.close();
+        }
+    }
+
+    @Test
+    void shouldRefuseABatchSizeOutsideAnInvocationBeforeStartingAnything()
+    {
+        final PipelineBenchmark benchmark = new PipelineBenchmark();
+        benchmark.topology = Topology.COMPACT;
+        benchmark.waitStrategy = WaitStrategies.PARKING;
+        benchmark.journal = JournalKind.IN_MEMORY;
+        benchmark.publishBatch = PipelineBenchmark.BATCH + 1;
+        final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, benchmark::launch);
+        assertEquals("publishBatch 1001 outside 1..1000 (the commands of one invocation)", refused.getMessage());
     }
 
     @Test

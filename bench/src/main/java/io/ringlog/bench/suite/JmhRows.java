@@ -104,6 +104,9 @@ final class JmhRows
             "IN_MEMORY", "BUSY_SPIN", BUSY_SPIN, batch));
         rows.add(pipeline("pipeline-memory-batching", "ringlog pipeline, COMPACT, in-memory journal, BATCHING",
             "IN_MEMORY", "BATCHING", BATCHING, batch));
+        rows.add(commandBatches(pipeline("pipeline-memory-batch-publish",
+            "ringlog pipeline, COMPACT, in-memory journal, commands published in CommandBatches of 100", "IN_MEMORY",
+            "PARKING", PARKING, batch), 100));
         rows.add(inline(pipeline("pipeline-memory-inline",
             "ringlog pipeline, COMPACT, in-memory journal, listener on the business-logic thread", "IN_MEMORY", "PARKING",
             PARKING, batch), "2: compact (journal, logic, then the listener) + JMH producer"));
@@ -237,6 +240,16 @@ final class JmhRows
         return new Row(row.id(), row.label(), row.benchmark(), params, row.measures().replace(" flat out" + FLAT_OUT,
             ", then wait until the first event of the last command of the batch published" + STREAMING + " arrives" +
                 WAITER), row.waitStrategy(), row.threads());
+    }
+
+    /** {@code row} with its commands published in CommandBatches of {@code size}, as the exchange rows publish theirs. */
+    private static Row commandBatches(final Row row, final int size)
+    {
+        final Map<String, String> params = new LinkedHashMap<>(row.params());
+        params.put("publishBatch", Integer.toString(size));
+        return new Row(row.id(), row.label(), row.benchmark(), params, row.measures().replace("Engine.publish per command",
+            "CommandBatches of " + size + " (one claim and one publish a batch, as the exchange rows)"), row.waitStrategy(),
+            row.threads());
     }
 
     /** {@code row} with its listener on the business-logic thread (EngineContext.inlineListener). */

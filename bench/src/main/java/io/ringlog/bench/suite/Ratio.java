@@ -50,6 +50,9 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
             "(in-memory journal)", "pipeline-memory-inline", "abq", null),
         new Ratio("batching-vs-abq", "ringlog pipeline, BATCHING wait (a stage holds off at least 10 us for a batch) / " +
             "ArrayBlockingQueue pipeline (in-memory journal)", "pipeline-memory-batching", "abq", null),
+        new Ratio("batch-publish-vs-abq", "ringlog pipeline, commands published in CommandBatches of 100 (as the exchange " +
+            "rows) / ArrayBlockingQueue pipeline (one put a command; in-memory journal)", "pipeline-memory-batch-publish",
+            "abq", null),
         new Ratio("exchange-memory-vs-exchange-core", "ringlog exchange, in-memory journal / exchange-core (no journal)",
             "exchange-memory", "exchange-core", null),
         new Ratio("exchange-memory-vs-logic", "ringlog exchange end to end, in-memory journal / its logic alone on one thread",
@@ -69,6 +72,8 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
             "pipeline-memory-busy-spin", "pipeline-memory", null),
         new Ratio("batching-vs-parking", "pipeline BATCHING / PARKING (in-memory)",
             "pipeline-memory-batching", "pipeline-memory", null),
+        new Ratio("batch-publish-vs-publish-each", "pipeline, CommandBatches of 100 / one Engine.publish a command " +
+            "(in-memory)", "pipeline-memory-batch-publish", "pipeline-memory", null),
         new Ratio("replication-async-vs-none", "replication: asynchronous / none (one pass each)",
             "replication-async", "replication-none", null),
         new Ratio("replication-sync-vs-none", "replication: synchronous / none (one pass each)",
