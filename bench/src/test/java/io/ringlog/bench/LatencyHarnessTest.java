@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.Set;
 
@@ -213,6 +214,22 @@ class LatencyHarnessTest
             "commands, more than the 80000000 this run can hold"), exchange.err);
         assertFalse(java.nio.file.Files.exists(out), "no --out made");
         assertNull(exchange.harness.recorder());
+    }
+
+    /** BATCHING on rings too small for two of its batches: the engine's refusal, in one line, and nothing recorded. */
+    @Test
+    void shouldSayInOneLineThatBatchingNeedsLargerRings(@TempDir final Path dir) throws Exception
+    {
+        final Run run = run("--wait", "BATCHING", "--ring-size", "64", "--out", dir.toString());
+
+        assertEquals(1, run.exit, run.err);
+        assertEquals("error: waitStrategy BATCHING holds a stage until 64 entries are ready, and ringSize 64 cannot hold " +
+            "two such batches: nearly every batch would wait out the hold; use rings of at least 128 entries, or PARKING",
+            run.err.strip());
+        try (Stream<Path> written = Files.list(dir))
+        {
+            assertEquals(List.of(), written.toList(), "no report, no chart");
+        }
     }
 
     /** Runs the harness as its main method would (one error line, exit 1 or 2), a short run by default. */

@@ -31,7 +31,8 @@ public enum WaitStrategies implements Supplier<WaitStrategy>
      * {@link #PARKING}, except that a stage that comes back from a batch and finds fewer than 64 entries
      * ready waits at least 10 µs (yielding) before it takes them: throughput for latency, when commands
      * come faster than a stage takes them one by one and cores are few. A stage that was idle takes an
-     * entry the moment it comes. Each stage that waits with it can hold. See {@link ParkingWaitStrategy#batching}.
+     * entry the moment it comes. Each stage that waits with it can hold. Needs rings of at least 128 entries (two
+     * batches): a launch on smaller ones is refused. See {@link ParkingWaitStrategy#batching}.
      */
     BATCHING
     {

@@ -1,5 +1,6 @@
 package io.ringlog.core;
 
+import io.ringlog.core.engine.ParkingWaitStrategy;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.core.testing.CollectingListener;
 import io.ringlog.core.testing.RecordingErrorHandler;
@@ -39,6 +40,29 @@ class BadInputTest
             engine.awaitApplied(2, 10, TimeUnit.SECONDS);
         }
         assertEquals(3, sm.total());
+    }
+
+    @Test
+    void shouldRefuseBatchingWaitsOnARingThatCannotHoldTwoBatches()
+    {
+        final IllegalArgumentException input = assertThrows(IllegalArgumentException.class, () -> Engine.launch(
+            new EngineContext().stateMachine(new AccumulatorStateMachine()).waitStrategy(WaitStrategies.BATCHING)
+                .ringSize(64)));
+        assertEquals("waitStrategy BATCHING holds a stage until 64 entries are ready, and ringSize 64 cannot hold two " +
+            "such batches: nearly every batch would wait out the hold; use rings of at least 128 entries, or PARKING",
+            input.getMessage());
+        final IllegalArgumentException output = assertThrows(IllegalArgumentException.class, () -> Engine.launch(
+            new EngineContext().stateMachine(new AccumulatorStateMachine())
+                .waitStrategy(() -> ParkingWaitStrategy.batching(200, 4, 100, 1_000)).outputRingSize(128)));
+        assertTrue(output.getMessage().startsWith("waitStrategy ParkingWaitStrategy{spins=200, yields=4, batch=100, " +
+            "batchDelayNanos=1000} holds a stage until 100") &&
+            output.getMessage().contains("outputRingSize 128 cannot hold two such batches") &&
+            output.getMessage().contains("at least 256 entries"), output.getMessage());
+        // Two batches fit: launches, and plain parking never holds, so any ring will do.
+        Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).waitStrategy(WaitStrategies.BATCHING)
+            .ringSize(128).outputRingSize(128)).close();
+        Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).waitStrategy(WaitStrategies.PARKING)
+            .ringSize(2).outputRingSize(2)).close();
     }
 
     @Test

@@ -99,8 +99,8 @@ public final class ParkingWaitStrategy implements WaitStrategy
      * @param spins           busy-wait iterations ({@code Thread.onSpinWait()}) before yielding.
      * @param yields          {@code Thread.yield()} calls before parking.
      * @param batch           entries ready at which a consumer goes on at once; at least 1 (1 never holds off),
-     *                        and well below the ring's size: a ring that cannot hold {@code batch} entries
-     *                        makes every batch wait the delay.
+     *                        and well below the ring's size: an engine refuses to launch on rings that cannot
+     *                        hold two batches, where nearly every batch would wait the delay.
      * @param batchDelayNanos the least a consumer that found fewer holds off; not negative.
      */
     public static ParkingWaitStrategy batching(
@@ -164,6 +164,12 @@ public final class ParkingWaitStrategy implements WaitStrategy
         }
         while (nanoClock.getAsLong() - start < batchDelayNanos);
         return dependentSequence.get();
+    }
+
+    /** Entries ready at which a consumer back from a batch goes on at once; 1 for plain parking, which never holds. */
+    public int batch()
+    {
+        return batch;
     }
 
     /** Times a consumer held off for a batch (at most one a batch delay per consumer, so the count costs nothing). */
