@@ -53,6 +53,9 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
         new Ratio("batch-publish-vs-abq", "ringlog pipeline, commands published in CommandBatches of 100 (as the exchange " +
             "rows) / ArrayBlockingQueue pipeline (one put a command; in-memory journal)", "pipeline-memory-batch-publish",
             "abq", null),
+        new Ratio("disruptor-vs-abq", "bare Disruptor, multi-producer (the pipelines' ceiling, one publish an event) / " +
+            "ArrayBlockingQueue pipeline: what the fourth target asks of ringlog, asked of the ceiling", "disruptor-multi",
+            "abq", null),
         new Ratio("exchange-memory-vs-exchange-core", "ringlog exchange, in-memory journal / exchange-core (no journal)",
             "exchange-memory", "exchange-core", null),
         new Ratio("exchange-memory-vs-logic", "ringlog exchange end to end, in-memory journal / its logic alone on one thread",
