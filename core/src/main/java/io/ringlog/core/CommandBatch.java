@@ -17,7 +17,8 @@ import org.agrona.DirectBuffer;
  * </pre>
  * Claimed slots hold the stages back until {@link #publish()}: always publish, in a finally. A slot
  * claimed but never added (an {@code add} that threw, or fewer adds than claimed) is published as a
- * void command, which is journaled and applies as nothing, so positions stay gap-free.
+ * void command, which is journaled and applies as nothing, so positions stay gap-free. The commands of a
+ * batch arrived together and share one ingress timestamp, read by {@link #claim(int)}.
  */
 public interface CommandBatch
 {
