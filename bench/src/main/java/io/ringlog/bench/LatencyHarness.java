@@ -1,10 +1,12 @@
 package io.ringlog.bench;
 
+import com.lmax.disruptor.WaitStrategy;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.StateMachine;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
+import io.ringlog.core.engine.ParkingWaitStrategy;
 import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.workload.WorkloadConfig;
@@ -164,6 +166,20 @@ public final class LatencyHarness implements Callable<Integer>
         return new CommandLine(harness).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
+    /** The engine refuses BATCHING on rings too small for two of its batches, in its own words; these are the options'. */
+    private void checkBatchesFit()
+    {
+        final WaitStrategy strategy = waitStrategy.get();
+        final int batch = strategy instanceof ParkingWaitStrategy ? ((ParkingWaitStrategy)strategy).batch() : 1;
+        if (batch > 1 && ringSize < 2L * batch)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--wait " + waitStrategy + " holds off a stage " +
+                "that finds fewer than " + batch + " commands ready, and --ring-size " + ringSize + " cannot hold two " +
+                "such batches: nearly every batch would wait out the hold; use --ring-size " +
+                (Long.highestOneBit(2L * batch - 1) << 1) + " or more, or --wait PARKING");
+        }
+    }
+
     @Override
     public Integer call() throws Exception
     {
@@ -171,6 +187,7 @@ public final class LatencyHarness implements Callable<Integer>
         OptionChecks.positive(spec, "--seconds", seconds);
         OptionChecks.notNegative(spec, "--warmup", warmupSeconds);
         OptionChecks.powerOfTwo(spec, "--ring-size", ringSize);
+        checkBatchesFit();
         OptionChecks.notNegative(spec, "--journal-preallocate-mib", journalPreallocateMib);
         if (workloadFile != null && workload != Workload.EXCHANGE)
         {

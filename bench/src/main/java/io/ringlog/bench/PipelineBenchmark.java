@@ -113,6 +113,7 @@ public class PipelineBenchmark extends RinglogFork
     private InFlight window;
     private CommandBatch batch;
     private CounterStateMachine counter;
+    private long batchesPublished;
 
     @Setup(Level.Trial)
     public void launch()
@@ -201,6 +202,7 @@ public class PipelineBenchmark extends RinglogFork
             finally
             {
                 batch.publish();
+                batchesPublished++;
             }
         }
         return last;
@@ -210,6 +212,12 @@ public class PipelineBenchmark extends RinglogFork
     long delivered()
     {
         return listener.lastPosition();
+    }
+
+    /** CommandBatches published so far: none when each command is published on its own. */
+    long batchesPublished()
+    {
+        return batchesPublished;
     }
 
     /** The counter's total: every command adds 1. Read it once {@link #delivered()} has the last position. */

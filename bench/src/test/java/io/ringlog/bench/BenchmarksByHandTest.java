@@ -43,8 +43,9 @@ class BenchmarksByHandTest
     }
 
     @ParameterizedTest
-    @CsvSource({"COMPACT, 100", "PIPELINED, 100", "COMPACT, 7", "COMPACT, 1000"})
-    void shouldDeliverEveryCommandOfEachBatchWhenPublishedInCommandBatches(final Topology topology, final int size)
+    @CsvSource({"COMPACT, 100, 20", "PIPELINED, 100, 20", "COMPACT, 7, 286", "COMPACT, 1000, 2", "COMPACT, 1, 0"})
+    void shouldDeliverEveryCommandOfEachBatchWhenPublishedInCommandBatches(final Topology topology, final int size,
+        final long batches)
     {
         final PipelineBenchmark benchmark = new PipelineBenchmark();
         benchmark.topology = topology;
@@ -55,11 +56,12 @@ class BenchmarksByHandTest
         benchmark.launch();
         try
         {
-            // 1,000 is not a multiple of 7: the last CommandBatch of each invocation is short, and no slot is void.
             assertEquals(PipelineBenchmark.BATCH, benchmark.publishBatch());
             assertEquals(2L * PipelineBenchmark.BATCH, benchmark.publishBatch());
             assertEquals(2L * PipelineBenchmark.BATCH, benchmark.delivered());
             assertEquals(2L * PipelineBenchmark.BATCH, benchmark.sum(), "each command added 1 to the counter");
+            // 1,000 is not a multiple of 7: 142 whole CommandBatches and a short one an invocation, no slot void.
+            assertEquals(batches, benchmark.batchesPublished(), "1 publishes each command on its own");
         }
         finally
         {
@@ -67,16 +69,19 @@ class BenchmarksByHandTest
         }
     }
 
-    @Test
-    void shouldRefuseABatchSizeOutsideAnInvocationBeforeStartingAnything()
+    @ParameterizedTest
+    @CsvSource({"1001", "0", "-1"})
+    void shouldRefuseABatchSizeOutsideAnInvocationBeforeStartingAnything(final int size)
     {
         final PipelineBenchmark benchmark = new PipelineBenchmark();
         benchmark.topology = Topology.COMPACT;
         benchmark.waitStrategy = WaitStrategies.PARKING;
         benchmark.journal = JournalKind.IN_MEMORY;
-        benchmark.publishBatch = PipelineBenchmark.BATCH + 1;
+        benchmark.publishBatch = size;
         final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, benchmark::launch);
-        assertEquals("publishBatch 1001 outside 1..1000 (the commands of one invocation)", refused.getMessage());
+        assertEquals("publishBatch " + size + " outside 1..1000 (the commands of one invocation)", refused.getMessage());
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch((thread) -> thread.getName().startsWith("bench-")),
+            "no engine thread started");
     }
 
     @Test

@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.Map;
 import java.util.Set;
 
@@ -216,20 +215,20 @@ class LatencyHarnessTest
         assertNull(exchange.harness.recorder());
     }
 
-    /** BATCHING on rings too small for two of its batches: the engine's refusal, in one line, and nothing recorded. */
+    /** BATCHING on rings too small for two of its batches: said in the options' words, before anything is made. */
     @Test
     void shouldSayInOneLineThatBatchingNeedsLargerRings(@TempDir final Path dir) throws Exception
     {
-        final Run run = run("--wait", "BATCHING", "--ring-size", "64", "--out", dir.toString());
+        final Path out = dir.resolve("new");
+        final Run run = run("--wait", "BATCHING", "--ring-size", "64", "--out", out.toString());
 
-        assertEquals(1, run.exit, run.err);
-        assertEquals("error: waitStrategy BATCHING holds a stage until 64 entries are ready, and ringSize 64 cannot hold " +
-            "two such batches: nearly every batch would wait out the hold; use rings of at least 128 entries, or PARKING",
-            run.err.strip());
-        try (Stream<Path> written = Files.list(dir))
-        {
-            assertEquals(List.of(), written.toList(), "no report, no chart");
-        }
+        assertEquals(2, run.exit, run.err);
+        assertEquals("error: --wait BATCHING holds off a stage that finds fewer than 64 commands ready, and --ring-size 64 " +
+            "cannot hold two such batches: nearly every batch would wait out the hold; use --ring-size 128 or more, or " +
+            "--wait PARKING", run.err.lines().findFirst().orElse(""));
+        assertTrue(run.err.contains("Try 'bench latency --help'"), run.err);
+        assertFalse(Files.exists(out), "nothing made");
+        assertNull(run.harness.recorder());
     }
 
     /** Runs the harness as its main method would (one error line, exit 1 or 2), a short run by default. */

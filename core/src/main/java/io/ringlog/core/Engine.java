@@ -708,10 +708,13 @@ public final class Engine implements AutoCloseable
             final int maxEventPayload = ctx.maxEventPayloadLength();
             checkHeap(ctx);
             this.inputWait = ctx.waitStrategy().get();
+            final WaitStrategy outputWait = ctx.waitStrategy().get();
+            // Checked on the instances the rings get, each against its own ring, before any slot is allocated.
+            BatchesFit.check(ctx, inputWait, outputWait);
             this.input = RingBuffer.createMultiProducer(() -> new Command(maxPayload), ctx.ringSize(), inputWait);
             // One producer, the logic thread, which publishes whole commands as ranges (see RingOutput).
             this.output = RingBuffer.createSingleProducer(() -> new OutputEvent(maxEventPayload), ctx.outputRingSize(),
-                ctx.waitStrategy().get());
+                outputWait);
             this.inline = new InlineListeners(ctx.inlineListenerNames(), ctx.inlineListeners(), status, counters);
             this.ringOutput = new RingOutput(output, maxEventPayload, status, inline);
             this.logic = new BusinessLogic(ctx, ringOutput, status, counters);

@@ -2,7 +2,6 @@ package io.ringlog.core;
 
 import com.lmax.disruptor.WaitStrategy;
 import io.ringlog.core.engine.CpuPinning;
-import io.ringlog.core.engine.ParkingWaitStrategy;
 import io.ringlog.core.engine.StageThreads;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -60,27 +59,6 @@ public final class EngineContext
     private boolean concluded;
     private String launchedAs;
 
-    /**
-     * A stage waiting with a batching {@link ParkingWaitStrategy} ({@link WaitStrategies#BATCHING}) holds off until
-     * a batch is ready: a ring that cannot hold two batches would make it wait out the hold nearly every time.
-     */
-    private void checkBatchFitsRings(final WaitStrategy strategy)
-    {
-        if (strategy instanceof ParkingWaitStrategy && ((ParkingWaitStrategy)strategy).batch() > 1)
-        {
-            final int batch = ((ParkingWaitStrategy)strategy).batch();
-            final int smaller = Math.min(ringSize, outputRingSize);
-            if (smaller < 2 * batch)
-            {
-                final String named = waitStrategy == WaitStrategies.BATCHING ? "BATCHING" : strategy.toString();
-                throw new IllegalArgumentException("waitStrategy " + named + " holds a stage until " + batch +
-                    " entries are ready, and " + (ringSize <= outputRingSize ? "ringSize " : "outputRingSize ") + smaller +
-                    " cannot hold two such batches: nearly every batch would wait out the hold; use rings of at least " +
-                    Integer.highestOneBit(2 * batch - 1) * 2 + " entries, or PARKING");
-            }
-        }
-    }
-
     /** Fills defaults and validates. Called by {@link Engine#launch}; calling it twice is harmless. */
     public EngineContext conclude()
     {
@@ -118,7 +96,6 @@ public final class EngineContext
             throw new IllegalArgumentException("waitStrategy, topology, errorPolicy, upcasters, closeTimeout and " +
                 "producerIdleStrategy must not be null");
         }
-        checkBatchFitsRings(waitStrategy.get());
         if (recoveryListener == null)
         {
             recoveryListener = RecoveryListener.printingSkipped(name);

@@ -1,5 +1,6 @@
 package io.ringlog.core;
 
+import com.lmax.disruptor.WaitStrategy;
 import io.ringlog.core.engine.ParkingWaitStrategy;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.core.testing.CollectingListener;
@@ -9,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
 import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
@@ -45,24 +48,43 @@ class BadInputTest
     @Test
     void shouldRefuseBatchingWaitsOnARingThatCannotHoldTwoBatches()
     {
-        final IllegalArgumentException input = assertThrows(IllegalArgumentException.class, () -> Engine.launch(
-            new EngineContext().stateMachine(new AccumulatorStateMachine()).waitStrategy(WaitStrategies.BATCHING)
-                .ringSize(64)));
-        assertEquals("waitStrategy BATCHING holds a stage until 64 entries are ready, and ringSize 64 cannot hold two " +
-            "such batches: nearly every batch would wait out the hold; use rings of at least 128 entries, or PARKING",
-            input.getMessage());
-        final IllegalArgumentException output = assertThrows(IllegalArgumentException.class, () -> Engine.launch(
-            new EngineContext().stateMachine(new AccumulatorStateMachine())
-                .waitStrategy(() -> ParkingWaitStrategy.batching(200, 4, 100, 1_000)).outputRingSize(128)));
-        assertTrue(output.getMessage().startsWith("waitStrategy ParkingWaitStrategy{spins=200, yields=4, batch=100, " +
-            "batchDelayNanos=1000} holds a stage until 100") &&
-            output.getMessage().contains("outputRingSize 128 cannot hold two such batches") &&
-            output.getMessage().contains("at least 256 entries"), output.getMessage());
-        // Two batches fit: launches, and plain parking never holds, so any ring will do.
-        Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).waitStrategy(WaitStrategies.BATCHING)
-            .ringSize(128).outputRingSize(128)).close();
-        Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).waitStrategy(WaitStrategies.PARKING)
-            .ringSize(2).outputRingSize(2)).close();
+        assertEquals("waitStrategy BATCHING holds off a stage that finds fewer than 64 entries ready (for at least 10 µs) " +
+            "before it takes them, and ringSize 64 cannot hold two such batches: nearly every batch would wait out the " +
+            "hold; use a ringSize of at least 128 entries, or PARKING",
+            refused(batching(WaitStrategies.BATCHING).ringSize(64)));
+        assertEquals("waitStrategy BATCHING holds off a stage that finds fewer than 64 entries ready (for at least 10 µs) " +
+            "before it takes them, and ringSize 32 and outputRingSize 2 cannot hold two such batches: nearly every batch " +
+            "would wait out the hold; use rings of at least 128 entries, or PARKING",
+            refused(batching(WaitStrategies.BATCHING).ringSize(32).outputRingSize(2)), "both rings named, not one at a time");
+        assertEquals("waitStrategy ParkingWaitStrategy{spins=200, yields=4, batch=100, batchDelayNanos=1500} holds off a " +
+            "stage that finds fewer than 100 entries ready (for at least 1500 ns) before it takes them, and outputRingSize " +
+            "128 cannot hold two such batches: nearly every batch would wait out the hold; use an outputRingSize of at least " +
+            "256 entries, or PARKING",
+            refused(batching(() -> ParkingWaitStrategy.batching(200, 4, 100, 1_500)).outputRingSize(128)));
+        // Two batches of 2^30 are more than an int, and more than any ring: said so, not wrapped round to negative.
+        assertEquals("waitStrategy ParkingWaitStrategy{spins=200, yields=4, batch=1073741824, batchDelayNanos=1000} holds " +
+            "off a stage that finds fewer than 1073741824 entries ready (for at least 1 µs) before it takes them, and " +
+            "ringSize 65536 and outputRingSize 65536 cannot hold two such batches: nearly every batch would wait out the " +
+            "hold; no ring can (the largest holds 2^30 entries): use a smaller batch, or PARKING",
+            refused(batching(() -> ParkingWaitStrategy.batching(200, 4, 1 << 30, 1_000))));
+        // Each ring is checked against the instance it gets: a supplier that batches only on its later calls is caught.
+        final AtomicInteger calls = new AtomicInteger();
+        final String second = refused(batching(() -> calls.getAndIncrement() == 0 ? WaitStrategies.PARKING.get() :
+            ParkingWaitStrategy.batching(200, 4, 64, 10_000)).outputRingSize(64));
+        assertTrue(second.contains("and outputRingSize 64 cannot hold"), second);
+        // Two batches fit: launches; plain parking never holds, so any ring will do.
+        Engine.launch(batching(WaitStrategies.BATCHING).ringSize(128).outputRingSize(128)).close();
+        Engine.launch(batching(WaitStrategies.PARKING).ringSize(2).outputRingSize(2)).close();
+    }
+
+    private static EngineContext batching(final Supplier<WaitStrategy> strategy)
+    {
+        return new EngineContext().stateMachine(new AccumulatorStateMachine()).waitStrategy(strategy);
+    }
+
+    private static String refused(final EngineContext ctx)
+    {
+        return assertThrows(IllegalArgumentException.class, () -> Engine.launch(ctx)).getMessage();
     }
 
     @Test

@@ -172,6 +172,12 @@ public final class ParkingWaitStrategy implements WaitStrategy
         return batch;
     }
 
+    /** The least a consumer that found fewer than {@link #batch()} entries ready holds off; 0 for plain parking. */
+    public long batchDelayNanos()
+    {
+        return batchDelayNanos;
+    }
+
     /** Times a consumer held off for a batch (at most one a batch delay per consumer, so the count costs nothing). */
     long holds()
     {
