@@ -24,10 +24,7 @@ class BenchmarksByHandTest
     void shouldDeliverEveryCommandOfEachBatchThroughTheEngine(final Topology topology, final JournalKind journal,
         final ListenerPlacement placement)
     {
-        final PipelineBenchmark benchmark = new PipelineBenchmark();
-        benchmark.topology = topology;
-        benchmark.waitStrategy = WaitStrategies.PHASED;
-        benchmark.journal = journal;
+        final PipelineBenchmark benchmark = pipeline(topology, WaitStrategies.PHASED, journal);
         benchmark.listenerPlacement = placement;
         benchmark.launch();
         try
@@ -47,10 +44,7 @@ class BenchmarksByHandTest
     void shouldDeliverEveryCommandOfEachBatchWhenPublishedInCommandBatches(final Topology topology, final int size,
         final long batches)
     {
-        final PipelineBenchmark benchmark = new PipelineBenchmark();
-        benchmark.topology = topology;
-        benchmark.waitStrategy = WaitStrategies.PARKING;
-        benchmark.journal = JournalKind.IN_MEMORY;
+        final PipelineBenchmark benchmark = pipeline(topology, WaitStrategies.PARKING, JournalKind.IN_MEMORY);
         benchmark.publishBatch = size;
         benchmark.inFlight = 0;
         benchmark.launch();
@@ -73,10 +67,7 @@ class BenchmarksByHandTest
     @CsvSource({"1001", "0", "-1"})
     void shouldRefuseABatchSizeOutsideAnInvocationBeforeStartingAnything(final int size)
     {
-        final PipelineBenchmark benchmark = new PipelineBenchmark();
-        benchmark.topology = Topology.COMPACT;
-        benchmark.waitStrategy = WaitStrategies.PARKING;
-        benchmark.journal = JournalKind.IN_MEMORY;
+        final PipelineBenchmark benchmark = pipeline(Topology.COMPACT, WaitStrategies.PARKING, JournalKind.IN_MEMORY);
         benchmark.publishBatch = size;
         final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, benchmark::launch);
         assertEquals("publishBatch " + size + " outside 1..1000 (the commands of one invocation)", refused.getMessage());
@@ -87,10 +78,7 @@ class BenchmarksByHandTest
     @Test
     void shouldWaitForTheBatchesBeforeTheWindowAndLeaveTheRestInFlight()
     {
-        final PipelineBenchmark benchmark = new PipelineBenchmark();
-        benchmark.topology = Topology.COMPACT;
-        benchmark.waitStrategy = WaitStrategies.PARKING;
-        benchmark.journal = JournalKind.IN_MEMORY;
+        final PipelineBenchmark benchmark = pipeline(Topology.COMPACT, WaitStrategies.PARKING, JournalKind.IN_MEMORY);
         benchmark.inFlight = 2;
         benchmark.launch();
         try
@@ -166,5 +154,16 @@ class BenchmarksByHandTest
         {
             benchmark.stop();
         }
+    }
+
+    /** A pipeline benchmark with these parameters and the others at their defaults, not yet launched. */
+    private static PipelineBenchmark pipeline(final Topology topology, final WaitStrategies waitStrategy,
+        final JournalKind journal)
+    {
+        final PipelineBenchmark benchmark = new PipelineBenchmark();
+        benchmark.topology = topology;
+        benchmark.waitStrategy = waitStrategy;
+        benchmark.journal = journal;
+        return benchmark;
     }
 }
