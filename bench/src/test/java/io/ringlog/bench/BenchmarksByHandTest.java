@@ -40,7 +40,8 @@ class BenchmarksByHandTest
     }
 
     @ParameterizedTest
-    @CsvSource({"COMPACT, 100, 20", "PIPELINED, 100, 20", "COMPACT, 7, 286", "COMPACT, 1000, 2", "COMPACT, 1, 0"})
+    @CsvSource({"COMPACT, 100, 20", "PIPELINED, 100, 20", "COMPACT, 7, 286", "COMPACT, 1000, 2", "COMPACT, 5000, 2",
+        "COMPACT, 1, 0"})
     void shouldDeliverEveryCommandOfEachBatchWhenPublishedInCommandBatches(final Topology topology, final int size,
         final long batches)
     {
@@ -64,13 +65,13 @@ class BenchmarksByHandTest
     }
 
     @ParameterizedTest
-    @CsvSource({"1001", "0", "-1"})
-    void shouldRefuseABatchSizeOutsideAnInvocationBeforeStartingAnything(final int size)
+    @CsvSource({"0", "-1"})
+    void shouldRefuseABatchSizeBelowOneBeforeStartingAnything(final int size)
     {
         final PipelineBenchmark benchmark = pipeline(Topology.COMPACT, WaitStrategies.PARKING, JournalKind.IN_MEMORY);
         benchmark.publishBatch = size;
         final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, benchmark::launch);
-        assertEquals("publishBatch " + size + " outside 1..1000 (the commands of one invocation)", refused.getMessage());
+        assertEquals("publishBatch " + size + ": a count of commands a claim, 1 or more", refused.getMessage());
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch((thread) -> thread.getName().startsWith("bench-")),
             "no engine thread started");
     }

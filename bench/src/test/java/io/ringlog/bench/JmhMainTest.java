@@ -38,6 +38,14 @@ class JmhMainTest
             JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "flowCommands=-3"}));
         assertEquals("-p producerCpu=-5: producerCpu takes -1 (not pinned) or a CPU number, 0 or more",
             JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "producerCpu=-5"}));
+        // The pipeline's setup threw it in each fork, with a stack trace; the exchange took it for 1.
+        for (final String benchmark : new String[]{"\\.PipelineBenchmark", "ExchangeBenchmark"})
+        {
+            assertEquals("-p publishBatch=0: publishBatch takes a count of commands a claim, 1 or more (1: one " +
+                "Engine.publish a command; more than an invocation's 1,000: one CommandBatch an invocation)",
+                JmhMain.refusal(new String[]{benchmark, "-p", "publishBatch=100,0"}));
+        }
+        assertNull(JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-p", "publishBatch=5000"}));
     }
 
     /** JMH's own answer was 'No matching benchmarks. Miss-spelled regexp?', exit 1, after it had started. */
