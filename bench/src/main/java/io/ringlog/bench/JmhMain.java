@@ -378,8 +378,8 @@ public final class JmhMain
                 return Long.parseLong(value) < 1 ? "flowCommands takes a count of order-flow commands, 1 or more" : null;
             case "publishBatch":
                 // The pipeline's setup threw it in every fork; the exchange took it for 1 without a word.
-                return Integer.parseInt(value) < 1 ? "publishBatch takes a count of commands a claim, 1 or more (1: one " +
-                    "Engine.publish a command; more than an invocation's 1,000: one CommandBatch an invocation)" : null;
+                return Integer.parseInt(value) < 1 ? "publishBatch takes the commands per claim, 1 or more (1: one " +
+                    "Engine.publish per command; 1,000 or more: one CommandBatch per invocation of 1,000)" : null;
             case "producerCpu":
                 return Integer.parseInt(value) < -1 ? "producerCpu takes -1 (not pinned) or a CPU number, 0 or more" : null;
             case "workloadFile":

@@ -105,7 +105,7 @@ public final class LatencyHarness implements Callable<Integer>
     Topology topology = Topology.COMPACT;
 
     @Option(names = "--wait", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); " +
-        "BUSY_SPIN only with a core per thread")
+        "BUSY_SPIN only with a core per thread; BATCHING with a --ring-size of 128 or more")
     WaitStrategies waitStrategy = WaitStrategies.PARKING;
 
     @Option(names = "--listener", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}): the listener " +
@@ -276,7 +276,8 @@ public final class LatencyHarness implements Callable<Integer>
             journal.name(), listenerPlacement.name(), topology.name(), waitStrategy.name(), rate, recorder.corrected(),
             recorder.service());
         report.printTable(console);
-        console.println("wrote " + report.write(out) + " and " + out.resolve(report.baseName() + ".hgrm"));
+        console.println("wrote " + report.write(out) + ", " + out.resolve(report.baseName() + ".hgrm") + " and " +
+            out.resolve(report.baseName() + "-service.hgrm"));
         final Path png = out.resolve(report.baseName() + ".png");
         try
         {

@@ -99,8 +99,9 @@ public class PipelineBenchmark extends RinglogFork
     /**
      * Commands per claim: 1 publishes each on its own ({@code Engine.publish}, one claim and one publish a
      * command); more publishes them in {@link CommandBatch}es of this size (one claim and one publish a
-     * batch), as a producer reading a packet or a poll would, and as the exchange rows do. More than
-     * {@value #BATCH} publishes each invocation as one batch.
+     * batch), as a producer reading a packet or a poll would, and as the exchange rows do. {@value #BATCH}
+     * or more publishes each invocation (of {@value #BATCH}) as one batch. Not to be confused with the benchmark
+     * method, {@link #publishBatch()}, which always publishes {@value #BATCH}.
      */
     @Param({"1"})
     public int publishBatch = 1;
@@ -123,7 +124,7 @@ public class PipelineBenchmark extends RinglogFork
         window = new InFlight(inFlight);
         if (publishBatch < 1)
         {
-            throw new IllegalArgumentException("publishBatch " + publishBatch + ": a count of commands a claim, 1 or more");
+            throw new IllegalArgumentException("publishBatch " + publishBatch + ": the commands per claim, 1 or more");
         }
         listener = new LastPositionListener();
         counter = new CounterStateMachine();

@@ -71,7 +71,7 @@ class BenchmarksByHandTest
         final PipelineBenchmark benchmark = pipeline(Topology.COMPACT, WaitStrategies.PARKING, JournalKind.IN_MEMORY);
         benchmark.publishBatch = size;
         final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, benchmark::launch);
-        assertEquals("publishBatch " + size + ": a count of commands a claim, 1 or more", refused.getMessage());
+        assertEquals("publishBatch " + size + ": the commands per claim, 1 or more", refused.getMessage());
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch((thread) -> thread.getName().startsWith("bench-")),
             "no engine thread started");
     }

@@ -41,8 +41,8 @@ class JmhMainTest
         // The pipeline's setup threw it in each fork, with a stack trace; the exchange took it for 1.
         for (final String benchmark : new String[]{"\\.PipelineBenchmark", "ExchangeBenchmark"})
         {
-            assertEquals("-p publishBatch=0: publishBatch takes a count of commands a claim, 1 or more (1: one " +
-                "Engine.publish a command; more than an invocation's 1,000: one CommandBatch an invocation)",
+            assertEquals("-p publishBatch=0: publishBatch takes the commands per claim, 1 or more (1: one " +
+                "Engine.publish per command; 1,000 or more: one CommandBatch per invocation of 1,000)",
                 JmhMain.refusal(new String[]{benchmark, "-p", "publishBatch=100,0"}));
         }
         assertNull(JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-p", "publishBatch=5000"}));
