@@ -2209,15 +2209,30 @@ public final class ChronicleJournal implements Journal
 
     /**
      * Whether {@code failure} is Chronicle's own race in its thread-local bookkeeping (a
-     * ConcurrentModificationException from {@code CleaningThreadLocal}, as a store of a cycle is acquired while
-     * another thread ends): nothing of the journal's, gone when tried again.
+     * ConcurrentModificationException from {@code CleaningThreadLocal} or the map it iterates, as a store of a cycle
+     * is acquired while another thread ends): nothing of the journal's, gone when tried again.
      */
     static boolean threadLocalRace(final Throwable failure)
     {
         for (Throwable at = failure; at != null; at = at.getCause() == at ? null : at.getCause())
         {
-            if (at instanceof java.util.ConcurrentModificationException && at.getStackTrace().length > 0 &&
-                at.getStackTrace()[0].getClassName().endsWith("CleaningThreadLocal"))
+            if (at instanceof java.util.ConcurrentModificationException && thrownUnder(at, "CleaningThreadLocal"))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a frame of {@code failure}'s stack is in a class named {@code ...simpleName}: the race is thrown from
+     * CleaningThreadLocal itself, or from the JDK map it iterates (LinkedHashMap's iterator, frames above it).
+     */
+    private static boolean thrownUnder(final Throwable failure, final String simpleName)
+    {
+        for (final StackTraceElement frame : failure.getStackTrace())
+        {
+            if (frame.getClassName().endsWith("." + simpleName))
             {
                 return true;
             }
