@@ -91,7 +91,9 @@ import java.util.stream.Stream;
  * <h2>Damaged files</h2>
  * Before Chronicle maps a cycle file, open walks it with plain reads ({@link CycleFileScan}): a file
  * cut short (truncated) is reported by name and byte instead of being read past its end, which for a
- * memory-mapped file is a SIGBUS the JVM turns into an {@link InternalError}. Chronicle's own
+ * memory-mapped file is a SIGBUS the JVM turns into an {@link InternalError}. The walk reads Chronicle's
+ * index of the file's documents too, and checks every offset in it against the document it names: a damaged
+ * one would send a reader elsewhere, or past the file's end. Chronicle's own
  * failures on damaged files, on open and in readers, come out as {@link JournalException}s with the
  * position and the reason. Damaged newest entries that no commit covered (the committed mark says
  * so) are dropped by a writable open, by rewriting the cycle file without them ({@link CycleRewriter});
@@ -859,9 +861,11 @@ public final class ChronicleJournal implements Journal
             final String positions = newest > 0 && scan.unsplit == 0 ? ", positions " + (newest - scan.entries + 1) +
                 ".." + newest : "";
             found = (scan.documentDamage != null && scan.documentDamage.equals(scan.headerDamage) ? "Its entries are " +
-                "whole" : "Its entries do not depend on the header") + ", and the walk past the damage found " +
+                "whole" : "Its entries do not depend on the " + (scan.headerDamage.startsWith(CycleFileScan.INDEX_DAMAGED) ? "index" :
+                "header")) + ", and the walk past the damage found " +
                 scan.entries + " whole entries" + positions + ": 'scripts/journal repair -d " + directory + "' writes the file " +
-                "anew with a new header and every one of them (run it without --apply first: it lists what it does)";
+                "anew with every one of them, under a new header and index (run it without --apply first: it lists what " +
+                "it does)";
         }
         return "cycle file " + scan.file + " cannot be read by Chronicle Queue: " + scan.headerDamage + ". " + found;
     }

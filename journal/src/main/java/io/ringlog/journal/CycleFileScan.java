@@ -31,7 +31,8 @@ import java.nio.file.StandardOpenOption;
  * document), a document that runs past the end of the file ({@link End#CUT}), or a file that ends
  * where the next header would be ({@link End#SHORT}). It counts the whole data documents, splits each
  * into the journal entries it holds (one or more, back to back, each as long as its header says), and
- * keeps the offsets of the newest entries.
+ * keeps the offsets of the newest entries. It reads Chronicle's index of the data documents first (the
+ * offset of every 256th, say) and checks each value against the document the walk finds there.
  */
 final class CycleFileScan
 {
@@ -81,6 +82,17 @@ final class CycleFileScan
     /** Where Chronicle's header says its index documents start, and how many offsets each holds. */
     private long[] indexDocuments = new long[0];
     private long indexCount;
+    /**
+     * Chronicle's index of the file's data documents, read with plain reads before the walk: the offset of every
+     * {@link #indexSpacing}-th document's header, index document after index document, 0 where none is kept; null
+     * where the header gives no index sizes Chronicle writes.
+     */
+    private long[] indexValues;
+    private long indexSpacing;
+    /** The first value of {@link #indexValues} that the walk found to be wrong, said in words; null if none. */
+    private String indexValueDamage;
+    /** How {@link #headerDamage} begins where the damage is in Chronicle's index of the data documents. */
+    static final String INDEX_DAMAGED = "Chronicle's index of the file is damaged";
     /** An index document's bytes before its offsets, its length word included, less the padding that aligns them. */
     private static final int INDEX_DOCUMENT_HEAD = 28;
     /**
@@ -168,6 +180,7 @@ final class CycleFileScan
             }
             scan.indexDocuments = header.indexOffsets;
             scan.indexCount = header.indexCount;
+            scan.readIndexValues(channel, header);
             scan.writeSequence = header.sequenceAtWritePosition();
             scan.writeAt = header.damage == null ? header.writePosition : -1;
             scan.walk(reader, header.walkFrom, tornWindow, entries);
@@ -180,6 +193,11 @@ final class CycleFileScan
             if (scan.headerDamage == null && whole)
             {
                 scan.headerDamage = scan.indexDamage(reader, header);
+            }
+            if (scan.headerDamage == null && whole && scan.documentDamage == null)
+            {
+                // Only where the walk numbered the documents as Chronicle does: a damaged document shifts the count.
+                scan.headerDamage = scan.indexValueDamage();
             }
             if (scan.headerDamage != null && header.damage == null && changedSince(channel, first, header))
             {
@@ -437,6 +455,84 @@ final class CycleFileScan
         return null;
     }
 
+    /**
+     * Reads Chronicle's index values (see {@link #indexValues}). An index document that does not fit in the file is
+     * left out (its values read as 0): {@link #indexDamage} names it.
+     */
+    private void readIndexValues(final FileChannel channel, final CycleHeader header) throws IOException
+    {
+        if (header.indexCount <= 0 || header.indexCount > 1 << 20 || header.indexSpacing <= 0 ||
+            header.indexOffsets.length > (Integer.MAX_VALUE >> 3) / header.indexCount)
+        {
+            return;
+        }
+        final int count = (int)header.indexCount;
+        final long[] values = new long[header.indexOffsets.length * count];
+        final byte[] bytes = new byte[count * 8];
+        final UnsafeBuffer view = new UnsafeBuffer(bytes);
+        for (int i = 0; i < header.indexOffsets.length; i++)
+        {
+            final long offset = header.indexOffsets[i];
+            final long start = (offset + INDEX_DOCUMENT_HEAD + 7) & ~7L;
+            if (offset <= header.end || start + bytes.length > length)
+            {
+                continue;
+            }
+            read(channel, start, bytes, bytes.length, file);
+            for (int j = 0; j < count; j++)
+            {
+                values[i * count + j] = view.getLong(j * 8, ByteOrder.LITTLE_ENDIAN);
+            }
+        }
+        indexValues = values;
+        indexSpacing = header.indexSpacing;
+    }
+
+    /** Checks the index value kept for data document {@code number}, whose header the walk found at {@code offset}. */
+    private void checkIndexValue(final long number, final long offset)
+    {
+        if (indexValues == null || number % indexSpacing != 0 || number / indexSpacing >= indexValues.length ||
+            indexValueDamage != null)
+        {
+            return;
+        }
+        final long said = indexValues[(int)(number / indexSpacing)];
+        if (said != 0 && said != offset)
+        {
+            indexValueDamage = indexValueSays(number, said) + ", where it starts at byte " + offset;
+        }
+    }
+
+    /**
+     * What is wrong with Chronicle's index of the data documents, or null: a value that sends a reader elsewhere than
+     * the document it names (past the file's end, a fault the JVM reports at some later instruction), or that names a
+     * document the file does not hold. A value for the document a writer would append next is a writer's, not damage.
+     */
+    private String indexValueDamage()
+    {
+        if (indexValueDamage != null || indexValues == null)
+        {
+            return indexValueDamage;
+        }
+        final long firstBeyond = (documents + indexSpacing - 1) / indexSpacing;
+        for (long slot = firstBeyond; slot < indexValues.length; slot++)
+        {
+            final long said = indexValues[(int)slot];
+            if (said != 0 && !(state == End.OPEN && said == end && slot * indexSpacing == documents))
+            {
+                return indexValueSays(slot * indexSpacing, said) + ", but the file holds " + documents + " data " +
+                    "documents (the data ends at byte " + end + ")";
+            }
+        }
+        return null;
+    }
+
+    private String indexValueSays(final long number, final long said)
+    {
+        return INDEX_DAMAGED + ": it says data document " + number + " starts at byte " + said +
+            (said >= length ? ", past the file's end (" + length + " bytes)" : "");
+    }
+
     private void documentDamage(final String damage)
     {
         if (documentDamage == null)
@@ -635,6 +731,7 @@ final class CycleFileScan
             writeIndex = documents;
         }
         lastDataOffset = offset;
+        checkIndexValue(documents, offset);
         documents++;
         splitDocument(reader, offset, documentLength, visitor, false);
     }

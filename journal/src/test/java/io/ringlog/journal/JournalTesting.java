@@ -277,6 +277,14 @@ public final class JournalTesting
         flip(file, offset, 0xFF);
     }
 
+    /** The little-endian long at {@code offset} of {@code file}, read with a plain read. */
+    public static long longAt(final Path file, final long offset) throws IOException
+    {
+        final byte[] bytes = new byte[8];
+        CycleFileScan.read(file, offset, bytes, bytes.length);
+        return new UnsafeBuffer(bytes).getLong(0, ByteOrder.LITTLE_ENDIAN);
+    }
+
     /** XORs the byte at {@code offset} of {@code file} with {@code mask}; twice restores it. */
     public static void flip(final Path file, final long offset, final int mask) throws IOException
     {

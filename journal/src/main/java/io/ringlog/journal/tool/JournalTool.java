@@ -1018,9 +1018,8 @@ public final class JournalTool implements Callable<Integer>
             "It refuses, unless --force, to drop entries that were committed, so may have been seen by clients: " +
                 "at or below the committed mark, or at or below a snapshot's position. Entries no commit covered " +
                 "(the damaged tail a full disk leaves) need no --force. Run it with no writer on the journal.",
-            "With or without a cut, a cycle file whose Chronicle header is damaged is written anew with every " +
-                "entry it holds (its entries do not depend on the header): no entry is dropped, and no --force is " +
-                "needed."})
+            "With or without a cut, a cycle file whose Chronicle header or index is damaged is written anew with " +
+                "every entry it holds (its entries depend on neither): no entry is dropped, and no --force is needed."})
     static final class Repair implements Callable<Integer>
     {
         @Spec

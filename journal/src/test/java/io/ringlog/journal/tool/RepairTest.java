@@ -23,6 +23,7 @@ import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -167,7 +168,8 @@ class RepairTest
     /**
      * A damaged offset in Chronicle's first index (where its readers look for the file's first document) made every
      * read fail at position 1, and verify advised '--truncate-after 0', emptying the journal; the entries were whole,
-     * and a rebuild keeps them all. verify now walks the file without Chronicle's index and names the rebuild.
+     * and a rebuild keeps them all. The walk on open compares Chronicle's index with the documents it passes: verify
+     * names the offset, and the repair, which writes the file anew with all of its entries.
      */
     @ParameterizedTest
     @ValueSource(ints = {0x04, 0xFF})
@@ -177,19 +179,20 @@ class RepairTest
         writeEngineRun(dir, null, 300, 0);
         final Path file = cycleFile(dir, 0);
         // 0x04: the reader finds a short entry at position 1; 0xFF: it finds no entry at all.
-        JournalTesting.flip(file, JournalTesting.chronicleIndexValues(file), mask);
+        final long values = JournalTesting.chronicleIndexValues(file);
+        final long starts = JournalTesting.longAt(file, values);
+        JournalTesting.flip(file, values, mask);
 
         final Tool verify = tool("verify", "-d", dir.toString());
         assertEquals(1, verify.code, verify.toString());
-        assertTrue((mask == 0x04 ? verify.out.contains("bad-position: 1\n") && verify.out.contains(", as Chronicle " +
-            "Queue's reader found it; but ") : verify.out.contains("problem: journal ends at position 0 before its last " +
-            "position 300 as Chronicle Queue's reader finds it; but ")) && verify.out.contains("every entry of " + file +
-            ", walked document by document without Chronicle's index, checks: " +
-            "Chronicle's index or header in that file sends readers to the wrong bytes. 'scripts/journal repair -d " +
-            dir + " --rebuild' writes it anew with all of its entries"), verify.toString());
+        assertTrue(verify.out.contains("problem: cycle file " + file + " cannot be read by Chronicle Queue: Chronicle's " +
+            "index of the file is damaged: it says data document 0 starts at byte " + (starts ^ mask) + ", where it " +
+            "starts at byte " + starts + ". Its entries do not depend on the index, and the walk past the damage found " +
+            "300 whole entries, positions 1..300: 'scripts/journal repair -d " + dir + "' writes the file anew"),
+            verify.toString());
         assertFalse(verify.out.contains("--truncate-after"), "no cut: every entry is whole\n" + verify);
 
-        final Tool rebuilt = tool("repair", "-d", dir.toString(), "--rebuild", "--apply");
+        final Tool rebuilt = tool("repair", "-d", dir.toString(), "--apply");
         assertEquals(0, rebuilt.code, rebuilt.toString());
         final Tool again = tool("verify", "-d", dir.toString());
         assertEquals(0, again.code, again.toString());
@@ -272,9 +275,11 @@ class RepairTest
     }
 
     /**
-     * Chronicle's index of a cycle file (every 256th document's offset) damaged, which only a reader that
-     * starts past the beginning uses: dump from there says so, with the repair, where it was a SIGBUS's
-     * stack trace; {@code repair --rebuild} writes the file anew with every entry and a new index.
+     * Chronicle's index of a cycle file (every 256th document's offset) damaged, which only a reader that starts past
+     * the beginning uses, and which sent it past the file's end: a SIGBUS, which the JVM reports at some later
+     * instruction, so that in compiled code it escaped the reader's own catch as an InternalError's stack trace. The
+     * walk on open now reads the index with plain reads and compares it with the documents: every command names the
+     * damage before Chronicle maps the file, and the repair writes the file anew with every entry and a new index.
      */
     @Test
     void shouldRebuildACycleFileWhoseChronicleIndexIsDamaged() throws Exception
@@ -282,24 +287,38 @@ class RepairTest
         final Path dir = journalOfOneDocumentEach(3_000);
         final Path file = cycleFile(dir, 0);
         final long index = JournalTesting.chronicleIndexValues(file);
+        final long starts = JournalTesting.longAt(file, index + 5 * 8);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
         {
-            // Document 1280's offset, sent past the data.
+            // Document 1280's offset, sent past the data and the file's end.
             raf.seek(index + 5 * 8);
             raf.write(new byte[] {0, 0, 0, 0x7F});
         }
-        final Tool dump = tool("dump", "-d", dir.toString(), "--from", "2000", "--to", "2000");
-        assertEquals(1, dump.code, dump.toString());
-        assertTrue(dump.err.contains("error: journal position 2000: Chronicle Queue cannot find the entry: ") &&
-            dump.err.contains("'scripts/journal repair -d " + dir + " --rebuild' writes every cycle file anew"), dump.toString());
-        assertFalse((dump.out + dump.err).contains("Exception") || (dump.out + dump.err).contains("\tat "),
-            dump.toString());
+        final String damage = "cycle file " + file + " cannot be read by Chronicle Queue: Chronicle's index of the " +
+            "file is damaged: it says data document 1280 starts at byte " + ((starts & ~0xFFFF_FFFFL) | 0x7F00_0000L) +
+            ", past the file's end (" + Files.size(file) + " bytes), where it starts at byte " + starts + ". Its " +
+            "entries do not depend on the index, and the walk past the damage found 3000 whole entries, positions " +
+            "1..3000: 'scripts/journal repair -d " + dir + "' writes the file anew";
+        for (final String[] command : List.of(new String[] {"dump", "--from", "2000", "--to", "2000"},
+            new String[] {"dump", "--to", "3"}, new String[] {"verify"}))
+        {
+            final List<String> args = new ArrayList<>(List.of(command[0], "-d", dir.toString()));
+            args.addAll(List.of(command).subList(1, command.length));
+            final Tool refused = tool(args.toArray(String[]::new));
+            assertEquals(1, refused.code, refused.toString());
+            assertTrue((refused.out + refused.err).contains(damage), refused.toString());
+            assertFalse((refused.out + refused.err).contains("Exception") || (refused.out + refused.err).contains("\tat "),
+                refused.toString());
+        }
+        assertTrue(assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir))).getMessage()
+            .contains(damage), "the engine's open refuses it too, before Chronicle maps the file");
 
-        final Tool dry = tool("repair", "-d", dir.toString(), "--rebuild");
+        final Tool dry = tool("repair", "-d", dir.toString());
         assertEquals(0, dry.code, dry.toString());
-        assertTrue(dry.out.contains("rebuild-file: " + file + " (--rebuild; written anew with all of its 3000 entries, " +
+        assertTrue(dry.out.contains("rebuild-file: " + file + " (Chronicle's index of the file is damaged: it says data " +
+            "document 1280 starts at byte ") && dry.out.contains("; written anew with all of its 3000 entries, " +
             "positions 1..3000)\n") && dry.out.contains("status: dry run"), dry.toString());
-        assertEquals(0, tool("repair", "-d", dir.toString(), "--rebuild", "--apply").code);
+        assertEquals(0, tool("repair", "-d", dir.toString(), "--apply").code);
         final Tool after = tool("dump", "-d", dir.toString(), "--from", "2000", "--to", "2000");
         assertEquals(0, after.code, after.toString());
         assertTrue(after.out.startsWith("position: 2000\n"), after.toString());
