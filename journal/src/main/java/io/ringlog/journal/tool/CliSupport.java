@@ -52,7 +52,34 @@ public final class CliSupport
             failed.getErr().flush();
             return FAILED;
         });
+        final CommandLine.IExecutionStrategy strategy = commandLine.getExecutionStrategy();
+        commandLine.setExecutionStrategy((parsed) ->
+        {
+            try
+            {
+                return strategy.execute(parsed);
+            }
+            catch (final InternalError ex)
+            {
+                // Picocli hands only Exceptions to the handler above. A fault reading a memory-mapped file is an Error
+                // the JVM raises at some later instruction, which in compiled code can be past the reader's own catch.
+                if (!mappedFileFault(ex))
+                {
+                    throw ex;
+                }
+                err.println("error: " + message(ex));
+                err.flush();
+                return FAILED;
+            }
+        });
         return commandLine;
+    }
+
+    /** Whether {@code ex} is the JVM's report of a fault (SIGBUS) in an access to memory, a mapped file's. */
+    static boolean mappedFileFault(final Throwable ex)
+    {
+        return ex instanceof InternalError && ex.getMessage() != null &&
+            ex.getMessage().contains("fault occurred in a recent unsafe memory access");
     }
 
     /** Accepts the digit separators people type in counts: {@code 1_000_000} and {@code 1,000,000}. */
@@ -170,6 +197,11 @@ public final class CliSupport
         if (ex instanceof OutOfMemoryError)
         {
             return "out of memory (" + ex.getMessage() + "); give the JVM more with RINGLOG_JAVA_OPTS=-Xmx...";
+        }
+        if (mappedFileFault(ex))
+        {
+            return "a fault reading a memory-mapped file where the file has no data: a journal's cycle file damaged, or " +
+                "cut short while it was read ('journal verify -d DIR' names the damage)";
         }
         if (ex instanceof ListenerException && ex.getCause() != null)
         {

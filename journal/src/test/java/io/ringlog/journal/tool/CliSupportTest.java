@@ -41,6 +41,48 @@ class CliSupportTest
         assertTrue(CliSupport.message(new OutOfMemoryError("Java heap space")).contains("RINGLOG_JAVA_OPTS=-Xmx"));
     }
 
+    /**
+     * A fault reading a mapped file (SIGBUS) is an InternalError, which picocli does not hand to the failure handler,
+     * and which the JVM raises at some later instruction: in compiled code, past the journal's own catch. It is said
+     * in one line; any other Error is not the command's to swallow.
+     */
+    @Test
+    void shouldSayAFaultReadingAMappedFileInOneLineAndLetOtherErrorsThrough()
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final String[] thrown = {"a fault occurred in a recent unsafe memory access operation in compiled Java code"};
+        final CommandLine faulting = CliSupport.configure(new CommandLine(new Throwing(thrown)), new PrintWriter(out),
+            new PrintWriter(err));
+        assertEquals(CliSupport.FAILED, faulting.execute());
+        assertEquals("error: a fault reading a memory-mapped file where the file has no data: a journal's cycle file " +
+            "damaged, or cut short while it was read ('journal verify -d DIR' names the damage)\n", err.toString());
+        assertEquals("", out.toString());
+
+        thrown[0] = "something else";
+        final InternalError other = assertThrows(InternalError.class, () -> CliSupport.configure(new CommandLine(
+            new Throwing(thrown)), new PrintWriter(out), new PrintWriter(err)).execute());
+        assertEquals("something else", other.getMessage());
+    }
+
+    /** A command that throws an InternalError with the given message. */
+    @CommandLine.Command(name = "throwing")
+    private static final class Throwing implements java.util.concurrent.Callable<Integer>
+    {
+        private final String[] message;
+
+        Throwing(final String[] message)
+        {
+            this.message = message;
+        }
+
+        @Override
+        public Integer call()
+        {
+            throw new InternalError(message[0]);
+        }
+    }
+
     @Test
     void shouldRefuseAnInMemoryJournalThatWouldTakeMoreThanThreeQuartersOfTheHeap()
     {
