@@ -194,10 +194,13 @@ final class CycleFileScan
             {
                 scan.headerDamage = scan.indexDamage(reader, header);
             }
-            if (scan.headerDamage == null && whole && scan.documentDamage == null)
+            if (scan.headerDamage == null && (whole || scan.state == End.TORN) && scan.documentDamage == null &&
+                scan.foreignMetadata == 0)
             {
-                // Only where the walk numbered the documents as Chronicle does: a damaged document shifts the count.
-                scan.headerDamage = scan.indexValueDamage();
+                // Only where the walk numbered the documents as Chronicle does (a damaged document shifts the count), and
+                // whatever a crash left after the whole documents: a torn newest one is the usual state after a crash,
+                // and its open rewrites only the tail, leaving a damaged index for a later reader to fault on.
+                scan.headerDamage = scan.indexValueDamage(whole);
             }
             if (scan.headerDamage != null && header.damage == null && changedSince(channel, first, header))
             {
@@ -506,11 +509,12 @@ final class CycleFileScan
     /**
      * What is wrong with Chronicle's index of the data documents, or null: a value that sends a reader elsewhere than
      * the document it names (past the file's end, a fault the JVM reports at some later instruction), or that names a
-     * document the file does not hold. A value for the document a writer would append next is a writer's, not damage.
+     * document the file does not hold (looked for only in a file that ends {@code whole}: past a torn document the
+     * walk does not know how many there are). A value for the document a writer would append next is a writer's.
      */
-    private String indexValueDamage()
+    private String indexValueDamage(final boolean whole)
     {
-        if (indexValueDamage != null || indexValues == null)
+        if (indexValueDamage != null || indexValues == null || !whole)
         {
             return indexValueDamage;
         }

@@ -328,6 +328,31 @@ class RepairTest
     }
 
     /**
+     * The same damage in a file whose newest document a crash left torn, the usual state after one: the index was
+     * checked only in a file that ended whole, and an open rewrites only the torn tail, so a later reader faulted on it.
+     */
+    @Test
+    void shouldNameADamagedIndexInAFileWhoseNewestDocumentIsTorn() throws Exception
+    {
+        final Path dir = journalOfOneDocumentEach(3_000);
+        final Path file = cycleFile(dir, 0);
+        final long index = JournalTesting.chronicleIndexValues(file);
+        final long starts = JournalTesting.longAt(file, index + 5 * 8);
+        // Document 1280's offset, sent 64 bytes on, into the data.
+        JournalTesting.flip(file, index + 5 * 8, 0x40);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            // The newest document's header word as a writer leaves it when it starts one: not complete, no length yet.
+            raf.seek(JournalTesting.entryOffset(file, 2_999) - 4);
+            raf.write(new byte[] {0, 0, 0, (byte)0x80});
+        }
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("Chronicle's index of the file is damaged: it says data document 1280 starts at " +
+            "byte " + (starts ^ 0x40) + ", where it starts at byte " + starts + "."), verify.toString());
+    }
+
+    /**
      * The length word of Chronicle's first index document (after the index of index documents) damaged: one byte
      * flipped made the walk land inside the first data document, and the tools saw a file of no whole entry, with a
      * cut of every entry as the only way out. The index's own size gives where it ends: the repair writes the file
