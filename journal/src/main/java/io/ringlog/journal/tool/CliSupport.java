@@ -75,11 +75,15 @@ public final class CliSupport
         return commandLine;
     }
 
-    /** Whether {@code ex} is the JVM's report of a fault (SIGBUS) in an access to memory, a mapped file's. */
+    /**
+     * Whether {@code ex} is the JVM's report of a fault (SIGBUS) in an access to memory, a mapped file's: "a fault
+     * occurred in a recent unsafe memory access operation in compiled Java code", or "... in an unsafe memory access
+     * operation" where the thread was in the VM or native code (a bulk copy, an interpreted read).
+     */
     static boolean mappedFileFault(final Throwable ex)
     {
         return ex instanceof InternalError && ex.getMessage() != null &&
-            ex.getMessage().contains("fault occurred in a recent unsafe memory access");
+            ex.getMessage().contains("unsafe memory access");
     }
 
     /** Accepts the digit separators people type in counts: {@code 1_000_000} and {@code 1,000,000}. */
