@@ -284,14 +284,14 @@ class RepairTest
     @Test
     void shouldRebuildACycleFileWhoseChronicleIndexIsDamaged() throws Exception
     {
-        final Path dir = journalOfOneDocumentEach(3_000);
-        final Path file = cycleFile(dir, 0);
-        final long index = JournalTesting.chronicleIndexValues(file);
-        final long starts = JournalTesting.longAt(file, index + 5 * 8);
+        final Indexed indexed = journalWithDocument1280Indexed();
+        final Path dir = indexed.dir();
+        final Path file = indexed.file();
+        final long starts = indexed.starts();
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
         {
             // Document 1280's offset, sent past the data and the file's end.
-            raf.seek(index + 5 * 8);
+            raf.seek(indexed.value());
             raf.write(new byte[] {0, 0, 0, 0x7F});
         }
         final String damage = "cycle file " + file + " cannot be read by Chronicle Queue: Chronicle's index of the " +
@@ -334,22 +334,19 @@ class RepairTest
     @Test
     void shouldNameADamagedIndexInAFileWhoseNewestDocumentIsTorn() throws Exception
     {
-        final Path dir = journalOfOneDocumentEach(3_000);
-        final Path file = cycleFile(dir, 0);
-        final long index = JournalTesting.chronicleIndexValues(file);
-        final long starts = JournalTesting.longAt(file, index + 5 * 8);
+        final Indexed indexed = journalWithDocument1280Indexed();
         // Document 1280's offset, sent 64 bytes on, into the data.
-        JournalTesting.flip(file, index + 5 * 8, 0x40);
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        JournalTesting.flip(indexed.file(), indexed.value(), 0x40);
+        try (RandomAccessFile raf = new RandomAccessFile(indexed.file().toFile(), "rw"))
         {
             // The newest document's header word as a writer leaves it when it starts one: not complete, no length yet.
-            raf.seek(JournalTesting.entryOffset(file, 2_999) - 4);
+            raf.seek(JournalTesting.entryOffset(indexed.file(), 2_999) - 4);
             raf.write(new byte[] {0, 0, 0, (byte)0x80});
         }
-        final Tool verify = tool("verify", "-d", dir.toString());
+        final Tool verify = tool("verify", "-d", indexed.dir().toString());
         assertEquals(1, verify.code, verify.toString());
         assertTrue(verify.out.contains("Chronicle's index of the file is damaged: it says data document 1280 starts at " +
-            "byte " + (starts ^ 0x40) + ", where it starts at byte " + starts + "."), verify.toString());
+            "byte " + (indexed.starts() ^ 0x40) + ", where it starts at byte " + indexed.starts() + "."), verify.toString());
     }
 
     /**
@@ -1223,6 +1220,23 @@ class RepairTest
             }
         }
         return dir;
+    }
+
+    /**
+     * A journal of 3,000 one-entry documents in one cycle file, where Chronicle's index keeps the offset of every
+     * 256th document: the byte of the file that holds document 1280's offset, and that offset.
+     */
+    private Indexed journalWithDocument1280Indexed() throws Exception
+    {
+        final Path dir = journalOfOneDocumentEach(3_000);
+        final Path file = cycleFile(dir, 0);
+        final long value = JournalTesting.chronicleIndexValues(file) + 5 * 8;
+        return new Indexed(dir, file, value, JournalTesting.longAt(file, value));
+    }
+
+    /** See {@link #journalWithDocument1280Indexed}. */
+    private record Indexed(Path dir, Path file, long value, long starts)
+    {
     }
 
     /** The journal reads positions 1..{@code last} in order, each the entry written there. */
