@@ -178,7 +178,7 @@ final class CycleFileScan
                 scan.state = End.OPEN;
                 return scan;
             }
-            scan.indexDocuments = header.indexOffsets;
+            scan.indexDocuments = allIndexDocuments(channel, header, scan.length, file);
             scan.indexCount = header.indexCount;
             scan.readIndexValues(channel, header);
             scan.writeSequence = header.sequenceAtWritePosition();
@@ -445,9 +445,9 @@ final class CycleFileScan
      */
     private String indexDamage(final Reader reader, final CycleHeader header) throws IOException
     {
-        for (int i = 0; i < header.indexOffsets.length; i++)
+        for (int i = 0; i < indexDocuments.length; i++)
         {
-            final long offset = header.indexOffsets[i];
+            final long offset = indexDocuments[i];
             final int word = offset > header.end && offset + 4 <= end && (offset & 3) == 0 ? reader.intAt(offset) : 0;
             if ((word & (META_DATA | NOT_COMPLETE)) != META_DATA)
             {
@@ -459,23 +459,48 @@ final class CycleFileScan
     }
 
     /**
+     * Where every index document that Chronicle's first index lists starts: those the header's bytes held, and the rest
+     * read from the file (a file of more documents than the header's bytes' index documents cover: over ten million of
+     * FAST_DAILY's).
+     */
+    private static long[] allIndexDocuments(final FileChannel channel, final CycleHeader header, final long length,
+        final Path file) throws IOException
+    {
+        final long used = header.indexUsed;
+        if (used <= header.indexOffsets.length || used > 1 << 20 || header.indexOffsetsAt < 0 ||
+            header.indexOffsetsAt + used * 8 > length)
+        {
+            return header.indexOffsets;
+        }
+        final byte[] bytes = new byte[(int)used * 8];
+        read(channel, header.indexOffsetsAt, bytes, bytes.length, file);
+        final UnsafeBuffer view = new UnsafeBuffer(bytes);
+        final long[] offsets = new long[(int)used];
+        for (int i = 0; i < offsets.length; i++)
+        {
+            offsets[i] = view.getLong(i * 8, ByteOrder.LITTLE_ENDIAN);
+        }
+        return offsets;
+    }
+
+    /**
      * Reads Chronicle's index values (see {@link #indexValues}). An index document that does not fit in the file is
      * left out (its values read as 0): {@link #indexDamage} names it.
      */
     private void readIndexValues(final FileChannel channel, final CycleHeader header) throws IOException
     {
         if (header.indexCount <= 0 || header.indexCount > 1 << 20 || header.indexSpacing <= 0 ||
-            header.indexOffsets.length > (Integer.MAX_VALUE >> 3) / header.indexCount)
+            indexDocuments.length > (Integer.MAX_VALUE >> 3) / header.indexCount)
         {
             return;
         }
         final int count = (int)header.indexCount;
-        final long[] values = new long[header.indexOffsets.length * count];
+        final long[] values = new long[indexDocuments.length * count];
         final byte[] bytes = new byte[count * 8];
         final UnsafeBuffer view = new UnsafeBuffer(bytes);
-        for (int i = 0; i < header.indexOffsets.length; i++)
+        for (int i = 0; i < indexDocuments.length; i++)
         {
-            final long offset = header.indexOffsets[i];
+            final long offset = indexDocuments[i];
             final long start = (offset + INDEX_DOCUMENT_HEAD + 7) & ~7L;
             if (offset <= header.end || start + bytes.length > length)
             {

@@ -45,6 +45,12 @@ final class CycleHeader
     final long walkFrom;
     /** The offsets of Chronicle's index documents that the first index lists, as far as the bytes read hold them. */
     final long[] indexOffsets;
+    /**
+     * Where in the file the first index's offsets start, and how many it says are used: more than
+     * {@link #indexOffsets} holds where they run past the bytes read (-1 and 0 where the index did not read whole).
+     */
+    final long indexOffsetsAt;
+    final long indexUsed;
     /** What is damaged, in words ("at byte 22 ..."), or null when the header reads as Chronicle wrote it. */
     final String damage;
     final long writePosition;
@@ -62,6 +68,8 @@ final class CycleHeader
         this.walkFrom = walkFrom;
         this.damage = damage;
         this.indexOffsets = parser.indexOffsets;
+        this.indexOffsetsAt = parser.indexOffsetsAt;
+        this.indexUsed = parser.indexUsed;
         this.writePosition = values[0];
         this.writeSequence = values[1];
         this.indexCount = values[2];
@@ -240,6 +248,8 @@ final class CycleHeader
         private long documentEnd;
         private long indexEnd;
         private long[] indexOffsets = new long[0];
+        private long indexOffsetsAt = -1;
+        private long indexUsed;
 
         Parser(final byte[] bytes, final int length)
         {
@@ -314,6 +324,8 @@ final class CycleHeader
                 throw new Damaged(start, "its length word says " + (documentEnd - start - 4) + " bytes, its index " +
                     (indexEnd - start - 4));
             }
+            indexOffsetsAt = at;
+            indexUsed = used;
             indexOffsets = new long[(int)Math.min(used, (length - at) / 8)];
             for (int i = 0; i < indexOffsets.length; i++)
             {

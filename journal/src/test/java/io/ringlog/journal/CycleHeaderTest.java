@@ -15,6 +15,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -167,6 +168,50 @@ class CycleHeaderTest
         final byte[] first = new byte[CycleHeader.READ];
         CycleFileScan.read(file, 0, first, first.length);
         return CycleHeader.read(first, first.length);
+    }
+
+    /**
+     * Chronicle's first index lists its index documents, which list every indexSpacing-th document's offset. A file of
+     * more documents than the header's first 512 bytes list index documents for (over ten million of FAST_DAILY's;
+     * here SECONDLY's, whose index documents cover 131,072 each) had its later index documents unchecked: a damaged
+     * offset in one was a SIGBUS for a reader sent there. The open reads the whole first index from the file, and
+     * names the damage.
+     */
+    @Test
+    void shouldCheckTheIndexDocumentsListedPastTheHeadersBytes() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final ChronicleJournal.Context ctx = JournalTesting.context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(() -> 1_700_000_000_000L);
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            JournalTesting.appendRange(journal, 1, 1, 1);
+            final CycleHeader empty = header(JournalTesting.cycleFiles(dir).get(0));
+            // One index document more than the header's bytes list: SECONDLY's each cover 32,768 x 4 documents.
+            final long documents = (CycleHeader.READ - empty.indexOffsetsAt) / 8 * empty.indexCount * empty.indexSpacing + 8;
+            JournalTesting.appendRange(journal, 2, documents, 1);
+        }
+        final Path file = JournalTesting.cycleFiles(dir).get(0);
+        final CycleHeader header = header(file);
+        assertTrue(header.indexUsed > header.indexOffsets.length, "index documents listed: " + header.indexUsed +
+            ", in the header's bytes: " + header.indexOffsets.length);
+        assertNull(CycleFileScan.scan(file, 1024).headerDamage, "whole as Chronicle wrote it");
+
+        // The second offset of the last index document (document 3972's), sent past the file's end.
+        final long lastIndexDocument = JournalTesting.longAt(file, header.indexOffsetsAt + (header.indexUsed - 1) * 8);
+        final long value = ((lastIndexDocument + 28 + 7) & ~7L) + 8;
+        final long starts = JournalTesting.longAt(file, value);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(value);
+            raf.write(new byte[] {0, 0, 0, 0x7F});
+        }
+        final long number = ((header.indexUsed - 1) * header.indexCount + 1) * header.indexSpacing;
+        final JournalException refused = assertThrows(JournalException.class, () -> ChronicleJournal.open(
+            JournalTesting.context(dir).rollCycle(JournalRollCycle.SECONDLY).readOnly(true)));
+        assertTrue(refused.getMessage().contains("Chronicle's index of the file is damaged: it says data document " +
+            number + " starts at byte " + ((starts & ~0xFFFF_FFFFL) | 0x7F00_0000L) + ", past the file's end (" +
+            java.nio.file.Files.size(file) + " bytes), where it starts at byte " + starts + "."), refused.getMessage());
     }
 
     /** Where in the header the 8 bytes of {@code value} are, little-endian. */
