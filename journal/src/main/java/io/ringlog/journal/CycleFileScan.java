@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
  * Walks the chain of Chronicle documents in one cycle file with plain reads, never a memory map, and
@@ -83,13 +84,17 @@ final class CycleFileScan
     private long[] indexDocuments = new long[0];
     private long indexCount;
     /**
-     * Chronicle's index of the file's data documents, read with plain reads before the walk: the offset of every
-     * {@link #indexSpacing}-th document's header, index document after index document, 0 where none is kept; null
-     * where the header gives no index sizes Chronicle writes.
+     * Chronicle's index of the file's data documents: each index document holds the offsets of {@link #indexCount}
+     * documents' headers, every {@link #indexSpacing}-th, 0 where none is kept. Read with plain reads one index
+     * document at a time, as the walk reaches its documents: {@link #loadedValues} are index document
+     * {@link #loadedIndexDocument}'s. The spacing is 0 where the header gives no index sizes Chronicle writes.
      */
-    private long[] indexValues;
     private long indexSpacing;
-    /** The first value of {@link #indexValues} that the walk found to be wrong, said in words; null if none. */
+    private long headerEnd;
+    private long[] loadedValues;
+    private byte[] loadedBytes;
+    private int loadedIndexDocument = -1;
+    /** The first index value that the walk found to be wrong, said in words; null if none. */
     private String indexValueDamage;
     /** How {@link #headerDamage} begins where the damage is in Chronicle's index of the data documents. */
     static final String INDEX_DAMAGED = "Chronicle's index of the file is damaged";
@@ -180,7 +185,9 @@ final class CycleFileScan
             }
             scan.indexDocuments = allIndexDocuments(channel, header, scan.length, file);
             scan.indexCount = header.indexCount;
-            scan.readIndexValues(channel, header);
+            scan.headerEnd = header.end;
+            scan.indexSpacing = header.indexCount > 0 && header.indexCount <= 1 << 20 && header.indexSpacing > 0 ?
+                header.indexSpacing : 0;
             scan.writeSequence = header.sequenceAtWritePosition();
             scan.writeAt = header.damage == null ? header.writePosition : -1;
             scan.walk(reader, header.walkFrom, tornWindow, entries);
@@ -200,8 +207,10 @@ final class CycleFileScan
                 // Only where the walk numbered the documents as Chronicle does (a damaged document shifts the count), and
                 // whatever a crash left after the whole documents: a torn newest one is the usual state after a crash,
                 // and its open rewrites only the tail, leaving a damaged index for a later reader to fault on.
-                scan.headerDamage = scan.indexValueDamage(whole);
+                scan.headerDamage = scan.indexValueDamage(reader, whole);
             }
+            scan.loadedValues = null;
+            scan.loadedBytes = null;
             if (scan.headerDamage != null && header.damage == null && changedSince(channel, first, header))
             {
                 // Not damage: a writer appending while this read (the header's two halves, or after the walk).
@@ -473,58 +482,68 @@ final class CycleFileScan
             return header.indexOffsets;
         }
         final byte[] bytes = new byte[(int)used * 8];
-        read(channel, header.indexOffsetsAt, bytes, bytes.length, file);
-        final UnsafeBuffer view = new UnsafeBuffer(bytes);
         final long[] offsets = new long[(int)used];
-        for (int i = 0; i < offsets.length; i++)
-        {
-            offsets[i] = view.getLong(i * 8, ByteOrder.LITTLE_ENDIAN);
-        }
+        readLongs(channel, header.indexOffsetsAt, bytes, offsets, file);
         return offsets;
     }
 
-    /**
-     * Reads Chronicle's index values (see {@link #indexValues}). An index document that does not fit in the file is
-     * left out (its values read as 0): {@link #indexDamage} names it.
-     */
-    private void readIndexValues(final FileChannel channel, final CycleHeader header) throws IOException
+    /** Reads {@code into.length} little-endian longs from {@code offset} of the file, through {@code bytes}. */
+    private static void readLongs(final FileChannel channel, final long offset, final byte[] bytes, final long[] into,
+        final Path file) throws IOException
     {
-        if (header.indexCount <= 0 || header.indexCount > 1 << 20 || header.indexSpacing <= 0 ||
-            indexDocuments.length > (Integer.MAX_VALUE >> 3) / header.indexCount)
-        {
-            return;
-        }
-        final int count = (int)header.indexCount;
-        final long[] values = new long[indexDocuments.length * count];
-        final byte[] bytes = new byte[count * 8];
+        read(channel, offset, bytes, into.length * 8, file);
         final UnsafeBuffer view = new UnsafeBuffer(bytes);
-        for (int i = 0; i < indexDocuments.length; i++)
+        for (int i = 0; i < into.length; i++)
         {
-            final long offset = indexDocuments[i];
-            final long start = (offset + INDEX_DOCUMENT_HEAD + 7) & ~7L;
-            if (offset <= header.end || start + bytes.length > length)
+            into[i] = view.getLong(i * 8, ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    /**
+     * The index value Chronicle keeps for slot {@code slot} (data document {@code slot * indexSpacing}), 0 where it
+     * keeps none or the index document holding it does not fit in the file ({@link #indexDamage} names that). The slot
+     * must be {@link #listed}.
+     */
+    private long indexValue(final Reader reader, final long slot) throws IOException
+    {
+        final long document = slot / indexCount;
+        if (document != loadedIndexDocument)
+        {
+            if (loadedValues == null)
             {
-                continue;
+                loadedValues = new long[(int)indexCount];
+                loadedBytes = new byte[(int)indexCount * 8];
             }
-            read(channel, start, bytes, bytes.length, file);
-            for (int j = 0; j < count; j++)
+            loadedIndexDocument = (int)document;
+            final long offset = indexDocuments[(int)document];
+            // Chronicle aligns the offsets to 8 bytes of the file: after a head of 28 or 32 bytes (see indexDocumentEnd).
+            final long start = (offset + INDEX_DOCUMENT_HEAD + 7) & ~7L;
+            if (offset <= headerEnd || start + loadedBytes.length > length)
             {
-                values[i * count + j] = view.getLong(j * 8, ByteOrder.LITTLE_ENDIAN);
+                Arrays.fill(loadedValues, 0);
+            }
+            else
+            {
+                readLongs(reader.channel, start, loadedBytes, loadedValues, file);
             }
         }
-        indexValues = values;
-        indexSpacing = header.indexSpacing;
+        return loadedValues[(int)(slot % indexCount)];
+    }
+
+    /** Whether an index document listed in Chronicle's first index holds slot {@code slot}. */
+    private boolean listed(final long slot)
+    {
+        return slot / indexCount < indexDocuments.length;
     }
 
     /** Checks the index value kept for data document {@code number}, whose header the walk found at {@code offset}. */
-    private void checkIndexValue(final long number, final long offset)
+    private void checkIndexValue(final Reader reader, final long number, final long offset) throws IOException
     {
-        if (indexValues == null || number % indexSpacing != 0 || number / indexSpacing >= indexValues.length ||
-            indexValueDamage != null)
+        if (indexSpacing == 0 || number % indexSpacing != 0 || indexValueDamage != null || !listed(number / indexSpacing))
         {
             return;
         }
-        final long said = indexValues[(int)(number / indexSpacing)];
+        final long said = indexValue(reader, number / indexSpacing);
         if (said != 0 && said != offset)
         {
             indexValueDamage = indexValueSays(number, said) + ", where it starts at byte " + offset;
@@ -537,16 +556,15 @@ final class CycleFileScan
      * document the file does not hold (looked for only in a file that ends {@code whole}: past a torn document the
      * walk does not know how many there are). A value for the document a writer would append next is a writer's.
      */
-    private String indexValueDamage(final boolean whole)
+    private String indexValueDamage(final Reader reader, final boolean whole) throws IOException
     {
-        if (indexValueDamage != null || indexValues == null || !whole)
+        if (indexValueDamage != null || indexSpacing == 0 || !whole)
         {
             return indexValueDamage;
         }
-        final long firstBeyond = (documents + indexSpacing - 1) / indexSpacing;
-        for (long slot = firstBeyond; slot < indexValues.length; slot++)
+        for (long slot = (documents + indexSpacing - 1) / indexSpacing; listed(slot); slot++)
         {
-            final long said = indexValues[(int)slot];
+            final long said = indexValue(reader, slot);
             if (said != 0 && !(state == End.OPEN && said == end && slot * indexSpacing == documents))
             {
                 return indexValueSays(slot * indexSpacing, said) + ", but the file holds " + documents + " data " +
@@ -760,7 +778,7 @@ final class CycleFileScan
             writeIndex = documents;
         }
         lastDataOffset = offset;
-        checkIndexValue(documents, offset);
+        checkIndexValue(reader, documents, offset);
         documents++;
         splitDocument(reader, offset, documentLength, visitor, false);
     }
