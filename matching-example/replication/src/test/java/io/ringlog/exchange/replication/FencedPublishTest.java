@@ -47,7 +47,7 @@ class FencedPublishTest
             // About 11 s of commands at this rate, of which the promotion and the fencing take one or two.
             paced.setProperty("rate", "1000");
             Mailbox.ask(x.directory().inbox(), "publish-paced", paced);
-            KillPrimaryTest.await(() -> x.status() != null && x.status().acknowledgedPosition() > 1_000,
+            KillPrimaryTest.await(() -> x.statusShows((status) -> status.acknowledgedPosition() > 1_000),
                 "part of the file acknowledged");
 
             // x runs: an arbiter that knows it is cut off from its clients forces the promotion.

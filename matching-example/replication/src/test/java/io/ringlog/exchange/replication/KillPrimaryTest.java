@@ -126,7 +126,7 @@ class KillPrimaryTest
                     dir.resolve(primary.name + "-events-" + trial + ".txt"));
                 final NodeProcess rejoined = nodes[p];
                 final long epoch = Long.parseLong(promoted.getProperty("epoch"));
-                await(() -> committed(rejoined) >= promotion && rejoined.status().epoch() == epoch,
+                await(() -> committed(rejoined) >= promotion && rejoined.statusShows((status) -> status.epoch() == epoch),
                     "the killed node rejoined, " + where);
                 assertEquals(Role.STANDBY, rejoined.status().role(), where);
             }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * One exchange node in a JVM of its own ({@code ReplicaCli node}), as a person runs it with
@@ -62,6 +63,17 @@ final class NodeProcess
     NodeDirectory directory()
     {
         return new NodeDirectory(root);
+    }
+
+    /**
+     * Whether the node's status page, read once, shows what {@code test} asks: false where there is none yet, or it
+     * cannot be read (a starting node makes it anew). Reading it once per look keeps a page that goes between a null
+     * check and its use from failing the look.
+     */
+    boolean statusShows(final Predicate<ReplicationStatus> test)
+    {
+        final ReplicationStatus status = status();
+        return status != null && test.test(status);
     }
 
     /** The node's status page, or null before the node has written one. */

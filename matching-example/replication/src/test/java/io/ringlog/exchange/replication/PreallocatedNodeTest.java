@@ -57,7 +57,7 @@ class PreallocatedNodeTest
             assertEquals(0, published.code, published.out + published.err);
             final long last = x.status().journaledPosition();
             final NodeProcess standby = y;
-            await(() -> standby.status() != null && standby.status().journaledPosition() >= last,
+            await(() -> standby.statusShows((status) -> status.journaledPosition() >= last),
                 "the standby to journal " + last);
             for (final NodeProcess node : List.of(x, y))
             {

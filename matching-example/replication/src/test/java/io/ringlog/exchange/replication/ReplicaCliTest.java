@@ -480,8 +480,8 @@ class ReplicaCliTest
             final int before = text(a.log).length();
             rejoined[0] = NodeProcess.start(dir, "a", "standby", portA, portB, "sync", true, dir.resolve("a-2.events"));
             await(() -> text(a.log).substring(before).contains("rejoin: cutting"), "a's rejoin to cut its entries");
-            await(() -> rejoined[0].status() != null && rejoined[0].status().role() == Role.STANDBY &&
-                rejoined[0].status().message().isEmpty(), "a following b");
+            await(() -> rejoined[0].statusShows((status) -> status.role() == Role.STANDBY && status.message().isEmpty()),
+                "a following b");
             final String rejoining = text(a.log).substring(before);
             assertTrue(rejoining.contains("DIVERGED, and started to rejoin, so it cuts its tail off now"), rejoining);
             assertFalse(rejoining.contains("restart it as a standby with --rejoin") || rejoining.contains("FAILED"),

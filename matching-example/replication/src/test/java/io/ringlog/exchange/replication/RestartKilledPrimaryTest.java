@@ -63,7 +63,7 @@ class RestartKilledPrimaryTest
                 // As fast as it goes: big batches, the replicator and the journaler each with a batch in hand.
                 KillPrimaryTest.publish(killed, chunk, 0, false);
                 final long killAt = from + 500 + random.nextInt(CHUNK - 1_000);
-                KillPrimaryTest.await(() -> killed.status().journaledPosition() >= killAt || !killed.alive(),
+                KillPrimaryTest.await(() -> killed.statusShows((status) -> status.journaledPosition() >= killAt) || !killed.alive(),
                     "position " + killAt + " journaled before the kill, " + where);
                 killed.kill();
                 final List<String> atKill = Exchanges.wholeLines(events);
@@ -183,7 +183,7 @@ class RestartKilledPrimaryTest
             {
                 final ReplicationStatus ys = y.status();
                 return !y.alive() || ys != null && ys.role() == Role.STANDBY && ys.pid() == y.process.pid() &&
-                    ys.journaledPosition() == kept && x.status().acknowledgedPosition() == kept;
+                    ys.journaledPosition() == kept && x.statusShows((xs) -> xs.acknowledgedPosition() == kept);
             }, "the standby following from " + (kept + 1), x, y);
             assertTrue(y.alive(), Files.readString(y.log));
             final String log = Files.readString(y.log);
