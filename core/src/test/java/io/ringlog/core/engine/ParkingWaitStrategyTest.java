@@ -5,6 +5,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SequenceBarrier;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
+import io.ringlog.core.OutputListener;
 import io.ringlog.core.Topology;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.core.testing.CollectingListener;
@@ -17,8 +18,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -156,6 +159,17 @@ class ParkingWaitStrategyTest
         final List<ParkingWaitStrategy> made = new CopyOnWriteArrayList<>();
         final AccumulatorStateMachine sm = new AccumulatorStateMachine();
         final CollectingListener listener = new CollectingListener();
+        // Holds one stage on its first event until more are ready, so that at least one return to ready work is
+        // certain (a stage that starts after the whole stream is published takes it in one batch, and never holds).
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicBoolean first = new AtomicBoolean(true);
+        final OutputListener gate = (event, endOfBatch) ->
+        {
+            if (first.getAndSet(false))
+            {
+                assertTrue(release.await(30, TimeUnit.SECONDS), "released");
+            }
+        };
         try (Engine engine = Engine.launch(new EngineContext().stateMachine(sm).topology(topology)
             .waitStrategy(() ->
             {
@@ -165,11 +179,18 @@ class ParkingWaitStrategyTest
                 made.add(strategy);
                 return strategy;
             })
-            .listener("collect", listener)))
+            .listener("collect", listener)
+            .listener("gate", gate)))
         {
             for (int i = 1; i <= commands; i++)
             {
                 engine.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
+                if (i == 1_000)
+                {
+                    // Fewer than a batch of events ready behind the gate's first: its return to them holds off.
+                    listener.awaitCount(2, Duration.ofSeconds(30));
+                    release.countDown();
+                }
             }
             listener.awaitCount(commands, Duration.ofSeconds(30));
         }
