@@ -1020,6 +1020,29 @@ public final class ChronicleJournal implements Journal
     }
 
     /** {@link #describe}, for a failure while reading: a SIGBUS there is a read where the mapped file has no data. */
+    /**
+     * Whether {@code ex} is the JVM's answer to a SIGBUS in a mapped file: an {@link InternalError} "a fault occurred in
+     * a (recent) unsafe memory access operation", raised at the faulting access or at a later instruction.
+     */
+    static boolean mappedFileFault(final Throwable ex)
+    {
+        return ex instanceof InternalError && ex.getMessage() != null && ex.getMessage().contains("unsafe memory access");
+    }
+
+    /** A failed write as words; a fault in the map names the cycle file being written and what to run. */
+    private String describeWrite(final Throwable ex)
+    {
+        if (!mappedFileFault(ex))
+        {
+            return describe(ex);
+        }
+        final int cycle = currentCycle == Integer.MIN_VALUE ? queue.cycle() : currentCycle;
+        return "a fault writing cycle file " + ctx.directory().resolve(fileName(cycle)) + " through its memory " +
+            "map, at a byte the file no longer has: it was cut short while the journal wrote it (truncated, or " +
+            "replaced), or its storage failed. 'scripts/journal verify -d " + ctx.directory() + "' says what the " +
+            "journal still holds";
+    }
+
     static String describeRead(final Throwable ex)
     {
         return ex instanceof InternalError ? "a fault reading its memory-mapped file where the file has no data (a " +
@@ -1032,6 +1055,11 @@ public final class ChronicleJournal implements Journal
         if (ex instanceof FileSystemException)
         {
             return FileErrors.describe(ex);
+        }
+        if (mappedFileFault(ex))
+        {
+            return "a fault in its memory-mapped cycle file, at a byte the file no longer has (it was cut short while " +
+                "in use), or whose storage failed";
         }
         final String message = ex.getMessage();
         if (message == null || message.isBlank())
@@ -1709,6 +1737,12 @@ public final class ChronicleJournal implements Journal
         return touchAhead.touchedBytes();
     }
 
+    /** File offset the thread that touches pages ahead of the writer has reached in the current file: for tests. */
+    long touchedAheadTo()
+    {
+        return touchAhead.touchedTo();
+    }
+
     /** Whether the thread that touches pages ahead of the writer is running: for tests. */
     boolean touchAheadRunning()
     {
@@ -1794,7 +1828,7 @@ public final class ChronicleJournal implements Journal
         {
             writeFailure = ex;
             throw new JournalException(position, "Chronicle Queue append failed: " + (afterEndOfFile(ex) ?
-                clockBehind() : describe(ex)), ex);
+                clockBehind() : describeWrite(ex)), ex);
         }
         appendedPosition = position;
         pendingBytes += length;
@@ -1959,7 +1993,7 @@ public final class ChronicleJournal implements Journal
         catch (final RuntimeException | Error ex)
         {
             writeFailure = ex;
-            throw new JournalException(first, "Chronicle Queue append failed: " + describe(ex), ex);
+            throw new JournalException(first, "Chronicle Queue append failed: " + describeWrite(ex), ex);
         }
         final int cycle = rollCycle.toCycle(index);
         final long sequence = rollCycle.toSequenceNumber(index);

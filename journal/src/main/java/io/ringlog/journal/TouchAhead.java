@@ -56,11 +56,15 @@ final class TouchAhead implements Runnable
     /** The newest window, handed from the writer to the toucher; whoever takes it out owns its reservation. */
     private final AtomicReference<Window> handOver = new AtomicReference<>();
     private volatile Thread thread;
+    /** The window the toucher holds a reservation on, until it gives it back; close gives back one left held. */
+    private volatile Window held;
     private volatile boolean parked;
     private volatile boolean stopping;
     /** Set by the toucher when it gave up: the writer stops asking. */
     private volatile boolean failed;
     private volatile long touchedBytes;
+    /** File offset the toucher has touched to in its current window, written once a pass: for tests. */
+    private volatile long touchedTo;
 
     // The writer's side, on the writer's thread only.
     private boolean enabled;
@@ -123,6 +127,10 @@ final class TouchAhead implements Runnable
         {
             final Thread started = new Thread(this, threadName);
             started.setDaemon(true);
+            // A fault in the map (a file cut short under the journal, SIGBUS) reaches Java as an InternalError at the
+            // JVM's next check, which can be past run()'s catch: never a stack trace on stderr, only the end of an
+            // optimisation; the writer meets the same fault and says what it is.
+            started.setUncaughtExceptionHandler((t, ex) -> failed = true);
             started.start();
             thread = started;
         }
@@ -250,8 +258,30 @@ final class TouchAhead implements Runnable
             {
                 Thread.currentThread().interrupt();
             }
+            if (held != null)
+            {
+                // The toucher ended on a fault delivered before it gave its window back (or just after).
+                try
+                {
+                    releaseHeld();
+                }
+                catch (final RuntimeException releasedAlready)
+                {
+                    held = null;
+                }
+            }
         }
         releaseHandOver();
+    }
+
+    private void releaseHeld()
+    {
+        final Window window = held;
+        if (window != null)
+        {
+            window.chunk.release(window);
+            held = null;
+        }
     }
 
     private void releaseHandOver()
@@ -267,6 +297,12 @@ final class TouchAhead implements Runnable
     long touchedBytes()
     {
         return touchedBytes;
+    }
+
+    /** File offset the toucher has touched to in the window it holds: for tests. */
+    long touchedTo()
+    {
+        return touchedTo;
     }
 
     /** Whether the thread is still there (started and not yet stopped): for tests. */
@@ -291,6 +327,7 @@ final class TouchAhead implements Runnable
                     final Window done = window;
                     // Held from here on, so that the finally below gives it back whatever the release of the last one does.
                     window = next;
+                    held = next;
                     touchedTo = next.from;
                     if (done != null)
                     {
@@ -311,6 +348,7 @@ final class TouchAhead implements Runnable
                     continue;
                 }
                 touchedTo = touch(window, touchedTo, to);
+                this.touchedTo = touchedTo;
             }
         }
         catch (final RuntimeException | Error ex)
@@ -320,10 +358,7 @@ final class TouchAhead implements Runnable
         }
         finally
         {
-            if (window != null)
-            {
-                window.chunk.release(window);
-            }
+            releaseHeld();
         }
     }
 

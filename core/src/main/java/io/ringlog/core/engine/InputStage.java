@@ -172,8 +172,19 @@ public final class InputStage implements EventHandler<Command>
         {
             // Halt before this stage's sequence moves, so business logic sees the failure first.
             status.halt(ex instanceof JournalException ? ex :
-                new JournalException(command.position(), "journal write failed: " + ex, ex));
+                new JournalException(command.position(), "journal write failed: " + describe(ex), ex));
         }
+    }
+
+    /**
+     * A failure as words. A fault in a memory-mapped file (SIGBUS) reaches Java as an {@link InternalError} at the
+     * JVM's next check, which can be past the journal's own catch, so it is named here too.
+     */
+    private static String describe(final Throwable ex)
+    {
+        return ex instanceof InternalError && ex.getMessage() != null && ex.getMessage().contains("unsafe memory access") ?
+            "a fault in a memory-mapped journal file, at a byte the file no longer has (it was cut short while in " +
+            "use), or whose storage failed" : String.valueOf(ex);
     }
 
     private void replicate(final Command command, final boolean endOfBatch)

@@ -1,0 +1,137 @@
+package io.ringlog.journal;
+
+import io.ringlog.core.JournalException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.ringlog.journal.JournalTesting.appendRange;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A cycle file cut short while the journal writes it ({@code truncate -s}, a clean-up job, a file replaced under
+ * it): both the writer's stores and the pages its own thread touches ahead ({@link TouchAhead}) then meet bytes the
+ * file no longer has, a SIGBUS that the JVM raises as an {@code InternalError} at its next check, perhaps past the
+ * catch that was meant for it. Run in a JVM of its own, as a user's service would be: the toucher's fault must end
+ * only the touching (it used to reach stderr as an uncaught stack trace from {@code ringlog-touch-ahead-…}), and the
+ * writer's must stop the append with the file and what to run, in words, not the JVM's.
+ */
+class CutUnderWriterTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldStopTheAppendInWordsAndPrintNoStackTraceWhenTheFileIsCutUnderTheWriter() throws Exception
+    {
+        final Path journalDir = dir.resolve("journal");
+        final JournalTesting.Ran ran = JournalTesting.runJvm(120, CutWhileWriting.class, journalDir.toString());
+
+        assertEquals(0, ran.code(), ran.toString());
+        assertTrue(ran.output().contains("toucher: past the cut before the writer reached it"), ran.toString());
+        final String file = JournalTesting.cycleFiles(journalDir).get(0).toString();
+        assertTrue(ran.output().contains("append refused: ") &&
+            ran.output().contains("a fault writing cycle file " + file + " through its memory map, at a byte the file " +
+                "no longer has: it was cut short while the journal wrote it") &&
+            ran.output().contains("'scripts/journal verify -d " + journalDir + "' says what the journal still holds"),
+            ran.toString());
+        assertTrue(ran.output().contains("closed"), ran.toString());
+        assertFalse(ran.output().contains("Exception in thread") || ran.output().contains("\tat ") ||
+            ran.output().contains("unsafe memory access") || ran.output().contains("InternalError"), ran.toString());
+    }
+
+    /**
+     * Appends until the toucher is a mebibyte ahead, cuts the file past the writer but short of where the toucher
+     * will be asked to go next, writes on until the toucher has gone past the cut, then on into the cut.
+     */
+    public static final class CutWhileWriting
+    {
+        private static final long PAGE = 4096;
+        private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+        public static void main(final String[] args) throws Exception
+        {
+            final Path journalDir = Path.of(args[0]);
+            final ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir)
+                .preallocate(16 << 20));
+            long next = 1;
+            appendRange(journal, next, 20_000, 100);
+            next = 20_001;
+            await(() -> journal.touchedAheadBytes() >= TouchAhead.LEAD / 2, "the toucher never got ahead");
+
+            // The toucher has been asked to a point past written + LEAD / 2; the writer asks again before it gets
+            // there, and that ask sends the toucher past the cut, while the writer is still short of it.
+            final Path file = JournalTesting.cycleFiles(journalDir).get(0);
+            final long written = writtenBytes(file);
+            final long cut = ((written + TouchAhead.LEAD / 2 + PAGE - 1) & ~(PAGE - 1)) + 8 * PAGE;
+            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+            {
+                raf.setLength(cut);
+            }
+            while (writtenBytes(file) < cut - 4 * PAGE)
+            {
+                appendRange(journal, next, next + 15, 16);
+                next += 16;
+            }
+            // Its load faults there; the JVM raises the InternalError at the toucher's next check: in its pass (the
+            // thread ends before it says how far it got), after it, or as late as close.
+            await(() -> journal.touchedAheadTo() > cut || !journal.touchAheadRunning(), "the toucher did not reach the cut");
+            System.out.println("toucher: past the cut before the writer reached it");
+
+            try
+            {
+                for (int i = 0; i < 1_000_000; i++)
+                {
+                    appendRange(journal, next, next, 1);
+                    next++;
+                }
+                System.out.println("append went on past the cut");
+            }
+            catch (final JournalException refused)
+            {
+                System.out.println("append refused: " + refused.getMessage());
+            }
+            try
+            {
+                journal.close();
+                System.out.println("closed");
+            }
+            catch (final JournalException refused)
+            {
+                System.out.println("close refused: " + refused.getMessage());
+            }
+        }
+
+        /** Offset just past the last non-zero byte of {@code file}. */
+        private static long writtenBytes(final Path file) throws Exception
+        {
+            final byte[] bytes = Files.readAllBytes(file);
+            int end = bytes.length;
+            while (end > 0 && bytes[end - 1] == 0)
+            {
+                end--;
+            }
+            return end;
+        }
+
+        private static void await(final java.util.function.BooleanSupplier condition, final String failure)
+        {
+            final long deadline = System.nanoTime() + WAIT_NANOS;
+            while (!condition.getAsBoolean())
+            {
+                if (System.nanoTime() > deadline)
+                {
+                    throw new AssertionError(failure);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
+    }
+}
