@@ -104,7 +104,7 @@ public final class LatencyHarness implements Callable<Integer>
     @Option(names = "--topology", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     Topology topology = Topology.COMPACT;
 
-    @Option(names = "--wait", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); " +
+    @Option(names = {"--wait", "--wait-strategy"}, description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); " +
         "BUSY_SPIN only with a core per thread; BATCHING with a --ring-size of 128 or more")
     WaitStrategies waitStrategy = WaitStrategies.PARKING;
 

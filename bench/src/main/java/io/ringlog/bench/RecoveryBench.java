@@ -86,7 +86,7 @@ public final class RecoveryBench implements Callable<Integer>
     @Option(names = "--topology", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     Topology topology = Topology.COMPACT;
 
-    @Option(names = "--wait", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    @Option(names = {"--wait", "--wait-strategy"}, description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     WaitStrategies waitStrategy = WaitStrategies.PARKING;
 
     @Spec

@@ -229,6 +229,12 @@ class LatencyHarnessTest
         assertTrue(run.err.contains("Try 'bench latency --help'"), run.err);
         assertFalse(Files.exists(out), "nothing made");
         assertNull(run.harness.recorder());
+
+        // The exchange's and the ledger's scripts call the option --wait-strategy; the harness takes that name too.
+        final Run named = run("--wait-strategy", "BATCHING", "--ring-size", "64", "--out", out.toString());
+        assertEquals(2, named.exit, named.err);
+        assertEquals(run.err.lines().findFirst(), named.err.lines().findFirst());
+        assertFalse(Files.exists(out), "nothing made");
     }
 
     /** Runs the harness as its main method would (one error line, exit 1 or 2), a short run by default. */
