@@ -162,6 +162,7 @@ final class ExchangeRunner
             // Bounds first: a bad value must fail before any file is created or any memory sized by it.
             ExchangeSettings.requested(settings.maxAssets());
         }
+        String compareNote = null;
         if (!settings.inMemory())
         {
             // Another application's journal, or other settings: said first, not after advice to --append to it.
@@ -185,16 +186,17 @@ final class ExchangeRunner
                         "holds commands of " + settings.commands() + ": " + ExchangeSettings.firstLine(ExchangeCli.message(ex)) +
                         ". Running the file could apply its commands a second time. If none of them is in the journal, " +
                         "add --append (with --from-line N to start at line N); if a run of it stopped part way, add " +
-                        "--append with --from-line set to the line after the last one it journaled (the journal ends at " +
-                        "position " + journaledPosition(settings.journalDir()) + ")" + (settings.fromLine() > 1 ?
+                        "--append with --from-line set to the line after the last one it journaled (" +
+                        whereTheJournalEnds(settings.journalDir(), damaged.position()) + ")" + (settings.fromLine() > 1 ?
                         ": --append with this --from-line " + settings.fromLine() + " runs from there as asked" : "") +
                         ". 'scripts/journal verify -d " + settings.journalDir() + "' says what is damaged and what a " +
                         "repair keeps", ex);
                 }
-                // A journal that cannot be read: the open below says so, in its own words, if it cannot go on.
-                err.println("note: could not compare " + settings.journalDir() + " with " + settings.commands() +
+                // A journal that cannot be read: the open says so, in its own words, if it cannot go on (and then this
+                // would only say it a second time); if it can, this is said once the engine is up.
+                compareNote = "note: could not compare " + settings.journalDir() + " with " + settings.commands() +
                     " before the run (" + ExchangeCli.message(ex) + "): if a run of this file stopped part way, " +
-                    "--from-line must name the line after the last one it journaled");
+                    "--from-line must name the line after the last one it journaled";
             }
             if (refused != null)
             {
@@ -219,7 +221,7 @@ final class ExchangeRunner
         final RunResult result;
         try
         {
-            result = run(settings, eventsWriter, err, stop);
+            result = run(settings, eventsWriter, err, stop, compareNote);
         }
         catch (final IOException | RuntimeException | Error ex)
         {
@@ -243,7 +245,6 @@ final class ExchangeRunner
         }
     }
 
-    /** The last position of the journal in {@code journalDir}, or 0 if there is none (or it cannot be read here). */
     /**
      * Refuses a journal that is not an exchange's, or was written with other max-assets, read-only (the bad-input
      * probe's run into a ledger journal was told to add --append, and with it that the journal is not an
@@ -275,6 +276,17 @@ final class ExchangeRunner
         }
     }
 
+    /**
+     * Where the journal ends, in words: its last position, or, where it cannot be opened (a file cut short), the
+     * last position before the damage at {@code damagedAt}, not "position 0".
+     */
+    private static String whereTheJournalEnds(final Path journalDir, final long damagedAt)
+    {
+        final long end = journaledPosition(journalDir);
+        return end > 0 ? "the journal ends at position " + end : "the journal reads whole up to position " + (damagedAt - 1);
+    }
+
+    /** The last position of the journal in {@code journalDir}, or 0 if there is none (or it cannot be read here). */
     private static long journaledPosition(final Path journalDir)
     {
         if (journalDir == null || !Files.isDirectory(journalDir) || !ChronicleJournal.isJournalDirectory(journalDir))
@@ -311,7 +323,7 @@ final class ExchangeRunner
     }
 
     private static RunResult run(final RunSettings settings, final EventTextWriter eventWriter, final PrintWriter err,
-        final BooleanSupplier stop) throws IOException
+        final BooleanSupplier stop, final String compareNote) throws IOException
     {
         final InMemoryJournal inMemoryJournal = settings.inMemory() ? new InMemoryJournal(MAX_PAYLOAD) : null;
         final Journal journal = inMemoryJournal != null ? inMemoryJournal : ChronicleJournal.open(
@@ -394,6 +406,10 @@ final class ExchangeRunner
 
         final MalformedReporter malformed = new MalformedReporter(err);
         final Engine engine = Engine.launch(ctx);
+        if (compareNote != null)
+        {
+            err.println(compareNote);
+        }
         if (forJournal.note() != null)
         {
             // Recovery started from a snapshot: from position 1 it would have read the damaged entry and failed.

@@ -426,6 +426,45 @@ class ExchangeIntegrityTest
         }
     }
 
+    /**
+     * A cycle file cut short (a truncate, a copy cut off): the journal cannot be opened. The run's refusal said "the
+     * journal ends at position 0" (where it could not read it) for a journal that reads whole up to the cut; and where
+     * the file held nothing whole, the run said the cut twice, once in a note that it could not compare the journal with
+     * the file and once as the error.
+     */
+    @Test
+    void shouldSayWhereACutJournalReadsWholeAndSayTheCutOnce() throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        Cli.ok("run", "-i", commands.toString(), "-d", journal.toString());
+        final Path file;
+        try (Stream<Path> files = Files.list(journal))
+        {
+            file = files.filter((p) -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.setLength(offsetOfMagic(file, 2_999) + 10);
+        }
+        final Cli.Result cut = Cli.run("run", "-i", commands.toString(), "-d", journal.toString());
+        assertEquals(1, cut.code(), cut.toString());
+        assertTrue(cut.err().startsWith("error: cannot tell whether " + journal + " already holds commands of " + commands +
+            ": journal position 3000: cycle file " + file + " is cut short") &&
+            cut.err().contains("(the journal reads whole up to position 2999)") &&
+            !cut.err().contains("position 0"), cut.toString());
+
+        final Path junk = dir.resolve("junk");
+        Files.createDirectories(junk);
+        Files.write(junk.resolve(file.getFileName()), new byte[] {1, 2, 3, 4, 5, 6});
+        final Cli.Result nothingWhole = Cli.run("run", "-i", commands.toString(), "-d", junk.toString());
+        assertEquals(1, nothingWhole.code(), nothingWhole.toString());
+        assertEquals(1, nothingWhole.err().split("is cut short", -1).length - 1, nothingWhole.toString());
+        assertTrue(nothingWhole.err().startsWith("error: cycle file " + junk.resolve(file.getFileName()) +
+            " is cut short: it ends at byte 6") && !nothingWhole.err().contains("note: could not compare"),
+            nothingWhole.toString());
+        assertFalse(cut.err().contains("\tat ") || nothingWhole.err().contains("\tat "), nothingWhole.toString());
+    }
+
     private static long offsetOfMagic(final Path file, final int nth) throws IOException
     {
         final byte[] bytes = Files.readAllBytes(file);
