@@ -201,14 +201,17 @@ public final class JournalTool implements Callable<Integer>
                     }
                 }
                 out.println("entries-printed: " + printed);
+                // Why nothing was printed is a diagnostic, on stderr as replay's are: stdout stays the entries.
                 if (printed == 0 && from > chronicle.lastPosition())
                 {
-                    out.println("note: the journal ends at position " + chronicle.lastPosition() + ", before --from " + from);
+                    spec.commandLine().getErr().println("note: the journal ends at position " + chronicle.lastPosition() +
+                        ", before --from " + from);
                 }
                 else if (printed == 0 && to < chronicle.firstPosition())
                 {
-                    out.println("note: the journal's oldest entry is at position " + chronicle.firstPosition() + ", after " +
-                        "--to " + to + " (older cycles were deleted: snapshots hold the state before it)");
+                    spec.commandLine().getErr().println("note: the journal's oldest entry is at position " +
+                        chronicle.firstPosition() + ", after --to " + to + " (older cycles were deleted: snapshots hold " +
+                        "the state before it)");
                 }
                 if (undecoded > 0)
                 {

@@ -157,8 +157,9 @@ class JournalToolTest
             "deleted), so a replay starts from a snapshot at position 100 or later: give --snapshots DIR"), replay.err);
         final Result dump = run("dump", "-d", trimmed.toString(), "--from", "1", "--to", "3");
         assertEquals(0, dump.code, dump.out + dump.err);
-        assertTrue(dump.out.contains("entries-printed: 0\nnote: the journal's oldest entry is at position 101, after " +
-            "--to 3 (older cycles were deleted"), dump.out);
+        assertTrue(dump.out.contains("entries-printed: 0\n") && dump.err.startsWith("note: the journal's oldest entry " +
+            "is at position 101, after --to 3 (older cycles were deleted"), dump.out + dump.err);
+        assertFalse(dump.out.contains("note:"), "diagnostics on stderr, as replay's: " + dump.out);
         // With no usable snapshot, verify used to say a restart does a full replay, from a position the journal lost.
         Files.createDirectories(trimmed.resolve("snapshots"));
         final Result verify = run("verify", "-d", trimmed.toString());

@@ -361,8 +361,8 @@ class ExchangeCliTest
 
         final Cli.Result pastTheEnd = Cli.ok("journal", "dump", "-d", journal("j").toString(), "--from", "999999");
         assertEquals(0, pastTheEnd.number("entries-printed"));
-        assertEquals("the journal ends at position " + (lines.size() + 1) + ", before --from 999999",
-            pastTheEnd.value("note"));
+        assertEquals("note: the journal ends at position " + (lines.size() + 1) + ", before --from 999999\n",
+            pastTheEnd.err(), "a diagnostic, on stderr as replay's are");
         final Cli.Result notANumber = Cli.run("journal", "dump", "-d", journal("j").toString(), "--from", "abc");
         assertEquals(2, notANumber.code(), notANumber.toString());
         assertTrue(notANumber.err().contains("Try 'exchange journal dump --help'"), "the name the user typed: " +
