@@ -3,6 +3,7 @@ package io.ringlog.core;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.core.testing.CollectingListener;
 import io.ringlog.core.testing.FailingJournal;
+import io.ringlog.core.testing.ForwardingJournal;
 import io.ringlog.core.testing.RecordingErrorHandler;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -13,6 +14,7 @@ import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
 import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
 import static io.ringlog.core.testing.CollectingListener.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,5 +72,53 @@ class JournalFailureTest
         assertEquals(java.util.stream.LongStream.rangeClosed(1, sm.count()).boxed().toList(),
             listener.events().stream().map(CollectingListener.Seen::position).toList(), "one event per applied command");
         assertThrows(IllegalStateException.class, () -> engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8));
+    }
+
+    /**
+     * A SIGBUS in a memory-mapped journal file (one cut short under the engine) reaches Java as an InternalError at the
+     * JVM's next check, which can be past the journal's own catch: the engine halts naming it in words, not the JVM's.
+     */
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldNameAFaultInAMappedJournalFileInWords(final Topology topology) throws Exception
+    {
+        final Journal journal = new ForwardingJournal(new InMemoryJournal(64))
+        {
+            @Override
+            public void append(final Command command)
+            {
+                if (command.position() == 20)
+                {
+                    throw new InternalError("a fault occurred in a recent unsafe memory access operation in compiled Java code");
+                }
+                delegate.append(command);
+            }
+        };
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .topology(topology).ringSize(16).maxPayloadLength(64).journal(journal).errorHandler(new RecordingErrorHandler()));
+        try
+        {
+            try
+            {
+                for (int i = 1; i <= 100; i++)
+                {
+                    engine.publish(ADD, 0, 0, i, longPayload(1), 0, 8);
+                }
+            }
+            catch (final EngineHaltedException expected)
+            {
+                // publishing stops at the halt
+            }
+            await(() -> engine.failure() != null, Duration.ofSeconds(10), "halt");
+        }
+        finally
+        {
+            assertThrows(EngineHaltedException.class, engine::close);
+        }
+        final JournalException failure = assertInstanceOf(JournalException.class, engine.failure());
+        assertEquals(20, failure.position());
+        assertEquals("journal position 20: journal write failed: a fault in a memory-mapped journal file, at a byte the " +
+            "file no longer has (it was cut short while in use), or whose storage failed", failure.getMessage());
+        assertFalse(failure.getMessage().contains("InternalError"), failure.getMessage());
     }
 }
