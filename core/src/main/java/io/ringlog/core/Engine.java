@@ -13,6 +13,7 @@ import io.ringlog.core.engine.InputStage;
 import io.ringlog.core.engine.Intake;
 import io.ringlog.core.engine.InlineListeners;
 import io.ringlog.core.engine.ListenerStage;
+import io.ringlog.core.engine.ParkingWaitStrategy;
 import io.ringlog.core.engine.Recovery;
 import io.ringlog.core.engine.RingOutput;
 import io.ringlog.core.engine.StageThreads;
@@ -143,7 +144,7 @@ public final class Engine implements AutoCloseable
             final long last = wiring.startAndRecover();
             wiring.startReplicator(last + 1);
             final Intake intake = new Intake(wiring.input, wiring.status, ctx.clock(), ctx.maxPayloadLength(), last + 1,
-                ctx.producerIdleStrategy(), ctx.follower(), wiring.counters);
+                ctx.producerIdleStrategy(), ctx.follower(), wiring.counters, wiring.announced);
             intake.promotedBy(ctx.promotedBy(), ctx.promoting());
             return new Engine(wiring, intake);
         }
@@ -460,7 +461,7 @@ public final class Engine implements AutoCloseable
                 }
             }
         }
-        stopped = new Shutdown(ctx, status, threads, listenerCount).abandon(input, journalSequence);
+        stopped = new Shutdown(ctx, status, threads, listenerCount).abandon(input, intake.lastClaimed(), journalSequence);
         if (ctx.errorHandler() instanceof PrintingErrorHandler)
         {
             // Repeats of the last second would otherwise go uncounted: the next failure would have printed them.
@@ -489,7 +490,7 @@ public final class Engine implements AutoCloseable
         try
         {
             final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
-            final long end = input.getCursor();
+            final long end = intake.lastClaimed();
             while (logicSequence.get() < end || (replicatorSequence != null && replicatorSequence.get() < end))
             {
                 // An asynchronous replicator may lag behind the logic: what is left unapplied is the logic's lag.
@@ -546,7 +547,7 @@ public final class Engine implements AutoCloseable
      */
     private String unpublishedClaim()
     {
-        final long cursor = input.getCursor();
+        final long cursor = intake.lastClaimed();
         for (long sequence = logicSequence.get() + 1; sequence <= cursor; sequence++)
         {
             if (!input.isAvailable(sequence))
@@ -586,14 +587,13 @@ public final class Engine implements AutoCloseable
          * stops (within closeTimeout), so that the next start applies them: a command accepted and not journaled
          * would be lost.
          */
-        boolean abandon(final RingBuffer<Command> input, final Sequence journaled)
+        boolean abandon(final RingBuffer<Command> input, final long accepted, final Sequence journaled)
         {
             status.abandon();
             if (journaled != null)
             {
                 // Up to a slot claimed and never published, if there is one: no stage passes it, and by now (intake
                 // closed a closeTimeout ago) no publish is still under way.
-                final long accepted = input.getCursor();
                 final long journalDeadline = System.nanoTime() + ctx.closeTimeout().toNanos();
                 final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
                 long at;
@@ -653,6 +653,8 @@ public final class Engine implements AutoCloseable
         final Counters counters = new Counters();
         final RingBuffer<Command> input;
         final WaitStrategy inputWait;
+        /** A single publisher's announced claims (see Intake); null for a multi-producer input ring. */
+        final Sequence announced;
         final RingBuffer<OutputEvent> output;
         final InlineListeners inline;
         final RingOutput ringOutput;
@@ -711,7 +713,21 @@ public final class Engine implements AutoCloseable
             final WaitStrategy outputWait = ctx.waitStrategy().get();
             // Checked on the instances the rings get, each against its own ring, before any slot is allocated.
             BatchesFit.check(ctx, inputWait, outputWait);
-            this.input = RingBuffer.createMultiProducer(() -> new Command(maxPayload), ctx.ringSize(), inputWait);
+            if (ctx.singlePublisher())
+            {
+                // No CAS a claim: the publisher announces its claims instead (Intake), and the strategy reads that.
+                this.announced = new Sequence(-1);
+                this.input = RingBuffer.createSingleProducer(() -> new Command(maxPayload), ctx.ringSize(), inputWait);
+                if (inputWait instanceof ParkingWaitStrategy)
+                {
+                    ((ParkingWaitStrategy)inputWait).publisherAnnounces(announced);
+                }
+            }
+            else
+            {
+                this.announced = null;
+                this.input = RingBuffer.createMultiProducer(() -> new Command(maxPayload), ctx.ringSize(), inputWait);
+            }
             // One producer, the logic thread, which publishes whole commands as ranges (see RingOutput).
             this.output = RingBuffer.createSingleProducer(() -> new OutputEvent(maxEventPayload), ctx.outputRingSize(),
                 outputWait);
@@ -888,7 +904,7 @@ public final class Engine implements AutoCloseable
             try
             {
                 // A failed launch accepted nothing: no command to journal before the threads stop.
-                new Shutdown(ctx, status, threads, listenerSequences.size()).abandon(input, null);
+                new Shutdown(ctx, status, threads, listenerSequences.size()).abandon(input, input.getCursor(), null);
             }
             catch (final RuntimeException ex)
             {

@@ -54,6 +54,7 @@ public final class EngineContext
     private Duration closeTimeout = Duration.ofSeconds(30);
     private Supplier<IdleStrategy> producerIdleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 50_000);
     private boolean follower;
+    private boolean singlePublisher;
     private String promotedBy;
     private BooleanSupplier promoting;
     private boolean concluded;
@@ -95,6 +96,12 @@ public final class EngineContext
         {
             throw new IllegalArgumentException("waitStrategy, topology, errorPolicy, upcasters, closeTimeout and " +
                 "producerIdleStrategy must not be null");
+        }
+        if (singlePublisher && follower)
+        {
+            throw new IllegalArgumentException("singlePublisher(true) with follower(true): a follower's commands come " +
+                "from the thread that follows its leader, and once it is promoted from its own publishers, two threads; " +
+                "launch the follower without singlePublisher");
         }
         if (recoveryListener == null)
         {
@@ -553,6 +560,27 @@ public final class EngineContext
     public Supplier<IdleStrategy> producerIdleStrategy()
     {
         return producerIdleStrategy;
+    }
+
+    /**
+     * Every command comes from one thread (the thread that reads the network, a file, a Kafka poll): the input ring
+     * is built single-producer, the Disruptor's {@code ProducerType.SINGLE}, so a publish claims its slot without a
+     * CAS on the ring's shared cursor. The first thread that publishes (or asks for a snapshot, or claims a
+     * {@link CommandBatch}) is the publisher for the engine's life; a publish from any other thread is refused
+     * with an {@link IllegalStateException}, never let through to claim the same slot. A claimed {@code CommandBatch}
+     * must be published before that thread claims anything else (claims go out in the order made). Close still loses
+     * nothing accepted, and a parked stage is still woken by each publish. Not with {@link #follower(boolean)}: a
+     * follower's commands come from its leader's thread, then from its own publishers. False by default.
+     */
+    public EngineContext singlePublisher(final boolean singlePublisher)
+    {
+        this.singlePublisher = singlePublisher;
+        return this;
+    }
+
+    public boolean singlePublisher()
+    {
+        return singlePublisher;
     }
 
     /**

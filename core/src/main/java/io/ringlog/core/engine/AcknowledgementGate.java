@@ -59,13 +59,13 @@ public final class AcknowledgementGate implements ReplicationGate
             }
         }
         while (!sequence.compareAndSet(current, target));
-        waitStrategy.signalAllWhenBlocking();
+        ParkingWaitStrategy.signalMoved(waitStrategy);
     }
 
     @Override
     public void halt(final Throwable cause)
     {
         status.halt(cause);
-        waitStrategy.signalAllWhenBlocking();
+        ParkingWaitStrategy.signalMoved(waitStrategy);
     }
 }

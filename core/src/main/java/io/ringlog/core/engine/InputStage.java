@@ -100,7 +100,7 @@ public final class InputStage implements EventHandler<Command>
         {
             // A stage the logic stage waits for: move now, not when the processor does, and wake it.
             stageSequence.set(sequence);
-            progress.signalAllWhenBlocking();
+            ParkingWaitStrategy.signalMoved(progress);
         }
         if (logic != null)
         {

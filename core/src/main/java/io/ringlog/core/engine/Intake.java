@@ -2,6 +2,7 @@ package io.ringlog.core.engine;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import io.ringlog.core.Command;
 import io.ringlog.core.CommandBatch;
 import io.ringlog.core.FollowerIntake;
@@ -11,6 +12,8 @@ import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -26,10 +29,29 @@ import java.util.function.Supplier;
  * state first and then reads the ring's cursor. Both are volatile, so either the publisher sees the
  * engine closed (and publishes its slot void, and throws: not accepted), or close sees the claim (and
  * drains it). No shared counter is written on the publish path.
+ * <p>
+ * A single publisher ({@code EngineContext.singlePublisher}) claims on a single-producer ring, which moves no
+ * shared cursor until the publish. So it announces the claim ({@link #announced}, a volatile store) before it
+ * reads the state, and close reads the announcement after writing the state: the same two orders, on another
+ * field. The publisher is the first thread that publishes; any other is refused. Its claims go out in the order
+ * made, so a {@link CommandBatch} claim must be published before anything else is claimed.
  */
 public final class Intake
 {
     private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
+    private static final VarHandle PUBLISHER;
+
+    static
+    {
+        try
+        {
+            PUBLISHER = MethodHandles.lookup().findVarHandle(Intake.class, "publisher", Thread.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private final RingBuffer<Command> ring;
     private final EngineStatus status;
@@ -42,11 +64,19 @@ public final class Intake
     private volatile boolean leader;
     private String promotedBy;
     private BooleanSupplier promoting;
+    /** A single publisher's last claim, announced before it reads the state; null where publishers CAS their claims. */
+    private final Sequence announced;
+    /** The single publisher: the first thread that published. */
+    private volatile Thread publisher;
+    /** A single publisher's CommandBatch claimed and not yet published; read and written on that thread only. */
+    private long openBatchPosition = -1;
 
     /**
      * @param basePosition the position of ring sequence 0: the journal's last position at launch, plus one.
      * @param follower     whether commands come through {@link #follower()} until {@link #promote()}.
      * @param counters     where the slots it publishes void are counted ({@link Counters#voided}).
+     * @param announced    for a single publisher on a single-producer ring, where it announces its claims (the
+     *                     ring's wait strategy reads it too); null for a multi-producer ring.
      */
     public Intake(
         final RingBuffer<Command> ring,
@@ -56,8 +86,14 @@ public final class Intake
         final long basePosition,
         final Supplier<IdleStrategy> idleStrategy,
         final boolean follower,
-        final Counters counters)
+        final Counters counters,
+        final Sequence announced)
     {
+        if (announced != null && follower)
+        {
+            throw new IllegalArgumentException("a follower has two publishers: its leader's, then its own");
+        }
+        this.announced = announced;
         this.counters = counters;
         this.ring = ring;
         this.status = status;
@@ -89,6 +125,16 @@ public final class Intake
     public long nextPosition()
     {
         return basePosition + ring.getCursor() + 1;
+    }
+
+    /**
+     * The last sequence claimed, published or not: what close must see drained. The cursor of a multi-producer ring;
+     * for a single publisher, its announcement when that is ahead.
+     */
+    public long lastClaimed()
+    {
+        final long cursor = ring.getCursor();
+        return announced == null ? cursor : Math.max(cursor, announced.get());
     }
 
     /**
@@ -180,6 +226,10 @@ public final class Intake
     private long claim(final int count, final boolean wait)
     {
         status.checkOpen();
+        if (announced != null)
+        {
+            checkSinglePublisher();
+        }
         long hi;
         try
         {
@@ -193,6 +243,11 @@ public final class Intake
             }
             hi = awaitRoom(count);
         }
+        if (announced != null)
+        {
+            // Volatile: the store is ordered before the state's read below, as a multi-producer claim's CAS is.
+            announced.setVolatile(hi);
+        }
         if (!status.open())
         {
             final long lo = hi - count + 1;
@@ -205,6 +260,27 @@ public final class Intake
             status.checkOpen();
         }
         return hi;
+    }
+
+    /**
+     * Binds the single publisher to the first thread that publishes, and refuses any other: a second thread on a
+     * single-producer ring would claim the same slots. Refuses a claim while this thread's CommandBatch holds one.
+     */
+    private void checkSinglePublisher()
+    {
+        final Thread current = Thread.currentThread();
+        final Thread bound = publisher;
+        if (bound != current && !(bound == null && PUBLISHER.compareAndSet(this, null, current)))
+        {
+            throw new IllegalStateException(status.name() + " was launched with singlePublisher(true), and thread '" +
+                publisher.getName() + "' publishes to it: this is thread '" + current.getName() + "'. Hand the " +
+                "command to that thread, or launch without singlePublisher (any thread may then publish)");
+        }
+        if (openBatchPosition >= 0)
+        {
+            throw new IllegalStateException("a single publisher's claims are published in the order made: publish() " +
+                "the CommandBatch claimed at position " + openBatchPosition + " before claiming anything else");
+        }
     }
 
     private long awaitRoom(final int count)
@@ -376,6 +452,10 @@ public final class Intake
             hi = last;
             lo = last - count + 1;
             next = lo;
+            if (announced != null)
+            {
+                openBatchPosition = basePosition + lo;
+            }
             // The whole batch arrived together: one ingress time for all of it.
             timestamp = clock.nanoTime();
             return basePosition + lo;
@@ -422,6 +502,7 @@ public final class Intake
             ring.publish(lo, hi);
             lo = -1;
             hi = -1;
+            openBatchPosition = -1;
         }
 
         @Override

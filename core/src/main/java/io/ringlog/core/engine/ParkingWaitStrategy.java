@@ -37,6 +37,13 @@ import java.util.function.LongSupplier;
  * delay is paid by entries that arrive while their consumer is busy, once at each stage that uses
  * the strategy (in PIPELINED the journal, replication and logic stages, and each listener thread).
  * On a multi-producer ring "ready" counts claimed slots, some perhaps not yet published.
+ * <p>
+ * <b>A single publisher</b> ({@code EngineContext.singlePublisher}) announces each claim (a volatile store, so a
+ * fence) before it publishes, and {@link #publisherAnnounces} hands this strategy the announcement: the consumer
+ * of the ring's cursor then re-reads the announcement, not the cursor, after counting itself parked, and the
+ * publish's own signal needs no fence of its own, since the announcement's is ahead of its read of
+ * {@code parked}. Either the publisher sees the consumer parked, or the consumer sees the claim coming and does not
+ * park. A stage's progress still signals with a fence ({@link #signalMoved}).
  */
 public final class ParkingWaitStrategy implements WaitStrategy
 {
@@ -45,6 +52,8 @@ public final class ParkingWaitStrategy implements WaitStrategy
 
     /** Where in {@link #holds} the count lies: 64 bytes past the array's header, off the line of {@link #parked}. */
     private static final int HOLDS_INDEX = 8;
+    /** Beside it: times a consumer about to park found a single publisher's claim announced, and did not park. */
+    private static final int ANNOUNCED_INDEX = 9;
 
     private final int spins;
     private final int yields;
@@ -62,6 +71,8 @@ public final class ParkingWaitStrategy implements WaitStrategy
      */
     private final ThreadLocal<long[]> woken = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
     private volatile Thread[] consumers = new Thread[0];
+    /** The single publisher's last announced claim, or null where publishers claim with a CAS (multi-producer). */
+    private volatile Sequence announced;
 
     /**
      * @param spins  busy-wait iterations ({@code Thread.onSpinWait()}) before yielding.
@@ -137,7 +148,7 @@ public final class ParkingWaitStrategy implements WaitStrategy
             }
             else
             {
-                park(sequence, dependentSequence, barrier);
+                park(sequence, cursor, dependentSequence, barrier);
             }
         }
         while ((available = dependentSequence.get()) < sequence);
@@ -166,6 +177,19 @@ public final class ParkingWaitStrategy implements WaitStrategy
         return dependentSequence.get();
     }
 
+    /**
+     * For a single-producer ring whose publisher stores each claim in {@code announced} (volatile) before it fills and
+     * publishes it (see the class comment). Set before the ring's consumers start; once per instance.
+     */
+    public void publisherAnnounces(final Sequence announced)
+    {
+        if (this.announced != null)
+        {
+            throw new IllegalStateException("this wait strategy serves one ring's publisher already: make one per ring");
+        }
+        this.announced = announced;
+    }
+
     /** Entries ready at which a consumer back from a batch goes on at once; 1 for plain parking, which never holds. */
     public int batch()
     {
@@ -184,15 +208,31 @@ public final class ParkingWaitStrategy implements WaitStrategy
         return holds.get(HOLDS_INDEX);
     }
 
-    private void park(final long sequence, final Sequence dependentSequence, final SequenceBarrier barrier)
-        throws AlertException
+    /** Times a consumer about to park saw a claim announced and not yet published, and yielded instead: for tests. */
+    long announcedWaits()
+    {
+        return holds.get(ANNOUNCED_INDEX);
+    }
+
+    private void park(final long sequence, final Sequence cursor, final Sequence dependentSequence,
+        final SequenceBarrier barrier) throws AlertException
     {
         register(Thread.currentThread());
         parked.getAndIncrement();
         try
         {
+            // The consumer of a single publisher's cursor looks at its announcement: a publish reads parked after
+            // the announcement's fence, not after its own cursor store.
+            final Sequence claims = dependentSequence == cursor ? announced : null;
             if (dependentSequence.get() < sequence)
             {
+                if (claims != null && claims.get() >= sequence)
+                {
+                    // Claimed and announced, not yet published: it comes without a signal to wait for.
+                    holds.getAndIncrement(ANNOUNCED_INDEX);
+                    Thread.yield();
+                    return;
+                }
                 barrier.checkAlert();
                 LockSupport.parkNanos(this, MAX_PARK_NANOS);
             }
@@ -229,10 +269,46 @@ public final class ParkingWaitStrategy implements WaitStrategy
         }
     }
 
+    /**
+     * A publish: wakes any parked consumer. A fence, then a read of {@code parked}; for a single publisher's ring only
+     * the read, since the announcement's fence comes before it (see the class comment). An alert (a stage halted at
+     * close) signals here too and may wait out a consumer's bounded park there.
+     */
     @Override
     public void signalAllWhenBlocking()
     {
+        if (announced == null)
+        {
+            VarHandle.fullFence();
+        }
+        wakeParked();
+    }
+
+    /** A stage moved a sequence that another stage waits for (not a publish): always with the fence. */
+    public void signalProgress()
+    {
         VarHandle.fullFence();
+        wakeParked();
+    }
+
+    /**
+     * Tells {@code strategy}'s waiting consumers that a stage moved: {@link #signalProgress()} for this strategy, the
+     * Disruptor's signal for any other.
+     */
+    public static void signalMoved(final WaitStrategy strategy)
+    {
+        if (strategy instanceof ParkingWaitStrategy)
+        {
+            ((ParkingWaitStrategy)strategy).signalProgress();
+        }
+        else
+        {
+            strategy.signalAllWhenBlocking();
+        }
+    }
+
+    private void wakeParked()
+    {
         if (parked.get() != 0)
         {
             for (final Thread consumer : consumers)

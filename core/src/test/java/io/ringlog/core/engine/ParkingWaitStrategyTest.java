@@ -109,6 +109,32 @@ class ParkingWaitStrategyTest
         assertEquals(0, strategy.holds(), "woken by a claim, it took the publish without holding off");
     }
 
+    /**
+     * A single publisher's ring: the publish reads {@code parked} after the announcement's fence, not after its cursor
+     * store, so a consumer about to park must look at the announcement. One that sees a claim announced and not
+     * published does not park; it takes the publish when it comes, with no signal (the publisher saw nobody parked).
+     */
+    @Test
+    void shouldNotParkOnAClaimItsSinglePublisherAnnounced() throws Exception
+    {
+        final ParkingWaitStrategy strategy = new ParkingWaitStrategy(200, 4);
+        final com.lmax.disruptor.Sequence announced = new com.lmax.disruptor.Sequence(-1);
+        strategy.publisherAnnounces(announced);
+        final RingBuffer<long[]> ring = RingBuffer.createSingleProducer(() -> new long[1], 1024, strategy);
+        final SequenceBarrier barrier = ring.newBarrier();
+        final Waiter waiter = parkedWaiter(barrier);
+
+        final long claimed = ring.next();
+        announced.setVolatile(claimed);
+        awaitCondition(() -> strategy.announcedWaits() > 0, "the consumer sees the claim announced instead of parking");
+        // The publish finds nobody parked, so it wakes nobody: the consumer takes it by looking again.
+        ring.publish(claimed);
+
+        assertEquals(0, waiter.result());
+        assertTrue(waiter.getState() != Thread.State.TIMED_WAITING);
+        assertThrows(IllegalStateException.class, () -> strategy.publisherAnnounces(announced), "one ring per strategy");
+    }
+
     @Test
     void shouldStopHoldingWhenTheBarrierIsAlerted() throws Exception
     {
@@ -161,12 +187,16 @@ class ParkingWaitStrategyTest
         final CollectingListener listener = new CollectingListener();
         // Holds one stage on its first event until more are ready, so that at least one return to ready work is
         // certain (a stage that starts after the whole stream is published takes it in one batch, and never holds).
+        // Nothing more is published until it holds that first event, so its first batch is that event alone: had it
+        // started late, its first batch took all that was out, and it could find nothing ready when it came back.
+        final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicBoolean first = new AtomicBoolean(true);
         final OutputListener gate = (event, endOfBatch) ->
         {
             if (first.getAndSet(false))
             {
+                entered.countDown();
                 assertTrue(release.await(30, TimeUnit.SECONDS), "released");
             }
         };
@@ -185,10 +215,14 @@ class ParkingWaitStrategyTest
             for (int i = 1; i <= commands; i++)
             {
                 engine.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
+                if (i == 1)
+                {
+                    assertTrue(entered.await(30, TimeUnit.SECONDS), "the gate holds the first event");
+                }
                 if (i == 1_000)
                 {
                     // Fewer than a batch of events ready behind the gate's first: its return to them holds off.
-                    listener.awaitCount(2, Duration.ofSeconds(30));
+                    listener.awaitCount(1_000, Duration.ofSeconds(30));
                     release.countDown();
                 }
             }
