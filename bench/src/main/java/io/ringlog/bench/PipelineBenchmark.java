@@ -106,6 +106,13 @@ public class PipelineBenchmark extends RinglogFork
     @Param({"1"})
     public int publishBatch = 1;
 
+    /**
+     * {@code EngineContext.singlePublisher}: the input ring single-producer, as a service with one publishing thread
+     * (a network reader) runs it; the JMH thread is that publisher. False, the default: any thread may publish.
+     */
+    @Param({"false"})
+    public boolean singlePublisher;
+
     private final BenchDirectory directory = new BenchDirectory("pipeline");
 
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[CounterStateMachine.PAYLOAD_LENGTH]);
@@ -134,6 +141,7 @@ public class PipelineBenchmark extends RinglogFork
             .threadFactory(threads)
             .topology(topology)
             .waitStrategy(waitStrategy)
+            .singlePublisher(singlePublisher)
             .ringSize(RING_SIZE)
             .outputRingSize(RING_SIZE)
             .maxPayloadLength(MAX_PAYLOAD)

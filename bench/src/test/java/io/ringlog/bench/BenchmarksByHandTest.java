@@ -39,6 +39,29 @@ class BenchmarksByHandTest
         }
     }
 
+    /** Row pipeline-memory-single-publisher: the test thread is the one publisher, one command or a batch at a time. */
+    @ParameterizedTest
+    @CsvSource({"COMPACT, 1", "PIPELINED, 1", "COMPACT, 100"})
+    void shouldDeliverEveryCommandFromASinglePublisher(final Topology topology, final int size)
+    {
+        final PipelineBenchmark benchmark = pipeline(topology, WaitStrategies.PARKING, JournalKind.IN_MEMORY);
+        benchmark.singlePublisher = true;
+        benchmark.publishBatch = size;
+        benchmark.inFlight = 0;
+        benchmark.launch();
+        try
+        {
+            assertEquals(PipelineBenchmark.BATCH, benchmark.publishBatch());
+            assertEquals(2L * PipelineBenchmark.BATCH, benchmark.publishBatch());
+            assertEquals(2L * PipelineBenchmark.BATCH, benchmark.delivered());
+            assertEquals(2L * PipelineBenchmark.BATCH, benchmark.sum(), "each command added 1 to the counter");
+        }
+        finally
+        {
+            benchmark.close();
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"COMPACT, 100, 20", "PIPELINED, 100, 20", "COMPACT, 7, 286", "COMPACT, 1000, 2", "COMPACT, 5000, 2",
         "COMPACT, 1, 0"})

@@ -107,6 +107,9 @@ final class JmhRows
         rows.add(commandBatches(pipeline("pipeline-memory-batch-publish",
             "ringlog pipeline, COMPACT, in-memory journal, commands published in CommandBatches of 100", "IN_MEMORY",
             "PARKING", PARKING, batch), 100));
+        rows.add(singlePublisher(pipeline("pipeline-memory-single-publisher",
+            "ringlog pipeline, COMPACT, in-memory journal, one publishing thread (EngineContext.singlePublisher)",
+            "IN_MEMORY", "PARKING", PARKING, batch)));
         rows.add(inline(pipeline("pipeline-memory-inline",
             "ringlog pipeline, COMPACT, in-memory journal, listener on the business-logic thread", "IN_MEMORY", "PARKING",
             PARKING, batch), "2: compact (journal, logic, then the listener) + JMH producer"));
@@ -250,6 +253,16 @@ final class JmhRows
         return new Row(row.id(), row.label(), row.benchmark(), params, row.measures().replace("Engine.publish per command",
             "CommandBatches of " + size + " (one claim and one publish a batch, as the exchange rows)"), row.waitStrategy(),
             row.threads());
+    }
+
+    /** {@code row} on a single-producer input ring: the JMH thread is the engine's one publisher. */
+    private static Row singlePublisher(final Row row)
+    {
+        final Map<String, String> params = new LinkedHashMap<>(row.params());
+        params.put("singlePublisher", "true");
+        return new Row(row.id(), row.label(), row.benchmark(), params, row.measures().replace("Engine.publish per command",
+            "Engine.publish per command from the one thread that publishes (a single-producer input ring: the claim " +
+                "announced by a volatile store, no CAS)"), row.waitStrategy(), row.threads());
     }
 
     /** {@code row} with its listener on the business-logic thread (EngineContext.inlineListener). */

@@ -53,6 +53,9 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
         new Ratio("batch-publish-vs-abq", "ringlog pipeline, commands published in CommandBatches of 100 (as the exchange " +
             "rows) / ArrayBlockingQueue pipeline (one put a command; in-memory journal)", "pipeline-memory-batch-publish",
             "abq", null),
+        new Ratio("single-publisher-vs-abq", "ringlog pipeline, one publishing thread (singlePublisher: single-producer " +
+            "input ring), one publish a command / ArrayBlockingQueue pipeline (in-memory journal)",
+            "pipeline-memory-single-publisher", "abq", null),
         new Ratio("disruptor-vs-abq", "bare Disruptor, multi-producer (the pipelines' ceiling, one publish an event) / " +
             "ArrayBlockingQueue pipeline: what the fourth target asks of ringlog, asked of the ceiling", "disruptor-multi",
             "abq", null),
@@ -75,6 +78,9 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
             "pipeline-memory-busy-spin", "pipeline-memory", null),
         new Ratio("batching-vs-parking", "pipeline BATCHING / PARKING (in-memory)",
             "pipeline-memory-batching", "pipeline-memory", null),
+        new Ratio("single-publisher-vs-publish-each", "pipeline, one publishing thread (singlePublisher) / any thread " +
+            "may publish (multi-producer), one Engine.publish a command (in-memory)", "pipeline-memory-single-publisher",
+            "pipeline-memory", null),
         new Ratio("batch-publish-vs-publish-each", "pipeline, CommandBatches of 100 / one Engine.publish a command " +
             "(in-memory)", "pipeline-memory-batch-publish", "pipeline-memory", null),
         new Ratio("replication-async-vs-none", "replication: asynchronous / none (one pass each)",
