@@ -31,8 +31,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A running pipeline: launched from an {@link EngineContext}, fed by {@code publish},
- * {@code tryPublish} and {@link #newBatch()} from any thread (or by {@link #follower()}), stopped by
- * {@link #close()}.
+ * {@code tryPublish} and {@link #newBatch()} from any thread (from one, with {@link EngineContext#singlePublisher}),
+ * or by {@link #follower()}; stopped by {@link #close()}.
  * <pre>
  *  Intake ──► [input ring] ──► InputStage: journal ──┐                      (io.ringlog.core.engine)
  *   (positions,                 InputStage: replicate ┴─► InputStage: BusinessLogic ──► RingOutput
@@ -83,7 +83,7 @@ public final class Engine implements AutoCloseable
         this.listenerSequences = wiring.listenerSequences;
         this.intake = intake;
         this.recoveredSequences = wiring.recoveredSequences;
-        this.metrics = new EngineMetrics(intake.basePosition(), input, wiring.journalSequence, replicatorSequence,
+        this.metrics = new EngineMetrics(intake.basePosition(), intake::lastClaimed, wiring.journalSequence, replicatorSequence,
             logicSequence, output, listenerSequences, ctx.listenerNames(), counters);
     }
 
@@ -144,7 +144,7 @@ public final class Engine implements AutoCloseable
             final long last = wiring.startAndRecover();
             wiring.startReplicator(last + 1);
             final Intake intake = new Intake(wiring.input, wiring.status, ctx.clock(), ctx.maxPayloadLength(), last + 1,
-                ctx.producerIdleStrategy(), ctx.follower(), wiring.counters, wiring.announced);
+                ctx.producerIdleStrategy(), ctx.follower(), wiring.counters, wiring.announced, wiring.inputWait);
             intake.promotedBy(ctx.promotedBy(), ctx.promoting());
             return new Engine(wiring, intake);
         }
@@ -713,12 +713,23 @@ public final class Engine implements AutoCloseable
             final WaitStrategy outputWait = ctx.waitStrategy().get();
             // Checked on the instances the rings get, each against its own ring, before any slot is allocated.
             BatchesFit.check(ctx, inputWait, outputWait);
+            for (final WaitStrategy strategy : new WaitStrategy[] {inputWait, outputWait})
+            {
+                if (strategy instanceof ParkingWaitStrategy && ((ParkingWaitStrategy)strategy).announced())
+                {
+                    throw new IllegalArgumentException("waitStrategy handed this engine an instance that another " +
+                        "engine's single-publisher ring uses (its publishes skip a fence this engine's need): make its " +
+                        "supplier return a new instance from each get(), as WaitStrategies does");
+                }
+            }
             if (ctx.singlePublisher())
             {
                 // No CAS a claim: the publisher announces its claims instead (Intake), and the strategy reads that.
                 this.announced = new Sequence(-1);
                 this.input = RingBuffer.createSingleProducer(() -> new Command(maxPayload), ctx.ringSize(), inputWait);
-                if (inputWait instanceof ParkingWaitStrategy)
+                // The publish skips its own fence only where the strategy serves this ring alone: one instance handed to
+                // both rings would drop the output ring's fence too, so it keeps it.
+                if (inputWait instanceof ParkingWaitStrategy && inputWait != outputWait)
                 {
                     ((ParkingWaitStrategy)inputWait).publisherAnnounces(announced);
                 }

@@ -5,6 +5,7 @@ import com.lmax.disruptor.Sequence;
 import io.ringlog.core.engine.Counters;
 
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Live figures of a running engine, safe to read from any thread: each stage's position and how
@@ -20,7 +21,8 @@ public final class EngineMetrics
     }
 
     private final long basePosition;
-    private final RingBuffer<Command> input;
+    /** The last sequence claimed on the input ring, published or not (a single publisher's announced claim). */
+    private final LongSupplier claimed;
     private final Sequence journal;
     private final Sequence replicator;
     private final Sequence logic;
@@ -31,7 +33,7 @@ public final class EngineMetrics
 
     EngineMetrics(
         final long basePosition,
-        final RingBuffer<Command> input,
+        final LongSupplier claimed,
         final Sequence journal,
         final Sequence replicator,
         final Sequence logic,
@@ -41,7 +43,7 @@ public final class EngineMetrics
         final Counters counters)
     {
         this.basePosition = basePosition;
-        this.input = input;
+        this.claimed = claimed;
         this.journal = journal;
         this.replicator = replicator;
         this.logic = logic;
@@ -54,7 +56,7 @@ public final class EngineMetrics
     /** Position of the newest accepted command (claimed by a publisher), 0 if none. */
     public long cursorPosition()
     {
-        return basePosition + input.getCursor();
+        return basePosition + claimed.getAsLong();
     }
 
     /** Position the stage has finished, or -1 for a stage the engine does not run. */
@@ -101,7 +103,7 @@ public final class EngineMetrics
         // The count of voids first: a slot claimed and voided between the two reads then counts as claimed, never
         // as a void without its claim (which could make the figure negative).
         final long voided = counters.voided.get();
-        return input.getCursor() + 1 - voided;
+        return claimed.getAsLong() + 1 - voided;
     }
 
     /**

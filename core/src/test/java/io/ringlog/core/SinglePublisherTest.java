@@ -215,6 +215,46 @@ class SinglePublisherTest
         assertEquals(10, sm.total());
     }
 
+    /**
+     * The publish skips its fence only on an input ring whose strategy instance is its own: one instance handed to
+     * both rings keeps the fence (the output ring's publishes need it), and an instance a single publisher's ring
+     * uses is refused to any other engine.
+     */
+    @Test
+    void shouldKeepTheFenceOnAStrategySharedByBothRingsAndRefuseOneAnotherEngineUses() throws Exception
+    {
+        final io.ringlog.core.engine.ParkingWaitStrategy shared = new io.ringlog.core.engine.ParkingWaitStrategy(200, 4);
+        final CollectingListener listener = new CollectingListener();
+        final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(sm).singlePublisher(true)
+            .waitStrategy(() -> shared).listener("collect", listener)))
+        {
+            assertTrue(!shared.announced(), "both rings' instance keeps its fence");
+            for (int i = 1; i <= 100; i++)
+            {
+                engine.publish(ADD, 0, 0, i, longPayload(1), 0, 8);
+                listener.awaitCount(i, Duration.ofSeconds(10));
+            }
+        }
+        assertEquals(100, sm.total());
+
+        final java.util.List<io.ringlog.core.engine.ParkingWaitStrategy> made = new java.util.ArrayList<>();
+        try (Engine single = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .singlePublisher(true).waitStrategy(() ->
+            {
+                final io.ringlog.core.engine.ParkingWaitStrategy strategy = new io.ringlog.core.engine.ParkingWaitStrategy(200, 4);
+                made.add(strategy);
+                return strategy;
+            })))
+        {
+            assertTrue(made.get(0).announced(), "the input ring's own instance reads the announcement");
+            final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> Engine.launch(
+                new EngineContext().stateMachine(new AccumulatorStateMachine()).waitStrategy(() -> made.get(0))));
+            assertTrue(refused.getMessage().startsWith("waitStrategy handed this engine an instance that another engine's " +
+                "single-publisher ring uses"), refused.getMessage());
+        }
+    }
+
     @Test
     void shouldRefuseAFollowerAtLaunch()
     {

@@ -3,6 +3,7 @@ package io.ringlog.core.engine;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.WaitStrategy;
 import io.ringlog.core.Command;
 import io.ringlog.core.CommandBatch;
 import io.ringlog.core.FollowerIntake;
@@ -70,6 +71,8 @@ public final class Intake
     private volatile Thread publisher;
     /** A single publisher's CommandBatch claimed and not yet published; read and written on that thread only. */
     private long openBatchPosition = -1;
+    /** The input ring's wait strategy: a single publisher's batch publish wakes with a fence (see ParkingWaitStrategy). */
+    private final WaitStrategy inputWait;
 
     /**
      * @param basePosition the position of ring sequence 0: the journal's last position at launch, plus one.
@@ -77,6 +80,7 @@ public final class Intake
      * @param counters     where the slots it publishes void are counted ({@link Counters#voided}).
      * @param announced    for a single publisher on a single-producer ring, where it announces its claims (the
      *                     ring's wait strategy reads it too); null for a multi-producer ring.
+     * @param inputWait    the input ring's wait strategy.
      */
     public Intake(
         final RingBuffer<Command> ring,
@@ -87,13 +91,15 @@ public final class Intake
         final Supplier<IdleStrategy> idleStrategy,
         final boolean follower,
         final Counters counters,
-        final Sequence announced)
+        final Sequence announced,
+        final WaitStrategy inputWait)
     {
         if (announced != null && follower)
         {
             throw new IllegalArgumentException("a follower has two publishers: its leader's, then its own");
         }
         this.announced = announced;
+        this.inputWait = inputWait;
         this.counters = counters;
         this.ring = ring;
         this.status = status;
@@ -121,10 +127,10 @@ public final class Intake
         return basePosition;
     }
 
-    /** Position the next command will get, as of now. */
+    /** Position the next command will get, as of now: after every claim, published or not. */
     public long nextPosition()
     {
-        return basePosition + ring.getCursor() + 1;
+        return basePosition + lastClaimed() + 1;
     }
 
     /**
@@ -202,19 +208,25 @@ public final class Intake
         }
         final long position = basePosition + sequence;
         final Command slot = ring.get(sequence);
+        boolean filled = false;
         try
         {
             slot.set(position, clock.nanoTime(), type, version, sourceId, sourceSequence, correlationId, payload, offset,
                 length);
+            filled = true;
         }
-        catch (final RuntimeException | Error ex)
+        finally
         {
-            voidSlot(slot, position, correlationId);
-            counters.voided.getAndIncrement();
+            // Whatever the clock or the payload's buffer threw (checked ones too): a claim is always published, void if
+            // not filled. Unpublished, it would stall every stage; on a single publisher's ring the next publish would
+            // pass it and the slot's last lap would be applied as a command.
+            if (!filled)
+            {
+                voidSlot(slot, position, correlationId);
+                counters.voided.getAndIncrement();
+            }
             ring.publish(sequence);
-            throw ex;
         }
-        ring.publish(sequence);
         return position;
     }
 
@@ -502,7 +514,12 @@ public final class Intake
             ring.publish(lo, hi);
             lo = -1;
             hi = -1;
-            openBatchPosition = -1;
+            if (announced != null)
+            {
+                openBatchPosition = -1;
+                // A stage may have parked on the open claim, and the publish's own signal has no fence on this ring.
+                ParkingWaitStrategy.signalMoved(inputWait);
+            }
         }
 
         @Override
@@ -595,19 +612,22 @@ public final class Intake
                 return BACK_PRESSURED;
             }
             final Command slot = ring.get(sequence);
+            boolean filled = false;
             try
             {
                 slot.set(position, timestamp, type, version, sourceId, sourceSequence, correlationId, payload, offset,
                     length);
+                filled = true;
             }
-            catch (final RuntimeException | Error ex)
+            finally
             {
-                voidSlot(slot, position, correlationId);
-                counters.voided.getAndIncrement();
+                if (!filled)
+                {
+                    voidSlot(slot, position, correlationId);
+                    counters.voided.getAndIncrement();
+                }
                 ring.publish(sequence);
-                throw ex;
             }
-            ring.publish(sequence);
             return position;
         }
     }

@@ -14,8 +14,8 @@ import java.util.function.LongSupplier;
 /**
  * A Disruptor wait strategy for machines with fewer cores than threads: spin briefly, yield a few
  * times, then park. A parked consumer costs nothing, and a producer pays for waking it only when
- * one is parked: {@link #signalAllWhenBlocking()} is a fence and one volatile read otherwise, where
- * a lock-based strategy takes a monitor on every publish.
+ * one is parked: {@link #signalAllWhenBlocking()} is a fence and one volatile read otherwise (the read
+ * alone for a single publisher's ring, below), where a lock-based strategy takes a monitor on every publish.
  * <p>
  * A consumer counts itself in {@code parked} and then re-reads the sequence it waits for; a producer
  * publishes and then reads {@code parked} (after a full fence, since Disruptor publishes with release
@@ -43,12 +43,18 @@ import java.util.function.LongSupplier;
  * of the ring's cursor then re-reads the announcement, not the cursor, after counting itself parked, and the
  * publish's own signal needs no fence of its own, since the announcement's is ahead of its read of
  * {@code parked}. Either the publisher sees the consumer parked, or the consumer sees the claim coming and does not
- * park. A stage's progress still signals with a fence ({@link #signalMoved}).
+ * park; it waits for that publish by yielding, then, if the claim stays open (a {@code CommandBatch} being filled),
+ * in timed parks that double up to the bounded park, and a batch's publish signals with a fence. A stage's
+ * progress still signals with a fence ({@link #signalMoved}). One instance serves one ring: the engine gives the
+ * announcement only to an input ring's own instance.
  */
 public final class ParkingWaitStrategy implements WaitStrategy
 {
     /** A consumer waiting on a sequence nobody signals (a dependent stage) looks again after this long. */
     private static final long MAX_PARK_NANOS = 1_000_000;
+    /** Yields on a claim announced and not yet published before the consumer parks for it (timed, doubling). */
+    private static final int ANNOUNCED_YIELDS = 64;
+    private static final long ANNOUNCED_FIRST_PARK_NANOS = 2_000;
 
     /** Where in {@link #holds} the count lies: 64 bytes past the array's header, off the line of {@link #parked}. */
     private static final int HOLDS_INDEX = 8;
@@ -60,6 +66,7 @@ public final class ParkingWaitStrategy implements WaitStrategy
     private final int batch;
     private final long batchDelayNanos;
     private final LongSupplier nanoClock;
+    private final long maxParkNanos;
     private final AtomicInteger parked = new AtomicInteger();
     /** Every publish reads {@link #parked}; the count written by each hold stays off that cache line. */
     private final AtomicLongArray holds = new AtomicLongArray(2 * HOLDS_INDEX);
@@ -69,7 +76,7 @@ public final class ParkingWaitStrategy implements WaitStrategy
      * still to come, and then ask for the same sequence again at once. That second ask finds work "ready"
      * but is still the idle consumer's, and must not hold.
      */
-    private final ThreadLocal<long[]> woken = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
+    private final ThreadLocal<long[]> woken = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE, 0});
     private volatile Thread[] consumers = new Thread[0];
     /** The single publisher's last announced claim, or null where publishers claim with a CAS (multi-producer). */
     private volatile Sequence announced;
@@ -87,6 +94,16 @@ public final class ParkingWaitStrategy implements WaitStrategy
     ParkingWaitStrategy(
         final int spins, final int yields, final int batch, final long batchDelayNanos, final LongSupplier nanoClock)
     {
+        this(spins, yields, batch, batchDelayNanos, nanoClock, MAX_PARK_NANOS);
+    }
+
+    /**
+     * With the bounded park's length too: tests make it long, so that a wake-up a publish missed hangs the test
+     * instead of costing a millisecond nobody sees.
+     */
+    ParkingWaitStrategy(final int spins, final int yields, final int batch, final long batchDelayNanos,
+        final LongSupplier nanoClock, final long maxParkNanos)
+    {
         if (spins < 0 || yields < 0)
         {
             throw new IllegalArgumentException("spins and yields must not be negative: " + spins + ", " + yields);
@@ -101,6 +118,7 @@ public final class ParkingWaitStrategy implements WaitStrategy
         this.batch = batch;
         this.batchDelayNanos = batchDelayNanos;
         this.nanoClock = nanoClock;
+        this.maxParkNanos = maxParkNanos;
     }
 
     /**
@@ -190,6 +208,12 @@ public final class ParkingWaitStrategy implements WaitStrategy
         this.announced = announced;
     }
 
+    /** Whether a single publisher's ring uses this instance ({@link #publisherAnnounces}): no other ring may. */
+    public boolean announced()
+    {
+        return announced != null;
+    }
+
     /** Entries ready at which a consumer back from a batch goes on at once; 1 for plain parking, which never holds. */
     public int batch()
     {
@@ -228,13 +252,30 @@ public final class ParkingWaitStrategy implements WaitStrategy
             {
                 if (claims != null && claims.get() >= sequence)
                 {
-                    // Claimed and announced, not yet published: it comes without a signal to wait for.
+                    // Claimed and announced, not yet published: a publish comes at once, maybe without a signal, so
+                    // yield; a batch being filled may take long, and signals with a fence, so park, timed, doubling.
                     holds.getAndIncrement(ANNOUNCED_INDEX);
-                    Thread.yield();
+                    final long[] mine = woken.get();
+                    if (mine[1] != sequence)
+                    {
+                        mine[1] = sequence;
+                        mine[2] = 0;
+                    }
+                    final long waits = ++mine[2];
+                    if (waits <= ANNOUNCED_YIELDS)
+                    {
+                        Thread.yield();
+                    }
+                    else
+                    {
+                        barrier.checkAlert();
+                        LockSupport.parkNanos(this, Math.min(maxParkNanos,
+                            ANNOUNCED_FIRST_PARK_NANOS << Math.min(20, waits - ANNOUNCED_YIELDS - 1)));
+                    }
                     return;
                 }
                 barrier.checkAlert();
-                LockSupport.parkNanos(this, MAX_PARK_NANOS);
+                LockSupport.parkNanos(this, maxParkNanos);
             }
         }
         finally
@@ -272,7 +313,7 @@ public final class ParkingWaitStrategy implements WaitStrategy
     /**
      * A publish: wakes any parked consumer. A fence, then a read of {@code parked}; for a single publisher's ring only
      * the read, since the announcement's fence comes before it (see the class comment). An alert (a stage halted at
-     * close) signals here too and may wait out a consumer's bounded park there.
+     * close) signals here too: its flag is volatile, so its store is ordered before this read without the fence.
      */
     @Override
     public void signalAllWhenBlocking()

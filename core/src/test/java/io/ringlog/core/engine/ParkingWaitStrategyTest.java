@@ -131,8 +131,32 @@ class ParkingWaitStrategyTest
         ring.publish(claimed);
 
         assertEquals(0, waiter.result());
-        assertTrue(waiter.getState() != Thread.State.TIMED_WAITING);
         assertThrows(IllegalStateException.class, () -> strategy.publisherAnnounces(announced), "one ring per strategy");
+    }
+
+    /**
+     * A claim that stays announced and unpublished (a CommandBatch being filled while its thread reads a socket): the
+     * consumer does not spin on it, it parks, timed, and the batch's publish wakes it with a fenced signal.
+     */
+    @Test
+    void shouldParkOnAClaimLeftOpenAndWakeAtItsPublish() throws Exception
+    {
+        final ParkingWaitStrategy strategy = new ParkingWaitStrategy(0, 0, 1, 0, System::nanoTime,
+            TimeUnit.MINUTES.toNanos(1));
+        final com.lmax.disruptor.Sequence announced = new com.lmax.disruptor.Sequence(-1);
+        strategy.publisherAnnounces(announced);
+        final RingBuffer<long[]> ring = RingBuffer.createSingleProducer(() -> new long[1], 1024, strategy);
+        final SequenceBarrier barrier = ring.newBarrier();
+        final long claimed = ring.next();
+        announced.setVolatile(claimed);
+
+        final Waiter waiter = new Waiter(barrier, 0);
+        awaitCondition(() -> strategy.announcedWaits() > 64 && waiter.getState() == Thread.State.TIMED_WAITING,
+            "the consumer parks on the open claim instead of yielding on it");
+        ring.publish(claimed);
+        ParkingWaitStrategy.signalMoved(strategy);
+
+        assertEquals(0, waiter.result(), "it takes the batch once published");
     }
 
     @Test
