@@ -1743,6 +1743,12 @@ public final class ChronicleJournal implements Journal
         return touchAhead.touchedTo();
     }
 
+    /** Whether the thread that touches pages ahead of the writer is parked, caught up: for tests. */
+    boolean touchAheadParked()
+    {
+        return touchAhead.parked();
+    }
+
     /** Whether the thread that touches pages ahead of the writer is running: for tests. */
     boolean touchAheadRunning()
     {
@@ -1817,7 +1823,7 @@ public final class ChronicleJournal implements Journal
             {
                 // Only pages the reservation gave blocks to, in the file it reserves in.
                 prefault.ahead(documentBytes, writeEnd, reservation.reservedTo());
-                touchAhead.ahead(documentBytes, writeEnd, reservation.reservedTo());
+                touchAhead.ahead(documentBytes, writeEnd, reservation.reservedTo(), reservation.file());
             }
         }
         catch (final JournalException ex)

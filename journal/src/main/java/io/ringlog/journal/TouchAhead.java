@@ -7,6 +7,10 @@ import net.openhft.chronicle.core.OS;
 import net.openhft.chronicle.core.UnsafeMemory;
 import net.openhft.chronicle.core.io.ReferenceOwner;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -63,6 +67,9 @@ final class TouchAhead implements Runnable
     /** Set by the toucher when it gave up: the writer stops asking. */
     private volatile boolean failed;
     private volatile long touchedBytes;
+    /** The toucher's own read-only channel on the file it touches, for its size; on its thread only. */
+    private FileChannel sizeChannel;
+    private Path sizePath;
     /** File offset the toucher has touched to in its current window, written once a pass: for tests. */
     private volatile long touchedTo;
 
@@ -87,9 +94,12 @@ final class TouchAhead implements Runnable
         final long from;
         /** File offset below which the toucher may touch; only grows. */
         volatile long to;
+        /** The cycle file the chunk maps: its size is checked before each pass. */
+        final Path file;
 
-        Window(final MappedBytesStore chunk, final long from)
+        Window(final MappedBytesStore chunk, final long from, final Path file)
         {
+            this.file = file;
             this.chunk = chunk;
             this.chunkStart = chunk.start();
             this.baseAddress = chunk.addressForWrite(chunkStart);
@@ -154,7 +164,7 @@ final class TouchAhead implements Runnable
      * {@code reservedTo} or the chunk {@code bytes} writes into, once the writer is within half the lead of what it
      * asked for before. Called by the writer after each append, so the common case is one comparison.
      */
-    void ahead(final Bytes<?> bytes, final long writeEnd, final long reservedTo)
+    void ahead(final Bytes<?> bytes, final long writeEnd, final long reservedTo, final Path file)
     {
         if (!enabled || writeEnd + LEAD / 2 < askedTo || reservedTo <= askedTo ||
             askedTo >= chunkEnd && writeEnd < chunkLimit)
@@ -164,7 +174,7 @@ final class TouchAhead implements Runnable
         }
         try
         {
-            askAhead(bytes, writeEnd, reservedTo);
+            askAhead(bytes, writeEnd, reservedTo, file);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -174,7 +184,7 @@ final class TouchAhead implements Runnable
         }
     }
 
-    private void askAhead(final Bytes<?> bytes, final long writeEnd, final long reservedTo)
+    private void askAhead(final Bytes<?> bytes, final long writeEnd, final long reservedTo, final Path file)
     {
         if (failed)
         {
@@ -201,7 +211,7 @@ final class TouchAhead implements Runnable
         }
         if (!sameChunk)
         {
-            publish(chunk, from);
+            publish(chunk, from, file);
             chunkLimit = limit;
             chunkEnd = limit & ~(PAGE - 1);
         }
@@ -210,9 +220,9 @@ final class TouchAhead implements Runnable
         wake();
     }
 
-    private void publish(final MappedBytesStore chunk, final long from)
+    private void publish(final MappedBytesStore chunk, final long from, final Path file)
     {
-        final Window window = new Window(chunk, from);
+        final Window window = new Window(chunk, from, file);
         chunk.reserve(window);
         current = window;
         final Window displaced = handOver.getAndSet(window);
@@ -299,6 +309,12 @@ final class TouchAhead implements Runnable
         return touchedBytes;
     }
 
+    /** Whether the toucher is parked, caught up with what the writer asked: for tests. */
+    boolean parked()
+    {
+        return parked;
+    }
+
     /** File offset the toucher has touched to in the window it holds: for tests. */
     long touchedTo()
     {
@@ -347,6 +363,14 @@ final class TouchAhead implements Runnable
                     parked = false;
                     continue;
                 }
+                if (fileEnd(window.file) < to)
+                {
+                    // The file is shorter than the pages the writer asked for: something outside cut it. A touch past
+                    // its end is a SIGBUS, which kills the JVM where the touch runs in the interpreter (a native CAS
+                    // the JVM does not guard). Stop touching; the writer meets the cut itself and says so.
+                    failed = true;
+                    break;
+                }
                 touchedTo = touch(window, touchedTo, to);
                 this.touchedTo = touchedTo;
             }
@@ -358,7 +382,45 @@ final class TouchAhead implements Runnable
         }
         finally
         {
+            closeSizeChannel();
             releaseHeld();
+        }
+    }
+
+    /** The size of {@code file} now (fstat on a channel of the toucher's own, reopened when the file changes). */
+    private long fileEnd(final Path file)
+    {
+        try
+        {
+            if (!file.equals(sizePath))
+            {
+                closeSizeChannel();
+                sizeChannel = FileChannel.open(file, StandardOpenOption.READ);
+                sizePath = file;
+            }
+            return sizeChannel.size();
+        }
+        catch (final IOException ex)
+        {
+            // Gone, or unreadable: nothing past its start is safe to touch.
+            return -1;
+        }
+    }
+
+    private void closeSizeChannel()
+    {
+        if (sizeChannel != null)
+        {
+            try
+            {
+                sizeChannel.close();
+            }
+            catch (final IOException ex)
+            {
+                // A read-only channel: nothing was written through it.
+            }
+            sizeChannel = null;
+            sizePath = null;
         }
     }
 
