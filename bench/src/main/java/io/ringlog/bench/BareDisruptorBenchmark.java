@@ -35,8 +35,9 @@ import java.util.concurrent.TimeUnit;
  *  JMH thread ◄──── spins, then parks, until the consumer has the last one ◄──┘
  * </pre>
  *
- * {@code producerType} MULTI is the sequencer ringlog's input ring uses (it accepts publishes from any
- * thread), so it is the like-for-like ceiling; SINGLE is the Disruptor's best case, shown for reference.
+ * {@code producerType} MULTI is the sequencer ringlog's input ring uses by default (it accepts publishes from any
+ * thread), so it is the like-for-like ceiling; SINGLE is the Disruptor's best case, shown for reference, and what the
+ * input ring is with {@code EngineContext.singlePublisher}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

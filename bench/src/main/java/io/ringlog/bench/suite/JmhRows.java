@@ -90,7 +90,8 @@ final class JmhRows
             "2: consumer + JMH producer"));
         rows.add(new Row("disruptor-single", "bare Disruptor 4, single-producer ring (reference)",
             BareDisruptorBenchmark.class, params("producerType", "SINGLE", "waitStrategy", "PARKING", "inFlight", WINDOW),
-            "as above, with the single-producer sequencer ringlog cannot use (it accepts publishes from any thread)",
+            "as above, with the single-producer sequencer, which ringlog's input ring has only with " +
+                "EngineContext.singlePublisher (row pipeline-memory-single-publisher)",
             PARKING, "2: consumer + JMH producer"));
         rows.add(pipeline("pipeline-memory", "ringlog pipeline, COMPACT, in-memory journal", "IN_MEMORY", "PARKING",
             PARKING, batch));
