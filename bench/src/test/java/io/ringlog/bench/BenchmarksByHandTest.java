@@ -39,36 +39,16 @@ class BenchmarksByHandTest
         }
     }
 
-    /** Row pipeline-memory-single-publisher: the test thread is the one publisher, one command or a batch at a time. */
+    /** Also row pipeline-memory-single-publisher (the last three): the test thread is the engine's one publisher. */
     @ParameterizedTest
-    @CsvSource({"COMPACT, 1", "PIPELINED, 1", "COMPACT, 100"})
-    void shouldDeliverEveryCommandFromASinglePublisher(final Topology topology, final int size)
-    {
-        final PipelineBenchmark benchmark = pipeline(topology, WaitStrategies.PARKING, JournalKind.IN_MEMORY);
-        benchmark.singlePublisher = true;
-        benchmark.publishBatch = size;
-        benchmark.inFlight = 0;
-        benchmark.launch();
-        try
-        {
-            assertEquals(PipelineBenchmark.BATCH, benchmark.publishBatch());
-            assertEquals(2L * PipelineBenchmark.BATCH, benchmark.publishBatch());
-            assertEquals(2L * PipelineBenchmark.BATCH, benchmark.delivered());
-            assertEquals(2L * PipelineBenchmark.BATCH, benchmark.sum(), "each command added 1 to the counter");
-        }
-        finally
-        {
-            benchmark.close();
-        }
-    }
-
-    @ParameterizedTest
-    @CsvSource({"COMPACT, 100, 20", "PIPELINED, 100, 20", "COMPACT, 7, 286", "COMPACT, 1000, 2", "COMPACT, 5000, 2",
-        "COMPACT, 1, 0"})
+    @CsvSource({"COMPACT, 100, 20, false", "PIPELINED, 100, 20, false", "COMPACT, 7, 286, false",
+        "COMPACT, 1000, 2, false", "COMPACT, 5000, 2, false", "COMPACT, 1, 0, false", "COMPACT, 1, 0, true",
+        "PIPELINED, 1, 0, true", "COMPACT, 100, 20, true"})
     void shouldDeliverEveryCommandOfEachBatchWhenPublishedInCommandBatches(final Topology topology, final int size,
-        final long batches)
+        final long batches, final boolean singlePublisher)
     {
         final PipelineBenchmark benchmark = pipeline(topology, WaitStrategies.PARKING, JournalKind.IN_MEMORY);
+        benchmark.singlePublisher = singlePublisher;
         benchmark.publishBatch = size;
         benchmark.inFlight = 0;
         benchmark.launch();
