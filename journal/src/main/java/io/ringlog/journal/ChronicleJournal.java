@@ -1019,7 +1019,6 @@ public final class ChronicleJournal implements Journal
         }
     }
 
-    /** {@link #describe}, for a failure while reading: a SIGBUS there is a read where the mapped file has no data. */
     /**
      * Whether {@code ex} is the JVM's answer to a SIGBUS in a mapped file: an {@link InternalError} "a fault occurred in
      * a (recent) unsafe memory access operation", raised at the faulting access or at a later instruction.
@@ -1036,13 +1035,15 @@ public final class ChronicleJournal implements Journal
         {
             return describe(ex);
         }
-        final int cycle = currentCycle == Integer.MIN_VALUE ? queue.cycle() : currentCycle;
+        // The appender's cycle: the first document of a new file faults before currentCycle moves to it.
+        final int cycle = appender != null ? appender.cycle() : queue.cycle();
         return "a fault writing cycle file " + ctx.directory().resolve(fileName(cycle)) + " through its memory " +
             "map, at a byte the file no longer has: it was cut short while the journal wrote it (truncated, or " +
             "replaced), or its storage failed. 'scripts/journal verify -d " + ctx.directory() + "' says what the " +
             "journal still holds";
     }
 
+    /** {@link #describe}, for a failure while reading: a SIGBUS there is a read where the mapped file has no data. */
     static String describeRead(final Throwable ex)
     {
         return ex instanceof InternalError ? "a fault reading its memory-mapped file where the file has no data (a " +
@@ -1741,6 +1742,12 @@ public final class ChronicleJournal implements Journal
     long touchedAheadTo()
     {
         return touchAhead.touchedTo();
+    }
+
+    /** Whether the thread that touches pages ahead of the writer stopped at a file cut short under it: for tests. */
+    boolean touchAheadSawCut()
+    {
+        return touchAhead.sawCut();
     }
 
     /** Whether the thread that touches pages ahead of the writer is parked, caught up: for tests. */

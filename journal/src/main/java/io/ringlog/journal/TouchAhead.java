@@ -55,6 +55,8 @@ final class TouchAhead implements Runnable
     /** How far past the writer's position the touched pages reach: 1 MiB, a few milliseconds of journal. */
     static final long LEAD = 1 << 20;
     private static final long PAGE = OS.pageSize();
+    /** Pages touched between two checks of the file's size within a pass (a power of two). */
+    private static final long SIZE_CHECK_EVERY = 16;
 
     private final String threadName;
     /** The newest window, handed from the writer to the toucher; whoever takes it out owns its reservation. */
@@ -66,6 +68,8 @@ final class TouchAhead implements Runnable
     private volatile boolean stopping;
     /** Set by the toucher when it gave up: the writer stops asking. */
     private volatile boolean failed;
+    /** Set when it gave up because the file was shorter than the pages asked for (cut under the writer): for tests. */
+    private volatile boolean sawCut;
     private volatile long touchedBytes;
     /** The toucher's own read-only channel on the file it touches, for its size; on its thread only. */
     private FileChannel sizeChannel;
@@ -270,7 +274,7 @@ final class TouchAhead implements Runnable
             }
             if (held != null)
             {
-                // The toucher ended on a fault delivered before it gave its window back (or just after).
+                // The toucher ended on a fault delivered before it gave its window back.
                 try
                 {
                     releaseHeld();
@@ -280,6 +284,8 @@ final class TouchAhead implements Runnable
                     held = null;
                 }
             }
+            // And its size channel, where the fault skipped its own finally.
+            closeSizeChannel();
         }
         releaseHandOver();
     }
@@ -289,8 +295,9 @@ final class TouchAhead implements Runnable
         final Window window = held;
         if (window != null)
         {
-            window.chunk.release(window);
+            // Cleared first: a fault delivered late, between the two, would otherwise have close release it twice.
             held = null;
+            window.chunk.release(window);
         }
     }
 
@@ -307,6 +314,12 @@ final class TouchAhead implements Runnable
     long touchedBytes()
     {
         return touchedBytes;
+    }
+
+    /** Whether the toucher stopped at a file shorter than the pages asked for, before touching past its end. */
+    boolean sawCut()
+    {
+        return sawCut;
     }
 
     /** Whether the toucher is parked, caught up with what the writer asked: for tests. */
@@ -365,6 +378,7 @@ final class TouchAhead implements Runnable
                 }
                 if (fileEnd(window.file) < to)
                 {
+                    sawCut = true;
                     // The file is shorter than the pages the writer asked for: something outside cut it. A touch past
                     // its end is a SIGBUS, which kills the JVM where the touch runs in the interpreter (a native CAS
                     // the JVM does not guard). Stop touching; the writer meets the cut itself and says so.
@@ -373,6 +387,10 @@ final class TouchAhead implements Runnable
                 }
                 touchedTo = touch(window, touchedTo, to);
                 this.touchedTo = touchedTo;
+                if (failed)
+                {
+                    break;
+                }
             }
         }
         catch (final RuntimeException | Error ex)
@@ -430,6 +448,13 @@ final class TouchAhead implements Runnable
         long offset = from;
         while (offset < to && !stopping)
         {
+            if (((offset - from) & (SIZE_CHECK_EVERY * PAGE - 1)) == 0 && offset != from && fileEnd(window.file) < to)
+            {
+                // Cut during the pass: stop before the next page (see run()).
+                sawCut = true;
+                failed = true;
+                return offset;
+            }
             UnsafeMemory.UNSAFE.getAndAddLong(null, window.baseAddress + (offset - window.chunkStart), 0L);
             offset += PAGE;
             touchedBytes += PAGE;

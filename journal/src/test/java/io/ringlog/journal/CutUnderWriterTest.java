@@ -39,7 +39,9 @@ class CutUnderWriterTest
         assertTrue(ran.output().contains("toucher: stopped short of the cut, before the writer reached it"),
             ran.toString());
         final String file = JournalTesting.cycleFiles(journalDir).get(0).toString();
-        assertTrue(ran.output().contains("append refused: ") &&
+        // Nearly always the journal's own catch: then in words, naming the file.
+        assertTrue(ran.output().contains("append fault raised past the journal's catch: a fault in the mapped file") ||
+            ran.output().contains("append refused: ") &&
             ran.output().contains("a fault writing cycle file " + file + " through its memory map, at a byte the file " +
                 "no longer has: it was cut short while the journal wrote it") &&
             ran.output().contains("'scripts/journal verify -d " + journalDir + "' says what the journal still holds"),
@@ -72,9 +74,10 @@ class CutUnderWriterTest
 
             // The toucher has been asked to a point past written + LEAD / 2; the writer asks again before it gets
             // there, and that ask sends the toucher past the cut, while the writer is still short of it.
+            // Caught up, it has touched to what the writer last asked, more than half a lead past the writer; the
+            // writer asks again before it reaches that point, and the ask reaches past the cut.
             final Path file = JournalTesting.cycleFiles(journalDir).get(0);
-            final long written = writtenBytes(file);
-            final long cut = ((written + TouchAhead.LEAD / 2 + PAGE - 1) & ~(PAGE - 1)) + 8 * PAGE;
+            final long cut = journal.touchedAheadTo() + 8 * PAGE;
             try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
             {
                 raf.setLength(cut);
@@ -85,9 +88,10 @@ class CutUnderWriterTest
                 next += 16;
             }
             await(() -> !journal.touchAheadRunning(), "the toucher did not stop at the cut");
-            if (journal.touchedAheadTo() > cut)
+            if (!journal.touchAheadSawCut() || journal.touchedAheadTo() > cut)
             {
-                throw new AssertionError("the toucher touched to " + journal.touchedAheadTo() + ", past the cut at " + cut);
+                throw new AssertionError("the toucher did not stop at the file's size (it touched to " +
+                    journal.touchedAheadTo() + ", the cut is at " + cut + ")");
             }
             System.out.println("toucher: stopped short of the cut, before the writer reached it");
 
@@ -103,6 +107,13 @@ class CutUnderWriterTest
             catch (final JournalException refused)
             {
                 System.out.println("append refused: " + refused.getMessage());
+            }
+            catch (final InternalError late)
+            {
+                // The JVM raises a fault in compiled code at its next check, which can come after the journal's catch:
+                // an engine's stage words it then (core's JournalFailureTest); here it is said apart, with no trace.
+                System.out.println("append fault raised past the journal's catch: " +
+                    (ChronicleJournal.mappedFileFault(late) ? "a fault in the mapped file" : String.valueOf(late)));
             }
             try
             {

@@ -456,6 +456,9 @@ public final class Intake
                 throw new IllegalArgumentException("batch of " + count + " outside 1.." + ring.getBufferSize() +
                     " (ringSize)");
             }
+            // The whole batch arrived together: one ingress time for all of it, read before the claim, so that a clock
+            // that throws leaves no claim open (every stage would wait for it).
+            final long stamp = clock.nanoTime();
             final long last = Intake.this.claim(count, wait);
             if (last < 0)
             {
@@ -468,8 +471,7 @@ public final class Intake
             {
                 openBatchPosition = basePosition + lo;
             }
-            // The whole batch arrived together: one ingress time for all of it.
-            timestamp = clock.nanoTime();
+            timestamp = stamp;
             return basePosition + lo;
         }
 

@@ -55,6 +55,11 @@ public final class ParkingWaitStrategy implements WaitStrategy
     /** Yields on a claim announced and not yet published before the consumer parks for it (timed, doubling). */
     private static final int ANNOUNCED_YIELDS = 64;
     private static final long ANNOUNCED_FIRST_PARK_NANOS = 2_000;
+    /**
+     * The longest of those parks: a single publish's signal has no fence, so one that raced the park can miss it, and
+     * then the stage wakes by itself this soon (a batch's publish signals with a fence).
+     */
+    private static final long ANNOUNCED_MAX_PARK_NANOS = 50_000;
 
     /** Where in {@link #holds} the count lies: 64 bytes past the array's header, off the line of {@link #parked}. */
     private static final int HOLDS_INDEX = 8;
@@ -201,9 +206,12 @@ public final class ParkingWaitStrategy implements WaitStrategy
      */
     public void publisherAnnounces(final Sequence announced)
     {
-        if (this.announced != null)
+        if (this.announced != null || consumers.length > 0)
         {
-            throw new IllegalStateException("this wait strategy serves one ring's publisher already: make one per ring");
+            // Another ring's consumers parked here: they would read this ring's announcement, and its publishes lose
+            // their fence.
+            throw new IllegalStateException("this wait strategy serves another ring already: make one per ring " +
+                "(a waitStrategy supplier that returns a new instance from each get(), as WaitStrategies does)");
         }
         this.announced = announced;
     }
@@ -269,7 +277,7 @@ public final class ParkingWaitStrategy implements WaitStrategy
                     else
                     {
                         barrier.checkAlert();
-                        LockSupport.parkNanos(this, Math.min(maxParkNanos,
+                        LockSupport.parkNanos(this, Math.min(Math.min(maxParkNanos, ANNOUNCED_MAX_PARK_NANOS),
                             ANNOUNCED_FIRST_PARK_NANOS << Math.min(20, waits - ANNOUNCED_YIELDS - 1)));
                     }
                     return;

@@ -283,7 +283,8 @@ final class ExchangeRunner
     private static String whereTheJournalEnds(final Path journalDir, final long damagedAt)
     {
         final long end = journaledPosition(journalDir);
-        return end > 0 ? "the journal ends at position " + end : "the journal reads whole up to position " + (damagedAt - 1);
+        return end > 0 ? "the journal ends at position " + end : damagedAt > 1 ? "the journal reads whole up to position " +
+            (damagedAt - 1) : "no entry of the journal reads whole";
     }
 
     /** The last position of the journal in {@code journalDir}, or 0 if there is none (or it cannot be read here). */
