@@ -8,6 +8,7 @@ import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalId;
 import io.ringlog.core.JournalReader;
+import io.ringlog.core.MappedFileFault;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.core.time.TimeProvider;
@@ -1019,19 +1020,10 @@ public final class ChronicleJournal implements Journal
         }
     }
 
-    /**
-     * Whether {@code ex} is the JVM's answer to a SIGBUS in a mapped file: an {@link InternalError} "a fault occurred in
-     * a (recent) unsafe memory access operation", raised at the faulting access or at a later instruction.
-     */
-    static boolean mappedFileFault(final Throwable ex)
-    {
-        return ex instanceof InternalError && ex.getMessage() != null && ex.getMessage().contains("unsafe memory access");
-    }
-
     /** A failed write as words; a fault in the map names the cycle file being written and what to run. */
     private String describeWrite(final Throwable ex)
     {
-        if (!mappedFileFault(ex))
+        if (!MappedFileFault.is(ex))
         {
             return describe(ex);
         }
@@ -1057,7 +1049,7 @@ public final class ChronicleJournal implements Journal
         {
             return FileErrors.describe(ex);
         }
-        if (mappedFileFault(ex))
+        if (MappedFileFault.is(ex))
         {
             return "a fault in its memory-mapped cycle file, at a byte the file no longer has (it was cut short while " +
                 "in use), or whose storage failed";

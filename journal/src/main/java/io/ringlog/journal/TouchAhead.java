@@ -376,15 +376,6 @@ final class TouchAhead implements Runnable
                     parked = false;
                     continue;
                 }
-                if (fileEnd(window.file) < to)
-                {
-                    sawCut = true;
-                    // The file is shorter than the pages the writer asked for: something outside cut it. A touch past
-                    // its end is a SIGBUS, which kills the JVM where the touch runs in the interpreter (a native CAS
-                    // the JVM does not guard). Stop touching; the writer meets the cut itself and says so.
-                    failed = true;
-                    break;
-                }
                 touchedTo = touch(window, touchedTo, to);
                 this.touchedTo = touchedTo;
                 if (failed)
@@ -448,9 +439,12 @@ final class TouchAhead implements Runnable
         long offset = from;
         while (offset < to && !stopping)
         {
-            if (((offset - from) & (SIZE_CHECK_EVERY * PAGE - 1)) == 0 && offset != from && fileEnd(window.file) < to)
+            if (((offset - from) & (SIZE_CHECK_EVERY * PAGE - 1)) == 0 && fileEnd(window.file) < to)
             {
-                // Cut during the pass: stop before the next page (see run()).
+                // The file is shorter than the pages the writer asked for: something outside cut it, before the pass
+                // or during it. A touch past its end is a SIGBUS, which kills the JVM where the touch runs in the
+                // interpreter (a native CAS the JVM does not guard). Stop touching for good; the writer meets the cut
+                // itself and says so.
                 sawCut = true;
                 failed = true;
                 return offset;

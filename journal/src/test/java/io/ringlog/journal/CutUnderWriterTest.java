@@ -113,7 +113,7 @@ class CutUnderWriterTest
                 // The JVM raises a fault in compiled code at its next check, which can come after the journal's catch:
                 // an engine's stage words it then (core's JournalFailureTest); here it is said apart, with no trace.
                 System.out.println("append fault raised past the journal's catch: " +
-                    (ChronicleJournal.mappedFileFault(late) ? "a fault in the mapped file" : String.valueOf(late)));
+                    (io.ringlog.core.MappedFileFault.is(late) ? "a fault in the mapped file" : String.valueOf(late)));
             }
             try
             {

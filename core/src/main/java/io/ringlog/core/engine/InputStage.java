@@ -8,6 +8,7 @@ import com.lmax.disruptor.WaitStrategy;
 import io.ringlog.core.Command;
 import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
+import io.ringlog.core.MappedFileFault;
 import io.ringlog.core.Replicator;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -182,7 +183,7 @@ public final class InputStage implements EventHandler<Command>
      */
     private static String describe(final Throwable ex)
     {
-        return ex instanceof InternalError && ex.getMessage() != null && ex.getMessage().contains("unsafe memory access") ?
+        return MappedFileFault.is(ex) ?
             "a fault in a memory-mapped journal file, at a byte the file no longer has (it was cut short while in " +
             "use), or whose storage failed" : String.valueOf(ex);
     }

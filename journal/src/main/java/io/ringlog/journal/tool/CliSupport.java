@@ -1,6 +1,7 @@
 package io.ringlog.journal.tool;
 
 import io.ringlog.core.ListenerException;
+import io.ringlog.core.MappedFileFault;
 import io.ringlog.journal.FileErrors;
 import picocli.CommandLine;
 
@@ -63,7 +64,7 @@ public final class CliSupport
             {
                 // Picocli hands only Exceptions to the handler above. A fault reading a memory-mapped file is an Error
                 // the JVM raises at some later instruction, which in compiled code can be past the reader's own catch.
-                if (!mappedFileFault(ex))
+                if (!MappedFileFault.is(ex))
                 {
                     throw ex;
                 }
@@ -73,17 +74,6 @@ public final class CliSupport
             }
         });
         return commandLine;
-    }
-
-    /**
-     * Whether {@code ex} is the JVM's report of a fault (SIGBUS) in an access to memory, a mapped file's: "a fault
-     * occurred in a recent unsafe memory access operation in compiled Java code", or "... in an unsafe memory access
-     * operation" where the thread was in the VM or native code (a bulk copy, an interpreted read).
-     */
-    static boolean mappedFileFault(final Throwable ex)
-    {
-        return ex instanceof InternalError && ex.getMessage() != null &&
-            ex.getMessage().contains("unsafe memory access");
     }
 
     /** Accepts the digit separators people type in counts: {@code 1_000_000} and {@code 1,000,000}. */
@@ -202,7 +192,7 @@ public final class CliSupport
         {
             return "out of memory (" + ex.getMessage() + "); give the JVM more with RINGLOG_JAVA_OPTS=-Xmx...";
         }
-        if (mappedFileFault(ex))
+        if (MappedFileFault.is(ex))
         {
             return "a fault reading a memory-mapped file where the file has no data: a journal's cycle file damaged, or " +
                 "cut short while it was read ('journal verify -d DIR' names the damage)";
