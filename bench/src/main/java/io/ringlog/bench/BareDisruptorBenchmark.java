@@ -4,8 +4,10 @@ import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.ringlog.core.WaitStrategies;
+import io.ringlog.core.engine.ParkingWaitStrategy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -75,7 +77,13 @@ public class BareDisruptorBenchmark extends RinglogFork
     {
         // Checked before anything starts: a refused inFlight leaves no thread running.
         window = new InFlight(inFlight);
-        ring = RingBuffer.create(producerType, ValueEvent::new, PipelineBenchmark.RING_SIZE, waitStrategy.get());
+        final WaitStrategy strategy = waitStrategy.get();
+        if (producerType == ProducerType.MULTI && strategy instanceof ParkingWaitStrategy)
+        {
+            // As on ringlog's input ring: the claim's CAS on the cursor is the fence the publish's wake-up check needs.
+            ((ParkingWaitStrategy)strategy).publishersClaimOnCursor();
+        }
+        ring = RingBuffer.create(producerType, ValueEvent::new, PipelineBenchmark.RING_SIZE, strategy);
         consumer = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), new SumHandler(wait));
         ring.addGatingSequences(consumer.getSequence());
         consumerThread = new Thread(consumer, "bare-disruptor-consumer");

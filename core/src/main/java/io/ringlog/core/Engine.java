@@ -715,11 +715,11 @@ public final class Engine implements AutoCloseable
             BatchesFit.check(ctx, inputWait, outputWait);
             for (final WaitStrategy strategy : new WaitStrategy[] {inputWait, outputWait})
             {
-                if (strategy instanceof ParkingWaitStrategy && ((ParkingWaitStrategy)strategy).announced())
+                if (strategy instanceof ParkingWaitStrategy && ((ParkingWaitStrategy)strategy).skipsPublishFence())
                 {
                     throw new IllegalArgumentException("waitStrategy handed this engine an instance that another " +
-                        "engine's single-publisher ring uses (its publishes skip a fence this engine's need): make its " +
-                        "supplier return a new instance from each get(), as WaitStrategies does");
+                        "engine's input ring uses (its publishes skip a fence this engine's need): make its supplier " +
+                        "return a new instance from each get(), as WaitStrategies does");
                 }
             }
             if (ctx.singlePublisher())
@@ -738,6 +738,12 @@ public final class Engine implements AutoCloseable
             {
                 this.announced = null;
                 this.input = RingBuffer.createMultiProducer(() -> new Command(maxPayload), ctx.ringSize(), inputWait);
+                // Each claim is a CAS on the cursor, ahead of the publish: the publish needs no fence of its own, where
+                // the strategy serves this ring alone (as above).
+                if (inputWait instanceof ParkingWaitStrategy && inputWait != outputWait)
+                {
+                    ((ParkingWaitStrategy)inputWait).publishersClaimOnCursor();
+                }
             }
             // One producer, the logic thread, which publishes whole commands as ranges (see RingOutput).
             this.output = RingBuffer.createSingleProducer(() -> new OutputEvent(maxEventPayload), ctx.outputRingSize(),

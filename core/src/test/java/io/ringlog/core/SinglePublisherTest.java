@@ -251,7 +251,7 @@ class SinglePublisherTest
             final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> Engine.launch(
                 new EngineContext().stateMachine(new AccumulatorStateMachine()).waitStrategy(() -> made.get(0))));
             assertTrue(refused.getMessage().startsWith("waitStrategy handed this engine an instance that another engine's " +
-                "single-publisher ring uses"), refused.getMessage());
+                "input ring uses"), refused.getMessage());
         }
     }
 

@@ -14,14 +14,17 @@ import java.util.function.LongSupplier;
 /**
  * A Disruptor wait strategy for machines with fewer cores than threads: spin briefly, yield a few
  * times, then park. A parked consumer costs nothing, and a producer pays for waking it only when
- * one is parked: {@link #signalAllWhenBlocking()} is a fence and one volatile read otherwise (the read
- * alone for a single publisher's ring, below), where a lock-based strategy takes a monitor on every publish.
+ * one is parked: {@link #signalAllWhenBlocking()} is one volatile read otherwise, and a fence before it only where
+ * no fence comes earlier in the publish (below), where a lock-based strategy takes a monitor on every publish.
  * <p>
  * A consumer counts itself in {@code parked} and then re-reads the sequence it waits for; a producer
- * publishes and then reads {@code parked} (after a full fence, since Disruptor publishes with release
- * stores). So either the producer sees the consumer parked and unparks it, or the consumer sees the
- * new sequence and does not park. Stages whose progress is not a publish (a journal stage that a
- * logic stage waits for) signal when they move; anything else is caught by a bounded park.
+ * publishes and then reads {@code parked}, after a full fence. So either the producer sees the consumer parked and
+ * unparks it, or the consumer sees the new sequence and does not park. The Disruptor publishes with release stores,
+ * which are no fence, so the fence is the strategy's own unless the engine says one comes earlier: on a
+ * multi-producer ring ({@link #publishersClaimOnCursor}), the claim is a CAS on the very cursor the ring's consumer
+ * re-reads (that ring's cursor counts claims, and its consumer spins over a claim until it is published), and the CAS
+ * comes before the publish's read of {@code parked}. Stages whose progress is not a publish (a journal stage that a
+ * logic stage waits for) signal when they move, always with a fence; anything else is caught by a bounded park.
  * <p>
  * <b>Batching</b> ({@link #batching}, {@code WaitStrategies.BATCHING}) trades latency for throughput
  * when a consumer keeps pace with its producer one entry at a time. A consumer that has just
@@ -85,6 +88,11 @@ public final class ParkingWaitStrategy implements WaitStrategy
     private volatile Thread[] consumers = new Thread[0];
     /** The single publisher's last announced claim, or null where publishers claim with a CAS (multi-producer). */
     private volatile Sequence announced;
+    /**
+     * Whether a publish fences before it reads {@link #parked}: not where the engine said a fence ahead of it serves
+     * ({@link #publisherAnnounces}, {@link #publishersClaimOnCursor}).
+     */
+    private volatile boolean fenceOnPublish = true;
 
     /**
      * @param spins  busy-wait iterations ({@code Thread.onSpinWait()}) before yielding.
@@ -206,20 +214,46 @@ public final class ParkingWaitStrategy implements WaitStrategy
      */
     public void publisherAnnounces(final Sequence announced)
     {
-        if (this.announced != null || consumers.length > 0)
+        servesOneRing();
+        this.announced = announced;
+        this.fenceOnPublish = false;
+    }
+
+    /**
+     * For a multi-producer ring: every claim is a CAS on the cursor that the ring's own consumers wait on, and that CAS
+     * is the fence ahead of the publish's read of {@code parked} (see the class comment). Set before the ring's consumers
+     * start; once per instance.
+     */
+    public void publishersClaimOnCursor()
+    {
+        servesOneRing();
+        this.fenceOnPublish = false;
+    }
+
+    private void servesOneRing()
+    {
+        if (!fenceOnPublish || consumers.length > 0)
         {
-            // Another ring's consumers parked here: they would read this ring's announcement, and its publishes lose
-            // their fence.
+            // Another ring's consumers parked here: another ring's publishes would lose their fence, or this one's
+            // consumers would read another's announcement.
             throw new IllegalStateException("this wait strategy serves another ring already: make one per ring " +
                 "(a waitStrategy supplier that returns a new instance from each get(), as WaitStrategies does)");
         }
-        this.announced = announced;
     }
 
-    /** Whether a single publisher's ring uses this instance ({@link #publisherAnnounces}): no other ring may. */
+    /** Whether a single publisher's ring uses this instance ({@link #publisherAnnounces}). */
     public boolean announced()
     {
         return announced != null;
+    }
+
+    /**
+     * Whether this instance's publishes skip their fence ({@link #publisherAnnounces}, {@link #publishersClaimOnCursor}):
+     * then no other ring may use it.
+     */
+    public boolean skipsPublishFence()
+    {
+        return !fenceOnPublish;
     }
 
     /** Entries ready at which a consumer back from a batch goes on at once; 1 for plain parking, which never holds. */
@@ -319,14 +353,15 @@ public final class ParkingWaitStrategy implements WaitStrategy
     }
 
     /**
-     * A publish: wakes any parked consumer. A fence, then a read of {@code parked}; for a single publisher's ring only
-     * the read, since the announcement's fence comes before it (see the class comment). An alert (a stage halted at
-     * close) signals here too: its flag is volatile, so its store is ordered before this read without the fence.
+     * A publish: wakes any parked consumer. A fence, then a read of {@code parked}; only the read where a fence comes
+     * before it (a multi-producer claim's CAS, a single publisher's announcement: see the class comment). An alert (a
+     * stage halted at close) signals here too: its flag is volatile, so its store is ordered before this read without
+     * the fence.
      */
     @Override
     public void signalAllWhenBlocking()
     {
-        if (announced == null)
+        if (fenceOnPublish)
         {
             VarHandle.fullFence();
         }

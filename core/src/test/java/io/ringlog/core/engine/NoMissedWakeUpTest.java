@@ -10,6 +10,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
@@ -66,5 +69,38 @@ class NoMissedWakeUpTest
             }
         }
         assertEquals((long)ROUNDS * batch, sm.total());
+    }
+
+    /**
+     * Two threads publish a command each a round, racing, on a multi-producer ring whose publishes skip their own
+     * fence (the claim's CAS comes first): a stage that parked for one is woken by whichever publishes it.
+     */
+    @ParameterizedTest
+    @CsvSource({"COMPACT", "PIPELINED"})
+    @Timeout(120)
+    void shouldWakeEveryStageWhenTwoThreadsPublishAtOnce(final Topology topology) throws Exception
+    {
+        final AccumulatorStateMachine sm = new AccumulatorStateMachine();
+        final CollectingListener listener = new CollectingListener();
+        final ExecutorService other = Executors.newSingleThreadExecutor();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(sm).topology(topology)
+            .listener("collect", listener)
+            .waitStrategy(() -> new ParkingWaitStrategy(0, 0, 1, 0, System::nanoTime, TimeUnit.MINUTES.toNanos(1)))))
+        {
+            for (int round = 1; round <= ROUNDS; round++)
+            {
+                final int sequence = round;
+                final Future<?> published =
+                    other.submit(() -> engine.publish(ADD, 0, 1, sequence, longPayload(1), 0, 8));
+                engine.publish(ADD, 0, 0, round, longPayload(1), 0, 8);
+                published.get(10, TimeUnit.SECONDS);
+                listener.awaitCount(round * 2, Duration.ofSeconds(10));
+            }
+        }
+        finally
+        {
+            other.shutdownNow();
+        }
+        assertEquals(ROUNDS * 2L, sm.total());
     }
 }
