@@ -29,4 +29,15 @@ public interface StateMachine
 
     /** A hash of the whole state, equal for equal states regardless of how they were reached. */
     long stateHash();
+
+    /**
+     * The name of one of this state machine's rejection reasons ({@link Output#reject(int)}'s codes), for tools that
+     * count rejections by reason ({@code scripts/journal replay}); null, the default, where it has none, and the code
+     * is shown as a number. The engine's own (negative) reasons are named by {@link Rejections#describe}. Called on any
+     * thread, after the replay too: a function of the code alone.
+     */
+    default String rejectionName(final int reasonCode)
+    {
+        return null;
+    }
 }

@@ -826,7 +826,7 @@ public final class JournalTool implements Callable<Integer>
             }
             final ReplayProgress progress = new ReplayProgress(err);
             final FailureReport failures = new FailureReport(err, "replay");
-            final RejectionCount rejections = new RejectionCount();
+            final RejectionCount rejections = new RejectionCount(stateMachine);
             final EngineContext ctx = replayContext(stateMachine, ReadOnlyJournal.upTo(chronicle, target), upcasters)
                 .recoveryListener(progress)
                 .listener("rejections", rejections)
@@ -1168,7 +1168,13 @@ public final class JournalTool implements Callable<Integer>
     private static final class RejectionCount implements OutputListener
     {
         private final Map<Integer, Long> byReason = new TreeMap<>();
+        private final StateMachine stateMachine;
         private long total;
+
+        RejectionCount(final StateMachine stateMachine)
+        {
+            this.stateMachine = stateMachine;
+        }
 
         @Override
         public synchronized void onEvent(final OutputEvent event, final boolean endOfBatch)
@@ -1199,10 +1205,30 @@ public final class JournalTool implements Callable<Integer>
                 return "none";
             }
             final StringBuilder text = new StringBuilder();
-            // The engine's own reasons (negative) by name; the state machine's by its codes, which only it names.
+            // The engine's own reasons (negative) by name; the state machine's by the names it gives, else by code.
             byReason.forEach((reason, count) -> text.append(text.length() == 0 ? "" : " ")
-                .append(Rejections.describe(reason)).append('=').append(count));
+                .append(name(reason)).append('=').append(count));
             return text.toString();
+        }
+
+        private String name(final int reason)
+        {
+            if (reason > 0)
+            {
+                try
+                {
+                    final String name = stateMachine.rejectionName(reason);
+                    if (name != null && !name.isBlank())
+                    {
+                        return name;
+                    }
+                }
+                catch (final RuntimeException bug)
+                {
+                    // A name is a courtesy: a state machine that cannot give one still gets its count, by code.
+                }
+            }
+            return Rejections.describe(reason);
         }
     }
 

@@ -161,6 +161,13 @@ public final class LedgerStateMachine implements StateMachine
         return hash;
     }
 
+    @Override
+    public String rejectionName(final int reasonCode)
+    {
+        return reasonCode >= LedgerCodec.INSUFFICIENT_FUNDS && reasonCode <= LedgerCodec.MALFORMED ?
+            LedgerCodec.reason(reasonCode) : null;
+    }
+
     private long[] sortedAccounts()
     {
         final long[] accounts = new long[balances.size()];

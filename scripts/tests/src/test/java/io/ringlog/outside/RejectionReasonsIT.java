@@ -1,5 +1,6 @@
 package io.ringlog.outside;
 
+import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.RejectReason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -111,6 +113,15 @@ class RejectionReasonsIT
         counts.forEach((reason, count) -> summary.add(reason + "=" + count));
         assertEquals(String.join(" ", summary), run.value("rejected-by-reason"));
         assertEquals(String.valueOf(expected.size()), run.value("rejected"));
+
+        // The generic journal tool, replaying the same journal through the exchange, names the same reasons (it
+        // counts them in code order): the state machine names its own (StateMachine.rejectionName).
+        final Shell.Result replay = shell.run("scripts/journal replay -d " + temp.resolve("journal") +
+            " --state-machine " + ExchangeStateMachine.class.getName(), Duration.ofMinutes(3))
+            .expectOk();
+        UserOutput.assertNoStackTrace(replay);
+        assertEquals(new TreeSet<>(summary),
+            new TreeSet<>(Arrays.asList(replay.value("rejected-by-reason").split(" "))), replay.toString());
 
         final Set<RejectReason> reached = EnumSet.noneOf(RejectReason.class);
         for (final String reason : expected.values())
