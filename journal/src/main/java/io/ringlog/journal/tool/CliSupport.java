@@ -10,6 +10,8 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 
@@ -41,7 +43,7 @@ public final class CliSupport
         {
             final CommandLine failed = ex.getCommandLine();
             final PrintWriter to = failed.getErr();
-            to.println("error: " + ex.getMessage());
+            to.println("error: " + usageMessage(ex));
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, to);
             to.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
             to.flush();
@@ -74,6 +76,41 @@ public final class CliSupport
             }
         });
         return commandLine;
+    }
+
+    /**
+     * What a usage error says: picocli's words, but where an unknown option came with a value ({@code -x 3}), picocli
+     * lists the value as a second unknown option; this names the options, then the values that came with them.
+     */
+    static String usageMessage(final CommandLine.ParameterException ex)
+    {
+        if (ex instanceof CommandLine.UnmatchedArgumentException)
+        {
+            final List<String> unmatched = ((CommandLine.UnmatchedArgumentException)ex).getUnmatched();
+            final List<String> options = new ArrayList<>();
+            final List<String> values = new ArrayList<>();
+            for (final String argument : unmatched)
+            {
+                (argument.startsWith("-") && argument.length() > 1 && !Character.isDigit(argument.charAt(1)) ?
+                    options : values).add(argument);
+            }
+            if (!options.isEmpty() && !values.isEmpty() && unmatched.get(0).startsWith("-"))
+            {
+                return "Unknown option" + (options.size() > 1 ? "s" : "") + ": " + quoted(options) + ", with " +
+                    (values.size() > 1 ? "the values " : "the value ") + quoted(values);
+            }
+        }
+        return ex.getMessage();
+    }
+
+    private static String quoted(final List<String> arguments)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final String argument : arguments)
+        {
+            text.append(text.length() == 0 ? "'" : ", '").append(argument).append('\'');
+        }
+        return text.toString();
     }
 
     /** Accepts the digit separators people type in counts: {@code 1_000_000} and {@code 1,000,000}. */

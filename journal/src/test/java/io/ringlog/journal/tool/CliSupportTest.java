@@ -29,6 +29,24 @@ class CliSupportTest
         assertThrows(CommandLine.TypeConversionException.class, () -> CliSupport.parseInt("3000000000"));
     }
 
+    /** An unknown option's value is not called an unknown option too, as picocli alone calls it. */
+    @Test
+    void shouldNameAnUnknownOptionAndTheValueThatCameWithIt()
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        assertEquals(CommandLine.ExitCode.USAGE, JournalTool.run(new PrintWriter(out), new PrintWriter(err),
+            "verify", "-d", "x", "-x", "3"));
+        assertTrue(err.toString().startsWith("error: Unknown option: '-x', with the value '3'\n"), err.toString());
+        err.getBuffer().setLength(0);
+        JournalTool.run(new PrintWriter(out), new PrintWriter(err), "verify", "-d", "x", "--bogus", "-y", "-5", "7");
+        assertTrue(err.toString().startsWith("error: Unknown options: '--bogus', '-y', with the values '-5', '7'\n"),
+            err.toString());
+        err.getBuffer().setLength(0);
+        JournalTool.run(new PrintWriter(out), new PrintWriter(err), "verify", "-d", "x", "--bogus=3");
+        assertTrue(err.toString().startsWith("error: Unknown option: '--bogus=3'\n"), err.toString());
+    }
+
     @Test
     void shouldSayFileErrorsPlainlyAndNeverPrintAStackTrace()
     {
