@@ -78,12 +78,13 @@ public class BareDisruptorBenchmark extends RinglogFork
         // Checked before anything starts: a refused inFlight leaves no thread running.
         window = new InFlight(inFlight);
         final WaitStrategy strategy = waitStrategy.get();
+        ring = RingBuffer.create(producerType, ValueEvent::new, PipelineBenchmark.RING_SIZE, strategy);
         if (producerType == ProducerType.MULTI && strategy instanceof ParkingWaitStrategy)
         {
-            // As on ringlog's input ring: the claim's CAS on the cursor is the fence the publish's wake-up check needs.
-            ((ParkingWaitStrategy)strategy).publishersClaimOnCursor();
+            // As on ringlog's input ring: the claim's CAS on the cursor is the fence the publish's wake-up check needs,
+            // and the consumer reads the slots' flags, not the cursor.
+            ((ParkingWaitStrategy)strategy).publishersClaimOnCursor(ring);
         }
-        ring = RingBuffer.create(producerType, ValueEvent::new, PipelineBenchmark.RING_SIZE, strategy);
         consumer = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), new SumHandler(wait));
         ring.addGatingSequences(consumer.getSequence());
         consumerThread = new Thread(consumer, "bare-disruptor-consumer");

@@ -739,10 +739,10 @@ public final class Engine implements AutoCloseable
                 this.announced = null;
                 this.input = RingBuffer.createMultiProducer(() -> new Command(maxPayload), ctx.ringSize(), inputWait);
                 // Each claim is a CAS on the cursor, ahead of the publish: the publish needs no fence of its own, where
-                // the strategy serves this ring alone (as above).
+                // the strategy serves this ring alone (as above); and the stage reads slots' flags, not the cursor.
                 if (inputWait instanceof ParkingWaitStrategy && inputWait != outputWait)
                 {
-                    ((ParkingWaitStrategy)inputWait).publishersClaimOnCursor();
+                    ((ParkingWaitStrategy)inputWait).publishersClaimOnCursor(input);
                 }
             }
             // One producer, the logic thread, which publishes whole commands as ranges (see RingOutput).

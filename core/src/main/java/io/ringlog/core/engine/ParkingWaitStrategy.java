@@ -1,6 +1,7 @@
 package io.ringlog.core.engine;
 
 import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
@@ -21,9 +22,12 @@ import java.util.function.LongSupplier;
  * publishes and then reads {@code parked}, after a full fence. So either the producer sees the consumer parked and
  * unparks it, or the consumer sees the new sequence and does not park. The Disruptor publishes with release stores,
  * which are no fence, so the fence is the strategy's own unless the engine says one comes earlier: on a
- * multi-producer ring ({@link #publishersClaimOnCursor}), the claim is a CAS on the very cursor the ring's consumer
- * re-reads (that ring's cursor counts claims, and its consumer spins over a claim until it is published), and the CAS
- * comes before the publish's read of {@code parked}. Stages whose progress is not a publish (a journal stage that a
+ * multi-producer ring ({@link #publishersClaimOnCursor}), the claim is a CAS on the cursor (which counts claims) and
+ * comes before the publish's read of {@code parked}, so the consumer of that cursor, about to park, re-reads the
+ * cursor. Until then it does not read the cursor at all: it waits on the flag the Disruptor sets in each slot it
+ * publishes, and takes the run of published slots from the one it waits for. A cursor the consumer kept reading would
+ * be a line each publisher's CAS has to fetch back from the consumer's core first, the publish's costliest step on the
+ * 2-core VM (bench/README.md). Stages whose progress is not a publish (a journal stage that a
  * logic stage waits for) signal when they move, always with a fence; anything else is caught by a bounded park.
  * <p>
  * <b>Batching</b> ({@link #batching}, {@code WaitStrategies.BATCHING}) trades latency for throughput
@@ -39,7 +43,8 @@ import java.util.function.LongSupplier;
  * first entry the moment it comes, so a quiet engine answers as fast as with plain parking; the
  * delay is paid by entries that arrive while their consumer is busy, once at each stage that uses
  * the strategy (in PIPELINED the journal, replication and logic stages, and each listener thread).
- * On a multi-producer ring "ready" counts claimed slots, some perhaps not yet published.
+ * On a multi-producer ring "ready" counts claimed slots, some perhaps not yet published, unless the engine said
+ * its publishers claim on the cursor (then published slots, as above).
  * <p>
  * <b>A single publisher</b> ({@code EngineContext.singlePublisher}) announces each claim (a volatile store, so a
  * fence) before it publishes, and {@link #publisherAnnounces} hands this strategy the announcement: the consumer
@@ -47,7 +52,8 @@ import java.util.function.LongSupplier;
  * publish's own signal needs no fence of its own, since the announcement's is ahead of its read of
  * {@code parked}. Either the publisher sees the consumer parked, or the consumer sees the claim coming and does not
  * park; it waits for that publish by yielding, then, if the claim stays open (a {@code CommandBatch} being filled),
- * in timed parks that double up to the bounded park, and a batch's publish signals with a fence. A stage's
+ * in timed parks that double up to the bounded park, and a batch's publish signals with a fence. A multi-producer
+ * ring's cursor consumer waits for a claim it sees the same way. A stage's
  * progress still signals with a fence ({@link #signalMoved}). One instance serves one ring: the engine gives the
  * announcement only to an input ring's own instance.
  */
@@ -63,6 +69,8 @@ public final class ParkingWaitStrategy implements WaitStrategy
      * then the stage wakes by itself this soon (a batch's publish signals with a fence).
      */
     private static final long ANNOUNCED_MAX_PARK_NANOS = 50_000;
+    /** The most slots a multi-producer ring's cursor consumer reads the flags of for one batch. */
+    private static final int MAX_SCAN = 1024;
 
     /** Where in {@link #holds} the count lies: 64 bytes past the array's header, off the line of {@link #parked}. */
     private static final int HOLDS_INDEX = 8;
@@ -93,6 +101,11 @@ public final class ParkingWaitStrategy implements WaitStrategy
      * ({@link #publisherAnnounces}, {@link #publishersClaimOnCursor}).
      */
     private volatile boolean fenceOnPublish = true;
+    /**
+     * The multi-producer ring whose cursor consumer waits on its slots' flags ({@link #publishersClaimOnCursor}), or
+     * null.
+     */
+    private volatile RingBuffer<?> claimRing;
 
     /**
      * @param spins  busy-wait iterations ({@code Thread.onSpinWait()}) before yielding.
@@ -155,13 +168,16 @@ public final class ParkingWaitStrategy implements WaitStrategy
     public long waitFor(final long sequence, final Sequence cursor, final Sequence dependentSequence,
         final SequenceBarrier barrier) throws AlertException
     {
-        long available = dependentSequence.get();
+        // The consumer of a multi-producer ring's cursor looks at the slots' flags, not at the cursor (see the class
+        // comment); every other consumer at the sequence it waits for.
+        final RingBuffer<?> flags = dependentSequence == cursor ? claimRing : null;
+        long available = ready(flags, sequence, dependentSequence);
         if (available >= sequence)
         {
             // Work was ready as this consumer came back for it: it keeps pace with a busy producer, unless it
             // is back for the sequence it was just woken for (a claim that was not yet a publish).
             return available - sequence + 1 < batch && woken.get()[0] != sequence ?
-                holdForBatch(dependentSequence, barrier) : available;
+                holdForBatch(flags, sequence, dependentSequence, barrier) : available;
         }
         int counter = 0;
         do
@@ -179,10 +195,10 @@ public final class ParkingWaitStrategy implements WaitStrategy
             }
             else
             {
-                park(sequence, cursor, dependentSequence, barrier);
+                park(sequence, cursor, dependentSequence, flags, barrier);
             }
         }
-        while ((available = dependentSequence.get()) < sequence);
+        while ((available = ready(flags, sequence, dependentSequence)) < sequence);
         if (batch > 1)
         {
             woken.get()[0] = sequence;
@@ -191,11 +207,32 @@ public final class ParkingWaitStrategy implements WaitStrategy
     }
 
     /**
+     * The last sequence ready from {@code sequence} on, or less than it when none is: the dependent sequence, or where
+     * {@code flags} is a multi-producer ring, the last of the run of published slots from {@code sequence} (at most
+     * {@link #MAX_SCAN} of them), read from their flags.
+     */
+    private static long ready(final RingBuffer<?> flags, final long sequence, final Sequence dependentSequence)
+    {
+        if (flags == null)
+        {
+            return dependentSequence.get();
+        }
+        long last = sequence - 1;
+        final long end = sequence + MAX_SCAN;
+        while (last + 1 < end && flags.isAvailable(last + 1))
+        {
+            last++;
+        }
+        return last;
+    }
+
+    /**
      * Holds off for the batch delay without reading the sequence (each read would pull its line back from
      * the producer's core while the producer writes it), then returns what is ready. It yields meanwhile,
      * so on a machine with fewer cores than threads the producer it waits for can have this core.
      */
-    private long holdForBatch(final Sequence dependentSequence, final SequenceBarrier barrier) throws AlertException
+    private long holdForBatch(final RingBuffer<?> flags, final long sequence, final Sequence dependentSequence,
+        final SequenceBarrier barrier) throws AlertException
     {
         final long start = nanoClock.getAsLong();
         holds.getAndIncrement(HOLDS_INDEX);
@@ -205,7 +242,7 @@ public final class ParkingWaitStrategy implements WaitStrategy
             Thread.yield();
         }
         while (nanoClock.getAsLong() - start < batchDelayNanos);
-        return dependentSequence.get();
+        return ready(flags, sequence, dependentSequence);
     }
 
     /**
@@ -220,13 +257,15 @@ public final class ParkingWaitStrategy implements WaitStrategy
     }
 
     /**
-     * For a multi-producer ring: every claim is a CAS on the cursor that the ring's own consumers wait on, and that CAS
-     * is the fence ahead of the publish's read of {@code parked} (see the class comment). Set before the ring's consumers
-     * start; once per instance.
+     * For {@code ring}, a multi-producer ring this instance serves: every claim is a CAS on its cursor, the fence ahead
+     * of the publish's read of {@code parked}, and the consumer of the cursor waits on the slots' flags, reading the
+     * cursor only to decide whether to park (see the class comment). Set before the ring's consumers start; once per
+     * instance.
      */
-    public void publishersClaimOnCursor()
+    public void publishersClaimOnCursor(final RingBuffer<?> ring)
     {
         servesOneRing();
+        this.claimRing = ring;
         this.fenceOnPublish = false;
     }
 
@@ -281,21 +320,21 @@ public final class ParkingWaitStrategy implements WaitStrategy
     }
 
     private void park(final long sequence, final Sequence cursor, final Sequence dependentSequence,
-        final SequenceBarrier barrier) throws AlertException
+        final RingBuffer<?> flags, final SequenceBarrier barrier) throws AlertException
     {
         register(Thread.currentThread());
         parked.getAndIncrement();
         try
         {
-            // The consumer of a single publisher's cursor looks at its announcement: a publish reads parked after
-            // the announcement's fence, not after its own cursor store.
-            final Sequence claims = dependentSequence == cursor ? announced : null;
-            if (dependentSequence.get() < sequence)
+            // The consumer of a ring's cursor looks at its claims: a single publisher's announcement, or a
+            // multi-producer ring's cursor itself. A publish reads parked after the claim's fence, not its own.
+            final Sequence claims = dependentSequence != cursor ? null : flags != null ? cursor : announced;
+            if (ready(flags, sequence, dependentSequence) < sequence)
             {
                 if (claims != null && claims.get() >= sequence)
                 {
-                    // Claimed and announced, not yet published: a publish comes at once, maybe without a signal, so
-                    // yield; a batch being filled may take long, and signals with a fence, so park, timed, doubling.
+                    // Claimed, not yet published: a publish comes at once, maybe without a signal, so yield; a batch
+                    // being filled may take long, and signals with a fence, so park, timed, doubling.
                     holds.getAndIncrement(ANNOUNCED_INDEX);
                     final long[] mine = woken.get();
                     if (mine[1] != sequence)

@@ -135,6 +135,34 @@ class ParkingWaitStrategyTest
     }
 
     /**
+     * A multi-producer ring whose publishes skip their fence ({@link ParkingWaitStrategy#publishersClaimOnCursor}): its
+     * consumer waits on the slots' flags, so a claim published out of order (a later publisher first) hands it
+     * nothing, and it does not park untimed on the claim it waits for; once that is published it takes the whole run,
+     * the later slot too. Nobody was parked untimed, so the publish needs to wake nobody.
+     */
+    @Test
+    void shouldWaitOnAMultiProducerRingsFlagsAndNotParkOnItsClaims() throws Exception
+    {
+        final ParkingWaitStrategy strategy = new ParkingWaitStrategy(0, 0, 1, 0, System::nanoTime,
+            TimeUnit.MINUTES.toNanos(1));
+        final RingBuffer<long[]> ring = RingBuffer.createMultiProducer(() -> new long[1], 1024, strategy);
+        strategy.publishersClaimOnCursor(ring);
+        final SequenceBarrier barrier = ring.newBarrier();
+        final long first = ring.next();
+        final long second = ring.next();
+        ring.publish(second);
+
+        final Waiter waiter = new Waiter(barrier, first);
+        awaitCondition(() -> strategy.announcedWaits() > 64 && waiter.getState() == Thread.State.TIMED_WAITING,
+            "the consumer sees the claim, yields, then parks timed on it, never untimed");
+        assertEquals(0, waiter.emptyReturns(), "the slot after it, published, is not handed out alone");
+        ring.publish(first);
+
+        assertEquals(second, waiter.result(), "the run of published slots from the one it waited for");
+        assertThrows(IllegalStateException.class, () -> strategy.publishersClaimOnCursor(ring), "one ring per strategy");
+    }
+
+    /**
      * A claim that stays announced and unpublished (a CommandBatch being filled while its thread reads a socket): the
      * consumer does not spin on it, it parks, timed, and the batch's publish wakes it with a fenced signal.
      */
