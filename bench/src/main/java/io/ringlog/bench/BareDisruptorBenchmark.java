@@ -54,6 +54,16 @@ public class BareDisruptorBenchmark extends RinglogFork
     public ProducerType producerType;
 
     /**
+     * With MULTI and a ringlog parking strategy: true, the consumer waits on the slots' published flags and a publish
+     * skips its fence (its claim's CAS serves), as ringlog's input ring has since 2026-12-05 14:30
+     * ({@code ParkingWaitStrategy.publishersClaimOnCursor}); false, the consumer reads the cursor the producer CASes
+     * and each publish fences, as the strategy does on any ring the engine says nothing about (the suite's ceiling
+     * before then).
+     */
+    @Param({"true"})
+    public boolean slotFlags = true;
+
+    /**
      * Batches published and not yet waited for: each invocation waits for the batch this many before
      * its own, so the pipeline never drains between invocations, as a producer streaming commands keeps
      * it (exchange-core's throughput test submits its whole flow and waits once). 0 waits for each batch
@@ -79,7 +89,7 @@ public class BareDisruptorBenchmark extends RinglogFork
         window = new InFlight(inFlight);
         final WaitStrategy strategy = waitStrategy.get();
         ring = RingBuffer.create(producerType, ValueEvent::new, PipelineBenchmark.RING_SIZE, strategy);
-        if (producerType == ProducerType.MULTI && strategy instanceof ParkingWaitStrategy)
+        if (slotFlags && producerType == ProducerType.MULTI && strategy instanceof ParkingWaitStrategy)
         {
             // As on ringlog's input ring: the claim's CAS on the cursor is the fence the publish's wake-up check needs,
             // and the consumer reads the slots' flags, not the cursor.

@@ -86,7 +86,15 @@ final class JmhRows
         rows.add(new Row("disruptor-multi", "bare Disruptor 4, multi-producer ring (the ceiling)",
             BareDisruptorBenchmark.class, params("producerType", "MULTI", "waitStrategy", "PARKING", "inFlight", WINDOW),
             "events/s: publish 1,000 events (next, set, publish) to one consumer adding them up, then wait until it " +
-                "has the last of the batch published" + STREAMING + WAITER + "; ring 16K", PARKING,
+                "has the last of the batch published" + STREAMING + WAITER + "; ring 16K; the consumer waits on the " +
+                "slots' published flags and a publish has no fence of its own, as on ringlog's input ring", PARKING,
+            "2: consumer + JMH producer"));
+        rows.add(new Row("disruptor-multi-cursor",
+            "bare Disruptor 4, multi-producer ring, consumer reading the cursor (the ceiling until 2026-12-05 14:30)",
+            BareDisruptorBenchmark.class, params("producerType", "MULTI", "waitStrategy", "PARKING", "inFlight", WINDOW,
+                "slotFlags", "false"),
+            "as above, with the consumer reading the cursor each producer CASes and a fence a publish: what the " +
+                "ceiling measured in every run before ringlog's input ring stopped doing both", PARKING,
             "2: consumer + JMH producer"));
         rows.add(new Row("disruptor-single", "bare Disruptor 4, single-producer ring (reference)",
             BareDisruptorBenchmark.class, params("producerType", "SINGLE", "waitStrategy", "PARKING", "inFlight", WINDOW),

@@ -70,6 +70,11 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
             "exchange-core", null),
         new Ratio("pipeline-vs-disruptor-single", "in-memory pipeline / bare Disruptor (single-producer)",
             "pipeline-memory", "disruptor-single", null),
+        new Ratio("pipeline-vs-disruptor-cursor", "in-memory pipeline / bare Disruptor (multi-producer), consumer " +
+            "reading the cursor: the second target as every run before 2026-12-05 14:30 measured it",
+            "pipeline-memory", "disruptor-multi-cursor", null),
+        new Ratio("disruptor-flags-vs-cursor", "bare Disruptor (multi-producer): consumer on the slots' flags / " +
+            "reading the cursor", "disruptor-multi", "disruptor-multi-cursor", null),
         new Ratio("phased-vs-parking", "pipeline PHASED / PARKING (in-memory)",
             "pipeline-memory-phased", "pipeline-memory", null),
         new Ratio("yielding-vs-parking", "pipeline YIELDING / PARKING (in-memory)",
