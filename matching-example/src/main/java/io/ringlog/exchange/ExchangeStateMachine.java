@@ -328,6 +328,14 @@ public final class ExchangeStateMachine implements StateMachine
         return snapshot.hash();
     }
 
+    /** The {@link RejectReason} of a code: what {@code scripts/journal replay} counts rejections by. */
+    @Override
+    public String rejectionName(final int reasonCode)
+    {
+        final RejectReason reason = RejectReason.of(reasonCode);
+        return reason == null ? null : reason.name();
+    }
+
     // ---------------------------------------------------------------- queries (business-logic thread only)
 
     /** Asset ids are 0..maxAssets-1; 0 while the exchange waits for its settings. */

@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class BenchSuiteIT
 {
     private static final Duration SUITE = Duration.ofMinutes(4);
-    private static final List<String> JMH_ROWS = List.of("disruptor-multi", "disruptor-single", "pipeline-memory",
+    private static final List<String> JMH_ROWS = List.of("disruptor-multi", "disruptor-multi-cursor", "disruptor-single",
+        "pipeline-memory",
         "pipeline-chronicle", "pipeline-memory-phased", "pipeline-memory-yielding", "pipeline-memory-busy-spin",
         "pipeline-memory-batching", "pipeline-memory-batch-publish", "pipeline-memory-single-publisher",
         "pipeline-memory-inline", "abq", "exchange-logic", "exchange-memory", "exchange-chronicle",
