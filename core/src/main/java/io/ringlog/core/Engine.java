@@ -717,9 +717,7 @@ public final class Engine implements AutoCloseable
             {
                 if (strategy instanceof ParkingWaitStrategy && ((ParkingWaitStrategy)strategy).skipsPublishFence())
                 {
-                    throw new IllegalArgumentException("waitStrategy handed this engine an instance that another " +
-                        "engine's input ring uses (its publishes skip a fence this engine's need): make its supplier " +
-                        "return a new instance from each get(), as WaitStrategies does");
+                    throw new IllegalArgumentException(SHARED_STRATEGY);
                 }
             }
             if (ctx.singlePublisher())
@@ -727,32 +725,57 @@ public final class Engine implements AutoCloseable
                 // No CAS a claim: the publisher announces its claims instead (Intake), and the strategy reads that.
                 this.announced = new Sequence(-1);
                 this.input = RingBuffer.createSingleProducer(() -> new Command(maxPayload), ctx.ringSize(), inputWait);
-                // The publish skips its own fence only where the strategy serves this ring alone: one instance handed to
-                // both rings would drop the output ring's fence too, so it keeps it.
-                if (inputWait instanceof ParkingWaitStrategy && inputWait != outputWait)
-                {
-                    ((ParkingWaitStrategy)inputWait).publisherAnnounces(announced);
-                }
             }
             else
             {
                 this.announced = null;
                 this.input = RingBuffer.createMultiProducer(() -> new Command(maxPayload), ctx.ringSize(), inputWait);
-                // Each claim is a CAS on the cursor, ahead of the publish: the publish needs no fence of its own, where
-                // the strategy serves this ring alone (as above); and the stage reads slots' flags, not the cursor.
-                if (inputWait instanceof ParkingWaitStrategy && inputWait != outputWait)
-                {
-                    ((ParkingWaitStrategy)inputWait).publishersClaimOnCursor(input);
-                }
             }
             // One producer, the logic thread, which publishes whole commands as ranges (see RingOutput).
             this.output = RingBuffer.createSingleProducer(() -> new OutputEvent(maxEventPayload), ctx.outputRingSize(),
                 outputWait);
+            serves(outputWait, output);
+            serves(inputWait, input);
+            // The publish skips its own fence only where the strategy serves this ring alone (one instance handed to
+            // both rings, or to another engine's, keeps it): a single publisher announces its claims, a multi-producer
+            // claim is a CAS on the cursor, and the stage reads the announcement, or the slots' flags, instead.
+            if (inputWait instanceof ParkingWaitStrategy)
+            {
+                final ParkingWaitStrategy parking = (ParkingWaitStrategy)inputWait;
+                if (announced != null)
+                {
+                    parking.publisherAnnounces(input, announced);
+                }
+                else
+                {
+                    parking.publishersClaimOnCursor(input);
+                }
+            }
             this.inline = new InlineListeners(ctx.inlineListenerNames(), ctx.inlineListeners(), status, counters);
             this.ringOutput = new RingOutput(output, maxEventPayload, status, inline);
             this.logic = new BusinessLogic(ctx, ringOutput, status, counters);
             this.threads = new StageThreads(ctx.threadFactory(), ctx.name() + "-", ctx.stageCpus(), status::recordError);
             this.gate = ctx.replicator() != null ? new AcknowledgementGate(status, inputWait) : null;
+        }
+
+        private static final String SHARED_STRATEGY = "waitStrategy handed this engine an instance that another " +
+            "engine's input ring uses (its publishes skip a fence this engine's need): make its supplier return a new " +
+            "instance from each get(), as WaitStrategies does";
+
+        /** Tells a parking strategy which ring it serves: refused where another ring's publishes skip their fence on it. */
+        private static void serves(final WaitStrategy strategy, final RingBuffer<?> ring)
+        {
+            if (strategy instanceof ParkingWaitStrategy)
+            {
+                try
+                {
+                    ((ParkingWaitStrategy)strategy).serves(ring);
+                }
+                catch (final IllegalStateException shared)
+                {
+                    throw new IllegalArgumentException(SHARED_STRATEGY, shared);
+                }
+            }
         }
 
         /** Whether business logic waits for the gate rather than for the replicator stage. */

@@ -81,6 +81,27 @@ class WaitStrategyTest
                     .stateMachine(new AccumulatorStateMachine()).waitStrategy(() -> made.get(0))));
             assertTrue(refused.getMessage().startsWith("waitStrategy handed this " +
                 "engine an instance that another engine's input ring uses"), refused.getMessage());
+
+            // The other order: an instance another engine's rings use already is handed to this one's input ring. It
+            // keeps its fence (and its stage reads the cursor), and both engines deliver.
+            final boolean[] first = {true};
+            final CollectingListener listener = new CollectingListener();
+            try (Engine late = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+                .listener("collect", listener).waitStrategy(() ->
+                {
+                    final boolean input = first[0];
+                    first[0] = false;
+                    return input ? shared : new ParkingWaitStrategy(200, 4);
+                })))
+            {
+                assertFalse(shared.skipsPublishFence(), "an instance another engine's rings use is never flagged");
+                for (int i = 1; i <= 100; i++)
+                {
+                    late.publish(ADD, 0, 0, i, longPayload(1), 0, 8);
+                    sharing.publish(ADD, 0, 0, i, longPayload(1), 0, 8);
+                }
+                listener.awaitCount(100, Duration.ofSeconds(10));
+            }
         }
     }
 }

@@ -71,7 +71,7 @@ public final class Intake
     private volatile Thread publisher;
     /** A single publisher's CommandBatch claimed and not yet published; read and written on that thread only. */
     private long openBatchPosition = -1;
-    /** The input ring's wait strategy: a single publisher's batch publish wakes with a fence (see ParkingWaitStrategy). */
+    /** The input ring's wait strategy: a batch publish wakes with a fence where its publishes have none (ParkingWaitStrategy). */
     private final WaitStrategy inputWait;
 
     /**
@@ -519,7 +519,10 @@ public final class Intake
             if (announced != null)
             {
                 openBatchPosition = -1;
-                // A stage may have parked on the open claim, and the publish's own signal has no fence on this ring.
+            }
+            if (inputWait instanceof ParkingWaitStrategy && ((ParkingWaitStrategy)inputWait).skipsPublishFence())
+            {
+                // A stage may have parked, timed, on the open claim, and the publish's own signal has no fence here.
                 ParkingWaitStrategy.signalMoved(inputWait);
             }
         }

@@ -7,6 +7,9 @@ import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
 
 import java.lang.invoke.VarHandle;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
@@ -22,7 +25,8 @@ import java.util.function.LongSupplier;
  * publishes and then reads {@code parked}, after a full fence. So either the producer sees the consumer parked and
  * unparks it, or the consumer sees the new sequence and does not park. The Disruptor publishes with release stores,
  * which are no fence, so the fence is the strategy's own unless the engine says one comes earlier: on a
- * multi-producer ring ({@link #publishersClaimOnCursor}), the claim is a CAS on the cursor (which counts claims) and
+ * multi-producer ring ({@link #publishersClaimOnCursor}), the claim is an atomic update of the cursor (which counts
+ * claims; a CAS, or {@code next()}'s {@code getAndAdd}) and
  * comes before the publish's read of {@code parked}, so the consumer of that cursor, about to park, re-reads the
  * cursor. Until then it does not read the cursor at all: it waits on the flag the Disruptor sets in each slot it
  * publishes, and takes the run of published slots from the one it waits for. A cursor the consumer kept reading would
@@ -53,9 +57,10 @@ import java.util.function.LongSupplier;
  * {@code parked}. Either the publisher sees the consumer parked, or the consumer sees the claim coming and does not
  * park; it waits for that publish by yielding, then, if the claim stays open (a {@code CommandBatch} being filled),
  * in timed parks that double up to the bounded park, and a batch's publish signals with a fence. A multi-producer
- * ring's cursor consumer waits for a claim it sees the same way. A stage's
- * progress still signals with a fence ({@link #signalMoved}). One instance serves one ring: the engine gives the
- * announcement only to an input ring's own instance.
+ * ring's cursor consumer waits for a claim it sees the same way, and its batch publishes signal with a fence too. A
+ * stage's progress still signals with a fence ({@link #signalMoved}). Either way, an instance whose publishes skip
+ * their fence serves one ring: the engine says which rings each instance serves ({@link #serves}), and asks for
+ * either only on an instance that serves its input ring alone.
  */
 public final class ParkingWaitStrategy implements WaitStrategy
 {
@@ -69,12 +74,12 @@ public final class ParkingWaitStrategy implements WaitStrategy
      * then the stage wakes by itself this soon (a batch's publish signals with a fence).
      */
     private static final long ANNOUNCED_MAX_PARK_NANOS = 50_000;
-    /** The most slots a multi-producer ring's cursor consumer reads the flags of for one batch. */
+    /** The most slots a multi-producer ring's cursor consumer reads the flags of for one batch, for batches below it. */
     private static final int MAX_SCAN = 1024;
 
     /** Where in {@link #holds} the count lies: 64 bytes past the array's header, off the line of {@link #parked}. */
     private static final int HOLDS_INDEX = 8;
-    /** Beside it: times a consumer about to park found a single publisher's claim announced, and did not park. */
+    /** Beside it: times a consumer about to park found a claim (announced, or on the cursor) not yet published. */
     private static final int ANNOUNCED_INDEX = 9;
 
     private final int spins;
@@ -90,7 +95,9 @@ public final class ParkingWaitStrategy implements WaitStrategy
      * Per consumer thread, the sequence it last asked for and was handed after waiting (batching only): a
      * multi-producer ring's cursor counts claimed slots, so a consumer can wake to a claim whose publish is
      * still to come, and then ask for the same sequence again at once. That second ask finds work "ready"
-     * but is still the idle consumer's, and must not hold.
+     * but is still the idle consumer's, and must not hold. (Not so for the cursor's consumer where
+     * {@link #publishersClaimOnCursor} took effect: it waits for published slots.) Then, for the claim it waits for
+     * unpublished, that sequence and how often it has looked.
      */
     private final ThreadLocal<long[]> woken = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE, 0});
     private volatile Thread[] consumers = new Thread[0];
@@ -106,6 +113,14 @@ public final class ParkingWaitStrategy implements WaitStrategy
      * null.
      */
     private volatile RingBuffer<?> claimRing;
+    /**
+     * The rings said to wait with this instance ({@link #serves}), by identity (a ring has no equals of its own), held
+     * weakly: an instance shared by engine after engine keeps none of their rings alive. Guarded by this.
+     */
+    private final Set<RingBuffer<?>> servedRings =
+        Collections.newSetFromMap(new WeakHashMap<>());
+    /** The most slots a multi-producer ring's cursor consumer reads the flags of for one batch: at least a batch. */
+    private final int maxScan;
 
     /**
      * @param spins  busy-wait iterations ({@code Thread.onSpinWait()}) before yielding.
@@ -145,6 +160,7 @@ public final class ParkingWaitStrategy implements WaitStrategy
         this.batchDelayNanos = batchDelayNanos;
         this.nanoClock = nanoClock;
         this.maxParkNanos = maxParkNanos;
+        this.maxScan = Math.max(MAX_SCAN, batch);
     }
 
     /**
@@ -209,16 +225,16 @@ public final class ParkingWaitStrategy implements WaitStrategy
     /**
      * The last sequence ready from {@code sequence} on, or less than it when none is: the dependent sequence, or where
      * {@code flags} is a multi-producer ring, the last of the run of published slots from {@code sequence} (at most
-     * {@link #MAX_SCAN} of them), read from their flags.
+     * {@link #maxScan} of them, so at least a batch), read from their flags.
      */
-    private static long ready(final RingBuffer<?> flags, final long sequence, final Sequence dependentSequence)
+    private long ready(final RingBuffer<?> flags, final long sequence, final Sequence dependentSequence)
     {
         if (flags == null)
         {
             return dependentSequence.get();
         }
         long last = sequence - 1;
-        final long end = sequence + MAX_SCAN;
+        final long end = sequence + maxScan;
         while (last + 1 < end && flags.isAvailable(last + 1))
         {
             last++;
@@ -246,38 +262,66 @@ public final class ParkingWaitStrategy implements WaitStrategy
     }
 
     /**
-     * For a single-producer ring whose publisher stores each claim in {@code announced} (volatile) before it fills and
-     * publishes it (see the class comment). Set before the ring's consumers start; once per instance.
+     * Says that {@code ring} waits with this instance. An engine says so for each of its rings before it starts them,
+     * and before it calls {@link #publisherAnnounces} or {@link #publishersClaimOnCursor}, which take effect only on an
+     * instance that serves one ring.
+     *
+     * @throws IllegalStateException where this instance's publishes skip their fence for another ring: that ring's
+     *                               consumers wait on something only its own publishers keep.
      */
-    public void publisherAnnounces(final Sequence announced)
+    public synchronized void serves(final RingBuffer<?> ring)
     {
-        servesOneRing();
-        this.announced = announced;
-        this.fenceOnPublish = false;
+        if (!servedRings.contains(ring))
+        {
+            if (!fenceOnPublish)
+            {
+                throw new IllegalStateException("this wait strategy serves another ring already, whose publishes skip " +
+                    "a fence this ring's need: make one per ring (a waitStrategy supplier that returns a new instance " +
+                    "from each get(), as WaitStrategies does)");
+            }
+            servedRings.add(ring);
+        }
     }
 
     /**
-     * For {@code ring}, a multi-producer ring this instance serves: every claim is a CAS on its cursor, the fence ahead
-     * of the publish's read of {@code parked}, and the consumer of the cursor waits on the slots' flags, reading the
-     * cursor only to decide whether to park (see the class comment). Set before the ring's consumers start; once per
-     * instance.
+     * For {@code ring}, a single-producer ring whose publisher stores each claim in {@code announced} (volatile) before
+     * it fills and publishes it (see the class comment). Set before the ring's consumers start. Returns whether it took
+     * effect: not where this instance serves another ring too, or other consumers have parked on it (its publishes then
+     * keep their fence, and its consumers read the cursor).
      */
-    public void publishersClaimOnCursor(final RingBuffer<?> ring)
+    public synchronized boolean publisherAnnounces(final RingBuffer<?> ring, final Sequence announced)
     {
-        servesOneRing();
-        this.claimRing = ring;
+        if (!servesOnly(ring))
+        {
+            return false;
+        }
+        this.announced = announced;
         this.fenceOnPublish = false;
+        return true;
     }
 
-    private void servesOneRing()
+    /**
+     * For {@code ring}, a multi-producer ring: every claim is an atomic update of its cursor (a CAS, or
+     * {@code getAndAdd} in {@code next()}), a fence ahead of the publish's read of {@code parked}, and the consumer of
+     * the cursor waits on the slots' flags, reading the cursor only to decide whether to park (see the class comment).
+     * Set before the ring's consumers start. Returns whether it took effect, as {@link #publisherAnnounces} does.
+     */
+    public synchronized boolean publishersClaimOnCursor(final RingBuffer<?> ring)
     {
-        if (!fenceOnPublish || consumers.length > 0)
+        if (!servesOnly(ring))
         {
-            // Another ring's consumers parked here: another ring's publishes would lose their fence, or this one's
-            // consumers would read another's announcement.
-            throw new IllegalStateException("this wait strategy serves another ring already: make one per ring " +
-                "(a waitStrategy supplier that returns a new instance from each get(), as WaitStrategies does)");
+            return false;
         }
+        this.claimRing = ring;
+        this.fenceOnPublish = false;
+        return true;
+    }
+
+    /** Whether {@code ring} is the one ring this instance serves, and nothing has parked on it yet. */
+    private boolean servesOnly(final RingBuffer<?> ring)
+    {
+        serves(ring);
+        return fenceOnPublish && servedRings.size() == 1 && consumers.length == 0;
     }
 
     /** Whether a single publisher's ring uses this instance ({@link #publisherAnnounces}). */
@@ -288,7 +332,8 @@ public final class ParkingWaitStrategy implements WaitStrategy
 
     /**
      * Whether this instance's publishes skip their fence ({@link #publisherAnnounces}, {@link #publishersClaimOnCursor}):
-     * then no other ring may use it.
+     * then no other ring may use it, and a publish whose slots a stage may have waited for long (a batch) signals with
+     * {@link #signalMoved}.
      */
     public boolean skipsPublishFence()
     {
@@ -313,7 +358,7 @@ public final class ParkingWaitStrategy implements WaitStrategy
         return holds.get(HOLDS_INDEX);
     }
 
-    /** Times a consumer about to park saw a claim announced and not yet published, and yielded instead: for tests. */
+    /** Times a consumer about to park saw a claim not yet published and did not park untimed: for tests. */
     long announcedWaits()
     {
         return holds.get(ANNOUNCED_INDEX);
@@ -324,6 +369,9 @@ public final class ParkingWaitStrategy implements WaitStrategy
     {
         register(Thread.currentThread());
         parked.getAndIncrement();
+        // The sequences below are read with acquire loads, not volatile ones: the fence orders them after the count, as
+        // a publish's read of parked comes after its claim's (or announcement's) fence.
+        VarHandle.fullFence();
         try
         {
             // The consumer of a ring's cursor looks at its claims: a single publisher's announcement, or a

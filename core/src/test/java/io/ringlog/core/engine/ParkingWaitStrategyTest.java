@@ -119,8 +119,8 @@ class ParkingWaitStrategyTest
     {
         final ParkingWaitStrategy strategy = new ParkingWaitStrategy(200, 4);
         final com.lmax.disruptor.Sequence announced = new com.lmax.disruptor.Sequence(-1);
-        strategy.publisherAnnounces(announced);
         final RingBuffer<long[]> ring = RingBuffer.createSingleProducer(() -> new long[1], 1024, strategy);
+        assertTrue(strategy.publisherAnnounces(ring, announced));
         final SequenceBarrier barrier = ring.newBarrier();
         final Waiter waiter = parkedWaiter(barrier);
 
@@ -131,7 +131,9 @@ class ParkingWaitStrategyTest
         ring.publish(claimed);
 
         assertEquals(0, waiter.result());
-        assertThrows(IllegalStateException.class, () -> strategy.publisherAnnounces(announced), "one ring per strategy");
+        assertFalse(strategy.publisherAnnounces(ring, announced), "once");
+        assertThrows(IllegalStateException.class, () -> strategy.serves(ring(new ParkingWaitStrategy(200, 4))),
+            "a ring of its own is refused too: a strategy whose publishes skip their fence serves one ring");
     }
 
     /**
@@ -146,7 +148,7 @@ class ParkingWaitStrategyTest
         final ParkingWaitStrategy strategy = new ParkingWaitStrategy(0, 0, 1, 0, System::nanoTime,
             TimeUnit.MINUTES.toNanos(1));
         final RingBuffer<long[]> ring = RingBuffer.createMultiProducer(() -> new long[1], 1024, strategy);
-        strategy.publishersClaimOnCursor(ring);
+        assertTrue(strategy.publishersClaimOnCursor(ring));
         final SequenceBarrier barrier = ring.newBarrier();
         final long first = ring.next();
         final long second = ring.next();
@@ -159,7 +161,9 @@ class ParkingWaitStrategyTest
         ring.publish(first);
 
         assertEquals(second, waiter.result(), "the run of published slots from the one it waited for");
-        assertThrows(IllegalStateException.class, () -> strategy.publishersClaimOnCursor(ring), "one ring per strategy");
+        assertFalse(strategy.publishersClaimOnCursor(ring), "once");
+        final RingBuffer<long[]> other = RingBuffer.createMultiProducer(() -> new long[1], 1024, strategy);
+        assertThrows(IllegalStateException.class, () -> strategy.serves(other), "one ring per strategy");
     }
 
     /**
@@ -172,8 +176,8 @@ class ParkingWaitStrategyTest
         final ParkingWaitStrategy strategy = new ParkingWaitStrategy(0, 0, 1, 0, System::nanoTime,
             TimeUnit.MINUTES.toNanos(1));
         final com.lmax.disruptor.Sequence announced = new com.lmax.disruptor.Sequence(-1);
-        strategy.publisherAnnounces(announced);
         final RingBuffer<long[]> ring = RingBuffer.createSingleProducer(() -> new long[1], 1024, strategy);
+        assertTrue(strategy.publisherAnnounces(ring, announced));
         final SequenceBarrier barrier = ring.newBarrier();
         final long claimed = ring.next();
         announced.setVolatile(claimed);
