@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * A running pipeline: launched from an {@link EngineContext}, fed by {@code publish},
@@ -720,16 +721,18 @@ public final class Engine implements AutoCloseable
                     throw new IllegalArgumentException(SHARED_STRATEGY);
                 }
             }
+            // The slots lie end to end in shared arrays (see Command): a publish hands over a line or two.
+            final Supplier<Command> slots = Command.ringSlots(ctx.ringSize(), maxPayload);
             if (ctx.singlePublisher())
             {
                 // No CAS a claim: the publisher announces its claims instead (Intake), and the strategy reads that.
                 this.announced = new Sequence(-1);
-                this.input = RingBuffer.createSingleProducer(() -> new Command(maxPayload), ctx.ringSize(), inputWait);
+                this.input = RingBuffer.createSingleProducer(slots::get, ctx.ringSize(), inputWait);
             }
             else
             {
                 this.announced = null;
-                this.input = RingBuffer.createMultiProducer(() -> new Command(maxPayload), ctx.ringSize(), inputWait);
+                this.input = RingBuffer.createMultiProducer(slots::get, ctx.ringSize(), inputWait);
             }
             // One producer, the logic thread, which publishes whole commands as ranges (see RingOutput).
             this.output = RingBuffer.createSingleProducer(() -> new OutputEvent(maxEventPayload), ctx.outputRingSize(),

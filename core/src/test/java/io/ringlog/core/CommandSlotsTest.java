@@ -1,0 +1,81 @@
+package io.ringlog.core;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** A ring's commands share arrays (Command.ringSlots): each must still read back exactly what was written to it. */
+class CommandSlotsTest
+{
+    /**
+     * Slots filled in any order, with any header and payload, then some payloads shortened or replaced: every slot
+     * reads back its own last write, whatever its neighbours in the same array (or the next one) hold, and no
+     * payload reads past its length.
+     */
+    @Property(tries = 300)
+    void shouldKeepEverySlotsHeaderAndPayloadItsOwn(
+        @ForAll @IntRange(min = 1, max = 40) final int count,
+        @ForAll @IntRange(max = 70) final int maxPayload,
+        @ForAll @IntRange(min = 1, max = 600) final int arrayBytes,
+        @ForAll final long seed)
+    {
+        final Random random = new Random(seed);
+        final Supplier<Command> slots = Command.ringSlots(count, maxPayload, arrayBytes);
+        final List<Command> ring = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            ring.add(slots.get());
+        }
+        final Command[] expected = new Command[count];
+        for (int round = 0; round < 3 * count; round++)
+        {
+            final int i = random.nextInt(count);
+            final byte[] payload = new byte[random.nextInt(maxPayload + 1)];
+            random.nextBytes(payload);
+            final long[] header = {random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong(),
+                random.nextLong()};
+            final int type = random.nextInt();
+            final int version = random.nextInt();
+            ring.get(i).set(header[0], header[1], type, version, header[2], header[3], header[4],
+                new UnsafeBuffer(payload), 0, payload.length);
+            expected[i] = new Command(maxPayload).set(header[0], header[1], type, version, header[2], header[3],
+                header[4], new UnsafeBuffer(payload), 0, payload.length);
+            if (random.nextInt(4) == 0 && payload.length > 0)
+            {
+                // Shortened in place, as a codec that fills the payload finishes; then replaced, as an upcaster does.
+                final int shorter = random.nextInt(payload.length);
+                ring.get(i).payloadLength(shorter);
+                expected[i].payloadLength(shorter);
+                final byte[] replaced = new byte[random.nextInt(maxPayload + 1)];
+                random.nextBytes(replaced);
+                ring.get(i).payload(version + 1, new UnsafeBuffer(replaced), 0, replaced.length);
+                expected[i].payload(version + 1, new UnsafeBuffer(replaced), 0, replaced.length);
+            }
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final Command slot = ring.get(i);
+            assertEquals(maxPayload, slot.maxPayloadLength());
+            if (expected[i] == null)
+            {
+                assertEquals(new Command(maxPayload).toString(), slot.toString(), "slot " + i + " never written");
+                continue;
+            }
+            assertEquals(expected[i].toString(), slot.toString(), "slot " + i);
+            final DirectBuffer payload = slot.payload();
+            assertEquals(expected[i].payloadLength(), payload.capacity(), "slot " + i);
+            assertEquals(expected[i].payload(), payload, "slot " + i);
+            assertThrows(IndexOutOfBoundsException.class, () -> payload.getByte(payload.capacity()));
+        }
+    }
+}
