@@ -41,7 +41,7 @@ public final class Command
      */
     public Command(final int maxPayloadLength)
     {
-        this(new byte[HEADER + checkMax(maxPayloadLength)], 0, maxPayloadLength);
+        this(new byte[HEADER + RingSlots.checkMax(HEADER, maxPayloadLength)], 0, maxPayloadLength);
     }
 
     private Command(final byte[] bytes, final int offset, final int maxPayloadLength)
@@ -51,49 +51,20 @@ public final class Command
         view = new UnsafeBuffer(bytes, offset + HEADER, 0);
     }
 
-    private static int checkMax(final int maxPayloadLength)
-    {
-        if (maxPayloadLength < 0 || maxPayloadLength > Integer.MAX_VALUE - 2 * HEADER)
-        {
-            throw new IllegalArgumentException("maxPayloadLength " + maxPayloadLength + " is negative or too large");
-        }
-        return maxPayloadLength;
-    }
-
     /**
      * The slots of one ring, handed out in order (a ring asks for its slots in sequence order): {@code count}
      * commands laid end to end, 8-aligned, in as few arrays as hold them.
      */
     static Supplier<Command> ringSlots(final int count, final int maxPayloadLength)
     {
-        return ringSlots(count, maxPayloadLength, Integer.MAX_VALUE - 64);
+        return ringSlots(count, maxPayloadLength, RingSlots.ARRAY_BYTES);
     }
 
     /** As above, in arrays of at most {@code arrayBytes} (at least one slot each). */
     static Supplier<Command> ringSlots(final int count, final int maxPayloadLength, final int arrayBytes)
     {
-        final int stride = (HEADER + checkMax(maxPayloadLength) + 7) & ~7;
-        final int perArray = Math.max(1, arrayBytes / stride);
-        return new Supplier<>()
-        {
-            private byte[] bytes;
-            private int used;
-            private int made;
-
-            @Override
-            public Command get()
-            {
-                if (bytes == null || used == bytes.length)
-                {
-                    bytes = new byte[Math.min(perArray, Math.max(1, count - made)) * stride];
-                    used = 0;
-                }
-                final Command command = new Command(bytes, used, maxPayloadLength);
-                used += stride;
-                made++;
-                return command;
-            }
-        };
+        final int max = RingSlots.checkMax(HEADER, maxPayloadLength);
+        return new RingSlots<>(count, HEADER + max, arrayBytes, (bytes, offset) -> new Command(bytes, offset, max));
     }
 
     /** Position in the total order: gap-free, increasing, 1 for the first command ever. */

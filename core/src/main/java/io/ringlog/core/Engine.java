@@ -735,8 +735,8 @@ public final class Engine implements AutoCloseable
                 this.input = RingBuffer.createMultiProducer(slots::get, ctx.ringSize(), inputWait);
             }
             // One producer, the logic thread, which publishes whole commands as ranges (see RingOutput).
-            this.output = RingBuffer.createSingleProducer(() -> new OutputEvent(maxEventPayload), ctx.outputRingSize(),
-                outputWait);
+            final Supplier<OutputEvent> events = OutputEvent.ringSlots(ctx.outputRingSize(), maxEventPayload);
+            this.output = RingBuffer.createSingleProducer(events::get, ctx.outputRingSize(), outputWait);
             serves(outputWait, output);
             serves(inputWait, input);
             // The publish skips its own fence only where the strategy serves this ring alone (one instance handed to

@@ -14,7 +14,10 @@ import java.util.function.Supplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** A ring's commands share arrays (Command.ringSlots): each must still read back exactly what was written to it. */
+/**
+ * A ring's commands, and its events, share arrays (Command.ringSlots, OutputEvent.ringSlots): each slot must still
+ * read back exactly what was written to it.
+ */
 class CommandSlotsTest
 {
     /**
@@ -76,6 +79,60 @@ class CommandSlotsTest
             assertEquals(expected[i].payloadLength(), payload.capacity(), "slot " + i);
             assertEquals(expected[i].payload(), payload, "slot " + i);
             assertThrows(IndexOutOfBoundsException.class, () -> payload.getByte(payload.capacity()));
+        }
+    }
+
+    /** The same of an output ring's events: each keeps its cause's header, its own fields and its payload. */
+    @Property(tries = 300)
+    void shouldKeepEveryEventsFieldsAndPayloadItsOwn(
+        @ForAll @IntRange(min = 1, max = 40) final int count,
+        @ForAll @IntRange(max = 70) final int maxPayload,
+        @ForAll @IntRange(min = 1, max = 600) final int arrayBytes,
+        @ForAll final long seed)
+    {
+        final Random random = new Random(seed);
+        final Supplier<OutputEvent> slots = OutputEvent.ringSlots(count, maxPayload, arrayBytes);
+        final List<OutputEvent> ring = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            ring.add(slots.get());
+        }
+        final String[] expected = new String[count];
+        final byte[][] payloads = new byte[count][];
+        final Command cause = new Command(0);
+        for (int round = 0; round < 3 * count; round++)
+        {
+            final int i = random.nextInt(count);
+            cause.set(random.nextLong(), random.nextLong(), random.nextInt(), 1, random.nextLong(), random.nextLong(),
+                random.nextLong(), new UnsafeBuffer(new byte[0]), 0, 0);
+            final int type = random.nextInt();
+            final int index = random.nextInt();
+            final boolean replay = random.nextBoolean();
+            final byte[] payload = new byte[random.nextInt(maxPayload + 1)];
+            random.nextBytes(payload);
+            final OutputEvent event = ring.get(i);
+            event.reset(cause, type, index, replay);
+            event.mutablePayload().putBytes(0, payload);
+            event.payloadLength(payload.length);
+            payloads[i] = payload;
+            expected[i] = cause.position() + " " + cause.correlationId() + " " + cause.sourceId() + " " +
+                cause.sourceSequence() + " " + cause.timestamp() + " " + cause.type() + " " + type + " " + index + " " +
+                replay + " " + payload.length;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final OutputEvent event = ring.get(i);
+            if (expected[i] == null)
+            {
+                assertEquals(new OutputEvent(maxPayload).toString(), event.toString(), "slot " + i + " never written");
+                continue;
+            }
+            assertEquals(expected[i], event.position() + " " + event.correlationId() + " " + event.sourceId() + " " +
+                event.sourceSequence() + " " + event.timestamp() + " " + event.commandType() + " " + event.type() + " " +
+                event.index() + " " + event.isReplay() + " " + event.payloadLength(), "slot " + i);
+            assertEquals(new UnsafeBuffer(payloads[i]), new UnsafeBuffer(event.payload(), 0, payloads[i].length),
+                "slot " + i);
+            assertEquals(maxPayload, event.payload().capacity());
         }
     }
 }
