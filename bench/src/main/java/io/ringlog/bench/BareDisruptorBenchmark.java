@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * Disruptor" is what ringlog's intake, journal stage, output ring and listener cost.
  *
  * <pre>
- *  JMH thread ──next(), set value, publish(seq)──► [ring, 16K slots] ──► consumer thread: sum += value
+ *  JMH thread ──next(), set value, publish(seq)──► [ring, 64K slots] ──► consumer thread: sum += value
  *                                                                              │
  *  JMH thread ◄──── spins, then parks, until the consumer has the last one ◄──┘
  * </pre>
@@ -72,6 +72,10 @@ public class BareDisruptorBenchmark extends RinglogFork
     @Param({"4"})
     public int inFlight;
 
+    /** Slots in the ring: the pipelines' ({@link PipelineBenchmark#RING_SIZE}) unless asked. */
+    @Param({"65536"})
+    public int ringSize = PipelineBenchmark.RING_SIZE;
+
     private final BatchWait wait = new BatchWait();
     private final BatchWait.FailureCheck noFailure = () ->
     {
@@ -88,7 +92,7 @@ public class BareDisruptorBenchmark extends RinglogFork
         // Checked before anything starts: a refused inFlight leaves no thread running.
         window = new InFlight(inFlight);
         final WaitStrategy strategy = waitStrategy.get();
-        ring = RingBuffer.create(producerType, ValueEvent::new, PipelineBenchmark.RING_SIZE, strategy);
+        ring = RingBuffer.create(producerType, ValueEvent::new, ringSize, strategy);
         if (slotFlags && producerType == ProducerType.MULTI && strategy instanceof ParkingWaitStrategy)
         {
             // As on ringlog's input ring: the claim's CAS on the cursor is the fence the publish's wake-up check needs,

@@ -67,7 +67,8 @@ public class ExchangeBenchmark extends RinglogFork
 {
     /** Commands per benchmark invocation. */
     public static final int BATCH = 1000;
-    static final int RING_SIZE = 1 << 14;
+    /** The engine's default ring, as the pipeline rows ({@link PipelineBenchmark#RING_SIZE}). */
+    static final int RING_SIZE = PipelineBenchmark.RING_SIZE;
 
     @Param({"COMPACT", "PIPELINED"})
     public Topology topology;
@@ -101,6 +102,10 @@ public class ExchangeBenchmark extends RinglogFork
      */
     @Param({"4"})
     public int inFlight;
+
+    /** Slots in the input ring and in the output ring; {@link #RING_SIZE}, the engine's default, unless asked. */
+    @Param({"65536"})
+    public int ringSize = RING_SIZE;
 
     /**
      * Stage threads pinned to CPUs, as {@code stage=cpu} pairs joined by {@code +}
@@ -165,8 +170,8 @@ public class ExchangeBenchmark extends RinglogFork
             .threadFactory(threads)
             .topology(topology)
             .waitStrategy(waitStrategy)
-            .ringSize(RING_SIZE)
-            .outputRingSize(RING_SIZE)
+            .ringSize(ringSize)
+            .outputRingSize(ringSize)
             .maxPayloadLength(ExchangeDriver.MAX_PAYLOAD)
             .maxEventPayloadLength(ExchangeDriver.MAX_EVENT_PAYLOAD)
             .journal(journal.open(directory, Durability.MEMORY_MAPPED, ExchangeDriver.MAX_PAYLOAD, journalPreallocateMiB << 20,

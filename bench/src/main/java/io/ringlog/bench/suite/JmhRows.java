@@ -57,7 +57,7 @@ final class JmhRows
     private static final String FLAT_OUT = ": the JMH thread never waits for events, only a full input ring holds it " +
         "back (the engine's producer idle strategy, BackoffIdleStrategy: 64 spins, 64 yields, then parks of 1 to 50 us), as " +
         "exchange-core's throughput test submits its whole flow and waits for the last command only; at most one " +
-        "ring (16K commands) is published and not yet processed at an iteration's end";
+        "ring (64K commands) is published and not yet processed at an iteration's end";
 
     /** What a Chronicle journal adds to a row's threads: its page toucher, which runs, and Chronicle's, which idle. */
     private static final String CHRONICLE_THREADS = " + the journal's touch-ahead thread (parked while it is ahead; " +
@@ -86,8 +86,9 @@ final class JmhRows
         rows.add(new Row("disruptor-multi", "bare Disruptor 4, multi-producer ring (the ceiling)",
             BareDisruptorBenchmark.class, params("producerType", "MULTI", "waitStrategy", "PARKING", "inFlight", WINDOW),
             "events/s: publish 1,000 events (next, set, publish) to one consumer adding them up, then wait until it " +
-                "has the last of the batch published" + STREAMING + WAITER + "; ring 16K; the consumer waits on the " +
-                "slots' published flags and a publish has no fence of its own, as on ringlog's input ring", PARKING,
+                "has the last of the batch published" + STREAMING + WAITER + "; ring 64K, as the pipelines'; the consumer " +
+                "waits on the slots' published flags and a publish has no fence of its own, as on ringlog's input ring",
+            PARKING,
             "2: consumer + JMH producer"));
         rows.add(new Row("disruptor-multi-cursor",
             "bare Disruptor 4, multi-producer ring, consumer reading the cursor (the ceiling until 2026-12-05 14:30)",
@@ -95,6 +96,12 @@ final class JmhRows
                 "slotFlags", "false"),
             "as above, with the consumer reading the cursor each producer CASes and a fence a publish: what the " +
                 "ceiling measured in every run before ringlog's input ring stopped doing both", PARKING,
+            "2: consumer + JMH producer"));
+        rows.add(new Row("disruptor-multi-ring-16k",
+            "bare Disruptor 4, multi-producer ring of 16K (the ceiling's ring until 2026-12-05 16:50)",
+            BareDisruptorBenchmark.class, params("producerType", "MULTI", "waitStrategy", "PARKING", "inFlight", WINDOW,
+                "ringSize", "16384"),
+            "as disruptor-multi, with a ring of 16K slots: the ceiling for row pipeline-memory-ring-16k", PARKING,
             "2: consumer + JMH producer"));
         rows.add(new Row("disruptor-single", "bare Disruptor 4, single-producer ring (reference)",
             BareDisruptorBenchmark.class, params("producerType", "SINGLE", "waitStrategy", "PARKING", "inFlight", WINDOW),
@@ -122,6 +129,9 @@ final class JmhRows
         rows.add(inline(pipeline("pipeline-memory-inline",
             "ringlog pipeline, COMPACT, in-memory journal, listener on the business-logic thread", "IN_MEMORY", "PARKING",
             PARKING, batch), "2: compact (journal, logic, then the listener) + JMH producer"));
+        rows.add(ringOf16k(pipeline("pipeline-memory-ring-16k",
+            "ringlog pipeline, COMPACT, in-memory journal, rings of 16K (the suite's rings until 2026-12-05 16:50)",
+            "IN_MEMORY", "PARKING", PARKING, batch)));
         rows.add(new Row("abq", "ArrayBlockingQueue pipeline (same stages, textbook)",
             ArrayBlockingQueuePipelineBenchmark.class, params("inFlight", WINDOW),
             "commands/s: " + batch + "; journal, logic and listener threads joined by ArrayBlockingQueues, the same " +
@@ -162,7 +172,8 @@ final class JmhRows
     {
         return new Row(id, label, PipelineBenchmark.class,
             params("topology", "COMPACT", "journal", journal, "waitStrategy", wait, "inFlight", WINDOW),
-            "commands/s: " + batch + "; Engine.publish per command, CounterStateMachine, one event per command, ring 16K",
+            "commands/s: " + batch + "; Engine.publish per command, CounterStateMachine, one event per command, " +
+                "rings of 64K (EngineContext's default)",
             waitText, "3: compact (journal, then logic) + listener + JMH producer" +
                 ("CHRONICLE".equals(journal) ? CHRONICLE_THREADS : ""));
     }
@@ -177,7 +188,8 @@ final class JmhRows
                 "workloadFile", workload.exchangeStream().toAbsolutePath().toString()),
             "commands/s: publish the next 1,000 commands of the stream (" + (publishBatch > 1 ? "in CommandBatches of " +
                 publishBatch : "one Engine.publish each") + ") flat out" + FLAT_OUT +
-                "; ExchangeStateMachine with trade balances reported (~3.6 events a command), ring 16K",
+                "; ExchangeStateMachine with trade balances reported (~3.6 events a command), rings of 64K (the engine's " +
+                "default)",
             PARKING, "3: compact (journal, then logic) + listener + JMH producer" +
                 ("CHRONICLE".equals(journal) ? CHRONICLE_THREADS : ""));
     }
@@ -272,6 +284,16 @@ final class JmhRows
         return new Row(row.id(), row.label(), row.benchmark(), params, row.measures().replace("Engine.publish per command",
             "Engine.publish per command from the one thread that publishes (a single-producer input ring: the claim " +
                 "announced by a volatile store, no CAS)"), row.waitStrategy(), row.threads());
+    }
+
+    /** {@code row} with rings of 16K slots, a quarter of the engine's default. */
+    private static Row ringOf16k(final Row row)
+    {
+        final Map<String, String> params = new LinkedHashMap<>(row.params());
+        params.put("ringSize", "16384");
+        return new Row(row.id(), row.label(), row.benchmark(), params,
+            row.measures().replace("rings of 64K (EngineContext's default)", "rings of 16K"), row.waitStrategy(),
+            row.threads());
     }
 
     /** {@code row} with its listener on the business-logic thread (EngineContext.inlineListener). */

@@ -75,6 +75,13 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
             "pipeline-memory", "disruptor-multi-cursor", null),
         new Ratio("disruptor-flags-vs-cursor", "bare Disruptor (multi-producer): consumer on the slots' flags / " +
             "reading the cursor", "disruptor-multi", "disruptor-multi-cursor", null),
+        new Ratio("pipeline-vs-disruptor-ring-16k", "in-memory pipeline / bare Disruptor (multi-producer), both with rings " +
+            "of 16K: the second target as every run before 2026-12-05 16:50 measured it", "pipeline-memory-ring-16k",
+            "disruptor-multi-ring-16k", null),
+        new Ratio("pipeline-ring-64k-vs-16k", "in-memory pipeline, rings of 64K (the engine's default) / of 16K",
+            "pipeline-memory", "pipeline-memory-ring-16k", null),
+        new Ratio("disruptor-ring-64k-vs-16k", "bare Disruptor (multi-producer), ring of 64K / of 16K", "disruptor-multi",
+            "disruptor-multi-ring-16k", null),
         new Ratio("phased-vs-parking", "pipeline PHASED / PARKING (in-memory)",
             "pipeline-memory-phased", "pipeline-memory", null),
         new Ratio("yielding-vs-parking", "pipeline YIELDING / PARKING (in-memory)",

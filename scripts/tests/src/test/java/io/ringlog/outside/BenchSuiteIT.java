@@ -33,11 +33,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 class BenchSuiteIT
 {
     private static final Duration SUITE = Duration.ofMinutes(4);
-    private static final List<String> JMH_ROWS = List.of("disruptor-multi", "disruptor-multi-cursor", "disruptor-single",
+    private static final List<String> JMH_ROWS = List.of("disruptor-multi", "disruptor-multi-cursor",
+        "disruptor-multi-ring-16k", "disruptor-single",
         "pipeline-memory",
         "pipeline-chronicle", "pipeline-memory-phased", "pipeline-memory-yielding", "pipeline-memory-busy-spin",
         "pipeline-memory-batching", "pipeline-memory-batch-publish", "pipeline-memory-single-publisher",
-        "pipeline-memory-inline", "abq", "exchange-logic", "exchange-memory", "exchange-chronicle",
+        "pipeline-memory-inline", "pipeline-memory-ring-16k", "abq", "exchange-logic", "exchange-memory", "exchange-chronicle",
         "exchange-chronicle-no-touch-ahead", "exchange-chronicle-windowed", "exchange-chronicle-pinned", "exchange-chronicle-inline",
         "exchange-chronicle-inline-preallocated",
         "exchange-chronicle-publish-one");
