@@ -153,6 +153,13 @@ public final class BusinessLogic
                 // would not fail the same way, so it can never be a deterministic rejection.
                 if (errorPolicy == ErrorPolicy.HALT || ex instanceof VirtualMachineError || status.abandoning())
                 {
+                    if (!status.abandoning())
+                    {
+                        // The events of the batch's earlier commands go out before the halt can be seen: close drains
+                        // the listeners of what is published when it looks, and would leave these behind. Room for
+                        // them was made as they were written, so this never waits.
+                        output.flush();
+                    }
                     status.halt(failure);
                     return false;
                 }
