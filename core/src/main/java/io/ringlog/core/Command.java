@@ -118,7 +118,8 @@ public final class Command
      * The payload: {@link #payloadLength()} bytes from offset 0, and no more. The slot's buffer is reused, so
      * bytes past the length are an earlier command's, different live and on replay: reading there throws
      * {@link IndexOutOfBoundsException} (Agrona's bounds checks, on unless {@code agrona.disable.bounds.checks}
-     * is set), never returns them. A command with no payload has none to read.
+     * is set), never returns them. A command with no payload has none to read. The bytes are a region of an array
+     * the ring's slots share: code that reaches for {@code byteArray()} starts at {@code wrapAdjustment()}, not 0.
      */
     public DirectBuffer payload()
     {

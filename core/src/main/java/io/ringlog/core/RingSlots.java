@@ -9,8 +9,11 @@ import java.util.function.Supplier;
  */
 final class RingSlots<T> implements Supplier<T>
 {
-    /** The most bytes one array holds by default. */
-    static final int ARRAY_BYTES = Integer.MAX_VALUE - 64;
+    /**
+     * The most bytes one array holds by default: 64 MiB, so a large ring needs no gigabyte of contiguous heap (a
+     * slot larger than that gets an array of its own).
+     */
+    static final int ARRAY_BYTES = 64 << 20;
 
     /** Makes the slot at {@code offset} of {@code bytes}. */
     interface Slot<T>
@@ -39,13 +42,13 @@ final class RingSlots<T> implements Supplier<T>
         this.slot = slot;
     }
 
-    /** {@code maxPayloadLength} if a slot of it and {@code header} fits an array; a clear refusal if not. */
+    /** {@code maxPayloadLength} if a slot of it and {@code header} fits a Java array; a clear refusal if not. */
     static int checkMax(final int header, final int maxPayloadLength)
     {
-        if (maxPayloadLength < 0 || maxPayloadLength > ARRAY_BYTES - 8 - header)
+        final int most = Integer.MAX_VALUE - 64 - header;
+        if (maxPayloadLength < 0 || maxPayloadLength > most)
         {
-            throw new IllegalArgumentException("maxPayloadLength " + maxPayloadLength + " outside 0.." +
-                (ARRAY_BYTES - 8 - header));
+            throw new IllegalArgumentException("maxPayloadLength " + maxPayloadLength + " outside 0.." + most);
         }
         return maxPayloadLength;
     }

@@ -291,9 +291,14 @@ final class JmhRows
     {
         final Map<String, String> params = new LinkedHashMap<>(row.params());
         params.put("ringSize", "16384");
-        return new Row(row.id(), row.label(), row.benchmark(), params,
-            row.measures().replace("rings of 64K (EngineContext's default)", "rings of 16K"), row.waitStrategy(),
-            row.threads());
+        final String rings = "rings of 64K (EngineContext's default)";
+        if (!row.measures().contains(rings))
+        {
+            // So that a reworded row cannot go on describing its 16K rings as 64K.
+            throw new IllegalStateException("row " + row.id() + " does not say '" + rings + "': " + row.measures());
+        }
+        return new Row(row.id(), row.label(), row.benchmark(), params, row.measures().replace(rings, "rings of 16K"),
+            row.waitStrategy(), row.threads());
     }
 
     /** {@code row} with its listener on the business-logic thread (EngineContext.inlineListener). */
