@@ -45,7 +45,7 @@ import java.util.concurrent.Callable;
  * ran), 2 for a usage error.
  */
 @Command(name = "bench suite", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Runs the benchmark suite (7 to 8 minutes on 2 cores; --quick: a few seconds a row) and writes " +
+    description = {"Runs the benchmark suite (8 to 9 minutes on 2 cores; --quick: a few seconds a row) and writes " +
         "results.json, results.md and a latency chart per rate into one directory."})
 public final class BenchSuite implements Callable<Integer>
 {

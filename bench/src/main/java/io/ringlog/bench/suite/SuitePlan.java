@@ -3,8 +3,9 @@ package io.ringlog.bench.suite;
 import java.util.List;
 
 /**
- * How long each part of the suite runs. {@link #full()} takes 7 to 8 minutes on 2 cores (430 s in run J, with
- * the replication rows, the pinned and the inline-listener rows; ~50 s of it generates the stream)
+ * How long each part of the suite runs. {@link #full()} takes 8 to 9 minutes on 2 cores (430 s in run J; 522 s and
+ * 473 s in runs AH and AI, with 24 JMH rows, exchange-core twice, the latency and replication runs; ~50 s of it
+ * generates the stream)
  * and keeps JMH's settings short (one fork, 1 s iterations) so every row runs within minutes of the others;
  * {@link #quick()} runs every row for a moment, to prove the suite works end to end (its figures mean
  * nothing).
