@@ -349,8 +349,6 @@ public final class ReplicationBench implements Callable<Integer>
                 .maxPayloadLength(MAX_PAYLOAD)))
             .maxPayloadLength(MAX_PAYLOAD)
             .maxEventPayloadLength(MAX_PAYLOAD)
-            .ringSize(1 << 14)
-            .outputRingSize(1 << 14)
             .clock(System::nanoTime)
             .closeTimeout(Duration.ofSeconds(60));
     }

@@ -17,6 +17,7 @@ class RingSizeTest
         assertEquals(engineDefault, new PipelineBenchmark().ringSize);
         assertEquals(engineDefault, new ExchangeBenchmark().ringSize);
         assertEquals(engineDefault, new BareDisruptorBenchmark().ringSize);
+        assertEquals(engineDefault, new LatencyHarness().ringSize);
         // JMH sets the fields from @Param, whose default is text: it must say the same.
         for (final Class<?> benchmark : new Class<?>[] {PipelineBenchmark.class, ExchangeBenchmark.class,
             BareDisruptorBenchmark.class})

@@ -4,6 +4,7 @@ import io.ringlog.bench.Json;
 import io.ringlog.bench.LatencyHarness;
 import io.ringlog.bench.ListenerPlacement;
 import io.ringlog.bench.ReplicationBench;
+import io.ringlog.core.EngineContext;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +84,8 @@ final class ChildRuns
         final Path json = dir.resolve(name + "-" + rate + ".json");
         final Path log = out.resolve("logs").resolve(name + "-latency-" + rate + ".log");
         final String settings = "exchange, Chronicle journal (MEMORY_MAPPED), COMPACT, " + RINGLOG_WAIT +
-            ", ring 16K, one publish per command, listener " + (inline ? "on the business-logic thread" : "on its own thread");
+            ", ring " + (new EngineContext().ringSize() >> 10) + "K, one publish per command, listener " +
+            (inline ? "on the business-logic thread" : "on its own thread");
         final ChildProcess.Exit exit = ChildProcess.run(ChildProcess.java(LatencyHarness.class.getName(), List.of(
             "--workload", "EXCHANGE", "--journal", "CHRONICLE", "--topology", "COMPACT", "--wait", RINGLOG_WAIT,
             "--listener", placement.name(),
