@@ -3,18 +3,23 @@ package io.ringlog.journal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 import static io.ringlog.journal.JournalTesting.appendRange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The journal's own thread touches the pages ahead of the writer ({@link TouchAhead}): it follows the writer into
@@ -25,6 +30,9 @@ class TouchAheadTest
 {
     private static final long ENTRIES_PER_CYCLE = 20_000;
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(20);
+    private static final Path SMAPS = Path.of("/proc/self/smaps");
+    /** The first line of a mapping in smaps: its address range, then perms, offset, device, inode and path. */
+    private static final Pattern MAPPING = Pattern.compile("[0-9a-f]+-[0-9a-f]+ ");
 
     @TempDir
     Path dir;
@@ -70,6 +78,31 @@ class TouchAheadTest
         }
         // Past the newest entry the preallocated file is zeros in both: the touched pages are as they were.
         JournalTesting.assertSameCycleFiles(with, without, 1);
+    }
+
+    @Test
+    void shouldAskTheKernelNotToReadAheadOfItsTouches() throws Exception
+    {
+        // What the kernel holds for the map, as /proc shows it: "rr" in VmFlags is madvise(MADV_RANDOM).
+        assumeTrue(Files.isReadable(SMAPS) && Prefault.nativeCalls(), "Linux with Chronicle's native binding");
+        final Path with = dir.resolve("with");
+        final Path without = dir.resolve("without");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(with).preallocate(8 << 20)))
+        {
+            appendRange(journal, 1, ENTRIES_PER_CYCLE, 100);
+            awaitTrue(() -> journal.touchedAheadBytes() > 0, () -> "nothing touched");
+            final List<String> flags = vmFlags(JournalTesting.cycleFiles(with).get(0));
+            assertFalse(flags.isEmpty(), "the cycle file is mapped");
+            assertTrue(flags.stream().anyMatch((line) -> line.contains(" rr")), "no readahead around the touches: " + flags);
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(without).preallocate(8 << 20)
+            .touchAhead(false)))
+        {
+            appendRange(journal, 1, ENTRIES_PER_CYCLE, 100);
+            final List<String> flags = vmFlags(JournalTesting.cycleFiles(without).get(0));
+            assertFalse(flags.isEmpty(), "the cycle file is mapped");
+            assertTrue(flags.stream().noneMatch((line) -> line.contains(" rr")), "the kernel's default without it: " + flags);
+        }
     }
 
     @Test
@@ -133,6 +166,26 @@ class TouchAheadTest
             end--;
         }
         return end;
+    }
+
+    /** The VmFlags lines of this process's mappings of {@code file}, from /proc/self/smaps. */
+    private static List<String> vmFlags(final Path file) throws IOException
+    {
+        final String name = file.toRealPath().toString();
+        final List<String> flags = new ArrayList<>();
+        boolean inFile = false;
+        for (final String line : Files.readAllLines(SMAPS))
+        {
+            if (MAPPING.matcher(line).lookingAt())
+            {
+                inFile = line.endsWith(" " + name);
+            }
+            else if (inFile && line.startsWith("VmFlags:"))
+            {
+                flags.add(line);
+            }
+        }
+        return flags;
     }
 
     private static boolean threadNamed(final String name)
