@@ -49,7 +49,8 @@ import java.util.concurrent.locks.LockSupport;
  * it may run where the opener may, not on a stage pinned by {@code EngineContext.stageCpu}), parked while it is
  * ahead; the writer wakes it once per half {@link #LEAD} written (an unpark only when it sleeps), so an idle journal
  * costs no CPU. The touching moves the pages' cost to that thread: about a quarter of a core at three million
- * exchange commands a second.
+ * exchange commands a second when measured with the kernel's readahead; each page brought in on its own (below)
+ * costs it about twice that (at 500K commands a second, 13-16% of a core against 6-7%).
  */
 final class TouchAhead implements Runnable
 {
@@ -409,11 +410,13 @@ final class TouchAhead implements Runnable
      * what the kernel's readahead takes for a sequential reader: at each readahead mark it brings in the next window
      * (the device's {@code read_ahead_kb}, 8 MiB on the VM this was measured on) in one go, zero-filling every page of
      * the file's unwritten blocks, about 20 ms of kernel work each time on that VM, and the writer's commands were late
-     * meanwhile: an exchange at 100K commands/s had p99.9 of 14-20 ms with it, 2.8-3.3 ms without (bench/README.md,
+     * meanwhile: an exchange at 100K commands/s had p99.9 of 7-20 ms with it, 2.8-3.5 ms without (bench/README.md,
      * "Where the time goes"). Each touch then brings in its own page, the cost spread page by page as the writer
-     * would have paid it. Only a hint: where the native binding is missing or the kernel refuses, nothing changes. A
-     * reader in this process that shares the chunk's mapping reads it without readahead too; the chunk's pages are
-     * the ones being written, so in the page cache.
+     * would have paid it. Only a hint: where the native binding is missing or the kernel refuses, nothing changes.
+     * The journal's readers in this process share the chunk's map, so they read it without readahead too: a reader
+     * catching up through the part of the chunk written before a restart faults it in a page at a time. And from Linux
+     * 6.3 on, reclaim does not count accesses through an advised map as recent, so under memory pressure the chunk's
+     * pages may leave the page cache sooner.
      */
     private static void adviseNoReadAhead(final Window window)
     {
@@ -423,7 +426,8 @@ final class TouchAhead implements Runnable
         }
         try
         {
-            PosixAPI.posix().madvise(window.baseAddress, window.chunk.safeLimit() - window.chunkStart, MADV_RANDOM);
+            // The whole map, overlap included: realCapacity() is its end as a file offset.
+            PosixAPI.posix().madvise(window.baseAddress, window.chunk.realCapacity() - window.chunkStart, MADV_RANDOM);
         }
         catch (final RuntimeException | LinkageError ignore)
         {
