@@ -16,7 +16,7 @@ public enum JournalKind
     {
         @Override
         public Journal open(final BenchDirectory directory, final Durability durability, final int maxPayloadLength,
-            final long preallocate, final boolean touchAhead)
+            final long preallocate, final boolean touchAhead, final boolean touchAheadReadahead)
         {
             return new InMemoryJournal(maxPayloadLength, RETAINED_ENTRIES);
         }
@@ -27,14 +27,15 @@ public enum JournalKind
     {
         @Override
         public Journal open(final BenchDirectory directory, final Durability durability, final int maxPayloadLength,
-            final long preallocate, final boolean touchAhead)
+            final long preallocate, final boolean touchAhead, final boolean touchAheadReadahead)
         {
             return ChronicleJournal.open(new ChronicleJournal.Context()
                 .directory(directory.resolve("journal"))
                 .durability(durability)
                 .maxPayloadLength(maxPayloadLength)
                 .preallocate(preallocate)
-                .touchAhead(touchAhead));
+                .touchAhead(touchAhead)
+                .touchAheadReadahead(touchAheadReadahead));
         }
     };
 
@@ -64,6 +65,16 @@ public enum JournalKind
      * As {@link #open(BenchDirectory, Durability, int, long)}, with the file-backed journal's pages touched ahead of
      * its writer by a thread of its own ({@link ChronicleJournal.Context#touchAhead}, the default) or not.
      */
+    public Journal open(final BenchDirectory directory, final Durability durability, final int maxPayloadLength,
+        final long preallocate, final boolean touchAhead)
+    {
+        return open(directory, durability, maxPayloadLength, preallocate, touchAhead, true);
+    }
+
+    /**
+     * As {@link #open(BenchDirectory, Durability, int, long, boolean)}, with the kernel's readahead around the
+     * touches allowed (the default) or not ({@link ChronicleJournal.Context#touchAheadReadahead}).
+     */
     public abstract Journal open(BenchDirectory directory, Durability durability, int maxPayloadLength, long preallocate,
-        boolean touchAhead);
+        boolean touchAhead, boolean touchAheadReadahead);
 }

@@ -125,6 +125,11 @@ public final class LatencyHarness implements Callable<Integer>
         "256 KB at a time as it grows)")
     long journalPreallocateMib;
 
+    @Option(names = "--journal-no-readahead", description = "CHRONICLE: ask the kernel not to read ahead around the " +
+        "touch-ahead thread's page faults (ChronicleJournal.Context.touchAheadReadahead(false)): shorter latency tails " +
+        "on the 2-core VM, about twice that thread's CPU")
+    boolean journalNoReadahead;
+
     @Option(names = "--seed", description = "EXCHANGE: the generator's seed (default: ${DEFAULT-VALUE})")
     long seed = 42;
 
@@ -224,7 +229,8 @@ public final class LatencyHarness implements Callable<Integer>
             .outputRingSize(ringSize)
             .maxPayloadLength(sender.maxPayload())
             .maxEventPayloadLength(sender.maxEventPayload())
-            .journal(journal.open(directory, Durability.MEMORY_MAPPED, sender.maxPayload(), journalPreallocateMib << 20))
+            .journal(journal.open(directory, Durability.MEMORY_MAPPED, sender.maxPayload(), journalPreallocateMib << 20,
+                true, !journalNoReadahead))
             .clock(System::nanoTime)
             .stateMachine(stateMachineWrapper.apply(sender.stateMachine()))
             .errorHandler(failures), "latency", recorder));
@@ -232,8 +238,8 @@ public final class LatencyHarness implements Callable<Integer>
         // Started by the journal at its first append, parked while it is ahead of the writer (ChronicleJournal.Context.touchAhead).
         final String journalThreads = journal == JournalKind.CHRONICLE ? " + the journal's touch-ahead thread" : "";
         console.printf(Locale.ROOT, "ringlog latency: topology=%s wait=%s listener=%s rate=%d/s measured=%ds " +
-            "warmup=%ds workload=%s journal=%s%n", topology, waitStrategy.name(), listenerPlacement, rate, seconds,
-            warmupSeconds, workload, journal);
+            "warmup=%ds workload=%s journal=%s%s%n", topology, waitStrategy.name(), listenerPlacement, rate, seconds,
+            warmupSeconds, workload, journal, journalNoReadahead && journal == JournalKind.CHRONICLE ? " no-readahead" : "");
         console.printf(Locale.ROOT, "machine: %d cores available to the JVM; threads: %d engine + 1 producer = %d%s%n",
             Runtime.getRuntime().availableProcessors(), engineThreads, engineThreads + 1, journalThreads);
 

@@ -107,6 +107,22 @@ class LatencyHarnessTest
     }
 
     @Test
+    @Timeout(60)
+    void shouldRunTheJournalWithoutReadaheadWhereAskedAndSaySo(@TempDir final Path dir)
+    {
+        final ByteArrayOutputStream console = new ByteArrayOutputStream();
+        final LatencyHarness harness = new LatencyHarness().console(new PrintStream(console, true, StandardCharsets.UTF_8));
+
+        final int exit = LatencyHarness.commandLine(harness).execute("--rate", "2000", "--seconds", "1", "--warmup", "1",
+            "--journal", "chronicle", "--journal-no-readahead", "--out", dir.toString());
+
+        final String output = console.toString(StandardCharsets.UTF_8);
+        assertEquals(0, exit, output);
+        assertTrue(output.contains("journal=CHRONICLE no-readahead"), output);
+        assertEquals(2000, harness.recorder().corrected().getTotalCount());
+    }
+
+    @Test
     void shouldNameEachWorkloadJournalAndListenerItsOwnFiles()
     {
         final Set<String> prefixes = new HashSet<>();

@@ -209,7 +209,7 @@ public final class ChronicleJournal implements Journal
         this.scratch = new UnsafeBuffer(scratchBytes);
         this.reservation = new SpaceReservation(scratchBytes.length, !ctx.readOnly() && ctx.touchAhead());
         this.prefault = new Prefault(!ctx.readOnly() && Prefault.wanted(ctx.prefault(), ctx.directory()));
-        this.touchAhead = new TouchAhead(!ctx.readOnly() && ctx.touchAhead(),
+        this.touchAhead = new TouchAhead(!ctx.readOnly() && ctx.touchAhead(), !ctx.touchAheadReadahead(),
             TOUCH_AHEAD_THREAD_PREFIX + ctx.directory().toAbsolutePath().normalize().getFileName());
         final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(ctx.directory())
             .rollCycle(ctx.rollCycle().chronicle())
@@ -2558,6 +2558,7 @@ public final class ChronicleJournal implements Journal
         private boolean readOnly;
         private PrefaultMode prefault = PrefaultMode.AUTO;
         private boolean touchAhead = true;
+        private boolean touchAheadReadahead = true;
         private long preallocate;
 
         /** Checks the settings; called by {@link ChronicleJournal#open}, harmless twice. */
@@ -2717,6 +2718,30 @@ public final class ChronicleJournal implements Journal
         public boolean touchAhead()
         {
             return touchAhead;
+        }
+
+        /**
+         * Whether the kernel may read ahead around the touch-ahead thread's page faults (true, the default) or is asked
+         * not to ({@code madvise(MADV_RANDOM)} on each chunk of the map the thread touches). Reading around, the
+         * kernel brings in the device's {@code read_ahead_kb} at once (8 MiB on the VM this was measured on), zero-filling
+         * that many reserved pages in one fault of about 20 ms there, every 8 MiB, and the writer's commands are late
+         * meanwhile. False spreads that cost page by page: an exchange at 500K commands/s had p99 3.5-5.7 ms against
+         * 10.9-14.5 ms (eight runs of nine), p99.9 about halved, on a 2-core VM. It costs the thread about twice the
+         * CPU (at 500K/s 13-16% of a core against 6-7%; flat out at 4.5M trivial commands/s, 84-96% against 40%), and
+         * two full benchmark-suite runs with it had the journaled trivial pipeline at 3.5M and 3.0M where runs without
+         * it had 4.8M to 5.4M (by hand, alternated, 0.88-1.19 of it): so it is for latency, not throughput. The
+         * journal's readers in this process share the advised map and read it without readahead too. No effect
+         * without the thread ({@link #touchAhead}) or without Chronicle's native binding.
+         */
+        public Context touchAheadReadahead(final boolean readahead)
+        {
+            this.touchAheadReadahead = readahead;
+            return this;
+        }
+
+        public boolean touchAheadReadahead()
+        {
+            return touchAheadReadahead;
         }
 
         /**

@@ -83,6 +83,8 @@ final class TouchAhead implements Runnable
 
     // The writer's side, on the writer's thread only.
     private boolean enabled;
+    /** {@code ChronicleJournal.Context.touchAheadReadahead(false)}: each chunk is advised before it is touched. */
+    private final boolean noReadahead;
     /** The window the writer publishes the reach of: the chunk it writes into. */
     private Window current;
     /** File offset below which the current cycle file's pages have been asked for. */
@@ -122,12 +124,14 @@ final class TouchAhead implements Runnable
     }
 
     /**
-     * @param enabled    whether to touch ahead at all
-     * @param threadName the thread's name when it starts
+     * @param enabled     whether to touch ahead at all
+     * @param noReadahead whether to ask the kernel not to read ahead around the touches ({@link #adviseNoReadAhead})
+     * @param threadName  the thread's name when it starts
      */
-    TouchAhead(final boolean enabled, final String threadName)
+    TouchAhead(final boolean enabled, final boolean noReadahead, final String threadName)
     {
         this.enabled = enabled;
+        this.noReadahead = noReadahead;
         this.threadName = threadName;
     }
 
@@ -362,7 +366,7 @@ final class TouchAhead implements Runnable
                     window = next;
                     held = next;
                     touchedTo = next.from;
-                    if (done == null || done.chunk != next.chunk)
+                    if (noReadahead && (done == null || done.chunk != next.chunk))
                     {
                         adviseNoReadAhead(next);
                     }
@@ -406,7 +410,8 @@ final class TouchAhead implements Runnable
 
     /**
      * Asks the kernel not to read ahead around the faults in the window's chunk ({@code madvise(MADV_RANDOM)}), once a
-     * chunk, while its reference is held. Without it, this thread's touches, a page at a time in a tight loop, are
+     * chunk, while its reference is held, where {@code ChronicleJournal.Context.touchAheadReadahead(false)} asks for
+     * it (it is for latency, not throughput: see there). Without it, this thread's touches, a page at a time in a tight loop, are
      * what the kernel's readahead takes for a sequential reader: at each readahead mark it brings in the next window
      * (the device's {@code read_ahead_kb}, 8 MiB on the VM this was measured on) in one go, zero-filling every page of
      * the file's unwritten blocks, about 20 ms of kernel work each time on that VM, and the writer's commands were late
