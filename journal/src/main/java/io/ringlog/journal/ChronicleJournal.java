@@ -2729,7 +2729,7 @@ public final class ChronicleJournal implements Journal
          * 10.9-14.5 ms (eight runs of nine), p99.9 about halved, on a 2-core VM. It costs the thread about twice the
          * CPU (at 500K/s 13-16% of a core against 6-7%; flat out at 4.5M trivial commands/s, 84-96% against 40%), and
          * two full benchmark-suite runs with it had the journaled trivial pipeline at 3.5M and 3.0M where runs without
-         * it had 4.8M to 5.4M (by hand, alternated, 0.88-1.19 of it): so it is for latency, not throughput. The
+         * it had 4.3M to 5.4M (by hand, alternated, 0.88-1.19 of it): so it is for latency, not throughput. The
          * journal's readers in this process share the advised map and read it without readahead too. No effect
          * without the thread ({@link #touchAhead}) or without Chronicle's native binding.
          */

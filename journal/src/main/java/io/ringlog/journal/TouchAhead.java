@@ -411,13 +411,13 @@ final class TouchAhead implements Runnable
     /**
      * Asks the kernel not to read ahead around the faults in the window's chunk ({@code madvise(MADV_RANDOM)}), once a
      * chunk, while its reference is held, where {@code ChronicleJournal.Context.touchAheadReadahead(false)} asks for
-     * it (it is for latency, not throughput: see there). Without it, this thread's touches, a page at a time in a tight loop, are
-     * what the kernel's readahead takes for a sequential reader: at each readahead mark it brings in the next window
-     * (the device's {@code read_ahead_kb}, 8 MiB on the VM this was measured on) in one go, zero-filling every page of
-     * the file's unwritten blocks, about 20 ms of kernel work each time on that VM, and the writer's commands were late
-     * meanwhile: an exchange at 100K commands/s had p99.9 of 7-20 ms with it, 2.8-3.5 ms without (bench/README.md,
-     * "Where the time goes"). Each touch then brings in its own page, the cost spread page by page as the writer
-     * would have paid it. Only a hint: where the native binding is missing or the kernel refuses, nothing changes.
+     * it (it is for latency, not throughput: see there). Without it, this thread's touches, a page at a time in a
+     * tight loop, are what the kernel's readahead takes for a sequential reader: at each readahead mark it brings in
+     * the next window (the device's {@code read_ahead_kb}, 8 MiB on the VM this was measured on) in one go,
+     * zero-filling every page of the file's unwritten blocks, about 20 ms of kernel work each time on that VM, and the
+     * writer's commands were late meanwhile: an exchange at 100K commands/s had p99.9 of 7-20 ms with it, 2.8-3.5 ms
+     * without (bench/README.md, "Where the time goes"). Each touch then brings in its own page, the cost spread page
+     * by page as the writer would have paid it. Only a hint: where the native binding is missing or the kernel refuses, nothing changes.
      * The journal's readers in this process share the chunk's map, so they read it without readahead too: a reader
      * catching up through the part of the chunk written before a restart faults it in a page at a time. And from Linux
      * 6.3 on, reclaim does not count accesses through an advised map as recent, so under memory pressure the chunk's
