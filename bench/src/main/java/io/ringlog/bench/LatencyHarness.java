@@ -277,9 +277,11 @@ public final class LatencyHarness implements Callable<Integer>
         console.printf(Locale.ROOT, "producer: %d commands, worst send lag behind schedule %.1f us%n",
             total, maxSendLag / 1000.0);
         console.printf(Locale.ROOT, "achieved: %d/s of %d/s, kept-up: %s%n", Math.round(achieved), rate, keptUp);
-        // A preallocated journal's files beside the growing one's in the same --out: named apart.
+        // A preallocated journal's files, or one without readahead, beside the default's in the same --out: named apart.
         final String preallocated = journal == JournalKind.CHRONICLE && journalPreallocateMib > 0 ? "-preallocated" : "";
-        final LatencyReport report = new LatencyReport(filePrefix(workload, journal, listenerPlacement) + preallocated,
+        final String noReadahead = journal == JournalKind.CHRONICLE && journalNoReadahead ? "-no-readahead" : "";
+        final LatencyReport report = new LatencyReport(filePrefix(workload, journal, listenerPlacement) + preallocated +
+            noReadahead,
             workload.name(),
             journal.name(), listenerPlacement.name(), topology.name(), waitStrategy.name(), rate, recorder.corrected(),
             recorder.service());
@@ -310,6 +312,7 @@ public final class LatencyHarness implements Callable<Integer>
             results.put("journal", journal.name());
             results.put("durability", journal == JournalKind.CHRONICLE ? Durability.MEMORY_MAPPED.name() : "none");
             results.put("journal-preallocated-mib", journal == JournalKind.CHRONICLE ? journalPreallocateMib : 0);
+            results.put("journal-readahead", journal != JournalKind.CHRONICLE || !journalNoReadahead);
             results.put("topology", topology.name());
             results.put("wait-strategy", waitStrategy.name());
             results.put("listener", listenerPlacement.name());

@@ -108,18 +108,24 @@ class LatencyHarnessTest
 
     @Test
     @Timeout(60)
-    void shouldRunTheJournalWithoutReadaheadWhereAskedAndSaySo(@TempDir final Path dir)
+    void shouldRunTheJournalWithoutReadaheadWhereAskedAndSaySo(@TempDir final Path dir) throws Exception
     {
         final ByteArrayOutputStream console = new ByteArrayOutputStream();
         final LatencyHarness harness = new LatencyHarness().console(new PrintStream(console, true, StandardCharsets.UTF_8));
 
+        final Path json = dir.resolve("run.json");
         final int exit = LatencyHarness.commandLine(harness).execute("--rate", "2000", "--seconds", "1", "--warmup", "1",
-            "--journal", "chronicle", "--journal-no-readahead", "--out", dir.toString());
+            "--journal", "chronicle", "--journal-no-readahead", "--out", dir.toString(), "--json", json.toString());
 
         final String output = console.toString(StandardCharsets.UTF_8);
         assertEquals(0, exit, output);
         assertTrue(output.contains("journal=CHRONICLE no-readahead"), output);
         assertEquals(2000, harness.recorder().corrected().getTotalCount());
+        // Named apart from a default run's files in the same --out, and said in the JSON.
+        assertTrue(Files.exists(dir.resolve("latency-chronicle-no-readahead-compact-parking-2000.hgrm")), output);
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> results = (Map<String, Object>)Json.parse(Files.readString(json));
+        assertEquals(Boolean.FALSE, results.get("journal-readahead"));
     }
 
     @Test
