@@ -39,6 +39,12 @@ final class LeaderEvents implements OutputListener
     private final ArrayDeque<Kept> kept = new ArrayDeque<>();
     private final ArrayDeque<Kept> pending = new ArrayDeque<>();
     private long resumeAfter = -1;
+    /**
+     * The last replayed position all of whose events have arrived: a listener's batch ends only between
+     * commands, and a later position's event says the earlier ones are done. Released events never go
+     * past it, so what this node says it showed is never a position with some of its events unwritten.
+     */
+    private long wholeUpTo = -1;
     private boolean dropReported;
     private long from = Long.MAX_VALUE;
     private long showAfter = Long.MAX_VALUE;
@@ -81,15 +87,16 @@ final class LeaderEvents implements OutputListener
 
     /**
      * Shows the pending replayed events of positions up to {@code position} (what the standby has
-     * acknowledged; any position in asynchronous mode).
+     * acknowledged; any position in asynchronous mode) whose events have all arrived.
      */
     synchronized void release(final long position) throws IOException
     {
-        if (pending.isEmpty() || pending.peekFirst().position() > position)
+        final long upTo = Math.min(position, wholeUpTo);
+        if (pending.isEmpty() || pending.peekFirst().position() > upTo)
         {
             return;
         }
-        while (!pending.isEmpty() && pending.peekFirst().position() <= position)
+        while (!pending.isEmpty() && pending.peekFirst().position() <= upTo)
         {
             final Kept event = pending.pollFirst();
             writer.write(event.line());
@@ -137,6 +144,8 @@ final class LeaderEvents implements OutputListener
         final long position = event.position();
         if (event.isReplay())
         {
+            // The serve loop releases on its own thread, as the standby acknowledges: never part of a command.
+            wholeUpTo = Math.max(wholeUpTo, endOfBatch ? position : position - 1);
             if (position > resumeAfter && resumeAfter >= 0)
             {
                 keepPending(event);
@@ -145,7 +154,9 @@ final class LeaderEvents implements OutputListener
         }
         if (!pending.isEmpty())
         {
-            // A live event comes after every replayed one: in synchronous mode their positions are acknowledged.
+            // A live event comes after every replayed one, all of whose events are in; in synchronous mode their
+            // positions are acknowledged.
+            wholeUpTo = Long.MAX_VALUE;
             release(position - 1);
         }
         if (position >= from || position > showAfter)

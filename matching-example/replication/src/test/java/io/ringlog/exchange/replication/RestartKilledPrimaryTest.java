@@ -126,10 +126,14 @@ class RestartKilledPrimaryTest
         final List<String> lost = seen.stream().filter((line) -> !kept.contains(line)).sorted().toList();
         assertEquals(List.of(), lost.subList(0, Math.min(3, lost.size())), lost.size() + " events seen before a kill " +
             "are not in the history, seed " + seed);
-        final Set<String> shown = new HashSet<>(Exchanges.wholeLines(events));
+        final List<String> file = Exchanges.wholeLines(events);
+        final Set<String> shown = new HashSet<>(file);
         final List<String> unshown = history.stream().filter((line) -> !shown.contains(line)).toList();
+        // What the file holds of the first missing event's position tells a lost line from a different one.
+        final long missing = unshown.isEmpty() ? -1 : Exchanges.position(unshown.get(0));
         assertEquals(List.of(), unshown.subList(0, Math.min(3, unshown.size())), unshown.size() + " events of the " +
-            "history are not in the primary's events file, seed " + seed);
+            "history are not in the primary's events file, seed " + seed + "; the file's lines of position " + missing +
+            ": " + file.stream().filter((line) -> Exchanges.position(line) == missing).toList());
     }
 
     /**

@@ -1,0 +1,94 @@
+package io.ringlog.exchange.replication;
+
+import io.ringlog.core.Command;
+import io.ringlog.core.OutputEvent;
+import io.ringlog.exchange.codec.EventTypes;
+import io.ringlog.exchange.text.TextFormat;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringWriter;
+import java.nio.ByteOrder;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A restarted primary's replayed events arrive on the listener's thread while its serve loop releases
+ * them on another as the standby acknowledges. What the node says it has shown (its status page and
+ * heartbeats, what its next restart resumes after) is only ever a position whose events are all in the
+ * file: a release that lands between two events of one command writes the command's events only once
+ * they have all arrived.
+ */
+class LeaderEventsTest
+{
+    private final StringWriter file = new StringWriter();
+    private final LeaderEvents events = new LeaderEvents(file, () -> -1);
+
+    @Test
+    void shouldNeverSayAPositionIsShownWhileSomeOfItsReplayedEventsAreStillToCome() throws Exception
+    {
+        events.resumeAfter(10);
+        assertEquals(10, events.shownPosition(), "shown before this start, as the page said");
+
+        events.onEvent(rejection(11, 0, 3), true);
+        events.onEvent(rejection(12, 0, 4), false);
+        // The serve loop, with the standby past 12: one event of 12 has arrived, its second has not.
+        events.release(Long.MAX_VALUE);
+        assertEquals(List.of(line(11, 3)), lines());
+        assertEquals(11, events.shownPosition(), "12 is not shown until all of its events are");
+
+        events.onEvent(rejection(12, 1, 5), true);
+        events.release(Long.MAX_VALUE);
+        assertEquals(List.of(line(11, 3), line(12, 4), line(12, 5)), lines());
+        assertEquals(12, events.shownPosition());
+    }
+
+    @Test
+    void shouldReleaseWhatTheStandbyAcknowledgedAndTheRestWithTheFirstLiveEvent() throws Exception
+    {
+        events.resumeAfter(10);
+        events.onEvent(rejection(9, 0, 1), false);
+        events.onEvent(rejection(10, 0, 2), true);
+        events.onEvent(rejection(11, 0, 3), false);
+        events.onEvent(rejection(11, 1, 4), false);
+        events.onEvent(rejection(12, 0, 5), true);
+        events.release(11);
+        assertEquals(List.of(line(11, 3), line(11, 4)), lines(), "what 10 and before " +
+            "showed last time is not shown again; 12 waits for its acknowledgement");
+        assertEquals(11, events.shownPosition());
+
+        events.from(1);
+        events.onEvent(rejection(13, 0, 6, false), true);
+        assertEquals(List.of(line(11, 3), line(11, 4), line(12, 5),
+            line(13, 6)), lines());
+        assertEquals(13, events.shownPosition());
+    }
+
+    /** The file's line for a rejection with {@code reason} of the command at {@code position}. */
+    private static String line(final long position, final int reason)
+    {
+        return new TextFormat().event(rejection(position, 0, reason), new StringBuilder()).toString();
+    }
+
+    private List<String> lines()
+    {
+        return file.toString().lines().toList();
+    }
+
+    /** A replayed rejection of the command at {@code position}, the {@code index}th event it caused. */
+    private static OutputEvent rejection(final long position, final int index, final int reason)
+    {
+        return rejection(position, index, reason, true);
+    }
+
+    private static OutputEvent rejection(final long position, final int index, final int reason, final boolean replay)
+    {
+        final Command cause = new Command(0).set(position, 0, 1, 1, 0, 0, 0, new UnsafeBuffer(new byte[0]), 0, 0);
+        final OutputEvent event = new OutputEvent(64);
+        event.reset(cause, EventTypes.REJECTED, index, replay);
+        event.mutablePayload().putInt(0, reason, ByteOrder.LITTLE_ENDIAN);
+        event.payloadLength(4);
+        return event;
+    }
+}
