@@ -9,6 +9,11 @@ package io.ringlog.core;
 @FunctionalInterface
 public interface OutputListener
 {
+    /**
+     * One event. {@code endOfBatch} is true on the last event handed over before the listener waits for more
+     * (a place to flush what it writes). A batch ends only between commands: at {@code endOfBatch}, every event
+     * of every command so far has been delivered.
+     */
     void onEvent(OutputEvent event, boolean endOfBatch) throws Exception;
 
     /**

@@ -90,17 +90,22 @@ class OutputAtomicityTest
             final String which = checker == inline ? "inline listener: " : "listener: ";
             assertEquals(0, checker.poisonSeen, which + "events of failed commands were visible");
             assertEquals(0, checker.misordered, which + "a command's events were not delivered whole and in order");
+            assertEquals(0, checker.batchEndsInACommand, which + "a batch ended between two events of one command");
             assertEquals(3L * (commands - failing), checker.events, which + "events");
         }
         assertEquals(failing, engine.metrics().failed());
     }
 
-    /** Counts events of failed commands, and commands whose three events did not arrive whole and in order. */
+    /**
+     * Counts events of failed commands, commands whose three events did not arrive whole and in order, and
+     * batches that ended inside a command.
+     */
     private static final class WholeCommands implements OutputListener
     {
         private volatile int poisonSeen;
         private volatile int misordered;
         private volatile long events;
+        private volatile int batchEndsInACommand;
         private long position;
         private int nextIndex;
 
@@ -110,6 +115,10 @@ class OutputAtomicityTest
             if (event.isRejection())
             {
                 return;
+            }
+            if (endOfBatch && event.index() != 2)
+            {
+                batchEndsInACommand++;
             }
             if (event.payload().getLong(0, ByteOrder.LITTLE_ENDIAN) == POISON)
             {

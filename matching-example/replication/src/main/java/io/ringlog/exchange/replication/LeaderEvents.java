@@ -40,11 +40,13 @@ final class LeaderEvents implements OutputListener
     private final ArrayDeque<Kept> pending = new ArrayDeque<>();
     private long resumeAfter = -1;
     /**
-     * The last replayed position all of whose events have arrived: a listener's batch ends only between
-     * commands, and a later position's event says the earlier ones are done. Released events never go
-     * past it, so what this node says it showed is never a position with some of its events unwritten.
+     * The last position all of whose events have arrived: a listener's batch ends only between commands,
+     * and a later position's event says the earlier ones are done. Released events never go past it, and
+     * what this node says it showed is never a position with some of its events unwritten.
      */
     private long wholeUpTo = -1;
+    /** Shown before this node wrote anything: what its last run showed, or its old primary once promoted. */
+    private long shownBefore = -1;
     private boolean dropReported;
     private long from = Long.MAX_VALUE;
     private long showAfter = Long.MAX_VALUE;
@@ -74,6 +76,7 @@ final class LeaderEvents implements OutputListener
     synchronized void resumeAfter(final long position)
     {
         resumeAfter = position;
+        shownBefore = Math.max(shownBefore, position);
         // Shown before this start: what the heartbeats and the status page say until more is shown.
         lastWritten = Math.max(lastWritten, position);
         shown = lastWritten;
@@ -121,6 +124,7 @@ final class LeaderEvents implements OutputListener
     synchronized long promoted(final long position, final long primaryShown) throws IOException
     {
         showAfter = primaryShown;
+        shownBefore = Math.max(shownBefore, primaryShown);
         from = position;
         for (final Kept event : kept)
         {
@@ -142,10 +146,10 @@ final class LeaderEvents implements OutputListener
     public synchronized void onEvent(final OutputEvent event, final boolean endOfBatch) throws Exception
     {
         final long position = event.position();
+        // The serve loop releases and promotes on its own thread, maybe between two events of one command.
+        wholeUpTo = Math.max(wholeUpTo, endOfBatch ? position : position - 1);
         if (event.isReplay())
         {
-            // The serve loop releases on its own thread, as the standby acknowledges: never part of a command.
-            wholeUpTo = Math.max(wholeUpTo, endOfBatch ? position : position - 1);
             if (position > resumeAfter && resumeAfter >= 0)
             {
                 keepPending(event);
@@ -154,9 +158,7 @@ final class LeaderEvents implements OutputListener
         }
         if (!pending.isEmpty())
         {
-            // A live event comes after every replayed one, all of whose events are in; in synchronous mode their
-            // positions are acknowledged.
-            wholeUpTo = Long.MAX_VALUE;
+            // A live event comes after every replayed one: in synchronous mode their positions are acknowledged.
             release(position - 1);
         }
         if (position >= from || position > showAfter)
@@ -177,11 +179,14 @@ final class LeaderEvents implements OutputListener
         }
     }
 
-    /** Flushes the file; only then are its events shown, and the heartbeats may say so. */
+    /**
+     * Flushes the file; only then are its events shown, and the heartbeats may say so: up to the last position
+     * written whole (a promotion between two events of one command writes the first at once, in order).
+     */
     private void flush() throws IOException
     {
         writer.flush();
-        shown = lastWritten;
+        shown = lastWritten > wholeUpTo && lastWritten > shownBefore ? lastWritten - 1 : lastWritten;
     }
 
     private void keepPending(final OutputEvent event)

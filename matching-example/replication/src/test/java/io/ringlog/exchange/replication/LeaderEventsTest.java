@@ -65,6 +65,29 @@ class LeaderEventsTest
         assertEquals(13, events.shownPosition());
     }
 
+    /**
+     * A standby promoted while its listener is between two events of one followed command writes the
+     * kept first one at once, in order, but says it has shown that position only once the rest is written.
+     */
+    @Test
+    void shouldNotSayAPositionIsShownWhenPromotedBetweenTwoOfItsEvents() throws Exception
+    {
+        final LeaderEvents standby = new LeaderEvents(file, () -> 10);
+        standby.onEvent(rejection(10, 0, 1, false), true);
+        standby.onEvent(rejection(11, 0, 3, false), true);
+        standby.onEvent(rejection(12, 0, 4, false), false);
+        assertEquals(List.of(), lines(), "a standby shows nothing of what it follows");
+
+        assertEquals(0, standby.promoted(12, 10));
+        assertEquals(List.of(line(11, 3), line(12, 4)), lines(), "what its old primary had not shown");
+        assertEquals(11, standby.shownPosition(), "12's second event is still to come");
+
+        standby.onEvent(rejection(12, 1, 5, false), true);
+        standby.onEvent(rejection(13, 0, 6, false), true);
+        assertEquals(List.of(line(11, 3), line(12, 4), line(12, 5), line(13, 6)), lines());
+        assertEquals(13, standby.shownPosition());
+    }
+
     /** The file's line for a rejection with {@code reason} of the command at {@code position}. */
     private static String line(final long position, final int reason)
     {
