@@ -12,7 +12,8 @@ public interface OutputListener
     /**
      * One event. {@code endOfBatch} is true on the last event handed over before the listener waits for more
      * (a place to flush what it writes). A batch ends only between commands: at {@code endOfBatch}, every event
-     * of every command so far has been delivered.
+     * of every command so far has been delivered. (After a close gives up waiting for a listener, it gets the
+     * rest of the command it is in, and maybe no {@code endOfBatch}.)
      */
     void onEvent(OutputEvent event, boolean endOfBatch) throws Exception;
 

@@ -45,6 +45,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -367,7 +369,7 @@ final class ExchangeNode
         if (events != null && role == Role.PRIMARY)
         {
             // Before launch, whose recovery replays the journal: what this node showed last time, it does not show again.
-            events.resumeAfter(previouslyShown());
+            resume(events);
         }
         final ReplicationNode node;
         try
@@ -581,6 +583,29 @@ final class ExchangeNode
             snapshots;
     }
 
+    /**
+     * Where a restarted primary goes on showing: after what its last run showed whole, the file's lines of the
+     * next position, which a kill may have cut short, already shown.
+     */
+    private void resume(final LeaderEvents events)
+    {
+        final long after = previouslyShown();
+        List<String> shownOfNext = List.of();
+        if (after >= 0)
+        {
+            try
+            {
+                shownOfNext = linesOf(settings.events(), after + 1);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                // Those lines are shown again: at least once still holds.
+                shownOfNext = List.of();
+            }
+        }
+        events.resumeAfter(after, shownOfNext);
+    }
+
     /** The last position this node's status page says it showed as a primary, or -1 (first start, or never said). */
     private long previouslyShown()
     {
@@ -600,7 +625,7 @@ final class ExchangeNode
             return page;
         }
         // The page is written every 10 ms, the file at the end of every batch: a kill leaves the file further on.
-        // Its last position may be cut short (a batch spills in pieces), so that one is shown again, whole.
+        // Its last position may be cut short (a batch spills in pieces), so that one is gone on with (resume).
         try
         {
             return Math.max(page, lastEventPosition(settings.events()) - 1);
@@ -609,6 +634,45 @@ final class ExchangeNode
         {
             return page;
         }
+    }
+
+    /**
+     * The whole lines at the end of an events file that are about {@code position} ({@code pos=N ...}), in file
+     * order, without newlines: none if its last whole line is about another.
+     */
+    static List<String> linesOf(final Path file, final long position) throws IOException
+    {
+        if (!Files.isRegularFile(file))
+        {
+            return List.of();
+        }
+        final String prefix = EVENT_LINE + position + " ";
+        final ArrayDeque<String> lines = new ArrayDeque<>();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            long end = endOfLastWholeLine(channel);
+            while (end > 0)
+            {
+                final long start = startOfLine(channel, end - 1);
+                if (end - 1 - start >= MOST_TORN_BYTES)
+                {
+                    break;
+                }
+                final ByteBuffer bytes = ByteBuffer.allocate((int)(end - 1 - start));
+                while (bytes.hasRemaining() && channel.read(bytes, start + bytes.position()) > 0)
+                {
+                    // Reads the line, its newline left out.
+                }
+                final String line = new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
+                if (!line.startsWith(prefix))
+                {
+                    break;
+                }
+                lines.addFirst(line);
+                end = start;
+            }
+        }
+        return List.copyOf(lines);
     }
 
     /** The position of the last whole line of an events file ({@code pos=N ...}), or 0 if it has none. */
@@ -660,11 +724,26 @@ final class ExchangeNode
             return;
         }
         reportDropped(events);
+        release(events, releasable(node));
+    }
+
+    /** Up to where replayed events may be shown: what the standby acknowledged, in synchronous mode undegraded. */
+    private long releasable(final ReplicationNode node)
+    {
+        final ReplicationStatus status = node.status();
+        return settings.mode() == ReplicationMode.SYNCHRONOUS && !status.degraded() ? status.acknowledgedPosition() :
+            Long.MAX_VALUE;
+    }
+
+    private void release(final LeaderEvents events, final long position)
+    {
+        if (events == null)
+        {
+            return;
+        }
         try
         {
-            final ReplicationStatus status = node.status();
-            events.release(settings.mode() == ReplicationMode.SYNCHRONOUS && !status.degraded() ?
-                status.acknowledgedPosition() : Long.MAX_VALUE);
+            events.release(position);
         }
         catch (final IOException ex)
         {

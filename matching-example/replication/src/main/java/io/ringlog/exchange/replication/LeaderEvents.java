@@ -7,6 +7,7 @@ import io.ringlog.exchange.text.TextFormat;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -21,11 +22,12 @@ import java.util.function.LongSupplier;
  * heartbeat), which clients skip by position. At most {@link #MAX_KEPT} are kept; older ones are dropped
  * and the promotion says from where the file misses events.
  * <p>
- * {@link #shownPosition()} is what this node, as a primary, has written: its heartbeats carry it, and
- * its status page keeps it. A primary restarted after {@link #resumeAfter} its last shown position gets the
- * events its recovery replays after it, which were journaled but never shown (a synchronous primary
- * whose standby had stopped acknowledging), and shows them once {@link #release released}: in
- * synchronous mode as the standby acknowledges them, before any later event.
+ * {@link #shownPosition()} is what this node, as a primary, has written whole (every event of it): its
+ * heartbeats carry it, and its status page keeps it. A primary restarted after {@link #resumeAfter} its last
+ * shown position gets the events its recovery replays after it, which were journaled but never shown (a
+ * synchronous primary whose standby had stopped acknowledging), and shows them once {@link #release released}:
+ * in synchronous mode as the standby acknowledges them, before any later event. Of the position after it,
+ * whose first lines a kill may have left in the file, it shows only the events after those lines.
  */
 final class LeaderEvents implements OutputListener
 {
@@ -47,6 +49,9 @@ final class LeaderEvents implements OutputListener
     private long wholeUpTo = -1;
     /** Shown before this node wrote anything: what its last run showed, or its old primary once promoted. */
     private long shownBefore = -1;
+    /** The lines of position {@code resumeAfter + 1} the file holds already, and how many replayed events matched them. */
+    private List<String> shownOfNext = List.of();
+    private int matchedOfNext;
     private boolean dropReported;
     private long from = Long.MAX_VALUE;
     private long showAfter = Long.MAX_VALUE;
@@ -75,6 +80,18 @@ final class LeaderEvents implements OutputListener
      */
     synchronized void resumeAfter(final long position)
     {
+        resumeAfter(position, List.of());
+    }
+
+    /**
+     * As {@link #resumeAfter(long)}, the file holding {@code shownOfNext} already (without newlines): the first
+     * lines of position {@code position + 1}, whose other lines a kill cut short. Replayed events of that
+     * position that match them, in order, are not shown again, so a restart repeats no line.
+     */
+    synchronized void resumeAfter(final long position, final List<String> shownOfNext)
+    {
+        this.shownOfNext = List.copyOf(shownOfNext);
+        matchedOfNext = 0;
         resumeAfter = position;
         shownBefore = Math.max(shownBefore, position);
         // Shown before this start: what the heartbeats and the status page say until more is shown.
@@ -191,15 +208,26 @@ final class LeaderEvents implements OutputListener
 
     private void keepPending(final OutputEvent event)
     {
+        line.setLength(0);
+        format.event(event, line);
+        if (event.position() == resumeAfter + 1 && matchedOfNext < shownOfNext.size())
+        {
+            if (shownOfNext.get(matchedOfNext).contentEquals(line))
+            {
+                // In the file already, before the kill cut its position short.
+                matchedOfNext++;
+                return;
+            }
+            // Not the file's line (never expected: replay regenerates what was shown): show the rest whole.
+            matchedOfNext = shownOfNext.size();
+        }
         if (pending.size() == MAX_KEPT)
         {
             // Never dropped silently: the first position the file may miss is the one after the last shown.
             pending.pollFirst();
             droppedUpTo = Math.max(droppedUpTo, resumeAfter + 1);
         }
-        line.setLength(0);
-        format.event(event, line).append('\n');
-        pending.addLast(new Kept(event.position(), line.toString()));
+        pending.addLast(new Kept(event.position(), line.append('\n').toString()));
     }
 
     /**
@@ -243,7 +271,7 @@ final class LeaderEvents implements OutputListener
         kept.addLast(new Kept(event.position(), line.toString()));
     }
 
-    /** The last position whose events this node has written and flushed as a primary (0 before any). */
+    /** The last position whose events this node has written whole and flushed as a primary (0 before any). */
     long shownPosition()
     {
         return shown;

@@ -6,9 +6,12 @@ import io.ringlog.exchange.codec.EventTypes;
 import io.ringlog.exchange.text.TextFormat;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.StringWriter;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,6 +69,45 @@ class LeaderEventsTest
     }
 
     /**
+     * A kill cut position 11 short: the file holds its first event's line. The restart goes on with its
+     * second, and repeats no line; a file line replay does not regenerate stops the skipping there.
+     */
+    @Test
+    void shouldGoOnAfterTheLinesOfACutPositionTheFileHoldsAndRepeatNone() throws Exception
+    {
+        events.resumeAfter(10, List.of(line(11, 3)));
+        events.onEvent(rejection(10, 0, 2), true);
+        events.onEvent(rejection(11, 0, 3), false);
+        events.onEvent(rejection(11, 1, 4), false);
+        events.onEvent(rejection(12, 0, 5), true);
+        events.release(Long.MAX_VALUE);
+        assertEquals(List.of(line(11, 4), line(12, 5)), lines());
+        assertEquals(12, events.shownPosition());
+
+        final StringWriter other = new StringWriter();
+        final LeaderEvents unlike = new LeaderEvents(other, () -> -1);
+        unlike.resumeAfter(10, List.of(line(11, 3), line(11, 7)));
+        unlike.onEvent(rejection(11, 0, 3), false);
+        unlike.onEvent(rejection(11, 1, 4), true);
+        unlike.release(Long.MAX_VALUE);
+        assertEquals(List.of(line(11, 4)), other.toString().lines().toList(), "the first matched; from the second on, " +
+            "all shown");
+    }
+
+    /** The lines a restart reads back: the last whole ones about one position, a torn last line left out. */
+    @Test
+    void shouldReadTheWholeLinesOfTheLastPositionOfAnEventsFile(@TempDir final Path dir) throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("events.txt"), "pos=9 a\npos=10 x\npos=10 y\npos=10 torn");
+        assertEquals(List.of("pos=10 x", "pos=10 y"), ExchangeNode.linesOf(file, 10));
+        assertEquals(List.of(), ExchangeNode.linesOf(file, 11), "the last whole line is about 10");
+        assertEquals(List.of(), ExchangeNode.linesOf(file, 1), "pos=1 is not a prefix of pos=10's lines");
+        assertEquals(List.of(), ExchangeNode.linesOf(dir.resolve("none.txt"), 10));
+        Files.writeString(file, "pos=10 z\n");
+        assertEquals(List.of("pos=10 z"), ExchangeNode.linesOf(file, 10), "back to the file's start");
+    }
+
+    /**
      * A standby promoted while its listener is between two events of one followed command writes the
      * kept first one at once, in order, but says it has shown that position only once the rest is written.
      */
@@ -86,6 +128,26 @@ class LeaderEventsTest
         standby.onEvent(rejection(13, 0, 6, false), true);
         assertEquals(List.of(line(11, 3), line(12, 4), line(12, 5), line(13, 6)), lines());
         assertEquals(13, standby.shownPosition());
+    }
+
+    /**
+     * A standby whose listener is behind what its old primary showed when it is promoted says it has shown
+     * what the old primary showed, not less, and does not show those events again as they arrive.
+     */
+    @Test
+    void shouldSayItShowedWhatItsOldPrimaryShowedWhenItsListenerIsBehind() throws Exception
+    {
+        final LeaderEvents standby = new LeaderEvents(file, () -> 20);
+        standby.onEvent(rejection(10, 0, 1, false), true);
+        assertEquals(0, standby.promoted(21, 20));
+        assertEquals(20, standby.shownPosition());
+        standby.onEvent(rejection(11, 0, 2, false), false);
+        standby.onEvent(rejection(20, 0, 3, false), true);
+        assertEquals(List.of(), lines(), "the old primary showed them");
+        assertEquals(20, standby.shownPosition());
+        standby.onEvent(rejection(22, 0, 4, false), true);
+        assertEquals(List.of(line(22, 4)), lines());
+        assertEquals(22, standby.shownPosition());
     }
 
     /** The file's line for a rejection with {@code reason} of the command at {@code position}. */

@@ -134,6 +134,18 @@ class RestartKilledPrimaryTest
         assertEquals(List.of(), unshown.subList(0, Math.min(3, unshown.size())), unshown.size() + " events of the " +
             "history are not in the primary's events file, seed " + seed + "; the file's lines of position " + missing +
             ": " + file.stream().filter((line) -> Exchanges.position(line) == missing).toList());
+        // Each restart went on after the file's last line, even one of a position the kill cut short: no line twice.
+        int same = 0;
+        while (same < Math.min(file.size(), history.size()) && file.get(same).equals(history.get(same)))
+        {
+            same++;
+        }
+        assertEquals(history.size(), file.size(), "the primary's events file is not the history line for line: " +
+            "they part at line " + (same + 1) + ", '" + (same < file.size() ? file.get(same) : "(end)") + "' where the " +
+            "history has '" + (same < history.size() ? history.get(same) : "(end)") + "', seed " + seed);
+        assertEquals(history.size(), same, "the primary's events file parts from the history at line " + (same + 1) +
+            ", '" + (same < file.size() ? file.get(same) : "") + "' where the history has '" +
+            (same < history.size() ? history.get(same) : "") + "', seed " + seed);
     }
 
     /**
