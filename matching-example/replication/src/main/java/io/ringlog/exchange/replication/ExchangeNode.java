@@ -491,9 +491,14 @@ final class ExchangeNode
             if (stopping || takeStop(dir))
             {
                 // Replayed events the standby has acknowledged since the last pass are shown before the node goes.
+                final long releasable = releasable(node);
                 releaseReplayed(node, events);
                 sayWhatTheDrainWaitsFor(node);
-                return close(node, STOPPED, "stopped");
+                final int code = close(node, STOPPED, "stopped");
+                // The close drained the listener, which may have been behind in the replay: what it handed over
+                // since, acknowledged before the close, is shown too (the page is closed; the file is not).
+                release(events, releasable);
+                return code;
             }
             final Throwable failure = node.failure();
             if (failure instanceof FencedException)
