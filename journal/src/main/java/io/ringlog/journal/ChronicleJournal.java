@@ -1573,7 +1573,7 @@ public final class ChronicleJournal implements Journal
         {
             return;
         }
-        reportTorn(new TornEntry(lastWhole, newest.file, newest.end, newest.header));
+        reportTorn(TornEntry.halfWritten(lastWhole, newest.file, newest.end, newest.header, !ctx.readOnly()));
     }
 
     @Override

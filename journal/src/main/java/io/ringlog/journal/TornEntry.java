@@ -18,11 +18,21 @@ import java.nio.file.Path;
 public record TornEntry(long lastWholePosition, Path file, long fileOffset, int header, String what)
 {
     private static final String HALF_WRITTEN = "a writer stopped mid-entry; ignored";
+    /** The same, found by a writable open, whose first append takes the entry's place: nothing for anyone to do. */
+    private static final String HALF_WRITTEN_HERE = "a writer stopped mid-entry; ignored, and this journal's next " +
+        "append writes over it";
 
-    /** A half-written entry: a writer stopped mid-entry. */
+    /** A half-written entry: a writer stopped mid-entry; found by a read-only open. */
     public TornEntry(final long lastWholePosition, final Path file, final long fileOffset, final int header)
     {
         this(lastWholePosition, file, fileOffset, header, HALF_WRITTEN);
+    }
+
+    /** A half-written entry, found by an open that writes ({@code writable}) or only reads. */
+    static TornEntry halfWritten(final long lastWholePosition, final Path file, final long fileOffset, final int header,
+        final boolean writable)
+    {
+        return new TornEntry(lastWholePosition, file, fileOffset, header, writable ? HALF_WRITTEN_HERE : HALF_WRITTEN);
     }
 
     /**
@@ -31,14 +41,14 @@ public record TornEntry(long lastWholePosition, Path file, long fileOffset, int 
      */
     public boolean halfWritten()
     {
-        return HALF_WRITTEN.equals(what);
+        return HALF_WRITTEN.equals(what) || HALF_WRITTEN_HERE.equals(what);
     }
 
     @Override
     public String toString()
     {
         return "torn entry after position " + lastWholePosition + " at offset " + fileOffset + " of " + file +
-            " (header 0x" + Integer.toHexString(header) + "): " + what + (halfWritten() && file.getParent() != null ?
+            " (header 0x" + Integer.toHexString(header) + "): " + what + (HALF_WRITTEN.equals(what) && file.getParent() != null ?
             " (the next writable open writes over it; 'scripts/journal repair -d " + file.getParent() + " --truncate-after " +
             lastWholePosition + "' clears it now, dropping no whole entry)" : "");
     }

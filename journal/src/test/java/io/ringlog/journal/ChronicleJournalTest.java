@@ -540,11 +540,25 @@ class ChronicleJournalTest
         }
         assertTrue(child.waitFor(30, TimeUnit.SECONDS));
 
+        final List<TornEntry> read = new ArrayList<>();
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true).tornEntryListener(read::add)))
+        {
+            assertEquals(40, journal.lastPosition());
+        }
+        assertEquals(1, read.size());
+        assertTrue(read.get(0).halfWritten());
+        assertTrue(read.get(0).toString().endsWith("a writer stopped mid-entry; ignored (the next writable open writes " +
+            "over it; 'scripts/journal repair -d " + dir + " --truncate-after 40' clears it now, dropping no whole entry)"),
+            "a reader is told the way out: " + read.get(0));
+
         final List<TornEntry> reported = new ArrayList<>();
         try (ChronicleJournal journal = ChronicleJournal.open(context(dir).tornEntryListener(reported::add)))
         {
             assertEquals(40, journal.lastPosition());
             assertEquals(1, reported.size());
+            assertTrue(reported.get(0).halfWritten());
+            assertTrue(reported.get(0).toString().endsWith("a writer stopped mid-entry; ignored, and this journal's next " +
+                "append writes over it"), "a writer is told it has nothing to do, not to repair: " + reported.get(0));
             assertNotNull(journal.tornEntry());
             assertEquals(40, journal.tornEntry().lastWholePosition());
             assertEquals(40, readPositions(journal, 1, Integer.MAX_VALUE).size());
