@@ -97,11 +97,12 @@ public final class ReplicationNode implements AutoCloseable
                 maxPayloadLength);
             final AgentRunner runner = new AgentRunner(ctx.idleStrategy().get(),
                 (ex) -> ctx.eventHandler().accept("replication agent failed: " + ex), null, agent);
-            AgentRunner.startOnThread(runner);
+            // Said before the agent runs: its first events (the peer connected) come after, as they happen.
             ctx.eventHandler().accept("started as " + role.name().toLowerCase(java.util.Locale.ROOT) + " in epoch " +
                 state.epoch + " (" + epochs + "), " + ctx.mode().name().toLowerCase(java.util.Locale.ROOT) +
                 ", listening on " + ctx.localEndpoint() + ", peer " + ctx.peerEndpoint() + ", journal ends at " +
                 journal.lastPosition());
+            AgentRunner.startOnThread(runner);
             return new ReplicationNode(ctx, state, channels, status, launched, agent, runner);
         }
         catch (final IOException ex)

@@ -48,6 +48,13 @@ class ReplicationTest
         }
         assertEquals(primary.engine().stateHash(), standby.engine().stateHash(), "hot standby: same state");
         assertEquals(primaryState.total(), standbyState.total());
+        for (final String node : java.util.List.of("a", "b"))
+        {
+            // A log read top down: the node says it started before it says its peer connected.
+            final java.util.List<String> said = pair.events.stream().filter((e) -> e.startsWith(node + ": ") &&
+                (e.contains("started as ") || e.contains(" connected"))).toList();
+            assertTrue(!said.isEmpty() && said.get(0).startsWith(node + ": started as "), said.toString());
+        }
         pair.assertSameJournals(20_000);
         assertEquals(pair.replayHash("a"), pair.replayHash("b"));
     }
