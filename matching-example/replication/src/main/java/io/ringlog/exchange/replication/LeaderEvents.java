@@ -218,7 +218,7 @@ final class LeaderEvents implements OutputListener
                 matchedOfNext++;
                 return;
             }
-            // Not the file's line (never expected: replay regenerates what was shown): show the rest whole.
+            // Not the file's line (never expected: replay regenerates what was shown): this one and the rest are shown.
             matchedOfNext = shownOfNext.size();
         }
         if (pending.size() == MAX_KEPT)
