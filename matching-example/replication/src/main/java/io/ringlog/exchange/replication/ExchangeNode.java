@@ -630,7 +630,8 @@ final class ExchangeNode
             return page;
         }
         // The page is written every 10 ms, the file at the end of every batch: a kill leaves the file further on.
-        // Its last position may be cut short (a batch spills in pieces), so that one is gone on with (resume).
+        // Its last position may be cut short (a batch spills in pieces): the restart goes on within it, after the
+        // lines the file holds (resume).
         try
         {
             return Math.max(page, lastEventPosition(settings.events()) - 1);
