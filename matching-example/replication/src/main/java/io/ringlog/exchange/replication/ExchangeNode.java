@@ -295,11 +295,7 @@ final class ExchangeNode
     /** Up to {@code length} bytes of the file from {@code position}, as text, up to a newline, control bytes shown as '?'. */
     private static String text(final FileChannel channel, final long position, final int length) throws IOException
     {
-        final ByteBuffer bytes = ByteBuffer.allocate(Math.max(0, length));
-        while (bytes.hasRemaining() && channel.read(bytes, position + bytes.position()) > 0)
-        {
-            // Reads until the length or the end of the file.
-        }
+        final ByteBuffer bytes = read(channel, position, length);
         final StringBuilder text = new StringBuilder(bytes.position());
         for (int i = 0; i < bytes.position(); i++)
         {
@@ -311,6 +307,17 @@ final class ExchangeNode
             text.append(b < 0x20 || b > 0x7e ? '?' : (char)b);
         }
         return text.toString();
+    }
+
+    /** Up to {@code length} bytes of the file from {@code position}: fewer at its end (the buffer's position says). */
+    private static ByteBuffer read(final FileChannel channel, final long position, final int length) throws IOException
+    {
+        final ByteBuffer bytes = ByteBuffer.allocate(Math.max(0, length));
+        while (bytes.hasRemaining() && channel.read(bytes, position + bytes.position()) > 0)
+        {
+            // Reads until the length or the end of the file.
+        }
+        return bytes;
     }
 
     /** The position of the first byte of the line that holds the byte at {@code position}. */
@@ -664,11 +671,8 @@ final class ExchangeNode
                 {
                     break;
                 }
-                final ByteBuffer bytes = ByteBuffer.allocate((int)(end - 1 - start));
-                while (bytes.hasRemaining() && channel.read(bytes, start + bytes.position()) > 0)
-                {
-                    // Reads the line, its newline left out.
-                }
+                // The line, its newline left out.
+                final ByteBuffer bytes = read(channel, start, (int)(end - 1 - start));
                 final String line = new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
                 if (!line.startsWith(prefix))
                 {
