@@ -8,7 +8,7 @@ import java.io.Writer;
 
 /**
  * An {@link OutputListener} that writes every event as a line of the text format
- * ({@code pos=N <event> ...}) to a {@link Writer}, flushing at the end of each batch. Runs on its own
+ * ({@code pos=N ev=K <event> ...}) to a {@link Writer}, flushing at the end of each batch. Runs on its own
  * listener thread; the writer is closed by whoever opened it, after the engine has closed.
  * <p>
  * The first write that fails (a full disk) ends the file: it is thrown, so the engine's error handler

@@ -56,13 +56,14 @@ public final class TextFormat
     }
 
     /**
-     * Appends one event line, starting with the causing command's position: {@code pos=N <event> ...}. An
+     * Appends one event line, starting with the causing command's position and the event's index among that
+     * command's events, from 0: {@code pos=N ev=K <event> ...}; the pair names the event. An
      * engine rejection (its payload only a reason, such as {@code DUPLICATE}) is followed by what names the
      * command it refused: {@code cmd=} and, for a command that had a source, {@code src=} and {@code seq=}.
      */
     public StringBuilder event(final OutputEvent event, final StringBuilder out)
     {
-        out.append("pos=").append(event.position()).append(' ');
+        out.append("pos=").append(event.position()).append(" ev=").append(event.index()).append(' ');
         event(event.type(), event.payload(), 0, event.payloadLength(), out);
         if (event.type() == EventTypes.REJECTED && event.payloadLength() == REASON_LENGTH)
         {

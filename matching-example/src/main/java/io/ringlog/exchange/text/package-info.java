@@ -37,17 +37,19 @@
  * </pre>
  *
  * <h2>Events</h2>
- * One event per line, prefixed by the position of the command that caused it:
+ * One event per line, prefixed by the position of the command that caused it and the event's index among
+ * that command's events, from 0. The two name an event: a replay, a restart or a failover gives it the same
+ * pair, so a reader that meets a pair it has read already (across two nodes' files) skips the line.
  * <pre>
- * pos=N instrument sym= base= quote= tick= lot=
- * pos=N accepted  oid= acct= sym= side= type= price= qty= [clientOrderId=]
- * pos=N trade     id= sym= price= qty= maker= taker= makerAcct= takerAcct= takerSide= makerLeft= takerLeft=
- * pos=N cancelled oid= acct= sym= side= price= qty= reason=USER|UNFILLED|SELF_TRADE|INSUFFICIENT_FUNDS
- * pos=N reduced   oid= acct= sym= side= price= by= left=
- * pos=N moved     oid= acct= sym= side= from= to= left=
- * pos=N book      sym= side= price= qty= orders=        (qty=0: the level is gone)
- * pos=N balance   acct= asset= free= reserved=
- * pos=N rejected  reason=NAME cmd=VERB oid= acct= [symbol=]   (engine rejections: reason=DUPLICATE cmd=VERB [src= seq=])
+ * pos=N ev=K instrument sym= base= quote= tick= lot=
+ * pos=N ev=K accepted  oid= acct= sym= side= type= price= qty= [clientOrderId=]
+ * pos=N ev=K trade     id= sym= price= qty= maker= taker= makerAcct= takerAcct= takerSide= makerLeft= takerLeft=
+ * pos=N ev=K cancelled oid= acct= sym= side= price= qty= reason=USER|UNFILLED|SELF_TRADE|INSUFFICIENT_FUNDS
+ * pos=N ev=K reduced   oid= acct= sym= side= price= by= left=
+ * pos=N ev=K moved     oid= acct= sym= side= from= to= left=
+ * pos=N ev=K book      sym= side= price= qty= orders=        (qty=0: the level is gone)
+ * pos=N ev=K balance   acct= asset= free= reserved=
+ * pos=N ev=K rejected  reason=NAME cmd=VERB oid= acct= [symbol=]   (engine rejections: reason=DUPLICATE cmd=VERB [src= seq=])
  * </pre>
  * <h2>Where the fields come from</h2>
  * The lines are derived from the exchange's SBE schemas: each field's place in the payload, its type,

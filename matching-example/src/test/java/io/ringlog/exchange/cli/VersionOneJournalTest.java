@@ -24,7 +24,7 @@ class VersionOneJournalTest
     /** What the version 1 run printed. */
     private static final String V1_STATE_HASH = "e7965fe0b08d6a54";
     private static final long V1_LAST_POSITION = 46;
-    private static final Pattern ACCEPTED = Pattern.compile("pos=\\d+ accepted oid=(\\d+) .*");
+    private static final Pattern ACCEPTED = Pattern.compile("pos=\\d+ ev=\\d+ accepted oid=(\\d+) .*");
     /**
      * The symbol each rejection of the run names since version 3 of the events, by position, read off
      * commands.txt: the place's or the instrument's, or that of the rejecter's own order a reduce or move
@@ -32,7 +32,7 @@ class VersionOneJournalTest
      */
     private static final java.util.Map<Integer, Integer> REJECTED_SYMBOL =
         java.util.Map.of(4, 1, 20, 1, 29, 3, 30, 2, 32, 2, 33, 1, 34, 1, 38, 2, 40, 1);
-    private static final Pattern REJECTED = Pattern.compile("pos=(\\d+) rejected reason=[A-Z_]+ cmd=.*");
+    private static final Pattern REJECTED = Pattern.compile("pos=(\\d+) ev=\\d+ rejected reason=[A-Z_]+ cmd=.*");
 
     @TempDir
     Path dir;
@@ -68,19 +68,26 @@ class VersionOneJournalTest
         final List<String> written = Files.readAllLines(data.resolve("events.txt"));
         assertEquals(124, written.size());
         final List<String> expected = new ArrayList<>();
-        for (final String line : written)
+        String previous = null;
+        int index = 0;
+        for (final String older : written)
         {
+            // The run's lines are from before events carried their index among their command's events.
+            final String pos = older.substring(0, older.indexOf(' '));
+            index = pos.equals(previous) ? index + 1 : 0;
+            previous = pos;
+            final String line = pos + " ev=" + index + older.substring(pos.length());
             final Matcher accepted = ACCEPTED.matcher(line);
             final Matcher rejected = REJECTED.matcher(line);
             final Integer symbol = rejected.matches() ? REJECTED_SYMBOL.get(Integer.valueOf(rejected.group(1))) : null;
             expected.add(accepted.matches() ? line + " clientOrderId=" + accepted.group(1) :
-                line.equals("pos=25 rejected reason=DUPLICATE") ? line + " cmd=place src=7 seq=1" :
+                line.equals("pos=25 ev=0 rejected reason=DUPLICATE") ? line + " cmd=place src=7 seq=1" :
                 symbol != null ? line + " symbol=" + symbol : line);
         }
-        assertTrue(expected.contains("pos=25 rejected reason=DUPLICATE cmd=place src=7 seq=1"), expected.toString());
-        assertTrue(expected.contains("pos=4 rejected reason=DUPLICATE_SYMBOL cmd=instrument oid=0 acct=0 symbol=1"),
+        assertTrue(expected.contains("pos=25 ev=0 rejected reason=DUPLICATE cmd=place src=7 seq=1"), expected.toString());
+        assertTrue(expected.contains("pos=4 ev=0 rejected reason=DUPLICATE_SYMBOL cmd=instrument oid=0 acct=0 symbol=1"),
             expected.toString());
-        assertTrue(expected.contains("pos=35 rejected reason=NOT_OWNER cmd=cancel oid=11 acct=1"), expected.toString());
+        assertTrue(expected.contains("pos=35 ev=0 rejected reason=NOT_OWNER cmd=cancel oid=11 acct=1"), expected.toString());
         assertEquals(17, expected.stream().filter((line) -> line.contains(" clientOrderId=")).count());
         assertEquals(expected, Files.readAllLines(replayed));
     }

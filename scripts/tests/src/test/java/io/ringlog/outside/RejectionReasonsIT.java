@@ -45,7 +45,7 @@ class RejectionReasonsIT
         RejectReason.BAD_SETTINGS);
 
     private static final Pattern EXPECTED = Pattern.compile("#\\s*([A-Z_]+)\\s*$");
-    private static final Pattern REJECTED = Pattern.compile("^pos=(\\d+) rejected reason=([A-Z_]+)");
+    private static final Pattern REJECTED = Pattern.compile("^pos=(\\d+) ev=\\d+ rejected reason=([A-Z_]+)");
     private static final Pattern SYMBOL = Pattern.compile("\\bsym=(\\d+)");
 
     @Test

@@ -171,7 +171,7 @@ class ExchangeKafkaCliTest
             "(--events-topic)"), lost.err());
 
         final Result tail = kafka(kafka, "tail", "--until-end").ok();
-        assertTrue(tail.out().lines().anyMatch((line) -> line.startsWith(prefix + ".events.p0 pos=2 instrument sym=")),
+        assertTrue(tail.out().lines().anyMatch((line) -> line.startsWith(prefix + ".events.p0 pos=2 ev=0 instrument sym=")),
             "lines name their topic when there are two (position 1 is the exchange's settings, which make no event):\n" +
                 tail.out().lines().limit(3).toList());
         assertTrue(tail.out().lines().anyMatch((line) -> line.contains(" trade ")));

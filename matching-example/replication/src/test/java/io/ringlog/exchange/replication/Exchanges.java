@@ -139,6 +139,21 @@ final class Exchanges
         return Long.parseLong(eventLine.substring(4, space < 0 ? eventLine.length() : space));
     }
 
+    /** The event's index among its command's events: {@code pos=N ev=K ...}. */
+    static int eventIndex(final String eventLine)
+    {
+        final int at = eventLine.indexOf(" ev=") + 4;
+        final int space = eventLine.indexOf(' ', at);
+        return Integer.parseInt(eventLine.substring(at, space < 0 ? eventLine.length() : space));
+    }
+
+    /** Whether event line {@code a} comes after {@code b} in a history: by position, then by index. */
+    static boolean after(final String a, final String b)
+    {
+        final int byPosition = Long.compare(position(a), position(b));
+        return byPosition != 0 ? byPosition > 0 : eventIndex(a) > eventIndex(b);
+    }
+
     /** Both journals hold the same entries (by checksum), positions 1..last with no gap; returns last. */
     static long assertSameJournals(final Path a, final Path b)
     {

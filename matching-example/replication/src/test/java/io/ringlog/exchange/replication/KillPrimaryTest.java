@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
@@ -152,6 +153,22 @@ class KillPrimaryTest
                 final List<String> unshown = regenerated.stream().filter((line) -> !shown.contains(line)).toList();
                 assertEquals(List.of(), unshown.subList(0, Math.min(3, unshown.size())), unshown.size() + " events of " +
                     "positions the promoted node holds were shown by neither node, " + trial.where);
+                if ("sync".equals(mode))
+                {
+                    // A client's rule (replication README): read the old primary's file, then the new one's, skipping
+                    // each line whose position and index it has read already. It gets the history, each event once.
+                    final List<String> read = new ArrayList<>(trial.seen);
+                    for (final String line : Exchanges.wholeLines(trial.promotedEvents))
+                    {
+                        if (read.isEmpty() || Exchanges.after(line, read.get(read.size() - 1)))
+                        {
+                            read.add(line);
+                        }
+                    }
+                    assertEquals(regenerated, read.stream().filter((line) -> Exchanges.position(line) >= trial.firstLive &&
+                        Exchanges.position(line) <= trial.held).toList(), "the events a client reads across the " +
+                        "failover, skipping those it read, are the history's, " + trial.where);
+                }
             }
         }
         finally

@@ -38,12 +38,12 @@ class LeaderEventsTest
         events.onEvent(rejection(12, 0, 4), false);
         // The serve loop, with the standby past 12: one event of 12 has arrived, its second has not.
         events.release(Long.MAX_VALUE);
-        assertEquals(List.of(line(11, 3)), lines());
+        assertEquals(List.of(line(11, 0, 3)), lines());
         assertEquals(11, events.shownPosition(), "12 is not shown until all of its events are");
 
         events.onEvent(rejection(12, 1, 5), true);
         events.release(Long.MAX_VALUE);
-        assertEquals(List.of(line(11, 3), line(12, 4), line(12, 5)), lines());
+        assertEquals(List.of(line(11, 0, 3), line(12, 0, 4), line(12, 1, 5)), lines());
         assertEquals(12, events.shownPosition());
     }
 
@@ -57,14 +57,14 @@ class LeaderEventsTest
         events.onEvent(rejection(11, 1, 4), false);
         events.onEvent(rejection(12, 0, 5), true);
         events.release(11);
-        assertEquals(List.of(line(11, 3), line(11, 4)), lines(), "what 10 and before " +
+        assertEquals(List.of(line(11, 0, 3), line(11, 1, 4)), lines(), "what 10 and before " +
             "showed last time is not shown again; 12 waits for its acknowledgement");
         assertEquals(11, events.shownPosition());
 
         events.from(1);
         events.onEvent(rejection(13, 0, 6, false), true);
-        assertEquals(List.of(line(11, 3), line(11, 4), line(12, 5),
-            line(13, 6)), lines());
+        assertEquals(List.of(line(11, 0, 3), line(11, 1, 4), line(12, 0, 5),
+            line(13, 0, 6)), lines());
         assertEquals(13, events.shownPosition());
     }
 
@@ -75,22 +75,22 @@ class LeaderEventsTest
     @Test
     void shouldGoOnAfterTheLinesOfACutPositionTheFileHoldsAndRepeatNone() throws Exception
     {
-        events.resumeAfter(10, List.of(line(11, 3)));
+        events.resumeAfter(10, List.of(line(11, 0, 3)));
         events.onEvent(rejection(10, 0, 2), true);
         events.onEvent(rejection(11, 0, 3), false);
         events.onEvent(rejection(11, 1, 4), false);
         events.onEvent(rejection(12, 0, 5), true);
         events.release(Long.MAX_VALUE);
-        assertEquals(List.of(line(11, 4), line(12, 5)), lines());
+        assertEquals(List.of(line(11, 1, 4), line(12, 0, 5)), lines());
         assertEquals(12, events.shownPosition());
 
         final StringWriter other = new StringWriter();
         final LeaderEvents unlike = new LeaderEvents(other, () -> -1);
-        unlike.resumeAfter(10, List.of(line(11, 3), line(11, 7)));
+        unlike.resumeAfter(10, List.of(line(11, 0, 3), line(11, 1, 7)));
         unlike.onEvent(rejection(11, 0, 3), false);
         unlike.onEvent(rejection(11, 1, 4), true);
         unlike.release(Long.MAX_VALUE);
-        assertEquals(List.of(line(11, 4)), other.toString().lines().toList(), "the first matched; from the second on, " +
+        assertEquals(List.of(line(11, 1, 4)), other.toString().lines().toList(), "the first matched; from the second on, " +
             "all shown");
     }
 
@@ -121,12 +121,12 @@ class LeaderEventsTest
         assertEquals(List.of(), lines(), "a standby shows nothing of what it follows");
 
         assertEquals(0, standby.promoted(12, 10));
-        assertEquals(List.of(line(11, 3), line(12, 4)), lines(), "what its old primary had not shown");
+        assertEquals(List.of(line(11, 0, 3), line(12, 0, 4)), lines(), "what its old primary had not shown");
         assertEquals(11, standby.shownPosition(), "12's second event is still to come");
 
         standby.onEvent(rejection(12, 1, 5, false), true);
         standby.onEvent(rejection(13, 0, 6, false), true);
-        assertEquals(List.of(line(11, 3), line(12, 4), line(12, 5), line(13, 6)), lines());
+        assertEquals(List.of(line(11, 0, 3), line(12, 0, 4), line(12, 1, 5), line(13, 0, 6)), lines());
         assertEquals(13, standby.shownPosition());
     }
 
@@ -146,14 +146,14 @@ class LeaderEventsTest
         assertEquals(List.of(), lines(), "the old primary showed them");
         assertEquals(20, standby.shownPosition());
         standby.onEvent(rejection(22, 0, 4, false), true);
-        assertEquals(List.of(line(22, 4)), lines());
+        assertEquals(List.of(line(22, 0, 4)), lines());
         assertEquals(22, standby.shownPosition());
     }
 
-    /** The file's line for a rejection with {@code reason} of the command at {@code position}. */
-    private static String line(final long position, final int reason)
+    /** The file's line for a rejection with {@code reason}, the {@code index}th event of the command at {@code position}. */
+    private static String line(final long position, final int index, final int reason)
     {
-        return new TextFormat().event(rejection(position, 0, reason), new StringBuilder()).toString();
+        return new TextFormat().event(rejection(position, index, reason), new StringBuilder()).toString();
     }
 
     private List<String> lines()

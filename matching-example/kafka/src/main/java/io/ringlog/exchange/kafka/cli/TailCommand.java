@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 
 /** {@code exchange kafka tail}: the events topics as text lines, from the beginning. */
 @CommandLine.Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Print the events in events topics as lines of the text format ('pos=N trade ...'), from the " +
+    description = {"Print the events in events topics as lines of the text format ('pos=N ev=K trade ...'), from the " +
         "beginning, following new ones until Ctrl-C (or, with --until-end, stopping at the present end).",
         "Events of one symbol (or account) are in order; partitions and topics interleave. With more than one " +
         "topic each line starts with its topic."})
