@@ -306,7 +306,8 @@ public final class ReplicationContext
     /**
      * Whoever runs this node cuts a diverged tail itself when told one ({@link DivergedHistoryException}, then
      * {@link Rejoin#truncate}), as {@code --rejoin} does: the node then says it is doing so, not that it failed
-     * and should be restarted with --rejoin. Wording only; false by default.
+     * and should be restarted with --rejoin; and once its primary serves it, it says it follows from where its
+     * journal ends (with nothing to cut, the only line a rejoin makes). Wording only; false by default.
      */
     public ReplicationContext rejoining(final boolean rejoining)
     {

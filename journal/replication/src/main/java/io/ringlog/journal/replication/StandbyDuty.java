@@ -72,6 +72,8 @@ final class StandbyDuty
     private long lastFencedReplyNanos;
     private boolean stopped;
     private long streamsSeen;
+    /** A node started to rejoin says once that its primary took its journal as it is (or as the cut left it). */
+    private boolean rejoinFollowing;
 
     StandbyDuty(final ReplicationContext ctx, final NodeState state, final Channels channels, final StatusFile status,
         final EpochIndex epochs, final Journal journal, final Engine engine, final int maxPayloadLength)
@@ -253,6 +255,14 @@ final class StandbyDuty
         if (messageSession != session)
         {
             return Action.CONTINUE;
+        }
+        if (ctx.rejoining() && !rejoinFollowing)
+        {
+            // The primary serves a request only once it has checked the entry before it: the journal is its history.
+            rejoinFollowing = true;
+            event("rejoin: following the primary from position " + requestedFrom + (requestedFrom > 1 ? ": this " +
+                "node's journal, up to position " + (requestedFrom - 1) + ", is the primary's history" : ": this node's " +
+                "journal is empty"));
         }
         answered = true;
         if (type == Messages.CATCH_UP_DONE)

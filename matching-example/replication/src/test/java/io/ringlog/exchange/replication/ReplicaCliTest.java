@@ -486,6 +486,14 @@ class ReplicaCliTest
             assertTrue(rejoining.contains("DIVERGED, and started to rejoin, so it cuts its tail off now"), rejoining);
             assertFalse(rejoining.contains("restart it as a standby with --rejoin") || rejoining.contains("FAILED"),
                 rejoining);
+            // And once b serves it, that it follows from where the cut left its journal.
+            final java.util.regex.Matcher cut = java.util.regex.Pattern.compile("catch up from position (\\d+)")
+                .matcher(rejoining);
+            assertTrue(cut.find(), rejoining);
+            final String following = "a: rejoin: following the primary from position " + cut.group(1) + ": this node's " +
+                "journal" + ("1".equals(cut.group(1)) ? " is empty" : ", up to position " + (Long.parseLong(cut.group(1)) - 1) +
+                ", is the primary's history");
+            await(() -> text(a.log).substring(before).contains(following), "a to say it follows b: " + following);
         }
         finally
         {

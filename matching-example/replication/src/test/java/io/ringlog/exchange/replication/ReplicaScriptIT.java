@@ -110,6 +110,9 @@ class ReplicaScriptIT
             assertNoStackTrace(log("b"));
             // Probe (replication): started with --rejoin, a cut was announced as 'FAILED: ... restart it as a standby
             // with --rejoin' and its plan as 'forced: ... --force drops them anyway' (the node has no --force).
+            // Started with --rejoin, a says that it follows b, whether or not it had a tail to cut first (it said
+            // nothing at all without one).
+            assertTrue(log("a").contains("a: rejoin: following the primary from position "), log("a"));
             if (log("a").contains("rejoin: cutting"))
             {
                 assertFalse(log("a").contains("a: FAILED:") || log("a").contains("rejoin:   forced:"), log("a"));
