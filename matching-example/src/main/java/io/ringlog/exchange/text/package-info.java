@@ -38,8 +38,9 @@
  *
  * <h2>Events</h2>
  * One event per line, prefixed by the position of the command that caused it and the event's index among
- * that command's events, from 0. The two name an event: a replay, a restart or a failover gives it the same
- * pair, so a reader that meets a pair it has read already (across two nodes' files) skips the line.
+ * that command's events, from 0. The two name an event in a history: a replay, a restart and a synchronous
+ * failover give it the same pair, so a reader of two nodes' files across a synchronous failover skips each line
+ * at or before the last whole line it read (an asynchronous failover may give a position to another command).
  * <pre>
  * pos=N ev=K instrument sym= base= quote= tick= lot=
  * pos=N ev=K accepted  oid= acct= sym= side= type= price= qty= [clientOrderId=]

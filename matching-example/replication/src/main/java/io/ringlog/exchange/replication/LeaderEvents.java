@@ -19,8 +19,9 @@ import java.util.function.LongSupplier;
  * heartbeats' shown position, read through {@code primaryShown}). On promotion it writes the kept ones
  * after the position the promotion reports, then every event on: at least once across a failover, in
  * position order, a few events possibly twice (the old primary may have shown some after its last
- * heartbeat), which clients skip by position. At most {@link #MAX_KEPT} are kept; older ones are dropped
- * and the promotion says from where the file misses events.
+ * heartbeat), which clients skip by the position and index each line starts with ({@code pos=N ev=K}). At
+ * most {@link #MAX_KEPT} are kept; older ones are dropped and the promotion says from where the file misses
+ * events.
  * <p>
  * {@link #shownPosition()} is what this node, as a primary, has written whole (every event of it): its
  * heartbeats carry it, and its status page keeps it. A primary restarted after {@link #resumeAfter} its last
@@ -212,7 +213,10 @@ final class LeaderEvents implements OutputListener
         format.event(event, line);
         if (event.position() == resumeAfter + 1 && matchedOfNext < shownOfNext.size())
         {
-            if (shownOfNext.get(matchedOfNext).contentEquals(line))
+            final String inFile = shownOfNext.get(matchedOfNext);
+            // A file written before lines carried the event's index holds the same line without its ev=K.
+            if (inFile.contentEquals(line) ||
+                !inFile.contains(" ev=") && inFile.equals(line.toString().replaceFirst(" ev=\\d+", "")))
             {
                 // In the file already, before the kill cut its position short.
                 matchedOfNext++;

@@ -94,6 +94,22 @@ class LeaderEventsTest
             "all shown");
     }
 
+    /**
+     * A file written before lines carried the event's index: the restart after an upgrade still knows the cut
+     * position's first line for the one its replay regenerates, and repeats none.
+     */
+    @Test
+    void shouldKnowTheLinesOfAFileWrittenBeforeLinesCarriedTheEventsIndex() throws Exception
+    {
+        final String older = line(11, 0, 3).replace(" ev=0", "");
+        assertEquals("pos=11 rejected reason=UNKNOWN_SYMBOL cmd=instrument", older);
+        events.resumeAfter(10, List.of(older));
+        events.onEvent(rejection(11, 0, 3), false);
+        events.onEvent(rejection(11, 1, 4), true);
+        events.release(Long.MAX_VALUE);
+        assertEquals(List.of(line(11, 1, 4)), lines());
+    }
+
     /** The lines a restart reads back: the last whole ones about one position, a torn last line left out. */
     @Test
     void shouldReadTheWholeLinesOfTheLastPositionOfAnEventsFile(@TempDir final Path dir) throws Exception
