@@ -300,7 +300,8 @@ final class ReplicationAgent implements Agent
                     final long last = standby.requestedFrom() - 1;
                     fail(new DivergedHistoryException("this node's journal goes on to position " + last + " past " +
                         "position " + keep + ", where the primary's epoch " + epoch + " history took another course " +
-                        "(it was a primary that went on alone after its standby was promoted): positions " + (keep + 1) +
+                        "(this node journaled them as a primary, and its standby was promoted without them: they were " +
+                        "not acknowledged when this node stopped, or came after the promotion): positions " + (keep + 1) +
                         ".." + last + " must be cut off before it rejoins" + rejoinAdvice("; "), keep, last));
                 }
                 break;
