@@ -42,6 +42,17 @@ public final class Rejoin
     public static List<String> truncate(final Path journalDirectory, final Path snapshotDirectory, final long keepUpTo,
         final boolean neverShown, final Consumer<String> report)
     {
+        return truncate(journalDirectory, snapshotDirectory, keepUpTo, neverShown, -1, report);
+    }
+
+    /**
+     * Like {@link #truncate(Path, Path, long, boolean, Consumer)}, for a node that knows how far it showed events
+     * as a primary ({@code shownUpTo}, {@link ReplicationStatus#shownPosition}; -1 if it cannot say): the plan then
+     * says which of the committed positions it drops were shown, if any, instead of only that they may have been.
+     */
+    public static List<String> truncate(final Path journalDirectory, final Path snapshotDirectory, final long keepUpTo,
+        final boolean neverShown, final long shownUpTo, final Consumer<String> report)
+    {
         try (JournalRepair repair = JournalRepair.plan(journalDirectory, snapshotDirectory, keepUpTo, false, true))
         {
             final List<String> lines = repair.lines();
@@ -56,9 +67,8 @@ public final class Rejoin
                 }
                 // A rejoin is forced by design and takes no --force: say what the forced cut means here.
                 report.accept("rejoin:   " + (line.startsWith("forced: ") ? "dropped though committed: " +
-                    line.substring("forced: ".length()).replace("; --force drops them anyway", "") + " (as this " +
-                    "node's own, where the primary's history took another course: what it showed of them, if anything, " +
-                    "its events file holds)" : line));
+                    dropped(line.substring("forced: ".length()).replace("; --force drops them anyway", ""), keepUpTo,
+                    shownUpTo) : line));
             }
             if (repair.changesAnything())
             {
@@ -71,5 +81,19 @@ public final class Rejoin
             }
             return lines;
         }
+    }
+
+    /** The repair's line on committed entries it drops, with what this node showed of them where it can say. */
+    private static String dropped(final String committed, final long keepUpTo, final long shownUpTo)
+    {
+        if (shownUpTo < 0)
+        {
+            return committed + " (as this node's own, where the primary's history took another course: what it " +
+                "showed of them, if anything, its events file holds)";
+        }
+        final String shown = committed.replace(", so clients may have seen them", "") + "; this node showed events up " +
+            "to position " + shownUpTo;
+        return shownUpTo <= keepUpTo ? shown + " only, so no client saw them from it" : shown + ", so those of " +
+            "positions " + (keepUpTo + 1) + ".." + shownUpTo + " reached its clients and are not the primary's history";
     }
 }

@@ -521,7 +521,7 @@ final class ExchangeNode
                     return close(node, DIVERGED, "diverged from the primary's history: restart with --rejoin");
                 }
                 close(node, REJOIN, "closed to rejoin");
-                Rejoin.truncate(dir.journal(), dir.snapshots(), diverged.keepUpTo(), diverged.neverShown(),
+                Rejoin.truncate(dir.journal(), dir.snapshots(), diverged.keepUpTo(), diverged.neverShown(), shownAsPrimary(),
                     (line) -> err.println(name + ": " + line));
                 if (diverged.neverShown())
                 {
@@ -616,6 +616,24 @@ final class ExchangeNode
             }
         }
         events.resumeAfter(after, shownOfNext);
+    }
+
+    /**
+     * How far this node showed events as a primary, for a rejoin's plan: its status page's shown position (kept
+     * across starts) or the events file's last line, whichever is further (the page is written every 10 ms, the
+     * file at every batch's end); -1 if it never said (it was never a primary) or cannot be read.
+     */
+    private long shownAsPrimary()
+    {
+        try
+        {
+            final long page = ReplicationStatus.shownPosition(settings.directory().replication());
+            return page < 0 || settings.events() == null ? page : Math.max(page, lastEventPosition(settings.events()));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return -1;
+        }
     }
 
     /** The last position this node's status page says it showed as a primary, or -1 (first start, or never said). */

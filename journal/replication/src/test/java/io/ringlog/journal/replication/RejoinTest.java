@@ -1,0 +1,68 @@
+package io.ringlog.journal.replication;
+
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.journal.ChronicleJournal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A rejoin's plan for committed entries it drops: a node that says how far it showed events as a primary is
+ * told which of them reached clients, if any, instead of only that they may have.
+ */
+class RejoinTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldSayNoneOfTheDroppedPositionsWasShownWhenTheNodeShowedLess()
+    {
+        final String dropped = droppedLine("a", 8);
+        assertTrue(dropped.contains("positions 11..20 were committed") &&
+            dropped.endsWith("; this node showed events up to position 8 only, so no client saw them from it") &&
+            !dropped.contains("may have seen"), dropped);
+    }
+
+    @Test
+    void shouldNameTheDroppedPositionsTheNodeShowed()
+    {
+        final String dropped = droppedLine("b", 14);
+        assertTrue(dropped.endsWith("; this node showed events up to position 14, so those of positions 11..14 " +
+            "reached its clients and are not the primary's history"), dropped);
+    }
+
+    @Test
+    void shouldSayOnlyThatTheyMayHaveBeenSeenWhenTheNodeCannotSay()
+    {
+        final String dropped = droppedLine("c", -1);
+        assertTrue(dropped.contains("so clients may have seen them") && !dropped.contains("showed events up to"), dropped);
+    }
+
+    /** Cuts a journal of 20 committed entries after 10, for a node that showed up to {@code shown}: the plan's line. */
+    private String droppedLine(final String name, final long shown)
+    {
+        final Path journal = dir.resolve(name).resolve("journal");
+        final Path snapshots = dir.resolve(name).resolve("snapshots");
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .journal(ChronicleJournal.open(new ChronicleJournal.Context().directory(journal)))))
+        {
+            Pair.publish(engine, 1, 20);
+        }
+        final List<String> said = new ArrayList<>();
+        Rejoin.truncate(journal, snapshots, 10, false, shown, said::add);
+        assertEquals("rejoin: done; the node can start as a standby and catch up from position 11", said.get(said.size() - 1));
+        final List<String> dropped = said.stream().filter((line) -> line.startsWith("rejoin:   dropped though committed: "))
+            .toList();
+        assertEquals(1, dropped.size(), said.toString());
+        return dropped.get(0);
+    }
+}
