@@ -104,6 +104,8 @@ final class ExchangeNode
     private final Settings settings;
     private final PrintWriter out;
     private final PrintWriter err;
+    /** The node runs again after a rejoin cut its journal: its start line says so. */
+    private boolean cut;
     private final String name;
     private volatile boolean stopping;
     /** How the node ended, in the words of its last line, for {@link NodeDirectory#ended()}. */
@@ -406,9 +408,10 @@ final class ExchangeNode
                     events.from(1);
                 }
             }
-            out.println(name + ": " + role.name().toLowerCase(java.util.Locale.ROOT) + " in epoch " + node.epoch() +
-                ", listening on " + settings.listen() + ", peer " + settings.peer() + ", next position " +
-                node.engine().nextPosition());
+            // A standby's epoch is its journal's until it follows the primary's epoch command: say whose it is.
+            out.println(name + ": " + (role == Role.PRIMARY ? "primary in epoch " + node.epoch() : "standby" +
+                (cut ? " again after the rejoin's cut" : "") + ", its journal in epoch " + node.epoch()) + ", listening on " +
+                settings.listen() + ", peer " + settings.peer() + ", next position " + node.engine().nextPosition());
             return serve(node, events);
         }
         catch (final RuntimeException ex)
@@ -523,6 +526,7 @@ final class ExchangeNode
                 close(node, REJOIN, "closed to rejoin");
                 Rejoin.truncate(dir.journal(), dir.snapshots(), diverged.keepUpTo(), diverged.neverShown(), shownAsPrimary(),
                     (line) -> err.println(name + ": " + line));
+                cut = true;
                 if (diverged.neverShown())
                 {
                     err.println(name + ": cut off positions " + (diverged.keepUpTo() + 1) + ".." + diverged.lastPosition() +

@@ -494,6 +494,9 @@ class ReplicaCliTest
                 "journal" + ("1".equals(cut.group(1)) ? " is empty" : ", up to position " + (Long.parseLong(cut.group(1)) - 1) +
                 ", is the primary's history");
             await(() -> text(a.log).substring(before).contains(following), "a to say it follows b: " + following);
+            // Its second start line, after the cut, says so (it read as a second start in the epoch it was leaving).
+            assertTrue(text(a.log).substring(before).contains("a: standby again after the rejoin's cut, its journal in epoch "),
+                text(a.log).substring(before));
         }
         finally
         {
