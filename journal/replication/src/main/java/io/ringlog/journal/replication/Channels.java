@@ -1,6 +1,7 @@
 package io.ringlog.journal.replication;
 
 import io.aeron.Aeron;
+import io.aeron.AeronCounters;
 import io.aeron.AvailableImageHandler;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
@@ -11,6 +12,7 @@ import io.aeron.driver.ThreadingMode;
 import io.ringlog.journal.ProcessFileLock;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersReader;
 
 import java.io.IOException;
 import java.nio.channels.OverlappingFileLockException;
@@ -18,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A node's Aeron: its own embedded media driver (one shared thread, in the node's own directory),
@@ -302,6 +305,44 @@ final class Channels implements AutoCloseable
     boolean sendOnCatchUp(final int type, final long epoch, final long session, final long f0)
     {
         return send(catchUp, type, epoch, session, 1, f0, 0, 0, 0, 0);
+    }
+
+    /**
+     * Sends the last message before this node closes (the media driver closes with it) on the control stream, and
+     * waits up to {@code timeoutNanos} until the driver has sent it. Best effort: false if nothing listens, or the
+     * driver did not send it in time.
+     */
+    boolean sendLast(final int type, final long epoch, final long session, final long f0, final long f1,
+        final long timeoutNanos)
+    {
+        Messages.header(controlBuffer, 0, type, epoch, session);
+        Messages.field(controlBuffer, 0, 0, f0);
+        Messages.field(controlBuffer, 0, 1, f1);
+        final long position = control.offer(controlBuffer, 0, Messages.length(2));
+        if (position <= 0)
+        {
+            return false;
+        }
+        final CountersReader counters = aeron.countersReader();
+        final long registrationId = control.registrationId();
+        final int[] senderPosition = {CountersReader.NULL_COUNTER_ID};
+        counters.forEach((counterId, typeId, key, label) ->
+        {
+            if (typeId == AeronCounters.DRIVER_SENDER_POSITION_TYPE_ID && key.getLong(0) == registrationId)
+            {
+                senderPosition[0] = counterId;
+            }
+        });
+        if (senderPosition[0] == CountersReader.NULL_COUNTER_ID)
+        {
+            return false;
+        }
+        final long deadline = System.nanoTime() + timeoutNanos;
+        while (counters.getCounterValue(senderPosition[0]) < position && System.nanoTime() - deadline < 0)
+        {
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+        }
+        return counters.getCounterValue(senderPosition[0]) >= position;
     }
 
     private boolean send(final Publication publication, final int type, final long epoch, final long session,

@@ -41,6 +41,9 @@ import java.nio.ByteOrder;
  *  PROBE        17   control    standby refused for another history in the epoch: position (8), CRC32C of its
  *                               entry there (8); it starts no session (a search for the last shared position)
  *  PROBE_ANSWER 18   control    primary: the position (8), 1 if its entry there has that CRC32C, else 0 (8)
+ *  STOPPED      19   control    either: it is closing cleanly, its role (8) and its journal's last position (8);
+ *                               sent last, best effort (a killed node sends nothing): its peer says so, not only
+ *                               that it went silent
  * </pre>
  * Every body field is 8 bytes, so a message is the header plus 8 bytes per field.
  */
@@ -59,6 +62,7 @@ final class Messages
     static final int SESSION_ENDED = 16;
     static final int PROBE = 17;
     static final int PROBE_ANSWER = 18;
+    static final int STOPPED = 19;
 
     /** REFUSED reasons. */
     static final long REFUSED_STANDBY_AHEAD = 1;
@@ -143,6 +147,7 @@ final class Messages
             case SESSION_ENDED: return "SESSION_ENDED";
             case PROBE: return "PROBE";
             case PROBE_ANSWER: return "PROBE_ANSWER";
+            case STOPPED: return "STOPPED";
             default: return "type " + type;
         }
     }

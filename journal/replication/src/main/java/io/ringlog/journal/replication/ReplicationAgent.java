@@ -57,6 +57,8 @@ final class ReplicationAgent implements Agent
     /** When the promotion being worked on was first seen here (0: none). */
     private long promotionAskedNanos;
     private long peerEpoch = -1;
+    /** The peer said it was stopping (a clean stop), and nothing since: its silence is that, not a crash. */
+    private boolean peerStopped;
     private long statusNanos;
     private long figuresNanos;
     private long fencedReplyNanos;
@@ -228,6 +230,7 @@ final class ReplicationAgent implements Agent
         final long epoch = Messages.epoch(buffer, offset);
         final long session = Messages.session(buffer, offset);
         peerHeard(epoch);
+        peerStopped = type == Messages.STOPPED;
         final Role role = state.role;
         if (role == Role.PRIMARY && epoch > state.epoch && type != Messages.REQUEST)
         {
@@ -311,6 +314,9 @@ final class ReplicationAgent implements Agent
                     onRefused(Messages.field(buffer, offset, length, 0, 0), Messages.field(buffer, offset, length, 1, 0),
                         Messages.field(buffer, offset, length, 2, -1), Messages.field(buffer, offset, length, 3, -1));
                 }
+                break;
+            case Messages.STOPPED:
+                onPeerStopped(Messages.field(buffer, offset, length, 0, -1), Messages.field(buffer, offset, length, 1, -1));
                 break;
             case Messages.PROBE:
                 if (role == Role.PRIMARY)
@@ -511,6 +517,23 @@ final class ReplicationAgent implements Agent
         status.put(StatusFile.PEER_EPOCH, peerEpoch);
     }
 
+    /** The peer closed cleanly (its last message): says so, and what this node holds beside its journal. */
+    private void onPeerStopped(final long peerRole, final long peerPosition)
+    {
+        final String who = peerRole == Role.PRIMARY.ordinal() ? "the primary" : peerRole == Role.STANDBY.ordinal() ?
+            "the standby" : "it";
+        String held = "";
+        if (state.role == Role.STANDBY && peerRole == Role.PRIMARY.ordinal())
+        {
+            final long journaled = StandbyDuty.journaled(metrics, journal);
+            held = journaled >= peerPosition ? "; this standby holds all of it (up to position " + journaled + "): " +
+                "promoting it loses nothing" : "; this standby holds up to position " + journaled + " only: promoted " +
+                "now, it would not have positions " + (journaled + 1) + ".." + peerPosition;
+        }
+        event("peer " + ctx.peerEndpoint() + " STOPPED: " + who + " is stopping cleanly, its journal ending at position " +
+            peerPosition + held);
+    }
+
     private void watchPeer()
     {
         watchOneWay();
@@ -519,7 +542,7 @@ final class ReplicationAgent implements Agent
             state.peerLost = true;
             status.put(StatusFile.PEER_STATE, PeerState.LOST.ordinal());
             event("peer " + ctx.peerEndpoint() + " LOST: silent for " + ctx.peerTimeout().toMillis() + " ms" +
-                withoutPeer());
+                (peerStopped ? " since it said it was stopping (the STOPPED line above)" : "") + withoutPeer());
             if (state.role == Role.PRIMARY)
             {
                 primary.onPeerLost();
@@ -915,6 +938,22 @@ final class ReplicationAgent implements Agent
         if (primary != null)
         {
             primary.close();
+        }
+        if (failure == null && (state.role == Role.PRIMARY || state.role == Role.STANDBY))
+        {
+            // The last word, so the peer can tell a stop from a crash. Best effort, as a crash sends nothing: a close
+            // goes on whatever happens to it.
+            try
+            {
+                final boolean isPrimary = state.role == Role.PRIMARY;
+                channels.sendLast(Messages.STOPPED, state.epoch, isPrimary ? state.session : standby.session(),
+                    state.role.ordinal(), isPrimary ? journal.lastPosition() : StandbyDuty.journaled(metrics, journal),
+                    TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            catch (final RuntimeException ex)
+            {
+                event("could not tell the peer this node is stopping (" + ex + "): it will see it go silent");
+            }
         }
         final CompletableFuture<Promotion> request = promotion;
         if (request != null)

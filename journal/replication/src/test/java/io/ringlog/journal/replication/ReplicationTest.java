@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -97,6 +98,53 @@ class ReplicationTest
             Pair.await(() -> primary.status().peerHeardMillis() > heard, Duration.ofSeconds(10), "another heartbeat");
             assertEquals(1, said(pair, "a: the standby at "), pair.events.toString());
             assertEquals(1, said(pair, "b: the primary at "), pair.events.toString());
+        }
+    }
+
+    /**
+     * A clean stop is told to the peer, which said only that it went silent, as for a crash: a standby whose primary
+     * was stopped for maintenance logged "LOST ... an arbiter may promote this standby" and no more. It now says the
+     * primary is stopping, where its journal ends and whether it holds all of it; and the primary, of a standby.
+     */
+    @org.junit.jupiter.api.Test
+    void shouldTellThePeerOfACleanStop() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationNode standby = pair.launch("b", Role.STANDBY, ReplicationMode.SYNCHRONOUS, Topology.COMPACT,
+            new AccumulatorStateMachine());
+        final ReplicationNode primary = pair.launch("a", Role.PRIMARY, ReplicationMode.SYNCHRONOUS, Topology.COMPACT,
+            new AccumulatorStateMachine());
+        try (standby)
+        {
+            try (primary)
+            {
+                Pair.publish(primary.engine(), 1, 1_000);
+                primary.engine().awaitApplied(1_000, 20, TimeUnit.SECONDS);
+            }
+            final String stopped = "b: peer 127.0.0.1:" + pair.portA + " STOPPED: the primary is stopping cleanly, its " +
+                "journal ending at position 1000; this standby holds all of it (up to position 1000): promoting it " +
+                "loses nothing";
+            Pair.await(() -> pair.events.contains(stopped), Duration.ofSeconds(10), "b to say: " + stopped);
+            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: peer ") && e.contains(" LOST: silent " +
+                "for ") && e.contains(" since it said it was stopping (the STOPPED line above): no automatic failover")),
+                Duration.ofSeconds(10), "b's LOST line to say the primary had said it was stopping");
+        }
+        assertFalse(pair.events.stream().anyMatch((e) -> e.startsWith("a: peer ") && e.contains("STOPPED")),
+            "a stopped first: " + pair.events);
+
+        // And the other way: a standby's clean stop, told to its primary.
+        final Pair again = new Pair(dir.resolve("again"));
+        final ReplicationNode b = again.launch("b", Role.STANDBY, ReplicationMode.ASYNCHRONOUS, Topology.COMPACT,
+            new AccumulatorStateMachine());
+        try (ReplicationNode a = again.launch("a", Role.PRIMARY, ReplicationMode.ASYNCHRONOUS, Topology.COMPACT,
+            new AccumulatorStateMachine()))
+        {
+            Pair.publish(a.engine(), 1, 100);
+            Pair.await(() -> b.status().journaledPosition() == 100, Duration.ofSeconds(20), "b to hold every command");
+            b.close();
+            Pair.await(() -> again.events.stream().anyMatch((e) -> e.startsWith("a: peer ") &&
+                e.contains(" STOPPED: the standby is stopping cleanly, its journal ending at position 100")),
+                Duration.ofSeconds(10), "a to say its standby is stopping: " + again.events);
         }
     }
 
