@@ -59,6 +59,8 @@ final class ReplicationAgent implements Agent
     private long peerEpoch = -1;
     /** The peer said it was stopping (a clean stop), and nothing since: its silence is that, not a crash. */
     private boolean peerStopped;
+    /** False when the node closes after its engine halted or failed to drain: no STOPPED is sent then. */
+    private volatile boolean cleanClose = true;
     private long statusNanos;
     private long figuresNanos;
     private long fencedReplyNanos;
@@ -316,7 +318,8 @@ final class ReplicationAgent implements Agent
                 }
                 break;
             case Messages.STOPPED:
-                onPeerStopped(Messages.field(buffer, offset, length, 0, -1), Messages.field(buffer, offset, length, 1, -1));
+                onPeerStopped(epoch, Messages.field(buffer, offset, length, 0, -1),
+                    Messages.field(buffer, offset, length, 1, -1));
                 break;
             case Messages.PROBE:
                 if (role == Role.PRIMARY)
@@ -518,12 +521,15 @@ final class ReplicationAgent implements Agent
     }
 
     /** The peer closed cleanly (its last message): says so, and what this node holds beside its journal. */
-    private void onPeerStopped(final long peerRole, final long peerPosition)
+    private void onPeerStopped(final long peerEpoch, final long peerRole, final long peerPosition)
     {
         final String who = peerRole == Role.PRIMARY.ordinal() ? "the primary" : peerRole == Role.STANDBY.ordinal() ?
             "the standby" : "it";
         String held = "";
-        if (state.role == Role.STANDBY && peerRole == Role.PRIMARY.ordinal())
+        // Only of a primary this standby follows, in its epoch: one that failed (diverged) or stopped following (a
+        // search for where two histories part) holds positions of another history, which say nothing here.
+        if (state.role == Role.STANDBY && peerRole == Role.PRIMARY.ordinal() && peerEpoch == state.epoch &&
+            failure == null && !standby.stopped())
         {
             final long journaled = StandbyDuty.journaled(metrics, journal);
             held = journaled >= peerPosition ? "; this standby holds all of it (up to position " + journaled + "): " +
@@ -932,6 +938,12 @@ final class ReplicationAgent implements Agent
         return duty == null ? null : duty.ackLatency();
     }
 
+    /** Before the agent closes: whether the node's close is a clean stop, which the peer is told of. */
+    void cleanClose(final boolean clean)
+    {
+        cleanClose = clean;
+    }
+
     @Override
     public void onClose()
     {
@@ -939,7 +951,7 @@ final class ReplicationAgent implements Agent
         {
             primary.close();
         }
-        if (failure == null && (state.role == Role.PRIMARY || state.role == Role.STANDBY))
+        if (failure == null && cleanClose && (state.role == Role.PRIMARY || state.role == Role.STANDBY))
         {
             // The last word, so the peer can tell a stop from a crash. Best effort, as a crash sends nothing: a close
             // goes on whatever happens to it.

@@ -256,10 +256,12 @@ public final class ReplicationNode implements AutoCloseable
         if (state.role == Role.PRIMARY || state.role == Role.FENCED)
         {
             failure = closeEngine();
+            agent.cleanClose(failure == null);
             CloseHelper.quietClose(runner);
         }
         else
         {
+            agent.cleanClose(engine.failure() == null);
             CloseHelper.quietClose(runner);
             failure = closeEngine();
         }

@@ -134,10 +134,10 @@ class ReplicationTest
 
         // And the other way: a standby's clean stop, told to its primary.
         final Pair again = new Pair(dir.resolve("again"));
-        final ReplicationNode b = again.launch("b", Role.STANDBY, ReplicationMode.ASYNCHRONOUS, Topology.COMPACT,
+        try (ReplicationNode b = again.launch("b", Role.STANDBY, ReplicationMode.ASYNCHRONOUS, Topology.COMPACT,
             new AccumulatorStateMachine());
-        try (ReplicationNode a = again.launch("a", Role.PRIMARY, ReplicationMode.ASYNCHRONOUS, Topology.COMPACT,
-            new AccumulatorStateMachine()))
+            ReplicationNode a = again.launch("a", Role.PRIMARY, ReplicationMode.ASYNCHRONOUS, Topology.COMPACT,
+                new AccumulatorStateMachine()))
         {
             Pair.publish(a.engine(), 1, 100);
             Pair.await(() -> b.status().journaledPosition() == 100, Duration.ofSeconds(20), "b to hold every command");

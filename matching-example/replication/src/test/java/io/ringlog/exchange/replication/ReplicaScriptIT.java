@@ -91,10 +91,10 @@ class ReplicaScriptIT
             // stop returns once the node's process has ended, and says how it ended.
             final String stoppedB = run("scripts/replica", "stop", "--dir", dir.resolve("b").toString());
             assertTrue(stoppedB.contains("status: stopped") && stoppedB.contains("exit-code: 0"), stoppedB);
+            assertFalse(standby.isAlive(), "b has ended when stop returns");
             // a, b's standby, heard that its primary stopped cleanly, not only that it went silent.
             awaitLog("a", "a: peer 127.0.0.1:" + b + " STOPPED: the primary is stopping cleanly, its journal ending at " +
                 "position ");
-            assertFalse(standby.isAlive(), "b has ended when stop returns");
             // Two stops at once: the node answers one and ends; the other says how it ended too, not an error.
             final CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> stop("a"));
             final String second = stop("a");
