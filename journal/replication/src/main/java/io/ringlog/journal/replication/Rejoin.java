@@ -42,16 +42,18 @@ public final class Rejoin
     public static List<String> truncate(final Path journalDirectory, final Path snapshotDirectory, final long keepUpTo,
         final boolean neverShown, final Consumer<String> report)
     {
-        return truncate(journalDirectory, snapshotDirectory, keepUpTo, neverShown, -1, report);
+        return truncate(journalDirectory, snapshotDirectory, keepUpTo, neverShown, -1, false, report);
     }
 
     /**
      * Like {@link #truncate(Path, Path, long, boolean, Consumer)}, for a node that knows how far it showed events
-     * as a primary ({@code shownUpTo}, {@link ReplicationStatus#shownPosition}; -1 if it cannot say): the plan then
-     * says which of the committed positions it drops were shown, if any, instead of only that they may have been.
+     * in its last run as a primary ({@code shownUpTo}; -1 if it cannot say, or was not a primary then): the plan
+     * then says which of the committed positions it drops were shown, if any, instead of only that they may have
+     * been. {@code exact} if that position is its events file's last line; otherwise it is its status page's
+     * ({@link ReplicationStatus#shownPosition}), written every 10 ms, and the plan says so.
      */
     public static List<String> truncate(final Path journalDirectory, final Path snapshotDirectory, final long keepUpTo,
-        final boolean neverShown, final long shownUpTo, final Consumer<String> report)
+        final boolean neverShown, final long shownUpTo, final boolean exact, final Consumer<String> report)
     {
         try (JournalRepair repair = JournalRepair.plan(journalDirectory, snapshotDirectory, keepUpTo, false, true))
         {
@@ -68,7 +70,7 @@ public final class Rejoin
                 // A rejoin is forced by design and takes no --force: say what the forced cut means here.
                 report.accept("rejoin:   " + (line.startsWith("forced: ") ? "dropped though committed: " +
                     dropped(line.substring("forced: ".length()).replace("; --force drops them anyway", ""), keepUpTo,
-                    shownUpTo) : line));
+                    shownUpTo, exact) : line));
             }
             if (repair.changesAnything())
             {
@@ -84,16 +86,23 @@ public final class Rejoin
     }
 
     /** The repair's line on committed entries it drops, with what this node showed of them where it can say. */
-    private static String dropped(final String committed, final long keepUpTo, final long shownUpTo)
+    private static String dropped(final String committed, final long keepUpTo, final long shownUpTo,
+        final boolean exact)
     {
         if (shownUpTo < 0)
         {
             return committed + " (as this node's own, where the primary's history took another course: what it " +
                 "showed of them, if anything, its events file holds)";
         }
-        final String shown = committed.replace(", so clients may have seen them", "") + "; this node showed events up " +
-            "to position " + shownUpTo;
-        return shownUpTo <= keepUpTo ? shown + " only, so no client saw them from it" : shown + ", so those of " +
-            "positions " + (keepUpTo + 1) + ".." + shownUpTo + " reached its clients and are not the primary's history";
+        final String shown = committed.replace(", so clients may have seen them", "") + (exact ? "; this node " +
+            "showed events up to position " + shownUpTo + " (its events file's last line)" : "; its status page, " +
+            "written every 10 ms, says it showed events up to position " + shownUpTo);
+        if (shownUpTo <= keepUpTo)
+        {
+            return shown + (exact ? " only, so no client saw them from it" : ", so no client saw them from it, bar " +
+                "any it showed in its last 10 ms");
+        }
+        return shown + ", so those of positions " + (keepUpTo + 1) + ".." + shownUpTo + (exact ? "" : " (and perhaps " +
+            "a few more)") + " reached its clients and are not the primary's history";
     }
 }

@@ -26,29 +26,33 @@ class RejoinTest
     @Test
     void shouldSayNoneOfTheDroppedPositionsWasShownWhenTheNodeShowedLess()
     {
-        final String dropped = droppedLine("a", 8);
-        assertTrue(dropped.contains("positions 11..20 were committed") &&
-            dropped.endsWith("; this node showed events up to position 8 only, so no client saw them from it") &&
+        final String dropped = droppedLine("a", 8, true);
+        assertTrue(dropped.contains("positions 11..20 were committed") && dropped.endsWith("; this node showed " +
+            "events up to position 8 (its events file's last line) only, so no client saw them from it") &&
             !dropped.contains("may have seen"), dropped);
+        // From the status page alone, up to 10 ms behind: said.
+        final String fromPage = droppedLine("d", 8, false);
+        assertTrue(fromPage.endsWith("; its status page, written every 10 ms, says it showed events up to position 8, " +
+            "so no client saw them from it, bar any it showed in its last 10 ms"), fromPage);
     }
 
     @Test
     void shouldNameTheDroppedPositionsTheNodeShowed()
     {
-        final String dropped = droppedLine("b", 14);
-        assertTrue(dropped.endsWith("; this node showed events up to position 14, so those of positions 11..14 " +
-            "reached its clients and are not the primary's history"), dropped);
+        final String dropped = droppedLine("b", 14, true);
+        assertTrue(dropped.endsWith("; this node showed events up to position 14 (its events file's last line), so " +
+            "those of positions 11..14 reached its clients and are not the primary's history"), dropped);
     }
 
     @Test
     void shouldSayOnlyThatTheyMayHaveBeenSeenWhenTheNodeCannotSay()
     {
-        final String dropped = droppedLine("c", -1);
+        final String dropped = droppedLine("c", -1, false);
         assertTrue(dropped.contains("so clients may have seen them") && !dropped.contains("showed events up to"), dropped);
     }
 
     /** Cuts a journal of 20 committed entries after 10, for a node that showed up to {@code shown}: the plan's line. */
-    private String droppedLine(final String name, final long shown)
+    private String droppedLine(final String name, final long shown, final boolean exact)
     {
         final Path journal = dir.resolve(name).resolve("journal");
         final Path snapshots = dir.resolve(name).resolve("snapshots");
@@ -58,7 +62,7 @@ class RejoinTest
             Pair.publish(engine, 1, 20);
         }
         final List<String> said = new ArrayList<>();
-        Rejoin.truncate(journal, snapshots, 10, false, shown, said::add);
+        Rejoin.truncate(journal, snapshots, 10, false, shown, exact, said::add);
         assertEquals("rejoin: done; the node can start as a standby and catch up from position 11", said.get(said.size() - 1));
         final List<String> dropped = said.stream().filter((line) -> line.startsWith("rejoin:   dropped though committed: "))
             .toList();

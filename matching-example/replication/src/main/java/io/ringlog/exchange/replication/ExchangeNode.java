@@ -106,6 +106,12 @@ final class ExchangeNode
     private final PrintWriter err;
     /** The node runs again after a rejoin cut its journal: its start line says so. */
     private boolean cut;
+    /**
+     * How far this node showed events in its last run, if it ran as a primary (-1 if not, or unknown): read before
+     * it starts, for a rejoin's plan; whether the events file says it (else the status page does, 10 ms behind).
+     */
+    private long lastRunShown = -1;
+    private boolean lastRunShownExact;
     private final String name;
     private volatile boolean stopping;
     /** How the node ended, in the words of its last line, for {@link NodeDirectory#ended()}. */
@@ -172,6 +178,7 @@ final class ExchangeNode
             return FAILED;
         }
         int ended = FAILED;
+        readLastRunShown();
         try
         {
             Role role = settings.role();
@@ -524,9 +531,12 @@ final class ExchangeNode
                     return close(node, DIVERGED, "diverged from the primary's history: restart with --rejoin");
                 }
                 close(node, REJOIN, "closed to rejoin");
-                Rejoin.truncate(dir.journal(), dir.snapshots(), diverged.keepUpTo(), diverged.neverShown(), shownAsPrimary(),
+                // What this run followed as a standby, it never showed: only a last run as a primary counts, once.
+                Rejoin.truncate(dir.journal(), dir.snapshots(), diverged.keepUpTo(), diverged.neverShown(),
+                    diverged.neverShown() ? -1 : Math.min(lastRunShown, diverged.lastPosition()), lastRunShownExact,
                     (line) -> err.println(name + ": " + line));
                 cut = true;
+                lastRunShown = -1;
                 if (diverged.neverShown())
                 {
                     err.println(name + ": cut off positions " + (diverged.keepUpTo() + 1) + ".." + diverged.lastPosition() +
@@ -623,20 +633,29 @@ final class ExchangeNode
     }
 
     /**
-     * How far this node showed events as a primary, for a rejoin's plan: its status page's shown position (kept
-     * across starts) or the events file's last line, whichever is further (the page is written every 10 ms, the
-     * file at every batch's end); -1 if it never said (it was never a primary) or cannot be read.
+     * Before this run starts: if the last one ran as a primary (its status page's role), how far it showed events.
+     * The events file's last line says it exactly when it is the file that run wrote (it reaches the page's
+     * position: the page is written every 10 ms, the file at every batch's end); else the page does. Unknown (-1)
+     * when the last run was a standby (the page's shown position is then from an older run, perhaps of a history
+     * a rejoin has cut since), on a first start, or when neither can be read.
      */
-    private long shownAsPrimary()
+    private void readLastRunShown()
     {
         try
         {
+            final Role last = ReplicationStatus.read(settings.directory().replication()).role();
             final long page = ReplicationStatus.shownPosition(settings.directory().replication());
-            return page < 0 || settings.events() == null ? page : Math.max(page, lastEventPosition(settings.events()));
+            if (last != Role.PRIMARY && last != Role.FENCED || page < 0)
+            {
+                return;
+            }
+            final long file = settings.events() != null ? lastEventPosition(settings.events()) : 0;
+            lastRunShownExact = file >= page;
+            lastRunShown = Math.max(page, file);
         }
         catch (final IOException | RuntimeException ex)
         {
-            return -1;
+            lastRunShown = -1;
         }
     }
 
