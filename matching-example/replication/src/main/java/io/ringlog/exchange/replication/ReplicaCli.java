@@ -553,7 +553,15 @@ public final class ReplicaCli implements Callable<Integer>
             out.println("process: " + status.pid() + (running ? " (running)" : " (not running: figures as it left them)"));
             for (final Map.Entry<String, String> field : status.fields().entrySet())
             {
-                if (!field.getKey().equals("pid"))
+                if (field.getKey().equals("peer") && !running)
+                {
+                    // Read alone, "peer: connected" of a killed node says the pair is up.
+                    final String value = field.getValue();
+                    final int open = value.indexOf(" (");
+                    out.println("peer: " + (open < 0 ? value + " (when this node ended)" : value.substring(0, open) +
+                        " (when this node ended; " + value.substring(open + 2)));
+                }
+                else if (!field.getKey().equals("pid"))
                 {
                     out.println(field.getKey() + ": " + field.getValue());
                 }

@@ -71,6 +71,10 @@ class ReplicaScriptIT
 
             primary.toHandle().destroyForcibly();
             primary.waitFor(30, TimeUnit.SECONDS);
+            // A killed node's page, as it left it: its peer line says when it is from (it read "peer: connected").
+            final String dead = run("scripts/replica", "status", "--dir", dir.resolve("a").toString());
+            assertTrue(dead.contains(" (not running: figures as it left them)") &&
+                dead.contains("\npeer: connected (when this node ended; last heard "), dead);
             final String promoted = run("scripts/replica", "promote", "--dir", dir.resolve("b").toString());
             assertTrue(promoted.contains("status: promoted") && promoted.contains("epoch: 1"), promoted);
 
