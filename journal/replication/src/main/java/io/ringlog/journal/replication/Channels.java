@@ -315,10 +315,7 @@ final class Channels implements AutoCloseable
     boolean sendLast(final int type, final long epoch, final long session, final long f0, final long f1,
         final long timeoutNanos)
     {
-        Messages.header(controlBuffer, 0, type, epoch, session);
-        Messages.field(controlBuffer, 0, 0, f0);
-        Messages.field(controlBuffer, 0, 1, f1);
-        final long position = control.offer(controlBuffer, 0, Messages.length(2));
+        final long position = offer(control, type, epoch, session, 2, f0, f1, 0, 0, 0);
         if (position <= 0)
         {
             return false;
@@ -348,13 +345,20 @@ final class Channels implements AutoCloseable
     private boolean send(final Publication publication, final int type, final long epoch, final long session,
         final int fields, final long f0, final long f1, final long f2, final long f3, final long f4)
     {
+        return offer(publication, type, epoch, session, fields, f0, f1, f2, f3, f4) > 0;
+    }
+
+    /** Offers one message: the publication's new position, or Aeron's code for why not (not above 0). */
+    private long offer(final Publication publication, final int type, final long epoch, final long session,
+        final int fields, final long f0, final long f1, final long f2, final long f3, final long f4)
+    {
         Messages.header(controlBuffer, 0, type, epoch, session);
         Messages.field(controlBuffer, 0, 0, f0);
         Messages.field(controlBuffer, 0, 1, f1);
         Messages.field(controlBuffer, 0, 2, f2);
         Messages.field(controlBuffer, 0, 3, f3);
         Messages.field(controlBuffer, 0, 4, f4);
-        return publication.offer(controlBuffer, 0, Messages.length(fields)) > 0;
+        return publication.offer(controlBuffer, 0, Messages.length(fields));
     }
 
     @Override
