@@ -476,9 +476,15 @@ public final class Engine implements AutoCloseable
         if (cause != null)
         {
             // Publishers may have been told "accepted" for commands the halt then kept from being applied.
+            // A halt of the business logic leaves the journal going, and what it journaled past the applied position
+            // the next start applies; after any other halt the journal stage's sequence passes commands it skipped.
+            final long applied = counters.lastAppliedPosition.get();
+            final long journaled = metrics.position(EngineMetrics.Stage.JOURNAL);
+            final String rest = status.haltStopsJournal() || journaled <= applied ? "" :
+                ", journaled up to " + journaled + " (a start on this journal replays " + (applied + 1) + ".." +
+                journaled + ")";
             throw new EngineHaltedException(ctx.name() + " had halted: accepted up to position " +
-                metrics.cursorPosition() + ", applied up to " + counters.lastAppliedPosition.get() + ": " +
-                cause.getMessage(), cause);
+                metrics.cursorPosition() + ", applied up to " + applied + rest + ": " + cause.getMessage(), cause);
         }
     }
 
@@ -598,7 +604,7 @@ public final class Engine implements AutoCloseable
                 final long journalDeadline = System.nanoTime() + ctx.closeTimeout().toNanos();
                 final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
                 long at;
-                while ((at = journaled.get()) < accepted && input.isAvailable(at + 1) && !status.halted() &&
+                while ((at = journaled.get()) < accepted && input.isAvailable(at + 1) && !status.haltStopsJournal() &&
                     System.nanoTime() < journalDeadline)
                 {
                     idle.idle();

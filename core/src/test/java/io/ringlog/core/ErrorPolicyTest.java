@@ -142,6 +142,65 @@ class ErrorPolicyTest
         assertEquals(failure, errors.errors().get(0));
     }
 
+    /**
+     * Publishers are given positions while the business logic still works on an earlier command; when that command
+     * halts the engine, the commands accepted after it are journaled all the same, so a start on the journal replays
+     * them and gives their positions to no other command. (They were left out of the journal: the next start gave
+     * position 2 to a new command, and a client holding 2 found another command there.)
+     */
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldJournalWhatWasAcceptedAfterTheCommandThatHaltedIt(final Topology topology) throws Exception
+    {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AccumulatorStateMachine inner = new AccumulatorStateMachine();
+        final StateMachine blocking = new StateMachineAdapter()
+        {
+            @Override
+            public void apply(final Command command, final Output output)
+            {
+                if (command.type() == EMIT_THEN_FAIL)
+                {
+                    entered.countDown();
+                    try
+                    {
+                        release.await();
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                inner.apply(command, output);
+            }
+        };
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(blocking).journal(journal)
+            .topology(topology).errorPolicy(ErrorPolicy.HALT).errorHandler(new RecordingErrorHandler()));
+        assertEquals(1, engine.publish(EMIT_THEN_FAIL, 0, 0, 1, longPayload(0), 0, 8));
+        assertTrue(entered.await(10, TimeUnit.SECONDS), "the first command reached the business logic");
+        assertEquals(2, engine.publish(ADD, 0, 0, 2, longPayload(10), 0, 8));
+        assertEquals(3, engine.publish(ADD, 0, 0, 3, longPayload(20), 0, 8));
+        release.countDown();
+        await(() -> engine.failure() != null, Duration.ofSeconds(10), "engine halted");
+        final EngineHaltedException closing = assertThrows(EngineHaltedException.class, engine::close);
+        assertTrue(closing.getMessage().contains("accepted up to position 3, applied up to 0, journaled up to 3 " +
+            "(a start on this journal replays 1..3)"), closing.getMessage());
+        assertEquals(3, journal.lastPosition(), "every accepted command is journaled");
+
+        // A start on the same journal replays all three: the first fails again and, under REJECT, is rejected; the
+        // two after it are applied, and the next command gets position 4.
+        final AccumulatorStateMachine fixed = new AccumulatorStateMachine();
+        try (Engine again = Engine.launch(new EngineContext().stateMachine(fixed).journal(journal).topology(topology)
+            .errorPolicy(ErrorPolicy.REJECT).errorHandler(new RecordingErrorHandler())))
+        {
+            assertEquals(4, again.publish(ADD, 0, 0, 4, longPayload(5), 0, 8), "position 2 and 3 stay theirs");
+            again.awaitApplied(4, 10, TimeUnit.SECONDS);
+        }
+        assertEquals(35, fixed.total(), "the commands accepted before the halt were applied at the next start");
+    }
+
     @ParameterizedTest
     @EnumSource(Topology.class)
     void shouldTimeOutAwaitingPositionThatNeverComes(final Topology topology)

@@ -1,5 +1,6 @@
 package io.ringlog.core.engine;
 
+import io.ringlog.core.CommandFailedException;
 import io.ringlog.core.EngineHaltedException;
 import org.agrona.ErrorHandler;
 
@@ -137,6 +138,18 @@ public final class EngineStatus
     public boolean halted()
     {
         return failure.get() != null;
+    }
+
+    /**
+     * Whether the halt stops journaling too. A command that failed in the business logic (the HALT policy, a JVM
+     * error) or listeners stopped by a close that timed out leave the journal sound: what was accepted is still
+     * journaled, so its positions stay its own and the next start applies it. Any other halt (the journal's own
+     * failure, the replicator's, a fenced primary, a stage's bug) stops it where it is.
+     */
+    public boolean haltStopsJournal()
+    {
+        final Throwable cause = failure.get();
+        return cause != null && !(cause instanceof CommandFailedException) && !(cause instanceof RingOutput.ListenersStopped);
     }
 
     /** The failure that halted the engine, or null. */

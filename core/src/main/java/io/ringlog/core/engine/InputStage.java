@@ -34,6 +34,8 @@ public final class InputStage implements EventHandler<Command>
     private final IdleStrategy acknowledgementIdle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
     private Sequence stageSequence;
     private long batchStart = -1;
+    /** This stage's journal failed: it appends nothing more, whatever halted the engine first. */
+    private boolean journalFailed;
 
     /**
      * @param journal    appends and commits each batch, or null.
@@ -157,7 +159,9 @@ public final class InputStage implements EventHandler<Command>
 
     private void journal(final Command command, final boolean endOfBatch)
     {
-        if (status.halted())
+        // A command the business logic failed on halts the engine, and the commands accepted after it are still
+        // journaled: publishers were given their positions, which the next start must not give to others.
+        if (journalFailed || status.haltStopsJournal())
         {
             return;
         }
@@ -171,6 +175,7 @@ public final class InputStage implements EventHandler<Command>
         }
         catch (final Throwable ex)
         {
+            journalFailed = true;
             // Halt before this stage's sequence moves, so business logic sees the failure first.
             status.halt(ex instanceof JournalException ? ex :
                 new JournalException(command.position(), "journal write failed: " + describe(ex), ex));
