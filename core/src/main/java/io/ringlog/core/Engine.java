@@ -49,6 +49,10 @@ import java.util.function.Supplier;
  */
 public final class Engine implements AutoCloseable
 {
+    /** Waits at least this long count as forever (about 73 years: far from overflowing a nanoTime deadline). */
+    private static final long FOREVER_NANOS = Long.MAX_VALUE / 4;
+    private static final Duration FOREVER = Duration.ofNanos(FOREVER_NANOS);
+
     private final EngineContext ctx;
     private final EngineStatus status;
     private final RingBuffer<Command> input;
@@ -325,7 +329,7 @@ public final class Engine implements AutoCloseable
      */
     public void awaitApplied(final long position, final long timeout, final TimeUnit unit) throws TimeoutException
     {
-        final long deadline = System.nanoTime() + unit.toNanos(timeout);
+        final long deadline = deadlineAfter(unit.toNanos(timeout));
         final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
         while (counters.lastAppliedPosition.get() < position)
         {
@@ -339,7 +343,7 @@ public final class Engine implements AutoCloseable
                 throw new IllegalStateException(ctx.name() + " is closed, and applied up to position " +
                     counters.lastAppliedPosition.get() + ": position " + position + " will not be applied");
             }
-            if (System.nanoTime() > deadline)
+            if (passed(deadline))
             {
                 throw new TimeoutException("position " + position + " not applied within " + timeout + " " + unit +
                     "; last applied " + counters.lastAppliedPosition.get() + unpublishedClaim());
@@ -439,7 +443,7 @@ public final class Engine implements AutoCloseable
                 Thread.currentThread().getName() + " would wait for itself; close from another thread");
         }
         status.close();
-        final long deadline = System.nanoTime() + ctx.closeTimeout().toNanos();
+        final long deadline = deadlineAfter(ctx.closeTimeout());
         RuntimeException drainFailure = null;
         // A halted engine applies nothing more, but its listeners are still given the events of the commands it
         // applied before the halt (they are journaled: a service must not lose them to a full disk, say). An
@@ -532,13 +536,38 @@ public final class Engine implements AutoCloseable
     /** A duration as a person writes it: 30 s, 1.5 s, 200 ms (Duration's own is PT30S). */
     static String words(final Duration duration)
     {
+        if (duration.compareTo(FOREVER) >= 0)
+        {
+            return duration.getSeconds() + " s";
+        }
         final long millis = duration.toMillis();
         return millis % 1000 == 0 ? millis / 1000 + " s" : millis >= 1000 ? millis / 1000.0 + " s" : millis + " ms";
     }
 
+    /**
+     * A deadline (System.nanoTime) {@code nanos} from now. A wait longer than about 73 years is as good as forever and
+     * is held to that, so that "wait forever" ({@code Long.MAX_VALUE} of any unit, which {@code toNanos} saturates)
+     * neither overflows nor comes out in the past.
+     */
+    static long deadlineAfter(final long nanos)
+    {
+        return System.nanoTime() + Math.min(nanos, FOREVER_NANOS);
+    }
+
+    static long deadlineAfter(final Duration timeout)
+    {
+        return deadlineAfter(timeout.compareTo(FOREVER) >= 0 ? FOREVER_NANOS : timeout.toNanos());
+    }
+
+    /** Whether the deadline has passed; compared by difference, as System.nanoTime's values may wrap. */
+    static boolean passed(final long deadline)
+    {
+        return System.nanoTime() - deadline > 0;
+    }
+
     private void checkDeadline(final long deadline, final String what, final boolean commandsUnapplied)
     {
-        if (System.nanoTime() > deadline)
+        if (passed(deadline))
         {
             throw new DrainTimeoutException(ctx.name() + ": gave up waiting for " + what + " after " +
                 words(ctx.closeTimeout()) + " (closeTimeout); " + (commandsUnapplied ? "some accepted commands may " +
@@ -601,16 +630,16 @@ public final class Engine implements AutoCloseable
             {
                 // Up to a slot claimed and never published, if there is one: no stage passes it, and by now (intake
                 // closed a closeTimeout ago) no publish is still under way.
-                final long journalDeadline = System.nanoTime() + ctx.closeTimeout().toNanos();
+                final long journalDeadline = deadlineAfter(ctx.closeTimeout());
                 final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
                 long at;
                 while ((at = journaled.get()) < accepted && input.isAvailable(at + 1) && !status.haltStopsJournal() &&
-                    System.nanoTime() < journalDeadline)
+                    !passed(journalDeadline))
                 {
                     idle.idle();
                 }
             }
-            final long deadline = System.nanoTime() + ctx.closeTimeout().toNanos();
+            final long deadline = deadlineAfter(ctx.closeTimeout());
             final StringBuilder stuck = new StringBuilder();
             // Input stages first: the logic thread may be waiting for room on the output ring, which only
             // the listeners make. Listeners last, so they can take what logic publishes until it stops.

@@ -97,6 +97,10 @@ public final class EngineContext
             throw new IllegalArgumentException("waitStrategy, topology, errorPolicy, upcasters, closeTimeout and " +
                 "producerIdleStrategy must not be null");
         }
+        if (closeTimeout.isNegative())
+        {
+            throw new IllegalArgumentException("closeTimeout must not be negative: " + closeTimeout);
+        }
         if (singlePublisher && follower)
         {
             throw new IllegalArgumentException("singlePublisher(true) with follower(true): a follower's commands come " +
