@@ -17,9 +17,13 @@ import java.util.List;
  */
 public final class InMemoryJournal implements Journal
 {
-    private static final int ENTRIES_PER_SLAB = 4096;
+    /** Entries a slab holds at most: a slab of small entries is about 1 MiB. */
+    private static final int MAX_ENTRIES_PER_SLAB = 4096;
+    /** Bytes a slab of large entries holds at most (one entry at least, whatever its size). */
+    private static final long MAX_SLAB_BYTES = 4L << 20;
 
     private final int recordLength;
+    private final int entriesPerSlab;
     private final int maxPayloadLength;
     private final long retainedEntries;
     private final List<UnsafeBuffer> slabs = new ArrayList<>();
@@ -45,16 +49,35 @@ public final class InMemoryJournal implements Journal
         {
             throw new IllegalArgumentException("maxPayloadLength must be positive and retainedEntries not negative");
         }
+        if (bytesPerEntry(maxPayloadLength) > Integer.MAX_VALUE - 16)
+        {
+            throw new IllegalArgumentException("maxPayloadLength " + maxPayloadLength + " is too large for the " +
+                "in-memory journal: an entry must fit a Java array");
+        }
         this.recordLength = (int)bytesPerEntry(maxPayloadLength);
+        // Large entries get fewer to a slab: 4096 of them would overflow an array, or take a slab of gigabytes.
+        this.entriesPerSlab = (int)Math.max(1, Math.min(MAX_ENTRIES_PER_SLAB, MAX_SLAB_BYTES / recordLength));
         this.maxPayloadLength = maxPayloadLength;
         this.retainedEntries = retainedEntries;
         if (retainedEntries > 0)
         {
-            final int slabCount = (int)((retainedEntries + ENTRIES_PER_SLAB - 1) / ENTRIES_PER_SLAB) + 1;
-            ring = new UnsafeBuffer[slabCount];
-            for (int i = 0; i < slabCount; i++)
+            final long slabCount = (retainedEntries + entriesPerSlab - 1) / entriesPerSlab + 1;
+            final long bytes = slabCount * recordLength * entriesPerSlab;
+            if (slabCount > Integer.MAX_VALUE || bytes > Runtime.getRuntime().maxMemory())
             {
-                ring[i] = new UnsafeBuffer(new byte[recordLength * ENTRIES_PER_SLAB]);
+                throw tooLarge(retainedEntries, bytes, null);
+            }
+            ring = new UnsafeBuffer[(int)slabCount];
+            try
+            {
+                for (int i = 0; i < slabCount; i++)
+                {
+                    ring[i] = new UnsafeBuffer(new byte[recordLength * entriesPerSlab]);
+                }
+            }
+            catch (final OutOfMemoryError ex)
+            {
+                throw tooLarge(retainedEntries, bytes, ex);
             }
         }
         else
@@ -91,7 +114,7 @@ public final class InMemoryJournal implements Journal
         }
         final long index = position - 1;
         final UnsafeBuffer slab = slabFor(index);
-        final int offset = (int)(index % ENTRIES_PER_SLAB) * recordLength;
+        final int offset = (int)(index % entriesPerSlab) * recordLength;
         final int length = CommandCodec.encodeCompact(command, slab, offset + 4, appendCrc);
         slab.putInt(offset, length);
         appendedPosition = position;
@@ -99,15 +122,15 @@ public final class InMemoryJournal implements Journal
 
     private UnsafeBuffer slabFor(final long index)
     {
-        final long slabIndex = index / ENTRIES_PER_SLAB;
+        final long slabIndex = index / entriesPerSlab;
         if (ring != null)
         {
-            if (index % ENTRIES_PER_SLAB == 0 && slabIndex >= ring.length)
+            if (index % entriesPerSlab == 0 && slabIndex >= ring.length)
             {
                 // Starting this slab overwrites the oldest one.
                 synchronized (this)
                 {
-                    firstPosition = (slabIndex - ring.length + 1) * ENTRIES_PER_SLAB + 1;
+                    firstPosition = (slabIndex - ring.length + 1) * entriesPerSlab + 1;
                 }
             }
             return ring[(int)(slabIndex % ring.length)];
@@ -133,7 +156,7 @@ public final class InMemoryJournal implements Journal
     private UnsafeBuffer newSlab(final long position)
     {
         final Runtime runtime = Runtime.getRuntime();
-        final long slabBytes = (long)recordLength * ENTRIES_PER_SLAB;
+        final long slabBytes = (long)recordLength * entriesPerSlab;
         final long reserve = runtime.maxMemory() / 16;
         if (free(runtime) - slabBytes < reserve)
         {
@@ -151,6 +174,13 @@ public final class InMemoryJournal implements Journal
         {
             throw heapFull(position, runtime, ex);
         }
+    }
+
+    private IllegalArgumentException tooLarge(final long retainedEntries, final long bytes, final OutOfMemoryError cause)
+    {
+        return new IllegalArgumentException("retaining " + retainedEntries + " entries of up to " + maxPayloadLength +
+            " bytes of payload takes " + bytes + " bytes of heap, and the JVM has " + Runtime.getRuntime().maxMemory() +
+            " at most (-Xmx): retain fewer entries, or give the JVM more heap", cause);
     }
 
     private static long free(final Runtime runtime)
@@ -202,10 +232,10 @@ public final class InMemoryJournal implements Journal
                         throw new JournalException(next, "no longer retained (oldest is " + firstPosition + ")");
                     }
                     final long index = next - 1;
-                    slab = ring != null ? ring[(int)((index / ENTRIES_PER_SLAB) % ring.length)] :
-                        slabs.get((int)(index / ENTRIES_PER_SLAB));
+                    slab = ring != null ? ring[(int)((index / entriesPerSlab) % ring.length)] :
+                        slabs.get((int)(index / entriesPerSlab));
                 }
-                final int offset = (int)((next - 1) % ENTRIES_PER_SLAB) * recordLength;
+                final int offset = (int)((next - 1) % entriesPerSlab) * recordLength;
                 try
                 {
                     CommandCodec.decode(slab, offset + 4, slab.getInt(offset), into, crc);

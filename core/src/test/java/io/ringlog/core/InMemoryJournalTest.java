@@ -88,4 +88,67 @@ class InMemoryJournalTest
         assertEquals(42, read.payload().getLong(0), "the new entry 6 replaced the uncommitted one");
         assertFalse(reader.next(read));
     }
+
+    /**
+     * Entries of up to 1 MiB of payload: a slab of 4096 of them overflowed an int (to 278,528 bytes), so the second
+     * append failed, and the engine's default journal halted on its second command; a bounded one could not be made.
+     */
+    @Test
+    void shouldHoldEntriesOfAMebibyteBoundedOrNot()
+    {
+        final int max = 1 << 20;
+        for (final InMemoryJournal journal : new InMemoryJournal[] {new InMemoryJournal(max), new InMemoryJournal(max, 4)})
+        {
+            final Command command = new Command(max);
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[max]);
+            for (long p = 1; p <= 12; p++)
+            {
+                payload.putLong(max - 8, p);
+                journal.append(command.set(p, 0, 1, 1, 0, 0, 0, payload, 0, p % 2 == 0 ? max : 8));
+                journal.commit();
+            }
+            final JournalReader reader = journal.reader(journal.firstPosition());
+            long expected = journal.firstPosition();
+            while (reader.next(command))
+            {
+                assertEquals(expected, command.position());
+                assertEquals(expected % 2 == 0 ? max : 8, command.payloadLength());
+                if (expected % 2 == 0)
+                {
+                    assertEquals(expected, command.payload().getLong(max - 8));
+                }
+                expected++;
+            }
+            assertEquals(13, expected, "read up to the last entry");
+        }
+    }
+
+    @Test
+    void shouldRunTheEnginesDefaultJournalWithAMebibyteOfPayload() throws Exception
+    {
+        final io.ringlog.core.testing.AccumulatorStateMachine sm = new io.ringlog.core.testing.AccumulatorStateMachine();
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(sm).maxPayloadLength(1 << 20)
+            .ringSize(16).outputRingSize(16)))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                engine.publish(io.ringlog.core.testing.AccumulatorStateMachine.ADD, 0, 0, 0,
+                    io.ringlog.core.testing.AccumulatorStateMachine.longPayload(2), 0, 8);
+            }
+            engine.awaitApplied(3, 10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertEquals(6, sm.total());
+    }
+
+    @Test
+    void shouldSayWhyItCannotRetainMoreThanTheHeapHolds()
+    {
+        final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> new InMemoryJournal(1 << 20, 1L << 40));
+        assertTrue(refused.getMessage().contains("retain fewer entries, or give the JVM more heap"),
+            refused.getMessage());
+        final IllegalArgumentException huge = assertThrows(IllegalArgumentException.class,
+            () -> new InMemoryJournal(Integer.MAX_VALUE - 20));
+        assertTrue(huge.getMessage().contains("too large for the in-memory journal"), huge.getMessage());
+    }
 }
