@@ -134,6 +134,11 @@ class InlineListenerTest
             engine.publish(ADD, 0, 0, 2, longPayload(2), 0, 8);
             CollectingListener.await(() -> engine.failure() != null, Duration.ofSeconds(10), "the engine to halt");
             assertInstanceOf(StackOverflowError.class, engine.failure().getCause(), engine.failure().toString());
+            // The listener's failure, not the command's: it was applied, and its events were out.
+            final ListenerException blamed = assertInstanceOf(ListenerException.class, engine.failure());
+            assertEquals("overflowing", blamed.listener());
+            assertEquals(2, blamed.position());
+            assertEquals(0, engine.metrics().failed(), "no command failed");
             assertThrows(EngineHaltedException.class, () -> engine.publish(ADD, 0, 0, 3, longPayload(3), 0, 8));
         }
         catch (final EngineHaltedException closedHalted)

@@ -8,6 +8,7 @@ import io.ringlog.core.EngineContext;
 import io.ringlog.core.ErrorPolicy;
 import io.ringlog.core.Hashing;
 import io.ringlog.core.Journal;
+import io.ringlog.core.ListenerException;
 import io.ringlog.core.Rejections;
 import io.ringlog.core.Snapshot;
 import io.ringlog.core.SnapshotException;
@@ -145,6 +146,12 @@ public final class BusinessLogic
             }
             catch (final Throwable ex)
             {
+                if (ex instanceof VirtualMachineError && status.failure() instanceof ListenerException &&
+                    status.failure().getCause() == ex)
+                {
+                    // An inline listener's, once the command's events were published: the listener halted the engine.
+                    return false;
+                }
                 final String hint = boundsHint(ex, command);
                 output.abort();
                 Counters.increment(counters.failed);

@@ -2,6 +2,7 @@ package io.ringlog.core.engine;
 
 import io.ringlog.core.CommandFailedException;
 import io.ringlog.core.EngineHaltedException;
+import io.ringlog.core.ListenerException;
 import org.agrona.ErrorHandler;
 
 import java.lang.invoke.MethodHandles;
@@ -142,14 +143,15 @@ public final class EngineStatus
 
     /**
      * Whether the halt stops journaling too. A command that failed in the business logic (the HALT policy, a JVM
-     * error) or listeners stopped by a close that timed out leave the journal sound: what was accepted is still
-     * journaled, so its positions stay its own and the next start applies it. Any other halt (the journal's own
-     * failure, the replicator's, a fenced primary, a stage's bug) stops it where it is.
+     * error), an inline listener's JVM error, or listeners stopped by a close that timed out leave the journal
+     * sound: what was accepted is still journaled, so its positions stay its own and the next start applies it. Any
+     * other halt (the journal's own failure, the replicator's, a fenced primary, a stage's bug) stops it where it is.
      */
     public boolean haltStopsJournal()
     {
         final Throwable cause = failure.get();
-        return cause != null && !(cause instanceof CommandFailedException) && !(cause instanceof RingOutput.ListenersStopped);
+        return cause != null && !(cause instanceof CommandFailedException) && !(cause instanceof ListenerException) &&
+            !(cause instanceof RingOutput.ListenersStopped);
     }
 
     /** The failure that halted the engine, or null. */

@@ -76,8 +76,10 @@ public final class InlineListeners
                 }
                 catch (final VirtualMachineError fatal)
                 {
-                    // Out of memory, a stack overflow: the logic thread it ran on cannot be trusted to go on.
-                    // The stage halts the engine, as it does when the business logic throws one.
+                    // Out of memory, a stack overflow: the logic thread it ran on cannot be trusted to go on. The
+                    // engine halts, as when the business logic throws one, naming the listener: the command whose
+                    // events it was given did not fail, and its events are out.
+                    status.halt(new ListenerException(names[i], event.position(), fatal));
                     throw fatal;
                 }
                 catch (final Throwable ex)
