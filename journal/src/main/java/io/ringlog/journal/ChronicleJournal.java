@@ -180,6 +180,13 @@ public final class ChronicleJournal implements Journal
     private long appendedPosition;
     private volatile long lastPosition;
     private long lastSyncNanos;
+    /**
+     * The mapped chunk the first document since the last sync went into, and whether a later one went into another:
+     * {@code appender.sync()} msyncs only the chunk the writer is in, so a batch that crossed into the next chunk
+     * (every 64 MiB) or file would otherwise leave its first part unsynced until close.
+     */
+    private Object unsyncedStore;
+    private boolean unsyncedElsewhere;
     private volatile long syncedPosition;
     private long pendingBytes;
     private volatile long committedBytes;
@@ -1706,6 +1713,12 @@ public final class ChronicleJournal implements Journal
         return files.values().stream().mapToLong((file) -> file.documents).sum();
     }
 
+    /** How many times a sync also synced the whole file (a batch that crossed into another chunk or file). */
+    long syncForces()
+    {
+        return reservation.forces();
+    }
+
     /** The 256 KB writes the appends made to keep space reserved ahead (none into preallocated bytes): for tests. */
     long reservationWrites()
     {
@@ -1856,6 +1869,18 @@ public final class ChronicleJournal implements Journal
         }
         document = appender.writingDocument();
         documentBytes = document.wire().bytes();
+        if (durability != Durability.MEMORY_MAPPED)
+        {
+            final Object store = documentBytes.bytesStore();
+            if (unsyncedStore == null)
+            {
+                unsyncedStore = store;
+            }
+            else if (store != unsyncedStore)
+            {
+                unsyncedElsewhere = true;
+            }
+        }
         documentFirstPosition = position;
         documentLength = 0;
         // The first document of a new cycle file is written before the file can be reserved: keep it to one entry.
@@ -2005,6 +2030,20 @@ public final class ChronicleJournal implements Journal
         final boolean newCycle = cycle != currentCycle;
         if (newCycle)
         {
+            if (durability != Durability.MEMORY_MAPPED)
+            {
+                try
+                {
+                    // The previous cycle's file may hold this batch's first documents, which no msync of the new
+                    // file's chunk covers.
+                    reservation.force();
+                }
+                catch (final IOException ex)
+                {
+                    writeFailure = ex;
+                    throw new JournalException(first, "sync of the previous cycle's file failed: " + describe(ex), ex);
+                }
+            }
             startCycle(cycle, first);
             try
             {
@@ -2121,13 +2160,20 @@ public final class ChronicleJournal implements Journal
             {
                 try
                 {
+                    if (unsyncedElsewhere || unsyncedStore != null && unsyncedStore != appender.wire().bytes().bytesStore())
+                    {
+                        // Part of what this sync must cover lies in an earlier chunk of the file: sync the file.
+                        reservation.force();
+                    }
                     appender.sync();
                 }
-                catch (final RuntimeException ex)
+                catch (final RuntimeException | IOException ex)
                 {
                     writeFailure = ex;
                     throw new JournalException(appendedPosition, "msync of the journal failed: " + describe(ex), ex);
                 }
+                unsyncedStore = null;
+                unsyncedElsewhere = false;
                 lastSyncNanos = now;
                 syncedPosition = appendedPosition;
             }

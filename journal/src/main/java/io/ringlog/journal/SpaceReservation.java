@@ -70,6 +70,7 @@ final class SpaceReservation implements AutoCloseable
     private long preallocatedTo;
     private long writes;
     private long allocations;
+    private long forces;
 
     /**
      * @param maxEntryLength the largest document the journal writes.
@@ -314,6 +315,25 @@ final class SpaceReservation implements AutoCloseable
     boolean started()
     {
         return channel != null;
+    }
+
+    /**
+     * Writes the file's dirty pages to the disk ({@code fdatasync}), those dirtied through a memory map included:
+     * for the parts of a batch that {@code msync} of the writer's current chunk, or of a new cycle's file, leaves out.
+     */
+    void force() throws IOException
+    {
+        if (channel != null)
+        {
+            channel.force(false);
+            forces++;
+        }
+    }
+
+    /** How many times {@link #force()} synced the file. */
+    long forces()
+    {
+        return forces;
     }
 
     /**

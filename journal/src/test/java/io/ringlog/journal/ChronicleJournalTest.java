@@ -593,6 +593,53 @@ class ChronicleJournalTest
         }
     }
 
+    /**
+     * Chronicle's {@code appender.sync()} msyncs only the 64 MiB chunk of the map the writer is in. A batch whose first
+     * documents went into the chunk before (37 entries of 4,000 bytes: three documents of up to 64 KiB) was synced
+     * only in part, its first ~70 KB left to the kernel until close (seen under strace: the commit msynced from the
+     * new chunk's start only). Such a sync now also syncs the file, once a crossing; batches within a chunk do not.
+     */
+    @Test
+    void shouldSyncTheWholeOfABatchThatCrossesIntoTheNextChunkOfTheMap()
+    {
+        final int payload = 4_000;
+        final UnsafeBuffer bytes = new UnsafeBuffer(new byte[payload]);
+        final Command command = new Command(payload);
+        try (ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context().directory(dir)
+            .maxPayloadLength(payload).durability(Durability.SYNC_EACH_BATCH)))
+        {
+            long position = 0;
+            // 80 MB: past the first chunk's end (64 MiB), once.
+            while (position < 20_000)
+            {
+                for (int i = 0; i < 37; i++)
+                {
+                    position++;
+                    bytes.putLong(0, position);
+                    journal.append(command.set(position, position, 1, 1, 0, 0, 0, bytes, 0, payload));
+                }
+                journal.commit();
+            }
+            assertEquals(position, journal.syncedPosition());
+            assertTrue(journal.syncForces() >= 1, "a batch crossed into the second chunk, and its sync covered the first");
+            assertTrue(journal.syncForces() <= 3, "only batches that crossed synced the file: " + journal.syncForces());
+        }
+        try (ChronicleJournal mapped = ChronicleJournal.open(new ChronicleJournal.Context().directory(dir.resolve("m"))
+            .maxPayloadLength(payload)))
+        {
+            for (long position = 1; position <= 20_000; position++)
+            {
+                mapped.append(command.set(position, position, 1, 1, 0, 0, 0, bytes, 0, payload));
+                if (position % 37 == 0)
+                {
+                    mapped.commit();
+                }
+            }
+            mapped.commit();
+            assertEquals(0, mapped.syncForces(), "MEMORY_MAPPED syncs nothing");
+        }
+    }
+
     @Test
     void shouldSyncAsTheDurabilityLevelSays()
     {
