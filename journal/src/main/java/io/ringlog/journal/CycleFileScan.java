@@ -763,7 +763,8 @@ final class CycleFileScan
         final int documentLength = word & LENGTH_MASK;
         if ((word & META_DATA) != 0)
         {
-            return documentLength >= 1 && offset + 5 <= length && (reader.intAt(offset + 4) & 0xFF) == CycleHeader.EVENT_NAME;
+            // The name's first byte is read as an int: all 4 bytes must be in the file.
+            return documentLength >= 1 && offset + 8 <= length && (reader.intAt(offset + 4) & 0xFF) == CycleHeader.EVENT_NAME;
         }
         return splitsExactly(reader, offset + 4, documentLength) &&
             (!andTheNext || documentAt(reader, (offset + 4 + documentLength + 3) & ~3L, false));

@@ -158,6 +158,73 @@ class TruncationTest
     }
 
     /** Opens the journal for writing and appends one entry: "opened", or the refusal's message. */
+    /**
+     * A file that ends 5 to 7 bytes into what reads as the header of a metadata document, where the scan asks whether a
+     * document starts there: it read the 4 bytes after that header, past the file's end, and verify said only
+     * {@code error: IndexOutOfBoundsException}, an open threw it, and no repair could be planned. A reviewer's damage
+     * fuzzer found it in an older cycle file cut short (at 648,645 bytes); here the scan is sent there on purpose: the
+     * header word of a data document zeroed (the scan then asks what follows its entries), the next document's header
+     * made a metadata word, and the file cut just after it.
+     */
+    @Test
+    void shouldReportACutJustPastAMetadataHeaderWordOfAnOlderFile() throws Exception
+    {
+        final Path journalDir = dir.resolve("journal");
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        final ChronicleJournal.Context writing = JournalTesting.context(journalDir)
+            .rollCycle(JournalRollCycle.SECONDLY).epochMillisClock(millis::get);
+        try (ChronicleJournal journal = ChronicleJournal.open(writing))
+        {
+            for (int cycle = 0; cycle < 3; cycle++)
+            {
+                appendRange(journal, cycle * PER_CYCLE + 1, (cycle + 1) * PER_CYCLE, 10);
+                millis.addAndGet(1_000);
+            }
+        }
+        final Path middle = JournalTesting.cycleFiles(journalDir).get(1);
+        final byte[] saved = Files.readAllBytes(middle);
+        final byte[] savedChronicleMeta = Files.readAllBytes(journalDir.resolve("metadata.cq4t"));
+        final byte[] savedRinglogMeta = Files.readAllBytes(journalDir.resolve("ringlog.meta"));
+        final java.nio.ByteBuffer words = java.nio.ByteBuffer.wrap(saved).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        // The fifth data document, and the one after it.
+        final List<Integer> data = new ArrayList<>();
+        for (int at = 0; data.size() < 6; )
+        {
+            final int word = words.getInt(at);
+            if ((word & 0x4000_0000) == 0)
+            {
+                data.add(at);
+            }
+            at = (at + 4 + (word & 0x3FFF_FFFF) + 3) & ~3;
+        }
+        final int zeroed = data.get(4);
+        final int next = data.get(5);
+        for (final int cut : new int[]{next + 5, next + 6, next + 7})
+        {
+            try (RandomAccessFile raf = new RandomAccessFile(middle.toFile(), "rw"))
+            {
+                raf.seek(zeroed);
+                raf.writeInt(0);
+                raf.seek(next);
+                raf.write(new byte[]{0x10, 0, 0, 0x40});
+                raf.setLength(cut);
+            }
+            final String context = "the middle file cut at byte " + cut + ", 5 to 7 bytes past a metadata header word at " +
+                next + ", the header word of the data document at " + zeroed + " zeroed";
+            final Tool verify = tool("verify", "-d", journalDir.toString(), "--max-payload", "64");
+            assertClean(verify, context);
+            assertEquals(1, verify.code, context + "\n" + verify);
+            assertTrue(verify.out.contains("problem: ") && verify.out.contains("cut short"), context + "\n" + verify);
+            assertFalse(openForWriting(writing, context).equals("opened"), context);
+            final Tool repair = tool("repair", "-d", journalDir.toString(), "--max-payload", "64");
+            assertClean(repair, context);
+            assertFalse((repair.out + repair.err).contains("internal fault"), context + "\n" + repair);
+            Files.write(middle, saved);
+            Files.write(journalDir.resolve("metadata.cq4t"), savedChronicleMeta);
+            Files.write(journalDir.resolve("ringlog.meta"), savedRinglogMeta);
+        }
+    }
+
     private static String openForWriting(final ChronicleJournal.Context writing, final String context)
     {
         try (ChronicleJournal journal = ChronicleJournal.open(writing))
