@@ -2598,6 +2598,8 @@ public final class ChronicleJournal implements Journal
         private JournalRollCycle rollCycle = JournalRollCycle.DAILY;
         private Durability durability = Durability.MEMORY_MAPPED;
         private Duration syncInterval = Duration.ofMillis(10);
+        /** The largest payload an entry holds: its document, header included, must stay under 1 GiB. */
+        public static final int MAX_PAYLOAD_LENGTH = (1 << 30) - 4096;
         private int maxPayloadLength = 256;
         private LongSupplier epochMillisClock;
         private Consumer<TornEntry> tornEntryListener;
@@ -2621,6 +2623,11 @@ public final class ChronicleJournal implements Journal
             if (maxPayloadLength <= 0)
             {
                 throw new IllegalArgumentException("maxPayloadLength must be positive: " + maxPayloadLength);
+            }
+            if (maxPayloadLength > MAX_PAYLOAD_LENGTH)
+            {
+                throw new IllegalArgumentException("maxPayloadLength " + maxPayloadLength + " is more than a journal " +
+                    "entry holds: at most " + MAX_PAYLOAD_LENGTH + " bytes (a Chronicle document holds less than 1 GiB)");
             }
             if (syncInterval.isNegative())
             {

@@ -120,10 +120,11 @@ public final class JournalTool implements Callable<Integer>
             description = "Largest payload to accept, in bytes (default: ${DEFAULT-VALUE}).")
         void maxPayload(final int bytes)
         {
-            if (bytes < 1)
+            if (bytes < 1 || bytes > ChronicleJournal.Context.MAX_PAYLOAD_LENGTH)
             {
-                throw new CommandLine.ParameterException(mixee.commandLine(),
-                    "--max-payload must be at least 1 byte, not " + bytes);
+                throw new CommandLine.ParameterException(mixee.commandLine(), "--max-payload must be at least 1 byte " +
+                    "and at most " + ChronicleJournal.Context.MAX_PAYLOAD_LENGTH + " (what a journal entry holds), not " +
+                    bytes);
             }
             maxPayload = bytes;
         }
