@@ -338,10 +338,12 @@ final class CycleFileScan
                 // both lead to the end of the data (a newest document whose last entries were zeroed), unless the
                 // word says more than a writer puts in a document of several entries. Either way the entries it is
                 // cut back to must pass their own checks: an entry whose length in its header was damaged does not.
+                // A word off by 1 to 3 bytes leads to the same next document, past the padding: the entries then end
+                // inside that padding (or past the word's end, within it), whole, where no entry's own damage ends them.
                 final long said = (offset + 4 + documentLength + 3) & ~3L;
                 if (entriesEnd != offset + 4 + documentLength && entriesEnd > offset + 4 && documentAt(reader, next) &&
                     (!documentAt(reader, said) || (leapsOverData(reader, next, said) ||
-                    documentLength > ChronicleJournal.MAX_DOCUMENT_BYTES && reader.intAt(next) == 0) &&
+                    documentLength > ChronicleJournal.MAX_DOCUMENT_BYTES && reader.intAt(next) == 0 || said == next) &&
                     entriesCheck(reader, offset + 4, entriesEnd)))
                 {
                     documentDamage("the length word of its document at byte " + offset + " is damaged: it says " +

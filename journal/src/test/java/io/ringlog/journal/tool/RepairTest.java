@@ -650,6 +650,56 @@ class RepairTest
     }
 
     /**
+     * A document's length word changed by 1 to 3 bytes, so that it still leads to the next document, past the padding
+     * to 4 bytes (a document of one 50-byte entry: 50 became 51, or 49). The walk counted the padding byte as one more,
+     * damaged, entry, verify and every open called the journal's count of the cycle a gap ("the newest entry of cycle
+     * C says position 300, but the cycle starts at 1 and holds 301 entries"), and the only repair offered was a forced
+     * cut of every later entry. It is the length word, and a repair with no option rebuilds the file with all of them.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 3})
+    void shouldRebuildAFileWhoseDocumentLengthIsOffByLessThanItsPadding(final int mask) throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final org.agrona.concurrent.UnsafeBuffer payload = new org.agrona.concurrent.UnsafeBuffer(new byte[6]);
+        final io.ringlog.core.Command command = new io.ringlog.core.Command(JournalTesting.MAX_PAYLOAD);
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            for (long position = 1; position <= 300; position++)
+            {
+                journal.append(command.set(position, position, 1, 1, 7, position, position * 10, payload, 0, 6));
+                journal.commit();
+            }
+        }
+        final Path file = cycleFile(dir, 0);
+        final List<Long> documents = dataDocuments(file);
+        final long document = documents.get(documents.size() / 2);
+        final int length;
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(document);
+            final int b = raf.read();
+            length = b;
+            raf.seek(document);
+            raf.write(b ^ mask);
+        }
+        assertEquals(2, length % 4, "a document padded by 2 bytes: " + length);
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("the length word of its document at byte " + document + " is damaged: it says " +
+            (length ^ mask) + " bytes, where the document's entries take " + length) && verify.out.contains("Its entries " +
+            "are whole, and the walk past the damage found 300 whole entries, positions 1..300: 'scripts/journal repair " +
+            "-d " + dir + "' writes the file anew"), verify.toString());
+        final Tool applied = tool("repair", "-d", dir.toString(), "--apply");
+        assertEquals(0, applied.code, applied.toString());
+        assertTrue(applied.out.contains("written anew with all of its 300 entries, positions 1..300)") &&
+            applied.out.endsWith("status: repaired\n"), applied.toString());
+        final Tool after = tool("verify", "-d", dir.toString());
+        assertEquals(0, after.code, after.toString());
+        assertReadsEveryEntry(dir, 300);
+    }
+
+    /**
      * A journal verify refuses is not one with "nothing to repair": a repair without an option says the
      * problems and that each names what mends it, exit 1 (it said "nothing to repair", exit 0).
      */
