@@ -1179,6 +1179,19 @@ public final class ChronicleJournal implements Journal
                 }
                 else
                 {
+                    if (stored > 0 && stored < nextExpected)
+                    {
+                        // Two files that hold the same positions: no writer does that, and cutting the journal (the
+                        // advice for missing positions) would drop real files and keep the stray one.
+                        throw new JournalException(stored, "cycle file " + file.file + " starts at position " + stored +
+                            ", but the file before it, " + lastFile.file.getFileName() + ", holds positions " +
+                            foundFirsts[count - 1] + ".." + (nextExpected - 1) + ": both hold position " + stored +
+                            (nextExpected - 1 > stored ? " and on" : "") + ", which a journal's files never do, so one of " +
+                            "them is not this journal's (a copy of another of its files, or another journal's file, " +
+                            "put in the directory). Move the one that does not belong out of " + ctx.directory() +
+                            " (with it gone, 'scripts/journal verify -d " + ctx.directory() + "' says whether the rest " +
+                            "is whole); nothing needs cutting");
+                    }
                     if (stored > 0 && stored != nextExpected)
                     {
                         throw new JournalException(nextExpected, "cycle file " + file.file + " starts at position " +

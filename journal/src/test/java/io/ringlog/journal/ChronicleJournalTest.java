@@ -640,6 +640,56 @@ class ChronicleJournalTest
         }
     }
 
+    /**
+     * A copy of the journal's first cycle file put in its directory under an earlier cycle's name: two files that hold
+     * positions 1..200. It was called missing positions ("positions 201..0 are missing (a cycle file deleted or lost)")
+     * with a forced cut as the way out, which deleted the real files after the cut and kept the copy, and the journal
+     * then failed the same way. It is named as two files holding the same positions, to move one out; with the copy
+     * gone, the journal reads whole.
+     */
+    @Test
+    void shouldNameACycleFileThatHoldsPositionsAnotherAlreadyHolds() throws Exception
+    {
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        final ChronicleJournal.Context writing = context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get);
+        try (ChronicleJournal journal = ChronicleJournal.open(writing))
+        {
+            for (int cycle = 0; cycle < 3; cycle++)
+            {
+                appendRange(journal, cycle * 200 + 1, (cycle + 1) * 200, 10);
+                millis.addAndGet(1_000);
+            }
+        }
+        final List<Path> files = JournalTesting.cycleFiles(dir);
+        final String earlier = java.time.format.DateTimeFormatter.ofPattern(JournalRollCycle.SECONDLY.chronicle().format())
+            .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(1_700_000_000_000L - 5_000)) + ".cq4";
+        final Path stray = dir.resolve(earlier);
+        Files.copy(files.get(0), stray);
+        final JournalException refused = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(context(dir).readOnly(true)).close());
+        assertTrue(refused.getMessage().contains("cycle file " + files.get(0) + " starts at position 1, but the file " +
+            "before it, " + earlier + ", holds positions 1..200: both hold position 1 and on, which a " +
+            "journal's files never do") && refused.getMessage().contains("Move the one that does not belong out of " +
+            dir) && !refused.getMessage().contains("--truncate-after"), refused.getMessage());
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = io.ringlog.journal.tool.JournalTool.run(new PrintWriter(out), new PrintWriter(err), "repair", "-d",
+            dir.toString());
+        assertEquals(1, code, out + "\n" + err);
+        assertTrue(out.toString().contains("both hold position 1 and on") && !out.toString().contains("--force"),
+            "the repair offers no cut: " + out);
+        final Path movedOut = Files.createTempDirectory("moved-out");
+        Files.move(stray, movedOut.resolve(earlier));
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true)))
+        {
+            assertEquals(600, journal.lastPosition());
+            assertEquals(200, readPositions(journal, 401, 1_000).size());
+        }
+        Files.delete(movedOut.resolve(earlier));
+        Files.delete(movedOut);
+    }
+
     @Test
     void shouldSyncAsTheDurabilityLevelSays()
     {
