@@ -12,7 +12,8 @@ public enum ErrorPolicy
     /**
      * Record the failure and halt the engine: no later command is applied or made visible. Commands accepted
      * before the halt (publishers were given their positions) are journaled all the same, so a start on the
-     * journal replays them, the failing one first, and gives their positions to no other command.
+     * journal replays them, the failing one first, and gives their positions to no other command; unless the
+     * failure is a JVM error, which stops the journal too.
      */
     HALT
 }

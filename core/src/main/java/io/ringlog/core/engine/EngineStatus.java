@@ -2,7 +2,6 @@ package io.ringlog.core.engine;
 
 import io.ringlog.core.CommandFailedException;
 import io.ringlog.core.EngineHaltedException;
-import io.ringlog.core.ListenerException;
 import org.agrona.ErrorHandler;
 
 import java.lang.invoke.MethodHandles;
@@ -42,6 +41,8 @@ public final class EngineStatus
 
     private volatile int state = OPEN;
     private volatile boolean abandoning;
+    /** A cause that stops the journal came after a halt that did not. */
+    private volatile boolean journalStopped;
     /** The thread that runs the business logic (and inline listeners), once it has started. */
     private volatile Thread logicThread;
     /** The threads of the listeners on their own threads, by thread: asked only when a publish finds the ring full. */
@@ -126,12 +127,21 @@ public final class EngineStatus
         return abandoning;
     }
 
-    /** Records the failure and stops the engine from applying or exposing anything further. */
+    /**
+     * Records the failure and stops the engine from applying or exposing anything further. The first cause is the
+     * halt's; a later one that stops the journal (a halt of the business logic leaves it going) still stops it, and
+     * reaches the error handler.
+     */
     public void halt(final Throwable cause)
     {
         if (failure.compareAndSet(null, cause))
         {
             state = HALTED;
+            recordError(cause);
+        }
+        else if (stopsJournal(cause) && !journalStopped)
+        {
+            journalStopped = true;
             recordError(cause);
         }
     }
@@ -142,16 +152,23 @@ public final class EngineStatus
     }
 
     /**
-     * Whether the halt stops journaling too. A command that failed in the business logic (the HALT policy, a JVM
-     * error), an inline listener's JVM error, or listeners stopped by a close that timed out leave the journal
-     * sound: what was accepted is still journaled, so its positions stay its own and the next start applies it. Any
-     * other halt (the journal's own failure, the replicator's, a fenced primary, a stage's bug) stops it where it is.
+     * Whether the halt stops journaling too. A command that threw in the business logic (the HALT policy), or
+     * listeners stopped by a close that timed out, leave the journal sound: what was accepted is still journaled, so
+     * its positions stay its own and a start on the journal replays it. Any other halt stops it where it is: the
+     * journal's own failure, the replicator's, a fenced primary, a stage's bug, and a JVM error wherever it surfaced
+     * (out of memory, or a fault in the journal's mapped file that the JVM reports at its next check, which may be in
+     * the business logic or an inline listener), whether it came first or after the halt.
      */
     public boolean haltStopsJournal()
     {
-        final Throwable cause = failure.get();
-        return cause != null && !(cause instanceof CommandFailedException) && !(cause instanceof ListenerException) &&
-            !(cause instanceof RingOutput.ListenersStopped);
+        return journalStopped || stopsJournal(failure.get()) && failure.get() != null;
+    }
+
+    private static boolean stopsJournal(final Throwable cause)
+    {
+        final boolean logicFailure = cause instanceof CommandFailedException &&
+            !(cause.getCause() instanceof VirtualMachineError);
+        return !logicFailure && !(cause instanceof RingOutput.ListenersStopped);
     }
 
     /** The failure that halted the engine, or null. */
