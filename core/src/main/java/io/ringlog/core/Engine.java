@@ -551,7 +551,7 @@ public final class Engine implements AutoCloseable
      */
     static long deadlineAfter(final long nanos)
     {
-        return System.nanoTime() + Math.min(nanos, FOREVER_NANOS);
+        return System.nanoTime() + Math.max(0, Math.min(nanos, FOREVER_NANOS));
     }
 
     static long deadlineAfter(final Duration timeout)

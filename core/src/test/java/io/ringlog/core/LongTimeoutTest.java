@@ -87,6 +87,8 @@ class LongTimeoutTest
                 // Before the fix the wait failed on its first look, within microseconds; it must still be waiting.
                 assertThrows(TimeoutException.class, () -> waiting.get(300, TimeUnit.MILLISECONDS),
                     () -> "awaitApplied(Long.MAX_VALUE, SECONDS) returned early: " + outcome(waiting));
+                // And the other end: a negative timeout has passed already (it wrapped to a deadline that never came).
+                assertThrows(TimeoutException.class, () -> engine.awaitApplied(position, Long.MIN_VALUE, TimeUnit.SECONDS));
             }
             finally
             {
