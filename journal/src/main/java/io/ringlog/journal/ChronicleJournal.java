@@ -1133,6 +1133,7 @@ public final class ChronicleJournal implements Journal
         staleTable(onDisk.last());
         final int[] foundCycles = new int[onDisk.size()];
         final long[] foundFirsts = new long[onDisk.size()];
+        final Path[] foundFiles = new Path[onDisk.size()];
         int count = 0;
         long nextExpected = 0;
         CycleFileScan lastFile = null;
@@ -1182,13 +1183,20 @@ public final class ChronicleJournal implements Journal
                     if (stored > 0 && stored < nextExpected)
                     {
                         // Two files that hold the same positions: no writer does that, and cutting the journal (the
-                        // advice for missing positions) would drop real files and keep the stray one.
+                        // advice for missing positions) would drop real files and keep the stray one. The earlier file
+                        // that holds the position is named, whichever it is.
+                        int holder = count - 1;
+                        while (holder > 0 && foundFirsts[holder] > stored)
+                        {
+                            holder--;
+                        }
+                        final long holderEnd = holder + 1 < count ? foundFirsts[holder + 1] - 1 : nextExpected - 1;
                         throw new JournalException(stored, "cycle file " + file.file + " starts at position " + stored +
-                            ", but the file before it, " + lastFile.file.getFileName() + ", holds positions " +
-                            foundFirsts[count - 1] + ".." + (nextExpected - 1) + ": both hold position " + stored +
-                            (nextExpected - 1 > stored ? " and on" : "") + ", which a journal's files never do, so one of " +
-                            "them is not this journal's (a copy of another of its files, or another journal's file, " +
-                            "put in the directory). Move the one that does not belong out of " + ctx.directory() +
+                            ", but an earlier file, " + foundFiles[holder].getFileName() + ", holds positions " +
+                            foundFirsts[holder] + ".." + holderEnd + ": both hold position " + stored + ", which a " +
+                            "journal's files never do, so one of them is not this journal's (a copy of another of its " +
+                            "files, or another journal's file, put in the directory; a copy has the same bytes as the " +
+                            "file it was copied from). Move the one that does not belong out of " + ctx.directory() +
                             " (with it gone, 'scripts/journal verify -d " + ctx.directory() + "' says whether the rest " +
                             "is whole); nothing needs cutting");
                     }
@@ -1206,6 +1214,7 @@ public final class ChronicleJournal implements Journal
                 }
                 foundCycles[count] = cycle;
                 foundFirsts[count] = firstPosition;
+                foundFiles[count] = file.file;
                 count++;
                 // The cycle ends at its newest entry's position, which must be what counting the entries gives; but
                 // a damaged document that does not split into entries hides how many it held, so with one of those
