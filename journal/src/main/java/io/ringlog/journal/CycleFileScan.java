@@ -343,7 +343,8 @@ final class CycleFileScan
                 final long said = (offset + 4 + documentLength + 3) & ~3L;
                 if (entriesEnd != offset + 4 + documentLength && entriesEnd > offset + 4 && documentAt(reader, next) &&
                     (!documentAt(reader, said) || (leapsOverData(reader, next, said) ||
-                    documentLength > ChronicleJournal.MAX_DOCUMENT_BYTES && reader.intAt(next) == 0 || said == next) &&
+                    documentLength > ChronicleJournal.MAX_DOCUMENT_BYTES && reader.intAt(next) == 0 ||
+                    said == next && checksummed(reader, offset + 4, entriesEnd)) &&
                     entriesCheck(reader, offset + 4, entriesEnd)))
                 {
                     documentDamage("the length word of its document at byte " + offset + " is damaged: it says " +
@@ -687,6 +688,26 @@ final class CycleFileScan
             at += entry;
         }
         return at;
+    }
+
+    /**
+     * Whether every entry from {@code start} to {@code end} carries a checksum (formats 2 and 3), so that one whose
+     * length in its header is damaged fails its checks: format 1's entries, from before checksums, would pass them.
+     */
+    private static boolean checksummed(final Reader reader, final long start, final long end) throws IOException
+    {
+        long at = start;
+        while (at < end)
+        {
+            final int entry = entryLength(reader, at, end);
+            if (entry <= 0 || reader.intAt(at + CommandCodec.COMPACT_MAGIC_OFFSET) != CommandCodec.COMPACT_MAGIC &&
+                reader.intAt(at + CommandCodec.MAGIC_OFFSET) != CommandCodec.MAGIC)
+            {
+                return false;
+            }
+            at += entry;
+        }
+        return true;
     }
 
     /** Whether the entries from {@code start} to {@code end}, split by their headers, each pass their own checks. */
