@@ -2620,8 +2620,11 @@ public final class ChronicleJournal implements Journal
         private JournalRollCycle rollCycle = JournalRollCycle.DAILY;
         private Durability durability = Durability.MEMORY_MAPPED;
         private Duration syncInterval = Duration.ofMillis(10);
-        /** The largest payload an entry holds: its document, header included, must stay under 1 GiB. */
-        public static final int MAX_PAYLOAD_LENGTH = (1 << 30) - 4096;
+        /**
+         * The largest payload an entry holds: Chronicle writes a document of at most 16 MiB (a quarter of its 64 MiB
+         * mapped block), and the entry's header and the document's must fit in it with the payload.
+         */
+        public static final int MAX_PAYLOAD_LENGTH = (16 << 20) - 4096;
         private int maxPayloadLength = 256;
         private LongSupplier epochMillisClock;
         private Consumer<TornEntry> tornEntryListener;
@@ -2649,7 +2652,7 @@ public final class ChronicleJournal implements Journal
             if (maxPayloadLength > MAX_PAYLOAD_LENGTH)
             {
                 throw new IllegalArgumentException("maxPayloadLength " + maxPayloadLength + " is more than a journal " +
-                    "entry holds: at most " + MAX_PAYLOAD_LENGTH + " bytes (a Chronicle document holds less than 1 GiB)");
+                    "entry holds: at most " + MAX_PAYLOAD_LENGTH + " bytes (a Chronicle document holds up to 16 MiB)");
             }
             if (syncInterval.isNegative())
             {

@@ -513,13 +513,13 @@ class JournalToolTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "-5", "1073737729", "2147483600"})
+    @ValueSource(strings = {"0", "-5", "16773121", "2147483600"})
     void shouldRefuseAMaxPayloadBelowOneByteOrAboveWhatAnEntryHoldsAsAUsageError(final String bytes)
     {
         // 2147483600 used to overflow the journal's buffer size, and verify blamed the journal's metadata file.
         final Result result = run("verify", "-d", root.resolve("nowhere").toString(), "--max-payload", bytes);
         assertEquals(2, result.code, result.out + result.err);
-        assertTrue(result.err.startsWith("error: --max-payload must be at least 1 byte and at most 1073737728 (what a " +
+        assertTrue(result.err.startsWith("error: --max-payload must be at least 1 byte and at most 16773120 (what a " +
             "journal entry holds), not " + bytes + "\n"), result.err);
         assertFalse(result.err.contains("\tat "), result.err);
         assertEquals("", result.out);
