@@ -152,37 +152,15 @@ class ErrorPolicyTest
     @EnumSource(Topology.class)
     void shouldJournalWhatWasAcceptedAfterTheCommandThatHaltedIt(final Topology topology) throws Exception
     {
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-        final AccumulatorStateMachine inner = new AccumulatorStateMachine();
-        final StateMachine blocking = new StateMachineAdapter()
-        {
-            @Override
-            public void apply(final Command command, final Output output)
-            {
-                if (command.type() == EMIT_THEN_FAIL)
-                {
-                    entered.countDown();
-                    try
-                    {
-                        release.await();
-                    }
-                    catch (final InterruptedException ex)
-                    {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                inner.apply(command, output);
-            }
-        };
+        final HeldThenFailing blocking = new HeldThenFailing();
         final InMemoryJournal journal = new InMemoryJournal(256);
         final Engine engine = Engine.launch(new EngineContext().stateMachine(blocking).journal(journal)
             .topology(topology).errorPolicy(ErrorPolicy.HALT).errorHandler(new RecordingErrorHandler()));
         assertEquals(1, engine.publish(EMIT_THEN_FAIL, 0, 0, 1, longPayload(0), 0, 8));
-        assertTrue(entered.await(10, TimeUnit.SECONDS), "the first command reached the business logic");
+        assertTrue(blocking.entered.await(10, TimeUnit.SECONDS), "the first command reached the business logic");
         assertEquals(2, engine.publish(ADD, 0, 0, 2, longPayload(10), 0, 8));
         assertEquals(3, engine.publish(ADD, 0, 0, 3, longPayload(20), 0, 8));
-        release.countDown();
+        blocking.release.countDown();
         await(() -> engine.failure() != null, Duration.ofSeconds(10), "engine halted");
         final EngineHaltedException closing = assertThrows(EngineHaltedException.class, engine::close);
         assertTrue(closing.getMessage().contains("accepted up to position 3, applied up to 0, journaled up to 3 " +
@@ -211,38 +189,16 @@ class ErrorPolicyTest
     void shouldReportAJournalFailureThatFollowsAHaltOfTheLogic() throws Exception
     {
         final Topology topology = Topology.COMPACT;
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-        final AccumulatorStateMachine inner = new AccumulatorStateMachine();
-        final StateMachine blocking = new StateMachineAdapter()
-        {
-            @Override
-            public void apply(final Command command, final Output output)
-            {
-                if (command.type() == EMIT_THEN_FAIL)
-                {
-                    entered.countDown();
-                    try
-                    {
-                        release.await();
-                    }
-                    catch (final InterruptedException ex)
-                    {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                inner.apply(command, output);
-            }
-        };
+        final HeldThenFailing blocking = new HeldThenFailing();
         final io.ringlog.core.testing.FailingJournal journal = new io.ringlog.core.testing.FailingJournal(256, 3);
         final RecordingErrorHandler errors = new RecordingErrorHandler();
         final Engine engine = Engine.launch(new EngineContext().stateMachine(blocking).journal(journal)
             .topology(topology).errorPolicy(ErrorPolicy.HALT).errorHandler(errors));
         assertEquals(1, engine.publish(EMIT_THEN_FAIL, 0, 0, 1, longPayload(0), 0, 8));
-        assertTrue(entered.await(10, TimeUnit.SECONDS), "the first command reached the business logic");
+        assertTrue(blocking.entered.await(10, TimeUnit.SECONDS), "the first command reached the business logic");
         engine.publish(ADD, 0, 0, 2, longPayload(10), 0, 8);
         engine.publish(ADD, 0, 0, 3, longPayload(20), 0, 8);
-        release.countDown();
+        blocking.release.countDown();
         final EngineHaltedException closing = assertThrows(EngineHaltedException.class, engine::close);
         assertInstanceOf(CommandFailedException.class, engine.failure(), "the logic's failure halted it");
         assertTrue(errors.errors().stream().anyMatch((e) -> e instanceof JournalException),
@@ -323,5 +279,31 @@ class ErrorPolicyTest
         assertEquals("snapshot at position 2 failed: java.io.IOException: No space left on device",
             failure.getMessage());
         assertEquals(6, sm.total(), "the commands after the failed snapshot were applied");
+    }
+
+    /** The accumulator, whose failing command (EMIT_THEN_FAIL) waits until released: publishers go on meanwhile. */
+    private static final class HeldThenFailing extends StateMachineAdapter
+    {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        private final AccumulatorStateMachine inner = new AccumulatorStateMachine();
+
+        @Override
+        public void apply(final Command command, final Output output)
+        {
+            if (command.type() == EMIT_THEN_FAIL)
+            {
+                entered.countDown();
+                try
+                {
+                    release.await();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            inner.apply(command, output);
+        }
     }
 }
