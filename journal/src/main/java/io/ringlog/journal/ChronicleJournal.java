@@ -1101,13 +1101,27 @@ public final class ChronicleJournal implements Journal
      * stop at the end of the cycle it names, and the journal read as ending there. A writer refreshes the
      * table; with none alive, the table was put back with an older copy, or copied from one.
      */
-    private void staleTable(final long newestOnDisk)
+    private void staleTable(final NavigableSet<Long> onDisk)
     {
+        final long newestOnDisk = onDisk.last();
+        final long oldestOnDisk = onDisk.first();
         if (!ctx.readOnly() || !Files.exists(ctx.directory().resolve(METADATA_FILE)))
         {
             return;
         }
         final int listed = queue.lastCycle();
+        final int listedFirst = queue.firstCycle();
+        if (listedFirst >= 0 && listedFirst != Integer.MAX_VALUE && listedFirst > oldestOnDisk &&
+            !onDisk.contains((long)listedFirst) && JournalLock.liveWriter(ctx.directory()) == null)
+        {
+            // Chronicle's readers start at the table's first cycle, which is gone; a file before it is not listed.
+            throw new JournalException("Chronicle's table " + ctx.directory().resolve(METADATA_FILE) + " lists cycle " +
+                "files from " + fileName(listedFirst) + ", which is not in the directory, and not " +
+                fileName((int)oldestOnDisk) + ", which is (a file moved out, and another put there or renamed, after " +
+                "the table was written): Chronicle's readers would look for the journal's entries where they are not. " +
+                "Move the table away (the read-only tools do without it, and the next writer makes it again) and look " +
+                "again; the cycle files are not touched");
+        }
         if (listed >= 0 && listed < newestOnDisk && JournalLock.liveWriter(ctx.directory()) == null)
         {
             throw new JournalException("Chronicle's table " + ctx.directory().resolve(METADATA_FILE) + " lists cycle " +
@@ -1117,6 +1131,32 @@ public final class ChronicleJournal implements Journal
                 " as if the journal ended there. Move the table away (the read-only tools do without it, and the " +
                 "next writer makes it again) and look again; the cycle files are not touched");
         }
+    }
+
+    /**
+     * Of two files that hold the same positions, the one Chronicle's table does not list, in words (empty when both
+     * are listed, or there is no table to ask): a file put in the directory after the table was last written.
+     */
+    private String strayByTable(final int earlierCycle, final Path earlier, final int laterCycle, final Path later)
+    {
+        if (!Files.exists(ctx.directory().resolve(METADATA_FILE)))
+        {
+            return "";
+        }
+        final int first = queue.firstCycle();
+        final int last = queue.lastCycle();
+        if (first < 0 || first == Integer.MAX_VALUE || last < 0)
+        {
+            return "";
+        }
+        final boolean earlierListed = earlierCycle >= first && earlierCycle <= last;
+        final boolean laterListed = laterCycle >= first && laterCycle <= last;
+        if (earlierListed == laterListed)
+        {
+            return "";
+        }
+        return "; Chronicle's table (" + METADATA_FILE + ") lists cycle files " + fileName(first) + " to " +
+            fileName(last) + ", so " + (earlierListed ? later : earlier).getFileName() + " is the one put there after it";
     }
 
     /** Builds the (cycle, first position) table, checks that cycles chain, and finds a torn tail. */
@@ -1130,7 +1170,7 @@ public final class ChronicleJournal implements Journal
             findTornEntry(0);
             return;
         }
-        staleTable(onDisk.last());
+        staleTable(onDisk);
         final int[] foundCycles = new int[onDisk.size()];
         final long[] foundFirsts = new long[onDisk.size()];
         final Path[] foundFiles = new Path[onDisk.size()];
@@ -1191,12 +1231,14 @@ public final class ChronicleJournal implements Journal
                             holder--;
                         }
                         final long holderEnd = holder + 1 < count ? foundFirsts[holder + 1] - 1 : nextExpected - 1;
+                        final String which = strayByTable(foundCycles[holder], foundFiles[holder], cycle, file.file);
                         throw new JournalException(stored, "cycle file " + file.file + " starts at position " + stored +
                             ", but an earlier file, " + foundFiles[holder].getFileName() + ", holds positions " +
                             foundFirsts[holder] + ".." + holderEnd + ": both hold position " + stored + ", which a " +
                             "journal's files never do, so one of them is not this journal's (a copy of another of its " +
                             "files, or another journal's file, put in the directory; a copy has the same bytes as the " +
-                            "file it was copied from). Move the one that does not belong out of " + ctx.directory() +
+                            "file it was copied from)" + which + ". Move the one that does not belong out of " +
+                            ctx.directory() +
                             " (with it gone, 'scripts/journal verify -d " + ctx.directory() + "' says whether the rest " +
                             "is whole); nothing needs cutting");
                     }

@@ -670,6 +670,7 @@ class ChronicleJournalTest
             () -> ChronicleJournal.open(context(dir).readOnly(true)).close());
         assertTrue(refused.getMessage().contains("cycle file " + files.get(0) + " starts at position 1, but an earlier " +
             "file, " + earlier + ", holds positions 1..200: both hold position 1, which a journal's files never do") &&
+            refused.getMessage().contains("so " + earlier + " is the one put there after it") &&
             refused.getMessage().contains("Move the one that does not belong out of " + dir) &&
             !refused.getMessage().contains("--truncate-after"), refused.getMessage());
         final StringWriter out = new StringWriter();
@@ -687,6 +688,26 @@ class ChronicleJournalTest
             assertEquals(200, readPositions(journal, 401, 1_000).size());
         }
         Files.delete(movedOut.resolve(earlier));
+
+        // The original moved out instead, the copy kept: Chronicle's table starts at a file that is gone, and its
+        // readers looked for position 1 where it is not ('the journal has no entry there ... repair --rebuild mends',
+        // which mended nothing). Said as the table's; with the table moved away, the journal reads whole.
+        Files.copy(files.get(0), stray);
+        Files.move(files.get(0), movedOut.resolve(files.get(0).getFileName()));
+        final JournalException table = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(context(dir).readOnly(true)).close());
+        assertTrue(table.getMessage().contains("lists cycle files from " + files.get(0).getFileName() + ", which is not " +
+            "in the directory, and not " + earlier + ", which is") && table.getMessage().contains("Move the table away"),
+            table.getMessage());
+        Files.move(dir.resolve("metadata.cq4t"), movedOut.resolve("metadata.cq4t"));
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true)))
+        {
+            assertEquals(600, journal.lastPosition());
+            assertEquals(200, readPositions(journal, 1, 200).size());
+        }
+        Files.move(movedOut.resolve("metadata.cq4t"), dir.resolve("metadata.cq4t"));
+        Files.delete(stray);
+        Files.move(movedOut.resolve(files.get(0).getFileName()), files.get(0));
 
         // A copy named after the newest cycle (Chronicle's table moved away, as its staleness message advises): the
         // file named is the one that holds the copy's first position, not the newest one before it.
