@@ -139,7 +139,7 @@ public final class EngineStatus
             state = HALTED;
             recordError(cause);
         }
-        else if (stopsJournal(cause) && !journalStopped)
+        else if (!journalStopped && stopsJournal(cause) && !stopsJournal(failure.get()))
         {
             journalStopped = true;
             recordError(cause);
@@ -161,7 +161,8 @@ public final class EngineStatus
      */
     public boolean haltStopsJournal()
     {
-        return journalStopped || stopsJournal(failure.get()) && failure.get() != null;
+        final Throwable cause = failure.get();
+        return journalStopped || cause != null && stopsJournal(cause);
     }
 
     private static boolean stopsJournal(final Throwable cause)
