@@ -206,6 +206,29 @@ public final class JournalTesting
         return target;
     }
 
+    /** The byte offsets of a cycle file's data documents (Chronicle's header word: not metadata), in file order. */
+    public static List<Long> dataDocuments(final Path file) throws IOException
+    {
+        final byte[] bytes = Files.readAllBytes(file);
+        final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        final List<Long> documents = new java.util.ArrayList<>();
+        int offset = 0;
+        while (offset + 4 <= bytes.length)
+        {
+            final int word = buffer.getInt(offset);
+            if (word == 0)
+            {
+                break;
+            }
+            if ((word & 0x4000_0000) == 0)
+            {
+                documents.add((long)offset);
+            }
+            offset = (offset + 4 + (word & 0x3FFF_FFFF) + 3) & ~3;
+        }
+        return documents;
+    }
+
     /**
      * The file offset of the {@code nth} (0-based) command's {@link CommandCodec} bytes in a cycle
      * file, found by its magic (format 3, or format 2 for the engine's own commands); where it is the

@@ -185,21 +185,11 @@ class TruncationTest
         final byte[] saved = Files.readAllBytes(middle);
         final byte[] savedChronicleMeta = Files.readAllBytes(journalDir.resolve("metadata.cq4t"));
         final byte[] savedRinglogMeta = Files.readAllBytes(journalDir.resolve("ringlog.meta"));
-        final java.nio.ByteBuffer words = java.nio.ByteBuffer.wrap(saved).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         // The fifth data document, and the one after it.
-        final List<Integer> data = new ArrayList<>();
-        for (int at = 0; data.size() < 6; )
-        {
-            final int word = words.getInt(at);
-            if ((word & 0x4000_0000) == 0)
-            {
-                data.add(at);
-            }
-            at = (at + 4 + (word & 0x3FFF_FFFF) + 3) & ~3;
-        }
-        final int zeroed = data.get(4);
-        final int next = data.get(5);
-        for (final int cut : new int[]{next + 5, next + 6, next + 7})
+        final List<Long> data = JournalTesting.dataDocuments(middle);
+        final long zeroed = data.get(4);
+        final long next = data.get(5);
+        for (final long cut : new long[]{next + 5, next + 6, next + 7})
         {
             try (RandomAccessFile raf = new RandomAccessFile(middle.toFile(), "rw"))
             {

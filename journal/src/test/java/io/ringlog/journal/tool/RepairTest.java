@@ -620,7 +620,7 @@ class RepairTest
             }
         }
         final Path file = cycleFile(dir, 0);
-        final List<Long> documents = dataDocuments(file);
+        final List<Long> documents = JournalTesting.dataDocuments(file);
         final long document = documents.get(newest ? documents.size() - 1 : documents.size() / 2);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
         {
@@ -672,7 +672,7 @@ class RepairTest
             }
         }
         final Path file = cycleFile(dir, 0);
-        final List<Long> documents = dataDocuments(file);
+        final List<Long> documents = JournalTesting.dataDocuments(file);
         final long document = documents.get(documents.size() / 2);
         final int length;
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
@@ -709,7 +709,7 @@ class RepairTest
         final Path dir = journalOfOneDocumentEach(100);
         // The newest entry's payload: its checksum fails.
         final Path file = cycleFile(dir, 0);
-        final List<Long> documents = dataDocuments(file);
+        final List<Long> documents = JournalTesting.dataDocuments(file);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
         {
             // Document header, then the entry: its 8-byte payload is its last bytes.
@@ -956,7 +956,7 @@ class RepairTest
 
         // The same entry with a byte of its payload flipped is damage, and said so, with the cut before it.
         final Path file = cycleFile(dir, 0);
-        JournalTesting.flipByte(file, dataDocuments(file).get(1) + 4 + 50_000);
+        JournalTesting.flipByte(file, JournalTesting.dataDocuments(file).get(1) + 4 + 50_000);
         final Tool damaged = tool("verify", "-d", dir.toString());
         assertEquals(1, damaged.code, damaged.toString());
         assertTrue(damaged.out.contains("bad-position: 2") && !damaged.out.contains("the entry is whole"),
@@ -1023,7 +1023,7 @@ class RepairTest
         final Path file = cycleFile(dir, 0);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
         {
-            raf.setLength(dataDocuments(file).get(200) + 30);
+            raf.setLength(JournalTesting.dataDocuments(file).get(200) + 30);
         }
         final Tool repair = tool("repair", "-d", dir.toString());
         assertEquals(1, repair.code, repair.toString());
@@ -1045,7 +1045,7 @@ class RepairTest
     {
         final Path dir = journalOfOneDocumentEach(100);
         final Path file = cycleFile(dir, 0);
-        final List<Long> documents = dataDocuments(file);
+        final List<Long> documents = JournalTesting.dataDocuments(file);
         final long end = documents.get(documents.size() - 1) + 4 +
             CommandCodec.compactLength(JournalTesting.command(100, 1, 1, 100));
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
@@ -1113,7 +1113,7 @@ class RepairTest
     {
         final Path dir = journalOfOneDocumentEach(300);
         final Path file = cycleFile(dir, 0);
-        final long damaged = dataDocuments(file).get(150);
+        final long damaged = JournalTesting.dataDocuments(file).get(150);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
         {
             // A length of some 510 MB (a data document), and its entry's first 76 bytes overwritten too: the
@@ -1159,7 +1159,7 @@ class RepairTest
         final Path dir = root.resolve("journal");
         writeCycleFiles(dir, 300);
         final Path older = cycleFile(dir, 1);
-        final List<Long> documents = dataDocuments(older);
+        final List<Long> documents = JournalTesting.dataDocuments(older);
         try (RandomAccessFile raf = new RandomAccessFile(older.toFile(), "rw"))
         {
             switch (damage)
@@ -1323,28 +1323,6 @@ class RepairTest
     }
 
     /** The offsets of a cycle file's data documents, walked by their Chronicle header words. */
-    private static List<Long> dataDocuments(final Path file) throws Exception
-    {
-        final byte[] bytes = Files.readAllBytes(file);
-        final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        final List<Long> documents = new java.util.ArrayList<>();
-        int offset = 0;
-        while (offset + 4 <= bytes.length)
-        {
-            final int word = buffer.getInt(offset);
-            if (word == 0)
-            {
-                break;
-            }
-            if ((word & 0x4000_0000) == 0)
-            {
-                documents.add((long)offset);
-            }
-            offset = (offset + 4 + (word & 0x3FFF_FFFF) + 3) & ~3;
-        }
-        return documents;
-    }
-
     private static ChronicleJournal.Context context(final Path dir)
     {
         return JournalTesting.context(dir);
