@@ -160,8 +160,9 @@ public final class InputStage implements EventHandler<Command>
     private void journal(final Command command, final boolean endOfBatch)
     {
         // A command the business logic failed on halts the engine, and the commands accepted after it are still
-        // journaled: publishers were given their positions, which the next start must not give to others.
-        if (journalFailed || status.haltStopsJournal())
+        // journaled: publishers were given their positions, which the next start must not give to others. (One
+        // volatile read a command while the engine runs, as before: the halt's cause is asked only once it halted.)
+        if (journalFailed || status.halted() && status.haltStopsJournal())
         {
             return;
         }
