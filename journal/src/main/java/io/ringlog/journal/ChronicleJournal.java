@@ -548,6 +548,25 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
+     * Why the journal's committed mark is unknown, or null: {@value JournalMetadata#FILE_NAME}'s mark failed its
+     * check (a flipped bit on disk). A writable open refuses, {@code journal verify} reports it, and {@code journal
+     * repair} sets it to the last whole entry.
+     */
+    public String damagedMark()
+    {
+        if (metadata == null || metadata.markProblem() == null)
+        {
+            return null;
+        }
+        final Path directory = ctx.directory();
+        return metadata.file() + " is damaged: " + metadata.markProblem() + ". The mark tells a journal that lost " +
+            "committed entries from one that never had them, and which damaged newest entries no commit covered; " +
+            "unknown, neither can be told, so the journal is not opened for writing. The entries do not depend on " +
+            "it: 'scripts/journal repair -d " + directory + "' sets it to the journal's last whole entry (dry run " +
+            "first; restoring ringlog.meta from a copy keeps the mark as it was)";
+    }
+
+    /**
      * Why the journal's {@value JournalMetadata#FILE_NAME} is another journal's, or null: its anchor names
      * this journal's first position with another entry's checksum (copied from another journal). A writable
      * open refuses; {@code journal verify} reports it.
@@ -620,6 +639,11 @@ public final class ChronicleJournal implements Journal
             }
             // Written before ringlog kept metadata: this first writer gives it an identity.
             metadata = JournalMetadata.create(directory, JournalId.random(), lastPosition);
+        }
+        final String damagedMark = damagedMark();
+        if (damagedMark != null && !ctx.readOnly())
+        {
+            throw new JournalException(damagedMark);
         }
         final long committed = metadata.committedAtOpen();
         if (committed > lastPosition && !ctx.readOnly())
@@ -1498,6 +1522,11 @@ public final class ChronicleJournal implements Journal
         }
         else if (!ctx.readOnly())
         {
+            if (damagedMark() != null)
+            {
+                // The mark decides what may be dropped here: it first (verify lists both).
+                throw new JournalException(damagedMark());
+            }
             throw new JournalException(from, which + " fails its checks: " + reason + ". " + (mark < 0 ?
                 "Whether it was committed is unknown (the journal has no ringlog.meta yet)" :
                 "It was committed (the committed mark is " + mark + "), so clients may have seen it") +
@@ -1687,7 +1716,7 @@ public final class ChronicleJournal implements Journal
     /**
      * The committed mark: every position up to it was committed, so may have been seen. Read-only, the
      * mark as found on open (a journal whose {@link #lastPosition()} is below it lost entries); -1 when
-     * the journal has no metadata (written before ringlog kept it).
+     * the journal has no metadata (written before ringlog kept it), or its mark fails its check ({@link #damagedMark()}).
      */
     public long committedPosition()
     {

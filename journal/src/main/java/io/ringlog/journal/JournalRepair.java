@@ -279,7 +279,9 @@ public final class JournalRepair implements AutoCloseable
         plan.add("directory: " + directory);
         plan.add("journal-id: " + (metadata != null ? metadata.id().toString() : metadataProblem != null ?
             (foreign != null ? "another journal's (" : "damaged (") + metadataProblem + ")" : "none (no ringlog.meta)"));
-        plan.add("committed-position: " + (mark >= 0 ? Long.toString(mark) : "unknown"));
+        final boolean damagedMark = metadata != null && metadata.markProblem() != null;
+        plan.add("committed-position: " + (mark >= 0 ? Long.toString(mark) : damagedMark ? "unknown (ringlog.meta's " +
+            "committed mark is damaged: " + metadata.markProblem() + ")" : "unknown"));
         plan.add("last-whole-position: " + lastWhole);
         if (uncounted > 0)
         {
@@ -306,6 +308,12 @@ public final class JournalRepair implements AutoCloseable
                 ") but are not among the journal's whole entries: they are lost already (overwritten, cut short, or a " +
                 "file deleted), and clients may have seen them. Restoring the missing data keeps them; --force " +
                 "accepts the loss, keeps positions up to " + lastWhole + " and lowers the mark to it");
+        }
+        if (damagedMark && committedAfter < 0)
+        {
+            // Unknown, the mark is taken to cover every entry held: nothing is dropped as never committed on its word.
+            committedAfter = truncateAfter >= 0 ? Math.min(truncateAfter, lastWhole) : lastWhole;
+            plan.add("committed-position-after: " + committedAfter + " (the damaged mark set to the last whole entry)");
         }
         planIdentity();
     }

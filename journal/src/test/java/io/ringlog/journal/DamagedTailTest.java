@@ -3,6 +3,7 @@ package io.ringlog.journal;
 import io.ringlog.core.Command;
 import io.ringlog.core.CommandCodec;
 import io.ringlog.core.JournalException;
+import io.ringlog.core.JournalId;
 import io.ringlog.core.JournalReader;
 import io.ringlog.journal.tool.JournalTool;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import static io.ringlog.journal.JournalTesting.appendRange;
 import static io.ringlog.journal.JournalTesting.command;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -169,6 +171,74 @@ class DamagedTailTest
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
         {
             assertEquals(50, journal.lastPosition(), "read-only, the reader says what is wrong where it is");
+        }
+    }
+
+    /**
+     * The same damaged entry, and a bit flipped on disk in ringlog.meta's committed mark that lowers it from 50 to
+     * 34. The mark carried no check, so a writable open took it, called entry 50 never committed, and dropped it
+     * though a commit had covered it. The mark carries a CRC-8 now: it is unknown, the open refuses, verify (run as
+     * the script runs it) says why, and repair sets the mark to the last entry held, under which the damaged entry
+     * is refused as committed, as above, keeping the identity and so the snapshots.
+     */
+    @Test
+    void shouldNotDropACommittedDamagedEntryOnTheWordOfADamagedCommittedMark() throws Exception
+    {
+        final JournalId id;
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            appendRange(journal, 1, 50, 10);
+            id = journal.id();
+        }
+        final Path file = JournalTesting.cycleFiles(dir).get(0);
+        JournalTesting.flip(file, JournalTesting.entryOffset(file, 49) + 20, 0x01);
+        final Path meta = dir.resolve(JournalMetadata.FILE_NAME);
+        JournalTesting.flip(meta, JournalMetadata.COMMITTED_OFFSET, 0x10);
+        final long flipped = JournalTesting.longAt(meta, JournalMetadata.COMMITTED_OFFSET);
+
+        final JournalException refused = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(JournalTesting.context(dir)));
+        assertTrue(refused.getMessage().startsWith(meta + " is damaged: its committed mark fails its check (the word " +
+            "0x") && refused.getMessage().contains(" reads position 34 with CRC-8 0x") &&
+            refused.getMessage().contains("'scripts/journal repair -d " + dir + "' sets it to the journal's last whole " +
+            "entry"), refused.getMessage());
+        assertEquals(flipped, JournalTesting.longAt(meta, JournalMetadata.COMMITTED_OFFSET), "the mark left as found");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
+        {
+            assertEquals(-1, journal.committedPosition(), "unknown, read-only too");
+            assertEquals(50, journal.lastPosition());
+        }
+
+        final JournalTesting.Ran verify = JournalTesting.runJvm(60, JournalTool.class, "verify", "-d", dir.toString(),
+            "--max-payload", "64");
+        assertEquals(1, verify.code(), verify.toString());
+        assertTrue(verify.output().contains("last-position: 50\ncommitted-position: unknown (ringlog.meta's committed " +
+            "mark is damaged)\n") && verify.output().contains("problem: " + meta + " is damaged: its committed mark " +
+            "fails its check"), verify.toString());
+        assertFalse(verify.output().contains("Exception") || verify.output().contains("\tat "), verify.toString());
+
+        final JournalTesting.Ran dryRun = JournalTesting.runJvm(60, JournalTool.class, "repair", "-d", dir.toString());
+        assertEquals(0, dryRun.code(), dryRun.toString());
+        assertTrue(dryRun.output().contains("committed-position: unknown (ringlog.meta's committed mark is damaged: its " +
+            "committed mark fails its check") && dryRun.output().contains("committed-position-after: 50 (the damaged " +
+            "mark set to the last whole entry)"), dryRun.toString());
+        // Applied, the mark is set; the damaged entry is still there, and now known committed: said, not dropped.
+        final StringWriter out = new StringWriter();
+        assertEquals(1, JournalTool.run(new PrintWriter(out), new PrintWriter(out), "repair", "-d", dir.toString(),
+            "--apply"), out.toString());
+        assertTrue(out.toString().contains("problem: journal position 50: checksum mismatch") &&
+            out.toString().contains("status: changed as listed, but the journal still has the problems above"),
+            out.toString());
+
+        final JournalException committed = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(JournalTesting.context(dir)));
+        assertTrue(committed.getMessage().contains("It was committed (the committed mark is 50), so clients may have " +
+            "seen it: recovery does not drop it") && committed.getMessage().contains("--truncate-after 49 --force"),
+            committed.getMessage());
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
+        {
+            assertEquals(id, journal.id(), "the identity kept: the journal's snapshots still load");
+            assertEquals(50, journal.committedPosition());
         }
     }
 

@@ -1,15 +1,18 @@
 package io.ringlog.journal;
 
+import io.ringlog.core.Crc32c;
 import io.ringlog.core.Engine;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalId;
 import io.ringlog.core.Topology;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.journal.tool.JournalTool;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.RandomAccessFile;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * ringlog.meta: the journal's identity, created with the journal and never changed, and the
@@ -167,14 +171,97 @@ class JournalMetadataTest
             assertEquals(id, journal.id(), "the identity, and its checksum, kept");
             assertEquals(50, journal.committedPosition());
         }
+        assertTrue(JournalMetadata.markChecks(JournalTesting.longAt(meta, JournalMetadata.COMMITTED_OFFSET)),
+            "the mark carries its check from the raise on");
         try (RandomAccessFile raf = new RandomAccessFile(meta.toFile(), "rw"))
         {
             raf.seek(JournalMetadata.VERSION_OFFSET);
-            raf.write(3);
+            raf.write(JournalMetadata.FORMAT_VERSION + 1);
         }
         final JournalException ex = assertThrows(JournalException.class,
             () -> ChronicleJournal.open(JournalTesting.context(journalDir).readOnly(true)));
-        assertEquals(meta + " has format version 3; this code reads 1 and 2 (written by newer code?)", ex.getMessage());
+        assertEquals(meta + " has format version 4; this code reads 1 to 3 (written by newer code?)", ex.getMessage());
+    }
+
+    /**
+     * Version 2 (entry format 3, the committed mark without its check: every journal written before the check) is
+     * read as it is, and raised to version 3 by the first writable open, its mark checked from then on. The version 2
+     * file is made here from the layout it had: the version, the identity's checksum over it, the position alone.
+     */
+    @Test
+    void shouldReadAMarkWithoutItsCheckFromVersionTwoAndCheckItOnceWritten() throws Exception
+    {
+        final JournalId id;
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            appendRange(journal, 1, 50, 10);
+            id = journal.id();
+        }
+        final Path meta = dir.resolve(JournalMetadata.FILE_NAME);
+        final byte[] bytes = Files.readAllBytes(meta);
+        final UnsafeBuffer page = new UnsafeBuffer(bytes);
+        page.putInt(JournalMetadata.VERSION_OFFSET, JournalMetadata.UNCHECKED_MARK_VERSION, ByteOrder.LITTLE_ENDIAN);
+        page.putInt(JournalMetadata.CHECKSUM_OFFSET, new Crc32c().update(bytes, 0, JournalMetadata.CHECKSUM_OFFSET).value(),
+            ByteOrder.LITTLE_ENDIAN);
+        page.putLong(JournalMetadata.COMMITTED_OFFSET, 50, ByteOrder.LITTLE_ENDIAN);
+        Files.write(meta, bytes);
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
+        {
+            assertEquals(50, journal.committedPosition());
+            assertEquals(id, journal.id());
+        }
+        assertEquals(JournalMetadata.UNCHECKED_MARK_VERSION, versionOf(meta), "a read-only open writes nothing");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            assertEquals(JournalMetadata.FORMAT_VERSION, versionOf(meta), "raised before the first append");
+            assertEquals(50, journal.committedPosition());
+            appendRange(journal, 51, 60, 10);
+        }
+        assertTrue(JournalMetadata.markChecks(JournalTesting.longAt(meta, JournalMetadata.COMMITTED_OFFSET)));
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
+        {
+            assertEquals(60, journal.committedPosition());
+            assertEquals(id, journal.id(), "the identity, and its checksum, kept");
+        }
+    }
+
+    /**
+     * The committed mark's CRC-8 finds every error of up to three bits in its 8-byte word, and an all-zero word
+     * is no mark.
+     */
+    @Test
+    void shouldFindEveryErrorOfUpToThreeBitsInTheCommittedMark()
+    {
+        assertFalse(JournalMetadata.markChecks(0), "a zeroed word");
+        int tried = 0;
+        for (final long position : new long[] {0, 1, 50, 1_000_000_007L, JournalMetadata.MARK_POSITION_MASK})
+        {
+            final long word = JournalMetadata.mark(position);
+            assertTrue(JournalMetadata.markChecks(word));
+            assertEquals(position, word & JournalMetadata.MARK_POSITION_MASK);
+            for (int i = 0; i < 64; i++)
+            {
+                tried += failsItsCheck(position, word, 1L << i);
+                for (int j = i + 1; j < 64; j++)
+                {
+                    tried += failsItsCheck(position, word, 1L << i | 1L << j);
+                    for (int k = j + 1; k < 64; k++)
+                    {
+                        tried += failsItsCheck(position, word, 1L << i | 1L << j | 1L << k);
+                    }
+                }
+            }
+        }
+        assertEquals(5 * (64 + 64 * 63 / 2 + 64 * 63 * 62 / 6), tried);
+    }
+
+    private static int failsItsCheck(final long position, final long word, final long flipped)
+    {
+        if (JournalMetadata.markChecks(word ^ flipped))
+        {
+            fail("position " + position + ": the bits 0x" + Long.toHexString(flipped) + " flipped pass the check");
+        }
+        return 1;
     }
 
     private static int versionOf(final Path meta) throws Exception

@@ -324,11 +324,17 @@ public final class JournalTool implements Callable<Integer>
                 out.println("first-position: " + first);
                 out.println("last-position: " + last);
                 final String missingMetadata = chronicle.missingMetadata();
+                final String damagedMark = chronicle.damagedMark();
                 out.println("committed-position: " + (missingMetadata != null ? "unknown (ringlog.meta is missing)" :
+                    damagedMark != null ? "unknown (ringlog.meta's committed mark is damaged)" :
                     committed < 0 ? "unknown (no ringlog.meta: written by an older ringlog)" : Long.toString(committed)));
                 if (missingMetadata != null)
                 {
                     problems.add(missingMetadata);
+                }
+                if (damagedMark != null)
+                {
+                    problems.add(damagedMark);
                 }
                 final String foreignMetadata = chronicle.foreignMetadata();
                 if (foreignMetadata != null)
