@@ -340,11 +340,16 @@ final class CycleFileScan
                 // cut back to must pass their own checks: an entry whose length in its header was damaged does not.
                 // A word off by 1 to 3 bytes leads to the same next document, past the padding: the entries then end
                 // inside that padding (or past the word's end, within it), whole, where no entry's own damage ends them.
+                // In the newest document, where both lead to the end of the data, a word that ends inside the entries
+                // (whose last bytes may be zeros, as a document's end would be), or past them by fewer bytes than an
+                // entry takes, all zeros, is damaged too: no writer wrote such a document, and no lost entry fits there.
                 final long said = (offset + 4 + documentLength + 3) & ~3L;
-                if (entriesEnd != offset + 4 + documentLength && entriesEnd > offset + 4 && documentAt(reader, next) &&
+                final long wordEnd = offset + 4 + documentLength;
+                if (entriesEnd != wordEnd && entriesEnd > offset + 4 && documentAt(reader, next) &&
                     (!documentAt(reader, said) || (leapsOverData(reader, next, said) ||
                     documentLength > ChronicleJournal.MAX_DOCUMENT_BYTES && reader.intAt(next) == 0 ||
-                    said == next && checksummed(reader, offset + 4, entriesEnd)) &&
+                    (said == next || wordEnd < entriesEnd || wordEnd - entriesEnd < CommandCodec.MIN_ENTRY_LENGTH &&
+                    zeros(reader, entriesEnd, said)) && checksummed(reader, offset + 4, entriesEnd)) &&
                     entriesCheck(reader, offset + 4, entriesEnd)))
                 {
                     documentDamage("the length word of its document at byte " + offset + " is damaged: it says " +
@@ -706,6 +711,25 @@ final class CycleFileScan
                 return false;
             }
             at += entry;
+        }
+        return true;
+    }
+
+    /** Whether the bytes from {@code from} to {@code to}, a few, are all zeros and all in the file. */
+    private boolean zeros(final Reader reader, final long from, final long to) throws IOException
+    {
+        if (to > length)
+        {
+            return false;
+        }
+        final byte[] bytes = new byte[(int)(to - from)];
+        reader.copy(from, bytes, bytes.length);
+        for (final byte b : bytes)
+        {
+            if (b != 0)
+            {
+                return false;
+            }
         }
         return true;
     }

@@ -15,6 +15,7 @@ import io.ringlog.journal.JournalTesting;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -696,6 +697,58 @@ class RepairTest
             applied.out.endsWith("status: repaired\n"), applied.toString());
         final Tool after = tool("verify", "-d", dir.toString());
         assertEquals(0, after.code, after.toString());
+        assertReadsEveryEntry(dir, 300);
+    }
+
+    /**
+     * The same damage in the newest document, where no next document shows where the entries end. A word 1 to 3
+     * bytes long read as a torn entry of 1 to 3 bytes written on a full disk, which repair would not mend without an
+     * option it did not name; a word short of the entries (their last bytes zeros, as a long's high bytes are) read
+     * as a damaged newest entry, and the repair offered was a forced cut of a whole, committed entry. The entries are
+     * whole and pass their checks, and no entry fits in what the word says past them: it is the length word, and a
+     * repair with no option rebuilds the file with every entry. Cases: payload bytes, entries a document, and the
+     * bits flipped in the word's low byte.
+     */
+    @ParameterizedTest
+    @CsvSource({"8, 1, 1", "8, 1, 3", "8, 1, 4", "16, 10, 16"})
+    void shouldRebuildAFileWhoseNewestDocumentLengthIsOffByLessThanAnEntry(final int payloadLength, final int perDocument,
+        final int mask) throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final org.agrona.concurrent.UnsafeBuffer payload = new org.agrona.concurrent.UnsafeBuffer(new byte[payloadLength]);
+        final io.ringlog.core.Command command = new io.ringlog.core.Command(JournalTesting.MAX_PAYLOAD);
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            for (long position = 1; position <= 300; position++)
+            {
+                journal.append(command.set(position, position, 1, 1, 7, position, position * 10, payload, 0,
+                    payloadLength));
+                if (position % perDocument == 0)
+                {
+                    journal.commit();
+                }
+            }
+        }
+        final Path file = cycleFile(dir, 0);
+        final List<Long> documents = JournalTesting.dataDocuments(file);
+        final long document = documents.get(documents.size() - 1);
+        final int length = (int)JournalTesting.longAt(file, document) & 0xFFFF;
+        JournalTesting.flip(file, document, mask);
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("the length word of its document at byte " + document + " is damaged: it says " +
+            (length ^ mask) + " bytes, where the document's entries take " + length + " (the data ends there") &&
+            verify.out.contains("the walk past the damage found 300 whole entries, positions 1..300: 'scripts/journal " +
+            "repair -d " + dir + "' writes the file anew") && !verify.out.contains("torn-entry"), verify.toString());
+        final JournalException refused = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(context(dir)).close());
+        assertTrue(refused.getMessage().contains("'scripts/journal repair -d " + dir + "' writes the file anew"),
+            refused.getMessage());
+        final Tool applied = tool("repair", "-d", dir.toString(), "--apply");
+        assertEquals(0, applied.code, applied.toString());
+        assertTrue(applied.out.contains("written anew with all of its 300 entries, positions 1..300)") &&
+            applied.out.endsWith("status: repaired\n"), applied.toString());
+        assertEquals(0, tool("verify", "-d", dir.toString()).code);
         assertReadsEveryEntry(dir, 300);
     }
 
