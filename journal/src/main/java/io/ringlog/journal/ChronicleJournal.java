@@ -36,6 +36,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.ConcurrentModificationException;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeMap;
@@ -470,6 +472,46 @@ public final class ChronicleJournal implements Journal
         }
     }
 
+    /**
+     * Deletes the cycle files that are zeros from end to end ({@link CycleFileScan#blank}): a crash between Chronicle
+     * renaming a {@code .precreated} file into place and writing its header leaves one. It holds nothing, and Chronicle
+     * would wait 10 s for its header at each open, then write one itself; the next append in that cycle makes the file
+     * again. Under the writer lock, so no writer is making it now.
+     */
+    private static void deleteBlankFiles(final Path directory, final Map<String, CycleFileScan> files)
+    {
+        boolean deleted = false;
+        for (final Iterator<CycleFileScan> it = files.values().iterator(); it.hasNext(); )
+        {
+            final CycleFileScan scan = it.next();
+            if (scan.blank)
+            {
+                try
+                {
+                    Files.delete(scan.file);
+                }
+                catch (final IOException ex)
+                {
+                    throw new JournalException("cannot delete " + scan.file + ", a cycle file of zeros only (no header, " +
+                        "no entry: a crash as Chronicle began it): " + FileErrors.describe(ex, scan.file), ex);
+                }
+                it.remove();
+                deleted = true;
+            }
+        }
+        if (deleted)
+        {
+            try
+            {
+                JournalMetadata.forceDirectory(directory);
+            }
+            catch (final IOException ex)
+            {
+                throw new JournalException("cannot sync " + directory + ": " + FileErrors.describe(ex, directory), ex);
+            }
+        }
+    }
+
     /** Why a writable open of the journal in {@code directory} is refused: {@code what} there cannot be written. */
     private static String notWritable(final Path directory, final String what, final String why)
     {
@@ -493,6 +535,7 @@ public final class ChronicleJournal implements Journal
         if (!ctx.readOnly())
         {
             refuseUnwritableFiles(ctx.directory(), files);
+            deleteBlankFiles(ctx.directory(), files);
         }
         final ChronicleJournal journal;
         try
@@ -1207,8 +1250,9 @@ public final class ChronicleJournal implements Journal
             for (final Long boxed : onDisk)
             {
                 final int cycle = boxed.intValue();
-                final long documents = tailer.excerptsInCycle(cycle);
                 final CycleFileScan scanned = files.get(fileName(cycle));
+                // A file of zeros holds nothing, and Chronicle would wait 10 s for a header to appear in it.
+                final long documents = scanned != null && scanned.blank ? 0 : tailer.excerptsInCycle(cycle);
                 final CycleFileScan file = grownSinceScanned(cycle, scanned, documents);
                 if (file == null)
                 {
@@ -1864,6 +1908,15 @@ public final class ChronicleJournal implements Journal
     long prefaultedBytes()
     {
         return prefault.populatedBytes();
+    }
+
+    /**
+     * The cycle files of zeros from end to end this open found ({@code .precreated} files a crash left renamed into
+     * place before Chronicle wrote their header): they hold nothing, and a writable open deletes them.
+     */
+    public List<Path> blankFiles()
+    {
+        return files.values().stream().filter((scan) -> scan.blank).map((scan) -> scan.file).toList();
     }
 
     /** Cycle files holding entries, oldest first. */

@@ -106,6 +106,12 @@ final class CycleFileScan
      * cannot read the file, and a rebuild writes it anew with every entry.
      */
     String documentDamage;
+    /**
+     * Zeros from its first byte to its last: no header, no document, so nothing to read. Chronicle renames a
+     * {@code .precreated} file into place before it writes the header, and a crash between leaves one; Chronicle
+     * would wait 10 s for the header of such a file, at every open, before it writes one itself.
+     */
+    boolean blank;
     /** Offset of the header after the last whole document (or of the cut one). */
     long end;
     End state;
@@ -175,6 +181,7 @@ final class CycleFileScan
             {
                 // A header Chronicle is writing (a new file a writer is making while this reads it): no document yet.
                 scan.state = End.OPEN;
+                scan.blank = word == 0 && allZeros(channel, scan.length);
                 return scan;
             }
             if (header.walkFrom < 0)
@@ -1055,6 +1062,43 @@ final class CycleFileScan
     }
 
     /** Reads {@code length} bytes at {@code offset} of the file into {@code into}. */
+    /** Whether the first {@code length} bytes of {@code channel} are all zeros (a sparse file's holes read quickly). */
+    private static boolean allZeros(final FileChannel channel, final long length) throws IOException
+    {
+        final ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        long at = 0;
+        while (at < length)
+        {
+            chunk.clear().limit((int)Math.min(CHUNK, length - at));
+            while (chunk.hasRemaining() && channel.read(chunk, at + chunk.position()) >= 0)
+            {
+                // Read the whole chunk.
+            }
+            chunk.flip();
+            if (!chunk.hasRemaining())
+            {
+                // The file ends sooner than it did (a writer cut it): what there was is zeros.
+                return true;
+            }
+            at += chunk.limit();
+            while (chunk.remaining() >= 8)
+            {
+                if (chunk.getLong() != 0)
+                {
+                    return false;
+                }
+            }
+            while (chunk.hasRemaining())
+            {
+                if (chunk.get() != 0)
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     static void read(final Path file, final long offset, final byte[] into, final int length) throws IOException
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))

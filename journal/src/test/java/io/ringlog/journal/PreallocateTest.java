@@ -32,6 +32,57 @@ class PreallocateTest
     @TempDir
     Path dir;
 
+    /**
+     * A crash between Chronicle renaming a {@code .precreated} file into place as a new cycle's and writing its header
+     * leaves a cycle file of zeros, listed in Chronicle's table. Every open waited 10 s for its header, verify too,
+     * without a word, and a writable open had Chronicle write one into it. It holds nothing: verify says so and reads
+     * the journal at once, and a writable open deletes it; the next append in that cycle makes the file again.
+     */
+    @Test
+    void shouldDeleteACycleFileOfZerosACrashLeftAsChronicleBeganIt() throws Exception
+    {
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        final ChronicleJournal.Context ctx = JournalTesting.context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get);
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            appendRange(journal, 1, 100, 10);
+        }
+        // The next cycle begun, its file in Chronicle's table; then what reached the disk of it was nothing.
+        final byte[] meta = Files.readAllBytes(dir.resolve(JournalMetadata.FILE_NAME));
+        millis.addAndGet(1_000);
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            appendRange(journal, 101, 101, 1);
+        }
+        final Path blank = JournalTesting.cycleFiles(dir).get(1);
+        final long length = Files.size(blank);
+        Files.delete(blank);
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(blank.toFile(), "rw"))
+        {
+            raf.setLength(length);
+        }
+        Files.write(dir.resolve(JournalMetadata.FILE_NAME), meta);
+
+        final JournalTesting.Ran verify = JournalTesting.runJvm(60, io.ringlog.journal.tool.JournalTool.class, "verify",
+            "-d", dir.toString(), "--max-payload", "64");
+        assertEquals(0, verify.code(), verify.toString());
+        assertTrue(verify.output().contains("last-position: 100\n") && verify.output().contains("note: " + blank +
+            " is zeros from end to end (a crash as Chronicle began a new cycle file): it holds no entry, and the next " +
+            "writable open deletes it\nentries-read: 100\n"), verify.toString());
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            assertEquals(100, journal.lastPosition());
+        }
+        assertFalse(Files.exists(blank), "deleted, not given a header by Chronicle");
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            appendRange(journal, 101, 110, 5);
+        }
+        assertTrue(Files.exists(blank), "made again by the next append in its cycle");
+        JournalTesting.assertReadsAllAndVerifies(dir, 110);
+    }
+
     @Test
     void shouldWriteNothingAheadIntoPreallocatedBytesAndReadBackWhatWasJournaled() throws Exception
     {

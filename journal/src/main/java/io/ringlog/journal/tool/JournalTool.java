@@ -342,6 +342,11 @@ public final class JournalTool implements Callable<Integer>
                     problems.add(foreignMetadata);
                 }
                 out.println("cycles: " + chronicle.cycleCount());
+                for (final Path blank : chronicle.blankFiles())
+                {
+                    out.println("note: " + blank + " is zeros from end to end (a crash as Chronicle began a new cycle " +
+                        "file): it holds no entry, and the next writable open deletes it");
+                }
                 if (!Files.exists(journal.directory.resolve("metadata.cq4t")))
                 {
                     // A copy of the cycle files alone: Chronicle reads them without its table store.
