@@ -848,9 +848,13 @@ public final class ChronicleJournal implements Journal
                 }
                 else
                 {
-                    message = "cycle file " + scan.file + " is cut short: it ends at byte " + scan.length + ", on a " +
-                        "document boundary " + where + ", where more file must follow (truncated, or copied only in " +
-                        "part" + orDamaged + "). Entries after that in the file, if it had any, are lost; " + repair;
+                    // A cut can leave the first 1 to 3 bytes of the next document's 4-byte header word.
+                    final long into = scan.length - scan.end;
+                    message = "cycle file " + scan.file + " is cut short: it ends at byte " + scan.length + ", " +
+                        (into > 0 ? into + (into == 1 ? " byte" : " bytes") + " into the header word of the document " +
+                        "at byte " + scan.end + " (a header word takes 4), " : "on a document boundary ") + where +
+                        ", where more file must follow (truncated, or copied only in part" + orDamaged + "). Entries " +
+                        "after that in the file, if it had any, are lost; " + repair;
                 }
                 // Without a readable newest entry before the cut there is no position to stand behind.
                 // What the mark says of the positions after newest holds only where nothing follows this file.

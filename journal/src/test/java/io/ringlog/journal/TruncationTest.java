@@ -87,6 +87,8 @@ class TruncationTest
         offsets.add((end + 4095) & ~4095L);
         offsets.add(length - 1);
 
+        // The file's first entry starts its document: 3 bytes before it, the cut leaves 1 byte of that header word.
+        final long firstEntry = JournalTesting.entryOffset(newest, 0);
         final List<String> outcomes = new ArrayList<>();
         for (final long offset : offsets)
         {
@@ -100,6 +102,12 @@ class TruncationTest
                 assertEquals(1, verify.code, context + "\n" + verify);
                 assertTrue(verify.out.contains("cycle file " + newest + " is cut short: it ends at byte " +
                     offset), context + "\n" + verify);
+                if (offset == firstEntry - 3)
+                {
+                    assertTrue(verify.out.contains("it ends at byte " + offset + ", 1 byte into the header word of the " +
+                        "document at byte " + (firstEntry - 4) + " (a header word takes 4), after position " + PER_CYCLE),
+                        context + "\n" + verify);
+                }
                 final Tool replay = tool("replay", "-d", journalDir.toString(), "--max-payload", "64",
                     "--state-machine", AccumulatorStateMachine.class.getName());
                 assertEquals(1, replay.code, context + "\n" + replay);

@@ -1304,8 +1304,8 @@ public final class JournalTool implements Callable<Integer>
     {
         return "journal position " + position + ": the entry is whole, but its payload of " + large.payloadLength() +
             " bytes is larger than --max-payload " + maxPayload + ": run it again with --max-payload " +
-            large.payloadLength() + " or more (the largest payload the journal was written with); the entries after " +
-            "it were not read";
+            large.payloadLength() + " or more: the largest payload the journal was written with (its writer's " +
+            "maxPayloadLength), as later entries may be larger still; the entries after it were not read";
     }
 
     static String instant(final long epochNanos)
