@@ -891,6 +891,12 @@ public final class ChronicleJournal implements Journal
             {
                 return "";
             }
+            if (metadata.markProblem() != null)
+            {
+                return ". Whether a commit covered any entry after position " + newest + " cannot be told: " +
+                    metadata.file() + " is damaged (" + metadata.markProblem() + "), so clients may have seen them, and " +
+                    "a copy of the journal that holds them (a backup, the standby's) is the way to keep them";
+            }
             mark = metadata.committedAtOpen();
         }
         catch (final RuntimeException ex)

@@ -1061,7 +1061,6 @@ final class CycleFileScan
         return newestLengths[(int)((entries - 1 - back) % NEWEST_KEPT)];
     }
 
-    /** Reads {@code length} bytes at {@code offset} of the file into {@code into}. */
     /** Whether the first {@code length} bytes of {@code channel} are all zeros (a sparse file's holes read quickly). */
     private static boolean allZeros(final FileChannel channel, final long length) throws IOException
     {
@@ -1099,6 +1098,7 @@ final class CycleFileScan
         return true;
     }
 
+    /** Reads {@code length} bytes at {@code offset} of the file into {@code into}. */
     static void read(final Path file, final long offset, final byte[] into, final int length) throws IOException
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))

@@ -111,14 +111,16 @@ final class JournalMetadata implements AutoCloseable
     private final long created;
     private final long committedAtOpen;
     private final String markProblem;
+    private final int version;
     private long anchorPosition;
     private int anchorChecksum;
     private MappedByteBuffer mapped;
     private UnsafeBuffer page;
 
     private JournalMetadata(final Path file, final JournalId id, final long created, final long committed,
-        final String markProblem)
+        final String markProblem, final int version)
     {
+        this.version = version;
         this.file = file;
         this.id = id;
         this.created = created;
@@ -206,7 +208,7 @@ final class JournalMetadata implements AutoCloseable
         final JournalMetadata metadata = new JournalMetadata(file,
             new JournalId(buffer.getLong(ID_HIGH_OFFSET, ORDER), buffer.getLong(ID_LOW_OFFSET, ORDER)),
             buffer.getLong(CREATED_OFFSET, ORDER), markProblem != null ? -1 : checked ? word & MARK_POSITION_MASK : word,
-            markProblem);
+            markProblem, version);
         // An anchor that fails its checksum (torn as it was written) is no anchor: the next writer sets it again.
         if (bytes.length >= ANCHOR_CRC_OFFSET + 4 && buffer.getLong(ANCHOR_POSITION_OFFSET, ORDER) > 0 &&
             buffer.getInt(ANCHOR_CRC_OFFSET, ORDER) ==
@@ -231,9 +233,26 @@ final class JournalMetadata implements AutoCloseable
      */
     static JournalMetadata create(final Path directory, final JournalId id, final long committed)
     {
+        final long created = System.currentTimeMillis();
+        writeWhole(directory, id, created, committed, 0, 0);
+        return new JournalMetadata(directory.resolve(FILE_NAME), id, created, committed, null, FORMAT_VERSION);
+    }
+
+    /**
+     * Writes this file anew, whole or not at all, at the current version, with the same identity, creation time
+     * and anchor and the committed mark {@code committed}: for a repair that sets the mark.
+     */
+    void rewrite(final long committed)
+    {
+        writeWhole(file.getParent(), id, created, committed, anchorPosition, anchorChecksum);
+    }
+
+    /** The page, in a temporary file, fsynced, renamed over the file atomically, and the directory fsynced. */
+    private static void writeWhole(final Path directory, final JournalId id, final long created, final long committed,
+        final long anchorPosition, final int anchorChecksum)
+    {
         final Path file = directory.resolve(FILE_NAME);
         final Path temp = directory.resolve(FILE_NAME + ".tmp");
-        final long created = System.currentTimeMillis();
         final byte[] bytes = new byte[LENGTH];
         final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
         buffer.putInt(MAGIC_OFFSET, MAGIC, ORDER);
@@ -243,6 +262,13 @@ final class JournalMetadata implements AutoCloseable
         buffer.putLong(CREATED_OFFSET, created, ORDER);
         buffer.putInt(CHECKSUM_OFFSET, new Crc32c().update(bytes, 0, CHECKSUM_OFFSET).value(), ORDER);
         buffer.putLong(COMMITTED_OFFSET, mark(committed), ORDER);
+        if (anchorPosition > 0)
+        {
+            buffer.putLong(ANCHOR_POSITION_OFFSET, anchorPosition, ORDER);
+            buffer.putInt(ANCHOR_CHECKSUM_OFFSET, anchorChecksum, ORDER);
+            buffer.putInt(ANCHOR_CRC_OFFSET, new Crc32c().update(bytes, ANCHOR_POSITION_OFFSET,
+                ANCHOR_CRC_OFFSET - ANCHOR_POSITION_OFFSET).value(), ORDER);
+        }
         try
         {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
@@ -275,9 +301,8 @@ final class JournalMetadata implements AutoCloseable
             {
                 // A stray temporary file is overwritten by the next attempt.
             }
-            throw new JournalException("cannot create " + file + ": " + FileErrors.describe(ex, file), ex);
+            throw new JournalException("cannot write " + file + ": " + FileErrors.describe(ex, file), ex);
         }
-        return new JournalMetadata(file, id, created, committed, null);
     }
 
     /** Forces a directory's entries (a rename, a deletion) to disk; Linux can, some platforms cannot. */
@@ -299,22 +324,17 @@ final class JournalMetadata implements AutoCloseable
     /** Maps the page for writing the committed mark; for a journal opened for writing. */
     JournalMetadata mapForWriting()
     {
+        if (version != FORMAT_VERSION)
+        {
+            // This writer appends entries in format 3 and checks its mark: say so before the first, for ringlog that
+            // cannot read them. The file is written anew and renamed into place, so that a crash, or a reader beside
+            // it, finds the old version with its plain mark or the new one with its checked mark, never a mix.
+            rewrite(Math.max(0, committedAtOpen));
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
             mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, LENGTH);
             page = new UnsafeBuffer(mapped);
-            if (page.getInt(VERSION_OFFSET, ORDER) != FORMAT_VERSION)
-            {
-                // This writer appends entries in format 3 and checks its mark: say so before the first, for ringlog
-                // that cannot read them. The mark as found, checked, with it: the caller sets it to the last position.
-                final byte[] identity = new byte[CHECKSUM_OFFSET];
-                page.getBytes(0, identity);
-                new UnsafeBuffer(identity).putInt(VERSION_OFFSET, FORMAT_VERSION, ORDER);
-                page.putInt(VERSION_OFFSET, FORMAT_VERSION, ORDER);
-                page.putInt(CHECKSUM_OFFSET, new Crc32c().update(identity, 0, CHECKSUM_OFFSET).value(), ORDER);
-                page.putLong(COMMITTED_OFFSET, mark(Math.max(0, committedAtOpen)), ORDER);
-                mapped.force();
-            }
         }
         catch (final IOException ex)
         {

@@ -309,13 +309,37 @@ public final class JournalRepair implements AutoCloseable
                 "file deleted), and clients may have seen them. Restoring the missing data keeps them; --force " +
                 "accepts the loss, keeps positions up to " + lastWhole + " and lowers the mark to it");
         }
-        if (damagedMark && committedAfter < 0)
+        if (damagedMark)
         {
-            // Unknown, the mark is taken to cover every entry held: nothing is dropped as never committed on its word.
-            committedAfter = truncateAfter >= 0 ? Math.min(truncateAfter, lastWhole) : lastWhole;
-            plan.add("committed-position-after: " + committedAfter + " (the damaged mark set to the last whole entry)");
+            planDamagedMark(scans);
         }
         planIdentity();
+    }
+
+    /**
+     * A committed mark that failed its check is set to the last whole entry: every entry held counts as committed,
+     * so nothing is dropped as never committed on its word. Where the newest file ends in damage (cut short, or a
+     * torn or unreadable document), or a cut drops whole entries, what a commit covered cannot be told without it:
+     * refused without --force, since setting the mark there would record as uncommitted what clients may have seen.
+     */
+    private void planDamagedMark(final List<CycleFileScan> scans)
+    {
+        final CycleFileScan newest = scans.isEmpty() ? null : scans.get(scans.size() - 1);
+        final boolean damagedTail = newest != null && (newest.cut() || newest.state == CycleFileScan.End.TORN);
+        final boolean cutsWhole = truncateAfter >= 0 && truncateAfter < lastWhole;
+        if (damagedTail || cutsWhole)
+        {
+            refuse("ringlog.meta's committed mark is damaged, so whether a commit covered " + (cutsWhole ? "the entries " +
+                "after " + truncateAfter : "what the newest file held past position " + lastWhole + ", where it ends " +
+                "in damage,") + " cannot be told: clients may have seen them. Restoring ringlog.meta from a copy (or the " +
+                "journal from a backup, the standby's) keeps that record; --force sets the mark to " +
+                (cutsWhole ? truncateAfter : lastWhole) + " anyway");
+        }
+        if (committedAfter < 0)
+        {
+            committedAfter = cutsWhole ? truncateAfter : lastWhole;
+            plan.add("committed-position-after: " + committedAfter + " (the damaged mark set to the last whole entry)");
+        }
     }
 
     private void planCut(final List<Path> files, final List<CycleFileScan> scans, final List<Long> firsts,
@@ -428,7 +452,7 @@ public final class JournalRepair implements AutoCloseable
             refuse("a snapshot was taken at position " + newestSnapshot + ", so positions up to it were committed " +
                 "and may have been seen; --force drops them and the snapshots after " + cut + " anyway");
         }
-        if (mark < 0 && dropsEntries)
+        if (mark < 0 && dropsEntries && (metadata == null || metadata.markProblem() == null))
         {
             refuse("the journal has no committed mark (no ringlog.meta), so whether entries after " + cut +
                 " were committed cannot be told; --force drops them anyway");
@@ -686,7 +710,8 @@ public final class JournalRepair implements AutoCloseable
             }
             else if (committedAfter >= 0)
             {
-                JournalMetadata.create(directory, metadata.id(), committedAfter);
+                // The identity, its creation time and its anchor kept: only the mark moves.
+                metadata.rewrite(committedAfter);
             }
         }
         catch (final IOException | RuntimeException ex)

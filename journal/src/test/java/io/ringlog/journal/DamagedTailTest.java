@@ -193,6 +193,7 @@ class DamagedTailTest
         final Path file = JournalTesting.cycleFiles(dir).get(0);
         JournalTesting.flip(file, JournalTesting.entryOffset(file, 49) + 20, 0x01);
         final Path meta = dir.resolve(JournalMetadata.FILE_NAME);
+        final long created = JournalMetadata.read(dir).created();
         JournalTesting.flip(meta, JournalMetadata.COMMITTED_OFFSET, 0x10);
         final long flipped = JournalTesting.longAt(meta, JournalMetadata.COMMITTED_OFFSET);
 
@@ -239,6 +240,54 @@ class DamagedTailTest
         {
             assertEquals(id, journal.id(), "the identity kept: the journal's snapshots still load");
             assertEquals(50, journal.committedPosition());
+        }
+        assertEquals(1, JournalMetadata.read(dir).anchorPosition(), "the anchor kept, against a copied ringlog.meta");
+        assertEquals(created, JournalMetadata.read(dir).created());
+    }
+
+    /**
+     * A damaged mark and a newest file cut short: what the file held past the cut may have been committed. The -1 of
+     * an unknown mark read as "nothing committed lies past it", and a repair set the mark to the cut without --force,
+     * recording as never committed what clients may have seen (a reviewer's probe). Now the message says it cannot be
+     * told, and setting the mark there needs --force.
+     */
+    @Test
+    void shouldNotCallWhatACutDroppedUncommittedWhenTheCommittedMarkIsDamaged() throws Exception
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            appendRange(journal, 1, 300, 10);
+        }
+        final Path file = JournalTesting.cycleFiles(dir).get(0);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.setLength(JournalTesting.entryOffset(file, 150) + 20);
+        }
+        JournalTesting.flip(dir.resolve(JournalMetadata.FILE_NAME), JournalMetadata.COMMITTED_OFFSET, 0x10);
+
+        final JournalException refused = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(JournalTesting.context(dir)));
+        assertTrue(refused.getMessage().contains("is cut short") && refused.getMessage().contains("Whether a commit " +
+            "covered any entry after position 150 cannot be told: " + dir.resolve(JournalMetadata.FILE_NAME) + " is " +
+            "damaged (its committed mark fails its check") && !refused.getMessage().contains("Nothing committed"),
+            refused.getMessage());
+        for (final String[] asked : new String[][] {{}, {"--truncate-after", "150"}})
+        {
+            final StringWriter out = new StringWriter();
+            final String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("repair", "-d",
+                dir.toString()), java.util.Arrays.stream(asked)).toArray(String[]::new);
+            assertEquals(1, JournalTool.run(new PrintWriter(out), new PrintWriter(out), args), out.toString());
+            assertTrue(out.toString().contains("refused: ringlog.meta's committed mark is damaged, so whether a commit " +
+                "covered what the newest file held past position 150, where it ends in damage, cannot be told") &&
+                out.toString().contains("--force sets the mark to 150 anyway"), out.toString());
+        }
+        final StringWriter forced = new StringWriter();
+        assertEquals(0, JournalTool.run(new PrintWriter(forced), new PrintWriter(forced), "repair", "-d", dir.toString(),
+            "--truncate-after", "150", "--force", "--apply"), forced.toString());
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            assertEquals(150, journal.lastPosition());
+            assertEquals(150, journal.committedPosition());
         }
     }
 

@@ -218,6 +218,8 @@ class JournalMetadataTest
             appendRange(journal, 51, 60, 10);
         }
         assertTrue(JournalMetadata.markChecks(JournalTesting.longAt(meta, JournalMetadata.COMMITTED_OFFSET)));
+        assertEquals(1, JournalMetadata.read(dir).anchorPosition(), "the anchor carried into the raised file");
+        assertFalse(Files.exists(dir.resolve(JournalMetadata.FILE_NAME + ".tmp")), "raised by a rename, nothing left");
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
         {
             assertEquals(60, journal.committedPosition());

@@ -342,7 +342,8 @@ public final class JournalTool implements Callable<Integer>
                     problems.add(foreignMetadata);
                 }
                 out.println("cycles: " + chronicle.cycleCount());
-                for (final Path blank : chronicle.blankFiles())
+                // A live writer's new cycle file is blank for the moment Chronicle takes to write its header.
+                for (final Path blank : chronicle.liveWriter() == null ? chronicle.blankFiles() : List.<Path>of())
                 {
                     out.println("note: " + blank + " is zeros from end to end (a crash as Chronicle began a new cycle " +
                         "file): it holds no entry, and the next writable open deletes it");
