@@ -280,8 +280,8 @@ public final class JournalRepair implements AutoCloseable
         plan.add("journal-id: " + (metadata != null ? metadata.id().toString() : metadataProblem != null ?
             (foreign != null ? "another journal's (" : "damaged (") + metadataProblem + ")" : "none (no ringlog.meta)"));
         final boolean damagedMark = metadata != null && metadata.markProblem() != null;
-        plan.add("committed-position: " + (mark >= 0 ? Long.toString(mark) : damagedMark ? "unknown (ringlog.meta's " +
-            "committed mark is damaged: " + metadata.markProblem() + ")" : "unknown"));
+        plan.add("committed-position: " + (mark >= 0 ? Long.toString(mark) : damagedMark ? "unknown (ringlog.meta is " +
+            "damaged: " + metadata.markProblem() + ")" : "unknown"));
         plan.add("last-whole-position: " + lastWhole);
         if (uncounted > 0)
         {
@@ -311,34 +311,47 @@ public final class JournalRepair implements AutoCloseable
         }
         if (damagedMark)
         {
-            planDamagedMark(scans);
+            planDamagedMark(scans, firsts);
         }
         planIdentity();
     }
 
     /**
      * A committed mark that failed its check is set to the last whole entry: every entry held counts as committed,
-     * so nothing is dropped as never committed on its word. Where the newest file ends in damage (cut short, or a
-     * torn or unreadable document), or a cut drops whole entries, what a commit covered cannot be told without it:
-     * refused without --force, since setting the mark there would record as uncommitted what clients may have seen.
+     * so nothing is dropped as never committed on its word. Where the newest file ends in damage (cut short, a torn
+     * document, or one that does not split into entries), what a commit covered past it cannot be told without the
+     * mark: it is set only with a cut, forced, to where the cut keeps (setting it alone would record as never
+     * committed what clients may have seen, and the tools would then say so); a cut that drops whole entries is
+     * forced too.
      */
-    private void planDamagedMark(final List<CycleFileScan> scans)
+    private void planDamagedMark(final List<CycleFileScan> scans, final List<Long> firsts)
     {
         final CycleFileScan newest = scans.isEmpty() ? null : scans.get(scans.size() - 1);
-        final boolean damagedTail = newest != null && (newest.cut() || newest.state == CycleFileScan.End.TORN);
-        final boolean cutsWhole = truncateAfter >= 0 && truncateAfter < lastWhole;
-        if (damagedTail || cutsWhole)
+        final boolean damagedTail = newest != null && (newest.cut() || newest.state == CycleFileScan.End.TORN ||
+            newest.unsplit > 0);
+        // Where a document does not split, the walk counts what follows its damage as one entry: not a whole one.
+        final long lastChecked = newest != null && newest.unsplit > 0 ?
+            Math.min(lastWhole, firsts.get(firsts.size() - 1) + newest.firstUnsplit - 1) : lastWhole;
+        if (damagedTail && truncateAfter < 0)
         {
-            refuse("ringlog.meta's committed mark is damaged, so whether a commit covered " + (cutsWhole ? "the entries " +
-                "after " + truncateAfter : "what the newest file held past position " + lastWhole + ", where it ends " +
-                "in damage,") + " cannot be told: clients may have seen them. Restoring ringlog.meta from a copy (or the " +
-                "journal from a backup, the standby's) keeps that record; --force sets the mark to " +
-                (cutsWhole ? truncateAfter : lastWhole) + " anyway");
+            plan.add("note: ringlog.meta's committed mark is damaged, and the newest file ends in damage after position " +
+                lastChecked + ": whether a commit covered what it held past there cannot be told, so the mark is set " +
+                "only with a cut, '--truncate-after " + lastChecked + " --force', which lists what it drops; restoring " +
+                "ringlog.meta or the file from a copy (a backup, the standby's) keeps the record");
+            return;
         }
-        if (committedAfter < 0)
+        final long kept = truncateAfter >= 0 ? Math.min(truncateAfter, lastChecked) : lastChecked;
+        if (damagedTail || kept < lastWhole)
         {
-            committedAfter = cutsWhole ? truncateAfter : lastWhole;
-            plan.add("committed-position-after: " + committedAfter + " (the damaged mark set to the last whole entry)");
+            refuse("ringlog.meta's committed mark is damaged, so whether a commit covered the entries after " + kept +
+                (damagedTail ? ", where the newest file ends in damage," : "") + " cannot be told: clients may have " +
+                "seen them. Restoring ringlog.meta from a copy (or the journal from a backup, the standby's) keeps that " +
+                "record; --force drops them and sets the mark to " + kept);
+        }
+        if (committedAfter < 0 || committedAfter > kept)
+        {
+            committedAfter = kept;
+            plan.add("committed-position-after: " + kept + " (the damaged mark set to the last whole entry kept)");
         }
     }
 

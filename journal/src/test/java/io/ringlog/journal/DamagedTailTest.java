@@ -220,9 +220,9 @@ class DamagedTailTest
 
         final JournalTesting.Ran dryRun = JournalTesting.runJvm(60, JournalTool.class, "repair", "-d", dir.toString());
         assertEquals(0, dryRun.code(), dryRun.toString());
-        assertTrue(dryRun.output().contains("committed-position: unknown (ringlog.meta's committed mark is damaged: its " +
-            "committed mark fails its check") && dryRun.output().contains("committed-position-after: 50 (the damaged " +
-            "mark set to the last whole entry)"), dryRun.toString());
+        assertTrue(dryRun.output().contains("committed-position: unknown (ringlog.meta is damaged: its committed mark " +
+            "fails its check") && dryRun.output().contains("committed-position-after: 50 (the damaged mark set to the " +
+            "last whole entry kept)"), dryRun.toString());
         // Applied, the mark is set; the damaged entry is still there, and now known committed: said, not dropped.
         final StringWriter out = new StringWriter();
         assertEquals(1, JournalTool.run(new PrintWriter(out), new PrintWriter(out), "repair", "-d", dir.toString(),
@@ -271,16 +271,21 @@ class DamagedTailTest
             "covered any entry after position 150 cannot be told: " + dir.resolve(JournalMetadata.FILE_NAME) + " is " +
             "damaged (its committed mark fails its check") && !refused.getMessage().contains("Nothing committed"),
             refused.getMessage());
-        for (final String[] asked : new String[][] {{}, {"--truncate-after", "150"}})
-        {
-            final StringWriter out = new StringWriter();
-            final String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("repair", "-d",
-                dir.toString()), java.util.Arrays.stream(asked)).toArray(String[]::new);
-            assertEquals(1, JournalTool.run(new PrintWriter(out), new PrintWriter(out), args), out.toString());
-            assertTrue(out.toString().contains("refused: ringlog.meta's committed mark is damaged, so whether a commit " +
-                "covered what the newest file held past position 150, where it ends in damage, cannot be told") &&
-                out.toString().contains("--force sets the mark to 150 anyway"), out.toString());
-        }
+        // Asked to mend it alone, repair says it sets the mark only with a cut, and changes nothing.
+        final StringWriter alone = new StringWriter();
+        assertEquals(1, JournalTool.run(new PrintWriter(alone), new PrintWriter(alone), "repair", "-d", dir.toString(),
+            "--force", "--apply"), alone.toString());
+        assertTrue(alone.toString().contains("note: ringlog.meta's committed mark is damaged, and the newest file ends " +
+            "in damage after position 150: whether a commit covered what it held past there cannot be told, so the mark " +
+            "is set only with a cut, '--truncate-after 150 --force'") && !alone.toString().contains("committed-position-" +
+            "after"), alone.toString());
+        assertTrue(JournalMetadata.read(dir).markProblem() != null, "the mark left as found");
+        final StringWriter cut = new StringWriter();
+        assertEquals(1, JournalTool.run(new PrintWriter(cut), new PrintWriter(cut), "repair", "-d", dir.toString(),
+            "--truncate-after", "150"), cut.toString());
+        assertTrue(cut.toString().contains("refused: ringlog.meta's committed mark is damaged, so whether a commit " +
+            "covered the entries after 150, where the newest file ends in damage, cannot be told") &&
+            cut.toString().contains("--force drops them and sets the mark to 150"), cut.toString());
         final StringWriter forced = new StringWriter();
         assertEquals(0, JournalTool.run(new PrintWriter(forced), new PrintWriter(forced), "repair", "-d", dir.toString(),
             "--truncate-after", "150", "--force", "--apply"), forced.toString());

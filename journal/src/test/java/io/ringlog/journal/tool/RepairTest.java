@@ -753,6 +753,36 @@ class RepairTest
     }
 
     /**
+     * A newcomer's probe: the newest document's length word 128 bytes long (zeros past its entry, where an entry fits,
+     * so a torn tail) and the committed mark damaged too. The walk counts the 128 bytes as one more entry, and repair
+     * set the mark to that position, 301, which no entry holds: every tool then called a never-written entry
+     * committed. The mark is set only with a cut now, to the last entry that is whole.
+     */
+    @Test
+    void shouldNotSetADamagedMarkPastTheLastWholeEntry() throws Exception
+    {
+        final Path dir = journalOfOneDocumentEach(300);
+        final Path file = cycleFile(dir, 0);
+        final List<Long> documents = JournalTesting.dataDocuments(file);
+        JournalTesting.flip(file, documents.get(documents.size() - 1), 0x80);
+        JournalTesting.flip(dir.resolve("ringlog.meta"), 40, 0x10);
+        final Tool alone = tool("repair", "-d", dir.toString());
+        assertEquals(1, alone.code, alone.toString());
+        assertTrue(alone.out.contains("the newest file ends in damage after position 300") &&
+            !alone.out.contains("committed-position-after"), alone.toString());
+        final Tool cut = tool("repair", "-d", dir.toString(), "--truncate-after", "300", "--force", "--apply");
+        assertEquals(0, cut.code, cut.toString());
+        assertTrue(cut.out.contains("committed-position-after: 300 (the damaged mark set to the last whole entry kept)"),
+            cut.toString());
+        assertEquals(0, tool("verify", "-d", dir.toString()).code);
+        assertReadsEveryEntry(dir, 300);
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            assertEquals(300, journal.committedPosition());
+        }
+    }
+
+    /**
      * A journal verify refuses is not one with "nothing to repair": a repair without an option says the
      * problems and that each names what mends it, exit 1 (it said "nothing to repair", exit 0).
      */
