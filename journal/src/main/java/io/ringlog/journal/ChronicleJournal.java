@@ -1180,7 +1180,17 @@ public final class ChronicleJournal implements Journal
      */
     private void staleTable(final NavigableSet<Long> onDisk)
     {
-        final long newestOnDisk = onDisk.last();
+        // A blank file (zeros end to end) holds nothing: a table that does not list it is not older than the entries.
+        long newestOnDisk = onDisk.last();
+        for (final Long cycle : onDisk.descendingSet())
+        {
+            newestOnDisk = cycle;
+            final CycleFileScan scan = files.get(fileName(cycle.intValue()));
+            if (scan == null || !scan.blank)
+            {
+                break;
+            }
+        }
         final long oldestOnDisk = onDisk.first();
         if (!ctx.readOnly() || !Files.exists(ctx.directory().resolve(METADATA_FILE)))
         {
