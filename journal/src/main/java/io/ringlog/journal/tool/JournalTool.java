@@ -1035,7 +1035,9 @@ public final class JournalTool implements Callable<Integer>
                 "at or below the committed mark, or at or below a snapshot's position. Entries no commit covered " +
                 "(the damaged tail a full disk leaves) need no --force. Run it with no writer on the journal.",
             "With or without a cut, a cycle file whose Chronicle header or index is damaged is written anew with " +
-                "every entry it holds (its entries depend on neither): no entry is dropped, and no --force is needed."})
+                "every entry it holds (its entries depend on neither): no entry is dropped, and no --force is needed.",
+            "A committed mark in ringlog.meta that fails its check is set to the last whole entry, keeping the " +
+                "journal's identity; where the newest file also ends in damage, only with a forced cut."})
     static final class Repair implements Callable<Integer>
     {
         @Spec
@@ -1054,7 +1056,8 @@ public final class JournalTool implements Callable<Integer>
         Path snapshots;
 
         @Option(names = "--new-identity",
-            description = "Write a new ringlog.meta (lost or damaged): the journal gets a new identity, and " +
+            description = "Write a new ringlog.meta (lost, or its identity damaged; a damaged committed mark needs no " +
+                "new identity): the journal gets a new identity, and " +
                 "snapshots of the old one, which no start could use, are dropped.")
         boolean newIdentity;
 
