@@ -184,12 +184,7 @@ class DamagedTailTest
     @Test
     void shouldNotDropACommittedDamagedEntryOnTheWordOfADamagedCommittedMark() throws Exception
     {
-        final JournalId id;
-        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
-        {
-            appendRange(journal, 1, 50, 10);
-            id = journal.id();
-        }
+        final JournalId id = JournalTesting.newJournal(dir, 50, 10);
         final Path file = JournalTesting.cycleFiles(dir).get(0);
         JournalTesting.flip(file, JournalTesting.entryOffset(file, 49) + 20, 0x01);
         final Path meta = dir.resolve(JournalMetadata.FILE_NAME);

@@ -191,12 +191,7 @@ class JournalMetadataTest
     @Test
     void shouldReadAMarkWithoutItsCheckFromVersionTwoAndCheckItOnceWritten() throws Exception
     {
-        final JournalId id;
-        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
-        {
-            appendRange(journal, 1, 50, 10);
-            id = journal.id();
-        }
+        final JournalId id = JournalTesting.newJournal(dir, 50, 10);
         final Path meta = dir.resolve(JournalMetadata.FILE_NAME);
         final byte[] bytes = Files.readAllBytes(meta);
         final UnsafeBuffer page = new UnsafeBuffer(bytes);

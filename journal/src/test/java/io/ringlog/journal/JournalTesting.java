@@ -64,6 +64,16 @@ public final class JournalTesting
         journal.commit();
     }
 
+    /** A new journal in {@code directory} holding positions 1..{@code last}, as {@link #appendRange} writes them; its id. */
+    public static io.ringlog.core.JournalId newJournal(final Path directory, final long last, final int batch)
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(context(directory)))
+        {
+            appendRange(journal, 1, last, batch);
+            return journal.id();
+        }
+    }
+
     /** Reads {@code directory}'s journal from position 1: every entry {@link #appendRange} wrote up to {@code last}, then none. */
     public static void assertReadsAll(final Path directory, final long last)
     {
