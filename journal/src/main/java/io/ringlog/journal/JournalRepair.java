@@ -318,35 +318,42 @@ public final class JournalRepair implements AutoCloseable
 
     /**
      * A committed mark that failed its check is set to the last whole entry: every entry held counts as committed,
-     * so nothing is dropped as never committed on its word. Where the newest file ends in damage (cut short, a torn
-     * document, or one that does not split into entries), what a commit covered past it cannot be told without the
-     * mark: it is set only with a cut, forced, to where the cut keeps (setting it alone would record as never
-     * committed what clients may have seen, and the tools would then say so); a cut that drops whole entries is
-     * forced too.
+     * so nothing is dropped as never committed on its word. Where the journal's last file with anything in it (blank
+     * ones after it hold nothing) is damaged (cut short, a torn document, or one that does not split into entries),
+     * what a commit covered past the damage cannot be told without the mark: this repair then changes nothing unless
+     * asked for a cut, forced, and sets the mark to what the cut keeps (setting it alone, or rebuilding the file
+     * with its whole entries, would record as never committed what clients may have seen, and every tool would then
+     * say so). A cut that drops whole entries is forced too.
      */
     private void planDamagedMark(final List<CycleFileScan> scans, final List<Long> firsts)
     {
-        final CycleFileScan newest = scans.isEmpty() ? null : scans.get(scans.size() - 1);
-        final boolean damagedTail = newest != null && (newest.cut() || newest.state == CycleFileScan.End.TORN ||
-            newest.unsplit > 0);
-        // Where a document does not split, the walk counts what follows its damage as one entry: not a whole one.
-        final long lastChecked = newest != null && newest.unsplit > 0 ?
-            Math.min(lastWhole, firsts.get(firsts.size() - 1) + newest.firstUnsplit - 1) : lastWhole;
-        if (damagedTail && truncateAfter < 0)
+        int at = scans.size() - 1;
+        while (at > 0 && (scans.get(at).blank || scans.get(at).entries == 0 && !scans.get(at).cut() &&
+            scans.get(at).state != CycleFileScan.End.TORN))
         {
-            plan.add("note: ringlog.meta's committed mark is damaged, and the newest file ends in damage after position " +
-                lastChecked + ": whether a commit covered what it held past there cannot be told, so the mark is set " +
-                "only with a cut, '--truncate-after " + lastChecked + " --force', which lists what it drops; restoring " +
-                "ringlog.meta or the file from a copy (a backup, the standby's) keeps the record");
+            at--;
+        }
+        final CycleFileScan last = at < 0 ? null : scans.get(at);
+        final boolean damaged = last != null && (last.cut() || last.state == CycleFileScan.End.TORN || last.unsplit > 0);
+        // Where a document does not split, the walk counts it as one entry: positions from it on are not whole ones.
+        final long damageAfter = last != null && last.unsplit > 0 ?
+            Math.min(lastWhole, firsts.get(at) + last.firstUnsplit - 1) : lastWhole;
+        if (damaged && truncateAfter < 0)
+        {
+            refusals.add("ringlog.meta's committed mark is damaged, and " + last.file + " is damaged after position " +
+                damageAfter + ": whether a commit covered what it held past there cannot be told, so this repair sets " +
+                "the mark, and drops or rebuilds nothing of that file, only with a cut: '--truncate-after " +
+                damageAfter + " --force', which lists what it drops (and rebuilds what else needs it); or restore " +
+                "ringlog.meta or the file from a copy (a backup, the standby's). --force alone does not change this");
             return;
         }
-        final long kept = truncateAfter >= 0 ? Math.min(truncateAfter, lastChecked) : lastChecked;
-        if (damagedTail || kept < lastWhole)
+        final long kept = truncateAfter < 0 ? lastWhole : damaged ? Math.min(truncateAfter, damageAfter) : truncateAfter;
+        if (damaged || kept < lastWhole)
         {
             refuse("ringlog.meta's committed mark is damaged, so whether a commit covered the entries after " + kept +
-                (damagedTail ? ", where the newest file ends in damage," : "") + " cannot be told: clients may have " +
-                "seen them. Restoring ringlog.meta from a copy (or the journal from a backup, the standby's) keeps that " +
-                "record; --force drops them and sets the mark to " + kept);
+                (damaged ? ", where " + last.file.getFileName() + " is damaged," : "") + " cannot be told: clients may " +
+                "have seen them. Restoring ringlog.meta from a copy (or the journal from a backup, the standby's) " +
+                "keeps that record; --force drops them and sets the mark to " + kept);
         }
         if (committedAfter < 0 || committedAfter > kept)
         {
@@ -633,7 +640,7 @@ public final class JournalRepair implements AutoCloseable
 
     private long newIdentityMark()
     {
-        return truncateAfter >= 0 ? truncateAfter : lastWhole;
+        return committedAfter >= 0 ? committedAfter : truncateAfter >= 0 ? truncateAfter : lastWhole;
     }
 
     private void refuse(final String why)
@@ -813,10 +820,11 @@ public final class JournalRepair implements AutoCloseable
     @Override
     public void close()
     {
-        closed = true;
-        if (lock != null)
+        // Once: a second release would let go of a lock another open in this process has taken since.
+        if (!closed && lock != null)
         {
             lock.close();
         }
+        closed = true;
     }
 }

@@ -266,21 +266,26 @@ class DamagedTailTest
             "covered any entry after position 150 cannot be told: " + dir.resolve(JournalMetadata.FILE_NAME) + " is " +
             "damaged (its committed mark fails its check") && !refused.getMessage().contains("Nothing committed"),
             refused.getMessage());
-        // Asked to mend it alone, repair says it sets the mark only with a cut, and changes nothing.
-        final StringWriter alone = new StringWriter();
-        assertEquals(1, JournalTool.run(new PrintWriter(alone), new PrintWriter(alone), "repair", "-d", dir.toString(),
-            "--force", "--apply"), alone.toString());
-        assertTrue(alone.toString().contains("note: ringlog.meta's committed mark is damaged, and the newest file ends " +
-            "in damage after position 150: whether a commit covered what it held past there cannot be told, so the mark " +
-            "is set only with a cut, '--truncate-after 150 --force'") && !alone.toString().contains("committed-position-" +
-            "after"), alone.toString());
-        assertTrue(JournalMetadata.read(dir).markProblem() != null, "the mark left as found");
+        // Asked to mend it alone, forced or not, or to rebuild the file, repair says it sets the mark only with a cut,
+        // and changes nothing: a rebuild would keep the whole entries and drop the rest on the word of no mark.
+        for (final String[] asked : new String[][] {{"--force"}, {"--rebuild", "--force"}})
+        {
+            final StringWriter alone = new StringWriter();
+            final String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("repair", "-d",
+                dir.toString(), "--apply"), java.util.Arrays.stream(asked)).toArray(String[]::new);
+            assertEquals(1, JournalTool.run(new PrintWriter(alone), new PrintWriter(alone), args), alone.toString());
+            assertTrue(alone.toString().contains("refused: ringlog.meta's committed mark is damaged, and " + file +
+                " is damaged after position 150: whether a commit covered what it held past there cannot be told") &&
+                alone.toString().contains("only with a cut: '--truncate-after 150 --force'") &&
+                !alone.toString().contains("committed-position-after"), alone.toString());
+        }
         final StringWriter cut = new StringWriter();
         assertEquals(1, JournalTool.run(new PrintWriter(cut), new PrintWriter(cut), "repair", "-d", dir.toString(),
             "--truncate-after", "150"), cut.toString());
         assertTrue(cut.toString().contains("refused: ringlog.meta's committed mark is damaged, so whether a commit " +
-            "covered the entries after 150, where the newest file ends in damage, cannot be told") &&
+            "covered the entries after 150, where " + file.getFileName() + " is damaged, cannot be told") &&
             cut.toString().contains("--force drops them and sets the mark to 150"), cut.toString());
+        assertTrue(JournalMetadata.read(dir).markProblem() != null, "the mark left as found");
         final StringWriter forced = new StringWriter();
         assertEquals(0, JournalTool.run(new PrintWriter(forced), new PrintWriter(forced), "repair", "-d", dir.toString(),
             "--truncate-after", "150", "--force", "--apply"), forced.toString());
@@ -288,6 +293,51 @@ class DamagedTailTest
         {
             assertEquals(150, journal.lastPosition());
             assertEquals(150, journal.committedPosition());
+        }
+    }
+
+    /**
+     * The same, where the file cut short is not the newest by name: a newer cycle file of zeros (a crash as Chronicle
+     * began it) follows it and holds nothing. A reviewer's probe: repair looked only at the newest file, found it
+     * whole, and set the mark at the cut with no --force.
+     */
+    @Test
+    void shouldLookAtTheLastFileWithEntriesForDamageWhenTheCommittedMarkIsDamaged() throws Exception
+    {
+        final java.util.concurrent.atomic.AtomicLong millis = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000L);
+        final ChronicleJournal.Context ctx = JournalTesting.context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get);
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            appendRange(journal, 1, 100, 10);
+            millis.addAndGet(1_000);
+            appendRange(journal, 101, 200, 10);
+        }
+        final List<Path> files = JournalTesting.cycleFiles(dir);
+        final long length = Files.size(files.get(1));
+        Files.delete(files.get(1));
+        try (RandomAccessFile raf = new RandomAccessFile(files.get(1).toFile(), "rw"))
+        {
+            raf.setLength(length);
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(files.get(0).toFile(), "rw"))
+        {
+            raf.setLength(JournalTesting.entryOffset(files.get(0), 80) + 20);
+        }
+        JournalTesting.flip(dir.resolve(JournalMetadata.FILE_NAME), JournalMetadata.COMMITTED_OFFSET, 0x10);
+
+        final StringWriter alone = new StringWriter();
+        assertEquals(1, JournalTool.run(new PrintWriter(alone), new PrintWriter(alone), "repair", "-d", dir.toString(),
+            "--force", "--apply"), alone.toString());
+        assertTrue(alone.toString().contains("refused: ringlog.meta's committed mark is damaged, and " + files.get(0) +
+            " is damaged after position 80") && !alone.toString().contains("committed-position-after"), alone.toString());
+        final StringWriter cut = new StringWriter();
+        assertEquals(0, JournalTool.run(new PrintWriter(cut), new PrintWriter(cut), "repair", "-d", dir.toString(),
+            "--truncate-after", "80", "--force", "--apply"), cut.toString());
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            assertEquals(80, journal.lastPosition());
+            assertEquals(80, journal.committedPosition());
         }
     }
 

@@ -1097,7 +1097,7 @@ public final class JournalTool implements Callable<Integer>
                     {
                         out.println("refused: " + why);
                     }
-                    out.println("status: refused, nothing was changed (each refused line says what --force would do)");
+                    out.println("status: refused, nothing was changed (each refused line says what would do it)");
                     return PROBLEM;
                 }
                 if (!repair.changesAnything())
@@ -1143,6 +1143,8 @@ public final class JournalTool implements Callable<Integer>
                     CliSupport.removeHook(stopped);
                 }
                 // What it did is checked as verify checks a journal: "repaired" is said only of one that reads whole.
+                // With the writer lock let go, as above: held, the check reads the files as a live writer's.
+                repair.close();
                 final List<String> left = problems(directory, snapshotDir);
                 if (!left.isEmpty())
                 {

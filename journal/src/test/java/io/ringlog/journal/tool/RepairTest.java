@@ -87,7 +87,7 @@ class RepairTest
             dry.out.contains("rewrite-file: " + file + " (keeps positions 1..299, drops 300..300)\n") &&
             dry.out.contains("refused: positions 300..300 were committed (the committed mark is 300), so clients " +
                 "may have seen them; --force drops them anyway\n") &&
-            dry.out.contains("status: refused, nothing was changed (each refused line says what --force would do)"),
+            dry.out.contains("status: refused, nothing was changed (each refused line says what would do it)"),
             dry.toString());
         final Tool forcedDry = tool("repair", "-d", dir.toString(), "--truncate-after", "299", "--force");
         assertEquals(0, forcedDry.code, forcedDry.toString());
@@ -766,9 +766,11 @@ class RepairTest
         final List<Long> documents = JournalTesting.dataDocuments(file);
         JournalTesting.flip(file, documents.get(documents.size() - 1), 0x80);
         JournalTesting.flip(dir.resolve("ringlog.meta"), 40, 0x10);
-        final Tool alone = tool("repair", "-d", dir.toString());
+        final Tool alone = tool("repair", "-d", dir.toString(), "--force", "--apply");
         assertEquals(1, alone.code, alone.toString());
-        assertTrue(alone.out.contains("the newest file ends in damage after position 300") &&
+        assertTrue(alone.out.contains("refused: ringlog.meta's committed mark is damaged, and " + file + " is damaged " +
+            "after position 300: whether a commit covered what it held past there cannot be told, so this repair sets " +
+            "the mark, and drops or rebuilds nothing of that file, only with a cut: '--truncate-after 300 --force'") &&
             !alone.out.contains("committed-position-after"), alone.toString());
         final Tool cut = tool("repair", "-d", dir.toString(), "--truncate-after", "300", "--force", "--apply");
         assertEquals(0, cut.code, cut.toString());
@@ -1283,8 +1285,8 @@ class RepairTest
                 documents.get(2) + " after ") && dry.out.contains("but the next file starts at position 201: positions ") &&
                 dry.out.contains("..200 lie past damage the walk cannot step over, and a rebuild would drop them"),
                 dry.toString());
-            assertTrue(dry.out.endsWith("status: refused, nothing was changed (each refused line says what --force " +
-                "would do)\n"), dry.toString());
+            assertTrue(dry.out.endsWith("status: refused, nothing was changed (each refused line says what would do " +
+                "it)\n"), dry.toString());
             assertEquals(3, JournalTesting.cycleFiles(dir).size(), "no file deleted");
             return;
         }
