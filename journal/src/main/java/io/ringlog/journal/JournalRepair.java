@@ -347,7 +347,16 @@ public final class JournalRepair implements AutoCloseable
                 "ringlog.meta or the file from a copy (a backup, the standby's). --force alone does not change this");
             return;
         }
-        final long kept = truncateAfter < 0 ? lastWhole : damaged ? Math.min(truncateAfter, damageAfter) : truncateAfter;
+        if (damaged && truncateAfter > damageAfter)
+        {
+            // A cut that keeps the damaged document: the mark would have to name positions the walk cannot count.
+            refusals.add("ringlog.meta's committed mark is damaged, and --truncate-after " + truncateAfter + " keeps the " +
+                "damage in " + last.file + " after position " + damageAfter + ", whose entries cannot be told apart: " +
+                "cut at " + damageAfter + " or before ('--truncate-after " + damageAfter + " --force'), or restore " +
+                "ringlog.meta or the file from a copy");
+            return;
+        }
+        final long kept = truncateAfter < 0 ? lastWhole : truncateAfter;
         if (damaged || kept < lastWhole)
         {
             refuse("ringlog.meta's committed mark is damaged, so whether a commit covered the entries after " + kept +

@@ -772,6 +772,11 @@ class RepairTest
             "after position 300: whether a commit covered what it held past there cannot be told, so this repair sets " +
             "the mark, and drops or rebuilds nothing of that file, only with a cut: '--truncate-after 300 --force'") &&
             !alone.out.contains("committed-position-after"), alone.toString());
+        // The walk counts the 128 bytes as entry 301: a cut after it would keep them.
+        final Tool past = tool("repair", "-d", dir.toString(), "--truncate-after", "301", "--force");
+        assertEquals(1, past.code, past.toString());
+        assertTrue(past.out.contains("--truncate-after 301 keeps the damage in " + file + " after position 300") &&
+            past.out.contains("cut at 300 or before"), past.toString());
         final Tool cut = tool("repair", "-d", dir.toString(), "--truncate-after", "300", "--force", "--apply");
         assertEquals(0, cut.code, cut.toString());
         assertTrue(cut.out.contains("committed-position-after: 300 (the damaged mark set to the last whole entry kept)"),
