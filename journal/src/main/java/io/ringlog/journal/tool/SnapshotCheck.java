@@ -74,12 +74,16 @@ final class SnapshotCheck
             " (entries " + (last + 1) + ".." + past + " are missing: see the problems below)" :
             journal.missingMetadata() != null ? "nothing: a writable start refuses while ringlog.meta is missing (see " +
             "the problems below), and once it has a new identity its snapshots no longer match it" :
+            journal.damagedMark() != null ? "nothing yet: a writable start refuses while ringlog.meta's committed mark " +
+            "is damaged (see the problems below); once repair has set it, " + (recoversFrom > 0 ? "the snapshot at " +
+            "position " + recoversFrom : "position 1") :
             recoversFrom > 0 ? "the snapshot at position " + recoversFrom :
             first > 1 ? "nothing: no snapshot is usable, and a full replay needs position 1, which this journal no " +
             "longer holds (its oldest entry is position " + first + "); restore a snapshot at or after " + (first - 1) +
             " from a copy" :
             count > 0 ? "position 1 (no snapshot is usable: a full replay)" : "position 1 (no snapshots: a full replay)"));
-        if (unreadable.isEmpty() || recoversFrom == 0 || past > 0 || journal.missingMetadata() != null)
+        if (unreadable.isEmpty() || recoversFrom == 0 || past > 0 || journal.missingMetadata() != null ||
+            journal.damagedMark() != null)
         {
             // No snapshot a restart recovers from (the line above says why): no verdict of damage before or after one.
             return;
