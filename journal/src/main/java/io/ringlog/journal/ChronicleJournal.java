@@ -1569,7 +1569,8 @@ public final class ChronicleJournal implements Journal
         {
             final String found = which + " failed " + (one ? "its" : "their") + " checks (" + reason +
                 ") and no commit covered " + (one ? "it" : "them") + " (the committed mark is " + mark +
-                "): written when the writer failed (a full disk), never visible";
+                "): never visible, whether written as the writer failed (a full disk, a crash) or damaged since on " +
+                "disk";
             if (ctx.readOnly())
             {
                 lastPosition = from - 1;
