@@ -1789,6 +1789,24 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
+     * For a replay up to {@code to} (a read-only open): what it cannot check because the committed mark is damaged
+     * ({@link #damagedMark()}), or null. Then {@link #missingCommitted} has nothing to compare the journal's end with,
+     * so committed entries lost past it (a cycle file deleted, an older copy put back) would go unseen.
+     */
+    public String uncheckedEnd(final long to)
+    {
+        if (metadata == null || metadata.markProblem() == null || to < lastPosition)
+        {
+            return null;
+        }
+        final Path directory = ctx.directory();
+        return metadata.file() + " is damaged: " + metadata.markProblem() + ". So whether committed entries are " +
+            "missing past position " + lastPosition + ", the journal's end, cannot be told: this is the state of the " +
+            "entries it holds. 'scripts/journal verify -d " + directory + "' says more; 'scripts/journal " +
+            "repair -d " + directory + "' sets the mark, which a writable start needs";
+    }
+
+    /**
      * Why a replay up to {@code to} would not be what the journal says, or null: the journal ends before its
      * committed mark (a cycle file deleted or lost, an older copy put back), and the replay would reach past
      * its end, printing the state as of its last position as if it were the journal's.

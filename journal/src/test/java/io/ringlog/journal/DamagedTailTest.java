@@ -203,6 +203,11 @@ class DamagedTailTest
         {
             assertEquals(-1, journal.committedPosition(), "unknown, read-only too");
             assertEquals(50, journal.lastPosition());
+            // A replay to the end says what it cannot check (the journal's replay and the exchange's print it).
+            assertTrue(journal.uncheckedEnd(Long.MAX_VALUE).startsWith(meta + " is damaged: its committed mark fails " +
+                "its check") && journal.uncheckedEnd(50).contains("So whether committed entries are missing past " +
+                "position 50, the journal's end, cannot be told"), journal.uncheckedEnd(50));
+            assertNull(journal.uncheckedEnd(49), "short of the end, nothing the mark would check");
         }
 
         // An empty snapshot directory: verify says what a restart would recover from.

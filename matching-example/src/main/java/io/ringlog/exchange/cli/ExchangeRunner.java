@@ -800,6 +800,11 @@ final class ExchangeRunner
             throw ex;
         }
         final long journalLast = chronicle.lastPosition();
+        final String unchecked = chronicle.uncheckedEnd(settings.to());
+        if (unchecked != null)
+        {
+            err.println("note: " + unchecked);
+        }
         final String missing = chronicle.missingCommitted(settings.to());
         if (missing != null)
         {

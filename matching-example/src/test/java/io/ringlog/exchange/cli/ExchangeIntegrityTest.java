@@ -433,6 +433,41 @@ class ExchangeIntegrityTest
      * the file and once as the error.
      */
     @Test
+    void shouldReplayAJournalWhoseCommittedMarkIsDamagedAndSayWhatItCannotCheck() throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        final String hash = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString()).value("state-hash");
+        // ringlog.meta keeps the committed mark in the 8 bytes from byte 40, the top one its CRC-8 (JournalMetadata).
+        final Path meta = journal.resolve("ringlog.meta");
+        try (RandomAccessFile raf = new RandomAccessFile(meta.toFile(), "rw"))
+        {
+            raf.seek(40);
+            final int low = raf.read();
+            raf.seek(40);
+            raf.write(low ^ 0x10);
+        }
+        // The entries do not depend on the mark: the state is theirs. What the mark checks (committed entries lost past
+        // the end) cannot be checked, which the replay says; before, it said nothing.
+        final Cli.Result replayed = Cli.ok("replay", "-d", journal.toString());
+        assertEquals(hash, replayed.value("state-hash"), replayed.toString());
+        assertTrue(replayed.err().startsWith("note: " + meta + " is damaged: its committed mark fails its check") &&
+            replayed.err().contains(". So whether committed entries are missing past position " +
+            replayed.value("journal-last-position") + ", the journal's end, cannot be told: this is the state of the " +
+            "entries it holds. 'scripts/journal verify -d " + journal + "' says more; 'scripts/journal repair -d " +
+            journal + "' sets the mark"), replayed.toString());
+        assertFalse(Cli.ok("replay", "-d", journal.toString(), "--to", "100").err().contains("note:"),
+            "a replay short of the end does not reach what the mark would check");
+        final Cli.Result refused = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--append");
+        assertEquals(1, refused.code(), refused.toString());
+        assertTrue(refused.err().contains(meta + " is damaged") && !refused.err().contains("\tat "), refused.toString());
+
+        Cli.ok("journal", "repair", "-d", journal.toString(), "--apply");
+        final Cli.Result repaired = Cli.ok("replay", "-d", journal.toString());
+        assertEquals(hash, repaired.value("state-hash"), repaired.toString());
+        assertFalse(repaired.err().contains("note:"), repaired.toString());
+    }
+
+    @Test
     void shouldSayWhereACutJournalReadsWholeAndSayTheCutOnce() throws Exception
     {
         final Path journal = dir.resolve("journal");
