@@ -39,6 +39,7 @@ import java.util.ConcurrentModificationException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -478,8 +479,9 @@ public final class ChronicleJournal implements Journal
      * would wait 10 s for its header at each open, then write one itself; the next append in that cycle makes the file
      * again. Under the writer lock, so no writer is making it now.
      */
-    private static void deleteBlankFiles(final Path directory, final Map<String, CycleFileScan> files)
+    private static void deleteBlankFiles(final Context ctx, final Map<String, CycleFileScan> files)
     {
+        final Path directory = ctx.directory();
         boolean deleted = false;
         for (final Iterator<CycleFileScan> it = files.values().iterator(); it.hasNext(); )
         {
@@ -497,6 +499,8 @@ public final class ChronicleJournal implements Journal
                 }
                 it.remove();
                 deleted = true;
+                ctx.noticeListener().accept("deleted " + scan.file + ", zeros from end to end (a crash as Chronicle " +
+                    "began a new cycle file): it held no entry");
             }
         }
         if (deleted)
@@ -535,7 +539,7 @@ public final class ChronicleJournal implements Journal
         if (!ctx.readOnly())
         {
             refuseUnwritableFiles(ctx.directory(), files);
-            deleteBlankFiles(ctx.directory(), files);
+            deleteBlankFiles(ctx, files);
         }
         final ChronicleJournal journal;
         try
@@ -701,6 +705,14 @@ public final class ChronicleJournal implements Journal
         if (!ctx.readOnly())
         {
             metadata.mapForWriting().committed(lastPosition);
+            if (metadata.raisedFrom() > 0)
+            {
+                ctx.noticeListener().accept(metadata.file() + " raised from format version " + metadata.raisedFrom() +
+                    " to " + JournalMetadata.FORMAT_VERSION + " (the committed mark with its check), which ringlog " +
+                    "from before 2026-12-06 refuses, read-only tools too. The file as it was is kept as " +
+                    metadata.keptAs() + ": put back as " + JournalMetadata.FILE_NAME + ", it lets that ringlog read " +
+                    "and write the journal again (journal/README.md, 'Upgrading ringlog over an existing journal')");
+            }
             if (metadata.anchorPosition() > 0 && lastPosition == 0 && firstEntry(files.values()) == null)
             {
                 // Cut to nothing (a repair, a rejoin): what comes next is anchored anew.
@@ -2791,6 +2803,7 @@ public final class ChronicleJournal implements Journal
         private int maxPayloadLength = 256;
         private LongSupplier epochMillisClock;
         private Consumer<TornEntry> tornEntryListener;
+        private Consumer<String> noticeListener = (notice) -> System.err.println("ringlog: note: " + notice);
         private boolean readOnly;
         private PrefaultMode prefault = PrefaultMode.AUTO;
         private boolean touchAhead = true;
@@ -2911,6 +2924,22 @@ public final class ChronicleJournal implements Journal
         public Consumer<TornEntry> tornEntryListener()
         {
             return tornEntryListener;
+        }
+
+        /**
+         * Told, on a writable open, what the open changed on disk that whoever runs the journal should know: a
+         * {@value JournalMetadata#FILE_NAME} raised to this code's format version (which older ringlog refuses), a cycle
+         * file of zeros deleted. By default printed on {@code System.err}, prefixed {@code ringlog: note: }.
+         */
+        public Context noticeListener(final Consumer<String> noticeListener)
+        {
+            this.noticeListener = Objects.requireNonNull(noticeListener, "noticeListener");
+            return this;
+        }
+
+        public Consumer<String> noticeListener()
+        {
+            return noticeListener;
         }
 
         /** Opens for reading only (the journal tool): appends fail, nothing on disk changes. */

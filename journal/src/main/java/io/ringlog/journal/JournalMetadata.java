@@ -112,6 +112,8 @@ final class JournalMetadata implements AutoCloseable
     private final long committedAtOpen;
     private final String markProblem;
     private final int version;
+    private int raisedFrom;
+    private Path keptAs;
     private long anchorPosition;
     private int anchorChecksum;
     private MappedByteBuffer mapped;
@@ -326,10 +328,27 @@ final class JournalMetadata implements AutoCloseable
     {
         if (version != FORMAT_VERSION)
         {
+            // The way back for a user who upgraded ringlog and must go back: the file as older code wrote it.
+            keptAs = file.resolveSibling(FILE_NAME + ".v" + version);
+            try
+            {
+                Files.copy(file, keptAs, StandardCopyOption.REPLACE_EXISTING);
+                try (FileChannel channel = FileChannel.open(keptAs, StandardOpenOption.WRITE))
+                {
+                    channel.force(true);
+                }
+            }
+            catch (final IOException ex)
+            {
+                throw new JournalException("cannot keep a copy of " + file + " (format version " + version + ") as " +
+                    keptAs + " before raising it to version " + FORMAT_VERSION + ": " + FileErrors.describe(ex, keptAs) +
+                    ". Nothing was changed", ex);
+            }
             // This writer appends entries in format 3 and checks its mark: say so before the first, for ringlog that
             // cannot read them. The file is written anew and renamed into place, so that a crash, or a reader beside
             // it, finds the old version with its plain mark or the new one with its checked mark, never a mix.
             rewrite(Math.max(0, committedAtOpen));
+            raisedFrom = version;
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
@@ -341,6 +360,18 @@ final class JournalMetadata implements AutoCloseable
             throw new JournalException("cannot map " + file + " for writing: " + FileErrors.describe(ex, file), ex);
         }
         return this;
+    }
+
+    /** The format version {@link #mapForWriting} raised this file from, or 0 where it was this code's already. */
+    int raisedFrom()
+    {
+        return raisedFrom;
+    }
+
+    /** Where {@link #mapForWriting} kept the file as it was before raising it; null where it did not. */
+    Path keptAs()
+    {
+        return keptAs;
     }
 
     JournalId id()

@@ -15,11 +15,13 @@ import java.io.RandomAccessFile;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.ringlog.journal.EngineFixtures.engineContext;
 import static io.ringlog.journal.JournalTesting.appendRange;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -206,9 +208,17 @@ class JournalMetadataTest
             assertEquals(id, journal.id());
         }
         assertEquals(JournalMetadata.UNCHECKED_MARK_VERSION, versionOf(meta), "a read-only open writes nothing");
-        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        final List<String> notices = new ArrayList<>();
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).noticeListener(notices::add)))
         {
             assertEquals(JournalMetadata.FORMAT_VERSION, versionOf(meta), "raised before the first append");
+            // Said, with the way back: the version 2 file kept beside it, as it was.
+            final Path kept = dir.resolve(JournalMetadata.FILE_NAME + ".v2");
+            assertEquals(List.of(meta + " raised from format version 2 to 3 (the committed mark with its check), which " +
+                "ringlog from before 2026-12-06 refuses, read-only tools too. The file as it was is kept as " + kept +
+                ": put back as ringlog.meta, it lets that ringlog read and write the journal again (journal/README.md, " +
+                "'Upgrading ringlog over an existing journal')"), notices);
+            assertArrayEquals(bytes, Files.readAllBytes(kept));
             assertEquals(50, journal.committedPosition());
             appendRange(journal, 51, 60, 10);
         }
@@ -219,6 +229,11 @@ class JournalMetadataTest
         {
             assertEquals(60, journal.committedPosition());
             assertEquals(id, journal.id(), "the identity, and its checksum, kept");
+        }
+        notices.clear();
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).noticeListener(notices::add)))
+        {
+            assertEquals(List.of(), notices, "raised once");
         }
     }
 

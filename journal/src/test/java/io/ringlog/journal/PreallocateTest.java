@@ -79,11 +79,15 @@ class PreallocateTest
             " is zeros from end to end (a crash as Chronicle began a new cycle file): it holds no entry, and the next " +
             "writable open deletes it\n") && verify.output().contains("note: " + unlisted + " is zeros from end to end") &&
             verify.output().contains("entries-read: 100\n"), verify.toString());
-        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        final java.util.List<String> notices = new java.util.ArrayList<>();
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx.noticeListener(notices::add)))
         {
             assertEquals(100, journal.lastPosition());
         }
         assertFalse(Files.exists(blank) || Files.exists(unlisted), "deleted, not given a header by Chronicle");
+        assertEquals(java.util.Set.of("deleted " + blank + ", zeros from end to end (a crash as Chronicle began a new " +
+            "cycle file): it held no entry", "deleted " + unlisted + ", zeros from end to end (a crash as Chronicle " +
+            "began a new cycle file): it held no entry"), java.util.Set.copyOf(notices), "said, not silent");
         try (ChronicleJournal journal = ChronicleJournal.open(ctx))
         {
             appendRange(journal, 101, 110, 5);

@@ -334,7 +334,8 @@ final class ExchangeRunner
                 .durability(settings.durability())
                 .syncInterval(settings.syncInterval())
                 .preallocate(settings.journalPreallocate())
-                .tornEntryListener((torn) -> err.println("torn-entry: " + torn)));
+                .tornEntryListener((torn) -> err.println("torn-entry: " + torn))
+                .noticeListener((notice) -> err.println("note: " + notice)));
         final ExchangeSettings.ForJournal forJournal;
         try
         {

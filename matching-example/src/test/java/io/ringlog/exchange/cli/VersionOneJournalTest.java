@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,9 +108,18 @@ class VersionOneJournalTest
     {
         final Path data = TestJournals.restore("v1-exchange", dir);
         final Path journal = data.resolve("journal");
+        final Path meta = journal.resolve("ringlog.meta");
+        final byte[] before = Files.readAllBytes(meta);
         final Cli.Result more = Cli.ok("run", "-i", data.resolve("commands.txt").toString(), "-d", journal.toString(),
             "--append");
         assertEquals(V1_LAST_POSITION + 1, more.number("first-position"));
+        // Its ringlog.meta is raised to this code's version, which older ringlog refuses: said, and the way back kept.
+        final Path kept = journal.resolve("ringlog.meta.v1");
+        assertTrue(more.err().contains("note: " + meta + " raised from format version 1 to 3 (the committed mark with " +
+            "its check), which ringlog from before 2026-12-06 refuses, read-only tools too. The file as it was is kept " +
+            "as " + kept + ": put back as ringlog.meta, it lets that ringlog read and write the journal again"),
+            more.toString());
+        assertArrayEquals(before, Files.readAllBytes(kept));
         assertEquals(more.value("state-hash"), Cli.ok("replay", "-d", journal.toString(), "--no-snapshot")
             .value("state-hash"), "old entries and new ones replay together to the state the run ended in");
     }

@@ -437,7 +437,8 @@ final class ExchangeNode
             .directory(dir.journal())
             .maxPayloadLength(MAX_PAYLOAD)
             .preallocate(settings.journalPreallocate())
-            .tornEntryListener((torn) -> err.println(name + ": torn-entry: " + torn)));
+            .tornEntryListener((torn) -> err.println(name + ": torn-entry: " + torn))
+            .noticeListener((notice) -> err.println(name + ": note: " + notice)));
         this.journal = journal;
         final EngineContext engine = new EngineContext()
             .name(name)
