@@ -98,6 +98,12 @@ public final class Engine implements AutoCloseable
      */
     public static Engine launch(final EngineContext ctx)
     {
+        final String flags = JvmFlags.coreProblem();
+        if (flags != null)
+        {
+            // Before anything makes a buffer: the IllegalAccessError that would follow names a class, not the option.
+            throw new IllegalStateException(flags);
+        }
         try
         {
             ctx.conclude();

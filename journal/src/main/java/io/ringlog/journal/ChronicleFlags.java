@@ -1,11 +1,14 @@
 package io.ringlog.journal;
 
+import io.ringlog.core.JvmFlags;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The JVM options Chronicle Queue needs on Java 17, checked before it is first used. Without them
+ * The JVM options Chronicle Queue needs on Java 17, and the one ringlog's core needs ({@link JvmFlags#CORE}),
+ * checked before either is first used. Without them
  * Chronicle logs an ERROR and a WARN with a stack trace, then fails with an {@code AssertionError} or
  * an {@code IORuntimeException} that does not say which option is missing. The list is the parent
  * pom's {@code ringlog.jvm.flags.journal} (a test keeps the two equal).
@@ -41,8 +44,13 @@ final class ChronicleFlags
     /** Null when the options Chronicle cannot do without are in force; otherwise what to add, as one message. */
     static String problem()
     {
-        boolean fatal = false;
+        // ringlog's own buffers (the journal's metadata page, its entries) need the core's option before Chronicle's.
+        boolean fatal = !JvmFlags.coreInForce();
         final List<String> missing = new ArrayList<>();
+        if (fatal)
+        {
+            missing.add(JvmFlags.CORE);
+        }
         for (final String flag : JOURNAL)
         {
             if (!inForce(flag))
@@ -55,7 +63,7 @@ final class ChronicleFlags
         {
             return null;
         }
-        return "Chronicle Queue cannot open a journal in this JVM: it lacks the JVM options the journal needs on Java " +
+        return "the journal cannot be opened in this JVM: it lacks the JVM options it needs on Java " +
             Runtime.version().feature() + ". Add: " + String.join(" ", missing) + " (ringlog's README.md, 'JVM flags', lists " +
             "all it recommends, with the -D switches that keep Chronicle quiet; in a ringlog checkout the build writes " +
             "them to matching-example/target/jvm.args, for java @file)";
