@@ -472,11 +472,47 @@ public final class Engine implements AutoCloseable
                 }
             }
         }
-        stopped = new Shutdown(ctx, status, threads, listenerCount).abandon(input, intake.lastClaimed(), journalSequence);
+        try
+        {
+            stopped = new Shutdown(ctx, status, threads, listenerCount).abandon(input, intake.lastClaimed(),
+                journalSequence);
+        }
+        catch (final IllegalStateException stuck)
+        {
+            // A thread stuck in user code is why the drain gave up, most often: one exception says both, as the
+            // drain's kind, so that a service catching DrainTimeoutException does not miss it.
+            if (drainFailure instanceof DrainTimeoutException)
+            {
+                throw new DrainTimeoutException(drainFailure.getMessage() + ". Then " + stuck.getMessage(),
+                    ((DrainTimeoutException)drainFailure).commandsUnapplied());
+            }
+            throw stuck;
+        }
         if (ctx.errorHandler() instanceof PrintingErrorHandler)
         {
             // Repeats of the last second would otherwise go uncounted: the next failure would have printed them.
             ((PrintingErrorHandler)ctx.errorHandler()).printUnprintedRepeats();
+        }
+        if (drainFailure instanceof DrainTimeoutException && ((DrainTimeoutException)drainFailure).commandsUnapplied() &&
+            !drainFailure.getMessage().contains(" was claimed and never published"))
+        {
+            // The stages have stopped: how far each got is known now (the logic finished the command it was in).
+            final long accepted = intake.basePosition() + intake.lastClaimed();
+            final long applied = counters.lastAppliedPosition.get();
+            final long journaled = metrics.position(EngineMetrics.Stage.JOURNAL);
+            final String gaveUp = ctx.name() + ": gave up waiting for the input ring to drain after " +
+                words(ctx.closeTimeout()) + " (closeTimeout); ";
+            if (applied >= accepted)
+            {
+                throw new DrainTimeoutException(gaveUp + "the command being applied then finished as the engine " +
+                    "stopped, so every accepted command, up to position " + accepted + ", was applied (listeners may not " +
+                    "have seen its events)", false);
+            }
+            throw new DrainTimeoutException(gaveUp + "some accepted commands were not applied: accepted up to position " +
+                accepted + ", applied up to " + applied + ", journaled up to " + journaled + (journaled > applied ?
+                " (a start on this journal applies " + (applied + 1) + ".." + journaled + ")" : "") + (journaled <
+                accepted ? "; positions " + (journaled + 1) + ".." + accepted + " were accepted and not journaled (the " +
+                "journal stage did not reach them within closeTimeout)" : ""), true);
         }
         if (drainFailure != null)
         {
@@ -512,7 +548,8 @@ public final class Engine implements AutoCloseable
             {
                 // An asynchronous replicator may lag behind the logic: what is left unapplied is the logic's lag.
                 final boolean unapplied = logicSequence.get() < end;
-                checkDeadline(deadline, unapplied ? "the input ring to drain" : "the replicator to drain", unapplied);
+                checkDeadline(deadline, unapplied ? "the input ring to drain" : "the replicator to drain", unapplied ?
+                    end : -1);
                 idle.idle();
             }
             drainListeners(deadline, idle);
@@ -533,7 +570,7 @@ public final class Engine implements AutoCloseable
             idle.reset();
             while (listener.get() < outputEnd)
             {
-                checkDeadline(deadline, "the listeners to drain", false);
+                checkDeadline(deadline, "the listeners to drain", -1);
                 idle.idle();
             }
         }
@@ -571,13 +608,15 @@ public final class Engine implements AutoCloseable
         return System.nanoTime() - deadline > 0;
     }
 
-    private void checkDeadline(final long deadline, final String what, final boolean commandsUnapplied)
+    /** @param acceptedEnd the last sequence accepted where commands are left unapplied; -1 where none are. */
+    private void checkDeadline(final long deadline, final String what, final long acceptedEnd)
     {
         if (passed(deadline))
         {
+            final boolean commandsUnapplied = acceptedEnd >= 0;
             throw new DrainTimeoutException(ctx.name() + ": gave up waiting for " + what + " after " +
-                words(ctx.closeTimeout()) + " (closeTimeout); " + (commandsUnapplied ? "some accepted commands may " +
-                "not have been applied" + unpublishedClaim() : "every accepted command was applied, but " +
+                words(ctx.closeTimeout()) + " (closeTimeout); " + (commandsUnapplied ? "some accepted commands were " +
+                "not applied" + unpublishedClaim() : "every accepted command was applied, but " +
                 (what.contains("replicator") ? "not every one was shipped to the standby" : "listeners have not seen " +
                 "every event")), commandsUnapplied);
         }
@@ -653,11 +692,14 @@ public final class Engine implements AutoCloseable
             threads.stop(0, listeners, deadline, stuck);
             if (stuck.length() > 0)
             {
-                final IllegalStateException ex = new IllegalStateException(ctx.name() + ": threads did not stop " +
-                    "within " + words(ctx.closeTimeout()) + " (closeTimeout): " + stuck + "; journal, replicator and " +
-                    "snapshot store left open");
-                status.recordError(ex);
-                throw ex;
+                // Thrown, not also given to the error handler: close's caller is who must act on it.
+                final String open = "the journal" + (ctx.replicator() != null ? ctx.snapshotStore() != null ?
+                    ", replicator and snapshot store are" : " and replicator are" : ctx.snapshotStore() != null ?
+                    " and snapshot store are" : " is");
+                throw new IllegalStateException(ctx.name() + ": threads did not stop within " +
+                    words(ctx.closeTimeout()) + " (closeTimeout): " + stuck + "; " + open + " left open, as closing " +
+                    "them under a live thread could pull mapped memory from under it. Once the thread returns, close() " +
+                    "again closes them");
             }
             closeQuietly(ctx.snapshotStore());
             closeQuietly(ctx.replicator());

@@ -109,7 +109,7 @@ class BatchPublishTest
         assertTrue(waited.getMessage().contains("position 1 was claimed and never published, and every stage waits for " +
             "it (positions up to 2 are claimed). A CommandBatch must publish() what it claimed"), waited.getMessage());
         final DrainTimeoutException drain = assertThrows(DrainTimeoutException.class, engine::close);
-        assertTrue(drain.getMessage().contains("some accepted commands may not have been applied: position 1 was " +
+        assertTrue(drain.getMessage().contains("some accepted commands were not applied: position 1 was " +
             "claimed and never published"), drain.getMessage());
     }
 

@@ -5,6 +5,7 @@ import io.ringlog.core.testing.AccumulatorStateMachine;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -123,9 +124,10 @@ class CloseTest
     {
         final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        final io.ringlog.core.testing.RecordingErrorHandler errors = new io.ringlog.core.testing.RecordingErrorHandler();
         final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
             .topology(topology).closeTimeout(java.time.Duration.ofMillis(300))
-            .errorHandler(new io.ringlog.core.testing.RecordingErrorHandler())
+            .errorHandler(errors)
             .listener("stuck", (event, endOfBatch) ->
             {
                 entered.countDown();
@@ -135,8 +137,16 @@ class CloseTest
         {
             engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
             assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS));
-            final IllegalStateException ex = assertThrows(IllegalStateException.class, engine::close);
-            assertTrue(ex.getMessage().contains("listener-stuck"), ex.getMessage());
+            // A newcomer's probe: this was an IllegalStateException alone (the drain's timeout dropped), also given to
+            // the error handler, which printed it with its stack trace before close threw it; and it named a
+            // replicator and a snapshot store this engine did not have.
+            final DrainTimeoutException ex = assertThrows(DrainTimeoutException.class, engine::close);
+            assertTrue(!ex.commandsUnapplied() && ex.getMessage().contains("every accepted command was applied, but " +
+                "listeners have not seen every event. Then ") && ex.getMessage().contains(": threads did not stop within " +
+                "300 ms (closeTimeout): ") && ex.getMessage().contains("listener-stuck") && ex.getMessage().contains(
+                "; the journal is left open, as closing them under a live thread could pull mapped memory from under " +
+                "it. Once the thread returns, close() again closes them"), ex.getMessage());
+            assertEquals(List.of(), errors.errors(), "thrown once, not also handed to the error handler");
             assertThrows(IllegalStateException.class, engine::stateHash, "not stopped, so no state hash");
         }
         finally
@@ -158,10 +168,13 @@ class CloseTest
         final Engine slowApply = Engine.launch(new EngineContext().name("slow-apply").topology(topology)
             .closeTimeout(closeTimeout).stateMachine(new SlowStateMachine(new AccumulatorStateMachine())));
         slowApply.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+        // The command finished as the engine stopped: said so, with the position, not "may not have been applied".
         final DrainTimeoutException unapplied = assertThrows(DrainTimeoutException.class, slowApply::close);
-        assertTrue(unapplied.commandsUnapplied(), unapplied.getMessage());
-        assertTrue(unapplied.getMessage().contains("some accepted commands may not have been applied"),
-            unapplied.getMessage());
+        assertEquals(1, slowApply.metrics().applied());
+        assertTrue(!unapplied.commandsUnapplied(), unapplied.getMessage());
+        assertEquals("slow-apply: gave up waiting for the input ring to drain after 600 ms (closeTimeout); the command " +
+            "being applied then finished as the engine stopped, so every accepted command, up to position 1, was " +
+            "applied (listeners may not have seen its events)", unapplied.getMessage());
 
         final Engine slowListener = Engine.launch(new EngineContext().name("slow-listener").topology(topology)
             .closeTimeout(closeTimeout).stateMachine(new AccumulatorStateMachine())
@@ -236,6 +249,10 @@ class CloseTest
         final DrainTimeoutException unapplied = assertThrows(DrainTimeoutException.class, engine::close);
         assertTrue(unapplied.commandsUnapplied(), unapplied.getMessage());
         final long atClose = applied.total();
+        // How far each stage got, as a halt's message says it (it said "some accepted commands may not have been applied").
+        assertTrue(unapplied.getMessage().endsWith("(closeTimeout); some accepted commands were not applied: accepted " +
+            "up to position 100, applied up to " + atClose + ", journaled up to 100 (a start on this journal applies " +
+            (atClose + 1) + "..100)"), unapplied.getMessage());
         LockSupport.parkNanos(200_000_000L);
         assertEquals(atClose, applied.total(), "nothing applied after close() returned");
         assertTrue(atClose < 100, "the close gave up before the end: " + atClose);
