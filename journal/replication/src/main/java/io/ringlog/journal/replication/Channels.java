@@ -9,8 +9,10 @@ import io.aeron.Subscription;
 import io.aeron.UnavailableImageHandler;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.exceptions.TimeoutException;
 import io.ringlog.journal.ProcessFileLock;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersReader;
 
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -44,10 +47,12 @@ final class Channels implements AutoCloseable
     private Subscription logIn;
     private Subscription catchUpIn;
     private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[Messages.length(5)]);
+    private final AtomicReference<Throwable> lost;
 
     private Channels(final ReplicationContext ctx, final ProcessFileLock driverLock, final MediaDriver driver, final Aeron aeron,
-        final AvailableImageHandler available, final UnavailableImageHandler unavailable)
+        final AvailableImageHandler available, final UnavailableImageHandler unavailable, final AtomicReference<Throwable> lost)
     {
+        this.lost = lost;
         this.ctx = ctx;
         this.driverLock = driverLock;
         this.driver = driver;
@@ -117,16 +122,43 @@ final class Channels implements AutoCloseable
         Aeron aeron = null;
         try
         {
+            final AtomicReference<Throwable> lost = new AtomicReference<>();
             aeron = Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(driver.aeronDirectoryName())
-                .errorHandler((ex) -> ctx.eventHandler().accept("aeron: " + ex)));
-            return new Channels(ctx, driverLock, driver, aeron, available, unavailable);
+                .errorHandler((ex) ->
+                {
+                    // The client's conductor, unserved past the driver's client timeout (the process paused), closes
+                    // the client for good: nothing sent or received after it. Kept for the agent to stop on.
+                    if (ex instanceof TimeoutException || ex instanceof AgentTerminationException)
+                    {
+                        lost.compareAndSet(null, ex);
+                    }
+                    ctx.eventHandler().accept("aeron: " + ex);
+                }));
+            return new Channels(ctx, driverLock, driver, aeron, available, unavailable, lost);
         }
         catch (final RuntimeException ex)
         {
             CloseHelper.quietCloseAll(aeron, driver, driverLock);
             throw new ReplicationException(ctx.name() + ": " + cannotListen(ctx.localEndpoint(), ex), ex);
         }
+    }
+
+    /**
+     * Why this node's Aeron client is closed for good, or null while it runs: a timeout that made it close itself
+     * (its conductor went unserved for longer than the media driver's client liveness timeout, 10 s by default: the
+     * process was paused), or its closing.
+     */
+    Throwable clientLost()
+    {
+        final Throwable why = lost.get();
+        return why != null ? why : aeron.isClosed() ? new IllegalStateException("the Aeron client is closed") : null;
+    }
+
+    /** The media driver's client liveness timeout: how long a paused client survives. */
+    long clientTimeoutNs()
+    {
+        return driver.context().clientLivenessTimeoutNs();
     }
 
     /** Room the media driver's files take at most with these settings (cnc.dat is most of it), with a margin. */

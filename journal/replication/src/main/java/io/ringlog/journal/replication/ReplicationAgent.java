@@ -139,6 +139,15 @@ final class ReplicationAgent implements Agent
     public int doWork()
     {
         now = System.nanoTime();
+        if (failure == null && (state.role == Role.PRIMARY || state.role == Role.STANDBY))
+        {
+            final Throwable lost = channels.clientLost();
+            if (lost != null)
+            {
+                lostTransport(lost);
+                return 1;
+            }
+        }
         int work = channels.controlIn().poll(controlHandler, 32);
         final Role role = state.role;
         if (role == Role.STANDBY)
@@ -732,9 +741,28 @@ final class ReplicationAgent implements Agent
         event(message);
     }
 
+    /**
+     * Aeron's client closed itself for good (a newcomer's probe: a node paused with a stop signal for 15 s went on
+     * running, its status 'peer: lost' forever, and a primary paused so went on taking commands, unfenced, after its
+     * standby was promoted). Nothing can be sent or heard any more: the node fails, saying how to come back.
+     */
+    private void lostTransport(final Throwable lost)
+    {
+        final boolean wasPrimary = state.role == Role.PRIMARY;
+        fail(new ReplicationException("this node's Aeron client closed itself (" + lost + "): it went unserved for " +
+            "longer than the media driver's client timeout (" + Math.round(channels.clientTimeoutNs() / 1e9) + " s), as " +
+            "when the process is paused (a stop signal, a long GC pause, a frozen VM), so the node can no longer send " +
+            "to or hear from its peer, and stops. Restart it: " + (wasPrimary ? "as the primary if its standby was not " +
+            "promoted meanwhile ('scripts/replica status' on the standby says its role); if it was, as a standby with " +
+            "--rejoin" : "as a standby; it asks the primary for what it missed from its next position")));
+    }
+
     private void fail(final ReplicationException cause)
     {
-        standby.stop();
+        if (standby != null)
+        {
+            standby.stop();
+        }
         failure = cause;
         state.gate.halt(cause);
         status.message(cause.getMessage());

@@ -548,7 +548,7 @@ final class ExchangeNode
             }
             if (failure != null)
             {
-                err.println(name + ": " + failure.getMessage());
+                // Its FAILED line has said it on stderr already; the close says it once more, where scripts read it.
                 return close(node, FAILED, "failed: " + failure.getMessage());
             }
             final Throwable halted = node.engine().failure();

@@ -34,11 +34,20 @@ final class NodeProcess
     static NodeProcess start(final Path base, final String name, final String role, final int listen, final int peer,
         final String mode, final boolean rejoin, final Path events, final String... options) throws IOException
     {
+        return start(base, name, role, listen, peer, mode, rejoin, events, List.of(), options);
+    }
+
+    /** As {@link #start(Path, String, String, int, int, String, boolean, Path, String...)}, with JVM options added. */
+    static NodeProcess start(final Path base, final String name, final String role, final int listen, final int peer,
+        final String mode, final boolean rejoin, final Path events, final List<String> jvmOptions, final String... options)
+        throws IOException
+    {
         final Path root = base.resolve(name);
         final Path log = base.resolve(name + ".log");
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Arrays.asList(System.getProperty("ringlog.jvm.flags", "").trim().split("\\s+")));
+        command.addAll(jvmOptions);
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
             "-cp", System.getProperty("java.class.path"),
@@ -118,6 +127,16 @@ final class NodeProcess
         if (!process.waitFor(30, TimeUnit.SECONDS))
         {
             throw new IllegalStateException(name + " did not die");
+        }
+    }
+
+    /** Sends the process a signal by name (STOP, CONT), as {@code kill -NAME pid} does. */
+    void signal(final String name) throws IOException, InterruptedException
+    {
+        final Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0)
+        {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
         }
     }
 
