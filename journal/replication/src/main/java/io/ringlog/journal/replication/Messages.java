@@ -35,7 +35,8 @@ import java.nio.ByteOrder;
  *  DIVERGED     14   control    primary: keep up to position (8); CRC32C of the primary's entry there (8)
  *  REFUSED      15   control    primary: reason (8), position (8), CRC32C of the primary's entry there, when the
  *                               reason is STANDBY_AHEAD, or -1 (8; absent from older senders), the last position
- *                               the primary has shown, or -1 when it cannot say (8; absent from older senders)
+ *                               the primary has shown, or -1 when it cannot say (8; absent from older senders),
+ *                               its journal's last position (8; absent from older senders)
  *  SESSION_ENDED 16  control    primary: the session's live shipping stopped (no subscriber; or, asynchronous,
  *                               back-pressure): ask again, and catch-up goes on from the journal
  *  PROBE        17   control    standby refused for another history in the epoch: position (8), CRC32C of its

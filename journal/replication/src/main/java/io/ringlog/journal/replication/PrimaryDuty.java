@@ -368,7 +368,7 @@ final class PrimaryDuty
     private void refuse(final long reason, final long position, final long checksum, final long shown,
         final long session, final String why)
     {
-        channels.send(Messages.REFUSED, state.epoch, session, 4, reason, position, checksum, shown);
+        channels.send(Messages.REFUSED, state.epoch, session, 5, reason, position, checksum, shown, journal.lastPosition());
         event("refused a standby: " + why);
     }
 

@@ -90,6 +90,8 @@ final class ReplicationAgent implements Agent
     private long searchHi;
     private long searchLast;
     private long searchProbe;
+    /** Why this node's entries may be another history, where the search began from more than a difference; or null. */
+    private String searchReason;
     private long searchSentNanos;
     private long searchAnsweredNanos;
     private long searchRefused;
@@ -323,7 +325,8 @@ final class ReplicationAgent implements Agent
                 if (role == Role.STANDBY && session == standby.session())
                 {
                     onRefused(Messages.field(buffer, offset, length, 0, 0), Messages.field(buffer, offset, length, 1, 0),
-                        Messages.field(buffer, offset, length, 2, -1), Messages.field(buffer, offset, length, 3, -1));
+                        Messages.field(buffer, offset, length, 2, -1), Messages.field(buffer, offset, length, 3, -1),
+                        Messages.field(buffer, offset, length, 4, -1));
                 }
                 break;
             case Messages.STOPPED:
@@ -372,7 +375,8 @@ final class ReplicationAgent implements Agent
      * them), nobody saw them, and they are cut off ({@link DivergedHistoryException#neverShown()}); if
      * it showed more, or cannot say, its disk lost them, and only this node has what was seen.
      */
-    private void onRefused(final long reason, final long position, final long primaryChecksum, final long primaryShown)
+    private void onRefused(final long reason, final long position, final long primaryChecksum, final long primaryShown,
+        final long primaryLast)
     {
         if (reason == Messages.REFUSED_NOT_PRIMARY)
         {
@@ -392,6 +396,18 @@ final class ReplicationAgent implements Agent
                     primaryShown + " only" + (mostPrimaryShown >= 0 ? " (and said " + mostPrimaryShown + " at most to " +
                     "this node)" : "") + ". No client saw them; they are cut off here (Rejoin.truncate), and this node " +
                     "follows the primary from position " + (position + 1), position, last, true));
+                return;
+            }
+            if (!differs && primaryLast > position && position >= epochStart - 1)
+            {
+                // A newcomer's probe: the primary's journal ended at 'position' when it started, and it has gone on
+                // past it with entries of its own, which this node's differ from. That is no primary that lost entries
+                // (this node said so, and advised keeping its own by a forced promotion): its history goes on, and this
+                // node's entries from where the two part are another, as with two primaries.
+                searchReason = "it was started as a primary too; or the primary, which started again with its journal " +
+                    "ending at position " + position + ", had shipped them before it stopped and then did not have them " +
+                    "(never journaled, or lost from its disk), and went on with others";
+                startSearch(position, Math.min(last, primaryLast + 1), last);
                 return;
             }
             if (!differs && position == 0)
@@ -420,6 +436,7 @@ final class ReplicationAgent implements Agent
         }
         if (position >= epochStart)
         {
+            searchReason = null;
             // Its entries of the epoch may begin with ones the primary has too (it followed, then was started as a
             // primary): find the last of them, so a rejoin keeps them instead of copying them again.
             startSearch(epochStart - 1, position, last);
@@ -502,8 +519,8 @@ final class ReplicationAgent implements Agent
             "primary's too, and are kept)" : "";
         fail(new DivergedHistoryException("TWO PRIMARIES in epoch " + state.epoch + "? This node's entry at " +
             "position " + position + " differs from the primary's, in the epoch both are in: its entries from position " +
-            (keep + 1) + " to " + last + " are another history (it was started as a primary too, or its journal was " +
-            "changed)" + shared + ". They must be cut off before it follows" + rejoinAdvice(": ") + "; it then catches " +
+            (keep + 1) + " to " + last + " are another history (" + (searchReason != null ? searchReason :
+            "it was started as a primary too, or its journal was changed") + ")" + shared + ". They must be cut off before it follows" + rejoinAdvice(": ") + "; it then catches " +
             "up on the primary's history from position " +
             (keep + 1) + (keep > 0 ? "" : ". That is all of its journal: if the journal is not this pair's at all " +
             "(another service's, say), move it away instead of rejoining"), keep, last));

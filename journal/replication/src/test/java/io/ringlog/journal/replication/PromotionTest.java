@@ -330,4 +330,66 @@ class PromotionTest
         assertEquals(a.engine().stateHash(), b.engine().stateHash());
         pair.assertSameJournals(4_000);
     }
+
+    /**
+     * A newcomer's probe: as above, but the primary kept had been restarted (its journal ended at 3000 when it
+     * started), and went on past it. The standby's entries past 3000 differ from the primary's there, and its entry at
+     * 3000 matches: it said "the primary's journal ends at position 3000, before this standby's: the primary lost
+     * entries it had shipped", advised keeping its own by a forced promotion (dropping the primary's), and never
+     * exited as diverged. The primary's last position now comes with the refusal: the standby searches where the two
+     * part, as for two primaries, and a rejoin cuts its own entries.
+     */
+    @Test
+    void shouldFindWhereTwoPrimariesPartWhenTheOneKeptWasRestarted() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        try
+        {
+            Pair.publish(a.engine(), 1, 3_000);
+            b.engine().awaitApplied(3_000, 30, TimeUnit.SECONDS);
+            b.close();
+            a.close();
+            a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            b = pair.launch("b", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            Pair.publish(b.engine(), 100_001, 100_500);
+            Pair.publish(a.engine(), 3_001, 3_700);
+            b.engine().awaitApplied(3_500, 30, TimeUnit.SECONDS);
+            a.engine().awaitApplied(3_700, 30, TimeUnit.SECONDS);
+            b.close();
+
+            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            final ReplicationNode refused = b;
+            Pair.await(() -> refused.failure() != null, Duration.ofSeconds(15), "b told what to cut");
+            final DivergedHistoryException diverged = assertInstanceOf(DivergedHistoryException.class, b.failure(),
+                String.valueOf(b.failure()));
+            assertEquals(3_000, diverged.keepUpTo(), diverged.getMessage());
+            assertEquals(3_500, diverged.lastPosition());
+            assertTrue(diverged.getMessage().startsWith("TWO PRIMARIES in epoch 0? This node's entry at position 3500 " +
+                "differs from the primary's, in the epoch both are in: its entries from position 3001 to 3500 are another " +
+                "history (it was started as a primary too; or the primary, which started again with its journal ending at " +
+                "position 3000, had shipped them before it stopped and then did not have them (never journaled, or lost from " +
+                "its disk), and went on with others) " +
+                "(positions 1..3000 of the epoch are the primary's too, and are kept)"), diverged.getMessage());
+            assertThrows(EngineHaltedException.class, refused::close);
+            Rejoin.truncate(dir.resolve("b").resolve("journal"), dir.resolve("b").resolve("snapshots"),
+                diverged.keepUpTo(), System.out::println);
+
+            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            Pair.publish(a.engine(), 3_701, 4_000);
+            b.engine().awaitApplied(4_000, 30, TimeUnit.SECONDS);
+            assertEquals(null, b.failure());
+        }
+        catch (final Throwable ex)
+        {
+            Pair.closeQuietly(b, a);
+            throw ex;
+        }
+        b.close();
+        a.close();
+        assertEquals(a.engine().stateHash(), b.engine().stateHash());
+        pair.assertSameJournals(4_000);
+    }
 }
