@@ -520,8 +520,8 @@ final class ReplicationAgent implements Agent
         fail(new DivergedHistoryException("TWO PRIMARIES in epoch " + state.epoch + "? This node's entry at " +
             "position " + position + " differs from the primary's, in the epoch both are in: its entries from position " +
             (keep + 1) + " to " + last + " are another history (" + (searchReason != null ? searchReason :
-            "it was started as a primary too, or its journal was changed") + ")" + shared + ". They must be cut off before it follows" + rejoinAdvice(": ") + "; it then catches " +
-            "up on the primary's history from position " +
+            "it was started as a primary too, or its journal was changed") + ")" + shared + ". They must be cut off " +
+            "before it follows" + rejoinAdvice(": ") + "; it then catches up on the primary's history from position " +
             (keep + 1) + (keep > 0 ? "" : ". That is all of its journal: if the journal is not this pair's at all " +
             "(another service's, say), move it away instead of rejoining"), keep, last));
     }
