@@ -92,6 +92,8 @@ final class ReplicationAgent implements Agent
     private long searchProbe;
     /** Why this node's entries may be another history, where the search began from more than a difference; or null. */
     private String searchReason;
+    /** The primary's last position as its refusal said it, where the search began from more than a difference. */
+    private long searchPrimaryLast = Long.MAX_VALUE;
     private long searchSentNanos;
     private long searchAnsweredNanos;
     private long searchRefused;
@@ -398,15 +400,20 @@ final class ReplicationAgent implements Agent
                     "follows the primary from position " + (position + 1), position, last, true));
                 return;
             }
-            if (!differs && primaryLast > position && position >= epochStart - 1)
+            final boolean wentOn = primaryLast > position;
+            if (!differs && wentOn && primaryShown >= 0 && primaryShown <= position && position >= epochStart - 1)
             {
-                // A newcomer's probe: the primary's journal ended at 'position' when it started, and it has gone on
-                // past it with entries of its own, which this node's differ from. That is no primary that lost entries
-                // (this node said so, and advised keeping its own by a forced promotion): its history goes on, and this
-                // node's entries from where the two part are another, as with two primaries.
+                // A newcomer's probe: the primary's journal ended at 'position' when it started, it had shown nothing
+                // past it before then, and it has gone on past it with entries of its own, which this node's differ
+                // from. No client saw this node's entries there from that primary: its history goes on, and this
+                // node's entries from where the two part are another, as with two primaries (this node used to say
+                // the primary lost entries, and advise keeping its own by a forced promotion, dropping the primary's).
+                // Where the primary had shown past 'position', or cannot say, it lost entries clients may have seen:
+                // that is said below, with what a forced promotion would drop.
                 searchReason = "it was started as a primary too; or the primary, which started again with its journal " +
                     "ending at position " + position + ", had shipped them before it stopped and then did not have them " +
                     "(never journaled, or lost from its disk), and went on with others";
+                searchPrimaryLast = primaryLast;
                 startSearch(position, Math.min(last, primaryLast + 1), last);
                 return;
             }
@@ -425,18 +432,27 @@ final class ReplicationAgent implements Agent
             }
             if (!differs)
             {
-                fail(new ReplicationException("the primary's journal ends at position " + position + ", before this " +
-                    "standby's: the primary lost entries it had shipped (its disk, or an older copy of its journal). " +
-                    "To keep them, stop the primary, restart this node as a standby and promote it with force (it will " +
-                    "not have heard a primary: ReplicationNode.promote(timeout, true), scripts/replica promote --force), " +
-                    "then restart the old primary as a standby; or, to drop them, move this standby's journal away and " +
-                    "let it copy the primary's"));
+                final String since = wentOn ? " and it has journaled positions " + (position + 1) + ".." + primaryLast +
+                    " of its own since" : "";
+                fail(new ReplicationException((wentOn ? "the primary's journal ended at position " + position + " when " +
+                    "it started again, before this standby's," + since : "the primary's journal ends at position " +
+                    position + ", before this standby's") + ": the primary lost entries it had shipped (its disk, or an " +
+                    "older copy of its journal)" + (primaryShown > position ? ", and it had shown events up to position " +
+                    primaryShown + ", so clients may have seen them" : "") + ". To keep them, stop the primary, restart " +
+                    "this node as a standby and promote it with force (it will not have heard a primary: " +
+                    "ReplicationNode.promote(timeout, true), scripts/replica promote --force)" + (wentOn ? ", which drops " +
+                    "the primary's positions " + (position + 1) + ".." + primaryLast : "") + ", then restart the old " +
+                    "primary as a standby; or, to drop them, move this standby's journal away and let it copy the " +
+                    "primary's" + (wentOn && primaryShown < 0 ? ". (The primary cannot say what it had shown: if this " +
+                    "node was started as a primary of this epoch too, they are its own entries, and a restart as a " +
+                    "standby with --rejoin cuts them)" : "")));
                 return;
             }
         }
         if (position >= epochStart)
         {
             searchReason = null;
+            searchPrimaryLast = Long.MAX_VALUE;
             // Its entries of the epoch may begin with ones the primary has too (it followed, then was started as a
             // primary): find the last of them, so a rejoin keeps them instead of copying them again.
             startSearch(epochStart - 1, position, last);
@@ -455,8 +471,9 @@ final class ReplicationAgent implements Agent
         searchLast = last;
         searchRefused = differs;
         searchAnsweredNanos = now;
-        event("the primary's entry at position " + differs + " differs from this node's, in the epoch both are in: " +
-            "looking for the last position both hold the same, after " + shared);
+        event((differs > searchPrimaryLast ? "the primary has no entry at position " + differs + " (its journal ends at " +
+            searchPrimaryLast + "), which this node holds" : "the primary's entry at position " + differs + " differs from " +
+            "this node's") + ", in the epoch both are in: looking for the last position both hold the same, after " + shared);
         nextProbe();
     }
 
@@ -517,8 +534,10 @@ final class ReplicationAgent implements Agent
         final long epochStart = epochs.currentStart();
         final String shared = keep >= epochStart ? " (positions " + epochStart + ".." + keep + " of the epoch are the " +
             "primary's too, and are kept)" : "";
-        fail(new DivergedHistoryException("TWO PRIMARIES in epoch " + state.epoch + "? This node's entry at " +
-            "position " + position + " differs from the primary's, in the epoch both are in: its entries from position " +
+        fail(new DivergedHistoryException("TWO PRIMARIES in epoch " + state.epoch + "? " + (position > searchPrimaryLast ?
+            "This node's journal goes on to position " + position + ", past the primary's " + searchPrimaryLast + ", and " +
+            "differs from it" : "This node's entry at position " + position + " differs from the primary's") + ", in " +
+            "the epoch both are in: its entries from position " +
             (keep + 1) + " to " + last + " are another history (" + (searchReason != null ? searchReason :
             "it was started as a primary too, or its journal was changed") + ")" + shared + ". They must be cut off " +
             "before it follows" + rejoinAdvice(": ") + "; it then catches up on the primary's history from position " +

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -333,31 +335,39 @@ class PromotionTest
 
     /**
      * A newcomer's probe: as above, but the primary kept had been restarted (its journal ended at 3000 when it
-     * started), and went on past it. The standby's entries past 3000 differ from the primary's there, and its entry at
-     * 3000 matches: it said "the primary's journal ends at position 3000, before this standby's: the primary lost
-     * entries it had shipped", advised keeping its own by a forced promotion (dropping the primary's), and never
-     * exited as diverged. The primary's last position now comes with the refusal: the standby searches where the two
-     * part, as for two primaries, and a rejoin cuts its own entries.
+     * started, and it had shown up to there), and went on past it. The standby's entries past 3000 differ from the
+     * primary's there, and its entry at 3000 matches: it said "the primary's journal ends at position 3000, before
+     * this standby's: the primary lost entries it had shipped", advised keeping its own by a forced promotion
+     * (dropping the primary's), and never exited as diverged. The primary's last position now comes with the
+     * refusal: the standby searches where the two part, as for two primaries, and a rejoin cuts its own entries.
      */
     @Test
     void shouldFindWhereTwoPrimariesPartWhenTheOneKeptWasRestarted() throws Exception
     {
         final Pair pair = new Pair(dir);
         final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
-        ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        // What a's clients have seen (an exchange node's events file says it): everything it applied, asynchronous.
+        final AtomicLong shownByA = new AtomicLong(-1);
+        final UnaryOperator<ReplicationContext> shown = (ctx) -> ctx.shownPosition(shownByA::get);
+        ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown);
         ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
         try
         {
             Pair.publish(a.engine(), 1, 3_000);
             b.engine().awaitApplied(3_000, 30, TimeUnit.SECONDS);
+            a.engine().awaitApplied(3_000, 30, TimeUnit.SECONDS);
+            shownByA.set(3_000);
+            final Path pageOfA = dir.resolve("a").resolve("replication");
+            Pair.await(() -> ReplicationStatus.shownPosition(pageOfA) == 3_000, Duration.ofSeconds(10), "a's page");
             b.close();
             a.close();
-            a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown);
             b = pair.launch("b", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
             Pair.publish(b.engine(), 100_001, 100_500);
             Pair.publish(a.engine(), 3_001, 3_700);
             b.engine().awaitApplied(3_500, 30, TimeUnit.SECONDS);
             a.engine().awaitApplied(3_700, 30, TimeUnit.SECONDS);
+            shownByA.set(3_700);
             b.close();
 
             b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
@@ -370,9 +380,9 @@ class PromotionTest
             assertTrue(diverged.getMessage().startsWith("TWO PRIMARIES in epoch 0? This node's entry at position 3500 " +
                 "differs from the primary's, in the epoch both are in: its entries from position 3001 to 3500 are another " +
                 "history (it was started as a primary too; or the primary, which started again with its journal ending at " +
-                "position 3000, had shipped them before it stopped and then did not have them (never journaled, or lost from " +
-                "its disk), and went on with others) " +
-                "(positions 1..3000 of the epoch are the primary's too, and are kept)"), diverged.getMessage());
+                "position 3000, had shipped them before it stopped and then did not have them (never journaled, or lost " +
+                "from its disk), and went on with others) (positions 1..3000 of the epoch are the primary's too, and are " +
+                "kept)"), diverged.getMessage());
             assertThrows(EngineHaltedException.class, refused::close);
             Rejoin.truncate(dir.resolve("b").resolve("journal"), dir.resolve("b").resolve("snapshots"),
                 diverged.keepUpTo(), System.out::println);
@@ -391,5 +401,59 @@ class PromotionTest
         a.close();
         assertEquals(a.engine().stateHash(), b.engine().stateHash());
         pair.assertSameJournals(4_000);
+    }
+
+    /**
+     * A reviewer's probe of the above: a primary that had shown up to 2000 lost its entries from 1501 (its disk), and
+     * took one command after it started again. The standby holds what clients saw: it is not told to cut it as another
+     * history, but that the primary lost entries, what a forced promotion of this node would drop, and the way out.
+     */
+    @Test
+    void shouldNotCutWhatAPrimaryShowedAndLostBecauseItTookACommandSince() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        // Asynchronous, so that closing a does not wait for acknowledgements of 1501 that the refused b never sends.
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        final AtomicLong shownByA = new AtomicLong(-1);
+        final UnaryOperator<ReplicationContext> shown = (ctx) -> ctx.shownPosition(shownByA::get);
+        ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown);
+        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        try
+        {
+            Pair.publish(a.engine(), 1, 2_000);
+            b.engine().awaitApplied(2_000, 30, TimeUnit.SECONDS);
+            a.engine().awaitApplied(2_000, 30, TimeUnit.SECONDS);
+            shownByA.set(2_000);
+            final Path pageOfA = dir.resolve("a").resolve("replication");
+            Pair.await(() -> ReplicationStatus.shownPosition(pageOfA) == 2_000, Duration.ofSeconds(10), "a's page");
+            a.close();
+            b.close();
+            // a's disk loses its last 500 entries, which clients saw.
+            Rejoin.truncate(dir.resolve("a").resolve("journal"), dir.resolve("a").resolve("snapshots"), 1_500,
+                System.out::println);
+            a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown);
+            Pair.publish(a.engine(), 5_001, 5_001);
+            final ReplicationNode primary = a;
+            Pair.await(() -> primary.engine().metrics().position(io.ringlog.core.EngineMetrics.Stage.JOURNAL) >= 1_501,
+                Duration.ofSeconds(10), "a journaled 1501");
+
+            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            final ReplicationNode ahead = b;
+            Pair.await(() -> ahead.failure() != null, Duration.ofSeconds(15), "b refused");
+            assertFalse(b.failure() instanceof DivergedHistoryException, String.valueOf(b.failure()));
+            assertEquals("the primary's journal ended at position 1500 when it started again, before this standby's, and " +
+                "it has journaled positions 1501..1501 of its own since: the primary lost entries it had shipped (its " +
+                "disk, or an older copy of its journal), and it had shown events up to position 2000, so clients may " +
+                "have seen them. To keep them, stop the primary, restart this node as a standby and promote it with " +
+                "force (it will not have heard a primary: ReplicationNode.promote(timeout, true), scripts/replica " +
+                "promote --force), which drops the primary's positions 1501..1501, then restart the old primary as a " +
+                "standby; or, to drop them, move this standby's journal away and let it copy the primary's",
+                b.failure().getMessage());
+            assertEquals(2_000, b.engine().nextPosition() - 1, "b keeps what clients saw");
+        }
+        finally
+        {
+            Pair.closeQuietly(b, a);
+        }
     }
 }
