@@ -707,11 +707,16 @@ public final class ChronicleJournal implements Journal
             metadata.mapForWriting().committed(lastPosition);
             if (metadata.raisedFrom() > 0)
             {
+                // Version 1 is of journals from before entry format 3: what this writer appends, the ringlog that
+                // wrote it cannot read (it takes the entries for torn ones and drops them); 2026-12-04's and -05's can.
                 ctx.noticeListener().accept(metadata.file() + " raised from format version " + metadata.raisedFrom() +
                     " to " + JournalMetadata.FORMAT_VERSION + " (the committed mark with its check), which ringlog " +
                     "from before 2026-12-06 refuses, read-only tools too. The file as it was is kept as " +
-                    metadata.keptAs() + ": put back as " + JournalMetadata.FILE_NAME + ", it lets that ringlog read " +
-                    "and write the journal again (journal/README.md, 'Upgrading ringlog over an existing journal')");
+                    metadata.keptAs() + ": put back as " + JournalMetadata.FILE_NAME + ", it lets ringlog of 2026-12-04 " +
+                    "and -05 read and write the journal again" + (metadata.raisedFrom() == 1 ? "; ringlog from before " +
+                    "2026-12-04 cannot: the entries this writer appends are in entry format 3, which it does not read " +
+                    "(its first writable open would drop them as torn)" : "") + " (journal/README.md, 'Upgrading ringlog " +
+                    "over an existing journal')");
             }
             if (metadata.anchorPosition() > 0 && lastPosition == 0 && firstEntry(files.values()) == null)
             {

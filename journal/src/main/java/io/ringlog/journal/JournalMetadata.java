@@ -246,7 +246,52 @@ final class JournalMetadata implements AutoCloseable
      */
     void rewrite(final long committed)
     {
+        final boolean raising = raises();
+        if (raising)
+        {
+            keepAsItWas();
+        }
         writeWhole(file.getParent(), id, created, committed, anchorPosition, anchorChecksum);
+        if (raising)
+        {
+            raisedFrom = version;
+        }
+    }
+
+    /** Whether writing this file raises its format version: it was read at an older one, and not raised since. */
+    boolean raises()
+    {
+        return version != FORMAT_VERSION && raisedFrom == 0;
+    }
+
+    /** Where the file as it was is kept before it is raised: ringlog.meta.v1 or .v2 beside it. */
+    Path keepAs()
+    {
+        return file.resolveSibling(FILE_NAME + ".v" + version);
+    }
+
+    /**
+     * Copies the file as it was to {@link #keepAs()}, fsynced: the way back for a user who upgraded ringlog and must go
+     * back. Throws, before anything is written, if it cannot.
+     */
+    private void keepAsItWas()
+    {
+        final Path kept = keepAs();
+        try
+        {
+            Files.copy(file, kept, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel channel = FileChannel.open(kept, StandardOpenOption.WRITE))
+            {
+                channel.force(true);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot keep a copy of " + file + " (format version " + version + ") as " +
+                kept + " before raising it to version " + FORMAT_VERSION + ": " + FileErrors.describe(ex, kept) +
+                ". The file is as it was", ex);
+        }
+        keptAs = kept;
     }
 
     /** The page, in a temporary file, fsynced, renamed over the file atomically, and the directory fsynced. */
@@ -326,29 +371,13 @@ final class JournalMetadata implements AutoCloseable
     /** Maps the page for writing the committed mark; for a journal opened for writing. */
     JournalMetadata mapForWriting()
     {
-        if (version != FORMAT_VERSION)
+        if (raises())
         {
-            // The way back for a user who upgraded ringlog and must go back: the file as older code wrote it.
-            keptAs = file.resolveSibling(FILE_NAME + ".v" + version);
-            try
-            {
-                Files.copy(file, keptAs, StandardCopyOption.REPLACE_EXISTING);
-                try (FileChannel channel = FileChannel.open(keptAs, StandardOpenOption.WRITE))
-                {
-                    channel.force(true);
-                }
-            }
-            catch (final IOException ex)
-            {
-                throw new JournalException("cannot keep a copy of " + file + " (format version " + version + ") as " +
-                    keptAs + " before raising it to version " + FORMAT_VERSION + ": " + FileErrors.describe(ex, keptAs) +
-                    ". Nothing was changed", ex);
-            }
             // This writer appends entries in format 3 and checks its mark: say so before the first, for ringlog that
             // cannot read them. The file is written anew and renamed into place, so that a crash, or a reader beside
-            // it, finds the old version with its plain mark or the new one with its checked mark, never a mix.
+            // it, finds the old version with its plain mark or the new one with its checked mark, never a mix. The
+            // file as it was is kept beside it first.
             rewrite(Math.max(0, committedAtOpen));
-            raisedFrom = version;
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {

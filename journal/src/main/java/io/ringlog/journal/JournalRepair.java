@@ -120,6 +120,14 @@ public final class JournalRepair implements AutoCloseable
         try
         {
             repair.plan();
+            if (repair.committedAfter >= 0 && !newIdentity && repair.metadata != null && repair.metadata.raises())
+            {
+                // Setting the mark writes the file at this code's version: said, as a writable open says it.
+                repair.plan.add("note: setting the mark raises " + repair.metadata.file() + " to format version " +
+                    JournalMetadata.FORMAT_VERSION + ", which ringlog from before 2026-12-06 refuses; the file as it " +
+                    "was is kept as " + repair.metadata.keepAs() + ", the way back (journal/README.md, 'Upgrading " +
+                    "ringlog over an existing journal')");
+            }
             if (lock == null)
             {
                 repair.plan.add("note: " + directory + " cannot be written here (a read-only file system, or no " +

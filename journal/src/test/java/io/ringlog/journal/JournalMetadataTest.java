@@ -195,13 +195,7 @@ class JournalMetadataTest
     {
         final JournalId id = JournalTesting.newJournal(dir, 50, 10);
         final Path meta = dir.resolve(JournalMetadata.FILE_NAME);
-        final byte[] bytes = Files.readAllBytes(meta);
-        final UnsafeBuffer page = new UnsafeBuffer(bytes);
-        page.putInt(JournalMetadata.VERSION_OFFSET, JournalMetadata.UNCHECKED_MARK_VERSION, ByteOrder.LITTLE_ENDIAN);
-        page.putInt(JournalMetadata.CHECKSUM_OFFSET, new Crc32c().update(bytes, 0, JournalMetadata.CHECKSUM_OFFSET).value(),
-            ByteOrder.LITTLE_ENDIAN);
-        page.putLong(JournalMetadata.COMMITTED_OFFSET, 50, ByteOrder.LITTLE_ENDIAN);
-        Files.write(meta, bytes);
+        final byte[] bytes = asVersionTwo(meta, 50);
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
         {
             assertEquals(50, journal.committedPosition());
@@ -216,8 +210,8 @@ class JournalMetadataTest
             final Path kept = dir.resolve(JournalMetadata.FILE_NAME + ".v2");
             assertEquals(List.of(meta + " raised from format version 2 to 3 (the committed mark with its check), which " +
                 "ringlog from before 2026-12-06 refuses, read-only tools too. The file as it was is kept as " + kept +
-                ": put back as ringlog.meta, it lets that ringlog read and write the journal again (journal/README.md, " +
-                "'Upgrading ringlog over an existing journal')"), notices);
+                ": put back as ringlog.meta, it lets ringlog of 2026-12-04 and -05 read and write the journal again " +
+                "(journal/README.md, 'Upgrading ringlog over an existing journal')"), notices);
             assertArrayEquals(bytes, Files.readAllBytes(kept));
             assertEquals(50, journal.committedPosition());
             appendRange(journal, 51, 60, 10);
@@ -234,6 +228,50 @@ class JournalMetadataTest
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).noticeListener(notices::add)))
         {
             assertEquals(List.of(), notices, "raised once");
+        }
+    }
+
+    /** Writes the journal's ringlog.meta as version 2 wrote it, its mark {@code mark}; returns its bytes. */
+    private static byte[] asVersionTwo(final Path meta, final long mark) throws Exception
+    {
+        final byte[] bytes = Files.readAllBytes(meta);
+        final UnsafeBuffer page = new UnsafeBuffer(bytes);
+        page.putInt(JournalMetadata.VERSION_OFFSET, JournalMetadata.UNCHECKED_MARK_VERSION, ByteOrder.LITTLE_ENDIAN);
+        page.putInt(JournalMetadata.CHECKSUM_OFFSET, new Crc32c().update(bytes, 0, JournalMetadata.CHECKSUM_OFFSET).value(),
+            ByteOrder.LITTLE_ENDIAN);
+        page.putLong(JournalMetadata.COMMITTED_OFFSET, mark, ByteOrder.LITTLE_ENDIAN);
+        Files.write(meta, bytes);
+        return bytes;
+    }
+
+    /**
+     * A reviewer's probe: a version 2 journal that ends before its mark is refused by the open, which names a forced
+     * repair; that repair set the mark by writing the file at version 3, with no copy kept and nothing said, so the
+     * next open had nothing to say either. The repair says it, and keeps the copy, as an open does.
+     */
+    @Test
+    void shouldKeepTheVersionTwoFileWhenARepairRaisesIt() throws Exception
+    {
+        JournalTesting.newJournal(dir, 50, 10);
+        final Path meta = dir.resolve(JournalMetadata.FILE_NAME);
+        final byte[] bytes = asVersionTwo(meta, 60);
+        final JournalException refused = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(JournalTesting.context(dir)));
+        assertTrue(refused.getMessage().contains("--truncate-after 50 --force"), refused.getMessage());
+        assertArrayEquals(bytes, Files.readAllBytes(meta), "the refused open wrote nothing");
+
+        final java.io.StringWriter out = new java.io.StringWriter();
+        assertEquals(0, JournalTool.run(new java.io.PrintWriter(out), new java.io.PrintWriter(out), "repair", "-d",
+            dir.toString(), "--truncate-after", "50", "--force", "--apply"), out.toString());
+        final Path kept = dir.resolve(JournalMetadata.FILE_NAME + ".v2");
+        assertTrue(out.toString().contains("note: setting the mark raises " + meta + " to format version 3, which " +
+            "ringlog from before 2026-12-06 refuses; the file as it was is kept as " + kept + ", the way back"),
+            out.toString());
+        assertArrayEquals(bytes, Files.readAllBytes(kept));
+        assertEquals(JournalMetadata.FORMAT_VERSION, versionOf(meta));
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            assertEquals(50, journal.committedPosition());
         }
     }
 

@@ -117,8 +117,9 @@ class VersionOneJournalTest
         final Path kept = journal.resolve("ringlog.meta.v1");
         assertTrue(more.err().contains("note: " + meta + " raised from format version 1 to 3 (the committed mark with " +
             "its check), which ringlog from before 2026-12-06 refuses, read-only tools too. The file as it was is kept " +
-            "as " + kept + ": put back as ringlog.meta, it lets that ringlog read and write the journal again"),
-            more.toString());
+            "as " + kept + ": put back as ringlog.meta, it lets ringlog of 2026-12-04 and -05 read and write the journal " +
+            "again; ringlog from before 2026-12-04 cannot: the entries this writer appends are in entry format 3, which it " +
+            "does not read (its first writable open would drop them as torn)"), more.toString());
         assertArrayEquals(before, Files.readAllBytes(kept));
         assertEquals(more.value("state-hash"), Cli.ok("replay", "-d", journal.toString(), "--no-snapshot")
             .value("state-hash"), "old entries and new ones replay together to the state the run ended in");
