@@ -477,14 +477,17 @@ public final class Engine implements AutoCloseable
             stopped = new Shutdown(ctx, status, threads, listenerCount).abandon(input, intake.lastClaimed(),
                 journalSequence);
         }
-        catch (final IllegalStateException stuck)
+        catch (final StuckThreads stuck)
         {
             // A thread stuck in user code is why the drain gave up, most often: one exception says both, as the
-            // drain's kind, so that a service catching DrainTimeoutException does not miss it.
+            // drain's kind, so that a service catching DrainTimeoutException does not miss it. Where the input stages
+            // stopped (a listener is what is stuck), how far they got is known, as below.
             if (drainFailure instanceof DrainTimeoutException)
             {
-                throw new DrainTimeoutException(drainFailure.getMessage() + ". Then " + stuck.getMessage(),
-                    ((DrainTimeoutException)drainFailure).commandsUnapplied());
+                final DrainTimeoutException drained = stuck.inputStagesStuck ? (DrainTimeoutException)drainFailure :
+                    drainReport((DrainTimeoutException)drainFailure);
+                throw new DrainTimeoutException(drained.getMessage() + ". Then " + stuck.getMessage(),
+                    drained.commandsUnapplied());
             }
             throw stuck;
         }
@@ -493,26 +496,9 @@ public final class Engine implements AutoCloseable
             // Repeats of the last second would otherwise go uncounted: the next failure would have printed them.
             ((PrintingErrorHandler)ctx.errorHandler()).printUnprintedRepeats();
         }
-        if (drainFailure instanceof DrainTimeoutException && ((DrainTimeoutException)drainFailure).commandsUnapplied() &&
-            !drainFailure.getMessage().contains(" was claimed and never published"))
+        if (drainFailure instanceof DrainTimeoutException)
         {
-            // The stages have stopped: how far each got is known now (the logic finished the command it was in).
-            final long accepted = intake.basePosition() + intake.lastClaimed();
-            final long applied = counters.lastAppliedPosition.get();
-            final long journaled = metrics.position(EngineMetrics.Stage.JOURNAL);
-            final String gaveUp = ctx.name() + ": gave up waiting for the input ring to drain after " +
-                words(ctx.closeTimeout()) + " (closeTimeout); ";
-            if (applied >= accepted)
-            {
-                throw new DrainTimeoutException(gaveUp + "the command being applied then finished as the engine " +
-                    "stopped, so every accepted command, up to position " + accepted + ", was applied (listeners may not " +
-                    "have seen its events)", false);
-            }
-            throw new DrainTimeoutException(gaveUp + "some accepted commands were not applied: accepted up to position " +
-                accepted + ", applied up to " + applied + ", journaled up to " + journaled + (journaled > applied ?
-                " (a start on this journal applies " + (applied + 1) + ".." + journaled + ")" : "") + (journaled <
-                accepted ? "; positions " + (journaled + 1) + ".." + accepted + " were accepted and not journaled (the " +
-                "journal stage did not reach them within closeTimeout)" : ""), true);
+            throw drainReport((DrainTimeoutException)drainFailure);
         }
         if (drainFailure != null)
         {
@@ -532,6 +518,35 @@ public final class Engine implements AutoCloseable
             throw new EngineHaltedException(ctx.name() + " had halted: accepted up to position " +
                 metrics.cursorPosition() + ", applied up to " + applied + rest + ": " + cause.getMessage(), cause);
         }
+    }
+
+    /**
+     * A drain's timeout as close reports it once the input stages have stopped: where commands were left unapplied (and
+     * no claim was left unpublished, which the drain's message says), how far each stage got, now known; or, where the
+     * command being applied finished as the engine stopped, that every accepted command was applied.
+     */
+    private DrainTimeoutException drainReport(final DrainTimeoutException drain)
+    {
+        if (!drain.commandsUnapplied() || drain.getMessage().contains(" was claimed and never published"))
+        {
+            return drain;
+        }
+        final long accepted = intake.basePosition() + intake.lastClaimed();
+        final long applied = counters.lastAppliedPosition.get();
+        final long journaled = metrics.position(EngineMetrics.Stage.JOURNAL);
+        final String gaveUp = ctx.name() + ": gave up waiting for the input ring to drain after " +
+            words(ctx.closeTimeout()) + " (closeTimeout); ";
+        if (applied >= accepted)
+        {
+            return new DrainTimeoutException(gaveUp + "the command being applied then finished as the engine " +
+                "stopped, so every accepted command, up to position " + accepted + ", was applied (listeners may not " +
+                "have seen its events)", false);
+        }
+        return new DrainTimeoutException(gaveUp + "some accepted commands were not applied: accepted up to position " +
+            accepted + ", applied up to " + applied + ", journaled up to " + journaled + (journaled > applied ?
+            " (a start on this journal applies " + (applied + 1) + ".." + journaled + ")" : "") + (journaled <
+            accepted ? "; positions " + (journaled + 1) + ".." + accepted + " were accepted and not journaled (the " +
+            "journal stage did not reach them within closeTimeout)" : ""), true);
     }
 
     /**
@@ -642,6 +657,19 @@ public final class Engine implements AutoCloseable
         return "";
     }
 
+    /** Threads that did not stop in time; whether the input stages (journal, replicator, logic) were among them. */
+    private static final class StuckThreads extends IllegalStateException
+    {
+        private static final long serialVersionUID = 1L;
+        private final boolean inputStagesStuck;
+
+        StuckThreads(final String message, final boolean inputStagesStuck)
+        {
+            super(message);
+            this.inputStagesStuck = inputStagesStuck;
+        }
+    }
+
     /**
      * Stops every thread and closes the stages, in reverse order of start. A thread that does not
      * stop in time (a listener stuck in user code) is reported and the stages stay open: closing a
@@ -689,6 +717,7 @@ public final class Engine implements AutoCloseable
             // Input stages first: the logic thread may be waiting for room on the output ring, which only
             // the listeners make. Listeners last, so they can take what logic publishes until it stops.
             threads.stop(listeners, threads.size(), deadline, stuck);
+            final boolean inputStagesStuck = stuck.length() > 0;
             threads.stop(0, listeners, deadline, stuck);
             if (stuck.length() > 0)
             {
@@ -696,10 +725,10 @@ public final class Engine implements AutoCloseable
                 final String open = "the journal" + (ctx.replicator() != null ? ctx.snapshotStore() != null ?
                     ", replicator and snapshot store are" : " and replicator are" : ctx.snapshotStore() != null ?
                     " and snapshot store are" : " is");
-                throw new IllegalStateException(ctx.name() + ": threads did not stop within " +
+                throw new StuckThreads(ctx.name() + ": threads did not stop within " +
                     words(ctx.closeTimeout()) + " (closeTimeout): " + stuck + "; " + open + " left open, as closing " +
                     "them under a live thread could pull mapped memory from under it. Once the thread returns, close() " +
-                    "again closes them");
+                    "again closes them", inputStagesStuck);
             }
             closeQuietly(ctx.snapshotStore());
             closeQuietly(ctx.replicator());

@@ -2,6 +2,7 @@ package io.ringlog.core;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import io.ringlog.core.testing.AccumulatorStateMachine;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -155,6 +156,58 @@ class CloseTest
         }
         engine.close();
         assertEquals(1, engine.metrics().applied());
+    }
+
+    /**
+     * A reviewer's probe: a listener stuck on command 1's event, and command 2 taking longer than closeTimeout to apply.
+     * The logic finished command 2 as the engine stopped, but the report, built from the drain's before the stages
+     * stopped, said commands were not applied (commandsUnapplied true). Where only listeners are stuck, the stages
+     * have stopped, and the report says how far they got.
+     */
+    @Test
+    void shouldSayACommandFinishedAsTheEngineStoppedThoughAListenerIsStuck() throws Exception
+    {
+        final AccumulatorStateMachine applied = new AccumulatorStateMachine();
+        final StateMachine slowSecond = new StateMachineAdapter()
+        {
+            @Override
+            public void apply(final Command command, final Output output)
+            {
+                if (command.position() == 2)
+                {
+                    slowly();
+                }
+                applied.apply(command, output);
+            }
+        };
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final Engine engine = Engine.launch(new EngineContext().name("stuck").closeTimeout(java.time.Duration.ofMillis(600))
+            .errorHandler(new io.ringlog.core.testing.RecordingErrorHandler()).stateMachine(slowSecond)
+            .listener("stuck", (event, endOfBatch) ->
+            {
+                entered.countDown();
+                release.await();
+            }));
+        try
+        {
+            engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+            assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+            final DrainTimeoutException ex = assertThrows(DrainTimeoutException.class, engine::close);
+            assertEquals(2, engine.metrics().lastAppliedPosition(), ex.getMessage());
+            assertFalse(ex.commandsUnapplied(), ex.getMessage());
+            assertTrue(ex.getMessage().startsWith("stuck: gave up waiting for the input ring to drain after 600 ms " +
+                "(closeTimeout); the command being applied then finished as the engine stopped, so every accepted " +
+                "command, up to position 2, was applied (listeners may not have seen its events). Then stuck: threads " +
+                "did not stop within 600 ms (closeTimeout): ") && ex.getMessage().contains("listener-stuck"),
+                ex.getMessage());
+        }
+        finally
+        {
+            release.countDown();
+        }
+        engine.close();
     }
 
     @ParameterizedTest

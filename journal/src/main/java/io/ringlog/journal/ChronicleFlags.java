@@ -49,7 +49,7 @@ final class ChronicleFlags
         final List<String> missing = new ArrayList<>();
         if (fatal)
         {
-            missing.add(JvmFlags.CORE);
+            missing.add(JvmFlags.coreOption());
         }
         for (final String flag : JOURNAL)
         {

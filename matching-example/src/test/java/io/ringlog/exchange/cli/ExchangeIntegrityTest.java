@@ -426,12 +426,6 @@ class ExchangeIntegrityTest
         }
     }
 
-    /**
-     * A cycle file cut short (a truncate, a copy cut off): the journal cannot be opened. The run's refusal said "the
-     * journal ends at position 0" (where it could not read it) for a journal that reads whole up to the cut; and where
-     * the file held nothing whole, the run said the cut twice, once in a note that it could not compare the journal with
-     * the file and once as the error.
-     */
     @Test
     void shouldReplayAJournalWhoseCommittedMarkIsDamagedAndSayWhatItCannotCheck() throws Exception
     {
@@ -467,6 +461,12 @@ class ExchangeIntegrityTest
         assertFalse(repaired.err().contains("note:"), repaired.toString());
     }
 
+    /**
+     * A cycle file cut short (a truncate, a copy cut off): the journal cannot be opened. The run's refusal said "the
+     * journal ends at position 0" (where it could not read it) for a journal that reads whole up to the cut; and where
+     * the file held nothing whole, the run said the cut twice, once in a note that it could not compare the journal with
+     * the file and once as the error.
+     */
     @Test
     void shouldSayWhereACutJournalReadsWholeAndSayTheCutOnce() throws Exception
     {
