@@ -67,6 +67,8 @@ final class ReplicationAgent implements Agent
     /** When the two-primaries warning was last said, or 0: it is said at once, then every half minute. */
     private long conflictSaidNanos;
     private volatile Throwable failure;
+    /** Whether this node's last process (one that did not fail) was a primary: its journal may end in its own entries. */
+    private final boolean ownTail;
     private volatile CompletableFuture<Promotion> promotion;
     private volatile boolean promotionForced;
     private boolean heardPrimary;
@@ -127,6 +129,9 @@ final class ReplicationAgent implements Agent
         {
             standby = new StandbyDuty(ctx, state, channels, status, epochs, journal, engine, maxPayloadLength);
         }
+        // Read before this process's role is written: its journal may end in entries it wrote as a primary.
+        final long lastRole = status.get(StatusFile.LAST_ROLE_PLUS_ONE) - 1;
+        this.ownTail = lastRole == Role.PRIMARY.ordinal() || lastRole == Role.FENCED.ordinal();
         status.put(StatusFile.ROLE, state.role.ordinal());
         status.put(StatusFile.EPOCH, state.epoch);
         status.put(StatusFile.EPOCH_START, epochs.currentStart());
@@ -390,7 +395,9 @@ final class ReplicationAgent implements Agent
         if (reason == Messages.REFUSED_STANDBY_AHEAD)
         {
             final boolean differs = primaryChecksum >= 0 && position >= 1 && standby.checksumAt(position) != primaryChecksum;
-            if (!differs && primaryShown >= 0 && primaryShown <= position && mostPrimaryShown <= position)
+            final boolean wentOn = primaryLast > position;
+            if (!differs && !(ownTail && wentOn) && primaryShown >= 0 && primaryShown <= position &&
+                mostPrimaryShown <= position)
             {
                 fail(new DivergedHistoryException("positions " + (position + 1) + ".." + last + " of this standby's " +
                     "journal were shipped by its primary, which stopped before it journaled them: it started again with " +
@@ -400,16 +407,18 @@ final class ReplicationAgent implements Agent
                     "follows the primary from position " + (position + 1), position, last, true));
                 return;
             }
-            final boolean wentOn = primaryLast > position;
-            if (!differs && wentOn && primaryShown >= 0 && primaryShown <= position && position >= epochStart - 1)
+            if (!differs && wentOn && (ownTail || primaryShown >= 0 && primaryShown <= position) &&
+                position >= epochStart - 1)
             {
-                // A newcomer's probe: the primary's journal ended at 'position' when it started, it had shown nothing
-                // past it before then, and it has gone on past it with entries of its own, which this node's differ
-                // from. No client saw this node's entries there from that primary: its history goes on, and this
-                // node's entries from where the two part are another, as with two primaries (this node used to say
-                // the primary lost entries, and advise keeping its own by a forced promotion, dropping the primary's).
-                // Where the primary had shown past 'position', or cannot say, it lost entries clients may have seen:
-                // that is said below, with what a forced promotion would drop.
+                // A newcomer's probe: the primary's journal ended at 'position' when it started, and it has gone on
+                // past it with entries of its own, which this node's differ from. Where this node was a primary too
+                // (its last process), its entries there are its own, which it may have shown: not "shipped and never
+                // journaled", cut without a word (above), nor "the primary lost entries", kept by a forced promotion
+                // that drops the primary's (below), as it said before. Where it was not, and the primary had shown
+                // nothing past 'position', no client saw them from the primary. Either way the primary's history goes
+                // on, and this node's entries from where the two part are another, as with two primaries: found, and
+                // cut by a rejoin, whose plan says what this node showed. Where the primary had shown past 'position',
+                // or cannot say, it lost entries clients may have seen: said below, with what a promotion would drop.
                 searchReason = "it was started as a primary too; or the primary, which started again with its journal " +
                     "ending at position " + position + ", had shipped them before it stopped and then did not have them " +
                     "(never journaled, or lost from its disk), and went on with others";

@@ -37,6 +37,8 @@ import java.nio.file.StandardOpenOption;
  *                                               208    last position shown, plus one (0: not known);
  *                                                      kept from the page of the node's last process
  *                                               216    the peer's configured mode, plus one (0: not known)
+ *                                               224    the role of the node's last process that did not end
+ *                                                      FAILED, plus one (0: not known); kept across processes
  *     96    catch-up from position              1024    message length (4), then UTF-8 text: the
  *    104    catch-up sent up to                         latest failure, for a person to read
  * </pre>
@@ -77,6 +79,12 @@ final class StatusFile implements AutoCloseable
     static final int SHOWN_PLUS_ONE = 208;
     /** The mode the peer was started with (its heartbeats say it), plus one: 1 asynchronous, 2 synchronous; 0 not known. */
     static final int PEER_MODE_PLUS_ONE = 216;
+    /**
+     * The role (Role ordinal) of the node's last process that did not end FAILED, plus one; 0: not known. A run that
+     * failed (refused as diverged, say) keeps the one before it: whether this node's journal ends in entries it wrote
+     * as a primary.
+     */
+    static final int LAST_ROLE_PLUS_ONE = 224;
     static final int MESSAGE = 1024;
     static final int MESSAGE_MAX = LENGTH - MESSAGE - 4;
 
@@ -103,10 +111,14 @@ final class StatusFile implements AutoCloseable
     {
         final Path file = directory.resolve(FILE_NAME);
         long shownPlusOne = 0;
+        long lastRolePlusOne = 0;
         try
         {
             final UnsafeBuffer previous = readPage(directory);
             shownPlusOne = previous == null ? 0 : previous.getLong(SHOWN_PLUS_ONE, ORDER);
+            final long role = previous == null ? -1 : previous.getLong(ROLE, ORDER);
+            lastRolePlusOne = role >= 0 && role < Role.values().length && role != Role.FAILED.ordinal() ? role + 1 :
+                previous == null ? 0 : previous.getLong(LAST_ROLE_PLUS_ONE, ORDER);
         }
         catch (final RuntimeException damaged)
         {
@@ -120,6 +132,7 @@ final class StatusFile implements AutoCloseable
             status.page.putInt(4, LAYOUT, ORDER);
             status.put(PID, ProcessHandle.current().pid());
             status.put(SHOWN_PLUS_ONE, shownPlusOne);
+            status.put(LAST_ROLE_PLUS_ONE, lastRolePlusOne);
             status.page.putIntOrdered(0, MAGIC);
             return status;
         }
