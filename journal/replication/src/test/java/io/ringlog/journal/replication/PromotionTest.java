@@ -299,38 +299,32 @@ class PromotionTest
             a.engine().awaitApplied(3_700, 30, TimeUnit.SECONDS);
             b.close();
 
-            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
-            final ReplicationNode refused = b;
-            Pair.await(() -> refused.failure() != null, Duration.ofSeconds(15), "b told what to cut");
-            final DivergedHistoryException diverged = assertInstanceOf(DivergedHistoryException.class, b.failure());
-            assertEquals(3_000, diverged.keepUpTo(), "what both held before they parted is kept: " + diverged.getMessage());
-            assertEquals(3_500, diverged.lastPosition());
-            assertTrue(diverged.getMessage().startsWith("TWO PRIMARIES in epoch 0? This node's entry at position 3500 " +
-                "differs from the primary's, in the epoch both are in: its entries from position 3001 to 3500 are another " +
-                "history (it was started as a primary too, or its journal was changed) (positions 1..3000 of the epoch " +
-                "are the primary's too, and are kept)"), diverged.getMessage());
-            assertTrue(pair.events.stream().anyMatch((e) -> e.startsWith("b: the primary's entry at position 3500 differs " +
-                "from this node's, in the epoch both are in: looking for the last position both hold the same, after 0")),
-                "b says it searches");
-            assertThrows(EngineHaltedException.class, refused::close);
-            final List<String> cut = Rejoin.truncate(dir.resolve("b").resolve("journal"),
-                dir.resolve("b").resolve("snapshots"), diverged.keepUpTo(), System.out::println);
-            assertTrue(cut.contains("drop-positions: 3001..3500 (500 entries)"), "the plan: " + cut);
-
-            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
-            Pair.publish(a.engine(), 3_701, 4_000);
-            b.engine().awaitApplied(4_000, 30, TimeUnit.SECONDS);
-            assertEquals(null, b.failure());
         }
         catch (final Throwable ex)
         {
             Pair.closeQuietly(b, a);
             throw ex;
         }
-        b.close();
-        a.close();
-        assertEquals(a.engine().stateHash(), b.engine().stateHash());
-        pair.assertSameJournals(4_000);
+        final DivergedHistoryException diverged = refusedAsDiverged(pair, mode, a);
+        try
+        {
+            assertEquals(3_000, diverged.keepUpTo(), "what both held before they parted is kept: " + diverged.getMessage());
+            assertEquals(3_500, diverged.lastPosition());
+            assertTrue(diverged.getMessage().startsWith("TWO PRIMARIES in epoch 0? This node's entry at position 3500 " +
+                "differs from the primary's, in the epoch both are in: its entries from position 3001 to 3500 are another " +
+                "history (it was started as a primary too, or its journal was changed) (positions 1..3000 of the epoch " +
+                "are the primary's too, and are kept)"), diverged.getMessage());
+            assertTrue(pair.events.stream().anyMatch((e) -> e.startsWith("b: the primary's entry at position 3500 " +
+                "differs from this node's, in the epoch both are in: looking for the last position both hold the same, " +
+                "after 0")), "b says it searches");
+        }
+        catch (final Throwable ex)
+        {
+            Pair.closeQuietly(a);
+            throw ex;
+        }
+        final List<String> cut = rejoinAndFollow(pair, mode, a, diverged, 3_701, 4_000);
+        assertTrue(cut.contains("drop-positions: 3001..3500 (500 entries)"), "the plan: " + cut);
     }
 
     /**
@@ -370,11 +364,15 @@ class PromotionTest
             shownByA.set(3_700);
             b.close();
 
-            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
-            final ReplicationNode refused = b;
-            Pair.await(() -> refused.failure() != null, Duration.ofSeconds(15), "b told what to cut");
-            final DivergedHistoryException diverged = assertInstanceOf(DivergedHistoryException.class, b.failure(),
-                String.valueOf(b.failure()));
+        }
+        catch (final Throwable ex)
+        {
+            Pair.closeQuietly(b, a);
+            throw ex;
+        }
+        final DivergedHistoryException diverged = refusedAsDiverged(pair, mode, a);
+        try
+        {
             assertEquals(3_000, diverged.keepUpTo(), diverged.getMessage());
             assertEquals(3_500, diverged.lastPosition());
             assertTrue(diverged.getMessage().startsWith("TWO PRIMARIES in epoch 0? This node's entry at position 3500 " +
@@ -383,13 +381,55 @@ class PromotionTest
                 "position 3000, had shipped them before it stopped and then did not have them (never journaled, or lost " +
                 "from its disk), and went on with others) (positions 1..3000 of the epoch are the primary's too, and are " +
                 "kept)"), diverged.getMessage());
-            assertThrows(EngineHaltedException.class, refused::close);
-            Rejoin.truncate(dir.resolve("b").resolve("journal"), dir.resolve("b").resolve("snapshots"),
-                diverged.keepUpTo(), System.out::println);
+        }
+        catch (final Throwable ex)
+        {
+            Pair.closeQuietly(a);
+            throw ex;
+        }
+        rejoinAndFollow(pair, mode, a, diverged, 3_701, 4_000);
+    }
 
+    /**
+     * Starts b as a standby of {@code a}, which refuses it as diverged; returns what it was told, b closed (halted). On
+     * any failure, closes both.
+     */
+    private static DivergedHistoryException refusedAsDiverged(final Pair pair, final ReplicationMode mode,
+        final ReplicationNode a) throws Exception
+    {
+        final ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        try
+        {
+            Pair.await(() -> b.failure() != null, Duration.ofSeconds(15), "b told what to cut");
+            final DivergedHistoryException diverged = assertInstanceOf(DivergedHistoryException.class, b.failure(),
+                String.valueOf(b.failure()));
+            assertThrows(EngineHaltedException.class, b::close);
+            return diverged;
+        }
+        catch (final Throwable ex)
+        {
+            Pair.closeQuietly(b, a);
+            throw ex;
+        }
+    }
+
+    /**
+     * Cuts b's journal after what {@code diverged} keeps, starts it as a standby of {@code a} again, publishes
+     * {@code from..to} on a, and closes both: the same state, and the same journals entry for entry. Returns the cut's
+     * plan.
+     */
+    private List<String> rejoinAndFollow(final Pair pair, final ReplicationMode mode, final ReplicationNode a,
+        final DivergedHistoryException diverged, final long from, final long to) throws Exception
+    {
+        ReplicationNode b = null;
+        final List<String> cut;
+        try
+        {
+            cut = Rejoin.truncate(dir.resolve("b").resolve("journal"), dir.resolve("b").resolve("snapshots"),
+                diverged.keepUpTo(), System.out::println);
             b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
-            Pair.publish(a.engine(), 3_701, 4_000);
-            b.engine().awaitApplied(4_000, 30, TimeUnit.SECONDS);
+            Pair.publish(a.engine(), from, to);
+            b.engine().awaitApplied(to, 30, TimeUnit.SECONDS);
             assertEquals(null, b.failure());
         }
         catch (final Throwable ex)
@@ -400,7 +440,8 @@ class PromotionTest
         b.close();
         a.close();
         assertEquals(a.engine().stateHash(), b.engine().stateHash());
-        pair.assertSameJournals(4_000);
+        pair.assertSameJournals(to);
+        return cut;
     }
 
     /**
