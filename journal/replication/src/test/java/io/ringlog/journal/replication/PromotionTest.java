@@ -347,12 +347,7 @@ class PromotionTest
         ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
         try
         {
-            Pair.publish(a.engine(), 1, 3_000);
-            b.engine().awaitApplied(3_000, 30, TimeUnit.SECONDS);
-            a.engine().awaitApplied(3_000, 30, TimeUnit.SECONDS);
-            shownByA.set(3_000);
-            final Path pageOfA = dir.resolve("a").resolve("replication");
-            Pair.await(() -> ReplicationStatus.shownPosition(pageOfA) == 3_000, Duration.ofSeconds(10), "a's page");
+            publishAndShow(a, b, shownByA, 3_000);
             b.close();
             a.close();
             a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown);
@@ -388,6 +383,21 @@ class PromotionTest
             throw ex;
         }
         rejoinAndFollow(pair, mode, a, diverged, 3_701, 4_000);
+    }
+
+    /**
+     * Publishes 1..{@code last} on primary {@code a}, followed by standby {@code b}, then has a say it showed them all
+     * (through {@code shownByA}, its context's shownPosition) and waits until its status page keeps that.
+     */
+    private void publishAndShow(final ReplicationNode a, final ReplicationNode b, final AtomicLong shownByA,
+        final long last) throws Exception
+    {
+        Pair.publish(a.engine(), 1, last);
+        b.engine().awaitApplied(last, 30, TimeUnit.SECONDS);
+        a.engine().awaitApplied(last, 30, TimeUnit.SECONDS);
+        shownByA.set(last);
+        final Path pageOfA = dir.resolve("a").resolve("replication");
+        Pair.await(() -> ReplicationStatus.shownPosition(pageOfA) == last, Duration.ofSeconds(10), "a's page");
     }
 
     /**
@@ -461,12 +471,7 @@ class PromotionTest
         ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
         try
         {
-            Pair.publish(a.engine(), 1, 2_000);
-            b.engine().awaitApplied(2_000, 30, TimeUnit.SECONDS);
-            a.engine().awaitApplied(2_000, 30, TimeUnit.SECONDS);
-            shownByA.set(2_000);
-            final Path pageOfA = dir.resolve("a").resolve("replication");
-            Pair.await(() -> ReplicationStatus.shownPosition(pageOfA) == 2_000, Duration.ofSeconds(10), "a's page");
+            publishAndShow(a, b, shownByA, 2_000);
             a.close();
             b.close();
             // a's disk loses its last 500 entries, which clients saw.
