@@ -522,12 +522,12 @@ public final class Engine implements AutoCloseable
 
     /**
      * A drain's timeout as close reports it once the input stages have stopped: where commands were left unapplied (and
-     * no claim was left unpublished, which the drain's message says), how far each stage got, now known; or, where the
+     * no claim was left unpublished, which the drain's message says as it is), how far each stage got, now known; or, where the
      * command being applied finished as the engine stopped, that every accepted command was applied.
      */
     private DrainTimeoutException drainReport(final DrainTimeoutException drain)
     {
-        if (!drain.commandsUnapplied() || drain.getMessage().contains(" was claimed and never published"))
+        if (!drain.commandsUnapplied() || !unpublishedClaim().isEmpty())
         {
             return drain;
         }
