@@ -80,6 +80,12 @@ final class CycleFileScan
     long unsplit;
     /** The index of the first of them, counted as one entry by the walk; -1 if none. */
     long firstUnsplit = -1;
+    /**
+     * Whether the newest entry the walk counted is no entry: the rest of a document, past its whole entries, all
+     * zeros (where its length word says more than was written, or a writer's bytes never reached the file). It
+     * is counted, so that readers meet it as the damage it is, but holds no entry and hides none.
+     */
+    boolean zeroTail;
     /** Where Chronicle's header says its index documents start, and how many offsets each holds. */
     private long[] indexDocuments = new long[0];
     private long indexCount;
@@ -722,20 +728,24 @@ final class CycleFileScan
         return true;
     }
 
-    /** Whether the bytes from {@code from} to {@code to}, a few, are all zeros and all in the file. */
+    /** Whether the bytes from {@code from} to {@code to} are all zeros and all in the file (read 4 KB at a time). */
     private boolean zeros(final Reader reader, final long from, final long to) throws IOException
     {
         if (to > length)
         {
             return false;
         }
-        final byte[] bytes = new byte[(int)(to - from)];
-        reader.copy(from, bytes, bytes.length);
-        for (final byte b : bytes)
+        final byte[] bytes = new byte[(int)Math.min(4096, to - from)];
+        for (long at = from; at < to; at += bytes.length)
         {
-            if (b != 0)
+            final int chunk = (int)Math.min(bytes.length, to - at);
+            reader.copy(at, bytes, chunk);
+            for (int i = 0; i < chunk; i++)
             {
-                return false;
+                if (bytes[i] != 0)
+                {
+                    return false;
+                }
             }
         }
         return true;
@@ -872,6 +882,7 @@ final class CycleFileScan
                 }
                 unsplit++;
             }
+            zeroTail = !split && zeros(reader, start + at, start + documentLength);
             if (entries == 0)
             {
                 firstOffset = start + at;

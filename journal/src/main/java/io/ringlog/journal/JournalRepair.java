@@ -267,13 +267,15 @@ public final class JournalRepair implements AutoCloseable
             firsts.add(first);
             if (scan.entries > 0)
             {
-                next = first + scan.entries;
+                // The zeros a damaged length word, or a write that never reached the file, leaves past a document's
+                // entries are counted as one (readers meet them as damage) but are no entry.
+                next = first + scan.entries - (scan.zeroTail ? 1 : 0);
             }
         }
         lastWhole = next == 0 ? 0 : next - 1;
         for (final CycleFileScan scan : scans)
         {
-            uncounted += scan.unsplit;
+            uncounted += scan.unsplit - (scan.zeroTail ? 1 : 0);
         }
         final long[] firstEntry = metadata == null ? null : ChronicleJournal.firstEntry(scans);
         final String foreign = firstEntry == null ? null : metadata.foreignTo(directory, firstEntry[0], firstEntry[1]);

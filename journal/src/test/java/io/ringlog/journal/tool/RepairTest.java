@@ -754,7 +754,7 @@ class RepairTest
 
     /**
      * A newcomer's probe: the newest document's length word 128 bytes long (zeros past its entry, where an entry fits,
-     * so a torn tail) and the committed mark damaged too. The walk counts the 128 bytes as one more entry, and repair
+     * so a torn tail) and the committed mark damaged too. The walk counted the 128 bytes as one more entry, and repair
      * set the mark to that position, 301, which no entry holds: every tool then called a never-written entry
      * committed. The mark is set only with a cut now, to the last entry that is whole.
      */
@@ -772,11 +772,10 @@ class RepairTest
             "after position 300: whether a commit covered what it held past there cannot be told, so this repair sets " +
             "the mark, and drops or rebuilds nothing of that file, only with a cut: '--truncate-after 300 --force'") &&
             !alone.out.contains("committed-position-after"), alone.toString());
-        // The walk counts the 128 bytes as entry 301: a cut after it would keep them.
+        // The 128 bytes are no entry 301 (the walk counted them as one, and a cut after them would have kept them).
         final Tool past = tool("repair", "-d", dir.toString(), "--truncate-after", "301", "--force");
         assertEquals(1, past.code, past.toString());
-        assertTrue(past.out.contains("--truncate-after 301 keeps the damage in " + file + " after position 300") &&
-            past.out.contains("cut at 300 or before"), past.toString());
+        assertTrue(past.err.contains("--truncate-after 301 is past the journal's last whole entry, 300"), past.toString());
         final Tool cut = tool("repair", "-d", dir.toString(), "--truncate-after", "300", "--force", "--apply");
         assertEquals(0, cut.code, cut.toString());
         assertTrue(cut.out.contains("committed-position-after: 300 (the damaged mark set to the last whole entry kept)"),
@@ -1348,6 +1347,37 @@ class RepairTest
     }
 
     /** A journal in {@code root/journal} of positions 1..{@code last}, each committed on its own (one document each). */
+    /**
+     * The newest document's length word damaged to say 48 bytes more than its entry, where the file holds zeros: the
+     * walk counts the zeros as one entry (readers meet them as damage), and the repair plan showed
+     * {@code last-whole-position: 11}, one past the newest entry, with a note that positions were counted short. The
+     * zeros are no entry: the plan says 10, and the cut it offers keeps all ten.
+     */
+    @Test
+    void shouldNotCountTheZerosPastADamagedLengthWordAsAWholeEntry() throws Exception
+    {
+        final Path dir = journalOfOneDocumentEach(10);
+        final Path file = cycleFile(dir, 0);
+        final long newest = JournalTesting.dataDocuments(file).get(9);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(newest);
+            final int low = raf.read();
+            raf.seek(newest);
+            raf.write(low + 48);
+        }
+        final Tool plan = tool("repair", "-d", dir.toString());
+        assertEquals(1, plan.code, plan.toString());
+        assertTrue(plan.out.contains("last-whole-position: 10\n") && !plan.out.contains("counted short") &&
+            plan.out.contains("problem: torn entry after position 10 "), plan.toString());
+        final Tool cut = tool("repair", "-d", dir.toString(), "--truncate-after", "10", "--apply");
+        assertEquals(0, cut.code, cut.toString());
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(0, verify.code, verify.toString());
+        assertTrue(verify.out.contains("last-position: 10\n") && verify.out.contains("entries-read: 10\n"),
+            verify.toString());
+    }
+
     private Path journalOfOneDocumentEach(final long last)
     {
         final Path dir = root.resolve("journal");
