@@ -67,8 +67,13 @@ final class ReplicationAgent implements Agent
     /** When the two-primaries warning was last said, or 0: it is said at once, then every half minute. */
     private long conflictSaidNanos;
     private volatile Throwable failure;
-    /** Whether this node's last process (one that did not fail) was a primary: its journal may end in its own entries. */
+    /**
+     * Whether this node's last process (one that did not fail, or failed after changing the journal) was a primary:
+     * its journal may end in its own entries.
+     */
     private final boolean ownTail;
+    /** The journal's last position as this process started: a run that fails having moved it says its role. */
+    private final long startedAt;
     private volatile CompletableFuture<Promotion> promotion;
     private volatile boolean promotionForced;
     private boolean heardPrimary;
@@ -132,6 +137,7 @@ final class ReplicationAgent implements Agent
         // Read before this process's role is written: its journal may end in entries it wrote as a primary.
         final long lastRole = status.get(StatusFile.LAST_ROLE_PLUS_ONE) - 1;
         this.ownTail = lastRole == Role.PRIMARY.ordinal() || lastRole == Role.FENCED.ordinal();
+        this.startedAt = journal.lastPosition();
         status.put(StatusFile.ROLE, state.role.ordinal());
         status.put(StatusFile.EPOCH, state.epoch);
         status.put(StatusFile.EPOCH_START, epochs.currentStart());
@@ -811,6 +817,12 @@ final class ReplicationAgent implements Agent
         failure = cause;
         state.gate.halt(cause);
         status.message(cause.getMessage());
+        if (journal.lastPosition() != startedAt || ctx.rejoining() && cause instanceof DivergedHistoryException)
+        {
+            // This run changed the journal (or its rejoin is about to cut it): the next knows what its tail is by
+            // this run's role, not by the run before. A run refused at its start keeps the one before.
+            status.put(StatusFile.LAST_ROLE_PLUS_ONE, state.role.ordinal() + 1);
+        }
         status.put(StatusFile.ROLE, Role.FAILED.ordinal());
         state.role = Role.FAILED;
         // A node started with --rejoin used to say 'FAILED: ... restart it as a standby with --rejoin' and then do the

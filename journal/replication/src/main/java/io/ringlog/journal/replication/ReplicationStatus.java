@@ -102,6 +102,25 @@ public record ReplicationStatus(
         return page == null ? -1 : page.getLongVolatile(StatusFile.SHOWN_PLUS_ONE) - 1;
     }
 
+    /**
+     * The role of the last run of the node in {@code directory} that changed its journal, or ended without failing,
+     * as its status page kept it: {@link Role#PRIMARY} or {@link Role#FENCED} where the journal may end in entries
+     * it wrote as a primary; null when the page does not say (no page, or none of its runs did). A run refused at
+     * its start (a standby exiting as diverged, say) does not count. Read it before the node starts again.
+     */
+    public static Role lastRole(final Path directory)
+    {
+        final UnsafeBuffer page = StatusFile.readPage(directory);
+        if (page == null)
+        {
+            return null;
+        }
+        final long role = page.getLongVolatile(StatusFile.ROLE);
+        final long last = role >= 0 && role < Role.values().length && role != Role.FAILED.ordinal() ? role :
+            page.getLongVolatile(StatusFile.LAST_ROLE_PLUS_ONE) - 1;
+        return last >= 0 && last < Role.values().length && last != Role.FAILED.ordinal() ? Role.values()[(int)last] : null;
+    }
+
     static ReplicationStatus of(final UnsafeBuffer page)
     {
         final long mode = page.getLongVolatile(StatusFile.MODE);

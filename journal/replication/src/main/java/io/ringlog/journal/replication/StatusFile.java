@@ -80,9 +80,10 @@ final class StatusFile implements AutoCloseable
     /** The mode the peer was started with (its heartbeats say it), plus one: 1 asynchronous, 2 synchronous; 0 not known. */
     static final int PEER_MODE_PLUS_ONE = 216;
     /**
-     * The role (Role ordinal) of the node's last process that did not end FAILED, plus one; 0: not known. A run that
-     * failed (refused as diverged, say) keeps the one before it: whether this node's journal ends in entries it wrote
-     * as a primary.
+     * The role (Role ordinal) of the node's last process that did not end FAILED, or that failed after changing its
+     * journal (it journaled an entry, or a rejoin cuts it), plus one; 0: not known. A run that failed without changing
+     * it (refused as diverged, say) keeps the one before it: whether this node's journal ends in entries it wrote as a
+     * primary.
      */
     static final int LAST_ROLE_PLUS_ONE = 224;
     static final int MESSAGE = 1024;

@@ -634,7 +634,8 @@ final class ExchangeNode
     }
 
     /**
-     * Before this run starts: if the last one ran as a primary (its status page's role), how far it showed events.
+     * Before this run starts: if the last one ran as a primary (its status page's {@link ReplicationStatus#lastRole}),
+     * how far it showed events.
      * The events file's last line says it exactly when it is the file that run wrote (it reaches the page's
      * position: the page is written every 10 ms, the file at every batch's end); else the page does. Unknown (-1)
      * when the last run was a standby (the page's shown position is then from an older run, perhaps of a history
@@ -644,7 +645,9 @@ final class ExchangeNode
     {
         try
         {
-            final Role last = ReplicationStatus.read(settings.directory().replication()).role();
+            // The last run that changed the journal or ended well: a standby refused at its start (exit 4) between
+            // this node's run as a primary and its rejoin leaves what that run showed the say.
+            final Role last = ReplicationStatus.lastRole(settings.directory().replication());
             final long page = ReplicationStatus.shownPosition(settings.directory().replication());
             if (last != Role.PRIMARY && last != Role.FENCED || page < 0)
             {

@@ -474,6 +474,13 @@ class ReplicaCliTest
                 "nothing, then stops without applying them and says it failed: expected here"), "a's stop to say why");
             assertTrue(a.process.waitFor(60, TimeUnit.SECONDS), "a has ended");
 
+            // Restarted as b's standby without --rejoin first, a refuses to follow (exit 4) and keeps its entries.
+            final int refusedFrom = text(a.log).length();
+            final NodeProcess refused = NodeProcess.start(dir, "a", "standby", portA, portB, "sync", false,
+                dir.resolve("a-1.events"));
+            assertTrue(refused.process.waitFor(60, TimeUnit.SECONDS), "a has ended");
+            assertEquals(4, refused.process.exitValue(), text(a.log).substring(refusedFrom));
+
             // The advice followed: a, restarted as b's standby with --rejoin, cuts off its own entries and follows.
             // It used to announce the cut with the very advice it was following ('restart it as a standby with
             // --rejoin'); now it says it is rejoining, and only that.
@@ -486,6 +493,11 @@ class ReplicaCliTest
             assertTrue(rejoining.contains("DIVERGED, and started to rejoin, so it cuts its tail off now"), rejoining);
             assertFalse(rejoining.contains("restart it as a standby with --rejoin") || rejoining.contains("FAILED"),
                 rejoining);
+            // What a showed as a primary, nothing (no standby acknowledged), still decides what the cut says, though the
+            // refused run came between (it said 'clients may have seen them': that run's page said only 'failed').
+            assertTrue(rejoining.contains("a: rejoin:   dropped though committed: positions 1..") &&
+                rejoining.contains("this node showed events up to position 0 (its events file's last line) only, so no " +
+                "client saw them from it"), rejoining);
             // And once b serves it, that it follows from where the cut left its journal.
             final java.util.regex.Matcher cut = java.util.regex.Pattern.compile("catch up from position (\\d+)")
                 .matcher(rejoining);
