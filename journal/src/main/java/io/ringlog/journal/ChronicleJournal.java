@@ -2433,6 +2433,15 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
+     * Where the entry {@code reader} (one of this journal's) read last lies, in words: its cycle file's name, the byte
+     * it starts at and the byte of its document's header; null for another reader, or before the first entry.
+     */
+    public static String storedAt(final JournalReader reader)
+    {
+        return reader instanceof ChronicleJournalReader ? ((ChronicleJournalReader)reader).lastLocation() : null;
+    }
+
+    /**
      * Bytes the entry {@code reader} (one of this journal's) read last takes in the journal, in the format it
      * was written in; for another reader, what the command would take if written now.
      */

@@ -38,6 +38,9 @@ final class ChronicleJournalReader implements JournalReader
     private int documentLength;
     private int at;
     private int lastLength;
+    /** Where in its cycle file the document being read starts, past its 4-byte header; and the last entry read in it. */
+    private long documentStart;
+    private int lastAt;
     /** Position of the last entry read or stepped over; before the first, the one before the landing document. */
     private long decoded;
 
@@ -103,6 +106,7 @@ final class ChronicleJournalReader implements JournalReader
             {
                 final int length = CommandCodec.entryLength(document, at, documentLength - at);
                 CommandCodec.decode(document, at, length, into, crc);
+                lastAt = at;
                 at += length;
                 lastLength = length;
             }
@@ -168,6 +172,24 @@ final class ChronicleJournalReader implements JournalReader
     int lastLength()
     {
         return lastLength;
+    }
+
+    /**
+     * Where the entry last read lies: its cycle file, the byte it starts at, and the byte of its document's header
+     * (Chronicle's length word), as a tool prints them; null before the first.
+     */
+    String lastLocation()
+    {
+        if (lastLength == 0)
+        {
+            return null;
+        }
+        final java.io.File file = tailer.currentFile();
+        final long header = documentStart - 4;
+        final long entry = documentStart + lastAt;
+        return (file != null ? file.getName() : "cycle " + tailer.cycle()) + " byte " + entry +
+            (entry == header + 4 ? " (its document's header at byte " + header + ")" : " (in the document whose header " +
+            "is at byte " + header + ")");
     }
 
     /**
@@ -253,6 +275,7 @@ final class ChronicleJournalReader implements JournalReader
                     "plus maxPayloadLength)");
             }
             documentLength = (int)remaining;
+            documentStart = bytes.readPosition();
             at = 0;
             document.checkLimit(documentLength);
             bytes.read(document.byteArray(), 0, documentLength);

@@ -189,7 +189,7 @@ public final class JournalTool implements Callable<Integer>
                 {
                     while (reader.next(entry) && entry.position() <= to)
                     {
-                        if (!printEntry(out, entry, decoder, decoderClass))
+                        if (!printEntry(out, entry, decoder, decoderClass, ChronicleJournal.storedAt(reader)))
                         {
                             undecoded++;
                         }
@@ -227,11 +227,11 @@ public final class JournalTool implements Callable<Integer>
     }
 
     /**
-     * Prints one entry, its payload as {@code decoder} reads it (or as hex); false if the decoder threw, which is
-     * said in the entry and does not stop the dump.
+     * Prints one entry, its payload as {@code decoder} reads it (or as hex), and where it is stored ({@code storedAt},
+     * if known); false if the decoder threw, which is said in the entry and does not stop the dump.
      */
     static boolean printEntry(final PrintWriter out, final Command entry, final PayloadDecoder decoder,
-        final String decoderName)
+        final String decoderName, final String storedAt)
     {
         out.println("position: " + entry.position());
         out.println("timestamp: " + entry.timestamp() + " (" + instant(entry.timestamp()) + ")");
@@ -263,6 +263,11 @@ public final class JournalTool implements Callable<Integer>
         else
         {
             out.println("payload-hex: " + hex(entry.payload(), entry.payloadLength()));
+        }
+        if (storedAt != null)
+        {
+            // Where to look with a hex viewer, or where verify's byte offsets point.
+            out.println("stored-at: " + storedAt);
         }
         out.println();
         return decodedWell;

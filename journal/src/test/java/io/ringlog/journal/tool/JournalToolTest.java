@@ -111,6 +111,39 @@ class JournalToolTest
     }
 
     /**
+     * A newcomer looking for a damaged length word walked a cycle file by hand: the dump now says where each entry
+     * lies, and the bytes there are that entry, in whichever document of the engine's batches holds it.
+     */
+    @Test
+    void shouldSayWhereEachDumpedEntryIsStored() throws Exception
+    {
+        final Result dump = run("dump", "-d", journalDir.toString(), "--from", "1", "--to", String.valueOf(COMMANDS));
+        assertEquals(0, dump.code, dump.err);
+        final Path file = cycleFile();
+        final byte[] bytes = Files.readAllBytes(file);
+        final org.agrona.concurrent.UnsafeBuffer buffer = new org.agrona.concurrent.UnsafeBuffer(bytes);
+        final java.util.regex.Matcher stored = java.util.regex.Pattern.compile("stored-at: (\\S+) byte (\\d+) \\((its " +
+            "document's header at byte|in the document whose header is at byte) (\\d+)\\)\n").matcher(dump.out);
+        long position = 0;
+        int shared = 0;
+        while (stored.find())
+        {
+            position++;
+            assertEquals(file.getFileName().toString(), stored.group(1), dump.out);
+            final int entry = Integer.parseInt(stored.group(2));
+            final int header = Integer.parseInt(stored.group(4));
+            assertEquals(position, io.ringlog.core.CommandCodec.position(buffer, entry), "the bytes at " + entry);
+            // The document's length word covers the entry.
+            final int length = buffer.getInt(header) & 0x3FFFFFFF;
+            assertTrue(header + 4 <= entry && entry < header + 4 + length, "entry at " + entry + ", document at " + header);
+            assertEquals(entry == header + 4, stored.group(3).startsWith("its"), stored.group());
+            shared += entry == header + 4 ? 0 : 1;
+        }
+        assertEquals(COMMANDS, position, dump.out);
+        assertTrue(shared > 0, "the engine's batches put several entries in a document");
+    }
+
+    /**
      * A decoder that throws on some entries: the dump names it and the position on each, prints that payload as
      * hex and goes on, then exits 1 saying how many (it said 'error: decoder bug' and stopped).
      */
