@@ -697,8 +697,8 @@ public final class ChronicleJournal implements Journal
         {
             throw new JournalException(lastPosition + 1, "the journal ends at position " + lastPosition + ", but " +
                 metadata.file() + " says positions up to " + committed + " were committed: entries " +
-                (lastPosition + 1) + ".." + committed + ", which clients may have seen, are missing (a cycle file " +
-                "deleted or lost, or an older copy of the journal put back). Refusing to open it for writing, so " +
+                (lastPosition + 1) + ".." + committed + ", which clients may have seen, are missing (" + missingCause() +
+                "). Refusing to open it for writing, so " +
                 "those positions are not given to new commands. Restore the missing files; or, to accept the loss, " +
                 "'scripts/journal repair -d " + directory + " --truncate-after " + lastPosition + " --force' (dry run first)");
         }
@@ -1755,7 +1755,8 @@ public final class ChronicleJournal implements Journal
         {
             return;
         }
-        reportTorn(TornEntry.halfWritten(lastWhole, newest.file, newest.end, newest.header, !ctx.readOnly()));
+        reportTorn(TornEntry.halfWritten(lastWhole, newest.file, newest.end, newest.header, !ctx.readOnly(),
+            metadata != null && metadata.markProblem() == null ? metadata.committedAtOpen() : -1));
     }
 
     @Override
@@ -1835,11 +1836,61 @@ public final class ChronicleJournal implements Journal
         {
             return null;
         }
+        final String zeros = zerosAtTheEnd(committed);
+        if (zeros != null)
+        {
+            return zeros + ", so a replay to its end would give the state as of position " + (lastPosition - 1) + " as if " +
+                "it were the journal's. Restore them from a copy of the journal; or replay up to what is there with --to " +
+                (lastPosition - 1);
+        }
         return "the journal in " + ctx.directory() + " ends at position " + lastPosition + ", but positions up to " +
             committed + " were committed: entries " + (lastPosition + 1) + ".." + committed + ", which clients may have " +
-            "seen, are missing (a cycle file deleted or lost, or an older copy of the journal put back), so a replay to " +
+            "seen, are missing (" + missingCause() + "), so a replay to " +
             "its end would give the state as of position " + lastPosition + " as if it were the journal's. Restore the " +
             "missing files; or replay up to what is there with --to " + lastPosition;
+    }
+
+    /**
+     * Why entries a commit covered are not in the journal, as far as its files say, in words for a parenthesis: the
+     * newest cycle file ending in a document marked as being written, whose header word is then likely damaged; else
+     * a file lost or an older copy put back.
+     */
+    public String missingCause()
+    {
+        final TornEntry torn = tornEntry;
+        if (torn != null && torn.lastWholePosition() == lastPosition)
+        {
+            return "the newest document of " + torn.file() + ", at byte " + torn.fileOffset() + ", is marked as being " +
+                "written (header 0x" + Integer.toHexString(torn.header()) + "), as a writer leaves it only until the " +
+                "document is finished, before its commit: the header word's last write did not reach the disk (the " +
+                "machine stopped), or it was damaged since, and those entries may be whole on disk past it, where only a " +
+                "copy of the file (a backup, the standby's) gets them back; or the file was cut short or copied in part";
+        }
+        return "a cycle file deleted or lost, or an older copy of the journal put back";
+    }
+
+    /**
+     * Where the newest document of the newest cycle file ends in zeros past its whole entries (its length word says
+     * more than its entries fill): that those of the positions up to {@code committed} from there are missing, and
+     * why, in words; null otherwise. The journal counts the zeros as its last position, so readers meet them as the
+     * damage they are: its whole entries end one before {@link #lastPosition()}.
+     */
+    public String zerosAtTheEnd(final long committed)
+    {
+        final CycleFileScan newest;
+        synchronized (cycleLock)
+        {
+            newest = cycles.length == 0 ? null : files.get(fileName(cycles[cycles.length - 1]));
+        }
+        if (newest == null || !newest.zeroTail || committed < lastPosition)
+        {
+            return null;
+        }
+        return "the journal's entries in " + ctx.directory() + " end at position " + (lastPosition - 1) + ": past it, " +
+            newest.file + " holds zeros from byte " + newest.zeroTailFrom + ", where its newest document's entries go on " +
+            "(its length word says they run to byte " + newest.zeroTailTo + "). Entries " + lastPosition + ".." + committed +
+            " were committed (clients may have seen them) and are missing: their bytes never reached the disk (the " +
+            "machine stopped before writing them back) or were zeroed since, not a cycle file deleted";
     }
 
     /**

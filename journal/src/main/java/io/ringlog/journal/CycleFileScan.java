@@ -86,6 +86,9 @@ final class CycleFileScan
      * is counted, so that readers meet it as the damage it is, but holds no entry and hides none.
      */
     boolean zeroTail;
+    /** Where those zeros start in the file, and where their document ends; -1 while {@link #zeroTail} is false. */
+    long zeroTailFrom = -1;
+    long zeroTailTo = -1;
     /** Where Chronicle's header says its index documents start, and how many offsets each holds. */
     private long[] indexDocuments = new long[0];
     private long indexCount;
@@ -883,6 +886,8 @@ final class CycleFileScan
                 unsplit++;
             }
             zeroTail = !split && zeros(reader, start + at, start + documentLength);
+            zeroTailFrom = zeroTail ? start + at : -1;
+            zeroTailTo = zeroTail ? start + documentLength : -1;
             if (entries == 0)
             {
                 firstOffset = start + at;

@@ -22,6 +22,15 @@ public record TornEntry(long lastWholePosition, Path file, long fileOffset, int 
     private static final String HALF_WRITTEN_HERE = "a writer stopped mid-entry; ignored, and this journal's next " +
         "append writes over it";
 
+    /**
+     * The same, where a commit covered more than the entries before it: no writer leaves a document it committed
+     * marked as being written, so its header word may be damaged, with whole entries past it.
+     */
+    private static final String COMMITTED_PAST = "a document marked as being written (or a writer stopped mid-entry) " +
+        "past the last whole entry, though ringlog.meta says more was committed: its header word's last write did not " +
+        "reach the disk, or it was damaged since, and the committed entries may be whole on disk past it; not written " +
+        "over (the problem about the missing committed entries says what to do)";
+
     /** A half-written entry: a writer stopped mid-entry; found by a read-only open. */
     public TornEntry(final long lastWholePosition, final Path file, final long fileOffset, final int header)
     {
@@ -32,7 +41,15 @@ public record TornEntry(long lastWholePosition, Path file, long fileOffset, int 
     static TornEntry halfWritten(final long lastWholePosition, final Path file, final long fileOffset, final int header,
         final boolean writable)
     {
-        return new TornEntry(lastWholePosition, file, fileOffset, header, writable ? HALF_WRITTEN_HERE : HALF_WRITTEN);
+        return halfWritten(lastWholePosition, file, fileOffset, header, writable, -1);
+    }
+
+    /** As {@link #halfWritten(long, Path, long, int, boolean)}, where the committed mark is {@code committed} (-1: unknown). */
+    static TornEntry halfWritten(final long lastWholePosition, final Path file, final long fileOffset, final int header,
+        final boolean writable, final long committed)
+    {
+        return new TornEntry(lastWholePosition, file, fileOffset, header, committed > lastWholePosition ? COMMITTED_PAST :
+            writable ? HALF_WRITTEN_HERE : HALF_WRITTEN);
     }
 
     /**
@@ -41,13 +58,13 @@ public record TornEntry(long lastWholePosition, Path file, long fileOffset, int 
      */
     public boolean halfWritten()
     {
-        return HALF_WRITTEN.equals(what) || HALF_WRITTEN_HERE.equals(what);
+        return HALF_WRITTEN.equals(what) || HALF_WRITTEN_HERE.equals(what) || COMMITTED_PAST.equals(what);
     }
 
     @Override
     public String toString()
     {
-        return "torn entry after position " + lastWholePosition + " at offset " + fileOffset + " of " + file +
+        return "torn entry after position " + lastWholePosition + ", in the document at byte " + fileOffset + " of " + file +
             " (header 0x" + Integer.toHexString(header) + "): " + what + (HALF_WRITTEN.equals(what) && file.getParent() != null ?
             " (the next writable open writes over it; 'scripts/journal repair -d " + file.getParent() + " --truncate-after " +
             lastWholePosition + "' clears it now, dropping no whole entry)" : "");

@@ -446,12 +446,25 @@ public final class JournalTool implements Callable<Integer>
                     // After the read: a damaged entry before the end moves the cut that accepts the loss to before it.
                     final long keep = badPosition > 0 && badPosition <= last ? badPosition - 1 : last;
                     out.println("bad-position: " + (last + 1));
-                    problems.add("the journal ends at position " + last + ", but positions up to " + committed +
-                        " were committed: entries " + (last + 1) + ".." + committed + ", which clients may have " +
-                        "seen, are missing (a cycle file deleted or lost, or an older copy of the journal put back); " +
-                        "restore them, or accept the loss with 'scripts/journal repair -d " + journal.directory +
-                        " --truncate-after " + keep + " --force'" + (keep < last ? ", which also cuts the damaged entry " +
-                        "at position " + badPosition + " above" : ""));
+                    final String zeros = chronicle.zerosAtTheEnd(committed);
+                    if (zeros != null)
+                    {
+                        // The zeros are counted as the journal's last position; a damaged entry before them moves the cut.
+                        final long whole = Math.min(keep, last - 1);
+                        problems.add(zeros + ". Restore them from a copy of the journal (a backup, the standby's); or " +
+                            "accept the loss with 'scripts/journal repair -d " + journal.directory + " --truncate-after " +
+                            whole + " --force'" + (whole < last - 1 ? ", which also cuts the damaged entry at position " +
+                            badPosition + " above" : ""));
+                    }
+                    else
+                    {
+                        problems.add("the journal ends at position " + last + ", but positions up to " + committed +
+                            " were committed: entries " + (last + 1) + ".." + committed + ", which clients may have " +
+                            "seen, are missing (" + chronicle.missingCause() + "); " +
+                            "restore them, or accept the loss with 'scripts/journal repair -d " + journal.directory +
+                            " --truncate-after " + keep + " --force'" + (keep < last ? ", which also cuts the damaged entry " +
+                            "at position " + badPosition + " above" : ""));
+                    }
                 }
                 out.println("entries-read: " + entries);
                 if (snapshotDir != null)

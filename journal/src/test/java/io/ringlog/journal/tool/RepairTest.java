@@ -1369,13 +1369,77 @@ class RepairTest
         final Tool plan = tool("repair", "-d", dir.toString());
         assertEquals(1, plan.code, plan.toString());
         assertTrue(plan.out.contains("last-whole-position: 10\n") && !plan.out.contains("counted short") &&
-            plan.out.contains("problem: torn entry after position 10 "), plan.toString());
+            plan.out.contains("problem: torn entry after position 10, "), plan.toString());
         final Tool cut = tool("repair", "-d", dir.toString(), "--truncate-after", "10", "--apply");
         assertEquals(0, cut.code, cut.toString());
         final Tool verify = tool("verify", "-d", dir.toString());
         assertEquals(0, verify.code, verify.toString());
         assertTrue(verify.out.contains("last-position: 10\n") && verify.out.contains("entries-read: 10\n"),
             verify.toString());
+    }
+
+    /**
+     * A newcomer's probe: the newest pages of a journal zeroed, as a machine that stopped before writing them back
+     * leaves them, the committed mark past them. Verify and replay said the committed entries were missing because "a
+     * cycle file deleted or lost, or an older copy of the journal put back", and counted from one past the zeros. They
+     * now say where the zeros are, which entries they held, and the cut that keeps every whole entry.
+     */
+    @Test
+    void shouldSayCommittedEntriesLostToZerosAreNotADeletedFile() throws Exception
+    {
+        final Path dir = journalOfOneDocumentEach(10);
+        final Path file = cycleFile(dir, 0);
+        final List<Long> documents = JournalTesting.dataDocuments(file);
+        final long zeroed = documents.get(8) + 4;
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            // From entry 9 (its document's header kept: its length word still says the bytes the entry took) through
+            // the newest document, header and all.
+            raf.seek(zeroed);
+            raf.write(new byte[(int)(documents.get(9) + 4 + CommandCodec.MIN_ENTRY_LENGTH + 8 - zeroed)]);
+        }
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("problem: the journal's entries in " + dir + " end at position 8: past it, " + file +
+            " holds zeros from byte " + zeroed + ", where its newest document's entries go on") && verify.out.contains(
+            "Entries 9..10 were committed (clients may have seen them) and are missing: their bytes never reached the " +
+            "disk (the machine stopped before writing them back) or were zeroed since, not a cycle file deleted. Restore " +
+            "them from a copy of the journal (a backup, the standby's); or accept the loss with 'scripts/journal repair -d " +
+            dir + " --truncate-after 8 --force'") && !verify.out.contains("a cycle file deleted or lost"), verify.toString());
+        final Tool cut = tool("repair", "-d", dir.toString(), "--truncate-after", "8", "--force", "--apply");
+        assertEquals(0, cut.code, cut.toString());
+        assertEquals(0, tool("verify", "-d", dir.toString()).code);
+        assertReadsEveryEntry(dir, 8);
+    }
+
+    /**
+     * A newcomer's probe: the newest document's header word set to "being written", where the mark says its entry was
+     * committed. The torn entry's line said the next writable open writes over it and that a cut "clears it now,
+     * dropping no whole entry", while the open refused and the cut needed --force; and the missing entry was blamed
+     * on "a cycle file deleted or lost". Both now say what the header shows, and the open's refusal too.
+     */
+    @Test
+    void shouldNotOfferToWriteOverATornDocumentACommitCovered() throws Exception
+    {
+        final Path dir = journalOfOneDocumentEach(10);
+        final Path file = cycleFile(dir, 0);
+        final long newest = JournalTesting.dataDocuments(file).get(9);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(newest);
+            raf.write(new byte[] {0, 0, 0, (byte)0x80});
+        }
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        final String marked = "are missing (the newest document of " + file + ", at byte " + newest + ", is marked as " +
+            "being written (header 0x80000000), as a writer leaves it only until the document is finished";
+        assertTrue(verify.out.contains("problem: torn entry after position 9, in the document at byte " + newest + " of " +
+            file + " (header 0x80000000): a document marked as being written (or a writer stopped mid-entry) past the " +
+            "last whole entry, though ringlog.meta says more was committed") && verify.out.contains(marked) &&
+            !verify.out.contains("clears it now") && !verify.out.contains("a cycle file deleted or lost"), verify.toString());
+        final JournalException refused = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(context(dir)).close());
+        assertTrue(refused.getMessage().contains(marked), refused.getMessage());
     }
 
     private Path journalOfOneDocumentEach(final long last)
