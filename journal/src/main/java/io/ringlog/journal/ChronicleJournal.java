@@ -1349,13 +1349,22 @@ public final class ChronicleJournal implements Journal
                     }
                     if (stored > 0 && stored != nextExpected)
                     {
-                        throw new JournalException(nextExpected, "cycle file " + file.file + " starts at position " +
-                            stored + ", but the file before it, " + lastFile.file.getFileName() + ", ends at position " +
-                            (nextExpected - 1) + ": positions " + nextExpected + ".." + (stored - 1) + " are missing (a " +
-                            "cycle file deleted or lost). Restore it from a copy; or 'scripts/journal repair -d " + ctx.directory() +
-                            " --truncate-after " + (nextExpected - 1) + " --force' keeps the positions up to " +
-                            (nextExpected - 1) + " and drops every later file (run it without --apply first: it lists " +
-                            "what it drops)");
+                        final List<Path> before = Arrays.asList(Arrays.copyOf(foundFiles, count));
+                        final String names = before.stream().map((p) -> p.getFileName().toString())
+                            .collect(java.util.stream.Collectors.joining(", "));
+                        // Moving the files before the gap aside is how a journal trimmed behind its snapshots looks: where
+                        // a snapshot holds the state through the gap, that keeps every entry after it, which the cut drops.
+                        throw new MissingCycleException(nextExpected - 1, stored, before, "cycle file " + file.file +
+                            " starts at position " + stored + ", but the file before it, " + lastFile.file.getFileName() +
+                            ", ends at position " + (nextExpected - 1) + ": positions " + nextExpected + ".." + (stored - 1) +
+                            " are missing (a cycle file deleted or lost). Restore it from a copy. Or, where a snapshot at " +
+                            "position " + stored + " or later holds the state through the gap, move the " +
+                            (count == 1 ? "file" : count + " files") + " before it (" + names + ") out of " + ctx.directory() +
+                            ": the journal then starts at position " + stored + ", as one trimmed behind its snapshots does, " +
+                            "and a restart recovers from that snapshot with every entry after the gap. Or accept the loss " +
+                            "of the later files: 'scripts/journal repair -d " + ctx.directory() + " --truncate-after " +
+                            (nextExpected - 1) + " --force' keeps the positions up to " + (nextExpected - 1) + " and drops " +
+                            "every later file (run it without --apply first: it lists what it drops)");
                     }
                     firstPosition = nextExpected;
                 }

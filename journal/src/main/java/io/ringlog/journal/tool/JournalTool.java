@@ -19,6 +19,7 @@ import io.ringlog.core.Upcasters;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.FileSnapshotStore;
 import io.ringlog.journal.JournalRepair;
+import io.ringlog.journal.MissingCycleException;
 import io.ringlog.journal.TornEntry;
 import org.agrona.DirectBuffer;
 import picocli.CommandLine;
@@ -293,6 +294,53 @@ public final class JournalTool implements Callable<Integer>
          * journal's own snapshots/: a cut run without it would leave the snapshots past the cut, which the next
          * start refuses.
          */
+        /**
+         * Whether a snapshot holds the state through a gap in the cycle files, in words: then moving the files before
+         * the gap aside keeps every entry after it.
+         */
+        private String throughTheGap(final MissingCycleException gap, final Path snapshotDir)
+        {
+            final String files = gap.filesBefore().stream().map((p) -> p.getFileName().toString())
+                .collect(java.util.stream.Collectors.joining(", "));
+            if (snapshotDir == null)
+            {
+                return "no snapshot was looked at (no " + journal.directory.resolve("snapshots") + "; --snapshots DIR " +
+                    "names where they are): one at position " + gap.firstAfter() + " or later lets the files " +
+                    "before the gap (" + files + ") be moved aside instead of the later ones cut";
+            }
+            long through = -1;
+            final List<Long> older = new ArrayList<>();
+            try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(snapshotDir)
+                .readOnly(true)))
+            {
+                for (final long position : store.positions())
+                {
+                    // Recovery checks a snapshot against the journal's entry at its position: one after the gap.
+                    through = position >= gap.firstAfter() ? Math.max(through, position) : through;
+                    if (position < gap.firstAfter())
+                    {
+                        older.add(position);
+                    }
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                return "the snapshots in " + snapshotDir + " cannot be listed (" + ex.getMessage() + "): whether one " +
+                    "holds the state through the gap is not known";
+            }
+            if (through < 0)
+            {
+                return "no snapshot in " + snapshotDir + " is at position " + gap.firstAfter() + " or later, so " +
+                    "none holds the state through the gap: only a copy of the missing file keeps the entries after it";
+            }
+            return "the snapshot at position " + through + " in " + snapshotDir + " holds the state through the gap: " +
+                "moving " + files + " out of " + journal.directory + " keeps every entry after it (the journal then starts " +
+                "at position " + gap.firstAfter() + ", and 'scripts/journal verify -d " + journal.directory + "' checks " +
+                "the snapshot against it before a restart recovers from it)" + (older.isEmpty() ? "" : "; the snapshots " +
+                "at positions " + older.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(
+                ", ")) + ", from before the file after the gap, no restart can use then: move them aside with the files");
+        }
+
         private String withSnapshots(final String problem, final Path snapshotDir)
         {
             if (snapshotDir == null || snapshotDir.equals(journal.directory.resolve("snapshots")) ||
@@ -504,6 +552,10 @@ public final class JournalTool implements Callable<Integer>
             catch (final JournalException ex)
             {
                 problems.add(ex.getMessage());
+                if (ex instanceof MissingCycleException gap)
+                {
+                    problems.add(throughTheGap(gap, snapshotDir));
+                }
                 printPosition(out, ex);
             }
             for (final TornEntry entry : torn)

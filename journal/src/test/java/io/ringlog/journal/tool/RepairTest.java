@@ -1442,6 +1442,58 @@ class RepairTest
         assertTrue(refused.getMessage().contains(marked), refused.getMessage());
     }
 
+    /**
+     * A newcomer's probe: a cycle file in the middle deleted. Every tool offered only the cut after the gap, which
+     * drops every later file and every snapshot, though a snapshot past the gap held the state through it. The open
+     * now names moving the files before the gap aside (a journal trimmed behind its snapshots), and verify names the
+     * snapshot that allows it. Followed, nothing after the gap is lost: the restart's state is the uncut run's.
+     */
+    @Test
+    void shouldOfferToMoveTheFilesBeforeAGapAsideWhereASnapshotHoldsTheStateThroughIt() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = dir.resolve("snapshots");
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        for (int cycle = 0; cycle < 3; cycle++)
+        {
+            final ChronicleJournal journal = ChronicleJournal.open(context(dir).rollCycle(JournalRollCycle.SECONDLY)
+                .epochMillisClock(millis::get));
+            final long last = journal.lastPosition();
+            final Engine engine = Engine.launch(engine(journal, last).snapshotStore(FileSnapshotStore.open(snapshots, 3))
+                .snapshotEvery(100));
+            for (long position = last + 1; position <= last + 100; position++)
+            {
+                engine.publish(ADD, 0, 0, position, longPayload(position), 0, 8);
+            }
+            engine.close();
+            millis.addAndGet(1_000);
+        }
+        final List<Path> files = JournalTesting.cycleFiles(dir);
+        assertEquals(3, files.size());
+        Files.delete(files.get(1));
+        final String first = files.get(0).getFileName().toString();
+
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("positions 101..200 are missing (a cycle file deleted or lost). Restore it from a " +
+            "copy. Or, where a snapshot at position 201 or later holds the state through the gap, move the file before it (" +
+            first + ") out of " + dir) && verify.out.contains("problem: the snapshot at position 300 in " + snapshots +
+            " holds the state through the gap: moving " + first + " out of " + dir + " keeps every entry after it") &&
+            verify.out.contains("the snapshots at positions 100, 200, from before the file after the gap, no restart can " +
+                "use then"),
+            verify.toString());
+
+        final Path aside = Files.createDirectories(root.resolve("aside"));
+        Files.move(files.get(0), aside.resolve(first));
+        Files.move(FileSnapshotStore.open(snapshots, 3).path(100), aside.resolve("snapshot-100"));
+        Files.move(FileSnapshotStore.open(snapshots, 3).path(200), aside.resolve("snapshot-200"));
+        final Tool moved = tool("verify", "-d", dir.toString());
+        assertEquals(0, moved.code, moved.toString());
+        assertTrue(moved.out.contains("first-position: 201\n") && moved.out.contains("restart-recovers-from: the " +
+            "snapshot at position 300"), moved.toString());
+        assertEquals(cleanHash(300, 10), continueRun(dir, snapshots, 10), "every entry after the gap kept");
+    }
+
     private Path journalOfOneDocumentEach(final long last)
     {
         final Path dir = root.resolve("journal");
