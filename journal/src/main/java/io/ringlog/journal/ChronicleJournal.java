@@ -1817,16 +1817,25 @@ public final class ChronicleJournal implements Journal
 
     /**
      * For a replay up to {@code to} (a read-only open): what it cannot check because the committed mark is damaged
-     * ({@link #damagedMark()}), or null. Then {@link #missingCommitted} has nothing to compare the journal's end with,
+     * ({@link #damagedMark()}) or {@value JournalMetadata#FILE_NAME} is missing ({@link #missingMetadata()}), or null. Then {@link #missingCommitted} has nothing to compare the journal's end with,
      * so committed entries lost past it (a cycle file deleted, an older copy put back) would go unseen.
      */
     public String uncheckedEnd(final long to)
     {
+        final Path directory = ctx.directory();
+        if (to >= lastPosition && missingMetadata() != null)
+        {
+            // Its mark would have said; gone, it says as little as a damaged one (a newcomer's probe: a replay of a
+            // journal whose newest file and ringlog.meta were both deleted printed its state as the journal's).
+            return directory.resolve(JournalMetadata.FILE_NAME) + " is missing (deleted, or not copied with the " +
+                "journal), and with it the committed mark. So whether committed entries are missing past position " +
+                lastPosition + ", the journal's end, cannot be told: this is the state of the entries it holds. " +
+                "'scripts/journal verify -d " + directory + "' says more";
+        }
         if (metadata == null || metadata.markProblem() == null || to < lastPosition)
         {
             return null;
         }
-        final Path directory = ctx.directory();
         return metadata.file() + " is damaged: " + metadata.markProblem() + ". So whether committed entries are " +
             "missing past position " + lastPosition + ", the journal's end, cannot be told: this is the state of the " +
             "entries it holds. 'scripts/journal verify -d " + directory + "' says more; 'scripts/journal " +

@@ -417,6 +417,27 @@ class JournalToolTest
         assertTrue(result.out.contains("first-timestamp: "), result.out);
     }
 
+    /**
+     * A newcomer's probe: a journal whose ringlog.meta was deleted, replayed to its end, printed a state hash and
+     * nothing else, where a damaged committed mark gets a note that what is missing past the end cannot be told. A
+     * missing file hides the same: it gets the same note (the replay still runs, and --to short of the end none).
+     */
+    @Test
+    void shouldNoteThatAReplayCannotTellWhatIsMissingPastTheEndWithoutRingLogMeta() throws Exception
+    {
+        Files.delete(journalDir.resolve("ringlog.meta"));
+        final String machine = AccumulatorStateMachine.class.getName();
+        final Result end = run("replay", "-d", journalDir.toString(), "--state-machine", machine);
+        assertEquals(0, end.code, end.err);
+        assertEquals(List.of(String.format("state-hash: %016x", liveHash)), end.lines("state-hash: "));
+        assertTrue(end.err.contains("note: " + journalDir.resolve("ringlog.meta") + " is missing (deleted, or not copied " +
+            "with the journal), and with it the committed mark. So whether committed entries are missing past position " +
+            "300, the journal's end, cannot be told"), end.err);
+        final Result shorter = run("replay", "-d", journalDir.toString(), "--to", "150", "--state-machine", machine);
+        assertEquals(0, shorter.code, shorter.err);
+        assertFalse(shorter.err.contains("is missing"), shorter.err);
+    }
+
     @Test
     void shouldTimeTravelToAPositionAndPrintTheStateHashThere()
     {
