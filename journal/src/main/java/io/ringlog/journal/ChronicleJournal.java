@@ -1817,7 +1817,8 @@ public final class ChronicleJournal implements Journal
 
     /**
      * For a replay up to {@code to} (a read-only open): what it cannot check because the committed mark is damaged
-     * ({@link #damagedMark()}) or {@value JournalMetadata#FILE_NAME} is missing ({@link #missingMetadata()}), or null. Then {@link #missingCommitted} has nothing to compare the journal's end with,
+     * ({@link #damagedMark()}) or {@value JournalMetadata#FILE_NAME} is missing ({@link #missingMetadata()}), or
+     * null. Then {@link #missingCommitted} has nothing to compare the journal's end with,
      * so committed entries lost past it (a cycle file deleted, an older copy put back) would go unseen.
      */
     public String uncheckedEnd(final long to)
