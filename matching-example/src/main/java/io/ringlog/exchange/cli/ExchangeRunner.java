@@ -177,6 +177,16 @@ final class ExchangeRunner
             }
             catch (final IOException | RuntimeException ex)
             {
+                final String unopened = ex instanceof io.ringlog.core.JournalException ? unopened(settings.journalDir()) :
+                    null;
+                if (unopened != null)
+                {
+                    // Damage the journal is not opened past at all (a newcomer's probe: a file cut short): a run's own
+                    // open refuses it too, so advice to --append would only lead to that refusal.
+                    throw new IllegalArgumentException(unopened + ". A run starts on this journal once it is repaired: " +
+                        "'scripts/journal verify -d " + settings.journalDir() + "' says what is damaged and what a repair " +
+                        "keeps; then run again, and a refusal says whether this file's commands are in it already", ex);
+                }
                 if (ex instanceof io.ringlog.core.JournalException damaged && damaged.position() > 0)
                 {
                     // A damaged entry where the comparison reads: a recovery from a snapshot may well go on past it,
@@ -285,6 +295,20 @@ final class ExchangeRunner
         final long end = journaledPosition(journalDir);
         return end > 0 ? "the journal ends at position " + end : damagedAt > 1 ? "the journal reads whole up to position " +
             (damagedAt - 1) : "no entry of the journal reads whole";
+    }
+
+    /** Why the journal in {@code journalDir} cannot be opened even to read, its first line; null if it can. */
+    private static String unopened(final Path journalDir)
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context().directory(journalDir)
+            .maxPayloadLength(MAX_PAYLOAD).readOnly(true)))
+        {
+            return null;
+        }
+        catch (final RuntimeException ex)
+        {
+            return ExchangeSettings.firstLine(ExchangeCli.message(ex));
+        }
     }
 
     /** The last position of the journal in {@code journalDir}, or 0 if there is none (or it cannot be read here). */
