@@ -179,8 +179,9 @@ final class JournalMetadata implements AutoCloseable
     {
         if (bytes.length < COMMITTED_OFFSET + 8)
         {
-            throw damaged(directory, file, bytes.length + " bytes, shorter than its " + (COMMITTED_OFFSET + 8) +
-                "-byte layout");
+            // The page is written whole, LENGTH bytes; the oldest version's fields take the first COMMITTED_OFFSET + 8.
+            throw damaged(directory, file, bytes.length + " bytes, too short to hold its fields (it is written as one " +
+                LENGTH + "-byte page)");
         }
         final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
         final int magic = buffer.getInt(MAGIC_OFFSET, ORDER);
