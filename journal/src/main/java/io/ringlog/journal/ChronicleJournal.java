@@ -1228,6 +1228,14 @@ public final class ChronicleJournal implements Journal
         }
         if (listed >= 0 && listed < newestOnDisk && JournalLock.liveWriter(ctx.directory()) == null)
         {
+            // A file the table does not list that holds positions a listed one holds is a copy put in the directory,
+            // not a sign the table is old (a newcomer's probe: moving the table away, as advised, lost what told the
+            // copy from the original).
+            final String copy = unlistedCopy(onDisk, listed);
+            if (copy != null)
+            {
+                throw new JournalException(copy);
+            }
             throw new JournalException("Chronicle's table " + ctx.directory().resolve(METADATA_FILE) + " lists cycle " +
                 "files up to " + fileName(listed) + ", but the directory holds them up to " +
                 fileName((int)newestOnDisk) + ": the table is older than the files (put back, or copied, with an " +
@@ -1235,6 +1243,54 @@ public final class ChronicleJournal implements Journal
                 " as if the journal ended there. Move the table away (the read-only tools do without it, and the " +
                 "next writer makes it again) and look again; the cycle files are not touched");
         }
+    }
+
+    /**
+     * A cycle file newer than the table's last ({@code listed}) whose first position a listed file holds too, in
+     * words with what to do; null if none.
+     */
+    private String unlistedCopy(final NavigableSet<Long> onDisk, final int listed)
+    {
+        final CycleFileScan newestListed = files.get(fileName(listed));
+        try
+        {
+            final long listedFirst = newestListed == null ? -1 : newestListed.firstPosition();
+            if (listedFirst <= 0)
+            {
+                return null;
+            }
+            final long listedLast = listedFirst + newestListed.entries - 1;
+            for (final Long cycle : onDisk.tailSet((long)listed, false))
+            {
+                final CycleFileScan scan = files.get(fileName(cycle.intValue()));
+                final long first = scan == null ? -1 : scan.firstPosition();
+                if (first > 0 && first <= listedLast)
+                {
+                    // Which listed file holds it: the newest listed one that starts at or before it.
+                    String holder = fileName(listed);
+                    for (final Long older : onDisk.headSet((long)listed, true).descendingSet())
+                    {
+                        final CycleFileScan held = files.get(fileName(older.intValue()));
+                        final long heldFirst = held == null ? -1 : held.firstPosition();
+                        if (heldFirst > 0 && heldFirst <= first)
+                        {
+                            holder = fileName(older.intValue());
+                            break;
+                        }
+                    }
+                    return "cycle file " + scan.file + " starts at position " + first + ", which " + holder + " holds " +
+                        "too, and Chronicle's table " + ctx.directory().resolve(METADATA_FILE) + " lists files up to " +
+                        fileName(listed) + " only: " + scan.file.getFileName() + " is a copy (of " + holder + ", or of " +
+                        "another journal's file) put in the directory after the table was written. Move it out of " +
+                        ctx.directory() + " and look again; nothing needs cutting, and the table is right";
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+        return null;
     }
 
     /**

@@ -79,4 +79,39 @@ class StaleTableTest
             assertEquals(310, journal.lastPosition());
         }
     }
+
+    /**
+     * A newcomer's probe: an older cycle file copied into the directory under a newer cycle's name. Verify first said
+     * the table was older than the files and to move it away, which would have lost what tells the copy from the
+     * original. It names the copy now, and the table is left as it is.
+     */
+    @Test
+    void shouldNameACopiedFileUnderANewerNameNotTheTable() throws Exception
+    {
+        final Path journalDir = dir.resolve("journal");
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        final ChronicleJournal.Context ctx = JournalTesting.context(journalDir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get);
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            JournalTesting.appendRange(journal, 1, 100, 10);
+            millis.addAndGet(1_000);
+            JournalTesting.appendRange(journal, 101, 200, 10);
+        }
+        final Path second = journalDir.resolve("20231114-221321T.cq4");
+        final Path copy = journalDir.resolve("20231114-221325T.cq4");
+        Files.copy(second, copy);
+
+        final JournalException refused = assertThrows(JournalException.class, () -> ChronicleJournal.open(
+            JournalTesting.context(journalDir).readOnly(true)).close());
+        assertTrue(refused.getMessage().startsWith("cycle file " + copy + " starts at position 101, which " +
+            "20231114-221321T.cq4 holds too, and Chronicle's table ") && refused.getMessage().contains("is a copy") &&
+            refused.getMessage().contains("Move it out of " + journalDir) && !refused.getMessage().contains("Move the table"),
+            refused.getMessage());
+        Files.move(copy, dir.resolve("copy.cq4"));
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir).readOnly(true)))
+        {
+            assertEquals(200, journal.lastPosition());
+        }
+    }
 }
