@@ -35,21 +35,20 @@ public final class SnapshotMatch
             return "has no checksum of its entry (written by an older ringlog): it cannot be matched to this journal";
         }
         final long position = snapshot.position();
-        final Command entry = new Command(maxPayloadLength);
-        try (JournalReader reader = journal.reader(position))
+        final long actual;
+        try
         {
-            if (!reader.next(entry) || entry.position() != position)
-            {
-                return "has no entry at its position in this journal";
-            }
+            actual = entryChecksum(journal, position, maxPayloadLength);
         }
         catch (final JournalException ex)
         {
             return "cannot be checked against this journal, whose entry there cannot be read (" + ex.getMessage() +
                 ")";
         }
-        final long actual = CommandCodec.checksum(entry,
-            new UnsafeBuffer(new byte[CommandCodec.HEADER_LENGTH + maxPayloadLength]), new Crc32c()) & 0xFFFF_FFFFL;
+        if (actual < 0)
+        {
+            return "has no entry at its position in this journal";
+        }
         if (actual != snapshot.entryChecksum())
         {
             return "was taken on another history of this journal: its entry at position " + position + " had " +
@@ -57,5 +56,38 @@ public final class SnapshotMatch
                 Long.toHexString(actual) + " (the journal was put back to an older copy and written on since)";
         }
         return null;
+    }
+
+    /**
+     * Whether the journal's entry at the snapshot's position has the checksum the snapshot recorded, whatever
+     * journal the snapshot names: where a journal's identity is in doubt (another journal's metadata put beside
+     * it), a snapshot that matches its entries was most likely taken on it. False where the entry cannot be read.
+     */
+    public static boolean entryMatches(final Journal journal, final Snapshot snapshot, final int maxPayloadLength)
+    {
+        try
+        {
+            return snapshot.entryChecksum() != Snapshot.UNKNOWN &&
+                entryChecksum(journal, snapshot.position(), maxPayloadLength) == snapshot.entryChecksum();
+        }
+        catch (final JournalException ex)
+        {
+            return false;
+        }
+    }
+
+    /** The format-2 checksum of the journal's entry at {@code position}, or -1 if it has none there. */
+    private static long entryChecksum(final Journal journal, final long position, final int maxPayloadLength)
+    {
+        final Command entry = new Command(maxPayloadLength);
+        try (JournalReader reader = journal.reader(position))
+        {
+            if (!reader.next(entry) || entry.position() != position)
+            {
+                return -1;
+            }
+        }
+        return CommandCodec.checksum(entry,
+            new UnsafeBuffer(new byte[CommandCodec.HEADER_LENGTH + maxPayloadLength]), new Crc32c()) & 0xFFFF_FFFFL;
     }
 }

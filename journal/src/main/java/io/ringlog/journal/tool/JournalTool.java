@@ -873,6 +873,11 @@ public final class JournalTool implements Callable<Integer>
                     "cycles were deleted), so a replay starts from a snapshot at position " + (oldest - 1) + " or later: " +
                     "give --snapshots DIR" + (Files.isDirectory(beside) ? " (" + beside + " is there)" : ""));
             }
+            final String foreign = chronicle.foreignMetadata();
+            if (foreign != null)
+            {
+                err.println("note: " + foreign);
+            }
             final String unchecked = chronicle.uncheckedEnd(to);
             if (unchecked != null)
             {

@@ -74,6 +74,8 @@ final class SnapshotCheck
             " (entries " + (last + 1) + ".." + past + " are missing: see the problems below)" :
             journal.missingMetadata() != null ? "nothing: a writable start refuses while ringlog.meta is missing (see " +
             "the problems below), and once it has a new identity its snapshots no longer match it" :
+            journal.foreignMetadata() != null ? "nothing: a writable start refuses while ringlog.meta is another " +
+            "journal's (see the problems below)" :
             journal.damagedMark() != null ? "nothing yet: a writable start refuses while ringlog.meta's committed mark " +
             "is damaged (see the problems below); once repair has set it, " + (recoversFrom > 0 ? "the snapshot at " +
             "position " + recoversFrom : "position 1") :
@@ -83,7 +85,7 @@ final class SnapshotCheck
             " from a copy" :
             count > 0 ? "position 1 (no snapshot is usable: a full replay)" : "position 1 (no snapshots: a full replay)"));
         if (unreadable.isEmpty() || recoversFrom == 0 || past > 0 || journal.missingMetadata() != null ||
-            journal.damagedMark() != null)
+            journal.damagedMark() != null || journal.foreignMetadata() != null)
         {
             // No snapshot a restart recovers from (the line above says why): no verdict of damage before or after one.
             return;
@@ -145,6 +147,16 @@ final class SnapshotCheck
                 "go on (see 'scripts/journal repair --snapshots')";
         }
         final String mismatch = SnapshotMatch.mismatch(journal, snapshot, maxPayload);
+        if (mismatch != null && journal.foreignMetadata() != null && !journal.id().equals(snapshot.journalId()) &&
+            SnapshotMatch.entryMatches(journal, snapshot, maxPayload))
+        {
+            // Another journal's ringlog.meta beside these files: the snapshot's own entry says whose it is.
+            return "was taken on journal " + snapshot.journalId() + ", not the identity ringlog.meta gives (" +
+                journal.id() + ", another journal's: see the problem about it), and its entry at position " + position +
+                " matches this journal's: it is this journal's own snapshot, and " + snapshot.journalId() + " most " +
+                "likely this journal's identity. Restoring this journal's own ringlog.meta makes it usable again, " +
+                "where --new-identity would leave it unused; recovery skips it until then";
+        }
         return mismatch == null ? null : mismatch + "; recovery skips it";
     }
 }

@@ -438,6 +438,35 @@ class JournalToolTest
         assertFalse(shorter.err.contains("is missing"), shorter.err);
     }
 
+    /**
+     * A newcomer's probe: another journal's ringlog.meta copied beside these files. Verify said a restart recovers
+     * from position 1 (a writable start refuses), and called the journal's own snapshots another journal's; replay
+     * said only that it skipped them. Verify now says a restart recovers from nothing, and that each snapshot whose
+     * entry matches is this journal's own (restoring its ringlog.meta keeps them); replays say the file is foreign.
+     */
+    @Test
+    void shouldSayTheSnapshotsAreThisJournalsOwnWhereRingLogMetaIsAnothers() throws Exception
+    {
+        final Path other = root.resolve("other");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(other)))
+        {
+            JournalTesting.appendRange(journal, 1, 10, 10);
+        }
+        final Path meta = journalDir.resolve("ringlog.meta");
+        Files.copy(other.resolve("ringlog.meta"), meta, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        final Result verify = run("verify", "-d", journalDir.toString(), "--snapshots", snapshotDir.toString());
+        assertEquals(1, verify.code, verify.out);
+        assertTrue(verify.out.contains("restart-recovers-from: nothing: a writable start refuses while ringlog.meta is " +
+            "another journal's") && verify.out.contains("problem: " + meta + " is not this journal's"), verify.out);
+        assertTrue(verify.out.contains("and its entry at position 300 matches this journal's: it is this journal's own " +
+            "snapshot") && verify.out.contains("Restoring this journal's own ringlog.meta makes it usable again"),
+            verify.out);
+        final Result replay = run("replay", "-d", journalDir.toString(), "--state-machine",
+            AccumulatorStateMachine.class.getName(), "--snapshots", snapshotDir.toString());
+        assertTrue(replay.err.contains("note: " + meta + " is not this journal's"), replay.err);
+    }
+
     @Test
     void shouldTimeTravelToAPositionAndPrintTheStateHashThere()
     {

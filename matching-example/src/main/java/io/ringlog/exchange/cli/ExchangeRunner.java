@@ -825,6 +825,12 @@ final class ExchangeRunner
             throw ex;
         }
         final long journalLast = chronicle.lastPosition();
+        final String foreign = chronicle.foreignMetadata();
+        if (foreign != null)
+        {
+            // Its identity decides which snapshots load: said, not left to the snapshot-skipped lines (a newcomer's probe).
+            err.println("note: " + foreign);
+        }
         final String unchecked = chronicle.uncheckedEnd(settings.to());
         if (unchecked != null)
         {
