@@ -591,7 +591,8 @@ public final class ChronicleJournal implements Journal
         return directory.resolve(JournalMetadata.FILE_NAME) + " is missing, but the journal was written by a ringlog " +
             "that keeps it: it was deleted, or not copied with the journal. It holds the journal's identity and " +
             "committed mark, which snapshots and recovery are checked against. Restore it; or give the journal a new " +
-            "identity with 'scripts/journal repair -d " + directory + " --new-identity' (its snapshots will then not be used)";
+            "identity with 'scripts/journal repair -d " + directory + " --new-identity' (it takes back the identity " +
+            "its own snapshots name where their entries match the journal's: a snapshot that does not is then not used)";
     }
 
     /**

@@ -226,8 +226,9 @@ final class JournalMetadata implements AutoCloseable
     private static JournalException damaged(final Path directory, final Path file, final String why)
     {
         return new JournalException(file + " is damaged: " + why + ". Restore it from where the journal was copied " +
-            "from; or give the journal a new identity with 'scripts/journal repair -d " + directory + " --new-identity' (its " +
-            "snapshots will then not be used)");
+            "from; or give the journal a new identity with 'scripts/journal repair -d " + directory + " --new-identity' (it " +
+            "takes back the identity its own snapshots name where their entries match the journal's: a snapshot that " +
+            "does not is then not used)");
     }
 
     /**
@@ -475,7 +476,8 @@ final class JournalMetadata implements AutoCloseable
             "cycle files put beside another journal's). Its identity, " + id + ", and committed mark, " +
             committedAtOpen + ", are another journal's, and would decide which snapshots load and which damaged " +
             "entries are dropped. Restore this journal's own ringlog.meta; or give the journal a new identity with " +
-            "'scripts/journal repair -d " + directory + " --new-identity' (its snapshots will then not be used)";
+            "'scripts/journal repair -d " + directory + " --new-identity' (it takes back the identity its own snapshots name where their " +
+            "entries match the journal's: a snapshot that does not is then not used)";
     }
 
     /** Records that every position up to {@code position} is committed: one ordered store, no allocation. */

@@ -1,12 +1,22 @@
 package io.ringlog.journal;
 
+import io.ringlog.core.Command;
+import io.ringlog.core.CommandCodec;
+import io.ringlog.core.CorruptEntryException;
+import io.ringlog.core.Crc32c;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalId;
+import io.ringlog.core.Snapshot;
+import io.ringlog.core.SnapshotException;
+import org.agrona.concurrent.UnsafeBuffer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,6 +52,8 @@ public final class JournalRepair implements AutoCloseable
     private final Path snapshots;
     private final long truncateAfter;
     private final boolean newIdentity;
+    /** The longest entry read whole to check a snapshot against it: 64 MiB, as the journal's first-entry read allows. */
+    private static final long MAX_ENTRY_READ = 64L << 20;
     private final boolean force;
     private final JournalLock lock;
     private final List<String> plan = new ArrayList<>();
@@ -63,6 +75,11 @@ public final class JournalRepair implements AutoCloseable
     /** Documents whose entries after a damaged header the walk could not tell apart (each counted as one). */
     private long uncounted;
     private long committedAfter = -1;
+    /** The cycle files the plan walked, and the first position of each. */
+    private List<Path> walkedFiles = List.of();
+    private List<Long> walkedFirsts = List.of();
+    /** The identity a new ringlog.meta gets: the one the journal's own snapshots name, else a random one. */
+    private JournalId identity;
     private boolean rebuildAll;
     private boolean closed;
 
@@ -265,6 +282,8 @@ public final class JournalRepair implements AutoCloseable
             }
             scans.add(scan);
             firsts.add(first);
+            walkedFiles = files;
+            walkedFirsts = firsts;
             if (scan.entries > 0)
             {
                 // The zeros a damaged length word, or a write that never reached the file, leaves past a document's
@@ -619,17 +638,144 @@ public final class JournalRepair implements AutoCloseable
             refuse("the journal has an intact identity, " + metadata.id() + "; a new one makes its snapshots unusable " +
                 "(--force gives it one anyway)");
         }
-        plan.add("new-identity: a new ringlog.meta (committed position " + newIdentityMark() + "); snapshots of " +
-            "the old identity will not be used");
-        // Each names the old identity: recovery would skip every one of them at every start, saying so.
+        // The journal's own snapshots name its identity: where their entries match the journal's, it is taken back
+        // from them, and they stay usable (a newcomer's probe: a lost ringlog.meta given a random identity dropped
+        // every snapshot, which a journal trimmed behind them needs to recover at all).
+        final Map<Long, JournalId> own = ownSnapshots();
+        final java.util.Set<JournalId> named = new java.util.HashSet<>(own.values());
+        if (named.size() == 1)
+        {
+            identity = named.iterator().next();
+            plan.add("new-identity: a new ringlog.meta with the identity its own snapshots name, " + identity + " (the " +
+                "journal's entries at positions " + listed(own.keySet()) + " match theirs), committed position " +
+                newIdentityMark() + "; those snapshots stay usable");
+        }
+        else
+        {
+            identity = JournalId.random();
+            plan.add("new-identity: a new ringlog.meta (committed position " + newIdentityMark() + "); snapshots of " +
+                "the old identity will not be used" + (named.size() > 1 ? " (the snapshots whose entries match this " +
+                "journal's name " + named.size() + " identities, so none is taken back)" : ""));
+        }
+        boolean dropsAll = true;
+        boolean any = false;
+        // Each other one names another identity: recovery would skip it at every start, saying so.
         for (final Map.Entry<Long, Path> snapshot : snapshotFiles().entrySet())
         {
+            any = true;
+            if (identity.equals(own.get(snapshot.getKey())))
+            {
+                dropsAll = false;
+                continue;
+            }
             if (!deleteSnapshots.contains(snapshot.getValue()))
             {
                 deleteSnapshots.add(snapshot.getValue());
-                plan.add("drop-snapshot: " + snapshot.getValue() + " (position " + snapshot.getKey() + ": taken on " +
-                    "the old identity, no start can use it)");
+                plan.add("drop-snapshot: " + snapshot.getValue() + " (position " + snapshot.getKey() + ": " +
+                    (named.size() == 1 ? "not one of this journal's own (its entry does not match, or it cannot be " +
+                    "read)" : "taken on the old identity") + ", no start can use it)");
             }
+        }
+        final long oldest = walkedFirsts.isEmpty() ? 1 : walkedFirsts.get(0);
+        if (any && dropsAll && oldest > 1)
+        {
+            refuse("the journal no longer holds position 1 (its oldest entry is " + oldest + "), so a start needs a " +
+                "snapshot to recover its state, and with a new identity none is usable: restore ringlog.meta from a " +
+                "copy (the snapshots name the identity they were taken on)");
+        }
+    }
+
+    /** Positions, comma-separated, in order. */
+    private static String listed(final java.util.Collection<Long> positions)
+    {
+        return positions.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /**
+     * The snapshots whose entry checksum the journal's entry at their position has (read from the cycle files, as
+     * the walk found them), with the identity each names: this journal's own, whatever ringlog.meta says.
+     */
+    private Map<Long, JournalId> ownSnapshots()
+    {
+        final Map<Long, JournalId> own = new LinkedHashMap<>();
+        if (snapshots == null || !Files.isDirectory(snapshots))
+        {
+            return own;
+        }
+        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(snapshots)
+            .readOnly(true)))
+        {
+            for (final long position : store.positions())
+            {
+                final Snapshot snapshot;
+                try
+                {
+                    snapshot = store.read(position);
+                }
+                catch (final SnapshotException damaged)
+                {
+                    continue;
+                }
+                if (snapshot.journalId().known() && snapshot.entryChecksum() != Snapshot.UNKNOWN &&
+                    entryChecksum(position) == snapshot.entryChecksum())
+                {
+                    own.put(position, snapshot.journalId());
+                }
+            }
+        }
+        return own;
+    }
+
+    /** The format-2 checksum of the entry at {@code position}, read from its cycle file; -1 where it cannot be. */
+    private long entryChecksum(final long position)
+    {
+        int file = walkedFirsts.size() - 1;
+        while (file >= 0 && walkedFirsts.get(file) > position)
+        {
+            file--;
+        }
+        if (file < 0)
+        {
+            return -1;
+        }
+        final long index = position - walkedFirsts.get(file);
+        final Path path = walkedFiles.get(file);
+        final long[] at = {-1, 0};
+        try
+        {
+            CycleFileScan.scan(path, TORN_WINDOW, (i, offset, length) ->
+            {
+                if (i == index)
+                {
+                    at[0] = offset;
+                    at[1] = length;
+                }
+            });
+            if (at[0] < 0 || at[1] <= 0 || at[1] > MAX_ENTRY_READ)
+            {
+                return -1;
+            }
+            final ByteBuffer bytes = ByteBuffer.allocate((int)at[1]);
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ))
+            {
+                while (bytes.hasRemaining() && channel.read(bytes, at[0] + bytes.position()) > 0)
+                {
+                    // Until the entry is read whole.
+                }
+            }
+            final UnsafeBuffer buffer = new UnsafeBuffer(bytes.array());
+            final Crc32c crc = new Crc32c();
+            final Command entry = CommandCodec.decode(buffer, 0, (int)at[1], new Command((int)at[1]), crc);
+            if (entry.position() != position)
+            {
+                return -1;
+            }
+            return CommandCodec.checksum(entry, new UnsafeBuffer(new byte[CommandCodec.HEADER_LENGTH + (int)at[1]]), crc) &
+                0xFFFF_FFFFL;
+        }
+        catch (final IOException | CorruptEntryException | IndexOutOfBoundsException ex)
+        {
+            return -1;
         }
     }
 
@@ -745,7 +891,7 @@ public final class JournalRepair implements AutoCloseable
             }
             if (newIdentity)
             {
-                JournalMetadata.create(directory, JournalId.random(), newIdentityMark());
+                JournalMetadata.create(directory, identity != null ? identity : JournalId.random(), newIdentityMark());
             }
             else if (committedAfter >= 0)
             {

@@ -341,7 +341,8 @@ class JournalMetadataTest
             () -> ChronicleJournal.open(JournalTesting.context(dir)));
         assertTrue(damaged.getMessage().contains("is damaged: its identity fails its checksum"), damaged.getMessage());
         assertTrue(damaged.getMessage().endsWith("or give the journal a new identity with 'scripts/journal repair -d " + dir +
-            " --new-identity' (its snapshots will then not be used)"), "what to do: " + damaged.getMessage());
+            " --new-identity' (it takes back the identity its own snapshots name where their entries match the " +
+            "journal's: a snapshot that does not is then not used)"), "what to do: " + damaged.getMessage());
 
         Files.delete(meta);
         final JournalException missing = assertThrows(JournalException.class,
@@ -387,7 +388,8 @@ class JournalMetadataTest
         assertTrue(refused.getMessage().startsWith(meta + " is not this journal's: it was written for a journal whose " +
             "entry at position 1 carries checksum 0x") && refused.getMessage().contains("committed mark, 1, are " +
             "another journal's") && refused.getMessage().endsWith("'scripts/journal repair -d " + ours + " --new-identity' " +
-            "(its snapshots will then not be used)"), refused.getMessage());
+            "(it takes back the identity its own snapshots name where their entries match the journal's: a snapshot " +
+            "that does not is then not used)"), refused.getMessage());
         final JournalTesting.Ran verify = JournalTesting.runJvm(60, JournalTool.class, "verify", "-d", ours.toString(),
             "--max-payload", "64");
         assertEquals(1, verify.code(), verify.toString());

@@ -73,7 +73,8 @@ final class SnapshotCheck
             "position " + past + " was taken of this journal (its identity) past its last position " + last +
             " (entries " + (last + 1) + ".." + past + " are missing: see the problems below)" :
             journal.missingMetadata() != null ? "nothing: a writable start refuses while ringlog.meta is missing (see " +
-            "the problems below), and once it has a new identity its snapshots no longer match it" :
+            "the problems below); 'scripts/journal repair --new-identity' takes back the identity its own snapshots " +
+            "name, where their entries match the journal's" :
             journal.foreignMetadata() != null ? "nothing: a writable start refuses while ringlog.meta is another " +
             "journal's (see the problems below)" :
             journal.damagedMark() != null ? "nothing yet: a writable start refuses while ringlog.meta's committed mark " +
@@ -154,8 +155,9 @@ final class SnapshotCheck
             return "was taken on journal " + snapshot.journalId() + ", not the identity ringlog.meta gives (" +
                 journal.id() + ", another journal's: see the problem about it), and its entry at position " + position +
                 " matches this journal's: it is this journal's own snapshot, and " + snapshot.journalId() + " most " +
-                "likely this journal's identity. Restoring this journal's own ringlog.meta makes it usable again, " +
-                "where --new-identity would leave it unused; recovery skips it until then";
+                "likely this journal's identity. Restoring this journal's own ringlog.meta makes it usable again, as " +
+                "does 'scripts/journal repair --new-identity', which takes that identity back from the snapshots; " +
+                "recovery skips it until then";
         }
         return mismatch == null ? null : mismatch + "; recovery skips it";
     }

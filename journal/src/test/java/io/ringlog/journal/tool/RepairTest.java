@@ -570,17 +570,22 @@ class RepairTest
 
         Files.delete(dir.resolve("ringlog.meta"));
         assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
-        // Its snapshots name the old identity: no start could use them, so the repair drops them too.
+        // The snapshot at 5 is the journal's own: its identity is taken back. The one at 10, damaged, no start could
+        // use, so the repair drops it.
+        JournalTesting.flip(FileSnapshotStore.open(dir.resolve("snapshots"), 3).path(10), 40, 0x10);
         final Tool planned = tool("repair", "-d", dir.toString(), "--new-identity");
-        assertTrue(planned.out.contains("drop-snapshot: " + FileSnapshotStore.open(dir.resolve("snapshots"), 3)
-            .path(10) + " (position 10: taken on the old identity, no start can use it)"), planned.toString());
+        assertTrue(planned.out.contains("new-identity: a new ringlog.meta with the identity its own snapshots name, ") &&
+            planned.out.contains("(the journal's entries at positions 5 match theirs)") && planned.out.contains(
+            "drop-snapshot: " + FileSnapshotStore.open(dir.resolve("snapshots"), 3).path(10) + " (position 10: not " +
+            "one of this journal's own (its entry does not match, or it cannot be read), no start can use it)"),
+            planned.toString());
         assertEquals(0, tool("repair", "-d", dir.toString(), "--new-identity", "--apply").code);
         try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
         {
             assertEquals(10, journal.lastPosition());
             assertEquals(10, journal.committedPosition());
         }
-        assertEquals(List.of(), positions(dir.resolve("snapshots")));
+        assertEquals(List.of(5L), positions(dir.resolve("snapshots")));
         final Tool verify = tool("verify", "-d", dir.toString());
         assertEquals(0, verify.code, verify.toString());
         final Tool nothing = tool("repair", "-d", dir.toString());
@@ -1492,6 +1497,74 @@ class RepairTest
         assertTrue(moved.out.contains("first-position: 201\n") && moved.out.contains("restart-recovers-from: the " +
             "snapshot at position 300"), moved.toString());
         assertEquals(cleanHash(300, 10), continueRun(dir, snapshots, 10), "every entry after the gap kept");
+    }
+
+    /**
+     * A newcomer's probe: ringlog.meta deleted from a journal with snapshots. 'repair --new-identity', which every
+     * tool advised, gave it a random identity and dropped every snapshot, though each named the journal's identity
+     * and matched its entries. It takes that identity back now, and the snapshots stay usable.
+     */
+    @Test
+    void shouldTakeTheIdentityBackFromTheJournalsOwnSnapshots() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = root.resolve("snapshots");
+        writeEngineRun(dir, snapshots, 300, 100);
+        final io.ringlog.core.JournalId id;
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true)))
+        {
+            id = journal.id();
+        }
+        Files.delete(dir.resolve("ringlog.meta"));
+
+        final Tool dry = tool("repair", "-d", dir.toString(), "--snapshots", snapshots.toString(), "--new-identity");
+        assertEquals(0, dry.code, dry.toString());
+        assertTrue(dry.out.contains("new-identity: a new ringlog.meta with the identity its own snapshots name, " + id +
+            " (the journal's entries at positions 100, 200, 300 match theirs), committed position 300; those snapshots " +
+            "stay usable") && !dry.out.contains("drop-snapshot"), dry.toString());
+        assertEquals(0, tool("repair", "-d", dir.toString(), "--snapshots", snapshots.toString(), "--new-identity",
+            "--apply").code);
+        final Tool verify = tool("verify", "-d", dir.toString(), "--snapshots", snapshots.toString());
+        assertEquals(0, verify.code, verify.toString());
+        assertTrue(verify.out.contains("journal-id: " + id + "\n") && verify.out.contains("restart-recovers-from: the " +
+            "snapshot at position 300"), verify.toString());
+        assertEquals(cleanHash(300, 10), continueRun(dir, snapshots, 10));
+    }
+
+    /**
+     * The same with the journal trimmed behind its snapshots (it no longer holds position 1) and the snapshots
+     * unreadable: a new identity would leave no start able to recover the state, so it is refused without --force.
+     */
+    @Test
+    void shouldRefuseANewIdentityThatLeavesATrimmedJournalNoSnapshot() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = dir.resolve("snapshots");
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        for (int cycle = 0; cycle < 2; cycle++)
+        {
+            final ChronicleJournal journal = ChronicleJournal.open(context(dir).rollCycle(JournalRollCycle.SECONDLY)
+                .epochMillisClock(millis::get));
+            final long last = journal.lastPosition();
+            final Engine engine = Engine.launch(engine(journal, last).snapshotStore(FileSnapshotStore.open(snapshots, 3))
+                .snapshotEvery(100));
+            for (long position = last + 1; position <= last + 100; position++)
+            {
+                engine.publish(ADD, 0, 0, position, longPayload(position), 0, 8);
+            }
+            engine.close();
+            millis.addAndGet(1_000);
+        }
+        Files.move(JournalTesting.cycleFiles(dir).get(0), root.resolve("first.cq4"));
+        Files.delete(dir.resolve("ringlog.meta"));
+        for (final long position : new long[] {100, 200})
+        {
+            JournalTesting.flip(FileSnapshotStore.open(snapshots, 3).path(position), 40, 0x10);
+        }
+        final Tool refused = tool("repair", "-d", dir.toString(), "--new-identity");
+        assertEquals(1, refused.code, refused.toString());
+        assertTrue(refused.out.contains("refused: the journal no longer holds position 1 (its oldest entry is 101), so " +
+            "a start needs a snapshot to recover its state, and with a new identity none is usable"), refused.toString());
     }
 
     private Path journalOfOneDocumentEach(final long last)
