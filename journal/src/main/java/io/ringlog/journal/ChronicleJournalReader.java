@@ -199,8 +199,9 @@ final class ChronicleJournalReader implements JournalReader
      */
     private static String verifyHint(final java.nio.file.Path directory)
     {
-        return "Nothing after it can be replayed until the journal is repaired: 'scripts/journal verify -d " + directory +
-            "' names the damaged position and the repair that keeps what can be kept";
+        return "A read through it stops here until the journal is repaired (a recovery from a later snapshot does not " +
+            "read it): 'scripts/journal verify -d " + directory + "' names the damaged position and the repair that keeps " +
+            "what can be kept";
     }
 
     /**

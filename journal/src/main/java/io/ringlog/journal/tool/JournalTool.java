@@ -188,7 +188,7 @@ public final class JournalTool implements Callable<Integer>
                 long undecoded = 0;
                 try (JournalReader reader = chronicle.reader(first))
                 {
-                    while (reader.next(entry) && entry.position() <= to)
+                    while (nextOrWhy(reader, entry, first) && entry.position() <= to)
                     {
                         if (!printEntry(out, entry, decoder, decoderClass, ChronicleJournal.storedAt(reader)))
                         {
@@ -224,6 +224,33 @@ public final class JournalTool implements Callable<Integer>
                 }
             }
             return OK;
+        }
+    }
+
+    /**
+     * The reader's next entry; where damage before {@code from} stops it (the entries of a Chronicle document are
+     * read from its start, and a damaged one hides where the next starts), the exception says that is why a position
+     * not asked for is named.
+     */
+    private static boolean nextOrWhy(final JournalReader reader, final Command entry, final long from)
+    {
+        try
+        {
+            return reader.next(entry);
+        }
+        catch (final JournalException ex)
+        {
+            if (ex.position() <= 0 || ex.position() >= from)
+            {
+                throw ex;
+            }
+            final String prefix = "journal position " + ex.position() + ": ";
+            final String message = ex.getMessage().startsWith(prefix) ? ex.getMessage().substring(prefix.length()) :
+                ex.getMessage();
+            throw new JournalException(ex.position(), message + ". It lies before --from " + from + ", in the Chronicle " +
+                "document that holds position " + from + ", whose entries are read from the document's start: the damage " +
+                "hides where " + from + " starts " +
+                "('scripts/journal verify' says which positions can be read; a --from in a later document reads)", ex);
         }
     }
 

@@ -144,6 +144,46 @@ class JournalToolTest
     }
 
     /**
+     * A newcomer's probe: with an entry's length damaged, a dump from a later position of the same Chronicle document
+     * failed naming a position before the one asked for, with no word of why. It says why now.
+     */
+    @Test
+    void shouldSayWhyADumpNamesADamagedPositionBeforeItsFrom() throws Exception
+    {
+        final Result where = run("dump", "-d", journalDir.toString(), "--from", "1", "--to", String.valueOf(COMMANDS));
+        final java.util.regex.Matcher stored = java.util.regex.Pattern.compile("position: (\\d+)\n(?:[^\n]+\n)*?" +
+            "stored-at: \\S+ byte (\\d+) \\(in the document whose header is at byte (\\d+)\\)").matcher(where.out);
+        // An entry inside a document, and a later one in the same document.
+        long damaged = -1;
+        long offset = -1;
+        long later = -1;
+        long document = -1;
+        while (stored.find())
+        {
+            if (damaged < 0)
+            {
+                damaged = Long.parseLong(stored.group(1));
+                offset = Long.parseLong(stored.group(2));
+                document = Long.parseLong(stored.group(3));
+            }
+            else if (Long.parseLong(stored.group(3)) == document && Long.parseLong(stored.group(1)) > damaged + 2)
+            {
+                later = Long.parseLong(stored.group(1));
+                break;
+            }
+        }
+        assertTrue(later > 0, where.out);
+        // The payload length, the entry's first bytes: where the next entry starts is lost with it.
+        JournalTesting.flip(cycleFile(), offset + 1, 0x40);
+        final Result dump = run("dump", "-d", journalDir.toString(), "--from", String.valueOf(later), "--to",
+            String.valueOf(later));
+        assertEquals(1, dump.code, dump.out + dump.err);
+        assertTrue(dump.err.contains("It lies before --from " + later + ", in the Chronicle document that holds position " +
+            later + ", whose entries are read from the document's start"), dump.err);
+        assertFalse(dump.err.contains("\tat "), dump.err);
+    }
+
+    /**
      * A decoder that throws on some entries: the dump names it and the position on each, prints that payload as
      * hex and goes on, then exits 1 saying how many (it said 'error: decoder bug' and stopped).
      */

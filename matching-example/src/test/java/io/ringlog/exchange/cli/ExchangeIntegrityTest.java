@@ -267,8 +267,9 @@ class ExchangeIntegrityTest
         assertEquals(1, replay.code(), replay.toString());
         assertTrue(replay.out().contains("journal position 3000: checksum mismatch"), replay.toString());
         // The way out, as other refusals give it: the state before it, and the tool that names the file and the cut.
-        final String verify = "Nothing after it can be replayed until the journal is repaired: 'scripts/journal verify -d " +
-            journal + "' names the damaged position and the repair that keeps what can be kept";
+        final String verify = "A read through it stops here until the journal is repaired (a recovery from a later " +
+            "snapshot does not read it): 'scripts/journal verify -d " + journal + "' names the damaged position and the " +
+            "repair that keeps what can be kept";
         assertTrue(replay.out().contains(verify + ". 'scripts/exchange replay -d " + journal + " --to 2999' replays the " +
             "journal before it"), replay.toString());
         assertEquals(Cli.ok("replay", "-d", journal.toString(), "--to", "2999").value("last-position"), "2999");
@@ -295,7 +296,7 @@ class ExchangeIntegrityTest
         assertEquals(1, verified.code(), verified.toString());
         assertTrue(verified.out().contains("problem: journal position 3000: checksum mismatch") &&
             verified.out().contains("'scripts/journal repair -d " + journal + " --truncate-after 2999' cuts the journal before it") &&
-            !verified.out().contains("Nothing after it can be replayed"), verified.toString());
+            !verified.out().contains("A read through it stops here"), verified.toString());
     }
 
     /**
