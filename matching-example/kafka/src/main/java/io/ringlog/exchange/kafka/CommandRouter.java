@@ -8,7 +8,9 @@ import org.agrona.collections.Long2LongHashMap;
  * <pre>
  *  instrument, place          partition of its symbol: floorMod(symbol, partitions)
  *  cancel, move, reduce       partition of the symbol its order was placed on (the router remembers
- *                             each order id's first place); an order never placed: floorMod(order id, partitions)
+ *                             each order id's first place); an order this router never saw placed (by an
+ *                             earlier feed, say): every partition, so the engine that holds it acts on it
+ *                             (the others reject it as an unknown order)
  *  deposit, withdraw          every partition: every engine keeps its own ledger of every account
  * </pre>
  * The rule for commands that touch several partitions: a deposit or withdrawal is applied by every
@@ -47,7 +49,9 @@ public final class CommandRouter
 
     /**
      * The partition of a command of one partition, or -1 for a command every partition gets
-     * ({@link ExchangeRecords#isLedgerCommand deposit and withdraw}).
+     * ({@link ExchangeRecords#isLedgerCommand deposit and withdraw}, and a cancel, move or reduce of an order
+     * this router did not see placed: only its engine knows it, a newcomer's probe found, whose cancel from a
+     * later feed went to the order id's partition and left the order on another engine's book).
      */
     public int partition(final int type, final DirectBuffer payload)
     {
@@ -68,7 +72,7 @@ public final class CommandRouter
         if (orderId != ExchangeRecords.NONE)
         {
             final long placedOn = symbolOfOrder.get(orderId);
-            return placedOn != UNKNOWN ? partitionOf(placedOn) : partitionOf(orderId);
+            return placedOn != UNKNOWN ? partitionOf(placedOn) : -1;
         }
         return 0;
     }

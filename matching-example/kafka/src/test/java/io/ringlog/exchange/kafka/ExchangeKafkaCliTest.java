@@ -244,6 +244,36 @@ class ExchangeKafkaCliTest
         assertEquals("1", other.value("commands"), other.out());
     }
 
+    /**
+     * A newcomer's probe: a place fed one day and its cancel fed the next, in another file. The second feed had not
+     * seen the place, routed the cancel by its order id to the other engine, which rejected it, and the order stayed
+     * on the book. A cancel of an order the feed did not see placed now goes to every engine: its own cancels it.
+     */
+    @Test
+    void shouldCancelAnOrderPlacedByAnEarlierFeed(final TestBroker broker, @TempDir final Path dir) throws Exception
+    {
+        final String[] kafka = topicsOf(broker, TestBroker.uniqueName("later-cancel"));
+        kafka(kafka, "topics", "--partitions", "2").ok();
+        final Path dayA = dir.resolve("day-a.txt");
+        final Path dayB = dir.resolve("day-b.txt");
+        // Symbol 2 is partition 0's; order 777 mod 2 is partition 1.
+        Files.writeString(dayA, "instrument sym=2 base=2 quote=0 tick=1 lot=1\ndeposit acct=1 asset=0 amount=100000\n" +
+            "place oid=777 acct=1 sym=2 side=BUY type=GTC price=10 qty=5\n");
+        Files.writeString(dayB, "cancel oid=777 acct=1\n");
+        kafka(kafka, "feed", "-i", dayA.toString()).ok();
+        kafka(kafka, "feed", "-i", dayB.toString()).ok();
+        for (int partition = 0; partition < 2; partition++)
+        {
+            kafka(kafka, "engine", "-p", Integer.toString(partition), "-d", dir.resolve("engine-" + partition).toString(),
+                "--until-caught-up").ok();
+        }
+        final String events = kafka(kafka, "tail", "--until-end").ok().out();
+        assertTrue(events.lines().anyMatch((line) -> line.contains(" cancelled oid=777 acct=1 sym=2 side=BUY price=10 " +
+            "qty=5 reason=USER")), events);
+        final Result book = kafka(kafka, "book", "--symbol", "2").ok();
+        assertFalse(book.out().contains("BUY price=10"), book.out());
+    }
+
     @Test
     void shouldRefuseACommandsTopicMadeAgainUnderItsJournal(final TestBroker broker, @TempDir final Path dir) throws Exception
     {

@@ -53,8 +53,8 @@ class ExchangeRecordsTest
         assertEquals(2, router.partition(CommandTypes.PLACE_ORDER, payloadOf(encoder.place(payload, 0, 42, 5, 8, 0, 0, 100, 1))));
         assertEquals(1, router.partition(CommandTypes.REDUCE_ORDER, payloadOf(encoder.reduce(payload, 0, 42, 5, 1))),
             "an order id used again keeps the partition of its first place");
-        assertEquals(1, router.partition(CommandTypes.CANCEL_ORDER, payloadOf(encoder.cancel(payload, 0, 43, 5))),
-            "an order never placed: order id mod partitions");
+        assertEquals(-1, router.partition(CommandTypes.CANCEL_ORDER, payloadOf(encoder.cancel(payload, 0, 43, 5))),
+            "an order this router never saw placed (an earlier feed's): every partition, where its engine acts on it");
         assertEquals(-1, router.partition(CommandTypes.DEPOSIT, payloadOf(encoder.deposit(payload, 0, 5, 0, 100))));
         assertEquals(-1, router.partition(CommandTypes.WITHDRAW, payloadOf(encoder.withdraw(payload, 0, 5, 0, 100))));
     }
