@@ -73,7 +73,9 @@ public final class CommandFeed implements AutoCloseable
     private long commands;
     private long records;
     private long injected;
-    private long nextSendNs = System.nanoTime();
+    /** When the next command may go; set by the first (a newcomer's probe: from construction, the feed burst). */
+    private long nextSendNs;
+    private boolean paced;
     /** The first send the producer reported failed (it reports through the callback, not by throwing). */
     private volatile Exception failure;
     private final Callback onSent = this::onSent;
@@ -225,6 +227,13 @@ public final class CommandFeed implements AutoCloseable
     {
         if (intervalNs == 0)
         {
+            return;
+        }
+        if (!paced)
+        {
+            // The first command goes at once, and the rate counts from it, not from the connection's set-up.
+            paced = true;
+            nextSendNs = System.nanoTime();
             return;
         }
         nextSendNs += intervalNs;

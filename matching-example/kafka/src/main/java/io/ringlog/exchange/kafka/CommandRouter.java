@@ -20,7 +20,8 @@ import org.agrona.collections.Long2LongHashMap;
  * engines' balances of an account and subtracting (engines - 1) copies of its deposits and
  * withdrawals gives the balance one engine on the whole stream would show. Funds are checked per
  * engine, so a deposit backs orders on each engine: this is right when funds do not bind (the
- * presets deposit 2<sup>40</sup>) or when a venue gives each engine a credit line; a venue whose
+ * presets deposit 2<sup>40</sup> of the quote asset, 2<sup>36</sup> of each base asset) or when a venue gives each
+ * engine a credit line; a venue whose
  * accounts must not spend one deposit twice needs accounts sharded apart from symbols, which this is not.
  * <p>
  * A command's order is kept within a partition; commands of different symbols on different engines

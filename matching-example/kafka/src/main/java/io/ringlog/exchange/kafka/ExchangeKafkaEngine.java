@@ -364,8 +364,9 @@ public final class ExchangeKafkaEngine implements AutoCloseable
             "records up to there without applying them. If the new topic holds the old one's records at the same " +
             "offsets (restored from a copy), start the engine with --accept-commands-topic-id " + topicId + ". " +
             "Otherwise this journal cannot take the new topic's commands (their offsets are ones it has already " +
-            "applied): run an engine for the new topic with a journal directory (-d) and an events topic " +
-            "(--events-topic) of its own";
+            "applied): run an engine for the new topic with a journal directory (-d), an events topic " +
+            "(--events-topic) and a --name of its own (the name is its Kafka transactional id: under this engine's, " +
+            "it would fence it)";
     }
 
     /** Why an engine does not go on publishing into an events topic that was deleted and made again. */

@@ -167,8 +167,8 @@ class ExchangeKafkaCliTest
         assertEquals(1, lost.code(), lost.out() + lost.err());
         assertTrue(lost.err().contains(prefix + ".events.p1 holds events up to position ") && lost.err().contains(
             "refusing to resume. To go on: restore the journal that wrote " + prefix + ".events.p1; or rebuild from the " +
-            "commands topic, which holds every command, with a new journal directory (-d) and a new events topic " +
-            "(--events-topic)"), lost.err());
+            "commands topic, which holds every command, with a new journal directory (-d), a new events topic " +
+            "(--events-topic) and a --name of its own"), lost.err());
 
         final Result tail = kafka(kafka, "tail", "--until-end").ok();
         assertTrue(tail.out().lines().anyMatch((line) -> line.startsWith(prefix + ".events.p0 pos=2 ev=0 instrument sym=")),
@@ -248,18 +248,26 @@ class ExchangeKafkaCliTest
      * A newcomer's probe: a place fed one day and its cancel fed the next, in another file. The second feed had not
      * seen the place, routed the cancel by its order id to the other engine, which rejected it, and the order stayed
      * on the book. A cancel of an order the feed did not see placed now goes to every engine: its own cancels it.
+     * And a feed to a topic not made yet says so at once.
      */
     @Test
-    void shouldCancelAnOrderPlacedByAnEarlierFeed(final TestBroker broker, @TempDir final Path dir) throws Exception
+    void shouldCancelAnOrderPlacedByAnEarlierFeedAndSayATopicIsMissingAtOnce(final TestBroker broker,
+        @TempDir final Path dir) throws Exception
     {
-        final String[] kafka = topicsOf(broker, TestBroker.uniqueName("later-cancel"));
-        kafka(kafka, "topics", "--partitions", "2").ok();
+        final String prefix = TestBroker.uniqueName("later-cancel");
+        final String[] kafka = topicsOf(broker, prefix);
         final Path dayA = dir.resolve("day-a.txt");
         final Path dayB = dir.resolve("day-b.txt");
+        Files.writeString(dayB, "cancel oid=777 acct=1\n");
+        // Fed before the topics exist: said at once (it was 60 s of silence, then Kafka's 'not present in metadata').
+        final Result early = kafka(kafka, "feed", "-i", dayB.toString());
+        assertEquals(1, early.code(), early.out() + early.err());
+        assertTrue(early.err().startsWith("error: topic " + prefix + ".commands does not exist on " +
+            broker.bootstrapServers() + ": create it first"), early.err());
+        kafka(kafka, "topics", "--partitions", "2").ok();
         // Symbol 2 is partition 0's; order 777 mod 2 is partition 1.
         Files.writeString(dayA, "instrument sym=2 base=2 quote=0 tick=1 lot=1\ndeposit acct=1 asset=0 amount=100000\n" +
             "place oid=777 acct=1 sym=2 side=BUY type=GTC price=10 qty=5\n");
-        Files.writeString(dayB, "cancel oid=777 acct=1\n");
         kafka(kafka, "feed", "-i", dayA.toString()).ok();
         kafka(kafka, "feed", "-i", dayB.toString()).ok();
         for (int partition = 0; partition < 2; partition++)
@@ -272,6 +280,11 @@ class ExchangeKafkaCliTest
             "qty=5 reason=USER")), events);
         final Result book = kafka(kafka, "book", "--symbol", "2").ok();
         assertFalse(book.out().contains("BUY price=10"), book.out());
+        // An account no engine knows is said, as 'exchange balances' says it of a journal (it printed nothing, exit 0).
+        final Result unknown = kafka(kafka, "balances", "--account", "99999");
+        assertEquals(1, unknown.code(), unknown.out() + unknown.err());
+        assertTrue(unknown.err().startsWith("error: no account 99999 in the events topics "), unknown.err());
+        assertEquals(2, kafka(kafka, "balances", "--account", "-1").code());
     }
 
     @Test
@@ -304,7 +317,7 @@ class ExchangeKafkaCliTest
             refused.err().contains("(its last command, position " + (firstRecords + 1) + ", was offset ") &&
             refused.err().contains("start the engine with " +
             "--accept-commands-topic-id " + newId + ".") && refused.err().contains("run an engine for the new topic " +
-            "with a journal directory (-d) and an events topic (--events-topic) of its own"), refused.err());
+            "with a journal directory (-d), an events topic (--events-topic) and a --name of its own"), refused.err());
         assertFalse(refused.err().contains("\tat ") || refused.err().contains("Exception"), refused.err());
         assertEquals(Long.toString(firstRecords + 1), exchange("replay", "-d", journal).value("last-position"),
             "nothing applied");

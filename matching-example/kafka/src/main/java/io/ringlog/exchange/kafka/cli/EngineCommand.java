@@ -54,7 +54,8 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
 
     @Option(names = "--name", paramLabel = "NAME",
         description = "Names the transactional ids and the consumer group; keep it across restarts (default: " +
-            "exchange-<commands topic>-p<partitions>).")
+            "exchange-<commands topic>-p<partitions>). Two engines with one name fence each other: an engine on another " +
+            "-d and events topic for the same partition (a rebuild beside the running one) needs a name of its own.")
     String name;
 
     @Option(names = "--events-topic", paramLabel = "TOPIC",
@@ -326,8 +327,9 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
                 // The way out, which the sink (a library) cannot name: the commands topic still holds every command.
                 return new IllegalStateException(failure.getMessage() + ". To go on: restore the journal that wrote " +
                     ctx.eventsTopic() + "; or rebuild from the commands topic, which holds every command, with a new " +
-                    "journal directory (-d) and a new events topic (--events-topic), then compare its events with " +
-                    ctx.eventsTopic() + "'s", failure);
+                    "journal directory (-d), a new events topic (--events-topic) and a --name of its own (the name " +
+                    "is the engine's Kafka transactional id: started under this engine's, it would fence it), then " +
+                    "compare its events with " + ctx.eventsTopic() + "'s", failure);
             }
             return failure;
         }

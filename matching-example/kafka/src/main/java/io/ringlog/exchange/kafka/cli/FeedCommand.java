@@ -8,6 +8,9 @@ import io.ringlog.exchange.text.CommandFileReader;
 import io.ringlog.exchange.text.ParsedCommand;
 import io.ringlog.journal.ProcessFileLock;
 import io.ringlog.journal.tool.CliSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,7 +23,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** {@code exchange kafka feed}: a command file into the commands topic, each command to its symbol's partition. */
 @CommandLine.Command(name = "feed", mixinStandardHelpOptions = true, sortOptions = false,
@@ -140,6 +148,31 @@ final class FeedCommand implements Callable<Integer>
             "engines of their own)";
     }
 
+    /** Why {@code topic} cannot be fed, it not existing, in words; null if it exists (or the broker cannot say). */
+    static String missingTopic(final String bootstrap, final String topic, final Duration brokerTimeout)
+    {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)))
+        {
+            admin.describeTopics(List.of(topic)).allTopicNames().get(brokerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        }
+        catch (final ExecutionException ex)
+        {
+            return ex.getCause() instanceof UnknownTopicOrPartitionException ? "topic " + topic + " does not exist on " +
+                bootstrap + ": create it first ('scripts/exchange kafka topics' makes the commands topic and the engines' " +
+                "events topics)" : null;
+        }
+        catch (final TimeoutException | InterruptedException | RuntimeException ex)
+        {
+            // The feed itself then says what the broker does, in its own words.
+            if (ex instanceof InterruptedException)
+            {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }
+    }
+
     private int feed(final PrintWriter out, final PrintWriter err, final Duration brokerTimeout, final String feedId)
         throws IOException
     {
@@ -148,6 +181,14 @@ final class FeedCommand implements Callable<Integer>
         final CommandFeed.Transactions transactions = new CommandFeed.Transactions(feedId, feedsTopic,
             Duration.ofMillis(commitEveryMs), (line, ended) -> new FeedProgress.Mark(line, commandsSoFar[0],
             fingerprint.hex(), ended, System.currentTimeMillis()));
+        // Asked first: the producer waits out the whole broker timeout for a topic that is not there (a newcomer's
+        // probe: 64 s of silence, then Kafka's own 'not present in metadata').
+        final String missing = missingTopic(kafka.bootstrap, kafka.commandsTopic, brokerTimeout);
+        if (missing != null)
+        {
+            err.println("error: " + missing);
+            return CliSupport.FAILED;
+        }
         // Its initTransactions aborts what a killed feed of this file left open: read the mark after it.
         final CommandFeed feed = new CommandFeed(kafka.bootstrap, kafka.commandsTopic, rate, malformedEvery, brokerTimeout,
             transactions);

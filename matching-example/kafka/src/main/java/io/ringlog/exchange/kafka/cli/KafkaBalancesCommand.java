@@ -2,6 +2,7 @@ package io.ringlog.exchange.kafka.cli;
 
 import io.ringlog.exchange.kafka.ExchangeRecords;
 import io.ringlog.exchange.readmodel.BalancesReadModel;
+import io.ringlog.journal.tool.CliSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,17 +32,34 @@ final class KafkaBalancesCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        if (account < 0)
+        {
+            // As the feed refuses it: no account has a negative id.
+            throw new CommandLine.ParameterException(spec.commandLine(), "--account " + account + ": account ids are " +
+                "0 or more");
+        }
         final PrintWriter out = spec.commandLine().getOut();
-        for (final String topic : events.topics())
+        boolean found = false;
+        final List<String> topics = events.topics();
+        for (final String topic : topics)
         {
             final BalancesReadModel model = new BalancesReadModel(ExchangeRecords.MAX_ASSETS, false);
             final long read = events.readToEnd(List.of(topic), model);
             out.println("events-topic: " + topic + " events-read=" + read);
             for (final BalancesReadModel.Balance balance : model.balances(account))
             {
+                found = true;
                 out.println("balance topic=" + topic + " acct=" + balance.account() + " asset=" + balance.asset() +
                     " free=" + balance.free() + " reserved=" + balance.reserved());
             }
+        }
+        if (!found)
+        {
+            // A newcomer's probe: nothing printed, exit 0, where 'exchange balances' on a journal says it.
+            spec.commandLine().getErr().println("error: no account " + account + " in " + (topics.size() == 1 ?
+                "the events topic " : "the events topics ") + String.join(", ", topics) + " (no deposit to it has " +
+                "been applied)");
+            return CliSupport.FAILED;
         }
         return ExchangeKafkaCli.OK;
     }

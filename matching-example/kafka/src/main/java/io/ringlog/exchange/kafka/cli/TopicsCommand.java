@@ -85,7 +85,7 @@ final class TopicsCommand implements Callable<Integer>
                 // Engines own commands partitions: events topics for partitions that do not exist would mislead.
                 throw new IllegalStateException(kafka.commandsTopic + " exists with " + existing + " partition" +
                     (existing == 1 ? "" : "s") + ", not " + partitions + ": nothing was created. Ask for --partitions " +
-                    existing + " (adding partitions to a commands topic moves accounts between engines)");
+                    existing + " (adding partitions to a commands topic moves symbols between engines)");
             }
             for (final NewTopic topic : topics)
             {
