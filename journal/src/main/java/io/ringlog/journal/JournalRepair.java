@@ -80,6 +80,10 @@ public final class JournalRepair implements AutoCloseable
     private List<Long> walkedFirsts = List.of();
     /** The identity a new ringlog.meta gets: the one the journal's own snapshots name, else a random one. */
     private JournalId identity;
+    /** The newest position of a snapshot whose entry matched the journal's, when its identity is taken back; else 0. */
+    private long ownSnapshotted;
+    /** Snapshots whose entries the walk could not find (hidden by damage), with the identity each names. */
+    private final Map<Long, JournalId> unchecked = new LinkedHashMap<>();
     private boolean rebuildAll;
     private boolean closed;
 
@@ -646,6 +650,7 @@ public final class JournalRepair implements AutoCloseable
         if (named.size() == 1)
         {
             identity = named.iterator().next();
+            ownSnapshotted = own.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
             plan.add("new-identity: a new ringlog.meta with the identity its own snapshots name, " + identity + " (the " +
                 "journal's entries at positions " + listed(own.keySet()) + " match theirs), committed position " +
                 newIdentityMark() + "; those snapshots stay usable");
@@ -666,6 +671,15 @@ public final class JournalRepair implements AutoCloseable
             if (identity.equals(own.get(snapshot.getKey())))
             {
                 dropsAll = false;
+                continue;
+            }
+            if (identity.equals(unchecked.get(snapshot.getKey())))
+            {
+                // Kept: it names the identity taken back, and only damage keeps the walk from its entry.
+                dropsAll = false;
+                plan.add("keep-snapshot: " + snapshot.getValue() + " (position " + snapshot.getKey() + ": it names the " +
+                    "identity taken back, and its entry lies where damage hides entries from this walk; verify checks " +
+                    "it)");
                 continue;
             }
             if (!deleteSnapshots.contains(snapshot.getValue()))
@@ -692,8 +706,9 @@ public final class JournalRepair implements AutoCloseable
     }
 
     /**
-     * The snapshots whose entry checksum the journal's entry at their position has (read from the cycle files, as
-     * the walk found them), with the identity each names: this journal's own, whatever ringlog.meta says.
+     * The snapshots whose entry checksum the journal's entry at their position has (read from the cycle files, each
+     * entry found by the position it carries, as damage before it can hide how many entries a document held), with
+     * the identity each names: this journal's own, whatever ringlog.meta says. Those a cut drops are left out.
      */
     private Map<Long, JournalId> ownSnapshots()
     {
@@ -702,80 +717,113 @@ public final class JournalRepair implements AutoCloseable
         {
             return own;
         }
+        final Map<Long, Snapshot> wanted = new java.util.TreeMap<>();
         try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(snapshots)
             .readOnly(true)))
         {
             for (final long position : store.positions())
             {
-                final Snapshot snapshot;
                 try
                 {
-                    snapshot = store.read(position);
+                    final Snapshot snapshot = store.read(position);
+                    if (snapshot.journalId().known() && snapshot.entryChecksum() != Snapshot.UNKNOWN &&
+                        (truncateAfter < 0 || position <= truncateAfter))
+                    {
+                        wanted.put(position, snapshot);
+                    }
                 }
                 catch (final SnapshotException damaged)
                 {
-                    continue;
+                    // Unreadable: no start can use it either.
                 }
-                if (snapshot.journalId().known() && snapshot.entryChecksum() != Snapshot.UNKNOWN &&
-                    entryChecksum(position) == snapshot.entryChecksum())
-                {
-                    own.put(position, snapshot.journalId());
-                }
+            }
+        }
+        final Map<Long, Long> checksums = entryChecksums(wanted.keySet());
+        for (final Map.Entry<Long, Snapshot> snapshot : wanted.entrySet())
+        {
+            final Long found = checksums.get(snapshot.getKey());
+            if (found == null)
+            {
+                // Its entry lies where damage hides entries from the walk: not checked, not known to be another's.
+                unchecked.put(snapshot.getKey(), snapshot.getValue().journalId());
+            }
+            else if (found == snapshot.getValue().entryChecksum())
+            {
+                own.put(snapshot.getKey(), snapshot.getValue().journalId());
             }
         }
         return own;
     }
 
-    /** The format-2 checksum of the entry at {@code position}, read from its cycle file; -1 where it cannot be. */
-    private long entryChecksum(final long position)
+    /**
+     * The format-2 checksums of the entries at {@code positions}, read from the cycle files the plan walked: one walk
+     * of each file that may hold one, reading each entry's header for the position it carries. Positions whose entry
+     * is not found whole are left out.
+     */
+    private Map<Long, Long> entryChecksums(final java.util.Set<Long> positions)
     {
-        int file = walkedFirsts.size() - 1;
-        while (file >= 0 && walkedFirsts.get(file) > position)
+        final Map<Long, Long> checksums = new LinkedHashMap<>();
+        final Crc32c crc = new Crc32c();
+        for (int file = 0; file < walkedFiles.size(); file++)
         {
-            file--;
-        }
-        if (file < 0)
-        {
-            return -1;
-        }
-        final long index = position - walkedFirsts.get(file);
-        final Path path = walkedFiles.get(file);
-        final long[] at = {-1, 0};
-        try
-        {
-            CycleFileScan.scan(path, TORN_WINDOW, (i, offset, length) ->
+            final long from = walkedFirsts.get(file);
+            final long to = file + 1 < walkedFirsts.size() ? walkedFirsts.get(file + 1) : Long.MAX_VALUE;
+            if (positions.stream().noneMatch((p) -> p >= from && p < to))
             {
-                if (i == index)
-                {
-                    at[0] = offset;
-                    at[1] = length;
-                }
-            });
-            if (at[0] < 0 || at[1] <= 0 || at[1] > MAX_ENTRY_READ)
-            {
-                return -1;
+                continue;
             }
-            final ByteBuffer bytes = ByteBuffer.allocate((int)at[1]);
+            final Path path = walkedFiles.get(file);
             try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ))
             {
-                while (bytes.hasRemaining() && channel.read(bytes, at[0] + bytes.position()) > 0)
+                final ByteBuffer header = ByteBuffer.allocate(CommandCodec.HEADER_LENGTH);
+                CycleFileScan.scan(path, TORN_WINDOW, (index, offset, length) ->
                 {
-                    // Until the entry is read whole.
-                }
+                    header.clear().limit(Math.min(header.capacity(), length));
+                    readFully(channel, header, offset);
+                    final long carried;
+                    try
+                    {
+                        carried = CommandCodec.position(new UnsafeBuffer(header.array(), 0, header.limit()), 0);
+                    }
+                    catch (final RuntimeException notAnEntry)
+                    {
+                        return;
+                    }
+                    if (!positions.contains(carried) || length > MAX_ENTRY_READ)
+                    {
+                        return;
+                    }
+                    final ByteBuffer bytes = ByteBuffer.allocate(length);
+                    readFully(channel, bytes, offset);
+                    try
+                    {
+                        final Command entry = CommandCodec.decode(new UnsafeBuffer(bytes.array()), 0, length,
+                            new Command(length), crc);
+                        if (entry.position() == carried)
+                        {
+                            checksums.put(carried, CommandCodec.checksum(entry,
+                                new UnsafeBuffer(new byte[CommandCodec.HEADER_LENGTH + length]), crc) & 0xFFFF_FFFFL);
+                        }
+                    }
+                    catch (final CorruptEntryException | IndexOutOfBoundsException damaged)
+                    {
+                        // A damaged entry matches no snapshot.
+                    }
+                });
             }
-            final UnsafeBuffer buffer = new UnsafeBuffer(bytes.array());
-            final Crc32c crc = new Crc32c();
-            final Command entry = CommandCodec.decode(buffer, 0, (int)at[1], new Command((int)at[1]), crc);
-            if (entry.position() != position)
+            catch (final IOException ex)
             {
-                return -1;
+                // A file that cannot be read matches no snapshot.
             }
-            return CommandCodec.checksum(entry, new UnsafeBuffer(new byte[CommandCodec.HEADER_LENGTH + (int)at[1]]), crc) &
-                0xFFFF_FFFFL;
         }
-        catch (final IOException | CorruptEntryException | IndexOutOfBoundsException ex)
+        return checksums;
+    }
+
+    private static void readFully(final FileChannel channel, final ByteBuffer into, final long at) throws IOException
+    {
+        while (into.hasRemaining() && channel.read(into, at + into.position()) > 0)
         {
-            return -1;
+            // Until it is read whole, or the file ends.
         }
     }
 
@@ -805,7 +853,10 @@ public final class JournalRepair implements AutoCloseable
 
     private long newIdentityMark()
     {
-        return committedAfter >= 0 ? committedAfter : truncateAfter >= 0 ? truncateAfter : lastWhole;
+        // A snapshot of this journal's own was taken of a committed position: where damage made the walk count the
+        // journal short, the mark is at least there (a newcomer's probe).
+        final long snapshotted = ownSnapshotted;
+        return Math.max(snapshotted, committedAfter >= 0 ? committedAfter : truncateAfter >= 0 ? truncateAfter : lastWhole);
     }
 
     private void refuse(final String why)

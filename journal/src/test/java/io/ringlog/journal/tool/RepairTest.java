@@ -1504,8 +1504,9 @@ class RepairTest
      * tool advised, gave it a random identity and dropped every snapshot, though each named the journal's identity
      * and matched its entries. It takes that identity back now, and the snapshots stay usable.
      */
-    @Test
-    void shouldTakeTheIdentityBackFromTheJournalsOwnSnapshots() throws Exception
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void shouldTakeTheIdentityBackFromTheJournalsOwnSnapshots(final boolean damagedBefore) throws Exception
     {
         final Path dir = root.resolve("journal");
         final Path snapshots = root.resolve("snapshots");
@@ -1516,6 +1517,31 @@ class RepairTest
             id = journal.id();
         }
         Files.delete(dir.resolve("ringlog.meta"));
+        if (damagedBefore)
+        {
+            // The reviewer's case: an entry's magic damaged before the snapshots, inside a document of several, which
+            // the walk then counts as one entry. Found by counting, every snapshot's entry was the wrong one, and the
+            // repair dropped them all.
+            JournalTesting.garbleMagicOfEntry(cycleFile(dir, 0), 50);
+            final Tool dry = tool("repair", "-d", dir.toString(), "--snapshots", snapshots.toString(), "--new-identity");
+            // The entries after the damaged one in its document are hidden from the walk: a snapshot there names the
+            // identity the others give back, and is kept for verify to check.
+            assertTrue(dry.out.contains("new-identity: a new ringlog.meta with the identity its own snapshots name, " +
+                id + " (the journal's entries at positions ") && !dry.out.contains("drop-snapshot"), dry.toString());
+            // The damaged entry stays, which the repair says (exit 1): the identity and every snapshot are back, and the
+            // mark is where the snapshot at 300 shows a commit reached, not where the walk, counting short, stopped.
+            final Tool applied = tool("repair", "-d", dir.toString(), "--snapshots", snapshots.toString(),
+                "--new-identity", "--apply");
+            assertTrue(applied.out.contains("committed position 300;") && applied.out.contains("status: changed as " +
+                "listed, but the journal still has the problems above"), applied.toString());
+            assertEquals(List.of(300L, 200L, 100L), positions(snapshots));
+            try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true)))
+            {
+                assertEquals(id, journal.id());
+                assertEquals(300, journal.committedPosition());
+            }
+            return;
+        }
 
         final Tool dry = tool("repair", "-d", dir.toString(), "--snapshots", snapshots.toString(), "--new-identity");
         assertEquals(0, dry.code, dry.toString());
