@@ -21,6 +21,17 @@ public final class Rejoin
     }
 
     /**
+     * Says, on the status page of the stopped node whose replication directory is {@code replicationDirectory}, that
+     * a {@link #truncate} cut its tail: its journal ends in its primary's history now, so its next start does not take
+     * its last run as a primary's (which would have it search for a parting of histories, and quote what that run
+     * showed). Call it once the cut is done; a cut that did not happen leaves the page as it was.
+     */
+    public static void cutDone(final Path replicationDirectory)
+    {
+        StatusFile.recordCut(replicationDirectory);
+    }
+
+    /**
      * Cuts the journal in {@code journalDirectory} after {@code keepUpTo} (and the snapshots in
      * {@code snapshotDirectory} past it), telling {@code report} each line of the plan first.
      *

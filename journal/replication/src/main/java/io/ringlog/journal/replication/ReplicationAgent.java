@@ -139,6 +139,7 @@ final class ReplicationAgent implements Agent
         this.ownTail = lastRole == Role.PRIMARY.ordinal() || lastRole == Role.FENCED.ordinal();
         this.startedAt = journal.lastPosition();
         status.put(StatusFile.ROLE, state.role.ordinal());
+        status.put(StatusFile.ROLE_SET, 1);
         status.put(StatusFile.EPOCH, state.epoch);
         status.put(StatusFile.EPOCH_START, epochs.currentStart());
         status.put(StatusFile.MODE, ctx.mode() == ReplicationMode.SYNCHRONOUS ? StatusFile.MODE_SYNC : StatusFile.MODE_ASYNC);
@@ -817,10 +818,10 @@ final class ReplicationAgent implements Agent
         failure = cause;
         state.gate.halt(cause);
         status.message(cause.getMessage());
-        if (journal.lastPosition() != startedAt || ctx.rejoining() && cause instanceof DivergedHistoryException)
+        if (journal.lastPosition() != startedAt)
         {
-            // This run changed the journal (or its rejoin is about to cut it): the next knows what its tail is by
-            // this run's role, not by the run before. A run refused at its start keeps the one before.
+            // This run changed the journal: the next knows what its tail is by this run's role, not by the run before.
+            // A run refused at its start keeps the one before; a rejoin's cut says its own once done (Rejoin.cutDone).
             status.put(StatusFile.LAST_ROLE_PLUS_ONE, state.role.ordinal() + 1);
         }
         status.put(StatusFile.ROLE, Role.FAILED.ordinal());

@@ -115,7 +115,7 @@ public record ReplicationStatus(
         {
             return null;
         }
-        final long role = page.getLongVolatile(StatusFile.ROLE);
+        final long role = StatusFile.roleSet(page) ? page.getLongVolatile(StatusFile.ROLE) : -1;
         final long last = role >= 0 && role < Role.values().length && role != Role.FAILED.ordinal() ? role :
             page.getLongVolatile(StatusFile.LAST_ROLE_PLUS_ONE) - 1;
         return last >= 0 && last < Role.values().length && last != Role.FAILED.ordinal() ? Role.values()[(int)last] : null;

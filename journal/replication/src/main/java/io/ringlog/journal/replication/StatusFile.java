@@ -48,7 +48,7 @@ final class StatusFile implements AutoCloseable
     static final String FILE_NAME = "replication.status";
     static final int LENGTH = 4096;
     static final int MAGIC = 0x53524C52;
-    static final int LAYOUT = 1;
+    static final int LAYOUT = 2;
 
     static final int PID = 8;
     static final int UPDATED = 16;
@@ -86,6 +86,11 @@ final class StatusFile implements AutoCloseable
      * primary.
      */
     static final int LAST_ROLE_PLUS_ONE = 224;
+    /**
+     * 1 once the process wrote its role at ROLE; 0 while it has not (a fresh page's ROLE, 0, reads as PRIMARY: a
+     * start that failed before its agent wrote the role is no run as a primary). Pages of layout 1 lack it.
+     */
+    static final int ROLE_SET = 232;
     static final int MESSAGE = 1024;
     static final int MESSAGE_MAX = LENGTH - MESSAGE - 4;
 
@@ -117,7 +122,7 @@ final class StatusFile implements AutoCloseable
         {
             final UnsafeBuffer previous = readPage(directory);
             shownPlusOne = previous == null ? 0 : previous.getLong(SHOWN_PLUS_ONE, ORDER);
-            final long role = previous == null ? -1 : previous.getLong(ROLE, ORDER);
+            final long role = previous == null || !roleSet(previous) ? -1 : previous.getLong(ROLE, ORDER);
             lastRolePlusOne = role >= 0 && role < Role.values().length && role != Role.FAILED.ordinal() ? role + 1 :
                 previous == null ? 0 : previous.getLong(LAST_ROLE_PLUS_ONE, ORDER);
         }
@@ -141,6 +146,36 @@ final class StatusFile implements AutoCloseable
         {
             throw new UncheckedIOException("cannot create the status file " + file + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * Records, on the page a stopped node left in {@code directory}, that its journal now ends in its primary's
+     * history (a rejoin cut its own tail): the next start takes its last role as STANDBY. Nothing if it has no page.
+     */
+    static void recordCut(final Path directory)
+    {
+        final Path file = directory.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file))
+        {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            final java.nio.ByteBuffer value = java.nio.ByteBuffer.allocate(8).order(ORDER);
+            value.putLong(0, Role.STANDBY.ordinal() + 1);
+            channel.write(value, LAST_ROLE_PLUS_ONE);
+            channel.force(false);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot write the status file " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Whether {@code page}'s process wrote its role (always, on a page of layout 1, which did before it started). */
+    static boolean roleSet(final UnsafeBuffer page)
+    {
+        return page.getInt(4, ORDER) < 2 || page.getLong(ROLE_SET, ORDER) != 0;
     }
 
     /** Maps {@code directory}'s status file read-only, or returns null if it has none. */

@@ -536,6 +536,8 @@ final class ExchangeNode
                 Rejoin.truncate(dir.journal(), dir.snapshots(), diverged.keepUpTo(), diverged.neverShown(),
                     diverged.neverShown() ? -1 : Math.min(lastRunShown, diverged.lastPosition()), lastRunShownExact,
                     (line) -> err.println(name + ": " + line));
+                // Done: the journal ends in the primary's history now, and the page says so for the next start.
+                Rejoin.cutDone(dir.replication());
                 cut = true;
                 lastRunShown = -1;
                 if (diverged.neverShown())

@@ -1,0 +1,87 @@
+package io.ringlog.journal.replication;
+
+import io.ringlog.core.EngineHaltedException;
+import io.ringlog.core.Topology;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * What a node's status page keeps as its last role, which decides at its next start whether its journal may end in
+ * entries it wrote as a primary ({@link ReplicationStatus#lastRole}). A reviewer's two cases: a rejoin that failed
+ * as diverged recorded STANDBY before its tail was cut, so an uncut journal read as the primary's history; and a
+ * start that failed before its agent wrote its role read as a primary's (a fresh page's role field is 0).
+ */
+class LastRoleTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldKeepThePrimaryRoleUntilTheRejoinsCutIsDone() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        try
+        {
+            Pair.publish(a.engine(), 1, 500);
+            b.engine().awaitApplied(500, 30, TimeUnit.SECONDS);
+            b.dropReceiving(Duration.ofSeconds(60));
+            Pair.await(() -> pair.events.contains("b: receiving dropped: the log and catch-up subscriptions are closed " +
+                "for a while"), Duration.ofSeconds(10), "b's subscriptions closed");
+            final ReplicationNode primary = a;
+            Pair.publish(primary.engine(), 501, 700);
+            Pair.await(() -> primary.engine().metrics().lastAppliedPosition() == 700 ||
+                primary.status().lagPositions() > 0, Duration.ofSeconds(30), "a tail");
+            b.promote(Duration.ofSeconds(10), true);
+            Pair.await(() -> primary.role() == Role.FENCED, Duration.ofSeconds(10), "a fenced");
+            assertThrows(EngineHaltedException.class, primary::close);
+            final long aLast = a.engine().metrics().lastAppliedPosition();
+            assertEquals(Role.FENCED, ReplicationStatus.lastRole(dir.resolve("a").resolve("replication")));
+
+            // a restarted with --rejoin: it fails as diverged, and the app is to cut its tail next.
+            a = pair.launch("a", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine(),
+                (ctx) -> ctx.rejoining(true));
+            final ReplicationNode rejoining = a;
+            Pair.await(() -> rejoining.failure() != null, Duration.ofSeconds(10), "the divergence found");
+            assertInstanceOf(DivergedHistoryException.class, a.failure());
+            assertThrows(EngineHaltedException.class, rejoining::close);
+            // The cut has not happened (the process died, or Rejoin.truncate threw): the journal still ends in a's own tail.
+            assertEquals(Role.FENCED, ReplicationStatus.lastRole(dir.resolve("a").resolve("replication")),
+                "uncut journal still ends in entries a wrote as a primary (it ends at " + aLast + ")");
+            // Cut, and said so: the journal ends in b's history now.
+            final DivergedHistoryException diverged = (DivergedHistoryException)rejoining.failure();
+            Rejoin.truncate(dir.resolve("a").resolve("journal"), null, diverged.keepUpTo(), (line) ->
+            {
+            });
+            Rejoin.cutDone(dir.resolve("a").resolve("replication"));
+            assertEquals(Role.STANDBY, ReplicationStatus.lastRole(dir.resolve("a").resolve("replication")));
+        }
+        finally
+        {
+            Pair.closeQuietly(b, a);
+        }
+    }
+
+    @Test
+    void shouldNotTakeAStartThatFailedBeforeItsRoleForAPrimarysRun() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        java.nio.file.Files.createDirectories(dir.resolve("b"));
+        java.nio.file.Files.writeString(dir.resolve("b").resolve("aeron"), "not a directory");
+        assertThrows(RuntimeException.class, () -> pair.launch("b", Role.STANDBY, ReplicationMode.SYNCHRONOUS,
+            Topology.PIPELINED, new AccumulatorStateMachine()));
+        assertEquals(null, ReplicationStatus.lastRole(dir.resolve("b").resolve("replication")),
+            "a standby that never ran, whose start failed");
+    }
+}
