@@ -1458,21 +1458,7 @@ class RepairTest
     {
         final Path dir = root.resolve("journal");
         final Path snapshots = dir.resolve("snapshots");
-        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-        for (int cycle = 0; cycle < 3; cycle++)
-        {
-            final ChronicleJournal journal = ChronicleJournal.open(context(dir).rollCycle(JournalRollCycle.SECONDLY)
-                .epochMillisClock(millis::get));
-            final long last = journal.lastPosition();
-            final Engine engine = Engine.launch(engine(journal, last).snapshotStore(FileSnapshotStore.open(snapshots, 3))
-                .snapshotEvery(100));
-            for (long position = last + 1; position <= last + 100; position++)
-            {
-                engine.publish(ADD, 0, 0, position, longPayload(position), 0, 8);
-            }
-            engine.close();
-            millis.addAndGet(1_000);
-        }
+        writeEngineCycles(dir, snapshots, 3);
         final List<Path> files = JournalTesting.cycleFiles(dir);
         assertEquals(3, files.size());
         Files.delete(files.get(1));
@@ -1566,21 +1552,7 @@ class RepairTest
     {
         final Path dir = root.resolve("journal");
         final Path snapshots = dir.resolve("snapshots");
-        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-        for (int cycle = 0; cycle < 2; cycle++)
-        {
-            final ChronicleJournal journal = ChronicleJournal.open(context(dir).rollCycle(JournalRollCycle.SECONDLY)
-                .epochMillisClock(millis::get));
-            final long last = journal.lastPosition();
-            final Engine engine = Engine.launch(engine(journal, last).snapshotStore(FileSnapshotStore.open(snapshots, 3))
-                .snapshotEvery(100));
-            for (long position = last + 1; position <= last + 100; position++)
-            {
-                engine.publish(ADD, 0, 0, position, longPayload(position), 0, 8);
-            }
-            engine.close();
-            millis.addAndGet(1_000);
-        }
+        writeEngineCycles(dir, snapshots, 2);
         Files.move(JournalTesting.cycleFiles(dir).get(0), root.resolve("first.cq4"));
         Files.delete(dir.resolve("ringlog.meta"));
         for (final long position : new long[] {100, 200})
@@ -1683,6 +1655,29 @@ class RepairTest
             }
         }
         return ctx;
+    }
+
+    /**
+     * An engine's run of 100 commands per cycle file, {@code cycles} files (a second apart by its clock), with a
+     * snapshot every 100 positions into {@code snapshots}: positions 1..100 in the first file, and so on.
+     */
+    private static void writeEngineCycles(final Path dir, final Path snapshots, final int cycles)
+    {
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        for (int cycle = 0; cycle < cycles; cycle++)
+        {
+            final ChronicleJournal journal = ChronicleJournal.open(context(dir).rollCycle(JournalRollCycle.SECONDLY)
+                .epochMillisClock(millis::get));
+            final long last = journal.lastPosition();
+            final Engine engine = Engine.launch(engine(journal, last).snapshotStore(FileSnapshotStore.open(snapshots, 3))
+                .snapshotEvery(100));
+            for (long position = last + 1; position <= last + 100; position++)
+            {
+                engine.publish(ADD, 0, 0, position, longPayload(position), 0, 8);
+            }
+            engine.close();
+            millis.addAndGet(1_000);
+        }
     }
 
     private static long writeEngineRun(final Path dir, final Path snapshots, final long last, final long every)
