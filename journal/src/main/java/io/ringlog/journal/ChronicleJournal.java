@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;
@@ -1648,7 +1649,9 @@ public final class ChronicleJournal implements Journal
             throw new JournalException(from, "cannot read " + newest.file + ": " +
                     FileErrors.describe(ex, newest.file), ex);
         }
-        if (mark >= 0 && from > mark)
+        // The mark's page may lag the entries' (a power cut): a document that another follows was committed all the same.
+        final long byOrder = committedByOrder();
+        if (mark >= 0 && from > Math.max(mark, byOrder))
         {
             final String found = which + " failed " + (one ? "its" : "their") + " checks (" + reason +
                 ") and no commit covered " + (one ? "it" : "them") + " (the committed mark is " + mark +
@@ -1676,7 +1679,8 @@ public final class ChronicleJournal implements Journal
                 throw new JournalException(damagedMark());
             }
             throw new JournalException(from, which + " fails its checks: " + reason + ". " + (mark < 0 ?
-                "Whether it was committed is unknown (the journal has no ringlog.meta yet)" :
+                "Whether it was committed is unknown (the journal has no ringlog.meta yet)" : from > mark ?
+                "It was committed: " + JournalRepair.lagging(mark + 1, byOrder, mark) + ", so clients may have seen it" :
                 "It was committed (the committed mark is " + mark + "), so clients may have seen it") +
                 ": recovery does not drop it. Restore the journal from a copy; or accept the loss with " +
                 "'scripts/journal repair -d " + ctx.directory() + " --truncate-after " + (from - 1) + " --force' (dry run " +
@@ -1870,6 +1874,30 @@ public final class ChronicleJournal implements Journal
     public long committedPosition()
     {
         return metadata != null ? metadata.committed() : -1;
+    }
+
+    /**
+     * The newest position that the order of the journal's documents, as walked at open, shows a commit covered
+     * ({@link CycleFileScan#committedByOrder}): above {@link #committedPosition()} where ringlog.meta's page lagged the
+     * entries' (a power cut). 0 where none shows it.
+     */
+    public long committedByOrder()
+    {
+        final List<CycleFileScan> scans = new ArrayList<>();
+        final List<Long> firsts = new ArrayList<>();
+        synchronized (cycleLock)
+        {
+            for (int i = 0; i < cycles.length; i++)
+            {
+                final CycleFileScan scan = files.get(fileName(cycles[i]));
+                if (scan != null)
+                {
+                    scans.add(scan);
+                    firsts.add(cycleFirstPositions[i]);
+                }
+            }
+        }
+        return Math.min(CycleFileScan.committedByOrder(scans, firsts), lastPosition);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Walks the chain of Chronicle documents in one cycle file with plain reads, never a memory map, and
@@ -71,6 +72,16 @@ final class CycleFileScan
     long entries;
     /** Whole data documents: what Chronicle's index of the file counts. */
     long documents;
+    /**
+     * Entries, from the file's first, in documents that a later document of the file shows a commit closed (see
+     * {@link #closedByCommit}); 0 where none does.
+     */
+    long entriesCommittedBefore;
+    /** The whole entries before the newest data document, its length word, and how many entries it holds. */
+    private long newestDocumentFrom;
+    private int newestDocumentLength;
+    /** The length of the file's first entry where it is of entry format 3 ({@link #writtenPerCommit}); -1 otherwise. */
+    int firstPerCommitLength = -1;
     /** Where a document runs past the file's end ({@link End#CUT}): the end of the file's last non-zero bytes. */
     long dataEnd = -1;
     /** Zero bytes after a zero header word that say the data ends there, where a damaged length word may point. */
@@ -847,8 +858,91 @@ final class CycleFileScan
         }
         lastDataOffset = offset;
         checkIndexValue(reader, documents, offset);
+        final int next = writtenPerCommit(reader, offset + 4, documentLength);
+        if (documents == 0)
+        {
+            firstPerCommitLength = next;
+        }
+        else if (closedByCommit(documents - 1, entries - newestDocumentFrom, newestDocumentLength, next))
+        {
+            entriesCommittedBefore = entries;
+        }
+        newestDocumentFrom = entries;
+        newestDocumentLength = documentLength;
         documents++;
         splitDocument(reader, offset, documentLength, visitor, false);
+    }
+
+    /**
+     * Whether a commit closed a document that another follows: the writer closes its batch's document at the commit,
+     * and begins the next only at the next append, once the commit (the committed mark's write included) has
+     * returned. It closes one inside a batch only where the next entry would take it past
+     * {@link ChronicleJournal#MAX_DOCUMENT_BYTES}, and after the first entry of a new cycle file (a document of one
+     * entry, the file's first): neither is told from a commit, so neither counts. Damage that hides the next entry's
+     * length ({@code nextEntryLength} not positive) counts for nothing either.
+     *
+     * @param document        the document's number in its file, from 0.
+     * @param entries         how many entries it holds.
+     * @param documentLength  its length word: the bytes of its entries.
+     * @param nextEntryLength the length of the first entry of the document after it.
+     */
+    static boolean closedByCommit(final long document, final long entries, final int documentLength,
+        final int nextEntryLength)
+    {
+        return nextEntryLength > 0 && !(document == 0 && entries == 1) &&
+            (long)documentLength + nextEntryLength <= ChronicleJournal.MAX_DOCUMENT_BYTES;
+    }
+
+    /**
+     * The length of the entry at {@code at}, the first of a document of {@code documentLength} bytes, where it is of
+     * entry format 3, whose writers all write a document a commit (before 2026-12-01 a writer wrote one an entry, in an
+     * older format); -1 otherwise.
+     */
+    private static int writtenPerCommit(final Reader reader, final long at, final int documentLength) throws IOException
+    {
+        return documentLength >= CommandCodec.MIN_ENTRY_LENGTH &&
+            reader.intAt(at + CommandCodec.COMPACT_MAGIC_OFFSET) == CommandCodec.COMPACT_MAGIC ?
+            entryLength(reader, at, at + documentLength) : -1;
+    }
+
+    /**
+     * The newest position that the order of the documents shows a commit covered: the last entry of the newest
+     * document that a commit closed, which another document follows ({@link #closedByCommit}), in its file or in
+     * the next file with entries; 0 where none shows it. The committed mark says as much or more, except where its
+     * page lags the entries' (a power cut that wrote the journal's pages back and not ringlog.meta's), and then this
+     * says what clients may have seen. Counted from each file's first position, so a document whose entries the walk
+     * could not tell apart makes it short, never long.
+     *
+     * @param scans  the walks of the cycle files, oldest first.
+     * @param firsts the position of each one's first entry.
+     */
+    static long committedByOrder(final List<CycleFileScan> scans, final List<Long> firsts)
+    {
+        long committed = 0;
+        for (int i = 0; i < scans.size(); i++)
+        {
+            final CycleFileScan scan = scans.get(i);
+            if (scan.entries == 0)
+            {
+                continue;
+            }
+            final long first = firsts.get(i);
+            if (scan.entriesCommittedBefore > 0)
+            {
+                committed = Math.max(committed, first + scan.entriesCommittedBefore - 1);
+            }
+            int next = i + 1;
+            while (next < scans.size() && scans.get(next).entries == 0)
+            {
+                next++;
+            }
+            if (next < scans.size() && closedByCommit(scan.documents - 1, scan.entries - scan.newestDocumentFrom,
+                scan.newestDocumentLength, scans.get(next).firstPerCommitLength))
+            {
+                committed = Math.max(committed, first + scan.entries - 1 - (scan.zeroTail ? 1 : 0));
+            }
+        }
+        return committed;
     }
 
     /**

@@ -483,10 +483,15 @@ public final class JournalRepair implements AutoCloseable
         }
         final boolean dropsEntries = cut < lastWhole;
         final long droppedCommitted = Math.min(mark, lastWhole);
+        final long byOrder = Math.min(CycleFileScan.committedByOrder(scans, firsts), lastWhole);
         if (droppedCommitted > cut)
         {
             refuse("positions " + (cut + 1) + ".." + droppedCommitted + " were committed (the committed mark is " + mark +
                 "), so clients may have seen them; --force drops them anyway");
+        }
+        else if (mark >= 0 && byOrder > cut)
+        {
+            refuse(lagging(cut + 1, byOrder, mark) + ", so clients may have seen them; --force drops them anyway");
         }
         final CycleFileScan damaged = scans.stream().filter(CycleFileScan::lengthDamaged).findFirst().orElse(null);
         if (mark > Math.max(cut, lastWhole) && damaged != null)
@@ -519,6 +524,18 @@ public final class JournalRepair implements AutoCloseable
             refuse("the journal has no committed mark (no ringlog.meta), so whether entries after " + cut +
                 " were committed cannot be told; --force drops them anyway");
         }
+    }
+
+    /**
+     * Says that positions {@code from..to}, past the committed mark, were committed all the same: the order of the
+     * documents shows it ({@link CycleFileScan#committedByOrder}).
+     */
+    public static String lagging(final long from, final long to, final long mark)
+    {
+        return "positions " + from + ".." + to + " were committed, though ringlog.meta's committed mark is " + mark +
+            ": the writer began another document after the one that ends at position " + to + ", which it does only " +
+            "once the commit before has returned (the mark lags its entries where ringlog.meta's page was not written " +
+            "back before a power cut, or the file was put back from an older copy)";
     }
 
     /**

@@ -318,6 +318,21 @@ public final class JournalTesting
         return new UnsafeBuffer(bytes).getLong(0, ByteOrder.LITTLE_ENDIAN);
     }
 
+    /**
+     * Sets the committed mark in {@code directory}'s ringlog.meta to {@code position}, with its check: a mark that lags
+     * the entries, as a power cut leaves one whose page was not written back.
+     */
+    public static void setMark(final Path directory, final long position) throws IOException
+    {
+        final UnsafeBuffer word = new UnsafeBuffer(new byte[8]);
+        word.putLong(0, JournalMetadata.mark(position), ByteOrder.LITTLE_ENDIAN);
+        try (RandomAccessFile raf = new RandomAccessFile(directory.resolve(JournalMetadata.FILE_NAME).toFile(), "rw"))
+        {
+            raf.seek(JournalMetadata.COMMITTED_OFFSET);
+            raf.write(word.byteArray());
+        }
+    }
+
     /** XORs the byte at {@code offset} of {@code file} with {@code mask}; twice restores it. */
     public static void flip(final Path file, final long offset, final int mask) throws IOException
     {

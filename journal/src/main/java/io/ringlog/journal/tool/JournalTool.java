@@ -408,6 +408,12 @@ public final class JournalTool implements Callable<Integer>
                 out.println("committed-position: " + (missingMetadata != null ? "unknown (ringlog.meta is missing)" :
                     damagedMark != null ? "unknown (ringlog.meta's committed mark is damaged)" :
                     committed < 0 ? "unknown (no ringlog.meta: written by an older ringlog)" : Long.toString(committed)));
+                final long byOrder = chronicle.committedByOrder();
+                if (committed >= 0 && damagedMark == null && byOrder > committed)
+                {
+                    out.println("note: " + JournalRepair.lagging(committed + 1, byOrder, committed) + "; the next " +
+                        "writable open sets the mark to the last entry, and a repair counts them as committed");
+                }
                 if (missingMetadata != null)
                 {
                     problems.add(missingMetadata);

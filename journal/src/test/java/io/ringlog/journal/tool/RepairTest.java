@@ -1353,6 +1353,80 @@ class RepairTest
 
     /** A journal in {@code root/journal} of positions 1..{@code last}, each committed on its own (one document each). */
     /**
+     * A committed mark that lags the entries (a power cut that wrote the journal's pages back and not ringlog.meta's):
+     * a repair cut before a damaged entry past the mark dropped the whole, checked entries after it without --force,
+     * and a writable open dropped a damaged tail past the mark as never committed. A document that another follows was
+     * closed by a commit, which returned before the writer began the next: those entries were committed, whatever the
+     * mark says, and only the newest document's may not have been.
+     */
+    @Test
+    void shouldCountAsCommittedWhatTheOrderOfTheDocumentsShowsWhereTheMarkLags() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            JournalTesting.appendRange(journal, 1, 100, 10);
+        }
+        JournalTesting.setMark(dir, 50);
+        final Path file = cycleFile(dir, 0);
+        JournalTesting.flipByte(file, JournalTesting.entryOffset(file, 69) + 30);
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("committed-position: 50\nnote: positions 51..90 were committed, though " +
+            "ringlog.meta's committed mark is 50: the writer began another document after the one that ends at position " +
+            "90, which it does only once the commit before has returned") && verify.out.contains("bad-position: 70\n"),
+            verify.toString());
+        final Tool refused = tool("repair", "-d", dir.toString(), "--truncate-after", "69", "--apply");
+        assertEquals(1, refused.code, refused.toString());
+        assertTrue(refused.out.contains("drop-positions: 70..100 (31 entries)\n") && refused.out.contains("refused: " +
+            "positions 70..90 were committed, though ringlog.meta's committed mark is 50") &&
+            refused.out.contains(", so clients may have seen them; --force drops them anyway\n"), refused.toString());
+        try (ChronicleJournal kept = ChronicleJournal.open(context(dir).readOnly(true)))
+        {
+            assertEquals(100, kept.lastPosition(), "nothing was dropped");
+        }
+        final Tool forced = tool("repair", "-d", dir.toString(), "--truncate-after", "69", "--force", "--apply");
+        assertEquals(0, forced.code, forced.toString());
+        assertEquals(0, tool("verify", "-d", dir.toString()).code);
+
+        // The newest 12 entries damaged: 89 and 90 end a document the one of 91..100 follows, so they were committed.
+        final Path tail = root.resolve("tail");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(tail)))
+        {
+            JournalTesting.appendRange(journal, 1, 100, 10);
+        }
+        JournalTesting.setMark(tail, 50);
+        final Path tailFile = cycleFile(tail, 0);
+        for (int nth = 88; nth < 100; nth++)
+        {
+            JournalTesting.flipByte(tailFile, JournalTesting.entryOffset(tailFile, nth) + 30);
+        }
+        final JournalException open = assertThrows(JournalException.class, () -> ChronicleJournal.open(context(tail)));
+        assertTrue(open.getMessage().contains("entries 89..100, the newest 12, fails its checks") &&
+            open.getMessage().contains("It was committed: positions 51..90 were committed, though ringlog.meta's " +
+            "committed mark is 50"), open.getMessage());
+
+        // One batch over several documents (each up to 64 KiB) is one commit: only its last document counts.
+        final Path batch = root.resolve("batch");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(batch)))
+        {
+            JournalTesting.appendRange(journal, 1, 4_000, 4_000);
+        }
+        JournalTesting.setMark(batch, 100);
+        final Tool one = tool("verify", "-d", batch.toString());
+        assertEquals(0, one.code, one.toString());
+        assertFalse(one.out.contains("note: "), one.toString());
+        try (ChronicleJournal journal = ChronicleJournal.open(context(batch)))
+        {
+            JournalTesting.appendRange(journal, 4_001, 4_010, 10);
+        }
+        JournalTesting.setMark(batch, 100);
+        final Tool two = tool("verify", "-d", batch.toString());
+        assertTrue(two.out.contains("note: positions 101..4000 were committed, though ringlog.meta's committed mark is " +
+            "100"), two.toString());
+    }
+
+    /**
      * The newest document's length word damaged to say 48 bytes more than its entry, where the file holds zeros: the
      * walk counts the zeros as one entry (readers meet them as damage), and the repair plan showed
      * {@code last-whole-position: 11}, one past the newest entry, with a note that positions were counted short. The
@@ -1635,7 +1709,6 @@ class RepairTest
         return JournalTesting.context(dir);
     }
 
-    /** A live engine run on {@code dir} up to {@code last}; returns the first position it published. */
     /** Positions 1..300 in three SECONDLY cycle files of 100 each; returns the context they were written with. */
     private static ChronicleJournal.Context writeThreeSecondlyCycles(final Path dir)
     {
@@ -1680,6 +1753,7 @@ class RepairTest
         }
     }
 
+    /** A live engine run on {@code dir} up to {@code last}; returns the first position it published. */
     private static long writeEngineRun(final Path dir, final Path snapshots, final long last, final long every)
     {
         final EngineContext ctx = engine(ChronicleJournal.open(context(dir)), 0);
