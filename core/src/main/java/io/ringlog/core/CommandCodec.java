@@ -504,6 +504,17 @@ public final class CommandCodec
      */
     private static CorruptEntryException badMagic(final DirectBuffer buffer, final int offset, final int available)
     {
+        boolean zeros = true;
+        for (int i = 0; i < MIN_ENTRY_LENGTH && zeros; i += 4)
+        {
+            zeros = buffer.getInt(offset + i, ORDER) == 0;
+        }
+        if (zeros)
+        {
+            return new CorruptEntryException("bad magic: the entry's header (its first " + MIN_ENTRY_LENGTH + " bytes) is " +
+                "all zeros, as where its bytes never reached the disk (the machine stopped before writing them back) or " +
+                "were zeroed since");
+        }
         final String compact = "0x" + Integer.toHexString(buffer.getInt(offset + COMPACT_MAGIC_OFFSET, ORDER));
         final boolean compactOnly = available < LEGACY_HEADER_LENGTH || damagedCompactMagic(buffer, offset);
         return new CorruptEntryException("bad magic " + (compactOnly ? compact + " at byte 4" :

@@ -962,7 +962,7 @@ public final class ChronicleJournal implements Journal
         }
         else
         {
-            final String positions = newest > 0 && scan.unsplit == 0 ? ", positions " + (newest - scan.entries + 1) +
+            final String positions = newest > 0 && scan.unsplit == scan.recounted ? ", positions " + (newest - scan.entries + 1) +
                 ".." + newest : "";
             found = (scan.documentDamage != null && scan.documentDamage.equals(scan.headerDamage) ? "Its entries are " +
                 "whole" : "Its entries do not depend on the " + (scan.headerDamage.startsWith(CycleFileScan.INDEX_DAMAGED) ? "index" :
@@ -1435,7 +1435,7 @@ public final class ChronicleJournal implements Journal
                 // the newest intact entry may be further on (readers find the damage where it is).
                 final long counted = firstPosition + entries - 1;
                 final long newestStored = newestEntry(file);
-                if (newestStored > 0 && (newestStored < counted || newestStored > counted && file.unsplit == 0))
+                if (newestStored > 0 && (newestStored < counted || newestStored > counted && file.unsplit == file.recounted))
                 {
                     throw new JournalException(counted, "the newest entry of cycle " + cycle + " says position " +
                         newestStored + ", but the cycle starts at " + firstPosition + " and holds " + entries +

@@ -208,9 +208,9 @@ final class ChronicleJournalReader implements JournalReader
      * Before the first entry wanted, in the document the reader landed in: steps over the next entry if
      * its header says it comes before that one. Only the header's length and position are read, not the
      * checksum, so damage inside an entry before the one wanted does not hide the entries after it, as it
-     * did not when each entry had a document of its own. Should a damaged header put the step out of
-     * line, the entry it lands on fails its checks (magic, checksum, position) when read: nothing wrong is
-     * returned.
+     * did not when each entry had a document of its own. Past a header too damaged to give a length, it steps to
+     * the next whole entry ({@link EntryResync}). Should a damaged header put the step out of line, the entry it
+     * lands on fails its checks (magic, checksum, position) when read: nothing wrong is returned.
      *
      * @return true if it stepped over an entry.
      */
@@ -223,7 +223,17 @@ final class ChronicleJournalReader implements JournalReader
         }
         catch (final CorruptEntryException ex)
         {
-            return false;
+            // A damaged header hides where the next entry starts: step to the next whole one, if it is not past the
+            // one wanted (then the damaged entry may be that one, and reading it says so).
+            final int resumed = EntryResync.after(document, at, documentLength, crc);
+            final long resumedAt = resumed < 0 ? -1 : CommandCodec.position(document, resumed);
+            if (resumed < 0 || resumedAt > expected || resumedAt <= decoded + 1)
+            {
+                return false;
+            }
+            at = resumed;
+            decoded = resumedAt - 1;
+            return true;
         }
         final long position = CommandCodec.position(document, at);
         if (position >= expected || position <= decoded)

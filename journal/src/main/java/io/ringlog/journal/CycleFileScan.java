@@ -87,8 +87,15 @@ final class CycleFileScan
     /** Zero bytes after a zero header word that say the data ends there, where a damaged length word may point. */
     private static final int ZEROS_AT_THE_END = 256;
 
-    /** Documents that did not split into entries by their headers (damaged): each hides how many it held. */
+    /**
+     * Damaged entry headers, each of which hid where the next entry in its document starts: the walk counted the
+     * bytes up to the next whole entry it found ({@link EntryResync}), or the rest of the document, as one entry.
+     */
     long unsplit;
+    /** Of those, the ones followed by a whole entry whose position, and an earlier one's, told how many they held. */
+    long recounted;
+    /** The longest entry {@link #hidden} reads back for its position. */
+    private static final int MAX_CHECKED_BACK = 1 << 20;
     /** The index of the first of them, counted as one entry by the walk; -1 if none. */
     long firstUnsplit = -1;
     /**
@@ -961,7 +968,14 @@ final class CycleFileScan
             final int left = documentLength - at;
             int length = left;
             boolean split = false;
-            final int byHeader = entryLength(reader, start + at, start + documentLength);
+            int byHeader = entryLength(reader, start + at, start + documentLength);
+            if (byHeader > 0 && !cut && byHeader < left && left - byHeader < CommandCodec.MIN_ENTRY_LENGTH &&
+                !checks(reader, start + at, byHeader))
+            {
+                // Fewer bytes after it than any entry takes, and it fails its checks: the length its header gives is
+                // damaged (zeros from inside its header, say), as a damaged magic would be.
+                byHeader = -1;
+            }
             if (byHeader > 0)
             {
                 length = byHeader;
@@ -971,6 +985,7 @@ final class CycleFileScan
             {
                 return;
             }
+            long count = 1;
             if (!split)
             {
                 if (unsplit == 0)
@@ -982,30 +997,98 @@ final class CycleFileScan
             zeroTail = !split && zeros(reader, start + at, start + documentLength);
             zeroTailFrom = zeroTail ? start + at : -1;
             zeroTailTo = zeroTail ? start + documentLength : -1;
-            if (entries == 0)
+            if (!split && !zeroTail)
             {
-                firstOffset = start + at;
-                firstLength = length;
+                // A damaged header hides its entry's length: find where whole entries start again, and count the ones
+                // hidden by the positions on either side.
+                final UnsafeBuffer rest = new UnsafeBuffer(new byte[left]);
+                reader.copy(start + at, rest.byteArray(), left);
+                final int resumed = EntryResync.after(rest, 0, left, new Crc32c());
+                final long hidden = resumed > 0 ? hidden(reader, CommandCodec.position(rest, resumed), resumed) : -1;
+                length = resumed > 0 ? resumed : left;
+                if (hidden > 0 || length < 2 * CommandCodec.MIN_ENTRY_LENGTH)
+                {
+                    // Told by the positions, or too few bytes to have held more than one.
+                    count = Math.max(1, hidden);
+                    recounted++;
+                }
             }
-            if (entries < OLDEST_KEPT)
+            for (long k = 0; k < count; k++)
             {
-                oldestOffsets[(int)entries] = start + at;
-                oldestLengths[(int)entries] = length;
-                oldestSplit[(int)entries] = split;
+                record(headerOffset, start + at, length, split, visitor);
             }
-            final int slot = (int)(entries % NEWEST_KEPT);
-            newestOffsets[slot] = start + at;
-            newestLengths[slot] = length;
-            newestDocuments[slot] = headerOffset;
-            newestSplit[slot] = split;
-            if (visitor != null)
-            {
-                visitor.entry(entries, start + at, length);
-            }
-            entries++;
             at += length;
         }
         while (at < documentLength);
+    }
+
+    /** Whether the {@code length} bytes at {@code offset} are one entry that passes its checks, in any format. */
+    private static boolean checks(final Reader reader, final long offset, final int length) throws IOException
+    {
+        final UnsafeBuffer entry = new UnsafeBuffer(new byte[length]);
+        reader.copy(offset, entry.byteArray(), length);
+        try
+        {
+            CommandCodec.check(entry, 0, length, new Crc32c());
+            return true;
+        }
+        catch (final CorruptEntryException ex)
+        {
+            return false;
+        }
+    }
+
+    /** Counts one entry of the walk, found at {@code offset}. */
+    private void record(final long headerOffset, final long offset, final int length, final boolean split,
+        final EntryVisitor visitor) throws IOException
+    {
+        if (entries == 0)
+        {
+            firstOffset = offset;
+            firstLength = length;
+        }
+        if (entries < OLDEST_KEPT)
+        {
+            oldestOffsets[(int)entries] = offset;
+            oldestLengths[(int)entries] = length;
+            oldestSplit[(int)entries] = split;
+        }
+        final int slot = (int)(entries % NEWEST_KEPT);
+        newestOffsets[slot] = offset;
+        newestLengths[slot] = length;
+        newestDocuments[slot] = headerOffset;
+        newestSplit[slot] = split;
+        if (visitor != null)
+        {
+            visitor.entry(entries, offset, length);
+        }
+        entries++;
+    }
+
+    /**
+     * How many entries the {@code bytes} before the whole entry that carries {@code resumed} held, by the position of
+     * the newest whole entry before them in this file (counting those counted since, damaged); -1 where that cannot be
+     * told, or the count does not fit the bytes.
+     */
+    private long hidden(final Reader reader, final long resumed, final int bytes) throws IOException
+    {
+        final Crc32c crc = new Crc32c();
+        for (int back = 0; back < newestKnown(); back++)
+        {
+            final int length = newestLength(back);
+            if (!newestSplit(back) || length <= 0 || length > MAX_CHECKED_BACK)
+            {
+                continue;
+            }
+            final UnsafeBuffer entry = new UnsafeBuffer(new byte[length]);
+            reader.copy(newestOffset(back), entry.byteArray(), length);
+            if (EntryResync.whole(entry, 0, length, crc))
+            {
+                final long hidden = resumed - CommandCodec.position(entry, 0) - 1 - back;
+                return hidden >= 1 && hidden * CommandCodec.MIN_ENTRY_LENGTH <= bytes ? hidden : -1;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -298,7 +298,7 @@ public final class JournalRepair implements AutoCloseable
         lastWhole = next == 0 ? 0 : next - 1;
         for (final CycleFileScan scan : scans)
         {
-            uncounted += scan.unsplit - (scan.zeroTail ? 1 : 0);
+            uncounted += scan.unsplit - scan.recounted - (scan.zeroTail ? 1 : 0);
         }
         final long[] firstEntry = metadata == null ? null : ChronicleJournal.firstEntry(scans);
         final String foreign = firstEntry == null ? null : metadata.foreignTo(directory, firstEntry[0], firstEntry[1]);
@@ -429,9 +429,13 @@ public final class JournalRepair implements AutoCloseable
             held += Math.max(0, to - from + 1);
         }
         final long missing = lastWhole - cut - held;
+        final CycleFileScan newest = scans.isEmpty() ? null : scans.get(scans.size() - 1);
+        final boolean zeros = newest != null && newest.zeroTail;
         plan.add(cut < lastWhole ? "drop-positions: " + (cut + 1) + ".." + lastWhole + " (" + held + " entries" +
             (missing > 0 ? "; the other " + missing + " positions of that range are missing already" : "") + ")" :
-            "drop-positions: none (the journal's last whole entry is " + lastWhole + ")");
+            "drop-positions: none (the journal's last whole entry is " + lastWhole + (zeros ? "; the rewrite drops the " +
+            "zeros after it in " + newest.file + ", from byte " + newest.zeroTailFrom + ", where position " +
+            (lastWhole + 1) + " was written" : "") + ")");
         int holding = -1;
         for (int i = files.size() - 1; i >= 0 && holding < 0; i--)
         {
@@ -510,7 +514,10 @@ public final class JournalRepair implements AutoCloseable
             refuse("positions " + from + ".." + mark + " were committed (the committed mark is " + mark + ") but are " +
                 (uncounted > 0 ? "not counted among the journal's whole entries: they may be whole on disk past the " +
                 "damaged header the walk could not count past (see the note above), or lost already, " :
-                "not in the journal: they are lost already (a cycle file cut short, deleted, or copied in part), ") +
+                zeros ? "not in the journal: they are lost already (" + newest.file + " holds zeros from byte " +
+                newest.zeroTailFrom + ", where they were written: their bytes never reached the disk, or were zeroed " +
+                "since), " : "not in the journal: they are lost already (a cycle file cut short, deleted, or copied in " +
+                "part), ") +
                 "and clients may have seen them. Restoring the missing data keeps them; --force accepts the loss and " +
                 "lowers the mark to " + cut);
         }

@@ -153,13 +153,15 @@ class JournalToolTest
         final Result where = run("dump", "-d", journalDir.toString(), "--from", "1", "--to", String.valueOf(COMMANDS));
         final java.util.regex.Matcher stored = java.util.regex.Pattern.compile("position: (\\d+)\n(?:[^\n]+\n)*?" +
             "stored-at: \\S+ byte (\\d+) \\(in the document whose header is at byte (\\d+)\\)").matcher(where.out);
-        // An entry inside a document, and a later one in the same document.
+        // An entry inside a document, and a later one in the same document; where each entry between lies.
+        final java.util.Map<Long, Long> offsets = new java.util.HashMap<>();
         long damaged = -1;
         long offset = -1;
         long later = -1;
         long document = -1;
         while (stored.find())
         {
+            offsets.put(Long.parseLong(stored.group(1)), Long.parseLong(stored.group(2)));
             if (damaged < 0)
             {
                 damaged = Long.parseLong(stored.group(1));
@@ -173,8 +175,19 @@ class JournalToolTest
             }
         }
         assertTrue(later > 0, where.out);
-        // The payload length, the entry's first bytes: where the next entry starts is lost with it.
+        // The payload length, the entry's first bytes: where the next entry starts is lost with it, and the reader finds
+        // the next whole entry by its magic and checksum, so the later one is read all the same.
         JournalTesting.flip(cycleFile(), offset + 1, 0x40);
+        final Result found = run("dump", "-d", journalDir.toString(), "--from", String.valueOf(later), "--to",
+            String.valueOf(later));
+        assertEquals(0, found.code, found.out + found.err);
+        assertTrue(found.out.startsWith("position: " + later + "\n"), found.out);
+        // The entries after it up to the later one failing their checks too: no whole entry up to --from follows the
+        // damaged header, and what stops the dump is that header, before --from.
+        for (long position = damaged + 1; position <= later; position++)
+        {
+            JournalTesting.flipByte(cycleFile(), offsets.get(position) + 30);
+        }
         final Result dump = run("dump", "-d", journalDir.toString(), "--from", String.valueOf(later), "--to",
             String.valueOf(later));
         assertEquals(1, dump.code, dump.out + dump.err);

@@ -45,21 +45,51 @@ class RepairTest
     Path root;
 
     /**
-     * A damaged header in the middle of a document: the walk cannot tell the entries after it in that
-     * document apart and counts them as one, so its count falls short. The dry run used to say the
-     * uncounted positions were "lost already" (a probe found last-whole-position 7438 for a journal whose
-     * 8,002 entries were all on disk); it now says the count is short and why, and does not claim a loss.
+     * A damaged header in the middle of a document hides where the next entry starts. The walk counted the rest of the
+     * document as one entry, so verify said the entries after it were missing from the journal (a file deleted) and
+     * the readers stopped at it. The walk and the readers now find the next whole entry by its magic and checksum, and
+     * the positions on either side count what the damage hid: verify reads every other entry, and the repair's count
+     * is whole. Where no whole entry follows in the document, the count still falls short, and the dry run says so
+     * rather than call the uncounted positions "lost already" (a probe found last-whole-position 7438 for a journal
+     * whose 8,002 entries were all on disk).
      */
     @Test
-    void shouldSayACountShortOfADamagedHeaderIsNoLoss() throws Exception
+    void shouldFindTheEntriesPastADamagedHeaderOrSayTheCountIsShort() throws Exception
     {
         final Path dir = root.resolve("journal");
         try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
         {
             JournalTesting.appendRange(journal, 1, 100, 10);
         }
-        // Entry 35's magic, in the document of entries 31..40: 35..40 count as one, 95 entries in all.
-        JournalTesting.garbleMagicOfEntry(cycleFile(dir, 0), 34);
+        // Entry 35's magic, in the document of entries 31..40.
+        final Path file = cycleFile(dir, 0);
+        JournalTesting.garbleMagicOfEntry(file, 34);
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("last-position: 100\ncommitted-position: 100\n") &&
+            verify.out.contains("bad-position: 35\nentries-read: 99\n"), verify.toString());
+        assertFalse(verify.out.contains("unread-positions") || verify.out.contains("missing"), verify.toString());
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true));
+             io.ringlog.core.JournalReader reader = journal.reader(36))
+        {
+            final io.ringlog.core.Command entry = new io.ringlog.core.Command(64);
+            for (long position = 36; position <= 100; position++)
+            {
+                assertTrue(reader.next(entry), "position " + position);
+                assertEquals(position, entry.position());
+            }
+        }
+        final Tool whole = tool("repair", "-d", dir.toString(), "--truncate-after", "34");
+        assertTrue(whole.out.contains("last-whole-position: 100\n") && whole.out.contains("refused: positions 35..100 " +
+            "were committed (the committed mark is 100)"), whole.toString());
+        assertFalse(whole.out.contains("counted short"), whole.toString());
+
+        // The entries after it in the document damaged too: nothing whole follows, so 35..40 count as one. (By magic,
+        // counted in the file, 36 is now the 35th entry: 35's is garbled.)
+        for (int nth = 34; nth < 39; nth++)
+        {
+            JournalTesting.flipByte(file, JournalTesting.entryOffset(file, nth) + 30);
+        }
         final Tool dry = tool("repair", "-d", dir.toString(), "--truncate-after", "34", "--force");
         assertTrue(dry.out.contains("last-whole-position: 95\nnote: 1 document holds an entry whose header is damaged: " +
             "the walk cannot tell the entries after it in that document apart and counts them as one, so " +
@@ -69,6 +99,52 @@ class RepairTest
         assertTrue(refused.out.contains("positions 96..100 were committed (the committed mark is 100) but are not " +
             "counted among the journal's whole entries: they may be whole on disk past the damaged header"),
             refused.toString());
+    }
+
+    /**
+     * The newest entry zeroed from its first byte, or from inside its header (a page that never reached the disk): the
+     * reviewer found verify saying only "bad magic 0x0", the repair's plan "drop-positions: none" beside a rewrite that
+     * drops position 100, blaming "a cycle file cut short"; and, from inside the header, the zeros past the length the
+     * damaged header gave counted as a position 101 that "could not be read". Each now says what the file shows.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 8})
+    void shouldSayWhatTheFileShowsOfAZeroedNewestEntry(final int from) throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            JournalTesting.appendRange(journal, 1, 100, 10);
+        }
+        final Path file = cycleFile(dir, 0);
+        final long at = JournalTesting.entryOffset(file, 99);
+        JournalTesting.zeroFrom(file, at + from);
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("last-position: 100\ncommitted-position: 100\n") &&
+            verify.out.contains("bad-position: 100\nentries-read: 99\n"), verify.toString());
+        assertFalse(verify.out.contains("unread-positions") || verify.out.contains("101"), verify.toString());
+        final Tool plan = tool("repair", "-d", dir.toString(), "--truncate-after", "99");
+        assertEquals(1, plan.code, plan.toString());
+        assertTrue(plan.out.contains("rewrite-file: " + file + " (keeps positions 1..99, drops 100..100)\n"), plan.toString());
+        assertFalse(plan.out.contains("cut short"), plan.toString());
+        if (from == 0)
+        {
+            assertTrue(verify.out.contains("journal position 100: bad magic: the entry's header (its first 32 bytes) is " +
+                "all zeros, as where its bytes never reached the disk"), verify.toString());
+            assertTrue(plan.out.contains("drop-positions: none (the journal's last whole entry is 99; the rewrite drops " +
+                "the zeros after it in " + file + ", from byte " + at + ", where position 100 was written)\n") &&
+                plan.out.contains("refused: positions 100..100 were committed (the committed mark is 100) but are not in " +
+                "the journal: they are lost already (" + file + " holds zeros from byte " + at + ", where they were " +
+                "written: their bytes never reached the disk, or were zeroed since)"), plan.toString());
+        }
+        else
+        {
+            assertTrue(verify.out.contains("journal position 100: checksum mismatch"), verify.toString());
+            assertTrue(plan.out.contains("drop-positions: 100..100 (1 entries)\n") && plan.out.contains("refused: " +
+                "positions 100..100 were committed (the committed mark is 100), so clients may have seen them"),
+                plan.toString());
+        }
     }
 
     @Test
