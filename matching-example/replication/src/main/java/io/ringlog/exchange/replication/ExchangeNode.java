@@ -850,11 +850,25 @@ final class ExchangeNode
                     }
                 }
                 result.setProperty("status", "promoted");
-                result.setProperty("primary-shown", Long.toString(promotion.primaryShown()));
+                final long shown = promotion.primaryShown();
+                final long held = promotion.position() - 1;
+                result.setProperty("primary-shown", shown >= 0 ? Long.toString(shown) : "unknown (no primary was heard " +
+                    "since this node started)");
                 result.setProperty("epoch", Long.toString(promotion.epoch()));
                 result.setProperty("position", Long.toString(promotion.position()));
                 out.println(name + ": promoted to primary in epoch " + promotion.epoch() + " at position " +
                     promotion.position());
+                if (shown > held)
+                {
+                    // Asynchronous mode's loss, said when the arbiter acts, not first at the old primary's rejoin.
+                    final String lost = "positions " + (held + 1) + ".." + shown + " (" + (shown - held) + "), whose " +
+                        "events the old primary showed its clients, are not in this node's journal: its standby had " +
+                        "not received them when it was last heard (asynchronous replication), and they are lost with " +
+                        "this promotion; the old primary's --rejoin cuts them off its journal and lists them";
+                    result.setProperty("lost-shown", (held + 1) + ".." + shown);
+                    result.setProperty("message", lost);
+                    err.println(name + ": " + lost);
+                }
             }
             catch (final ReplicationException | IOException ex)
             {

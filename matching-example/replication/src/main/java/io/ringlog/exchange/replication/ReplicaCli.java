@@ -314,7 +314,8 @@ public final class ReplicaCli implements Callable<Integer>
             "Ctrl-C (or SIGTERM) withdraws the publish: the node publishes no more of the file and answers with how " +
                 "far it got and the line to resume from.",
             "Exit codes: 0 every command applied; 1 not (no node running on NODE_DIR, a standby, not applied within " +
-                "--timeout-s, the node stopped): the error line says why; 130 or 143 stopped by a signal."})
+                "--timeout-s, the node stopped): the error line says why; 2 a usage error (an unknown option, a command " +
+                "file that cannot be read); 130 or 143 stopped by a signal."})
     static final class PublishCommand implements Callable<Integer>
     {
         @Spec

@@ -102,6 +102,10 @@ class KillPrimaryTest
 
                 final long firstLive = seen.isEmpty() ? Long.MAX_VALUE : Exchanges.position(seen.get(0));
                 final List<String> seenHeld = seen.stream().filter((line) -> Exchanges.position(line) <= held).toList();
+                // What the old primary showed and the promoted node does not hold is said at the promotion (async only).
+                final long shownByPrimary = Long.parseLong(promoted.getProperty("primary-shown"));
+                assertEquals(shownByPrimary > held ? (held + 1) + ".." + shownByPrimary : null,
+                    promoted.getProperty("lost-shown"), where + ": " + promoted);
                 assertTrue(Long.parseLong(promoted.getProperty("primary-shown")) >= 0, "the standby heard what the " +
                     "primary had shown, " + where + ": " + promoted);
                 // Checked against the final history once both nodes have stopped: positions up to held stay in it.
