@@ -40,6 +40,7 @@ import java.util.ConcurrentModificationException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -2128,6 +2129,24 @@ public final class ChronicleJournal implements Journal
     public List<Path> blankFiles()
     {
         return files.values().stream().filter((scan) -> scan.blank).map((scan) -> scan.file).toList();
+    }
+
+    /** The cycle files holding entries, by the position of each one's first entry, as walked at open. */
+    public NavigableMap<Long, Path> cycleFilesByFirstPosition()
+    {
+        final NavigableMap<Long, Path> byFirst = new TreeMap<>();
+        synchronized (cycleLock)
+        {
+            for (int i = 0; i < cycles.length; i++)
+            {
+                final CycleFileScan scan = files.get(fileName(cycles[i]));
+                if (scan != null)
+                {
+                    byFirst.put(cycleFirstPositions[i], scan.file);
+                }
+            }
+        }
+        return byFirst;
     }
 
     /** Cycle files holding entries, oldest first. */

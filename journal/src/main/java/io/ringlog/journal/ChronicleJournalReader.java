@@ -223,25 +223,37 @@ final class ChronicleJournalReader implements JournalReader
         }
         catch (final CorruptEntryException ex)
         {
-            // A damaged header hides where the next entry starts: step to the next whole one, if it is not past the
-            // one wanted (then the damaged entry may be that one, and reading it says so).
-            final int resumed = EntryResync.after(document, at, documentLength, crc);
-            final long resumedAt = resumed < 0 ? -1 : CommandCodec.position(document, resumed);
-            if (resumed < 0 || resumedAt > expected || resumedAt <= decoded + 1)
-            {
-                return false;
-            }
-            at = resumed;
-            decoded = resumedAt - 1;
-            return true;
+            return resync();
         }
         final long position = CommandCodec.position(document, at);
-        if (position >= expected || position <= decoded)
+        if (position <= decoded)
+        {
+            // A header whose length still reads, but not its position (zeros from inside it): damaged too.
+            return resync();
+        }
+        if (position >= expected)
         {
             return false;
         }
         at += length;
         decoded = position;
+        return true;
+    }
+
+    /**
+     * Past a damaged header, which hides where the next entry starts: steps to the next whole one, if it is not past
+     * the one wanted (then the damaged entry may be that one, and reading it says so).
+     */
+    private boolean resync()
+    {
+        final int resumed = EntryResync.after(document, at, documentLength, crc);
+        final long resumedAt = resumed < 0 ? -1 : CommandCodec.position(document, resumed);
+        if (resumed < 0 || resumedAt > expected || resumedAt <= decoded + 1)
+        {
+            return false;
+        }
+        at = resumed;
+        decoded = resumedAt - 1;
         return true;
     }
 

@@ -94,6 +94,12 @@ final class CycleFileScan
     long unsplit;
     /** Of those, the ones followed by a whole entry whose position, and an earlier one's, told how many they held. */
     long recounted;
+    /**
+     * The index of the first of them that hid several entries, which the walk counts but cannot tell apart (-1 if
+     * none), and how many: a rewrite cannot copy them one by one ({@link CycleRewriter}).
+     */
+    long firstRun = -1;
+    long firstRunCount;
     /** The longest entry {@link #hidden} reads back for its position. */
     private static final int MAX_CHECKED_BACK = 1 << 20;
     /** The index of the first of them, counted as one entry by the walk; -1 if none. */
@@ -285,7 +291,12 @@ final class CycleFileScan
     @FunctionalInterface
     interface EntryVisitor
     {
-        void entry(long index, long offset, int length) throws IOException;
+        /**
+         * One entry of the walk, at {@code index} of the file's; or, where {@code count} is more than 1, the bytes of a
+         * damaged run that held {@code count} entries (by the positions either side of it), indexes {@code index} on,
+         * which cannot be told apart: visited once.
+         */
+        void entry(long index, long offset, int length, long count) throws IOException;
     }
 
     private void walk(final Reader reader, final long from, final int tornWindow, final EntryVisitor visitor)
@@ -884,9 +895,10 @@ final class CycleFileScan
      * Whether a commit closed a document that another follows: the writer closes its batch's document at the commit,
      * and begins the next only at the next append, once the commit (the committed mark's write included) has
      * returned. It closes one inside a batch only where the next entry would take it past
-     * {@link ChronicleJournal#MAX_DOCUMENT_BYTES}, and after the first entry of a new cycle file (a document of one
-     * entry, the file's first): neither is told from a commit, so neither counts. Damage that hides the next entry's
-     * length ({@code nextEntryLength} not positive) counts for nothing either.
+     * {@link ChronicleJournal#MAX_DOCUMENT_BYTES}, and after the first entry of a new cycle file: neither is told from
+     * a commit, so neither counts. Nor does any document of one entry: a repair ({@link CycleRewriter}) writes every
+     * entry it keeps in a document of its own, whether a commit covered it or not, as writers before 2026-12-01 did.
+     * Damage that hides the next entry's length ({@code nextEntryLength} not positive) counts for nothing either.
      *
      * @param document        the document's number in its file, from 0.
      * @param entries         how many entries it holds.
@@ -896,7 +908,7 @@ final class CycleFileScan
     static boolean closedByCommit(final long document, final long entries, final int documentLength,
         final int nextEntryLength)
     {
-        return nextEntryLength > 0 && !(document == 0 && entries == 1) &&
+        return nextEntryLength > 0 && entries > 1 &&
             (long)documentLength + nextEntryLength <= ChronicleJournal.MAX_DOCUMENT_BYTES;
     }
 
@@ -986,37 +998,36 @@ final class CycleFileScan
                 return;
             }
             long count = 1;
-            if (!split)
+            boolean exact = split;
+            zeroTail = !split && zeros(reader, start + at, start + documentLength);
+            zeroTailFrom = zeroTail ? start + at : -1;
+            zeroTailTo = zeroTail ? start + documentLength : -1;
+            if (!split && !zeroTail && documentLength <= ChronicleJournal.MAX_DOCUMENT_BYTES)
+            {
+                // A damaged header hides its entry's length: find where whole entries start again. Only in a document
+                // a writer could have filled with several entries: a longer one holds a single entry, or its length
+                // word is damaged and the walk is past the data (where a search per header would cost the file's size).
+                final UnsafeBuffer rest = new UnsafeBuffer(new byte[left]);
+                reader.copy(start + at, rest.byteArray(), left);
+                final int resumed = EntryResync.after(rest, 0, left, new Crc32c());
+                length = resumed > 0 ? resumed : left;
+                // The positions on either side tell how many the damage hid: counted as that many, visited once; none
+                // where the bytes are the rest of an entry counted already (its header gave too short a length).
+                final long hidden = resumed > 0 ? hidden(reader, CommandCodec.position(rest, resumed), resumed) :
+                    UNKNOWN;
+                exact = hidden >= 0 || length < 2 * CommandCodec.MIN_ENTRY_LENGTH;
+                count = hidden >= 0 ? hidden : 1;
+            }
+            if (!split && count > 0)
             {
                 if (unsplit == 0)
                 {
                     firstUnsplit = entries;
                 }
                 unsplit++;
+                recounted += exact ? 1 : 0;
             }
-            zeroTail = !split && zeros(reader, start + at, start + documentLength);
-            zeroTailFrom = zeroTail ? start + at : -1;
-            zeroTailTo = zeroTail ? start + documentLength : -1;
-            if (!split && !zeroTail)
-            {
-                // A damaged header hides its entry's length: find where whole entries start again, and count the ones
-                // hidden by the positions on either side.
-                final UnsafeBuffer rest = new UnsafeBuffer(new byte[left]);
-                reader.copy(start + at, rest.byteArray(), left);
-                final int resumed = EntryResync.after(rest, 0, left, new Crc32c());
-                final long hidden = resumed > 0 ? hidden(reader, CommandCodec.position(rest, resumed), resumed) : -1;
-                length = resumed > 0 ? resumed : left;
-                if (hidden > 0 || length < 2 * CommandCodec.MIN_ENTRY_LENGTH)
-                {
-                    // Told by the positions, or too few bytes to have held more than one.
-                    count = Math.max(1, hidden);
-                    recounted++;
-                }
-            }
-            for (long k = 0; k < count; k++)
-            {
-                record(headerOffset, start + at, length, split, visitor);
-            }
+            record(headerOffset, start + at, length, split, visitor, count);
             at += length;
         }
         while (at < documentLength);
@@ -1038,9 +1049,26 @@ final class CycleFileScan
         }
     }
 
-    /** Counts one entry of the walk, found at {@code offset}. */
+    /** Counts {@code count} entries of the walk (more than one: a damaged run), found at {@code offset}. */
     private void record(final long headerOffset, final long offset, final int length, final boolean split,
-        final EntryVisitor visitor) throws IOException
+        final EntryVisitor visitor, final long count) throws IOException
+    {
+        if (count > 1 && firstRun < 0)
+        {
+            firstRun = entries;
+            firstRunCount = count;
+        }
+        if (visitor != null && count > 0)
+        {
+            visitor.entry(entries, offset, length, count);
+        }
+        for (long k = 0; k < count; k++)
+        {
+            recordOne(headerOffset, offset, length, split);
+        }
+    }
+
+    private void recordOne(final long headerOffset, final long offset, final int length, final boolean split)
     {
         if (entries == 0)
         {
@@ -1058,17 +1086,16 @@ final class CycleFileScan
         newestLengths[slot] = length;
         newestDocuments[slot] = headerOffset;
         newestSplit[slot] = split;
-        if (visitor != null)
-        {
-            visitor.entry(entries, offset, length);
-        }
         entries++;
     }
 
+    /** What {@link #hidden} says where it cannot tell. */
+    private static final long UNKNOWN = -1;
+
     /**
      * How many entries the {@code bytes} before the whole entry that carries {@code resumed} held, by the position of
-     * the newest whole entry before them in this file (counting those counted since, damaged); -1 where that cannot be
-     * told, or the count does not fit the bytes.
+     * the newest whole entry before them in this file (counting those counted since, damaged): 0 where they are the
+     * rest of one of those; {@link #UNKNOWN} where that cannot be told, or the count does not fit the bytes.
      */
     private long hidden(final Reader reader, final long resumed, final int bytes) throws IOException
     {
@@ -1085,10 +1112,10 @@ final class CycleFileScan
             if (EntryResync.whole(entry, 0, length, crc))
             {
                 final long hidden = resumed - CommandCodec.position(entry, 0) - 1 - back;
-                return hidden >= 1 && hidden * CommandCodec.MIN_ENTRY_LENGTH <= bytes ? hidden : -1;
+                return hidden >= 0 && hidden * CommandCodec.MIN_ENTRY_LENGTH <= bytes ? hidden : UNKNOWN;
             }
         }
-        return -1;
+        return UNKNOWN;
     }
 
     /**
@@ -1176,7 +1203,7 @@ final class CycleFileScan
         {
             final Reader bytes = new Reader(channel, length);
             final byte[][] entry = {new byte[256]};
-            scan(file, tornWindow, (index, offset, length) ->
+            scan(file, tornWindow, (index, offset, length, count) ->
             {
                 if (index == firstUnsplit)
                 {

@@ -76,11 +76,19 @@ final class CycleRewriter
         {
             final ByteBuffer[] bytes = {ByteBuffer.allocate(256)};
             final long[] copied = {0};
-            CycleFileScan.scan(file, 0, (index, offset, length) ->
+            CycleFileScan.scan(file, 0, (index, offset, length, count) ->
             {
                 if (index >= keep)
                 {
                     return;
+                }
+                if (count > 1)
+                {
+                    // A damaged run of several entries, which cannot be told apart: copied, the positions either side of
+                    // it would no longer lie in one document, and the walk of the copy could not count it again.
+                    throw new IOException(file + " holds a damaged run of " + count + " entries (its entries " +
+                        (index + 1) + ".." + (index + count) + ", from byte " + offset + "), which a rewrite cannot copy " +
+                        "entry by entry: cut the journal before it, or restore the file from a copy");
                 }
                 if (bytes[0].capacity() < length)
                 {

@@ -463,6 +463,15 @@ public final class JournalRepair implements AutoCloseable
                 rewriteFile = files.get(holding);
                 rewriteCycle = cycleOf(rewriteFile);
                 rewriteKeep = cut - first + 1;
+                if (scan.firstRun >= 0 && scan.firstRun < rewriteKeep)
+                {
+                    final long from = first + scan.firstRun;
+                    refusals.add(rewriteFile + " holds a damaged run of " + scan.firstRunCount + " entries, positions " +
+                        from + ".." + (from + scan.firstRunCount - 1) + ", before the cut: a rewrite copies the entries it " +
+                        "keeps one by one, and cannot tell these apart. Cut before them ('--truncate-after " + (from - 1) +
+                        " --force'), or restore the file from a copy (a backup, the standby's journal). --force alone does " +
+                        "not change this");
+                }
                 plan.add("rewrite-file: " + rewriteFile + " (keeps positions " + first + ".." + cut +
                     (last > cut ? ", drops " + (cut + 1) + ".." + last : "") +
                     (cleanEnd ? "" : (last > cut ? ", and what follows them: " : ", and drops what follows them: ") +
@@ -800,7 +809,7 @@ public final class JournalRepair implements AutoCloseable
             try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ))
             {
                 final ByteBuffer header = ByteBuffer.allocate(CommandCodec.HEADER_LENGTH);
-                CycleFileScan.scan(path, TORN_WINDOW, (index, offset, length) ->
+                CycleFileScan.scan(path, TORN_WINDOW, (index, offset, length, count) ->
                 {
                     header.clear().limit(Math.min(header.capacity(), length));
                     readFully(channel, header, offset);

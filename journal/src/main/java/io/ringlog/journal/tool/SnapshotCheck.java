@@ -35,12 +35,14 @@ final class SnapshotCheck
         final long last = journal.lastPosition();
         long recoversFrom = 0;
         int count = 0;
+        final List<Long> taken = new java.util.ArrayList<>();
         try
         {
             // Newest first, as recovery tries them.
             for (final long position : store.positions())
             {
                 count++;
+                taken.add(position);
                 if (beingWritten && position > last)
                 {
                     out.println("snapshot: " + position + " taken-since (past last-position " + last + ", where this " +
@@ -116,7 +118,34 @@ final class SnapshotCheck
             "its recovery does not replay " + (one ? "it" : "them") + ", and the service starts, " +
             "unless it reads an entry before the snapshot itself. A full replay, or one to a position from " +
             badPosition + " on before " + recoversFrom + ", stops there. A repair that cuts before it drops every later " +
-            "entry too: keep a copy of the journal first, and restore the entry from one if you have it");
+            "entry too: keep a copy of the journal first, and restore the entry from one if you have it" +
+            asideBefore(journal, directory, unreadable.get(unreadable.size() - 1)[1], recoversFrom, taken));
+    }
+
+    /**
+     * Where every damaged position lies in cycle files that a later file follows, starting at or before the snapshot a
+     * restart recovers from: the way to a journal without the damage that keeps every entry after the snapshot, as for
+     * a journal trimmed behind its snapshots. Empty where there is none.
+     */
+    private static String asideBefore(final ChronicleJournal journal, final Path directory, final long newestDamaged,
+        final long recoversFrom, final List<Long> taken)
+    {
+        final java.util.NavigableMap<Long, Path> files = journal.cycleFilesByFirstPosition();
+        final Long after = files.higherKey(newestDamaged);
+        if (after == null || after > recoversFrom)
+        {
+            return "";
+        }
+        final String moved = files.headMap(after, false).values().stream().map((p) -> p.getFileName().toString())
+            .collect(java.util.stream.Collectors.joining(", "));
+        final String older = taken.stream().filter((p) -> p < after).sorted().map(String::valueOf)
+            .collect(java.util.stream.Collectors.joining(", "));
+        return ". Or, keeping every entry after the snapshot: move " + moved + " out of " + journal.directory() +
+            ", as for a journal trimmed behind its snapshots. The journal then starts at position " + after + ", without " +
+            "the damage, and a restart recovers from the snapshot at position " + recoversFrom + " as before; what goes " +
+            "is the history before position " + after + " (a full replay from position 1)" + (older.isEmpty() ? "" :
+            ", and the snapshots at positions " + older + " in " + directory + ", which no restart could use then: move " +
+            "them aside too");
     }
 
     /** Null when recovery would load the snapshot at {@code position}; otherwise why not. */

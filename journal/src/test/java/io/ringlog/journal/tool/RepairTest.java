@@ -102,6 +102,56 @@ class RepairTest
     }
 
     /**
+     * Damage that hides several entries in the middle of a document (a run of zeros), or leaves a header whose length
+     * still reads, too short (zeros from inside it): the walk counts what the positions either side say, and reads on.
+     * A rewrite cannot copy a run of several damaged entries entry by entry (the reviewer found a writable open's drop of
+     * a torn tail writing the run once per entry it held, and the file then unreadable): it refuses, and the file is as
+     * it was.
+     */
+    @Test
+    void shouldCountARunOfDamagedEntriesByThePositionsEitherSideAndNotRewriteIt() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            JournalTesting.appendRange(journal, 1, 100, 10);
+        }
+        final Path file = cycleFile(dir, 0);
+        final long e36 = JournalTesting.entryOffset(file, 35);
+        final long e38 = JournalTesting.entryOffset(file, 37);
+        // Entry 33's header from its byte 8, and 34 and 35 whole: zeros from inside a header, over three entries.
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            final long e33 = JournalTesting.entryOffset(file, 32);
+            raf.seek(e33 + 8);
+            raf.write(new byte[(int)(e36 - e33 - 8)]);
+            // And entry 38's last bytes: its header reads, too short, and fails its checks; 39 and 40 follow whole.
+            raf.seek(e38 + 8);
+            raf.write(new byte[24]);
+        }
+        final byte[] before = Files.readAllBytes(file);
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("last-position: 100\ncommitted-position: 100\n") &&
+            verify.out.contains("bad-position: 33\n") && verify.out.contains("later-bad-positions: 38\n"),
+            verify.toString());
+        assertFalse(verify.out.contains("missing"), verify.toString());
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true));
+             io.ringlog.core.JournalReader reader = journal.reader(36))
+        {
+            final io.ringlog.core.Command entry = new io.ringlog.core.Command(64);
+            assertTrue(reader.next(entry));
+            assertEquals(36, entry.position());
+        }
+        final Tool cut = tool("repair", "-d", dir.toString(), "--truncate-after", "99", "--force", "--apply");
+        assertEquals(1, cut.code, cut.toString());
+        assertTrue(cut.out.contains("refused: " + file + " holds a damaged run of 2 entries, positions 34..35, before " +
+            "the cut: a rewrite copies the entries it keeps one by one, and cannot tell these apart. Cut before them " +
+            "('--truncate-after 33 --force')") && cut.out.contains("status: refused, nothing was changed"), cut.toString());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(file)), "the file as it was");
+    }
+
+    /**
      * The newest entry zeroed from its first byte, or from inside its header (a page that never reached the disk): the
      * reviewer found verify saying only "bad magic 0x0", the repair's plan "drop-positions: none" beside a rewrite that
      * drops position 100, blaming "a cycle file cut short"; and, from inside the header, the zeros past the length the
@@ -1463,7 +1513,10 @@ class RepairTest
         }
         final Tool forced = tool("repair", "-d", dir.toString(), "--truncate-after", "69", "--force", "--apply");
         assertEquals(0, forced.code, forced.toString());
-        assertEquals(0, tool("verify", "-d", dir.toString()).code);
+        // The rewrite gives each entry it keeps a document of its own, past the mark: no commit is claimed of those.
+        final Tool cut = tool("verify", "-d", dir.toString());
+        assertEquals(0, cut.code, cut.toString());
+        assertFalse(cut.out.contains("note: "), cut.toString());
 
         // The newest 12 entries damaged: 89 and 90 end a document the one of 91..100 follows, so they were committed.
         final Path tail = root.resolve("tail");
@@ -1595,6 +1648,41 @@ class RepairTest
         final JournalException refused = assertThrows(JournalException.class,
             () -> ChronicleJournal.open(context(dir)).close());
         assertTrue(refused.getMessage().contains(marked), refused.getMessage());
+    }
+
+    /**
+     * Old damage below the snapshot a restart recovers from: verify exited 1 for good, and the only mend it named was a
+     * cut before the damage, which drops every later entry. Where the damage lies in cycle files a later file follows,
+     * starting at or before that snapshot, verify names the files to move aside, as for a journal trimmed behind its
+     * snapshots; done, the journal verifies clean and goes on to the uncut run's state.
+     */
+    @Test
+    void shouldNameTheFilesToMoveAsideWhereOldDamageLiesBelowTheSnapshotARestartUses() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = dir.resolve("snapshots");
+        writeEngineCycles(dir, snapshots, 3);
+        final List<Path> files = JournalTesting.cycleFiles(dir);
+        assertEquals(3, files.size());
+        JournalTesting.flipByte(files.get(0), JournalTesting.entryOffset(files.get(0), 49) + 30);
+        final String first = files.get(0).getFileName().toString();
+
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("bad-position: 50\n") && verify.out.contains("restart-recovers-from: the snapshot " +
+            "at position 300\n") && verify.out.contains("Or, keeping every entry after the snapshot: move " + first +
+            " out of " + dir + ", as for a journal trimmed behind its snapshots. The journal then starts at position 101, " +
+            "without the damage, and a restart recovers from the snapshot at position 300 as before; what goes is the " +
+            "history before position 101 (a full replay from position 1), and the snapshots at positions 100 in " +
+            snapshots + ", which no restart could use then: move them aside too"), verify.toString());
+
+        final Path aside = Files.createDirectories(root.resolve("aside"));
+        Files.move(files.get(0), aside.resolve(first));
+        Files.move(FileSnapshotStore.open(snapshots, 3).path(100), aside.resolve("snapshot-100"));
+        final Tool moved = tool("verify", "-d", dir.toString());
+        assertEquals(0, moved.code, moved.toString());
+        assertTrue(moved.out.contains("first-position: 101\n"), moved.toString());
+        assertEquals(cleanHash(300, 10), continueRun(dir, snapshots, 10), "every entry after the damaged file kept");
     }
 
     /**

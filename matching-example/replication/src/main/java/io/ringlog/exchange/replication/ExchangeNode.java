@@ -852,8 +852,8 @@ final class ExchangeNode
                 result.setProperty("status", "promoted");
                 final long shown = promotion.primaryShown();
                 final long held = promotion.position() - 1;
-                result.setProperty("primary-shown", shown >= 0 ? Long.toString(shown) : "unknown (no primary was heard " +
-                    "since this node started)");
+                result.setProperty("primary-shown", shown >= 0 ? Long.toString(shown) : "unknown (no primary that said " +
+                    "how far it showed was heard since this node started)");
                 result.setProperty("epoch", Long.toString(promotion.epoch()));
                 result.setProperty("position", Long.toString(promotion.position()));
                 out.println(name + ": promoted to primary in epoch " + promotion.epoch() + " at position " +
@@ -862,9 +862,10 @@ final class ExchangeNode
                 {
                     // Asynchronous mode's loss, said when the arbiter acts, not first at the old primary's rejoin.
                     final String lost = "positions " + (held + 1) + ".." + shown + " (" + (shown - held) + "), whose " +
-                        "events the old primary showed its clients, are not in this node's journal: its standby had " +
-                        "not received them when it was last heard (asynchronous replication), and they are lost with " +
-                        "this promotion; the old primary's --rejoin cuts them off its journal and lists them";
+                        "events the old primary showed its clients by its last heartbeat (it may have shown more since), " +
+                        "are not in this node's journal: it showed them before this node held them (asynchronous " +
+                        "replication, or a primary gone on alone after --degrade-after-ms), and they are lost with this " +
+                        "promotion; the old primary's --rejoin cuts them off its journal and lists them";
                     result.setProperty("lost-shown", (held + 1) + ".." + shown);
                     result.setProperty("message", lost);
                     err.println(name + ": " + lost);
