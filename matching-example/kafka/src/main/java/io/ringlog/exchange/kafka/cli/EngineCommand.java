@@ -154,6 +154,15 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
                 "starts one)");
             err.flush();
         }
+        else
+        {
+            // Something answers: if it is not a broker's client listener, no wait makes it one.
+            final String wrong = KafkaOptions.notABroker(kafka.bootstrap);
+            if (wrong != null)
+            {
+                throw new IllegalStateException(wrong);
+            }
+        }
         final long starting = System.nanoTime();
         final Map<Integer, Long> ends;
         final ExchangeKafkaEngine engine;

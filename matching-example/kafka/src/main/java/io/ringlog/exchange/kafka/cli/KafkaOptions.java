@@ -66,7 +66,112 @@ final class KafkaOptions
             throw new IllegalStateException("the broker at " + bootstrap + " did not answer (" + unanswered +
                 "): is it running? ('exchange kafka broker' starts one)");
         }
+        final String wrong = notABroker(bootstrap);
+        if (wrong != null)
+        {
+            throw new IllegalStateException(wrong);
+        }
     }
+
+    /**
+     * Where the servers of {@code bootstrap} that accept a connection are none of them a Kafka broker's client
+     * listener, why, in one line; null where one is (or where a server answers as Kafka in a way this does not read:
+     * the clients then say what they find). Asks each for its API versions, as Kafka's clients do first: another
+     * program on the port (an HTTP server) gives no Kafka answer, and a KRaft controller's listener answers without
+     * the Metadata request that clients need. Either way Kafka's clients said only "The node does not support
+     * METADATA", or nothing for a minute.
+     */
+    static String notABroker(final String bootstrap)
+    {
+        final List<String> reasons = new ArrayList<>();
+        for (final String entry : bootstrap.split(","))
+        {
+            final String server = entry.strip();
+            final int colon = server.lastIndexOf(':');
+            if (server.isEmpty() || colon <= 0)
+            {
+                continue;
+            }
+            final String host = server.substring(0, colon).replaceAll("^\\[|\\]$", "");
+            final String why = apiVersions(host, port(server.substring(colon + 1)));
+            if (why == null)
+            {
+                return null;
+            }
+            if (!why.isEmpty())
+            {
+                reasons.add(server + " " + why);
+            }
+        }
+        return reasons.isEmpty() ? null : String.join("; ", reasons) + ". Name the broker's client listener with " +
+            "--bootstrap ('exchange kafka broker' listens on " + DEFAULT_BOOTSTRAP + ")";
+    }
+
+    /**
+     * Asks {@code host:port} for its API versions (Kafka's ApiVersions request, version 0): null where it answers as a
+     * broker that serves Metadata, or as Kafka in a way not read here; what it is otherwise; empty where it did not
+     * accept the connection (said elsewhere).
+     */
+    private static String apiVersions(final String host, final int port)
+    {
+        final int correlation = 0x726C6F67;
+        final byte[] client = "ringlog".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        final java.nio.ByteBuffer request = java.nio.ByteBuffer.allocate(4 + 10 + client.length)
+            .putInt(10 + client.length).putShort((short)API_VERSIONS).putShort((short)0).putInt(correlation)
+            .putShort((short)client.length).put(client);
+        try (Socket socket = new Socket())
+        {
+            try
+            {
+                socket.connect(new InetSocketAddress(host, port), PROBE_MILLIS);
+            }
+            catch (final IOException ex)
+            {
+                return "";
+            }
+            socket.setSoTimeout(PROBE_MILLIS);
+            socket.getOutputStream().write(request.array());
+            socket.getOutputStream().flush();
+            final java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            final int size = in.readInt();
+            if (size < 10 || size > 1 << 20 || in.readInt() != correlation)
+            {
+                return NOT_KAFKA;
+            }
+            if (in.readShort() != 0)
+            {
+                return null;
+            }
+            final int count = in.readInt();
+            if (count < 0 || count > (size - 10) / 6)
+            {
+                return NOT_KAFKA;
+            }
+            for (int i = 0; i < count; i++)
+            {
+                final int key = in.readShort();
+                in.readShort();
+                in.readShort();
+                if (key == METADATA)
+                {
+                    return null;
+                }
+            }
+            return "answers as Kafka but serves no Metadata request: it is a KRaft controller's listener (the broker's " +
+                "own controller port, say), not the client listener a broker serves topics on";
+        }
+        catch (final IOException ex)
+        {
+            // Closed, reset, or silent where a Kafka broker answers at once.
+            return NOT_KAFKA;
+        }
+    }
+
+    /** Kafka's request keys: ApiVersions, asked first, and Metadata, which every client needs. */
+    private static final int API_VERSIONS = 18;
+    private static final int METADATA = 3;
+    private static final String NOT_KAFKA = "accepts connections but gives no Kafka answer to an ApiVersions " +
+        "request: another program listens there (an HTTP server, say), not a Kafka broker";
 
     /**
      * Why no server of {@code bootstrap} accepts a connection ("localhost:9092: Connection refused"), or null

@@ -3,10 +3,14 @@ package io.ringlog.exchange.kafka.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,6 +97,88 @@ class NoBrokerTest
             "--bootstrap", "no-such-host.invalid:9092"));
         assertTrue(unknown.toString().startsWith("error: the broker at no-such-host.invalid:9092 did not answer " +
             "(no-such-host.invalid:9092: unknown host)"), unknown.toString());
+    }
+
+    /**
+     * Something answers, but not a broker's client listener: another program (an HTTP server), or a KRaft controller's
+     * listener (the broker's own controller port). A newcomer pointed the CLI at both and got Kafka's "The node does
+     * not support METADATA", or a minute of silence; each command now says which in one line, at once.
+     */
+    @Test
+    void shouldSayWhenWhatAnswersIsNoBrokersClientListener() throws Exception
+    {
+        final byte[] http = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        // An ApiVersions v0 answer that lists ApiVersions (18), Vote (52) and DescribeQuorum (55), and no Metadata (3).
+        final ByteBuffer controller = ByteBuffer.allocate(4 + 4 + 2 + 4 + 3 * 6);
+        controller.putInt(controller.capacity() - 4).putInt(0).putShort((short)0).putInt(3);
+        for (final int key : new int[] {18, 52, 55})
+        {
+            controller.putShort((short)key).putShort((short)0).putShort((short)3);
+        }
+        final Path commands = Files.writeString(dir.resolve("commands.txt"), "deposit acct=12 asset=0 amount=1000000\n");
+        for (final boolean kafka : new boolean[] {false, true})
+        {
+            try (ServerSocket server = new ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress()))
+            {
+                final Thread answering = new Thread(() -> answer(server, kafka ? controller.array() : http, kafka));
+                answering.setDaemon(true);
+                answering.start();
+                for (final List<String> line : List.of(List.of("topics"), List.of("feed", "-i", commands.toString())))
+                {
+                    final List<String> args = new ArrayList<>(line);
+                    args.addAll(List.of("--bootstrap", "127.0.0.1:" + server.getLocalPort()));
+                    final StringWriter err = new StringWriter();
+                    final long started = System.nanoTime();
+                    final int code = ExchangeKafkaCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
+                        args.toArray(String[]::new));
+                    final Duration took = Duration.ofNanos(System.nanoTime() - started);
+                    final String what = String.join(" ", args) + " -> " + code + " in " + took.toMillis() + " ms\n" + err;
+                    assertEquals(1, code, what);
+                    assertTrue(err.toString().startsWith("error: 127.0.0.1:" + server.getLocalPort() + (kafka ?
+                        " answers as Kafka but serves no Metadata request: it is a KRaft controller's listener" :
+                        " accepts connections but gives no Kafka answer to an ApiVersions request")), what);
+                    assertTrue(err.toString().contains("Name the broker's client listener with --bootstrap"), what);
+                    assertEquals(1, err.toString().lines().count(), "one line: " + what);
+                    assertTrue(took.compareTo(QUICK) < 0, "at once: " + what);
+                }
+            }
+        }
+    }
+
+    /** Serves each connection: reads a Kafka request (or whatever comes) and writes {@code reply}, patched with its id. */
+    private static void answer(final ServerSocket server, final byte[] reply, final boolean kafka)
+    {
+        while (!server.isClosed())
+        {
+            try (Socket socket = server.accept())
+            {
+                final DataInputStream in = new DataInputStream(socket.getInputStream());
+                final int size;
+                try
+                {
+                    size = in.readInt();
+                }
+                catch (final IOException closed)
+                {
+                    // The reachability probe: connects and closes.
+                    continue;
+                }
+                final byte[] request = new byte[size];
+                in.readFully(request);
+                final byte[] answer = reply.clone();
+                if (kafka)
+                {
+                    // The correlation id, after the request's key and version.
+                    System.arraycopy(request, 4, answer, 4, 4);
+                }
+                socket.getOutputStream().write(answer);
+                socket.getOutputStream().flush();
+            }
+            catch (final IOException ex)
+            {
+                // Closed at the end of the test, or a client gone: serve the next.
+            }
+        }
     }
 
     /** A port nothing listens on: bound, then released. */
