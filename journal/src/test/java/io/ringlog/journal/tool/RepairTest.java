@@ -57,10 +57,7 @@ class RepairTest
     void shouldFindTheEntriesPastADamagedHeaderOrSayTheCountIsShort() throws Exception
     {
         final Path dir = root.resolve("journal");
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
-        {
-            JournalTesting.appendRange(journal, 1, 100, 10);
-        }
+        writeHundred(dir);
         // Entry 35's magic, in the document of entries 31..40.
         final Path file = cycleFile(dir, 0);
         JournalTesting.garbleMagicOfEntry(file, 34);
@@ -112,10 +109,7 @@ class RepairTest
     void shouldCountARunOfDamagedEntriesByThePositionsEitherSideAndNotRewriteIt() throws Exception
     {
         final Path dir = root.resolve("journal");
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
-        {
-            JournalTesting.appendRange(journal, 1, 100, 10);
-        }
+        writeHundred(dir);
         final Path file = cycleFile(dir, 0);
         final long e36 = JournalTesting.entryOffset(file, 35);
         final long e38 = JournalTesting.entryOffset(file, 37);
@@ -162,10 +156,7 @@ class RepairTest
     void shouldSayWhatTheFileShowsOfAZeroedNewestEntry(final int from) throws Exception
     {
         final Path dir = root.resolve("journal");
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
-        {
-            JournalTesting.appendRange(journal, 1, 100, 10);
-        }
+        writeHundred(dir);
         final Path file = cycleFile(dir, 0);
         final long at = JournalTesting.entryOffset(file, 99);
         JournalTesting.zeroFrom(file, at + from);
@@ -966,10 +957,7 @@ class RepairTest
     void shouldMendZeroedNewestEntriesWithTheOneCutTheToolsName(final int kept) throws Exception
     {
         final Path dir = root.resolve("journal");
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
-        {
-            JournalTesting.appendRange(journal, 1, 100, 10);
-        }
+        writeHundred(dir);
         final Path file = cycleFile(dir, 0);
         // From inside entry kept + 1's header (its timestamp) to the end of the data: 97 stays in the last document,
         // 86 takes the header of the last document (91..100) too.
@@ -1009,10 +997,7 @@ class RepairTest
     void shouldPlanADryRunOfAReadOnlyJournalAndRefuseOnlyToApplyIt() throws Exception
     {
         final Path dir = root.resolve("journal");
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
-        {
-            JournalTesting.appendRange(journal, 1, 100, 10);
-        }
+        writeHundred(dir);
         final StringBuilder why = new StringBuilder();
         final SmallFileSystem view = SmallFileSystem.readOnlyView(dir, root.resolve("read-only"), why);
         if (view == null)
@@ -1071,10 +1056,7 @@ class RepairTest
         throws Exception
     {
         final Path dir = root.resolve("journal");
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
-        {
-            JournalTesting.appendRange(journal, 1, 100, 10);
-        }
+        writeHundred(dir);
         final Path file = cycleFile(dir, 0);
         final long first = JournalTesting.entryOffset(file, 0);
         switch (damage)
@@ -1128,10 +1110,7 @@ class RepairTest
     void shouldNotOfferACutForAWholeEntryLargerThanTheMaxPayloadAskedFor() throws Exception
     {
         final Path dir = root.resolve("journal");
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
-        {
-            JournalTesting.appendRange(journal, 1, 100, 10);
-        }
+        writeHundred(dir);
         final Tool verify = tool("verify", "-d", dir.toString(), "--max-payload", "4");
         assertEquals(1, verify.code, verify.toString());
         assertTrue(verify.out.contains("problem: journal position 1: the entry is whole, but its payload of 8 bytes is " +
@@ -1489,10 +1468,7 @@ class RepairTest
     void shouldCountAsCommittedWhatTheOrderOfTheDocumentsShowsWhereTheMarkLags() throws Exception
     {
         final Path dir = root.resolve("journal");
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
-        {
-            JournalTesting.appendRange(journal, 1, 100, 10);
-        }
+        writeHundred(dir);
         JournalTesting.setMark(dir, 50);
         final Path file = cycleFile(dir, 0);
         JournalTesting.flipByte(file, JournalTesting.entryOffset(file, 69) + 30);
@@ -1520,10 +1496,7 @@ class RepairTest
 
         // The newest 12 entries damaged: 89 and 90 end a document the one of 91..100 follows, so they were committed.
         final Path tail = root.resolve("tail");
-        try (ChronicleJournal journal = ChronicleJournal.open(context(tail)))
-        {
-            JournalTesting.appendRange(journal, 1, 100, 10);
-        }
+        writeHundred(tail);
         JournalTesting.setMark(tail, 50);
         final Path tailFile = cycleFile(tail, 0);
         for (int nth = 88; nth < 100; nth++)
@@ -1871,6 +1844,15 @@ class RepairTest
     private static ChronicleJournal.Context context(final Path dir)
     {
         return JournalTesting.context(dir);
+    }
+
+    /** Positions 1..100 in one cycle file, committed ten at a time: a document of ten entries a commit. */
+    private static void writeHundred(final Path dir)
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            JournalTesting.appendRange(journal, 1, 100, 10);
+        }
     }
 
     /** Positions 1..300 in three SECONDLY cycle files of 100 each; returns the context they were written with. */
