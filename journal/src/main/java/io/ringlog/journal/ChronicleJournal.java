@@ -1662,8 +1662,14 @@ public final class ChronicleJournal implements Journal
             {
                 lastPosition = from - 1;
                 appendedPosition = from - 1;
-                reportTorn(new TornEntry(from - 1, newest.file, offset, header, found + "; the next writable open drops " +
-                    (one ? "it" : "them")));
+                final long run = newest.firstRun >= 0 && newest.firstRun < newest.entries - damaged ?
+                    currentCycleFirstPosition + newest.firstRun : -1;
+                reportTorn(new TornEntry(from - 1, newest.file, offset, header, found + (run < 0 ? "; the next writable " +
+                    "open drops " + (one ? "it" : "them") : "; the next writable open cannot drop " + (one ? "it" : "them") +
+                    ": the file holds a damaged run of " + newest.firstRunCount + " entries before, positions " + run + ".." +
+                    (run + newest.firstRunCount - 1) + ", which a rewrite cannot copy entry by entry. Cut before the run " +
+                    "('scripts/journal repair -d " + ctx.directory() + " --truncate-after " + (run - 1) + " --force'), or " +
+                    "restore the file from a copy")));
             }
             else
             {

@@ -226,12 +226,13 @@ final class ChronicleJournalReader implements JournalReader
             return resync();
         }
         final long position = CommandCodec.position(document, at);
-        if (position <= decoded)
+        if (position <= decoded || position > expected)
         {
-            // A header whose length still reads, but not its position (zeros from inside it): damaged too.
+            // A header whose length still reads, but whose position is not the next one's (zeros from inside it, a
+            // flipped bit): damaged too. Where the wanted entry is the damaged one, reading it says so.
             return resync();
         }
-        if (position >= expected)
+        if (position == expected)
         {
             return false;
         }
@@ -248,7 +249,7 @@ final class ChronicleJournalReader implements JournalReader
     {
         final int resumed = EntryResync.after(document, at, documentLength, crc);
         final long resumedAt = resumed < 0 ? -1 : CommandCodec.position(document, resumed);
-        if (resumed < 0 || resumedAt > expected || resumedAt <= decoded + 1)
+        if (resumed < 0 || resumedAt > expected || resumedAt <= decoded)
         {
             return false;
         }

@@ -999,33 +999,57 @@ final class CycleFileScan
             }
             long count = 1;
             boolean exact = split;
-            zeroTail = !split && zeros(reader, start + at, start + documentLength);
-            zeroTailFrom = zeroTail ? start + at : -1;
-            zeroTailTo = zeroTail ? start + documentLength : -1;
-            if (!split && !zeroTail && documentLength <= ChronicleJournal.MAX_DOCUMENT_BYTES)
+            boolean rest = false;
+            zeroTail = false;
+            if (!split && documentLength <= ChronicleJournal.MAX_DOCUMENT_BYTES)
             {
                 // A damaged header hides its entry's length: find where whole entries start again. Only in a document
                 // a writer could have filled with several entries: a longer one holds a single entry, or its length
                 // word is damaged and the walk is past the data (where a search per header would cost the file's size).
-                final UnsafeBuffer rest = new UnsafeBuffer(new byte[left]);
-                reader.copy(start + at, rest.byteArray(), left);
-                final int resumed = EntryResync.after(rest, 0, left, new Crc32c());
+                final UnsafeBuffer bytes = new UnsafeBuffer(new byte[left]);
+                reader.copy(start + at, bytes.byteArray(), left);
+                final int resumed = EntryResync.after(bytes, 0, left, new Crc32c());
                 length = resumed > 0 ? resumed : left;
-                // The positions on either side tell how many the damage hid: counted as that many, visited once; none
-                // where the bytes are the rest of an entry counted already (its header gave too short a length).
-                final long hidden = resumed > 0 ? hidden(reader, CommandCodec.position(rest, resumed), resumed) :
-                    UNKNOWN;
-                exact = hidden >= 0 || length < 2 * CommandCodec.MIN_ENTRY_LENGTH;
-                count = hidden >= 0 ? hidden : 1;
+                final boolean afterWhole = newestWhole(reader);
+                if (resumed > 0)
+                {
+                    // The positions on either side tell how many the damage hid: counted as that many, visited once;
+                    // none where the bytes are the rest of an entry counted already (its header gave too short a length).
+                    final long hidden = hidden(reader, CommandCodec.position(bytes, resumed), resumed);
+                    exact = hidden >= 0 || length < 2 * CommandCodec.MIN_ENTRY_LENGTH && afterWhole;
+                    count = hidden >= 0 ? hidden : 1;
+                }
+                else if (at > 0 && !afterWhole && !magicIn(bytes, left) && !zeros(reader, start + at, start + documentLength))
+                {
+                    // The document's last bytes, not zeros and without an entry's magic anywhere, after an entry of it
+                    // that fails its checks: most likely its rest (its length damaged short). Counted as none, so the count may fall
+                    // short (which every check allows, as for any damaged header), never long (the newest entry's
+                    // position would then say a gap that is not there). Zeros there are what a write that never reached
+                    // the disk leaves, of the next entries as much as of this one's rest: counted as before.
+                    count = 0;
+                    rest = true;
+                }
+                else
+                {
+                    zeroTail = zeros(reader, start + at, start + documentLength);
+                    // Too few bytes for two entries, after a whole one: one entry, its header damaged.
+                    exact = length < 2 * CommandCodec.MIN_ENTRY_LENGTH && afterWhole;
+                }
             }
-            if (!split && count > 0)
+            else if (!split)
+            {
+                zeroTail = zeros(reader, start + at, start + documentLength);
+            }
+            zeroTailFrom = zeroTail ? start + at : -1;
+            zeroTailTo = zeroTail ? start + documentLength : -1;
+            if (!split && (count > 0 || rest))
             {
                 if (unsplit == 0)
                 {
-                    firstUnsplit = entries;
+                    firstUnsplit = rest ? entries - 1 : entries;
                 }
                 unsplit++;
-                recounted += exact ? 1 : 0;
+                recounted += exact && !rest ? 1 : 0;
             }
             record(headerOffset, start + at, length, split, visitor, count);
             at += length;
@@ -1087,6 +1111,26 @@ final class CycleFileScan
         newestDocuments[slot] = headerOffset;
         newestSplit[slot] = split;
         entries++;
+    }
+
+    /** Whether an entry of format 3 could begin anywhere in the first {@code length} bytes: its magic is there. */
+    private static boolean magicIn(final UnsafeBuffer bytes, final int length)
+    {
+        for (int at = CommandCodec.COMPACT_MAGIC_OFFSET; at + 4 <= length; at++)
+        {
+            if (bytes.getInt(at, ByteOrder.LITTLE_ENDIAN) == CommandCodec.COMPACT_MAGIC)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the walk's newest entry so far told its length by its header and passes its checks. */
+    private boolean newestWhole(final Reader reader) throws IOException
+    {
+        return entries > 0 && newestSplit(0) && newestLength(0) <= MAX_CHECKED_BACK &&
+            checks(reader, newestOffset(0), newestLength(0));
     }
 
     /** What {@link #hidden} says where it cannot tell. */

@@ -66,53 +66,69 @@ final class CycleRewriter
         deleteRecursively(work);
         Files.createDirectories(work);
         final long cycleStart = cycle * (long)rollCycle.lengthInMillis() + epoch;
-        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(work)
-            .rollCycle(rollCycle)
-            .epoch(epoch)
-            .timeProvider(new ChronicleJournal.ClockTimeProvider(() -> cycleStart))
-            .build();
-            ExcerptAppender appender = queue.createAppender();
-            FileChannel source = FileChannel.open(file, StandardOpenOption.READ))
+        try
         {
-            final ByteBuffer[] bytes = {ByteBuffer.allocate(256)};
-            final long[] copied = {0};
-            CycleFileScan.scan(file, 0, (index, offset, length, count) ->
+            try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(work)
+                .rollCycle(rollCycle)
+                .epoch(epoch)
+                .timeProvider(new ChronicleJournal.ClockTimeProvider(() -> cycleStart))
+                .build();
+                ExcerptAppender appender = queue.createAppender();
+                FileChannel source = FileChannel.open(file, StandardOpenOption.READ))
             {
-                if (index >= keep)
+                final ByteBuffer[] bytes = {ByteBuffer.allocate(256)};
+                final long[] copied = {0};
+                CycleFileScan.scan(file, 0, (index, offset, length, count) ->
                 {
-                    return;
-                }
-                if (count > 1)
-                {
-                    // A damaged run of several entries, which cannot be told apart: copied, the positions either side of
-                    // it would no longer lie in one document, and the walk of the copy could not count it again.
-                    throw new IOException(file + " holds a damaged run of " + count + " entries (its entries " +
-                        (index + 1) + ".." + (index + count) + ", from byte " + offset + "), which a rewrite cannot copy " +
-                        "entry by entry: cut the journal before it, or restore the file from a copy");
-                }
-                if (bytes[0].capacity() < length)
-                {
-                    bytes[0] = ByteBuffer.allocate(length);
-                }
-                final ByteBuffer entry = bytes[0];
-                entry.clear().limit(length);
-                while (entry.hasRemaining())
-                {
-                    if (source.read(entry, offset + entry.position()) < 0)
+                    if (index >= keep)
                     {
-                        throw new IOException("end of " + file + " inside an entry at byte " + offset);
+                        return;
                     }
-                }
-                try (DocumentContext dc = appender.writingDocument())
+                    if (count > 1)
+                    {
+                        // A damaged run of several entries, which cannot be told apart: copied, the positions either side of
+                        // it would no longer lie in one document, and the walk of the copy could not count it again.
+                        throw new IOException(file + " holds a damaged run of " + count + " entries (its entries " +
+                            (index + 1) + ".." + (index + count) + ", from byte " + offset + "), which a rewrite cannot copy " +
+                            "entry by entry: cut the journal before it, or restore the file from a copy");
+                    }
+                    if (bytes[0].capacity() < length)
+                    {
+                        bytes[0] = ByteBuffer.allocate(length);
+                    }
+                    final ByteBuffer entry = bytes[0];
+                    entry.clear().limit(length);
+                    while (entry.hasRemaining())
+                    {
+                        if (source.read(entry, offset + entry.position()) < 0)
+                        {
+                            throw new IOException("end of " + file + " inside an entry at byte " + offset);
+                        }
+                    }
+                    try (DocumentContext dc = appender.writingDocument())
+                    {
+                        dc.wire().bytes().write(entry.array(), 0, length);
+                    }
+                    copied[0]++;
+                });
+                if (copied[0] != keep)
                 {
-                    dc.wire().bytes().write(entry.array(), 0, length);
+                    throw new IOException(file + " holds only " + copied[0] + " whole entries, not " + keep);
                 }
-                copied[0]++;
-            });
-            if (copied[0] != keep)
-            {
-                throw new IOException(file + " holds only " + copied[0] + " whole entries, not " + keep);
             }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // Nothing of the journal was changed: the copy so far goes, so no work directory is left behind.
+            try
+            {
+                deleteRecursively(work);
+            }
+            catch (final IOException cleanup)
+            {
+                ex.addSuppressed(cleanup);
+            }
+            throw ex;
         }
         final Path rewritten = work.resolve(file.getFileName());
         if (!Files.isRegularFile(rewritten))

@@ -146,6 +146,59 @@ class RepairTest
     }
 
     /**
+     * A reviewer's damage: an entry's payload length made shorter than its payload, the last entry of its document (the
+     * rest of it then counted as a further entry, so the journal would not even open: "a gap or a foreign entry"), or in
+     * the middle (readers from the next position stopped at it); and a position made larger than the next (readers
+     * from the next position stopped). Each is one damaged entry now: the count is whole and the rest is read. (Where
+     * the entry's rest is zeros, the walk cannot tell it from a next entry that never reached the disk, and counts it
+     * as one, as before.)
+     */
+    @ParameterizedTest
+    @CsvSource({"10, length", "5, length", "5, position"})
+    void shouldReadOnPastAnEntryWhoseLengthOrPositionIsDamaged(final int damaged, final String field) throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final byte[] filled = new byte[64];
+        java.util.Arrays.fill(filled, (byte)0x55);
+        final org.agrona.concurrent.UnsafeBuffer payload = new org.agrona.concurrent.UnsafeBuffer(filled);
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            for (long position = 1; position <= 20; position++)
+            {
+                payload.putLong(0, position);
+                journal.append(new io.ringlog.core.Command(64).set(position, position, 1, 1, 7, position, position,
+                    payload, 0, 64));
+                if (position % 10 == 0)
+                {
+                    journal.commit();
+                }
+            }
+        }
+        final Path file = cycleFile(dir, 0);
+        final long at = JournalTesting.entryOffset(file, damaged - 1);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            // The payload length, little-endian, at the entry's byte 0: 8 where it is 64. Or the position's byte 6.
+            raf.seek(at + ("length".equals(field) ? 0 : io.ringlog.core.CommandCodec.COMPACT_POSITION_OFFSET + 6));
+            raf.write("length".equals(field) ? 8 : 1);
+        }
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("last-position: 20\ncommitted-position: 20\n") &&
+            verify.out.contains("bad-position: " + damaged + "\nentries-read: 19\n"), verify.toString());
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true));
+             io.ringlog.core.JournalReader reader = journal.reader(damaged + 1))
+        {
+            final io.ringlog.core.Command entry = new io.ringlog.core.Command(64);
+            for (long position = damaged + 1; position <= 20; position++)
+            {
+                assertTrue(reader.next(entry), "position " + position);
+                assertEquals(position, entry.position());
+            }
+        }
+    }
+
+    /**
      * The newest entry zeroed from its first byte, or from inside its header (a page that never reached the disk): the
      * reviewer found verify saying only "bad magic 0x0", the repair's plan "drop-positions: none" beside a rewrite that
      * drops position 100, blaming "a cycle file cut short"; and, from inside the header, the zeros past the length the
@@ -164,7 +217,8 @@ class RepairTest
         assertEquals(1, verify.code, verify.toString());
         assertTrue(verify.out.contains("last-position: 100\ncommitted-position: 100\n") &&
             verify.out.contains("bad-position: 100\nentries-read: 99\n"), verify.toString());
-        assertFalse(verify.out.contains("unread-positions") || verify.out.contains("101"), verify.toString());
+        assertFalse(verify.out.contains("unread-positions") || verify.out.contains("position 101") ||
+            verify.out.contains("positions 101"), verify.toString());
         final Tool plan = tool("repair", "-d", dir.toString(), "--truncate-after", "99");
         assertEquals(1, plan.code, plan.toString());
         assertTrue(plan.out.contains("rewrite-file: " + file + " (keeps positions 1..99, drops 100..100)\n"), plan.toString());

@@ -119,59 +119,78 @@ final class KafkaOptions
         final java.nio.ByteBuffer request = java.nio.ByteBuffer.allocate(4 + 10 + client.length)
             .putInt(10 + client.length).putShort((short)API_VERSIONS).putShort((short)0).putInt(correlation)
             .putShort((short)client.length).put(client);
-        try (Socket socket = new Socket())
+        final InetAddress[] addresses;
+        try
         {
-            try
+            addresses = InetAddress.getAllByName(host);
+        }
+        catch (final UnknownHostException ex)
+        {
+            return "";
+        }
+        for (final InetAddress address : addresses)
+        {
+            try (Socket socket = new Socket())
             {
-                socket.connect(new InetSocketAddress(host, port), PROBE_MILLIS);
+                try
+                {
+                    socket.connect(new InetSocketAddress(address, port), PROBE_MILLIS);
+                }
+                catch (final IOException ex)
+                {
+                    continue;
+                }
+                socket.setSoTimeout(PROBE_MILLIS);
+                socket.getOutputStream().write(request.array());
+                socket.getOutputStream().flush();
+                return versions(new java.io.DataInputStream(socket.getInputStream()), correlation);
             }
             catch (final IOException ex)
             {
-                return "";
+                // No answer in time, or the connection closed or reset without one: a broker paused or still starting
+                // (a long GC, a proxy before its container is up) as much as another program. Left to the clients.
+                return null;
             }
-            socket.setSoTimeout(PROBE_MILLIS);
-            socket.getOutputStream().write(request.array());
-            socket.getOutputStream().flush();
-            final java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
-            final int size = in.readInt();
-            if (size < 10 || size > 1 << 20 || in.readInt() != correlation)
-            {
-                return NOT_KAFKA;
-            }
-            if (in.readShort() != 0)
+        }
+        return "";
+    }
+
+    /** Reads an ApiVersions answer: null for a broker serving Metadata (or an error code), what it is otherwise. */
+    private static String versions(final java.io.DataInputStream in, final int correlation) throws IOException
+    {
+        final int size = in.readInt();
+        if (size < 10 || size > 1 << 20 || in.readInt() != correlation)
+        {
+            return NOT_KAFKA;
+        }
+        if (in.readShort() != 0)
+        {
+            return null;
+        }
+        final int count = in.readInt();
+        if (count < 0 || count > (size - 10) / 6)
+        {
+            return NOT_KAFKA;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final int key = in.readShort();
+            in.readShort();
+            in.readShort();
+            if (key == METADATA)
             {
                 return null;
             }
-            final int count = in.readInt();
-            if (count < 0 || count > (size - 10) / 6)
-            {
-                return NOT_KAFKA;
-            }
-            for (int i = 0; i < count; i++)
-            {
-                final int key = in.readShort();
-                in.readShort();
-                in.readShort();
-                if (key == METADATA)
-                {
-                    return null;
-                }
-            }
-            return "answers as Kafka but serves no Metadata request: it is a KRaft controller's listener (the broker's " +
-                "own controller port, say), not the client listener a broker serves topics on";
         }
-        catch (final IOException ex)
-        {
-            // Closed, reset, or silent where a Kafka broker answers at once.
-            return NOT_KAFKA;
-        }
+        return "answers as Kafka but serves no Metadata request: it is a KRaft controller's listener (the broker's " +
+            "own controller port, say), not the client listener a broker serves topics on";
     }
 
     /** Kafka's request keys: ApiVersions, asked first, and Metadata, which every client needs. */
     private static final int API_VERSIONS = 18;
     private static final int METADATA = 3;
-    private static final String NOT_KAFKA = "accepts connections but gives no Kafka answer to an ApiVersions " +
-        "request: another program listens there (an HTTP server, say), not a Kafka broker";
+    private static final String NOT_KAFKA = "accepts connections but answers an ApiVersions request with what is " +
+        "no Kafka answer: another program listens there (an HTTP server, say), not a Kafka broker";
 
     /**
      * Why no server of {@code bootstrap} accepts a connection ("localhost:9092: Connection refused"), or null
