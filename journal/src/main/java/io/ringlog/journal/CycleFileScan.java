@@ -1251,8 +1251,8 @@ final class CycleFileScan
             {
                 if (index == firstUnsplit)
                 {
-                    found[0] = new DamagedEntry(index, "the document holding it does not split into entries from " +
-                        "there on (an entry header in it is damaged, at byte " + offset + ")");
+                    found[0] = new DamagedEntry(index, "its header, at byte " + offset + ", is damaged: the length it " +
+                        "gives does not split its document into entries");
                     throw STOP;
                 }
                 if (entry[0].length < length)
