@@ -1890,21 +1890,9 @@ public final class ChronicleJournal implements Journal
      */
     public long committedByOrder()
     {
-        final List<CycleFileScan> scans = new ArrayList<>();
-        final List<Long> firsts = new ArrayList<>();
-        synchronized (cycleLock)
-        {
-            for (int i = 0; i < cycles.length; i++)
-            {
-                final CycleFileScan scan = files.get(fileName(cycles[i]));
-                if (scan != null)
-                {
-                    scans.add(scan);
-                    firsts.add(cycleFirstPositions[i]);
-                }
-            }
-        }
-        return Math.min(CycleFileScan.committedByOrder(scans, firsts), lastPosition);
+        final NavigableMap<Long, CycleFileScan> byFirst = scansByFirstPosition();
+        return Math.min(CycleFileScan.committedByOrder(new ArrayList<>(byFirst.values()), new ArrayList<>(byFirst.keySet())),
+            lastPosition);
     }
 
     /**
@@ -2141,6 +2129,14 @@ public final class ChronicleJournal implements Journal
     public NavigableMap<Long, Path> cycleFilesByFirstPosition()
     {
         final NavigableMap<Long, Path> byFirst = new TreeMap<>();
+        scansByFirstPosition().forEach((first, scan) -> byFirst.put(first, scan.file));
+        return byFirst;
+    }
+
+    /** The walks of the cycle files holding entries, by the position of each one's first entry, as found at open. */
+    private NavigableMap<Long, CycleFileScan> scansByFirstPosition()
+    {
+        final NavigableMap<Long, CycleFileScan> byFirst = new TreeMap<>();
         synchronized (cycleLock)
         {
             for (int i = 0; i < cycles.length; i++)
@@ -2148,7 +2144,7 @@ public final class ChronicleJournal implements Journal
                 final CycleFileScan scan = files.get(fileName(cycles[i]));
                 if (scan != null)
                 {
-                    byFirst.put(cycleFirstPositions[i], scan.file);
+                    byFirst.put(cycleFirstPositions[i], scan);
                 }
             }
         }
