@@ -311,7 +311,9 @@ public final class JournalRepair implements AutoCloseable
         final long mark = metadata != null ? metadata.committedAtOpen() : -1;
         plan.add("directory: " + directory);
         plan.add("journal-id: " + (metadata != null ? metadata.id().toString() : metadataProblem != null ?
-            (foreign != null ? "another journal's (" : "damaged (") + metadataProblem + ")" : "none (no ringlog.meta)"));
+            // The problem itself is said once, in the note below (a newcomer found it three times in one output).
+            (foreign != null ? "another journal's" : "damaged") + " (the note below says what is wrong and what mends it)" :
+            "none (no ringlog.meta)"));
         final boolean damagedMark = metadata != null && metadata.markProblem() != null;
         plan.add("committed-position: " + (mark >= 0 ? Long.toString(mark) : damagedMark ? "unknown (ringlog.meta is " +
             "damaged: " + metadata.markProblem() + ")" : "unknown"));
@@ -666,7 +668,8 @@ public final class JournalRepair implements AutoCloseable
         {
             if (metadataProblem != null)
             {
-                plan.add("note: " + metadataProblem + "; add --new-identity to write a new ringlog.meta");
+                plan.add("note: " + metadataProblem + (metadataProblem.contains("--new-identity") ? "" :
+                    "; add --new-identity to write a new ringlog.meta"));
             }
             return;
         }

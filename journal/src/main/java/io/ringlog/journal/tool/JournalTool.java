@@ -1222,13 +1222,20 @@ public final class JournalTool implements Callable<Integer>
                     final List<String> problems = problems(directory, snapshotDir);
                     if (!problems.isEmpty())
                     {
-                        // A damaged entry inside the whole ones read as a contradiction beside the line above.
-                        out.println("note: last-whole-position is how far the journal's entries are complete on disk " +
-                            "(a torn write ends before it), not that each of them checks: the problems below are what " +
-                            "verify finds in them");
-                        problems.forEach((problem) -> out.println("problem: " + problem));
+                        // A problem the plan has said already (a damaged ringlog.meta) is not said again.
+                        final List<String> unsaid = new ArrayList<>(problems);
+                        unsaid.removeIf((problem) -> repair.lines().stream().anyMatch((line) -> line.contains(problem)));
+                        if (!unsaid.isEmpty())
+                        {
+                            // A damaged entry inside the whole ones read as a contradiction beside the line above.
+                            out.println("note: last-whole-position is how far the journal's entries are complete on " +
+                                "disk (a torn write ends before it), not that each of them checks: the problems below " +
+                                "are what verify finds in them");
+                        }
+                        unsaid.forEach((problem) -> out.println("problem: " + problem));
                         out.println("status: problems that this repair does not mend" + (truncateAfter == null &&
-                            !newIdentity && !rebuild ? " without an option: each problem above says what does " +
+                            !newIdentity && !rebuild ? " without an option: each problem" + (unsaid.isEmpty() ? " or " +
+                            "note" : "") + " above says what does " +
                             "(--truncate-after P cuts the journal after a position, --rebuild writes every cycle file " +
                             "anew, --new-identity replaces a lost ringlog.meta)" : ": each says what does"));
                         return PROBLEM;

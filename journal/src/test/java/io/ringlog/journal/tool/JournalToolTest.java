@@ -299,6 +299,25 @@ class JournalToolTest
             refused.getMessage());
     }
 
+    /** A damaged ringlog.meta: repair, asked without an option, says so once (a newcomer read it three times). */
+    @Test
+    void shouldSayADamagedIdentityOnceWhenAskedToRepair() throws Exception
+    {
+        final Path meta = journalDir.resolve("ringlog.meta");
+        final byte[] bytes = Files.readAllBytes(meta);
+        bytes[10] ^= 0x40;   // inside the identity, which its CRC32C covers
+        Files.write(meta, bytes);
+        final Result repair = run("repair", "--dir", journalDir.toString());
+        assertEquals(1, repair.code, repair.out + repair.err);
+        final String damaged = meta + " is damaged: its identity fails its checksum";
+        assertEquals(1, repair.out.split(java.util.regex.Pattern.quote(damaged), -1).length - 1, repair.out);
+        assertTrue(repair.out.contains("journal-id: damaged (the note below says what is wrong and what mends it)\n") &&
+            repair.out.contains("journal repair -d " + journalDir + " --new-identity'") && repair.out.contains("status: " +
+            "problems that this repair does not mend without an option: each problem or note above says what does"),
+            repair.out);
+        assertFalse(repair.out.contains("problems below"), "no note of problems that are not listed: " + repair.out);
+    }
+
     @Test
     void shouldFailVerifyOnGarbageNamingThePosition() throws Exception
     {
