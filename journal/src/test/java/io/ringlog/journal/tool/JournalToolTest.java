@@ -755,6 +755,33 @@ class JournalToolTest
             unasked.err);
     }
 
+    /**
+     * A journal newcomer's finding: with an entry damaged between two snapshots, --check-snapshots stopped at it and
+     * checked none of the snapshots after it. Each step starts from the snapshot before, so only the step over the
+     * damage is lost: the later ones are checked, and the one it could not check is named, with the damage.
+     */
+    @Test
+    void shouldCheckTheSnapshotsPastADamagedEntryFromTheSnapshotAfterIt() throws Exception
+    {
+        final Result where = run("dump", "-d", journalDir.toString(), "--from", "150", "--to", "150");
+        final java.util.regex.Matcher stored = java.util.regex.Pattern.compile("stored-at: \\S+ byte (\\d+) ")
+            .matcher(where.out);
+        assertTrue(stored.find(), where.out);
+        JournalTesting.flipByte(cycleFile(), Long.parseLong(stored.group(1)) + 30);   // its payload: its checksum fails
+
+        final Result check = run("replay", "-d", journalDir.toString(), "--state-machine",
+            AccumulatorStateMachine.class.getName(), "--snapshots", snapshotDir.toString(), "--check-snapshots");
+        assertEquals(1, check.code, check.out + check.err);
+        assertTrue(check.out.contains("snapshot-check: 100 ok (replayed from position 1)\n") &&
+            check.out.contains("snapshot-check: 200 not checked: the replay to it from the snapshot at position 100 " +
+                "stopped at damage (") &&
+            check.out.contains("snapshot-check: 300 ok (replayed from the snapshot at position 200)\n") &&
+            check.out.contains("snapshots-checked: 2\nsnapshots-differing: 0\nsnapshots-not-checked: 1\n"), check.out + check.err);
+        assertTrue(check.err.contains("error: 1 snapshot could not be checked: the journal is damaged before it " +
+            "('scripts/journal verify -d " + journalDir + "' names the damage and what mends it)"), check.err);
+        assertFalse(check.err.contains("\tat ") || check.out.contains("\tat "), check.out + check.err);
+    }
+
     private static Result run(final String... args)
     {
         final StringWriter out = new StringWriter();
