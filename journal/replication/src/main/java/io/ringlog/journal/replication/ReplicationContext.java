@@ -132,8 +132,21 @@ public final class ReplicationContext
      */
     public static String aeronDirectoryRefusal(final Path aeronDirectory)
     {
-        if (aeronDirectory == null || !java.nio.file.Files.exists(aeronDirectory))
+        if (aeronDirectory == null)
         {
+            return null;
+        }
+        if (!java.nio.file.Files.exists(aeronDirectory))
+        {
+            // Made by the media driver: under a file it cannot be, and the node would have made its own folders first.
+            for (Path above = aeronDirectory.toAbsolutePath().getParent(); above != null; above = above.getParent())
+            {
+                if (java.nio.file.Files.exists(above))
+                {
+                    return java.nio.file.Files.isDirectory(above) ? null : "the Aeron directory " + aeronDirectory +
+                        " cannot be made: " + above + " is a file, not a directory";
+                }
+            }
             return null;
         }
         final String deleted = ": a media driver deletes its directory as it starts and as it stops, so it would " +

@@ -209,6 +209,20 @@ public final class ReplicaCli implements Callable<Integer>
          */
         private void checkNotAJournal(final Path directory) throws java.io.IOException
         {
+            // A file, or a path under one: said in the option's words, not as the file system's exception.
+            for (Path at = directory.toAbsolutePath(); at != null; at = at.getParent())
+            {
+                if (Files.exists(at) && !Files.isDirectory(at))
+                {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--dir " + directory + (at.equals(
+                        directory.toAbsolutePath()) ? " is a file" : " cannot be made: " + at + " is a file") + ", not a " +
+                        "directory: give the node's directory (one that does not exist is made)");
+                }
+                if (Files.exists(at))
+                {
+                    break;
+                }
+            }
             if (!Files.isDirectory(directory))
             {
                 return;

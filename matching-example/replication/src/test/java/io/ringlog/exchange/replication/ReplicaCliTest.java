@@ -139,6 +139,35 @@ class ReplicaCliTest
     }
 
     /**
+     * The replication newcomer's findings: an --aeron-dir under a file made the node's folders and then failed
+     * ("cannot lock the Aeron directory"), leaving them behind; a --dir that is a file was named in the file system's
+     * words ("a file or directory of that name already exists"). Both are refused in the option's words, nothing made.
+     */
+    @Test
+    void shouldRefuseADirectoryThatIsAFileOrLiesUnderOneAndMakeNothing() throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("afile"), "precious");
+        final Path node = dir.resolve("node-under-file");
+        final Said aeron = replica("node", "--role", "primary", "--dir", node.toString(), "--listen", "127.0.0.1:20105",
+            "--peer", "127.0.0.1:20106", "--aeron-dir", file.resolve("aeron").toString());
+        assertEquals(2, aeron.code, aeron.err);
+        assertTrue(aeron.err.startsWith("error: --aeron-dir: the Aeron directory " + file.resolve("aeron") + " cannot be " +
+            "made: " + file + " is a file, not a directory"), aeron.err);
+        assertNoStackTrace(aeron);
+        assertFalse(Files.exists(node), "nothing made");
+        for (final Path named : List.of(file, file.resolve("node")))
+        {
+            final Said said = replica("node", "--role", "primary", "--dir", named.toString(), "--listen", "127.0.0.1:20105",
+                "--peer", "127.0.0.1:20106");
+            assertEquals(2, said.code, said.err);
+            assertTrue(said.err.startsWith("error: --dir " + named + (named == file ? " is a file" : " cannot be made: " +
+                file + " is a file") + ", not a directory: give the node's directory"), said.err);
+            assertNoStackTrace(said);
+        }
+        assertEquals("precious", Files.readString(file));
+    }
+
+    /**
      * An --events path that is a directory, and a --timeout-s of promote that is not positive: the bad-input probe's
      * node hung 71 s and exited 1, leaving its lock files, and its promote said "no answer" and promoted all the same.
      */
