@@ -542,6 +542,14 @@ public final class Engine implements AutoCloseable
                 "stopped, so every accepted command, up to position " + accepted + ", was applied (listeners may not " +
                 "have seen its events)", false);
         }
+        if (status.haltStopsJournal())
+        {
+            // The journal stage's sequence passes the commands such a halt kept it from appending: not a figure to give.
+            return new DrainTimeoutException(gaveUp + "some accepted commands were not applied: accepted up to " +
+                "position " + accepted + ", applied up to " + applied + "; the engine halted meanwhile, which stopped the " +
+                "journal, so accepted commands after position " + applied + " may not be journaled (the journal's own " +
+                "end says which are): " + status.failure().getMessage(), true);
+        }
         return new DrainTimeoutException(gaveUp + "some accepted commands were not applied: accepted up to position " +
             accepted + ", applied up to " + applied + ", journaled up to " + journaled + (journaled > applied ?
             " (a start on this journal applies " + (applied + 1) + ".." + journaled + ")" : "") + (journaled <

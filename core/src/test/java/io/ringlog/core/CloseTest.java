@@ -462,4 +462,88 @@ class CloseTest
         assertTrue(fromListener.get().getMessage().contains("own thread"), fromListener.get().getMessage());
         self[0].close();
     }
+
+    /**
+     * A reviewer's finding: a close that timed out stopped the listeners while the logic thread waited for room to emit
+     * a rejection the engine makes itself (a duplicate here). That escaped as a stage's failure, a halt that stops the
+     * journal, and about half the accepted commands after it were never journaled, while close said they were. Now it
+     * halts as any command waiting on stopped listeners does: the journal goes on, and every accepted command is in it.
+     */
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldJournalEveryAcceptedCommandWhenACloseTimesOutOnARejectionTheEngineMakes(final Topology topology)
+        throws Exception
+    {
+        final int first = 100;
+        final int accepted = 2_100;
+        final InMemoryJournal inner = new InMemoryJournal(64);
+        final io.ringlog.core.testing.ForwardingJournal slowDisk = new io.ringlog.core.testing.ForwardingJournal(inner)
+        {
+            @Override
+            public void append(final Command command)
+            {
+                if (command.position() > first)
+                {
+                    LockSupport.parkNanos(1_000_000);
+                }
+                super.append(command);
+            }
+        };
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .topology(topology).journal(slowDisk).maxPayloadLength(64).ringSize(4096).outputRingSize(16)
+            .closeTimeout(java.time.Duration.ofMillis(1_500)).errorHandler(new io.ringlog.core.testing.RecordingErrorHandler())
+            .listener("slow", (event, endOfBatch) -> LockSupport.parkNanos(50_000_000)));
+        // Source 1, sequence 1 every time: each command after the first is a duplicate, which the engine rejects.
+        for (int i = 1; i <= first; i++)
+        {
+            engine.publish(ADD, 1, 1, i, longPayload(i), 0, 8);
+        }
+        io.ringlog.core.testing.CollectingListener.await(() -> inner.lastPosition() >= first,
+            java.time.Duration.ofSeconds(10), "the first commands journaled");
+        for (int i = first + 1; i <= accepted; i++)
+        {
+            engine.publish(ADD, 1, 1, i, longPayload(i), 0, 8);
+        }
+        final DrainTimeoutException drain = assertThrows(DrainTimeoutException.class, engine::close);
+        assertEquals(accepted, inner.lastPosition(), "every accepted command journaled; close said: " + drain.getMessage());
+        assertInstanceOf(io.ringlog.core.engine.RingOutput.ListenersStopped.class, engine.failure(),
+            "the halt is the stopped listeners', not a stage's failure");
+    }
+
+    /**
+     * With the first fix above the reviewer's case journals everything; a journal that fails while a timed-out close
+     * waits for it still stops it, and close no longer says "journaled up to" the stage's sequence, which moves past
+     * the commands it skipped (the reviewer's report said 1989 of a journal that held 965).
+     */
+    @Test
+    void shouldNotNameAJournaledPositionTheJournalDoesNotHoldWhenItFailsDuringATimedOutClose() throws Exception
+    {
+        final int stuckAt = 50;
+        final InMemoryJournal inner = new InMemoryJournal(64);
+        final io.ringlog.core.testing.ForwardingJournal failing = new io.ringlog.core.testing.ForwardingJournal(inner)
+        {
+            @Override
+            public void append(final Command command)
+            {
+                if (command.position() == stuckAt)
+                {
+                    LockSupport.parkNanos(2_500_000_000L);   // past closeTimeout, then the disk fails
+                    throw new IllegalStateException("disk failed");
+                }
+                super.append(command);
+            }
+        };
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .topology(Topology.COMPACT).journal(failing).maxPayloadLength(64).ringSize(1024)
+            .closeTimeout(java.time.Duration.ofMillis(1_000)).errorHandler(new io.ringlog.core.testing.RecordingErrorHandler()));
+        for (int i = 1; i <= 200; i++)
+        {
+            engine.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
+        }
+        final DrainTimeoutException drain = assertThrows(DrainTimeoutException.class, engine::close);
+        assertTrue(inner.lastPosition() < stuckAt, "the journal stopped at the failure: " + inner.lastPosition());
+        assertTrue(drain.getMessage().contains("the engine halted meanwhile, which stopped the journal, so accepted " +
+            "commands after position ") && drain.getMessage().contains("disk failed") &&
+            !drain.getMessage().contains("journaled up to"), drain.getMessage());
+    }
 }

@@ -94,10 +94,31 @@ public final class BusinessLogic
      */
     public boolean apply(final Command received, final boolean replay)
     {
+        output.begin(received, replay, replay && !replayDelivered);
+        try
+        {
+            return applyBegun(received, replay);
+        }
+        catch (final RingOutput.ListenersStopped ex)
+        {
+            // A close that timed out stopped the listeners while this command waited to emit, its own events or a
+            // rejection the engine makes (a duplicate, say: a reviewer found those escaping as a stage's failure, which
+            // stopped the journal and lost the accepted commands after it). The command did not fail, and it is
+            // journaled, so the next start applies it (and those after it) and delivers the events.
+            output.abort();
+            status.halt(new RingOutput.ListenersStopped(status.name() + ": the close timed out while position " +
+                received.position() + " waited for its listeners to take events, and they were stopped: it and the " +
+                "commands after it are journaled, and the next start recovers them from the journal, where only " +
+                "listeners that receive replayed events (OutputListener.receivesReplay) see theirs"));
+            return false;
+        }
+    }
+
+    private boolean applyBegun(final Command received, final boolean replay)
+    {
         Command command = received;
         final long position = received.position();
         final long sourceId = received.sourceId();
-        output.begin(received, replay, replay && !replayDelivered);
 
         if (sourceId != 0)
         {
@@ -135,14 +156,7 @@ public final class BusinessLogic
             }
             catch (final RingOutput.ListenersStopped ex)
             {
-                // A close that timed out stopped the listeners while this command waited to emit: the command did not
-                // fail, and it is journaled, so the next start applies it (and those after it) and delivers the events.
-                output.abort();
-                status.halt(new RingOutput.ListenersStopped(status.name() + ": the close timed out while position " +
-                    position + " waited for its listeners to take events, and they were stopped: it and the commands " +
-                    "after it are journaled, and the next start recovers them from the journal, where only listeners " +
-                    "that receive replayed events (OutputListener.receivesReplay) see theirs"));
-                return false;
+                throw ex;   // not the command's failure: apply says what it is
             }
             catch (final Throwable ex)
             {
