@@ -52,6 +52,8 @@ public final class Engine implements AutoCloseable
     /** Waits at least this long count as forever (about 73 years: far from overflowing a nanoTime deadline). */
     private static final long FOREVER_NANOS = Long.MAX_VALUE / 4;
     private static final Duration FOREVER = Duration.ofNanos(FOREVER_NANOS);
+    /** The least time close gives the stage threads to stop, whatever closeTimeout is. */
+    private static final Duration MIN_STOP_WAIT = Duration.ofMillis(100);
 
     private final EngineContext ctx;
     private final EngineStatus status;
@@ -437,16 +439,23 @@ public final class Engine implements AutoCloseable
      *                               (a listener stuck in user code): the stages are left open.
      */
     @Override
-    public synchronized void close()
+    public void close()
+    {
+        // Before the lock: a listener closing while another thread's close drains would wait on the lock, and the
+        // drain on the listener, until closeTimeout passed twice (a reviewer's finding).
+        if (!stopped && threads.isStageThread(Thread.currentThread()))
+        {
+            throw new IllegalStateException(ctx.name() + ": close() called from the engine's own thread " +
+                Thread.currentThread().getName() + " would wait for itself; close from another thread");
+        }
+        closeOnce();
+    }
+
+    private synchronized void closeOnce()
     {
         if (stopped)
         {
             return;
-        }
-        if (threads.isStageThread(Thread.currentThread()))
-        {
-            throw new IllegalStateException(ctx.name() + ": close() called from the engine's own thread " +
-                Thread.currentThread().getName() + " would wait for itself; close from another thread");
         }
         status.close();
         final long deadline = deadlineAfter(ctx.closeTimeout());
@@ -464,11 +473,21 @@ public final class Engine implements AutoCloseable
             {
                 try
                 {
-                    drainListeners(deadline, new BackoffIdleStrategy(64, 64, 1_000, 50_000));
+                    final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
+                    // The logic thread stops at the command after the halt, then publishes the events of those it
+                    // applied before it: waited for first, or the stop below would skip them (a reviewer's finding).
+                    // It applies nothing more, so it passes the rest of what was accepted at once.
+                    final long end = intake.lastClaimed();
+                    while (logicSequence.get() < end)
+                    {
+                        checkDeadline(deadline, "the logic thread to stop", -1);
+                        idle.idle();
+                    }
+                    drainListeners(deadline, idle);
                 }
                 catch (final DrainTimeoutException ex)
                 {
-                    // A listener stuck past closeTimeout: the halt is what close reports; the stop below ends it.
+                    // A stage or listener stuck past closeTimeout: the halt is what close reports; the stop below ends it.
                 }
             }
         }
@@ -720,7 +739,11 @@ public final class Engine implements AutoCloseable
                     idle.idle();
                 }
             }
-            final long deadline = deadlineAfter(ctx.closeTimeout());
+            // At least 100 ms, however short closeTimeout is: a thread that is not stuck stops in microseconds, but not in
+            // none (a closeTimeout under a millisecond called every thread stuck, a reviewer found, and left the journal
+            // open); it is a wait for the threads, not for the rings, which is the drain's.
+            final Duration stopWait = ctx.closeTimeout().compareTo(MIN_STOP_WAIT) < 0 ? MIN_STOP_WAIT : ctx.closeTimeout();
+            final long deadline = deadlineAfter(stopWait);
             final StringBuilder stuck = new StringBuilder();
             // Input stages first: the logic thread may be waiting for room on the output ring, which only
             // the listeners make. Listeners last, so they can take what logic publishes until it stops.
@@ -733,8 +756,8 @@ public final class Engine implements AutoCloseable
                 final String open = "the journal" + (ctx.replicator() != null ? ctx.snapshotStore() != null ?
                     ", replicator and snapshot store are" : " and replicator are" : ctx.snapshotStore() != null ?
                     " and snapshot store are" : " is");
-                throw new StuckThreads(ctx.name() + ": threads did not stop within " +
-                    words(ctx.closeTimeout()) + " (closeTimeout): " + stuck + "; " + open + " left open, as closing " +
+                throw new StuckThreads(ctx.name() + ": threads did not stop within " + words(stopWait) +
+                    (stopWait == MIN_STOP_WAIT ? "" : " (closeTimeout)") + ": " + stuck + "; " + open + " left open, as closing " +
                     "them under a live thread could pull mapped memory from under it. Once the thread returns, close() " +
                     "again closes them", inputStagesStuck);
             }

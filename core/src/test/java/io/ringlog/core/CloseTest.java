@@ -492,7 +492,7 @@ class CloseTest
         final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
             .topology(topology).journal(slowDisk).maxPayloadLength(64).ringSize(4096).outputRingSize(16)
             .closeTimeout(java.time.Duration.ofMillis(1_500)).errorHandler(new io.ringlog.core.testing.RecordingErrorHandler())
-            .listener("slow", (event, endOfBatch) -> LockSupport.parkNanos(50_000_000)));
+            .listener("slow", (event, endOfBatch) -> Thread.sleep(50)));
         // Source 1, sequence 1 every time: each command after the first is a duplicate, which the engine rejects.
         for (int i = 1; i <= first; i++)
         {
@@ -527,7 +527,11 @@ class CloseTest
             {
                 if (command.position() == stuckAt)
                 {
-                    LockSupport.parkNanos(2_500_000_000L);   // past closeTimeout, then the disk fails
+                    final long until = System.nanoTime() + 2_500_000_000L;   // past closeTimeout, then the disk fails
+                    while (System.nanoTime() < until)
+                    {
+                        LockSupport.parkNanos(until - System.nanoTime());   // returns early on a stage's wake-up
+                    }
                     throw new IllegalStateException("disk failed");
                 }
                 super.append(command);
@@ -545,5 +549,82 @@ class CloseTest
         assertTrue(drain.getMessage().contains("the engine halted meanwhile, which stopped the journal, so accepted " +
             "commands after position ") && drain.getMessage().contains("disk failed") &&
             !drain.getMessage().contains("journaled up to"), drain.getMessage());
+    }
+
+    /**
+     * A reviewer's finding: a listener that closed the engine (on a "shutdown" command, say) while another thread's
+     * close was draining blocked on close's lock before being told it runs on the engine's own thread, and the drain
+     * waited for that listener: twice closeTimeout, then "threads did not stop", the journal left open. The listener's
+     * close is refused at once now, and the other close drains and returns.
+     */
+    @Test
+    void shouldRefuseCloseFromAListenerAtOnceWhileAnotherThreadCloses() throws Exception
+    {
+        final java.util.concurrent.atomic.AtomicReference<Throwable> fromListener =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        final Engine[] self = new Engine[1];
+        final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
+        final org.agrona.concurrent.UnsafeBuffer payload = longPayload(2);
+        self[0] = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).maxPayloadLength(64)
+            .closeTimeout(java.time.Duration.ofSeconds(5)).listener("stopper", (event, endOfBatch) ->
+            {
+                if (event.position() == 1)
+                {
+                    assertTrue(closing.await(10, java.util.concurrent.TimeUnit.SECONDS));
+                    // Until the other thread's close has begun: publishing is refused from then on.
+                    final long until = System.nanoTime() + 10_000_000_000L;
+                    while (System.nanoTime() < until)
+                    {
+                        try
+                        {
+                            self[0].tryPublish(ADD, 0, 0, 2, payload, 0, 8);
+                        }
+                        catch (final IllegalStateException refused)
+                        {
+                            break;
+                        }
+                        Thread.onSpinWait();
+                    }
+                    try
+                    {
+                        self[0].close();
+                    }
+                    catch (final Throwable ex)
+                    {
+                        fromListener.set(ex);
+                    }
+                }
+            }));
+        self[0].publish(ADD, 0, 0, 1, longPayload(1), 0, 8);
+        closing.countDown();
+        final long started = System.nanoTime();
+        self[0].close();
+        final long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertInstanceOf(IllegalStateException.class, fromListener.get());
+        assertTrue(fromListener.get().getMessage().contains("own thread"), fromListener.get().getMessage());
+        assertTrue(tookMs < 5_000, "the close drained, not waited out closeTimeout: " + tookMs + " ms");
+    }
+
+    /**
+     * A reviewer's finding: a closeTimeout of zero, which the context accepts, made every close of an idle engine fail
+     * with "threads did not stop within 0 s" and leave the journal open. The threads get at least 100 ms to stop.
+     */
+    @Test
+    void shouldCloseAnIdleEngineWhoseCloseTimeoutIsZero()
+    {
+        final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(64).closeTimeout(java.time.Duration.ZERO)
+            .journal(new io.ringlog.core.testing.ForwardingJournal(new InMemoryJournal(64))
+            {
+                @Override
+                public void close()
+                {
+                    closed.set(true);
+                    super.close();
+                }
+            }));
+        engine.close();
+        assertTrue(closed.get(), "the journal is closed");
     }
 }

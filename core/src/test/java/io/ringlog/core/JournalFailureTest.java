@@ -121,4 +121,58 @@ class JournalFailureTest
             "file no longer has (it was cut short while in use), or whose storage failed", failure.getMessage());
         assertFalse(failure.getMessage().contains("InternalError"), failure.getMessage());
     }
+
+    /**
+     * A reviewer's finding: close() on a halted engine drained the listeners up to the output cursor it read at once,
+     * while the logic thread was still applying the command it was in; that thread then stopped at the halt and
+     * published the events of the commands it had applied, but close had begun stopping the listeners, which skipped
+     * them all. Journaled, committed and applied before the halt (PIPELINED: the journal fails on another thread), their
+     * events now reach the listener before close returns.
+     */
+    @org.junit.jupiter.api.Test
+    void shouldDeliverTheEventsOfCommandsAppliedBeforeAHaltThatCameWhileTheLogicThreadWasBusy() throws Exception
+    {
+        final java.util.concurrent.CountDownLatch inFifth = new java.util.concurrent.CountDownLatch(1);
+        final StateMachine slowFifth = new StateMachineAdapter()
+        {
+            private final org.agrona.concurrent.UnsafeBuffer scratch = new org.agrona.concurrent.UnsafeBuffer(new byte[8]);
+
+            @Override
+            public void apply(final Command command, final Output output)
+            {
+                if (command.position() == 5)
+                {
+                    inFifth.countDown();
+                    final long until = System.nanoTime() + 800_000_000L;   // a slow command, or a GC pause
+                    while (System.nanoTime() < until)
+                    {
+                        // Returns early on a stage's wake-up.
+                        java.util.concurrent.locks.LockSupport.parkNanos(until - System.nanoTime());
+                    }
+                }
+                scratch.putLong(0, command.position());
+                output.emit(10, scratch, 0, 8);
+            }
+        };
+        final InMemoryJournal inner = new InMemoryJournal(64);
+        final CollectingListener listener = new CollectingListener();
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(slowFifth).topology(Topology.PIPELINED)
+            .journal(new FailingJournal(inner, 7)).maxPayloadLength(64).ringSize(1024).closeTimeout(Duration.ofSeconds(5))
+            .errorHandler(new RecordingErrorHandler()).listener("out", listener));
+        final org.agrona.concurrent.UnsafeBuffer payload = new org.agrona.concurrent.UnsafeBuffer(new byte[8]);
+        // Positions 1..6 in one claim: one batch, committed at once, then applied as one batch.
+        final CommandBatch batch = engine.newBatch();
+        batch.claim(6);
+        for (int i = 0; i < 6; i++)
+        {
+            batch.add(1, 1, 0, 0, i, payload, 0, 8);
+        }
+        batch.publish();
+        assertTrue(inFifth.await(10, java.util.concurrent.TimeUnit.SECONDS), "the logic thread is in position 5");
+        engine.publish(1, 0, 0, 7, payload, 0, 8);   // the journal fails on it: the engine halts
+        await(() -> engine.failure() != null, Duration.ofSeconds(10), "the halt");
+        assertThrows(EngineHaltedException.class, engine::close);
+        assertEquals(6, inner.lastPosition(), "1..6 journaled and committed");
+        assertEquals(5, listener.count(), "the events of 1..5, applied before the halt: " + listener.events());
+    }
 }
