@@ -142,7 +142,7 @@ public final class ChronicleJournal implements Journal
     /** What {@link #firstPositionAt} answers for a document whose first entry fails its checks. */
     static final long DAMAGED = -1;
 
-    private final BatchClock batchClock;
+    private final CycleClock cycleClock;
     private final Context ctx;
     private final JournalLock lock;
     private final SingleChronicleQueue queue;
@@ -231,17 +231,9 @@ public final class ChronicleJournal implements Journal
             // The mapped stores' sync mode decides what appender.sync() (and unmapping a chunk) does: NONE is a no-op.
             builder.syncMode(SyncMode.SYNC);
         }
-        if (ctx.epochMillisClock() != null)
-        {
-            builder.timeProvider(new ClockTimeProvider(ctx.epochMillisClock()));
-            this.batchClock = null;
-        }
-        else
-        {
-            // Chronicle asks its clock which cycle file to write on every append; once a batch is enough.
-            this.batchClock = new BatchClock();
-            builder.timeProvider(batchClock);
-        }
+        // Chronicle asks its clock which cycle file to write on every append: the system clock is read once a batch.
+        this.cycleClock = new CycleClock(ctx.epochMillisClock());
+        builder.timeProvider(cycleClock);
         this.queue = builder.build();
         // An existing journal keeps the roll cycle it was created with, whatever the context says.
         this.rollCycle = queue.rollCycle();
@@ -1459,6 +1451,9 @@ public final class ChronicleJournal implements Journal
             cycles = Arrays.copyOf(foundCycles, count);
             cycleFirstPositions = Arrays.copyOf(foundFirsts, count);
             currentCycle = lastCycle;
+            // Written on in its cycle or a later one, never an older (a clock stepped back: NTP at midnight halted the
+            // engine, which Chronicle refused to let write into a cycle it had rolled past; a newcomer's finding).
+            cycleClock.floor(queue.epoch() + (long)lastCycle * rollCycle.lengthInMillis());
             currentCycleFirstPosition = foundFirsts[count - 1];
             lastSequence = lastFile.documents - 1;
             findTornEntry(newest);
@@ -2182,9 +2177,9 @@ public final class ChronicleJournal implements Journal
             anchorPosition = position;
             anchorChecksum = CommandCodec.storedChecksum(scratch, 0);
         }
-        if (batchClock != null && appendedPosition == lastPosition)
+        if (appendedPosition == lastPosition)
         {
-            batchClock.refresh();
+            cycleClock.refresh();
         }
         if (reservation.needed(writeEnd))
         {
@@ -3224,66 +3219,68 @@ public final class ChronicleJournal implements Journal
         }
     }
 
-    /** Lets the journal's clock choose Chronicle cycles. */
     /**
-     * Wall-clock milliseconds read once per batch (at its first append) instead of on every append:
-     * Chronicle only uses the time to pick the cycle file, which changes daily (or hourly, ...), so a
-     * batch's worth of staleness (microseconds to milliseconds) only puts a batch that straddles a
-     * roll wholly in the older cycle.
+     * The time Chronicle picks cycle files by: the journal's clock (the system's, read once per batch at its first
+     * append, as Chronicle only uses it to pick the file, which changes daily or hourly; or the service's own, read on
+     * every call), never earlier than it said before, nor than the start of the newest cycle file at open. A clock that
+     * steps back, or one behind the clock that wrote the journal, keeps writing into the newest file until it passes it,
+     * instead of a cycle Chronicle has rolled past and refuses to write into. The entries' own timestamps are not this.
      */
-    static final class BatchClock implements TimeProvider
+    static final class CycleClock implements TimeProvider
     {
-        private volatile long millis = System.currentTimeMillis();
+        private final LongSupplier source;
+        private volatile long millis;
 
+        CycleClock(final LongSupplier source)
+        {
+            this.source = source;
+            this.millis = read();
+        }
+
+        private long read()
+        {
+            return source != null ? source.getAsLong() : System.currentTimeMillis();
+        }
+
+        /** Never earlier than {@code atLeast} from now on. */
+        void floor(final long atLeast)
+        {
+            if (atLeast > millis)
+            {
+                millis = atLeast;
+            }
+        }
+
+        /** Reads the clock (once a batch), keeping the time from going back. */
         void refresh()
         {
-            millis = System.currentTimeMillis();
+            final long now = read();
+            if (now > millis)
+            {
+                millis = now;
+            }
         }
 
         @Override
         public long currentTimeMillis()
         {
+            if (source != null)
+            {
+                refresh();
+            }
             return millis;
         }
 
         @Override
         public long currentTimeMicros()
         {
-            return millis * 1000;
+            return currentTimeMillis() * 1000;
         }
 
         @Override
         public long currentTimeNanos()
         {
-            return millis * 1_000_000;
-        }
-    }
-
-    static final class ClockTimeProvider implements TimeProvider
-    {
-        private final LongSupplier epochMillis;
-
-        ClockTimeProvider(final LongSupplier epochMillis)
-        {
-            this.epochMillis = epochMillis;
-        }
-
-        @Override
-        public long currentTimeMillis()
-        {
-            return epochMillis.getAsLong();
-        }
-
-        @Override
-        public long currentTimeMicros()
-        {
-            return epochMillis.getAsLong() * 1000;
-        }
-
-        @Override
-        public long currentTimeNanos()
-        {
-            return epochMillis.getAsLong() * 1_000_000;
+            return currentTimeMillis() * 1_000_000;
         }
     }
 }

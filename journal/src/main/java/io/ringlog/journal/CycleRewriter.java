@@ -71,7 +71,7 @@ final class CycleRewriter
             try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(work)
                 .rollCycle(rollCycle)
                 .epoch(epoch)
-                .timeProvider(new ChronicleJournal.ClockTimeProvider(() -> cycleStart))
+                .timeProvider(new ChronicleJournal.CycleClock(() -> cycleStart))
                 .build();
                 ExcerptAppender appender = queue.createAppender();
                 FileChannel source = FileChannel.open(file, StandardOpenOption.READ))

@@ -38,7 +38,7 @@ public final class TornWriterMain
         if (newCycle)
         {
             builder.rollCycle(JournalRollCycle.SECONDLY.chronicle())
-                .timeProvider(new ChronicleJournal.ClockTimeProvider(() -> millis + 1_000));
+                .timeProvider(new ChronicleJournal.CycleClock(() -> millis + 1_000));
         }
         final SingleChronicleQueue queue = builder.build();
         final ExcerptAppender appender = queue.createAppender();
