@@ -159,6 +159,10 @@ public final class Engine implements AutoCloseable
             final Intake intake = new Intake(wiring.input, wiring.status, ctx.clock(), ctx.maxPayloadLength(), last + 1,
                 ctx.producerIdleStrategy(), ctx.follower(), wiring.counters, wiring.announced, wiring.inputWait);
             intake.promotedBy(ctx.promotedBy(), ctx.promoting());
+            if (ctx.journal().readOnly())
+            {
+                intake.readOnlyJournal();
+            }
             return new Engine(wiring, intake);
         }
         catch (final RuntimeException | Error ex)

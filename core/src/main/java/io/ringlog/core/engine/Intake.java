@@ -63,6 +63,8 @@ public final class Intake
     private final Follower follower;
     private final Counters counters;
     private volatile boolean leader;
+    /** Set before {@link #leader} is cleared, read after it was read false. */
+    private boolean readOnlyJournal;
     private String promotedBy;
     private BooleanSupplier promoting;
     /** A single publisher's last claim, announced before it reads the state; null where publishers CAS their claims. */
@@ -119,6 +121,16 @@ public final class Intake
     {
         this.promotedBy = owner;
         this.promoting = promoting;
+    }
+
+    /**
+     * The engine replays a read-only journal (a replay, a tool): it takes no command. A newcomer's finding: publish
+     * accepted one, and the journal's refusal to append it then halted the engine.
+     */
+    public void readOnlyJournal()
+    {
+        this.readOnlyJournal = true;
+        this.leader = false;   // the volatile write publishes the flag above to every publisher
     }
 
     /** Position of ring sequence 0. */
@@ -341,6 +353,12 @@ public final class Intake
     {
         if (!leader)
         {
+            if (readOnlyJournal)
+            {
+                throw new IllegalStateException(status.name() + " runs on a read-only journal (ReadOnlyJournal, or a " +
+                    "journal opened read-only): it replays it and takes no commands; launch on a writable journal to " +
+                    "publish");
+            }
             throw new IllegalStateException(status.name() + " is a follower: its commands come " + (promotedBy == null ?
                 "through its FollowerIntake until promote()" : "from its leader until " + promotedBy + " promotes it"));
         }
@@ -348,6 +366,11 @@ public final class Intake
 
     private void checkPromotable()
     {
+        if (readOnlyJournal)
+        {
+            throw new IllegalStateException(status.name() + " runs on a read-only journal: it cannot be promoted to take " +
+                "commands");
+        }
         if (follower == null)
         {
             throw new IllegalStateException(status.name() + " was not launched as a follower");
