@@ -86,6 +86,16 @@ public final class EngineContext
         {
             throw new IllegalArgumentException("snapshotEvery must be zero (off) or positive: " + snapshotEvery);
         }
+        // A newcomer's finding: a closed snapshot store launched, and failed at the first snapshot in the words of a
+        // thread pool ("Task ... rejected from ... Terminated"); a closed journal at the first read.
+        final String closedStage = journal != null && journal.closed() ? "journal" : snapshotStore != null &&
+            snapshotStore.closed() ? "snapshot store" : null;
+        if (closedStage != null)
+        {
+            throw new IllegalArgumentException("the " + closedStage + " given (" + (closedStage.equals("journal") ?
+                journal : snapshotStore).getClass().getSimpleName() + ") is closed: an engine closes the journal and " +
+                "snapshot store it is given when it closes. Open new ones for each launch");
+        }
         if (snapshotEvery > 0 && snapshotStore == null)
         {
             throw new IllegalArgumentException("snapshotEvery(" + snapshotEvery + ") needs a snapshotStore to write to; " +

@@ -42,6 +42,15 @@ public interface Journal extends AutoCloseable
     }
 
     /**
+     * Whether this journal was closed: an engine refuses to launch on it (an engine closes the journal it is given
+     * when it closes, so a journal handed to a second launch is closed, and would fail at its first read or write).
+     */
+    default boolean closed()
+    {
+        return false;
+    }
+
+    /**
      * The largest command payload an entry can hold, in bytes. An engine whose {@code maxPayloadLength} is
      * larger refuses to launch on this journal, rather than accept commands the journal would then refuse.
      */

@@ -107,6 +107,12 @@ public final class ReadOnlyJournal implements Journal
     }
 
     @Override
+    public boolean closed()
+    {
+        return journal.closed();
+    }
+
+    @Override
     public void close()
     {
         journal.close();

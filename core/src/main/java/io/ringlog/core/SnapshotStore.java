@@ -57,6 +57,12 @@ public interface SnapshotStore extends AutoCloseable
     {
     }
 
+    /** Whether this store was closed: an engine refuses to launch with it (see {@link Journal#closed()}). */
+    default boolean closed()
+    {
+        return false;
+    }
+
     @Override
     default void close()
     {

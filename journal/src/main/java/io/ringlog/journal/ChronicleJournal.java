@@ -1868,6 +1868,12 @@ public final class ChronicleJournal implements Journal
         return ctx.readOnly();
     }
 
+    @Override
+    public boolean closed()
+    {
+        return closed;
+    }
+
     /**
      * The committed mark: every position up to it was committed, so may have been seen. Read-only, the
      * mark as found on open (a journal whose {@link #lastPosition()} is below it lost entries); -1 when

@@ -629,6 +629,12 @@ public final class FileSnapshotStore implements SnapshotStore
         }
     }
 
+    @Override
+    public boolean closed()
+    {
+        return writer.isShutdown();
+    }
+
     /** Finishes the queued writes, then stops the writer thread. */
     @Override
     public void close()

@@ -267,4 +267,32 @@ class FileSnapshotStoreTest
             "(ChronicleJournal, ringlog-journal)"), refused.getMessage());
         assertTrue(new io.ringlog.core.SnapshotsUpTo(store, 10).persistent(), "wrapped, still on disk");
     }
+
+    /**
+     * A newcomer's finding: a snapshot store (or journal) an engine had closed, given to the next launch, was taken,
+     * and the first snapshot failed with a thread pool's words ("Task ... rejected from ... Terminated"); the journal
+     * at its first read ("journal position 1: ... is closed"). The launch refuses either, saying which and why.
+     */
+    @Test
+    void shouldRefuseALaunchWithAJournalOrSnapshotStoreAnEngineClosed()
+    {
+        final ChronicleJournal journal = EngineFixtures.journal(dir);
+        final io.ringlog.core.SnapshotStore store = EngineFixtures.snapshots(dir, 3);
+        io.ringlog.core.Engine.launch(EngineFixtures.engineContext(new io.ringlog.core.testing.AccumulatorStateMachine(),
+            journal, io.ringlog.core.Topology.COMPACT).snapshotStore(store)).close();
+
+        final IllegalArgumentException store2 = assertThrows(IllegalArgumentException.class, () ->
+            io.ringlog.core.Engine.launch(EngineFixtures.engineContext(new io.ringlog.core.testing.AccumulatorStateMachine(),
+                EngineFixtures.journal(dir), io.ringlog.core.Topology.COMPACT).snapshotStore(store)));
+        assertEquals("the snapshot store given (FileSnapshotStore) is closed: an engine closes the journal and snapshot " +
+            "store it is given when it closes. Open new ones for each launch", store2.getMessage());
+        final IllegalArgumentException journal2 = assertThrows(IllegalArgumentException.class, () ->
+            io.ringlog.core.Engine.launch(EngineFixtures.engineContext(new io.ringlog.core.testing.AccumulatorStateMachine(),
+                journal, io.ringlog.core.Topology.COMPACT).snapshotStore(EngineFixtures.snapshots(dir, 3))));
+        assertTrue(journal2.getMessage().startsWith("the journal given (ChronicleJournal) is closed"), journal2.getMessage());
+        // The refused launch closed what it was given that was open (as any refused launch does): a new pair launches.
+        io.ringlog.core.Engine.launch(EngineFixtures.engineContext(new io.ringlog.core.testing.AccumulatorStateMachine(),
+            EngineFixtures.journal(dir), io.ringlog.core.Topology.COMPACT).snapshotStore(EngineFixtures.snapshots(dir, 3)))
+            .close();
+    }
 }
