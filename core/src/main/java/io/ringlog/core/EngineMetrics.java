@@ -121,8 +121,24 @@ public final class EngineMetrics
         return counters.lastAppliedPosition.get();
     }
 
-    /** Rejections the engine emitted itself: duplicates, failed commands, unknown system commands. */
+    /**
+     * Commands rejected since launch (replay included): by the state machine ({@code Output.reject}) and by the engine
+     * itself. A newcomer read this figure as every rejection when it counted only the engine's, and saw 0 for a run
+     * with thousands.
+     */
     public long rejected()
+    {
+        return rejectedByStateMachine() + engineRejected();
+    }
+
+    /** Commands the state machine rejected ({@code Output.reject}, {@code claimRejection}), replay included. */
+    public long rejectedByStateMachine()
+    {
+        return counters.rejectedByStateMachine.get();
+    }
+
+    /** Rejections the engine emitted itself: duplicates, failed commands, unknown system commands. */
+    public long engineRejected()
     {
         return counters.rejected.get();
     }
@@ -171,7 +187,7 @@ public final class EngineMetrics
         }
         return sb.append(" accepted=").append(accepted())
             .append(" applied=").append(applied())
-            .append(" rejected=").append(rejected())
+            .append(" rejected=").append(rejected()).append(" (by the engine ").append(engineRejected()).append(')')
             .append(" duplicates=").append(duplicates())
             .append(" failed=").append(failed())
             .append(" snapshots=").append(snapshots())

@@ -47,8 +47,17 @@ class MetricsTest
                 "lag back to zero: " + metrics);
             assertEquals(101, metrics.applied());
             assertEquals(101, metrics.lastAppliedPosition());
-            assertEquals(0, metrics.rejected(), "business rejections are the state machine's, not the engine's");
-            assertTrue(metrics.toString().contains("logic=101"), metrics.toString());
+            // Every rejection counts (a newcomer saw rejected=0 for thousands of the state machine's), each side named.
+            assertEquals(1, metrics.rejected(), metrics.toString());
+            assertEquals(1, metrics.rejectedByStateMachine(), metrics.toString());
+            assertEquals(0, metrics.engineRejected(), metrics.toString());
+            engine.publish(ADD, 7, 1, 0, longPayload(1), 0, 8);
+            engine.publish(ADD, 7, 1, 0, longPayload(1), 0, 8);   // a duplicate: the engine rejects it
+            engine.awaitApplied(103, 10, TimeUnit.SECONDS);
+            assertEquals(2, metrics.rejected(), metrics.toString());
+            assertEquals(1, metrics.engineRejected(), metrics.toString());
+            assertTrue(metrics.toString().contains("logic=103") && metrics.toString().contains(" rejected=2 (by the " +
+                "engine 1) duplicates=1 "), metrics.toString());
         }
     }
 

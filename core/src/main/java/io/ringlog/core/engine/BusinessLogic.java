@@ -153,6 +153,10 @@ public final class BusinessLogic
                 }
                 stateMachine.apply(command, output);
                 output.end();
+                if (output.rejectedByStateMachine())
+                {
+                    Counters.increment(counters.rejectedByStateMachine);
+                }
             }
             catch (final RingOutput.ListenersStopped ex)
             {

@@ -12,6 +12,8 @@ public final class Counters
     public final AtomicLong applied = new AtomicLong();
     /** Rejections the engine emitted itself. */
     public final AtomicLong rejected = new AtomicLong();
+    /** Commands the state machine rejected (Output.reject), of those it applied whole. */
+    public final AtomicLong rejectedByStateMachine = new AtomicLong();
     public final AtomicLong duplicates = new AtomicLong();
     /** Commands during which the state machine threw. */
     public final AtomicLong failed = new AtomicLong();

@@ -60,6 +60,7 @@ public final class RingOutput implements Output
     private boolean claimed;
     /** The reason code of the claimed rejection, or 0 when the claimed event is not one. */
     private int claimedReason;
+    private boolean rejectedByStateMachine;
 
     public RingOutput(final RingBuffer<OutputEvent> ring, final int maxEventPayloadLength, final EngineStatus status,
         final InlineListeners inline)
@@ -85,6 +86,7 @@ public final class RingOutput implements Output
         this.commandStart = written + 1;
         this.count = 0;
         this.claimed = false;
+        this.rejectedByStateMachine = false;
     }
 
     /** Ends the command; its events wait for {@link #flush()}, or go out when enough whole commands wait. */
@@ -143,7 +145,14 @@ public final class RingOutput implements Output
     public MutableDirectBuffer claimRejection(final int reasonCode)
     {
         OutputContract.checkRejectReason(reasonCode);
+        rejectedByStateMachine = true;
         return claimRejection0(reasonCode);
+    }
+
+    /** Whether the state machine rejected the command begun last (counted once it applied whole). */
+    public boolean rejectedByStateMachine()
+    {
+        return rejectedByStateMachine;
     }
 
     /** A rejection with one of the engine's own (negative) reasons: the business logic's, never the state machine's. */
