@@ -480,9 +480,9 @@ public final class Engine implements AutoCloseable
                     final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
                     // The logic thread stops at the command after the halt, then publishes the events of those it
                     // applied before it: waited for first, or the stop below would skip them (a reviewer's finding).
-                    // It applies nothing more, so it passes the rest of what was accepted at once.
-                    final long end = intake.lastClaimed();
-                    while (logicSequence.get() < end)
+                    // Not for its sequence to pass what was accepted: behind a replication gate, commands the standby
+                    // never acknowledged never pass (a second reviewer's finding: a fenced primary waited closeTimeout).
+                    while (status.applying())
                     {
                         checkDeadline(deadline, "the logic thread to stop", -1);
                         idle.idle();

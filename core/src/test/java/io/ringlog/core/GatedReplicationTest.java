@@ -130,6 +130,37 @@ class GatedReplicationTest
         assertEquals(5, listener.count(), "nothing after the halt became visible");
     }
 
+    /**
+     * A reviewer's finding on the wait a halted close added for the logic thread: it waited for the logic stage to pass
+     * every accepted command, which behind the gate it never does once the standby is lost, so a fenced primary's close
+     * took all of closeTimeout (forever, with an unbounded one). It waits only while a batch is being applied.
+     */
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldCloseAHaltedEngineAtOnceThoughNoAcknowledgementWillCome(final Topology topology) throws Exception
+    {
+        final TestReplicator replicator = new TestReplicator();
+        final CollectingListener listener = new CollectingListener();
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .topology(topology).maxPayloadLength(64).replicator(replicator).listener("check", listener)
+            .errorHandler((ex) ->
+            {
+            }).closeTimeout(Duration.ofSeconds(30)));
+        for (int i = 1; i <= 10; i++)
+        {
+            engine.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
+        }
+        replicator.acknowledge(5);
+        listener.awaitCount(5, Duration.ofSeconds(10));
+        await(() -> replicator.sent.get() > 5, Duration.ofSeconds(10), "commands past the acknowledgement shipped");
+        replicator.gate.halt(new IllegalStateException("standby lost"));
+        final long started = System.nanoTime();
+        assertThrows(EngineHaltedException.class, engine::close);
+        final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertTrue(tookMs < 10_000, "close waited " + tookMs + " ms for acknowledgements that never come");
+        assertEquals(5, listener.count(), "nothing after the halt became visible");
+    }
+
     @Test
     void shouldMakeTheEpochTheFirstCommandOfAPromotedFollowerAndApplyItAsNothing() throws Exception
     {

@@ -43,6 +43,8 @@ public final class EngineStatus
     private volatile boolean abandoning;
     /** A cause that stops the journal came after a halt that did not. */
     private volatile boolean journalStopped;
+    /** The logic thread is applying a batch (its events are published when it ends). */
+    private volatile boolean applying;
     /** The thread that runs the business logic (and inline listeners), once it has started. */
     private volatile Thread logicThread;
     /** The threads of the listeners on their own threads, by thread: asked only when a publish finds the ring full. */
@@ -125,6 +127,21 @@ public final class EngineStatus
     public boolean abandoning()
     {
         return abandoning;
+    }
+
+    /**
+     * The logic thread begins or ends applying a batch. Set before it reads whether the engine halted, so that a close
+     * which saw the halt and then this false knows the thread applies nothing more and has published every event of
+     * what it applied.
+     */
+    public void applying(final boolean applying)
+    {
+        this.applying = applying;
+    }
+
+    public boolean applying()
+    {
+        return applying;
     }
 
     /**

@@ -115,22 +115,30 @@ public final class InputStage implements EventHandler<Command>
             {
                 // The batch's slots stay this stage's until its sequence moves past them.
                 long s = batchStart;
-                // A close that gave up draining stops the logic at the next command, not at the batch's end (a
-                // batch of slow commands kept changing the state long after close() had thrown): the rest are
-                // journaled, and the next start applies them.
-                while (s <= sequence && !status.halted() && !status.abandoning())
+                status.applying(true);
+                try
                 {
-                    // With a gate, apply each acknowledged part of the batch as its acknowledgement comes.
-                    final long limit = acknowledged == null ? sequence : Math.min(sequence, awaitAcknowledged(s));
-                    if (limit < s)
+                    // A close that gave up draining stops the logic at the next command, not at the batch's end (a
+                    // batch of slow commands kept changing the state long after close() had thrown): the rest are
+                    // journaled, and the next start applies them.
+                    while (s <= sequence && !status.halted() && !status.abandoning())
                     {
-                        break;
+                        // With a gate, apply each acknowledged part of the batch as its acknowledgement comes.
+                        final long limit = acknowledged == null ? sequence : Math.min(sequence, awaitAcknowledged(s));
+                        if (limit < s)
+                        {
+                            break;
+                        }
+                        for (; s <= limit && !status.halted() && !status.abandoning(); s++)
+                        {
+                            logic.apply(ring.get(s), false);
+                        }
+                        output.flush();
                     }
-                    for (; s <= limit && !status.halted() && !status.abandoning(); s++)
-                    {
-                        logic.apply(ring.get(s), false);
-                    }
-                    output.flush();
+                }
+                finally
+                {
+                    status.applying(false);
                 }
                 batchStart = -1;
             }
