@@ -1326,6 +1326,14 @@ public final class ChronicleJournal implements Journal
             return;
         }
         staleTable(onDisk);
+        if (!ctx.readOnly())
+        {
+            // Written on in the newest file's cycle or a later one, never an older (a clock stepped back: NTP at
+            // midnight halted the engine, which Chronicle refused to let write into a cycle it had rolled past; a
+            // newcomer's finding). The newest file by name, entries or not: a roll cut short by a crash leaves a file
+            // of the next cycle with no entry, and the older one ended (a reviewer's finding).
+            cycleClock.floor(queue.epoch() + onDisk.last() * rollCycle.lengthInMillis());
+        }
         final int[] foundCycles = new int[onDisk.size()];
         final long[] foundFirsts = new long[onDisk.size()];
         final Path[] foundFiles = new Path[onDisk.size()];
@@ -1451,9 +1459,6 @@ public final class ChronicleJournal implements Journal
             cycles = Arrays.copyOf(foundCycles, count);
             cycleFirstPositions = Arrays.copyOf(foundFirsts, count);
             currentCycle = lastCycle;
-            // Written on in its cycle or a later one, never an older (a clock stepped back: NTP at midnight halted the
-            // engine, which Chronicle refused to let write into a cycle it had rolled past; a newcomer's finding).
-            cycleClock.floor(queue.epoch() + (long)lastCycle * rollCycle.lengthInMillis());
             currentCycleFirstPosition = foundFirsts[count - 1];
             lastSequence = lastFile.documents - 1;
             findTornEntry(newest);
@@ -2277,7 +2282,7 @@ public final class ChronicleJournal implements Journal
         final int cycle = queue.cycle();
         if (cycle < currentCycle)
         {
-            // The clock is behind the newest file: appends are refused (clockBehind), so there is nothing to give room to.
+            // Not this journal's clock (floored at the newest file's cycle), but kept: nothing to give room to behind it.
             return;
         }
         final Path file = ctx.directory().resolve(fileName(cycle));
@@ -3235,12 +3240,13 @@ public final class ChronicleJournal implements Journal
     static final class CycleClock implements TimeProvider
     {
         private final LongSupplier source;
-        private volatile long millis;
+        /** A maximum kept by compare-and-set: with a clock of the service's own, any thread that asks reads it. */
+        private final java.util.concurrent.atomic.AtomicLong millis = new java.util.concurrent.atomic.AtomicLong();
 
         CycleClock(final LongSupplier source)
         {
             this.source = source;
-            this.millis = read();
+            this.millis.set(read());
         }
 
         private long read()
@@ -3251,30 +3257,19 @@ public final class ChronicleJournal implements Journal
         /** Never earlier than {@code atLeast} from now on. */
         void floor(final long atLeast)
         {
-            if (atLeast > millis)
-            {
-                millis = atLeast;
-            }
+            millis.accumulateAndGet(atLeast, Math::max);
         }
 
-        /** Reads the clock (once a batch), keeping the time from going back. */
-        void refresh()
+        /** Reads the clock (once a batch), keeping the time from going back; returns the time. */
+        long refresh()
         {
-            final long now = read();
-            if (now > millis)
-            {
-                millis = now;
-            }
+            return millis.accumulateAndGet(read(), Math::max);
         }
 
         @Override
         public long currentTimeMillis()
         {
-            if (source != null)
-            {
-                refresh();
-            }
-            return millis;
+            return source != null ? refresh() : millis.get();
         }
 
         @Override

@@ -474,6 +474,67 @@ class ChronicleJournalTest
     }
 
     /**
+     * A reviewer's case: the newest cycle file holds no entry (the writer rolled to it, Chronicle wrote its header and
+     * the end-of-file marker of the file before, and the process died before its first document), and the clock is
+     * back in the older file's cycle. The floor is the newest file by name, not the newest with entries.
+     */
+    @Test
+    void shouldKeepWritingWhenTheClockIsBehindANewestCycleFileWithNoEntry() throws Exception
+    {
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        final java.util.function.Supplier<ChronicleJournal.Context> context = () -> context(dir)
+            .rollCycle(JournalRollCycle.SECONDLY).epochMillisClock(millis::get);
+        try (ChronicleJournal journal = ChronicleJournal.open(context.get()))
+        {
+            appendRange(journal, 1, 100, 10);
+        }
+        millis.addAndGet(5_000);
+        try (net.openhft.chronicle.queue.impl.single.SingleChronicleQueue queue =
+            net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(dir)
+                .rollCycle(JournalRollCycle.SECONDLY.chronicle()).timeProvider(millis::get).build();
+            net.openhft.chronicle.queue.ExcerptAppender appender = queue.createAppender();
+            net.openhft.chronicle.wire.DocumentContext document = appender.writingDocument())
+        {
+            document.rollbackOnClose();
+        }
+        assertEquals(2, JournalTesting.cycleFiles(dir).size(), "the empty newer file is there");
+        millis.addAndGet(-5_000);
+        try (ChronicleJournal journal = ChronicleJournal.open(context.get()))
+        {
+            assertEquals(100, journal.lastPosition());
+            appendRange(journal, 101, 110, 10);
+        }
+        JournalTesting.assertReadsAllAndVerifies(dir, 110);
+    }
+
+    /** The clock Chronicle asks never goes back, whichever threads ask it at once (a reviewer's race). */
+    @Test
+    void shouldNeverGiveAnEarlierCycleTimeToConcurrentCallers() throws Exception
+    {
+        final AtomicLong source = new AtomicLong(1_000);
+        final ChronicleJournal.CycleClock clock = new ChronicleJournal.CycleClock(source::incrementAndGet);
+        final AtomicLong wentBack = new AtomicLong();
+        final Runnable caller = () ->
+        {
+            long last = 0;
+            for (int i = 0; i < 2_000_000; i++)
+            {
+                final long now = clock.currentTimeMillis();
+                if (now < last)
+                {
+                    wentBack.incrementAndGet();
+                }
+                last = now;
+            }
+        };
+        final Thread other = new Thread(caller, "cycle-clock-caller");
+        other.start();
+        caller.run();
+        other.join();
+        assertEquals(0, wentBack.get(), "times a caller saw the clock earlier than it had said before");
+    }
+
+    /**
      * A journal whose metadata.cq4t this user cannot write (here immutable, which binds root too): a
      * writable open says so, not that the disk is full, and a read-only open reads it.
      */
