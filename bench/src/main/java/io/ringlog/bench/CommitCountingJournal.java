@@ -64,6 +64,12 @@ public final class CommitCountingJournal implements Journal
     }
 
     @Override
+    public boolean closed()
+    {
+        return journal.closed();
+    }
+
+    @Override
     public int maxPayloadLength()
     {
         return journal.maxPayloadLength();

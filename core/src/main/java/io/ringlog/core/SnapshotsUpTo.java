@@ -67,6 +67,12 @@ public final class SnapshotsUpTo implements SnapshotStore
     }
 
     @Override
+    public boolean closed()
+    {
+        return store.closed();
+    }
+
+    @Override
     public void close()
     {
         store.close();

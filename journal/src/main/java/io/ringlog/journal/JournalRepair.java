@@ -664,13 +664,15 @@ public final class JournalRepair implements AutoCloseable
 
     private void planIdentity()
     {
+        if (metadataProblem != null)
+        {
+            // Said once, here, asked to mend it or not (a reviewer found the journal-id line pointing at no note when
+            // --new-identity was given).
+            plan.add("note: " + metadataProblem + (newIdentity || metadataProblem.contains("--new-identity") ? "" :
+                "; add --new-identity to write a new ringlog.meta"));
+        }
         if (!newIdentity)
         {
-            if (metadataProblem != null)
-            {
-                plan.add("note: " + metadataProblem + (metadataProblem.contains("--new-identity") ? "" :
-                    "; add --new-identity to write a new ringlog.meta"));
-            }
             return;
         }
         if (metadata != null)

@@ -286,6 +286,12 @@ class FileSnapshotStoreTest
                 EngineFixtures.journal(dir), io.ringlog.core.Topology.COMPACT).snapshotStore(store)));
         assertEquals("the snapshot store given (FileSnapshotStore) is closed: an engine closes the journal and snapshot " +
             "store it is given when it closes. Open new ones for each launch", store2.getMessage());
+        // Behind SnapshotsUpTo, as an answering listener recovers (a reviewer's finding: it was taken).
+        final IllegalArgumentException upTo = assertThrows(IllegalArgumentException.class, () ->
+            io.ringlog.core.Engine.launch(EngineFixtures.engineContext(new io.ringlog.core.testing.AccumulatorStateMachine(),
+                EngineFixtures.journal(dir), io.ringlog.core.Topology.COMPACT)
+                .snapshotStore(new io.ringlog.core.SnapshotsUpTo(store, 10))));
+        assertTrue(upTo.getMessage().startsWith("the snapshot store given (SnapshotsUpTo) is closed"), upTo.getMessage());
         final IllegalArgumentException journal2 = assertThrows(IllegalArgumentException.class, () ->
             io.ringlog.core.Engine.launch(EngineFixtures.engineContext(new io.ringlog.core.testing.AccumulatorStateMachine(),
                 journal, io.ringlog.core.Topology.COMPACT).snapshotStore(EngineFixtures.snapshots(dir, 3))));

@@ -316,6 +316,11 @@ class JournalToolTest
             "problems that this repair does not mend without an option: each problem or note above says what does"),
             repair.out);
         assertFalse(repair.out.contains("problems below"), "no note of problems that are not listed: " + repair.out);
+        // Asked to mend it, the note is there all the same (a reviewer found the line above pointing at none).
+        final Result mend = run("repair", "--dir", journalDir.toString(), "--new-identity");
+        assertEquals(0, mend.code, mend.out + mend.err);
+        assertEquals(1, mend.out.split(java.util.regex.Pattern.quote(damaged), -1).length - 1, mend.out);
+        assertTrue(mend.out.contains("\nnote: " + damaged) && mend.out.contains("\nnew-identity: "), mend.out);
     }
 
     @Test
