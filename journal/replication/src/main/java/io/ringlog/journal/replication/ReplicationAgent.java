@@ -72,6 +72,8 @@ final class ReplicationAgent implements Agent
      * its journal may end in its own entries.
      */
     private final boolean ownTail;
+    /** Where this node had shown events up to in its last process as a primary (its status page), -1 if it cannot say. */
+    private final long ownShown;
     /** The journal's last position as this process started: a run that fails having moved it says its role. */
     private final long startedAt;
     private volatile CompletableFuture<Promotion> promotion;
@@ -137,6 +139,7 @@ final class ReplicationAgent implements Agent
         // Read before this process's role is written: its journal may end in entries it wrote as a primary.
         final long lastRole = status.get(StatusFile.LAST_ROLE_PLUS_ONE) - 1;
         this.ownTail = lastRole == Role.PRIMARY.ordinal() || lastRole == Role.FENCED.ordinal();
+        this.ownShown = status.get(StatusFile.SHOWN_PLUS_ONE) - 1;
         this.startedAt = journal.lastPosition();
         status.put(StatusFile.ROLE, state.role.ordinal());
         status.put(StatusFile.ROLE_SET, 1);
@@ -403,6 +406,23 @@ final class ReplicationAgent implements Agent
         {
             final boolean differs = primaryChecksum >= 0 && position >= 1 && standby.checksumAt(position) != primaryChecksum;
             final boolean wentOn = primaryLast > position;
+            if (!differs && ownTail && !wentOn && (ownShown < 0 || ownShown > position))
+            {
+                // A reviewer's finding: this node was the primary last, and its entries past 'position' are its own,
+                // which it showed (its status page says how far). They were cut below as "shipped by the primary, which
+                // stopped before it journaled them ... no client saw them": the node started as primary here has the
+                // older history (it followed this one, then stopped hearing it), and cutting this node would drop what
+                // clients saw. Refused, saying which node to start as the primary.
+                fail(new ReplicationException("this node was the primary before it stopped, and " + (ownShown < 0 ?
+                    "cannot say how far it showed events (its status page does not say)" : "showed events up to " +
+                    "position " + ownShown) + ", past position " + position + ", where the journal of the node started " +
+                    "as the primary now ends: positions " + (position + 1) + ".." + last + " are this node's own entries, " +
+                    "which clients may have seen, and the other node's history is the older (it followed this one, then " +
+                    "stopped hearing it). To keep them, stop the other node, restart this one as the primary and the " +
+                    "other as its standby, which then follows this history. To drop them instead, restart this node as a " +
+                    "standby with a rejoin (Rejoin.truncate, scripts/replica node --rejoin), whose plan lists them"));
+                return;
+            }
             if (!differs && !(ownTail && wentOn) && primaryShown >= 0 && primaryShown <= position &&
                 mostPrimaryShown <= position)
             {

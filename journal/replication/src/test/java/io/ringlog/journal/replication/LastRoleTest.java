@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What a node's status page keeps as its last role, which decides at its next start whether its journal may end in
@@ -83,5 +85,88 @@ class LastRoleTest
             Topology.PIPELINED, new AccumulatorStateMachine()));
         assertEquals(null, ReplicationStatus.lastRole(dir.resolve("b").resolve("replication")),
             "a standby that never ran, whose start failed");
+    }
+
+    /**
+     * A reviewer's finding: b, promoted and then asynchronous with a standby a that stopped hearing it, showed
+     * 1101..1600; both stopped, and a was restarted as the primary (its journal ending at 1100) with b as its standby.
+     * b was told its 1101..1600 were "shipped by its primary, which stopped before it journaled them ... No client saw
+     * them", and cut them. They are b's own, shown: b refuses, saying to start it as the primary, which keeps them.
+     */
+    @Test
+    void shouldRefuseToCutWhatThisNodeShowedAsThePrimaryWhenAnOlderHistoryStartsAsPrimary() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        final java.util.concurrent.atomic.AtomicReference<io.ringlog.core.Engine> aEngine =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicReference<io.ringlog.core.Engine> bEngine =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(),
+            shown(aEngine));
+        aEngine.set(a.engine());
+        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine(),
+            shown(bEngine));
+        final Path bReplication = dir.resolve("b").resolve("replication");
+        try
+        {
+            Pair.publish(a.engine(), 1, 1_000);
+            b.engine().awaitApplied(1_000, 30, TimeUnit.SECONDS);
+            final ReplicationNode first = b;
+            Pair.await(() -> first.status().peerHeardMillis() > 0, Duration.ofSeconds(10), "b heard a's heartbeat");
+            a.close();
+            assertEquals(1_001, b.promote(Duration.ofSeconds(10)).position());
+            bEngine.set(b.engine());
+            aEngine.set(null);
+            a = pair.launch("a", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown(aEngine));
+            Pair.publish(b.engine(), 1_002, 1_100);
+            a.engine().awaitApplied(1_100, 30, TimeUnit.SECONDS);
+            a.dropReceiving(Duration.ofSeconds(120));
+            Pair.await(() -> pair.events.contains("a: receiving dropped: the log and catch-up subscriptions are closed " +
+                "for a while"), Duration.ofSeconds(10), "a's subscriptions closed");
+            Pair.publish(b.engine(), 1_101, 1_600);
+            b.engine().awaitApplied(1_600, 30, TimeUnit.SECONDS);
+            Pair.await(() -> ReplicationStatus.shownPosition(bReplication) == 1_600, Duration.ofSeconds(10),
+                "b's page: shown 1600");
+            a.close();
+            b.close();
+
+            aEngine.set(null);
+            bEngine.set(null);
+            a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown(aEngine));
+            aEngine.set(a.engine());
+            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown(bEngine));
+            final ReplicationNode standby = b;
+            Pair.await(() -> standby.failure() != null, Duration.ofSeconds(20), "b refuses");
+            final Throwable refused = b.failure();
+            assertFalse(refused instanceof DivergedHistoryException, "nothing cut: " + refused);
+            assertTrue(refused.getMessage().startsWith("this node was the primary before it stopped, and showed events " +
+                "up to position 1600, past position 1100, where the journal of the node started as the primary now " +
+                "ends") && refused.getMessage().contains("restart this one as the primary"), refused.getMessage());
+            Pair.closeQuietly(b, a);   // b's engine halted with the refusal
+
+            // As it says: b as the primary, a as its standby, which follows b's history to 1600.
+            aEngine.set(null);
+            bEngine.set(null);
+            b = pair.launch("b", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown(bEngine));
+            bEngine.set(b.engine());
+            a = pair.launch("a", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown(aEngine));
+            a.engine().awaitApplied(1_600, 30, TimeUnit.SECONDS);
+            assertEquals(null, a.failure());
+        }
+        finally
+        {
+            Pair.closeQuietly(b, a);
+        }
+    }
+
+    private static java.util.function.UnaryOperator<ReplicationContext> shown(
+        final java.util.concurrent.atomic.AtomicReference<io.ringlog.core.Engine> engine)
+    {
+        return (ctx) -> ctx.shownPosition(() ->
+        {
+            final io.ringlog.core.Engine e = engine.get();
+            return e == null ? -1 : e.metrics().lastAppliedPosition();
+        });
     }
 }
