@@ -77,6 +77,8 @@ final class ReplicationAgent implements Agent
     /** The journal's last position as this process started: a run that fails having moved it says its role. */
     private final long startedAt;
     private volatile CompletableFuture<Promotion> promotion;
+    /** The agent has given the engine the epoch command of the promotion under way (guarded by this). */
+    private boolean promotionBegun;
     private volatile boolean promotionForced;
     private boolean heardPrimary;
     private volatile long primaryShown = -1;
@@ -872,11 +874,29 @@ final class ReplicationAgent implements Agent
         return request;
     }
 
+    long peerTimeoutMillis()
+    {
+        return peerTimeoutNanos / 1_000_000;
+    }
+
+    /**
+     * Calls off a promotion whose caller gave up waiting, if the agent has not yet begun it (given the engine its
+     * epoch command); returns whether it did. Begun, it completes: the engine is promoted either way.
+     */
+    synchronized boolean callOffPromotion(final CompletableFuture<Promotion> request)
+    {
+        return !promotionBegun && request.cancel(false);
+    }
+
     private int promotionWork()
     {
         final CompletableFuture<Promotion> request = promotion;
         if (request == null || request.isDone())
         {
+            if (promotionPosition == 0)
+            {
+                promotionAskedNanos = 0;   // a promotion called off: the next one waits from when it is asked
+            }
             return 0;
         }
         if (promotionPosition == 0)
@@ -920,6 +940,15 @@ final class ReplicationAgent implements Agent
                     "then promote; or force the promotion (--force, ReplicationNode.promote(timeout, true)) where it " +
                     "is cut off from its clients as well as from this node"));
                 return 1;
+            }
+            synchronized (this)
+            {
+                // From here the promotion goes through: a caller that gives up waiting is told it is under way.
+                if (request.isDone())
+                {
+                    return 0;
+                }
+                promotionBegun = true;
             }
             promotionAskedNanos = 0;
             standby.stop();
@@ -976,6 +1005,10 @@ final class ReplicationAgent implements Agent
         event(message);
         request.complete(new Promotion(promotionEpoch, promotionPosition, primaryShown));
         promotionPosition = 0;
+        synchronized (this)
+        {
+            promotionBegun = false;
+        }
         return 1;
     }
 

@@ -188,9 +188,10 @@ public final class ReplicationNode implements AutoCloseable
      */
     public Promotion promote(final Duration timeout, final boolean force)
     {
+        final java.util.concurrent.CompletableFuture<Promotion> request = agent.requestPromotion(force);
         try
         {
-            return agent.requestPromotion(force).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return request.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (final ExecutionException ex)
         {
@@ -200,8 +201,18 @@ public final class ReplicationNode implements AutoCloseable
         }
         catch (final TimeoutException ex)
         {
-            throw new ReplicationException("promotion did not complete within " + timeout.toMillis() + " ms: " +
-                "the engine did not journal the epoch command");
+            // A reviewer's finding: this said the engine had not journaled the epoch command, and the promotion then
+            // went through all the same, seconds later, while the agent had only been waiting out the peer timeout.
+            if (agent.callOffPromotion(request))
+            {
+                throw new ReplicationException("promotion did not complete within " + timeout.toMillis() + " ms, and " +
+                    "was called off: this node is still a standby. It waits to promote until the primary has been " +
+                    "silent for the peer timeout (" + agent.peerTimeoutMillis() + " ms), to be sure it is gone: ask " +
+                    "again with a longer timeout");
+            }
+            throw new ReplicationException("promotion did not complete within " + timeout.toMillis() + " ms: the " +
+                "engine has its epoch command and has not journaled it yet; the promotion goes on, and this node is " +
+                "the primary once it is journaled (its status says PROMOTED)");
         }
         catch (final InterruptedException ex)
         {

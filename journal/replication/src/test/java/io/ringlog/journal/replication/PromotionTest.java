@@ -502,4 +502,44 @@ class PromotionTest
             Pair.closeQuietly(b, a);
         }
     }
+
+    /**
+     * A reviewer's finding: promote(300 ms), asked right after the primary stopped, threw "the engine did not journal
+     * the epoch command", and the node promoted itself once the peer timeout (1.5 s) passed, seconds after its caller
+     * was told it had failed. Now it is called off, and says why it waited; asked again with time enough, it promotes.
+     */
+    @Test
+    void shouldCallOffAPromotionItsCallerGaveUpOnAndSaySo() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;   // a synchronous one alone would not close at once
+        final ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        final ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        try
+        {
+            Pair.publish(a.engine(), 1, 500);
+            b.engine().awaitApplied(500, 30, TimeUnit.SECONDS);
+            Pair.await(() -> b.status().peerHeardMillis() > 0, Duration.ofSeconds(10), "b heard a");
+            a.close();
+            final ReplicationException gaveUp = assertThrows(ReplicationException.class,
+                () -> b.promote(Duration.ofMillis(300)));
+            assertTrue(gaveUp.getMessage().startsWith("promotion did not complete within 300 ms, and was called off: " +
+                "this node is still a standby. It waits to promote until the primary has been silent for the peer " +
+                "timeout (1500 ms)"), gaveUp.getMessage());
+            // Past the peer timeout, when it promoted itself before: still a standby.
+            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: peer ") && e.contains(" LOST")),
+                Duration.ofSeconds(10), "b says the primary is lost");
+            final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (System.nanoTime() < until)
+            {
+                assertEquals(Role.STANDBY, b.role(), "promoted after its caller was told it was called off");
+                Thread.onSpinWait();
+            }
+            assertEquals(1, b.promote(Duration.ofSeconds(10)).epoch(), "asked again, it promotes");
+        }
+        finally
+        {
+            Pair.closeQuietly(b, a);
+        }
+    }
 }
