@@ -77,6 +77,8 @@ final class ReplicationAgent implements Agent
     /** The journal's last position as this process started: a run that fails having moved it says its role. */
     private final long startedAt;
     private volatile CompletableFuture<Promotion> promotion;
+    /** A standby whose engine halted: it sends no heartbeat, so that its primary sees it gone. */
+    private boolean silent;
     /** The agent has given the engine the epoch command of the promotion under way (guarded by this). */
     private boolean promotionBegun;
     private volatile boolean promotionForced;
@@ -192,6 +194,21 @@ final class ReplicationAgent implements Agent
 
     private int standbyWork()
     {
+        final Throwable halted = engine.failure();
+        if (halted != null)
+        {
+            // A reviewer's finding: a standby whose engine halted (its journal failed) went on heartbeating and
+            // acknowledging what it had, so a synchronous primary never degraded and showed nothing more; or its agent
+            // failed at every step, thousands of times a second; and node.failure() said nothing either way.
+            // Silent from now on: its heartbeats kept the primary's session with it alive, so the primary waits for
+            // it to go silent for the peer timeout, then goes on without it as with any standby lost.
+            silent = true;
+            fail(new ReplicationException("this standby's engine halted, so it journals and applies nothing more, and " +
+                "follows the primary no more: " + halted.getMessage() + ". The primary sees it as gone (synchronous: " +
+                "nothing more becomes visible until a standby acknowledges it, or it degrades); mend what halted it " +
+                "and restart it as a standby", halted));
+            return 1;
+        }
         if (searchProbe > 0)
         {
             return search();
@@ -748,7 +765,7 @@ final class ReplicationAgent implements Agent
 
     private int heartbeat()
     {
-        if (now - heartbeatSentNanos < heartbeatNanos)
+        if (silent || now - heartbeatSentNanos < heartbeatNanos)
         {
             return 0;
         }

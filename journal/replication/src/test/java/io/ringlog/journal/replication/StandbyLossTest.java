@@ -92,4 +92,51 @@ class StandbyLossTest
             Pair.await(() -> primary.status().lagPositions() == 0, Duration.ofSeconds(5), "no lag once caught up");
         }
     }
+
+    /**
+     * A reviewer's finding: a standby whose engine halted (its journal failed, as on a full disk) went on heartbeating
+     * and acknowledging what it had, its node saying nothing (failure() null, role STANDBY), so a synchronous primary
+     * set to degrade never did, and showed nothing more. The standby's node fails, saying why, and the primary degrades.
+     */
+    @Test
+    void shouldFailAStandbyWhoseEngineHaltedSoThatItsPrimaryDegrades() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
+        final ReplicationNode a = ReplicationNode.launch(pair.context("a", mode).standbyLoss(StandbyLoss.DEGRADE)
+                .degradeAfter(Duration.ofMillis(1_000)),
+            pair.engine("a", new AccumulatorStateMachine(), Topology.PIPELINED).closeTimeout(Duration.ofSeconds(2)),
+            Role.PRIMARY);
+        final io.ringlog.core.Journal full = new io.ringlog.core.testing.ForwardingJournal(pair.journal("b"))
+        {
+            @Override
+            public void append(final io.ringlog.core.Command command)
+            {
+                if (command.position() > 300)
+                {
+                    throw new io.ringlog.core.JournalException(command.position(), "the test's disk is full");
+                }
+                super.append(command);
+            }
+        };
+        final ReplicationNode b = ReplicationNode.launch(pair.context("b", mode),
+            pair.engine("b", new AccumulatorStateMachine(), Topology.PIPELINED, full).closeTimeout(Duration.ofSeconds(2)),
+            Role.STANDBY);
+        try
+        {
+            Pair.publish(a.engine(), 1, 300);
+            a.engine().awaitApplied(300, 30, TimeUnit.SECONDS);
+            Pair.publish(a.engine(), 301, 400);
+            Pair.await(() -> b.failure() != null, Duration.ofSeconds(10), "b's node fails");
+            assertTrue(b.failure().getMessage().startsWith("this standby's engine halted, so it journals and applies " +
+                "nothing more") && b.failure().getMessage().contains("the test's disk is full"), b.failure().getMessage());
+            assertEquals(Role.FAILED, b.role());
+            a.engine().awaitApplied(400, 20, TimeUnit.SECONDS);   // degraded: visible without a standby
+            assertTrue(pair.events.stream().anyMatch((e) -> e.startsWith("a: DEGRADED to asynchronous")), pair.events.toString());
+        }
+        finally
+        {
+            Pair.closeQuietly(a, b);
+        }
+    }
 }
