@@ -70,6 +70,12 @@ public final class CommitCountingJournal implements Journal
     }
 
     @Override
+    public long firstPosition()
+    {
+        return journal.firstPosition();
+    }
+
+    @Override
     public int maxPayloadLength()
     {
         return journal.maxPayloadLength();

@@ -93,6 +93,7 @@ public final class InMemoryJournal implements Journal
     }
 
     /** Oldest position still held. */
+    @Override
     public synchronized long firstPosition()
     {
         return firstPosition;

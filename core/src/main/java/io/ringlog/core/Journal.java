@@ -14,6 +14,15 @@ public interface Journal extends AutoCloseable
      */
     long lastPosition();
 
+    /**
+     * The oldest position this journal still holds (1 unless older entries were deleted or overwritten): a reader
+     * from before it fails. Read by a replication primary, which refuses a standby that needs older entries.
+     */
+    default long firstPosition()
+    {
+        return 1;
+    }
+
     /** Appends one command; it may sit in a buffer until {@link #commit()}. */
     void append(Command command);
 

@@ -113,6 +113,12 @@ public final class ReadOnlyJournal implements Journal
     }
 
     @Override
+    public long firstPosition()
+    {
+        return journal.firstPosition();
+    }
+
+    @Override
     public void close()
     {
         journal.close();

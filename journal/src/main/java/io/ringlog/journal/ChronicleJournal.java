@@ -1843,6 +1843,7 @@ public final class ChronicleJournal implements Journal
     }
 
     /** Oldest position still in the journal (after {@link #deleteCyclesBefore}); 0 when it is empty. */
+    @Override
     public long firstPosition()
     {
         synchronized (cycleLock)

@@ -69,6 +69,8 @@ final class Messages
     static final long REFUSED_STANDBY_AHEAD = 1;
     static final long REFUSED_HISTORY_DIFFERS = 2;
     static final long REFUSED_NOT_PRIMARY = 3;
+    /** The standby needs entries older than the primary's oldest: field 1 is the primary's first position. */
+    static final long REFUSED_TRIMMED = 4;
 
     static final int TYPE_OFFSET = 0;
     static final int VERSION_OFFSET = 4;

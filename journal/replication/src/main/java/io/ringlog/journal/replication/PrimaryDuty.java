@@ -121,6 +121,17 @@ final class PrimaryDuty
                 " where its epoch ended here: told it to cut them off before it rejoins");
             return;
         }
+        final long first = journal.firstPosition();
+        if (first > 1 && from - 1 < first)
+        {
+            // A reviewer's finding: older entries deleted (retention), a standby that needs them made every read
+            // here throw, printed by Aeron's error handler again and again, and the standby waited for ever.
+            refuse(Messages.REFUSED_TRIMMED, first, -1, shown(), session, "the standby needs entries from position " +
+                from + (from - 1 >= 1 ? " and this journal's entry at " + (from - 1) + " to compare with its own" : "") +
+                ", but this journal holds positions from " + first + " on (older ones were deleted): it cannot catch up " +
+                "from here");
+            return;
+        }
         if (standbyEpoch == state.epoch && launchEnd >= 1 && from - 1 > launchEnd &&
             (from - 1 > last || checksumAt(from - 1) != previousChecksum))
         {

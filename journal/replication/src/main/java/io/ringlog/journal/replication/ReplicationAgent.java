@@ -419,6 +419,14 @@ final class ReplicationAgent implements Agent
             event("the peer is not a primary (a standby too?): waiting for a primary");
             return;
         }
+        if (reason == Messages.REFUSED_TRIMMED)
+        {
+            fail(new ReplicationException("the primary's journal holds positions from " + position + " on (older " +
+                "entries were deleted there), and this standby's ends at position " + (standby.requestedFrom() - 1) +
+                ": it cannot catch up from the primary's journal. Stop this node, give it a copy of the primary's " +
+                "journal and snapshots (the primary stopped, or from a copy it keeps), and start it again as a standby"));
+            return;
+        }
         final long last = standby.requestedFrom() - 1;
         final long epochStart = epochs.currentStart();
         if (reason == Messages.REFUSED_STANDBY_AHEAD)

@@ -135,4 +135,50 @@ class CatchUpTest
             }
         }
     }
+
+    /**
+     * A reviewer's finding: a primary whose older cycle files were deleted (retention), asked by a standby for entries
+     * older than its oldest, threw at every read (printed by Aeron's error handler again and again) and the standby
+     * waited for ever, saying nothing. The primary refuses it, and the standby's node fails saying what to do.
+     */
+    @Test
+    void shouldTellAStandbyBehindATrimmedPrimaryThatItCannotCatchUpFromIt() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        final java.util.concurrent.atomic.AtomicLong millis = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000L);
+        final io.ringlog.journal.ChronicleJournal aJournal = io.ringlog.journal.ChronicleJournal.open(
+            new io.ringlog.journal.ChronicleJournal.Context().directory(dir.resolve("a").resolve("journal"))
+                .maxPayloadLength(Pair.MAX_PAYLOAD).rollCycle(io.ringlog.journal.JournalRollCycle.SECONDLY)
+                .epochMillisClock(millis::get));
+        final ReplicationNode a = ReplicationNode.launch(pair.context("a", mode),
+            pair.engine("a", new AccumulatorStateMachine(), Topology.PIPELINED, aJournal), Role.PRIMARY);
+        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        try
+        {
+            Pair.publish(a.engine(), 1, 200);
+            b.engine().awaitApplied(200, 30, TimeUnit.SECONDS);
+            b.close();
+            Pair.publish(a.engine(), 201, 300);
+            a.engine().awaitApplied(300, 30, TimeUnit.SECONDS);
+            millis.addAndGet(2_000);   // the next cycle file
+            Pair.publish(a.engine(), 301, 600);
+            a.engine().awaitApplied(600, 30, TimeUnit.SECONDS);
+            aJournal.deleteCyclesBefore(301);
+            assertEquals(301, aJournal.firstPosition());
+
+            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            final ReplicationNode standby = b;
+            Pair.await(() -> standby.failure() != null, Duration.ofSeconds(15), "b is told");
+            assertTrue(b.failure().getMessage().startsWith("the primary's journal holds positions from 301 on (older " +
+                "entries were deleted there), and this standby's ends at position 200: it cannot catch up from the " +
+                "primary's journal"), b.failure().getMessage());
+            assertTrue(pair.events.stream().anyMatch((e) -> e.startsWith("a: refused a standby: the standby needs " +
+                "entries from position 201")), pair.events.toString());
+        }
+        finally
+        {
+            Pair.closeQuietly(b, a);
+        }
+    }
 }
