@@ -65,7 +65,7 @@ final class EpochIndex
         }
         catch (final NoSuchFileException ex)
         {
-            return index;
+            return journal.lastPosition() == 0 ? index : rebuild(index, journal, maxPayloadLength, events);
         }
         catch (final IOException ex)
         {
@@ -115,6 +115,44 @@ final class EpochIndex
         {
             index.write();
         }
+        return index;
+    }
+
+    /**
+     * The index is missing, the journal is not empty: rebuilt from the journal's epoch commands (a reviewer's finding:
+     * a node whose index was lost went back to epoch 0 without a word, and was fenced by its own standby, told it had
+     * been promoted). A journal whose older entries were deleted may have lost an epoch command: refused, as a guess.
+     */
+    private static EpochIndex rebuild(final EpochIndex index, final Journal journal, final int maxPayloadLength,
+        final Consumer<String> events)
+    {
+        final long first = journal.firstPosition();
+        if (first > 1)
+        {
+            throw new ReplicationException("the epoch index " + index.file + " is missing, and the journal's entries " +
+                "before position " + first + " were deleted, so it cannot be rebuilt from the journal (an epoch may " +
+                "have begun in them): restore the file from a copy of this node's directory");
+        }
+        final Command command = new Command(maxPayloadLength);
+        try (JournalReader reader = journal.reader(1))
+        {
+            while (reader.next(command))
+            {
+                if (command.type() == SystemCommands.EPOCH && command.payloadLength() >= SystemCommands.EPOCH_LENGTH)
+                {
+                    index.epochs.add(new long[]{command.payload().getLong(0, ByteOrder.LITTLE_ENDIAN), command.position()});
+                }
+            }
+        }
+        index.write();
+        final StringBuilder found = new StringBuilder();
+        for (int i = 1; i < index.epochs.size(); i++)
+        {
+            found.append(i == 1 ? "" : ", ").append("epoch ").append(index.epochs.get(i)[0]).append(" at position ")
+                .append(index.epochs.get(i)[1]);
+        }
+        events.accept("the epoch index " + index.file + " was missing: rebuilt from the journal's " +
+            journal.lastPosition() + " entries (" + (found.length() == 0 ? "no promotion: epoch 0" : found) + ")");
         return index;
     }
 

@@ -34,13 +34,17 @@ class EpochIndexTest
     {
         final InMemoryJournal journal = journal(10, 5, 8);
         final List<String> events = new ArrayList<>();
-        final EpochIndex empty = EpochIndex.load(dir, journal, 64, events::add);
-        assertEquals(0, empty.current());
-        assertEquals(1, empty.currentStart());
+        assertEquals(0, EpochIndex.load(dir, new InMemoryJournal(64), 64, events::add).current(), "a new journal: epoch 0");
+        assertTrue(events.isEmpty(), events.toString());
+        // No index beside a journal with epoch commands: rebuilt from them (it went back to epoch 0 without a word).
+        final EpochIndex rebuilt = EpochIndex.load(dir, journal, 64, events::add);
+        assertEquals(2, rebuilt.current());
+        assertEquals(8, rebuilt.currentStart());
+        assertTrue(events.stream().anyMatch((e) -> e.endsWith("was missing: rebuilt from the journal's 10 entries (epoch 1 " +
+            "at position 5, epoch 2 at position 8)")), events.toString());
+        assertTrue(Files.readString(dir.resolve(EpochIndex.FILE_NAME)).contains("1 5\n2 8\n"), "and written");
 
-        empty.begin(1, 5);
-        empty.begin(2, 8);
-        empty.begin(3, 11);
+        rebuilt.begin(3, 11);
         assertTrue(Files.readString(dir.resolve(EpochIndex.FILE_NAME)).contains("3 11"), "written ahead");
 
         final EpochIndex loaded = EpochIndex.load(dir, journal, 64, events::add);
@@ -56,6 +60,26 @@ class EpochIndexTest
         final ReplicationException contradicted = assertThrows(ReplicationException.class,
             () -> EpochIndex.load(dir, journal, 64, events::add));
         assertTrue(contradicted.getMessage().contains("says epoch 2 began at position 7"), contradicted.getMessage());
+    }
+
+    /** Its older entries deleted, a journal may have lost an epoch command: no index is rebuilt from a guess. */
+    @Test
+    void shouldRefuseToRebuildAMissingIndexFromAJournalWhoseOlderEntriesWereDeleted()
+    {
+        final io.ringlog.core.Journal journal = new io.ringlog.core.testing.ForwardingJournal(journal(10, 5))
+        {
+            @Override
+            public long firstPosition()
+            {
+                return 4;
+            }
+        };
+        final ReplicationException refused = assertThrows(ReplicationException.class,
+            () -> EpochIndex.load(dir, journal, 64, (e) ->
+            {
+            }));
+        assertTrue(refused.getMessage().contains("is missing, and the journal's entries before position 4 were deleted"),
+            refused.getMessage());
     }
 
     /** Positions 1..last: ADD commands, and EPOCH commands (epochs 1, 2, ...) at the given positions. */

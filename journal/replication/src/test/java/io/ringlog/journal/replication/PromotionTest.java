@@ -542,4 +542,36 @@ class PromotionTest
             Pair.closeQuietly(b, a);
         }
     }
+
+    /**
+     * A reviewer's finding: a promoted node restarted without its epoch index (the file lost) came back in epoch 0,
+     * and its own standby then fenced it, saying it had been promoted. The index is rebuilt from the journal.
+     */
+    @Test
+    void shouldRebuildALostEpochIndexFromTheJournalAndKeepItsEpoch() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        final ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        try
+        {
+            Pair.publish(a.engine(), 1, 300);
+            b.engine().awaitApplied(300, 30, TimeUnit.SECONDS);
+            final ReplicationNode follower = b;
+            Pair.await(() -> follower.status().peerHeardMillis() > 0, Duration.ofSeconds(10), "b heard a");
+            a.close();
+            assertEquals(1, b.promote(Duration.ofSeconds(10)).epoch());
+            b.close();
+            java.nio.file.Files.delete(dir.resolve("b").resolve("replication").resolve(EpochIndex.FILE_NAME));
+            b = pair.launch("b", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            assertEquals(1, b.epoch());
+            assertTrue(pair.events.stream().anyMatch((e) -> e.contains("was missing: rebuilt from the journal's 301 " +
+                "entries (epoch 1 at position 301)")), pair.events.toString());
+        }
+        finally
+        {
+            Pair.closeQuietly(b, a);
+        }
+    }
 }
