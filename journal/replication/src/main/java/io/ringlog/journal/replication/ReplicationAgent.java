@@ -453,11 +453,14 @@ final class ReplicationAgent implements Agent
             if (!differs && !(ownTail && wentOn) && primaryShown >= 0 && primaryShown <= position &&
                 mostPrimaryShown <= position)
             {
+                // Where this node was the primary last (and showed no more than 'position', above), they are its own.
                 fail(new DivergedHistoryException("positions " + (position + 1) + ".." + last + " of this standby's " +
-                    "journal were shipped by its primary, which stopped before it journaled them: it started again with " +
-                    "its journal ending at position " + position + ", and it has shown events up to position " +
+                    "journal " + (ownTail ? "are its own, from its last run as a primary, which showed events up to " +
+                    "position " + ownShown + " only; the node started as the primary has its journal ending at position " +
+                    position : "were shipped by its primary, which stopped before it journaled them: it started again " +
+                    "with its journal ending at position " + position + ", and it has shown events up to position " +
                     primaryShown + " only" + (mostPrimaryShown >= 0 ? " (and said " + mostPrimaryShown + " at most to " +
-                    "this node)" : "") + ". No client saw them; they are cut off here (Rejoin.truncate), and this node " +
+                    "this node)" : "")) + ". No client saw them; they are cut off here (Rejoin.truncate), and this node " +
                     "follows the primary from position " + (position + 1), position, last, true));
                 return;
             }
