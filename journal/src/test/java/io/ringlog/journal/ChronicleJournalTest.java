@@ -489,14 +489,7 @@ class ChronicleJournalTest
             appendRange(journal, 1, 100, 10);
         }
         millis.addAndGet(5_000);
-        try (net.openhft.chronicle.queue.impl.single.SingleChronicleQueue queue =
-            net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(dir)
-                .rollCycle(JournalRollCycle.SECONDLY.chronicle()).timeProvider(millis::get).build();
-            net.openhft.chronicle.queue.ExcerptAppender appender = queue.createAppender();
-            net.openhft.chronicle.wire.DocumentContext document = appender.writingDocument())
-        {
-            document.rollbackOnClose();
-        }
+        JournalTesting.startEmptyCycle(dir, JournalRollCycle.SECONDLY, millis.get());
         assertEquals(2, JournalTesting.cycleFiles(dir).size(), "the empty newer file is there");
         millis.addAndGet(-5_000);
         try (ChronicleJournal journal = ChronicleJournal.open(context.get()))

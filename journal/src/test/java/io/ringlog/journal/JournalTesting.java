@@ -120,6 +120,22 @@ public final class JournalTesting
         }
     }
 
+    /**
+     * What a writer that rolled to the cycle of {@code millis} leaves when it dies before its first document: the new
+     * cycle file with Chronicle's header and no entry, and the end-of-file marker in the one before.
+     */
+    public static void startEmptyCycle(final Path directory, final JournalRollCycle rollCycle, final long millis)
+    {
+        try (net.openhft.chronicle.queue.impl.single.SingleChronicleQueue queue =
+            net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(directory)
+                .rollCycle(rollCycle.chronicle()).timeProvider(() -> millis).build();
+            net.openhft.chronicle.queue.ExcerptAppender appender = queue.createAppender();
+            net.openhft.chronicle.wire.DocumentContext document = appender.writingDocument())
+        {
+            document.rollbackOnClose();
+        }
+    }
+
     /** The cycle files of a journal directory, oldest first. */
     public static List<Path> cycleFiles(final Path directory) throws IOException
     {

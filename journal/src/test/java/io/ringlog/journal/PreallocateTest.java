@@ -234,14 +234,7 @@ class PreallocateTest
             appendRange(journal, 1, 100, 10);
         }
         millis.addAndGet(5_000);
-        try (net.openhft.chronicle.queue.impl.single.SingleChronicleQueue queue =
-            net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(journalDir)
-                .rollCycle(JournalRollCycle.SECONDLY.chronicle()).timeProvider(millis::get).build();
-            net.openhft.chronicle.queue.ExcerptAppender appender = queue.createAppender();
-            net.openhft.chronicle.wire.DocumentContext document = appender.writingDocument())
-        {
-            document.rollbackOnClose();
-        }
+        JournalTesting.startEmptyCycle(journalDir, JournalRollCycle.SECONDLY, millis.get());
         final List<Path> files = JournalTesting.cycleFiles(journalDir);
         assertEquals(2, files.size(), files.toString());
         final Path empty = files.get(1);

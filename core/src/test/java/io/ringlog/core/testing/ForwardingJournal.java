@@ -58,6 +58,18 @@ public abstract class ForwardingJournal implements Journal
     }
 
     @Override
+    public boolean closed()
+    {
+        return delegate.closed();
+    }
+
+    @Override
+    public long firstPosition()
+    {
+        return delegate.firstPosition();
+    }
+
+    @Override
     public void close()
     {
         delegate.close();
