@@ -10,9 +10,14 @@ public enum CancelReason
     /** A resting order of the same account as the incoming one (self-trade prevention: the resting order goes). */
     SELF_TRADE(3),
     /** A market buy stopped because the account's free quote could not pay for the next lot. */
-    INSUFFICIENT_FUNDS(4);
+    INSUFFICIENT_FUNDS(4),
+    /**
+     * The rest of an order that met as many resting orders as one command may ({@link Matching#MAX_MAKERS}): matching
+     * stops there and the rest is cancelled, a GTC's too (it would cross the book).
+     */
+    MATCH_LIMIT(5);
 
-    private static final CancelReason[] BY_CODE = {null, USER, UNFILLED, SELF_TRADE, INSUFFICIENT_FUNDS};
+    private static final CancelReason[] BY_CODE = {null, USER, UNFILLED, SELF_TRADE, INSUFFICIENT_FUNDS, MATCH_LIMIT};
     private final int code;
 
     CancelReason(final int code)

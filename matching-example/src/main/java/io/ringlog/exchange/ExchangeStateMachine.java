@@ -37,9 +37,8 @@ import org.agrona.MutableDirectBuffer;
  * <p>
  * Engine settings it needs: {@code maxPayloadLength} of at least {@link
  * PlaceOrderCommandDecoder#BLOCK_LENGTH} (the largest command), {@code maxEventPayloadLength}
- * of at least {@link TradeEventEncoder#BLOCK_LENGTH}, and an {@code outputRingSize} above the
- * most events one command can cause: about three per resting order an incoming order meets, plus four
- * balances per trade when they are reported. The defaults (256, 256, 65,536) fit.
+ * of at least {@link TradeEventEncoder#BLOCK_LENGTH}, and an {@code outputRingSize} of at least
+ * {@link #MAX_EVENTS_PER_COMMAND}, the most events one command can cause. The defaults (256, 256, 65,536) fit.
  */
 public final class ExchangeStateMachine implements StateMachine
 {
@@ -50,6 +49,21 @@ public final class ExchangeStateMachine implements StateMachine
      * each (16 bytes per asset per account), so this bounds an account at 16 KB.
      */
     public static final int MAX_ASSETS = 1024;
+    /**
+     * The most resting orders one incoming (or moved) order meets, traded with or cancelled as its own: matching
+     * stops there and the rest is cancelled ({@link CancelReason#MATCH_LIMIT}, a GTC's too), and a fill-or-kill that
+     * would need more is {@code CANNOT_FILL}. A reviewer's finding: with no bound, one sell meeting 70,000 of its own
+     * bids emitted more events than the engine's output ring holds, and the command failed half applied (orders gone
+     * without their events, a reservation with no order, trades nobody was told of), and replay then depended on the
+     * ring's size. A constant, so that replay does not.
+     */
+    public static final int MAX_MAKERS_PER_ORDER = 10_000;
+    /**
+     * The most events one command emits: each resting order met costs at most four (its trade or cancellation, its
+     * level's {@code BOOK_CHANGED}, two balances), plus the command's own. The engine's {@code outputRingSize} must be
+     * at least this (the default, 65,536, is).
+     */
+    public static final int MAX_EVENTS_PER_COMMAND = 4 * MAX_MAKERS_PER_ORDER + 16;
 
     /** Visits price levels, best first. */
     @FunctionalInterface

@@ -26,6 +26,11 @@ final class Matching
     private final Long2ObjectHashMap<Order> orders = new Long2ObjectHashMap<>(1 << 16, 0.65f);
     private long lastTradeId;
     private boolean stoppedByFunds;
+    /** The last match met {@link #MAX_MAKERS} resting orders and stopped there. */
+    private boolean stoppedByLimit;
+
+    /** See {@link ExchangeStateMachine#MAX_MAKERS_PER_ORDER}. */
+    static final int MAX_MAKERS = ExchangeStateMachine.MAX_MAKERS_PER_ORDER;
 
     Matching(final Funds funds, final ExchangeEvents events, final Pools pools)
     {
@@ -189,13 +194,14 @@ final class Matching
         match(book, order, market);
         if (order.remaining > 0)
         {
-            if (type == OrderType.GTC_CODE)
+            if (type == OrderType.GTC_CODE && !stoppedByLimit)
             {
                 rest(book, order);
                 return;
             }
             funds.release(order, instrument, order.remaining);
-            events.cancelled(order, order.remaining, stoppedByFunds ? CancelReason.INSUFFICIENT_FUNDS : CancelReason.UNFILLED);
+            events.cancelled(order, order.remaining, stoppedByLimit ? CancelReason.MATCH_LIMIT : stoppedByFunds ?
+                CancelReason.INSUFFICIENT_FUNDS : CancelReason.UNFILLED);
         }
         pools.release(order);
     }
@@ -206,16 +212,19 @@ final class Matching
     {
         final int opposite = 1 - side;
         long total = 0;
+        int met = 0;
         final int levels = book.levelCount(opposite);
-        for (int i = 0; i < levels && total < wanted; i++)
+        for (int i = 0; i < levels && total < wanted && met < MAX_MAKERS; i++)
         {
             final PriceLevel level = book.level(opposite, i);
             if (side == BUY_CODE ? level.price > limitPrice : level.price < limitPrice)
             {
                 break;
             }
-            for (Order order = level.head; order != null && total < wanted; order = order.next)
+            // Every order met counts toward the limit, its own (cancelled on the way) too, as in match.
+            for (Order order = level.head; order != null && total < wanted && met < MAX_MAKERS; order = order.next)
             {
+                met++;
                 if (order.account != account)
                 {
                     // Capped at what is still wanted, so the sum cannot overflow however deep the book.
@@ -234,12 +243,19 @@ final class Matching
     private void match(final OrderBook book, final Order taker, final boolean market)
     {
         stoppedByFunds = false;
+        stoppedByLimit = false;
+        int met = 0;
         final Instrument instrument = book.instrument;
         final int opposite = 1 - taker.side;
         final boolean buy = taker.side == BUY_CODE;
         final Account takerAccount = taker.account;
         while (taker.remaining > 0)
         {
+            if (met == MAX_MAKERS)
+            {
+                stoppedByLimit = true;
+                break;
+            }
             final PriceLevel level = book.best(opposite);
             if (level == null)
             {
@@ -251,8 +267,14 @@ final class Matching
                 break;
             }
             Order maker = level.head;
+            boolean changed = false;
             while (maker != null && taker.remaining > 0)
             {
+                if (met == MAX_MAKERS)
+                {
+                    stoppedByLimit = true;
+                    break;
+                }
                 final Order next = maker.next;
                 if (maker.account == takerAccount)
                 {
@@ -262,6 +284,8 @@ final class Matching
                     funds.release(maker, instrument, quantity);
                     events.cancelled(maker, quantity, CancelReason.SELF_TRADE);
                     pools.release(maker);
+                    met++;
+                    changed = true;
                 }
                 else
                 {
@@ -281,6 +305,8 @@ final class Matching
                         }
                     }
                     trade(instrument, taker, maker, price, quantity);
+                    met++;
+                    changed = true;
                     if (maker.remaining == 0)
                     {
                         level.remove(maker);
@@ -294,13 +320,18 @@ final class Matching
                 }
                 maker = next;
             }
-            events.bookChanged(instrument.symbol(), level);
+            if (changed)
+            {
+                // Not for a level the order never touched (a market buy stopped for funds at its first order: a
+                // reviewer's finding).
+                events.bookChanged(instrument.symbol(), level);
+            }
             if (level.orderCount == 0)
             {
                 book.remove(level);
                 pools.release(level);
             }
-            if (stoppedByFunds)
+            if (stoppedByFunds || stoppedByLimit)
             {
                 break;
             }
@@ -450,14 +481,17 @@ final class Matching
         events.moved(order, oldPrice);
 
         match(book, order, false);
-        if (order.remaining > 0)
+        if (order.remaining > 0 && !stoppedByLimit)
         {
             rest(book, order);
+            return;
         }
-        else
+        if (order.remaining > 0)
         {
-            pools.release(order);
+            funds.release(order, book.instrument, order.remaining);
+            events.cancelled(order, order.remaining, CancelReason.MATCH_LIMIT);
         }
+        pools.release(order);
     }
 
     /**

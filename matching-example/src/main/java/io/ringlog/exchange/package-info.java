@@ -53,6 +53,9 @@
  *   <li>Self-trade prevention, "cancel resting": when an incoming order meets a resting order of the same
  *       account, the resting order is cancelled ({@code SELF_TRADE}) and matching goes on; the two never
  *       trade. A fill-or-kill counts only other accounts' depth.</li>
+ *   <li>An order meets at most {@link io.ringlog.exchange.ExchangeStateMachine#MAX_MAKERS_PER_ORDER} resting
+ *       orders; the rest is cancelled ({@code MATCH_LIMIT}), and a fill-or-kill that would need more is
+ *       {@code CANNOT_FILL}: a command's events stay within the engine's output ring.</li>
  * </ul>
  *
  * <h2>Events</h2>

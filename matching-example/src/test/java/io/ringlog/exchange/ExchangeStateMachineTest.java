@@ -248,6 +248,8 @@ class ExchangeStateMachineTest
         assertEquals(50, ex.exchange.free(5, QUOTE));
         assertEquals(200, ex.exchange.free(5, BASE));
         assertEquals(List.of("110:2/1"), ex.levels(SYM, SELL));
+        // A BOOK_CHANGED for the level it traded at, none for the level it stopped at untouched (a reviewer's finding).
+        assertEquals(1, only("book", lines).size(), lines.toString());
     }
 
     @Test

@@ -45,7 +45,7 @@
  * pos=N ev=K instrument sym= base= quote= tick= lot=
  * pos=N ev=K accepted  oid= acct= sym= side= type= price= qty= [clientOrderId=]
  * pos=N ev=K trade     id= sym= price= qty= maker= taker= makerAcct= takerAcct= takerSide= makerLeft= takerLeft=
- * pos=N ev=K cancelled oid= acct= sym= side= price= qty= reason=USER|UNFILLED|SELF_TRADE|INSUFFICIENT_FUNDS
+ * pos=N ev=K cancelled oid= acct= sym= side= price= qty= reason=USER|UNFILLED|SELF_TRADE|INSUFFICIENT_FUNDS|MATCH_LIMIT
  * pos=N ev=K reduced   oid= acct= sym= side= price= by= left=
  * pos=N ev=K moved     oid= acct= sym= side= from= to= left=
  * pos=N ev=K book      sym= side= price= qty= orders=        (qty=0: the level is gone)
