@@ -196,13 +196,17 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         {
             final int partitions = reader.partitionCount(ctx.topic());
             final long[] nextOffsets = new long[partitions];
+            boolean anyLast = false;
+            long deletedUpTo = 0;
             for (int p = 0; p < partitions; p++)
             {
                 final ConsumerRecord<byte[], byte[]> last = reader.last(new TopicPartition(ctx.topic(), p), settle);
                 if (last == null)
                 {
+                    deletedUpTo = Math.max(deletedUpTo, reader.logStart(new TopicPartition(ctx.topic(), p)));
                     continue;
                 }
+                anyLast = true;
                 checkWriter(ctx, last);
                 nextOffsets[p] = last.offset() + 1;
                 final long lastPosition = number(ctx, last, KafkaHeaders.POSITION);
@@ -212,6 +216,23 @@ public final class KafkaSink implements OutputListener, AutoCloseable
                     position = lastPosition;
                     index = lastIndex;
                 }
+            }
+            if (!anyLast && deletedUpTo > 0)
+            {
+                // A reviewer's finding: retention (which deletes even a partition's active segment once it is idle past
+                // retention.ms) emptied the topic, the sink found no last event, resumed at the journal's start, and
+                // published every event again. Where it stopped is not known: told, unless the caller says.
+                if (ctx.resumeAfter() < 0)
+                {
+                    throw new IllegalStateException(ctx.topic() + " held events, and holds none now: they were deleted " +
+                        "(retention, or deleteRecords; a partition begins at offset " + deletedUpTo + "), so where this " +
+                        "sink stopped publishing is not known, and resuming from the journal's start would publish every " +
+                        "event again. Say where to resume (KafkaSink.Context.resumeAfter(position): every event of that " +
+                        "position and before counts as published), or delete the topic and create it anew to publish " +
+                        "every event again");
+                }
+                position = ctx.resumeAfter();
+                index = Integer.MAX_VALUE;
             }
             if (!settle)
             {
@@ -329,13 +350,24 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         {
             return;
         }
-        if (!resumed && alreadyPublished(event))
-        {
-            skipped++;
-            return;
-        }
         try
         {
+            if (!resumed && alreadyPublished(event))
+            {
+                skipped++;
+                if (endOfBatch)
+                {
+                    // A reviewer's finding: events regenerated before it in the batch were left in an open transaction
+                    // until the next live command (on an idle engine, until the coordinator aborted them, and the sink
+                    // then blamed a fencing), and the skipped ones, in the topic already, never counted as committed.
+                    if (inTransaction)
+                    {
+                        commit();
+                    }
+                    committedPosition = Math.max(committedPosition, event.position());
+                }
+                return;
+            }
             if (!inTransaction)
             {
                 producer.beginTransaction();
@@ -606,6 +638,7 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         private Map<String, Object> producerProperties = new HashMap<>();
         private Map<String, Object> consumerProperties = new HashMap<>();
         private String topic;
+        private long resumeAfter = -1;
         private String transactionalId;
         private EventKeys keys;
         private int maxEventPayloadLength = 256;
@@ -680,6 +713,21 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         public String topic()
         {
             return topic;
+        }
+
+        /**
+         * Where to resume when the topic's events were all deleted (retention): every event of this position and before
+         * counts as published. Unset (-1), such a topic is refused, as where the sink stopped is not known.
+         */
+        public Context resumeAfter(final long position)
+        {
+            this.resumeAfter = position;
+            return this;
+        }
+
+        public long resumeAfter()
+        {
+            return resumeAfter;
         }
 
         /** Stable across restarts of one engine, unique among engines: it fences a killed predecessor. */

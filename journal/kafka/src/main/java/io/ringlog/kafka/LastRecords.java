@@ -150,6 +150,20 @@ final class LastRecords implements AutoCloseable
         return partitions.size();
     }
 
+    /** The partition's log start offset: above 0 where records were deleted from it (retention, deleteRecords). */
+    long logStart(final TopicPartition partition)
+    {
+        final List<TopicPartition> one = List.of(partition);
+        try
+        {
+            return consumer.beginningOffsets(one, timeout).get(partition);
+        }
+        catch (final TimeoutException ex)
+        {
+            throw BrokerTimeouts.unanswered(properties, timeout, "when asked where " + partition + " begins", ex);
+        }
+    }
+
     /** The last committed record of {@code partition}, or null if it has none. */
     ConsumerRecord<byte[], byte[]> last(final TopicPartition partition)
     {
