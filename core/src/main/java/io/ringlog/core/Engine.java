@@ -409,6 +409,18 @@ public final class Engine implements AutoCloseable
         return status.failure();
     }
 
+    /** The input ring's size: the most commands one {@link CommandBatch} claim takes. */
+    public int ringSize()
+    {
+        return ctx.ringSize();
+    }
+
+    /** The largest command payload this engine takes, in bytes. */
+    public int maxPayloadLength()
+    {
+        return ctx.maxPayloadLength();
+    }
+
     /** Position the next accepted command will get, as of now. */
     public long nextPosition()
     {

@@ -160,6 +160,19 @@ public final class KafkaSource implements Agent, AutoCloseable
     public KafkaSource(final Engine engine, final Context ctx)
     {
         ctx.conclude();
+        // A reviewer's findings: neither was checked, and the source failed under load (a poll larger than the ring),
+        // or stopped its partition at every start on a record its own check passed and the engine refused.
+        if (ctx.maxBatch() > engine.ringSize())
+        {
+            throw new IllegalArgumentException("maxBatch " + ctx.maxBatch() + " is more than the engine's ringSize " +
+                engine.ringSize() + ": a poll that large would not fit in one claim. Give maxBatch at most the ring size");
+        }
+        if (ctx.maxPayloadLength() > engine.maxPayloadLength())
+        {
+            throw new IllegalArgumentException("maxPayloadLength " + ctx.maxPayloadLength() + " is more than the " +
+                "engine's, " + engine.maxPayloadLength() + ": a record between the two would pass this source's check " +
+                "and be refused by the engine, instead of dead-lettered. Give the engine's maxPayloadLength");
+        }
         this.ctx = ctx;
         this.engine = engine;
         final int[] assigned = ctx.partitions();

@@ -370,6 +370,28 @@ class KafkaSourceTest
         return new ProducerRecord<>(topic, 0, (byte[])null, Records.longValue(9), headers);
     }
 
+    /**
+     * A reviewer's findings: a maxBatch above the engine's ring failed the source under load, and a maxPayloadLength
+     * above the engine's stopped the partition at every start on a record the source passed and the engine refused.
+     * Both are refused when the source is made, in words.
+     */
+    @Test
+    void shouldRefuseABatchOrPayloadLimitTheEngineCannotTake()
+    {
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .ringSize(64).maxPayloadLength(16)))
+        {
+            final IllegalArgumentException batch = assertThrows(IllegalArgumentException.class, () ->
+                new KafkaSource(engine, context("t", "t-dlq", "batch", 0).maxPayloadLength(16)));
+            assertEquals("maxBatch 512 is more than the engine's ringSize 64: a poll that large would not fit in one " +
+                "claim. Give maxBatch at most the ring size", batch.getMessage());
+            final IllegalArgumentException payload = assertThrows(IllegalArgumentException.class, () ->
+                new KafkaSource(engine, context("t", "t-dlq", "payload", 0).maxBatch(64)));
+            assertTrue(payload.getMessage().startsWith("maxPayloadLength 256 is more than the engine's, 16"),
+                payload.getMessage());
+        }
+    }
+
     private static Engine launch(final InMemoryJournal journal, final AppliedListener listener)
     {
         return Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(journal)
