@@ -145,14 +145,19 @@ final class EpochIndex
             }
         }
         index.write();
-        final StringBuilder found = new StringBuilder();
-        for (int i = 1; i < index.epochs.size(); i++)
+        if (index.epochs.size() > 1)
         {
-            found.append(i == 1 ? "" : ", ").append("epoch ").append(index.epochs.get(i)[0]).append(" at position ")
-                .append(index.epochs.get(i)[1]);
+            // A node never promoted has no index until its first promotion: written now, and said only where it
+            // finds an epoch the missing file would have listed.
+            final StringBuilder found = new StringBuilder();
+            for (int i = 1; i < index.epochs.size(); i++)
+            {
+                found.append(i == 1 ? "" : ", ").append("epoch ").append(index.epochs.get(i)[0]).append(" at position ")
+                    .append(index.epochs.get(i)[1]);
+            }
+            events.accept("the epoch index " + index.file + " was missing: rebuilt from the journal's " +
+                journal.lastPosition() + " entries (" + found + ")");
         }
-        events.accept("the epoch index " + index.file + " was missing: rebuilt from the journal's " +
-            journal.lastPosition() + " entries (" + (found.length() == 0 ? "no promotion: epoch 0" : found) + ")");
         return index;
     }
 
