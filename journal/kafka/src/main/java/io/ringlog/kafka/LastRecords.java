@@ -179,15 +179,7 @@ final class LastRecords implements AutoCloseable
     {
         final List<TopicPartition> one = List.of(partition);
         consumer.assign(one);
-        final long begin;
-        try
-        {
-            begin = consumer.beginningOffsets(one, timeout).get(partition);
-        }
-        catch (final TimeoutException ex)
-        {
-            throw BrokerTimeouts.unanswered(properties, timeout, "when asked where " + partition + " begins", ex);
-        }
+        final long begin = logStart(partition);
         final long deadline = System.nanoTime() + timeout.toNanos();
         long end = settle ? settledEnd(partition, one, deadline) : consumer.endOffsets(one, timeout).get(partition);
         long window = 64;
