@@ -492,7 +492,7 @@ class CloseTest
         final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
             .topology(topology).journal(slowDisk).maxPayloadLength(64).ringSize(4096).outputRingSize(16)
             .closeTimeout(java.time.Duration.ofMillis(1_500)).errorHandler(new io.ringlog.core.testing.RecordingErrorHandler())
-            .listener("slow", (event, endOfBatch) -> Thread.sleep(50)));
+            .listener("slow", (event, endOfBatch) -> busy(50_000_000L)));
         // Source 1, sequence 1 every time: each command after the first is a duplicate, which the engine rejects.
         for (int i = 1; i <= first; i++)
         {
@@ -527,11 +527,7 @@ class CloseTest
             {
                 if (command.position() == stuckAt)
                 {
-                    final long until = System.nanoTime() + 2_500_000_000L;   // past closeTimeout, then the disk fails
-                    while (System.nanoTime() < until)
-                    {
-                        LockSupport.parkNanos(until - System.nanoTime());   // returns early on a stage's wake-up
-                    }
+                    busy(2_500_000_000L);   // past closeTimeout, then the disk fails
                     throw new IllegalStateException("disk failed");
                 }
                 super.append(command);
@@ -626,5 +622,15 @@ class CloseTest
             }));
         engine.close();
         assertTrue(closed.get(), "the journal is closed");
+    }
+
+    /** Work that takes {@code nanos}: parked in parts, as a park returns early when a stage wakes the thread. */
+    private static void busy(final long nanos)
+    {
+        final long until = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = until - System.nanoTime())
+        {
+            LockSupport.parkNanos(left);
+        }
     }
 }

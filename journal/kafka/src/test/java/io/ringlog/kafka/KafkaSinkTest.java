@@ -250,27 +250,10 @@ class KafkaSinkTest
     void shouldResumeBeforeEventsAPartitionLacksAndSendOnlyThoseTheTopicDoesNotHold() throws Exception
     {
         final String topic = broker.createTopic(TestBroker.uniqueName("events"), 3);
-        final String scratch = broker.createTopic(TestBroker.uniqueName("scratch"), 3);
         final InMemoryJournal journal = new InMemoryJournal(256);
         final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
-        final KafkaSink first = KafkaSink.open(context(topic, "hang"));
-        try (Engine engine = Engine.launch(first.attach("kafka", engineContext(journal, snapshots))))
-        {
-            publish(engine, 1, 100);
-        }
-        first.close();
-
-        // The events of commands 1..200 as this sink makes them (its writer, keys and partitions), in another topic.
-        final KafkaSink maker = KafkaSink.open(context(scratch, "scratch").transactionalId("hang-" + topic));
-        try (Engine engine = Engine.launch(maker.attach("kafka", engineContext(journal, snapshots))))
-        {
-            publish(engine, 101, 100);
-        }
-        maker.close();
         // The transaction that hung held the events of 101..150: committed in partitions 1 and 2, aborted in 0.
-        final List<List<ConsumerRecord<byte[], byte[]>>> made = broker.readAll(scratch);
-        copy(made, topic, 101, 150, true);
-        copy(made, topic, 101, 150, false);
+        final List<List<ConsumerRecord<byte[], byte[]>>> made = hungTransaction(topic, "hang", journal, snapshots, 200, 150);
         final long firstLacking = made.get(0).stream().mapToLong((record) ->
             KafkaHeaders.number(record.headers(), KafkaHeaders.POSITION, -1)).filter((position) -> position >= 101)
             .min().orElseThrow();
@@ -370,31 +353,16 @@ class KafkaSinkTest
     void shouldCommitWhatItRegeneratedWhenTheReplayEndsOnAnEventTheTopicHeld() throws Exception
     {
         final String topic = broker.createTopic(TestBroker.uniqueName("events"), 3);
-        final String scratch = broker.createTopic(TestBroker.uniqueName("scratch"), 3);
         final InMemoryJournal journal = new InMemoryJournal(256);
         final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
-        final KafkaSink first = KafkaSink.open(context(topic, "hangidle"));
-        try (Engine engine = Engine.launch(first.attach("kafka", engineContext(journal, snapshots))))
-        {
-            publish(engine, 1, 100);
-        }
-        first.close();
-
         // The journal's last command: one whose event goes to partition 1 or 2 (key = position % KEYS).
         long last = 150;
         while (partitionOf(last % KEYS) == 0)
         {
             last--;
         }
-        final KafkaSink maker = KafkaSink.open(context(scratch, "scratch").transactionalId("hangidle-" + topic));
-        try (Engine engine = Engine.launch(maker.attach("kafka", engineContext(journal, snapshots))))
-        {
-            publish(engine, 101, (int)(last - 100));
-        }
-        maker.close();
-        final List<List<ConsumerRecord<byte[], byte[]>>> made = broker.readAll(scratch);
-        copy(made, topic, 101, last, true);
-        copy(made, topic, 101, last, false);
+        final List<List<ConsumerRecord<byte[], byte[]>>> made = hungTransaction(topic, "hangidle", journal, snapshots,
+            last, last);
         final long lackingInP0 = made.get(0).stream().filter((r) -> position(r) >= 101).count();
 
         final KafkaSink resumed = KafkaSink.open(context(topic, "hangidle"));
@@ -448,6 +416,35 @@ class KafkaSinkTest
     private static int count(final List<List<ConsumerRecord<byte[], byte[]>>> partitions)
     {
         return partitions.stream().mapToInt(List::size).sum();
+    }
+
+    /**
+     * Commands 1..100 through a sink of {@code name} on {@code topic}; the events of 101..{@code made} as that sink
+     * makes them (its writer, keys and partitions), in a scratch topic; and those of 101..{@code hung} put in
+     * {@code topic} as a hanging transaction's abort can leave them: committed in partitions 1 and 2, aborted in 0.
+     * Returns the scratch topic's records, by partition.
+     */
+    private static List<List<ConsumerRecord<byte[], byte[]>>> hungTransaction(final String topic, final String name,
+        final InMemoryJournal journal, final InMemorySnapshotStore snapshots, final long made, final long hung)
+        throws Exception
+    {
+        final String scratch = broker.createTopic(TestBroker.uniqueName("scratch"), 3);
+        final KafkaSink first = KafkaSink.open(context(topic, name));
+        try (Engine engine = Engine.launch(first.attach("kafka", engineContext(journal, snapshots))))
+        {
+            publish(engine, 1, 100);
+        }
+        first.close();
+        final KafkaSink maker = KafkaSink.open(context(scratch, "scratch").transactionalId(name + "-" + topic));
+        try (Engine engine = Engine.launch(maker.attach("kafka", engineContext(journal, snapshots))))
+        {
+            publish(engine, 101, (int)(made - 100));
+        }
+        maker.close();
+        final List<List<ConsumerRecord<byte[], byte[]>>> records = broker.readAll(scratch);
+        copy(records, topic, 101, hung, true);
+        copy(records, topic, 101, hung, false);
+        return records;
     }
 
     private static void copy(final List<List<ConsumerRecord<byte[], byte[]>>> made, final String topic, final long from,
