@@ -122,6 +122,14 @@ public class PipelineBenchmark extends RinglogFork
     @Param({"65536"})
     public int ringSize = RING_SIZE;
 
+    /**
+     * Whether the journal's own thread touches its pages ahead of the writer, its room given by {@code fallocate}
+     * ({@code ChronicleJournal.Context.touchAhead}, the default), or not, the writer writing zeros ahead of itself and
+     * taking the first store into each page. CHRONICLE only.
+     */
+    @Param({"true"})
+    public boolean journalTouchAhead = true;
+
     private final BenchDirectory directory = new BenchDirectory("pipeline");
 
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[CounterStateMachine.PAYLOAD_LENGTH]);
@@ -155,7 +163,7 @@ public class PipelineBenchmark extends RinglogFork
             .outputRingSize(ringSize)
             .maxPayloadLength(MAX_PAYLOAD)
             .maxEventPayloadLength(MAX_PAYLOAD)
-            .journal(journal.open(directory, Durability.MEMORY_MAPPED, MAX_PAYLOAD))
+            .journal(journal.open(directory, Durability.MEMORY_MAPPED, MAX_PAYLOAD, 0, journalTouchAhead))
             .stateMachine(counter), "last-position", listener));
         threads.print(waitStrategy.name());
         batch = engine.newBatch();

@@ -112,6 +112,8 @@ final class JmhRows
             PARKING, batch));
         rows.add(pipeline("pipeline-chronicle", "ringlog pipeline, COMPACT, Chronicle journal (MEMORY_MAPPED)",
             "CHRONICLE", "PARKING", PARKING, batch));
+        rows.add(untouched(pipeline("pipeline-chronicle-no-touch-ahead", "ringlog pipeline, COMPACT, Chronicle journal " +
+            "(MEMORY_MAPPED), no touch-ahead thread", "CHRONICLE", "PARKING", PARKING, batch)));
         rows.add(pipeline("pipeline-memory-phased", "ringlog pipeline, COMPACT, in-memory journal, PHASED",
             "IN_MEMORY", "PHASED", PHASED, batch));
         rows.add(pipeline("pipeline-memory-yielding", "ringlog pipeline, COMPACT, in-memory journal, YIELDING",
@@ -222,8 +224,13 @@ final class JmhRows
      */
     private static Row untouched(final WorkloadFiles workload)
     {
-        final Row row = exchange("exchange-chronicle-no-touch-ahead", "ringlog exchange end to end, COMPACT, Chronicle " +
-            "journal (MEMORY_MAPPED), no touch-ahead thread", "CHRONICLE", 100, workload);
+        return untouched(exchange("exchange-chronicle-no-touch-ahead", "ringlog exchange end to end, COMPACT, Chronicle " +
+            "journal (MEMORY_MAPPED), no touch-ahead thread", "CHRONICLE", 100, workload));
+    }
+
+    /** {@code row}, a Chronicle row, with the journal's touch-ahead thread off (see above). */
+    private static Row untouched(final Row row)
+    {
         final Map<String, String> params = new LinkedHashMap<>(row.params());
         params.put("journalTouchAhead", "false");
         return new Row(row.id(), row.label(), row.benchmark(), params, row.measures() + "; the journal's first store into " +

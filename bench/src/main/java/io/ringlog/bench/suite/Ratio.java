@@ -34,6 +34,9 @@ record Ratio(String id, String label, String numerator, String denominator, Doub
             "journal's own thread, room reserved by fallocate (the default) / left to the writer's first store, room " +
             "written as zeros", "exchange-chronicle",
             "exchange-chronicle-no-touch-ahead", null),
+        new Ratio("journaled-no-touch-ahead-vs-in-memory", "journaled / in-memory pipeline, the journal without its " +
+            "touch-ahead thread (ChronicleJournal.Context.touchAhead(false): the writer writes zeros ahead of itself and " +
+            "takes the first store into each page)", "pipeline-chronicle-no-touch-ahead", "pipeline-memory", null),
         new Ratio("exchange-pinned-vs-exchange-core-pinned",
             "ringlog exchange, journal on, compact and listener on one CPU, producer on another / exchange-core, threads " +
                 "pinned to cores", "exchange-chronicle-pinned", "exchange-core-pinned", null),

@@ -36,7 +36,7 @@ class BenchSuiteIT
     private static final List<String> JMH_ROWS = List.of("disruptor-multi", "disruptor-multi-cursor",
         "disruptor-multi-ring-16k", "disruptor-single",
         "pipeline-memory",
-        "pipeline-chronicle", "pipeline-memory-phased", "pipeline-memory-yielding", "pipeline-memory-busy-spin",
+        "pipeline-chronicle", "pipeline-chronicle-no-touch-ahead", "pipeline-memory-phased", "pipeline-memory-yielding", "pipeline-memory-busy-spin",
         "pipeline-memory-batching", "pipeline-memory-batch-publish", "pipeline-memory-single-publisher",
         "pipeline-memory-inline", "pipeline-memory-ring-16k", "abq", "exchange-logic", "exchange-memory", "exchange-chronicle",
         "exchange-chronicle-no-touch-ahead", "exchange-chronicle-windowed", "exchange-chronicle-pinned", "exchange-chronicle-inline",
