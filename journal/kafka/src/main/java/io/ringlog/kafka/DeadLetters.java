@@ -14,6 +14,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,9 @@ final class DeadLetters implements AutoCloseable
 {
     /** Room a dead letter leaves below the producer's request limit for the batch's and record's framing. */
     static final int FRAMING = 16 * 1024;
+
+    /** The most source offsets {@link #coversAll} reads dead letters for. */
+    static final int MOST_COVERED = 1_000_000;
 
     private final Producer<byte[], byte[]> producer;
     private final int maxRecordBytes;
@@ -143,6 +147,30 @@ final class DeadLetters implements AutoCloseable
             sentAgain += lacking.size();
         }
         return through;
+    }
+
+    /**
+     * Whether this topic holds a dead letter for every offset of {@code [from, to)} of {@code partition} of the source
+     * topic: then none of those records was a command. False for a range wider than {@value #MOST_COVERED} offsets,
+     * which is not read.
+     */
+    boolean coversAll(final LastRecords reader, final int partition, final long from, final long to)
+    {
+        if (to - from > MOST_COVERED)
+        {
+            return false;
+        }
+        final BitSet covered = new BitSet((int)(to - from));
+        for (final ConsumerRecord<byte[], byte[]> letter : reader.committedAfter(new TopicPartition(topic, partition),
+            (record) -> sourceOffset(record, partition) < from))
+        {
+            final long offset = sourceOffset(letter, partition);
+            if (offset >= from && offset < to)
+            {
+                covered.set((int)(offset - from));
+            }
+        }
+        return covered.nextClearBit(0) >= to - from;
     }
 
     /** The source offset a dead letter of {@code partition} of the source topic names, -1 if it is not one. */

@@ -201,7 +201,7 @@ public final class KafkaSource implements Agent, AutoCloseable
                 final long applied = engine.recoveredSourceSequence(sourceIds[i]);
                 if (applied >= 0)
                 {
-                    consumer.seek(partitions[i], applied + 1);
+                    consumer.seek(partitions[i], resumeAt(reader, deadLetters, i, applied));
                 }
                 else
                 {
@@ -231,6 +231,23 @@ public final class KafkaSource implements Agent, AutoCloseable
         this.offsets = new long[ctx.maxBatch()];
         this.commitIntervalNs = ctx.commitInterval().toNanos();
         this.nextCommitNs = System.nanoTime() + commitIntervalNs;
+    }
+
+    /**
+     * Where partition {@code i} goes on after {@code applied}, its last record the engine applied: the next offset,
+     * or, where retention (or deleteRecords) deleted records from there that were all dead-lettered (none a command),
+     * the partition's start. A reviewer's finding: a partition whose last records were dead letters, deleted while
+     * the engine was down, stopped the source at every start, saying commands were lost.
+     */
+    private long resumeAt(final LastRecords reader, final DeadLetters deadLetters, final int i, final long applied)
+    {
+        if (lastDeadLettered[i] <= applied)
+        {
+            return applied + 1;
+        }
+        final long logStart = reader.logStart(partitions[i]);
+        return logStart > applied + 1 && deadLetters.coversAll(reader, partitions[i].partition(), applied + 1, logStart) ?
+            logStart : applied + 1;
     }
 
     private static Map<String, Object> consumerConfig(final Context ctx)
@@ -311,7 +328,7 @@ public final class KafkaSource implements Agent, AutoCloseable
                 "commands before it)");
         }
         return said + ": the records from there were deleted (retention, deleteRecords) or the topic was deleted and " +
-            "made again. The commands in them were never applied here, and this engine does not pass over them on its " +
+            "made again. Any commands in them were never applied here, and this engine does not pass over them on its " +
             "own. Restore the records (or the topic) and start it again; a topic made again needs a new engine (a new " +
             "journal directory) to be read from its start";
     }

@@ -232,9 +232,88 @@ class KafkaSourceTest
             final String said = stopped.getCause().getMessage();
             assertTrue(said.startsWith(topic + "-0 no longer holds offset 5, where this engine goes on (its journal " +
                 "holds the partition's commands before it): the records from there were deleted (retention, " +
-                "deleteRecords) or the topic was deleted and made again. The commands in them were never applied " +
+                "deleteRecords) or the topic was deleted and made again. Any commands in them were never applied " +
                 "here"), said);
             assertEquals(5, engine.metrics().lastAppliedPosition(), "nothing passed over");
+        }
+    }
+
+    /**
+     * Reviewer's finding: a partition whose last records were dead letters, deleted by retention while the engine
+     * was down, stopped the source at every start, saying the commands in them were never applied. They were not
+     * commands: it goes on past them, and the next command is applied.
+     */
+    @Test
+    void shouldGoOnPastDeadLettersThatRetentionDeleted() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("commands"), 1);
+        final String deadLetters = broker.createTopic(TestBroker.uniqueName("dead"), 1);
+        produce(topic, 0, 3);                                                                   // 0..2
+        try (KafkaProducer<byte[], byte[]> producer = broker.producer())
+        {
+            producer.send(withType(topic, "abc"));                                              // 3
+            producer.send(withType(topic, "-5"));                                               // 4
+        }
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        try (Engine engine = launch(journal, new AppliedListener());
+            KafkaSource source = new KafkaSource(engine, context(topic, deadLetters, "trailing", 0)))
+        {
+            workUntil(source, () -> source.nextOffset(0) == 5, TIMEOUT, "five read");
+            engine.awaitApplied(3, 10, TimeUnit.SECONDS);
+            assertEquals(2, source.deadLettered());
+        }
+        broker.deleteRecordsBefore(topic, 0, 5);
+        produce(topic, 5, 1);                                                                   // 5
+        final AppliedListener applied = new AppliedListener();
+        try (Engine engine = launch(journal, applied);
+            KafkaSource source = new KafkaSource(engine, context(topic, deadLetters, "trailing", 0)))
+        {
+            workUntil(source, () -> !applied.applied().isEmpty(), TIMEOUT, "the command after the dead letters applied");
+            assertEquals(1, source.published());
+            assertEquals(0, source.deadLettered());
+            assertEquals(List.of(5L), applied.applied().stream().map(AppliedListener.Applied::sourceSequence).toList(),
+                "offset 5 applied, and nothing before it again");
+        }
+        assertEquals(2, broker.readAll(deadLetters).get(0).size(), "no dead letter twice");
+    }
+
+    /** But where a deleted record among dead letters was a command never applied, it still stops and says so. */
+    @Test
+    void shouldStillStopWhereADeletedRecordAmongDeadLettersWasACommandNeverApplied() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("commands"), 1);
+        final String deadLetters = broker.createTopic(TestBroker.uniqueName("dead"), 1);
+        produce(topic, 0, 3);                                                                   // 0..2
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        try (Engine engine = launch(journal, new AppliedListener());
+            KafkaSource source = new KafkaSource(engine, context(topic, deadLetters, "among", 0)))
+        {
+            workUntil(source, () -> source.nextOffset(0) == 3, TIMEOUT, "three read");
+            engine.awaitApplied(3, 10, TimeUnit.SECONDS);
+        }
+        try (KafkaProducer<byte[], byte[]> producer = broker.producer())
+        {
+            producer.send(withType(topic, "abc"));                                              // 3
+            producer.send(add(topic, 0, 4));                                                    // 4: never applied
+            producer.send(withType(topic, "-5"));                                               // 5
+        }
+        // Another engine, from an empty journal, reads them all and dead-letters 3 and 5; then 0..5 are deleted.
+        try (Engine engine = launch(new InMemoryJournal(256), new AppliedListener());
+            KafkaSource source = new KafkaSource(engine, context(topic, deadLetters, "among-other", 0)))
+        {
+            workUntil(source, () -> source.nextOffset(0) == 6, TIMEOUT, "six read");
+            assertEquals(2, source.deadLettered());
+        }
+        broker.deleteRecordsBefore(topic, 0, 6);
+        try (Engine engine = launch(journal, new AppliedListener());
+            KafkaSource source = new KafkaSource(engine, context(topic, deadLetters, "among", 0)))
+        {
+            final org.agrona.concurrent.AgentTerminationException stopped = assertThrows(
+                org.agrona.concurrent.AgentTerminationException.class,
+                () -> workUntil(source, () -> false, TIMEOUT, "the source to stop"));
+            assertTrue(stopped.getCause().getMessage().startsWith(topic + "-0 no longer holds offset 3, where this " +
+                "engine goes on"), stopped.getCause().getMessage());
+            assertEquals(3, engine.metrics().lastAppliedPosition(), "nothing passed over");
         }
     }
 
