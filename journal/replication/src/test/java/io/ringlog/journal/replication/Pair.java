@@ -10,15 +10,11 @@ import io.ringlog.core.JournalReader;
 import io.ringlog.core.StateMachine;
 import io.ringlog.core.Topology;
 import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.core.testing.LoopbackPorts;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.FileSnapshotStore;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,17 +50,10 @@ final class Pair
         this.portB = b;
     }
 
-    /** An ephemeral UDP port the kernel just gave out and took back: free unless someone races us to it. */
+    /** A free loopback port below the kernel's ephemeral range ({@link LoopbackPorts}). */
     static int freePort()
     {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
-        {
-            return socket.getLocalPort();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
+        return LoopbackPorts.free();
     }
 
     ReplicationContext context(final String name, final ReplicationMode mode)

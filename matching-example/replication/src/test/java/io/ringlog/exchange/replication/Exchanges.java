@@ -7,6 +7,7 @@ import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.JournalReader;
 import io.ringlog.core.ReadOnlyJournal;
+import io.ringlog.core.testing.LoopbackPorts;
 import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.text.CommandTextWriter;
 import io.ringlog.exchange.text.EventTextWriter;
@@ -19,9 +20,6 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,17 +37,10 @@ final class Exchanges
     {
     }
 
-    /** An ephemeral UDP port the kernel just gave out and took back. */
+    /** A free loopback port below the kernel's ephemeral range ({@link LoopbackPorts}). */
     static int freePort()
     {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
-        {
-            return socket.getLocalPort();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
+        return LoopbackPorts.free();
     }
 
     /** A workload's command lines (set-up first), as the 'generate' command writes them. */
