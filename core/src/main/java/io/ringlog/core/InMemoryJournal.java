@@ -33,6 +33,14 @@ public final class InMemoryJournal implements Journal
     private volatile long lastPosition;
     private long firstPosition = 1;
     private long appendedPosition;
+    /**
+     * Where the next entry goes when it is the one after the last appended (nearly always): its index, slab and offset
+     * in it, so that an append within a slab divides nothing (three long divisions were an eighth of the engine's
+     * compact thread in a profile of the trivial pipeline).
+     */
+    private long cursorIndex = -1;
+    private UnsafeBuffer cursorSlab;
+    private int cursorOffset;
 
     /** Unbounded: keeps every entry. */
     public InMemoryJournal(final int maxPayloadLength)
@@ -114,11 +122,25 @@ public final class InMemoryJournal implements Journal
             throw new JournalException(position, "out of order append after position " + appendedPosition);
         }
         final long index = position - 1;
-        final UnsafeBuffer slab = slabFor(index);
-        final int offset = (int)(index % entriesPerSlab) * recordLength;
+        final UnsafeBuffer slab;
+        final int offset;
+        if (index == cursorIndex && cursorOffset < cursorSlab.capacity())
+        {
+            slab = cursorSlab;
+            offset = cursorOffset;
+        }
+        else
+        {
+            // A new slab (slabFor overwrites the oldest or adds one), or an append after the uncommitted tail was dropped.
+            slab = slabFor(index);
+            offset = (int)(index % entriesPerSlab) * recordLength;
+        }
         final int length = CommandCodec.encodeCompact(command, slab, offset + 4, appendCrc);
         slab.putInt(offset, length);
         appendedPosition = position;
+        cursorIndex = index + 1;
+        cursorSlab = slab;
+        cursorOffset = offset + recordLength;
     }
 
     private UnsafeBuffer slabFor(final long index)
