@@ -712,8 +712,9 @@ final class ExchangeRunner
         final long whole = wholeLines(file, writer.flushed());
         final long missing = writer.written() + writer.unwritten() - whole;
         return "incomplete: its first " + whole + " lines are whole" + (endsInsideALine(file) ? " (a part of the next " +
-            "follows them)" : "") + ", then " + (writer.failedAt() > 0 ?
-            "writing the event of position " + writer.failedAt() + " failed" : "its last flush failed") + ": " +
+            "follows them)" : "") + ", then " + (writer.failedAt() <= 0 ? "its last flush failed" :
+            writer.failedInFlush() ? "writing out the events buffered since its last flush failed (the batch up to " +
+            "position " + writer.failedAt() + ")" : "writing the event of position " + writer.failedAt() + " failed") + ": " +
             ExchangeCli.message(failure) + (missing > 0 ? "; " + missing + " later events not written" : "");
     }
 

@@ -13,6 +13,7 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +67,39 @@ class EventsFileStateTest
             writer.flushed() + ")");
         assertTrue(writer.flushed() < inFile, "the case that was miscounted: " + writer.flushed() + " vs " + inFile);
         assertThrows(IOException.class, () -> new FullAfter(dir.resolve("x"), 0).write("y"));
+    }
+
+    /**
+     * A reviewer's finding, with {@code --events /dev/full}: the events reach the file only as each batch is flushed,
+     * and the first flush failed. The event that ended the batch was counted as written and as not written (369,493
+     * missing of 369,492), and the file was said to stop at that event, where it stopped at the batch's start.
+     */
+    @Test
+    void shouldSayAFlushThatFailedAndCountEachEventOnce() throws Exception
+    {
+        final Path file = dir.resolve("events.txt");
+        final EventTextWriter writer = new EventTextWriter(new BufferedWriter(new FullAfter(file, 0), 8_192), false);
+        final OutputEvent event = new OutputEvent(64);
+        final Command cause = new Command(64);
+        int thrown = 0;
+        for (long position = 1; position <= 100; position++)
+        {
+            cause.set(position, 0, 1, 1, 0, 0, 0, new org.agrona.concurrent.UnsafeBuffer(new byte[0]), 0, 0);
+            event.reset(cause, 999, 0, false);
+            event.payloadLength(0);
+            try
+            {
+                writer.onEvent(event, position % 10 == 0);
+            }
+            catch (final IOException full)
+            {
+                thrown++;
+            }
+        }
+        assertEquals(1, thrown, "the file's failure is thrown once");
+        assertEquals("incomplete: its first 0 lines are whole, then writing out the events buffered since its last " +
+            "flush failed (the batch up to position 10): No space left on device; 100 later events not written",
+            ExchangeRunner.eventsFileState(writer, file));
     }
 
     /** A file on a disk that fills after {@code room} characters: what fits is written, the rest fails. */
