@@ -23,6 +23,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -1047,32 +1048,61 @@ public final class ChronicleJournal implements Journal
      */
     public static String noJournalIn(final Path directory)
     {
-        String inside = null;
-        try
-        {
-            if (isJournalDirectory(directory.resolve("journal")))
-            {
-                inside = directory.resolve("journal").toString();
-            }
-            else if (Files.isDirectory(directory))
-            {
-                try (Stream<Path> listing = Files.list(directory))
-                {
-                    inside = listing.filter(ChronicleJournal::isJournalDirectory).map(Path::toString).sorted().findFirst()
-                        .orElse(null);
-                }
-            }
-        }
-        catch (final IOException | JournalException ex)
-        {
-            inside = null;
-        }
+        final Path found = journalInside(directory);
+        final String inside = found == null ? null : found.toString();
         if (Files.exists(directory) && !Files.isDirectory(directory))
         {
             return directory + " is a file, not a journal's directory: give the directory the journal was written to";
         }
         return "no journal in " + directory + " (no Chronicle Queue files and no ringlog.meta there): " + (inside != null ?
             inside + " holds one: give that directory" : "give the directory the journal was written to");
+    }
+
+    /**
+     * Loads the Chronicle class that adds a shutdown hook the first time a journal is opened (its resource releaser),
+     * so that a command which installs a signal handler of its own first, and is stopped by a signal as it starts,
+     * does not open its journal while the JVM shuts down: the JVM refuses the hook then, and the releaser's thread
+     * printed {@code NoClassDefFoundError ... Shutdown in progress} (a reviewer's finding). Costs nothing after the
+     * first call; does nothing where the class is not there.
+     */
+    public static void loadShutdownHooks()
+    {
+        try
+        {
+            Class.forName("net.openhft.chronicle.core.io.BackgroundResourceReleaser", true,
+                ChronicleJournal.class.getClassLoader());
+        }
+        catch (final ClassNotFoundException | LinkageError ex)
+        {
+            // Another Chronicle version: the open loads what it needs, as before.
+        }
+    }
+
+    /**
+     * A journal's directory in {@code directory} ({@code journal/} first, else the first by name), or null where
+     * there is none or it cannot be listed.
+     */
+    public static Path journalInside(final Path directory)
+    {
+        try
+        {
+            if (isJournalDirectory(directory.resolve("journal")))
+            {
+                return directory.resolve("journal");
+            }
+            if (Files.isDirectory(directory))
+            {
+                try (Stream<Path> listing = Files.list(directory))
+                {
+                    return listing.filter(ChronicleJournal::isJournalDirectory).sorted().findFirst().orElse(null);
+                }
+            }
+        }
+        catch (final IOException | JournalException | UncheckedIOException ex)
+        {
+            return null;
+        }
+        return null;
     }
 
     /** The longest document a journal whose commands carry up to {@code maxPayloadLength} bytes writes. */

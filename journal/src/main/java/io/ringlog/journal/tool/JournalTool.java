@@ -90,8 +90,22 @@ public final class JournalTool implements Callable<Integer>
      */
     public static int runAs(final String name, final PrintWriter out, final PrintWriter err, final String... args)
     {
+        return runAs(name, List.of(), out, err, args);
+    }
+
+    /**
+     * {@link #runAs(String, PrintWriter, PrintWriter, String...)}, with the subcommands named in {@code left} out of
+     * the tool's help: a host that offers its own in their place (the exchange's replay) refuses them itself.
+     */
+    public static int runAs(final String name, final List<String> left, final PrintWriter out, final PrintWriter err,
+        final String... args)
+    {
         final CommandLine commandLine = CliSupport.configure(new CommandLine(new JournalTool()), out, err);
         commandLine.setCommandName(name);
+        for (final String subcommand : left)
+        {
+            commandLine.getSubcommands().get(subcommand).getCommandSpec().usageMessage().hidden(true);
+        }
         final int code = commandLine.execute(args);
         out.flush();
         err.flush();

@@ -165,6 +165,16 @@ final class ExchangeRunner
         String compareNote = null;
         if (!settings.inMemory())
         {
+            final Path inside = settings.journalDir() == null || ChronicleJournal.isJournalDirectory(settings.journalDir()) ?
+                null : ChronicleJournal.journalInside(settings.journalDir());
+            if (inside != null)
+            {
+                // A reviewer's finding: -d run for -d run/journal started a second journal beside the first, and applied
+                // the whole file again in it; replay, book and balances refuse the same typo.
+                throw new IllegalArgumentException("no journal in " + settings.journalDir() + ", but " + inside +
+                    " holds one: give that directory to go on with it. A new journal is started only in a directory " +
+                    "that holds none, nor one in it");
+            }
             // Another application's journal, or other settings: said first, not after advice to --append to it.
             checkExchangeJournal(settings.journalDir(), settings.maxAssets());
             // Before the events file is replaced: a run that would apply commands twice, or skip some, is

@@ -27,8 +27,9 @@ final class JournalCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        if (!args.isEmpty() && args.get(0).equals("replay") && !args.contains("--help") && !args.contains("-h"))
+        if (!args.isEmpty() && args.get(0).equals("replay"))
         {
+            // Its --help too: a reviewer found 'journal --help' listing it and 'journal replay --help' showing its usage.
             // The exchange's own replay reads journals of older codec versions (its upcasters), finds its
             // snapshots and writes events; the generic one knows none of that.
             spec.commandLine().getErr().println("error: use 'exchange replay' (it reads journals of every exchange " +
@@ -43,7 +44,7 @@ final class JournalCommand implements Callable<Integer>
             toolArgs.add("--decoder");
             toolArgs.add(ExchangePayloadDecoder.class.getName());
         }
-        return JournalTool.runAs("exchange journal", spec.commandLine().getOut(), spec.commandLine().getErr(),
-            toolArgs.toArray(new String[0]));
+        return JournalTool.runAs("exchange journal", List.of("replay"), spec.commandLine().getOut(),
+            spec.commandLine().getErr(), toolArgs.toArray(new String[0]));
     }
 }

@@ -1,5 +1,6 @@
 package io.ringlog.exchange.cli;
 
+import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.Durability;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -131,7 +132,9 @@ final class RunCommand implements Callable<Integer>
                 "to a file every " + snapshotEvery + " position" + (snapshotEvery == 1 ? "" : "s") + ": this run will go " +
                 "at the pace of its snapshots, not of the engine");
         }
-        // SIGTERM or Ctrl-C: stop reading, drain what was published, print the summary and where to resume.
+        // SIGTERM or Ctrl-C: stop reading, drain what was published, print the summary and where to resume. Chronicle's
+        // own hook first: added as the journal opens, after a signal it would be refused.
+        ChronicleJournal.loadShutdownHooks();
         final PrintWriter err = spec.commandLine().getErr();
         final SignalStop stop = SignalStop.install(err, "run: stopping: no more lines are read; what was read is being " +
             "journaled and applied (kill -9 loses nothing already journaled)", "run-stop");
@@ -197,6 +200,20 @@ final class RunCommand implements Callable<Integer>
         {
             // Said here, not by picocli after call() returns: after a signal the JVM halts once the hook returns.
             err.println("error: " + ExchangeCli.message(ex));
+            return ExchangeCli.FAILED;
+        }
+        catch (final Error ex)
+        {
+            if (!stop.signalled())
+            {
+                throw ex;
+            }
+            // A reviewer's finding: a signal in the first half second, before the journal's classes were loaded, printed
+            // a stack trace and no summary. Classes a first open loads (Chronicle's) add shutdown hooks of their own,
+            // which the JVM refuses once it is shutting down: nothing was read or journaled yet.
+            spec.commandLine().getOut().println("stopped: by a signal before the journal was open; no line of " +
+                commands + " was read");
+            spec.commandLine().getOut().println("resume: run the same command again (no line was read)");
             return ExchangeCli.FAILED;
         }
         finally

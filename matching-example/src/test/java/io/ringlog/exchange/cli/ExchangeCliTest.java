@@ -382,8 +382,41 @@ class ExchangeCliTest
             final Cli.Result help = Cli.ok(name, "--help");
             assertTrue(help.out().contains("Usage: "), name + " --help:\n" + help);
         }
-        assertTrue(Cli.ok("journal", "--help").out().contains("dump"), "journal --help is the journal tool's");
+        final Cli.Result journalHelp = Cli.ok("journal", "--help");
+        assertTrue(journalHelp.out().contains("dump"), "journal --help is the journal tool's");
+        // A reviewer's finding: it listed replay, which 'exchange journal' always refuses, and showed its usage.
+        assertFalse(journalHelp.out().contains("\n  replay "), journalHelp.out());
+        final Cli.Result replayHelp = Cli.run("journal", "replay", "--help");
+        assertEquals(2, replayHelp.code(), replayHelp.toString());
+        assertTrue(replayHelp.err().contains("use 'exchange replay'"), replayHelp.err());
         assertTrue(Cli.ok("journal", "dump", "--help").out().contains("--decoder"));
+    }
+
+    /**
+     * A reviewer's finding: {@code run -d run} for {@code -d run/journal} (the README's own layout) started a second
+     * journal beside the first and applied the whole file again there. It is refused, naming the directory to give,
+     * and nothing is made.
+     */
+    @Test
+    void shouldRefuseToStartAJournalInADirectoryThatHoldsOne() throws IOException
+    {
+        final Path session = dir.resolve("session");
+        Cli.ok("run", "-i", commands.toString(), "-d", session.resolve("journal").toString());
+        final List<String> before = listing(session);
+        final Cli.Result refused = Cli.run("run", "-i", commands.toString(), "-d", session.toString());
+        assertEquals(1, refused.code(), refused.toString());
+        assertEquals("error: no journal in " + session + ", but " + session.resolve("journal") + " holds one: give " +
+            "that directory to go on with it. A new journal is started only in a directory that holds none, nor one " +
+            "in it\n", refused.err());
+        assertEquals(before, listing(session), "nothing made");
+    }
+
+    private static List<String> listing(final Path directory) throws IOException
+    {
+        try (java.util.stream.Stream<Path> files = Files.list(directory))
+        {
+            return files.map((file) -> file.getFileName().toString()).sorted().toList();
+        }
     }
 
     @ParameterizedTest

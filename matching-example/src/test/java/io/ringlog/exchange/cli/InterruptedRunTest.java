@@ -29,6 +29,35 @@ class InterruptedRunTest
     @TempDir
     Path dir;
 
+    /**
+     * A reviewer's finding: a signal in the run's first half second, before the journal's classes were loaded, printed
+     * {@code ExceptionInInitializerError ... Shutdown in progress} and no summary. Signals at several moments of the
+     * start: each run says it stopped, in words, and how to go on.
+     */
+    @Test
+    void shouldSayItStoppedWhenTheSignalComesAsItStarts() throws Exception
+    {
+        final Path commands = dir.resolve("commands.txt");
+        Cli.ok("generate", "--commands", "20000", "--seed", "5", "-o", commands.toString());
+        for (final long afterMs : new long[] {150, 250, 350, 450, 600})
+        {
+            final Path log = dir.resolve("run-" + afterMs + ".log");
+            final Process run = Cli.startInChildJvm(List.of(), log, "run", "-i", commands.toString(), "-d",
+                dir.resolve("journal-" + afterMs).toString(), "--rate", "5000");
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(afterMs));
+            run.destroy(); // SIGTERM
+            assertTrue(run.waitFor(60, TimeUnit.SECONDS), "the stopped run ended");
+            final String output = Files.readString(log, StandardCharsets.UTF_8);
+            assertFalse(output.contains("\tat ") || output.contains("Exception") || output.contains("Error"),
+                afterMs + " ms:\n" + output);
+            assertTrue(output.contains("\nstopped: by a signal ") || output.startsWith("stopped: by a signal ") ||
+                !output.contains("run: stopping"), "a run the signal reached says it stopped (" + afterMs + " ms):\n" +
+                output);
+            assertTrue(output.contains("resume: run the same command") || !output.contains("run: stopping"),
+                afterMs + " ms:\n" + output);
+        }
+    }
+
     @Test
     void shouldSayWhereItStoppedOnSigtermAndGoOnFromThereToTheStateOfAWholeRun() throws Exception
     {
