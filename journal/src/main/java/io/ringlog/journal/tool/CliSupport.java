@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * What every ringlog command line shares, so they behave alike: {@code -V} prints the version; a
@@ -24,6 +25,8 @@ public final class CliSupport
 {
     /** Exit code of a command that failed. */
     public static final int FAILED = 1;
+    /** An integer: plain digits, or groups of three after the first, all set off by _ or all by a comma. */
+    private static final Pattern GROUPED = Pattern.compile("[-+]?(\\d+|\\d{1,3}(_\\d{3})+|\\d{1,3}(,\\d{3})+)");
 
     private CliSupport()
     {
@@ -113,16 +116,24 @@ public final class CliSupport
         return text.toString();
     }
 
-    /** Accepts the digit separators people type in counts: {@code 1_000_000} and {@code 1,000,000}. */
+    /**
+     * Accepts the digit separators people type in counts, between groups of three digits: {@code 1_000_000} and
+     * {@code 1,000,000}. Anywhere else they are refused: a reviewer found {@code --to 1,2} taken as 12.
+     */
     public static long parseLong(final String text)
     {
+        if (!GROUPED.matcher(text).matches())
+        {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not an integer (digits, grouped by " +
+                "thousands with _ or , if at all: 1000000, 1_000_000 or 1,000,000)");
+        }
         try
         {
             return Long.parseLong(text.replace("_", "").replace(",", ""));
         }
         catch (final NumberFormatException ex)
         {
-            throw new CommandLine.TypeConversionException("'" + text + "' is not an integer");
+            throw new CommandLine.TypeConversionException("'" + text + "' is out of long range");
         }
     }
 

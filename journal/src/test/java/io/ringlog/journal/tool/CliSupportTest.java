@@ -27,6 +27,19 @@ class CliSupportTest
         assertEquals(1_000_000L, CliSupport.parseLong("1,000,000"));
         assertThrows(CommandLine.TypeConversionException.class, () -> CliSupport.parseLong("1e6"));
         assertThrows(CommandLine.TypeConversionException.class, () -> CliSupport.parseInt("3000000000"));
+        assertEquals(12L, CliSupport.parseLong("12"));
+        assertEquals(-5L, CliSupport.parseLong("-5"));
+        assertEquals(12_345L, CliSupport.parseLong("12,345"));
+        // A reviewer's finding: separators anywhere were dropped, so --to 1,2 meant 12 without a word.
+        for (final String mistyped : new String[] {"1,2", "_1", "1_", "1__0", "1_0", "1,000_000", "1.5", "1,0000"})
+        {
+            final CommandLine.TypeConversionException refused = assertThrows(CommandLine.TypeConversionException.class,
+                () -> CliSupport.parseLong(mistyped), mistyped);
+            assertEquals("'" + mistyped + "' is not an integer (digits, grouped by thousands with _ or , if at all: " +
+                "1000000, 1_000_000 or 1,000,000)", refused.getMessage());
+        }
+        assertEquals("'99999999999999999999' is out of long range", assertThrows(CommandLine.TypeConversionException.class,
+            () -> CliSupport.parseLong("99999999999999999999")).getMessage());
     }
 
     /** An unknown option's value is not called an unknown option too, as picocli alone calls it. */

@@ -45,6 +45,12 @@ final class BalancesCommand implements Callable<Integer>
         {
             lines.setLength(0);
             out.print(StateText.balances(exchange, id, lines));
+            if (account != null && lines.length() == 0)
+            {
+                // A reviewer's finding: the one account asked for printed no line, and nothing said why.
+                spec.commandLine().getErr().println("note: account " + id + " holds nothing (free or reserved) as of " +
+                    "position " + result.lastPosition() + ": an account has a line for each asset it holds any of");
+            }
         }
         return ExchangeCli.OK;
     }

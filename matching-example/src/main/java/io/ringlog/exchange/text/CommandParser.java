@@ -203,6 +203,12 @@ public final class CommandParser
             else
             {
                 value = number(field);
+                if (field.optional() && value == field.nullValue())
+                {
+                    // A reviewer's finding: taken as "not given", the value vanished from the events without a word.
+                    throw new FieldException(field.key() + " " + value + " is the value that means none is given: leave " +
+                        field.key() + "= out for none, or give another");
+                }
                 if (value < 0 && (field.name().equals("orderId") || field.name().equals("account")))
                 {
                     throw new FieldException(field.key() + " must not be negative, got " + value + ": ids count from 0");

@@ -85,7 +85,8 @@ class TextFormatTest
             "deposit acct=1 asset=0 amount=100\0",
             "place oid=4 acct=1 sym=1 side=BUY type=MARKET price=0 qty=1",
             "cancel oid=1 acct=1",
-            "deposit acct=1 asset=0 amount=99999999999999999999999999999999");
+            "deposit acct=1 asset=0 amount=99999999999999999999999999999999",
+            "place oid=5 acct=1 sym=1 side=BUY type=GTC price=5 qty=1 clientOrderId=-9223372036854775808");
         final List<String> errors = new ArrayList<>();
         final List<Long> commandLines = new ArrayList<>();
         final CommandFileReader.Counts counts = new CommandFileReader().read(new BufferedReader(new StringReader(file)),
@@ -106,9 +107,12 @@ class TextFormatTest
                 "what it can at that price or better",
             "14: amount must be an integer in ASCII digits, got '100\\u0000'",
             // ASCII digits, too many of them: out of range, as sym's is.
-            "17: amount is out of long range: 99999999999999999999999999999999"), errors);
+            "17: amount is out of long range: 99999999999999999999999999999999",
+            // A reviewer's finding: the optional field's null value was taken as "not given", and vanished.
+            "18: clientOrderId -9223372036854775808 is the value that means none is given: leave clientOrderId= out " +
+                "for none, or give another"), errors);
         assertEquals(List.of(1L, 15L, 16L), commandLines, "a market order's price=0 is the generator's: no price");
-        assertEquals(new CommandFileReader.Counts(17, 3, 13), counts);
+        assertEquals(new CommandFileReader.Counts(18, 3, 14), counts);
     }
 
     @Test
