@@ -341,6 +341,15 @@ class ExchangeCliTest
 
         assertEquals(1, Cli.run("book", "-d", journal("tiny").toString(), "--symbol", "9").code());
         assertEquals(1, Cli.run("balances", "-d", journal("tiny").toString(), "--account", "9").code());
+
+        // A reviewer's finding: an account that holds nothing now printed no line for --account, and nothing said why.
+        final Path emptied = dir.resolve("emptied.txt");
+        Files.writeString(emptied, "deposit acct=5 asset=0 amount=10\nwithdraw acct=5 asset=0 amount=10\n");
+        Cli.ok("run", "-i", emptied.toString(), "-d", journal("emptied").toString());
+        final Cli.Result nothing = Cli.ok("balances", "-d", journal("emptied").toString(), "--account", "5");
+        assertTrue(nothing.out().endsWith("accounts: 1\n"), nothing.out());
+        assertTrue(nothing.err().contains("note: account 5 holds nothing (free or reserved) as of position 3: an " +
+            "account has a line for each asset it holds any of"), nothing.err());
     }
 
     @Test
