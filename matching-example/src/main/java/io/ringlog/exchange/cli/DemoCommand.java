@@ -1,6 +1,7 @@
 package io.ringlog.exchange.cli;
 
 import io.ringlog.core.InMemoryJournal;
+import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.Durability;
 import io.ringlog.journal.FileErrors;
 import io.ringlog.journal.tool.CliSupport;
@@ -199,6 +200,8 @@ final class DemoCommand implements Callable<Integer>
             this.temporary = temporary;
             this.err = err;
             this.hook = new Thread(temporary ? this::stop : this::stopKept, "exchange-demo-stop");
+            // Chronicle adds a hook of its own as a journal first opens, which the JVM refuses once a signal came.
+            ChronicleJournal.loadShutdownHooks();
             Runtime.getRuntime().addShutdownHook(hook);
         }
 

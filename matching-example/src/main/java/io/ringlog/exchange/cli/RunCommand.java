@@ -1,6 +1,5 @@
 package io.ringlog.exchange.cli;
 
-import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.Durability;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -132,9 +131,7 @@ final class RunCommand implements Callable<Integer>
                 "to a file every " + snapshotEvery + " position" + (snapshotEvery == 1 ? "" : "s") + ": this run will go " +
                 "at the pace of its snapshots, not of the engine");
         }
-        // SIGTERM or Ctrl-C: stop reading, drain what was published, print the summary and where to resume. Chronicle's
-        // own hook first: added as the journal opens, after a signal it would be refused.
-        ChronicleJournal.loadShutdownHooks();
+        // SIGTERM or Ctrl-C: stop reading, drain what was published, print the summary and where to resume.
         final PrintWriter err = spec.commandLine().getErr();
         final SignalStop stop = SignalStop.install(err, "run: stopping: no more lines are read; what was read is being " +
             "journaled and applied (kill -9 loses nothing already journaled)", "run-stop");

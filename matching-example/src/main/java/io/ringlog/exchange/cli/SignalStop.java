@@ -1,5 +1,6 @@
 package io.ringlog.exchange.cli;
 
+import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.tool.CliSupport;
 
 import java.io.PrintWriter;
@@ -41,6 +42,8 @@ public final class SignalStop implements AutoCloseable
     /** Installs the hook; {@code saying} is the line printed on stderr when the signal comes. */
     public static SignalStop install(final PrintWriter err, final String saying, final String name)
     {
+        // Chronicle adds a hook of its own as a journal first opens, which the JVM refuses once a signal came.
+        ChronicleJournal.loadShutdownHooks();
         final SignalStop stop = new SignalStop(err, saying, name);
         Runtime.getRuntime().addShutdownHook(stop.hook);
         return stop;

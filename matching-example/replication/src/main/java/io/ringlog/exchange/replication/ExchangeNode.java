@@ -159,6 +159,8 @@ final class ExchangeNode
                 Thread.currentThread().interrupt();
             }
         }, name + "-stop");
+        // Chronicle adds a hook of its own as a journal first opens, which the JVM refuses once a signal came.
+        ChronicleJournal.loadShutdownHooks();
         Runtime.getRuntime().addShutdownHook(hook);
         final Writer eventsFile;
         try
