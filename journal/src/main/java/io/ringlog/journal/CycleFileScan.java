@@ -168,6 +168,8 @@ final class CycleFileScan
      * whole ({@link CycleHeader}). When the walk could not find where the documents start, it found none.
      */
     String headerDamage;
+    /** How far past a lost header {@link #firstDocument} looks: beyond the index arrays of Chronicle's largest cycles. */
+    private static final long LOST_HEADER_SEARCH = 16L << 20;
     private final long[] newestOffsets = new long[NEWEST_KEPT];
     private final int[] newestLengths = new int[NEWEST_KEPT];
     private final long[] newestDocuments = new long[NEWEST_KEPT];
@@ -208,8 +210,20 @@ final class CycleFileScan
             }
             final byte[] first = new byte[CycleHeader.READ];
             read(channel, 0, first, first.length, file);
-            final CycleHeader header = CycleHeader.read(first, first.length);
+            CycleHeader header = CycleHeader.read(first, first.length);
             final int word = (first[0] & 0xFF) | (first[1] & 0xFF) << 8 | (first[2] & 0xFF) << 16 | first[3] << 24;
+            if (header.walkFrom < 0 && word == 0 && !allZeros(channel, scan.length))
+            {
+                // A reviewer's finding: a file whose first few hundred bytes were zeroed (a lost page) was taken for one
+                // Chronicle is still making, its entries for none, and a writable open had Chronicle set it aside and
+                // use their positions again. Chronicle writes documents only after its header, so this is damage.
+                final long from = scan.firstDocument(reader);
+                if (from > 0)
+                {
+                    header = CycleHeader.lost(from, "its Chronicle header is lost: the file's first bytes are zeros, " +
+                        "though it holds documents from byte " + from);
+                }
+            }
             if (header.walkFrom < 0 && (word == 0 || (word & NOT_COMPLETE) != 0))
             {
                 // A header Chronicle is writing (a new file a writer is making while this reads it): no document yet.
@@ -824,6 +838,25 @@ final class CycleFileScan
     {
         return said > next && (said + 4 > length || reader.intAt(said) == 0) && next + 4 <= length &&
             reader.intAt(next) != 0;
+    }
+
+    /**
+     * The offset of the first document found past a lost header's zeros (its metadata by name, or a data document of
+     * whole entries, with another document after it), looking as far as the first {@value #LOST_HEADER_SEARCH}
+     * bytes; -1 if there is none there.
+     */
+    private long firstDocument(final Reader reader) throws IOException
+    {
+        final long limit = Math.min(length - 4, LOST_HEADER_SEARCH);
+        for (long offset = 4; offset <= limit; offset += 4)
+        {
+            final int word = reader.intAt(offset);
+            if (word != 0 && word != END_OF_DATA && documentAt(reader, offset))
+            {
+                return offset;
+            }
+        }
+        return -1;
     }
 
     /**

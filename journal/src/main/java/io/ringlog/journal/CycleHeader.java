@@ -116,6 +116,15 @@ final class CycleHeader
     }
 
     /**
+     * A header lost whole (its bytes zeros), with the walk going on at {@code walkFrom}, the first document found after
+     * it: none of its values is known, so every one reads 0.
+     */
+    static CycleHeader lost(final long walkFrom, final String damage)
+    {
+        return new CycleHeader(walkFrom, walkFrom, damage, new Parser(new byte[0], 0));
+    }
+
+    /**
      * What in the header's values Chronicle could not have written, given what the walk of the file
      * found after it (the walk comes after the header was read, so a writer appending meanwhile only
      * makes the file hold more than the header says), or null.

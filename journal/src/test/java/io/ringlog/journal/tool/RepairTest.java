@@ -405,6 +405,41 @@ class RepairTest
     }
 
     /**
+     * A reviewer's finding: a cycle file whose first 256 bytes were zeros (a page lost in a power cut) was taken for
+     * a file Chronicle was still making: verify and replay read no entry of it (status ok on a journal of other files),
+     * the only cut offered emptied the journal, and a writable open had Chronicle set the file aside and use its
+     * positions again. It is header damage: named, refused at open, and repaired keeping every entry.
+     */
+    @Test
+    void shouldRebuildACycleFileWhoseChronicleHeaderIsZerosKeepingEveryEntry() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        writeEngineRun(dir, null, 300, 0);
+        final Path file = cycleFile(dir, 0);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.write(new byte[256]);
+        }
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("problem: cycle file " + file + " cannot be read by Chronicle Queue: its Chronicle " +
+            "header is lost: the file's first bytes are zeros, though it holds documents from byte ") &&
+            verify.out.contains("the walk past the damage found 300 whole entries, positions 1..300: 'scripts/journal " +
+            "repair -d " + dir + "' writes the file anew"), verify.toString());
+        final JournalException refused = assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
+        assertTrue(refused.getMessage().contains("its Chronicle header is lost"), refused.getMessage());
+        assertEquals(List.of(file), JournalTesting.cycleFiles(dir), "nothing set aside");
+
+        final Tool applied = tool("repair", "-d", dir.toString(), "--apply");
+        assertEquals(0, applied.code, applied.toString());
+        assertTrue(applied.out.contains("written anew with all of its 300 entries, positions 1..300"), applied.toString());
+        final Tool after = tool("verify", "-d", dir.toString());
+        assertEquals(0, after.code, after.toString());
+        assertTrue(after.out.contains("last-position: 300\ncommitted-position: 300\n"), after.toString());
+        assertEquals(cleanHash(300, 10), continueRun(dir, null, 10), "all 300 commands kept, then 10 more");
+    }
+
+    /**
      * Two damaged bytes in Chronicle's header of a cycle file ("SCQStore", the type Chronicle reads it as,
      * becomes "SCQStoXY"): verify names the file and the byte, without Chronicle's internals; repair, with
      * no cut and no force, writes the file anew with every entry; the journal then opens, goes on, and
