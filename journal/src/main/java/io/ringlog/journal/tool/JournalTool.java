@@ -1069,10 +1069,12 @@ public final class JournalTool implements Callable<Integer>
                     out.println("snapshot-check: " + position + " skipped (" + unreadable.getMessage() + ")");
                     continue;
                 }
-                if (chronicle.id().known() && !chronicle.id().equals(recorded.journalId()))
+                final String mismatch = io.ringlog.core.SnapshotMatch.mismatch(chronicle, recorded, journal.maxPayload);
+                if (mismatch != null)
                 {
-                    out.println("snapshot-check: " + position + " skipped (taken on journal " + recorded.journalId() +
-                        ", not this one)");
+                    // As recovery decides: a reviewer found snapshots of another history of this journal (an older copy
+                    // written on since) checked, and called a state machine that does not replay the same.
+                    out.println("snapshot-check: " + position + " skipped (it " + mismatch + "; recovery skips it too)");
                     continue;
                 }
                 if (from == 0 && chronicle.firstPosition() > 1)
