@@ -1446,7 +1446,11 @@ public final class ChronicleJournal implements Journal
                         throw new MissingCycleException(nextExpected - 1, stored, before, "cycle file " + file.file +
                             " starts at position " + stored + ", but the file before it, " + lastFile.file.getFileName() +
                             ", ends at position " + (nextExpected - 1) + ": positions " + nextExpected + ".." + (stored - 1) +
-                            " are missing (a cycle file deleted or lost). Restore it from a copy. Or, where a snapshot at " +
+                            " are missing (a cycle file deleted or lost" + (lastFile.state == CycleFileScan.End.END_OF_FILE ?
+                            "" : "; or the end of " + lastFile.file.getFileName() + " itself: it has no end-of-file marker, " +
+                            "and its data stops at byte " + lastFile.end + " of " + lastFile.length + ", where a page " +
+                            "lost in a crash, zeros where entries were, would stop it") + "). Restore it from a copy. Or, " +
+                            "where a snapshot at " +
                             "position " + stored + " or later holds the state through the gap, move the " +
                             (count == 1 ? "file" : count + " files") + " before it (" + names + ") out of " + ctx.directory() +
                             ": the journal then starts at position " + stored + ", as one trimmed behind its snapshots does, " +

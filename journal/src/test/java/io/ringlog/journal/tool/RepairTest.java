@@ -1786,6 +1786,34 @@ class RepairTest
     }
 
     /**
+     * A reviewer's finding: a middle cycle file's last page zeroed (lost in a crash) was blamed on a deleted file, and
+     * neither that file nor where its data stops was named. The message names both as the other likely cause.
+     */
+    @Test
+    void shouldNameAFileWhoseEndWasLostAsAWayPositionsCanGoMissing() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        writeEngineCycles(dir, dir.resolve("snapshots"), 3);
+        final List<Path> files = JournalTesting.cycleFiles(dir);
+        final Tool where = tool("dump", "-d", dir.toString(), "--from", "200", "--to", "200");
+        final java.util.regex.Matcher stored = java.util.regex.Pattern.compile("stored-at: \\S+ byte (\\d+) ")
+            .matcher(where.out);
+        assertTrue(stored.find(), where.toString());
+        final long page = Long.parseLong(stored.group(1)) & ~4095L;
+        try (RandomAccessFile raf = new RandomAccessFile(files.get(1).toFile(), "rw"))
+        {
+            raf.seek(page);
+            raf.write(new byte[4096]);
+        }
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        final java.util.regex.Matcher said = java.util.regex.Pattern.compile("are missing \\(a cycle file deleted or " +
+            "lost; or the end of " + files.get(1).getFileName() + " itself: it has no end-of-file marker, and its data " +
+            "stops at byte (\\d+) of " + Files.size(files.get(1)) + ", where a page lost in a crash").matcher(verify.out);
+        assertTrue(said.find(), verify.toString());
+    }
+
+    /**
      * A newcomer's probe: ringlog.meta deleted from a journal with snapshots. 'repair --new-identity', which every
      * tool advised, gave it a random identity and dropped every snapshot, though each named the journal's identity
      * and matched its entries. It takes that identity back now, and the snapshots stay usable.
