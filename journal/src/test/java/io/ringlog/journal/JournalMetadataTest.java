@@ -175,10 +175,27 @@ class JournalMetadataTest
         }
         assertTrue(JournalMetadata.markChecks(JournalTesting.longAt(meta, JournalMetadata.COMMITTED_OFFSET)),
             "the mark carries its check from the raise on");
+        final byte[] whole = Files.readAllBytes(meta);
         try (RandomAccessFile raf = new RandomAccessFile(meta.toFile(), "rw"))
         {
+            // A flipped bit in the version, the checksum left as it was: damage, not newer code (a reviewer's finding).
+            raf.seek(JournalMetadata.VERSION_OFFSET + 2);
+            raf.write(1);
+        }
+        final JournalException flipped = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(JournalTesting.context(journalDir).readOnly(true)));
+        assertTrue(flipped.getMessage().startsWith(meta + " is damaged: its format version reads 65539, which no " +
+            "ringlog writes, and its identity fails its checksum"), flipped.getMessage());
+        Files.write(meta, whole);
+        try (RandomAccessFile raf = new RandomAccessFile(meta.toFile(), "rw"))
+        {
+            // Newer code: a version this code does not know, under a checksum that holds.
             raf.seek(JournalMetadata.VERSION_OFFSET);
             raf.write(JournalMetadata.FORMAT_VERSION + 1);
+            final byte[] bytes = Files.readAllBytes(meta);
+            final int crc = new io.ringlog.core.Crc32c().update(bytes, 0, JournalMetadata.CHECKSUM_OFFSET).value();
+            raf.seek(JournalMetadata.CHECKSUM_OFFSET);
+            raf.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(crc).array());
         }
         final JournalException ex = assertThrows(JournalException.class,
             () -> ChronicleJournal.open(JournalTesting.context(journalDir).readOnly(true)));
