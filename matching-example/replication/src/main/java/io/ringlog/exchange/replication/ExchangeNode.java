@@ -114,6 +114,8 @@ final class ExchangeNode
     private boolean lastRunShownExact;
     private final String name;
     private volatile boolean stopping;
+    /** The code the node ended with, set as it lets the stop hook go: the process exits with it after a signal. */
+    private volatile int exitCode = -1;
     /** How the node ended, in the words of its last line, for {@link NodeDirectory#ended()}. */
     private String outcome = "failed (its log says why)";
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -152,7 +154,15 @@ final class ExchangeNode
             try
             {
                 // Closing the engine drains for up to the drain timeout, then stops its threads within as long again.
-                stopped.await(settings.drainTimeout().toSeconds() * 2 + 10, TimeUnit.SECONDS);
+                if (stopped.await(settings.drainTimeout().toSeconds() * 2 + 10, TimeUnit.SECONDS) && exitCode >= 0)
+                {
+                    // A reviewer's finding: stopped by SIGTERM or Ctrl-C, the node exited 143 or 130 whether it
+                    // stopped cleanly or failed its drain; 'replica stop' read 0 or 1. It ends with its own code now,
+                    // as its help says (its journal and files are closed by then).
+                    out.flush();
+                    err.flush();
+                    Runtime.getRuntime().halt(exitCode);
+                }
             }
             catch (final InterruptedException ignore)
             {
@@ -176,6 +186,7 @@ final class ExchangeNode
             // Let go at once: the stop hook waited out its drain timeout for a node that never ran (71 s).
             err.println(name + ": cannot open the events file " + settings.events() + ": " + message(ex));
             owner.close();
+            exitCode = FAILED;
             stopped.countDown();
             return FAILED;
         }
@@ -213,6 +224,7 @@ final class ExchangeNode
             // Last: what it says is how the process ends.
             recordEnd(ended);
             owner.close();
+            exitCode = ended;
             stopped.countDown();
         }
         return ended;

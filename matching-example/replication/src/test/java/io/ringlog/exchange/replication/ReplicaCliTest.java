@@ -556,6 +556,35 @@ class ReplicaCliTest
      * might still publish it. It says what the wait was, that nothing is published after the deadline, and
      * takes its request back; the node, running again, publishes nothing of it.
      */
+    /**
+     * A reviewer's finding: a node stopped by SIGTERM (or Ctrl-C) exited 143 (130) however it ended, though its help
+     * says 0 stopped, 1 failed, and 'replica stop' read 0 for the same node. It exits with the code it recorded.
+     */
+    @Test
+    void shouldExitZeroWhenSigtermStopsItCleanly() throws Exception
+    {
+        final NodeProcess a = NodeProcess.start(dir, "a", "primary", Exchanges.freePort(), Exchanges.freePort(), "async",
+            false, dir.resolve("a.events"));
+        try
+        {
+            a.awaitRunning();
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(a.log).contains("a: primary in epoch 0") && System.nanoTime() < deadline)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+            }
+            a.process.destroy(); // SIGTERM
+            assertTrue(a.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the node stopped");
+            final String output = Files.readString(a.log);
+            assertEquals(0, a.process.exitValue(), output);
+            assertTrue(output.contains("a: stopped"), output);
+        }
+        finally
+        {
+            a.kill();
+        }
+    }
+
     @Test
     void shouldSayThatAPublishToAFrozenNodeIsNotPublishedLater() throws Exception
     {
