@@ -3209,8 +3209,9 @@ public final class ChronicleJournal implements Journal
          * only pages that already have disk blocks. The thread is started at the end of the open, on the opening
          * thread's CPUs, is parked while it is ahead, and stops at close; a read-only journal never starts it. False
          * leaves the faults on the writer's thread and starts no thread, and the room ahead is written as zeros: on an
-         * Intel 2-core VM a light state machine whose journal grew at ~350 MB/s ran about 1.6 times as fast so
-         * (journal/README.md, "Pages touched ahead of the writer"), while the exchange lost by it. Measure both.
+         * Intel 2-core VM a light state machine whose journal grew at ~350 MB/s ran about 1.6 times as fast so by hand
+         * (0.93 to 1.66 in the benchmark suite's runs; journal/README.md, "Pages touched ahead of the writer"), while
+         * the exchange lost by it. Measure both.
          */
         public Context touchAhead(final boolean touchAhead)
         {
