@@ -355,23 +355,8 @@ final class CycleFileScan
             }
             if (word == 0)
             {
-                final boolean more = reader.anyNonZero(offset + 4, Math.min(length, offset + 4 + tornWindow));
-                final long next = more && offset >= from ? nextDocument(reader, offset) : -1;
-                if (next > 0)
-                {
-                    // A reviewer's finding: a zeroed header word and a zeroed first entry (a 36-byte hole, or a zero page
-                    // across a document's start) hid every later document, whole as they were. A writer never writes
-                    // past a document it has not finished, so a whole document after the zeros means damage: the
-                    // damaged one's bytes are split as far as they go, and the walk goes on at the next.
-                    documentDamage("the header word of its document at byte " + offset + " is zeros, and so is the " +
-                        "start of what follows it, though another document starts at byte " + next + ": Chronicle's " +
-                        "readers would stop there");
-                    countData(reader, offset, (int)(next - offset - 4), visitor);
-                    offset = next;
-                    continue;
-                }
                 end = offset;
-                state = more ? End.TORN : End.OPEN;
+                state = reader.anyNonZero(offset + 4, Math.min(length, offset + 4 + tornWindow)) ? End.TORN : End.OPEN;
                 return;
             }
             if (word == END_OF_DATA)
@@ -853,24 +838,6 @@ final class CycleFileScan
     {
         return said > next && (said + 4 > length || reader.intAt(said) == 0) && next + 4 <= length &&
             reader.intAt(next) != 0;
-    }
-
-    /**
-     * The first data document (whole entries, with a document after it) that starts past {@code offset}, within the
-     * longest document a writer writes; -1 if there is none there.
-     */
-    private long nextDocument(final Reader reader, final long offset) throws IOException
-    {
-        final long limit = Math.min(length - 4, offset + 4 + ChronicleJournal.MAX_DOCUMENT_BYTES + 4);
-        for (long at = offset + 4; at <= limit; at += 4)
-        {
-            final int word = reader.intAt(at);
-            if (word != 0 && word != END_OF_DATA && (word & (NOT_COMPLETE | META_DATA)) == 0 && documentAt(reader, at))
-            {
-                return at;
-            }
-        }
-        return -1;
     }
 
     /**
