@@ -79,7 +79,8 @@ public final class LoopbackPorts
     {
         try
         {
-            final String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            // Read by lines: Files.readString of this file (size 0 to stat) gave "3" of "32768\t60999" here.
+            final String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
             return Integer.parseInt(range.split("\\s+")[0]);
         }
         catch (final IOException | RuntimeException ex)
