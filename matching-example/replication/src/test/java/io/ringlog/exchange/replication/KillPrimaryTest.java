@@ -131,8 +131,16 @@ class KillPrimaryTest
                     dir.resolve(primary.name + "-events-" + trial + ".txt"));
                 final NodeProcess rejoined = nodes[p];
                 final long epoch = Long.parseLong(promoted.getProperty("epoch"));
-                await(() -> committed(rejoined) >= promotion && rejoined.statusShows((status) -> status.epoch() == epoch),
-                    "the killed node rejoined, " + where);
+                try
+                {
+                    await(() -> committed(rejoined) >= promotion && rejoined.statusShows((status) -> status.epoch() == epoch),
+                        "the killed node rejoined, " + where);
+                }
+                catch (final TimeoutException ex)
+                {
+                    throw new AssertionError(ex.getMessage() + "; its log:\n" + Files.readString(rejoined.log) +
+                        "\nthe new primary's log:\n" + Files.readString(nodes[1 - p].log), ex);
+                }
                 assertEquals(Role.STANDBY, rejoined.status().role(), where);
             }
             System.out.println(context + ": in " + trialCount + " kills, " + lost + " positions lost, lag at the kills " + bound);
