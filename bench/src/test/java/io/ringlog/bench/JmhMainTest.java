@@ -18,7 +18,7 @@ class JmhMainTest
     void shouldNameAParameterNoSelectedBenchmarkHasAndTheirOwn()
     {
         assertEquals("-p jornal: no benchmark this runs (PipelineBenchmark) has a parameter 'jornal'; theirs: inFlight, " +
-            "journal, listenerPlacement, publishBatch, ringSize, singlePublisher, topology, waitStrategy",
+            "journal, journalTouchAhead, listenerPlacement, publishBatch, ringSize, singlePublisher, topology, waitStrategy",
             JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-p", "jornal=CHRONICLE"}));
     }
 
