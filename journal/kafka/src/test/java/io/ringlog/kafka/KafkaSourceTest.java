@@ -226,10 +226,7 @@ class KafkaSourceTest
         try (Engine engine = launch(journal, new AppliedListener());
             KafkaSource source = new KafkaSource(engine, context(topic, deadLetters, "gone", 0)))
         {
-            final org.agrona.concurrent.AgentTerminationException stopped = assertThrows(
-                org.agrona.concurrent.AgentTerminationException.class,
-                () -> workUntil(source, () -> false, TIMEOUT, "the source to stop"));
-            final String said = stopped.getCause().getMessage();
+            final String said = stopped(source);
             assertTrue(said.startsWith(topic + "-0 no longer holds offset 5, where this engine goes on (its journal " +
                 "holds the partition's commands before it): the records from there were deleted (retention, " +
                 "deleteRecords) or the topic was deleted and made again. Any commands in them were never applied " +
@@ -308,11 +305,8 @@ class KafkaSourceTest
         try (Engine engine = launch(journal, new AppliedListener());
             KafkaSource source = new KafkaSource(engine, context(topic, deadLetters, "among", 0)))
         {
-            final org.agrona.concurrent.AgentTerminationException stopped = assertThrows(
-                org.agrona.concurrent.AgentTerminationException.class,
-                () -> workUntil(source, () -> false, TIMEOUT, "the source to stop"));
-            assertTrue(stopped.getCause().getMessage().startsWith(topic + "-0 no longer holds offset 3, where this " +
-                "engine goes on"), stopped.getCause().getMessage());
+            final String said = stopped(source);
+            assertTrue(said.startsWith(topic + "-0 no longer holds offset 3, where this engine goes on"), said);
             assertEquals(3, engine.metrics().lastAppliedPosition(), "nothing passed over");
         }
     }
@@ -482,6 +476,13 @@ class KafkaSourceTest
     {
         return new KafkaSource.Context().name(name + "-" + topic).bootstrapServers(broker.bootstrapServers()).topic(topic)
             .partitions(partitions).deadLetterTopic(deadLetters);
+    }
+
+    /** Works the source until it stops, as it must, and returns why, in its words. */
+    private static String stopped(final KafkaSource source)
+    {
+        return assertThrows(org.agrona.concurrent.AgentTerminationException.class,
+            () -> workUntil(source, () -> false, TIMEOUT, "the source to stop")).getCause().getMessage();
     }
 
     private static void produce(final String topic, final long from, final int count)

@@ -53,14 +53,7 @@ class JournalToolTest
     {
         journalDir = root.resolve("journal");
         snapshotDir = root.resolve("snapshots");
-        final Engine engine = Engine.launch(new EngineContext()
-            .stateMachine(new AccumulatorStateMachine())
-            .journal(ChronicleJournal.open(new ChronicleJournal.Context().directory(journalDir).maxPayloadLength(64)))
-            .snapshotStore(FileSnapshotStore.open(snapshotDir, 5))
-            .snapshotEvery(100)
-            .maxPayloadLength(64)
-            .ringSize(256)
-            .topology(Topology.COMPACT));
+        final Engine engine = launchAccumulator(journalDir, snapshotDir);
         for (int i = 1; i <= COMMANDS; i++)
         {
             engine.publish(i % 10 == 0 ? REJECT : ADD, 3, i, i, longPayload(i), 0, 8);
