@@ -37,9 +37,7 @@ class EventsFileStateTest
         boolean failed = false;
         for (long position = 1; position <= 10_000; position++)
         {
-            cause.set(position, 0, 1, 1, 0, 0, 0, new org.agrona.concurrent.UnsafeBuffer(new byte[0]), 0, 0);
-            event.reset(cause, 999, 0, false);
-            event.payloadLength(0);
+            eventOf(event, cause, position);
             final boolean endOfBatch = position % 1_000 == 0;
             if (failed)
             {
@@ -84,9 +82,7 @@ class EventsFileStateTest
         int thrown = 0;
         for (long position = 1; position <= 100; position++)
         {
-            cause.set(position, 0, 1, 1, 0, 0, 0, new org.agrona.concurrent.UnsafeBuffer(new byte[0]), 0, 0);
-            event.reset(cause, 999, 0, false);
-            event.payloadLength(0);
+            eventOf(event, cause, position);
             try
             {
                 writer.onEvent(event, position % 10 == 0);
@@ -100,6 +96,14 @@ class EventsFileStateTest
         assertEquals("incomplete: its first 0 lines are whole, then writing out the events buffered since its last " +
             "flush failed (the batch up to position 10): No space left on device; 100 later events not written",
             ExchangeRunner.eventsFileState(writer, file));
+    }
+
+    /** Fills {@code event} as the first, empty, event of a command at {@code position}. */
+    private static void eventOf(final OutputEvent event, final Command cause, final long position)
+    {
+        cause.set(position, 0, 1, 1, 0, 0, 0, new org.agrona.concurrent.UnsafeBuffer(new byte[0]), 0, 0);
+        event.reset(cause, 999, 0, false);
+        event.payloadLength(0);
     }
 
     /** A file on a disk that fills after {@code room} characters: what fits is written, the rest fails. */
