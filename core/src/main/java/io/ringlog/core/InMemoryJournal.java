@@ -29,7 +29,7 @@ public final class InMemoryJournal implements Journal
     private final List<UnsafeBuffer> slabs = new ArrayList<>();
     private final UnsafeBuffer[] ring;
     private final Crc32c appendCrc = new Crc32c();
-    private final JournalId id = JournalId.random();
+    private volatile JournalId id = JournalId.random();
     private volatile long lastPosition;
     private long firstPosition = 1;
     private long appendedPosition;
@@ -283,6 +283,18 @@ public final class InMemoryJournal implements Journal
     public JournalId id()
     {
         return id;
+    }
+
+    /** Takes on {@code adopted} while this journal holds no entry (see {@link Journal#adopt}). */
+    @Override
+    public boolean adopt(final JournalId adopted)
+    {
+        if (!adopted.known() || appendedPosition != 0 || lastPosition != 0)
+        {
+            return adopted.equals(id);
+        }
+        id = adopted;
+        return true;
     }
 
     /** Entries held, for tests. */

@@ -42,6 +42,18 @@ public interface Journal extends AutoCloseable
     }
 
     /**
+     * Takes on {@code id} as this journal's identity, while it holds no entry: a replication standby's empty journal
+     * becomes a copy of its primary's, one history under one identity, so that the pair's snapshots are each other's
+     * and a node of another pair is told from its peer. Returns whether this journal now has {@code id}: false where
+     * it keeps no identity, is read-only or closed, or holds entries (an identity never changes under entries).
+     * Called where nothing is appended meanwhile (a standby before its first entry).
+     */
+    default boolean adopt(final JournalId id)
+    {
+        return false;
+    }
+
+    /**
      * Whether this journal takes no writes (a replay, a tool). Recovery on a writable journal refuses
      * to start where continuing could give new commands positions that were already seen.
      */

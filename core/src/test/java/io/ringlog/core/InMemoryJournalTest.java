@@ -53,6 +53,20 @@ class InMemoryJournalTest
         assertEquals(5 * 4096 + 1, expected);
     }
 
+    /** A standby's empty journal takes on its primary's identity; one that holds an entry keeps its own. */
+    @Test
+    void shouldTakeOnAnotherIdentityOnlyWhileEmpty()
+    {
+        final InMemoryJournal journal = new InMemoryJournal(16);
+        final JournalId primary = JournalId.random();
+        assertTrue(journal.adopt(primary));
+        assertEquals(primary, journal.id());
+        assertFalse(journal.adopt(JournalId.NONE));
+        journal.append(new Command(16).set(1, 0, 1, 1, 0, 0, 0, new UnsafeBuffer(new byte[0]), 0, 0));
+        assertFalse(journal.adopt(JournalId.random()));
+        assertEquals(primary, journal.id());
+    }
+
     @Test
     void shouldRefuseOutOfOrderAppend()
     {

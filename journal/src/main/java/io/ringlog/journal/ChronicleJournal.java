@@ -151,7 +151,8 @@ public final class ChronicleJournal implements Journal
     private final DateTimeFormatter fileNames;
     private final Map<String, CycleFileScan> files;
     private boolean grewWhileOpening;
-    private JournalMetadata metadata;
+    /** Volatile: a standby's replication agent may {@link #adopt} an identity, which other threads then read. */
+    private volatile JournalMetadata metadata;
     private int newestFormat;
     /** Open-time reads of single entries, of whatever size they claim. */
     private final ExpandableArrayBuffer probe = new ExpandableArrayBuffer(256);
@@ -1900,6 +1901,31 @@ public final class ChronicleJournal implements Journal
     public JournalId id()
     {
         return metadata != null ? metadata.id() : JournalId.NONE;
+    }
+
+    /**
+     * Takes on {@code id} while this journal holds no entry (see {@link io.ringlog.core.Journal#adopt}): its
+     * {@value JournalMetadata#FILE_NAME} is written anew under it, whole or not at all, as when it was created.
+     */
+    @Override
+    public boolean adopt(final JournalId id)
+    {
+        final JournalMetadata current = metadata;
+        if (current == null || !id.known())
+        {
+            return false;
+        }
+        if (id.equals(current.id()))
+        {
+            return true;
+        }
+        if (closed || ctx.readOnly() || writeFailure != null || appendedPosition != 0 || lastPosition != 0 ||
+            document != null)
+        {
+            return false;
+        }
+        metadata = current.adopt(id);
+        return true;
     }
 
     @Override

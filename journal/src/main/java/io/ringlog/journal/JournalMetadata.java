@@ -268,6 +268,20 @@ final class JournalMetadata implements AutoCloseable
         }
     }
 
+    /**
+     * This file written anew under {@code adopted}, whole or not at all, with a committed mark of nothing and no
+     * anchor, and mapped for writing again where it was: for a journal that holds no entry and takes on the identity
+     * of the one it is to copy (a replication standby's, {@link ChronicleJournal#adopt}).
+     */
+    JournalMetadata adopt(final JournalId adopted)
+    {
+        final boolean wasMapped = mapped != null;
+        close();
+        writeWhole(file.getParent(), adopted, created, 0, 0, 0);
+        final JournalMetadata taken = new JournalMetadata(file, adopted, created, 0, null, FORMAT_VERSION);
+        return wasMapped ? taken.mapForWriting() : taken;
+    }
+
     /** Whether writing this file raises its format version: it was read at an older one, and not raised since. */
     boolean raises()
     {

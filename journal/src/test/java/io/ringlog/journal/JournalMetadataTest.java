@@ -38,6 +38,46 @@ class JournalMetadataTest
     @TempDir
     Path dir;
 
+    /**
+     * A replication standby's empty journal takes on its primary's identity before its first entry: the file is written
+     * anew under it, the committed mark and the anchor go on working in the new page, and it is the identity a reopen
+     * reads. A journal that holds an entry keeps its own, as does a read-only one.
+     */
+    @Test
+    void shouldTakeOnAnotherIdentityOnlyWhileItHoldsNoEntry()
+    {
+        final JournalId primary = JournalId.random();
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            final JournalId own = journal.id();
+            assertTrue(journal.adopt(primary));
+            assertEquals(primary, journal.id());
+            assertTrue(journal.adopt(primary), "its own identity again is no change");
+            assertFalse(journal.adopt(JournalId.NONE));
+            appendRange(journal, 1, 25, 10);
+            assertEquals(25, journal.committedPosition(), "the new page takes the mark");
+            assertFalse(journal.adopt(own), "an identity never changes under entries");
+            assertEquals(primary, journal.id());
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).readOnly(true)))
+        {
+            assertEquals(primary, journal.id());
+            assertEquals(25, journal.committedPosition());
+        }
+        final Path other = dir.resolve("other");
+        ChronicleJournal.open(JournalTesting.context(other)).close();
+        try (ChronicleJournal readOnly = ChronicleJournal.open(JournalTesting.context(other).readOnly(true)))
+        {
+            assertFalse(readOnly.adopt(primary));
+        }
+        // The anchor ties the adopted identity to the first entry: the file is not another journal's beside them.
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            assertEquals(primary, journal.id());
+            assertEquals(25, journal.lastPosition());
+        }
+    }
+
     @Test
     void shouldKeepOneIdentityAndMarkWhatWasCommitted()
     {

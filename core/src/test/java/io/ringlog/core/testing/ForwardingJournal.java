@@ -46,6 +46,12 @@ public abstract class ForwardingJournal implements Journal
     }
 
     @Override
+    public boolean adopt(final JournalId id)
+    {
+        return delegate.adopt(id);
+    }
+
+    @Override
     public boolean readOnly()
     {
         return delegate.readOnly();
