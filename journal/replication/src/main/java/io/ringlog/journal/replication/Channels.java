@@ -10,6 +10,8 @@ import io.aeron.UnavailableImageHandler;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.exceptions.TimeoutException;
+import io.ringlog.core.Journal;
+import io.ringlog.core.JournalId;
 import io.ringlog.journal.ProcessFileLock;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentTerminationException;
@@ -48,6 +50,8 @@ final class Channels implements AutoCloseable
     private Subscription catchUpIn;
     private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[Messages.length(5)]);
     private final AtomicReference<Throwable> lost;
+    /** Whose history this node's messages carry: its journal's identity once it holds an entry. */
+    private volatile Journal journal;
 
     private Channels(final ReplicationContext ctx, final ProcessFileLock driverLock, final MediaDriver driver, final Aeron aeron,
         final AvailableImageHandler available, final UnavailableImageHandler unavailable, final AtomicReference<Throwable> lost)
@@ -385,12 +389,29 @@ final class Channels implements AutoCloseable
         final int fields, final long f0, final long f1, final long f2, final long f3, final long f4)
     {
         Messages.header(controlBuffer, 0, type, epoch, session);
+        Messages.history(controlBuffer, 0, history());
         Messages.field(controlBuffer, 0, 0, f0);
         Messages.field(controlBuffer, 0, 1, f1);
         Messages.field(controlBuffer, 0, 2, f2);
         Messages.field(controlBuffer, 0, 3, f3);
         Messages.field(controlBuffer, 0, 4, f4);
         return publication.offer(controlBuffer, 0, Messages.length(fields));
+    }
+
+    /** The journal whose identity this node's messages carry, from launch on. */
+    void history(final Journal nodeJournal)
+    {
+        journal = nodeJournal;
+    }
+
+    /**
+     * The history this node's messages say it holds: its journal's identity, or none while it holds no entry (a new
+     * standby's, which takes on its primary's; a primary's that has taken no command yet).
+     */
+    JournalId history()
+    {
+        final Journal nodeJournal = journal;
+        return nodeJournal == null || nodeJournal.lastPosition() == 0 ? JournalId.NONE : nodeJournal.id();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.ringlog.journal.replication;
 
+import io.ringlog.core.JournalId;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -9,7 +10,11 @@ import java.nio.ByteOrder;
  * The replication protocol's messages, little-endian. Every message starts with the same 24-byte
  * header: its type, the sender's epoch (so a stale primary is recognised by any message it sends)
  * and the catch-up session it belongs to (so data a standby no longer expects is told from data it
- * does).
+ * does). Every message but ENTRY then carries the sender's history: its journal's identity
+ * ({@link JournalId}), or zeros while its journal holds no entry. The two nodes of a pair hold one
+ * history under one identity (a standby's empty journal takes on its primary's before its first
+ * entry), so a node of another pair, reached through a wrong {@code --peer}, is told from the peer:
+ * its messages neither fence a primary nor start a catch-up that would cut or mix journals.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -20,7 +25,10 @@ import java.nio.ByteOrder;
  *  +---------------------------------------------------------------+
  *  |                          session (8)                          | 16
  *  +---------------------------------------------------------------+
- *  |                          body ...                             | 24
+ *  |        sender's history: journal id, or zeros (16)            | 24   (all but ENTRY)
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                          body ...                             | 40   (ENTRY: 24)
  *
  *  type              stream     body
  *  ENTRY         1   log,       one journal entry exactly as CommandCodec writes it: 64-byte header
@@ -33,10 +41,10 @@ import java.nio.ByteOrder;
  *                               sender's configured mode, 0 asynchronous, 1 synchronous (8; absent from older senders)
  *  FENCED       13   control    to a sender of an older epoch: the first position of the newer epoch (8)
  *  DIVERGED     14   control    primary: keep up to position (8); CRC32C of the primary's entry there (8)
- *  REFUSED      15   control    primary: reason (8), position (8), CRC32C of the primary's entry there, when the
- *                               reason is STANDBY_AHEAD, or -1 (8; absent from older senders), the last position
- *                               the primary has shown, or -1 when it cannot say (8; absent from older senders),
- *                               its journal's last position (8; absent from older senders)
+ *  REFUSED      15   control    primary: reason (8; 5 ANOTHER_HISTORY: the standby's journal is another one),
+ *                               position (8), CRC32C of the primary's entry there when the reason is STANDBY_AHEAD,
+ *                               or -1 (8), the last position the primary has shown, or -1 when it cannot say (8),
+ *                               its journal's last position (8)
  *  SESSION_ENDED 16  control    primary: the session's live shipping stopped (no subscriber; or, asynchronous,
  *                               back-pressure): ask again, and catch-up goes on from the journal
  *  PROBE        17   control    standby refused for another history in the epoch: position (8), CRC32C of its
@@ -46,11 +54,12 @@ import java.nio.ByteOrder;
  *                               sent last, best effort (a killed node sends nothing): its peer says so, not only
  *                               that it went silent
  * </pre>
- * Every body field is 8 bytes, so a message is the header plus 8 bytes per field.
+ * Every body field is 8 bytes, so a message other than ENTRY is 40 bytes plus 8 per field.
  */
 final class Messages
 {
-    static final int VERSION = 1;
+    /** 2: the sender's history after the header. Messages of another version are not read. */
+    static final int VERSION = 2;
 
     static final int ENTRY = 1;
     static final int CATCH_UP_DONE = 2;
@@ -71,12 +80,18 @@ final class Messages
     static final long REFUSED_NOT_PRIMARY = 3;
     /** The standby needs entries older than the primary's oldest: field 1 is the primary's first position. */
     static final long REFUSED_TRIMMED = 4;
+    /** The standby's journal holds entries under another identity than the primary's: another pair's, say. */
+    static final long REFUSED_ANOTHER_HISTORY = 5;
 
     static final int TYPE_OFFSET = 0;
     static final int VERSION_OFFSET = 4;
     static final int EPOCH_OFFSET = 8;
     static final int SESSION_OFFSET = 16;
     static final int HEADER_LENGTH = 24;
+    static final int HISTORY_HIGH_OFFSET = 24;
+    static final int HISTORY_LOW_OFFSET = 32;
+    /** Where the body of a message other than ENTRY begins: after the header and the sender's history. */
+    static final int BODY_OFFSET = 40;
     static final int FIELD_LENGTH = 8;
 
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
@@ -96,16 +111,23 @@ final class Messages
         return offset + HEADER_LENGTH;
     }
 
+    /** Writes the sender's history, after the header of a message other than ENTRY. */
+    static void history(final MutableDirectBuffer buffer, final int offset, final JournalId history)
+    {
+        buffer.putLong(offset + HISTORY_HIGH_OFFSET, history.high(), ORDER);
+        buffer.putLong(offset + HISTORY_LOW_OFFSET, history.low(), ORDER);
+    }
+
     /** Writes the {@code index}-th body field. */
     static void field(final MutableDirectBuffer buffer, final int offset, final int index, final long value)
     {
-        buffer.putLong(offset + HEADER_LENGTH + index * FIELD_LENGTH, value, ORDER);
+        buffer.putLong(offset + BODY_OFFSET + index * FIELD_LENGTH, value, ORDER);
     }
 
-    /** Length of a message with {@code fields} body fields. */
+    /** Length of a message other than ENTRY with {@code fields} body fields. */
     static int length(final int fields)
     {
-        return HEADER_LENGTH + fields * FIELD_LENGTH;
+        return BODY_OFFSET + fields * FIELD_LENGTH;
     }
 
     static int type(final DirectBuffer buffer, final int offset)
@@ -128,10 +150,22 @@ final class Messages
         return buffer.getLong(offset + SESSION_OFFSET, ORDER);
     }
 
+    /** The first half of the sender's history (0 for none), in a message other than ENTRY of {@code length} bytes. */
+    static long historyHigh(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return length >= BODY_OFFSET ? buffer.getLong(offset + HISTORY_HIGH_OFFSET, ORDER) : 0;
+    }
+
+    /** The second half of the sender's history (0 for none). */
+    static long historyLow(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return length >= BODY_OFFSET ? buffer.getLong(offset + HISTORY_LOW_OFFSET, ORDER) : 0;
+    }
+
     /** The {@code index}-th body field, or {@code absent} if the message is too short to hold it. */
     static long field(final DirectBuffer buffer, final int offset, final int length, final int index, final long absent)
     {
-        final int at = HEADER_LENGTH + index * FIELD_LENGTH;
+        final int at = BODY_OFFSET + index * FIELD_LENGTH;
         return at + FIELD_LENGTH <= length ? buffer.getLong(offset + at, ORDER) : absent;
     }
 

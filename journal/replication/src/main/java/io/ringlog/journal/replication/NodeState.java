@@ -43,6 +43,8 @@ final class NodeState
     volatile boolean peerLost = true;
     /** Agent: the peer was heard as a primary of this epoch too, and the status page says so. */
     volatile boolean twoPrimaries;
+    /** Agent: a node whose journal is another one than this node's sends to it, and the status page says so. */
+    volatile boolean anotherHistory;
     /** Agent: what the node is doing. */
     volatile Role role;
 

@@ -5,6 +5,7 @@ import io.aeron.logbuffer.Header;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineMetrics;
 import io.ringlog.core.Journal;
+import io.ringlog.core.JournalId;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 
@@ -18,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  * {@link #doWork()} says how much it did.
  * <pre>
  *  control message from the peer, epoch e:
+ *    sender's journal is another one than this node's (both hold entries, different identities)
+ *                             ──► taken from a node that is not the peer: nothing else below; said every 30 s;
+ *                                 a REQUEST is REFUSED (ANOTHER_HISTORY), a standby so refused FAILS, cutting nothing
  *    any                      ──► peer heard now
  *    e newer than ours, and we are primary ──► fenced: the engine halts, nothing more is visible here
  *    HEARTBEAT of a primary of an older epoch ──► FENCED back, so it halts too
@@ -66,6 +70,10 @@ final class ReplicationAgent implements Agent
     private long fencedReplyNanos;
     /** When the two-primaries warning was last said, or 0: it is said at once, then every half minute. */
     private long conflictSaidNanos;
+    /** When a node of another history was last said to be heard, or 0: at once, then every half minute. */
+    private long anotherHistorySaidNanos;
+    /** When one was last heard, while the status page says so (0: it does not). */
+    private long anotherHistoryHeardNanos;
     private volatile Throwable failure;
     /**
      * Whether this node's last process (one that did not fail, or failed after changing the journal) was a primary:
@@ -229,7 +237,15 @@ final class ReplicationAgent implements Agent
             channels.openReceiving();
             event("receiving again: the log and catch-up subscriptions are open");
         }
-        return standby.doWork(now);
+        try
+        {
+            return standby.doWork(now);
+        }
+        catch (final ReplicationException ex)
+        {
+            fail(ex);
+            return 1;
+        }
     }
 
     /**
@@ -278,6 +294,13 @@ final class ReplicationAgent implements Agent
         final int type = Messages.type(buffer, offset);
         final long epoch = Messages.epoch(buffer, offset);
         final long session = Messages.session(buffer, offset);
+        final long historyHigh = Messages.historyHigh(buffer, offset, length);
+        final long historyLow = Messages.historyLow(buffer, offset, length);
+        if (anotherHistory(historyHigh, historyLow))
+        {
+            onAnotherHistory(type, epoch, session, historyHigh, historyLow, buffer, offset, length);
+            return;
+        }
         peerHeard(epoch);
         peerStopped = type == Messages.STOPPED;
         final Role role = state.role;
@@ -314,7 +337,7 @@ final class ReplicationAgent implements Agent
                         {
                             mostPrimaryShown = Math.max(mostPrimaryShown, primaryShown);
                         }
-                        standby.onPrimaryHeartbeat(session, position);
+                        standby.onPrimaryHeartbeat(session, position, historyHigh, historyLow);
                     }
                     else if (role == Role.PRIMARY && epoch == state.epoch)
                     {
@@ -333,6 +356,12 @@ final class ReplicationAgent implements Agent
                     }
                     primary.onRequest(epoch, session, Messages.field(buffer, offset, length, 0, 1),
                         Messages.field(buffer, offset, length, 1, -1));
+                    if (state.session == session)
+                    {
+                        // Served: a heartbeat at once names this primary's history for the session, which a standby with
+                        // an empty journal takes on before its first entry.
+                        heartbeatSentNanos = now - heartbeatNanos;
+                    }
                 }
                 else
                 {
@@ -350,6 +379,18 @@ final class ReplicationAgent implements Agent
                 {
                     final long keep = Messages.field(buffer, offset, length, 0, 0);
                     final long last = standby.requestedFrom() - 1;
+                    final long primaryChecksum = Messages.field(buffer, offset, length, 1, -1);
+                    if (keep >= 1 && primaryChecksum >= 0 && standby.checksumAt(keep) != primaryChecksum)
+                    {
+                        // A reviewer's finding: the checksum was sent and never compared, so a rejoin cut after 'keep'
+                        // a journal whose history had parted from the primary's before it, and appended the primary's.
+                        fail(new ReplicationException("the primary's epoch " + epoch + " history took another course " +
+                            "after position " + keep + ", where this node's epoch ended there; but this node's entry at " +
+                            "position " + keep + " differs from the primary's, so the two histories part before it, " +
+                            "and cutting this journal after it would not make it the primary's. Nothing was cut. Check " +
+                            "the journal (scripts/journal verify), or move it away and let this node copy the primary's"));
+                        break;
+                    }
                     fail(new DivergedHistoryException("this node's journal goes on to position " + last + " past " +
                         "position " + keep + ", where the primary's epoch " + epoch + " history took another course " +
                         "(this node journaled them as a primary, and its standby was promoted without them: they were " +
@@ -654,6 +695,17 @@ final class ReplicationAgent implements Agent
     private void watchPeer()
     {
         watchOneWay();
+        if (anotherHistoryHeardNanos != 0 && now - anotherHistoryHeardNanos > peerTimeoutNanos)
+        {
+            anotherHistoryHeardNanos = 0;
+            anotherHistorySaidNanos = 0;
+            state.anotherHistory = false;
+            if (failure == null && !state.fenced && !state.twoPrimaries)
+            {
+                status.message("");
+            }
+            event("the node of another journal is heard no more (for " + ctx.peerTimeout().toMillis() + " ms)");
+        }
         if (!state.peerLost && now - peerHeardNanos > peerTimeoutNanos)
         {
             state.peerLost = true;
@@ -799,6 +851,71 @@ final class ReplicationAgent implements Agent
             event("a primary of epoch " + senderEpoch + " is still running; this node is in epoch " + state.epoch +
                 ": told it it is fenced");
         }
+    }
+
+    /**
+     * Whether a message's sender holds another history than this node: both journals hold entries, under different
+     * identities. A sender whose journal is empty, or this node's, says nothing: a new standby takes on its primary's.
+     */
+    private boolean anotherHistory(final long senderHigh, final long senderLow)
+    {
+        if (senderHigh == 0 && senderLow == 0)
+        {
+            return false;
+        }
+        final JournalId own = channels.history();
+        return own.known() && (own.high() != senderHigh || own.low() != senderLow);
+    }
+
+    /**
+     * A node whose journal is another one than this node's sends to it: a --peer names a node of another pair (or
+     * another service), or both nodes were started as primaries, each on a journal of its own. Nothing it says is
+     * taken (a reviewer's finding: a node of another pair in a newer epoch fenced a healthy primary with its REQUEST,
+     * and a standby told by another pair's primary that its history had diverged cut its whole journal when rejoined,
+     * and copied the other's). A standby's request is refused, saying why; the standby's own node fails on it, having
+     * changed nothing.
+     */
+    private void onAnotherHistory(final int type, final long epoch, final long session, final long senderHigh,
+        final long senderLow, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final JournalId sender = new JournalId(senderHigh, senderLow);
+        final Role role = state.role;
+        anotherHistoryHeardNanos = now == 0 ? 1 : now;
+        state.anotherHistory = true;
+        if (type == Messages.REFUSED && role == Role.STANDBY && session == standby.session() &&
+            Messages.field(buffer, offset, length, 0, 0) == Messages.REFUSED_ANOTHER_HISTORY)
+        {
+            fail(new ReplicationException("the primary at " + ctx.peerEndpoint() + " holds another journal than this " +
+                "node's: its journal id is " + sender + " (its journal ends at position " +
+                Messages.field(buffer, offset, length, 4, -1) + "), this node's " + channels.history() + " (ending at " +
+                "position " + journal.lastPosition() + "). The two share no history, so this node cannot follow it, and " +
+                "nothing was cut or changed. Either --peer names another pair's node (or another service's): give this " +
+                "node its own primary's endpoint; or this journal is not the one to keep (both nodes were started as " +
+                "primaries, each on a new journal, or it was copied from elsewhere): stop this node, move its journal " +
+                "away, and start it again as a standby, and it copies the primary's. A rejoin never cuts a journal of " +
+                "another history"));
+            return;
+        }
+        if (type == Messages.REQUEST && role == Role.PRIMARY)
+        {
+            channels.send(Messages.REFUSED, state.epoch, session, 5, Messages.REFUSED_ANOTHER_HISTORY,
+                journal.lastPosition(), -1, -1, journal.lastPosition());
+        }
+        if (anotherHistorySaidNanos != 0 && now - anotherHistorySaidNanos <= CONFLICT_REPEAT_NANOS)
+        {
+            return;
+        }
+        anotherHistorySaidNanos = now == 0 ? 1 : now;
+        final String message = "ANOTHER JOURNAL: a node whose journal is another one than this node's sends to " +
+            ctx.localEndpoint() + " (its " + Messages.name(type) + ", in epoch " + epoch + "; its journal id is " +
+            sender + ", this node's " + channels.history() + "): the two share no history. Nothing it sends is taken: " +
+            "it neither fences this node nor follows it" + (type == Messages.REQUEST && role == Role.PRIMARY ?
+            " (its request is refused, saying why)" : "") + ". A --peer names the wrong node, this one's or that " +
+            "node's: a node of another pair, or of another service. If the two were meant to be one pair (both " +
+            "started as primaries, each on a new journal), keep one: stop the other, move its journal away, and " +
+            "start it again as a standby, and it copies the one kept";
+        status.message(message);
+        event(message);
     }
 
     private void conflict()

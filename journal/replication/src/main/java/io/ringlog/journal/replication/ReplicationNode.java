@@ -90,6 +90,7 @@ public final class ReplicationNode implements AutoCloseable
             channels = Channels.open(ctx, (image) -> state.streamsAppeared.incrementAndGet(), (image) ->
             {
             });
+            channels.history(journal);
             engine.replicator(new AeronReplicator(state, channels.log(), ctx, maxPayloadLength)).follower(role == Role.STANDBY)
                 .promotedBy("its ReplicationNode (ReplicationNode.promote())", () -> state.promoter == Thread.currentThread());
             launched = Engine.launch(engine);
@@ -148,6 +149,16 @@ public final class ReplicationNode implements AutoCloseable
     public boolean peerIsPrimary()
     {
         return state.twoPrimaries;
+    }
+
+    /**
+     * Whether a node whose journal is another one than this node's sends to it (a --peer that names a node of another
+     * pair, or two primaries started on new journals): it neither fences nor follows this node, and acknowledges
+     * nothing. Any thread.
+     */
+    public boolean peerHoldsAnotherJournal()
+    {
+        return state.anotherHistory;
     }
 
     /** The epoch the node is in. */

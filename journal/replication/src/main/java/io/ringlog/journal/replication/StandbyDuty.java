@@ -11,6 +11,7 @@ import io.ringlog.core.Engine;
 import io.ringlog.core.EngineMetrics;
 import io.ringlog.core.FollowerIntake;
 import io.ringlog.core.Journal;
+import io.ringlog.core.JournalId;
 import io.ringlog.core.JournalReader;
 import io.ringlog.core.SystemCommands;
 import org.agrona.DirectBuffer;
@@ -74,6 +75,15 @@ final class StandbyDuty
     private long streamsSeen;
     /** A node started to rejoin says once that its primary took its journal as it is (or as the cut left it). */
     private boolean rejoinFollowing;
+    /**
+     * Whether this node's journal is of its primary's history by identity too: it held entries already, or, empty,
+     * took on the primary's identity before its first entry (its primary's heartbeat for this session names it).
+     */
+    private boolean historySettled;
+    private boolean primaryHistoryHeard;
+    private long primaryHistoryHigh;
+    private long primaryHistoryLow;
+    private long primaryHistoryPosition;
 
     StandbyDuty(final ReplicationContext ctx, final NodeState state, final Channels channels, final StatusFile status,
         final EpochIndex epochs, final Journal journal, final Engine engine, final int maxPayloadLength)
@@ -128,11 +138,19 @@ final class StandbyDuty
         return work;
     }
 
-    /** The primary's session and position, as its heartbeat said. */
-    void onPrimaryHeartbeat(final long heartbeatSession, final long position)
+    /** The primary's session, position and history, as its heartbeat said. */
+    void onPrimaryHeartbeat(final long heartbeatSession, final long position, final long historyHigh,
+        final long historyLow)
     {
         primaryPosition = position;
         primarySession = heartbeatSession;
+        if (heartbeatSession == session && session != NodeState.NO_SESSION)
+        {
+            primaryHistoryHeard = true;
+            primaryHistoryHigh = historyHigh;
+            primaryHistoryLow = historyLow;
+            primaryHistoryPosition = position;
+        }
         if (session != NodeState.NO_SESSION && heartbeatSession != session && answered &&
             now - requestedNanos > stallNanos)
         {
@@ -301,6 +319,11 @@ final class StandbyDuty
             askAgain = true;
             return Action.CONTINUE;
         }
+        if (!historySettled && !settleHistory())
+        {
+            // Held where it is until the primary's heartbeat for this session names its history.
+            return Action.ABORT;
+        }
         final int headerLength;
         try
         {
@@ -341,6 +364,51 @@ final class StandbyDuty
         blocked = false;
         progressNanos = now;
         return Action.CONTINUE;
+    }
+
+    /**
+     * Before its first entry, a standby whose journal is empty takes on the identity of its primary's journal, which
+     * the primary's heartbeat for this session names: the two journals are then one history under one identity (the
+     * pair's snapshots are each other's, and a node of another pair is told from the peer). Nothing is appended
+     * meanwhile, so the journal is not written under it. False while the primary has not named it yet.
+     */
+    private boolean settleHistory()
+    {
+        if (journal.lastPosition() > 0 || intake.nextPosition() > 1)
+        {
+            historySettled = true;
+            return true;
+        }
+        if (!primaryHistoryHeard || primaryHistoryHigh == 0 && primaryHistoryLow == 0 && primaryHistoryPosition == 0)
+        {
+            return false;
+        }
+        historySettled = true;
+        if (primaryHistoryHigh == 0 && primaryHistoryLow == 0)
+        {
+            event("the primary's journal keeps no identity: this standby's journal keeps its own");
+            return true;
+        }
+        final JournalId primaryHistory = new JournalId(primaryHistoryHigh, primaryHistoryLow);
+        final JournalId before = journal.id();
+        if (journal.adopt(primaryHistory))
+        {
+            if (!primaryHistory.equals(before))
+            {
+                event("this standby's journal is empty: it takes on the primary's journal id " + primaryHistory +
+                    " (it was " + before + "), and holds a copy of the primary's history from here");
+            }
+        }
+        else if (before.known())
+        {
+            // Followed so, its journal would hold the primary's entries under its own identity, and be refused as
+            // another pair's at the next request: said now, before it holds any.
+            throw new ReplicationException("this standby's journal is empty and keeps its own identity (" + before +
+                "), and cannot take on its primary's (" + primaryHistory + "): Journal.adopt refused (a journal " +
+                "that wraps another must pass adopt on, as it passes id). A standby's journal holds its primary's " +
+                "history under the primary's identity; nothing was appended");
+        }
+        return true;
     }
 
     /** An epoch command is indexed before it is appended (see {@link EpochIndex}), and this node is in its epoch from then on. */

@@ -164,6 +164,15 @@ final class Pair
         }
     }
 
+    /** A node's journal identity, read from its journal directory. */
+    io.ringlog.core.JournalId journalId(final String name)
+    {
+        try (ChronicleJournal journal = readOnly(name))
+        {
+            return journal.id();
+        }
+    }
+
     ChronicleJournal readOnly(final String name)
     {
         return ChronicleJournal.open(new ChronicleJournal.Context().directory(root.resolve(name).resolve("journal"))

@@ -208,13 +208,16 @@ class PromotionTest
     }
 
     /**
-     * Two nodes started as primaries (a misconfiguration) each journal their own commands in epoch 0.
-     * The one restarted as a standby is told its entries of the epoch are another history, whether its
-     * journal ends before the kept primary's or after it; a rejoin cuts them all off, and it follows.
+     * Two nodes started as primaries on new journals (a misconfiguration) each journal their own commands: two
+     * journals under two identities, which share no entry, as a node of another pair's would. Each says so, and
+     * neither takes anything from the other. The one restarted as a standby is refused and cuts nothing, with
+     * --rejoin too (a rejoin cut the whole journal before, and copied the other's: the same path let a wrong --peer
+     * replace a journal with another pair's); whether its journal ends before the kept one's or after it. Moved
+     * away as the refusal says, it copies the kept one's, and takes on its identity.
      */
     @ParameterizedTest
     @ValueSource(ints = {1_500, 3_000})
-    void shouldLetOneOfTwoPrimariesRejoinTheOtherByCuttingItsOwnEntriesOfTheEpoch(final int ownEntries)
+    void shouldRefuseToFollowAPrimaryOfAnotherJournalAndCutNothingEvenToRejoin(final int ownEntries)
         throws Exception
     {
         final Pair pair = new Pair(dir);
@@ -227,41 +230,41 @@ class PromotionTest
             // Other payloads at the same positions: another history.
             Pair.publish(b.engine(), 100_001, 100_000 + ownEntries);
             b.engine().awaitApplied(ownEntries, 30, TimeUnit.SECONDS);
-            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: TWO PRIMARIES in epoch 0") &&
-                e.contains("restart it with --role standby --rejoin")), Duration.ofSeconds(10), "b warned");
+            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: ANOTHER JOURNAL: a node whose " +
+                "journal is another one than this node's sends to ") && e.contains("If the two were meant to be one " +
+                "pair (both started as primaries, each on a new journal), keep one: stop the other, move its journal " +
+                "away, and start it again as a standby")), Duration.ofSeconds(10), "b warned");
+            assertTrue(b.status().message().startsWith("ANOTHER JOURNAL"), b.status().message());
             b.close();
 
-            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
-            final ReplicationNode refused = b;
-            Pair.await(() -> refused.failure() != null, Duration.ofSeconds(10), "b told what to cut");
-            final DivergedHistoryException diverged = assertInstanceOf(DivergedHistoryException.class, b.failure());
-            assertEquals(0, diverged.keepUpTo(), "all of epoch 0 is b's own: " + diverged.getMessage());
-            assertEquals(ownEntries, diverged.lastPosition());
-            assertTrue(diverged.getMessage().startsWith("TWO PRIMARIES in epoch 0? This node's entry at position " +
-                Math.min(ownEntries, 2_000) + " differs from the primary's, in the epoch both are in") &&
-                diverged.getMessage().contains("restart it as a standby with --rejoin"), diverged.getMessage());
-            assertTrue(diverged.getMessage().endsWith("That is all of its journal: if the journal is not this pair's at all " +
-                "(another service's, say), move it away instead of rejoining"), diverged.getMessage());
-            if (ownEntries > 2_000)
+            for (final boolean rejoining : new boolean[] {false, true})
             {
-                // Ahead of the primary, b could hold entries a lost, or another history (another pair's journal, say):
-                // a cannot tell which, so its log leaves the verdict, and the advice to force a promotion, to b.
-                final String primarySaid = String.join("\n", new java.util.ArrayList<>(pair.events));
-                assertTrue(primarySaid.contains("a: refused a standby: the standby's journal ends at " + ownEntries + ", past " +
-                    "this primary's 2000: either this primary lost entries it had shipped, or the standby holds another " +
-                    "history") && primarySaid.contains("Only where it says this primary lost entries: to keep them"),
-                    primarySaid);
+                b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine(),
+                    (ctx) -> ctx.rejoining(rejoining));
+                final ReplicationNode refused = b;
+                Pair.await(() -> refused.failure() != null, Duration.ofSeconds(10), "b refused");
+                final String said = refused.failure().getMessage();
+                assertFalse(refused.failure() instanceof DivergedHistoryException, said);
+                assertTrue(said.startsWith("the primary at 127.0.0.1:" + pair.portA + " holds another journal than " +
+                    "this node's: its journal id is " + pair.journalId("a") + " (its journal ends at position ") &&
+                    said.contains("nothing was cut or changed") && said.contains("stop this node, move its journal " +
+                    "away, and start it again as a standby, and it copies the primary's"), said);
+                assertEquals(ownEntries, refused.engine().nextPosition() - 1, "b keeps all it has");
+                assertThrows(EngineHaltedException.class, refused::close);
+                try (io.ringlog.journal.ChronicleJournal journal = pair.readOnly("b"))
+                {
+                    assertEquals(ownEntries, journal.lastPosition(), "nothing was cut");
+                }
             }
-            assertThrows(EngineHaltedException.class, refused::close);
-            final List<String> cut = Rejoin.truncate(dir.resolve("b").resolve("journal"),
-                dir.resolve("b").resolve("snapshots"), diverged.keepUpTo(), System.out::println);
-            assertTrue(String.join("\n", cut).contains(Integer.toString(ownEntries)), "the plan names what goes: " + cut);
+            assertTrue(pair.events.stream().anyMatch((e) -> e.startsWith("a: ANOTHER JOURNAL: ")),
+                String.join("\n", pair.events));
+            assertEquals(Role.PRIMARY, a.role(), "a took nothing from b: " + a.failure());
 
+            java.nio.file.Files.move(dir.resolve("b").resolve("journal"), dir.resolve("b-journal-moved-away"));
             b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
             Pair.publish(a.engine(), 2_001, 2_500);
             b.engine().awaitApplied(2_500, 30, TimeUnit.SECONDS);
             assertEquals(null, b.failure());
-            assertFalse(a.status().message().startsWith("TWO PRIMARIES"), "b follows a: " + a.status().message());
         }
         catch (final Throwable ex)
         {
@@ -272,6 +275,7 @@ class PromotionTest
         a.close();
         assertEquals(a.engine().stateHash(), b.engine().stateHash());
         pair.assertSameJournals(2_500);
+        assertEquals(pair.journalId("a"), pair.journalId("b"), "b's journal is a copy of a's, by identity too");
     }
 
     /**

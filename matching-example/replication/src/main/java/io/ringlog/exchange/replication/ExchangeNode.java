@@ -597,6 +597,15 @@ final class ExchangeNode
         {
             return;
         }
+        if (node.peerHoldsAnotherJournal())
+        {
+            err.println(name + ": stopping: positions " + (applied + 1) + ".." + accepted + " are accepted and not " +
+                "yet applied, and no standby will acknowledge them: the node this one hears holds another journal (its " +
+                "status says which). This stop waits the " + settings.drainTimeout().toSeconds() + " s of " +
+                "--drain-timeout-s for nothing, then stops without applying them and says it failed: expected here");
+            err.flush();
+            return;
+        }
         if (node.peerIsPrimary())
         {
             // Probe (replication): the two-primaries advice, followed word for word, waited 30 s and said 'failed'.

@@ -540,6 +540,13 @@ public final class ReplicaCli implements Callable<Integer>
                 ". In synchronous mode nothing becomes visible until a standby acknowledges it. The publish goes on in " +
                 "the node";
         }
+        if (status.message() != null && status.message().startsWith("ANOTHER JOURNAL"))
+        {
+            return "the primary journaled up to position " + status.journaledPosition() + " and nothing acknowledged " +
+                "it past " + status.acknowledgedPosition() + ": the node it hears holds another journal, not a copy of " +
+                "this one (its status: " + status.message() + "). In synchronous mode nothing becomes visible until a " +
+                "standby acknowledges it. The publish goes on in the node";
+        }
         return "the primary journaled up to position " + status.journaledPosition() + " but its standby acknowledged " +
             "only up to " + status.acknowledgedPosition() + " (peer: " + status.peer().name().toLowerCase() + "): in " +
             "synchronous mode nothing becomes visible until a standby acknowledges it. Start the standby (or check the " +

@@ -464,9 +464,10 @@ class ReplicaCliTest
     }
 
     /**
-     * Two nodes started as synchronous primaries: neither acknowledges the other, so a publish runs out
-     * of its --timeout-s. Its error says the peer is a primary too and what to do, not that a standby is
-     * missing.
+     * The two nodes of a pair both started as synchronous primaries (the standby restarted with --role primary by
+     * mistake): neither acknowledges the other, so a publish runs out of its --timeout-s. Its error says the peer is a
+     * primary too and what to do, not that a standby is missing; the advice followed, the one restarted as a standby
+     * with --rejoin cuts its own entries and follows.
      */
     @Test
     void shouldSayThePeerIsAPrimaryTooWhenTwoSynchronousPrimariesAcknowledgeNothing() throws Exception
@@ -477,12 +478,27 @@ class ReplicaCliTest
         Exchanges.write(few, Exchanges.workload(WorkloadConfig.exchangeCore(9, 50)));
         final NodeProcess a = NodeProcess.start(dir, "a", "primary", portA, portB, "sync", false, dir.resolve("a.events"),
             "--drain-timeout-s", "2");
-        final NodeProcess b = NodeProcess.start(dir, "b", "primary", portB, portA, "sync", false, dir.resolve("b.events"));
-        final NodeProcess[] rejoined = new NodeProcess[1];
+        // A pair first: b copies a's journal, and takes on its identity; then it is restarted as a primary.
+        final NodeProcess standby = NodeProcess.start(dir, "b", "standby", portB, portA, "sync", false,
+            dir.resolve("b-0.events"));
+        final NodeProcess[] rejoined = new NodeProcess[2];
         try
         {
             a.awaitRunning();
+            standby.awaitRunning();
+            await(() -> standby.statusShows((status) -> status.role() == Role.STANDBY && status.journaledPosition() > 0 &&
+                status.journaledPosition() == a.status().journaledPosition()), "b to follow a");
+            replica("stop", "--dir", standby.root.toString());
+            assertTrue(standby.process.waitFor(60, TimeUnit.SECONDS), "b has ended");
+            rejoined[1] = NodeProcess.start(dir, "b", "primary", portB, portA, "sync", false, dir.resolve("b.events"));
+            final NodeProcess b = rejoined[1];
             b.awaitRunning();
+            // Commands of its own: b journals them, and no standby acknowledges them.
+            final Said own = replica("publish", "--dir", b.root.toString(), "-i", few.toString(), "--timeout-s", "3");
+            assertTrue(own.code == 1 && own.err.startsWith("error: the primary journaled up to position "),
+                own.out + own.err);
+            // The publish goes on in the node: all of it journaled before a asks to follow.
+            await(() -> b.statusShows((status) -> status.journaledPosition() == 5_052), "b to journal its commands");
             await(() ->
             {
                 final ReplicationStatus status = a.status();
@@ -524,7 +540,7 @@ class ReplicaCliTest
                 rejoining);
             // What a showed as a primary, nothing (no standby acknowledged), still decides what the cut says, though the
             // refused run came between (it said 'clients may have seen them': that run's page said only 'failed').
-            assertTrue(rejoining.contains("a: rejoin:   dropped though committed: positions 1..") &&
+            assertTrue(rejoining.contains("a: rejoin:   dropped though committed: positions ") &&
                 rejoining.contains("this node showed events up to position 0 (its events file's last line) only, so no " +
                 "client saw them from it"), rejoining);
             // And once b serves it, that it follows from where the cut left its journal.
@@ -542,10 +558,81 @@ class ReplicaCliTest
         finally
         {
             a.kill();
-            b.kill();
-            if (rejoined[0] != null)
+            standby.kill();
+            for (final NodeProcess node : rejoined)
             {
-                rejoined[0].kill();
+                if (node != null)
+                {
+                    node.kill();
+                }
+            }
+        }
+    }
+
+    /**
+     * A reviewer's finding (replication operator, reproduced): a standby whose --peer named another pair's primary
+     * was told its journal "took another course" and to restart with --rejoin; doing so cut its whole journal and
+     * copied in the other pair's. Here the other journal is a primary's started beside it on a new journal, as two
+     * primaries started by mistake would be, or a wrong --peer finds: the standby is refused, says the primary holds
+     * another journal, and cuts nothing, with --rejoin too; moved away as it says, its journal is a copy of the
+     * primary's from then on.
+     */
+    @Test
+    void shouldRefuseToFollowAPrimaryOfAnotherJournalAndCutNothingEvenToRejoin() throws Exception
+    {
+        final int portA = Exchanges.freePort();
+        final int portB = Exchanges.freePort();
+        final NodeProcess a = NodeProcess.start(dir, "a", "primary", portA, portB, "async", false, dir.resolve("a.events"));
+        final NodeProcess b = NodeProcess.start(dir, "b", "primary", portB, portA, "async", false, dir.resolve("b.events"));
+        NodeProcess follower = null;
+        try
+        {
+            a.awaitRunning();
+            b.awaitRunning();
+            await(() -> a.statusShows((status) -> status.message() != null && status.message().startsWith("ANOTHER " +
+                "JOURNAL: a node whose journal is another one than this node's sends to 127.0.0.1:" + portA)),
+                "a's status page to say b holds another journal");
+            replica("stop", "--dir", b.root.toString());
+            assertTrue(b.process.waitFor(60, TimeUnit.SECONDS), "b has ended");
+            final long own = ReplicationStatus.read(b.root.resolve("replication")).journaledPosition();
+            assertTrue(own > 0, "b journaled commands of its own");
+
+            for (final boolean rejoin : new boolean[] {false, true})
+            {
+                final int from = text(b.log).length();
+                final NodeProcess refused = NodeProcess.start(dir, "b", "standby", portB, portA, "async", rejoin,
+                    dir.resolve("b-" + rejoin + ".events"));
+                assertTrue(refused.process.waitFor(60, TimeUnit.SECONDS), "b has ended");
+                final String said = text(b.log).substring(from);
+                assertEquals(1, refused.process.exitValue(), said);
+                assertTrue(said.contains("started as standby in epoch 0") && said.contains("journal ends at " + own) &&
+                    said.contains("b: FAILED: the primary at 127.0.0.1:" + portA + " holds another journal than this " +
+                    "node's") && said.contains("nothing was cut or changed") && said.contains("move its journal " +
+                    "away, and start it again as a standby, and it copies the primary's"), said);
+                assertFalse(said.contains("rejoin: cutting") || said.contains("Exception") || said.contains("\tat "),
+                    said);
+                assertEquals(own, ReplicationStatus.read(b.root.resolve("replication")).journaledPosition(),
+                    "nothing was cut");
+            }
+
+            Files.move(b.root.resolve("journal"), dir.resolve("b-journal-moved-away"));
+            Files.move(b.root.resolve("snapshots"), dir.resolve("b-snapshots-moved-away"));
+            final int from = text(b.log).length();
+            follower = NodeProcess.start(dir, "b", "standby", portB, portA, "async", false, dir.resolve("b-2.events"));
+            final NodeProcess following = follower;
+            await(() -> following.statusShows((status) -> status.role() == Role.STANDBY && "".equals(status.message()) &&
+                status.journaledPosition() > 0 && status.journaledPosition() == a.status().journaledPosition()),
+                "b to copy a's journal");
+            assertTrue(text(b.log).substring(from).contains("b: this standby's journal is empty: it takes on the " +
+                "primary's journal id "), text(b.log).substring(from));
+        }
+        finally
+        {
+            a.kill();
+            b.kill();
+            if (follower != null)
+            {
+                follower.kill();
             }
         }
     }

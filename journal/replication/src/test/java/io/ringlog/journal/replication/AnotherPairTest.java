@@ -1,0 +1,85 @@
+package io.ringlog.journal.replication;
+
+import io.ringlog.core.Topology;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A reviewer's finding (replication operator, reproduced): a node of another pair whose {@code --peer} named this
+ * pair's primary, in a newer epoch than it, fenced the healthy primary with its REQUEST ("FENCED: the peer is in epoch
+ * 1 (learnt from its REQUEST)"), and the pair went down. Every message but an entry now carries its sender's journal
+ * identity, which a pair shares: the primary says a node of another journal sends to it, refuses its request, and
+ * goes on with its own standby.
+ */
+class AnotherPairTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldNotLetANodeOfAnotherPairInANewerEpochFenceAHealthyPrimary() throws Exception
+    {
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        final Pair other = new Pair(dir.resolve("other"));
+        ReplicationNode stranger = promotedOnce(other, mode);
+        final Pair pair = new Pair(dir.resolve("pair"));
+        final ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+        final ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+        try
+        {
+            Pair.publish(a.engine(), 1, 500);
+            b.engine().awaitApplied(500, 30, TimeUnit.SECONDS);
+            // The other pair's promoted node, restarted as a standby with its --peer at this pair's primary.
+            stranger = other.launch("b", Role.STANDBY, mode, Topology.COMPACT, new AccumulatorStateMachine(),
+                (ctx) -> ctx.peerEndpoint("127.0.0.1:" + pair.portA));
+            assertEquals(1, stranger.epoch(), "the stranger is in a newer epoch than the pair");
+            Pair.await(() -> new ArrayList<>(pair.events).stream().anyMatch((e) -> e.startsWith("a: ANOTHER JOURNAL: ") &&
+                e.contains("(its REQUEST, in epoch 1; its journal id is " + other.journalId("a") + ", this node's " +
+                pair.journalId("a") + ")")), Duration.ofSeconds(15), "a to say another journal's node sends to it");
+            Pair.publish(a.engine(), 501, 1_000);
+            b.engine().awaitApplied(1_000, 30, TimeUnit.SECONDS);
+            assertEquals(Role.PRIMARY, a.role());
+            assertNull(a.failure());
+            assertTrue(new ArrayList<>(pair.events).stream().noneMatch((e) -> e.contains("FENCED")),
+                String.join("\n", new ArrayList<>(pair.events)));
+            assertTrue(a.status().message().startsWith("ANOTHER JOURNAL"), a.status().message());
+            assertEquals(0, stranger.engine().nextPosition() - 1 - 101, "the stranger took nothing from this pair");
+        }
+        finally
+        {
+            Pair.closeQuietly(stranger, b, a);
+        }
+        assertEquals(a.engine().stateHash(), b.engine().stateHash());
+        pair.assertSameJournals(1_000);
+    }
+
+    /** A pair whose standby was promoted (with force, its primary stopped): its node b is in epoch 1, and closed. */
+    private static ReplicationNode promotedOnce(final Pair other, final ReplicationMode mode) throws Exception
+    {
+        final ReplicationNode c = other.launch("a", Role.PRIMARY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+        final ReplicationNode d = other.launch("b", Role.STANDBY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+        try
+        {
+            Pair.publish(c.engine(), 1, 100);
+            d.engine().awaitApplied(100, 30, TimeUnit.SECONDS);
+            c.close();
+            d.promote(Duration.ofSeconds(20), true);
+            assertEquals(1, d.epoch());
+        }
+        finally
+        {
+            Pair.closeQuietly(d, c);
+        }
+        return null;
+    }
+}
