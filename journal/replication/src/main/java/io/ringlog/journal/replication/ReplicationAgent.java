@@ -735,7 +735,9 @@ final class ReplicationAgent implements Agent
      */
     private void watchOneWay()
     {
-        final boolean heard = peerHeardNanos != 0 && !state.peerLost;
+        // A peer that said it is stopping no longer listens, and is no wrong --peer (a reviewer saw "peer ONE WAY ...
+        // your --peer is wrong" after a primary's clean stop, in some tries).
+        final boolean heard = peerHeardNanos != 0 && !state.peerLost && !peerStopped;
         if (!heard || channels.peerListening())
         {
             if (oneWayReported && heard)

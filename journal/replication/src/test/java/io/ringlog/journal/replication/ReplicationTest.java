@@ -128,6 +128,8 @@ class ReplicationTest
             Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: peer ") && e.contains(" LOST: silent " +
                 "for ") && e.contains(" since it said it was stopping (the STOPPED line above): no automatic failover")),
                 Duration.ofSeconds(10), "b's LOST line to say the primary had said it was stopping");
+            assertFalse(pair.events.stream().anyMatch((e) -> e.startsWith("b: peer ONE WAY")),
+                "a primary that stopped is not a wrong --peer: " + pair.events);
         }
         assertFalse(pair.events.stream().anyMatch((e) -> e.startsWith("a: peer ") && e.contains("STOPPED")),
             "a stopped first: " + pair.events);

@@ -649,9 +649,18 @@ public final class ReplicaCli implements Callable<Integer>
         @Option(names = {"-d", "--dir"}, required = true, paramLabel = "NODE_DIR", description = "The node's directory.")
         Path dir;
 
+        @Option(names = "--timeout-s", paramLabel = "SECONDS", defaultValue = "60", description = "How long to wait " +
+            "for the node to take the request (default: ${DEFAULT-VALUE}); then the drain and close it answers with.")
+        long timeoutSeconds;
+
         @Override
         public Integer call() throws Exception
         {
+            if (timeoutSeconds <= 0)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--timeout-s must be above 0, not " +
+                    timeoutSeconds);
+            }
             final NodeDirectory node = new NodeDirectory(dir);
             final NodeOwner.Running running;
             try
@@ -674,9 +683,35 @@ public final class ReplicaCli implements Callable<Integer>
             }
             Mailbox.ask(node.control(), "stop", new Properties());
             final Properties answer;
+            final long asked = System.nanoTime();
+            final long noteAfter = TimeUnit.SECONDS.toNanos(Math.min(5, Math.max(1, timeoutSeconds / 2)));
+            final boolean[] noted = {false};
+            final PrintWriter err = spec.commandLine().getErr();
             try
             {
-                answer = Mailbox.awaitAnswer(node.control(), "stop", Duration.ofSeconds(60), running::gone);
+                answer = Mailbox.awaitAnswer(node.control(), "stop", Duration.ofSeconds(timeoutSeconds), () ->
+                {
+                    final String gone = running.gone();
+                    if (gone == null && !noted[0] && System.nanoTime() - asked > noteAfter)
+                    {
+                        // A reviewer's finding: a stop of a frozen node waited its 60 s without a word.
+                        noted[0] = true;
+                        err.println("note: the node in " + node.root() + " (pid " + running.pid() + ") has not taken " +
+                            "the stop request in " + TimeUnit.NANOSECONDS.toSeconds(noteAfter) + " s: it is busy, or " +
+                            "not running (stopped with SIGSTOP, a paused container, a frozen machine?). Waiting up to " +
+                            timeoutSeconds + " s (--timeout-s)");
+                        err.flush();
+                    }
+                    return gone;
+                });
+            }
+            catch (final java.util.concurrent.TimeoutException frozen)
+            {
+                return print(failed("no answer in " + timeoutSeconds + " s from the node in " + node.root() + " (pid " +
+                    running.pid() + "): it is stopped or busy. The stop request is left in " + node.control() + ": the " +
+                    "node stops when it runs again (delete " + node.control().resolve("stop" + Mailbox.REQUEST) + " to " +
+                    "withdraw it); 'kill " + running.pid() + "' (SIGTERM) stops it too, once it runs"),
+                    spec.commandLine().getOut(), err, "stopped");
             }
             catch (final IllegalStateException gone)
             {

@@ -717,6 +717,45 @@ class ReplicaCliTest
         }
     }
 
+    /**
+     * A reviewer's finding: 'replica stop' of a frozen node (SIGSTOP) waited its 60 s without a word. It says early
+     * that the node has not taken the request, gives up after --timeout-s saying the request is left, and the node
+     * stops when it runs again.
+     */
+    @Test
+    void shouldSayThatAFrozenNodeHasNotTakenTheStopAndStopItWhenItRunsAgain() throws Exception
+    {
+        final NodeProcess a = NodeProcess.start(dir, "a", "primary", Exchanges.freePort(), Exchanges.freePort(), "async",
+            false, dir.resolve("a.events"));
+        try
+        {
+            a.awaitRunning();
+            signal("STOP", a);
+            final Said said;
+            try
+            {
+                said = replica("stop", "--dir", a.root.toString(), "--timeout-s", "4");
+            }
+            finally
+            {
+                signal("CONT", a);
+            }
+            assertEquals(1, said.code, said.out + said.err);
+            assertTrue(said.err.startsWith("note: the node in " + a.root + " (pid " + a.process.pid() + ") has not " +
+                "taken the stop request in 2 s: it is busy, or not running (stopped with SIGSTOP") &&
+                said.err.contains("error: no answer in 4 s from the node in " + a.root + " (pid " + a.process.pid() +
+                "): it is stopped or busy. The stop request is left in ") &&
+                said.err.contains("the node stops when it runs again"), said.err);
+            assertNoStackTrace(said);
+            assertTrue(a.process.waitFor(60, TimeUnit.SECONDS), "running again, the node takes the stop left for it");
+            assertEquals(0, a.process.exitValue(), text(a.log));
+        }
+        finally
+        {
+            a.kill();
+        }
+    }
+
     private static void signal(final String signal, final NodeProcess node) throws Exception
     {
         final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(node.process.pid())).start();
