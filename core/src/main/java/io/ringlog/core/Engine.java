@@ -1045,7 +1045,7 @@ public final class Engine implements AutoCloseable
             try
             {
                 recovery = new Recovery(ctx.journal(), ctx.snapshotStore(), ctx.recoveryListener(), logic,
-                    ringOutput, status, ctx.maxPayloadLength());
+                    ringOutput, status, ctx.maxPayloadLength(), ctx.follower());
                 lastPosition = recovery.recover();
                 recoveredSequences = logic.copyOfSourceSequences();
             }

@@ -29,6 +29,7 @@ public final class Recovery
     private final RingOutput output;
     private final EngineStatus status;
     private final int maxPayloadLength;
+    private final boolean follower;
     private volatile boolean touched;
 
     public Recovery(
@@ -38,8 +39,10 @@ public final class Recovery
         final BusinessLogic logic,
         final RingOutput output,
         final EngineStatus status,
-        final int maxPayloadLength)
+        final int maxPayloadLength,
+        final boolean follower)
     {
+        this.follower = follower;
         this.journal = journal;
         this.snapshots = snapshots;
         this.listener = listener;
@@ -159,7 +162,8 @@ public final class Recovery
      * position) it is simply not for this replay. On a journal that will take new commands, a snapshot
      * of this same journal there means the journal lost entries up to at least its position, entries
      * whose events clients may have seen: starting would give new commands those positions, so
-     * recovery refuses. A snapshot of another journal is just skipped.
+     * recovery refuses. A snapshot of another journal is just skipped, as is one on a follower, whose positions
+     * come from its leader.
      */
     private void skipSnapshotPastTheEnd(final long position, final long last)
     {
@@ -187,6 +191,16 @@ public final class Recovery
         {
             listener.onSnapshotSkipped(position, new SnapshotException(pastTheEnd + ", and was taken on journal " +
                 snapshot.journalId() + ", not this one (" + id + ")"));
+            return;
+        }
+        if (follower)
+        {
+            // A reviewer's finding: a standby whose journal was moved away (its snapshots kept) took on its primary's
+            // identity, which its old snapshots carry, and refused its next start as a journal that lost committed
+            // entries. A follower's positions come from its leader, never from new commands: it catches up again.
+            listener.onSnapshotSkipped(position, new SnapshotException(pastTheEnd + ": this follower takes positions " +
+                (last + 1) + ".." + position + " from its leader again (its journal was moved away or lost), so the " +
+                "snapshot is not used; it takes new ones as it catches up"));
             return;
         }
         throw new JournalException(last + 1, "the journal ends at position " + last + ", but a snapshot of this " +

@@ -353,7 +353,7 @@ final class PrimaryDuty
         return false;
     }
 
-    private long checksumAt(final long position)
+    long checksumAt(final long position)
     {
         try (JournalReader at = journal.reader(position))
         {

@@ -72,6 +72,8 @@ final class ReplicationAgent implements Agent
     private long conflictSaidNanos;
     /** When a node of another history was last said to be heard, or 0: at once, then every half minute. */
     private long anotherHistorySaidNanos;
+    /** When a message of another protocol version was last said to be heard, or 0. */
+    private long otherVersionSaidNanos;
     /** When one was last heard, while the status page says so (0: it does not). */
     private long anotherHistoryHeardNanos;
     private volatile Throwable failure;
@@ -287,8 +289,13 @@ final class ReplicationAgent implements Agent
 
     private void onControl(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (length < Messages.HEADER_LENGTH || Messages.version(buffer, offset) != Messages.VERSION)
+        if (length < Messages.HEADER_LENGTH)
         {
+            return;
+        }
+        if (Messages.version(buffer, offset) != Messages.VERSION)
+        {
+            otherVersion(Messages.version(buffer, offset));
             return;
         }
         final int type = Messages.type(buffer, offset);
@@ -296,7 +303,7 @@ final class ReplicationAgent implements Agent
         final long session = Messages.session(buffer, offset);
         final long historyHigh = Messages.historyHigh(buffer, offset, length);
         final long historyLow = Messages.historyLow(buffer, offset, length);
-        if (anotherHistory(historyHigh, historyLow))
+        if (anotherHistory(type, session, historyHigh, historyLow, buffer, offset, length))
         {
             onAnotherHistory(type, epoch, session, historyHigh, historyLow, buffer, offset, length);
             return;
@@ -399,7 +406,13 @@ final class ReplicationAgent implements Agent
                 }
                 break;
             case Messages.REFUSED:
-                if (role == Role.STANDBY && session == standby.session())
+                if (role == Role.STANDBY && session == standby.session() &&
+                    Messages.field(buffer, offset, length, 0, 0) == Messages.REFUSED_ANOTHER_HISTORY)
+                {
+                    refusedAsAnotherHistory(new JournalId(historyHigh, historyLow), Messages.field(buffer, offset, length,
+                        4, -1));
+                }
+                else if (role == Role.STANDBY && session == standby.session())
                 {
                     onRefused(Messages.field(buffer, offset, length, 0, 0), Messages.field(buffer, offset, length, 1, 0),
                         Messages.field(buffer, offset, length, 2, -1), Messages.field(buffer, offset, length, 3, -1),
@@ -711,7 +724,8 @@ final class ReplicationAgent implements Agent
             state.peerLost = true;
             status.put(StatusFile.PEER_STATE, PeerState.LOST.ordinal());
             event("peer " + ctx.peerEndpoint() + " LOST: silent for " + ctx.peerTimeout().toMillis() + " ms" +
-                (peerStopped ? " since it said it was stopping (the STOPPED line above)" : "") + withoutPeer());
+                (peerStopped ? " since it said it was stopping (the STOPPED line above)" : "") + anotherHeard() +
+                withoutPeer());
             if (state.role == Role.PRIMARY)
             {
                 primary.onPeerLost();
@@ -723,9 +737,16 @@ final class ReplicationAgent implements Agent
             // primary waits on it all the same: say so once, or a wrong --peer looks like a hang.
             silenceReported = true;
             event("peer " + ctx.peerEndpoint() + " NOT HEARD from in the " + ctx.peerTimeout().toMillis() +
-                " ms since this node started (is it running, and is that its listen endpoint?)" +
+                " ms since this node started (is it running, and is that its listen endpoint?)" + anotherHeard() +
                 (state.role == Role.PRIMARY ? withoutPeer() : ": this standby waits for a primary"));
         }
+    }
+
+    /** Where a node of another journal is heard, that the silence is the peer's only: a reviewer read it as the node heard. */
+    private String anotherHeard()
+    {
+        return state.anotherHistory ? " (what is heard is a node of another journal, whose messages are not taken: the " +
+            "ANOTHER JOURNAL line)" : "";
     }
 
     /**
@@ -856,17 +877,84 @@ final class ReplicationAgent implements Agent
     }
 
     /**
-     * Whether a message's sender holds another history than this node: both journals hold entries, under different
-     * identities. A sender whose journal is empty, or this node's, says nothing: a new standby takes on its primary's.
+     * Whether a message's sender holds another history than this node: its journal holds entries under another
+     * identity than this node's. Not for a sender whose journal is empty (a new standby takes on its primary's), nor
+     * in a session the primary serves (it took the request first). A standby with an empty journal takes anything (it
+     * takes on its primary's); a primary with an empty journal compares its own (a reviewer's finding: a new
+     * primary was fenced, before its first entry, by another pair's node in a newer epoch), except for a request,
+     * which it answers by what it holds. A request from a journal under another identity whose entry before the first
+     * it asks for checks against this journal's is this history under another name (a pair made before the two
+     * shared one, a copy given a new identity): it is served.
      */
-    private boolean anotherHistory(final long senderHigh, final long senderLow)
+    private boolean anotherHistory(final int type, final long session, final long senderHigh, final long senderLow,
+        final DirectBuffer buffer, final int offset, final int length)
     {
-        if (senderHigh == 0 && senderLow == 0)
+        if (senderHigh == 0 && senderLow == 0 || session != NodeState.NO_SESSION && (state.role == Role.PRIMARY ?
+            session == state.session : standby != null && session == standby.session()))
         {
             return false;
         }
-        final JournalId own = channels.history();
-        return own.known() && (own.high() != senderHigh || own.low() != senderLow);
+        final boolean empty = journal.lastPosition() == 0;
+        final JournalId own = !empty || state.role == Role.PRIMARY && type != Messages.REQUEST ? journal.id() :
+            JournalId.NONE;
+        if (!own.known() || own.high() == senderHigh && own.low() == senderLow)
+        {
+            return false;
+        }
+        if (type == Messages.REQUEST && state.role == Role.PRIMARY)
+        {
+            final long from = Messages.field(buffer, offset, length, 0, 1);
+            final long checksum = Messages.field(buffer, offset, length, 1, -1);
+            if (from > 1 && from - 1 <= journal.lastPosition() && from - 1 >= journal.firstPosition() && checksum >= 0 &&
+                primary.checksumAt(from - 1) == checksum)
+            {
+                event("a standby whose journal holds this primary's history up to position " + (from - 1) + " (its entry " +
+                    "there checks) under another journal id (" + new JournalId(senderHigh, senderLow) + ", this node's " +
+                    own + "): a pair made before ringlog gave both nodes one identity (2026-12-06), or a copy given a new " +
+                    "identity since. It is served. Outside a catch-up session, though (a promotion of it), it is not told " +
+                    "from another pair's node: give it this journal's identity (stop it, move its journal away, and let it " +
+                    "copy this one)");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A message of another protocol version: not read. Said (a reviewer's finding: a pair upgraded one node at a time
+     * said only that the peer was not heard), at once and every half minute.
+     */
+    private void otherVersion(final int version)
+    {
+        if (otherVersionSaidNanos != 0 && now - otherVersionSaidNanos <= CONFLICT_REPEAT_NANOS)
+        {
+            return;
+        }
+        otherVersionSaidNanos = now == 0 ? 1 : now;
+        final String message = "OTHER VERSION: a node sends to " + ctx.localEndpoint() + " in replication protocol " +
+            "version " + version + ", and this node reads version " + Messages.VERSION + " only" + (version < Messages.VERSION ?
+            " (ringlog from before 2026-12-06 speaks version 1)" : " (newer ringlog)") + ": nothing it sends is taken, " +
+            "and it does not take what this node sends. Both nodes of a pair run one version: stop the standby, then " +
+            "the primary, upgrade both, and start the primary, then the standby";
+        status.message(message);
+        event(message);
+    }
+
+    /** The primary refused this standby's request: its journal is another one than this node's. Nothing is changed. */
+    private void refusedAsAnotherHistory(final JournalId primaryHistory, final long primaryLast)
+    {
+        final long last = journal.lastPosition();
+        fail(new ReplicationException("the primary at " + ctx.peerEndpoint() + " holds another journal than this " +
+            "node's: its journal id is " + primaryHistory + " (its journal ends at position " + primaryLast + "), this " +
+            "node's " + journal.id() + " (ending at position " + last + "). The two share no history that this node can " +
+            "tell, so it cannot follow it, and nothing was cut or changed. Either --peer names another pair's node (or " +
+            "another service's): give this node its own primary's endpoint. Or this journal is not the one to keep " +
+            "(both nodes were started as primaries, each on a new journal, or it was copied from elsewhere): stop this " +
+            "node, move its journal away, and start it again as a standby, and it copies the primary's. Or it is the " +
+            "primary that started on a new journal (its own was lost or moved away" + (primaryLast < last ? ", and it " +
+            "holds less than this node" : "") + "): to keep this node's history, stop the primary, promote this node " +
+            "with force (restarted as a standby with the primary stopped: scripts/replica promote --force), and restart " +
+            "the other as a standby with its journal moved away. A rejoin never cuts a journal of another history"));
     }
 
     /**
@@ -884,20 +972,6 @@ final class ReplicationAgent implements Agent
         final Role role = state.role;
         anotherHistoryHeardNanos = now == 0 ? 1 : now;
         state.anotherHistory = true;
-        if (type == Messages.REFUSED && role == Role.STANDBY && session == standby.session() &&
-            Messages.field(buffer, offset, length, 0, 0) == Messages.REFUSED_ANOTHER_HISTORY)
-        {
-            fail(new ReplicationException("the primary at " + ctx.peerEndpoint() + " holds another journal than this " +
-                "node's: its journal id is " + sender + " (its journal ends at position " +
-                Messages.field(buffer, offset, length, 4, -1) + "), this node's " + channels.history() + " (ending at " +
-                "position " + journal.lastPosition() + "). The two share no history, so this node cannot follow it, and " +
-                "nothing was cut or changed. Either --peer names another pair's node (or another service's): give this " +
-                "node its own primary's endpoint; or this journal is not the one to keep (both nodes were started as " +
-                "primaries, each on a new journal, or it was copied from elsewhere): stop this node, move its journal " +
-                "away, and start it again as a standby, and it copies the primary's. A rejoin never cuts a journal of " +
-                "another history"));
-            return;
-        }
         if (type == Messages.REQUEST && role == Role.PRIMARY)
         {
             channels.send(Messages.REFUSED, state.epoch, session, 5, Messages.REFUSED_ANOTHER_HISTORY,

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,87 @@ class AnotherPairTest
         finally
         {
             Pair.closeQuietly(stranger, b, a);
+        }
+        assertEquals(a.engine().stateHash(), b.engine().stateHash());
+        pair.assertSameJournals(1_000);
+    }
+
+    /**
+     * A reviewer's finding: a new primary, its journal still empty, was fenced by another pair's node in a newer epoch
+     * (its heartbeat: "FENCED ... (learnt from its HEARTBEAT)", exit 3), where its journal's identity said nothing yet.
+     * It compares the identity it drew: not fenced, it says so, and takes commands.
+     */
+    @Test
+    void shouldNotLetANodeOfAnotherPairFenceANewPrimaryBeforeItsFirstEntry() throws Exception
+    {
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        final Pair other = new Pair(dir.resolve("other"));
+        ReplicationNode stranger = promotedOnce(other, mode);
+        final Pair pair = new Pair(dir.resolve("pair"));
+        stranger = other.launch("b", Role.PRIMARY, mode, Topology.COMPACT, new AccumulatorStateMachine(),
+            (ctx) -> ctx.peerEndpoint("127.0.0.1:" + pair.portA));
+        final ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+        try
+        {
+            assertEquals(1, stranger.epoch());
+            Pair.await(() -> new ArrayList<>(pair.events).stream().anyMatch((e) -> e.startsWith("a: ANOTHER JOURNAL: ") &&
+                e.contains("(its HEARTBEAT, in epoch 1;")), Duration.ofSeconds(15), "a to say another journal's node sends to it");
+            assertEquals(Role.PRIMARY, a.role(), String.join("\n", new ArrayList<>(pair.events)));
+            assertNull(a.failure());
+            Pair.publish(a.engine(), 1, 100);
+            a.engine().awaitApplied(100, 30, TimeUnit.SECONDS);
+            assertEquals(Role.PRIMARY, a.role());
+            assertTrue(new ArrayList<>(pair.events).stream().noneMatch((e) -> e.contains("FENCED")),
+                String.join("\n", new ArrayList<>(pair.events)));
+        }
+        finally
+        {
+            Pair.closeQuietly(stranger, a);
+        }
+    }
+
+    /**
+     * A reviewer's finding: a pair made before the two nodes shared one identity (each journal kept the one it drew)
+     * was refused after the upgrade as holding another journal, and a synchronous primary made nothing visible. Its
+     * standby's entry before what it asks for checks against the primary's: the same history under another name,
+     * served, and its acknowledgements taken in the session.
+     */
+    @Test
+    void shouldGoOnServingAPairWhoseJournalsHoldOneHistoryUnderTwoIdentities() throws Exception
+    {
+        final ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
+        final Pair pair = new Pair(dir);
+        ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+        try
+        {
+            Pair.publish(a.engine(), 1, 500);
+            a.engine().awaitApplied(500, 30, TimeUnit.SECONDS);
+            b.engine().awaitApplied(500, 30, TimeUnit.SECONDS);
+            b.close();
+            a.close();
+            // As a pair made before: b's journal the same entries under an identity of its own.
+            java.nio.file.Files.delete(dir.resolve("b").resolve("journal").resolve("ringlog.meta"));
+            try (io.ringlog.journal.JournalRepair repair = io.ringlog.journal.JournalRepair.plan(
+                dir.resolve("b").resolve("journal"), null, -1, true, false))
+            {
+                repair.apply();
+            }
+            assertNotEquals(pair.journalId("a"), pair.journalId("b"));
+
+            a = pair.launch("a", Role.PRIMARY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+            b = pair.launch("b", Role.STANDBY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+            Pair.publish(a.engine(), 501, 1_000);
+            a.engine().awaitApplied(1_000, 30, TimeUnit.SECONDS);
+            b.engine().awaitApplied(1_000, 30, TimeUnit.SECONDS);
+            assertNull(b.failure());
+            assertTrue(new ArrayList<>(pair.events).stream().anyMatch((e) -> e.startsWith("a: a standby whose journal " +
+                "holds this primary's history up to position 500 (its entry there checks) under another journal id")),
+                String.join("\n", new ArrayList<>(pair.events)));
+        }
+        finally
+        {
+            Pair.closeQuietly(b, a);
         }
         assertEquals(a.engine().stateHash(), b.engine().stateHash());
         pair.assertSameJournals(1_000);

@@ -89,6 +89,45 @@ class CatchUpTest
      * p99 0.0, max 0.0", which reads as instant. Catch-up sends are not timed, so it says none was; live batches
      * are.
      */
+    /**
+     * A reviewer's finding: a standby whose journal was moved away (its snapshots left where they were) took on its
+     * primary's identity, which its old snapshots carry too; stopped before it had caught up again, it refused its
+     * next start as a journal that lost committed entries ("the journal ends at position 0, but a snapshot of this
+     * journal was taken at position 3000"). A follower takes those positions from its primary again: it starts, says
+     * why the snapshots are not used, and catches up.
+     */
+    @Test
+    void shouldStartAStandbyWhoseSnapshotsAreAheadOfItsJournalAndCatchItUp() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        final ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+        try
+        {
+            Pair.publish(a.engine(), 1, 3_000);
+            b.engine().awaitApplied(3_000, 30, TimeUnit.SECONDS);
+            b.close();
+            // Its journal moved away, and a new one that took on the pair's identity and was stopped before any entry.
+            final io.ringlog.core.JournalId id = pair.journalId("a");
+            java.nio.file.Files.move(dir.resolve("b").resolve("journal"), dir.resolve("b-journal-moved-away"));
+            try (io.ringlog.journal.ChronicleJournal empty = pair.journal("b"))
+            {
+                assertTrue(empty.adopt(id));
+            }
+            b = pair.launch("b", Role.STANDBY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+            Pair.publish(a.engine(), 3_001, 3_100);
+            b.engine().awaitApplied(3_100, 30, TimeUnit.SECONDS);
+            assertNull(b.failure());
+        }
+        finally
+        {
+            Pair.closeQuietly(b, a);
+        }
+        assertEquals(a.engine().stateHash(), b.engine().stateHash());
+        pair.assertSameJournals(3_100);
+    }
+
     @Test
     void shouldSayNoAcknowledgementWasTimedUntilALiveBatchIs() throws Exception
     {
