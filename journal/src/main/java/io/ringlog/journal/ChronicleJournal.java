@@ -132,6 +132,8 @@ public final class ChronicleJournal implements Journal
     /** Chronicle renames {@code <cycle>.precreated} (the cycle file's name, less .cq4) into place as it starts that cycle. */
     private static final String PRECREATED_SUFFIX = ".precreated";
     private static final String METADATA_FILE = "metadata.cq4t";
+    /** Chronicle Queue's table file in a journal directory: its own bookkeeping, which a writer makes again. */
+    public static final String METADATA_TABLE = METADATA_FILE;
     /**
      * A writer closes a document before an entry would take it past this many bytes, so a batch of
      * small commands costs Chronicle one document per ~64 KiB; an entry longer than this has a document
@@ -438,6 +440,46 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
+     * Why Chronicle's table, {@code metadata.cq4t}, cannot be read as Chronicle writes it, or null (it reads, or there
+     * is none). A reviewer's finding: one flipped bit there, and a writer refused the journal with Chronicle's
+     * "ClassNotFoundException", or went on with a read-only table after a warning and a stack trace, while verify
+     * said the journal was fine. Read here as Chronicle reads it, read-only, changing nothing.
+     */
+    public static String damagedTable(final Path directory)
+    {
+        final Path table = directory.resolve(METADATA_FILE);
+        if (!Files.isRegularFile(table))
+        {
+            return null;
+        }
+        // The table names its types by Chronicle's aliases ("SCQMeta"), which Chronicle's builder registers.
+        SingleChronicleQueueBuilder.addAliases();
+        try (net.openhft.chronicle.queue.impl.TableStore<?> store = net.openhft.chronicle.queue.impl.table.SingleTableBuilder
+            .binary(table, net.openhft.chronicle.queue.impl.table.Metadata.NoMeta.INSTANCE).readOnly(true).build())
+        {
+            return null;
+        }
+        catch (final RuntimeException | InternalError ex)
+        {
+            Throwable cause = ex;
+            while (cause.getCause() != null && cause.getCause() != cause)
+            {
+                cause = cause.getCause();
+            }
+            if (String.valueOf(cause.getMessage()).contains("not initialized"))
+            {
+                // Made and not yet written (a writer starting, or one killed as it made it): a writer initialises it.
+                return null;
+            }
+            final String said = cause instanceof ClassNotFoundException ? "a type name in it reads '" + cause.getMessage() +
+                "', which Chronicle does not know" : String.valueOf(cause.getMessage());
+            return table + " is damaged: Chronicle Queue cannot read it (" + said + "). It holds only Chronicle's own " +
+                "bookkeeping (no entry, no identity, no committed mark), and the next writer makes it again: move it " +
+                "away ('mv " + table + " " + table + ".damaged') and the journal opens as it was";
+        }
+    }
+
+    /**
      * Chronicle reports a damaged {@code metadata.cq4t} as whatever failed while it read it (a lock it
      * could not claim, say): where that file is there, say that it may be the cause, and that it holds
      * nothing of the journal's own (the next writer makes it again).
@@ -535,6 +577,11 @@ public final class ChronicleJournal implements Journal
         if (!ctx.readOnly())
         {
             refuseUnwritableFiles(ctx.directory(), files);
+            final String damagedTable = damagedTable(ctx.directory());
+            if (damagedTable != null)
+            {
+                throw new JournalException("cannot open the journal in " + ctx.directory() + " for writing: " + damagedTable);
+            }
             deleteBlankFiles(ctx, files);
         }
         final ChronicleJournal journal;

@@ -382,6 +382,11 @@ public final class JournalTool implements Callable<Integer>
                 ", ")) + ", from before the file after the gap, no restart can use then: move them aside with the files");
         }
 
+        private static ChronicleJournal refuse(final String why)
+        {
+            throw new JournalException(why);
+        }
+
         private String withSnapshots(final String problem, final Path snapshotDir)
         {
             if (snapshotDir == null || snapshotDir.equals(journal.directory.resolve("snapshots")) ||
@@ -409,7 +414,13 @@ public final class JournalTool implements Callable<Integer>
                     "directory: give the directory the journal's snapshots are in");
             }
             long badPosition = 0;
-            try (ChronicleJournal chronicle = journal.open(torn))
+            final String damagedTable = ChronicleJournal.damagedTable(journal.directory);
+            if (damagedTable != null)
+            {
+                problems.add(damagedTable);
+            }
+            // Not opened past a damaged table: Chronicle would print a warning with a stack trace, and read on without it.
+            try (ChronicleJournal chronicle = damagedTable != null ? refuse(damagedTable) : journal.open(torn))
             {
                 final long first = chronicle.firstPosition();
                 final long last = chronicle.lastPosition();
@@ -598,7 +609,10 @@ public final class JournalTool implements Callable<Integer>
             }
             catch (final JournalException ex)
             {
-                problems.add(ex.getMessage());
+                if (damagedTable == null || !ex.getMessage().contains(ChronicleJournal.METADATA_TABLE))
+                {
+                    problems.add(ex.getMessage());
+                }
                 if (ex instanceof MissingCycleException gap)
                 {
                     problems.add(throughTheGap(gap, snapshotDir));

@@ -440,6 +440,41 @@ class RepairTest
     }
 
     /**
+     * A reviewer's finding: one flipped bit in Chronicle's own table, {@code metadata.cq4t}, and verify said the
+     * journal was fine while a writer refused it. Verify reads the table as a writer does, names it damaged and says
+     * to move it away (it holds nothing of the journal's own); moved away, the journal opens and goes on.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {16, 40})
+    void shouldSayChroniclesTableIsDamagedWhereAWriterWouldRefuseIt(final int at) throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        writeEngineRun(dir, null, 300, 0);
+        final Path table = dir.resolve("metadata.cq4t");
+        try (RandomAccessFile raf = new RandomAccessFile(table.toFile(), "rw"))
+        {
+            raf.seek(at);
+            final int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0x01);
+        }
+        final String damaged = table + " is damaged: Chronicle Queue cannot read it (a type name in it reads '";
+        final JournalException refused = assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
+        assertTrue(refused.getMessage().startsWith("cannot open the journal in " + dir + " for writing: " + damaged) &&
+            refused.getMessage().contains("move it away ('mv " + table + " " + table + ".damaged')"),
+            refused.getMessage());
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("problem: " + damaged), verify.toString());
+        assertFalse(verify.out.contains("Exception") || verify.err.contains("Exception"), verify.toString());
+
+        Files.move(table, dir.resolve("metadata.cq4t.damaged"));
+        final Tool after = tool("verify", "-d", dir.toString());
+        assertEquals(0, after.code, after.toString());
+        assertEquals(cleanHash(300, 10), continueRun(dir, null, 10), "all 300 commands kept, then 10 more");
+    }
+
+    /**
      * Two damaged bytes in Chronicle's header of a cycle file ("SCQStore", the type Chronicle reads it as,
      * becomes "SCQStoXY"): verify names the file and the byte, without Chronicle's internals; repair, with
      * no cut and no force, writes the file anew with every entry; the journal then opens, goes on, and
