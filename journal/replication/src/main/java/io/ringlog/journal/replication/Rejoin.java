@@ -80,7 +80,10 @@ public final class Rejoin
                 }
                 // A rejoin is forced by design and takes no --force: say what the forced cut means here.
                 report.accept("rejoin:   " + (line.startsWith("forced: ") ? "dropped though committed: " +
-                    dropped(line.substring("forced: ".length()).replace("; --force drops them anyway", ""), keepUpTo,
+                    dropped(line.substring("forced: ".length()).replace("; --force drops them anyway", "")
+                    // A reviewer's finding: the rejoin said "--force drops them ... anyway", an option a node does not have.
+                    .replaceAll("; --force drops them and the snapshots after (\\d+) anyway$",
+                        "; the snapshots after $1 are dropped with them"), keepUpTo,
                     shownUpTo, exact) : line));
             }
             if (repair.changesAnything())

@@ -51,6 +51,28 @@ class RejoinTest
         assertTrue(dropped.contains("so clients may have seen them") && !dropped.contains("showed events up to"), dropped);
     }
 
+    /**
+     * A reviewer's finding: a rejoin past snapshots said "--force drops them and the snapshots after 10 anyway", an
+     * option the node does not have; it says the snapshots go with the dropped positions.
+     */
+    @Test
+    void shouldSayTheSnapshotsPastTheCutGoWithoutNamingAnOptionTheNodeLacks()
+    {
+        final Path journal = dir.resolve("e").resolve("journal");
+        final Path snapshots = dir.resolve("e").resolve("snapshots");
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .journal(ChronicleJournal.open(new ChronicleJournal.Context().directory(journal)))
+            .snapshotStore(io.ringlog.journal.FileSnapshotStore.open(snapshots, 10)).snapshotEvery(5)))
+        {
+            Pair.publish(engine, 1, 20);
+        }
+        final List<String> said = new ArrayList<>();
+        Rejoin.truncate(journal, snapshots, 10, false, -1, false, said::add);
+        final String all = String.join("\n", said);
+        assertTrue(all.contains("the snapshots after 10 are dropped with them") && !all.contains("--force"), all);
+        assertEquals("rejoin: done; the node can start as a standby and catch up from position 11", said.get(said.size() - 1));
+    }
+
     /** Cuts a journal of 20 committed entries after 10, for a node that showed up to {@code shown}: the plan's line. */
     private String droppedLine(final String name, final long shown, final boolean exact)
     {
