@@ -2239,6 +2239,63 @@ public final class ChronicleJournal implements Journal
         return files.values().stream().filter((scan) -> scan.blank).map((scan) -> scan.file).toList();
     }
 
+    /**
+     * For each cycle file in {@code directory} whose walk stops at a zero header word with a whole document of entries
+     * past it, a sentence saying so ({@link CycleFileScan#wholeDocumentPastTheEnd}); for {@code journal verify}, which
+     * says it whether or not the journal opens. A reviewer's finding: a document's header word and first entry zeroed
+     * together hid every later document, and the tools said only that Chronicle's index counts more documents, and
+     * offered a cut that dropped the entries after the zeros as lost already.
+     */
+    public static List<String> documentsPastTheEnd(final Path directory, final int maxPayloadLength)
+    {
+        final List<String> said = new ArrayList<>();
+        if (!Files.isDirectory(directory))
+        {
+            return said;
+        }
+        final int window = maxDocumentLength(maxPayloadLength) + 8;
+        final long mark;
+        try
+        {
+            final JournalMetadata metadata = JournalMetadata.read(directory);
+            mark = metadata == null || metadata.markProblem() != null ? -1 : metadata.committedAtOpen();
+        }
+        catch (final RuntimeException ex)
+        {
+            return said;
+        }
+        try (Stream<Path> listing = Files.list(directory))
+        {
+            for (final Path file : (Iterable<Path>)listing.sorted()::iterator)
+            {
+                if (!CycleNames.isCycleFileName(file.getFileName().toString()) || !Files.isRegularFile(file))
+                {
+                    continue;
+                }
+                final CycleFileScan scan = CycleFileScan.scan(file, window);
+                final long at = scan.wholeDocumentPastTheEnd();
+                final long position = scan.pastTheEndPosition;
+                // Only committed ones: a writer fills a batch's documents past a zero header word until its commit
+                // returns (a live writer's, or one killed inside a commit, leaves such documents, never committed).
+                if (at > 0 && position >= 1 && position <= mark)
+                {
+                    said.add(file + ": the walk stops at a zero header word at byte " + scan.end + ", yet a whole " +
+                        "document of committed entries starts at byte " + at + ", past it (its first entry is position " +
+                        position + ", and the committed mark is " + mark + "). The bytes at " + scan.end + " are a " +
+                        "document whose header was lost (zeroed with the start of its first entry: a page lost in a " +
+                        "crash), and the committed entries from there on are hidden: neither replay nor repair reads " +
+                        "past the zeros. Restore the file from a copy (a backup, the standby's journal) rather than cut " +
+                        "the journal there");
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // Said by the open that follows, in its own words.
+        }
+        return said;
+    }
+
     /** The cycle files holding entries, by the position of each one's first entry, as walked at open. */
     public NavigableMap<Long, Path> cycleFilesByFirstPosition()
     {

@@ -65,6 +65,8 @@ final class CycleFileScan
 
     final Path file;
     final long length;
+    /** The position of the first entry of the document {@link #wholeDocumentPastTheEnd} found, -1 if none. */
+    long pastTheEndPosition = -1;
     /** File offset and length of the first entry, -1 and 0 while it has none. */
     long firstOffset = -1;
     int firstLength;
@@ -854,6 +856,39 @@ final class CycleFileScan
             if (word != 0 && word != END_OF_DATA && documentAt(reader, offset))
             {
                 return offset;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Where the walk stopped at a zero header word (the file is open, or its newest document torn): the offset of the
+     * first whole data document past it (whole entries, and another document or the end of the data after it), looked
+     * for as far as the longest document a writer writes; -1 if there is none. A writer writes
+     * past it only while it fills the documents of a batch, before their commit returns: entries there that were
+     * committed (the committed mark says) were hidden by damage (a document's header word and its first entry's
+     * zeroed together, a page lost); others are a batch a writer was killed in, or is writing. Said, not acted on:
+     * for the tools.
+     */
+    long wholeDocumentPastTheEnd() throws IOException
+    {
+        pastTheEndPosition = -1;
+        if (state != End.OPEN && state != End.TORN || end <= 0)
+        {
+            return -1;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final Reader reader = new Reader(channel, length);
+            final long limit = Math.min(length - 4, end + 4 + ChronicleJournal.MAX_DOCUMENT_BYTES + 4);
+            for (long at = end + 4; at <= limit; at += 4)
+            {
+                final int word = reader.intAt(at);
+                if (word != 0 && word != END_OF_DATA && (word & (NOT_COMPLETE | META_DATA)) == 0 && documentAt(reader, at))
+                {
+                    pastTheEndPosition = positionAt(file, at + 4, entryLength(reader, at + 4, length));
+                    return at;
+                }
             }
         }
         return -1;

@@ -419,6 +419,7 @@ public final class JournalTool implements Callable<Integer>
             {
                 problems.add(damagedTable);
             }
+            problems.addAll(ChronicleJournal.documentsPastTheEnd(journal.directory, journal.maxPayload));
             // Not opened past a damaged table: Chronicle would print a warning with a stack trace, and read on without it.
             try (ChronicleJournal chronicle = damagedTable != null ? refuse(damagedTable) : journal.open(torn))
             {

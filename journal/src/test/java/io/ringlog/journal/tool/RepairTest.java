@@ -440,6 +440,46 @@ class RepairTest
     }
 
     /**
+     * A reviewer's finding: a middle document's header word and its first entry's header zeroed together (a lost page
+     * across a document's start) hid every later document: verify said only that Chronicle's index counted more
+     * documents, and repair called the whole entries after the zeros lost already. Verify now says a whole document
+     * lies past the zeros, and to restore the file rather than cut it.
+     */
+    @Test
+    void shouldSayWholeDocumentsLiePastADocumentWhoseHeaderAndFirstEntryAreZeros() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            for (long position = 1; position <= 3_000; position++)
+            {
+                journal.append(JournalTesting.command(position, 1, 1, position));
+                if (position % 10 == 0)
+                {
+                    journal.commit();
+                }
+            }
+        }
+        final Path file = cycleFile(dir, 0);
+        final List<Long> documents = JournalTesting.dataDocuments(file);
+        final int middle = documents.size() / 2;
+        final long document = documents.get(middle);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(document);
+            raf.write(new byte[4 + CommandCodec.HEADER_LENGTH]);
+        }
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("problem: " + file + ": the walk stops at a zero header word at byte " + document +
+            ", yet a whole document of committed entries starts at byte " + documents.get(middle + 1) + ", past it (its " +
+            "first entry is position ") && verify.out.contains(", and the committed mark is 3000). The bytes at " +
+            document + " are a document whose header was lost") &&
+            verify.out.contains("Restore the file from a copy (a backup, the standby's journal) rather than cut the " +
+            "journal there"), verify.toString());
+    }
+
+    /**
      * A reviewer's finding: one flipped bit in Chronicle's own table, {@code metadata.cq4t}, and verify said the
      * journal was fine while a writer refused it. Verify reads the table as a writer does, names it damaged and says
      * to move it away (it holds nothing of the journal's own); moved away, the journal opens and goes on.
