@@ -965,6 +965,25 @@ public final class JournalTool implements Callable<Integer>
                     "back, or a cycle file lost), so its end is not its state. With --to " + last + " the replay gives " +
                     "what it holds; restore the missing files for the rest");
             }
+            if (snapshots == null && to == Long.MAX_VALUE)
+            {
+                // A reviewer's finding: without --snapshots, a journal that lost entries its snapshots beside it cover
+                // replayed to its end with nothing said. Said, as verify says where snapshots are it did not check.
+                for (final Path beside : List.of(journal.directory.resolve("snapshots"),
+                    journal.directory.toAbsolutePath().normalize().resolveSibling("snapshots")))
+                {
+                    final long ahead = FileSnapshotStore.firstPastTheEnd(chronicle, beside);
+                    if (ahead > 0)
+                    {
+                        err.println("note: " + beside + " holds a snapshot of this journal at position " + ahead + ", past " +
+                            "its last position " + chronicle.lastPosition() + ": entries " + (chronicle.lastPosition() + 1) +
+                            ".." + ahead + " were committed and are not in it (an older copy put back, or a cycle file " +
+                            "lost), so the state at its end is not the journal's ('replay --snapshots " + beside + "' " +
+                            "refuses it, and 'journal verify --snapshots " + beside + "' says more)");
+                        break;
+                    }
+                }
+            }
             final long target = Math.min(to, chronicle.lastPosition());
             if (to > chronicle.lastPosition() && to != Long.MAX_VALUE)
             {
