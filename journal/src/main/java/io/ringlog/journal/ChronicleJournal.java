@@ -2617,11 +2617,29 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
+     * Releases Chronicle's append lock in its table where a process that is not running holds it: this writer holds
+     * the journal's writer lock, so no other process appends. A reviewer's finding: one damaged byte of that lock in
+     * {@code metadata.cq4t} passed verify and the open, and the first append halted the engine with Chronicle's
+     * "locked: unable to append because a lock is being held by pid=9151314442816847872".
+     */
+    private void releaseStaleAppendLock()
+    {
+        final net.openhft.chronicle.queue.impl.single.WriteLock appendLock = queue.appendLock();
+        if (appendLock.locked() && appendLock.forceUnlockIfProcessIsDead())
+        {
+            ctx.noticeListener().accept("released Chronicle's append lock in " + ctx.directory().resolve(METADATA_FILE) +
+                ", which named a process that is not running (a writer killed holding it, or a damaged byte): this " +
+                "writer holds the journal's own lock, so nobody else appends");
+        }
+    }
+
+    /**
      * Creates the appender and, when it will write to the newest cycle file (the clock has not moved
      * on to a new cycle), reserves room after that file's last entry before anything is written.
      */
     private void startAppending(final long position)
     {
+        releaseStaleAppendLock();
         appender = queue.createAppender();
         appender.singleThreadedCheckDisabled(true);
         final CycleFileScan newest = cycles.length == 0 ? null : files.get(fileName(currentCycle));

@@ -78,6 +78,36 @@ class JournalMetadataTest
         }
     }
 
+    /**
+     * A reviewer's finding: one damaged byte of Chronicle's append lock in metadata.cq4t passed verify and the open,
+     * and the first append halted the engine ("locked: unable to append because a lock is being held by
+     * pid=9151314442816847872"). A writer holds the journal's own lock, so an append lock naming a process that is
+     * not running is released, and said.
+     */
+    @Test
+    void shouldReleaseChroniclesAppendLockWhereItNamesNoRunningProcess()
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            appendRange(journal, 1, 100, 10);
+        }
+        net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.addAliases();
+        try (net.openhft.chronicle.queue.impl.TableStore<?> table = net.openhft.chronicle.queue.impl.table.SingleTableBuilder
+            .binary(dir.resolve("metadata.cq4t"), net.openhft.chronicle.queue.impl.table.Metadata.NoMeta.INSTANCE).build())
+        {
+            table.acquireValueFor(net.openhft.chronicle.queue.impl.single.TableStoreWriteLock.APPEND_LOCK_KEY)
+                .setOrderedValue(0x7F00_0000_0000_0000L);
+        }
+        final List<String> notices = new ArrayList<>();
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).noticeListener(notices::add)))
+        {
+            appendRange(journal, 101, 110, 10);
+            assertEquals(110, journal.lastPosition());
+        }
+        assertTrue(notices.stream().anyMatch((n) -> n.startsWith("released Chronicle's append lock in " +
+            dir.resolve("metadata.cq4t") + ", which named a process that is not running")), notices.toString());
+    }
+
     @Test
     void shouldKeepOneIdentityAndMarkWhatWasCommitted()
     {

@@ -1017,6 +1017,7 @@ final class ExchangeNode
         boolean cancelled = false;
         boolean failed = false;
         boolean fenced = false;
+        boolean halted = false;
         try (InputStream in = Files.newInputStream(file))
         {
             new CommandFileReader().fromLine(fromLine).read(in, publisher, (line, text, reason) ->
@@ -1038,6 +1039,7 @@ final class ExchangeNode
         {
             stoppedBy = message(ex);
             fenced = ex.getCause() instanceof FencedException;
+            halted = true;
         }
         catch (final StopPublishing ex)
         {
@@ -1080,6 +1082,18 @@ final class ExchangeNode
                 "without --from-line, and it names the line to go on from (it checks which of the file's commands " +
                 "it holds; those this node journaled after the promotion are not among them)");
         }
+        else if (halted && publisher.published > 0 && journal.lastPosition() < last)
+        {
+            // A reviewer's finding: the engine halted at its first append (its journal failed), and the answer said to
+            // resume from the line after the last command published, though none had reached the journal: followed,
+            // the file's first 313 commands were never journaled, and everything said success. Which lines the journal
+            // holds, the node tells when given the same file without --from-line.
+            result.setProperty("message", stoppedBy + "; of the " + publisher.published + " commands published, " +
+                Math.max(0, journal.lastPosition() - first + 1) + " reached the journal before the engine halted. " +
+                "Resume: once the node can take it, publish the same file again without --from-line: the node checks " +
+                "which of the file's commands its journal ends with, and publishes from the first it does not hold, or " +
+                "names the line to go on from");
+        }
         else if (stoppedBy != null)
         {
             // Stopped part way: the lines after the last command that got in were not published.
@@ -1111,13 +1125,13 @@ final class ExchangeNode
         // Fenced, the engine halted with commands sequenced that its journal had not committed: the answer's positions
         // are those it had, and the rest are named apart (entries appended and not yet committed may still reach the
         // file as the node closes; a rejoin cuts whatever it journaled past the promotion anyway).
-        final long lastHeld = fenced ? Math.min(last, journal.lastPosition()) : last;
+        final long lastHeld = fenced || halted ? Math.min(last, journal.lastPosition()) : last;
         result.setProperty("first-position", publisher.published == 0 || lastHeld < first ? "none" : Long.toString(first));
         result.setProperty("last-position", publisher.published == 0 || lastHeld < first ? "none" : Long.toString(lastHeld));
         if (publisher.published > 0 && lastHeld < last)
         {
             result.setProperty("not-journaled", Math.max(first, lastHeld + 1) + ".." + last + " (sequenced before the " +
-                "fence, not committed to this node's journal when its engine halted)");
+                (fenced ? "fence" : "halt") + ", not committed to this node's journal when its engine halted)");
         }
         if (notApplied != null && !fenced)
         {

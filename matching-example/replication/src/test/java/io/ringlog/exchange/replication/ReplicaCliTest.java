@@ -756,6 +756,89 @@ class ReplicaCliTest
         }
     }
 
+    /**
+     * A reviewer's finding: a primary whose engine halted early in a publish (its journal failed) answered with the
+     * line after the last command it had taken into its ring as the one to resume from, though far fewer had reached
+     * its journal; followed, the commands between were never journaled, and everything said success. The answer says
+     * how many reached the journal and to give the same file again without --from-line; followed, on a disk with room,
+     * the journal ends up holding every command of the file once.
+     */
+    @Test
+    void shouldNotNameALineToResumeFromPastWhatAHaltedPrimaryJournaled() throws Exception
+    {
+        final Path file = dir.resolve("many.txt");
+        Exchanges.write(file, Exchanges.workload(WorkloadConfig.exchangeCore(7, 25_000)));
+        final Path journal = dir.resolve("a").resolve("journal");
+        final StringBuilder why = new StringBuilder();
+        final io.ringlog.core.testing.SmallFileSystem small = io.ringlog.core.testing.SmallFileSystem.mount(journal, "2m",
+            why);
+        org.junit.jupiter.api.Assumptions.assumeTrue(small != null, "cannot mount a tmpfs for the journal here: " + why);
+        final Said said;
+        try (small)
+        {
+            final NodeProcess a = NodeProcess.start(dir, "a", "primary", Exchanges.freePort(), Exchanges.freePort(),
+                "async", false, dir.resolve("a.events"));
+            try
+            {
+                a.awaitRunning();
+                said = replica("publish", "--dir", a.root.toString(), "-i", file.toString(), "--timeout-s", "60");
+            }
+            finally
+            {
+                a.kill();
+            }
+            copyTree(dir.resolve("a"), dir.resolve("b"));
+        }
+        assertEquals(1, said.code, said.out + said.err);
+        assertTrue(said.err.contains("reached the journal before the engine halted. Resume: once the node can take " +
+            "it, publish the same file again without --from-line"), said.out + said.err);
+        assertFalse(said.out.contains("resume-from-line"), said.out);
+        assertNoStackTrace(said);
+
+        // Followed, on a disk with room: the same file without --from-line, then from the line it names, if it does.
+        java.nio.file.Files.deleteIfExists(dir.resolve("b").resolve("node.pid"));
+        final NodeProcess b = NodeProcess.start(dir, "b", "primary", Exchanges.freePort(), Exchanges.freePort(), "async",
+            false, dir.resolve("b.events"));
+        try
+        {
+            b.awaitRunning();
+            Said again = replica("publish", "--dir", b.root.toString(), "-i", file.toString());
+            final java.util.regex.Matcher from = java.util.regex.Pattern.compile("--from-line (\\d+)").matcher(again.err);
+            if (again.code != 0 && from.find())
+            {
+                again = replica("publish", "--dir", b.root.toString(), "-i", file.toString(), "--from-line", from.group(1));
+            }
+            assertEquals(0, again.code, again.out + again.err);
+            final long commands = java.nio.file.Files.readAllLines(file).stream().filter((l) -> !l.isBlank() &&
+                !l.startsWith("#")).count();
+            assertTrue(again.out.contains("last-position: " + (commands + 1) + "\n"), "every command once, after the " +
+                "exchange's settings at position 1: " + again.out);
+        }
+        finally
+        {
+            b.kill();
+        }
+    }
+
+    private static void copyTree(final Path from, final Path to) throws java.io.IOException
+    {
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(from))
+        {
+            for (final Path each : (Iterable<Path>)all::iterator)
+            {
+                final Path target = to.resolve(from.relativize(each).toString());
+                if (java.nio.file.Files.isDirectory(each))
+                {
+                    java.nio.file.Files.createDirectories(target);
+                }
+                else if (!each.getFileName().toString().endsWith(".lock") || !java.nio.file.Files.isDirectory(each))
+                {
+                    java.nio.file.Files.copy(each, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
     private static void signal(final String signal, final NodeProcess node) throws Exception
     {
         final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(node.process.pid())).start();
