@@ -19,6 +19,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A standby's side of replication, on the replication agent's thread: asks its primary for
@@ -80,6 +81,10 @@ final class StandbyDuty
      * took on the primary's identity before its first entry (its primary's heartbeat for this session names it).
      */
     private boolean historySettled;
+    /** Since when this node's requests go unanswered while a primary is heard (0: answered, or none heard). */
+    private long unansweredSinceNanos;
+    private long lastPrimaryHeardNanos;
+    private boolean unansweredSaid;
     private boolean primaryHistoryHeard;
     private long primaryHistoryHigh;
     private long primaryHistoryLow;
@@ -135,7 +140,45 @@ final class StandbyDuty
         }
         work += acknowledge();
         checkStalled();
+        checkUnanswered();
         return work;
+    }
+
+    /**
+     * A reviewer's finding: a standby whose --peer named another pair's primary, while its own primary still sent to
+     * it, said "connected" and asked again and again, unanswered (the other primary refuses it, but answers its own
+     * --peer). Heard, and never answered for twice the peer timeout: said once, until it is answered.
+     */
+    private void checkUnanswered()
+    {
+        final long timeout = ctx.peerTimeout().toNanos();
+        if (answered || session == NodeState.NO_SESSION || now - lastPrimaryHeardNanos > timeout)
+        {
+            unansweredSinceNanos = 0;
+            if (answered && unansweredSaid)
+            {
+                unansweredSaid = false;
+                status.message("");
+                event("answered: the primary now serves this standby");
+            }
+            return;
+        }
+        if (unansweredSinceNanos == 0)
+        {
+            unansweredSinceNanos = now;
+        }
+        else if (!unansweredSaid && now - unansweredSinceNanos > 2 * timeout)
+        {
+            unansweredSaid = true;
+            final String message = "NOT ANSWERED: this standby has asked " + ctx.peerEndpoint() + " to catch it up " +
+                "from position " + requestedFrom + " for " + TimeUnit.NANOSECONDS.toMillis(now - unansweredSinceNanos) +
+                " ms with no answer, though a primary is heard (its heartbeats, epoch " + state.epoch + " or newer): " +
+                "the primary heard does not get this node's requests. --peer must be that primary's --listen endpoint: " +
+                "it names another node (another pair's primary refuses a standby of another journal, and answers its " +
+                "own --peer), or something between drops what this node sends";
+            status.message(message);
+            event(message);
+        }
     }
 
     /** The primary's session, position and history, as its heartbeat said. */
@@ -144,6 +187,7 @@ final class StandbyDuty
     {
         primaryPosition = position;
         primarySession = heartbeatSession;
+        lastPrimaryHeardNanos = now;
         if (heartbeatSession == session && session != NodeState.NO_SESSION)
         {
             primaryHistoryHeard = true;

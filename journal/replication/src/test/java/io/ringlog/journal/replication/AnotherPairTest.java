@@ -145,6 +145,44 @@ class AnotherPairTest
         pair.assertSameJournals(1_000);
     }
 
+    /**
+     * A reviewer's finding: a standby whose --peer alone named another pair's primary (its own primary still sending
+     * to it) said "connected" and asked again and again, never answered: the other primary refused it, answering its
+     * own --peer. It says its requests go unanswered though a primary is heard, and that --peer names another node.
+     */
+    @Test
+    void shouldSayAStandbyHeardButNeverAnsweredNamesAnotherNodeAsItsPeer() throws Exception
+    {
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        final Pair pair = new Pair(dir.resolve("pair"));
+        final Pair other = new Pair(dir.resolve("other"));
+        final ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+        final ReplicationNode c = other.launch("a", Role.PRIMARY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+        ReplicationNode d = other.launch("b", Role.STANDBY, mode, Topology.COMPACT, new AccumulatorStateMachine());
+        try
+        {
+            Pair.publish(a.engine(), 1, 100);
+            Pair.publish(c.engine(), 1, 200);
+            d.engine().awaitApplied(200, 30, TimeUnit.SECONDS);
+            d.close();
+            // d's --peer now names pair's primary a; its own primary c still sends to it.
+            d = other.launch("b", Role.STANDBY, mode, Topology.COMPACT, new AccumulatorStateMachine(),
+                (ctx) -> ctx.peerEndpoint("127.0.0.1:" + pair.portA));
+            final ReplicationNode wrong = d;
+            Pair.await(() -> new ArrayList<>(other.events).stream().anyMatch((e) -> e.startsWith("b: NOT ANSWERED: this " +
+                "standby has asked 127.0.0.1:" + pair.portA + " to catch it up from position 201 for ") &&
+                e.contains("--peer must be that primary's --listen endpoint")), Duration.ofSeconds(20),
+                "d to say it is heard but not answered");
+            assertTrue(wrong.status().message().startsWith("NOT ANSWERED"), wrong.status().message());
+            assertEquals(200, wrong.engine().nextPosition() - 1, "nothing cut");
+            assertEquals(Role.PRIMARY, a.role());
+        }
+        finally
+        {
+            Pair.closeQuietly(d, c, a);
+        }
+    }
+
     /** A pair whose standby was promoted (with force, its primary stopped): its node b is in epoch 1, and closed. */
     private static ReplicationNode promotedOnce(final Pair other, final ReplicationMode mode) throws Exception
     {
