@@ -132,6 +132,8 @@ public final class ChronicleJournal implements Journal
     /** Chronicle renames {@code <cycle>.precreated} (the cycle file's name, less .cq4) into place as it starts that cycle. */
     private static final String PRECREATED_SUFFIX = ".precreated";
     private static final String METADATA_FILE = "metadata.cq4t";
+    /** Chronicle's lock words in its table: appends refused while the first is held, each write waits for the second. */
+    private static final List<String> CHRONICLE_LOCKS = List.of("chronicle.append.lock", "chronicle.write.lock");
     /** Chronicle Queue's table file in a journal directory: its own bookkeeping, which a writer makes again. */
     public static final String METADATA_TABLE = METADATA_FILE;
     /**
@@ -454,8 +456,26 @@ public final class ChronicleJournal implements Journal
         }
         // The table names its types by Chronicle's aliases ("SCQMeta"), which Chronicle's builder registers.
         SingleChronicleQueueBuilder.addAliases();
-        try (net.openhft.chronicle.queue.impl.TableStore<?> store = net.openhft.chronicle.queue.impl.table.SingleTableBuilder
-            .binary(table, net.openhft.chronicle.queue.impl.table.Metadata.NoMeta.INSTANCE).readOnly(true).build())
+        Path copy = null;
+        try
+        {
+            // Read as a writer reads it, writable, on a copy: some damage passes a read-only read, then a writer's open
+            // falls back to a read-only queue ("Forcing queue to be readOnly") and its first append fails.
+            copy = Files.createTempDirectory("ringlog-table-check").resolve(METADATA_FILE);
+            Files.copy(table, copy);
+            try (net.openhft.chronicle.queue.impl.TableStore<?> store = net.openhft.chronicle.queue.impl.table
+                .SingleTableBuilder.binary(copy, net.openhft.chronicle.queue.impl.table.Metadata.NoMeta.INSTANCE)
+                .readOnly(false).build())
+            {
+                for (final String key : CHRONICLE_LOCKS)
+                {
+                    store.acquireValueFor(key, net.openhft.chronicle.queue.impl.single.TableStoreWriteLock.UNLOCKED)
+                        .getVolatileValue();
+                }
+                return null;
+            }
+        }
+        catch (final IOException ex)
         {
             return null;
         }
@@ -472,10 +492,27 @@ public final class ChronicleJournal implements Journal
                 return null;
             }
             final String said = cause instanceof ClassNotFoundException ? "a type name in it reads '" + cause.getMessage() +
-                "', which Chronicle does not know" : String.valueOf(cause.getMessage());
+                "', which Chronicle does not know" : String.valueOf(cause.getMessage()).replace(String.valueOf(copy),
+                table.toString());
             return table + " is damaged: Chronicle Queue cannot read it (" + said + "). It holds only Chronicle's own " +
                 "bookkeeping (no entry, no identity, no committed mark), and the next writer makes it again: move it " +
                 "away ('mv " + table + " " + table + ".damaged') and the journal opens as it was";
+        }
+        finally
+        {
+            net.openhft.chronicle.core.io.BackgroundResourceReleaser.releasePendingResources();
+            if (copy != null)
+            {
+                try
+                {
+                    Files.deleteIfExists(copy);
+                    Files.deleteIfExists(copy.getParent());
+                }
+                catch (final IOException ignore)
+                {
+                    // A temporary copy left behind is the system's to clear.
+                }
+            }
         }
     }
 
@@ -597,6 +634,15 @@ public final class ChronicleJournal implements Journal
         {
             throw new JournalException("Chronicle Queue cannot open the journal in " + ctx.directory() + ": " +
                 describe(ex) + chronicleMetadataHint(ctx.directory()), ex);
+        }
+        catch (final InternalError ex)
+        {
+            // A reviewer's finding: one flipped bit in the length of metadata.cq4t's first document made Chronicle read
+            // past the file as it opened the journal (a SIGBUS), said as a damaged cycle file. The cycle files have not
+            // been read by Chronicle yet here: its table has.
+            throw new JournalException("Chronicle Queue cannot open the journal in " + ctx.directory() + ": a fault " +
+                "reading a memory-mapped file where the file has no data, as it read its table" +
+                chronicleMetadataHint(ctx.directory()), ex);
         }
         try
         {
@@ -2617,19 +2663,22 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
-     * Releases Chronicle's append lock in its table where a process that is not running holds it: this writer holds
-     * the journal's writer lock, so no other process appends. A reviewer's finding: one damaged byte of that lock in
-     * {@code metadata.cq4t} passed verify and the open, and the first append halted the engine with Chronicle's
-     * "locked: unable to append because a lock is being held by pid=9151314442816847872".
+     * Releases Chronicle's append lock in its table where it is held: this writer holds the journal's own writer lock,
+     * so no other process appends, and a held one was left by a writer killed holding it, or is a damaged byte.
+     * Reviewers' findings: one damaged byte of that lock in {@code metadata.cq4t} passed verify and the open, and the
+     * first append halted the engine ("locked: unable to append because a lock is being held by
+     * pid=9151314442816847872"); a first fix released only locks of processes not running, and a damaged word
+     * naming pid 1 still halted it.
      */
     private void releaseStaleAppendLock()
     {
         final net.openhft.chronicle.queue.impl.single.WriteLock appendLock = queue.appendLock();
-        if (appendLock.locked() && appendLock.forceUnlockIfProcessIsDead())
+        if (appendLock.locked() && appendLock instanceof net.openhft.chronicle.queue.impl.single.TableStoreWriteLock lock)
         {
-            ctx.noticeListener().accept("released Chronicle's append lock in " + ctx.directory().resolve(METADATA_FILE) +
-                ", which named a process that is not running (a writer killed holding it, or a damaged byte): this " +
-                "writer holds the journal's own lock, so nobody else appends");
+            lock.forceUnlock();
+            ctx.noticeListener().accept("released Chronicle's chronicle.append.lock in " +
+                ctx.directory().resolve(METADATA_FILE) + ", which was held: this writer holds the journal's own lock, " +
+                "so no other process appends, and the lock was left by a writer killed holding it, or damaged");
         }
     }
 

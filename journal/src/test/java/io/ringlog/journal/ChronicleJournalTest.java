@@ -589,8 +589,10 @@ class ChronicleJournalTest
         Arrays.fill(garbage, (byte)0x5A);
         Files.write(table, garbage);
         final JournalException ex = assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
-        assertTrue(ex.getMessage().contains(table + " may be damaged: it holds only Chronicle Queue's bookkeeping") &&
-            ex.getMessage().endsWith("so it can be moved away"), ex.getMessage());
+        // Named before Chronicle is asked (it waited 10 s for its lock, then guessed): damaged, and how to mend it.
+        assertTrue(ex.getMessage().contains(table + " is damaged: Chronicle Queue cannot read it (") &&
+            ex.getMessage().endsWith("move it away ('mv " + table + " " + table + ".damaged') and the journal opens as " +
+            "it was"), ex.getMessage());
         Files.delete(table);
         try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
         {

@@ -9,6 +9,8 @@ import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.journal.tool.JournalTool;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.RandomAccessFile;
@@ -79,13 +81,15 @@ class JournalMetadataTest
     }
 
     /**
-     * A reviewer's finding: one damaged byte of Chronicle's append lock in metadata.cq4t passed verify and the open,
+     * Reviewers' findings: one damaged byte of Chronicle's append lock in metadata.cq4t passed verify and the open,
      * and the first append halted the engine ("locked: unable to append because a lock is being held by
-     * pid=9151314442816847872"). A writer holds the journal's own lock, so an append lock naming a process that is
-     * not running is released, and said.
+     * pid=9151314442816847872"); one naming pid 1, a running process, was not released by a first fix that released
+     * only locks of processes not running. A writer holds the journal's own lock, so a held append lock is stale or
+     * damaged: released, and said.
      */
-    @Test
-    void shouldReleaseChroniclesAppendLockWhereItNamesNoRunningProcess()
+    @ParameterizedTest
+    @CsvSource({"chronicle.append.lock, 9151314442816847872", "chronicle.append.lock, -9223372036854775807"})
+    void shouldReleaseChroniclesLocksWhichOnlyAKilledWriterOrDamageLeaves(final String key, final long word)
     {
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
         {
@@ -95,8 +99,7 @@ class JournalMetadataTest
         try (net.openhft.chronicle.queue.impl.TableStore<?> table = net.openhft.chronicle.queue.impl.table.SingleTableBuilder
             .binary(dir.resolve("metadata.cq4t"), net.openhft.chronicle.queue.impl.table.Metadata.NoMeta.INSTANCE).build())
         {
-            table.acquireValueFor(net.openhft.chronicle.queue.impl.single.TableStoreWriteLock.APPEND_LOCK_KEY)
-                .setOrderedValue(0x7F00_0000_0000_0000L);
+            table.acquireValueFor(key).setOrderedValue(word);
         }
         final List<String> notices = new ArrayList<>();
         try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).noticeListener(notices::add)))
@@ -104,8 +107,8 @@ class JournalMetadataTest
             appendRange(journal, 101, 110, 10);
             assertEquals(110, journal.lastPosition());
         }
-        assertTrue(notices.stream().anyMatch((n) -> n.startsWith("released Chronicle's append lock in " +
-            dir.resolve("metadata.cq4t") + ", which named a process that is not running")), notices.toString());
+        assertTrue(notices.stream().anyMatch((n) -> n.startsWith("released Chronicle's " + key + " in " +
+            dir.resolve("metadata.cq4t") + ", which was held")), notices.toString());
     }
 
     @Test

@@ -485,7 +485,7 @@ class RepairTest
      * to move it away (it holds nothing of the journal's own); moved away, the journal opens and goes on.
      */
     @ParameterizedTest
-    @ValueSource(ints = {16, 40})
+    @ValueSource(ints = {16, 40, 80})
     void shouldSayChroniclesTableIsDamagedWhereAWriterWouldRefuseIt(final int at) throws Exception
     {
         final Path dir = root.resolve("journal");
@@ -498,7 +498,7 @@ class RepairTest
             raf.seek(at);
             raf.write(b ^ 0x01);
         }
-        final String damaged = table + " is damaged: Chronicle Queue cannot read it (a type name in it reads '";
+        final String damaged = table + " is damaged: Chronicle Queue cannot read it (";
         final JournalException refused = assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
         assertTrue(refused.getMessage().startsWith("cannot open the journal in " + dir + " for writing: " + damaged) &&
             refused.getMessage().contains("move it away ('mv " + table + " " + table + ".damaged')"),
@@ -512,6 +512,36 @@ class RepairTest
         final Tool after = tool("verify", "-d", dir.toString());
         assertEquals(0, after.code, after.toString());
         assertEquals(cleanHash(300, 10), continueRun(dir, null, 10), "all 300 commands kept, then 10 more");
+    }
+
+    /**
+     * A reviewer's finding: one flipped bit in the length of metadata.cq4t's first document, and verify blamed a cycle
+     * file ("a fault reading a memory-mapped file ...: a journal's cycle file damaged"), pointing at itself. It names
+     * the table, as a writer's refusal does (after Chronicle's wait for its lock); moved away, the journal goes on.
+     */
+    @Test
+    void shouldNameChroniclesTableWhereReadingItFaults() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        writeEngineRun(dir, null, 300, 0);
+        final Path table = dir.resolve("metadata.cq4t");
+        try (RandomAccessFile raf = new RandomAccessFile(table.toFile(), "rw"))
+        {
+            final int b = raf.read();
+            raf.seek(0);
+            raf.write(b ^ 0x01);
+        }
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("problem: Chronicle Queue cannot open the journal in " + dir + ": a fault reading " +
+            "a memory-mapped file where the file has no data, as it read its table. If no other process has the journal " +
+            "open, " + table + " may be damaged"), verify.toString());
+        final JournalException refused = assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
+        assertTrue(refused.getMessage().contains(table + " may be damaged: it holds only Chronicle Queue's bookkeeping"),
+            refused.getMessage());
+        Files.move(table, dir.resolve("metadata.cq4t.damaged"));
+        assertEquals(cleanHash(300, 10), continueRun(dir, null, 10), "all 300 commands kept, then 10 more");
+        assertEquals(0, tool("verify", "-d", dir.toString()).code);
     }
 
     /**

@@ -1089,10 +1089,11 @@ final class ExchangeNode
             // the file's first 313 commands were never journaled, and everything said success. Which lines the journal
             // holds, the node tells when given the same file without --from-line.
             result.setProperty("message", stoppedBy + "; of the " + publisher.published + " commands published, " +
-                Math.max(0, journal.lastPosition() - first + 1) + " reached the journal before the engine halted. " +
-                "Resume: once the node can take it, publish the same file again without --from-line: the node checks " +
-                "which of the file's commands its journal ends with, and publishes from the first it does not hold, or " +
-                "names the line to go on from");
+                Math.max(0, journal.lastPosition() - first + 1) + " were committed to the journal when the engine " +
+                "halted (more may reach it as the node closes: what a restart finds is what counts). Resume: once the " +
+                "node can take it, publish the same file again without --from-line: the node checks which of the " +
+                "file's commands its journal ends with, and publishes from the first it does not hold, or names the " +
+                "line to go on from");
         }
         else if (stoppedBy != null)
         {
@@ -1131,7 +1132,8 @@ final class ExchangeNode
         if (publisher.published > 0 && lastHeld < last)
         {
             result.setProperty("not-journaled", Math.max(first, lastHeld + 1) + ".." + last + " (sequenced before the " +
-                (fenced ? "fence" : "halt") + ", not committed to this node's journal when its engine halted)");
+                (fenced ? "fence" : "halt") + ", not committed to this node's journal when its engine halted" +
+                (fenced ? "" : "; some may reach it as the node closes") + ")");
         }
         if (notApplied != null && !fenced)
         {

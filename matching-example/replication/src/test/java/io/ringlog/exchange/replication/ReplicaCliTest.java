@@ -790,8 +790,9 @@ class ReplicaCliTest
             copyTree(dir.resolve("a"), dir.resolve("b"));
         }
         assertEquals(1, said.code, said.out + said.err);
-        assertTrue(said.err.contains("reached the journal before the engine halted. Resume: once the node can take " +
-            "it, publish the same file again without --from-line"), said.out + said.err);
+        assertTrue(said.err.contains("were committed to the journal when the engine halted (more may reach it as the " +
+            "node closes: what a restart finds is what counts). Resume: once the node can take it, publish the same " +
+            "file again without --from-line"), said.out + said.err);
         assertFalse(said.out.contains("resume-from-line"), said.out);
         assertNoStackTrace(said);
 
