@@ -449,17 +449,7 @@ class RepairTest
     void shouldSayWholeDocumentsLiePastADocumentWhoseHeaderAndFirstEntryAreZeros() throws Exception
     {
         final Path dir = root.resolve("journal");
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
-        {
-            for (long position = 1; position <= 3_000; position++)
-            {
-                journal.append(JournalTesting.command(position, 1, 1, position));
-                if (position % 10 == 0)
-                {
-                    journal.commit();
-                }
-            }
-        }
+        writeInBatchesOfTen(dir, 3_000);
         final Path file = cycleFile(dir, 0);
         final List<Long> documents = JournalTesting.dataDocuments(file);
         final int middle = documents.size() / 2;
@@ -925,17 +915,7 @@ class RepairTest
         // second probe was offered a cut that dropped thousands of whole entries, and of the newest document all of it.
         // The newest document marked as being written (3, 128) was called torn, its committed entries lost already.
         final Path dir = root.resolve("journal");
-        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
-        {
-            for (long position = 1; position <= 3_000; position++)
-            {
-                journal.append(JournalTesting.command(position, 1, 1, position));
-                if (position % 10 == 0)
-                {
-                    journal.commit();
-                }
-            }
-        }
+        writeInBatchesOfTen(dir, 3_000);
         final Path file = cycleFile(dir, 0);
         final List<Long> documents = JournalTesting.dataDocuments(file);
         final long document = documents.get(newest ? documents.size() - 1 : documents.size() / 2);
@@ -2197,6 +2177,22 @@ class RepairTest
         final StringWriter err = new StringWriter();
         final int code = JournalTool.run(new PrintWriter(out), new PrintWriter(err), args);
         return new Tool(code, out.toString(), err.toString());
+    }
+
+    /** Writes entries 1..{@code last} to a new journal in {@code dir}, committed ten at a time (a document each). */
+    private static void writeInBatchesOfTen(final Path dir, final long last)
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
+        {
+            for (long position = 1; position <= last; position++)
+            {
+                journal.append(JournalTesting.command(position, 1, 1, position));
+                if (position % 10 == 0)
+                {
+                    journal.commit();
+                }
+            }
+        }
     }
 
     private record Tool(int code, String out, String err)
