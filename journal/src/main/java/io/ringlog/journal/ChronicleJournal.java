@@ -131,11 +131,11 @@ public final class ChronicleJournal implements Journal
     private static final String CYCLE_FILE_SUFFIX = ".cq4";
     /** Chronicle renames {@code <cycle>.precreated} (the cycle file's name, less .cq4) into place as it starts that cycle. */
     private static final String PRECREATED_SUFFIX = ".precreated";
-    private static final String METADATA_FILE = "metadata.cq4t";
-    /** Chronicle's lock words in its table: appends refused while the first is held, each write waits for the second. */
-    private static final List<String> CHRONICLE_LOCKS = List.of("chronicle.append.lock", "chronicle.write.lock");
     /** Chronicle Queue's table file in a journal directory: its own bookkeeping, which a writer makes again. */
-    public static final String METADATA_TABLE = METADATA_FILE;
+    public static final String METADATA_FILE = "metadata.cq4t";
+    /** Chronicle's lock words in its table: appends refused while the first is held, each write waits for the second. */
+    private static final List<String> CHRONICLE_LOCKS = List.of(
+        net.openhft.chronicle.queue.impl.single.TableStoreWriteLock.APPEND_LOCK_KEY, "chronicle.write.lock");
     /**
      * A writer closes a document before an entry would take it past this many bytes, so a batch of
      * small commands costs Chronicle one document per ~64 KiB; an entry longer than this has a document
@@ -2676,7 +2676,8 @@ public final class ChronicleJournal implements Journal
         if (appendLock.locked() && appendLock instanceof net.openhft.chronicle.queue.impl.single.TableStoreWriteLock lock)
         {
             lock.forceUnlock();
-            ctx.noticeListener().accept("released Chronicle's chronicle.append.lock in " +
+            ctx.noticeListener().accept("released Chronicle's " +
+                net.openhft.chronicle.queue.impl.single.TableStoreWriteLock.APPEND_LOCK_KEY + " in " +
                 ctx.directory().resolve(METADATA_FILE) + ", which was held: this writer holds the journal's own lock, " +
                 "so no other process appends, and the lock was left by a writer killed holding it, or damaged");
         }

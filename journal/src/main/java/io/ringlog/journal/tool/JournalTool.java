@@ -610,7 +610,7 @@ public final class JournalTool implements Callable<Integer>
             }
             catch (final JournalException ex)
             {
-                if (damagedTable == null || !ex.getMessage().contains(ChronicleJournal.METADATA_TABLE))
+                if (damagedTable == null || !ex.getMessage().contains(ChronicleJournal.METADATA_FILE))
                 {
                     problems.add(ex.getMessage());
                 }
