@@ -655,7 +655,7 @@ final class ReplicationAgent implements Agent
         final String shared = keep >= epochStart ? " (positions " + epochStart + ".." + keep + " of the epoch are the " +
             "primary's too, and are kept)" : "";
         fail(new DivergedHistoryException("TWO PRIMARIES in epoch " + state.epoch + "? " + (position > searchPrimaryLast ?
-            "This node's journal goes on to position " + position + ", past the primary's " + searchPrimaryLast + ", and " +
+            "This node's journal goes on to position " + last + ", past the primary's " + searchPrimaryLast + ", and " +
             "differs from it" : "This node's entry at position " + position + " differs from the primary's") + ", in " +
             "the epoch both are in: its entries from position " +
             (keep + 1) + " to " + last + " are another history (" + (searchReason != null ? searchReason :

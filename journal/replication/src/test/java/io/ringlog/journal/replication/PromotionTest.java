@@ -390,6 +390,55 @@ class PromotionTest
     }
 
     /**
+     * As above, with the standby's journal going on past the restarted primary's end (3500 against 3200). The
+     * refusal said "this node's journal goes on to position 3201", the position it compared, not its last.
+     */
+    @Test
+    void shouldSayWhereTheStandbysJournalEndsWhenItGoesOnPastTheRestartedPrimarys() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        final AtomicLong shownByA = new AtomicLong(-1);
+        final UnaryOperator<ReplicationContext> shown = (ctx) -> ctx.shownPosition(shownByA::get);
+        ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown);
+        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        try
+        {
+            publishAndShow(a, b, shownByA, 3_000);
+            b.close();
+            a.close();
+            a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown);
+            b = pair.launch("b", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            Pair.publish(b.engine(), 100_001, 100_500);
+            Pair.publish(a.engine(), 3_001, 3_200);
+            b.engine().awaitApplied(3_500, 30, TimeUnit.SECONDS);
+            a.engine().awaitApplied(3_200, 30, TimeUnit.SECONDS);
+            shownByA.set(3_200);
+            b.close();
+        }
+        catch (final Throwable ex)
+        {
+            Pair.closeQuietly(b, a);
+            throw ex;
+        }
+        final DivergedHistoryException diverged = refusedAsDiverged(pair, mode, a);
+        try
+        {
+            assertEquals(3_000, diverged.keepUpTo(), diverged.getMessage());
+            assertEquals(3_500, diverged.lastPosition());
+            assertTrue(diverged.getMessage().startsWith("TWO PRIMARIES in epoch 0? This node's journal goes on to " +
+                "position 3500, past the primary's 3200, and differs from it, in the epoch both are in: its entries from " +
+                "position 3001 to 3500 are another history"), diverged.getMessage());
+        }
+        catch (final Throwable ex)
+        {
+            Pair.closeQuietly(a);
+            throw ex;
+        }
+        rejoinAndFollow(pair, mode, a, diverged, 3_201, 3_600);
+    }
+
+    /**
      * Publishes 1..{@code last} on primary {@code a}, followed by standby {@code b}, then has a say it showed them all
      * (through {@code shownByA}, its context's shownPosition) and waits until its status page keeps that.
      */
