@@ -30,6 +30,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -304,9 +305,11 @@ public final class ChronicleJournal implements Journal
             }
             lock = JournalLock.acquire(ctx.directory());
         }
+        // Cycle files of zeros, renamed out of Chronicle's way until the open has found every committed entry.
+        final List<Path> setAside = new ArrayList<>();
         try
         {
-            ChronicleJournal journal = openUnderLock(ctx, lock);
+            ChronicleJournal journal = openUnderLock(ctx, lock, setAside);
             // Before anything is decided by its committed mark (which damaged entries to drop, below).
             final String foreign = ctx.readOnly() ? null : journal.foreignMetadata();
             if (foreign != null)
@@ -319,7 +322,7 @@ public final class ChronicleJournal implements Journal
             {
                 // Damaged entries no commit covered: cut them off the newest cycle, then read the journal again.
                 journal = keepFirstAndReopen(journal, lock, dropping.file(), journal.droppingKeep, journal.currentCycle,
-                    dropping.lastWholePosition() + 1);
+                    dropping.lastWholePosition() + 1, setAside);
                 journal.reportTorn(dropping);
             }
             // The newest file by name: a torn first document of a new cycle file leaves that file with no whole entry.
@@ -337,7 +340,7 @@ public final class ChronicleJournal implements Journal
                 // was reported already.
                 final TornEntry torn = journal.tornEntry;
                 journal = keepFirstAndReopen(journal, lock, newest.file, newest.entries, newestCycle,
-                    torn.lastWholePosition() + 1);
+                    torn.lastWholePosition() + 1, setAside);
                 journal.tornEntry = torn;
             }
             try
@@ -372,6 +375,15 @@ public final class ChronicleJournal implements Journal
                 journal.release(false);
                 throw ex;
             }
+            try
+            {
+                settleSetAside(ctx, setAside);
+            }
+            catch (final RuntimeException ex)
+            {
+                journal.release(false);
+                throw ex;
+            }
             // Only now that the open cannot fail: a refused open leaves no thread behind.
             journal.touchAhead.start();
             return journal;
@@ -382,7 +394,12 @@ public final class ChronicleJournal implements Journal
             {
                 lock.close();
             }
-            throw ex;
+            if (setAside.isEmpty())
+            {
+                throw ex;
+            }
+            putBack(setAside);
+            throw ex instanceof JournalException ? refusedWithZeros((JournalException)ex, setAside) : ex;
         }
     }
 
@@ -432,13 +449,13 @@ public final class ChronicleJournal implements Journal
      * for the message if the rewrite fails.
      */
     private static ChronicleJournal keepFirstAndReopen(final ChronicleJournal journal, final JournalLock lock,
-        final Path file, final long keep, final int cycle, final long position)
+        final Path file, final long keep, final int cycle, final long position, final List<Path> setAside)
     {
         final RollCycle cycles = journal.rollCycle;
         final long epoch = journal.queue.epoch();
         journal.release(false);
         CycleRewriter.keepFirstOrFail(journal.ctx.directory(), file, keep, cycles, epoch, cycle, position);
-        return openUnderLock(journal.ctx, lock);
+        return openUnderLock(journal.ctx, lock, setAside);
     }
 
     /**
@@ -548,16 +565,20 @@ public final class ChronicleJournal implements Journal
         }
     }
 
+    /** The suffix a cycle file of zeros takes while a writable open decides whether it held entries. */
+    static final String SET_ASIDE_SUFFIX = ".zeros";
+
     /**
-     * Deletes the cycle files that are zeros from end to end ({@link CycleFileScan#blank}): a crash between Chronicle
+     * Sets aside the cycle files that are zeros from end to end ({@link CycleFileScan#blank}): a crash between Chronicle
      * renaming a {@code .precreated} file into place and writing its header leaves one. It holds nothing, and Chronicle
      * would wait 10 s for its header at each open, then write one itself; the next append in that cycle makes the file
-     * again. Under the writer lock, so no writer is making it now.
+     * again. Renamed, not deleted, until the open has found every committed entry ({@link #settleSetAside}): a file
+     * zeroed by damage is zeros too, and one the committed mark says held entries is evidence the operator keeps. Under
+     * the writer lock, so no writer is making it now. Adds the files set aside, under their own names, to {@code setAside}.
      */
-    private static void deleteBlankFiles(final Context ctx, final Map<String, CycleFileScan> files)
+    private static void setAsideBlankFiles(final Context ctx, final Map<String, CycleFileScan> files,
+        final List<Path> setAside)
     {
-        final Path directory = ctx.directory();
-        boolean deleted = false;
         for (final Iterator<CycleFileScan> it = files.values().iterator(); it.hasNext(); )
         {
             final CycleFileScan scan = it.next();
@@ -565,30 +586,123 @@ public final class ChronicleJournal implements Journal
             {
                 try
                 {
-                    Files.delete(scan.file);
+                    Files.move(scan.file, aside(scan.file), StandardCopyOption.ATOMIC_MOVE);
                 }
                 catch (final IOException ex)
                 {
-                    throw new JournalException("cannot delete " + scan.file + ", a cycle file of zeros only (no header, " +
-                        "no entry: a crash as Chronicle began it): " + FileErrors.describe(ex, scan.file), ex);
+                    putBack(setAside);
+                    setAside.clear();
+                    throw new JournalException("cannot rename " + scan.file + ", a cycle file of zeros only (no header, " +
+                        "no entry: a crash as Chronicle began it), out of Chronicle's way: " +
+                        FileErrors.describe(ex, scan.file), ex);
                 }
                 it.remove();
-                deleted = true;
-                ctx.noticeListener().accept("deleted " + scan.file + ", zeros from end to end (a crash as Chronicle " +
-                    "began a new cycle file): it held no entry");
+                setAside.add(scan.file);
             }
         }
-        if (deleted)
+    }
+
+    private static Path aside(final Path file)
+    {
+        return file.resolveSibling(file.getFileName() + SET_ASIDE_SUFFIX);
+    }
+
+    /**
+     * Puts back, under their own names, cycle files of zeros that an open set aside and did not settle: by this
+     * process's refused open (below), or by one that died before it settled them. Best effort on a refusal, where the
+     * refusal's reason is what the operator needs.
+     */
+    private static void putBack(final List<Path> setAside)
+    {
+        for (final Path file : setAside)
         {
             try
             {
-                JournalMetadata.forceDirectory(directory);
+                Files.move(aside(file), file, StandardCopyOption.ATOMIC_MOVE);
+            }
+            catch (final IOException ignored)
+            {
+                // Left as FILE.zeros, which the next writable open puts back before it looks at the journal.
+            }
+        }
+    }
+
+    /** Puts back the files of zeros an open that died left set aside, so that this open sees the journal as it was. */
+    private static void putBackLeftAside(final Path directory)
+    {
+        if (!Files.isDirectory(directory))
+        {
+            return;
+        }
+        final List<Path> left = new ArrayList<>();
+        try (Stream<Path> listing = Files.list(directory))
+        {
+            listing.forEach((file) ->
+            {
+                final String name = file.getFileName().toString();
+                if (name.endsWith(CYCLE_FILE_SUFFIX + SET_ASIDE_SUFFIX))
+                {
+                    final Path original = file.resolveSibling(name.substring(0, name.length() - SET_ASIDE_SUFFIX.length()));
+                    if (!Files.exists(original))
+                    {
+                        left.add(original);
+                    }
+                }
+            });
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot list " + directory + ": " + FileErrors.describe(ex, directory), ex);
+        }
+        putBack(left);
+    }
+
+    /**
+     * The open found every committed entry: the files of zeros set aside held none, and are deleted, each said. A
+     * refused open puts them back instead, as they were, and its reason names them.
+     */
+    private static void settleSetAside(final Context ctx, final List<Path> setAside)
+    {
+        if (setAside.isEmpty())
+        {
+            return;
+        }
+        for (final Path file : setAside)
+        {
+            try
+            {
+                Files.delete(aside(file));
             }
             catch (final IOException ex)
             {
-                throw new JournalException("cannot sync " + directory + ": " + FileErrors.describe(ex, directory), ex);
+                throw new JournalException("cannot delete " + aside(file) + ", a cycle file of zeros only (no header, " +
+                    "no entry: a crash as Chronicle began it): " + FileErrors.describe(ex, file), ex);
             }
+            ctx.noticeListener().accept("deleted " + file + ", zeros from end to end (a crash as Chronicle began a new " +
+                "cycle file): it held no entry");
         }
+        try
+        {
+            JournalMetadata.forceDirectory(ctx.directory());
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot sync " + ctx.directory() + ": " + FileErrors.describe(ex, ctx.directory()), ex);
+        }
+    }
+
+    /** A refused writable open's reason, and that the files of zeros it had set aside are back as they were. */
+    private static JournalException refusedWithZeros(final JournalException refused, final List<Path> setAside)
+    {
+        final String prefix = "journal position " + refused.position() + ": ";
+        final String message = refused.getMessage() != null && refused.getMessage().startsWith(prefix) ?
+            refused.getMessage().substring(prefix.length()) : refused.getMessage();
+        final String said = message + ". " + (setAside.size() == 1 ? setAside.get(0) + " is" : setAside + " are") +
+            " zeros from end to end, and left as " + (setAside.size() == 1 ? "it is" : "they are") + ": where committed " +
+            "entries are missing, a file of zeros may be where they were (zeroed by damage, or never written back before " +
+            "the machine stopped), not only a crash as Chronicle began it";
+        return refused.position() != 0 ? new JournalException(refused.position(), said, refused.getCause()) :
+            new JournalException(said, refused.getCause());
     }
 
     /** Why a writable open of the journal in {@code directory} is refused: {@code what} there cannot be written. */
@@ -600,10 +714,14 @@ public final class ChronicleJournal implements Journal
     }
 
     /** Walks the files, opens Chronicle and builds the position table; on failure closes all but the lock. */
-    private static ChronicleJournal openUnderLock(final Context ctx, final JournalLock lock)
+    private static ChronicleJournal openUnderLock(final Context ctx, final JournalLock lock, final List<Path> setAside)
     {
         // The committed mark first: a writer appending meanwhile (read-only opens do not lock it out) commits
         // entries before it moves the mark, so the walk that follows finds at least every entry the mark covers.
+        if (!ctx.readOnly())
+        {
+            putBackLeftAside(ctx.directory());
+        }
         JournalMetadata metadata = JournalMetadata.read(ctx.directory());
         final Map<String, CycleFileScan> files = scanFiles(ctx);
         if (metadata == null && !ctx.readOnly() && files.values().stream().allMatch((f) -> f.entries == 0))
@@ -619,7 +737,7 @@ public final class ChronicleJournal implements Journal
             {
                 throw new JournalException("cannot open the journal in " + ctx.directory() + " for writing: " + damagedTable);
             }
-            deleteBlankFiles(ctx, files);
+            setAsideBlankFiles(ctx, files, setAside);
         }
         final ChronicleJournal journal;
         try
@@ -647,7 +765,6 @@ public final class ChronicleJournal implements Journal
         try
         {
             journal.scan();
-            return journal;
         }
         catch (final JournalException ex)
         {
@@ -663,6 +780,7 @@ public final class ChronicleJournal implements Journal
                 "-d " + ctx.directory() + " --rebuild' writes every cycle file anew with all of its entries (run it " +
                 "without --apply first: it lists them)", ex);
         }
+        return journal;
     }
 
     /**

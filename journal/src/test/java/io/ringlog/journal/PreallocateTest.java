@@ -96,6 +96,53 @@ class PreallocateTest
         JournalTesting.assertReadsAllAndVerifies(dir, 110);
     }
 
+    /**
+     * As above, but the committed mark says the file of zeros held entries (zeroed by damage, or never written back
+     * before the machine stopped): the writable open is refused for the missing entries, as before, and deleted the
+     * file first, evidence an operator restoring the journal looks for, with a notice that it "held no entry". It is
+     * left as it was, and the refusal names it; an open that died with it set aside has it put back by the next.
+     */
+    @Test
+    void shouldLeaveACycleFileOfZerosWhereCommittedEntriesAreMissing() throws Exception
+    {
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+        final ChronicleJournal.Context ctx = JournalTesting.context(dir).rollCycle(JournalRollCycle.SECONDLY)
+            .epochMillisClock(millis::get);
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            appendRange(journal, 1, 100, 10);
+        }
+        millis.addAndGet(1_000);
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            appendRange(journal, 101, 150, 10);
+        }
+        final Path zeroed = JournalTesting.cycleFiles(dir).get(1);
+        final long length = Files.size(zeroed);
+        Files.delete(zeroed);
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(zeroed.toFile(), "rw"))
+        {
+            raf.setLength(length);
+        }
+
+        final java.util.List<String> notices = new java.util.ArrayList<>();
+        final JournalException refused = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(ctx.noticeListener(notices::add)).close());
+        assertTrue(refused.getMessage().contains("entries 101..150, which clients may have seen, are missing") &&
+            refused.getMessage().contains(". " + zeroed + " is zeros from end to end, and left as it is: where committed " +
+            "entries are missing, a file of zeros may be where they were"), refused.getMessage());
+        assertTrue(Files.exists(zeroed) && Files.size(zeroed) == length, "left as it was");
+        assertEquals(java.util.List.of(), notices, "nothing said deleted");
+        assertEquals(java.util.List.of(zeroed), JournalTesting.cycleFiles(dir).subList(1, 2));
+
+        // An open that died with it set aside: the next puts it back before it reads the journal.
+        final Path aside = zeroed.resolveSibling(zeroed.getFileName() + ".zeros");
+        Files.move(zeroed, aside);
+        final JournalException again = assertThrows(JournalException.class, () -> ChronicleJournal.open(ctx).close());
+        assertTrue(again.getMessage().contains(zeroed + " is zeros from end to end, and left as it is"), again.getMessage());
+        assertTrue(Files.exists(zeroed) && !Files.exists(aside), "put back under its own name");
+    }
+
     @Test
     void shouldWriteNothingAheadIntoPreallocatedBytesAndReadBackWhatWasJournaled() throws Exception
     {
