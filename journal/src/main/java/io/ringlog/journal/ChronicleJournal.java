@@ -534,6 +534,76 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
+     * Whether Chronicle's table in {@code directory} was never finished: its first header word is zero (made, never
+     * written) or says its header is being written. Under the writer lock nobody is writing it now, so a writer killed
+     * as Chronicle made it left it so; Chronicle's own open then waits 30 s on it and fails claiming a lock that no
+     * process holds.
+     */
+    public static boolean tableUnfinished(final Path directory)
+    {
+        final Path table = directory.resolve(METADATA_FILE);
+        try (FileChannel channel = FileChannel.open(table, StandardOpenOption.READ))
+        {
+            final ByteBuffer word = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            if (channel.size() < 4 || channel.read(word, 0) < 4)
+            {
+                return channel.size() > 0;
+            }
+            final int header = word.getInt(0);
+            return header == 0 || (header & CycleFileScan.NOT_COMPLETE) != 0;
+        }
+        catch (final IOException ex)
+        {
+            // None (a new journal), or unreadable: Chronicle's open says which.
+            return false;
+        }
+    }
+
+    /**
+     * A writable open's mend of a table never finished ({@link #tableUnfinished}): deleted, said, and Chronicle makes it
+     * again from the directory, as it does a table moved away. It holds none of the journal's own (no entry, no
+     * identity, no committed mark), and under the writer lock no writer is making it.
+     */
+    private static void mendUnfinishedTable(final Context ctx)
+    {
+        final Path table = ctx.directory().resolve(METADATA_FILE);
+        if (!tableUnfinished(ctx.directory()))
+        {
+            return;
+        }
+        try
+        {
+            Files.delete(table);
+            JournalMetadata.forceDirectory(ctx.directory());
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot delete " + table + ", Chronicle Queue's table, never finished (a writer " +
+                "killed as it made it): " + FileErrors.describe(ex, table), ex);
+        }
+        ctx.noticeListener().accept("deleted " + table + ", Chronicle Queue's table, never finished (a writer killed as " +
+            "Chronicle made it): it holds none of the journal's own, and Chronicle makes it again");
+    }
+
+    /**
+     * Why a read-only open cannot read the journal at once, or null: its table was never finished and no writer is
+     * running to finish it. Chronicle would wait 10 s for it, then fail claiming a lock no process holds.
+     */
+    private static String unfinishedTableRefusal(final Context ctx)
+    {
+        if (!tableUnfinished(ctx.directory()) || JournalLock.liveWriter(ctx.directory()) != null)
+        {
+            return null;
+        }
+        final Path table = ctx.directory().resolve(METADATA_FILE);
+        return "cannot read the journal in " + ctx.directory() + ": " + table + ", Chronicle Queue's table, was never " +
+            "finished (its header is not written: a writer killed as Chronicle made it), and no writer is running. It " +
+            "holds none of the journal's own (no entry, no identity, no committed mark): the next writable open (a run " +
+            "on this journal) makes it again, or move it away ('mv " + table + " " + table + ".damaged') and the journal " +
+            "reads as it was";
+    }
+
+    /**
      * Chronicle reports a damaged {@code metadata.cq4t} as whatever failed while it read it (a lock it
      * could not claim, say): where that file is there, say that it may be the cause, and that it holds
      * nothing of the journal's own (the next writer makes it again).
@@ -722,6 +792,14 @@ public final class ChronicleJournal implements Journal
         {
             putBackLeftAside(ctx.directory());
         }
+        else
+        {
+            final String unfinished = unfinishedTableRefusal(ctx);
+            if (unfinished != null)
+            {
+                throw new JournalException(unfinished);
+            }
+        }
         JournalMetadata metadata = JournalMetadata.read(ctx.directory());
         final Map<String, CycleFileScan> files = scanFiles(ctx);
         if (metadata == null && !ctx.readOnly() && files.values().stream().allMatch((f) -> f.entries == 0))
@@ -732,6 +810,7 @@ public final class ChronicleJournal implements Journal
         if (!ctx.readOnly())
         {
             refuseUnwritableFiles(ctx.directory(), files);
+            mendUnfinishedTable(ctx);
             final String damagedTable = damagedTable(ctx.directory());
             if (damagedTable != null)
             {

@@ -175,6 +175,14 @@ final class ExchangeRunner
                     " holds one: give that directory to go on with it. A new journal is started only in a directory " +
                     "that holds none, nor one in it");
             }
+            if (settings.journalDir() != null && ChronicleJournal.isJournalDirectory(settings.journalDir()) &&
+                ChronicleJournal.tableUnfinished(settings.journalDir()))
+            {
+                // A reviewer's finding: a run killed as Chronicle made its table left it unfinished, which the checks
+                // below cannot read (nor could they, for 10 s each, before). The writer's open mends it, and says so.
+                ChronicleJournal.open(new ChronicleJournal.Context().directory(settings.journalDir())
+                    .maxPayloadLength(MAX_PAYLOAD).noticeListener((notice) -> err.println("note: " + notice))).close();
+            }
             // Another application's journal, or other settings: said first, not after advice to --append to it.
             checkExchangeJournal(settings.journalDir(), settings.maxAssets());
             // Before the events file is replaced: a run that would apply commands twice, or skip some, is

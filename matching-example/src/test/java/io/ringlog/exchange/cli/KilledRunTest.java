@@ -56,6 +56,37 @@ class KilledRunTest
         }
     }
 
+    /**
+     * A reviewer's finding: a run killed in its first tenth of a second on a new journal left Chronicle's table,
+     * {@code metadata.cq4t}, as zeros (made, never written; the journal's identity already in ringlog.meta, no entry).
+     * The next run waited 31 s and said {@code Unable to claim exclusive shared lock}, a lock no process held, and
+     * advised a repair. The state that kill leaves is made here rather than raced for: the run mends the table, says
+     * so, and applies the file, to the state a clean run reaches.
+     */
+    @Test
+    void shouldRunOnAJournalWhoseTableAKillLeftUnwritten() throws Exception
+    {
+        final Path commands = dir.resolve("commands.txt");
+        Cli.ok("generate", "--commands", "2_000", "--seed", "11", "-o", commands.toString());
+        final Cli.Result clean = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("clean").toString());
+
+        final Path journal = dir.resolve("journal");
+        io.ringlog.journal.ChronicleJournal.open(new io.ringlog.journal.ChronicleJournal.Context().directory(journal)
+            .maxPayloadLength(256)).close();
+        final Path table = journal.resolve(io.ringlog.journal.ChronicleJournal.METADATA_FILE);
+        Files.write(table, new byte[(int)Files.size(table)]);
+
+        final long started = System.nanoTime();
+        final Cli.Result run = Cli.run("run", "-i", commands.toString(), "-d", journal.toString());
+        final long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+        assertEquals(0, run.code(), run.toString());
+        assertTrue(run.err().contains("note: deleted " + table + ", Chronicle Queue's table, never finished (a writer " +
+            "killed as Chronicle made it): it holds none of the journal's own, and Chronicle makes it again"), run.err());
+        assertEquals(clean.value("state-hash"), run.value("state-hash"), run.toString());
+        assertTrue(!run.err().contains("\tat "), run.err());
+        System.out.println("the run on the mended journal took " + seconds + " s");
+    }
+
     /** Starts {@code exchange run} in a new JVM, waits until its events file holds {@code killAt} bytes, SIGKILLs it. */
     private void runAndKill(
         final Path commands, final Path journal, final Path events, final Topology topology, final long killAt,
