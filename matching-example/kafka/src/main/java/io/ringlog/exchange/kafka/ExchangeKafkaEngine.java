@@ -629,6 +629,35 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         private final List<Map.Entry<String, OutputListener>> listeners = new ArrayList<>();
         private boolean concluded;
 
+        /**
+         * Why these topics cannot serve one engine, or null: two of them are one topic. An engine whose events topic was
+         * its commands topic read its own events back as commands (a reviewer's finding: it applied them, dead-lettered
+         * the rest, and said nothing); a dead-letter topic that is the commands topic is read back as commands too.
+         */
+        public static String sameTopic(final String commandsTopic, final String deadLetterTopic,
+            final String... eventsTopics)
+        {
+            if (commandsTopic.equals(deadLetterTopic))
+            {
+                return "the commands topic and the dead-letter topic are both " + commandsTopic + ": dead letters would " +
+                    "be read back as commands. Give each its own topic";
+            }
+            for (final String events : eventsTopics)
+            {
+                if (events.equals(commandsTopic))
+                {
+                    return "the events topic " + events + " is the commands topic: the engine would read its own events " +
+                        "back as commands. Give each its own topic";
+                }
+                if (events.equals(deadLetterTopic))
+                {
+                    return "the events topic " + events + " is the dead-letter topic: events and dead letters would be " +
+                        "mixed in one topic, which neither tail nor dead-letters reads. Give each its own topic";
+                }
+            }
+            return null;
+        }
+
         public Context conclude()
         {
             if (concluded)
@@ -640,6 +669,12 @@ public final class ExchangeKafkaEngine implements AutoCloseable
             {
                 throw new IllegalArgumentException("bootstrapServers, commandsTopic, partitions, deadLetterTopic and " +
                     "journalDir are required");
+            }
+            final String same = eventsTopic == null ? sameTopic(commandsTopic, deadLetterTopic) :
+                sameTopic(commandsTopic, deadLetterTopic, eventsTopic);
+            if (same != null)
+            {
+                throw new IllegalArgumentException(same);
             }
             if (name == null)
             {

@@ -287,6 +287,34 @@ class ExchangeKafkaCliTest
         assertEquals(2, kafka(kafka, "balances", "--account", "-1").code());
     }
 
+    /**
+     * A reviewer's finding: a file's first feed from {@code --from-line 999999} (past its end) sent nothing and exited
+     * 0, recording the file as fed whole, and the real feed was then refused as sending every line a second time;
+     * a first feed from line 100 likewise left lines 1..99 unsent and refused. A first feed from a later line needs
+     * {@code --force} now, and the file's feed from line 1 then sends it all.
+     */
+    @Test
+    void shouldRefuseAFirstFeedThatSkipsLinesNoFeedSent(final TestBroker broker, @TempDir final Path dir) throws Exception
+    {
+        final String prefix = TestBroker.uniqueName("first-skip");
+        final String[] kafka = topicsOf(broker, prefix);
+        kafka(kafka, "topics", "--partitions", "1").ok();
+        final Path commands = dir.resolve("day.txt");
+        Files.writeString(commands, "instrument sym=2 base=2 quote=0 tick=1 lot=1\ndeposit acct=1 asset=0 amount=100000\n" +
+            "place oid=1 acct=1 sym=2 side=BUY type=GTC price=10 qty=5\n");
+        for (final String from : new String[] {"999999", "2"})
+        {
+            final Result skipping = kafka(kafka, "feed", "-i", commands.toString(), "--from-line", from);
+            assertEquals(1, skipping.code(), skipping.out() + skipping.err());
+            assertTrue(skipping.err().startsWith("error: no feed of " + commands + " to " + prefix + ".commands is on " +
+                "record (exchange.feeds holds no mark of one), and --from-line " + from + " would skip lines 1.." +
+                (Long.parseLong(from) - 1) + ", which the record would then count as fed"), skipping.err());
+        }
+        final Result whole = kafka(kafka, "feed", "-i", commands.toString()).ok();
+        assertEquals("3", whole.value("records"), whole.out());
+        assertEquals("3", whole.value("committed-through-line"), whole.out());
+    }
+
     @Test
     void shouldRefuseACommandsTopicMadeAgainUnderItsJournal(final TestBroker broker, @TempDir final Path dir) throws Exception
     {
@@ -504,6 +532,43 @@ class ExchangeKafkaCliTest
         assertEquals(2, partitions.code(), partitions.out() + partitions.err());
         assertTrue(partitions.err().startsWith("error: --partitions and --events-partitions are at most 1000 here"),
             partitions.err());
+    }
+
+    /**
+     * Reviewers' findings, all before a broker is asked: an engine given its commands topic as its events topic started,
+     * read its own events back as commands and applied them, saying nothing; {@code topics} made one topic for commands
+     * and dead letters, which the engine then refused in words that named neither; {@code --engines 0 1}, the help's
+     * own example, was refused as an unmatched argument; {@code --engines 0,0} made a topic {@code ...p0-0}; and
+     * {@code engine -p 0,0} exited 1 where every other usage error exits 2.
+     */
+    @Test
+    void shouldRefuseTopicsThatAreOneAndPartitionsNamedTwice(@TempDir final Path dir)
+    {
+        final String[] kafka = {"-b", "localhost:1", "--commands-topic", "loop", "--dead-letter-topic", "loop.dead",
+            "--events-prefix", "loop.e."};
+        final Result loop = kafka(kafka, "engine", "-p", "0", "--events-topic", "loop", "-d", dir.resolve("e").toString());
+        assertEquals(2, loop.code(), loop.out() + loop.err());
+        assertTrue(loop.err().startsWith("error: the events topic loop is the commands topic: the engine would read its " +
+            "own events back as commands. Give each its own topic"), loop.err());
+        final Result dead = kafka(new String[]{"-b", "localhost:1", "--commands-topic", "x", "--dead-letter-topic", "x"},
+            "topics");
+        assertEquals(2, dead.code(), dead.out() + dead.err());
+        assertTrue(dead.err().startsWith("error: the commands topic and the dead-letter topic are both x: dead letters " +
+            "would be read back as commands"), dead.err());
+        final Result twice = kafka(kafka, "topics", "--partitions", "2", "--engines", "0,0");
+        assertEquals(2, twice.code(), twice.out() + twice.err());
+        assertTrue(twice.err().startsWith("error: --engines: partition 0 is named twice in '0,0'"), twice.err());
+        final Result shared = kafka(kafka, "topics", "--partitions", "2", "--engines", "0,1", "1");
+        assertEquals(2, shared.code(), shared.out() + shared.err());
+        assertTrue(shared.err().startsWith("error: --engines: partition 1 is given to two engines"), shared.err());
+        final Result engineTwice = kafka(kafka, "engine", "-p", "0,0", "-d", dir.resolve("e").toString());
+        assertEquals(2, engineTwice.code(), engineTwice.out() + engineTwice.err());
+        assertTrue(engineTwice.err().startsWith("error: partition 0 is named twice in '0,0'"), engineTwice.err());
+        // The help's example parses: what stops it is the broker nothing answers for.
+        final Result example = kafka(kafka, "topics", "--partitions", "2", "--engines", "0", "1");
+        assertEquals(1, example.code(), example.out() + example.err());
+        assertTrue(example.err().startsWith("error: the broker at localhost:1 "), example.err());
+        assertFalse(Files.exists(dir.resolve("e")), "no journal made");
     }
 
     /**

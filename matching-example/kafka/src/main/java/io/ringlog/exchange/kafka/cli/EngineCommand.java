@@ -119,6 +119,12 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
+        final String sameTopic = ExchangeKafkaEngine.Context.sameTopic(kafka.commandsTopic, kafka.deadLetterTopic,
+            eventsTopic != null ? eventsTopic : kafka.eventsTopic(partitions));
+        if (sameTopic != null)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), sameTopic);
+        }
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final ExchangeKafkaEngine.Context ctx = new ExchangeKafkaEngine.Context()
@@ -456,6 +462,13 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             if (partitions[i] < 0)
             {
                 throw new IllegalArgumentException("partition " + partitions[i] + " is negative");
+            }
+            for (int j = 0; j < i; j++)
+            {
+                if (partitions[j] == partitions[i])
+                {
+                    throw new IllegalArgumentException("partition " + partitions[i] + " is named twice in '" + text + "'");
+                }
             }
         }
         return partitions;

@@ -60,7 +60,8 @@ final class FeedCommand implements Callable<Integer>
 
     @Option(names = "--force",
         description = "Feed from --from-line even where the file's earlier feed says that sends lines a second time " +
-            "or skips lines, or the file has changed since.")
+            "or skips lines, or the file has changed since, or where no feed of it is on record and --from-line skips " +
+            "lines.")
     boolean force;
 
     @Option(names = "--rate", defaultValue = "0", paramLabel = "PER_SECOND",
@@ -201,7 +202,7 @@ final class FeedCommand implements Callable<Integer>
                 err.println(topicNote);
             }
             final FeedProgress.Mark mark = FeedProgress.last(kafka.bootstrap, feedsTopic, feedId, brokerTimeout);
-            final String refusal = mark == null ? null : checkMark(mark, err);
+            final String refusal = mark == null ? firstFeedFromALaterLine() : checkMark(mark, err);
             if (refusal != null)
             {
                 err.println("error: " + refusal);
@@ -284,6 +285,24 @@ final class FeedCommand implements Callable<Integer>
                 stop.close();
             }
         }
+    }
+
+    /**
+     * A reviewer's finding: a file's first feed (no mark of it on record) from {@code --from-line N} sent nothing of
+     * lines 1..N-1, yet its mark said every line up to where it got was fed (a feed from past the end: the whole file),
+     * so every later feed of those lines was refused as sending them a second time. Null where the feed starts at line
+     * 1 or is forced; otherwise why not.
+     */
+    private String firstFeedFromALaterLine()
+    {
+        if (fromLine <= 1 || force)
+        {
+            return null;
+        }
+        return "no feed of " + input + " to " + kafka.commandsTopic + " is on record (" + feedsTopic + " holds no mark " +
+            "of one), and --from-line " + fromLine + " would skip lines 1.." + (fromLine - 1) + ", which the record would " +
+            "then count as fed: a later feed of them would be refused as sending them a second time. Feed it from line 1; " +
+            "if those lines reached the topic some other way (a feed whose record is gone), add --force";
     }
 
     /**

@@ -274,4 +274,5 @@ final class KafkaOptions
     {
         return "exchange-" + commandsTopic + "-" + suffix(partitions);
     }
+
 }

@@ -1,5 +1,7 @@
 package io.ringlog.exchange.kafka.cli;
 
+import io.ringlog.exchange.kafka.ExchangeKafkaEngine;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -38,7 +40,7 @@ final class TopicsCommand implements Callable<Integer>
         description = "Partitions of the commands topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--engines", paramLabel = "P[,P...]", split = " ",
+    @Option(names = "--engines", paramLabel = "P[,P...]", split = " ", arity = "1..*",
         description = "The engines, each by the partitions it owns, e.g. '--engines 0 1' (default: one engine per " +
             "partition) or '--engines 0,1' (one engine for both).")
     List<String> engines;
@@ -61,6 +63,12 @@ final class TopicsCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--partitions and --events-partitions must be positive");
         }
         final List<NewTopic> topics = new ArrayList<>();
+        final String sameTopic = ExchangeKafkaEngine.Context.sameTopic(kafka.commandsTopic, kafka.deadLetterTopic,
+            engines().stream().map(kafka::eventsTopic).toArray(String[]::new));
+        if (sameTopic != null)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), sameTopic);
+        }
         topics.add(new NewTopic(kafka.commandsTopic, partitions, (short)1));
         topics.add(new NewTopic(kafka.deadLetterTopic, partitions, (short)1));
         for (final int[] engine : engines())
@@ -127,6 +135,18 @@ final class TopicsCommand implements Callable<Integer>
 
     private List<int[]> engines()
     {
+        try
+        {
+            return parsedEngines();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--engines: " + ex.getMessage());
+        }
+    }
+
+    private List<int[]> parsedEngines()
+    {
         final List<int[]> list = new ArrayList<>();
         if (engines == null || engines.isEmpty())
         {
@@ -136,9 +156,19 @@ final class TopicsCommand implements Callable<Integer>
             }
             return list;
         }
+        final java.util.Set<Integer> owned = new java.util.HashSet<>();
         for (final String engine : engines)
         {
-            list.add(EngineCommand.parsePartitions(engine));
+            final int[] parsed = EngineCommand.parsePartitions(engine);
+            for (final int partition : parsed)
+            {
+                if (!owned.add(partition))
+                {
+                    throw new IllegalArgumentException("partition " + partition + " is given to two engines: each " +
+                        "partition of the commands topic is one engine's");
+                }
+            }
+            list.add(parsed);
         }
         return list;
     }
