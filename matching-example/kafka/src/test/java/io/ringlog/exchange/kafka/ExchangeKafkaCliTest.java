@@ -595,6 +595,33 @@ class ExchangeKafkaCliTest
         assertFalse(Files.exists(data), "nothing formatted");
     }
 
+    /**
+     * A reviewer's finding: a second broker on a running one's directory was refused by Kafka's own lock only after it
+     * had rewritten server.properties with its ports, rotated the first one's log and started a controller; the running
+     * broker could then neither create topics nor stop. It is refused before it touches anything. The running broker is
+     * played by its hold on the directory's lock.
+     */
+    @Test
+    void shouldRefuseASecondBrokerOnADirectoryBeforeItTouchesIt(@TempDir final Path dir) throws Exception
+    {
+        final Path data = dir.resolve("kafka");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("server.properties"), "listeners=PLAINTEXT://localhost:19292\n");
+        Files.writeString(data.resolve("broker.log"), "the running broker's log\n");
+        try (io.ringlog.journal.ProcessFileLock running = io.ringlog.journal.ProcessFileLock.tryAcquire(
+            data.resolve("broker.lock")))
+        {
+            final Result second = kafka(new String[0], "broker", "-d", data.toString(), "-p", Integer.toString(freePort()),
+                "--controller-port", Integer.toString(freePort()));
+            assertEquals(1, second.code(), second.out() + second.err());
+            assertEquals("error: a broker is running on " + data + " already (it holds " + data.resolve("broker.lock") +
+                "): nothing was changed. Stop it first, or give this one another -d", second.err().strip());
+        }
+        assertEquals("listeners=PLAINTEXT://localhost:19292\n", Files.readString(data.resolve("server.properties")));
+        assertEquals("the running broker's log\n", Files.readString(data.resolve("broker.log")));
+        assertFalse(Files.exists(data.resolve("broker.log.1")) || Files.exists(data.resolve("data")), "nothing moved or made");
+    }
+
     private static int freePort() throws java.io.IOException
     {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0))

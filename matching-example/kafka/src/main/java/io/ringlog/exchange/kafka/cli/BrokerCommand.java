@@ -1,5 +1,6 @@
 package io.ringlog.exchange.kafka.cli;
 
+import io.ringlog.journal.ProcessFileLock;
 import io.ringlog.journal.tool.CliSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -9,9 +10,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
 
 /** {@code exchange kafka broker}: a local one-node KRaft broker, in the foreground. */
@@ -39,6 +44,12 @@ final class BrokerCommand implements Callable<Integer>
         description = "The KRaft controller's port on localhost (default: ${DEFAULT-VALUE}).")
     int controllerPort;
 
+    /** The file a running broker holds locked in its directory. */
+    static final String LOCK_FILE = "broker.lock";
+
+    /** This broker's lock on its directory, held until the process exits. */
+    private ProcessFileLock held;
+
     @Override
     public Integer call() throws Exception
     {
@@ -64,6 +75,15 @@ final class BrokerCommand implements Callable<Integer>
                     "give this one another " + (each == port ? "--port" : "--controller-port"));
                 return CliSupport.FAILED;
             }
+        }
+        // A reviewer's finding: a second broker on the same directory was refused by Kafka's own lock only after it had
+        // rewritten server.properties with its ports, rotated the first one's log and started a controller, which left
+        // the running broker unable to create topics or stop. Held for this process's life; the system drops it at exit.
+        final String running = lockDirectory();
+        if (running != null)
+        {
+            err.println("error: " + running);
+            return CliSupport.FAILED;
         }
         final Path log = logToFile();
         final LocalBroker broker;
@@ -91,6 +111,62 @@ final class BrokerCommand implements Callable<Integer>
         out.flush();
         broker.awaitShutdown();
         return ExchangeKafkaCli.OK;
+    }
+
+    /** This broker's claim on its directory, or why another broker holds it; null once claimed. */
+    private String lockDirectory() throws IOException
+    {
+        Files.createDirectories(dir);
+        ProcessFileLock lock;
+        try
+        {
+            lock = ProcessFileLock.tryAcquire(dir.resolve(LOCK_FILE));
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            // Held in this process: a broker started here.
+            lock = null;
+        }
+        if (lock == null || heldByAnother(dir.resolve("data").resolve(".lock")))
+        {
+            if (lock != null)
+            {
+                lock.close();
+            }
+            return "a broker is running on " + dir + " already (it holds " + (lock == null ? dir.resolve(LOCK_FILE) :
+                dir.resolve("data").resolve(".lock")) + "): nothing was changed. Stop it first, or give this one another -d";
+        }
+        held = lock;
+        return null;
+    }
+
+    /** Whether another process holds {@code file}'s lock (Kafka's own, of a broker started before this command kept one). */
+    private static boolean heldByAnother(final Path file)
+    {
+        if (!Files.isRegularFile(file))
+        {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(file,
+            StandardOpenOption.WRITE))
+        {
+            final FileLock probe = channel.tryLock();
+            if (probe == null)
+            {
+                return true;
+            }
+            probe.release();
+            return false;
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            // Held in this process: a broker started here.
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
     }
 
     private static boolean free(final int port)
