@@ -6,6 +6,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -39,19 +41,35 @@ final class ReplayCommand implements Callable<Integer>
             ExchangeCli.checkWritable(events, "events file");
             ExchangeCli.checkNotOverwriting(events, "events file", null, asked.journalDir(), asked.snapshotsDir());
         }
+        // A reviewer's finding: a replay whose events did not fit (a full disk) replaced a whole events file that was
+        // there with its own incomplete one. Kept under its name only where there was none.
+        final boolean replacing = events != null && Files.isRegularFile(events, LinkOption.NOFOLLOW_LINKS);
         final ExchangeRunner.ReplayResult result;
+        String keptAsItWas = null;
         try (WholeFile file = events == null ? null : WholeFile.of(events, spec.commandLine().getErr(), "replay"))
         {
             result = ExchangeRunner.replay(new ExchangeRunner.ReplaySettings(asked.journalDir(), asked.snapshotsDir(),
                 asked.useSnapshots(), asked.to(), file == null ? null : file.path(), asked.maxAssets()),
                 spec.commandLine().getErr());
-            if (file != null)
+            if (file != null && replacing && result.eventsWriter().failure() != null)
+            {
+                keptAsItWas = ExchangeRunner.eventsFileState(result.eventsWriter(), file.path());
+            }
+            else if (file != null)
             {
                 // Incomplete after a write failed (a full disk) is kept under its name, as the line below says.
                 file.done();
             }
         }
         ExchangeRunner.printReplay(out, result);
+        if (keptAsItWas != null)
+        {
+            out.println("events-file: " + events + " (left as it was: this replay's events did not fit, and its copy " +
+                "was deleted; it was " + keptAsItWas + ")");
+            spec.commandLine().getErr().println("error: this replay's events did not fit beside " + events + ", which is " +
+                "left as it was; the journal is untouched: replay again with --events on a disk with room");
+            return ExchangeCli.FAILED;
+        }
         if (events != null)
         {
             out.println("events-file: " + events + " (" + ExchangeRunner.eventsFileState(result.eventsWriter(),

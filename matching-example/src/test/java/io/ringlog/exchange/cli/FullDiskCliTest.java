@@ -90,6 +90,42 @@ class FullDiskCliTest
         assertEquals(run.value("state-hash"), Cli.ok("replay", "-d", journal.toString()).value("state-hash"));
     }
 
+    /**
+     * A reviewer's finding: a replay whose events did not fit (a full disk) replaced the whole events file already at
+     * that path with its own incomplete one, though the file appears only whole otherwise. The file there is left as
+     * it was, the incomplete copy deleted, and both said.
+     */
+    @Test
+    void shouldLeaveAnEventsFileThatWasThereWhenAReplaysDoNotFit() throws Exception
+    {
+        final Path small = dir.resolve("small");
+        final StringBuilder why = new StringBuilder();
+        final SmallFileSystem mounted = SmallFileSystem.mount(small, "1m", why);
+        assumeTrue(mounted != null, "cannot mount a tmpfs for the events here: " + why);
+        try (mounted)
+        {
+            final Path journal = dir.resolve("j");
+            final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString());
+            final Path events = small.resolve("events.txt");
+            final String earlier = "an earlier replay's events, whole\n";
+            Files.writeString(events, earlier);
+
+            final Cli.Result replay = Cli.run("replay", "-d", journal.toString(), "--events", events.toString());
+            assertEquals(1, replay.code(), replay.toString());
+            assertNoClassName(replay);
+            assertEquals(run.value("state-hash"), replay.value("state-hash"));
+            assertTrue(replay.value("events-file").startsWith(events + " (left as it was: this replay's events did not " +
+                "fit, and its copy was deleted; it was incomplete: its first "), replay.toString());
+            assertTrue(replay.err().contains("error: this replay's events did not fit beside " + events + ", which is " +
+                "left as it was; the journal is untouched"), replay.toString());
+            assertEquals(earlier, Files.readString(events));
+            try (java.util.stream.Stream<Path> files = Files.list(small))
+            {
+                assertEquals(List.of(events), files.toList(), "no partial copy left");
+            }
+        }
+    }
+
     @Test
     void shouldCountSnapshotsThatDidNotFitAndKeepTheCommands() throws Exception
     {
