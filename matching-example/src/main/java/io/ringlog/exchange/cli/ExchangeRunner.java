@@ -153,9 +153,11 @@ final class ExchangeRunner
         }
         if (settings.events() != null)
         {
-            ExchangeCli.checkWritable(settings.events(), "events file");
+            // Where it lies first (a reviewer's finding: told to mkdir the journal's directory, then refused for
+            // putting the file inside it).
             ExchangeCli.checkNotOverwriting(settings.events(), "events file", settings.commands(),
                 settings.inMemory() ? null : settings.journalDir(), settings.inMemory() ? null : settings.snapshotsDir());
+            ExchangeCli.checkWritable(settings.events(), "events file");
         }
         if (settings.maxAssets() != null)
         {
@@ -825,8 +827,8 @@ final class ExchangeRunner
         }
         if (settings.events() != null)
         {
-            ExchangeCli.checkWritable(settings.events(), "events file");
             ExchangeCli.checkNotOverwriting(settings.events(), "events file", null, dir, settings.snapshotsDir());
+            ExchangeCli.checkWritable(settings.events(), "events file");
         }
         final ChronicleJournal chronicle = ChronicleJournal.open(new ChronicleJournal.Context()
             .directory(dir)

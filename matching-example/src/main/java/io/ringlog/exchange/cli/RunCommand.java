@@ -187,8 +187,11 @@ final class RunCommand implements Callable<Integer>
                 err.println("error: --strict: " + (result.malformed() > 0 ? result.malformed() + " malformed line" +
                     (result.malformed() == 1 ? "" : "s") + " (above) skipped" : "") + (result.malformed() > 0 &&
                     result.failed() > 0 ? ", and " : "") + (result.failed() > 0 ? result.failed() + " command" +
-                    (result.failed() == 1 ? "" : "s") + " failed (the exchange threw)" : "") + "; every other command " +
-                    "of the file is journaled and applied, so running it again would apply them a second time");
+                    (result.failed() == 1 ? "" : "s") + " failed (the exchange threw)" : "") + (result.commands() == 0 ?
+                    "; the file held no other command, so none of its commands was journaled: mend the line" + (result.malformed() == 1 ?
+                    "" : "s") + " and run it again" :
+                    "; every other command of the file is journaled and applied, so running it again would apply them " +
+                    "a second time"));
                 return ExchangeCli.FAILED;
             }
             return ExchangeCli.OK;

@@ -395,6 +395,8 @@ class ExchangeCliTest
         assertTrue(journalHelp.out().contains("dump"), "journal --help is the journal tool's");
         // A reviewer's finding: it listed replay, which 'exchange journal' always refuses, and showed its usage.
         assertFalse(journalHelp.out().contains("\n  replay "), journalHelp.out());
+        // Nor does its description offer it (a later reviewer's finding).
+        assertFalse(journalHelp.out().replace("\n", " ").contains("replay it to a position"), journalHelp.out());
         final Cli.Result replayHelp = Cli.run("journal", "replay", "--help");
         assertEquals(2, replayHelp.code(), replayHelp.toString());
         assertTrue(replayHelp.err().contains("use 'exchange replay'"), replayHelp.err());

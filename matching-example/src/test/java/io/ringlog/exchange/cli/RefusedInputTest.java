@@ -199,6 +199,14 @@ class RefusedInputTest
             "run reads: writing it would replace the commands before they are read; choose another file\n", same.err());
         assertTrue(Arrays.equals(before, Files.readAllBytes(commands)), "the command file is untouched");
         assertFalse(Files.exists(journal), "nothing was created");
+        // Inside a journal directory not made yet: said so, where it was told to make the directory first (a reviewer
+        // followed that advice into this refusal).
+        final Cli.Result notYet = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--events",
+            journal.resolve("x.txt").toString());
+        assertEquals(1, notYet.code(), notYet.toString());
+        assertTrue(notYet.err().startsWith("error: the events file " + journal.resolve("x.txt") + " is inside " + journal),
+            notYet.toString());
+        assertFalse(Files.exists(journal), "nothing was created");
 
         final Cli.Result ran = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString());
         final String cycleFile;
@@ -222,6 +230,24 @@ class RefusedInputTest
         final Cli.Result replay = Cli.ok("replay", "-d", journal.toString());
         assertEquals(ran.value("state-hash"), replay.value("state-hash"), "the journal is whole");
         assertEquals(ran.value("last-position"), replay.value("last-position"));
+    }
+
+    /**
+     * A reviewer's finding: --strict on a file whose only command line is malformed said "every other command of the
+     * file is journaled and applied, so running it again would apply them a second time": there were none, and the run
+     * again with the line mended is what to do.
+     */
+    @Test
+    void shouldTellAStrictRunOfNothingButMalformedLinesToRunAgain() throws Exception
+    {
+        final Path commands = Files.writeString(dir.resolve("upper.txt"), "DEPOSIT acct=1 asset=0 amount=5\n");
+        final Path journal = dir.resolve("j");
+        final Cli.Result strict = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--strict");
+        assertEquals(1, strict.code(), strict.toString());
+        assertTrue(strict.err().contains("error: --strict: 1 malformed line (above) skipped; the file held no other " +
+            "command, so none of its commands was journaled: mend the line and run it again"), strict.toString());
+        Files.writeString(commands, "deposit acct=1 asset=0 amount=5\n");
+        assertEquals(1, Cli.ok("run", "-i", commands.toString(), "-d", journal.toString(), "--strict").number("commands"));
     }
 
     @Test
