@@ -5,6 +5,8 @@ import io.ringlog.core.Journal;
 import io.ringlog.core.OutputEvent;
 import io.ringlog.core.OutputListener;
 import io.ringlog.core.SnapshotsUpTo;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Callback;
@@ -16,6 +18,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NetworkException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -27,6 +30,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Produces an engine's events to an events topic, exactly once: the transactional outbox, with the
@@ -459,6 +464,11 @@ public final class KafkaSink implements OutputListener, AutoCloseable
                 // metadata"); a record sent expires after delivery.timeout.ms. A commit or a send that throws waited
                 // max.block.ms.
                 final boolean expired = cause == sendFailure && !String.valueOf(cause.getMessage()).contains("metadata");
+                final String gone = expired ? null : topicGone(properties);
+                if (gone != null)
+                {
+                    return new IllegalStateException(gone, failure);
+                }
                 return expired
                     ? BrokerTimeouts.unanswered(properties, BrokerTimeouts.deliveryTimeout(properties), doing +
                         " (records not acknowledged within delivery.timeout.ms)", failure)
@@ -468,6 +478,49 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         }
         return failure;
     }
+
+    /**
+     * Why a send found no metadata for the topic where the broker answers: the topic is gone (a reviewer deleted it
+     * under a running engine, and was asked whether the broker was running). Null where the broker does not answer
+     * within a few seconds, or the topic is there: the broker's timeout is then the words.
+     */
+    private String topicGone(final Map<String, Object> properties)
+    {
+        final Map<String, Object> config = new HashMap<>();
+        for (final Map.Entry<String, Object> entry : properties.entrySet())
+        {
+            if (AdminClientConfig.configNames().contains(entry.getKey()))
+            {
+                config.put(entry.getKey(), entry.getValue());
+            }
+        }
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int)TOPIC_CHECK.toMillis());
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)TOPIC_CHECK.toMillis());
+        try (Admin admin = Admin.create(config))
+        {
+            admin.describeTopics(List.of(ctx.topic())).allTopicNames().get(TOPIC_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        }
+        catch (final ExecutionException ex)
+        {
+            return ex.getCause() instanceof UnknownTopicOrPartitionException ? "topic " + ctx.topic() + " is not on the " +
+                "broker at " + UndecidedTransactions.bootstrap(properties) + " any more (deleted while this sink " +
+                "produced to it?): events cannot be written to it, and the sink stops. Create it again and start the " +
+                "engine: it finds what the topic lacks and writes it from the journal" : null;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        catch (final java.util.concurrent.TimeoutException | RuntimeException ex)
+        {
+            return null;
+        }
+    }
+
+    /** How long the check that the topic is there waits for the broker. */
+    private static final Duration TOPIC_CHECK = Duration.ofSeconds(5);
 
     /** The {@code transaction.timeout.ms} the sink's producer runs with (its own unless the properties set one). */
     private static Duration transactionTimeout(final Map<String, Object> producerProperties)

@@ -210,6 +210,36 @@ class KafkaSinkTest
         running.close();
     }
 
+    /**
+     * A reviewer's finding: the events topic deleted under a running engine made the sink stop with "the broker ... did
+     * not answer within 10 s ... is it running?", the broker up throughout. It says the topic is gone.
+     */
+    @Test
+    void shouldSayItsTopicIsGoneWhenItIsDeletedUnderIt() throws Exception
+    {
+        final String topic = broker.createTopic(TestBroker.uniqueName("events"), 1);
+        final List<Throwable> engineErrors = new CopyOnWriteArrayList<>();
+        final KafkaSink sink = KafkaSink.open(new KafkaSink.Context().producerProperties(Map.of("max.block.ms", 3_000))
+            .bootstrapServers(broker.bootstrapServers()).topic(topic).transactionalId("deleted-" + topic)
+            .keys((event) -> event.position() % KEYS));
+        try (Engine engine = Engine.launch(sink.attach("kafka", new EngineContext()
+            .stateMachine(new AccumulatorStateMachine()).journal(new InMemoryJournal(256)).errorHandler(engineErrors::add))))
+        {
+            publish(engine, 1, 10);
+            CollectingListener.await(() -> sink.committedPosition() >= 10, Duration.ofSeconds(30), "the first commit");
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                "bootstrap.servers", broker.bootstrapServers())))
+            {
+                admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            }
+            publish(engine, 11, 5);
+            CollectingListener.await(() -> sink.failure() != null, Duration.ofSeconds(60), "the sink to stop");
+            assertTrue(sink.failure().getMessage().startsWith("topic " + topic + " is not on the broker at " +
+                broker.bootstrapServers() + " any more (deleted while this sink produced to it?)"), sink.failure().toString());
+        }
+        sink.close();
+    }
+
     @Test
     void shouldRefuseATopicThatAnotherWriterWrote() throws Exception
     {

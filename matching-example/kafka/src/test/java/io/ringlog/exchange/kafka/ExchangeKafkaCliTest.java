@@ -569,6 +569,14 @@ class ExchangeKafkaCliTest
         assertEquals(1, example.code(), example.out() + example.err());
         assertTrue(example.err().startsWith("error: the broker at localhost:1 "), example.err());
         assertFalse(Files.exists(dir.resolve("e")), "no journal made");
+        // A name that does not resolve: said as every other command says it (it promised to wait, then Kafka's client
+        // failed at once with 'Failed to construct kafka consumer').
+        final Result unknown = kafka(new String[]{"-b", "nosuchhost.invalid:9092"}, "engine", "-p", "0", "-d",
+            dir.resolve("w").toString());
+        assertEquals(1, unknown.code(), unknown.out() + unknown.err());
+        assertTrue(unknown.err().startsWith("error: the broker at nosuchhost.invalid:9092 did not answer " +
+            "(nosuchhost.invalid:9092: unknown host): is the name right?"), unknown.err());
+        assertFalse(unknown.err().contains("waiting up to") || unknown.err().contains("Failed to construct"), unknown.err());
     }
 
     /**

@@ -153,6 +153,13 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
         // Started before its broker (a machine booting, a broker restarting), it waits up to --broker-timeout for
         // one: said now, where it used to say nothing until that ran out.
         final String unanswered = KafkaOptions.unanswered(kafka.bootstrap, spec.commandLine());
+        if (unanswered != null && java.util.Arrays.stream(unanswered.split("; ")).allMatch((r) -> r.endsWith(": unknown host")))
+        {
+            // A reviewer's finding: it said it would wait, then Kafka's client failed at once ("Failed to construct
+            // kafka consumer"): a client is not made on names that do not resolve. Said as the other commands say it.
+            throw new IllegalStateException("the broker at " + kafka.bootstrap + " did not answer (" + unanswered +
+                "): is the name right? ('exchange kafka broker' starts one on localhost)");
+        }
         if (unanswered != null)
         {
             err.println("engine: nothing answers at " + kafka.bootstrap + " yet (" + unanswered + "): waiting up to " +
