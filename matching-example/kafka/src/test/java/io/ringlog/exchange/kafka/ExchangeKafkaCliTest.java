@@ -564,6 +564,11 @@ class ExchangeKafkaCliTest
         final Result engineTwice = kafka(kafka, "engine", "-p", "0,0", "-d", dir.resolve("e").toString());
         assertEquals(2, engineTwice.code(), engineTwice.out() + engineTwice.err());
         assertTrue(engineTwice.err().startsWith("error: partition 0 is named twice in '0,0'"), engineTwice.err());
+        // A name Kafka refuses, said before the broker is asked (it answered 'an operation on an invalid topic').
+        final Result badName = kafka(new String[]{"-b", "localhost:1", "--commands-topic", "bad/name"}, "topics");
+        assertEquals(2, badName.code(), badName.out() + badName.err());
+        assertTrue(badName.err().startsWith("error: --commands-topic 'bad/name' does not make a Kafka topic name"),
+            badName.err());
         // The help's example parses: what stops it is the broker nothing answers for.
         final Result example = kafka(kafka, "topics", "--partitions", "2", "--engines", "0", "1");
         assertEquals(1, example.code(), example.out() + example.err());

@@ -54,7 +54,25 @@ final class KafkaOptions
      */
     void requireBroker()
     {
+        // Before the broker is asked: its answer to a bad name (a reviewer's '--commands-topic bad/name') was "The
+        // request attempted to perform an operation on an invalid topic", which names neither the topic nor the rule.
+        checkTopicName("--commands-topic", commandsTopic);
+        checkTopicName("--dead-letter-topic", deadLetterTopic);
+        checkTopicName("--events-prefix", eventsPrefix + "p0");
         requireBroker(bootstrap, spec.commandLine());
+    }
+
+    /** Kafka's rule for a topic's name: 1 to 249 of ASCII letters, digits, '.', '_' and '-', and not '.' or '..'. */
+    private static final java.util.regex.Pattern TOPIC_NAME = java.util.regex.Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    /** Refuses, as bad usage, a topic name Kafka would refuse; {@code option} names where it came from. */
+    void checkTopicName(final String option, final String name)
+    {
+        if (name == null || !TOPIC_NAME.matcher(name).matches() || ".".equals(name) || "..".equals(name))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " '" + name + "' does not make a " +
+                "Kafka topic name: 1 to 249 of the ASCII letters, digits, '.', '_' and '-' (and not '.' or '..')");
+        }
     }
 
     /** {@link #requireBroker()} for a bootstrap list given some other way, on behalf of {@code commandLine}. */
