@@ -236,7 +236,12 @@ final class RunCommand implements Callable<Integer>
             .append(". Commands up to position ").append(applied).append(" are journaled and applied");
         if (events != null)
         {
-            said.append(", and their events are in ").append(events).append(" (")
+            // A run that went on from an earlier one's journal shows this run's events only (a reviewer read "their events
+            // are in F (0 lines)" after a resumed run halted at once).
+            final long first = result.firstPosition();
+            said.append(first <= 2 ? ", and their events are in " : applied >= first ? ", and this run's events, of " +
+                "positions " + first + ".." + applied + ", are in " : ", and this run applied none of its commands, so " +
+                "the events of those positions are in the earlier runs' events files, not in ").append(events).append(" (")
                 .append(ExchangeRunner.eventsFileState(result.eventsWriter(), events)).append(')');
         }
         if (inMemory)

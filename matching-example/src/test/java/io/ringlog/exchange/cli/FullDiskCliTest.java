@@ -261,6 +261,17 @@ class FullDiskCliTest
                 events.toString());
             // What the error says the journal holds is what a restart finds: a copy on a disk with room.
             copyDirectory(small.resolve("j"), copy);
+            // Resumed as told before the disk has room (a reviewer's step): it halts at once, and its events file holds
+            // none of the positions the error names (it said "their events are in F (0 lines)").
+            final Matcher from = Pattern.compile("--from-line (\\d+)").matcher(Cli.run("run", "-i", commands.toString(),
+                "-d", small.resolve("j").toString()).err());
+            assertTrue(from.find());
+            final Cli.Result again = Cli.run("run", "-i", commands.toString(), "-d", small.resolve("j").toString(),
+                "--events", dir.resolve("again.txt").toString(), "--from-line", from.group(1));
+            assertEquals(1, again.code(), again.toString());
+            assertTrue(again.err().contains("are journaled and applied, and this run applied none of its commands, so " +
+                "the events of those positions are in the earlier runs' events files, not in " + dir.resolve("again.txt") +
+                " (0 lines)"), again.toString());
         }
         assertEquals(1, run.code(), run.toString());
         assertNoClassName(run);
