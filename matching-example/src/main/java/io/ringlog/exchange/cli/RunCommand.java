@@ -165,6 +165,17 @@ final class RunCommand implements Callable<Integer>
                         fromLine > 1 ? ": it has no command lines from line " + fromLine + " on" :
                             ": it holds no command lines"));
             }
+            final long unknownAssets = result.rejectedByReason().getOrDefault("BAD_INSTRUMENT", 0L) +
+                result.rejectedByReason().getOrDefault("UNKNOWN_ASSET", 0L);
+            if (unknownAssets > 0)
+            {
+                // A reviewer's finding: a file generated with 100 symbols ran with the default 64 assets, and tens of
+                // thousands of rejections followed with nothing said of --max-assets.
+                err.println("note: " + unknownAssets + " command" + (unknownAssets == 1 ? " was" : "s were") + " rejected " +
+                    "as BAD_INSTRUMENT or UNKNOWN_ASSET: this exchange knows assets 0.." + (result.maxAssets() - 1) +
+                    " (--max-assets " + result.maxAssets() + "). If the file's asset ids go higher, run it on a new " +
+                    "journal with --max-assets N ('generate' prints the max-assets-needed of the files it writes)");
+            }
             if (result.snapshotsFailed() > 0)
             {
                 err.println("note: " + result.snapshotsFailed() + " snapshot" + (result.snapshotsFailed() == 1 ? "" : "s") +

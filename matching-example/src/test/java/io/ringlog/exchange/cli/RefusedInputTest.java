@@ -250,6 +250,22 @@ class RefusedInputTest
         assertEquals(1, Cli.ok("run", "-i", commands.toString(), "-d", journal.toString(), "--strict").number("commands"));
     }
 
+    /** Asset ids past --max-assets: the rejections are counted with a word on --max-assets (a reviewer's finding). */
+    @Test
+    void shouldPointAtMaxAssetsWhenAssetsAreUnknown() throws Exception
+    {
+        final Path commands = Files.writeString(dir.resolve("assets.txt"), "instrument sym=1 base=70 quote=0 tick=1 " +
+            "lot=1\ndeposit acct=1 asset=70 amount=5\n");
+        final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("j").toString());
+        assertEquals("BAD_INSTRUMENT=1 UNKNOWN_ASSET=1", run.value("rejected-by-reason"));
+        assertTrue(run.err().contains("note: 2 commands were rejected as BAD_INSTRUMENT or UNKNOWN_ASSET: this exchange " +
+            "knows assets 0..63 (--max-assets 64). If the file's asset ids go higher, run it on a new journal with " +
+            "--max-assets N"), run.toString());
+        final Cli.Result wide = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("wide").toString(),
+            "--max-assets", "71");
+        assertFalse(wide.err().contains("--max-assets N"), wide.toString());
+    }
+
     @Test
     void shouldRefuseAJournalDirectoryThatIsAFile() throws Exception
     {
