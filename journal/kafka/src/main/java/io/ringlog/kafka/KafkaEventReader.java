@@ -92,9 +92,14 @@ public final class KafkaEventReader implements Agent, AutoCloseable
         final long type = KafkaHeaders.number(headers, KafkaHeaders.TYPE, Long.MIN_VALUE);
         if (position < 1 || index < 0 || type == Long.MIN_VALUE)
         {
+            // Which header, and whether it is missing or unreadable (a reviewer's 'ringlog.position: x' was said missing).
+            final String bad = position < 1 ? KafkaHeaders.POSITION : index < 0 ? KafkaHeaders.INDEX : KafkaHeaders.TYPE;
+            final String text = KafkaHeaders.text(headers, bad);
             throw new IllegalStateException(record.topic() + "-" + record.partition() + " offset " + record.offset() +
-                " is not a ringlog event: it lacks " + KafkaHeaders.POSITION + ", " + KafkaHeaders.INDEX + " or " +
-                KafkaHeaders.TYPE);
+                " is not a ringlog event: " + (text == null ? "it lacks " + bad : "its " + bad + " header reads '" + text +
+                "', not " + (bad.equals(KafkaHeaders.POSITION) ? "a position (1 or more)" : bad.equals(KafkaHeaders.INDEX) ?
+                "an index (0 or more)" : "a type")) + " (an event carries " + KafkaHeaders.POSITION + ", " +
+                KafkaHeaders.INDEX + " and " + KafkaHeaders.TYPE + ")");
         }
         final long correlationId = KafkaHeaders.number(headers, KafkaHeaders.CORRELATION_ID, 0);
         cause.set(position, record.timestamp() * 1_000_000, 0, 1, 0, 0, correlationId, empty, 0, 0);
