@@ -94,6 +94,7 @@ final class DeadLettersCommand implements Callable<Integer>
     private static StringBuilder header(final StringBuilder line, final DeadLetter letter, final String key)
     {
         final String text = KafkaHeaders.text(letter.record().headers(), key);
-        return line.append(text == null ? "none" : text);
+        // A header there with no value is not "none" (a reviewer's record: its reason said null, its line none).
+        return line.append(text != null ? text : letter.record().headers().lastHeader(key) != null ? "null" : "none");
     }
 }

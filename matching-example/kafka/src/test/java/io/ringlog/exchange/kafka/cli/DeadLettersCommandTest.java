@@ -1,0 +1,27 @@
+package io.ringlog.exchange.kafka.cli;
+
+import io.ringlog.kafka.DeadLetterReader.DeadLetter;
+import io.ringlog.kafka.KafkaHeaders;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** How {@code kafka dead-letters} prints a letter's original headers. */
+class DeadLettersCommandTest
+{
+    /**
+     * A reviewer's record had a ringlog.type header with no value: its reason said "null", its line "type none", as if
+     * it had no header at all.
+     */
+    @Test
+    void shouldTellAHeaderWithNoValueFromNoHeader()
+    {
+        final ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("dead", 0, 5, null, new byte[]{1, 2});
+        record.headers().add(KafkaHeaders.TYPE, null);
+        final String line = DeadLettersCommand.line(new DeadLetter("commands", 0, 41, "its ringlog.type header is not a " +
+            "number: null", record));
+        assertEquals("commands-0@41: its ringlog.type header is not a number: null (type null, version none, correlation " +
+            "none, 2 bytes: 01 02)", line);
+    }
+}
