@@ -7,7 +7,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -43,7 +42,7 @@ final class ReplayCommand implements Callable<Integer>
         }
         // A reviewer's finding: a replay whose events did not fit (a full disk) replaced a whole events file that was
         // there with its own incomplete one. Kept under its name only where there was none.
-        final boolean replacing = events != null && Files.isRegularFile(events, LinkOption.NOFOLLOW_LINKS);
+        final boolean replacing = events != null && Files.isRegularFile(events);
         final ExchangeRunner.ReplayResult result;
         String keptAsItWas = null;
         try (WholeFile file = events == null ? null : WholeFile.of(events, spec.commandLine().getErr(), "replay"))

@@ -15,7 +15,8 @@ import java.nio.file.StandardCopyOption;
  * says on stderr that the file was not written; a file already there keeps what it held. A torn command
  * file is worse than none (a last line cut inside a number is a valid command with another value), and a
  * torn events file looks like a short history. A target that exists and is not a regular file (a device,
- * a pipe, a symbolic link) is written to as it is, never replaced.
+ * a pipe, a symbolic link to one) is written to as it is, never replaced; a symbolic link to a regular file stands
+ * for that file, which is replaced whole, the link kept.
  */
 final class WholeFile implements AutoCloseable
 {
@@ -26,10 +27,13 @@ final class WholeFile implements AutoCloseable
     private volatile boolean renaming;
     private boolean done;
 
-    private WholeFile(final Path target, final PrintWriter err, final String command)
+    private WholeFile(final Path named, final PrintWriter err, final String command)
     {
+        // A link to a regular file is that file (a reviewer's events file behind a link was written through, torn, when
+        // the disk filled): its partial copy is made beside it, and renamed over it, the link left as it was.
+        final Path target = regularBehindALink(named);
         this.target = target;
-        // Not following links: a link (/dev/stdout, say) is written through as before, never renamed over.
+        // Not following links: another link (/dev/stdout, say) is written through as before, never renamed over.
         final boolean special = Files.exists(target, LinkOption.NOFOLLOW_LINKS) &&
             !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS);
         // The process id in the name: two commands writing one file do not share (and tear) one partial file,
@@ -61,6 +65,26 @@ final class WholeFile implements AutoCloseable
         if (cleanUp != null)
         {
             Runtime.getRuntime().addShutdownHook(cleanUp);
+        }
+    }
+
+    /** The regular file a symbolic link names, or {@code file} itself where it is no link, or a link to anything else. */
+    private static Path regularBehindALink(final Path file)
+    {
+        // /dev/stdout and its kind name a descriptor, whatever file it is open on: written through, never renamed over.
+        if (!Files.isSymbolicLink(file) || file.toAbsolutePath().startsWith("/dev") ||
+            file.toAbsolutePath().startsWith("/proc"))
+        {
+            return file;
+        }
+        try
+        {
+            final Path real = file.toRealPath();
+            return Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS) ? real : file;
+        }
+        catch (final IOException ex)
+        {
+            return file;
         }
     }
 

@@ -123,7 +123,29 @@ class FullDiskCliTest
             {
                 assertEquals(List.of(events), files.toList(), "no partial copy left");
             }
+            // Through a symbolic link to it (a later reviewer's: written through the link, torn, the earlier gone).
+            final Path link = Files.createSymbolicLink(small.resolve("link.txt"), events);
+            final Cli.Result linked = Cli.run("replay", "-d", journal.toString(), "--events", link.toString());
+            assertEquals(1, linked.code(), linked.toString());
+            assertTrue(linked.value("events-file").startsWith(link + " (left as it was: "), linked.toString());
+            assertEquals(earlier, Files.readString(events));
+            assertTrue(Files.isSymbolicLink(link));
         }
+    }
+
+    /** A replay's events through a link to a file: the file replaced whole, the link kept. */
+    @Test
+    void shouldReplaceTheFileALinkNamesWholeAndKeepTheLink() throws Exception
+    {
+        final Path journal = dir.resolve("j");
+        Cli.ok("run", "-i", commands.toString(), "-d", journal.toString());
+        final Path events = dir.resolve("events.txt");
+        Files.writeString(events, "earlier\n");
+        final Path link = Files.createSymbolicLink(dir.resolve("link.txt"), events);
+        final Cli.Result replay = Cli.ok("replay", "-d", journal.toString(), "--events", link.toString());
+        assertTrue(Files.isSymbolicLink(link), "the link is kept");
+        assertEquals(Long.parseLong(replay.value("events-file").replaceAll(".* \\((\\d+) lines\\)", "$1")),
+            Files.readAllLines(events).size(), replay.toString());
     }
 
     @Test
