@@ -91,7 +91,7 @@ final class DemoCommand implements Callable<Integer>
         final WorkDirectory work = keep != null ? WorkDirectory.kept(keep, err) : WorkDirectory.temporary(err);
         try (work)
         {
-            return demo(work.path());
+            return demo(work);
         }
         catch (final Exception ex)
         {
@@ -104,8 +104,21 @@ final class DemoCommand implements Callable<Integer>
         }
     }
 
-    private int demo(final Path dir) throws Exception
+    private int demo(final WorkDirectory work) throws Exception
     {
+        try
+        {
+            return demoIn(work);
+        }
+        finally
+        {
+            work.release();
+        }
+    }
+
+    private int demoIn(final WorkDirectory work) throws Exception
+    {
+        final Path dir = work.path();
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final Path commandFile = dir.resolve("commands.txt");
@@ -118,7 +131,14 @@ final class DemoCommand implements Callable<Integer>
 
         final ExchangeRunner.RunSettings settings = RunCommand.settings(commandFile, inMemory ? null : journalDir,
             null, null, engine, Durability.MEMORY_MAPPED, Duration.ofMillis(10), 0, inMemory, 1, false, 0);
-        final ExchangeRunner.RunResult run = ExchangeRunner.run(settings, err);
+        // Stopped by a signal, the run stops reading and drains, so that the engine has let go of the directory before
+        // the shutdown hook deletes it (a test found it left behind: a thread of the engine's made files after the
+        // delete).
+        final ExchangeRunner.RunResult run = ExchangeRunner.run(settings, err, work::stopped);
+        if (work.stopped())
+        {
+            return ExchangeCli.FAILED;
+        }
         if (run.halt() != null)
         {
             // A demo that halted (its in-memory journal filled the heap, say) has nothing to compare a replay with.
@@ -187,12 +207,17 @@ final class DemoCommand implements Callable<Integer>
      */
     private static final class WorkDirectory implements AutoCloseable
     {
+        /** How long the hook waits for the run to drain before it deletes the directory anyway. */
+        private static final int RELEASE_WAIT_SECONDS = 10;
+
         private final Path path;
         private final boolean temporary;
         private final Thread hook;
         private final PrintWriter err;
         private boolean deleted;
         private volatile boolean stopped;
+        /** Counted down once the demo no longer uses the directory: its run drained, or it ended. */
+        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
 
         private WorkDirectory(final Path path, final boolean temporary, final PrintWriter err)
         {
@@ -244,12 +269,27 @@ final class DemoCommand implements Callable<Integer>
             err.flush();
         }
 
+        /** The demo no longer uses the directory. */
+        void release()
+        {
+            released.countDown();
+        }
+
         /** The shutdown hook: the JVM is stopping before the demo ended. */
         private void stop()
         {
             stopped = true;
             err.println("demo: stopped; deleting " + path);
             err.flush();
+            try
+            {
+                // The run stops reading and drains; bounded, as a hook must end.
+                released.await(RELEASE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
             try
             {
                 delete();
