@@ -467,7 +467,7 @@ public final class KafkaSink implements OutputListener, AutoCloseable
                 final String gone = expired ? null : topicGone(properties);
                 if (gone != null)
                 {
-                    return new IllegalStateException(gone, failure);
+                    return new TopicGoneException(gone, failure);
                 }
                 return expired
                     ? BrokerTimeouts.unanswered(properties, BrokerTimeouts.deliveryTimeout(properties), doing +

@@ -234,6 +234,7 @@ class KafkaSinkTest
             }
             publish(engine, 11, 5);
             CollectingListener.await(() -> sink.failure() != null, Duration.ofSeconds(60), "the sink to stop");
+            assertTrue(sink.failure() instanceof TopicGoneException, sink.failure().toString());
             assertTrue(sink.failure().getMessage().startsWith("topic " + topic + " is not on the broker at " +
                 broker.bootstrapServers() + " any more (deleted while this sink produced to it?)"), sink.failure().toString());
         }

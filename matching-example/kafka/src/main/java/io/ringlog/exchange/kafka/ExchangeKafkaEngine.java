@@ -637,25 +637,38 @@ public final class ExchangeKafkaEngine implements AutoCloseable
         public static String sameTopic(final String commandsTopic, final String deadLetterTopic,
             final String... eventsTopics)
         {
-            if (commandsTopic.equals(deadLetterTopic))
+            if (collide(commandsTopic, deadLetterTopic))
             {
-                return "the commands topic and the dead-letter topic are both " + commandsTopic + ": dead letters would " +
-                    "be read back as commands. Give each its own topic";
+                return "the commands topic and the dead-letter topic are " + both(commandsTopic, deadLetterTopic) +
+                    ": dead letters would be read back as commands. Give each its own topic";
             }
             for (final String events : eventsTopics)
             {
-                if (events.equals(commandsTopic))
+                if (collide(events, commandsTopic))
                 {
-                    return "the events topic " + events + " is the commands topic: the engine would read its own events " +
-                        "back as commands. Give each its own topic";
+                    return "the events topic and the commands topic are " + both(events, commandsTopic) + ": the engine " +
+                        "would read its own events back as commands. Give each its own topic";
                 }
-                if (events.equals(deadLetterTopic))
+                if (collide(events, deadLetterTopic))
                 {
-                    return "the events topic " + events + " is the dead-letter topic: events and dead letters would be " +
-                        "mixed in one topic, which neither tail nor dead-letters reads. Give each its own topic";
+                    return "the events topic and the dead-letter topic are " + both(events, deadLetterTopic) + ": events " +
+                        "and dead letters would be mixed in one topic, which neither tail nor dead-letters reads. Give " +
+                        "each its own topic";
                 }
             }
             return null;
+        }
+
+        /** Whether Kafka takes the two names for one topic: equal, or equal once '.' and '_' are one character. */
+        public static boolean collide(final String one, final String other)
+        {
+            return one.replace('.', '_').equals(other.replace('.', '_'));
+        }
+
+        private static String both(final String one, final String other)
+        {
+            return one.equals(other) ? "both " + one : one + " and " + other + ", which Kafka takes for one topic ('.' " +
+                "and '_' are one character in its topic names)";
         }
 
         public Context conclude()

@@ -548,8 +548,19 @@ class ExchangeKafkaCliTest
             "--events-prefix", "loop.e."};
         final Result loop = kafka(kafka, "engine", "-p", "0", "--events-topic", "loop", "-d", dir.resolve("e").toString());
         assertEquals(2, loop.code(), loop.out() + loop.err());
-        assertTrue(loop.err().startsWith("error: the events topic loop is the commands topic: the engine would read its " +
-            "own events back as commands. Give each its own topic"), loop.err());
+        assertTrue(loop.err().startsWith("error: the events topic and the commands topic are both loop: the engine would " +
+            "read its own events back as commands. Give each its own topic"), loop.err());
+        // The feed's marks in the commands topic: the engines dead-lettered every one (a reviewer's finding).
+        final Result marks = kafka(kafka, "feed", "-i", dir.resolve("none.txt").toString(), "--feeds-topic", "loop");
+        assertEquals(2, marks.code(), marks.out() + marks.err());
+        assertTrue(marks.err().startsWith("error: --feeds-topic loop is the commands topic, or one Kafka takes for it"),
+            marks.err());
+        // Names Kafka takes for one topic ('.' and '_'): it created two topics, then refused the third (a reviewer's).
+        final Result collide = kafka(new String[]{"-b", "localhost:1", "--commands-topic", "y_p0", "--dead-letter-topic",
+            "y.dl", "--events-prefix", "y."}, "topics", "--engines", "0", "--partitions", "1");
+        assertEquals(2, collide.code(), collide.out() + collide.err());
+        assertTrue(collide.err().startsWith("error: the events topic and the commands topic are y.p0 and y_p0, which " +
+            "Kafka takes for one topic"), collide.err());
         final Result dead = kafka(new String[]{"-b", "localhost:1", "--commands-topic", "x", "--dead-letter-topic", "x"},
             "topics");
         assertEquals(2, dead.code(), dead.out() + dead.err());

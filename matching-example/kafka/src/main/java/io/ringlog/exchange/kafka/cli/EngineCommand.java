@@ -302,6 +302,14 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
         {
             return ctx.name() + " stopped: " + undecided.getMessage();
         }
+        for (Throwable at = failure; at != null; at = at.getCause() == at ? null : at.getCause())
+        {
+            if (at instanceof io.ringlog.kafka.TopicGoneException)
+            {
+                // Before the broker's timeout it wraps: the broker answered (a reviewer read "is it running?" here).
+                return ctx.name() + " stopped: " + at.getMessage();
+            }
+        }
         final String unanswered = unanswered(ctx, failure);
         if (unanswered == null)
         {

@@ -3,6 +3,7 @@ package io.ringlog.exchange.kafka.cli;
 import io.ringlog.exchange.cli.SignalStop;
 import io.ringlog.exchange.kafka.CommandFeed;
 import io.ringlog.exchange.kafka.CommandRouter;
+import io.ringlog.exchange.kafka.ExchangeKafkaEngine;
 import io.ringlog.exchange.kafka.FeedProgress;
 import io.ringlog.exchange.text.CommandFileReader;
 import io.ringlog.exchange.text.ParsedCommand;
@@ -92,6 +93,12 @@ final class FeedCommand implements Callable<Integer>
         check(rate >= 0, "--rate must not be negative: " + rate);
         check(malformedEvery >= 0, "--malformed-every must not be negative: " + malformedEvery);
         check(fromLine >= 1, "--from-line counts lines from 1: " + fromLine);
+        // A reviewer's finding: the marks went into the commands topic, and the engines dead-lettered every one.
+        check(!ExchangeKafkaEngine.Context.collide(feedsTopic, kafka.commandsTopic) &&
+            !ExchangeKafkaEngine.Context.collide(feedsTopic, kafka.deadLetterTopic), "--feeds-topic " + feedsTopic +
+            " is the " + (ExchangeKafkaEngine.Context.collide(feedsTopic, kafka.commandsTopic) ? "commands" : "dead-letter") +
+            " topic, or one Kafka takes for it: the feed's marks would be read as commands. Give the marks their own topic");
+        kafka.checkTopicName("--feeds-topic", feedsTopic);
         check(commitEveryMs >= 1 && commitEveryMs < CommandFeed.TRANSACTION_TIMEOUT.toMillis() / 2,
             "--commit-every-ms must be 1.." + (CommandFeed.TRANSACTION_TIMEOUT.toMillis() / 2 - 1) + ": " + commitEveryMs);
         check(brokerTimeoutSeconds >= 1, "--broker-timeout must be at least 1 second");

@@ -75,6 +75,22 @@ class EngineCommandTest
     }
 
     /**
+     * A reviewer's finding: the events topic deleted under a running engine; the sink said the topic was gone, and the
+     * engine's last line said the broker did not answer (the Kafka timeout the sink's words wrap). Its stop says what
+     * the sink said, as the engine's listener failure wraps it.
+     */
+    @Test
+    void shouldSayATopicGoneAtStopAsTheSinkSaidIt()
+    {
+        final String gone = "topic x.events is not on the broker at host:9092 any more (deleted while this sink " +
+            "produced to it?): events cannot be written to it, and the sink stops";
+        final Throwable failure = new IllegalStateException("listener 'kafka-events' failed on the event of position 7",
+            new io.ringlog.kafka.TopicGoneException(gone, new TimeoutException("Timeout expired after 60000ms while " +
+            "awaiting EndTxn(true)")));
+        assertEquals("x stopped: " + gone, EngineCommand.stopped(ctx, failure));
+    }
+
+    /**
      * What the engine's error lines and its stop say of other failures: the messages, without the exceptions'
      * class names (it printed 'io.ringlog.core.ListenerException: ... java.lang.IllegalStateException: another
      * producer ...').
