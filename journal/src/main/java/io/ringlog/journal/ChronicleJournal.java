@@ -135,8 +135,9 @@ public final class ChronicleJournal implements Journal
     /** Chronicle Queue's table file in a journal directory: its own bookkeeping, which a writer makes again. */
     public static final String METADATA_FILE = "metadata.cq4t";
     /** Chronicle's lock words in its table: appends refused while the first is held, each write waits for the second. */
+    private static final String WRITE_LOCK_KEY = "chronicle.write.lock";
     private static final List<String> CHRONICLE_LOCKS = List.of(
-        net.openhft.chronicle.queue.impl.single.TableStoreWriteLock.APPEND_LOCK_KEY, "chronicle.write.lock");
+        net.openhft.chronicle.queue.impl.single.TableStoreWriteLock.APPEND_LOCK_KEY, WRITE_LOCK_KEY);
     /**
      * A writer closes a document before an entry would take it past this many bytes, so a batch of
      * small commands costs Chronicle one document per ~64 KiB; an entry longer than this has a document
@@ -471,26 +472,11 @@ public final class ChronicleJournal implements Journal
         {
             return null;
         }
-        // The table names its types by Chronicle's aliases ("SCQMeta"), which Chronicle's builder registers.
-        SingleChronicleQueueBuilder.addAliases();
-        Path copy = null;
+        final Path[] copy = new Path[1];
         try
         {
-            // Read as a writer reads it, writable, on a copy: some damage passes a read-only read, then a writer's open
-            // falls back to a read-only queue ("Forcing queue to be readOnly") and its first append fails.
-            copy = Files.createTempDirectory("ringlog-table-check").resolve(METADATA_FILE);
-            Files.copy(table, copy);
-            try (net.openhft.chronicle.queue.impl.TableStore<?> store = net.openhft.chronicle.queue.impl.table
-                .SingleTableBuilder.binary(copy, net.openhft.chronicle.queue.impl.table.Metadata.NoMeta.INSTANCE)
-                .readOnly(false).build())
-            {
-                for (final String key : CHRONICLE_LOCKS)
-                {
-                    store.acquireValueFor(key, net.openhft.chronicle.queue.impl.single.TableStoreWriteLock.UNLOCKED)
-                        .getVolatileValue();
-                }
-                return null;
-            }
+            lockWords(table, copy);
+            return null;
         }
         catch (final IOException ex)
         {
@@ -509,21 +495,50 @@ public final class ChronicleJournal implements Journal
                 return null;
             }
             final String said = cause instanceof ClassNotFoundException ? "a type name in it reads '" + cause.getMessage() +
-                "', which Chronicle does not know" : String.valueOf(cause.getMessage()).replace(String.valueOf(copy),
+                "', which Chronicle does not know" : String.valueOf(cause.getMessage()).replace(String.valueOf(copy[0]),
                 table.toString());
             return table + " is damaged: Chronicle Queue cannot read it (" + said + "). It holds only Chronicle's own " +
                 "bookkeeping (no entry, no identity, no committed mark), and the next writer makes it again: move it " +
                 "away ('mv " + table + " " + table + ".damaged') and the journal opens as it was";
         }
+    }
+
+    /**
+     * The words of Chronicle's locks ({@link #CHRONICLE_LOCKS}) in {@code table}, read as a writer reads the table,
+     * writable, on a copy (some damage passes a read-only read, then a writer's open falls back to a read-only queue,
+     * "Forcing queue to be readOnly", and its first append fails). {@code copy[0]} names the copy while it is read, for
+     * a failure's words; it is deleted after. What Chronicle throws reading it is thrown.
+     */
+    private static long[] lockWords(final Path table, final Path[] copy) throws IOException
+    {
+        // The table names its types by Chronicle's aliases ("SCQMeta"), which Chronicle's builder registers.
+        SingleChronicleQueueBuilder.addAliases();
+        try
+        {
+            copy[0] = Files.createTempDirectory("ringlog-table-check").resolve(METADATA_FILE);
+            Files.copy(table, copy[0]);
+            try (net.openhft.chronicle.queue.impl.TableStore<?> store = net.openhft.chronicle.queue.impl.table
+                .SingleTableBuilder.binary(copy[0], net.openhft.chronicle.queue.impl.table.Metadata.NoMeta.INSTANCE)
+                .readOnly(false).build())
+            {
+                final long[] words = new long[CHRONICLE_LOCKS.size()];
+                for (int i = 0; i < words.length; i++)
+                {
+                    words[i] = store.acquireValueFor(CHRONICLE_LOCKS.get(i),
+                        net.openhft.chronicle.queue.impl.single.TableStoreWriteLock.UNLOCKED).getVolatileValue();
+                }
+                return words;
+            }
+        }
         finally
         {
             net.openhft.chronicle.core.io.BackgroundResourceReleaser.releasePendingResources();
-            if (copy != null)
+            if (copy[0] != null)
             {
                 try
                 {
-                    Files.deleteIfExists(copy);
-                    Files.deleteIfExists(copy.getParent());
+                    Files.deleteIfExists(copy[0]);
+                    Files.deleteIfExists(copy[0].getParent());
                 }
                 catch (final IOException ignore)
                 {
@@ -531,6 +546,48 @@ public final class ChronicleJournal implements Journal
                 }
             }
         }
+    }
+
+    /**
+     * A writable open's mend of Chronicle's write lock held in its table: each write waits for that lock, so the first
+     * append waited 15 s and halted with Chronicle's words. Under the writer lock no other process writes, so it was left
+     * by a writer killed holding it, or damaged: the table is deleted, said, and Chronicle makes it again from the
+     * directory (the append lock is released in place, {@link #releaseStaleAppendLock}; Chronicle gives no handle on this
+     * one). A table that cannot be read is {@link #damagedTable}'s to say.
+     */
+    private static void mendHeldWriteLock(final Context ctx)
+    {
+        final Path table = ctx.directory().resolve(METADATA_FILE);
+        if (!Files.isRegularFile(table))
+        {
+            return;
+        }
+        final long word;
+        try
+        {
+            word = lockWords(table, new Path[1])[CHRONICLE_LOCKS.indexOf(WRITE_LOCK_KEY)];
+        }
+        catch (final IOException | RuntimeException | InternalError ex)
+        {
+            return;
+        }
+        if (word == net.openhft.chronicle.queue.impl.single.TableStoreWriteLock.UNLOCKED)
+        {
+            return;
+        }
+        try
+        {
+            Files.delete(table);
+            JournalMetadata.forceDirectory(ctx.directory());
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot delete " + table + ", whose " + WRITE_LOCK_KEY + " was held: " +
+                FileErrors.describe(ex, table), ex);
+        }
+        ctx.noticeListener().accept("deleted " + table + ", Chronicle Queue's table, whose " + WRITE_LOCK_KEY + " was " +
+            "held: this writer holds the journal's own lock, so no other process writes, and it was left by a writer " +
+            "killed holding it, or damaged. It holds none of the journal's own, and Chronicle makes it again");
     }
 
     /**
@@ -812,6 +869,10 @@ public final class ChronicleJournal implements Journal
             refuseUnwritableFiles(ctx.directory(), files);
             mendUnfinishedTable(ctx);
             final String damagedTable = damagedTable(ctx.directory());
+            if (damagedTable == null)
+            {
+                mendHeldWriteLock(ctx);
+            }
             if (damagedTable != null)
             {
                 throw new JournalException("cannot open the journal in " + ctx.directory() + " for writing: " + damagedTable);

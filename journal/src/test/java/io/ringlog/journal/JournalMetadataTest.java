@@ -11,6 +11,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.RandomAccessFile;
@@ -109,6 +110,43 @@ class JournalMetadataTest
         }
         assertTrue(notices.stream().anyMatch((n) -> n.startsWith("released Chronicle's " + key + " in " +
             dir.resolve("metadata.cq4t") + ", which was held")), notices.toString());
+    }
+
+    /**
+     * Chronicle's write lock held in metadata.cq4t (a writer killed holding it, a damaged byte): every write waits for
+     * it, so the first append waited 15 s and halted with Chronicle's words. Chronicle gives no handle to release it in
+     * place: the writer, which holds the journal's own lock, deletes the table, says so, and Chronicle makes it again.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {9151314442816847872L, 1L})
+    void shouldMakeAgainATableWhoseWriteLockIsHeld(final long word)
+    {
+        final JournalId id;
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            appendRange(journal, 1, 100, 10);
+            id = journal.id();
+        }
+        net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.addAliases();
+        try (net.openhft.chronicle.queue.impl.TableStore<?> table = net.openhft.chronicle.queue.impl.table.SingleTableBuilder
+            .binary(dir.resolve("metadata.cq4t"), net.openhft.chronicle.queue.impl.table.Metadata.NoMeta.INSTANCE).build())
+        {
+            table.acquireValueFor("chronicle.write.lock").setOrderedValue(word);
+        }
+        final List<String> notices = new ArrayList<>();
+        final long started = System.nanoTime();
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).noticeListener(notices::add)))
+        {
+            appendRange(journal, 101, 110, 10);
+            assertEquals(110, journal.lastPosition());
+            assertEquals(id, journal.id());
+        }
+        assertTrue(notices.contains("deleted " + dir.resolve("metadata.cq4t") + ", Chronicle Queue's table, whose " +
+            "chronicle.write.lock was held: this writer holds the journal's own lock, so no other process writes, and it " +
+            "was left by a writer killed holding it, or damaged. It holds none of the journal's own, and Chronicle makes " +
+            "it again"), notices.toString());
+        System.out.println("opened and appended in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        JournalTesting.assertReadsAllAndVerifies(dir, 110);
     }
 
     @Test
