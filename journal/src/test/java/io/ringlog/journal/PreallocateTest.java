@@ -41,28 +41,11 @@ class PreallocateTest
     @Test
     void shouldDeleteACycleFileOfZerosACrashLeftAsChronicleBeganIt() throws Exception
     {
-        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
         final ChronicleJournal.Context ctx = JournalTesting.context(dir).rollCycle(JournalRollCycle.SECONDLY)
-            .epochMillisClock(millis::get);
-        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
-        {
-            appendRange(journal, 1, 100, 10);
-        }
+            .epochMillisClock(new AtomicLong(1_700_000_000_000L)::get);
         // The next cycle begun, its file in Chronicle's table; then what reached the disk of it was nothing.
-        final byte[] meta = Files.readAllBytes(dir.resolve(JournalMetadata.FILE_NAME));
-        millis.addAndGet(1_000);
-        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
-        {
-            appendRange(journal, 101, 101, 1);
-        }
-        final Path blank = JournalTesting.cycleFiles(dir).get(1);
+        final Path blank = secondCycleZeroed(ctx, 101, true);
         final long length = Files.size(blank);
-        Files.delete(blank);
-        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(blank.toFile(), "rw"))
-        {
-            raf.setLength(length);
-        }
-        Files.write(dir.resolve(JournalMetadata.FILE_NAME), meta);
         // And one for a cycle after it, made by hand, which Chronicle's table does not list: not a table older than
         // the journal's entries, since it holds none (a newcomer was told to move the table away).
         final Path unlisted = blank.resolveSibling(blank.getFileName().toString().replace("221321T", "221322T"));
@@ -105,25 +88,10 @@ class PreallocateTest
     @Test
     void shouldLeaveACycleFileOfZerosWhereCommittedEntriesAreMissing() throws Exception
     {
-        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
         final ChronicleJournal.Context ctx = JournalTesting.context(dir).rollCycle(JournalRollCycle.SECONDLY)
-            .epochMillisClock(millis::get);
-        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
-        {
-            appendRange(journal, 1, 100, 10);
-        }
-        millis.addAndGet(1_000);
-        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
-        {
-            appendRange(journal, 101, 150, 10);
-        }
-        final Path zeroed = JournalTesting.cycleFiles(dir).get(1);
+            .epochMillisClock(new AtomicLong(1_700_000_000_000L)::get);
+        final Path zeroed = secondCycleZeroed(ctx, 150, false);
         final long length = Files.size(zeroed);
-        Files.delete(zeroed);
-        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(zeroed.toFile(), "rw"))
-        {
-            raf.setLength(length);
-        }
 
         final java.util.List<String> notices = new java.util.ArrayList<>();
         final JournalException refused = assertThrows(JournalException.class,
@@ -141,6 +109,39 @@ class PreallocateTest
         final JournalException again = assertThrows(JournalException.class, () -> ChronicleJournal.open(ctx).close());
         assertTrue(again.getMessage().contains(zeroed + " is zeros from end to end, and left as it is"), again.getMessage());
         assertTrue(Files.exists(zeroed) && !Files.exists(aside), "put back under its own name");
+    }
+
+    /**
+     * Positions 1..100 in one cycle file, 101..{@code last} in the next (the context's clock a second on), then that
+     * file made zeros from end to end at its length. {@code markOfTheFirst}: ringlog.meta put back as the first cycle
+     * left it (what reached the disk of the second was nothing); otherwise its committed mark says {@code last}.
+     * Returns the zeroed file.
+     */
+    private Path secondCycleZeroed(final ChronicleJournal.Context ctx, final long last, final boolean markOfTheFirst)
+        throws Exception
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx))
+        {
+            appendRange(journal, 1, 100, 10);
+        }
+        final byte[] meta = Files.readAllBytes(dir.resolve(JournalMetadata.FILE_NAME));
+        final long first = ctx.epochMillisClock().getAsLong();
+        try (ChronicleJournal journal = ChronicleJournal.open(ctx.epochMillisClock(() -> first + 1_000)))
+        {
+            appendRange(journal, 101, last, 10);
+        }
+        final Path zeroed = JournalTesting.cycleFiles(dir).get(1);
+        final long length = Files.size(zeroed);
+        Files.delete(zeroed);
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(zeroed.toFile(), "rw"))
+        {
+            raf.setLength(length);
+        }
+        if (markOfTheFirst)
+        {
+            Files.write(dir.resolve(JournalMetadata.FILE_NAME), meta);
+        }
+        return zeroed;
     }
 
     @Test

@@ -344,31 +344,7 @@ class PromotionTest
     {
         final Pair pair = new Pair(dir);
         final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
-        // What a's clients have seen (an exchange node's events file says it): everything it applied, asynchronous.
-        final AtomicLong shownByA = new AtomicLong(-1);
-        final UnaryOperator<ReplicationContext> shown = (ctx) -> ctx.shownPosition(shownByA::get);
-        ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown);
-        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
-        try
-        {
-            publishAndShow(a, b, shownByA, 3_000);
-            b.close();
-            a.close();
-            a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown);
-            b = pair.launch("b", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
-            Pair.publish(b.engine(), 100_001, 100_500);
-            Pair.publish(a.engine(), 3_001, 3_700);
-            b.engine().awaitApplied(3_500, 30, TimeUnit.SECONDS);
-            a.engine().awaitApplied(3_700, 30, TimeUnit.SECONDS);
-            shownByA.set(3_700);
-            b.close();
-
-        }
-        catch (final Throwable ex)
-        {
-            Pair.closeQuietly(b, a);
-            throw ex;
-        }
+        final ReplicationNode a = restartedPrimaryBesideASecond(pair, mode, 3_700);
         final DivergedHistoryException diverged = refusedAsDiverged(pair, mode, a);
         try
         {
@@ -398,29 +374,7 @@ class PromotionTest
     {
         final Pair pair = new Pair(dir);
         final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
-        final AtomicLong shownByA = new AtomicLong(-1);
-        final UnaryOperator<ReplicationContext> shown = (ctx) -> ctx.shownPosition(shownByA::get);
-        ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown);
-        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
-        try
-        {
-            publishAndShow(a, b, shownByA, 3_000);
-            b.close();
-            a.close();
-            a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown);
-            b = pair.launch("b", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
-            Pair.publish(b.engine(), 100_001, 100_500);
-            Pair.publish(a.engine(), 3_001, 3_200);
-            b.engine().awaitApplied(3_500, 30, TimeUnit.SECONDS);
-            a.engine().awaitApplied(3_200, 30, TimeUnit.SECONDS);
-            shownByA.set(3_200);
-            b.close();
-        }
-        catch (final Throwable ex)
-        {
-            Pair.closeQuietly(b, a);
-            throw ex;
-        }
+        final ReplicationNode a = restartedPrimaryBesideASecond(pair, mode, 3_200);
         final DivergedHistoryException diverged = refusedAsDiverged(pair, mode, a);
         try
         {
@@ -436,6 +390,41 @@ class PromotionTest
             throw ex;
         }
         rejoinAndFollow(pair, mode, a, diverged, 3_201, 3_600);
+    }
+
+    /**
+     * A pair that shared 1..3000, shown by a; then a restarted as primary going on to {@code aLast} (and showing it
+     * all), while b, started as a primary too, took its own commands to 3500 and stopped. Returns a, running; on any
+     * failure, closes both.
+     */
+    private ReplicationNode restartedPrimaryBesideASecond(final Pair pair, final ReplicationMode mode, final long aLast)
+        throws Exception
+    {
+        // What a's clients have seen (an exchange node's events file says it): everything it applied, asynchronous.
+        final AtomicLong shownByA = new AtomicLong(-1);
+        final UnaryOperator<ReplicationContext> shown = (ctx) -> ctx.shownPosition(shownByA::get);
+        ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown);
+        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        try
+        {
+            publishAndShow(a, b, shownByA, 3_000);
+            b.close();
+            a.close();
+            a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown);
+            b = pair.launch("b", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+            Pair.publish(b.engine(), 100_001, 100_500);
+            Pair.publish(a.engine(), 3_001, aLast);
+            b.engine().awaitApplied(3_500, 30, TimeUnit.SECONDS);
+            a.engine().awaitApplied(aLast, 30, TimeUnit.SECONDS);
+            shownByA.set(aLast);
+            b.close();
+            return a;
+        }
+        catch (final Throwable ex)
+        {
+            Pair.closeQuietly(b, a);
+            throw ex;
+        }
     }
 
     /**
