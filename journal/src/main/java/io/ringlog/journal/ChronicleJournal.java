@@ -550,8 +550,9 @@ public final class ChronicleJournal implements Journal
 
     /**
      * A writable open's mend of Chronicle's write lock held in its table: each write waits for that lock, so the first
-     * append waited 15 s and halted with Chronicle's words. Under the writer lock no other process writes, so it was left
-     * by a writer killed holding it, or damaged: the table is deleted, said, and Chronicle makes it again from the
+     * append waited 15 s and halted with Chronicle's words, where the word names a running process (a pid reused since
+     * the writer that held it was killed, or damage; one naming no running process Chronicle releases itself). Under the
+     * writer lock no other process writes, so it is stale: the table is deleted, said, and Chronicle makes it again from the
      * directory (the append lock is released in place, {@link #releaseStaleAppendLock}; Chronicle gives no handle on this
      * one). A table that cannot be read is {@link #damagedTable}'s to say.
      */
@@ -571,7 +572,11 @@ public final class ChronicleJournal implements Journal
         {
             return;
         }
-        if (word == net.openhft.chronicle.queue.impl.single.TableStoreWriteLock.UNLOCKED)
+        // Chronicle reads the holder's pid from the word's low 32 bits; one not running it releases itself, and the table
+        // (with its roll cycle) stays.
+        final long pid = word & 0xFFFF_FFFFL;
+        if (word == net.openhft.chronicle.queue.impl.single.TableStoreWriteLock.UNLOCKED || pid == 0 ||
+            ProcessHandle.of(pid).isEmpty())
         {
             return;
         }

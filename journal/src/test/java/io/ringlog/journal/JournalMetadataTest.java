@@ -113,12 +113,15 @@ class JournalMetadataTest
     }
 
     /**
-     * Chronicle's write lock held in metadata.cq4t (a writer killed holding it, a damaged byte): every write waits for
-     * it, so the first append waited 15 s and halted with Chronicle's words. Chronicle gives no handle to release it in
-     * place: the writer, which holds the journal's own lock, deletes the table, says so, and Chronicle makes it again.
+     * Chronicle's write lock held in metadata.cq4t by a running process (a pid reused since a writer was killed holding
+     * it, or a damaged word whose low 32 bits, where Chronicle reads the pid, name one: 1): every write waits for it, so
+     * the first append waited 15 s and halted with Chronicle's words. Chronicle gives no handle to release it in place:
+     * the writer, which holds the journal's own lock, deletes the table, says so, and Chronicle makes it again. One
+     * naming a process not running, Chronicle releases itself, and the table stays
+     * ({@link #shouldLeaveToChronicleAWriteLockOfAProcessNotRunning}).
      */
     @ParameterizedTest
-    @ValueSource(longs = {9151314442816847872L, 1L})
+    @ValueSource(longs = {1L, -9223372036854775807L})
     void shouldMakeAgainATableWhoseWriteLockIsHeld(final long word)
     {
         final JournalId id;
@@ -146,6 +149,32 @@ class JournalMetadataTest
             "was left by a writer killed holding it, or damaged. It holds none of the journal's own, and Chronicle makes " +
             "it again"), notices.toString());
         System.out.println("opened and appended in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        JournalTesting.assertReadsAllAndVerifies(dir, 110);
+    }
+
+    @Test
+    void shouldLeaveToChronicleAWriteLockOfAProcessNotRunning() throws Exception
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            appendRange(journal, 1, 100, 10);
+        }
+        net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.addAliases();
+        try (net.openhft.chronicle.queue.impl.TableStore<?> table = net.openhft.chronicle.queue.impl.table.SingleTableBuilder
+            .binary(dir.resolve("metadata.cq4t"), net.openhft.chronicle.queue.impl.table.Metadata.NoMeta.INSTANCE).build())
+        {
+            table.acquireValueFor("chronicle.write.lock").setOrderedValue(9151314442816847872L);
+        }
+        final Object before = Files.readAttributes(dir.resolve("metadata.cq4t"),
+            java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        final List<String> notices = new ArrayList<>();
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir).noticeListener(notices::add)))
+        {
+            appendRange(journal, 101, 110, 10);
+        }
+        assertTrue(notices.stream().noneMatch((n) -> n.startsWith("deleted ")), notices.toString());
+        assertEquals(before, Files.readAttributes(dir.resolve("metadata.cq4t"),
+            java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "the same table");
         JournalTesting.assertReadsAllAndVerifies(dir, 110);
     }
 
