@@ -467,6 +467,16 @@ public final class ChronicleJournal implements Journal
      */
     public static String damagedTable(final Path directory)
     {
+        return tableDamage(directory, new long[CHRONICLE_LOCKS.size()]);
+    }
+
+    /**
+     * {@link #damagedTable}, and the words of Chronicle's locks ({@link #CHRONICLE_LOCKS}) into {@code words} where the
+     * table reads (unlocked where there is none, or it does not): the one read of the table a writable open makes.
+     */
+    private static String tableDamage(final Path directory, final long[] words)
+    {
+        java.util.Arrays.fill(words, net.openhft.chronicle.queue.impl.single.TableStoreWriteLock.UNLOCKED);
         final Path table = directory.resolve(METADATA_FILE);
         if (!Files.isRegularFile(table))
         {
@@ -475,7 +485,8 @@ public final class ChronicleJournal implements Journal
         final Path[] copy = new Path[1];
         try
         {
-            lockWords(table, copy);
+            final long[] read = lockWords(table, copy);
+            System.arraycopy(read, 0, words, 0, words.length);
             return null;
         }
         catch (final IOException ex)
@@ -554,24 +565,10 @@ public final class ChronicleJournal implements Journal
      * the writer that held it was killed, or damage; one naming no running process Chronicle releases itself). Under the
      * writer lock no other process writes, so it is stale: the table is deleted, said, and Chronicle makes it again from the
      * directory (the append lock is released in place, {@link #releaseStaleAppendLock}; Chronicle gives no handle on this
-     * one). A table that cannot be read is {@link #damagedTable}'s to say.
+     * one). {@code word} is the lock's, as the open read the table ({@link #tableDamage}).
      */
-    private static void mendHeldWriteLock(final Context ctx)
+    private static void mendHeldWriteLock(final Context ctx, final long word)
     {
-        final Path table = ctx.directory().resolve(METADATA_FILE);
-        if (!Files.isRegularFile(table))
-        {
-            return;
-        }
-        final long word;
-        try
-        {
-            word = lockWords(table, new Path[1])[CHRONICLE_LOCKS.indexOf(WRITE_LOCK_KEY)];
-        }
-        catch (final IOException | RuntimeException | InternalError ex)
-        {
-            return;
-        }
         // Chronicle reads the holder's pid from the word's low 32 bits; one not running it releases itself, and the table
         // (with its roll cycle) stays.
         final long pid = word & 0xFFFF_FFFFL;
@@ -580,6 +577,19 @@ public final class ChronicleJournal implements Journal
         {
             return;
         }
+        deleteTable(ctx, "whose " + WRITE_LOCK_KEY + " was held", "deleted " + ctx.directory().resolve(METADATA_FILE) +
+            ", Chronicle Queue's table, whose " + WRITE_LOCK_KEY + " was held: this writer holds the journal's own lock, " +
+            "so no other process writes, and it was left by a writer killed holding it, or damaged. It holds none of the " +
+            "journal's own, and Chronicle makes it again");
+    }
+
+    /**
+     * Deletes Chronicle's table under the writer lock, where it holds nothing Chronicle cannot make again from the
+     * directory, and says so with {@code notice}; {@code why} says which table it was if the delete fails.
+     */
+    private static void deleteTable(final Context ctx, final String why, final String notice)
+    {
+        final Path table = ctx.directory().resolve(METADATA_FILE);
         try
         {
             Files.delete(table);
@@ -587,12 +597,10 @@ public final class ChronicleJournal implements Journal
         }
         catch (final IOException ex)
         {
-            throw new JournalException("cannot delete " + table + ", whose " + WRITE_LOCK_KEY + " was held: " +
+            throw new JournalException("cannot delete " + table + ", Chronicle Queue's table, " + why + ": " +
                 FileErrors.describe(ex, table), ex);
         }
-        ctx.noticeListener().accept("deleted " + table + ", Chronicle Queue's table, whose " + WRITE_LOCK_KEY + " was " +
-            "held: this writer holds the journal's own lock, so no other process writes, and it was left by a writer " +
-            "killed holding it, or damaged. It holds none of the journal's own, and Chronicle makes it again");
+        ctx.noticeListener().accept(notice);
     }
 
     /**
@@ -628,22 +636,12 @@ public final class ChronicleJournal implements Journal
      */
     private static void mendUnfinishedTable(final Context ctx)
     {
-        final Path table = ctx.directory().resolve(METADATA_FILE);
         if (!tableUnfinished(ctx.directory()))
         {
             return;
         }
-        try
-        {
-            Files.delete(table);
-            JournalMetadata.forceDirectory(ctx.directory());
-        }
-        catch (final IOException ex)
-        {
-            throw new JournalException("cannot delete " + table + ", Chronicle Queue's table, never finished (a writer " +
-                "killed as it made it): " + FileErrors.describe(ex, table), ex);
-        }
-        ctx.noticeListener().accept("deleted " + table + ", Chronicle Queue's table, never finished (a writer killed as " +
+        deleteTable(ctx, "never finished (a writer killed as it made it)", "deleted " +
+            ctx.directory().resolve(METADATA_FILE) + ", Chronicle Queue's table, never finished (a writer killed as " +
             "Chronicle made it): it holds none of the journal's own, and Chronicle makes it again");
     }
 
@@ -873,15 +871,13 @@ public final class ChronicleJournal implements Journal
         {
             refuseUnwritableFiles(ctx.directory(), files);
             mendUnfinishedTable(ctx);
-            final String damagedTable = damagedTable(ctx.directory());
-            if (damagedTable == null)
-            {
-                mendHeldWriteLock(ctx);
-            }
+            final long[] lockWords = new long[CHRONICLE_LOCKS.size()];
+            final String damagedTable = tableDamage(ctx.directory(), lockWords);
             if (damagedTable != null)
             {
                 throw new JournalException("cannot open the journal in " + ctx.directory() + " for writing: " + damagedTable);
             }
+            mendHeldWriteLock(ctx, lockWords[CHRONICLE_LOCKS.indexOf(WRITE_LOCK_KEY)]);
             setAsideBlankFiles(ctx, files, setAside);
         }
         final ChronicleJournal journal;
