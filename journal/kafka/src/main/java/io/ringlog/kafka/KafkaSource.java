@@ -12,8 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -67,9 +65,7 @@ public final class KafkaSource implements Agent, AutoCloseable
     private long seenAgain;
     private volatile Throwable failure;
     /** The consumer's open connections to brokers: none while every broker is away. */
-    private Metric connections;
-    private long nextBrokerCheckNs;
-    private volatile long brokerAwaySinceMs;
+    private final BrokerConnections connections;
 
     /**
      * Checks, without an engine, what the constructor would refuse first: that the commands topic exists and has
@@ -221,6 +217,7 @@ public final class KafkaSource implements Agent, AutoCloseable
             throw ex;
         }
         this.consumer = consumer;
+        this.connections = new BrokerConnections(this.consumer::metrics, "consumer-metrics");
         this.deadLetters = deadLetters;
         this.batch = engine.newBatch();
         this.decoded = new DecodedCommand[ctx.maxBatch()];
@@ -298,7 +295,8 @@ public final class KafkaSource implements Agent, AutoCloseable
                 }
             }
             commitForMonitoring();
-            watchBroker();
+            // An idle source polls on quietly while the broker is away: this is how its engine can say so.
+            connections.check();
             return work;
         }
         catch (final org.apache.kafka.clients.consumer.OffsetOutOfRangeException ex)
@@ -422,43 +420,6 @@ public final class KafkaSource implements Agent, AutoCloseable
     }
 
     /**
-     * Once a second, whether the consumer has a connection to any broker: an idle source polls on quietly
-     * while the broker is away, so this is how its engine can say so ({@link #brokerAwaySince()}).
-     */
-    private void watchBroker()
-    {
-        final long now = System.nanoTime();
-        if (now - nextBrokerCheckNs < 0)
-        {
-            return;
-        }
-        nextBrokerCheckNs = now + 1_000_000_000L;
-        if (connections == null)
-        {
-            for (final Map.Entry<MetricName, ? extends Metric> metric : consumer.metrics().entrySet())
-            {
-                if (metric.getKey().name().equals("connection-count") && metric.getKey().group().equals("consumer-metrics"))
-                {
-                    connections = metric.getValue();
-                }
-            }
-            if (connections == null)
-            {
-                return;
-            }
-        }
-        final Object count = connections.metricValue();
-        if (count instanceof Number number && number.doubleValue() > 0)
-        {
-            brokerAwaySinceMs = 0;
-        }
-        else if (brokerAwaySinceMs == 0)
-        {
-            brokerAwaySinceMs = System.currentTimeMillis();
-        }
-    }
-
-    /**
      * The next offset this source will read in {@code partition}: everything before it has been published,
      * dead-lettered, or is not a command (a transaction's marker, an aborted transaction's record).
      */
@@ -498,7 +459,7 @@ public final class KafkaSource implements Agent, AutoCloseable
      */
     public long brokerAwaySince()
     {
-        return brokerAwaySinceMs;
+        return connections.awaySince();
     }
 
     /** Why the source stopped, or null while it runs. */

@@ -1,6 +1,7 @@
 package io.ringlog.exchange.kafka;
 
 import io.ringlog.exchange.codec.CommandEncoder;
+import io.ringlog.kafka.BrokerConnections;
 import io.ringlog.kafka.KafkaHeaders;
 import io.ringlog.kafka.ProducerFencing;
 import org.agrona.DirectBuffer;
@@ -82,6 +83,8 @@ public final class CommandFeed implements AutoCloseable
     private final String bootstrap;
     private final Transactions transactions;
     private final byte[] feedKey;
+    /** The producer's connections to brokers, for {@link #brokerAwaySince()}. */
+    private final BrokerConnections connections;
     private boolean inTransaction;
     private long transactionStartNs;
     /** The last line whose records are all sent. */
@@ -157,10 +160,22 @@ public final class CommandFeed implements AutoCloseable
             producer.close(Duration.ZERO);
             throw ex;
         }
+        this.connections = new BrokerConnections(producer::metrics, "producer-metrics");
         this.router = new CommandRouter(partitions);
         this.counts = new long[partitions];
         this.intervalNs = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
         this.malformedEvery = malformedEvery;
+    }
+
+    /**
+     * Since when (epoch milliseconds) the feed's producer has had no connection to any broker, or 0 while it has one:
+     * a send or commit waiting for a broker that has gone blocks for up to the broker timeout, so a thread of the
+     * caller's asks this (once a second is enough; always the same thread) to say so meanwhile.
+     */
+    public long brokerAwaySince()
+    {
+        connections.check();
+        return connections.awaySince();
     }
 
     /**

@@ -5,7 +5,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
 /**
- * What a running engine says when its broker stops answering, and when it answers again: once each, in
+ * What a running engine or feed says when its broker stops answering, and when it answers again: once each, in
  * its own words, where the Kafka clients would warn every second (their warnings are off in the scripts).
  * A broker that is away for less than {@link #QUIET_MS} (a reconnect) is not worth a line.
  */
@@ -14,14 +14,32 @@ final class BrokerWatch
     static final long QUIET_MS = 5_000;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
+    private final String who;
     private final String servers;
-    private final long brokerTimeoutSeconds;
+    private final String meanwhile;
     private long said;
 
-    BrokerWatch(final String servers, final long brokerTimeoutSeconds)
+    /**
+     * @param who       what the lines start with: "engine", "feed".
+     * @param meanwhile what it does while the broker is away, and when it gives up.
+     */
+    private BrokerWatch(final String who, final String servers, final String meanwhile)
     {
+        this.who = who;
         this.servers = servers;
-        this.brokerTimeoutSeconds = brokerTimeoutSeconds;
+        this.meanwhile = meanwhile;
+    }
+
+    static BrokerWatch engine(final String servers, final long brokerTimeoutSeconds)
+    {
+        return new BrokerWatch("engine", servers, "the engine reads commands again once it is back; with events to " +
+            "commit it stops after --broker-timeout (" + brokerTimeoutSeconds + " s), losing nothing");
+    }
+
+    static BrokerWatch feed(final String servers, final long brokerTimeoutSeconds)
+    {
+        return new BrokerWatch("feed", servers, "the feed goes on once it is back; a record or commit it has waited " +
+            "--broker-timeout (" + brokerTimeoutSeconds + " s) for stops it, saying which lines are in the topic");
     }
 
     /**
@@ -35,16 +53,14 @@ final class BrokerWatch
         if (awaySince > 0 && said == 0 && now - awaySince >= QUIET_MS)
         {
             said = awaySince;
-            return "engine: the broker at " + servers + " has not answered since " + TIME.format(Instant.ofEpochMilli(
-                awaySince)) + " (no connection to it). Waiting for it: the engine reads commands again once it is " +
-                "back; with events to commit it stops after --broker-timeout (" + brokerTimeoutSeconds + " s), losing " +
-                "nothing";
+            return who + ": the broker at " + servers + " has not answered since " + TIME.format(Instant.ofEpochMilli(
+                awaySince)) + " (no connection to it). Waiting for it: " + meanwhile;
         }
         if (awaySince == 0 && said > 0)
         {
             final long away = (now - said) / 1_000;
             said = 0;
-            return "engine: the broker at " + servers + " answers again (it was away for about " + away + " s)";
+            return who + ": the broker at " + servers + " answers again (it was away for about " + away + " s)";
         }
         return null;
     }

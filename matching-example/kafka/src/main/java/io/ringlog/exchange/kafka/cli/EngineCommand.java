@@ -205,7 +205,7 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             }
         }, "engine-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        final BrokerWatch watch = new BrokerWatch(ctx.bootstrapServers(), brokerTimeoutSeconds);
+        final BrokerWatch watch = BrokerWatch.engine(ctx.bootstrapServers(), brokerTimeoutSeconds);
         try
         {
             while (!stop.await(50, TimeUnit.MILLISECONDS))

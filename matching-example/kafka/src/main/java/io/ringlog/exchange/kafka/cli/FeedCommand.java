@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -201,6 +203,7 @@ final class FeedCommand implements Callable<Integer>
         final CommandFeed feed = new CommandFeed(kafka.bootstrap, kafka.commandsTopic, rate, malformedEvery, brokerTimeout,
             transactions);
         SignalStop stop = null;
+        final ScheduledExecutorService watching = watchBroker(feed, err);
         try
         {
             final String topicNote = FeedProgress.prepareTopic(kafka.bootstrap, feedsTopic, brokerTimeout);
@@ -284,6 +287,7 @@ final class FeedCommand implements Callable<Integer>
         }
         finally
         {
+            watching.shutdownNow();
             feed.close();
             out.flush();
             err.flush();
@@ -292,6 +296,31 @@ final class FeedCommand implements Callable<Integer>
                 stop.close();
             }
         }
+    }
+
+    /**
+     * A reviewer's finding: a feed whose broker went away said nothing for --broker-timeout (a minute), blocked in a
+     * send or a commit, where an engine says at once. A thread of its own says it, as the engine does, once each way.
+     */
+    private ScheduledExecutorService watchBroker(final CommandFeed feed, final PrintWriter err)
+    {
+        final BrokerWatch watch = BrokerWatch.feed(kafka.bootstrap, brokerTimeoutSeconds);
+        final ScheduledExecutorService watching = Executors.newSingleThreadScheduledExecutor((task) ->
+        {
+            final Thread thread = new Thread(task, "feed-broker-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watching.scheduleWithFixedDelay(() ->
+        {
+            final String line = watch.check(feed.brokerAwaySince(), System.currentTimeMillis());
+            if (line != null)
+            {
+                err.println(line);
+                err.flush();
+            }
+        }, 0, 250, TimeUnit.MILLISECONDS);
+        return watching;
     }
 
     /**

@@ -205,23 +205,58 @@ class BrokerAwayTest
                 .name("away").bootstrapServers("localhost:" + port).commandsTopic("exchange.commands").partitions(0)
                 .eventsTopic("exchange.events.p0").deadLetterTopic("exchange.dead-letters")
                 .journalDir(dir.resolve("engine")).brokerTimeout(Duration.ofSeconds(3)));
+            // A feed running meanwhile (to a commands topic of its own: the idle engine must stay idle) says so too,
+            // while a send or a commit waits for the broker, where it said nothing for --broker-timeout, then goes on.
+            final Path more = dir.resolve("more.txt");
+            try (Writer writer = Files.newBufferedWriter(more))
+            {
+                new WorkloadGenerator(new WorkloadConfig().seed(13).commands(2_000).symbols(2).accounts(50)
+                    .restingPerSymbol(10)).generate(new CommandTextWriter(writer)::write);
+            }
+            final long lines = Files.readAllLines(more).size();
+            cli(kafka, "topics", "--commands-topic", "feed.commands", "--events-prefix", "feed.events.",
+                "--dead-letter-topic", "feed.dead-letters", "--partitions", "1").ok();
+            final StringWriter feedOut = new StringWriter();
+            final StringWriter feedErr = new StringWriter();
+            final int[] feedCode = {-1};
+            final Thread feeding = new Thread(() -> feedCode[0] = ExchangeKafkaCli.run(new PrintWriter(feedOut),
+                new PrintWriter(feedErr), "feed", "-i", more.toString(), "--rate", "200", "--commands-topic",
+                "feed.commands", "-b", "localhost:" + port), "feed-under-test");
+            feeding.start();
             try
             {
+                awaitTrue(() -> highWatermark(broker.bootstrapServers(), new TopicPartition("feed.commands", 0)) > 0,
+                    "the feed to send");
                 broker.close();
                 brokerStopped = true;
                 awaitTrue(() -> idle.source().brokerAwaySince() > 0, "the idle engine's source to see the broker gone");
                 System.out.println(seconds(started) + " the idle engine's broker is away");
+                awaitTrue(() -> feedErr.toString().contains("feed: the broker at localhost:" + port +
+                    " has not answered since "), "the feed to say that its broker is away");
+                System.out.println(seconds(started) + " " + feedErr.toString().strip());
                 try (LocalBroker back = LocalBroker.start(data, port, controllerPort))
                 {
                     awaitTrue(() -> idle.source().brokerAwaySince() == 0, "the idle engine's source to see it back");
                     System.out.println(seconds(started) + " the idle engine's broker is back");
                     assertNull(idle.failure(), "an idle engine waits for its broker");
                     idle.close();
+                    feeding.join(WAIT.toMillis());
+                    assertFalse(feeding.isAlive(), "the feed to finish once its broker is back: " + feedErr);
+                    System.out.println(seconds(started) + " the feed: " + feedErr.toString().strip());
+                    assertEquals(0, feedCode[0], feedOut + "" + feedErr);
+                    assertTrue(feedOut.toString().contains("committed-through-line: " + lines + "\n"), feedOut.toString());
+                    final List<String> feedSaid = feedErr.toString().lines().toList();
+                    assertEquals(2, feedSaid.size(), "once each way: " + feedErr);
+                    assertTrue(feedSaid.get(0).contains("(no connection to it). Waiting for it: the feed goes on once it " +
+                        "is back; a record or commit it has waited --broker-timeout (60 s) for stops it"), feedErr.toString());
+                    assertTrue(feedSaid.get(1).startsWith("feed: the broker at localhost:" + port + " answers again (it " +
+                        "was away for about "), feedErr.toString());
                 }
             }
             finally
             {
                 idle.close();
+                feeding.join(WAIT.toMillis());
             }
         }
         finally

@@ -11,7 +11,7 @@ class BrokerWatchTest
     @Test
     void shouldSayOnceThatTheBrokerIsAwayAndOnceThatItIsBack()
     {
-        final BrokerWatch watch = new BrokerWatch("localhost:9092", 60);
+        final BrokerWatch watch = BrokerWatch.engine("localhost:9092", 60);
         final long away = 1_000_000;
         assertNull(watch.check(0, away), "connected");
         assertNull(watch.check(away, away + BrokerWatch.QUIET_MS - 1), "a reconnect's moment is not worth a line");
