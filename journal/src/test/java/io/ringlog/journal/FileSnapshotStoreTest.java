@@ -73,6 +73,41 @@ class FileSnapshotStoreTest
     }
 
     /**
+     * A reviewer's finding: a snapshot file cut short inside its header was never pruned (it names no journal, so it was
+     * not counted as this one's), and {@code journal verify} failed on it every run until it was deleted by hand. A
+     * file no reader can take is nobody's: not counted, deleted once older than the snapshots kept.
+     */
+    @Test
+    void shouldPruneSnapshotFilesWhoseHeaderNoReaderCanTake() throws IOException
+    {
+        final JournalId a = new JournalId(1, 1);
+        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(dir).retain(2)))
+        {
+            store.store(200, 200, a, 7, body(10, 0), 0, 10);
+            store.store(300, 300, a, 7, body(10, 0), 0, 10);
+            store.flush();
+            try (RandomAccessFile file = new RandomAccessFile(store.path(200).toFile(), "rw"))
+            {
+                file.setLength(20);
+            }
+            Files.write(store.path(250), new byte[FileSnapshotStore.HEADER_LENGTH + 10]);
+            store.store(400, 400, a, 7, body(10, 0), 0, 10);
+            store.flush();
+            assertArrayEquals(new long[]{400, 300}, store.positions(), "the cut one and the zeros pruned as the oldest");
+
+            try (RandomAccessFile file = new RandomAccessFile(store.path(400).toFile(), "rw"))
+            {
+                file.setLength(20);
+            }
+            store.store(500, 500, a, 7, body(10, 0), 0, 10);
+            store.flush();
+            assertArrayEquals(new long[]{500, 400, 300}, store.positions(),
+                "one among the newest is left, and not counted: two readable ones are kept");
+            assertEquals(300, store.read(300).position());
+        }
+    }
+
+    /**
      * Two journals given one snapshot directory (a --snapshots mistake): each prunes only its own snapshots, and
      * neither replaces the other's at the same position. The other's used to be deleted as the oldest.
      */
