@@ -943,6 +943,7 @@ final class ExchangeNode
                     else
                     {
                         publishOnce(node.engine(), request, asked, deadlineMillis, result);
+                        sayWhoHoldsThem(node, result);
                     }
                 }
             }
@@ -953,6 +954,38 @@ final class ExchangeNode
             }
             Mailbox.answer(inbox, request, result);
         }
+    }
+
+    /**
+     * A reviewer's finding: a synchronous primary gone on alone (--degrade-after-ms) answered a publish "applied:
+     * true" and nothing else, as a replicated one, though no standby held a command of it. An applied publish says
+     * whether the standby holds its commands ({@code replicated}), and where not, which positions are on this machine
+     * only, and why.
+     */
+    private void sayWhoHoldsThem(final ReplicationNode node, final Properties result)
+    {
+        final String last = result.getProperty("last-position", "none");
+        if (!"true".equals(result.getProperty("applied")) || "none".equals(last))
+        {
+            return;
+        }
+        final long lastPosition = Long.parseLong(last);
+        final ReplicationStatus status = node.status();
+        final long acknowledged = status.acknowledgedPosition();
+        if (acknowledged >= lastPosition)
+        {
+            result.setProperty("replicated", "true");
+            return;
+        }
+        final String alone = "positions " + Math.max(Long.parseLong(result.getProperty("first-position")),
+            acknowledged + 1) + ".." + lastPosition + " are on this machine only (the standby has acknowledged up to " +
+            acknowledged + ", peer " + status.peer().name().toLowerCase(java.util.Locale.ROOT) + ")";
+        result.setProperty("replicated", "false");
+        final String why = status.degraded() ? "this primary is degraded: no standby acknowledged within " +
+            "--degrade-after-ms, so it applied them alone, and " + alone + " until a standby catches up (the node says " +
+            "SYNCHRONOUS again when one has)" : settings.mode() == ReplicationMode.ASYNCHRONOUS ? "asynchronous " +
+            "replication: " + alone + " so far; the standby takes them as it catches up (status shows the lag)" : alone;
+        result.setProperty("note", why + "; a failover before then loses them");
     }
 
     /** A publish request the node has reached in time: refused if it would apply commands twice, else published. */

@@ -324,7 +324,9 @@ public final class ReplicaCli implements Callable<Integer>
     /** {@code replica publish}: hands a command file to a running primary and waits until it is applied. */
     @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Publish every command of a command file through the primary running on NODE_DIR, and wait " +
-            "until they are applied there (in sync mode: acknowledged by the standby). Prints positions and counts.",
+            "until they are applied there (in sync mode: acknowledged by the standby). Prints positions and counts, " +
+                "and whether the standby holds them (replicated: false where a degraded or asynchronous primary went on " +
+                "without it, with a note naming the positions only this machine holds).",
             "Ctrl-C (or SIGTERM) withdraws the publish: the node publishes no more of the file and answers with how " +
                 "far it got and the line to resume from.",
             "Exit codes: 0 every command applied; 1 not (no node running on NODE_DIR, a standby, not applied within " +

@@ -54,7 +54,8 @@ class ReplicaScriptIT
         {
             final String published = run("scripts/replica", "publish", "--dir", dir.resolve("a").toString(),
                 "-i", dir.resolve("commands.txt").toString());
-            assertTrue(published.contains("status: published") && published.contains("applied: true"), published);
+            assertTrue(published.contains("status: published") && published.contains("applied: true") &&
+                published.contains("\nreplicated: true\n"), published);
             final String status = run("scripts/replica", "status", "--dir", dir.resolve("a").toString());
             assertTrue(status.contains("role: primary") && status.contains("mode: synchronous") &&
                 status.contains("lag-positions: ") &&
@@ -354,6 +355,27 @@ class ReplicaScriptIT
         finally
         {
             primary.toHandle().destroyForcibly();
+        }
+
+        // A reviewer's finding: a primary gone on alone (--degrade-after-ms) answered a publish 'applied: true' and
+        // nothing more, as a replicated publish, though no standby held any of it.
+        final Process alone = node("d", "primary", Exchanges.freePort(), b, false, "--degrade-after-ms", "300");
+        try
+        {
+            awaitLog("d", "DEGRADED to asynchronous: no standby for 300 ms");
+            final String published = run("scripts/replica", "publish", "--dir", dir.resolve("d").toString(), "-i",
+                dir.resolve("few.txt").toString());
+            assertTrue(published.contains("applied: true") && published.contains("\nreplicated: false\n"), published);
+            final String last = field(published, "last-position");
+            assertTrue(published.contains("\nnote: this primary is degraded: no standby acknowledged within " +
+                "--degrade-after-ms, so it applied them alone, and positions 2.." + last + " are on this machine only " +
+                "(the standby has acknowledged up to 0, peer never_seen) until a standby catches up"), published);
+            assertNoStackTrace(published);
+            assertTrue(stop("d").contains("exit-code: 0"), log("d"));
+        }
+        finally
+        {
+            alone.toHandle().destroyForcibly();
         }
     }
 
