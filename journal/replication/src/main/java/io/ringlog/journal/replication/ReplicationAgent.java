@@ -680,7 +680,10 @@ final class ReplicationAgent implements Agent
         {
             state.peerLost = false;
             status.put(StatusFile.PEER_STATE, PeerState.CONNECTED.ordinal());
-            event("peer " + ctx.peerEndpoint() + " connected (epoch " + epoch + ")");
+            // Heard is all it knows: a reviewer's standby whose --peer named nothing said "peer <that endpoint>
+            // connected", hearing its own primary. Whether its own messages reach --peer, ONE WAY and NOT ANSWERED say.
+            event("peer heard (epoch " + epoch + "): the other node's messages arrive; this node sends its own to " +
+                ctx.peerEndpoint() + " (--peer)");
         }
         status.put(StatusFile.PEER_EPOCH, peerEpoch);
     }

@@ -174,6 +174,11 @@ class AnotherPairTest
                 e.contains("--peer must be that primary's --listen endpoint")), Duration.ofSeconds(20),
                 "d to say it is heard but not answered");
             assertTrue(wrong.status().message().startsWith("NOT ANSWERED"), wrong.status().message());
+            // It heard its own primary, and said so, not that the node its --peer names was connected.
+            assertTrue(new ArrayList<>(other.events).stream().noneMatch((e) -> e.contains(pair.portA + " connected")) &&
+                new ArrayList<>(other.events).stream().anyMatch((e) -> e.equals("b: peer heard (epoch 0): the other " +
+                "node's messages arrive; this node sends its own to 127.0.0.1:" + pair.portA + " (--peer)")),
+                other.events.toString());
             assertEquals(200, wrong.engine().nextPosition() - 1, "nothing cut");
             assertEquals(Role.PRIMARY, a.role());
         }
