@@ -108,9 +108,17 @@ public final class Rejoin
             return committed + " (as this node's own, where the primary's history took another course: what it " +
                 "showed of them, if anything, its events file holds)";
         }
-        final String shown = committed.replace(", so clients may have seen them", "") + (exact ? "; this node " +
-            "showed events up to position " + shownUpTo + " (its events file's last line)" : "; its status page, " +
-            "written every 10 ms, says it showed events up to position " + shownUpTo);
+        // A reviewer's finding: a node that never showed an event was said to have shown them "up to position 0".
+        final String shown = committed.replace(", so clients may have seen them", "") + (exact && shownUpTo == 0 ?
+            "; this node showed no event (its events file holds none)" : exact ? "; this node showed events up to " +
+            "position " + shownUpTo + " (its events file's last line)" : shownUpTo == 0 ? "; its status page, written " +
+            "every 10 ms, says it showed no event" : "; its status page, written every 10 ms, says it showed events up " +
+            "to position " + shownUpTo);
+        if (shownUpTo == 0)
+        {
+            return shown + (exact ? ", so no client saw them from it" : ", so no client saw them from it, bar any it " +
+                "showed in its last 10 ms");
+        }
         if (shownUpTo <= keepUpTo)
         {
             return shown + (exact ? " only, so no client saw them from it" : ", so no client saw them from it, bar " +

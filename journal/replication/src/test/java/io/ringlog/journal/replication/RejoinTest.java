@@ -36,6 +36,18 @@ class RejoinTest
             "so no client saw them from it, bar any it showed in its last 10 ms"), fromPage);
     }
 
+    /** A reviewer's finding: a node that never showed an event was said to have shown them "up to position 0". */
+    @Test
+    void shouldSayTheNodeShowedNoEventWhereItShowedNone()
+    {
+        final String dropped = droppedLine("e", 0, true);
+        assertTrue(dropped.endsWith("; this node showed no event (its events file holds none), so no client saw them " +
+            "from it") && !dropped.contains("position 0"), dropped);
+        final String fromPage = droppedLine("f", 0, false);
+        assertTrue(fromPage.endsWith("; its status page, written every 10 ms, says it showed no event, so no client " +
+            "saw them from it, bar any it showed in its last 10 ms"), fromPage);
+    }
+
     @Test
     void shouldNameTheDroppedPositionsTheNodeShowed()
     {

@@ -1103,6 +1103,15 @@ final class ExchangeNode
                 stoppedBy = message(engine.failure());
                 fenced = true;
             }
+            else if (notApplied != null && engine.failure() != null)
+            {
+                // The whole file got into the ring before the engine halted (its journal failed: a full disk): as a
+                // halt met while publishing, the answer says how much reached the journal. It said "journaled up to"
+                // the last position, the suite's flake of 2026-12-06 (ReplicaCliTest), where the journal held fewer.
+                stoppedBy = message(engine.failure());
+                halted = true;
+                notApplied = null;
+            }
         }
         // Its asker's deadline passing is a publish not applied in time, as when it passes while waiting for that.
         result.setProperty("status", stoppedBy == null ? "published" : expired ? "not-applied" : cancelled ? "cancelled" :
