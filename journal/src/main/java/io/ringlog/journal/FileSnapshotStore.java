@@ -96,6 +96,10 @@ public final class FileSnapshotStore implements SnapshotStore
     private static final String PREFIX = "snapshot-";
     private static final String SUFFIX = ".rls";
     private static final String TEMP_SUFFIX = ".tmp";
+    /** The temporary files this process's stores are writing now (absolute): never opened by a stale-file sweep. */
+    private static final java.util.Set<Path> WRITING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Attempts at a temporary file that another store's open sweeps before its writer locks it. */
+    private static final int SWEPT_ATTEMPTS = 16;
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     private final Context ctx;
@@ -125,6 +129,19 @@ public final class FileSnapshotStore implements SnapshotStore
             else
             {
                 Files.createDirectories(directory);
+                // A reviewer's finding: a store on a read-only file system opened, and failed at its first write.
+                // A file made and deleted says it now, in the operating system's words.
+                try
+                {
+                    Files.delete(Files.createTempFile(directory, "ringlog-probe-", ".tmp"));
+                }
+                catch (final java.nio.file.FileSystemException probe)
+                {
+                    // Said of the directory: the probe's own name means nothing to a user.
+                    throw probe instanceof java.nio.file.AccessDeniedException ?
+                        new java.nio.file.AccessDeniedException(directory.toString()) :
+                        new java.nio.file.FileSystemException(directory.toString(), null, probe.getReason());
+                }
                 removeStaleTemporaryFiles(directory);
             }
         }
@@ -141,13 +158,36 @@ public final class FileSnapshotStore implements SnapshotStore
         });
     }
 
+    /**
+     * Deletes temporary files a writer left (killed while writing), and only those: a reviewer's finding was a second
+     * store opened on a running engine's directory (a second process that opened it before its journal, which was
+     * refused; or a second store in one process) deleting the file the engine's store was writing, and so that
+     * snapshot. A file being written is locked by its writer until it is renamed into place ({@link #write}); one this
+     * process writes is in {@link #WRITING}, and is not opened here (closing any descriptor of a file drops the
+     * process's locks on it).
+     */
     private static void removeStaleTemporaryFiles(final Path directory) throws IOException
     {
         try (DirectoryStream<Path> stale = Files.newDirectoryStream(directory, PREFIX + "*" + SUFFIX + TEMP_SUFFIX))
         {
             for (final Path path : stale)
             {
-                Files.deleteIfExists(path);
+                if (WRITING.contains(path.toAbsolutePath().normalize()))
+                {
+                    continue;
+                }
+                try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE))
+                {
+                    if (channel.tryLock() != null)
+                    {
+                        // Nobody writes it: deleted while locked, so a writer starting on the name meanwhile waits.
+                        Files.deleteIfExists(path);
+                    }
+                }
+                catch (final NoSuchFileException | java.nio.channels.OverlappingFileLockException gone)
+                {
+                    // Renamed into place meanwhile, or being written in this process: not stale.
+                }
             }
         }
     }
@@ -322,6 +362,7 @@ public final class FileSnapshotStore implements SnapshotStore
     {
         final Path target = path(position);
         final Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
+        final Path writing = temp.toAbsolutePath().normalize();
         boolean inPlace = false;
         final UnsafeBuffer header = new UnsafeBuffer(file);
         final JournalId journalId = new JournalId(header.getLong(JOURNAL_ID_OFFSET, ORDER),
@@ -337,24 +378,23 @@ public final class FileSnapshotStore implements SnapshotStore
                     "left its snapshots here: delete them if that journal is gone); give each journal a snapshot " +
                     "directory of its own");
             }
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))
-            {
-                final ByteBuffer bytes = ByteBuffer.wrap(file);
-                while (bytes.hasRemaining())
-                {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
+            // Locked from just after its creation until renamed into place: another store's open passes it over as in
+            // use. One that another store's open swept in the moment between (it was not locked yet) is made again.
+            WRITING.add(writing);
             try
             {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                for (int attempt = 1; !writeLocked(temp, target, file); attempt++)
+                {
+                    if (attempt == SWEPT_ATTEMPTS)
+                    {
+                        throw new IOException(temp + " was deleted as it was made, " + SWEPT_ATTEMPTS + " times: " +
+                            "another process sweeps this directory's temporary files");
+                    }
+                }
             }
-            catch (final AtomicMoveNotSupportedException ex)
+            finally
             {
-                throw new IOException("the file system cannot rename atomically, so a crash could leave a " +
-                    "half snapshot: " + FileErrors.describe(ex), ex);
+                WRITING.remove(writing);
             }
             forceDirectory();
             inPlace = true;
@@ -380,6 +420,42 @@ public final class FileSnapshotStore implements SnapshotStore
                 // The temp name is ignored by readers and removed on the next open.
             }
             ctx.errorHandler().accept(failure);
+        }
+    }
+
+    /**
+     * Writes {@code file} into {@code temp} under its lock and renames it to {@code target}; false, having written
+     * nothing there, if {@code temp} was deleted (swept by another store's open) before the lock was taken.
+     */
+    private static boolean writeLocked(final Path temp, final Path target, final byte[] file) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))
+        {
+            final Object opened = ProcessFileLock.fileKey(temp);
+            try (java.nio.channels.FileLock locked = channel.lock())
+            {
+                if (opened == null || !opened.equals(ProcessFileLock.fileKey(temp)))
+                {
+                    return false;
+                }
+                final ByteBuffer bytes = ByteBuffer.wrap(file);
+                while (bytes.hasRemaining())
+                {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+                try
+                {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+                catch (final AtomicMoveNotSupportedException ex)
+                {
+                    throw new IOException("the file system cannot rename atomically, so a crash could leave a " +
+                        "half snapshot: " + FileErrors.describe(ex), ex);
+                }
+                return true;
+            }
         }
     }
 

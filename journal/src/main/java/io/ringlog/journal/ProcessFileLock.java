@@ -71,7 +71,7 @@ public final class ProcessFileLock implements AutoCloseable
     }
 
     /** The file's identity (device and inode where the file system has them), or null where there is no file. */
-    private static Object fileKey(final Path file) throws IOException
+    static Object fileKey(final Path file) throws IOException
     {
         try
         {

@@ -108,6 +108,60 @@ class FileSnapshotStoreTest
     }
 
     /**
+     * A reviewer's finding: a second process opened a store on a running engine's snapshot directory (before its
+     * journal, whose open was refused) and deleted the temporary file the engine's store was writing, as a stale one:
+     * the snapshot was lost ("no such file or directory ... .tmp -> .rls"). A file being written is left alone; one a
+     * writer left behind is still swept.
+     */
+    @Test
+    void shouldLeaveTheFileAnotherProcessIsWritingAndSweepOnlyStaleOnes() throws Exception
+    {
+        final Process child = JournalTesting.startJvm(SnapshotWriterMain.class, dir.toString(), "96");
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
+            java.nio.charset.StandardCharsets.UTF_8)))
+        {
+            assertEquals("writing", out.readLine(), "the child's store had its temporary file there");
+            final Path stale = Files.write(dir.resolve("snapshot-00000000000000000007.rls.tmp"), new byte[10]);
+            try (FileSnapshotStore second = FileSnapshotStore.open(dir, 3))
+            {
+                assertFalse(Files.exists(stale), "a writer's leftover is swept");
+                assertEquals(0, second.positions().length);
+            }
+            assertEquals("written", out.readLine(), "the child's snapshot was written whole");
+        }
+        finally
+        {
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child ends");
+        }
+        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(dir).readOnly(true)))
+        {
+            assertArrayEquals(new long[]{42}, store.positions());
+            assertEquals(96 << 20, store.read(42).length());
+        }
+    }
+
+    /** A reviewer's finding: a writable store opened on a read-only file system, and failed at its first write. */
+    @Test
+    void shouldRefuseAWritableOpenOnAReadOnlyFileSystem() throws Exception
+    {
+        final Path source = Files.createDirectories(dir.resolve("source"));
+        final Path view = Files.createDirectories(dir.resolve("view"));
+        final StringBuilder why = new StringBuilder();
+        try (io.ringlog.core.testing.SmallFileSystem readOnly = io.ringlog.core.testing.SmallFileSystem.readOnlyView(
+            source, view, why))
+        {
+            org.junit.jupiter.api.Assumptions.assumeTrue(readOnly != null, "no read-only mount here: " + why);
+            final SnapshotException refused = assertThrows(SnapshotException.class, () -> FileSnapshotStore.open(view, 3));
+            assertEquals("cannot prepare snapshot directory " + view + ": read-only file system", refused.getMessage());
+            try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(view)
+                .readOnly(true)))
+            {
+                assertEquals(0, store.positions().length, "read-only, it opens");
+            }
+        }
+    }
+
+    /**
      * Two journals given one snapshot directory (a --snapshots mistake): each prunes only its own snapshots, and
      * neither replaces the other's at the same position. The other's used to be deleted as the oldest.
      */
