@@ -336,11 +336,21 @@ public final class Engine implements AutoCloseable
      * Waits until business logic has applied {@code position}.
      *
      * @throws EngineHaltedException if the engine halted before it.
-     * @throws IllegalStateException if the engine was closed before it, so it never will be.
+     * @throws IllegalStateException if the engine was closed before it, so it never will be; or if called, for a position
+     *                               not applied yet, from the business-logic thread (an inline listener, the state
+     *                               machine) or a stage before it, which would wait for itself.
      * @throws TimeoutException      if the timeout passed first.
      */
     public void awaitApplied(final long position, final long timeout, final TimeUnit unit) throws TimeoutException
     {
+        // A reviewer's finding: an inline listener waiting for the next position held the whole engine for its
+        // timeout (a day's, for good), the thread it waited on being its own. Listener threads are [0, listenerCount).
+        if (counters.lastAppliedPosition.get() < position && threads.indexOf(Thread.currentThread()) >= listenerCount)
+        {
+            throw new IllegalStateException(ctx.name() + ": awaitApplied(" + position + ") called from the engine's " +
+                "own thread " + Thread.currentThread().getName() + ", which applies it, would wait for itself (applied " +
+                "up to " + counters.lastAppliedPosition.get() + "); wait from another thread");
+        }
         final long deadline = deadlineAfter(unit.toNanos(timeout));
         final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
         while (counters.lastAppliedPosition.get() < position)

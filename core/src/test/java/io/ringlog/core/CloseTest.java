@@ -464,6 +464,66 @@ class CloseTest
     }
 
     /**
+     * A reviewer's finding: awaitApplied from an inline listener, for a position not applied yet, held the whole
+     * engine for its timeout: the thread it waited on was its own. Refused at once, as close() is; a position applied
+     * already is answered as from any thread, and a threaded listener (whose wait other threads can end) may wait.
+     */
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldRefuseAnAwaitAppliedFromTheBusinessLogicThreadThatWouldWaitForItself(final Topology topology)
+        throws Exception
+    {
+        final java.util.List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final Engine[] self = new Engine[1];
+        final java.util.concurrent.CountDownLatch tried = new java.util.concurrent.CountDownLatch(2);
+        self[0] = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).topology(topology)
+            .inlineListener("waiter", (event, endOfBatch) ->
+            {
+                final long started = System.nanoTime();
+                try
+                {
+                    self[0].awaitApplied(event.position(), 1, java.util.concurrent.TimeUnit.DAYS);
+                    said.add("applied already: answered");
+                    self[0].awaitApplied(event.position() + 1, 1, java.util.concurrent.TimeUnit.DAYS);
+                    said.add("waited");
+                }
+                catch (final Throwable ex)
+                {
+                    said.add(ex.getClass().getSimpleName() + ": " + ex.getMessage() + " after " +
+                        (System.nanoTime() - started) / 1_000_000_000 + " s");
+                }
+                tried.countDown();
+            })
+            .listener("threaded", (event, endOfBatch) ->
+            {
+                try
+                {
+                    self[0].awaitApplied(event.position(), 10, java.util.concurrent.TimeUnit.SECONDS);
+                    said.add("threaded: answered");
+                }
+                catch (final Throwable ex)
+                {
+                    said.add("threaded: " + ex);
+                }
+                tried.countDown();
+            }));
+        try
+        {
+            self[0].publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+            assertTrue(tried.await(10, java.util.concurrent.TimeUnit.SECONDS), said.toString());
+            assertTrue(said.contains("applied already: answered") && said.contains("threaded: answered"), said.toString());
+            assertTrue(said.stream().anyMatch((s) -> s.startsWith("IllegalStateException: ") &&
+                s.contains(": awaitApplied(2) called from the engine's own thread ") &&
+                s.contains(", which applies it, would wait for itself (applied up to 1); wait from another thread after 0 s")),
+                said.toString());
+        }
+        finally
+        {
+            self[0].close();
+        }
+    }
+
+    /**
      * A reviewer's finding: a close that timed out stopped the listeners while the logic thread waited for room to emit
      * a rejection the engine makes itself (a duplicate here). That escaped as a stage's failure, a halt that stops the
      * journal, and about half the accepted commands after it were never journaled, while close said they were. Now it

@@ -82,6 +82,12 @@ public final class StageThreads
         return threads.size();
     }
 
+    /** The index {@link #start} gave {@code thread}, or -1 if it is not one of these. */
+    public int indexOf(final Thread thread)
+    {
+        return threads.indexOf(thread);
+    }
+
     /** Whether the calling thread is one of these (which must not wait for them). */
     public boolean isStageThread(final Thread thread)
     {
