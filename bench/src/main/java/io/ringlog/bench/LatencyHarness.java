@@ -65,7 +65,7 @@ import java.util.function.UnaryOperator;
  * <p>
  * Run with {@code scripts/bench latency --help}.
  */
-@Command(name = "bench latency", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "scripts/bench latency", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Publishes at a fixed rate and prints latency percentiles corrected for coordinated omission.")
 public final class LatencyHarness implements Callable<Integer>
 {
@@ -98,8 +98,13 @@ public final class LatencyHarness implements Callable<Integer>
     @Option(names = "--warmup", description = "warm-up seconds at the same rate, not recorded (default: ${DEFAULT-VALUE})")
     long warmupSeconds = 5;
 
-    /** The most exchange commands a run generates up front: its buffer failed at some 89 million. */
-    static final long MOST_EXCHANGE_COMMANDS = 80_000_000;
+    /**
+     * The most exchange commands a run generates up front, into one buffer of at most 2 GiB: it failed at some 89
+     * million, and at 80 million for a reviewer (27 bytes a command with that seed), so 60 million.
+     */
+    static final long MOST_EXCHANGE_COMMANDS = 60_000_000;
+    /** Heap a generated exchange command takes while its buffer grows (doubling): about twice its 27 bytes, and some. */
+    static final long HEAP_PER_EXCHANGE_COMMAND = 64;
 
     @Option(names = "--topology", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     Topology topology = Topology.COMPACT;
@@ -173,6 +178,33 @@ public final class LatencyHarness implements Callable<Integer>
         return new CommandLine(harness).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
+    /**
+     * A reviewer's finding: --seed with COUNTER, and the journal's options with IN_MEMORY, ran with a 0 exit and no
+     * word, while --workload-file with COUNTER was refused; an option given where it has no effect is refused.
+     */
+    private void checkOptionsApply()
+    {
+        final CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (given == null)
+        {
+            return;
+        }
+        if (given.hasMatchedOption("--seed") && (workload != Workload.EXCHANGE || workloadFile != null))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--seed is the exchange generator's, for " +
+                "--workload EXCHANGE without --workload-file; this run " + (workloadFile != null ? "reads " + workloadFile :
+                "is --workload " + workload) + " and would not use it");
+        }
+        for (final String option : new String[] {"--journal-preallocate-mib", "--journal-no-readahead"})
+        {
+            if (given.hasMatchedOption(option) && journal != JournalKind.CHRONICLE)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), option + " is for --journal CHRONICLE; " +
+                    "this run's journal is " + journal + ", which it would not change");
+            }
+        }
+    }
+
     /** The engine refuses BATCHING on rings too small for two of its batches, in its own words; these are the options'. */
     private void checkBatchesFit()
     {
@@ -210,6 +242,18 @@ public final class LatencyHarness implements Callable<Integer>
         // The exchange's stream is generated up front, into one buffer of at most 2 GiB (some 24 bytes a command).
         final long total = OptionChecks.commandsAtRate(spec, rate, seconds, warmupSeconds,
             workload == Workload.EXCHANGE ? MOST_EXCHANGE_COMMANDS : Long.MAX_VALUE);
+        final long heap = Runtime.getRuntime().maxMemory();
+        if (workload == Workload.EXCHANGE && workloadFile == null && heap != Long.MAX_VALUE &&
+            total * HEAP_PER_EXCHANGE_COMMAND > heap * 3 / 4)
+        {
+            // A reviewer's finding: it ran out of heap generating the stream, with a stack trace.
+            throw new CommandLine.ParameterException(spec.commandLine(), String.format(Locale.ROOT, "--rate %d for " +
+                "%d s (%d s warm-up) is %,d exchange commands, generated up front: about %,d MiB of heap, and this JVM " +
+                "may use %,d MiB. Lower --rate or --seconds, or give it more (RINGLOG_JAVA_OPTS=-Xmx%dg)", rate,
+                seconds + warmupSeconds, warmupSeconds, total, total * HEAP_PER_EXCHANGE_COMMAND >> 20, heap >> 20,
+                (total * HEAP_PER_EXCHANGE_COMMAND * 4 / 3 >> 30) + 1));
+        }
+        checkOptionsApply();
         // Fail now, not after the measured run, when the results could not be written.
         OutputPaths.checkDirectory("--out", out);
         if (json != null)
@@ -238,14 +282,17 @@ public final class LatencyHarness implements Callable<Integer>
         // Started by the journal at its first append, parked while it is ahead of the writer (ChronicleJournal.Context.touchAhead).
         final String journalThreads = journal == JournalKind.CHRONICLE ? " + the journal's touch-ahead thread" : "";
         console.printf(Locale.ROOT, "ringlog latency: topology=%s wait=%s listener=%s rate=%d/s measured=%ds " +
-            "warmup=%ds workload=%s journal=%s%s%n", topology, waitStrategy.name(), listenerPlacement, rate, seconds,
-            warmupSeconds, workload, journal, journalNoReadahead && journal == JournalKind.CHRONICLE ? " no-readahead" : "");
+            "warmup=%ds workload=%s journal=%s%s%s ring=%d%n", topology, waitStrategy.name(), listenerPlacement, rate,
+            seconds, warmupSeconds, workload, journal, journalNoReadahead && journal == JournalKind.CHRONICLE ?
+            " no-readahead" : "", journalPreallocateMib > 0 && journal == JournalKind.CHRONICLE ? " preallocated=" +
+            journalPreallocateMib + "MiB" : "", ringSize);
         console.printf(Locale.ROOT, "machine: %d cores available to the JVM; threads: %d engine + 1 producer = %d%s%n",
             Runtime.getRuntime().availableProcessors(), engineThreads, engineThreads + 1, journalThreads);
 
         final long maxSendLag;
         final long start;
         final long sent;
+        final long sentCommands;
         try
         {
             final long setupLast = sender.publishSetup(engine);
@@ -255,9 +302,10 @@ public final class LatencyHarness implements Callable<Integer>
             }
             start = System.nanoTime() + NANOS_PER_SECOND / 10;
             recorder.measureFrom(start + warmupSeconds * NANOS_PER_SECOND);
-            final long[] lastPosition = new long[1];
+            final long[] lastPosition = new long[2];
             maxSendLag = publishAtFixedRate(engine, sender, start, total, lastPosition);
             sent = System.nanoTime();
+            sentCommands = lastPosition[1];
             awaitDelivered(engine, lastPosition[0]);
         }
         finally
@@ -272,16 +320,26 @@ public final class LatencyHarness implements Callable<Integer>
             }
         }
 
-        final double achieved = total * (double)NANOS_PER_SECOND / (sent - start);
-        final boolean keptUp = achieved >= rate * KEPT_UP;
+        // Command i is due at start + i/rate, so n commands on schedule span n/rate: from the start to the last send,
+        // and one interval more. (It was to the last send alone, which read n/(n-1) of the rate: 1,818/s of 1/s.)
+        final double achieved = sentCommands * (double)NANOS_PER_SECOND / (sent - start + NANOS_PER_SECOND / rate);
+        final boolean keptUp = sentCommands == total && achieved >= rate * KEPT_UP;
         console.printf(Locale.ROOT, "producer: %d commands, worst send lag behind schedule %.1f us%n",
-            total, maxSendLag / 1000.0);
+            sentCommands, maxSendLag / 1000.0);
+        if (sentCommands < total)
+        {
+            console.printf(Locale.ROOT, "stopped sending at twice the run's length (%d s): %d of the %d commands " +
+                "scheduled were sent; the engine (or this machine) does not keep up with %d/s%n",
+                2 * (seconds + warmupSeconds), sentCommands, total, rate);
+        }
         console.printf(Locale.ROOT, "achieved: %d/s of %d/s, kept-up: %s%n", Math.round(achieved), rate, keptUp);
         // A preallocated journal's files, or one without readahead, beside the default's in the same --out: named apart.
         final String preallocated = journal == JournalKind.CHRONICLE && journalPreallocateMib > 0 ? "-preallocated" : "";
         final String noReadahead = journal == JournalKind.CHRONICLE && journalNoReadahead ? "-no-readahead" : "";
+        // A reviewer's finding: a run with another --ring-size replaced the default run's files in the same --out.
+        final String ring = ringSize != new EngineContext().ringSize() ? "-ring-" + ringSize : "";
         final LatencyReport report = new LatencyReport(filePrefix(workload, journal, listenerPlacement) + preallocated +
-            noReadahead,
+            noReadahead + ring,
             workload.name(),
             journal.name(), listenerPlacement.name(), topology.name(), waitStrategy.name(), rate, recorder.corrected(),
             recorder.service());
@@ -321,9 +379,11 @@ public final class LatencyHarness implements Callable<Integer>
             results.put("kept-up", keptUp);
             results.put("warmup-seconds", warmupSeconds);
             results.put("seconds", seconds);
-            results.put("commands-sent", total);
+            results.put("commands-sent", sentCommands);
+            results.put("commands-scheduled", total);
+            results.put("ring-size", ringSize);
             results.put("setup-commands", sender.setupCommands());
-            results.put("flow-checksum", Long.toHexString(sender.flowChecksum(total)));
+            results.put("flow-checksum", Long.toHexString(sender.flowChecksum(sentCommands)));
             results.put("max-send-lag-us", maxSendLag / 1000.0);
             results.put("failures", failures.total());
             results.put("latency-from", "intended send time (corrected) / ingress timestamp (service) to the first " +
@@ -371,17 +431,26 @@ public final class LatencyHarness implements Callable<Integer>
     }
 
     /**
-     * Sends command i at start + i/rate; returns how far behind schedule the worst send was, in ns, and
-     * the last command's position in {@code lastPosition[0]}.
+     * Sends command i at start + i/rate; returns how far behind schedule the worst send was, in ns, the last
+     * command's position in {@code lastPosition[0]}, and how many it sent in {@code lastPosition[1]}: fewer than
+     * {@code total} where it stopped at twice the run's length.
      */
     private long publishAtFixedRate(
         final Engine engine, final Sender sender, final long start, final long total, final long[] lastPosition)
     {
         long maxSendLag = 0;
         long position = 0;
-        for (long i = 0; i < total; i++)
+        // A reviewer's finding: at a rate the engine cannot keep, --seconds 1 ran for minutes (all rate x seconds
+        // commands, sent as fast as they went). Sending stops at twice the run's length.
+        final long stopAt = start + 2 * (seconds + warmupSeconds) * NANOS_PER_SECOND;
+        long i = 0;
+        for (; i < total; i++)
         {
             final long intended = start + i * NANOS_PER_SECOND / rate;
+            if ((i & 1023) == 0 && System.nanoTime() - stopAt > 0)
+            {
+                break;
+            }
             long now;
             while ((now = System.nanoTime()) < intended)
             {
@@ -399,6 +468,7 @@ public final class LatencyHarness implements Callable<Integer>
             position = sender.send(engine, i, intended);
         }
         lastPosition[0] = position;
+        lastPosition[1] = i;
         return maxSendLag;
     }
 

@@ -55,7 +55,7 @@ import java.util.concurrent.Callable;
  * not count against the smallest journal. Run with
  * {@code scripts/bench recovery --help}.
  */
-@Command(name = "bench recovery", mixinStandardHelpOptions = true,
+@Command(name = "scripts/bench recovery", mixinStandardHelpOptions = true,
     description = "Builds exchange journals of growing size and times recovery: full replay against snapshot + tail.")
 public final class RecoveryBench implements Callable<Integer>
 {

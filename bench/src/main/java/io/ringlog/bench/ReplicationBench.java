@@ -66,7 +66,7 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  * Run with {@code scripts/bench replication --help}.
  */
-@Command(name = "bench replication", mixinStandardHelpOptions = true,
+@Command(name = "scripts/bench replication", mixinStandardHelpOptions = true,
     description = "Throughput and latency percentiles without replication, with asynchronous and with synchronous " +
         "replication to a standby over Aeron (loopback UDP), side by side.")
 public final class ReplicationBench implements Callable<Integer>
@@ -304,7 +304,8 @@ public final class ReplicationBench implements Callable<Integer>
         }
         final long sent = System.nanoTime();
         awaitDelivered(primary, recorder, first + total - 1);
-        return new FixedRate(total * (double)NANOS_PER_SECOND / (sent - start), maxLag);
+        // n commands on schedule span n/rate: to the last send and one interval more (LatencyHarness says why).
+        return new FixedRate(total * (double)NANOS_PER_SECOND / (sent - start + NANOS_PER_SECOND / rate), maxLag);
     }
 
     private static void awaitDelivered(final Engine engine, final Recorder recorder, final long position)

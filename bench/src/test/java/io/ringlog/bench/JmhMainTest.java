@@ -116,6 +116,25 @@ class JmhMainTest
             JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-rf", "xml2"}));
     }
 
+    /**
+     * A reviewer's finding: each of these failed only in the forks (a stack trace from every setup) or after the whole
+     * run (-rff a directory: the results lost, with a stack trace).
+     */
+    @Test
+    void shouldRefuseRingsTheEngineRefusesAndAResultFileItCannotWriteBeforeAnyFork(
+        @org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+    {
+        assertEquals("-p ringSize=1000: ringSize takes a power of two, 2 or more (1024, 16384, 65536)",
+            JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-p", "ringSize=1000"}));
+        assertEquals("-p waitStrategy=BATCHING with -p ringSize=64: BATCHING holds off a stage that finds fewer than 64 " +
+            "commands ready, and a ring of 64 cannot hold two such batches; use -p ringSize=128 or more",
+            JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-p", "waitStrategy=BATCHING", "-p", "ringSize=64"}));
+        assertEquals("-rff " + dir + ": is a directory; give a file name",
+            JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-rf", "json", "-rff", dir.toString()}));
+        assertNull(JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-rf", "json", "-rff",
+            dir.resolve("new").resolve("r.json").toString()}), "a directory to make is made, as for latency --json");
+    }
+
     @Test
     void shouldPassWhatJmhTakes()
     {

@@ -197,7 +197,7 @@ class LatencyHarnessTest
 
         assertEquals(2, run.exit, run.err);
         assertTrue(run.err.startsWith("error: --workload-file ") && run.err.contains("--workload COUNTER"), run.err);
-        assertTrue(run.err.contains("Try 'bench latency --help'"), run.err);
+        assertTrue(run.err.contains("Try 'scripts/bench latency --help'"), run.err);
         assertNull(run.harness.recorder());
     }
 
@@ -232,9 +232,76 @@ class LatencyHarnessTest
         final Run exchange = run("--rate", "100000000", "--workload", "exchange", "--out", out.toString());
         assertEquals(2, exchange.exit, exchange.err);
         assertTrue(exchange.err.startsWith("error: --rate 100000000 for --seconds 1 and --warmup 0 is 100000000 " +
-            "commands, more than the 80000000 this run can hold"), exchange.err);
+            "commands, more than the 60000000 this run can hold"), exchange.err);
         assertFalse(java.nio.file.Files.exists(out), "no --out made");
         assertNull(exchange.harness.recorder());
+    }
+
+    /**
+     * A reviewer's finding: the achieved rate was the commands over the time to the last send, n/(n-1) of the rate
+     * (1,818/s of 1/s for one command): n commands on schedule span n/rate.
+     */
+    @Test
+    @Timeout(30)
+    void shouldSayTheRateItKeptNotMore(@TempDir final Path dir)
+    {
+        final Run run = run("--rate", "4", "--seconds", "1", "--out", dir.toString());
+        assertEquals(0, run.exit, run.err + run.out);
+        assertTrue(run.out.contains("\nachieved: 4/s of 4/s, kept-up: true\n"), run.out);
+    }
+
+    /**
+     * A reviewer's finding: at a rate the engine could not keep, --seconds 1 ran for as long as rate x seconds commands
+     * took to send (minutes, at 2^31/s), while the files said 1 s. Sending stops at twice the run's length, and says so.
+     */
+    @Test
+    @Timeout(60)
+    void shouldStopSendingAtTwiceTheRunsLengthWhereItCannotKeepUp(@TempDir final Path dir) throws Exception
+    {
+        final Path json = dir.resolve("run.json");
+        final long started = System.nanoTime();
+        final Run run = run("--rate", "200000000", "--seconds", "1", "--out", dir.toString(), "--json", json.toString());
+        final long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(0, run.exit, run.err + run.out);
+        assertTrue(run.out.contains("stopped sending at twice the run's length (2 s): ") &&
+            run.out.contains(" of the 200000000 commands scheduled were sent; the engine (or this machine) does not keep " +
+            "up with 200000000/s") && run.out.contains("kept-up: false"), run.out);
+        assertTrue(tookMillis < 30_000, "stopped sending after about 2 s, not after 200M commands: " + tookMillis + " ms");
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> results = (Map<String, Object>)Json.parse(Files.readString(json));
+        assertEquals(200_000_000L, results.get("commands-scheduled"));
+        assertTrue(((Number)results.get("commands-sent")).longValue() < 200_000_000L, results.toString());
+        assertEquals(Boolean.FALSE, results.get("kept-up"));
+    }
+
+    /** A reviewer's finding: options with no effect on the run asked (--seed for the counter) ran without a word. */
+    @Test
+    void shouldRefuseOptionsThatWouldHaveNoEffect(@TempDir final Path dir)
+    {
+        final Run seed = run("--seed", "7", "--out", dir.resolve("a").toString());
+        assertEquals(2, seed.exit, seed.err);
+        assertTrue(seed.err.startsWith("error: --seed is the exchange generator's, for --workload EXCHANGE without " +
+            "--workload-file; this run is --workload COUNTER and would not use it"), seed.err);
+        final Run readahead = run("--journal-no-readahead", "--out", dir.resolve("b").toString());
+        assertEquals(2, readahead.exit, readahead.err);
+        assertTrue(readahead.err.startsWith("error: --journal-no-readahead is for --journal CHRONICLE; this run's " +
+            "journal is IN_MEMORY, which it would not change"), readahead.err);
+        assertFalse(Files.exists(dir.resolve("a")) || Files.exists(dir.resolve("b")), "nothing made");
+    }
+
+    /** A reviewer's finding: a run with another --ring-size said it nowhere, and replaced a default run's files. */
+    @Test
+    @Timeout(30)
+    void shouldNameAnotherRingSizeInItsFilesAndSayIt(@TempDir final Path dir) throws Exception
+    {
+        final Path json = dir.resolve("run.json");
+        final Run run = run("--ring-size", "1024", "--out", dir.toString(), "--json", json.toString());
+        assertEquals(0, run.exit, run.err + run.out);
+        assertTrue(run.out.contains(" ring=1024\n"), run.out);
+        assertTrue(Files.exists(dir.resolve("latency-ring-1024-compact-parking-1000.csv")), run.out);
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> results = (Map<String, Object>)Json.parse(Files.readString(json));
+        assertEquals(1024L, results.get("ring-size"));
     }
 
     /** BATCHING on rings too small for two of its batches: said in the options' words, before anything is made. */
@@ -248,7 +315,7 @@ class LatencyHarnessTest
         assertEquals("error: --wait BATCHING holds off a stage that finds fewer than 64 commands ready, and --ring-size 64 " +
             "cannot hold two such batches: nearly every batch would wait out the hold; use --ring-size 128 or more, or " +
             "--wait PARKING", run.err.lines().findFirst().orElse(""));
-        assertTrue(run.err.contains("Try 'bench latency --help'"), run.err);
+        assertTrue(run.err.contains("Try 'scripts/bench latency --help'"), run.err);
         assertFalse(Files.exists(out), "nothing made");
         assertNull(run.harness.recorder());
 
@@ -277,10 +344,10 @@ class LatencyHarnessTest
             }
         }
         final int exit = commandLine.execute(args.toArray(new String[0]));
-        return new Run(harness, exit, err.toString(StandardCharsets.UTF_8));
+        return new Run(harness, exit, err.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8));
     }
 
-    private record Run(LatencyHarness harness, int exit, String err)
+    private record Run(LatencyHarness harness, int exit, String err, String out)
     {
     }
 

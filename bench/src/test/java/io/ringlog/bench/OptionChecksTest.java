@@ -41,7 +41,7 @@ class OptionChecksTest
 
         final String text = err.toString(StandardCharsets.UTF_8);
         assertEquals(2, exit, text);
-        assertEquals(List.of("error: " + message, "Try 'bench " + harness + " --help' for more information."),
+        assertEquals(List.of("error: " + message, "Try 'scripts/bench " + harness + " --help' for more information."),
             text.lines().toList());
     }
 

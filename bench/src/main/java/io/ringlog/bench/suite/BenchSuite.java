@@ -44,7 +44,7 @@ import java.util.concurrent.Callable;
  * Exit status 0 when every step ran (whatever the ratios), 1 when one failed (the files still say what
  * ran), 2 for a usage error.
  */
-@Command(name = "bench suite", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "scripts/bench suite", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Runs the benchmark suite (8 to 9 minutes on 2 cores; --quick: a few seconds a row) and writes " +
         "results.json, results.md and a latency chart per rate into one directory."})
 public final class BenchSuite implements Callable<Integer>

@@ -65,6 +65,13 @@ public final class CliSupport
             {
                 return strategy.execute(parsed);
             }
+            catch (final OutOfMemoryError ex)
+            {
+                // A reviewer's finding: a benchmark given too little heap ended in 23 lines of stack trace.
+                err.println("error: " + message(ex));
+                err.flush();
+                return FAILED;
+            }
             catch (final InternalError ex)
             {
                 // Picocli hands only Exceptions to the handler above. A fault reading a memory-mapped file is an Error
