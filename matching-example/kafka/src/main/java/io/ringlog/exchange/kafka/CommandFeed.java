@@ -124,17 +124,12 @@ public final class CommandFeed implements AutoCloseable
         final Map<String, Object> config = new HashMap<>();
         if (brokerTimeout != null)
         {
-            final long timeoutMs = brokerTimeout.toMillis();
-            final long requestMs = Math.min(timeoutMs, 30_000);
-            config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
-            config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int)requestMs);
-            // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
-            config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int)Math.max(timeoutMs, requestMs + LINGER_MS));
+            config.putAll(timeouts(brokerTimeout));
         }
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
         if (transactions != null)
         {
@@ -165,6 +160,22 @@ public final class CommandFeed implements AutoCloseable
         this.counts = new long[partitions];
         this.intervalNs = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
         this.malformedEvery = malformedEvery;
+    }
+
+    /**
+     * A producer's settings for a broker that does not answer within {@code brokerTimeout}: {@code max.block.ms}, the
+     * request and delivery timeouts, and the linger they depend on. Kafka requires delivery.timeout.ms >= linger.ms +
+     * request.timeout.ms: a reviewer's feed with --broker-timeout 30 failed with 'Failed to construct kafka producer',
+     * where the feed's record of its routing had delivery and request both at 30 s.
+     */
+    public static Map<String, Object> timeouts(final Duration brokerTimeout)
+    {
+        final long timeoutMs = Math.min(Integer.MAX_VALUE - LINGER_MS, brokerTimeout.toMillis());
+        final long requestMs = Math.min(timeoutMs, 30_000);
+        return Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int)requestMs,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int)Math.max(timeoutMs, requestMs + LINGER_MS),
+            ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
     }
 
     /**

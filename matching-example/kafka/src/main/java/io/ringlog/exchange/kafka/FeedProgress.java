@@ -230,14 +230,11 @@ public final class FeedProgress
     public static void recordRouting(final String bootstrap, final String topic, final String commandsTopic,
         final Routing routing, final Duration timeout) throws InterruptedException, ExecutionException
     {
-        final int timeoutMs = (int)Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        final Map<String, Object> config = new java.util.HashMap<>(CommandFeed.timeouts(timeout));
+        config.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all");
         try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer =
-            new org.apache.kafka.clients.producer.KafkaProducer<>(Map.of(
-                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all",
-                org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs,
-                org.apache.kafka.clients.producer.ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 30_000),
-                org.apache.kafka.clients.producer.ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(timeoutMs, 30_000)),
+            new org.apache.kafka.clients.producer.KafkaProducer<>(config,
                 new org.apache.kafka.common.serialization.ByteArraySerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer()))
         {
