@@ -279,6 +279,12 @@ final class DeadLetters implements AutoCloseable
     @Override
     public void close()
     {
-        producer.close(Duration.ofSeconds(10));
+        close(Duration.ofSeconds(10));
+    }
+
+    /** Closes the producer, waiting at most {@code timeout} for it to finish (zero: not at all). */
+    void close(final Duration timeout)
+    {
+        producer.close(timeout);
     }
 }

@@ -107,6 +107,8 @@ public final class KafkaSink implements OutputListener, AutoCloseable
     private long transactions;
     private volatile long committedPosition;
     private volatile Throwable failure;
+    /** Set by {@link #abandon}: the sink produces nothing more, and its failure is this. */
+    private volatile BrokerTimeouts.Unanswered abandoned;
 
     private KafkaSink(final Context ctx, final Producer<byte[], byte[]> producer, final Published published)
     {
@@ -355,6 +357,11 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         {
             return;
         }
+        if (abandoned != null)
+        {
+            failure = abandoned;
+            return;
+        }
         try
         {
             if (!resumed && alreadyPublished(event))
@@ -397,10 +404,33 @@ public final class KafkaSink implements OutputListener, AutoCloseable
         }
         catch (final RuntimeException ex)
         {
+            if (abandoned != null)
+            {
+                // The producer closed under a send or commit by abandon(): its words, not the closed producer's.
+                failure = abandoned;
+                return;
+            }
             final RuntimeException explained = explained(ex);
             failure = explained;
             throw explained;
         }
+    }
+
+    /**
+     * Stops producing at once, from any thread, where the broker is known to be away and the engine is asked to
+     * stop: a reviewer's engine with events to commit, stopped by SIGTERM while its broker was down, waited out its
+     * close timeout twice (55 s) in a commit that could not end, and said so in the engine's internal words. The
+     * producer is closed without waiting, which ends a send or commit blocked on the broker; what it had not committed
+     * is uncommitted, and the next start regenerates it from the journal. {@link #failure()} is then {@code why}.
+     */
+    public void abandon(final String why)
+    {
+        if (failure != null || abandoned != null)
+        {
+            return;
+        }
+        abandoned = new BrokerTimeouts.Unanswered(why, null);
+        producer.close(Duration.ZERO);
     }
 
     /**
@@ -645,6 +675,10 @@ public final class KafkaSink implements OutputListener, AutoCloseable
     @Override
     public void close()
     {
+        if (abandoned != null && failure == null)
+        {
+            failure = abandoned;
+        }
         try
         {
             if (inTransaction && failure == null)

@@ -483,6 +483,19 @@ public final class KafkaSource implements Agent, AutoCloseable
     @Override
     public void onClose()
     {
+        if (connections.awaySince() > 0)
+        {
+            // A reviewer's finding: with the broker gone, the consumer's close waited 30 s for its group coordinator and
+            // the dead-letter producer's 10 s to abort a transaction, past the AgentRunner's close timeout, which then
+            // interrupted them (an InterruptedException and its stack on the console). Neither has anything to save:
+            // the journal holds what was applied, and the next start aborts what the producer left open.
+            closeQuietly(() -> consumer.close(Duration.ZERO));
+            if (deadLetters != null)
+            {
+                closeQuietly(() -> deadLetters.close(Duration.ZERO));
+            }
+            return;
+        }
         closeQuietly(consumer);
         closeQuietly(deadLetters);
     }

@@ -576,6 +576,16 @@ public final class ExchangeKafkaEngine implements AutoCloseable
             return;
         }
         closed = true;
+        final long brokerAway = source.brokerAwaySince();
+        if (brokerAway > 0 && sink != null)
+        {
+            // Its last commit could only wait out the broker timeout, and the close its own timeout after it: the
+            // next start regenerates from the journal what was not committed.
+            sink.abandon("the broker at " + ctx.bootstrapServers() + " has not answered since " +
+                java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault())
+                    .format(java.time.Instant.ofEpochMilli(brokerAway)) + ", and the engine was asked to stop: its last " +
+                "events were not committed to " + ctx.eventsTopic());
+        }
         try
         {
             sourceRunner.close();

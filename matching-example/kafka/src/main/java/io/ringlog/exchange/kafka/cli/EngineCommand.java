@@ -5,6 +5,7 @@ import io.ringlog.core.Topology;
 import io.ringlog.exchange.cli.ByteSize;
 import io.ringlog.exchange.kafka.ExchangeKafkaEngine;
 import io.ringlog.journal.Durability;
+import io.ringlog.journal.tool.CliSupport;
 import io.ringlog.kafka.BrokerTimeouts;
 import io.ringlog.kafka.KafkaSink;
 import io.ringlog.kafka.KafkaSource;
@@ -231,7 +232,10 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             final Throwable failure = running != null ? running : engine.failure();
             if (failure != null)
             {
-                throw new IllegalStateException(stopped(ctx, failure), failure);
+                // Said here, not by picocli after call() returns: after a signal the JVM halts once the hook returns.
+                err.println("error: " + stopped(ctx, failure));
+                err.flush();
+                return CliSupport.FAILED;
             }
             printEnd(out, engine);
             out.println("ran-for: " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - starting) + " ms");
