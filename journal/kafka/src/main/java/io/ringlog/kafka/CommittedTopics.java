@@ -25,6 +25,8 @@ final class CommittedTopics implements AutoCloseable
     private final Consumer<byte[], byte[]> consumer;
     private final Map<String, Object> endsConfig;
     private final List<TopicPartition> partitions = new ArrayList<>();
+    /** The consumer's connections to brokers, checked at each poll: a reader following its topics polls on quietly. */
+    private final BrokerConnections connections;
 
     /** @throws IllegalStateException if a topic does not exist. */
     CommittedTopics(final Map<String, Object> properties, final List<String> topics)
@@ -35,6 +37,7 @@ final class CommittedTopics implements AutoCloseable
         this.endsConfig = new HashMap<>(config);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.connections = new BrokerConnections(consumer::metrics, "consumer-metrics");
         try
         {
             for (final String topic : topics)
@@ -61,7 +64,15 @@ final class CommittedTopics implements AutoCloseable
 
     ConsumerRecords<byte[], byte[]> poll(final Duration timeout)
     {
-        return consumer.poll(timeout);
+        final ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
+        connections.check();
+        return records;
+    }
+
+    /** Since when (epoch ms) the consumer has had no connection to any broker, as of its last poll; 0 while it has one. */
+    long brokerAwaySince()
+    {
+        return connections.awaySince();
     }
 
     /**

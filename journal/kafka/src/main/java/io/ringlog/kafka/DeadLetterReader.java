@@ -112,4 +112,14 @@ public final class DeadLetterReader implements AutoCloseable
     {
         topics.close();
     }
+
+    /**
+     * Since when (epoch milliseconds) this reader has had no connection to any broker, as of its last poll, or 0
+     * while it has one: a reader following its topics polls on quietly while the broker is away, so this is how the
+     * program around it can say so.
+     */
+    public long brokerAwaySince()
+    {
+        return topics.brokerAwaySince();
+    }
 }

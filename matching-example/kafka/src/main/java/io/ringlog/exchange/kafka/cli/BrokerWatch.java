@@ -36,6 +36,12 @@ final class BrokerWatch
             "commit it stops after --broker-timeout (" + brokerTimeoutSeconds + " s), losing nothing");
     }
 
+    /** For a command following a topic ({@code tail}, {@code dead-letters}): it waits, however long. */
+    static BrokerWatch follower(final String who, final String servers)
+    {
+        return new BrokerWatch(who, servers, "it reads on once the broker is back (Ctrl-C stops it)");
+    }
+
     static BrokerWatch feed(final String servers, final long brokerTimeoutSeconds)
     {
         return new BrokerWatch("feed", servers, "the feed goes on once it is back; a record or commit it has waited " +

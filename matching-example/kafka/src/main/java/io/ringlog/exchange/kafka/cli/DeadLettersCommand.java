@@ -48,12 +48,16 @@ final class DeadLettersCommand implements Callable<Integer>
             }
             else
             {
+                // As tail: said once each way, where it said nothing while its broker was away.
+                final BrokerWatch watch = BrokerWatch.follower("dead-letters", kafka.bootstrap);
+                final PrintWriter err = spec.commandLine().getErr();
                 while (!Thread.currentThread().isInterrupted())
                 {
                     if (reader.poll((letter) -> out.println(line(letter))) > 0)
                     {
                         out.flush();
                     }
+                    TailCommand.say(err, watch.check(reader.brokerAwaySince(), System.currentTimeMillis()));
                 }
             }
         }

@@ -49,14 +49,28 @@ final class TailCommand implements Callable<Integer>
             }
             else
             {
+                // A reviewer's finding: a tail whose broker went away said nothing (a quiet market, or a dead broker?).
+                final BrokerWatch watch = BrokerWatch.follower("tail", events.kafka.bootstrap);
+                final PrintWriter err = spec.commandLine().getErr();
                 while (!Thread.currentThread().isInterrupted())
                 {
                     reader.doWork();
+                    say(err, watch.check(reader.brokerAwaySince(), System.currentTimeMillis()));
                 }
             }
         }
         out.flush();
         return ExchangeKafkaCli.OK;
+    }
+
+    /** Prints {@code line} on {@code err}, if there is one. */
+    static void say(final PrintWriter err, final String line)
+    {
+        if (line != null)
+        {
+            err.println(line);
+            err.flush();
+        }
     }
 
     /** Writes each event as a line, its topic first when there are several. */

@@ -233,8 +233,15 @@ class BrokerAwayTest
                 new PrintWriter(feedErr), "feed", "-i", more.toString(), "--rate", "200", "--commands-topic",
                 "feed.commands", "-b", "localhost:" + port), "feed-under-test");
             feeding.start();
+            // And a tail following the events topic (a reviewer's finding: it said nothing while its broker was away).
+            final StringWriter tailOut = new StringWriter();
+            final StringWriter tailErr = new StringWriter();
+            final Thread tailing = new Thread(() -> ExchangeKafkaCli.run(new PrintWriter(tailOut), new PrintWriter(tailErr),
+                "tail", "-t", "exchange.events.p0", "-b", "localhost:" + port), "tail-under-test");
+            tailing.start();
             try
             {
+                awaitTrue(() -> !tailOut.toString().isEmpty(), "the tail to print events");
                 awaitTrue(() -> highWatermark(broker.bootstrapServers(), new TopicPartition("feed.commands", 0)) > 0,
                     "the feed to send");
                 awaitTrue(() -> busy.sink().committedPosition() > 0, "the busy engine's first events committed");
@@ -272,12 +279,21 @@ class BrokerAwayTest
                         "is back; a record or commit it has waited --broker-timeout (60 s) for stops it"), feedErr.toString());
                     assertTrue(feedSaid.get(1).startsWith("feed: the broker at localhost:" + port + " answers again (it " +
                         "was away for about "), feedErr.toString());
+                    awaitTrue(() -> tailErr.toString().contains("tail: the broker at localhost:" + port + " answers " +
+                        "again"), "the tail to say its broker is back");
+                    final List<String> tailSaid = tailErr.toString().lines().toList();
+                    assertEquals(2, tailSaid.size(), "once each way: " + tailErr);
+                    assertTrue(tailSaid.get(0).startsWith("tail: the broker at localhost:" + port + " has not answered " +
+                        "since ") && tailSaid.get(0).endsWith("(no connection to it). Waiting for it: it reads on once " +
+                        "the broker is back (Ctrl-C stops it)"), tailErr.toString());
                 }
             }
             finally
             {
                 idle.close();
                 feeding.join(WAIT.toMillis());
+                tailing.interrupt();
+                tailing.join(WAIT.toMillis());
             }
         }
         finally
