@@ -342,7 +342,7 @@ public final class LatencyHarness implements Callable<Integer>
             noReadahead + ring,
             workload.name(),
             journal.name(), listenerPlacement.name(), topology.name(), waitStrategy.name(), rate, recorder.corrected(),
-            recorder.service());
+            recorder.service(), Math.round(achieved), keptUp);
         report.printTable(console);
         console.println("wrote " + report.write(out) + ", " + out.resolve(report.baseName() + ".hgrm") + " and " +
             out.resolve(report.baseName() + "-service.hgrm"));

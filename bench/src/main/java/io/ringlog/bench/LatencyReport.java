@@ -24,7 +24,8 @@ public final class LatencyReport
     /** The percentiles reported; 100 is the maximum. */
     public static final double[] PERCENTILES = {50, 90, 99, 99.9, 99.99, 100};
     static final String CSV_HEADER =
-        "workload,journal,listener,topology,wait_strategy,rate_per_s,percentile,corrected_us,service_us";
+        "workload,journal,listener,topology,wait_strategy,rate_per_s,percentile,corrected_us,service_us,achieved_per_s," +
+            "kept_up";
     private static final double NANOS_PER_MICRO = 1000.0;
 
     private final String prefix;
@@ -36,6 +37,9 @@ public final class LatencyReport
     private final long rate;
     private final Histogram corrected;
     private final Histogram service;
+    /** The rate the run sent at, and whether it kept the asked rate: a reviewer read a backlog's p50 as latency. */
+    private final long achieved;
+    private final boolean keptUp;
 
     /**
      * A report whose files start with {@code prefix}; {@code workload}, {@code journal} and {@code listener}
@@ -50,7 +54,9 @@ public final class LatencyReport
         final String waitStrategy,
         final long rate,
         final Histogram corrected,
-        final Histogram service)
+        final Histogram service,
+        final long achieved,
+        final boolean keptUp)
     {
         this.prefix = prefix;
         this.workload = workload;
@@ -61,6 +67,8 @@ public final class LatencyReport
         this.rate = rate;
         this.corrected = corrected;
         this.service = service;
+        this.achieved = achieved;
+        this.keptUp = keptUp;
     }
 
     /** Latency at {@code percentile} in microseconds; 100 gives the maximum. */
@@ -112,9 +120,9 @@ public final class LatencyReport
             writer.write('\n');
             for (final double percentile : PERCENTILES)
             {
-                writer.write(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%d,%s,%.3f,%.3f%n", workload, journal, listener,
-                    topology, waitStrategy, rate, label(percentile), micros(corrected, percentile),
-                    micros(service, percentile)));
+                writer.write(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%d,%s,%.3f,%.3f,%d,%s%n", workload, journal,
+                    listener, topology, waitStrategy, rate, label(percentile), micros(corrected, percentile),
+                    micros(service, percentile), achieved, keptUp));
             }
         }
         return csv;

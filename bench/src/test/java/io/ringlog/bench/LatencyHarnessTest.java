@@ -75,6 +75,8 @@ class LatencyHarnessTest
         assertEquals(1 + LatencyReport.PERCENTILES.length, csv.size());
         assertTrue(csv.get(csv.size() - 1).startsWith("COUNTER,IN_MEMORY,THREAD," + topology.name() + ",PHASED,2000,max,"),
             csv.toString());
+        // Each row says whether the run kept its rate (a reviewer read a backlog's p50 as latency from a CSV that did not).
+        assertTrue(csv.stream().skip(1).allMatch((row) -> row.matches(".*,\\d+,(true|false)")), csv.toString());
         assertTrue(readLines(dir.resolve(baseName + ".hgrm")).stream().anyMatch((line) -> line.startsWith("#[Max")));
         assertTrue(console.toString(StandardCharsets.UTF_8).contains("cores available"));
     }
@@ -267,6 +269,8 @@ class LatencyHarnessTest
             run.out.contains(" of the 200000000 commands scheduled were sent; the engine (or this machine) does not keep " +
             "up with 200000000/s") && run.out.contains("kept-up: false"), run.out);
         assertTrue(tookMillis < 30_000, "stopped sending after about 2 s, not after 200M commands: " + tookMillis + " ms");
+        assertTrue(readLines(dir.resolve("latency-compact-parking-200000000.csv")).get(1).endsWith(",false"),
+            "the CSV says the rate was not kept");
         @SuppressWarnings("unchecked")
         final Map<String, Object> results = (Map<String, Object>)Json.parse(Files.readString(json));
         assertEquals(200_000_000L, results.get("commands-scheduled"));
