@@ -73,8 +73,16 @@ public final class JmhMain
         }
         catch (final CommandLineOptionException ex)
         {
-            return ex.getMessage().replace("No enum constant org.openjdk.jmh.results.format.ResultFormatType.",
-                "-rf takes text, csv, scsv, json or latex, not ");
+            final String message = ex.getMessage();
+            final String prefix = "No enum constant org.openjdk.jmh.results.format.ResultFormatType.";
+            if (message != null && message.contains(prefix))
+            {
+                // The value as given: JMH's words have it upper-cased (a reviewer's -rf nosuchformat read NOSUCHFORMAT).
+                final int at = Arrays.asList(args).indexOf("-rf");
+                return "-rf takes text, csv, scsv, json or latex, not " + (at >= 0 && at + 1 < args.length ? args[at + 1] :
+                    message.substring(message.indexOf(prefix) + prefix.length()));
+            }
+            return message;
         }
         if (options.shouldHelp() || options.shouldList() || options.shouldListWithParams() ||
             options.shouldListProfilers() || options.shouldListResultFormats())

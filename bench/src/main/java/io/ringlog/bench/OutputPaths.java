@@ -23,6 +23,11 @@ public final class OutputPaths
      */
     public static void checkDirectory(final String option, final Path dir)
     {
+        if (Files.exists(dir) && !Files.isDirectory(dir))
+        {
+            // It said "a file or directory of that name already exists", though a directory there would do.
+            throw new IllegalStateException(option + " " + dir + ": is a file; give a directory");
+        }
         try
         {
             Files.createDirectories(dir);

@@ -131,10 +131,10 @@ public final class RecoveryBench implements Callable<Integer>
             }
         }
         console.printf(Locale.ROOT, "ringlog recovery: exchange-core workload seed=%d, topology=%s, wait=%s, " +
-            "snapshot at %s%% of each journal, best of %d runs%n",
-            // %.0f said 100% for --snapshot-at 0.999.
-            seed, topology, waitStrategy.name(), String.format(Locale.ROOT, "%.2f", snapshotAt * 100)
-                .replaceAll("\\.?0+$", ""), runs);
+            "snapshot at %s%% of each journal, best of %d run%s%n",
+            // %.0f said 100% for --snapshot-at 0.999, and %.2f 0% for 0.00001 (a reviewer's).
+            seed, topology, waitStrategy.name(), java.math.BigDecimal.valueOf(snapshotAt * 100).round(
+                new java.math.MathContext(4)).stripTrailingZeros().toPlainString(), runs, runs == 1 ? "" : "s");
         console.printf(Locale.ROOT, "machine: %d cores available to the JVM, java %s%n",
             Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         if (warmup > 0)

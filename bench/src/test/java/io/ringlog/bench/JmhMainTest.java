@@ -112,7 +112,7 @@ class JmhMainTest
     {
         assertEquals("-prof nosuch: no such profiler (scripts/bench jmh -lprof lists the profilers)",
             JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-prof", "nosuch"}));
-        assertEquals("-rf takes text, csv, scsv, json or latex, not XML2",
+        assertEquals("-rf takes text, csv, scsv, json or latex, not xml2",
             JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-rf", "xml2"}));
     }
 

@@ -278,6 +278,16 @@ class LatencyHarnessTest
         assertEquals(Boolean.FALSE, results.get("kept-up"));
     }
 
+    /** A reviewer's finding: an --out that is a file was said to be "a file or directory", though a directory would do. */
+    @Test
+    void shouldSayAnOutThatIsAFileIsAFile(@TempDir final Path dir) throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("afile"), "x");
+        final Run run = run("--out", file.toString());
+        assertEquals(1, run.exit, run.err);
+        assertEquals("error: --out " + file + ": is a file; give a directory", run.err.lines().findFirst().orElse(""));
+    }
+
     /** A reviewer's finding: options with no effect on the run asked (--seed for the counter) ran without a word. */
     @Test
     void shouldRefuseOptionsThatWouldHaveNoEffect(@TempDir final Path dir)
