@@ -1,6 +1,7 @@
 package io.ringlog.exchange.kafka.cli;
 
 import io.ringlog.journal.tool.CliSupport;
+import io.ringlog.kafka.BrokerTimeouts;
 import picocli.CommandLine;
 import picocli.CommandLine.Spec;
 
@@ -52,6 +53,18 @@ public final class ExchangeKafkaCli implements Callable<Integer>
         final CommandLine commandLine = new CommandLine(new ExchangeKafkaCli());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         CliSupport.configure(commandLine, out, err);
+        final CommandLine.IExecutionExceptionHandler said = commandLine.getExecutionExceptionHandler();
+        commandLine.setExecutionExceptionHandler((ex, failed, parsed) ->
+        {
+            final String unanswered = unanswered(ex, failed);
+            if (unanswered == null)
+            {
+                return said.handleExecutionException(ex, failed, parsed);
+            }
+            failed.getErr().println("error: " + unanswered);
+            failed.getErr().flush();
+            return CliSupport.FAILED;
+        });
         final int code = commandLine.execute(args);
         out.flush();
         err.flush();
@@ -63,6 +76,31 @@ public final class ExchangeKafkaCli implements Callable<Integer>
     {
         spec.commandLine().usage(spec.commandLine().getErr()); // a usage error: not into a script's output
         return CommandLine.ExitCode.USAGE;
+    }
+
+    /**
+     * A reviewer's finding: with the broker hung (SIGSTOPped: connections accepted, nothing answered), book said
+     * 'error: TimeoutException' and tail 'Timed out waiting for a node assignment. Call: listTopics'. A timeout not
+     * worded already is said as one from the broker the command was given; null for any other failure.
+     */
+    static String unanswered(final Exception ex, final CommandLine failed)
+    {
+        if (BrokerTimeouts.worded(ex) != null)
+        {
+            return null;
+        }
+        for (Throwable at = ex; at != null; at = at.getCause() == at ? null : at.getCause())
+        {
+            if (at instanceof org.apache.kafka.common.errors.TimeoutException ||
+                at instanceof java.util.concurrent.TimeoutException)
+            {
+                final CommandLine.Model.OptionSpec bootstrap = failed.getCommandSpec().findOption("--bootstrap");
+                final Object servers = bootstrap == null ? null : bootstrap.getValue();
+                return "the broker" + (servers == null ? "" : " at " + servers) + " did not answer in time: is it " +
+                    "running, and not hung?" + (at.getMessage() == null ? "" : " (" + at.getMessage() + ")");
+            }
+        }
+        return null;
     }
 
     static String hex(final long value)

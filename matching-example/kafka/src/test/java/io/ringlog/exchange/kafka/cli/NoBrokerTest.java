@@ -71,6 +71,28 @@ class NoBrokerTest
         }
     }
 
+    /**
+     * A reviewer's finding: with the broker hung (SIGSTOPped: its port takes connections, nothing answers), book said
+     * 'error: TimeoutException' and tail 'Timed out waiting for a node assignment. Call: listTopics', after a minute.
+     * Such a timeout is said as the broker given not answering. (The minute itself is the clients' timeouts; this
+     * takes the failure as the command would throw it.)
+     */
+    @Test
+    void shouldSayATimeoutAsTheBrokerNotAnsweringNotInKafkasWordsAlone()
+    {
+        final picocli.CommandLine line = new picocli.CommandLine(new ExchangeKafkaCli());
+        final picocli.CommandLine book = line.parseArgs("book", "--symbol", "1", "-b", "localhost:19")
+            .subcommand().commandSpec().commandLine();
+        assertEquals("the broker at localhost:19 did not answer in time: is it running, and not hung?",
+            ExchangeKafkaCli.unanswered(new java.util.concurrent.ExecutionException(
+                new java.util.concurrent.TimeoutException()), book));
+        assertEquals("the broker at localhost:19 did not answer in time: is it running, and not hung? (Timed out " +
+            "waiting for a node assignment. Call: listTopics)", ExchangeKafkaCli.unanswered(
+                new org.apache.kafka.common.errors.TimeoutException("Timed out waiting for a node assignment. Call: " +
+                    "listTopics"), book));
+        assertEquals(null, ExchangeKafkaCli.unanswered(new IllegalStateException("topic t does not exist"), book));
+    }
+
     @Test
     void shouldTryEachBootstrapServerAndRefuseAListThatIsNotHostAndPort() throws Exception
     {
