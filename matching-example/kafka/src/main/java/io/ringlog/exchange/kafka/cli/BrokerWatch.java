@@ -48,6 +48,17 @@ final class BrokerWatch
             "--broker-timeout (" + brokerTimeoutSeconds + " s) for stops it, saying which lines are in the topic");
     }
 
+    /** Prints on {@code err} the line {@link #check} has now, if any: what each command that watches does. */
+    void say(final java.io.PrintWriter err, final long awaySince)
+    {
+        final String line = check(awaySince, System.currentTimeMillis());
+        if (line != null)
+        {
+            err.println(line);
+            err.flush();
+        }
+    }
+
     /**
      * The line to print now, or null.
      *

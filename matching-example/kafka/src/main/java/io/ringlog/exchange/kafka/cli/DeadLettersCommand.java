@@ -57,7 +57,7 @@ final class DeadLettersCommand implements Callable<Integer>
                     {
                         out.flush();
                     }
-                    TailCommand.say(err, watch.check(reader.brokerAwaySince(), System.currentTimeMillis()));
+                    watch.say(err, reader.brokerAwaySince());
                 }
             }
         }

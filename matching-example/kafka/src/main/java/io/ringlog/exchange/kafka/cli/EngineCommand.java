@@ -215,12 +215,7 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
                 {
                     break;
                 }
-                final String broker = watch.check(engine.source().brokerAwaySince(), System.currentTimeMillis());
-                if (broker != null)
-                {
-                    err.println(broker);
-                    err.flush();
-                }
+                watch.say(err, engine.source().brokerAwaySince());
                 if (untilCaughtUp && engine.caughtUp(ends))
                 {
                     break;

@@ -311,15 +311,7 @@ final class FeedCommand implements Callable<Integer>
             thread.setDaemon(true);
             return thread;
         });
-        watching.scheduleWithFixedDelay(() ->
-        {
-            final String line = watch.check(feed.brokerAwaySince(), System.currentTimeMillis());
-            if (line != null)
-            {
-                err.println(line);
-                err.flush();
-            }
-        }, 0, 250, TimeUnit.MILLISECONDS);
+        watching.scheduleWithFixedDelay(() -> watch.say(err, feed.brokerAwaySince()), 0, 250, TimeUnit.MILLISECONDS);
         return watching;
     }
 

@@ -55,22 +55,12 @@ final class TailCommand implements Callable<Integer>
                 while (!Thread.currentThread().isInterrupted())
                 {
                     reader.doWork();
-                    say(err, watch.check(reader.brokerAwaySince(), System.currentTimeMillis()));
+                    watch.say(err, reader.brokerAwaySince());
                 }
             }
         }
         out.flush();
         return ExchangeKafkaCli.OK;
-    }
-
-    /** Prints {@code line} on {@code err}, if there is one. */
-    static void say(final PrintWriter err, final String line)
-    {
-        if (line != null)
-        {
-            err.println(line);
-            err.flush();
-        }
     }
 
     /** Writes each event as a line, its topic first when there are several. */
