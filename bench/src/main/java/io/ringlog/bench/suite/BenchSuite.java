@@ -173,6 +173,7 @@ public final class BenchSuite implements Callable<Integer>
     {
         final LocalDateTime started = LocalDateTime.now();
         final Path dir = (out != null ? out : Path.of("bench", "results", DIRECTORY.format(started))).toAbsolutePath();
+        final boolean madeDir = !Files.exists(dir);
         Files.createDirectories(dir);
         final Path work = dir.resolve("work");
         final long startNanos = System.nanoTime();
@@ -202,7 +203,7 @@ public final class BenchSuite implements Callable<Integer>
             machine.get("cpu-model"), machine.get("cores"), machine.get("memory-gib"), machine.get("jdk"), load.get("before"));
         console.printf(Locale.ROOT, "code: ringlog %s, commit %s%n", report.get("ringlog-version"), report.get("commit"));
 
-        interruption = new SuiteInterruption(work, keepWork, spec.commandLine().getErr()).install();
+        interruption = new SuiteInterruption(dir, madeDir, work, keepWork, spec.commandLine().getErr()).install();
         try (JmhLock lock = new JmhLock())
         {
             if (!lock.acquire(Duration.ofSeconds(lockWaitSeconds)))

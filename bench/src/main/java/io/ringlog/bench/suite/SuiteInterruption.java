@@ -12,18 +12,22 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /**
  * What the suite does when it is stopped (Ctrl-C, SIGTERM) before it ends: stops the JVMs it started
  * (JMH forks, latency runs, the peer), which would otherwise go on for minutes, and deletes its work
  * directory, the generated streams of up to 1.4 GB that nothing will read, unless {@code --keep-work}
- * asked to keep it; then says on stderr that it was interrupted and what it removed. A shutdown hook
+ * asked to keep it, and the results directory if it made it and nothing was written there yet; then says on
+ * stderr that it was interrupted, what it removed, and where the steps that finished left their files. A shutdown hook
  * from {@link #install} until {@link #close}, so a suite that ends by itself never runs it.
  */
 final class SuiteInterruption implements AutoCloseable
 {
     private static final long MEGABYTE = 1L << 20;
 
+    private final Path results;
+    private final boolean madeResults;
     private final Path work;
     private final boolean keepWork;
     private final PrintWriter err;
@@ -31,14 +35,22 @@ final class SuiteInterruption implements AutoCloseable
     private final Thread hook;
     private volatile boolean stopping;
 
-    SuiteInterruption(final Path work, final boolean keepWork, final PrintWriter err)
+    /**
+     * @param results     the suite's results directory ({@code --out}), of which {@code work} is a child.
+     * @param madeResults whether this suite made it: only then is it removed, if empty.
+     */
+    SuiteInterruption(final Path results, final boolean madeResults, final Path work, final boolean keepWork,
+        final PrintWriter err)
     {
-        this(work, keepWork, err, SuiteInterruption::stopChildren);
+        this(results, madeResults, work, keepWork, err, SuiteInterruption::stopChildren);
     }
 
     /** With {@code stopChildren} stopping the processes the suite started and returning how many (tests: none). */
-    SuiteInterruption(final Path work, final boolean keepWork, final PrintWriter err, final LongSupplier stopChildren)
+    SuiteInterruption(final Path results, final boolean madeResults, final Path work, final boolean keepWork,
+        final PrintWriter err, final LongSupplier stopChildren)
     {
+        this.results = results;
+        this.madeResults = madeResults;
         this.work = work;
         this.keepWork = keepWork;
         this.err = err;
@@ -73,7 +85,7 @@ final class SuiteInterruption implements AutoCloseable
         // The suite's thread runs on while the hook does: a step it began meanwhile is stopped too.
         children += stopChildren.getAsLong();
         err.println("suite: interrupted" + (children > 0 ? String.format(Locale.ROOT, "; stopped %d process%s it " +
-            "started", children, children == 1 ? "" : "es") : "") + removed);
+            "started", children, children == 1 ? "" : "es") : "") + removed + results());
         err.flush();
     }
 
@@ -81,6 +93,37 @@ final class SuiteInterruption implements AutoCloseable
     boolean stopping()
     {
         return stopping;
+    }
+
+    /** What became of the results directory: removed if this suite made it and nothing is in it, else named. */
+    private String results()
+    {
+        try (Stream<Path> entries = Files.list(results))
+        {
+            if (entries.filter(entry -> !entry.equals(work)).findAny().isEmpty())
+            {
+                if (Files.exists(work))
+                {
+                    return "";
+                }
+                if (!madeResults)
+                {
+                    return "; nothing was written to " + results;
+                }
+                Files.delete(results);
+                return "; removed " + results + ", empty";
+            }
+            return "; " + results + " holds the files of the steps that finished, and no results.md or results.json " +
+                "(those are written at the end)";
+        }
+        catch (final NoSuchFileException gone)
+        {
+            return "";
+        }
+        catch (final IOException ex)
+        {
+            return "; could not look into " + results + ": " + FileErrors.describe(ex);
+        }
     }
 
     private static long stopChildren()

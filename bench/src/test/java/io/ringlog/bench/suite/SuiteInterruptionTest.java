@@ -21,13 +21,45 @@ class SuiteInterruptionTest
         Files.write(work.resolve("exchange-stream.bin"), new byte[3 << 20]);
         Files.writeString(Files.createDirectories(work.resolve("peer")).resolve("commands.txt"), "x");
         final StringWriter err = new StringWriter();
-        final SuiteInterruption interruption = new SuiteInterruption(work, false, new PrintWriter(err), () -> 1);
+        final SuiteInterruption interruption = new SuiteInterruption(dir, false, work, false, new PrintWriter(err),
+            () -> 1);
 
         interruption.run();
 
         assertFalse(Files.exists(work));
         assertTrue(interruption.stopping());
-        assertEquals("suite: interrupted; stopped 2 processes it started; deleted " + work + " (3 MB of generated streams)",
+        assertEquals("suite: interrupted; stopped 2 processes it started; deleted " + work + " (3 MB of generated " +
+            "streams); nothing was written to " + dir, err.toString().strip());
+    }
+
+    @Test
+    void shouldRemoveAResultsDirectoryItMadeWhenNothingWasWrittenThere(@TempDir final Path parent) throws Exception
+    {
+        final Path results = Files.createDirectories(parent.resolve("2026-12-07-0130"));
+        final Path work = Files.createDirectories(results.resolve("work"));
+        Files.writeString(work.resolve("exchange-stream.bin"), "x");
+        final StringWriter err = new StringWriter();
+
+        new SuiteInterruption(results, true, work, false, new PrintWriter(err), () -> 0).run();
+
+        assertFalse(Files.exists(results));
+        assertEquals("suite: interrupted; deleted " + work + " (0 MB of generated streams); removed " + results + ", empty",
+            err.toString().strip());
+    }
+
+    @Test
+    void shouldNameTheFilesOfTheStepsThatFinished(@TempDir final Path parent) throws Exception
+    {
+        final Path results = Files.createDirectories(parent.resolve("2026-12-07-0130"));
+        final Path work = Files.createDirectories(results.resolve("work"));
+        Files.writeString(Files.createDirectories(results.resolve("jmh")).resolve("pipeline.json"), "[]");
+        final StringWriter err = new StringWriter();
+
+        new SuiteInterruption(results, true, work, false, new PrintWriter(err), () -> 0).run();
+
+        assertTrue(Files.exists(results.resolve("jmh").resolve("pipeline.json")));
+        assertEquals("suite: interrupted; deleted " + work + " (0 MB of generated streams); " + results + " holds the " +
+            "files of the steps that finished, and no results.md or results.json (those are written at the end)",
             err.toString().strip());
     }
 
@@ -38,7 +70,7 @@ class SuiteInterruptionTest
         Files.writeString(work.resolve("latency-stream.bin"), "x");
         final StringWriter err = new StringWriter();
 
-        new SuiteInterruption(work, true, new PrintWriter(err), () -> 0).run();
+        new SuiteInterruption(dir, true, work, true, new PrintWriter(err), () -> 0).run();
 
         assertTrue(Files.exists(work.resolve("latency-stream.bin")));
         assertEquals("suite: interrupted; kept " + work + " (--keep-work)", err.toString().strip());

@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -209,6 +211,51 @@ class BenchSuiteIT
         final byte[] header = new byte[8];
         System.arraycopy(Files.readAllBytes(file), 0, header, 0, 8);
         assertArrayEquals(new byte[]{(byte)0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, header, file.toString());
+    }
+
+    /**
+     * A suite stopped (SIGTERM, as Ctrl-C) while it generates its streams: it says so, deletes the streams, and
+     * leaves no empty results directory behind: either the directory is gone and the line says it removed it,
+     * or it holds files and the line says they are the finished steps', without results.md.
+     */
+    @Test
+    void shouldSayWhatAnInterruptedSuiteLeft() throws Exception
+    {
+        final Shell shell = new Shell(Repository.sessionDirectory(temp), Map.of("RINGLOG_NO_BUILD", "1"));
+        final Path out = temp.resolve("stopped");
+        final Shell.Running suite = shell.start("scripts/bench suite --quick --out " + out);
+        final long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!Files.isDirectory(out.resolve("work")))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                suite.signal(true);
+                fail("the suite made no work directory in 2 minutes\n" + suite.await(Duration.ofSeconds(30)));
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        suite.signal(false);
+        final Shell.Result stopped = suite.await(Duration.ofMinutes(1));
+
+        assertEquals(128 + 15, stopped.code(), stopped.toString());
+        UserOutput.assertNoStackTrace(stopped);
+        assertTrue(stopped.err().contains("suite: interrupted"), stopped.toString());
+        assertTrue(stopped.err().contains("deleted " + out.resolve("work")), stopped.toString());
+        assertFalse(Files.exists(out.resolve("work")), stopped.toString());
+        if (Files.exists(out))
+        {
+            try (var entries = Files.list(out))
+            {
+                assertTrue(entries.findAny().isPresent(), "an empty results directory was left: " + stopped);
+            }
+            assertTrue(stopped.err().contains(out + " holds the files of the steps that finished, and no results.md"),
+                stopped.toString());
+            assertFalse(Files.exists(out.resolve("results.md")), stopped.toString());
+        }
+        else
+        {
+            assertTrue(stopped.err().contains("removed " + out + ", empty"), stopped.toString());
+        }
     }
 
     private static String read(final Path file) throws Exception
