@@ -12,6 +12,9 @@ import java.nio.file.Path;
  */
 public final class OutputPaths
 {
+    private static final String IS_A_FILE = "is a file; give a directory";
+    private static final String CANNOT_WRITE = "cannot write there";
+
     private OutputPaths()
     {
     }
@@ -23,20 +26,10 @@ public final class OutputPaths
      */
     public static void checkDirectory(final String option, final Path dir)
     {
-        if (Files.exists(dir) && !Files.isDirectory(dir))
+        final String problem = problem(dir);
+        if (problem != null)
         {
-            // It said "a file or directory of that name already exists", though a directory there would do.
-            throw new IllegalStateException(option + " " + dir + ": is a file; give a directory");
-        }
-        try
-        {
-            Files.createDirectories(dir);
-            Files.delete(Files.createTempFile(dir, ".ringlog-write-check-", ".tmp"));
-        }
-        catch (final IOException | SecurityException ex)
-        {
-            throw new IllegalStateException(option + " " + dir + ": cannot write there (" +
-                FileErrors.describe(ex, dir) + ")", ex);
+            throw new IllegalStateException(option + " " + dir + ": " + problem);
         }
     }
 
@@ -53,13 +46,37 @@ public final class OutputPaths
             throw new IllegalStateException(option + " " + file + ": is a directory; give a file name");
         }
         final Path parent = file.toAbsolutePath().getParent();
-        if (parent != null)
+        final String problem = parent == null ? null : problem(parent);
+        if (problem != null)
         {
-            checkDirectory(option, parent);
+            // Named as given, and its directory apart: "--json /x/r.json: ... /x ..." not "--json /x: ...".
+            throw new IllegalStateException(option + " " + file + ": " + (problem.equals(IS_A_FILE) ? parent +
+                " is a file, not a directory" : "cannot write in its directory " + parent + problem.substring(
+                CANNOT_WRITE.length())));
         }
         if (Files.exists(file) && !Files.isWritable(file))
         {
             throw new IllegalStateException(option + " " + file + ": cannot write there (permission denied)");
+        }
+    }
+
+    /** Why {@code dir} cannot take files (created if missing; a file written and deleted), or null if it can. */
+    private static String problem(final Path dir)
+    {
+        if (Files.exists(dir) && !Files.isDirectory(dir))
+        {
+            // It said "a file or directory of that name already exists", though a directory there would do.
+            return IS_A_FILE;
+        }
+        try
+        {
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, ".ringlog-write-check-", ".tmp"));
+            return null;
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            return CANNOT_WRITE + " (" + FileErrors.describe(ex, dir) + ")";
         }
     }
 }

@@ -187,6 +187,13 @@ class LatencyHarnessTest
         assertEquals(1, outIsAFile.err.lines().count(), outIsAFile.err);
         assertEquals(1, jsonIsADirectory.exit, jsonIsADirectory.err);
         assertTrue(jsonIsADirectory.err.startsWith("error: --json " + dir + ": is a directory"), jsonIsADirectory.err);
+        // A --json whose directory cannot take it is named as given, and the directory apart.
+        final Run jsonInAFile = run("--out", dir.toString(), "--json", file.resolve("r.json").toString());
+        final Run jsonUnderAFile = run("--out", dir.toString(), "--json", file.resolve("sub/r.json").toString());
+        assertEquals("error: --json " + file.resolve("r.json") + ": " + file + " is a file, not a directory",
+            jsonInAFile.err.strip());
+        assertTrue(jsonUnderAFile.err.startsWith("error: --json " + file.resolve("sub/r.json") + ": cannot write in its " +
+            "directory " + file.resolve("sub") + " ("), jsonUnderAFile.err);
         // Refused before the engine started: nothing was recorded.
         assertNull(outIsAFile.harness.recorder());
         assertNull(jsonIsADirectory.harness.recorder());
