@@ -71,6 +71,9 @@ import java.util.concurrent.locks.LockSupport;
         "replication to a standby over Aeron (loopback UDP), side by side.")
 public final class ReplicationBench implements Callable<Integer>
 {
+    /** The JDK's reaper of child processes, and Chronicle's releaser of mapped files: one each a JVM. */
+    private static final Set<String> JVM_WIDE = Set.of("process reaper", "background~resource~releaser");
+
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final int MAX_PAYLOAD = 64;
     /** The engines' stages wait as the engine's default does; named here so the figures can say so. */
@@ -444,14 +447,16 @@ public final class ReplicationBench implements Callable<Integer>
 
     /**
      * Threads alive now that were not in {@code before}, by name without digits or the directory a media
-     * driver names its thread after: what a mode runs on.
+     * driver names its thread after: what a mode runs on. Not the JVM-wide helpers that whichever mode runs
+     * first starts once for the whole JVM, off every mode's path ({@link #JVM_WIDE}): the first mode alone
+     * counted them.
      */
     private static Map<String, Integer> threadsSince(final Set<Thread> before)
     {
         final Map<String, Integer> threads = new TreeMap<>();
         for (final Thread thread : Thread.getAllStackTraces().keySet())
         {
-            if (thread.isAlive() && !before.contains(thread))
+            if (thread.isAlive() && !before.contains(thread) && !JVM_WIDE.contains(thread.getName()))
             {
                 final String name = thread.getName();
                 threads.merge(name.substring(name.lastIndexOf('/') + 1).replaceAll("[0-9]+", "#"), 1, Integer::sum);

@@ -48,6 +48,9 @@ class ReplicationBenchTest
             assertTrue(achieved > 0, figures.toString());
             assertEquals(achieved >= 2000 * LatencyHarness.KEPT_UP, figures.get("kept-up"), figures.toString());
         }
+        // Without replication, the engine's threads alone: not the JVM-wide helpers the first mode happens to start.
+        assertEquals(Map.of("primary-journal", 1L, "primary-logic", 1L, "primary-listener-latency", 1L,
+            "ringlog-touch-ahead-journal", 1L), ((Map<?, ?>)modes.get(0)).get("thread-names"), modes.get(0).toString());
         final String said = console.toString(StandardCharsets.UTF_8);
         assertTrue(said.contains("sent at/s  kept up"), said);
         // The console names the wait strategy and each mode's threads, as the other harnesses do, not only --json.
