@@ -280,14 +280,16 @@ public final class LatencyHarness implements Callable<Integer>
             .errorHandler(failures), "latency", recorder));
         final int engineThreads = countThreads(THREAD_PREFIX + "-");
         // Started by the journal at its first append, parked while it is ahead of the writer (ChronicleJournal.Context.touchAhead).
-        final String journalThreads = journal == JournalKind.CHRONICLE ? " + the journal's touch-ahead thread" : "";
+        final int toucher = journal == JournalKind.CHRONICLE ? 1 : 0;
+        final String threads = engineThreads + " engine + 1 producer" + (toucher > 0 ? " + the journal's touch-ahead " +
+            "thread" : "") + " = " + (engineThreads + 1 + toucher);
         console.printf(Locale.ROOT, "ringlog latency: topology=%s wait=%s listener=%s rate=%d/s measured=%ds " +
             "warmup=%ds workload=%s journal=%s%s%s ring=%d%n", topology, waitStrategy.name(), listenerPlacement, rate,
             seconds, warmupSeconds, workload, journal, journalNoReadahead && journal == JournalKind.CHRONICLE ?
             " no-readahead" : "", journalPreallocateMib > 0 && journal == JournalKind.CHRONICLE ? " preallocated=" +
             journalPreallocateMib + "MiB" : "", ringSize);
-        console.printf(Locale.ROOT, "machine: %d cores available to the JVM; threads: %d engine + 1 producer = %d%s%n",
-            Runtime.getRuntime().availableProcessors(), engineThreads, engineThreads + 1, journalThreads);
+        console.printf(Locale.ROOT, "machine: %d cores available to the JVM; threads: %s%n",
+            Runtime.getRuntime().availableProcessors(), threads);
 
         final long maxSendLag;
         final long start;
@@ -388,7 +390,7 @@ public final class LatencyHarness implements Callable<Integer>
             results.put("failures", failures.total());
             results.put("latency-from", "intended send time (corrected) / ingress timestamp (service) to the first " +
                 "event of the command at a listener");
-            results.put("threads", engineThreads + " engine + 1 producer = " + (engineThreads + 1) + journalThreads);
+            results.put("threads", threads);
             results.put("engine-threads", engineThreads);
             results.put("cores", Runtime.getRuntime().availableProcessors());
             results.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));

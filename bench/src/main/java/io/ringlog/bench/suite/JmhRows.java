@@ -160,9 +160,9 @@ final class JmhRows
         }
         rows.add(inline(exchange("exchange-chronicle-inline", "ringlog exchange end to end, COMPACT, Chronicle journal " +
             "(MEMORY_MAPPED), listener on the business-logic thread", "CHRONICLE", 100, workload),
-            "2: compact (journal, logic, then the listener) + JMH producer" + CHRONICLE_THREADS));
+            withToucher("2: compact (journal, logic, then the listener) + JMH producer")));
         rows.add(inline(preallocated(workload),
-            "2: compact (journal, logic, then the listener) + JMH producer" + CHRONICLE_THREADS));
+            withToucher("2: compact (journal, logic, then the listener) + JMH producer")));
         rows.add(exchange("exchange-chronicle-publish-one",
             "ringlog exchange end to end, COMPACT, Chronicle journal (MEMORY_MAPPED), one publish per command",
             "CHRONICLE", 1, workload));
@@ -176,8 +176,9 @@ final class JmhRows
             params("topology", "COMPACT", "journal", journal, "waitStrategy", wait, "inFlight", WINDOW),
             "commands/s: " + batch + "; Engine.publish per command, CounterStateMachine, one event per command, " +
                 "rings of 64K (EngineContext's default)",
-            waitText, "3: compact (journal, then logic) + listener + JMH producer" +
-                ("CHRONICLE".equals(journal) ? CHRONICLE_THREADS : ""));
+            waitText, "CHRONICLE".equals(journal) ?
+                withToucher("3: compact (journal, then logic) + listener + JMH producer") :
+                "3: compact (journal, then logic) + listener + JMH producer");
     }
 
     private static Row exchange(final String id, final String label, final String journal, final int publishBatch,
@@ -192,8 +193,9 @@ final class JmhRows
                 publishBatch : "one Engine.publish each") + ") flat out" + FLAT_OUT +
                 "; ExchangeStateMachine with trade balances reported (~3.6 events a command), rings of 64K (the engine's " +
                 "default)",
-            PARKING, "3: compact (journal, then logic) + listener + JMH producer" +
-                ("CHRONICLE".equals(journal) ? CHRONICLE_THREADS : ""));
+            PARKING, "CHRONICLE".equals(journal) ?
+                withToucher("3: compact (journal, then logic) + listener + JMH producer") :
+                "3: compact (journal, then logic) + listener + JMH producer");
     }
 
     /**
@@ -236,7 +238,22 @@ final class JmhRows
         return new Row(row.id(), row.label(), row.benchmark(), params, row.measures() + "; the journal's first store into " +
             "each page of its map is the business-logic thread's, and its room ahead is written as zeros " +
             "(ChronicleJournal.Context.touchAhead(false))",
-            row.waitStrategy(), row.threads().replace(CHRONICLE_THREADS, " (+ Chronicle's idle daemons)"));
+            row.waitStrategy(), withoutToucher(row.threads()));
+    }
+
+    /** {@code threads} ("N: a + b") with a Chronicle journal's touch-ahead thread counted and named. */
+    static String withToucher(final String threads)
+    {
+        final int colon = threads.indexOf(':');
+        return (Integer.parseInt(threads.substring(0, colon)) + 1) + threads.substring(colon) + CHRONICLE_THREADS;
+    }
+
+    /** {@link #withToucher}'s {@code threads} back, with Chronicle's idle daemons still named. */
+    static String withoutToucher(final String threads)
+    {
+        final int colon = threads.indexOf(':');
+        return (Integer.parseInt(threads.substring(0, colon)) - 1) + threads.substring(colon).replace(CHRONICLE_THREADS,
+            " (+ Chronicle's idle daemons)");
     }
 
     /**

@@ -91,7 +91,16 @@ class BenchSuiteIT
             }
             assertTrue(md.contains("(`" + row.get("id") + "`) |"), "results.md has no row " + row.get("id") + "\n" + md);
             assertNotNull(row.get("wait-strategy"));
-            assertNotNull(row.get("threads"));
+            final String threads = String.valueOf(row.get("threads"));
+            if (JMH_ROWS.contains(row.get("id")))
+            {
+                // "N: a + b + c": the count is the threads named, the journal's touch-ahead thread among them.
+                assertEquals(threads.split(" \\+ ").length, Integer.parseInt(threads.substring(0, threads.indexOf(':'))),
+                    row.toString());
+                assertEquals(String.valueOf(row.get("id")).contains("chronicle") &&
+                    !String.valueOf(row.get("id")).contains("no-touch-ahead"), threads.contains("touch-ahead thread"),
+                    row.toString());
+            }
         }
 
         final List<Map<String, Object>> latency = (List<Map<String, Object>>)json.get("latency");
@@ -105,6 +114,9 @@ class BenchSuiteIT
             assertEquals(i == 0 ? "THREAD" : "INLINE", ringlog.get("listener"));
             assertTrue(ringlog.get("kept-up") instanceof Boolean, ringlog.toString());
             assertEquals(0L, ringlog.get("failures"), ringlog.toString());
+            assertTrue(String.valueOf(ringlog.get("threads")).matches(
+                (i == 0 ? "2" : "1") + " engine \\+ 1 producer \\+ the journal's touch-ahead thread = " + (i == 0 ? "4" : "3")),
+                ringlog.toString());
         }
         assertTrue(md.contains("| 10,000 | ringlog |"), md);
         assertTrue(md.contains("| 10,000 | ringlog, inline listener |"), md);
