@@ -250,9 +250,15 @@ final class RunCommand implements Callable<Integer>
             // A run that went on from an earlier one's journal shows this run's events only (a reviewer read "their events
             // are in F (0 lines)" after a resumed run halted at once).
             final long first = result.firstPosition();
+            // Nor can it say that the earlier runs' files hold the rest: one that halted or was killed showed less than
+            // it journaled, and this run's start applied that part from the journal without showing it (a reviewer's
+            // finding: a second halt said the events of positions no file held were in the earlier files).
             said.append(first <= 2 ? ", and their events are in " : applied >= first ? ", and this run's events, of " +
-                "positions " + first + ".." + applied + ", are in " : ", and this run applied none of its commands, so " +
-                "the events of those positions are in the earlier runs' events files, not in ").append(events).append(" (")
+                "positions " + first + ".." + applied + ", are in " : ", and this run applied none of its commands: it " +
+                "applied positions up to " + applied + " from the journal as it started, which shows no events, so " +
+                "their events are in the earlier runs' events files as far as those runs showed them (a run that halted " +
+                "or was killed shows less than it journaled; 'scripts/exchange replay -d " + journalDir + " --events " +
+                "FILE' writes every event), and not in ").append(events).append(" (")
                 .append(ExchangeRunner.eventsFileState(result.eventsWriter(), events)).append(')');
         }
         if (inMemory)
