@@ -2,6 +2,7 @@ package io.ringlog.example.ledger;
 
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
+import io.ringlog.core.EngineHaltedException;
 import io.ringlog.core.InMemoryJournal;
 import io.ringlog.core.Journal;
 import io.ringlog.core.ReadOnlyJournal;
@@ -142,11 +143,99 @@ public final class LedgerDemo implements Callable<Integer>
         {
             CliSupport.removeHook(stopped);
         }
-        return result.liveHash() == result.replayHash() ? 0 : CliSupport.FAILED;
+        return !result.halted() && result.liveHash() == result.replayHash() ? 0 : CliSupport.FAILED;
     }
 
-    /** What a run found: the live and replayed state hashes, and how many commands were accepted and rejected. */
-    record Result(long liveHash, long replayHash, long accepted, long rejected)
+    /** Publishes the seeded commands. Throws {@link EngineHaltedException} if the engine halts. */
+    private static void publish(final Engine engine, final long commands, final int accounts, final long seed,
+        final Progress progress)
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
+        final SplittableRandom random = new SplittableRandom(seed);
+        for (long i = 0; i < commands; i++)
+        {
+            progress.update(i);
+            final long account = 1 + random.nextInt(accounts);
+            final int pick = random.nextInt(10);
+            final int type;
+            final int length;
+            if (pick < 3)
+            {
+                type = LedgerCodec.DEPOSIT;
+                length = LedgerCodec.accountAmount(payload, account, 1 + random.nextInt(10_000));
+            }
+            else if (pick < 5)
+            {
+                type = LedgerCodec.WITHDRAW;
+                length = LedgerCodec.accountAmount(payload, account, 1 + random.nextInt(10_000));
+            }
+            else
+            {
+                type = LedgerCodec.TRANSFER;
+                length = LedgerCodec.transfer(payload, account, 1 + random.nextInt(accounts), 1 + random.nextInt(5_000));
+            }
+            engine.publish(type, 1, i + 1, i, payload, 0, length);
+        }
+    }
+
+    /**
+     * A run the engine halted (its journal's disk full, say): closed, so that its journal ends on whole entries (a
+     * reviewer found one left open, which {@code journal verify} then called torn), then said in words: how far it
+     * got, what the journal holds, and what a user can do with it, since this demo does not continue a journal.
+     */
+    private static Result halted(final Engine engine, final Journal journal, final long commands, final long[] counts,
+        final PrintWriter out, final PrintWriter err)
+    {
+        try
+        {
+            engine.close();
+        }
+        catch (final EngineHaltedException expected)
+        {
+            // The halt, said below.
+        }
+        final Throwable halt = engine.failure();
+        final long applied = engine.metrics().applied();
+        final Path directory = journal instanceof ChronicleJournal chronicle ? chronicle.directory() : null;
+        long journaled = -1;
+        if (directory != null)
+        {
+            try (ChronicleJournal recorded = ChronicleJournal.open(new ChronicleJournal.Context().directory(directory)
+                .maxPayloadLength(64).readOnly(true)))
+            {
+                journaled = recorded.lastPosition();
+            }
+            catch (final RuntimeException unreadable)
+            {
+                err.println("ledger-demo: cannot read the journal back: " + CliSupport.message(unreadable));
+            }
+        }
+        out.println("journal: " + (directory != null ? directory : "in-memory"));
+        out.println("commands: " + commands);
+        out.println("applied: " + applied);
+        out.println("accepted: " + counts[0]);
+        out.println("rejected: " + counts[1]);
+        if (journaled >= 0)
+        {
+            out.println("journaled: " + journaled);
+        }
+        out.println("halted: " + CliSupport.message(halt));
+        out.flush();
+        err.println("error: the engine halted after applying " + applied + " of the " + commands + " commands (why: " +
+            "the 'halted:' line)" + (directory == null ? "; the journal was in memory: nothing is kept" : journaled >= 0 ?
+            "; " + directory + " holds positions 1.." + journaled + ", whole: 'scripts/journal verify -d " + directory +
+            "' reads it, and 'scripts/journal replay -d " + directory + " --state-machine " +
+            LedgerStateMachine.class.getName() + "' replays it. ledger-demo does not go on in a journal: once the " +
+            "cause is mended, run it with a new --journal directory" : ""));
+        err.flush();
+        return new Result(0, 0, counts[0], counts[1], true);
+    }
+
+    /**
+     * What a run found: the live and replayed state hashes, and how many commands were accepted and rejected; or that
+     * the engine halted (no hashes).
+     */
+    record Result(long liveHash, long replayHash, long accepted, long rejected, boolean halted)
     {
     }
 
@@ -180,38 +269,20 @@ public final class LedgerDemo implements Callable<Integer>
                     }
                 }
             });
-        final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
-        final SplittableRandom random = new SplittableRandom(seed);
         final long start = System.nanoTime();
         final Engine engine = Engine.launch(ctx);
         // A run of millions says how far it is, once a second, on stderr; a short one says nothing.
         final Progress progress = new Progress(err, "ledger-demo");
         progress.total(commands);
-        for (long i = 0; i < commands; i++)
+        try
         {
-            progress.update(i);
-            final long account = 1 + random.nextInt(accounts);
-            final int pick = random.nextInt(10);
-            final int type;
-            final int length;
-            if (pick < 3)
-            {
-                type = LedgerCodec.DEPOSIT;
-                length = LedgerCodec.accountAmount(payload, account, 1 + random.nextInt(10_000));
-            }
-            else if (pick < 5)
-            {
-                type = LedgerCodec.WITHDRAW;
-                length = LedgerCodec.accountAmount(payload, account, 1 + random.nextInt(10_000));
-            }
-            else
-            {
-                type = LedgerCodec.TRANSFER;
-                length = LedgerCodec.transfer(payload, account, 1 + random.nextInt(accounts), 1 + random.nextInt(5_000));
-            }
-            engine.publish(type, 1, i + 1, i, payload, 0, length);
+            publish(engine, commands, accounts, seed, progress);
+            engine.close();
         }
-        engine.close();
+        catch (final EngineHaltedException halted)
+        {
+            return halted(engine, journal, commands, counts, out, err);
+        }
         final long elapsed = System.nanoTime() - start;
         final long liveHash = engine.stateHash();
 
@@ -264,6 +335,6 @@ public final class LedgerDemo implements Callable<Integer>
         {
             err.println("error: the replayed state differs from the live run's: deterministic replay is broken");
         }
-        return new Result(liveHash, replay.stateHash(), counts[0], counts[1]);
+        return new Result(liveHash, replay.stateHash(), counts[0], counts[1], false);
     }
 }

@@ -1,6 +1,8 @@
 package io.ringlog.example.ledger;
 
+import io.ringlog.core.testing.SmallFileSystem;
 import io.ringlog.journal.tool.CliSupport;
+import io.ringlog.journal.tool.JournalTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class LedgerDemoTest
 {
@@ -55,6 +60,57 @@ class LedgerDemoTest
         assertEquals("error: --journal " + journal + " already holds entries; name a new or empty directory",
             err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse(""));
         assertEquals(before, contents(journal), "every file as it was");
+    }
+
+    /**
+     * The journal's disk fills mid-run (a reviewer's 20 MB tmpfs): the demo printed one error and nothing else, told
+     * the user to "start again" (which it then refused: the journal holds entries), and left its journal's last
+     * document open, which {@code journal verify} called torn. Now the engine is closed, so the journal ends on
+     * whole entries, and the demo says how far it got and what the journal holds, and how to use it.
+     */
+    @Test
+    void shouldSayHowFarAHaltedRunGotAndLeaveAJournalThatVerifies(@TempDir final Path dir) throws Exception
+    {
+        final Path small = dir.resolve("small");
+        final StringBuilder why = new StringBuilder();
+        final SmallFileSystem mounted = SmallFileSystem.mount(small, "4m", why);
+        assumeTrue(mounted != null, "cannot mount a tmpfs for the journal here: " + why);
+        try (mounted)
+        {
+            final Path journal = small.resolve("journal");
+            final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            final ByteArrayOutputStream err = new ByteArrayOutputStream();
+            final int exit = CliSupport.configure(new CommandLine(new LedgerDemo()),
+                new PrintWriter(out, true, StandardCharsets.UTF_8), new PrintWriter(err, true, StandardCharsets.UTF_8))
+                .execute("--commands", "1000000", "--journal", journal.toString());
+            final String said = out.toString(StandardCharsets.UTF_8);
+            final String errors = err.toString(StandardCharsets.UTF_8);
+
+            assertEquals(1, exit, said + errors);
+            assertFalse((said + errors).contains("\tat "), "no stack trace\n" + said + errors);
+            final Map<String, String> values = new HashMap<>();
+            said.lines().filter((line) -> line.contains(": ")).forEach((line) ->
+                values.put(line.substring(0, line.indexOf(": ")), line.substring(line.indexOf(": ") + 2)));
+            assertTrue(values.get("halted").contains("no room for the journal") &&
+                values.get("halted").contains("No space left on device"), said);
+            final long applied = Long.parseLong(values.get("applied"));
+            final long journaled = Long.parseLong(values.get("journaled"));
+            assertTrue(applied > 0 && journaled >= applied && journaled < 1_000_000, said);
+            assertEquals(applied, Long.parseLong(values.get("accepted")) + Long.parseLong(values.get("rejected")), said);
+            assertTrue(errors.contains("error: the engine halted after applying " + applied + " of the 1000000 commands " +
+                "(why: the 'halted:' line); " + journal + " holds positions 1.." + journaled + ", whole: 'scripts/journal " +
+                "verify -d " + journal + "' reads it"), errors);
+            assertTrue(errors.contains("run it with a new --journal directory"), errors);
+
+            // What it says the journal holds is what verify reads, and nothing is torn.
+            final ByteArrayOutputStream verified = new ByteArrayOutputStream();
+            final int verify = JournalTool.run(new PrintWriter(verified, true, StandardCharsets.UTF_8),
+                new PrintWriter(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "verify", "-d",
+                journal.toString());
+            final String report = verified.toString(StandardCharsets.UTF_8);
+            assertEquals(0, verify, report);
+            assertTrue(report.contains("last-position: " + journaled + "\n") && report.contains("status: ok"), report);
+        }
     }
 
     private static int execute(final ByteArrayOutputStream err, final String... args)
