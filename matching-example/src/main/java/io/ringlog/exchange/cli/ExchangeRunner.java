@@ -709,8 +709,14 @@ final class ExchangeRunner
             out.println("stopped: by a signal " + (result.lastLine() == 0 ? "before the first line" : "after line " +
                 result.lastLine()) + " of " + settings.commands() + "; every command read up to it is journaled and " +
                 "applied, and none after it was read");
-            out.println("resume: run the same command with --from-line " + (result.lastLine() + 1) + (result.lastLine() ==
-                0 ? " (no line was read)" : " (from the file's start, its commands would be applied a second time)") +
+            // Lines that can be read only once (a pipe) cannot be compared with the journal: going on needs --append
+            // (a reviewer followed the line without it and was refused).
+            final boolean pipe = JournaledAlready.readOnce(settings.commands());
+            out.println("resume: run the same command with " + (pipe && result.lastLine() > 0 ? "--append " : "") +
+                "--from-line " + (result.lastLine() + 1) + (result.lastLine() == 0 ? " (no line was read)" : pipe ?
+                " (" + settings.commands() + " is not a regular file, which the run cannot compare with the journal: " +
+                "--append says the journal holds lines 1.." + result.lastLine() + " of the same lines)" :
+                " (from the file's start, its commands would be applied a second time)") +
                 (settings.events() == null ? "" :
                 ", and --events on another file: " + settings.events() + " holds this run's events and would be " +
                 "replaced (the new file's events follow this one's)"));

@@ -103,8 +103,9 @@ public final class JournaledAlready
                 // A pipe gives its lines once: read here to compare, the run would find them gone.
                 return journalDir + " already holds commands, and " + commands + " is not a regular file (a pipe?): " +
                     "its lines can be read only once, so whether the journal ends with them (a run of it that " +
-                    "stopped) cannot be told without losing them. Run the file itself, or, if none of its commands " +
-                    "is in the journal, add --append (with --from-line N to start at line N)";
+                    "stopped) cannot be told without losing them. Run the file itself, or add --append: with the --from-line " +
+                    "N a stopped run of these lines named in its 'resume:' line, or from its first line if none of its " +
+                    "commands is in the journal";
             }
             return refusal(journal, commands, fromLine, Verb.RUN);
         }
@@ -115,7 +116,7 @@ public final class JournaledAlready
      * process substitution), which the comparison before a run would drain. A regular file, or a device such
      * as /dev/null, reads the same again.
      */
-    private static boolean readOnce(final Path file)
+    static boolean readOnce(final Path file)
     {
         try
         {

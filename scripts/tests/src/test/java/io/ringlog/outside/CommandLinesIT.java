@@ -231,6 +231,48 @@ class CommandLinesIT
         assertTrue(usage.err().startsWith("Usage: exchange"), usage.toString());
     }
 
+    /**
+     * A run fed by a named pipe, stopped by SIGTERM: its {@code resume:} line named only {@code --from-line}, and the
+     * run that followed it was refused, as a pipe cannot be compared with the journal (a reviewer's finding). It
+     * names {@code --append} too, and following it ends where one run of the whole file does.
+     */
+    @Test
+    void shouldNameAResumeLineThatAPipeCanFollow() throws Exception
+    {
+        shell.run("mkdir -p run/fifo && scripts/exchange generate -n 400 --seed 9 -o run/fifo/c.txt && " +
+            "mkfifo run/fifo/pipe", QUICK).expectOk();
+        final Shell.Running feeder = shell.start("cat run/fifo/c.txt > run/fifo/pipe");
+        final Shell.Running run = shell.start("scripts/exchange run -i run/fifo/pipe -d run/fifo/j --rate 100 " +
+            "--events run/fifo/events-1.txt");
+        final Path events = session.resolve("run/fifo/events-1.txt");
+        final long deadline = System.nanoTime() + QUICK.toNanos();
+        while (!Files.exists(events) || Files.size(events) == 0)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                run.signal(true);
+                throw new AssertionError("the run showed no event in " + QUICK + "\n" + run.await(QUICK));
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
+        run.signal(false);
+        final Shell.Result stopped = run.await(QUICK);
+        feeder.await(QUICK);
+        assertEquals(143, stopped.code(), stopped.toString());
+        UserOutput.assertNoStackTrace(stopped);
+        final Matcher resume = Pattern.compile("resume: run the same command with --append --from-line (\\d+) \\(" +
+            "run/fifo/pipe is not a regular file").matcher(stopped.out());
+        assertTrue(resume.find(), stopped.toString());
+
+        final Shell.Running again = shell.start("cat run/fifo/c.txt > run/fifo/pipe");
+        final Shell.Result resumed = shell.run("scripts/exchange run -i run/fifo/pipe -d run/fifo/j --append " +
+            "--from-line " + resume.group(1) + " --events run/fifo/events-2.txt", QUICK).expectOk();
+        again.await(QUICK);
+        final Shell.Result whole = shell.run("scripts/exchange run -i run/fifo/c.txt -d run/fifo/whole", QUICK)
+            .expectOk();
+        assertEquals(whole.value("state-hash"), resumed.value("state-hash"), resumed.toString());
+    }
+
     @Test
     void shouldSayInWordsThatAnInMemoryJournalDoesNotFitTheHeapAndNotHang() throws Exception
     {
