@@ -159,6 +159,15 @@ final class SnapshotCheck
         }
         catch (final SnapshotException ex)
         {
+            if (ex.getCause() instanceof java.io.IOException)
+            {
+                // Not damaged: its bytes could not be read (permissions, say). A reviewer read "damaged ... delete it"
+                // for a whole snapshot this user could not read.
+                return "cannot be read: " + ex.getMessage() + "; recovery skips it while it cannot read it, as this " +
+                    "check did. Nothing says its bytes are damaged: " + (ex.getCause() instanceof
+                    java.nio.file.AccessDeniedException ? "give the user the engine runs as read access to it (or run " +
+                    "this check as that user)" : "mend what stops the read") + ", then check again";
+            }
             if (journal.firstPosition() > 1)
             {
                 // The journal's oldest entries are gone: a restart needs a snapshot, and this may be the one it had.

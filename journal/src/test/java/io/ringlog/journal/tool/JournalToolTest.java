@@ -820,6 +820,32 @@ class JournalToolTest
     }
 
     /**
+     * A reviewer's finding: a snapshot the check could not read (another user's, without read access) was called
+     * damaged, with advice to delete it. A snapshot that cannot be read is said to be unreadable, and why, not damaged.
+     */
+    @Test
+    void shouldSayASnapshotItCannotReadIsUnreadableNotDamaged() throws Exception
+    {
+        final Path journal = root.resolve("node").resolve("journal");
+        final Path snapshots = root.resolve("node").resolve("snapshots");
+        try (Engine engine = launchAccumulator(journal, snapshots))
+        {
+            publishRange(engine, 1, 150, 1);
+        }
+        // A name the store lists whose bytes cannot be read: a directory.
+        Files.createDirectory(snapshots.resolve("snapshot-00000000000000000120.rls"));
+
+        final Result verify = run("verify", "-d", journal.toString(), "--snapshots", snapshots.toString());
+
+        assertEquals(1, verify.code, verify.out + verify.err);
+        assertTrue(verify.out.contains("snapshot at position 120") && verify.out.contains("cannot be read: cannot " +
+            "read " + snapshots.resolve("snapshot-00000000000000000120.rls")) && verify.out.contains("Nothing says its " +
+            "bytes are damaged: mend what stops the read, then check again"), verify.out);
+        assertFalse(verify.out.contains("is damaged"), verify.out);
+        assertFalse(verify.out.contains("rm " + snapshots), verify.out);
+    }
+
+    /**
      * A reviewer's finding: an older copy of a journal put back, replayed without --snapshots, gave the state at its end
      * with nothing said, though the snapshots beside it show it lost committed entries. A note says so.
      */
