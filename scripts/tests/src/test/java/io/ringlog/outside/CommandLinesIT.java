@@ -280,7 +280,13 @@ class CommandLinesIT
         final String small = "RINGLOG_JAVA_OPTS=-Xmx64m ";
         final Shell.Result upFront = refused(2, small + "scripts/ledger-demo --commands 2000000");
         assertTrue(upFront.err().startsWith("error: --commands 2000000: 2,000,000 commands need about 252 MiB of heap " +
-            "for the in-memory journal (132 bytes each) and this JVM may use at most "), upFront.toString());
+            "for the in-memory journal (132 bytes each), more than the "), upFront.toString());
+        // The share of the heap it may take is said, and is the one the check used.
+        final Matcher share = Pattern.compile("more than the ([0-9,]+) MiB it may take: three quarters of the ([0-9,]+) " +
+            "MiB this JVM may use").matcher(upFront.err());
+        assertTrue(share.find(), upFront.toString());
+        assertEquals(Long.parseLong(share.group(2).replace(",", "")) * 3 / 4, Long.parseLong(share.group(1).replace(",", "")),
+            1, upFront.toString());
         assertTrue(upFront.err().contains("(RINGLOG_JAVA_OPTS=-Xmx1g), ask for fewer, or journal to disk with --journal " +
             "DIR"), upFront.toString());
         final Shell.Result demo = refused(2, small + "scripts/exchange demo --in-memory --commands 3000000");
