@@ -1972,6 +1972,18 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
+     * Why a writer could not open the journal in {@code directory} now, another process writing it (as its open
+     * would refuse, in the same words), or null when none is: for a command that checks its other inputs against
+     * the journal first, and should not send the user to mend those while the journal is taken.
+     */
+    public static String writtenElsewhere(final Path directory)
+    {
+        final String writer = Files.isDirectory(directory) ? JournalLock.liveWriter(directory) : null;
+        return writer == null || writer.equals("pid " + ProcessHandle.current().pid()) ? null :
+            JournalLock.openElsewhere(directory, " (" + writer + ")");
+    }
+
+    /**
      * Checks the newest entries of the newest cycle file, read with plain reads. Damaged ones at the
      * very end (a full disk leaves an entry whose bytes never all reached the file: zeros where the
      * rest should be) are dropped when no commit covered them, which the committed mark tells: their

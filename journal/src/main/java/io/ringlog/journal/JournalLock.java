@@ -40,6 +40,14 @@ final class JournalLock implements AutoCloseable
      *
      * @throws JournalException if another process, or another journal in this one, holds it.
      */
+    /** The refusal of a writer whose journal another process writes; {@code holder}: " (pid ...)" or nothing. */
+    static String openElsewhere(final Path directory, final String holder)
+    {
+        return "journal " + directory + " is open for writing by another process" + holder + "; one writer per " +
+            "journal: stop that one first (read-only tools such as 'scripts/journal verify' may look meanwhile). Nothing " +
+            "was written.";
+    }
+
     static JournalLock acquire(final Path directory)
     {
         final Path file = directory.resolve(FILE_NAME);
@@ -59,9 +67,7 @@ final class JournalLock implements AutoCloseable
         }
         if (lock == null)
         {
-            throw new JournalException("journal " + directory + " is open for writing by another process" +
-                holder(file) + "; one writer per journal: stop that one first (read-only tools such as " +
-                "'scripts/journal verify' may look meanwhile). Nothing was written.");
+            throw new JournalException(openElsewhere(directory, holder(file)));
         }
         try
         {

@@ -185,6 +185,14 @@ final class ExchangeRunner
                 ChronicleJournal.open(new ChronicleJournal.Context().directory(settings.journalDir())
                     .maxPayloadLength(MAX_PAYLOAD).noticeListener((notice) -> err.println("note: " + notice))).close();
             }
+            // Another run writing it: said first, not a refusal of this run's events file that would send the user to
+            // another file, and then to this refusal (a reviewer's finding).
+            final String taken = settings.journalDir() == null ? null :
+                ChronicleJournal.writtenElsewhere(settings.journalDir());
+            if (taken != null)
+            {
+                throw new IllegalArgumentException(taken);
+            }
             // Another application's journal, or other settings: said first, not after advice to --append to it.
             checkExchangeJournal(settings.journalDir(), settings.maxAssets());
             // Before the events file is replaced: a run that would apply commands twice, or skip some, is

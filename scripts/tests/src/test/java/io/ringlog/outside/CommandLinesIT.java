@@ -244,17 +244,7 @@ class CommandLinesIT
         final Shell.Running feeder = shell.start("cat run/fifo/c.txt > run/fifo/pipe");
         final Shell.Running run = shell.start("scripts/exchange run -i run/fifo/pipe -d run/fifo/j --rate 100 " +
             "--events run/fifo/events-1.txt");
-        final Path events = session.resolve("run/fifo/events-1.txt");
-        final long deadline = System.nanoTime() + QUICK.toNanos();
-        while (!Files.exists(events) || Files.size(events) == 0)
-        {
-            if (System.nanoTime() > deadline)
-            {
-                run.signal(true);
-                throw new AssertionError("the run showed no event in " + QUICK + "\n" + run.await(QUICK));
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
-        }
+        awaitEvents(run, session.resolve("run/fifo/events-1.txt"));
         run.signal(false);
         final Shell.Result stopped = run.await(QUICK);
         feeder.await(QUICK);
@@ -271,6 +261,50 @@ class CommandLinesIT
         final Shell.Result whole = shell.run("scripts/exchange run -i run/fifo/c.txt -d run/fifo/whole", QUICK)
             .expectOk();
         assertEquals(whole.value("state-hash"), resumed.value("state-hash"), resumed.toString());
+    }
+
+    /**
+     * A second run on a journal another run is writing, with the same events file: it was refused for the events file
+     * ("holds events already ... give --events another file"), and with another file, then for the journal: it is
+     * refused for the other writer at once, and the running run's events file is left alone.
+     */
+    @Test
+    void shouldRefuseASecondRunForTheRunWritingItsJournalFirst() throws Exception
+    {
+        shell.run("mkdir -p run/second && scripts/exchange generate -n 2000 --seed 10 -o run/second/c.txt", QUICK)
+            .expectOk();
+        final Shell.Running first = shell.start("scripts/exchange run -i run/second/c.txt -d run/second/j --rate 200 " +
+            "--events run/second/events.txt");
+        final Path events = session.resolve("run/second/events.txt");
+        awaitEvents(first, events);
+
+        final Shell.Result second = refused(1, "scripts/exchange run -i run/second/c.txt -d run/second/j " +
+            "--events run/second/events.txt");
+        first.signal(false);
+        final Shell.Result stopped = first.await(QUICK);
+
+        assertTrue(second.err().startsWith("error: journal run/second/j is open for writing by another process (pid "),
+            second.toString());
+        assertFalse(second.err().contains("holds events already"), second.toString());
+        assertEquals(143, stopped.code(), stopped.toString());
+        final long shown = Files.readAllLines(events).stream().filter((line) -> line.startsWith("pos=")).map((line) ->
+            Long.parseLong(line.substring(4, line.indexOf(' ')))).max(Long::compare).orElse(0L);
+        assertEquals(Long.parseLong(stopped.value("last-position")), shown, "the first run's events file is its own\n" + stopped);
+    }
+
+    /** Waits until {@code run} has written an event to {@code events}; kills it and fails if it does not in time. */
+    private static void awaitEvents(final Shell.Running run, final Path events) throws Exception
+    {
+        final long deadline = System.nanoTime() + QUICK.toNanos();
+        while (!Files.exists(events) || Files.size(events) == 0)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                run.signal(true);
+                throw new AssertionError("the run showed no event in " + QUICK + "\n" + run.await(QUICK));
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
     }
 
     @Test
