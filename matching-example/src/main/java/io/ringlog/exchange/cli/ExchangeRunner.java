@@ -270,6 +270,22 @@ final class ExchangeRunner
         return result;
     }
 
+    /** Deletes a journal directory this run made and wrote no entry to; what cannot be deleted is left. */
+    private static void removeNewJournal(final Path dir)
+    {
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir))
+        {
+            for (final Path path : (Iterable<Path>)walk.sorted(java.util.Comparator.reverseOrder())::iterator)
+            {
+                Files.deleteIfExists(path);
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // Left as it is: an empty journal, which a later run takes.
+        }
+    }
+
     /** Whether {@code events} names a file with something in it (a run would replace it). */
     private static boolean holdsEvents(final Path events)
     {
@@ -379,6 +395,7 @@ final class ExchangeRunner
         final BooleanSupplier stop, final String compareNote) throws IOException
     {
         final InMemoryJournal inMemoryJournal = settings.inMemory() ? new InMemoryJournal(MAX_PAYLOAD) : null;
+        final boolean newJournalDir = inMemoryJournal == null && !Files.exists(settings.journalDir());
         final Journal journal = inMemoryJournal != null ? inMemoryJournal : ChronicleJournal.open(
             new ChronicleJournal.Context()
                 .directory(settings.journalDir())
@@ -416,7 +433,14 @@ final class ExchangeRunner
         }
         catch (final RuntimeException ex)
         {
+            final boolean empty = journal.lastPosition() == 0;
             journal.close();
+            if (newJournalDir && empty)
+            {
+                // Made by this run a moment ago, and refused before any command: not left behind (a reviewer's finding,
+                // a read-only snapshot directory).
+                removeNewJournal(settings.journalDir());
+            }
             throw ex;
         }
 

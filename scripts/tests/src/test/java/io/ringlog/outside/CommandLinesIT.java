@@ -198,6 +198,12 @@ class CommandLinesIT
 
         final Shell.Result proc = refused(1, "scripts/exchange run -i /dev/null -d /proc/x");
         assertTrue(proc.err().startsWith("error: cannot create the journal directory /proc/x: "), proc.toString());
+        // A snapshot directory that cannot be made is found after the journal's open: the new journal is not left.
+        final Shell.Result snapshots = refused(1, "scripts/exchange run -i run/refused/README.md -d run/refused/snapj " +
+            "--snapshots /proc/x/snapshots");
+        assertTrue(snapshots.err().startsWith("error: cannot prepare snapshot directory /proc/x/snapshots"),
+            snapshots.toString());
+        assertFalse(Files.exists(session.resolve("run/refused/snapj")), "no journal directory left behind");
 
         final Shell.Result output = refused(1, "scripts/exchange generate -n 10 -o run/refused/nonexistent/x.txt");
         assertEquals("error: cannot write command file run/refused/nonexistent/x.txt: no such directory " +
