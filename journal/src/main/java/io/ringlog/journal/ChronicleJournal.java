@@ -978,6 +978,31 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
+     * Why {@value JournalMetadata#FILE_NAME}'s anchor, damaged, leaves it unknown whether the file is this journal's, or
+     * null: it is not damaged, or what is left of it names this journal's first entry (only its check word was hit,
+     * and the next writer sets it again). A writable open refuses; {@code journal verify} reports it.
+     */
+    public String damagedAnchor()
+    {
+        if (metadata == null || metadata.anchorProblem() == null)
+        {
+            return null;
+        }
+        final long[] first = firstEntry(files.values());
+        return first == null ? null : metadata.damagedAnchor(ctx.directory(), first[0], first[1]);
+    }
+
+    /**
+     * Whether {@value JournalMetadata#FILE_NAME}'s anchor fails its check though what is left of it names this
+     * journal's first entry: harmless, and set again by the next writer.
+     */
+    public boolean anchorCheckWordDamaged()
+    {
+        return metadata != null && metadata.anchorProblem() != null && damagedAnchor() == null &&
+            firstEntry(files.values()) != null;
+    }
+
+    /**
      * The position and carried checksum of the journal's first entry, read with plain reads from its cycle
      * file; null if it has none, or it is not a whole entry of the format with checksums.
      */
@@ -1040,6 +1065,12 @@ public final class ChronicleJournal implements Journal
         if (damagedMark != null && !ctx.readOnly())
         {
             throw new JournalException(damagedMark);
+        }
+        // Before the mark is written or the anchor set again: either would make another journal's file this one's.
+        final String damagedAnchor = damagedAnchor();
+        if (damagedAnchor != null && !ctx.readOnly())
+        {
+            throw new JournalException(damagedAnchor);
         }
         final long committed = metadata.committedAtOpen();
         if (committed > lastPosition && !ctx.readOnly())

@@ -116,6 +116,10 @@ final class JournalMetadata implements AutoCloseable
     private Path keptAs;
     private long anchorPosition;
     private int anchorChecksum;
+    /** Why the anchor's bytes, set, fail their check; null if they pass or are unset. */
+    private String anchorProblem;
+    private long damagedAnchorPosition;
+    private int damagedAnchorChecksum;
     private MappedByteBuffer mapped;
     private UnsafeBuffer page;
 
@@ -220,15 +224,40 @@ final class JournalMetadata implements AutoCloseable
             new JournalId(buffer.getLong(ID_HIGH_OFFSET, ORDER), buffer.getLong(ID_LOW_OFFSET, ORDER)),
             buffer.getLong(CREATED_OFFSET, ORDER), markProblem != null ? -1 : checked ? word & MARK_POSITION_MASK : word,
             markProblem, version);
-        // An anchor that fails its checksum (torn as it was written) is no anchor: the next writer sets it again.
-        if (bytes.length >= ANCHOR_CRC_OFFSET + 4 && buffer.getLong(ANCHOR_POSITION_OFFSET, ORDER) > 0 &&
-            buffer.getInt(ANCHOR_CRC_OFFSET, ORDER) ==
-            new Crc32c().update(bytes, ANCHOR_POSITION_OFFSET, ANCHOR_CRC_OFFSET - ANCHOR_POSITION_OFFSET).value())
+        if (bytes.length >= ANCHOR_CRC_OFFSET + 4 && !zeros(bytes, ANCHOR_POSITION_OFFSET, ANCHOR_CRC_OFFSET + 4))
         {
-            metadata.anchorPosition = buffer.getLong(ANCHOR_POSITION_OFFSET, ORDER);
-            metadata.anchorChecksum = buffer.getInt(ANCHOR_CHECKSUM_OFFSET, ORDER);
+            final int storedAnchorCrc = buffer.getInt(ANCHOR_CRC_OFFSET, ORDER);
+            final int anchorCrc = new Crc32c().update(bytes, ANCHOR_POSITION_OFFSET, ANCHOR_CRC_OFFSET -
+                ANCHOR_POSITION_OFFSET).value();
+            final long position = buffer.getLong(ANCHOR_POSITION_OFFSET, ORDER);
+            if (position > 0 && storedAnchorCrc == anchorCrc)
+            {
+                metadata.anchorPosition = position;
+                metadata.anchorChecksum = buffer.getInt(ANCHOR_CHECKSUM_OFFSET, ORDER);
+            }
+            else
+            {
+                // Not unset (it was taken for "no anchor", and the next writer anchored a ringlog.meta whatever journal
+                // it was: a reviewer's finding). What is left of it is kept, to tell a damaged check word from damage.
+                metadata.anchorProblem = "its anchor fails its checksum (stored CRC32C 0x" +
+                    Integer.toHexString(storedAnchorCrc) + ", computed 0x" + Integer.toHexString(anchorCrc) + ")";
+                metadata.damagedAnchorPosition = position;
+                metadata.damagedAnchorChecksum = buffer.getInt(ANCHOR_CHECKSUM_OFFSET, ORDER);
+            }
         }
         return metadata;
+    }
+
+    private static boolean zeros(final byte[] bytes, final int from, final int to)
+    {
+        for (int i = from; i < to; i++)
+        {
+            if (bytes[i] != 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static JournalException damaged(final Path directory, final Path file, final String why)
@@ -470,6 +499,34 @@ final class JournalMetadata implements AutoCloseable
         mapped.force();
         anchorPosition = position;
         anchorChecksum = checksum;
+    }
+
+    /** Why the anchor fails its check, or null (it passes, or was never set). */
+    String anchorProblem()
+    {
+        return anchorProblem;
+    }
+
+    /**
+     * Why a damaged anchor leaves it unknown whether this file is the journal's whose first entry is at {@code
+     * firstPosition} with carried checksum {@code firstChecksum} (negative: unknown), or null: the anchor is not
+     * damaged, or what is left of it names that entry (only its check word was hit: the next writer sets it again).
+     */
+    String damagedAnchor(final Path directory, final long firstPosition, final long firstChecksum)
+    {
+        if (anchorProblem == null || firstChecksum < 0 ||
+            damagedAnchorPosition == firstPosition && damagedAnchorChecksum == (int)firstChecksum)
+        {
+            return null;
+        }
+        return file + " is damaged: " + anchorProblem + ", and what is left of it (position " + damagedAnchorPosition +
+            ", checksum 0x" + Integer.toHexString(damagedAnchorChecksum) + ") does not name this journal's first entry " +
+            "(position " + firstPosition + ", checksum 0x" + Long.toHexString(firstChecksum) + "). So whether it is " +
+            "this journal's cannot be told: its identity, " + id + ", and committed mark, " + committedAtOpen + ", may " +
+            "be another journal's, and they decide which snapshots load and which damaged entries are dropped. Restore " +
+            "it from a copy; or give the journal a new identity with 'scripts/journal repair -d " + directory +
+            " --new-identity' (it takes back the identity its own snapshots name where their entries match the " +
+            "journal's)";
     }
 
     /** Unsets the anchor of a journal cut to nothing, for its next first entry; forced to disk at once. */

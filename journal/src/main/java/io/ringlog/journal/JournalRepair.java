@@ -301,7 +301,9 @@ public final class JournalRepair implements AutoCloseable
             uncounted += scan.unsplit - scan.recounted - (scan.zeroTail ? 1 : 0);
         }
         final long[] firstEntry = metadata == null ? null : ChronicleJournal.firstEntry(scans);
-        final String foreign = firstEntry == null ? null : metadata.foreignTo(directory, firstEntry[0], firstEntry[1]);
+        final String foreign = firstEntry == null ? null : metadata.foreignTo(directory, firstEntry[0], firstEntry[1]) !=
+            null ? metadata.foreignTo(directory, firstEntry[0], firstEntry[1]) :
+            metadata.damagedAnchor(directory, firstEntry[0], firstEntry[1]);
         if (foreign != null)
         {
             // Another journal's identity and mark: as good as none, which --new-identity replaces.
@@ -312,7 +314,8 @@ public final class JournalRepair implements AutoCloseable
         plan.add("directory: " + directory);
         plan.add("journal-id: " + (metadata != null ? metadata.id().toString() : metadataProblem != null ?
             // The problem itself is said once, in the note below (a newcomer found it three times in one output).
-            (foreign != null ? "another journal's" : "damaged") + " (the note below says what is wrong and what mends it)" :
+            (foreign != null && !foreign.contains(" is damaged: ") ? "another journal's" : "damaged") +
+            " (the note below says what is wrong and what mends it)" :
             "none (no ringlog.meta)"));
         final boolean damagedMark = metadata != null && metadata.markProblem() != null;
         plan.add("committed-position: " + (mark >= 0 ? Long.toString(mark) : damagedMark ? "unknown (ringlog.meta is " +

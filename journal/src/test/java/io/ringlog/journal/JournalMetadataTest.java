@@ -592,4 +592,78 @@ class JournalMetadataTest
             assertEquals(renewed, journal.id());
         }
     }
+
+    /**
+     * A reviewer's finding: an anchor that failed its checksum was taken for no anchor, said nothing, and the next
+     * writer anchored the file again, so another journal's ringlog.meta with one bit flipped in its anchor was taken
+     * on, identity and committed mark. Now a damaged anchor whose remains name another first entry is a problem
+     * verify reports and a writable open refuses; one whose check word alone was hit is a note, and set again.
+     */
+    @Test
+    void shouldRefuseADamagedAnchorThatNamesAnotherFirstEntryAndMendOneWhoseCheckWordAloneWasHit() throws Exception
+    {
+        final Path ours = dir.resolve("ours");
+        final Path theirs = dir.resolve("theirs");
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(ours)))
+        {
+            appendRange(journal, 1, 50, 10);
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(theirs)))
+        {
+            journal.append(JournalTesting.command(1, 1, 1, 999));
+            journal.commit();
+        }
+        final Path meta = ours.resolve("ringlog.meta");
+        final byte[] own = Files.readAllBytes(meta);
+
+        // Another journal's, one bit of its anchor's entry checksum flipped (byte 56).
+        final byte[] foreign = Files.readAllBytes(theirs.resolve("ringlog.meta"));
+        foreign[56] ^= 1;
+        Files.write(meta, foreign);
+        final JournalException refused = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(JournalTesting.context(ours)));
+        assertTrue(refused.getMessage().startsWith(meta + " is damaged: its anchor fails its checksum (stored CRC32C 0x") &&
+            refused.getMessage().contains("does not name this journal's first entry (position 1, checksum 0x") &&
+            refused.getMessage().contains("--new-identity"), refused.getMessage());
+        assertArrayEquals(foreign, Files.readAllBytes(meta), "refused before anything was written to it");
+        final java.io.StringWriter verified = new java.io.StringWriter();
+        assertEquals(1, JournalTool.run(new java.io.PrintWriter(verified, true), new java.io.PrintWriter(verified, true),
+            "verify", "-d", ours.toString(), "--max-payload", "64"), verified.toString());
+        assertTrue(verified.toString().contains("problem: " + meta + " is damaged: its anchor fails its checksum"),
+            verified.toString());
+
+        // Its own, its anchor's position hit (byte 52): the same.
+        final byte[] hit = own.clone();
+        hit[52] ^= 1;
+        Files.write(meta, hit);
+        assertThrows(JournalException.class, () -> ChronicleJournal.open(JournalTesting.context(ours)));
+
+        // Its own, only the anchor's check word hit (byte 60): a note, and the next writer sets it again.
+        final byte[] checkWord = own.clone();
+        checkWord[60] ^= 1;
+        Files.write(meta, checkWord);
+        final java.io.StringWriter noted = new java.io.StringWriter();
+        assertEquals(0, JournalTool.run(new java.io.PrintWriter(noted, true), new java.io.PrintWriter(noted, true),
+            "verify", "-d", ours.toString(), "--max-payload", "64"), noted.toString());
+        assertTrue(noted.toString().contains("note: ringlog.meta's anchor fails its checksum, though what is left of it " +
+            "names this journal's first entry"), noted.toString());
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(ours)))
+        {
+            assertEquals(50, journal.lastPosition());
+        }
+        final java.io.StringWriter clean = new java.io.StringWriter();
+        assertEquals(0, JournalTool.run(new java.io.PrintWriter(clean, true), new java.io.PrintWriter(clean, true),
+            "verify", "-d", ours.toString(), "--max-payload", "64"), clean.toString());
+        assertFalse(clean.toString().contains("anchor"), clean.toString());
+
+        // The damaged one again: a new identity, as the refusal says, and the journal opens.
+        Files.write(meta, hit);
+        final java.io.StringWriter repaired = new java.io.StringWriter();
+        assertEquals(0, JournalTool.run(new java.io.PrintWriter(repaired, true), new java.io.PrintWriter(repaired, true),
+            "repair", "-d", ours.toString(), "--new-identity", "--apply"), repaired.toString());
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(ours)))
+        {
+            assertEquals(50, journal.lastPosition());
+        }
+    }
 }

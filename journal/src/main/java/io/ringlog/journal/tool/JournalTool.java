@@ -462,6 +462,16 @@ public final class JournalTool implements Callable<Integer>
                 {
                     problems.add(foreignMetadata);
                 }
+                final String damagedAnchor = chronicle.damagedAnchor();
+                if (damagedAnchor != null)
+                {
+                    problems.add(damagedAnchor);
+                }
+                else if (chronicle.anchorCheckWordDamaged())
+                {
+                    out.println("note: ringlog.meta's anchor fails its checksum, though what is left of it names this " +
+                        "journal's first entry: only its check word was damaged, and the next writable open sets it again");
+                }
                 out.println("cycles: " + chronicle.cycleCount());
                 // A live writer's new cycle file is blank for the moment Chronicle takes to write its header.
                 for (final Path blank : chronicle.liveWriter() == null ? chronicle.blankFiles() : List.<Path>of())
@@ -946,7 +956,8 @@ public final class JournalTool implements Callable<Integer>
                     "cycles were deleted), so a replay starts from a snapshot at position " + (oldest - 1) + " or later: " +
                     "give --snapshots DIR" + (Files.isDirectory(beside) ? " (" + beside + " is there)" : ""));
             }
-            final String foreign = chronicle.foreignMetadata();
+            final String foreign = chronicle.foreignMetadata() != null ? chronicle.foreignMetadata() :
+                chronicle.damagedAnchor();
             if (foreign != null)
             {
                 err.println("note: " + foreign);

@@ -79,6 +79,8 @@ final class SnapshotCheck
             "name, where their entries match the journal's" :
             journal.foreignMetadata() != null ? "nothing: a writable start refuses while ringlog.meta is another " +
             "journal's (see the problems below)" :
+            journal.damagedAnchor() != null ? "nothing: a writable start refuses while ringlog.meta's anchor is " +
+            "damaged (see the problems below)" :
             journal.damagedMark() != null ? "nothing yet: a writable start refuses while ringlog.meta's committed mark " +
             "is damaged (see the problems below); once repair has set it, " + (recoversFrom > 0 ? "the snapshot at " +
             "position " + recoversFrom : "position 1") :
