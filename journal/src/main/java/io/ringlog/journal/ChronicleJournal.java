@@ -190,6 +190,8 @@ public final class ChronicleJournal implements Journal
     /** The {@code .precreated} file {@link #preallocate} made for a cycle no append has started yet; null if none. */
     private Path precreatedAtOpen;
     private long currentCycleFirstPosition;
+    /** The carried checksum of the open document's first entry. */
+    private int documentFirstChecksum;
     private long appendedPosition;
     private volatile long lastPosition;
     private long lastSyncNanos;
@@ -312,7 +314,8 @@ public final class ChronicleJournal implements Journal
         {
             ChronicleJournal journal = openUnderLock(ctx, lock, setAside);
             // Before anything is decided by its committed mark (which damaged entries to drop, below).
-            final String foreign = ctx.readOnly() ? null : journal.foreignMetadata();
+            final String foreign = ctx.readOnly() ? null : journal.foreignMetadata() != null ? journal.foreignMetadata() :
+                journal.foreignCycleFile();
             if (foreign != null)
             {
                 journal.release(false);
@@ -1010,31 +1013,78 @@ public final class ChronicleJournal implements Journal
     {
         for (final CycleFileScan scan : scans)
         {
-            if (scan.firstOffset < 0)
+            if (scan.firstOffset >= 0)
+            {
+                return firstEntryOf(scan);
+            }
+        }
+        return null;
+    }
+
+    /** {@link #firstEntry} of one cycle file: null if it holds none, or its first is not whole or has no checksum. */
+    static long[] firstEntryOf(final CycleFileScan scan)
+    {
+        if (scan.firstOffset < 0 || scan.firstLength < CommandCodec.MIN_ENTRY_LENGTH || scan.firstLength > 64 << 20)
+        {
+            return null;
+        }
+        try
+        {
+            final byte[] bytes = new byte[scan.firstLength];
+            CycleFileScan.read(scan.file, scan.firstOffset, bytes, bytes.length);
+            final UnsafeBuffer entry = new UnsafeBuffer(bytes);
+            if (CommandCodec.format(entry, 0) < 2)
+            {
+                return null;
+            }
+            CommandCodec.check(entry, 0, bytes.length, new Crc32c());
+            return new long[] {CommandCodec.position(entry, 0), CommandCodec.storedChecksum(entry, 0) & 0xFFFF_FFFFL};
+        }
+        catch (final IOException | CorruptEntryException ex)
+        {
+            // Damage is the walk's and the readers' to report.
+            return null;
+        }
+    }
+
+    /**
+     * Why a cycle file of this directory is not this journal's, or null: its first entry is not the one this
+     * journal's writer appended first to that cycle's file, as {@value JournalMetadata#FILE_NAME} recorded it (a cycle
+     * file of another journal, or of another history of this one, put in its place). Its entries would replay as
+     * this journal's. Files whose cycle the table no longer holds (it keeps the newest {@value
+     * JournalMetadata#CYCLE_SLOTS} cycles by their number), or written before it existed, are not checked; nor where
+     * {@value JournalMetadata#FILE_NAME} is another journal's, or its anchor damaged (said apart).
+     */
+    public String foreignCycleFile()
+    {
+        return foreignCycleFile(Long.MAX_VALUE);
+    }
+
+    /** {@link #foreignCycleFile()}, of the files whose first entry is at or before {@code to}. */
+    public String foreignCycleFile(final long to)
+    {
+        if (metadata == null || foreignMetadata() != null || damagedAnchor() != null)
+        {
+            return null;
+        }
+        for (final CycleFileScan scan : files.values())
+        {
+            final int cycle = CycleNames.cycleOf(scan.file.getFileName().toString(), rollCycle, queue.epoch());
+            final long[] recorded = cycle < 0 ? null : metadata.cycleAnchor(cycle);
+            final long[] first = recorded == null ? null : firstEntryOf(scan);
+            if (first == null || first[0] > to || first[0] == recorded[0] && first[1] == recorded[1])
             {
                 continue;
             }
-            if (scan.firstLength < CommandCodec.MIN_ENTRY_LENGTH || scan.firstLength > 64 << 20)
-            {
-                return null;
-            }
-            try
-            {
-                final byte[] bytes = new byte[scan.firstLength];
-                CycleFileScan.read(scan.file, scan.firstOffset, bytes, bytes.length);
-                final UnsafeBuffer entry = new UnsafeBuffer(bytes);
-                if (CommandCodec.format(entry, 0) < 2)
-                {
-                    return null;
-                }
-                CommandCodec.check(entry, 0, bytes.length, new Crc32c());
-                return new long[] {CommandCodec.position(entry, 0), CommandCodec.storedChecksum(entry, 0) & 0xFFFF_FFFFL};
-            }
-            catch (final IOException | CorruptEntryException ex)
-            {
-                // Damage is the walk's and the readers' to report.
-                return null;
-            }
+            return "cycle file " + scan.file + " is not this journal's: its first entry, at position " + first[0] +
+                ", carries checksum 0x" + Long.toHexString(first[1]) + ", where the first entry this journal's writer " +
+                "appended to that cycle's file " + (first[0] == recorded[0] ? "carried 0x" + Long.toHexString(recorded[1]) :
+                "was at position " + recorded[0]) + " (" + JournalMetadata.FILE_NAME + " records it): a cycle file of " +
+                "another journal, or of another history of this one, put in its place. Its entries would replay as " +
+                "this journal's (a replay with --to " + (first[0] - 1) + " reads only the entries before it). " +
+                "Restore this journal's own " + scan.file.getFileName() + " from a copy; or, to keep " +
+                "the journal before it, move it and every later cycle file out of " + ctx.directory() + " and run " +
+                "'scripts/journal verify -d " + ctx.directory() + "', which says what a restart then finds";
         }
         return null;
     }
@@ -2728,6 +2778,11 @@ public final class ChronicleJournal implements Journal
             writeEnd = documentBytes.writePosition();
             entryWhole = true;
             documentLength += length;
+            if (position == documentFirstPosition)
+            {
+                // Kept for the cycle's anchor, should this document be a new cycle file's first (see startCycle).
+                documentFirstChecksum = CommandCodec.storedChecksum(scratch, 0);
+            }
             if (!documentSingle && reservation.started())
             {
                 // Only pages the reservation gave blocks to, in the file it reserves in.
@@ -2925,6 +2980,12 @@ public final class ChronicleJournal implements Journal
         final int cycle = rollCycle.toCycle(index);
         final long sequence = rollCycle.toSequenceNumber(index);
         final boolean newCycle = cycle != currentCycle;
+        if (metadata != null && (newCycle || first == currentCycleFirstPosition))
+        {
+            // The first entry of its cycle file (a new one, or one a cut left without entries): recorded, so that a file
+            // put in its place is told apart (foreignCycleFile).
+            metadata.anchorCycle(cycle, first, documentFirstChecksum);
+        }
         if (newCycle)
         {
             if (durability != Durability.MEMORY_MAPPED)

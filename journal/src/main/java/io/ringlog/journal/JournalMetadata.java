@@ -42,7 +42,11 @@ import java.nio.file.StandardOpenOption;
  *  +-------------------------------+-------------------------------+
  *  |   anchor entry's CRC32C (4)   |   CRC32C (4) of bytes 48..59  | 56
  *  +-------------------------------+-------------------------------+
- *  |                  zero to the end of the page                  | 64
+ *  |                  zero (64 bytes)                              | 64
+ *  +---------------------------------------------------------------+
+ *  |   cycle anchors: 165 slots of 24 bytes (CYCLE_TABLE_OFFSET)   | 128
+ *  +---------------------------------------------------------------+
+ *  |                  zero to the end of the page                  | 4088
  * </pre>
  * The anchor ties the identity to the entries: the position and carried checksum of the journal's first
  * entry, written once, by the first writer that finds it unset (at the first commit of a new journal). A
@@ -99,6 +103,14 @@ final class JournalMetadata implements AutoCloseable
     static final int ANCHOR_POSITION_OFFSET = 48;
     static final int ANCHOR_CHECKSUM_OFFSET = 56;
     static final int ANCHOR_CRC_OFFSET = 60;
+    /**
+     * Where the table of cycle anchors starts: one slot per cycle file, the first entry the writer appended to it
+     * (position, carried checksum), found by the cycle's number modulo {@link #CYCLE_SLOTS}. A slot is
+     * {@code position (8) | checksum (4) | cycle (4) | CRC32C of those 16 (4) | zero (4)}; all zeros is unset.
+     */
+    static final int CYCLE_TABLE_OFFSET = 128;
+    static final int CYCLE_SLOT_LENGTH = 24;
+    static final int CYCLE_SLOTS = (4096 - CYCLE_TABLE_OFFSET) / CYCLE_SLOT_LENGTH;
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     /** The committed mark's position bits; the byte above them is their CRC-8. */
     static final long MARK_POSITION_MASK = (1L << 56) - 1;
@@ -116,6 +128,8 @@ final class JournalMetadata implements AutoCloseable
     private Path keptAs;
     private long anchorPosition;
     private int anchorChecksum;
+    /** The cycle anchors read at open, by slot: {cycle, position, checksum}, or null where unset or damaged. */
+    private final long[][] cycleAnchors = new long[CYCLE_SLOTS][];
     /** Why the anchor's bytes, set, fail their check; null if they pass or are unset. */
     private String anchorProblem;
     private long damagedAnchorPosition;
@@ -245,7 +259,52 @@ final class JournalMetadata implements AutoCloseable
                 metadata.damagedAnchorChecksum = buffer.getInt(ANCHOR_CHECKSUM_OFFSET, ORDER);
             }
         }
+        if (bytes.length >= LENGTH)
+        {
+            for (int slot = 0; slot < CYCLE_SLOTS; slot++)
+            {
+                final int at = CYCLE_TABLE_OFFSET + slot * CYCLE_SLOT_LENGTH;
+                // A slot that fails its check (a torn or damaged write) is as good as unset: nothing is checked by it.
+                if (!zeros(bytes, at, at + CYCLE_SLOT_LENGTH) && buffer.getInt(at + 16, ORDER) ==
+                    new Crc32c().update(bytes, at, 16).value())
+                {
+                    metadata.cycleAnchors[slot] = new long[] {buffer.getInt(at + 12, ORDER), buffer.getLong(at, ORDER),
+                        buffer.getInt(at + 8, ORDER) & 0xFFFF_FFFFL};
+                }
+            }
+        }
         return metadata;
+    }
+
+    /**
+     * The position and carried checksum of the first entry the writer appended to the cycle file of {@code cycle},
+     * as it recorded them, or null if no slot holds that cycle.
+     */
+    long[] cycleAnchor(final int cycle)
+    {
+        final long[] anchor = cycleAnchors[Math.floorMod(cycle, CYCLE_SLOTS)];
+        return anchor == null || anchor[0] != cycle ? null : new long[] {anchor[1], anchor[2]};
+    }
+
+    /**
+     * Records the first entry appended to the cycle file of {@code cycle}; for a journal mapped for writing. Not
+     * forced: the page goes to disk with the committed mark's, and a slot lost or torn by a crash checks nothing.
+     */
+    void anchorCycle(final int cycle, final long position, final int checksum)
+    {
+        if (page == null)
+        {
+            return;
+        }
+        final int at = CYCLE_TABLE_OFFSET + Math.floorMod(cycle, CYCLE_SLOTS) * CYCLE_SLOT_LENGTH;
+        final byte[] bytes = new byte[16];
+        final UnsafeBuffer slot = new UnsafeBuffer(bytes);
+        slot.putLong(0, position, ORDER);
+        slot.putInt(8, checksum, ORDER);
+        slot.putInt(12, cycle, ORDER);
+        page.putBytes(at, bytes);
+        page.putInt(at + 16, new Crc32c().update(bytes, 0, 16).value(), ORDER);
+        cycleAnchors[Math.floorMod(cycle, CYCLE_SLOTS)] = new long[] {cycle, position, checksum & 0xFFFF_FFFFL};
     }
 
     private static boolean zeros(final byte[] bytes, final int from, final int to)

@@ -666,4 +666,83 @@ class JournalMetadataTest
             assertEquals(50, journal.lastPosition());
         }
     }
+
+    /**
+     * A reviewer's finding: a cycle file of another journal put in the place of this journal's file of the same
+     * cycle, its positions lining up, passed verify and replayed to another state with nothing said. ringlog.meta
+     * records the first entry the writer appended to each cycle file: the file is named, verify lists it, a writable
+     * open and the tool's replay refuse it; the journal's own file back, all is as before.
+     */
+    @Test
+    void shouldRefuseACycleFileOfAnotherJournalPutInTheJournalsOwnPlace() throws Exception
+    {
+        final Path ours = dir.resolve("ours");
+        final Path theirs = dir.resolve("theirs");
+        for (final Path journalDir : new Path[] {ours, theirs})
+        {
+            final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+            try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(journalDir)
+                .rollCycle(JournalRollCycle.SECONDLY).epochMillisClock(millis::get)))
+            {
+                for (int cycle = 0; cycle < 3; cycle++)
+                {
+                    // The same positions in the same cycles, other commands.
+                    for (long position = cycle * 100 + 1; position <= cycle * 100 + 100; position++)
+                    {
+                        journal.append(JournalTesting.command(position, 1, 1, position * (journalDir == ours ? 3 : 5)));
+                    }
+                    journal.commit();
+                    millis.addAndGet(1_000);
+                }
+            }
+        }
+        final List<String> names = cycleFiles(ours);
+        assertEquals(3, names.size(), names.toString());
+        assertEquals(names, cycleFiles(theirs), "the same cycles, so the same names");
+        final Path middle = ours.resolve(names.get(1));
+        final byte[] own = Files.readAllBytes(middle);
+        Files.copy(theirs.resolve(names.get(1)), middle, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        final JournalException refused = assertThrows(JournalException.class,
+            () -> ChronicleJournal.open(JournalTesting.context(ours).rollCycle(JournalRollCycle.SECONDLY)));
+        assertTrue(refused.getMessage().startsWith("cycle file " + middle + " is not this journal's: its first entry, at " +
+            "position 101, carries checksum 0x") && refused.getMessage().contains("a cycle file of another journal, or " +
+            "of another history of this one, put in its place"), refused.getMessage());
+        final java.io.StringWriter verified = new java.io.StringWriter();
+        assertEquals(1, JournalTool.run(new java.io.PrintWriter(verified, true), new java.io.PrintWriter(verified, true),
+            "verify", "-d", ours.toString(), "--max-payload", "64"), verified.toString());
+        assertTrue(verified.toString().contains("problem: cycle file " + middle + " is not this journal's"),
+            verified.toString());
+        final java.io.StringWriter replayed = new java.io.StringWriter();
+        assertEquals(1, JournalTool.run(new java.io.PrintWriter(replayed, true), new java.io.PrintWriter(replayed, true),
+            "replay", "-d", ours.toString(), "--state-machine", AccumulatorStateMachine.class.getName(), "--max-payload",
+            "64"), replayed.toString());
+        assertTrue(replayed.toString().contains("error: cycle file " + middle + " is not this journal's"),
+            replayed.toString());
+        assertFalse(replayed.toString().contains("state-hash:"), replayed.toString());
+        // Up to the position before it, the replay is this journal's.
+        final java.io.StringWriter before = new java.io.StringWriter();
+        assertEquals(0, JournalTool.run(new java.io.PrintWriter(before, true), new java.io.PrintWriter(before, true),
+            "replay", "-d", ours.toString(), "--state-machine", AccumulatorStateMachine.class.getName(), "--max-payload",
+            "64", "--to", "100"), before.toString());
+
+        Files.write(middle, own);
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(ours).rollCycle(
+            JournalRollCycle.SECONDLY)))
+        {
+            assertEquals(300, journal.lastPosition());
+        }
+        final java.io.StringWriter clean = new java.io.StringWriter();
+        assertEquals(0, JournalTool.run(new java.io.PrintWriter(clean, true), new java.io.PrintWriter(clean, true),
+            "verify", "-d", ours.toString(), "--max-payload", "64"), clean.toString());
+    }
+
+    private static List<String> cycleFiles(final Path journalDir) throws java.io.IOException
+    {
+        try (java.util.stream.Stream<Path> files = Files.list(journalDir))
+        {
+            return files.map((file) -> file.getFileName().toString()).filter((name) -> name.endsWith(".cq4"))
+                .sorted().toList();
+        }
+    }
 }

@@ -467,6 +467,11 @@ public final class JournalTool implements Callable<Integer>
                 {
                     problems.add(damagedAnchor);
                 }
+                final String foreignCycleFile = chronicle.foreignCycleFile();
+                if (foreignCycleFile != null)
+                {
+                    problems.add(foreignCycleFile);
+                }
                 else if (chronicle.anchorCheckWordDamaged())
                 {
                     out.println("note: ringlog.meta's anchor fails its checksum, though what is left of it names this " +
@@ -972,6 +977,12 @@ public final class JournalTool implements Callable<Integer>
             {
                 chronicle.close();
                 throw new IllegalStateException(missing);
+            }
+            final String foreignFile = chronicle.foreignCycleFile(to);
+            if (foreignFile != null)
+            {
+                chronicle.close();
+                throw new IllegalStateException(foreignFile);
             }
             final long past = to == Long.MAX_VALUE ? FileSnapshotStore.firstPastTheEnd(chronicle, snapshots) : -1;
             if (past > 0)

@@ -884,11 +884,19 @@ final class ExchangeRunner
             throw ex;
         }
         final long journalLast = chronicle.lastPosition();
-        final String foreign = chronicle.foreignMetadata();
+        final String foreign = chronicle.foreignMetadata() != null ? chronicle.foreignMetadata() :
+            chronicle.damagedAnchor();
         if (foreign != null)
         {
             // Its identity decides which snapshots load: said, not left to the snapshot-skipped lines (a newcomer's probe).
             err.println("note: " + foreign);
+        }
+        final String foreignFile = chronicle.foreignCycleFile(settings.to());
+        if (foreignFile != null)
+        {
+            // Its entries would replay as this journal's (a reviewer's finding: it did, to another state, unsaid).
+            chronicle.close();
+            throw new IllegalStateException(foreignFile);
         }
         final String unchecked = chronicle.uncheckedEnd(settings.to());
         if (unchecked != null)
