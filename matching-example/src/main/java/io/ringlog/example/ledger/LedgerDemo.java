@@ -221,8 +221,8 @@ public final class LedgerDemo implements Callable<Integer>
         }
         out.println("halted: " + CliSupport.message(halt));
         out.flush();
-        err.println("error: the engine halted after applying " + applied + " of the " + commands + " commands (why: " +
-            "the 'halted:' line)" + (directory == null ? "; the journal was in memory: nothing is kept" : journaled >= 0 ?
+        err.println("error: the engine halted after applying " + applied + " of the " + commands + " commands: " +
+            CliSupport.message(halt) + (directory == null ? "; the journal was in memory: nothing is kept" : journaled >= 0 ?
             "; " + directory + " holds positions 1.." + journaled + ", whole: 'scripts/journal verify -d " + directory +
             "' reads it, and 'scripts/journal replay -d " + directory + " --state-machine " +
             LedgerStateMachine.class.getName() + "' replays it. ledger-demo does not go on in a journal: once the " +
@@ -256,7 +256,14 @@ public final class LedgerDemo implements Callable<Integer>
             .waitStrategy(waitStrategy)
             .clock(clock)
             .maxPayloadLength(64)
-            .errorHandler(failures)
+            // A journal failure halts the engine, which the demo says in its summary and error (not a third time).
+            .errorHandler((ex) ->
+            {
+                if (!(ex instanceof io.ringlog.core.JournalException))
+                {
+                    failures.onError(ex);
+                }
+            })
             .listener("stats", (event, endOfBatch) ->
             {
                 if (event.index() == 0)

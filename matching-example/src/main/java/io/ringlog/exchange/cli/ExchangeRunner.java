@@ -453,6 +453,12 @@ final class ExchangeRunner
             {
                 return;
             }
+            if (ex instanceof JournalException)
+            {
+                // The journal's failure halts the engine, and the run says so twice already: its summary's 'halted:'
+                // and its error, with what is journaled and how to go on (a reviewer counted three of the same line).
+                return;
+            }
             if (ex instanceof SnapshotException)
             {
                 // The engine could not take one (its state machine's writeSnapshot threw, or the store refused it).
