@@ -755,7 +755,7 @@ final class ExchangeRunner
                 " (" + settings.commands() + " is not a regular file, which the run cannot compare with the journal: " +
                 "--append says the journal holds lines 1.." + result.lastLine() + " of the same lines)" :
                 " (from the file's start, its commands would be applied a second time)") +
-                (settings.events() == null ? "" :
+                (settings.events() == null || result.eventsWriter() == null || result.eventsWriter().written() == 0 ? "" :
                 ", and --events on another file: " + settings.events() + " holds this run's events and would be " +
                 "replaced (the new file's events follow this one's)"));
         }

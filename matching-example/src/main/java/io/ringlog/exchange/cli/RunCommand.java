@@ -243,9 +243,11 @@ final class RunCommand implements Callable<Integer>
     {
         final long applied = result.lastPosition();
         final long journaled = result.journaledPosition();
+        // A reviewer's nearly full disk halted before the first command: "Commands up to position 0" said nothing.
         final StringBuilder said = new StringBuilder("the exchange halted: ").append(ExchangeCli.message(result.halt()))
-            .append(". Commands up to position ").append(applied).append(" are journaled and applied");
-        if (events != null)
+            .append(applied > 0 ? ". Commands up to position " + applied + " are journaled and applied" :
+                ". No command was applied");
+        if (events != null && applied > 0)
         {
             // A run that went on from an earlier one's journal shows this run's events only (a reviewer read "their events
             // are in F (0 lines)" after a resumed run halted at once).

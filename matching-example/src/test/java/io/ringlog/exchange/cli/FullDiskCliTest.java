@@ -260,6 +260,34 @@ class FullDiskCliTest
     }
 
     /**
+     * A disk too full for the journal's first cycle file: the run halts before its first command, and said "Commands
+     * up to position 0 are journaled and applied" (a reviewer's finding). It says no command was applied, and the
+     * journal it leaves verifies as empty.
+     */
+    @Test
+    void shouldSayThatNoCommandWasAppliedWhenTheDiskIsFullBeforeTheFirst() throws Exception
+    {
+        final Path small = dir.resolve("small");
+        final StringBuilder why = new StringBuilder();
+        final SmallFileSystem mounted = SmallFileSystem.mount(small, "4m", why);
+        assumeTrue(mounted != null, "cannot mount a tmpfs for the journal here: " + why);
+        try (mounted)
+        {
+            try (java.io.RandomAccessFile ballast = new java.io.RandomAccessFile(small.resolve("ballast").toFile(), "rw"))
+            {
+                ballast.write(new byte[(4096 - 600) * 1024]);
+            }
+            final Cli.Result run = Cli.run("run", "-i", commands.toString(), "-d", small.resolve("j").toString(),
+                "--events", dir.resolve("none.txt").toString());
+            assertEquals(1, run.code(), run.toString());
+            assertNoClassName(run);
+            assertTrue(run.err().contains("No command was applied. Once the cause is mended, run the same command " +
+                "again"), run.toString());
+            assertFalse(run.err().contains("position 0"), run.toString());
+        }
+    }
+
+    /**
      * The journal's disk fills mid-run (the probe's 20 MB tmpfs): the run halted with one error line and no
      * summary, and the events of ~5,500 applied commands never reached the events file. Now the summary is
      * printed with a {@code halted:} line, the events file holds the events of every command applied before
