@@ -118,8 +118,9 @@ public final class LedgerDemo implements Callable<Integer>
             }
             if (held != 0)
             {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--journal " + journalDir + " already " +
-                    "holds entries; name a new or empty directory");
+                // What is on disk, not the command line: exit 1, as any command's directory that will not do.
+                throw new IllegalArgumentException("--journal " + journalDir + " already holds entries; name a new or " +
+                    "empty directory");
             }
         }
         final Journal journal = journalDir == null ? new InMemoryJournal(64) :
@@ -127,8 +128,8 @@ public final class LedgerDemo implements Callable<Integer>
         if (journal.lastPosition() != 0)
         {
             journal.close();
-            throw new CommandLine.ParameterException(spec.commandLine(), "--journal " + journalDir + " already holds " +
-                "entries; name a new or empty directory");
+            throw new IllegalArgumentException("--journal " + journalDir + " already holds entries; name a new or empty " +
+                "directory");
         }
         final Thread stopped = CliSupport.onStop(spec.commandLine().getErr(), "ledger-demo: stopped before the end; " +
             (journalDir == null ? "its journal was in memory: nothing is kept" : "the journal in " + journalDir +

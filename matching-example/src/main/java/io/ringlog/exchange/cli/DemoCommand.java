@@ -173,7 +173,10 @@ final class DemoCommand implements Callable<Integer>
         return matches ? ExchangeCli.OK : ExchangeCli.FAILED;
     }
 
-    /** Refuses a --keep that names a file, or a directory with something in it. */
+    /**
+     * Refuses a --keep that names a file, or a directory with something in it: what is on disk, not the command line,
+     * so exit 1 as a run's '-d' that is a file (a reviewer found one exit 2 and the other 1).
+     */
     private void checkKeep() throws IOException
     {
         if (keep == null || !Files.exists(keep))
@@ -182,15 +185,14 @@ final class DemoCommand implements Callable<Integer>
         }
         if (!Files.isDirectory(keep))
         {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                "--keep " + keep + ": a file of that name already exists; name a new or empty directory");
+            throw new IllegalArgumentException("--keep " + keep + ": a file of that name already exists; name a new or " +
+                "empty directory");
         }
         try (Stream<Path> entries = Files.list(keep))
         {
             if (entries.findAny().isPresent())
             {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--keep " + keep + " is not empty; name a new or empty directory");
+                throw new IllegalArgumentException("--keep " + keep + " is not empty; name a new or empty directory");
             }
         }
     }
