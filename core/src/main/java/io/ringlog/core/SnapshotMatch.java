@@ -53,7 +53,8 @@ public final class SnapshotMatch
         {
             return "was taken on another history of this journal: its entry at position " + position + " had " +
                 "checksum 0x" + Long.toHexString(snapshot.entryChecksum()) + ", the journal's entry there has 0x" +
-                Long.toHexString(actual) + " (the journal was put back to an older copy and written on since)";
+                Long.toHexString(actual) + " (the journal was put back to an older copy and written on since, or a " +
+                "cycle file of another journal was put in the place of its own)";
         }
         return null;
     }
