@@ -996,13 +996,15 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
-     * Whether {@value JournalMetadata#FILE_NAME}'s anchor fails its check though what is left of it names this
-     * journal's first entry: harmless, and set again by the next writer.
+     * What to say of {@value JournalMetadata#FILE_NAME}'s anchor where it fails its check and that is harmless (what is
+     * left of it names this journal's first entry, or a position before it, in cycle files trimmed away), or null: the
+     * next writer anchors the identity again.
      */
-    public boolean anchorCheckWordDamaged()
+    public String damagedAnchorNote()
     {
-        return metadata != null && metadata.anchorProblem() != null && damagedAnchor() == null &&
-            firstEntry(files.values()) != null;
+        final long[] first = metadata == null || metadata.anchorProblem() == null || damagedAnchor() != null ? null :
+            firstEntry(files.values());
+        return first == null ? null : metadata.damagedAnchorNote(first[0]);
     }
 
     /**
@@ -1076,15 +1078,21 @@ public final class ChronicleJournal implements Journal
             {
                 continue;
             }
-            return "cycle file " + scan.file + " is not this journal's: its first entry, at position " + first[0] +
-                ", carries checksum 0x" + Long.toHexString(first[1]) + ", where the first entry this journal's writer " +
-                "appended to that cycle's file " + (first[0] == recorded[0] ? "carried 0x" + Long.toHexString(recorded[1]) :
-                "was at position " + recorded[0]) + " (" + JournalMetadata.FILE_NAME + " records it): a cycle file of " +
-                "another journal, or of another history of this one, put in its place. Its entries would replay as " +
-                "this journal's (a replay with --to " + (first[0] - 1) + " reads only the entries before it). " +
-                "Restore this journal's own " + scan.file.getFileName() + " from a copy; or, to keep " +
-                "the journal before it, move it and every later cycle file out of " + ctx.directory() + " and run " +
-                "'scripts/journal verify -d " + ctx.directory() + "', which says what a restart then finds";
+            // Not certain either way (a reviewer put back an older ringlog.meta of this journal, from before a cut, and
+            // the file written since was blamed): both causes, and the way out of each.
+            final Path directory = ctx.directory();
+            return "cycle file " + scan.file + " does not begin with the entry " + JournalMetadata.FILE_NAME + " " +
+                "recorded for its cycle: its first entry, at position " + first[0] + ", carries checksum 0x" +
+                Long.toHexString(first[1]) + ", where the first entry this journal's writer appended to that cycle's " +
+                "file " + (first[0] == recorded[0] ? "carried 0x" + Long.toHexString(recorded[1]) : "was at position " +
+                recorded[0]) + ". Either the file is another journal's (or another history's of this one) put in the " +
+                "place of its own, and its entries would replay as this journal's (a replay with --to " + (first[0] - 1) +
+                " reads only the entries before it): restore this journal's own " + scan.file.getFileName() + " from a " +
+                "copy, or, to keep the journal before it, move it and every later cycle file out of " + directory + ". " +
+                "Or " + JournalMetadata.FILE_NAME + " is an older copy of this journal's, put back from before a repair " +
+                "cut the journal, and the file was written since: put the newer " + JournalMetadata.FILE_NAME + " back, " +
+                "or write one with 'scripts/journal repair -d " + directory + " --new-identity --force' (it takes back " +
+                "the identity the journal's own snapshots name)";
         }
         return null;
     }

@@ -297,14 +297,29 @@ final class JournalMetadata implements AutoCloseable
             return;
         }
         final int at = CYCLE_TABLE_OFFSET + Math.floorMod(cycle, CYCLE_SLOTS) * CYCLE_SLOT_LENGTH;
-        final byte[] bytes = new byte[16];
-        final UnsafeBuffer slot = new UnsafeBuffer(bytes);
-        slot.putLong(0, position, ORDER);
-        slot.putInt(8, checksum, ORDER);
-        slot.putInt(12, cycle, ORDER);
-        page.putBytes(at, bytes);
-        page.putInt(at + 16, new Crc32c().update(bytes, 0, 16).value(), ORDER);
+        final UnsafeBuffer slot = new UnsafeBuffer(new byte[CYCLE_SLOT_LENGTH]);
+        putSlot(slot, 0, cycle, position, checksum);
+        page.putBytes(at, slot, 0, CYCLE_SLOT_LENGTH);
         cycleAnchors[Math.floorMod(cycle, CYCLE_SLOTS)] = new long[] {cycle, position, checksum & 0xFFFF_FFFFL};
+    }
+
+    /** Forgets the cycle anchor of {@code cycle}, whose file a repair drops, for {@link #rewrite}. */
+    void forgetCycle(final int cycle)
+    {
+        final int slot = Math.floorMod(cycle, CYCLE_SLOTS);
+        if (cycleAnchors[slot] != null && cycleAnchors[slot][0] == cycle)
+        {
+            cycleAnchors[slot] = null;
+        }
+    }
+
+    private static void putSlot(final UnsafeBuffer buffer, final int at, final int cycle, final long position,
+        final int checksum)
+    {
+        buffer.putLong(at, position, ORDER);
+        buffer.putInt(at + 8, checksum, ORDER);
+        buffer.putInt(at + 12, cycle, ORDER);
+        buffer.putInt(at + 16, new Crc32c().update(buffer, at, 16).value(), ORDER);
     }
 
     private static boolean zeros(final byte[] bytes, final int from, final int to)
@@ -339,8 +354,9 @@ final class JournalMetadata implements AutoCloseable
     }
 
     /**
-     * Writes this file anew, whole or not at all, at the current version, with the same identity, creation time
-     * and anchor and the committed mark {@code committed}: for a repair that sets the mark.
+     * Writes this file anew, whole or not at all, at the current version, with the same identity, creation time,
+     * anchor and cycle anchors (less those {@link #forgetCycle} forgot) and the committed mark {@code committed}: for a
+     * repair that sets the mark.
      */
     void rewrite(final long committed)
     {
@@ -349,7 +365,8 @@ final class JournalMetadata implements AutoCloseable
         {
             keepAsItWas();
         }
-        writeWhole(file.getParent(), id, created, committed, anchorPosition, anchorChecksum);
+        // The cycle anchors kept too (a reviewer found every repair emptying the table, and every file unchecked after).
+        writeWhole(file.getParent(), id, created, committed, anchorPosition, anchorChecksum, cycleAnchors);
         if (raising)
         {
             raisedFrom = version;
@@ -410,6 +427,13 @@ final class JournalMetadata implements AutoCloseable
     private static void writeWhole(final Path directory, final JournalId id, final long created, final long committed,
         final long anchorPosition, final int anchorChecksum)
     {
+        writeWhole(directory, id, created, committed, anchorPosition, anchorChecksum, new long[CYCLE_SLOTS][]);
+    }
+
+    /** {@link #writeWhole(Path, JournalId, long, long, long, int)} with the cycle anchors {@code cycleAnchors}. */
+    private static void writeWhole(final Path directory, final JournalId id, final long created, final long committed,
+        final long anchorPosition, final int anchorChecksum, final long[][] cycleAnchors)
+    {
         final Path file = directory.resolve(FILE_NAME);
         final Path temp = directory.resolve(FILE_NAME + ".tmp");
         final byte[] bytes = new byte[LENGTH];
@@ -427,6 +451,14 @@ final class JournalMetadata implements AutoCloseable
             buffer.putInt(ANCHOR_CHECKSUM_OFFSET, anchorChecksum, ORDER);
             buffer.putInt(ANCHOR_CRC_OFFSET, new Crc32c().update(bytes, ANCHOR_POSITION_OFFSET,
                 ANCHOR_CRC_OFFSET - ANCHOR_POSITION_OFFSET).value(), ORDER);
+        }
+        for (int slot = 0; slot < CYCLE_SLOTS; slot++)
+        {
+            final long[] anchor = cycleAnchors[slot];
+            if (anchor != null)
+            {
+                putSlot(buffer, CYCLE_TABLE_OFFSET + slot * CYCLE_SLOT_LENGTH, (int)anchor[0], anchor[1], (int)anchor[2]);
+            }
         }
         try
         {
@@ -573,8 +605,11 @@ final class JournalMetadata implements AutoCloseable
      */
     String damagedAnchor(final Path directory, final long firstPosition, final long firstChecksum)
     {
+        // Before the first entry: a journal trimmed behind its snapshots, whose intact anchor is not checked either
+        // (a reviewer found one whose check word alone was hit refused there). Past it, or none: no anchor's.
         if (anchorProblem == null || firstChecksum < 0 ||
-            damagedAnchorPosition == firstPosition && damagedAnchorChecksum == (int)firstChecksum)
+            damagedAnchorPosition == firstPosition && damagedAnchorChecksum == (int)firstChecksum ||
+            damagedAnchorPosition > 0 && damagedAnchorPosition < firstPosition)
         {
             return null;
         }
@@ -586,6 +621,16 @@ final class JournalMetadata implements AutoCloseable
             "it from a copy; or give the journal a new identity with 'scripts/journal repair -d " + directory +
             " --new-identity' (it takes back the identity its own snapshots name where their entries match the " +
             "journal's)";
+    }
+
+    /** The note on a damaged anchor that {@link #damagedAnchor} lets pass, for a journal whose first entry is there. */
+    String damagedAnchorNote(final long firstPosition)
+    {
+        return FILE_NAME + "'s anchor fails its checksum, " + (damagedAnchorPosition == firstPosition ? "though what " +
+            "is left of it names this journal's first entry: only its check word was damaged" : "and what is left of it " +
+            "names position " + damagedAnchorPosition + ", before this journal's first entry at " + firstPosition +
+            " (older cycle files trimmed away), so it cannot be checked, as an intact one is not there") + "; the next " +
+            "writable open anchors the identity to the journal's first entry again";
     }
 
     /** Unsets the anchor of a journal cut to nothing, for its next first entry; forced to disk at once. */

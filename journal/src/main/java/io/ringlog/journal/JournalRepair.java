@@ -652,6 +652,16 @@ public final class JournalRepair implements AutoCloseable
         }
     }
 
+    /** Forgets the cycle anchor of {@code file}'s cycle, where it is a cycle file's name. */
+    private void forgetCycle(final Path file)
+    {
+        final int cycle = cycleOf(file);
+        if (cycle >= 0)
+        {
+            metadata.forgetCycle(cycle);
+        }
+    }
+
     /** The first position of the next file after {@code i} that holds entries, or 0 if none does. */
     private static long nextFirst(final int i, final List<CycleFileScan> scans, final List<Long> firsts)
     {
@@ -987,7 +997,16 @@ public final class JournalRepair implements AutoCloseable
             }
             else if (committedAfter >= 0)
             {
-                // The identity, its creation time and its anchor kept: only the mark moves.
+                // The identity, its creation time, its anchor and its cycle anchors kept, less those of the files dropped
+                // (or cut to nothing), whose cycle a later file may take: only the mark moves.
+                for (final Path file : deleteFiles)
+                {
+                    forgetCycle(file);
+                }
+                if (rewriteFile != null && rewriteKeep == 0)
+                {
+                    forgetCycle(rewriteFile);
+                }
                 metadata.rewrite(committedAfter);
             }
         }

@@ -472,10 +472,9 @@ public final class JournalTool implements Callable<Integer>
                 {
                     problems.add(foreignCycleFile);
                 }
-                else if (chronicle.anchorCheckWordDamaged())
+                else if (chronicle.damagedAnchorNote() != null)
                 {
-                    out.println("note: ringlog.meta's anchor fails its checksum, though what is left of it names this " +
-                        "journal's first entry: only its check word was damaged, and the next writable open sets it again");
+                    out.println("note: " + chronicle.damagedAnchorNote());
                 }
                 out.println("cycles: " + chronicle.cycleCount());
                 // A live writer's new cycle file is blank for the moment Chronicle takes to write its header.
