@@ -132,6 +132,15 @@ final class PrimaryDuty
                 "from here");
             return;
         }
+        if (standbyEpoch == state.epoch && from - 1 > last && from - 1 <= state.stagePosition)
+        {
+            // Past this journal's end, but passed through this primary's stage in this run: shipped while the journaler
+            // writes (PIPELINED), so a standby that asks again mid-run may hold entries this journal has not yet. Not
+            // answered until they are journaled here, when the checks below compare them; the standby asks again. (A
+            // reviewer's finding: such a standby was refused as one ahead of the journal's end at launch, and failed
+            // with TWO PRIMARIES? though its entries were this primary's.)
+            return;
+        }
         if (standbyEpoch == state.epoch && launchEnd >= 1 && from - 1 > launchEnd &&
             (from - 1 > last || checksumAt(from - 1) != previousChecksum))
         {
