@@ -556,8 +556,11 @@ final class ReplicationAgent implements Agent
                     " of its own since" : "";
                 fail(new ReplicationException((wentOn ? "the primary's journal ended at position " + position + " when " +
                     "it started again, before this standby's," + since : "the primary's journal ends at position " +
-                    position + ", before this standby's") + ": the primary lost entries it had shipped (its disk, or an " +
-                    "older copy of its journal)" + (primaryShown > position ? ", and it had shown events up to position " +
+                    position + ", before this standby's") + ": either both nodes stopped at once and this node, the " +
+                    "primary before them, had journaled entries its standby never acknowledged (then restart the two in " +
+                    "their former roles, this node as the primary: nothing is lost, and every event is shown), or the " +
+                    "primary lost entries it had shipped (its disk, or an older copy of its journal)" +
+                    (primaryShown > position ? ", and it had shown events up to position " +
                     primaryShown + ", so clients may have seen them" : "") + ". To keep them, stop the primary, restart " +
                     "this node as a standby and promote it with force (it will not have heard a primary: " +
                     "ReplicationNode.promote(timeout, true), scripts/replica promote --force)" + (wentOn ? ", which drops " +

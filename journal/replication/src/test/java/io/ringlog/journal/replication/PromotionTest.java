@@ -145,7 +145,9 @@ class PromotionTest
             Pair.await(() -> ahead.failure() != null, Duration.ofSeconds(10), "b refused as ahead");
             final ReplicationException refused = assertInstanceOf(ReplicationException.class, b.failure());
             assertTrue(refused.getMessage().startsWith("the primary's journal ends at position 1500, before this " +
-                "standby's: the primary lost entries it had shipped") && refused.getMessage().contains("To keep them, stop " +
+                "standby's: either both nodes stopped at once and this node, the primary before them, had journaled entries " +
+                "its standby never acknowledged (then restart the two in their former roles, this node as the primary: " +
+                "nothing is lost, and every event is shown), or the primary lost entries it had shipped") && refused.getMessage().contains("To keep them, stop " +
                 "the primary, restart this node as a standby and promote it with force"), refused.getMessage());
 
             // As it says: stop the primary, restart b as a standby, promote it with force; a follows it.
@@ -530,7 +532,10 @@ class PromotionTest
             Pair.await(() -> ahead.failure() != null, Duration.ofSeconds(15), "b refused");
             assertFalse(b.failure() instanceof DivergedHistoryException, String.valueOf(b.failure()));
             assertEquals("the primary's journal ended at position 1500 when it started again, before this standby's, and " +
-                "it has journaled positions 1501..1501 of its own since: the primary lost entries it had shipped (its " +
+                "it has journaled positions 1501..1501 of its own since: either both nodes stopped at once and this node, the " +
+                "primary before them, had journaled entries its standby never acknowledged (then restart the two in " +
+                "their former roles, this node as the primary: nothing is lost, and every event is shown), or the " +
+                "primary lost entries it had shipped (its " +
                 "disk, or an older copy of its journal), and it had shown events up to position 2000, so clients may " +
                 "have seen them. To keep them, stop the primary, restart this node as a standby and promote it with " +
                 "force (it will not have heard a primary: ReplicationNode.promote(timeout, true), scripts/replica " +
