@@ -147,8 +147,9 @@ class PromotionTest
             assertTrue(refused.getMessage().startsWith("the primary's journal ends at position 1500, before this " +
                 "standby's: either both nodes stopped at once and this node, the primary before them, had journaled entries " +
                 "its standby never acknowledged (then restart the two in their former roles, this node as the primary: " +
-                "nothing is lost, and every event is shown), or the primary lost entries it had shipped") && refused.getMessage().contains("To keep them, stop " +
-                "the primary, restart this node as a standby and promote it with force"), refused.getMessage());
+                "nothing is lost, and every event is shown), or the primary lost entries it had shipped") &&
+                refused.getMessage().contains("To keep them, stop the primary, restart this node as a standby and promote " +
+                "it with force"), refused.getMessage());
 
             // As it says: stop the primary, restart b as a standby, promote it with force; a follows it.
             assertThrows(EngineHaltedException.class, ahead::close);
