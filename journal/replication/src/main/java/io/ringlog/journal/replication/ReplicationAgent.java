@@ -53,6 +53,9 @@ final class ReplicationAgent implements Agent
     private long now;
     private long heartbeatSentNanos;
     private long peerHeardNanos;
+    /** When the peer was last heard again after it was LOST, and how long it had been silent then. */
+    private long peerBackNanos;
+    private long peerBackSilenceMillis;
     private final long startNanos;
     private boolean silenceReported;
     /** Since when the peer is heard but nothing listens at its endpoint (0: not so); whether that was said. */
@@ -677,16 +680,28 @@ final class ReplicationAgent implements Agent
 
     private void peerHeard(final long epoch)
     {
+        final long silenceMillis = peerHeardNanos == 0 ? 0 : (now - peerHeardNanos) / 1_000_000;
         peerHeardNanos = now;
         peerEpoch = Math.max(peerEpoch, epoch);
         if (state.peerLost)
         {
             state.peerLost = false;
             status.put(StatusFile.PEER_STATE, PeerState.CONNECTED.ordinal());
+            final boolean soon = silenceMillis > 0 && silenceMillis < 3 * ctx.peerTimeout().toMillis();
+            if (silenceMillis > 0)
+            {
+                peerBackNanos = now;
+                peerBackSilenceMillis = silenceMillis;
+            }
             // Heard is all it knows: a reviewer's standby whose --peer named nothing said "peer <that endpoint>
             // connected", hearing its own primary. Whether its own messages reach --peer, ONE WAY and NOT ANSWERED say.
-            event("peer heard (epoch " + epoch + "): the other node's messages arrive; this node sends its own to " +
-                ctx.peerEndpoint() + " (--peer)");
+            // Heard again this soon (a second reviewer's pair, the primary with a longer --heartbeat-ms, flapped every
+            // few seconds): its messages come further apart than this node's peer timeout allows.
+            event("peer heard (epoch " + epoch + ")" + (silenceMillis > 0 ? " after " + silenceMillis + " ms of silence" :
+                "") + ": the other node's messages arrive; this node sends its own to " + ctx.peerEndpoint() +
+                " (--peer)" + (soon ? ". Heard again this soon, it was most likely running all along, its messages " +
+                "further apart than this node's peer timeout (" + ctx.peerTimeout().toMillis() + " ms) allows: give " +
+                "both nodes the same --heartbeat-ms and --peer-timeout-ms" : ""));
         }
         status.put(StatusFile.PEER_EPOCH, peerEpoch);
     }
@@ -1147,6 +1162,23 @@ final class ReplicationAgent implements Agent
             if (promotionAskedNanos == 0)
             {
                 promotionAskedNanos = now;
+            }
+            if (!promotionForced && state.peerLost && peerBackNanos != 0 &&
+                now - peerBackNanos < Math.max(TimeUnit.SECONDS.toNanos(30), 10 * peerTimeoutNanos))
+            {
+                // Lost, and heard again a moment ago: silent now, it may be running (a second reviewer's promotion went
+                // through in such a silence, and fenced a healthy primary whose heartbeats came further apart than this
+                // node's peer timeout).
+                promotionAskedNanos = 0;
+                request.completeExceptionally(new ReplicationException("the primary at " + ctx.peerEndpoint() + " is " +
+                    "silent now, but it was LOST and heard again " + (now - peerBackNanos) / 1_000_000 + " ms ago, " +
+                    "after " + peerBackSilenceMillis + " ms of silence: its messages come further apart than this node's " +
+                    "peer timeout (" + ctx.peerTimeout().toMillis() + " ms) allows, so it may well be running (most " +
+                    "likely with a longer --heartbeat-ms than this node expects: give both nodes the same --heartbeat-ms " +
+                    "and --peer-timeout-ms). Promoted now, this node could be a second primary. Stop the old one first " +
+                    "(replica stop, or kill it), then promote; or force the promotion (--force, " +
+                    "ReplicationNode.promote(timeout, true)) where it is known to be gone"));
+                return 1;
             }
             if (!promotionForced && !state.peerLost && peerHeardNanos != 0)
             {

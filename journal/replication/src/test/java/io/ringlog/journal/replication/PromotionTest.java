@@ -18,6 +18,7 @@ import java.util.function.UnaryOperator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -584,6 +585,45 @@ class PromotionTest
                 Thread.onSpinWait();
             }
             assertEquals(1, b.promote(Duration.ofSeconds(10)).epoch(), "asked again, it promotes");
+        }
+        finally
+        {
+            Pair.closeQuietly(b, a);
+        }
+    }
+
+    /**
+     * A second reviewer's finding: a primary whose heartbeats came further apart than its standby's peer timeout (the
+     * two started with different settings) made the standby say LOST and heard again every few seconds, and a promotion
+     * without --force asked in one of those silences went through and fenced the healthy primary. The standby says why
+     * it flaps, and refuses the promotion while the primary was heard again a moment ago.
+     */
+    @Test
+    void shouldRefuseAPromotionInASilenceOfAPrimaryThatWasHeardAgainAMomentAgo() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        final ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(),
+            (ctx) -> ctx.heartbeatInterval(Duration.ofMillis(2_500)).peerTimeout(Duration.ofMillis(8_000)));
+        final ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine());
+        try
+        {
+            Pair.publish(a.engine(), 1, 100);
+            b.engine().awaitApplied(100, 30, TimeUnit.SECONDS);
+            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: peer heard (epoch 0) after ") &&
+                e.contains("give both nodes the same --heartbeat-ms and --peer-timeout-ms")), Duration.ofSeconds(20),
+                "b says the primary flaps, and why");
+            Pair.await(() -> b.status().peer() == PeerState.LOST, Duration.ofSeconds(20), "b in a silence");
+
+            final ReplicationException refused = assertThrows(ReplicationException.class,
+                () -> b.promote(Duration.ofSeconds(5)));
+
+            assertTrue(refused.getMessage().startsWith("the primary at 127.0.0.1:") && refused.getMessage().contains(
+                "is silent now, but it was LOST and heard again ") && refused.getMessage().contains("Stop the old one " +
+                "first"), refused.getMessage());
+            assertEquals(Role.STANDBY, b.role());
+            assertEquals(Role.PRIMARY, a.role());
+            assertNull(a.failure(), "the primary is not fenced");
         }
         finally
         {
