@@ -135,9 +135,16 @@ final class Channels implements AutoCloseable
                     // the client for good: nothing sent or received after it. Kept for the agent to stop on.
                     if (ex instanceof TimeoutException || ex instanceof AgentTerminationException)
                     {
-                        lost.compareAndSet(null, ex);
+                        // Said by the agent when it stops on it, in words: not also as a bare class name (a reviewer's
+                        // find: "aeron: org.agrona.concurrent.AgentTerminationException" between the node's FAILED
+                        // line and its summary).
+                        if (!lost.compareAndSet(null, ex) || ex instanceof AgentTerminationException)
+                        {
+                            return;
+                        }
                     }
-                    ctx.eventHandler().accept("aeron: " + ex);
+                    ctx.eventHandler().accept("aeron: " + (ex.getMessage() != null ? ex.getMessage() :
+                        ex.getClass().getSimpleName()));
                 }));
             return new Channels(ctx, driverLock, driver, aeron, available, unavailable, lost);
         }
