@@ -562,6 +562,9 @@ public final class ReplicaCli implements Callable<Integer>
             "acknowledgement latency, catch-up progress. Works on a stopped or killed node too (its last figures).")
     static final class StatusCommand implements Callable<Integer>
     {
+        /** A page older than this, of a live process, is said to be stale. */
+        private static final long STALE_MILLIS = 2_000;
+
         @Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -575,6 +578,20 @@ public final class ReplicaCli implements Callable<Integer>
             final PrintWriter out = spec.commandLine().getOut();
             final boolean running = ProcessHandle.of(status.pid()).map(ProcessHandle::isAlive).orElse(false);
             out.println("process: " + status.pid() + (running ? " (running)" : " (not running: figures as it left them)"));
+            final long age = System.currentTimeMillis() - status.updatedMillis();
+            if (running && status.updatedMillis() == 0)
+            {
+                // A reviewer's monitor would have read a starting synchronous primary's page as an asynchronous one's.
+                out.println("note: the node is starting and has not written its status yet: the figures below are " +
+                    "placeholders, not its settings");
+            }
+            else if (running && age > STALE_MILLIS)
+            {
+                // A reviewer's SIGSTOPped standby read "running" and "peer: connected", 4 s old.
+                out.println("note: the node has not updated this page for " + age / 1000 + " s (it does every 10 ms " +
+                    "while it works): its process is alive but not working (paused, stopped with SIGSTOP, or starved " +
+                    "of CPU), and the figures below are that old");
+            }
             for (final Map.Entry<String, String> field : status.fields().entrySet())
             {
                 if (field.getKey().equals("peer") && !running)

@@ -87,6 +87,28 @@ class ReplicaScriptIT
             final String more = run("scripts/replica", "publish", "--dir", dir.resolve("b").toString(),
                 "-i", dir.resolve("after.txt").toString());
             assertTrue(more.contains("applied: true"), more);
+            // A node paused (SIGSTOP) still reads "running": its page says how old it is (a reviewer read it as fresh).
+            final java.util.regex.Matcher process = java.util.regex.Pattern.compile("(?m)^process: (\\d+) \\(running\\)")
+                .matcher(run("scripts/replica", "status", "--dir", dir.resolve("a").toString()));
+            assertTrue(process.find(), "a's page names its process");
+            final String pausedPid = process.group(1);
+            run("kill", "-STOP", pausedPid);
+            try
+            {
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                String paused = run("scripts/replica", "status", "--dir", dir.resolve("a").toString());
+                while (!paused.contains("note: the node has not updated this page for "))
+                {
+                    assertTrue(System.nanoTime() < deadline, "no note on a paused node's page:\n" + paused);
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+                    paused = run("scripts/replica", "status", "--dir", dir.resolve("a").toString());
+                }
+                assertTrue(paused.contains("its process is alive but not working"), paused);
+            }
+            finally
+            {
+                run("kill", "-CONT", pausedPid);
+            }
             final String refused = runFailing("scripts/replica", "publish", "--dir", dir.resolve("a").toString(),
                 "-i", dir.resolve("after.txt").toString());
             assertTrue(refused.contains("error: this node is a standby"), refused);
