@@ -87,28 +87,6 @@ class ReplicaScriptIT
             final String more = run("scripts/replica", "publish", "--dir", dir.resolve("b").toString(),
                 "-i", dir.resolve("after.txt").toString());
             assertTrue(more.contains("applied: true"), more);
-            // A node paused (SIGSTOP) still reads "running": its page says how old it is (a reviewer read it as fresh).
-            final java.util.regex.Matcher process = java.util.regex.Pattern.compile("(?m)^process: (\\d+) \\(running\\)")
-                .matcher(run("scripts/replica", "status", "--dir", dir.resolve("a").toString()));
-            assertTrue(process.find(), "a's page names its process");
-            final String pausedPid = process.group(1);
-            run("kill", "-STOP", pausedPid);
-            try
-            {
-                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                String paused = run("scripts/replica", "status", "--dir", dir.resolve("a").toString());
-                while (!paused.contains("note: the node has not updated this page for "))
-                {
-                    assertTrue(System.nanoTime() < deadline, "no note on a paused node's page:\n" + paused);
-                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
-                    paused = run("scripts/replica", "status", "--dir", dir.resolve("a").toString());
-                }
-                assertTrue(paused.contains("its process is alive but not working"), paused);
-            }
-            finally
-            {
-                run("kill", "-CONT", pausedPid);
-            }
             final String refused = runFailing("scripts/replica", "publish", "--dir", dir.resolve("a").toString(),
                 "-i", dir.resolve("after.txt").toString());
             assertTrue(refused.contains("error: this node is a standby"), refused);
@@ -226,6 +204,57 @@ class ReplicaScriptIT
      * the synchronous primary says it waits, and a publish to it says why it was not applied. (Endpoints
      * that cannot work at all are ReplicaCliTest's, in process.)
      */
+    /**
+     * A node paused (SIGSTOP) still reads "running", and a reviewer read its 4 s old page, "peer: connected", as fresh:
+     * a page a live node has not updated for 2 s says how old it is. A node alone, as its pause may outlast Aeron's
+     * client timeout and fail it.
+     */
+    @Test
+    void shouldSayThatAPausedNodesPageIsOld() throws Exception
+    {
+        final Process node = node("p", "primary", Exchanges.freePort(), Exchanges.freePort(), false, "--mode", "async");
+        try
+        {
+            // Started: its page written, by a live process.
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            Result started = execute("scripts/replica", "status", "--dir", dir.resolve("p").toString());
+            while (started.code != 0 || !started.output.contains(" (running)") ||
+                started.output.contains("note: the node is starting"))
+            {
+                assertTrue(System.nanoTime() < deadline, "p did not start:\n" + started.output);
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+                started = execute("scripts/replica", "status", "--dir", dir.resolve("p").toString());
+            }
+            final java.util.regex.Matcher process = java.util.regex.Pattern.compile("(?m)^process: (\\d+) \\(running\\)")
+                .matcher(started.output);
+            assertTrue(process.find(), "p's page names its process");
+            run("kill", "-STOP", process.group(1));
+            final String paused;
+            try
+            {
+                // The page is written every 10 ms while the node works: 2 s without is the note's threshold.
+                final long from = System.nanoTime();
+                while (System.nanoTime() - from < TimeUnit.MILLISECONDS.toNanos(2_500))
+                {
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                }
+                paused = run("scripts/replica", "status", "--dir", dir.resolve("p").toString());
+            }
+            finally
+            {
+                run("kill", "-CONT", process.group(1));
+            }
+            assertTrue(paused.contains("process: " + process.group(1) + " (running)") && paused.contains("note: the " +
+                "node has not updated this page for ") && paused.contains("its process is alive but not working"), paused);
+        }
+        finally
+        {
+            node.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            node.toHandle().destroyForcibly();
+            node.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void shouldSayWhatIsWrongWithATakenPortAndAStandbyThatNeverAnswers() throws Exception
     {
