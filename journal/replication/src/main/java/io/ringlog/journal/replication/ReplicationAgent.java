@@ -687,8 +687,9 @@ final class ReplicationAgent implements Agent
         {
             state.peerLost = false;
             status.put(StatusFile.PEER_STATE, PeerState.CONNECTED.ordinal());
-            final boolean soon = silenceMillis > 0 && silenceMillis < 3 * ctx.peerTimeout().toMillis();
-            if (silenceMillis > 0)
+            // A peer that said it was stopping, heard again, was restarted: its silence is explained.
+            final boolean soon = !peerStopped && silenceMillis > 0 && silenceMillis < 3 * ctx.peerTimeout().toMillis();
+            if (silenceMillis > 0 && !peerStopped)
             {
                 peerBackNanos = now;
                 peerBackSilenceMillis = silenceMillis;
@@ -699,9 +700,9 @@ final class ReplicationAgent implements Agent
             // few seconds): its messages come further apart than this node's peer timeout allows.
             event("peer heard (epoch " + epoch + ")" + (silenceMillis > 0 ? " after " + silenceMillis + " ms of silence" :
                 "") + ": the other node's messages arrive; this node sends its own to " + ctx.peerEndpoint() +
-                " (--peer)" + (soon ? ". Heard again this soon, it was most likely running all along, its messages " +
-                "further apart than this node's peer timeout (" + ctx.peerTimeout().toMillis() + " ms) allows: give " +
-                "both nodes the same --heartbeat-ms and --peer-timeout-ms" : ""));
+                " (--peer)" + (soon ? ". Heard again this soon, unless it was restarted meanwhile it was running all " +
+                "along, its messages further apart than this node's peer timeout (" + ctx.peerTimeout().toMillis() +
+                " ms) allows: give both nodes the same --heartbeat-ms and --peer-timeout-ms" : ""));
         }
         status.put(StatusFile.PEER_EPOCH, peerEpoch);
     }
@@ -1172,8 +1173,9 @@ final class ReplicationAgent implements Agent
                 promotionAskedNanos = 0;
                 request.completeExceptionally(new ReplicationException("the primary at " + ctx.peerEndpoint() + " is " +
                     "silent now, but it was LOST and heard again " + (now - peerBackNanos) / 1_000_000 + " ms ago, " +
-                    "after " + peerBackSilenceMillis + " ms of silence: its messages come further apart than this node's " +
-                    "peer timeout (" + ctx.peerTimeout().toMillis() + " ms) allows, so it may well be running (most " +
+                    "after " + peerBackSilenceMillis + " ms of silence: unless it was restarted then, its messages come " +
+                    "further apart than this node's peer timeout (" + ctx.peerTimeout().toMillis() + " ms) allows, so it " +
+                    "may well be running (most " +
                     "likely with a longer --heartbeat-ms than this node expects: give both nodes the same --heartbeat-ms " +
                     "and --peer-timeout-ms). Promoted now, this node could be a second primary. Stop the old one first " +
                     "(replica stop, or kill it), then promote; or force the promotion (--force, " +
