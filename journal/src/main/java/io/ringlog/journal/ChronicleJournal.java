@@ -314,7 +314,8 @@ public final class ChronicleJournal implements Journal
         {
             ChronicleJournal journal = openUnderLock(ctx, lock, setAside);
             // Before anything is decided by its committed mark (which damaged entries to drop, below).
-            final String foreign = ctx.readOnly() ? null : journal.foreignMetadata() != null ? journal.foreignMetadata() :
+            final String metadataNotOurs = ctx.readOnly() ? null : journal.notTheJournalsMetadata();
+            final String foreign = ctx.readOnly() ? null : metadataNotOurs != null ? metadataNotOurs :
                 journal.foreignCycleFile();
             if (foreign != null)
             {
@@ -981,6 +982,16 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
+     * Why {@value JournalMetadata#FILE_NAME} cannot be taken as this journal's: {@link #foreignMetadata()}, else
+     * {@link #damagedAnchor()}; null where neither says so.
+     */
+    public String notTheJournalsMetadata()
+    {
+        final String foreign = foreignMetadata();
+        return foreign != null ? foreign : damagedAnchor();
+    }
+
+    /**
      * Why {@value JournalMetadata#FILE_NAME}'s anchor, damaged, leaves it unknown whether the file is this journal's, or
      * null: it is not damaged, or what is left of it names this journal's first entry (only its check word was hit,
      * and the next writer sets it again). A writable open refuses; {@code journal verify} reports it.
@@ -1065,7 +1076,7 @@ public final class ChronicleJournal implements Journal
     /** {@link #foreignCycleFile()}, of the files whose first entry is at or before {@code to}. */
     public String foreignCycleFile(final long to)
     {
-        if (metadata == null || foreignMetadata() != null || damagedAnchor() != null)
+        if (metadata == null || notTheJournalsMetadata() != null)
         {
             return null;
         }

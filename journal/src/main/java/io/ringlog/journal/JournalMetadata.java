@@ -592,6 +592,16 @@ final class JournalMetadata implements AutoCloseable
         anchorChecksum = checksum;
     }
 
+    /**
+     * Why this file cannot be taken as the journal's whose first entry is at {@code firstPosition} with carried
+     * checksum {@code firstChecksum}: {@link #foreignTo}, else {@link #damagedAnchor}; null where neither says so.
+     */
+    String notTheJournals(final Path directory, final long firstPosition, final long firstChecksum)
+    {
+        final String foreign = foreignTo(directory, firstPosition, firstChecksum);
+        return foreign != null ? foreign : damagedAnchor(directory, firstPosition, firstChecksum);
+    }
+
     /** Why the anchor fails its check, or null (it passes, or was never set). */
     String anchorProblem()
     {

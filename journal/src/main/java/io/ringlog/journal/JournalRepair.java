@@ -301,9 +301,8 @@ public final class JournalRepair implements AutoCloseable
             uncounted += scan.unsplit - scan.recounted - (scan.zeroTail ? 1 : 0);
         }
         final long[] firstEntry = metadata == null ? null : ChronicleJournal.firstEntry(scans);
-        final String foreign = firstEntry == null ? null : metadata.foreignTo(directory, firstEntry[0], firstEntry[1]) !=
-            null ? metadata.foreignTo(directory, firstEntry[0], firstEntry[1]) :
-            metadata.damagedAnchor(directory, firstEntry[0], firstEntry[1]);
+        final String foreign = firstEntry == null ? null : metadata.notTheJournals(directory, firstEntry[0],
+            firstEntry[1]);
         if (foreign != null)
         {
             // Another journal's identity and mark: as good as none, which --new-identity replaces.

@@ -960,8 +960,7 @@ public final class JournalTool implements Callable<Integer>
                     "cycles were deleted), so a replay starts from a snapshot at position " + (oldest - 1) + " or later: " +
                     "give --snapshots DIR" + (Files.isDirectory(beside) ? " (" + beside + " is there)" : ""));
             }
-            final String foreign = chronicle.foreignMetadata() != null ? chronicle.foreignMetadata() :
-                chronicle.damagedAnchor();
+            final String foreign = chronicle.notTheJournalsMetadata();
             if (foreign != null)
             {
                 err.println("note: " + foreign);

@@ -890,8 +890,7 @@ final class ExchangeRunner
             throw ex;
         }
         final long journalLast = chronicle.lastPosition();
-        final String foreign = chronicle.foreignMetadata() != null ? chronicle.foreignMetadata() :
-            chronicle.damagedAnchor();
+        final String foreign = chronicle.notTheJournalsMetadata();
         if (foreign != null)
         {
             // Its identity decides which snapshots load: said, not left to the snapshot-skipped lines (a newcomer's probe).
