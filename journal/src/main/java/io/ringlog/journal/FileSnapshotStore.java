@@ -612,6 +612,12 @@ public final class FileSnapshotStore implements SnapshotStore
     {
         final Path path = path(position);
         final byte[] file;
+        if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path))
+        {
+            // A pipe in its place would block the read for ever (a reviewer's verify hung on one).
+            throw new SnapshotException("cannot read " + path + ": it is not a regular file (a pipe, a device or a " +
+                "socket)", new java.io.IOException("not a regular file: " + path));
+        }
         try
         {
             file = Files.readAllBytes(path);

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * (JMH forks, latency runs, the peer), which would otherwise go on for minutes, and deletes its work
  * directory, the generated streams of up to 1.4 GB that nothing will read, unless {@code --keep-work}
  * asked to keep it, and the results directory if it made it and nothing was written there yet; then says on
- * stderr that it was interrupted, what it removed, and where the steps that finished left their files. A shutdown hook
+ * stderr that it was interrupted, what it removed, and where the steps that ran left their files. A shutdown hook
  * from {@link #install} until {@link #close}, so a suite that ends by itself never runs it.
  */
 final class SuiteInterruption implements AutoCloseable
@@ -113,8 +113,8 @@ final class SuiteInterruption implements AutoCloseable
                 Files.delete(results);
                 return "; removed " + results + ", empty";
             }
-            return "; " + results + " holds the files of the steps that finished, and no results.md or results.json " +
-                "(those are written at the end)";
+            return "; " + results + " holds the files of the steps that ran, the last one's cut short, and no " +
+                "results.md or results.json (those are written at the end)";
         }
         catch (final NoSuchFileException gone)
         {

@@ -59,7 +59,7 @@ class SuiteInterruptionTest
 
         assertTrue(Files.exists(results.resolve("jmh").resolve("pipeline.json")));
         assertEquals("suite: interrupted; deleted " + work + " (0 MB of generated streams); " + results + " holds the " +
-            "files of the steps that finished, and no results.md or results.json (those are written at the end)",
+            "files of the steps that ran, the last one's cut short, and no results.md or results.json (those are written at the end)",
             err.toString().strip());
     }
 

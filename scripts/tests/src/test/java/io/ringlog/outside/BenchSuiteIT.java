@@ -260,7 +260,7 @@ class BenchSuiteIT
             {
                 assertTrue(entries.findAny().isPresent(), "an empty results directory was left: " + stopped);
             }
-            assertTrue(stopped.err().contains(out + " holds the files of the steps that finished, and no results.md"),
+            assertTrue(stopped.err().contains(out + " holds the files of the steps that ran, the last one's cut short, and no results.md"),
                 stopped.toString());
             assertFalse(Files.exists(out.resolve("results.md")), stopped.toString());
         }
