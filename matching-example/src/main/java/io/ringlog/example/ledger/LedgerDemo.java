@@ -224,7 +224,8 @@ public final class LedgerDemo implements Callable<Integer>
         out.flush();
         err.println("error: the engine halted after applying " + applied + " of the " + commands + " commands: " +
             CliSupport.message(halt) + (directory == null ? "; the journal was in memory: nothing is kept" : journaled >= 0 ?
-            "; " + directory + " holds positions 1.." + journaled + ", whole: 'scripts/journal verify -d " + directory +
+            "; " + directory + (journaled == 0 ? " holds no entry" : " holds positions 1.." + journaled + ", whole") +
+            ": 'scripts/journal verify -d " + directory +
             "' reads it, and 'scripts/journal replay -d " + directory + " --state-machine " +
             LedgerStateMachine.class.getName() + "' replays it. ledger-demo does not go on in a journal: once the " +
             "cause is mended, run it with a new --journal directory" : ""));

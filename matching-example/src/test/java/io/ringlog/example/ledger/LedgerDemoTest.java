@@ -117,6 +117,29 @@ class LedgerDemoTest
         }
     }
 
+    /** A disk too full for the first entry: said as no entry, not "positions 1..0" (a reviewer's finding). */
+    @Test
+    void shouldSayTheJournalHoldsNoEntryWhenTheDiskIsFullBeforeTheFirst(@TempDir final Path dir) throws Exception
+    {
+        final Path small = dir.resolve("small");
+        final StringBuilder why = new StringBuilder();
+        final SmallFileSystem mounted = SmallFileSystem.mount(small, "4m", why);
+        assumeTrue(mounted != null, "cannot mount a tmpfs for the journal here: " + why);
+        try (mounted)
+        {
+            try (java.io.RandomAccessFile ballast = new java.io.RandomAccessFile(small.resolve("ballast").toFile(), "rw"))
+            {
+                ballast.write(new byte[(4096 - 600) * 1024]);
+            }
+            final ByteArrayOutputStream err = new ByteArrayOutputStream();
+            final int exit = execute(err, "--commands", "5000", "--journal", small.resolve("journal").toString());
+            final String errors = err.toString(StandardCharsets.UTF_8);
+            assertEquals(1, exit, errors);
+            assertTrue(errors.contains(small.resolve("journal") + " holds no entry: 'scripts/journal verify -d "), errors);
+            assertFalse(errors.contains("1..0"), errors);
+        }
+    }
+
     private static int execute(final ByteArrayOutputStream err, final String... args)
     {
         return CliSupport.configure(new CommandLine(new LedgerDemo()),
