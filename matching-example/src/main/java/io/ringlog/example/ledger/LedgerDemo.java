@@ -131,30 +131,41 @@ public final class LedgerDemo implements Callable<Integer>
             throw new IllegalArgumentException("--journal " + journalDir + " already holds entries; name a new or empty " +
                 "directory");
         }
-        final Thread stopped = CliSupport.onStop(spec.commandLine().getErr(), "ledger-demo: stopped before the end; " +
-            (journalDir == null ? "its journal was in memory: nothing is kept" : "the journal in " + journalDir +
-                " holds what was journaled ('scripts/journal verify -d " + journalDir + "' reads it)"));
+        // Stopped (SIGTERM, Ctrl-C), it publishes no more, closes the engine so that its journal ends on whole entries
+        // (a reviewer's verify found a torn entry after a SIGTERM), and says how far it got, before the JVM halts.
+        final io.ringlog.exchange.cli.SignalStop stop = io.ringlog.exchange.cli.SignalStop.install(
+            spec.commandLine().getErr(), "ledger-demo: stopping: no more commands are published; what was published " +
+            "is being journaled and applied", "ledger-demo-stop");
         final Result result;
         try
         {
             result = run(commands, accounts, seed, topology, waitStrategy, journal, spec.commandLine().getOut(),
-                spec.commandLine().getErr());
+                spec.commandLine().getErr(), stop::signalled);
         }
         finally
         {
-            CliSupport.removeHook(stopped);
+            spec.commandLine().getOut().flush();
+            spec.commandLine().getErr().flush();
+            stop.close();
         }
         return !result.halted() && result.liveHash() == result.replayHash() ? 0 : CliSupport.FAILED;
     }
 
-    /** Publishes the seeded commands. Throws {@link EngineHaltedException} if the engine halts. */
-    private static void publish(final Engine engine, final long commands, final int accounts, final long seed,
-        final Progress progress)
+    /**
+     * Publishes the seeded commands until {@code stop} says so; how many. Throws {@link EngineHaltedException} if the
+     * engine halts.
+     */
+    private static long publish(final Engine engine, final long commands, final int accounts, final long seed,
+        final Progress progress, final java.util.function.BooleanSupplier stop)
     {
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
         final SplittableRandom random = new SplittableRandom(seed);
         for (long i = 0; i < commands; i++)
         {
+            if ((i & 1023) == 0 && stop.getAsBoolean())
+            {
+                return i;
+            }
             progress.update(i);
             final long account = 1 + random.nextInt(accounts);
             final int pick = random.nextInt(10);
@@ -177,6 +188,24 @@ public final class LedgerDemo implements Callable<Integer>
             }
             engine.publish(type, 1, i + 1, i, payload, 0, length);
         }
+        return commands;
+    }
+
+    /** A run stopped by a signal, its engine closed: how far it got, and what its journal holds. */
+    private static Result stopped(final Engine engine, final Journal journal, final long commands, final long published,
+        final PrintWriter out)
+    {
+        final Path directory = journal instanceof ChronicleJournal chronicle ? chronicle.directory() : null;
+        out.println("journal: " + (directory != null ? directory : "in-memory"));
+        out.println("commands: " + commands);
+        out.println("published: " + published);
+        out.println("applied: " + engine.metrics().applied());
+        out.println("stopped: by a signal after " + published + " of the " + commands + " commands, every one of them " +
+            "journaled and applied; " + (directory == null ? "the journal was in memory: nothing is kept" : directory +
+            " holds them ('scripts/journal verify -d " + directory + "' reads it, 'scripts/journal replay -d " +
+            directory + " --state-machine " + LedgerStateMachine.class.getName() + "' replays it)"));
+        out.flush();
+        return new Result(0, 0, 0, 0, true);
     }
 
     /**
@@ -244,6 +273,14 @@ public final class LedgerDemo implements Callable<Integer>
     static Result run(final long commands, final int accounts, final long seed, final Topology topology,
         final WaitStrategies waitStrategy, final Journal journal, final PrintWriter out, final PrintWriter err)
     {
+        return run(commands, accounts, seed, topology, waitStrategy, journal, out, err, () -> false);
+    }
+
+    /** {@link #run(long, int, long, Topology, WaitStrategies, Journal, PrintWriter, PrintWriter)}, stopped early. */
+    static Result run(final long commands, final int accounts, final long seed, final Topology topology,
+        final WaitStrategies waitStrategy, final Journal journal, final PrintWriter out, final PrintWriter err,
+        final java.util.function.BooleanSupplier stop)
+    {
         final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         final long[] counts = new long[2];
         final Map<String, Long> reasons = new TreeMap<>();
@@ -283,14 +320,19 @@ public final class LedgerDemo implements Callable<Integer>
         // A run of millions says how far it is, once a second, on stderr; a short one says nothing.
         final Progress progress = new Progress(err, "ledger-demo");
         progress.total(commands);
+        final long published;
         try
         {
-            publish(engine, commands, accounts, seed, progress);
+            published = publish(engine, commands, accounts, seed, progress, stop);
             engine.close();
         }
         catch (final EngineHaltedException halted)
         {
             return halted(engine, journal, commands, counts, out, err);
+        }
+        if (published < commands)
+        {
+            return stopped(engine, journal, commands, published, out);
         }
         final long elapsed = System.nanoTime() - start;
         final long liveHash = engine.stateHash();

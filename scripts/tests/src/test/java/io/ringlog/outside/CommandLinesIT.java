@@ -299,6 +299,41 @@ class CommandLinesIT
         assertEquals(Long.parseLong(stopped.value("last-position")), shown, "the first run's events file is its own\n" + stopped);
     }
 
+    /**
+     * ledger-demo stopped by SIGTERM mid-run left its journal's last document open (verify: a torn entry, exit 1) and
+     * said only that it stopped (a reviewer's finding). It stops publishing, closes its engine, and says how far it got;
+     * its journal verifies.
+     */
+    @Test
+    void shouldStopTheLedgerDemoOnASignalWithAJournalThatVerifies() throws Exception
+    {
+        final Shell.Running demo = shell.start("scripts/ledger-demo --commands 50000000 --journal run/ledger-stopped");
+        final Path journal = session.resolve("run/ledger-stopped");
+        final long deadline = System.nanoTime() + QUICK.toNanos();
+        while (!Files.isDirectory(journal) || list("run/ledger-stopped").stream().noneMatch((name) ->
+            name.endsWith(".cq4")))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                demo.signal(true);
+                throw new AssertionError("the demo wrote no journal in " + QUICK + "\n" + demo.await(QUICK));
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
+        demo.signal(false);
+        final Shell.Result stopped = demo.await(QUICK);
+
+        assertEquals(143, stopped.code(), stopped.toString());
+        UserOutput.assertNoStackTrace(stopped);
+        final long published = Long.parseLong(stopped.value("published"));
+        assertEquals(published, Long.parseLong(stopped.value("applied")), stopped.toString());
+        assertTrue(stopped.value("stopped").startsWith("by a signal after " + published + " of the 50000000 commands"),
+            stopped.toString());
+        final Shell.Result verified = shell.run("scripts/journal verify -d run/ledger-stopped", QUICK);
+        assertEquals(0, verified.code(), verified.toString());
+        assertTrue(verified.out().contains("status: ok"), verified.toString());
+    }
+
     /** Waits until {@code run} has written an event to {@code events}; kills it and fails if it does not in time. */
     private static void awaitEvents(final Shell.Running run, final Path events) throws Exception
     {
