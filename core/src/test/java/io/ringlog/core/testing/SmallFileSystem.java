@@ -40,6 +40,12 @@ public final class SmallFileSystem implements AutoCloseable
         return new SmallFileSystem(directory);
     }
 
+    /** Writes a file of {@code bytes} zeros into the mount ("ballast"), for a disk that is nearly full. */
+    public void ballast(final long bytes) throws IOException
+    {
+        Files.write(directory.resolve("ballast"), new byte[Math.toIntExact(bytes)]);
+    }
+
     /**
      * Mounts a read-only view of {@code source} on {@code target} (a bind mount, remounted read-only): a journal on a
      * read-only file system, as a backup's mount or a forensic copy has it. Unmounted by {@link #close}.

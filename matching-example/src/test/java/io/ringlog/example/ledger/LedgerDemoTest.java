@@ -127,10 +127,7 @@ class LedgerDemoTest
         assumeTrue(mounted != null, "cannot mount a tmpfs for the journal here: " + why);
         try (mounted)
         {
-            try (java.io.RandomAccessFile ballast = new java.io.RandomAccessFile(small.resolve("ballast").toFile(), "rw"))
-            {
-                ballast.write(new byte[(4096 - 600) * 1024]);
-            }
+            mounted.ballast((4096 - 600) * 1024);
             final ByteArrayOutputStream err = new ByteArrayOutputStream();
             final int exit = execute(err, "--commands", "5000", "--journal", small.resolve("journal").toString());
             final String errors = err.toString(StandardCharsets.UTF_8);

@@ -273,10 +273,7 @@ class FullDiskCliTest
         assumeTrue(mounted != null, "cannot mount a tmpfs for the journal here: " + why);
         try (mounted)
         {
-            try (java.io.RandomAccessFile ballast = new java.io.RandomAccessFile(small.resolve("ballast").toFile(), "rw"))
-            {
-                ballast.write(new byte[(4096 - 600) * 1024]);
-            }
+            mounted.ballast((4096 - 600) * 1024);
             final Cli.Result run = Cli.run("run", "-i", commands.toString(), "-d", small.resolve("j").toString(),
                 "--events", dir.resolve("none.txt").toString());
             assertEquals(1, run.code(), run.toString());
