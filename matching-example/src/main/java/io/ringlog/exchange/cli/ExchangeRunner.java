@@ -114,7 +114,8 @@ final class ExchangeRunner
         boolean stopped,
         Throwable halt,
         long journaledPosition,
-        long readNotApplied)
+        long readNotApplied,
+        long journaledLine)
     {
         double commandsPerSecond()
         {
@@ -516,7 +517,8 @@ final class ExchangeRunner
         CommandFileReader.Counts counts = null;
         final CommandFileReader reader = new CommandFileReader().fromLine(settings.fromLine()).stopWhen(stop);
         final long fileBytes = Files.size(settings.commands());
-        final Publisher publisher = new Publisher(engine, settings.rate(), new Progress(err, "run"), fileBytes);
+        final Publisher publisher = new Publisher(engine, settings.rate(), new Progress(err, "run"), fileBytes,
+            ctx.ringSize());
         try (CountingInputStream in = new CountingInputStream(Files.newInputStream(settings.commands())))
         {
             publisher.file = in;
@@ -549,6 +551,8 @@ final class ExchangeRunner
         // After a halt, the commands this run applied, not those it read: what was read past the halt is not applied.
         final long applied = halt != null ? Math.max(0, metrics.lastAppliedPosition() - firstPosition + 1) :
             read.commands();
+        final long journaled = halt != null && inMemoryJournal == null ?
+            journalEnd(settings.journalDir(), journal.lastPosition()) : journal.lastPosition();
         return new RunResult(
             applied,
             read.malformed(),
@@ -574,9 +578,9 @@ final class ExchangeRunner
             Math.max(read.lines(), settings.fromLine() - 1),
             reader.stopped(),
             halt,
-            halt != null && inMemoryJournal == null ? journalEnd(settings.journalDir(), journal.lastPosition()) :
-                journal.lastPosition(),
-            Math.max(0, read.commands() - applied));
+            journaled,
+            Math.max(0, read.commands() - applied),
+            journaled < firstPosition ? settings.fromLine() - 1 : publisher.lineOf(journaled));
     }
 
     /**
@@ -1094,13 +1098,29 @@ final class ExchangeRunner
         private final double fileBytes;
         private long started;
         private long published;
+        /**
+         * The line each of the newest positions came from, by position modulo the ring's size: a position the
+         * journal holds is never more than a ring behind the newest published, so a halt can name the line of the
+         * journal's last one (a pipe's lines cannot be compared with the journal afterwards).
+         */
+        private final long[] lines;
+        private long lastPosition = -1;
 
-        Publisher(final Engine engine, final long rate, final Progress progress, final long fileBytes)
+        Publisher(final Engine engine, final long rate, final Progress progress, final long fileBytes, final int ringSize)
         {
             this.engine = engine;
             this.intervalNanos = rate > 0 ? 1e9 / rate : 0;
             this.progress = progress;
             this.fileBytes = Math.max(1, fileBytes);
+            // Two rings' worth: the journal may hold a position exactly a ring behind the newest, whose slot that one reused.
+            this.lines = new long[Integer.highestOneBit(Math.max(1, ringSize - 1)) << 2];
+        }
+
+        /** The line {@code position} was published from, or -1 where this publisher did not publish it or forgot it. */
+        long lineOf(final long position)
+        {
+            return position > lastPosition || position <= lastPosition - lines.length || position < 0 ? -1 :
+                lines[(int)(position & (lines.length - 1))];
         }
 
         @Override
@@ -1110,8 +1130,10 @@ final class ExchangeRunner
             {
                 awaitDue();
             }
-            engine.publish(command.type(), command.version(), command.sourceId(), command.sourceSequence(),
-                command.correlationId(), command.payload(), 0, command.payloadLength());
+            final long position = engine.publish(command.type(), command.version(), command.sourceId(),
+                command.sourceSequence(), command.correlationId(), command.payload(), 0, command.payloadLength());
+            lines[(int)(position & (lines.length - 1))] = command.lineNumber();
+            lastPosition = position;
             progress.update(++published, file.count() / fileBytes);
         }
 

@@ -273,6 +273,19 @@ final class RunCommand implements Callable<Integer>
                 .append("their events, not shown, are written by 'scripts/exchange replay -d ").append(journalDir)
                 .append(" --events FILE')");
         }
+        if (JournaledAlready.readOnce(commands))
+        {
+            // A pipe's lines cannot be compared with the journal: the same command would be refused (a reviewer's finding),
+            // so the line to go on from is said here, from the lines this run published.
+            final long line = result.journaledLine();
+            return said.append(". ").append(commands).append(" is not a regular file, so a run cannot find where the ")
+                .append("journal ends in its lines: ").append(line < 0 ? "the line of position " + journaled + " is not " +
+                    "known (it is the correlation id of its command unless the line gave corr=); once the cause is " +
+                    "mended, feed the same lines again and add --append with --from-line set to the line after it" :
+                    (line == 0 ? "the journal holds none of them" : "the journal holds its lines up to " + line) +
+                    ". Once the cause is mended, feed the same lines again and add --append --from-line " + (line + 1) +
+                    " (from the first line, its commands would be applied a second time)").toString();
+        }
         return said.append(". Once the cause is mended, run the same command again: it finds where the journal ends in ")
             .append(commands).append(" and says the --from-line to go on from (from the file's start it would apply its ")
             .append("commands a second time)").toString();

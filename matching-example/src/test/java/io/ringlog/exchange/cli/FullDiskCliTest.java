@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -372,6 +373,75 @@ class FullDiskCliTest
         assertEquals(more, every.subList(every.size() - more.size(), every.size()));
         assertTrue(every.get(shown.size()).startsWith("pos=" + (applied + 1) + " "), every.get(shown.size()));
         assertTrue(more.get(0).startsWith("pos=" + (journaled + 1) + " "), more.get(0));
+    }
+
+    /**
+     * The same halt with the commands fed through a named pipe: the error said to run the same command again, which is
+     * refused (a pipe's lines cannot be compared with the journal), and named no line (a reviewer's finding). It names
+     * the line the journal holds up to and the {@code --append --from-line} to go on with, and going on so, the same
+     * lines fed again, ends on the state of a run that never halted.
+     */
+    @Test
+    void shouldNameTheLineToGoOnFromWhenARunFedByAPipeHalts() throws Exception
+    {
+        final Path small = dir.resolve("small");
+        final StringBuilder why = new StringBuilder();
+        final SmallFileSystem mounted = SmallFileSystem.mount(small, "2m", why);
+        assumeTrue(mounted != null, "cannot mount a tmpfs for the journal here: " + why);
+        final Path copy = dir.resolve("copy");
+        final Cli.Result run;
+        try (mounted)
+        {
+            final Path pipe = fifo(dir.resolve("first.pipe"));
+            final Thread feeder = feed(commands, pipe);
+            run = Cli.run("run", "-i", pipe.toString(), "-d", small.resolve("j").toString());
+            feeder.join(TimeUnit.SECONDS.toMillis(30));
+            copyDirectory(small.resolve("j"), copy);
+        }
+        assertEquals(1, run.code(), run.toString());
+        assertNoClassName(run);
+        assertFalse(run.err().contains("run the same command again"), run.toString());
+        final Matcher said = Pattern.compile("is not a regular file, so a run cannot find where the journal ends in its " +
+            "lines: the journal holds its lines up to (\\d+)\\. Once the cause is mended, feed the same lines again and " +
+            "add --append --from-line (\\d+) \\(from the first line, its commands would be applied a second time\\)")
+            .matcher(run.err());
+        assertTrue(said.find(), run.toString());
+        assertEquals(Long.parseLong(said.group(1)) + 1, Long.parseLong(said.group(2)));
+
+        final Path again = fifo(dir.resolve("again.pipe"));
+        final Thread feeder = feed(commands, again);
+        final Cli.Result rest = Cli.ok("run", "-i", again.toString(), "-d", copy.toString(), "--append", "--from-line",
+            said.group(2));
+        feeder.join(TimeUnit.SECONDS.toMillis(30));
+        final Cli.Result whole = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("whole").toString());
+        assertEquals(whole.value("state-hash"), rest.value("state-hash"), rest.toString());
+        assertEquals(whole.value("last-position"), rest.value("last-position"));
+    }
+
+    private static Path fifo(final Path path) throws Exception
+    {
+        final Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+        assumeTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "no mkfifo here");
+        return path;
+    }
+
+    /** Copies {@code file} into {@code pipe} on a thread of its own; a reader that closes early ends it (EPIPE). */
+    private static Thread feed(final Path file, final Path pipe)
+    {
+        final Thread feeder = new Thread(() ->
+        {
+            try (java.io.OutputStream out = Files.newOutputStream(pipe))
+            {
+                Files.copy(file, out);
+            }
+            catch (final java.io.IOException ex)
+            {
+                // The run stopped reading: what it read is what the test looks at.
+            }
+        }, "feeder");
+        feeder.setDaemon(true);
+        feeder.start();
+        return feeder;
     }
 
     private static void copyDirectory(final Path from, final Path to) throws java.io.IOException
