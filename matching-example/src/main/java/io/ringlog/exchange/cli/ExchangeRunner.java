@@ -35,11 +35,14 @@ import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -50,6 +53,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * What {@code run}, {@code replay}, {@code book}, {@code balances} and {@code demo} share: running a
@@ -138,6 +142,19 @@ final class ExchangeRunner
      * no more lines are read, and what was published is drained as at the end of the file.
      */
     static RunResult run(final RunSettings settings, final PrintWriter err, final BooleanSupplier stop) throws IOException
+    {
+        return run(settings, err, stop, (input) ->
+        {
+        });
+    }
+
+    /**
+     * As {@link #run(RunSettings, PrintWriter, BooleanSupplier)}; where the commands come from a pipe, {@code closeOnStop}
+     * is given what to close when the stop comes, so that a read (or the pipe's open) waiting on a writer that sends
+     * nothing returns ({@link SignalStop#closeOnSignal}), and {@code null} once the read is over.
+     */
+    static RunResult run(final RunSettings settings, final PrintWriter err, final BooleanSupplier stop,
+        final Consumer<Closeable> closeOnStop) throws IOException
     {
         ExchangeCli.checkReadable(settings.commands(), "command file");
         if (!settings.inMemory() && Files.exists(settings.journalDir()) && !Files.isDirectory(settings.journalDir()))
@@ -260,7 +277,7 @@ final class ExchangeRunner
         final RunResult result;
         try
         {
-            result = run(settings, eventsWriter, err, stop, compareNote);
+            result = run(settings, eventsWriter, err, stop, closeOnStop, compareNote);
         }
         catch (final IOException | RuntimeException | Error ex)
         {
@@ -393,7 +410,7 @@ final class ExchangeRunner
     }
 
     private static RunResult run(final RunSettings settings, final EventTextWriter eventWriter, final PrintWriter err,
-        final BooleanSupplier stop, final String compareNote) throws IOException
+        final BooleanSupplier stop, final Consumer<Closeable> closeOnStop, final String compareNote) throws IOException
     {
         final InMemoryJournal inMemoryJournal = settings.inMemory() ? new InMemoryJournal(MAX_PAYLOAD) : null;
         final boolean newJournalDir = inMemoryJournal == null && !Files.exists(settings.journalDir());
@@ -519,10 +536,21 @@ final class ExchangeRunner
         final long fileBytes = Files.size(settings.commands());
         final Publisher publisher = new Publisher(engine, settings.rate(), new Progress(err, "run"), fileBytes,
             ctx.ringSize());
+        final boolean once = JournaledAlready.readOnce(settings.commands());
+        if (once)
+        {
+            // A pipe's open waits for its writer: the stop opens it for writing, which lets this open return (to an end).
+            closeOnStop.accept(() -> wakeOpen(settings.commands()));
+        }
         try (CountingInputStream in = new CountingInputStream(Files.newInputStream(settings.commands())))
         {
+            if (once)
+            {
+                closeOnStop.accept(in);
+            }
             publisher.file = in;
             counts = reader.read(in, publisher, malformed);
+            closeOnStop.accept(null);
             awaitApplied(engine, engine.nextPosition() - 1);
         }
         catch (final EngineHaltedException ex)
@@ -576,11 +604,33 @@ final class ExchangeRunner
             inMemoryJournal,
             // Lines skipped to --from-line count as read: a resume never points before where this run began.
             Math.max(read.lines(), settings.fromLine() - 1),
-            reader.stopped(),
+            // A pipe's end after a stop may be the stop's own doing: whether its writer had more to send is not known.
+            reader.stopped() || once && stop.getAsBoolean(),
             halt,
             journaled,
             Math.max(0, read.commands() - applied),
             journaled < firstPosition ? settings.fromLine() - 1 : publisher.lineOf(journaled));
+    }
+
+    /**
+     * Opens {@code pipe} for writing and closes it, on a daemon thread of its own: a reader blocked in its open, with no
+     * writer yet, then opens and reads the pipe's end. Not waited for: with no reader, that open waits forever.
+     */
+    private static void wakeOpen(final Path pipe)
+    {
+        final Thread waker = new Thread(() ->
+        {
+            try (OutputStream ignored = Files.newOutputStream(pipe, StandardOpenOption.WRITE))
+            {
+                // Opened, and closed: the reader's open has returned.
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                // Nothing to wake.
+            }
+        }, "run-stop-open");
+        waker.setDaemon(true);
+        waker.start();
     }
 
     /**

@@ -137,7 +137,7 @@ final class RunCommand implements Callable<Integer>
             "journaled and applied (kill -9 loses nothing already journaled)", "run-stop");
         try
         {
-            final ExchangeRunner.RunResult result = ExchangeRunner.run(settings, err, stop::signalled);
+            final ExchangeRunner.RunResult result = ExchangeRunner.run(settings, err, stop::signalled, stop::closeOnSignal);
             ExchangeRunner.printRun(spec.commandLine().getOut(), settings, result);
             if (result.halt() != null)
             {

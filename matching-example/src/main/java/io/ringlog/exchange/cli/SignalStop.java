@@ -3,6 +3,8 @@ package io.ringlog.exchange.cli;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.tool.CliSupport;
 
+import java.io.Closeable;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,6 +20,7 @@ public final class SignalStop implements AutoCloseable
     private final AtomicBoolean signalled = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Thread hook;
+    private volatile Closeable input;
 
     private SignalStop(final PrintWriter err, final String saying, final String name)
     {
@@ -26,6 +29,7 @@ public final class SignalStop implements AutoCloseable
             signalled.set(true);
             err.println(saying);
             err.flush();
+            closeInput();
             try
             {
                 // As long as the command takes to finish: its own waits are bounded, and what it prints last (the
@@ -47,6 +51,39 @@ public final class SignalStop implements AutoCloseable
         final SignalStop stop = new SignalStop(err, saying, name);
         Runtime.getRuntime().addShutdownHook(stop.hook);
         return stop;
+    }
+
+    /**
+     * Closes {@code input} when the signal comes, or now if it came: a read blocked on a pipe whose writer sends
+     * nothing then returns (it throws; {@link io.ringlog.exchange.text.CommandFileReader} takes that for the stop),
+     * where otherwise the stop waited for the pipe's next line (a reviewer's finding). For inputs that give their
+     * lines once only: a regular file's read never waits long.
+     */
+    public void closeOnSignal(final Closeable input)
+    {
+        this.input = input;
+        if (signalled.get())
+        {
+            closeInput();
+        }
+    }
+
+    private void closeInput()
+    {
+        final Closeable closing = input;
+        input = null;
+        if (closing == null)
+        {
+            return;
+        }
+        try
+        {
+            closing.close();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // Closed to stop the read: the read's end is what the command reports.
+        }
     }
 
     /** Whether a signal came: stop before the next line. */

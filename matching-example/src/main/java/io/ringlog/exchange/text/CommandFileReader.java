@@ -46,6 +46,8 @@ public final class CommandFileReader
     {
     }
 
+    private static final int STOPPED = -2;
+
     private final CommandParser parser = new CommandParser();
     private final ParsedCommand command = new ParsedCommand();
     private long lines;
@@ -132,7 +134,7 @@ public final class CommandFileReader
         long lineBytes = 0;
         boolean first = true;
         int read;
-        while ((read = in.read(chunk)) >= 0)
+        while ((read = read(in, chunk)) >= 0)
         {
             for (int i = 0; i < read; i++)
             {
@@ -164,6 +166,12 @@ public final class CommandFileReader
                 stopped = true;
                 return new Counts(Math.max(lines, fromLine - 1), commands, malformed);
             }
+        }
+        if (read == STOPPED)
+        {
+            // The stop closed the input under a waiting read (a pipe): the part of a line read before it stays unread.
+            stopped = true;
+            return new Counts(Math.max(lines, fromLine - 1), commands, malformed);
         }
         if (lineBytes > 0)
         {
@@ -247,6 +255,26 @@ public final class CommandFileReader
     }
 
     /** Whether to stop before the next line: asked only from {@link #fromLine} on; remembers a yes. */
+    /**
+     * {@code in.read(chunk)}, or {@link #STOPPED} where it failed once the stop was asked: a stop closes a pipe whose
+     * writer sends nothing, so that the read waiting on it returns.
+     */
+    private int read(final InputStream in, final byte[] chunk) throws IOException
+    {
+        try
+        {
+            return in.read(chunk);
+        }
+        catch (final IOException ex)
+        {
+            if (stop.getAsBoolean())
+            {
+                return STOPPED;
+            }
+            throw ex;
+        }
+    }
+
     private boolean stopBeforeNextLine()
     {
         if (lines + 1 >= fromLine && stop.getAsBoolean())

@@ -271,6 +271,61 @@ class CommandLinesIT
     }
 
     /**
+     * A run fed by a pipe whose writer sends nothing more, or never opens it: SIGTERM took effect only at the pipe's next
+     * line, and a pipe nobody opened held the run until someone did (a reviewer's finding). The stop comes at once, with
+     * the summary and the resume line, and going on as it says ends where one run of the whole file does.
+     */
+    @Test
+    void shouldStopARunWhosePipeSendsNothing() throws Exception
+    {
+        shell.run("mkdir -p run/idle && scripts/exchange generate -n 50 --seed 9 -o run/idle/all.txt && " +
+            "head -40 run/idle/all.txt > run/idle/c.txt && mkfifo run/idle/pipe run/idle/unopened", QUICK).expectOk();
+        // Sends the file, then holds the pipe open and sends nothing.
+        final Shell.Running writer = shell.start("bash -c '{ cat run/idle/c.txt; exec sleep 600; } > run/idle/pipe'");
+        final Shell.Running run = shell.start("scripts/exchange run -i run/idle/pipe -d run/idle/j --events " +
+            "run/idle/events.txt");
+        // Stopped once the events of all 40 lines are out (position 1 is the exchange's settings): the pipe is idle.
+        final Path events = session.resolve("run/idle/events.txt");
+        final long waitUntil = System.nanoTime() + QUICK.toNanos();
+        while (!(Files.exists(events) && Files.readString(events).contains("pos=41 ")) && System.nanoTime() < waitUntil)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
+        run.signal(false);
+        final Shell.Result stopped = run.await(QUICK);
+        writer.signal(true);
+        writer.await(QUICK);
+        assertEquals(143, stopped.code(), stopped.toString());
+        UserOutput.assertNoStackTrace(stopped);
+        final long lines = 40;
+        assertEquals(lines, Long.parseLong(stopped.value("commands")), stopped.toString());
+        assertTrue(stopped.out().contains("resume: run the same command with --append --from-line " + (lines + 1) + " ("),
+            stopped.toString());
+        final Shell.Running rest = shell.start("cat run/idle/all.txt > run/idle/pipe");
+        final Shell.Result resumed = shell.run("scripts/exchange run -i run/idle/pipe -d run/idle/j --append " +
+            "--from-line " + (lines + 1), QUICK).expectOk();
+        rest.await(QUICK);
+        final Shell.Result whole = shell.run("scripts/exchange run -i run/idle/all.txt -d run/idle/whole", QUICK)
+            .expectOk();
+        assertEquals(whole.value("state-hash"), resumed.value("state-hash"), resumed.toString());
+
+        // A pipe nobody opens: the run waits in its open until the signal.
+        final Shell.Running waiting = shell.start("scripts/exchange run -i run/idle/unopened -d run/idle/j2");
+        final Path meta = session.resolve("run/idle/j2/ringlog.meta");
+        final long deadline = System.nanoTime() + QUICK.toNanos();
+        while (!Files.exists(meta) && System.nanoTime() < deadline)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
+        waiting.signal(false);
+        final Shell.Result none = waiting.await(QUICK);
+        assertEquals(143, none.code(), none.toString());
+        UserOutput.assertNoStackTrace(none);
+        assertTrue(none.out().contains("stopped: by a signal before the first line of run/idle/unopened"), none.toString());
+        assertEquals(0, Long.parseLong(none.value("commands")), none.toString());
+    }
+
+    /**
      * A second run on a journal another run is writing, with the same events file: it was refused for the events file
      * ("holds events already ... give --events another file"), and with another file, then for the journal: it is
      * refused for the other writer at once, and the running run's events file is left alone.
