@@ -165,8 +165,8 @@ final class RunCommand implements Callable<Integer>
                         fromLine > 1 ? ": it has no command lines from line " + fromLine + " on" :
                             ": it holds no command lines"));
             }
-            final long unknownAssets = result.rejectedByReason().getOrDefault("BAD_INSTRUMENT", 0L) +
-                result.rejectedByReason().getOrDefault("UNKNOWN_ASSET", 0L);
+            final long badInstruments = result.rejectedByReason().getOrDefault("BAD_INSTRUMENT", 0L);
+            final long unknownAssets = badInstruments + result.rejectedByReason().getOrDefault("UNKNOWN_ASSET", 0L);
             if (unknownAssets > 0)
             {
                 // A reviewer's finding: a file generated with 100 symbols ran with the default 64 assets, and tens of
@@ -174,7 +174,10 @@ final class RunCommand implements Callable<Integer>
                 err.println("note: " + unknownAssets + " command" + (unknownAssets == 1 ? " was" : "s were") + " rejected " +
                     "as BAD_INSTRUMENT or UNKNOWN_ASSET: this exchange knows assets 0.." + (result.maxAssets() - 1) +
                     " (--max-assets " + result.maxAssets() + "). If the file's asset ids go higher, run it on a new " +
-                    "journal with --max-assets N ('generate' prints the max-assets-needed of the files it writes)");
+                    "journal with --max-assets N ('generate' prints the max-assets-needed of the files it writes)" +
+                    // Not only then (a reviewer's tick=0 was sent to --max-assets): the event does not say which check.
+                    (badInstruments > 0 ? ". An instrument is refused as BAD_INSTRUMENT as well where its base and quote " +
+                    "are one asset, or its tick or lot is not above 0" : ""));
             }
             if (result.snapshotsFailed() > 0)
             {

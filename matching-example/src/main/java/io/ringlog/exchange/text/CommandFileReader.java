@@ -47,6 +47,8 @@ public final class CommandFileReader
     }
 
     private static final int STOPPED = -2;
+    /** A UTF-8 byte order mark's 3 bytes and a line end's {@code \r}: not counted in a line's length. */
+    private static final int KEPT_BESIDE_LINE = 4;
 
     private final CommandParser parser = new CommandParser();
     private final ParsedCommand command = new ParsedCommand();
@@ -129,7 +131,9 @@ public final class CommandFileReader
         final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         final byte[] chunk = new byte[1 << 16];
-        final byte[] line = new byte[MAX_LINE_BYTES];
+        // Room for a byte order mark and a \r besides the longest line: kept whole, a line of the longest length is read as
+        // one (a reviewer's finding: the mark's 3 bytes cut the end off such a first line, a number in it read shorter).
+        final byte[] line = new byte[MAX_LINE_BYTES + KEPT_BESIDE_LINE];
         int length = 0;
         long lineBytes = 0;
         boolean first = true;
@@ -152,7 +156,7 @@ public final class CommandFileReader
                     lineBytes = 0;
                     continue;
                 }
-                if (length < MAX_LINE_BYTES)
+                if (length < line.length)
                 {
                     line[length++] = b;
                 }
@@ -254,7 +258,6 @@ public final class CommandFileReader
         errors.malformed(lines, Excerpt.of(line), reason);
     }
 
-    /** Whether to stop before the next line: asked only from {@link #fromLine} on; remembers a yes. */
     /**
      * {@code in.read(chunk)}, or {@link #STOPPED} where it failed once the stop was asked: a stop closes a pipe whose
      * writer sends nothing, so that the read waiting on it returns.
@@ -275,6 +278,7 @@ public final class CommandFileReader
         }
     }
 
+    /** Whether to stop before the next line: asked only from {@link #fromLine} on; remembers a yes. */
     private boolean stopBeforeNextLine()
     {
         if (lines + 1 >= fromLine && stop.getAsBoolean())

@@ -255,7 +255,7 @@ public final class CommandParser
             }
         }
         final boolean market = message.type() == CommandTypes.PLACE_ORDER && has("type") &&
-            value("type").equalsIgnoreCase(OrderType.MARKET.name());
+            TextSchema.sameWord(value("type"), OrderType.MARKET.name());
         StringBuilder missing = null;
         for (final TextSchema.Field field : message.fields())
         {
@@ -270,12 +270,30 @@ public final class CommandParser
             fail(missing.toString());
             return false;
         }
-        if (market && has("price") && !value("price").equals("0"))
+        if (market && has("price") && !zero(value("price")))
         {
             // The engine ignores a market order's price: taken, a price limit the user meant would be lost.
             fail("a MARKET order takes no price, got price=" + Excerpt.of(value("price")) + ": leave it out, or give " +
                 "type=IOC for an order that takes what it can at that price or better");
             return false;
+        }
+        return true;
+    }
+
+    /** Whether {@code value} is the number 0 as the file may write it: {@code 0}, {@code 00}, {@code -0}, {@code +0}. */
+    private static boolean zero(final String value)
+    {
+        final int start = value.startsWith("-") || value.startsWith("+") ? 1 : 0;
+        if (value.length() == start)
+        {
+            return false;
+        }
+        for (int i = start; i < value.length(); i++)
+        {
+            if (value.charAt(i) != '0')
+            {
+                return false;
+            }
         }
         return true;
     }

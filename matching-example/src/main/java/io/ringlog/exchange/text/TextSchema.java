@@ -388,7 +388,7 @@ final class TextSchema
             for (int code = -1; code < 256; code++)
             {
                 final String candidate = word(code);
-                if (candidate != null && candidate.equalsIgnoreCase(word))
+                if (candidate != null && sameWord(candidate, word))
                 {
                     return code;
                 }
@@ -503,5 +503,33 @@ final class TextSchema
             }
         }
         throw new IllegalStateException("the schema has no message " + name);
+    }
+
+    /**
+     * Whether two words are the same but for the case of their ASCII letters. Not {@code equalsIgnoreCase}, which folds
+     * other scripts' letters too: {@code side=\u017Fell} (a long s) read as SELL (a reviewer's finding), where a
+     * file's words must read the same to people and to the exchange.
+     */
+    static boolean sameWord(final String a, final String b)
+    {
+        if (a.length() != b.length())
+        {
+            return false;
+        }
+        for (int i = 0; i < a.length(); i++)
+        {
+            final char x = a.charAt(i);
+            final char y = b.charAt(i);
+            if (x != y && (x > 0x7F || y > 0x7F || asciiLower(x) != asciiLower(y)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char asciiLower(final char c)
+    {
+        return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
     }
 }

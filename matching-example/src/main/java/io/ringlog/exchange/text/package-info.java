@@ -6,7 +6,8 @@
  * One command per line: a verb, then {@code key=value} fields separated by spaces, in any order. Blank
  * lines and everything after {@code #} are ignored. Numbers are decimal integers in the units of
  * {@link io.ringlog.exchange} (prices in quote units per lot on the tick grid, quantities in lots,
- * amounts in asset units); {@code side} and {@code type} are case-insensitive words.
+ * amounts in asset units); {@code side} and {@code type} are words in any case of
+ * their ASCII letters (no other script's letters: {@code \u017Fell} is not SELL).
  * <pre>
  * instrument sym=INT base=INT quote=INT tick=LONG lot=LONG
  * deposit    acct=LONG asset=INT amount=LONG
@@ -25,7 +26,8 @@
  * (a byte order mark before the first line is skipped; lines end in {@code \n} or {@code \r\n}); numbers
  * are ASCII digits with an optional sign. A line with an unknown verb or field, a missing or repeated
  * field, a value that is not a number, a negative {@code oid=} or {@code acct=}, bytes that are not UTF-8, or more than
- * {@value io.ringlog.exchange.text.CommandFileReader#MAX_LINE_BYTES} bytes is malformed:
+ * {@value io.ringlog.exchange.text.CommandFileReader#MAX_LINE_BYTES} bytes (not counting the byte order mark or the
+ * {@code \r} of a line's end) is malformed:
  * {@link io.ringlog.exchange.text.CommandFileReader} reports it with its line number (quoting at most
  * {@value io.ringlog.exchange.text.Excerpt#MAX} characters of it) and carries on.
  * Example:

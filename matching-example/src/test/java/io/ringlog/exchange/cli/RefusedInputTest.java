@@ -251,6 +251,58 @@ class RefusedInputTest
         assertEquals(1, Cli.ok("run", "-i", commands.toString(), "-d", journal.toString(), "--strict").number("commands"));
     }
 
+    /**
+     * A line of the longest length, 4096 bytes, after a byte order mark or before a {@code \r\n}: the mark's 3 bytes cut
+     * the end off such a first line, so {@code amount=1000} was read as 100 with nothing said, and the {@code \r} made
+     * such a line 4097 bytes long and malformed (a reviewer's findings). A line one byte longer is malformed either way.
+     */
+    @Test
+    void shouldReadALineOfTheLongestLengthWholeBesideAByteOrderMarkOrACarriageReturn() throws IOException
+    {
+        final String tail = " acct=1 asset=0 amount=1000";
+        final String longest = "deposit" + " ".repeat(4096 - "deposit".length() - tail.length()) + tail;
+        assertEquals(4096, longest.length());
+        final Path commands = dir.resolve("longest.txt");
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.write(new byte[]{(byte)0xEF, (byte)0xBB, (byte)0xBF});
+        bytes.write((longest + "\r\n" + longest.replace("acct=1", "acct=2") + "\r\n" + longest.replace("deposit",
+            "deposit ").replace("acct=1", "acct=3") + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Files.write(commands, bytes.toByteArray());
+        final Path events = dir.resolve("events.txt");
+        final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("j").toString(), "--events",
+            events.toString());
+        assertEquals(2, run.number("commands"), run.toString());
+        assertEquals(1, run.number("malformed"), run.toString());
+        assertTrue(run.err().contains("line 3: the line is 4097 bytes long; a line may have at most 4096"), run.toString());
+        final String shown = Files.readString(events);
+        assertTrue(shown.contains("acct=1 asset=0 free=1000 ") && shown.contains("acct=2 asset=0 free=1000 "), shown);
+    }
+
+    /**
+     * The words of a line in any case of their ASCII letters, and only those: {@code side=\u017Fell} (a long s) was read
+     * as SELL and {@code type=\u0131oc} (a dotless i) as IOC, which traded (a reviewer's finding). And a market order's
+     * price of 0 as any number 0 is written: {@code price=00} was refused as a price.
+     */
+    @Test
+    void shouldTakeOnlyAsciiLettersInAnyCaseForAWordAndAnyZeroForAMarketOrdersPrice() throws IOException
+    {
+        final Path commands = Files.writeString(dir.resolve("words.txt"), """
+            instrument sym=1 base=1 quote=0 tick=1 lot=1
+            deposit acct=1 asset=1 amount=10
+            deposit acct=2 asset=0 amount=100
+            place oid=1 acct=1 sym=1 side=\u017Fell type=gtc price=5 qty=1
+            place oid=2 acct=2 sym=1 side=buy type=\u0131oc price=5 qty=1
+            place oid=3 acct=1 sym=1 side=SeLl type=Gtc price=5 qty=1
+            place oid=4 acct=2 sym=1 side=buy type=market price=00 qty=1
+            """);
+        final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("j").toString());
+        assertEquals(2, run.number("malformed"), run.toString());
+        assertTrue(run.err().contains("line 4: "), run.toString());
+        assertTrue(run.err().contains("line 5: "), run.toString());
+        assertEquals(5, run.number("commands"), run.toString());
+        assertEquals(1, run.number("trades"), "the market order at 00 bought the GTC sell\n" + run);
+    }
+
     /** Asset ids past --max-assets: the rejections are counted with a word on --max-assets (a reviewer's finding). */
     @Test
     void shouldPointAtMaxAssetsWhenAssetsAreUnknown() throws Exception
@@ -262,6 +314,9 @@ class RefusedInputTest
         assertTrue(run.err().contains("note: 2 commands were rejected as BAD_INSTRUMENT or UNKNOWN_ASSET: this exchange " +
             "knows assets 0..63 (--max-assets 64). If the file's asset ids go higher, run it on a new journal with " +
             "--max-assets N"), run.toString());
+        // Not the only cause: a tick or lot of 0 was sent to --max-assets alone (a reviewer's finding).
+        assertTrue(run.err().contains("An instrument is refused as BAD_INSTRUMENT as well where its base and quote are " +
+            "one asset, or its tick or lot is not above 0"), run.toString());
         final Cli.Result wide = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("wide").toString(),
             "--max-assets", "71");
         assertFalse(wide.err().contains("--max-assets N"), wide.toString());
