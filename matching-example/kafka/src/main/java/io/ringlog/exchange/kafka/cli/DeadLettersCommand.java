@@ -97,8 +97,28 @@ final class DeadLettersCommand implements Callable<Integer>
 
     private static StringBuilder header(final StringBuilder line, final DeadLetter letter, final String key)
     {
-        final String text = KafkaHeaders.text(letter.record().headers(), key);
+        final org.apache.kafka.common.header.Header header = letter.record().headers().lastHeader(key);
         // A header there with no value is not "none" (a reviewer's record: its reason said null, its line none).
-        return line.append(text != null ? text : letter.record().headers().lastHeader(key) != null ? "null" : "none");
+        if (header == null || header.value() == null)
+        {
+            return line.append(header == null ? "none" : "null");
+        }
+        final byte[] value = header.value();
+        for (final byte b : value)
+        {
+            if (b < 0x20 || b > 0x7e)
+            {
+                // Bytes that are not text are shown as the value is, in hex: copied out, a NUL or a tab reached the
+                // terminal as it was (a reviewer's finding).
+                line.append("bytes");
+                for (int i = 0; i < Math.min(value.length, HEX_BYTES); i++)
+                {
+                    line.append(' ').append(Character.forDigit((value[i] >> 4) & 0xF, 16))
+                        .append(Character.forDigit(value[i] & 0xF, 16));
+                }
+                return line.append(value.length > HEX_BYTES ? " ..." : "");
+            }
+        }
+        return line.append(new String(value, java.nio.charset.StandardCharsets.US_ASCII));
     }
 }

@@ -122,7 +122,8 @@ final class KafkaOptions
             }
         }
         return reasons.isEmpty() ? null : String.join("; ", reasons) + ". Name the broker's client listener with " +
-            "--bootstrap ('exchange kafka broker' listens on " + DEFAULT_BOOTSTRAP + ")";
+            "--bootstrap ('exchange kafka broker' listens on " + DEFAULT_BOOTSTRAP + " by default, or on the --port it " +
+            "was started with)";
     }
 
     /**
