@@ -496,10 +496,21 @@ final class ReplicationAgent implements Agent
                 // which it showed (its status page says how far). They were cut below as "shipped by the primary, which
                 // stopped before it journaled them ... no client saw them": the node started as primary here has the
                 // older history (it followed this one, then stopped hearing it), and cutting this node would drop what
-                // clients saw. Refused, saying which node to start as the primary.
-                fail(new ReplicationException("this node was the primary before it stopped, and " + (ownShown < 0 ?
-                    "cannot say how far it showed events (its status page does not say)" : "showed events up to " +
-                    "position " + ownShown) + ", past position " + position + ", where the journal of the node started " +
+                // clients saw. Refused, saying which node to start as the primary; a node started to rejoin is cutting
+                // them, as that refusal says a rejoin does (a reviewer's finding: --rejoin was refused the same way).
+                final String shown = ownShown < 0 ? "cannot say how far it showed events (its status page does not say)" :
+                    "showed events up to position " + ownShown;
+                if (ctx.rejoining())
+                {
+                    fail(new DivergedHistoryException("positions " + (position + 1) + ".." + last + " of this node's " +
+                        "journal are its own, from its last run as a primary, which " + shown + ", past position " +
+                        position + ", where the journal of the node started as the primary now ends: clients may have " +
+                        "seen their events. This node was started to rejoin that history, so they are cut off, and it " +
+                        "follows the primary from position " + (position + 1), position, last, false));
+                    return;
+                }
+                fail(new ReplicationException("this node was the primary before it stopped, and " + shown + ", past " +
+                    "position " + position + ", where the journal of the node started " +
                     "as the primary now ends: positions " + (position + 1) + ".." + last + " are this node's own entries, " +
                     "which clients may have seen, and the other node's history is the older (it followed this one, then " +
                     "stopped hearing it). To keep them, stop the other node, restart this one as the primary and the " +

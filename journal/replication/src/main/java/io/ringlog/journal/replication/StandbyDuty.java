@@ -76,6 +76,8 @@ final class StandbyDuty
     private long streamsSeen;
     /** A node started to rejoin says once that its primary took its journal as it is (or as the cut left it). */
     private boolean rejoinFollowing;
+    /** The primary's heartbeat names this request's session: it took the request, whether or not it has sent anything. */
+    private boolean servedHeard;
     /**
      * Whether this node's journal is of its primary's history by identity too: it held entries already, or, empty,
      * took on the primary's identity before its first entry (its primary's heartbeat for this session names it).
@@ -152,10 +154,11 @@ final class StandbyDuty
     private void checkUnanswered()
     {
         final long timeout = ctx.peerTimeout().toNanos();
-        if (answered || session == NodeState.NO_SESSION || now - lastPrimaryHeardNanos > timeout)
+        final boolean served = answered || servedHeard;
+        if (served || session == NodeState.NO_SESSION || now - lastPrimaryHeardNanos > timeout)
         {
             unansweredSinceNanos = 0;
-            if (answered && unansweredSaid)
+            if (served && unansweredSaid)
             {
                 unansweredSaid = false;
                 status.message("");
@@ -181,6 +184,22 @@ final class StandbyDuty
         }
     }
 
+
+    /**
+     * Said once, as a rejoining node starts to follow: the primary serves a request only once it has checked the entry
+     * before it, so the journal is its history.
+     */
+    private void following()
+    {
+        if (ctx.rejoining() && !rejoinFollowing)
+        {
+            rejoinFollowing = true;
+            event("rejoin: following the primary from position " + requestedFrom + (requestedFrom > 1 ? ": this " +
+                "node's journal, up to position " + (requestedFrom - 1) + ", is the primary's history" : ": this node's " +
+                "journal is empty"));
+        }
+    }
+
     /** The primary's session, position and history, as its heartbeat said. */
     void onPrimaryHeartbeat(final long heartbeatSession, final long position, final long historyHigh,
         final long historyLow)
@@ -190,6 +209,11 @@ final class StandbyDuty
         lastPrimaryHeardNanos = now;
         if (heartbeatSession == session && session != NodeState.NO_SESSION)
         {
+            // The primary took the request (it serves a session only once its checks passed): with nothing to send, a
+            // quiet primary sends nothing else, and the standby said NOT ANSWERED (found by hand: a standby restarted
+            // beside a primary that took no command meanwhile).
+            servedHeard = true;
+            following();
             primaryHistoryHeard = true;
             primaryHistoryHigh = historyHigh;
             primaryHistoryLow = historyLow;
@@ -267,6 +291,7 @@ final class StandbyDuty
         channels.send(Messages.REQUEST, state.epoch, session, 2, next, checksum, 0);
         askAgain = false;
         answered = false;
+        servedHeard = false;
         catchUpDone = false;
         blocked = false;
         requestedFrom = next;
@@ -318,14 +343,7 @@ final class StandbyDuty
         {
             return Action.CONTINUE;
         }
-        if (ctx.rejoining() && !rejoinFollowing)
-        {
-            // The primary serves a request only once it has checked the entry before it: the journal is its history.
-            rejoinFollowing = true;
-            event("rejoin: following the primary from position " + requestedFrom + (requestedFrom > 1 ? ": this " +
-                "node's journal, up to position " + (requestedFrom - 1) + ", is the primary's history" : ": this node's " +
-                "journal is empty"));
-        }
+        following();
         answered = true;
         if (type == Messages.CATCH_UP_DONE)
         {

@@ -145,6 +145,23 @@ class LastRoleTest
                 "ends") && refused.getMessage().contains("restart this one as the primary"), refused.getMessage());
             Pair.closeQuietly(b, a);   // b's engine halted with the refusal
 
+            // Started to rejoin, as the refusal says drops them: b is told to cut 1101..1600 (a reviewer's finding: --rejoin
+            // was refused the same way, and nothing said how to drop them). The cut is the caller's (Rejoin.truncate), so
+            // b's journal still holds them for the start below.
+            a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), shown(aEngine));
+            aEngine.set(a.engine());
+            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine(), (ctx) ->
+                shown(bEngine).apply(ctx).rejoining(true));
+            final ReplicationNode rejoining = b;
+            Pair.await(() -> rejoining.failure() != null, Duration.ofSeconds(20), "b told to cut");
+            final DivergedHistoryException cut = (DivergedHistoryException)b.failure();
+            assertEquals(1_100, cut.keepUpTo(), cut.getMessage());
+            assertEquals(1_600, cut.lastPosition(), cut.getMessage());
+            assertFalse(cut.neverShown(), "clients may have seen them: " + cut.getMessage());
+            assertTrue(cut.getMessage().startsWith("positions 1101..1600 of this node's journal are its own, from its last " +
+                "run as a primary, which showed events up to position 1600"), cut.getMessage());
+            Pair.closeQuietly(b, a);
+
             // As it says: b as the primary, a as its standby, which follows b's history to 1600.
             aEngine.set(null);
             bEngine.set(null);
