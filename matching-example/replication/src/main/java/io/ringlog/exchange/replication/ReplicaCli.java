@@ -581,9 +581,11 @@ public final class ReplicaCli implements Callable<Integer>
             final long age = System.currentTimeMillis() - status.updatedMillis();
             if (running && status.updatedMillis() == 0)
             {
-                // A reviewer's monitor would have read a starting synchronous primary's page as an asynchronous one's.
-                out.println("note: the node is starting and has not written its status yet: the figures below are " +
-                    "placeholders, not its settings");
+                // A reviewer's monitor would have read a starting synchronous primary's page as an asynchronous one's;
+                // and printed below the note, the placeholders still read as figures: none is printed.
+                out.println("note: the node is starting and has not written its status yet (it does every 10 ms once " +
+                    "it runs): no figures to show; ask again in a moment");
+                return 0;
             }
             else if (running && age > STALE_MILLIS)
             {

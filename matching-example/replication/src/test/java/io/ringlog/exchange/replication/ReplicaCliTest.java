@@ -964,4 +964,21 @@ class ReplicaCliTest
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
     }
+
+    /**
+     * A node still starting has a page with its pid and no figures: status printed a note that they were placeholders,
+     * then every one of them below it (role, mode, peer), which still read as the node's (a reviewer's finding). It
+     * prints the note alone.
+     */
+    @Test
+    void shouldPrintNoFiguresOfANodeThatHasNotWrittenItsPageYet() throws Exception
+    {
+        final Path node = dir.resolve("starting");
+        io.ringlog.journal.replication.FreshStatusPage.create(new NodeDirectory(node).replication());
+        final Said said = replica("status", "--dir", node.toString());
+        assertEquals(0, said.code, said.out + said.err);
+        assertEquals("process: " + ProcessHandle.current().pid() + " (running)\nnote: the node is starting and has not " +
+            "written its status yet (it does every 10 ms once it runs): no figures to show; ask again in a moment\n",
+            said.out);
+    }
 }
