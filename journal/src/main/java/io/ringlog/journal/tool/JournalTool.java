@@ -1119,6 +1119,7 @@ public final class JournalTool implements Callable<Integer>
             int checked = 0;
             int differ = 0;
             int notChecked = 0;
+            int skipped = 0;
             for (final long position : positions)
             {
                 final io.ringlog.core.Snapshot recorded;
@@ -1129,6 +1130,8 @@ public final class JournalTool implements Callable<Integer>
                 }
                 catch (final RuntimeException unreadable)
                 {
+                    // Not checked either, as the help says (a newcomer's finding: a damaged snapshot's check exited 0).
+                    skipped++;
                     out.println("snapshot-check: " + position + " skipped (" + unreadable.getMessage() + ")");
                     continue;
                 }
@@ -1137,6 +1140,7 @@ public final class JournalTool implements Callable<Integer>
                 {
                     // As recovery decides: a reviewer found snapshots of another history of this journal (an older copy
                     // written on since) checked, and called a state machine that does not replay the same.
+                    skipped++;
                     out.println("snapshot-check: " + position + " skipped (it " + mismatch + "; recovery skips it too)");
                     continue;
                 }
@@ -1193,7 +1197,11 @@ public final class JournalTool implements Callable<Integer>
             {
                 out.println("snapshots-not-checked: " + notChecked);
             }
-            if (checked == 0 && notChecked == 0)
+            if (skipped > 0)
+            {
+                out.println("snapshots-skipped: " + skipped);
+            }
+            if (checked == 0 && notChecked == 0 && skipped == 0)
             {
                 err.println("note: no snapshot of this journal at or before position " + target + " in " + snapshots +
                     " to compare a replay with");
@@ -1212,6 +1220,15 @@ public final class JournalTool implements Callable<Integer>
                 err.println("error: " + notChecked + (notChecked == 1 ? " snapshot" : " snapshots") + " could not be " +
                     "checked: the journal is damaged before " + (notChecked == 1 ? "it" : "each") + " ('scripts/journal " +
                     "verify -d " + journal.directory + "' names the damage and what mends it)");
+                return PROBLEM;
+            }
+            if (skipped > 0)
+            {
+                err.println("error: " + skipped + (skipped == 1 ? " snapshot" : " snapshots") + " could not be checked: " +
+                    (skipped == 1 ? "it cannot be read, or is not of this journal's history" : "they cannot be read, or " +
+                    "are not of this journal's history") + " (the skipped lines above say which), and recovery skips " +
+                    (skipped == 1 ? "it" : "them") + " too ('scripts/journal verify -d " + journal.directory +
+                    " --snapshots " + snapshots + "' says what mends " + (skipped == 1 ? "it" : "them") + ")");
                 return PROBLEM;
             }
             return OK;
