@@ -289,7 +289,7 @@ final class ExchangeRunner
     }
 
     /** Deletes a journal directory this run made and wrote no entry to; what cannot be deleted is left. */
-    private static void removeNewJournal(final Path dir)
+    private static void removeNewJournal(final Path dir, final Path madeFrom)
     {
         try (java.util.stream.Stream<Path> walk = Files.walk(dir))
         {
@@ -297,11 +297,42 @@ final class ExchangeRunner
             {
                 Files.deleteIfExists(path);
             }
+            // And the parents the run made for it, where nothing else went into them (a reviewer's finding: -d a/b/j
+            // refused left a/b).
+            final Path top = madeFrom.toAbsolutePath().normalize();
+            for (Path parent = dir.toAbsolutePath().normalize().getParent(); parent != null && parent.startsWith(top);
+                parent = parent.getParent())
+            {
+                if (!isEmptyDirectory(parent))
+                {
+                    break;
+                }
+                Files.delete(parent);
+            }
         }
         catch (final IOException | RuntimeException ex)
         {
             // Left as it is: an empty journal, which a later run takes.
         }
+    }
+
+    private static boolean isEmptyDirectory(final Path dir) throws IOException
+    {
+        try (java.util.stream.Stream<Path> entries = Files.list(dir))
+        {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    /** The topmost of {@code dir} and its parents that does not exist, or null where {@code dir} exists. */
+    private static Path firstMissing(final Path dir)
+    {
+        Path missing = null;
+        for (Path path = dir.toAbsolutePath().normalize(); path != null && !Files.exists(path); path = path.getParent())
+        {
+            missing = path;
+        }
+        return missing;
     }
 
     /** Whether {@code events} names a file with something in it (a run would replace it). */
@@ -413,7 +444,8 @@ final class ExchangeRunner
         final BooleanSupplier stop, final Consumer<Closeable> closeOnStop, final String compareNote) throws IOException
     {
         final InMemoryJournal inMemoryJournal = settings.inMemory() ? new InMemoryJournal(MAX_PAYLOAD) : null;
-        final boolean newJournalDir = inMemoryJournal == null && !Files.exists(settings.journalDir());
+        // The topmost directory this run makes for its journal (its parents too: -d new/j), removed again if refused.
+        final Path madeFrom = inMemoryJournal == null ? firstMissing(settings.journalDir()) : null;
         final Journal journal = inMemoryJournal != null ? inMemoryJournal : ChronicleJournal.open(
             new ChronicleJournal.Context()
                 .directory(settings.journalDir())
@@ -453,11 +485,11 @@ final class ExchangeRunner
         {
             final boolean empty = journal.lastPosition() == 0;
             journal.close();
-            if (newJournalDir && empty)
+            if (madeFrom != null && empty)
             {
                 // Made by this run a moment ago, and refused before any command: not left behind (a reviewer's finding,
                 // a read-only snapshot directory).
-                removeNewJournal(settings.journalDir());
+                removeNewJournal(settings.journalDir(), madeFrom);
             }
             throw ex;
         }

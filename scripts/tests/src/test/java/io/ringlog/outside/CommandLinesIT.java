@@ -205,6 +205,9 @@ class CommandLinesIT
         assertTrue(snapshots.err().startsWith("error: cannot prepare snapshot directory /proc/x/snapshots"),
             snapshots.toString());
         assertFalse(Files.exists(session.resolve("run/refused/snapj")), "no journal directory left behind");
+        // Nor the parents it made for it (a reviewer's finding), where nothing else went into them.
+        refused(1, "scripts/exchange run -i run/refused/README.md -d run/refused/made/for/j --snapshots /proc/x/snapshots");
+        assertFalse(Files.exists(session.resolve("run/refused/made")), "no parent directory left behind");
 
         final Shell.Result output = refused(1, "scripts/exchange generate -n 10 -o run/refused/nonexistent/x.txt");
         assertEquals("error: cannot write command file run/refused/nonexistent/x.txt: no such directory " +
