@@ -569,16 +569,26 @@ final class ExchangeRunner
         final Publisher publisher = new Publisher(engine, settings.rate(), new Progress(err, "run"), fileBytes,
             ctx.ringSize());
         final boolean once = JournaledAlready.readOnce(settings.commands());
+        // Set where the stop woke the pipe's open or closed it under a read: the end the read then finds is the stop's.
+        final java.util.concurrent.atomic.AtomicBoolean closedByStop = new java.util.concurrent.atomic.AtomicBoolean();
         if (once)
         {
             // A pipe's open waits for its writer: the stop opens it for writing, which lets this open return (to an end).
-            closeOnStop.accept(() -> wakeOpen(settings.commands()));
+            closeOnStop.accept(() ->
+            {
+                closedByStop.set(true);
+                wakeOpen(settings.commands());
+            });
         }
         try (CountingInputStream in = new CountingInputStream(Files.newInputStream(settings.commands())))
         {
             if (once)
             {
-                closeOnStop.accept(in);
+                closeOnStop.accept(() ->
+                {
+                    closedByStop.set(true);
+                    in.close();
+                });
             }
             publisher.file = in;
             counts = reader.read(in, publisher, malformed);
@@ -636,8 +646,8 @@ final class ExchangeRunner
             inMemoryJournal,
             // Lines skipped to --from-line count as read: a resume never points before where this run began.
             Math.max(read.lines(), settings.fromLine() - 1),
-            // A pipe's end after a stop may be the stop's own doing: whether its writer had more to send is not known.
-            reader.stopped() || once && stop.getAsBoolean(),
+            // The end of a pipe the stop woke or closed is the stop's, not the writer's: whether it had more is not known.
+            reader.stopped() || closedByStop.get(),
             halt,
             journaled,
             Math.max(0, read.commands() - applied),

@@ -55,7 +55,8 @@ public final class SignalStop implements AutoCloseable
 
     /**
      * Closes {@code input} when the signal comes, or now if it came: a read blocked on a pipe whose writer sends
-     * nothing then returns (it throws; {@link io.ringlog.exchange.text.CommandFileReader} takes that for the stop),
+     * nothing then returns (at an end, or throwing, which {@link io.ringlog.exchange.text.CommandFileReader} takes for the
+     * stop; the command takes the end for it where its action says it closed the input),
      * where otherwise the stop waited for the pipe's next line (a reviewer's finding). For inputs that give their
      * lines once only: a regular file's read never waits long.
      */
