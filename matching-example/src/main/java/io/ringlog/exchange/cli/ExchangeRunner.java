@@ -1203,7 +1203,7 @@ final class ExchangeRunner
             this.engine = engine;
             this.intervalNanos = rate > 0 ? 1e9 / rate : 0;
             this.progress = progress;
-            this.fileBytes = Math.max(1, fileBytes);
+            this.fileBytes = fileBytes;
             // Two rings' worth: the journal may hold a position exactly a ring behind the newest, whose slot that one reused.
             this.lines = new long[Integer.highestOneBit(Math.max(1, ringSize - 1)) << 2];
         }
@@ -1226,7 +1226,8 @@ final class ExchangeRunner
                 command.sourceSequence(), command.correlationId(), command.payload(), 0, command.payloadLength());
             lines[(int)(position & (lines.length - 1))] = command.lineNumber();
             lastPosition = position;
-            progress.update(++published, file.count() / fileBytes);
+            // A pipe has no size (0): its share read is not known, and was said as 100% from the start (a reviewer's).
+            progress.update(++published, fileBytes > 0 ? file.count() / fileBytes : -1);
         }
 
         private void awaitDue()

@@ -254,6 +254,16 @@ public final class CommandParser
                 return false;
             }
         }
+        for (final TextSchema.Field field : message.fields())
+        {
+            // A word that is none of its choices first: whether price= is required rests on type=, and a type= in
+            // other letters (MAR\u212AET, a Kelvin sign) was refused as "missing price=" (a reviewer's finding).
+            if (field.words() != null && has(field.key()) && field.words().code(value(field.key())) == null)
+            {
+                fail(field.key() + " must be " + field.words().choices() + ", got '" + Excerpt.of(value(field.key())) + "'");
+                return false;
+            }
+        }
         final boolean market = message.type() == CommandTypes.PLACE_ORDER && has("type") &&
             TextSchema.sameWord(value("type"), OrderType.MARKET.name());
         StringBuilder missing = null;

@@ -294,11 +294,14 @@ class RefusedInputTest
             place oid=2 acct=2 sym=1 side=buy type=\u0131oc price=5 qty=1
             place oid=3 acct=1 sym=1 side=SeLl type=Gtc price=5 qty=1
             place oid=4 acct=2 sym=1 side=buy type=market price=00 qty=1
+            place oid=5 acct=2 sym=1 side=buy type=MAR\u212AET qty=1
             """);
         final Cli.Result run = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("j").toString());
-        assertEquals(2, run.number("malformed"), run.toString());
+        assertEquals(3, run.number("malformed"), run.toString());
         assertTrue(run.err().contains("line 4: "), run.toString());
         assertTrue(run.err().contains("line 5: "), run.toString());
+        // The word named, not "missing price=", which a market order would not need (a second reviewer's finding).
+        assertTrue(run.err().contains("line 8: type must be GTC, IOC, FOK or MARKET, got 'MAR\\u212aET'"), run.toString());
         assertEquals(5, run.number("commands"), run.toString());
         assertEquals(1, run.number("trades"), "the market order at 00 bought the GTC sell\n" + run);
     }
