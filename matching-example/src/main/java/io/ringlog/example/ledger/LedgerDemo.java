@@ -200,10 +200,13 @@ public final class LedgerDemo implements Callable<Integer>
         out.println("commands: " + commands);
         out.println("published: " + published);
         out.println("applied: " + engine.metrics().applied());
+        // The live state's hash, which a replay of the journal gives too (a reviewer's finding: it had nothing to compare).
+        out.println("state-hash: " + String.format("%016x", engine.stateHash()));
         out.println("stopped: by a signal after " + published + " of the " + commands + " commands, every one of them " +
             "journaled and applied; " + (directory == null ? "the journal was in memory: nothing is kept" : directory +
             " holds them ('scripts/journal verify -d " + directory + "' reads it, 'scripts/journal replay -d " +
-            directory + " --state-machine " + LedgerStateMachine.class.getName() + "' replays it)"));
+            directory + " --state-machine " + LedgerStateMachine.class.getName() + "' replays it to the state-hash " +
+            "above)"));
         out.flush();
         return new Result(0, 0, 0, 0, true);
     }

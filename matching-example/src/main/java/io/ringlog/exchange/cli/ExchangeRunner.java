@@ -529,7 +529,7 @@ final class ExchangeRunner
             .clock(clock)
             .maxPayloadLength(MAX_PAYLOAD)
             .upcasters(CommandUpcasters.create())
-            .recoveryListener(new RecoveryProgress(err, "recover"))
+            .recoveryListener(new RecoveryProgress(err, "recover", true))
             .errorHandler(failures)
             .listener("stats", new ListenerGroup(stats, latency));
 

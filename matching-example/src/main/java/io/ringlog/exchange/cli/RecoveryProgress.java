@@ -14,10 +14,19 @@ final class RecoveryProgress implements RecoveryListener
     long replayed;
     long nanos;
 
+    /** Whether the recovery is said when done (a run's start, whose summary has no place for it). */
+    private final boolean say;
+
     RecoveryProgress(final PrintWriter err, final String what)
+    {
+        this(err, what, false);
+    }
+
+    RecoveryProgress(final PrintWriter err, final String what, final boolean say)
     {
         this.err = err;
         this.progress = new Progress(err, what);
+        this.say = say;
     }
 
     @Override
@@ -30,6 +39,11 @@ final class RecoveryProgress implements RecoveryListener
     public void onSnapshotLoaded(final long position)
     {
         snapshotPosition = position;
+        if (say)
+        {
+            err.println("recover: loaded the snapshot at position " + position + ": replaying the journal after it");
+            err.flush();
+        }
     }
 
     @Override
@@ -45,5 +59,14 @@ final class RecoveryProgress implements RecoveryListener
     {
         this.replayed = replayed;
         this.nanos = nanos;
+        if (say && lastPosition > 0)
+        {
+            // A reviewer's finding: a restart took 7 s before its first line, and nothing said from which snapshot or how
+            // much it replayed, the first thing a service's operator asks of a recovery.
+            err.printf(java.util.Locale.ROOT, "recovered: positions up to %d in %.3f s: %s %,d replayed from the " +
+                "journal%n", lastPosition, nanos / 1e9, snapshotPosition > 0 ? "the snapshot at position " +
+                snapshotPosition + ", then" : "no snapshot, all", replayed);
+            err.flush();
+        }
     }
 }
