@@ -3,6 +3,7 @@ package io.ringlog.exchange;
 import io.ringlog.core.Command;
 import io.ringlog.core.Output;
 import io.ringlog.core.StateMachine;
+import io.ringlog.exchange.codec.CommandBlocks;
 import io.ringlog.exchange.codec.CommandTypes;
 import io.ringlog.exchange.codec.command.AddInstrumentCommandDecoder;
 import io.ringlog.exchange.codec.command.CancelOrderCommandDecoder;
@@ -154,6 +155,16 @@ public final class ExchangeStateMachine implements StateMachine
     public void apply(final Command command, final Output output)
     {
         final int commandType = command.type();
+        if (command.version() > CommandBlocks.schemaVersion() &&
+            CommandBlocks.blockLength(commandType, CommandBlocks.schemaVersion()) >= 0)
+        {
+            // Newer code wrote it: read up to the block this code knows, it would be applied as something else (a
+            // reviewer's finding: old code replayed such a journal to another state, silently). Thrown before any
+            // change: the engine's error policy says what then happens, and replays count it as failed.
+            throw new IllegalStateException("command " + CommandTypes.name(commandType) + " at position " +
+                command.position() + " is of schema version " + command.version() + ", newer than this code's (" +
+                CommandBlocks.schemaVersion() + "): the journal was written by newer code, which is what can apply it");
+        }
         events.begin(output, commandType);
         funds.beginCommand();
         this.lastPosition = command.position();
@@ -169,7 +180,7 @@ public final class ExchangeStateMachine implements StateMachine
         switch (commandType)
         {
             case CommandTypes.CONFIGURE:
-                if (length < ConfigureCommandDecoder.BLOCK_LENGTH)
+                if (length < CommandBlocks.blockLength(commandType, version))
                 {
                     events.reject(RejectReason.MALFORMED, 0, 0);
                     break;
@@ -179,7 +190,7 @@ public final class ExchangeStateMachine implements StateMachine
                 break;
 
             case CommandTypes.ADD_INSTRUMENT:
-                if (length < AddInstrumentCommandDecoder.BLOCK_LENGTH)
+                if (length < CommandBlocks.blockLength(commandType, version))
                 {
                     events.reject(RejectReason.MALFORMED, 0, 0);
                     break;
@@ -190,7 +201,7 @@ public final class ExchangeStateMachine implements StateMachine
                 break;
 
             case CommandTypes.DEPOSIT:
-                if (length < DepositCommandDecoder.BLOCK_LENGTH)
+                if (length < CommandBlocks.blockLength(commandType, version))
                 {
                     events.reject(RejectReason.MALFORMED, 0, 0);
                     break;
@@ -200,7 +211,7 @@ public final class ExchangeStateMachine implements StateMachine
                 break;
 
             case CommandTypes.WITHDRAW:
-                if (length < WithdrawCommandDecoder.BLOCK_LENGTH)
+                if (length < CommandBlocks.blockLength(commandType, version))
                 {
                     events.reject(RejectReason.MALFORMED, 0, 0);
                     break;
@@ -210,7 +221,7 @@ public final class ExchangeStateMachine implements StateMachine
                 break;
 
             case CommandTypes.PLACE_ORDER:
-                if (length < placeBlockLength(version))
+                if (length < CommandBlocks.blockLength(commandType, version))
                 {
                     events.reject(RejectReason.MALFORMED, 0, 0);
                     break;
@@ -221,7 +232,7 @@ public final class ExchangeStateMachine implements StateMachine
                 break;
 
             case CommandTypes.CANCEL_ORDER:
-                if (length < CancelOrderCommandDecoder.BLOCK_LENGTH)
+                if (length < CommandBlocks.blockLength(commandType, version))
                 {
                     events.reject(RejectReason.MALFORMED, 0, 0);
                     break;
@@ -231,7 +242,7 @@ public final class ExchangeStateMachine implements StateMachine
                 break;
 
             case CommandTypes.REDUCE_ORDER:
-                if (length < ReduceOrderCommandDecoder.BLOCK_LENGTH)
+                if (length < CommandBlocks.blockLength(commandType, version))
                 {
                     events.reject(RejectReason.MALFORMED, 0, 0);
                     break;
@@ -241,7 +252,7 @@ public final class ExchangeStateMachine implements StateMachine
                 break;
 
             case CommandTypes.MOVE_ORDER:
-                if (length < MoveOrderCommandDecoder.BLOCK_LENGTH)
+                if (length < CommandBlocks.blockLength(commandType, version))
                 {
                     events.reject(RejectReason.MALFORMED, 0, 0);
                     break;
@@ -255,16 +266,6 @@ public final class ExchangeStateMachine implements StateMachine
         }
         funds.flushBalances();
         events.end();
-    }
-
-    /**
-     * The block a place of {@code version} must hold. Versions only append, so version 1's ends where the
-     * field version 2 added starts. Read at version 1 (when no upcaster ran), that field is null.
-     */
-    private static int placeBlockLength(final int version)
-    {
-        return version < PlaceOrderCommandDecoder.clientOrderIdSinceVersion() ?
-            PlaceOrderCommandDecoder.clientOrderIdEncodingOffset() : PlaceOrderCommandDecoder.BLOCK_LENGTH;
     }
 
     // ---------------------------------------------------------------- settings and instruments

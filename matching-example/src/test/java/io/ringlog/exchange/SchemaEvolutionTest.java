@@ -5,6 +5,7 @@ import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.Upcasters;
 import io.ringlog.core.testing.CollectingListener;
+import io.ringlog.exchange.codec.CommandBlocks;
 import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandTypes;
 import io.ringlog.exchange.codec.CommandUpcasters;
@@ -205,5 +206,45 @@ class SchemaEvolutionTest
             exchange.apply(command, new RecordingOutput());
         }
         return exchange;
+    }
+
+    /**
+     * Each version's block of each command, from the schema, for the exchange to check every payload against the
+     * block of its own version (a reviewer's finding: checked against the newest block, a field added to a cancel
+     * made every older cancel malformed). No block for a version newer than the schema's, or a type it lacks.
+     */
+    @Test
+    void shouldKnowTheBlockOfEveryVersionOfEveryCommandFromTheSchema()
+    {
+        assertEquals(CommandEncoder.VERSION, CommandBlocks.schemaVersion());
+        assertEquals(V1_PLACE_LENGTH, CommandBlocks.blockLength(CommandTypes.PLACE_ORDER, 1));
+        assertEquals(PlaceOrderCommandDecoder.BLOCK_LENGTH, CommandBlocks.blockLength(CommandTypes.PLACE_ORDER, 2));
+        assertEquals(16, CommandBlocks.blockLength(CommandTypes.CANCEL_ORDER, 1));
+        assertEquals(16, CommandBlocks.blockLength(CommandTypes.CANCEL_ORDER, 2));
+        assertEquals(-1, CommandBlocks.blockLength(CommandTypes.PLACE_ORDER, CommandBlocks.schemaVersion() + 1));
+        assertEquals(-1, CommandBlocks.blockLength(99, 1));
+    }
+
+    /**
+     * A command of a schema version newer than this code's: read up to the block it knows, it was applied as
+     * something else, and old code replayed a newer journal to another state with nothing said (a reviewer's
+     * finding). It throws, before changing anything, saying why.
+     */
+    @Test
+    void shouldThrowOnACommandOfANewerSchemaVersionBeforeChangingAnything()
+    {
+        final ExchangeStateMachine exchange = funded();
+        final long before = exchange.stateHash();
+        final RecordingOutput output = new RecordingOutput();
+        final Command command = new Command(256);
+        final int length = encoder.place(payload, 0, 7, 1, 1, Side.BUY_CODE, OrderType.GTC_CODE, 100, 2);
+        command.set(10, 10, CommandTypes.PLACE_ORDER, CommandBlocks.schemaVersion() + 1, 0, 0, 10, payload, 0, length + 8);
+        final IllegalStateException thrown = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+            () -> exchange.apply(command, output));
+        assertEquals("command place at position 10 is of schema version " + (CommandBlocks.schemaVersion() + 1) +
+            ", newer than this code's (" + CommandBlocks.schemaVersion() + "): the journal was written by newer code, " +
+            "which is what can apply it", thrown.getMessage());
+        assertEquals(List.of(), output.events());
+        assertEquals(before, exchange.stateHash());
     }
 }

@@ -6,6 +6,8 @@ import io.ringlog.exchange.codec.command.PlaceOrderCommandDecoder;
 import io.ringlog.exchange.codec.command.PlaceOrderCommandEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.function.Supplier;
+
 /**
  * The exchange's upcasters: what turns a command of an older schema version into the newer one where
  * the meaning changed, so the exchange reads every journal as today's commands. Hand
@@ -22,10 +24,21 @@ import org.agrona.concurrent.UnsafeBuffer;
  * They run on the business-logic thread and allocate nothing (a payload longer than its version's block
  * grows a buffer once).
  */
-public final class CommandUpcasters
+public final class CommandUpcasters implements Supplier<Upcasters>
 {
-    private CommandUpcasters()
+    /**
+     * For {@code scripts/journal replay --upcasters io.ringlog.exchange.codec.CommandUpcasters}, which takes a
+     * {@code Supplier<Upcasters>} (a reviewer's finding: the exchange's own could not be named there).
+     */
+    public CommandUpcasters()
     {
+    }
+
+    /** {@link #create()}. */
+    @Override
+    public Upcasters get()
+    {
+        return create();
     }
 
     /** Every upcaster of the exchange's commands, registered. */
@@ -43,7 +56,12 @@ public final class CommandUpcasters
     static final class PlaceVersion1 implements Upcasters.Upcaster
     {
         /** Version 1's block: version 2 appended its field there. */
-        static final int VERSION_1_BLOCK_LENGTH = PlaceOrderCommandDecoder.clientOrderIdEncodingOffset();
+        static final int VERSION_1_BLOCK_LENGTH = CommandBlocks.blockLength(CommandTypes.PLACE_ORDER, 1);
+        /**
+         * Version 2's block: what this upcaster makes. Not the schema's newest block, which a later version grows (a
+         * reviewer's finding: with it, a version-2 place stamped 1 lost its own client order id once a field was added).
+         */
+        static final int VERSION_2_BLOCK_LENGTH = CommandBlocks.blockLength(CommandTypes.PLACE_ORDER, 2);
 
         private final PlaceOrderCommandDecoder place = new PlaceOrderCommandDecoder();
         private final PlaceOrderCommandEncoder encoder = new PlaceOrderCommandEncoder();
@@ -53,7 +71,7 @@ public final class CommandUpcasters
         public void upcast(final Command command)
         {
             final int length = command.payloadLength();
-            if (length < VERSION_1_BLOCK_LENGTH || length >= PlaceOrderCommandEncoder.BLOCK_LENGTH)
+            if (length < VERSION_1_BLOCK_LENGTH || length >= VERSION_2_BLOCK_LENGTH)
             {
                 if (scratch.capacity() < length)
                 {
@@ -63,11 +81,11 @@ public final class CommandUpcasters
                 command.payload(2, scratch, 0, length);
                 return;
             }
-            scratch.setMemory(0, PlaceOrderCommandEncoder.BLOCK_LENGTH, (byte)0);
+            scratch.setMemory(0, VERSION_2_BLOCK_LENGTH, (byte)0);
             scratch.putBytes(0, command.payload(), 0, VERSION_1_BLOCK_LENGTH);
             place.wrap(scratch, 0, VERSION_1_BLOCK_LENGTH, 1);
             encoder.wrap(scratch, 0).clientOrderId(place.orderId());
-            command.payload(2, scratch, 0, PlaceOrderCommandEncoder.BLOCK_LENGTH);
+            command.payload(2, scratch, 0, VERSION_2_BLOCK_LENGTH);
         }
     }
 }
