@@ -338,20 +338,10 @@ public final class JournaledAlready
 
     private static boolean same(final Command entry, final ParsedCommand command)
     {
-        if (entry.type() != command.type() || entry.version() != command.version() ||
-            entry.sourceId() != command.sourceId() || entry.sourceSequence() != command.sourceSequence() ||
-            entry.correlationId() != command.correlationId() || entry.payloadLength() != command.payloadLength())
-        {
-            return false;
-        }
-        for (int i = 0; i < entry.payloadLength(); i++)
-        {
-            if (entry.payload().getByte(i) != command.payload().getByte(i))
-            {
-                return false;
-            }
-        }
-        return true;
+        return entry.type() == command.type() && entry.sourceId() == command.sourceId() &&
+            entry.sourceSequence() == command.sourceSequence() && entry.correlationId() == command.correlationId() &&
+            io.ringlog.exchange.text.TextFormat.sameCommand(entry.type(), entry.version(), entry.payload(),
+                entry.payloadLength(), command.version(), command.payload(), command.payloadLength());
     }
 
     /** A run of the file's first {@code count} commands, the last on {@code line}. */
