@@ -1067,7 +1067,8 @@ public final class JournalTool implements Callable<Integer>
                 // A journal another state machine wrote: its commands' types mean nothing to this one.
                 err.println("note: " + stateMachineClass + " rejected every one of the " + progress.replayed + " commands " +
                     "replayed: if they were not rejected when the journal was written, this is not the state machine that " +
-                    "wrote it (--state-machine)");
+                    "wrote it (--state-machine), or the service launches it with upcasters this replay lacks (" +
+                    upcastersWord() + ")");
             }
             else if (progress.replayed > 0 && rejections.total() * 2 > progress.replayed)
             {
@@ -1076,15 +1077,16 @@ public final class JournalTool implements Callable<Integer>
                     progress.replayed + " commands replayed, more than half. That can be right (early in a ledger, say, " +
                     "most commands find accounts still empty): compare with what the live run rejected at positions " +
                     (target - progress.replayed + 1) + ".." + target + ". If it rejected far fewer, this is not the state " +
-                    "machine that wrote the journal (--state-machine)");
+                    "machine that wrote the journal (--state-machine), or the service launches it with upcasters this " +
+                    "replay lacks (" + upcastersWord() + "; a reviewer's missing upcaster had old commands rejected as " +
+                    "malformed)");
             }
             if (failures.total() > 0)
             {
                 // The hash is printed, but it is of a replay in which commands threw: a bug, or not how they were applied.
                 err.println("error: " + failures.total() + " of the " + progress.replayed + " commands replayed threw in " +
                     stateMachineClass + " (failed above). If they did not when the journal was written, the service " +
-                    "launches with upcasters this replay lacks (" + (upcastersClass == null ? "--upcasters CLASS" :
-                    "--upcasters " + upcastersClass + " is given: check it") + "), or this is not its state machine");
+                    "launches with upcasters this replay lacks (" + upcastersWord() + "), or this is not its state machine");
                 return PROBLEM;
             }
             return OK;
@@ -1232,6 +1234,12 @@ public final class JournalTool implements Callable<Integer>
                 return PROBLEM;
             }
             return OK;
+        }
+
+        /** The --upcasters option as a note names it: to give, or given and to check. */
+        private String upcastersWord()
+        {
+            return upcastersClass == null ? "--upcasters CLASS" : "--upcasters " + upcastersClass + " is given: check it";
         }
 
         /** An engine that replays {@code view} into {@code stateMachine}, as the service ran it (policy, upcasters). */

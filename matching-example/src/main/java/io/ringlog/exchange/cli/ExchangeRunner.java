@@ -119,7 +119,8 @@ final class ExchangeRunner
         Throwable halt,
         long journaledPosition,
         long readNotApplied,
-        long journaledLine)
+        long journaledLine,
+        long recoveryFailed)
     {
         double commandsPerSecond()
         {
@@ -561,6 +562,16 @@ final class ExchangeRunner
         final long firstPosition = engine.nextPosition();
         // Recovery's replay counts too: only this run's commands and snapshots are reported.
         final long failedBefore = engine.metrics().failed();
+        if (failedBefore > 0)
+        {
+            // A reviewer's finding: 811 commands threw as the start replayed the journal (an upcaster that threw), and
+            // the run said failed: 0, exit 0 with --strict, and went on from that state.
+            err.println("note: " + failedBefore + " of the journal's commands threw as this run's start replayed them " +
+                "(above): if they did not when they were run, this code does not read the journal as the code that " +
+                "wrote it did (a journal of newer code, an upcaster that throws), and this run goes on from a state " +
+                "that is not the journal's. 'scripts/exchange replay -d " + settings.journalDir() + "' replays it " +
+                "alone and says so too");
+        }
         final long snapshotsBefore = engine.metrics().snapshots();
         final long started = System.nanoTime();
         CommandFileReader.Counts counts = null;
@@ -651,7 +662,8 @@ final class ExchangeRunner
             halt,
             journaled,
             Math.max(0, read.commands() - applied),
-            journaled < firstPosition ? settings.fromLine() - 1 : publisher.lineOf(journaled));
+            journaled < firstPosition ? settings.fromLine() - 1 : publisher.lineOf(journaled),
+            failedBefore);
     }
 
     /**
@@ -944,7 +956,8 @@ final class ExchangeRunner
         long snapshotPosition,
         long replayed,
         long nanos,
-        EventTextWriter eventsWriter)
+        EventTextWriter eventsWriter,
+        long failed)
     {
         double commandsPerSecond()
         {
@@ -1160,7 +1173,7 @@ final class ExchangeRunner
             throw new IllegalStateException("the replay halted: " + ExchangeCli.message(engine.failure()), engine.failure());
         }
         return new ReplayResult(exchange, engine.stateHash(), journal.lastPosition(), journalLast,
-            Math.max(0, progress.snapshotPosition), progress.replayed, progress.nanos, eventWriter);
+            Math.max(0, progress.snapshotPosition), progress.replayed, progress.nanos, eventWriter, failures.total());
     }
 
     /** Prints what a replay found as {@code key: value} lines. */
@@ -1170,6 +1183,10 @@ final class ExchangeRunner
         out.println("journal-last-position: " + result.journalLastPosition());
         out.println("snapshot-position: " + result.snapshotPosition());
         out.println("replayed: " + result.replayed());
+        if (result.failed() > 0)
+        {
+            out.println("failed: " + result.failed());
+        }
         out.printf(Locale.ROOT, "replay-seconds: %.3f%n", result.nanos() / 1e9);
         out.printf(Locale.ROOT, "replay-rate: %.0f commands/s%n", result.commandsPerSecond());
         out.println("state-hash: " + ExchangeCli.hex(result.stateHash()));

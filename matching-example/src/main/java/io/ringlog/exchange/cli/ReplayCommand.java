@@ -80,6 +80,16 @@ final class ReplayCommand implements Callable<Integer>
                 return ExchangeCli.FAILED;
             }
         }
+        if (result.failed() > 0)
+        {
+            // A reviewer's finding: an upcaster that threw on 4,170 commands, and a clean-looking hash with exit 0.
+            spec.commandLine().getErr().println("error: " + result.failed() + " of the " + result.replayed() +
+                " commands replayed threw in the exchange (failed above): the state-hash is of a replay in which they " +
+                "did nothing. If they did not throw when they were run, this code does not read the journal as the code " +
+                "that wrote it did: a journal of newer code (a newer schema version, said above), or an upcaster that " +
+                "throws");
+            return ExchangeCli.FAILED;
+        }
         return ExchangeCli.OK;
     }
 }

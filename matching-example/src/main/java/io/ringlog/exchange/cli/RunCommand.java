@@ -226,6 +226,12 @@ final class RunCommand implements Callable<Integer>
                     "from position 1, to a file on a disk with room"));
                 return ExchangeCli.FAILED;
             }
+            if (strict && result.recoveryFailed() > 0)
+            {
+                err.println("error: --strict: " + result.recoveryFailed() + " of the journal's commands threw as this " +
+                    "run's start replayed them (the note above)");
+                return ExchangeCli.FAILED;
+            }
             if (strict && (result.malformed() > 0 || result.failed() > 0))
             {
                 err.println("error: --strict: " + (result.malformed() > 0 ? result.malformed() + " malformed line" +

@@ -1,0 +1,106 @@
+package io.ringlog.exchange.cli;
+
+import io.ringlog.core.Command;
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.Output;
+import io.ringlog.core.StateMachine;
+import io.ringlog.exchange.OrderType;
+import io.ringlog.exchange.Side;
+import io.ringlog.exchange.codec.CommandBlocks;
+import io.ringlog.exchange.codec.CommandEncoder;
+import io.ringlog.exchange.codec.CommandTypes;
+import io.ringlog.journal.ChronicleJournal;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A journal holding a command of a newer schema version than this code's, as after a rollback (a schema reviewer's
+ * finding: old code read it up to the block it knew, replayed the journal to another state, and exited 0). The
+ * exchange throws on it: {@code replay} counts it as failed and exits 1, and a {@code run} whose start replays it
+ * says so, and with {@code --strict} exits 1.
+ */
+class NewerJournalTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldSayThatACommandOfANewerSchemaVersionCannotBeAppliedAndExitOne() throws Exception
+    {
+        final Path commands = dir.resolve("c.txt");
+        Cli.ok("generate", "--commands", "200", "--seed", "3", "-o", commands.toString());
+        final Path journal = dir.resolve("j");
+        Cli.ok("run", "-i", commands.toString(), "-d", journal.toString());
+        final long newer = appendNewerPlace(journal);
+
+        final Cli.Result replay = Cli.run("replay", "-d", journal.toString());
+        assertEquals(1, replay.code(), replay.toString());
+        assertEquals(1, replay.number("failed"), replay.toString());
+        assertTrue(replay.err().contains("command place at position " + newer + " is of schema version " +
+            (CommandBlocks.schemaVersion() + 1) + ", newer than this code's (" + CommandBlocks.schemaVersion() + ")"),
+            replay.toString());
+        assertTrue(replay.err().contains("error: 1 of the " + replay.number("replayed") + " commands replayed threw in " +
+            "the exchange (failed above)"), replay.toString());
+        assertFalse(replay.err().contains("\tat "), replay.toString());
+
+        final Cli.Result strict = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--append",
+            "--strict");
+        assertEquals(1, strict.code(), strict.toString());
+        assertTrue(strict.err().contains("note: 1 of the journal's commands threw as this run's start replayed them"),
+            strict.toString());
+        assertTrue(strict.err().contains("error: --strict: 1 of the journal's commands threw as this run's start " +
+            "replayed them"), strict.toString());
+    }
+
+    /** Appends a place stamped one schema version past this code's, through an engine that applies nothing. */
+    private static long appendNewerPlace(final Path journal)
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[256]);
+        final int length = new CommandEncoder().place(payload, 0, 900_001, 1, 1, Side.BUY_CODE, OrderType.GTC_CODE,
+            100, 1) + 8;
+        try (Engine engine = Engine.launch(new EngineContext()
+            .stateMachine(new Nothing())
+            .maxPayloadLength(ExchangeRunner.MAX_PAYLOAD)
+            .journal(ChronicleJournal.open(new ChronicleJournal.Context().directory(journal)
+                .maxPayloadLength(ExchangeRunner.MAX_PAYLOAD)))))
+        {
+            return engine.publish(CommandTypes.PLACE_ORDER, CommandBlocks.schemaVersion() + 1, 0, 0, 0, payload, 0, length);
+        }
+    }
+
+    /** Applies nothing: only the journal matters here. */
+    private static final class Nothing implements StateMachine
+    {
+        @Override
+        public void apply(final Command command, final Output output)
+        {
+        }
+
+        @Override
+        public int writeSnapshot(final MutableDirectBuffer buffer, final int offset)
+        {
+            return 0;
+        }
+
+        @Override
+        public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
+        {
+        }
+
+        @Override
+        public long stateHash()
+        {
+            return 0;
+        }
+    }
+}
