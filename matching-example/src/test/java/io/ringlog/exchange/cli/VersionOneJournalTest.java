@@ -141,4 +141,22 @@ class VersionOneJournalTest
         assertTrue(again.err().contains("are the commands of lines "), again.toString());
         assertTrue(!again.err().contains("add --append"), again.toString());
     }
+
+    /**
+     * The generic tool replays it with the exchange's upcasters named as the README says: before, the class could not be
+     * named there (not a Supplier), and without them the version 1 places replay without their client order ids.
+     */
+    @Test
+    void shouldReplayThroughTheJournalToolWithTheExchangesUpcasters() throws Exception
+    {
+        final Path journal = TestJournals.restore("v1-exchange", dir).resolve("journal");
+        final java.io.StringWriter out = new java.io.StringWriter();
+        final java.io.StringWriter err = new java.io.StringWriter();
+        final int code = io.ringlog.journal.tool.JournalTool.run(new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(err, true), "replay", "-d", journal.toString(), "--state-machine",
+            io.ringlog.exchange.ExchangeStateMachine.class.getName(), "--upcasters",
+            io.ringlog.exchange.codec.CommandUpcasters.class.getName());
+        assertEquals(0, code, out + "\n" + err);
+        assertTrue(out.toString().contains("state-hash: " + V1_STATE_HASH + "\n"), out + "\n" + err);
+    }
 }
