@@ -39,6 +39,12 @@ public final class Upcasters
         return byTypeAndVersion.isEmpty();
     }
 
+    /** Whether an upcaster reads version {@code fromVersion} of {@code type}. */
+    public boolean registered(final int type, final int fromVersion)
+    {
+        return byTypeAndVersion.containsKey(key(type, fromVersion));
+    }
+
     /** Whether a command of this type and version needs upcasting. */
     public boolean appliesTo(final Command command)
     {
