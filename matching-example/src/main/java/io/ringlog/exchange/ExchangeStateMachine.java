@@ -161,9 +161,10 @@ public final class ExchangeStateMachine implements StateMachine
             // Newer code wrote it: read up to the block this code knows, it would be applied as something else (a
             // reviewer's finding: old code replayed such a journal to another state, silently). Thrown before any
             // change: the engine's error policy says what then happens, and replays count it as failed.
-            throw new IllegalStateException("command " + CommandTypes.name(commandType) + " at position " +
+            throw new NewerCommandException("command " + CommandTypes.name(commandType) + " at position " +
                 command.position() + " is of schema version " + command.version() + ", newer than this code's (" +
-                CommandBlocks.schemaVersion() + "): the journal was written by newer code, which is what can apply it");
+                CommandBlocks.schemaVersion() + "): the journal was written by newer code, which is what can apply it",
+                command.position());
         }
         events.begin(output, commandType);
         funds.beginCommand();

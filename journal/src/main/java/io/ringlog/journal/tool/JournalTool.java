@@ -1086,7 +1086,9 @@ public final class JournalTool implements Callable<Integer>
                 // The hash is printed, but it is of a replay in which commands threw: a bug, or not how they were applied.
                 err.println("error: " + failures.total() + " of the " + progress.replayed + " commands replayed threw in " +
                     stateMachineClass + " (failed above). If they did not when the journal was written, the service " +
-                    "launches with upcasters this replay lacks (" + upcastersWord() + "), or this is not its state machine");
+                    "launches with upcasters this replay lacks (" + upcastersWord() + "), or newer code wrote the journal " +
+                    "(a command of a schema version its state machine does not know yet), or this is not its state " +
+                    "machine");
                 return PROBLEM;
             }
             return OK;

@@ -498,8 +498,10 @@ final class ExchangeRunner
         final EpochNanoClock clock = new OffsetEpochNanoClock();
         final FailureReport report = new FailureReport(err, "engine");
         final AtomicLong snapshotsNotTaken = new AtomicLong();
+        final java.util.concurrent.atomic.AtomicReference<String> newer = new java.util.concurrent.atomic.AtomicReference<>();
         final ErrorHandler failures = (ex) ->
         {
+            newer.compareAndSet(null, newerCommand(ex));
             if (ex instanceof SnapshotException && ex.getCause() != null && storeReported.contains(ex.getCause()))
             {
                 return;
@@ -562,6 +564,17 @@ final class ExchangeRunner
         final long firstPosition = engine.nextPosition();
         // Recovery's replay counts too: only this run's commands and snapshots are reported.
         final long failedBefore = engine.metrics().failed();
+        if (newer.get() != null)
+        {
+            // A second reviewer's finding: old code on a journal newer code wrote to (a rollback) went on from the state
+            // its replay reached, and journaled commands whose events the journal's own replay contradicts; --strict
+            // changed only the exit code, after. Refused before this run publishes anything.
+            engine.close();
+            throw new IllegalArgumentException("the journal in " + settings.journalDir() + " holds commands this code cannot apply (" +
+                newer.get() + "): its start replayed the journal to a state that is not the journal's, and a run " +
+                "would go on from there, its events contradicting the journal's own. Nothing was published. Run it with " +
+                "the code that wrote those commands");
+        }
         if (failedBefore > 0)
         {
             // A reviewer's finding: 811 commands threw as the start replayed the journal (an upcaster that threw), and
@@ -957,7 +970,8 @@ final class ExchangeRunner
         long replayed,
         long nanos,
         EventTextWriter eventsWriter,
-        long failed)
+        long failed,
+        String newerCommand)
     {
         double commandsPerSecond()
         {
@@ -1137,6 +1151,7 @@ final class ExchangeRunner
     {
         final RecoveryProgress progress = new RecoveryProgress(err, "replay");
         final FailureReport failures = new FailureReport(err, "replay");
+        final java.util.concurrent.atomic.AtomicReference<String> newer = new java.util.concurrent.atomic.AtomicReference<>();
         final EngineContext ctx = new EngineContext()
             .name("exchange-replay")
             .stateMachine(exchange)
@@ -1146,7 +1161,11 @@ final class ExchangeRunner
             .upcasters(CommandUpcasters.create())
             .ringSize(64)
             .recoveryListener(progress)
-            .errorHandler(failures);
+            .errorHandler((ex) ->
+            {
+                newer.compareAndSet(null, newerCommand(ex));
+                failures.onError(ex);
+            });
         Writer eventsFile = null;
         EventTextWriter eventWriter = null;
         if (events != null)
@@ -1173,7 +1192,30 @@ final class ExchangeRunner
             throw new IllegalStateException("the replay halted: " + ExchangeCli.message(engine.failure()), engine.failure());
         }
         return new ReplayResult(exchange, engine.stateHash(), journal.lastPosition(), journalLast,
-            Math.max(0, progress.snapshotPosition), progress.replayed, progress.nanos, eventWriter, failures.total());
+            Math.max(0, progress.snapshotPosition), progress.replayed, progress.nanos, eventWriter, failures.total(),
+            newer.get());
+    }
+
+    /**
+     * Refuses a replay that met a command of a newer schema version than this code's: the state it reached is not the
+     * journal's, and a book or balances read from it were wrong, with exit 0 (a reviewer's finding).
+     */
+    static void refuseNewer(final ReplayResult result, final Path journalDir)
+    {
+        if (result.newerCommand() != null)
+        {
+            throw new IllegalArgumentException("the journal in " + journalDir + " holds commands this code cannot apply (" +
+                result.newerCommand() + "): its replay reached a state that is not the journal's. Read it with the code " +
+                "that wrote those commands");
+        }
+    }
+
+    /** The message of a command of a newer schema version than this code's that {@code failure} is, or null. */
+    static String newerCommand(final Throwable failure)
+    {
+        final Throwable cause = failure instanceof io.ringlog.core.CommandFailedException && failure.getCause() != null ?
+            failure.getCause() : failure;
+        return cause instanceof io.ringlog.exchange.NewerCommandException ? cause.getMessage() : null;
     }
 
     /** Prints what a replay found as {@code key: value} lines. */

@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A journal holding a command of a newer schema version than this code's, as after a rollback (a schema reviewer's
  * finding: old code read it up to the block it knew, replayed the journal to another state, and exited 0). The
- * exchange throws on it: {@code replay} counts it as failed and exits 1, and a {@code run} whose start replays it
- * says so, and with {@code --strict} exits 1.
+ * exchange throws on it: {@code replay} counts it as failed and exits 1, and {@code run}, {@code book} and
+ * {@code balances}, whose state would not be the journal's, refuse.
  */
 class NewerJournalTest
 {
@@ -53,13 +53,27 @@ class NewerJournalTest
             "the exchange (failed above)"), replay.toString());
         assertFalse(replay.err().contains("\tat "), replay.toString());
 
-        final Cli.Result strict = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--append",
-            "--strict");
-        assertEquals(1, strict.code(), strict.toString());
-        assertTrue(strict.err().contains("note: 1 of the journal's commands threw as this run's start replayed them"),
-            strict.toString());
-        assertTrue(strict.err().contains("error: --strict: 1 of the journal's commands threw as this run's start " +
-            "replayed them"), strict.toString());
+        // A run refuses before it publishes anything (a second reviewer's finding: it went on, --strict too, and
+        // journaled commands whose events the journal's own replay contradicts), and so do book and balances.
+        final Cli.Result run = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--append");
+        assertEquals(1, run.code(), run.toString());
+        assertTrue(run.err().contains("error: the journal in " + journal + " holds commands this code cannot apply " +
+            "(command place at position " + newer + " is of schema version "), run.toString());
+        assertTrue(run.err().contains("Nothing was published. Run it with the code that wrote those commands"),
+            run.toString());
+        assertEquals(newer, Cli.run("replay", "-d", journal.toString()).number("last-position"), "nothing journaled");
+        for (final String[] read : new String[][]{{"book", "--symbol", "1"}, {"balances"}})
+        {
+            final String[] args = new String[read.length + 2];
+            args[0] = read[0];
+            args[1] = "-d";
+            System.arraycopy(read, 1, args, 3, read.length - 1);
+            args[2] = journal.toString();
+            final Cli.Result refused = Cli.run(args);
+            assertEquals(1, refused.code(), refused.toString());
+            assertTrue(refused.err().contains("holds commands this code cannot apply"), refused.toString());
+            assertFalse(refused.out().contains("state-hash:"), refused.toString());
+        }
     }
 
     /** Appends a place stamped one schema version past this code's, through an engine that applies nothing. */

@@ -1,0 +1,26 @@
+package io.ringlog.exchange;
+
+/**
+ * A command of a schema version newer than this code's, as a journal written by newer code holds after a rollback:
+ * this code cannot apply it (read up to the block it knows, it would be applied as something else), and a state
+ * replayed past it is not the journal's. Thrown by {@link ExchangeStateMachine#apply} before it changes anything;
+ * the command line refuses to go on from such a state.
+ */
+public final class NewerCommandException extends IllegalStateException
+{
+    private static final long serialVersionUID = 1L;
+
+    private final long position;
+
+    public NewerCommandException(final String message, final long position)
+    {
+        super(message);
+        this.position = position;
+    }
+
+    /** The command's position in its journal. */
+    public long position()
+    {
+        return position;
+    }
+}
