@@ -155,13 +155,15 @@ public final class ExchangeStateMachine implements StateMachine
     public void apply(final Command command, final Output output)
     {
         final int commandType = command.type();
-        if (command.version() > CommandBlocks.schemaVersion() &&
-            CommandBlocks.blockLength(commandType, CommandBlocks.schemaVersion()) >= 0)
+        if (command.version() > CommandBlocks.schemaVersion())
         {
+            // Of any type: a message newer code added is of a newer version too, and taken for an unknown command the
+            // rollback replayed past it to another state (a third reviewer's finding).
             // Newer code wrote it: read up to the block this code knows, it would be applied as something else (a
             // reviewer's finding: old code replayed such a journal to another state, silently). Thrown before any
             // change: the engine's error policy says what then happens, and replays count it as failed.
-            throw new NewerCommandException("command " + CommandTypes.name(commandType) + " at position " +
+            throw new NewerCommandException("command " + (CommandTypes.name(commandType) != null ?
+                CommandTypes.name(commandType) : "of type " + commandType) + " at position " +
                 command.position() + " is of schema version " + command.version() + ", newer than this code's (" +
                 CommandBlocks.schemaVersion() + "): the journal was written by newer code, which is what can apply it",
                 command.position());

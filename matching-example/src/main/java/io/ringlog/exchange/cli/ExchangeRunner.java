@@ -273,6 +273,7 @@ final class ExchangeRunner
             }
         }
         // Opened first: a bad events path should fail the run before anything is created or opened.
+        final boolean eventsThere = settings.events() != null && Files.exists(settings.events());
         final Writer eventsFile = settings.events() != null ? ExchangeCli.newWriter(settings.events()) : null;
         final EventTextWriter eventsWriter = eventsFile != null ? new EventTextWriter(eventsFile, false) : null;
         final RunResult result;
@@ -283,6 +284,18 @@ final class ExchangeRunner
         catch (final IOException | RuntimeException | Error ex)
         {
             closeEvents(eventsFile, eventsWriter);
+            if (eventsWriter != null && !eventsThere && eventsWriter.written() == 0)
+            {
+                // Refused before showing anything: the file it made is not left behind (a reviewer's finding).
+                try
+                {
+                    Files.deleteIfExists(settings.events());
+                }
+                catch (final IOException notDeleted)
+                {
+                    ex.addSuppressed(notDeleted);
+                }
+            }
             throw ex;
         }
         closeEvents(eventsFile, eventsWriter);
@@ -570,6 +583,7 @@ final class ExchangeRunner
             // its replay reached, and journaled commands whose events the journal's own replay contradicts; --strict
             // changed only the exit code, after. Refused before this run publishes anything.
             engine.close();
+            report.printSummary();
             throw new IllegalArgumentException("the journal in " + settings.journalDir() + " holds commands this code cannot apply (" +
                 newer.get() + "): its start replayed the journal to a state that is not the journal's, and a run " +
                 "would go on from there, its events contradicting the journal's own. Nothing was published. Run it with " +

@@ -55,8 +55,11 @@ class NewerJournalTest
 
         // A run refuses before it publishes anything (a second reviewer's finding: it went on, --strict too, and
         // journaled commands whose events the journal's own replay contradicts), and so do book and balances.
-        final Cli.Result run = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--append");
+        final Path events = dir.resolve("events.txt");
+        final Cli.Result run = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--append",
+            "--events", events.toString());
         assertEquals(1, run.code(), run.toString());
+        assertFalse(java.nio.file.Files.exists(events), "a refused run leaves no events file of its own");
         assertTrue(run.err().contains("error: the journal in " + journal + " holds commands this code cannot apply " +
             "(command place at position " + newer + " is of schema version "), run.toString());
         assertTrue(run.err().contains("Nothing was published. Run it with the code that wrote those commands"),
@@ -76,19 +79,45 @@ class NewerJournalTest
         }
     }
 
-    /** Appends a place stamped one schema version past this code's, through an engine that applies nothing. */
+    /**
+     * A message newer code added (a new command type) is of a newer version too: old code took it for an unknown command
+     * and a rollback replayed past it to another state, and went on from there (a third reviewer's finding).
+     */
+    @Test
+    void shouldRefuseACommandOfATypeNewerCodeAdded() throws Exception
+    {
+        final Path commands = dir.resolve("c.txt");
+        Cli.ok("generate", "--commands", "100", "--seed", "4", "-o", commands.toString());
+        final Path journal = dir.resolve("j");
+        Cli.ok("run", "-i", commands.toString(), "-d", journal.toString());
+        final long newer = append(journal, 99, new UnsafeBuffer(new byte[16]), 16);
+
+        final Cli.Result run = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--append");
+        assertEquals(1, run.code(), run.toString());
+        assertTrue(run.err().contains("holds commands this code cannot apply (command of type 99 at position " + newer +
+            " is of schema version " + (CommandBlocks.schemaVersion() + 1)), run.toString());
+        assertEquals(1, Cli.run("replay", "-d", journal.toString()).code());
+    }
+
+    /** Appends a place stamped one schema version past this code's. */
     private static long appendNewerPlace(final Path journal)
     {
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[256]);
         final int length = new CommandEncoder().place(payload, 0, 900_001, 1, 1, Side.BUY_CODE, OrderType.GTC_CODE,
             100, 1) + 8;
+        return append(journal, CommandTypes.PLACE_ORDER, payload, length);
+    }
+
+    /** Appends a command of {@code type} stamped one schema version past this code's, through an engine that applies nothing. */
+    private static long append(final Path journal, final int type, final UnsafeBuffer payload, final int length)
+    {
         try (Engine engine = Engine.launch(new EngineContext()
             .stateMachine(new Nothing())
             .maxPayloadLength(ExchangeRunner.MAX_PAYLOAD)
             .journal(ChronicleJournal.open(new ChronicleJournal.Context().directory(journal)
                 .maxPayloadLength(ExchangeRunner.MAX_PAYLOAD)))))
         {
-            return engine.publish(CommandTypes.PLACE_ORDER, CommandBlocks.schemaVersion() + 1, 0, 0, 0, payload, 0, length);
+            return engine.publish(type, CommandBlocks.schemaVersion() + 1, 0, 0, 0, payload, 0, length);
         }
     }
 
