@@ -15,7 +15,9 @@ public class CommandFailedException extends RuntimeException
     /** @param hint what the cause most likely means, in words, or null. */
     public CommandFailedException(final long position, final int commandType, final Throwable cause, final String hint)
     {
-        super("command at position " + position + " (type " + commandType + ") failed: " + cause +
+        // A diagnosed cause's message says it all; its class name only read as a bug's (a reviewer's finding).
+        super("command at position " + position + " (type " + commandType + ") failed: " +
+            (cause instanceof Diagnosed ? cause.getMessage() : String.valueOf(cause)) +
             (hint == null ? "" : " (" + hint + ")"), cause);
         this.position = position;
         this.commandType = commandType;

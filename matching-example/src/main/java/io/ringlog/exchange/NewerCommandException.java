@@ -6,7 +6,7 @@ package io.ringlog.exchange;
  * replayed past it is not the journal's. Thrown by {@link ExchangeStateMachine#apply} before it changes anything;
  * the command line refuses to go on from such a state.
  */
-public final class NewerCommandException extends IllegalStateException
+public final class NewerCommandException extends IllegalStateException implements io.ringlog.core.Diagnosed
 {
     private static final long serialVersionUID = 1L;
 

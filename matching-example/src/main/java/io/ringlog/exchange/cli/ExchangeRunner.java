@@ -120,7 +120,8 @@ final class ExchangeRunner
         long journaledPosition,
         long readNotApplied,
         long journaledLine,
-        long recoveryFailed)
+        long recoveryFailed,
+        long publishNanos)
     {
         double commandsPerSecond()
         {
@@ -273,6 +274,8 @@ final class ExchangeRunner
             }
         }
         // Opened first: a bad events path should fail the run before anything is created or opened.
+        // Whether the file the events go to is there before the run makes it: through a link, the link's target (a
+        // refused run deleted a dangling link itself, and left the empty file it made where it pointed: a reviewer's).
         final boolean eventsThere = settings.events() != null && Files.exists(settings.events());
         final Writer eventsFile = settings.events() != null ? ExchangeCli.newWriter(settings.events()) : null;
         final EventTextWriter eventsWriter = eventsFile != null ? new EventTextWriter(eventsFile, false) : null;
@@ -289,7 +292,7 @@ final class ExchangeRunner
                 // Refused before showing anything: the file it made is not left behind (a reviewer's finding).
                 try
                 {
-                    Files.deleteIfExists(settings.events());
+                    Files.deleteIfExists(settings.events().toRealPath());
                 }
                 catch (final IOException notDeleted)
                 {
@@ -534,6 +537,7 @@ final class ExchangeRunner
         };
         final ExchangeStats stats = new ExchangeStats(false);
         final LatencyListener latency = new LatencyListener(clock);
+        final RecoveryProgress recovery = new RecoveryProgress(err, "recover", true);
         final EngineContext ctx = new EngineContext()
             .name("exchange")
             .stateMachine(exchange)
@@ -545,7 +549,7 @@ final class ExchangeRunner
             .clock(clock)
             .maxPayloadLength(MAX_PAYLOAD)
             .upcasters(CommandUpcasters.create())
-            .recoveryListener(new RecoveryProgress(err, "recover", true))
+            .recoveryListener(recovery)
             .errorHandler(failures)
             .listener("stats", new ListenerGroup(stats, latency));
 
@@ -589,6 +593,7 @@ final class ExchangeRunner
                 "would go on from there, its events contradicting the journal's own. Nothing was published. Run it with " +
                 "the code that wrote those commands");
         }
+        recovery.sayRecovered();
         if (failedBefore > 0)
         {
             // A reviewer's finding: 811 commands threw as the start replayed the journal (an upcaster that threw), and
@@ -650,7 +655,9 @@ final class ExchangeRunner
         {
             // Said with the summary: what was applied, what the events file has, and how to go on.
         }
-        final long nanos = System.nanoTime() - started;
+        // From the first command published: the lines --from-line skipped are not this run's (a reviewer's finding: they
+        // counted in its seconds, not in its commands, and its throughput read low).
+        final long nanos = System.nanoTime() - (publisher.firstNanos != 0 ? publisher.firstNanos : started);
         final CommandFileReader.Counts read = counts != null ? counts : reader.counts();
         malformed.finish(read.malformed());
         report.printSummary();
@@ -690,7 +697,8 @@ final class ExchangeRunner
             journaled,
             Math.max(0, read.commands() - applied),
             journaled < firstPosition ? settings.fromLine() - 1 : publisher.lineOf(journaled),
-            failedBefore);
+            failedBefore,
+            publisher.publishNanos);
     }
 
     /**
@@ -1270,6 +1278,10 @@ final class ExchangeRunner
          */
         private final long[] lines;
         private long lastPosition = -1;
+        /** When the first command was published (0 before): a run's seconds start there, after any --from-line skipping. */
+        long firstNanos;
+        /** At a fixed rate, the time spent in {@code publish}, waiting for room in the ring. */
+        long publishNanos;
 
         Publisher(final Engine engine, final long rate, final Progress progress, final long fileBytes, final int ringSize)
         {
@@ -1295,8 +1307,19 @@ final class ExchangeRunner
             {
                 awaitDue();
             }
+            final long before = intervalNanos > 0 || firstNanos == 0 ? System.nanoTime() : 0;
+            if (firstNanos == 0)
+            {
+                firstNanos = before;
+            }
             final long position = engine.publish(command.type(), command.version(), command.sourceId(),
                 command.sourceSequence(), command.correlationId(), command.payload(), 0, command.payloadLength());
+            if (intervalNanos > 0)
+            {
+                // At a fixed rate, how long publishing waited (a full ring: the engine behind), to tell a rate the engine
+                // could not keep from one the input could not (a pipe that paused, a reviewer's false alarm).
+                publishNanos += System.nanoTime() - before;
+            }
             lines[(int)(position & (lines.length - 1))] = command.lineNumber();
             lastPosition = position;
             // A pipe has no size (0): its share read is not known, and was said as 100% from the start (a reviewer's).

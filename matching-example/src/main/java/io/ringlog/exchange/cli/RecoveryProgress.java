@@ -13,6 +13,7 @@ final class RecoveryProgress implements RecoveryListener
     long snapshotPosition = -1;
     long replayed;
     long nanos;
+    private long lastPosition;
 
     /** Whether the recovery is said when done (a run's start, whose summary has no place for it). */
     private final boolean say;
@@ -59,6 +60,15 @@ final class RecoveryProgress implements RecoveryListener
     {
         this.replayed = replayed;
         this.nanos = nanos;
+        this.lastPosition = lastPosition;
+    }
+
+    /**
+     * Says what the recovery did, where it recovered anything; called by the run once it takes the state it reached (a
+     * run refused for it said "recovered" a line before its error, a later reviewer's finding).
+     */
+    void sayRecovered()
+    {
         if (say && lastPosition > 0)
         {
             // A reviewer's finding: a restart took 7 s before its first line, and nothing said from which snapshot or how
