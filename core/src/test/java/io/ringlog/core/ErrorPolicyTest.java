@@ -143,6 +143,74 @@ class ErrorPolicyTest
     }
 
     /**
+     * A command the state machine cannot apply at all (a newer schema version than its code knows: {@link CannotApply})
+     * halts the engine under REJECT too: a rejection, which the code that wrote the command would not make, forks the
+     * history; every later event would be of another state. Its message, a diagnosed one, is quoted without a class name.
+     */
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldHaltOnACommandItCannotApplyWhateverThePolicy(final Topology topology) throws Exception
+    {
+        final class Newer extends IllegalStateException implements CannotApply, Diagnosed
+        {
+            private static final long serialVersionUID = 1L;
+
+            Newer()
+            {
+                super("of a newer schema version");
+            }
+        }
+        final AccumulatorStateMachine accumulator = new AccumulatorStateMachine();
+        final StateMachine sm = new StateMachine()
+        {
+            @Override
+            public void apply(final Command command, final Output output)
+            {
+                if (command.version() > 1)
+                {
+                    throw new Newer();
+                }
+                accumulator.apply(command, output);
+            }
+
+            @Override
+            public int writeSnapshot(final org.agrona.MutableDirectBuffer buffer, final int offset)
+            {
+                return accumulator.writeSnapshot(buffer, offset);
+            }
+
+            @Override
+            public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
+            {
+                accumulator.loadSnapshot(buffer, offset, length);
+            }
+
+            @Override
+            public long stateHash()
+            {
+                return accumulator.stateHash();
+            }
+        };
+        final CollectingListener listener = new CollectingListener();
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(sm).topology(topology)
+            .errorPolicy(ErrorPolicy.REJECT).errorHandler(new RecordingErrorHandler()).listener("collect", listener));
+        try
+        {
+            engine.publish(ADD, 1, 0, 0, 1, longPayload(10), 0, 8);
+            engine.publish(ADD, 2, 0, 0, 2, longPayload(5), 0, 8);
+            await(() -> engine.failure() != null, Duration.ofSeconds(10), "engine halted");
+        }
+        finally
+        {
+            assertThrows(EngineHaltedException.class, engine::close);
+        }
+        final CommandFailedException failure = assertInstanceOf(CommandFailedException.class, engine.failure());
+        assertEquals(2, failure.position());
+        assertEquals("command at position 2 (type " + ADD + ") failed: of a newer schema version", failure.getMessage());
+        assertEquals(1, listener.events().size(), "only the command before it is visible: " + listener.events());
+    }
+
+    /**
      * Publishers are given positions while the business logic still works on an earlier command; when that command
      * halts the engine, the commands accepted after it are journaled all the same, so a start on the journal replays
      * them and gives their positions to no other command. (They were left out of the journal: the next start gave

@@ -3,6 +3,7 @@ package io.ringlog.core.engine;
 import io.ringlog.core.Command;
 import io.ringlog.core.CommandCodec;
 import io.ringlog.core.Crc32c;
+import io.ringlog.core.CannotApply;
 import io.ringlog.core.CommandFailedException;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.ErrorPolicy;
@@ -176,7 +177,8 @@ public final class BusinessLogic
                 final CommandFailedException failure = new CommandFailedException(position, type, ex, hint);
                 // A JVM error (out of memory, stack overflow) is not a property of the command: replay
                 // would not fail the same way, so it can never be a deterministic rejection.
-                if (errorPolicy == ErrorPolicy.HALT || ex instanceof VirtualMachineError || status.abandoning())
+                if (errorPolicy == ErrorPolicy.HALT || ex instanceof VirtualMachineError || ex instanceof CannotApply ||
+                    status.abandoning())
                 {
                     if (!status.abandoning())
                     {

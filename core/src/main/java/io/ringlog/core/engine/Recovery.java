@@ -1,6 +1,8 @@
 package io.ringlog.core.engine;
 
+import io.ringlog.core.CannotApply;
 import io.ringlog.core.Command;
+import io.ringlog.core.Diagnosed;
 import io.ringlog.core.EngineHaltedException;
 import io.ringlog.core.Journal;
 import io.ringlog.core.JournalException;
@@ -112,6 +114,13 @@ public final class Recovery
             return new EngineHaltedException("recovery halted at position " + position + ": the JVM ran out of " +
                 "resources applying the journal's command there (" + cause + "); give it more memory (-Xmx) or stack " +
                 "(-Xss) and start again", failure);
+        }
+        if (cause instanceof CannotApply)
+        {
+            // Not the policy's doing either, and REJECT would not get past it: it would fork the history.
+            return new EngineHaltedException("recovery halted at position " + position + ": the state machine cannot " +
+                "apply the journal's command there (" + (cause instanceof Diagnosed ? cause.getMessage() : cause) + "). " +
+                "This code is not the code that wrote the journal: start it with that code", failure);
         }
         return new EngineHaltedException("recovery halted at position " + position + " by the error policy (HALT): " +
             "the state machine threw on the journal's command there" + (cause == null ? "" : " (" + cause + ")") +

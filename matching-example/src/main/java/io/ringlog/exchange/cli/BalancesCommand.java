@@ -28,9 +28,8 @@ final class BalancesCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final ExchangeRunner.ReplaySettings settings = replay.settings(spec, null);
-        final ExchangeRunner.ReplayResult result = ExchangeRunner.replay(settings, spec.commandLine().getErr());
-        ExchangeRunner.refuseNewer(result, settings.journalDir());
+        final ExchangeRunner.ReplayResult result = ExchangeRunner.replay(replay.settings(spec, null),
+            spec.commandLine().getErr());
         final ExchangeStateMachine exchange = result.exchange();
         if (account != null && !exchange.hasAccount(account))
         {

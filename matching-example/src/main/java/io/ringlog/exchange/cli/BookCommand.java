@@ -37,9 +37,8 @@ final class BookCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--depth must be at least 1: " + depth);
         }
-        final ExchangeRunner.ReplaySettings settings = replay.settings(spec, null);
-        final ExchangeRunner.ReplayResult result = ExchangeRunner.replay(settings, spec.commandLine().getErr());
-        ExchangeRunner.refuseNewer(result, settings.journalDir());
+        final ExchangeRunner.ReplayResult result = ExchangeRunner.replay(replay.settings(spec, null),
+            spec.commandLine().getErr());
         final ExchangeStateMachine exchange = result.exchange();
         if (exchange.instrument(symbol) == null)
         {

@@ -514,10 +514,13 @@ final class ExchangeRunner
         final EpochNanoClock clock = new OffsetEpochNanoClock();
         final FailureReport report = new FailureReport(err, "engine");
         final AtomicLong snapshotsNotTaken = new AtomicLong();
-        final java.util.concurrent.atomic.AtomicReference<String> newer = new java.util.concurrent.atomic.AtomicReference<>();
         final ErrorHandler failures = (ex) ->
         {
-            newer.compareAndSet(null, newerCommand(ex));
+            if (newerCommand(ex) != null)
+            {
+                // It halts the engine (CannotApply), and the halt's error says it, with what to do: not twice.
+                return;
+            }
             if (ex instanceof SnapshotException && ex.getCause() != null && storeReported.contains(ex.getCause()))
             {
                 return;
@@ -581,18 +584,6 @@ final class ExchangeRunner
         final long firstPosition = engine.nextPosition();
         // Recovery's replay counts too: only this run's commands and snapshots are reported.
         final long failedBefore = engine.metrics().failed();
-        if (newer.get() != null)
-        {
-            // A second reviewer's finding: old code on a journal newer code wrote to (a rollback) went on from the state
-            // its replay reached, and journaled commands whose events the journal's own replay contradicts; --strict
-            // changed only the exit code, after. Refused before this run publishes anything.
-            engine.close();
-            report.printSummary();
-            throw new IllegalArgumentException("the journal in " + settings.journalDir() + " holds commands this code cannot apply (" +
-                newer.get() + "): its start replayed the journal to a state that is not the journal's, and a run " +
-                "would go on from there, its events contradicting the journal's own. Nothing was published. Run it with " +
-                "the code that wrote those commands");
-        }
         recovery.sayRecovered();
         if (failedBefore > 0)
         {
@@ -992,8 +983,7 @@ final class ExchangeRunner
         long replayed,
         long nanos,
         EventTextWriter eventsWriter,
-        long failed,
-        String newerCommand)
+        long failed)
     {
         double commandsPerSecond()
         {
@@ -1173,7 +1163,6 @@ final class ExchangeRunner
     {
         final RecoveryProgress progress = new RecoveryProgress(err, "replay");
         final FailureReport failures = new FailureReport(err, "replay");
-        final java.util.concurrent.atomic.AtomicReference<String> newer = new java.util.concurrent.atomic.AtomicReference<>();
         final EngineContext ctx = new EngineContext()
             .name("exchange-replay")
             .stateMachine(exchange)
@@ -1185,8 +1174,11 @@ final class ExchangeRunner
             .recoveryListener(progress)
             .errorHandler((ex) ->
             {
-                newer.compareAndSet(null, newerCommand(ex));
-                failures.onError(ex);
+                if (newerCommand(ex) == null)
+                {
+                    // One of a newer schema version halts the replay, whose error says it: not twice.
+                    failures.onError(ex);
+                }
             });
         Writer eventsFile = null;
         EventTextWriter eventWriter = null;
@@ -1214,22 +1206,7 @@ final class ExchangeRunner
             throw new IllegalStateException("the replay halted: " + ExchangeCli.message(engine.failure()), engine.failure());
         }
         return new ReplayResult(exchange, engine.stateHash(), journal.lastPosition(), journalLast,
-            Math.max(0, progress.snapshotPosition), progress.replayed, progress.nanos, eventWriter, failures.total(),
-            newer.get());
-    }
-
-    /**
-     * Refuses a replay that met a command of a newer schema version than this code's: the state it reached is not the
-     * journal's, and a book or balances read from it were wrong, with exit 0 (a reviewer's finding).
-     */
-    static void refuseNewer(final ReplayResult result, final Path journalDir)
-    {
-        if (result.newerCommand() != null)
-        {
-            throw new IllegalArgumentException("the journal in " + journalDir + " holds commands this code cannot apply (" +
-                result.newerCommand() + "): its replay reached a state that is not the journal's. Read it with the code " +
-                "that wrote those commands");
-        }
+            Math.max(0, progress.snapshotPosition), progress.replayed, progress.nanos, eventWriter, failures.total());
     }
 
     /** The message of a command of a newer schema version than this code's that {@code failure} is, or null. */
