@@ -5,6 +5,7 @@ import io.ringlog.core.engine.ParkingWaitStrategy;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.core.testing.CollectingListener;
 import io.ringlog.core.testing.RecordingErrorHandler;
+import io.ringlog.core.testing.StateMachineAdapter;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 

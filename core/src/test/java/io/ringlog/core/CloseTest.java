@@ -2,6 +2,7 @@ package io.ringlog.core;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.core.testing.StateMachineAdapter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

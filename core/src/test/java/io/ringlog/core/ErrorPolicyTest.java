@@ -4,6 +4,7 @@ import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.core.testing.CollectingListener;
 import io.ringlog.core.testing.CollectingListener.Seen;
 import io.ringlog.core.testing.RecordingErrorHandler;
+import io.ringlog.core.testing.StateMachineAdapter;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

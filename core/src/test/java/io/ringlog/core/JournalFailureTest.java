@@ -5,6 +5,7 @@ import io.ringlog.core.testing.CollectingListener;
 import io.ringlog.core.testing.FailingJournal;
 import io.ringlog.core.testing.ForwardingJournal;
 import io.ringlog.core.testing.RecordingErrorHandler;
+import io.ringlog.core.testing.StateMachineAdapter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

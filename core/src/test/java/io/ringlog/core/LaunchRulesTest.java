@@ -3,6 +3,7 @@ package io.ringlog.core;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.core.testing.ForwardingJournal;
 import io.ringlog.core.testing.RecordingErrorHandler;
+import io.ringlog.core.testing.StateMachineAdapter;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package io.ringlog.core;
 
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.core.testing.RecordingErrorHandler;
+import io.ringlog.core.testing.StateMachineAdapter;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

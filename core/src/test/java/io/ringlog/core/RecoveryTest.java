@@ -3,6 +3,7 @@ package io.ringlog.core;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.core.testing.CollectingListener;
 import io.ringlog.core.testing.CollectingListener.Seen;
+import io.ringlog.core.testing.StateMachineAdapter;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -2,6 +2,7 @@ package io.ringlog.core;
 
 import io.ringlog.core.testing.CollectingListener;
 import io.ringlog.core.testing.RecordingErrorHandler;
+import io.ringlog.core.testing.StateMachineAdapter;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;

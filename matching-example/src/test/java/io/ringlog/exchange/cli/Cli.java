@@ -125,4 +125,13 @@ final class Cli
         command.addAll(Arrays.asList(args));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
+
+    /** Makes a named pipe at {@code path}; a machine without {@code mkfifo} skips the test. */
+    static Path fifo(final Path path) throws IOException, InterruptedException
+    {
+        final Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0,
+            "no mkfifo here");
+        return path;
+    }
 }

@@ -392,7 +392,7 @@ class FullDiskCliTest
         final Cli.Result run;
         try (mounted)
         {
-            final Path pipe = fifo(dir.resolve("first.pipe"));
+            final Path pipe = Cli.fifo(dir.resolve("first.pipe"));
             final Thread feeder = feed(commands, pipe);
             run = Cli.run("run", "-i", pipe.toString(), "-d", small.resolve("j").toString());
             feeder.join(TimeUnit.SECONDS.toMillis(30));
@@ -408,7 +408,7 @@ class FullDiskCliTest
         assertTrue(said.find(), run.toString());
         assertEquals(Long.parseLong(said.group(1)) + 1, Long.parseLong(said.group(2)));
 
-        final Path again = fifo(dir.resolve("again.pipe"));
+        final Path again = Cli.fifo(dir.resolve("again.pipe"));
         final Thread feeder = feed(commands, again);
         final Cli.Result rest = Cli.ok("run", "-i", again.toString(), "-d", copy.toString(), "--append", "--from-line",
             said.group(2));
@@ -416,13 +416,6 @@ class FullDiskCliTest
         final Cli.Result whole = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("whole").toString());
         assertEquals(whole.value("state-hash"), rest.value("state-hash"), rest.toString());
         assertEquals(whole.value("last-position"), rest.value("last-position"));
-    }
-
-    private static Path fifo(final Path path) throws Exception
-    {
-        final Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
-        assumeTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "no mkfifo here");
-        return path;
     }
 
     /** Copies {@code file} into {@code pipe} on a thread of its own; a reader that closes early ends it (EPIPE). */

@@ -4,15 +4,13 @@ import io.ringlog.core.Command;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
 import io.ringlog.core.Output;
-import io.ringlog.core.StateMachine;
+import io.ringlog.core.testing.StateMachineAdapter;
 import io.ringlog.exchange.OrderType;
 import io.ringlog.exchange.Side;
 import io.ringlog.exchange.codec.CommandBlocks;
 import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandTypes;
 import io.ringlog.journal.ChronicleJournal;
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,38 +130,19 @@ class NewerJournalTest
     private static long append(final Path journal, final int type, final UnsafeBuffer payload, final int length)
     {
         try (Engine engine = Engine.launch(new EngineContext()
-            .stateMachine(new Nothing())
+            .stateMachine(new StateMachineAdapter()
+            {
+                @Override
+                public void apply(final Command command, final Output output)
+                {
+                    // Applies nothing: only the journal matters here.
+                }
+            })
             .maxPayloadLength(ExchangeRunner.MAX_PAYLOAD)
             .journal(ChronicleJournal.open(new ChronicleJournal.Context().directory(journal)
                 .maxPayloadLength(ExchangeRunner.MAX_PAYLOAD)))))
         {
             return engine.publish(type, CommandBlocks.schemaVersion() + 1, 0, 0, 0, payload, 0, length);
-        }
-    }
-
-    /** Applies nothing: only the journal matters here. */
-    private static final class Nothing implements StateMachine
-    {
-        @Override
-        public void apply(final Command command, final Output output)
-        {
-        }
-
-        @Override
-        public int writeSnapshot(final MutableDirectBuffer buffer, final int offset)
-        {
-            return 0;
-        }
-
-        @Override
-        public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
-        {
-        }
-
-        @Override
-        public long stateHash()
-        {
-            return 0;
         }
     }
 }

@@ -80,9 +80,7 @@ class RunNotesTest
         final Path commands = dir.resolve("c.txt");
         Cli.ok("generate", "--preset", "exchange-core", "--commands", "10_000", "--seed", "5", "-o", commands.toString());
         final java.util.List<String> lines = java.nio.file.Files.readAllLines(commands);
-        final Path pipe = dir.resolve("pipe");
-        final Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
-        org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor() == 0, "no mkfifo here");
+        final Path pipe = Cli.fifo(dir.resolve("pipe"));
         final Thread feeder = new Thread(() ->
         {
             try (java.io.Writer out = java.nio.file.Files.newBufferedWriter(pipe))

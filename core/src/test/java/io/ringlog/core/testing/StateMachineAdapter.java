@@ -1,10 +1,11 @@
-package io.ringlog.core;
+package io.ringlog.core.testing;
 
+import io.ringlog.core.StateMachine;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /** A stateless state machine for tests that only care about {@code apply}. */
-abstract class StateMachineAdapter implements StateMachine
+public abstract class StateMachineAdapter implements StateMachine
 {
     @Override
     public int writeSnapshot(final MutableDirectBuffer buffer, final int offset)
