@@ -83,8 +83,11 @@ class KillPrimaryTest
                 // Under load: publish a chunk at a fixed rate, and kill after a random share of it.
                 final Path chunk = Exchanges.write(dir.resolve("chunk-" + trial + ".txt"),
                     workload.subList(setup + (trial - 1) * CHUNK, setup + trial * CHUNK));
+                // A node's events file holds what it showed in earlier trials too (as the standby, and as the primary
+                // before it was killed and rejoined): count this trial's events from what the file holds now.
+                final long shownBefore = Exchanges.wholeLines(primary.events).size();
                 publish(primary, chunk, RATE, false);
-                final long killAfter = 200 + random.nextInt(CHUNK * 2);
+                final long killAfter = shownBefore + 200 + random.nextInt(CHUNK * 2);
                 await(() -> Exchanges.wholeLines(primary.events).size() >= killAfter || !primary.alive(),
                     "events to show before the kill, " + where);
                 primary.kill();
