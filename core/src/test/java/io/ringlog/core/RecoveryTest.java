@@ -251,6 +251,61 @@ class RecoveryTest
     }
 
     @Test
+    void shouldSayWhenReplayedCommandsThrowAndAreRejectedByTheErrorPolicy() throws Exception
+    {
+        // Old code journaled ADDs with an int (version 1); new code reads a long and has no upcaster for them.
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        final org.agrona.concurrent.UnsafeBuffer v1 = new org.agrona.concurrent.UnsafeBuffer(new byte[4]);
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new StateMachineAdapter()
+        {
+            @Override
+            public void apply(final Command command, final Output output)
+            {
+            }
+        }).maxPayloadLength(64).journal(journal)))
+        {
+            engine.publish(ADD, 2, 0, 0, 0, longPayload(5), 0, 8);
+            engine.publish(ADD, 1, 0, 0, 0, v1, 0, 4);
+            engine.publish(ADD, 1, 0, 0, 0, v1, 0, 4);
+        }
+        final long[] told = new long[3];
+        final VersionTwoOnly v2 = new VersionTwoOnly();
+        Engine.launch(new EngineContext().stateMachine(v2).maxPayloadLength(64).journal(journal)
+            .errorHandler(RecoveryTest::ignore).recoveryListener(new RecoveryListener()
+            {
+                @Override
+                public void onReplayFailures(final long failed, final long firstPosition)
+                {
+                    told[0]++;
+                    told[1] = failed;
+                    told[2] = firstPosition;
+                }
+            })).close();
+        assertEquals(5, v2.total, "the command the new code reads is applied");
+        assertEquals(1, told[0], "said once, at the end of the replay");
+        assertEquals(2, told[1]);
+        assertEquals(2, told[2]);
+
+        // An engine given no listener says so on stderr, as it does of a skipped snapshot.
+        final java.io.PrintStream original = System.err;
+        final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try
+        {
+            Engine.launch(new EngineContext().name("ledger").stateMachine(new VersionTwoOnly())
+                .maxPayloadLength(64).journal(journal).errorHandler(RecoveryTest::ignore)).close();
+        }
+        finally
+        {
+            System.setErr(original);
+        }
+        final String said = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(said.contains("ledger: recovery: 2 of the journal's commands threw as they were replayed (the " +
+            "first at position 2), and the error policy (REJECT) rejected them as COMMAND_FAILED"), said);
+        assertTrue(said.contains("mark what the state machine throws for such a command CannotApply"), said);
+    }
+
+    @Test
     void shouldUseOnlySnapshotsOfThisJournalsHistoryAndRefuseToReusePositionsASnapshotSaw() throws Exception
     {
         final InMemoryJournal journal = new InMemoryJournal(64);
@@ -315,5 +370,26 @@ class RecoveryTest
             .journal(journal).snapshotStore(anonymous).recoveryListener(recording)).close();
         assertEquals(1, skipped.size());
         assertTrue(skipped.get(0).contains("names no journal"), skipped.get(0));
+    }
+
+    /** New code: ADD carries a long from version 2 on, and version 1's int is not read (its upcaster forgotten). */
+    private static final class VersionTwoOnly extends StateMachineAdapter
+    {
+        long total;
+
+        @Override
+        public void apply(final Command command, final Output output)
+        {
+            if (command.version() != 2)
+            {
+                throw new IllegalArgumentException("ADD of version " + command.version() + ": this code reads version 2");
+            }
+            total += command.payload().getLong(0, java.nio.ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    /** The failures are the test's to expect: not printed. */
+    private static void ignore(final Throwable failure)
+    {
     }
 }

@@ -88,6 +88,12 @@ public final class BusinessLogic
         this.replayDelivered = replayDelivered;
     }
 
+    /** Commands that threw in the state machine (or its upcasters) since launch, replayed ones included. */
+    public long failed()
+    {
+        return counters.failed.get();
+    }
+
     /**
      * Applies one command at its position.
      *

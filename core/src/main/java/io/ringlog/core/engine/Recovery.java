@@ -71,6 +71,8 @@ public final class Recovery
         if (expected <= last)
         {
             final Command command = new Command(maxPayloadLength);
+            final long failedBefore = logic.failed();
+            long firstFailed = 0;
             try (JournalReader reader = journal.reader(expected))
             {
                 while (expected <= last && reader.next(command))
@@ -84,6 +86,10 @@ public final class Recovery
                     if (!logic.apply(command, true))
                     {
                         throw halted(expected, status.failure());
+                    }
+                    if (firstFailed == 0 && logic.failed() != failedBefore)
+                    {
+                        firstFailed = expected;
                     }
                     if (expected % PROGRESS_INTERVAL == 0)
                     {
@@ -99,6 +105,11 @@ public final class Recovery
                 throw new JournalException(expected, "journal ended before its last position " + last);
             }
             listener.onReplayProgress(last, last);
+            if (firstFailed != 0)
+            {
+                // Rejected as COMMAND_FAILED by the error policy, as live; but nothing says they threw live too.
+                listener.onReplayFailures(logic.failed() - failedBefore, firstFailed);
+            }
         }
         listener.onRecovered(snapshotPosition, last, last - snapshotPosition, System.nanoTime() - started);
         return last;
