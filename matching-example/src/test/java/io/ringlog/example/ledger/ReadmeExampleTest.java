@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReadmeExampleTest
 {
     @ParameterizedTest
-    @CsvSource({"embedding-example, EmbeddingExample", "inline-listener-example, InlineListenerExample"})
+    @CsvSource({"embedding-example, EmbeddingExample", "inline-listener-example, InlineListenerExample",
+        "upcaster-example, UpcasterExample"})
     void shouldCompileAndRunTheReadmeExample(final String marker, final String className) throws Exception
     {
         final String readme = Files.readString(Path.of("..", "README.md"));
