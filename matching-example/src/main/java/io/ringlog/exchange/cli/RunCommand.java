@@ -330,6 +330,20 @@ final class RunCommand implements Callable<Integer>
                     ". Once the cause is mended, feed the same lines again and add --append --from-line " + (line + 1) +
                     " (from the first line, its commands would be applied a second time)").toString();
         }
+        if (append)
+        {
+            // A reviewer's finding: "run the same command again" after an --append run halted ran the file from its
+            // first line a second time, since --append skips the check that finds where the journal ends in it.
+            final long line = result.journaledLine();
+            return said.append(". With --append a run does not look for where the journal ends in ").append(commands)
+                .append(": ").append(line < 0 ? "the line of position " + journaled + " is not known (it is the " +
+                    "correlation id of its command unless the line gave corr=); once the cause is mended, run the same " +
+                    "command without --append, which finds it and says the --from-line to go on from" :
+                    line < fromLine ? "the journal holds none of the lines this run read; once the cause is mended, " +
+                    "run the same command again" : "the journal holds its lines up to " + line + ". Once the cause is " +
+                    "mended, run the same command with --from-line " + (line + 1) + " (as it stands, it would apply " +
+                    "lines " + fromLine + ".." + line + " a second time)").toString();
+        }
         return said.append(". Once the cause is mended, run the same command again: it finds where the journal ends in ")
             .append(commands).append(" and says the --from-line to go on from (from the file's start it would apply its ")
             .append("commands a second time)").toString();

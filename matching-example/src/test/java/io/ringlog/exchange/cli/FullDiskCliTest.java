@@ -418,6 +418,49 @@ class FullDiskCliTest
         assertEquals(whole.value("last-position"), rest.value("last-position"));
     }
 
+    /**
+     * A run that appended a file to a journal holding another's, halted: "run the same command again" applied the file
+     * from its first line a second time, as --append skips the check that finds where the journal ends in it (a
+     * reviewer's finding). It names the line the journal holds up to and the --from-line to go on with; going on so ends
+     * on the state of the two files run whole.
+     */
+    @Test
+    void shouldNameTheLineToGoOnFromWhenAnAppendingRunHalts() throws Exception
+    {
+        final Path first = dir.resolve("first.txt");
+        Cli.ok("generate", "--preset", "exchange-core", "--commands", "2_000", "--seed", "5", "-o", first.toString());
+        final Path small = dir.resolve("small");
+        final StringBuilder why = new StringBuilder();
+        final SmallFileSystem mounted = SmallFileSystem.mount(small, "2m", why);
+        assumeTrue(mounted != null, "cannot mount a tmpfs for the journal here: " + why);
+        final Path copy = dir.resolve("copy");
+        final Cli.Result run;
+        try (mounted)
+        {
+            Cli.ok("run", "-i", first.toString(), "-d", small.resolve("j").toString());
+            run = Cli.run("run", "-i", commands.toString(), "-d", small.resolve("j").toString(), "--append");
+            copyDirectory(small.resolve("j"), copy);
+        }
+        assertEquals(1, run.code(), run.toString());
+        assertNoClassName(run);
+        assertFalse(run.err().contains("run the same command again"), run.toString());
+        final Matcher said = Pattern.compile("With --append a run does not look for where the journal ends in " +
+            Pattern.quote(commands.toString()) + ": the journal holds its lines up to (\\d+)\\. Once the cause is " +
+            "mended, run the same command with --from-line (\\d+) \\(as it stands, it would apply lines 1\\.\\.(\\d+) a " +
+            "second time\\)").matcher(run.err());
+        assertTrue(said.find(), run.toString());
+        assertEquals(Long.parseLong(said.group(1)) + 1, Long.parseLong(said.group(2)));
+        assertEquals(said.group(1), said.group(3));
+
+        final Cli.Result rest = Cli.ok("run", "-i", commands.toString(), "-d", copy.toString(), "--append",
+            "--from-line", said.group(2));
+        Cli.ok("run", "-i", first.toString(), "-d", dir.resolve("whole").toString());
+        final Cli.Result whole = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("whole").toString(),
+            "--append");
+        assertEquals(whole.value("state-hash"), rest.value("state-hash"), rest.toString());
+        assertEquals(whole.value("last-position"), rest.value("last-position"));
+    }
+
     /** Copies {@code file} into {@code pipe} on a thread of its own; a reader that closes early ends it (EPIPE). */
     private static Thread feed(final Path file, final Path pipe)
     {
