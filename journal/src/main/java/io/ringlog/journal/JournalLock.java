@@ -67,7 +67,10 @@ final class JournalLock implements AutoCloseable
         }
         if (lock == null)
         {
-            throw new JournalException(openElsewhere(directory, holder(file)));
+            // The holder as the kernel has it: the file's text may be an earlier writer's, long gone, where the holder
+            // has not written its own yet (a reviewer's two repairs at once named a pid dead 13 minutes).
+            final String live = liveWriter(directory);
+            throw new JournalException(openElsewhere(directory, live != null ? " (" + live + ")" : aliveHolder(file)));
         }
         try
         {
@@ -151,6 +154,24 @@ final class JournalLock implements AutoCloseable
                 " (" + text + ")" : "";
         }
         catch (final IOException ex)
+        {
+            return "";
+        }
+    }
+
+    /**
+     * {@link #holder} where the pid it names is a live process: without {@code /proc/locks} to say who holds the lock, the
+     * text is the best there is, but not a pid gone since.
+     */
+    private static String aliveHolder(final Path file)
+    {
+        final String holder = holder(file);
+        final int end = holder.indexOf(',');
+        try
+        {
+            return end > 6 && ProcessHandle.of(Long.parseLong(holder.substring(6, end))).isPresent() ? holder : "";
+        }
+        catch (final NumberFormatException ex)
         {
             return "";
         }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.ringlog.journal.JournalTesting.appendRange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,6 +69,37 @@ class TwoWritersTest
             assertEquals(200, journal.lastPosition(), "the lock went with the first writer");
             assertNoGap(journal, 200);
             appendRange(journal, 201, 210, 5);
+        }
+    }
+
+    /**
+     * The lock file's text is an earlier writer's until the holder writes its own: the refusal names the holder the kernel
+     * has (a reviewer's two repairs at once named a pid dead for 13 minutes).
+     */
+    @Test
+    void shouldNameTheProcessHoldingTheLockNotThePidTheFileLastSaid() throws Exception
+    {
+        final Process first = JournalTesting.startJvm(WriterMain.class, dir.toString(), "100");
+        try (BufferedReader firstOut = new BufferedReader(new InputStreamReader(first.getInputStream(),
+            StandardCharsets.UTF_8)); OutputStream firstIn = first.getOutputStream())
+        {
+            assertEquals("open 100", firstOut.readLine(), "the first writer opened and appended");
+            // Another process's descriptor on the file does not touch its lock (fcntl locks are per process).
+            java.nio.file.Files.writeString(dir.resolve("ringlog.lock"), "pid 2147483646, since 2026-12-07T06:29:00Z\n");
+            final JournalException refused = assertThrows(JournalException.class,
+                () -> ChronicleJournal.open(JournalTesting.context(dir)));
+            assertTrue(refused.getMessage().contains("is open for writing by another process (pid " + first.pid() + ")"),
+                refused.getMessage());
+            assertFalse(refused.getMessage().contains("2147483646"), refused.getMessage());
+
+            firstIn.write('\n');
+            firstIn.flush();
+            assertEquals("closed 200", firstOut.readLine());
+            assertTrue(first.waitFor(60, TimeUnit.SECONDS));
+        }
+        finally
+        {
+            first.toHandle().destroyForcibly();
         }
     }
 
