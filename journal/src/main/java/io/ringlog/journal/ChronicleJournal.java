@@ -511,7 +511,7 @@ public final class ChronicleJournal implements Journal
             }
             final String said = cause instanceof ClassNotFoundException ? "a type name in it reads '" + cause.getMessage() +
                 "', which Chronicle does not know" : String.valueOf(cause.getMessage()).replace(String.valueOf(copy[0]),
-                table.toString());
+                table.toString()).replace("exclusive exclusive", "exclusive");
             return table + " is damaged: Chronicle Queue cannot read it (" + said + "). It holds only Chronicle's own " +
                 "bookkeeping (no entry, no identity, no committed mark), and the next writer makes it again: move it " +
                 "away ('mv " + table + " " + table + ".damaged') and the journal opens as it was";

@@ -213,6 +213,15 @@ final class ExchangeRunner
             {
                 throw new IllegalArgumentException(taken);
             }
+            // A damaged Chronicle table: each open below would wait 10 s on it, and the last said to repair the journal,
+            // which cannot mend it (a reviewer's 32 s). Said at once, with what does mend it.
+            final String damagedTable = settings.journalDir() == null ||
+                !ChronicleJournal.isJournalDirectory(settings.journalDir()) ? null :
+                ChronicleJournal.damagedTable(settings.journalDir());
+            if (damagedTable != null)
+            {
+                throw new IllegalArgumentException(damagedTable);
+            }
             // Another application's journal, or other settings: said first, not after advice to --append to it.
             checkExchangeJournal(settings.journalDir(), settings.maxAssets());
             // Before the events file is replaced: a run that would apply commands twice, or skip some, is

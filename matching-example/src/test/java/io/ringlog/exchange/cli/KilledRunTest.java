@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -85,6 +86,41 @@ class KilledRunTest
         assertEquals(clean.value("state-hash"), run.value("state-hash"), run.toString());
         assertTrue(!run.err().contains("\tat "), run.err());
         System.out.println("the run on the mended journal took " + seconds + " s");
+    }
+
+    /**
+     * A {@code metadata.cq4t} of junk whose first document reads as written (its header's top bit clear): each of the
+     * run's checks waited 10 s on it, 32 s in all, and the run then advised a repair, which refuses to mend it (a
+     * reviewer's finding). The run says at once that the table is damaged and to move it away; done so, the run goes on.
+     */
+    @Test
+    void shouldSayAtOnceThatAJunkTableIsDamagedAndHowToMoveItAway() throws Exception
+    {
+        final Path commands = dir.resolve("commands.txt");
+        Cli.ok("generate", "--commands", "2_000", "--seed", "11", "-o", commands.toString());
+        final Path journal = dir.resolve("journal");
+        final Cli.Result first = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString());
+        final Path table = journal.resolve(io.ringlog.journal.ChronicleJournal.METADATA_FILE);
+        final byte[] junk = new byte[128 << 10];
+        new java.util.Random(7).nextBytes(junk);
+        junk[3] &= 0x3F;   // the header word's top bits, little-endian: a whole document, not metadata
+        Files.write(table, junk);
+
+        final long started = System.nanoTime();
+        final Cli.Result run = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--append");
+        final long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+        assertEquals(1, run.code(), run.toString());
+        assertTrue(run.err().startsWith("error: " + table + " is damaged: Chronicle Queue cannot read it (Unable to " +
+            "claim exclusive lock on file " + table + "). It holds only Chronicle's own bookkeeping (no entry, no " +
+            "identity, no committed mark), and the next writer makes it again: move it away ('mv " + table + " " + table +
+            ".damaged') and the journal opens as it was"), run.err());
+        assertFalse(run.err().contains("repair"), run.err());
+        assertTrue(!run.err().contains("\tat "), run.err());
+        assertTrue(seconds < 25, "one wait of Chronicle's on the table, not one per check: " + seconds + " s");
+
+        Files.move(table, journal.resolve(io.ringlog.journal.ChronicleJournal.METADATA_FILE + ".damaged"));
+        final Cli.Result moved = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString(), "--append");
+        assertEquals(2 * first.number("last-position") - 1, moved.number("last-position"), moved.toString());
     }
 
     /** Starts {@code exchange run} in a new JVM, waits until its events file holds {@code killAt} bytes, SIGKILLs it. */
