@@ -165,7 +165,7 @@ public final class ExchangeStateMachine implements StateMachine
             throw new NewerCommandException("command " + (CommandTypes.name(commandType) != null ?
                 CommandTypes.name(commandType) : "of type " + commandType) + " at position " +
                 command.position() + " is of schema version " + command.version() + ", newer than this code's (" +
-                CommandBlocks.schemaVersion() + "): the journal was written by newer code, which is what can apply it",
+                CommandBlocks.schemaVersion() + "): newer code wrote it, and newer code is what can apply it",
                 command.position());
         }
         events.begin(output, commandType);

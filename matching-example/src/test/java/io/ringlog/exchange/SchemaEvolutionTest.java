@@ -242,8 +242,8 @@ class SchemaEvolutionTest
         final IllegalStateException thrown = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
             () -> exchange.apply(command, output));
         assertEquals("command place at position 10 is of schema version " + (CommandBlocks.schemaVersion() + 1) +
-            ", newer than this code's (" + CommandBlocks.schemaVersion() + "): the journal was written by newer code, " +
-            "which is what can apply it", thrown.getMessage());
+            ", newer than this code's (" + CommandBlocks.schemaVersion() + "): newer code wrote it, and newer code is what " +
+            "can apply it", thrown.getMessage());
         assertEquals(List.of(), output.events());
         assertEquals(before, exchange.stateHash());
     }

@@ -131,7 +131,7 @@ public final class Recovery
             // Not the policy's doing either, and REJECT would not get past it: it would fork the history.
             return new EngineHaltedException("recovery halted at position " + position + ": the state machine cannot " +
                 "apply the journal's command there (" + (cause instanceof Diagnosed ? cause.getMessage() : cause) + "). " +
-                "This code is not the code that wrote the journal: start it with that code", failure);
+                "This code cannot go on past it: start it with code that can, the code that wrote the command", failure);
         }
         return new EngineHaltedException("recovery halted at position " + position + " by the error policy (HALT): " +
             "the state machine threw on the journal's command there" + (cause == null ? "" : " (" + cause + ")") +

@@ -43,9 +43,9 @@ class NewerJournalTest
 
         final String halted = "recovery halted at position " + newer + ": the state machine cannot apply the journal's " +
             "command there (command place at position " + newer + " is of schema version " +
-            (CommandBlocks.schemaVersion() + 1) + ", newer than this code's (" + CommandBlocks.schemaVersion() + "): the " +
-            "journal was written by newer code, which is what can apply it). This code is not the code that wrote the " +
-            "journal: start it with that code";
+            (CommandBlocks.schemaVersion() + 1) + ", newer than this code's (" + CommandBlocks.schemaVersion() + "): newer " +
+            "code wrote it, and newer code is what can apply it). This code cannot go on past it: start it with code " +
+            "that can, the code that wrote the command";
         final Cli.Result replay = Cli.run("replay", "-d", journal.toString());
         assertEquals(1, replay.code(), replay.toString());
         assertTrue(replay.err().contains(halted), replay.toString());
