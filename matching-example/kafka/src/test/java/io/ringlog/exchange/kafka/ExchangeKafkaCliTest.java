@@ -1,6 +1,17 @@
 package io.ringlog.exchange.kafka;
 
 import io.ringlog.exchange.cli.ExchangeCli;
+import io.ringlog.exchange.codec.CommandEncoder;
+import io.ringlog.exchange.codec.CommandTypes;
+import io.ringlog.exchange.codec.command.CancelOrderCommandEncoder;
+import io.ringlog.kafka.KafkaHeaders;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import java.nio.charset.StandardCharsets;
 import io.ringlog.exchange.kafka.cli.ExchangeKafkaCli;
 import io.ringlog.exchange.text.CommandTextWriter;
 import io.ringlog.exchange.workload.WorkloadGenerator;
@@ -285,6 +296,59 @@ class ExchangeKafkaCliTest
         assertEquals(1, unknown.code(), unknown.out() + unknown.err());
         assertTrue(unknown.err().startsWith("error: no account 99999 in the events topics "), unknown.err());
         assertEquals(2, kafka(kafka, "balances", "--account", "-1").code());
+    }
+
+    /**
+     * A client upgraded before the engine: a command of a newer schema version on the topic. It was dead-lettered, and
+     * lost for good once an older client's command behind it moved the engine's resume offset past it (a reviewer's
+     * finding). The engine halts on it, exit 1, naming the version and the upgrade; it is journaled in its place, dead-
+     * lettered nowhere, and a start of the same code halts there again rather than pass over it.
+     */
+    @Test
+    void shouldHaltOnACommandOfNewerCodeAndKeepItForTheUpgradedEngine(final TestBroker broker, @TempDir final Path dir)
+        throws Exception
+    {
+        final String prefix = TestBroker.uniqueName("newer");
+        final String[] kafka = topicsOf(broker, prefix);
+        kafka(kafka, "topics", "--partitions", "1").ok();
+        final Path before = dir.resolve("before.txt");
+        Files.writeString(before, "instrument sym=2 base=2 quote=0 tick=1 lot=1\ndeposit acct=1 asset=0 amount=100000\n" +
+            "place oid=777 acct=1 sym=2 side=BUY type=GTC price=10 qty=5\n");
+        kafka(kafka, "feed", "-i", before.toString()).ok();
+        // A version 3 cancel, as newer code would send it: version 2's block and a field after it.
+        final byte[] newer = new byte[CancelOrderCommandEncoder.BLOCK_LENGTH + 8];
+        new CommandEncoder().cancel(new UnsafeBuffer(newer), 0, 777, 1);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(java.util.Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new ByteArraySerializer(),
+            new ByteArraySerializer()))
+        {
+            final RecordHeaders headers = new RecordHeaders();
+            headers.add(KafkaHeaders.TYPE, Integer.toString(CommandTypes.CANCEL_ORDER).getBytes(StandardCharsets.US_ASCII));
+            headers.add(KafkaHeaders.VERSION, Integer.toString(CommandEncoder.VERSION + 1)
+                .getBytes(StandardCharsets.US_ASCII));
+            producer.send(new ProducerRecord<>(prefix + ".commands", 0, (byte[])null, newer, headers)).get();
+        }
+        // An older client's command behind it.
+        final Path after = dir.resolve("after.txt");
+        Files.writeString(after, "deposit acct=1 asset=0 amount=5\n");
+        kafka(kafka, "feed", "-i", after.toString()).ok();
+
+        final Path journal = dir.resolve("engine");
+        for (int start = 1; start <= 2; start++)
+        {
+            final Result engine = kafka(kafka, "engine", "-p", "0", "-d", journal.toString(), "--until-caught-up");
+            assertEquals(1, engine.code(), engine.out() + engine.err());
+            assertTrue(engine.err().contains("is of schema version " + (CommandEncoder.VERSION + 1) + ", newer than this " +
+                "code's (" + CommandEncoder.VERSION + ")"), engine.err());
+            assertFalse(engine.err().contains("\tat "), engine.err());
+        }
+        final Result dead = kafka(kafka, "dead-letters", "--until-end");
+        assertFalse(dead.out().contains("cancel"), dead.out() + dead.err());
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        assertEquals(1, ExchangeCli.run(new PrintWriter(out), new PrintWriter(err), "replay", "-d", journal.toString()));
+        assertTrue(err.toString().contains("recovery halted at position 5: the state machine cannot apply the " +
+            "journal's command there"), err.toString());
     }
 
     /**

@@ -35,8 +35,12 @@ class ExchangeRecordsTest
         assertEquals("place version 1 payload of 48 bytes, expected 40",
             ExchangeRecords.PAYLOAD_CHECK.check(CommandTypes.PLACE_ORDER, 1, payload, 0, place));
         assertEquals("unknown command type 99", ExchangeRecords.PAYLOAD_CHECK.check(99, 1, payload, 0, 8));
-        assertEquals("unknown version 3 of place (this exchange reads versions 1..2)",
-            ExchangeRecords.PAYLOAD_CHECK.check(CommandTypes.PLACE_ORDER, 3, payload, 0, place));
+        assertEquals("unknown version 0 of place (this exchange reads versions 1.." + CommandEncoder.VERSION + ")",
+            ExchangeRecords.PAYLOAD_CHECK.check(CommandTypes.PLACE_ORDER, 0, payload, 0, place));
+        assertNull(ExchangeRecords.PAYLOAD_CHECK.check(CommandTypes.PLACE_ORDER, CommandEncoder.VERSION + 1, payload, 0,
+            place + 8), "newer code's: the exchange halts on it, and the engine upgraded applies it");
+        assertNull(ExchangeRecords.PAYLOAD_CHECK.check(99, CommandEncoder.VERSION + 1, payload, 0, 8),
+            "a type newer code added");
         assertTrue(ExchangeRecords.PAYLOAD_CHECK.check(CommandTypes.CONFIGURE, 1, payload, 0,
             ExchangeRecords.configure(payload)).startsWith("configure is the engine's own command"));
     }
