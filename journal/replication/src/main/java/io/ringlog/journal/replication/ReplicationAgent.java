@@ -216,10 +216,14 @@ final class ReplicationAgent implements Agent
             // Silent from now on: its heartbeats kept the primary's session with it alive, so the primary waits for
             // it to go silent for the peer timeout, then goes on without it as with any standby lost.
             silent = true;
-            fail(new ReplicationException("this standby's engine halted, so it journals and applies nothing more, and " +
-                "follows the primary no more: " + halted.getMessage() + ". The primary sees it as gone (synchronous: " +
-                "nothing more becomes visible until a standby acknowledges it, or it degrades); mend what halted it " +
-                "and restart it as a standby", halted));
+            // What it took from the primary before the halt goes on into its journal (a reviewer read "journals nothing
+            // more" and saw its journal grow by 2,000): kept, for a start to apply.
+            fail(new ReplicationException("this standby's engine halted, so it " + (halted instanceof
+                io.ringlog.core.JournalException ? "journals and applies nothing more, and follows the primary no more: " :
+                "applies nothing more and follows the primary no more (what it had taken from the primary is journaled, " +
+                "for its next start to apply): ") + halted.getMessage() + ". The primary sees it as gone (" + (ctx.mode() == ReplicationMode.SYNCHRONOUS ?
+                "synchronous: nothing more becomes visible until a standby acknowledges it, or the primary degrades" :
+                "asynchronous: the primary goes on alone") + "); mend what halted it and restart it as a standby", halted));
             return 1;
         }
         if (searchProbe > 0)

@@ -139,4 +139,71 @@ class StandbyLossTest
             Pair.closeQuietly(a, b);
         }
     }
+
+    /**
+     * A standby halted by a command it cannot apply (newer code's), not by its journal: what it took from the primary
+     * goes on into its journal, for its next start, so its failure does not say it journals nothing more (a reviewer
+     * read that and saw the journal grow by 2,000 positions).
+     */
+    @Test
+    void shouldSayAStandbyHaltedByACommandKeepsWhatItTookInItsJournal() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.ASYNCHRONOUS;
+        final ReplicationNode a = ReplicationNode.launch(pair.context("a", mode),
+            pair.engine("a", new AccumulatorStateMachine(), Topology.PIPELINED).closeTimeout(Duration.ofSeconds(2)),
+            Role.PRIMARY);
+        final ReplicationNode b = ReplicationNode.launch(pair.context("b", mode),
+            pair.engine("b", new NewerFrom(301), Topology.PIPELINED).closeTimeout(Duration.ofSeconds(2)), Role.STANDBY);
+        try
+        {
+            Pair.publish(a.engine(), 1, 400);
+            Pair.await(() -> b.failure() != null, Duration.ofSeconds(10), "b's node fails");
+            assertTrue(b.failure().getMessage().startsWith("this standby's engine halted, so it applies nothing more " +
+                "and follows the primary no more (what it had taken from the primary is journaled, for its next start to " +
+                "apply): "), b.failure().getMessage());
+            assertTrue(b.failure().getMessage().contains("command at position 301 is newer code's") &&
+                b.failure().getMessage().contains("asynchronous: the primary goes on alone"), b.failure().getMessage());
+            assertEquals(Role.FAILED, b.role());
+        }
+        finally
+        {
+            Pair.closeQuietly(a, b);
+        }
+        try (io.ringlog.core.Journal journal = pair.journal("b"))
+        {
+            assertTrue(journal.lastPosition() >= 301, "b journaled the command it halted on: " + journal.lastPosition());
+        }
+    }
+
+    /** Applies as an accumulator up to a position, and cannot apply the commands from it on, as older code cannot. */
+    private static final class NewerFrom extends io.ringlog.core.testing.StateMachineAdapter
+    {
+        private final long from;
+
+        NewerFrom(final long from)
+        {
+            this.from = from;
+        }
+
+        @Override
+        public void apply(final io.ringlog.core.Command command, final io.ringlog.core.Output output)
+        {
+            if (command.position() >= from)
+            {
+                throw new Newer("command at position " + command.position() + " is newer code's");
+            }
+        }
+    }
+
+    /** What older code throws for a command it cannot apply at all. */
+    private static final class Newer extends IllegalStateException implements io.ringlog.core.CannotApply
+    {
+        private static final long serialVersionUID = 1L;
+
+        Newer(final String message)
+        {
+            super(message);
+        }
+    }
 }
