@@ -221,9 +221,10 @@ final class ReplicationAgent implements Agent
             fail(new ReplicationException("this standby's engine halted, so it " + (halted instanceof
                 io.ringlog.core.JournalException ? "journals and applies nothing more, and follows the primary no more: " :
                 "applies nothing more and follows the primary no more (what it had taken from the primary is journaled, " +
-                "for its next start to apply): ") + halted.getMessage() + ". The primary sees it as gone (" + (ctx.mode() == ReplicationMode.SYNCHRONOUS ?
-                "synchronous: nothing more becomes visible until a standby acknowledges it, or the primary degrades" :
-                "asynchronous: the primary goes on alone") + "); mend what halted it and restart it as a standby", halted));
+                "for its next start to apply): ") + halted.getMessage() + ". The primary sees it as gone (" +
+                (ctx.mode() == ReplicationMode.SYNCHRONOUS ? "synchronous: nothing more becomes visible until a " +
+                "standby acknowledges it, or the primary degrades" : "asynchronous: the primary goes on alone") +
+                "); mend what halted it and restart it as a standby", halted));
             return 1;
         }
         if (searchProbe > 0)
