@@ -190,9 +190,15 @@ public final class CliSupport
      */
     public static Thread onStop(final PrintWriter err, final String what)
     {
+        return onStop(err, () -> what);
+    }
+
+    /** {@link #onStop(PrintWriter, String)}, with the words made when the stop comes (how far the work got). */
+    public static Thread onStop(final PrintWriter err, final java.util.function.Supplier<String> what)
+    {
         final Thread hook = new Thread(() ->
         {
-            err.println(what);
+            err.println(what.get());
             err.flush();
         }, "stopped-before-the-end");
         Runtime.getRuntime().addShutdownHook(hook);

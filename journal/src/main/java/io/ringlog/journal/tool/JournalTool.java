@@ -407,6 +407,23 @@ public final class JournalTool implements Callable<Integer>
         @Override
         public Integer call()
         {
+            // The README's promise of every tool: stopped by Ctrl-C or SIGTERM, it says where it got to (a reviewer's
+            // verify stopped after "cycles: 1", exit 143, with nothing on stderr).
+            final Thread stopped = CliSupport.onStop(spec.commandLine().getErr(), "verify: stopped by a signal before " +
+                "its verdict (what it printed above is as far as it got); it only reads, so nothing was changed: run it " +
+                "again for a verdict");
+            try
+            {
+                return verify();
+            }
+            finally
+            {
+                CliSupport.removeHook(stopped);
+            }
+        }
+
+        private Integer verify()
+        {
             final PrintWriter out = spec.commandLine().getOut();
             final List<TornEntry> torn = new ArrayList<>();
             final List<String> problems = new ArrayList<>();
@@ -938,8 +955,27 @@ public final class JournalTool implements Callable<Integer>
                 "written.")
         String upcastersClass;
 
+        /** How far the replay has gone, for a stop's line: set as it reports progress. */
+        private volatile ReplayProgress replaying;
+
         @Override
         public Integer call() throws Exception
+        {
+            final Thread stopped = CliSupport.onStop(spec.commandLine().getErr(), () -> "replay: stopped by a signal " +
+                (replaying == null || replaying.reached == 0 ? "before it replayed anything" : "at position " +
+                replaying.reached + " of " + replaying.last) + ", so no state hash was reached; it only reads, so " +
+                "nothing was changed");
+            try
+            {
+                return replay();
+            }
+            finally
+            {
+                CliSupport.removeHook(stopped);
+            }
+        }
+
+        private Integer replay() throws Exception
         {
             final PrintWriter out = spec.commandLine().getOut();
             final PrintWriter err = spec.commandLine().getErr();
@@ -1030,6 +1066,7 @@ public final class JournalTool implements Callable<Integer>
                 }
             }
             final ReplayProgress progress = new ReplayProgress(err);
+            replaying = progress;
             final FailureReport failures = new FailureReport(err, "replay");
             final RejectionCount rejections = new RejectionCount(stateMachine);
             final EngineContext ctx = replayContext(stateMachine, ReadOnlyJournal.upTo(chronicle, target), upcasters)
@@ -1512,6 +1549,9 @@ public final class JournalTool implements Callable<Integer>
         long snapshot = -1;
         long replayed;
         long nanos;
+        /** The position replayed up to and the last, as last reported: read by a stop's line on another thread. */
+        volatile long reached;
+        volatile long last;
 
         ReplayProgress(final PrintWriter err)
         {
@@ -1534,6 +1574,8 @@ public final class JournalTool implements Callable<Integer>
         @Override
         public void onReplayProgress(final long replayedPosition, final long lastPosition)
         {
+            last = lastPosition;
+            reached = replayedPosition;
             progress.total(lastPosition);
             progress.updateNow(replayedPosition, -1);
         }

@@ -498,6 +498,62 @@ class CommandLinesIT
         }
     }
 
+    /**
+     * {@code journal replay} and {@code journal verify} stopped by SIGTERM exited 143 with nothing on stderr (a reviewer's
+     * finding), where the README says every tool says where it got to: each says so, and that it changed nothing.
+     */
+    @Test
+    void shouldSayWhereAReplayAndAVerifyGotToWhenASignalStopsThem() throws Exception
+    {
+        shell.run("scripts/ledger-demo --commands 200_000 --journal run/slow", QUICK).expectOk();
+        final String classes = Path.of(SlowStateMachine.class.getProtectionDomain().getCodeSource().getLocation()
+            .toURI()).toString();
+        final Shell.Running replay = shell.start("env RINGLOG_CLASSPATH=" + classes + " scripts/journal replay -d run/slow " +
+            "--state-machine " + SlowStateMachine.class.getName());
+        awaitOut(replay, "slow-from: ");
+        replay.signal(false);
+        final Shell.Result replayed = replay.await(QUICK);
+        assertEquals(143, replayed.code(), replayed.toString());
+        UserOutput.assertNoStackTrace(replayed);
+        final java.util.regex.Matcher said = java.util.regex.Pattern.compile("replay: stopped by a signal at position " +
+            "(\\d+) of (\\d+), so no state hash was reached; it only reads, so nothing was changed").matcher(replayed.err());
+        assertTrue(said.find(), replayed.toString());
+        assertTrue(Long.parseLong(said.group(1)) >= 65_536 && Long.parseLong(said.group(1)) < SlowStateMachine.SLOW_FROM +
+            65_536, replayed.toString());
+        assertFalse(replayed.out().contains("state-hash"), replayed.toString());
+
+        // Verify, stopped as it waits on a damaged Chronicle table (Chronicle's 10 s for a lock no one holds).
+        final Path table = session.resolve("run/slow").resolve("metadata.cq4t");
+        final byte[] junk = new byte[128 << 10];
+        new java.util.Random(7).nextBytes(junk);
+        junk[3] &= 0x3F;
+        Files.write(table, junk);
+        final Shell.Running verify = shell.start("scripts/journal verify -d run/slow");
+        awaitOut(verify, "directory: ");
+        verify.signal(false);
+        final Shell.Result verified = verify.await(QUICK);
+        assertEquals(143, verified.code(), verified.toString());
+        UserOutput.assertNoStackTrace(verified);
+        assertTrue(verified.err().contains("verify: stopped by a signal before its verdict (what it printed above is as " +
+            "far as it got); it only reads, so nothing was changed: run it again for a verdict"), verified.toString());
+        assertFalse(verified.out().contains("status:"), verified.toString());
+    }
+
+    /** Waits until {@code running} has printed {@code text} on stdout; kills it and fails if it does not in time. */
+    private static void awaitOut(final Shell.Running running, final String text) throws Exception
+    {
+        final long deadline = System.nanoTime() + QUICK.toNanos();
+        while (!running.outSoFar().contains(text))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                running.signal(true);
+                throw new AssertionError("no '" + text + "' in " + QUICK + "\n" + running.await(QUICK));
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
+    }
+
     @Test
     void shouldNameAMissingStateMachineClassAndHowToProvideIt() throws Exception
     {

@@ -125,6 +125,12 @@ final class Shell
             }
         }
 
+        /** What it has printed to stdout so far. */
+        String outSoFar() throws IOException
+        {
+            return Files.exists(out) ? Files.readString(out) : "";
+        }
+
         /** Waits for it to end; one still running after {@code timeout} is killed and fails the test. */
         Result await(final Duration timeout) throws IOException, InterruptedException
         {
