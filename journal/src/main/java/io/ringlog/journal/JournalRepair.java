@@ -476,10 +476,16 @@ public final class JournalRepair implements AutoCloseable
                         " --force'), or restore the file from a copy (a backup, the standby's journal). --force alone does " +
                         "not change this");
                 }
+                // The positions it drops are the plan's drop-positions: an entry the file's count takes in past the
+                // last whole one is damaged, and goes with what follows (a reviewer read "drop-positions: none" above
+                // "drops 103895..103895").
+                final long dropsTo = Math.min(last, lastWhole);
                 plan.add("rewrite-file: " + rewriteFile + " (keeps positions " + first + ".." + cut +
-                    (last > cut ? ", drops " + (cut + 1) + ".." + last : "") +
-                    (cleanEnd ? "" : (last > cut ? ", and what follows them: " : ", and drops what follows them: ") +
-                    what(scan)) + ")");
+                    (dropsTo > cut ? ", drops " + (cut + 1) + ".." + dropsTo : "") +
+                    (cleanEnd && last <= lastWhole ? "" : (dropsTo > cut ? ", and what follows them: " :
+                    ", and drops what follows them: ") + (!cleanEnd ? what(scan) : scan.zeroTail ? "the zeros from byte " +
+                    scan.zeroTailFrom + ", where position " + (lastWhole + 1) + " was written" : "the damaged entr" +
+                    (last - lastWhole == 1 ? "y" : "ies") + " after position " + lastWhole)) + ")");
             }
         }
         long newestSnapshot = 0;
