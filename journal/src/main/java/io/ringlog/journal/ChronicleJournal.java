@@ -134,6 +134,8 @@ public final class ChronicleJournal implements Journal
     private static final String PRECREATED_SUFFIX = ".precreated";
     /** Chronicle Queue's table file in a journal directory: its own bookkeeping, which a writer makes again. */
     public static final String METADATA_FILE = "metadata.cq4t";
+    /** Where a repair writes a cycle file anew before it replaces the old one ({@code CycleRewriter}). */
+    public static final String REWRITE_DIRECTORY = CycleRewriter.WORK_DIRECTORY;
     /** Chronicle's lock words in its table: appends refused while the first is held, each write waits for the second. */
     private static final String WRITE_LOCK_KEY = "chronicle.write.lock";
     private static final List<String> CHRONICLE_LOCKS = List.of(
@@ -762,6 +764,32 @@ public final class ChronicleJournal implements Journal
     }
 
     /** Puts back the files of zeros an open that died left set aside, so that this open sees the journal as it was. */
+    /**
+     * Deletes what a repair stopped part way left in {@link #REWRITE_DIRECTORY}, under the writer lock (no repair is
+     * running): a rewrite replaces a cycle file only when it is whole, so it holds nothing the journal has not. A
+     * reviewer's repair killed part way left 25 MB of it that nothing removed.
+     */
+    private static void removeRewriteLeft(final Context ctx)
+    {
+        final Path work = ctx.directory().resolve(REWRITE_DIRECTORY);
+        if (!Files.isDirectory(work))
+        {
+            return;
+        }
+        try
+        {
+            CycleRewriter.deleteRecursively(work);
+            ctx.noticeListener().accept("deleted " + work + ", what a repair stopped part way left of a cycle file it was " +
+                "rewriting: the journal's own files are as they were before that rewrite, which replaces a file only when " +
+                "whole");
+        }
+        catch (final IOException ex)
+        {
+            ctx.noticeListener().accept("could not delete " + work + ", what a repair stopped part way left (" +
+                FileErrors.describe(ex, work) + "): the journal does not use it, and it may be deleted");
+        }
+    }
+
     private static void putBackLeftAside(final Path directory)
     {
         if (!Files.isDirectory(directory))
@@ -855,6 +883,7 @@ public final class ChronicleJournal implements Journal
         if (!ctx.readOnly())
         {
             putBackLeftAside(ctx.directory());
+            removeRewriteLeft(ctx);
         }
         else
         {

@@ -1018,7 +1018,8 @@ public final class JournalRepair implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             throw new JournalException("the repair of " + directory + " stopped part way: " +
-                ChronicleJournal.describe(ex) + ". Run it again to complete it", ex);
+                ChronicleJournal.describe(ex) + ". Once that is mended (a file or directory made read-only or immutable, " +
+                "a full disk), run it again to complete it", ex);
         }
     }
 

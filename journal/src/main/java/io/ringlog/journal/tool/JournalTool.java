@@ -516,6 +516,15 @@ public final class JournalTool implements Callable<Integer>
                     out.println("being-written: yes, by " + writer +
                         "; checked up to last-position, as the journal was when this began");
                 }
+                final Path rewriting = journal.directory.resolve(ChronicleJournal.REWRITE_DIRECTORY);
+                if (Files.isDirectory(rewriting))
+                {
+                    // A reviewer's repair killed part way left 25 MB there, which nothing mentioned or removed.
+                    out.println("rewrite-left: " + rewriting + (writer != null ? " (the writer's, if a repair is what is " +
+                        "writing)" : " (what a repair stopped part way left of a cycle file it was rewriting; the " +
+                        "journal's own files are as they were before that rewrite, which replaces a file only when whole: " +
+                        "the next writer or repair deletes it)"));
+                }
                 long entries = 0;
                 long expected = Math.max(1, first);
                 final Command entry = new Command(journal.maxPayload);

@@ -204,6 +204,38 @@ class RepairTest
      * drops position 100, blaming "a cycle file cut short"; and, from inside the header, the zeros past the length the
      * damaged header gave counted as a position 101 that "could not be read". Each now says what the file shows.
      */
+    /**
+     * A repair killed part way left its rewrite directory (a partial cycle file), which verify did not mention and nothing
+     * removed (a reviewer's finding). Verify says what it is; the next writable open deletes it, and says so; the journal
+     * is as it was.
+     */
+    @Test
+    void shouldNameAndRemoveWhatAStoppedRepairLeft() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        writeHundred(dir);
+        final Path work = dir.resolve(ChronicleJournal.REWRITE_DIRECTORY);
+        Files.createDirectories(work);
+        Files.write(work.resolve(cycleFile(dir, 0).getFileName()), new byte[1 << 20]);
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(0, verify.code, verify.toString());
+        assertTrue(verify.out.contains("rewrite-left: " + work + " (what a repair stopped part way left of a cycle file it " +
+            "was rewriting; the journal's own files are as they were before that rewrite, which replaces a file only when " +
+            "whole: the next writer or repair deletes it)\n"), verify.toString());
+        assertTrue(verify.out.contains("status: ok"), verify.toString());
+
+        final List<String> notices = new ArrayList<>();
+        try (ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context().directory(dir)
+            .maxPayloadLength(64).noticeListener(notices::add)))
+        {
+            assertEquals(100, journal.lastPosition());
+        }
+        assertEquals(List.of("deleted " + work + ", what a repair stopped part way left of a cycle file it was rewriting: " +
+            "the journal's own files are as they were before that rewrite, which replaces a file only when whole"), notices);
+        assertFalse(Files.exists(work));
+        assertFalse(tool("verify", "-d", dir.toString()).out.contains("rewrite-left"));
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, 8})
     void shouldSayWhatTheFileShowsOfAZeroedNewestEntry(final int from) throws Exception
