@@ -692,8 +692,10 @@ public final class ChronicleJournal implements Journal
         final Path table = directory.resolve(METADATA_FILE);
         final Path newest = files.entrySet().stream().max(Map.Entry.comparingByKey()).map((e) -> e.getValue().file)
             .orElse(null);
+        final Path meta = directory.resolve(JournalMetadata.FILE_NAME);
         final String what = Files.exists(table) && !Files.isWritable(table) ? "Chronicle's " + METADATA_FILE :
-            newest != null && !Files.isWritable(newest) ? "its newest cycle file " + newest.getFileName() : null;
+            newest != null && !Files.isWritable(newest) ? "its newest cycle file " + newest.getFileName() :
+            Files.exists(meta) && !Files.isWritable(meta) ? "its " + JournalMetadata.FILE_NAME : null;
         if (what != null)
         {
             throw new JournalException(notWritable(directory, what, "its permissions, an immutable attribute, or a " +

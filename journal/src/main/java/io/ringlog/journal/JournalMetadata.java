@@ -530,7 +530,10 @@ final class JournalMetadata implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new JournalException("cannot map " + file + " for writing: " + FileErrors.describe(ex, file), ex);
+            // A reviewer's immutable file (chattr +i, which root's permission check passes) said only this: what to do too.
+            throw new JournalException("cannot map " + file + " for writing: " + FileErrors.describe(ex, file) + ". The " +
+                "journal's files must be writable to run on it (look for its permissions, an immutable attribute, 'lsattr', " +
+                "or a read-only mount); the read-only tools (replay, verify, dump) read it as it is", ex);
         }
         return this;
     }

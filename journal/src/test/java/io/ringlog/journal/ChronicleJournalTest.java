@@ -5,6 +5,8 @@ import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -531,21 +533,23 @@ class ChronicleJournalTest
      * A journal whose metadata.cq4t this user cannot write (here immutable, which binds root too): a
      * writable open says so, not that the disk is full, and a read-only open reads it.
      */
-    @Test
-    void shouldSayAJournalItCannotWriteIsNotWritableRatherThanFull() throws Exception
+    @ParameterizedTest
+    @CsvSource({"metadata.cq4t, Chronicle's metadata.cq4t", "ringlog.meta, its ringlog.meta"})
+    void shouldSayAJournalItCannotWriteIsNotWritableRatherThanFull(final String name, final String said) throws Exception
     {
         try (ChronicleJournal journal = ChronicleJournal.open(context(dir)))
         {
             appendRange(journal, 1, 10, 10);
         }
-        final Path table = dir.resolve("metadata.cq4t");
+        // ringlog.meta: a reviewer's immutable one said "cannot map ... for writing: operation not permitted", no more.
+        final Path table = dir.resolve(name);
         org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", table), "chattr +i works here");
         try
         {
             final JournalException ex = assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
-            assertTrue(ex.getMessage().startsWith("cannot write to the journal in " + dir + ": Chronicle's " +
-                "metadata.cq4t there is not writable by this user") && !ex.getMessage().contains("no room"),
-                ex.getMessage());
+            assertTrue(ex.getMessage().startsWith("cannot write to the journal in " + dir + ": " + said + " there is not " +
+                "writable by this user") && !ex.getMessage().contains("no room") &&
+                ex.getMessage().contains("Make the journal's files writable to run on it"), ex.getMessage());
             try (ChronicleJournal readOnly = ChronicleJournal.open(context(dir).readOnly(true)))
             {
                 assertEquals(10, readOnly.lastPosition());
