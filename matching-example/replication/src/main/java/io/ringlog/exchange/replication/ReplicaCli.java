@@ -168,7 +168,8 @@ public final class ReplicaCli implements Callable<Integer>
 
         @Option(names = "--snapshot-every", defaultValue = "0", paramLabel = "N",
             description = "Take a snapshot after every N-th position; a standby takes its own at the same positions " +
-                "(default: ${DEFAULT-VALUE}, never).")
+                "as it applies them (positions a start replays from the node's own journal take none) (default: " +
+                "${DEFAULT-VALUE}, never).")
         long snapshotEvery;
 
         @Option(names = "--topology", defaultValue = "PIPELINED", paramLabel = "TOPOLOGY",
