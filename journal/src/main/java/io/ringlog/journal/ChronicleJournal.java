@@ -488,6 +488,12 @@ public final class ChronicleJournal implements Journal
         {
             return null;
         }
+        final String notAHeader = notAHeader(table);
+        if (notAHeader != null)
+        {
+            // Read by Chronicle, such a table costs a 10 s wait for a lock its junk seems to hold (a reviewer's 11 s).
+            return damaged(table, notAHeader);
+        }
         final Path[] copy = new Path[1];
         try
         {
@@ -514,9 +520,39 @@ public final class ChronicleJournal implements Journal
             final String said = cause instanceof ClassNotFoundException ? "a type name in it reads '" + cause.getMessage() +
                 "', which Chronicle does not know" : String.valueOf(cause.getMessage()).replace(String.valueOf(copy[0]),
                 table.toString()).replace("exclusive exclusive", "exclusive");
-            return table + " is damaged: Chronicle Queue cannot read it (" + said + "). It holds only Chronicle's own " +
-                "bookkeeping (no entry, no identity, no committed mark), and the next writer makes it again: move it " +
-                "away ('mv " + table + " " + table + ".damaged') and the journal opens as it was";
+            return damaged(table, said);
+        }
+    }
+
+    private static String damaged(final Path table, final String said)
+    {
+        return table + " is damaged: Chronicle Queue cannot read it (" + said + "). It holds only Chronicle's own " +
+            "bookkeeping (no entry, no identity, no committed mark), and the next writer makes it again: move it " +
+            "away ('mv " + table + " " + table + ".damaged') and the journal opens as it was";
+    }
+
+    /**
+     * Why the table's first word is not the header of a document Chronicle wrote, or null where it may be: every table
+     * begins with Chronicle's header, a whole metadata document. Zeros, or a document not finished, are a table a
+     * writer was making ({@link #tableUnfinished}), not damage.
+     */
+    private static String notAHeader(final Path table)
+    {
+        try (FileChannel channel = FileChannel.open(table, StandardOpenOption.READ))
+        {
+            final ByteBuffer word = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            if (channel.read(word, 0) < 4)
+            {
+                return null;
+            }
+            final int header = word.getInt(0);
+            return header != 0 && (header & CycleFileScan.NOT_COMPLETE) == 0 && (header & CycleFileScan.META_DATA) == 0 ?
+                "its first word, 0x" + Integer.toHexString(header) + ", is not the header of Chronicle's first document, " +
+                "which every table begins with" : null;
+        }
+        catch (final IOException ex)
+        {
+            return null;
         }
     }
 

@@ -523,7 +523,8 @@ public final class JournalTool implements Callable<Integer>
                     out.println("rewrite-left: " + rewriting + (writer != null ? " (the writer's, if a repair is what is " +
                         "writing)" : " (what a repair stopped part way left of a cycle file it was rewriting; the " +
                         "journal's own files are as they were before that rewrite, which replaces a file only when whole: " +
-                        "the next writer or repair deletes it)"));
+                        "the next writable open deletes it (a run, a node, an engine), as does a repair that rewrites a " +
+                        "cycle file)"));
                 }
                 long entries = 0;
                 long expected = Math.max(1, first);

@@ -221,7 +221,8 @@ class RepairTest
         assertEquals(0, verify.code, verify.toString());
         assertTrue(verify.out.contains("rewrite-left: " + work + " (what a repair stopped part way left of a cycle file it " +
             "was rewriting; the journal's own files are as they were before that rewrite, which replaces a file only when " +
-            "whole: the next writer or repair deletes it)\n"), verify.toString());
+            "whole: the next writable open deletes it (a run, a node, an engine), as does a repair that rewrites a cycle " +
+            "file)\n"), verify.toString());
         assertTrue(verify.out.contains("status: ok"), verify.toString());
 
         final List<String> notices = new ArrayList<>();

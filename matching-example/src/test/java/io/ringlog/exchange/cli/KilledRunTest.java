@@ -110,13 +110,15 @@ class KilledRunTest
         final Cli.Result run = Cli.run("run", "-i", commands.toString(), "-d", journal.toString(), "--append");
         final long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
         assertEquals(1, run.code(), run.toString());
-        assertTrue(run.err().startsWith("error: " + table + " is damaged: Chronicle Queue cannot read it (Unable to " +
-            "claim exclusive lock on file " + table + "). It holds only Chronicle's own bookkeeping (no entry, no " +
+        assertTrue(run.err().startsWith("error: " + table + " is damaged: Chronicle Queue cannot read it (its first " +
+            "word, 0x") && run.err().contains(", is not the header of Chronicle's first document, which every table " +
+            "begins with). It holds only Chronicle's own bookkeeping (no entry, no " +
             "identity, no committed mark), and the next writer makes it again: move it away ('mv " + table + " " + table +
             ".damaged') and the journal opens as it was"), run.err());
         assertFalse(run.err().contains("repair"), run.err());
         assertTrue(!run.err().contains("\tat "), run.err());
-        assertTrue(seconds < 25, "one wait of Chronicle's on the table, not one per check: " + seconds + " s");
+        // Not read by Chronicle at all: that read waits 10 s for a lock the junk seems to hold (32 s before, in 3 reads).
+        assertTrue(seconds < 8, "no wait of Chronicle's on the table: " + seconds + " s");
 
         Files.move(table, journal.resolve(io.ringlog.journal.ChronicleJournal.METADATA_FILE + ".damaged"));
         final Cli.Result moved = Cli.ok("run", "-i", commands.toString(), "-d", journal.toString(), "--append");

@@ -522,11 +522,12 @@ class CommandLinesIT
             65_536, replayed.toString());
         assertFalse(replayed.out().contains("state-hash"), replayed.toString());
 
-        // Verify, stopped as it waits on a damaged Chronicle table (Chronicle's 10 s for a lock no one holds).
+        // Verify, stopped as it waits on a damaged Chronicle table (Chronicle's 10 s for a lock no one holds): junk after a
+        // first word that reads as Chronicle's header, which Chronicle alone can tell is not one.
         final Path table = session.resolve("run/slow").resolve("metadata.cq4t");
         final byte[] junk = new byte[128 << 10];
         new java.util.Random(7).nextBytes(junk);
-        junk[3] &= 0x3F;
+        java.nio.ByteBuffer.wrap(junk).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, 0x4000_0094);
         Files.write(table, junk);
         final Shell.Running verify = shell.start("scripts/journal verify -d run/slow");
         awaitOut(verify, "directory: ");
