@@ -16,6 +16,8 @@ public interface CommandDecoder
      * @return null if it did; otherwise the reason, in words, which the record carries to the
      *         dead-letter topic. A decoder must decide the same way every time it sees a record, because a
      *         restarted source may see it again.
+     * @throws NotForThisCodeException for a record to be neither taken nor dead-lettered (newer code's, which this code
+     *         cannot journal): the source stops at it.
      */
     String decode(ConsumerRecord<byte[], byte[]> record, DecodedCommand into);
 }

@@ -342,7 +342,18 @@ public final class KafkaSource implements Agent, AutoCloseable
             {
                 final ConsumerRecord<byte[], byte[]> record = records.get(r);
                 final DecodedCommand command = decoded[good];
-                final String reason = decode(record, command);
+                final String reason;
+                try
+                {
+                    reason = decode(record, command);
+                }
+                catch (final NotForThisCodeException ex)
+                {
+                    // The records before it are taken, in order; nothing from it on.
+                    publishDecoded(index, good);
+                    nextOffsets.lazySet(index, record.offset());
+                    throw ex;
+                }
                 if (reason == null)
                 {
                     offsets[good++] = record.offset();
@@ -357,33 +368,50 @@ public final class KafkaSource implements Agent, AutoCloseable
                     lastDeadLettered[index] = record.offset();
                 }
             }
-            if (good > 0)
-            {
-                batch.claim(good);
-                try
-                {
-                    for (int c = 0; c < good; c++)
-                    {
-                        final DecodedCommand command = decoded[c];
-                        batch.add(command.type(), command.version(), sourceIds[index], offsets[c], command.correlationId(),
-                            command.payload(), command.offset(), command.length());
-                    }
-                }
-                finally
-                {
-                    batch.publish();
-                }
-                published += good;
-            }
+            publishDecoded(index, good);
             nextOffsets.lazySet(index, records.get(end - 1).offset() + 1);
         }
         return count;
     }
 
+    /** Publishes the first {@code good} commands decoded, as one batch. */
+    private void publishDecoded(final int index, final int good)
+    {
+        if (good > 0)
+        {
+            batch.claim(good);
+            try
+            {
+                for (int c = 0; c < good; c++)
+                {
+                    final DecodedCommand command = decoded[c];
+                    batch.add(command.type(), command.version(), sourceIds[index], offsets[c], command.correlationId(),
+                        command.payload(), command.offset(), command.length());
+                }
+            }
+            finally
+            {
+                batch.publish();
+            }
+            published += good;
+        }
+    }
+
     /** The decoder's verdict, plus what the engine would refuse: a command that passes is never refused. */
     private String decode(final ConsumerRecord<byte[], byte[]> record, final DecodedCommand into)
     {
-        final String reason = ctx.decoder().decode(record, into);
+        final String reason;
+        try
+        {
+            reason = ctx.decoder().decode(record, into);
+        }
+        catch (final NotForThisCodeException ex)
+        {
+            // Neither taken nor dead-lettered: nothing from this offset on is taken, now or at a start of this code.
+            throw new NotForThisCodeException(record.topic() + "-" + record.partition() + " offset " + record.offset() +
+                ": " + ex.getMessage() + ". This engine takes nothing from that offset on, and a start of the same code " +
+                "stops there again: start it with code that takes that record", ex);
+        }
         if (reason != null)
         {
             return reason;

@@ -22,6 +22,7 @@ import io.ringlog.exchange.codec.event.TradeEventDecoder;
 import io.ringlog.exchange.text.ParsedCommand;
 import io.ringlog.kafka.EventKeys;
 import io.ringlog.kafka.HeaderCommandDecoder;
+import io.ringlog.kafka.NotForThisCodeException;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -76,6 +77,13 @@ public final class ExchangeRecords
         if (type == CommandTypes.CONFIGURE)
         {
             return "configure is the engine's own command (position 1 of its journal), not a client's";
+        }
+        if (version > CommandEncoder.VERSION && length > MAX_PAYLOAD_LENGTH)
+        {
+            // Nor can this engine journal it to halt on (a reviewer's 72-byte version 3 was dead-lettered, and lost).
+            throw new NotForThisCodeException("a command of schema version " + version + " (type " + type + ", " + length +
+                " bytes), newer than this code's (" + CommandEncoder.VERSION + ") and longer than the " +
+                MAX_PAYLOAD_LENGTH + " bytes this engine journals: newer code sent it, and newer code is what can take it");
         }
         if (version > CommandEncoder.VERSION)
         {

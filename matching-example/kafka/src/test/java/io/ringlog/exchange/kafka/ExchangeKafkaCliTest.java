@@ -352,6 +352,54 @@ class ExchangeKafkaCliTest
     }
 
     /**
+     * The same, with the newer command longer than this engine journals: it was dead-lettered by the engine's payload
+     * limit before the exchange saw it, and lost (a reviewer's 72-byte version 3). The engine stops at it, taking nothing
+     * from its offset on, exit 1, and a start of the same code stops there again; nothing is dead-lettered.
+     */
+    @Test
+    void shouldStopAtACommandOfNewerCodeTooLongToJournal(final TestBroker broker, @TempDir final Path dir) throws Exception
+    {
+        final String prefix = TestBroker.uniqueName("newer-long");
+        final String[] kafka = topicsOf(broker, prefix);
+        kafka(kafka, "topics", "--partitions", "1").ok();
+        final Path before = dir.resolve("before.txt");
+        Files.writeString(before, "instrument sym=2 base=2 quote=0 tick=1 lot=1\ndeposit acct=1 asset=0 amount=100000\n");
+        kafka(kafka, "feed", "-i", before.toString()).ok();
+        final long offset;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(java.util.Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new ByteArraySerializer(),
+            new ByteArraySerializer()))
+        {
+            final RecordHeaders headers = new RecordHeaders();
+            headers.add(KafkaHeaders.TYPE, Integer.toString(CommandTypes.PLACE_ORDER).getBytes(StandardCharsets.US_ASCII));
+            headers.add(KafkaHeaders.VERSION, Integer.toString(CommandEncoder.VERSION + 1)
+                .getBytes(StandardCharsets.US_ASCII));
+            offset = producer.send(new ProducerRecord<>(prefix + ".commands", 0, (byte[])null,
+                new byte[ExchangeRecords.MAX_PAYLOAD_LENGTH + 8], headers)).get().offset();
+        }
+        final Path after = dir.resolve("after.txt");
+        Files.writeString(after, "deposit acct=1 asset=0 amount=5\n");
+        kafka(kafka, "feed", "-i", after.toString()).ok();
+
+        final Path journal = dir.resolve("engine");
+        for (int start = 1; start <= 2; start++)
+        {
+            final Result engine = kafka(kafka, "engine", "-p", "0", "-d", journal.toString(), "--until-caught-up");
+            assertEquals(1, engine.code(), engine.out() + engine.err());
+            assertTrue(engine.err().contains(prefix + ".commands-0 offset " + offset + ": a command of schema version " +
+                (CommandEncoder.VERSION + 1) + " (type " + CommandTypes.PLACE_ORDER + ", " +
+                (ExchangeRecords.MAX_PAYLOAD_LENGTH + 8) + " bytes), newer than this code's (" + CommandEncoder.VERSION +
+                ") and longer than the " + ExchangeRecords.MAX_PAYLOAD_LENGTH + " bytes this engine journals: newer code " +
+                "sent it, and newer code is what can take it. This engine takes nothing from that offset on, and a start " +
+                "of the same code stops there again: start it with code that takes that record"), engine.err());
+            assertFalse(engine.err().contains("\tat "), engine.err());
+        }
+        assertFalse(kafka(kafka, "dead-letters", "--until-end").out().contains("offset " + offset), "not dead-lettered");
+        final Result replay = exchange("replay", "-d", journal.toString());
+        assertEquals("3", replay.value("last-position"), "the settings and the two commands before it, nothing after");
+    }
+
+    /**
      * A reviewer's finding: a file's first feed from {@code --from-line 999999} (past its end) sent nothing and exited
      * 0, recording the file as fed whole, and the real feed was then refused as sending every line a second time;
      * a first feed from line 100 likewise left lines 1..99 unsent and refused. A first feed from a later line needs
