@@ -220,22 +220,15 @@ class RecoveryTest
     void shouldUpcastOldCommandVersionsOnReplay() throws Exception
     {
         // Version 1 of ADD carried an int; version 2 carries a long.
-        final InMemoryJournal journal = new InMemoryJournal(64);
         final org.agrona.concurrent.UnsafeBuffer v1 = new org.agrona.concurrent.UnsafeBuffer(new byte[4]);
-        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new StateMachineAdapter()
-        {
-            @Override
-            public void apply(final Command command, final Output output)
-            {
-            }
-        }).maxPayloadLength(64).journal(journal).clock(() -> 0)))
+        final InMemoryJournal journal = journaledBy((engine) ->
         {
             for (int i = 1; i <= 3; i++)
             {
                 v1.putInt(0, i * 100, java.nio.ByteOrder.LITTLE_ENDIAN);
                 engine.publish(ADD, 1, 0, 0, 0, v1, 0, 4);
             }
-        }
+        });
         final org.agrona.concurrent.UnsafeBuffer widened = new org.agrona.concurrent.UnsafeBuffer(new byte[8]);
         final Upcasters upcasters = new Upcasters().register(ADD, 1, (command) ->
         {
@@ -254,20 +247,13 @@ class RecoveryTest
     void shouldSayWhenReplayedCommandsThrowAndAreRejectedByTheErrorPolicy() throws Exception
     {
         // Old code journaled ADDs with an int (version 1); new code reads a long and has no upcaster for them.
-        final InMemoryJournal journal = new InMemoryJournal(64);
         final org.agrona.concurrent.UnsafeBuffer v1 = new org.agrona.concurrent.UnsafeBuffer(new byte[4]);
-        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new StateMachineAdapter()
-        {
-            @Override
-            public void apply(final Command command, final Output output)
-            {
-            }
-        }).maxPayloadLength(64).journal(journal)))
+        final InMemoryJournal journal = journaledBy((engine) ->
         {
             engine.publish(ADD, 2, 0, 0, 0, longPayload(5), 0, 8);
             engine.publish(ADD, 1, 0, 0, 0, v1, 0, 4);
             engine.publish(ADD, 1, 0, 0, 0, v1, 0, 4);
-        }
+        });
         final long[] told = new long[3];
         final VersionTwoOnly v2 = new VersionTwoOnly();
         Engine.launch(new EngineContext().stateMachine(v2).maxPayloadLength(64).journal(journal)
@@ -391,5 +377,22 @@ class RecoveryTest
     /** The failures are the test's to expect: not printed. */
     private static void ignore(final Throwable failure)
     {
+    }
+
+    /** A journal of what {@code publish} publishes, as old code wrote it: applied by a state machine that does nothing. */
+    private static InMemoryJournal journaledBy(final java.util.function.Consumer<Engine> publish)
+    {
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new StateMachineAdapter()
+        {
+            @Override
+            public void apply(final Command command, final Output output)
+            {
+            }
+        }).maxPayloadLength(64).journal(journal).clock(() -> 0)))
+        {
+            publish.accept(engine);
+        }
+        return journal;
     }
 }

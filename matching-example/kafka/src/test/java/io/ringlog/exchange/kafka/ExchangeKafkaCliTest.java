@@ -318,30 +318,10 @@ class ExchangeKafkaCliTest
         // A version 3 cancel, as newer code would send it: version 2's block and a field after it.
         final byte[] newer = new byte[CancelOrderCommandEncoder.BLOCK_LENGTH + 8];
         new CommandEncoder().cancel(new UnsafeBuffer(newer), 0, 777, 1);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(java.util.Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new ByteArraySerializer(),
-            new ByteArraySerializer()))
-        {
-            final RecordHeaders headers = new RecordHeaders();
-            headers.add(KafkaHeaders.TYPE, Integer.toString(CommandTypes.CANCEL_ORDER).getBytes(StandardCharsets.US_ASCII));
-            headers.add(KafkaHeaders.VERSION, Integer.toString(CommandEncoder.VERSION + 1)
-                .getBytes(StandardCharsets.US_ASCII));
-            producer.send(new ProducerRecord<>(prefix + ".commands", 0, (byte[])null, newer, headers)).get();
-        }
-        // An older client's command behind it.
-        final Path after = dir.resolve("after.txt");
-        Files.writeString(after, "deposit acct=1 asset=0 amount=5\n");
-        kafka(kafka, "feed", "-i", after.toString()).ok();
-
+        sendNewerThenOlder(broker, kafka, prefix, CommandTypes.CANCEL_ORDER, newer, dir);
         final Path journal = dir.resolve("engine");
-        for (int start = 1; start <= 2; start++)
-        {
-            final Result engine = kafka(kafka, "engine", "-p", "0", "-d", journal.toString(), "--until-caught-up");
-            assertEquals(1, engine.code(), engine.out() + engine.err());
-            assertTrue(engine.err().contains("is of schema version " + (CommandEncoder.VERSION + 1) + ", newer than this " +
-                "code's (" + CommandEncoder.VERSION + ")"), engine.err());
-            assertFalse(engine.err().contains("\tat "), engine.err());
-        }
+        startTwiceRefused(kafka, journal, "is of schema version " + (CommandEncoder.VERSION + 1) + ", newer than this " +
+            "code's (" + CommandEncoder.VERSION + ")");
         final Result dead = kafka(kafka, "dead-letters", "--until-end");
         assertFalse(dead.out().contains("cancel"), dead.out() + dead.err());
         final StringWriter out = new StringWriter();
@@ -365,38 +345,55 @@ class ExchangeKafkaCliTest
         final Path before = dir.resolve("before.txt");
         Files.writeString(before, "instrument sym=2 base=2 quote=0 tick=1 lot=1\ndeposit acct=1 asset=0 amount=100000\n");
         kafka(kafka, "feed", "-i", before.toString()).ok();
+        final long offset = sendNewerThenOlder(broker, kafka, prefix, CommandTypes.PLACE_ORDER,
+            new byte[ExchangeRecords.MAX_PAYLOAD_LENGTH + 8], dir);
+        final Path journal = dir.resolve("engine");
+        startTwiceRefused(kafka, journal, prefix + ".commands-0 offset " + offset + ": a command of schema version " +
+            (CommandEncoder.VERSION + 1) + " (type " + CommandTypes.PLACE_ORDER + ", " +
+            (ExchangeRecords.MAX_PAYLOAD_LENGTH + 8) + " bytes), newer than this code's (" + CommandEncoder.VERSION +
+            ") and longer than the " + ExchangeRecords.MAX_PAYLOAD_LENGTH + " bytes this engine journals: newer code " +
+            "sent it, and newer code is what can take it. This engine takes nothing from that offset on, and a start " +
+            "of the same code stops there again: start it with code that takes that record");
+        assertFalse(kafka(kafka, "dead-letters", "--until-end").out().contains("offset " + offset), "not dead-lettered");
+        final Result replay = exchange("replay", "-d", journal.toString());
+        assertEquals("3", replay.value("last-position"), "the settings and the two commands before it, nothing after");
+    }
+
+    /**
+     * Sends {@code payload} to partition 0 of the commands topic as a command of {@code type} at the schema version after
+     * this code's, as a client of newer code would, then feeds an older client's command behind it; returns its offset.
+     */
+    private static long sendNewerThenOlder(final TestBroker broker, final String[] kafka, final String prefix,
+        final int type, final byte[] payload, final Path dir) throws Exception
+    {
         final long offset;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(java.util.Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new ByteArraySerializer(),
             new ByteArraySerializer()))
         {
             final RecordHeaders headers = new RecordHeaders();
-            headers.add(KafkaHeaders.TYPE, Integer.toString(CommandTypes.PLACE_ORDER).getBytes(StandardCharsets.US_ASCII));
+            headers.add(KafkaHeaders.TYPE, Integer.toString(type).getBytes(StandardCharsets.US_ASCII));
             headers.add(KafkaHeaders.VERSION, Integer.toString(CommandEncoder.VERSION + 1)
                 .getBytes(StandardCharsets.US_ASCII));
-            offset = producer.send(new ProducerRecord<>(prefix + ".commands", 0, (byte[])null,
-                new byte[ExchangeRecords.MAX_PAYLOAD_LENGTH + 8], headers)).get().offset();
+            offset = producer.send(new ProducerRecord<>(prefix + ".commands", 0, (byte[])null, payload, headers)).get()
+                .offset();
         }
         final Path after = dir.resolve("after.txt");
         Files.writeString(after, "deposit acct=1 asset=0 amount=5\n");
         kafka(kafka, "feed", "-i", after.toString()).ok();
+        return offset;
+    }
 
-        final Path journal = dir.resolve("engine");
+    /** Starts partition 0's engine on {@code journal} twice: each exits 1 saying {@code said}, with no stack trace. */
+    private static void startTwiceRefused(final String[] kafka, final Path journal, final String said)
+    {
         for (int start = 1; start <= 2; start++)
         {
             final Result engine = kafka(kafka, "engine", "-p", "0", "-d", journal.toString(), "--until-caught-up");
             assertEquals(1, engine.code(), engine.out() + engine.err());
-            assertTrue(engine.err().contains(prefix + ".commands-0 offset " + offset + ": a command of schema version " +
-                (CommandEncoder.VERSION + 1) + " (type " + CommandTypes.PLACE_ORDER + ", " +
-                (ExchangeRecords.MAX_PAYLOAD_LENGTH + 8) + " bytes), newer than this code's (" + CommandEncoder.VERSION +
-                ") and longer than the " + ExchangeRecords.MAX_PAYLOAD_LENGTH + " bytes this engine journals: newer code " +
-                "sent it, and newer code is what can take it. This engine takes nothing from that offset on, and a start " +
-                "of the same code stops there again: start it with code that takes that record"), engine.err());
+            assertTrue(engine.err().contains(said), engine.err());
             assertFalse(engine.err().contains("\tat "), engine.err());
         }
-        assertFalse(kafka(kafka, "dead-letters", "--until-end").out().contains("offset " + offset), "not dead-lettered");
-        final Result replay = exchange("replay", "-d", journal.toString());
-        assertEquals("3", replay.value("last-position"), "the settings and the two commands before it, nothing after");
     }
 
     /**
