@@ -557,9 +557,13 @@ public final class Engine implements AutoCloseable
             // the next start applies; after any other halt the journal stage's sequence passes commands it skipped.
             final long applied = counters.lastAppliedPosition.get();
             final long journaled = metrics.position(EngineMetrics.Stage.JOURNAL);
+            // A command this code cannot apply halts every start of it there too (a reviewer read "a start replays" as
+            // "a restart goes on").
+            final boolean cannotApply = cause.getCause() instanceof CannotApply;
             final String rest = status.haltStopsJournal() || journaled <= applied ? "" :
-                ", journaled up to " + journaled + " (a start on this journal replays " + (applied + 1) + ".." +
-                journaled + ")";
+                ", journaled up to " + journaled + " (" + (cannotApply ? "a start of this code on this journal halts at " +
+                (applied + 1) + " again; one of code that can apply that command replays " : "a start on this journal " +
+                "replays ") + (applied + 1) + ".." + journaled + ")";
             throw new EngineHaltedException(ctx.name() + " had halted: accepted up to position " +
                 metrics.cursorPosition() + ", applied up to " + applied + rest + ": " + cause.getMessage(), cause);
         }

@@ -195,6 +195,7 @@ class ErrorPolicyTest
         final CollectingListener listener = new CollectingListener();
         final Engine engine = Engine.launch(new EngineContext().stateMachine(sm).topology(topology)
             .errorPolicy(ErrorPolicy.REJECT).errorHandler(new RecordingErrorHandler()).listener("collect", listener));
+        EngineHaltedException closing;
         try
         {
             engine.publish(ADD, 1, 0, 0, 1, longPayload(10), 0, 8);
@@ -203,8 +204,11 @@ class ErrorPolicyTest
         }
         finally
         {
-            assertThrows(EngineHaltedException.class, engine::close);
+            closing = assertThrows(EngineHaltedException.class, engine::close);
         }
+        // Not "a start replays 2..2": a start of this code halts there again (a reviewer read it as going on).
+        assertTrue(closing.getMessage().contains("applied up to 1, journaled up to 2 (a start of this code on this " +
+            "journal halts at 2 again; one of code that can apply that command replays 2..2)"), closing.getMessage());
         final CommandFailedException failure = assertInstanceOf(CommandFailedException.class, engine.failure());
         assertEquals(2, failure.position());
         assertEquals("command at position 2 (type " + ADD + ") failed: of a newer schema version", failure.getMessage());
