@@ -392,6 +392,7 @@ class ExchangeKafkaCliTest
             final Result engine = kafka(kafka, "engine", "-p", "0", "-d", journal.toString(), "--until-caught-up");
             assertEquals(1, engine.code(), engine.out() + engine.err());
             assertTrue(engine.err().contains(said), engine.err());
+            assertEquals(engine.err().indexOf(said), engine.err().lastIndexOf(said), "said once\n" + engine.err());
             assertFalse(engine.err().contains("\tat "), engine.err());
         }
     }

@@ -145,8 +145,9 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             .acceptEventsTopicId(acceptEventsTopicId)
             .errorHandler((error) ->
             {
-                // A broker that stopped answering stops the engine, whose last line says so: once, not twice.
-                if (BrokerTimeouts.worded(error) == null)
+                // A broker that stopped answering stops the engine, whose last line says so: once, not twice. So does
+                // a command of newer code, which halts it or stops its source (a reviewer read each twice).
+                if (BrokerTimeouts.worded(error) == null && !newerCodes(error))
                 {
                     err.println("engine: " + said(error));
                 }
@@ -245,6 +246,19 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
         }
+    }
+
+    /** Whether a failure is a command of newer code, which the engine's last line says: in its causes. */
+    private static boolean newerCodes(final Throwable error)
+    {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause())
+        {
+            if (cause instanceof io.ringlog.kafka.NotForThisCodeException || cause instanceof io.ringlog.core.CannotApply)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void printStart(final PrintWriter out, final ExchangeKafkaEngine engine, final long nanos)
