@@ -47,9 +47,24 @@ final class ReplayCommand implements Callable<Integer>
         String keptAsItWas = null;
         try (WholeFile file = events == null ? null : WholeFile.of(events, spec.commandLine().getErr(), "replay"))
         {
-            result = ExchangeRunner.replay(new ExchangeRunner.ReplaySettings(asked.journalDir(), asked.snapshotsDir(),
-                asked.useSnapshots(), asked.to(), file == null ? null : file.path(), asked.maxAssets()),
-                spec.commandLine().getErr());
+            try
+            {
+                result = ExchangeRunner.replay(new ExchangeRunner.ReplaySettings(asked.journalDir(), asked.snapshotsDir(),
+                    asked.useSnapshots(), asked.to(), file == null ? null : file.path(), asked.maxAssets()),
+                    spec.commandLine().getErr());
+            }
+            catch (final io.ringlog.core.EngineHaltedException ex)
+            {
+                // A reviewer's finding: a journal halted at newer code's command gave no events at all, and nothing
+                // said that this code replays it up to that command.
+                if (ex.getCause() instanceof io.ringlog.core.CommandFailedException failed &&
+                    failed.getCause() instanceof io.ringlog.core.CannotApply && failed.position() > 1)
+                {
+                    throw new IllegalArgumentException(ExchangeCli.message(ex) + ". This code replays the journal up to " +
+                        "the command before it: add --to " + (failed.position() - 1), ex);
+                }
+                throw ex;
+            }
             if (file != null && replacing && result.eventsWriter().failure() != null)
             {
                 keptAsItWas = ExchangeRunner.eventsFileState(result.eventsWriter(), file.path());

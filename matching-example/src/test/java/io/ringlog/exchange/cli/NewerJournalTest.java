@@ -51,6 +51,11 @@ class NewerJournalTest
         assertTrue(replay.err().contains(halted), replay.toString());
         assertFalse(replay.out().contains("state-hash:"), replay.toString());
         assertFalse(replay.err().contains("\tat ") || replay.err().contains("Exception"), "no class name\n" + replay);
+        // What this code can replay, it says how to (a reviewer's replay --events gave no file and no way on).
+        assertTrue(replay.err().contains(". This code replays the journal up to the command before it: add --to " +
+            (newer - 1)), replay.toString());
+        final Cli.Result upTo = Cli.ok("replay", "-d", journal.toString(), "--to", Long.toString(newer - 1));
+        assertEquals(Long.toString(newer - 1), upTo.value("last-position"), upTo.toString());
 
         // A run refuses before it publishes anything (a second reviewer's finding: it went on, --strict too, and
         // journaled commands whose events the journal's own replay contradicts), and so do book and balances.
