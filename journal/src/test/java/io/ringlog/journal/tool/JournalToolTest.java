@@ -143,6 +143,10 @@ class JournalToolTest
     @Test
     void shouldSayWhyADumpNamesADamagedPositionBeforeItsFrom() throws Exception
     {
+        // Documents of several entries, made here: an engine's batches are as its threads' timing makes them, and on a
+        // busy machine each of the 300 commands could be a document of its own (this test failed so once).
+        deleteTree(journalDir);
+        io.ringlog.journal.JournalTesting.newJournal(journalDir, COMMANDS, 50);
         final Result where = run("dump", "-d", journalDir.toString(), "--from", "1", "--to", String.valueOf(COMMANDS));
         final java.util.regex.Matcher stored = java.util.regex.Pattern.compile("position: (\\d+)\n(?:[^\n]+\n)*?" +
             "stored-at: \\S+ byte (\\d+) \\(in the document whose header is at byte (\\d+)\\)").matcher(where.out);
