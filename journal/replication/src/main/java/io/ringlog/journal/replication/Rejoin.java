@@ -48,7 +48,8 @@ public final class Rejoin
      * Like {@link #truncate(Path, Path, long, Consumer)}, for the cause a {@link DivergedHistoryException} gives:
      * with {@code neverShown} the tail is one its primary shipped and never journaled
      * ({@link DivergedHistoryException#neverShown()}), and the plan says so instead of warning that clients
-     * may have seen what this node committed: a standby shows nothing, and its primary showed none of it.
+     * may have seen what this node committed: its primary showed none of it, and this node, a standby, showed it only
+     * to listeners of its own (which a service lets answer clients only on the primary).
      */
     public static List<String> truncate(final Path journalDirectory, final Path snapshotDirectory, final long keepUpTo,
         final boolean neverShown, final Consumer<String> report)
