@@ -1040,9 +1040,11 @@ final class ReplicationAgent implements Agent
             final String message = "TWO PRIMARIES in epoch " + state.epoch + ": the peer is a primary too. Both were " +
                 "started as primaries without a promotion, and each journals its own commands. Keep one: stop the " +
                 "other (synchronous, its stop waits its --drain-timeout-s for acknowledgements no primary sends, then " +
-                "says it failed) and restart it with --role standby --rejoin (Rejoin.truncate in code). It cuts off its own entries " +
-                "of this epoch (its " +
-                "commands there are lost) and follows the one kept";
+                "says it failed) and restart it with --role standby --rejoin (Rejoin.truncate in code). It cuts off its " +
+                "own entries of this epoch (its commands there are lost) and follows the one kept. Where the two were " +
+                "each started on a new journal, they share no history, and a rejoin refuses to cut it (a reviewer's " +
+                "pair): move the other's journal away instead, and it starts as a standby on none and copies the one " +
+                "kept";
             status.message(message);
             state.twoPrimaries = true;
             event(message);
