@@ -73,6 +73,8 @@ final class ReplicationAgent implements Agent
     private long fencedReplyNanos;
     /** When the two-primaries warning was last said, or 0: it is said at once, then every half minute. */
     private long conflictSaidNanos;
+    /** When "the peer is not a primary" was last said, or 0. */
+    private long notPrimarySaidNanos;
     /** When a node of another history was last said to be heard, or 0: at once, then every half minute. */
     private long anotherHistorySaidNanos;
     /** When a message of another protocol version was last said to be heard, or 0. */
@@ -478,7 +480,13 @@ final class ReplicationAgent implements Agent
     {
         if (reason == Messages.REFUSED_NOT_PRIMARY)
         {
-            event("the peer is not a primary (a standby too?): waiting for a primary");
+            // Refused at each request, a second apart: said at once, then every 30 s, as the other conditions that last
+            // (a reviewer's two standbys said it 11 times in 11 s).
+            if (notPrimarySaidNanos == 0 || now - notPrimarySaidNanos > CONFLICT_REPEAT_NANOS)
+            {
+                notPrimarySaidNanos = now == 0 ? 1 : now;
+                event("the peer is not a primary (a standby too?): waiting for a primary");
+            }
             return;
         }
         if (reason == Messages.REFUSED_TRIMMED)
