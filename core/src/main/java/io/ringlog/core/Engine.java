@@ -880,10 +880,6 @@ public final class Engine implements AutoCloseable
         {
             this.ctx = ctx;
             this.status = new EngineStatus(ctx.name(), ctx.errorHandler());
-            if (ctx.follower())
-            {
-                status.leaderUpTo(Long.MAX_VALUE);
-            }
             final int maxPayload = ctx.maxPayloadLength();
             final int maxEventPayload = ctx.maxEventPayloadLength();
             checkHeap(ctx);

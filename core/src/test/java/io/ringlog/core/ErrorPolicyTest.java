@@ -6,7 +6,6 @@ import io.ringlog.core.testing.CollectingListener.Seen;
 import io.ringlog.core.testing.RecordingErrorHandler;
 import io.ringlog.core.testing.StateMachineAdapter;
 import org.agrona.DirectBuffer;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -142,71 +141,6 @@ class ErrorPolicyTest
         final CommandFailedException failure = assertInstanceOf(CommandFailedException.class, engine.failure());
         assertEquals(2, failure.position());
         assertEquals(failure, errors.errors().get(0));
-    }
-
-    /**
-     * A follower halts on a command its leader sequenced that throws, whatever its policy: the leader may not have
-     * thrown, and a rejection it did not make forks the follower's state from the leader's, silently, up to a failover
-     * that serves it (a reviewer's standby-only bug under REJECT: the standby held sum 590 where its primary held 720,
-     * and was promoted with it). Once promoted, its own commands go by its policy. A start of it as a follower on that
-     * journal halts there too, saying why.
-     */
-    @Test
-    void shouldHaltAFollowerOnALeadersCommandThatThrowsWhateverThePolicy() throws Exception
-    {
-        final InMemoryJournal journal = new InMemoryJournal(256);
-        final Engine follower = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
-            .journal(journal).follower(true).errorPolicy(ErrorPolicy.REJECT).errorHandler(new RecordingErrorHandler()));
-        EngineHaltedException closing;
-        try
-        {
-            assertEquals(1, follower.follower().append(1, 10, ADD, 1, 0, 0, 1, longPayload(10), 0, 8));
-            assertEquals(2, follower.follower().append(2, 20, EMIT_THEN_FAIL, 1, 0, 0, 2, longPayload(0), 0, 8));
-            await(() -> follower.failure() != null, Duration.ofSeconds(10), "the follower halted");
-        }
-        finally
-        {
-            closing = assertThrows(EngineHaltedException.class, follower::close);
-        }
-        assertEquals(2, assertInstanceOf(CommandFailedException.class, follower.failure()).position());
-        assertTrue(closing.getMessage().contains("applied up to 1"), closing.getMessage());
-
-        final EngineHaltedException again = assertThrows(EngineHaltedException.class, () -> Engine.launch(
-            new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(journal).follower(true)
-                .errorPolicy(ErrorPolicy.REJECT).errorHandler(new RecordingErrorHandler())));
-        assertTrue(again.getMessage().startsWith("recovery halted at position 2: the state machine threw on the " +
-            "journal's command there (java.lang.IllegalStateException: deliberate failure at position 2), and a follower " +
-            "halts on any command that throws, whatever its error policy"), again.getMessage());
-
-        // Not a follower (a leader's own journal, or the node promoted): its policy, as the command was rejected live.
-        final AccumulatorStateMachine leader = new AccumulatorStateMachine();
-        try (Engine promoted = Engine.launch(new EngineContext().stateMachine(leader).journal(journal)
-            .errorPolicy(ErrorPolicy.REJECT).errorHandler(new RecordingErrorHandler())))
-        {
-            promoted.publish(EMIT_THEN_FAIL, 0, 0, 3, longPayload(0), 0, 8);
-            promoted.awaitApplied(promoted.publish(ADD, 0, 0, 4, longPayload(5), 0, 8), 10, TimeUnit.SECONDS);
-            assertEquals(null, promoted.failure());
-        }
-        assertEquals(15, leader.total(), "positions 1 and 4 applied; 2 and 3 rejected");
-    }
-
-    /**
-     * A follower promoted goes by its policy for its own commands.
-     */
-    @Test
-    void shouldApplyItsPolicyToItsOwnCommandsOncePromoted() throws Exception
-    {
-        final AccumulatorStateMachine state = new AccumulatorStateMachine();
-        try (Engine engine = Engine.launch(new EngineContext().stateMachine(state).follower(true)
-            .errorPolicy(ErrorPolicy.REJECT).errorHandler(new RecordingErrorHandler())))
-        {
-            assertEquals(1, engine.follower().append(1, 10, ADD, 1, 0, 0, 1, longPayload(10), 0, 8));
-            engine.promote(7);
-            engine.publish(EMIT_THEN_FAIL, 0, 0, 3, longPayload(0), 0, 8);
-            engine.awaitApplied(engine.publish(ADD, 0, 0, 4, longPayload(5), 0, 8), 10, TimeUnit.SECONDS);
-            assertEquals(null, engine.failure(), "its own command that threw was rejected, as its policy says");
-        }
-        assertEquals(15, state.total());
     }
 
     /**

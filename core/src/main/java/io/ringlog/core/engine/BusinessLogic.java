@@ -183,11 +183,8 @@ public final class BusinessLogic
                 final CommandFailedException failure = new CommandFailedException(position, type, ex, hint);
                 // A JVM error (out of memory, stack overflow) is not a property of the command: replay
                 // would not fail the same way, so it can never be a deterministic rejection.
-                // A follower halts on any command its leader sequenced that throws, whatever its policy: the leader may
-                // not have thrown, and a rejection it did not make forks this copy of the state from the leader's,
-                // silently, up to a failover that serves it (a reviewer's standby-only bug, under REJECT).
                 if (errorPolicy == ErrorPolicy.HALT || ex instanceof VirtualMachineError || ex instanceof CannotApply ||
-                    status.abandoning() || status.fromLeader(position))
+                    status.abandoning())
                 {
                     if (!status.abandoning())
                     {

@@ -47,8 +47,6 @@ public final class EngineStatus
     private volatile boolean applying;
     /** The thread that runs the business logic (and inline listeners), once it has started. */
     private volatile Thread logicThread;
-    /** The last position a leader assigned, for a follower: {@link Long#MAX_VALUE} until it is promoted; 0 for a leader. */
-    private volatile long leaderUpTo;
     /** The threads of the listeners on their own threads, by thread: asked only when a publish finds the ring full. */
     private final java.util.Map<Thread, String> listenerThreads = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -189,22 +187,6 @@ public final class EngineStatus
         final boolean logicFailure = cause instanceof CommandFailedException &&
             !(cause.getCause() instanceof VirtualMachineError);
         return !logicFailure && !(cause instanceof RingOutput.ListenersStopped);
-    }
-
-    /**
-     * Whether the command at {@code position} was sequenced by a leader this engine follows (or followed, up to its
-     * promotion): one the leader may have applied without throwing, so a throw here is no rejection to make. Read only
-     * where a command threw.
-     */
-    public boolean fromLeader(final long position)
-    {
-        return position <= leaderUpTo;
-    }
-
-    /** Set at launch for a follower ({@link Long#MAX_VALUE}), and at its promotion to the last position its leader sent. */
-    public void leaderUpTo(final long position)
-    {
-        leaderUpTo = position;
     }
 
     /** The failure that halted the engine, or null. */

@@ -195,7 +195,6 @@ public final class Intake
         }
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[SystemCommands.EPOCH_LENGTH]);
         payload.putLong(0, epoch, ByteOrder.LITTLE_ENDIAN);
-        status.leaderUpTo(nextPosition() - 1);
         follower.promoted = true;
         // Publishers are refused until leader is set, so the epoch command is the leader's first.
         final long position = publish0(SystemCommands.EPOCH, 1, 0, 0, 0, payload, 0, SystemCommands.EPOCH_LENGTH, true);
@@ -445,7 +444,6 @@ public final class Intake
     public void promote()
     {
         checkPromotable();
-        status.leaderUpTo(nextPosition() - 1);
         follower.promoted = true;
         leader = true;
     }

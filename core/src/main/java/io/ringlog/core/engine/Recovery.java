@@ -85,7 +85,7 @@ public final class Recovery
                     touched = true;
                     if (!logic.apply(command, true))
                     {
-                        throw halted(expected, status.failure(), follower);
+                        throw halted(expected, status.failure());
                     }
                     if (firstFailed == 0 && logic.failed() != failedBefore)
                     {
@@ -116,7 +116,7 @@ public final class Recovery
     }
 
     /** Why replay stopped at {@code position}, and what gets past it: it depends on what the state machine threw. */
-    private static EngineHaltedException halted(final long position, final Throwable failure, final boolean follower)
+    private static EngineHaltedException halted(final long position, final Throwable failure)
     {
         final Throwable cause = failure != null && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof VirtualMachineError)
@@ -132,14 +132,6 @@ public final class Recovery
             return new EngineHaltedException("recovery halted at position " + position + ": the state machine cannot " +
                 "apply the journal's command there (" + (cause instanceof Diagnosed ? cause.getMessage() : cause) + "). " +
                 "This code cannot go on past it: start it with code that can, the code that wrote the command", failure);
-        }
-        if (follower)
-        {
-            return new EngineHaltedException("recovery halted at position " + position + ": the state machine threw on " +
-                "the journal's command there" + (cause == null ? "" : " (" + cause + ")") + ", and a follower halts on " +
-                "any command that throws, whatever its error policy: its leader may not have thrown, and a rejection the " +
-                "leader did not make would fork this copy of the state from the leader's. Fix the state machine and " +
-                "start it again", failure);
         }
         return new EngineHaltedException("recovery halted at position " + position + " by the error policy (HALT): " +
             "the state machine threw on the journal's command there" + (cause == null ? "" : " (" + cause + ")") +
