@@ -141,7 +141,12 @@ class KillPrimaryTest
                 }
                 catch (final TimeoutException ex)
                 {
-                    throw new AssertionError(ex.getMessage() + "; its log:\n" + Files.readString(rejoined.log) +
+                    final ReplicationStatus page = rejoined.status();
+                    throw new AssertionError(ex.getMessage() + " (waiting for position " + promotion + " in epoch " + epoch +
+                        "; its status page: " + (page == null ? "none" : "role " + page.role() + ", pid " + page.pid() +
+                        " (the node's " + rejoined.process.pid() + "), journaled " + page.journaledPosition() + ", epoch " +
+                        page.epoch() + ", message " + page.message() + ", " + page.fields()) + "); its log:\n" +
+                        Files.readString(rejoined.log) +
                         "\nthe new primary's log:\n" + Files.readString(nodes[1 - p].log), ex);
                 }
                 assertEquals(Role.STANDBY, rejoined.status().role(), where);
