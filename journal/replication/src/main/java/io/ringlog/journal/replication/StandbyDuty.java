@@ -124,6 +124,18 @@ final class StandbyDuty
             streamsSeen = appeared;
             onStreamAvailable();
         }
+        if (!answered && servedHeard && !askAgain && now - requestedNanos > stallNanos &&
+            primaryPosition >= intake.nextPosition())
+        {
+            // The primary serves this session (its heartbeat says so) and holds more, and nothing of it arrived: what it
+            // sent was lost under us (a stream joined after it was sent, a rejoin's restart). A repeat of the same session
+            // is a no-op to the primary, whose catch-up has passed it; and each repeat kept the stall check from firing
+            // (found by KillPrimaryTest: a rejoined standby waited forever for the epoch entry, one position short).
+            event("the primary took this standby's request from position " + requestedFrom + " and holds up to " +
+                primaryPosition + ", and nothing of it arrived in " + ctx.stallTimeout().toMillis() + " ms (lost under " +
+                "it): asking again");
+            askAgain = true;
+        }
         if ((askAgain || (!answered && now - requestedNanos > stallNanos)) &&
             metrics.position(EngineMetrics.Stage.JOURNAL) >= intake.nextPosition() - 1)
         {
