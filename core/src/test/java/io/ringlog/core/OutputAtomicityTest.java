@@ -1,7 +1,7 @@
 package io.ringlog.core;
 
 import io.ringlog.core.testing.RecordingErrorHandler;
-import org.agrona.DirectBuffer;
+import io.ringlog.core.testing.StateMachineAdapter;
 import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -20,7 +20,7 @@ class OutputAtomicityTest
     private static final long POISON = -1;
 
     /** Emits three events per command; the failing kind marks its events as poison, then throws. */
-    static final class ThreeEvents implements StateMachine
+    static final class ThreeEvents extends StateMachineAdapter
     {
         long completed;
         long started;
@@ -42,17 +42,6 @@ class OutputAtomicityTest
                 throw new IllegalStateException("fails after emitting");
             }
             completed++;
-        }
-
-        @Override
-        public int writeSnapshot(final MutableDirectBuffer buffer, final int offset)
-        {
-            return 0;
-        }
-
-        @Override
-        public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
-        {
         }
 
         @Override

@@ -1,7 +1,6 @@
 package io.ringlog.core;
 
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
+import io.ringlog.core.testing.StateMachineAdapter;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -22,7 +21,7 @@ class TotalOrderTest
     private static final int PER_PRODUCER = 20_000;
 
     /** Records the order commands arrive in; the test inspects it after close. */
-    static final class OrderRecorder implements StateMachine
+    static final class OrderRecorder extends StateMachineAdapter
     {
         final long[] positions = new long[PRODUCERS * PER_PRODUCER];
         final long[] sources = new long[PRODUCERS * PER_PRODUCER];
@@ -36,17 +35,6 @@ class TotalOrderTest
             sources[count] = command.sourceId();
             sequences[count] = command.sourceSequence();
             count++;
-        }
-
-        @Override
-        public int writeSnapshot(final MutableDirectBuffer buffer, final int offset)
-        {
-            return 0;
-        }
-
-        @Override
-        public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
-        {
         }
 
         @Override
