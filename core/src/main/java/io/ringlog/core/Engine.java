@@ -438,6 +438,15 @@ public final class Engine implements AutoCloseable
     }
 
     /**
+     * The state hashes the business logic took live, with their positions: at snapshots and every
+     * {@link EngineContext#stateCheckEvery} positions. Readable from any thread while the engine runs.
+     */
+    public StateChecks stateChecks()
+    {
+        return logic.stateChecks();
+    }
+
+    /**
      * The state hash (state machine plus dedup table) after the last applied command. Read on a
      * closed engine, when the business-logic thread has stopped.
      */

@@ -51,6 +51,7 @@ public final class EngineContext
     private RecoveryListener recoveryListener;
     private Upcasters upcasters = new Upcasters();
     private long snapshotEvery;
+    private long stateCheckEvery;
     private Duration closeTimeout = Duration.ofSeconds(30);
     private Supplier<IdleStrategy> producerIdleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 50_000);
     private boolean follower;
@@ -81,6 +82,10 @@ public final class EngineContext
         if (stateMachine == null)
         {
             throw new IllegalArgumentException("stateMachine is required");
+        }
+        if (stateCheckEvery < 0)
+        {
+            throw new IllegalArgumentException("stateCheckEvery must be zero (off) or positive: " + stateCheckEvery);
         }
         if (snapshotEvery < 0)
         {
@@ -558,6 +563,23 @@ public final class EngineContext
     public long snapshotEvery()
     {
         return snapshotEvery;
+    }
+
+    /**
+     * Take the state hash after every N-th position applied live (positions N, 2N, ...) into
+     * {@link Engine#stateChecks()}, beside those taken at snapshots; 0 (the default) takes none but the snapshots'.
+     * Each costs one {@link StateMachine#stateHash()} on the business-logic thread. A {@code ReplicationNode}
+     * sets it, so that its pair compares states.
+     */
+    public EngineContext stateCheckEvery(final long stateCheckEvery)
+    {
+        this.stateCheckEvery = stateCheckEvery;
+        return this;
+    }
+
+    public long stateCheckEvery()
+    {
+        return stateCheckEvery;
     }
 
     /**

@@ -14,6 +14,7 @@ import io.ringlog.core.Rejections;
 import io.ringlog.core.Snapshot;
 import io.ringlog.core.SnapshotException;
 import io.ringlog.core.SnapshotStore;
+import io.ringlog.core.StateChecks;
 import io.ringlog.core.StateMachine;
 import io.ringlog.core.SystemCommands;
 import io.ringlog.core.Upcasters;
@@ -50,6 +51,10 @@ public final class BusinessLogic
     private final ErrorPolicy errorPolicy;
     private final SnapshotStore snapshotStore;
     private final long snapshotEvery;
+    private final long stateCheckEvery;
+    private final StateChecks stateChecks = new StateChecks();
+    /** The next position to take a state check at or past (a multiple of stateCheckEvery); never, when off. */
+    private long nextStateCheck;
     private final Upcasters upcasters;
     private final Command upcastScratch;
     private final Long2LongHashMap lastSequenceBySource = new Long2LongHashMap(NONE);
@@ -76,6 +81,8 @@ public final class BusinessLogic
         this.errorPolicy = ctx.errorPolicy();
         this.snapshotStore = ctx.snapshotStore();
         this.snapshotEvery = ctx.snapshotEvery();
+        this.stateCheckEvery = ctx.stateCheckEvery();
+        this.nextStateCheck = stateCheckEvery > 0 ? stateCheckEvery : Long.MAX_VALUE;
         this.upcasters = ctx.upcasters().isEmpty() ? null : ctx.upcasters();
         this.upcastScratch = new Command(ctx.maxPayloadLength());
         this.entryScratch = new UnsafeBuffer(new byte[CommandCodec.HEADER_LENGTH + ctx.maxPayloadLength()]);
@@ -299,6 +306,35 @@ public final class BusinessLogic
         {
             takeSnapshot(command);
         }
+        if (!replay && position >= nextStateCheck)
+        {
+            checkState(position);
+        }
+    }
+
+    /** Takes the state hash at a multiple of stateCheckEvery (a live start past one waits for the next). */
+    private void checkState(final long position)
+    {
+        nextStateCheck = (position / stateCheckEvery + 1) * stateCheckEvery;
+        if (position % stateCheckEvery == 0)
+        {
+            try
+            {
+                stateChecks.record(position, stateHash());
+            }
+            catch (final RuntimeException ex)
+            {
+                // The command was applied; the check is what failed, and a pair compares at the next one instead.
+                status.recordError(new IllegalStateException("the state hash at position " + position + " failed " +
+                    "(StateMachine.stateHash threw): no state check there: " + ex, ex));
+            }
+        }
+    }
+
+    /** The state hashes taken live, at state checks and snapshots: for other threads (a replicated pair compares them). */
+    public StateChecks stateChecks()
+    {
+        return stateChecks;
     }
 
     /**
@@ -316,7 +352,9 @@ public final class BusinessLogic
         {
             final int length = writeSnapshot(snapshotBuffer);
             final long entryChecksum = CommandCodec.checksum(command, entryScratch, entryCrc) & 0xFFFF_FFFFL;
-            snapshotStore.store(position, stateHash(), journal.id(), entryChecksum, snapshotBuffer, 0, length);
+            final long hash = stateHash();
+            stateChecks.record(position, hash);
+            snapshotStore.store(position, hash, journal.id(), entryChecksum, snapshotBuffer, 0, length);
             Counters.increment(counters.snapshots);
         }
         catch (final Throwable ex)

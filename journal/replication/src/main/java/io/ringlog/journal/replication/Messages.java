@@ -53,6 +53,9 @@ import java.nio.ByteOrder;
  *  STOPPED      19   control    either: it is closing cleanly, its role (8) and its journal's last position (8);
  *                               sent last, best effort (a killed node sends nothing): its peer says so, not only
  *                               that it went silent
+ *  STATE_CHECK  20   control    primary: a position (8) and the state hash its engine took after applying it (8),
+ *                               each it took since the last sent, with the heartbeat (older nodes ignore the type)
+ *  STATE_DIFFERS 21  control    standby: a position (8) where its state hash (8) differs from the primary's (8)
  * </pre>
  * Every body field is 8 bytes, so a message other than ENTRY is 40 bytes plus 8 per field.
  */
@@ -73,6 +76,8 @@ final class Messages
     static final int PROBE = 17;
     static final int PROBE_ANSWER = 18;
     static final int STOPPED = 19;
+    static final int STATE_CHECK = 20;
+    static final int STATE_DIFFERS = 21;
 
     /** REFUSED reasons. */
     static final long REFUSED_STANDBY_AHEAD = 1;
@@ -185,6 +190,8 @@ final class Messages
             case PROBE: return "PROBE";
             case PROBE_ANSWER: return "PROBE_ANSWER";
             case STOPPED: return "STOPPED";
+            case STATE_CHECK: return "STATE_CHECK";
+            case STATE_DIFFERS: return "STATE_DIFFERS";
             default: return "type " + type;
         }
     }

@@ -48,6 +48,8 @@ final class ReplicationAgent implements Agent
     private final FragmentHandler entryHandler = this::onEntryAtPrimary;
     private final long heartbeatNanos;
     private final long peerTimeoutNanos;
+    private final StateComparison states;
+    private final org.agrona.collections.MutableLong checkHash = new org.agrona.collections.MutableLong();
     private StandbyDuty standby;
     private PrimaryDuty primary;
     private long now;
@@ -144,6 +146,7 @@ final class ReplicationAgent implements Agent
         this.maxPayloadLength = maxPayloadLength;
         this.heartbeatNanos = ctx.heartbeatInterval().toNanos();
         this.peerTimeoutNanos = ctx.peerTimeout().toNanos();
+        this.states = new StateComparison(engine.stateChecks(), status);
         final long start = System.nanoTime();
         this.startNanos = start;
         if (state.role == Role.PRIMARY)
@@ -228,6 +231,11 @@ final class ReplicationAgent implements Agent
                 "standby acknowledges it, or the primary degrades" : "asynchronous: the primary goes on alone") +
                 "); mend what halted it and restart it as a standby", halted));
             return 1;
+        }
+        final String differs = states.compare();
+        if (differs != null)
+        {
+            stateDiffers(differs);
         }
         if (searchProbe > 0)
         {
@@ -383,6 +391,34 @@ final class ReplicationAgent implements Agent
                 else
                 {
                     channels.send(Messages.REFUSED, state.epoch, session, 2, Messages.REFUSED_NOT_PRIMARY, 0, 0);
+                }
+                break;
+            case Messages.STATE_CHECK:
+                if (role == Role.STANDBY && epoch == state.epoch)
+                {
+                    final String differs = states.primaryCheck(Messages.field(buffer, offset, length, 0, 0),
+                        Messages.field(buffer, offset, length, 1, 0));
+                    if (differs != null)
+                    {
+                        stateDiffers(differs);
+                    }
+                    else if (states.differsAt() != 0)
+                    {
+                        // Told again with each check, so a primary started since hears it too (said once there).
+                        channels.send(Messages.STATE_DIFFERS, state.epoch, standby.session(), 3, states.differsAt(),
+                            states.hashHere(), states.hashPeer());
+                    }
+                }
+                break;
+            case Messages.STATE_DIFFERS:
+                if (role == Role.PRIMARY && epoch == state.epoch)
+                {
+                    final String said = states.peerDiffers(Messages.field(buffer, offset, length, 0, 0),
+                        Messages.field(buffer, offset, length, 1, 0), Messages.field(buffer, offset, length, 2, 0));
+                    if (said != null)
+                    {
+                        event(said);
+                    }
                 }
                 break;
             case Messages.ACK:
@@ -746,6 +782,10 @@ final class ReplicationAgent implements Agent
             held = journaled >= peerPosition ? "; this standby holds all of it (up to position " + journaled + "): " +
                 "promoting it loses nothing" : "; this standby holds up to position " + journaled + " only: promoted " +
                 "now, it would not have positions " + (journaled + 1) + ".." + peerPosition;
+            if (states.differsAt() != 0)
+            {
+                held += "; but its state differs from the primary's (the STATE DIFFERS line above)";
+            }
         }
         event("peer " + ctx.peerEndpoint() + " STOPPED: " + who + " is stopping cleanly, its journal ending at position " +
             peerPosition + held);
@@ -908,7 +948,23 @@ final class ReplicationAgent implements Agent
         final long shown = role == Role.PRIMARY && ctx.shownPosition() != null ? ctx.shownPosition().getAsLong() : -1;
         channels.send(Messages.HEARTBEAT, state.epoch, session, 5, role.ordinal(), position, epochs.currentStart(), shown,
             configuredMode());
+        if (role == Role.PRIMARY)
+        {
+            // The state hashes taken since the last heartbeat, for the standby to compare with its own (StateComparison).
+            for (long at = states.nextToSend(checkHash); at != 0; at = states.nextToSend(checkHash))
+            {
+                channels.send(Messages.STATE_CHECK, state.epoch, session, 2, at, checkHash.get(), 0);
+            }
+        }
         return 1;
+    }
+
+    /** A standby found its state differs from the primary's: said once here, and told to the primary. */
+    private void stateDiffers(final String message)
+    {
+        event(message);
+        channels.send(Messages.STATE_DIFFERS, state.epoch, standby.session(), 3, states.differsAt(), states.hashHere(),
+            states.hashPeer());
     }
 
     private void replyFenced(final long senderEpoch)
@@ -1175,6 +1231,17 @@ final class ReplicationAgent implements Agent
                 request.completeExceptionally(new ReplicationException("only a standby can be promoted; this node is " +
                     state.role.name().toLowerCase(java.util.Locale.ROOT) +
                     (failure != null ? " (" + failure.getMessage() + ")" : "")));
+                return 1;
+            }
+            if (states.differsAt() != 0 && !promotionForced)
+            {
+                request.completeExceptionally(new ReplicationException("this standby's state differs from the " +
+                    "primary's: found at position " + states.differsAt() + " (state hash " +
+                    StateComparison.hex(states.hashHere()) + " here, " + StateComparison.hex(states.hashPeer()) + " at the " +
+                    "primary), so promoted it would serve a state the primary never had. Its journal is the primary's: " +
+                    "stop it, move away its snapshots after position " + states.equalAt() + ", and start it again with " +
+                    "the code you trust: it replays to that code's state (its STATE DIFFERS line says more); or force " +
+                    "the promotion (--force, ReplicationNode.promote(timeout, true)) where its state is wanted over none"));
                 return 1;
             }
             if (!heardPrimary && !promotionForced)

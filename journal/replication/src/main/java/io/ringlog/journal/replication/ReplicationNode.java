@@ -91,6 +91,10 @@ public final class ReplicationNode implements AutoCloseable
             {
             });
             channels.history(journal);
+            if (engine.stateCheckEvery() == 0)
+            {
+                engine.stateCheckEvery(ctx.stateCheckEvery());
+            }
             engine.replicator(new AeronReplicator(state, channels.log(), ctx, maxPayloadLength)).follower(role == Role.STANDBY)
                 .promotedBy("its ReplicationNode (ReplicationNode.promote())", () -> state.promoter == Thread.currentThread());
             launched = Engine.launch(engine);

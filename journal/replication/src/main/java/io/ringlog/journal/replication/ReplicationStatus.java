@@ -36,6 +36,11 @@ import java.util.Map;
  * @param updatedMillis       when the node last wrote its status, epoch ms.
  * @param pid                 the node's process id.
  * @param message             the latest failure or notice in words, empty if none.
+ * @param stateEqualAt        a standby: the last position its state hash was compared with the primary's and found
+ *                            equal (0: none yet); {@code stateEqualCount} how many times.
+ * @param stateDiffersAt      the first position the pair's state hashes were found to differ at (0: none; a primary
+ *                            knows it from its standby); {@code stateHashHere} this node's hash there, {@code
+ *                            stateHashPeer} the peer's.
  */
 public record ReplicationStatus(
     Role role,
@@ -64,7 +69,12 @@ public record ReplicationStatus(
     long degradations,
     long updatedMillis,
     long pid,
-    String message)
+    String message,
+    long stateEqualAt,
+    long stateEqualCount,
+    long stateDiffersAt,
+    long stateHashHere,
+    long stateHashPeer)
 {
     /** What {@link #mode()} says of a synchronous primary that stopped waiting for its lost standby. */
     public static final String DEGRADED = "degraded";
@@ -160,7 +170,12 @@ public record ReplicationStatus(
             page.getLongVolatile(StatusFile.DEGRADED_COUNT),
             page.getLongVolatile(StatusFile.UPDATED),
             page.getLongVolatile(StatusFile.PID),
-            StatusFile.message(page));
+            StatusFile.message(page),
+            page.getLongVolatile(StatusFile.STATE_EQUAL_AT),
+            page.getLongVolatile(StatusFile.STATE_EQUAL_COUNT),
+            page.getLongVolatile(StatusFile.STATE_DIFFERS_AT),
+            page.getLongVolatile(StatusFile.STATE_HASH_HERE),
+            page.getLongVolatile(StatusFile.STATE_HASH_PEER));
     }
 
     private static <E extends Enum<E>> E enumAt(final E[] values, final long ordinal)
@@ -184,6 +199,30 @@ public record ReplicationStatus(
         }
         return "- (none of the " + lagPositions + " unacknowledged positions is out to the standby" +
             (peer == PeerState.CONNECTED ? " yet)" : ": it is not connected; they go to it by catch-up when it is)");
+    }
+
+    /** Whether the pair's states were found to differ (see {@link #stateDiffersAt()}). */
+    public boolean stateDiffers()
+    {
+        return stateDiffersAt != 0;
+    }
+
+    private String stateLine()
+    {
+        if (stateDiffersAt != 0)
+        {
+            return "DIFFERS from the " + (role == Role.PRIMARY || role == Role.FENCED ? "standby's" : "primary's") +
+                " at position " + stateDiffersAt + " (state hash " + StateComparison.hex(stateHashHere) + " here, " +
+                StateComparison.hex(stateHashPeer) + " there; the journals agree): see message";
+        }
+        if (role == Role.STANDBY)
+        {
+            return stateEqualAt == 0 ? "not compared yet (the pair compares state hashes every --state-check-every " +
+                "positions and at snapshots, once this node has applied the position live)" : "equal to the " +
+                "primary's at position " + stateEqualAt + ", the last compared (" + stateEqualCount + " compared since " +
+                "it started)";
+        }
+        return "not found to differ (the standby compares its state with this node's and says when they differ)";
     }
 
     /** The figures as {@code key: value} pairs, in a stable order, for the {@code status} command. */
@@ -228,6 +267,7 @@ public record ReplicationStatus(
         fields.put("not-connected-sends", Long.toString(notConnected));
         fields.put("catch-ups", Long.toString(catchUps));
         fields.put("degradations", Long.toString(degradations));
+        fields.put("state", stateLine());
         fields.put("updated", updatedMillis > 0 ? Instant.ofEpochMilli(updatedMillis).toString() : "never");
         fields.put("pid", Long.toString(pid));
         if (!message.isEmpty())

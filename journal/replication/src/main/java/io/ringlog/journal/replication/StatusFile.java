@@ -39,6 +39,11 @@ import java.nio.file.StandardOpenOption;
  *                                               216    the peer's configured mode, plus one (0: not known)
  *                                               224    the role of the node's last process that did not end
  *                                                      FAILED, plus one (0: not known); kept across processes
+ *                                               232    role written (1) or not yet (0)
+ *                                               240    state hashes last compared equal at, position (0: none)
+ *                                               248    state hashes compared equal, times
+ *                                               256    state hashes first found to differ at, position (0: none)
+ *                                               264    this node's state hash there;  272: the peer's
  *     96    catch-up from position              1024    message length (4), then UTF-8 text: the
  *    104    catch-up sent up to                         latest failure, for a person to read
  * </pre>
@@ -91,6 +96,13 @@ final class StatusFile implements AutoCloseable
      * start that failed before its agent wrote the role is no run as a primary). Pages of layout 1 lack it.
      */
     static final int ROLE_SET = 232;
+    /** The last position the pair's state hashes were compared at and found equal (0: none yet), and how many times. */
+    static final int STATE_EQUAL_AT = 240;
+    static final int STATE_EQUAL_COUNT = 248;
+    /** The first position they were found to differ at (0: none), this node's hash there and its peer's. */
+    static final int STATE_DIFFERS_AT = 256;
+    static final int STATE_HASH_HERE = 264;
+    static final int STATE_HASH_PEER = 272;
     static final int MESSAGE = 1024;
     static final int MESSAGE_MAX = LENGTH - MESSAGE - 4;
 

@@ -97,7 +97,8 @@ final class ExchangeNode
         int maxAssets,
         Path aeronDirectory,
         Duration drainTimeout,
-        long journalPreallocate)
+        long journalPreallocate,
+        long stateCheckEvery)
     {
     }
 
@@ -493,6 +494,7 @@ final class ExchangeNode
             .shownPosition(events != null ? events::shownPosition : applied)
             .heartbeatInterval(settings.heartbeat())
             .peerTimeout(settings.peerTimeout())
+            .stateCheckEvery(settings.stateCheckEvery())
             .eventHandler((message) -> err.println(name + ": " + message));
         return ReplicationNode.launch(replication, engine, role);
     }

@@ -172,6 +172,13 @@ public final class ReplicaCli implements Callable<Integer>
                 "${DEFAULT-VALUE}, never).")
         long snapshotEvery;
 
+        @Option(names = "--state-check-every", defaultValue = "100000", paramLabel = "N",
+            description = "Compare this node's state with its peer's every N positions: both take their state hash " +
+                "there (and at snapshots), the primary sends its own, and a standby whose hash differs says STATE " +
+                "DIFFERS, shows it in status, and refuses a promotion unless forced. Give both nodes the same N; 0 " +
+                "compares at snapshots only (default: ${DEFAULT-VALUE}).")
+        long stateCheckEvery;
+
         @Option(names = "--topology", defaultValue = "PIPELINED", paramLabel = "TOPOLOGY",
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: the replicator ships batch after batch " +
                 "while acknowledgements come back; COMPACT waits for each batch's on one thread).")
@@ -248,6 +255,7 @@ public final class ReplicaCli implements Callable<Integer>
             final String wrong = maxAssets < 2 || maxAssets > 1024 ? "--max-assets must be between 2 (a base and a " +
                 "quote) and 1024: " + maxAssets :
                 snapshotEvery < 0 ? "--snapshot-every must not be negative: " + snapshotEvery :
+                stateCheckEvery < 0 ? "--state-check-every must not be negative: " + stateCheckEvery :
                 degradeAfterMs != null && degradeAfterMs < 0 ? "--degrade-after-ms must not be negative: " + degradeAfterMs :
                 drainTimeoutSeconds < 1 ? "--drain-timeout-s must be at least 1: " + drainTimeoutSeconds :
                 heartbeatMs <= 0 ? "--heartbeat-ms must be positive: " + heartbeatMs :
@@ -302,7 +310,7 @@ public final class ReplicaCli implements Callable<Integer>
                 mode.mode, degradeAfterMs != null ? StandbyLoss.DEGRADE : StandbyLoss.WAIT,
                 Duration.ofMillis(degradeAfterMs != null ? degradeAfterMs : 5_000), Duration.ofMillis(heartbeatMs),
                 Duration.ofMillis(peerTimeoutMs), events, snapshotEvery, topology, rejoin, maxAssets, aeronDir,
-                Duration.ofSeconds(drainTimeoutSeconds), journalPreallocate);
+                Duration.ofSeconds(drainTimeoutSeconds), journalPreallocate, stateCheckEvery);
             return new ExchangeNode(settings, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
         }
 

@@ -48,14 +48,30 @@ class ReplicaScriptIT
             "-o", dir.resolve("more.txt").toString());
         run("scripts/exchange", "generate", "--preset", "exchange-core", "--commands", "2000", "--seed", "9",
             "-o", dir.resolve("after.txt").toString());
-        Process primary = node("a", "primary", a, b, false);
-        final Process standby = node("b", "standby", b, a, false);
+        Process primary = node("a", "primary", a, b, false, "--state-check-every", "5000");
+        final Process standby = node("b", "standby", b, a, false, "--state-check-every", "5000");
         try
         {
             final String published = run("scripts/replica", "publish", "--dir", dir.resolve("a").toString(),
                 "-i", dir.resolve("commands.txt").toString());
             assertTrue(published.contains("status: published") && published.contains("applied: true") &&
                 published.contains("\nreplicated: true\n"), published);
+            // The pair compared its states every 5,000 positions, and the standby's status page says so.
+            final long checked = Long.parseLong(field(published, "last-position")) / 5_000 * 5_000;
+            final java.util.concurrent.atomic.AtomicReference<String> compared = new java.util.concurrent.atomic.AtomicReference<>();
+            await(() ->
+            {
+                try
+                {
+                    compared.set(run("scripts/replica", "status", "--dir", dir.resolve("b").toString()));
+                }
+                catch (final Exception ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+                return compared.get().contains("\nstate: equal to the primary's at position " + checked + ", the last " +
+                    "compared (");
+            }, "the standby to compare its state at position " + checked);
             final String status = run("scripts/replica", "status", "--dir", dir.resolve("a").toString());
             assertTrue(status.contains("role: primary") && status.contains("mode: synchronous") &&
                 status.contains("lag-positions: ") &&

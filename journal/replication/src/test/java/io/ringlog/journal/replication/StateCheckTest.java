@@ -1,0 +1,152 @@
+package io.ringlog.journal.replication;
+
+import io.ringlog.core.Command;
+import io.ringlog.core.Output;
+import io.ringlog.core.StateMachine;
+import io.ringlog.core.Topology;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A pair compares its states: the primary sends the state hash its engine took every {@code stateCheckEvery}
+ * positions, the standby compares it with its own there. Two nodes whose code agrees are seen to agree; a standby
+ * whose code rejects a command the primary applied (a reviewer's finding: the states parted silently, up to a
+ * failover that served the standby's) says where, on both nodes, in their status, and is not promoted unless forced.
+ */
+class StateCheckTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldShowAStandbysStateEqualToThePrimarysAtEachCheck() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
+        final ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(),
+            (ctx) -> ctx.stateCheckEvery(500));
+        final ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine(),
+            (ctx) -> ctx.stateCheckEvery(500));
+        try
+        {
+            Pair.publish(a.engine(), 1, 3_000);
+            a.engine().awaitApplied(3_000, 20, TimeUnit.SECONDS);
+            Pair.await(() -> b.status().stateEqualAt() == 3_000, Duration.ofSeconds(20),
+                "the standby compares its state at position 3000");
+            // At 500, 1000, ..., 3000: the checks and the snapshots (every 1,000) at the same positions, one hash each.
+            assertEquals(6, b.status().stateEqualCount(), b.status().fields().toString());
+            assertEquals("equal to the primary's at position 3000, the last compared (6 compared since it started)",
+                ReplicationStatus.read(dir.resolve("b").resolve("replication")).fields().get("state"));
+            assertEquals(0, a.status().stateDiffersAt());
+            assertTrue(pair.events.stream().noneMatch((e) -> e.contains("DIFFERS")), pair.events.toString());
+        }
+        finally
+        {
+            Pair.closeQuietly(a, b);
+        }
+    }
+
+    @Test
+    void shouldSayWhereAStandbysStatePartsFromThePrimarysAndRefuseToPromoteIt() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
+        final ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(),
+            (ctx) -> ctx.stateCheckEvery(500));
+        final ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new ThrowsAt(1_700),
+            (ctx) -> ctx.stateCheckEvery(500));
+        try
+        {
+            Pair.publish(a.engine(), 1, 3_000);
+            a.engine().awaitApplied(3_000, 20, TimeUnit.SECONDS);
+            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: STATE DIFFERS")),
+                Duration.ofSeconds(20), "the standby says its state differs");
+            final String said = pair.events.stream().filter((e) -> e.startsWith("b: STATE DIFFERS")).findFirst().get();
+            assertTrue(said.startsWith("b: STATE DIFFERS from the primary's at position 2000: this node's state hash " +
+                "there is "), said);
+            assertTrue(said.contains("(equal at position 1500, the last compared before it)") &&
+                said.contains("a promotion of it is refused unless forced") &&
+                said.contains("move away its snapshots after position 1500"), said);
+            assertEquals(1, pair.events.stream().filter((e) -> e.startsWith("b: STATE DIFFERS")).count(), "said once");
+            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("a: THE STANDBY'S STATE DIFFERS from " +
+                "this node's at position 2000")), Duration.ofSeconds(10), "the primary says so too");
+            final ReplicationStatus standby = ReplicationStatus.read(dir.resolve("b").resolve("replication"));
+            assertEquals(2_000, standby.stateDiffersAt());
+            assertTrue(standby.fields().get("state").startsWith("DIFFERS from the primary's at position 2000"),
+                standby.fields().toString());
+            assertTrue(standby.fields().get("message").startsWith("STATE DIFFERS"), standby.fields().toString());
+            assertEquals(2_000, a.status().stateDiffersAt());
+            assertEquals(b.status().stateHashHere(), a.status().stateHashPeer());
+            assertEquals(b.status().stateHashPeer(), a.status().stateHashHere());
+            // It goes on following: what the primary journals after the difference is in its journal too.
+            Pair.publish(a.engine(), 3_001, 3_100);
+            b.engine().awaitApplied(3_100, 20, TimeUnit.SECONDS);
+
+            a.close();
+            final ReplicationException refused = assertThrows(ReplicationException.class,
+                () -> b.promote(Duration.ofSeconds(20)), "a standby whose state differs is not promoted");
+            assertTrue(refused.getMessage().startsWith("this standby's state differs from the primary's: " +
+                "found at position 2000"), refused.getMessage());
+            assertEquals(Role.STANDBY, b.role());
+            pair.assertSameJournals(3_100);
+            // Forced, where its state is wanted over none.
+            b.promote(Duration.ofSeconds(20), true);
+            assertEquals(Role.PRIMARY, b.role());
+        }
+        finally
+        {
+            Pair.closeQuietly(a, b);
+        }
+    }
+
+    /** An accumulator that rejects the command at one position, as code only one node runs would. */
+    private static final class ThrowsAt implements StateMachine
+    {
+        private final AccumulatorStateMachine delegate = new AccumulatorStateMachine();
+        private final long position;
+
+        ThrowsAt(final long position)
+        {
+            this.position = position;
+        }
+
+        @Override
+        public void apply(final Command command, final Output output)
+        {
+            if (command.position() == position)
+            {
+                throw new IllegalStateException("this node's code alone cannot apply position " + position);
+            }
+            delegate.apply(command, output);
+        }
+
+        @Override
+        public int writeSnapshot(final MutableDirectBuffer buffer, final int offset)
+        {
+            return delegate.writeSnapshot(buffer, offset);
+        }
+
+        @Override
+        public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
+        {
+            delegate.loadSnapshot(buffer, offset, length);
+        }
+
+        @Override
+        public long stateHash()
+        {
+            return delegate.stateHash();
+        }
+    }
+}
