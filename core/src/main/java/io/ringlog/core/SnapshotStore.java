@@ -44,6 +44,17 @@ public interface SnapshotStore extends AutoCloseable
     Snapshot read(long position);
 
     /**
+     * The journal the snapshot at {@code position} names in its header, where its header can be read and holds that
+     * position, also where its body is damaged (fails its checksum, is cut short): {@link JournalId#NONE} where no
+     * readable header says so. A damaged snapshot of this journal past its end still says entries up to it were
+     * committed, so recovery refuses it as it refuses a whole one.
+     */
+    default JournalId journalNamedAt(final long position)
+    {
+        return JournalId.NONE;
+    }
+
+    /**
      * Whether the snapshots outlive the process (on disk). An engine with the in-memory journal refuses
      * such a store: each in-memory journal is another journal, so every start would skip them all.
      */

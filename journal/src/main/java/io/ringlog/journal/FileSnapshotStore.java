@@ -147,8 +147,10 @@ public final class FileSnapshotStore implements SnapshotStore
         }
         catch (final IOException ex)
         {
+            // A reviewer's read-only mount got the reason and no way on.
             throw new SnapshotException("cannot prepare snapshot directory " + directory + ": " +
-                FileErrors.describeDirectory(ex, directory), ex);
+                FileErrors.describeDirectory(ex, directory) + ". Snapshots are written there: give a directory this " +
+                "user can write to (the exchange's --snapshots DIR), or take none (leave out --snapshot-every)", ex);
         }
         this.writer = Executors.newSingleThreadExecutor((runnable) ->
         {
@@ -231,7 +233,12 @@ public final class FileSnapshotStore implements SnapshotStore
                 }
                 catch (final RuntimeException unreadable)
                 {
-                    // A damaged snapshot says nothing of the journal: recovery skips it, and says so.
+                    // Damaged past its header, it still names the journal and the position it was taken at: the entries
+                    // up to it were committed (a reviewer's damaged snapshots let a start hand their positions out again).
+                    if (journal.id().equals(store.journalNamedAt(position)))
+                    {
+                        return position;
+                    }
                 }
             }
         }
@@ -561,6 +568,62 @@ public final class FileSnapshotStore implements SnapshotStore
     public boolean persistent()
     {
         return true;
+    }
+
+    /**
+     * The position a snapshot file's header holds, whatever its name says; -1 where no readable header of this
+     * format holds one, or the file is not a regular file.
+     */
+    public static long positionInHeader(final Path file)
+    {
+        if (!Files.isRegularFile(file))
+        {
+            // A pipe would block the read for ever (JournalToolTest).
+            return -1;
+        }
+        final ByteBuffer bytes = ByteBuffer.allocate(HEADER_LENGTH).order(ORDER);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            while (bytes.hasRemaining() && channel.read(bytes) >= 0)
+            {
+                // reads the header, or what there is of it
+            }
+        }
+        catch (final IOException ex)
+        {
+            return -1;
+        }
+        final int version = bytes.position() >= LEGACY_HEADER_LENGTH ? bytes.getInt(VERSION_OFFSET) : -1;
+        return bytes.position() >= LEGACY_HEADER_LENGTH && bytes.getInt(MAGIC_OFFSET) == MAGIC &&
+            (version == FORMAT_VERSION || version == LEGACY_VERSION) ? bytes.getLong(POSITION_OFFSET) : -1;
+    }
+
+    @Override
+    public JournalId journalNamedAt(final long position)
+    {
+        final ByteBuffer bytes = ByteBuffer.allocate(HEADER_LENGTH).order(ORDER);
+        final Path file = path(position);
+        if (!Files.isRegularFile(file))
+        {
+            return JournalId.NONE;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            while (bytes.hasRemaining() && channel.read(bytes) >= 0)
+            {
+                // reads the header, or what there is of it
+            }
+        }
+        catch (final IOException ex)
+        {
+            return JournalId.NONE;
+        }
+        if (bytes.position() < HEADER_LENGTH || bytes.getInt(MAGIC_OFFSET) != MAGIC ||
+            bytes.getInt(VERSION_OFFSET) != FORMAT_VERSION || bytes.getLong(POSITION_OFFSET) != position)
+        {
+            return JournalId.NONE;
+        }
+        return new JournalId(bytes.getLong(JOURNAL_ID_OFFSET), bytes.getLong(JOURNAL_ID_OFFSET + 8));
     }
 
     /** Positions of the snapshot files present, newest first. */

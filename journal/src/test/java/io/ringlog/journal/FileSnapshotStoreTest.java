@@ -152,7 +152,9 @@ class FileSnapshotStoreTest
         {
             org.junit.jupiter.api.Assumptions.assumeTrue(readOnly != null, "no read-only mount here: " + why);
             final SnapshotException refused = assertThrows(SnapshotException.class, () -> FileSnapshotStore.open(view, 3));
-            assertEquals("cannot prepare snapshot directory " + view + ": read-only file system", refused.getMessage());
+            assertEquals("cannot prepare snapshot directory " + view + ": read-only file system. Snapshots are written " +
+                "there: give a directory this user can write to (the exchange's --snapshots DIR), or take none (leave " +
+                "out --snapshot-every)", refused.getMessage());
             try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(view)
                 .readOnly(true)))
             {

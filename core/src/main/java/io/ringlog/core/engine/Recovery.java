@@ -202,6 +202,12 @@ public final class Recovery
         }
         catch (final SnapshotException ex)
         {
+            if (!follower && journal.id().known() && journal.id().equals(snapshots.journalNamedAt(position)))
+            {
+                // Its body is damaged, its header whole: it was taken of this journal there, so the entries are missing.
+                throw entriesMissing(position, last, " (the snapshot is damaged, " + ex.getMessage() + ", but its " +
+                    "header names this journal and that position)");
+            }
             listener.onSnapshotSkipped(position, new SnapshotException(pastTheEnd + ", and unreadable: " +
                 ex.getMessage(), ex));
             return;
@@ -223,12 +229,17 @@ public final class Recovery
                 "snapshot is not used; it takes new ones as it catches up"));
             return;
         }
-        throw new JournalException(last + 1, "the journal ends at position " + last + ", but a snapshot of this " +
-            "journal was taken at position " + position + ": entries " + (last + 1) + ".." + position + " were " +
+        throw entriesMissing(position, last, "");
+    }
+
+    private static JournalException entriesMissing(final long position, final long last, final String damaged)
+    {
+        return new JournalException(last + 1, "the journal ends at position " + last + ", but a snapshot of this " +
+            "journal was taken at position " + position + damaged + ": entries " + (last + 1) + ".." + position + " were " +
             "committed, and clients may have seen their events, but the journal no longer has them (a cycle file " +
             "deleted or lost, or an older copy of the journal put back). Refusing to start, so those positions are " +
             "not given to new commands. Restore the missing journal files; or, to accept the loss, remove the " +
-            "snapshots past position " + last + " ('scripts/journal repair --truncate-after " + last + " --snapshots DIR " +
-            "--force' does it, and lowers the journal's committed mark)");
+            "snapshots past position " + last + " ('scripts/journal repair -d JOURNAL_DIR --truncate-after " + last +
+            " --snapshots SNAPSHOT_DIR --force' does it, and lowers the journal's committed mark)");
     }
 }

@@ -161,6 +161,31 @@ final class SnapshotCheck
         }
         catch (final SnapshotException ex)
         {
+            final java.nio.file.Path file = store.path(position);
+            if (java.nio.file.Files.isSymbolicLink(file) && !java.nio.file.Files.exists(file))
+            {
+                // A reviewer's dangling link was called damaged, to be deleted: its target may be on a disk not mounted.
+                String target = "?";
+                try
+                {
+                    target = java.nio.file.Files.readSymbolicLink(file).toString();
+                }
+                catch (final java.io.IOException | UnsupportedOperationException unread)
+                {
+                    // said as '?'
+                }
+                return "is a symbolic link to " + target + ", which does not exist (a disk not mounted, a file moved?): " +
+                    "recovery skips it while it cannot read it. Mend the link, or remove it ('rm " + file + "') if that " +
+                    "snapshot is gone";
+            }
+            final long named = FileSnapshotStore.positionInHeader(file);
+            if (named > 0 && named != position)
+            {
+                // A reviewer's renamed snapshot was called damaged, to be deleted: renamed back, it is usable.
+                return "holds the snapshot of position " + named + " (its header says so) under the name of position " +
+                    position + " (renamed, or copied under another name): recovery skips it. If it is this journal's, " +
+                    "rename it back ('mv " + file + " " + store.path(named) + "')";
+            }
             if (ex.getCause() instanceof java.io.IOException)
             {
                 // Not damaged: its bytes could not be read (permissions, say). A reviewer read "damaged ... delete it"
@@ -177,9 +202,26 @@ final class SnapshotCheck
                     "(its oldest entry is " + journal.firstPosition() + "), so a restart needs a usable snapshot at or " +
                     "after position " + (journal.firstPosition() - 1) + ": restore this one from a copy if no other is";
             }
+            if (position > last && journal.id().known() && journal.id().equals(store.journalNamedAt(position)))
+            {
+                // A reviewer read "delete it: nothing else depends on it" of the one file that said entries were lost.
+                return "is damaged: " + ex.getMessage() + "; but its header names this journal and position " + position +
+                    ", past the journal's last position " + last + ": entries " + (last + 1) + ".." + position + " were " +
+                    "committed and are missing, and a writable start refuses to go on. Keep it: it is the evidence of " +
+                    "that, until the missing files are restored or the loss accepted (see 'scripts/journal repair " +
+                    "--snapshots')";
+            }
             // Nothing in the journal depends on it: deleting it is the mend, and verify said no way to it.
             return "is damaged: " + ex.getMessage() + "; recovery skips it (recovery time, not commands). Delete it " +
                 "('rm " + store.path(position) + "'): nothing else depends on it, and the next snapshot replaces it";
+        }
+        if (position > last && snapshot.journalId().known() && journal.id().known() &&
+            !journal.id().equals(snapshot.journalId()))
+        {
+            // Another journal's: a start skips it (a reviewer's verify said the start refuses, and pointed at a repair).
+            return "was taken on journal " + snapshot.journalId() + ", not this one (" + journal.id() + "), and is past " +
+                "its last position " + last + ": another journal's snapshot, which says nothing of this one; recovery " +
+                "skips it. Move it to that journal's snapshots, or delete it";
         }
         if (position > last)
         {

@@ -345,6 +345,47 @@ class RepairTest
     }
 
     /**
+     * A reviewer's findings: a whole snapshot renamed, and a link to a snapshot on a disk not mounted, were each called
+     * damaged, with the advice to delete them ("nothing else depends on it"). Renamed back or mended, each is usable.
+     */
+    @Test
+    void shouldSayARenamedSnapshotAndADanglingLinkAreNotDamaged() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = dir.resolve("snapshots");
+        writeEngineRun(dir, snapshots, 400, 100);
+        final Path at300;
+        final Path at400;
+        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(snapshots)
+            .readOnly(true)))
+        {
+            at300 = store.path(300);
+            at400 = store.path(400);
+        }
+        final Path renamed = at300.resolveSibling(at300.getFileName().toString().replace("300", "350"));
+        Files.move(at300, renamed);
+        final Path away = Files.move(at400, root.resolve("elsewhere.rls"));
+        Files.createSymbolicLink(at400, root.resolve("unmounted").resolve("elsewhere.rls"));
+
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertTrue(verify.out.contains("problem: snapshot at position 350 (" + renamed + ") holds the snapshot of " +
+            "position 300 (its header says so) under the name of position 350 (renamed, or copied under another name): " +
+            "recovery skips it. If it is this journal's, rename it back ('mv " + renamed + " " + at300 + "')"),
+            verify.toString());
+        assertTrue(verify.out.contains("problem: snapshot at position 400 (" + at400 + ") is a symbolic link to " +
+            root.resolve("unmounted").resolve("elsewhere.rls") + ", which does not exist (a disk not mounted, a file " +
+            "moved?): recovery skips it while it cannot read it. Mend the link"), verify.toString());
+        assertFalse(verify.out.contains("nothing else depends on it"), verify.toString());
+        // Followed, the advice gives both back.
+        Files.move(renamed, at300);
+        Files.delete(at400);
+        Files.move(away, at400);
+        final Tool mended = tool("verify", "-d", dir.toString());
+        assertTrue(mended.out.contains("snapshot: 400 ok\n") && mended.out.contains("snapshot: 300 ok\n"),
+            mended.toString());
+    }
+
+    /**
      * verify used to stop at the first damaged entry and, that one being before the snapshot a restart uses, say the
      * service starts; a second damaged entry after that snapshot stopped the restart, and verify had not read it. It
      * now reads on past each damaged entry, names the later ones, and says which one stops a restart.

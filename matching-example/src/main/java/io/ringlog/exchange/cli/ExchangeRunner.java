@@ -1150,8 +1150,8 @@ final class ExchangeRunner
         return "the journal in " + journal.directory() + " ends at position " + last + ", but a snapshot of it was " +
             "taken at position " + position + ": entries " + (last + 1) + ".." + position + " were committed and are " +
             "not in it (an older copy of the journal put back, or a cycle file lost), so its end is not its state. " +
-            "'scripts/exchange replay -d " + journal.directory() + " --to " + last + "' replays what it holds; restore " +
-            "the missing files for the rest";
+            "The same command with --to " + last + " gives what it holds ('scripts/exchange replay -d " +
+            journal.directory() + " --to " + last + "', and so book and balances); restore the missing files for the rest";
     }
 
     /** Replays an in-memory run's journal from position 1. */

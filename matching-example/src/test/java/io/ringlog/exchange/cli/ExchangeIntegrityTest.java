@@ -5,6 +5,7 @@ import io.ringlog.core.EngineContext;
 import io.ringlog.example.ledger.LedgerCodec;
 import io.ringlog.example.ledger.LedgerStateMachine;
 import io.ringlog.journal.ChronicleJournal;
+import io.ringlog.journal.FileSnapshotStore;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -212,8 +213,9 @@ class ExchangeIntegrityTest
         assertEquals(1, whole.code(), whole.toString());
         assertEquals("error: the journal in " + journal + " ends at position 2001, but a snapshot of it was taken at " +
             "position " + newest + ": entries 2002.." + newest + " were committed and are not in it (an older copy of " +
-            "the journal put back, or a cycle file lost), so its end is not its state. 'scripts/exchange replay -d " +
-            journal + " --to 2001' replays what it holds; restore the missing files for the rest", whole.err().strip());
+            "the journal put back, or a cycle file lost), so its end is not its state. The same command with --to 2001 " +
+            "gives what it holds ('scripts/exchange replay -d " + journal + " --to 2001', and so book and balances); " +
+            "restore the missing files for the rest", whole.err().strip());
         // The generic tool given the snapshots beside it refuses too (probe 32: it exited 0 with the older state).
         final String stateMachine = io.ringlog.exchange.ExchangeStateMachine.class.getName();
         final Path snapshots = journal.resolve("snapshots");
@@ -255,6 +257,89 @@ class ExchangeIntegrityTest
         final Cli.Result clean = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("clean").toString());
         assertEquals(clean.value("state-hash"), continued.value("state-hash"));
         assertEquals(clean.value("state-hash"), Cli.ok("replay", "-d", journal.toString()).value("state-hash"));
+    }
+
+    /**
+     * A reviewer's finding: the same older copy put back, with every snapshot past its end damaged in its body (one
+     * byte each). The tools skipped them as damaged, verify said to delete them ("nothing else depends on it"), and a
+     * run gave the lost positions 2002.. to new commands. Their headers still name this journal and their positions.
+     */
+    @Test
+    void shouldRefuseAnOlderCopyWhoseSnapshotsPastItsEndAreDamaged() throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        Cli.ok("run", "-i", part("first-half.txt", 0, 2_000).toString(), "-d", journal.toString());
+        final Path backup = dir.resolve("backup");
+        copyJournalFiles(journal, backup);
+        final Path secondHalf = part("second-half.txt", 2_000, Integer.MAX_VALUE);
+        final long newest = Cli.ok("run", "-i", secondHalf.toString(), "-d", journal.toString(), "--snapshot-every",
+            "500", "--append").number("last-position") / 500 * 500;
+        deleteJournalFiles(journal);
+        copyJournalFiles(backup, journal);
+        final Path snapshots = journal.resolve("snapshots");
+        try (java.util.stream.Stream<Path> files = Files.list(snapshots))
+        {
+            for (final Path file : files.toList())
+            {
+                final byte[] bytes = Files.readAllBytes(file);
+                bytes[bytes.length - 3] ^= (byte)0xFF;
+                Files.write(file, bytes);
+            }
+        }
+
+        final Cli.Result whole = Cli.run("replay", "-d", journal.toString());
+        assertEquals(1, whole.code(), whole.toString());
+        assertTrue(whole.err().startsWith("error: the journal in " + journal + " ends at position 2001, but a snapshot " +
+            "of it was taken at position " + newest + ": entries 2002.." + newest + " were committed and are not in it"),
+            whole.toString());
+        final Cli.Result verified = Cli.run("journal", "verify", "-d", journal.toString());
+        assertEquals(1, verified.code(), verified.toString());
+        assertTrue(verified.value("restart-recovers-from").startsWith("nothing: a writable start refuses, as the " +
+            "snapshot at position " + newest + " was taken of this journal"), verified.toString());
+        assertTrue(verified.out().contains("fails its checksum") && verified.out().contains("; but its header names " +
+            "this journal and position " + newest + ", past the journal's last position 2001: entries 2002.." + newest +
+            " were committed and are missing") && verified.out().contains("Keep it: it is the evidence of that") &&
+            !verified.out().contains("nothing else depends on it"), verified.toString());
+        final Cli.Result refused = Cli.inChildJvm(60, dir.resolve("refused.log"), "run", "-i", secondHalf.toString(),
+            "-d", journal.toString(), "--append");
+        assertEquals(1, refused.code(), refused.toString());
+        assertTrue(refused.out().contains("error: journal position 2002: the journal ends at position 2001, but a " +
+            "snapshot of this journal was taken at position " + newest + " (the snapshot is damaged, ") &&
+            refused.out().contains("but its header names this journal and that position): entries 2002.." + newest +
+            " were committed") && refused.out().contains("'scripts/journal repair -d JOURNAL_DIR --truncate-after " +
+            "2001 --snapshots SNAPSHOT_DIR --force'"), refused.toString());
+        assertFalse(refused.out().contains("first-position"), "no position was given out: " + refused);
+    }
+
+    /**
+     * A reviewer's finding: another journal's snapshot past this journal's end, copied into its snapshots. A start skips
+     * it (it names the other journal), but verify said a writable start refuses, and pointed at a repair that drops.
+     */
+    @Test
+    void shouldSayThatAnotherJournalsSnapshotPastTheEndIsAnothers() throws Exception
+    {
+        final Path other = dir.resolve("other");
+        final long newest = Cli.ok("run", "-i", commands.toString(), "-d", other.toString(), "--snapshot-every", "500")
+            .number("last-position") / 500 * 500;
+        final Path journal = dir.resolve("journal");
+        Cli.ok("run", "-i", part("first-half.txt", 0, 2_000).toString(), "-d", journal.toString());
+        final Path snapshot;
+        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context()
+            .directory(other.resolve("snapshots")).readOnly(true)))
+        {
+            snapshot = store.path(newest);
+        }
+        Files.createDirectories(journal.resolve("snapshots"));
+        Files.copy(snapshot, journal.resolve("snapshots").resolve(snapshot.getFileName()));
+
+        final Cli.Result verified = Cli.run("journal", "verify", "-d", journal.toString());
+        assertTrue(verified.out().contains("was taken on journal ") && verified.out().contains(", and is past its " +
+            "last position 2001: another journal's snapshot, which says nothing of this one; recovery skips it") &&
+            !verified.out().contains("a writable start refuses"), verified.toString());
+        assertTrue(verified.value("restart-recovers-from").startsWith("position 1"), verified.toString());
+        // As a start does: it goes on from the journal's end.
+        assertEquals("2002", Cli.ok("run", "-i", part("second-half.txt", 2_000, 2_100).toString(), "-d",
+            journal.toString(), "--append").value("first-position"));
     }
 
     @Test
