@@ -316,7 +316,8 @@ public final class BusinessLogic
     private void checkState(final long position)
     {
         nextStateCheck = (position / stateCheckEvery + 1) * stateCheckEvery;
-        if (position % stateCheckEvery == 0)
+        // A snapshot at the same position took the hash already.
+        if (position % stateCheckEvery == 0 && stateChecks.latestPosition() != position)
         {
             try
             {

@@ -55,7 +55,9 @@ import java.nio.ByteOrder;
  *                               that it went silent
  *  STATE_CHECK  20   control    primary: a position (8) and the state hash its engine took after applying it (8),
  *                               each it took since the last sent, with the heartbeat (older nodes ignore the type)
- *  STATE_DIFFERS 21  control    standby: a position (8) where its state hash (8) differs from the primary's (8)
+ *  STATE_DIFFERS 21  control    standby, to each STATE_CHECK while its state differs: the position (8) where its
+ *                               state hash (8) differed from the primary's (8)
+ *  STATE_EQUAL  22   control    standby, to each STATE_CHECK otherwise: the last position it compared equal (8)
  * </pre>
  * Every body field is 8 bytes, so a message other than ENTRY is 40 bytes plus 8 per field.
  */
@@ -78,6 +80,7 @@ final class Messages
     static final int STOPPED = 19;
     static final int STATE_CHECK = 20;
     static final int STATE_DIFFERS = 21;
+    static final int STATE_EQUAL = 22;
 
     /** REFUSED reasons. */
     static final long REFUSED_STANDBY_AHEAD = 1;
@@ -192,6 +195,7 @@ final class Messages
             case STOPPED: return "STOPPED";
             case STATE_CHECK: return "STATE_CHECK";
             case STATE_DIFFERS: return "STATE_DIFFERS";
+            case STATE_EQUAL: return "STATE_EQUAL";
             default: return "type " + type;
         }
     }

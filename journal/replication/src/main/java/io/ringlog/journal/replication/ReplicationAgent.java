@@ -70,6 +70,7 @@ final class ReplicationAgent implements Agent
     private boolean peerStopped;
     /** False when the node closes after its engine halted or failed to drain: no STOPPED is sent then. */
     private volatile boolean cleanClose = true;
+    private volatile boolean engineClosed;
     private long statusNanos;
     private long figuresNanos;
     private long fencedReplyNanos;
@@ -146,7 +147,7 @@ final class ReplicationAgent implements Agent
         this.maxPayloadLength = maxPayloadLength;
         this.heartbeatNanos = ctx.heartbeatInterval().toNanos();
         this.peerTimeoutNanos = ctx.peerTimeout().toNanos();
-        this.states = new StateComparison(engine.stateChecks(), status);
+        this.states = new StateComparison(status, engine.stateChecks());
         final long start = System.nanoTime();
         this.startNanos = start;
         if (state.role == Role.PRIMARY)
@@ -179,6 +180,10 @@ final class ReplicationAgent implements Agent
     @Override
     public int doWork()
     {
+        if (engineClosed)
+        {
+            return 0;
+        }
         now = System.nanoTime();
         if (failure == null && (state.role == Role.PRIMARY || state.role == Role.STANDBY))
         {
@@ -232,10 +237,11 @@ final class ReplicationAgent implements Agent
                 "); mend what halted it and restart it as a standby", halted));
             return 1;
         }
-        final String differs = states.compare();
-        if (differs != null)
+        final String compared = states.compare();
+        if (compared != null)
         {
-            stateDiffers(differs);
+            event(compared);
+            tellPrimaryTheState();
         }
         if (searchProbe > 0)
         {
@@ -396,25 +402,31 @@ final class ReplicationAgent implements Agent
             case Messages.STATE_CHECK:
                 if (role == Role.STANDBY && epoch == state.epoch)
                 {
-                    final String differs = states.primaryCheck(Messages.field(buffer, offset, length, 0, 0),
+                    final String compared = states.primaryCheck(Messages.field(buffer, offset, length, 0, 0),
                         Messages.field(buffer, offset, length, 1, 0));
-                    if (differs != null)
+                    if (compared != null)
                     {
-                        stateDiffers(differs);
+                        event(compared);
                     }
-                    else if (states.differsAt() != 0)
-                    {
-                        // Told again with each check, so a primary started since hears it too (said once there).
-                        channels.send(Messages.STATE_DIFFERS, state.epoch, standby.session(), 3, states.differsAt(),
-                            states.hashHere(), states.hashPeer());
-                    }
+                    // Answered to each check, so a primary started since hears it too (it says a change once).
+                    tellPrimaryTheState();
                 }
                 break;
             case Messages.STATE_DIFFERS:
                 if (role == Role.PRIMARY && epoch == state.epoch)
                 {
-                    final String said = states.peerDiffers(Messages.field(buffer, offset, length, 0, 0),
+                    final String said = states.standbyDiffers(Messages.field(buffer, offset, length, 0, 0),
                         Messages.field(buffer, offset, length, 1, 0), Messages.field(buffer, offset, length, 2, 0));
+                    if (said != null)
+                    {
+                        event(said);
+                    }
+                }
+                break;
+            case Messages.STATE_EQUAL:
+                if (role == Role.PRIMARY && epoch == state.epoch)
+                {
+                    final String said = states.standbyEqual(Messages.field(buffer, offset, length, 0, 0));
                     if (said != null)
                     {
                         event(said);
@@ -782,7 +794,7 @@ final class ReplicationAgent implements Agent
             held = journaled >= peerPosition ? "; this standby holds all of it (up to position " + journaled + "): " +
                 "promoting it loses nothing" : "; this standby holds up to position " + journaled + " only: promoted " +
                 "now, it would not have positions " + (journaled + 1) + ".." + peerPosition;
-            if (states.differsAt() != 0)
+            if (states.differsHere())
             {
                 held += "; but its state differs from the primary's (the STATE DIFFERS line above)";
             }
@@ -959,12 +971,18 @@ final class ReplicationAgent implements Agent
         return 1;
     }
 
-    /** A standby found its state differs from the primary's: said once here, and told to the primary. */
-    private void stateDiffers(final String message)
+    /** A standby tells its primary how its state compares: differs (where, both hashes), or equal up to where. */
+    private void tellPrimaryTheState()
     {
-        event(message);
-        channels.send(Messages.STATE_DIFFERS, state.epoch, standby.session(), 3, states.differsAt(), states.hashHere(),
-            states.hashPeer());
+        if (states.differsHere())
+        {
+            channels.send(Messages.STATE_DIFFERS, state.epoch, standby.session(), 3, states.differsAt(),
+                states.hashHere(), states.hashPeer());
+        }
+        else if (states.equalAt() > 0)
+        {
+            channels.send(Messages.STATE_EQUAL, state.epoch, standby.session(), 1, states.equalAt(), 0, 0);
+        }
     }
 
     private void replyFenced(final long senderEpoch)
@@ -1233,10 +1251,11 @@ final class ReplicationAgent implements Agent
                     (failure != null ? " (" + failure.getMessage() + ")" : "")));
                 return 1;
             }
-            if (states.differsAt() != 0 && !promotionForced)
+            if (states.differsHere() && !promotionForced)
             {
                 request.completeExceptionally(new ReplicationException("this standby's state differs from the " +
-                    "primary's: found at position " + states.differsAt() + " (state hash " +
+                    "primary's: found at position " + states.differsAt() + (states.carried() ? " by an earlier " +
+                    "process of this node (kept until a comparison comes back equal)" : "") + " (state hash " +
                     StateComparison.hex(states.hashHere()) + " here, " + StateComparison.hex(states.hashPeer()) + " at the " +
                     "primary), so promoted it would serve a state the primary never had. Its journal is the primary's: " +
                     "stop it, move away its snapshots after position " + states.equalAt() + ", and start it again with " +
@@ -1354,7 +1373,10 @@ final class ReplicationAgent implements Agent
         status.put(StatusFile.EPOCH, promotionEpoch);
         status.put(StatusFile.EPOCH_START, promotionPosition);
         final String message = "PROMOTED to primary in epoch " + promotionEpoch + " at position " + promotionPosition +
-            ": a primary of an older epoch is fenced as soon as it is heard from";
+            ": a primary of an older epoch is fenced as soon as it is heard from" + (states.differsHere() ? ". Its state " +
+            "differed from the former primary's at position " + states.differsAt() + ", and it is the state this pair " +
+            "serves now: a standby that follows it with the former primary's state says STATE DIFFERS, and its refusal " +
+            "to be promoted then keeps this node's state, not the former primary's" : "");
         status.message(message);
         event(message);
         request.complete(new Promotion(promotionEpoch, promotionPosition, primaryShown));
@@ -1435,6 +1457,16 @@ final class ReplicationAgent implements Agent
     void cleanClose(final boolean clean)
     {
         cleanClose = clean;
+    }
+
+    /**
+     * The node's engine has closed, and its journal with it: the agent does nothing more until its runner stops it (a
+     * reviewer's primary, closed while a standby caught up from its journal, said "replication agent failed: ...
+     * StoreTailer closed" 31 times on a clean close).
+     */
+    void engineClosed()
+    {
+        engineClosed = true;
     }
 
     @Override

@@ -101,7 +101,14 @@ public final class ReplicationNode implements AutoCloseable
             final ReplicationAgent agent = new ReplicationAgent(ctx, state, channels, status, epochs, journal, launched,
                 maxPayloadLength);
             final AgentRunner runner = new AgentRunner(ctx.idleStrategy().get(),
-                (ex) -> ctx.eventHandler().accept("replication agent failed: " + ex), null, agent);
+                (ex) ->
+                {
+                    // A closing primary's journal closes under a catch-up reading it: not a failure to report.
+                    if (!journal.closed())
+                    {
+                        ctx.eventHandler().accept("replication agent failed: " + ex);
+                    }
+                }, null, agent);
             // Said before the agent runs: its first events (the peer connected) come after, as they happen.
             ctx.eventHandler().accept("started as " + role.name().toLowerCase(java.util.Locale.ROOT) + " in epoch " +
                 state.epoch + " (" + epochs + "), " + ctx.mode().name().toLowerCase(java.util.Locale.ROOT) +
@@ -282,6 +289,7 @@ public final class ReplicationNode implements AutoCloseable
         if (state.role == Role.PRIMARY || state.role == Role.FENCED)
         {
             failure = closeEngine();
+            agent.engineClosed();
             agent.cleanClose(failure == null);
             CloseHelper.quietClose(runner);
         }

@@ -38,9 +38,12 @@ import java.util.Map;
  * @param message             the latest failure or notice in words, empty if none.
  * @param stateEqualAt        a standby: the last position its state hash was compared with the primary's and found
  *                            equal (0: none yet); {@code stateEqualCount} how many times.
- * @param stateDiffersAt      the first position the pair's state hashes were found to differ at (0: none; a primary
- *                            knows it from its standby); {@code stateHashHere} this node's hash there, {@code
- *                            stateHashPeer} the peer's.
+ * @param stateDiffersAt      the position the pair's state hashes were found to differ at (0: none), kept across
+ *                            this node's restarts until a later comparison comes back equal; {@code stateHashHere}
+ *                            this node's hash there, {@code stateHashPeer} the peer's.
+ * @param stateDiffersFound   who found it: 1 this node, its state against its primary's; 2 its standby, the
+ *                            standby's against this node's; {@code stateDiffersCarried} whether an earlier process
+ *                            of this node did.
  */
 public record ReplicationStatus(
     Role role,
@@ -74,7 +77,9 @@ public record ReplicationStatus(
     long stateEqualCount,
     long stateDiffersAt,
     long stateHashHere,
-    long stateHashPeer)
+    long stateHashPeer,
+    long stateDiffersFound,
+    boolean stateDiffersCarried)
 {
     /** What {@link #mode()} says of a synchronous primary that stopped waiting for its lost standby. */
     public static final String DEGRADED = "degraded";
@@ -175,7 +180,9 @@ public record ReplicationStatus(
             page.getLongVolatile(StatusFile.STATE_EQUAL_COUNT),
             page.getLongVolatile(StatusFile.STATE_DIFFERS_AT),
             page.getLongVolatile(StatusFile.STATE_HASH_HERE),
-            page.getLongVolatile(StatusFile.STATE_HASH_PEER));
+            page.getLongVolatile(StatusFile.STATE_HASH_PEER),
+            page.getLongVolatile(StatusFile.STATE_DIFFERS_FOUND),
+            page.getLongVolatile(StatusFile.STATE_DIFFERS_CARRIED) != 0);
     }
 
     private static <E extends Enum<E>> E enumAt(final E[] values, final long ordinal)
@@ -211,9 +218,18 @@ public record ReplicationStatus(
     {
         if (stateDiffersAt != 0)
         {
-            return "DIFFERS from the " + (role == Role.PRIMARY || role == Role.FENCED ? "standby's" : "primary's") +
-                " at position " + stateDiffersAt + " (state hash " + StateComparison.hex(stateHashHere) + " here, " +
-                StateComparison.hex(stateHashPeer) + " there; the journals agree): see message";
+            final String hashes = " (state hash " + StateComparison.hex(stateHashHere) + " here, " +
+                StateComparison.hex(stateHashPeer) + " there; the journals agree)";
+            final String earlier = stateDiffersCarried ? "; found by an earlier process of this node, and shown until " +
+                "a comparison comes back equal" : "";
+            if (stateDiffersFound == StateComparison.FOUND_BY_STANDBY)
+            {
+                return "DIFFERS: the standby's state differed from this node's at position " + stateDiffersAt + hashes +
+                    earlier + "; the standby's log (STATE DIFFERS) says what to do";
+            }
+            return "DIFFERS: this node's state differed from its primary's at position " + stateDiffersAt + hashes +
+                (role == Role.PRIMARY || role == Role.FENCED ? ", before it was promoted" : "") + earlier +
+                "; this node's log (STATE DIFFERS) says what to do";
         }
         if (role == Role.STANDBY)
         {
@@ -222,7 +238,9 @@ public record ReplicationStatus(
                 "primary's at position " + stateEqualAt + ", the last compared (" + stateEqualCount + " compared since " +
                 "it started)";
         }
-        return "not found to differ (the standby compares its state with this node's and says when they differ)";
+        return stateEqualAt == 0 ? "not compared by a standby yet (a standby compares its state with this node's " +
+            "every --state-check-every positions, and says when they differ)" : "the standby's equal to this node's at " +
+            "position " + stateEqualAt + ", the last it compared";
     }
 
     /** The figures as {@code key: value} pairs, in a stable order, for the {@code status} command. */

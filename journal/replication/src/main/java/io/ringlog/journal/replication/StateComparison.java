@@ -9,15 +9,22 @@ import org.agrona.collections.MutableLong;
  * differently: code that differs between the nodes, or code that is not deterministic (a clock, randomness, a hash
  * map's iteration order, a command that throws on one node alone). So the primary sends each state hash its engine
  * took ({@link StateChecks}: every {@code stateCheckEvery} positions and at its snapshots) and the standby compares
- * it with its own at the same position once its engine has applied it there. A position one node took a hash at and
- * the other did not (a start past it, snapshots at other positions) is passed over.
+ * it with its own at the same position once its engine has applied it there, and answers with the outcome. A
+ * position one node took a hash at and the other did not (a start past it, snapshots at other positions) is passed
+ * over.
  * <p>
- * A difference is said once, kept on the status page, told to the primary, and refuses a promotion that is not
- * forced: the standby goes on journaling what the primary sends, so nothing is lost, but its state is not the
- * primary's.
+ * A difference is said once on each node and kept on both status pages, also across restarts (a reviewer restarted
+ * a standby that differed, with the same code, and it showed "not compared yet" and was promoted), until a later
+ * comparison comes back equal. A standby whose own state differed refuses a promotion that is not forced; it goes on
+ * journaling what the primary sends, so nothing is lost.
  */
 final class StateComparison
 {
+    /** Who found the difference kept on the page: this node, of its own state against its primary's. */
+    static final long FOUND_HERE = 1;
+    /** Its standby, of the standby's state against this node's. */
+    static final long FOUND_BY_STANDBY = 2;
+
     private static final int QUEUED = 64;
 
     private final StateChecks checks;
@@ -31,18 +38,31 @@ final class StateComparison
     private int head;
     private int size;
     private long receivedUpTo;
+    /** Standby: its last equal comparison; primary: its standby's, as the standby said. */
     private long equalAt;
     private long equalCount;
     private long differsAt;
     private long hashHere;
     private long hashPeer;
-    /** Primary: the position a standby last said it differs at, so it is said once. */
-    private long peerDiffersSaid;
+    private long foundBy;
+    /** The difference kept was found by an earlier process of this node. */
+    private boolean carried;
+    /** This process found a difference of its own: it compares no more (the next start compares again). */
+    private boolean foundNow;
 
-    StateComparison(final StateChecks checks, final StatusFile status)
+    StateComparison(final StatusFile status, final StateChecks checks)
     {
         this.checks = checks;
         this.status = status;
+        differsAt = status.get(StatusFile.STATE_DIFFERS_AT);
+        if (differsAt != 0)
+        {
+            hashHere = status.get(StatusFile.STATE_HASH_HERE);
+            hashPeer = status.get(StatusFile.STATE_HASH_PEER);
+            foundBy = status.get(StatusFile.STATE_DIFFERS_FOUND);
+            carried = true;
+            status.put(StatusFile.STATE_DIFFERS_CARRIED, 1);
+        }
     }
 
     /** Primary: the next check after those sent, its hash into {@code hash}; 0 if none is new. */
@@ -56,7 +76,7 @@ final class StateComparison
         return next;
     }
 
-    /** Standby: the primary's hash at {@code position}; a difference found now is returned (once), else null. */
+    /** Standby: the primary's hash at {@code position}; what to say of it now (a difference, or one mended), or null. */
     String primaryCheck(final long position, final long hash)
     {
         if (position <= receivedUpTo)
@@ -77,25 +97,31 @@ final class StateComparison
         return compare();
     }
 
-    /** Standby: compares the primary's checks this node has applied up to now; a difference found is returned (once). */
+    /** Standby: compares the primary's checks this node has applied up to now; what to say, or null. */
     String compare()
     {
-        while (size > 0 && differsAt == 0)
+        while (size > 0 && !foundNow)
         {
             final long position = queuedPositions[head];
             final long theirs = queuedHashes[head];
             if (checks.hashAt(position, found))
             {
                 pop();
-                if (found.get() == theirs)
+                if (found.get() != theirs)
                 {
-                    equalAt = position;
-                    equalCount++;
-                    status.put(StatusFile.STATE_EQUAL_AT, equalAt);
-                    status.put(StatusFile.STATE_EQUAL_COUNT, equalCount);
-                    continue;
+                    return differ(position, found.get(), theirs);
                 }
-                return differ(position, found.get(), theirs);
+                equalAt = position;
+                equalCount++;
+                status.put(StatusFile.STATE_EQUAL_AT, equalAt);
+                status.put(StatusFile.STATE_EQUAL_COUNT, equalCount);
+                if (differsAt != 0 && position > differsAt)
+                {
+                    return mended("STATE EQUAL to the primary's at position " + position + ": the difference at " +
+                        "position " + differsAt + " that " + (carried ? "an earlier process of this node" : "this node") +
+                        " found is gone");
+                }
+                continue;
             }
             if (checks.latestPosition() < position)
             {
@@ -113,47 +139,87 @@ final class StateComparison
         size--;
     }
 
-    private String differ(final long position, final long here, final long peer)
+    private String mended(final String line)
+    {
+        differsAt = 0;
+        foundBy = 0;
+        carried = false;
+        status.put(StatusFile.STATE_DIFFERS_AT, 0);
+        status.put(StatusFile.STATE_DIFFERS_FOUND, 0);
+        status.put(StatusFile.STATE_DIFFERS_CARRIED, 0);
+        return line;
+    }
+
+    private void keep(final long position, final long here, final long peer, final long by)
     {
         differsAt = position;
         hashHere = here;
         hashPeer = peer;
+        foundBy = by;
+        carried = false;
         status.put(StatusFile.STATE_HASH_HERE, here);
         status.put(StatusFile.STATE_HASH_PEER, peer);
+        status.put(StatusFile.STATE_DIFFERS_FOUND, by);
+        status.put(StatusFile.STATE_DIFFERS_CARRIED, 0);
         status.put(StatusFile.STATE_DIFFERS_AT, position);
+    }
+
+    private String differ(final long position, final long here, final long peer)
+    {
+        foundNow = true;
+        keep(position, here, peer, FOUND_HERE);
         final String message = "STATE DIFFERS from the primary's at position " + position + ": this node's state hash " +
             "there is " + hex(here) + ", the primary's " + hex(peer) + " (" + (equalAt == 0 ?
-            "no earlier position was compared" : "equal at position " + equalAt + ", the last compared before it") +
-            "). The journals agree entry for entry, so the two engines applied the same commands differently: code " +
-            "that differs between the nodes (run the same build on both), or code that is not deterministic (a clock, " +
-            "randomness, a hash map's iteration order, a command that throws on one node alone). This node goes on " +
-            "journaling what the primary sends, so no command is lost, but its state is not the primary's: a promotion " +
-            "of it is refused unless forced. To find which state is right, replay either journal up to position " +
-            position + " with the code you trust and see whose hash it reaches. To mend this node: stop it, move away " +
-            "its snapshots after position " + equalAt + ", and start it again with that code: it replays its journal";
+            "no earlier position was compared since this node started" : "equal at position " + equalAt + ", the last " +
+            "compared before it") + "). The journals agree entry for entry, so the two engines applied the same commands " +
+            "differently: code that differs between the nodes (run the same build on both), or code that is not " +
+            "deterministic (a clock, randomness, a hash map's iteration order, a command that throws on one node alone). " +
+            "This node goes on journaling what the primary sends, so no command is lost, but its state is not the " +
+            "primary's: a promotion of it is refused unless forced, also after a restart, until a comparison comes back " +
+            "equal. To find which state is right, replay either journal up to position " + position + " with the code " +
+            "you trust and see whose hash it reaches. To mend this node: stop it, move away " + (equalAt == 0 ? "all its " +
+            "snapshots" : "its snapshots after position " + equalAt) + ", and start it again with that code: it replays " +
+            "its journal, and the next comparison says so";
         status.message(message);
         return message;
     }
 
-    /** Primary: a standby said its state differs; the line to say, once, or null. */
-    String peerDiffers(final long position, final long standbyHash, final long primaryHash)
+    /** Primary: its standby said its state differs; the line to say, once, or null. */
+    String standbyDiffers(final long position, final long standbyHash, final long primaryHash)
     {
-        if (position == peerDiffersSaid)
+        if (position == differsAt && foundBy == FOUND_BY_STANDBY)
         {
             return null;
         }
-        peerDiffersSaid = position;
-        differsAt = position;
-        hashHere = primaryHash;
-        hashPeer = standbyHash;
-        status.put(StatusFile.STATE_HASH_HERE, primaryHash);
-        status.put(StatusFile.STATE_HASH_PEER, standbyHash);
-        status.put(StatusFile.STATE_DIFFERS_AT, position);
-        return "THE STANDBY'S STATE DIFFERS from this node's at position " + position + ": its state hash there is " +
-            hex(standbyHash) + ", this node's " + hex(primaryHash) + ". The journals agree, " +
-            "so the two engines applied the same commands differently (code that differs between the nodes, or is not " +
+        keep(position, primaryHash, standbyHash, FOUND_BY_STANDBY);
+        final String message = "THE STANDBY'S STATE DIFFERS from this node's at position " + position + ": its state " +
+            "hash there is " + hex(standbyHash) + ", this node's " + hex(primaryHash) + ". The journals agree, so the two " +
+            "engines applied the same commands differently (code that differs between the nodes, or is not " +
             "deterministic); the standby goes on following, and refuses a promotion unless forced. Its own log says " +
-            "what to do";
+            "what to do; this page shows it until the standby says a later comparison is equal";
+        status.message(message);
+        return message;
+    }
+
+    /** Primary: its standby compared a state hash of this node's and found it equal; what to say, or null. */
+    String standbyEqual(final long position)
+    {
+        if (position <= equalAt)
+        {
+            return null;
+        }
+        equalAt = position;
+        equalCount++;
+        status.put(StatusFile.STATE_EQUAL_AT, equalAt);
+        status.put(StatusFile.STATE_EQUAL_COUNT, equalCount);
+        if (differsAt == 0 || position <= differsAt)
+        {
+            return null;
+        }
+        return mended("the standby's state is EQUAL to this node's at position " + position + ": the difference at " +
+            "position " + differsAt + (foundBy == FOUND_HERE ? ", where this node's state differed from the primary it " +
+            "followed then," : "") + " that " + (carried ? "an earlier process of this node" : "this node") + " was told " +
+            "of is gone from this pair");
     }
 
     /** A state hash as the status page and the exchange's tools print it: 16 hex digits. */
@@ -162,10 +228,22 @@ final class StateComparison
         return String.format(java.util.Locale.ROOT, "%016x", hash);
     }
 
-    /** The first position the states were found to differ at, 0 if none. */
+    /** The position the kept difference was found at, 0 if none is kept. */
     long differsAt()
     {
         return differsAt;
+    }
+
+    /** Whether this node's own state was found to differ from its primary's (refuses a promotion that is not forced). */
+    boolean differsHere()
+    {
+        return differsAt != 0 && foundBy == FOUND_HERE;
+    }
+
+    /** Whether the difference kept was found by an earlier process of this node. */
+    boolean carried()
+    {
+        return carried;
     }
 
     /** The last position the states were compared at and found equal, 0 if none. */

@@ -44,6 +44,8 @@ import java.nio.file.StandardOpenOption;
  *                                               248    state hashes compared equal, times
  *                                               256    state hashes first found to differ at, position (0: none)
  *                                               264    this node's state hash there;  272: the peer's
+ *                                               280    who found it: 1 this node, 2 its standby; 288: 1 if an
+ *                                                      earlier process did (256..280 kept across processes)
  *     96    catch-up from position              1024    message length (4), then UTF-8 text: the
  *    104    catch-up sent up to                         latest failure, for a person to read
  * </pre>
@@ -103,6 +105,9 @@ final class StatusFile implements AutoCloseable
     static final int STATE_DIFFERS_AT = 256;
     static final int STATE_HASH_HERE = 264;
     static final int STATE_HASH_PEER = 272;
+    /** Who found it: StateComparison.FOUND_HERE or FOUND_BY_STANDBY; and 1 if an earlier process of the node did. */
+    static final int STATE_DIFFERS_FOUND = 280;
+    static final int STATE_DIFFERS_CARRIED = 288;
     static final int MESSAGE = 1024;
     static final int MESSAGE_MAX = LENGTH - MESSAGE - 4;
 
@@ -130,6 +135,7 @@ final class StatusFile implements AutoCloseable
         final Path file = directory.resolve(FILE_NAME);
         long shownPlusOne = 0;
         long lastRolePlusOne = 0;
+        final long[] differs = new long[4];
         try
         {
             final UnsafeBuffer previous = readPage(directory);
@@ -137,6 +143,14 @@ final class StatusFile implements AutoCloseable
             final long role = previous == null || !roleSet(previous) ? -1 : previous.getLong(ROLE, ORDER);
             lastRolePlusOne = role >= 0 && role < Role.values().length && role != Role.FAILED.ordinal() ? role + 1 :
                 previous == null ? 0 : previous.getLong(LAST_ROLE_PLUS_ONE, ORDER);
+            if (previous != null)
+            {
+                // A difference of states outlives the process that found it, until a comparison comes back equal.
+                differs[0] = previous.getLong(STATE_DIFFERS_AT, ORDER);
+                differs[1] = previous.getLong(STATE_HASH_HERE, ORDER);
+                differs[2] = previous.getLong(STATE_HASH_PEER, ORDER);
+                differs[3] = previous.getLong(STATE_DIFFERS_FOUND, ORDER);
+            }
         }
         catch (final RuntimeException damaged)
         {
@@ -151,6 +165,13 @@ final class StatusFile implements AutoCloseable
             status.put(PID, ProcessHandle.current().pid());
             status.put(SHOWN_PLUS_ONE, shownPlusOne);
             status.put(LAST_ROLE_PLUS_ONE, lastRolePlusOne);
+            if (differs[0] > 0 && (differs[3] == 1 || differs[3] == 2))
+            {
+                status.put(STATE_HASH_HERE, differs[1]);
+                status.put(STATE_HASH_PEER, differs[2]);
+                status.put(STATE_DIFFERS_FOUND, differs[3]);
+                status.put(STATE_DIFFERS_AT, differs[0]);
+            }
             status.page.putIntOrdered(0, MAGIC);
             return status;
         }

@@ -10,6 +10,7 @@ import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,9 @@ class StateCheckTest
             assertEquals("equal to the primary's at position 3000, the last compared (6 compared since it started)",
                 ReplicationStatus.read(dir.resolve("b").resolve("replication")).fields().get("state"));
             assertEquals(0, a.status().stateDiffersAt());
+            Pair.await(() -> a.status().stateEqualAt() == 3_000, Duration.ofSeconds(10), "the standby tells the primary");
+            assertEquals("the standby's equal to this node's at position 3000, the last it compared",
+                a.status().fields().get("state"));
             assertTrue(pair.events.stream().noneMatch((e) -> e.contains("DIFFERS")), pair.events.toString());
         }
         finally
@@ -83,8 +87,10 @@ class StateCheckTest
                 "this node's at position 2000")), Duration.ofSeconds(10), "the primary says so too");
             final ReplicationStatus standby = ReplicationStatus.read(dir.resolve("b").resolve("replication"));
             assertEquals(2_000, standby.stateDiffersAt());
-            assertTrue(standby.fields().get("state").startsWith("DIFFERS from the primary's at position 2000"),
-                standby.fields().toString());
+            assertTrue(standby.fields().get("state").startsWith("DIFFERS: this node's state differed from its " +
+                "primary's at position 2000 (state hash "), standby.fields().toString());
+            assertTrue(a.status().fields().get("state").startsWith("DIFFERS: the standby's state differed from this " +
+                "node's at position 2000"), a.status().fields().toString());
             assertTrue(standby.fields().get("message").startsWith("STATE DIFFERS"), standby.fields().toString());
             assertEquals(2_000, a.status().stateDiffersAt());
             assertEquals(b.status().stateHashHere(), a.status().stateHashPeer());
@@ -100,8 +106,84 @@ class StateCheckTest
                 "found at position 2000"), refused.getMessage());
             assertEquals(Role.STANDBY, b.role());
             pair.assertSameJournals(3_100);
-            // Forced, where its state is wanted over none.
+            // Forced, where its state is wanted over none; and it says what that means for the next standby.
             b.promote(Duration.ofSeconds(20), true);
+            assertEquals(Role.PRIMARY, b.role());
+            assertTrue(pair.events.stream().anyMatch((e) -> e.startsWith("b: PROMOTED to primary in epoch 1") &&
+                e.contains("Its state differed from the former primary's at position 2000, and it is the state this " +
+                "pair serves now")), pair.events.toString());
+            assertTrue(b.status().fields().get("state").startsWith("DIFFERS: this node's state differed from its " +
+                "primary's at position 2000 (state hash ") && b.status().fields().get("state").contains(", before it " +
+                "was promoted"), b.status().fields().toString());
+        }
+        finally
+        {
+            Pair.closeQuietly(a, b);
+        }
+    }
+
+    /**
+     * A reviewer's finding: a standby that differed, restarted with the same code, showed "not compared yet" and was
+     * promoted without force. The difference is kept until a comparison comes back equal; the advice, followed, does.
+     */
+    @Test
+    void shouldKeepADifferenceAcrossARestartUntilTheAdviceMendsIt() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
+        final ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(),
+            (ctx) -> ctx.stateCheckEvery(500));
+        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new ThrowsAt(1_700),
+            (ctx) -> ctx.stateCheckEvery(500));
+        try
+        {
+            Pair.publish(a.engine(), 1, 3_000);
+            a.engine().awaitApplied(3_000, 20, TimeUnit.SECONDS);
+            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("a: THE STANDBY'S STATE DIFFERS")),
+                Duration.ofSeconds(20), "the pair finds the difference");
+            b.close();
+
+            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new ThrowsAt(1_700),
+                (ctx) -> ctx.stateCheckEvery(500));
+            final ReplicationStatus restarted = b.status();
+            assertTrue(restarted.stateDiffersCarried() && restarted.stateDiffersAt() == 2_000 && restarted.fields()
+                .get("state").contains("found by an earlier process of this node, and shown until a comparison comes " +
+                "back equal"), restarted.fields().toString());
+            final ReplicationNode same = b;
+            final ReplicationException refused = assertThrows(ReplicationException.class,
+                () -> same.promote(Duration.ofSeconds(20)), "still not promoted");
+            assertTrue(refused.getMessage().startsWith("this standby's state differs from the primary's: found at " +
+                "position 2000 by an earlier process of this node"), refused.getMessage());
+            b.close();
+
+            // The advice: its snapshots after 1500 moved away, started again with the primary's code.
+            final Path snapshots = dir.resolve("b").resolve("snapshots");
+            final Path away = Files.createDirectories(dir.resolve("b-snapshots-after-1500"));
+            try (java.util.stream.Stream<Path> files = Files.list(snapshots))
+            {
+                for (final Path file : files.toList())
+                {
+                    if (file.getFileName().toString().compareTo("snapshot-00000000000000001500.rls") > 0)
+                    {
+                        Files.move(file, away.resolve(file.getFileName()));
+                    }
+                }
+            }
+            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine(),
+                (ctx) -> ctx.stateCheckEvery(500));
+            Pair.publish(a.engine(), 3_001, 3_600);
+            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: STATE EQUAL to the primary's at " +
+                "position 3500: the difference at position 2000 that an earlier process of this node found is gone")),
+                Duration.ofSeconds(20), "the mended standby says so");
+            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("a: the standby's state is EQUAL to " +
+                "this node's at position 3500")), Duration.ofSeconds(20), "and the primary");
+            final ReplicationNode mended = b;
+            Pair.await(() -> mended.status().stateDiffersAt() == 0 && a.status().stateDiffersAt() == 0,
+                Duration.ofSeconds(10), "both pages clear");
+            assertEquals("equal to the primary's at position 3500, the last compared (1 compared since it started)",
+                b.status().fields().get("state"));
+            a.close();
+            b.promote(Duration.ofSeconds(20));
             assertEquals(Role.PRIMARY, b.role());
         }
         finally
