@@ -3695,6 +3695,12 @@ public final class ChronicleJournal implements Journal
             {
                 throw new IllegalArgumentException("directory is required");
             }
+            if (directory.toString().isEmpty())
+            {
+                // Chronicle makes new File(new File(""), name), which is /name: a reviewer's journal file went to /.
+                throw new IllegalArgumentException("the journal directory is an empty path: name a directory ('.' for " +
+                    "the current one)");
+            }
             if (rollCycle == null || durability == null || syncInterval == null || prefault == null)
             {
                 throw new IllegalArgumentException("rollCycle, durability, syncInterval and prefault must not be null");

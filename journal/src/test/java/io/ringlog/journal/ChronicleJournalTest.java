@@ -40,6 +40,16 @@ class ChronicleJournalTest
     @TempDir
     Path dir;
 
+    /** A reviewer's empty --journal: Chronicle wrote its cycle file at / (new File(new File(""), name)). */
+    @Test
+    void shouldRefuseAnEmptyDirectoryPath()
+    {
+        final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> ChronicleJournal.open(new ChronicleJournal.Context().directory(java.nio.file.Path.of(""))));
+        assertEquals("the journal directory is an empty path: name a directory ('.' for the current one)",
+            refused.getMessage());
+    }
+
     @Test
     void shouldReadBackEveryFieldOfEveryEntry()
     {

@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -37,11 +39,17 @@ import java.util.concurrent.TimeUnit;
  */
 @CommandLine.Command(name = "ledger-demo", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Run seeded random deposits, withdrawals and transfers through an engine (in-memory journal), replay " +
-            "the journal into a fresh ledger, and check both end in the same state.",
-        "Prints key: value lines ending in replay-matches; exit 1 if the replay does not match."})
+        "Run seeded random deposits, withdrawals and transfers through an engine (journaled in memory, or to " +
+            "--journal DIR), replay the journal into a fresh ledger, and check both end in the same state.",
+        "Prints key: value lines ending in replay-matches; exit 1 if the replay does not match."},
+    footer = {"", "The journal tool reads a --journal DIR:",
+        "  scripts/journal replay -d DIR \\",
+        "    --state-machine io.ringlog.example.ledger.LedgerStateMachine"})
 public final class LedgerDemo implements Callable<Integer>
 {
+    /** Every command of the run went through: what follows is the replay check (for the words of a stop). */
+    private static final java.util.concurrent.atomic.AtomicBoolean CHECKING = new java.util.concurrent.atomic.AtomicBoolean();
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -66,7 +74,7 @@ public final class LedgerDemo implements Callable<Integer>
 
     @Option(names = "--journal", paramLabel = "DIR",
         description = "Journal to a Chronicle Queue in DIR (new or empty) instead of the heap, for the journal " +
-            "tool: 'scripts/journal replay -d DIR --state-machine " + "io.ringlog.example.ledger.LedgerStateMachine'.")
+            "tool (below).")
     Path journalDir;
 
     LedgerDemo()
@@ -103,6 +111,26 @@ public final class LedgerDemo implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--commands " + commands + ": " + shortfall +
                 ", ask for fewer, or journal to disk with --journal DIR");
         }
+        if (journalDir != null && journalDir.toString().isEmpty())
+        {
+            // A reviewer's --journal "$DIR", DIR unset: Chronicle wrote its file at / and blamed the disk.
+            throw new CommandLine.ParameterException(spec.commandLine(), "--journal is empty: name a directory ('.' " +
+                "for the current one)");
+        }
+        if (journalDir != null && !ChronicleJournal.isJournalDirectory(journalDir) && Files.isDirectory(journalDir))
+        {
+            // The help says new or empty: a reviewer's journal went in beside another example's journal/ and snapshots/.
+            try (java.util.stream.Stream<Path> held = Files.list(journalDir))
+            {
+                final List<String> names = held.map((p) -> p.getFileName().toString()).sorted().limit(4).toList();
+                if (!names.isEmpty())
+                {
+                    throw new IllegalArgumentException("--journal " + journalDir + " holds other files (" +
+                        String.join(", ", names) + (names.size() == 4 ? ", ..." : "") + ") and no journal; name a new " +
+                        "or empty directory");
+                }
+            }
+        }
         if (journalDir != null && ChronicleJournal.isJournalDirectory(journalDir))
         {
             // Asked read-only first: a writable open rewrites Chronicle's table of a journal this demo then refuses.
@@ -133,9 +161,13 @@ public final class LedgerDemo implements Callable<Integer>
         }
         // Stopped (SIGTERM, Ctrl-C), it publishes no more, closes the engine so that its journal ends on whole entries
         // (a reviewer's verify found a torn entry after a SIGTERM), and says how far it got, before the JVM halts.
+        CHECKING.set(false);
+        // A reviewer's signal during the replay check read "no more commands are published" of a run that had them all.
         final io.ringlog.exchange.cli.SignalStop stop = io.ringlog.exchange.cli.SignalStop.install(
-            spec.commandLine().getErr(), "ledger-demo: stopping: no more commands are published; what was published " +
-            "is being journaled and applied", "ledger-demo-stop");
+            spec.commandLine().getErr(), () -> CHECKING.get() ? "ledger-demo: stopping during the replay check: every " +
+            "command was published, journaled and applied; the check finishes and prints its result first" :
+            "ledger-demo: stopping: no more commands are published; what was published is being journaled and applied",
+            "ledger-demo-stop");
         final Result result;
         try
         {
@@ -339,6 +371,7 @@ public final class LedgerDemo implements Callable<Integer>
         }
         final long elapsed = System.nanoTime() - start;
         final long liveHash = engine.stateHash();
+        CHECKING.set(true);
 
         final long replayStart = System.nanoTime();
         // The live engine closed its journal: a journal on disk is opened again, read-only, as a restart would.

@@ -22,12 +22,12 @@ public final class SignalStop implements AutoCloseable
     private final Thread hook;
     private volatile Closeable input;
 
-    private SignalStop(final PrintWriter err, final String saying, final String name)
+    private SignalStop(final PrintWriter err, final java.util.function.Supplier<String> saying, final String name)
     {
         hook = new Thread(() ->
         {
             signalled.set(true);
-            err.println(saying);
+            err.println(saying.get());
             err.flush();
             closeInput();
             try
@@ -45,6 +45,13 @@ public final class SignalStop implements AutoCloseable
 
     /** Installs the hook; {@code saying} is the line printed on stderr when the signal comes. */
     public static SignalStop install(final PrintWriter err, final String saying, final String name)
+    {
+        return install(err, () -> saying, name);
+    }
+
+    /** {@link #install(PrintWriter, String, String)}, with the line made when the signal comes (where the work is). */
+    public static SignalStop install(final PrintWriter err, final java.util.function.Supplier<String> saying,
+        final String name)
     {
         // Chronicle adds a hook of its own as a journal first opens, which the JVM refuses once a signal came.
         ChronicleJournal.loadShutdownHooks();

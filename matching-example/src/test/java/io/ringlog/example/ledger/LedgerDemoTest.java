@@ -64,6 +64,30 @@ class LedgerDemoTest
     }
 
     /**
+     * A reviewer's findings: --journal "" (a variable unset) wrote an 80 MB journal file at / and said the disk had no
+     * room; and a directory holding other files (another example's journal/ and snapshots/) took the journal beside
+     * them, where the help says new or empty.
+     */
+    @Test
+    void shouldRefuseAnEmptyJournalPathAndADirectoryOfOtherFiles(@TempDir final Path dir) throws Exception
+    {
+        final ByteArrayOutputStream empty = new ByteArrayOutputStream();
+        assertEquals(2, execute(empty, "--commands", "10", "--journal", ""), empty.toString(StandardCharsets.UTF_8));
+        assertTrue(empty.toString(StandardCharsets.UTF_8).startsWith("error: --journal is empty: name a directory ('.' " +
+            "for the current one)"), empty.toString(StandardCharsets.UTF_8));
+
+        final Path other = Files.createDirectories(dir.resolve("run"));
+        Files.createDirectories(other.resolve("journal"));
+        Files.writeString(other.resolve("notes.txt"), "x");
+        final Map<String, String> before = contents(other);
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(1, execute(err, "--commands", "10", "--journal", other.toString()));
+        assertEquals(List.of("error: --journal " + other + " holds other files (journal, notes.txt) and no journal; " +
+            "name a new or empty directory"), err.toString(StandardCharsets.UTF_8).lines().toList());
+        assertEquals(before, contents(other), "nothing written there");
+    }
+
+    /**
      * The journal's disk fills mid-run (a reviewer's 20 MB tmpfs): the demo printed one error and nothing else, told
      * the user to "start again" (which it then refused: the journal holds entries), and left its journal's last
      * document open, which {@code journal verify} called torn. Now the engine is closed, so the journal ends on
