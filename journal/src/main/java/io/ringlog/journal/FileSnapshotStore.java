@@ -110,6 +110,8 @@ public final class FileSnapshotStore implements SnapshotStore
     private boolean drainScheduled;
     private final AtomicLong superseded = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    /** Positions of snapshots known whole: written by this store, or read whole once by its retention (writer thread). */
+    private final org.agrona.collections.LongHashSet whole = new org.agrona.collections.LongHashSet();
     private final AtomicLong failed = new AtomicLong();
     private volatile Throwable lastFailure;
 
@@ -406,6 +408,7 @@ public final class FileSnapshotStore implements SnapshotStore
             forceDirectory();
             inPlace = true;
             written.incrementAndGet();
+            whole.add(position);
             applyRetention(journalId);
         }
         catch (final IOException | RuntimeException ex)
@@ -504,11 +507,23 @@ public final class FileSnapshotStore implements SnapshotStore
                 if (kept >= ctx.retain())
                 {
                     Files.deleteIfExists(path(position));
+                    whole.remove(position);
                 }
                 continue;
             }
             if (journalId.known() && !journalId.equals(header.journalId))
             {
+                continue;
+            }
+            if (!whole(position))
+            {
+                // A reviewer's damaged snapshot was kept as one of the newest three and a whole one deleted for it:
+                // counted as none, and deleted once older than those kept, as a file of no snapshot is.
+                if (kept >= ctx.retain())
+                {
+                    Files.deleteIfExists(path(position));
+                    whole.remove(position);
+                }
                 continue;
             }
             if (kept < ctx.retain())
@@ -519,12 +534,38 @@ public final class FileSnapshotStore implements SnapshotStore
             else
             {
                 Files.deleteIfExists(path(position));
+                whole.remove(position);
             }
         }
         if (oldestKept >= 0 && ctx.onRetention() != null)
         {
             ctx.onRetention().accept(oldestKept);
         }
+    }
+
+    /**
+     * Whether the snapshot at {@code position} reads whole (its checksum holds), read once and remembered; one that
+     * cannot be read now (permissions, gone) is not known to be damaged, and counts as whole.
+     */
+    private boolean whole(final long position)
+    {
+        if (whole.contains(position))
+        {
+            return true;
+        }
+        try
+        {
+            read(position);
+        }
+        catch (final SnapshotException ex)
+        {
+            if (!(ex.getCause() instanceof IOException))
+            {
+                return false;
+            }
+        }
+        whole.add(position);
+        return true;
     }
 
     /** What a snapshot file's header says of its owner: the journal it names (null: none, format 1), or unreadable. */
@@ -638,6 +679,12 @@ public final class FileSnapshotStore implements SnapshotStore
             {
                 final String name = path.getFileName().toString();
                 final String digits = name.substring(PREFIX.length(), name.length() - SUFFIX.length());
+                if (digits.length() != 20)
+                {
+                    // Not a name this store writes, nor one read() opens: a reviewer's copy named snapshot-100000.rls
+                    // beside the real one was listed twice, as position 100000 both times.
+                    continue;
+                }
                 final long position;
                 try
                 {

@@ -73,6 +73,55 @@ class FileSnapshotStoreTest
     }
 
     /**
+     * A reviewer's finding: a snapshot damaged in its body counted as one of the newest kept, so retention deleted a
+     * whole one for it (and told the journal it could trim up to it). It counts as none now, and goes once older than
+     * the whole ones kept.
+     */
+    @Test
+    void shouldNotCountADamagedSnapshotAmongThoseKept() throws Exception
+    {
+        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(dir).retain(3)))
+        {
+            for (long position = 100; position <= 300; position += 100)
+            {
+                store.store(position, position, body(10, 0), 0, 10);
+            }
+            store.flush();
+        }
+        final Path damaged = dir.resolve("snapshot-00000000000000000300.rls");
+        final byte[] bytes = Files.readAllBytes(damaged);
+        bytes[bytes.length - 1] ^= (byte)0xFF;
+        Files.write(damaged, bytes);
+
+        final List<Long> oldestKept = new ArrayList<>();
+        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(dir).retain(3)
+            .onRetention(oldestKept::add)))
+        {
+            store.store(400, 400, body(10, 0), 0, 10);
+            store.store(500, 500, body(10, 0), 0, 10);
+            store.flush();
+            assertArrayEquals(new long[]{500, 400, 300, 200}, store.positions(), "three whole ones, and the damaged one");
+            assertEquals(200L, oldestKept.get(oldestKept.size() - 1), "the journal is trimmed up to a whole one");
+            store.store(600, 600, body(10, 0), 0, 10);
+            store.flush();
+            assertArrayEquals(new long[]{600, 500, 400}, store.positions(), "the damaged one goes once older");
+        }
+    }
+
+    /** A reviewer's copy named snapshot-100.rls beside snapshot-000...100.rls was listed twice, as position 100 both times. */
+    @Test
+    void shouldListOnlyTheNamesItWrites() throws Exception
+    {
+        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(dir).retain(3)))
+        {
+            store.store(100, 100, body(10, 0), 0, 10);
+            store.flush();
+            Files.copy(store.path(100), dir.resolve("snapshot-100.rls"));
+            assertArrayEquals(new long[]{100}, store.positions());
+        }
+    }
+
+    /**
      * A reviewer's finding: a snapshot file cut short inside its header was never pruned (it names no journal, so it was
      * not counted as this one's), and {@code journal verify} failed on it every run until it was deleted by hand. A
      * file no reader can take is nobody's: not counted, deleted once older than the snapshots kept.

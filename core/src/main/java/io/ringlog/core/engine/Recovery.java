@@ -240,6 +240,7 @@ public final class Recovery
             "deleted or lost, or an older copy of the journal put back). Refusing to start, so those positions are " +
             "not given to new commands. Restore the missing journal files; or, to accept the loss, remove the " +
             "snapshots past position " + last + " ('scripts/journal repair -d JOURNAL_DIR --truncate-after " + last +
-            " --snapshots SNAPSHOT_DIR --force' does it, and lowers the journal's committed mark)");
+            " --snapshots SNAPSHOT_DIR --force --apply' does it, and lowers the journal's committed mark; without " +
+            "--apply it shows what it would do)");
     }
 }

@@ -1088,7 +1088,7 @@ final class ExchangeRunner
         try
         {
             final ReplayResult result = replay(forJournal.exchange(), ReadOnlyJournal.upTo(chronicle, target), snapshots,
-                journalLast, settings.events(), err);
+                journalLast, settings.events(), err, settings.to() == Long.MAX_VALUE ? chronicle.liveWriter() : null);
             // Said only where a snapshot was loaded: without one the replay reads position 1 and its error says why.
             if (forJournal.note() != null && result.snapshotPosition() > 0)
             {
@@ -1159,7 +1159,7 @@ final class ExchangeRunner
     {
         final InMemoryJournal journal = run.journal();
         return replay(ExchangeStateMachine.configuredByJournal(true), ReadOnlyJournal.of(journal),
-            null, journal.lastPosition(), null, err);
+            null, journal.lastPosition(), null, err, null);
     }
 
     private static ReplayResult replay(
@@ -1168,9 +1168,11 @@ final class ExchangeRunner
         final SnapshotStore snapshots,
         final long journalLast,
         final Path events,
-        final PrintWriter err) throws IOException
+        final PrintWriter err,
+        final String writer) throws IOException
     {
         final RecoveryProgress progress = new RecoveryProgress(err, "replay");
+        progress.writer(writer);
         final FailureReport failures = new FailureReport(err, "replay");
         final EngineContext ctx = new EngineContext()
             .name("exchange-replay")

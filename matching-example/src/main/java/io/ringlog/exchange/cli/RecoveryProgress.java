@@ -14,6 +14,7 @@ final class RecoveryProgress implements RecoveryListener
     long replayed;
     long nanos;
     private long lastPosition;
+    private String writer;
 
     /** Whether the recovery is said when done (a run's start, whose summary has no place for it). */
     private final boolean say;
@@ -34,6 +35,25 @@ final class RecoveryProgress implements RecoveryListener
     public void onSnapshotSkipped(final long position, final Exception reason)
     {
         err.println("snapshot-skipped: " + position + " (" + ExchangeCli.message(reason) + ")");
+    }
+
+    /** The process appending to the journal a replay reads, as "pid N, since ...", or null if none is. */
+    void writer(final String writer)
+    {
+        this.writer = writer;
+    }
+
+    @Override
+    public void onSnapshotPastTheReplay(final long position, final Exception reason)
+    {
+        if (writer == null)
+        {
+            onSnapshotSkipped(position, reason);
+            return;
+        }
+        // A reviewer read "past the journal's last position" beside a live run as entries lost.
+        err.println("snapshot-skipped: " + position + " (taken since this replay began: a writer (" + writer + ") " +
+            "is appending to the journal, and the replay reads it as it was then)");
     }
 
     @Override

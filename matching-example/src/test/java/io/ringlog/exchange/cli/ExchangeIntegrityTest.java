@@ -144,6 +144,52 @@ class ExchangeIntegrityTest
         }
     }
 
+    /**
+     * A reviewer's replay beside a run taking snapshots said "snapshot at position 140000 is past the journal's last
+     * position 138782", which reads as entries lost: the snapshot was taken after the replay opened its view.
+     */
+    @Test
+    void shouldSayASnapshotPastAReplaysViewWasTakenSinceWhereAWriterIsAppending() throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        final Path events = dir.resolve("events.txt");
+        final Process writer = startRun(dir.resolve("writer.log"), "run", "-i", commands.toString(), "-d",
+            journal.toString(), "--events", events.toString(), "--rate", "250");
+        try
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.exists(events) || Files.size(events) == 0)
+            {
+                if (!writer.isAlive() || System.nanoTime() > deadline)
+                {
+                    fail("the run did not start writing: " + Files.readString(dir.resolve("writer.log")));
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+            // A snapshot of this journal far past what it holds, as the writer takes one after the replay's view opens.
+            final io.ringlog.core.JournalId id;
+            try (ChronicleJournal view = ChronicleJournal.open(new ChronicleJournal.Context().directory(journal)
+                .maxPayloadLength(64).readOnly(true)))
+            {
+                id = view.id();
+            }
+            try (FileSnapshotStore store = FileSnapshotStore.open(journal.resolve("snapshots"), 3))
+            {
+                store.store(1_000_000, 1, id, io.ringlog.core.Snapshot.UNKNOWN, new UnsafeBuffer(new byte[8]), 0, 8);
+                store.flush();
+            }
+            final Cli.Result replay = Cli.run("replay", "-d", journal.toString());
+            assertTrue(replay.err().contains("snapshot-skipped: 1000000 (taken since this replay began: a writer (pid " +
+                writer.pid() + ", since "), replay.toString());
+            assertFalse(replay.err().contains("past the journal's last position"), replay.toString());
+        }
+        finally
+        {
+            writer.toHandle().destroyForcibly();
+            assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
+        }
+    }
+
     @Test
     void shouldRefuseASecondRunOnAJournalAnotherRunIsWriting() throws Exception
     {
@@ -307,7 +353,7 @@ class ExchangeIntegrityTest
             "snapshot of this journal was taken at position " + newest + " (the snapshot is damaged, ") &&
             refused.out().contains("but its header names this journal and that position): entries 2002.." + newest +
             " were committed") && refused.out().contains("'scripts/journal repair -d JOURNAL_DIR --truncate-after " +
-            "2001 --snapshots SNAPSHOT_DIR --force'"), refused.toString());
+            "2001 --snapshots SNAPSHOT_DIR --force --apply'"), refused.toString());
         assertFalse(refused.out().contains("first-position"), "no position was given out: " + refused);
     }
 
