@@ -49,6 +49,8 @@ final class ReplicationAgent implements Agent
     private final long heartbeatNanos;
     private final long peerTimeoutNanos;
     private final StateComparison states;
+    /** The last equal position this standby told its primary of. */
+    private long toldEqualAt;
     private final org.agrona.collections.MutableLong checkHash = new org.agrona.collections.MutableLong();
     private StandbyDuty standby;
     private PrimaryDuty primary;
@@ -241,6 +243,11 @@ final class ReplicationAgent implements Agent
         if (compared != null)
         {
             event(compared);
+        }
+        if (compared != null || states.equalAt() > toldEqualAt)
+        {
+            // Told as it is compared, not only with the next check: the primary's page showed the standby 4,500
+            // positions behind what it had compared, and on an idle pair for good (a reviewer's finding).
             tellPrimaryTheState();
         }
         if (searchProbe > 0)
@@ -796,7 +803,8 @@ final class ReplicationAgent implements Agent
                 "now, it would not have positions " + (journaled + 1) + ".." + peerPosition;
             if (states.differsHere())
             {
-                held += "; but its state differs from the primary's (the STATE DIFFERS line above)";
+                held += "; but its state differs from the primary's (" + (states.carried() ? "found by an earlier " +
+                    "process of this node, and not compared since" : "the STATE DIFFERS line above") + ")";
             }
         }
         event("peer " + ctx.peerEndpoint() + " STOPPED: " + who + " is stopping cleanly, its journal ending at position " +
@@ -971,9 +979,17 @@ final class ReplicationAgent implements Agent
         return 1;
     }
 
+    /** The next position both nodes take a state check at, past what this node has applied (with the default N). */
+    private long nextCheck()
+    {
+        final long every = Math.max(1, ctx.stateCheckEvery());
+        return (metrics.lastAppliedPosition() / every + 1) * every;
+    }
+
     /** A standby tells its primary how its state compares: differs (where, both hashes), or equal up to where. */
     private void tellPrimaryTheState()
     {
+        toldEqualAt = states.equalAt();
         if (states.differsHere())
         {
             channels.send(Messages.STATE_DIFFERS, state.epoch, standby.session(), 3, states.differsAt(),
@@ -1258,9 +1274,13 @@ final class ReplicationAgent implements Agent
                     "process of this node (kept until a comparison comes back equal)" : "") + " (state hash " +
                     StateComparison.hex(states.hashHere()) + " here, " + StateComparison.hex(states.hashPeer()) + " at the " +
                     "primary), so promoted it would serve a state the primary never had. Its journal is the primary's: " +
-                    "stop it, move away its snapshots after position " + states.equalAt() + ", and start it again with " +
-                    "the code you trust: it replays to that code's state (its STATE DIFFERS line says more); or force " +
-                    "the promotion (--force, ReplicationNode.promote(timeout, true)) where its state is wanted over none"));
+                    (states.carried() ? "if it was mended (its snapshots after the last equal position moved away, and " +
+                    "started again with the code you trust), the next comparison, at position " + nextCheck() + ", " +
+                    "says so and lifts this; until then, force the promotion if it is known mended" : "stop it, move " +
+                    "away " + (states.equalBefore() == 0 ? "all its snapshots" : "its snapshots after position " +
+                    states.equalBefore()) + ", and start it again with the code you trust: it replays to that code's " +
+                    "state, and the next comparison says so (its STATE DIFFERS line says more)") + "; or force the " +
+                    "promotion (--force, ReplicationNode.promote(timeout, true)) where its state is wanted over none"));
                 return 1;
             }
             if (!heardPrimary && !promotionForced)

@@ -45,6 +45,8 @@ final class StateComparison
     private long hashHere;
     private long hashPeer;
     private long foundBy;
+    /** The last position compared equal before the difference, kept with it (0: none). */
+    private long equalBefore;
     /** The difference kept was found by an earlier process of this node. */
     private boolean carried;
     /** This process found a difference of its own: it compares no more (the next start compares again). */
@@ -60,6 +62,7 @@ final class StateComparison
             hashHere = status.get(StatusFile.STATE_HASH_HERE);
             hashPeer = status.get(StatusFile.STATE_HASH_PEER);
             foundBy = status.get(StatusFile.STATE_DIFFERS_FOUND);
+            equalBefore = status.get(StatusFile.STATE_EQUAL_BEFORE);
             carried = true;
             status.put(StatusFile.STATE_DIFFERS_CARRIED, 1);
         }
@@ -157,6 +160,8 @@ final class StateComparison
         hashPeer = peer;
         foundBy = by;
         carried = false;
+        equalBefore = by == FOUND_HERE ? equalAt : 0;
+        status.put(StatusFile.STATE_EQUAL_BEFORE, equalBefore);
         status.put(StatusFile.STATE_HASH_HERE, here);
         status.put(StatusFile.STATE_HASH_PEER, peer);
         status.put(StatusFile.STATE_DIFFERS_FOUND, by);
@@ -244,6 +249,12 @@ final class StateComparison
     boolean carried()
     {
         return carried;
+    }
+
+    /** The last position compared equal before the difference kept (0: none, or not known): its snapshots are whole. */
+    long equalBefore()
+    {
+        return equalBefore;
     }
 
     /** The last position the states were compared at and found equal, 0 if none. */

@@ -46,6 +46,7 @@ import java.nio.file.StandardOpenOption;
  *                                               264    this node's state hash there;  272: the peer's
  *                                               280    who found it: 1 this node, 2 its standby; 288: 1 if an
  *                                                      earlier process did (256..280 kept across processes)
+ *                                               296    the last position compared equal before it (kept with it)
  *     96    catch-up from position              1024    message length (4), then UTF-8 text: the
  *    104    catch-up sent up to                         latest failure, for a person to read
  * </pre>
@@ -108,6 +109,8 @@ final class StatusFile implements AutoCloseable
     /** Who found it: StateComparison.FOUND_HERE or FOUND_BY_STANDBY; and 1 if an earlier process of the node did. */
     static final int STATE_DIFFERS_FOUND = 280;
     static final int STATE_DIFFERS_CARRIED = 288;
+    /** The last position compared equal before the difference (0: none), kept with it: the snapshots before it are whole. */
+    static final int STATE_EQUAL_BEFORE = 296;
     static final int MESSAGE = 1024;
     static final int MESSAGE_MAX = LENGTH - MESSAGE - 4;
 
@@ -135,7 +138,7 @@ final class StatusFile implements AutoCloseable
         final Path file = directory.resolve(FILE_NAME);
         long shownPlusOne = 0;
         long lastRolePlusOne = 0;
-        final long[] differs = new long[4];
+        final long[] differs = new long[5];
         try
         {
             final UnsafeBuffer previous = readPage(directory);
@@ -150,6 +153,7 @@ final class StatusFile implements AutoCloseable
                 differs[1] = previous.getLong(STATE_HASH_HERE, ORDER);
                 differs[2] = previous.getLong(STATE_HASH_PEER, ORDER);
                 differs[3] = previous.getLong(STATE_DIFFERS_FOUND, ORDER);
+                differs[4] = previous.getLong(STATE_EQUAL_BEFORE, ORDER);
             }
         }
         catch (final RuntimeException damaged)
@@ -170,6 +174,7 @@ final class StatusFile implements AutoCloseable
                 status.put(STATE_HASH_HERE, differs[1]);
                 status.put(STATE_HASH_PEER, differs[2]);
                 status.put(STATE_DIFFERS_FOUND, differs[3]);
+                status.put(STATE_EQUAL_BEFORE, differs[4]);
                 status.put(STATE_DIFFERS_AT, differs[0]);
             }
             status.page.putIntOrdered(0, MAGIC);

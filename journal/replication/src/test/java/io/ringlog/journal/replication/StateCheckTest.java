@@ -68,8 +68,7 @@ class StateCheckTest
         final ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
         final ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(),
             (ctx) -> ctx.stateCheckEvery(500));
-        final ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new ThrowsAt(1_700),
-            (ctx) -> ctx.stateCheckEvery(500));
+        final ReplicationNode b = standby(pair, new ThrowsAt(1_700));
         try
         {
             Pair.publish(a.engine(), 1, 3_000);
@@ -79,6 +78,8 @@ class StateCheckTest
             final String said = pair.events.stream().filter((e) -> e.startsWith("b: STATE DIFFERS")).findFirst().get();
             assertTrue(said.startsWith("b: STATE DIFFERS from the primary's at position 2000: this node's state hash " +
                 "there is "), said);
+            Pair.await(() -> a.status().stateEqualAt() == 1_500, Duration.ofSeconds(10),
+                "the primary's page shows the standby's last equal comparison, without waiting for a later check");
             assertTrue(said.contains("(equal at position 1500, the last compared before it)") &&
                 said.contains("a promotion of it is refused unless forced") &&
                 said.contains("move away its snapshots after position 1500"), said);
@@ -133,8 +134,7 @@ class StateCheckTest
         final ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
         final ReplicationNode a = pair.launch("a", Role.PRIMARY, mode, Topology.PIPELINED, new AccumulatorStateMachine(),
             (ctx) -> ctx.stateCheckEvery(500));
-        ReplicationNode b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new ThrowsAt(1_700),
-            (ctx) -> ctx.stateCheckEvery(500));
+        ReplicationNode b = standby(pair, new ThrowsAt(1_700));
         try
         {
             Pair.publish(a.engine(), 1, 3_000);
@@ -143,8 +143,7 @@ class StateCheckTest
                 Duration.ofSeconds(20), "the pair finds the difference");
             b.close();
 
-            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new ThrowsAt(1_700),
-                (ctx) -> ctx.stateCheckEvery(500));
+            b = standby(pair, new ThrowsAt(1_700));
             final ReplicationStatus restarted = b.status();
             assertTrue(restarted.stateDiffersCarried() && restarted.stateDiffersAt() == 2_000 && restarted.fields()
                 .get("state").contains("found by an earlier process of this node, and shown until a comparison comes " +
@@ -153,7 +152,9 @@ class StateCheckTest
             final ReplicationException refused = assertThrows(ReplicationException.class,
                 () -> same.promote(Duration.ofSeconds(20)), "still not promoted");
             assertTrue(refused.getMessage().startsWith("this standby's state differs from the primary's: found at " +
-                "position 2000 by an earlier process of this node"), refused.getMessage());
+                "position 2000 by an earlier process of this node") && refused.getMessage().contains("the next " +
+                "comparison, at position 3500, says so and lifts this; until then, force the promotion if it is known " +
+                "mended"), refused.getMessage());
             b.close();
 
             // The advice: its snapshots after 1500 moved away, started again with the primary's code.
@@ -169,8 +170,7 @@ class StateCheckTest
                     }
                 }
             }
-            b = pair.launch("b", Role.STANDBY, mode, Topology.PIPELINED, new AccumulatorStateMachine(),
-                (ctx) -> ctx.stateCheckEvery(500));
+            b = standby(pair, new AccumulatorStateMachine());
             Pair.publish(a.engine(), 3_001, 3_600);
             Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: STATE EQUAL to the primary's at " +
                 "position 3500: the difference at position 2000 that an earlier process of this node found is gone")),
@@ -190,6 +190,16 @@ class StateCheckTest
         {
             Pair.closeQuietly(a, b);
         }
+    }
+
+    /**
+     * Node b as a synchronous standby checking every 500 positions; promoted, it has no standby of its own, so its close
+     * gives up waiting for acknowledgements after 2 s, not the pair's 20 s.
+     */
+    private static ReplicationNode standby(final Pair pair, final StateMachine stateMachine)
+    {
+        return ReplicationNode.launch(pair.context("b", ReplicationMode.SYNCHRONOUS).stateCheckEvery(500),
+            pair.engine("b", stateMachine, Topology.PIPELINED).closeTimeout(Duration.ofSeconds(2)), Role.STANDBY);
     }
 
     /** An accumulator that rejects the command at one position, as code only one node runs would. */
