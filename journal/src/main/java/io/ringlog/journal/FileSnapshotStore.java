@@ -544,8 +544,8 @@ public final class FileSnapshotStore implements SnapshotStore
     }
 
     /**
-     * Whether the snapshot at {@code position} reads whole (its checksum holds), read once and remembered; one that
-     * cannot be read now (permissions, gone) is not known to be damaged, and counts as whole.
+     * Whether the snapshot at {@code position} reads whole (its checksum holds), checked once and remembered; one that
+     * cannot be read now (permissions, gone, not a regular file) is not known to be damaged, and counts as whole.
      */
     private boolean whole(final long position)
     {
@@ -553,19 +553,63 @@ public final class FileSnapshotStore implements SnapshotStore
         {
             return true;
         }
-        try
+        if (checksumHolds(path(position), position) == 0)
         {
-            read(position);
-        }
-        catch (final SnapshotException ex)
-        {
-            if (!(ex.getCause() instanceof IOException))
-            {
-                return false;
-            }
+            return false;
         }
         whole.add(position);
         return true;
+    }
+
+    /**
+     * Checks a snapshot file as {@link #read} does, streaming its body through the checksum a megabyte at a time
+     * rather than holding a copy of it (retention runs beside a live state): 1 whole, 0 damaged, -1 not readable now.
+     */
+    static int checksumHolds(final Path file, final long position)
+    {
+        if (!Files.isRegularFile(file))
+        {
+            return -1;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final long size = channel.size();
+            final ByteBuffer head = ByteBuffer.allocate(HEADER_LENGTH).order(ORDER);
+            while (head.hasRemaining() && channel.read(head) >= 0)
+            {
+                // reads the header, or what there is of it
+            }
+            final int read = head.position();
+            final int version = read >= LEGACY_HEADER_LENGTH ? head.getInt(VERSION_OFFSET) : -1;
+            if (read < LEGACY_HEADER_LENGTH || head.getInt(MAGIC_OFFSET) != MAGIC ||
+                version != FORMAT_VERSION && version != LEGACY_VERSION)
+            {
+                return 0;
+            }
+            final boolean legacy = version == LEGACY_VERSION;
+            final int headerLength = legacy ? LEGACY_HEADER_LENGTH : HEADER_LENGTH;
+            final int checksumOffset = legacy ? LEGACY_CHECKSUM_OFFSET : CHECKSUM_OFFSET;
+            final int length = head.getInt(legacy ? LEGACY_LENGTH_OFFSET : LENGTH_OFFSET);
+            if (size < headerLength || head.getLong(POSITION_OFFSET) != position || length < 0 ||
+                headerLength + (long)length != size)
+            {
+                return 0;
+            }
+            final CRC32C crc = new CRC32C();
+            crc.update(head.array(), 0, checksumOffset);
+            crc.update(head.array(), checksumOffset + 4, headerLength - checksumOffset - 4);
+            final ByteBuffer chunk = ByteBuffer.allocate(1 << 20);
+            channel.position(headerLength);
+            while (channel.read(chunk.clear()) > 0)
+            {
+                crc.update(chunk.flip());
+            }
+            return (int)crc.getValue() == head.getInt(checksumOffset) ? 1 : 0;
+        }
+        catch (final IOException ex)
+        {
+            return -1;
+        }
     }
 
     /** What a snapshot file's header says of its owner: the journal it names (null: none, format 1), or unreadable. */

@@ -92,6 +92,11 @@ class FileSnapshotStoreTest
         final byte[] bytes = Files.readAllBytes(damaged);
         bytes[bytes.length - 1] ^= (byte)0xFF;
         Files.write(damaged, bytes);
+        // Checked a megabyte at a time, as read() checks it whole.
+        assertEquals(0, FileSnapshotStore.checksumHolds(damaged, 300));
+        assertEquals(1, FileSnapshotStore.checksumHolds(dir.resolve("snapshot-00000000000000000200.rls"), 200));
+        assertEquals(0, FileSnapshotStore.checksumHolds(dir.resolve("snapshot-00000000000000000200.rls"), 100),
+            "a header of another position");
 
         final List<Long> oldestKept = new ArrayList<>();
         try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(dir).retain(3)
