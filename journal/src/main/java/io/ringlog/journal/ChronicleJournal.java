@@ -177,6 +177,7 @@ public final class ChronicleJournal implements Journal
     private int[] cycles = new int[0];
     private long[] cycleFirstPositions = new long[0];
     private ExcerptAppender appender;
+    private long openBeganMillis;
     /** The document being filled by appends since the last commit; null between batches. */
     private DocumentContext document;
     private Bytes<?> documentBytes;
@@ -916,6 +917,7 @@ public final class ChronicleJournal implements Journal
     /** Walks the files, opens Chronicle and builds the position table; on failure closes all but the lock. */
     private static ChronicleJournal openUnderLock(final Context ctx, final JournalLock lock, final List<Path> setAside)
     {
+        final long began = System.currentTimeMillis();
         // The committed mark first: a writer appending meanwhile (read-only opens do not lock it out) commits
         // entries before it moves the mark, so the walk that follows finds at least every entry the mark covers.
         if (!ctx.readOnly())
@@ -955,6 +957,7 @@ public final class ChronicleJournal implements Journal
         try
         {
             journal = new ChronicleJournal(ctx, lock, files, metadata);
+            journal.openBeganMillis = began;
         }
         catch (final JournalException ex)
         {
@@ -2127,6 +2130,15 @@ public final class ChronicleJournal implements Journal
     public boolean grewWhileOpening()
     {
         return grewWhileOpening;
+    }
+
+    /**
+     * When this open began, epoch ms: opened read-only beside a writer, the view holds every entry journaled by then
+     * (and perhaps some after).
+     */
+    public long openBeganMillis()
+    {
+        return openBeganMillis;
     }
 
     /**

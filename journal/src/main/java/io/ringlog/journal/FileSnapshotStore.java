@@ -205,24 +205,29 @@ public final class FileSnapshotStore implements SnapshotStore
 
     /**
      * The first snapshot of {@code journal} in {@code directory} taken past the journal's last position, or -1
-     * if there is none (or no directory, a journal of no known identity, or a writer at work). Such a snapshot
+     * if there is none (or no directory, or a journal of no known identity); beside a writer at work, only a snapshot
+     * whose file is older than the journal's open counts (a newer one may be the writer's own). Such a snapshot
      * means entries up to it were committed and are not in the journal (an older copy put back beside newer
      * snapshots, or a cycle file lost), so a replay to the journal's end is not its state: a restart refuses
      * it, and a tool that replays to the end should too. Snapshots that cannot be read are passed over.
      */
     public static long firstPastTheEnd(final ChronicleJournal journal, final Path directory)
     {
-        if (directory == null || !Files.isDirectory(directory) || journal.liveWriter() != null ||
-            !journal.id().known())
+        if (directory == null || !Files.isDirectory(directory) || !journal.id().known())
         {
             return -1;
         }
+        // Beside a live writer, a snapshot past the view may be one it took since the view opened. One written before
+        // (its file older than the open, less the file system's timestamp granularity) was of a position journaled
+        // before it, which the view holds: past the view, it says entries are gone (a reviewer's replay beside a
+        // writer took such snapshots for new ones, and gave the state of a journal that had lost 25,000 entries).
+        final long olderThan = journal.liveWriter() == null ? Long.MAX_VALUE : journal.openBeganMillis() - 50;
         final long last = journal.lastPosition();
         try (FileSnapshotStore store = open(new Context().directory(directory).readOnly(true)))
         {
             for (final long position : store.positions())
             {
-                if (position <= last)
+                if (position <= last || olderThan != Long.MAX_VALUE && !writtenBefore(store.path(position), olderThan))
                 {
                     continue;
                 }
@@ -249,6 +254,18 @@ public final class FileSnapshotStore implements SnapshotStore
             return -1;
         }
         return -1;
+    }
+
+    private static boolean writtenBefore(final Path file, final long millis)
+    {
+        try
+        {
+            return Files.getLastModifiedTime(file).toMillis() < millis;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
     }
 
     /** Opens a store keeping the newest {@code retain} snapshots in {@code directory}. */

@@ -43,7 +43,7 @@ final class SnapshotCheck
             {
                 count++;
                 taken.add(position);
-                if (beingWritten && position > last)
+                if (beingWritten && position > last && !olderThanTheOpen(journal, store.path(position)))
                 {
                     out.println("snapshot: " + position + " taken-since (past last-position " + last + ", where this " +
                         "check read the journal up to: the writer went on; verify again once it stops to check it)");
@@ -69,7 +69,9 @@ final class SnapshotCheck
         }
         out.println("snapshots: " + count + " in " + directory);
         // A snapshot of this journal past its end: a writable start refuses, so it recovers from nothing.
-        final long past = beingWritten ? -1 : FileSnapshotStore.firstPastTheEnd(journal, directory);
+        // Beside a writer, only a snapshot older than this check's open counts (FileSnapshotStore.firstPastTheEnd).
+        final long past = FileSnapshotStore.firstPastTheEnd(journal, directory);
+        unreadNames(directory, out);
         final long first = journal.firstPosition();
         out.println("restart-recovers-from: " + (past > 0 ? "nothing: a writable start refuses, as the snapshot at " +
             "position " + past + " was taken of this journal (its identity) past its last position " + last +
@@ -148,6 +150,50 @@ final class SnapshotCheck
             "is the history before position " + after + " (a full replay from position 1)" + (older.isEmpty() ? "" :
             ", and the snapshots at positions " + older + " in " + directory + ", which no restart could use then: move " +
             "them aside too");
+    }
+
+    /**
+     * Whether a snapshot's file was written before this check opened the journal (less the file system's timestamp
+     * granularity): then its position was journaled before, and the check's view holds it; past the view, it is not a
+     * snapshot the writer took since (a reviewer's finding, for a replay).
+     */
+    private static boolean olderThanTheOpen(final ChronicleJournal journal, final java.nio.file.Path file)
+    {
+        try
+        {
+            return java.nio.file.Files.getLastModifiedTime(file).toMillis() < journal.openBeganMillis() - 50;
+        }
+        catch (final java.io.IOException ex)
+        {
+            return false;
+        }
+    }
+
+    /** Files named like snapshots that the store does not read (not 20 digits): said, with the name they would need. */
+    private static void unreadNames(final Path directory, final PrintWriter out)
+    {
+        try (java.nio.file.DirectoryStream<Path> files = java.nio.file.Files.newDirectoryStream(directory,
+            "snapshot-*.rls"))
+        {
+            for (final Path file : files)
+            {
+                final String name = file.getFileName().toString();
+                final String digits = name.substring("snapshot-".length(), name.length() - ".rls".length());
+                if (digits.length() == 20)
+                {
+                    continue;
+                }
+                final long held = FileSnapshotStore.positionInHeader(file);
+                out.println("note: " + file + " is named like a snapshot but not as the store names them " +
+                    "(snapshot-<20 digits>.rls), so nothing reads it" + (held > 0 ? "; its header says position " +
+                    held + ": 'mv " + file + " " + directory.resolve(String.format("snapshot-%020d.rls", held)) +
+                    "' makes it one" : ""));
+            }
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            // The listing above said what it could read.
+        }
     }
 
     /** Null when recovery would load the snapshot at {@code position}; otherwise why not. */

@@ -376,6 +376,13 @@ class RepairTest
             root.resolve("unmounted").resolve("elsewhere.rls") + ", which does not exist (a disk not mounted, a file " +
             "moved?): recovery skips it while it cannot read it. Mend the link"), verify.toString());
         assertFalse(verify.out.contains("nothing else depends on it"), verify.toString());
+        // A copy under a short name is read by nothing: said, with the name it would need.
+        final Path short400 = snapshots.resolve("snapshot-400.rls");
+        Files.copy(away, short400);
+        assertTrue(tool("verify", "-d", dir.toString()).out.contains("note: " + short400 + " is named like a snapshot " +
+            "but not as the store names them (snapshot-<20 digits>.rls), so nothing reads it; its header says position " +
+            "400: 'mv " + short400 + " " + at400 + "' makes it one"));
+        Files.delete(short400);
         // Followed, the advice gives both back.
         Files.move(renamed, at300);
         Files.delete(at400);

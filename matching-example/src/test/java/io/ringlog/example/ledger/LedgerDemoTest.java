@@ -85,6 +85,12 @@ class LedgerDemoTest
         assertEquals(List.of("error: --journal " + other + " holds other files (journal, notes.txt) and no journal; " +
             "name a new or empty directory"), err.toString(StandardCharsets.UTF_8).lines().toList());
         assertEquals(before, contents(other), "nothing written there");
+        // A journal's own lock file alone (a start killed before its first entry) is not another file.
+        final Path locked = Files.createDirectories(dir.resolve("locked"));
+        Files.writeString(locked.resolve("ringlog.lock"), "");
+        final ByteArrayOutputStream taken = new ByteArrayOutputStream();
+        assertEquals(0, execute(taken, "--commands", "10", "--journal", locked.toString()),
+            taken.toString(StandardCharsets.UTF_8));
     }
 
     /**
