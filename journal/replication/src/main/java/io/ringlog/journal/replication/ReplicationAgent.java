@@ -970,20 +970,45 @@ final class ReplicationAgent implements Agent
             configuredMode());
         if (role == Role.PRIMARY)
         {
-            // The state hashes taken since the last heartbeat, for the standby to compare with its own (StateComparison).
-            for (long at = states.nextToSend(checkHash); at != 0; at = states.nextToSend(checkHash))
-            {
-                channels.send(Messages.STATE_CHECK, state.epoch, session, 2, at, checkHash.get(), 0);
-            }
+            sendStateChecks(session);
         }
         return 1;
     }
 
-    /** The next position both nodes take a state check at, past what this node has applied (with the default N). */
-    private long nextCheck()
+    /**
+     * The state hashes taken since the last heartbeat, for the standby to compare with its own (StateComparison); a
+     * send that fails (no standby listening yet) is tried again at the next heartbeat. With none new, the newest again:
+     * a standby started since the primary's last check, or that lost it, compares that one (a standby restarted after
+     * a mend waited for good when the one check after its start went out before it listened).
+     */
+    private void sendStateChecks(final long session)
     {
-        final long every = Math.max(1, ctx.stateCheckEvery());
-        return (metrics.lastAppliedPosition() / every + 1) * every;
+        boolean sent = false;
+        for (long at = states.nextToSend(checkHash); at != 0; at = states.nextToSend(checkHash))
+        {
+            if (!channels.send(Messages.STATE_CHECK, state.epoch, session, 2, at, checkHash.get(), 0))
+            {
+                return;
+            }
+            states.sent(at);
+            sent = true;
+        }
+        final long newest = sent ? 0 : states.newest(checkHash);
+        if (newest != 0)
+        {
+            channels.send(Messages.STATE_CHECK, state.epoch, session, 2, newest, checkHash.get(), 0);
+        }
+    }
+
+    /** Where the next comparison comes, as far as this node knows: its own check positions; snapshots may come first. */
+    private String nextComparison()
+    {
+        final long every = ctx.stateCheckEvery();
+        final long applied = metrics.lastAppliedPosition();
+        return every > 0 ? "at position " + (applied / every + 1) * every + " at the latest (the next multiple of " +
+            "--state-check-every " + every + " past this node's " + applied + "), or at a snapshot both nodes take " +
+            "before it" : "this node takes state hashes at its snapshots only (--state-check-every 0), so at the next " +
+            "snapshot both nodes take, if they take any";
     }
 
     /** A standby tells its primary how its state compares: differs (where, both hashes), or equal up to where. */
@@ -1275,12 +1300,13 @@ final class ReplicationAgent implements Agent
                     StateComparison.hex(states.hashHere()) + " here, " + StateComparison.hex(states.hashPeer()) + " at the " +
                     "primary), so promoted it would serve a state the primary never had. Its journal is the primary's: " +
                     (states.carried() ? "if it was mended (its snapshots after the last equal position moved away, and " +
-                    "started again with the code you trust), the next comparison, at position " + nextCheck() + ", " +
-                    "says so and lifts this; until then, force the promotion if it is known mended" : "stop it, move " +
-                    "away " + (states.equalBefore() == 0 ? "all its snapshots" : "its snapshots after position " +
-                    states.equalBefore()) + ", and start it again with the code you trust: it replays to that code's " +
-                    "state, and the next comparison says so (its STATE DIFFERS line says more)") + "; or force the " +
-                    "promotion (--force, ReplicationNode.promote(timeout, true)) where its state is wanted over none"));
+                    "started again with the code you trust), the next comparison says so and lifts this: " +
+                    nextComparison() + "; until then, force the promotion (--force, ReplicationNode.promote(timeout, " +
+                    "true)) if it is known mended" : "stop it, move away " + (states.equalBefore() == 0 ? "all its " +
+                    "snapshots" : "its snapshots after position " + states.equalBefore()) + ", and start it again with " +
+                    "the code you trust: it replays to that code's state, and the next comparison says so (its STATE " +
+                    "DIFFERS line says more); or force the promotion (--force, ReplicationNode.promote(timeout, true)) " +
+                    "where its state is wanted over none")));
                 return 1;
             }
             if (!heardPrimary && !promotionForced)

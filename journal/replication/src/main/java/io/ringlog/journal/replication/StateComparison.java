@@ -71,12 +71,20 @@ final class StateComparison
     /** Primary: the next check after those sent, its hash into {@code hash}; 0 if none is new. */
     long nextToSend(final MutableLong hash)
     {
-        final long next = checks.nextAfter(sentUpTo, hash);
-        if (next != 0)
-        {
-            sentUpTo = next;
-        }
-        return next;
+        return checks.nextAfter(sentUpTo, hash);
+    }
+
+    /** Primary: the check at {@code position} went out. */
+    void sent(final long position)
+    {
+        sentUpTo = position;
+    }
+
+    /** Primary: the newest check, its hash into {@code hash}; 0 if none is kept. */
+    long newest(final MutableLong hash)
+    {
+        final long newest = checks.latestPosition();
+        return newest > 0 && checks.hashAt(newest, hash) ? newest : 0;
     }
 
     /** Standby: the primary's hash at {@code position}; what to say of it now (a difference, or one mended), or null. */

@@ -153,8 +153,10 @@ class StateCheckTest
                 () -> same.promote(Duration.ofSeconds(20)), "still not promoted");
             assertTrue(refused.getMessage().startsWith("this standby's state differs from the primary's: found at " +
                 "position 2000 by an earlier process of this node") && refused.getMessage().contains("the next " +
-                "comparison, at position 3500, says so and lifts this; until then, force the promotion if it is known " +
-                "mended"), refused.getMessage());
+                "comparison says so and lifts this: at position 3500 at the latest (the next multiple of " +
+                "--state-check-every 500 past this node's 3000), or at a snapshot both nodes take before it; until " +
+                "then, force the promotion (--force, ReplicationNode.promote(timeout, true)) if it is known mended"),
+                refused.getMessage());
             b.close();
 
             // The advice: its snapshots after 1500 moved away, started again with the primary's code.
