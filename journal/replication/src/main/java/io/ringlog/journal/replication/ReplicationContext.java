@@ -47,7 +47,7 @@ public final class ReplicationContext
     private Duration heartbeatInterval = Duration.ofMillis(100);
     private Duration peerTimeout = Duration.ofSeconds(2);
     private Duration stallTimeout = Duration.ofSeconds(1);
-    private long stateCheckEvery = 100_000;
+    private long stateCheckEvery = 1_000_000;
     private int handoffWindow = 1024;
     private int catchUpBurst = 256;
     private int termBufferLength = 2 * 1024 * 1024;
@@ -380,7 +380,7 @@ public final class ReplicationContext
      * ({@link io.ringlog.core.EngineContext#stateCheckEvery}, where the engine context sets none of its own), and at
      * their snapshots; the primary sends its hashes and the standby compares them with its own at the same positions,
      * so states that parted while the journals agree (code that differs between the nodes, or is not deterministic)
-     * are said, not found at a failover. 100,000 by default; each check is one {@code StateMachine.stateHash()} on the
+     * are said, not found at a failover. 1,000,000 by default; each check is one {@code StateMachine.stateHash()} on the
      * business-logic thread. Give both nodes the same N. 0 compares at snapshots only (where both take them).
      */
     public ReplicationContext stateCheckEvery(final long stateCheckEvery)

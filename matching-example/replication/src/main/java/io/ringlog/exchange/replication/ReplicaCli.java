@@ -172,7 +172,7 @@ public final class ReplicaCli implements Callable<Integer>
                 "${DEFAULT-VALUE}, never).")
         long snapshotEvery;
 
-        @Option(names = "--state-check-every", defaultValue = "100000", paramLabel = "N",
+        @Option(names = "--state-check-every", defaultValue = "1000000", paramLabel = "N",
             description = "Compare this node's state with its peer's every N positions: both take their state hash " +
                 "there (and at snapshots), the primary sends its own, and a standby whose hash differs says STATE " +
                 "DIFFERS, shows it in status, and refuses a promotion unless forced. Give both nodes the same N; 0 " +
