@@ -155,19 +155,9 @@ class ExchangeIntegrityTest
     {
         final Path journal = dir.resolve("journal");
         final Path events = dir.resolve("events.txt");
-        final Process writer = startRun(dir.resolve("writer.log"), "run", "-i", commands.toString(), "-d",
-            journal.toString(), "--events", events.toString(), "--rate", "250");
+        final Process writer = startWriting(journal, events, dir.resolve("writer.log"));
         try
         {
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.exists(events) || Files.size(events) == 0)
-            {
-                if (!writer.isAlive() || System.nanoTime() > deadline)
-                {
-                    fail("the run did not start writing: " + Files.readString(dir.resolve("writer.log")));
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-            }
             final io.ringlog.core.JournalId id;
             try (ChronicleJournal view = ChronicleJournal.open(new ChronicleJournal.Context().directory(journal)
                 .maxPayloadLength(64).readOnly(true)))
@@ -214,20 +204,10 @@ class ExchangeIntegrityTest
     {
         final Path journal = dir.resolve("journal");
         final Path events = dir.resolve("events.txt");
-        final Process first = startRun(dir.resolve("first.log"), "run", "-i", commands.toString(), "-d",
-            journal.toString(), "--events", events.toString(), "--rate", "250");
+        // 20 s of commands: the second run and the checks below fit inside it however loaded the machine.
+        final Process first = startWriting(journal, events, dir.resolve("first.log"));
         try
         {
-            // 20 s of commands: the second run and the checks below fit inside it however loaded the machine.
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.exists(events) || Files.size(events) == 0)
-            {
-                if (!first.isAlive() || System.nanoTime() > deadline)
-                {
-                    fail("the first run did not start writing: " + Files.readString(dir.resolve("first.log")));
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-            }
             final Cli.Result second = Cli.run("run", "-i", commands.toString(), "-d", journal.toString());
             assertEquals(1, second.code(), second.toString());
             assertTrue(second.err().startsWith("error: journal " + journal + " is open for writing by another " +
@@ -698,6 +678,24 @@ class ExchangeIntegrityTest
                 Files.delete(file);
             }
         }
+    }
+
+    /** Starts a run of the commands at 250 a second (20 s of them) on {@code journal}, and waits until it writes events. */
+    private Process startWriting(final Path journal, final Path events, final Path log) throws Exception
+    {
+        final Process writer = startRun(log, "run", "-i", commands.toString(), "-d", journal.toString(), "--events",
+            events.toString(), "--rate", "250");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(events) || Files.size(events) == 0)
+        {
+            if (!writer.isAlive() || System.nanoTime() > deadline)
+            {
+                writer.toHandle().destroyForcibly();
+                fail("the run did not start writing: " + Files.readString(log));
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        return writer;
     }
 
     private static Process startRun(final Path log, final String... args) throws IOException
