@@ -61,6 +61,30 @@ public final class JmhMain
             System.exit(USAGE);
         }
         org.openjdk.jmh.Main.main(args);
+        final String empty = emptyResult(args);
+        if (empty != null)
+        {
+            System.err.println("error: " + empty);
+            System.exit(1);
+        }
+    }
+
+    /**
+     * JMH says "Benchmark result is saved to F" whatever became of the write: a reviewer's -rff on a full disk left
+     * a file of 0 bytes, exit 0. Null where the run asked for no result file, or it holds something.
+     */
+    static String emptyResult(final String[] args) throws CommandLineOptionException, java.io.IOException
+    {
+        final CommandLineOptions options = new CommandLineOptions(args);
+        if (!options.getResult().hasValue() || options.shouldHelp() || options.shouldList() ||
+            options.shouldListWithParams() || options.shouldListProfilers() || options.shouldListResultFormats())
+        {
+            return null;
+        }
+        final Path file = Path.of(options.getResult().get());
+        return java.nio.file.Files.isRegularFile(file) && java.nio.file.Files.size(file) > 0 ? null : "the result " +
+            "file " + file + " is " + (java.nio.file.Files.exists(file) ? "empty" : "missing") + ": JMH could not write " +
+            "it (a full disk?), though it says it saved it; the figures above are the run's";
     }
 
     /** What is wrong with the command line, in a user's words, or null if JMH may have it. */

@@ -335,6 +335,13 @@ public final class LatencyHarness implements Callable<Integer>
                 2 * (seconds + warmupSeconds), sentCommands, total, rate);
         }
         console.printf(Locale.ROOT, "achieved: %d/s of %d/s, kept-up: %s%n", Math.round(achieved), rate, keptUp);
+        if (recorder.corrected().getTotalCount() == 0)
+        {
+            // A reviewer's run at 100M/s wrote percentiles of 0 us from no sample, exit 0.
+            throw new IllegalStateException("no command was measured: the " + sentCommands + " sent went to the " +
+                warmupSeconds + " s of warm-up, as the engine (or this machine) does not keep up with " + rate + "/s; " +
+                "nothing was written. Give a lower --rate, or more --seconds");
+        }
         // A preallocated journal's files, or one without readahead, beside the default's in the same --out: named apart.
         final String preallocated = journal == JournalKind.CHRONICLE && journalPreallocateMib > 0 ? "-preallocated" : "";
         final String noReadahead = journal == JournalKind.CHRONICLE && journalNoReadahead ? "-no-readahead" : "";

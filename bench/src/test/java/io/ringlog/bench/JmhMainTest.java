@@ -14,6 +14,19 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 /** {@code scripts/bench jmh}'s checks of JMH's command line; CommandLinesIT runs them through the script. */
 class JmhMainTest
 {
+    /** A reviewer's -rff on a full disk: JMH said it saved the result, the file was empty, exit 0. */
+    @Test
+    void shouldSayAResultFileJmhLeftEmpty(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) throws Exception
+    {
+        final java.nio.file.Path empty = java.nio.file.Files.createFile(dir.resolve("x.json"));
+        assertEquals("the result file " + empty + " is empty: JMH could not write it (a full disk?), though it says it " +
+            "saved it; the figures above are the run's", JmhMain.emptyResult(new String[]{"\\.PipelineBenchmark",
+            "-rf", "json", "-rff", empty.toString()}));
+        java.nio.file.Files.writeString(empty, "[]");
+        assertEquals(null, JmhMain.emptyResult(new String[]{"\\.PipelineBenchmark", "-rff", empty.toString()}));
+        assertEquals(null, JmhMain.emptyResult(new String[]{"-l"}), "no result asked for");
+    }
+
     @Test
     void shouldNameAParameterNoSelectedBenchmarkHasAndTheirOwn()
     {

@@ -347,6 +347,19 @@ class LatencyHarnessTest
         assertFalse(Files.exists(out), "nothing made");
     }
 
+    /** A reviewer's run at 100M/s measured nothing, and wrote percentiles of 0 us with exit 0. */
+    @Test
+    @Timeout(60)
+    void shouldSayNoCommandWasMeasuredAndWriteNothing(@TempDir final Path dir)
+    {
+        final Path out = dir.resolve("out");
+        final Run run = run("--rate", "100000000", "--seconds", "1", "--warmup", "1", "--out", out.toString());
+        assertEquals(1, run.exit, run.err);
+        assertTrue(run.err.startsWith("error: no command was measured: the ") && run.err.contains(" s of warm-up, as " +
+            "the engine (or this machine) does not keep up with 100000000/s; nothing was written"), run.err);
+        assertFalse(Files.exists(out) && out.toFile().list().length > 0, "no file of figures");
+    }
+
     /** Runs the harness as its main method would (one error line, exit 1 or 2), a short run by default. */
     private static Run run(final String... options)
     {

@@ -67,7 +67,9 @@ class CommandLinesIT
             "scripts/bench suite --lock-wait -1", "scripts/bench suite --peer nowhere/peer",
             "scripts/bench jmh '\\.PipelineBenchmark' -p jornal=CHRONICLE", "scripts/bench jmh '\\.PipelineBenchmark' -p journal=FOO",
             "scripts/bench jmh '\\.PipelineBenchmark' -p inFlight=-5", "scripts/bench jmh '\\.PipelineBenchmark' -prof nosuch",
-            "scripts/bench jmh '\\.PipelineBenchmark' -rf xml2", "scripts/bench jmh NoSuchBenchmark"})
+            "scripts/bench jmh '\\.PipelineBenchmark' -rf xml2", "scripts/bench jmh NoSuchBenchmark",
+            // A reviewer's scripts/bench "$CMD", CMD unset, ran the whole suite.
+            "scripts/bench ''"})
         {
             final Shell.Result result = shell.run(command, QUICK);
             assertEquals(2, result.code(), result.toString());
