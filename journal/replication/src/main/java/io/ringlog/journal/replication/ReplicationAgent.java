@@ -1221,7 +1221,6 @@ final class ReplicationAgent implements Agent
         {
             standby.stop();
         }
-        failure = cause;
         state.gate.halt(cause);
         status.message(cause.getMessage());
         if (journal.lastPosition() != startedAt)
@@ -1232,6 +1231,9 @@ final class ReplicationAgent implements Agent
         }
         status.put(StatusFile.ROLE, Role.FAILED.ordinal());
         state.role = Role.FAILED;
+        // Last: a thread that sees the failure (ReplicationNode.failure()) sees the FAILED role with it (StandbyLossTest
+        // read STANDBY once, between the two).
+        failure = cause;
         // A node started with --rejoin used to say 'FAILED: ... restart it as a standby with --rejoin' and then do the
         // cut: rejoining, it says it cuts, and its cause leaves out the advice it is following.
         event((ctx.rejoining() && cause instanceof DivergedHistoryException ? "DIVERGED, and started to rejoin, so " +
