@@ -41,6 +41,16 @@ public final class CliSupport
         commandLine.registerConverter(long.class, CliSupport::parseLong);
         commandLine.registerConverter(Integer.class, CliSupport::parseInt);
         commandLine.registerConverter(int.class, CliSupport::parseInt);
+        // A reviewer's --journal "$DIR" and --out "" (a variable unset) wrote a journal at / and results into the
+        // repository's root: an empty path is no path.
+        commandLine.registerConverter(java.nio.file.Path.class, (value) ->
+        {
+            if (value.isEmpty())
+            {
+                throw new CommandLine.TypeConversionException("it is empty: name one ('.' for the current directory)");
+            }
+            return java.nio.file.Path.of(value);
+        });
         setVersion(commandLine, version());
         commandLine.setParameterExceptionHandler((ex, args) ->
         {

@@ -111,12 +111,6 @@ public final class LedgerDemo implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--commands " + commands + ": " + shortfall +
                 ", ask for fewer, or journal to disk with --journal DIR");
         }
-        if (journalDir != null && journalDir.toString().isEmpty())
-        {
-            // A reviewer's --journal "$DIR", DIR unset: Chronicle wrote its file at / and blamed the disk.
-            throw new CommandLine.ParameterException(spec.commandLine(), "--journal is empty: name a directory ('.' " +
-                "for the current one)");
-        }
         if (journalDir != null && !ChronicleJournal.isJournalDirectory(journalDir) && Files.isDirectory(journalDir))
         {
             // The help says new or empty: a reviewer's journal went in beside another example's journal/ and snapshots/.

@@ -68,8 +68,8 @@ class CommandLinesIT
             "scripts/bench jmh '\\.PipelineBenchmark' -p jornal=CHRONICLE", "scripts/bench jmh '\\.PipelineBenchmark' -p journal=FOO",
             "scripts/bench jmh '\\.PipelineBenchmark' -p inFlight=-5", "scripts/bench jmh '\\.PipelineBenchmark' -prof nosuch",
             "scripts/bench jmh '\\.PipelineBenchmark' -rf xml2", "scripts/bench jmh NoSuchBenchmark",
-            // A reviewer's scripts/bench "$CMD", CMD unset, ran the whole suite.
-            "scripts/bench ''"})
+            // A reviewer's scripts/bench "$CMD", CMD unset, ran the whole suite; --out "" wrote into the repository.
+            "scripts/bench ''", "scripts/bench latency --out ''", "scripts/journal verify -d ''"})
         {
             final Shell.Result result = shell.run(command, QUICK);
             assertEquals(2, result.code(), result.toString());
