@@ -3,6 +3,7 @@ package io.ringlog.core;
 import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.core.testing.CollectingListener;
 import io.ringlog.core.testing.CollectingListener.Seen;
+import io.ringlog.core.testing.ForwardingStateMachine;
 import io.ringlog.core.testing.RecordingErrorHandler;
 import io.ringlog.core.testing.StateMachineAdapter;
 import org.agrona.DirectBuffer;
@@ -161,8 +162,7 @@ class ErrorPolicyTest
                 super("of a newer schema version");
             }
         }
-        final AccumulatorStateMachine accumulator = new AccumulatorStateMachine();
-        final StateMachine sm = new StateMachine()
+        final StateMachine sm = new ForwardingStateMachine(new AccumulatorStateMachine())
         {
             @Override
             public void apply(final Command command, final Output output)
@@ -171,25 +171,7 @@ class ErrorPolicyTest
                 {
                     throw new Newer();
                 }
-                accumulator.apply(command, output);
-            }
-
-            @Override
-            public int writeSnapshot(final org.agrona.MutableDirectBuffer buffer, final int offset)
-            {
-                return accumulator.writeSnapshot(buffer, offset);
-            }
-
-            @Override
-            public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
-            {
-                accumulator.loadSnapshot(buffer, offset, length);
-            }
-
-            @Override
-            public long stateHash()
-            {
-                return accumulator.stateHash();
+                delegate.apply(command, output);
             }
         };
         final CollectingListener listener = new CollectingListener();

@@ -5,8 +5,7 @@ import io.ringlog.core.Output;
 import io.ringlog.core.StateMachine;
 import io.ringlog.core.Topology;
 import io.ringlog.core.testing.AccumulatorStateMachine;
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
+import io.ringlog.core.testing.ForwardingStateMachine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -205,13 +204,13 @@ class StateCheckTest
     }
 
     /** An accumulator that rejects the command at one position, as code only one node runs would. */
-    private static final class ThrowsAt implements StateMachine
+    private static final class ThrowsAt extends ForwardingStateMachine
     {
-        private final AccumulatorStateMachine delegate = new AccumulatorStateMachine();
         private final long position;
 
         ThrowsAt(final long position)
         {
+            super(new AccumulatorStateMachine());
             this.position = position;
         }
 
@@ -223,24 +222,6 @@ class StateCheckTest
                 throw new IllegalStateException("this node's code alone cannot apply position " + position);
             }
             delegate.apply(command, output);
-        }
-
-        @Override
-        public int writeSnapshot(final MutableDirectBuffer buffer, final int offset)
-        {
-            return delegate.writeSnapshot(buffer, offset);
-        }
-
-        @Override
-        public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
-        {
-            delegate.loadSnapshot(buffer, offset, length);
-        }
-
-        @Override
-        public long stateHash()
-        {
-            return delegate.stateHash();
         }
     }
 }
