@@ -642,13 +642,10 @@ public final class FileSnapshotStore implements SnapshotStore
      */
     private static Header header(final Path file)
     {
-        final ByteBuffer bytes = ByteBuffer.allocate(HEADER_LENGTH).order(ORDER);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        final ByteBuffer bytes;
+        try
         {
-            while (bytes.hasRemaining() && channel.read(bytes) >= 0)
-            {
-                // reads the header, or what there is of it
-            }
+            bytes = headerBytes(file);
         }
         catch (final IOException ex)
         {
@@ -663,6 +660,20 @@ public final class FileSnapshotStore implements SnapshotStore
         }
         return new Header(version == LEGACY_VERSION ? null :
             new JournalId(bytes.getLong(JOURNAL_ID_OFFSET), bytes.getLong(JOURNAL_ID_OFFSET + 8)));
+    }
+
+    /** The first {@value #HEADER_LENGTH} bytes of a snapshot file, or what there is of them (its position says how many). */
+    private static ByteBuffer headerBytes(final Path file) throws IOException
+    {
+        final ByteBuffer bytes = ByteBuffer.allocate(HEADER_LENGTH).order(ORDER);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            while (bytes.hasRemaining() && channel.read(bytes) >= 0)
+            {
+                // reads the header, or what there is of it
+            }
+        }
+        return bytes;
     }
 
     /** On disk: an engine with the in-memory journal refuses it (every start would skip its snapshots). */
@@ -683,13 +694,10 @@ public final class FileSnapshotStore implements SnapshotStore
             // A pipe would block the read for ever (JournalToolTest).
             return -1;
         }
-        final ByteBuffer bytes = ByteBuffer.allocate(HEADER_LENGTH).order(ORDER);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        final ByteBuffer bytes;
+        try
         {
-            while (bytes.hasRemaining() && channel.read(bytes) >= 0)
-            {
-                // reads the header, or what there is of it
-            }
+            bytes = headerBytes(file);
         }
         catch (final IOException ex)
         {
@@ -703,18 +711,15 @@ public final class FileSnapshotStore implements SnapshotStore
     @Override
     public JournalId journalNamedAt(final long position)
     {
-        final ByteBuffer bytes = ByteBuffer.allocate(HEADER_LENGTH).order(ORDER);
         final Path file = path(position);
         if (!Files.isRegularFile(file))
         {
             return JournalId.NONE;
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        final ByteBuffer bytes;
+        try
         {
-            while (bytes.hasRemaining() && channel.read(bytes) >= 0)
-            {
-                // reads the header, or what there is of it
-            }
+            bytes = headerBytes(file);
         }
         catch (final IOException ex)
         {
