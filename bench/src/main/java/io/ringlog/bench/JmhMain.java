@@ -43,6 +43,9 @@ public final class JmhMain
     /** The exit status of a usage error, as picocli's commands have it. */
     static final int USAGE = 2;
 
+    /** The most {@code -p journalPreallocateMiB} takes: what {@code ChronicleJournal.Context.preallocate} takes. */
+    private static final long MAX_PREALLOCATE_MIB = io.ringlog.journal.ChronicleJournal.Context.MAX_PREALLOCATE >> 20;
+
     private JmhMain()
     {
     }
@@ -459,6 +462,13 @@ public final class JmhMain
                 // A reviewer's finding: -p ringSize=1000 failed in every fork's setup, with a stack trace.
                 return Integer.bitCount(Integer.parseInt(value)) != 1 || Integer.parseInt(value) < 2 ? name + " takes a " +
                     "power of two, 2 or more (1024, 16384, 65536)" : null;
+            case "batch":
+                // A reviewer's -p batch=0 divided by zero in every fork, with a stack trace; -1 ran, never committing.
+                return Integer.parseInt(value) < 1 ? "batch takes the commands per commit, 1 or more" : null;
+            case "journalPreallocateMiB":
+                // Negative, or past what the journal takes, failed in every fork's setup with a stack trace.
+                return Long.parseLong(value) < 0 || Long.parseLong(value) > MAX_PREALLOCATE_MIB ? name + " takes " +
+                    "MiB to preallocate, 0 (none) to " + MAX_PREALLOCATE_MIB + " (1 PiB)" : null;
             case "producerCpu":
                 return Integer.parseInt(value) < -1 ? "producerCpu takes -1 (not pinned) or a CPU number, 0 or more" : null;
             case "workloadFile":

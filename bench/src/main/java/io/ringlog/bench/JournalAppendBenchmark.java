@@ -69,7 +69,9 @@ public class JournalAppendBenchmark extends RinglogFork
             position++;
             payload.putLong(0, position);
             journal.append(command.set(position, position, 1, 1, 7, position, position, payload, 0, 8));
-            if (i % batch == 0)
+            // Counted by position, not within the invocation: a batch that does not divide 256, or exceeds it, is
+            // still committed every batch commands.
+            if (position % batch == 0)
             {
                 journal.commit();
             }

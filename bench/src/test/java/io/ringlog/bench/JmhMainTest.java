@@ -59,6 +59,15 @@ class JmhMainTest
                 JmhMain.refusal(new String[]{benchmark, "-p", "publishBatch=100,0"}));
         }
         assertNull(JmhMain.refusal(new String[]{"\\.PipelineBenchmark", "-p", "publishBatch=5000"}));
+        // A reviewer's -p batch=0 divided by zero in every fork, with a stack trace; batch=-1 ran and never committed.
+        for (final String batch : new String[]{"0", "-1"})
+        {
+            assertEquals("-p batch=" + batch + ": batch takes the commands per commit, 1 or more",
+                JmhMain.refusal(new String[]{"JournalAppendBenchmark", "-p", "batch=16," + batch}));
+        }
+        assertNull(JmhMain.refusal(new String[]{"JournalAppendBenchmark", "-p", "batch=1000"}));
+        assertEquals("-p journalPreallocateMiB=-1: journalPreallocateMiB takes MiB to preallocate, 0 (none) to " +
+            "1073741824 (1 PiB)", JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "journalPreallocateMiB=-1"}));
     }
 
     /** JMH's own answer was 'No matching benchmarks. Miss-spelled regexp?', exit 1, after it had started. */
