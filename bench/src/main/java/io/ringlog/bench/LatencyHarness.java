@@ -255,10 +255,10 @@ public final class LatencyHarness implements Callable<Integer>
         }
         checkOptionsApply();
         // Fail now, not after the measured run, when the results could not be written.
-        OutputPaths.checkDirectory("--out", out);
+        OptionChecks.outputDirectory(spec, "--out", out);
         if (json != null)
         {
-            OutputPaths.checkFile("--json", json);
+            OptionChecks.outputFile(spec, "--json", json);
         }
         final Sender sender = workload == Workload.EXCHANGE ? exchangeSender(total) : new CounterSender();
         recorder = new LatencyRecorder(Long.MAX_VALUE);

@@ -66,6 +66,35 @@ public final class OptionChecks
         return total;
     }
 
+    /**
+     * {@link OutputPaths#checkDirectory} as a usage error: a results directory that cannot be written is refused as
+     * every other bad option is, exit 2, in the same words for each command.
+     */
+    public static void outputDirectory(final CommandSpec spec, final String option, final java.nio.file.Path dir)
+    {
+        try
+        {
+            OutputPaths.checkDirectory(option, dir);
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw refused(spec, ex.getMessage());
+        }
+    }
+
+    /** {@link OutputPaths#checkFile} as a usage error, as {@link #outputDirectory}. */
+    public static void outputFile(final CommandSpec spec, final String option, final java.nio.file.Path file)
+    {
+        try
+        {
+            OutputPaths.checkFile(option, file);
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw refused(spec, ex.getMessage());
+        }
+    }
+
     /** A usage error with {@code message}: exit 2, with the line saying where help is. */
     public static CommandLine.ParameterException refused(final CommandSpec spec, final String message)
     {

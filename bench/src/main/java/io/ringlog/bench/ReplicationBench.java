@@ -151,10 +151,10 @@ public final class ReplicationBench implements Callable<Integer>
         OptionChecks.positive(spec, "--rounds", rounds);
         OptionChecks.commandsAtRate(spec, rate, seconds, warmupSeconds, Long.MAX_VALUE);
         // Fail now, not after the measured rounds, when the results could not be written.
-        OutputPaths.checkDirectory("--out", out);
+        OptionChecks.outputDirectory(spec, "--out", out);
         if (json != null)
         {
-            OutputPaths.checkFile("--json", json);
+            OptionChecks.outputFile(spec, "--json", json);
         }
         console.printf(Locale.ROOT, "ringlog replication: topology=%s wait=%s commands=%d rate=%d/s measured=%ds " +
             "warmup=%ds%n", topology, WAIT.name(), commands, rate, seconds, warmupSeconds);

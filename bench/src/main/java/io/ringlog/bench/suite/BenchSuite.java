@@ -82,6 +82,14 @@ public final class BenchSuite implements Callable<Integer>
         "${DEFAULT-VALUE})")
     Path peer = Path.of("bench", "peers", "peer");
 
+    /**
+     * Build the peer ({@code PEER build}) once the options pass, before the first step: scripts/bench gives it with its
+     * own peer. It built the peer before the suite read its options, so {@code suite --help} and a misspelt option
+     * waited for a Maven build (and, with RINGLOG_NO_BUILD=1 and no jar, failed for it).
+     */
+    @Option(names = "--build-peer", hidden = true)
+    boolean buildPeer;
+
     @Option(names = "--lock-wait", paramLabel = "SECONDS", description = "how long to wait for another JMH run to " +
         "finish (default: ${DEFAULT-VALUE})")
     long lockWaitSeconds = 900;
@@ -134,11 +142,29 @@ public final class BenchSuite implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--exchange-commands must be at least " +
                 peerFlow + " (the peer's file and the latency runs draw from the same stream)");
         }
+        if (out != null)
+        {
+            // A reviewer's finding: an --out it could not write was "error: no such file or directory: /x", exit 1,
+            // where the other commands refuse it as bad usage, naming the option.
+            OptionChecks.outputDirectory(spec, "--out", out);
+        }
         // Last of the checks: the numbers are wrong whatever directory the suite runs from.
         if (!java.nio.file.Files.isRegularFile(peer) || !java.nio.file.Files.isExecutable(peer))
         {
             throw OptionChecks.refused(spec, "--peer " + peer + " is no executable file: it names the script that runs " +
                 "exchange-core (bench/peers/peer, or one that takes the same arguments)");
+        }
+        if (buildPeer)
+        {
+            // Before anything is measured, not between two measured steps; its own lines say what it does.
+            final int built = new ProcessBuilder(peer.toString(), "build").inheritIO().start().waitFor();
+            if (built != 0)
+            {
+                spec.commandLine().getErr().println("error: " + peer + " build exited " + built + ": the exchange-core " +
+                    "peer is not built (its lines are above); nothing was measured");
+                spec.commandLine().getErr().flush();
+                return CliSupport.FAILED;
+            }
         }
         try
         {

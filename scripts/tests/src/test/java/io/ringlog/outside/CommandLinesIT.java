@@ -69,7 +69,10 @@ class CommandLinesIT
             "scripts/bench jmh '\\.PipelineBenchmark' -p inFlight=-5", "scripts/bench jmh '\\.PipelineBenchmark' -prof nosuch",
             "scripts/bench jmh '\\.PipelineBenchmark' -rf xml2", "scripts/bench jmh NoSuchBenchmark",
             // A reviewer's scripts/bench "$CMD", CMD unset, ran the whole suite; --out "" wrote into the repository.
-            "scripts/bench ''", "scripts/bench latency --out ''", "scripts/journal verify -d ''"})
+            "scripts/bench ''", "scripts/bench latency --out ''", "scripts/journal verify -d ''",
+            // A reviewer's: bad --out directories exited 1, the suite's in other words; -p batch=0, a stack trace.
+            "scripts/bench suite --out /dev/null/results", "scripts/bench replication --out /dev/null/results",
+            "scripts/bench jmh JournalAppendBenchmark -p batch=0"})
         {
             final Shell.Result result = shell.run(command, QUICK);
             assertEquals(2, result.code(), result.toString());
