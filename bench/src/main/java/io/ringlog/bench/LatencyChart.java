@@ -36,16 +36,22 @@ public final class LatencyChart
     {
     }
 
-    /** Draws the corrected and service distributions of one run into {@code png}. */
-    public static void write(final Path png, final String title, final Histogram corrected, final Histogram service)
-        throws IOException
+    /** Draws the corrected and service distributions of one run: a PNG's bytes. */
+    public static byte[] draw(final String title, final Histogram corrected, final Histogram service) throws IOException
     {
-        write(png, title, List.of(series("corrected (from intended send time)", corrected),
+        return draw(title, List.of(series("corrected (from intended send time)", corrected),
             series("service (from ingress timestamp)", service)));
     }
 
-    /** Draws each series, in order, into {@code png}; series with no points are left out. */
+    /** Draws each series, in order, into {@code png}, whole or not at all; series with no points are left out. */
     public static void write(final Path png, final String title, final List<Series> series) throws IOException
+    {
+        // Drawn in memory, written whole: a full disk left a reviewer's PNG half written.
+        ResultFiles.write(png, draw(title, series));
+    }
+
+    /** Draws each series, in order: a PNG's bytes. */
+    public static byte[] draw(final String title, final List<Series> series) throws IOException
     {
         final XYChart chart = new XYChartBuilder().width(900).height(540).title(title)
             .xAxisTitle("percentile").yAxisTitle("latency (us)").build();
@@ -58,10 +64,12 @@ public final class LatencyChart
         {
             addSeries(chart, line);
         }
-        if (!ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", png.toFile()))
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        if (!ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", bytes))
         {
             throw new IOException("no PNG writer in this JDK");
         }
+        return bytes.toByteArray();
     }
 
     /** A histogram's distribution as a series, a few points per halving of the distance to 100%. */

@@ -356,19 +356,25 @@ public final class LatencyHarness implements Callable<Integer>
         console.println("wrote " + report.write(out) + ", " + out.resolve(report.baseName() + ".hgrm") + " and " +
             out.resolve(report.baseName() + "-service.hgrm"));
         final Path png = out.resolve(report.baseName() + ".png");
+        byte[] chart = null;
         try
         {
-            LatencyChart.write(png, String.format(Locale.ROOT, "ringlog %s%s, %s, %s wait%s, %d commands/s, %d cores",
+            chart = LatencyChart.draw(String.format(Locale.ROOT, "ringlog %s%s, %s, %s wait%s, %d commands/s, %d cores",
                 workload == Workload.EXCHANGE ? "exchange" : "counter",
                 journal == JournalKind.CHRONICLE ? " + Chronicle journal" : "", topology, waitStrategy.name(),
                 listenerPlacement == ListenerPlacement.INLINE ? ", inline listener" : "", rate,
                 Runtime.getRuntime().availableProcessors()), recorder.corrected(), recorder.service());
-            console.println("wrote " + png);
         }
         catch (final Exception | LinkageError ex)
         {
             // The chart is a convenience: a JDK without fonts or AWT must not cost the figures above.
             console.println("no chart: " + ex);
+        }
+        if (chart != null)
+        {
+            // Not a convenience once drawn: a file that cannot be written (a full disk) fails the run, as the CSV's.
+            ResultFiles.write(png, chart);
+            console.println("wrote " + png);
         }
         if (json != null)
         {
@@ -406,12 +412,7 @@ public final class LatencyHarness implements Callable<Integer>
             results.putAll(LatencyReport.percentiles("service", recorder.service()));
             results.put("histogram", out.resolve(report.baseName() + ".hgrm").toString());
             results.put("service-histogram", out.resolve(report.baseName() + "-service.hgrm").toString());
-            final Path parent = json.toAbsolutePath().getParent();
-            if (parent != null)
-            {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(json, Json.write(results), StandardCharsets.UTF_8);
+            ResultFiles.write(json, Json.write(results));
             console.println("wrote " + json);
         }
         failures.printSummary();

@@ -2,11 +2,10 @@ package io.ringlog.bench;
 
 import org.HdrHistogram.Histogram;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -110,21 +109,17 @@ public final class LatencyReport
      */
     public Path write(final Path dir) throws IOException
     {
-        Files.createDirectories(dir);
         hgrm(corrected, dir.resolve(baseName() + ".hgrm"));
         hgrm(service, dir.resolve(baseName() + "-service.hgrm"));
         final Path csv = dir.resolve(baseName() + ".csv");
-        try (Writer writer = Files.newBufferedWriter(csv, StandardCharsets.UTF_8))
+        final StringBuilder text = new StringBuilder(CSV_HEADER).append('\n');
+        for (final double percentile : PERCENTILES)
         {
-            writer.write(CSV_HEADER);
-            writer.write('\n');
-            for (final double percentile : PERCENTILES)
-            {
-                writer.write(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%d,%s,%.3f,%.3f,%d,%s%n", workload, journal,
-                    listener, topology, waitStrategy, rate, label(percentile), micros(corrected, percentile),
-                    micros(service, percentile), achieved, keptUp));
-            }
+            text.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%d,%s,%.3f,%.3f,%d,%s%n", workload, journal,
+                listener, topology, waitStrategy, rate, label(percentile), micros(corrected, percentile),
+                micros(service, percentile), achieved, keptUp));
         }
+        ResultFiles.write(csv, text.toString());
         return csv;
     }
 
@@ -141,9 +136,12 @@ public final class LatencyReport
 
     private static void hgrm(final Histogram histogram, final Path file) throws IOException
     {
-        try (PrintStream hgrm = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8))
+        // In memory first: a PrintStream on the file swallowed a full disk's error.
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream hgrm = new PrintStream(bytes, false, StandardCharsets.UTF_8))
         {
             histogram.outputPercentileDistribution(hgrm, NANOS_PER_MICRO);
         }
+        ResultFiles.write(file, bytes.toByteArray());
     }
 }

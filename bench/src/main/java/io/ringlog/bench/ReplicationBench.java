@@ -187,7 +187,7 @@ public final class ReplicationBench implements Callable<Integer>
                 none ? "" : String.format(Locale.ROOT, "%.1f", us(row.ackLatency(), 50)),
                 none ? "" : String.format(Locale.ROOT, "%.1f", us(row.ackLatency(), 99)), none ? "" : row.maxLag() + ""));
         }
-        Files.writeString(csv, text);
+        ResultFiles.write(csv, text.toString());
         console.println("wrote " + csv);
         if (json != null)
         {
@@ -441,7 +441,7 @@ public final class ReplicationBench implements Callable<Integer>
         {
             Files.createDirectories(parent);
         }
-        Files.writeString(json, Json.write(results), StandardCharsets.UTF_8);
+        ResultFiles.write(json, Json.write(results));
         console.println("wrote " + json);
     }
 

@@ -3,10 +3,9 @@ package io.ringlog.bench.suite;
 import io.ringlog.bench.Hgrm;
 import io.ringlog.bench.Json;
 import io.ringlog.bench.LatencyChart;
+import io.ringlog.bench.ResultFiles;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -208,8 +207,8 @@ final class SuiteReport
         json.put("charts", charts);
         json.put("ok", ok());
         json.put("problems", problems);
-        Files.writeString(out.resolve("results.json"), Json.write(json), StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("results.md"), markdown(ratios), StandardCharsets.UTF_8);
+        ResultFiles.write(out.resolve("results.json"), Json.write(json));
+        ResultFiles.write(out.resolve("results.md"), markdown(ratios));
     }
 
     @SuppressWarnings("unchecked")
