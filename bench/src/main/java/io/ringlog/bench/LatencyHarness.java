@@ -290,6 +290,11 @@ public final class LatencyHarness implements Callable<Integer>
             journalPreallocateMib + "MiB" : "", ringSize);
         console.printf(Locale.ROOT, "machine: %d cores available to the JVM; threads: %s%n",
             Runtime.getRuntime().availableProcessors(), threads);
+        final String spinning = spinWarning(waitStrategy, engineThreads + 1 + toucher, Runtime.getRuntime().availableProcessors());
+        if (spinning != null)
+        {
+            console.println(spinning);
+        }
 
         final long maxSendLag;
         final long start;
@@ -693,5 +698,18 @@ public final class LatencyHarness implements Callable<Integer>
         {
             return workload.checksum(setup, Math.toIntExact(setup + count));
         }
+    }
+
+    /**
+     * A line for a run whose stages spin on fewer cores than it has threads, or null: BUSY_SPIN never gives its core
+     * up, so there they take turns by the scheduler's time slice and the percentiles measure that (a reviewer's note:
+     * it ran on 2 cores without a word).
+     */
+    static String spinWarning(final WaitStrategies wait, final int threads, final int cores)
+    {
+        return wait == WaitStrategies.BUSY_SPIN && threads > cores ? String.format(Locale.ROOT, "warning: BUSY_SPIN " +
+            "never gives up a core, and this run has %d threads on %d cores: its stages take turns by the scheduler's " +
+            "time slice, and the figures measure that; it is meant for a core per stage (PARKING, the default, suits " +
+            "fewer cores than threads)", threads, cores) : null;
     }
 }

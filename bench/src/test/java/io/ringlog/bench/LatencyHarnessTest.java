@@ -4,6 +4,7 @@ import io.ringlog.core.Command;
 import io.ringlog.core.Output;
 import io.ringlog.core.StateMachine;
 import io.ringlog.core.Topology;
+import io.ringlog.core.WaitStrategies;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.journal.tool.CliSupport;
 import org.agrona.DirectBuffer;
@@ -468,5 +469,16 @@ class LatencyHarnessTest
         {
             throw new AssertionError("cannot read " + path, ex);
         }
+    }
+
+    @Test
+    void shouldWarnOfStagesThatSpinOnFewerCoresThanThreads()
+    {
+        assertEquals("warning: BUSY_SPIN never gives up a core, and this run has 4 threads on 2 cores: its stages take " +
+            "turns by the scheduler's time slice, and the figures measure that; it is meant for a core per stage " +
+            "(PARKING, the default, suits fewer cores than threads)", LatencyHarness.spinWarning(WaitStrategies.BUSY_SPIN,
+            4, 2));
+        assertNull(LatencyHarness.spinWarning(WaitStrategies.BUSY_SPIN, 4, 16));
+        assertNull(LatencyHarness.spinWarning(WaitStrategies.PARKING, 4, 2));
     }
 }

@@ -95,12 +95,13 @@ class CommandLinesIT
     }
 
     @Test
-    void shouldNameAnUnknownBenchCommandBeforeTheUsage() throws Exception
+    void shouldNameAnUnknownBenchCommandAndTheCommandsThereAre() throws Exception
     {
         final Shell.Result result = shell.run("scripts/bench bogus", QUICK);
         assertEquals(2, result.code(), result.toString());
-        assertTrue(result.err().startsWith("error: unknown command 'bogus'\n"), result.toString());
-        assertTrue(result.err().contains("scripts/bench latency"), "then the usage\n" + result);
+        // In two lines, as the other usage errors: the whole usage that followed it buried it (a reviewer's note).
+        assertEquals(List.of("error: unknown command 'bogus': give one of suite, jmh, latency, recovery, replication",
+            "Try 'scripts/bench --help' for more information."), result.err().lines().toList(), result.toString());
     }
 
     @Test
