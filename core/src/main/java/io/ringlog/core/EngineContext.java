@@ -566,8 +566,9 @@ public final class EngineContext
     }
 
     /**
-     * Take the state hash after every N-th position applied live (positions N, 2N, ...) into
-     * {@link Engine#stateChecks()}, beside those taken at snapshots; 0 (the default) takes none but the snapshots'.
+     * Take the state hash after every N-th position applied (positions N, 2N, ...), live and in the replay at launch,
+     * into {@link Engine#stateChecks()}, beside those taken at snapshots and at the snapshot the launch started from; 0
+     * (the default) takes none but those.
      * Each costs one {@link StateMachine#stateHash()} on the business-logic thread. A {@code ReplicationNode}
      * sets it, so that its pair compares states.
      */

@@ -5,9 +5,9 @@ import org.agrona.collections.MutableLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The state hashes an engine's business logic took as it applied commands live (not in its replay at launch),
- * each with its position: every {@link EngineContext#stateCheckEvery N}-th position, and at each snapshot it
- * took. Two engines that applied the same journal entries with the same code hold the same hash at the same
+ * The state hashes an engine's business logic took as it applied commands, live and in its replay at launch, each
+ * with its position: every {@link EngineContext#stateCheckEvery N}-th position, at each snapshot it took, and at the
+ * snapshot it started from. Two engines that applied the same journal entries with the same code hold the same hash at the same
  * position, so a replicated pair compares them to find states that parted (code that differs between the nodes,
  * or is not deterministic) while the journals agree.
  * <p>

@@ -1000,15 +1000,22 @@ final class ReplicationAgent implements Agent
         }
     }
 
-    /** Where the next comparison comes, as far as this node knows: its own check positions; snapshots may come first. */
+    /**
+     * Where the next comparison comes, as far as this node knows. A node takes its hashes in its replay at a start too,
+     * so a standby compares within a heartbeat of hearing from its primary where its journal reaches the primary's
+     * newest check; else at its own next check position, or a snapshot both take first.
+     */
     private String nextComparison()
     {
         final long every = ctx.stateCheckEvery();
         final long applied = metrics.lastAppliedPosition();
-        return every > 0 ? "at position " + (applied / every + 1) * every + " at the latest (the next multiple of " +
+        final String soon = "within a heartbeat of hearing from the primary, at the primary's newest state check if " +
+            "this node's journal reaches it (" + (heardPrimary ? "it has heard from it" : "it has not heard from it since " +
+            "it started") + "); else ";
+        return every > 0 ? soon + "at position " + (applied / every + 1) * every + " at the latest (the next multiple of " +
             "--state-check-every " + every + " past this node's " + applied + "), or at a snapshot both nodes take " +
-            "before it" : "this node takes state hashes at its snapshots only (--state-check-every 0), so at the next " +
-            "snapshot both nodes take, if they take any";
+            "before it" : soon + "this node takes state hashes at its snapshots only (--state-check-every 0), so at the " +
+            "next snapshot both nodes take, if they take any";
     }
 
     /** A standby tells its primary how its state compares: differs (where, both hashes), or equal up to where. */

@@ -126,7 +126,9 @@ final class StateComparison
                 equalCount++;
                 status.put(StatusFile.STATE_EQUAL_AT, equalAt);
                 status.put(StatusFile.STATE_EQUAL_COUNT, equalCount);
-                if (differsAt != 0 && position > differsAt)
+                // At the difference's own position too: a standby mended and started again compares at the primary's
+                // newest check, which may be where the difference was found, the pair idle since.
+                if (differsAt != 0 && position >= differsAt)
                 {
                     return mended("STATE EQUAL to the primary's at position " + position + ": the difference at " +
                         "position " + differsAt + " that " + (carried ? "an earlier process of this node" : "this node") +
@@ -180,18 +182,35 @@ final class StateComparison
     private String differ(final long position, final long here, final long peer)
     {
         foundNow = true;
-        keep(position, here, peer, FOUND_HERE);
+        // A difference an earlier process of this node found, found again (started with the same code: it replays to the
+        // same state, and compares within a heartbeat): the earlier one is kept, the first known, and with it the last
+        // position compared equal before it, whose snapshots are whole.
+        final boolean again = differsAt != 0 && foundBy == FOUND_HERE && carried && differsAt <= position;
+        final long since;
+        if (again)
+        {
+            since = equalBefore;
+            carried = false;
+            status.put(StatusFile.STATE_DIFFERS_CARRIED, 0);
+        }
+        else
+        {
+            since = equalAt;
+            keep(position, here, peer, FOUND_HERE);
+        }
         final String message = "STATE DIFFERS from the primary's at position " + position + ": this node's state hash " +
-            "there is " + hex(here) + ", the primary's " + hex(peer) + " (" + (equalAt == 0 ?
-            "no earlier position was compared since this node started" : "equal at position " + equalAt + ", the last " +
-            "compared before it") + "). The journals agree entry for entry, so the two engines applied the same commands " +
-            "differently: code that differs between the nodes (run the same build on both), or code that is not " +
-            "deterministic (a clock, randomness, a hash map's iteration order, a command that throws on one node alone). " +
+            "there is " + hex(here) + ", the primary's " + hex(peer) + " (" + (again ? "still: an earlier process of this " +
+            "node found it differing at position " + differsAt + (since == 0 ? "" : ", equal at position " + since +
+            " before it") : equalAt == 0 ? "no earlier position was compared since this node started" : "equal at " +
+            "position " + equalAt + ", the last compared before it") + "). The journals agree entry for entry, so the " +
+            "two engines applied the same commands differently: code that differs between the nodes (run the same " +
+            "build on both), or code that is not deterministic (a clock, randomness, a hash map's iteration order, a command that throws on one node alone). " +
             "This node goes on journaling what the primary sends, so no command is lost, but its state is not the " +
             "primary's: a promotion of it is refused unless forced, also after a restart, until a comparison comes back " +
-            "equal. To find which state is right, replay either journal up to position " + position + " with the code " +
-            "you trust and see whose hash it reaches. To mend this node: stop it, move away " + (equalAt == 0 ? "all its " +
-            "snapshots" : "its snapshots after position " + equalAt) + ", and start it again with that code: it replays " +
+            "equal. To find which state is right, replay either journal up to position " + (again ? differsAt : position) +
+            " with the code " +
+            "you trust and see whose hash it reaches. To mend this node: stop it, move away " + (since == 0 ? "all its " +
+            "snapshots" : "its snapshots after position " + since) + ", and start it again with that code: it replays " +
             "its journal, and the next comparison says so";
         status.message(message);
         return message;
@@ -225,7 +244,7 @@ final class StateComparison
         equalCount++;
         status.put(StatusFile.STATE_EQUAL_AT, equalAt);
         status.put(StatusFile.STATE_EQUAL_COUNT, equalCount);
-        if (differsAt == 0 || position <= differsAt)
+        if (differsAt == 0 || position < differsAt)
         {
             return null;
         }
