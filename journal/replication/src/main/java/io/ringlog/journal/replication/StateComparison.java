@@ -208,8 +208,9 @@ final class StateComparison
             "command that throws on one node alone). This node goes on journaling what the primary sends, so no command " +
             "is lost, but its state is not the primary's: a promotion of it is refused unless forced, also after a " +
             "restart, until a comparison comes back equal. To find which state is right, replay either journal up to " +
-            "position " + (again ? differsAt : position) + " with the code you trust and see whose hash it reaches. To mend this node: stop it, move away " + (since == 0 ? "all its " +
-            "snapshots" : "its snapshots after position " + since) + ", and start it again with that code: it replays " +
+            "position " + (again ? differsAt : position) + " with the code you trust and see whose hash it reaches. " +
+            "To mend this node: stop it, move away " + (since == 0 ? "all its snapshots" : "its snapshots after " +
+            "position " + since) + ", and start it again with that code: it replays " +
             "its journal, and the next comparison says so";
         status.message(message);
         return message;
