@@ -73,7 +73,20 @@ public final class PeerCli implements Callable<Integer>
     {
         return new CommandLine(new PeerCli())
             .setCaseInsensitiveEnumValuesAllowed(true)
-            .setExecutionExceptionHandler(PeerCli::failed);
+            .setExecutionExceptionHandler(PeerCli::failed)
+            .setParameterExceptionHandler(PeerCli::refusedUsage);
+    }
+
+    /** A usage error in two lines, as ringlog's commands give them: what is wrong, and where help is; exit 2. */
+    private static int refusedUsage(final CommandLine.ParameterException ex, final String[] args)
+    {
+        final CommandLine failed = ex.getCommandLine();
+        final PrintWriter err = failed.getErr();
+        err.println("error: " + ex.getMessage());
+        err.println("Try 'bench/peers/peer " + (failed.getParent() != null ? failed.getCommandName() + " " : "") +
+            "--help' for more information.");
+        err.flush();
+        return 2;
     }
 
     /**
@@ -123,6 +136,102 @@ public final class PeerCli implements Callable<Integer>
 
         @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as one JSON object here.")
         Path json;
+    }
+
+    /**
+     * What the run's options cannot mean, as a usage error (exit 2), before the file is read or anything measured
+     * (a reviewer's findings: --ring-size 1000 failed in exchange-core's words, exit 1; --group-limit 0 measured a
+     * hundred times slower and printed it as a result; an unwritable --json or --out failed after the whole run, in the
+     * words for a missing input file or with a stack trace).
+     */
+    static void check(final CommandLine.Model.CommandSpec spec, final FileOptions file, final EngineOptions engine,
+        final Path out)
+    {
+        if (file.setup < -1)
+        {
+            throw refused(spec, "--setup " + file.setup + ": the file's set-up commands, 0 or more (left out: found " +
+                "from the file)");
+        }
+        if (Files.isDirectory(file.input))
+        {
+            throw refused(spec, "-i " + file.input + " is a directory; give a command file (scripts/exchange generate " +
+                "writes one)");
+        }
+        if (engine.ringSize != null && (engine.ringSize < 2 || Integer.bitCount(engine.ringSize) != 1))
+        {
+            throw refused(spec, "--ring-size " + engine.ringSize + ": a power of two, 2 or more (1024, 2048, 32768)");
+        }
+        if (engine.groupLimit != null && engine.groupLimit < 1)
+        {
+            throw refused(spec, "--group-limit " + engine.groupLimit + ": the most commands in a group, 1 or more");
+        }
+        if (engine.groupNanos != null && engine.groupNanos < 1)
+        {
+            throw refused(spec, "--group-ns " + engine.groupNanos + ": the longest a group lasts in ns, 1 or more");
+        }
+        if (file.json != null)
+        {
+            final String problem = Files.isDirectory(file.json) ? "is a directory; give a file name" :
+                unwritable(file.json.toAbsolutePath().getParent());
+            if (problem != null)
+            {
+                throw refused(spec, "--json " + file.json + ": " + problem);
+            }
+        }
+        if (out != null)
+        {
+            final String problem = unwritable(out);
+            if (problem != null)
+            {
+                throw refused(spec, "--out " + out + ": " + problem);
+            }
+        }
+    }
+
+    /** Why files cannot be written in {@code dir} (made if missing), or null if they can. */
+    private static String unwritable(final Path dir)
+    {
+        if (dir == null)
+        {
+            return null;
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir))
+        {
+            return dir + " is a file, not a directory";
+        }
+        try
+        {
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, ".peer-write-check-", ".tmp"));
+            return null;
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            return "cannot write in " + dir + " (" + describe(ex) + ")";
+        }
+    }
+
+    /** An I/O failure in words: a FileSystemException's message is only its file. */
+    static String describe(final Exception ex)
+    {
+        if (ex instanceof NoSuchFileException)
+        {
+            return "no such file or directory";
+        }
+        if (ex instanceof java.nio.file.AccessDeniedException)
+        {
+            return "permission denied";
+        }
+        if (ex instanceof java.nio.file.FileSystemException fs && fs.getReason() != null)
+        {
+            return fs.getReason();
+        }
+        return ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
+    }
+
+    private static CommandLine.ParameterException refused(final CommandLine.Model.CommandSpec spec, final String message)
+    {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
     /** exchange-core's performance settings a run may change. */
@@ -199,6 +308,7 @@ public final class PeerCli implements Callable<Integer>
                 throw new CommandLine.ParameterException(spec.commandLine(),
                     "--iterations must be positive and --warmup not negative");
             }
+            check(spec, file, engine, null);
             final PrintWriter err = spec.commandLine().getErr();
             final Translation translation = load(file, err);
             final PeerExchange.Settings settings = engine.apply(PeerExchange.Settings.throughput(engine.wait));
@@ -255,11 +365,29 @@ public final class PeerCli implements Callable<Integer>
                 throw new CommandLine.ParameterException(spec.commandLine(),
                     "--rate and --seconds must be positive, --warmup not negative");
             }
+            final long needed;
+            try
+            {
+                needed = LatencyRun.commandsNeeded(rate, warmup, seconds);
+            }
+            catch (final ArithmeticException ex)
+            {
+                // A reviewer's --rate 4611686018427387904 overflowed, with a stack trace.
+                throw refused(spec, "--rate " + rate + " for " + (warmup + seconds) + " s is more commands than a " +
+                    "run can count: lower --rate or --seconds");
+            }
+            check(spec, file, engine, out);
             final PrintWriter err = spec.commandLine().getErr();
             final Translation translation = load(file, err);
             final PeerExchange.Settings settings = engine.apply(PeerExchange.Settings.latency(engine.wait));
-            err.printf(Locale.ROOT, "sending %d commands at %d/s (%d s warm-up)...%n",
-                LatencyRun.commandsNeeded(rate, warmup, seconds), rate, warmup);
+            if (needed > translation.flow().size())
+            {
+                // Said before "sending ...", which read as if it had begun.
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "%d/s for %d s (%d s warm-up) needs %d " +
+                    "flow commands; the file has %d: generate a longer one (scripts/exchange generate -n %d) or shorten " +
+                    "the run", rate, warmup + seconds, warmup, needed, translation.flow().size(), needed));
+            }
+            err.printf(Locale.ROOT, "sending %d commands at %d/s (%d s warm-up)...%n", needed, rate, warmup);
             err.flush();
             final LatencyRun.Result result = LatencyRun.run(translation, settings, rate, warmup, seconds);
 
@@ -293,7 +421,22 @@ public final class PeerCli implements Callable<Integer>
     private static Translation load(final FileOptions file, final PrintWriter err) throws IOException
     {
         final long started = System.nanoTime();
-        final CommandFile commands = CommandFile.read(file.input);
+        final CommandFile commands;
+        try
+        {
+            commands = CommandFile.read(file.input);
+        }
+        catch (final NoSuchFileException | CommandFile.MalformedCommandException ex)
+        {
+            // Said in their own words by failed().
+            throw ex;
+        }
+        catch (final IOException ex)
+        {
+            // A reviewer's truncated .gz ended in "the run failed" and 30 lines of stack trace.
+            throw new IllegalArgumentException("cannot read " + file.input + ": " + describe(ex) + (file.input.getFileName()
+                .toString().endsWith(".gz") ? " (a truncated or damaged gzip file?)" : ""), ex);
+        }
         final Translation translation = Translation.translate(commands, file.setup);
         err.printf(Locale.ROOT, "read and translated %d commands in %.1f s%n", commands.size(),
             (System.nanoTime() - started) / 1e9);

@@ -63,4 +63,54 @@ class PeerCliTest
             "--rate", "100000", "--seconds", "1", "--warmup", "0"));
         assertTrue(err.toString().contains("needs 100000 flow commands; the file has 20000"), err.toString());
     }
+
+    /**
+     * A reviewer's findings: these were measured (--group-limit 0 a hundred times slower, printed as a result), failed in
+     * exchange-core's words with exit 1 (--ring-size 1000), or failed after the whole run (an unwritable --json, in the
+     * words for a missing input file; a directory as -i, with a stack trace). Each is a usage error now, before the file
+     * is read: one line saying what is wrong, one saying where help is, exit 2.
+     */
+    @Test
+    void shouldRefuseWhatTheOptionsCannotMeanBeforeReadingTheFile(@TempDir final Path dir) throws Exception
+    {
+        final String input = ExchangeCorePeerTest.resource(ExchangeCorePeerTest.GENERATED).toString();
+        final Path aFile = Files.writeString(dir.resolve("a-file"), "");
+        final String[][] refusals = {
+            {"--group-limit 0: the most commands in a group, 1 or more", "throughput", "-i", input, "--group-limit", "0"},
+            {"--group-ns -1: the longest a group lasts in ns, 1 or more", "throughput", "-i", input, "--group-ns", "-1"},
+            {"--ring-size 1000: a power of two, 2 or more (1024, 2048, 32768)", "throughput", "-i", input, "--ring-size",
+                "1000"},
+            {"--setup -5: the file's set-up commands, 0 or more (left out: found from the file)", "throughput", "-i",
+                input, "--setup", "-5"},
+            {"-i " + dir + " is a directory; give a command file (scripts/exchange generate writes one)", "throughput",
+                "-i", dir.toString()},
+            {"--json " + dir + ": is a directory; give a file name", "throughput", "-i", input, "--json", dir.toString()},
+            {"--json " + aFile.resolve("r.json") + ": " + aFile + " is a file, not a directory", "throughput", "-i", input,
+                "--json", aFile.resolve("r.json").toString()},
+            {"--out " + aFile + ": " + aFile + " is a file, not a directory", "latency", "-i", input, "--rate", "1000",
+                "--out", aFile.toString()},
+            {"--rate 4611686018427387904 for 13 s is more commands than a run can count: lower --rate or --seconds",
+                "latency", "-i", input, "--rate", "4611686018427387904"}};
+        for (final String[] refusal : refusals)
+        {
+            err.getBuffer().setLength(0);
+            final String[] args = java.util.Arrays.copyOfRange(refusal, 1, refusal.length);
+            assertEquals(2, run(args), err.toString());
+            assertEquals("error: " + refusal[0] + "\nTry 'bench/peers/peer " + refusal[1] + " --help' for more " +
+                "information.\n", err.toString());
+        }
+    }
+
+    /** A reviewer's truncated .gz ended in "the run failed" and a stack trace: one line naming the file. */
+    @Test
+    void shouldSayAFileItCannotReadInOneLine(@TempDir final Path dir) throws Exception
+    {
+        // The resource is gzipped already: half of it.
+        final byte[] zipped = Files.readAllBytes(ExchangeCorePeerTest.resource(ExchangeCorePeerTest.GENERATED));
+        final Path truncated = Files.write(dir.resolve("cut.txt.gz"), java.util.Arrays.copyOf(zipped, zipped.length / 2));
+
+        assertEquals(1, run("throughput", "-i", truncated.toString(), "--warmup", "0", "--iterations", "1"));
+        assertEquals("error: cannot read " + truncated + ": Unexpected end of ZLIB input stream (a truncated or " +
+            "damaged gzip file?)", err.toString().strip());
+    }
 }
