@@ -206,7 +206,40 @@ public final class JmhMain
         {
             return batching;
         }
+        for (final Class<?> type : List.of(ExchangeBenchmark.class, ExchangeLogicBenchmark.class))
+        {
+            final String workload = types.contains(type) ? workloadProblem(params, type) : null;
+            if (workload != null)
+            {
+                return workload;
+            }
+        }
         return types.contains(ExchangeBenchmark.class) ? exchangeProblem(params) : null;
+    }
+
+    /** What each trial's {@code RecordedWorkload.load} would refuse of a -p workloadFile, or null. */
+    private static String workloadProblem(final Map<String, List<String>> params, final Class<?> type)
+    {
+        for (final String file : params.getOrDefault("workloadFile", List.of()))
+        {
+            if (file.isEmpty())
+            {
+                continue;
+            }
+            for (final String seed : valuesOf(params, type, "seed"))
+            {
+                for (final String flow : valuesOf(params, type, "flowCommands"))
+                {
+                    final String problem = RecordedWorkload.problem(Path.of(file), Long.parseLong(seed),
+                        Long.parseLong(flow));
+                    if (problem != null)
+                    {
+                        return "-p workloadFile=" + file + ": " + problem;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /**

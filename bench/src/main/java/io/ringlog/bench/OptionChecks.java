@@ -3,6 +3,8 @@ package io.ringlog.bench;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.util.List;
+
 /**
  * The range checks the harnesses' options share, each a usage error naming the one option that is
  * wrong and the value it was given ({@code --rate must be positive: 0}), so a user fixes that one.
@@ -92,6 +94,31 @@ public final class OptionChecks
         catch (final IllegalStateException ex)
         {
             throw refused(spec, ex.getMessage());
+        }
+    }
+
+    /**
+     * An option split at commas given a number grouped by them: a reviewer's {@code --sizes 1,000} measured sizes 1 and 0,
+     * exit 0 ({@code --rates 10,000} said "must be positive: 0"), where the number parser's own hint allows commas. A
+     * value after the first that begins with 0 and has more digits is refused, with the grouping that works.
+     */
+    public static void notGroupedByCommas(final CommandSpec spec, final String option)
+    {
+        final CommandLine.Model.OptionSpec matched = spec.commandLine().getParseResult().matchedOption(option);
+        if (matched == null)
+        {
+            return;
+        }
+        final List<String> given = matched.stringValues();
+        for (int i = 1; i < given.size(); i++)
+        {
+            final String value = given.get(i).strip();
+            if (value.length() > 1 && value.charAt(0) == '0')
+            {
+                final String joined = String.join(",", given);
+                throw refused(spec, option + " " + joined + ": its values are separated by commas, so this reads as " +
+                    String.join(" and ", given) + "; group thousands with _ (" + joined.replace(',', '_') + ")");
+            }
         }
     }
 

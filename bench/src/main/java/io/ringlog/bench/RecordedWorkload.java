@@ -130,6 +130,43 @@ public final class RecordedWorkload
         }
     }
 
+    /**
+     * What {@link #load} would refuse of {@code file} for {@code seed} and {@code flowCommands}, read from its header
+     * alone, or null: for a check before a benchmark's forks start (a reviewer gave a text command file, meant for
+     * bench/peers/peer, and got its refusal from every fork with a stack trace).
+     */
+    public static String problem(final Path file, final long seed, final long flowCommands)
+    {
+        if (Files.isDirectory(file))
+        {
+            return file + " is a directory; give a recorded workload file";
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            while (header.hasRemaining() && channel.read(header) >= 0)
+            {
+                // Until the header is read, or the file ends.
+            }
+            header.flip();
+            if (header.remaining() < HEADER_LENGTH || header.getInt() != MAGIC || header.getInt() != VERSION)
+            {
+                return file + " is not a recorded workload (format " + VERSION + "): the benchmark suite records them " +
+                    "(scripts/bench suite --keep-work keeps its work/ directory); a text command file of scripts/exchange " +
+                    "generate is bench/peers/peer's input";
+            }
+            final long recordedSeed = header.getLong();
+            final long recordedFlow = header.getLong();
+            return recordedSeed == seed && recordedFlow == flowCommands ? null : file + " was generated with seed " +
+                recordedSeed + " and " + recordedFlow + " flow commands, not -p seed=" + seed + " -p flowCommands=" +
+                flowCommands + ": give those";
+        }
+        catch (final IOException ex)
+        {
+            return "cannot read " + file + " (" + io.ringlog.journal.FileErrors.describe(ex, file) + ")";
+        }
+    }
+
     /** Loads a stream {@link #write} saved; fails on a file of another format or a short one. */
     public static RecordedWorkload read(final Path file) throws IOException
     {

@@ -117,6 +117,7 @@ public final class RecoveryBench implements Callable<Integer>
         {
             throw OptionChecks.refused(spec, "--sizes needs at least one size");
         }
+        OptionChecks.notGroupedByCommas(spec, "--sizes");
         OptionChecks.positive(spec, "--runs", runs);
         OptionChecks.notNegative(spec, "--warmup", warmup);
         if (!(snapshotAt > 0 && snapshotAt <= 1))

@@ -1,8 +1,11 @@
 package io.ringlog.bench;
 
 import io.ringlog.core.engine.CpuPinning;
+import io.ringlog.exchange.workload.WorkloadConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -166,5 +169,19 @@ class JmhMainTest
         assertNull(JmhMain.refusal(new String[]{"ExchangeBenchmark"}));
         assertEquals(Map.of("journal", List.of("A", "B"), "inFlight", List.of("4")),
             JmhMain.params(new String[]{"-p", "journal=A,B", "-pinFlight=4", "-prof", "gc"}));
+    }
+
+    /** A recorded stream of another seed or length was refused in every fork's setup, with a stack trace. */
+    @Test
+    void shouldRefuseARecordedWorkloadOfOtherParametersBeforeAnyFork(@TempDir final Path dir) throws Exception
+    {
+        final Path file = dir.resolve("stream.bin");
+        RecordedWorkload.record(WorkloadConfig.exchangeCore(42, 2_000)).write(file);
+
+        assertNull(JmhMain.refusal(new String[]{"ExchangeLogicBenchmark", "-p", "workloadFile=" + file, "-p",
+            "flowCommands=2000"}));
+        assertEquals("-p workloadFile=" + file + ": " + file + " was generated with seed 42 and 2000 flow commands, not " +
+            "-p seed=7 -p flowCommands=2000: give those", JmhMain.refusal(new String[]{"ExchangeLogicBenchmark", "-p",
+            "workloadFile=" + file, "-p", "flowCommands=2000", "-p", "seed=7"}));
     }
 }

@@ -126,9 +126,16 @@ public final class BenchSuite implements Callable<Integer>
             {
                 throw OptionChecks.refused(spec, "--rates needs at least one rate");
             }
+            OptionChecks.notGroupedByCommas(spec, "--rates");
             for (final long rate : rates)
             {
                 OptionChecks.positive(spec, "--rates", rate);
+                if (rate > Long.MAX_VALUE / (plan.latencyWarmupSeconds() + plan.latencySeconds()))
+                {
+                    // A reviewer's 3074457345618258603 wrapped to 2 commands and passed the stream's length check.
+                    throw OptionChecks.refused(spec, "--rates " + rate + " for " + (plan.latencyWarmupSeconds() +
+                        plan.latencySeconds()) + " s is more commands than a run can count");
+                }
             }
             plan = plan.latencyRates(rates);
         }

@@ -72,7 +72,9 @@ class CommandLinesIT
             "scripts/bench ''", "scripts/bench latency --out ''", "scripts/journal verify -d ''",
             // A reviewer's: bad --out directories exited 1, the suite's in other words; -p batch=0, a stack trace.
             "scripts/bench suite --out /dev/null/results", "scripts/bench replication --out /dev/null/results",
-            "scripts/bench jmh JournalAppendBenchmark -p batch=0"})
+            "scripts/bench jmh JournalAppendBenchmark -p batch=0",
+            // A reviewer's --sizes 1,000 measured sizes 1 and 0, exit 0; --rates 10,000 said "must be positive: 0".
+            "scripts/bench recovery --sizes 1,000", "scripts/bench suite --rates 10,000"})
         {
             final Shell.Result result = shell.run(command, QUICK);
             assertEquals(2, result.code(), result.toString());
@@ -107,12 +109,19 @@ class CommandLinesIT
     @Test
     void shouldExitFailedWhenAJmhBenchmarkThrows() throws Exception
     {
-        // Checked only inside the fork, when the trial reads it: a readable file that is no recorded stream.
+        // Found only inside the fork, as it runs: a stream of one invocation's commands runs out in the second.
         final Shell.Result result = shell.run("scripts/bench jmh '\\.ExchangeBenchmark' -p topology=COMPACT " +
-            "-p journal=IN_MEMORY -p workloadFile=README.md -p flowCommands=10000 -f 1 -wi 0 -i 1 -r 200ms",
-            Duration.ofMinutes(2));
+            "-p journal=IN_MEMORY -p flowCommands=1000 -f 1 -wi 0 -i 1 -r 200ms", Duration.ofMinutes(2));
         assertEquals(1, result.code(), result.toString());
-        assertTrue(result.all().contains("README.md is not a recorded workload"), result.toString());
+        assertTrue(result.all().contains("the workload ran out after 1000 flow commands"), result.toString());
+        // A file that is no recorded stream was found there too, with a stack trace from each fork (a reviewer gave the
+        // peer's text file): its header is read before any fork starts now.
+        final Shell.Result text = shell.run("scripts/bench jmh '\\.ExchangeBenchmark' -p workloadFile=README.md -f 1 " +
+            "-wi 0 -i 1 -r 200ms", Duration.ofMinutes(2));
+        assertEquals(2, text.code(), text.toString());
+        assertTrue(text.err().startsWith("error: -p workloadFile=README.md: README.md is not a recorded workload " +
+            "(format 1): the benchmark suite records them"), text.toString());
+        UserOutput.assertNoStackTrace(text);
         // A stage the trial's topology lacks went to the fork too and threw there, with a stack trace; now it is a usage
         // error before any fork starts.
         final Shell.Result stage = shell.run("scripts/bench jmh '\\.ExchangeBenchmark' -p topology=COMPACT " +
