@@ -222,6 +222,14 @@ public final class LatencyHarness implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        try (RunInterruption ignored = RunInterruption.install(spec.commandLine().getErr(), "scripts/bench latency"))
+        {
+            return measure();
+        }
+    }
+
+    private Integer measure() throws Exception
+    {
         OptionChecks.positive(spec, "--rate", rate);
         OptionChecks.positive(spec, "--seconds", seconds);
         OptionChecks.notNegative(spec, "--warmup", warmupSeconds);

@@ -113,6 +113,14 @@ public final class RecoveryBench implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        try (RunInterruption ignored = RunInterruption.install(spec.commandLine().getErr(), "scripts/bench recovery"))
+        {
+            return measure();
+        }
+    }
+
+    private Integer measure() throws Exception
+    {
         if (sizes.length == 0)
         {
             throw OptionChecks.refused(spec, "--sizes needs at least one size");

@@ -144,6 +144,14 @@ public final class ReplicationBench implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        try (RunInterruption ignored = RunInterruption.install(spec.commandLine().getErr(), "scripts/bench replication"))
+        {
+            return measure();
+        }
+    }
+
+    private Integer measure() throws Exception
+    {
         OptionChecks.positive(spec, "--commands", commands);
         OptionChecks.positive(spec, "--rate", rate);
         OptionChecks.positive(spec, "--seconds", seconds);

@@ -12,6 +12,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -676,5 +678,49 @@ class CommandLinesIT
             keys.add(matcher.group(1));
         }
         return keys;
+    }
+
+    /**
+     * A reviewer's finding: Ctrl-C or SIGTERM of {@code scripts/bench latency} ended it without a word. It says it was
+     * stopped, and what of the run was written: nothing, stopped before its results.
+     */
+    @Test
+    void shouldSayABenchmarkRunWasStoppedByASignal() throws Exception
+    {
+        final Path out = temp.resolve("stopped-latency");
+        final Path stdout = temp.resolve("stopped-latency.out");
+        final Path stderr = temp.resolve("stopped-latency.err");
+        final ProcessBuilder builder = new ProcessBuilder("scripts/bench", "latency", "--rate", "2000", "--seconds", "60",
+            "--warmup", "1", "--out", out.toString()).directory(session.toFile()).redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile());
+        builder.environment().put("RINGLOG_NO_BUILD", "1");
+        final Process bench = builder.start();
+        try
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(stdout).contains("\nmachine: ") && bench.isAlive() && System.nanoTime() < deadline)
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            assertTrue(Files.readString(stdout).contains("\nmachine: "), "the run started\n" + Files.readString(stdout) +
+                Files.readString(stderr));
+            // SIGTERM, as a service manager or kill sends it (Ctrl-C's SIGINT takes the same way out); the scripts exec
+            // their JVM, so the process started is the JVM.
+            bench.destroy();
+            assertTrue(bench.waitFor(60, TimeUnit.SECONDS), "the stopped run ended");
+        }
+        finally
+        {
+            bench.descendants().forEach(ProcessHandle::destroyForcibly);
+            bench.destroyForcibly();
+        }
+        final String err = Files.readString(stderr);
+        assertTrue(err.contains("interrupted: scripts/bench latency was stopped by a signal before it finished; the " +
+            "files it said it wrote are whole, and no other file of this run was written"), err);
+        assertFalse(err.contains("\tat ") || err.contains("Exception"), err);
+        try (Stream<Path> files = Files.list(out))
+        {
+            assertEquals(List.of(), files.toList(), "nothing of the run was written");
+        }
     }
 }
