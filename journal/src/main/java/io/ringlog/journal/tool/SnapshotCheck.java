@@ -34,6 +34,7 @@ final class SnapshotCheck
             .readOnly(true));
         final long last = journal.lastPosition();
         long recoversFrom = 0;
+        long newestTakenSince = 0;
         int count = 0;
         final List<Long> taken = new java.util.ArrayList<>();
         try
@@ -47,6 +48,7 @@ final class SnapshotCheck
                 {
                     out.println("snapshot: " + position + " taken-since (past last-position " + last + ", where this " +
                         "check read the journal up to: the writer went on; verify again once it stops to check it)");
+                    newestTakenSince = Math.max(newestTakenSince, position);
                     continue;
                 }
                 final String skipped = skipReason(journal, store, position, last, maxPayload);
@@ -86,6 +88,10 @@ final class SnapshotCheck
             journal.damagedMark() != null ? "nothing yet: a writable start refuses while ringlog.meta's committed mark " +
             "is damaged (see the problems below); once repair has set it, " + (recoversFrom > 0 ? "the snapshot at " +
             "position " + recoversFrom : "position 1") :
+            // A reviewer's note: with the writer's snapshots all taken since, this said "position 1 (a full replay)".
+            newestTakenSince > 0 ? "the snapshot at position " + newestTakenSince + ", the newest, taken since this check " +
+            "read the journal (not checked here: verify again once the writer stops)" + (recoversFrom > 0 ? "; of those " +
+            "checked, the snapshot at position " + recoversFrom : "") :
             recoversFrom > 0 ? "the snapshot at position " + recoversFrom :
             first > 1 ? "nothing: no snapshot is usable, and a full replay needs position 1, which this journal no " +
             "longer holds (its oldest entry is position " + first + "); restore a snapshot at or after " + (first - 1) +
