@@ -116,6 +116,13 @@ public final class JmhMain
         {
             return null;
         }
+        if (options.getMeasurementTime().hasValue() && options.getMeasurementTime().get().getTime() <= 0)
+        {
+            // A reviewer's -r 0 printed a score of some thousands ops/s from no measured time, exit 0.
+            final int at = Arrays.asList(args).lastIndexOf("-r");
+            return "-r " + (at >= 0 && at + 1 < args.length ? args[at + 1] : "0") + ": a measured iteration of no time " +
+                "measures nothing; give a time, as in -r 1s or -r 500ms";
+        }
         for (final ProfilerConfig profiler : options.getProfilers())
         {
             try

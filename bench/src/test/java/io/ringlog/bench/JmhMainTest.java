@@ -69,6 +69,9 @@ class JmhMainTest
                 JmhMain.refusal(new String[]{"JournalAppendBenchmark", "-p", "batch=16," + batch}));
         }
         assertNull(JmhMain.refusal(new String[]{"JournalAppendBenchmark", "-p", "batch=1000"}));
+        assertEquals("-r 0: a measured iteration of no time measures nothing; give a time, as in -r 1s or -r 500ms",
+            JmhMain.refusal(new String[]{"JournalAppendBenchmark", "-r", "0"}));
+        assertNull(JmhMain.refusal(new String[]{"JournalAppendBenchmark", "-r", "200ms"}));
         assertEquals("-p journalPreallocateMiB=-1: journalPreallocateMiB takes MiB to preallocate, 0 (none) to " +
             "1073741824 (1 PiB)", JmhMain.refusal(new String[]{"ExchangeBenchmark", "-p", "journalPreallocateMiB=-1"}));
     }
