@@ -366,6 +366,12 @@ public final class LatencyHarness implements Callable<Integer>
             journal.name(), listenerPlacement.name(), topology.name(), waitStrategy.name(), rate, recorder.corrected(),
             recorder.service(), Math.round(achieved), keptUp);
         report.printTable(console);
+        if (Files.exists(out.resolve(report.baseName() + ".csv")))
+        {
+            // A reviewer's note: runs of another --seed or --seconds into one --out replaced each other without a word.
+            console.println("replacing an earlier run's files of these settings in " + out + " (runs that differ only in " +
+                "--seed, --seconds or --warmup share their names: give each its own --out to keep both)");
+        }
         console.println("wrote " + report.write(out) + ", " + out.resolve(report.baseName() + ".hgrm") + " and " +
             out.resolve(report.baseName() + "-service.hgrm"));
         final Path png = out.resolve(report.baseName() + ".png");

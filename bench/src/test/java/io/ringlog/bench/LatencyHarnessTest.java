@@ -362,6 +362,23 @@ class LatencyHarnessTest
         assertFalse(Files.exists(out) && out.toFile().list().length > 0, "no file of figures");
     }
 
+    /** A reviewer's note: a second run of the same settings into one --out replaced the first's files without a word. */
+    @Test
+    @Timeout(30)
+    void shouldSayItReplacesAnEarlierRunsFiles(@TempDir final Path dir)
+    {
+        final Path out = dir.resolve("out");
+        final Run first = run("--out", out.toString());
+        final Run second = run("--out", out.toString(), "--warmup", "1");
+
+        assertEquals(0, first.exit, first.err);
+        assertEquals(0, second.exit, second.err);
+        assertFalse(first.out.contains("replacing"), first.out);
+        assertTrue(second.out.contains("replacing an earlier run's files of these settings in " + out + " (runs that " +
+            "differ only in --seed, --seconds or --warmup share their names: give each its own --out to keep both)"),
+            second.out);
+    }
+
     /** Runs the harness as its main method would (one error line, exit 1 or 2), a short run by default. */
     private static Run run(final String... options)
     {
