@@ -5,11 +5,12 @@ import org.agrona.collections.MutableLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The state hashes an engine's business logic took as it applied commands, live and in its replay at launch, each
- * with its position: every {@link EngineContext#stateCheckEvery N}-th position, at each snapshot it took, and at the
- * snapshot it started from. Two engines that applied the same journal entries with the same code hold the same hash at the same
- * position, so a replicated pair compares them to find states that parted (code that differs between the nodes,
- * or is not deterministic) while the journals agree.
+ * The state hashes an engine's business logic took as it applied commands, each with its position: every
+ * {@link EngineContext#stateCheckEvery N}-th position and at each snapshot it took, live; at the same positions
+ * (those of {@link EngineContext#snapshotEvery} whether or not it takes a snapshot) in the tail of its replay at
+ * launch, with N set; and at the snapshot it started from. Two engines that applied the same journal entries with
+ * the same code hold the same hash at the same position, so a replicated pair compares them to find states that
+ * parted (code that differs between the nodes, or is not deterministic) while the journals agree.
  * <p>
  * Written by the business-logic thread only; read from any thread. Keeps the newest {@value #CAPACITY}; a read
  * that races with the write of the slot it reads finds nothing rather than a hash of another position.
@@ -71,6 +72,34 @@ public final class StateChecks
             }
         }
         return false;
+    }
+
+    /**
+     * The newest kept check before {@code position}: its position, with its hash into {@code hash}; 0 if none is kept.
+     * Walks them newest first: {@code p = newestBefore(p, hash)} from {@code Long.MAX_VALUE} until 0.
+     */
+    public long newestBefore(final long position, final MutableLong hash)
+    {
+        long best = 0;
+        long bestHash = 0;
+        for (int slot = 0; slot < CAPACITY; slot++)
+        {
+            final long at = positions.get(slot);
+            if (at < position && at > best)
+            {
+                final long value = hashes.get(slot);
+                if (positions.get(slot) == at)
+                {
+                    best = at;
+                    bestHash = value;
+                }
+            }
+        }
+        if (best != 0)
+        {
+            hash.set(bestHash);
+        }
+        return best;
     }
 
     /**

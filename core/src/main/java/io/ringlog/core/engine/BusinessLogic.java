@@ -55,6 +55,8 @@ public final class BusinessLogic
     private final StateChecks stateChecks = new StateChecks();
     /** The next position to take a state check at or past (a multiple of stateCheckEvery); never, when off. */
     private long nextStateCheck;
+    /** The replay at launch takes its state checks after this position (see replayingTo); none when off. */
+    private long replayChecksFrom = Long.MAX_VALUE;
     private final Upcasters upcasters;
     private final Command upcastScratch;
     private final Long2LongHashMap lastSequenceBySource = new Long2LongHashMap(NONE);
@@ -306,32 +308,59 @@ public final class BusinessLogic
         {
             takeSnapshot(command);
         }
-        // Replayed too: a replicated node started again holds the hashes its journal reached, so its pair compares
-        // them within a heartbeat rather than at the next multiple past its journal's end (a reviewer's note: a
-        // million positions away on an idle pair, and a mended standby's promotion refused until then).
-        if (position >= nextStateCheck)
+        if (replay)
+        {
+            // Where it took them live, at its checks and its snapshots: a replicated node started again holds the hashes
+            // its journal reached, so its pair compares them within a heartbeat rather than at the next live check
+            // both take (a reviewer's note: a million positions away on an idle pair at the default, and a mended
+            // standby's promotion refused until then). Only the tail's: the ring keeps the newest CAPACITY.
+            if (position > replayChecksFrom && (position % stateCheckEvery == 0 || snapshotEvery > 0 &&
+                position % snapshotEvery == 0))
+            {
+                recordCheck(position);
+            }
+        }
+        else if (position >= nextStateCheck)
         {
             checkState(position);
         }
     }
 
-    /** Takes the state hash at a multiple of stateCheckEvery (a start past one waits for the next). */
+    /**
+     * The replay at launch goes up to {@code last}: it takes its state checks (with {@code stateCheckEvery} on) at the
+     * positions a live run takes them, from the {@link StateChecks#CAPACITY} check positions before {@code last} on.
+     */
+    public void replayingTo(final long last)
+    {
+        if (stateCheckEvery > 0)
+        {
+            final long step = snapshotEvery > 0 ? Math.min(stateCheckEvery, snapshotEvery) : stateCheckEvery;
+            replayChecksFrom = last - Math.min(last, StateChecks.CAPACITY * step);
+        }
+    }
+
+    /** Takes the state hash at a multiple of stateCheckEvery (a live start past one waits for the next). */
     private void checkState(final long position)
     {
         nextStateCheck = (position / stateCheckEvery + 1) * stateCheckEvery;
         // A snapshot at the same position took the hash already.
         if (position % stateCheckEvery == 0 && stateChecks.latestPosition() != position)
         {
-            try
-            {
-                stateChecks.record(position, stateHash());
-            }
-            catch (final RuntimeException ex)
-            {
-                // The command was applied; the check is what failed, and a pair compares at the next one instead.
-                status.recordError(new IllegalStateException("the state hash at position " + position + " failed " +
-                    "(StateMachine.stateHash threw): no state check there: " + ex, ex));
-            }
+            recordCheck(position);
+        }
+    }
+
+    private void recordCheck(final long position)
+    {
+        try
+        {
+            stateChecks.record(position, stateHash());
+        }
+        catch (final RuntimeException ex)
+        {
+            // The command was applied; the check is what failed, and a pair compares at the next one instead.
+            status.recordError(new IllegalStateException("the state hash at position " + position + " failed " +
+                "(StateMachine.stateHash threw): no state check there: " + ex, ex));
         }
     }
 

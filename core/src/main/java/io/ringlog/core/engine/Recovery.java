@@ -70,6 +70,7 @@ public final class Recovery
         long expected = snapshotPosition + 1;
         if (expected <= last)
         {
+            logic.replayingTo(last);
             final Command command = new Command(maxPayloadLength);
             final long failedBefore = logic.failed();
             long firstFailed = 0;

@@ -997,6 +997,12 @@ final class ReplicationAgent implements Agent
         if (newest != 0)
         {
             channels.send(Messages.STATE_CHECK, state.epoch, session, 2, newest, checkHash.get(), 0);
+            // And one older, in turn: a standby started again whose hashes miss the newest's position compares one.
+            final long older = states.olderToResend(checkHash);
+            if (older != 0)
+            {
+                channels.send(Messages.STATE_CHECK, state.epoch, session, 2, older, checkHash.get(), 0);
+            }
         }
     }
 
@@ -1009,9 +1015,10 @@ final class ReplicationAgent implements Agent
     {
         final long every = ctx.stateCheckEvery();
         final long applied = metrics.lastAppliedPosition();
-        final String soon = "within a heartbeat of hearing from the primary, at the primary's newest state check if " +
-            "this node's journal reaches it (" + (heardPrimary ? "it has heard from it" : "it has not heard from it since " +
-            "it started") + "); else ";
+        final String soon = "within a few heartbeats of hearing from the primary (" + (heardPrimary ? "it has heard from " +
+            "it" : "it has not heard from it since it started") + "), at a position both took a state hash at, live or " +
+            "in the replay at their start (every --state-check-every and --snapshot-every positions, so both nodes need " +
+            "the same of each) and after the difference; else ";
         return every > 0 ? soon + "at position " + (applied / every + 1) * every + " at the latest (the next multiple of " +
             "--state-check-every " + every + " past this node's " + applied + "), or at a snapshot both nodes take " +
             "before it" : soon + "this node takes state hashes at its snapshots only (--state-check-every 0), so at the " +

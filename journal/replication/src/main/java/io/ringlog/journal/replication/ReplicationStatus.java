@@ -234,7 +234,8 @@ public record ReplicationStatus(
         if (role == Role.STANDBY)
         {
             return stateEqualAt == 0 ? "not compared yet (the pair compares state hashes every --state-check-every " +
-                "positions and at snapshots, once this node has applied the position live)" : "equal to the " +
+                "positions and at snapshots, once this node has applied the position, in its replay at a start too)" :
+                "equal to the " +
                 "primary's at position " + stateEqualAt + ", the last compared (" + stateEqualCount + " compared since " +
                 "it started)";
         }

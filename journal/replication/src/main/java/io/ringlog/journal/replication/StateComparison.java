@@ -32,6 +32,8 @@ final class StateComparison
     private final MutableLong found = new MutableLong();
     /** Primary: the newest position sent. */
     private long sentUpTo;
+    /** Primary: the check sent again last, walking the kept ones newest first (0: start again from the newest). */
+    private long resentDownTo;
     /** Standby: the primary's checks this node has not applied up to yet, oldest first. */
     private final long[] queuedPositions = new long[QUEUED];
     private final long[] queuedHashes = new long[QUEUED];
@@ -87,12 +89,26 @@ final class StateComparison
         return newest > 0 && checks.hashAt(newest, hash) ? newest : 0;
     }
 
+    /**
+     * Primary: the next older check to send again, its hash into {@code hash}; 0 once through them all (the next call
+     * starts again below the newest). A standby started again holds hashes from its replay at the positions it takes
+     * them; where those are not the newest's (another --snapshot-every, or its snapshot at the newest moved away) it
+     * compares one of these instead (a reviewer's finding: "not compared yet" for good on an idle pair).
+     */
+    long olderToResend(final MutableLong hash)
+    {
+        final long below = resentDownTo == 0 ? checks.latestPosition() : resentDownTo;
+        resentDownTo = below == 0 ? 0 : checks.newestBefore(below, hash);
+        return resentDownTo;
+    }
+
     /** Standby: the primary's hash at {@code position}; what to say of it now (a difference, or one mended), or null. */
     String primaryCheck(final long position, final long hash)
     {
         if (position <= receivedUpTo)
         {
-            return null;
+            // One the primary sends again (olderToResend): compared if this node applied it and has not compared later.
+            return late(position, hash);
         }
         receivedUpTo = position;
         if (size == QUEUED)
@@ -115,6 +131,12 @@ final class StateComparison
         {
             final long position = queuedPositions[head];
             final long theirs = queuedHashes[head];
+            if (position <= equalAt)
+            {
+                // Compared already, sent again (late).
+                pop();
+                continue;
+            }
             if (checks.hashAt(position, found))
             {
                 pop();
@@ -122,17 +144,10 @@ final class StateComparison
                 {
                     return differ(position, found.get(), theirs);
                 }
-                equalAt = position;
-                equalCount++;
-                status.put(StatusFile.STATE_EQUAL_AT, equalAt);
-                status.put(StatusFile.STATE_EQUAL_COUNT, equalCount);
-                // At the difference's own position too: a standby mended and started again compares at the primary's
-                // newest check, which may be where the difference was found, the pair idle since.
-                if (differsAt != 0 && position >= differsAt)
+                final String mended = equal(position);
+                if (mended != null)
                 {
-                    return mended("STATE EQUAL to the primary's at position " + position + ": the difference at " +
-                        "position " + differsAt + " that " + (carried ? "an earlier process of this node" : "this node") +
-                        " found is gone");
+                    return mended;
                 }
                 continue;
             }
@@ -142,6 +157,33 @@ final class StateComparison
             }
             // Applied past it without a hash there: nothing to compare with.
             pop();
+        }
+        return null;
+    }
+
+    /** Standby: a check of the primary's older than one received before: compared now, if this node has a hash there. */
+    private String late(final long position, final long hash)
+    {
+        if (foundNow || position <= equalAt || !checks.hashAt(position, found))
+        {
+            return null;
+        }
+        return found.get() != hash ? differ(position, found.get(), hash) : equal(position);
+    }
+
+    /** Standby: its state equal to the primary's at {@code position}; what to say of it (a difference mended), or null. */
+    private String equal(final long position)
+    {
+        equalAt = position;
+        equalCount++;
+        status.put(StatusFile.STATE_EQUAL_AT, equalAt);
+        status.put(StatusFile.STATE_EQUAL_COUNT, equalCount);
+        // At the difference's own position too: a standby mended and started again compares at the primary's newest
+        // check, which may be where the difference was found, the pair idle since.
+        if (differsAt != 0 && position >= differsAt)
+        {
+            return mended("STATE EQUAL to the primary's at position " + position + ": the difference at position " +
+                differsAt + " that " + (carried ? "an earlier process of this node" : "this node") + " found is gone");
         }
         return null;
     }

@@ -200,6 +200,84 @@ class StateCheckTest
     }
 
     /**
+     * A reviewer's findings on restarts where the primary's newest check is a snapshot position (every 1,500) and not a
+     * multiple of stateCheckEvery (1,000): a healthy standby started again without its snapshots showed "not compared
+     * yet" for good on an idle pair, and a mended one stayed DIFFERS, its promotion refused. The replay takes its hashes
+     * at the snapshot positions too; with another --snapshot-every than the primary's, the primary's older checks, sent
+     * again in turn, give a position both hold. No command is published after any restart here.
+     */
+    @Test
+    void shouldCompareARestartedStandbyOnAnIdlePairWhereverTheNewestCheckIs() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
+        final ReplicationNode a = ReplicationNode.launch(pair.context("a", mode).stateCheckEvery(1_000),
+            pair.engine("a", new AccumulatorStateMachine(), Topology.PIPELINED).snapshotEvery(1_500), Role.PRIMARY);
+        ReplicationNode b = standbyEvery(pair, new ThrowsAt(1_700), 1_500);
+        try
+        {
+            Pair.publish(a.engine(), 1, 4_600);
+            a.engine().awaitApplied(4_600, 20, TimeUnit.SECONDS);
+            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: STATE DIFFERS from the primary's at " +
+                "position 2000")), Duration.ofSeconds(20), "the pair finds the difference");
+            b.close();
+
+            // Mended as advised: its snapshots after 1500 moved away (4500 among them, the primary's newest check).
+            moveSnapshotsAfter(dir.resolve("b").resolve("snapshots"), 1_500, dir.resolve("b-moved"));
+            b = standbyEvery(pair, new AccumulatorStateMachine(), 1_500);
+            // At whichever check both hold after the difference reaches it first (its replay may still be going when the
+            // first checks come), then at the newest.
+            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: STATE EQUAL to the primary's at " +
+                "position ") && e.contains(": the difference at position 2000 that an earlier process of this node found " +
+                "is gone")), Duration.ofSeconds(20), "the mended standby says so at once");
+            final ReplicationNode mended = b;
+            Pair.await(() -> mended.status().stateEqualAt() == 4_500, Duration.ofSeconds(20),
+                "the mended standby compares the primary's newest check, a snapshot's");
+            b.close();
+
+            // Healthy, started again with no snapshot at all, and another --snapshot-every: 4500 is no position it takes a
+            // hash at; 4000, a check both take, sent again, is.
+            moveSnapshotsAfter(dir.resolve("b").resolve("snapshots"), 0, dir.resolve("b-moved-all"));
+            b = standbyEvery(pair, new AccumulatorStateMachine(), 2_500);
+            final ReplicationNode restarted = b;
+            Pair.await(() -> restarted.status().stateEqualAt() == 4_000, Duration.ofSeconds(20),
+                "the standby compares the primary's check at 4000, sent again");
+            assertEquals(0, restarted.status().stateDiffersAt(), restarted.status().fields().toString());
+            a.close();
+            b.promote(Duration.ofSeconds(20));
+            assertEquals(Role.PRIMARY, b.role());
+        }
+        finally
+        {
+            Pair.closeQuietly(a, b);
+        }
+    }
+
+    private static ReplicationNode standbyEvery(final Pair pair, final StateMachine stateMachine, final long snapshotEvery)
+    {
+        return ReplicationNode.launch(pair.context("b", ReplicationMode.SYNCHRONOUS).stateCheckEvery(1_000),
+            pair.engine("b", stateMachine, Topology.PIPELINED).snapshotEvery(snapshotEvery)
+                .closeTimeout(Duration.ofSeconds(2)), Role.STANDBY);
+    }
+
+    /** Moves the snapshots of positions after {@code position} from {@code snapshots} into {@code away}. */
+    private static void moveSnapshotsAfter(final Path snapshots, final long position, final Path away) throws Exception
+    {
+        Files.createDirectories(away);
+        final String last = String.format("snapshot-%020d.rls", position);
+        try (java.util.stream.Stream<Path> files = Files.list(snapshots))
+        {
+            for (final Path file : files.toList())
+            {
+                if (file.getFileName().toString().compareTo(last) > 0)
+                {
+                    Files.move(file, away.resolve(file.getFileName()));
+                }
+            }
+        }
+    }
+
+    /**
      * Node b as a synchronous standby checking every 500 positions; promoted, it has no standby of its own, so its close
      * gives up waiting for acknowledgements after 2 s, not the pair's 20 s.
      */
