@@ -16,6 +16,7 @@ import java.io.Writer;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 
 /** {@code exchange generate}: a seeded workload as a command file in the text format. */
 @CommandLine.Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -128,13 +129,24 @@ final class GenerateCommand implements Callable<Integer>
     {
     }
 
+    /** {@link #generate(WorkloadConfig, Path, PrintWriter, BooleanSupplier)} of a preset, for the demo. */
     static Generated generate(final Preset preset, final long seed, final long commands, final Path output,
-        final PrintWriter err) throws Exception
+        final PrintWriter err, final BooleanSupplier stopped) throws Exception
     {
-        return generate(preset.config(seed, commands), output, err);
+        return generate(preset.config(seed, commands), output, err, stopped);
     }
 
     static Generated generate(final WorkloadConfig config, final Path output, final PrintWriter err) throws Exception
+    {
+        return generate(config, output, err, () -> false);
+    }
+
+    /**
+     * Writes the workload to {@code output}; gives up with an {@link java.io.InterruptedIOException} once
+     * {@code stopped} says so (the demo, stopped by a signal while generating, went on to say it had generated).
+     */
+    static Generated generate(final WorkloadConfig config, final Path output, final PrintWriter err,
+        final BooleanSupplier stopped) throws Exception
     {
         final WorkloadGenerator generator = new WorkloadGenerator(config);
         final long started = System.nanoTime();
@@ -144,7 +156,7 @@ final class GenerateCommand implements Callable<Integer>
         progress.total(config.commands());
         try (Writer writer = ExchangeCli.newWriter(output))
         {
-            written = generator.generate(new ProgressSink(generator, new CommandTextWriter(writer), progress));
+            written = generator.generate(new ProgressSink(generator, new CommandTextWriter(writer), progress, stopped));
         }
         return new Generated(written, generator.setupCommands(), config.maxAssets(), (System.nanoTime() - started) / 1e9);
     }
@@ -158,18 +170,25 @@ final class GenerateCommand implements Callable<Integer>
         private final WorkloadGenerator generator;
         private final CommandTextWriter writer;
         private final Progress progress;
+        private final BooleanSupplier stopped;
 
-        ProgressSink(final WorkloadGenerator generator, final CommandTextWriter writer, final Progress progress)
+        ProgressSink(final WorkloadGenerator generator, final CommandTextWriter writer, final Progress progress,
+            final BooleanSupplier stopped)
         {
             this.generator = generator;
             this.writer = writer;
             this.progress = progress;
+            this.stopped = stopped;
         }
 
         @Override
         public void command(final int type, final DirectBuffer payload, final int length) throws IOException
         {
             writer.write(type, payload, length);
+            if ((writer.written() & 0xFFF) == 0 && stopped.getAsBoolean())
+            {
+                throw new java.io.InterruptedIOException("stopped by a signal");
+            }
             final long setup = generator.setupCommands();
             if (setup > 0)
             {
