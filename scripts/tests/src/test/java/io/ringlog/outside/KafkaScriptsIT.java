@@ -104,6 +104,10 @@ class KafkaScriptsIT
             assertTrue(Files.readString(brokerErr.resolveSibling("broker.out")).contains("log: run/kafka/broker.log ("),
                 Files.readString(brokerErr.resolveSibling("broker.out")));
             assertTrue(Files.readString(log).contains("QuorumController"), "the log has Kafka's lines");
+            // It says how it ended (a newcomer's note: 143 and no word).
+            final String out = Files.readString(brokerErr.resolveSibling("broker.out"));
+            assertTrue(out.contains("\nbroker: stopping (a signal); its topics stay in ") && out.endsWith(
+                "broker: stopped\n"), out);
         }
     }
 

@@ -96,7 +96,22 @@ final class BrokerCommand implements Callable<Integer>
             err.println("error: the broker did not start: " + reason(ex) + (log != null ? " (its log: " + log + ")" : ""));
             return CliSupport.FAILED;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "broker-shutdown"));
+        final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            if (ended.get())
+            {
+                broker.close();
+                return;
+            }
+            // A newcomer's note: SIGTERM ended it with 143 and no word, where every other command says how it ended.
+            out.println("broker: stopping (a signal); its topics stay in " + dir.resolve("data") + ", and the same " +
+                "command starts it again on them");
+            out.flush();
+            broker.close();
+            out.println("broker: stopped");
+            out.flush();
+        }, "broker-shutdown"));
         if (broker.formatted())
         {
             out.println("formatted: " + dir.resolve("data"));
@@ -110,6 +125,7 @@ final class BrokerCommand implements Callable<Integer>
         }
         out.flush();
         broker.awaitShutdown();
+        ended.set(true);
         return ExchangeKafkaCli.OK;
     }
 
