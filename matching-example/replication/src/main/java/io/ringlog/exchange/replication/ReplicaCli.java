@@ -175,8 +175,9 @@ public final class ReplicaCli implements Callable<Integer>
         @Option(names = "--state-check-every", defaultValue = "1000000", paramLabel = "N",
             description = "Compare this node's state with its peer's every N positions: both take their state hash " +
                 "there (and at snapshots), the primary sends its own, and a standby whose hash differs says STATE " +
-                "DIFFERS, shows it in status, and refuses a promotion unless forced. Give both nodes the same N; 0 " +
-                "compares at snapshots only (default: ${DEFAULT-VALUE}).")
+                "DIFFERS, shows it in status, and refuses a promotion unless forced. Give both nodes the same N and " +
+                "--snapshot-every: a node started again is compared within a few heartbeats at a position both took a " +
+                "hash at, its replay's included; 0 compares at snapshots only (default: ${DEFAULT-VALUE}).")
         long stateCheckEvery;
 
         @Option(names = "--topology", defaultValue = "PIPELINED", paramLabel = "TOPOLOGY",
