@@ -381,7 +381,9 @@ public final class ReplicationContext
      * their snapshots; the primary sends its hashes and the standby compares them with its own at the same positions,
      * so states that parted while the journals agree (code that differs between the nodes, or is not deterministic)
      * are said, not found at a failover. 1,000,000 by default; each check is one {@code StateMachine.stateHash()} on the
-     * business-logic thread. Give both nodes the same N. 0 compares at snapshots only (where both take them).
+     * business-logic thread. A node takes them in the tail of its replay at a start too (and at the snapshot it starts
+     * from), so one started again is compared within a few heartbeats. Give both nodes the same N and the same
+     * {@code snapshotEvery}. 0 compares at live snapshots only (where both take them).
      */
     public ReplicationContext stateCheckEvery(final long stateCheckEvery)
     {
