@@ -1312,7 +1312,9 @@ final class ReplicationAgent implements Agent
             {
                 request.completeExceptionally(new ReplicationException("this standby's state differs from the " +
                     "primary's: found at position " + states.differsAt() + (states.carried() ? " by an earlier " +
-                    "process of this node (kept until a comparison comes back equal)" : "") + " (state hash " +
+                    "process of this node (kept until a comparison comes back equal)" : states.foundAgainAt() > 0 ?
+                    " by an earlier process of this node, and again by this one at position " + states.foundAgainAt() :
+                    "") + " (state hash " +
                     StateComparison.hex(states.hashHere()) + " here, " + StateComparison.hex(states.hashPeer()) + " at the " +
                     "primary), so promoted it would serve a state the primary never had. Its journal is the primary's: " +
                     (states.carried() ? "if it was mended (its snapshots after the last equal position moved away, and " +

@@ -53,6 +53,8 @@ final class StateComparison
     private boolean carried;
     /** This process found a difference of its own: it compares no more (the next start compares again). */
     private boolean foundNow;
+    /** Where this process found again the difference an earlier one found (0: it did not). */
+    private long foundAgainAt;
 
     StateComparison(final StatusFile status, final StateChecks checks)
     {
@@ -233,6 +235,7 @@ final class StateComparison
         {
             since = equalBefore;
             carried = false;
+            foundAgainAt = position;
             status.put(StatusFile.STATE_DIFFERS_CARRIED, 0);
         }
         else
@@ -278,11 +281,14 @@ final class StateComparison
     /** Primary: its standby compared a state hash of this node's and found it equal; what to say, or null. */
     String standbyEqual(final long position)
     {
-        if (position <= equalAt)
+        // Also at or below the last equal one where it clears a difference kept there: a standby started again compares
+        // at the primary's newest check, which this node may have heard equal, then differing (a bad build), then equal
+        // once more (a reviewer's finding: the page said DIFFERS for good on an idle pair).
+        if (position <= equalAt && (differsAt == 0 || position < differsAt))
         {
             return null;
         }
-        equalAt = position;
+        equalAt = Math.max(equalAt, position);
         equalCount++;
         status.put(StatusFile.STATE_EQUAL_AT, equalAt);
         status.put(StatusFile.STATE_EQUAL_COUNT, equalCount);
@@ -318,6 +324,12 @@ final class StateComparison
     boolean carried()
     {
         return carried;
+    }
+
+    /** Where this process found again the difference an earlier one found and it keeps; 0 if it did not. */
+    long foundAgainAt()
+    {
+        return foundAgainAt;
     }
 
     /** The last position compared equal before the difference kept (0: none, or not known): its snapshots are whole. */

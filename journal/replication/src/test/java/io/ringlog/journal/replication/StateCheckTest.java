@@ -161,8 +161,8 @@ class StateCheckTest
             final ReplicationException refused = assertThrows(ReplicationException.class,
                 () -> same.promote(Duration.ofSeconds(20)), "still not promoted");
             assertTrue(refused.getMessage().startsWith("this standby's state differs from the primary's: found at " +
-                "position 2000 (") && refused.getMessage().contains("stop it, move away its snapshots after position " +
-                "1500"), refused.getMessage());
+                "position 2000 by an earlier process of this node, and again by this one at position 3000 (") &&
+                refused.getMessage().contains("stop it, move away its snapshots after position 1500"), refused.getMessage());
             b.close();
 
             // The advice: its snapshots after 1500 moved away, started again with the primary's code.
