@@ -109,8 +109,9 @@ public final class LatencyReport
      */
     public Path write(final Path dir) throws IOException
     {
-        hgrm(corrected, dir.resolve(baseName() + ".hgrm"));
-        hgrm(service, dir.resolve(baseName() + "-service.hgrm"));
+        final Map<Path, byte[]> files = new LinkedHashMap<>();
+        files.put(dir.resolve(baseName() + ".hgrm"), hgrm(corrected));
+        files.put(dir.resolve(baseName() + "-service.hgrm"), hgrm(service));
         final Path csv = dir.resolve(baseName() + ".csv");
         final StringBuilder text = new StringBuilder(CSV_HEADER).append('\n');
         for (final double percentile : PERCENTILES)
@@ -119,7 +120,9 @@ public final class LatencyReport
                 listener, topology, waitStrategy, rate, label(percentile), micros(corrected, percentile),
                 micros(service, percentile), achieved, keptUp));
         }
-        ResultFiles.write(csv, text.toString());
+        files.put(csv, text.toString().getBytes(StandardCharsets.UTF_8));
+        // One result: the histograms and the CSV replace an earlier run's together, or none of them does.
+        ResultFiles.writeAll(files);
         return csv;
     }
 
@@ -134,14 +137,14 @@ public final class LatencyReport
         return values;
     }
 
-    private static void hgrm(final Histogram histogram, final Path file) throws IOException
+    /** The histogram's percentile file, in memory: a PrintStream on the file swallowed a full disk's error. */
+    private static byte[] hgrm(final Histogram histogram)
     {
-        // In memory first: a PrintStream on the file swallowed a full disk's error.
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (PrintStream hgrm = new PrintStream(bytes, false, StandardCharsets.UTF_8))
         {
             histogram.outputPercentileDistribution(hgrm, NANOS_PER_MICRO);
         }
-        ResultFiles.write(file, bytes.toByteArray());
+        return bytes.toByteArray();
     }
 }

@@ -8,15 +8,24 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes a benchmark's result file whole or not at all. Written in place, a full disk left a reviewer's CSV and
  * histograms at 0 bytes (and a {@code PrintStream} took the failure without a word, so a 4 KB stub of a histogram was
  * called written), and the error named no file. Here the bytes go to a hidden file beside it, renamed over it once
  * complete; a failure deletes that file, leaves any earlier result as it was, and says which file and why.
+ * {@link #writeAll} does the same for a set of files that are one result.
  */
 public final class ResultFiles
 {
+    /** The hidden files of writes going on, for a signal's hook to delete. */
+    private static final Set<Path> PARTIALS = ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
+
     private ResultFiles()
     {
     }
@@ -34,22 +43,90 @@ public final class ResultFiles
      */
     public static void write(final Path file, final byte[] bytes) throws IOException
     {
-        final Path parent = file.toAbsolutePath().getParent();
-        final Path partial = parent.resolve("." + file.getFileName() + ".partial");
+        final Map<Path, byte[]> one = new LinkedHashMap<>();
+        one.put(file, bytes);
+        writeAll(one);
+    }
+
+    /**
+     * Writes each file, replacing it, the set all or nothing: every one to a hidden file beside it first, then each
+     * renamed over its file once all are written. A run's CSV and histograms are one result: written one after another,
+     * a full disk at the last left a reviewer's new histograms beside the earlier run's CSV.
+     *
+     * @throws IOException whose message names the file it could not write and why; no file of the set was replaced.
+     */
+    public static void writeAll(final Map<Path, byte[]> files) throws IOException
+    {
+        final Map<Path, Path> partials = new LinkedHashMap<>();
+        final StringBuilder replaced = new StringBuilder();
+        Path writing = null;
         try
         {
-            Files.createDirectories(parent);
-            Files.write(partial, bytes);
-            try
+            for (final Path file : files.keySet())
             {
-                Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                if (Files.isDirectory(file))
+                {
+                    // Found before any is written: a rename over it would fail after the others were replaced.
+                    writing = file;
+                    throw new java.nio.file.FileSystemException(file.toString(), null, "Is a directory");
+                }
             }
-            catch (final AtomicMoveNotSupportedException ex)
+            for (final Map.Entry<Path, byte[]> file : files.entrySet())
             {
-                Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
+                writing = file.getKey();
+                final Path parent = writing.toAbsolutePath().getParent();
+                Files.createDirectories(parent);
+                // Unique, so two runs writing the same file do not share one; and known, so a signal's hook deletes it.
+                // Made as any file (the umask's permissions), not as a temporary file's owner-only ones.
+                final Path partial = parent.resolve("." + writing.getFileName() + "." + ProcessHandle.current().pid() +
+                    "-" + SEQUENCE.incrementAndGet() + ".partial");
+                partials.put(writing, partial);
+                PARTIALS.add(partial);
+                Files.write(partial, file.getValue(), java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE);
+            }
+            for (final Map.Entry<Path, Path> partial : partials.entrySet())
+            {
+                writing = partial.getKey();
+                try
+                {
+                    Files.move(partial.getValue(), writing, StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+                }
+                catch (final AtomicMoveNotSupportedException ex)
+                {
+                    Files.move(partial.getValue(), writing, StandardCopyOption.REPLACE_EXISTING);
+                }
+                replaced.append(replaced.length() == 0 ? "" : ", ").append(writing.getFileName());
             }
         }
         catch (final IOException ex)
+        {
+            for (final Path partial : partials.values())
+            {
+                try
+                {
+                    Files.deleteIfExists(partial);
+                }
+                catch (final IOException ignored)
+                {
+                    // The write's failure is the one to report; a partial file left is hidden and named .partial.
+                }
+            }
+            throw new IOException("could not write " + writing + " (" + FileErrors.describe(ex, partials.containsKey(writing) ?
+                partials.get(writing) : writing) + ")" + (files.size() < 2 ? "" : replaced.length() == 0 ? "; none of " +
+                names(files) + " was replaced" : "; replaced already: " + replaced), ex);
+        }
+        finally
+        {
+            PARTIALS.removeAll(partials.values());
+        }
+    }
+
+    /** Deletes the hidden files of writes still going on: a signal's hook, as the JVM stops ({@link RunInterruption}). */
+    static void deletePartials()
+    {
+        for (final Path partial : PARTIALS)
         {
             try
             {
@@ -57,9 +134,18 @@ public final class ResultFiles
             }
             catch (final IOException ignored)
             {
-                // The write's failure is the one to report; a partial file left is hidden and named .partial.
+                // Hidden and named .partial: nothing reads it.
             }
-            throw new IOException("could not write " + file + " (" + FileErrors.describe(ex, partial) + ")", ex);
         }
+    }
+
+    private static String names(final Map<Path, byte[]> files)
+    {
+        final StringBuilder names = new StringBuilder();
+        for (final Path file : files.keySet())
+        {
+            names.append(names.length() == 0 ? "" : ", ").append(file.getFileName());
+        }
+        return names.toString();
     }
 }

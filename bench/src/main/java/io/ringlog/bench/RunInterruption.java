@@ -5,8 +5,8 @@ import java.io.PrintWriter;
 /**
  * What a harness says when a signal (Ctrl-C, SIGTERM) stops it before it ends: a reviewer's Ctrl-C of
  * {@code scripts/bench latency} ended the run without a word, leaving the user to guess what was written. Its result
- * files are written whole or not at all ({@link ResultFiles}), so the line says that those it reported writing are
- * whole and no other was written; its temporary journal goes with {@link BenchDirectory}'s own hook. A shutdown hook
+ * files are written whole or not at all ({@link ResultFiles}; the hook deletes the hidden file of a write going on), so
+ * the line says each is whole or absent; its temporary journal goes with {@link BenchDirectory}'s own hook. A hook
  * from {@link #install} until {@link #close}, so a run that ends by itself never says it.
  */
 public final class RunInterruption implements AutoCloseable
@@ -17,9 +17,11 @@ public final class RunInterruption implements AutoCloseable
     {
         hook = new Thread(() ->
         {
+            // A write going on is dropped: its hidden file would outlive the JVM.
+            ResultFiles.deletePartials();
             err.println();
-            err.println("interrupted: " + command + " was stopped by a signal before it finished; the files it said it " +
-                "wrote are whole, and no other file of this run was written");
+            err.println("interrupted: " + command + " was stopped by a signal before it finished; each of its result " +
+                "files is whole or not there (those it said it wrote are)");
             err.flush();
         }, "run-interrupted");
     }

@@ -22,6 +22,10 @@ class ResultFilesTest
         ResultFiles.write(file, "second\n");
 
         assertEquals("second\n", Files.readString(file));
+        // With the permissions any file gets here (the umask's), not a temporary file's owner-only ones.
+        final Path plain = Files.writeString(dir.resolve("plain"), "");
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
+        Files.delete(plain);
         assertEquals(List.of(file), Files.list(file.getParent()).toList(), "no partial file is left beside it");
     }
 
@@ -41,5 +45,32 @@ class ResultFilesTest
         assertTrue(failed.getMessage().startsWith("could not write " + inTheWay + " ("), failed.getMessage());
         assertEquals(List.of(inTheWay), Files.list(dir).toList(), "the partial file was deleted");
         assertEquals("x", Files.readString(inTheWay.resolve("kept")));
+    }
+
+    /**
+     * A reviewer's finding: a run's histograms and CSV, replaced one after another, left new histograms beside an
+     * earlier run's CSV when the last write failed. As a set, none is replaced unless all are written.
+     */
+    @Test
+    void shouldReplaceASetOfFilesTogetherOrNoneOfThem(@TempDir final Path dir) throws IOException
+    {
+        final Path hgrm = dir.resolve("r.hgrm");
+        final Path csv = dir.resolve("r.csv");
+        ResultFiles.writeAll(new java.util.LinkedHashMap<>(java.util.Map.of(hgrm, "earlier\n".getBytes())));
+        Files.createDirectories(csv);
+        final java.util.Map<Path, byte[]> set = new java.util.LinkedHashMap<>();
+        set.put(hgrm, "new\n".getBytes());
+        set.put(csv, "new\n".getBytes());
+
+        final IOException failed = assertThrows(IOException.class, () -> ResultFiles.writeAll(set));
+
+        assertTrue(failed.getMessage().startsWith("could not write " + csv + " (") && failed.getMessage().endsWith(
+            "; none of r.hgrm, r.csv was replaced"), failed.getMessage());
+        assertEquals("earlier\n", Files.readString(hgrm), "the earlier run's histogram stays");
+        try (java.util.stream.Stream<Path> files = Files.list(dir))
+        {
+            assertEquals(java.util.Set.of(hgrm, csv), files.collect(java.util.stream.Collectors.toSet()),
+                "no partial file is left");
+        }
     }
 }
