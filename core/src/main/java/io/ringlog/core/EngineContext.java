@@ -52,6 +52,7 @@ public final class EngineContext
     private Upcasters upcasters = new Upcasters();
     private long snapshotEvery;
     private long stateCheckEvery;
+    private boolean replayStateChecks;
     private Duration closeTimeout = Duration.ofSeconds(30);
     private Supplier<IdleStrategy> producerIdleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 50_000);
     private boolean follower;
@@ -581,6 +582,23 @@ public final class EngineContext
     public long stateCheckEvery()
     {
         return stateCheckEvery;
+    }
+
+    /**
+     * Take state checks in the tail of the replay at launch too, at the positions a live run takes them (every
+     * {@link #stateCheckEvery} positions, and every {@link #snapshotEvery} whether or not it snapshots; the last
+     * {@link StateChecks#CAPACITY} such positions), so that a node started again holds hashes its peer can compare
+     * within a heartbeat. Off by default, so a replay costs no hash; a {@code ReplicationNode} turns it on.
+     */
+    public EngineContext replayStateChecks(final boolean replayStateChecks)
+    {
+        this.replayStateChecks = replayStateChecks;
+        return this;
+    }
+
+    public boolean replayStateChecks()
+    {
+        return replayStateChecks;
     }
 
     /**

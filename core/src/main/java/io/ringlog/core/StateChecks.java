@@ -8,9 +8,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * The state hashes an engine's business logic took as it applied commands, each with its position: every
  * {@link EngineContext#stateCheckEvery N}-th position and at each snapshot it took, live; at the same positions
  * (those of {@link EngineContext#snapshotEvery} whether or not it takes a snapshot) in the tail of its replay at
- * launch, with N set; and at the snapshot it started from. Two engines that applied the same journal entries with
- * the same code hold the same hash at the same position, so a replicated pair compares them to find states that
- * parted (code that differs between the nodes, or is not deterministic) while the journals agree.
+ * launch, where {@link EngineContext#replayStateChecks} asks (a replicated node); and at the snapshot it started
+ * from. Two engines that applied the same journal entries with the same code hold the same hash at the same position,
+ * so a replicated pair compares them to find states that parted (code that differs between the nodes, or is not
+ * deterministic) while the journals agree.
  * <p>
  * Written by the business-logic thread only; read from any thread. Keeps the newest {@value #CAPACITY}; a read
  * that races with the write of the slot it reads finds nothing rather than a hash of another position.

@@ -52,6 +52,7 @@ public final class BusinessLogic
     private final SnapshotStore snapshotStore;
     private final long snapshotEvery;
     private final long stateCheckEvery;
+    private final boolean replayStateChecks;
     private final StateChecks stateChecks = new StateChecks();
     /** The next position to take a state check at or past (a multiple of stateCheckEvery); never, when off. */
     private long nextStateCheck;
@@ -84,6 +85,7 @@ public final class BusinessLogic
         this.snapshotStore = ctx.snapshotStore();
         this.snapshotEvery = ctx.snapshotEvery();
         this.stateCheckEvery = ctx.stateCheckEvery();
+        this.replayStateChecks = ctx.replayStateChecks();
         this.nextStateCheck = stateCheckEvery > 0 ? stateCheckEvery : Long.MAX_VALUE;
         this.upcasters = ctx.upcasters().isEmpty() ? null : ctx.upcasters();
         this.upcastScratch = new Command(ctx.maxPayloadLength());
@@ -314,8 +316,8 @@ public final class BusinessLogic
             // its journal reached, so its pair compares them within a heartbeat rather than at the next live check
             // both take (a reviewer's note: a million positions away on an idle pair at the default, and a mended
             // standby's promotion refused until then). Only the tail's: the ring keeps the newest CAPACITY.
-            if (position > replayChecksFrom && (position % stateCheckEvery == 0 || snapshotEvery > 0 &&
-                position % snapshotEvery == 0))
+            if (position > replayChecksFrom && (stateCheckEvery > 0 && position % stateCheckEvery == 0 ||
+                snapshotEvery > 0 && position % snapshotEvery == 0))
             {
                 recordCheck(position);
             }
@@ -327,15 +329,18 @@ public final class BusinessLogic
     }
 
     /**
-     * The replay at launch goes up to {@code last}: it takes its state checks (with {@code stateCheckEvery} on) at the
-     * positions a live run takes them, from the {@link StateChecks#CAPACITY} check positions before {@code last} on.
+     * The replay at launch goes up to {@code last}: with {@link EngineContext#replayStateChecks} it takes its state
+     * checks at the positions a live run takes them, from the {@link StateChecks#CAPACITY} such positions before
+     * {@code last} on (at snapshot positions alone where {@code stateCheckEvery} is 0: a reviewer's mended standby with
+     * checks at snapshots only took none, and stayed DIFFERS on an idle pair).
      */
     public void replayingTo(final long last)
     {
-        if (stateCheckEvery > 0)
+        final long step = stateCheckEvery > 0 && snapshotEvery > 0 ? Math.min(stateCheckEvery, snapshotEvery) :
+            Math.max(stateCheckEvery, snapshotEvery);
+        if (replayStateChecks && step > 0)
         {
-            final long step = snapshotEvery > 0 ? Math.min(stateCheckEvery, snapshotEvery) : stateCheckEvery;
-            replayChecksFrom = last - Math.min(last, StateChecks.CAPACITY * step);
+            replayChecksFrom = step > last / StateChecks.CAPACITY ? 0 : last - StateChecks.CAPACITY * step;
         }
     }
 

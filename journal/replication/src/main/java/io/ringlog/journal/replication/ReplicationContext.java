@@ -383,7 +383,8 @@ public final class ReplicationContext
      * are said, not found at a failover. 1,000,000 by default; each check is one {@code StateMachine.stateHash()} on the
      * business-logic thread. A node takes them in the tail of its replay at a start too (and at the snapshot it starts
      * from), so one started again is compared within a few heartbeats. Give both nodes the same N and the same
-     * {@code snapshotEvery}. 0 compares at live snapshots only (where both take them).
+     * {@code snapshotEvery}. 0 compares at snapshot positions only (where both take them; in a replay, at the
+     * {@code snapshotEvery} positions).
      */
     public ReplicationContext stateCheckEvery(final long stateCheckEvery)
     {

@@ -95,6 +95,8 @@ public final class ReplicationNode implements AutoCloseable
             {
                 engine.stateCheckEvery(ctx.stateCheckEvery());
             }
+            // With checks at snapshots only (0) too: a node started again is compared at once, at a snapshot position.
+            engine.replayStateChecks(true);
             engine.replicator(new AeronReplicator(state, channels.log(), ctx, maxPayloadLength)).follower(role == Role.STANDBY)
                 .promotedBy("its ReplicationNode (ReplicationNode.promote())", () -> state.promoter == Thread.currentThread());
             launched = Engine.launch(engine);

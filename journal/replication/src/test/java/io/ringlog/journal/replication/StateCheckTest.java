@@ -253,9 +253,47 @@ class StateCheckTest
         }
     }
 
+    /**
+     * A reviewer's finding: with checks at snapshots only (stateCheckEvery 0), the replay took no hash, so a standby
+     * mended as advised held none at any position the primary sent, and stayed DIFFERS on an idle pair.
+     */
+    @Test
+    void shouldCompareARestartedStandbyWithChecksAtSnapshotsOnly() throws Exception
+    {
+        final Pair pair = new Pair(dir);
+        final ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
+        final ReplicationNode a = ReplicationNode.launch(pair.context("a", mode).stateCheckEvery(0),
+            pair.engine("a", new AccumulatorStateMachine(), Topology.PIPELINED).snapshotEvery(1_500), Role.PRIMARY);
+        ReplicationNode b = standbyEvery(pair, new ThrowsAt(1_700), 1_500, 0);
+        try
+        {
+            Pair.publish(a.engine(), 1, 4_600);
+            a.engine().awaitApplied(4_600, 20, TimeUnit.SECONDS);
+            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: STATE DIFFERS from the primary's at " +
+                "position 3000")), Duration.ofSeconds(20), "the pair finds the difference at a snapshot both take");
+            b.close();
+
+            moveSnapshotsAfter(dir.resolve("b").resolve("snapshots"), 1_500, dir.resolve("b-moved"));
+            b = standbyEvery(pair, new AccumulatorStateMachine(), 1_500, 0);
+            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: STATE EQUAL to the primary's at " +
+                "position ") && e.contains(": the difference at position 3000 that an earlier process of this node found " +
+                "is gone")), Duration.ofSeconds(20), "the mended standby says so, without a new command");
+        }
+        finally
+        {
+            Pair.closeQuietly(a, b);
+        }
+    }
+
     private static ReplicationNode standbyEvery(final Pair pair, final StateMachine stateMachine, final long snapshotEvery)
     {
-        return ReplicationNode.launch(pair.context("b", ReplicationMode.SYNCHRONOUS).stateCheckEvery(1_000),
+        return standbyEvery(pair, stateMachine, snapshotEvery, 1_000);
+    }
+
+    private static ReplicationNode standbyEvery(final Pair pair, final StateMachine stateMachine, final long snapshotEvery,
+        final long stateCheckEvery)
+    {
+        return ReplicationNode.launch(pair.context("b", ReplicationMode.SYNCHRONOUS).stateCheckEvery(stateCheckEvery),
             pair.engine("b", stateMachine, Topology.PIPELINED).snapshotEvery(snapshotEvery)
                 .closeTimeout(Duration.ofSeconds(2)), Role.STANDBY);
     }
