@@ -101,6 +101,8 @@ public final class BenchSuite implements Callable<Integer>
     CommandLine.Model.CommandSpec spec;
 
     private PrintStream console = System.out;
+    /** Whether this suite made its --out directory (checked, and so made, before the run). */
+    private boolean madeOut;
     private SuiteInterruption interruption;
 
     public static void main(final String[] args)
@@ -151,6 +153,9 @@ public final class BenchSuite implements Callable<Integer>
         }
         if (out != null)
         {
+            // The check makes the directory: whether the suite made it is known only before (an interrupted suite
+            // deletes one it made and left empty).
+            madeOut = !Files.exists(out);
             // A reviewer's finding: an --out it could not write was "error: no such file or directory: /x", exit 1,
             // where the other commands refuse it as bad usage, naming the option.
             OptionChecks.outputDirectory(spec, "--out", out);
@@ -167,6 +172,10 @@ public final class BenchSuite implements Callable<Integer>
             final int built = new ProcessBuilder(peer.toString(), "build").inheritIO().start().waitFor();
             if (built != 0)
             {
+                if (madeOut)
+                {
+                    Files.deleteIfExists(out);
+                }
                 spec.commandLine().getErr().println("error: " + peer + " build exited " + built + ": the exchange-core " +
                     "peer is not built (its lines are above); nothing was measured");
                 spec.commandLine().getErr().flush();
@@ -206,7 +215,7 @@ public final class BenchSuite implements Callable<Integer>
     {
         final LocalDateTime started = LocalDateTime.now();
         final Path dir = (out != null ? out : Path.of("bench", "results", DIRECTORY.format(started))).toAbsolutePath();
-        final boolean madeDir = !Files.exists(dir);
+        final boolean madeDir = out != null ? madeOut : !Files.exists(dir);
         Files.createDirectories(dir);
         final Path work = dir.resolve("work");
         final long startNanos = System.nanoTime();
