@@ -81,26 +81,7 @@ public final class StateChecks
      */
     public long newestBefore(final long position, final MutableLong hash)
     {
-        long best = 0;
-        long bestHash = 0;
-        for (int slot = 0; slot < CAPACITY; slot++)
-        {
-            final long at = positions.get(slot);
-            if (at < position && at > best)
-            {
-                final long value = hashes.get(slot);
-                if (positions.get(slot) == at)
-                {
-                    best = at;
-                    bestHash = value;
-                }
-            }
-        }
-        if (best != 0)
-        {
-            hash.set(bestHash);
-        }
-        return best;
+        return nearest(position, false, hash);
     }
 
     /**
@@ -109,12 +90,18 @@ public final class StateChecks
      */
     public long nextAfter(final long position, final MutableLong hash)
     {
+        return nearest(position, true, hash);
+    }
+
+    /** The kept check nearest {@code position} after it (or before it): its position, its hash into {@code hash}; or 0. */
+    private long nearest(final long position, final boolean after, final MutableLong hash)
+    {
         long best = 0;
         long bestHash = 0;
         for (int slot = 0; slot < CAPACITY; slot++)
         {
             final long at = positions.get(slot);
-            if (at > position && (best == 0 || at < best))
+            if (after ? at > position && (best == 0 || at < best) : at != 0 && at < position && at > best)
             {
                 final long value = hashes.get(slot);
                 if (positions.get(slot) == at)

@@ -166,18 +166,7 @@ class StateCheckTest
             b.close();
 
             // The advice: its snapshots after 1500 moved away, started again with the primary's code.
-            final Path snapshots = dir.resolve("b").resolve("snapshots");
-            final Path away = Files.createDirectories(dir.resolve("b-snapshots-after-1500"));
-            try (java.util.stream.Stream<Path> files = Files.list(snapshots))
-            {
-                for (final Path file : files.toList())
-                {
-                    if (file.getFileName().toString().compareTo("snapshot-00000000000000001500.rls") > 0)
-                    {
-                        Files.move(file, away.resolve(file.getFileName()));
-                    }
-                }
-            }
+            moveSnapshotsAfter(dir.resolve("b").resolve("snapshots"), 1_500, dir.resolve("b-snapshots-after-1500"));
             b = standby(pair, new AccumulatorStateMachine());
             Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: STATE EQUAL to the primary's at " +
                 "position 3000: the difference at position 2000 that an earlier process of this node found is gone")),
@@ -210,16 +199,11 @@ class StateCheckTest
     void shouldCompareARestartedStandbyOnAnIdlePairWhereverTheNewestCheckIs() throws Exception
     {
         final Pair pair = new Pair(dir);
-        final ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
-        final ReplicationNode a = ReplicationNode.launch(pair.context("a", mode).stateCheckEvery(1_000),
-            pair.engine("a", new AccumulatorStateMachine(), Topology.PIPELINED).snapshotEvery(1_500), Role.PRIMARY);
+        final ReplicationNode a = primaryEvery(pair, 1_000);
         ReplicationNode b = standbyEvery(pair, new ThrowsAt(1_700), 1_500);
         try
         {
-            Pair.publish(a.engine(), 1, 4_600);
-            a.engine().awaitApplied(4_600, 20, TimeUnit.SECONDS);
-            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: STATE DIFFERS from the primary's at " +
-                "position 2000")), Duration.ofSeconds(20), "the pair finds the difference");
+            partAt(pair, a, 2_000);
             b.close();
 
             // Mended as advised: its snapshots after 1500 moved away (4500 among them, the primary's newest check).
@@ -261,16 +245,12 @@ class StateCheckTest
     void shouldCompareARestartedStandbyWithChecksAtSnapshotsOnly() throws Exception
     {
         final Pair pair = new Pair(dir);
-        final ReplicationMode mode = ReplicationMode.SYNCHRONOUS;
-        final ReplicationNode a = ReplicationNode.launch(pair.context("a", mode).stateCheckEvery(0),
-            pair.engine("a", new AccumulatorStateMachine(), Topology.PIPELINED).snapshotEvery(1_500), Role.PRIMARY);
+        final ReplicationNode a = primaryEvery(pair, 0);
         ReplicationNode b = standbyEvery(pair, new ThrowsAt(1_700), 1_500, 0);
         try
         {
-            Pair.publish(a.engine(), 1, 4_600);
-            a.engine().awaitApplied(4_600, 20, TimeUnit.SECONDS);
-            Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: STATE DIFFERS from the primary's at " +
-                "position 3000")), Duration.ofSeconds(20), "the pair finds the difference at a snapshot both take");
+            // At a snapshot both take, the first after 1700.
+            partAt(pair, a, 3_000);
             b.close();
 
             moveSnapshotsAfter(dir.resolve("b").resolve("snapshots"), 1_500, dir.resolve("b-moved"));
@@ -283,6 +263,22 @@ class StateCheckTest
         {
             Pair.closeQuietly(a, b);
         }
+    }
+
+    /** Node a as a synchronous primary, snapshots every 1,500 positions, checks every {@code stateCheckEvery}. */
+    private static ReplicationNode primaryEvery(final Pair pair, final long stateCheckEvery)
+    {
+        return ReplicationNode.launch(pair.context("a", ReplicationMode.SYNCHRONOUS).stateCheckEvery(stateCheckEvery),
+            pair.engine("a", new AccumulatorStateMachine(), Topology.PIPELINED).snapshotEvery(1_500), Role.PRIMARY);
+    }
+
+    /** Publishes positions 1..4600 on {@code a}; its standby, which rejects 1700, says its state differs at {@code at}. */
+    private static void partAt(final Pair pair, final ReplicationNode a, final long at) throws Exception
+    {
+        Pair.publish(a.engine(), 1, 4_600);
+        a.engine().awaitApplied(4_600, 20, TimeUnit.SECONDS);
+        Pair.await(() -> pair.events.stream().anyMatch((e) -> e.startsWith("b: STATE DIFFERS from the primary's at " +
+            "position " + at)), Duration.ofSeconds(20), "the pair finds the difference at " + at);
     }
 
     private static ReplicationNode standbyEvery(final Pair pair, final StateMachine stateMachine, final long snapshotEvery)
