@@ -151,20 +151,20 @@ public final class BenchSuite implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--exchange-commands must be at least " +
                 peerFlow + " (the peer's file and the latency runs draw from the same stream)");
         }
+        // The numbers are wrong whatever directory the suite runs from.
+        if (!java.nio.file.Files.isRegularFile(peer) || !java.nio.file.Files.isExecutable(peer))
+        {
+            throw OptionChecks.refused(spec, "--peer " + peer + " is no executable file: it names the script that runs " +
+                "exchange-core (bench/peers/peer, or one that takes the same arguments)");
+        }
         if (out != null)
         {
-            // The check makes the directory: whether the suite made it is known only before (an interrupted suite
+            // Last of the checks, as it makes the directory: whether the suite made it is known only before (an interrupted suite
             // deletes one it made and left empty).
             madeOut = !Files.exists(out);
             // A reviewer's finding: an --out it could not write was "error: no such file or directory: /x", exit 1,
             // where the other commands refuse it as bad usage, naming the option.
             OptionChecks.outputDirectory(spec, "--out", out);
-        }
-        // Last of the checks: the numbers are wrong whatever directory the suite runs from.
-        if (!java.nio.file.Files.isRegularFile(peer) || !java.nio.file.Files.isExecutable(peer))
-        {
-            throw OptionChecks.refused(spec, "--peer " + peer + " is no executable file: it names the script that runs " +
-                "exchange-core (bench/peers/peer, or one that takes the same arguments)");
         }
         if (buildPeer)
         {
