@@ -58,6 +58,7 @@ public final class ResultFiles
     public static void writeAll(final Map<Path, byte[]> files) throws IOException
     {
         final Map<Path, Path> partials = new LinkedHashMap<>();
+        final Map<Path, Path> targets = new LinkedHashMap<>();
         final StringBuilder replaced = new StringBuilder();
         Path writing = null;
         try
@@ -74,11 +75,21 @@ public final class ResultFiles
             for (final Map.Entry<Path, byte[]> file : files.entrySet())
             {
                 writing = file.getKey();
-                final Path parent = writing.toAbsolutePath().getParent();
+                if (Files.exists(writing) && !Files.isRegularFile(writing))
+                {
+                    // A device or a pipe (--json /dev/stdout, /dev/null): written to, never replaced (a reviewer's
+                    // finding: a rename over it made /dev/null a regular file).
+                    Files.write(writing, file.getValue());
+                    continue;
+                }
+                // A symbolic link is written through: the file it names is replaced, beside itself, the link kept.
+                final Path target = Files.isSymbolicLink(writing) ? linkTarget(writing) : writing;
+                targets.put(writing, target);
+                final Path parent = target.toAbsolutePath().getParent();
                 Files.createDirectories(parent);
                 // Unique, so two runs writing the same file do not share one; and known, so a signal's hook deletes it.
                 // Made as any file (the umask's permissions), not as a temporary file's owner-only ones.
-                final Path partial = parent.resolve("." + writing.getFileName() + "." + ProcessHandle.current().pid() +
+                final Path partial = parent.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() +
                     "-" + SEQUENCE.incrementAndGet() + ".partial");
                 partials.put(writing, partial);
                 PARTIALS.add(partial);
@@ -88,14 +99,15 @@ public final class ResultFiles
             for (final Map.Entry<Path, Path> partial : partials.entrySet())
             {
                 writing = partial.getKey();
+                final Path target = targets.get(writing);
                 try
                 {
-                    Files.move(partial.getValue(), writing, StandardCopyOption.REPLACE_EXISTING,
+                    Files.move(partial.getValue(), target, StandardCopyOption.REPLACE_EXISTING,
                         StandardCopyOption.ATOMIC_MOVE);
                 }
                 catch (final AtomicMoveNotSupportedException ex)
                 {
-                    Files.move(partial.getValue(), writing, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(partial.getValue(), target, StandardCopyOption.REPLACE_EXISTING);
                 }
                 replaced.append(replaced.length() == 0 ? "" : ", ").append(writing.getFileName());
             }
@@ -137,6 +149,21 @@ public final class ResultFiles
                 // Hidden and named .partial: nothing reads it.
             }
         }
+    }
+
+    /** The file a symbolic link names, through any chain of links, whether it exists or not. */
+    private static Path linkTarget(final Path link) throws IOException
+    {
+        Path target = link;
+        for (int hops = 0; Files.isSymbolicLink(target); hops++)
+        {
+            if (hops == 40)
+            {
+                throw new java.nio.file.FileSystemException(link.toString(), null, "Too many levels of symbolic links");
+            }
+            target = target.toAbsolutePath().getParent().resolve(Files.readSymbolicLink(target));
+        }
+        return target;
     }
 
     private static String names(final Map<Path, byte[]> files)

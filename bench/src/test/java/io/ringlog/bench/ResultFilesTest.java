@@ -73,4 +73,45 @@ class ResultFilesTest
                 "no partial file is left");
         }
     }
+
+    /**
+     * A reviewer's finding: a result renamed over its name replaced a symbolic link with a regular file, and a device
+     * too ({@code --json /dev/null}, as root, made /dev/null a regular file). A link is written through, the file it names
+     * replaced and the link kept; a device is written to.
+     */
+    @Test
+    void shouldWriteThroughALinkAndToADeviceWithoutReplacingThem(@TempDir final Path dir) throws Exception
+    {
+        final Path real = Files.writeString(Files.createDirectories(dir.resolve("elsewhere")).resolve("real.json"), "{}");
+        final Path link = Files.createSymbolicLink(dir.resolve("link.json"), real);
+
+        ResultFiles.write(link, "{\"new\": 1}\n");
+
+        assertTrue(Files.isSymbolicLink(link), "the link is kept");
+        assertEquals("{\"new\": 1}\n", Files.readString(real));
+        // A named pipe stands for the device here (a test must not risk the real /dev/null), a reader at its other end.
+        final Path pipe = dir.resolve("pipe");
+        assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor());
+        final java.util.concurrent.CompletableFuture<String> read = new java.util.concurrent.CompletableFuture<>();
+        final Thread reader = new Thread(() ->
+        {
+            try
+            {
+                read.complete(Files.readString(pipe));
+            }
+            catch (final IOException ex)
+            {
+                read.completeExceptionally(ex);
+            }
+        }, "pipe-reader");
+        reader.setDaemon(true);
+        reader.start();
+        ResultFiles.write(pipe, "{}\n");
+        assertTrue(!Files.isRegularFile(pipe) && Files.exists(pipe), "the pipe is a pipe still");
+        assertEquals("{}\n", read.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        try (java.util.stream.Stream<Path> files = Files.list(real.getParent()))
+        {
+            assertEquals(List.of(real), files.toList(), "no partial file is left beside the file it names");
+        }
+    }
 }
