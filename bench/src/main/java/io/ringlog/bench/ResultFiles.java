@@ -95,6 +95,7 @@ public final class ResultFiles
                 PARTIALS.add(partial);
                 Files.write(partial, file.getValue(), java.nio.file.StandardOpenOption.CREATE_NEW,
                     java.nio.file.StandardOpenOption.WRITE);
+                keepModeAndGroup(target, partial);
             }
             for (final Map.Entry<Path, Path> partial : partials.entrySet())
             {
@@ -148,6 +149,31 @@ public final class ResultFiles
             {
                 // Hidden and named .partial: nothing reads it.
             }
+        }
+    }
+
+    /**
+     * A file replaced keeps its permissions and group, as one written in place did (a reviewer's private CSV came back
+     * readable by everyone); where the file system has none, the new file's are what it gets.
+     */
+    private static void keepModeAndGroup(final Path target, final Path partial) throws IOException
+    {
+        if (!Files.isRegularFile(target))
+        {
+            return;
+        }
+        try
+        {
+            Files.setPosixFilePermissions(partial, Files.getPosixFilePermissions(target));
+            final Object group = Files.getAttribute(target, "posix:group");
+            if (!group.equals(Files.getAttribute(partial, "posix:group")))
+            {
+                Files.setAttribute(partial, "posix:group", group);
+            }
+        }
+        catch (final UnsupportedOperationException ex)
+        {
+            // Not a POSIX file system.
         }
     }
 

@@ -26,6 +26,10 @@ class ResultFilesTest
         final Path plain = Files.writeString(dir.resolve("plain"), "");
         assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
         Files.delete(plain);
+        // One replaced keeps its own (a reviewer's private CSV came back readable by everyone).
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        ResultFiles.write(file, "third\n");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertEquals(List.of(file), Files.list(file.getParent()).toList(), "no partial file is left beside it");
     }
 
