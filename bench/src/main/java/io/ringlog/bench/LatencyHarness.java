@@ -372,8 +372,6 @@ public final class LatencyHarness implements Callable<Integer>
             console.println("replacing an earlier run's files of these settings in " + out + " (runs that differ only in " +
                 "--seed, --seconds or --warmup share their names: give each its own --out to keep both)");
         }
-        console.println("wrote " + report.write(out) + ", " + out.resolve(report.baseName() + ".hgrm") + " and " +
-            out.resolve(report.baseName() + "-service.hgrm"));
         final Path png = out.resolve(report.baseName() + ".png");
         byte[] chart = null;
         try
@@ -389,12 +387,16 @@ public final class LatencyHarness implements Callable<Integer>
             // The chart is a convenience: a JDK without fonts or AWT must not cost the figures above.
             console.println("no chart: " + ex);
         }
+        // Once drawn, the chart is one of the run's files, replaced with the others or not at all (a reviewer's full disk
+        // at the chart left the earlier run's beside this run's histograms and CSV).
+        final Map<Path, byte[]> withChart = new LinkedHashMap<>();
         if (chart != null)
         {
-            // Not a convenience once drawn: a file that cannot be written (a full disk) fails the run, as the CSV's.
-            ResultFiles.write(png, chart);
-            console.println("wrote " + png);
+            withChart.put(png, chart);
         }
+        final Path csv = report.write(out, withChart);
+        console.println("wrote " + csv + ", " + out.resolve(report.baseName() + ".hgrm") + (chart != null ? ", " : " and ") +
+            out.resolve(report.baseName() + "-service.hgrm") + (chart != null ? " and " + png : ""));
         if (json != null)
         {
             final Map<String, Object> results = new LinkedHashMap<>();

@@ -109,6 +109,12 @@ public final class LatencyReport
      */
     public Path write(final Path dir) throws IOException
     {
+        return write(dir, Map.of());
+    }
+
+    /** {@link #write(Path)}, with {@code more} files (the run's chart) replaced together with these. */
+    public Path write(final Path dir, final Map<Path, byte[]> more) throws IOException
+    {
         final Map<Path, byte[]> files = new LinkedHashMap<>();
         files.put(dir.resolve(baseName() + ".hgrm"), hgrm(corrected));
         files.put(dir.resolve(baseName() + "-service.hgrm"), hgrm(service));
@@ -121,6 +127,7 @@ public final class LatencyReport
                 micros(service, percentile), achieved, keptUp));
         }
         files.put(csv, text.toString().getBytes(StandardCharsets.UTF_8));
+        files.putAll(more);
         // One result: the histograms and the CSV replace an earlier run's together, or none of them does.
         ResultFiles.writeAll(files);
         return csv;
