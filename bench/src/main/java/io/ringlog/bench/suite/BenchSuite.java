@@ -103,6 +103,8 @@ public final class BenchSuite implements Callable<Integer>
     private PrintStream console = System.out;
     /** Whether this suite made its --out directory (checked, and so made, before the run). */
     private boolean madeOut;
+    /** A signal stopped the peer's build. */
+    private volatile boolean buildStopped;
     private SuiteInterruption interruption;
 
     public static void main(final String[] args)
@@ -169,7 +171,12 @@ public final class BenchSuite implements Callable<Integer>
         if (buildPeer)
         {
             // Before anything is measured, not between two measured steps; its own lines say what it does.
-            final int built = new ProcessBuilder(peer.toString(), "build").inheritIO().start().waitFor();
+            final int built = buildPeer();
+            if (built != 0 && buildStopped)
+            {
+                // The hook said it.
+                return CliSupport.FAILED;
+            }
             if (built != 0)
             {
                 if (madeOut)
@@ -193,6 +200,56 @@ public final class BenchSuite implements Callable<Integer>
                 peerFlow));
             spec.commandLine().getErr().flush();
             return CliSupport.FAILED;
+        }
+    }
+
+    /**
+     * Runs {@code PEER build}; stopped by a signal meanwhile (a first build runs Maven for minutes), it stops the build,
+     * removes the --out it made, and says so (a reviewer's finding: it said nothing, left both, and the build ran on).
+     */
+    private int buildPeer() throws IOException, InterruptedException
+    {
+        final java.util.concurrent.atomic.AtomicReference<Process> build = new java.util.concurrent.atomic.AtomicReference<>();
+        final PrintWriter err = spec.commandLine().getErr();
+        final Thread stop = new Thread(() ->
+        {
+            buildStopped = true;
+            final Process building = build.get();
+            if (building != null)
+            {
+                building.descendants().forEach(ProcessHandle::destroy);
+                building.destroy();
+            }
+            boolean removed = false;
+            try
+            {
+                removed = madeOut && Files.deleteIfExists(out);
+            }
+            catch (final IOException ex)
+            {
+                // Not empty: someone else's files are there now; kept.
+            }
+            err.println("suite: interrupted while the exchange-core peer was building; nothing was measured" +
+                (removed ? "; removed " + out + ", empty" : ""));
+            err.flush();
+        }, "suite-build-interrupted");
+        // Before the build starts: a signal as soon as it says a word finds the hook there.
+        Runtime.getRuntime().addShutdownHook(stop);
+        try
+        {
+            build.set(new ProcessBuilder(peer.toString(), "build").inheritIO().start());
+            return build.get().waitFor();
+        }
+        finally
+        {
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            }
+            catch (final IllegalStateException ex)
+            {
+                // The JVM is stopping: the hook runs.
+            }
         }
     }
 

@@ -270,6 +270,34 @@ class BenchSuiteIT
         }
     }
 
+    /**
+     * A reviewer's finding: a suite stopped while the exchange-core peer built (a first build runs Maven for minutes)
+     * said nothing, left the --out it had made, and the build ran on. A peer whose build takes a minute stands in.
+     */
+    @Test
+    void shouldSayItWasStoppedWhileThePeerBuilt() throws Exception
+    {
+        final Path peer = temp.resolve("slow-peer");
+        Files.writeString(peer, "#!/usr/bin/env bash\nif [ \"$1\" = build ]; then echo \"slow-peer build\"; exec sleep 60; fi\n" +
+            "exit 1\n");
+        assertTrue(peer.toFile().setExecutable(true));
+        final Shell shell = new Shell(Repository.sessionDirectory(temp), Map.of("RINGLOG_NO_BUILD", "1"));
+        final Path out = temp.resolve("stopped-building").resolve("results");
+        final Shell.Running suite = shell.start("scripts/bench suite --quick --peer " + peer + " --build-peer --out " + out);
+        final long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (!suite.outSoFar().contains("slow-peer build") && System.nanoTime() < deadline)
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        suite.signal(false);
+        final Shell.Result stopped = suite.await(Duration.ofSeconds(30));
+
+        assertEquals(128 + 15, stopped.code(), stopped.toString());
+        assertEquals("suite: interrupted while the exchange-core peer was building; nothing was measured; removed " + out +
+            ", empty", stopped.err().strip(), stopped.toString());
+        assertFalse(Files.exists(out), stopped.toString());
+    }
+
     private static String read(final Path file) throws Exception
     {
         assertTrue(Files.exists(file), file + " is missing");
