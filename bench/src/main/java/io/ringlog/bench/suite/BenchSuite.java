@@ -211,9 +211,19 @@ public final class BenchSuite implements Callable<Integer>
     {
         final java.util.concurrent.atomic.AtomicReference<Process> build = new java.util.concurrent.atomic.AtomicReference<>();
         final PrintWriter err = spec.commandLine().getErr();
+        final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
         final Thread stop = new Thread(() ->
         {
             buildStopped = true;
+            try
+            {
+                // A signal as the build starts: its process is known once start returns, which it does at once.
+                started.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
             final Process building = build.get();
             if (building != null)
             {
@@ -237,7 +247,14 @@ public final class BenchSuite implements Callable<Integer>
         Runtime.getRuntime().addShutdownHook(stop);
         try
         {
-            build.set(new ProcessBuilder(peer.toString(), "build").inheritIO().start());
+            try
+            {
+                build.set(new ProcessBuilder(peer.toString(), "build").inheritIO().start());
+            }
+            finally
+            {
+                started.countDown();
+            }
             return build.get().waitFor();
         }
         finally

@@ -278,7 +278,7 @@ class BenchSuiteIT
     void shouldSayItWasStoppedWhileThePeerBuilt() throws Exception
     {
         final Path peer = temp.resolve("slow-peer");
-        Files.writeString(peer, "#!/usr/bin/env bash\nif [ \"$1\" = build ]; then echo \"slow-peer build\"; exec sleep 60; fi\n" +
+        Files.writeString(peer, "#!/usr/bin/env bash\nif [ \"$1\" = build ]; then echo \"slow-peer build\"; exec sleep 60.4242; fi\n" +
             "exit 1\n");
         assertTrue(peer.toFile().setExecutable(true));
         final Shell shell = new Shell(Repository.sessionDirectory(temp), Map.of("RINGLOG_NO_BUILD", "1"));
@@ -296,7 +296,18 @@ class BenchSuiteIT
         assertEquals("suite: interrupted while the exchange-core peer was building; nothing was measured; removed " + out +
             ", empty", stopped.err().strip(), stopped.toString());
         assertFalse(Files.exists(out), stopped.toString());
+        // The build it started is stopped too (the signal can come before its process is known).
+        final long gone = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (ProcessHandle.allProcesses().anyMatch(PEER_BUILD) && System.nanoTime() < gone)
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        assertFalse(ProcessHandle.allProcesses().anyMatch(PEER_BUILD), "the peer's build runs on");
     }
+
+    /** The stand-in peer's build, by its command line. */
+    private static final java.util.function.Predicate<ProcessHandle> PEER_BUILD = (process) ->
+        process.info().commandLine().orElse("").contains("sleep 60.4242");
 
     private static String read(final Path file) throws Exception
     {
