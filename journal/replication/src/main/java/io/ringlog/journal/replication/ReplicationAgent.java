@@ -1235,7 +1235,6 @@ final class ReplicationAgent implements Agent
         {
             standby.stop();
         }
-        state.gate.halt(cause);
         status.message(cause.getMessage());
         if (journal.lastPosition() != startedAt)
         {
@@ -1245,9 +1244,12 @@ final class ReplicationAgent implements Agent
         }
         status.put(StatusFile.ROLE, Role.FAILED.ordinal());
         state.role = Role.FAILED;
-        // Last: a thread that sees the failure (ReplicationNode.failure()) sees the FAILED role with it (StandbyLossTest
-        // read STANDBY once, between the two).
+        // After the role: a thread that sees the failure (ReplicationNode.failure()) sees the FAILED role with it
+        // (StandbyLossTest read STANDBY once, between the two).
         failure = cause;
+        // And before the engine halts: a node's loop that sees the engine halted finds this failure, the cause, with it
+        // (the exchange's node closed a diverged standby as 'halted' instead of cutting its tail: two fresh-clone runs).
+        state.gate.halt(cause);
         // A node started with --rejoin used to say 'FAILED: ... restart it as a standby with --rejoin' and then do the
         // cut: rejoining, it says it cuts, and its cause leaves out the advice it is following.
         event((ctx.rejoining() && cause instanceof DivergedHistoryException ? "DIVERGED, and started to rejoin, so " +
