@@ -62,6 +62,11 @@ class PeerCompareIT
         assertEquals("1517", peer.get("trades"), result.toString());
         assertEquals("14280", peer.get("moved"), result.toString());
         assertTrue(result.out().contains("setup-commands: 5001\n"), result.toString());
+        // A reviewer's: with no command it said "unknown command ''".
+        final Shell.Result none = shell.run("'" + Repository.root().resolve("bench/peers/peer") + "'", RUN);
+        assertEquals(2, none.code(), none.toString());
+        assertEquals("error: give a command: throughput, latency, compare or build\nTry 'bench/peers/peer --help' for " +
+            "more information.\n", none.err(), none.toString());
     }
 
     private static Map<String, String> without(final Map<String, String> counts, final String key)
