@@ -152,6 +152,12 @@ public final class PeerCli implements Callable<Integer>
             throw refused(spec, "--setup " + file.setup + ": the file's set-up commands, 0 or more (left out: found " +
                 "from the file)");
         }
+        if (!Files.exists(file.input))
+        {
+            // Bad usage, as a directory there is (a reviewer's: this exited 1 after the options' checks, a directory 2).
+            throw refused(spec, "-i " + file.input + ": no such file (make one with scripts/exchange generate --preset " +
+                "exchange-core, as bench/peers/README.md shows)");
+        }
         if (Files.isDirectory(file.input))
         {
             throw refused(spec, "-i " + file.input + " is a directory; give a command file (scripts/exchange generate " +

@@ -84,6 +84,8 @@ class PeerCliTest
                 input, "--setup", "-5"},
             {"-i " + dir + " is a directory; give a command file (scripts/exchange generate writes one)", "throughput",
                 "-i", dir.toString()},
+            {"-i " + dir.resolve("nope.txt") + ": no such file (make one with scripts/exchange generate --preset " +
+                "exchange-core, as bench/peers/README.md shows)", "throughput", "-i", dir.resolve("nope.txt").toString()},
             {"--json " + dir + ": is a directory; give a file name", "throughput", "-i", input, "--json", dir.toString()},
             {"--json " + aFile.resolve("r.json") + ": " + aFile + " is a file, not a directory", "throughput", "-i", input,
                 "--json", aFile.resolve("r.json").toString()},
