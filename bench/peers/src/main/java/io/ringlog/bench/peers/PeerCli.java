@@ -155,12 +155,12 @@ public final class PeerCli implements Callable<Integer>
         if (!Files.exists(file.input))
         {
             // Bad usage, as a directory there is (a reviewer's: this exited 1 after the options' checks, a directory 2).
-            throw refused(spec, "-i " + file.input + ": no such file (make one with scripts/exchange generate --preset " +
-                "exchange-core, as bench/peers/README.md shows)");
+            throw refused(spec, inputAsTyped(spec) + " " + file.input + ": no such file (make one with scripts/exchange " +
+                "generate --preset exchange-core, as bench/peers/README.md shows)");
         }
         if (Files.isDirectory(file.input))
         {
-            throw refused(spec, "-i " + file.input + " is a directory; give a command file (scripts/exchange generate " +
+            throw refused(spec, inputAsTyped(spec) + " " + file.input + " is a directory; give a command file (scripts/exchange generate " +
                 "writes one)");
         }
         if (engine.ringSize != null && (engine.ringSize < 2 || Integer.bitCount(engine.ringSize) != 1))
@@ -192,6 +192,19 @@ public final class PeerCli implements Callable<Integer>
                 throw refused(spec, "--out " + out + ": " + problem);
             }
         }
+    }
+
+    /** The input option's name as the user typed it (a reviewer's: a refusal said -i where --input was typed). */
+    private static String inputAsTyped(final CommandLine.Model.CommandSpec spec)
+    {
+        for (final String arg : spec.commandLine().getParseResult().originalArgs())
+        {
+            if (arg.equals("--input") || arg.startsWith("--input="))
+            {
+                return "--input";
+            }
+        }
+        return "-i";
     }
 
     /** Why files cannot be written in {@code dir} (made if missing), or null if they can. */

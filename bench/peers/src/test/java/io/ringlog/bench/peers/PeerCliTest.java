@@ -86,6 +86,12 @@ class PeerCliTest
                 "-i", dir.toString()},
             {"-i " + dir.resolve("nope.txt") + ": no such file (make one with scripts/exchange generate --preset " +
                 "exchange-core, as bench/peers/README.md shows)", "throughput", "-i", dir.resolve("nope.txt").toString()},
+            // Named as typed (a reviewer's: the refusal said -i where --input was typed).
+            {"--input " + dir + " is a directory; give a command file (scripts/exchange generate writes one)",
+                "throughput", "--input", dir.toString()},
+            {"--input " + dir.resolve("nope.txt") + ": no such file (make one with scripts/exchange generate --preset " +
+                "exchange-core, as bench/peers/README.md shows)", "latency", "--rate", "1000",
+                "--input=" + dir.resolve("nope.txt")},
             {"--json " + dir + ": is a directory; give a file name", "throughput", "-i", input, "--json", dir.toString()},
             {"--json " + aFile.resolve("r.json") + ": " + aFile + " is a file, not a directory", "throughput", "-i", input,
                 "--json", aFile.resolve("r.json").toString()},
