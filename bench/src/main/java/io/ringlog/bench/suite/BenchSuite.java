@@ -101,8 +101,11 @@ public final class BenchSuite implements Callable<Integer>
     CommandLine.Model.CommandSpec spec;
 
     private PrintStream console = System.out;
-    /** Whether this suite made its --out directory (checked, and so made, before the run). */
-    private boolean madeOut;
+    /**
+     * The topmost directory this suite made for its --out (checked, and so made, before the run): --out itself or a
+     * parent it had to make too; null if --out was there.
+     */
+    private Path madeOut;
     /** A signal stopped the peer's build. */
     private volatile boolean buildStopped;
     private SuiteInterruption interruption;
@@ -163,7 +166,7 @@ public final class BenchSuite implements Callable<Integer>
         {
             // Last of the checks, as it makes the directory: whether the suite made it is known only before (an interrupted suite
             // deletes one it made and left empty).
-            madeOut = !Files.exists(out);
+            madeOut = firstMissing(out);
             // A reviewer's finding: an --out it could not write was "error: no such file or directory: /x", exit 1,
             // where the other commands refuse it as bad usage, naming the option.
             OptionChecks.outputDirectory(spec, "--out", out);
@@ -179,9 +182,9 @@ public final class BenchSuite implements Callable<Integer>
             }
             if (built != 0)
             {
-                if (madeOut)
+                if (madeOut != null)
                 {
-                    Files.deleteIfExists(out);
+                    removeMade(out, madeOut);
                 }
                 spec.commandLine().getErr().println("error: " + peer + " build exited " + built + ": the exchange-core " +
                     "peer is not built (its lines are above); nothing was measured");
@@ -201,6 +204,50 @@ public final class BenchSuite implements Callable<Integer>
             spec.commandLine().getErr().flush();
             return CliSupport.FAILED;
         }
+    }
+
+    /** The topmost of {@code dir} and its parents that does not exist, or null if {@code dir} does. */
+    static Path firstMissing(final Path dir)
+    {
+        Path missing = null;
+        for (Path at = dir.toAbsolutePath().normalize(); at != null && !Files.exists(at); at = at.getParent())
+        {
+            missing = at;
+        }
+        return missing;
+    }
+
+    /**
+     * Deletes {@code dir}, then each parent up to {@code madeFrom} (the topmost this suite made) while it is empty (a
+     * reviewer's: an --out whose parents the suite made kept them when it removed the directory). Returns the topmost
+     * directory removed, or null if {@code dir} was not; a parent someone else has written into since is kept.
+     */
+    static Path removeMade(final Path dir, final Path madeFrom) throws IOException
+    {
+        final Path top = madeFrom.toAbsolutePath().normalize();
+        Path at = dir.toAbsolutePath().normalize();
+        if (!at.startsWith(top) || !Files.deleteIfExists(at))
+        {
+            return null;
+        }
+        Path removed = at;
+        while (!at.equals(top))
+        {
+            at = at.getParent();
+            try
+            {
+                if (!Files.deleteIfExists(at))
+                {
+                    break;
+                }
+            }
+            catch (final java.nio.file.DirectoryNotEmptyException kept)
+            {
+                break;
+            }
+            removed = at;
+        }
+        return removed;
     }
 
     /**
@@ -230,17 +277,17 @@ public final class BenchSuite implements Callable<Integer>
                 building.descendants().forEach(ProcessHandle::destroy);
                 building.destroy();
             }
-            boolean removed = false;
+            Path removed = null;
             try
             {
-                removed = madeOut && Files.deleteIfExists(out);
+                removed = madeOut != null ? removeMade(out, madeOut) : null;
             }
             catch (final IOException ex)
             {
                 // Not empty: someone else's files are there now; kept.
             }
             err.println("suite: interrupted while the exchange-core peer was building; nothing was measured" +
-                (removed ? "; removed " + out + ", empty" : ""));
+                (removed != null ? "; removed " + removed + ", empty" : ""));
             err.flush();
         }, "suite-build-interrupted");
         // Before the build starts: a signal as soon as it says a word finds the hook there.
@@ -289,7 +336,7 @@ public final class BenchSuite implements Callable<Integer>
     {
         final LocalDateTime started = LocalDateTime.now();
         final Path dir = (out != null ? out : Path.of("bench", "results", DIRECTORY.format(started))).toAbsolutePath();
-        final boolean madeDir = out != null ? madeOut : !Files.exists(dir);
+        final Path madeDir = out != null ? madeOut : firstMissing(dir);
         Files.createDirectories(dir);
         final Path work = dir.resolve("work");
         final long startNanos = System.nanoTime();

@@ -27,7 +27,7 @@ final class SuiteInterruption implements AutoCloseable
     private static final long MEGABYTE = 1L << 20;
 
     private final Path results;
-    private final boolean madeResults;
+    private final Path madeFrom;
     private final Path work;
     private final boolean keepWork;
     private final PrintWriter err;
@@ -37,20 +37,21 @@ final class SuiteInterruption implements AutoCloseable
 
     /**
      * @param results     the suite's results directory ({@code --out}), of which {@code work} is a child.
-     * @param madeResults whether this suite made it: only then is it removed, if empty.
+     * @param madeFrom the topmost directory this suite made, {@code results} or one above it, or null if it made none:
+     *                 only a directory it made is removed, if empty (its parents too, up to this one).
      */
-    SuiteInterruption(final Path results, final boolean madeResults, final Path work, final boolean keepWork,
+    SuiteInterruption(final Path results, final Path madeFrom, final Path work, final boolean keepWork,
         final PrintWriter err)
     {
-        this(results, madeResults, work, keepWork, err, SuiteInterruption::stopChildren);
+        this(results, madeFrom, work, keepWork, err, SuiteInterruption::stopChildren);
     }
 
     /** With {@code stopChildren} stopping the processes the suite started and returning how many (tests: none). */
-    SuiteInterruption(final Path results, final boolean madeResults, final Path work, final boolean keepWork,
+    SuiteInterruption(final Path results, final Path madeFrom, final Path work, final boolean keepWork,
         final PrintWriter err, final LongSupplier stopChildren)
     {
         this.results = results;
-        this.madeResults = madeResults;
+        this.madeFrom = madeFrom;
         this.work = work;
         this.keepWork = keepWork;
         this.err = err;
@@ -106,12 +107,11 @@ final class SuiteInterruption implements AutoCloseable
                 {
                     return "";
                 }
-                if (!madeResults)
+                if (madeFrom == null)
                 {
                     return "; nothing was written to " + results;
                 }
-                Files.delete(results);
-                return "; removed " + results + ", empty";
+                return "; removed " + BenchSuite.removeMade(results, madeFrom) + ", empty";
             }
             return "; " + results + " holds the files of the steps that ran, the last one's cut short, and no " +
                 "results.md or results.json (those are written at the end)";

@@ -21,7 +21,7 @@ class SuiteInterruptionTest
         Files.write(work.resolve("exchange-stream.bin"), new byte[3 << 20]);
         Files.writeString(Files.createDirectories(work.resolve("peer")).resolve("commands.txt"), "x");
         final StringWriter err = new StringWriter();
-        final SuiteInterruption interruption = new SuiteInterruption(dir, false, work, false, new PrintWriter(err),
+        final SuiteInterruption interruption = new SuiteInterruption(dir, null, work, false, new PrintWriter(err),
             () -> 1);
 
         interruption.run();
@@ -40,11 +40,40 @@ class SuiteInterruptionTest
         Files.writeString(work.resolve("exchange-stream.bin"), "x");
         final StringWriter err = new StringWriter();
 
-        new SuiteInterruption(results, true, work, false, new PrintWriter(err), () -> 0).run();
+        new SuiteInterruption(results, results, work, false, new PrintWriter(err), () -> 0).run();
 
         assertFalse(Files.exists(results));
         assertEquals("suite: interrupted; deleted " + work + " (0 MB of generated streams); removed " + results + ", empty",
             err.toString().strip());
+    }
+
+    /** A reviewer's: an --out whose parents the suite made kept them when it removed the directory. */
+    @Test
+    void shouldRemoveTheParentsItMadeForItsResultsAndKeepOnesWrittenInto(@TempDir final Path parent) throws Exception
+    {
+        final Path results = parent.resolve("runs").resolve("today").resolve("suite");
+        final Path made = BenchSuite.firstMissing(results);
+        assertEquals(parent.resolve("runs"), made);
+        final Path work = Files.createDirectories(results.resolve("work"));
+        final StringWriter err = new StringWriter();
+
+        new SuiteInterruption(results, made, work, false, new PrintWriter(err), () -> 0).run();
+
+        assertFalse(Files.exists(parent.resolve("runs")));
+        assertTrue(err.toString().strip().endsWith("; removed " + parent.resolve("runs") + ", empty"), err.toString());
+
+        // Someone else's file beside the results, in a parent the suite made: that parent and those above it stay.
+        Files.createDirectories(results.resolve("work"));
+        Files.writeString(parent.resolve("runs").resolve("notes.txt"), "mine");
+        err.getBuffer().setLength(0);
+
+        new SuiteInterruption(results, made, work, false, new PrintWriter(err), () -> 0).run();
+
+        assertFalse(Files.exists(parent.resolve("runs").resolve("today")));
+        assertTrue(Files.exists(parent.resolve("runs").resolve("notes.txt")));
+        assertTrue(err.toString().strip().endsWith("; removed " + parent.resolve("runs").resolve("today") + ", empty"),
+            err.toString());
+        assertEquals(null, BenchSuite.firstMissing(parent));
     }
 
     @Test
@@ -55,7 +84,7 @@ class SuiteInterruptionTest
         Files.writeString(Files.createDirectories(results.resolve("jmh")).resolve("pipeline.json"), "[]");
         final StringWriter err = new StringWriter();
 
-        new SuiteInterruption(results, true, work, false, new PrintWriter(err), () -> 0).run();
+        new SuiteInterruption(results, results, work, false, new PrintWriter(err), () -> 0).run();
 
         assertTrue(Files.exists(results.resolve("jmh").resolve("pipeline.json")));
         assertEquals("suite: interrupted; deleted " + work + " (0 MB of generated streams); " + results + " holds the " +
@@ -70,7 +99,7 @@ class SuiteInterruptionTest
         Files.writeString(work.resolve("latency-stream.bin"), "x");
         final StringWriter err = new StringWriter();
 
-        new SuiteInterruption(dir, true, work, true, new PrintWriter(err), () -> 0).run();
+        new SuiteInterruption(dir, dir, work, true, new PrintWriter(err), () -> 0).run();
 
         assertTrue(Files.exists(work.resolve("latency-stream.bin")));
         assertEquals("suite: interrupted; kept " + work + " (--keep-work)", err.toString().strip());
