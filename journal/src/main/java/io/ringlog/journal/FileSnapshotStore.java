@@ -684,8 +684,10 @@ public final class FileSnapshotStore implements SnapshotStore
     }
 
     /**
-     * The position a snapshot file's header holds, whatever its name says; -1 where no readable header of this
-     * format holds one, or the file is not a regular file.
+     * The position a whole snapshot file holds, whatever its name says; -1 where no readable header of this format holds
+     * one, the file is not a regular file, or it fails its checksum as the snapshot of that position (a reviewer's: a
+     * bit flipped in the header's position was read as a rename, and the advice to rename it back led to a file that
+     * failed its checksum under its new name too).
      */
     public static long positionInHeader(final Path file)
     {
@@ -704,8 +706,9 @@ public final class FileSnapshotStore implements SnapshotStore
             return -1;
         }
         final int version = bytes.position() >= LEGACY_HEADER_LENGTH ? bytes.getInt(VERSION_OFFSET) : -1;
-        return bytes.position() >= LEGACY_HEADER_LENGTH && bytes.getInt(MAGIC_OFFSET) == MAGIC &&
+        final long held = bytes.position() >= LEGACY_HEADER_LENGTH && bytes.getInt(MAGIC_OFFSET) == MAGIC &&
             (version == FORMAT_VERSION || version == LEGACY_VERSION) ? bytes.getLong(POSITION_OFFSET) : -1;
+        return held > 0 && checksumHolds(file, held) == 1 ? held : -1;
     }
 
     @Override

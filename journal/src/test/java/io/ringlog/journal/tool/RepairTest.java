@@ -393,6 +393,29 @@ class RepairTest
     }
 
     /**
+     * A reviewer's finding: one bit flipped in the position a snapshot's header holds was read as a rename, and the advice
+     * to rename it back led to a file that failed its checksum under its new name too. Damaged, it is said damaged.
+     */
+    @Test
+    void shouldCallASnapshotWhoseHeaderPositionIsDamagedDamagedNotRenamed() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = dir.resolve("snapshots");
+        writeEngineRun(dir, snapshots, 400, 100);
+        final Path newest = FileSnapshotStore.open(snapshots, 3).path(400);
+        // The header's position, 400 (0x190), becomes 367 (0x16f): a header that names another position, as a rename would.
+        JournalTesting.flipByte(newest, 8);
+        assertEquals(-1, FileSnapshotStore.positionInHeader(newest));
+
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertFalse(verify.out.contains("rename it back"), verify.toString());
+        assertFalse(verify.out.contains("holds the snapshot of position"), verify.toString());
+        assertTrue(verify.out.contains("problem: snapshot at position 400 (" + newest + ") is damaged: "),
+            verify.toString());
+        assertEquals(cleanHash(400, 5), continueRun(dir, snapshots, 5), "a restart recovers from 300 and goes on");
+    }
+
+    /**
      * verify used to stop at the first damaged entry and, that one being before the snapshot a restart uses, say the
      * service starts; a second damaged entry after that snapshot stopped the restart, and verify had not read it. It
      * now reads on past each damaged entry, names the later ones, and says which one stops a restart.
