@@ -336,6 +336,47 @@ class ErrorPolicyTest
         assertEquals(6, sm.total(), "the commands after the failed snapshot were applied");
     }
 
+    /**
+     * A reviewer's finding: a writeSnapshot that returned a length it cannot have written failed as "Range [52, 52 + 4)
+     * out of bounds for length 55" (-5) or a NegativeArraySizeException (-1000), naming neither the state machine nor
+     * what it returned. Either way the snapshot is not stored and the engine applies on.
+     */
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldNameAWriteSnapshotThatReturnedALengthItCannotHaveWritten(final Topology topology) throws Exception
+    {
+        for (final int returned : new int[] {-5, -1000, Integer.MAX_VALUE - 8})
+        {
+            final RecordingErrorHandler errors = new RecordingErrorHandler();
+            final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+            final AccumulatorStateMachine inner = new AccumulatorStateMachine();
+            final ForwardingStateMachine lying = new ForwardingStateMachine(inner)
+            {
+                @Override
+                public int writeSnapshot(final org.agrona.MutableDirectBuffer buffer, final int offset)
+                {
+                    delegate.writeSnapshot(buffer, offset);
+                    return returned;
+                }
+            };
+            try (Engine engine = Engine.launch(new EngineContext().stateMachine(lying).topology(topology)
+                .snapshotStore(snapshots).snapshotEvery(2).errorHandler(errors)))
+            {
+                for (int i = 1; i <= 3; i++)
+                {
+                    engine.publish(ADD, 0, 0, i, longPayload(i), 0, 8);
+                }
+                engine.awaitApplied(3, 10, TimeUnit.SECONDS);
+            }
+            final SnapshotException failure = assertInstanceOf(SnapshotException.class, errors.errors().get(0));
+            assertTrue(failure.getMessage().startsWith("snapshot at position 2 failed: " + lying.getClass().getName() +
+                ".writeSnapshot returned " + returned + ": it returns the number of bytes it wrote from the offset it " +
+                "was given (4), 0 to "), failure.getMessage());
+            assertEquals(0, snapshots.positions().length, "nothing stored");
+            assertEquals(6, inner.total(), "the commands after the failed snapshot were applied");
+        }
+    }
+
     /** The accumulator, whose failing command (EMIT_THEN_FAIL) waits until released: publishers go on meanwhile. */
     private static final class HeldThenFailing extends StateMachineAdapter
     {

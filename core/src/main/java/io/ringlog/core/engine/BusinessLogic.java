@@ -416,7 +416,15 @@ public final class BusinessLogic
             buffer.putLong(offset + 8, lastSequenceBySource.get(source), ORDER);
             offset += 16;
         }
-        return offset + stateMachine.writeSnapshot(buffer, offset);
+        final int written = stateMachine.writeSnapshot(buffer, offset);
+        if (written < 0 || written > buffer.capacity() - offset)
+        {
+            // A reviewer's: -5 failed as "Range [52, 52 + 4) out of bounds", -1000 as a NegativeArraySizeException.
+            throw new SnapshotException(stateMachine.getClass().getName() + ".writeSnapshot returned " + written +
+                ": it returns the number of bytes it wrote from the offset it was given (" + offset + "), 0 to " +
+                (buffer.capacity() - offset) + " here");
+        }
+        return offset + written;
     }
 
     public void loadSnapshot(final Snapshot snapshot)
@@ -456,9 +464,14 @@ public final class BusinessLogic
         final long hash = stateHash();
         if (hash != snapshot.stateHash())
         {
-            throw new IllegalStateException("snapshot at position " + snapshot.position() + " loaded to state hash " +
-                Long.toHexString(hash) + " but was taken at " + Long.toHexString(snapshot.stateHash()) +
-                ": the state machine's writeSnapshot/loadSnapshot/stateHash disagree");
+            // A reviewer's: this was an IllegalStateException naming no way out, where a loadSnapshot that throws names
+            // one. A stateHash whose code changed (an upgrade) meets it as surely as one that is not deterministic.
+            throw new SnapshotException("the snapshot at position " + snapshot.position() + " passed its checks, but " +
+                stateMachine.getClass().getName() + " loaded it to state hash " + Long.toHexString(hash) + ", not the " +
+                Long.toHexString(snapshot.stateHash()) + " it recorded when it was taken: its writeSnapshot, " +
+                "loadSnapshot and stateHash disagree (did one of them change since, or is stateHash not deterministic?). " +
+                "Move the snapshots away to recover from the journal alone; 'scripts/journal replay --check-snapshots' " +
+                "compares a replay with each of them");
         }
         // The state this process holds there, as a snapshot taken live records it.
         stateChecks.record(snapshot.position(), hash);
