@@ -72,6 +72,15 @@ final class JournalLock implements AutoCloseable
             final String live = liveWriter(directory);
             throw new JournalException(openElsewhere(directory, live != null ? " (" + live + ")" : aliveHolder(file)));
         }
+        final long removedUnder = ProcessFileLock.holderOfRemoved(file);
+        if (removedUnder > 0)
+        {
+            // A reviewer's: with ringlog.lock deleted under a live writer, a second one locked a new file, recovered the
+            // journal and appended beside the first, and the journal was corrupt. The first still holds the old file.
+            lock.close();
+            throw new JournalException(openElsewhere(directory, " (pid " + removedUnder + ", which holds a " + FILE_NAME +
+                " deleted from the directory while it held it: whatever removed it, that process still writes)"));
+        }
         try
         {
             final byte[] text = ("pid " + ProcessHandle.current().pid() + ", since " + Instant.now() + "\n")

@@ -126,6 +126,72 @@ public final class ProcessFileLock implements AutoCloseable
         }
     }
 
+    /**
+     * Another live process that holds {@code file} open though the file was deleted since (Linux: a descriptor in
+     * {@code /proc/PID/fd} naming the path with " (deleted)"), or -1 where none is found or this cannot be looked at. A
+     * lock file removed under its holder (a clean-up job, someone clearing a "stale" lock) lets the next taker lock a
+     * new file at the same path while the holder goes on: the holder's descriptor is how it can still be seen.
+     */
+    public static long holderOfRemoved(final Path file)
+    {
+        final Path proc = Path.of("/proc");
+        final String deleted;
+        try
+        {
+            deleted = file.toAbsolutePath().getParent().toRealPath().resolve(file.getFileName()) + " (deleted)";
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return -1;
+        }
+        final long self = ProcessHandle.current().pid();
+        try (java.nio.file.DirectoryStream<Path> processes = Files.newDirectoryStream(proc, "[0-9]*"))
+        {
+            for (final Path process : processes)
+            {
+                final long pid;
+                try
+                {
+                    pid = Long.parseLong(process.getFileName().toString());
+                }
+                catch (final NumberFormatException ex)
+                {
+                    continue;
+                }
+                if (pid == self)
+                {
+                    continue;
+                }
+                try (java.nio.file.DirectoryStream<Path> descriptors = Files.newDirectoryStream(process.resolve("fd")))
+                {
+                    for (final Path descriptor : descriptors)
+                    {
+                        try
+                        {
+                            if (Files.readSymbolicLink(descriptor).toString().equals(deleted))
+                            {
+                                return pid;
+                            }
+                        }
+                        catch (final IOException | RuntimeException gone)
+                        {
+                            // closed meanwhile
+                        }
+                    }
+                }
+                catch (final IOException | RuntimeException unreadable)
+                {
+                    // Another user's process, or one gone meanwhile: not looked at.
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return -1;
+        }
+        return -1;
+    }
+
     /** Whether this process holds {@code file}'s lock. */
     public static boolean heldHere(final Path file)
     {

@@ -103,6 +103,46 @@ class TwoWritersTest
         }
     }
 
+    /**
+     * A reviewer's finding: with ringlog.lock deleted under a live writer (a clean-up job, someone clearing a "stale"
+     * lock), a second writer locked a new file, recovered the journal and appended beside the first, which halted on
+     * entries it had not written; the journal could no longer be opened. The first writer still holds the deleted file
+     * open, and that is how the second sees it.
+     */
+    @Test
+    void shouldRefuseASecondWriterWhenTheLockFileWasDeletedUnderTheFirst() throws Exception
+    {
+        final Process first = JournalTesting.startJvm(WriterMain.class, dir.toString(), "100");
+        try (BufferedReader firstOut = new BufferedReader(new InputStreamReader(first.getInputStream(),
+            StandardCharsets.UTF_8)); OutputStream firstIn = first.getOutputStream())
+        {
+            assertEquals("open 100", firstOut.readLine(), "the first writer opened and appended");
+            java.nio.file.Files.delete(dir.resolve("ringlog.lock"));
+
+            final JournalException refused = assertThrows(JournalException.class,
+                () -> ChronicleJournal.open(JournalTesting.context(dir)));
+            assertEquals("journal " + dir + " is open for writing by another process (pid " + first.pid() + ", which " +
+                "holds a ringlog.lock deleted from the directory while it held it: whatever removed it, that process " +
+                "still writes); one writer per journal: stop that one first (read-only tools such as 'scripts/journal " +
+                "verify' may look meanwhile). Nothing was written.", refused.getMessage());
+
+            firstIn.write('\n');
+            firstIn.flush();
+            assertEquals("closed 200", firstOut.readLine(), "the first writer went on, unharmed");
+            assertTrue(first.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, first.exitValue());
+        }
+        finally
+        {
+            first.toHandle().destroyForcibly();
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            assertEquals(200, journal.lastPosition(), "with its holder gone, the journal opens for writing again");
+            assertNoGap(journal, 200);
+        }
+    }
+
     @Test
     void shouldRefuseASecondWriterInTheSameProcessAndKeepHoldingTheLock() throws Exception
     {
