@@ -159,6 +159,7 @@ public final class BusinessLogic
         }
         else
         {
+            boolean upcasting = false;
             try
             {
                 if (upcasters != null && upcasters.appliesTo(received))
@@ -166,7 +167,9 @@ public final class BusinessLogic
                     command = upcastScratch.set(position, received.timestamp(), type, received.version(),
                         sourceId, received.sourceSequence(), received.correlationId(), received.payload(), 0,
                         received.payloadLength());
+                    upcasting = true;
                     upcasters.upcast(command);
+                    upcasting = false;
                     output.begin(command, replay, replay && !replayDelivered);
                 }
                 stateMachine.apply(command, output);
@@ -188,7 +191,9 @@ public final class BusinessLogic
                     // An inline listener's, once the command's events were published: the listener halted the engine.
                     return false;
                 }
-                final String hint = boundsHint(ex, command);
+                // A reviewer's: an upcaster that threw was blamed on the state machine, which never saw the command.
+                final String hint = upcasting ? "thrown by the upcasters of type " + type + " version " +
+                    received.version() + ", before the state machine saw the command" : boundsHint(ex, command);
                 output.abort();
                 Counters.increment(counters.failed);
                 final CommandFailedException failure = new CommandFailedException(position, type, ex, hint);

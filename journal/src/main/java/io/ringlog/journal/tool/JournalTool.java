@@ -965,6 +965,13 @@ public final class JournalTool implements Callable<Integer>
                 "written.")
         String upcastersClass;
 
+        @Option(names = "--max-event-payload", paramLabel = "BYTES",
+            description = "The service's EngineContext.maxEventPayloadLength (default: EngineContext's, 256). A command " +
+                "whose event is larger fails, live and in a replay alike, so a replay with other limits than the " +
+                "service's gives another state. The same holds for --max-payload, which for replay is the service's " +
+                "maxPayloadLength (an upcaster may not grow a payload past it) and defaults to EngineContext's 256.")
+        Integer maxEventPayload;
+
         /** How far the replay has gone, for a stop's line: set as it reports progress. */
         private volatile ReplayProgress replaying;
 
@@ -993,6 +1000,24 @@ public final class JournalTool implements Callable<Integer>
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--to " + to + " is not a position " +
                     "(0 is the state before the first command)");
+            }
+            if (maxEventPayload != null && maxEventPayload < 1)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--max-event-payload " + maxEventPayload +
+                    ": the service's maxEventPayloadLength, 1 or more");
+            }
+            if (!spec.commandLine().getParseResult().hasMatchedOption("--max-payload"))
+            {
+                // A reviewer's: the replay ran with 65,536 for both limits where the service had 256 (EngineContext's
+                // defaults), so commands that failed live on a large event, or an upcaster's grown payload, applied
+                // here: another state hash, exit 0. The limits decide what applies; a replay takes the service's.
+                journal.maxPayload = new EngineContext().maxPayloadLength();
+            }
+            if (snapshots != null && !Files.isDirectory(snapshots))
+            {
+                // A reviewer's: this met the snapshot store's words for a writer ("Snapshots are written there").
+                throw new CommandLine.ParameterException(spec.commandLine(), "--snapshots " + snapshots + " is not a " +
+                    "directory: give the directory the journal's snapshots are in");
             }
             final StateMachine stateMachine = instantiate(stateMachineClass, StateMachine.class);
             final Upcasters upcasters = upcastersClass == null ? new Upcasters() : upcasters(upcastersClass);
@@ -1101,7 +1126,7 @@ public final class JournalTool implements Callable<Integer>
             failures.printSummary();
             final double seconds = progress.nanos / 1e9;
             out.println("position: " + target);
-            out.println("state-hash: " + String.format("%016x", engine.stateHash()));
+            out.println("state-hash: " + String.format("%016x", stateHash(engine)));
             out.println("snapshot-position: " + Math.max(0, progress.snapshot));
             out.println("replayed: " + progress.replayed);
             out.println("seconds: " + String.format("%.3f", seconds));
@@ -1132,7 +1157,8 @@ public final class JournalTool implements Callable<Integer>
             {
                 // The hash is printed, but it is of a replay in which commands threw: a bug, or not how they were applied.
                 err.println("error: " + failures.total() + " of the " + progress.replayed + " commands replayed threw in " +
-                    stateMachineClass + " (failed above). If they did not when the journal was written, the service " +
+                    stateMachineClass + (upcastersClass != null ? " or the upcasters of " + upcastersClass + " (failed " +
+                    "above: each says which)" : " (failed above)") + ". If they did not when the journal was written, the service " +
                     "launches with upcasters this replay lacks (" + upcastersWord() + "), or newer code wrote the journal " +
                     "(a command of a schema version its state machine does not know yet), or this is not its state " +
                     "machine");
@@ -1239,7 +1265,7 @@ public final class JournalTool implements Callable<Integer>
                     continue;
                 }
                 engine.close();
-                final long replayed = engine.stateHash();
+                final long replayed = stateHash(engine);
                 checked++;
                 if (replayed == recorded.stateHash())
                 {
@@ -1266,8 +1292,12 @@ public final class JournalTool implements Callable<Integer>
             }
             if (checked == 0 && notChecked == 0 && skipped == 0 && unloadable == 0)
             {
-                err.println("note: no snapshot of this journal at or before position " + target + " in " + snapshots +
-                    " to compare a replay with");
+                // A reviewer's: a --snapshots that named the wrong directory passed the check, exit 0, having checked
+                // nothing.
+                err.println("error: no snapshot of this journal at or before position " + target + " in " + snapshots +
+                    " to compare a replay with, so nothing was checked: give the directory the service writes its " +
+                    "snapshots to");
+                return PROBLEM;
             }
             if (differ > 0)
             {
@@ -1280,10 +1310,10 @@ public final class JournalTool implements Callable<Integer>
             if (unloadable > 0)
             {
                 err.println("error: " + unloadable + (unloadable == 1 ? " snapshot" : " snapshots") + " could not be " +
-                    "checked: the snapshot before " + (unloadable == 1 ? "it" : "each") + " did not load to the state " +
-                    "hash it recorded (the not-checked lines above say which), so " + stateMachineClass + "'s " +
-                    "writeSnapshot, loadSnapshot and stateHash disagree, and a restart from " + (unloadable == 1 ?
-                    "that snapshot" : "those snapshots") + " refuses to start");
+                    "checked: the snapshot before " + (unloadable == 1 ? "it" : "each") + " passed its checks but did not " +
+                    "load into " + stateMachineClass + ", or not to the state hash it recorded (the not-checked lines above " +
+                    "say which and why), and a restart from " + (unloadable == 1 ? "that snapshot" : "those snapshots") +
+                    " refuses to start");
             }
             if (differ + unloadable > 0)
             {
@@ -1323,17 +1353,44 @@ public final class JournalTool implements Callable<Integer>
                 .stateMachine(stateMachine)
                 .journal(view)
                 .maxPayloadLength(journal.maxPayload)
-                .maxEventPayloadLength(journal.maxPayload)
+                .maxEventPayloadLength(maxEventPayload != null ? maxEventPayload : new EngineContext().maxEventPayloadLength())
                 .ringSize(16)
                 .outputRingSize(1024)
                 .errorPolicy(errorPolicy)
                 .upcasters(upcasters);
         }
 
+        /**
+         * The replayed state's hash, or an error naming the state machine's stateHash where it threw (a reviewer's: its
+         * bare message, "hash not implemented", named neither the class nor the method).
+         */
+        private long stateHash(final Engine engine)
+        {
+            try
+            {
+                return engine.stateHash();
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new IllegalStateException(stateMachineClass + ".stateHash() threw " + ex.getClass().getSimpleName() +
+                    (ex.getMessage() != null ? ": " + ex.getMessage() : "") + ", so the replay has no state hash to give");
+            }
+        }
+
         /** The service's upcasters, from the class that supplies them. */
         private static Upcasters upcasters(final String className)
         {
-            final Object supplied = instantiate(className, java.util.function.Supplier.class).get();
+            final java.util.function.Supplier<?> supplier = instantiate(className, java.util.function.Supplier.class);
+            final Object supplied;
+            try
+            {
+                supplied = supplier.get();
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new IllegalArgumentException(className + ".get() threw " + ex.getClass().getSimpleName() +
+                    (ex.getMessage() != null ? ": " + ex.getMessage() : "") + ", so there are no upcasters to replay with");
+            }
             if (!(supplied instanceof Upcasters upcasters))
             {
                 throw new IllegalArgumentException("class " + className + " supplies " + (supplied == null ? "null" :
@@ -1688,23 +1745,71 @@ public final class JournalTool implements Callable<Integer>
             "exist: ") + String.join(", ", missing);
     }
 
-    /** A new instance of a user's class named on the command line, or an error that says what to fix. */
-    static <T> T instantiate(final String className, final Class<T> type)
+    /** Whether {@code className} loads, without running its static initializer. */
+    private static boolean loads(final String className, final ClassLoader loader)
     {
-        final Class<?> found;
         try
         {
-            found = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+            Class.forName(className, false, loader);
+            return true;
         }
         catch (final ClassNotFoundException | LinkageError ex)
         {
-            throw new IllegalArgumentException("class " + className + " is not on the classpath" +
-                (ex instanceof LinkageError ? " or cannot be loaded (" + ex + ")" : "") + classpathHint(type));
+            return false;
         }
+    }
+
+    /** A new instance of a user's class named on the command line, or an error that says what to fix. */
+    static <T> T instantiate(final String className, final Class<T> type)
+    {
+        final ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        final Class<?> found;
+        try
+        {
+            found = Class.forName(className, true, loader);
+        }
+        catch (final ClassNotFoundException ex)
+        {
+            final int dot = className.lastIndexOf('.');
+            final String nested = dot > 0 ? className.substring(0, dot) + "$" + className.substring(dot + 1) : null;
+            if (nested != null && loads(nested, loader))
+            {
+                // A reviewer's: bad.Outer.Inner was "not on the classpath", bad.Outer$Inner works.
+                throw new IllegalArgumentException("class " + className + " is not on the classpath, but " + nested +
+                    " is: name a nested class by its binary name, with $ before its own name");
+            }
+            throw new IllegalArgumentException("class " + className + " is not on the classpath" + classpathHint(type));
+        }
+        catch (final ExceptionInInitializerError ex)
+        {
+            // A reviewer's: a class found, whose static initializer threw, was called not on the classpath.
+            final Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
+            throw new IllegalArgumentException("class " + className + " is on the classpath, but its static initializer " +
+                "threw " + cause.getClass().getSimpleName() + (cause.getMessage() != null ? ": " + cause.getMessage() : ""));
+        }
+        catch (final LinkageError ex)
+        {
+            final String needs = ex instanceof NoClassDefFoundError && ex.getMessage() != null ?
+                ex.getMessage().replace('/', '.') : null;
+            throw new IllegalArgumentException("class " + className + " is on the classpath, but cannot be loaded: " +
+                (needs != null && !needs.equals(className) ? "it needs class " + needs + ", which is not (put the jar " +
+                "that holds it on RINGLOG_CLASSPATH too)" : ex.toString()));
+        }
+        final String article = type.getName().matches("^[aeiouAEIOU].*") ? "an " : "a ";
         if (!type.isAssignableFrom(found))
         {
-            throw new IllegalArgumentException("class " + className + " is not " + (type.getName().matches("^[aeiouAEIOU].*") ?
-                "an " : "a ") + type.getName());
+            throw new IllegalArgumentException("class " + className + " is not " + article + type.getName());
+        }
+        if (found.isInterface() || java.lang.reflect.Modifier.isAbstract(found.getModifiers()))
+        {
+            throw new IllegalArgumentException((found.isInterface() ? "" : "class ") + className + " is " +
+                (found.isInterface() ? "an interface" : "abstract") + ": give a class that implements " + type.getName() +
+                " and can be made with new");
+        }
+        if (!java.lang.reflect.Modifier.isPublic(found.getModifiers()))
+        {
+            throw new IllegalArgumentException("class " + className + " is not public: make it public (and, if it is " +
+                "nested, static), with a public no-argument constructor");
         }
         try
         {

@@ -811,8 +811,8 @@ class JournalToolTest
         assertTrue(check.out.contains("snapshots-checked: 1\nsnapshots-differing: 1\nsnapshots-not-checked: 2\n"),
             check.out);
         assertTrue(check.err.contains("error: 1 of the 1 snapshots checked differ from a replay") && check.err.contains(
-            "error: 2 snapshots could not be checked: the snapshot before each did not load to the state hash it " +
-            "recorded"), check.err);
+            "error: 2 snapshots could not be checked: the snapshot before each passed its checks but did not load " +
+            "into " + SaltedHashStateMachine.class.getName() + ", or not to the state hash it recorded"), check.err);
         assertFalse(check.err.contains("\tat ") || check.out.contains("\tat "), check.out + check.err);
     }
 

@@ -1,0 +1,269 @@
+package io.ringlog.journal.tool;
+
+import io.ringlog.core.Command;
+import io.ringlog.core.Engine;
+import io.ringlog.core.EngineContext;
+import io.ringlog.core.Output;
+import io.ringlog.core.StateMachine;
+import io.ringlog.core.Upcasters;
+import io.ringlog.core.testing.AccumulatorStateMachine;
+import io.ringlog.core.testing.ForwardingStateMachine;
+import io.ringlog.journal.ChronicleJournal;
+import io.ringlog.journal.FileSnapshotStore;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
+import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A reviewer's findings on {@code replay} with a user's own classes: the replay's payload limits were not the
+ * service's (another state hash, exit 0), and a user's class that fails in a plausible way was described wrongly or
+ * by its bare message.
+ */
+class ReplayUserClassesTest
+{
+    @TempDir
+    Path root;
+
+    /** Emits an event of 300 bytes for every fifth command, then adds: past EngineContext's 256, the command fails. */
+    public static final class LargeEvents implements StateMachine
+    {
+        private final UnsafeBuffer event = new UnsafeBuffer(new byte[300]);
+        private long total;
+
+        @Override
+        public void apply(final Command command, final Output output)
+        {
+            if (command.correlationId() % 5 == 0)
+            {
+                output.emit(1, event, 0, 300);
+            }
+            total += command.payload().getLong(0, ByteOrder.LITTLE_ENDIAN);
+        }
+
+        @Override
+        public int writeSnapshot(final MutableDirectBuffer buffer, final int offset)
+        {
+            buffer.putLong(offset, total, ByteOrder.LITTLE_ENDIAN);
+            return Long.BYTES;
+        }
+
+        @Override
+        public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
+        {
+            total = buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN);
+        }
+
+        @Override
+        public long stateHash()
+        {
+            return total;
+        }
+    }
+
+    /** A state machine whose stateHash throws. */
+    public static final class HashThrows extends ForwardingStateMachine
+    {
+        public HashThrows()
+        {
+            super(new AccumulatorStateMachine());
+        }
+
+        @Override
+        public long stateHash()
+        {
+            throw new IllegalStateException("hash not implemented");
+        }
+    }
+
+    /** Upcasters whose supplier throws. */
+    public static final class SupplierThrows implements Supplier<Upcasters>
+    {
+        @Override
+        public Upcasters get()
+        {
+            throw new IllegalStateException("upcasters broken");
+        }
+    }
+
+    /** Upcasters whose upcaster of ADD version 3 throws. */
+    public static final class UpcasterThrows implements Supplier<Upcasters>
+    {
+        @Override
+        public Upcasters get()
+        {
+            return new Upcasters().register(ADD, 3, (command) ->
+            {
+                throw new IllegalStateException("cannot read version 3");
+            });
+        }
+    }
+
+    /** Its static initializer throws. */
+    public static final class StaticThrows extends ForwardingStateMachine
+    {
+        static
+        {
+            if (Boolean.parseBoolean("true"))
+            {
+                throw new IllegalStateException("static init boom");
+            }
+        }
+
+        public StaticThrows()
+        {
+            super(new AccumulatorStateMachine());
+        }
+    }
+
+    /** Not public. */
+    static final class Hidden extends ForwardingStateMachine
+    {
+        Hidden()
+        {
+            super(new AccumulatorStateMachine());
+        }
+    }
+
+    /** Abstract. */
+    public abstract static class Abstract extends ForwardingStateMachine
+    {
+        public Abstract()
+        {
+            super(new AccumulatorStateMachine());
+        }
+    }
+
+    @Test
+    void shouldReplayWithTheServicesPayloadLimitsAndGiveItsStateHash()
+    {
+        final Path dir = root.resolve("journal");
+        final Engine engine = Engine.launch(new EngineContext()
+            .stateMachine(new LargeEvents())
+            .journal(ChronicleJournal.open(new ChronicleJournal.Context().directory(dir)))
+            .errorHandler(new io.ringlog.core.testing.RecordingErrorHandler()));
+        for (int i = 1; i <= 100; i++)
+        {
+            engine.publish(ADD, 3, 0, 0, i, longPayload(i), 0, 8);
+        }
+        engine.close();
+        final long live = engine.stateHash();
+        assertEquals(20, engine.metrics().failed(), "every fifth command failed live on its event's length");
+
+        final Result replay = run("replay", "-d", dir.toString(), "--state-machine", LargeEvents.class.getName());
+        assertTrue(replay.out.contains("state-hash: " + String.format("%016x", live) + "\n"), replay.out + replay.err);
+        assertTrue(replay.out.contains("failed: 20\n"), replay.out);
+        assertTrue(replay.err.contains("event payload length 300 outside 0..256 (maxEventPayloadLength)"), replay.err);
+
+        // A service launched with maxEventPayloadLength(512) applied them all: replayed with its limit, the same.
+        final Result larger = run("replay", "-d", dir.toString(), "--state-machine", LargeEvents.class.getName(),
+            "--max-event-payload", "512");
+        assertEquals(0, larger.code, larger.out + larger.err);
+        assertTrue(larger.out.contains("failed: 0\n"), larger.out);
+        assertNotEquals(replay.out.lines().filter((l) -> l.startsWith("state-hash: ")).findFirst(),
+            larger.out.lines().filter((l) -> l.startsWith("state-hash: ")).findFirst());
+
+        final Result refused = run("replay", "-d", dir.toString(), "--state-machine", LargeEvents.class.getName(),
+            "--max-event-payload", "0");
+        assertEquals(2, refused.code, refused.err);
+        assertTrue(refused.err.startsWith("error: --max-event-payload 0: the service's maxEventPayloadLength, 1 or more"),
+            refused.err);
+    }
+
+    @Test
+    void shouldSayWhatIsWrongWithAUsersClassAndWhichOneFailed() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = root.resolve("snapshots");
+        final Engine engine = Engine.launch(new EngineContext()
+            .stateMachine(new AccumulatorStateMachine())
+            .journal(ChronicleJournal.open(new ChronicleJournal.Context().directory(dir)))
+            .snapshotStore(FileSnapshotStore.open(snapshots, 3))
+            .snapshotEvery(50));
+        for (int i = 1; i <= 100; i++)
+        {
+            engine.publish(ADD, 3, 0, 0, i, longPayload(i), 0, 8);
+        }
+        engine.close();
+        final String accumulator = AccumulatorStateMachine.class.getName();
+        final String[][] errors = {
+            {HashThrows.class.getName(), null, "error: " + HashThrows.class.getName() + ".stateHash() threw " +
+                "IllegalStateException: hash not implemented, so the replay has no state hash to give"},
+            {accumulator, SupplierThrows.class.getName(), "error: " + SupplierThrows.class.getName() + ".get() threw " +
+                "IllegalStateException: upcasters broken, so there are no upcasters to replay with"},
+            {StaticThrows.class.getName(), null, "error: class " + StaticThrows.class.getName() + " is on the classpath, " +
+                "but its static initializer threw IllegalStateException: static init boom"},
+            {Hidden.class.getName(), null, "error: class " + Hidden.class.getName() + " is not public: make it public " +
+                "(and, if it is nested, static), with a public no-argument constructor"},
+            {Abstract.class.getName(), null, "error: class " + Abstract.class.getName() + " is abstract: give a class " +
+                "that implements io.ringlog.core.StateMachine and can be made with new"},
+            {StateMachine.class.getName(), null, "error: " + StateMachine.class.getName() + " is an interface: give a " +
+                "class that implements io.ringlog.core.StateMachine and can be made with new"},
+            {Hidden.class.getCanonicalName(), null, "error: class " + Hidden.class.getCanonicalName() + " is not on the " +
+                "classpath, but " + Hidden.class.getName() + " is: name a nested class by its binary name, with $ before " +
+                "its own name"}};
+        for (final String[] error : errors)
+        {
+            final Result result = error[1] == null ?
+                run("replay", "-d", dir.toString(), "--state-machine", error[0]) :
+                run("replay", "-d", dir.toString(), "--state-machine", error[0], "--upcasters", error[1]);
+            assertEquals(1, result.code, result.out + result.err);
+            assertEquals(error[2], result.err.strip());
+        }
+
+        // An upcaster that throws is named as the upcaster, not the state machine, which never saw the command.
+        final Result upcaster = run("replay", "-d", dir.toString(), "--state-machine", accumulator, "--upcasters",
+            UpcasterThrows.class.getName());
+        assertEquals(1, upcaster.code, upcaster.out + upcaster.err);
+        assertTrue(upcaster.err.contains("(thrown by the upcasters of type " + ADD + " version 3, before the state " +
+            "machine saw the command)"), upcaster.err);
+        assertTrue(upcaster.err.contains("commands replayed threw in " + accumulator + " or the upcasters of " +
+            UpcasterThrows.class.getName() + " (failed above: each says which)"), upcaster.err);
+
+        // --snapshots that is not there is a usage error, in a reader's words, not a writer's.
+        final Result nowhere = run("replay", "-d", dir.toString(), "--state-machine", accumulator, "--snapshots",
+            root.resolve("nope").toString());
+        assertEquals(2, nowhere.code, nowhere.err);
+        assertTrue(nowhere.err.startsWith("error: --snapshots " + root.resolve("nope") + " is not a directory: give the " +
+            "directory the journal's snapshots are in"), nowhere.err);
+
+        // A check of determinism that found no snapshot to check did not pass: it checked nothing.
+        final Path empty = Files.createDirectories(root.resolve("empty"));
+        final Result nothing = run("replay", "-d", dir.toString(), "--state-machine", accumulator, "--snapshots",
+            empty.toString(), "--check-snapshots");
+        assertEquals(1, nothing.code, nothing.out + nothing.err);
+        assertTrue(nothing.err.contains("error: no snapshot of this journal at or before position 100 in " + empty +
+            " to compare a replay with, so nothing was checked"), nothing.err);
+        final Result checked = run("replay", "-d", dir.toString(), "--state-machine", accumulator, "--snapshots",
+            snapshots.toString(), "--check-snapshots");
+        assertEquals(0, checked.code, checked.out + checked.err);
+        assertFalse(checked.err.contains("\tat "), checked.err);
+    }
+
+    private static Result run(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = JournalTool.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private record Result(int code, String out, String err)
+    {
+    }
+}
