@@ -306,7 +306,9 @@ public final class JournalTool implements Callable<Integer>
         }
         if (decoded != null)
         {
-            out.println("payload: " + decoded);
+            // One line whatever the decoder returns (a reviewer's: a decoder's "\nposition: 999999" added a line that
+            // read as the dump's own): line breaks and other control characters escaped.
+            out.println("payload: " + oneLine(decoded));
         }
         else
         {
@@ -1743,6 +1745,30 @@ public final class JournalTool implements Callable<Integer>
         return missing.isEmpty() ? "; RINGLOG_CLASSPATH=" + classpath + " does not hold it" :
             "; RINGLOG_CLASSPATH names " + (missing.size() == 1 ? "a path that does not exist: " : "paths that do not " +
             "exist: ") + String.join(", ", missing);
+    }
+
+    /** {@code text} on one line: line breaks, tabs and other control characters as Java escapes. */
+    static String oneLine(final String text)
+    {
+        StringBuilder escaped = null;
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            if (c >= 0x20 && c != 0x7F)
+            {
+                if (escaped != null)
+                {
+                    escaped.append(c);
+                }
+                continue;
+            }
+            if (escaped == null)
+            {
+                escaped = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            escaped.append(c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : String.format("\\u%04x", (int)c));
+        }
+        return escaped == null ? text : escaped.toString();
     }
 
     /** Whether {@code className} loads, without running its static initializer. */

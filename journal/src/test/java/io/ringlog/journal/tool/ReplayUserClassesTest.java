@@ -255,6 +255,33 @@ class ReplayUserClassesTest
         assertFalse(checked.err.contains("\tat "), checked.err);
     }
 
+    /** A decoder whose text holds a line break and a tab. */
+    public static final class BreakingDecoder implements PayloadDecoder
+    {
+        @Override
+        public String decode(final int type, final int version, final DirectBuffer payload, final int length)
+        {
+            return "line1\nposition: 999999\tend";
+        }
+    }
+
+    /** A reviewer's: a decoder's line break added a line to the dump that read as its own ("position: 999999"). */
+    @Test
+    void shouldKeepADecodersTextOnItsOwnLine()
+    {
+        final Path dir = root.resolve("journal");
+        final Engine engine = Engine.launch(new EngineContext()
+            .stateMachine(new AccumulatorStateMachine())
+            .journal(ChronicleJournal.open(new ChronicleJournal.Context().directory(dir))));
+        engine.publish(ADD, 3, 0, 0, 1, longPayload(1), 0, 8);
+        engine.close();
+
+        final Result dump = run("dump", "-d", dir.toString(), "--decoder", BreakingDecoder.class.getName());
+        assertEquals(0, dump.code, dump.out + dump.err);
+        assertTrue(dump.out.contains("payload: line1\\nposition: 999999\\tend\n"), dump.out);
+        assertFalse(dump.out.contains("position: 999999\n"), dump.out);
+    }
+
     private static Result run(final String... args)
     {
         final StringWriter out = new StringWriter();
