@@ -1119,6 +1119,29 @@ public final class JournalTool implements Callable<Integer>
             {
                 engine = Engine.launch(ctx);
             }
+            catch (final io.ringlog.core.EngineHaltedException halted)
+            {
+                // The engine's words are for a service (a reviewer's: "launch with errorPolicy REJECT"): this replay's own.
+                chronicle.close();
+                boolean cannotApply = false;
+                for (Throwable at = halted; at != null && !cannotApply; at = at.getCause())
+                {
+                    cannotApply = at instanceof io.ringlog.core.CannotApply;
+                }
+                final boolean byPolicy = errorPolicy == ErrorPolicy.HALT && !cannotApply &&
+                    halted.getMessage().contains("by the error policy (HALT)");
+                final List<String> ways = new ArrayList<>();
+                if (upcastersClass == null)
+                {
+                    ways.add("if the service launches with upcasters, give them (--upcasters CLASS)");
+                }
+                if (byPolicy)
+                {
+                    ways.add("--error-policy REJECT records such a command as COMMAND_FAILED and goes on");
+                }
+                throw ways.isEmpty() ? halted : new IllegalStateException(halted.getMessage() + ". In this replay: " +
+                    String.join("; ", ways), halted);
+            }
             catch (final RuntimeException ex)
             {
                 chronicle.close();

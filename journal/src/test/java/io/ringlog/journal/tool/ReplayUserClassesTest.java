@@ -235,6 +235,14 @@ class ReplayUserClassesTest
         assertTrue(upcaster.err.contains("commands replayed threw in " + accumulator + " or the upcasters of " +
             UpcasterThrows.class.getName() + " (failed above: each says which)"), upcaster.err);
 
+        // A halt says this replay's options, not the embedding API's (a reviewer's: "launch with errorPolicy REJECT").
+        final Result halted = run("replay", "-d", dir.toString(), "--state-machine", accumulator, "--upcasters",
+            UpcasterThrows.class.getName(), "--error-policy", "HALT");
+        assertEquals(1, halted.code, halted.out + halted.err);
+        assertTrue(halted.err.contains("recovery halted at position 1 by the error policy (HALT)") && halted.err.contains(
+            ". In this replay: --error-policy REJECT records such a command as COMMAND_FAILED and goes on"), halted.err);
+        assertFalse(halted.err.contains("\tat "), halted.err);
+
         // --snapshots that is not there is a usage error, in a reader's words, not a writer's.
         final Result nowhere = run("replay", "-d", dir.toString(), "--state-machine", accumulator, "--snapshots",
             root.resolve("nope").toString());
