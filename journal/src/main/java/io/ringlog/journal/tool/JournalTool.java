@@ -1750,7 +1750,7 @@ public final class JournalTool implements Callable<Integer>
      * How to put a class on the classpath, or, with RINGLOG_CLASSPATH set, which of its entries do not
      * exist (a mistyped jar path is the likelier mistake then).
      */
-    private static String classpathHint(final Class<?> type)
+    private static String classpathHint(final Class<?> type, final String className)
     {
         final String classpath = System.getenv("RINGLOG_CLASSPATH");
         if (classpath == null || classpath.isBlank())
@@ -1758,16 +1758,72 @@ public final class JournalTool implements Callable<Integer>
             return "; put the jar that holds your " + type.getSimpleName() + " on it with RINGLOG_CLASSPATH=path/to.jar";
         }
         final List<String> missing = new ArrayList<>();
+        final List<String> hints = new ArrayList<>();
+        final int dot = className.lastIndexOf('.');
+        final String simpleName = className.substring(dot + 1);
+        final String packageRoot = dot > 0 ? className.substring(0, className.indexOf('.')) : null;
         for (final String entry : classpath.split(File.pathSeparator))
         {
-            if (!entry.isBlank() && !Files.exists(Path.of(entry)))
+            if (entry.isBlank())
+            {
+                continue;
+            }
+            if (entry.endsWith("*"))
+            {
+                // A wildcard is the JVM's (a reviewer's: it was called a path that does not exist): jars only.
+                final Path dir = Path.of(entry.substring(0, entry.length() - 1).isEmpty() ? "." :
+                    entry.substring(0, entry.length() - 1));
+                if (!Files.isDirectory(dir))
+                {
+                    missing.add(entry);
+                }
+                else if (jarsIn(dir) == 0)
+                {
+                    hints.add(entry + " matches no jar in " + dir + " (a wildcard takes jars only; classes in a directory " +
+                        "need the directory itself)");
+                }
+                continue;
+            }
+            final Path path = Path.of(entry);
+            if (!Files.exists(path))
             {
                 missing.add(entry);
             }
+            else if (Files.isRegularFile(path) && entry.endsWith(".class"))
+            {
+                hints.add(entry + " is a class file: name the directory its package starts in" + (packageRoot != null ?
+                    " (the one that holds " + packageRoot + "/)" : ""));
+            }
+            else if (Files.isDirectory(path) && packageRoot != null && Files.isRegularFile(path.resolve(simpleName +
+                ".class")))
+            {
+                hints.add(entry + " holds " + simpleName + ".class at its top: name the directory its package starts " +
+                    "in (the one that holds " + packageRoot + "/)");
+            }
+            else if (Files.isDirectory(path) && jarsIn(path) > 0)
+            {
+                hints.add(entry + " is a directory of jars: name them, or " + path.resolve("*") + " for all of them");
+            }
         }
-        return missing.isEmpty() ? "; RINGLOG_CLASSPATH=" + classpath + " does not hold it" :
-            "; RINGLOG_CLASSPATH names " + (missing.size() == 1 ? "a path that does not exist: " : "paths that do not " +
-            "exist: ") + String.join(", ", missing);
+        if (!missing.isEmpty())
+        {
+            hints.add(0, "RINGLOG_CLASSPATH names " + (missing.size() == 1 ? "a path that does not exist: " : "paths " +
+                "that do not exist: ") + String.join(", ", missing));
+        }
+        return hints.isEmpty() ? "; RINGLOG_CLASSPATH=" + classpath + " does not hold it" : "; " + String.join("; ", hints);
+    }
+
+    /** How many jars {@code dir} holds at its top. */
+    private static long jarsIn(final Path dir)
+    {
+        try (java.util.stream.Stream<Path> files = Files.list(dir))
+        {
+            return files.filter((f) -> f.getFileName().toString().endsWith(".jar")).count();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return 0;
+        }
     }
 
     /** {@code text} on one line: line breaks, tabs and other control characters as Java escapes. */
@@ -1827,7 +1883,7 @@ public final class JournalTool implements Callable<Integer>
                 throw new IllegalArgumentException("class " + className + " is not on the classpath, but " + nested +
                     " is: name a nested class by its binary name, with $ before its own name");
             }
-            throw new IllegalArgumentException("class " + className + " is not on the classpath" + classpathHint(type));
+            throw new IllegalArgumentException("class " + className + " is not on the classpath" + classpathHint(type, className));
         }
         catch (final ExceptionInInitializerError ex)
         {

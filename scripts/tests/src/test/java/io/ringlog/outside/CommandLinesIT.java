@@ -581,6 +581,23 @@ class CommandLinesIT
         assertTrue(result.err().contains("com.example.Nope is not on the classpath") &&
             result.err().contains("RINGLOG_CLASSPATH"), result.toString());
         UserOutput.assertNoStackTrace(result);
+
+        // A reviewer's: a package's own directory, and a wildcard over classes, were "does not hold it" and "a path that
+        // does not exist"; each now says what the classpath wants instead.
+        final Path classes = Path.of(ThrowingStateMachine.class.getProtectionDomain().getCodeSource().getLocation()
+            .toURI());
+        final Path packageDir = classes.resolve(ThrowingStateMachine.class.getPackageName().replace('.', '/'));
+        final Shell.Result inPackage = shell.run("RINGLOG_CLASSPATH=" + packageDir + " scripts/journal replay -d run/nope " +
+            "--state-machine " + ThrowingStateMachine.class.getName(), QUICK);
+        assertEquals(1, inPackage.code(), inPackage.toString());
+        assertTrue(inPackage.err().contains("; " + packageDir + " holds ThrowingStateMachine.class at its top: name the " +
+            "directory its package starts in (the one that holds io/)"), inPackage.toString());
+        final Shell.Result wildcard = shell.run("RINGLOG_CLASSPATH='" + classes + "/*' scripts/journal replay -d run/nope " +
+            "--state-machine com.example.Nope", QUICK);
+        assertEquals(1, wildcard.code(), wildcard.toString());
+        assertTrue(wildcard.err().contains("; " + classes + "/* matches no jar in " + classes + " (a wildcard takes jars " +
+            "only; classes in a directory need the directory itself)"), wildcard.toString());
+        UserOutput.assertNoStackTrace(wildcard);
     }
 
     @Test
