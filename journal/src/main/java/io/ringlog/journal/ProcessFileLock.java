@@ -9,6 +9,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -127,67 +130,68 @@ public final class ProcessFileLock implements AutoCloseable
     }
 
     /**
-     * Another live process that holds {@code file} open though the file was deleted since (Linux: a descriptor in
-     * {@code /proc/PID/fd} naming the path with " (deleted)"), or -1 where none is found or this cannot be looked at. A
-     * lock file removed under its holder (a clean-up job, someone clearing a "stale" lock) lets the next taker lock a
-     * new file at the same path while the holder goes on: the holder's descriptor is how it can still be seen.
+     * Another live process that holds a lock on {@code file} though the file was deleted since, or -1 where none is found
+     * or this cannot be looked at (Linux only: {@code /proc}). A lock file removed under its holder (a clean-up job,
+     * someone clearing a "stale" lock) lets the next taker lock a new file at the same path while the holder goes on; the
+     * holder still has the old file open, and its lock on it is in {@code /proc/locks}. Only the processes holding a
+     * POSIX lock there are looked at, and a descriptor counts only where its process holds a lock on that very file: a
+     * reader that merely has it open (a {@code tail}, a backup) is no writer. Another user's process cannot be seen.
      */
     public static long holderOfRemoved(final Path file)
     {
-        final Path proc = Path.of("/proc");
         final String deleted;
+        final long self = ProcessHandle.current().pid();
+        final Map<Long, Set<Long>> lockedInodes = new HashMap<>();
         try
         {
             deleted = file.toAbsolutePath().getParent().toRealPath().resolve(file.getFileName()) + " (deleted)";
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return -1;
-        }
-        final long self = ProcessHandle.current().pid();
-        try (java.nio.file.DirectoryStream<Path> processes = Files.newDirectoryStream(proc, "[0-9]*"))
-        {
-            for (final Path process : processes)
+            for (final String line : Files.readAllLines(Path.of("/proc/locks"), java.nio.charset.StandardCharsets.US_ASCII))
             {
-                final long pid;
-                try
-                {
-                    pid = Long.parseLong(process.getFileName().toString());
-                }
-                catch (final NumberFormatException ex)
+                // "1: POSIX  ADVISORY  WRITE 4079 fe:00:2155040 0 EOF": pid, then device:inode.
+                final String[] fields = line.trim().split("\\s+");
+                if (fields.length < 6 || !fields[1].equals("POSIX"))
                 {
                     continue;
                 }
-                if (pid == self)
+                final long pid = Long.parseLong(fields[4]);
+                final String where = fields[5];
+                if (pid != self)
                 {
-                    continue;
-                }
-                try (java.nio.file.DirectoryStream<Path> descriptors = Files.newDirectoryStream(process.resolve("fd")))
-                {
-                    for (final Path descriptor : descriptors)
-                    {
-                        try
-                        {
-                            if (Files.readSymbolicLink(descriptor).toString().equals(deleted))
-                            {
-                                return pid;
-                            }
-                        }
-                        catch (final IOException | RuntimeException gone)
-                        {
-                            // closed meanwhile
-                        }
-                    }
-                }
-                catch (final IOException | RuntimeException unreadable)
-                {
-                    // Another user's process, or one gone meanwhile: not looked at.
+                    lockedInodes.computeIfAbsent(pid, (k) -> new HashSet<>())
+                        .add(Long.parseLong(where.substring(where.lastIndexOf(':') + 1)));
                 }
             }
         }
         catch (final IOException | RuntimeException ex)
         {
             return -1;
+        }
+        for (final Map.Entry<Long, Set<Long>> holder : lockedInodes.entrySet())
+        {
+            try (java.nio.file.DirectoryStream<Path> descriptors = Files.newDirectoryStream(
+                Path.of("/proc", String.valueOf(holder.getKey()), "fd")))
+            {
+                for (final Path descriptor : descriptors)
+                {
+                    try
+                    {
+                        // The link names the path the file had; stat through it reaches the file itself, deleted or not.
+                        if (Files.readSymbolicLink(descriptor).toString().equals(deleted) &&
+                            holder.getValue().contains((Long)Files.getAttribute(descriptor, "unix:ino")))
+                        {
+                            return holder.getKey();
+                        }
+                    }
+                    catch (final IOException | RuntimeException gone)
+                    {
+                        // closed meanwhile
+                    }
+                }
+            }
+            catch (final IOException | RuntimeException unreadable)
+            {
+                // Another user's process, or one gone meanwhile: not looked at.
+            }
         }
         return -1;
     }

@@ -143,6 +143,34 @@ class TwoWritersTest
         }
     }
 
+    /**
+     * A reviewer's: a process that merely had the deleted lock file open (a tail, a backup reader: no lock on it) was
+     * taken for a writer, and every writer was refused while it lived. Only a process holding a lock on it counts.
+     */
+    @Test
+    void shouldNotTakeAReaderOfTheDeletedLockFileForAWriter() throws Exception
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+        {
+            appendRange(journal, 1, 5, 5);
+        }
+        final Process reader = new ProcessBuilder("sleep", "60")
+            .redirectInput(dir.resolve("ringlog.lock").toFile()).start();
+        try
+        {
+            java.nio.file.Files.delete(dir.resolve("ringlog.lock"));
+            assertEquals(-1, ProcessFileLock.holderOfRemoved(dir.resolve("ringlog.lock")), "a reader holds no lock");
+            try (ChronicleJournal journal = ChronicleJournal.open(JournalTesting.context(dir)))
+            {
+                appendRange(journal, 6, 10, 5);
+            }
+        }
+        finally
+        {
+            reader.destroyForcibly();
+        }
+    }
+
     @Test
     void shouldRefuseASecondWriterInTheSameProcessAndKeepHoldingTheLock() throws Exception
     {
