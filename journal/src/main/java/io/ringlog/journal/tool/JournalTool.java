@@ -138,7 +138,8 @@ public final class JournalTool implements Callable<Integer>
         int maxPayload = 65_536;
 
         @Option(names = "--max-payload", defaultValue = "65536", paramLabel = "BYTES",
-            description = "Largest payload to accept, in bytes (default: ${DEFAULT-VALUE}).")
+            description = "Largest payload to accept, in bytes (default: ${DEFAULT-VALUE}). For replay, also the " +
+                "service's maxPayloadLength, which its engine applies (default there: EngineContext's, 256).")
         void maxPayload(final int bytes)
         {
             if (bytes < 1 || bytes > ChronicleJournal.Context.MAX_PAYLOAD_LENGTH)
@@ -974,6 +975,9 @@ public final class JournalTool implements Callable<Integer>
                 "maxPayloadLength (an upcaster may not grow a payload past it) and defaults to EngineContext's 256.")
         Integer maxEventPayload;
 
+        /** The replay engine's maxPayloadLength: --max-payload where given, else EngineContext's default. */
+        private int engineMaxPayload;
+
         /** How far the replay has gone, for a stop's line: set as it reports progress. */
         private volatile ReplayProgress replaying;
 
@@ -1003,18 +1007,17 @@ public final class JournalTool implements Callable<Integer>
                 throw new CommandLine.ParameterException(spec.commandLine(), "--to " + to + " is not a position " +
                     "(0 is the state before the first command)");
             }
-            if (maxEventPayload != null && maxEventPayload < 1)
+            if (maxEventPayload != null && maxEventPayload < 4)
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--max-event-payload " + maxEventPayload +
-                    ": the service's maxEventPayloadLength, 1 or more");
+                    ": the service's maxEventPayloadLength, 4 or more (an event holds at least a reason code)");
             }
-            if (!spec.commandLine().getParseResult().hasMatchedOption("--max-payload"))
-            {
-                // A reviewer's: the replay ran with 65,536 for both limits where the service had 256 (EngineContext's
-                // defaults), so commands that failed live on a large event, or an upcaster's grown payload, applied
-                // here: another state hash, exit 0. The limits decide what applies; a replay takes the service's.
-                journal.maxPayload = new EngineContext().maxPayloadLength();
-            }
+            // A reviewer's: the replay ran with 65,536 for both limits where the service had 256 (EngineContext's
+            // defaults), so commands that failed live on a large event, or an upcaster's grown payload, applied here:
+            // another state hash, exit 0. The limits decide what applies; a replay's engine takes the service's. The
+            // journal is read with --max-payload's own default, so that what only the engine refuses says so.
+            engineMaxPayload = spec.commandLine().getParseResult().hasMatchedOption("--max-payload") ?
+                journal.maxPayload : new EngineContext().maxPayloadLength();
             if (snapshots != null && !Files.isDirectory(snapshots))
             {
                 // A reviewer's: this met the snapshot store's words for a writer ("Snapshots are written there").
@@ -1223,6 +1226,7 @@ public final class JournalTool implements Callable<Integer>
             int notChecked = 0;
             int skipped = 0;
             int unloadable = 0;
+            long lastCompared = 0;
             for (final long position : positions)
             {
                 final io.ringlog.core.Snapshot recorded;
@@ -1270,6 +1274,14 @@ public final class JournalTool implements Callable<Integer>
                 }
                 catch (final CorruptEntryException | JournalException damaged)
                 {
+                    for (Throwable at = damaged; at != null; at = at.getCause())
+                    {
+                        if (at instanceof io.ringlog.core.PayloadTooLargeException)
+                        {
+                            // Not damage: an entry larger than this check's --max-payload, which every step would meet.
+                            throw new IllegalArgumentException(damaged.getMessage());
+                        }
+                    }
                     // Only this step is lost: the next starts from this snapshot, read from its own file (a newcomer's
                     // finding: the first damaged entry stopped the check of every snapshot after it).
                     notChecked++;
@@ -1304,6 +1316,28 @@ public final class JournalTool implements Callable<Integer>
                         String.format("%016x", replayed));
                 }
                 from = position;
+                lastCompared = position;
+            }
+            // Each step loads the snapshot before it, and so checks that it loads to the hash it recorded; the newest a
+            // step reached is loaded by none, and it is the one a restart loads (a reviewer's: a restart refused it as
+            // not loading to its hash, and this check called it ok, exit 0).
+            String newestUnloadable = null;
+            if (lastCompared > 0)
+            {
+                final EngineContext ctx = replayContext(instantiate(stateMachineClass, StateMachine.class),
+                    ReadOnlyJournal.upTo(journal.open(new ArrayList<>()), lastCompared), upcasters)
+                    .errorHandler(new FailureReport(err, "replay"))
+                    .snapshotStore(new SnapshotsUpTo(FileSnapshotStore.open(new FileSnapshotStore.Context()
+                        .directory(snapshots).readOnly(true)), lastCompared));
+                try
+                {
+                    Engine.launch(ctx).close();
+                }
+                catch (final io.ringlog.core.SnapshotException unloaded)
+                {
+                    newestUnloadable = unloaded.getMessage();
+                    out.println("snapshot-check: " + lastCompared + " does not load (" + newestUnloadable + ")");
+                }
             }
             out.println("snapshots-checked: " + checked);
             out.println("snapshots-differing: " + differ);
@@ -1320,8 +1354,8 @@ public final class JournalTool implements Callable<Integer>
                 // A reviewer's: a --snapshots that named the wrong directory passed the check, exit 0, having checked
                 // nothing.
                 err.println("error: no snapshot of this journal at or before position " + target + " in " + snapshots +
-                    " to compare a replay with, so nothing was checked: give the directory the service writes its " +
-                    "snapshots to");
+                    " to compare a replay with, so nothing was checked (the service has taken none yet, --to is before " +
+                    "the first, or this is not the directory the service writes its snapshots to)");
                 return PROBLEM;
             }
             if (differ > 0)
@@ -1340,7 +1374,13 @@ public final class JournalTool implements Callable<Integer>
                     "say which and why), and a restart from " + (unloadable == 1 ? "that snapshot" : "those snapshots") +
                     " refuses to start");
             }
-            if (differ + unloadable > 0)
+            if (newestUnloadable != null)
+            {
+                err.println("error: the snapshot at position " + lastCompared + ", the newest checked and the one a " +
+                    "restart from it loads, does not load into " + stateMachineClass + " as it was taken (its line above " +
+                    "says how), so a restart from it refuses to start");
+            }
+            if (differ + unloadable > 0 || newestUnloadable != null)
             {
                 return PROBLEM;
             }
@@ -1377,7 +1417,7 @@ public final class JournalTool implements Callable<Integer>
                 .name("journal-replay")
                 .stateMachine(stateMachine)
                 .journal(view)
-                .maxPayloadLength(journal.maxPayload)
+                .maxPayloadLength(engineMaxPayload)
                 .maxEventPayloadLength(maxEventPayload != null ? maxEventPayload : new EngineContext().maxEventPayloadLength())
                 .ringSize(16)
                 .outputRingSize(1024)

@@ -181,7 +181,7 @@ class ReplayUserClassesTest
         final Result refused = run("replay", "-d", dir.toString(), "--state-machine", LargeEvents.class.getName(),
             "--max-event-payload", "0");
         assertEquals(2, refused.code, refused.err);
-        assertTrue(refused.err.startsWith("error: --max-event-payload 0: the service's maxEventPayloadLength, 1 or more"),
+        assertTrue(refused.err.startsWith("error: --max-event-payload 0: the service's maxEventPayloadLength, 4 or more"),
             refused.err);
     }
 
@@ -261,6 +261,82 @@ class ReplayUserClassesTest
             snapshots.toString(), "--check-snapshots");
         assertEquals(0, checked.code, checked.out + checked.err);
         assertFalse(checked.err.contains("\tat "), checked.err);
+    }
+
+    /**
+     * A reviewer's: a restart refused the newest snapshot, which did not load to the hash it recorded, and named
+     * --check-snapshots, which loaded every snapshot but that one and called it ok, exit 0.
+     */
+    @Test
+    void shouldCheckThatTheNewestSnapshotLoadsToTheHashItRecorded()
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = root.resolve("snapshots");
+        final Engine engine = Engine.launch(new EngineContext()
+            .stateMachine(new LossySnapshotStateMachine())
+            .journal(ChronicleJournal.open(new ChronicleJournal.Context().directory(dir)))
+            .snapshotStore(FileSnapshotStore.open(snapshots, 5))
+            .snapshotEvery(100));
+        for (int i = 1; i <= 300; i++)
+        {
+            engine.publish(ADD, 3, 0, 0, i, longPayload(i), 0, 8);
+        }
+        engine.close();
+
+        final Result check = run("replay", "-d", dir.toString(), "--state-machine",
+            LossySnapshotStateMachine.class.getName(), "--snapshots", snapshots.toString(), "--check-snapshots");
+        assertEquals(1, check.code, check.out + check.err);
+        assertTrue(check.out.contains("snapshot-check: 300 ok (replayed from the snapshot at position 200)\n") &&
+            check.out.contains("snapshot-check: 300 does not load (the snapshot at position 300 passed its checks, but " +
+            LossySnapshotStateMachine.class.getName() + " loaded it to state hash "), check.out);
+        assertTrue(check.err.contains("error: the snapshot at position 300, the newest checked and the one a restart " +
+            "from it loads, does not load into " + LossySnapshotStateMachine.class.getName() + " as it was taken"),
+            check.err);
+    }
+
+    /**
+     * A reviewer's: with the replay's engine at EngineContext's 256, a journal of larger entries had --check-snapshots
+     * skip every snapshot as one "recovery skips too", and send the user to verify. It says what the limit is instead.
+     */
+    @Test
+    void shouldSayWhereAServicesLargerPayloadsNeedItsMaxPayload()
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = root.resolve("snapshots");
+        final Engine engine = Engine.launch(new EngineContext()
+            .stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(1024)
+            .journal(ChronicleJournal.open(new ChronicleJournal.Context().directory(dir).maxPayloadLength(1024)))
+            .snapshotStore(FileSnapshotStore.open(snapshots, 5))
+            .snapshotEvery(10));
+        final UnsafeBuffer large = new UnsafeBuffer(new byte[1000]);
+        for (int i = 1; i <= 30; i++)
+        {
+            large.putLong(0, i, ByteOrder.LITTLE_ENDIAN);
+            engine.publish(ADD, 3, 0, 0, i, large, 0, 1000);
+        }
+        engine.close();
+        final String live = String.format("%016x", engine.stateHash());
+        final String accumulator = AccumulatorStateMachine.class.getName();
+
+        for (final String[] args : new String[][] {
+            {"replay", "-d", dir.toString(), "--state-machine", accumulator},
+            {"replay", "-d", dir.toString(), "--state-machine", accumulator, "--snapshots", snapshots.toString(),
+                "--check-snapshots"}})
+        {
+            final Result refused = run(args);
+            assertEquals(1, refused.code, refused.out + refused.err);
+            assertTrue(refused.err.contains("its payload of 1000 bytes is larger than the maxPayloadLength 256") &&
+                refused.err.contains("scripts/journal: --max-payload"), refused.err);
+            assertFalse(refused.out.contains("recovery skips it too") || refused.err.contains("verify"),
+                refused.out + refused.err);
+        }
+        final Result replay = run("replay", "-d", dir.toString(), "--state-machine", accumulator, "--max-payload", "1024");
+        assertTrue(replay.out.contains("state-hash: " + live + "\n"), replay.out + replay.err);
+        final Result checked = run("replay", "-d", dir.toString(), "--state-machine", accumulator, "--max-payload", "1024",
+            "--snapshots", snapshots.toString(), "--check-snapshots");
+        assertEquals(0, checked.code, checked.out + checked.err);
+        assertTrue(checked.out.contains("snapshots-checked: 3\n"), checked.out);
     }
 
     /** A decoder whose text holds a line break and a tab. */
