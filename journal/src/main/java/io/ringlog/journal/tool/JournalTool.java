@@ -1684,7 +1684,18 @@ public final class JournalTool implements Callable<Integer>
                     final String name = stateMachine.rejectionName(reason);
                     if (name != null && !name.isBlank())
                     {
-                        return name;
+                        // One word, and never one of the engine's own names (a reviewer's "not enough funds=500" split
+                        // the name=count list, and a state machine's "COMMAND_FAILED" read as the engine's): spaces,
+                        // '=' and control characters as '_', and an engine name taken with the code beside it.
+                        final String word = name.strip().replaceAll("[\\s=\\p{Cntrl}]+", "_");
+                        for (int engine = -1; engine >= -64; engine--)
+                        {
+                            if (Rejections.describe(engine).equals(word))
+                            {
+                                return word + "(" + reason + ")";
+                            }
+                        }
+                        return word;
                     }
                 }
                 catch (final RuntimeException bug)

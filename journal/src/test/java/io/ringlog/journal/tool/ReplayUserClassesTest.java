@@ -339,6 +339,67 @@ class ReplayUserClassesTest
         assertTrue(checked.out.contains("snapshots-checked: 3\n"), checked.out);
     }
 
+    /** Rejects every command, with 7 ("not enough funds") or 8 (named as the engine's COMMAND_FAILED). */
+    public static final class NamedRejections implements StateMachine
+    {
+        private long count;
+
+        @Override
+        public void apply(final Command command, final Output output)
+        {
+            count++;
+            output.reject(command.correlationId() % 2 == 0 ? 7 : 8);
+        }
+
+        @Override
+        public String rejectionName(final int reasonCode)
+        {
+            return reasonCode == 7 ? "not enough funds" : reasonCode == 8 ? "COMMAND_FAILED" : null;
+        }
+
+        @Override
+        public int writeSnapshot(final MutableDirectBuffer buffer, final int offset)
+        {
+            buffer.putLong(offset, count, ByteOrder.LITTLE_ENDIAN);
+            return Long.BYTES;
+        }
+
+        @Override
+        public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
+        {
+            count = buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN);
+        }
+
+        @Override
+        public long stateHash()
+        {
+            return count;
+        }
+    }
+
+    /**
+     * A reviewer's: a rejection name with spaces split the name=count list, and a state machine's own "COMMAND_FAILED"
+     * could not be told from the engine's.
+     */
+    @Test
+    void shouldCountAStateMachinesRejectionsUnderNamesThatReadAsOne()
+    {
+        final Path dir = root.resolve("journal");
+        final Engine engine = Engine.launch(new EngineContext()
+            .stateMachine(new NamedRejections())
+            .journal(ChronicleJournal.open(new ChronicleJournal.Context().directory(dir))));
+        for (int i = 1; i <= 10; i++)
+        {
+            engine.publish(ADD, 3, 0, 0, i, longPayload(i), 0, 8);
+        }
+        engine.close();
+
+        final Result replay = run("replay", "-d", dir.toString(), "--state-machine", NamedRejections.class.getName());
+        final String line = replay.out.lines().filter((l) -> l.startsWith("rejected-by-reason: ")).findFirst().orElseThrow();
+        assertTrue(line.contains("not_enough_funds=5") && line.contains("COMMAND_FAILED(8)=5") &&
+            line.split(" ").length == 3, line);
+    }
+
     /** A decoder whose text holds a line break and a tab. */
     public static final class BreakingDecoder implements PayloadDecoder
     {
