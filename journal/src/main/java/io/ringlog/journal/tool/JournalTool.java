@@ -74,8 +74,9 @@ public final class JournalTool implements Callable<Integer>
 
     public static void main(final String[] args)
     {
-        System.exit(run(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-            new PrintWriter(System.err, true, StandardCharsets.UTF_8), args));
+        final StandardOutput out = new StandardOutput();
+        final PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(out.exit(run(out.writer(), err, args), err));
     }
 
     /** Runs the tool with the given output streams (tests call this) and returns its exit code. */

@@ -83,14 +83,14 @@ public final class LedgerDemo implements Callable<Integer>
 
     public static void main(final String[] args)
     {
-        final PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        final io.ringlog.journal.tool.StandardOutput stdout = new io.ringlog.journal.tool.StandardOutput();
+        final PrintWriter out = stdout.writer();
         final PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         final CommandLine commandLine = CliSupport.configure(new CommandLine(new LedgerDemo()), out, err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         final int code = commandLine.execute(args);
-        out.flush();
         err.flush();
-        System.exit(code);
+        System.exit(stdout.exit(code, err));
     }
 
     @Override

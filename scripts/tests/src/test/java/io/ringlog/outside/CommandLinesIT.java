@@ -572,6 +572,34 @@ class CommandLinesIT
         }
     }
 
+    /**
+     * A reviewer's: an answer written to a full disk was an empty file, or one cut mid-number, and every command exited
+     * 0 without a word. A reader that goes away ('| head') is no failure.
+     */
+    @Test
+    void shouldSayAnAnswerItCouldNotWriteAndExit1() throws Exception
+    {
+        shell.run("scripts/ledger-demo --commands 1_000 --journal run/full", QUICK).expectOk();
+        for (final String command : new String[] {
+            "scripts/exchange generate --commands 1_000 --output run/full-commands.txt && " +
+                "scripts/exchange run -i run/full-commands.txt -d run/full-exchange > /dev/null && " +
+                "scripts/exchange balances -d run/full-exchange > /dev/full",
+            "scripts/journal replay -d run/full --state-machine io.ringlog.example.ledger.LedgerStateMachine > /dev/full",
+            "scripts/journal verify -d run/full > /dev/full",
+            "scripts/ledger-demo --commands 1_000 > /dev/full"})
+        {
+            final Shell.Result result = shell.run(command, QUICK);
+            assertEquals(1, result.code(), result.toString());
+            assertTrue(result.err().strip().endsWith("error: could not write the output: No space left on device; what " +
+                "was written before it is cut short"), result.toString());
+            UserOutput.assertNoStackTrace(result);
+        }
+        final Shell.Result headed = shell.run("scripts/journal dump -d run/full | head -1; echo \"dump=${PIPESTATUS[0]}\"",
+            QUICK);
+        assertTrue(headed.out().contains("dump=0"), headed.toString());
+        assertFalse(headed.err().contains("could not write"), headed.toString());
+    }
+
     @Test
     void shouldNameAMissingStateMachineClassAndHowToProvideIt() throws Exception
     {
