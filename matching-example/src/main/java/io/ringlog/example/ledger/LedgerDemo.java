@@ -49,6 +49,8 @@ public final class LedgerDemo implements Callable<Integer>
 {
     /** Every command of the run went through: what follows is the replay check (for the words of a stop). */
     private static final java.util.concurrent.atomic.AtomicBoolean CHECKING = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Whether the run has its journal open and is about to publish: a signal before says it publishes nothing. */
+    private static final java.util.concurrent.atomic.AtomicBoolean STARTED = new java.util.concurrent.atomic.AtomicBoolean();
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -95,6 +97,34 @@ public final class LedgerDemo implements Callable<Integer>
 
     @Override
     public Integer call() throws Exception
+    {
+        // Stopped (SIGTERM, Ctrl-C), it publishes no more, closes the engine so that its journal ends on whole entries
+        // (a reviewer's verify found a torn entry after a SIGTERM), and says how far it got, before the JVM halts. Installed
+        // first: a reviewer's signal in the first second and a half (the checks, the journal's open) exited 130 or 143
+        // without a word, and left the journal directory it had begun.
+        CHECKING.set(false);
+        STARTED.set(false);
+        // A reviewer's signal during the replay check read "no more commands are published" of a run that had them all.
+        final io.ringlog.exchange.cli.SignalStop stop = io.ringlog.exchange.cli.SignalStop.install(
+            spec.commandLine().getErr(), () -> CHECKING.get() ? "ledger-demo: stopping during the replay check: every " +
+            "command was published, journaled and applied; the check finishes and prints its result first" :
+            STARTED.get() ? "ledger-demo: stopping: no more commands are published; what was published is being " +
+            "journaled and applied" : "ledger-demo: stopping as it starts: it publishes nothing" + (journalDir == null ?
+            "" : "; the journal in " + journalDir + " is closed whole, with what it holds then"),
+            "ledger-demo-stop");
+        try
+        {
+            return demo(stop);
+        }
+        finally
+        {
+            spec.commandLine().getOut().flush();
+            spec.commandLine().getErr().flush();
+            stop.close();
+        }
+    }
+
+    private int demo(final io.ringlog.exchange.cli.SignalStop stop) throws Exception
     {
         if (commands < 0)
         {
@@ -155,27 +185,9 @@ public final class LedgerDemo implements Callable<Integer>
             throw new IllegalArgumentException("--journal " + journalDir + " already holds entries; name a new or empty " +
                 "directory");
         }
-        // Stopped (SIGTERM, Ctrl-C), it publishes no more, closes the engine so that its journal ends on whole entries
-        // (a reviewer's verify found a torn entry after a SIGTERM), and says how far it got, before the JVM halts.
-        CHECKING.set(false);
-        // A reviewer's signal during the replay check read "no more commands are published" of a run that had them all.
-        final io.ringlog.exchange.cli.SignalStop stop = io.ringlog.exchange.cli.SignalStop.install(
-            spec.commandLine().getErr(), () -> CHECKING.get() ? "ledger-demo: stopping during the replay check: every " +
-            "command was published, journaled and applied; the check finishes and prints its result first" :
-            "ledger-demo: stopping: no more commands are published; what was published is being journaled and applied",
-            "ledger-demo-stop");
-        final Result result;
-        try
-        {
-            result = run(commands, accounts, seed, topology, waitStrategy, journal, spec.commandLine().getOut(),
-                spec.commandLine().getErr(), stop::signalled);
-        }
-        finally
-        {
-            spec.commandLine().getOut().flush();
-            spec.commandLine().getErr().flush();
-            stop.close();
-        }
+        STARTED.set(true);
+        final Result result = run(commands, accounts, seed, topology, waitStrategy, journal, spec.commandLine().getOut(),
+            spec.commandLine().getErr(), stop::signalled);
         return !result.halted() && result.liveHash() == result.replayHash() ? 0 : CliSupport.FAILED;
     }
 
