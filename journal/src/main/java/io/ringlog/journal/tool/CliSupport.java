@@ -248,11 +248,33 @@ public final class CliSupport
         }
         final long gib = 1L << 30;
         final long suggested = (long)Math.ceil((needed / 0.75 + (256L << 20)) / gib);
+        final long physical = physicalMemory();
+        if (physical > 0 && (double)suggested * gib > physical)
+        {
+            // A reviewer's --commands 9223372036854775807 was advised -Xmx1511828488193g.
+            return String.format(Locale.ROOT, "%,d commands need about %,.0f MiB of heap for the in-memory journal " +
+                "(%d bytes each), more than this machine's %,d MiB of memory", entries, needed / (1 << 20),
+                bytesPerEntry, physical >> 20);
+        }
         // The share said: a reviewer read "5,035 MiB needed, at most 6,028 MiB" as a refusal that contradicts itself.
         return String.format(Locale.ROOT, "%,d commands need about %,.0f MiB of heap for the in-memory journal " +
             "(%d bytes each), more than the %,d MiB it may take: three quarters of the %,d MiB this JVM may use, the " +
             "rest left to the engine's rings and state; give it more (RINGLOG_JAVA_OPTS=-Xmx%dg)",
             entries, needed / (1 << 20), bytesPerEntry, (long)(max * 0.75) >> 20, max >> 20, suggested);
+    }
+
+    /** The machine's physical memory in bytes, or 0 where the JVM does not say. */
+    private static long physicalMemory()
+    {
+        try
+        {
+            return ((com.sun.management.OperatingSystemMXBean)java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize();
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            return 0;
+        }
     }
 
     /**

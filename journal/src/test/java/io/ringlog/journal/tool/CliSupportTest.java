@@ -131,6 +131,10 @@ class CliSupportTest
             String.format(Locale.ROOT, "%,d", (long)(max * 0.75) >> 20) + " MiB it may take: three quarters of the " +
             String.format(Locale.ROOT, "%,d", max >> 20) + " MiB this JVM may use, the rest left to the engine's rings " +
             "and state; give it more (RINGLOG_JAVA_OPTS=-Xmx"), refused);
+        // A reviewer's Long.MAX_VALUE was advised -Xmx1511828488193g: more than the machine has is said as such.
+        final String absurd = CliSupport.heapShortfall(Long.MAX_VALUE, 132);
+        assertTrue(absurd.contains("(132 bytes each), more than this machine's ") && absurd.endsWith(" MiB of memory") &&
+            !absurd.contains("-Xmx"), absurd);
     }
 
     @Test
