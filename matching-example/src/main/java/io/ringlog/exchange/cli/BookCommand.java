@@ -42,8 +42,11 @@ final class BookCommand implements Callable<Integer>
         final ExchangeStateMachine exchange = result.exchange();
         if (exchange.instrument(symbol) == null)
         {
+            // In words (a reviewer's "listed: []" was Java's own list).
+            final int[] listed = exchange.symbols();
             throw new IllegalArgumentException("no symbol " + symbol + " as of position " + result.lastPosition() +
-                " (listed: " + Arrays.toString(exchange.symbols()) + ")");
+                (listed.length == 0 ? " (none was listed by then)" : " (listed then: " + Arrays.stream(listed)
+                .mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + ")"));
         }
         final PrintWriter out = spec.commandLine().getOut();
         out.println("last-position: " + result.lastPosition());

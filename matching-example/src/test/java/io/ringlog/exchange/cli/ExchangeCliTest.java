@@ -339,7 +339,14 @@ class ExchangeCliTest
         final Cli.Result one = Cli.ok("balances", "-d", journal("tiny").toString(), "--account", "1", "--to", "3");
         assertTrue(one.out().endsWith("accounts: 1\nbalance acct=1 asset=0 free=1000000 reserved=0\n"), one.out());
 
-        assertEquals(1, Cli.run("book", "-d", journal("tiny").toString(), "--symbol", "9").code());
+        final Cli.Result noSymbol = Cli.run("book", "-d", journal("tiny").toString(), "--symbol", "9");
+        assertEquals(1, noSymbol.code());
+        assertTrue(noSymbol.err().contains("no symbol 9 as of position ") && noSymbol.err().contains(" (listed then: 1"),
+            noSymbol.err());
+        // Before any symbol was listed, in words, not as Java's empty list (a reviewer's "listed: []").
+        final Cli.Result beforeAny = Cli.run("book", "-d", journal("tiny").toString(), "--symbol", "1", "--to", "0");
+        assertEquals(1, beforeAny.code());
+        assertTrue(beforeAny.err().contains("no symbol 1 as of position 0 (none was listed by then)"), beforeAny.err());
         assertEquals(1, Cli.run("balances", "-d", journal("tiny").toString(), "--account", "9").code());
 
         // A reviewer's finding: an account that holds nothing now printed no line for --account, and nothing said why.
