@@ -57,6 +57,12 @@ final class ReplicationAgent implements Agent
     private long now;
     private long heartbeatSentNanos;
     private long peerHeardNanos;
+    /**
+     * The Aeron session of the peer's control stream, as last heard: a restarted peer's publication is a new one, with
+     * another session, which tells a restart from a peer that ran on through a silence.
+     */
+    private int peerControlSession;
+    private boolean peerControlSessionKnown;
     /** When the peer was last heard again after it was LOST, and how long it had been silent then. */
     private long peerBackNanos;
     private long peerBackSilenceMillis;
@@ -303,7 +309,7 @@ final class ReplicationAgent implements Agent
             return;
         }
         final long epoch = Messages.epoch(buffer, offset);
-        peerHeard(epoch);
+        peerHeard(epoch, false, 0);
         if (epoch > state.epoch)
         {
             fence(epoch, -1, "entries");
@@ -339,7 +345,7 @@ final class ReplicationAgent implements Agent
             onAnotherHistory(type, epoch, session, historyHigh, historyLow, buffer, offset, length);
             return;
         }
-        peerHeard(epoch);
+        peerHeard(epoch, true, header.sessionId());
         peerStopped = type == Messages.STOPPED;
         final Role role = state.role;
         if (role == Role.PRIMARY && epoch > state.epoch && type != Messages.REQUEST)
@@ -757,8 +763,17 @@ final class ReplicationAgent implements Agent
             "what it drops";
     }
 
-    private void peerHeard(final long epoch)
+    /** @param controlSession the Aeron session the message came in on, where {@code onControl} it came on the control stream. */
+    private void peerHeard(final long epoch, final boolean onControl, final int controlSession)
     {
+        // A newcomer's: the README's pair, its killed primary rejoined within three peer timeouts, had the new primary
+        // advise giving both nodes the same settings. A new control stream is a restarted process, not a flapping one.
+        final boolean restarted = onControl && peerControlSessionKnown && controlSession != peerControlSession;
+        if (onControl)
+        {
+            peerControlSession = controlSession;
+            peerControlSessionKnown = true;
+        }
         final long silenceMillis = peerHeardNanos == 0 ? 0 : (now - peerHeardNanos) / 1_000_000;
         peerHeardNanos = now;
         peerEpoch = Math.max(peerEpoch, epoch);
@@ -767,7 +782,8 @@ final class ReplicationAgent implements Agent
             state.peerLost = false;
             status.put(StatusFile.PEER_STATE, PeerState.CONNECTED.ordinal());
             // A peer that said it was stopping, heard again, was restarted: its silence is explained.
-            final boolean soon = !peerStopped && silenceMillis > 0 && silenceMillis < 3 * ctx.peerTimeout().toMillis();
+            final boolean soon = !peerStopped && !restarted && silenceMillis > 0 &&
+                silenceMillis < 3 * ctx.peerTimeout().toMillis();
             if (silenceMillis > 0 && !peerStopped)
             {
                 peerBackNanos = now;
@@ -778,10 +794,11 @@ final class ReplicationAgent implements Agent
             // Heard again this soon (a second reviewer's pair, the primary with a longer --heartbeat-ms, flapped every
             // few seconds): its messages come further apart than this node's peer timeout allows.
             event("peer heard (epoch " + epoch + ")" + (silenceMillis > 0 ? " after " + silenceMillis + " ms of silence" :
-                "") + ": the other node's messages arrive; this node sends its own to " + ctx.peerEndpoint() +
-                " (--peer)" + (soon ? ". Heard again this soon, unless it was restarted meanwhile it was running all " +
-                "along, its messages further apart than this node's peer timeout (" + ctx.peerTimeout().toMillis() +
-                " ms) allows: give both nodes the same --heartbeat-ms and --peer-timeout-ms" : ""));
+                "") + (restarted ? ", a process started since (a new stream)" : "") + ": the other node's messages " +
+                "arrive; this node sends its own to " + ctx.peerEndpoint() + " (--peer)" + (soon ? ". Heard again this " +
+                "soon, the same process as before, it was running all along, its messages further apart than this " +
+                "node's peer timeout (" + ctx.peerTimeout().toMillis() + " ms) allows: " +
+                "give both nodes the same --heartbeat-ms and --peer-timeout-ms" : ""));
         }
         status.put(StatusFile.PEER_EPOCH, peerEpoch);
     }

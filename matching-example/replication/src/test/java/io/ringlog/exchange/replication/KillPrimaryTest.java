@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -155,6 +156,15 @@ class KillPrimaryTest
             for (final NodeProcess node : nodes)
             {
                 stop(node);
+            }
+            // A newcomer's: the new primary heard the killed node come back as a standby within three peer timeouts and
+            // said a pair whose messages come further apart than its peer timeout should be given the same settings. A
+            // restarted node is a new stream, not a flapping one.
+            for (final NodeProcess node : nodes)
+            {
+                final String log = Files.readString(node.log);
+                assertFalse(log.contains("give both nodes the same --heartbeat-ms and --peer-timeout-ms"), node.name +
+                    "'s log:\n" + log);
             }
             if ("sync".equals(mode))
             {
