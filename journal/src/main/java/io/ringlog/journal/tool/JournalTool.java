@@ -74,7 +74,7 @@ public final class JournalTool implements Callable<Integer>
 
     public static void main(final String[] args)
     {
-        final StandardOutput out = new StandardOutput();
+        final StandardOutput out = StandardOutput.install();
         final PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         System.exit(out.exit(run(out.writer(), err, args), err));
     }

@@ -19,8 +19,36 @@ import java.nio.charset.StandardCharsets;
  */
 public final class StandardOutput
 {
+    /** The one a command line's main installed, for code that ends the process itself (a node's shutdown hook). */
+    private static volatile StandardOutput installed;
+
     private final Recording recording = new Recording(new FileOutputStream(FileDescriptor.out));
     private final PrintWriter writer = new PrintWriter(new OutputStreamWriter(recording, StandardCharsets.UTF_8), true);
+    private boolean said;
+
+    private StandardOutput()
+    {
+    }
+
+    /** The process's standard output, for a command line's main: made once, and known to {@link #exitCode}. */
+    public static synchronized StandardOutput install()
+    {
+        if (installed == null)
+        {
+            installed = new StandardOutput();
+        }
+        return installed;
+    }
+
+    /**
+     * {@link #exit} of the installed standard output, or {@code code} where none was installed: for code that halts the
+     * process with its own code (a reviewer's: a node whose output failed printed the error and halted with 0).
+     */
+    public static int exitCode(final int code, final PrintWriter err)
+    {
+        final StandardOutput out = installed;
+        return out == null ? code : out.exit(code, err);
+    }
 
     /** The writer to give the command line as its out. */
     public PrintWriter writer()
@@ -32,7 +60,7 @@ public final class StandardOutput
      * The exit code for a command that returned {@code code}, once its output is flushed: 1, with an {@code error:} line
      * on {@code err}, where a write failed for another reason than its reader going away.
      */
-    public int exit(final int code, final PrintWriter err)
+    public synchronized int exit(final int code, final PrintWriter err)
     {
         writer.flush();
         final IOException failed = recording.failed;
@@ -40,6 +68,11 @@ public final class StandardOutput
         {
             return code;
         }
+        if (said)
+        {
+            return code == 0 ? CliSupport.FAILED : code;
+        }
+        said = true;
         err.println("error: could not write the output: " + FileErrors.describe(failed) + "; what was written before " +
             "it is cut short");
         err.flush();

@@ -161,8 +161,9 @@ final class ExchangeNode
                     // stopped cleanly or failed its drain; 'replica stop' read 0 or 1. It ends with its own code now,
                     // as its help says (its journal and files are closed by then).
                     out.flush();
+                    final int code = io.ringlog.journal.tool.StandardOutput.exitCode(exitCode, err);
                     err.flush();
-                    Runtime.getRuntime().halt(exitCode);
+                    Runtime.getRuntime().halt(code);
                 }
             }
             catch (final InterruptedException ignore)

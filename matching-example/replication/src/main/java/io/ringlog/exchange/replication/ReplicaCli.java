@@ -66,7 +66,7 @@ public final class ReplicaCli implements Callable<Integer>
 
     public static void main(final String[] args)
     {
-        final io.ringlog.journal.tool.StandardOutput out = new io.ringlog.journal.tool.StandardOutput();
+        final io.ringlog.journal.tool.StandardOutput out = io.ringlog.journal.tool.StandardOutput.install();
         final PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         System.exit(out.exit(run(out.writer(), err, args), err));
     }

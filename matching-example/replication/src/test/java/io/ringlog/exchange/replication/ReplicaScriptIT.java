@@ -271,6 +271,39 @@ class ReplicaScriptIT
         }
     }
 
+    /**
+     * A reviewer's: a node whose output could not be written (a full disk) said so at its stop, and exited 0: its stop
+     * hook halted with the node's own code. It exits 1 now, as every command line does.
+     */
+    @Test
+    void shouldExit1WhenANodesOutputCouldNotBeWritten() throws Exception
+    {
+        final List<String> command = List.of("scripts/replica", "node", "--role", "primary", "--dir",
+            dir.resolve("full").toString(), "--listen", "127.0.0.1:" + Exchanges.freePort(), "--peer", "127.0.0.1:" +
+            Exchanges.freePort(), "--mode", "async");
+        final ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
+            .redirectOutput(new java.io.File("/dev/full"))
+            .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("full.log").toFile()));
+        scriptEnvironment(builder);
+        final Process process = builder.start();
+        try
+        {
+            final NodeDirectory node = new NodeDirectory(dir.resolve("full"));
+            await(() -> !process.isAlive() || running(node, process), "the node to run its directory");
+            stop("full");
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the node stopped");
+            final String log = log("full");
+            assertEquals(1, process.exitValue(), log);
+            assertTrue(log.contains("error: could not write the output: No space left on device"), log);
+            assertNoStackTrace(log);
+        }
+        finally
+        {
+            process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            process.toHandle().destroyForcibly();
+        }
+    }
+
     @Test
     void shouldSayWhatIsWrongWithATakenPortAndAStandbyThatNeverAnswers() throws Exception
     {
