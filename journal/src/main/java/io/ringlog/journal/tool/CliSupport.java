@@ -253,8 +253,8 @@ public final class CliSupport
         {
             // A reviewer's --commands 9223372036854775807 was advised -Xmx1511828488193g.
             return String.format(Locale.ROOT, "%,d commands need about %,.0f MiB of heap for the in-memory journal " +
-                "(%d bytes each), more than this machine's %,d MiB of memory", entries, needed / (1 << 20),
-                bytesPerEntry, physical >> 20);
+                "(%d bytes each), and with the engine's rings and state a JVM of about %d GiB, more than this machine's " +
+                "%,d MiB of memory", entries, needed / (1 << 20), bytesPerEntry, suggested, physical >> 20);
         }
         // The share said: a reviewer read "5,035 MiB needed, at most 6,028 MiB" as a refusal that contradicts itself.
         return String.format(Locale.ROOT, "%,d commands need about %,.0f MiB of heap for the in-memory journal " +

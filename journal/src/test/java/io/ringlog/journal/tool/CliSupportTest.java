@@ -133,7 +133,8 @@ class CliSupportTest
             "and state; give it more (RINGLOG_JAVA_OPTS=-Xmx"), refused);
         // A reviewer's Long.MAX_VALUE was advised -Xmx1511828488193g: more than the machine has is said as such.
         final String absurd = CliSupport.heapShortfall(Long.MAX_VALUE, 132);
-        assertTrue(absurd.contains("(132 bytes each), more than this machine's ") && absurd.endsWith(" MiB of memory") &&
+        assertTrue(absurd.contains("(132 bytes each), and with the engine's rings and state a JVM of about ") &&
+            absurd.endsWith(" MiB of memory") &&
             !absurd.contains("-Xmx"), absurd);
     }
 
