@@ -167,6 +167,13 @@ final class DemoCommand implements Callable<Integer>
             // With --in-memory there is no journal/ to keep: say what is there, not what the option's help promises.
             out.println("kept: " + dir + (inMemory ? " (commands.txt only: --in-memory writes no journal)" : ""));
         }
+        else
+        {
+            // A newcomer's: 'scripts/journal verify -d' the journal line above named found no journal, with no word why.
+            out.println("deleted: " + dir + (inMemory ? " (a temporary directory, with the command file; --keep DIR " +
+                "keeps it)" : " (a temporary directory, with the journal above; --keep DIR keeps them, for scripts/journal " +
+                "and scripts/exchange replay to look at)"));
+        }
         if (!matches)
         {
             err.println("error: the replayed state differs from the live run's: deterministic replay is broken");

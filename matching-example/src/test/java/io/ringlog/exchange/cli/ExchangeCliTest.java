@@ -463,6 +463,16 @@ class ExchangeCliTest
         // What the help of --keep promised (journal/) is not there with --in-memory: the summary says so.
         assertEquals(keptInMemory + " (commands.txt only: --in-memory writes no journal)", inMemory.value("kept"));
         assertFalse(Files.exists(keptInMemory.resolve("journal")));
+
+        // Without --keep, the journal it names is gone when it ends: it says so, and how to keep it (a newcomer's verify
+        // of the journal line found nothing there).
+        final Cli.Result temporary = Cli.ok("demo", "--commands", "2000", "--topology", topology.name());
+        final String journal = temporary.value("journal");
+        final Path work = Path.of(journal.substring(0, journal.indexOf(" ("))).getParent();
+        assertEquals(work + " (a temporary directory, with the journal above; --keep DIR keeps them, for scripts/journal " +
+            "and scripts/exchange replay to look at)", temporary.value("deleted"));
+        assertFalse(Files.exists(work), "deleted, as it says");
+        assertTrue(demo.find("deleted").isEmpty(), "kept, not deleted");
     }
 
     @Test
