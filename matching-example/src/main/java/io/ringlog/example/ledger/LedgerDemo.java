@@ -134,27 +134,6 @@ public final class LedgerDemo implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--accounts must be at least 1: " + accounts);
         }
-        if (journalDir != null)
-        {
-            // A reviewer's --commands 9223372036854775807 --journal wrote 13.7 GB in two minutes before it was stopped; the
-            // exchange's demo refuses a count whose files will not fit. An entry: its header, its correlation id, a
-            // 24-byte payload at most, Chronicle's share (2,000,000 commands took 65 bytes each, measured: 72 is what a
-            // transfer can take); and the room a journal keeps whatever it holds.
-            final double needed = commands * (double)(io.ringlog.core.CommandCodec.COMPACT_HEADER_LENGTH + 8 + 24 + 8) +
-                (2 << 20);
-            Path existing = journalDir.toAbsolutePath();
-            while (existing != null && !Files.exists(existing))
-            {
-                existing = existing.getParent();
-            }
-            final long usable = existing == null ? Long.MAX_VALUE : Files.getFileStore(existing).getUsableSpace();
-            if (needed >= usable)
-            {
-                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "--commands %,d needs about %,.0f " +
-                    "MiB of journal in %s, and only %,d MiB is usable there: ask for fewer, or name a --journal on a " +
-                    "larger file system", commands, needed / (1 << 20), existing, usable >> 20));
-            }
-        }
         final String shortfall = journalDir == null ? CliSupport.heapShortfall(commands, InMemoryJournal.bytesPerEntry(64)) :
             null;
         if (shortfall != null)

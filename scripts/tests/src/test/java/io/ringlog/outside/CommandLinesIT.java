@@ -572,19 +572,6 @@ class CommandLinesIT
         }
     }
 
-    /** A reviewer's: a count no disk holds began writing (13.7 GB in two minutes) where the exchange's demo refuses it. */
-    @Test
-    void shouldRefuseALedgerDemoWhoseJournalCannotFit() throws Exception
-    {
-        final Shell.Result result = shell.run("scripts/ledger-demo --commands 9223372036854775807 --journal run/huge",
-            QUICK);
-        assertEquals(1, result.code(), result.toString());
-        assertTrue(result.err().startsWith("error: --commands 9,223,372,036,854,775,807 needs about ") &&
-            result.err().contains(" MiB of journal in ") && result.err().contains("ask for fewer"), result.toString());
-        assertFalse(Files.exists(session.resolve("run/huge")), "nothing made");
-        UserOutput.assertNoStackTrace(result);
-    }
-
     /**
      * A reviewer's: an answer written to a full disk was an empty file, or one cut mid-number, and every command exited
      * 0 without a word. A reader that goes away ('| head') is no failure.
