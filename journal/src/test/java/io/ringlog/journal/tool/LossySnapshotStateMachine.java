@@ -2,9 +2,6 @@ package io.ringlog.journal.tool;
 
 import io.ringlog.core.Command;
 import io.ringlog.core.Output;
-import io.ringlog.core.StateMachine;
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
 
@@ -12,9 +9,8 @@ import java.nio.ByteOrder;
  * A state machine whose snapshot leaves out part of its state: a count of the commands after position 250, which
  * its hash covers. Replays agree with every snapshot; a snapshot taken after position 250 loads to another hash.
  */
-public final class LossySnapshotStateMachine implements StateMachine
+public final class LossySnapshotStateMachine extends OneLongStateMachine
 {
-    private long total;
     private long late;
 
     @Override
@@ -25,19 +21,6 @@ public final class LossySnapshotStateMachine implements StateMachine
         {
             late++;
         }
-    }
-
-    @Override
-    public int writeSnapshot(final MutableDirectBuffer buffer, final int offset)
-    {
-        buffer.putLong(offset, total, ByteOrder.LITTLE_ENDIAN);
-        return Long.BYTES;
-    }
-
-    @Override
-    public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
-    {
-        total = buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN);
     }
 
     @Override

@@ -11,7 +11,6 @@ import io.ringlog.core.testing.ForwardingStateMachine;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.FileSnapshotStore;
 import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,10 +40,9 @@ class ReplayUserClassesTest
     Path root;
 
     /** Emits an event of 300 bytes for every fifth command, then adds: past EngineContext's 256, the command fails. */
-    public static final class LargeEvents implements StateMachine
+    public static final class LargeEvents extends OneLongStateMachine
     {
         private final UnsafeBuffer event = new UnsafeBuffer(new byte[300]);
-        private long total;
 
         @Override
         public void apply(final Command command, final Output output)
@@ -54,25 +52,6 @@ class ReplayUserClassesTest
                 output.emit(1, event, 0, 300);
             }
             total += command.payload().getLong(0, ByteOrder.LITTLE_ENDIAN);
-        }
-
-        @Override
-        public int writeSnapshot(final MutableDirectBuffer buffer, final int offset)
-        {
-            buffer.putLong(offset, total, ByteOrder.LITTLE_ENDIAN);
-            return Long.BYTES;
-        }
-
-        @Override
-        public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
-        {
-            total = buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN);
-        }
-
-        @Override
-        public long stateHash()
-        {
-            return total;
         }
     }
 
@@ -340,14 +319,12 @@ class ReplayUserClassesTest
     }
 
     /** Rejects every command, with 7 ("not enough funds") or 8 (named as the engine's COMMAND_FAILED). */
-    public static final class NamedRejections implements StateMachine
+    public static final class NamedRejections extends OneLongStateMachine
     {
-        private long count;
-
         @Override
         public void apply(final Command command, final Output output)
         {
-            count++;
+            total++;
             output.reject(command.correlationId() % 2 == 0 ? 7 : 8);
         }
 
@@ -355,25 +332,6 @@ class ReplayUserClassesTest
         public String rejectionName(final int reasonCode)
         {
             return reasonCode == 7 ? "not enough funds" : reasonCode == 8 ? "COMMAND_FAILED" : null;
-        }
-
-        @Override
-        public int writeSnapshot(final MutableDirectBuffer buffer, final int offset)
-        {
-            buffer.putLong(offset, count, ByteOrder.LITTLE_ENDIAN);
-            return Long.BYTES;
-        }
-
-        @Override
-        public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
-        {
-            count = buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN);
-        }
-
-        @Override
-        public long stateHash()
-        {
-            return count;
         }
     }
 

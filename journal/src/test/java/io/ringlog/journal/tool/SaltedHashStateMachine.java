@@ -2,9 +2,6 @@ package io.ringlog.journal.tool;
 
 import io.ringlog.core.Command;
 import io.ringlog.core.Output;
-import io.ringlog.core.StateMachine;
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
 
@@ -13,28 +10,14 @@ import java.nio.ByteOrder;
  * draws), as a hash over identity hash codes would be, or one whose code changed between two versions: a snapshot it
  * took loads to another hash than the one it recorded.
  */
-public final class SaltedHashStateMachine implements StateMachine
+public final class SaltedHashStateMachine extends OneLongStateMachine
 {
     private final long salt = new java.util.SplittableRandom(System.nanoTime()).nextLong() | 1;
-    private long total;
 
     @Override
     public void apply(final Command command, final Output output)
     {
         total += command.payload().getLong(0, ByteOrder.LITTLE_ENDIAN);
-    }
-
-    @Override
-    public int writeSnapshot(final MutableDirectBuffer buffer, final int offset)
-    {
-        buffer.putLong(offset, total, ByteOrder.LITTLE_ENDIAN);
-        return Long.BYTES;
-    }
-
-    @Override
-    public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
-    {
-        total = buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN);
     }
 
     @Override
