@@ -1010,7 +1010,7 @@ class JournalToolTest
         }
     }
 
-    private static Result run(final String... args)
+    static Result run(final String... args)
     {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
@@ -1018,7 +1018,7 @@ class JournalToolTest
         return new Result(code, out.toString(), err.toString());
     }
 
-    private record Result(int code, String out, String err)
+    record Result(int code, String out, String err)
     {
         List<String> lines(final String prefix)
         {

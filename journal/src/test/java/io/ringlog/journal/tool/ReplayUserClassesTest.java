@@ -10,13 +10,12 @@ import io.ringlog.core.testing.AccumulatorStateMachine;
 import io.ringlog.core.testing.ForwardingStateMachine;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.FileSnapshotStore;
+import io.ringlog.journal.tool.JournalToolTest.Result;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +23,7 @@ import java.util.function.Supplier;
 
 import static io.ringlog.core.testing.AccumulatorStateMachine.ADD;
 import static io.ringlog.core.testing.AccumulatorStateMachine.longPayload;
+import static io.ringlog.journal.tool.JournalToolTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -145,23 +145,23 @@ class ReplayUserClassesTest
         assertEquals(20, engine.metrics().failed(), "every fifth command failed live on its event's length");
 
         final Result replay = run("replay", "-d", dir.toString(), "--state-machine", LargeEvents.class.getName());
-        assertTrue(replay.out.contains("state-hash: " + String.format("%016x", live) + "\n"), replay.out + replay.err);
-        assertTrue(replay.out.contains("failed: 20\n"), replay.out);
-        assertTrue(replay.err.contains("event payload length 300 outside 0..256 (maxEventPayloadLength)"), replay.err);
+        assertTrue(replay.out().contains("state-hash: " + String.format("%016x", live) + "\n"), replay.out() + replay.err());
+        assertTrue(replay.out().contains("failed: 20\n"), replay.out());
+        assertTrue(replay.err().contains("event payload length 300 outside 0..256 (maxEventPayloadLength)"), replay.err());
 
         // A service launched with maxEventPayloadLength(512) applied them all: replayed with its limit, the same.
         final Result larger = run("replay", "-d", dir.toString(), "--state-machine", LargeEvents.class.getName(),
             "--max-event-payload", "512");
-        assertEquals(0, larger.code, larger.out + larger.err);
-        assertTrue(larger.out.contains("failed: 0\n"), larger.out);
-        assertNotEquals(replay.out.lines().filter((l) -> l.startsWith("state-hash: ")).findFirst(),
-            larger.out.lines().filter((l) -> l.startsWith("state-hash: ")).findFirst());
+        assertEquals(0, larger.code(), larger.out() + larger.err());
+        assertTrue(larger.out().contains("failed: 0\n"), larger.out());
+        assertNotEquals(replay.out().lines().filter((l) -> l.startsWith("state-hash: ")).findFirst(),
+            larger.out().lines().filter((l) -> l.startsWith("state-hash: ")).findFirst());
 
         final Result refused = run("replay", "-d", dir.toString(), "--state-machine", LargeEvents.class.getName(),
             "--max-event-payload", "0");
-        assertEquals(2, refused.code, refused.err);
-        assertTrue(refused.err.startsWith("error: --max-event-payload 0: the service's maxEventPayloadLength, 4 or more"),
-            refused.err);
+        assertEquals(2, refused.code(), refused.err());
+        assertTrue(refused.err().startsWith("error: --max-event-payload 0: the service's maxEventPayloadLength, 4 or more"),
+            refused.err());
     }
 
     @Test
@@ -201,45 +201,45 @@ class ReplayUserClassesTest
             final Result result = error[1] == null ?
                 run("replay", "-d", dir.toString(), "--state-machine", error[0]) :
                 run("replay", "-d", dir.toString(), "--state-machine", error[0], "--upcasters", error[1]);
-            assertEquals(1, result.code, result.out + result.err);
-            assertEquals(error[2], result.err.strip());
+            assertEquals(1, result.code(), result.out() + result.err());
+            assertEquals(error[2], result.err().strip());
         }
 
         // An upcaster that throws is named as the upcaster, not the state machine, which never saw the command.
         final Result upcaster = run("replay", "-d", dir.toString(), "--state-machine", accumulator, "--upcasters",
             UpcasterThrows.class.getName());
-        assertEquals(1, upcaster.code, upcaster.out + upcaster.err);
-        assertTrue(upcaster.err.contains("(thrown by the upcasters of type " + ADD + " version 3, before the state " +
-            "machine saw the command)"), upcaster.err);
-        assertTrue(upcaster.err.contains("commands replayed threw in " + accumulator + " or the upcasters of " +
-            UpcasterThrows.class.getName() + " (failed above: each says which)"), upcaster.err);
+        assertEquals(1, upcaster.code(), upcaster.out() + upcaster.err());
+        assertTrue(upcaster.err().contains("(thrown by the upcasters of type " + ADD + " version 3, before the state " +
+            "machine saw the command)"), upcaster.err());
+        assertTrue(upcaster.err().contains("commands replayed threw in " + accumulator + " or the upcasters of " +
+            UpcasterThrows.class.getName() + " (failed above: each says which)"), upcaster.err());
 
         // A halt says this replay's options, not the embedding API's (a reviewer's: "launch with errorPolicy REJECT").
         final Result halted = run("replay", "-d", dir.toString(), "--state-machine", accumulator, "--upcasters",
             UpcasterThrows.class.getName(), "--error-policy", "HALT");
-        assertEquals(1, halted.code, halted.out + halted.err);
-        assertTrue(halted.err.contains("recovery halted at position 1 by the error policy (HALT)") && halted.err.contains(
-            ". In this replay: --error-policy REJECT records such a command as COMMAND_FAILED and goes on"), halted.err);
-        assertFalse(halted.err.contains("\tat "), halted.err);
+        assertEquals(1, halted.code(), halted.out() + halted.err());
+        assertTrue(halted.err().contains("recovery halted at position 1 by the error policy (HALT)") && halted.err().contains(
+            ". In this replay: --error-policy REJECT records such a command as COMMAND_FAILED and goes on"), halted.err());
+        assertFalse(halted.err().contains("\tat "), halted.err());
 
         // --snapshots that is not there is a usage error, in a reader's words, not a writer's.
         final Result nowhere = run("replay", "-d", dir.toString(), "--state-machine", accumulator, "--snapshots",
             root.resolve("nope").toString());
-        assertEquals(2, nowhere.code, nowhere.err);
-        assertTrue(nowhere.err.startsWith("error: --snapshots " + root.resolve("nope") + " is not a directory: give the " +
-            "directory the journal's snapshots are in"), nowhere.err);
+        assertEquals(2, nowhere.code(), nowhere.err());
+        assertTrue(nowhere.err().startsWith("error: --snapshots " + root.resolve("nope") + " is not a directory: give the " +
+            "directory the journal's snapshots are in"), nowhere.err());
 
         // A check of determinism that found no snapshot to check did not pass: it checked nothing.
         final Path empty = Files.createDirectories(root.resolve("empty"));
         final Result nothing = run("replay", "-d", dir.toString(), "--state-machine", accumulator, "--snapshots",
             empty.toString(), "--check-snapshots");
-        assertEquals(1, nothing.code, nothing.out + nothing.err);
-        assertTrue(nothing.err.contains("error: no snapshot of this journal at or before position 100 in " + empty +
-            " to compare a replay with, so nothing was checked"), nothing.err);
+        assertEquals(1, nothing.code(), nothing.out() + nothing.err());
+        assertTrue(nothing.err().contains("error: no snapshot of this journal at or before position 100 in " + empty +
+            " to compare a replay with, so nothing was checked"), nothing.err());
         final Result checked = run("replay", "-d", dir.toString(), "--state-machine", accumulator, "--snapshots",
             snapshots.toString(), "--check-snapshots");
-        assertEquals(0, checked.code, checked.out + checked.err);
-        assertFalse(checked.err.contains("\tat "), checked.err);
+        assertEquals(0, checked.code(), checked.out() + checked.err());
+        assertFalse(checked.err().contains("\tat "), checked.err());
     }
 
     /**
@@ -264,13 +264,13 @@ class ReplayUserClassesTest
 
         final Result check = run("replay", "-d", dir.toString(), "--state-machine",
             LossySnapshotStateMachine.class.getName(), "--snapshots", snapshots.toString(), "--check-snapshots");
-        assertEquals(1, check.code, check.out + check.err);
-        assertTrue(check.out.contains("snapshot-check: 300 ok (replayed from the snapshot at position 200)\n") &&
-            check.out.contains("snapshot-check: 300 does not load (the snapshot at position 300 passed its checks, but " +
-            LossySnapshotStateMachine.class.getName() + " loaded it to state hash "), check.out);
-        assertTrue(check.err.contains("error: the snapshot at position 300, the newest checked and the one a restart " +
+        assertEquals(1, check.code(), check.out() + check.err());
+        assertTrue(check.out().contains("snapshot-check: 300 ok (replayed from the snapshot at position 200)\n") &&
+            check.out().contains("snapshot-check: 300 does not load (the snapshot at position 300 passed its checks, but " +
+            LossySnapshotStateMachine.class.getName() + " loaded it to state hash "), check.out());
+        assertTrue(check.err().contains("error: the snapshot at position 300, the newest checked and the one a restart " +
             "from it loads, does not load into " + LossySnapshotStateMachine.class.getName() + " as it was taken"),
-            check.err);
+            check.err());
     }
 
     /**
@@ -304,18 +304,18 @@ class ReplayUserClassesTest
                 "--check-snapshots"}})
         {
             final Result refused = run(args);
-            assertEquals(1, refused.code, refused.out + refused.err);
-            assertTrue(refused.err.contains("its payload of 1000 bytes is larger than the maxPayloadLength 256") &&
-                refused.err.contains("scripts/journal: --max-payload"), refused.err);
-            assertFalse(refused.out.contains("recovery skips it too") || refused.err.contains("verify"),
-                refused.out + refused.err);
+            assertEquals(1, refused.code(), refused.out() + refused.err());
+            assertTrue(refused.err().contains("its payload of 1000 bytes is larger than the maxPayloadLength 256") &&
+                refused.err().contains("scripts/journal: --max-payload"), refused.err());
+            assertFalse(refused.out().contains("recovery skips it too") || refused.err().contains("verify"),
+                refused.out() + refused.err());
         }
         final Result replay = run("replay", "-d", dir.toString(), "--state-machine", accumulator, "--max-payload", "1024");
-        assertTrue(replay.out.contains("state-hash: " + live + "\n"), replay.out + replay.err);
+        assertTrue(replay.out().contains("state-hash: " + live + "\n"), replay.out() + replay.err());
         final Result checked = run("replay", "-d", dir.toString(), "--state-machine", accumulator, "--max-payload", "1024",
             "--snapshots", snapshots.toString(), "--check-snapshots");
-        assertEquals(0, checked.code, checked.out + checked.err);
-        assertTrue(checked.out.contains("snapshots-checked: 3\n"), checked.out);
+        assertEquals(0, checked.code(), checked.out() + checked.err());
+        assertTrue(checked.out().contains("snapshots-checked: 3\n"), checked.out());
     }
 
     /** Rejects every command, with 7 ("not enough funds") or 8 (named as the engine's COMMAND_FAILED). */
@@ -353,7 +353,7 @@ class ReplayUserClassesTest
         engine.close();
 
         final Result replay = run("replay", "-d", dir.toString(), "--state-machine", NamedRejections.class.getName());
-        final String line = replay.out.lines().filter((l) -> l.startsWith("rejected-by-reason: ")).findFirst().orElseThrow();
+        final String line = replay.out().lines().filter((l) -> l.startsWith("rejected-by-reason: ")).findFirst().orElseThrow();
         assertTrue(line.contains("not_enough_funds=5") && line.contains("COMMAND_FAILED(8)=5") &&
             line.split(" ").length == 3, line);
     }
@@ -380,20 +380,8 @@ class ReplayUserClassesTest
         engine.close();
 
         final Result dump = run("dump", "-d", dir.toString(), "--decoder", BreakingDecoder.class.getName());
-        assertEquals(0, dump.code, dump.out + dump.err);
-        assertTrue(dump.out.contains("payload: line1\\nposition: 999999\\tend\n"), dump.out);
-        assertFalse(dump.out.contains("position: 999999\n"), dump.out);
-    }
-
-    private static Result run(final String... args)
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final int code = JournalTool.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private record Result(int code, String out, String err)
-    {
+        assertEquals(0, dump.code(), dump.out() + dump.err());
+        assertTrue(dump.out().contains("payload: line1\\nposition: 999999\\tend\n"), dump.out());
+        assertFalse(dump.out().contains("position: 999999\n"), dump.out());
     }
 }
