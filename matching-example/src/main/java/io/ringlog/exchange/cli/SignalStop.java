@@ -105,6 +105,16 @@ public final class SignalStop implements AutoCloseable
     public void close()
     {
         finished.countDown();
+        if (signalled.get())
+        {
+            // The JVM is stopping with the signal's status (130, 143), and halts once the hook returns. A caller that
+            // went on to System.exit with its own code could win that race (a fresh clone's ledger-demo stopped by
+            // SIGTERM exited 1): what it had to say is said, so this thread waits for the halt.
+            while (true)
+            {
+                java.util.concurrent.locks.LockSupport.park(this);
+            }
+        }
         CliSupport.removeHook(hook); // if a signal came, the hook runs and says so
     }
 }
