@@ -15,6 +15,7 @@ import io.ringlog.core.RecoveryListener;
 import io.ringlog.core.Rejections;
 import io.ringlog.core.SnapshotsUpTo;
 import io.ringlog.core.StateMachine;
+import io.ringlog.core.SystemCommands;
 import io.ringlog.core.Upcasters;
 import io.ringlog.journal.ChronicleJournal;
 import io.ringlog.journal.FileSnapshotStore;
@@ -188,20 +189,20 @@ public final class JournalTool implements Callable<Integer>
             description = "Last position (default: newest).")
         long to;
 
-        @Option(names = "--decoder", paramLabel = "CLASS",
-            description = "A public PayloadDecoder class with a no-arg constructor, on the classpath.")
-        String decoderClass;
+        @Mixin
+        DecoderOption decoderOption;
 
         @Override
         public Integer call() throws Exception
         {
+            final String decoderClass = decoderOption.decoderClass;
             if (from < 1 || to < from)
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--from " + from + " --to " + to +
                     " is not a range of positions: positions start at 1 and --to must not be before --from");
             }
             final PrintWriter out = spec.commandLine().getOut();
-            final PayloadDecoder decoder = decoderClass == null ? null : instantiate(decoderClass, PayloadDecoder.class);
+            final PayloadDecoder decoder = decoderOption.decoder();
             try (ChronicleJournal chronicle = journal.open(new ArrayList<>()))
             {
                 final long first = Math.max(from, Math.max(1, chronicle.firstPosition()));
@@ -273,6 +274,49 @@ public final class JournalTool implements Callable<Integer>
                 "document that holds position " + from + ", whose entries are read from the document's start: the damage " +
                 "hides where " + from + " starts " +
                 "('scripts/journal verify' says which positions can be read; a --from in a later document reads)", ex);
+        }
+    }
+
+    /** {@code --decoder}, for the commands that show what entries are: {@code dump} and {@code stats}. */
+    static final class DecoderOption
+    {
+        @Option(names = "--decoder", paramLabel = "CLASS",
+            description = "A public PayloadDecoder class with a no-arg constructor, on the classpath: dump shows payloads " +
+                "as it reads them, stats names the types it knows.")
+        String decoderClass;
+
+        /** The decoder named, or null for none. */
+        PayloadDecoder decoder()
+        {
+            return decoderClass == null ? null : instantiate(decoderClass, PayloadDecoder.class);
+        }
+    }
+
+    /**
+     * What {@code stats} says a type is: the engine's own types by the tool, the others by the decoder (null where
+     * neither knows it).
+     */
+    static String typeName(final int type, final PayloadDecoder decoder, final String decoderName)
+    {
+        switch (type)
+        {
+            case SystemCommands.SNAPSHOT: return "the engine's: a snapshot taken after this position";
+            case SystemCommands.VOID: return "the engine's: a slot whose publisher failed, applied as nothing";
+            case SystemCommands.EPOCH: return "the engine's: where a promoted node's epoch begins";
+            default: break;
+        }
+        if (decoder == null)
+        {
+            return null;
+        }
+        try
+        {
+            return decoder.typeName(type);
+        }
+        catch (final RuntimeException ex)
+        {
+            return decoderName + ".typeName threw " + ex.getClass().getSimpleName() +
+                (ex.getMessage() == null ? "" : ": " + oneLine(ex.getMessage()));
         }
     }
 
@@ -835,10 +879,14 @@ public final class JournalTool implements Callable<Integer>
         @Mixin
         JournalOptions journal;
 
+        @Mixin
+        DecoderOption decoderOption;
+
         @Override
-        public Integer call() throws IOException
+        public Integer call() throws Exception
         {
             final PrintWriter out = spec.commandLine().getOut();
+            final PayloadDecoder decoder = decoderOption.decoder();
             final Map<Integer, Long> perType = new TreeMap<>();
             long entries = 0;
             long entryBytes = 0;
@@ -910,7 +958,8 @@ public final class JournalTool implements Callable<Integer>
             out.println("last-timestamp: " + lastTimestamp + " (" + instant(lastTimestamp) + ")");
             for (final Map.Entry<Integer, Long> type : perType.entrySet())
             {
-                out.println("type-" + type.getKey() + ": " + type.getValue());
+                final String name = typeName(type.getKey(), decoder, decoderOption.decoderClass);
+                out.println("type-" + type.getKey() + ": " + type.getValue() + (name == null ? "" : " (" + name + ")"));
             }
             if (large != null)
             {

@@ -17,4 +17,10 @@ public final class AddDecoder implements PayloadDecoder
         }
         return null;
     }
+
+    @Override
+    public String typeName(final int type)
+    {
+        return type == AccumulatorStateMachine.ADD ? "add" : null;
+    }
 }

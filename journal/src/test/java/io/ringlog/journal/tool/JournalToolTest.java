@@ -502,6 +502,26 @@ class JournalToolTest
     }
 
     /**
+     * A newcomer's: stats counted {@code type-1: 270}, {@code type--1: 1}, and said nothing of what they are. The engine's own
+     * types are named by the tool, the application's by its decoder where it knows them.
+     */
+    @Test
+    void shouldNameTheTypesItCountsThatTheEngineOrTheDecoderKnows()
+    {
+        final Engine engine = launchAccumulator(journalDir, snapshotDir);
+        engine.requestSnapshot();
+        engine.close();
+        final Result plain = run("stats", "-d", journalDir.toString());
+        assertEquals(0, plain.code, plain.err);
+        assertTrue(plain.out.contains("type--1: 1 (the engine's: a snapshot taken after this position)\n") &&
+            plain.out.contains("type-1: 270\n") && plain.out.contains("type-2: 30\n"), plain.out);
+        final Result named = run("stats", "-d", journalDir.toString(), "--decoder", AddDecoder.class.getName());
+        assertEquals(0, named.code, named.err);
+        assertTrue(named.out.contains("type-1: 270 (add)\n") && named.out.contains("type-2: 30\n") &&
+            named.out.contains("type--1: 1 (the engine's"), named.out);
+    }
+
+    /**
      * A newcomer's probe: a journal whose ringlog.meta was deleted, replayed to its end, printed a state hash and
      * nothing else, where a damaged committed mark gets a note that what is missing past the end cannot be told. A
      * missing file hides the same: it gets the same note (the replay still runs, and --to short of the end none).

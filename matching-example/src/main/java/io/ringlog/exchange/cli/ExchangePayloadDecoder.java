@@ -39,4 +39,10 @@ public final class ExchangePayloadDecoder implements PayloadDecoder
         // TextFormat writes a short payload as a comment; the dump then shows the bytes instead.
         return text.startsWith("#") ? null : text;
     }
+
+    @Override
+    public String typeName(final int type)
+    {
+        return type == CommandTypes.CONFIGURE ? "configure: the exchange's settings" : CommandTypes.name(type);
+    }
 }

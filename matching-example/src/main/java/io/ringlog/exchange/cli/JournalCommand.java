@@ -11,11 +11,13 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code exchange journal ...}: the journal tool ({@code dump | verify | stats | repair}; not {@code replay}), with
- * {@code dump} showing exchange commands in the text format unless another {@code --decoder} is named.
+ * {@code dump} showing exchange commands in the text format and {@code stats} naming their types, unless another
+ * {@code --decoder} is named.
  */
 @CommandLine.Command(name = "journal",
     description = {"Inspect the journal with the journal tool: dump, verify, stats, repair (see 'journal --help'). " +
-        "dump shows exchange commands as lines of the command format; for replay use 'exchange replay'."})
+        "dump shows exchange commands as lines of the command format, stats names their types; for replay use " +
+        "'exchange replay'."})
 final class JournalCommand implements Callable<Integer>
 {
     @Spec
@@ -38,7 +40,8 @@ final class JournalCommand implements Callable<Integer>
             return CommandLine.ExitCode.USAGE;
         }
         final List<String> toolArgs = new ArrayList<>(args);
-        if (!toolArgs.isEmpty() && toolArgs.get(0).equals("dump") && toolArgs.stream().noneMatch((a) -> a.startsWith("--decoder")) &&
+        if (!toolArgs.isEmpty() && (toolArgs.get(0).equals("dump") || toolArgs.get(0).equals("stats")) &&
+            toolArgs.stream().noneMatch((a) -> a.startsWith("--decoder")) &&
             !toolArgs.contains("--help") && !toolArgs.contains("-h"))
         {
             toolArgs.add("--decoder");

@@ -370,7 +370,13 @@ class ExchangeCliTest
         assertEquals(2, dump.number("entries-printed"));
         assertTrue(dump.out().contains("payload: " + lines.get(2) + "\n"), dump.out());
         assertEquals("ok", Cli.ok("journal", "verify", "-d", journal("j").toString()).value("status"));
-        assertEquals(lines.size() + 1, Cli.ok("journal", "stats", "-d", journal("j").toString()).number("entries"));
+        final Cli.Result stats = Cli.ok("journal", "stats", "-d", journal("j").toString());
+        assertEquals(lines.size() + 1, stats.number("entries"));
+        // Each type counted under its word in the command format, the settings as such (it said type-N: count alone).
+        assertTrue(stats.out().contains("type-8: 1 (configure: the exchange's settings)\n"), stats.out());
+        assertTrue(stats.out().lines().filter((line) -> line.startsWith("type-")).allMatch((line) -> line.endsWith(")")),
+            stats.out());
+        assertTrue(stats.out().contains(" (place)\n"), stats.out());
         final Cli.Result toolReplay = Cli.run("journal", "replay", "-d", journal("j").toString());
         assertEquals(2, toolReplay.code());
         assertTrue(toolReplay.err().contains("use 'exchange replay'"), toolReplay.err());
