@@ -15,6 +15,7 @@ import io.ringlog.core.SnapshotsUpTo;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
 import io.ringlog.exchange.ExchangeStateMachine;
+import io.ringlog.exchange.RejectReason;
 import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandUpcasters;
 import io.ringlog.exchange.codec.CommandTypes;
@@ -31,6 +32,7 @@ import io.ringlog.journal.tool.FailureReport;
 import io.ringlog.journal.tool.Progress;
 import org.HdrHistogram.Histogram;
 import org.agrona.ErrorHandler;
+import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -44,8 +46,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -121,7 +125,8 @@ final class ExchangeRunner
         long readNotApplied,
         long journaledLine,
         long recoveryFailed,
-        long publishNanos)
+        long publishNanos,
+        List<String> rejectedLines)
     {
         double commandsPerSecond()
         {
@@ -547,7 +552,7 @@ final class ExchangeRunner
             }
             report.onError(ex);
         };
-        final ExchangeStats stats = new ExchangeStats(false);
+        final ExchangeStats stats = new ExchangeStats(false, MALFORMED_SHOWN);
         final LatencyListener latency = new LatencyListener(clock);
         final RecoveryProgress recovery = new RecoveryProgress(err, "recover", true);
         final EngineContext ctx = new EngineContext()
@@ -698,7 +703,29 @@ final class ExchangeRunner
             Math.max(0, read.commands() - applied),
             journaled < firstPosition ? settings.fromLine() - 1 : publisher.lineOf(journaled),
             failedBefore,
-            publisher.publishNanos);
+            publisher.publishNanos,
+            rejectedLines(stats, publisher, firstPosition));
+    }
+
+    /**
+     * The first rejections of this run, each with the line of the file it came from: {@code line N: rejected by the
+     * exchange: REASON (position P)}. The events say only the position, and past a skipped line (malformed, blank, a
+     * comment) position and line part (a reviewer's: without --events nothing said which commands were refused).
+     */
+    private static List<String> rejectedLines(final ExchangeStats stats, final Publisher publisher, final long firstPosition)
+    {
+        final List<String> lines = new ArrayList<>();
+        for (final ExchangeStats.Rejection rejection : stats.firstRejections())
+        {
+            if (rejection.position() < firstPosition)
+            {
+                continue;
+            }
+            final long line = publisher.publishedFrom(rejection.position());
+            lines.add((line > 0 ? "line " + line : "position " + rejection.position()) + ": rejected by the exchange: " +
+                RejectReason.describe(rejection.reason()) + (line > 0 ? " (position " + rejection.position() + ")" : ""));
+        }
+        return lines;
     }
 
     /**
@@ -1265,6 +1292,12 @@ final class ExchangeRunner
          * journal's last one (a pipe's lines cannot be compared with the journal afterwards).
          */
         private final long[] lines;
+        /**
+         * Where line and position part, for {@link #publishedFrom}: each entry a position and its line, kept where the
+         * line stops being the position plus the previous entry's difference (after a line that published nothing).
+         */
+        private final LongArrayList stepPositions = new LongArrayList();
+        private final LongArrayList stepLines = new LongArrayList();
         private long lastPosition = -1;
         /** When the first command was published (0 before): a run's seconds start there, after any --from-line skipping. */
         long firstNanos;
@@ -1279,6 +1312,33 @@ final class ExchangeRunner
             this.fileBytes = fileBytes;
             // Two rings' worth: the journal may hold a position exactly a ring behind the newest, whose slot that one reused.
             this.lines = new long[Integer.highestOneBit(Math.max(1, ringSize - 1)) << 2];
+        }
+
+        /**
+         * The line {@code position} was published from, or -1 where this publisher did not publish it; unlike
+         * {@link #lineOf}, for any position it published, and to be asked once it has stopped publishing.
+         */
+        long publishedFrom(final long position)
+        {
+            if (position > lastPosition || stepPositions.isEmpty() || position < stepPositions.getLong(0))
+            {
+                return -1;
+            }
+            int low = 0;
+            int high = stepPositions.size() - 1;
+            while (low < high)
+            {
+                final int middle = (low + high + 1) >>> 1;
+                if (stepPositions.getLong(middle) <= position)
+                {
+                    low = middle;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+            return stepLines.getLong(low) + (position - stepPositions.getLong(low));
         }
 
         /** The line {@code position} was published from, or -1 where this publisher did not publish it or forgot it. */
@@ -1309,6 +1369,12 @@ final class ExchangeRunner
                 publishNanos += System.nanoTime() - before;
             }
             lines[(int)(position & (lines.length - 1))] = command.lineNumber();
+            if (stepPositions.isEmpty() || command.lineNumber() - position !=
+                stepLines.getLong(stepLines.size() - 1) - stepPositions.getLong(stepPositions.size() - 1))
+            {
+                stepPositions.addLong(position);
+                stepLines.addLong(command.lineNumber());
+            }
             lastPosition = position;
             // A pipe has no size (0): its share read is not known, and was said as 100% from the start (a reviewer's).
             progress.update(++published, fileBytes > 0 ? file.count() / fileBytes : -1);

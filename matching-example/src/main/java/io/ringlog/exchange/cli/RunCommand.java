@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
     description = {
         "Publish every command of a command file through an engine whose journal is in JOURNAL_DIR, then print " +
             "a summary. A journal that already has entries is recovered first and continued: positions go on " +
-            "where it stopped. Malformed lines are reported on stderr as 'line N: reason', counted, and skipped.",
+            "where it stopped. Malformed lines are reported on stderr as 'line N: reason' (the first 100), counted, " +
+            "and skipped; the lines of the commands the exchange rejected follow the summary there (the first 100).",
         "With --events, every event the run makes visible is written in the text format, flushed at the end " +
             "of each batch, so a killed run leaves a prefix of what 'replay --events' regenerates."})
 final class RunCommand implements Callable<Integer>
@@ -160,6 +161,13 @@ final class RunCommand implements Callable<Integer>
         {
             final ExchangeRunner.RunResult result = ExchangeRunner.run(settings, err, stop::signalled, stop::closeOnSignal);
             ExchangeRunner.printRun(spec.commandLine().getOut(), settings, result);
+            result.rejectedLines().forEach(err::println);
+            if (result.rejected() > result.rejectedLines().size())
+            {
+                err.println("(" + (result.rejected() - result.rejectedLines().size()) + " more rejected commands not " +
+                    "shown" + (events != null ? "; " + events + " has each rejection, at its position)" :
+                    "; --events FILE writes each rejection, at its position)"));
+            }
             if (result.halt() != null)
             {
                 err.println("error: " + halted(result));

@@ -20,7 +20,8 @@ import java.util.function.BooleanSupplier;
  * strict UTF-8 decoder: a line that is not valid UTF-8, or longer than {@value #MAX_LINE_BYTES} bytes
  * (never held whole: the rest is skipped to its end), is malformed like any other, and the lines
  * around it are read as usual. A UTF-8 byte order mark before the first line is skipped; a line may end
- * in {@code \n} or {@code \r\n}.
+ * in {@code \n} or {@code \r\n}. A command on a last line that no newline ends is malformed: its writer may have been
+ * cut off in it.
  */
 public final class CommandFileReader
 {
@@ -150,7 +151,7 @@ public final class CommandFileReader
                         return new Counts(lines, commands, malformed);
                     }
                     lines++;
-                    line(line, length, lineBytes, first, decoder, sink, errors);
+                    line(line, length, lineBytes, first, true, decoder, sink, errors);
                     first = false;
                     length = 0;
                     lineBytes = 0;
@@ -184,7 +185,7 @@ public final class CommandFileReader
                 return new Counts(lines, commands, malformed);
             }
             lines++;
-            line(line, length, lineBytes, first, decoder, sink, errors);
+            line(line, length, lineBytes, first, false, decoder, sink, errors);
         }
         return new Counts(lines, commands, malformed);
     }
@@ -194,6 +195,7 @@ public final class CommandFileReader
         final int kept,
         final long lineBytes,
         final boolean first,
+        final boolean ended,
         final CharsetDecoder decoder,
         final Sink sink,
         final ErrorSink errors) throws IOException
@@ -233,14 +235,32 @@ public final class CommandFileReader
                 Integer.toHexString(firstBad(decoder, bytes, from, length)) + " where a character should be)");
             return;
         }
-        parse(text, sink, errors);
+        parse(text, ended, sink, errors);
     }
 
     private void parse(final String line, final Sink sink, final ErrorSink errors) throws IOException
     {
+        parse(line, true, sink, errors);
+    }
+
+    /**
+     * @param ended whether a newline ended the line: one that did not is the last of the input, and may be a line its
+     *              writer was cut off in (a pipe's writer killed, a copy that stopped), where {@code amount=10} can be
+     *              what was left of {@code amount=1000000}: a valid command of another value. It is not applied.
+     */
+    private void parse(final String line, final boolean ended, final Sink sink, final ErrorSink errors) throws IOException
+    {
         switch (parser.parse(line, lines, command))
         {
             case COMMAND:
+                if (!ended)
+                {
+                    // A reviewer's: a FIFO's writer killed mid-number applied the cut value, exit 0, even with --strict.
+                    reportMalformed(errors, line, "the input ends in this line without a newline: it may have been cut " +
+                        "off as it was written (a number cut short is another valid number), so it is not applied; end " +
+                        "the line with a newline to apply it");
+                    break;
+                }
                 commands++;
                 sink.command(command);
                 break;

@@ -359,6 +359,30 @@ class ExchangeCliTest
             "account has a line for each asset it holds any of"), nothing.err());
     }
 
+    /** The first 100 rejections each with the line it came from, then how many more and where each is. */
+    @Test
+    void shouldNameTheLinesOfTheFirstRejectionsAndCountTheRest() throws IOException
+    {
+        final List<String> file = new ArrayList<>(List.of("# withdrawals of an account with nothing", ""));
+        for (int i = 0; i < 130; i++)
+        {
+            file.add("withdraw acct=99 asset=0 amount=1");
+        }
+        final Path rejected = dir.resolve("rejected.txt");
+        Files.write(rejected, file);
+        final Cli.Result run = Cli.ok("run", "-i", rejected.toString(), "-d", journal("rejected").toString());
+        final List<String> said = run.err().lines().filter((line) -> line.contains("rejected by the exchange")).toList();
+        assertEquals(100, said.size(), run.err());
+        assertEquals("line 3: rejected by the exchange: UNKNOWN_ACCOUNT (position 2)", said.get(0));
+        assertEquals("line 102: rejected by the exchange: UNKNOWN_ACCOUNT (position 101)", said.get(99));
+        assertTrue(run.err().contains("(30 more rejected commands not shown; --events FILE writes each rejection, at its " +
+            "position)"), run.err());
+
+        final Cli.Result demo = Cli.ok("demo", "--commands", "20000");
+        assertTrue(Long.parseLong(demo.value("rejected")) > 0, demo.out());
+        assertFalse(demo.err().contains("rejected by the exchange"), "the demo counts them only: " + demo.err());
+    }
+
     @Test
     void shouldDumpJournalEntriesAsCommandLines()
     {

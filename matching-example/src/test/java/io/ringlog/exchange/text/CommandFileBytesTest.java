@@ -38,7 +38,7 @@ class CommandFileBytesTest
         file.write("plaec ".getBytes(StandardCharsets.UTF_8));
         file.write(huge);
         file.write('\n');
-        file.write("cancel oid=1 acct=1".getBytes(StandardCharsets.UTF_8));
+        file.write("cancel oid=1 acct=1\n".getBytes(StandardCharsets.UTF_8));
 
         final List<String> errors = new ArrayList<>();
         final List<Long> commands = new ArrayList<>();
@@ -58,21 +58,52 @@ class CommandFileBytesTest
     }
 
     /**
+     * A reviewer's: a FIFO whose writer was killed in {@code amount=1000000} left {@code amount=10} as the input's last
+     * line, applied at exit 0. A last command no newline ends may be cut, and is malformed, said so; a last blank or
+     * comment line without one is nothing, as before.
+     */
+    @Test
+    void shouldNotApplyALastCommandThatNoNewlineEnds() throws IOException
+    {
+        final List<String> errors = new ArrayList<>();
+        final List<Long> commands = new ArrayList<>();
+        final CommandFileReader.Counts counts = new CommandFileReader().read(new ByteArrayInputStream(
+                "deposit acct=1 asset=0 amount=1\ndeposit acct=12 asset=0 amount=10".getBytes(StandardCharsets.UTF_8)),
+            (command) -> commands.add(command.lineNumber()),
+            (lineNumber, line, reason) -> errors.add(lineNumber + ": " + reason + " | " + line));
+        assertEquals(List.of(1L), commands);
+        assertEquals(List.of("2: the input ends in this line without a newline: it may have been cut off as it was " +
+            "written (a number cut short is another valid number), so it is not applied; end the line with a newline to " +
+            "apply it | deposit acct=12 asset=0 amount=10"), errors);
+        assertEquals(new CommandFileReader.Counts(2, 1, 1), counts);
+
+        for (final String end : new String[]{"# a comment", "   ", "deposit acct=1 asset=0 amount=1 # its comment\n"})
+        {
+            errors.clear();
+            final CommandFileReader.Counts ended = new CommandFileReader().read(new ByteArrayInputStream(
+                ("deposit acct=1 asset=0 amount=1\n" + end).getBytes(StandardCharsets.UTF_8)),
+                (command) -> commands.add(command.lineNumber()), (lineNumber, line, reason) -> errors.add(lineNumber + ": " + reason));
+            assertEquals(List.of(), errors, end);
+            assertEquals(end.endsWith("\n") ? 2 : 1, ended.commands(), end);
+        }
+    }
+
+    /**
      * What a stopped run's resume relies on: from line N, the lines before it are neither parsed nor
-     * reported (a BOM on line 1 included), a stop is asked only from line N on, so the last line read is
-     * never before N - 1, and a last line without a newline is read like any other.
+     * reported (a BOM on line 1 included), and a stop is asked only from line N on, so the last line read is
+     * never before N - 1.
      */
     @Test
     void shouldStartAtALineAndStopBeforeTheNextOneWhenAsked() throws IOException
     {
         final byte[] file = ("\uFEFFdeposit acct=1 asset=0 amount=1\nnot a command\ndeposit acct=3 asset=0 amount=3\n" +
-            "deposit acct=4 asset=0 amount=4\ndeposit acct=5 asset=0 amount=5").getBytes(StandardCharsets.UTF_8);
+            "deposit acct=4 asset=0 amount=4\ndeposit acct=5 asset=0 amount=5\n").getBytes(StandardCharsets.UTF_8);
         final List<Long> read = new ArrayList<>();
         final List<Long> errors = new ArrayList<>();
         final CommandFileReader fromThree = new CommandFileReader().fromLine(3);
         final CommandFileReader.Counts all = fromThree.read(new ByteArrayInputStream(file),
             (command) -> read.add(command.lineNumber()), (lineNumber, line, reason) -> errors.add(lineNumber));
-        assertEquals(List.of(3L, 4L, 5L), read, "from line 3, and the last line without a newline");
+        assertEquals(List.of(3L, 4L, 5L), read, "from line 3");
         assertEquals(List.of(), errors, "line 2 is before the start: not parsed, not reported");
         assertEquals(new CommandFileReader.Counts(5, 3, 0), all);
         assertTrue(!fromThree.stopped());

@@ -492,6 +492,16 @@ class CommandLinesIT
         UserOutput.assertNoStackTrace(strict);
         shell.run("printf 'deposit acct=1 asset=0 amount=100\n' > run/malformed/clean.txt", QUICK).expectOk();
         shell.run("scripts/exchange run --strict -i run/malformed/clean.txt -d run/malformed/clean", QUICK).expectOk();
+
+        // A reviewer's: a pipe's writer cut off in amount=1000000 left amount=10, applied at exit 0, even with --strict.
+        final Shell.Result cut = shell.run("printf 'deposit acct=1 asset=0 amount=100\ndeposit acct=12 asset=0 amount=10' | " +
+            "scripts/exchange run --strict -i /dev/stdin -d run/malformed/cut", QUICK);
+        assertEquals(1, cut.code(), cut.toString());
+        assertEquals("1", cut.value("malformed"), cut.toString());
+        assertEquals("1", cut.value("accepted"), cut.toString());
+        assertTrue(cut.err().contains("line 2: the input ends in this line without a newline: it may have been cut off " +
+            "as it was written"), cut.toString());
+        UserOutput.assertNoStackTrace(cut);
     }
 
     /** Runs a command that must fail with {@code code}, saying why in one line, without a stack trace or class name. */

@@ -113,6 +113,26 @@ class RejectionReasonsIT
         counts.forEach((reason, count) -> summary.add(reason + "=" + count));
         assertEquals(String.join(" ", summary), run.value("rejected-by-reason"));
         assertEquals(String.valueOf(expected.size()), run.value("rejected"));
+        // A reviewer's: nothing but the events file's positions said which commands were rejected, and past a blank line
+        // or a comment a position is not its line. Each rejection is said on stderr with the line it came from.
+        final List<String> fileLines = Files.readAllLines(commands, StandardCharsets.UTF_8);
+        final List<String> said = new ArrayList<>();
+        long position = Long.parseLong(run.value("first-position")) - 1;
+        for (int i = 0; i < fileLines.size(); i++)
+        {
+            final String line = fileLines.get(i);
+            if (!(line.contains("#") ? line.substring(0, line.indexOf('#')) : line).isBlank())
+            {
+                position++;
+                final Matcher matcher = EXPECTED.matcher(line);
+                if (matcher.find())
+                {
+                    said.add("line " + (i + 1) + ": rejected by the exchange: " + matcher.group(1) + " (position " +
+                        position + ")");
+                }
+            }
+        }
+        assertEquals(said, run.err().lines().filter((line) -> line.contains(": rejected by the exchange: ")).toList());
 
         // The generic journal tool, replaying the same journal through the exchange, names the same reasons (it
         // counts them in code order): the state machine names its own (StateMachine.rejectionName).
