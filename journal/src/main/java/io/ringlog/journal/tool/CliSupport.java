@@ -47,7 +47,9 @@ public final class CliSupport
         {
             if (value.isEmpty())
             {
-                throw new CommandLine.TypeConversionException("it is empty: name one ('.' for the current directory)");
+                // Not "'.' for the current directory" (a reviewer's): most of them name files.
+                throw new CommandLine.TypeConversionException("it is empty: name a path (an unset shell variable " +
+                    "gives an empty one)");
             }
             return java.nio.file.Path.of(value);
         });

@@ -91,7 +91,9 @@ public final class ExchangeCli implements Callable<Integer>
      */
     static void checkReadable(final Path file, final String what)
     {
-        final String problem = !Files.exists(file) ? "no such file or directory" : Files.isDirectory(file) ?
+        // A reviewer's '-i -': read as a file named '-', where many tools take it for standard input.
+        final String problem = !Files.exists(file) ? "no such file or directory" + (file.toString().equals("-") ?
+            " (for standard input, name /dev/stdin)" : "") : Files.isDirectory(file) ?
             "it is a directory" : !Files.isReadable(file) ? "permission denied" : null;
         if (problem != null)
         {

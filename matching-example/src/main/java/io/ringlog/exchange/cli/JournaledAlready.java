@@ -183,8 +183,10 @@ public final class JournaledAlready
         {
             return !verb.othersNeedAppend ? null : holds + ", and they do not end with the start of " + commands +
                 " (its last command is not the last of a run of the file's first commands). Running the file would " +
-                "add its commands after them: if that is what you want, add --append; to start a new journal, give " +
-                "another -d";
+                "add its commands after them: if that is what you want, add --append. If the file was run into this " +
+                "journal before and has changed since (a malformed line mended, say), --append would apply every " +
+                "line a second time: put only the lines the journal lacks in a file of their own and --append that. " +
+                "To start a new journal, give another -d";
         }
         if (fromLine > tail.line && fromLine <= tail.nextLine)
         {

@@ -5,6 +5,7 @@ import io.ringlog.exchange.codec.CommandTypes;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Parses the line-oriented command format (see the package documentation) into a
@@ -45,6 +46,11 @@ public final class CommandParser
         error = null;
         into.reset(lineNumber);
         final int hash = rawLine.indexOf('#');
+        final String odd = oddCharacter(rawLine, hash >= 0 ? hash : rawLine.length());
+        if (odd != null)
+        {
+            return fail(odd);
+        }
         final String line = strip(hash >= 0 ? rawLine.substring(0, hash) : rawLine);
         if (line.isEmpty())
         {
@@ -117,6 +123,35 @@ public final class CommandParser
         {
             return fail(ex.getMessage());
         }
+    }
+
+    /**
+     * A character that a user cannot see for what it is, said with its column, or null: a carriage return inside the
+     * line (a file whose lines end in it alone reads as one line), or, before {@code end}, a space or format character
+     * outside ASCII (a no-break space, an em space, a zero-width space), which would be read as part of a value and
+     * be reported as a field missing (a reviewer's {@code oid=79<U+00A0>acct=12}: {@code missing acct=}).
+     */
+    private static String oddCharacter(final String line, final int end)
+    {
+        for (int i = 0; i < line.length(); i++)
+        {
+            final char c = line.charAt(i);
+            // In a comment too: where the lines end in \r alone, a first line's comment would hide the whole file.
+            if (c == '\r')
+            {
+                return "a carriage return (\\r) at column " + (i + 1) + ", inside the line: a line ends in \\n or \\r\\n, " +
+                    "and a file whose lines end in \\r alone reads as one line (tr '\\r' '\\n' mends it)";
+            }
+            if (i < end && c > 0x7F && (Character.isWhitespace(c) || Character.isSpaceChar(c) ||
+                Character.getType(c) == Character.FORMAT))
+            {
+                final String name = Character.getName(c);
+                return String.format(Locale.ROOT, "a U+%04X%s at column %d: fields are separated by spaces " +
+                    "or tabs, and a command's words and numbers are ASCII", (int)c,
+                    name == null ? "" : " (" + name.toLowerCase(Locale.ROOT) + ")", i + 1);
+            }
+        }
+        return null;
     }
 
     /**
@@ -209,7 +244,8 @@ public final class CommandParser
                     throw new FieldException(field.key() + " " + value + " is the value that means none is given: leave " +
                         field.key() + "= out for none, or give another");
                 }
-                if (value < 0 && (field.name().equals("orderId") || field.name().equals("account")))
+                if (value < 0 && (field.name().equals("orderId") || field.name().equals("account") ||
+                    field.name().equals("symbol")))
                 {
                     throw new FieldException(field.key() + " must not be negative, got " + value + ": ids count from 0");
                 }

@@ -74,7 +74,7 @@ class LedgerDemoTest
         final ByteArrayOutputStream empty = new ByteArrayOutputStream();
         assertEquals(2, execute(empty, "--commands", "10", "--journal", ""), empty.toString(StandardCharsets.UTF_8));
         assertTrue(empty.toString(StandardCharsets.UTF_8).startsWith("error: Invalid value for option '--journal': it " +
-            "is empty: name one ('.' for the current directory)"), empty.toString(StandardCharsets.UTF_8));
+            "is empty: name a path (an unset shell variable gives an empty one)"), empty.toString(StandardCharsets.UTF_8));
 
         final Path other = Files.createDirectories(dir.resolve("run"));
         Files.createDirectories(other.resolve("journal"));

@@ -98,6 +98,11 @@ class ExchangeCliTest
         assertTrue(refused.err().startsWith("error: " + journal("j") + " already holds positions 2.." +
             first.number("last-position") + ", and they do not end with the start of " + more) &&
             refused.err().contains("add --append"), refused.toString());
+        // A reviewer mended a malformed line of a file run before and ran it again: --append, the one way named, would
+        // have applied every other line a second time.
+        assertTrue(refused.err().contains("If the file was run into this journal before and has changed since (a " +
+            "malformed line mended, say), --append would apply every line a second time: put only the lines the journal " +
+            "lacks in a file of their own and --append that"), refused.toString());
         final Cli.Result second = Cli.ok("run", "-i", more.toString(), "-d", journal("j").toString(), "--append");
         assertEquals(first.number("last-position") + 1, second.number("first-position"));
         assertEquals(first.number("last-position") + 3, second.number("last-position"));

@@ -148,6 +148,9 @@ class RefusedInputTest
         assertEquals("error: cannot read command file " + dir.resolve("nope.txt") + ": no such file or directory\n",
             missing.err());
         assertFalse(Files.exists(journal));
+        final Cli.Result dash = Cli.run("run", "-i", "-", "-d", journal.toString());
+        assertEquals("error: cannot read command file -: no such file or directory (for standard input, name /dev/stdin)\n",
+            dash.err());
     }
 
     @Test

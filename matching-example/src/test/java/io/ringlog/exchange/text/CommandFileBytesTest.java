@@ -89,6 +89,24 @@ class CommandFileBytesTest
     }
 
     /**
+     * A reviewer's: a carriage return inside a line said {@code expected key=value, got 'cancel'}, and a file whose lines
+     * end in {@code \r} alone read as one line, which a first comment made no command at all. The carriage return is named.
+     */
+    @Test
+    void shouldNameACarriageReturnInsideALine() throws IOException
+    {
+        final List<String> errors = new ArrayList<>();
+        new CommandFileReader().read(new ByteArrayInputStream(("reduce oid=1 acct=12 by=2\rcancel oid=78 acct=13\n" +
+                "# old Mac line ends\rdeposit acct=1 asset=0 amount=1\r").getBytes(StandardCharsets.UTF_8)),
+            (command) -> errors.add("applied line " + command.lineNumber()),
+            (lineNumber, line, reason) -> errors.add(lineNumber + ": " + reason));
+        final String said = ", inside the line: a line ends in \\n or \\r\\n, and a file whose lines end in \\r alone " +
+            "reads as one line (tr '\\r' '\\n' mends it)";
+        assertEquals(List.of("1: a carriage return (\\r) at column 26" + said, "2: a carriage return (\\r) at column 20" +
+            said), errors);
+    }
+
+    /**
      * What a stopped run's resume relies on: from line N, the lines before it are neither parsed nor
      * reported (a BOM on line 1 included), and a stop is asked only from line N on, so the last line read is
      * never before N - 1.

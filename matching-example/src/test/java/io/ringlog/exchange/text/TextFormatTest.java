@@ -86,7 +86,13 @@ class TextFormatTest
             "place oid=4 acct=1 sym=1 side=BUY type=MARKET price=0 qty=1",
             "cancel oid=1 acct=1",
             "deposit acct=1 asset=0 amount=99999999999999999999999999999999",
-            "place oid=5 acct=1 sym=1 side=BUY type=GTC price=5 qty=1 clientOrderId=-9223372036854775808");
+            "place oid=5 acct=1 sym=1 side=BUY type=GTC price=5 qty=1 clientOrderId=-9223372036854775808",
+            // A reviewer's: each of these said "missing acct=" or "expected key=value", of fields plainly there.
+            "place oid=79\u00a0acct=12 sym=1 side=BUY type=GTC price=5 qty=1",
+            "deposit acct=12\u2003asset=0 amount=1",
+            "cancel oid=1\u200bacct=1",
+            "instrument sym=-7 base=1 quote=0 tick=1 lot=1",
+            "deposit acct=1 asset=0 amount=1 # caf\u00e9\u00a0in a comment is fine");
         final List<String> errors = new ArrayList<>();
         final List<Long> commandLines = new ArrayList<>();
         final CommandFileReader.Counts counts = new CommandFileReader().read(new BufferedReader(new StringReader(file)),
@@ -110,9 +116,16 @@ class TextFormatTest
             "17: amount is out of long range: 99999999999999999999999999999999",
             // A reviewer's finding: the optional field's null value was taken as "not given", and vanished.
             "18: clientOrderId -9223372036854775808 is the value that means none is given: leave clientOrderId= out " +
-                "for none, or give another"), errors);
-        assertEquals(List.of(1L, 15L, 16L), commandLines, "a market order's price=0 is the generator's: no price");
-        assertEquals(new CommandFileReader.Counts(18, 3, 14), counts);
+                "for none, or give another",
+            "19: a U+00A0 (no-break space) at column 13: fields are separated by spaces or tabs, and a command's words " +
+                "and numbers are ASCII",
+            "20: a U+2003 (em space) at column 16: fields are separated by spaces or tabs, and a command's words and " +
+                "numbers are ASCII",
+            "21: a U+200B (zero width space) at column 13: fields are separated by spaces or tabs, and a command's " +
+                "words and numbers are ASCII",
+            "22: sym must not be negative, got -7: ids count from 0"), errors);
+        assertEquals(List.of(1L, 15L, 16L, 23L), commandLines, "a market order's price=0 is the generator's: no price");
+        assertEquals(new CommandFileReader.Counts(23, 4, 18), counts);
     }
 
     @Test
