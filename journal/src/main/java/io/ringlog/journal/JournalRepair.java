@@ -435,11 +435,22 @@ public final class JournalRepair implements AutoCloseable
         final long missing = lastWhole - cut - held;
         final CycleFileScan newest = scans.isEmpty() ? null : scans.get(scans.size() - 1);
         final boolean zeros = newest != null && newest.zeroTail;
+        // A reviewer's: a document's header zeroed with its first entry hid 348 whole committed entries past it, and the
+        // plan said it dropped none and called them lost already, then dropped them for good under --force.
+        final long hiddenAt = newest == null ? -1 : newest.wholeDocumentPastTheEnd();
+        final long hiddenFrom = hiddenAt > 0 && newest.pastTheEndPosition > lastWhole && newest.pastTheEndPosition <= mark ?
+            newest.pastTheEndPosition : -1;
+        final String hidden = hiddenFrom < 0 ? "" : "positions " + hiddenFrom + ".." + mark + " are whole on disk in " +
+            newest.file + ", from byte " + hiddenAt + ", past the document at byte " + newest.end + " whose header was " +
+            "lost (zeroed with the start of its first entry" + (hiddenFrom - 1 > lastWhole ? ", position" +
+            (hiddenFrom - 2 > lastWhole ? "s " + (lastWhole + 1) + ".." : " ") + (hiddenFrom - 1) : "") + ")";
         plan.add(cut < lastWhole ? "drop-positions: " + (cut + 1) + ".." + lastWhole + " (" + held + " entries" +
-            (missing > 0 ? "; the other " + missing + " positions of that range are missing already" : "") + ")" :
-            "drop-positions: none (the journal's last whole entry is " + lastWhole + (zeros ? "; the rewrite drops the " +
-            "zeros after it in " + newest.file + ", from byte " + newest.zeroTailFrom + ", where position " +
-            (lastWhole + 1) + " was written" : "") + ")");
+            (missing > 0 ? "; the other " + missing + " positions of that range are missing already" : "") + ")" +
+            (hiddenFrom > 0 ? ", and " + hiddenFrom + ".." + mark + ", whole on disk past a lost document header" : "") :
+            "drop-positions: " + (hiddenFrom > 0 ? (lastWhole + 1) + ".." + mark + " (the last entry read is " +
+            lastWhole + "; " + hidden + ", which neither replay nor repair reads past)" : "none (the journal's last whole entry is " +
+            lastWhole + (zeros ? "; the rewrite drops the zeros after it in " + newest.file + ", from byte " +
+            newest.zeroTailFrom + ", where position " + (lastWhole + 1) + " was written" : "") + ")"));
         int holding = -1;
         for (int i = files.size() - 1; i >= 0 && holding < 0; i--)
         {
@@ -526,6 +537,14 @@ public final class JournalRepair implements AutoCloseable
                 ", whose length word runs past the file's end, though the file's data goes on to byte " +
                 damaged.dataEnd + ". They may be whole on disk after it. Restoring the file from a copy (a backup, the " +
                 "standby's journal) keeps them; --force drops them for good and lowers the mark to " + cut);
+        }
+        else if (mark > Math.max(cut, lastWhole) && hiddenFrom > 0)
+        {
+            final long from = Math.max(cut, lastWhole) + 1;
+            refuse("positions " + from + ".." + mark + " were committed (the committed mark is " + mark + "), and " +
+                hidden + ". The cut would drop them: no cut keeps them, for a journal's positions have no gap. Restoring " +
+                "the file from a copy (a backup, the standby's journal) keeps them; --force drops them for good and " +
+                "lowers the mark to " + cut);
         }
         else if (mark > Math.max(cut, lastWhole))
         {

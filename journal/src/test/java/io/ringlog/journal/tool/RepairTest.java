@@ -575,6 +575,22 @@ class RepairTest
             document + " are a document whose header was lost") &&
             verify.out.contains("Restore the file from a copy (a backup, the standby's journal) rather than cut the " +
             "journal there"), verify.toString());
+
+        // A later reviewer's: the cut at the last entry read said "drop-positions: none", called the entries past the
+        // zeros lost already, and under --force dropped them for good. It names them as what it drops, and why.
+        // Documents of ten entries, the first holding 1..10: the zeroed one holds lost + 1..lost + 10.
+        final long lost = (middle - 1) * 10L;
+        final Tool cut = tool("repair", "-d", dir.toString(), "--truncate-after", String.valueOf(lost));
+        assertEquals(1, cut.code, cut.toString());
+        final String past = "positions " + (lost + 11) + "..3000 are whole on disk in " + file + ", from byte " +
+            documents.get(middle + 1) + ", past the document at byte " + document + " whose header was lost (zeroed " +
+            "with the start of its first entry, positions " + (lost + 1) + ".." + (lost + 10) + ")";
+        assertTrue(cut.out.contains("drop-positions: " + (lost + 1) + "..3000 (the last entry read is " + lost + "; " +
+            past + ", which neither replay nor repair reads past)\n"), cut.toString());
+        assertTrue(cut.out.contains("refused: positions " + (lost + 1) + "..3000 were committed (the committed " +
+            "mark is 3000), and " + past + ". The cut would drop them: no cut keeps them, for a journal's positions have " +
+            "no gap. Restoring the file from a copy"), cut.toString());
+        assertFalse(cut.out.contains("lost already"), cut.toString());
     }
 
     /**
