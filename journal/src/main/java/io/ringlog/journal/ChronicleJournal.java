@@ -518,11 +518,32 @@ public final class ChronicleJournal implements Journal
                 // Made and not yet written (a writer starting, or one killed as it made it): a writer initialises it.
                 return null;
             }
-            final String said = cause instanceof ClassNotFoundException ? "a type name in it reads '" + cause.getMessage() +
-                "', which Chronicle does not know" : String.valueOf(cause.getMessage()).replace(String.valueOf(copy[0]),
-                table.toString()).replace("exclusive exclusive", "exclusive");
-            return damaged(table, said);
+            return damaged(table, tableFault(cause, copy[0], table));
         }
+    }
+
+    /**
+     * What Chronicle's failure to read its table says of the table, in words: a reviewer's flipped bits showed users
+     * {@code Cannot invoke "String.equals(Object)" because "format" is null}, {@code (null)} and {@code No enum constant
+     * net.openhft.chronicle.wire.WireType.BINAPY_LIGHT}.
+     */
+    private static String tableFault(final Throwable cause, final Path copy, final Path table)
+    {
+        final String message = cause.getMessage();
+        if (cause instanceof ClassNotFoundException)
+        {
+            return "a type name in it reads '" + message + "', which Chronicle does not know";
+        }
+        if (message != null && message.startsWith("No enum constant "))
+        {
+            final String value = message.substring(message.lastIndexOf('.') + 1);
+            return "a value in it reads '" + value + "', which Chronicle does not know";
+        }
+        if (cause instanceof NullPointerException || message == null || message.isBlank())
+        {
+            return "a field Chronicle needs in it is missing or does not read";
+        }
+        return message.replace(String.valueOf(copy), table.toString()).replace("exclusive exclusive", "exclusive");
     }
 
     private static String damaged(final Path table, final String said)
@@ -965,8 +986,11 @@ public final class ChronicleJournal implements Journal
         }
         catch (final RuntimeException ex)
         {
+            // A table Chronicle cannot read is said as such, not as the class name or message of what it threw (a
+            // reviewer's 'java.lang.ClassNotFoundException: QTStore' from a flipped bit).
+            final String table = ctx.readOnly() ? tableDamage(ctx.directory(), new long[CHRONICLE_LOCKS.size()]) : null;
             throw new JournalException("Chronicle Queue cannot open the journal in " + ctx.directory() + ": " +
-                describe(ex) + chronicleMetadataHint(ctx.directory()), ex);
+                (table != null ? table : describe(ex) + chronicleMetadataHint(ctx.directory())), ex);
         }
         catch (final InternalError ex)
         {
@@ -1141,6 +1165,32 @@ public final class ChronicleJournal implements Journal
     public String foreignCycleFile()
     {
         return foreignCycleFile(Long.MAX_VALUE);
+    }
+
+    /**
+     * What to say of the cycle files whose record in {@value JournalMetadata#FILE_NAME} fails its check (a damaged slot
+     * of its table of cycle anchors), or null where none does: harmless to the entries, each still read and checked,
+     * but nothing tells those files from another journal's put in their place.
+     */
+    public String damagedCycleAnchorsNote()
+    {
+        if (metadata == null)
+        {
+            return null;
+        }
+        final List<String> names = new ArrayList<>();
+        for (final CycleFileScan scan : files.values())
+        {
+            final int cycle = CycleNames.cycleOf(scan.file.getFileName().toString(), rollCycle, queue.epoch());
+            if (cycle >= 0 && scan.entries > 0 && metadata.cycleAnchorDamaged(cycle))
+            {
+                names.add(scan.file.getFileName().toString());
+            }
+        }
+        return names.isEmpty() ? null : JournalMetadata.FILE_NAME + "'s record of the first entry of " +
+            String.join(", ", names) + " fails its checksum: the entries are whole and checked as ever, but whether " +
+            (names.size() == 1 ? "that file is" : "those files are") + " this journal's own, not another's put in " +
+            "place, can no longer be checked (the record of a cycle is written when the writer begins its file)";
     }
 
     /** {@link #foreignCycleFile()}, of the files whose first entry is at or before {@code to}. */
@@ -1704,6 +1754,12 @@ public final class ChronicleJournal implements Journal
                 "in use), or whose storage failed";
         }
         final String message = ex.getMessage();
+        if (ex instanceof NullPointerException)
+        {
+            // The JVM's words for it ('Cannot invoke "String.equals(Object)" because "format" is null', a reviewer's
+            // flipped bit in metadata.cq4t) are about Chronicle's code, not the file.
+            return "a field it needs in its files is missing or does not read";
+        }
         if (message == null || message.isBlank())
         {
             return "an internal fault it does not describe";
@@ -1961,6 +2017,12 @@ public final class ChronicleJournal implements Journal
                     }
                     if (stored > 0 && stored != nextExpected)
                     {
+                        final String misnamed = misnamedHolder(onDisk, cycle, nextExpected, stored, file.file,
+                            lastFile.file);
+                        if (misnamed != null)
+                        {
+                            throw new JournalException(nextExpected, misnamed);
+                        }
                         final List<Path> before = Arrays.asList(Arrays.copyOf(foundFiles, count));
                         final String names = before.stream().map((p) -> p.getFileName().toString())
                             .collect(java.util.stream.Collectors.joining(", "));
@@ -2733,6 +2795,48 @@ public final class ChronicleJournal implements Journal
     public List<Path> blankFiles()
     {
         return files.values().stream().filter((scan) -> scan.blank).map((scan) -> scan.file).toList();
+    }
+
+    /**
+     * Where the positions a gap before {@code file} (cycle {@code cycle}) seems to miss are the first of a file named for
+     * a later cycle, what to say: the files' names are out of their positions' order (two names swapped, a file
+     * renamed), and none is missing. Null where no later file starts at {@code expected}. A reviewer's finding: two
+     * swapped names were said as a deleted file, and both ways out offered (moving the files before the gap out, or a
+     * cut) dropped the whole files.
+     */
+    private String misnamedHolder(final NavigableSet<Long> onDisk, final int cycle, final long expected,
+        final long stored, final Path file, final Path before)
+    {
+        for (final Long later : onDisk.tailSet((long)cycle, false))
+        {
+            final CycleFileScan scan = files.get(fileName(later.intValue()));
+            try
+            {
+                if (scan == null || scan.blank || scan.entries <= 0 || scan.firstPosition() != expected)
+                {
+                    continue;
+                }
+            }
+            catch (final IOException ex)
+            {
+                continue;   // a file that cannot be read is said where the walk reaches it
+            }
+            final long end = expected + scan.entries - 1;
+            final boolean swapped = end + 1 == stored && onDisk.higher((long)cycle) != null &&
+                onDisk.higher((long)cycle).longValue() == later;
+            final String name = file.getFileName().toString();
+            final String holder = scan.file.getFileName().toString();
+            return "cycle file " + file + " starts at position " + stored + ", but the file before it, " +
+                before.getFileName() + ", ends at position " + (expected - 1) + ": positions " + expected + ".." +
+                (stored - 1) + " are not missing: " + holder + " holds positions " + expected + ".." + end + ", though " +
+                "its name puts it after " + name + ". The files' names are out of their positions' order (renamed, or " +
+                "copied back under each other's names), and nothing needs cutting or moving out: " + (swapped ?
+                "give the two their names back (in " + ctx.directory() + ": mv " + name + " " + name + ".tmp && mv " +
+                holder + " " + name + " && mv " + name + ".tmp " + holder + "), then 'scripts/journal verify -d " +
+                ctx.directory() + "' checks the journal again" : "name the files so that their names follow their " +
+                "positions (each file's first position: 'scripts/journal verify' names it once the order is mended)");
+        }
+        return null;
     }
 
     /**

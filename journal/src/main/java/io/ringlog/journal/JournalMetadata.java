@@ -130,6 +130,8 @@ final class JournalMetadata implements AutoCloseable
     private int anchorChecksum;
     /** The cycle anchors read at open, by slot: {cycle, position, checksum}, or null where unset or damaged. */
     private final long[][] cycleAnchors = new long[CYCLE_SLOTS][];
+    /** The slots of the cycle anchors whose bytes, set, fail their check: read as unset, and said by verify. */
+    private final java.util.BitSet damagedCycleSlots = new java.util.BitSet(CYCLE_SLOTS);
     /** Why the anchor's bytes, set, fail their check; null if they pass or are unset. */
     private String anchorProblem;
     private long damagedAnchorPosition;
@@ -265,11 +267,18 @@ final class JournalMetadata implements AutoCloseable
             {
                 final int at = CYCLE_TABLE_OFFSET + slot * CYCLE_SLOT_LENGTH;
                 // A slot that fails its check (a torn or damaged write) is as good as unset: nothing is checked by it.
-                if (!zeros(bytes, at, at + CYCLE_SLOT_LENGTH) && buffer.getInt(at + 16, ORDER) ==
-                    new Crc32c().update(bytes, at, 16).value())
+                if (zeros(bytes, at, at + CYCLE_SLOT_LENGTH))
+                {
+                    continue;
+                }
+                if (buffer.getInt(at + 16, ORDER) == new Crc32c().update(bytes, at, 16).value())
                 {
                     metadata.cycleAnchors[slot] = new long[] {buffer.getInt(at + 12, ORDER), buffer.getLong(at, ORDER),
                         buffer.getInt(at + 8, ORDER) & 0xFFFF_FFFFL};
+                }
+                else
+                {
+                    metadata.damagedCycleSlots.set(slot);
                 }
             }
         }
@@ -644,6 +653,15 @@ final class JournalMetadata implements AutoCloseable
             "names position " + damagedAnchorPosition + ", before this journal's first entry at " + firstPosition +
             " (older cycle files trimmed away), so it cannot be checked, as an intact one is not there") + "; the next " +
             "writable open anchors the identity to the journal's first entry again";
+    }
+
+    /**
+     * Whether the cycle anchor in the slot of {@code cycle} was set and fails its check: the check that the cycle's file
+     * is this journal's own is lost (a reviewer's flipped bit in a slot passed verify without a word).
+     */
+    boolean cycleAnchorDamaged(final int cycle)
+    {
+        return damagedCycleSlots.get(Math.floorMod(cycle, CYCLE_SLOTS));
     }
 
     /** Unsets the anchor of a journal cut to nothing, for its next first entry; forced to disk at once. */

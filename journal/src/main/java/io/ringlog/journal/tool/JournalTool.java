@@ -541,6 +541,10 @@ public final class JournalTool implements Callable<Integer>
                 {
                     out.println("note: " + chronicle.damagedAnchorNote());
                 }
+                if (chronicle.damagedCycleAnchorsNote() != null)
+                {
+                    out.println("note: " + chronicle.damagedCycleAnchorsNote());
+                }
                 out.println("cycles: " + chronicle.cycleCount());
                 // A live writer's new cycle file is blank for the moment Chronicle takes to write its header.
                 for (final Path blank : chronicle.liveWriter() == null ? chronicle.blankFiles() : List.<Path>of())

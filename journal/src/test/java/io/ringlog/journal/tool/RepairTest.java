@@ -594,6 +594,43 @@ class RepairTest
     }
 
     /**
+     * A later reviewer's bits flipped in {@code metadata.cq4t} showed users Java's words: {@code
+     * java.lang.ClassNotFoundException: QTStore}, an NPE's {@code Cannot invoke "String.equals(Object)" because "format"
+     * is null}, {@code (null)}, {@code No enum constant ...WireType.BINAPY_LIGHT}. Every command says the table is
+     * damaged, in words, and where to move it.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {14, 17, 50, 100, 115})
+    void shouldSayInWordsWhatABitFlippedInChroniclesTableDid(final int at) throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        writeEngineRun(dir, null, 300, 0);
+        final Path table = dir.resolve("metadata.cq4t");
+        try (RandomAccessFile raf = new RandomAccessFile(table.toFile(), "rw"))
+        {
+            raf.seek(at);
+            final int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0x02);
+        }
+        for (final String command : new String[]{"verify", "stats", "dump"})
+        {
+            final Tool tool = tool(command, "-d", dir.toString());
+            final String said = tool.out + tool.err;
+            if (tool.code == 0)
+            {
+                continue;   // a bit Chronicle does not read where this command looks
+            }
+            assertTrue(said.contains(table.toString()), command + " names the table: " + said);
+            for (final String java : new String[]{"Exception", "Cannot invoke", "No enum constant", "(null)", "java.",
+                "net.openhft"})
+            {
+                assertFalse(said.contains(java), command + " at byte " + at + " says '" + java + "': " + said);
+            }
+        }
+    }
+
+    /**
      * A reviewer's finding: one flipped bit in Chronicle's own table, {@code metadata.cq4t}, and verify said the
      * journal was fine while a writer refused it. Verify reads the table as a writer does, names it damaged and says
      * to move it away (it holds nothing of the journal's own); moved away, the journal opens and goes on.
@@ -852,6 +889,76 @@ class RepairTest
         final Tool verify = tool("verify", "-d", dir.toString());
         assertEquals(0, verify.code, verify.toString());
         assertTrue(verify.out.contains("last-position: 100\n"), verify.toString());
+    }
+
+    /**
+     * A reviewer's finding: a bit flipped in ringlog.meta's record of a cycle file's first entry passed verify without a
+     * word, though the check that the file is this journal's own was lost with it.
+     */
+    @Test
+    void shouldNoteACycleFilesRecordThatFailsItsChecksum() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        writeThreeSecondlyCycles(dir);
+        final Path meta = dir.resolve("ringlog.meta");
+        final byte[] bytes = Files.readAllBytes(meta);
+        int damaged = -1;
+        for (int slot = 0; slot < 165 && damaged < 0; slot++)
+        {
+            final int at = 128 + slot * 24;
+            for (int i = at; i < at + 24; i++)
+            {
+                if (bytes[i] != 0)
+                {
+                    damaged = at;
+                    break;
+                }
+            }
+        }
+        assertTrue(damaged > 0, "a cycle file's record in ringlog.meta");
+        bytes[damaged + 1] ^= 0x01;
+        Files.write(meta, bytes);
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(0, verify.code, verify.toString());
+        assertTrue(verify.out.contains("note: ringlog.meta's record of the first entry of ") &&
+            verify.out.contains(" fails its checksum: the entries are whole and checked as ever, but whether that file is " +
+            "this journal's own, not another's put in place, can no longer be checked"), verify.toString());
+    }
+
+    /**
+     * A reviewer's finding: two cycle files' names swapped were said as a deleted file, and both ways out offered (the
+     * files before the gap moved out, or a cut after it) dropped whole files. Verify says where the positions are and
+     * how to give the names back; done as it says, the journal verifies and replays whole.
+     */
+    @Test
+    void shouldSayTwoSwappedCycleFileNamesAreOutOfOrderNotADeletedFile() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        writeThreeSecondlyCycles(dir);
+        final Path middle = cycleFile(dir, 1);
+        final Path newest = cycleFile(dir, 2);
+        final Path aside = dir.resolve("aside");
+        Files.move(middle, aside);
+        Files.move(newest, middle);
+        Files.move(aside, newest);
+        final Tool swapped = tool("verify", "-d", dir.toString());
+        assertEquals(1, swapped.code, swapped.toString());
+        final String m = middle.getFileName().toString();
+        final String n = newest.getFileName().toString();
+        assertTrue(swapped.out.contains("cycle file " + middle + " starts at position 201, but the file before it, " +
+            cycleFile(dir, 0).getFileName() + ", ends at position 100: positions 101..200 are not missing: " + n +
+            " holds positions 101..200, though its name puts it after " + m + ". The files' names are out of their " +
+            "positions' order (renamed, or copied back under each other's names), and nothing needs cutting or moving " +
+            "out: give the two their names back (in " + dir + ": mv " + m + " " + m + ".tmp && mv " + n + " " + m + " && " +
+            "mv " + m + ".tmp " + n + ")"), swapped.toString());
+        assertFalse(swapped.out.contains("--truncate-after"), swapped.toString());
+
+        Files.move(middle, dir.resolve(m + ".tmp"));
+        Files.move(newest, middle);
+        Files.move(dir.resolve(m + ".tmp"), newest);
+        final Tool mended = tool("verify", "-d", dir.toString());
+        assertEquals(0, mended.code, mended.toString());
+        assertTrue(mended.out.contains("last-position: 300\n"), mended.toString());
     }
 
     /**
