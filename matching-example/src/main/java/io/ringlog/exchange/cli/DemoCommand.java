@@ -292,6 +292,23 @@ final class DemoCommand implements Callable<Integer>
                 "cut short, and the journal holds what was journaled ('scripts/exchange journal verify -d " +
                 path.resolve("journal") + "' reads it). Name a new --keep directory to run the demo again");
             err.flush();
+            // As the temporary directory's hook does: the run stops reading and drains, and its journal is closed whole
+            // before the JVM halts. A hook that returned at once halted a demo inside its journal's first open, and left
+            // Chronicle's table unfinished, which 'journal verify' then refused (a fresh clone's RefusedInputTest).
+            awaitReleased();
+        }
+
+        private void awaitReleased()
+        {
+            try
+            {
+                // Bounded, as a hook must end.
+                released.await(RELEASE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
 
         /** The demo no longer uses the directory. */
@@ -306,15 +323,8 @@ final class DemoCommand implements Callable<Integer>
             stopped = true;
             err.println("demo: stopped; deleting " + path);
             err.flush();
-            try
-            {
-                // The run stops reading and drains; bounded, as a hook must end.
-                released.await(RELEASE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
+            // The run stops reading and drains.
+            awaitReleased();
             try
             {
                 delete();
