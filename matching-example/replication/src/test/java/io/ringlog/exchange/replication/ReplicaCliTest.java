@@ -493,8 +493,9 @@ class ReplicaCliTest
             rejoined[1] = NodeProcess.start(dir, "b", "primary", portB, portA, "sync", false, dir.resolve("b.events"));
             final NodeProcess b = rejoined[1];
             b.awaitRunning();
-            // Commands of its own: b journals them, and no standby acknowledges them.
-            final Said own = replica("publish", "--dir", b.root.toString(), "-i", few.toString(), "--timeout-s", "3");
+            // Commands of its own: b journals them, and no standby acknowledges them. (The node must reach the request
+            // within the timeout too: 3 s ran out before it did once, beside another module's tests.)
+            final Said own = replica("publish", "--dir", b.root.toString(), "-i", few.toString(), "--timeout-s", "6");
             assertTrue(own.code == 1 && own.err.startsWith("error: the primary journaled up to position "),
                 own.out + own.err);
             // The publish goes on in the node: all of it journaled before a asks to follow.
