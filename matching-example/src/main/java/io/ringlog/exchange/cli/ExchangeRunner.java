@@ -853,6 +853,12 @@ final class ExchangeRunner
                 "not applied: the counts here are of the commands applied)");
         }
         out.println("malformed: " + result.malformed());
+        // A reviewer's: the file's 58 lines could not be checked against 29 commands and 23 malformed. With the lines
+        // that hold none, they add up to the lines read (after a halt, with read-not-applied).
+        final long lines = Math.max(0, result.lastLine() - (settings.fromLine() - 1));
+        out.println("blank-or-comment: " + Math.max(0, lines - result.commands() - result.readNotApplied() -
+            result.malformed()));
+        out.println("lines: " + lines + (settings.fromLine() > 1 ? " (from line " + settings.fromLine() + ")" : ""));
         // A command is rejected with exactly one event, or accepted: these two add up to commands.
         out.println("accepted: " + (result.commands() - result.rejected()));
         out.println("rejected: " + result.rejected());

@@ -376,6 +376,11 @@ class ExchangeCliTest
         final Path rejected = dir.resolve("rejected.txt");
         Files.write(rejected, file);
         final Cli.Result run = Cli.ok("run", "-i", rejected.toString(), "-d", journal("rejected").toString());
+        // The summary's counts add up to the file's lines (a reviewer could not check them: blank lines and comments
+        // were counted nowhere).
+        assertEquals(130, run.number("commands"));
+        assertEquals(2, run.number("blank-or-comment"));
+        assertEquals(132, run.number("lines"));
         final List<String> said = run.err().lines().filter((line) -> line.contains("rejected by the exchange")).toList();
         assertEquals(100, said.size(), run.err());
         assertEquals("line 3: rejected by the exchange: UNKNOWN_ACCOUNT (position 2)", said.get(0));
