@@ -15,7 +15,6 @@ import io.ringlog.core.SnapshotsUpTo;
 import io.ringlog.core.Topology;
 import io.ringlog.core.WaitStrategies;
 import io.ringlog.exchange.ExchangeStateMachine;
-import io.ringlog.exchange.RejectReason;
 import io.ringlog.exchange.codec.CommandEncoder;
 import io.ringlog.exchange.codec.CommandUpcasters;
 import io.ringlog.exchange.codec.CommandTypes;
@@ -32,7 +31,6 @@ import io.ringlog.journal.tool.FailureReport;
 import io.ringlog.journal.tool.Progress;
 import org.HdrHistogram.Histogram;
 import org.agrona.ErrorHandler;
-import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -46,7 +44,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -552,8 +549,9 @@ final class ExchangeRunner
             }
             report.onError(ex);
         };
-        final ExchangeStats stats = new ExchangeStats(false, MALFORMED_SHOWN);
+        final ExchangeStats stats = new ExchangeStats(false);
         final LatencyListener latency = new LatencyListener(clock);
+
         final RecoveryProgress recovery = new RecoveryProgress(err, "recover", true);
         final EngineContext ctx = new EngineContext()
             .name("exchange")
@@ -567,8 +565,10 @@ final class ExchangeRunner
             .maxPayloadLength(MAX_PAYLOAD)
             .upcasters(CommandUpcasters.create())
             .recoveryListener(recovery)
-            .errorHandler(failures)
-            .listener("stats", new ListenerGroup(stats, latency));
+            .errorHandler(failures);
+        final PublishedLines publishedLines = new PublishedLines(Math.max(ctx.ringSize(), ctx.outputRingSize()));
+        final RejectedLines rejectedLines = new RejectedLines(publishedLines, MALFORMED_SHOWN);
+        ctx.listener("stats", new ListenerGroup(stats, latency, rejectedLines));
 
         if (eventWriter != null)
         {
@@ -615,7 +615,7 @@ final class ExchangeRunner
         final CommandFileReader reader = new CommandFileReader().fromLine(settings.fromLine()).stopWhen(stop);
         final long fileBytes = Files.size(settings.commands());
         final Publisher publisher = new Publisher(engine, settings.rate(), new Progress(err, "run"), fileBytes,
-            ctx.ringSize());
+            publishedLines);
         final boolean once = JournaledAlready.readOnce(settings.commands());
         // Set where the stop woke the pipe's open or closed it under a read: the end the read then finds is the stop's.
         final java.util.concurrent.atomic.AtomicBoolean closedByStop = new java.util.concurrent.atomic.AtomicBoolean();
@@ -704,28 +704,7 @@ final class ExchangeRunner
             journaled < firstPosition ? settings.fromLine() - 1 : publisher.lineOf(journaled),
             failedBefore,
             publisher.publishNanos,
-            rejectedLines(stats, publisher, firstPosition));
-    }
-
-    /**
-     * The first rejections of this run, each with the line of the file it came from: {@code line N: rejected by the
-     * exchange: REASON (position P)}. The events say only the position, and past a skipped line (malformed, blank, a
-     * comment) position and line part (a reviewer's: without --events nothing said which commands were refused).
-     */
-    private static List<String> rejectedLines(final ExchangeStats stats, final Publisher publisher, final long firstPosition)
-    {
-        final List<String> lines = new ArrayList<>();
-        for (final ExchangeStats.Rejection rejection : stats.firstRejections())
-        {
-            if (rejection.position() < firstPosition)
-            {
-                continue;
-            }
-            final long line = publisher.publishedFrom(rejection.position());
-            lines.add((line > 0 ? "line " + line : "position " + rejection.position()) + ": rejected by the exchange: " +
-                RejectReason.describe(rejection.reason()) + (line > 0 ? " (position " + rejection.position() + ")" : ""));
-        }
-        return lines;
+            rejectedLines.said());
     }
 
     /**
@@ -1297,61 +1276,27 @@ final class ExchangeRunner
          * journal holds is never more than a ring behind the newest published, so a halt can name the line of the
          * journal's last one (a pipe's lines cannot be compared with the journal afterwards).
          */
-        private final long[] lines;
-        /**
-         * Where line and position part, for {@link #publishedFrom}: each entry a position and its line, kept where the
-         * line stops being the position plus the previous entry's difference (after a line that published nothing).
-         */
-        private final LongArrayList stepPositions = new LongArrayList();
-        private final LongArrayList stepLines = new LongArrayList();
+        private final PublishedLines lines;
         private long lastPosition = -1;
         /** When the first command was published (0 before): a run's seconds start there, after any --from-line skipping. */
         long firstNanos;
         /** At a fixed rate, the time spent in {@code publish}, waiting for room in the ring. */
         long publishNanos;
 
-        Publisher(final Engine engine, final long rate, final Progress progress, final long fileBytes, final int ringSize)
+        Publisher(final Engine engine, final long rate, final Progress progress, final long fileBytes,
+            final PublishedLines lines)
         {
             this.engine = engine;
             this.intervalNanos = rate > 0 ? 1e9 / rate : 0;
             this.progress = progress;
             this.fileBytes = fileBytes;
-            // Two rings' worth: the journal may hold a position exactly a ring behind the newest, whose slot that one reused.
-            this.lines = new long[Integer.highestOneBit(Math.max(1, ringSize - 1)) << 2];
-        }
-
-        /**
-         * The line {@code position} was published from, or -1 where this publisher did not publish it; unlike
-         * {@link #lineOf}, for any position it published, and to be asked once it has stopped publishing.
-         */
-        long publishedFrom(final long position)
-        {
-            if (position > lastPosition || stepPositions.isEmpty() || position < stepPositions.getLong(0))
-            {
-                return -1;
-            }
-            int low = 0;
-            int high = stepPositions.size() - 1;
-            while (low < high)
-            {
-                final int middle = (low + high + 1) >>> 1;
-                if (stepPositions.getLong(middle) <= position)
-                {
-                    low = middle;
-                }
-                else
-                {
-                    high = middle - 1;
-                }
-            }
-            return stepLines.getLong(low) + (position - stepPositions.getLong(low));
+            this.lines = lines;
         }
 
         /** The line {@code position} was published from, or -1 where this publisher did not publish it or forgot it. */
         long lineOf(final long position)
         {
-            return position > lastPosition || position <= lastPosition - lines.length || position < 0 ? -1 :
-                lines[(int)(position & (lines.length - 1))];
+            return position > lastPosition ? -1 : lines.lineOf(position);
         }
 
         @Override
@@ -1366,6 +1311,10 @@ final class ExchangeRunner
             {
                 firstNanos = before;
             }
+            // Said before the publish, for the listener that names a rejected command's line as its event comes: the
+            // position this publisher's command gets, unless the engine's own command (a snapshot's) took it meanwhile.
+            final long expected = engine.nextPosition();
+            lines.put(expected, command.lineNumber());
             final long position = engine.publish(command.type(), command.version(), command.sourceId(),
                 command.sourceSequence(), command.correlationId(), command.payload(), 0, command.payloadLength());
             if (intervalNanos > 0)
@@ -1374,12 +1323,9 @@ final class ExchangeRunner
                 // could not keep from one the input could not (a pipe that paused, a reviewer's false alarm).
                 publishNanos += System.nanoTime() - before;
             }
-            lines[(int)(position & (lines.length - 1))] = command.lineNumber();
-            if (stepPositions.isEmpty() || command.lineNumber() - position !=
-                stepLines.getLong(stepLines.size() - 1) - stepPositions.getLong(stepPositions.size() - 1))
+            if (position != expected)
             {
-                stepPositions.addLong(position);
-                stepLines.addLong(command.lineNumber());
+                lines.put(position, command.lineNumber());
             }
             lastPosition = position;
             // A pipe has no size (0): its share read is not known, and was said as 100% from the start (a reviewer's).

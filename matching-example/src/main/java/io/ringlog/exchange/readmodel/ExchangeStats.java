@@ -7,8 +7,6 @@ import io.ringlog.exchange.codec.EventTypes;
 import io.ringlog.exchange.codec.event.TradeEventDecoder;
 import org.agrona.collections.Int2ObjectHashMap;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -23,10 +21,6 @@ public final class ExchangeStats implements OutputListener
     private final boolean receivesReplay;
     private final long[] byType = new long[16];
     private final Int2ObjectHashMap<long[]> rejectionsByReason = new Int2ObjectHashMap<>();
-    /** The positions and reasons of the first rejections, up to the arrays' length (none kept by default). */
-    private final long[] firstRejectedPositions;
-    private final int[] firstRejectedReasons;
-    private int firstRejectedKept;
     private long commands;
     private long events;
     private long tradedLots;
@@ -34,23 +28,7 @@ public final class ExchangeStats implements OutputListener
 
     public ExchangeStats(final boolean receivesReplay)
     {
-        this(receivesReplay, 0);
-    }
-
-    /**
-     * @param rejectionsKept how many of the first rejections to keep the position and reason of, for
-     *                       {@link #firstRejections()}: a command line names the lines they came from.
-     */
-    public ExchangeStats(final boolean receivesReplay, final int rejectionsKept)
-    {
         this.receivesReplay = receivesReplay;
-        this.firstRejectedPositions = new long[rejectionsKept];
-        this.firstRejectedReasons = new int[rejectionsKept];
-    }
-
-    /** A rejection: the position of the command rejected, and the reason's code ({@link RejectReason}). */
-    public record Rejection(long position, int reason)
-    {
     }
 
     @Override
@@ -75,11 +53,6 @@ public final class ExchangeStats implements OutputListener
                     rejectionsByReason.put(reason, count);
                 }
                 count[0]++;
-                if (firstRejectedKept < firstRejectedPositions.length)
-                {
-                    firstRejectedPositions[firstRejectedKept] = event.position();
-                    firstRejectedReasons[firstRejectedKept++] = reason;
-                }
             }
             else if (type >= 0 && type < byType.length)
             {
@@ -123,17 +96,6 @@ public final class ExchangeStats implements OutputListener
             total += count[0];
         }
         return total;
-    }
-
-    /** The first rejections, in order, as many as the constructor was asked to keep. */
-    public synchronized List<Rejection> firstRejections()
-    {
-        final List<Rejection> kept = new ArrayList<>(firstRejectedKept);
-        for (int i = 0; i < firstRejectedKept; i++)
-        {
-            kept.add(new Rejection(firstRejectedPositions[i], firstRejectedReasons[i]));
-        }
-        return kept;
     }
 
     /** Rejections by reason name, sorted by name. */
