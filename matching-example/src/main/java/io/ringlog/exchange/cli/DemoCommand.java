@@ -136,6 +136,12 @@ final class DemoCommand implements Callable<Integer>
         // the shutdown hook deletes it (a test found it left behind: a thread of the engine's made files after the
         // delete).
         final ExchangeRunner.RunResult run = ExchangeRunner.run(settings, err, work::stopped);
+        if (keep != null)
+        {
+            // The journal is closed: a signal from here on stops the demo at once (the replay only reads), where the
+            // hook waited for the replay's end (a code review's Ctrl-C without effect for 10 s).
+            work.release();
+        }
         if (work.stopped())
         {
             return ExchangeCli.FAILED;
@@ -151,6 +157,11 @@ final class DemoCommand implements Callable<Integer>
             ExchangeRunner.replay(new ExchangeRunner.ReplaySettings(journalDir, journalDir.resolve("snapshots"),
                 false, Long.MAX_VALUE, null, null), err);
         final boolean matches = replay.stateHash() == run.stateHash() && replay.lastPosition() == run.lastPosition();
+        if (work.stopped())
+        {
+            // Stopped while it replayed: no summary of a demo that did not end (a code review's printed one in full).
+            return ExchangeCli.FAILED;
+        }
 
         out.println("preset: " + preset);
         out.println("seed: " + seed);
