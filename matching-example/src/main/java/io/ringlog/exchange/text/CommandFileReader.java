@@ -20,8 +20,8 @@ import java.util.function.BooleanSupplier;
  * strict UTF-8 decoder: a line that is not valid UTF-8, or longer than {@value #MAX_LINE_BYTES} bytes
  * (never held whole: the rest is skipped to its end), is malformed like any other, and the lines
  * around it are read as usual. A UTF-8 byte order mark before the first line is skipped; a line may end
- * in {@code \n} or {@code \r\n}. A command on a last line that no newline ends is malformed: its writer may have been
- * cut off in it.
+ * in {@code \n} or {@code \r\n}. From bytes, a command on a last line that no newline ends is malformed: its writer may
+ * have been cut off in it (lines already decoded, {@link #read(BufferedReader, Sink, ErrorSink)}, cannot tell).
  */
 public final class CommandFileReader
 {
@@ -221,7 +221,8 @@ public final class CommandFileReader
         if (total > MAX_LINE_BYTES)
         {
             reportMalformed(errors, lenient(bytes, from, length), "the line is " + total + " bytes long; a line may " +
-                "have at most " + MAX_LINE_BYTES);
+                "have at most " + MAX_LINE_BYTES + (carriageReturnIn(bytes, from, length) ? " (it holds carriage returns: " +
+                "a file whose lines end in \\r alone reads as one line; tr '\\r' '\\n' mends it)" : ""));
             return;
         }
         final String text;
@@ -314,6 +315,19 @@ public final class CommandFileReader
         lines = 0;
         commands = 0;
         malformed = 0;
+    }
+
+    /** Whether the kept bytes of a line hold a carriage return (the code review's long file of \r line ends). */
+    private static boolean carriageReturnIn(final byte[] bytes, final int from, final int length)
+    {
+        for (int i = from; i < from + length; i++)
+        {
+            if (bytes[i] == '\r')
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The line decoded with replacement characters, for showing it. */

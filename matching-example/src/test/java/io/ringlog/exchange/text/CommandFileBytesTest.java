@@ -104,6 +104,14 @@ class CommandFileBytesTest
             "reads as one line (tr '\\r' '\\n' mends it)";
         assertEquals(List.of("1: a carriage return (\\r) at column 26" + said, "2: a carriage return (\\r) at column 20" +
             said), errors);
+
+        // The code review's: a file of \r line ends longer than a line may be was said as one long line alone.
+        errors.clear();
+        new CommandFileReader().read(new ByteArrayInputStream("deposit acct=1 asset=0 amount=1\r".repeat(200)
+                .getBytes(StandardCharsets.UTF_8)), (command) -> errors.add("applied line " + command.lineNumber()),
+            (lineNumber, line, reason) -> errors.add(lineNumber + ": " + reason));
+        assertEquals(List.of("1: the line is 6400 bytes long; a line may have at most 4096 (it holds carriage returns: a " +
+            "file whose lines end in \\r alone reads as one line; tr '\\r' '\\n' mends it)"), errors);
     }
 
     /**
