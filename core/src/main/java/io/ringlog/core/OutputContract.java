@@ -35,7 +35,13 @@ public final class OutputContract
     /** An event's payload fits the output's slots: {@code 0 <= length <= maxEventPayloadLength}. */
     public static void checkPayloadLength(final int length, final int maxEventPayloadLength)
     {
-        if (length < 0 || length > maxEventPayloadLength)
+        if (length > maxEventPayloadLength)
+        {
+            throw new EventLimitException("event payload length " + length + " outside 0.." + maxEventPayloadLength +
+                " (maxEventPayloadLength): the engine halts, the command journaled; start it with a larger " +
+                "maxEventPayloadLength and the command is applied whole");
+        }
+        if (length < 0)
         {
             throw new IllegalArgumentException("event payload length " + length + " outside 0.." +
                 maxEventPayloadLength + " (maxEventPayloadLength)");

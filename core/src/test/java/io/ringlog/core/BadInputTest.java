@@ -139,8 +139,13 @@ class BadInputTest
         assertEquals(2, error.position());
     }
 
+    /**
+     * An event longer than maxEventPayloadLength halts the engine whatever its error policy (REJECT here): a rejection
+     * kept the command's changes before the emit while clients were told it failed, and a start with the limit
+     * raised applied it whole, to another state (a reviewer's finding, of the output ring's limit).
+     */
     @Test
-    void shouldRejectEventPayloadLargerThanConfiguredAsCommandFailure() throws Exception
+    void shouldHaltOnAnEventPayloadLargerThanConfiguredWhateverTheErrorPolicy()
     {
         final StateMachine tooChatty = new StateMachineAdapter()
         {
@@ -150,14 +155,69 @@ class BadInputTest
                 output.emit(1, new UnsafeBuffer(new byte[64]), 0, 64);
             }
         };
-        final CollectingListener listener = new CollectingListener();
-        try (Engine engine = Engine.launch(new EngineContext().stateMachine(tooChatty).maxEventPayloadLength(16)
-            .errorHandler(new RecordingErrorHandler()).listener("collect", listener)))
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(tooChatty).maxEventPayloadLength(16)
+            .errorPolicy(ErrorPolicy.REJECT).errorHandler(new RecordingErrorHandler()));
+        engine.publish(1, 0, 0, 0, longPayload(1), 0, 8);
+        assertThrows(EngineHaltedException.class, engine::close);
+        final CommandFailedException failed = assertInstanceOf(CommandFailedException.class, engine.failure());
+        assertInstanceOf(EventLimitException.class, failed.getCause());
+        assertTrue(failed.getMessage().contains("event payload length 64 outside 0..16 (maxEventPayloadLength): the " +
+            "engine halts, the command journaled; start it with a larger maxEventPayloadLength and the command is applied " +
+            "whole"), failed.getMessage());
+    }
+
+    /**
+     * A reviewer's ledger: a command crediting 100 accounts, an event each, on an output ring of 64 slots, kept 65 of
+     * the credits and was rejected; replayed with the ring of 128 the message advised, all 100, another state hash. It
+     * halts; restarted with the larger ring, it applies whole, as on an engine that had that ring from the start.
+     */
+    @Test
+    void shouldHaltWhereACommandEmitsMoreEventsThanTheOutputRingHoldsAndApplyItWholeWithALargerOne()
+    {
+        final InMemoryJournal journal = new InMemoryJournal(256);
+        final Engine small = Engine.launch(new EngineContext().stateMachine(new Airdrop()).outputRingSize(64)
+            .journal(journal).errorHandler(new RecordingErrorHandler()));
+        small.publish(1, 0, 0, 0, longPayload(100), 0, 8);
+        assertThrows(EngineHaltedException.class, small::close);
+        final CommandFailedException failed = assertInstanceOf(CommandFailedException.class, small.failure());
+        assertInstanceOf(EventLimitException.class, failed.getCause());
+        assertTrue(failed.getMessage().contains("emitted more than 64 events, the most the output ring takes for one " +
+            "command (outputRingSize 64): the engine halts, the command journaled; start it with a larger " +
+            "outputRingSize and the command is applied whole"), failed.getMessage());
+
+        final Engine larger = Engine.launch(new EngineContext().stateMachine(new Airdrop()).outputRingSize(128)
+            .journal(journal));
+        larger.close();
+        final Engine fresh = Engine.launch(new EngineContext().stateMachine(new Airdrop()).outputRingSize(128));
+        fresh.publish(1, 0, 0, 0, longPayload(100), 0, 8);
+        fresh.close();
+        assertEquals(0, larger.metrics().failed());
+        assertEquals(fresh.stateHash(), larger.stateHash(), "the journal's command applied whole, as live with that ring");
+    }
+
+    /** Credits 1 to each of the first N accounts, N the command's payload, an event each. */
+    private static final class Airdrop extends StateMachineAdapter
+    {
+        private final long[] balances = new long[1000];
+        private final UnsafeBuffer event = new UnsafeBuffer(new byte[8]);
+
+        @Override
+        public void apply(final Command command, final Output output)
         {
-            engine.publish(1, 0, 0, 0, longPayload(1), 0, 8);
-            listener.awaitCount(1, Duration.ofSeconds(10));
+            final long accounts = command.payload().getLong(0, java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int account = 0; account < accounts; account++)
+            {
+                balances[account]++;
+                event.putLong(0, balances[account]);
+                output.emit(1, event, 0, 8);
+            }
         }
-        assertEquals(Rejections.COMMAND_FAILED, listener.events().get(0).value());
+
+        @Override
+        public long stateHash()
+        {
+            return java.util.Arrays.hashCode(balances);
+        }
     }
 
     @Test
@@ -267,14 +327,15 @@ class BadInputTest
                 output.commit(16);
             }
         };
-        final RecordingErrorHandler errors = new RecordingErrorHandler();
-        try (Engine engine = Engine.launch(new EngineContext().stateMachine(overflowing).maxEventPayloadLength(8)
-            .errorHandler(errors)))
-        {
-            engine.publish(1, 0, 0, 0, longPayload(1), 0, 8);
-        }
-        final CommandFailedException failed = assertInstanceOf(CommandFailedException.class, errors.errors().get(0));
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(overflowing).maxEventPayloadLength(8)
+            .errorHandler(new RecordingErrorHandler()));
+        engine.publish(1, 0, 0, 0, longPayload(1), 0, 8);
+        // A limit of the engine's, as an emit past it is: it halts (shouldHaltOnAnEventPayloadLargerThanConfigured...).
+        assertThrows(EngineHaltedException.class, engine::close);
+        final CommandFailedException failed = assertInstanceOf(CommandFailedException.class, engine.failure());
         assertTrue(failed.getMessage().endsWith("(an event claimed with Output.claim was written past its 8 bytes, the " +
-            "engine's maxEventPayloadLength (EngineContext.maxEventPayloadLength))"), failed.getMessage());
+            "engine's maxEventPayloadLength (EngineContext.maxEventPayloadLength): the engine halts, the command " +
+            "journaled; start it with a larger maxEventPayloadLength and the command is applied whole)"),
+            failed.getMessage());
     }
 }

@@ -192,15 +192,17 @@ public final class BusinessLogic
                     return false;
                 }
                 // A reviewer's: an upcaster that threw was blamed on the state machine, which never saw the command.
+                final boolean claimedOverflow = !upcasting && claimedOverflow(ex);
                 final String hint = upcasting ? "thrown by the upcasters of type " + type + " version " +
                     received.version() + ", before the state machine saw the command" : boundsHint(ex, command);
                 output.abort();
                 Counters.increment(counters.failed);
                 final CommandFailedException failure = new CommandFailedException(position, type, ex, hint);
                 // A JVM error (out of memory, stack overflow) is not a property of the command: replay
-                // would not fail the same way, so it can never be a deterministic rejection.
+                // would not fail the same way, so it can never be a deterministic rejection. Nor is an event past the
+                // output's limits (EventLimitException, a claimed event written past its bytes): a setting's.
                 if (errorPolicy == ErrorPolicy.HALT || ex instanceof VirtualMachineError || ex instanceof CannotApply ||
-                    status.abandoning())
+                    claimedOverflow || status.abandoning())
                 {
                     if (!status.abandoning())
                     {
@@ -258,7 +260,8 @@ public final class BusinessLogic
         if (claimed >= 0 && names(message, claimed))
         {
             return "an event claimed with Output.claim was written past its " + claimed + " bytes, the engine's " +
-                "maxEventPayloadLength (EngineContext.maxEventPayloadLength)";
+                "maxEventPayloadLength (EngineContext.maxEventPayloadLength): the engine halts, the command journaled; " +
+                "start it with a larger maxEventPayloadLength and the command is applied whole";
         }
         if (names(message, command.payloadLength()))
         {
@@ -267,6 +270,14 @@ public final class BusinessLogic
                 "the length first)";
         }
         return null;
+    }
+
+    /** Whether {@code ex} is an event claimed with {@code Output.claim} written past its bytes, the engine's limit. */
+    private boolean claimedOverflow(final Throwable ex)
+    {
+        final int claimed = output.claimedCapacity();
+        return ex instanceof IndexOutOfBoundsException && ex.getMessage() != null && claimed >= 0 &&
+            names(ex.getMessage(), claimed);
     }
 
     /** Whether an Agrona or JDK bounds message names {@code capacity} as the buffer's length. */

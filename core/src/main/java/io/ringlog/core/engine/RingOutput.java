@@ -2,6 +2,7 @@ package io.ringlog.core.engine;
 
 import com.lmax.disruptor.RingBuffer;
 import io.ringlog.core.Command;
+import io.ringlog.core.EventLimitException;
 import io.ringlog.core.Output;
 import io.ringlog.core.OutputContract;
 import io.ringlog.core.OutputEvent;
@@ -182,8 +183,10 @@ public final class RingOutput implements Output
         }
         if (count == maxEventsPerCommand)
         {
-            throw new IllegalStateException("command at position " + cause.position() + " emitted more than " +
-                maxEventsPerCommand + " events; raise outputRingSize");
+            throw new EventLimitException("command at position " + cause.position() + " emitted more than " +
+                maxEventsPerCommand + " events, the most the output ring takes for one command (outputRingSize " +
+                maxEventsPerCommand + "): the engine halts, the command journaled; start it with a larger outputRingSize " +
+                "and the command is applied whole");
         }
         claimed = true;
         claimedReason = 0;

@@ -1029,6 +1029,11 @@ public final class JournalTool implements Callable<Integer>
                 "maxPayloadLength (an upcaster may not grow a payload past it) and defaults to EngineContext's 256.")
         Integer maxEventPayload;
 
+        @Option(names = "--output-ring-size", paramLabel = "SLOTS",
+            description = "The service's EngineContext.outputRingSize (default: EngineContext's, 65536): a command that " +
+                "emits more events than it holds halts the engine, live and in a replay alike.")
+        Integer outputRingSize;
+
         /** The replay engine's maxPayloadLength: --max-payload where given, else EngineContext's default. */
         private int engineMaxPayload;
 
@@ -1181,10 +1186,14 @@ public final class JournalTool implements Callable<Integer>
                 // The engine's words are for a service (a reviewer's: "launch with errorPolicy REJECT"): this replay's own.
                 chronicle.close();
                 boolean cannotApply = false;
+                boolean eventLimit = false;
                 for (Throwable at = halted; at != null && !cannotApply; at = at.getCause())
                 {
                     cannotApply = at instanceof io.ringlog.core.CannotApply;
+                    eventLimit = at instanceof io.ringlog.core.EventLimitException;
                 }
+                eventLimit |= halted.getMessage() != null && halted.getMessage().contains("the engine halts, the command " +
+                    "journaled; start it with a larger");
                 final boolean byPolicy = errorPolicy == ErrorPolicy.HALT && !cannotApply &&
                     halted.getMessage().contains("by the error policy (HALT)");
                 final List<String> ways = new ArrayList<>();
@@ -1195,6 +1204,11 @@ public final class JournalTool implements Callable<Integer>
                 if (byPolicy)
                 {
                     ways.add("--error-policy REJECT records such a command as COMMAND_FAILED and goes on");
+                }
+                if (eventLimit)
+                {
+                    ways.add("if the service launches with a larger maxEventPayloadLength or outputRingSize, give it " +
+                        "(--max-event-payload N, --output-ring-size N)");
                 }
                 throw ways.isEmpty() ? halted : new IllegalStateException(halted.getMessage() + ". In this replay: " +
                     String.join("; ", ways), halted);
@@ -1474,7 +1488,9 @@ public final class JournalTool implements Callable<Integer>
                 .maxPayloadLength(engineMaxPayload)
                 .maxEventPayloadLength(maxEventPayload != null ? maxEventPayload : new EngineContext().maxEventPayloadLength())
                 .ringSize(16)
-                .outputRingSize(1024)
+                // The service's: a command that emits more events than its ring holds halts (EventLimitException), and
+                // one that fits the service's must fit here (1,024 here made such commands fail in the replay alone).
+                .outputRingSize(outputRingSize != null ? outputRingSize : new EngineContext().outputRingSize())
                 .errorPolicy(errorPolicy)
                 .upcasters(upcasters);
         }
