@@ -100,6 +100,12 @@ public final class Engine implements AutoCloseable
      */
     public static Engine launch(final EngineContext ctx)
     {
+        if (ctx == null)
+        {
+            // A reviewer's launch(null) met an NPE naming EngineContext.journal(), unlike every other launch mistake.
+            throw new IllegalArgumentException("Engine.launch needs an EngineContext: Engine.launch(new " +
+                "EngineContext().stateMachine(yours))");
+        }
         final String flags = JvmFlags.coreProblem();
         if (flags != null)
         {

@@ -107,11 +107,14 @@ public final class EngineContext
             throw new IllegalArgumentException("snapshotEvery(" + snapshotEvery + ") needs a snapshotStore to write to; " +
                 "without one no snapshot would be taken");
         }
-        if (waitStrategy == null || topology == null || errorPolicy == null || upcasters == null ||
-            closeTimeout == null || producerIdleStrategy == null)
+        // The one that is null, by name (a reviewer's closeTimeout(null) was told of all six).
+        final String nulls = (waitStrategy == null ? ", waitStrategy" : "") + (topology == null ? ", topology" : "") +
+            (errorPolicy == null ? ", errorPolicy" : "") + (upcasters == null ? ", upcasters" : "") +
+            (closeTimeout == null ? ", closeTimeout" : "") + (producerIdleStrategy == null ? ", producerIdleStrategy" : "");
+        if (!nulls.isEmpty())
         {
-            throw new IllegalArgumentException("waitStrategy, topology, errorPolicy, upcasters, closeTimeout and " +
-                "producerIdleStrategy must not be null");
+            throw new IllegalArgumentException(nulls.substring(2) + " must not be null (leave a setting out for its " +
+                "default)");
         }
         if (closeTimeout.isNegative())
         {

@@ -195,6 +195,18 @@ class BadInputTest
         assertEquals(fresh.stateHash(), larger.stateHash(), "the journal's command applied whole, as live with that ring");
     }
 
+    /** A reviewer's: launch(null) met an NPE, and closeTimeout(null) was told of six settings that must not be null. */
+    @Test
+    void shouldNameTheSettingThatIsNullAndRefuseANullContext()
+    {
+        final IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> Engine.launch(null));
+        assertEquals("Engine.launch needs an EngineContext: Engine.launch(new EngineContext().stateMachine(yours))",
+            none.getMessage());
+        final IllegalArgumentException nullTimeout = assertThrows(IllegalArgumentException.class, () -> Engine.launch(
+            new EngineContext().stateMachine(new AccumulatorStateMachine()).closeTimeout(null)));
+        assertEquals("closeTimeout must not be null (leave a setting out for its default)", nullTimeout.getMessage());
+    }
+
     /** Credits 1 to each of the first N accounts, N the command's payload, an event each. */
     private static final class Airdrop extends StateMachineAdapter
     {
