@@ -1872,15 +1872,34 @@ public final class ChronicleJournal implements Journal
                 {
                     // Which listed file holds it: the newest listed one that starts at or before it.
                     String holder = fileName(listed);
+                    boolean held = false;
+                    int before = -1;
                     for (final Long older : onDisk.headSet((long)listed, true).descendingSet())
                     {
-                        final CycleFileScan held = files.get(fileName(older.intValue()));
-                        final long heldFirst = held == null ? -1 : held.firstPosition();
+                        final CycleFileScan olderScan = files.get(fileName(older.intValue()));
+                        final long heldFirst = olderScan == null ? -1 : olderScan.firstPosition();
                         if (heldFirst > 0 && heldFirst <= first)
                         {
                             holder = fileName(older.intValue());
+                            held = first <= heldFirst + olderScan.entries - 1;
+                            before = older.intValue();
                             break;
                         }
+                    }
+                    if (!held && before >= 0)
+                    {
+                        // A code review's: the middle file renamed to a later cycle was called a copy of the file before
+                        // it, which does not hold its positions; moving it out lost them.
+                        final Long after = onDisk.higher((long)before);
+                        final boolean one = after != null && after - before == 2;
+                        return "cycle file " + scan.file + " starts at position " + first + ", which no other file holds: " +
+                            holder + " ends at position " + (first - 1) + ". Its name puts it after " + fileName(listed) +
+                            ", the newest Chronicle's table lists, where its positions go between " + holder + " and " +
+                            (after == null ? "the end" : fileName(after.intValue())) + ": the file was renamed (or copied " +
+                            "back under another name), and nothing needs cutting or moving out: " + (one ? "give it its " +
+                            "name back (in " + ctx.directory() + ": mv " + scan.file.getFileName() + " " +
+                            fileName(before + 1) + ")" : "name it for a cycle between those two files") + ", then " +
+                            "'scripts/journal verify -d " + ctx.directory() + "' checks the journal again";
                     }
                     return "cycle file " + scan.file + " starts at position " + first + ", which " + holder + " holds " +
                         "too, and Chronicle's table " + ctx.directory().resolve(METADATA_FILE) + " lists files up to " +
@@ -2004,6 +2023,24 @@ public final class ChronicleJournal implements Journal
                             holder--;
                         }
                         final long holderEnd = holder + 1 < count ? foundFirsts[holder + 1] - 1 : nextExpected - 1;
+                        if (stored < foundFirsts[holder])
+                        {
+                            // A code review's: the first two files swapped were said as two files holding one position
+                            // (none does), and moving either out lost a file's entries.
+                            final long end = stored + entries - 1;
+                            final boolean swapped = count == 1 && end + 1 == foundFirsts[0] &&
+                                onDisk.higher((long)foundCycles[0]) == (long)cycle;
+                            final String name = foundFiles[holder].getFileName().toString();
+                            final String later = file.file.getFileName().toString();
+                            throw new JournalException(stored, "cycle file " + file.file + " starts at position " + stored +
+                                ", before every position of the earlier file " + name + " (" + foundFirsts[holder] + ".." +
+                                holderEnd + "): no two files hold one position, but their names are out of their " +
+                                "positions' order (renamed, or copied back under each other's names), and nothing needs " +
+                                "cutting or moving out: " + (swapped ? "give the two their names back (in " +
+                                ctx.directory() + ": mv " + name + " " + name + ".tmp && mv " + later + " " + name + " && mv " +
+                                name + ".tmp " + later + ")" : "name the files so that their names follow their positions") +
+                                ", then 'scripts/journal verify -d " + ctx.directory() + "' checks the journal again");
+                        }
                         final String which = strayByTable(foundCycles[holder], foundFiles[holder], cycle, file.file);
                         throw new JournalException(stored, "cycle file " + file.file + " starts at position " + stored +
                             ", but an earlier file, " + foundFiles[holder].getFileName() + ", holds positions " +

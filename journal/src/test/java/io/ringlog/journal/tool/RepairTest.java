@@ -892,6 +892,48 @@ class RepairTest
     }
 
     /**
+     * A code review's two more: the first two files' names swapped were said as two files holding one position, and the
+     * middle file renamed to a later second as a copy of the first; moving either out, as both said, lost a file's
+     * entries. Both say the names are out of order, and how to give them back; done so, the journal verifies whole.
+     */
+    @Test
+    void shouldSayTheFirstTwoSwappedAndTheMiddleRenamedAreMisnamedNotCopies() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        writeThreeSecondlyCycles(dir);
+        final Path first = cycleFile(dir, 0);
+        final Path second = cycleFile(dir, 1);
+        final String f = first.getFileName().toString();
+        final String g = second.getFileName().toString();
+        Files.move(first, dir.resolve("aside"));
+        Files.move(second, first);
+        Files.move(dir.resolve("aside"), second);
+        final Tool swapped = tool("verify", "-d", dir.toString());
+        assertEquals(1, swapped.code, swapped.toString());
+        assertTrue(swapped.out.contains("cycle file " + second + " starts at position 1, before every position of the " +
+            "earlier file " + f + " (101..200): no two files hold one position, but their names are out of their " +
+            "positions' order") && swapped.out.contains("give the two their names back (in " + dir + ": mv " + f + " " + f +
+            ".tmp && mv " + g + " " + f + " && mv " + f + ".tmp " + g + ")"), swapped.toString());
+        Files.move(first, dir.resolve(f + ".tmp"));
+        Files.move(second, first);
+        Files.move(dir.resolve(f + ".tmp"), second);
+        assertEquals(0, tool("verify", "-d", dir.toString()).code);
+
+        final Path renamed = dir.resolve(g.replace("21T", "59T"));
+        assertTrue(g.contains("21T"), g);
+        Files.move(second, renamed);
+        final Tool moved = tool("verify", "-d", dir.toString());
+        assertEquals(1, moved.code, moved.toString());
+        assertTrue(moved.out.contains("cycle file " + renamed + " starts at position 101, which no other file holds: " +
+            f + " ends at position 100.") && moved.out.contains("give it its name back (in " + dir + ": mv " +
+            renamed.getFileName() + " " + g + ")"), moved.toString());
+        Files.move(renamed, second);
+        final Tool mended = tool("verify", "-d", dir.toString());
+        assertEquals(0, mended.code, mended.toString());
+        assertTrue(mended.out.contains("last-position: 300\n"), mended.toString());
+    }
+
+    /**
      * A reviewer's finding: a bit flipped in ringlog.meta's record of a cycle file's first entry passed verify without a
      * word, though the check that the file is this journal's own was lost with it.
      */
