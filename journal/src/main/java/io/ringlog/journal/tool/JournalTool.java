@@ -1024,9 +1024,9 @@ public final class JournalTool implements Callable<Integer>
 
         @Option(names = "--max-event-payload", paramLabel = "BYTES",
             description = "The service's EngineContext.maxEventPayloadLength (default: EngineContext's, 256). A command " +
-                "whose event is larger fails, live and in a replay alike, so a replay with other limits than the " +
-                "service's gives another state. The same holds for --max-payload, which for replay is the service's " +
-                "maxPayloadLength (an upcaster may not grow a payload past it) and defaults to EngineContext's 256.")
+                "whose event is larger halts the engine, live and in a replay alike. --max-payload, for replay the " +
+                "service's maxPayloadLength (an upcaster may not grow a payload past it, or the command fails), " +
+                "defaults to EngineContext's 256: a replay with other limits than the service's gives another state.")
         Integer maxEventPayload;
 
         @Option(names = "--output-ring-size", paramLabel = "SLOTS",
