@@ -905,18 +905,14 @@ class RepairTest
         final Path second = cycleFile(dir, 1);
         final String f = first.getFileName().toString();
         final String g = second.getFileName().toString();
-        Files.move(first, dir.resolve("aside"));
-        Files.move(second, first);
-        Files.move(dir.resolve("aside"), second);
+        swapNames(first, second);
         final Tool swapped = tool("verify", "-d", dir.toString());
         assertEquals(1, swapped.code, swapped.toString());
         assertTrue(swapped.out.contains("cycle file " + second + " starts at position 1, before every position of the " +
             "earlier file " + f + " (101..200): no two files hold one position, but their names are out of their " +
             "positions' order") && swapped.out.contains("give the two their names back (in " + dir + ": mv " + f + " " + f +
             ".tmp && mv " + g + " " + f + " && mv " + f + ".tmp " + g + ")"), swapped.toString());
-        Files.move(first, dir.resolve(f + ".tmp"));
-        Files.move(second, first);
-        Files.move(dir.resolve(f + ".tmp"), second);
+        swapNames(first, second);
         assertEquals(0, tool("verify", "-d", dir.toString()).code);
 
         final Path renamed = dir.resolve(g.replace("21T", "59T"));
@@ -979,10 +975,7 @@ class RepairTest
         writeThreeSecondlyCycles(dir);
         final Path middle = cycleFile(dir, 1);
         final Path newest = cycleFile(dir, 2);
-        final Path aside = dir.resolve("aside");
-        Files.move(middle, aside);
-        Files.move(newest, middle);
-        Files.move(aside, newest);
+        swapNames(middle, newest);
         final Tool swapped = tool("verify", "-d", dir.toString());
         assertEquals(1, swapped.code, swapped.toString());
         final String m = middle.getFileName().toString();
@@ -995,9 +988,7 @@ class RepairTest
             "mv " + m + ".tmp " + n + ")"), swapped.toString());
         assertFalse(swapped.out.contains("--truncate-after"), swapped.toString());
 
-        Files.move(middle, dir.resolve(m + ".tmp"));
-        Files.move(newest, middle);
-        Files.move(dir.resolve(m + ".tmp"), newest);
+        swapNames(middle, newest);
         final Tool mended = tool("verify", "-d", dir.toString());
         assertEquals(0, mended.code, mended.toString());
         assertTrue(mended.out.contains("last-position: 300\n"), mended.toString());
@@ -2331,6 +2322,15 @@ class RepairTest
     }
 
     /** Positions 1..300 in three SECONDLY cycle files of 100 each; returns the context they were written with. */
+    /** Gives two files each other's names, as the mv of verify's advice does. */
+    private static void swapNames(final Path a, final Path b) throws java.io.IOException
+    {
+        final Path aside = a.resolveSibling(a.getFileName() + ".tmp");
+        Files.move(a, aside);
+        Files.move(b, a);
+        Files.move(aside, b);
+    }
+
     private static ChronicleJournal.Context writeThreeSecondlyCycles(final Path dir)
     {
         final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
