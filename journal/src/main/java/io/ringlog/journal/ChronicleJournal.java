@@ -1898,8 +1898,7 @@ public final class ChronicleJournal implements Journal
                             (after == null ? "the end" : fileName(after.intValue())) + ": the file was renamed (or copied " +
                             "back under another name), and nothing needs cutting or moving out: " + (one ? "give it its " +
                             "name back (in " + ctx.directory() + ": mv " + scan.file.getFileName() + " " +
-                            fileName(before + 1) + ")" : "name it for a cycle between those two files") + ", then " +
-                            "'scripts/journal verify -d " + ctx.directory() + "' checks the journal again";
+                            fileName(before + 1) + ")" : "name it for a cycle between those two files") + verifyAgain();
                     }
                     return "cycle file " + scan.file + " starts at position " + first + ", which " + holder + " holds " +
                         "too, and Chronicle's table " + ctx.directory().resolve(METADATA_FILE) + " lists files up to " +
@@ -2036,10 +2035,8 @@ public final class ChronicleJournal implements Journal
                                 ", before every position of the earlier file " + name + " (" + foundFirsts[holder] + ".." +
                                 holderEnd + "): no two files hold one position, but their names are out of their " +
                                 "positions' order (renamed, or copied back under each other's names), and nothing needs " +
-                                "cutting or moving out: " + (swapped ? "give the two their names back (in " +
-                                ctx.directory() + ": mv " + name + " " + name + ".tmp && mv " + later + " " + name + " && mv " +
-                                name + ".tmp " + later + ")" : "name the files so that their names follow their positions") +
-                                ", then 'scripts/journal verify -d " + ctx.directory() + "' checks the journal again");
+                                "cutting or moving out: " + (swapped ? namesBack(name, later) : "name the files so that " +
+                                "their names follow their positions") + verifyAgain());
                         }
                         final String which = strayByTable(foundCycles[holder], foundFiles[holder], cycle, file.file);
                         throw new JournalException(stored, "cycle file " + file.file + " starts at position " + stored +
@@ -2834,6 +2831,19 @@ public final class ChronicleJournal implements Journal
         return files.values().stream().filter((scan) -> scan.blank).map((scan) -> scan.file).toList();
     }
 
+    /** The advice for two cycle files whose names were swapped: the three moves that give them back. */
+    private String namesBack(final String name, final String other)
+    {
+        return "give the two their names back (in " + ctx.directory() + ": mv " + name + " " + name + ".tmp && mv " +
+            other + " " + name + " && mv " + name + ".tmp " + other + ")";
+    }
+
+    /** What follows a mend of the files' names in the advice: verify again. */
+    private String verifyAgain()
+    {
+        return ", then 'scripts/journal verify -d " + ctx.directory() + "' checks the journal again";
+    }
+
     /**
      * Where the positions a gap before {@code file} (cycle {@code cycle}) seems to miss are the first of a file named for
      * a later cycle, what to say: the files' names are out of their positions' order (two names swapped, a file
@@ -2868,9 +2878,7 @@ public final class ChronicleJournal implements Journal
                 (stored - 1) + " are not missing: " + holder + " holds positions " + expected + ".." + end + ", though " +
                 "its name puts it after " + name + ". The files' names are out of their positions' order (renamed, or " +
                 "copied back under each other's names), and nothing needs cutting or moving out: " + (swapped ?
-                "give the two their names back (in " + ctx.directory() + ": mv " + name + " " + name + ".tmp && mv " +
-                holder + " " + name + " && mv " + name + ".tmp " + holder + "), then 'scripts/journal verify -d " +
-                ctx.directory() + "' checks the journal again" : "name the files so that their names follow their " +
+                namesBack(name, holder) + verifyAgain() : "name the files so that their names follow their " +
                 "positions (each file's first position: 'scripts/journal verify' names it once the order is mended)");
         }
         return null;
