@@ -44,7 +44,13 @@ public interface CommandBatch
         int type, int version, long sourceId, long sourceSequence, long correlationId, DirectBuffer payload, int offset,
         int length);
 
-    /** Publishes the claimed range; slots left unfilled become void commands. A no-op with nothing claimed. */
+    /**
+     * Publishes the claimed range; slots left unfilled become void commands. A no-op with nothing claimed.
+     *
+     * @throws IllegalStateException if the engine's close gave up waiting for this batch (its closeTimeout ran out)
+     *                               and the journal does not hold it: its positions go to other commands at the next
+     *                               start.
+     */
     void publish();
 
     /** Slots claimed and not yet filled. */

@@ -163,7 +163,8 @@ public final class Engine implements AutoCloseable
             final long last = wiring.startAndRecover();
             wiring.startReplicator(last + 1);
             final Intake intake = new Intake(wiring.input, wiring.status, ctx.clock(), ctx.maxPayloadLength(), last + 1,
-                ctx.producerIdleStrategy(), ctx.follower(), wiring.counters, wiring.announced, wiring.inputWait);
+                ctx.producerIdleStrategy(), ctx.follower(), wiring.counters, wiring.announced, wiring.inputWait,
+                ctx.journal()::lastPosition);
             intake.promotedBy(ctx.promotedBy(), ctx.promoting());
             if (ctx.journal().readOnly())
             {
@@ -221,7 +222,9 @@ public final class Engine implements AutoCloseable
      * @param correlationId  copied to every event the command causes, for the publisher to match them.
      * @throws IllegalArgumentException if the type is reserved (negative), a source's sequence is negative, or the
      *                                  payload is null or larger than maxPayloadLength.
-     * @throws IllegalStateException    if the engine is closed, halted or a follower.
+     * @throws IllegalStateException    if the engine is closed, halted or a follower; or if a close gave up waiting
+     *                                  for this publish (its closeTimeout ran out while the slot was filled) before
+     *                                  the command was journaled ({@link EngineHaltedException} if it had halted).
      */
     public long publish(
         final int type,
@@ -534,8 +537,10 @@ public final class Engine implements AutoCloseable
         }
         try
         {
+            // A publish under way as close began (claimed while the engine was open, its slot being filled) is waited
+            // for until close's deadline, halted or not: the drain waited for it already, a halted close did not.
             stopped = new Shutdown(ctx, status, threads, listenerCount).abandon(input, intake.lastClaimed(),
-                journalSequence);
+                journalSequence, deadline);
         }
         catch (final StuckThreads stuck)
         {
@@ -768,18 +773,34 @@ public final class Engine implements AutoCloseable
          * stops (within closeTimeout), so that the next start applies them: a command accepted and not journaled
          * would be lost.
          */
-        boolean abandon(final RingBuffer<Command> input, final long accepted, final Sequence journaled)
+        boolean abandon(final RingBuffer<Command> input, final long accepted, final Sequence journaled,
+            final long claimDeadline)
         {
             status.abandon();
+            try
+            {
+                return stop(input, accepted, journaled, claimDeadline);
+            }
+            finally
+            {
+                // A publisher that saw the abandon after its publish waits for this, then asks the journal (Intake).
+                status.stagesStopped();
+            }
+        }
+
+        private boolean stop(final RingBuffer<Command> input, final long accepted, final Sequence journaled,
+            final long claimDeadline)
+        {
             if (journaled != null)
             {
-                // Up to a slot claimed and never published, if there is one: no stage passes it, and by now (intake
-                // closed a closeTimeout ago) no publish is still under way.
+                // Up to the last claim. A slot claimed and not yet published (its publisher filling it as the engine
+                // halted, say) is waited for until claimDeadline, close's own: no stage passes it until it is published.
+                // A claim close gave up on is not journaled, and its publisher is told (Intake).
                 final long journalDeadline = deadlineAfter(ctx.closeTimeout());
                 final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 50_000);
                 long at;
-                while ((at = journaled.get()) < accepted && input.isAvailable(at + 1) && !status.haltStopsJournal() &&
-                    !passed(journalDeadline))
+                while ((at = journaled.get()) < accepted && !status.haltStopsJournal() && !passed(journalDeadline) &&
+                    (input.isAvailable(at + 1) || !passed(claimDeadline)))
                 {
                     idle.idle();
                 }
@@ -1135,7 +1156,8 @@ public final class Engine implements AutoCloseable
             try
             {
                 // A failed launch accepted nothing: no command to journal before the threads stop.
-                new Shutdown(ctx, status, threads, listenerSequences.size()).abandon(input, input.getCursor(), null);
+                new Shutdown(ctx, status, threads, listenerSequences.size()).abandon(input, input.getCursor(), null,
+                    System.nanoTime());
             }
             catch (final RuntimeException ex)
             {

@@ -685,6 +685,153 @@ class CloseTest
         assertTrue(closed.get(), "the journal is closed");
     }
 
+    /**
+     * A reviewer's finding: a publisher that had claimed its slot while the engine was open, and was filling it as the
+     * engine halted (HALT, a command that threw) and closed, got its position back, but the halted close did not wait
+     * for the publish, and the command was never journaled: the next start gave its position to another command. Close
+     * waits for it (until closeTimeout), and the journal holds it.
+     */
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void shouldJournalACommandWhosePublishWasUnderWayWhenAHaltedEngineClosed(final Topology topology) throws Exception
+    {
+        final java.util.concurrent.CountDownLatch failing = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch fail = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch filling = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch fill = new java.util.concurrent.CountDownLatch(1);
+        final AccumulatorStateMachine accumulator = new AccumulatorStateMachine();
+        final StateMachine machine = new io.ringlog.core.testing.ForwardingStateMachine(accumulator)
+        {
+            @Override
+            public void apply(final Command command, final Output output)
+            {
+                if (command.type() == 77)
+                {
+                    failing.countDown();
+                    awaitLatch(fail);
+                    throw new IllegalStateException("the command that halts the engine");
+                }
+                super.apply(command, output);
+            }
+        };
+        final Thread[] held = new Thread[1];
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(machine).topology(topology).journal(journal)
+            .maxPayloadLength(64).errorPolicy(ErrorPolicy.HALT).closeTimeout(java.time.Duration.ofSeconds(30))
+            .errorHandler(new io.ringlog.core.testing.RecordingErrorHandler())
+            .clock(() ->
+            {
+                if (Thread.currentThread() == held[0])
+                {
+                    // The publisher held between its claim and its publish (a GC pause, a descheduled thread).
+                    filling.countDown();
+                    awaitLatch(fill);
+                }
+                return System.nanoTime();
+            }));
+        assertEquals(1, engine.publish(77, 0, 0, 0, longPayload(1), 0, 8));
+        assertTrue(failing.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        final java.util.concurrent.CompletableFuture<Long> published = new java.util.concurrent.CompletableFuture<>();
+        final Thread publisher = new Thread(() ->
+        {
+            try
+            {
+                published.complete(engine.publish(ADD, 0, 0, 0, longPayload(5), 0, 8));
+            }
+            catch (final Throwable ex)
+            {
+                published.completeExceptionally(ex);
+            }
+        });
+        held[0] = publisher;
+        publisher.start();
+        assertTrue(filling.await(30, java.util.concurrent.TimeUnit.SECONDS), "the publisher claimed position 2");
+        fail.countDown();
+        final long haltBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (engine.failure() == null && System.nanoTime() < haltBy)
+        {
+            LockSupport.parkNanos(1_000_000);
+        }
+        assertTrue(engine.failure() != null, "halted");
+        final java.util.concurrent.atomic.AtomicReference<Throwable> closeSaid = new java.util.concurrent.atomic.AtomicReference<>();
+        final Thread closer = new Thread(() ->
+        {
+            try
+            {
+                engine.close();
+            }
+            catch (final Throwable ex)
+            {
+                closeSaid.set(ex);
+            }
+        });
+        closer.start();
+        // The publisher goes on once close is stopping the stages (before the fix it had stopped them, and returned).
+        final long closingBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (closer.isAlive() && !stopping(closer) && System.nanoTime() < closingBy)
+        {
+            LockSupport.parkNanos(1_000_000);
+        }
+        fill.countDown();
+        assertEquals(2L, published.get(30, java.util.concurrent.TimeUnit.SECONDS), "the publish returned its position");
+        closer.join(30_000);
+        assertInstanceOf(EngineHaltedException.class, closeSaid.get());
+        assertEquals(2, journal.lastPosition(), "and the journal holds it: a start replays it");
+    }
+
+    /**
+     * A reviewer's finding: a CommandBatch claimed before close and published after close had given up on it (its
+     * closeTimeout ran out) returned as if published; its positions were in no journal. The publish says so.
+     */
+    @Test
+    void shouldTellTheBatchPublishedAfterCloseGaveUpOnItThatItWasNotJournaled()
+    {
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(64).journal(journal).closeTimeout(java.time.Duration.ofMillis(200)));
+        engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+        final CommandBatch batch = engine.newBatch();
+        batch.claim(2);
+        batch.add(ADD, 1, 0, 0, 0, longPayload(2), 0, 8);
+        batch.add(ADD, 1, 0, 0, 0, longPayload(3), 0, 8);
+        final DrainTimeoutException timedOut = assertThrows(DrainTimeoutException.class, engine::close);
+        assertTrue(timedOut.getMessage().contains("position 2 was claimed and never published"), timedOut.getMessage());
+        final IllegalStateException told = assertThrows(IllegalStateException.class, batch::publish);
+        assertEquals("ringlog closed before positions 2..3 could be journaled: close() gave up waiting for this publish " +
+            "after its closeTimeout: they are not journaled, and a start on the journal gives those positions to other " +
+            "commands", told.getMessage());
+        assertEquals(1, journal.lastPosition());
+    }
+
+    /** Whether {@code closer} is in close's stop of the stages (Engine.Shutdown). */
+    private static boolean stopping(final Thread closer)
+    {
+        for (final StackTraceElement frame : closer.getStackTrace())
+        {
+            if (frame.getClassName().equals(Engine.class.getName() + "$Shutdown"))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void awaitLatch(final java.util.concurrent.CountDownLatch latch)
+    {
+        try
+        {
+            if (!latch.await(60, java.util.concurrent.TimeUnit.SECONDS))
+            {
+                throw new AssertionError("the test never released the latch");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(ex);
+        }
+    }
+
     /** Work that takes {@code nanos}: parked in parts, as a park returns early when a stage wakes the thread. */
     private static void busy(final long nanos)
     {

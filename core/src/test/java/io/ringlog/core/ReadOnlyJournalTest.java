@@ -54,4 +54,33 @@ class ReadOnlyJournalTest
         assertFalse(reader.next(command), "the reader stops at the position");
         assertEquals(250, ReadOnlyJournal.of(journal).lastPosition());
     }
+
+    /**
+     * A reviewer's finding: a follower on a read-only journal took its leader's command (the position returned), and the
+     * journal's refusal to append it then halted the engine. Refused at the append, as a publish is.
+     */
+    @Test
+    void shouldRefuseAFollowersAppendOnAReadOnlyJournal()
+    {
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        try (Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(64).journal(journal)))
+        {
+            engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+        }
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(64).journal(ReadOnlyJournal.of(journal)).follower(true)
+            .errorHandler(new io.ringlog.core.testing.RecordingErrorHandler()));
+        for (final org.junit.jupiter.api.function.Executable append : List.<org.junit.jupiter.api.function.Executable>of(
+            () -> engine.follower().append(2, 5, ADD, 1, 0, 0, 0, longPayload(2), 0, 8),
+            () -> engine.follower().tryAppend(2, 5, ADD, 1, 0, 0, 0, longPayload(2), 0, 8)))
+        {
+            final IllegalStateException refused = assertThrows(IllegalStateException.class, append);
+            assertTrue(refused.getMessage().contains("runs on a read-only journal") &&
+                refused.getMessage().contains("its leader's neither"), refused.getMessage());
+        }
+        engine.close();
+        assertEquals(null, engine.failure(), "not halted");
+        assertEquals(2, engine.nextPosition(), "nothing was accepted");
+    }
 }

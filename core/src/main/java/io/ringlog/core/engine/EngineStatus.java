@@ -41,6 +41,8 @@ public final class EngineStatus
 
     private volatile int state = OPEN;
     private volatile boolean abandoning;
+    /** The stages have stopped (or were found stuck) after {@link #abandon()}: the journal takes nothing more. */
+    private volatile boolean stagesStopped;
     /** A cause that stops the journal came after a halt that did not. */
     private volatile boolean journalStopped;
     /** The logic thread is applying a batch (its events are published when it ends). */
@@ -127,6 +129,18 @@ public final class EngineStatus
     public boolean abandoning()
     {
         return abandoning;
+    }
+
+    /** Close has stopped the stages, or found them stuck: what the journal holds now is all a publisher can count on. */
+    public void stagesStopped()
+    {
+        stagesStopped = true;
+    }
+
+    /** Whether {@link #stagesStopped()} was called. */
+    public boolean areStagesStopped()
+    {
+        return stagesStopped;
     }
 
     /**

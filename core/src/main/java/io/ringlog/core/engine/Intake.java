@@ -5,10 +5,12 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.WaitStrategy;
 import io.ringlog.core.Command;
+import io.ringlog.core.EngineHaltedException;
 import io.ringlog.core.CommandBatch;
 import io.ringlog.core.FollowerIntake;
 import io.ringlog.core.SystemCommands;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -17,6 +19,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +39,14 @@ import java.util.function.Supplier;
  * reads the state, and close reads the announcement after writing the state: the same two orders, on another
  * field. The publisher is the first thread that publishes; any other is refused. Its claims go out in the order
  * made, so a {@link CommandBatch} claim must be published before anything else is claimed.
+ * <p>
+ * A claim made while the engine was open and published after close began is drained by close until its
+ * closeTimeout, halted or not. One published later still (its publisher held up past the timeout, or a
+ * {@link CommandBatch} published after close) may not be journaled: the publisher reads whether close has abandoned
+ * the stages after its publish, and if so waits for them to stop and asks the journal, and throws where its command
+ * is not there, rather than return a position that the next start gives to another command. (Close abandons a
+ * closeTimeout or more before it gives up on a claim, so a publish it misses sees the abandon; the slot's release
+ * store and this read may pass each other only where close gives up at once, and close's own report names the claim.)
  */
 public final class Intake
 {
@@ -75,6 +86,8 @@ public final class Intake
     private long openBatchPosition = -1;
     /** The input ring's wait strategy: a batch publish wakes with a fence where its publishes have none (ParkingWaitStrategy). */
     private final WaitStrategy inputWait;
+    /** The journal's last committed position, readable from any thread: asked after a publish that close abandoned. */
+    private final LongSupplier journaled;
 
     /**
      * @param basePosition the position of ring sequence 0: the journal's last position at launch, plus one.
@@ -83,6 +96,7 @@ public final class Intake
      * @param announced    for a single publisher on a single-producer ring, where it announces its claims (the
      *                     ring's wait strategy reads it too); null for a multi-producer ring.
      * @param inputWait    the input ring's wait strategy.
+     * @param journaled    the journal's last committed position ({@code Journal.lastPosition}).
      */
     public Intake(
         final RingBuffer<Command> ring,
@@ -94,7 +108,8 @@ public final class Intake
         final boolean follower,
         final Counters counters,
         final Sequence announced,
-        final WaitStrategy inputWait)
+        final WaitStrategy inputWait,
+        final LongSupplier journaled)
     {
         if (announced != null && follower)
         {
@@ -102,6 +117,7 @@ public final class Intake
         }
         this.announced = announced;
         this.inputWait = inputWait;
+        this.journaled = journaled;
         this.counters = counters;
         this.ring = ring;
         this.status = status;
@@ -239,7 +255,47 @@ public final class Intake
             }
             ring.publish(sequence);
         }
+        checkJournaledIfAbandoned(position, position);
         return position;
+    }
+
+    /**
+     * After a publish: where close has abandoned the stages (see the class comment), waits for them to stop and throws
+     * unless the journal holds {@code first..last}. A stage thread (the logic's, an inline or threaded listener's) does
+     * not wait, as close waits for it: it asks the journal as it is.
+     */
+    private void checkJournaledIfAbandoned(final long first, final long last)
+    {
+        if (!status.abandoning())
+        {
+            return;
+        }
+        if (!status.onLogicThread() && status.onListenerThread() == null)
+        {
+            final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 1_000_000);
+            while (!status.areStagesStopped())
+            {
+                idle.idle();
+            }
+        }
+        final long journaledTo = journaled.getAsLong();
+        if (journaledTo >= last)
+        {
+            return;
+        }
+        final String positions = first == last ? "position " + first : journaledTo >= first ?
+            "positions " + (journaledTo + 1) + ".." + last + " (of " + first + ".." + last + ")" : "positions " + first +
+            ".." + last;
+        final String lost = ": " + (first == last ? "it is" : "they are") + " not journaled, and a start on the journal " +
+            "gives " + (first == last ? "that position" : "those positions") + " to other commands";
+        final Throwable cause = status.failure();
+        if (cause != null)
+        {
+            throw new EngineHaltedException(status.name() + " halted and closed before " + positions + " could be " +
+                "journaled" + lost + "; the halt: " + cause.getMessage(), cause);
+        }
+        throw new IllegalStateException(status.name() + " closed before " + positions + " could be journaled: close() " +
+            "gave up waiting for this publish after its closeTimeout" + lost);
     }
 
     /**
@@ -537,6 +593,8 @@ public final class Intake
                 counters.voided.getAndAdd(hi - next + 1);
             }
             ring.publish(lo, hi);
+            final long first = basePosition + lo;
+            final long last = basePosition + hi;
             lo = -1;
             hi = -1;
             if (announced != null)
@@ -548,6 +606,7 @@ public final class Intake
                 // A stage may have parked, timed, on the open claim, and the publish's own signal has no fence here.
                 ParkingWaitStrategy.signalMoved(inputWait);
             }
+            checkJournaledIfAbandoned(first, last);
         }
 
         @Override
@@ -618,6 +677,13 @@ public final class Intake
             {
                 throw new IllegalStateException(status.name() + " was promoted: it sequences its own commands now");
             }
+            if (!leader && readOnlyJournal)
+            {
+                // leader read first: its volatile write published the flag (readOnlyJournal()).
+                throw new IllegalStateException(status.name() + " runs on a read-only journal (ReadOnlyJournal, or a " +
+                    "journal opened read-only): it replays it and takes no commands, its leader's neither; launch on a " +
+                    "writable journal to follow");
+            }
             if (position < 1)
             {
                 // Not an old command: no journal has such a position. A decoder or a caller got it wrong.
@@ -656,6 +722,7 @@ public final class Intake
                 }
                 ring.publish(sequence);
             }
+            checkJournaledIfAbandoned(position, position);
             return position;
         }
     }
