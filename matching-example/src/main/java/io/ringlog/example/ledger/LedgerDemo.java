@@ -400,13 +400,10 @@ public final class LedgerDemo implements Callable<Integer>
         out.println("commands: " + commands);
         out.println("accepted: " + counts[0]);
         out.println("rejected: " + counts[1]);
-        if (!reasons.isEmpty())
-        {
-            final StringBuilder line = new StringBuilder();
-            reasons.forEach((reason, count) -> line.append(line.length() == 0 ? "" : " ").append(reason).append('=')
-                .append(count));
-            out.println("rejected-by-reason: " + line);
-        }
+        final StringBuilder line = new StringBuilder();
+        reasons.forEach((reason, count) -> line.append(line.length() == 0 ? "" : " ").append(reason).append('=')
+            .append(count));
+        out.println("rejected-by-reason: " + (line.length() == 0 ? "none" : line));
         out.println("failed: " + failures.total());
         out.printf(Locale.ROOT, "seconds: %.3f%n", elapsed / 1e9);
         out.printf(Locale.ROOT, "throughput: %.0f commands/s%n", commands * 1e9 / elapsed);

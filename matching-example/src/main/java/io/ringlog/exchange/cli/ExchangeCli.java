@@ -89,7 +89,7 @@ public final class ExchangeCli implements Callable<Integer>
      * Refuses a file to read that is missing, a directory or unreadable, before anything is created:
      * {@code cannot read command file run: it is a directory}.
      */
-    static void checkReadable(final Path file, final String what)
+    public static void checkReadable(final Path file, final String what)
     {
         // A reviewer's '-i -': read as a file named '-', where many tools take it for standard input.
         final String problem = !Files.exists(file) ? "no such file or directory" + (file.toString().equals("-") ?

@@ -148,6 +148,8 @@ class CommandLinesIT
         final Shell.Result one = shell.run("scripts/exchange replay -d run/zero/journal --to 1", QUICK).expectOk();
         final Shell.Result empty = shell.run("scripts/exchange run -i /dev/null -d run/zero/empty", QUICK).expectOk();
         assertEquals("1", empty.value("last-position"));
+        // The key is there when nothing was rejected too, as journal replay prints it (a reviewer's script found none).
+        assertEquals("none", empty.value("rejected-by-reason"), empty.toString());
         assertEquals(empty.value("state-hash"), one.value("state-hash"), "as of 1, the exchange is empty");
         final Shell.Result end = shell.run("scripts/exchange replay -d run/zero/journal", QUICK).expectOk();
         assertTrue(Long.parseLong(end.value("last-position")) > 2_000, end.toString());

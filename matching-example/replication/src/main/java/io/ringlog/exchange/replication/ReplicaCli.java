@@ -341,8 +341,8 @@ public final class ReplicaCli implements Callable<Integer>
             "Ctrl-C (or SIGTERM) withdraws the publish: the node publishes no more of the file and answers with how " +
                 "far it got and the line to resume from.",
             "Exit codes: 0 every command applied; 1 not (no node running on NODE_DIR, a standby, not applied within " +
-                "--timeout-s, the node stopped): the error line says why; 2 a usage error (an unknown option, a command " +
-                "file that cannot be read); 130 or 143 stopped by a signal."})
+                "--timeout-s, the node stopped, a command file that cannot be read): the error line says why; 2 a usage " +
+                "error (an unknown option, a value out of range); 130 or 143 stopped by a signal."})
     static final class PublishCommand implements Callable<Integer>
     {
         @Spec
@@ -383,15 +383,14 @@ public final class ReplicaCli implements Callable<Integer>
                 throw new CommandLine.ParameterException(spec.commandLine(), "--from-line counts lines from 1: " +
                     fromLine);
             }
+            // What the disk holds, not the command line: exit 1, as exchange run says it (a reviewer's, from the README's
+            // rule; this was a usage error, exit 2).
             if (Files.isDirectory(commands))
             {
-                throw new CommandLine.ParameterException(spec.commandLine(), "-i " + commands + " is a directory: give " +
+                throw new IllegalArgumentException("cannot read command file " + commands + ": it is a directory: give " +
                     "a command file ('exchange generate' writes one)");
             }
-            if (!Files.isReadable(commands))
-            {
-                throw new CommandLine.ParameterException(spec.commandLine(), "cannot read command file " + commands);
-            }
+            ExchangeCli.checkReadable(commands, "command file");
             if (timeoutSeconds <= 0)
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--timeout-s must be positive");

@@ -221,9 +221,16 @@ class ReplicaCliTest
             "--from-line", "0");
         assertEquals(2, line.code, line.err);
         assertTrue(line.err.startsWith("error: --from-line counts lines from 1: 0"), line.err);
+        // A file that will not do is what the disk holds, exit 1, as for exchange run (a reviewer's: it was 2, usage).
         final Said directory = replica("publish", "--dir", dir.resolve("node").toString(), "-i", dir.toString());
-        assertEquals(2, directory.code, directory.err);
-        assertTrue(directory.err.startsWith("error: -i " + dir + " is a directory: give a command file"), directory.err);
+        assertEquals(1, directory.code, directory.err);
+        assertTrue(directory.err.startsWith("error: cannot read command file " + dir + ": it is a directory: give a " +
+            "command file"), directory.err);
+        final Said missing = replica("publish", "--dir", dir.resolve("node").toString(), "-i",
+            dir.resolve("nowhere.txt").toString());
+        assertEquals(1, missing.code, missing.err);
+        assertEquals("error: cannot read command file " + dir.resolve("nowhere.txt") + ": no such file or directory\n",
+            missing.err);
     }
 
     /** A node that dies while a publish waits for it: the publish says so, and how to go on without losing a line. */
