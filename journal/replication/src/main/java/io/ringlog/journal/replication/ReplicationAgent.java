@@ -282,6 +282,11 @@ final class ReplicationAgent implements Agent
         }
         catch (final ReplicationException ex)
         {
+            if (ex instanceof StandbyDuty.CannotFollow)
+            {
+                // Its heartbeats would keep the primary's session with it alive, acknowledging nothing more.
+                silent = true;
+            }
             fail(ex);
             return 1;
         }

@@ -42,7 +42,8 @@ public final class ReplicationNode implements AutoCloseable
     private final Engine engine;
     private final ReplicationAgent agent;
     private final AgentRunner runner;
-    private boolean closed;
+    /** Volatile: promote reads it unlocked (close holds the lock as it stops the agent). */
+    private volatile boolean closed;
 
     private ReplicationNode(final ReplicationContext ctx, final NodeState state, final Channels channels,
         final StatusFile status, final Engine engine, final ReplicationAgent agent, final AgentRunner runner)
@@ -212,6 +213,11 @@ public final class ReplicationNode implements AutoCloseable
      */
     public Promotion promote(final Duration timeout, final boolean force)
     {
+        if (closed)
+        {
+            // A reviewer's: its agent had stopped, so the request waited out the timeout and then advised a longer one.
+            throw closedNode();
+        }
         final java.util.concurrent.CompletableFuture<Promotion> request = agent.requestPromotion(force);
         try
         {
@@ -229,10 +235,16 @@ public final class ReplicationNode implements AutoCloseable
             // went through all the same, seconds later, while the agent had only been waiting out the peer timeout.
             if (agent.callOffPromotion(request))
             {
+                if (closed)
+                {
+                    throw closedNode();
+                }
                 throw new ReplicationException("promotion did not complete within " + timeout.toMillis() + " ms, and " +
-                    "was called off: this node is still a standby. It waits to promote until the primary has been " +
-                    "silent for the peer timeout (" + agent.peerTimeoutMillis() + " ms), to be sure it is gone: ask " +
-                    "again with a longer timeout");
+                    "was called off: this node is still a standby. " + (force ? "Forced, it does not wait for the " +
+                    "primary to go silent; its agent did not get to the request in time (a loaded machine): ask again " +
+                    "with a longer timeout" : "It waits to promote until the primary has been silent for the peer " +
+                    "timeout (" + agent.peerTimeoutMillis() + " ms), to be sure it is gone: ask again with a longer " +
+                    "timeout"));
             }
             throw new ReplicationException("promotion did not complete within " + timeout.toMillis() + " ms: the " +
                 "engine has its epoch command and has not journaled it yet; the promotion goes on, and this node is " +
@@ -279,6 +291,12 @@ public final class ReplicationNode implements AutoCloseable
      *                                                a synchronous primary whose standby is gone, which cannot
      *                                                show what it journaled; that stays journaled for the next start.
      */
+    private ReplicationException closedNode()
+    {
+        return new ReplicationException("this node is closed: it cannot be promoted (its agent has stopped). Launch it " +
+            "again as a standby and promote that");
+    }
+
     @Override
     public synchronized void close()
     {

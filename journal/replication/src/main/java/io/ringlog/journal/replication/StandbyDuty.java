@@ -51,6 +51,10 @@ final class StandbyDuty
     private final FollowerIntake intake;
     private final EngineMetrics metrics;
     private final Crc32c crc = new Crc32c();
+    /** The engine's: an entry whose payload is larger cannot be taken ({@link CannotFollow}). */
+    private final int maxPayloadLength;
+    /** Set by a fragment handler that met an entry this standby cannot take; thrown once the poll returns. */
+    private CannotFollow cannotFollow;
     private final Command scratch;
     private final UnsafeBuffer checksumScratch;
     private final ControlledFragmentAssembler logAssembler = new ControlledFragmentAssembler(this::onLogFragment);
@@ -104,6 +108,7 @@ final class StandbyDuty
         this.engine = engine;
         this.intake = engine.follower();
         this.metrics = engine.metrics();
+        this.maxPayloadLength = maxPayloadLength;
         this.scratch = new Command(maxPayloadLength);
         this.checksumScratch = new UnsafeBuffer(new byte[CommandCodec.HEADER_LENGTH + maxPayloadLength]);
         this.stallNanos = ctx.stallTimeout().toNanos();
@@ -148,9 +153,15 @@ final class StandbyDuty
             work += catchUp.controlledPoll(catchUpAssembler, 64);
         }
         final Subscription log = channels.logIn();
-        if (log != null)
+        if (log != null && cannotFollow == null)
         {
             work += log.controlledPoll(logAssembler, 64);
+        }
+        if (cannotFollow != null)
+        {
+            // Thrown here, not in the handler: Aeron hands what a handler throws to its error handler, which logged
+            // it and dropped the fragment, and the standby asked for it again, for ever (a reviewer's finding).
+            throw cannotFollow;
         }
         work += acknowledge();
         checkStalled();
@@ -411,6 +422,18 @@ final class StandbyDuty
         }
         final int commandType = buffer.getInt(entryOffset + CommandCodec.TYPE_OFFSET, ByteOrder.LITTLE_ENDIAN);
         final int payloadLength = entryLength - headerLength;
+        if (payloadLength > maxPayloadLength)
+        {
+            // Whole and checked, and larger than this engine takes: asking again brings the same entry. A setting that
+            // differs from the primary's, said once; the node stops following, and goes silent so the primary sees it
+            // gone (a synchronous primary that kept hearing it waited for its acknowledgement for ever).
+            cannotFollow = new CannotFollow("the primary shipped the entry at position " + position + " with a payload " +
+                "of " + payloadLength + " bytes, and this standby's maxPayloadLength is " + maxPayloadLength + ": it " +
+                "cannot take it, nor follow the primary past it. Give both nodes the same maxPayloadLength (the " +
+                "primary's is " + payloadLength + " or more) and restart this one as a standby; what it holds, up to " +
+                "position " + (position - 1) + ", is kept");
+            return Action.ABORT;
+        }
         if (commandType == SystemCommands.EPOCH && payloadLength >= SystemCommands.EPOCH_LENGTH)
         {
             adoptEpoch(buffer.getLong(entryOffset + headerLength, ByteOrder.LITTLE_ENDIAN), position);
@@ -575,5 +598,19 @@ final class StandbyDuty
     private void event(final String message)
     {
         ctx.eventHandler().accept(message);
+    }
+
+    /**
+     * An entry this standby cannot take however often it is sent (its settings differ from the primary's): the node
+     * fails, and goes silent so that its primary sees it gone.
+     */
+    static final class CannotFollow extends ReplicationException
+    {
+        private static final long serialVersionUID = 1L;
+
+        CannotFollow(final String message)
+        {
+            super(message);
+        }
     }
 }
