@@ -2506,6 +2506,13 @@ public final class ChronicleJournal implements Journal
         {
             return;
         }
+        final String writer = ctx.readOnly() ? JournalLock.liveWriter(ctx.directory()) : null;
+        if (writer != null)
+        {
+            // Read while its writer is in the middle of it: the writer's work, not a crash's leftovers.
+            reportTorn(TornEntry.beingWritten(lastWhole, newest.file, newest.end, newest.header, writer));
+            return;
+        }
         reportTorn(TornEntry.halfWritten(lastWhole, newest.file, newest.end, newest.header, !ctx.readOnly(),
             metadata != null && metadata.markProblem() == null ? metadata.committedAtOpen() : -1));
     }

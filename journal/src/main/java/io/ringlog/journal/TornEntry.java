@@ -31,6 +31,13 @@ public record TornEntry(long lastWholePosition, Path file, long fileOffset, int 
         "reach the disk, or it was damaged since, and the committed entries may be whole on disk past it; not written " +
         "over (the problem about the missing committed entries says what to do)";
 
+    /**
+     * The entry after the last whole one, found by a read-only open while the journal's writer holds its lock: the
+     * document that writer is in the middle of, not damage (a reviewer's read-only opens beside a live writer were
+     * told "a writer stopped mid-entry", with a repair to run).
+     */
+    private static final String BEING_WRITTEN_PREFIX = "being written by the journal's writer, which is alive (";
+
     /** A half-written entry: a writer stopped mid-entry; found by a read-only open. */
     public TornEntry(final long lastWholePosition, final Path file, final long fileOffset, final int header)
     {
@@ -53,17 +60,42 @@ public record TornEntry(long lastWholePosition, Path file, long fileOffset, int 
     }
 
     /**
+     * The entry a live writer is in the middle of, found by a read-only open: not damage, and nothing to do; what it
+     * holds is read once the writer commits it.
+     *
+     * @param writer the writer, as the lock names it ("pid 123").
+     */
+    static TornEntry beingWritten(final long lastWholePosition, final Path file, final long fileOffset, final int header,
+        final String writer)
+    {
+        return new TornEntry(lastWholePosition, file, fileOffset, header, BEING_WRITTEN_PREFIX + writer + "), which " +
+            "holds the journal's lock: not damage, and nothing to do; what it writes is read once it commits it");
+    }
+
+    /**
      * Whether this is an entry found half-written (what a writer in the middle of it also leaves), rather
      * than whole entries that fail their checks (which no writer at work leaves).
      */
     public boolean halfWritten()
     {
-        return HALF_WRITTEN.equals(what) || HALF_WRITTEN_HERE.equals(what) || COMMITTED_PAST.equals(what);
+        return HALF_WRITTEN.equals(what) || HALF_WRITTEN_HERE.equals(what) || COMMITTED_PAST.equals(what) ||
+            beingWritten();
+    }
+
+    /** Whether a live writer was in the middle of this entry as a read-only open found it ({@link #beingWritten}). */
+    public boolean beingWritten()
+    {
+        return what.startsWith(BEING_WRITTEN_PREFIX);
     }
 
     @Override
     public String toString()
     {
+        if (beingWritten())
+        {
+            return "entry after position " + lastWholePosition + ", in the document at byte " + fileOffset + " of " + file +
+                ": " + what;
+        }
         return "torn entry after position " + lastWholePosition + ", in the document at byte " + fileOffset + " of " + file +
             " (header 0x" + Integer.toHexString(header) + "): " + what + (HALF_WRITTEN.equals(what) && file.getParent() != null ?
             " (the next writable open writes over it; 'scripts/journal repair -d " + file.getParent() + " --truncate-after " +

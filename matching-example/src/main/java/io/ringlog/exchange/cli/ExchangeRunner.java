@@ -481,7 +481,7 @@ final class ExchangeRunner
                 .durability(settings.durability())
                 .syncInterval(settings.syncInterval())
                 .preallocate(settings.journalPreallocate())
-                .tornEntryListener((torn) -> err.println("torn-entry: " + torn))
+                .tornEntryListener((torn) -> tornEntry(err, torn))
                 .noticeListener((notice) -> err.println("note: " + notice)));
         final ExchangeSettings.ForJournal forJournal;
         try
@@ -1033,7 +1033,7 @@ final class ExchangeRunner
             .directory(dir)
             .maxPayloadLength(MAX_PAYLOAD)
             .readOnly(true)
-            .tornEntryListener((torn) -> err.println("torn-entry: " + torn)));
+            .tornEntryListener((torn) -> tornEntry(err, torn)));
         final ExchangeSettings.ForJournal forJournal;
         try
         {
@@ -1351,6 +1351,18 @@ final class ExchangeRunner
                     Thread.onSpinWait();
                 }
             }
+        }
+    }
+
+    /**
+     * Says a torn entry the journal met at its open; not the entry a live writer is in the middle of, which a read
+     * beside it meets as a matter of course (a replay beside a running exchange said "a writer stopped mid-entry").
+     */
+    private static void tornEntry(final PrintWriter err, final io.ringlog.journal.TornEntry torn)
+    {
+        if (!torn.beingWritten())
+        {
+            err.println("torn-entry: " + torn);
         }
     }
 }
