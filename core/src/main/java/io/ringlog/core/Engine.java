@@ -777,14 +777,18 @@ public final class Engine implements AutoCloseable
             final long claimDeadline)
         {
             status.abandon();
+            boolean stuck = true;
             try
             {
-                return stop(input, accepted, journaled, claimDeadline);
+                final boolean stopped = stop(input, accepted, journaled, claimDeadline);
+                stuck = false;
+                return stopped;
             }
             finally
             {
-                // A publisher that saw the abandon after its publish waits for this, then asks the journal (Intake).
-                status.stagesStopped();
+                // A publisher that saw the abandon after its publish waits for this, then asks the journal (Intake); where
+                // a thread was stuck (StuckThreads), the journal is left open and may yet take it.
+                status.stagesStopped(stuck);
             }
         }
 

@@ -803,6 +803,233 @@ class CloseTest
         assertEquals(1, journal.lastPosition());
     }
 
+    /**
+     * From a code review of the check above: a listener's publish (a CommandBatch claimed while the engine was open)
+     * made while close was still journaling what it had accepted was told "not journaled", and close then journaled
+     * it. A stage thread cannot wait for the stages to stop, nor know: it is told nothing, and the journal holds it.
+     */
+    @Test
+    void shouldNotTellAListenersPublishDuringCloseThatItIsNotJournaledWhenCloseJournalsIt() throws Exception
+    {
+        final java.util.concurrent.CountDownLatch slowCommit = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch releaseCommit = new java.util.concurrent.CountDownLatch(1);
+        final io.ringlog.core.testing.ForwardingJournal journal = new io.ringlog.core.testing.ForwardingJournal(
+            new InMemoryJournal(64))
+        {
+            private long appended;
+
+            @Override
+            public void append(final Command command)
+            {
+                appended = command.position();
+                super.append(command);
+            }
+
+            @Override
+            public void commit()
+            {
+                if (appended >= 2 && appended <= 5)
+                {
+                    // A slow disk: close's drain runs out while the journal stage is here.
+                    slowCommit.countDown();
+                    awaitLatch(releaseCommit);
+                }
+                super.commit();
+            }
+        };
+        final java.util.concurrent.CountDownLatch atFirstEvent = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch claim = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch claimed = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch publish = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CompletableFuture<Long> listenersPublish = new java.util.concurrent.CompletableFuture<>();
+        final Engine[] engine = new Engine[1];
+        engine[0] = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine()).journal(journal)
+            .maxPayloadLength(64).closeTimeout(java.time.Duration.ofMillis(500))
+            .listener("feedback", (event, endOfBatch) ->
+            {
+                if (event.position() != 1)
+                {
+                    return;
+                }
+                atFirstEvent.countDown();
+                awaitLatch(claim);
+                final CommandBatch batch = engine[0].newBatch();
+                final long position = batch.claim(1);
+                batch.add(ADD, 1, 0, 0, 0, longPayload(9), 0, 8);
+                claimed.countDown();
+                awaitLatch(publish);
+                try
+                {
+                    batch.publish();
+                    listenersPublish.complete(position);
+                }
+                catch (final Throwable ex)
+                {
+                    listenersPublish.completeExceptionally(ex);
+                }
+            }));
+        engine[0].publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+        awaitLatch(atFirstEvent);
+        engine[0].publish(ADD, 0, 0, 0, longPayload(2), 0, 8);
+        awaitLatch(slowCommit);
+        for (int i = 3; i <= 5; i++)
+        {
+            engine[0].publish(ADD, 0, 0, 0, longPayload(i), 0, 8);
+        }
+        claim.countDown();
+        awaitLatch(claimed);
+        final java.util.concurrent.atomic.AtomicReference<Throwable> closeSaid = new java.util.concurrent.atomic.AtomicReference<>();
+        final Thread closer = new Thread(() ->
+        {
+            try
+            {
+                engine[0].close();
+            }
+            catch (final Throwable ex)
+            {
+                closeSaid.set(ex);
+            }
+        });
+        closer.start();
+        final long stoppingBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (closer.isAlive() && !stopping(closer) && System.nanoTime() < stoppingBy)
+        {
+            LockSupport.parkNanos(1_000_000);
+        }
+        publish.countDown();
+        assertEquals(6L, listenersPublish.get(30, java.util.concurrent.TimeUnit.SECONDS), "the listener's publish returned");
+        releaseCommit.countDown();
+        closer.join(30_000);
+        assertInstanceOf(DrainTimeoutException.class, closeSaid.get());
+        assertEquals(6, journal.lastPosition(), "and close journaled it");
+    }
+
+    /**
+     * From the same review: where close found a stage thread stuck (a commit that never returned), the journal is left
+     * open, and the publisher it had waited for was told its position "goes to other commands"; the stuck commit then
+     * returned and journaled it. It is told it may yet be journaled.
+     */
+    @Test
+    void shouldTellAPublisherThatItsCommandMayYetBeJournaledWhenCloseFindsTheJournalStuck() throws Exception
+    {
+        final java.util.concurrent.CountDownLatch stuckCommit = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch releaseCommit = new java.util.concurrent.CountDownLatch(1);
+        final io.ringlog.core.testing.ForwardingJournal journal = new io.ringlog.core.testing.ForwardingJournal(
+            new InMemoryJournal(64))
+        {
+            private long appended;
+
+            @Override
+            public void append(final Command command)
+            {
+                appended = command.position();
+                super.append(command);
+            }
+
+            @Override
+            public void commit()
+            {
+                if (appended >= 2 && releaseCommit.getCount() > 0)
+                {
+                    stuckCommit.countDown();
+                    awaitLatch(releaseCommit);
+                }
+                super.commit();
+            }
+        };
+        final java.util.concurrent.CountDownLatch failing = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch fail = new java.util.concurrent.CountDownLatch(1);
+        final StateMachine machine = new io.ringlog.core.testing.ForwardingStateMachine(new AccumulatorStateMachine())
+        {
+            @Override
+            public void apply(final Command command, final Output output)
+            {
+                if (command.type() == 77)
+                {
+                    failing.countDown();
+                    awaitLatch(fail);
+                    throw new IllegalStateException("the command that halts the engine");
+                }
+                super.apply(command, output);
+            }
+        };
+        final java.util.concurrent.CountDownLatch filling = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch fill = new java.util.concurrent.CountDownLatch(1);
+        final Thread[] held = new Thread[1];
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(machine).journal(journal)
+            .maxPayloadLength(64).errorPolicy(ErrorPolicy.HALT).closeTimeout(java.time.Duration.ofMillis(300))
+            .errorHandler(new io.ringlog.core.testing.RecordingErrorHandler())
+            .clock(() ->
+            {
+                if (Thread.currentThread() == held[0])
+                {
+                    filling.countDown();
+                    awaitLatch(fill);
+                }
+                return System.nanoTime();
+            }));
+        engine.publish(77, 0, 0, 0, longPayload(1), 0, 8);
+        awaitLatch(failing);
+        final java.util.concurrent.CompletableFuture<Long> published = new java.util.concurrent.CompletableFuture<>();
+        final Thread publisher = new Thread(() ->
+        {
+            try
+            {
+                published.complete(engine.publish(ADD, 0, 0, 0, longPayload(5), 0, 8));
+            }
+            catch (final Throwable ex)
+            {
+                published.completeExceptionally(ex);
+            }
+        });
+        held[0] = publisher;
+        publisher.start();
+        awaitLatch(filling);
+        fail.countDown();
+        final long haltBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (engine.failure() == null && System.nanoTime() < haltBy)
+        {
+            LockSupport.parkNanos(1_000_000);
+        }
+        final java.util.concurrent.atomic.AtomicReference<Throwable> closeSaid = new java.util.concurrent.atomic.AtomicReference<>();
+        final Thread closer = new Thread(() ->
+        {
+            try
+            {
+                engine.close();
+            }
+            catch (final Throwable ex)
+            {
+                closeSaid.set(ex);
+            }
+        });
+        closer.start();
+        final long stoppingBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (closer.isAlive() && !stopping(closer) && System.nanoTime() < stoppingBy)
+        {
+            LockSupport.parkNanos(1_000_000);
+        }
+        // Published as the halted close waits for it; the journal stage takes it into a commit that does not return.
+        fill.countDown();
+        awaitLatch(stuckCommit);
+        final java.util.concurrent.ExecutionException told = assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> published.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("ringlog closed with a thread stuck before position 2 could be journaled: the journal is left open, " +
+            "and it may yet be journaled once that thread returns (close() said which); once close() again succeeds, the " +
+            "journal's last position says", told.getCause().getMessage());
+        closer.join(30_000);
+        assertTrue(closeSaid.get() != null && closeSaid.get().getMessage().contains("left open"), String.valueOf(
+            closeSaid.get()));
+        releaseCommit.countDown();
+        final long journaledBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (journal.lastPosition() < 2 && System.nanoTime() < journaledBy)
+        {
+            LockSupport.parkNanos(1_000_000);
+        }
+        assertEquals(2, journal.lastPosition(), "the stuck commit returned and journaled it, as the publisher was told");
+        assertThrows(EngineHaltedException.class, engine::close);
+    }
+
     /** Whether {@code closer} is in close's stop of the stages (Engine.Shutdown). */
     private static boolean stopping(final Thread closer)
     {

@@ -43,6 +43,8 @@ public final class EngineStatus
     private volatile boolean abandoning;
     /** The stages have stopped (or were found stuck) after {@link #abandon()}: the journal takes nothing more. */
     private volatile boolean stagesStopped;
+    /** Close found a stage thread stuck: the journal is left open, and may take more once that thread returns. */
+    private volatile boolean stagesStuck;
     /** A cause that stops the journal came after a halt that did not. */
     private volatile boolean journalStopped;
     /** The logic thread is applying a batch (its events are published when it ends). */
@@ -131,13 +133,23 @@ public final class EngineStatus
         return abandoning;
     }
 
-    /** Close has stopped the stages, or found them stuck: what the journal holds now is all a publisher can count on. */
-    public void stagesStopped()
+    /**
+     * Close has stopped the stages ({@code stuck} false: what the journal holds now is final), or found a thread stuck
+     * ({@code stuck} true: the journal is left open, and may take more once that thread returns).
+     */
+    public void stagesStopped(final boolean stuck)
     {
+        stagesStuck = stuck;
         stagesStopped = true;
     }
 
-    /** Whether {@link #stagesStopped()} was called. */
+    /** Whether close found a stage thread stuck ({@link #stagesStopped(boolean)}). */
+    public boolean stagesStuck()
+    {
+        return stagesStuck;
+    }
+
+    /** Whether {@link #stagesStopped(boolean)} was called. */
     public boolean areStagesStopped()
     {
         return stagesStopped;

@@ -261,27 +261,33 @@ public final class Intake
 
     /**
      * After a publish: where close has abandoned the stages (see the class comment), waits for them to stop and throws
-     * unless the journal holds {@code first..last}. A stage thread (the logic's, an inline or threaded listener's) does
-     * not wait, as close waits for it: it asks the journal as it is.
+     * unless the journal holds {@code first..last}. A stage thread (the logic's, an inline or threaded listener's)
+     * cannot wait, as close waits for it, nor know yet (close may still be journaling it: a reviewer's listener was
+     * told "not journaled" of a position close then journaled): it is told nothing, as before this check.
      */
     private void checkJournaledIfAbandoned(final long first, final long last)
     {
-        if (!status.abandoning())
+        if (!status.abandoning() || status.onLogicThread() || status.onListenerThread() != null)
         {
             return;
         }
-        if (!status.onLogicThread() && status.onListenerThread() == null)
+        final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 1_000_000);
+        while (!status.areStagesStopped())
         {
-            final IdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 1_000_000);
-            while (!status.areStagesStopped())
-            {
-                idle.idle();
-            }
+            idle.idle();
         }
         final long journaledTo = journaled.getAsLong();
         if (journaledTo >= last)
         {
             return;
+        }
+        if (status.stagesStuck())
+        {
+            // The journal is left open under a stuck thread, which may yet journal these (a reviewer's stuck commit did).
+            throw new IllegalStateException(status.name() + " closed with a thread stuck before " + (first == last ?
+                "position " + first : "positions " + first + ".." + last) + " could be journaled: the journal is left " +
+                "open, and " + (first == last ? "it" : "they") + " may yet be journaled once that thread returns (close() " +
+                "said which); once close() again succeeds, the journal's last position says");
         }
         final String positions = first == last ? "position " + first : journaledTo >= first ?
             "positions " + (journaledTo + 1) + ".." + last + " (of " + first + ".." + last + ")" : "positions " + first +
