@@ -55,6 +55,16 @@ public interface SnapshotStore extends AutoCloseable
     }
 
     /**
+     * The store with every snapshot it holds, where this one is a view that shows recovery only some of them
+     * ({@link SnapshotsUpTo}): recovery still looks at the others past the journal's end, which say the journal lost
+     * committed entries. A store that is no view is its own.
+     */
+    default SnapshotStore unfiltered()
+    {
+        return this;
+    }
+
+    /**
      * Whether the snapshots outlive the process (on disk). An engine with the in-memory journal refuses
      * such a store: each in-memory journal is another journal, so every start would skip them all.
      */

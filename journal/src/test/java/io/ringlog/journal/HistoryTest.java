@@ -71,6 +71,69 @@ class HistoryTest
         assertTrue(replay.skipReasons.get(0).contains("past the journal's last position 500"), replay.skipReasons.get(0));
     }
 
+    /**
+     * A reviewer's finding: started through a view of the snapshots up to a position (SnapshotsUpTo, as a Kafka sink
+     * whose topic lags at 450 recovers, or a node resuming its events file), the same restored journal was not refused:
+     * the view hid the snapshots past the end, and the engine gave positions 501.. to new commands. And where the
+     * snapshot past the end was damaged, the view did not pass on the journal its header names, and it was skipped.
+     */
+    @Test
+    void shouldRefuseAnOlderCopyOfTheJournalThroughAViewOfTheSnapshotsUpToAPositionToo() throws Exception
+    {
+        runTo(500, 100);
+        JournalTesting.copyJournal(dir.resolve("journal"), dir.resolve("backup-at-500"));
+        runTo(1_000, 100);
+        putBack(dir.resolve("backup-at-500"));
+        final JournalException refused = assertThrows(JournalException.class, () -> Engine.launch(
+            engineContext(new AccumulatorStateMachine(), journal(dir), Topology.COMPACT)
+                .snapshotStore(new io.ringlog.core.SnapshotsUpTo(snapshots(dir, 3), 450))));
+        assertTrue(refused.getMessage().contains("the journal ends at position 500, but a snapshot of this journal " +
+            "was taken at position 1000: entries 501..1000 were committed"), refused.getMessage());
+        try (ChronicleJournal journal = journal(dir))
+        {
+            assertEquals(500, journal.lastPosition(), "nothing was written");
+        }
+        assertEquals(List.of(1_000L, 900L, 800L), asList(FileSnapshotStore.open(dir.resolve("snapshots"), 3).positions()),
+            "no snapshot removed");
+
+        // The newest past the end damaged, its header whole: refused too, through the view, as without it.
+        final FileSnapshotStore store = FileSnapshotStore.open(dir.resolve("snapshots"), 3);
+        final Path newest = store.path(1_000);
+        final byte[] bytes = java.nio.file.Files.readAllBytes(newest);
+        bytes[bytes.length - 1] ^= 1;
+        java.nio.file.Files.write(newest, bytes);
+        final JournalException damaged = assertThrows(JournalException.class, () -> Engine.launch(
+            engineContext(new AccumulatorStateMachine(), journal(dir), Topology.COMPACT)
+                .snapshotStore(new io.ringlog.core.SnapshotsUpTo(snapshots(dir, 3), 10_000))));
+        assertTrue(damaged.getMessage().contains("a snapshot of this journal was taken at position 1000 (the snapshot " +
+            "is damaged"), damaged.getMessage());
+
+        // A replay through the view is as before: it starts, and loads what the view shows.
+        final EngineFixtures.RecordingRecovery replay = new EngineFixtures.RecordingRecovery();
+        Engine.launch(engineContext(new AccumulatorStateMachine(),
+            ReadOnlyJournal.of(ChronicleJournal.open(JournalTesting.context(dir.resolve("journal")).readOnly(true))),
+            Topology.COMPACT).snapshotStore(new io.ringlog.core.SnapshotsUpTo(snapshots(dir, 3), 450))
+            .recoveryListener(replay)).close();
+        assertEquals(List.of(), replay.skipped, "the view hides the snapshots past 450 from a replay, unsaid");
+    }
+
+    /** A reviewer's finding: a snapshot requested at a multiple of snapshotEvery was taken, written and counted twice. */
+    @Test
+    void shouldTakeOneSnapshotWhereARequestedOneFallsOnAMultipleOfSnapshotEvery()
+    {
+        final FileSnapshotStore store = FileSnapshotStore.open(dir.resolve("snapshots"), 3);
+        final Engine engine = Engine.launch(engineContext(new AccumulatorStateMachine(), journal(dir), Topology.COMPACT)
+            .snapshotStore(store).snapshotEvery(10));
+        for (long position = 1; position <= 9; position++)
+        {
+            engine.publish(ADD, 0, 0, position, longPayload(position), 0, 8);
+        }
+        assertEquals(10, engine.requestSnapshot());
+        engine.close();
+        assertEquals(1, store.written(), "one snapshot at position 10");
+        assertEquals(List.of(10L), asList(store.positions()));
+    }
+
     @Test
     void shouldNeverLoadASnapshotOfTheHistoryAnOlderCopyReplaced() throws Exception
     {

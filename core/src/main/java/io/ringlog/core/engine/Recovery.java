@@ -146,11 +146,26 @@ public final class Recovery
         {
             return 0;
         }
-        for (final long position : snapshots.positions())
+        final long[] shown = snapshots.positions();
+        final SnapshotStore all = snapshots.unfiltered();
+        if (all != snapshots && !journal.readOnly() && !follower)
+        {
+            // The snapshots past the end that a view (SnapshotsUpTo) leaves out: one of this journal's there refuses a
+            // start that takes new commands, as it does without the view. (A replay or a follower has nothing to
+            // refuse: the view's choice stands, unsaid, as before.)
+            for (final long position : all.positions())
+            {
+                if (position > last && java.util.Arrays.stream(shown).noneMatch((p) -> p == position))
+                {
+                    skipSnapshotPastTheEnd(all, position, last);
+                }
+            }
+        }
+        for (final long position : shown)
         {
             if (position > last)
             {
-                skipSnapshotPastTheEnd(position, last);
+                skipSnapshotPastTheEnd(snapshots, position, last);
                 continue;
             }
             final Snapshot snapshot;
@@ -186,7 +201,7 @@ public final class Recovery
      * recovery refuses. A snapshot of another journal is just skipped, as is one on a follower, whose positions
      * come from its leader.
      */
-    private void skipSnapshotPastTheEnd(final long position, final long last)
+    private void skipSnapshotPastTheEnd(final SnapshotStore snapshots, final long position, final long last)
     {
         final String pastTheEnd = "snapshot at position " + position + " is past the journal's last position " + last;
         if (journal.readOnly())
