@@ -383,14 +383,6 @@ public final class ReplicaCli implements Callable<Integer>
                 throw new CommandLine.ParameterException(spec.commandLine(), "--from-line counts lines from 1: " +
                     fromLine);
             }
-            // What the disk holds, not the command line: exit 1, as exchange run says it (a reviewer's, from the README's
-            // rule; this was a usage error, exit 2).
-            if (Files.isDirectory(commands))
-            {
-                throw new IllegalArgumentException("cannot read command file " + commands + ": it is a directory: give " +
-                    "a command file ('exchange generate' writes one)");
-            }
-            ExchangeCli.checkReadable(commands, "command file");
             if (timeoutSeconds <= 0)
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--timeout-s must be positive");
@@ -400,6 +392,14 @@ public final class ReplicaCli implements Callable<Integer>
                 // As 'exchange run' and 'kafka feed' refuse it: a negative rate is a typo, not "flat out".
                 throw new CommandLine.ParameterException(spec.commandLine(), "--rate must not be negative (0: flat out)");
             }
+            // What the disk holds, not the command line: exit 1, as exchange run says it, after the usage errors as
+            // there (a reviewer's, from the README's rule; this was a usage error, exit 2).
+            if (Files.isDirectory(commands))
+            {
+                throw new IllegalArgumentException("cannot read command file " + commands + ": it is a directory: give " +
+                    "a command file ('exchange generate' writes one)");
+            }
+            ExchangeCli.checkReadable(commands, "command file");
             final NodeDirectory node = new NodeDirectory(dir);
             final Duration timeout = Duration.ofSeconds(timeoutSeconds);
             final NodeOwner.Running running = NodeOwner.await(node, STARTING, timeout);

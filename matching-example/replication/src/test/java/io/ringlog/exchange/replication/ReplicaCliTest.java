@@ -231,6 +231,11 @@ class ReplicaCliTest
         assertEquals(1, missing.code, missing.err);
         assertEquals("error: cannot read command file " + dir.resolve("nowhere.txt") + ": no such file or directory\n",
             missing.err);
+        // The command line's own errors first, as exchange run says them (a review of the change above).
+        final Said both = replica("publish", "--dir", dir.resolve("node").toString(), "-i",
+            dir.resolve("nowhere.txt").toString(), "--rate", "-1");
+        assertEquals(2, both.code, both.err);
+        assertTrue(both.err.startsWith("error: --rate must not be negative (0: flat out)"), both.err);
     }
 
     /** A node that dies while a publish waits for it: the publish says so, and how to go on without losing a line. */
