@@ -94,6 +94,13 @@ class ExchangeKafkaCliTest
         assertTrue(missing.err().contains(prefix + ".commands has 2 partitions; there is no partition 2"),
             "said, not waited out as a broker that does not answer: " + missing.err());
         assertFalse(Files.exists(dir.resolve("journal-2")), "a refused start leaves no journal where there was none");
+        // A topic that does not exist, on a broker that answers: as the README says it (a reviewer met "has 0 partitions").
+        final Result noTopic = kafka(new String[]{"-b", broker.bootstrapServers(), "--commands-topic", prefix + ".nosuch",
+            "--dead-letter-topic", prefix + ".dead", "--events-prefix", prefix + ".events."}, "engine", "-p", "0", "-d",
+            dir.resolve("journal-none").toString(), "--until-caught-up");
+        assertEquals(1, noTopic.code(), noTopic.out() + noTopic.err());
+        assertTrue(noTopic.err().contains("topic " + prefix + ".nosuch does not exist (or has no partitions); create it " +
+            "first"), noTopic.err());
         // A journal 'exchange run' wrote is not taken over: its history would go into the events topic.
         final Path ran = dir.resolve("ran");
         assertEquals(0, exchange("run", "-i", commands.toString(), "-d", ran.toString()).code());

@@ -460,6 +460,12 @@ final class EngineCommand implements java.util.concurrent.Callable<Integer>
             final int count = existing == null ? 0 : existing.size();
             for (final int partition : ctx.partitions())
             {
+                if (count == 0)
+                {
+                    // As the engine's source says it, and the README quotes (a reviewer met "has 0 partitions").
+                    throw new IllegalArgumentException("topic " + ctx.commandsTopic() + " does not exist (or has no " +
+                        "partitions); create it first");
+                }
                 if (partition >= count)
                 {
                     throw new IllegalArgumentException(ctx.commandsTopic() + " has " + count + " partitions; there is " +
