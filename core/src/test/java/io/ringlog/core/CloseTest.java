@@ -695,84 +695,17 @@ class CloseTest
     @EnumSource(Topology.class)
     void shouldJournalACommandWhosePublishWasUnderWayWhenAHaltedEngineClosed(final Topology topology) throws Exception
     {
-        final java.util.concurrent.CountDownLatch failing = new java.util.concurrent.CountDownLatch(1);
-        final java.util.concurrent.CountDownLatch fail = new java.util.concurrent.CountDownLatch(1);
-        final java.util.concurrent.CountDownLatch filling = new java.util.concurrent.CountDownLatch(1);
-        final java.util.concurrent.CountDownLatch fill = new java.util.concurrent.CountDownLatch(1);
-        final AccumulatorStateMachine accumulator = new AccumulatorStateMachine();
-        final StateMachine machine = new io.ringlog.core.testing.ForwardingStateMachine(accumulator)
-        {
-            @Override
-            public void apply(final Command command, final Output output)
-            {
-                if (command.type() == 77)
-                {
-                    failing.countDown();
-                    awaitLatch(fail);
-                    throw new IllegalStateException("the command that halts the engine");
-                }
-                super.apply(command, output);
-            }
-        };
-        final Thread[] held = new Thread[1];
+        final HeldPublish held = new HeldPublish();
         final InMemoryJournal journal = new InMemoryJournal(64);
-        final Engine engine = Engine.launch(new EngineContext().stateMachine(machine).topology(topology).journal(journal)
-            .maxPayloadLength(64).errorPolicy(ErrorPolicy.HALT).closeTimeout(java.time.Duration.ofSeconds(30))
-            .errorHandler(new io.ringlog.core.testing.RecordingErrorHandler())
-            .clock(() ->
-            {
-                if (Thread.currentThread() == held[0])
-                {
-                    // The publisher held between its claim and its publish (a GC pause, a descheduled thread).
-                    filling.countDown();
-                    awaitLatch(fill);
-                }
-                return System.nanoTime();
-            }));
-        assertEquals(1, engine.publish(77, 0, 0, 0, longPayload(1), 0, 8));
-        assertTrue(failing.await(30, java.util.concurrent.TimeUnit.SECONDS));
-        final java.util.concurrent.CompletableFuture<Long> published = new java.util.concurrent.CompletableFuture<>();
-        final Thread publisher = new Thread(() ->
-        {
-            try
-            {
-                published.complete(engine.publish(ADD, 0, 0, 0, longPayload(5), 0, 8));
-            }
-            catch (final Throwable ex)
-            {
-                published.completeExceptionally(ex);
-            }
-        });
-        held[0] = publisher;
-        publisher.start();
-        assertTrue(filling.await(30, java.util.concurrent.TimeUnit.SECONDS), "the publisher claimed position 2");
-        fail.countDown();
-        final long haltBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (engine.failure() == null && System.nanoTime() < haltBy)
-        {
-            LockSupport.parkNanos(1_000_000);
-        }
-        assertTrue(engine.failure() != null, "halted");
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(held.machine()).topology(topology)
+            .journal(journal).maxPayloadLength(64).errorPolicy(ErrorPolicy.HALT)
+            .closeTimeout(java.time.Duration.ofSeconds(30)).errorHandler(new io.ringlog.core.testing.RecordingErrorHandler())
+            .clock(held.clock()));
+        final java.util.concurrent.CompletableFuture<Long> published = held.haltWithAPublishUnderWay(engine);
         final java.util.concurrent.atomic.AtomicReference<Throwable> closeSaid = new java.util.concurrent.atomic.AtomicReference<>();
-        final Thread closer = new Thread(() ->
-        {
-            try
-            {
-                engine.close();
-            }
-            catch (final Throwable ex)
-            {
-                closeSaid.set(ex);
-            }
-        });
-        closer.start();
+        final Thread closer = closeInTheBackground(engine, closeSaid);
         // The publisher goes on once close is stopping the stages (before the fix it had stopped them, and returned).
-        final long closingBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (closer.isAlive() && !stopping(closer) && System.nanoTime() < closingBy)
-        {
-            LockSupport.parkNanos(1_000_000);
-        }
-        fill.countDown();
+        held.fill.countDown();
         assertEquals(2L, published.get(30, java.util.concurrent.TimeUnit.SECONDS), "the publish returned its position");
         closer.join(30_000);
         assertInstanceOf(EngineHaltedException.class, closeSaid.get());
@@ -811,32 +744,8 @@ class CloseTest
     @Test
     void shouldNotTellAListenersPublishDuringCloseThatItIsNotJournaledWhenCloseJournalsIt() throws Exception
     {
-        final java.util.concurrent.CountDownLatch slowCommit = new java.util.concurrent.CountDownLatch(1);
-        final java.util.concurrent.CountDownLatch releaseCommit = new java.util.concurrent.CountDownLatch(1);
-        final io.ringlog.core.testing.ForwardingJournal journal = new io.ringlog.core.testing.ForwardingJournal(
-            new InMemoryJournal(64))
-        {
-            private long appended;
-
-            @Override
-            public void append(final Command command)
-            {
-                appended = command.position();
-                super.append(command);
-            }
-
-            @Override
-            public void commit()
-            {
-                if (appended >= 2 && appended <= 5)
-                {
-                    // A slow disk: close's drain runs out while the journal stage is here.
-                    slowCommit.countDown();
-                    awaitLatch(releaseCommit);
-                }
-                super.commit();
-            }
-        };
+        // A slow disk: close's drain runs out while the journal stage commits positions 2..5.
+        final HeldCommits journal = new HeldCommits(2, 5);
         final java.util.concurrent.CountDownLatch atFirstEvent = new java.util.concurrent.CountDownLatch(1);
         final java.util.concurrent.CountDownLatch claim = new java.util.concurrent.CountDownLatch(1);
         final java.util.concurrent.CountDownLatch claimed = new java.util.concurrent.CountDownLatch(1);
@@ -871,7 +780,7 @@ class CloseTest
         engine[0].publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
         awaitLatch(atFirstEvent);
         engine[0].publish(ADD, 0, 0, 0, longPayload(2), 0, 8);
-        awaitLatch(slowCommit);
+        awaitLatch(journal.held);
         for (int i = 3; i <= 5; i++)
         {
             engine[0].publish(ADD, 0, 0, 0, longPayload(i), 0, 8);
@@ -879,26 +788,10 @@ class CloseTest
         claim.countDown();
         awaitLatch(claimed);
         final java.util.concurrent.atomic.AtomicReference<Throwable> closeSaid = new java.util.concurrent.atomic.AtomicReference<>();
-        final Thread closer = new Thread(() ->
-        {
-            try
-            {
-                engine[0].close();
-            }
-            catch (final Throwable ex)
-            {
-                closeSaid.set(ex);
-            }
-        });
-        closer.start();
-        final long stoppingBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (closer.isAlive() && !stopping(closer) && System.nanoTime() < stoppingBy)
-        {
-            LockSupport.parkNanos(1_000_000);
-        }
+        final Thread closer = closeInTheBackground(engine[0], closeSaid);
         publish.countDown();
         assertEquals(6L, listenersPublish.get(30, java.util.concurrent.TimeUnit.SECONDS), "the listener's publish returned");
-        releaseCommit.countDown();
+        journal.release.countDown();
         closer.join(30_000);
         assertInstanceOf(DrainTimeoutException.class, closeSaid.get());
         assertEquals(6, journal.lastPosition(), "and close journaled it");
@@ -912,86 +805,42 @@ class CloseTest
     @Test
     void shouldTellAPublisherThatItsCommandMayYetBeJournaledWhenCloseFindsTheJournalStuck() throws Exception
     {
-        final java.util.concurrent.CountDownLatch stuckCommit = new java.util.concurrent.CountDownLatch(1);
-        final java.util.concurrent.CountDownLatch releaseCommit = new java.util.concurrent.CountDownLatch(1);
-        final io.ringlog.core.testing.ForwardingJournal journal = new io.ringlog.core.testing.ForwardingJournal(
-            new InMemoryJournal(64))
-        {
-            private long appended;
-
-            @Override
-            public void append(final Command command)
-            {
-                appended = command.position();
-                super.append(command);
-            }
-
-            @Override
-            public void commit()
-            {
-                if (appended >= 2 && releaseCommit.getCount() > 0)
-                {
-                    stuckCommit.countDown();
-                    awaitLatch(releaseCommit);
-                }
-                super.commit();
-            }
-        };
-        final java.util.concurrent.CountDownLatch failing = new java.util.concurrent.CountDownLatch(1);
-        final java.util.concurrent.CountDownLatch fail = new java.util.concurrent.CountDownLatch(1);
-        final StateMachine machine = new io.ringlog.core.testing.ForwardingStateMachine(new AccumulatorStateMachine())
-        {
-            @Override
-            public void apply(final Command command, final Output output)
-            {
-                if (command.type() == 77)
-                {
-                    failing.countDown();
-                    awaitLatch(fail);
-                    throw new IllegalStateException("the command that halts the engine");
-                }
-                super.apply(command, output);
-            }
-        };
-        final java.util.concurrent.CountDownLatch filling = new java.util.concurrent.CountDownLatch(1);
-        final java.util.concurrent.CountDownLatch fill = new java.util.concurrent.CountDownLatch(1);
-        final Thread[] held = new Thread[1];
-        final Engine engine = Engine.launch(new EngineContext().stateMachine(machine).journal(journal)
+        final HeldCommits journal = new HeldCommits(2, Long.MAX_VALUE);
+        final HeldPublish held = new HeldPublish();
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(held.machine()).journal(journal)
             .maxPayloadLength(64).errorPolicy(ErrorPolicy.HALT).closeTimeout(java.time.Duration.ofMillis(300))
-            .errorHandler(new io.ringlog.core.testing.RecordingErrorHandler())
-            .clock(() ->
-            {
-                if (Thread.currentThread() == held[0])
-                {
-                    filling.countDown();
-                    awaitLatch(fill);
-                }
-                return System.nanoTime();
-            }));
-        engine.publish(77, 0, 0, 0, longPayload(1), 0, 8);
-        awaitLatch(failing);
-        final java.util.concurrent.CompletableFuture<Long> published = new java.util.concurrent.CompletableFuture<>();
-        final Thread publisher = new Thread(() ->
-        {
-            try
-            {
-                published.complete(engine.publish(ADD, 0, 0, 0, longPayload(5), 0, 8));
-            }
-            catch (final Throwable ex)
-            {
-                published.completeExceptionally(ex);
-            }
-        });
-        held[0] = publisher;
-        publisher.start();
-        awaitLatch(filling);
-        fail.countDown();
-        final long haltBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (engine.failure() == null && System.nanoTime() < haltBy)
+            .errorHandler(new io.ringlog.core.testing.RecordingErrorHandler()).clock(held.clock()));
+        final java.util.concurrent.CompletableFuture<Long> published = held.haltWithAPublishUnderWay(engine);
+        final java.util.concurrent.atomic.AtomicReference<Throwable> closeSaid = new java.util.concurrent.atomic.AtomicReference<>();
+        final Thread closer = closeInTheBackground(engine, closeSaid);
+        // Published as the halted close waits for it; the journal stage takes it into a commit that does not return.
+        held.fill.countDown();
+        awaitLatch(journal.held);
+        final java.util.concurrent.ExecutionException told = assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> published.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("ringlog closed with a thread stuck before position 2 could be journaled: the journal is left open, " +
+            "and it may yet be journaled once that thread returns (close() said which); once close() again succeeds, the " +
+            "journal's last position says", told.getCause().getMessage());
+        closer.join(30_000);
+        assertTrue(closeSaid.get() != null && closeSaid.get().getMessage().contains("left open"), String.valueOf(
+            closeSaid.get()));
+        journal.release.countDown();
+        final long journaledBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (journal.lastPosition() < 2 && System.nanoTime() < journaledBy)
         {
             LockSupport.parkNanos(1_000_000);
         }
-        final java.util.concurrent.atomic.AtomicReference<Throwable> closeSaid = new java.util.concurrent.atomic.AtomicReference<>();
+        assertEquals(2, journal.lastPosition(), "the stuck commit returned and journaled it, as the publisher was told");
+        assertThrows(EngineHaltedException.class, engine::close);
+    }
+
+    /**
+     * Closes {@code engine} on a thread of its own, keeping what close threw; returns once close is stopping the stages
+     * (in Engine.Shutdown), or has returned.
+     */
+    private static Thread closeInTheBackground(final Engine engine,
+        final java.util.concurrent.atomic.AtomicReference<Throwable> closeSaid)
+    {
         final Thread closer = new Thread(() ->
         {
             try
@@ -1009,25 +858,116 @@ class CloseTest
         {
             LockSupport.parkNanos(1_000_000);
         }
-        // Published as the halted close waits for it; the journal stage takes it into a commit that does not return.
-        fill.countDown();
-        awaitLatch(stuckCommit);
-        final java.util.concurrent.ExecutionException told = assertThrows(java.util.concurrent.ExecutionException.class,
-            () -> published.get(30, java.util.concurrent.TimeUnit.SECONDS));
-        assertEquals("ringlog closed with a thread stuck before position 2 could be journaled: the journal is left open, " +
-            "and it may yet be journaled once that thread returns (close() said which); once close() again succeeds, the " +
-            "journal's last position says", told.getCause().getMessage());
-        closer.join(30_000);
-        assertTrue(closeSaid.get() != null && closeSaid.get().getMessage().contains("left open"), String.valueOf(
-            closeSaid.get()));
-        releaseCommit.countDown();
-        final long journaledBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (journal.lastPosition() < 2 && System.nanoTime() < journaledBy)
+        return closer;
+    }
+
+    /** A journal whose commits of a batch ending at {@code from..to} wait for {@link #release} (a slow or stuck disk). */
+    private static final class HeldCommits extends io.ringlog.core.testing.ForwardingJournal
+    {
+        final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        private final long from;
+        private final long to;
+        private long appended;
+
+        HeldCommits(final long from, final long to)
         {
-            LockSupport.parkNanos(1_000_000);
+            super(new InMemoryJournal(64));
+            this.from = from;
+            this.to = to;
         }
-        assertEquals(2, journal.lastPosition(), "the stuck commit returned and journaled it, as the publisher was told");
-        assertThrows(EngineHaltedException.class, engine::close);
+
+        @Override
+        public void append(final Command command)
+        {
+            appended = command.position();
+            super.append(command);
+        }
+
+        @Override
+        public void commit()
+        {
+            if (appended >= from && appended <= to)
+            {
+                held.countDown();
+                awaitLatch(release);
+            }
+            super.commit();
+        }
+    }
+
+    /**
+     * A publish held between its claim and its publish (a GC pause, a descheduled thread) by the engine's clock, while
+     * the command before it, type 77, halts the engine (HALT): {@link #fill} lets it go on.
+     */
+    private static final class HeldPublish
+    {
+        final java.util.concurrent.CountDownLatch fill = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch failing = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch fail = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch filling = new java.util.concurrent.CountDownLatch(1);
+        private volatile Thread publisher;
+
+        StateMachine machine()
+        {
+            return new io.ringlog.core.testing.ForwardingStateMachine(new AccumulatorStateMachine())
+            {
+                @Override
+                public void apply(final Command command, final Output output)
+                {
+                    if (command.type() == 77)
+                    {
+                        failing.countDown();
+                        awaitLatch(fail);
+                        throw new IllegalStateException("the command that halts the engine");
+                    }
+                    super.apply(command, output);
+                }
+            };
+        }
+
+        org.agrona.concurrent.EpochNanoClock clock()
+        {
+            return () ->
+            {
+                if (Thread.currentThread() == publisher)
+                {
+                    filling.countDown();
+                    awaitLatch(fill);
+                }
+                return System.nanoTime();
+            };
+        }
+
+        /** Position 1 halts the engine while position 2's publish is under way; returns that publish's outcome. */
+        java.util.concurrent.CompletableFuture<Long> haltWithAPublishUnderWay(final Engine engine)
+        {
+            assertEquals(1, engine.publish(77, 0, 0, 0, longPayload(1), 0, 8));
+            awaitLatch(failing);
+            final java.util.concurrent.CompletableFuture<Long> published = new java.util.concurrent.CompletableFuture<>();
+            final Thread thread = new Thread(() ->
+            {
+                try
+                {
+                    published.complete(engine.publish(ADD, 0, 0, 0, longPayload(5), 0, 8));
+                }
+                catch (final Throwable ex)
+                {
+                    published.completeExceptionally(ex);
+                }
+            });
+            publisher = thread;
+            thread.start();
+            awaitLatch(filling);
+            fail.countDown();
+            final long haltBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (engine.failure() == null && System.nanoTime() < haltBy)
+            {
+                LockSupport.parkNanos(1_000_000);
+            }
+            assertTrue(engine.failure() != null, "halted");
+            return published;
+        }
     }
 
     /** Whether {@code closer} is in close's stop of the stages (Engine.Shutdown). */
