@@ -224,7 +224,9 @@ public final class Engine implements AutoCloseable
      *                                  payload is null or larger than maxPayloadLength.
      * @throws IllegalStateException    if the engine is closed, halted or a follower; or if a close gave up waiting
      *                                  for this publish (its closeTimeout ran out while the slot was filled) before
-     *                                  the command was journaled ({@link EngineHaltedException} if it had halted).
+     *                                  the command was journaled ({@link EngineHaltedException} if it had halted), or
+     *                                  found a thread stuck (the command may yet be journaled). A publish from the
+     *                                  engine's own threads (a listener's) is not told: close waits for them.
      */
     public long publish(
         final int type,
