@@ -779,18 +779,22 @@ public final class Engine implements AutoCloseable
             final long claimDeadline)
         {
             status.abandon();
-            boolean stuck = true;
+            boolean inputStagesStuck = false;
             try
             {
-                final boolean stopped = stop(input, accepted, journaled, claimDeadline);
-                stuck = false;
-                return stopped;
+                return stop(input, accepted, journaled, claimDeadline);
+            }
+            catch (final StuckThreads stuck)
+            {
+                inputStagesStuck = stuck.inputStagesStuck;
+                throw stuck;
             }
             finally
             {
-                // A publisher that saw the abandon after its publish waits for this, then asks the journal (Intake); where
-                // a thread was stuck (StuckThreads), the journal is left open and may yet take it.
-                status.stagesStopped(stuck);
+                // A publisher that saw the abandon after its publish waits for this, then asks the journal (Intake). Where
+                // an input stage is stuck (the journal's thread), the journal is left open and may yet take it; a stuck
+                // listener alone journals nothing (a review found the publisher told "may yet" then).
+                status.stagesStopped(inputStagesStuck);
             }
         }
 

@@ -835,6 +835,66 @@ class CloseTest
     }
 
     /**
+     * From a review of the case above: with only a listener stuck, the input stages stopped, so what the journal holds is
+     * final; the publisher close gave up on was told its command "may yet be journaled", and it never could be.
+     */
+    @Test
+    void shouldTellAPublisherItsCommandIsNotJournaledWhereOnlyAListenerIsStuck() throws Exception
+    {
+        final java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch releaseListener = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch filling = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch fill = new java.util.concurrent.CountDownLatch(1);
+        final Thread[] held = new Thread[1];
+        final InMemoryJournal journal = new InMemoryJournal(64);
+        final Engine engine = Engine.launch(new EngineContext().stateMachine(new AccumulatorStateMachine())
+            .maxPayloadLength(64).journal(journal).closeTimeout(java.time.Duration.ofMillis(200))
+            .errorHandler(new io.ringlog.core.testing.RecordingErrorHandler())
+            .clock(() ->
+            {
+                if (Thread.currentThread() == held[0])
+                {
+                    filling.countDown();
+                    awaitLatch(fill);
+                }
+                return System.nanoTime();
+            })
+            .listener("stuck", (event, endOfBatch) ->
+            {
+                listening.countDown();
+                awaitLatch(releaseListener);
+            }));
+        engine.publish(ADD, 0, 0, 0, longPayload(1), 0, 8);
+        awaitLatch(listening);
+        final java.util.concurrent.CompletableFuture<Long> published = new java.util.concurrent.CompletableFuture<>();
+        final Thread publisher = new Thread(() ->
+        {
+            try
+            {
+                published.complete(engine.publish(ADD, 0, 0, 0, longPayload(2), 0, 8));
+            }
+            catch (final Throwable ex)
+            {
+                published.completeExceptionally(ex);
+            }
+        });
+        held[0] = publisher;
+        publisher.start();
+        awaitLatch(filling);
+        final DrainTimeoutException timedOut = assertThrows(DrainTimeoutException.class, engine::close);
+        assertTrue(timedOut.getMessage().contains("ringlog-listener-stuck"), timedOut.getMessage());
+        fill.countDown();
+        final java.util.concurrent.ExecutionException told = assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> published.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("ringlog closed before position 2 could be journaled: close() gave up waiting for this publish after " +
+            "its closeTimeout: it is not journaled, and a start on the journal gives that position to other commands",
+            told.getCause().getMessage());
+        releaseListener.countDown();
+        engine.close();
+        assertEquals(1, journal.lastPosition(), "position 2 was never journaled, as the publisher was told");
+    }
+
+    /**
      * Closes {@code engine} on a thread of its own, keeping what close threw; returns once close is stopping the stages
      * (in Engine.Shutdown), or has returned.
      */

@@ -43,7 +43,7 @@ public final class EngineStatus
     private volatile boolean abandoning;
     /** The stages have stopped (or were found stuck) after {@link #abandon()}: the journal takes nothing more. */
     private volatile boolean stagesStopped;
-    /** Close found a stage thread stuck: the journal is left open, and may take more once that thread returns. */
+    /** Close found an input stage's thread stuck: the journal is left open, and may take more once it returns. */
     private volatile boolean stagesStuck;
     /** A cause that stops the journal came after a halt that did not. */
     private volatile boolean journalStopped;
@@ -134,8 +134,8 @@ public final class EngineStatus
     }
 
     /**
-     * Close has stopped the stages ({@code stuck} false: what the journal holds now is final), or found a thread stuck
-     * ({@code stuck} true: the journal is left open, and may take more once that thread returns).
+     * Close has stopped the stages ({@code stuck} false: what the journal holds now is final), or found an input stage's
+     * thread stuck ({@code stuck} true: the journal is left open, and may take more once that thread returns).
      */
     public void stagesStopped(final boolean stuck)
     {

@@ -281,7 +281,7 @@ public final class Intake
         {
             return;
         }
-        if (status.stagesStuck())
+        if (status.stagesStuck() && !status.haltStopsJournal())
         {
             // The journal is left open under a stuck thread, which may yet journal these (a reviewer's stuck commit did).
             throw new IllegalStateException(status.name() + " closed with a thread stuck before " + (first == last ?
