@@ -417,13 +417,18 @@ public final class Intake
         {
             if (readOnlyJournal)
             {
-                throw new IllegalStateException(status.name() + " runs on a read-only journal (ReadOnlyJournal, or a " +
-                    "journal opened read-only): it replays it and takes no commands; launch on a writable journal to " +
-                    "publish");
+                throw readOnly("; launch on a writable journal to publish");
             }
             throw new IllegalStateException(status.name() + " is a follower: its commands come " + (promotedBy == null ?
                 "through its FollowerIntake until promote()" : "from its leader until " + promotedBy + " promotes it"));
         }
+    }
+
+    /** The refusal of a command on a read-only journal, its last words {@code then}'s. */
+    private IllegalStateException readOnly(final String then)
+    {
+        return new IllegalStateException(status.name() + " runs on a read-only journal (ReadOnlyJournal, or a journal " +
+            "opened read-only): it replays it and takes no commands" + then);
     }
 
     private void checkPromotable()
@@ -686,9 +691,7 @@ public final class Intake
             if (!leader && readOnlyJournal)
             {
                 // leader read first: its volatile write published the flag (readOnlyJournal()).
-                throw new IllegalStateException(status.name() + " runs on a read-only journal (ReadOnlyJournal, or a " +
-                    "journal opened read-only): it replays it and takes no commands, its leader's neither; launch on a " +
-                    "writable journal to follow");
+                throw readOnly(", its leader's neither; launch on a writable journal to follow");
             }
             if (position < 1)
             {
