@@ -421,7 +421,8 @@ public final class KafkaSink implements OutputListener, AutoCloseable
      * stop: a reviewer's engine with events to commit, stopped by SIGTERM while its broker was down, waited out its
      * close timeout twice (55 s) in a commit that could not end, and said so in the engine's internal words. The
      * producer is closed without waiting, which ends a send or commit blocked on the broker; what it had not committed
-     * is uncommitted, and the next start regenerates it from the journal. {@link #failure()} is then {@code why}.
+     * is uncommitted, and the next start regenerates it from the journal. {@link #failure()} is then {@code why}, if
+     * the sink had events it had not committed, or was given more after this; an idle sink's is null.
      */
     public void abandon(final String why)
     {
@@ -675,8 +676,10 @@ public final class KafkaSink implements OutputListener, AutoCloseable
     @Override
     public void close()
     {
-        if (abandoned != null && failure == null)
+        if (abandoned != null && failure == null && inTransaction)
         {
+            // Events sent and not committed: the next start regenerates them. A sink with none open (an idle engine's)
+            // committed every event it was given, and has nothing to report (it used to say it had not).
             failure = abandoned;
         }
         try

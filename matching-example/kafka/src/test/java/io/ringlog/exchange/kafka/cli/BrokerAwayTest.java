@@ -225,7 +225,35 @@ class BrokerAwayTest
                 .name("busy").bootstrapServers("localhost:" + port).commandsTopic("exchange.commands").partitions(0)
                 .eventsTopic("busy.events.p0").deadLetterTopic("busy.dead-letters")
                 .journalDir(dir.resolve("busy")).brokerTimeout(Duration.ofSeconds(60));
+            // Busy for as long as the broker is away: its events come a few thousand a second (a listener paces them,
+            // until the close), so its sink is in a transaction it cannot commit. Unpaced it could be through the
+            // topic's commands, every event committed, before the broker stopped: idle, not busy.
+            final java.util.concurrent.atomic.AtomicBoolean paced = new java.util.concurrent.atomic.AtomicBoolean(true);
+            busyContext.listener("pace", (event, endOfBatch) ->
+            {
+                if (paced.get())
+                {
+                    LockSupport.parkNanos(200_000);
+                }
+            });
             final ExchangeKafkaEngine busy = ExchangeKafkaEngine.start(busyContext);
+            // And one that produced its events, had them committed, and was idle when the broker went: stopped then, it
+            // has nothing uncommitted (a reviewer's engine said its last events were not committed, and exited 1 with no
+            // summary).
+            final Path few = dir.resolve("few.txt");
+            try (Writer writer = Files.newBufferedWriter(few))
+            {
+                new WorkloadGenerator(new WorkloadConfig().seed(14).commands(20).symbols(1).accounts(5)
+                    .restingPerSymbol(2)).generate(new CommandTextWriter(writer)::write);
+            }
+            cli(kafka, "topics", "--commands-topic", "quiet.commands", "--events-prefix", "quiet.events.",
+                "--dead-letter-topic", "quiet.dead-letters", "--partitions", "1").ok();
+            final long quietCommands = Long.parseLong(cli(kafka, "feed", "-i", few.toString(), "--commands-topic",
+                "quiet.commands").ok().value("records"));
+            final ExchangeKafkaEngine quiet = ExchangeKafkaEngine.start(new ExchangeKafkaEngine.Context()
+                .name("quiet").bootstrapServers("localhost:" + port).commandsTopic("quiet.commands").partitions(0)
+                .eventsTopic("quiet.events.p0").deadLetterTopic("quiet.dead-letters")
+                .journalDir(dir.resolve("quiet")).brokerTimeout(Duration.ofSeconds(60)));
             final StringWriter feedOut = new StringWriter();
             final StringWriter feedErr = new StringWriter();
             final int[] feedCode = {-1};
@@ -245,10 +273,14 @@ class BrokerAwayTest
                 awaitTrue(() -> highWatermark(broker.bootstrapServers(), new TopicPartition("feed.commands", 0)) > 0,
                     "the feed to send");
                 awaitTrue(() -> busy.sink().committedPosition() > 0, "the busy engine's first events committed");
+                // Each record a command, and the engine's own (its source's) beside them: every position's events committed.
+                awaitTrue(() -> quiet.engine().nextPosition() - 1 >= quietCommands &&
+                    quiet.sink().committedPosition() == quiet.engine().nextPosition() - 1, "the quiet engine's events committed");
                 broker.close();
                 brokerStopped = true;
                 awaitTrue(() -> idle.source().brokerAwaySince() > 0, "the idle engine's source to see the broker gone");
                 awaitTrue(() -> busy.source().brokerAwaySince() > 0, "the busy engine's source to see the broker gone");
+                paced.set(false);
                 final long closing = System.nanoTime();
                 busy.close();
                 final long closedMillis = (System.nanoTime() - closing) / 1_000_000;
@@ -258,6 +290,11 @@ class BrokerAwayTest
                 assertTrue(busyStopped.startsWith("busy stopped: the broker at localhost:" + port + " has not answered " +
                     "since ") && busyStopped.contains(", and the engine was asked to stop: its last events were not " +
                     "committed to busy.events.p0. Nothing is lost: "), busyStopped);
+                awaitTrue(() -> quiet.source().brokerAwaySince() > 0, "the quiet engine's source to see the broker gone");
+                quiet.close();
+                System.out.println(seconds(started) + " the quiet engine stopped: " + quiet.failure());
+                assertNull(quiet.failure(), "every event it produced was committed: nothing to say it lost");
+                assertEquals(quiet.engine().nextPosition() - 1, quiet.sink().committedPosition());
                 System.out.println(seconds(started) + " the idle engine's broker is away");
                 awaitTrue(() -> feedErr.toString().contains("feed: the broker at localhost:" + port +
                     " has not answered since "), "the feed to say that its broker is away");
