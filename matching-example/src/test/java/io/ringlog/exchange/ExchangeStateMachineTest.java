@@ -168,7 +168,7 @@ class ExchangeStateMachineTest
         ex.place(1, 1, SYM, SELL, GTC, 100, 2);
         ex.place(2, 2, SYM, SELL, GTC, 110, 2);
         final long hash = ex.exchange.stateHash();
-        assertEquals(List.of("rejected reason=CANNOT_FILL cmd=place oid=3 acct=3 symbol=1"), ex.place(3, 3, SYM, BUY, FOK, 100, 3));
+        assertEquals(List.of("rejected reason=CANNOT_FILL cmd=place oid=3 acct=3 sym=1"), ex.place(3, 3, SYM, BUY, FOK, 100, 3));
         assertEquals(hash, ex.exchange.stateHash());
         assertEquals(List.of("100:2/1", "110:2/1"), ex.levels(SYM, SELL));
         assertEquals(QUOTE_START, ex.exchange.free(3, QUOTE));
@@ -192,7 +192,7 @@ class ExchangeStateMachineTest
     {
         ex.place(1, 1, SYM, SELL, GTC, 100, 2);
         ex.place(2, 2, SYM, SELL, GTC, 100, 2);
-        assertEquals(List.of("rejected reason=CANNOT_FILL cmd=place oid=3 acct=1 symbol=1 "),
+        assertEquals(List.of("rejected reason=CANNOT_FILL cmd=place oid=3 acct=1 sym=1 "),
             List.of(ex.place(3, 1, SYM, BUY, FOK, 100, 3).get(0) + " "));
         assertEquals(List.of("1:2", "2:2"), ex.queue(SYM, SELL));
     }
@@ -270,7 +270,7 @@ class ExchangeStateMachineTest
     {
         ex.deposit(5, QUOTE, 50);
         ex.place(1, 1, SYM, SELL, GTC, 100, 2);
-        assertEquals(List.of("rejected reason=INSUFFICIENT_FUNDS cmd=place oid=2 acct=5 symbol=1"),
+        assertEquals(List.of("rejected reason=INSUFFICIENT_FUNDS cmd=place oid=2 acct=5 sym=1"),
             ex.place(2, 5, SYM, BUY, MARKET, 0, 1));
     }
 
@@ -336,9 +336,9 @@ class ExchangeStateMachineTest
         ex.deposit(5, QUOTE, 100);
         ex.place(1, 5, SYM, BUY, GTC, 100, 1);
         final long hash = ex.exchange.stateHash();
-        assertEquals(List.of("rejected reason=INSUFFICIENT_FUNDS cmd=move oid=1 acct=5 symbol=1"), ex.move(1, 5, 110));
+        assertEquals(List.of("rejected reason=INSUFFICIENT_FUNDS cmd=move oid=1 acct=5 sym=1"), ex.move(1, 5, 110));
         assertEquals(hash, ex.exchange.stateHash());
-        assertEquals(List.of("rejected reason=BAD_PRICE cmd=move oid=1 acct=5 symbol=1"), ex.move(1, 5, 95));
+        assertEquals(List.of("rejected reason=BAD_PRICE cmd=move oid=1 acct=5 sym=1"), ex.move(1, 5, 95));
         assertEquals(List.of("rejected reason=NOT_OWNER cmd=move oid=1 acct=1"), ex.move(1, 1, 90));
     }
 
@@ -363,7 +363,7 @@ class ExchangeStateMachineTest
         assertEquals(List.of("book sym=1 side=SELL price=100 qty=0 orders=0"), only("book", lines));
         assertFalse(ex.exchange.isLive(1));
         assertEquals(0, ex.exchange.reserved(1, BASE));
-        assertEquals(List.of("rejected reason=BAD_QUANTITY cmd=reduce oid=2 acct=1 symbol=1"),
+        assertEquals(List.of("rejected reason=BAD_QUANTITY cmd=reduce oid=2 acct=1 sym=1"),
             only("rejected", concat(ex.place(2, 1, SYM, SELL, GTC, 100, 5), ex.reduce(2, 1, 0))));
     }
 
@@ -412,13 +412,13 @@ class ExchangeStateMachineTest
     void shouldRejectOrdersBeyondFreeBalance()
     {
         ex.deposit(5, QUOTE, 1000);
-        assertEquals(List.of("rejected reason=INSUFFICIENT_FUNDS cmd=place oid=1 acct=5 symbol=1"),
+        assertEquals(List.of("rejected reason=INSUFFICIENT_FUNDS cmd=place oid=1 acct=5 sym=1"),
             ex.place(1, 5, SYM, BUY, GTC, 100, 11));
         assertEquals("accepted oid=1 acct=5 sym=1 side=BUY type=GTC price=100 qty=10",
             ex.place(1, 5, SYM, BUY, GTC, 100, 10).get(0));
-        assertEquals(List.of("rejected reason=INSUFFICIENT_FUNDS cmd=place oid=2 acct=5 symbol=1"),
+        assertEquals(List.of("rejected reason=INSUFFICIENT_FUNDS cmd=place oid=2 acct=5 sym=1"),
             ex.place(2, 5, SYM, BUY, GTC, 10, 1));
-        assertEquals(List.of("rejected reason=INSUFFICIENT_FUNDS cmd=place oid=3 acct=5 symbol=1"),
+        assertEquals(List.of("rejected reason=INSUFFICIENT_FUNDS cmd=place oid=3 acct=5 sym=1"),
             ex.place(3, 5, SYM, SELL, GTC, 100, 1));
         assertEquals(List.of("rejected reason=INSUFFICIENT_FUNDS cmd=withdraw oid=0 acct=5"), ex.withdraw(5, QUOTE, 1));
     }
@@ -426,14 +426,14 @@ class ExchangeStateMachineTest
     @Test
     void shouldRejectPricesOffTheTickAndBadQuantities()
     {
-        assertEquals(List.of("rejected reason=BAD_PRICE cmd=place oid=1 acct=1 symbol=1"), ex.place(1, 1, SYM, BUY, GTC, 105, 1));
-        assertEquals(List.of("rejected reason=BAD_PRICE cmd=place oid=1 acct=1 symbol=1"), ex.place(1, 1, SYM, BUY, GTC, 0, 1));
-        assertEquals(List.of("rejected reason=BAD_PRICE cmd=place oid=1 acct=1 symbol=1"), ex.place(1, 1, SYM, SELL, IOC, -10, 1));
-        assertEquals(List.of("rejected reason=BAD_QUANTITY cmd=place oid=1 acct=1 symbol=1"), ex.place(1, 1, SYM, BUY, GTC, 100, 0));
-        assertEquals(List.of("rejected reason=BAD_QUANTITY cmd=place oid=1 acct=1 symbol=1"), ex.place(1, 1, SYM, BUY, GTC, 100, -3));
-        assertEquals(List.of("rejected reason=BAD_QUANTITY cmd=place oid=1 acct=1 symbol=1"),
+        assertEquals(List.of("rejected reason=BAD_PRICE cmd=place oid=1 acct=1 sym=1"), ex.place(1, 1, SYM, BUY, GTC, 105, 1));
+        assertEquals(List.of("rejected reason=BAD_PRICE cmd=place oid=1 acct=1 sym=1"), ex.place(1, 1, SYM, BUY, GTC, 0, 1));
+        assertEquals(List.of("rejected reason=BAD_PRICE cmd=place oid=1 acct=1 sym=1"), ex.place(1, 1, SYM, SELL, IOC, -10, 1));
+        assertEquals(List.of("rejected reason=BAD_QUANTITY cmd=place oid=1 acct=1 sym=1"), ex.place(1, 1, SYM, BUY, GTC, 100, 0));
+        assertEquals(List.of("rejected reason=BAD_QUANTITY cmd=place oid=1 acct=1 sym=1"), ex.place(1, 1, SYM, BUY, GTC, 100, -3));
+        assertEquals(List.of("rejected reason=BAD_QUANTITY cmd=place oid=1 acct=1 sym=1"),
             ex.place(1, 1, SYM, BUY, GTC, 100, Long.MAX_VALUE / 50));
-        assertEquals(List.of("rejected reason=BAD_QUANTITY cmd=place oid=1 acct=1 symbol=1"),
+        assertEquals(List.of("rejected reason=BAD_QUANTITY cmd=place oid=1 acct=1 sym=1"),
             ex.place(1, 1, SYM, SELL, MARKET, 0, Long.MAX_VALUE / 50));
         assertEquals(0, ex.exchange.liveOrders());
     }
@@ -441,13 +441,13 @@ class ExchangeStateMachineTest
     @Test
     void shouldRejectUnknownSymbolAccountSideTypeAndDuplicateId()
     {
-        assertEquals(List.of("rejected reason=UNKNOWN_SYMBOL cmd=place oid=1 acct=1 symbol=9"), ex.place(1, 1, 9, BUY, GTC, 100, 1));
-        assertEquals(List.of("rejected reason=UNKNOWN_ACCOUNT cmd=place oid=1 acct=99 symbol=1"),
+        assertEquals(List.of("rejected reason=UNKNOWN_SYMBOL cmd=place oid=1 acct=1 sym=9"), ex.place(1, 1, 9, BUY, GTC, 100, 1));
+        assertEquals(List.of("rejected reason=UNKNOWN_ACCOUNT cmd=place oid=1 acct=99 sym=1"),
             ex.place(1, 99, SYM, BUY, GTC, 100, 1));
-        assertEquals(List.of("rejected reason=BAD_SIDE cmd=place oid=1 acct=1 symbol=1"), ex.placeRaw(1, 1, SYM, 7, 0, 100, 1));
-        assertEquals(List.of("rejected reason=BAD_ORDER_TYPE cmd=place oid=1 acct=1 symbol=1"), ex.placeRaw(1, 1, SYM, 0, 9, 100, 1));
+        assertEquals(List.of("rejected reason=BAD_SIDE cmd=place oid=1 acct=1 sym=1"), ex.placeRaw(1, 1, SYM, 7, 0, 100, 1));
+        assertEquals(List.of("rejected reason=BAD_ORDER_TYPE cmd=place oid=1 acct=1 sym=1"), ex.placeRaw(1, 1, SYM, 0, 9, 100, 1));
         ex.place(1, 1, SYM, BUY, GTC, 100, 1);
-        assertEquals(List.of("rejected reason=DUPLICATE_ORDER_ID cmd=place oid=1 acct=2 symbol=1"),
+        assertEquals(List.of("rejected reason=DUPLICATE_ORDER_ID cmd=place oid=1 acct=2 sym=1"),
             ex.place(1, 2, SYM, SELL, GTC, 200, 1));
         ex.cancel(1, 1);
         assertEquals("accepted oid=1 acct=2 sym=1 side=SELL type=GTC price=200 qty=1",
@@ -460,11 +460,11 @@ class ExchangeStateMachineTest
         ex.place(1, 1, SYM, BUY, GTC, 100, 1);
         ex.deposit(5, QUOTE, 10);
         // Bad price and a used id: BAD_PRICE. A used id beyond the funds: DUPLICATE_ORDER_ID.
-        assertEquals(List.of("rejected reason=BAD_PRICE cmd=place oid=1 acct=2 symbol=1"), ex.place(1, 2, SYM, BUY, GTC, 105, 1));
-        assertEquals(List.of("rejected reason=DUPLICATE_ORDER_ID cmd=place oid=1 acct=5 symbol=1"),
+        assertEquals(List.of("rejected reason=BAD_PRICE cmd=place oid=1 acct=2 sym=1"), ex.place(1, 2, SYM, BUY, GTC, 105, 1));
+        assertEquals(List.of("rejected reason=DUPLICATE_ORDER_ID cmd=place oid=1 acct=5 sym=1"),
             ex.place(1, 5, SYM, BUY, GTC, 100, 50));
         // Beyond the funds and an FOK that cannot fill: INSUFFICIENT_FUNDS.
-        assertEquals(List.of("rejected reason=INSUFFICIENT_FUNDS cmd=place oid=9 acct=5 symbol=1"),
+        assertEquals(List.of("rejected reason=INSUFFICIENT_FUNDS cmd=place oid=9 acct=5 sym=1"),
             ex.place(9, 5, SYM, BUY, FOK, 100, 50));
         // Someone else's order with a bad quantity, and an unknown order: ownership comes first.
         assertEquals(List.of("rejected reason=NOT_OWNER cmd=reduce oid=1 acct=2"), ex.reduce(1, 2, 0));
@@ -487,7 +487,7 @@ class ExchangeStateMachineTest
         ex.place(1, 5, SYM, SELL, GTC, 100, 1);
         ex.place(2, 1, SYM, SELL, GTC, 200, 1);
         ex.deposit(5, QUOTE, 50);
-        assertEquals(List.of("rejected reason=INSUFFICIENT_FUNDS cmd=place oid=3 acct=5 symbol=1"),
+        assertEquals(List.of("rejected reason=INSUFFICIENT_FUNDS cmd=place oid=3 acct=5 sym=1"),
             ex.place(3, 5, SYM, BUY, MARKET, 0, 1), "the best ask is its own, and it cannot pay that ask's price");
         ex.deposit(5, QUOTE, 1000);
         final List<String> lines = ex.place(3, 5, SYM, BUY, MARKET, 0, 1);
@@ -519,11 +519,11 @@ class ExchangeStateMachineTest
     @Test
     void shouldRejectBadAndDuplicateInstruments()
     {
-        assertEquals(List.of("rejected reason=DUPLICATE_SYMBOL cmd=instrument oid=0 acct=0 symbol=1"), ex.instrument(SYM, 2, 3, 1, 1));
-        assertEquals(List.of("rejected reason=BAD_INSTRUMENT cmd=instrument oid=0 acct=0 symbol=2"), ex.instrument(2, 3, 3, 1, 1));
-        assertEquals(List.of("rejected reason=BAD_INSTRUMENT cmd=instrument oid=0 acct=0 symbol=2"), ex.instrument(2, 2, 3, 0, 1));
-        assertEquals(List.of("rejected reason=BAD_INSTRUMENT cmd=instrument oid=0 acct=0 symbol=2"), ex.instrument(2, 2, 3, 1, -1));
-        assertEquals(List.of("rejected reason=BAD_INSTRUMENT cmd=instrument oid=0 acct=0 symbol=2"), ex.instrument(2, 2, 99, 1, 1));
+        assertEquals(List.of("rejected reason=DUPLICATE_SYMBOL cmd=instrument oid=0 acct=0 sym=1"), ex.instrument(SYM, 2, 3, 1, 1));
+        assertEquals(List.of("rejected reason=BAD_INSTRUMENT cmd=instrument oid=0 acct=0 sym=2"), ex.instrument(2, 3, 3, 1, 1));
+        assertEquals(List.of("rejected reason=BAD_INSTRUMENT cmd=instrument oid=0 acct=0 sym=2"), ex.instrument(2, 2, 3, 0, 1));
+        assertEquals(List.of("rejected reason=BAD_INSTRUMENT cmd=instrument oid=0 acct=0 sym=2"), ex.instrument(2, 2, 3, 1, -1));
+        assertEquals(List.of("rejected reason=BAD_INSTRUMENT cmd=instrument oid=0 acct=0 sym=2"), ex.instrument(2, 2, 99, 1, 1));
         ex.instrument(0, 2, 3, 1, 1);
         assertEquals(2, ex.exchange.symbols().length);
         assertEquals(0, ex.exchange.symbols()[0]);

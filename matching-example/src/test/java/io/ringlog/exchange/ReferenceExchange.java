@@ -77,7 +77,7 @@ final class ReferenceExchange
     private void reject(final String reason, final String cmd, final long oid, final long acct)
     {
         out.add("rejected reason=" + reason + " cmd=" + cmd + " oid=" + oid + " acct=" + acct +
-            (about == null ? "" : " symbol=" + about));
+            (about == null ? "" : " sym=" + about));
     }
 
     private void instrument(final int sym, final int base, final int quote, final long tick, final long lot)

@@ -51,7 +51,7 @@ final class TextSchema
 
     /** Verb, message, then {@code key=field} in line order. */
     private static final String[] EVENT_LINES = {
-        "rejected RejectedEvent reason=reason cmd=commandType oid=orderId acct=account",
+        "rejected RejectedEvent reason=reason cmd=commandType oid=orderId acct=account sym=symbol",
         "instrument InstrumentAddedEvent sym=symbol base=baseAsset quote=quoteAsset tick=tickSize lot=lotSize",
         "accepted OrderAcceptedEvent oid=orderId acct=account sym=symbol side=side type=orderType price=price " +
             "qty=quantity",

@@ -52,7 +52,7 @@
  * pos=N ev=K moved     oid= acct= sym= side= from= to= left=
  * pos=N ev=K book      sym= side= price= qty= orders=        (qty=0: the level is gone)
  * pos=N ev=K balance   acct= asset= free= reserved=
- * pos=N ev=K rejected  reason=NAME cmd=VERB oid= acct= [symbol=]   (engine rejections: reason=DUPLICATE cmd=VERB [src= seq=])
+ * pos=N ev=K rejected  reason=NAME cmd=VERB oid= acct= [sym=]   (engine rejections: reason=DUPLICATE cmd=VERB [src= seq=])
  * </pre>
  * <h2>Where the fields come from</h2>
  * The lines are derived from the exchange's SBE schemas: each field's place in the payload, its type,

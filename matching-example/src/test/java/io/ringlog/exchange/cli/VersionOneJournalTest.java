@@ -83,10 +83,10 @@ class VersionOneJournalTest
             final Integer symbol = rejected.matches() ? REJECTED_SYMBOL.get(Integer.valueOf(rejected.group(1))) : null;
             expected.add(accepted.matches() ? line + " clientOrderId=" + accepted.group(1) :
                 line.equals("pos=25 ev=0 rejected reason=DUPLICATE") ? line + " cmd=place src=7 seq=1" :
-                symbol != null ? line + " symbol=" + symbol : line);
+                symbol != null ? line + " sym=" + symbol : line);
         }
         assertTrue(expected.contains("pos=25 ev=0 rejected reason=DUPLICATE cmd=place src=7 seq=1"), expected.toString());
-        assertTrue(expected.contains("pos=4 ev=0 rejected reason=DUPLICATE_SYMBOL cmd=instrument oid=0 acct=0 symbol=1"),
+        assertTrue(expected.contains("pos=4 ev=0 rejected reason=DUPLICATE_SYMBOL cmd=instrument oid=0 acct=0 sym=1"),
             expected.toString());
         assertTrue(expected.contains("pos=35 ev=0 rejected reason=NOT_OWNER cmd=cancel oid=11 acct=1"), expected.toString());
         assertEquals(17, expected.stream().filter((line) -> line.contains(" clientOrderId=")).count());

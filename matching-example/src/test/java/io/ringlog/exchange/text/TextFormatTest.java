@@ -186,7 +186,7 @@ class TextFormatTest
         final RejectedEventEncoder rejected = new RejectedEventEncoder().wrap(payload, 0)
             .reason(RejectReason.DUPLICATE_SYMBOL.code()).commandType(CommandTypes.ADD_INSTRUMENT).orderId(0).account(0);
         rejected.symbol(7);
-        assertEquals("rejected reason=DUPLICATE_SYMBOL cmd=instrument oid=0 acct=0 symbol=7",
+        assertEquals("rejected reason=DUPLICATE_SYMBOL cmd=instrument oid=0 acct=0 sym=7",
             format.event(EventTypes.REJECTED, payload, 0, RejectedEventEncoder.BLOCK_LENGTH, new StringBuilder()).toString());
         assertEquals("rejected reason=DUPLICATE_SYMBOL cmd=instrument oid=0 acct=0",
             format.event(EventTypes.REJECTED, payload, 0, 24, new StringBuilder()).toString(), "a version 2 rejection");

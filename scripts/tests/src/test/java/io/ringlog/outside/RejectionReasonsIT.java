@@ -97,12 +97,12 @@ class RejectionReasonsIT
                 reason.name().equals(matcher.group(2)));
             if ((command.startsWith("instrument ") || command.startsWith("place ")) && symbol.find() && !engines)
             {
-                assertTrue(line.endsWith(" symbol=" + symbol.group(1)), line + " names the symbol of: " + command);
+                assertTrue(line.endsWith(" sym=" + symbol.group(1)), line + " names the symbol of: " + command);
                 named++;
             }
             if ("NOT_OWNER".equals(matcher.group(2)))
             {
-                assertFalse(line.contains(" symbol="), line);
+                assertFalse(line.contains(" sym="), line);
             }
         }
         assertTrue(named >= 10, "rejections of instruments and places checked: " + named);
