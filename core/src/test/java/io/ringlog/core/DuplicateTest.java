@@ -35,9 +35,11 @@ class DuplicateTest
             engine.publish(ADD, 8, 1, 104, longPayload(5), 0, 8);   // another source has its own sequence
             engine.publish(ADD, 0, 1, 105, longPayload(5), 0, 8);   // anonymous: never deduplicated
             engine.publish(ADD, 0, 1, 106, longPayload(5), 0, 8);
-            engine.awaitApplied(7, 10, TimeUnit.SECONDS);
-            listener.awaitCount(7, Duration.ofSeconds(10));
-            assertEquals(2, engine.metrics().duplicates());
+            engine.publish(ADD, -7, 1, 107, longPayload(5), 0, 8);  // a negative id is a source of its own, not 7's
+            engine.publish(ADD, -7, 1, 108, longPayload(5), 0, 8);  // and is deduplicated as any other
+            engine.awaitApplied(9, 10, TimeUnit.SECONDS);
+            listener.awaitCount(9, Duration.ofSeconds(10));
+            assertEquals(3, engine.metrics().duplicates());
         }
         final List<Seen> events = listener.events();
         assertEquals(TOTAL, events.get(0).type());
@@ -50,7 +52,10 @@ class DuplicateTest
         assertEquals(TOTAL, events.get(4).type());
         assertEquals(TOTAL, events.get(5).type());
         assertEquals(TOTAL, events.get(6).type());
-        assertEquals(25, sm.total());
+        assertEquals(TOTAL, events.get(7).type());
+        assertEquals(OutputEvent.REJECTED, events.get(8).type());
+        assertEquals(Rejections.DUPLICATE, events.get(8).value());
+        assertEquals(30, sm.total());
     }
 
     @Test
