@@ -1404,6 +1404,14 @@ public final class ChronicleJournal implements Journal
                     " --truncate-after 0 --force' (run it without --apply first: it lists what it drops)" :
                     "'scripts/journal repair -d " + ctx.directory() + "' says the last whole position to cut after";
                 final String message;
+                // An older file: the files after it may be whole, and the only cut a repair makes drops them too.
+                final LostInOlderFile later = scan == newestFile ? null : lostInOlderFile(ctx.directory(), scans, scan,
+                    newest);
+                if (scan.length == 0 && later != null)
+                {
+                    // Its neighbours say it held entries (a reviewer read "never written" of a file that held 10,000).
+                    throw later.failure(newest, "cycle file " + scan.file + " is empty (0 bytes) and is not the newest");
+                }
                 if (scan.length == 0 && scan != newestFile)
                 {
                     // A file made for a cycle and never written (a writer that died as it rolled, a copy that failed):
@@ -1420,17 +1428,19 @@ public final class ChronicleJournal implements Journal
                         where + ": its length word says " + (scan.header & CycleFileScan.LENGTH_MASK) + " bytes, past the file's " +
                         "end at byte " + scan.length + ", but the file's data ends at byte " + scan.dataEnd + " (a file " +
                         "cut short inside a document ends in its bytes, not in zeros). The entries from there on may " +
-                        "be whole on disk after it, where no walk can find them; restoring the file from a copy (a " +
+                        "be whole on disk after it, where no walk can find them" + (later != null ? "" :
+                        "; restoring the file from a copy (a " +
                         "backup, the standby's journal) keeps them, and " + (newest > 0 ? "'scripts/journal repair " +
                         "-d " + ctx.directory() + " --truncate-after " + newest + "' drops them for good (run it " +
                         "without --apply first: it lists what it drops, and whether --force is needed)" : "a repair " +
-                        "drops them for good");
+                        "drops them for good"));
                 }
                 else if (scan.state == CycleFileScan.End.CUT)
                 {
                     message = "cycle file " + scan.file + " is cut short: it ends at byte " + scan.length + ", inside " +
                         "the document that starts at byte " + scan.end + ", " + where + " (truncated, or copied only " +
-                        "in part" + orDamaged + "). Entries from there on in that file are lost; " + repair;
+                        "in part" + orDamaged + "). Entries from there on in that file are lost" + (later == null ?
+                        "; " + repair : "");
                 }
                 else
                 {
@@ -1440,7 +1450,11 @@ public final class ChronicleJournal implements Journal
                         (into > 0 ? into + (into == 1 ? " byte" : " bytes") + " into the header word of the document " +
                         "at byte " + scan.end + " (a header word takes 4), " : "on a document boundary ") + where +
                         ", where more file must follow (truncated, or copied only in part" + orDamaged + "). Entries " +
-                        "after that in the file, if it had any, are lost; " + repair;
+                        "after that in the file, if it had any, are lost" + (later == null ? "; " + repair : "");
+                }
+                if (later != null)
+                {
+                    throw later.failure(newest, message);
                 }
                 // Without a readable newest entry before the cut there is no position to stand behind.
                 // What the mark says of the positions after newest holds only where nothing follows this file.
@@ -1454,6 +1468,57 @@ public final class ChronicleJournal implements Journal
             }
         }
         return scans;
+    }
+
+    /**
+     * Where an older cycle file lost entries (cut short, or emptied) and a later file goes on: the positions lost, the
+     * files up to the damaged one, and the three ways on, as a missing file's message gives them (a reviewer's: the one
+     * way named was a cut after the damage, which drops the later files, whole, too; where a snapshot holds the state
+     * through the loss, moving the files up to the damaged one aside keeps every later entry). Null where no later file
+     * holds an entry past the loss.
+     */
+    private static LostInOlderFile lostInOlderFile(final Path directory, final TreeMap<String, CycleFileScan> scans,
+        final CycleFileScan damaged, final long newest)
+    {
+        final String name = damaged.file.getFileName().toString();
+        for (final CycleFileScan next : scans.tailMap(name, false).values())
+        {
+            if (next.entries > 0)
+            {
+                final long nextNewest = newestPosition(next);
+                final long nextFirst = nextNewest > 0 ? nextNewest - next.entries + 1 : -1;
+                if (nextFirst <= newest + 1)
+                {
+                    return null;
+                }
+                final List<Path> upTo = new ArrayList<>();
+                scans.headMap(name, true).values().forEach((scan) -> upTo.add(scan.file));
+                final String files = (upTo.size() == 1 ? "the file" : "the " + upTo.size() + " files up to it") + " (" +
+                    upTo.stream().map((p) -> p.getFileName().toString()).collect(java.util.stream.Collectors.joining(", ")) +
+                    ")";
+                return new LostInOlderFile(nextFirst, upTo, "positions " + (newest + 1) + ".." + (nextFirst - 1) + " are " +
+                    "lost with it (the whole entries end at position " + newest + ", and the next file, " +
+                    next.file.getFileName() + ", starts at " + nextFirst + "); the later files are whole. Restore it " +
+                    "from a copy (a backup, the standby's journal). Or, where a snapshot at position " + nextFirst + " or " +
+                    "later holds the state through the loss, move " + files + " out of " + directory + ": the journal " +
+                    "then starts at position " + nextFirst + ", as one trimmed behind its snapshots does, and a restart " +
+                    "recovers from that snapshot with every entry after it. Or accept the loss of the later files too: " +
+                    "'scripts/journal repair -d " + directory + " --truncate-after " + newest + " --force' keeps the " +
+                    "positions up to " + newest + " and drops every later file (run it without --apply first: it lists " +
+                    "what it drops)");
+            }
+        }
+        return null;
+    }
+
+    /** What {@link #lostInOlderFile} found: where the later files start, the files up to the damage, and the words. */
+    private record LostInOlderFile(long nextFirst, List<Path> upTo, String words)
+    {
+        /** The open's failure: a gap, as a deleted file's is, so verify says whether a snapshot holds the state through it. */
+        MissingCycleException failure(final long newest, final String damage)
+        {
+            return new MissingCycleException(newest, nextFirst, upTo, damage + ": " + words);
+        }
     }
 
     /**

@@ -2135,6 +2135,54 @@ class RepairTest
     }
 
     /**
+     * A reviewer's finding: a middle cycle file cut short was named with one way on, a cut after its last whole entry,
+     * which drops the later files too (20,000 whole entries in the reviewer's journal, and the newest snapshot). It is
+     * named as a gap now, with the snapshot that holds the state through it; followed, every later entry is kept. And
+     * the middle file emptied to 0 bytes was said to be one never written, to delete; its neighbours say what it held.
+     */
+    @Test
+    void shouldOfferTheSnapshotRouteWhereAMiddleCycleFileIsCutShortOrEmptied() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = dir.resolve("snapshots");
+        writeEngineCycles(dir, snapshots, 3);
+        final List<Path> files = JournalTesting.cycleFiles(dir);
+        assertEquals(3, files.size());
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(files.get(1),
+            java.nio.file.StandardOpenOption.WRITE))
+        {
+            channel.truncate(JournalTesting.entryOffset(files.get(1), 49) + 10);
+        }
+        final String both = files.get(0).getFileName() + ", " + files.get(1).getFileName();
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("cycle file " + files.get(1) + " is cut short") &&
+            verify.out.contains(" are lost with it (the whole entries end at position ") &&
+            verify.out.contains(", and the next file, " + files.get(2).getFileName() + ", starts at 201); the later " +
+                "files are whole. Restore it from a copy") &&
+            verify.out.contains("move the 2 files up to it (" + both + ") out of " + dir) &&
+            verify.out.contains("problem: the snapshot at position 300 in " + snapshots + " holds the state through the " +
+                "gap: moving " + both + " out of " + dir + " keeps every entry after it"), verify.toString());
+
+        Files.write(files.get(1), new byte[0]);
+        final Tool emptied = tool("verify", "-d", dir.toString());
+        assertEquals(1, emptied.code, emptied.toString());
+        assertTrue(emptied.out.contains("cycle file " + files.get(1) + " is empty (0 bytes) and is not the newest: " +
+            "positions 101..200 are lost with it (the whole entries end at position 100, and the next file, " +
+            files.get(2).getFileName() + ", starts at 201)") && !emptied.out.contains("never written"), emptied.toString());
+
+        final Path aside = Files.createDirectories(root.resolve("aside"));
+        Files.move(files.get(0), aside.resolve(files.get(0).getFileName()));
+        Files.move(files.get(1), aside.resolve(files.get(1).getFileName()));
+        Files.move(FileSnapshotStore.open(snapshots, 3).path(100), aside.resolve("snapshot-100"));
+        Files.move(FileSnapshotStore.open(snapshots, 3).path(200), aside.resolve("snapshot-200"));
+        final Tool moved = tool("verify", "-d", dir.toString());
+        assertEquals(0, moved.code, moved.toString());
+        assertTrue(moved.out.contains("first-position: 201\n"), moved.toString());
+        assertEquals(cleanHash(300, 10), continueRun(dir, snapshots, 10), "every entry after the damaged file kept");
+    }
+
+    /**
      * A reviewer's finding: a middle cycle file's last page zeroed (lost in a crash) was blamed on a deleted file, and
      * neither that file nor where its data stops was named. The message names both as the other likely cause.
      */
