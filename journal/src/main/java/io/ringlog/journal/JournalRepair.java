@@ -992,8 +992,27 @@ public final class JournalRepair implements AutoCloseable
                 "system, or no permission). Repair it where it can be written (remount it read-write, or copy the " +
                 "journal and repair the copy). Nothing was changed.");
         }
+        // A directory of snapshots the plan deletes that cannot be written stopped the repair part way, after the cut:
+        // the journal cut, and the snapshots past its end left, which a start refuses (a reviewer's). Checked first.
+        final java.util.Set<Path> snapshotDirectories = new java.util.LinkedHashSet<>();
+        deleteSnapshots.forEach((snapshot) -> snapshotDirectories.add(snapshot.toAbsolutePath().getParent()));
+        for (final Path snapshots : snapshotDirectories)
+        {
+            if (!Files.isWritable(snapshots))
+            {
+                throw new JournalException("cannot repair " + directory + ": the plan deletes snapshots in " + snapshots +
+                    ", which cannot be written here (no permission, a read-only file system, or a directory made " +
+                    "immutable). Make it writable, or run the repair as its owner. Nothing was changed.");
+            }
+        }
         try
         {
+            // Snapshots first: one a failure leaves undeleted is past the journal's end only once the cut is made, and
+            // one deleted before a failure costs a longer replay, not an entry.
+            for (final Path snapshot : deleteSnapshots)
+            {
+                Files.delete(snapshot);
+            }
             for (final Path file : deleteFiles)
             {
                 Files.delete(file);
@@ -1010,10 +1029,6 @@ public final class JournalRepair implements AutoCloseable
             {
                 CycleRewriter.keepFirst(directory, rebuild.getKey(), rebuild.getValue(), rollCycle, epoch,
                     cycleOf(rebuild.getKey()), rolledPast.contains(rebuild.getKey()));
-            }
-            for (final Path snapshot : deleteSnapshots)
-            {
-                Files.delete(snapshot);
             }
             if (newIdentity)
             {

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
 import java.io.StringWriter;
@@ -342,6 +343,58 @@ class RepairTest
         // The way out of the snapshot's problem, which verify used to leave unsaid (and repair has no option for).
         assertTrue(verify.out.contains("Delete it ('rm " + newest + "'): nothing else depends on it"), verify.toString());
         assertEquals(cleanHash(400, 5), continueRun(dir, snapshots, 5), "a restart recovers from 300 and goes on");
+    }
+
+    /**
+     * A reviewer's finding: a repair whose plan deletes snapshots in a directory it could not write cut the journal,
+     * then stopped part way on the first snapshot, leaving snapshots past the journal's new end, which verify then
+     * blamed on a lost cycle file. It refuses before it changes anything; with the directory writable again it completes.
+     */
+    @Test
+    void shouldRefuseARepairBeforeItCutsWhereTheSnapshotsItDeletesCannotBeDeleted() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = dir.resolve("snapshots");
+        writeEngineRun(dir, snapshots, 400, 100);
+        Assumptions.assumeTrue(chattr("+i", snapshots), "chattr +i works here");
+        try
+        {
+            final Tool refused = tool("repair", "-d", dir.toString(), "--truncate-after", "250", "--force", "--apply");
+            assertEquals(1, refused.code, refused.toString());
+            assertTrue(refused.err.contains("error: cannot repair " + dir + ": the plan deletes snapshots in " + snapshots +
+                ", which cannot be written here") && refused.err.contains("Nothing was changed."), refused.toString());
+            final Tool verify = tool("verify", "-d", dir.toString());
+            assertEquals(0, verify.code, verify.toString());
+            assertTrue(verify.out.contains("last-position: 400\n"), verify.toString());
+        }
+        finally
+        {
+            chattr("-i", snapshots);
+        }
+        assertEquals(0, tool("repair", "-d", dir.toString(), "--truncate-after", "250", "--force", "--apply").code);
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(0, verify.code, verify.toString());
+        assertTrue(verify.out.contains("last-position: 250\n") && verify.out.contains("restart-recovers-from: the " +
+            "snapshot at position 200"), verify.toString());
+    }
+
+    private static boolean chattr(final String flag, final Path file)
+    {
+        try
+        {
+            final Process process = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+            process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            return process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && process.exitValue() == 0;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**
