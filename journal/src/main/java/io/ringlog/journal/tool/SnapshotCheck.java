@@ -293,6 +293,16 @@ final class SnapshotCheck
                 "does 'scripts/journal repair --new-identity', which takes that identity back from the snapshots; " +
                 "recovery skips it until then";
         }
-        return mismatch == null ? null : mismatch + "; recovery skips it";
+        if (mismatch == null)
+        {
+            return null;
+        }
+        // Another journal's, or another history's, or one no journal can be matched to: verify failed for good on it,
+        // with no way on said (a reviewer's), though recovery skips it and nothing of this journal's needs it.
+        final boolean notThisJournals = mismatch.startsWith("was taken on ") || mismatch.startsWith("names no journal") ||
+            mismatch.startsWith("has no checksum");
+        return mismatch + "; recovery skips it" + (notThisJournals ? ". Nothing of this journal's depends on it: move it " +
+            "out of " + store.path(position).getParent() + " (to the journal it was taken on, where that one is kept), or " +
+            "delete it ('rm " + store.path(position) + "')" : "");
     }
 }
