@@ -236,9 +236,43 @@ final class ChronicleJournalReader implements JournalReader
         {
             return false;
         }
+        if (lengthOutOfLine(at, length))
+        {
+            // A length that still reads but is damaged steps into the middle of a later entry, which then read as
+            // damaged though it was whole (a reviewer's flipped length byte hid the two entries after it).
+            return resync();
+        }
         at += length;
         decoded = position;
         return true;
+    }
+
+    /**
+     * Whether the entry of format 3 at {@code entryAt}, {@code length} bytes long by its header, is followed in its
+     * document by anything but the start of an entry (a magic word of any format where that format has it): its length
+     * is damaged. An older format's entry is stepped by its length, as before.
+     */
+    private boolean lengthOutOfLine(final int entryAt, final int length)
+    {
+        final int next = entryAt + length;
+        return compactAt(entryAt) && next < documentLength && !compactAt(next) && !olderFormatAt(next);
+    }
+
+    private boolean compactAt(final int entryAt)
+    {
+        return entryAt + CommandCodec.COMPACT_MAGIC_OFFSET + 4 <= documentLength &&
+            document.getInt(entryAt + CommandCodec.COMPACT_MAGIC_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN) ==
+            CommandCodec.COMPACT_MAGIC;
+    }
+
+    private boolean olderFormatAt(final int entryAt)
+    {
+        if (entryAt + CommandCodec.MAGIC_OFFSET + 4 > documentLength)
+        {
+            return false;
+        }
+        final int magic = document.getInt(entryAt + CommandCodec.MAGIC_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
+        return magic == CommandCodec.MAGIC || magic == CommandCodec.LEGACY_MAGIC;
     }
 
     /**

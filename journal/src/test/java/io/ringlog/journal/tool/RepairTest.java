@@ -100,6 +100,37 @@ class RepairTest
     }
 
     /**
+     * A reviewer's finding: a flipped byte in an entry's length word, which still reads as a length, stepped the readers
+     * into the middle of a later entry: the whole entries after the damaged one in its document were said unread (and
+     * dump said the next one had bad magic). A length that does not end at the next entry's magic is damaged: the
+     * readers find the next whole entry, as past a damaged magic.
+     */
+    @Test
+    void shouldReadTheEntriesPastAnEntryWhoseLengthWordIsDamaged() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        writeHundred(dir);
+        // The low byte of entry 35's length (little-endian), in the document of entries 31..40.
+        JournalTesting.flipByte(cycleFile(dir, 0), JournalTesting.entryOffset(cycleFile(dir, 0), 34));
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("bad-position: 35\nentries-read: 99\n"), verify.toString());
+        assertFalse(verify.out.contains("unread-positions"), verify.toString());
+        final Tool dump = tool("dump", "-d", dir.toString(), "--from", "36", "--to", "37");
+        assertEquals(0, dump.code, dump.toString());
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true));
+             io.ringlog.core.JournalReader reader = journal.reader(36))
+        {
+            final io.ringlog.core.Command entry = new io.ringlog.core.Command(64);
+            for (long position = 36; position <= 100; position++)
+            {
+                assertTrue(reader.next(entry), "position " + position);
+                assertEquals(position, entry.position());
+            }
+        }
+    }
+
+    /**
      * Damage that hides several entries in the middle of a document (a run of zeros), or leaves a header whose length
      * still reads, too short (zeros from inside it): the walk counts what the positions either side say, and reads on.
      * A rewrite cannot copy a run of several damaged entries entry by entry (the reviewer found a writable open's drop of
