@@ -1092,7 +1092,7 @@ public final class JournalTool implements Callable<Integer>
                 chronicle.close();
                 final Path beside = journal.directory.resolve("snapshots");
                 throw new IllegalArgumentException("the journal's oldest entry is at position " + oldest + " (older " +
-                    "cycles were deleted), so a replay starts from a snapshot at position " + (oldest - 1) + " or later: " +
+                    "cycles were deleted), so a replay starts from a snapshot at position " + oldest + " or later: " +
                     "give --snapshots DIR" + (Files.isDirectory(beside) ? " (" + beside + " is there)" : ""));
             }
             final String foreign = chronicle.notTheJournalsMetadata();
@@ -1149,6 +1149,28 @@ public final class JournalTool implements Callable<Integer>
                 }
             }
             final long target = Math.min(to, chronicle.lastPosition());
+            if (snapshots != null && chronicle.firstPosition() > 1)
+            {
+                // A reviewer's: with none at or after the oldest entry (one there is checked against its entry), the
+                // replay went from position 1 and said only "journal position 1: older than the oldest entry kept".
+                final long oldest = chronicle.firstPosition();
+                final List<Long> held;
+                try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(snapshots)
+                    .readOnly(true)))
+                {
+                    held = java.util.Arrays.stream(store.positions()).sorted().boxed().toList();
+                }
+                if (held.stream().noneMatch((position) -> position >= oldest && position <= target))
+                {
+                    chronicle.close();
+                    throw new IllegalArgumentException("the journal's oldest entry is at position " + oldest + " (older " +
+                        "cycles were deleted), so a replay starts from a snapshot at position " + oldest + " or later" +
+                        (target < Long.MAX_VALUE && to != Long.MAX_VALUE ? " and at --to " + target + " or before" : "") +
+                        ", and " + snapshots + " holds " + (held.isEmpty() ? "none" : "snapshots at positions " +
+                        held.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))) +
+                        ": none is (a snapshot is checked against the journal's entry at its position)");
+                }
+            }
             if (to > chronicle.lastPosition() && to != Long.MAX_VALUE)
             {
                 err.println("note: the journal ends at position " + chronicle.lastPosition() + ", before --to " + to);

@@ -237,7 +237,16 @@ class JournalToolTest
             AccumulatorStateMachine.class.getName());
         assertEquals(1, replay.code, replay.out + replay.err);
         assertTrue(replay.err.startsWith("error: the journal's oldest entry is at position 101 (older cycles were " +
-            "deleted), so a replay starts from a snapshot at position 100 or later: give --snapshots DIR"), replay.err);
+            "deleted), so a replay starts from a snapshot at position 101 or later: give --snapshots DIR"), replay.err);
+        // Given snapshots, none at or after position 101: it said only "journal position 1: older than the oldest
+        // entry kept" (a reviewer's, whose snapshot sat on the position before the oldest entry).
+        final Path snapshots = java.nio.file.Files.createDirectories(root.resolve("trimmed-snapshots"));
+        final Result none = run("replay", "-d", trimmed.toString(), "--state-machine",
+            AccumulatorStateMachine.class.getName(), "--snapshots", snapshots.toString());
+        assertEquals(1, none.code, none.out + none.err);
+        assertTrue(none.err.startsWith("error: the journal's oldest entry is at position 101 (older cycles were " +
+            "deleted), so a replay starts from a snapshot at position 101 or later, and " + snapshots + " holds none: " +
+            "none is"), none.err);
         final Result dump = run("dump", "-d", trimmed.toString(), "--from", "1", "--to", "3");
         assertEquals(0, dump.code, dump.out + dump.err);
         assertTrue(dump.out.contains("entries-printed: 0\n") && dump.err.startsWith("note: the journal's oldest entry " +
