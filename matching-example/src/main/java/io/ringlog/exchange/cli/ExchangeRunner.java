@@ -932,8 +932,9 @@ final class ExchangeRunner
         return "incomplete: its first " + whole + " lines are whole" + (endsInsideALine(file) ? " (a part of the next " +
             "follows them)" : "") + ", then " + (writer.failedAt() <= 0 ? "its last flush failed" :
             writer.failedInFlush() ? "writing out the events buffered since its last flush failed (the batch up to " +
-            "position " + writer.failedAt() + ")" : "writing the event of position " + writer.failedAt() + " failed") + ": " +
-            ExchangeCli.message(failure) + (missing > 0 ? "; " + missing + " later events not written" : "");
+            "position " + writer.failedAt() + ")" : "writing out the events buffered before the event of position " +
+            writer.failedAt() + " failed (its buffer was full)") + ": " + ExchangeCli.message(failure) + (missing > 0 ?
+            "; the " + missing + " events after those lines are not in it" : "");
     }
 
     /** Whether a regular {@code file} ends with bytes after its last newline: a line cut by the failed write. */
@@ -1227,8 +1228,11 @@ final class ExchangeRunner
         {
             throw new IllegalStateException("the replay halted: " + ExchangeCli.message(engine.failure()), engine.failure());
         }
+        // Commands the exchange threw on, as run's failed: counts them; not the events file's failure, which the
+        // error handler hears of too (a reviewer's replay to a full disk said failed: 1 beside the right state hash).
         return new ReplayResult(exchange, engine.stateHash(), journal.lastPosition(), journalLast,
-            Math.max(0, progress.snapshotPosition), progress.replayed, progress.nanos, eventWriter, failures.total());
+            Math.max(0, progress.snapshotPosition), progress.replayed, progress.nanos, eventWriter,
+            engine.metrics().failed());
     }
 
     /** The message of a command of a newer schema version than this code's that {@code failure} is, or null. */

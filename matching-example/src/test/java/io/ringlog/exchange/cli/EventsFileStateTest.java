@@ -60,9 +60,9 @@ class EventsFileStateTest
             (Files.readString(file).endsWith("\n") ? 0 : 1);
         final String state = ExchangeRunner.eventsFileState(writer, file);
         assertTrue(state.startsWith("incomplete: its first " + inFile + " lines are whole (a part of the next follows " +
-            "them), then writing the event of position ") && state.contains("; " + (10_000 - inFile) + " later events " +
-            "not written"), state + " (the file holds " + inFile + " whole lines; the writer had flushed " +
-            writer.flushed() + ")");
+            "them), then writing out the events buffered before the event of position ") && state.contains("; the " +
+            (10_000 - inFile) + " events after those lines are not in it"), state + " (the file holds " + inFile +
+            " whole lines; the writer had flushed " + writer.flushed() + ")");
         assertTrue(writer.flushed() < inFile, "the case that was miscounted: " + writer.flushed() + " vs " + inFile);
         assertThrows(IOException.class, () -> new FullAfter(dir.resolve("x"), 0).write("y"));
     }
@@ -94,7 +94,8 @@ class EventsFileStateTest
         }
         assertEquals(1, thrown, "the file's failure is thrown once");
         assertEquals("incomplete: its first 0 lines are whole, then writing out the events buffered since its last " +
-            "flush failed (the batch up to position 10): No space left on device; 100 later events not written",
+            "flush failed (the batch up to position 10): No space left on device; the 100 events after those lines " +
+            "are not in it",
             ExchangeRunner.eventsFileState(writer, file));
     }
 
