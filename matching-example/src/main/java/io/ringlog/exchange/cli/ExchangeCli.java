@@ -117,6 +117,35 @@ public final class ExchangeCli implements Callable<Integer>
         {
             throw new IllegalArgumentException("cannot write " + what + " " + file + ": " + problem);
         }
+        // A file written whole is written beside its name first: a directory this user cannot write refused it only
+        // then, naming the partial copy the user never typed, and saying nothing of what to do (a reviewer's, as
+        // user nobody). A device or pipe there is written through, wherever it lies.
+        final Path directory = directoryWrittenIn(file);
+        if (directory != null && !Files.isWritable(directory))
+        {
+            throw new IllegalArgumentException("cannot write " + what + " " + file + ": this user cannot write in " +
+                directory + " (no permission, or a read-only file system): write it elsewhere, or give this user write " +
+                "access to " + directory);
+        }
+    }
+
+    /** The directory a new or regular {@code file} is written in (a link's target's); null for a device or pipe. */
+    private static Path directoryWrittenIn(final Path file)
+    {
+        try
+        {
+            if (Files.exists(file) && !Files.isRegularFile(file))
+            {
+                return null;
+            }
+            final Path real = Files.isSymbolicLink(file) && Files.exists(file) ? file.toRealPath() : file;
+            final Path parent = real.toAbsolutePath().getParent();
+            return parent;
+        }
+        catch (final java.io.IOException ex)
+        {
+            return null;
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import io.ringlog.exchange.ExchangeStateMachine;
 import io.ringlog.exchange.text.CommandTextWriter;
 import io.ringlog.exchange.workload.WorkloadConfig;
 import io.ringlog.exchange.workload.WorkloadGenerator;
+import io.ringlog.journal.tool.CliSupport;
 import io.ringlog.journal.tool.Progress;
 import org.agrona.DirectBuffer;
 import picocli.CommandLine;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -92,6 +94,17 @@ final class GenerateCommand implements Callable<Integer>
         {
             generated = generate(config, file.path(), err);
             file.done();
+        }
+        catch (final IOException ex)
+        {
+            if (ex instanceof java.io.InterruptedIOException)
+            {
+                throw ex;
+            }
+            // A reviewer's -o /dev/full said only "No space left on device": which file, and that nothing was written.
+            throw new IllegalStateException("cannot write command file " + output + ": " + CliSupport.message(ex) +
+                (Files.isRegularFile(output) || !Files.exists(output) ? "; " + output + " was not written (a file there " +
+                "keeps what it held)" : "") + ": write it where there is room, or ask for fewer --commands", ex);
         }
         return printed(out, generated);
     }

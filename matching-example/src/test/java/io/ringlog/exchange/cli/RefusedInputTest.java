@@ -185,6 +185,65 @@ class RefusedInputTest
     }
 
     /**
+     * A reviewer's finding, as user nobody in a directory of mode 555: generate and replay said only "permission
+     * denied" of a partial copy the user never named, and run of the events file, with no word of what to do. Here
+     * the directory is made immutable, which root cannot write in either.
+     */
+    @Test
+    void shouldRefuseAnOutputInADirectoryThisUserCannotWriteAndSayWhatToDo() throws Exception
+    {
+        final Path locked = Files.createDirectories(dir.resolve("locked"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", locked), "chattr +i works here");
+        try
+        {
+            final Cli.Result generate = Cli.run("generate", "-n", "10", "-o", locked.resolve("g.txt").toString());
+            assertEquals(1, generate.code(), generate.toString());
+            assertEquals("error: cannot write command file " + locked.resolve("g.txt") + ": this user cannot write in " +
+                locked + " (no permission, or a read-only file system): write it elsewhere, or give this user write " +
+                "access to " + locked + "\n", generate.err());
+            final Cli.Result run = Cli.run("run", "-i", "/dev/null", "-d", dir.resolve("j").toString(), "--events",
+                locked.resolve("e.txt").toString());
+            assertEquals(1, run.code(), run.toString());
+            assertTrue(run.err().startsWith("error: cannot write events file " + locked.resolve("e.txt") + ": this user " +
+                "cannot write in " + locked), run.toString());
+            assertFalse(Files.exists(dir.resolve("j")), "refused before the journal is made");
+            // A device is written through, wherever it lies: /dev is no place this check looks.
+            assertEquals(0, Cli.run("generate", "-n", "10", "-o", "/dev/null").code());
+            if (Files.isWritable(Path.of("/dev/full")))
+            {
+                // It said only "error: No space left on device".
+                final Cli.Result full = Cli.run("generate", "-n", "10", "-o", "/dev/full");
+                assertEquals(1, full.code(), full.toString());
+                assertEquals("error: cannot write command file /dev/full: No space left on device: write it where there " +
+                    "is room, or ask for fewer --commands\n", full.err());
+            }
+        }
+        finally
+        {
+            chattr("-i", locked);
+        }
+    }
+
+    private static boolean chattr(final String flag, final Path file)
+    {
+        try
+        {
+            final Process process = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+            process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            return process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && process.exitValue() == 0;
+        }
+        catch (final java.io.IOException ex)
+        {
+            return false;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
      * An events file that is the command file, or lies in the journal or its snapshots, would replace
      * what the command reads or keeps: refused in one line, and the file and journal are untouched.
      */
