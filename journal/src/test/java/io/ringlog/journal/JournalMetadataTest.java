@@ -551,6 +551,8 @@ class JournalMetadataTest
             "--max-payload", "64");
         assertEquals(1, verify.code(), verify.toString());
         assertTrue(verify.output().contains("problem: " + meta + " is not this journal's"), verify.toString());
+        // Its mark is another journal's: no note that a writable open sets it, which the open refuses (a reviewer's).
+        assertFalse(verify.output().contains("the next writable open sets the mark"), verify.toString());
 
         // Its own file back: all is well, as before.
         Files.write(meta, own);

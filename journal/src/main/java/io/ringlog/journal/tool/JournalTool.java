@@ -508,8 +508,9 @@ public final class JournalTool implements Callable<Integer>
                 final long byOrder = chronicle.committedByOrder();
                 // A live writer's mark lags what the walk found after it was read (a reviewer saw this note on every
                 // live journal): the order of its documents says nothing of a power cut then.
+                // Not with another journal's ringlog.meta: a writable open refuses that (a reviewer read both).
                 if (committed >= 0 && damagedMark == null && byOrder > committed && chronicle.liveWriter() == null &&
-                    !chronicle.grewWhileOpening())
+                    !chronicle.grewWhileOpening() && chronicle.foreignMetadata() == null)
                 {
                     out.println("note: " + JournalRepair.lagging(committed + 1, byOrder, committed) + "; the next " +
                         "writable open sets the mark to the last entry, and a repair counts them as committed");

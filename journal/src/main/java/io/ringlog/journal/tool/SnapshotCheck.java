@@ -77,7 +77,8 @@ final class SnapshotCheck
         final long first = journal.firstPosition();
         out.println("restart-recovers-from: " + (past > 0 ? "nothing: a writable start refuses, as the snapshot at " +
             "position " + past + " was taken of this journal (its identity) past its last position " + last +
-            " (entries " + (last + 1) + ".." + past + " are missing: see the problems below)" :
+            " (" + (last + 1 == past ? "entry " + past + " is" : "entries " + (last + 1) + ".." + past + " are") +
+            " missing: see the problems below)" :
             journal.missingMetadata() != null ? "nothing: a writable start refuses while ringlog.meta is missing (see " +
             "the problems below); 'scripts/journal repair --new-identity' takes back the identity its own snapshots " +
             "name, where their entries match the journal's" :
@@ -258,8 +259,8 @@ final class SnapshotCheck
             {
                 // A reviewer read "delete it: nothing else depends on it" of the one file that said entries were lost.
                 return "is damaged: " + ex.getMessage() + "; but its header names this journal and position " + position +
-                    ", past the journal's last position " + last + ": entries " + (last + 1) + ".." + position + " were " +
-                    "committed and are missing, and a writable start refuses to go on. Keep it: it is the evidence of " +
+                    ", past the journal's last position " + last + ": " + committedAndMissing(last + 1, position) +
+                    ", and a writable start refuses to go on. Keep it: it is the evidence of " +
                     "that, until the missing files are restored or the loss accepted (see 'scripts/journal repair " +
                     "--snapshots')";
             }
@@ -277,8 +278,8 @@ final class SnapshotCheck
         }
         if (position > last)
         {
-            return "is past the journal's last position " + last + ": if it was taken on this journal, entries " +
-                (last + 1) + ".." + position + " were committed and are missing, and a writable start refuses to " +
+            return "is past the journal's last position " + last + ": if it was taken on this journal, " +
+                committedAndMissing(last + 1, position) + ", and a writable start refuses to " +
                 "go on (see 'scripts/journal repair --snapshots')";
         }
         final String mismatch = SnapshotMatch.mismatch(journal, snapshot, maxPayload);
@@ -304,5 +305,12 @@ final class SnapshotCheck
         return mismatch + "; recovery skips it" + (notThisJournals ? ". Nothing of this journal's depends on it: move it " +
             "out of " + store.path(position).getParent() + " (to the journal it was taken on, where that one is kept), or " +
             "delete it ('rm " + store.path(position) + "')" : "");
+    }
+
+    /** Entries from..to committed and missing, in words; one entry said as one (a reviewer read "entries 150000..150000"). */
+    static String committedAndMissing(final long from, final long to)
+    {
+        return from == to ? "entry " + from + " was committed and is missing" : "entries " + from + ".." + to +
+            " were committed and are missing";
     }
 }

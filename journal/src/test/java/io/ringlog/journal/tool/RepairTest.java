@@ -409,6 +409,24 @@ class RepairTest
             "snapshot at position 200"), verify.toString());
     }
 
+    /** A reviewer's: a snapshot one past the journal's end was said to show "entries 400..400" missing. */
+    @Test
+    void shouldSayOneMissingEntryAsOne() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = dir.resolve("snapshots");
+        writeEngineRun(dir, snapshots, 400, 100);
+        final Path newest = FileSnapshotStore.open(snapshots, 3).path(400);
+        final Path kept = root.resolve("snapshot-400");
+        Files.copy(newest, kept);
+        assertEquals(0, tool("repair", "-d", dir.toString(), "--truncate-after", "399", "--force", "--apply").code);
+        Files.copy(kept, newest);
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("is past the journal's last position 399: if it was taken on this journal, entry " +
+            "400 was committed and is missing") && !verify.out.contains("400..400"), verify.toString());
+    }
+
     private static boolean chattr(final String flag, final Path file)
     {
         try
