@@ -236,11 +236,13 @@ final class ChronicleJournalReader implements JournalReader
         {
             return false;
         }
-        if (lengthOutOfLine(at, length))
+        if (lengthOutOfLine(at, length) && resync())
         {
             // A length that still reads but is damaged steps into the middle of a later entry, which then read as
-            // damaged though it was whole (a reviewer's flipped length byte hid the two entries after it).
-            return resync();
+            // damaged though it was whole (a reviewer's flipped length byte hid the two entries after it). Where no
+            // whole entry up to the wanted one follows, the damage is after this entry (the next one's magic, say):
+            // stepped by its length, as before, so that reading the damaged one names it (a code review's).
+            return true;
         }
         at += length;
         decoded = position;

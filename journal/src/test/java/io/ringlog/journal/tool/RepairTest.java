@@ -67,6 +67,16 @@ class RepairTest
         assertTrue(verify.out.contains("last-position: 100\ncommitted-position: 100\n") &&
             verify.out.contains("bad-position: 35\nentries-read: 99\n"), verify.toString());
         assertFalse(verify.out.contains("unread-positions") || verify.out.contains("missing"), verify.toString());
+        // Read from the damaged one: its damage is named (a code review found a reader that stepped to it say "entry
+        // carries position 34 where position 35 belongs: ... a gap or a foreign entry").
+        try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true));
+             io.ringlog.core.JournalReader reader = journal.reader(35))
+        {
+            final io.ringlog.core.JournalException damaged = org.junit.jupiter.api.Assertions.assertThrows(
+                io.ringlog.core.JournalException.class, () -> reader.next(new io.ringlog.core.Command(64)));
+            assertTrue(damaged.getMessage().startsWith("journal position 35: bad magic") &&
+                !damaged.getMessage().contains("foreign entry"), damaged.getMessage());
+        }
         try (ChronicleJournal journal = ChronicleJournal.open(context(dir).readOnly(true));
              io.ringlog.core.JournalReader reader = journal.reader(36))
         {
