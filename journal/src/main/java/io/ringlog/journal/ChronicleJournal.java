@@ -1405,12 +1405,16 @@ public final class ChronicleJournal implements Journal
                     "'scripts/journal repair -d " + ctx.directory() + "' says the last whole position to cut after";
                 final String message;
                 // An older file: the files after it may be whole, and the only cut a repair makes drops them too.
+                final CycleFileScan newestScan = newestFile;
+                final boolean growingNewest = growing;
                 final LostInOlderFile later = scan == newestFile ? null : lostInOlderFile(ctx.directory(), scans, scan,
-                    newest);
+                    newest, newest > 0 || previous != null, scan.lengthDamaged() ? "cannot be read in it (they may be " +
+                    "whole on disk past the damaged header, where no walk can find them)" : "are lost with it",
+                    (other) -> other.headerDamage != null || other.cut() && !(growingNewest && other == newestScan));
                 if (scan.length == 0 && later != null)
                 {
                     // Its neighbours say it held entries (a reviewer read "never written" of a file that held 10,000).
-                    throw later.failure(newest, "cycle file " + scan.file + " is empty (0 bytes) and is not the newest");
+                    throw later.failure("cycle file " + scan.file + " is empty (0 bytes) and is not the newest");
                 }
                 if (scan.length == 0 && scan != newestFile)
                 {
@@ -1427,8 +1431,8 @@ public final class ChronicleJournal implements Journal
                     message = "cycle file " + scan.file + " has a damaged document header at byte " + scan.end + ", " +
                         where + ": its length word says " + (scan.header & CycleFileScan.LENGTH_MASK) + " bytes, past the file's " +
                         "end at byte " + scan.length + ", but the file's data ends at byte " + scan.dataEnd + " (a file " +
-                        "cut short inside a document ends in its bytes, not in zeros). The entries from there on may " +
-                        "be whole on disk after it, where no walk can find them" + (later != null ? "" :
+                        "cut short inside a document ends in its bytes, not in zeros)" + (later != null ? "" :
+                        ". The entries from there on may be whole on disk after it, where no walk can find them" +
                         "; restoring the file from a copy (a " +
                         "backup, the standby's journal) keeps them, and " + (newest > 0 ? "'scripts/journal repair " +
                         "-d " + ctx.directory() + " --truncate-after " + newest + "' drops them for good (run it " +
@@ -1454,7 +1458,7 @@ public final class ChronicleJournal implements Journal
                 }
                 if (later != null)
                 {
-                    throw later.failure(newest, message);
+                    throw later.failure(message);
                 }
                 // Without a readable newest entry before the cut there is no position to stand behind.
                 // What the mark says of the positions after newest holds only where nothing follows this file.
@@ -1471,53 +1475,88 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
-     * Where an older cycle file lost entries (cut short, or emptied) and a later file goes on: the positions lost, the
-     * files up to the damaged one, and the three ways on, as a missing file's message gives them (a reviewer's: the one
-     * way named was a cut after the damage, which drops the later files, whole, too; where a snapshot holds the state
-     * through the loss, moving the files up to the damaged one aside keeps every later entry). Null where no later file
-     * holds an entry past the loss.
+     * Where an older cycle file lost entries (cut short, emptied, or past a damaged header) and a later file goes on:
+     * the positions lost, the files up to the damaged one, and the three ways on, as a missing file's message gives them
+     * (a reviewer's: the one way named was a cut after the damage, which drops the later files, whole, too; where a
+     * snapshot holds the state through the loss, moving the files up to the damaged one aside keeps every later
+     * entry). Empty files right after it go with it. Where no earlier file holds a whole entry, where the lost entries
+     * began is not known (the journal may have been trimmed behind its snapshots), and no cut is offered: it would keep
+     * nothing. A later file damaged too is named, not called whole (a code review's). Null where no later file holds
+     * an entry past the loss.
+     *
+     * @param lost        how the positions went: "are lost with it", or, past a damaged header, that they cannot be read.
+     * @param damagedScan whether a later file is damaged (cut short, a damaged header) itself.
      */
     private static LostInOlderFile lostInOlderFile(final Path directory, final TreeMap<String, CycleFileScan> scans,
-        final CycleFileScan damaged, final long newest)
+        final CycleFileScan damaged, final long newest, final boolean startKnown, final String lost,
+        final java.util.function.Predicate<CycleFileScan> damagedScan)
     {
         final String name = damaged.file.getFileName().toString();
-        for (final CycleFileScan next : scans.tailMap(name, false).values())
+        final List<Path> upTo = new ArrayList<>();
+        scans.headMap(name, true).values().forEach((scan) -> upTo.add(scan.file));
+        final List<String> emptyAfter = new ArrayList<>();
+        CycleFileScan next = null;
+        for (final CycleFileScan later : scans.tailMap(name, false).values())
         {
-            if (next.entries > 0)
+            if (later.entries > 0)
             {
-                final long nextNewest = newestPosition(next);
-                final long nextFirst = nextNewest > 0 ? nextNewest - next.entries + 1 : -1;
-                if (nextFirst <= newest + 1)
-                {
-                    return null;
-                }
-                final List<Path> upTo = new ArrayList<>();
-                scans.headMap(name, true).values().forEach((scan) -> upTo.add(scan.file));
-                final String files = (upTo.size() == 1 ? "the file" : "the " + upTo.size() + " files up to it") + " (" +
-                    upTo.stream().map((p) -> p.getFileName().toString()).collect(java.util.stream.Collectors.joining(", ")) +
-                    ")";
-                return new LostInOlderFile(nextFirst, upTo, "positions " + (newest + 1) + ".." + (nextFirst - 1) + " are " +
-                    "lost with it (the whole entries end at position " + newest + ", and the next file, " +
-                    next.file.getFileName() + ", starts at " + nextFirst + "); the later files are whole. Restore it " +
-                    "from a copy (a backup, the standby's journal). Or, where a snapshot at position " + nextFirst + " or " +
-                    "later holds the state through the loss, move " + files + " out of " + directory + ": the journal " +
-                    "then starts at position " + nextFirst + ", as one trimmed behind its snapshots does, and a restart " +
-                    "recovers from that snapshot with every entry after it. Or accept the loss of the later files too: " +
-                    "'scripts/journal repair -d " + directory + " --truncate-after " + newest + " --force' keeps the " +
-                    "positions up to " + newest + " and drops every later file (run it without --apply first: it lists " +
-                    "what it drops)");
+                next = later;
+                break;
+            }
+            emptyAfter.add(later.file.getFileName().toString());
+            upTo.add(later.file);
+        }
+        if (next == null)
+        {
+            return null;
+        }
+        final long nextNewest = newestPosition(next);
+        final long nextFirst = nextNewest > 0 ? nextNewest - next.entries + 1 : -1;
+        if (nextFirst <= newest + 1)
+        {
+            return null;
+        }
+        String alsoDamaged = null;
+        for (final CycleFileScan later : scans.tailMap(next.file.getFileName().toString(), true).values())
+        {
+            if (damagedScan.test(later))
+            {
+                alsoDamaged = later.file.getFileName().toString();
+                break;
             }
         }
-        return null;
+        final String files = (upTo.size() == 1 ? "the file" : "the " + upTo.size() + " files up to " +
+            (emptyAfter.isEmpty() ? "it" : "the next with entries")) + " (" +
+            upTo.stream().map((p) -> p.getFileName().toString()).collect(java.util.stream.Collectors.joining(", ")) + ")";
+        final String range = startKnown ? "positions " + (newest + 1) + ".." + (nextFirst - 1) : "the positions before " +
+            nextFirst + " that it held";
+        return new LostInOlderFile(startKnown ? newest : -1, nextFirst, upTo, range + " " + lost +
+            (emptyAfter.isEmpty() ? "" : ", with the empty " + (emptyAfter.size() == 1 ? "file" : "files") + " after it (" +
+            String.join(", ", emptyAfter) + ")") + " (" + (startKnown ? "the whole entries end at position " + newest :
+            "no earlier file holds a whole entry, so where they began is not known: position 1, or a later one where " +
+            "older cycle files were deleted behind the snapshots") + ", and the next file with entries, " +
+            next.file.getFileName() + ", starts at " + nextFirst + "); " + (alsoDamaged == null ? "the later files are " +
+            "whole. " : "a later file, " + alsoDamaged + ", is damaged too: once this is mended, verify names it. ") +
+            "Restore it from a copy (a backup, the standby's journal). Or, where a snapshot at position " + nextFirst + " or " +
+            "later holds the state through the loss, move " + files + " out of " + directory + ": the journal " +
+            "then starts at position " + nextFirst + ", as one trimmed behind its snapshots does, and a restart " +
+            "recovers from that snapshot with every entry after it" + (startKnown && newest > 0 ? ". Or accept the loss " +
+            "of the later files too: 'scripts/journal repair -d " + directory + " --truncate-after " + newest +
+            " --force' keeps the positions up to " + newest + " and drops every later file (run it without --apply " +
+            "first: it lists what it drops)" : ""));
     }
 
-    /** What {@link #lostInOlderFile} found: where the later files start, the files up to the damage, and the words. */
-    private record LostInOlderFile(long nextFirst, List<Path> upTo, String words)
+    /**
+     * What {@link #lostInOlderFile} found: the last whole position before the loss (-1 where not known), where the later
+     * files start, the files up to the damage, and the words.
+     */
+    private record LostInOlderFile(long lastBefore, long nextFirst, List<Path> upTo, String words)
     {
         /** The open's failure: a gap, as a deleted file's is, so verify says whether a snapshot holds the state through it. */
-        MissingCycleException failure(final long newest, final String damage)
+        MissingCycleException failure(final String damage)
         {
-            return new MissingCycleException(newest, nextFirst, upTo, damage + ": " + words);
+            return lastBefore < 0 ? new MissingCycleException(nextFirst, upTo, damage + ": " + words) :
+                new MissingCycleException(lastBefore, nextFirst, upTo, damage + ": " + words);
         }
     }
 

@@ -26,7 +26,16 @@ public final class MissingCycleException extends JournalException
         this.filesBefore = List.copyOf(filesBefore);
     }
 
-    /** The last position before the gap. */
+    /** Where the last position before the gap is not known (a damaged oldest file): the failure names no position. */
+    MissingCycleException(final long firstAfter, final List<Path> filesBefore, final String message)
+    {
+        super(message);
+        this.lastBefore = -1;
+        this.firstAfter = firstAfter;
+        this.filesBefore = List.copyOf(filesBefore);
+    }
+
+    /** The last position before the gap; -1 where it is not known. */
     public long lastBefore()
     {
         return lastBefore;

@@ -2270,7 +2270,8 @@ class RepairTest
         assertEquals(1, verify.code, verify.toString());
         assertTrue(verify.out.contains("cycle file " + files.get(1) + " is cut short") &&
             verify.out.contains(" are lost with it (the whole entries end at position ") &&
-            verify.out.contains(", and the next file, " + files.get(2).getFileName() + ", starts at 201); the later " +
+            verify.out.contains(", and the next file with entries, " + files.get(2).getFileName() + ", starts at 201); " +
+                "the later " +
                 "files are whole. Restore it from a copy") &&
             verify.out.contains("move the 2 files up to it (" + both + ") out of " + dir) &&
             verify.out.contains("problem: the snapshot at position 300 in " + snapshots + " holds the state through the " +
@@ -2280,7 +2281,7 @@ class RepairTest
         final Tool emptied = tool("verify", "-d", dir.toString());
         assertEquals(1, emptied.code, emptied.toString());
         assertTrue(emptied.out.contains("cycle file " + files.get(1) + " is empty (0 bytes) and is not the newest: " +
-            "positions 101..200 are lost with it (the whole entries end at position 100, and the next file, " +
+            "positions 101..200 are lost with it (the whole entries end at position 100, and the next file with entries, " +
             files.get(2).getFileName() + ", starts at 201)") && !emptied.out.contains("never written"), emptied.toString());
 
         final Path aside = Files.createDirectories(root.resolve("aside"));
@@ -2292,6 +2293,75 @@ class RepairTest
         assertEquals(0, moved.code, moved.toString());
         assertTrue(moved.out.contains("first-position: 201\n"), moved.toString());
         assertEquals(cleanHash(300, 10), continueRun(dir, snapshots, 10), "every entry after the damaged file kept");
+    }
+
+    /**
+     * A code review's of the test above: an empty file after the cut one was skipped and its positions said lost with
+     * the cut one, with only the files up to the cut one to move (followed, the empty one was then the oldest, said to
+     * hold positions from 1, and the cut offered, after 0, emptied the journal); and a later file cut too was called
+     * whole. The empty ones go with it, a later damaged file is named, and, the oldest file damaged, no cut is offered.
+     */
+    @Test
+    void shouldMoveTheEmptyFilesAfterADamagedOneWithItAndNameALaterDamagedFile() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = dir.resolve("snapshots");
+        writeEngineCycles(dir, snapshots, 4);
+        final List<Path> files = JournalTesting.cycleFiles(dir);
+        assertEquals(4, files.size());
+        final byte[] third = Files.readAllBytes(files.get(2));
+        truncate(files.get(1), JournalTesting.entryOffset(files.get(1), 49) + 10);
+        Files.write(files.get(2), new byte[0]);
+        final String three = files.get(0).getFileName() + ", " + files.get(1).getFileName() + ", " +
+            files.get(2).getFileName();
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains(" are lost with it, with the empty file after it (" + files.get(2).getFileName() +
+            ") (the whole entries end at position ") && verify.out.contains(", and the next file with entries, " +
+            files.get(3).getFileName() + ", starts at 301); the later files are whole.") &&
+            verify.out.contains("move the 3 files up to the next with entries (" + three + ") out of " + dir) &&
+            verify.out.contains("problem: the snapshot at position 400 in " + snapshots + " holds the state through the " +
+                "gap: moving " + three + " out of " + dir), verify.toString());
+
+        // The third file whole again and the newest cut too: not called whole.
+        Files.write(files.get(2), third);
+        truncate(files.get(3), JournalTesting.entryOffset(files.get(3), 49) + 10);
+        final Tool both = tool("verify", "-d", dir.toString());
+        assertEquals(1, both.code, both.toString());
+        assertTrue(both.out.contains("; a later file, " + files.get(3).getFileName() + ", is damaged too: once this is " +
+            "mended, verify names it.") && !both.out.contains("the later files are whole"), both.toString());
+    }
+
+    /** The oldest file of a journal trimmed behind its snapshots emptied: where its positions began is not known. */
+    @Test
+    void shouldNotCountFromPositionOneWhereTheOldestFileOfATrimmedJournalIsEmptied() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = dir.resolve("snapshots");
+        writeEngineCycles(dir, snapshots, 3);
+        final List<Path> files = JournalTesting.cycleFiles(dir);
+        Files.delete(files.get(0));
+        Files.delete(FileSnapshotStore.open(snapshots, 3).path(100));
+        Files.write(files.get(1), new byte[0]);
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("is empty (0 bytes) and is not the newest: the positions before 201 that it held " +
+            "are lost with it (no earlier file holds a whole entry, so where they began is not known") &&
+            !verify.out.contains("bad-position: 1\n") && !verify.out.contains("--truncate-after 0"), verify.toString());
+        Files.move(files.get(1), root.resolve(files.get(1).getFileName()));
+        Files.move(FileSnapshotStore.open(snapshots, 3).path(200), root.resolve("snapshot-200"));
+        final Tool moved = tool("verify", "-d", dir.toString());
+        assertEquals(0, moved.code, moved.toString());
+        assertEquals(cleanHash(300, 10), continueRun(dir, snapshots, 10), "every entry after the emptied file kept");
+    }
+
+    private static void truncate(final Path file, final long length) throws IOException
+    {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+            java.nio.file.StandardOpenOption.WRITE))
+        {
+            channel.truncate(length);
+        }
     }
 
     /**
