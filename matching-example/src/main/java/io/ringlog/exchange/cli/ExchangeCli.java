@@ -117,34 +117,46 @@ public final class ExchangeCli implements Callable<Integer>
         {
             throw new IllegalArgumentException("cannot write " + what + " " + file + ": " + problem);
         }
-        // A file written whole is written beside its name first: a directory this user cannot write refused it only
-        // then, naming the partial copy the user never typed, and saying nothing of what to do (a reviewer's, as
-        // user nobody). A device or pipe there is written through, wherever it lies.
-        final Path directory = directoryWrittenIn(file);
+        checkDirectory(file, what, false);
+    }
+
+    /**
+     * {@link #checkWritable(Path, String)} for a file written whole ({@code WholeFile}: a partial copy beside it, renamed
+     * over it), which needs its directory writable even where the file is there already.
+     */
+    public static void checkWritableWhole(final Path file, final String what)
+    {
+        checkWritable(file, what);
+        checkDirectory(file, what, true);
+    }
+
+    /**
+     * A directory this user cannot write refused a new file only as it was made, naming the partial copy the user never
+     * typed, and saying nothing of what to do (a reviewer's, as user nobody). A file there already is written in place
+     * (unless written whole), and a device, a pipe or anything under /dev or /proc is written through, wherever it lies
+     * (a code review found /dev/stdout redirected to a file in such a directory refused).
+     */
+    private static void checkDirectory(final Path file, final String what, final boolean whole)
+    {
+        final Path absolute = file.toAbsolutePath();
+        if (absolute.startsWith("/dev") || absolute.startsWith("/proc") || Files.exists(file) && !Files.isRegularFile(file))
+        {
+            return;
+        }
+        final Path directory;
+        try
+        {
+            directory = !Files.exists(file) ? absolute.getParent() : whole ? file.toRealPath().getParent() : null;
+        }
+        catch (final java.io.IOException ex)
+        {
+            return;
+        }
         if (directory != null && !Files.isWritable(directory))
         {
             throw new IllegalArgumentException("cannot write " + what + " " + file + ": this user cannot write in " +
                 directory + " (no permission, or a read-only file system): write it elsewhere, or give this user write " +
                 "access to " + directory);
-        }
-    }
-
-    /** The directory a new or regular {@code file} is written in (a link's target's); null for a device or pipe. */
-    private static Path directoryWrittenIn(final Path file)
-    {
-        try
-        {
-            if (Files.exists(file) && !Files.isRegularFile(file))
-            {
-                return null;
-            }
-            final Path real = Files.isSymbolicLink(file) && Files.exists(file) ? file.toRealPath() : file;
-            final Path parent = real.toAbsolutePath().getParent();
-            return parent;
-        }
-        catch (final java.io.IOException ex)
-        {
-            return null;
         }
     }
 

@@ -932,7 +932,7 @@ final class ExchangeRunner
         return "incomplete: its first " + whole + " lines are whole" + (endsInsideALine(file) ? " (a part of the next " +
             "follows them)" : "") + ", then " + (writer.failedAt() <= 0 ? "its last flush failed" :
             writer.failedInFlush() ? "writing out the events buffered since its last flush failed (the batch up to " +
-            "position " + writer.failedAt() + ")" : "writing out the events buffered before the event of position " +
+            "position " + writer.failedAt() + ")" : "writing out the events buffered up to the event of position " +
             writer.failedAt() + " failed (its buffer was full)") + ": " + ExchangeCli.message(failure) + (missing > 0 ?
             "; the " + missing + " events after those lines are not in it" : "");
     }

@@ -83,7 +83,7 @@ final class GenerateCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "-o - names a file called '-': generate writes " +
                 "a file (its summary goes to standard output), so give it a file name");
         }
-        ExchangeCli.checkWritable(output, "command file");
+        ExchangeCli.checkWritableWhole(output, "command file");
         // Before a byte is written: a count the disk cannot hold is refused, not found out when the disk is full.
         SpaceEstimate.of(this::config, commands).checkFits(output, false, "the command file",
             "ask for fewer --commands, or write it (-o) on a larger file system");
@@ -102,9 +102,12 @@ final class GenerateCommand implements Callable<Integer>
                 throw ex;
             }
             // A reviewer's -o /dev/full said only "No space left on device": which file, and that nothing was written.
-            throw new IllegalStateException("cannot write command file " + output + ": " + CliSupport.message(ex) +
+            final String message = CliSupport.message(ex);
+            final boolean full = message.contains("No space left") || message.contains("quota");
+            throw new IllegalStateException("cannot write command file " + output + ": " + message +
                 (Files.isRegularFile(output) || !Files.exists(output) ? "; " + output + " was not written (a file there " +
-                "keeps what it held)" : "") + ": write it where there is room, or ask for fewer --commands", ex);
+                "keeps what it held)" : "") + (full ? ": write it where there is room, or ask for fewer --commands" : ""),
+                ex);
         }
         return printed(out, generated);
     }

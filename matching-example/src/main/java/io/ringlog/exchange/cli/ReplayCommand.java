@@ -38,7 +38,7 @@ final class ReplayCommand implements Callable<Integer>
         {
             // On the file named, before its partial copy is made beside it: what the user typed is what is checked.
             ExchangeCli.checkNotOverwriting(events, "events file", null, asked.journalDir(), asked.snapshotsDir());
-            ExchangeCli.checkWritable(events, "events file");
+            ExchangeCli.checkWritableWhole(events, "events file");
         }
         // A reviewer's finding: a replay whose events did not fit (a full disk) replaced a whole events file that was
         // there with its own incomplete one. Kept under its name only where there was none.

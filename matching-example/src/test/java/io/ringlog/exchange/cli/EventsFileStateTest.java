@@ -60,7 +60,7 @@ class EventsFileStateTest
             (Files.readString(file).endsWith("\n") ? 0 : 1);
         final String state = ExchangeRunner.eventsFileState(writer, file);
         assertTrue(state.startsWith("incomplete: its first " + inFile + " lines are whole (a part of the next follows " +
-            "them), then writing out the events buffered before the event of position ") && state.contains("; the " +
+            "them), then writing out the events buffered up to the event of position ") && state.contains("; the " +
             (10_000 - inFile) + " events after those lines are not in it"), state + " (the file holds " + inFile +
             " whole lines; the writer had flushed " + writer.flushed() + ")");
         assertTrue(writer.flushed() < inFile, "the case that was miscounted: " + writer.flushed() + " vs " + inFile);

@@ -192,7 +192,16 @@ class RefusedInputTest
     @Test
     void shouldRefuseAnOutputInADirectoryThisUserCannotWriteAndSayWhatToDo() throws Exception
     {
+        if (Files.isWritable(Path.of("/dev/full")))
+        {
+            // It said only "error: No space left on device".
+            final Cli.Result full = Cli.run("generate", "-n", "10", "-o", "/dev/full");
+            assertEquals(1, full.code(), full.toString());
+            assertEquals("error: cannot write command file /dev/full: No space left on device: write it where there " +
+                "is room, or ask for fewer --commands\n", full.err());
+        }
         final Path locked = Files.createDirectories(dir.resolve("locked"));
+        final Path existing = Files.writeString(locked.resolve("existing.txt"), "");
         org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", locked), "chattr +i works here");
         try
         {
@@ -207,16 +216,19 @@ class RefusedInputTest
             assertTrue(run.err().startsWith("error: cannot write events file " + locked.resolve("e.txt") + ": this user " +
                 "cannot write in " + locked), run.toString());
             assertFalse(Files.exists(dir.resolve("j")), "refused before the journal is made");
-            // A device is written through, wherever it lies: /dev is no place this check looks.
+            // A file there already, which run writes in place (a code review found it refused): written.
+            final Path commands = dir.resolve("c.txt");
+            Cli.ok("generate", "-n", "100", "-o", commands.toString());
+            final Cli.Result inPlace = Cli.ok("run", "-i", commands.toString(), "-d", dir.resolve("k").toString(),
+                "--events", existing.toString());
+            assertTrue(Files.size(existing) > 0, inPlace.toString());
+            // Written whole, a partial copy beside it: refused, as generate's is.
+            final Cli.Result whole = Cli.run("replay", "-d", dir.resolve("k").toString(), "--events", existing.toString());
+            assertEquals(1, whole.code(), whole.toString());
+            assertTrue(whole.err().startsWith("error: cannot write events file " + existing + ": this user cannot write " +
+                "in " + locked), whole.toString());
+            // A device is written through, wherever it lies.
             assertEquals(0, Cli.run("generate", "-n", "10", "-o", "/dev/null").code());
-            if (Files.isWritable(Path.of("/dev/full")))
-            {
-                // It said only "error: No space left on device".
-                final Cli.Result full = Cli.run("generate", "-n", "10", "-o", "/dev/full");
-                assertEquals(1, full.code(), full.toString());
-                assertEquals("error: cannot write command file /dev/full: No space left on device: write it where there " +
-                    "is room, or ask for fewer --commands\n", full.err());
-            }
         }
         finally
         {
