@@ -298,6 +298,17 @@ final class SnapshotCheck
         {
             return null;
         }
+        if (mismatch.startsWith("was taken on journal ") && SnapshotMatch.entryMatches(journal, snapshot, maxPayload))
+        {
+            // Its entry is this journal's: this journal's own, under the identity it had before its ringlog.meta was
+            // made anew (lost, and --new-identity run without these snapshots). A reviewer's trimmed journal was then
+            // told to delete the only snapshots it could start from.
+            return mismatch + ", but its entry at position " + position + " matches this journal's: it is most likely " +
+                "this journal's own, taken under the identity " + snapshot.journalId() + " it had before its ringlog.meta " +
+                "was made anew; recovery skips it until then. 'scripts/journal repair -d " + journal.directory() +
+                " --new-identity --snapshots " + store.path(position).getParent() + " --force' takes that identity back " +
+                "(run it without --apply first: it says which identity it takes); keep the snapshot";
+        }
         // Another journal's, or another history's, or one no journal can be matched to: verify failed for good on it,
         // with no way on said (a reviewer's), though recovery skips it and nothing of this journal's needs it.
         final boolean notThisJournals = mismatch.startsWith("was taken on ") || mismatch.startsWith("names no journal") ||

@@ -437,6 +437,33 @@ class RepairTest
             "400 was committed and is missing") && !verify.out.contains("400..400"), verify.toString());
     }
 
+    /**
+     * A reviewer's: ringlog.meta lost, its snapshots kept outside the journal, and --new-identity run without them, the
+     * journal's own snapshots were then said to be another journal's, with nothing depending on them, to delete. Their
+     * entries match the journal's: verify says they are most likely its own and how to take their identity back, which,
+     * followed, makes them usable again.
+     */
+    @Test
+    void shouldSayASnapshotWhoseEntryMatchesIsThisJournalsOwnUnderAnOlderIdentity() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = root.resolve("elsewhere");
+        writeEngineRun(dir, snapshots, 400, 100);
+        Files.delete(dir.resolve("ringlog.meta"));
+        assertEquals(0, tool("repair", "-d", dir.toString(), "--new-identity", "--apply").code);
+        final Tool verify = tool("verify", "-d", dir.toString(), "--snapshots", snapshots.toString());
+        assertEquals(1, verify.code, verify.toString());
+        assertTrue(verify.out.contains("matches this journal's: it is most likely this journal's own, taken under the " +
+            "identity ") && verify.out.contains("'scripts/journal repair -d " + dir + " --new-identity --snapshots " +
+            snapshots + " --force' takes that identity back") && !verify.out.contains("delete it"), verify.toString());
+        final Tool back = tool("repair", "-d", dir.toString(), "--new-identity", "--snapshots", snapshots.toString(),
+            "--force", "--apply");
+        assertEquals(0, back.code, back.toString());
+        final Tool usable = tool("verify", "-d", dir.toString(), "--snapshots", snapshots.toString());
+        assertEquals(0, usable.code, usable.toString());
+        assertTrue(usable.out.contains("snapshot: 400 ok\n"), usable.toString());
+    }
+
     private static boolean chattr(final String flag, final Path file)
     {
         try
