@@ -500,9 +500,20 @@ public final class JournalRepair implements AutoCloseable
             }
         }
         long newestSnapshot = 0;
+        final JournalId own = metadata != null && metadata.id() != null && metadata.id().known() ? metadata.id() : null;
+        final Map<Long, JournalId> named = snapshotIdentities();
         for (final Map.Entry<Long, Path> snapshot : snapshotFiles().entrySet())
         {
             final long position = snapshot.getKey();
+            final JournalId names = named.getOrDefault(position, JournalId.NONE);
+            if (own != null && names.known() && !own.equals(names))
+            {
+                // Another journal's, sharing the directory: left alone, as retention leaves it (a reviewer's repair
+                // deleted three of them, which verify had said to move to their own journal).
+                plan.add("keep-snapshot: " + snapshot.getValue() + " (position " + position + ": another journal's, " +
+                    names + "; left alone)");
+                continue;
+            }
             newestSnapshot = Math.max(newestSnapshot, position);
             if (position > cut)
             {
@@ -739,6 +750,7 @@ public final class JournalRepair implements AutoCloseable
         }
         boolean dropsAll = true;
         boolean any = false;
+        final Map<Long, JournalId> identities = snapshotIdentities();
         // Each other one names another identity: recovery would skip it at every start, saying so.
         for (final Map.Entry<Long, Path> snapshot : snapshotFiles().entrySet())
         {
@@ -755,6 +767,15 @@ public final class JournalRepair implements AutoCloseable
                 plan.add("keep-snapshot: " + snapshot.getValue() + " (position " + snapshot.getKey() + ": it names the " +
                     "identity taken back, and its entry lies where damage hides entries from this walk; verify checks " +
                     "it)");
+                continue;
+            }
+            final JournalId names = identities.getOrDefault(snapshot.getKey(), JournalId.NONE);
+            if (names.known() && !named.contains(names))
+            {
+                // Another journal's, sharing the directory (its entry does not match, and it names no identity this
+                // journal's own snapshots name): left alone, as retention leaves it (a reviewer's).
+                plan.add("keep-snapshot: " + snapshot.getValue() + " (position " + snapshot.getKey() + ": another " +
+                    "journal's, " + names + "; left alone)");
                 continue;
             }
             if (!deleteSnapshots.contains(snapshot.getValue()))
@@ -924,6 +945,25 @@ public final class JournalRepair implements AutoCloseable
             store.close();
         }
         return files;
+    }
+
+    /** The identity each snapshot's header names ({@link JournalId#NONE} where it names none or cannot be read). */
+    private Map<Long, JournalId> snapshotIdentities()
+    {
+        final Map<Long, JournalId> identities = new LinkedHashMap<>();
+        if (snapshots == null || !Files.isDirectory(snapshots))
+        {
+            return identities;
+        }
+        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(snapshots)
+            .readOnly(true)))
+        {
+            for (final long position : store.positions())
+            {
+                identities.put(position, store.journalNamedAt(position));
+            }
+        }
+        return identities;
     }
 
     private long newIdentityMark()

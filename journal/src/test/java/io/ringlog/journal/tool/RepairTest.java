@@ -464,6 +464,44 @@ class RepairTest
         assertTrue(usable.out.contains("snapshot: 400 ok\n"), usable.toString());
     }
 
+    /**
+     * A reviewer's: another journal's snapshots in this journal's snapshot directory, which verify says to move to their
+     * own journal, were deleted by a cut (and by --new-identity). The README says retention leaves them alone; so does
+     * a repair, and says so.
+     */
+    @Test
+    void shouldLeaveAnotherJournalsSnapshotsAloneInACut() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = dir.resolve("snapshots");
+        writeEngineRun(dir, snapshots, 400, 100);
+        final Path other = root.resolve("other");
+        writeEngineRun(other, other.resolve("snapshots"), 700, 100);
+        final List<Path> theirs = new java.util.ArrayList<>();
+        for (final long position : new long[] {500, 600, 700})
+        {
+            final Path copy = FileSnapshotStore.open(snapshots, 3).path(position);
+            Files.copy(FileSnapshotStore.open(other.resolve("snapshots"), 3).path(position), copy);
+            theirs.add(copy);
+        }
+        final Tool cut = tool("repair", "-d", dir.toString(), "--truncate-after", "250", "--force", "--apply");
+        // The cut is made; the other journal's snapshots are still a problem of this directory's, as verify says.
+        assertEquals(1, cut.code, cut.toString());
+        assertTrue(cut.out.contains("another journal's snapshot, which says nothing of this one") &&
+            cut.out.contains("its last position 250"), cut.toString());
+        assertTrue(cut.out.contains("keep-snapshot: " + theirs.get(2) + " (position 700: another journal's, ") &&
+            cut.out.contains("drop-snapshot: " + FileSnapshotStore.open(snapshots, 3).path(400) + " (position 400)") &&
+            !cut.out.contains("drop-snapshot: " + theirs.get(0)), cut.toString());
+        for (final Path copy : theirs)
+        {
+            assertTrue(Files.exists(copy), copy + " left alone");
+        }
+        Files.delete(dir.resolve("ringlog.meta"));
+        final Tool renewed = tool("repair", "-d", dir.toString(), "--new-identity");
+        assertTrue(renewed.out.contains("keep-snapshot: " + theirs.get(0) + " (position 500: another journal's, ") &&
+            !renewed.out.contains("drop-snapshot: " + theirs.get(0)), renewed.toString());
+    }
+
     private static boolean chattr(final String flag, final Path file)
     {
         try
