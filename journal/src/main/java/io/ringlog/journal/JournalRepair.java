@@ -424,6 +424,10 @@ public final class JournalRepair implements AutoCloseable
             throw new JournalException("--truncate-after " + cut + " is before the journal's first entry, " +
                 firstPosition + " (older cycles were trimmed)");
         }
+        if (firstPosition > 1)
+        {
+            refuseAStrandedCut(cut, firstPosition);
+        }
         // Only the entries the files hold: positions a deleted file held are gone already, not dropped by the cut.
         long held = 0;
         for (int i = 0; i < files.size(); i++)
@@ -945,6 +949,37 @@ public final class JournalRepair implements AutoCloseable
             store.close();
         }
         return files;
+    }
+
+    /**
+     * A journal trimmed behind its snapshots starts only from one of them at its oldest entry or later (the entry there
+     * checks it): a cut that keeps none leaves a journal no start can use, which --force does not make better (a
+     * reviewer's forced cut said repaired, and verify ok, of a journal every start refused). Refused, naming the cut that
+     * keeps one.
+     */
+    private void refuseAStrandedCut(final long cut, final long firstPosition)
+    {
+        final JournalId own = metadata != null && metadata.id() != null && metadata.id().known() ? metadata.id() : null;
+        final Map<Long, JournalId> named = snapshotIdentities();
+        final java.util.TreeSet<Long> usable = new java.util.TreeSet<>();
+        for (final Map.Entry<Long, JournalId> snapshot : named.entrySet())
+        {
+            if (snapshot.getKey() >= firstPosition && (own == null || own.equals(snapshot.getValue())))
+            {
+                usable.add(snapshot.getKey());
+            }
+        }
+        if (!usable.isEmpty() && usable.first() <= cut)
+        {
+            return;
+        }
+        throw new JournalException("--truncate-after " + cut + " would leave a journal no start can use: its oldest " +
+            "entry is position " + firstPosition + " (older cycle files were deleted behind its snapshots), so a start " +
+            "needs a snapshot of it at position " + firstPosition + " or later, up to the cut, and " + (usable.isEmpty() ?
+            (snapshots == null ? "no snapshot directory was given (--snapshots DIR names it)" : "there is none in " +
+            snapshots) + ". Restore the older cycle files, or a snapshot, from a copy first" : "the oldest in " +
+            snapshots + " is at position " + usable.first() + ". Cut after " + usable.first() + " or later (--truncate-after " +
+            usable.first() + ")") + "; nothing was changed");
     }
 
     /** The identity each snapshot's header names ({@link JournalId#NONE} where it names none or cannot be read). */

@@ -51,6 +51,15 @@ final class SnapshotCheck
                     newestTakenSince = Math.max(newestTakenSince, position);
                     continue;
                 }
+                if (position < journal.firstPosition() && journal.id().equals(store.journalNamedAt(position)))
+                {
+                    // Taken before the oldest entry kept (older cycle files deleted behind later snapshots): no start
+                    // uses it, and nothing is wrong (a reviewer's verify failed on one, saying no way on).
+                    out.println("snapshot: " + position + " before-first-position (no start uses it: the journal's oldest " +
+                        "entry is position " + journal.firstPosition() + "; 'rm " + store.path(position) + "' when you " +
+                        "like)");
+                    continue;
+                }
                 final String skipped = skipReason(journal, store, position, last, maxPayload);
                 if (skipped == null)
                 {
@@ -95,9 +104,18 @@ final class SnapshotCheck
             "checked, the snapshot at position " + recoversFrom : "") :
             recoversFrom > 0 ? "the snapshot at position " + recoversFrom :
             first > 1 ? "nothing: no snapshot is usable, and a full replay needs position 1, which this journal no " +
-            "longer holds (its oldest entry is position " + first + "); restore a snapshot at or after " + (first - 1) +
+            "longer holds (its oldest entry is position " + first + "); restore a snapshot at or after " + first +
             " from a copy" :
             count > 0 ? "position 1 (no snapshot is usable: a full replay)" : "position 1 (no snapshots: a full replay)"));
+        if (past <= 0 && newestTakenSince <= 0 && recoversFrom <= 0 && first > 1 && journal.missingMetadata() == null &&
+            journal.foreignMetadata() == null && journal.damagedAnchor() == null && journal.damagedMark() == null)
+        {
+            // A start refuses it: a problem, not a line among the others (a reviewer's verify said ok, exit 0).
+            problems.add("no snapshot in " + directory + " is usable, and the journal's oldest entry is position " + first +
+                " (older cycle files were deleted behind its snapshots): every start refuses, as a full replay needs " +
+                "position 1. Restore a snapshot of this journal at position " + first + " or later, or its older cycle " +
+                "files, from a copy");
+        }
         if (unreadable.isEmpty() || recoversFrom == 0 || past > 0 || journal.missingMetadata() != null ||
             journal.damagedMark() != null || journal.foreignMetadata() != null)
         {

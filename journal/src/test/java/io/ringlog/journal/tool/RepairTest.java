@@ -502,6 +502,36 @@ class RepairTest
             !renewed.out.contains("drop-snapshot: " + theirs.get(0)), renewed.toString());
     }
 
+    /**
+     * A reviewer's: a forced cut of a journal trimmed behind its snapshots, below its oldest usable snapshot, dropped
+     * every snapshot a start could use, said repaired, and verify then said ok, exit 0, of a journal every start
+     * refused. The cut is refused, naming the one that keeps a snapshot; verify makes it a problem.
+     */
+    @Test
+    void shouldRefuseACutThatLeavesATrimmedJournalNoSnapshotToStartFrom() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = dir.resolve("snapshots");
+        writeEngineCycles(dir, snapshots, 3);
+        Files.delete(JournalTesting.cycleFiles(dir).get(0));
+        final Tool refused = tool("repair", "-d", dir.toString(), "--truncate-after", "150", "--force", "--apply");
+        assertEquals(1, refused.code, refused.toString());
+        assertTrue(refused.err.contains("--truncate-after 150 would leave a journal no start can use: its oldest entry " +
+            "is position 101") && refused.err.contains("the oldest in " + snapshots + " is at position 200. Cut after " +
+            "200 or later (--truncate-after 200); nothing was changed"), refused.toString());
+        assertTrue(tool("verify", "-d", dir.toString()).out.contains("last-position: 300\n"), "nothing was changed");
+        final Tool cut = tool("repair", "-d", dir.toString(), "--truncate-after", "200", "--force", "--apply");
+        assertEquals(0, cut.code, cut.toString());
+        assertEquals(cleanHash(200, 10), continueRun(dir, snapshots, 10), "a start recovers from the snapshot at 200");
+
+        Files.delete(FileSnapshotStore.open(snapshots, 3).path(200));
+        final Tool stranded = tool("verify", "-d", dir.toString());
+        assertEquals(1, stranded.code, stranded.toString());
+        assertTrue(stranded.out.contains("problem: no snapshot in " + snapshots + " is usable, and the journal's oldest " +
+            "entry is position 101") && stranded.out.contains("restore a snapshot at or after 101 from a copy"),
+            stranded.toString());
+    }
+
     private static boolean chattr(final String flag, final Path file)
     {
         try
