@@ -1081,6 +1081,12 @@ final class ExchangeRunner
         {
             err.println("note: the journal ends at position " + journalLast + ", before --to " + settings.to());
         }
+        final String stranded = chronicle.firstPosition() > 1 ? noSnapshotToStartFrom(chronicle, settings, target) : null;
+        if (stranded != null)
+        {
+            chronicle.close();
+            throw new IllegalArgumentException(stranded);
+        }
         SnapshotStore snapshots = null;
         if (settings.useSnapshots() && settings.events() == null && Files.isDirectory(settings.snapshotsDir()))
         {
@@ -1164,6 +1170,57 @@ final class ExchangeRunner
             "not in it (an older copy of the journal put back, or a cycle file lost), so its end is not its state. " +
             "The same command with --to " + last + " gives what it holds ('scripts/exchange replay -d " +
             journal.directory() + " --to " + last + "', and so book and balances); restore the missing files for the rest";
+    }
+
+    /**
+     * Why a replay of a journal trimmed behind its snapshots (its oldest entry past position 1) cannot start, with the
+     * way on; null where a snapshot of it at its oldest entry or later, and at the target or before, is there. A
+     * reviewer's replay, book and balances said only "journal position 1: older than the oldest entry kept".
+     */
+    private static String noSnapshotToStartFrom(final ChronicleJournal journal, final ReplaySettings settings,
+        final long target)
+    {
+        final long first = journal.firstPosition();
+        if (target == 0)
+        {
+            // The state before the first command: none applied, whatever the journal still holds.
+            return null;
+        }
+        final String start = "the journal's oldest entry is at position " + first + " (older cycle files were deleted " +
+            "behind its snapshots), so a replay starts from a snapshot of it at position " + first + " or later";
+        if (settings.events() != null)
+        {
+            return start + ", and --events writes every event from position 1, which this journal no longer holds: the " +
+                "events before position " + first + " cannot be made from it (leave --events out to replay the state)";
+        }
+        if (!settings.useSnapshots())
+        {
+            return start + ", and --no-snapshot replays from position 1, which it no longer holds: leave --no-snapshot out";
+        }
+        final Path dir = settings.snapshotsDir();
+        if (!Files.isDirectory(dir))
+        {
+            return start + ", and there is no " + dir + ": --snapshots DIR names where its snapshots are";
+        }
+        final java.util.TreeSet<Long> usable = new java.util.TreeSet<>();
+        try (FileSnapshotStore store = FileSnapshotStore.open(new FileSnapshotStore.Context().directory(dir)
+            .readOnly(true)))
+        {
+            for (final long position : store.positions())
+            {
+                if (position >= first && journal.id().equals(store.journalNamedAt(position)))
+                {
+                    usable.add(position);
+                }
+            }
+        }
+        if (!usable.isEmpty() && usable.first() <= target)
+        {
+            return null;
+        }
+        return start + (usable.isEmpty() ? ", and " + dir + " holds none: restore one from a copy, or give " +
+            "--snapshots DIR where they are" : ", and the oldest in " + dir + " is at position " + usable.first() +
+            ", after --to " + target + ": --to " + usable.first() + " or later replays from it");
     }
 
     /** Replays an in-memory run's journal from position 1. */
