@@ -213,7 +213,16 @@ public final class CliSupport
             err.println(what.get());
             err.flush();
         }, "stopped-before-the-end");
-        Runtime.getRuntime().addShutdownHook(hook);
+        try
+        {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        catch (final IllegalStateException shuttingDown)
+        {
+            // The signal came first: said now, and the work goes on until the JVM halts (it printed "error: Shutdown
+            // in progress", a reviewer's repair).
+            hook.run();
+        }
         return hook;
     }
 

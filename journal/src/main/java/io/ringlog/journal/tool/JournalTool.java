@@ -1619,9 +1619,14 @@ public final class JournalTool implements Callable<Integer>
             final PrintWriter out = spec.commandLine().getOut();
             final Path snapshotDir = snapshots != null ? snapshots :
                 Files.isDirectory(directory.resolve("snapshots")) ? directory.resolve("snapshots") : null;
-            try (JournalRepair repair = JournalRepair.plan(directory, snapshotDir,
-                truncateAfter == null ? -1 : truncateAfter, newIdentity, force, rebuild))
+            // One hook for the whole command, its words where it got to: a signal while it planned (reading every file),
+            // or checked the result after --apply, printed nothing, exit 143 (a reviewer's).
+            final String[] stage = {"repair: stopped by a signal while it planned: nothing was changed"};
+            final Thread stopped = CliSupport.onStop(spec.commandLine().getErr(), () -> stage[0]);
+            try (JournalRepair repair = JournalRepair.plan(directory, snapshotDir, truncateAfter == null ? -1 :
+                truncateAfter, newIdentity, force, rebuild))
             {
+                stage[0] = "repair: stopped by a signal before it changed anything: nothing was changed";
                 repair.lines().forEach(out::println);
                 if (!repair.refusals().isEmpty())
                 {
@@ -1670,17 +1675,12 @@ public final class JournalTool implements Callable<Integer>
                         "it cannot be applied here: the note above says why)"));
                     return OK;
                 }
-                final Thread stopped = CliSupport.onStop(spec.commandLine().getErr(), "repair: stopped part way " +
-                    "through --apply; each of its steps is whole (a cycle file is rewritten aside, then renamed over the " +
-                    "old one), so nothing is half done: run the same command again to finish it");
-                try
-                {
-                    repair.apply();
-                }
-                finally
-                {
-                    CliSupport.removeHook(stopped);
-                }
+                stage[0] = "repair: stopped part way through --apply; each of its steps is whole (a cycle file is " +
+                    "rewritten aside, then renamed over the old one), so nothing is half done: run the same command again " +
+                    "to finish it";
+                repair.apply();
+                stage[0] = "repair: stopped by a signal after every change listed above was made, while it checked the " +
+                    "result: 'scripts/journal verify -d " + directory + "' checks it";
                 // What it did is checked as verify checks a journal: "repaired" is said only of one that reads whole.
                 // With the writer lock let go, as above: held, the check reads the files as a live writer's.
                 repair.close();
@@ -1694,6 +1694,10 @@ public final class JournalTool implements Callable<Integer>
                 }
                 out.println("status: repaired");
                 return OK;
+            }
+            finally
+            {
+                CliSupport.removeHook(stopped);
             }
         }
 
