@@ -1087,7 +1087,7 @@ public final class JournalTool implements Callable<Integer>
             final StateMachine stateMachine = instantiate(stateMachineClass, StateMachine.class);
             final Upcasters upcasters = upcastersClass == null ? new Upcasters() : upcasters(upcastersClass);
             final ChronicleJournal chronicle = journal.open(new ArrayList<>());
-            if (snapshots == null && chronicle.firstPosition() > 1)
+            if (snapshots == null && chronicle.firstPosition() > 1 && to != 0)
             {
                 final long oldest = chronicle.firstPosition();
                 chronicle.close();
@@ -1150,7 +1150,7 @@ public final class JournalTool implements Callable<Integer>
                 }
             }
             final long target = Math.min(to, chronicle.lastPosition());
-            if (snapshots != null && chronicle.firstPosition() > 1)
+            if (snapshots != null && chronicle.firstPosition() > 1 && target > 0)
             {
                 // A reviewer's: with none at or after the oldest entry (one there is checked against its entry), the
                 // replay went from position 1 and said only "journal position 1: older than the oldest entry kept".
