@@ -727,11 +727,6 @@ public final class JournalRepair implements AutoCloseable
         {
             return;
         }
-        if (metadata != null)
-        {
-            refuse("the journal has an intact identity, " + metadata.id() + "; a new one makes its snapshots unusable " +
-                "(--force gives it one anyway)");
-        }
         // The journal's own snapshots name its identity: where their entries match the journal's, it is taken back
         // from them, and they stay usable (a newcomer's probe: a lost ringlog.meta given a random identity dropped
         // every snapshot, which a journal trimmed behind them needs to recover at all).
@@ -751,6 +746,15 @@ public final class JournalRepair implements AutoCloseable
             plan.add("new-identity: a new ringlog.meta (committed position " + newIdentityMark() + "); snapshots of " +
                 "the old identity will not be used" + (named.size() > 1 ? " (the snapshots whose entries match this " +
                 "journal's name " + named.size() + " identities, so none is taken back)" : ""));
+        }
+        if (metadata != null)
+        {
+            // Refused after the identity is known: a reviewer's dry run said its snapshots "stay usable", then refused
+            // as if a new identity made them unusable, where the one taken back was the one ringlog.meta held.
+            refuse(identity.equals(metadata.id()) ? "the journal's ringlog.meta is intact and holds the identity its own " +
+                "snapshots name already, " + metadata.id() + ": --new-identity would change nothing of it" : "the " +
+                "journal has an intact identity, " + metadata.id() + "; a new one makes its snapshots of that identity " +
+                "unusable (--force gives it one anyway)");
         }
         boolean dropsAll = true;
         boolean any = false;

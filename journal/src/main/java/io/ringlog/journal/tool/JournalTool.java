@@ -1589,8 +1589,9 @@ public final class JournalTool implements Callable<Integer>
 
         @Option(names = "--new-identity",
             description = "Write a new ringlog.meta (lost, or its identity damaged; a damaged committed mark needs no " +
-                "new identity): the journal gets a new identity, and " +
-                "snapshots of the old one, which no start could use, are dropped.")
+                "new identity): the journal takes back the identity its own snapshots name (those whose entries match " +
+                "the journal's; give --snapshots DIR where they are kept elsewhere), or gets a new one; snapshots no " +
+                "start could use then are dropped, another journal's left alone.")
         boolean newIdentity;
 
         @Option(names = "--force", description = "Drop committed entries too (they may have been seen).")

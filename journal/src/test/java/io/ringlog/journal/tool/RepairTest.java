@@ -1335,10 +1335,13 @@ class RepairTest
             assertTrue(busy.err.contains("is already open for writing"), busy.toString());
             assertEquals(10, writer.lastPosition());
         }
+        // Its snapshots name the identity ringlog.meta holds: refused as changing nothing (a reviewer's dry run said they
+        // stayed usable, then refused as if a new identity made them unusable).
         final Tool intact = tool("repair", "-d", dir.toString(), "--new-identity");
         assertEquals(1, intact.code);
-        assertTrue(intact.out.contains("refused: the journal has an intact identity") &&
-            intact.out.contains("(--force gives it one anyway)\n"), intact.toString());
+        assertTrue(intact.out.contains("refused: the journal's ringlog.meta is intact and holds the identity its own " +
+            "snapshots name already") && intact.out.contains("--new-identity would change nothing of it\n") &&
+            !intact.out.contains("unusable"), intact.toString());
 
         Files.delete(dir.resolve("ringlog.meta"));
         assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
