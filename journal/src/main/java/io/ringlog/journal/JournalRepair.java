@@ -504,13 +504,20 @@ public final class JournalRepair implements AutoCloseable
             }
         }
         long newestSnapshot = 0;
-        final JournalId own = metadata != null && metadata.id() != null && metadata.id().known() ? metadata.id() : null;
+        // This journal's identities: ringlog.meta's, and those its own snapshots name (their entries match the
+        // journal's; an identity it had before its ringlog.meta was made anew). A code review found this journal's
+        // own older snapshot past the cut kept as another's, and, ringlog.meta missing, another's dropped.
+        final java.util.Set<JournalId> mine = new java.util.HashSet<>(ownSnapshots().values());
+        if (metadata != null && metadata.id() != null && metadata.id().known())
+        {
+            mine.add(metadata.id());
+        }
         final Map<Long, JournalId> named = snapshotIdentities();
         for (final Map.Entry<Long, Path> snapshot : snapshotFiles().entrySet())
         {
             final long position = snapshot.getKey();
             final JournalId names = named.getOrDefault(position, JournalId.NONE);
-            if (own != null && names.known() && !own.equals(names))
+            if (names.known() && !mine.contains(names))
             {
                 // Another journal's, sharing the directory: left alone, as retention leaves it (a reviewer's repair
                 // deleted three of them, which verify had said to move to their own journal).
@@ -958,32 +965,26 @@ public final class JournalRepair implements AutoCloseable
     /**
      * A journal trimmed behind its snapshots starts only from one of them at its oldest entry or later (the entry there
      * checks it): a cut that keeps none leaves a journal no start can use, which --force does not make better (a
-     * reviewer's forced cut said repaired, and verify ok, of a journal every start refused). Refused, naming the cut that
-     * keeps one.
+     * reviewer's forced cut said repaired, and verify ok, of a journal every start refused). A snapshot counts where
+     * the journal's entry at its position, kept by the cut, matches it, whatever identity it names (one this command
+     * may take back). No cut is named: one past damage or a gap can drop more than it says (a code review's).
      */
     private void refuseAStrandedCut(final long cut, final long firstPosition)
     {
-        final JournalId own = metadata != null && metadata.id() != null && metadata.id().known() ? metadata.id() : null;
-        final Map<Long, JournalId> named = snapshotIdentities();
-        final java.util.TreeSet<Long> usable = new java.util.TreeSet<>();
-        for (final Map.Entry<Long, JournalId> snapshot : named.entrySet())
+        for (final long position : ownSnapshots().keySet())
         {
-            if (snapshot.getKey() >= firstPosition && (own == null || own.equals(snapshot.getValue())))
+            if (position >= firstPosition && position <= cut)
             {
-                usable.add(snapshot.getKey());
+                return;
             }
-        }
-        if (!usable.isEmpty() && usable.first() <= cut)
-        {
-            return;
         }
         throw new JournalException("--truncate-after " + cut + " would leave a journal no start can use: its oldest " +
             "entry is position " + firstPosition + " (older cycle files were deleted behind its snapshots), so a start " +
-            "needs a snapshot of it at position " + firstPosition + " or later, up to the cut, and " + (usable.isEmpty() ?
-            (snapshots == null ? "no snapshot directory was given (--snapshots DIR names it)" : "there is none in " +
-            snapshots) + ". Restore the older cycle files, or a snapshot, from a copy first" : "the oldest in " +
-            snapshots + " is at position " + usable.first() + ". Cut after " + usable.first() + " or later (--truncate-after " +
-            usable.first() + ")") + "; nothing was changed");
+            "needs a snapshot of it at position " + firstPosition + " or later, up to the cut, whose entry the journal " +
+            "holds, and " + (snapshots == null ? "no snapshot directory was given (--snapshots DIR names it)" :
+            "there is none such in " + snapshots) + ". 'scripts/journal verify -d " + directory + "' names the ways on " +
+            "(files moved aside where a later snapshot holds the state; the identity of its own snapshots taken back), " +
+            "or restore the older cycle files, or a snapshot, from a copy; nothing was changed");
     }
 
     /** The identity each snapshot's header names ({@link JournalId#NONE} where it names none or cannot be read). */

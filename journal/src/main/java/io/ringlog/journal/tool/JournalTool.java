@@ -709,6 +709,13 @@ public final class JournalTool implements Callable<Integer>
                     out.println("snapshots: none checked (no " + journal.directory.resolve("snapshots") + (
                         Files.isDirectory(beside) ? "; " + beside + " exists: --snapshots " + beside + " checks it)" :
                         "; --snapshots DIR names where they are)"));
+                    if (chronicle.firstPosition() > 1)
+                    {
+                        // A start with the default snapshot directory refuses it (a code review's verify said ok).
+                        problems.add("the journal's oldest entry is position " + chronicle.firstPosition() + " (older " +
+                            "cycle files were deleted behind its snapshots), so a start needs a snapshot of it at that " +
+                            "position or later, and none was checked: give --snapshots DIR where they are");
+                    }
                 }
             }
             catch (final JournalException ex)
@@ -1622,12 +1629,13 @@ public final class JournalTool implements Callable<Integer>
                 Files.isDirectory(directory.resolve("snapshots")) ? directory.resolve("snapshots") : null;
             // One hook for the whole command, its words where it got to: a signal while it planned (reading every file),
             // or checked the result after --apply, printed nothing, exit 143 (a reviewer's).
-            final String[] stage = {"repair: stopped by a signal while it planned: nothing was changed"};
-            final Thread stopped = CliSupport.onStop(spec.commandLine().getErr(), () -> stage[0]);
+            final java.util.concurrent.atomic.AtomicReference<String> stage = new java.util.concurrent.atomic.AtomicReference<>(
+                "repair: stopped by a signal while it planned: nothing was changed");
+            final Thread stopped = CliSupport.onStop(spec.commandLine().getErr(), stage::get);
             try (JournalRepair repair = JournalRepair.plan(directory, snapshotDir, truncateAfter == null ? -1 :
                 truncateAfter, newIdentity, force, rebuild))
             {
-                stage[0] = "repair: stopped by a signal before it changed anything: nothing was changed";
+                stage.set("repair: stopped by a signal before it changed anything: nothing was changed");
                 repair.lines().forEach(out::println);
                 if (!repair.refusals().isEmpty())
                 {
@@ -1676,12 +1684,12 @@ public final class JournalTool implements Callable<Integer>
                         "it cannot be applied here: the note above says why)"));
                     return OK;
                 }
-                stage[0] = "repair: stopped part way through --apply; each of its steps is whole (a cycle file is " +
+                stage.set("repair: stopped part way through --apply; each of its steps is whole (a cycle file is " +
                     "rewritten aside, then renamed over the old one), so nothing is half done: run the same command again " +
-                    "to finish it";
+                    "to finish it");
                 repair.apply();
-                stage[0] = "repair: stopped by a signal after every change listed above was made, while it checked the " +
-                    "result: 'scripts/journal verify -d " + directory + "' checks it";
+                stage.set("repair: stopped by a signal after every change listed above was made, while it checked the " +
+                    "result: 'scripts/journal verify -d " + directory + "' checks it");
                 // What it did is checked as verify checks a journal: "repaired" is said only of one that reads whole.
                 // With the writer lock let go, as above: held, the check reads the files as a live writer's.
                 repair.close();

@@ -113,8 +113,9 @@ final class SnapshotCheck
             // A start refuses it: a problem, not a line among the others (a reviewer's verify said ok, exit 0).
             problems.add("no snapshot in " + directory + " is usable, and the journal's oldest entry is position " + first +
                 " (older cycle files were deleted behind its snapshots): every start refuses, as a full replay needs " +
-                "position 1. Restore a snapshot of this journal at position " + first + " or later, or its older cycle " +
-                "files, from a copy");
+                "position 1. Where a problem here says a snapshot is this journal's own under an older identity, take " +
+                "that identity back as it says; otherwise restore a snapshot of this journal at position " + first +
+                " or later, or its older cycle files, from a copy");
         }
         if (unreadable.isEmpty() || recoversFrom == 0 || past > 0 || journal.missingMetadata() != null ||
             journal.damagedMark() != null || journal.foreignMetadata() != null)
@@ -316,6 +317,16 @@ final class SnapshotCheck
         {
             return null;
         }
+        if (mismatch.startsWith("was taken on journal ") && SnapshotMatch.entryMatches(journal, snapshot, maxPayload) &&
+            namesThisIdentity(journal, store))
+        {
+            // Snapshots of the present identity are there too: recovery uses those, and taking the old identity back
+            // would make them unusable (a code review's: followed, --new-identity --force dropped every snapshot).
+            return mismatch + ", but its entry at position " + position + " matches this journal's: most likely this " +
+                "journal's own, taken under the identity " + snapshot.journalId() + " it had before its ringlog.meta was " +
+                "made anew. Snapshots of its present identity are there too, which recovery uses: keep this one aside " +
+                "('mv " + store.path(position) + " ...') rather than delete it";
+        }
         if (mismatch.startsWith("was taken on journal ") && SnapshotMatch.entryMatches(journal, snapshot, maxPayload))
         {
             // Its entry is this journal's: this journal's own, under the identity it had before its ringlog.meta was
@@ -334,6 +345,19 @@ final class SnapshotCheck
         return mismatch + "; recovery skips it" + (notThisJournals ? ". Nothing of this journal's depends on it: move it " +
             "out of " + store.path(position).getParent() + " (to the journal it was taken on, where that one is kept), or " +
             "delete it ('rm " + store.path(position) + "')" : "");
+    }
+
+    /** Whether a snapshot in {@code store} names the journal's present identity. */
+    private static boolean namesThisIdentity(final ChronicleJournal journal, final FileSnapshotStore store)
+    {
+        for (final long position : store.positions())
+        {
+            if (journal.id().known() && journal.id().equals(store.journalNamedAt(position)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Entries from..to committed and missing, in words; one entry said as one (a reviewer read "entries 150000..150000"). */

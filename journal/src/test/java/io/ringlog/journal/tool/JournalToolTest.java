@@ -247,6 +247,12 @@ class JournalToolTest
         assertTrue(none.err.startsWith("error: the journal's oldest entry is at position 101 (older cycles were " +
             "deleted), so a replay starts from a snapshot at position 101 or later, and " + snapshots + " holds none: " +
             "none is"), none.err);
+        // Verify with no snapshots to check: a start with the default directory refuses, so it is a problem (a code
+        // review found status ok).
+        final Result unchecked = run("verify", "-d", trimmed.toString());
+        assertEquals(1, unchecked.code, unchecked.out + unchecked.err);
+        assertTrue(unchecked.out.contains("so a start needs a snapshot of it at that position or later, and none was " +
+            "checked: give --snapshots DIR where they are"), unchecked.out);
         // --to 0, the state before the first command, is the empty state whatever the journal holds, as the exchange's
         // replay answers it (a reviewer found the two disagree).
         final Result before = run("replay", "-d", trimmed.toString(), "--state-machine",

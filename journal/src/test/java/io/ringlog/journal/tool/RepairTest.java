@@ -500,6 +500,38 @@ class RepairTest
         final Tool renewed = tool("repair", "-d", dir.toString(), "--new-identity");
         assertTrue(renewed.out.contains("keep-snapshot: " + theirs.get(0) + " (position 500: another journal's, ") &&
             !renewed.out.contains("drop-snapshot: " + theirs.get(0)), renewed.toString());
+        // With a cut too, ringlog.meta missing: the cut's plan dropped them, the identity's kept them, and --apply
+        // deleted them (a code review's).
+        final Tool both = tool("repair", "-d", dir.toString(), "--truncate-after", "200", "--new-identity", "--force");
+        assertFalse(both.out.contains("drop-snapshot: " + theirs.get(0)) || both.out.contains("position 700, so"),
+            both.toString());
+    }
+
+    /**
+     * A code review's: this journal's own snapshots under the identity it had before its ringlog.meta was made anew were
+     * kept past a cut as another journal's (a start then refused), and verify advised taking that identity back while
+     * snapshots of the present one were there, which, followed, dropped every snapshot.
+     */
+    @Test
+    void shouldTreatSnapshotsOfAnOlderIdentityAsThisJournalsOwn() throws Exception
+    {
+        final Path dir = root.resolve("journal");
+        final Path snapshots = dir.resolve("snapshots");
+        writeEngineRun(dir, snapshots, 300, 100);
+        final Path away = root.resolve("away");
+        Files.move(snapshots, away);
+        Files.delete(dir.resolve("ringlog.meta"));
+        assertEquals(0, tool("repair", "-d", dir.toString(), "--new-identity", "--apply").code);
+        Files.move(away, snapshots);
+        final Tool cut = tool("repair", "-d", dir.toString(), "--truncate-after", "250", "--force");
+        assertTrue(cut.out.contains("drop-snapshot: " + FileSnapshotStore.open(snapshots, 3).path(300) + " (position 300)") &&
+            !cut.out.contains("another journal's"), cut.toString());
+
+        writeEngineRun(dir, snapshots, 400, 100);
+        final Tool verify = tool("verify", "-d", dir.toString());
+        assertTrue(verify.out.contains("Snapshots of its present identity are there too, which recovery uses: keep this " +
+            "one aside") && !verify.out.contains("--new-identity --snapshots"), verify.toString());
+        assertTrue(verify.out.contains("restart-recovers-from: the snapshot at position 400"), verify.toString());
     }
 
     /**
@@ -517,8 +549,9 @@ class RepairTest
         final Tool refused = tool("repair", "-d", dir.toString(), "--truncate-after", "150", "--force", "--apply");
         assertEquals(1, refused.code, refused.toString());
         assertTrue(refused.err.contains("--truncate-after 150 would leave a journal no start can use: its oldest entry " +
-            "is position 101") && refused.err.contains("the oldest in " + snapshots + " is at position 200. Cut after " +
-            "200 or later (--truncate-after 200); nothing was changed"), refused.toString());
+            "is position 101") && refused.err.contains("there is none such in " + snapshots + ". 'scripts/journal " +
+            "verify -d " + dir + "' names the ways on") && refused.err.endsWith("nothing was changed\n"),
+            refused.toString());
         assertTrue(tool("verify", "-d", dir.toString()).out.contains("last-position: 300\n"), "nothing was changed");
         final Tool cut = tool("repair", "-d", dir.toString(), "--truncate-after", "200", "--force", "--apply");
         assertEquals(0, cut.code, cut.toString());

@@ -1181,8 +1181,9 @@ final class ExchangeRunner
         final long target)
     {
         final long first = journal.firstPosition();
-        if (target == 0)
+        if (target == 0 || journal.foreignMetadata() != null)
         {
+            // Another journal's ringlog.meta: recovery says what it skips, and why (its identity is not this journal's).
             // The state before the first command: none applied, whatever the journal still holds.
             return null;
         }
@@ -1208,7 +1209,9 @@ final class ExchangeRunner
         {
             for (final long position : store.positions())
             {
-                if (position >= first && journal.id().equals(store.journalNamedAt(position)))
+                // With ringlog.meta missing the identity is unknown, and recovery checks a snapshot by its entry alone
+                // (a code review found every snapshot discounted then, and "holds none" said).
+                if (position >= first && (!journal.id().known() || journal.id().equals(store.journalNamedAt(position))))
                 {
                     usable.add(position);
                 }
