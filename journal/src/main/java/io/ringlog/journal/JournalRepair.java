@@ -482,6 +482,16 @@ public final class JournalRepair implements AutoCloseable
                 rewriteFile = files.get(holding);
                 rewriteCycle = cycleOf(rewriteFile);
                 rewriteKeep = cut - first + 1;
+                if (rewriteKeep > scan.entries)
+                {
+                    // Past the whole entries of a file cut short: the rewrite failed at --apply, after the later files
+                    // and snapshots were gone (a code review's, following a cut the tools had named).
+                    refusals.add("the cut after " + cut + " falls past the whole entries of " + rewriteFile + ", which " +
+                        "end at position " + last + " (the file is cut short: the positions after it that it held are " +
+                        "lost): no rewrite keeps positions a file does not hold. Cut after " + last + " or earlier " +
+                        "('--truncate-after " + last + "'), or see 'scripts/journal verify -d " + directory + "' for the " +
+                        "ways that keep the later files");
+                }
                 if (scan.firstRun >= 0 && scan.firstRun < rewriteKeep)
                 {
                     final long from = first + scan.firstRun;

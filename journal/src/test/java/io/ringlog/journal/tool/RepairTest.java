@@ -2454,6 +2454,14 @@ class RepairTest
             verify.out.contains("problem: the snapshot at position 400 in " + snapshots + " holds the state through the " +
                 "gap: moving " + three + " out of " + dir), verify.toString());
 
+        // A cut past the whole entries of the file cut short, into what it lost: refused, nothing changed (the rewrite
+        // failed at --apply, after the later file and the snapshots were gone: a code review's).
+        final Tool into = tool("repair", "-d", dir.toString(), "--truncate-after", "180", "--force", "--apply");
+        assertEquals(1, into.code, into.toString());
+        assertTrue(into.out.contains("refused: the cut after 180 falls past the whole entries of " + files.get(1)) &&
+            into.out.contains("status: refused, nothing was changed"), into.toString());
+        assertTrue(Files.exists(files.get(3)) && Files.exists(FileSnapshotStore.open(snapshots, 3).path(400)),
+            "nothing was changed");
         // The third file whole again and the newest cut too: not called whole.
         Files.write(files.get(2), third);
         truncate(files.get(3), JournalTesting.entryOffset(files.get(3), 49) + 10);
