@@ -1,5 +1,6 @@
 package io.ringlog.journal;
 
+import io.ringlog.core.testing.Chattr;
 import io.ringlog.core.Command;
 import io.ringlog.core.JournalException;
 import io.ringlog.core.JournalReader;
@@ -553,7 +554,7 @@ class ChronicleJournalTest
         }
         // ringlog.meta: a reviewer's immutable one said "cannot map ... for writing: operation not permitted", no more.
         final Path table = dir.resolve(name);
-        org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", table), "chattr +i works here");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Chattr.set("+i", table), "chattr +i works here");
         try
         {
             final JournalException ex = assertThrows(JournalException.class, () -> ChronicleJournal.open(context(dir)));
@@ -567,26 +568,7 @@ class ChronicleJournalTest
         }
         finally
         {
-            chattr("-i", table);
-        }
-    }
-
-    private static boolean chattr(final String flag, final Path file)
-    {
-        try
-        {
-            final Process process = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
-            process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-            return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
-        }
-        catch (final java.io.IOException ex)
-        {
-            return false;
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return false;
+            Chattr.set("-i", table);
         }
     }
 

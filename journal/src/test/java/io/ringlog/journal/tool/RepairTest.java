@@ -1,5 +1,6 @@
 package io.ringlog.journal.tool;
 
+import io.ringlog.core.testing.Chattr;
 import io.ringlog.core.CommandCodec;
 import io.ringlog.core.Engine;
 import io.ringlog.core.EngineContext;
@@ -397,7 +398,7 @@ class RepairTest
         final Path dir = root.resolve("journal");
         final Path snapshots = dir.resolve("snapshots");
         writeEngineRun(dir, snapshots, 400, 100);
-        Assumptions.assumeTrue(chattr("+i", snapshots), "chattr +i works here");
+        Assumptions.assumeTrue(Chattr.set("+i", snapshots), "chattr +i works here");
         try
         {
             final Tool refused = tool("repair", "-d", dir.toString(), "--truncate-after", "250", "--force", "--apply");
@@ -410,7 +411,7 @@ class RepairTest
         }
         finally
         {
-            chattr("-i", snapshots);
+            Chattr.set("-i", snapshots);
         }
         assertEquals(0, tool("repair", "-d", dir.toString(), "--truncate-after", "250", "--force", "--apply").code);
         final Tool verify = tool("verify", "-d", dir.toString());
@@ -563,25 +564,6 @@ class RepairTest
         assertTrue(stranded.out.contains("problem: no snapshot in " + snapshots + " is usable, and the journal's oldest " +
             "entry is position 101") && stranded.out.contains("restore a snapshot at or after 101 from a copy"),
             stranded.toString());
-    }
-
-    private static boolean chattr(final String flag, final Path file)
-    {
-        try
-        {
-            final Process process = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
-            process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-            return process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && process.exitValue() == 0;
-        }
-        catch (final IOException ex)
-        {
-            return false;
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /**
@@ -2330,9 +2312,7 @@ class RepairTest
             "history before position 101 (a full replay from position 1), and the snapshots at positions 100 in " +
             snapshots + ", which no restart could use then: move them aside too"), verify.toString());
 
-        final Path aside = Files.createDirectories(root.resolve("aside"));
-        Files.move(files.get(0), aside.resolve(first));
-        Files.move(FileSnapshotStore.open(snapshots, 3).path(100), aside.resolve("snapshot-100"));
+        moveAside(files.get(0), FileSnapshotStore.open(snapshots, 3).path(100));
         final Tool moved = tool("verify", "-d", dir.toString());
         assertEquals(0, moved.code, moved.toString());
         assertTrue(moved.out.contains("first-position: 101\n"), moved.toString());
@@ -2366,10 +2346,8 @@ class RepairTest
                 "use then"),
             verify.toString());
 
-        final Path aside = Files.createDirectories(root.resolve("aside"));
-        Files.move(files.get(0), aside.resolve(first));
-        Files.move(FileSnapshotStore.open(snapshots, 3).path(100), aside.resolve("snapshot-100"));
-        Files.move(FileSnapshotStore.open(snapshots, 3).path(200), aside.resolve("snapshot-200"));
+        moveAside(files.get(0), FileSnapshotStore.open(snapshots, 3).path(100),
+            FileSnapshotStore.open(snapshots, 3).path(200));
         final Tool moved = tool("verify", "-d", dir.toString());
         assertEquals(0, moved.code, moved.toString());
         assertTrue(moved.out.contains("first-position: 201\n") && moved.out.contains("restart-recovers-from: the " +
@@ -2415,11 +2393,8 @@ class RepairTest
             "positions 101..200 are lost with it (the whole entries end at position 100, and the next file with entries, " +
             files.get(2).getFileName() + ", starts at 201)") && !emptied.out.contains("never written"), emptied.toString());
 
-        final Path aside = Files.createDirectories(root.resolve("aside"));
-        Files.move(files.get(0), aside.resolve(files.get(0).getFileName()));
-        Files.move(files.get(1), aside.resolve(files.get(1).getFileName()));
-        Files.move(FileSnapshotStore.open(snapshots, 3).path(100), aside.resolve("snapshot-100"));
-        Files.move(FileSnapshotStore.open(snapshots, 3).path(200), aside.resolve("snapshot-200"));
+        moveAside(files.get(0), files.get(1), FileSnapshotStore.open(snapshots, 3).path(100),
+            FileSnapshotStore.open(snapshots, 3).path(200));
         final Tool moved = tool("verify", "-d", dir.toString());
         assertEquals(0, moved.code, moved.toString());
         assertTrue(moved.out.contains("first-position: 201\n"), moved.toString());
@@ -2487,11 +2462,20 @@ class RepairTest
         assertTrue(verify.out.contains("is empty (0 bytes) and is not the newest: the positions before 201 that it held " +
             "are lost with it (no earlier file holds a whole entry, so where they began is not known") &&
             !verify.out.contains("bad-position: 1\n") && !verify.out.contains("--truncate-after 0"), verify.toString());
-        Files.move(files.get(1), root.resolve(files.get(1).getFileName()));
-        Files.move(FileSnapshotStore.open(snapshots, 3).path(200), root.resolve("snapshot-200"));
+        moveAside(files.get(1), FileSnapshotStore.open(snapshots, 3).path(200));
         final Tool moved = tool("verify", "-d", dir.toString());
         assertEquals(0, moved.code, moved.toString());
         assertEquals(cleanHash(300, 10), continueRun(dir, snapshots, 10), "every entry after the emptied file kept");
+    }
+
+    /** Moves cycle files and snapshots out of the journal, as a user following verify's words does. */
+    private void moveAside(final Path... files) throws IOException
+    {
+        final Path aside = Files.createDirectories(root.resolve("aside"));
+        for (final Path file : files)
+        {
+            Files.move(file, aside.resolve(file.getFileName()));
+        }
     }
 
     private static void truncate(final Path file, final long length) throws IOException

@@ -1,5 +1,6 @@
 package io.ringlog.exchange.cli;
 
+import io.ringlog.core.testing.Chattr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -202,7 +203,7 @@ class RefusedInputTest
         }
         final Path locked = Files.createDirectories(dir.resolve("locked"));
         final Path existing = Files.writeString(locked.resolve("existing.txt"), "");
-        org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", locked), "chattr +i works here");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Chattr.set("+i", locked), "chattr +i works here");
         try
         {
             final Cli.Result generate = Cli.run("generate", "-n", "10", "-o", locked.resolve("g.txt").toString());
@@ -232,26 +233,7 @@ class RefusedInputTest
         }
         finally
         {
-            chattr("-i", locked);
-        }
-    }
-
-    private static boolean chattr(final String flag, final Path file)
-    {
-        try
-        {
-            final Process process = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
-            process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-            return process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && process.exitValue() == 0;
-        }
-        catch (final java.io.IOException ex)
-        {
-            return false;
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return false;
+            Chattr.set("-i", locked);
         }
     }
 
