@@ -46,6 +46,9 @@ import java.util.concurrent.TimeoutException;
         "The file's src= and seq= are not sent: on Kafka a command's source is its partition and its sequence its offset."})
 final class FeedCommand implements Callable<Integer>
 {
+    /** What the feed says when its broker goes away and comes back; set as the feed starts. */
+    private BrokerWatch brokerWatch;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -252,6 +255,10 @@ final class FeedCommand implements Callable<Integer>
                 }, (line, text, reason) -> err.println("line " + line + ": " + reason));
             }
             feed.finish(counts.lines(), !reader.stopped());
+            // Every record committed: the broker answered. A feed that finished before its watch saw the broker back
+            // said it was away and never that it answered again (a fresh clone's run of BrokerAwayTest); said now, on
+            // the watch's own thread.
+            watching.submit(() -> brokerWatch.say(err, 0)).get(5, TimeUnit.SECONDS);
             final double seconds = (System.nanoTime() - started) / 1e9;
             out.println("topic: " + kafka.commandsTopic + " partitions=" + feed.partitions());
             out.println("commands: " + counts.commands());
@@ -305,6 +312,7 @@ final class FeedCommand implements Callable<Integer>
     private ScheduledExecutorService watchBroker(final CommandFeed feed, final PrintWriter err)
     {
         final BrokerWatch watch = BrokerWatch.feed(kafka.bootstrap, brokerTimeoutSeconds);
+        brokerWatch = watch;
         final ScheduledExecutorService watching = Executors.newSingleThreadScheduledExecutor((task) ->
         {
             final Thread thread = new Thread(task, "feed-broker-watch");
